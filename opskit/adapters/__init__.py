@@ -1,0 +1,1 @@
+"""All side effects live here, thin and typed: filesystem, processes, PostgreSQL, sockets, HTTP, DNS."""

@@ -1,0 +1,49 @@
+"""Filesystem writes that never leave a half-written file behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def atomic_write(path: Path, content: str | bytes, mode: int | None = None) -> None:
+    """Write ``content`` to a temp file in the same directory, fsync it, then rename over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode() if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".opskit-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        elif path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with _suppress_oserror():
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_tree(root: Path, files: Mapping[str, str]) -> list[Path]:
+    """Write several files under ``root``, each atomically. Returns the paths written."""
+    written = []
+    for relative, content in sorted(files.items()):
+        target = root / relative
+        atomic_write(target, content)
+        written.append(target)
+    return written
+
+
+class _suppress_oserror:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
+        return isinstance(exc, OSError)

@@ -1,0 +1,1 @@
+"""Renderers: rich for people, versioned JSON for machines."""

@@ -1,0 +1,32 @@
+"""Suite-wide fixtures. Area-specific fixtures live in each test folder's own conftest.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pytest
+from typer.testing import CliRunner
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run ``opskit ARGS`` in-process through typer's runner; returns exit code, stdout, stderr."""
+    from opskit.cli.app import build_app
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def invoke(args: Sequence[str], input: str | None = None) -> CliResult:
+        runner = CliRunner()
+        result = runner.invoke(build_app(), list(args), input=input, catch_exceptions=False)
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
