@@ -4,7 +4,7 @@
 # their daemons: the tests start and stop what they need on loopback themselves.
 set -euo pipefail
 
-packages=(nginx haproxy slowhttptest dnsmasq postgresql iproute2 util-linux procps)
+packages=(nginx haproxy slowhttptest dnsmasq postgresql iproute2 util-linux procps openssl)
 
 have_package() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 

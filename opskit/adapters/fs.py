@@ -47,3 +47,33 @@ class _suppress_oserror:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
         return isinstance(exc, OSError)
+
+
+def read_text_input(path: Path, what: str) -> str:
+    """Read a user-supplied text file; a missing or unreadable one is bad input (exit 2)."""
+    from opskit.errors import InputError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError.at(str(path), None, None, f"{what} not found") from None
+    except IsADirectoryError:
+        raise InputError.at(str(path), None, None, f"{what} is a directory, expected a file") from None
+    except PermissionError:
+        raise InputError.at(str(path), None, None, f"{what} is not readable (permission denied)") from None
+    except UnicodeDecodeError as exc:
+        raise InputError.at(str(path), None, None, f"{what} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def read_tree(root: Path) -> dict[str, str | None]:
+    """Every regular file under ``root`` as text (None for files that are not UTF-8), keyed by relative path."""
+    found: dict[str, str | None] = {}
+    if not root.is_dir():
+        return found
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.name.endswith(".opskit-tmp"):
+            try:
+                found[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                found[path.relative_to(root).as_posix()] = None
+    return found

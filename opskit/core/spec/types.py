@@ -1,0 +1,226 @@
+"""Constrained value types for every spec field that reaches a generated config.
+
+Each type admits only what its target syntax can carry without quoting: no whitespace, quotes,
+``;``, ``{``, ``}``, ``#``, ``$`` or control characters, unless a type says otherwise. A value that
+passes here cannot add a directive to nginx or HAProxy (the hypothesis tests check that claim by
+parsing rendered output).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _require_str(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be a string, got {type(value).__name__}")
+    return value
+
+
+def check_hostname(value: object) -> str:
+    """RFC 1123 host name (letters, digits, hyphens; dot-separated labels; ≤ 253 chars)."""
+    text = _require_str(value, "host name")
+    lowered = text.lower()
+    if not lowered or len(lowered) > 253:
+        raise ValueError(f"{text!r} is not a valid host name (1-253 characters)")
+    if lowered.replace(".", "").isdigit():
+        raise ValueError(f"{text!r} looks like an IP address; use an address field for it")
+    for label in lowered.split("."):
+        if not _LABEL.match(label):
+            raise ValueError(
+                f"{text!r} is not an RFC 1123 host name (label {label!r}: letters, digits and inner "
+                "hyphens only, 1-63 characters)"
+            )
+    return lowered
+
+
+def check_ip(value: object) -> str:
+    text = _require_str(value, "IP address")
+    try:
+        return str(ipaddress.ip_address(text.strip("[]")))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an IPv4 or IPv6 address") from None
+
+
+def check_host(value: object) -> str:
+    """A host name or an IP address."""
+    text = _require_str(value, "host")
+    try:
+        return check_ip(text)
+    except ValueError:
+        return check_hostname(text)
+
+
+def check_port(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"port must be an integer, got {value!r}")
+    if not 1 <= value <= 65535:
+        raise ValueError(f"port {value} is outside 1-65535")
+    return value
+
+
+_DURATION = re.compile(r"^(?P<n>\d{1,9})(?P<unit>ms|s|m|h|d)$")
+_UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+@dataclass(frozen=True, order=True)
+class Duration:
+    """A time span written as ``<integer><unit>`` (ms, s, m, h, d), the syntax nginx and HAProxy share."""
+
+    milliseconds: int
+    text: str
+
+    @classmethod
+    def parse(cls, value: object) -> Duration:
+        if isinstance(value, Duration):
+            return value
+        if isinstance(value, bool):
+            raise ValueError("duration must look like 10s, 500ms, 5m")
+        if isinstance(value, int):
+            value = f"{value}s"  # a bare number means seconds, as in both nginx and HAProxy
+        text = _require_str(value, "duration").strip()
+        match = _DURATION.match(text)
+        if not match:
+            raise ValueError(f"{text!r} is not a duration like 10s, 500ms, 5m, 1h")
+        return cls(int(match["n"]) * _UNIT_MS[match["unit"]], text)
+
+    @property
+    def seconds(self) -> float:
+        return self.milliseconds / 1000
+
+    def __str__(self) -> str:
+        return self.text
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+
+_SAFE_PATH = re.compile(r"^/[A-Za-z0-9._/@%+=:,~-]*$")
+
+
+def check_abs_path(value: object) -> str:
+    """An absolute file path made of characters configs can carry unquoted."""
+    text = _require_str(value, "path")
+    if not _SAFE_PATH.match(text):
+        raise ValueError(
+            f"{text!r} must be an absolute path of letters, digits and ._/@%+=:,~- "
+            "(no spaces, quotes, ;, {, }, #, $ or control characters)"
+        )
+    if any(part == ".." for part in text.split("/")):
+        raise ValueError(f"{text!r} must not contain '..'")
+    return text
+
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,62}$")
+
+
+def check_name(value: object) -> str:
+    """An identifier for backends, upstreams, routes: letter first, then letters, digits, _ . -."""
+    text = _require_str(value, "name")
+    if not _NAME.match(text):
+        raise ValueError(f"{text!r} must start with a letter and use only letters, digits, '_', '.', '-' (≤ 63)")
+    return text
+
+
+_URI_PREFIX = re.compile(r"^/[A-Za-z0-9._~%/-]*$")
+
+
+def check_uri_prefix(value: object) -> str:
+    """A URL path prefix for an nginx location or an HAProxy path rule."""
+    text = _require_str(value, "path prefix")
+    if not _URI_PREFIX.match(text):
+        raise ValueError(f"{text!r} must start with '/' and use only letters, digits and ._~%/-")
+    return text
+
+
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
+
+
+def check_env_name(value: object) -> str:
+    text = _require_str(value, "environment variable name")
+    if not _ENV_NAME.match(text):
+        raise ValueError(f"{text!r} must be an environment variable name like HAPROXY_STATS_PASSWORD")
+    return text
+
+
+@dataclass(frozen=True)
+class BaseUrl:
+    """``scheme://host[:port]`` without path, query or credentials (e.g. Harbor's external_url)."""
+
+    scheme: str
+    host: str
+    port: int | None
+
+    @classmethod
+    def parse(cls, value: object) -> BaseUrl:
+        if isinstance(value, BaseUrl):
+            return value
+        text = _require_str(value, "URL")
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https"):
+            raise ValueError(f"{text!r} must start with http:// or https://")
+        if parts.username or parts.password:
+            raise ValueError(f"{text!r} must not carry credentials")
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            raise ValueError(f"{text!r} must be scheme://host[:port] with no path, query or fragment")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ValueError(f"{text!r} has an invalid port") from None
+        if not parts.hostname:
+            raise ValueError(f"{text!r} has no host")
+        host = check_host(parts.hostname)
+        if port is not None:
+            check_port(port)
+        return cls(parts.scheme, host, port)
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (443 if self.scheme == "https" else 80)
+
+    @property
+    def authority(self) -> str:
+        """host[:port] as a client writes it (port omitted when it is the scheme's default)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        if self.port is None or self.port == {"http": 80, "https": 443}[self.scheme]:
+            return host
+        return f"{host}:{self.port}"
+
+    def __str__(self) -> str:
+        return f"{self.scheme}://{self.authority}"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+
+def _strict_str(value: object) -> object:
+    # YAML turns `on`, `1.0` or `null` into non-strings; a config token must be written as text.
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__} {value!r} (quote it in YAML)")
+    return value
+
+
+Hostname = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_hostname)]
+IPAddress = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_ip)]
+Host = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_host)]
+Port = Annotated[int, BeforeValidator(check_port)]
+AbsPath = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_abs_path)]
+Name = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_name)]
+UriPrefix = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_uri_prefix)]
+EnvName = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_env_name)]
+PositiveInt = Annotated[int, Field(strict=True, gt=0)]
