@@ -9,6 +9,20 @@ import pytest
 from typer.testing import CliRunner
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite golden files (examples/<name>/ and tests/**/golden/) from the current code.",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
 @dataclass
 class CliResult:
     exit_code: int

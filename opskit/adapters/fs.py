@@ -62,7 +62,9 @@ def read_text_input(path: Path, what: str) -> str:
     except PermissionError:
         raise InputError.at(str(path), None, None, f"{what} is not readable (permission denied)") from None
     except UnicodeDecodeError as exc:
-        raise InputError.at(str(path), None, None, f"{what} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise InputError.at(
+            str(path), None, None, f"{what} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
 
 
 def read_tree(root: Path) -> dict[str, str | None]:

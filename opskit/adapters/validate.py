@@ -75,8 +75,24 @@ def _make_stub_pem(openssl: str, directory: Path) -> Path:
     """One PEM holding a throwaway key and self-signed cert: nginx and HAProxy each read what they need."""
     key, cert = directory / "stub.key", directory / "stub.crt"
     done = run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=opskit-validation.invalid"],
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=opskit-validation.invalid",
+        ],
         timeout=30,
     )
     if done.returncode != 0:
@@ -104,8 +120,18 @@ def _namespace_argv(hosts: Path, addresses: tuple[str, ...], command: list[str])
     if os.geteuid() != 0:
         isolation.insert(1, "--map-root-user")
     prefixed = [f"{a}/128" if ":" in a else f"{a}/32" for a in addresses]
-    return [*isolation, "--", "sh", "-c", _NAMESPACE_SCRIPT, "opskit-validate", str(hosts),
-            str(len(prefixed)), *prefixed, *command]
+    return [
+        *isolation,
+        "--",
+        "sh",
+        "-c",
+        _NAMESPACE_SCRIPT,
+        "opskit-validate",
+        str(hosts),
+        str(len(prefixed)),
+        *prefixed,
+        *command,
+    ]
 
 
 def validate_rendered(files: Mapping[str, str], target: ValidationTarget, *, timeout: float = 60) -> ValidationResult:
@@ -128,7 +154,7 @@ def validate_rendered(files: Mapping[str, str], target: ValidationTarget, *, tim
             notes.append(f"compatibility rewrite for the validating binary: {rewrite.reason}")
         for relative, text in files.items():
             for pattern, replacement in substitutions:
-                text = pattern.sub(lambda _m, r=replacement: r, text)
+                text = pattern.sub(replacement, text)  # stub paths come from mkdtemp: no backslashes
             path = conf / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
@@ -140,7 +166,9 @@ def validate_rendered(files: Mapping[str, str], target: ValidationTarget, *, tim
         )
         hosts.chmod(0o644)
         if target.hostnames:
-            notes.append("host names mapped to 127.0.0.1 in a private /etc/hosts: " + ", ".join(sorted(set(target.hostnames))))
+            notes.append(
+                "host names mapped to 127.0.0.1 in a private /etc/hosts: " + ", ".join(sorted(set(target.hostnames)))
+            )
 
         entry = conf / target.entry
         if target.tool == "nginx":
@@ -149,8 +177,18 @@ def validate_rendered(files: Mapping[str, str], target: ValidationTarget, *, tim
                 wrapper.write_text(_nginx_wrapper(workdir, entry))
                 checked = [binary, "-t", "-p", f"{workdir}/", "-c", str(wrapper), "-e", "stderr"]
             else:
-                checked = [binary, "-t", "-p", f"{workdir}/", "-c", str(entry), "-e", "stderr",
-                           "-g", f"pid {workdir}/nginx.pid;"]
+                checked = [
+                    binary,
+                    "-t",
+                    "-p",
+                    f"{workdir}/",
+                    "-c",
+                    str(entry),
+                    "-e",
+                    "stderr",
+                    "-g",
+                    f"pid {workdir}/nginx.pid;",
+                ]
         else:
             checked = [binary, "-c", "-dW", "-f", str(entry)]
             for extra in target.extra_entries:
@@ -166,7 +204,8 @@ def validate_rendered(files: Mapping[str, str], target: ValidationTarget, *, tim
                 hint="Run as root, or enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1).",
             )
         shown = " ".join([target.tool, *checked[1:]]).replace(str(workdir), "<validation-dir>")
-        return ValidationResult(target.tool, target.entry, done.returncode == 0 and not done.timed_out, shown,
-                                output, tuple(notes))
+        return ValidationResult(
+            target.tool, target.entry, done.returncode == 0 and not done.timed_out, shown, output, tuple(notes)
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -15,7 +15,12 @@ def render(
     spec: Annotated[Path, typer.Argument(help="The site spec (YAML).", show_default=False, metavar="SPEC.yaml")],
     output_dir: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="DIR", help="Where the files go. Default: a folder named after the spec, beside it."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Where the files go. Default: a folder named after the spec, beside it.",
+        ),
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Render in memory, diff against DIR, exit 1 on drift. Writes nothing.")
@@ -55,9 +60,12 @@ def render(
             for target in family.validations:
                 validations.append(validate_rendered(files, target))
 
-    drift = compare_tree(files, read_tree(target_dir) if not only else {
-        path: text for path, text in read_tree(target_dir).items() if path in files
-    })
+    drift = compare_tree(
+        files,
+        read_tree(target_dir)
+        if not only
+        else {path: text for path, text in read_tree(target_dir).items() if path in files},
+    )
     validation_failed = any(not v.ok for v in validations)
     written: list[str] = []
     if not check and not validation_failed:
@@ -67,8 +75,13 @@ def render(
                 written.append(item.path)
 
     outcome = RenderOutcome(
-        spec=str(spec), output_dir=str(target_dir), mode="check" if check else "write",
-        families=site.families, drift=drift, written=written, validations=validations,
+        spec=str(spec),
+        output_dir=str(target_dir),
+        mode="check" if check else "write",
+        families=site.families,
+        drift=drift,
+        written=written,
+        validations=validations,
     )
     show_outcome(outcome, output_format)
     if validation_failed:

@@ -26,22 +26,29 @@ class RenderOutcome:
 
 def show_outcome(outcome: RenderOutcome, output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
-        emit_json("render", {
-            "spec": outcome.spec,
-            "output_dir": outcome.output_dir,
-            "mode": outcome.mode,
-            "families": [
-                {"name": f.family, "files": sorted(f.files), "report": f.report, "notes": list(f.notes)}
-                for f in outcome.families
-            ],
-            "files": [
-                {"path": d.path, "status": d.status, "written": d.path in outcome.written,
-                 **({"diff": d.diff} if outcome.mode == "check" and d.diff else {})}
-                for d in outcome.drift
-            ],
-            "validation": [v.to_json() for v in outcome.validations],
-            "drift": any(d.status != "unchanged" for d in outcome.drift),
-        })
+        emit_json(
+            "render",
+            {
+                "spec": outcome.spec,
+                "output_dir": outcome.output_dir,
+                "mode": outcome.mode,
+                "families": [
+                    {"name": f.family, "files": sorted(f.files), "report": f.report, "notes": list(f.notes)}
+                    for f in outcome.families
+                ],
+                "files": [
+                    {
+                        "path": d.path,
+                        "status": d.status,
+                        "written": d.path in outcome.written,
+                        **({"diff": d.diff} if outcome.mode == "check" and d.diff else {}),
+                    }
+                    for d in outcome.drift
+                ],
+                "validation": [v.to_json() for v in outcome.validations],
+                "drift": any(d.status != "unchanged" for d in outcome.drift),
+            },
+        )
         return
 
     from rich.panel import Panel
@@ -64,7 +71,9 @@ def show_outcome(outcome: RenderOutcome, output_format: OutputFormat) -> None:
     table.add_column("state")
     for item in outcome.drift:
         if outcome.mode == "check":
-            state = {"unchanged": "up to date", "changed": "DRIFT", "missing": "MISSING", "orphaned": "ORPHANED"}[item.status]
+            state = {"unchanged": "up to date", "changed": "DRIFT", "missing": "MISSING", "orphaned": "ORPHANED"}[
+                item.status
+            ]
         elif item.path in outcome.written:
             state = "written"
         elif item.status == "orphaned":

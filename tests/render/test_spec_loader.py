@@ -78,8 +78,16 @@ def test_yaml_syntax_error_names_the_line() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["relative/cert.pem", "/etc/cert.pem;", "/etc/ce rt.pem", "/etc/$x.pem", "/etc/{a}.pem", "/etc/a#b", "/etc/../x",
-     "/etc/a\nssl_verify off"],
+    [
+        "relative/cert.pem",
+        "/etc/cert.pem;",
+        "/etc/ce rt.pem",
+        "/etc/$x.pem",
+        "/etc/{a}.pem",
+        "/etc/a#b",
+        "/etc/../x",
+        "/etc/a\nssl_verify off",
+    ],
 )
 def test_paths_that_could_carry_syntax_are_rejected(path: str) -> None:
     import json

@@ -33,9 +33,11 @@ def _tools() -> None:
 def test_nginx_snippet_with_missing_certs_foreign_address_and_unresolvable_name_validates() -> None:
     require_binary("nginx", "apt-get install nginx")
     target = ValidationTarget(
-        tool="nginx", entry="site.conf",
+        tool="nginx",
+        entry="site.conf",
         stub_tls_files=("/home/cert/does-not-exist.pem", "/home/cert/does-not-exist.key"),
-        hostnames=("harbor-core.example.internal",), listen_addresses=("172.16.36.52",),
+        hostnames=("harbor-core.example.internal",),
+        listen_addresses=("172.16.36.52",),
     )
     result = validate_rendered({"site.conf": NGINX_SNIPPET}, target)
     assert result.ok, result.output
@@ -63,10 +65,14 @@ def test_unmapped_hostname_fails_without_leaving_the_machine() -> None:
 
 def test_compat_rewrite_is_applied_to_the_validated_copy_and_reported() -> None:
     require_binary("nginx", "apt-get install nginx")
-    snippet = "upstream u { zone u 64k; server svc.example.internal:80 resolve; }\n" \
-              "server { listen 127.0.0.1:8080; location / { proxy_pass http://u; } }\n"
+    snippet = (
+        "upstream u { zone u 64k; server svc.example.internal:80 resolve; }\n"
+        "server { listen 127.0.0.1:8080; location / { proxy_pass http://u; } }\n"
+    )
     target = ValidationTarget(
-        tool="nginx", entry="site.conf", hostnames=("svc.example.internal",),
+        tool="nginx",
+        entry="site.conf",
+        hostnames=("svc.example.internal",),
         compat_rewrites=(CompatRewrite(r" resolve;", ";", "nginx < 1.27.3 has no `server ... resolve`"),),
     )
     result = validate_rendered({"site.conf": snippet}, target)

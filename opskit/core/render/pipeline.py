@@ -33,7 +33,9 @@ def render_site(spec: SiteSpec, spec_name: str, only: Sequence[str] = ()) -> Ren
     known = {f.name for f in families}
     unknown = [name for name in only if name not in known]
     if unknown:
-        raise InputError.at(None, None, "--only", f"unknown family {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        raise InputError.at(
+            None, None, "--only", f"unknown family {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
     ctx = RenderContext(spec_name)
     rendered: list[RenderedFamily] = []
     owners: dict[str, str] = {}
@@ -43,7 +45,9 @@ def render_site(spec: SiteSpec, spec_name: str, only: Sequence[str] = ()) -> Ren
         result = family.render(spec, ctx)
         if result is None:
             if family.name in only:
-                raise InputError.at(spec_name, None, family.section, f"--only {family.name}: the spec has no `{family.section}` section")
+                raise InputError.at(
+                    spec_name, None, family.section, f"--only {family.name}: the spec has no `{family.section}` section"
+                )
             continue
         for path in result.files:
             if path in owners:
@@ -79,7 +83,7 @@ def compare_tree(rendered: Mapping[str, str], on_disk: Mapping[str, str | None])
             result.append(FileDrift(path, "changed", diff))
         else:
             result.append(FileDrift(path, "unchanged"))
-    for path, text in sorted(on_disk.items()):
-        if path not in rendered and text is not None and GENERATED_MARK in text[:200]:
+    for path, existing in sorted(on_disk.items()):
+        if path not in rendered and existing is not None and GENERATED_MARK in existing[:200]:
             result.append(FileDrift(path, "orphaned", f"--- a/{path}\n+++ /dev/null\n(no longer rendered)\n"))
     return result
