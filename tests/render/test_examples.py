@@ -42,9 +42,8 @@ def test_committed_output_is_golden(spec_path: Path, update_golden: bool) -> Non
             shutil.rmtree(out_dir)
         atomic_write_tree(out_dir, site.files)
     drift = [d for d in compare_tree(site.files, read_tree(out_dir)) if d.status != "unchanged"]
-    assert not drift, "rendered output differs from the committed files (pytest --update-golden rewrites them):\n" + "".join(
-        d.diff for d in drift
-    )
+    message = "rendered output differs from the committed files (pytest --update-golden rewrites them):\n"
+    assert not drift, message + "".join(d.diff for d in drift)
 
 
 @pytest.mark.parametrize("spec_path", EXAMPLES, ids=lambda p: p.stem)
