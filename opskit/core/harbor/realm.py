@@ -163,10 +163,15 @@ def judge_docker_login(realm: str, client_url: BaseUrl, served: Mapping[str, str
         return Verdict.WORKS, f"the realm is this entry's own token URL{insecure}"
     scheme, authority = _split_realm(realm)
     base = f"{scheme}://{authority}"
-    if authority == client_url.authority:
+    try:
+        realm_base = BaseUrl.parse(base)
+    except ValueError:
+        return Verdict.FAILS, f"the realm {realm!r} is not an http(s) URL a client can fetch a token from"
+    if (realm_base.host, realm_base.effective_port) == (client_url.host, client_url.effective_port):
         served_as = "plain HTTP" if client_url.scheme == "http" else "TLS"
         return Verdict.FAILS, (
-            f"the realm says {scheme}:// but {client_url.authority} speaks {served_as}, so the token request fails"
+            f"the realm says {scheme}:// but {client_url.host} port {client_url.effective_port} speaks "
+            f"{served_as}, so the token request fails"
         )
     if base in served:
         caveats = [f"works only if this entry's clients can reach {base} (entry {served[base]})"]

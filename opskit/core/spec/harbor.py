@@ -109,11 +109,11 @@ class HarborEntry(SpecModel):
 
         def needs(key: str, why: str) -> None:
             if getattr(self, key) is None:
-                errors.append(((key,), f"required for a `{self.kind}` entry: {why}"))
+                errors.append(((key,), f"required for kind {self.kind}: {why}"))
 
         def refuses(key: str, why: str) -> None:
             if getattr(self, key) is not None:
-                errors.append(((key,), f"does not apply to a `{self.kind}` entry: {why}"))
+                errors.append(((key,), f"does not apply to kind {self.kind}: {why}"))
 
         if self.kind == "http":
             needs("listen_address", "clients use this address, so nginx must listen on it")
@@ -234,7 +234,7 @@ def _socket_conflicts(entries: Sequence[HarborEntry], upstream: HarborUpstream) 
         where = f"{address}:{entry.port}" if ":" not in address else f"[{address}]:{entry.port}"
         if socket in seen_socket and seen_socket[socket][1] != entry.scheme:
             errors.append((("entries", index, "listen_port"),
-                           f"{where} is already a {seen_socket[socket][1]} listener (entries[{seen_socket[socket][0]}]); "
+                           f"{where} already serves {seen_socket[socket][1]} (entries[{seen_socket[socket][0]}]); "
                            "nginx would apply TLS to both or neither"))
         seen_socket.setdefault(socket, (index, entry.scheme))
         server = (*socket, entry.client_host)
