@@ -156,8 +156,9 @@ def judge_docker_login(realm: str, client_url: BaseUrl, served: Mapping[str, str
     own_realm = token_url(client_url)
     insecure = (
         f"; the Docker daemon must list {client_url.authority} in insecure-registries "
-        f"(containerd: a hosts.toml with server = \"http://{client_url.authority}\")"
-        if client_url.scheme == "http" else ""
+        f'(containerd: a hosts.toml with server = "http://{client_url.authority}")'
+        if client_url.scheme == "http"
+        else ""
     )
     if realm == own_realm:
         return Verdict.WORKS, f"the realm is this entry's own token URL{insecure}"
@@ -191,7 +192,7 @@ def judge_browser_ui(external_url: BaseUrl, client_url: BaseUrl) -> tuple[Verdic
     if external_url.scheme == "https" and client_url.scheme == "http":
         return Verdict.FAILS, (
             "external_url is https://, so Harbor marks its CSRF cookie Secure; browsers never send it back "
-            "over plain HTTP and UI logins fail with \"CSRF token invalid\" (no nginx rewrite can fix this)"
+            'over plain HTTP and UI logins fail with "CSRF token invalid" (no nginx rewrite can fix this)'
         )
     if external_url.scheme == "http":
         return Verdict.WORKS, "external_url is http://, so the CSRF cookie is not Secure"
@@ -218,9 +219,24 @@ def assess_entries(
         notes = []
         if client_url.scheme == "https" and version < FORWARDED_PROTO_PASSED_SINCE:
             notes.append(
-                f"Harbor {version}'s own nginx overwrites X-Forwarded-Proto with http (fixed in 2.3.0, PR #14308): "
+                f"Harbor {version}'s own nginx overwrites X-Forwarded-Proto with http "
+                "(fixed in 2.3.0, PR #14308): "
                 "blob upload Locations will say http:// and pushes through this entry fail; upgrade Harbor"
             )
-        result.append(EntryRealm(name, client_url, raw, rewrite, with_rewrite, rendered, realm_value,
-                                 login, login_why, ui, ui_why, tuple(notes)))
+        result.append(
+            EntryRealm(
+                name,
+                client_url,
+                raw,
+                rewrite,
+                with_rewrite,
+                rendered,
+                realm_value,
+                login,
+                login_why,
+                ui,
+                ui_why,
+                tuple(notes),
+            )
+        )
     return tuple(result)

@@ -72,22 +72,30 @@ def entry_summary(entry: HarborEntry) -> str:
 
 def realm_map(rewrite: RealmRewrite) -> RealmMapView:
     if rewrite.mode.value == "scheme":
-        comment = (f"Harbor >= 2.14 answers realm=\"<external_url scheme>://<Host>/service/token\": "
-                   f"only the scheme must become {rewrite.to_scheme}")
+        comment = (
+            f'Harbor >= 2.14 answers realm="<external_url scheme>://<Host>/service/token": '
+            f"only the scheme must become {rewrite.to_scheme}"
+        )
     else:
-        comment = ("Harbor < 2.14 answers realm=\"<external_url>/service/token\" whatever host the client used: "
-                   f"scheme and host must become {rewrite.to_scheme}://$http_host")
+        comment = (
+            'Harbor < 2.14 answers realm="<external_url>/service/token" whatever host the client used: '
+            f"scheme and host must become {rewrite.to_scheme}://$http_host"
+        )
     return RealmMapView(rewrite.variable, rewrite.pattern.replace('"', '\\"'), rewrite.replacement, comment)
 
 
 def server_view(entry: HarborEntry, realm: EntryRealm) -> ServerView:
     rewrite = realm.rewrite if realm.rewrite_rendered else None
     if rewrite is not None:
-        realm_comment = (f"Harbor would answer realm {realm.realm_without_rewrite}; clients of this entry "
-                         f"need {realm.realm_clients_get}")
+        realm_comment = (
+            f"Harbor would answer realm {realm.realm_without_rewrite}; clients of this entry "
+            f"need {realm.realm_clients_get}"
+        )
     elif realm.rewrite is not None:
-        realm_comment = (f"realm_rewrite is off: clients get {realm.realm_without_rewrite} "
-                         f"(docker login {realm.docker_login.value}, see {REPORT})")
+        realm_comment = (
+            f"realm_rewrite is off: clients get {realm.realm_without_rewrite} "
+            f"(docker login {realm.docker_login.value}, see {REPORT})"
+        )
     else:
         realm_comment = f"Harbor's realm already fits: {realm.realm_clients_get}"
     return ServerView(
@@ -108,7 +116,10 @@ def server_view(entry: HarborEntry, realm: EntryRealm) -> ServerView:
 def assess(harbor: HarborSpec) -> tuple[EntryRealm, ...]:
     """The realm verdicts for every entry of the spec."""
     return assess_entries(
-        harbor.version, harbor.external_url, [(e.name, e.client_url) for e in harbor.entries], harbor.realm_rewrite
+        harbor.version,
+        harbor.external_url,
+        [(e.name, e.client_url) for e in harbor.entries],
+        harbor.realm_rewrite,
     )
 
 
@@ -121,24 +132,31 @@ def _report_rows(realms: tuple[EntryRealm, ...]) -> list[dict[str, str]]:
             rewrite = f"rendered ({realm.rewrite.mode.value})"
         else:
             rewrite = f"NEEDED ({realm.rewrite.mode.value}), off in the spec"
-        rows.append({
-            "entry": realm.entry,
-            "url": str(realm.client_url),
-            "raw": realm.realm_without_rewrite,
-            "rewritten": realm.realm_with_rewrite,
-            "rewrite": rewrite,
-            "gets": realm.realm_clients_get,
-            "login": realm.docker_login.value,
-            "login_why": realm.docker_login_why,
-            "ui": realm.browser_ui.value,
-            "ui_why": realm.browser_ui_why,
-            "notes": "\n".join(realm.notes),
-        })
+        rows.append(
+            {
+                "entry": realm.entry,
+                "url": str(realm.client_url),
+                "raw": realm.realm_without_rewrite,
+                "rewritten": realm.realm_with_rewrite,
+                "rewrite": rewrite,
+                "gets": realm.realm_clients_get,
+                "login": realm.docker_login.value,
+                "login_why": realm.docker_login_why,
+                "ui": realm.browser_ui.value,
+                "ui_why": realm.browser_ui_why,
+                "notes": "\n".join(realm.notes),
+            }
+        )
     return rows
 
 
-def report_body(site: str, harbor: HarborSpec, realms: tuple[EntryRealm, ...], with_table: bool = True) -> str:
-    """The realm report (markdown) without the generated-file header; the printed copy drops the wide table."""
+def report_body(
+    site: str, harbor: HarborSpec, realms: tuple[EntryRealm, ...], with_table: bool = True
+) -> str:
+    """The realm report (markdown) without the generated-file header.
+
+    The printed copy drops the wide table: the per-entry sections carry the same facts.
+    """
     broken_login = [r.entry for r in realms if r.docker_login is Verdict.FAILS]
     broken_ui = [r.entry for r in realms if r.browser_ui is Verdict.FAILS]
     http_entries = [r for r in realms if r.client_url.scheme == "http"]
@@ -161,11 +179,21 @@ def report_body(site: str, harbor: HarborSpec, realms: tuple[EntryRealm, ...], w
 
 def _validation(harbor: HarborSpec) -> ValidationTarget:
     tls_files = sorted({p for e in harbor.entries for p in (e.certificate, e.certificate_key) if p})
-    addresses = sorted({e.listen_address for e in harbor.entries
-                        if e.listen_address and not ipaddress.ip_address(e.listen_address).is_unspecified})
+    addresses = sorted(
+        {
+            e.listen_address
+            for e in harbor.entries
+            if e.listen_address and not ipaddress.ip_address(e.listen_address).is_unspecified
+        }
+    )
     hostnames = () if _is_ip(harbor.upstream.host) else (harbor.upstream.host,)
-    return ValidationTarget(tool="nginx", entry=NGINX_CONF, stub_tls_files=tuple(tls_files),
-                            hostnames=hostnames, listen_addresses=tuple(addresses))
+    return ValidationTarget(
+        tool="nginx",
+        entry=NGINX_CONF,
+        stub_tls_files=tuple(tls_files),
+        hostnames=hostnames,
+        listen_addresses=tuple(addresses),
+    )
 
 
 def render_harbor(harbor: HarborSpec, site: str, ctx: RenderContext) -> RenderedFamily:
@@ -202,8 +230,11 @@ def render_harbor(harbor: HarborSpec, site: str, ctx: RenderContext) -> Rendered
     body = report_body(site, harbor, realms)
     printed = report_body(site, harbor, realms, with_table=False)
     notes = tuple(
-        [f"entry {r.entry}: docker login {r.docker_login.value}: {r.docker_login_why}"
-         for r in realms if r.docker_login is not Verdict.WORKS]
+        [
+            f"entry {r.entry}: docker login {r.docker_login.value}: {r.docker_login_why}"
+            for r in realms
+            if r.docker_login is not Verdict.WORKS
+        ]
     )
     return RenderedFamily(
         family=FAMILY.name,

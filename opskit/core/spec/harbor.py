@@ -38,15 +38,18 @@ class HarborVersion:
             return value
         if not isinstance(value, str):
             # YAML reads `2.13` as a number: the patch level matters (and is lost), so insist on text.
-            raise ValueError(f"Harbor version must be text like \"2.13.1\" (quote it in YAML), got {value!r}")
+            raise ValueError(f'Harbor version must be text like "2.13.1" (quote it in YAML), got {value!r}')
         match = _VERSION.match(value)
         if not match:
             raise ValueError(
-                f"{value!r} is not a Harbor release version like 2.13.1 or v2.14.0 (pre-releases are not accepted)"
+                f"{value!r} is not a Harbor release version like 2.13.1 or v2.14.0 "
+                "(pre-releases are not accepted)"
             )
         version = cls(int(match["major"]), int(match["minor"]), int(match["patch"]))
         if version.major < 2:
-            raise ValueError(f"{value!r}: opskit renders harbor.yml for Harbor 2.x and later (1.x used harbor.cfg)")
+            raise ValueError(
+                f"{value!r}: opskit renders harbor.yml for Harbor 2.x and later (1.x used harbor.cfg)"
+            )
         return version
 
     def __lt__(self, other: object) -> bool:
@@ -68,17 +71,21 @@ EntryKind = Literal["http", "http-nat", "https"]
 
 # Harbor's installer refuses these as `hostname` (prepare: utils/configs.py validate(); the template
 # comment adds localhost): the value is a placeholder or cannot be reached by clients.
-_REFUSED_HOSTNAMES = {"127.0.0.1": "Harbor's installer refuses 127.0.0.1 as hostname",
-                      "localhost": "Harbor must not use localhost as hostname (clients cannot reach it)",
-                      "reg.mydomain.com": "reg.mydomain.com is the template's placeholder; the installer refuses it"}
+_REFUSED_HOSTNAMES = {
+    "127.0.0.1": "Harbor's installer refuses 127.0.0.1 as hostname",
+    "localhost": "Harbor must not use localhost as hostname (clients cannot reach it)",
+    "reg.mydomain.com": "reg.mydomain.com is the template's placeholder; the installer refuses it",
+}
 
 
 def _field_errors(title: str, errors: Sequence[tuple[tuple[str | int, ...], str]]) -> ValidationError:
     """A ValidationError whose problems point at the given fields (so the loader can name their lines)."""
     return ValidationError.from_exception_data(
         title,
-        [InitErrorDetails(type=PydanticCustomError("harbor_spec", message), loc=loc, input=None)
-         for loc, message in errors],
+        [
+            InitErrorDetails(type=PydanticCustomError("harbor_spec", message), loc=loc, input=None)
+            for loc, message in errors
+        ],
     )
 
 
@@ -118,8 +125,13 @@ class HarborEntry(SpecModel):
         if self.kind == "http":
             needs("listen_address", "clients use this address, so nginx must listen on it")
             if self.listen_address is not None and ipaddress.ip_address(self.listen_address).is_unspecified:
-                errors.append((("listen_address",), f"{self.listen_address} is not an address clients can use; give "
-                               "the one they type (or use kind http-nat with public_host)"))
+                errors.append(
+                    (
+                        ("listen_address",),
+                        f"{self.listen_address} is not an address clients can use; give "
+                        "the one they type (or use kind http-nat with public_host)",
+                    )
+                )
             needs("listen_port", "clients use this port, so nginx must listen on it")
             refuses("public_host", "clients use listen_address itself (use kind http-nat for a NAT mapping)")
             refuses("public_port", "clients use listen_port itself (use kind http-nat for a NAT mapping)")
@@ -194,13 +206,19 @@ class HarborSpec(SpecModel):
         first_by_name: dict[str, int] = {}
         for index, entry in enumerate(self.entries):
             if entry.name in first_by_name:
-                errors.append((("entries", index, "name"),
-                               f"entry name {entry.name!r} is already used by entries[{first_by_name[entry.name]}]"))
+                errors.append(
+                    (
+                        ("entries", index, "name"),
+                        f"entry name {entry.name!r} is already used by entries[{first_by_name[entry.name]}]",
+                    )
+                )
             else:
                 first_by_name[entry.name] = index
         if self.external_url_entry not in first_by_name:
             known = ", ".join(first_by_name) or "(none)"
-            errors.append((("external_url_entry",), f"no entry is named {self.external_url_entry!r} (entries: {known})"))
+            errors.append(
+                (("external_url_entry",), f"no entry is named {self.external_url_entry!r} (entries: {known})")
+            )
         if self.hostname in _REFUSED_HOSTNAMES:
             errors.append((("hostname",), _REFUSED_HOSTNAMES[self.hostname]))
         errors += _socket_conflicts(self.entries, self.upstream)
@@ -222,7 +240,9 @@ class HarborSpec(SpecModel):
         return self.hostname if self.hostname is not None else self.external_url.host
 
 
-def _socket_conflicts(entries: Sequence[HarborEntry], upstream: HarborUpstream) -> list[tuple[tuple[str | int, ...], str]]:
+def _socket_conflicts(
+    entries: Sequence[HarborEntry], upstream: HarborUpstream
+) -> list[tuple[tuple[str | int, ...], str]]:
     """Entries that nginx could not tell apart, that mix TLS and plain HTTP on one socket, or that loop."""
     errors: list[tuple[tuple[str | int, ...], str]] = []
     seen_socket: dict[tuple[str, int], tuple[int, str]] = {}
@@ -233,22 +253,38 @@ def _socket_conflicts(entries: Sequence[HarborEntry], upstream: HarborUpstream) 
         socket = (address, entry.port)
         where = f"{address}:{entry.port}" if ":" not in address else f"[{address}]:{entry.port}"
         if socket in seen_socket and seen_socket[socket][1] != entry.scheme:
-            errors.append((("entries", index, "listen_port"),
-                           f"{where} already serves {seen_socket[socket][1]} (entries[{seen_socket[socket][0]}]); "
-                           "nginx would apply TLS to both or neither"))
+            errors.append(
+                (
+                    ("entries", index, "listen_port"),
+                    f"{where} already serves {seen_socket[socket][1]} (entries[{seen_socket[socket][0]}]); "
+                    "nginx would apply TLS to both or neither",
+                )
+            )
         seen_socket.setdefault(socket, (index, entry.scheme))
         server = (*socket, entry.client_host)
         if server in seen_server:
-            errors.append((("entries", index),
-                           f"same listener {where} and client host {entry.client_host} as entries[{seen_server[server]}]: "
-                           "nginx cannot tell them apart"))
+            errors.append(
+                (
+                    ("entries", index),
+                    f"same listener {where} and client host {entry.client_host} "
+                    f"as entries[{seen_server[server]}]: "
+                    "nginx cannot tell them apart",
+                )
+            )
         seen_server.setdefault(server, index)
         client = str(entry.client_url)
         if client in seen_client:
-            errors.append((("entries", index), f"clients would use {client}, as for entries[{seen_client[client]}]"))
+            errors.append(
+                (("entries", index), f"clients would use {client}, as for entries[{seen_client[client]}]")
+            )
         seen_client.setdefault(client, index)
         if entry.port == upstream.port and address in ("*", upstream.host):
-            errors.append((("entries", index, "listen_port"),
-                           f"{where} is Harbor's upstream {upstream.host}:{upstream.port} itself: nginx would proxy to itself "
-                           "(Harbor's installer publishes its nginx on that port on all interfaces)"))
+            errors.append(
+                (
+                    ("entries", index, "listen_port"),
+                    f"{where} is Harbor's upstream {upstream.host}:{upstream.port} itself: "
+                    "nginx would proxy to itself "
+                    "(Harbor's installer publishes its nginx on that port on all interfaces)",
+                )
+            )
     return errors

@@ -20,11 +20,23 @@ BASE_SPEC: dict[str, Any] = {
         "external_url_entry": "domain",
         "entries": [
             {"name": "internal", "kind": "http", "listen_address": "172.16.36.52", "listen_port": 5000},
-            {"name": "external", "kind": "http-nat", "listen_address": "172.16.36.52", "listen_port": 5080,
-             "public_host": "62.132.105.159", "public_port": 5080},
-            {"name": "domain", "kind": "https", "server_name": "xx.xxx.com",
-             "certificate": "/home/cert/xx.xxx.com.pem", "certificate_key": "/home/cert/xx.xxx.com.key",
-             "listen_port": 443, "public_port": 5088},
+            {
+                "name": "external",
+                "kind": "http-nat",
+                "listen_address": "172.16.36.52",
+                "listen_port": 5080,
+                "public_host": "62.132.105.159",
+                "public_port": 5080,
+            },
+            {
+                "name": "domain",
+                "kind": "https",
+                "server_name": "xx.xxx.com",
+                "certificate": "/home/cert/xx.xxx.com.pem",
+                "certificate_key": "/home/cert/xx.xxx.com.key",
+                "listen_port": 443,
+                "public_port": 5088,
+            },
         ],
     },
 }

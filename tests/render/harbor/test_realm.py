@@ -69,8 +69,14 @@ def test_scheme_rewrite_keeps_the_host_harbor_took_from_the_request() -> None:
         "http://62.132.105.159:5080/service/token"
     )
     # The https-bound rewrite turns http:// into https:// (external_url http, client on the domain).
-    assert realm_of(RealmRewrite(RewriteMode.SCHEME, "https").apply(challenge("http://xx.xxx.com:5088/service/token"),
-                                                                     "")) == "https://xx.xxx.com:5088/service/token"
+    assert (
+        realm_of(
+            RealmRewrite(RewriteMode.SCHEME, "https").apply(
+                challenge("http://xx.xxx.com:5088/service/token"), ""
+            )
+        )
+        == "https://xx.xxx.com:5088/service/token"
+    )
 
 
 @pytest.mark.parametrize("mode", list(RewriteMode))
@@ -110,7 +116,9 @@ def test_without_rewrite_new_harbor_sends_http_clients_an_unusable_https_realm()
     assert external.docker_login is Verdict.FAILS and "speaks plain HTTP" in external.docker_login_why
     # Default port: https://172.16.36.52 means port 443, which no entry serves.
     assert internal.realm_clients_get == "https://172.16.36.52/service/token"
-    assert internal.docker_login is Verdict.FAILS and "no entry of this site serves" in internal.docker_login_why
+    assert (
+        internal.docker_login is Verdict.FAILS and "no entry of this site serves" in internal.docker_login_why
+    )
     assert domain.docker_login is Verdict.WORKS
 
 
@@ -122,7 +130,7 @@ def test_new_harbor_with_rewrite_changes_only_the_scheme() -> None:
 
 
 def test_http_external_url_as_in_the_write_up() -> None:
-    """external_url on the NAT entry: HTTPS clients get an http:// realm unless rewritten; UI works everywhere."""
+    """external_url on the NAT entry: HTTPS clients get an http:// realm unless rewritten; UI works."""
     _, external, domain = assess_entries(OLD, NAT, ENTRIES, rewrite_enabled=False)
     assert external.docker_login is Verdict.WORKS
     assert domain.realm_clients_get == "http://62.132.105.159:5080/service/token"
@@ -152,7 +160,9 @@ def test_harbor_before_2_3_warns_about_pushes_over_https() -> None:
     assert current.notes == ()
 
 
-@pytest.mark.parametrize(("text", "expected"), [("2.13.1", (2, 13, 1)), ("v2.14.0", (2, 14, 0)), ("10.0.12", (10, 0, 12))])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("2.13.1", (2, 13, 1)), ("v2.14.0", (2, 14, 0)), ("10.0.12", (10, 0, 12))]
+)
 def test_versions_parse_and_order(text: str, expected: tuple[int, int, int]) -> None:
     version = HarborVersion.parse(text)
     assert (version.major, version.minor, version.patch) == expected

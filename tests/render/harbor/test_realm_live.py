@@ -58,7 +58,9 @@ class FakeHarbor:
                     if self.headers.get("Authorization"):
                         self.send_header("Www-Authenticate", 'Basic realm="harbor"')
                     else:
-                        realm = realm_from_harbor(fake.version, fake.external_url, self.headers.get("Host", ""))
+                        realm = realm_from_harbor(
+                            fake.version, fake.external_url, self.headers.get("Host", "")
+                        )
                         self.send_header("Www-Authenticate", challenge(realm))
                 else:
                     self.send_response(200)
@@ -95,23 +97,63 @@ def run_site(tmp_path: Path) -> Iterator[Any]:
         prefix = Path(tempfile.mkdtemp(dir=tmp_path))
         os.chmod(prefix, 0o755)
         cert, key = prefix / "cert.pem", prefix / "key.pem"
-        subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                        "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
-                        "-subj", "/CN=harbor.example.test"], check=True, capture_output=True, timeout=30)
+        subprocess.run(
+            [
+                openssl,
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+                "-days",
+                "1",
+                "-subj",
+                "/CN=harbor.example.test",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
         ports = {"internal": free_port(), "external": free_port(), "domain": free_port()}
         data = {
-            "spec_version": 1, "site": "live",
+            "spec_version": 1,
+            "site": "live",
             "harbor": {
-                "version": version, "upstream": {"host": "127.0.0.1", "port": 1},
-                "external_url_entry": external_url_entry, "realm_rewrite": realm_rewrite,
+                "version": version,
+                "upstream": {"host": "127.0.0.1", "port": 1},
+                "external_url_entry": external_url_entry,
+                "realm_rewrite": realm_rewrite,
                 "entries": [
-                    {"name": "internal", "kind": "http", "listen_address": "127.0.0.1",
-                     "listen_port": ports["internal"]},
-                    {"name": "external", "kind": "http-nat", "listen_address": "127.0.0.1",
-                     "listen_port": ports["external"], "public_host": "203.0.113.7", "public_port": 5080},
-                    {"name": "domain", "kind": "https", "server_name": "harbor.example.test",
-                     "certificate": str(cert), "certificate_key": str(key), "listen_address": "127.0.0.1",
-                     "listen_port": ports["domain"], "public_port": 5088},
+                    {
+                        "name": "internal",
+                        "kind": "http",
+                        "listen_address": "127.0.0.1",
+                        "listen_port": ports["internal"],
+                    },
+                    {
+                        "name": "external",
+                        "kind": "http-nat",
+                        "listen_address": "127.0.0.1",
+                        "listen_port": ports["external"],
+                        "public_host": "203.0.113.7",
+                        "public_port": 5080,
+                    },
+                    {
+                        "name": "domain",
+                        "kind": "https",
+                        "server_name": "harbor.example.test",
+                        "certificate": str(cert),
+                        "certificate_key": str(key),
+                        "listen_address": "127.0.0.1",
+                        "listen_port": ports["domain"],
+                        "public_port": 5088,
+                    },
                 ],
             },
         }
@@ -136,9 +178,21 @@ def run_site(tmp_path: Path) -> Iterator[Any]:
             f"    uwsgi_temp_path {prefix}/uwsgi;\n    scgi_temp_path {prefix}/scgi;\n"
             f"    include {prefix}/nginx-harbor.conf;\n}}\n"
         )
-        process = subprocess.Popen([nginx, "-p", f"{prefix}/", "-c", str(prefix / "nginx.conf"), "-e",
-                                    f"{prefix}/error.log", "-g", "daemon off;"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [
+                nginx,
+                "-p",
+                f"{prefix}/",
+                "-c",
+                str(prefix / "nginx.conf"),
+                "-e",
+                f"{prefix}/error.log",
+                "-g",
+                "daemon off;",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         started.append((process, server))
         deadline = time.monotonic() + 10
         while True:
@@ -169,7 +223,9 @@ def get(site: Site, entry: str, path: str, authorization: str | None = None) -> 
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-        conn: http.client.HTTPConnection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=context)
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+            "127.0.0.1", port, timeout=10, context=context
+        )
     else:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     host = CLIENT_HOSTS[entry] or f"127.0.0.1:{port}"
@@ -193,8 +249,9 @@ def realm_received(site: Site, entry: str) -> str:
 
 @pytest.mark.parametrize("version", ["2.13.1", "2.14.0"])
 @pytest.mark.parametrize("external_url_entry", ["domain", "external"])
-def test_every_entry_gets_its_own_realm_through_the_real_nginx(run_site: Any, version: str,
-                                                               external_url_entry: str) -> None:
+def test_every_entry_gets_its_own_realm_through_the_real_nginx(
+    run_site: Any, version: str, external_url_entry: str
+) -> None:
     site = run_site(version, external_url_entry)
     assert site.spec.harbor is not None
     predicted = {r.entry: r.realm_clients_get for r in assess(site.spec.harbor)}
@@ -227,8 +284,12 @@ def test_headers_reaching_harbor_and_untouched_responses(run_site: Any) -> None:
         ok = get(site, entry, "/api/v2.0/ping")
         assert ok.status == 200 and ok.headers.get("Www-Authenticate") is None
         sent = site.fake.seen[-1]
-        assert (sent["Host"], sent["X-Forwarded-Host"], sent["X-Forwarded-Proto"], sent["X-Forwarded-Port"]) == (
-            host, host, proto, port)
+        assert (
+            sent["Host"],
+            sent["X-Forwarded-Host"],
+            sent["X-Forwarded-Proto"],
+            sent["X-Forwarded-Port"],
+        ) == (host, host, proto, port)
         # With credentials Harbor answers Basic; the rewrite must pass it through as is.
         basic = get(site, entry, "/v2/", authorization="Basic dTpw")
         assert basic.headers.get_all("Www-Authenticate") == ['Basic realm="harbor"']

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected messages are quoted whole)
 """Bad harbor sections: every problem named with file:line and field, exit 2, nothing written."""
 
 from __future__ import annotations
@@ -119,26 +120,50 @@ harbor:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda h: h.update(version=2.14), "harbor.version: Harbor version must be text like \"2.13.1\" (quote it "
-         "in YAML), got 2.14"),
-        (lambda h: h.update(version="2.14.0-rc1"), "harbor.version: '2.14.0-rc1' is not a Harbor release version "
-         "like 2.13.1 or v2.14.0 (pre-releases are not accepted)"),
-        (lambda h: h.update(version="1.10.3"), "harbor.version: '1.10.3': opskit renders harbor.yml for Harbor 2.x "
-         "and later (1.x used harbor.cfg)"),
-        (lambda h: h.update(hostname="127.0.0.1"), "harbor.hostname: Harbor's installer refuses 127.0.0.1 as "
-         "hostname"),
-        (lambda h: h.update(data_volume="data dir"), "harbor.data_volume: 'data dir' must be an absolute path"),
-        (lambda h: h.update(registry_timeout="15 min"), "harbor.registry_timeout: '15 min' is not a duration"),
+        (
+            lambda h: h.update(version=2.14),
+            'harbor.version: Harbor version must be text like "2.13.1" (quote it in YAML), got 2.14',
+        ),
+        (
+            lambda h: h.update(version="2.14.0-rc1"),
+            "harbor.version: '2.14.0-rc1' is not a Harbor release version "
+            "like 2.13.1 or v2.14.0 (pre-releases are not accepted)",
+        ),
+        (
+            lambda h: h.update(version="1.10.3"),
+            "harbor.version: '1.10.3': opskit renders harbor.yml for Harbor 2.x "
+            "and later (1.x used harbor.cfg)",
+        ),
+        (
+            lambda h: h.update(hostname="127.0.0.1"),
+            "harbor.hostname: Harbor's installer refuses 127.0.0.1 as hostname",
+        ),
+        (
+            lambda h: h.update(data_volume="data dir"),
+            "harbor.data_volume: 'data dir' must be an absolute path",
+        ),
+        (
+            lambda h: h.update(registry_timeout="15 min"),
+            "harbor.registry_timeout: '15 min' is not a duration",
+        ),
         (lambda h: h.update(entries=[]), "harbor.entries: List should have at least 1 item"),
-        (lambda h: h["entries"][2].update(server_name="xx.xxx.com;\n  listen 80"), "harbor.entries[2].server_name: "
-         "'xx.xxx.com;\\n  listen 80' is not an RFC 1123 host name"),
-        (lambda h: h["entries"][2].update(certificate="/home/cert/a.pem; ssl_verify off"),
-         "harbor.entries[2].certificate: '/home/cert/a.pem; ssl_verify off' must be an absolute path"),
-        (lambda h: h["entries"][1].update(public_host="62.132.105.159:5080"), "harbor.entries[1].public_host: "
-         "'62.132.105.159:5080' is not an RFC 1123 host name"),
+        (
+            lambda h: h["entries"][2].update(server_name="xx.xxx.com;\n  listen 80"),
+            "harbor.entries[2].server_name: 'xx.xxx.com;\\n  listen 80' is not an RFC 1123 host name",
+        ),
+        (
+            lambda h: h["entries"][2].update(certificate="/home/cert/a.pem; ssl_verify off"),
+            "harbor.entries[2].certificate: '/home/cert/a.pem; ssl_verify off' must be an absolute path",
+        ),
+        (
+            lambda h: h["entries"][1].update(public_host="62.132.105.159:5080"),
+            "harbor.entries[1].public_host: '62.132.105.159:5080' is not an RFC 1123 host name",
+        ),
         (lambda h: h["entries"][0].update(weight=3), "harbor.entries[0].weight: unknown key"),
-        (lambda h: h["entries"][0].update(kind="tcp"), "harbor.entries[0].kind: Input should be 'http', "
-         "'http-nat' or 'https'"),
+        (
+            lambda h: h["entries"][0].update(kind="tcp"),
+            "harbor.entries[0].kind: Input should be 'http', 'http-nat' or 'https'",
+        ),
         (lambda h: h["upstream"].update(port=0), "harbor.upstream.port: port 0 is outside 1-65535"),
     ],
 )
