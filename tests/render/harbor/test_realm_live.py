@@ -74,9 +74,9 @@ class FakeHarbor:
         return Handler
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+def free_port(address: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
+        sock.bind((address, 0))
         return int(sock.getsockname()[1])
 
 
@@ -85,6 +85,7 @@ class Site:
     ports: dict[str, int]
     fake: FakeHarbor
     spec: SiteSpec
+    address: str  # the loopback address every entry listens on
 
 
 @pytest.fixture
@@ -93,7 +94,9 @@ def run_site(tmp_path: Path) -> Iterator[Any]:
     openssl = require_binary("openssl", "apt-get install openssl")
     started: list[tuple[subprocess.Popen[bytes], ThreadingHTTPServer]] = []
 
-    def start(version: str, external_url_entry: str, realm_rewrite: bool = True) -> Site:
+    def start(
+        version: str, external_url_entry: str, realm_rewrite: bool = True, address: str = "127.0.0.1"
+    ) -> Site:
         prefix = Path(tempfile.mkdtemp(dir=tmp_path))
         os.chmod(prefix, 0o755)
         cert, key = prefix / "cert.pem", prefix / "key.pem"
@@ -120,7 +123,7 @@ def run_site(tmp_path: Path) -> Iterator[Any]:
             capture_output=True,
             timeout=30,
         )
-        ports = {"internal": free_port(), "external": free_port(), "domain": free_port()}
+        ports = {name: free_port(address) for name in ("internal", "external", "domain")}
         data = {
             "spec_version": 1,
             "site": "live",
@@ -133,13 +136,13 @@ def run_site(tmp_path: Path) -> Iterator[Any]:
                     {
                         "name": "internal",
                         "kind": "http",
-                        "listen_address": "127.0.0.1",
+                        "listen_address": address,
                         "listen_port": ports["internal"],
                     },
                     {
                         "name": "external",
                         "kind": "http-nat",
-                        "listen_address": "127.0.0.1",
+                        "listen_address": address,
                         "listen_port": ports["external"],
                         "public_host": "203.0.113.7",
                         "public_port": 5080,
@@ -150,7 +153,7 @@ def run_site(tmp_path: Path) -> Iterator[Any]:
                         "server_name": "harbor.example.test",
                         "certificate": str(cert),
                         "certificate_key": str(key),
-                        "listen_address": "127.0.0.1",
+                        "listen_address": address,
                         "listen_port": ports["domain"],
                         "public_port": 5088,
                     },
@@ -197,14 +200,14 @@ def run_site(tmp_path: Path) -> Iterator[Any]:
         deadline = time.monotonic() + 10
         while True:
             try:
-                socket.create_connection(("127.0.0.1", ports["domain"]), timeout=0.2).close()
+                socket.create_connection((address, ports["domain"]), timeout=0.2).close()
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     error = (prefix / "error.log").read_text() if (prefix / "error.log").exists() else ""
                     pytest.fail(f"nginx did not start: {error}")
                 time.sleep(0.05)
-        return Site(ports, fake, spec)
+        return Site(ports, fake, spec, address)
 
     yield start
     for process, server in started:
@@ -224,11 +227,12 @@ def get(site: Site, entry: str, path: str, authorization: str | None = None) -> 
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
         conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            "127.0.0.1", port, timeout=10, context=context
+            site.address, port, timeout=10, context=context
         )
     else:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    host = CLIENT_HOSTS[entry] or f"127.0.0.1:{port}"
+        conn = http.client.HTTPConnection(site.address, port, timeout=10)
+    bracketed = f"[{site.address}]" if ":" in site.address else site.address
+    host = CLIENT_HOSTS[entry] or f"{bracketed}:{port}"
     headers = {"Host": host, "X-Forwarded-Proto": "https", "X-Forwarded-Port": "1"}  # client lies: replaced
     if authorization:
         headers["Authorization"] = authorization
@@ -294,3 +298,15 @@ def test_headers_reaching_harbor_and_untouched_responses(run_site: Any) -> None:
         basic = get(site, entry, "/v2/", authorization="Basic dTpw")
         assert basic.headers.get_all("Www-Authenticate") == ['Basic realm="harbor"']
         assert get(site, entry, "/v2/").headers.get("Server") == "nginx"  # server_tokens off: no version
+
+
+def test_ipv6_entries_match_their_bracketed_host_and_get_their_realm(run_site: Any) -> None:
+    """server_name [::1] must match the Host [::1]:port, and the < 2.14 rewrite must keep the brackets."""
+    try:
+        free_port("::1")
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback (::1)")
+    site = run_site("2.13.1", "domain", address="::1")
+    assert realm_received(site, "internal") == f"http://[::1]:{site.ports['internal']}/service/token"
+    assert realm_received(site, "domain") == "https://harbor.example.test:5088/service/token"
+    assert site.fake.seen[-1]["X-Forwarded-Proto"] == "https"
