@@ -262,3 +262,18 @@ def test_render_is_byte_identical_and_check_detects_drift(cli: Any, write_spec: 
     assert "X-Forwarded-Port 443" in conf.read_text(), "--check writes nothing"
     assert cli(["render", str(path)]).exit_code == 0
     assert {p.name: p.read_bytes() for p in out.iterdir()} == first
+
+
+def test_nat_entry_without_listen_address_binds_all_addresses(tmp_path: Path) -> None:
+    spec = base_spec()
+    del spec["harbor"]["entries"][1]["listen_address"]
+    spec["harbor"]["entries"][1]["public_port"] = 80  # clients type no port: Host has none
+    files = render(spec)
+    servers = servers_by_name(parse_nginx(files["nginx-harbor.conf"], tmp_path))
+    assert one(servers["62.132.105.159"], "listen") == ["5080"]
+    assert headers(servers["62.132.105.159"])["X-Forwarded-Port"] == "80"
+    assert "| external | `http://62.132.105.159` |" in files["harbor-realms.md"]
+    assert (
+        "# Entry external (http-nat): clients use http://62.132.105.159; "
+        "a NAT forwards it to this nginx on 5080." in (files["nginx-harbor.conf"])
+    )
