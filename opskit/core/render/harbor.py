@@ -8,7 +8,14 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from opskit.core.harbor.realm import HOST_BASED_REALM_SINCE, EntryRealm, RealmRewrite, Verdict, assess_entries
+from opskit.core.harbor.realm import (
+    FORWARDED_PROTO_PASSED_SINCE,
+    HOST_BASED_REALM_SINCE,
+    EntryRealm,
+    RealmRewrite,
+    Verdict,
+    assess_entries,
+)
 from opskit.core.render.engine import render_template
 from opskit.core.render.model import RenderContext, RenderedFamily, ValidationTarget
 from opskit.core.spec.harbor import HarborEntry, HarborSpec
@@ -174,6 +181,8 @@ def report_body(
         insecure=[r.client_url.authority for r in http_entries],
         rewrite_off=not harbor.realm_rewrite,
         with_table=with_table,
+        forwarded_proto_overwritten=harbor.version < FORWARDED_PROTO_PASSED_SINCE
+        and any(r.client_url.scheme == "https" for r in realms),
     )
 
 

@@ -277,3 +277,12 @@ def test_nat_entry_without_listen_address_binds_all_addresses(tmp_path: Path) ->
         "# Entry external (http-nat): clients use http://62.132.105.159; "
         "a NAT forwards it to this nginx on 5080." in (files["nginx-harbor.conf"])
     )
+
+
+def test_report_warns_that_old_harbor_breaks_pushes_over_https() -> None:
+    spec = base_spec()
+    spec["harbor"]["version"] = "2.2.4"
+    report = render(spec)["harbor-realms.md"]
+    assert "Pushes through HTTPS entries fail on Harbor 2.2.4" in report
+    assert "Harbor 2.2.4's own nginx overwrites X-Forwarded-Proto" in report  # in the domain entry's section
+    assert "Pushes through HTTPS entries fail" not in render(base_spec())["harbor-realms.md"]
