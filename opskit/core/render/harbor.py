@@ -13,6 +13,7 @@ from opskit.core.harbor.realm import (
     HOST_BASED_REALM_SINCE,
     EntryRealm,
     RealmRewrite,
+    RewriteMode,
     Verdict,
     assess_entries,
 )
@@ -78,7 +79,7 @@ def entry_summary(entry: HarborEntry) -> str:
 
 
 def realm_map(rewrite: RealmRewrite) -> RealmMapView:
-    if rewrite.mode.value == "scheme":
+    if rewrite.mode is RewriteMode.SCHEME:
         comment = (
             f'Harbor >= 2.14 answers realm="<external_url scheme>://<Host>/service/token": '
             f"only the scheme must become {rewrite.to_scheme}"
