@@ -1,0 +1,89 @@
+"""The move journal: an append-only JSON-lines file, like a tiny write-ahead log.
+
+Order of records: ``header`` (plan identity, masked DSN, steps), one ``before`` record per row (the
+before-image, built by PostgreSQL itself so values round-trip exactly), ``step`` records as steps run,
+``committed`` once the transaction committed, and ``rolled-back`` after a rollback. A journal without
+``committed`` means the move never became visible — unless the database says otherwise, which
+rollback checks by fingerprint instead of trusting the file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from opskit.errors import InputError
+
+JOURNAL_FORMAT = 1
+
+
+def record_line(record: str, **fields: Any) -> str:
+    """One journal line (no secrets may be passed in: callers give masked DSNs only)."""
+    return json.dumps({"record": record, **fields}, default=str, separators=(",", ":")) + "\n"
+
+
+@dataclass
+class Journal:
+    """A parsed journal. ``state`` is committed / uncommitted / rolled-back."""
+
+    header: dict[str, Any]
+    before: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    after: dict[str, dict[int, str]] = field(default_factory=dict)
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    committed_at: str | None = None
+    rolled_back_at: str | None = None
+    torn_tail: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.rolled_back_at:
+            return "rolled-back"
+        return "committed" if self.committed_at else "uncommitted"
+
+    @property
+    def before_fingerprints(self) -> dict[str, dict[int, str]]:
+        rows = self.header.get("rows", {})
+        return {t: {int(k): v for k, v in ids.items()} for t, ids in rows.items()}
+
+    def step(self, name: str) -> dict[str, Any] | None:
+        """The last record of a step by name."""
+        found = [s for s in self.steps if s.get("name") == name]
+        return found[-1] if found else None
+
+
+def parse_journal(text: str, source: str) -> Journal:
+    """Parse journal text; a torn last line (process killed mid-write) is tolerated and flagged."""
+    lines = text.splitlines()
+    journal: Journal | None = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            if number == len(lines) and journal is not None:
+                journal.torn_tail = True
+                break
+            raise InputError.at(source, number, None, "not a JSON journal record") from None
+        kind = entry.get("record") if isinstance(entry, dict) else None
+        if journal is None:
+            if kind != "header" or entry.get("format") != JOURNAL_FORMAT:
+                raise InputError.at(source, number, "record", "not an opskit tenant-move journal (no header)")
+            journal = Journal(header=entry)
+            continue
+        if kind == "before":
+            journal.before.setdefault(str(entry["table"]), []).append(entry["row"])
+        elif kind == "step":
+            journal.steps.append(entry)
+            if entry.get("name") == "db-move" and "after" in entry:
+                journal.after = {t: {int(k): v for k, v in ids.items()} for t, ids in entry["after"].items()}
+        elif kind == "committed":
+            journal.committed_at = str(entry.get("at"))
+        elif kind == "rolled-back":
+            journal.rolled_back_at = str(entry.get("at"))
+        else:
+            raise InputError.at(source, number, "record", f"unknown journal record {kind!r}")
+    if journal is None:
+        raise InputError.at(source, None, None, "empty journal")
+    return journal
