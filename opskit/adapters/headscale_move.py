@@ -78,7 +78,9 @@ class FileJournal(pg.JournalSink):
         try:
             self._fd = os.open(path, flags, 0o600)
         except FileExistsError:
-            raise InputError.at(str(path), None, "--journal", "already exists; choose a new journal path") from None
+            raise InputError.at(
+                str(path), None, "--journal", "already exists; choose a new journal path"
+            ) from None
         except OSError as exc:
             raise InputError.at(str(path), None, "--journal", f"cannot open: {exc.strerror}") from None
         self.path = path
@@ -111,10 +113,22 @@ def _open(dsn: str, cluster_column: str) -> tuple[pg.Database, TenantSchema]:
 
 # --- plan ---------------------------------------------------------------------------------------
 
-def make_plan(*, dsn: str, tenant: str | None, tenant_id: int | None, source: int, target: int,
-              cluster_column: str, with_tagged: bool | None, allow_new_cluster: bool,
-              pre_hooks: list[HookSpec], post_hooks: list[HookSpec], route: RouteOptions | None,
-              cut: CutOptions | None) -> Plan:
+
+def make_plan(
+    *,
+    dsn: str,
+    tenant: str | None,
+    tenant_id: int | None,
+    source: int,
+    target: int,
+    cluster_column: str,
+    with_tagged: bool | None,
+    allow_new_cluster: bool,
+    pre_hooks: list[HookSpec],
+    post_hooks: list[HookSpec],
+    route: RouteOptions | None,
+    cut: CutOptions | None,
+) -> Plan:
     """Read-only: introspect, snapshot the tenant and the target, and build the plan."""
     from opskit.adapters.traefik import read_dynamic
     from opskit.core.traefik.dynamic import router_service, switch_router_service
@@ -125,13 +139,21 @@ def make_plan(*, dsn: str, tenant: str | None, tenant_id: int | None, source: in
     if route:
         text = read_dynamic(route.config_file)
         switch_router_service(text, route.router, route.to_service, route.config_file)  # validates both names
-        route_spec = RouteSwitchSpec(config_file=str(Path(route.config_file).resolve()), router=route.router,
-                                     from_service=router_service(text, route.router, route.config_file),
-                                     to_service=route.to_service, api_url=route.api_url, timeout=route.timeout)
+        route_spec = RouteSwitchSpec(
+            config_file=str(Path(route.config_file).resolve()),
+            router=route.router,
+            from_service=router_service(text, route.router, route.config_file),
+            to_service=route.to_service,
+            api_url=route.api_url,
+            timeout=route.timeout,
+        )
     db, schema = _open(dsn, cluster_column)
     try:
-        user = (pg.find_tenant_by_id(db, schema, tenant_id, source) if tenant_id is not None
-                else pg.find_tenant(db, schema, str(tenant), source))
+        user = (
+            pg.find_tenant_by_id(db, schema, tenant_id, source)
+            if tenant_id is not None
+            else pg.find_tenant(db, schema, str(tenant), source)
+        )
         snapshot = pg.read_snapshot(db, schema, user, source)
         candidates = [n.id for n in (*snapshot.nodes, *snapshot.tagged_nodes)]
         target_state = pg.read_target(db, schema, user, candidates, [k.id for k in snapshot.keys], target)
@@ -143,17 +165,31 @@ def make_plan(*, dsn: str, tenant: str | None, tenant_id: int | None, source: in
         moving = snapshot.nodes + (snapshot.tagged_nodes if with_tagged else ())
         if not clients:
             clients = sorted({ip for n in moving for ip in n.endpoint_ips})
-        cut_spec = CutSpec(entry_port=cut.entry_port, clients=clients,
-                           clients_source="--client" if cut.clients else "node endpoints",
-                           wait_seconds=cut.wait_seconds)
+        cut_spec = CutSpec(
+            entry_port=cut.entry_port,
+            clients=clients,
+            clients_source="--client" if cut.clients else "node endpoints",
+            wait_seconds=cut.wait_seconds,
+        )
     return plan_tenant_move(
-        schema=schema, snapshot=snapshot, target=target_state, source_cluster=source, target_cluster=target,
-        database=db.dsn_shown, created_at=utc_now(), with_tagged=with_tagged,
-        allow_new_cluster=allow_new_cluster, pre_hooks=pre_hooks, post_hooks=post_hooks, route=route_spec,
-        cut=cut_spec)
+        schema=schema,
+        snapshot=snapshot,
+        target=target_state,
+        source_cluster=source,
+        target_cluster=target,
+        database=db.dsn_shown,
+        created_at=utc_now(),
+        with_tagged=with_tagged,
+        allow_new_cluster=allow_new_cluster,
+        pre_hooks=pre_hooks,
+        post_hooks=post_hooks,
+        route=route_spec,
+        cut=cut_spec,
+    )
 
 
 # --- apply --------------------------------------------------------------------------------------
+
 
 def _recheck(db: pg.Database, schema: TenantSchema, plan: Plan) -> Callable[[], list[str]]:
     def check() -> list[str]:
@@ -162,6 +198,7 @@ def _recheck(db: pg.Database, schema: TenantSchema, plan: Plan) -> Callable[[], 
         key_ids = list(plan.rows.get("pre_auth_keys", {}))
         state = pg.read_target(db, schema, user, node_ids, key_ids, plan.target_cluster)
         return [c.message for c in target_conflicts(schema, user, state, set(node_ids), plan.target_cluster)]
+
     return check
 
 
@@ -169,26 +206,51 @@ def _run_hook(hook: HookSpec, name: str, journal: FileJournal | None) -> StepOut
     started = time.monotonic()
     done = run(hook.argv, timeout=hook.timeout)
     ok = done.returncode == 0 and not done.timed_out
-    detail = (f"timed out after {hook.timeout:g} s" if done.timed_out else f"exit {done.returncode}")
-    outcome = StepOutcome(name, ok, f"{' '.join(hook.argv)}: {detail}", time.monotonic() - started,
-                          {"stdout": done.stdout[-4000:], "stderr": done.stderr[-4000:]})
+    detail = f"timed out after {hook.timeout:g} s" if done.timed_out else f"exit {done.returncode}"
+    outcome = StepOutcome(
+        name,
+        ok,
+        f"{' '.join(hook.argv)}: {detail}",
+        time.monotonic() - started,
+        {"stdout": done.stdout[-4000:], "stderr": done.stderr[-4000:]},
+    )
     if journal:
-        journal.record("step", name=name, at=utc_now(), argv=hook.argv, returncode=done.returncode,
-                       timed_out=done.timed_out, stdout=done.stdout[-4000:], stderr=done.stderr[-4000:], ok=ok)
+        journal.record(
+            "step",
+            name=name,
+            at=utc_now(),
+            argv=hook.argv,
+            returncode=done.returncode,
+            timed_out=done.timed_out,
+            stdout=done.stdout[-4000:],
+            stderr=done.stderr[-4000:],
+            ok=ok,
+        )
     return outcome
 
 
 def default_journal_path(plan: Plan) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return Path(f"opskit-move-{plan.tenant.name}-{plan.source_cluster}-to-{plan.target_cluster}-{stamp}.journal")
+    return Path(
+        f"opskit-move-{plan.tenant.name}-{plan.source_cluster}-to-{plan.target_cluster}-{stamp}.journal"
+    )
 
 
-def apply_plan(plan: Plan, *, dsn: str, yes: bool, journal_path: Path | None, lock_timeout_ms: int,
-               statement_timeout_ms: int) -> RunReport:
+def apply_plan(
+    plan: Plan,
+    *,
+    dsn: str,
+    yes: bool,
+    journal_path: Path | None,
+    lock_timeout_ms: int,
+    statement_timeout_ms: int,
+) -> RunReport:
     """Dry run without ``yes``; otherwise pre-hooks → DB move → post-hooks → route switch → cut."""
     if plan.blocking:
-        raise ApplyError(f"the plan has {len(plan.conflicts)} blocking problem(s) (first: "
-                         f"{plan.conflicts[0].message}); resolve them and make a new plan.")
+        raise ApplyError(
+            f"the plan has {len(plan.conflicts)} blocking problem(s) (first: "
+            f"{plan.conflicts[0].message}); resolve them and make a new plan."
+        )
     db, schema = _open(dsn, plan.cluster_column)
     report = RunReport("apply", not yes, plan.tenant.name, None)
     try:
@@ -209,61 +271,110 @@ def apply_plan(plan: Plan, *, dsn: str, yes: bool, journal_path: Path | None, lo
 def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunReport) -> RunReport:
     include_tagged = plan.tagged_choice == "include"
     with db.errors("checking the plan against the database"), db.conn.transaction(force_rollback=True):
-        drift, _ = pg.reread_for_update(db, schema, plan.rows, plan.tenant.id, plan.source_cluster,
-                                        include_tagged, None, lock=False)
+        drift, _ = pg.reread_for_update(
+            db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged, None, lock=False
+        )
         conflicts = _recheck(db, schema, plan)()
     for hook in plan.pre_hooks:
         report.steps.append(StepOutcome("pre-hook", True, "would run: " + " ".join(hook.argv)))
     counts = ", ".join(f"{len(ids)} {t}" for t, ids in plan.rows.items())
     problems = [str(d) for d in drift] + conflicts
-    report.steps.append(StepOutcome("db-move", not problems, (
-        f"would move {counts} from cluster {plan.source_cluster} to {plan.target_cluster}" if not problems
-        else "would refuse: " + "; ".join(problems[:10]))))
+    report.steps.append(
+        StepOutcome(
+            "db-move",
+            not problems,
+            (
+                f"would move {counts} from cluster {plan.source_cluster} to {plan.target_cluster}"
+                if not problems
+                else "would refuse: " + "; ".join(problems[:10])
+            ),
+        )
+    )
     for hook in plan.post_hooks:
         report.steps.append(StepOutcome("post-hook", True, "would run: " + " ".join(hook.argv)))
     if plan.route:
         r = plan.route
-        report.steps.append(StepOutcome("route-switch", True, f"would point router {r.router} at {r.to_service} "
-                                        f"(now {r.from_service}) in {r.config_file}"))
+        report.steps.append(
+            StepOutcome(
+                "route-switch",
+                True,
+                f"would point router {r.router} at {r.to_service} (now {r.from_service}) in {r.config_file}",
+            )
+        )
     if plan.cut:
         report.steps.append(StepOutcome("cut-sessions", True, _cut_preview(plan.cut)))
     return report
 
 
-def _apply(db: pg.Database, schema: TenantSchema, plan: Plan, journal: FileJournal, report: RunReport,
-           lock_timeout_ms: int, statement_timeout_ms: int) -> None:
-    journal.record("header", format=JOURNAL_FORMAT, started_at=utc_now(), database=db.dsn_shown,
-                   plan_fingerprint=plan.fingerprint, cluster_column=plan.cluster_column,
-                   tenant=plan.tenant.model_dump(), source_cluster=plan.source_cluster,
-                   target_cluster=plan.target_cluster, rows=plan.rows,
-                   steps=[s.model_dump() for s in plan.steps],
-                   route=plan.route.model_dump() if plan.route else None)
+def _apply(
+    db: pg.Database,
+    schema: TenantSchema,
+    plan: Plan,
+    journal: FileJournal,
+    report: RunReport,
+    lock_timeout_ms: int,
+    statement_timeout_ms: int,
+) -> None:
+    journal.record(
+        "header",
+        format=JOURNAL_FORMAT,
+        started_at=utc_now(),
+        database=db.dsn_shown,
+        plan_fingerprint=plan.fingerprint,
+        cluster_column=plan.cluster_column,
+        tenant=plan.tenant.model_dump(),
+        source_cluster=plan.source_cluster,
+        target_cluster=plan.target_cluster,
+        rows=plan.rows,
+        steps=[s.model_dump() for s in plan.steps],
+        route=plan.route.model_dump() if plan.route else None,
+    )
     for hook in plan.pre_hooks:
         outcome = _run_hook(hook, "pre-hook", journal)
         report.steps.append(outcome)
         if not outcome.ok:
-            raise ApplyError(f"pre-hook failed ({outcome.detail}); nothing changed in the database. "
-                             f"Journal: {journal.path}")
+            raise ApplyError(
+                f"pre-hook failed ({outcome.detail}); nothing changed in the database. "
+                f"Journal: {journal.path}"
+            )
     try:
         result = pg.apply_move(
-            db, schema, rows=plan.rows, tenant_id=plan.tenant.id, tenant_name=plan.tenant.name,
-            source=plan.source_cluster, target=plan.target_cluster,
-            include_tagged=plan.tagged_choice == "include", recheck=_recheck(db, schema, plan),
-            journal=journal, now=utc_now, lock_timeout_ms=lock_timeout_ms,
-            statement_timeout_ms=statement_timeout_ms)
+            db,
+            schema,
+            rows=plan.rows,
+            tenant_id=plan.tenant.id,
+            tenant_name=plan.tenant.name,
+            source=plan.source_cluster,
+            target=plan.target_cluster,
+            include_tagged=plan.tagged_choice == "include",
+            recheck=_recheck(db, schema, plan),
+            journal=journal,
+            now=utc_now,
+            lock_timeout_ms=lock_timeout_ms,
+            statement_timeout_ms=statement_timeout_ms,
+        )
     except ApplyError as exc:
         journal.record("step", name="db-move", state="aborted", at=utc_now(), error=exc.message)
         raise
     counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())
-    report.steps.append(StepOutcome("db-move", True, f"moved {counts} to cluster {plan.target_cluster} "
-                                    "(committed)", result.seconds, {"counts": result.counts}))
+    report.steps.append(
+        StepOutcome(
+            "db-move",
+            True,
+            f"moved {counts} to cluster {plan.target_cluster} (committed)",
+            result.seconds,
+            {"counts": result.counts},
+        )
+    )
     for hook in plan.post_hooks:
         outcome = _run_hook(hook, "post-hook", journal)
         report.steps.append(outcome)
         if not outcome.ok:
-            raise ApplyError(f"the database move is committed but a post-hook failed ({outcome.detail}); the "
-                             f"route was not switched. Fix the instances, or roll back: opskit headscale migrate "
-                             f"rollback {journal.path} --yes")
+            raise ApplyError(
+                f"the database move is committed but a post-hook failed ({outcome.detail}); the "
+                f"route was not switched. Fix the instances, or roll back: opskit headscale migrate "
+                f"rollback {journal.path} --yes"
+            )
     if plan.route:
         report.steps.append(_switch(plan.route, plan.route.to_service, journal, "route-switch"))
         if not report.steps[-1].ok:
@@ -277,25 +388,52 @@ def _switch(route: RouteSwitchSpec, to_service: str, journal: FileJournal, name:
 
     started = time.monotonic()
     edit = switch_route(route.config_file, route.router, to_service)
-    journal.record("step", name=name, state="switched", at=utc_now(), config_file=route.config_file,
-                   router=route.router, from_service=edit.old_service, to_service=to_service)
+    journal.record(
+        "step",
+        name=name,
+        state="switched",
+        at=utc_now(),
+        config_file=route.config_file,
+        router=route.router,
+        from_service=edit.old_service,
+        to_service=to_service,
+    )
     detail = f"router {route.router}: {edit.old_service} → {to_service} in {route.config_file}"
     if not route.api_url:
-        return StepOutcome(name, True, detail + " (no --traefik-api: not verified)", time.monotonic() - started)
+        return StepOutcome(
+            name, True, detail + " (no --traefik-api: not verified)", time.monotonic() - started
+        )
     check = wait_for_route(route.api_url, route.router, to_service, route.timeout)
-    journal.record("step", name=name, state="verified" if check.ok else "unverified", at=utc_now(),
-                   detail=check.detail, seconds=round(check.seconds, 3))
+    journal.record(
+        "step",
+        name=name,
+        state="verified" if check.ok else "unverified",
+        at=utc_now(),
+        detail=check.detail,
+        seconds=round(check.seconds, 3),
+    )
     if check.ok:
-        return StepOutcome(name, True, f"{detail}; Traefik shows it after {check.seconds:.2f} s",
-                           time.monotonic() - started, {"api_seconds": check.seconds})
-    return StepOutcome(name, False, f"{detail}; Traefik did not show it within {route.timeout:g} s "
-                       f"({check.detail})", time.monotonic() - started)
+        return StepOutcome(
+            name,
+            True,
+            f"{detail}; Traefik shows it after {check.seconds:.2f} s",
+            time.monotonic() - started,
+            {"api_seconds": check.seconds},
+        )
+    return StepOutcome(
+        name,
+        False,
+        f"{detail}; Traefik did not show it within {route.timeout:g} s ({check.detail})",
+        time.monotonic() - started,
+    )
 
 
 def _cut_preview(cut: CutSpec) -> str:
-    return (f"would cut established sessions on local port {cut.entry_port} from "
-            f"{', '.join(cut.clients) or 'no client addresses'} (filter: sport = :{cut.entry_port} and dst in "
-            "those clients), then count reconnects")
+    return (
+        f"would cut established sessions on local port {cut.entry_port} from "
+        f"{', '.join(cut.clients) or 'no client addresses'} (filter: sport = :{cut.entry_port} and dst in "
+        "those clients), then count reconnects"
+    )
 
 
 def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
@@ -305,7 +443,9 @@ def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
 
     started = time.monotonic()
     if not cut.clients:
-        journal.record("step", name="cut-sessions", state="skipped", at=utc_now(), reason="no client addresses")
+        journal.record(
+            "step", name="cut-sessions", state="skipped", at=utc_now(), reason="no client addresses"
+        )
         return StepOutcome("cut-sessions", True, "skipped: no client addresses known", 0.0)
     session_filter = SessionFilter(local_port=cut.entry_port, peers=tuple(cut.clients))
     report = cut_sessions(session_filter, yes=True)
@@ -317,18 +457,29 @@ def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
         if back == wanted:
             break
         time.sleep(0.05)
-    data = {"matched": len(report.matched), "cut": len(report.cut), "still_present": len(report.still_present),
-            "clients_cut": sorted(wanted), "clients_reconnected": sorted(back), "problem": report.problem,
-            "commands": [list(c) for c in report.commands]}
-    journal.record("step", name="cut-sessions", state="done" if report.ok else "incomplete", at=utc_now(), **data)
-    detail = (f"cut {len(report.cut)} of {len(report.matched)} session(s) on port {cut.entry_port}; "
-              f"{len(back)} of {len(wanted)} client(s) reconnected within {cut.wait_seconds:g} s")
+    data = {
+        "matched": len(report.matched),
+        "cut": len(report.cut),
+        "still_present": len(report.still_present),
+        "clients_cut": sorted(wanted),
+        "clients_reconnected": sorted(back),
+        "problem": report.problem,
+        "commands": [list(c) for c in report.commands],
+    }
+    journal.record(
+        "step", name="cut-sessions", state="done" if report.ok else "incomplete", at=utc_now(), **data
+    )
+    detail = (
+        f"cut {len(report.cut)} of {len(report.matched)} session(s) on port {cut.entry_port}; "
+        f"{len(back)} of {len(wanted)} client(s) reconnected within {cut.wait_seconds:g} s"
+    )
     if report.problem:
         detail += f"; problem: {report.problem}"
     return StepOutcome("cut-sessions", report.ok, detail, time.monotonic() - started, data)
 
 
 # --- rollback -----------------------------------------------------------------------------------
+
 
 def read_journal(path: str) -> Journal:
     try:
@@ -338,8 +489,9 @@ def read_journal(path: str) -> Journal:
     return parse_journal(text, path)
 
 
-def rollback(journal_path: str, *, dsn: str, yes: bool, force: bool, lock_timeout_ms: int,
-             statement_timeout_ms: int) -> RunReport:
+def rollback(
+    journal_path: str, *, dsn: str, yes: bool, force: bool, lock_timeout_ms: int, statement_timeout_ms: int
+) -> RunReport:
     """Restore the before-image (one transaction), then point the route back."""
     journal = read_journal(journal_path)
     if journal.state == "rolled-back":
@@ -351,26 +503,55 @@ def rollback(journal_path: str, *, dsn: str, yes: bool, force: bool, lock_timeou
     try:
         if not yes:
             counts = ", ".join(f"{len(rows)} {t}" for t, rows in journal.before.items())
-            report.steps.append(StepOutcome("db-restore", True, f"would restore {counts} (journal state "
-                                            f"{journal.state}) after checking they are unchanged since the move"))
+            report.steps.append(
+                StepOutcome(
+                    "db-restore",
+                    True,
+                    f"would restore {counts} (journal state "
+                    f"{journal.state}) after checking they are unchanged since the move",
+                )
+            )
             if switched:
                 s = switched[-1]
-                report.steps.append(StepOutcome("route-restore", True, f"would point router {s['router']} back at "
-                                                f"{s['from_service']} in {s['config_file']}"))
+                report.steps.append(
+                    StepOutcome(
+                        "route-restore",
+                        True,
+                        f"would point router {s['router']} back at {s['from_service']} in {s['config_file']}",
+                    )
+                )
             return report
         sink = FileJournal(Path(journal_path), create=False)
         try:
-            result = pg.restore_rows(db, schema, before=journal.before, before_fp=journal.before_fingerprints,
-                                     after_fp=journal.after, tenant_id=int(tenant["id"]),
-                                     tenant_name=str(tenant["name"]), force=force, lock_timeout_ms=lock_timeout_ms,
-                                     statement_timeout_ms=statement_timeout_ms)
+            result = pg.restore_rows(
+                db,
+                schema,
+                before=journal.before,
+                before_fp=journal.before_fingerprints,
+                after_fp=journal.after,
+                tenant_id=int(tenant["id"]),
+                tenant_name=str(tenant["name"]),
+                force=force,
+                lock_timeout_ms=lock_timeout_ms,
+                statement_timeout_ms=statement_timeout_ms,
+            )
             if result.state == "nothing-to-do":
                 detail = "rows already match the before-image (the move never committed): nothing to restore"
             else:
-                detail = "restored " + ", ".join(f"{n} {t}" for t, n in result.counts.items()) + \
-                         " byte-identical to the before-image" + (" (forced over changes)" if result.drift else "")
-            sink.record("step", name="db-restore", state=result.state, at=utc_now(), counts=result.counts,
-                        forced=[str(d) for d in result.drift])
+                detail = (
+                    "restored "
+                    + ", ".join(f"{n} {t}" for t, n in result.counts.items())
+                    + " byte-identical to the before-image"
+                    + (" (forced over changes)" if result.drift else "")
+                )
+            sink.record(
+                "step",
+                name="db-restore",
+                state=result.state,
+                at=utc_now(),
+                counts=result.counts,
+                forced=[str(d) for d in result.drift],
+            )
             report.steps.append(StepOutcome("db-restore", True, detail, data={"counts": result.counts}))
             if switched:
                 report.steps.append(_reverse_route(switched[-1], journal, sink, force))
@@ -387,11 +568,20 @@ def _reverse_route(step: dict[str, Any], journal: Journal, sink: FileJournal, fo
     from opskit.core.traefik.dynamic import router_service
 
     route_info = journal.header.get("route") or {}
-    route = RouteSwitchSpec(config_file=step["config_file"], router=step["router"],
-                            from_service=step["to_service"], to_service=step["from_service"],
-                            api_url=route_info.get("api_url"), timeout=float(route_info.get("timeout", 10.0)))
+    route = RouteSwitchSpec(
+        config_file=step["config_file"],
+        router=step["router"],
+        from_service=step["to_service"],
+        to_service=step["from_service"],
+        api_url=route_info.get("api_url"),
+        timeout=float(route_info.get("timeout", 10.0)),
+    )
     now_service = router_service(read_dynamic(route.config_file), route.router, route.config_file)
     if now_service not in (step["to_service"], step["from_service"]) and not force:
-        return StepOutcome("route-restore", False, f"router {route.router} now points at {now_service!r}, not "
-                           f"{step['to_service']!r} as the move left it: not touched (--force to override)")
+        return StepOutcome(
+            "route-restore",
+            False,
+            f"router {route.router} now points at {now_service!r}, not "
+            f"{step['to_service']!r} as the move left it: not touched (--force to override)",
+        )
     return _switch(route, step["from_service"], sink, "route-restore")

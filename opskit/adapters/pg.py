@@ -81,7 +81,8 @@ def describe(dsn: str) -> str:
     """The masked DSN shown everywhere (or what libpq's environment points at)."""
     if dsn:
         return mask_dsn(dsn)
-    return f"libpq environment (PGHOST={os.environ.get('PGHOST', '')!s}, PGDATABASE={os.environ.get('PGDATABASE', '')!s})"
+    host, database = os.environ.get("PGHOST", ""), os.environ.get("PGDATABASE", "")
+    return f"libpq environment (PGHOST={host}, PGDATABASE={database})"
 
 
 class Database:
@@ -94,7 +95,8 @@ class Database:
         self._secrets = _password_of(dsn) + ((dsn,) if dsn else ())
         try:
             self.conn: psycopg.Connection[Any] = psycopg.connect(
-                dsn, autocommit=True, connect_timeout=max(1, int(connect_timeout)))
+                dsn, autocommit=True, connect_timeout=max(1, int(connect_timeout))
+            )
         except psycopg.Error as exc:
             raise EnvironmentProblem(
                 f"cannot connect to the database ({self.dsn_shown}): {self.clean(exc)}",
@@ -123,17 +125,24 @@ class Database:
         try:
             yield
         except pge.InsufficientPrivilege as exc:
-            raise EnvironmentProblem(f"permission denied while {doing}: {self.clean(exc)}; nothing changed.",
-                                     hint="grant the role SELECT/UPDATE on users, nodes and pre_auth_keys.") from None
+            raise EnvironmentProblem(
+                f"permission denied while {doing}: {self.clean(exc)}; nothing changed.",
+                hint="grant the role SELECT/UPDATE on users, nodes and pre_auth_keys.",
+            ) from None
         except pge.LockNotAvailable as exc:
-            raise ApplyError(f"lock timeout while {doing}: another session holds rows of this tenant "
-                             f"({self.clean(exc)}); nothing changed. Retry, or raise --lock-timeout.") from None
+            raise ApplyError(
+                f"lock timeout while {doing}: another session holds rows of this tenant "
+                f"({self.clean(exc)}); nothing changed. Retry, or raise --lock-timeout."
+            ) from None
         except pge.QueryCanceled as exc:
-            raise ApplyError(f"statement timeout while {doing} ({self.clean(exc)}); nothing changed. "
-                             "Raise --statement-timeout if the database is just slow.") from None
+            raise ApplyError(
+                f"statement timeout while {doing} ({self.clean(exc)}); nothing changed. "
+                "Raise --statement-timeout if the database is just slow."
+            ) from None
         except psycopg.OperationalError as exc:
-            raise EnvironmentProblem(f"database connection failed while {doing} ({self.dsn_shown}): "
-                                     f"{self.clean(exc)}") from None
+            raise EnvironmentProblem(
+                f"database connection failed while {doing} ({self.dsn_shown}): {self.clean(exc)}"
+            ) from None
         except psycopg.Error as exc:
             raise ApplyError(f"database error while {doing}: {self.clean(exc)}; nothing changed.") from None
 
@@ -143,49 +152,62 @@ class Database:
 
 # --- introspection ------------------------------------------------------------------------------
 
+
 def read_catalog(db: Database) -> Catalog:
     """Columns, FKs (with ON DELETE), unique indexes (with partial predicates) of current_schema()."""
     with db.errors("reading the schema"):
         columns: dict[str, list[str]] = {}
         for table, column in db.rows(
             "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"):
+            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+        ):
             columns.setdefault(table, []).append(column)
         fks = [
             ForeignKey(name, table, tuple(cols), ref, tuple(ref_cols), _ON_DELETE.get(rule, rule))
             for name, table, cols, ref, ref_cols, rule in db.rows(
                 """SELECT con.conname, src.relname,
                           ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
-                                JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o),
+                                JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
+                                ORDER BY k.o),
                           ref.relname,
                           ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
-                                JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o),
+                                JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n
+                                ORDER BY k.o),
                           con.confdeltype::text
                    FROM pg_constraint con
                    JOIN pg_class src ON src.oid = con.conrelid
                    JOIN pg_class ref ON ref.oid = con.confrelid
                    WHERE con.contype = 'f' AND src.relnamespace = current_schema()::regnamespace
-                   ORDER BY src.relname, con.conname""")
+                   ORDER BY src.relname, con.conname"""
+            )
         ]
         indexes = [
             UniqueIndex(name, table, tuple(cols), predicate, bool(primary))
             for name, table, cols, predicate, primary in db.rows(
                 """SELECT i.relname, t.relname,
                           ARRAY(SELECT a.attname FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(n, o)
-                                JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.n ORDER BY k.o),
+                                JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.n
+                                ORDER BY k.o),
                           pg_get_expr(x.indpred, x.indrelid), x.indisprimary
                    FROM pg_index x
                    JOIN pg_class i ON i.oid = x.indexrelid
                    JOIN pg_class t ON t.oid = x.indrelid
                    WHERE x.indisunique AND t.relnamespace = current_schema()::regnamespace
-                   ORDER BY t.relname, i.relname""")
+                   ORDER BY t.relname, i.relname"""
+            )
         ]
-        sequences = [r[0] for r in db.rows(
-            "SELECT relname FROM pg_class WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace")]
+        sequences = [
+            r[0]
+            for r in db.rows(
+                "SELECT relname FROM pg_class "
+                "WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
+            )
+        ]
     return Catalog({t: tuple(c) for t, c in columns.items()}, tuple(fks), tuple(indexes), tuple(sequences))
 
 
 # --- read side ----------------------------------------------------------------------------------
+
 
 def _ident(name: str) -> Any:
     from psycopg import sql
@@ -221,8 +243,8 @@ def tenant_counts(db: Database, schema: TenantSchema, cluster: int | None) -> li
                   (SELECT count(*) FROM pre_auth_keys k WHERE k.user_id = u.id)
            FROM users u
            WHERE u.deleted_at IS NULL AND (%(cluster)s::bigint IS NULL OR u.{c} = %(cluster)s)
-           ORDER BY u.{c} NULLS LAST, u.name, u.id""").format(
-        c=sql.Identifier(schema.cluster_column), provider=_opt(schema, USERS, "provider", "u"))
+           ORDER BY u.{c} NULLS LAST, u.name, u.id"""
+    ).format(c=sql.Identifier(schema.cluster_column), provider=_opt(schema, USERS, "provider", "u"))
     with db.errors("counting tenants"):
         return [TenantCount(*row) for row in db.rows(query, {"cluster": cluster})]
 
@@ -233,8 +255,8 @@ def find_tenant(db: Database, schema: TenantSchema, name: str, source: int) -> U
 
     query = sql.SQL(
         "SELECT u.id, u.name, {pid}, u.{c}, md5(u::text), row_to_json(u) FROM users u "
-        "WHERE u.name = %s AND u.deleted_at IS NULL ORDER BY u.id").format(
-        c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
+        "WHERE u.name = %s AND u.deleted_at IS NULL ORDER BY u.id"
+    ).format(c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("looking up the tenant"):
         found = db.rows(query, (name,))
     if not found:
@@ -242,11 +264,17 @@ def find_tenant(db: Database, schema: TenantSchema, name: str, source: int) -> U
     here = [r for r in found if r[3] == source]
     if not here:
         clusters = ", ".join(sorted({str(r[3]) for r in found}))
-        raise InputError.at(None, None, "--from", f"tenant {name!r} is in cluster(s) {clusters}, not {source}")
+        raise InputError.at(
+            None, None, "--from", f"tenant {name!r} is in cluster(s) {clusters}, not {source}"
+        )
     if len(here) > 1:
         ids = ", ".join(f"users.id={r[0]} ({r[2] or 'local'})" for r in here)
-        raise InputError.at(None, None, "--tenant", f"{len(here)} live users named {name!r} in cluster {source}: "
-                            f"{ids}; pass --tenant-id")
+        raise InputError.at(
+            None,
+            None,
+            "--tenant",
+            f"{len(here)} live users named {name!r} in cluster {source}: {ids}; pass --tenant-id",
+        )
     return _user(here[0])
 
 
@@ -255,21 +283,30 @@ def find_tenant_by_id(db: Database, schema: TenantSchema, user_id: int, source: 
 
     query = sql.SQL(
         "SELECT u.id, u.name, {pid}, u.{c}, md5(u::text), row_to_json(u) FROM users u "
-        "WHERE u.id = %s AND u.deleted_at IS NULL").format(
-        c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
+        "WHERE u.id = %s AND u.deleted_at IS NULL"
+    ).format(c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("looking up the tenant"):
         found = db.rows(query, (user_id,))
     if not found:
         raise InputError.at(None, None, "--tenant-id", f"no live user with id {user_id}")
     if found[0][3] != source:
-        raise InputError.at(None, None, "--from", f"users.id={user_id} is in cluster {found[0][3]}, not {source}")
+        raise InputError.at(
+            None, None, "--from", f"users.id={user_id} is in cluster {found[0][3]}, not {source}"
+        )
     return _user(found[0])
 
 
 def _user(row: tuple[Any, ...]) -> UserRow:
     values = dict(row[5])
-    return UserRow(id=row[0], name=row[1], provider_identifier=row[2], cluster=row[3],
-                   deleted=values.get("deleted_at") is not None, fingerprint=row[4], values=values)
+    return UserRow(
+        id=row[0],
+        name=row[1],
+        provider_identifier=row[2],
+        cluster=row[3],
+        deleted=values.get("deleted_at") is not None,
+        fingerprint=row[4],
+        values=values,
+    )
 
 
 def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: int) -> TenantSnapshot:
@@ -283,11 +320,13 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
            FROM nodes n
            WHERE n.{c} = %(source)s AND (n.user_id = %(uid)s OR (n.user_id IS NULL AND n.auth_key_id IN
                  (SELECT k.id FROM pre_auth_keys k WHERE k.user_id = %(uid)s)))
-           ORDER BY n.id""").format(c=c, hostname=_opt(schema, NODES, "hostname", "n"))
+           ORDER BY n.id"""
+    ).format(c=c, hostname=_opt(schema, NODES, "hostname", "n"))
     key_prefix = _opt(schema, KEYS, "prefix", "k")
     key_query = sql.SQL(
         "SELECT k.id, k.user_id, {prefix}, md5(k::text) FROM pre_auth_keys k "
-        "WHERE k.user_id = %(uid)s AND k.{c} = %(source)s ORDER BY k.id").format(c=c, prefix=key_prefix)
+        "WHERE k.user_id = %(uid)s AND k.{c} = %(source)s ORDER BY k.id"
+    ).format(c=c, prefix=key_prefix)
     cross_query = sql.SQL(
         """SELECT n.id, nu.name, k.id, ku.name, n.user_id = %(uid)s
            FROM nodes n JOIN pre_auth_keys k ON k.id = n.auth_key_id
@@ -295,11 +334,14 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
            WHERE n.user_id IS NOT NULL AND n.{c} = %(source)s
              AND ((n.user_id = %(uid)s AND k.user_id IS DISTINCT FROM %(uid)s)
                OR (n.user_id <> %(uid)s AND k.user_id = %(uid)s))
-           ORDER BY n.id""").format(c=c)
+           ORDER BY n.id"""
+    ).format(c=c)
     params = {"uid": tenant.id, "source": source}
     with db.errors("reading the tenant's rows"):
-        nodes = [NodeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], endpoint_ips(r[7]), r[8])
-                 for r in db.rows(node_query, params)]
+        nodes = [
+            NodeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], endpoint_ips(r[7]), r[8])
+            for r in db.rows(node_query, params)
+        ]
         keys = [KeyRow(*r) for r in db.rows(key_query, params)]
         cross = [CrossReference(r[0], r[1], r[2], r[3], bool(r[4])) for r in db.rows(cross_query, params)]
         children = _child_rows(db, schema, tenant.id, [n.id for n in nodes], source)
@@ -313,34 +355,52 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
     )
 
 
-def _child_rows(db: Database, schema: TenantSchema, user_id: int, node_ids: list[int],
-                source: int) -> list[ChildRows]:
+def _child_rows(
+    db: Database, schema: TenantSchema, user_id: int, node_ids: list[int], source: int
+) -> list[ChildRows]:
     out = []
     for child in schema.children:
         parent_ids = [user_id] if child.parent == USERS else node_ids
-        query = _sql("SELECT t.id, md5(t::text) FROM {t} t WHERE t.{fk} = ANY(%s) AND t.{c} = %s ORDER BY t.id",
-                     t=child.table, fk=child.fk_column, c=schema.cluster_column)
+        query = _sql(
+            "SELECT t.id, md5(t::text) FROM {t} t WHERE t.{fk} = ANY(%s) AND t.{c} = %s ORDER BY t.id",
+            t=child.table,
+            fk=child.fk_column,
+            c=schema.cluster_column,
+        )
         out.append(ChildRows(child.table, {r[0]: r[1] for r in db.rows(query, (parent_ids, source))}))
     return out
 
 
-def read_target(db: Database, schema: TenantSchema, tenant: UserRow, node_ids: Sequence[int],
-                key_ids: Sequence[int], target: int) -> TargetState:
+def read_target(
+    db: Database,
+    schema: TenantSchema,
+    tenant: UserRow,
+    node_ids: Sequence[int],
+    key_ids: Sequence[int],
+    target: int,
+) -> TargetState:
     """What already sits in the target cluster that the moving rows would collide with."""
     from psycopg import sql
 
     c = sql.Identifier(schema.cluster_column)
     exists_query = sql.SQL(
-        "SELECT EXISTS (SELECT 1 FROM users WHERE {c} = %(t)s) OR EXISTS (SELECT 1 FROM nodes WHERE {c} = %(t)s) "
-        "OR EXISTS (SELECT 1 FROM pre_auth_keys WHERE {c} = %(t)s)").format(c=c)
+        "SELECT EXISTS (SELECT 1 FROM users WHERE {c} = %(t)s) "
+        "OR EXISTS (SELECT 1 FROM nodes WHERE {c} = %(t)s) "
+        "OR EXISTS (SELECT 1 FROM pre_auth_keys WHERE {c} = %(t)s)"
+    ).format(c=c)
     users_query = sql.SQL(
         "SELECT u.id, u.name, {pid}, u.{c}, md5(u::text), row_to_json(u) FROM users u "
-        "WHERE u.{c} = %(t)s AND u.id <> %(uid)s AND (u.name = %(name)s OR {pid} = %(pid)s) ORDER BY u.id").format(
-        c=c, pid=_opt(schema, USERS, "provider_identifier", "u"))
+        "WHERE u.{c} = %(t)s AND u.id <> %(uid)s AND (u.name = %(name)s OR {pid} = %(pid)s) ORDER BY u.id"
+    ).format(c=c, pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("checking the target cluster"):
         has_rows = bool(db.rows(exists_query, {"t": target})[0][0])
-        candidates = [_user(r) for r in db.rows(users_query, {
-            "t": target, "uid": tenant.id, "name": tenant.name, "pid": tenant.provider_identifier})]
+        candidates = [
+            _user(r)
+            for r in db.rows(
+                users_query,
+                {"t": target, "uid": tenant.id, "name": tenant.name, "pid": tenant.provider_identifier},
+            )
+        ]
         clashes = _node_clashes(db, schema, node_ids, target) + _key_clashes(db, schema, key_ids, target)
     return TargetState(has_rows, tuple(candidates), tuple(clashes))
 
@@ -352,8 +412,10 @@ def _node_clashes(db: Database, schema: TenantSchema, node_ids: Sequence[int], t
     if not node_ids:
         return []
     kinds = [k for k in _NODE_CLASH_COLUMNS if schema.has(NODES, k)]
-    pairs = sql.SQL(", ").join(sql.SQL("({}, {}.{}::text)").format(sql.Literal(k), sql.Identifier("x"),
-                                                                   sql.Identifier(k)) for k in kinds)
+    pairs = sql.SQL(", ").join(
+        sql.SQL("({}, {}.{}::text)").format(sql.Literal(k), sql.Identifier("x"), sql.Identifier(k))
+        for k in kinds
+    )
     query = sql.SQL(
         """WITH moving AS (
              SELECT x.id, v.kind, v.val FROM nodes x CROSS JOIN LATERAL (VALUES {pairs}) v(kind, val)
@@ -363,10 +425,14 @@ def _node_clashes(db: Database, schema: TenantSchema, node_ids: Sequence[int], t
              FROM nodes x CROSS JOIN LATERAL (VALUES {pairs}) v(kind, val)
              WHERE x.{c} = %(t)s AND v.val IS NOT NULL AND v.val <> '')
            SELECT m.kind, m.id, p.id, m.val, p.deleted FROM moving m JOIN present p USING (kind, val)
-           ORDER BY m.kind, m.id, p.id""").format(pairs=pairs, c=sql.Identifier(schema.cluster_column),
-                                                  deleted=_opt(schema, NODES, "deleted_at", "x"))
-    return [Clash(r[0], NODES, r[1], r[2], r[3], bool(r[4]))
-            for r in db.rows(query, {"ids": list(node_ids), "t": target})]
+           ORDER BY m.kind, m.id, p.id"""
+    ).format(
+        pairs=pairs, c=sql.Identifier(schema.cluster_column), deleted=_opt(schema, NODES, "deleted_at", "x")
+    )
+    return [
+        Clash(r[0], NODES, r[1], r[2], r[3], bool(r[4]))
+        for r in db.rows(query, {"ids": list(node_ids), "t": target})
+    ]
 
 
 def _key_clashes(db: Database, schema: TenantSchema, key_ids: Sequence[int], target: int) -> list[Clash]:
@@ -379,8 +445,13 @@ def _key_clashes(db: Database, schema: TenantSchema, key_ids: Sequence[int], tar
         query = _sql(
             """SELECT m.id, o.id, m.{col} FROM pre_auth_keys m JOIN pre_auth_keys o ON o.{col} = m.{col}
                WHERE m.id = ANY(%s) AND o.{c} = %s AND m.{col} <> '' ORDER BY m.id, o.id""",
-            col=column, c=schema.cluster_column)
-        out += [Clash(kind, KEYS, r[0], r[1], _shown_key(kind, r[2])) for r in db.rows(query, (list(key_ids), target))]
+            col=column,
+            c=schema.cluster_column,
+        )
+        out += [
+            Clash(kind, KEYS, r[0], r[1], _shown_key(kind, r[2]))
+            for r in db.rows(query, (list(key_ids), target))
+        ]
     return out
 
 
@@ -390,6 +461,7 @@ def _shown_key(kind: str, value: str) -> str:
 
 
 # --- write side ---------------------------------------------------------------------------------
+
 
 class JournalSink:
     """Where apply/rollback append journal lines; ``sync`` makes them durable (fsync)."""
@@ -420,17 +492,22 @@ class RowDrift:
 
 def _limits(db: Database, lock_timeout_ms: int, statement_timeout_ms: int) -> None:
     # set_config(..., true) is SET LOCAL with parameters: the limits end with the transaction.
-    db.conn.execute("SELECT set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true)",
-                    (f"{int(lock_timeout_ms)}ms", f"{int(statement_timeout_ms)}ms"))
+    db.conn.execute(
+        "SELECT set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true)",
+        (f"{int(lock_timeout_ms)}ms", f"{int(statement_timeout_ms)}ms"),
+    )
 
 
 def _lock_tenant(db: Database, tenant_id: int, tenant_name: str) -> None:
     """Transaction-scoped advisory lock per tenant: a second mover fails at once instead of queueing."""
-    got = db.rows("SELECT pg_try_advisory_xact_lock(hashtext(%s), %s)",
-                  (LOCK_NAMESPACE, tenant_id % 2147483647))[0][0]
+    got = db.rows(
+        "SELECT pg_try_advisory_xact_lock(hashtext(%s), %s)", (LOCK_NAMESPACE, tenant_id % 2147483647)
+    )[0][0]
     if not got:
-        raise ApplyError(f"another move of tenant {tenant_name!r} (users.id={tenant_id}) is running right now "
-                         "(advisory lock held); nothing changed. Wait for it and re-plan.")
+        raise ApplyError(
+            f"another move of tenant {tenant_name!r} (users.id={tenant_id}) is running right now "
+            "(advisory lock held); nothing changed. Wait for it and re-plan."
+        )
 
 
 def _scope_condition(schema: TenantSchema, table: str, include_tagged: bool) -> Any:
@@ -439,17 +516,31 @@ def _scope_condition(schema: TenantSchema, table: str, include_tagged: bool) -> 
 
     c = sql.Identifier(schema.cluster_column)
     if table == NODES:
-        tagged = sql.SQL(" OR (t.user_id IS NULL AND t.auth_key_id IN (SELECT k.id FROM pre_auth_keys k "
-                         "WHERE k.user_id = %(uid)s))") if include_tagged else sql.SQL("")
+        tagged = (
+            sql.SQL(
+                " OR (t.user_id IS NULL AND t.auth_key_id IN (SELECT k.id FROM pre_auth_keys k "
+                "WHERE k.user_id = %(uid)s))"
+            )
+            if include_tagged
+            else sql.SQL("")
+        )
         return sql.SQL("(t.{c} = %(source)s AND (t.user_id = %(uid)s{tagged}))").format(c=c, tagged=tagged)
     if table == KEYS:
         return sql.SQL("(t.{c} = %(source)s AND t.user_id = %(uid)s)").format(c=c)
     return sql.SQL("false")
 
 
-def reread_for_update(db: Database, schema: TenantSchema, rows: dict[str, dict[int, str]], tenant_id: int,
-                      source: int, include_tagged: bool, journal: JournalSink | None, *, lock: bool = True
-                      ) -> tuple[list[RowDrift], dict[str, dict[int, str]]]:
+def reread_for_update(
+    db: Database,
+    schema: TenantSchema,
+    rows: dict[str, dict[int, str]],
+    tenant_id: int,
+    source: int,
+    include_tagged: bool,
+    journal: JournalSink | None,
+    *,
+    lock: bool = True,
+) -> tuple[list[RowDrift], dict[str, dict[int, str]]]:
     """Lock every planned row (and any the tenant gained since), compare fingerprints, journal the
     before-image. Returns (drift, current fingerprints)."""
     from psycopg import sql
@@ -460,9 +551,12 @@ def reread_for_update(db: Database, schema: TenantSchema, rows: dict[str, dict[i
         query = sql.SQL(
             "SELECT t.id, md5(t::text), json_build_object('record', 'before', 'table', %(table)s::text, "
             "'row', row_to_json(t))::text FROM {t} t "
-            "WHERE t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope} ORDER BY t.id{lock}").format(
-            t=sql.Identifier(table), scope=_scope_condition(schema, table, include_tagged),
-            lock=sql.SQL(" FOR UPDATE" if lock else ""))
+            "WHERE t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope} ORDER BY t.id{lock}"
+        ).format(
+            t=sql.Identifier(table),
+            scope=_scope_condition(schema, table, include_tagged),
+            lock=sql.SQL(" FOR UPDATE" if lock else ""),
+        )
         found = db.rows(query, {"table": table, "ids": list(planned), "uid": tenant_id, "source": source})
         current[table] = {r[0]: r[1] for r in found}
         if journal is not None:
@@ -485,8 +579,9 @@ def _pause_for_tests(after: str) -> None:
         time.sleep(float(seconds))
 
 
-def move_rows(db: Database, schema: TenantSchema, rows: dict[str, dict[int, str]], source: int,
-              target: int) -> tuple[dict[str, int], dict[str, dict[int, str]]]:
+def move_rows(
+    db: Database, schema: TenantSchema, rows: dict[str, dict[int, str]], source: int, target: int
+) -> tuple[dict[str, int], dict[str, dict[int, str]]]:
     """Set-based UPDATE per table; returns counts and after-fingerprints (from RETURNING)."""
     from psycopg import sql
 
@@ -497,22 +592,36 @@ def move_rows(db: Database, schema: TenantSchema, rows: dict[str, dict[int, str]
             _pause_for_tests(f"statement {number} (UPDATE {list(rows)[number - 1]})")
         query = sql.SQL(
             "UPDATE {t} AS t SET {c} = %(target)s WHERE t.id IN (SELECT unnest(%(ids)s::bigint[])) "
-            "AND t.{c} = %(source)s RETURNING t.id, md5(t::text)").format(
-            t=sql.Identifier(table), c=sql.Identifier(schema.cluster_column))
+            "AND t.{c} = %(source)s RETURNING t.id, md5(t::text)"
+        ).format(t=sql.Identifier(table), c=sql.Identifier(schema.cluster_column))
         returned = db.rows(query, {"target": target, "ids": list(planned), "source": source})
         if len(returned) != len(planned):
-            raise ApplyError(f"UPDATE {table} moved {len(returned)} rows, the plan has {len(planned)}; "
-                             "rolled back, nothing changed.")
+            raise ApplyError(
+                f"UPDATE {table} moved {len(returned)} rows, the plan has {len(planned)}; "
+                "rolled back, nothing changed."
+            )
         counts[table] = len(returned)
         after[table] = {r[0]: r[1] for r in returned}
     _pause_for_tests(f"statement {len(rows)} (UPDATE {list(rows)[-1]}), before COMMIT")
     return counts, after
 
 
-def apply_move(db: Database, schema: TenantSchema, *, rows: dict[str, dict[int, str]], tenant_id: int,
-               tenant_name: str, source: int, target: int, include_tagged: bool,
-               recheck: Callable[[], list[str]], journal: JournalSink, now: Callable[[], str],
-               lock_timeout_ms: int, statement_timeout_ms: int) -> MoveResult:
+def apply_move(
+    db: Database,
+    schema: TenantSchema,
+    *,
+    rows: dict[str, dict[int, str]],
+    tenant_id: int,
+    tenant_name: str,
+    source: int,
+    target: int,
+    include_tagged: bool,
+    recheck: Callable[[], list[str]],
+    journal: JournalSink,
+    now: Callable[[], str],
+    lock_timeout_ms: int,
+    statement_timeout_ms: int,
+) -> MoveResult:
     """The whole DB move in one transaction; raises ApplyError (nothing changed) on drift/conflict/lock."""
     from opskit.core.headscale.journal import record_line
 
@@ -523,14 +632,23 @@ def apply_move(db: Database, schema: TenantSchema, *, rows: dict[str, dict[int, 
         drift, _ = reread_for_update(db, schema, rows, tenant_id, source, include_tagged, journal)
         journal.sync()
         if drift:
-            shown = ", ".join(map(str, drift[:10])) + (f" (+{len(drift) - 10} more)" if len(drift) > 10 else "")
-            raise ApplyError(f"rows changed since the plan was made: {shown}; nothing changed. Make a new plan.")
+            shown = ", ".join(map(str, drift[:10])) + (
+                f" (+{len(drift) - 10} more)" if len(drift) > 10 else ""
+            )
+            raise ApplyError(
+                f"rows changed since the plan was made: {shown}; nothing changed. Make a new plan."
+            )
         conflicts = recheck()
         if conflicts:
-            raise ApplyError("the target cluster changed since the plan: " + "; ".join(conflicts[:10])
-                             + "; nothing changed.")
+            raise ApplyError(
+                "the target cluster changed since the plan: "
+                + "; ".join(conflicts[:10])
+                + "; nothing changed."
+            )
         counts, after = move_rows(db, schema, rows, source, target)
-        journal.append(record_line("step", name="db-move", state="updated", at=now(), counts=counts, after=after))
+        journal.append(
+            record_line("step", name="db-move", state="updated", at=now(), counts=counts, after=after)
+        )
         journal.sync()
     journal.append(record_line("committed", at=now()))
     journal.sync()
@@ -544,9 +662,19 @@ class RestoreResult:
     drift: list[RowDrift]
 
 
-def restore_rows(db: Database, schema: TenantSchema, *, before: dict[str, list[dict[str, Any]]],
-                 before_fp: dict[str, dict[int, str]], after_fp: dict[str, dict[int, str]], tenant_id: int,
-                 tenant_name: str, force: bool, lock_timeout_ms: int, statement_timeout_ms: int) -> RestoreResult:
+def restore_rows(
+    db: Database,
+    schema: TenantSchema,
+    *,
+    before: dict[str, list[dict[str, Any]]],
+    before_fp: dict[str, dict[int, str]],
+    after_fp: dict[str, dict[int, str]],
+    tenant_id: int,
+    tenant_name: str,
+    force: bool,
+    lock_timeout_ms: int,
+    statement_timeout_ms: int,
+) -> RestoreResult:
     """Put the journal's before-image back in one transaction, refusing rows changed since the move."""
     import json
 
@@ -557,35 +685,54 @@ def restore_rows(db: Database, schema: TenantSchema, *, before: dict[str, list[d
         _lock_tenant(db, tenant_id, tenant_name)
         current: dict[str, dict[int, str]] = {}
         for table, images in before.items():
-            query = sql.SQL("SELECT t.id, md5(t::text) FROM {t} t WHERE t.id IN (SELECT unnest(%s::bigint[])) "
-                            "ORDER BY t.id FOR UPDATE").format(t=sql.Identifier(table))
+            query = sql.SQL(
+                "SELECT t.id, md5(t::text) FROM {t} t WHERE t.id IN (SELECT unnest(%s::bigint[])) "
+                "ORDER BY t.id FOR UPDATE"
+            ).format(t=sql.Identifier(table))
             current[table] = {r[0]: r[1] for r in db.rows(query, ([int(i["id"]) for i in images],))}
         if current == before_fp:
             return RestoreResult("nothing-to-do", {}, [])
-        drift = [RowDrift(t, i, "gone" if i not in current.get(t, {}) else "changed since the move")
-                 for t, ids in after_fp.items() for i, fp in ids.items() if current.get(t, {}).get(i) != fp]
+        drift = [
+            RowDrift(t, i, "gone" if i not in current.get(t, {}) else "changed since the move")
+            for t, ids in after_fp.items()
+            for i, fp in ids.items()
+            if current.get(t, {}).get(i) != fp
+        ]
         if not after_fp:  # journal never reached the UPDATEs, yet rows differ from the before-image
-            drift = [RowDrift(t, i, "differs from the before-image") for t, ids in before_fp.items()
-                     for i, fp in ids.items() if current.get(t, {}).get(i) != fp]
+            drift = [
+                RowDrift(t, i, "differs from the before-image")
+                for t, ids in before_fp.items()
+                for i, fp in ids.items()
+                if current.get(t, {}).get(i) != fp
+            ]
         if drift and not force:
-            shown = ", ".join(map(str, drift[:10])) + (f" (+{len(drift) - 10} more)" if len(drift) > 10 else "")
-            raise ApplyError(f"refusing to roll back: {shown}; nothing changed. --force overwrites them with "
-                             "the before-image.")
+            shown = ", ".join(map(str, drift[:10])) + (
+                f" (+{len(drift) - 10} more)" if len(drift) > 10 else ""
+            )
+            raise ApplyError(
+                f"refusing to roll back: {shown}; nothing changed. --force overwrites them with "
+                "the before-image."
+            )
         counts: dict[str, int] = {}
         for table, images in before.items():
             columns = [c for c in schema.columns[table] if c != "id" and c in images[0]] if images else []
             if not columns:
                 continue
             query = sql.SQL(
-                "UPDATE {t} AS t SET ({cols}) = ROW({jcols}) FROM json_populate_recordset(NULL::{t}, %s::json) AS j "
-                "WHERE t.id = j.id RETURNING t.id, md5(t::text)").format(
+                "UPDATE {t} AS t SET ({cols}) = ROW({jcols}) "
+                "FROM json_populate_recordset(NULL::{t}, %s::json) AS j "
+                "WHERE t.id = j.id RETURNING t.id, md5(t::text)"
+            ).format(
                 t=sql.Identifier(table),
                 cols=sql.SQL(", ").join(sql.Identifier(c) for c in columns),
-                jcols=sql.SQL(", ").join(sql.SQL("j.{}").format(sql.Identifier(c)) for c in columns))
+                jcols=sql.SQL(", ").join(sql.SQL("j.{}").format(sql.Identifier(c)) for c in columns),
+            )
             restored = {r[0]: r[1] for r in db.rows(query, (json.dumps(images),))}
             wrong = [i for i, fp in restored.items() if before_fp.get(table, {}).get(i) != fp]
             if wrong:
-                raise ApplyError(f"restored {table} rows {wrong[:5]} do not match their before-image "
-                                 "fingerprints; rolled back, nothing changed.")
+                raise ApplyError(
+                    f"restored {table} rows {wrong[:5]} do not match their before-image "
+                    "fingerprints; rolled back, nothing changed."
+                )
             counts[table] = len(restored)
     return RestoreResult("restored", counts, drift)

@@ -45,7 +45,9 @@ def _qualified(name: str) -> str:
     return name if "@" in name else f"{name}@file"
 
 
-def wait_for_route(api_url: str, router: str, service: str, timeout: float, interval: float = 0.05) -> RouteCheck:
+def wait_for_route(
+    api_url: str, router: str, service: str, timeout: float, interval: float = 0.05
+) -> RouteCheck:
     """Poll GET /api/http/routers/<router>@file until it uses ``service`` and the service lists the
     router in ``usedBy``; give up after ``timeout`` seconds and say what was last seen."""
     import httpx
@@ -67,8 +69,12 @@ def wait_for_route(api_url: str, router: str, service: str, timeout: float, inte
                         used = client.get(service_url)
                         used_by = used.json().get("usedBy", []) if used.status_code == 200 else []
                         if _qualified(router) in used_by:
-                            return RouteCheck(True, seen, time.monotonic() - started,
-                                              f"router {_qualified(router)} → {seen}, service lists it in usedBy")
+                            return RouteCheck(
+                                True,
+                                seen,
+                                time.monotonic() - started,
+                                f"router {_qualified(router)} → {seen}, service lists it in usedBy",
+                            )
                         detail = f"service {_qualified(service)} does not list the router yet"
                     else:
                         detail = f"router still uses {seen!r} (status {data.get('status')})"

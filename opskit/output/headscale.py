@@ -25,8 +25,15 @@ def render_tenants(counts: list[TenantCount], database: str, fmt: OutputFormat) 
     for column in ("cluster", "user id", "tenant", "provider", "nodes", "tagged nodes", "pre-auth keys"):
         table.add_column(column, justify="right" if column not in ("tenant", "provider") else "left")
     for c in counts:
-        table.add_row(str(c.cluster), str(c.user_id), c.name, c.provider or "", str(c.nodes), str(c.tagged_nodes),
-                      str(c.keys))
+        table.add_row(
+            str(c.cluster),
+            str(c.user_id),
+            c.name,
+            c.provider or "",
+            str(c.nodes),
+            str(c.tagged_nodes),
+            str(c.keys),
+        )
     console = stdout_console()
     console.print(table)
     clusters = sorted({str(c.cluster) for c in counts})
@@ -35,28 +42,38 @@ def render_tenants(counts: list[TenantCount], database: str, fmt: OutputFormat) 
 
 def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
-        emit_json("headscale-migrate-plan", {"saved_to": saved_to, "blocking": plan.blocking,
-                                             "plan": plan.model_dump(mode="json")})
+        emit_json(
+            "headscale-migrate-plan",
+            {"saved_to": saved_to, "blocking": plan.blocking, "plan": plan.model_dump(mode="json")},
+        )
         return
     from rich.panel import Panel
     from rich.table import Table
 
     console = stdout_console()
     counts = ", ".join(f"{len(ids)} {t}" for t, ids in plan.rows.items())
-    console.print(Panel(
-        f"tenant {plan.tenant.name!r} (users.id={plan.tenant.id}, "
-        f"{'OIDC ' + plan.tenant.provider_identifier if plan.tenant.provider_identifier else 'local user'})\n"
-        f"cluster {plan.source_cluster} → {plan.target_cluster} (column {plan.cluster_column})\n"
-        f"database {plan.database}\nrows: {counts}\ntagged nodes on the tenant's keys: "
-        f"{len(plan.tagged_node_ids)} ({plan.tagged_choice})\nfingerprint {plan.fingerprint[:16]}…",
-        title="Tenant move plan"))
+    kind = f"OIDC {plan.tenant.provider_identifier}" if plan.tenant.provider_identifier else "local user"
+    console.print(
+        Panel(
+            f"tenant {plan.tenant.name!r} (users.id={plan.tenant.id}, {kind})\n"
+            f"cluster {plan.source_cluster} → {plan.target_cluster} (column {plan.cluster_column})\n"
+            f"database {plan.database}\nrows: {counts}\ntagged nodes on the tenant's keys: "
+            f"{len(plan.tagged_node_ids)} ({plan.tagged_choice})\nfingerprint {plan.fingerprint[:16]}…",
+            title="Tenant move plan",
+        )
+    )
     if plan.conflicts:
         table = Table(title="Blocking problems")
         for column in ("kind", "row", "other row", "value", "why"):
             table.add_column(column)
         for c in plan.conflicts:
-            table.add_row(c.kind, f"{c.table}.id={c.row_id}" if c.row_id is not None else "",
-                          f"id={c.other_id}" if c.other_id is not None else "", c.value or "", c.message)
+            table.add_row(
+                c.kind,
+                f"{c.table}.id={c.row_id}" if c.row_id is not None else "",
+                f"id={c.other_id}" if c.other_id is not None else "",
+                c.value or "",
+                c.message,
+            )
         console.print(table)
     if plan.notes:
         table = Table(title="Notes (not blocking)")
@@ -78,20 +95,31 @@ def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
     console.print(actions)
     console.print("schema: " + "; ".join(plan.schema_facts))
     if saved_to:
-        console.print(f"plan saved to {saved_to}; apply it with: opskit headscale migrate apply {saved_to} --yes")
+        console.print(
+            f"plan saved to {saved_to}; apply it with: opskit headscale migrate apply {saved_to} --yes"
+        )
     verdict = "BLOCKED: resolve the problems above and plan again" if plan.blocking else "ready to apply"
     console.print(verdict)
 
 
 def render_run(report: RunReport, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
-        emit_json(f"headscale-migrate-{report.action}", {
-            "dry_run": report.dry_run, "tenant": report.tenant, "journal": report.journal, "ok": report.ok,
-            "steps": [asdict(s) for s in report.steps]})
+        emit_json(
+            f"headscale-migrate-{report.action}",
+            {
+                "dry_run": report.dry_run,
+                "tenant": report.tenant,
+                "journal": report.journal,
+                "ok": report.ok,
+                "steps": [asdict(s) for s in report.steps],
+            },
+        )
         return
     from rich.table import Table
 
-    title = f"{report.action} of tenant {report.tenant!r}" + (" (dry run: nothing changed)" if report.dry_run else "")
+    title = f"{report.action} of tenant {report.tenant!r}" + (
+        " (dry run: nothing changed)" if report.dry_run else ""
+    )
     table = Table(title=title)
     for column in ("step", "result", "detail", "seconds"):
         table.add_column(column)

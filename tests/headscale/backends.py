@@ -60,14 +60,20 @@ class Backend:
                         headers[key.strip().lower()] = value.strip()
                     if request_line.startswith(b"POST /ts2021") and "upgrade" in headers:
                         self.upgraded += 1
-                        conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
-                                     b"Upgrade: tailscale-control-protocol\r\n\r\n"
-                                     + f"hello from {self.name}\n".encode())
+                        conn.sendall(
+                            b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+                            b"Upgrade: tailscale-control-protocol\r\n\r\n"
+                            + f"hello from {self.name}\n".encode()
+                        )
                         while data := reader.readline():
                             conn.sendall(f"{self.name}: ".encode() + data)
                         return
                     body = f"{self.name}\n".encode()
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
-                                 + str(len(body)).encode() + b"\r\n\r\n" + body)
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                        + str(len(body)).encode()
+                        + b"\r\n\r\n"
+                        + body
+                    )
             except OSError:
                 return

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -17,62 +16,23 @@ from typing import Any
 import pytest
 
 from tests.headscale import schema_sql
+from tests.headscale.pgserver import PG_BIN, PgServer, free_port, start_postgres
 from tests.headscale.seed import PASSWORD, seed
 from tests.support.tools import require_binary, require_root
-
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class PgServer:
-    host: str
-    port: int
-    socket_dir: str
-
-    def dsn(self, dbname: str = "postgres", user: str = "postgres", password: str = PASSWORD) -> str:
-        return f"postgresql://{user}:{password}@{self.host}:{self.port}/{dbname}"
-
-    def admin(self, dbname: str = "postgres") -> Any:
-        import psycopg
-
-        return psycopg.connect(self.dsn(dbname), autocommit=True)
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    """initdb + pg_ctl start as user postgres (PostgreSQL refuses root); scram for TCP so the DSN
-    password is real; fsync off. Stopped and removed at the end of the session."""
+    """One PostgreSQL for the whole session, on a free loopback port; stopped and removed at the end."""
     require_root("PostgreSQL is started with runuser -u postgres")
     if not (PG_BIN / "initdb").exists():
         require_binary("initdb", "apt-get install -y postgresql")
     require_binary("runuser", "apt-get install -y util-linux")
-    base = tempfile.mkdtemp(prefix="opskit-pg-", dir="/tmp")
-    shutil.chown(base, "postgres", "postgres")
-    os.chmod(base, 0o755)
-    data = f"{base}/data"
-    pwfile = f"{base}/pw"
-    Path(pwfile).write_text(PASSWORD + "\n")
-    shutil.chown(pwfile, "postgres", "postgres")
-    subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "initdb"), "-D", data, "-U", "postgres",
-                    "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}", "--no-sync",
-                    "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True, timeout=120)
-    port = free_port()
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off -c full_page_writes=off " \
-              "-c synchronous_commit=off -c max_connections=60"
-    subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", data, "-l", f"{base}/log",
-                    "-o", options, "-w", "start"], check=True, capture_output=True, timeout=120)
+    server = start_postgres(PASSWORD)
     try:
-        yield PgServer("127.0.0.1", port, base)
+        yield server
     finally:
-        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", data, "-m", "immediate",
-                        "stop"], capture_output=True, timeout=60)
-        shutil.rmtree(base, ignore_errors=True)
+        server.stop()
 
 
 @dataclass
@@ -119,12 +79,19 @@ class HeadscaleDb:
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every tenant table as PostgreSQL's own text: byte-level comparisons."""
-        tables = [r[0] for r in self.query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")]
+        tables = [
+            r[0]
+            for r in self.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"
+            )
+        ]
         with self.connect() as conn:
             conn.execute("SET TimeZone = 'UTC'")
-            return {t: conn.execute(f'SELECT id, "{t}"::text FROM "{t}" ORDER BY id').fetchall()
-                    for t in tables if t != "migrations"}
+            return {
+                t: conn.execute(f'SELECT id, "{t}"::text FROM "{t}" ORDER BY id').fetchall()
+                for t in tables
+                if t != "migrations"
+            }
 
 
 def _clone(pg_server: PgServer, pg_templates: Templates, variant: str) -> Iterator[HeadscaleDb]:
@@ -151,6 +118,7 @@ def legacy_db(pg_server: PgServer, pg_templates: Templates) -> Iterator[Headscal
 
 
 # --- Traefik ------------------------------------------------------------------------------------
+
 
 def traefik_binary() -> str:
     import sys
@@ -211,12 +179,16 @@ def traefik_factory() -> Iterator[Any]:
         static = Path(base, "traefik.yml")
         static.write_text(
             "global: {checkNewVersion: false, sendAnonymousUsage: false}\n"
-            f"entryPoints:\n  web: {{address: '127.0.0.1:{web}'}}\n  traefik: {{address: '127.0.0.1:{api}'}}\n"
+            f"entryPoints:\n  web: {{address: '127.0.0.1:{web}'}}\n"
+            f"  traefik: {{address: '127.0.0.1:{api}'}}\n"
             "api: {insecure: true, dashboard: false}\n"
-            f"providers:\n  providersThrottleDuration: 100ms\n  file: {{directory: '{dynamic_dir}', watch: true}}\n"
-            "log: {level: ERROR}\n")
-        process = subprocess.Popen([binary, f"--configFile={static}"], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+            "providers:\n  providersThrottleDuration: 100ms\n"
+            f"  file: {{directory: '{dynamic_dir}', watch: true}}\n"
+            "log: {level: ERROR}\n"
+        )
+        process = subprocess.Popen(
+            [binary, f"--configFile={static}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         instance = Traefik(web, f"http://127.0.0.1:{api}", dynamic, process)
         started.append(instance)
         _wait_for_router(instance.api_url, "hsa@file")

@@ -14,17 +14,37 @@ from tests.headscale.seed import PASSWORD
 REPO = Path(__file__).resolve().parents[2]
 
 
-def plan_args(dsn: str, plan: Path, *extra: str, tenant: str = "hsa", source: str = "3",
-              target: str = "4") -> list[str]:
-    return ["headscale", "migrate", "plan", "--tenant", tenant, "--from", source, "--to", target, "--dsn", dsn,
-            "-o", str(plan), *extra]
+def plan_args(
+    dsn: str, plan: Path, *extra: str, tenant: str = "hsa", source: str = "3", target: str = "4"
+) -> list[str]:
+    return [
+        "headscale",
+        "migrate",
+        "plan",
+        "--tenant",
+        tenant,
+        "--from",
+        source,
+        "--to",
+        target,
+        "--dsn",
+        dsn,
+        "-o",
+        str(plan),
+        *extra,
+    ]
 
 
 def opskit_process(args: list[str], *, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """opskit as a real process (for kill -9 and concurrency tests)."""
-    return subprocess.Popen([sys.executable, "-m", "opskit", *args], cwd=REPO, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
+    return subprocess.Popen(
+        [sys.executable, "-m", "opskit", *args],
+        cwd=REPO,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})},
+    )
 
 
 def assert_no_password(*texts: str) -> None:

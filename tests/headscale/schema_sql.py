@@ -22,7 +22,8 @@ CREATE TABLE database_versions (id bigserial PRIMARY KEY, version text NOT NULL,
 INSERT INTO database_versions (version, updated_at) VALUES ('0.29.2', '2026-10-01 09:00:00+00');
 """
 
-FRESH = """
+FRESH = (
+    """
 CREATE TABLE users (
   id bigserial PRIMARY KEY,
   created_at timestamptz, updated_at timestamptz, deleted_at timestamptz,
@@ -32,14 +33,16 @@ CREATE TABLE users (
 CREATE UNIQUE INDEX idx_provider_identifier ON users (cluster_id, provider_identifier)
   WHERE provider_identifier IS NOT NULL;
 CREATE UNIQUE INDEX idx_name_provider_identifier ON users (cluster_id, name, provider_identifier);
-CREATE UNIQUE INDEX idx_name_no_provider_identifier ON users (cluster_id, name) WHERE provider_identifier IS NULL;
+CREATE UNIQUE INDEX idx_name_no_provider_identifier ON users (cluster_id, name)
+  WHERE provider_identifier IS NULL;
 CREATE TABLE pre_auth_keys (
   id bigserial PRIMARY KEY, key text, prefix text, hash bytea, user_id bigint, reusable boolean,
   ephemeral boolean DEFAULT false, used boolean DEFAULT false, tags text, created_at timestamptz,
   expiration timestamptz, cluster_id bigint NOT NULL,
   CONSTRAINT fk_pre_auth_keys_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL
 );
-CREATE UNIQUE INDEX idx_pre_auth_keys_prefix ON pre_auth_keys (prefix) WHERE prefix IS NOT NULL AND prefix <> '';
+CREATE UNIQUE INDEX idx_pre_auth_keys_prefix ON pre_auth_keys (prefix)
+  WHERE prefix IS NOT NULL AND prefix <> '';
 CREATE TABLE nodes (
   id bigserial PRIMARY KEY, machine_key text, node_key text, disco_key text, endpoints text, host_info text,
   ipv4 text, ipv6 text, hostname text, given_name varchar(63), user_id bigint, register_method text,
@@ -48,9 +51,12 @@ CREATE TABLE nodes (
   CONSTRAINT fk_nodes_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
   CONSTRAINT fk_nodes_auth_key FOREIGN KEY (auth_key_id) REFERENCES pre_auth_keys (id)
 );
-""" + _GLOBAL_TABLES
+"""
+    + _GLOBAL_TABLES
+)
 
-LEGACY = """
+LEGACY = (
+    """
 CREATE SEQUENCE machines_id_seq;
 CREATE TABLE users (
   id bigserial PRIMARY KEY,
@@ -59,14 +65,17 @@ CREATE TABLE users (
   cluster_id bigint NOT NULL,
   CONSTRAINT users_name_key UNIQUE (name)
 );
-CREATE UNIQUE INDEX idx_provider_identifier ON users (provider_identifier) WHERE provider_identifier IS NOT NULL;
+CREATE UNIQUE INDEX idx_provider_identifier ON users (provider_identifier)
+  WHERE provider_identifier IS NOT NULL;
 CREATE TABLE pre_auth_keys (
   id bigserial PRIMARY KEY, key text, user_id bigint, reusable boolean, ephemeral boolean DEFAULT false,
-  used boolean DEFAULT false, created_at timestamptz, expiration timestamptz, prefix text, hash bytea, tags text,
+  used boolean DEFAULT false, created_at timestamptz, expiration timestamptz, prefix text, hash bytea,
+  tags text,
   cluster_id bigint NOT NULL,
   CONSTRAINT fk_pre_auth_keys_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 );
-CREATE UNIQUE INDEX idx_pre_auth_keys_prefix ON pre_auth_keys (prefix) WHERE prefix IS NOT NULL AND prefix <> '';
+CREATE UNIQUE INDEX idx_pre_auth_keys_prefix ON pre_auth_keys (prefix)
+  WHERE prefix IS NOT NULL AND prefix <> '';
 CREATE TABLE pre_auth_key_acl_tags (id bigserial PRIMARY KEY,
   pre_auth_key_id bigint REFERENCES pre_auth_keys (id) ON DELETE CASCADE, tag text);
 CREATE TABLE nodes (
@@ -85,4 +94,6 @@ CREATE TABLE routes (
   node_id bigint NOT NULL REFERENCES nodes (id) ON DELETE CASCADE, prefix text, advertised boolean,
   enabled boolean, is_primary boolean, cluster_id bigint NOT NULL
 );
-""" + _GLOBAL_TABLES
+"""
+    + _GLOBAL_TABLES
+)

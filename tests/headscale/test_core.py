@@ -17,13 +17,22 @@ from opskit.core.traefik.dynamic import router_service, switch_router_service
 from opskit.errors import InputError
 
 
-@pytest.mark.parametrize(("dsn", "shown"), [
-    ("postgresql://hs:s3cr%40t@db.example:5432/headscale", "postgresql://hs:***@db.example:5432/headscale"),
-    ("postgres://hs:pw@h1,h2/hs?sslmode=require&password=pw2", "postgres://hs:***@h1,h2/hs?sslmode=require&password=***"),
-    ("host=db user=hs password=secret dbname=hs", "host=db user=hs password=*** dbname=hs"),
-    ("host=db password = 'with space' user=hs", "host=db password = *** user=hs"),
-    ("postgresql://hs@db/headscale", "postgresql://hs@db/headscale"),
-])
+@pytest.mark.parametrize(
+    ("dsn", "shown"),
+    [
+        (
+            "postgresql://hs:s3cr%40t@db.example:5432/headscale",
+            "postgresql://hs:***@db.example:5432/headscale",
+        ),
+        (
+            "postgres://hs:pw@h1,h2/hs?sslmode=require&password=pw2",
+            "postgres://hs:***@h1,h2/hs?sslmode=require&password=***",
+        ),
+        ("host=db user=hs password=secret dbname=hs", "host=db user=hs password=*** dbname=hs"),
+        ("host=db password = 'with space' user=hs", "host=db password = *** user=hs"),
+        ("postgresql://hs@db/headscale", "postgresql://hs@db/headscale"),
+    ],
+)
 def test_mask_dsn_hides_every_password_form(dsn: str, shown: str) -> None:
     assert mask_dsn(dsn) == shown
 
@@ -31,8 +40,18 @@ def test_mask_dsn_hides_every_password_form(dsn: str, shown: str) -> None:
 def _catalog(**overrides: tuple[str, ...]) -> Catalog:
     columns = {
         "users": ("id", "name", "deleted_at", "provider_identifier", "cluster_id"),
-        "nodes": ("id", "user_id", "auth_key_id", "machine_key", "node_key", "ipv4", "ipv6", "given_name",
-                  "endpoints", "cluster_id"),
+        "nodes": (
+            "id",
+            "user_id",
+            "auth_key_id",
+            "machine_key",
+            "node_key",
+            "ipv4",
+            "ipv6",
+            "given_name",
+            "endpoints",
+            "cluster_id",
+        ),
         "pre_auth_keys": ("id", "user_id", "prefix", "cluster_id"),
     }
     columns.update(overrides)
@@ -64,30 +83,47 @@ def test_unscoped_cluster_table_is_refused() -> None:
     assert "dns_records: has `cluster_id` but no foreign key" in caught.value.describe()
 
 
-@pytest.mark.parametrize(("predicate", "row", "holds"), [
-    ("(provider_identifier IS NULL)", {"provider_identifier": None}, True),
-    ("(provider_identifier IS NULL)", {"provider_identifier": "https://idp/x"}, False),
-    ("(provider_identifier IS NOT NULL)", {"provider_identifier": "https://idp/x"}, True),
-    ("((prefix IS NOT NULL) AND (prefix <> ''::text))", {"prefix": ""}, False),
-    ("((prefix IS NOT NULL) AND (prefix <> ''::text))", {"prefix": "a1b2"}, True),
-    ("(lower(name) ~ 'x'::text)", {"name": "x"}, None),
-    (None, {}, True),
-])
+@pytest.mark.parametrize(
+    ("predicate", "row", "holds"),
+    [
+        ("(provider_identifier IS NULL)", {"provider_identifier": None}, True),
+        ("(provider_identifier IS NULL)", {"provider_identifier": "https://idp/x"}, False),
+        ("(provider_identifier IS NOT NULL)", {"provider_identifier": "https://idp/x"}, True),
+        ("((prefix IS NOT NULL) AND (prefix <> ''::text))", {"prefix": ""}, False),
+        ("((prefix IS NOT NULL) AND (prefix <> ''::text))", {"prefix": "a1b2"}, True),
+        ("(lower(name) ~ 'x'::text)", {"name": "x"}, None),
+        (None, {}, True),
+    ],
+)
 def test_partial_index_predicates(predicate: str | None, row: dict[str, object], holds: bool | None) -> None:
     assert predicate_holds(predicate, row) is holds
 
 
 def test_index_scope_is_read_from_its_columns() -> None:
-    schema = tenant_schema(Catalog(_catalog().columns, (), (
-        UniqueIndex("idx_name_no_provider_identifier", "users", ("cluster_id", "name"), "(provider_identifier IS NULL)"),
-        UniqueIndex("users_name_key", "users", ("name",), None))))
+    schema = tenant_schema(
+        Catalog(
+            _catalog().columns,
+            (),
+            (
+                UniqueIndex(
+                    "idx_name_no_provider_identifier",
+                    "users",
+                    ("cluster_id", "name"),
+                    "(provider_identifier IS NULL)",
+                ),
+                UniqueIndex("users_name_key", "users", ("name",), None),
+            ),
+        )
+    )
     assert [schema.scope_of(i) for i in schema.user_unique] == ["per cluster", "whole database"]
     assert schema.variant == "upgraded-legacy"
 
 
 def test_endpoint_ips_parses_v4_v6_and_skips_garbage() -> None:
     assert endpoint_ips('["203.0.113.5:41641","[2001:db8::23]:41641","bogus:1","203.0.113.5:1"]') == (
-        "203.0.113.5", "2001:db8::23")
+        "203.0.113.5",
+        "2001:db8::23",
+    )
     assert endpoint_ips("not json") == ()
     assert endpoint_ips(None) == ()
 
@@ -116,7 +152,9 @@ http:
 def test_route_switch_changes_one_value_and_keeps_every_other_byte() -> None:
     edit = switch_router_service(DYNAMIC, "hsa", "headscale-cluster4", "tenants.yml")
     assert edit.old_service == "headscale-cluster3"
-    assert edit.text == DYNAMIC.replace("service: 'headscale-cluster3'  # moved", "service: 'headscale-cluster4'  # moved")
+    assert edit.text == DYNAMIC.replace(
+        "service: 'headscale-cluster3'  # moved", "service: 'headscale-cluster4'  # moved"
+    )
     assert router_service(edit.text, "hsb", "tenants.yml") == "headscale-cluster3"
     flow = switch_router_service(DYNAMIC, "hsb", "headscale-cluster4", "tenants.yml")
     assert "hsb: {rule: Host(`hsb.demo.com`), service: headscale-cluster4}" in flow.text
@@ -139,8 +177,11 @@ def test_route_switch_reports_yaml_errors_with_a_line() -> None:
 
 
 def test_journal_tolerates_a_torn_last_line_and_knows_it_never_committed() -> None:
-    text = (record_line("header", format=1, tenant={"id": 1, "name": "hsa"}, rows={"users": {"1": "abc"}})
-            + '{"record":"before","table":"users","row":{"id":1,"cluster_id":3}}\n' + '{"record":"ste')
+    text = (
+        record_line("header", format=1, tenant={"id": 1, "name": "hsa"}, rows={"users": {"1": "abc"}})
+        + '{"record":"before","table":"users","row":{"id":1,"cluster_id":3}}\n'
+        + '{"record":"ste'
+    )
     journal = parse_journal(text, "j")
     assert journal.state == "uncommitted"
     assert journal.torn_tail
@@ -172,5 +213,8 @@ def test_bad_option_values_are_input_errors() -> None:
     with pytest.raises(InputError, match="plain column name"):
         parse_column('cluster_id"; DROP TABLE users; --')
     assert parse_hook("systemctl restart 'headscale@3'", "--post-hook", 5).argv == [
-        "systemctl", "restart", "headscale@3"]
+        "systemctl",
+        "restart",
+        "headscale@3",
+    ]
     assert parse_client("::ffff:203.0.113.5") == "203.0.113.5"  # what a dual-stack listener reports

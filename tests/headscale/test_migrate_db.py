@@ -32,32 +32,64 @@ def test_tenants_lists_live_users_per_cluster_with_counts(cli, hsdb: HeadscaleDb
     doc = json.loads(result.stdout)
     rows = {t["name"]: t for t in doc["tenants"]}
     assert "hsd" not in rows  # soft-deleted
-    assert (rows["hsa"]["cluster"], rows["hsa"]["nodes"], rows["hsa"]["tagged_nodes"], rows["hsa"]["keys"]) == (3, 4, 1, 2)
+    assert (
+        rows["hsa"]["cluster"],
+        rows["hsa"]["nodes"],
+        rows["hsa"]["tagged_nodes"],
+        rows["hsa"]["keys"],
+    ) == (3, 4, 1, 2)
     assert rows["hsb"]["provider"] == "oidc"
-    only4 = json.loads(cli(["headscale", "tenants", "--cluster", "4", "--dsn", hsdb.dsn, "-F", "json"]).stdout)
+    only4 = json.loads(
+        cli(["headscale", "tenants", "--cluster", "4", "--dsn", hsdb.dsn, "-F", "json"]).stdout
+    )
     assert [t["name"] for t in only4["tenants"]] == ["hsc"]
     assert_no_password(result.stdout, result.stderr, json.dumps(doc))
     assert "***" in doc["database"]
 
 
-def test_happy_path_moves_exactly_the_tenant_and_only_its_cluster_column(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
+def test_happy_path_moves_exactly_the_tenant_and_only_its_cluster_column(
+    cli, hsdb: HeadscaleDb, tmp_path: Path
+) -> None:
     before = hsdb.snapshot()
     plan = _plan(cli, hsdb, tmp_path, "--without-tagged")
     ids = hsdb.ids
-    assert set(map(int, plan["rows"]["nodes"])) == {ids["n_laptop"], ids["n_phone"], ids["n_nas"], ids["n_oidc"]}
+    assert set(map(int, plan["rows"]["nodes"])) == {
+        ids["n_laptop"],
+        ids["n_phone"],
+        ids["n_nas"],
+        ids["n_oidc"],
+    }
     assert set(map(int, plan["rows"]["pre_auth_keys"])) == {ids["k_hsa_reusable"], ids["k_hsa_legacy"]}
     assert plan["tagged_node_ids"] == [ids["n_tagged"]] and plan["tagged_choice"] == "exclude"
     kinds = {n["kind"] for n in plan["notes"]}
     assert {"cross_tenant_key", "foreign_node_on_tenant_key", "tagged_stay", "no_post_hook"} <= kinds
 
     journal = tmp_path / "move.journal"
-    result = cli(["headscale", "migrate", "apply", str(tmp_path / "plan.json"), "--yes", "--journal", str(journal),
-                  "--dsn", hsdb.dsn])
+    result = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(tmp_path / "plan.json"),
+            "--yes",
+            "--journal",
+            str(journal),
+            "--dsn",
+            hsdb.dsn,
+        ]
+    )
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "moved 1 users, 4 nodes, 2 pre_auth_keys to cluster 4" in result.stdout
     after = hsdb.snapshot()
-    moved = {("users", ids["hsa"]), ("nodes", ids["n_laptop"]), ("nodes", ids["n_phone"]), ("nodes", ids["n_nas"]),
-             ("nodes", ids["n_oidc"]), ("pre_auth_keys", ids["k_hsa_reusable"]), ("pre_auth_keys", ids["k_hsa_legacy"])}
+    moved = {
+        ("users", ids["hsa"]),
+        ("nodes", ids["n_laptop"]),
+        ("nodes", ids["n_phone"]),
+        ("nodes", ids["n_nas"]),
+        ("nodes", ids["n_oidc"]),
+        ("pre_auth_keys", ids["k_hsa_reusable"]),
+        ("pre_auth_keys", ids["k_hsa_legacy"]),
+    }
     for table, rows in before.items():
         for (row_id, text), (row_id2, text2) in zip(rows, after[table], strict=True):
             assert row_id == row_id2
@@ -90,14 +122,26 @@ def test_legacy_upgraded_schema_moves_routes_too(cli, legacy_db: HeadscaleDb, tm
     assert "unique users_name_key: users(name) — scope whole database" in facts
     assert "fk_pre_auth_keys_user: pre_auth_keys(user_id) → users(id) ON DELETE CASCADE" in facts
     journal = tmp_path / "j"
-    result = cli(["headscale", "migrate", "apply", str(tmp_path / "plan.json"), "--yes", "--journal", str(journal),
-                  "--dsn", legacy_db.dsn])
+    result = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(tmp_path / "plan.json"),
+            "--yes",
+            "--journal",
+            str(journal),
+            "--dsn",
+            legacy_db.dsn,
+        ]
+    )
     assert result.exit_code == 0, result.stdout + result.stderr
     assert legacy_db.query("SELECT cluster_id FROM routes") == [(4,)]
     assert _cluster_of(legacy_db, "nodes", legacy_db.ids["n_tagged"]) == 4
 
 
 # --- conflicts ----------------------------------------------------------------------------------
+
 
 def _node_in_4(db: HeadscaleDb, **values: str) -> int:
     from tests.headscale.seed import node
@@ -106,23 +150,28 @@ def _node_in_4(db: HeadscaleDb, **values: str) -> int:
         name = values.pop("name", "intruder")
         ipv4 = values.pop("ipv4", "100.64.9.99")
         ipv6 = values.pop("ipv6", "fd7a:115c:a1e0::999")
-        return node(conn, name, 4, user_id=db.ids["hsc"], auth_key_id=None, ipv4=ipv4, ipv6=ipv6, extra=values)
+        return node(
+            conn, name, 4, user_id=db.ids["hsc"], auth_key_id=None, ipv4=ipv4, ipv6=ipv6, extra=values
+        )
 
 
 CONFLICTS = {
     "ipv4": lambda db: _node_in_4(db, ipv4="100.64.0.2"),
     "ipv6": lambda db: _node_in_4(db, ipv6="fd7a:115c:a1e0::3"),
     "given_name": lambda db: _node_in_4(db, name="hsa-laptop-2", given_name="hsa-laptop"),
-    "node_key": lambda db: _node_in_4(db, node_key=db.query("SELECT node_key FROM nodes WHERE id = %s",
-                                                            (db.ids["n_phone"],))[0][0]),
-    "machine_key": lambda db: _node_in_4(db, machine_key=db.query("SELECT machine_key FROM nodes WHERE id = %s",
-                                                                  (db.ids["n_nas"],))[0][0]),
+    "node_key": lambda db: _node_in_4(
+        db, node_key=db.query("SELECT node_key FROM nodes WHERE id = %s", (db.ids["n_phone"],))[0][0]
+    ),
+    "machine_key": lambda db: _node_in_4(
+        db, machine_key=db.query("SELECT machine_key FROM nodes WHERE id = %s", (db.ids["n_nas"],))[0][0]
+    ),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(CONFLICTS))
-def test_each_node_collision_in_the_target_blocks_and_names_both_rows(cli, hsdb: HeadscaleDb, tmp_path: Path,
-                                                                     kind: str) -> None:
+def test_each_node_collision_in_the_target_blocks_and_names_both_rows(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, kind: str
+) -> None:
     other = CONFLICTS[kind](hsdb)
     plan = _plan(cli, hsdb, tmp_path, "--without-tagged", code=1)
     found = [c for c in plan["conflicts"] if c["kind"] == kind]
@@ -133,8 +182,9 @@ def test_each_node_collision_in_the_target_blocks_and_names_both_rows(cli, hsdb:
     assert hsdb.snapshot() == before
 
 
-def test_user_name_conflict_follows_the_introspected_scope_and_counts_soft_deleted(cli, hsdb: HeadscaleDb,
-                                                                                    tmp_path: Path) -> None:
+def test_user_name_conflict_follows_the_introspected_scope_and_counts_soft_deleted(
+    cli, hsdb: HeadscaleDb, tmp_path: Path
+) -> None:
     from tests.headscale.seed import user
 
     with hsdb.connect() as conn:
@@ -144,7 +194,9 @@ def test_user_name_conflict_follows_the_introspected_scope_and_counts_soft_delet
     assert conflict["other_id"] == twin
     assert "soft-deleted" in conflict["message"] and "idx_name_no_provider_identifier" in conflict["message"]
     # the same name for an OIDC user is another index entry: no conflict
-    hsdb.execute("UPDATE users SET provider_identifier = 'https://idp.example.com/other' WHERE id = %s", (twin,))
+    hsdb.execute(
+        "UPDATE users SET provider_identifier = 'https://idp.example.com/other' WHERE id = %s", (twin,)
+    )
     plan = _plan(cli, hsdb, tmp_path, "--with-tagged")
     assert not plan["conflicts"]
 
@@ -153,11 +205,15 @@ def test_key_prefix_and_legacy_key_collisions_block(cli, hsdb: HeadscaleDb, tmp_
     from tests.headscale.seed import key
 
     # a fork that scopes key prefixes per cluster allows the same prefix in cluster 4
-    hsdb.execute("DROP INDEX idx_pre_auth_keys_prefix; CREATE UNIQUE INDEX idx_pre_auth_keys_prefix ON "
-                 "pre_auth_keys (cluster_id, prefix) WHERE prefix IS NOT NULL AND prefix <> ''")
+    hsdb.execute(
+        "DROP INDEX idx_pre_auth_keys_prefix; CREATE UNIQUE INDEX idx_pre_auth_keys_prefix ON "
+        "pre_auth_keys (cluster_id, prefix) WHERE prefix IS NOT NULL AND prefix <> ''"
+    )
     with hsdb.connect() as conn:
         same_prefix = key(conn, hsdb.ids["hsc"], 4, "a1b2c3d4e5f6")
-        same_legacy = key(conn, hsdb.ids["hsc"], 4, "", legacy="0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978")
+        same_legacy = key(
+            conn, hsdb.ids["hsc"], 4, "", legacy="0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978"
+        )
     plan = _plan(cli, hsdb, tmp_path, "--with-tagged", code=1)
     by_kind = {c["kind"]: c for c in plan["conflicts"]}
     assert by_kind["key_prefix"]["other_id"] == same_prefix
@@ -175,20 +231,41 @@ def test_tagged_nodes_need_an_explicit_choice(cli, hsdb: HeadscaleDb, tmp_path: 
 
 # --- apply safety -------------------------------------------------------------------------------
 
+
 def test_fingerprint_drift_refuses_and_changes_nothing(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
     _plan(cli, hsdb, tmp_path, "--with-tagged")
     hsdb.execute("UPDATE nodes SET last_seen = now() WHERE id = %s", (hsdb.ids["n_phone"],))
     from tests.headscale.seed import node
 
     with hsdb.connect() as conn:
-        new = node(conn, "hsa-new-tablet", 3, user_id=hsdb.ids["hsa"], auth_key_id=None, ipv4="100.64.0.30",
-                   ipv6="fd7a:115c:a1e0::1e")
+        new = node(
+            conn,
+            "hsa-new-tablet",
+            3,
+            user_id=hsdb.ids["hsa"],
+            auth_key_id=None,
+            ipv4="100.64.0.30",
+            ipv6="fd7a:115c:a1e0::1e",
+        )
     before = hsdb.snapshot()
     journal = tmp_path / "j"
-    result = cli(["headscale", "migrate", "apply", str(tmp_path / "plan.json"), "--yes", "--journal", str(journal),
-                  "--dsn", hsdb.dsn])
+    result = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(tmp_path / "plan.json"),
+            "--yes",
+            "--journal",
+            str(journal),
+            "--dsn",
+            hsdb.dsn,
+        ]
+    )
     assert result.exit_code == 1
-    assert f"nodes.id={hsdb.ids['n_phone']} changed" in result.stderr and f"nodes.id={new} new" in result.stderr
+    assert (
+        f"nodes.id={hsdb.ids['n_phone']} changed" in result.stderr and f"nodes.id={new} new" in result.stderr
+    )
     assert hsdb.snapshot() == before
     assert '"state":"aborted"' in journal.read_text()
 
@@ -202,14 +279,29 @@ def test_target_changed_after_planning_is_caught_at_apply(cli, hsdb: HeadscaleDb
     assert hsdb.snapshot() == before
 
 
-def test_row_lock_held_elsewhere_times_out_quickly_instead_of_hanging(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
+def test_row_lock_held_elsewhere_times_out_quickly_instead_of_hanging(
+    cli, hsdb: HeadscaleDb, tmp_path: Path
+) -> None:
     _plan(cli, hsdb, tmp_path, "--with-tagged")
     with hsdb.connect() as blocker:
         blocker.execute("BEGIN")
         blocker.execute("SELECT * FROM nodes WHERE id = %s FOR UPDATE", (hsdb.ids["n_nas"],))
         started = time.monotonic()
-        result = cli(["headscale", "migrate", "apply", str(tmp_path / "plan.json"), "--yes", "--lock-timeout",
-                      "300ms", "--journal", str(tmp_path / "j"), "--dsn", hsdb.dsn])
+        result = cli(
+            [
+                "headscale",
+                "migrate",
+                "apply",
+                str(tmp_path / "plan.json"),
+                "--yes",
+                "--lock-timeout",
+                "300ms",
+                "--journal",
+                str(tmp_path / "j"),
+                "--dsn",
+                hsdb.dsn,
+            ]
+        )
         elapsed = time.monotonic() - started
         blocker.execute("ROLLBACK")
     assert result.exit_code == 1 and "lock timeout" in result.stderr and "nothing changed" in result.stderr
@@ -220,13 +312,36 @@ def test_row_lock_held_elsewhere_times_out_quickly_instead_of_hanging(cli, hsdb:
 def test_concurrent_apply_of_the_same_tenant_fails_clearly(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
     _plan(cli, hsdb, tmp_path, "--with-tagged")
     plan = str(tmp_path / "plan.json")
-    first = opskit_process(["headscale", "migrate", "apply", plan, "--yes", "--journal", str(tmp_path / "j1"),
-                            "--dsn", hsdb.dsn], env={"OPSKIT_TEST_PAUSE_BETWEEN_STATEMENTS": "1.5"})
+    first = opskit_process(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            plan,
+            "--yes",
+            "--journal",
+            str(tmp_path / "j1"),
+            "--dsn",
+            hsdb.dsn,
+        ],
+        env={"OPSKIT_TEST_PAUSE_BETWEEN_STATEMENTS": "1.5"},
+    )
     try:
         assert first.stderr is not None
         assert "paused after statement 1" in first.stderr.readline()  # holds the advisory lock now
-        second = cli(["headscale", "migrate", "apply", plan, "--yes", "--journal", str(tmp_path / "j2"),
-                      "--dsn", hsdb.dsn])
+        second = cli(
+            [
+                "headscale",
+                "migrate",
+                "apply",
+                plan,
+                "--yes",
+                "--journal",
+                str(tmp_path / "j2"),
+                "--dsn",
+                hsdb.dsn,
+            ]
+        )
         assert second.exit_code == 1
         assert "another move of tenant 'hsa'" in second.stderr and "nothing changed" in second.stderr
         out, err = first.communicate(timeout=60)
@@ -236,13 +351,26 @@ def test_concurrent_apply_of_the_same_tenant_fails_clearly(cli, hsdb: HeadscaleD
     assert _cluster_of(hsdb, "users", hsdb.ids["hsa"]) == 4
 
 
-def test_kill_9_between_statements_leaves_nothing_and_journal_says_uncommitted(cli, hsdb: HeadscaleDb,
-                                                                                tmp_path: Path) -> None:
+def test_kill_9_between_statements_leaves_nothing_and_journal_says_uncommitted(
+    cli, hsdb: HeadscaleDb, tmp_path: Path
+) -> None:
     _plan(cli, hsdb, tmp_path, "--with-tagged")
     before = hsdb.snapshot()
     journal = tmp_path / "killed.journal"
-    proc = opskit_process(["headscale", "migrate", "apply", str(tmp_path / "plan.json"), "--yes", "--journal",
-                           str(journal), "--dsn", hsdb.dsn], env={"OPSKIT_TEST_PAUSE_BETWEEN_STATEMENTS": "30"})
+    proc = opskit_process(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(tmp_path / "plan.json"),
+            "--yes",
+            "--journal",
+            str(journal),
+            "--dsn",
+            hsdb.dsn,
+        ],
+        env={"OPSKIT_TEST_PAUSE_BETWEEN_STATEMENTS": "30"},
+    )
     assert proc.stderr is not None
     assert "paused after statement 1 (UPDATE users)" in proc.stderr.readline()
     # mid-transaction: users already updated inside it, nodes not yet
@@ -257,14 +385,32 @@ def test_kill_9_between_statements_leaves_nothing_and_journal_says_uncommitted(c
     assert hsdb.snapshot() == before
 
 
-def test_rollback_restores_byte_identical_rows_and_refuses_changed_rows(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
+def test_rollback_restores_byte_identical_rows_and_refuses_changed_rows(
+    cli, hsdb: HeadscaleDb, tmp_path: Path
+) -> None:
     original = hsdb.snapshot()
     _plan(cli, hsdb, tmp_path, "--with-tagged")
     journal = tmp_path / "j"
-    assert cli(["headscale", "migrate", "apply", str(tmp_path / "plan.json"), "--yes", "--journal", str(journal),
-                "--dsn", hsdb.dsn]).exit_code == 0
+    assert (
+        cli(
+            [
+                "headscale",
+                "migrate",
+                "apply",
+                str(tmp_path / "plan.json"),
+                "--yes",
+                "--journal",
+                str(journal),
+                "--dsn",
+                hsdb.dsn,
+            ]
+        ).exit_code
+        == 0
+    )
     # the target instance touched a moved node after the move: rollback must not silently undo that
-    hsdb.execute("UPDATE nodes SET last_seen = '2026-11-26 21:00:00+00' WHERE id = %s", (hsdb.ids["n_laptop"],))
+    hsdb.execute(
+        "UPDATE nodes SET last_seen = '2026-11-26 21:00:00+00' WHERE id = %s", (hsdb.ids["n_laptop"],)
+    )
     refused = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", hsdb.dsn])
     assert refused.exit_code == 1
     assert f"nodes.id={hsdb.ids['n_laptop']} changed since the move" in refused.stderr
@@ -280,8 +426,22 @@ def test_rollback_of_a_clean_move_needs_no_force(cli, legacy_db: HeadscaleDb, tm
     original = legacy_db.snapshot()
     _plan(cli, legacy_db, tmp_path, "--with-tagged")
     journal = tmp_path / "j"
-    assert cli(["headscale", "migrate", "apply", str(tmp_path / "plan.json"), "--yes", "--journal", str(journal),
-                "--dsn", legacy_db.dsn]).exit_code == 0
+    assert (
+        cli(
+            [
+                "headscale",
+                "migrate",
+                "apply",
+                str(tmp_path / "plan.json"),
+                "--yes",
+                "--journal",
+                str(journal),
+                "--dsn",
+                legacy_db.dsn,
+            ]
+        ).exit_code
+        == 0
+    )
     assert legacy_db.snapshot() != original
     result = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", legacy_db.dsn])
     assert result.exit_code == 0, result.stderr
@@ -290,19 +450,27 @@ def test_rollback_of_a_clean_move_needs_no_force(cli, legacy_db: HeadscaleDb, tm
 
 # --- bad input ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--tenant", "nobody", "--from", "3", "--to", "4"], "unknown tenant 'nobody'"),
-    (["--tenant", "hsd", "--from", "4", "--to", "3"], "unknown tenant 'hsd'"),  # soft-deleted
-    (["--tenant", "hsa", "--from", "3", "--to", "3"], "source and target are both cluster 3"),
-    (["--tenant", "hsa", "--from", "4", "--to", "5"], "tenant 'hsa' is in cluster(s) 3, not 4"),
-    (["--tenant", "hsa", "--from", "3", "--to", "99"], "unknown target cluster 99"),
-    (["--from", "3", "--to", "4"], "exactly one of --tenant"),
-    (["--tenant", "hsa", "--from", "3", "--to", "4", "--cluster-column", "x;drop"], "plain column name"),
-    (["--tenant", "hsa", "--from", "3", "--to", "4", "--cluster-column", "instance_id"], "missing column(s) instance_id"),
-    (["--tenant", "hsa", "--from", "3", "--to", "4", "--client", "1.2.3.4"], "needs --entry-port"),
-])
-def test_bad_input_is_one_message_exit_2_and_nothing_written(cli, hsdb: HeadscaleDb, tmp_path: Path,
-                                                             args: list[str], message: str) -> None:
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--tenant", "nobody", "--from", "3", "--to", "4"], "unknown tenant 'nobody'"),
+        (["--tenant", "hsd", "--from", "4", "--to", "3"], "unknown tenant 'hsd'"),  # soft-deleted
+        (["--tenant", "hsa", "--from", "3", "--to", "3"], "source and target are both cluster 3"),
+        (["--tenant", "hsa", "--from", "4", "--to", "5"], "tenant 'hsa' is in cluster(s) 3, not 4"),
+        (["--tenant", "hsa", "--from", "3", "--to", "99"], "unknown target cluster 99"),
+        (["--from", "3", "--to", "4"], "exactly one of --tenant"),
+        (["--tenant", "hsa", "--from", "3", "--to", "4", "--cluster-column", "x;drop"], "plain column name"),
+        (
+            ["--tenant", "hsa", "--from", "3", "--to", "4", "--cluster-column", "instance_id"],
+            "missing column(s) instance_id",
+        ),
+        (["--tenant", "hsa", "--from", "3", "--to", "4", "--client", "1.2.3.4"], "needs --entry-port"),
+    ],
+)
+def test_bad_input_is_one_message_exit_2_and_nothing_written(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, args: list[str], message: str
+) -> None:
     before = hsdb.snapshot()
     plan = tmp_path / "plan.json"
     result = cli(["headscale", "migrate", "plan", *args, "--dsn", hsdb.dsn, "-o", str(plan)])
@@ -319,7 +487,9 @@ def test_new_cluster_needs_the_explicit_flag(cli, hsdb: HeadscaleDb, tmp_path: P
     assert result.exit_code == 0, result.stderr
 
 
-def test_unreachable_database_and_wrong_password_never_show_the_password(cli, pg_server, tmp_path: Path) -> None:
+def test_unreachable_database_and_wrong_password_never_show_the_password(
+    cli, pg_server, tmp_path: Path
+) -> None:
     from tests.headscale.conftest import free_port
     from tests.headscale.seed import PASSWORD
 
@@ -337,18 +507,31 @@ def test_unreachable_database_and_wrong_password_never_show_the_password(cli, pg
     assert_no_password(result.stdout, result.stderr)
 
 
-def test_permission_denied_is_exit_2_and_changes_nothing(cli, hsdb: HeadscaleDb, tmp_path: Path, monkeypatch) -> None:
+def test_permission_denied_is_exit_2_and_changes_nothing(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, monkeypatch
+) -> None:
     from tests.headscale.seed import PASSWORD
 
-    hsdb.execute(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hs_reader') THEN "
-                 f"CREATE ROLE hs_reader LOGIN PASSWORD '{PASSWORD}'; END IF; END $$")
+    hsdb.execute(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hs_reader') THEN "
+        f"CREATE ROLE hs_reader LOGIN PASSWORD '{PASSWORD}'; END IF; END $$"
+    )
     hsdb.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO hs_reader")
     reader = hsdb.server.dsn(hsdb.name, user="hs_reader")
     _plan(cli, hsdb, tmp_path, "--with-tagged")
     before = hsdb.snapshot()
     monkeypatch.setenv("OPSKIT_HEADSCALE_DSN", reader)  # the environment variable works like --dsn
-    result = cli(["headscale", "migrate", "apply", str(tmp_path / "plan.json"), "--yes", "--journal",
-                  str(tmp_path / "j")])
+    result = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(tmp_path / "plan.json"),
+            "--yes",
+            "--journal",
+            str(tmp_path / "j"),
+        ]
+    )
     assert result.exit_code == 2 and "permission denied" in result.stderr, result.stderr
     assert hsdb.snapshot() == before
     assert_no_password(result.stdout, result.stderr, (tmp_path / "j").read_text())
@@ -358,10 +541,24 @@ def test_password_is_absent_from_plan_journal_and_json_output(cli, hsdb: Headsca
     plan = tmp_path / "plan.json"
     planned = cli(plan_args(hsdb.dsn, plan, "--with-tagged", "-F", "json"))
     journal = tmp_path / "j"
-    applied = cli(["headscale", "migrate", "apply", str(plan), "--yes", "--journal", str(journal), "--dsn", hsdb.dsn,
-                   "-F", "json"])
+    applied = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(plan),
+            "--yes",
+            "--journal",
+            str(journal),
+            "--dsn",
+            hsdb.dsn,
+            "-F",
+            "json",
+        ]
+    )
     rolled = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", hsdb.dsn, "-F", "json"])
     assert planned.exit_code == applied.exit_code == rolled.exit_code == 0
-    assert_no_password(planned.stdout, planned.stderr, plan.read_text(), applied.stdout, journal.read_text(),
-                       rolled.stdout)
+    assert_no_password(
+        planned.stdout, planned.stderr, plan.read_text(), applied.stdout, journal.read_text(), rolled.stdout
+    )
     assert "postgres:***@127.0.0.1" in plan.read_text()

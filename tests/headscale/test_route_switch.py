@@ -17,7 +17,9 @@ pytestmark = pytest.mark.integration
 
 
 def _who(traefik, host: str) -> str:
-    answer = httpx.get(f"http://127.0.0.1:{traefik.web_port}/", headers={"Host": host}, timeout=5, trust_env=False)
+    answer = httpx.get(
+        f"http://127.0.0.1:{traefik.web_port}/", headers={"Host": host}, timeout=5, trust_env=False
+    )
     return answer.text.strip()
 
 
@@ -29,23 +31,42 @@ def backends():
     b.stop()
 
 
-def test_route_switch_verified_by_api_and_by_traffic_then_reversed(cli, hsdb: HeadscaleDb, tmp_path: Path,
-                                                                   traefik_factory, backends) -> None:
+def test_route_switch_verified_by_api_and_by_traffic_then_reversed(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, traefik_factory, backends
+) -> None:
     a, b = backends
     traefik = traefik_factory(a.address, b.address)
     original = traefik.dynamic_file.read_text()
     assert _who(traefik, "hsa.demo.com") == "cluster3"
     plan = tmp_path / "plan.json"
-    planned = cli(plan_args(hsdb.dsn, plan, "--with-tagged", "--traefik-config", str(traefik.dynamic_file),
-                            "--router", "hsa", "--to-service", "headscale-cluster4", "--traefik-api", traefik.api_url))
+    planned = cli(
+        plan_args(
+            hsdb.dsn,
+            plan,
+            "--with-tagged",
+            "--traefik-config",
+            str(traefik.dynamic_file),
+            "--router",
+            "hsa",
+            "--to-service",
+            "headscale-cluster4",
+            "--traefik-api",
+            traefik.api_url,
+        )
+    )
     assert planned.exit_code == 0, planned.stdout + planned.stderr
     route = json.loads(plan.read_text())["route"]
-    assert (route["router"], route["from_service"], route["to_service"]) == ("hsa", "headscale-cluster3",
-                                                                             "headscale-cluster4")
+    assert (route["router"], route["from_service"], route["to_service"]) == (
+        "hsa",
+        "headscale-cluster3",
+        "headscale-cluster4",
+    )
     assert "route-switch" in planned.stdout
 
     journal = tmp_path / "j"
-    applied = cli(["headscale", "migrate", "apply", str(plan), "--yes", "--journal", str(journal), "--dsn", hsdb.dsn])
+    applied = cli(
+        ["headscale", "migrate", "apply", str(plan), "--yes", "--journal", str(journal), "--dsn", hsdb.dsn]
+    )
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     assert "Traefik shows it after" in applied.stdout
     # confirmed independently through the API and by a request
@@ -54,8 +75,9 @@ def test_route_switch_verified_by_api_and_by_traffic_then_reversed(cli, hsdb: He
     assert _who(traefik, "hsa.demo.com") == "cluster4"
     assert _who(traefik, "hsb.demo.com") == "cluster3"  # the other tenant stays
     text = traefik.dynamic_file.read_text()
-    assert text == original.replace("service: headscale-cluster3   # tenant hsa",
-                                    "service: headscale-cluster4   # tenant hsa")
+    assert text == original.replace(
+        "service: headscale-cluster3   # tenant hsa", "service: headscale-cluster4   # tenant hsa"
+    )
     assert not [p for p in traefik.dynamic_file.parent.iterdir() if p.name != "tenants.yml"]  # no temp left
     records = [json.loads(line) for line in journal.read_text().splitlines()]
     steps = [r for r in records if r["record"] == "step" and r["name"] == "route-switch"]
@@ -67,13 +89,25 @@ def test_route_switch_verified_by_api_and_by_traffic_then_reversed(cli, hsdb: He
     assert _who(traefik, "hsa.demo.com") == "cluster3"
 
 
-def test_missing_router_is_refused_at_plan_time(cli, hsdb: HeadscaleDb, tmp_path: Path, traefik_factory,
-                                                backends) -> None:
+def test_missing_router_is_refused_at_plan_time(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, traefik_factory, backends
+) -> None:
     a, b = backends
     traefik = traefik_factory(a.address, b.address)
     before = traefik.dynamic_file.read_text()
-    result = cli(plan_args(hsdb.dsn, tmp_path / "plan.json", "--with-tagged", "--traefik-config",
-                           str(traefik.dynamic_file), "--router", "hsz", "--to-service", "headscale-cluster4"))
+    result = cli(
+        plan_args(
+            hsdb.dsn,
+            tmp_path / "plan.json",
+            "--with-tagged",
+            "--traefik-config",
+            str(traefik.dynamic_file),
+            "--router",
+            "hsz",
+            "--to-service",
+            "headscale-cluster4",
+        )
+    )
     assert result.exit_code == 2 and "http.routers.hsz: router not found" in result.stderr
     assert traefik.dynamic_file.read_text() == before
 
@@ -86,10 +120,40 @@ def test_unconfirmed_switch_is_reported_not_hidden(cli, hsdb: HeadscaleDb, tmp_p
     dynamic = tmp_path / "tenants.yml"
     dynamic.write_text(DYNAMIC.format(a=a.address, b=b.address))
     plan = tmp_path / "plan.json"
-    assert cli(plan_args(hsdb.dsn, plan, "--with-tagged", "--traefik-config", str(dynamic), "--router", "hsa",
-                         "--to-service", "headscale-cluster4", "--traefik-api", f"http://127.0.0.1:{free_port()}",
-                         "--route-timeout", "0.5")).exit_code == 0
-    result = cli(["headscale", "migrate", "apply", str(plan), "--yes", "--journal", str(tmp_path / "j"),
-                  "--dsn", hsdb.dsn])
+    assert (
+        cli(
+            plan_args(
+                hsdb.dsn,
+                plan,
+                "--with-tagged",
+                "--traefik-config",
+                str(dynamic),
+                "--router",
+                "hsa",
+                "--to-service",
+                "headscale-cluster4",
+                "--traefik-api",
+                f"http://127.0.0.1:{free_port()}",
+                "--route-timeout",
+                "0.5",
+            )
+        ).exit_code
+        == 0
+    )
+    result = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(plan),
+            "--yes",
+            "--journal",
+            str(tmp_path / "j"),
+            "--dsn",
+            hsdb.dsn,
+        ]
+    )
     assert result.exit_code == 1
-    assert "Traefik did not show it within 0.5 s" in result.stderr or "Traefik did not show it" in result.stdout
+    assert (
+        "Traefik did not show it within 0.5 s" in result.stderr or "Traefik did not show it" in result.stdout
+    )

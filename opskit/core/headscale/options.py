@@ -38,9 +38,13 @@ def parse_hook(command: str, option: str, timeout: float) -> HookSpec:
 def parse_client(value: str) -> str:
     """A client address or network as the edge sees it (v4, v6, CIDR)."""
     try:
-        return str(ipaddress.ip_network(value, strict=False)) if "/" in value else str(ipaddress.ip_address(value))
+        if "/" in value:
+            return str(ipaddress.ip_network(value, strict=False))
+        address = ipaddress.ip_address(value)
     except ValueError:
         raise InputError.at(None, None, "--client", f"{value!r} is not an IP address or network") from None
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return str(mapped or address)
 
 
 def parse_column(value: str) -> str:

@@ -151,38 +151,69 @@ def plan_tenant_move(
     if source_cluster == target_cluster:
         raise InputError.at(None, None, "--to", f"source and target are both cluster {source_cluster}")
     if not target.cluster_has_rows and not allow_new_cluster:
-        raise InputError.at(None, None, "--to", f"unknown target cluster {target_cluster}: no rows in users, nodes "
-                            "or pre_auth_keys carry it; pass --allow-new-cluster if a new instance really serves it")
+        raise InputError.at(
+            None,
+            None,
+            "--to",
+            f"unknown target cluster {target_cluster}: no rows in users, nodes "
+            "or pre_auth_keys carry it; pass --allow-new-cluster if a new instance really serves it",
+        )
     conflicts = target_conflicts(schema, snapshot.tenant, target, moving_node_ids, target_cluster)
     if tagged_choice == "undecided":
         ids = ", ".join(str(n.id) for n in snapshot.tagged_nodes)
-        conflicts.append(Conflict(kind="tagged_nodes_undecided", table=NODES, message=(
-            f"{len(snapshot.tagged_nodes)} tagged node(s) (ids {ids}) registered with this tenant's keys: "
-            "choose --with-tagged (they move too) or --without-tagged (they stay in cluster "
-            f"{source_cluster})")))
+        conflicts.append(
+            Conflict(
+                kind="tagged_nodes_undecided",
+                table=NODES,
+                message=(
+                    f"{len(snapshot.tagged_nodes)} tagged node(s) (ids {ids}) registered with this tenant's "
+                    "keys: "
+                    "choose --with-tagged (they move too) or --without-tagged (they stay in cluster "
+                    f"{source_cluster})"
+                ),
+            )
+        )
 
     notes = _cross_reference_notes(snapshot, source_cluster)
     if tagged_choice == "exclude":
-        notes.append(Note(kind="tagged_stay", message=(
-            f"{len(snapshot.tagged_nodes)} tagged node(s) stay in cluster {source_cluster}; their "
-            "auth_key_id keeps pointing at keys that move (ids are database-wide, the FK stays valid)")))
+        notes.append(
+            Note(
+                kind="tagged_stay",
+                message=(
+                    f"{len(snapshot.tagged_nodes)} tagged node(s) stay in cluster {source_cluster}; their "
+                    "auth_key_id keeps pointing at keys that move (ids are database-wide, the FK stays valid)"
+                ),
+            )
+        )
     if schema.variant != "fresh":
-        notes.append(Note(kind="legacy_schema", message="upgraded legacy schema: " + "; ".join(schema.legacy_marks)))
+        notes.append(
+            Note(kind="legacy_schema", message="upgraded legacy schema: " + "; ".join(schema.legacy_marks))
+        )
 
     instance_actions = _instance_actions(source_cluster, target_cluster, pre_hooks, post_hooks)
     if not post_hooks:
-        notes.append(Note(kind="no_post_hook", message=(
-            f"no --post-hook: restart or reload the instances of clusters {source_cluster} and "
-            f"{target_cluster} yourself right after apply (headscale reads nodes only at startup)")))
+        notes.append(
+            Note(
+                kind="no_post_hook",
+                message=(
+                    f"no --post-hook: restart or reload the instances of clusters {source_cluster} and "
+                    f"{target_cluster} yourself right after apply (headscale reads nodes only at startup)"
+                ),
+            )
+        )
 
-    steps = _steps(rows, source_cluster, target_cluster, schema.cluster_column, pre_hooks, post_hooks,
-                   route, cut)
+    steps = _steps(
+        rows, source_cluster, target_cluster, schema.cluster_column, pre_hooks, post_hooks, route, cut
+    )
     return Plan(
         created_at=created_at,
         database=database,
         cluster_column=schema.cluster_column,
-        tenant=TenantRef(id=snapshot.tenant.id, name=snapshot.tenant.name,
-                         provider_identifier=snapshot.tenant.provider_identifier),
+        tenant=TenantRef(
+            id=snapshot.tenant.id,
+            name=snapshot.tenant.name,
+            provider_identifier=snapshot.tenant.provider_identifier,
+        ),
         source_cluster=source_cluster,
         target_cluster=target_cluster,
         rows=rows,
@@ -201,17 +232,22 @@ def plan_tenant_move(
     )
 
 
-def target_conflicts(schema: TenantSchema, tenant: UserRow, target: TargetState, moving_node_ids: set[int],
-                     target_cluster: int) -> list[Conflict]:
+def target_conflicts(
+    schema: TenantSchema, tenant: UserRow, target: TargetState, moving_node_ids: set[int], target_cluster: int
+) -> list[Conflict]:
     """Every collision the moving rows would have in the target cluster (plan time and again at apply)."""
     conflicts = _user_conflicts(schema, tenant, target.user_candidates, target_cluster)
-    conflicts += [_clash_conflict(c, target_cluster) for c in target.clashes
-                  if c.table != NODES or c.row_id in moving_node_ids]
+    conflicts += [
+        _clash_conflict(c, target_cluster)
+        for c in target.clashes
+        if c.table != NODES or c.row_id in moving_node_ids
+    ]
     return conflicts
 
 
-def _user_conflicts(schema: TenantSchema, tenant: UserRow, candidates: tuple[UserRow, ...],
-                    target_cluster: int) -> list[Conflict]:
+def _user_conflicts(
+    schema: TenantSchema, tenant: UserRow, candidates: tuple[UserRow, ...], target_cluster: int
+) -> list[Conflict]:
     """Apply each introspected unique index on users as if the tenant already sat in the target."""
     conflicts: list[Conflict] = []
     for other in candidates:
@@ -230,20 +266,32 @@ def _user_conflicts(schema: TenantSchema, tenant: UserRow, candidates: tuple[Use
             if in_a is False or in_b is False:
                 continue
             deleted = " (soft-deleted, still holds the index)" if other.deleted else ""
-            conflicts.append(Conflict(
-                kind="user_name", table=USERS, row_id=tenant.id, other_id=other.id,
-                value=", ".join(f"{c}={v}" for c, v in zip(key_columns, values_a, strict=True)),
-                message=(f"users.id={other.id}{deleted} in cluster {target_cluster} has the same "
-                         f"{'/'.join(key_columns)} under unique index {index.name} "
-                         f"(scope: {'cluster' if schema.cluster_column in index.columns else 'database'}"
-                         f"{', predicate ' + index.predicate if index.predicate else ''})")))
+            conflicts.append(
+                Conflict(
+                    kind="user_name",
+                    table=USERS,
+                    row_id=tenant.id,
+                    other_id=other.id,
+                    value=", ".join(f"{c}={v}" for c, v in zip(key_columns, values_a, strict=True)),
+                    message=(
+                        f"users.id={other.id}{deleted} in cluster {target_cluster} has the same "
+                        f"{'/'.join(key_columns)} under unique index {index.name} "
+                        f"(scope: {'cluster' if schema.cluster_column in index.columns else 'database'}"
+                        f"{', predicate ' + index.predicate if index.predicate else ''})"
+                    ),
+                )
+            )
             break  # one conflict per other row is enough to name it
     return conflicts
 
 
 _CLASH_WORDS = {
-    "ipv4": "IPv4 address", "ipv6": "IPv6 address", "given_name": "given_name (DNS name)",
-    "node_key": "node_key", "machine_key": "machine_key", "key_prefix": "pre-auth key prefix",
+    "ipv4": "IPv4 address",
+    "ipv6": "IPv6 address",
+    "given_name": "given_name (DNS name)",
+    "node_key": "node_key",
+    "machine_key": "machine_key",
+    "key_prefix": "pre-auth key prefix",
     "legacy_key": "legacy plaintext pre-auth key",
 }
 
@@ -251,23 +299,43 @@ _CLASH_WORDS = {
 def _clash_conflict(clash: Clash, target_cluster: int) -> Conflict:
     deleted = " (soft-deleted)" if clash.other_deleted else ""
     return Conflict(
-        kind=clash.kind, table=clash.table, row_id=clash.row_id, other_id=clash.other_id, value=clash.value,
-        message=(f"{clash.table}.id={clash.row_id}: {_CLASH_WORDS.get(clash.kind, clash.kind)} {clash.value!r} "
-                 f"is already used by {clash.table}.id={clash.other_id}{deleted} in cluster {target_cluster}"))
+        kind=clash.kind,
+        table=clash.table,
+        row_id=clash.row_id,
+        other_id=clash.other_id,
+        value=clash.value,
+        message=(
+            f"{clash.table}.id={clash.row_id}: {_CLASH_WORDS.get(clash.kind, clash.kind)} {clash.value!r} "
+            f"is already used by {clash.table}.id={clash.other_id}{deleted} in cluster {target_cluster}"
+        ),
+    )
 
 
 def _cross_reference_notes(snapshot: TenantSnapshot, source_cluster: int) -> list[Note]:
     notes = []
     for ref in snapshot.cross_references:
         if ref.node_moves:
-            notes.append(Note(kind="cross_tenant_key", message=(
-                f"node {ref.node_id} moves but registered with pre-auth key {ref.key_id} of user "
-                f"{ref.key_owner!r}, which stays in cluster {source_cluster}: the reference is kept (ids are "
-                "database-wide); a re-registration with that key would land under that user")))
+            notes.append(
+                Note(
+                    kind="cross_tenant_key",
+                    message=(
+                        f"node {ref.node_id} moves but registered with pre-auth key {ref.key_id} of user "
+                        f"{ref.key_owner!r}, which stays in cluster {source_cluster}: the reference is kept "
+                        "(ids are database-wide); a re-registration with that key would land under that user"
+                    ),
+                )
+            )
         else:
-            notes.append(Note(kind="foreign_node_on_tenant_key", message=(
-                f"node {ref.node_id} of user {ref.node_owner!r} stays in cluster {source_cluster} but "
-                f"registered with this tenant's key {ref.key_id}, which moves: the reference is kept")))
+            notes.append(
+                Note(
+                    kind="foreign_node_on_tenant_key",
+                    message=(
+                        f"node {ref.node_id} of user {ref.node_owner!r} stays in cluster {source_cluster} "
+                        f"but registered with this tenant's key {ref.key_id}, which moves: the reference "
+                        "is kept"
+                    ),
+                )
+            )
     return notes
 
 
@@ -278,32 +346,54 @@ def _instance_actions(source: int, target: int, pre: list[HookSpec], post: list[
     return [
         f"before the move, cluster {source}: stop it or make it drain — a running instance writes whole node "
         f"rows back by id and would undo the move (pre-hook: {shown(pre)})",
-        f"after the move, clusters {source} and {target}: restart/reload both — headscale loads nodes and IPs "
-        f"only at startup; until {target} reloads, moved clients are unknown to it (post-hook: {shown(post)})",
+        f"after the move, clusters {source} and {target}: restart/reload both — headscale loads nodes and "
+        f"IPs only at startup; until {target} reloads, moved clients are unknown to it "
+        f"(post-hook: {shown(post)})",
     ]
 
 
-def _steps(rows: dict[str, dict[int, str]], source: int, target: int, column: str, pre: list[HookSpec],
-           post: list[HookSpec], route: RouteSwitchSpec | None, cut: CutSpec | None) -> list[Step]:
+def _steps(
+    rows: dict[str, dict[int, str]],
+    source: int,
+    target: int,
+    column: str,
+    pre: list[HookSpec],
+    post: list[HookSpec],
+    route: RouteSwitchSpec | None,
+    cut: CutSpec | None,
+) -> list[Step]:
     steps = [Step(name="pre-hook", action=" ".join(h.argv), inverse="none (run your own undo)") for h in pre]
     counts = ", ".join(f"{len(ids)} {table}" for table, ids in rows.items())
-    steps.append(Step(
-        name="db-move",
-        action=f"one transaction: SET {column} = {target} WHERE {column} = {source} for {counts}",
-        inverse=f"restore the journal's before-image ({column} = {source}) in one transaction"))
-    steps += [Step(name="post-hook", action=" ".join(h.argv), inverse="none (run your own undo)") for h in post]
+    steps.append(
+        Step(
+            name="db-move",
+            action=f"one transaction: SET {column} = {target} WHERE {column} = {source} for {counts}",
+            inverse=f"restore the journal's before-image ({column} = {source}) in one transaction",
+        )
+    )
+    steps += [
+        Step(name="post-hook", action=" ".join(h.argv), inverse="none (run your own undo)") for h in post
+    ]
     if route:
-        steps.append(Step(
-            name="route-switch",
-            action=f"{route.config_file}: router {route.router} service {route.from_service} → {route.to_service}"
-                   + (f", then wait for {route.api_url} to show it" if route.api_url else ""),
-            inverse=f"router {route.router} service back to {route.from_service}"))
+        steps.append(
+            Step(
+                name="route-switch",
+                action=f"{route.config_file}: router {route.router} service {route.from_service} → "
+                f"{route.to_service}"
+                + (f", then wait for {route.api_url} to show it" if route.api_url else ""),
+                inverse=f"router {route.router} service back to {route.from_service}",
+            )
+        )
     if cut:
-        steps.append(Step(
-            name="cut-sessions",
-            action=f"cut established TCP sessions on local port {cut.entry_port} from {len(cut.clients)} "
-                   f"client address(es) ({cut.clients_source}), then count reconnects for {cut.wait_seconds:g} s",
-            inverse="none needed: clients reconnect by themselves"))
+        steps.append(
+            Step(
+                name="cut-sessions",
+                action=f"cut established TCP sessions on local port {cut.entry_port} from {len(cut.clients)} "
+                f"client address(es) ({cut.clients_source}), then count reconnects for "
+                f"{cut.wait_seconds:g} s",
+                inverse="none needed: clients reconnect by themselves",
+            )
+        )
     return steps
 
 
@@ -316,7 +406,9 @@ def load_plan(text: str, source: str) -> Plan:
     except json.JSONDecodeError as exc:
         raise InputError.at(source, exc.lineno, None, f"not JSON: {exc.msg}") from None
     if not isinstance(data, dict) or data.get("opskit_plan") != PLAN_FORMAT:
-        raise InputError.at(source, None, "opskit_plan", f"not an opskit tenant-move plan (format {PLAN_FORMAT})")
+        raise InputError.at(
+            source, None, "opskit_plan", f"not an opskit tenant-move plan (format {PLAN_FORMAT})"
+        )
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:

@@ -16,8 +16,17 @@ USERS, NODES, KEYS = "users", "nodes", "pre_auth_keys"
 # Columns the move reads; the rest of each row is carried along untouched (before-image, fingerprint).
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     USERS: ("id", "name", "deleted_at"),
-    NODES: ("id", "user_id", "auth_key_id", "machine_key", "node_key", "ipv4", "ipv6", "given_name",
-            "endpoints"),
+    NODES: (
+        "id",
+        "user_id",
+        "auth_key_id",
+        "machine_key",
+        "node_key",
+        "ipv4",
+        "ipv6",
+        "given_name",
+        "endpoints",
+    ),
     KEYS: ("id", "user_id"),
 }
 
@@ -83,15 +92,22 @@ class TenantSchema:
     def facts(self) -> list[str]:
         """What introspection found that matters to a move, in words (shown in the plan)."""
         tenant_tables = (USERS, NODES, KEYS, *(c.table for c in self.children))
-        out = [f"schema variant: {self.variant}" + (f" ({'; '.join(self.legacy_marks)})" if self.legacy_marks else "")]
+        out = [
+            f"schema variant: {self.variant}"
+            + (f" ({'; '.join(self.legacy_marks)})" if self.legacy_marks else "")
+        ]
         for fk in self.foreign_keys:
             if fk.table in tenant_tables:
-                out.append(f"FK {fk.name}: {fk.table}({', '.join(fk.columns)}) → {fk.ref_table}"
-                           f"({', '.join(fk.ref_columns)}) ON DELETE {fk.on_delete}")
+                out.append(
+                    f"FK {fk.name}: {fk.table}({', '.join(fk.columns)}) → {fk.ref_table}"
+                    f"({', '.join(fk.ref_columns)}) ON DELETE {fk.on_delete}"
+                )
         for index in (*self.user_unique, *self.key_unique):
             where = f" WHERE {index.predicate}" if index.predicate else ""
-            out.append(f"unique {index.name}: {index.table}({', '.join(index.columns)}){where} — scope "
-                       f"{self.scope_of(index)}")
+            out.append(
+                f"unique {index.name}: {index.table}({', '.join(index.columns)}){where} — scope "
+                f"{self.scope_of(index)}"
+            )
         return out
 
     def scope_of(self, index: UniqueIndex) -> str:
@@ -104,8 +120,15 @@ def tenant_schema(catalog: Catalog, cluster_column: str = "cluster_id") -> Tenan
     problems: list[Problem] = []
     cols = catalog.columns
     if NODES not in cols and "machines" in cols:
-        problems.append(Problem(None, None, "nodes", "only a pre-0.23 `machines` table exists (ip_addresses "
-                                "list); upgrade headscale to ≥ 0.23 before moving tenants"))
+        problems.append(
+            Problem(
+                None,
+                None,
+                "nodes",
+                "only a pre-0.23 `machines` table exists (ip_addresses "
+                "list); upgrade headscale to ≥ 0.23 before moving tenants",
+            )
+        )
     for table, needed in REQUIRED_COLUMNS.items():
         if table not in cols:
             if not (table == NODES and "machines" in cols):
@@ -113,15 +136,22 @@ def tenant_schema(catalog: Catalog, cluster_column: str = "cluster_id") -> Tenan
             continue
         missing = [c for c in (*needed, cluster_column) if c not in cols[table]]
         if "ipv4" in missing and "ip_addresses" in cols[table]:
-            problems.append(Problem(None, None, f"{table}.ip_addresses", "pre-0.23 IP list column; "
-                                    "ipv4/ipv6 columns are required (upgrade headscale first)"))
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    f"{table}.ip_addresses",
+                    "pre-0.23 IP list column; ipv4/ipv6 columns are required (upgrade headscale first)",
+                )
+            )
         if missing:
             problems.append(Problem(None, None, table, "missing column(s) " + ", ".join(missing)))
     if KEYS in cols and not ({"prefix", "key"} & set(cols[KEYS])):
         problems.append(Problem(None, None, KEYS, "neither `prefix` nor legacy `key` column"))
     if problems:
-        raise InputError(f"unsupported headscale schema for tenant moves (cluster column `{cluster_column}`)",
-                         problems)
+        raise InputError(
+            f"unsupported headscale schema for tenant moves (cluster column `{cluster_column}`)", problems
+        )
 
     children = _child_tables(catalog, cluster_column, problems)
     if problems:
@@ -145,11 +175,21 @@ def _child_tables(catalog: Catalog, cluster_column: str, problems: list[Problem]
     for table, columns in sorted(catalog.columns.items()):
         if table in (USERS, NODES, KEYS) or cluster_column not in columns:
             continue
-        parents = [fk for fk in catalog.foreign_keys
-                   if fk.table == table and fk.ref_table in (USERS, NODES) and len(fk.columns) == 1]
+        parents = [
+            fk
+            for fk in catalog.foreign_keys
+            if fk.table == table and fk.ref_table in (USERS, NODES) and len(fk.columns) == 1
+        ]
         if not parents:
-            problems.append(Problem(None, None, table, f"has `{cluster_column}` but no foreign key to users or "
-                                    "nodes, so opskit cannot tell which of its rows belong to a tenant"))
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    table,
+                    f"has `{cluster_column}` but no foreign key to users or "
+                    "nodes, so opskit cannot tell which of its rows belong to a tenant",
+                )
+            )
             continue
         fk = parents[0]
         children.append(ChildTable(table, fk.columns[0], fk.ref_table))

@@ -104,7 +104,7 @@ def endpoint_ips(endpoints_json: str | None) -> tuple[str, ...]:
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, str):
             continue
-        host = item[1:item.index("]")] if item.startswith("[") and "]" in item else item.rsplit(":", 1)[0]
+        host = item[1 : item.index("]")] if item.startswith("[") and "]" in item else item.rsplit(":", 1)[0]
         try:
             ip = str(ipaddress.ip_address(host))
         except ValueError:

@@ -35,8 +35,13 @@ class RouteEdit:
 def validate_name(value: str, field: str) -> str:
     """Router/service names go into a config file: allow only Traefik's name characters."""
     if not NAME.match(value):
-        raise InputError.at(None, None, field, f"{value!r} is not a Traefik router/service name "
-                            "(letters, digits, . _ - and an optional @provider)")
+        raise InputError.at(
+            None,
+            None,
+            field,
+            f"{value!r} is not a Traefik router/service name "
+            "(letters, digits, . _ - and an optional @provider)",
+        )
     return value
 
 
@@ -62,8 +67,12 @@ def router_service(text: str, router: str, source: str) -> str:
     """The service a router points at now."""
     routers = _routers(_load(text, source), source)
     if router not in routers:
-        raise InputError.at(source, None, f"http.routers.{router}",
-                            f"router not found (routers here: {', '.join(map(str, routers)) or 'none'})")
+        raise InputError.at(
+            source,
+            None,
+            f"http.routers.{router}",
+            f"router not found (routers here: {', '.join(map(str, routers)) or 'none'})",
+        )
     service = routers[router].get("service") if isinstance(routers[router], dict) else None
     if not isinstance(service, str):
         raise InputError.at(source, _line(routers, router), f"http.routers.{router}.service", "missing")
@@ -84,9 +93,13 @@ def switch_router_service(text: str, router: str, new_service: str, source: str)
     routers = _routers(data, source)
     old_service = router_service(text, router, source)
     if "@" not in new_service and new_service not in defined_services(text, source):
-        raise InputError.at(source, None, f"http.services.{new_service}",
-                            "target service is not defined in this file (qualify it as name@provider if "
-                            "another provider defines it)")
+        raise InputError.at(
+            source,
+            None,
+            f"http.services.{new_service}",
+            "target service is not defined in this file (qualify it as name@provider if "
+            "another provider defines it)",
+        )
     if old_service == new_service:
         return RouteEdit(text, router, old_service, new_service)
 
@@ -106,8 +119,12 @@ def switch_router_service(text: str, router: str, new_service: str, source: str)
     expected = _plain(data)
     expected["http"]["routers"][router]["service"] = new_service
     if _plain(_load(new_text, source)) != expected:
-        raise InputError.at(source, line + 1, f"http.routers.{router}.service",
-                            "could not rewrite this value safely (unusual YAML layout); edit it by hand")
+        raise InputError.at(
+            source,
+            line + 1,
+            f"http.routers.{router}.service",
+            "could not rewrite this value safely (unusual YAML layout); edit it by hand",
+        )
     return RouteEdit(new_text, router, old_service, new_service)
 
 
@@ -121,7 +138,7 @@ def _scalar_end(line: str, start: int) -> int:
                 i += 2
                 continue
             if line[i] == quote:
-                if quote == "'" and line[i + 1:i + 2] == "'":
+                if quote == "'" and line[i + 1 : i + 2] == "'":
                     i += 2
                     continue
                 return i + 1
@@ -146,4 +163,3 @@ def _plain(node: Any) -> Any:
     if isinstance(node, str):
         return str(node)
     return node
-
