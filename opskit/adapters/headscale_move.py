@@ -22,7 +22,8 @@ from opskit.core.headscale.plan import (
     plan_tenant_move,
     target_conflicts,
 )
-from opskit.core.headscale.schema import NODES, TenantSchema, tenant_schema
+from opskit.core.headscale.schema import KEYS, NODES, TenantSchema, tenant_schema
+from opskit.core.headscale.snapshot import NodeIdentity
 from opskit.errors import ApplyError, InputError
 
 
@@ -191,13 +192,15 @@ def make_plan(
 # --- apply --------------------------------------------------------------------------------------
 
 
-def _recheck(db: pg.Database, schema: TenantSchema, plan: Plan) -> Callable[[], list[str]]:
-    def check() -> list[str]:
-        user = pg.find_tenant_by_id(db, schema, plan.tenant.id, plan.source_cluster)
-        node_ids = list(plan.rows.get(NODES, {}))
-        key_ids = list(plan.rows.get("pre_auth_keys", {}))
+def _recheck(db: pg.Database, schema: TenantSchema, plan: Plan) -> Callable[[list[NodeIdentity]], list[str]]:
+    """Conflicts of the moving rows against the target as it is now (inside the apply transaction)."""
+
+    def check(moving: list[NodeIdentity]) -> list[str]:
+        user = pg.user_by_id(db, schema, plan.tenant.id)
+        node_ids = [n.id for n in moving]
+        key_ids = list(plan.rows.get(KEYS, {}))
         state = pg.read_target(db, schema, user, node_ids, key_ids, plan.target_cluster)
-        return [c.message for c in target_conflicts(schema, user, state, set(node_ids), plan.target_cluster)]
+        return [c.message for c in target_conflicts(schema, user, state, moving, plan.target_cluster)]
 
     return check
 
@@ -274,7 +277,8 @@ def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunRepor
         drift, _ = pg.reread_for_update(
             db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged, None, lock=False
         )
-        conflicts = _recheck(db, schema, plan)()
+        moving = pg.node_identities(db, schema, list(plan.rows.get(NODES, {})))
+        conflicts = _recheck(db, schema, plan)(moving)
     for hook in plan.pre_hooks:
         report.steps.append(StepOutcome("pre-hook", True, "would run: " + " ".join(hook.argv)))
     counts = ", ".join(f"{len(ids)} {t}" for t, ids in plan.rows.items())

@@ -1,13 +1,15 @@
 """PostgreSQL side of the Headscale tenant move (psycopg 3).
 
 Every value travels as a parameter and every name as ``sql.Identifier``. Row fingerprints are
-``md5(row::text)`` computed by the server under a pinned session (UTC, ISO dates, hex bytea) so the
-same row always gives the same fingerprint; before-images are ``row_to_json`` built by the server so
+``md5(row_to_json(row)::text)`` computed under a pinned session (UTC, ISO dates, hex bytea) so
+the same row always gives the same fingerprint; before-images are ``row_to_json`` built by the server so
 a rollback through ``json_populate_recordset`` restores byte-identical rows.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 import time
@@ -27,10 +29,12 @@ from opskit.core.headscale.schema import (
     UniqueIndex,
 )
 from opskit.core.headscale.snapshot import (
+    IDENTITY_KINDS,
     ChildRows,
     Clash,
     CrossReference,
     KeyRow,
+    NodeIdentity,
     NodeRow,
     TargetState,
     TenantCount,
@@ -56,9 +60,10 @@ _SESSION_SETTINGS = (
     ("bytea_output", "hex"),
     ("extra_float_digits", "3"),
     ("application_name", "opskit-headscale"),
+    # Short OLTP statements over a few thousand rows: JIT compilation only adds hundreds of ms.
+    ("jit", "off"),
 )
 _ON_DELETE = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
-_NODE_CLASH_COLUMNS = ("ipv4", "ipv6", "given_name", "node_key", "machine_key")
 
 
 def resolve_dsn(option: str | None) -> str:
@@ -133,6 +138,11 @@ class Database:
             raise ApplyError(
                 f"lock timeout while {doing}: another session holds rows of this tenant "
                 f"({self.clean(exc)}); nothing changed. Retry, or raise --lock-timeout."
+            ) from None
+        except pge.SerializationFailure as exc:
+            raise ApplyError(
+                f"a concurrent change touched this tenant's rows while {doing} ({self.clean(exc)}); "
+                "nothing changed. Stop the instances writing them (pre-hook) and re-plan."
             ) from None
         except pge.QueryCanceled as exc:
             raise ApplyError(
@@ -254,7 +264,7 @@ def find_tenant(db: Database, schema: TenantSchema, name: str, source: int) -> U
     from psycopg import sql
 
     query = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, md5(u::text), row_to_json(u) FROM users u "
+        "SELECT u.id, u.name, {pid}, u.{c}, md5(row_to_json(u)::text), row_to_json(u) FROM users u "
         "WHERE u.name = %s AND u.deleted_at IS NULL ORDER BY u.id"
     ).format(c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("looking up the tenant"):
@@ -282,7 +292,7 @@ def find_tenant_by_id(db: Database, schema: TenantSchema, user_id: int, source: 
     from psycopg import sql
 
     query = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, md5(u::text), row_to_json(u) FROM users u "
+        "SELECT u.id, u.name, {pid}, u.{c}, md5(row_to_json(u)::text), row_to_json(u) FROM users u "
         "WHERE u.id = %s AND u.deleted_at IS NULL"
     ).format(c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("looking up the tenant"):
@@ -315,8 +325,9 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
 
     c = sql.Identifier(schema.cluster_column)
     node_query = sql.SQL(
-        """SELECT n.id, n.user_id, n.auth_key_id, n.given_name, {hostname}, n.ipv4, n.ipv6, n.endpoints,
-                  md5(n::text)
+        """SELECT n.id, n.user_id, n.auth_key_id, n.given_name, {hostname}, n.ipv4, n.ipv6, n.node_key,
+                  n.machine_key, n.endpoints,
+                  md5(row_to_json(n)::text)
            FROM nodes n
            WHERE n.{c} = %(source)s AND (n.user_id = %(uid)s OR (n.user_id IS NULL AND n.auth_key_id IN
                  (SELECT k.id FROM pre_auth_keys k WHERE k.user_id = %(uid)s)))
@@ -324,7 +335,7 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
     ).format(c=c, hostname=_opt(schema, NODES, "hostname", "n"))
     key_prefix = _opt(schema, KEYS, "prefix", "k")
     key_query = sql.SQL(
-        "SELECT k.id, k.user_id, {prefix}, md5(k::text) FROM pre_auth_keys k "
+        "SELECT k.id, k.user_id, {prefix}, md5(row_to_json(k)::text) FROM pre_auth_keys k "
         "WHERE k.user_id = %(uid)s AND k.{c} = %(source)s ORDER BY k.id"
     ).format(c=c, prefix=key_prefix)
     cross_query = sql.SQL(
@@ -339,7 +350,7 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
     params = {"uid": tenant.id, "source": source}
     with db.errors("reading the tenant's rows"):
         nodes = [
-            NodeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], endpoint_ips(r[7]), r[8])
+            NodeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], endpoint_ips(r[9]), r[10])
             for r in db.rows(node_query, params)
         ]
         keys = [KeyRow(*r) for r in db.rows(key_query, params)]
@@ -362,7 +373,8 @@ def _child_rows(
     for child in schema.children:
         parent_ids = [user_id] if child.parent == USERS else node_ids
         query = _sql(
-            "SELECT t.id, md5(t::text) FROM {t} t WHERE t.{fk} = ANY(%s) AND t.{c} = %s ORDER BY t.id",
+            "SELECT t.id, md5(row_to_json(t)::text) FROM {t} t WHERE t.{fk} = ANY(%s) AND t.{c} = %s "
+            "ORDER BY t.id",
             t=child.table,
             fk=child.fk_column,
             c=schema.cluster_column,
@@ -375,11 +387,11 @@ def read_target(
     db: Database,
     schema: TenantSchema,
     tenant: UserRow,
-    node_ids: Sequence[int],
+    moving_node_ids: Sequence[int],
     key_ids: Sequence[int],
     target: int,
 ) -> TargetState:
-    """What already sits in the target cluster that the moving rows would collide with."""
+    """What already sits in the target cluster that the moving rows could collide with."""
     from psycopg import sql
 
     c = sql.Identifier(schema.cluster_column)
@@ -389,7 +401,7 @@ def read_target(
         "OR EXISTS (SELECT 1 FROM pre_auth_keys WHERE {c} = %(t)s)"
     ).format(c=c)
     users_query = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, md5(u::text), row_to_json(u) FROM users u "
+        "SELECT u.id, u.name, {pid}, u.{c}, md5(row_to_json(u)::text), row_to_json(u) FROM users u "
         "WHERE u.{c} = %(t)s AND u.id <> %(uid)s AND (u.name = %(name)s OR {pid} = %(pid)s) ORDER BY u.id"
     ).format(c=c, pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("checking the target cluster"):
@@ -401,38 +413,55 @@ def read_target(
                 {"t": target, "uid": tenant.id, "name": tenant.name, "pid": tenant.provider_identifier},
             )
         ]
-        clashes = _node_clashes(db, schema, node_ids, target) + _key_clashes(db, schema, key_ids, target)
-    return TargetState(has_rows, tuple(candidates), tuple(clashes))
+        moving = set(moving_node_ids)
+        present = [n for n in _target_nodes(db, schema, target) if n.id not in moving]
+        clashes = _key_clashes(db, schema, key_ids, target)
+    return TargetState(has_rows, tuple(candidates), tuple(present), tuple(clashes))
 
 
-def _node_clashes(db: Database, schema: TenantSchema, node_ids: Sequence[int], target: int) -> list[Clash]:
-    """One pass over the target's nodes: every (kind, value) pair of the moving nodes, hashed and joined."""
+def _identity_columns(schema: TenantSchema, alias: str) -> Any:
     from psycopg import sql
 
-    if not node_ids:
-        return []
-    kinds = [k for k in _NODE_CLASH_COLUMNS if schema.has(NODES, k)]
-    pairs = sql.SQL(", ").join(
-        sql.SQL("({}, {}.{}::text)").format(sql.Literal(k), sql.Identifier("x"), sql.Identifier(k))
-        for k in kinds
+    return sql.SQL(", ").join(
+        sql.SQL("{}::text").format(_opt(schema, NODES, k, alias)) for k in IDENTITY_KINDS
     )
+
+
+def _target_nodes(db: Database, schema: TenantSchema, target: int) -> list[NodeIdentity]:
+    """Identity values of every node the target serves; the comparison itself is pure (node_clashes)."""
+    from psycopg import sql
+
+    query = sql.SQL("SELECT x.id, {cols}, {deleted} IS NOT NULL FROM nodes x WHERE x.{c} = %s").format(
+        cols=_identity_columns(schema, "x"),
+        deleted=_opt(schema, NODES, "deleted_at", "x"),
+        c=sql.Identifier(schema.cluster_column),
+    )
+    return [NodeIdentity(*r) for r in db.rows(query, (target,))]
+
+
+def node_identities(db: Database, schema: TenantSchema, node_ids: Sequence[int]) -> list[NodeIdentity]:
+    from psycopg import sql
+
+    query = sql.SQL("SELECT x.id, {cols} FROM nodes x WHERE x.id = ANY(%s)").format(
+        cols=_identity_columns(schema, "x")
+    )
+    with db.errors("reading node identities"):
+        return [NodeIdentity(*r) for r in db.rows(query, (list(node_ids),))]
+
+
+def user_by_id(db: Database, schema: TenantSchema, user_id: int) -> UserRow:
+    """The tenant's user row wherever it is now (during apply it has already moved)."""
+    from psycopg import sql
+
     query = sql.SQL(
-        """WITH moving AS (
-             SELECT x.id, v.kind, v.val FROM nodes x CROSS JOIN LATERAL (VALUES {pairs}) v(kind, val)
-             WHERE x.id IN (SELECT unnest(%(ids)s::bigint[])) AND v.val IS NOT NULL AND v.val <> ''),
-           present AS (
-             SELECT x.id, v.kind, v.val, {deleted} IS NOT NULL AS deleted
-             FROM nodes x CROSS JOIN LATERAL (VALUES {pairs}) v(kind, val)
-             WHERE x.{c} = %(t)s AND v.val IS NOT NULL AND v.val <> '')
-           SELECT m.kind, m.id, p.id, m.val, p.deleted FROM moving m JOIN present p USING (kind, val)
-           ORDER BY m.kind, m.id, p.id"""
-    ).format(
-        pairs=pairs, c=sql.Identifier(schema.cluster_column), deleted=_opt(schema, NODES, "deleted_at", "x")
-    )
-    return [
-        Clash(r[0], NODES, r[1], r[2], r[3], bool(r[4]))
-        for r in db.rows(query, {"ids": list(node_ids), "t": target})
-    ]
+        "SELECT u.id, u.name, {pid}, u.{c}, md5(row_to_json(u)::text), row_to_json(u) FROM users u "
+        "WHERE u.id = %s"
+    ).format(c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
+    with db.errors("reading the tenant"):
+        found = db.rows(query, (user_id,))
+    if not found:
+        raise ApplyError(f"users.id={user_id} no longer exists; nothing changed.")
+    return _user(found[0])
 
 
 def _key_clashes(db: Database, schema: TenantSchema, key_ids: Sequence[int], target: int) -> list[Clash]:
@@ -444,13 +473,14 @@ def _key_clashes(db: Database, schema: TenantSchema, key_ids: Sequence[int], tar
             continue
         query = _sql(
             """SELECT m.id, o.id, m.{col} FROM pre_auth_keys m JOIN pre_auth_keys o ON o.{col} = m.{col}
-               WHERE m.id = ANY(%s) AND o.{c} = %s AND m.{col} <> '' ORDER BY m.id, o.id""",
+               WHERE m.id = ANY(%s) AND o.{c} = %s AND m.{col} <> '' AND o.id <> ALL(%s)
+            ORDER BY m.id, o.id""",
             col=column,
             c=schema.cluster_column,
         )
         out += [
             Clash(kind, KEYS, r[0], r[1], _shown_key(kind, r[2]))
-            for r in db.rows(query, (list(key_ids), target))
+            for r in db.rows(query, (list(key_ids), target, list(key_ids)))
         ]
     return out
 
@@ -548,19 +578,20 @@ def reread_for_update(
     drift: list[RowDrift] = []
     current: dict[str, dict[int, str]] = {}
     for table, planned in rows.items():
+        # One pass per table; the row's JSON is built once and serves as fingerprint and before-image.
         query = sql.SQL(
-            "SELECT t.id, md5(t::text), json_build_object('record', 'before', 'table', %(table)s::text, "
-            "'row', row_to_json(t))::text FROM {t} t "
-            "WHERE t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope} ORDER BY t.id{lock}"
+            "SELECT t.id, md5(x.image), x.image FROM {t} t CROSS JOIN LATERAL (SELECT row_to_json(t)::text) "
+            "AS x(image) WHERE t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope}{lock}"
         ).format(
             t=sql.Identifier(table),
             scope=_scope_condition(schema, table, include_tagged),
-            lock=sql.SQL(" FOR UPDATE" if lock else ""),
+            lock=sql.SQL(" FOR UPDATE OF t" if lock else ""),
         )
-        found = db.rows(query, {"table": table, "ids": list(planned), "uid": tenant_id, "source": source})
+        found = db.rows(query, {"ids": list(planned), "uid": tenant_id, "source": source})
         current[table] = {r[0]: r[1] for r in found}
-        if journal is not None:
-            journal.append("\n".join(r[2] for r in found) + ("\n" if found else ""))
+        if journal is not None and found:
+            prefix = f'{{"record":"before","table":{json.dumps(table)},"row":'
+            journal.append("".join(f"{prefix}{r[2]}}}\n" for r in found))
         for row_id, fingerprint in planned.items():
             now = current[table].get(row_id)
             if now is None:
@@ -579,31 +610,78 @@ def _pause_for_tests(after: str) -> None:
         time.sleep(float(seconds))
 
 
+@dataclass
+class _Moved:
+    counts: dict[str, int]
+    after: dict[str, dict[int, str]]
+    drift: list[RowDrift]
+    nodes: list[NodeIdentity]
+
+
 def move_rows(
-    db: Database, schema: TenantSchema, rows: dict[str, dict[int, str]], source: int, target: int
-) -> tuple[dict[str, int], dict[str, dict[int, str]]]:
-    """Set-based UPDATE per table; returns counts and after-fingerprints (from RETURNING)."""
+    db: Database,
+    schema: TenantSchema,
+    rows: dict[str, dict[int, str]],
+    source: int,
+    target: int,
+    journal: JournalSink,
+) -> _Moved:
+    """One set-based UPDATE per table that also hands back each row's before-image.
+
+    ``FROM <table> AS old`` reads the pre-update version of the same row in the statement's snapshot
+    (REPEATABLE READ, so a concurrent writer makes the UPDATE fail instead of slipping past), which
+    lets one statement lock, change and journal every row; the fingerprints are compared before
+    COMMIT and any difference rolls the whole transaction back.
+    """
     from psycopg import sql
 
-    counts: dict[str, int] = {}
-    after: dict[str, dict[int, str]] = {}
+    moved = _Moved({}, {}, [], [])
     for number, (table, planned) in enumerate(rows.items()):
         if number:
             _pause_for_tests(f"statement {number} (UPDATE {list(rows)[number - 1]})")
+        extra = sql.SQL(", {}").format(_identity_columns(schema, "t")) if table == NODES else sql.SQL("")
         query = sql.SQL(
-            "UPDATE {t} AS t SET {c} = %(target)s WHERE t.id IN (SELECT unnest(%(ids)s::bigint[])) "
-            "AND t.{c} = %(source)s RETURNING t.id, md5(t::text)"
-        ).format(t=sql.Identifier(table), c=sql.Identifier(schema.cluster_column))
+            "UPDATE {t} AS t SET {c} = %(target)s FROM {t} AS old "
+            "WHERE old.id = t.id AND t.id IN (SELECT unnest(%(ids)s::bigint[])) AND t.{c} = %(source)s "
+            "RETURNING t.id, row_to_json(old)::text, md5(row_to_json(t)::text){extra}"
+        ).format(t=sql.Identifier(table), c=sql.Identifier(schema.cluster_column), extra=extra)
         returned = db.rows(query, {"target": target, "ids": list(planned), "source": source})
-        if len(returned) != len(planned):
-            raise ApplyError(
-                f"UPDATE {table} moved {len(returned)} rows, the plan has {len(planned)}; "
-                "rolled back, nothing changed."
-            )
-        counts[table] = len(returned)
-        after[table] = {r[0]: r[1] for r in returned}
+        prefix = f'{{"record":"before","table":{json.dumps(table)},"row":'
+        journal.append("".join(f"{prefix}{r[1]}}}\n" for r in returned))
+        seen = set()
+        for r in returned:
+            seen.add(r[0])
+            if hashlib.md5(r[1].encode()).hexdigest() != planned[r[0]]:  # noqa: S324 - a fingerprint
+                moved.drift.append(RowDrift(table, r[0], "changed"))
+        moved.drift += [RowDrift(table, i, "gone") for i in planned if i not in seen]
+        moved.counts[table] = len(returned)
+        moved.after[table] = {r[0]: r[2] for r in returned}
+        if table == NODES:
+            moved.nodes = [NodeIdentity(r[0], *r[3:]) for r in returned]
     _pause_for_tests(f"statement {len(rows)} (UPDATE {list(rows)[-1]}), before COMMIT")
-    return counts, after
+    return moved
+
+
+def _new_rows(
+    db: Database,
+    schema: TenantSchema,
+    rows: dict[str, dict[int, str]],
+    tenant_id: int,
+    source: int,
+    include_tagged: bool,
+) -> list[RowDrift]:
+    """Rows the tenant gained since the plan (they still sit in the source cluster after the UPDATEs)."""
+    from psycopg import sql
+
+    drift = []
+    for table in (NODES, KEYS):
+        if table not in rows:
+            continue
+        query = sql.SQL("SELECT t.id FROM {t} t WHERE {scope}").format(
+            t=sql.Identifier(table), scope=_scope_condition(schema, table, include_tagged)
+        )
+        drift += [RowDrift(table, r[0], "new") for r in db.rows(query, {"uid": tenant_id, "source": source})]
+    return drift
 
 
 def apply_move(
@@ -616,7 +694,7 @@ def apply_move(
     source: int,
     target: int,
     include_tagged: bool,
-    recheck: Callable[[], list[str]],
+    recheck: Callable[[list[NodeIdentity]], list[str]],
     journal: JournalSink,
     now: Callable[[], str],
     lock_timeout_ms: int,
@@ -627,10 +705,12 @@ def apply_move(
 
     started = time.perf_counter()
     with db.errors(f"moving tenant {tenant_name!r}"), db.conn.transaction():
+        db.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         _limits(db, lock_timeout_ms, statement_timeout_ms)
         _lock_tenant(db, tenant_id, tenant_name)
-        drift, _ = reread_for_update(db, schema, rows, tenant_id, source, include_tagged, journal)
+        moved = move_rows(db, schema, rows, source, target, journal)
         journal.sync()
+        drift = moved.drift + _new_rows(db, schema, rows, tenant_id, source, include_tagged)
         if drift:
             shown = ", ".join(map(str, drift[:10])) + (
                 f" (+{len(drift) - 10} more)" if len(drift) > 10 else ""
@@ -638,21 +718,22 @@ def apply_move(
             raise ApplyError(
                 f"rows changed since the plan was made: {shown}; nothing changed. Make a new plan."
             )
-        conflicts = recheck()
+        conflicts = recheck(moved.nodes)
         if conflicts:
             raise ApplyError(
                 "the target cluster changed since the plan: "
                 + "; ".join(conflicts[:10])
                 + "; nothing changed."
             )
-        counts, after = move_rows(db, schema, rows, source, target)
         journal.append(
-            record_line("step", name="db-move", state="updated", at=now(), counts=counts, after=after)
+            record_line(
+                "step", name="db-move", state="updated", at=now(), counts=moved.counts, after=moved.after
+            )
         )
         journal.sync()
     journal.append(record_line("committed", at=now()))
     journal.sync()
-    return MoveResult(counts, after, time.perf_counter() - started)
+    return MoveResult(moved.counts, moved.after, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
@@ -676,20 +757,19 @@ def restore_rows(
     statement_timeout_ms: int,
 ) -> RestoreResult:
     """Put the journal's before-image back in one transaction, refusing rows changed since the move."""
-    import json
-
     from psycopg import sql
 
     with db.errors(f"rolling back tenant {tenant_name!r}"), db.conn.transaction():
         _limits(db, lock_timeout_ms, statement_timeout_ms)
         _lock_tenant(db, tenant_id, tenant_name)
         current: dict[str, dict[int, str]] = {}
-        for table, images in before.items():
+        for table, planned in before_fp.items():
             query = sql.SQL(
-                "SELECT t.id, md5(t::text) FROM {t} t WHERE t.id IN (SELECT unnest(%s::bigint[])) "
+                "SELECT t.id, md5(row_to_json(t)::text) FROM {t} t "
+                "WHERE t.id IN (SELECT unnest(%s::bigint[])) "
                 "ORDER BY t.id FOR UPDATE"
             ).format(t=sql.Identifier(table))
-            current[table] = {r[0]: r[1] for r in db.rows(query, ([int(i["id"]) for i in images],))}
+            current[table] = {r[0]: r[1] for r in db.rows(query, (list(planned),))}
         if current == before_fp:
             return RestoreResult("nothing-to-do", {}, [])
         drift = [
@@ -713,6 +793,12 @@ def restore_rows(
                 f"refusing to roll back: {shown}; nothing changed. --force overwrites them with "
                 "the before-image."
             )
+        imaged = {t: {int(i["id"]) for i in images} for t, images in before.items()}
+        missing = [f"{t}.id={i}" for t, ids in after_fp.items() for i in ids if i not in imaged.get(t, set())]
+        if missing:
+            raise ApplyError(
+                f"the journal has no before-image for {', '.join(missing[:5])}; nothing changed."
+            )
         counts: dict[str, int] = {}
         for table, images in before.items():
             columns = [c for c in schema.columns[table] if c != "id" and c in images[0]] if images else []
@@ -721,7 +807,7 @@ def restore_rows(
             query = sql.SQL(
                 "UPDATE {t} AS t SET ({cols}) = ROW({jcols}) "
                 "FROM json_populate_recordset(NULL::{t}, %s::json) AS j "
-                "WHERE t.id = j.id RETURNING t.id, md5(t::text)"
+                "WHERE t.id = j.id RETURNING t.id, md5(row_to_json(t)::text)"
             ).format(
                 t=sql.Identifier(table),
                 cols=sql.SQL(", ").join(sql.Identifier(c) for c in columns),

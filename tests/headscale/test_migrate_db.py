@@ -562,3 +562,10 @@ def test_password_is_absent_from_plan_journal_and_json_output(cli, hsdb: Headsca
         planned.stdout, planned.stderr, plan.read_text(), applied.stdout, journal.read_text(), rolled.stdout
     )
     assert "postgres:***@127.0.0.1" in plan.read_text()
+
+
+def test_a_tenant_without_tagged_nodes_has_nothing_to_choose(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    result = cli(plan_args(hsdb.dsn, plan, tenant="hsc", source="4", target="3"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert json.loads(plan.read_text())["conflicts"] == []

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from opskit.core.headscale.schema import KEYS, NODES, USERS, TenantSchema, predicate_holds
-from opskit.core.headscale.snapshot import Clash, NodeRow, TargetState, TenantSnapshot, UserRow
+from opskit.core.headscale.snapshot import (
+    Clash,
+    NodeIdentity,
+    NodeRow,
+    TargetState,
+    TenantSnapshot,
+    UserRow,
+    node_clashes,
+)
 from opskit.errors import InputError, Problem
 
 PLAN_FORMAT = 1
@@ -134,11 +143,11 @@ def plan_tenant_move(
     cut: CutSpec | None = None,
 ) -> Plan:
     """Decide what moves and what blocks; the caller has already checked the tenant exists."""
-    tagged_choice: TaggedChoice = "undecided"
-    if snapshot.tagged_nodes:
-        tagged_choice = "include" if with_tagged else ("exclude" if with_tagged is False else "undecided")
+    # Only a tenant that really has tagged nodes on its keys must choose; None means "not chosen".
+    tagged_choice: TaggedChoice = "include" if with_tagged else "exclude"
+    if snapshot.tagged_nodes and with_tagged is None:
+        tagged_choice = "undecided"
     moving_nodes = list(snapshot.nodes) + (list(snapshot.tagged_nodes) if tagged_choice == "include" else [])
-    moving_node_ids = {n.id for n in moving_nodes}
 
     rows: dict[str, dict[int, str]] = {
         USERS: {snapshot.tenant.id: snapshot.tenant.fingerprint},
@@ -158,7 +167,9 @@ def plan_tenant_move(
             f"unknown target cluster {target_cluster}: no rows in users, nodes "
             "or pre_auth_keys carry it; pass --allow-new-cluster if a new instance really serves it",
         )
-    conflicts = target_conflicts(schema, snapshot.tenant, target, moving_node_ids, target_cluster)
+    conflicts = target_conflicts(
+        schema, snapshot.tenant, target, [n.identity for n in moving_nodes], target_cluster
+    )
     if tagged_choice == "undecided":
         ids = ", ".join(str(n.id) for n in snapshot.tagged_nodes)
         conflicts.append(
@@ -233,16 +244,16 @@ def plan_tenant_move(
 
 
 def target_conflicts(
-    schema: TenantSchema, tenant: UserRow, target: TargetState, moving_node_ids: set[int], target_cluster: int
+    schema: TenantSchema,
+    tenant: UserRow,
+    target: TargetState,
+    moving_nodes: Iterable[NodeIdentity],
+    target_cluster: int,
 ) -> list[Conflict]:
     """Every collision the moving rows would have in the target cluster (plan time and again at apply)."""
     conflicts = _user_conflicts(schema, tenant, target.user_candidates, target_cluster)
-    conflicts += [
-        _clash_conflict(c, target_cluster)
-        for c in target.clashes
-        if c.table != NODES or c.row_id in moving_node_ids
-    ]
-    return conflicts
+    clashes = node_clashes(moving_nodes, target.present_nodes) + list(target.key_clashes)
+    return conflicts + [_clash_conflict(c, target_cluster) for c in clashes]
 
 
 def _user_conflicts(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -17,6 +18,22 @@ class UserRow:
 
 
 @dataclass(frozen=True)
+class NodeIdentity:
+    """The values of a node that must be unique among the nodes one headscale instance serves."""
+
+    id: int
+    ipv4: str | None
+    ipv6: str | None
+    given_name: str | None
+    node_key: str | None
+    machine_key: str | None
+    deleted: bool = False
+
+
+IDENTITY_KINDS = ("ipv4", "ipv6", "given_name", "node_key", "machine_key")
+
+
+@dataclass(frozen=True)
 class NodeRow:
     id: int
     user_id: int | None
@@ -25,12 +42,18 @@ class NodeRow:
     hostname: str | None
     ipv4: str | None
     ipv6: str | None
+    node_key: str | None
+    machine_key: str | None
     endpoint_ips: tuple[str, ...]
     fingerprint: str
 
     @property
     def tagged(self) -> bool:
         return self.user_id is None
+
+    @property
+    def identity(self) -> NodeIdentity:
+        return NodeIdentity(self.id, self.ipv4, self.ipv6, self.given_name, self.node_key, self.machine_key)
 
 
 @dataclass(frozen=True)
@@ -86,7 +109,25 @@ class Clash:
 class TargetState:
     cluster_has_rows: bool
     user_candidates: tuple[UserRow, ...]  # rows in the target sharing name or provider_identifier
-    clashes: tuple[Clash, ...]
+    present_nodes: tuple[NodeIdentity, ...]  # nodes already served by the target (moving rows excluded)
+    key_clashes: tuple[Clash, ...]
+
+
+def node_clashes(moving: Iterable[NodeIdentity], present: Iterable[NodeIdentity]) -> list[Clash]:
+    """Every identity value of a moving node already used by a node of the target (NULL/'' never clash)."""
+    index: dict[tuple[str, str], list[NodeIdentity]] = {}
+    for node in present:
+        for kind in IDENTITY_KINDS:
+            value = getattr(node, kind)
+            if value:
+                index.setdefault((kind, value), []).append(node)
+    clashes = []
+    for node in moving:
+        for kind in IDENTITY_KINDS:
+            value = getattr(node, kind)
+            for other in index.get((kind, value), ()) if value else ():
+                clashes.append(Clash(kind, "nodes", node.id, other.id, value, other.deleted))
+    return sorted(clashes, key=lambda c: (c.kind, c.row_id, c.other_id))
 
 
 def endpoint_ips(endpoints_json: str | None) -> tuple[str, ...]:
