@@ -156,7 +156,7 @@ def make_plan(
             else pg.find_tenant(db, schema, str(tenant), source)
         )
         snapshot = pg.read_snapshot(db, schema, user, source)
-        candidates = [n.id for n in (*snapshot.nodes, *snapshot.tagged_nodes)]
+        candidates = [n.identity for n in (*snapshot.nodes, *snapshot.tagged_nodes)]
         target_state = pg.read_target(db, schema, user, candidates, [k.id for k in snapshot.keys], target)
     finally:
         db.close()
@@ -192,15 +192,23 @@ def make_plan(
 # --- apply --------------------------------------------------------------------------------------
 
 
-def _recheck(db: pg.Database, schema: TenantSchema, plan: Plan) -> Callable[[list[NodeIdentity]], list[str]]:
-    """Conflicts of the moving rows against the target as it is now (inside the apply transaction)."""
+def _recheck(
+    db: pg.Database, schema: TenantSchema, plan: Plan, *, already_moved: bool
+) -> Callable[[set[int]], list[str]]:
+    """Conflicts of the moving rows against the target as it is now."""
 
-    def check(moving: list[NodeIdentity]) -> list[str]:
+    def check(moving_ids: set[int]) -> list[str]:
         user = pg.user_by_id(db, schema, plan.tenant.id)
-        node_ids = [n.id for n in moving]
+        moving = (
+            pg.node_identities(db, schema, sorted(moving_ids))
+            if not already_moved
+            else [NodeIdentity(i, None, None, None, None, None) for i in moving_ids]
+        )
         key_ids = list(plan.rows.get(KEYS, {}))
-        state = pg.read_target(db, schema, user, node_ids, key_ids, plan.target_cluster)
-        return [c.message for c in target_conflicts(schema, user, state, moving, plan.target_cluster)]
+        state = pg.read_target(
+            db, schema, user, moving, key_ids, plan.target_cluster, already_moved=already_moved
+        )
+        return [c.message for c in target_conflicts(schema, user, state, plan.target_cluster)]
 
     return check
 
@@ -277,8 +285,7 @@ def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunRepor
         drift, _ = pg.reread_for_update(
             db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged, None, lock=False
         )
-        moving = pg.node_identities(db, schema, list(plan.rows.get(NODES, {})))
-        conflicts = _recheck(db, schema, plan)(moving)
+        conflicts = _recheck(db, schema, plan, already_moved=False)(set(plan.rows.get(NODES, {})))
     for hook in plan.pre_hooks:
         report.steps.append(StepOutcome("pre-hook", True, "would run: " + " ".join(hook.argv)))
     counts = ", ".join(f"{len(ids)} {t}" for t, ids in plan.rows.items())
@@ -351,7 +358,7 @@ def _apply(
             source=plan.source_cluster,
             target=plan.target_cluster,
             include_tagged=plan.tagged_choice == "include",
-            recheck=_recheck(db, schema, plan),
+            recheck=_recheck(db, schema, plan, already_moved=True),
             journal=journal,
             now=utc_now,
             lock_timeout_ms=lock_timeout_ms,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from opskit.core.headscale.dsn import mask_dsn, scrub
+from opskit.core.headscale.plan import moved_row_fingerprint
 from opskit.core.headscale.schema import (
     KEYS,
     NODES,
@@ -40,7 +41,10 @@ from opskit.core.headscale.snapshot import (
     TenantCount,
     TenantSnapshot,
     UserRow,
+    ValueGroup,
+    clashes_among,
     endpoint_ips,
+    node_clashes,
 )
 from opskit.errors import ApplyError, EnvironmentProblem, InputError
 
@@ -387,11 +391,15 @@ def read_target(
     db: Database,
     schema: TenantSchema,
     tenant: UserRow,
-    moving_node_ids: Sequence[int],
+    moving_nodes: Sequence[NodeIdentity],
     key_ids: Sequence[int],
     target: int,
+    *,
+    already_moved: bool = False,
 ) -> TargetState:
-    """What already sits in the target cluster that the moving rows could collide with."""
+    """What already sits in the target cluster that the moving rows collide with. Before the move the
+    target's nodes are compared with the moving ones (pure node_clashes); inside the apply transaction,
+    after the UPDATEs, one GROUP BY over the target finds shared values (pure clashes_among)."""
     from psycopg import sql
 
     c = sql.Identifier(schema.cluster_column)
@@ -413,10 +421,31 @@ def read_target(
                 {"t": target, "uid": tenant.id, "name": tenant.name, "pid": tenant.provider_identifier},
             )
         ]
-        moving = set(moving_node_ids)
-        present = [n for n in _target_nodes(db, schema, target) if n.id not in moving]
-        clashes = _key_clashes(db, schema, key_ids, target)
-    return TargetState(has_rows, tuple(candidates), tuple(present), tuple(clashes))
+        moving_ids = {n.id for n in moving_nodes}
+        if already_moved:
+            clashes = clashes_among(_shared_values(db, schema, target), moving_ids)
+        else:
+            present = [n for n in _target_nodes(db, schema, target) if n.id not in moving_ids]
+            clashes = node_clashes(moving_nodes, present)
+        key_clashes = _key_clashes(db, schema, key_ids, target)
+    return TargetState(has_rows, tuple(candidates), tuple(clashes), tuple(key_clashes))
+
+
+def _shared_values(db: Database, schema: TenantSchema, target: int) -> list[ValueGroup]:
+    from psycopg import sql
+
+    kinds = [k for k in IDENTITY_KINDS if schema.has(NODES, k)]
+    pairs = sql.SQL(", ").join(
+        sql.SQL("({}, x.{}::text)").format(sql.Literal(k), sql.Identifier(k)) for k in kinds
+    )
+    query = sql.SQL(
+        "SELECT v.kind, v.val, array_agg(x.id ORDER BY x.id), array_agg({deleted} IS NOT NULL ORDER BY x.id) "
+        "FROM nodes x CROSS JOIN LATERAL (VALUES {pairs}) AS v(kind, val) "
+        "WHERE x.{c} = %s AND v.val <> '' GROUP BY v.kind, v.val HAVING count(*) > 1"
+    ).format(
+        pairs=pairs, deleted=_opt(schema, NODES, "deleted_at", "x"), c=sql.Identifier(schema.cluster_column)
+    )
+    return [ValueGroup(r[0], r[1], tuple(r[2]), tuple(r[3])) for r in db.rows(query, (target,))]
 
 
 def _identity_columns(schema: TenantSchema, alias: str) -> Any:
@@ -615,7 +644,7 @@ class _Moved:
     counts: dict[str, int]
     after: dict[str, dict[int, str]]
     drift: list[RowDrift]
-    nodes: list[NodeIdentity]
+    node_ids: set[int]
 
 
 def move_rows(
@@ -625,6 +654,9 @@ def move_rows(
     source: int,
     target: int,
     journal: JournalSink,
+    *,
+    tenant_id: int,
+    include_tagged: bool,
 ) -> _Moved:
     """One set-based UPDATE per table that also hands back each row's before-image.
 
@@ -635,53 +667,38 @@ def move_rows(
     """
     from psycopg import sql
 
-    moved = _Moved({}, {}, [], [])
+    moved = _Moved({}, {}, [], set())
     for number, (table, planned) in enumerate(rows.items()):
         if number:
             _pause_for_tests(f"statement {number} (UPDATE {list(rows)[number - 1]})")
-        extra = sql.SQL(", {}").format(_identity_columns(schema, "t")) if table == NODES else sql.SQL("")
+        # Rows the tenant gained since the plan match the scope, get moved too and show up as drift.
         query = sql.SQL(
-            "UPDATE {t} AS t SET {c} = %(target)s FROM {t} AS old "
-            "WHERE old.id = t.id AND t.id IN (SELECT unnest(%(ids)s::bigint[])) AND t.{c} = %(source)s "
-            "RETURNING t.id, row_to_json(old)::text, md5(row_to_json(t)::text){extra}"
-        ).format(t=sql.Identifier(table), c=sql.Identifier(schema.cluster_column), extra=extra)
-        returned = db.rows(query, {"target": target, "ids": list(planned), "source": source})
+            "UPDATE {t} AS t SET {c} = %(target)s FROM {t} AS old WHERE old.id = t.id AND t.{c} = %(source)s "
+            "AND (t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope}) "
+            "RETURNING t.id, row_to_json(old)::text"
+        ).format(
+            t=sql.Identifier(table),
+            c=sql.Identifier(schema.cluster_column),
+            scope=_scope_condition(schema, table, include_tagged),
+        )
+        params = {"target": target, "ids": list(planned), "source": source, "uid": tenant_id}
+        returned = db.rows(query, params)
         prefix = f'{{"record":"before","table":{json.dumps(table)},"row":'
         journal.append("".join(f"{prefix}{r[1]}}}\n" for r in returned))
-        seen = set()
-        for r in returned:
-            seen.add(r[0])
-            if hashlib.md5(r[1].encode()).hexdigest() != planned[r[0]]:  # noqa: S324 - a fingerprint
-                moved.drift.append(RowDrift(table, r[0], "changed"))
-        moved.drift += [RowDrift(table, i, "gone") for i in planned if i not in seen]
+        after: dict[int, str] = {}
+        for row_id, image in returned:
+            if row_id not in planned:
+                moved.drift.append(RowDrift(table, row_id, "new"))
+            elif hashlib.md5(image.encode()).hexdigest() != planned[row_id]:  # noqa: S324 - a fingerprint
+                moved.drift.append(RowDrift(table, row_id, "changed"))
+            after[row_id] = moved_row_fingerprint(image, schema.cluster_column, target)
+        moved.drift += [RowDrift(table, i, "gone") for i in planned if i not in after]
         moved.counts[table] = len(returned)
-        moved.after[table] = {r[0]: r[2] for r in returned}
+        moved.after[table] = after
         if table == NODES:
-            moved.nodes = [NodeIdentity(r[0], *r[3:]) for r in returned]
+            moved.node_ids = set(after)
     _pause_for_tests(f"statement {len(rows)} (UPDATE {list(rows)[-1]}), before COMMIT")
     return moved
-
-
-def _new_rows(
-    db: Database,
-    schema: TenantSchema,
-    rows: dict[str, dict[int, str]],
-    tenant_id: int,
-    source: int,
-    include_tagged: bool,
-) -> list[RowDrift]:
-    """Rows the tenant gained since the plan (they still sit in the source cluster after the UPDATEs)."""
-    from psycopg import sql
-
-    drift = []
-    for table in (NODES, KEYS):
-        if table not in rows:
-            continue
-        query = sql.SQL("SELECT t.id FROM {t} t WHERE {scope}").format(
-            t=sql.Identifier(table), scope=_scope_condition(schema, table, include_tagged)
-        )
-        drift += [RowDrift(table, r[0], "new") for r in db.rows(query, {"uid": tenant_id, "source": source})]
-    return drift
 
 
 def apply_move(
@@ -694,7 +711,7 @@ def apply_move(
     source: int,
     target: int,
     include_tagged: bool,
-    recheck: Callable[[list[NodeIdentity]], list[str]],
+    recheck: Callable[[set[int]], list[str]],
     journal: JournalSink,
     now: Callable[[], str],
     lock_timeout_ms: int,
@@ -708,9 +725,11 @@ def apply_move(
         db.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         _limits(db, lock_timeout_ms, statement_timeout_ms)
         _lock_tenant(db, tenant_id, tenant_name)
-        moved = move_rows(db, schema, rows, source, target, journal)
+        moved = move_rows(
+            db, schema, rows, source, target, journal, tenant_id=tenant_id, include_tagged=include_tagged
+        )
         journal.sync()
-        drift = moved.drift + _new_rows(db, schema, rows, tenant_id, source, include_tagged)
+        drift = moved.drift
         if drift:
             shown = ", ".join(map(str, drift[:10])) + (
                 f" (+{len(drift) - 10} more)" if len(drift) > 10 else ""
@@ -718,7 +737,7 @@ def apply_move(
             raise ApplyError(
                 f"rows changed since the plan was made: {shown}; nothing changed. Make a new plan."
             )
-        conflicts = recheck(moved.nodes)
+        conflicts = recheck(moved.node_ids)
         if conflicts:
             raise ApplyError(
                 "the target cluster changed since the plan: "

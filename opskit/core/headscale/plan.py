@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import re
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,12 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from opskit.core.headscale.schema import KEYS, NODES, USERS, TenantSchema, predicate_holds
 from opskit.core.headscale.snapshot import (
     Clash,
-    NodeIdentity,
     NodeRow,
     TargetState,
     TenantSnapshot,
     UserRow,
-    node_clashes,
 )
 from opskit.errors import InputError, Problem
 
@@ -117,6 +116,19 @@ class Plan(_Frozen):
         return len(self.rows.get(table, {}))
 
 
+def moved_row_fingerprint(before_json: str, column: str, target: int) -> str:
+    """md5 of ``row_to_json`` of a row after the move, derived from its before-image: the move changes
+    only the cluster column. Keys sit right after ``{`` or ``,``; the same text inside a string value
+    is escaped (``\\"``), so exactly one match is expected — anything else raises ValueError."""
+    pattern = re.compile(r"([{,])" + re.escape(json.dumps(column)) + r":(-?\d+)([,}])")
+    new_text, count = pattern.subn(
+        lambda m: f"{m.group(1)}{json.dumps(column)}:{target}{m.group(3)}", before_json
+    )
+    if count != 1:
+        raise ValueError(f"cluster column {column!r} found {count} times in a row image")
+    return hashlib.md5(new_text.encode()).hexdigest()  # noqa: S324 - a fingerprint, not security
+
+
 def rows_fingerprint(rows: dict[str, dict[int, str]]) -> str:
     """One sha256 over every (table, id, row md5): the identity of exactly what the plan touches."""
     digest = hashlib.sha256()
@@ -167,9 +179,9 @@ def plan_tenant_move(
             f"unknown target cluster {target_cluster}: no rows in users, nodes "
             "or pre_auth_keys carry it; pass --allow-new-cluster if a new instance really serves it",
         )
-    conflicts = target_conflicts(
-        schema, snapshot.tenant, target, [n.identity for n in moving_nodes], target_cluster
-    )
+    moving_ids = {n.id for n in moving_nodes}
+    target = replace(target, node_clashes=tuple(c for c in target.node_clashes if c.row_id in moving_ids))
+    conflicts = target_conflicts(schema, snapshot.tenant, target, target_cluster)
     if tagged_choice == "undecided":
         ids = ", ".join(str(n.id) for n in snapshot.tagged_nodes)
         conflicts.append(
@@ -244,15 +256,11 @@ def plan_tenant_move(
 
 
 def target_conflicts(
-    schema: TenantSchema,
-    tenant: UserRow,
-    target: TargetState,
-    moving_nodes: Iterable[NodeIdentity],
-    target_cluster: int,
+    schema: TenantSchema, tenant: UserRow, target: TargetState, target_cluster: int
 ) -> list[Conflict]:
     """Every collision the moving rows would have in the target cluster (plan time and again at apply)."""
     conflicts = _user_conflicts(schema, tenant, target.user_candidates, target_cluster)
-    clashes = node_clashes(moving_nodes, target.present_nodes) + list(target.key_clashes)
+    clashes = list(target.node_clashes) + list(target.key_clashes)
     return conflicts + [_clash_conflict(c, target_cluster) for c in clashes]
 
 
