@@ -41,8 +41,6 @@ from opskit.core.headscale.snapshot import (
     TenantCount,
     TenantSnapshot,
     UserRow,
-    ValueGroup,
-    clashes_among,
     endpoint_ips,
     node_clashes,
 )
@@ -397,9 +395,9 @@ def read_target(
     *,
     already_moved: bool = False,
 ) -> TargetState:
-    """What already sits in the target cluster that the moving rows collide with. Before the move the
-    target's nodes are compared with the moving ones (pure node_clashes); inside the apply transaction,
-    after the UPDATEs, one GROUP BY over the target finds shared values (pure clashes_among)."""
+    """What already sits in the target cluster that the moving rows collide with (one read of the
+    target's node identities; the comparison is the pure node_clashes). ``already_moved``: inside the
+    apply transaction, after the UPDATEs, when the moving rows are part of that read."""
     from psycopg import sql
 
     c = sql.Identifier(schema.cluster_column)
@@ -422,30 +420,13 @@ def read_target(
             )
         ]
         moving_ids = {n.id for n in moving_nodes}
-        if already_moved:
-            clashes = clashes_among(_shared_values(db, schema, target), moving_ids)
-        else:
-            present = [n for n in _target_nodes(db, schema, target) if n.id not in moving_ids]
-            clashes = node_clashes(moving_nodes, present)
+        served = _target_nodes(db, schema, target)
+        present = [n for n in served if n.id not in moving_ids]
+        if already_moved:  # the moving rows sit in the target now: take their values from the same read
+            moving_nodes = [n for n in served if n.id in moving_ids]
+        clashes = node_clashes(moving_nodes, present)
         key_clashes = _key_clashes(db, schema, key_ids, target)
     return TargetState(has_rows, tuple(candidates), tuple(clashes), tuple(key_clashes))
-
-
-def _shared_values(db: Database, schema: TenantSchema, target: int) -> list[ValueGroup]:
-    from psycopg import sql
-
-    kinds = [k for k in IDENTITY_KINDS if schema.has(NODES, k)]
-    pairs = sql.SQL(", ").join(
-        sql.SQL("({}, x.{}::text)").format(sql.Literal(k), sql.Identifier(k)) for k in kinds
-    )
-    query = sql.SQL(
-        "SELECT v.kind, v.val, array_agg(x.id ORDER BY x.id), array_agg({deleted} IS NOT NULL ORDER BY x.id) "
-        "FROM nodes x CROSS JOIN LATERAL (VALUES {pairs}) AS v(kind, val) "
-        "WHERE x.{c} = %s AND v.val <> '' GROUP BY v.kind, v.val HAVING count(*) > 1"
-    ).format(
-        pairs=pairs, deleted=_opt(schema, NODES, "deleted_at", "x"), c=sql.Identifier(schema.cluster_column)
-    )
-    return [ValueGroup(r[0], r[1], tuple(r[2]), tuple(r[3])) for r in db.rows(query, (target,))]
 
 
 def _identity_columns(schema: TenantSchema, alias: str) -> Any:
@@ -691,7 +672,7 @@ def move_rows(
                 moved.drift.append(RowDrift(table, row_id, "new"))
             elif hashlib.md5(image.encode()).hexdigest() != planned[row_id]:  # noqa: S324 - a fingerprint
                 moved.drift.append(RowDrift(table, row_id, "changed"))
-            after[row_id] = moved_row_fingerprint(image, schema.cluster_column, target)
+            after[row_id] = moved_row_fingerprint(image, schema.cluster_column, source, target)
         moved.drift += [RowDrift(table, i, "gone") for i in planned if i not in after]
         moved.counts[table] = len(returned)
         moved.after[table] = after

@@ -218,3 +218,30 @@ def test_bad_option_values_are_input_errors() -> None:
         "headscale@3",
     ]
     assert parse_client("::ffff:203.0.113.5") == "203.0.113.5"  # what a dual-stack listener reports
+
+
+def test_moved_row_fingerprint_changes_only_the_real_cluster_key() -> None:
+    import hashlib
+
+    from opskit.core.headscale.plan import moved_row_fingerprint
+
+    image = '{"id":7,"host_info":"{\\"cluster_id\\":3}","cluster_id":3}'
+    expected = '{"id":7,"host_info":"{\\"cluster_id\\":3}","cluster_id":4}'
+    assert moved_row_fingerprint(image, "cluster_id", 3, 4) == hashlib.md5(expected.encode()).hexdigest()
+    with pytest.raises(ValueError):
+        moved_row_fingerprint('{"id":7,"cluster_id":5}', "cluster_id", 3, 4)
+
+
+def test_node_clashes_pairs_every_shared_value_and_ignores_empty_ones() -> None:
+    from opskit.core.headscale.snapshot import NodeIdentity, node_clashes
+
+    moving = [
+        NodeIdentity(1, "100.64.0.1", "fd7a::1", "laptop", "nodekey:a", "mkey:a"),
+        NodeIdentity(2, "", None, "phone", "nodekey:b", "mkey:b"),
+    ]
+    present = [
+        NodeIdentity(10, "100.64.0.1", "fd7a::9", "laptop", "nodekey:x", "mkey:x", deleted=True),
+        NodeIdentity(11, "", None, "tv", "nodekey:b", "mkey:y"),
+    ]
+    found = [(c.kind, c.row_id, c.other_id, c.other_deleted) for c in node_clashes(moving, present)]
+    assert found == [("given_name", 1, 10, True), ("ipv4", 1, 10, True), ("node_key", 2, 11, False)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import replace
 from typing import Literal
 
@@ -116,17 +115,21 @@ class Plan(_Frozen):
         return len(self.rows.get(table, {}))
 
 
-def moved_row_fingerprint(before_json: str, column: str, target: int) -> str:
-    """md5 of ``row_to_json`` of a row after the move, derived from its before-image: the move changes
-    only the cluster column. Keys sit right after ``{`` or ``,``; the same text inside a string value
+def moved_row_fingerprint(before_json: str, column: str, source: int, target: int) -> str:
+    """md5 of ``row_to_json`` of a row after the move, derived from its before-image (the move changes
+    only the cluster column). A key sits right after ``{`` or ``,``; the same text inside a string value
     is escaped (``\\"``), so exactly one match is expected — anything else raises ValueError."""
-    pattern = re.compile(r"([{,])" + re.escape(json.dumps(column)) + r":(-?\d+)([,}])")
-    new_text, count = pattern.subn(
-        lambda m: f"{m.group(1)}{json.dumps(column)}:{target}{m.group(3)}", before_json
-    )
-    if count != 1:
-        raise ValueError(f"cluster column {column!r} found {count} times in a row image")
-    return hashlib.md5(new_text.encode()).hexdigest()  # noqa: S324 - a fingerprint, not security
+    key = json.dumps(column)
+    hits = [
+        (f"{pre}{key}:{source}{post}", f"{pre}{key}:{target}{post}")
+        for pre in "{,"
+        for post in ",}"
+        if f"{pre}{key}:{source}{post}" in before_json
+    ]
+    if len(hits) != 1 or before_json.count(hits[0][0]) != 1:
+        raise ValueError(f"cluster column {column!r} is not exactly once {source} in a row image")
+    moved = before_json.replace(*hits[0])
+    return hashlib.md5(moved.encode()).hexdigest()  # noqa: S324 - a fingerprint, not security
 
 
 def rows_fingerprint(rows: dict[str, dict[int, str]]) -> str:

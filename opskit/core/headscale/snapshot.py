@@ -109,7 +109,7 @@ class Clash:
 class TargetState:
     cluster_has_rows: bool
     user_candidates: tuple[UserRow, ...]  # rows in the target sharing name or provider_identifier
-    node_clashes: tuple[Clash, ...]  # from node_clashes() or clashes_among()
+    node_clashes: tuple[Clash, ...]  # from node_clashes()
     key_clashes: tuple[Clash, ...]
 
 
@@ -127,32 +127,6 @@ def node_clashes(moving: Iterable[NodeIdentity], present: Iterable[NodeIdentity]
             value = getattr(node, kind)
             for other in index.get((kind, value), ()) if value else ():
                 clashes.append(Clash(kind, "nodes", node.id, other.id, value, other.deleted))
-    return sorted(clashes, key=lambda c: (c.kind, c.row_id, c.other_id))
-
-
-@dataclass(frozen=True)
-class ValueGroup:
-    """Nodes of one cluster sharing one identity value (a GROUP BY ... HAVING count(*) > 1 row)."""
-
-    kind: str
-    value: str
-    node_ids: tuple[int, ...]
-    deleted: tuple[bool, ...]
-
-
-def clashes_among(groups: Iterable[ValueGroup], moving_ids: set[int]) -> list[Clash]:
-    """Clashes once the moving nodes already sit in the target (inside the apply transaction): a group
-    clashes when it holds a moving node and a node that was there before; duplicates among the
-    target's own nodes are not this move's doing and are left alone."""
-    clashes = []
-    for group in groups:
-        members = list(zip(group.node_ids, group.deleted, strict=True))
-        for node_id, _ in members:
-            if node_id not in moving_ids:
-                continue
-            for other_id, other_deleted in members:
-                if other_id not in moving_ids:
-                    clashes.append(Clash(group.kind, "nodes", node_id, other_id, group.value, other_deleted))
     return sorted(clashes, key=lambda c: (c.kind, c.row_id, c.other_id))
 
 
