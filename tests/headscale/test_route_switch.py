@@ -157,3 +157,53 @@ def test_unconfirmed_switch_is_reported_not_hidden(cli, hsdb: HeadscaleDb, tmp_p
     assert (
         "Traefik did not show it within 0.5 s" in result.stderr or "Traefik did not show it" in result.stdout
     )
+
+
+def test_upgraded_tunnel_survives_the_switch_which_is_why_sessions_must_be_cut(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, traefik_factory, backends
+) -> None:
+    """proxy-facts §4: Traefik routes per request; an upgraded /ts2021 stream stays on the old backend."""
+    from tests.headscale.backends import open_tunnel
+
+    a, b = backends
+    traefik = traefik_factory(a.address, b.address)
+    tunnel, greeting = open_tunnel("127.0.0.6", traefik.web_port, "hsa.demo.com")
+    assert greeting == "hello from cluster3"
+    plan = tmp_path / "plan.json"
+    assert (
+        cli(
+            plan_args(
+                hsdb.dsn,
+                plan,
+                "--with-tagged",
+                "--traefik-config",
+                str(traefik.dynamic_file),
+                "--router",
+                "hsa",
+                "--to-service",
+                "headscale-cluster4",
+                "--traefik-api",
+                traefik.api_url,
+            )
+        ).exit_code
+        == 0
+    )
+    applied = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(plan),
+            "--yes",
+            "--journal",
+            str(tmp_path / "j"),
+            "--dsn",
+            hsdb.dsn,
+        ]
+    )
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert _who(traefik, "hsa.demo.com") == "cluster4"  # new requests follow the route
+    try:
+        assert tunnel.echo("ping") == "cluster3: ping"  # the old tunnel does not
+    finally:
+        tunnel.close()
