@@ -38,13 +38,15 @@ PASSWORD = "bench-secret-not-shown"
 SEED = f"""
 INSERT INTO users (created_at, updated_at, name, display_name, email, provider_identifier, provider,
                    profile_pic_url, cluster_id)
-SELECT '2026-09-01 10:00:00.123456+00', '2026-10-02 11:30:05+00', CASE WHEN g = 1 THEN 'big' ELSE 'tenant-' || g END,
+SELECT '2026-09-01 10:00:00.123456+00', '2026-10-02 11:30:05+00',
+       CASE WHEN g = 1 THEN 'big' ELSE 'tenant-' || g END,
        'Tenant ' || g, 'ops' || g || '@example.com',
        CASE WHEN g % 3 = 0 THEN 'https://idp.example.com/' || md5(g::text) END,
        CASE WHEN g % 3 = 0 THEN 'oidc' ELSE '' END, '', CASE WHEN g = 1 THEN 3 ELSE g % 10 + 1 END
 FROM generate_series(1, {OTHER_USERS + 1}) g;
 
-INSERT INTO pre_auth_keys (key, prefix, hash, user_id, reusable, ephemeral, used, tags, created_at, expiration,
+INSERT INTO pre_auth_keys (key, prefix, hash, user_id, reusable, ephemeral, used, tags, created_at,
+                           expiration,
                            cluster_id)
 SELECT '', substr(md5('prefix' || g), 1, 12), decode(md5('hash' || g) || md5('salt' || g), 'hex'), u.id,
        g % 2 = 0, false, g % 5 = 0, CASE WHEN g % 4 = 0 THEN '["tag:server"]' END,
@@ -52,14 +54,15 @@ SELECT '', substr(md5('prefix' || g), 1, 12), decode(md5('hash' || g) || md5('sa
 FROM generate_series(1, {TENANT_KEYS + OTHER_USERS}) g
 JOIN users u ON u.id = CASE WHEN g <= {TENANT_KEYS} THEN 1 ELSE g - {TENANT_KEYS} + 1 END;
 
-INSERT INTO nodes (machine_key, node_key, disco_key, endpoints, host_info, ipv4, ipv6, hostname, given_name, user_id,
-                   register_method, tags, auth_key_id, expiry, last_seen, approved_routes, created_at, updated_at,
-                   cluster_id)
+INSERT INTO nodes (machine_key, node_key, disco_key, endpoints, host_info, ipv4, ipv6, hostname, given_name,
+                   user_id, register_method, tags, auth_key_id, expiry, last_seen, approved_routes,
+                   created_at, updated_at, cluster_id)
 SELECT 'mkey:' || md5('m' || g) || md5('M' || g), 'nodekey:' || md5('n' || g) || md5('N' || g),
        'discokey:' || md5('d' || g) || md5('D' || g),
        '["198.51.100.' || (g % 250) || ':41641","192.168.' || (g % 200) || '.' || (g % 250) || ':41641"]',
        '{{"IPNVersion":"1.80.3-t5b4dcfb9a","OS":"linux","OSVersion":"Debian 12.8","Hostname":"host-' || g ||
-       '","GoArch":"amd64","GoVersion":"go1.23.4","Services":[{{"Proto":"tcp","Port":22,"Description":"sshd"}}],' ||
+       '","GoArch":"amd64","GoVersion":"go1.23.4",' ||
+       '"Services":[{{"Proto":"tcp","Port":22,"Description":"sshd"}}],' ||
        '"NetInfo":{{"MappingVariesByDestIP":false,"PreferredDERP":4,"LinkType":"wired"}}}}',
        '100.' || (64 + g / 65536) || '.' || (g / 256 % 256) || '.' || (g % 256),
        'fd7a:115c:a1e0::' || to_hex(g), 'host-' || g, 'node-' || g, owner.uid, 'authkey', '[]',
@@ -88,10 +91,13 @@ def seed_template(server: PgServer) -> None:
         conn.execute("VACUUM ANALYZE")
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM nodes WHERE user_id = 1), "
-            "(SELECT count(*) FROM pre_auth_keys WHERE user_id = 1), (SELECT count(*) FROM nodes WHERE cluster_id = 4)"
+            "(SELECT count(*) FROM pre_auth_keys WHERE user_id = 1), "
+            "(SELECT count(*) FROM nodes WHERE cluster_id = 4)"
         ).fetchone()
-    print(f"database: {counts[0]} nodes; tenant 'big': {counts[1]} nodes, {counts[2]} keys; "
-          f"target cluster 4 already has {counts[3]} nodes")
+    print(
+        f"database: {counts[0]} nodes; tenant 'big': {counts[1]} nodes, {counts[2]} keys; "
+        f"target cluster 4 already has {counts[3]} nodes"
+    )
 
 
 def clone(server: PgServer, name: str) -> str:
@@ -140,42 +146,95 @@ def main() -> None:
 
             dsn_a = clone(server, "bench_opskit")
             started = time.perf_counter()
-            plan = make_plan(dsn=dsn_a, tenant="big", tenant_id=None, source=3, target=4,
-                             cluster_column="cluster_id", with_tagged=False, allow_new_cluster=False,
-                             pre_hooks=[], post_hooks=[], route=None, cut=None)
+            plan = make_plan(
+                dsn=dsn_a,
+                tenant="big",
+                tenant_id=None,
+                source=3,
+                target=4,
+                cluster_column="cluster_id",
+                with_tagged=False,
+                allow_new_cluster=False,
+                pre_hooks=[],
+                post_hooks=[],
+                route=None,
+                cut=None,
+            )
             plans.append(time.perf_counter() - started)
             assert not plan.blocking, plan.conflicts[:3]
             journal = work / f"round{round_number}.journal"
             started = time.perf_counter()
-            report = apply_plan(plan, dsn=dsn_a, yes=True, journal_path=journal, lock_timeout_ms=5000,
-                                statement_timeout_ms=60000)
+            report = apply_plan(
+                plan,
+                dsn=dsn_a,
+                yes=True,
+                journal_path=journal,
+                lock_timeout_ms=5000,
+                statement_timeout_ms=60000,
+            )
             ours.append(time.perf_counter() - started)
             assert report.ok and moved(server, "bench_opskit") == (1, TENANT_NODES, TENANT_KEYS)
-            print(f"round {round_number + 1}: psql {baseline[-1] * 1000:7.1f} ms   opskit apply "
-                  f"{ours[-1] * 1000:7.1f} ms   (plan {plans[-1] * 1000:.0f} ms, journal "
-                  f"{journal.stat().st_size / 1e6:.1f} MB)")
+            print(
+                f"round {round_number + 1}: psql {baseline[-1] * 1000:7.1f} ms   opskit apply "
+                f"{ours[-1] * 1000:7.1f} ms   (plan {plans[-1] * 1000:.0f} ms, journal "
+                f"{journal.stat().st_size / 1e6:.1f} MB)"
+            )
 
         # the whole CLI once, as an operator runs it (interpreter start-up and imports included)
         dsn_c = clone(server, "bench_cli")
-        plan = make_plan(dsn=dsn_c, tenant="big", tenant_id=None, source=3, target=4, cluster_column="cluster_id",
-                         with_tagged=False, allow_new_cluster=False, pre_hooks=[], post_hooks=[], route=None,
-                         cut=None)
+        plan = make_plan(
+            dsn=dsn_c,
+            tenant="big",
+            tenant_id=None,
+            source=3,
+            target=4,
+            cluster_column="cluster_id",
+            with_tagged=False,
+            allow_new_cluster=False,
+            pre_hooks=[],
+            post_hooks=[],
+            route=None,
+            cut=None,
+        )
         plan_file = work / "plan.json"
         plan_file.write_text(dump_plan(plan))
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "opskit", "headscale", "migrate", "apply", str(plan_file), "--yes",
-                        "--journal", str(work / "cli.journal"), "--dsn", dsn_c], check=True, capture_output=True,
-                       cwd=REPO, timeout=120)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "opskit",
+                "headscale",
+                "migrate",
+                "apply",
+                str(plan_file),
+                "--yes",
+                "--journal",
+                str(work / "cli.journal"),
+                "--dsn",
+                dsn_c,
+            ],
+            check=True,
+            capture_output=True,
+            cwd=REPO,
+            timeout=120,
+        )
         cli_seconds = time.perf_counter() - started
 
         base, mine = statistics.median(baseline), statistics.median(ours)
         ratio = mine / base
-        print(f"\nmedian of {args.rounds}: bare SQL via psql -1 {base * 1000:.1f} ms, opskit apply "
-              f"{mine * 1000:.1f} ms")
-        print(f"ratio apply / bare SQL = {ratio:.2f}x (target <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'}); "
-              f"absolute {mine:.2f} s (target < 2 s: {'met' if mine < 2 else 'MISSED'})")
-        print(f"for information: whole CLI process {cli_seconds * 1000:.0f} ms "
-              f"(= {cli_seconds / base:.2f}x the psql run, Python start-up included)")
+        print(
+            f"\nmedian of {args.rounds}: bare SQL via psql -1 {base * 1000:.1f} ms, opskit apply "
+            f"{mine * 1000:.1f} ms"
+        )
+        print(
+            f"ratio apply / bare SQL = {ratio:.2f}x (target <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'}); "
+            f"absolute {mine:.2f} s (target < 2 s: {'met' if mine < 2 else 'MISSED'})"
+        )
+        print(
+            f"for information: whole CLI process {cli_seconds * 1000:.0f} ms "
+            f"(= {cli_seconds / base:.2f}x the psql run, Python start-up included)"
+        )
     finally:
         server.stop()
         for path in work.iterdir():

@@ -201,7 +201,7 @@ def plan_tenant_move(
         )
 
     notes = _cross_reference_notes(snapshot, source_cluster)
-    if tagged_choice == "exclude":
+    if tagged_choice == "exclude" and snapshot.tagged_nodes:
         notes.append(
             Note(
                 kind="tagged_stay",
@@ -342,7 +342,7 @@ def _cross_reference_notes(snapshot: TenantSnapshot, source_cluster: int) -> lis
                     kind="cross_tenant_key",
                     message=(
                         f"node {ref.node_id} moves but registered with pre-auth key {ref.key_id} of user "
-                        f"{ref.key_owner!r}, which stays in cluster {source_cluster}: the reference is kept "
+                        f"{ref.key_owner!r}, which this move leaves where it is: the reference is kept "
                         "(ids are database-wide); a re-registration with that key would land under that user"
                     ),
                 )
