@@ -24,7 +24,7 @@ from opskit.core.headscale.plan import (
 )
 from opskit.core.headscale.schema import KEYS, NODES, TenantSchema, tenant_schema
 from opskit.core.headscale.snapshot import NodeIdentity
-from opskit.errors import ApplyError, InputError
+from opskit.errors import ApplyError, InputError, OpskitError
 
 
 def utc_now() -> str:
@@ -440,11 +440,23 @@ def _switch(route: RouteSwitchSpec, to_service: str, journal: FileJournal, name:
 
 
 def _cut_preview(cut: CutSpec) -> str:
-    return (
+    """What the cut would do, with the sessions that match right now (a dry run of the sockets library)."""
+    shown = (
         f"would cut established sessions on local port {cut.entry_port} from "
-        f"{', '.join(cut.clients) or 'no client addresses'} (filter: sport = :{cut.entry_port} and dst in "
-        "those clients), then count reconnects"
+        f"{', '.join(cut.clients) or 'no client addresses'} (server side: sport = :{cut.entry_port} and dst "
+        "in those clients), then count reconnects"
     )
+    if not cut.clients:
+        return shown
+    try:
+        from opskit.adapters.sockets import cut_sessions
+        from opskit.core.sockets import SessionFilter
+
+        report = cut_sessions(SessionFilter(local_port=cut.entry_port, peers=tuple(cut.clients)), yes=False)
+    except (ImportError, OpskitError) as exc:
+        reason = exc.describe() if isinstance(exc, OpskitError) else "opskit sockets library not installed"
+        return f"{shown}; cannot list them now: {reason}"
+    return f"{shown}; {len(report.matched)} session(s) match now"
 
 
 def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
@@ -459,7 +471,11 @@ def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
         )
         return StepOutcome("cut-sessions", True, "skipped: no client addresses known", 0.0)
     session_filter = SessionFilter(local_port=cut.entry_port, peers=tuple(cut.clients))
-    report = cut_sessions(session_filter, yes=True)
+    try:
+        report = cut_sessions(session_filter, yes=True)
+    except OpskitError as exc:  # e.g. no CAP_NET_ADMIN: the move itself is done, say so instead of dying
+        journal.record("step", name="cut-sessions", state="failed", at=utc_now(), error=exc.describe())
+        return StepOutcome("cut-sessions", False, f"not cut: {exc.describe()}", time.monotonic() - started)
     deadline = time.monotonic() + cut.wait_seconds
     wanted = {s.peer_ip for s in report.matched}
     back: set[str] = set()
