@@ -282,9 +282,7 @@ def apply_plan(
 def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunReport) -> RunReport:
     include_tagged = plan.tagged_choice == "include"
     with db.errors("checking the plan against the database"), db.conn.transaction(force_rollback=True):
-        drift, _ = pg.reread_for_update(
-            db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged, None, lock=False
-        )
+        drift = pg.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
         conflicts = _recheck(db, schema, plan, already_moved=False)(set(plan.rows.get(NODES, {})))
     for hook in plan.pre_hooks:
         report.steps.append(StepOutcome("pre-hook", True, "would run: " + " ".join(hook.argv)))
@@ -337,6 +335,7 @@ def _apply(
         source_cluster=plan.source_cluster,
         target_cluster=plan.target_cluster,
         rows=plan.rows,
+        columns={table: list(schema.columns[table]) for table in plan.rows},
         steps=[s.model_dump() for s in plan.steps],
         route=plan.route.model_dump() if plan.route else None,
     )
@@ -554,6 +553,7 @@ def rollback(
                 db,
                 schema,
                 before=journal.before,
+                columns=journal.header.get("columns", {}),
                 before_fp=journal.before_fingerprints,
                 after_fp=journal.after,
                 tenant_id=int(tenant["id"]),

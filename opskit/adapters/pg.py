@@ -8,18 +8,17 @@ a rollback through ``json_populate_recordset`` restores byte-identical rows.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from opskit.core.headscale.dsn import mask_dsn, scrub
-from opskit.core.headscale.plan import moved_row_fingerprint
+from opskit.core.headscale.rowtext import field, row_fingerprint, with_field
 from opskit.core.headscale.schema import (
     KEYS,
     NODES,
@@ -266,7 +265,7 @@ def find_tenant(db: Database, schema: TenantSchema, name: str, source: int) -> U
     from psycopg import sql
 
     query = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, md5(row_to_json(u)::text), row_to_json(u) FROM users u "
+        "SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u "
         "WHERE u.name = %s AND u.deleted_at IS NULL ORDER BY u.id"
     ).format(c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("looking up the tenant"):
@@ -294,7 +293,7 @@ def find_tenant_by_id(db: Database, schema: TenantSchema, user_id: int, source: 
     from psycopg import sql
 
     query = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, md5(row_to_json(u)::text), row_to_json(u) FROM users u "
+        "SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u "
         "WHERE u.id = %s AND u.deleted_at IS NULL"
     ).format(c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("looking up the tenant"):
@@ -309,16 +308,44 @@ def find_tenant_by_id(db: Database, schema: TenantSchema, user_id: int, source: 
 
 
 def _user(row: tuple[Any, ...]) -> UserRow:
-    values = dict(row[5])
+    """A users row; its fingerprint is filled in only where it is planned (read_snapshot)."""
+    values = dict(row[4])
     return UserRow(
         id=row[0],
         name=row[1],
         provider_identifier=row[2],
         cluster=row[3],
         deleted=values.get("deleted_at") is not None,
-        fingerprint=row[4],
+        fingerprint="",
         values=values,
     )
+
+
+def copy_lines(db: Database, query: Any, params: dict[str, Any]) -> list[str]:
+    """The rows of ``query`` in COPY text format, one string per row (see core/headscale/rowtext)."""
+    from psycopg import sql
+
+    statement = sql.SQL("COPY ({}) TO STDOUT").format(query)
+    with db.conn.cursor() as cursor, cursor.copy(statement, params) as copy:
+        data = b"".join(copy)
+    text = data.decode()
+    return text.split("\n")[:-1] if text else []
+
+
+def copy_fingerprints(
+    db: Database, schema: TenantSchema, table: str, where: Any, params: dict[str, Any]
+) -> dict[int, str]:
+    """{row id: fingerprint} of the rows of ``table`` matching ``where`` (alias ``t``)."""
+    from psycopg import sql
+
+    query = sql.SQL("SELECT t.* FROM {t} AS t WHERE {where}").format(t=sql.Identifier(table), where=where)
+    id_index = schema.columns[table].index("id")
+    return {int(field(line, id_index)): row_fingerprint(line) for line in copy_lines(db, query, params)}
+
+
+def _snapshot_scope(schema: TenantSchema, table: str) -> Any:
+    """The rows a plan moves, as read at plan time (tagged nodes included; the planner chooses)."""
+    return _scope_condition(schema, table, include_tagged=True)
 
 
 def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: int) -> TenantSnapshot:
@@ -328,8 +355,7 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
     c = sql.Identifier(schema.cluster_column)
     node_query = sql.SQL(
         """SELECT n.id, n.user_id, n.auth_key_id, n.given_name, {hostname}, n.ipv4, n.ipv6, n.node_key,
-                  n.machine_key, n.endpoints,
-                  md5(row_to_json(n)::text)
+                  n.machine_key, n.endpoints
            FROM nodes n
            WHERE n.{c} = %(source)s AND (n.user_id = %(uid)s OR (n.user_id IS NULL AND n.auth_key_id IN
                  (SELECT k.id FROM pre_auth_keys k WHERE k.user_id = %(uid)s)))
@@ -337,7 +363,7 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
     ).format(c=c, hostname=_opt(schema, NODES, "hostname", "n"))
     key_prefix = _opt(schema, KEYS, "prefix", "k")
     key_query = sql.SQL(
-        "SELECT k.id, k.user_id, {prefix}, md5(row_to_json(k)::text) FROM pre_auth_keys k "
+        "SELECT k.id, k.user_id, {prefix} FROM pre_auth_keys k "
         "WHERE k.user_id = %(uid)s AND k.{c} = %(source)s ORDER BY k.id"
     ).format(c=c, prefix=key_prefix)
     cross_query = sql.SQL(
@@ -351,15 +377,18 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
     ).format(c=c)
     params = {"uid": tenant.id, "source": source}
     with db.errors("reading the tenant's rows"):
+        node_fp = copy_fingerprints(db, schema, NODES, _snapshot_scope(schema, NODES), params)
+        key_fp = copy_fingerprints(db, schema, KEYS, _snapshot_scope(schema, KEYS), params)
+        user_fp = copy_fingerprints(db, schema, USERS, sql.SQL("t.id = %(uid)s"), params)
         nodes = [
-            NodeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], endpoint_ips(r[9]), r[10])
+            NodeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], endpoint_ips(r[9]), node_fp[r[0]])
             for r in db.rows(node_query, params)
         ]
-        keys = [KeyRow(*r) for r in db.rows(key_query, params)]
+        keys = [KeyRow(r[0], r[1], r[2], key_fp[r[0]]) for r in db.rows(key_query, params)]
         cross = [CrossReference(r[0], r[1], r[2], r[3], bool(r[4])) for r in db.rows(cross_query, params)]
         children = _child_rows(db, schema, tenant.id, [n.id for n in nodes], source)
     return TenantSnapshot(
-        tenant=tenant,
+        tenant=replace(tenant, fingerprint=user_fp[tenant.id]),
         nodes=tuple(n for n in nodes if not n.tagged),
         keys=tuple(keys),
         tagged_nodes=tuple(n for n in nodes if n.tagged),
@@ -374,14 +403,13 @@ def _child_rows(
     out = []
     for child in schema.children:
         parent_ids = [user_id] if child.parent == USERS else node_ids
-        query = _sql(
-            "SELECT t.id, md5(row_to_json(t)::text) FROM {t} t WHERE t.{fk} = ANY(%s) AND t.{c} = %s "
-            "ORDER BY t.id",
-            t=child.table,
-            fk=child.fk_column,
-            c=schema.cluster_column,
+        where = _sql(
+            "t.{fk} = ANY(%(parents)s) AND t.{c} = %(source)s", fk=child.fk_column, c=schema.cluster_column
         )
-        out.append(ChildRows(child.table, {r[0]: r[1] for r in db.rows(query, (parent_ids, source))}))
+        fingerprints = copy_fingerprints(
+            db, schema, child.table, where, {"parents": parent_ids, "source": source}
+        )
+        out.append(ChildRows(child.table, fingerprints))
     return out
 
 
@@ -407,7 +435,7 @@ def read_target(
         "OR EXISTS (SELECT 1 FROM pre_auth_keys WHERE {c} = %(t)s)"
     ).format(c=c)
     users_query = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, md5(row_to_json(u)::text), row_to_json(u) FROM users u "
+        "SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u "
         "WHERE u.{c} = %(t)s AND u.id <> %(uid)s AND (u.name = %(name)s OR {pid} = %(pid)s) ORDER BY u.id"
     ).format(c=c, pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("checking the target cluster"):
@@ -463,10 +491,9 @@ def user_by_id(db: Database, schema: TenantSchema, user_id: int) -> UserRow:
     """The tenant's user row wherever it is now (during apply it has already moved)."""
     from psycopg import sql
 
-    query = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, md5(row_to_json(u)::text), row_to_json(u) FROM users u "
-        "WHERE u.id = %s"
-    ).format(c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
+    query = sql.SQL("SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u WHERE u.id = %s").format(
+        c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u")
+    )
     with db.errors("reading the tenant"):
         found = db.rows(query, (user_id,))
     if not found:
@@ -570,46 +597,32 @@ def _scope_condition(schema: TenantSchema, table: str, include_tagged: bool) -> 
     return sql.SQL("false")
 
 
-def reread_for_update(
+def plan_drift(
     db: Database,
     schema: TenantSchema,
     rows: dict[str, dict[int, str]],
     tenant_id: int,
     source: int,
     include_tagged: bool,
-    journal: JournalSink | None,
-    *,
-    lock: bool = True,
-) -> tuple[list[RowDrift], dict[str, dict[int, str]]]:
-    """Lock every planned row (and any the tenant gained since), compare fingerprints, journal the
-    before-image. Returns (drift, current fingerprints)."""
+) -> list[RowDrift]:
+    """Read-only (dry run): planned rows that changed or went away, and rows the tenant gained."""
     from psycopg import sql
 
     drift: list[RowDrift] = []
-    current: dict[str, dict[int, str]] = {}
     for table, planned in rows.items():
-        # One pass per table; the row's JSON is built once and serves as fingerprint and before-image.
-        query = sql.SQL(
-            "SELECT t.id, md5(x.image), x.image FROM {t} t CROSS JOIN LATERAL (SELECT row_to_json(t)::text) "
-            "AS x(image) WHERE t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope}{lock}"
-        ).format(
-            t=sql.Identifier(table),
-            scope=_scope_condition(schema, table, include_tagged),
-            lock=sql.SQL(" FOR UPDATE OF t" if lock else ""),
+        where = sql.SQL("t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope}").format(
+            scope=_scope_condition(schema, table, include_tagged)
         )
-        found = db.rows(query, {"ids": list(planned), "uid": tenant_id, "source": source})
-        current[table] = {r[0]: r[1] for r in found}
-        if journal is not None and found:
-            prefix = f'{{"record":"before","table":{json.dumps(table)},"row":'
-            journal.append("".join(f"{prefix}{r[2]}}}\n" for r in found))
+        current = copy_fingerprints(
+            db, schema, table, where, {"ids": list(planned), "uid": tenant_id, "source": source}
+        )
         for row_id, fingerprint in planned.items():
-            now = current[table].get(row_id)
-            if now is None:
+            if row_id not in current:
                 drift.append(RowDrift(table, row_id, "gone"))
-            elif now != fingerprint:
+            elif current[row_id] != fingerprint:
                 drift.append(RowDrift(table, row_id, "changed"))
-        drift += [RowDrift(table, row_id, "new") for row_id in current[table] if row_id not in planned]
-    return drift, current
+        drift += [RowDrift(table, row_id, "new") for row_id in current if row_id not in planned]
+    return drift
 
 
 def _pause_for_tests(after: str) -> None:
@@ -653,28 +666,32 @@ def move_rows(
         if number:
             _pause_for_tests(f"statement {number} (UPDATE {list(rows)[number - 1]})")
         # Rows the tenant gained since the plan match the scope, get moved too and show up as drift.
+        # COPY (UPDATE ... RETURNING old.*) streams each row's before-image in COPY text: the cheapest
+        # exact form, and the one the journal keeps and a rollback loads back.
         query = sql.SQL(
             "UPDATE {t} AS t SET {c} = %(target)s FROM {t} AS old WHERE old.id = t.id AND t.{c} = %(source)s "
-            "AND (t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope}) "
-            "RETURNING t.id, row_to_json(old)::text"
+            "AND (t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope}) RETURNING old.*"
         ).format(
             t=sql.Identifier(table),
             c=sql.Identifier(schema.cluster_column),
             scope=_scope_condition(schema, table, include_tagged),
         )
         params = {"target": target, "ids": list(planned), "source": source, "uid": tenant_id}
-        returned = db.rows(query, params)
-        prefix = f'{{"record":"before","table":{json.dumps(table)},"row":'
-        journal.append("".join(f"{prefix}{r[1]}}}\n" for r in returned))
+        images = copy_lines(db, query, params)
+        prefix = f'{{"record":"before","table":{json.dumps(table)},"copy":'
+        journal.append("".join(f"{prefix}{json.dumps(line)}}}\n" for line in images))
+        id_index = schema.columns[table].index("id")
+        cluster_index = schema.columns[table].index(schema.cluster_column)
         after: dict[int, str] = {}
-        for row_id, image in returned:
+        for line in images:
+            row_id = int(field(line, id_index))
             if row_id not in planned:
                 moved.drift.append(RowDrift(table, row_id, "new"))
-            elif hashlib.md5(image.encode()).hexdigest() != planned[row_id]:  # noqa: S324 - a fingerprint
+            elif row_fingerprint(line) != planned[row_id]:
                 moved.drift.append(RowDrift(table, row_id, "changed"))
-            after[row_id] = moved_row_fingerprint(image, schema.cluster_column, source, target)
+            after[row_id] = row_fingerprint(with_field(line, cluster_index, str(source), str(target)))
         moved.drift += [RowDrift(table, i, "gone") for i in planned if i not in after]
-        moved.counts[table] = len(returned)
+        moved.counts[table] = len(images)
         moved.after[table] = after
         if table == NODES:
             moved.node_ids = set(after)
@@ -747,7 +764,8 @@ def restore_rows(
     db: Database,
     schema: TenantSchema,
     *,
-    before: dict[str, list[dict[str, Any]]],
+    before: dict[str, list[str]],
+    columns: dict[str, list[str]],
     before_fp: dict[str, dict[int, str]],
     after_fp: dict[str, dict[int, str]],
     tenant_id: int,
@@ -759,17 +777,24 @@ def restore_rows(
     """Put the journal's before-image back in one transaction, refusing rows changed since the move."""
     from psycopg import sql
 
+    changed = [t for t, cols in columns.items() if list(schema.columns.get(t, ())) != list(cols)]
+    if changed:
+        raise ApplyError(
+            f"the columns of {', '.join(changed)} changed since the move (schema migration?); "
+            "the before-image no longer fits: nothing changed."
+        )
     with db.errors(f"rolling back tenant {tenant_name!r}"), db.conn.transaction():
         _limits(db, lock_timeout_ms, statement_timeout_ms)
         _lock_tenant(db, tenant_id, tenant_name)
         current: dict[str, dict[int, str]] = {}
         for table, planned in before_fp.items():
-            query = sql.SQL(
-                "SELECT t.id, md5(row_to_json(t)::text) FROM {t} t "
-                "WHERE t.id IN (SELECT unnest(%s::bigint[])) "
-                "ORDER BY t.id FOR UPDATE"
-            ).format(t=sql.Identifier(table))
-            current[table] = {r[0]: r[1] for r in db.rows(query, (list(planned),))}
+            ids = {"ids": list(planned)}
+            lock = sql.SQL(
+                "SELECT t.id FROM {t} t WHERE t.id IN (SELECT unnest(%(ids)s::bigint[])) FOR UPDATE"
+            )
+            db.rows(lock.format(t=sql.Identifier(table)), ids)
+            where = sql.SQL("t.id IN (SELECT unnest(%(ids)s::bigint[]))")
+            current[table] = copy_fingerprints(db, schema, table, where, ids)
         if current == before_fp:
             return RestoreResult("nothing-to-do", {}, [])
         drift = [
@@ -790,35 +815,55 @@ def restore_rows(
                 f" (+{len(drift) - 10} more)" if len(drift) > 10 else ""
             )
             raise ApplyError(
-                f"refusing to roll back: {shown}; nothing changed. --force overwrites them with "
-                "the before-image."
+                f"refusing to roll back: {shown}; nothing changed. --force overwrites them with the "
+                "before-image."
             )
-        imaged = {t: {int(i["id"]) for i in images} for t, images in before.items()}
+        imaged = {
+            t: {int(field(line, schema.columns[t].index("id"))) for line in lines}
+            for t, lines in before.items()
+        }
         missing = [f"{t}.id={i}" for t, ids in after_fp.items() for i in ids if i not in imaged.get(t, set())]
         if missing:
             raise ApplyError(
                 f"the journal has no before-image for {', '.join(missing[:5])}; nothing changed."
             )
         counts: dict[str, int] = {}
-        for table, images in before.items():
-            columns = [c for c in schema.columns[table] if c != "id" and c in images[0]] if images else []
-            if not columns:
-                continue
-            query = sql.SQL(
-                "UPDATE {t} AS t SET ({cols}) = ROW({jcols}) "
-                "FROM json_populate_recordset(NULL::{t}, %s::json) AS j "
-                "WHERE t.id = j.id RETURNING t.id, md5(row_to_json(t)::text)"
-            ).format(
-                t=sql.Identifier(table),
-                cols=sql.SQL(", ").join(sql.Identifier(c) for c in columns),
-                jcols=sql.SQL(", ").join(sql.SQL("j.{}").format(sql.Identifier(c)) for c in columns),
-            )
-            restored = {r[0]: r[1] for r in db.rows(query, (json.dumps(images),))}
-            wrong = [i for i, fp in restored.items() if before_fp.get(table, {}).get(i) != fp]
-            if wrong:
-                raise ApplyError(
-                    f"restored {table} rows {wrong[:5]} do not match their before-image "
-                    "fingerprints; rolled back, nothing changed."
-                )
-            counts[table] = len(restored)
+        for table, lines in before.items():
+            counts[table] = _restore_table(db, schema, table, lines, before_fp.get(table, {}))
     return RestoreResult("restored", counts, drift)
+
+
+def _restore_table(
+    db: Database, schema: TenantSchema, table: str, lines: list[str], before_fp: dict[int, str]
+) -> int:
+    """Load the before-image with COPY FROM into a temp copy of the table, UPDATE every column back
+    from it, and prove each restored row is byte-identical (its fingerprint equals the plan's)."""
+    from psycopg import sql
+
+    columns = [c for c in schema.columns[table] if c != "id"]
+    staging = sql.Identifier(f"opskit_restore_{table}")
+    db.conn.execute(
+        sql.SQL("CREATE TEMP TABLE {s} (LIKE {t}) ON COMMIT DROP").format(s=staging, t=sql.Identifier(table))
+    )
+    with db.conn.cursor() as cursor, cursor.copy(sql.SQL("COPY {s} FROM STDIN").format(s=staging)) as copy:
+        copy.write("".join(line + "\n" for line in lines))
+    db.rows(
+        sql.SQL(
+            "UPDATE {t} AS t SET ({cols}) = ROW({scols}) FROM {s} AS r WHERE t.id = r.id RETURNING t.id"
+        ).format(
+            t=sql.Identifier(table),
+            s=staging,
+            cols=sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+            scols=sql.SQL(", ").join(sql.SQL("r.{}").format(sql.Identifier(c)) for c in columns),
+        )
+    )
+    restored = copy_fingerprints(
+        db, schema, table, sql.SQL("t.id IN (SELECT r.id FROM {s} AS r)").format(s=staging), {}
+    )
+    wrong = [i for i, fp in restored.items() if before_fp.get(i) != fp]
+    if wrong:
+        raise ApplyError(
+            f"restored {table} rows {wrong[:5]} do not match their before-image fingerprints; rolled back, "
+            "nothing changed."
+        )
+    return len(restored)

@@ -179,13 +179,13 @@ def test_route_switch_reports_yaml_errors_with_a_line() -> None:
 def test_journal_tolerates_a_torn_last_line_and_knows_it_never_committed() -> None:
     text = (
         record_line("header", format=1, tenant={"id": 1, "name": "hsa"}, rows={"users": {"1": "abc"}})
-        + '{"record":"before","table":"users","row":{"id":1,"cluster_id":3}}\n'
+        + '{"record":"before","table":"users","copy":"1\\thsa\\t3"}\n'
         + '{"record":"ste'
     )
     journal = parse_journal(text, "j")
     assert journal.state == "uncommitted"
     assert journal.torn_tail
-    assert journal.before == {"users": [{"id": 1, "cluster_id": 3}]}
+    assert journal.before == {"users": ["1\thsa\t3"]}
     assert journal.before_fingerprints == {"users": {1: "abc"}}
     with pytest.raises(InputError, match="not an opskit tenant-move journal"):
         parse_journal('{"record":"before"}\n', "j")
@@ -220,16 +220,16 @@ def test_bad_option_values_are_input_errors() -> None:
     assert parse_client("::ffff:203.0.113.5") == "203.0.113.5"  # what a dual-stack listener reports
 
 
-def test_moved_row_fingerprint_changes_only_the_real_cluster_key() -> None:
-    import hashlib
+def test_copy_line_field_replacement_is_exact_and_checked() -> None:
+    from opskit.core.headscale.rowtext import field, row_fingerprint, with_field
 
-    from opskit.core.headscale.plan import moved_row_fingerprint
-
-    image = '{"id":7,"host_info":"{\\"cluster_id\\":3}","cluster_id":3}'
-    expected = '{"id":7,"host_info":"{\\"cluster_id\\":3}","cluster_id":4}'
-    assert moved_row_fingerprint(image, "cluster_id", 3, 4) == hashlib.md5(expected.encode()).hexdigest()
+    line = '7\\tmkey:ab\t{"cluster_id":3}\t3'  # an escaped tab inside a value, the same digits elsewhere
+    assert field(line, 2) == "3"
+    moved = with_field(line, 2, "3", "4")
+    assert moved == '7\\tmkey:ab\t{"cluster_id":3}\t4'
+    assert row_fingerprint(moved) != row_fingerprint(line)
     with pytest.raises(ValueError):
-        moved_row_fingerprint('{"id":7,"cluster_id":5}', "cluster_id", 3, 4)
+        with_field(line, 2, "5", "4")
 
 
 def test_node_clashes_pairs_every_shared_value_and_ignores_empty_ones() -> None:

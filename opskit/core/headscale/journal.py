@@ -1,7 +1,8 @@
 """The move journal: an append-only JSON-lines file, like a tiny write-ahead log.
 
-Order of records: ``header`` (plan identity, masked DSN, steps), one ``before`` record per row (the
-before-image, built by PostgreSQL itself so values round-trip exactly), ``step`` records as steps run,
+Order of records: ``header`` (plan identity, masked DSN, columns, steps), one ``before`` record per row
+(the before-image as PostgreSQL's own COPY text line, so a rollback loads it back byte for byte),
+``step`` records as steps run,
 ``committed`` once the transaction committed, and ``rolled-back`` after a rollback. A journal without
 ``committed`` means the move never became visible — unless the database says otherwise, which
 rollback checks by fingerprint instead of trusting the file.
@@ -28,7 +29,7 @@ class Journal:
     """A parsed journal. ``state`` is committed / uncommitted / rolled-back."""
 
     header: dict[str, Any]
-    before: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    before: dict[str, list[str]] = field(default_factory=dict)  # table → COPY text lines
     after: dict[str, dict[int, str]] = field(default_factory=dict)
     steps: list[dict[str, Any]] = field(default_factory=list)
     committed_at: str | None = None
@@ -73,7 +74,7 @@ def parse_journal(text: str, source: str) -> Journal:
             journal = Journal(header=entry)
             continue
         if kind == "before":
-            journal.before.setdefault(str(entry["table"]), []).append(entry["row"])
+            journal.before.setdefault(str(entry["table"]), []).append(str(entry["copy"]))
         elif kind == "step":
             journal.steps.append(entry)
             if entry.get("name") == "db-move" and "after" in entry:

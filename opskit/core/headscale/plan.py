@@ -115,23 +115,6 @@ class Plan(_Frozen):
         return len(self.rows.get(table, {}))
 
 
-def moved_row_fingerprint(before_json: str, column: str, source: int, target: int) -> str:
-    """md5 of ``row_to_json`` of a row after the move, derived from its before-image (the move changes
-    only the cluster column). A key sits right after ``{`` or ``,``; the same text inside a string value
-    is escaped (``\\"``), so exactly one match is expected — anything else raises ValueError."""
-    key = json.dumps(column)
-    hits = [
-        (f"{pre}{key}:{source}{post}", f"{pre}{key}:{target}{post}")
-        for pre in "{,"
-        for post in ",}"
-        if f"{pre}{key}:{source}{post}" in before_json
-    ]
-    if len(hits) != 1 or before_json.count(hits[0][0]) != 1:
-        raise ValueError(f"cluster column {column!r} is not exactly once {source} in a row image")
-    moved = before_json.replace(*hits[0])
-    return hashlib.md5(moved.encode()).hexdigest()  # noqa: S324 - a fingerprint, not security
-
-
 def rows_fingerprint(rows: dict[str, dict[int, str]]) -> str:
     """One sha256 over every (table, id, row md5): the identity of exactly what the plan touches."""
     digest = hashlib.sha256()
