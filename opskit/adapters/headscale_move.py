@@ -555,7 +555,7 @@ def rollback(
                 before=journal.before,
                 columns=journal.header.get("columns", {}),
                 before_fp=journal.before_fingerprints,
-                after_fp=journal.after,
+                after_fp=journal.after_fingerprints(),
                 tenant_id=int(tenant["id"]),
                 tenant_name=str(tenant["name"]),
                 force=force,

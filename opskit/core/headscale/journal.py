@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from opskit.core.headscale.rowtext import row_fingerprint, row_id, with_field
 from opskit.errors import InputError
 
 JOURNAL_FORMAT = 1
@@ -30,7 +31,6 @@ class Journal:
 
     header: dict[str, Any]
     before: dict[str, list[str]] = field(default_factory=dict)  # table → COPY text lines
-    after: dict[str, dict[int, str]] = field(default_factory=dict)
     steps: list[dict[str, Any]] = field(default_factory=list)
     committed_at: str | None = None
     rolled_back_at: str | None = None
@@ -47,6 +47,31 @@ class Journal:
         rows = self.header.get("rows", {})
         return {t: {int(k): v for k, v in ids.items()} for t, ids in rows.items()}
 
+    @property
+    def updated(self) -> bool:
+        """The UPDATEs ran (they may or may not have committed: the database decides)."""
+        return self.committed_at is not None or any(
+            s.get("name") == "db-move" and s.get("state") == "updated" for s in self.steps
+        )
+
+    def after_fingerprints(self) -> dict[str, dict[int, str]]:
+        """What each moved row looks like right after the move: its before-image with the cluster
+        column switched from source to target (the only change a move makes). Empty if the UPDATEs
+        never ran."""
+        if not self.updated:
+            return {}
+        column = str(self.header["cluster_column"])
+        source, target = str(self.header["source_cluster"]), str(self.header["target_cluster"])
+        out: dict[str, dict[int, str]] = {}
+        for table, lines in self.before.items():
+            columns = list(self.header["columns"][table])
+            id_index, cluster_index = columns.index("id"), columns.index(column)
+            out[table] = {
+                row_id(line, id_index): row_fingerprint(with_field(line, cluster_index, source, target))
+                for line in lines
+            }
+        return out
+
     def step(self, name: str) -> dict[str, Any] | None:
         """The last record of a step by name."""
         found = [s for s in self.steps if s.get("name") == name]
@@ -55,7 +80,9 @@ class Journal:
 
 def parse_journal(text: str, source: str) -> Journal:
     """Parse journal text; a torn last line (process killed mid-write) is tolerated and flagged."""
-    lines = text.splitlines()
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
     journal: Journal | None = None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -74,11 +101,12 @@ def parse_journal(text: str, source: str) -> Journal:
             journal = Journal(header=entry)
             continue
         if kind == "before":
-            journal.before.setdefault(str(entry["table"]), []).append(str(entry["copy"]))
+            images = entry["copy"]
+            journal.before.setdefault(str(entry["table"]), []).extend(
+                [str(x) for x in images] if isinstance(images, list) else [str(images)]
+            )
         elif kind == "step":
             journal.steps.append(entry)
-            if entry.get("name") == "db-move" and "after" in entry:
-                journal.after = {t: {int(k): v for k, v in ids.items()} for t, ids in entry["after"].items()}
         elif kind == "committed":
             journal.committed_at = str(entry.get("at"))
         elif kind == "rolled-back":

@@ -25,3 +25,29 @@ def with_field(line: str, index: int, expected: str, value: str) -> str:
         raise ValueError(f"field {index} is {fields[index]!r}, expected {expected!r}")
     fields[index] = value
     return "\t".join(fields)
+
+
+_ESCAPES = {"\\": "\\", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def unescape(value: str) -> str | None:
+    """A COPY text field back to its value (``\\N`` is NULL). COPY TO only emits the escapes above."""
+    if value == "\\N":
+        return None
+    if "\\" not in value:
+        return value
+    out, i = [], 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and i + 1 < len(value):
+            out.append(_ESCAPES.get(value[i + 1], value[i + 1]))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def row_id(line: str, id_index: int) -> int:
+    """The integer primary key of a COPY line."""
+    return int(line.split("\t", id_index + 1)[id_index])

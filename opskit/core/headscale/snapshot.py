@@ -115,18 +115,18 @@ class TargetState:
 
 def node_clashes(moving: Iterable[NodeIdentity], present: Iterable[NodeIdentity]) -> list[Clash]:
     """Every identity value of a moving node already used by a node of the target (NULL/'' never clash)."""
-    index: dict[tuple[str, str], list[NodeIdentity]] = {}
-    for node in present:
-        for kind in IDENTITY_KINDS:
+    moving, present = list(moving), list(present)
+    clashes = []
+    for kind in IDENTITY_KINDS:
+        holders: dict[str, list[NodeIdentity]] = {}
+        for node in present:
             value = getattr(node, kind)
             if value:
-                index.setdefault((kind, value), []).append(node)
-    clashes = []
-    for node in moving:
-        for kind in IDENTITY_KINDS:
+                holders.setdefault(value, []).append(node)
+        for node in moving:
             value = getattr(node, kind)
-            for other in index.get((kind, value), ()) if value else ():
-                clashes.append(Clash(kind, "nodes", node.id, other.id, value, other.deleted))
+            if value and value in holders:
+                clashes += [Clash(kind, "nodes", node.id, o.id, value, o.deleted) for o in holders[value]]
     return sorted(clashes, key=lambda c: (c.kind, c.row_id, c.other_id))
 
 
