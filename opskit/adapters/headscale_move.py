@@ -193,21 +193,14 @@ def make_plan(
 
 
 def _recheck(
-    db: pg.Database, schema: TenantSchema, plan: Plan, *, already_moved: bool
-) -> Callable[[set[int]], list[str]]:
+    db: pg.Database, schema: TenantSchema, plan: Plan
+) -> Callable[[list[NodeIdentity], list[NodeIdentity] | None], list[str]]:
     """Conflicts of the moving rows against the target as it is now."""
 
-    def check(moving_ids: set[int]) -> list[str]:
+    def check(moving: list[NodeIdentity], present: list[NodeIdentity] | None) -> list[str]:
         user = pg.user_by_id(db, schema, plan.tenant.id)
-        moving = (
-            pg.node_identities(db, schema, sorted(moving_ids))
-            if not already_moved
-            else [NodeIdentity(i, None, None, None, None, None) for i in moving_ids]
-        )
         key_ids = list(plan.rows.get(KEYS, {}))
-        state = pg.read_target(
-            db, schema, user, moving, key_ids, plan.target_cluster, already_moved=already_moved
-        )
+        state = pg.read_target(db, schema, user, moving, key_ids, plan.target_cluster, present=present)
         return [c.message for c in target_conflicts(schema, user, state, plan.target_cluster)]
 
     return check
@@ -283,7 +276,8 @@ def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunRepor
     include_tagged = plan.tagged_choice == "include"
     with db.errors("checking the plan against the database"), db.conn.transaction(force_rollback=True):
         drift = pg.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
-        conflicts = _recheck(db, schema, plan, already_moved=False)(set(plan.rows.get(NODES, {})))
+        moving = pg.node_identities(db, schema, list(plan.rows.get(NODES, {})))
+        conflicts = _recheck(db, schema, plan)(moving, None)
     for hook in plan.pre_hooks:
         report.steps.append(StepOutcome("pre-hook", True, "would run: " + " ".join(hook.argv)))
     counts = ", ".join(f"{len(ids)} {t}" for t, ids in plan.rows.items())
@@ -357,7 +351,7 @@ def _apply(
             source=plan.source_cluster,
             target=plan.target_cluster,
             include_tagged=plan.tagged_choice == "include",
-            recheck=_recheck(db, schema, plan, already_moved=True),
+            recheck=_recheck(db, schema, plan),
             journal=journal,
             now=utc_now,
             lock_timeout_ms=lock_timeout_ms,

@@ -420,11 +420,11 @@ def read_target(
     key_ids: Sequence[int],
     target: int,
     *,
-    already_moved: bool = False,
+    present: Sequence[NodeIdentity] | None = None,
 ) -> TargetState:
     """What already sits in the target cluster that the moving rows collide with (one read of the
-    target's node identities; the comparison is the pure node_clashes). ``already_moved``: inside the
-    apply transaction, after the UPDATEs, when the moving rows are part of that read."""
+    target's node identities, or ``present`` when the caller read them already; the comparison is
+    the pure node_clashes)."""
     from psycopg import sql
 
     c = sql.Identifier(schema.cluster_column)
@@ -447,11 +447,8 @@ def read_target(
             )
         ]
         moving_ids = {n.id for n in moving_nodes}
-        served = _target_nodes(db, schema, target)
-        present = [n for n in served if n.id not in moving_ids]
-        if already_moved:  # the moving rows sit in the target now: take their values from the same read
-            moving_nodes = [n for n in served if n.id in moving_ids]
-        clashes = node_clashes(moving_nodes, present)
+        served = target_nodes(db, schema, target) if present is None else present
+        clashes = node_clashes(moving_nodes, [n for n in served if n.id not in moving_ids])
         key_clashes = _key_clashes(db, schema, key_ids, target)
     return TargetState(has_rows, tuple(candidates), tuple(clashes), tuple(key_clashes))
 
@@ -481,7 +478,21 @@ def _identities(db: Database, schema: TenantSchema, where: Any, params: dict[str
     return out
 
 
-def _target_nodes(db: Database, schema: TenantSchema, target: int) -> list[NodeIdentity]:
+def _identities_of(schema: TenantSchema, images: list[str]) -> list[NodeIdentity]:
+    """Identity values of moving nodes, straight from their before-image COPY lines."""
+    columns = schema.columns[NODES]
+    indexes = [columns.index(k) if k in columns else None for k in ("id", *IDENTITY_KINDS)]
+    out = []
+    for line in images:
+        fields = line.split("\t")
+        row, ipv4, ipv6, given_name, node_key, machine_key = (
+            unescape(fields[i]) if i is not None else None for i in indexes
+        )
+        out.append(NodeIdentity(int(str(row)), ipv4, ipv6, given_name, node_key, machine_key))
+    return out
+
+
+def target_nodes(db: Database, schema: TenantSchema, target: int) -> list[NodeIdentity]:
     """Identity values of every node the target serves; the comparison itself is pure (node_clashes)."""
     from psycopg import sql
 
@@ -645,7 +656,7 @@ def _pause_for_tests(after: str) -> None:
 class _Moved:
     counts: dict[str, int]
     drift: list[RowDrift]
-    node_ids: set[int]
+    nodes: list[NodeIdentity]
 
 
 def move_rows(
@@ -670,7 +681,7 @@ def move_rows(
 
     from opskit.core.headscale.journal import record_line
 
-    moved = _Moved({}, [], set())
+    moved = _Moved({}, [], [])
     for number, (table, planned) in enumerate(rows.items()):
         if number:
             _pause_for_tests(f"statement {number} (UPDATE {list(rows)[number - 1]})")
@@ -700,7 +711,7 @@ def move_rows(
         moved.drift += [RowDrift(table, i, "gone") for i in planned if i not in after]
         moved.counts[table] = len(images)
         if table == NODES:
-            moved.node_ids = set(after)
+            moved.nodes = _identities_of(schema, images)
     _pause_for_tests(f"statement {len(rows)} (UPDATE {list(rows)[-1]}), before COMMIT")
     return moved
 
@@ -715,7 +726,7 @@ def apply_move(
     source: int,
     target: int,
     include_tagged: bool,
-    recheck: Callable[[set[int]], list[str]],
+    recheck: Callable[[list[NodeIdentity], list[NodeIdentity]], list[str]],
     journal: JournalSink,
     now: Callable[[], str],
     lock_timeout_ms: int,
@@ -729,6 +740,8 @@ def apply_move(
         db.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         _limits(db, lock_timeout_ms, statement_timeout_ms)
         _lock_tenant(db, tenant_id, tenant_name)
+        # The target as it is before the UPDATEs (same REPEATABLE READ snapshot, 9k rows not 19k).
+        present = target_nodes(db, schema, target)
         moved = move_rows(
             db, schema, rows, source, target, journal, tenant_id=tenant_id, include_tagged=include_tagged
         )
@@ -741,7 +754,7 @@ def apply_move(
             raise ApplyError(
                 f"rows changed since the plan was made: {shown}; nothing changed. Make a new plan."
             )
-        conflicts = recheck(moved.node_ids)
+        conflicts = recheck(moved.nodes, present)
         if conflicts:
             raise ApplyError(
                 "the target cluster changed since the plan: "

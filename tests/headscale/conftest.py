@@ -214,3 +214,9 @@ def _wait_for_router(api_url: str, router: str, timeout: float = 15.0) -> None:
             pass
         time.sleep(0.05)
     raise AssertionError(f"Traefik never showed router {router}")
+
+
+@pytest.fixture(autouse=True)
+def _work_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands that write default files (journals) write them into the test's own directory."""
+    monkeypatch.chdir(tmp_path)

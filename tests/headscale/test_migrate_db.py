@@ -276,6 +276,8 @@ def test_target_changed_after_planning_is_caught_at_apply(cli, hsdb: HeadscaleDb
     before = hsdb.snapshot()
     result = cli(["headscale", "migrate", "apply", str(tmp_path / "plan.json"), "--yes", "--dsn", hsdb.dsn])
     assert result.exit_code == 1 and "target cluster changed since the plan" in result.stderr
+    [journal] = tmp_path.glob("opskit-move-hsa-3-to-4-*.journal")  # the default journal name
+    assert '"state":"aborted"' in journal.read_text()
     assert hsdb.snapshot() == before
 
 
