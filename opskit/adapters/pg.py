@@ -1,9 +1,9 @@
 """PostgreSQL side of the Headscale tenant move (psycopg 3).
 
-Every value travels as a parameter and every name as ``sql.Identifier``. Row fingerprints are
-``md5(row_to_json(row)::text)`` computed under a pinned session (UTC, ISO dates, hex bytea) so
-the same row always gives the same fingerprint; before-images are ``row_to_json`` built by the server so
-a rollback through ``json_populate_recordset`` restores byte-identical rows.
+Every value travels as a parameter and every name as ``sql.Identifier``. Rows are read as PostgreSQL's
+COPY text under a pinned session (UTC, ISO dates, hex bytea): the same row always gives the same line,
+its md5 is the row's fingerprint, the line is the journal's before-image, and ``COPY FROM`` loads it
+back byte for byte on rollback (see core/headscale/rowtext.py).
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ class Database:
         import psycopg
 
         self.dsn_shown = describe(dsn)
-        self._secrets = _password_of(dsn) + ((dsn,) if dsn else ())
+        self._dsn = dsn
+        self._secrets = _password_of(dsn)
         try:
             self.conn: psycopg.Connection[Any] = psycopg.connect(
                 dsn, autocommit=True, connect_timeout=max(1, int(connect_timeout))
@@ -117,8 +118,8 @@ class Database:
     def clean(self, exc: BaseException) -> str:
         """A driver message with the DSN and password removed, on one line."""
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        for secret in self._secrets:
-            text = text.replace(secret, self.dsn_shown if secret and len(secret) > 20 else "***")
+        if self._dsn:  # libpq echoes a DSN it cannot parse
+            text = text.replace(self._dsn, self.dsn_shown)
         return scrub(text, self._secrets)
 
     @contextmanager
@@ -219,12 +220,6 @@ def read_catalog(db: Database) -> Catalog:
 # --- read side ----------------------------------------------------------------------------------
 
 
-def _ident(name: str) -> Any:
-    from psycopg import sql
-
-    return sql.Identifier(name)
-
-
 def _sql(template: str, **names: str) -> Any:
     """A statement whose {placeholders} are identifiers (table/column names), never values."""
     from psycopg import sql
@@ -245,13 +240,20 @@ def tenant_counts(db: Database, schema: TenantSchema, cluster: int | None) -> li
     """Live users per cluster with their untagged nodes, tagged nodes (via their keys) and keys."""
     from psycopg import sql
 
+    # Grouped once per table (no index on nodes.user_id: per-user subqueries would scan per user).
     query = sql.SQL(
-        """SELECT u.{c}, u.id, u.name, {provider},
-                  (SELECT count(*) FROM nodes n WHERE n.user_id = u.id),
-                  (SELECT count(*) FROM nodes n JOIN pre_auth_keys k ON k.id = n.auth_key_id
-                    WHERE n.user_id IS NULL AND k.user_id = u.id),
-                  (SELECT count(*) FROM pre_auth_keys k WHERE k.user_id = u.id)
+        """WITH owned AS (SELECT user_id, count(*) AS n FROM nodes WHERE user_id IS NOT NULL
+                          GROUP BY user_id),
+                tagged AS (SELECT k.user_id, count(*) AS n FROM nodes x
+                           JOIN pre_auth_keys k ON k.id = x.auth_key_id
+                           WHERE x.user_id IS NULL GROUP BY k.user_id),
+                keys AS (SELECT user_id, count(*) AS n FROM pre_auth_keys GROUP BY user_id)
+           SELECT u.{c}, u.id, u.name, {provider}, coalesce(owned.n, 0), coalesce(tagged.n, 0),
+                  coalesce(keys.n, 0)
            FROM users u
+           LEFT JOIN owned ON owned.user_id = u.id
+           LEFT JOIN tagged ON tagged.user_id = u.id
+           LEFT JOIN keys ON keys.user_id = u.id
            WHERE u.deleted_at IS NULL AND (%(cluster)s::bigint IS NULL OR u.{c} = %(cluster)s)
            ORDER BY u.{c} NULLS LAST, u.name, u.id"""
     ).format(c=sql.Identifier(schema.cluster_column), provider=_opt(schema, USERS, "provider", "u"))
