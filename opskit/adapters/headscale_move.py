@@ -85,12 +85,17 @@ class FileJournal(pg.JournalSink):
         except OSError as exc:
             raise InputError.at(str(path), None, "--journal", f"cannot open: {exc.strerror}") from None
         self.path = path
+        if create:  # the new directory entry must survive a crash too, not only the file's content
+            directory = os.open(path.parent if str(path.parent) else Path("."), os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
 
     def append(self, text: str) -> None:
-        data = text.encode()
+        data = memoryview(text.encode())
         while data:
-            written = os.write(self._fd, data)
-            data = data[written:]
+            data = data[os.write(self._fd, data) :]
 
     def sync(self) -> None:
         os.fsync(self._fd)
