@@ -385,18 +385,25 @@ def _apply(
                 f"rollback {journal.path} --yes"
             )
     if plan.route:
-        report.steps.append(_switch(plan.route, plan.route.to_service, journal, "route-switch"))
+        expected = (plan.route.from_service, plan.route.to_service)
+        report.steps.append(_switch(plan.route, plan.route.to_service, journal, "route-switch", expected))
         if not report.steps[-1].ok:
             raise ApplyError(f"{report.steps[-1].detail}. Database move is committed; journal {journal.path}")
     if plan.cut:
         report.steps.append(_cut(plan.cut, journal))
 
 
-def _switch(route: RouteSwitchSpec, to_service: str, journal: FileJournal, name: str) -> StepOutcome:
+def _switch(
+    route: RouteSwitchSpec, to_service: str, journal: FileJournal, name: str, expect: tuple[str, ...] = ()
+) -> StepOutcome:
     from opskit.adapters.traefik import switch_route, wait_for_route
 
     started = time.monotonic()
-    edit = switch_route(route.config_file, route.router, to_service)
+    try:
+        edit = switch_route(route.config_file, route.router, to_service, expect)
+    except OpskitError as exc:  # the database step is already committed: report, do not crash
+        journal.record("step", name=name, state="failed", at=utc_now(), error=exc.describe())
+        return StepOutcome(name, False, f"route not switched: {exc.describe()}", time.monotonic() - started)
     journal.record(
         "step",
         name=name,

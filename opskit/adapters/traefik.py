@@ -12,7 +12,7 @@ from pathlib import Path
 
 from opskit.adapters.fs import atomic_write
 from opskit.core.traefik.dynamic import RouteEdit, switch_router_service
-from opskit.errors import InputError
+from opskit.errors import ApplyError, InputError
 
 
 def read_dynamic(path: str) -> str:
@@ -24,10 +24,17 @@ def read_dynamic(path: str) -> str:
         raise InputError.at(path, None, None, f"cannot read: {exc.strerror}") from None
 
 
-def switch_route(path: str, router: str, new_service: str) -> RouteEdit:
+def switch_route(path: str, router: str, new_service: str, expect: tuple[str, ...] = ()) -> RouteEdit:
     """Rewrite the router's service in place. The temp file is ``.NAME.*.opskit-tmp`` in the same
-    directory: the file provider only loads .yml/.yaml/.toml files, so it never sees a half-written one."""
+    directory: the file provider only loads .yml/.yaml/.toml files, so it never sees a half-written one.
+    ``expect``: the services the router may point at now; anything else means someone changed the file
+    since the plan, and it is left alone."""
     edit = switch_router_service(read_dynamic(path), router, new_service, path)
+    if expect and edit.old_service not in expect:
+        raise ApplyError(
+            f"{path}: router {router} now points at {edit.old_service!r}, not {' or '.join(expect)} as "
+            "planned; the file was not touched"
+        )
     if edit.changed:
         atomic_write(Path(path), edit.text)
     return edit

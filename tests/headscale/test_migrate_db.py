@@ -571,3 +571,84 @@ def test_a_tenant_without_tagged_nodes_has_nothing_to_choose(cli, hsdb: Headscal
     result = cli(plan_args(hsdb.dsn, plan, tenant="hsc", source="4", target="3"))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert json.loads(plan.read_text())["conflicts"] == []
+
+
+def test_failing_pre_hook_stops_before_the_database(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
+    _plan(cli, hsdb, tmp_path, "--with-tagged", "--pre-hook", "sh -c 'echo draining cluster $0; exit 3' 3")
+    before = hsdb.snapshot()
+    journal = tmp_path / "j"
+    result = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(tmp_path / "plan.json"),
+            "--yes",
+            "--journal",
+            str(journal),
+            "--dsn",
+            hsdb.dsn,
+        ]
+    )
+    assert result.exit_code == 1 and "pre-hook failed" in result.stderr and "exit 3" in result.stderr
+    assert hsdb.snapshot() == before
+    [hook] = [
+        json.loads(line)
+        for line in journal.read_text().splitlines()
+        if '"pre-hook"' in line and '"record":"step"' in line
+    ]
+    assert hook["returncode"] == 3 and hook["stdout"] == "draining cluster 3\n"
+
+
+def test_post_hook_runs_after_the_commit_with_its_output_journaled(
+    cli, hsdb: HeadscaleDb, tmp_path: Path
+) -> None:
+    marker = tmp_path / "restarted"
+    _plan(
+        cli,
+        hsdb,
+        tmp_path,
+        "--with-tagged",
+        "--post-hook",
+        f"sh -c 'echo restart headscale@3 headscale@4 > {marker}'",
+        "--hook-timeout",
+        "5",
+    )
+    journal = tmp_path / "j"
+    result = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(tmp_path / "plan.json"),
+            "--yes",
+            "--journal",
+            str(journal),
+            "--dsn",
+            hsdb.dsn,
+        ]
+    )
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert marker.read_text() == "restart headscale@3 headscale@4\n"
+    records = [json.loads(line) for line in journal.read_text().splitlines()]
+    order = [r["record"] if r["record"] != "step" else r["name"] for r in records if r["record"] != "before"]
+    assert order == ["header", "db-move", "committed", "post-hook"]
+
+
+def test_hook_timeout_is_reported(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
+    _plan(cli, hsdb, tmp_path, "--with-tagged", "--pre-hook", "sleep 5", "--hook-timeout", "0.3")
+    result = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(tmp_path / "plan.json"),
+            "--yes",
+            "--journal",
+            str(tmp_path / "j"),
+            "--dsn",
+            hsdb.dsn,
+        ]
+    )
+    assert result.exit_code == 1 and "timed out after 0.3 s" in result.stderr
+    assert _cluster_of(hsdb, "users", hsdb.ids["hsa"]) == 3

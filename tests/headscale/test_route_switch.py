@@ -207,3 +207,52 @@ def test_upgraded_tunnel_survives_the_switch_which_is_why_sessions_must_be_cut(
         assert tunnel.echo("ping") == "cluster3: ping"  # the old tunnel does not
     finally:
         tunnel.close()
+
+
+def test_router_changed_since_the_plan_is_left_alone(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, backends
+) -> None:
+    from tests.headscale.conftest import DYNAMIC
+
+    a, b = backends
+    dynamic = tmp_path / "tenants.yml"
+    dynamic.write_text(DYNAMIC.format(a=a.address, b=b.address))
+    plan = tmp_path / "plan.json"
+    assert (
+        cli(
+            plan_args(
+                hsdb.dsn,
+                plan,
+                "--with-tagged",
+                "--traefik-config",
+                str(dynamic),
+                "--router",
+                "hsa",
+                "--to-service",
+                "headscale-cluster4",
+            )
+        ).exit_code
+        == 0
+    )
+    edited = dynamic.read_text().replace(
+        "service: headscale-cluster3   # tenant", "service: other-svc@docker   # tenant"
+    )
+    dynamic.write_text(edited)
+    result = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(plan),
+            "--yes",
+            "--journal",
+            str(tmp_path / "j"),
+            "--dsn",
+            hsdb.dsn,
+        ]
+    )
+    assert result.exit_code == 1
+    assert (
+        "now points at 'other-svc@docker'" in result.stderr and "Database move is committed" in result.stderr
+    )
+    assert dynamic.read_text() == edited
