@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from opskit.core.headscale.dsn import mask_dsn, scrub
-from opskit.core.headscale.rowtext import row_fingerprint, row_id, unescape
+from opskit.core.headscale.rowtext import row_fingerprint, row_id, unescape, with_field
 from opskit.core.headscale.schema import (
     KEYS,
     NODES,
@@ -674,10 +674,11 @@ def move_rows(
 ) -> _Moved:
     """One set-based UPDATE per table that also hands back each row's before-image.
 
-    ``FROM <table> AS old`` reads the pre-update version of the same row in the statement's snapshot
-    (REPEATABLE READ, so a concurrent writer makes the UPDATE fail instead of slipping past), which
-    lets one statement lock, change and journal every row; the fingerprints are compared before
-    COMMIT and any difference rolls the whole transaction back.
+    The UPDATE changes nothing but the cluster column and only rows that held ``source`` there, so a
+    returned row with that one field set back to ``source`` *is* the row as it was (in the statement's
+    REPEATABLE READ snapshot: a concurrent writer makes the UPDATE fail instead of slipping past). One
+    statement thus locks, changes and journals every row; fingerprints are compared before COMMIT and
+    any difference rolls the whole transaction back.
     """
     from psycopg import sql
 
@@ -688,18 +689,22 @@ def move_rows(
         if number:
             _pause_for_tests(f"statement {number} (UPDATE {list(rows)[number - 1]})")
         # Rows the tenant gained since the plan match the scope, get moved too and show up as drift.
-        # COPY (UPDATE ... RETURNING old.*) streams each row's before-image in COPY text: the cheapest
-        # exact form, and the one the journal keeps and a rollback loads back.
+        # COPY (UPDATE ... RETURNING t.*) streams the rows in COPY text: the cheapest exact form, and
+        # the one the journal keeps and a rollback loads back.
         query = sql.SQL(
-            "UPDATE {t} AS t SET {c} = %(target)s FROM {t} AS old WHERE old.id = t.id AND t.{c} = %(source)s "
-            "AND (t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope}) RETURNING old.*"
+            "UPDATE {t} AS t SET {c} = %(target)s WHERE t.{c} = %(source)s "
+            "AND (t.id IN (SELECT unnest(%(ids)s::bigint[])) OR {scope}) RETURNING t.*"
         ).format(
             t=sql.Identifier(table),
             c=sql.Identifier(schema.cluster_column),
             scope=_scope_condition(schema, table, include_tagged),
         )
         params = {"target": target, "ids": list(planned), "source": source, "uid": tenant_id}
-        images = copy_lines(db, query, params)
+        cluster_index = schema.columns[table].index(schema.cluster_column)
+        images = [
+            with_field(line, cluster_index, str(target), str(source))
+            for line in copy_lines(db, query, params)
+        ]
         journal.append(record_line("before", table=table, copy=images))
         id_index = schema.columns[table].index("id")
         after = set()
