@@ -652,3 +652,32 @@ def test_hook_timeout_is_reported(cli, hsdb: HeadscaleDb, tmp_path: Path) -> Non
     )
     assert result.exit_code == 1 and "timed out after 0.3 s" in result.stderr
     assert _cluster_of(hsdb, "users", hsdb.ids["hsa"]) == 3
+
+
+def test_edited_plan_or_reused_journal_is_bad_input(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
+    plan = _plan(cli, hsdb, tmp_path, "--with-tagged")
+    before = hsdb.snapshot()
+    first_node = next(iter(plan["rows"]["nodes"]))
+    plan["rows"]["nodes"][first_node] = "0" * 32  # a hand edit
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(plan))
+    result = cli(["headscale", "migrate", "apply", str(edited), "--yes", "--dsn", hsdb.dsn])
+    assert result.exit_code == 2 and "fingerprint: does not match the rows listed" in result.stderr
+    existing = tmp_path / "old.journal"
+    existing.write_text("keep me\n")
+    result = cli(
+        [
+            "headscale",
+            "migrate",
+            "apply",
+            str(tmp_path / "plan.json"),
+            "--yes",
+            "--journal",
+            str(existing),
+            "--dsn",
+            hsdb.dsn,
+        ]
+    )
+    assert result.exit_code == 2 and "already exists" in result.stderr
+    assert existing.read_text() == "keep me\n"
+    assert hsdb.snapshot() == before
