@@ -72,11 +72,6 @@ class Journal:
             }
         return out
 
-    def step(self, name: str) -> dict[str, Any] | None:
-        """The last record of a step by name."""
-        found = [s for s in self.steps if s.get("name") == name]
-        return found[-1] if found else None
-
 
 def parse_journal(text: str, source: str) -> Journal:
     """Parse journal text; a torn last line (process killed mid-write) is tolerated and flagged."""

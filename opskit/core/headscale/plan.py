@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from opskit.core.headscale.schema import KEYS, NODES, USERS, TenantSchema, predicate_holds
 from opskit.core.headscale.snapshot import (
     Clash,
-    NodeRow,
     TargetState,
     TenantSnapshot,
     UserRow,
@@ -110,9 +109,6 @@ class Plan(_Frozen):
     @property
     def blocking(self) -> bool:
         return bool(self.conflicts)
-
-    def row_count(self, table: str) -> int:
-        return len(self.rows.get(table, {}))
 
 
 def rows_fingerprint(rows: dict[str, dict[int, str]]) -> str:
@@ -427,9 +423,3 @@ def load_plan(text: str, source: str) -> Plan:
 def dump_plan(plan: Plan) -> str:
     """Plan as stable, indented JSON."""
     return plan.model_dump_json(indent=2) + "\n"
-
-
-def moving_node_rows(snapshot: TenantSnapshot, plan: Plan) -> list[NodeRow]:
-    """The node rows the plan moves (for endpoint-derived client lists)."""
-    ids = set(plan.rows.get(NODES, {}))
-    return [n for n in (*snapshot.nodes, *snapshot.tagged_nodes) if n.id in ids]
