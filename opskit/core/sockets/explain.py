@@ -184,15 +184,15 @@ def explain_filter(text: str, *, service_port: int | None = None) -> Explanation
             "On the server the service socket has sport = :PORT and dst CLIENT; on the client it has "
             "dport = :PORT and src CLIENT.",))
     here = render(swap_sides(tree))
-    port = ports["dport"]
+    port_number = ports["dport"].lstrip(":")
     reasons = [
         "In ss, s* (sport, src) is always the end of the socket on the host where ss runs and d* "
         "(dport, dst) the remote end.",
-        f"This filter asks for remote port {port}: that is the client's socket, which connects TO the "
-        f"service port {port}. It describes the connection from the CLIENT's side.",
-        f"On the server the same connection has local port {port} (sport) and the client as remote "
+        f"This filter asks for remote port {port_number}: that is the client's socket, which connects TO the "
+        f"service port {port_number}. It describes the connection from the CLIENT's side.",
+        f"On the server the same connection has local port {port_number} (sport) and the client as remote "
         f"address (dst), so the server-side filter is: {here}",
-        f"Run on a server, the original matches nothing: no server socket has remote port {port} "
+        f"Run on a server, the original matches nothing: no server socket has remote port {port_number} "
         + ("and a local address of the client" if hosts else "") + ", so `ss -K` prints nothing and "
         "exits 0 — looking exactly like success.",
         "On a host where both ends live (loopback tests, a sidecar, a client on the same machine) it "
