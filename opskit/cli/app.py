@@ -13,7 +13,10 @@ from opskit import __version__
 from opskit.errors import OpskitError
 
 # One line per command module; each exposes ``register(app)``. Modules import only typer at load time.
-COMMAND_MODULES: tuple[str, ...] = ("opskit.cli.headscale",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "opskit.cli.headscale",
+    "opskit.cli.sockets",
+)
 
 
 def _version_callback(value: bool) -> None:
