@@ -1,7 +1,7 @@
 """End to end on loopback: DB move + Traefik switch + cutting the tenant's long-lived upgraded session
 on the edge with the `opskit sockets` library; the client's reconnect lands on the new backend.
 
-Needs root (ss -K needs CAP_NET_ADMIN) and the sockets library (branch `sockets`)."""
+Needs root (ss -K needs CAP_NET_ADMIN)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ CLIENT = "127.0.0.7"  # this test's "tenant client" address; the filter is narro
 def test_tenant_session_is_cut_on_the_edge_and_reconnects_to_the_new_backend(
     cli, hsdb: HeadscaleDb, tmp_path: Path, traefik_factory
 ) -> None:
-    pytest.importorskip("opskit.adapters.sockets", reason="the opskit sockets library (branch sockets)")
     require_root("ss -K needs CAP_NET_ADMIN")
     require_binary("ss", "apt-get install -y iproute2")
     a, b = Backend("cluster3", "127.0.0.2").start(), Backend("cluster4", "127.0.0.3").start()
@@ -60,6 +59,15 @@ def test_tenant_session_is_cut_on_the_edge_and_reconnects_to_the_new_backend(
             )
         )
         assert planned.exit_code == 0, planned.stdout + planned.stderr
+        dry = cli(["headscale", "migrate", "apply", str(plan), "--dsn", hsdb.dsn, "-F", "json"])
+        assert dry.exit_code == 0, dry.stdout + dry.stderr
+        [preview] = [s for s in json.loads(dry.stdout)["steps"] if s["name"] == "cut-sessions"]
+        assert (
+            f"sport = :{traefik.web_port}" in preview["detail"]
+            and "1 session(s) match now" in preview["detail"]
+        )
+        assert client.greetings == ["hello from cluster3"]  # the dry run cut nothing
+
         journal = tmp_path / "j"
         applied = cli(
             [
