@@ -54,3 +54,19 @@ def assert_no_password(*texts: str) -> None:
 
 def load_json(text: str) -> Any:
     return json.loads(text)
+
+
+def apply_args(plan: Path | str, dsn: str, *extra: str, journal: Path | str) -> list[str]:
+    """`opskit headscale migrate apply PLAN --yes --journal J --dsn DSN [extra]`."""
+    return [
+        "headscale",
+        "migrate",
+        "apply",
+        str(plan),
+        "--yes",
+        "--journal",
+        str(journal),
+        "--dsn",
+        dsn,
+        *extra,
+    ]

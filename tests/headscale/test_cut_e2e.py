@@ -13,7 +13,7 @@ import pytest
 
 from tests.headscale.backends import Backend, ReconnectingClient
 from tests.headscale.conftest import HeadscaleDb
-from tests.headscale.helpers import plan_args
+from tests.headscale.helpers import apply_args, plan_args
 from tests.support.tools import require_binary, require_root
 
 pytestmark = pytest.mark.integration
@@ -69,21 +69,7 @@ def test_tenant_session_is_cut_on_the_edge_and_reconnects_to_the_new_backend(
         assert client.greetings == ["hello from cluster3"]  # the dry run cut nothing
 
         journal = tmp_path / "j"
-        applied = cli(
-            [
-                "headscale",
-                "migrate",
-                "apply",
-                str(plan),
-                "--yes",
-                "--journal",
-                str(journal),
-                "--dsn",
-                hsdb.dsn,
-                "-F",
-                "json",
-            ]
-        )
+        applied = cli(apply_args(str(plan), hsdb.dsn, "-F", "json", journal=str(journal)))
         assert applied.exit_code == 0, applied.stdout + applied.stderr
         steps = {s["name"]: s for s in json.loads(applied.stdout)["steps"]}
         assert steps["cut-sessions"]["data"]["cut"] >= 1

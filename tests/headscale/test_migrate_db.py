@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.headscale.conftest import HeadscaleDb
-from tests.headscale.helpers import assert_no_password, opskit_process, plan_args
+from tests.headscale.helpers import apply_args, assert_no_password, opskit_process, plan_args
 
 pytestmark = pytest.mark.integration
 
@@ -65,19 +65,7 @@ def test_happy_path_moves_exactly_the_tenant_and_only_its_cluster_column(
     assert {"cross_tenant_key", "foreign_node_on_tenant_key", "tagged_stay", "no_post_hook"} <= kinds
 
     journal = tmp_path / "move.journal"
-    result = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(tmp_path / "plan.json"),
-            "--yes",
-            "--journal",
-            str(journal),
-            "--dsn",
-            hsdb.dsn,
-        ]
-    )
+    result = cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(journal)))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "moved 1 users, 4 nodes, 2 pre_auth_keys to cluster 4" in result.stdout
     after = hsdb.snapshot()
@@ -122,19 +110,7 @@ def test_legacy_upgraded_schema_moves_routes_too(cli, legacy_db: HeadscaleDb, tm
     assert "unique users_name_key: users(name) — scope whole database" in facts
     assert "fk_pre_auth_keys_user: pre_auth_keys(user_id) → users(id) ON DELETE CASCADE" in facts
     journal = tmp_path / "j"
-    result = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(tmp_path / "plan.json"),
-            "--yes",
-            "--journal",
-            str(journal),
-            "--dsn",
-            legacy_db.dsn,
-        ]
-    )
+    result = cli(apply_args(str(tmp_path / "plan.json"), legacy_db.dsn, journal=str(journal)))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert legacy_db.query("SELECT cluster_id FROM routes") == [(4,)]
     assert _cluster_of(legacy_db, "nodes", legacy_db.ids["n_tagged"]) == 4
@@ -249,19 +225,7 @@ def test_fingerprint_drift_refuses_and_changes_nothing(cli, hsdb: HeadscaleDb, t
         )
     before = hsdb.snapshot()
     journal = tmp_path / "j"
-    result = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(tmp_path / "plan.json"),
-            "--yes",
-            "--journal",
-            str(journal),
-            "--dsn",
-            hsdb.dsn,
-        ]
-    )
+    result = cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(journal)))
     assert result.exit_code == 1
     assert (
         f"nodes.id={hsdb.ids['n_phone']} changed" in result.stderr and f"nodes.id={new} new" in result.stderr
@@ -331,19 +295,7 @@ def test_concurrent_apply_of_the_same_tenant_fails_clearly(cli, hsdb: HeadscaleD
     try:
         assert first.stderr is not None
         assert "paused after statement 1" in first.stderr.readline()  # holds the advisory lock now
-        second = cli(
-            [
-                "headscale",
-                "migrate",
-                "apply",
-                plan,
-                "--yes",
-                "--journal",
-                str(tmp_path / "j2"),
-                "--dsn",
-                hsdb.dsn,
-            ]
-        )
+        second = cli(apply_args(plan, hsdb.dsn, journal=str(tmp_path / "j2")))
         assert second.exit_code == 1
         assert "another move of tenant 'hsa'" in second.stderr and "nothing changed" in second.stderr
         out, err = first.communicate(timeout=60)
@@ -393,22 +345,7 @@ def test_rollback_restores_byte_identical_rows_and_refuses_changed_rows(
     original = hsdb.snapshot()
     _plan(cli, hsdb, tmp_path, "--with-tagged")
     journal = tmp_path / "j"
-    assert (
-        cli(
-            [
-                "headscale",
-                "migrate",
-                "apply",
-                str(tmp_path / "plan.json"),
-                "--yes",
-                "--journal",
-                str(journal),
-                "--dsn",
-                hsdb.dsn,
-            ]
-        ).exit_code
-        == 0
-    )
+    assert cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(journal))).exit_code == 0
     # the target instance touched a moved node after the move: rollback must not silently undo that
     hsdb.execute(
         "UPDATE nodes SET last_seen = '2026-11-26 21:00:00+00' WHERE id = %s", (hsdb.ids["n_laptop"],)
@@ -428,22 +365,7 @@ def test_rollback_of_a_clean_move_needs_no_force(cli, legacy_db: HeadscaleDb, tm
     original = legacy_db.snapshot()
     _plan(cli, legacy_db, tmp_path, "--with-tagged")
     journal = tmp_path / "j"
-    assert (
-        cli(
-            [
-                "headscale",
-                "migrate",
-                "apply",
-                str(tmp_path / "plan.json"),
-                "--yes",
-                "--journal",
-                str(journal),
-                "--dsn",
-                legacy_db.dsn,
-            ]
-        ).exit_code
-        == 0
-    )
+    assert cli(apply_args(str(tmp_path / "plan.json"), legacy_db.dsn, journal=str(journal))).exit_code == 0
     assert legacy_db.snapshot() != original
     result = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", legacy_db.dsn])
     assert result.exit_code == 0, result.stderr
@@ -543,21 +465,7 @@ def test_password_is_absent_from_plan_journal_and_json_output(cli, hsdb: Headsca
     plan = tmp_path / "plan.json"
     planned = cli(plan_args(hsdb.dsn, plan, "--with-tagged", "-F", "json"))
     journal = tmp_path / "j"
-    applied = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(plan),
-            "--yes",
-            "--journal",
-            str(journal),
-            "--dsn",
-            hsdb.dsn,
-            "-F",
-            "json",
-        ]
-    )
+    applied = cli(apply_args(str(plan), hsdb.dsn, "-F", "json", journal=str(journal)))
     rolled = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", hsdb.dsn, "-F", "json"])
     assert planned.exit_code == applied.exit_code == rolled.exit_code == 0
     assert_no_password(
@@ -577,19 +485,7 @@ def test_failing_pre_hook_stops_before_the_database(cli, hsdb: HeadscaleDb, tmp_
     _plan(cli, hsdb, tmp_path, "--with-tagged", "--pre-hook", "sh -c 'echo draining cluster $0; exit 3' 3")
     before = hsdb.snapshot()
     journal = tmp_path / "j"
-    result = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(tmp_path / "plan.json"),
-            "--yes",
-            "--journal",
-            str(journal),
-            "--dsn",
-            hsdb.dsn,
-        ]
-    )
+    result = cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(journal)))
     assert result.exit_code == 1 and "pre-hook failed" in result.stderr and "exit 3" in result.stderr
     assert hsdb.snapshot() == before
     [hook] = [
@@ -615,19 +511,7 @@ def test_post_hook_runs_after_the_commit_with_its_output_journaled(
         "5",
     )
     journal = tmp_path / "j"
-    result = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(tmp_path / "plan.json"),
-            "--yes",
-            "--journal",
-            str(journal),
-            "--dsn",
-            hsdb.dsn,
-        ]
-    )
+    result = cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(journal)))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert marker.read_text() == "restart headscale@3 headscale@4\n"
     records = [json.loads(line) for line in journal.read_text().splitlines()]
@@ -637,19 +521,7 @@ def test_post_hook_runs_after_the_commit_with_its_output_journaled(
 
 def test_hook_timeout_is_reported(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
     _plan(cli, hsdb, tmp_path, "--with-tagged", "--pre-hook", "sleep 5", "--hook-timeout", "0.3")
-    result = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(tmp_path / "plan.json"),
-            "--yes",
-            "--journal",
-            str(tmp_path / "j"),
-            "--dsn",
-            hsdb.dsn,
-        ]
-    )
+    result = cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(tmp_path / "j")))
     assert result.exit_code == 1 and "timed out after 0.3 s" in result.stderr
     assert _cluster_of(hsdb, "users", hsdb.ids["hsa"]) == 3
 
@@ -665,19 +537,7 @@ def test_edited_plan_or_reused_journal_is_bad_input(cli, hsdb: HeadscaleDb, tmp_
     assert result.exit_code == 2 and "fingerprint: does not match the rows listed" in result.stderr
     existing = tmp_path / "old.journal"
     existing.write_text("keep me\n")
-    result = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(tmp_path / "plan.json"),
-            "--yes",
-            "--journal",
-            str(existing),
-            "--dsn",
-            hsdb.dsn,
-        ]
-    )
+    result = cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(existing)))
     assert result.exit_code == 2 and "already exists" in result.stderr
     assert existing.read_text() == "keep me\n"
     assert hsdb.snapshot() == before

@@ -11,7 +11,7 @@ import pytest
 
 from tests.headscale.backends import Backend
 from tests.headscale.conftest import HeadscaleDb
-from tests.headscale.helpers import plan_args
+from tests.headscale.helpers import apply_args, plan_args
 
 pytestmark = pytest.mark.integration
 
@@ -140,19 +140,7 @@ def test_unconfirmed_switch_is_reported_not_hidden(cli, hsdb: HeadscaleDb, tmp_p
         ).exit_code
         == 0
     )
-    result = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(plan),
-            "--yes",
-            "--journal",
-            str(tmp_path / "j"),
-            "--dsn",
-            hsdb.dsn,
-        ]
-    )
+    result = cli(apply_args(str(plan), hsdb.dsn, journal=str(tmp_path / "j")))
     assert result.exit_code == 1
     assert (
         "Traefik did not show it within 0.5 s" in result.stderr or "Traefik did not show it" in result.stdout
@@ -188,19 +176,7 @@ def test_upgraded_tunnel_survives_the_switch_which_is_why_sessions_must_be_cut(
         ).exit_code
         == 0
     )
-    applied = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(plan),
-            "--yes",
-            "--journal",
-            str(tmp_path / "j"),
-            "--dsn",
-            hsdb.dsn,
-        ]
-    )
+    applied = cli(apply_args(str(plan), hsdb.dsn, journal=str(tmp_path / "j")))
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     assert _who(traefik, "hsa.demo.com") == "cluster4"  # new requests follow the route
     try:
@@ -238,19 +214,7 @@ def test_router_changed_since_the_plan_is_left_alone(
         "service: headscale-cluster3   # tenant", "service: other-svc@docker   # tenant"
     )
     dynamic.write_text(edited)
-    result = cli(
-        [
-            "headscale",
-            "migrate",
-            "apply",
-            str(plan),
-            "--yes",
-            "--journal",
-            str(tmp_path / "j"),
-            "--dsn",
-            hsdb.dsn,
-        ]
-    )
+    result = cli(apply_args(str(plan), hsdb.dsn, journal=str(tmp_path / "j")))
     assert result.exit_code == 1
     assert (
         "now points at 'other-svc@docker'" in result.stderr and "Database move is committed" in result.stderr
