@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from opskit.adapters.headscale_move import apply_plan, make_plan  # noqa: E402
-from opskit.core.headscale.plan import dump_plan  # noqa: E402
+from opskit.core.headscale.plan import Plan, dump_plan  # noqa: E402
 from tests.headscale.pgserver import PgServer, start_postgres  # noqa: E402
 from tests.headscale.schema_sql import FRESH  # noqa: E402
 
@@ -117,6 +117,24 @@ def moved(server: PgServer, name: str) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
+def plan_big_tenant(dsn: str) -> Plan:
+    """The plan `opskit headscale migrate plan --tenant big --from 3 --to 4 --without-tagged` makes."""
+    return make_plan(
+        dsn=dsn,
+        tenant="big",
+        tenant_id=None,
+        source=3,
+        target=4,
+        cluster_column="cluster_id",
+        with_tagged=False,
+        allow_new_cluster=False,
+        pre_hooks=[],
+        post_hooks=[],
+        route=None,
+        cut=None,
+    )
+
+
 def time_psql(dsn: str) -> float:
     argv = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-d", dsn]
     for statement in BARE_SQL:
@@ -146,20 +164,7 @@ def main() -> None:
 
             dsn_a = clone(server, "bench_opskit")
             started = time.perf_counter()
-            plan = make_plan(
-                dsn=dsn_a,
-                tenant="big",
-                tenant_id=None,
-                source=3,
-                target=4,
-                cluster_column="cluster_id",
-                with_tagged=False,
-                allow_new_cluster=False,
-                pre_hooks=[],
-                post_hooks=[],
-                route=None,
-                cut=None,
-            )
+            plan = plan_big_tenant(dsn_a)
             plans.append(time.perf_counter() - started)
             assert not plan.blocking, plan.conflicts[:3]
             journal = work / f"round{round_number}.journal"
@@ -182,20 +187,7 @@ def main() -> None:
 
         # the whole CLI once, as an operator runs it (interpreter start-up and imports included)
         dsn_c = clone(server, "bench_cli")
-        plan = make_plan(
-            dsn=dsn_c,
-            tenant="big",
-            tenant_id=None,
-            source=3,
-            target=4,
-            cluster_column="cluster_id",
-            with_tagged=False,
-            allow_new_cluster=False,
-            pre_hooks=[],
-            post_hooks=[],
-            route=None,
-            cut=None,
-        )
+        plan = plan_big_tenant(dsn_c)
         plan_file = work / "plan.json"
         plan_file.write_text(dump_plan(plan))
         started = time.perf_counter()
