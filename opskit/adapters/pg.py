@@ -261,51 +261,56 @@ def tenant_counts(db: Database, schema: TenantSchema, cluster: int | None) -> li
         return [TenantCount(*row) for row in db.rows(query, {"cluster": cluster})]
 
 
-def find_tenant(db: Database, schema: TenantSchema, name: str, source: int) -> UserRow:
-    """The live user row named ``name`` in the source cluster, or a clear bad-input error."""
+def _users(db: Database, schema: TenantSchema, where: str, params: dict[str, Any]) -> list[UserRow]:
+    """users rows matching ``where`` (alias ``u``; ``{c}`` is the cluster column, ``{pid}`` the
+    provider_identifier or NULL), oldest first. ``where`` is always a constant of this module: values
+    travel in ``params``."""
     from psycopg import sql
 
-    query = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u "
-        "WHERE u.name = %s AND u.deleted_at IS NULL ORDER BY u.id"
-    ).format(c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
+    template = sql.SQL(
+        "SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u WHERE {where} ORDER BY u.id"
+    )
+    names = {
+        "c": sql.Identifier(schema.cluster_column),
+        "pid": _opt(schema, USERS, "provider_identifier", "u"),
+    }
+    query = template.format(where=sql.SQL(where).format(**names), **names)
+    return [_user(r) for r in db.rows(query, params)]
+
+
+def find_tenant(db: Database, schema: TenantSchema, name: str, source: int) -> UserRow:
+    """The live user row named ``name`` in the source cluster, or a clear bad-input error."""
     with db.errors("looking up the tenant"):
-        found = db.rows(query, (name,))
+        found = _users(db, schema, "u.name = %(name)s AND u.deleted_at IS NULL", {"name": name})
     if not found:
         raise InputError.at(None, None, "--tenant", f"unknown tenant {name!r}: no live user with that name")
-    here = [r for r in found if r[3] == source]
+    here = [u for u in found if u.cluster == source]
     if not here:
-        clusters = ", ".join(sorted({str(r[3]) for r in found}))
+        clusters = ", ".join(sorted({str(u.cluster) for u in found}))
         raise InputError.at(
             None, None, "--from", f"tenant {name!r} is in cluster(s) {clusters}, not {source}"
         )
     if len(here) > 1:
-        ids = ", ".join(f"users.id={r[0]} ({r[2] or 'local'})" for r in here)
+        ids = ", ".join(f"users.id={u.id} ({u.provider_identifier or 'local'})" for u in here)
         raise InputError.at(
             None,
             None,
             "--tenant",
             f"{len(here)} live users named {name!r} in cluster {source}: {ids}; pass --tenant-id",
         )
-    return _user(here[0])
+    return here[0]
 
 
 def find_tenant_by_id(db: Database, schema: TenantSchema, user_id: int, source: int) -> UserRow:
-    from psycopg import sql
-
-    query = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u "
-        "WHERE u.id = %s AND u.deleted_at IS NULL"
-    ).format(c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("looking up the tenant"):
-        found = db.rows(query, (user_id,))
+        found = _users(db, schema, "u.id = %(id)s AND u.deleted_at IS NULL", {"id": user_id})
     if not found:
         raise InputError.at(None, None, "--tenant-id", f"no live user with id {user_id}")
-    if found[0][3] != source:
+    if found[0].cluster != source:
         raise InputError.at(
-            None, None, "--from", f"users.id={user_id} is in cluster {found[0][3]}, not {source}"
+            None, None, "--from", f"users.id={user_id} is in cluster {found[0].cluster}, not {source}"
         )
-    return _user(found[0])
+    return found[0]
 
 
 def _user(row: tuple[Any, ...]) -> UserRow:
@@ -435,19 +440,14 @@ def read_target(
         "OR EXISTS (SELECT 1 FROM nodes WHERE {c} = %(t)s) "
         "OR EXISTS (SELECT 1 FROM pre_auth_keys WHERE {c} = %(t)s)"
     ).format(c=c)
-    users_query = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u "
-        "WHERE u.{c} = %(t)s AND u.id <> %(uid)s AND (u.name = %(name)s OR {pid} = %(pid)s) ORDER BY u.id"
-    ).format(c=c, pid=_opt(schema, USERS, "provider_identifier", "u"))
     with db.errors("checking the target cluster"):
         has_rows = bool(db.rows(exists_query, {"t": target})[0][0])
-        candidates = [
-            _user(r)
-            for r in db.rows(
-                users_query,
-                {"t": target, "uid": tenant.id, "name": tenant.name, "pid": tenant.provider_identifier},
-            )
-        ]
+        candidates = _users(
+            db,
+            schema,
+            "u.{c} = %(t)s AND u.id <> %(uid)s AND (u.name = %(name)s OR {pid} = %(pid)s)",
+            {"t": target, "uid": tenant.id, "name": tenant.name, "pid": tenant.provider_identifier},
+        )
         moving_ids = {n.id for n in moving_nodes}
         served = target_nodes(db, schema, target) if present is None else present
         clashes = node_clashes(moving_nodes, [n for n in served if n.id not in moving_ids])
@@ -511,16 +511,11 @@ def node_identities(db: Database, schema: TenantSchema, node_ids: Sequence[int])
 
 def user_by_id(db: Database, schema: TenantSchema, user_id: int) -> UserRow:
     """The tenant's user row wherever it is now (during apply it has already moved)."""
-    from psycopg import sql
-
-    query = sql.SQL("SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u WHERE u.id = %s").format(
-        c=sql.Identifier(schema.cluster_column), pid=_opt(schema, USERS, "provider_identifier", "u")
-    )
     with db.errors("reading the tenant"):
-        found = db.rows(query, (user_id,))
+        found = _users(db, schema, "u.id = %(id)s", {"id": user_id})
     if not found:
         raise ApplyError(f"users.id={user_id} no longer exists; nothing changed.")
-    return _user(found[0])
+    return found[0]
 
 
 def _key_clashes(db: Database, schema: TenantSchema, key_ids: Sequence[int], target: int) -> list[Clash]:
