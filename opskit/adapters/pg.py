@@ -105,8 +105,8 @@ class Database:
             )
         except psycopg.Error as exc:
             raise EnvironmentProblem(
-                f"cannot connect to the database ({self.dsn_shown}): {self.clean(exc)}",
-                hint="check --dsn / OPSKIT_HEADSCALE_DSN / PG* variables and that the server accepts us.",
+                f"cannot connect to the database ({self.dsn_shown}): {self.clean(exc).rstrip('.')}.",
+                hint="Check --dsn / OPSKIT_HEADSCALE_DSN / PG* variables and that the server accepts us.",
             ) from None
         with self.errors("setting up the session"):
             for name, value in _SESSION_SETTINGS:
