@@ -1,0 +1,110 @@
+"""The parsed nginx tree: directives with file:line, included files spliced in where nginx reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, eq=False)
+class Directive:
+    """One nginx directive; ``block`` is None for simple directives and a tuple for blocks.
+
+    Directives from an included file sit in the includer's block (as nginx sees them) but keep the
+    included file's name and line, so findings point at the file the user has to edit.
+    """
+
+    name: str
+    args: tuple[str, ...]
+    file: str
+    line: int
+    block: tuple[Directive, ...] | None = None
+
+    @property
+    def children(self) -> tuple[Directive, ...]:
+        return self.block or ()
+
+    def first(self, name: str) -> Directive | None:
+        """The first direct child called ``name``."""
+        return next((d for d in self.children if d.name == name), None)
+
+    def all(self, name: str) -> list[Directive]:
+        """Every direct child called ``name``."""
+        return [d for d in self.children if d.name == name]
+
+    def text(self) -> str:
+        """The directive as one line of config (for messages)."""
+        return " ".join((self.name, *self.args)) + (" { … }" if self.block is not None else ";")
+
+
+@dataclass(frozen=True)
+class Node:
+    """A directive with the chain of blocks that contain it (outermost first)."""
+
+    directive: Directive
+    parents: tuple[Directive, ...]
+
+    @property
+    def context(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parents)
+
+    def enclosing(self, name: str) -> Directive | None:
+        """The nearest enclosing block called ``name`` (e.g. the ``server`` of a location)."""
+        return next((p for p in reversed(self.parents) if p.name == name), None)
+
+    def scopes(self) -> list[tuple[Directive, ...]]:
+        """Blocks whose directives are inherited here, nearest first (own block, then parents).
+
+        ``if`` blocks are skipped as inheritance scopes on purpose: a directive inside ``if`` only
+        applies when the condition holds, so it cannot be relied on for the surrounding location.
+        """
+        blocks: list[tuple[Directive, ...]] = []
+        if self.directive.block is not None:
+            blocks.append(self.directive.block)
+        for parent in reversed(self.parents):
+            if parent.name == "if":
+                continue
+            blocks.append(parent.children)
+        return blocks
+
+
+@dataclass(frozen=True)
+class NginxConfig:
+    """A parsed configuration rooted at ``root_file``.
+
+    ``top_context`` says where the root file's directives live: ``()`` for a full nginx.conf,
+    ``("http",)`` for a conf.d snippet with ``server``/``upstream`` blocks, ``("http", "server")`` for
+    a file of locations. ``texts`` holds every file read (for evidence lines and suppressions).
+    """
+
+    root_file: str
+    directives: tuple[Directive, ...]
+    top_context: tuple[str, ...]
+    texts: dict[str, str] = field(default_factory=dict)
+    missing_includes: tuple[tuple[str, int, str], ...] = ()  # (file, line, pattern) that matched nothing
+
+    def walk(self) -> Iterator[Node]:
+        """Every directive, depth first, in file order, with its parents."""
+        yield from _walk(self.directives, ())
+
+    def http_blocks(self) -> list[tuple[Directive, ...]]:
+        """The directive lists that form one ``http{}`` each (a snippet is one implicit http)."""
+        if self.top_context:
+            return [self.directives] if self.top_context[0] == "http" else []
+        return [d.children for d in self.directives if d.name == "http"]
+
+    def in_http(self, node: Node) -> bool:
+        """True when the node is part of HTTP configuration (not ``stream``/``mail``/``events``)."""
+        full = (*self.top_context, *node.context)
+        return bool(full) and full[0] == "http"
+
+    def line_text(self, file: str, line: int) -> str:
+        lines = self.texts.get(file, "").splitlines()
+        return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def _walk(block: tuple[Directive, ...], parents: tuple[Directive, ...]) -> Iterator[Node]:
+    for directive in block:
+        yield Node(directive, parents)
+        if directive.block:
+            yield from _walk(directive.block, (*parents, directive))
