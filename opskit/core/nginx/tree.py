@@ -43,6 +43,7 @@ class Node:
 
     directive: Directive
     parents: tuple[Directive, ...]
+    root: tuple[Directive, ...] = ()  # the file's top-level directives: the outermost scope
 
     @property
     def context(self) -> tuple[str, ...]:
@@ -65,6 +66,7 @@ class Node:
             if parent.name == "if":
                 continue
             blocks.append(parent.children)
+        blocks.append(self.root)
         return blocks
 
 
@@ -85,7 +87,7 @@ class NginxConfig:
 
     def walk(self) -> Iterator[Node]:
         """Every directive, depth first, in file order, with its parents."""
-        yield from _walk(self.directives, ())
+        yield from _walk(self.directives, (), self.directives)
 
     def http_blocks(self) -> list[tuple[Directive, ...]]:
         """The directive lists that form one ``http{}`` each (a snippet is one implicit http)."""
@@ -103,8 +105,8 @@ class NginxConfig:
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
 
-def _walk(block: tuple[Directive, ...], parents: tuple[Directive, ...]) -> Iterator[Node]:
+def _walk(block: tuple[Directive, ...], parents: tuple[Directive, ...], root: tuple[Directive, ...]) -> Iterator[Node]:
     for directive in block:
-        yield Node(directive, parents)
+        yield Node(directive, parents, root)
         if directive.block:
-            yield from _walk(directive.block, (*parents, directive))
+            yield from _walk(directive.block, (*parents, directive), root)
