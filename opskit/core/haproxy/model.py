@@ -95,6 +95,12 @@ class Section:
         statement = self.effective("mode")
         return statement.words[1] if statement and len(statement.words) > 1 else "tcp"
 
+    @property
+    def mode_is_known(self) -> bool:
+        """False for a fragment: no ``mode`` line anywhere in the chain and no defaults section to
+        inherit from (a README snippet whose defaults live elsewhere)."""
+        return self.effective("mode") is not None or self.defaults is not None
+
     def timeout_ms(self, name: str) -> tuple[int | None, Statement | None]:
         """Effective ``timeout <name>`` in milliseconds and the line that sets it."""
         statement = self.effective("timeout", name)

@@ -11,7 +11,8 @@ from opskit.core.nginx import NginxConfig
 
 Kind = Literal["nginx", "haproxy"]
 
-_HAPROXY_SECTION = re.compile(r"^(global|defaults|frontend|backend|listen|resolvers|userlist|peers)(\s|$)", re.M)
+_HAPROXY_SECTION = re.compile(r"^[ \t]*(global|defaults|frontend|backend|listen|resolvers|userlist|peers)"
+                              r"([ \t]+[^{;\n]*)?$", re.M)
 _NGINX_BLOCK = re.compile(r"^\s*(http|server|location|upstream|events|map|stream)\b[^\n;]*\{", re.M)
 _NGINX_STATEMENT = re.compile(r";\s*(#.*)?$", re.M)
 

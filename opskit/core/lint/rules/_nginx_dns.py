@@ -35,12 +35,12 @@ def variable_fix(host: str, port: int | None, scheme: str | None, uri: str | Non
         "resolver <kube-dns ClusterIP, e.g. 10.96.0.10> valid=10s ipv6=off;",
         "resolver_timeout 5s;",
         f"set {name} {fqdn};   # full name: nginx's resolver ignores resolv.conf search domains",
-        f"proxy_pass {scheme or 'http'}://{name}{port_text};",
     ]
-    if uri and uri != "":
+    if uri:
         prefix = location.rstrip("/") if location and location.startswith("/") else "/prefix"
-        lines.append(f"rewrite ^{prefix}/(.*)$ {uri.rstrip('/')}/$1 break;   # replaces the URI part "
-                     f"'{uri}', which means something else once proxy_pass has a variable")
+        lines.append(f"rewrite ^{prefix}/(.*)$ {uri.rstrip('/')}/$1 break;   # instead of the URI part "
+                     f"'{uri}': with a variable, proxy_pass would send '{uri}' for every request")
+    lines.append(f"proxy_pass {scheme or 'http'}://{name}{port_text};")
     return "\n".join(lines)
 
 

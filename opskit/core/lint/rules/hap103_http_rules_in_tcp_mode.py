@@ -22,7 +22,8 @@ def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
 
     *Why*: in TCP mode HAProxy never parses HTTP, so these rules — often a rate limit or a header
     fix — are skipped with only a start-up warning; the protection they were meant to add does not
-    exist. Use ``tcp-request`` rules, or ``mode http``.
+    exist. Use ``tcp-request`` rules, or ``mode http``. A fragment with no ``mode`` line and no
+    ``defaults`` section is not judged (its defaults live elsewhere).
 
     *Bad*::
 
@@ -47,7 +48,7 @@ def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
             server n1 127.0.0.1:8443
     """
     for section in tree.proxies():
-        if section.mode != "tcp":
+        if section.mode != "tcp" or not section.mode_is_known:
             continue
         rules = [s for s in section.statements if s.keyword in HTTP_RULES]
         if not rules:
