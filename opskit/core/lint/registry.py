@@ -32,6 +32,7 @@ RULE_MODULES: tuple[str, ...] = (
     "opskit.core.lint.rules.ngx109_upstream_resolve_incomplete",
     "opskit.core.lint.rules.ngx110_feature_needs_newer_nginx",
     "opskit.core.lint.rules.ngx111_dynamic_resolve_without_resolver",
+    "opskit.core.lint.rules.ngx112_resolver_hostname",
     # nginx: registry / Harbor proxies
     "opskit.core.lint.rules.ngx201_registry_body_size",
     "opskit.core.lint.rules.ngx202_registry_request_buffering",
@@ -41,6 +42,7 @@ RULE_MODULES: tuple[str, ...] = (
     "opskit.core.lint.rules.ngx206_www_authenticate_without_always",
     # nginx: edge
     "opskit.core.lint.rules.ngx301_proxy_protocol_without_real_ip",
+    "opskit.core.lint.rules.ngx302_user_root",
     # HAProxy
     "opskit.core.lint.rules.hap101_missing_http_request_timeout",
     "opskit.core.lint.rules.hap102_stick_table_ip_with_ipv6",
