@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from opskit.core.findings import Evidence
-from opskit.core.nginx.tree import Directive, NginxConfig, Node
+from opskit.core.nginx.tree import Directive, NginxConfig, Node, block_index
 
 PASS_DIRECTIVES = frozenset({"proxy_pass", "grpc_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "memcached_pass"})
 _DEFAULT_PORTS = {"http": 80, "https": 443, "grpc": 80, "grpcs": 443}
@@ -143,7 +143,7 @@ def scoped(node: Node, name: str, include_if: bool = False) -> Directive | None:
     """The directive ``name`` that applies at ``node``: its own block, then enclosing blocks."""
     blocks = node.scopes() if not include_if else _scopes_with_if(node)
     for block in blocks:
-        found = [d for d in block if d.name == name]
+        found = block_index(block).get(name)
         if found:
             return found[-1]
     return None
@@ -157,8 +157,8 @@ def _scopes_with_if(node: Node) -> list[tuple[Directive, ...]]:
 def variable_value(node: Node, variable: str) -> str | None:
     """The value of ``set $variable …`` visible at ``node`` (nearest block first), if literal."""
     for block in _scopes_with_if(node):
-        for directive in reversed(block):
-            if directive.name == "set" and len(directive.args) >= 2 and directive.args[0] == f"${variable}":
+        for directive in reversed(block_index(block).get("set", ())):
+            if len(directive.args) >= 2 and directive.args[0] == f"${variable}":
                 return directive.args[1]
     return None
 
@@ -178,11 +178,12 @@ def expand(node: Node, text: str, depth: int = 0) -> str:
 
 def map_defines(config: NginxConfig, variable: str) -> bool:
     """True when a ``map``/``geo``/``split_clients`` block defines ``$variable``."""
-    for node in config.walk():
-        directive = node.directive
-        if directive.name in ("map", "geo", "split_clients") and directive.args and directive.args[-1] == f"${variable}":
-            return True
-    return False
+    defined = config.memo.get("map_variables")
+    if defined is None:
+        defined = config.memo["map_variables"] = {
+            node.directive.args[-1] for node in config.walk()
+            if node.directive.name in ("map", "geo", "split_clients") and node.directive.args}
+    return f"${variable}" in defined  # type: ignore[operator]
 
 
 def http_root(config: NginxConfig, node: Node) -> tuple[Directive, ...] | None:
@@ -197,7 +198,11 @@ def http_root(config: NginxConfig, node: Node) -> tuple[Directive, ...] | None:
 
 def upstream_blocks(config: NginxConfig) -> dict[str, tuple[Directive, Node]]:
     """Explicit ``upstream`` blocks by lower-cased name."""
+    cached = config.memo.get("upstreams")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
     found: dict[str, tuple[Directive, Node]] = {}
+    config.memo["upstreams"] = found
     for node in config.walk():
         if node.directive.name == "upstream" and node.directive.args and config.in_http(node):
             found[node.directive.args[0].lower()] = (node.directive, node)
@@ -220,6 +225,13 @@ class PassSite:
 
 def pass_sites(config: NginxConfig) -> Iterator[PassSite]:
     """Every ``proxy_pass``/``grpc_pass``/… in HTTP context that names a network target."""
+    cached = config.memo.get("pass_sites")
+    if cached is None:
+        cached = config.memo["pass_sites"] = list(_pass_sites(config))
+    return iter(cached)  # type: ignore[call-overload]
+
+
+def _pass_sites(config: NginxConfig) -> Iterator[PassSite]:
     for node in config.walk():
         directive = node.directive
         if directive.name not in PASS_DIRECTIVES or not directive.args or not config.in_http(node):
@@ -323,13 +335,13 @@ def server_listens(server: Directive) -> list[Listen]:
 
 def header_value(block: tuple[Directive, ...], header: str) -> Directive | None:
     """The ``proxy_set_header <header> …`` in this block (case-insensitive header name)."""
-    found = [d for d in block if d.name == "proxy_set_header" and d.args and d.args[0].lower() == header.lower()]
+    found = [d for d in block_index(block).get("proxy_set_header", ()) if d.args and d.args[0].lower() == header.lower()]
     return found[-1] if found else None
 
 
 def effective_header(node: Node, header: str) -> Directive | None:
     """``proxy_set_header`` inheritance: a block with ANY proxy_set_header inherits none from above."""
     for block in node.scopes():
-        if any(d.name == "proxy_set_header" for d in block):
+        if "proxy_set_header" in block_index(block):
             return header_value(block, header)
     return None

@@ -84,10 +84,16 @@ class NginxConfig:
     top_context: tuple[str, ...]
     texts: dict[str, str] = field(default_factory=dict)
     missing_includes: tuple[tuple[str, int, str], ...] = ()  # (file, line, pattern) that matched nothing
+    # Memo for derived views (node list, per-block indexes, resolver usage): rules ask the same
+    # questions of the same tree, and a 5,000-server config must stay linear.
+    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def walk(self) -> Iterator[Node]:
         """Every directive, depth first, in file order, with its parents."""
-        yield from _walk(self.directives, (), self.directives)
+        nodes = self.memo.get("nodes")
+        if nodes is None:
+            nodes = self.memo["nodes"] = list(_walk(self.directives, (), self.directives))
+        return iter(nodes)  # type: ignore[call-overload]
 
     def http_blocks(self) -> list[tuple[Directive, ...]]:
         """The directive lists that form one ``http{}`` each (a snippet is one implicit http)."""
@@ -103,6 +109,23 @@ class NginxConfig:
     def line_text(self, file: str, line: int) -> str:
         lines = self.texts.get(file, "").splitlines()
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+_BLOCK_INDEX: dict[int, tuple[tuple[Directive, ...], dict[str, list[Directive]]]] = {}
+
+
+def block_index(block: tuple[Directive, ...]) -> dict[str, list[Directive]]:
+    """Directives of a block by name (cached per block object: blocks are immutable tuples)."""
+    cached = _BLOCK_INDEX.get(id(block))
+    if cached is not None and cached[0] is block:
+        return cached[1]
+    index: dict[str, list[Directive]] = {}
+    for directive in block:
+        index.setdefault(directive.name, []).append(directive)
+    if len(_BLOCK_INDEX) > 200_000:  # a long-lived process linting many trees: start over
+        _BLOCK_INDEX.clear()
+    _BLOCK_INDEX[id(block)] = (block, index)
+    return index
 
 
 def _walk(block: tuple[Directive, ...], parents: tuple[Directive, ...], root: tuple[Directive, ...]) -> Iterator[Node]:

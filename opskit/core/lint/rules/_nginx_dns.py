@@ -62,9 +62,13 @@ def dynamic_upstream_names(config: NginxConfig) -> set[str]:
 
 def resolver_users(config: NginxConfig, resolver: Directive) -> tuple[list[PassSite], list[PassSite]]:
     """(variable sites, literal sites) whose nearest resolver is ``resolver``."""
-    variable: list[PassSite] = []
-    literal: list[PassSite] = []
-    for site in pass_sites(config):
-        if scoped(site.node, "resolver") is resolver:
-            (variable if site.variable else literal).append(site)
-    return variable, literal
+    usage = config.memo.get("resolver_usage")
+    if usage is None:
+        usage = config.memo["resolver_usage"] = {}
+        for site in pass_sites(config):
+            nearest = scoped(site.node, "resolver")
+            if nearest is not None:
+                pair = usage.setdefault(id(nearest), ([], []))  # type: ignore[attr-defined]
+                pair[0 if site.variable else 1].append(site)
+    variable, literal = usage.get(id(resolver), ([], []))  # type: ignore[attr-defined]
+    return list(variable), list(literal)
