@@ -50,6 +50,7 @@ def lint(
 
     Exit 0 clean, 1 findings at or above --min-severity, 2 unreadable or unparsable input.
     """
+    import gc
     import json
     import sys
 
@@ -70,8 +71,14 @@ def lint(
     options = LintOptions(nginx_version=parse_version(nginx_version) if nginx_version else None)
     rules = select_rules(all_rules(), _split(select), _split(ignore))
     names = [str(p) for p in paths]
-    workspace = build_workspace(names, FileSource(), kind.value if kind else None)
-    result = run_rules(workspace, rules, options, threshold)
+    # Parsing allocates hundreds of thousands of small, long-lived objects and no cycles worth
+    # collecting; the cyclic GC would rescan them again and again (~30% of the run on big configs).
+    gc.disable()
+    try:
+        workspace = build_workspace(names, FileSource(), kind.value if kind else None)
+        result = run_rules(workspace, rules, options, threshold)
+    finally:
+        gc.enable()
     notes = [f"{file}:{line}: include {pattern!r} matched no file; linted without it"
              for config in workspace.nginx for file, line, pattern in config.missing_includes]
     if output_format is LintFormat.json:

@@ -101,11 +101,12 @@ def classify_host(host: str) -> HostKind:
     name = host.lower().rstrip(".")
     if "$" in name or not name:
         return HostKind.VARIABLE
-    try:
-        ipaddress.ip_address(name)
-        return HostKind.IP
-    except ValueError:
-        pass
+    if name[0].isdigit() or ":" in name:  # only then can it be an address literal
+        try:
+            ipaddress.ip_address(name)
+            return HostKind.IP
+        except ValueError:
+            pass
     if name == "localhost" or name.endswith(".localhost"):
         return HostKind.LOCALHOST
     labels = name.split(".")

@@ -103,8 +103,9 @@ class NginxConfig:
 
     def in_http(self, node: Node) -> bool:
         """True when the node is part of HTTP configuration (not ``stream``/``mail``/``events``)."""
-        full = (*self.top_context, *node.context)
-        return bool(full) and full[0] == "http"
+        if self.top_context:
+            return self.top_context[0] == "http"
+        return bool(node.parents) and node.parents[0].name == "http"
 
     def line_text(self, file: str, line: int) -> str:
         lines = self.texts.get(file, "").splitlines()

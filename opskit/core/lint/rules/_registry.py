@@ -46,6 +46,13 @@ def _has_v2_location(server: Directive) -> bool:
 
 def registry_locations(config: NginxConfig) -> Iterator[Node]:
     """Locations that carry registry API traffic (see the module docstring for the heuristic)."""
+    cached = config.memo.get("registry_locations")
+    if cached is None:
+        cached = config.memo["registry_locations"] = list(_registry_locations(config))
+    return iter(cached)  # type: ignore[call-overload]
+
+
+def _registry_locations(config: NginxConfig) -> Iterator[Node]:
     for node in config.walk():
         directive = node.directive
         if directive.name != "location" or not directive.args or not config.in_http(node):
