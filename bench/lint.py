@@ -21,23 +21,45 @@ from pathlib import Path
 
 def generate(servers: int) -> str:
     """An nginx.conf with ``servers`` server blocks (every 10th a registry, every 4th dynamic DNS)."""
-    out = ["worker_processes auto;", "events { worker_connections 1024; }", "http {",
-           "    client_max_body_size 10m;", "    resolver 10.96.0.10 valid=10s ipv6=off;", "    resolver_timeout 5s;"]
+    out = [
+        "worker_processes auto;",
+        "events { worker_connections 1024; }",
+        "http {",
+        "    client_max_body_size 10m;",
+        "    resolver 10.96.0.10 valid=10s ipv6=off;",
+        "    resolver_timeout 5s;",
+    ]
     for i in range(servers):
-        out += ["    server {", f"        listen {10000 + i % 50000};", f"        server_name app{i}.example.com;"]
+        out += [
+            "    server {",
+            f"        listen {10000 + i % 50000};",
+            f"        server_name app{i}.example.com;",
+        ]
         if i % 10 == 0:
-            out += ["        client_max_body_size 0;", "        location /v2/ {",
-                    f"            proxy_pass http://10.1.{i // 250 % 250}.{i % 250}:5000;",
-                    "            proxy_set_header Host $http_host;", "            proxy_request_buffering off;",
-                    "        }"]
+            out += [
+                "        client_max_body_size 0;",
+                "        location /v2/ {",
+                f"            proxy_pass http://10.1.{i // 250 % 250}.{i % 250}:5000;",
+                "            proxy_set_header Host $http_host;",
+                "            proxy_request_buffering off;",
+                "        }",
+            ]
         if i % 4 == 0:
-            out += ["        location /api/ {", f"            set $svc{i} api{i}.team{i % 7}.svc.cluster.local;",
-                    f"            proxy_pass http://$svc{i}:8080;", "        }"]
+            out += [
+                "        location /api/ {",
+                f"            set $svc{i} api{i}.team{i % 7}.svc.cluster.local;",
+                f"            proxy_pass http://$svc{i}:8080;",
+                "        }",
+            ]
         else:
-            out += ["        location / {", f"            proxy_pass http://backend{i}.internal.example.com:8080;",
-                    "            proxy_set_header Host $host;",
-                    "            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-                    "            proxy_set_header X-Forwarded-Proto $scheme;", "        }"]
+            out += [
+                "        location / {",
+                f"            proxy_pass http://backend{i}.internal.example.com:8080;",
+                "            proxy_set_header Host $host;",
+                "            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+                "            proxy_set_header X-Forwarded-Proto $scheme;",
+                "        }",
+            ]
         out += ["        location /static/ { root /srv/www; expires 7d; }", "    }"]
     out.append("}")
     return "\n".join(out) + "\n"
@@ -76,9 +98,14 @@ def main() -> int:
     print(f"config: {args.servers} server blocks, {size_kib:.0f} KiB; best of {args.repeat} runs each")
     print(f"opskit lint : {opskit_s:7.2f} s (exit {opskit_code})")
     print(f"gixy-ng     : {gixy_s:7.2f} s (exit {gixy_code})")
-    print(f"ratio       : opskit takes {opskit_s / gixy_s:.2f}x gixy-ng's time ({gixy_s / opskit_s:.1f}x faster)")
-    print(f"target      : < 2 s {'met' if opskit_s < 2 else 'MISSED'}; faster than gixy-ng "
-          f"{'met' if opskit_s < gixy_s else 'MISSED'}")
+    print(
+        f"ratio       : opskit takes {opskit_s / gixy_s:.2f}x gixy-ng's time "
+        f"({gixy_s / opskit_s:.1f}x faster)"
+    )
+    print(
+        f"target      : < 2 s {'met' if opskit_s < 2 else 'MISSED'}; faster than gixy-ng "
+        f"{'met' if opskit_s < gixy_s else 'MISSED'}"
+    )
     return 0
 
 

@@ -22,13 +22,17 @@ class FileSource:
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()
         except IsADirectoryError:
-            raise InputError.at(path, None, None, "is a directory; pass the config files themselves") from None
+            raise InputError.at(
+                path, None, None, "is a directory; pass the config files themselves"
+            ) from None
         except FileNotFoundError:
             raise InputError.at(path, None, None, "no such file") from None
         except PermissionError:
             raise InputError.at(path, None, None, "permission denied") from None
         except UnicodeDecodeError as error:
-            raise InputError.at(path, None, None, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+            raise InputError.at(
+                path, None, None, f"not UTF-8 text ({error.reason} at byte {error.start})"
+            ) from None
         except OSError as error:
             raise InputError.at(path, None, None, f"cannot read: {error.strerror}") from None
         self._cache[path] = text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,13 +12,13 @@ from opskit.cli.common import finish
 from opskit.errors import ExitCode, InputError
 
 
-class LintFormat(str, Enum):
+class LintFormat(StrEnum):
     human = "human"
     json = "json"
     sarif = "sarif"
 
 
-class ConfigKind(str, Enum):
+class ConfigKind(StrEnum):
     nginx = "nginx"
     haproxy = "haproxy"
 
@@ -28,23 +28,43 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def lint(
-    paths: Annotated[list[Path], typer.Argument(help="Config files. nginx includes are followed; HAProxy files "
-                                                     "are read in order, like several -f.", show_default=False)],
-    kind: Annotated[ConfigKind | None, typer.Option("--kind", help="Force the config kind (else detected "
-                                                                    "from the content).")] = None,
-    output_format: Annotated[LintFormat, typer.Option("--format", "-F", case_sensitive=False,
-                                                      help="human, json or sarif (GitHub code scanning).")]
-    = LintFormat.human,
-    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rules: ids, id prefixes "
-                                                                      "(NGX, HAP1), names or families; "
-                                                                      "comma-separated or repeated.")] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules (same forms as "
-                                                                      "--select).")] = None,
-    min_severity: Annotated[str, typer.Option("--min-severity", help="Report only findings at or above: "
-                                                                     "info, warning, error.")] = "info",
-    nginx_version: Annotated[str | None, typer.Option("--nginx-version", help="Target nginx version (X.Y.Z) "
-                                                                              "for version-dependent rules.")]
-    = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Config files. nginx includes are followed; HAProxy files "
+            "are read in order, like several -f.",
+            show_default=False,
+        ),
+    ],
+    kind: Annotated[
+        ConfigKind | None,
+        typer.Option("--kind", help="Force the config kind (else detected from the content)."),
+    ] = None,
+    output_format: Annotated[
+        LintFormat,
+        typer.Option(
+            "--format", "-F", case_sensitive=False, help="human, json or sarif (GitHub code scanning)."
+        ),
+    ] = LintFormat.human,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            help="Only these rules: ids, id prefixes "
+            "(NGX, HAP1), names or families; "
+            "comma-separated or repeated.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Skip these rules (same forms as --select).")
+    ] = None,
+    min_severity: Annotated[
+        str, typer.Option("--min-severity", help="Report only findings at or above: info, warning, error.")
+    ] = "info",
+    nginx_version: Annotated[
+        str | None,
+        typer.Option("--nginx-version", help="Target nginx version (X.Y.Z) for version-dependent rules."),
+    ] = None,
 ) -> None:
     """Lint nginx and HAProxy configs (together: also the HAProxy→nginx pairing).
 
@@ -79,8 +99,11 @@ def lint(
         result = run_rules(workspace, rules, options, threshold)
     finally:
         gc.enable()
-    notes = [f"{file}:{line}: include {pattern!r} matched no file; linted without it"
-             for config in workspace.nginx for file, line, pattern in config.missing_includes]
+    notes = [
+        f"{file}:{line}: include {pattern!r} matched no file; linted without it"
+        for config in workspace.nginx
+        for file, line, pattern in config.missing_includes
+    ]
     if output_format is LintFormat.json:
         emit_json("lint", json_payload(result, names, notes))
     elif output_format is LintFormat.sarif:

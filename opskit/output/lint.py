@@ -12,8 +12,13 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 def summary(result: LintResult, files: list[str]) -> dict[str, Any]:
     counts = {s.label: sum(1 for f in result.findings if f.severity == s) for s in Severity}
-    return {"files": len(files), "rules": len(result.rules_run), "findings": len(result.findings),
-            "suppressed": result.suppressed, "by_severity": counts}
+    return {
+        "files": len(files),
+        "rules": len(result.rules_run),
+        "findings": len(result.findings),
+        "suppressed": result.suppressed,
+        "by_severity": counts,
+    }
 
 
 def _say(console: Any, text: str, style: str = "") -> None:
@@ -40,10 +45,18 @@ def render_human(result: LintResult, files: list[str], notes: list[str]) -> None
     parts = [_plural(n, label) for label, n in counts["by_severity"].items() if n]
     tail = f"; {result.suppressed} suppressed inline" if result.suppressed else ""
     if result.findings:
-        _say(console, f"{_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in "
-             f"{_plural(len(files), 'file')}{tail}.", "bold")
+        _say(
+            console,
+            f"{_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in "
+            f"{_plural(len(files), 'file')}{tail}.",
+            "bold",
+        )
     else:
-        _say(console, f"No findings in {_plural(len(files), 'file')} ({len(result.rules_run)} rules){tail}.", "green")
+        _say(
+            console,
+            f"No findings in {_plural(len(files), 'file')} ({len(result.rules_run)} rules){tail}.",
+            "green",
+        )
 
 
 def _print_finding(console: Any, finding: Finding) -> None:

@@ -39,7 +39,9 @@ def render_rules_markdown(rules: Sequence[Rule]) -> str:
     ]
     for rule in rules:
         info = rule.info
-        lines.append(f"| [{info.id}](#{info.id.lower()}) | `{info.name}` | {info.severity.label} | {info.summary} |")
+        lines.append(
+            f"| [{info.id}](#{info.id.lower()}) | `{info.name}` | {info.severity.label} | {info.summary} |"
+        )
     families = list(dict.fromkeys(rule.info.family for rule in rules))
     for family in families:
         lines += ["", f"## {FAMILY_TITLES.get(family, family)}"]
@@ -47,9 +49,17 @@ def render_rules_markdown(rules: Sequence[Rule]) -> str:
             info = rule.info
             language = "haproxy" if info.target == "haproxy" else "nginx"
             intro = rule.doc.split("*Why*", 1)[0].strip().replace("\n", " ")
-            lines += ["", f"### {info.id}", "",
-                      f"**`{info.name}`** · {info.severity.label} · {info.summary}", "", intro, "",
-                      f"**Why.** {rule.section('why')}", ""]
+            lines += [
+                "",
+                f"### {info.id}",
+                "",
+                f"**`{info.name}`** · {info.severity.label} · {info.summary}",
+                "",
+                intro,
+                "",
+                f"**Why.** {rule.section('why')}",
+                "",
+            ]
             for heading in ("bad", "good"):
                 for example in rule.examples(heading):
                     lines += [f"**{heading.capitalize()}**", "", *_block(example, language), ""]

@@ -69,14 +69,18 @@ def build_sarif(findings: list[Finding], rules: list[Rule]) -> dict[str, Any]:
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "opskit",
-                "version": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": [_rule_descriptor(rule) for rule in rules],
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": [_result(f, index) for f in findings],
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "opskit",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule_descriptor(rule) for rule in rules],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(f, index) for f in findings],
+            }
+        ],
     }

@@ -59,7 +59,9 @@ def test_select_ignore_and_min_severity(cli) -> None:  # type: ignore[no-untyped
     path = str(SCENARIOS / "s2-haproxy-after-writeup.cfg")
     only = json.loads(cli(["lint", path, "-F", "json", "--select", "HAP4,HAP102"]).stdout)
     assert sorted(f["rule"] for f in only["findings"]) == ["HAP102", "HAP401"]
-    ignored = json.loads(cli(["lint", path, "-F", "json", "--ignore", "HAP401", "--ignore", "haproxy-sni"]).stdout)
+    ignored = json.loads(
+        cli(["lint", path, "-F", "json", "--ignore", "HAP401", "--ignore", "haproxy-sni"]).stdout
+    )
     assert sorted(f["rule"] for f in ignored["findings"]) == ["HAP102", "HAP201"]
     errors = cli(["lint", path, "-F", "json", "--min-severity", "error"])
     assert errors.exit_code == 1
@@ -106,12 +108,16 @@ def test_kind_detection_and_override(cli, tmp_path: Path) -> None:  # type: igno
 
 def test_nginx_includes_followed_and_not_linted_twice(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     main = _write(tmp_path, "nginx.conf", "events {}\nhttp {\n    include sites/*.conf;\n}\n")
-    site = _write(tmp_path, "sites/app.conf", "server {\n    listen 80;\n    location / {\n"
-                  "        proxy_pass http://web:3000;\n    }\n}\n")
+    site = _write(
+        tmp_path,
+        "sites/app.conf",
+        "server {\n    listen 80;\n    location / {\n        proxy_pass http://web:3000;\n    }\n}\n",
+    )
     result = cli(["lint", main, site, "-F", "json"])
     findings = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["evidence"][0]["file"], f["evidence"][0]["line"]) for f in findings] == [
-        ("NGX101", site, 4)]
+        ("NGX101", site, 4)
+    ]
 
 
 def test_missing_include_is_a_note_not_a_failure(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -122,8 +128,12 @@ def test_missing_include_is_a_note_not_a_failure(cli, tmp_path: Path) -> None:  
 
 
 def test_inline_suppression_is_counted(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = _write(tmp_path, "s.conf", "server {\n    listen 80;\n    location / {\n"
-                  "        proxy_pass http://web:3000;  # opskit: ignore=NGX101\n    }\n}\n")
+    path = _write(
+        tmp_path,
+        "s.conf",
+        "server {\n    listen 80;\n    location / {\n"
+        "        proxy_pass http://web:3000;  # opskit: ignore=NGX101\n    }\n}\n",
+    )
     result = cli(["lint", path])
     assert result.exit_code == 0
     assert "1 suppressed inline" in result.stdout
@@ -131,9 +141,13 @@ def test_inline_suppression_is_counted(cli, tmp_path: Path) -> None:  # type: ig
 
 @pytest.mark.parametrize(("version", "expected"), [("1.22.1", 1), ("1.28.0", 0)])
 def test_nginx_version_option(cli, tmp_path: Path, version: str, expected: int) -> None:  # type: ignore[no-untyped-def]
-    path = _write(tmp_path, "u.conf", "resolver 10.96.0.10 valid=10s;\nupstream api {\n    zone api 64k;\n"
-                  "    server api.shop.svc.cluster.local:8080 resolve;\n}\n"
-                  "server { listen 80; location / { proxy_pass http://api; } }\n")
+    path = _write(
+        tmp_path,
+        "u.conf",
+        "resolver 10.96.0.10 valid=10s;\nupstream api {\n    zone api 64k;\n"
+        "    server api.shop.svc.cluster.local:8080 resolve;\n}\n"
+        "server { listen 80; location / { proxy_pass http://api; } }\n",
+    )
     assert cli(["lint", path, "--nginx-version", version]).exit_code == expected
 
 

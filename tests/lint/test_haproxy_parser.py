@@ -9,15 +9,20 @@ from opskit.core.haproxy.parser import tokenize_line
 from opskit.errors import InputError
 
 
-@pytest.mark.parametrize(("line", "words"), [
-    ("  timeout client 30s   # comment", ["timeout", "client", "30s"]),
-    ('http-response add-header alt-svc \'h3=":443"; ma=90000\'', ["http-response", "add-header", "alt-svc",
-                                                                  'h3=":443"; ma=90000']),
-    ('stats auth admin:"${PASS}"', ["stats", "auth", "admin:${PASS}"]),
-    (r"acl a path_beg /a\ b", ["acl", "a", "path_beg", "/a b"]),
-    ('http-request set-header X "a \\" # b"', ["http-request", "set-header", "X", 'a " # b']),
-    ("# only a comment", []),
-])
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("  timeout client 30s   # comment", ["timeout", "client", "30s"]),
+        (
+            "http-response add-header alt-svc 'h3=\":443\"; ma=90000'",
+            ["http-response", "add-header", "alt-svc", 'h3=":443"; ma=90000'],
+        ),
+        ('stats auth admin:"${PASS}"', ["stats", "auth", "admin:${PASS}"]),
+        (r"acl a path_beg /a\ b", ["acl", "a", "path_beg", "/a b"]),
+        ('http-request set-header X "a \\" # b"', ["http-request", "set-header", "X", 'a " # b']),
+        ("# only a comment", []),
+    ],
+)
 def test_tokenizer(line: str, words: list[str]) -> None:
     assert tokenize_line(line, "f", 1) == words
 
@@ -29,8 +34,10 @@ def test_unmatched_quote_is_an_error_with_file_and_line() -> None:
 
 
 def test_conditional_blocks_first_branch_taken_and_balanced() -> None:
-    text = ("frontend f\n    bind :80\n.if feature(QUIC)\n    bind quic4@:443\n.else\n    bind :8443\n.endif\n"
-            "    mode http\n")
+    text = (
+        "frontend f\n    bind :80\n.if feature(QUIC)\n    bind quic4@:443\n.else\n    bind :8443\n.endif\n"
+        "    mode http\n"
+    )
     config = parse_haproxy([("h.cfg", text)])
     statements = config.sections[0].statements
     assert [s.words for s in statements] == [("bind", ":80"), ("bind", "quic4@:443"), ("mode", "http")]
@@ -38,11 +45,14 @@ def test_conditional_blocks_first_branch_taken_and_balanced() -> None:
     assert statements[1].in_conditional and not statements[2].in_conditional
 
 
-@pytest.mark.parametrize(("text", "line"), [
-    ("frontend f\n.if defined(X)\n    bind :80\n", 2),
-    ("frontend f\n.endif\n", 2),
-    ("    bind :80\n", 1),
-])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("frontend f\n.if defined(X)\n    bind :80\n", 2),
+        ("frontend f\n.endif\n", 2),
+        ("    bind :80\n", 1),
+    ],
+)
 def test_structure_errors(text: str, line: int) -> None:
     with pytest.raises(InputError) as raised:
         parse_haproxy([("h.cfg", text)])
@@ -86,7 +96,9 @@ def test_unknown_from_is_an_error() -> None:
         parse_haproxy([("h.cfg", "frontend f from nope\n")])
 
 
-@pytest.mark.parametrize(("text", "ms"), [("10s", 10_000), ("5000", 5000), ("1m", 60_000), ("250ms", 250),
-                                          ("2h", 7_200_000), ("x", None)])
+@pytest.mark.parametrize(
+    ("text", "ms"),
+    [("10s", 10_000), ("5000", 5000), ("1m", 60_000), ("250ms", 250), ("2h", 7_200_000), ("x", None)],
+)
 def test_time_values(text: str, ms: int | None) -> None:
     assert parse_time_ms(text) == ms

@@ -28,14 +28,17 @@ def test_same_tokens_as_crossplane_on_every_fixture(path: Path) -> None:
         assert list(tokenize(text, str(path))) == crossplane_tokens(text)
 
 
-@pytest.mark.parametrize("text", [
-    'log_format main \'$remote_addr "$request"\'\n    \'$status\';\n',
-    'add_header X "a\\"b" always;\nreturn 200 \'it\\\'s\';\n',
-    'map $x $y { "~^(?<a>.*)$" "${a}z"; default ""; }\n',
-    "location ~ \\.php$ { fastcgi_pass unix:/run/php.sock; }\n",
-    'return 200 "multi\nline";\nnext on;\n',
-    "a b;#comment\n  # whole line\nc 'd' \"\" '';\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "log_format main '$remote_addr \"$request\"'\n    '$status';\n",
+        "add_header X \"a\\\"b\" always;\nreturn 200 'it\\'s';\n",
+        'map $x $y { "~^(?<a>.*)$" "${a}z"; default ""; }\n',
+        "location ~ \\.php$ { fastcgi_pass unix:/run/php.sock; }\n",
+        'return 200 "multi\nline";\nnext on;\n',
+        "a b;#comment\n  # whole line\nc 'd' \"\" '';\n",
+    ],
+)
 def test_same_tokens_on_tricky_lines(text: str) -> None:
     assert list(tokenize(text, "t")) == crossplane_tokens(text)
 
@@ -47,8 +50,9 @@ def test_unterminated_quote_is_an_error_not_a_silent_end() -> None:
 
 
 _WORD = st.text(alphabet="abcxyz019_-/.:$~^*", min_size=1, max_size=8)
-_QUOTED = st.builds(lambda q, body: f"{q}{body}{q}", st.sampled_from(['"', "'"]),
-                    st.text(alphabet="ab c;{}#\n", max_size=8))
+_QUOTED = st.builds(
+    lambda q, body: f"{q}{body}{q}", st.sampled_from(['"', "'"]), st.text(alphabet="ab c;{}#\n", max_size=8)
+)
 _PIECE = st.one_of(_WORD, _QUOTED, st.sampled_from([";", "{", "}", "\n", " ", "  ", "\t", "# note\n"]))
 
 

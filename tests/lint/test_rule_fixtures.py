@@ -18,8 +18,11 @@ RULE_IDS = [r.id for r in all_rules()]
 
 
 def _fixtures(prefix: str) -> list[tuple[str, Path]]:
-    return [(rule_id, path) for rule_id in RULE_IDS
-            for path in sorted((RULE_FIXTURES / rule_id).glob(f"{prefix}_*.conf"))]
+    return [
+        (rule_id, path)
+        for rule_id in RULE_IDS
+        for path in sorted((RULE_FIXTURES / rule_id).glob(f"{prefix}_*.conf"))
+    ]
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)
@@ -34,14 +37,18 @@ def test_no_fixture_folder_without_a_rule() -> None:
     assert folders <= set(RULE_IDS), f"fixtures for unknown rules: {sorted(folders - set(RULE_IDS))}"
 
 
-@pytest.mark.parametrize(("rule_id", "path"), _fixtures("bad"), ids=lambda v: v if isinstance(v, str) else v.name)
+@pytest.mark.parametrize(
+    ("rule_id", "path"), _fixtures("bad"), ids=lambda v: v if isinstance(v, str) else v.name
+)
 def test_bad_fixture_fires(rule_id: str, path: Path) -> None:
     findings = lint_example(path.read_text(), rule_by_id(rule_id))
     assert findings, f"{path} should raise {rule_id}"
     assert {f.rule_id for f in findings} == {rule_id}
 
 
-@pytest.mark.parametrize(("rule_id", "path"), _fixtures("good"), ids=lambda v: v if isinstance(v, str) else v.name)
+@pytest.mark.parametrize(
+    ("rule_id", "path"), _fixtures("good"), ids=lambda v: v if isinstance(v, str) else v.name
+)
 def test_good_fixture_is_clean(rule_id: str, path: Path) -> None:
     findings = lint_example(path.read_text(), rule_by_id(rule_id))
     assert findings == [], f"{path} should not raise {rule_id}: {[f.cause for f in findings]}"

@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_rules_doc_is_up_to_date() -> None:
     current = (ROOT / "docs" / "rules.md").read_text()
-    assert current == render_rules_markdown(all_rules()), "docs/rules.md is stale: run python scripts/gen_rules_doc.py"
+    assert current == render_rules_markdown(all_rules()), (
+        "docs/rules.md is stale: run python scripts/gen_rules_doc.py"
+    )
 
 
 def test_every_rule_has_a_section() -> None:
@@ -24,6 +26,10 @@ def test_every_rule_has_a_section() -> None:
 
 
 def test_generator_check_mode() -> None:
-    completed = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_rules_doc.py"), "--check"],
-                               capture_output=True, text=True, timeout=60)
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_rules_doc.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert completed.returncode == 0, completed.stderr

@@ -28,8 +28,14 @@ EXPECTED: dict[str, set[tuple[str, int]]] = {
     "haproxy-official-edge-example-no-http-request-timeout.conf": {("HAP101", 55), ("HAP101", 68)},
     # listen with address (fatal), no timeout http-request, Docker names, forwardfor without del-header
     "haproxy-rpi-docker-names-no-http-request-timeout.conf": {
-        ("HAP101", 14), ("HAP101", 18), ("HAP104", 14), ("HAP105", 28), ("HAP105", 29), ("HAP105", 30),
-        ("HAP202", 25)},
+        ("HAP101", 14),
+        ("HAP101", 18),
+        ("HAP104", 14),
+        ("HAP105", 28),
+        ("HAP105", 29),
+        ("HAP105", 30),
+        ("HAP202", 25),
+    },
     # Service short name in an upstream without resolve
     "k8s-docs-frontend-upstream-service-name.conf": {("NGX101", 2)},
     # literal short Service name (with a URI part the fix must keep meaning)
@@ -57,6 +63,9 @@ def test_sample_raises_expected_rules(name: str) -> None:
 
 def test_no_false_host_spoofing_style_finding_on_registry_http_host() -> None:
     # gixy flags `Host $http_host`; for registries it is required (keeps the port): opskit must not.
-    result = run_rules(build_workspace([str(SAMPLES / "registry-nginx-no-body-size.conf")], FileSource()),
-                       all_rules(), LintOptions())
+    result = run_rules(
+        build_workspace([str(SAMPLES / "registry-nginx-no-body-size.conf")], FileSource()),
+        all_rules(),
+        LintOptions(),
+    )
     assert not any(f.rule_id == "NGX203" for f in result.findings)

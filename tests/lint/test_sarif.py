@@ -37,10 +37,13 @@ def test_sarif_with_cross_file_findings_is_valid(cli, validator) -> None:  # typ
     assert location["artifactLocation"]["uri"].endswith("s2-haproxy-before.cfg")
     related = cross["relatedLocations"][0]["physicalLocation"]
     assert related["region"]["startLine"] == 4 and related["artifactLocation"]["uri"].endswith(
-        "s2-nginx-behind-haproxy.conf")
+        "s2-nginx-behind-haproxy.conf"
+    )
 
 
-def test_clean_sarif_is_valid_and_relative_paths_stay_relative(cli, validator, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_clean_sarif_is_valid_and_relative_paths_stay_relative(
+    cli, validator, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     Path("ok.conf").write_text("server { listen 80; }\n")
     result = cli(["lint", "ok.conf", "-F", "sarif"])
@@ -51,4 +54,7 @@ def test_clean_sarif_is_valid_and_relative_paths_stay_relative(cli, validator, t
     Path("bad.conf").write_text("server {\n    location / { proxy_pass http://web:1; }\n}\n")
     log = json.loads(cli(["lint", "./bad.conf", "-F", "sarif"]).stdout)
     assert not list(validator.iter_errors(log))
-    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bad.conf"
+    assert (
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "bad.conf"
+    )

@@ -32,7 +32,8 @@ def test_s1_outer_nginx_only_user_root() -> None:
 
 def test_s1_realm_rewrite_without_always() -> None:
     assert _lint("s1-harbor-http-entry-realm-rewrite.conf") == {
-        ("NGX206", "s1-harbor-http-entry-realm-rewrite.conf", 19)}
+        ("NGX206", "s1-harbor-http-entry-realm-rewrite.conf", 19)
+    }
 
 
 def test_s2_before_the_fix_names_the_root_cause_in_both_files() -> None:
@@ -64,8 +65,11 @@ def test_s2_write_up_fix_still_has_its_traps() -> None:
 
 
 def test_s2_stats_password_is_redacted_in_the_finding() -> None:
-    result = run_rules(build_workspace([str(SEEDS / "s2-haproxy-after-writeup.cfg")], FileSource()),
-                       all_rules(), LintOptions())
+    result = run_rules(
+        build_workspace([str(SEEDS / "s2-haproxy-after-writeup.cfg")], FileSource()),
+        all_rules(),
+        LintOptions(),
+    )
     finding = next(f for f in result.findings if f.rule_id == "HAP401")
     assert "xxxxxxxx" not in finding.evidence[0].text and "********" in finding.evidence[0].text
 
@@ -86,9 +90,16 @@ def test_s3_fixes_only_note_the_resolver_name() -> None:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("name", ["s2-haproxy-fixed.cfg", "s2-haproxy-after-writeup.cfg", "s2-haproxy-before.cfg"])
+@pytest.mark.parametrize(
+    "name", ["s2-haproxy-fixed.cfg", "s2-haproxy-after-writeup.cfg", "s2-haproxy-before.cfg"]
+)
 def test_s2_haproxy_seeds_are_valid_for_real_haproxy(name: str) -> None:
     haproxy = require_binary("haproxy", "apt-get install haproxy")
-    completed = subprocess.run([haproxy, "-c", "-f", str(SEEDS / name)], capture_output=True, text=True,
-                               timeout=30, env={**os.environ, "STATS_PASSWORD": "test"})
+    completed = subprocess.run(
+        [haproxy, "-c", "-f", str(SEEDS / name)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "STATS_PASSWORD": "test"},
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr

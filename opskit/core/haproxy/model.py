@@ -136,8 +136,11 @@ class HaproxyConfig:
             if proxy.kind not in CLIENT_FACING:
                 continue
             for statement in proxy.statements:
-                if statement.keyword in ("default_backend", "use_backend") and len(statement.words) > 1 \
-                        and statement.words[1] == backend.name:
+                if (
+                    statement.keyword in ("default_backend", "use_backend")
+                    and len(statement.words) > 1
+                    and statement.words[1] == backend.name
+                ):
                     users.append(proxy)
                     break
         return users

@@ -15,10 +15,27 @@ from __future__ import annotations
 from opskit.core.haproxy.model import PROXY_KINDS, HaproxyConfig, Section, Statement
 from opskit.errors import InputError
 
-SECTION_KINDS = frozenset({
-    "global", "defaults", "frontend", "backend", "listen", "peers", "resolvers", "userlist", "mailers",
-    "program", "http-errors", "ring", "cache", "log-forward", "traces", "crt-store", "acme",
-})
+SECTION_KINDS = frozenset(
+    {
+        "global",
+        "defaults",
+        "frontend",
+        "backend",
+        "listen",
+        "peers",
+        "resolvers",
+        "userlist",
+        "mailers",
+        "program",
+        "http-errors",
+        "ring",
+        "cache",
+        "log-forward",
+        "traces",
+        "crt-store",
+        "acme",
+    }
+)
 _DIAGNOSTIC_DIRECTIVES = frozenset({".diag", ".notice", ".warning", ".alert"})
 
 
@@ -93,8 +110,13 @@ def _parse_file(file: str, text: str) -> list[Section]:
             sections.append(current)
             continue
         if current is None:
-            raise InputError.at(file, number, keyword, "unknown keyword outside of any section "
-                                "(expected global, defaults, frontend, backend or listen first)")
+            raise InputError.at(
+                file,
+                number,
+                keyword,
+                "unknown keyword outside of any section "
+                "(expected global, defaults, frontend, backend or listen first)",
+            )
         current.statements.append(statement)
     if conditions:
         raise InputError.at(file, conditions[-1][0], ".if", "missing .endif for this .if block")
@@ -124,8 +146,9 @@ def _new_section(header: Statement) -> Section:
     if "from" in words[1:]:
         position = words.index("from", 1)
         from_name = words[position + 1] if position + 1 < len(words) else None
-    return Section(kind=words[0], name=name, file=header.file, line=header.line, header=header,
-                   from_name=from_name)
+    return Section(
+        kind=words[0], name=name, file=header.file, line=header.line, header=header, from_name=from_name
+    )
 
 
 def _resolve_defaults(sections: list[Section]) -> None:
@@ -137,8 +160,12 @@ def _resolve_defaults(sections: list[Section]) -> None:
             if section.from_name:
                 section.defaults = named.get(section.from_name)
                 if section.defaults is None:
-                    raise InputError.at(section.file, section.line, "from",
-                                        f"defaults section '{section.from_name}' is not defined before this line")
+                    raise InputError.at(
+                        section.file,
+                        section.line,
+                        "from",
+                        f"defaults section '{section.from_name}' is not defined before this line",
+                    )
             if section.name:
                 named[section.name] = section
             last_defaults = section
@@ -146,7 +173,11 @@ def _resolve_defaults(sections: list[Section]) -> None:
             if section.from_name:
                 section.defaults = named.get(section.from_name)
                 if section.defaults is None:
-                    raise InputError.at(section.file, section.line, "from",
-                                        f"defaults section '{section.from_name}' is not defined before this line")
+                    raise InputError.at(
+                        section.file,
+                        section.line,
+                        "from",
+                        f"defaults section '{section.from_name}' is not defined before this line",
+                    )
             else:
                 section.defaults = last_defaults

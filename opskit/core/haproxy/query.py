@@ -9,8 +9,16 @@ from opskit.core.findings import Evidence
 from opskit.core.haproxy.model import BACKEND_SIDE, HaproxyConfig, Section, Statement
 
 SEND_PROXY_OPTIONS = frozenset({"send-proxy", "send-proxy-v2", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn"})
-SNI_FETCHES = ("req.ssl_sni", "req_ssl_sni", "req.ssl_hello_type", "req_ssl_hello_type", "req.ssl_ec_ext",
-               "req.ssl_ver", "req_ssl_ver", "req.ssl_alpn")
+SNI_FETCHES = (
+    "req.ssl_sni",
+    "req_ssl_sni",
+    "req.ssl_hello_type",
+    "req_ssl_hello_type",
+    "req.ssl_ec_ext",
+    "req.ssl_ver",
+    "req_ssl_ver",
+    "req.ssl_alpn",
+)
 
 
 def evidence(statement: Statement) -> Evidence:
@@ -19,8 +27,11 @@ def evidence(statement: Statement) -> Evidence:
 
 def header_rules(section: Section, action: str, header: str) -> list[Statement]:
     """``http-request <action> <header> …`` lines of a section (header name case-insensitive)."""
-    return [s for s in section.own("http-request", action)
-            if len(s.words) > 2 and s.words[2].lower() == header.lower()]
+    return [
+        s
+        for s in section.own("http-request", action)
+        if len(s.words) > 2 and s.words[2].lower() == header.lower()
+    ]
 
 
 def binds_ipv6(section: Section) -> Statement | None:
@@ -56,7 +67,9 @@ class ServerLine:
     send_proxy: bool
 
 
-_ADDRESS = re.compile(r"^(?:(?:ipv4|ipv6|tcp|tcp4|tcp6)@)?(?:\[(?P<v6>[^\]]+)\]|(?P<host>[^:]*))(?::(?P<port>\d+))?$")
+_ADDRESS = re.compile(
+    r"^(?:(?:ipv4|ipv6|tcp|tcp4|tcp6)@)?(?:\[(?P<v6>[^\]]+)\]|(?P<host>[^:]*))(?::(?P<port>\d+))?$"
+)
 
 
 def server_lines(config: HaproxyConfig) -> list[ServerLine]:
@@ -77,10 +90,14 @@ def server_lines(config: HaproxyConfig) -> list[ServerLine]:
                 continue
             options = set(statement.words[3:])
             send_proxy = bool((options | defaults_options) & SEND_PROXY_OPTIONS) and not (
-                {"no-send-proxy", "no-send-proxy-v2"} & options)
+                {"no-send-proxy", "no-send-proxy-v2"} & options
+            )
             port = int(match.group("port")) if match.group("port") else None
-            found.append(ServerLine(section, statement, match.group("v6") or match.group("host") or "", port,
-                                    send_proxy))
+            found.append(
+                ServerLine(
+                    section, statement, match.group("v6") or match.group("host") or "", port, send_proxy
+                )
+            )
     return found
 
 

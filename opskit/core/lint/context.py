@@ -38,10 +38,19 @@ class RuleContext:
     def nginx_version(self) -> tuple[int, int, int] | None:
         return self.options.nginx_version
 
-    def finding(self, cause: str, fix: str, evidence: Iterable[Evidence], related: Iterable[Evidence] = ()) -> Finding:
+    def finding(
+        self, cause: str, fix: str, evidence: Iterable[Evidence], related: Iterable[Evidence] = ()
+    ) -> Finding:
         """A finding of this rule: one-sentence cause, the fix as config lines, where it shows."""
         from opskit.core.findings import Severity
 
         severity = self.severity if isinstance(self.severity, Severity) else Severity.WARNING
-        return Finding(rule_id=self.rule_id, severity=severity, cause=cause, fix=fix,
-                       evidence=tuple(evidence), related=tuple(related), title=self.title)
+        return Finding(
+            rule_id=self.rule_id,
+            severity=severity,
+            cause=cause,
+            fix=fix,
+            evidence=tuple(evidence),
+            related=tuple(related),
+            title=self.title,
+        )

@@ -27,8 +27,9 @@ def _trees(rule: Rule, workspace: Workspace) -> list[object]:
     return [workspace] if workspace.nginx and workspace.haproxy is not None else []
 
 
-def run_rules(workspace: Workspace, rules: Iterable[Rule], options: LintOptions,
-              min_severity: Severity = Severity.INFO) -> LintResult:
+def run_rules(
+    workspace: Workspace, rules: Iterable[Rule], options: LintOptions, min_severity: Severity = Severity.INFO
+) -> LintResult:
     """Findings of every rule at or above ``min_severity``, minus inline suppressions."""
     found: list[Finding] = []
     seen: set[tuple[object, ...]] = set()

@@ -44,8 +44,12 @@ def kind_of(path: str, text: str, forced: Kind | None) -> Kind:
         return forced
     detected = detect_kind(text)
     if detected is None:
-        raise InputError.at(path, None, None, "cannot tell whether this is an nginx or an HAProxy config; "
-                            "pass --kind nginx or --kind haproxy")
+        raise InputError.at(
+            path,
+            None,
+            None,
+            "cannot tell whether this is an nginx or an HAProxy config; pass --kind nginx or --kind haproxy",
+        )
     return detected
 
 

@@ -102,7 +102,9 @@ class Rule:
         return doc_examples(self.doc, heading)
 
 
-def rule(*, id: str, name: str, family: str, severity: Severity, summary: str, target: Target) -> Callable[[F], F]:
+def rule(
+    *, id: str, name: str, family: str, severity: Severity, summary: str, target: Target
+) -> Callable[[F], F]:
     """Declare a ``check(tree, ctx)`` function as a lint rule."""
 
     def mark(function: F) -> F:
@@ -133,7 +135,7 @@ def matches(rule_: Rule, selector: str) -> bool:
     """A selector is a rule id, an id prefix (``NGX1``, ``HAP``), a rule name or a family."""
     wanted = selector.strip()
     info = rule_.info
-    return (info.id.upper().startswith(wanted.upper()) or wanted.lower() in (info.name, info.family))
+    return info.id.upper().startswith(wanted.upper()) or wanted.lower() in (info.name, info.family)
 
 
 def select_rules(rules: Iterable[Rule], select: list[str], ignore: list[str]) -> tuple[Rule, ...]:
@@ -143,7 +145,12 @@ def select_rules(rules: Iterable[Rule], select: list[str], ignore: list[str]) ->
     pool = tuple(rules)
     for selector in (*select, *ignore):
         if not any(matches(r, selector) for r in pool):
-            raise InputError.at(None, None, "--select/--ignore", f"{selector!r} names no rule "
-                                "(use an id like NGX101, a prefix like NGX or HAP, a rule name or a family)")
+            raise InputError.at(
+                None,
+                None,
+                "--select/--ignore",
+                f"{selector!r} names no rule "
+                "(use an id like NGX101, a prefix like NGX or HAP, a rule name or a family)",
+            )
     chosen = [r for r in pool if not select or any(matches(r, s) for s in select)]
     return tuple(r for r in chosen if not any(matches(r, s) for s in ignore))

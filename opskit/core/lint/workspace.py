@@ -11,8 +11,11 @@ from opskit.core.nginx import NginxConfig
 
 Kind = Literal["nginx", "haproxy"]
 
-_HAPROXY_SECTION = re.compile(r"^[ \t]*(global|defaults|frontend|backend|listen|resolvers|userlist|peers)"
-                              r"([ \t]+[^{;\n]*)?$", re.M)
+_HAPROXY_SECTION = re.compile(
+    r"^[ \t]*(global|defaults|frontend|backend|listen|resolvers|userlist|peers)"
+    r"([ \t]+[^{;\n]*)?$",
+    re.M,
+)
 _NGINX_BLOCK = re.compile(r"^\s*(http|server|location|upstream|events|map|stream)\b[^\n;]*\{", re.M)
 _NGINX_STATEMENT = re.compile(r";\s*(#.*)?$", re.M)
 

@@ -26,8 +26,19 @@ from opskit.errors import InputError
 
 # Directives that only exist at the top of a full nginx.conf.
 _MAIN_MARKERS = frozenset({"http", "events", "stream", "mail", "worker_processes", "user", "pid"})
-_HTTP_MARKERS = frozenset({"server", "upstream", "map", "geo", "split_clients", "limit_req_zone",
-                           "limit_conn_zone", "log_format", "proxy_cache_path"})
+_HTTP_MARKERS = frozenset(
+    {
+        "server",
+        "upstream",
+        "map",
+        "geo",
+        "split_clients",
+        "limit_req_zone",
+        "limit_conn_zone",
+        "log_format",
+        "proxy_cache_path",
+    }
+)
 _MAX_INCLUDE_DEPTH = 32
 _SPECIAL = frozenset({"{", ";", "}"})
 
@@ -83,7 +94,9 @@ class _Parser:
             self.texts[path] = self.source.read(path)
         return self.texts[path]
 
-    def parse_block(self, tokens: Iterator[Token], file: str, depth: int, top_level: bool = False) -> list[Directive]:
+    def parse_block(
+        self, tokens: Iterator[Token], file: str, depth: int, top_level: bool = False
+    ) -> list[Directive]:
         """Statements up to the matching ``}`` (or the end of the file at top level)."""
         parsed: list[Directive] = []
         line = 0
@@ -101,13 +114,17 @@ class _Parser:
                     break
                 args.append(arg)
             if terminator is None:
-                raise InputError.at(file, line, None, f'unexpected end of file, expecting ";" or "}}" after "{name}"')
+                raise InputError.at(
+                    file, line, None, f'unexpected end of file, expecting ";" or "}}" after "{name}"'
+                )
             if terminator == "}":
                 raise InputError.at(file, line, None, f'directive "{name}" is not terminated by ";"')
             if name == "if":
                 args = _strip_if_parens(args)
             if terminator == "{":
-                parsed.append(Directive(name, tuple(args), file, line, tuple(self.parse_block(tokens, file, depth))))
+                parsed.append(
+                    Directive(name, tuple(args), file, line, tuple(self.parse_block(tokens, file, depth)))
+                )
             elif name == "include" and args:
                 parsed.extend(self.include(args[0], file, line, depth))
             else:
@@ -119,7 +136,9 @@ class _Parser:
 
     def include(self, pattern: str, file: str, line: int, depth: int) -> list[Directive]:
         if depth >= _MAX_INCLUDE_DEPTH:
-            raise InputError.at(file, line, "include", f"includes nested deeper than {_MAX_INCLUDE_DEPTH} (a loop?)")
+            raise InputError.at(
+                file, line, "include", f"includes nested deeper than {_MAX_INCLUDE_DEPTH} (a loop?)"
+            )
         full = pattern if posixpath.isabs(pattern) else posixpath.join(self.prefix, pattern)
         if any(ch in full for ch in "*?["):
             paths = sorted(self.source.glob(full))
@@ -141,7 +160,9 @@ def _check_block(block: list[Directive] | tuple[Directive, ...], ctx: tuple[str,
             _check_directive(directive, ";", ctx)
         else:
             _check_directive(directive, "{", ctx)
-            _check_block(directive.block, enter_block_ctx({"directive": directive.name, "args": directive.args}, ctx))
+            _check_block(
+                directive.block, enter_block_ctx({"directive": directive.name, "args": directive.args}, ctx)
+            )
 
 
 _ACCEPTED: set[tuple[str, tuple[str, ...], str, int, bool]] = set()
@@ -154,8 +175,12 @@ def _check_directive(directive: Directive, terminator: str, ctx: tuple[str, ...]
     if key in _ACCEPTED:
         return
     try:
-        analyze(fname=directive.file, stmt={"directive": directive.name, "line": directive.line, "args": list(args)},
-                term=terminator, ctx=ctx)
+        analyze(
+            fname=directive.file,
+            stmt={"directive": directive.name, "line": directive.line, "args": list(args)},
+            term=terminator,
+            ctx=ctx,
+        )
     except NgxParserBaseException as error:
         raise InputError.at(directive.file, directive.line, None, error.strerror) from None
     _ACCEPTED.add(key)

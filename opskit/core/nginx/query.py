@@ -11,7 +11,9 @@ from enum import Enum
 from opskit.core.findings import Evidence
 from opskit.core.nginx.tree import Directive, NginxConfig, Node, block_index
 
-PASS_DIRECTIVES = frozenset({"proxy_pass", "grpc_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "memcached_pass"})
+PASS_DIRECTIVES = frozenset(
+    {"proxy_pass", "grpc_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "memcached_pass"}
+)
 _DEFAULT_PORTS = {"http": 80, "https": 443, "grpc": 80, "grpcs": 443}
 # Variables that carry a path: where they start the URI starts, even without a literal "/".
 _URI_VARIABLES = ("$request_uri", "$uri", "$document_uri", "$is_args", "$args", "$query_string")
@@ -20,7 +22,9 @@ _VARIABLE = re.compile(r"\$(\{(\w+)\}|(\w+))")
 
 def evidence(config: NginxConfig, directive: Directive) -> Evidence:
     """The directive's line as evidence (the real line of the file the user edits)."""
-    return Evidence(directive.file, directive.line, config.line_text(directive.file, directive.line) or directive.text())
+    return Evidence(
+        directive.file, directive.line, config.line_text(directive.file, directive.line) or directive.text()
+    )
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,39 @@ class HostKind(Enum):
 
 
 _COMMON_TLDS = frozenset(
-    "com net org io dev app co info biz me tech cloud ai xyz site online pro name mobi asia tv cc ws gov edu mil int "
-    "arpa example test invalid".split()
+    [
+        "com",
+        "net",
+        "org",
+        "io",
+        "dev",
+        "app",
+        "co",
+        "info",
+        "biz",
+        "me",
+        "tech",
+        "cloud",
+        "ai",
+        "xyz",
+        "site",
+        "online",
+        "pro",
+        "name",
+        "mobi",
+        "asia",
+        "tv",
+        "cc",
+        "ws",
+        "gov",
+        "edu",
+        "mil",
+        "int",
+        "arpa",
+        "example",
+        "test",
+        "invalid",
+    ]
 )
 
 
@@ -182,8 +217,10 @@ def map_defines(config: NginxConfig, variable: str) -> bool:
     defined = config.memo.get("map_variables")
     if defined is None:
         defined = config.memo["map_variables"] = {
-            node.directive.args[-1] for node in config.walk()
-            if node.directive.name in ("map", "geo", "split_clients") and node.directive.args}
+            node.directive.args[-1]
+            for node in config.walk()
+            if node.directive.name in ("map", "geo", "split_clients") and node.directive.args
+        }
     return f"${variable}" in defined  # type: ignore[operator]
 
 
@@ -267,7 +304,17 @@ def resolver_parameter(resolver: Directive, name: str) -> str | None:
 
 
 _NGINX_TIME = re.compile(r"^(\d+)(ms|s|m|h|d|w|M|y)?$")
-_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "M": 2_592_000, "y": 31_536_000, None: 1}
+_SECONDS = {
+    "ms": 0.001,
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 604800,
+    "M": 2_592_000,
+    "y": 31_536_000,
+    None: 1,
+}
 
 
 def parse_time_s(text: str) -> float | None:
@@ -336,7 +383,11 @@ def server_listens(server: Directive) -> list[Listen]:
 
 def header_value(block: tuple[Directive, ...], header: str) -> Directive | None:
     """The ``proxy_set_header <header> …`` in this block (case-insensitive header name)."""
-    found = [d for d in block_index(block).get("proxy_set_header", ()) if d.args and d.args[0].lower() == header.lower()]
+    found = [
+        d
+        for d in block_index(block).get("proxy_set_header", ())
+        if d.args and d.args[0].lower() == header.lower()
+    ]
     return found[-1] if found else None
 
 

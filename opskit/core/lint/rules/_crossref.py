@@ -48,12 +48,18 @@ def links(workspace: Workspace) -> Iterator[Link]:
         return
     servers = server_lines(workspace.haproxy)
     for config in workspace.nginx:
-        listeners = [(listen, node) for node in config.walk()
-                     if node.directive.name == "listen" and (listen := parse_listen(node.directive)) is not None]
+        listeners = [
+            (listen, node)
+            for node in config.walk()
+            if node.directive.name == "listen" and (listen := parse_listen(node.directive)) is not None
+        ]
         for server in servers:
             if server.port is None:
                 continue
-            matched = tuple((listen, node) for listen, node in listeners
-                            if listen.port == server.port and _same_host(server.host, listen.address))
+            matched = tuple(
+                (listen, node)
+                for listen, node in listeners
+                if listen.port == server.port and _same_host(server.host, listen.address)
+            )
             if matched:
                 yield Link(server, config, matched)

@@ -7,12 +7,30 @@ import re
 from opskit.core.nginx.query import HostKind, PassSite, classify_host, fqdn_hint, pass_sites, scoped
 from opskit.core.nginx.tree import Directive, NginxConfig, Node
 
-PUBLIC_RESOLVERS = frozenset({
-    "8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112", "208.67.222.222",
-    "208.67.220.220", "4.2.2.1", "4.2.2.2", "114.114.114.114", "223.5.5.5", "223.6.6.6", "119.29.29.29",
-    "180.76.76.76", "2001:4860:4860::8888", "2001:4860:4860::8844", "2606:4700:4700::1111",
-    "2606:4700:4700::1001", "2620:fe::fe",
-})
+PUBLIC_RESOLVERS = frozenset(
+    {
+        "8.8.8.8",
+        "8.8.4.4",
+        "1.1.1.1",
+        "1.0.0.1",
+        "9.9.9.9",
+        "149.112.112.112",
+        "208.67.222.222",
+        "208.67.220.220",
+        "4.2.2.1",
+        "4.2.2.2",
+        "114.114.114.114",
+        "223.5.5.5",
+        "223.6.6.6",
+        "119.29.29.29",
+        "180.76.76.76",
+        "2001:4860:4860::8888",
+        "2001:4860:4860::8844",
+        "2606:4700:4700::1111",
+        "2606:4700:4700::1001",
+        "2620:fe::fe",
+    }
+)
 DOCKER_EMBEDDED_DNS = "127.0.0.11"
 
 
@@ -22,7 +40,9 @@ def variable_name_for(host: str) -> str:
     return f"${first}_upstream"
 
 
-def variable_fix(host: str, port: int | None, scheme: str | None, uri: str | None, location: str | None) -> str:
+def variable_fix(
+    host: str, port: int | None, scheme: str | None, uri: str | None, location: str | None
+) -> str:
     """Config lines that make nginx re-resolve ``host`` at request time."""
     kind = classify_host(host)
     name = variable_name_for(host)
@@ -30,7 +50,9 @@ def variable_fix(host: str, port: int | None, scheme: str | None, uri: str | Non
     port_text = f":{port}" if port is not None else ""
     lines = []
     if kind in (HostKind.SHORT,):
-        lines.append("# Kubernetes: the cluster DNS (kube-dns ClusterIP); Docker/Compose: resolver 127.0.0.11")
+        lines.append(
+            "# Kubernetes: the cluster DNS (kube-dns ClusterIP); Docker/Compose: resolver 127.0.0.11"
+        )
     lines += [
         "resolver <kube-dns ClusterIP, e.g. 10.96.0.10> valid=10s ipv6=off;",
         "resolver_timeout 5s;",
@@ -38,8 +60,10 @@ def variable_fix(host: str, port: int | None, scheme: str | None, uri: str | Non
     ]
     if uri:
         prefix = location.rstrip("/") if location and location.startswith("/") else "/prefix"
-        lines.append(f"rewrite ^{prefix}/(.*)$ {uri.rstrip('/')}/$1 break;   # instead of the URI part "
-                     f"'{uri}': with a variable, proxy_pass would send '{uri}' for every request")
+        lines.append(
+            f"rewrite ^{prefix}/(.*)$ {uri.rstrip('/')}/$1 break;   # instead of the URI part "
+            f"'{uri}': with a variable, proxy_pass would send '{uri}' for every request"
+        )
     lines.append(f"proxy_pass {scheme or 'http'}://{name}{port_text};")
     return "\n".join(lines)
 
@@ -54,9 +78,12 @@ def dynamic_upstream_names(config: NginxConfig) -> set[str]:
     names: set[str] = set()
     for node in config.walk():
         directive = node.directive
-        if directive.name == "upstream" and directive.args and config.in_http(node):
-            if directive.first("dynamic_resolve") or any("resolve" in s.args[1:] for s in directive.all("server")):
-                names.add(directive.args[0].lower())
+        if not (directive.name == "upstream" and directive.args and config.in_http(node)):
+            continue
+        if directive.first("dynamic_resolve") or any(
+            "resolve" in s.args[1:] for s in directive.all("server")
+        ):
+            names.add(directive.args[0].lower())
     return names
 
 

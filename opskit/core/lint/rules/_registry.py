@@ -63,6 +63,10 @@ def _registry_locations(config: NginxConfig) -> Iterator[Node]:
             yield node
             continue
         server = node.enclosing("server")
-        if directive.args == ("/",) and server is not None and not _has_v2_location(server) \
-                and _named_like_registry(server, directive):
+        if (
+            directive.args == ("/",)
+            and server is not None
+            and not _has_v2_location(server)
+            and _named_like_registry(server, directive)
+        ):
             yield node

@@ -12,9 +12,14 @@ from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 
 
-@rule(id="HAP101", name="missing-http-request-timeout", family="haproxy-slowloris", severity=Severity.WARNING,
-      summary="mode http frontend without timeout http-request (own or from defaults)",
-      target="haproxy")
+@rule(
+    id="HAP101",
+    name="missing-http-request-timeout",
+    family="haproxy-slowloris",
+    severity=Severity.WARNING,
+    summary="mode http frontend without timeout http-request (own or from defaults)",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A ``frontend``/``listen`` in ``mode http`` with no ``timeout http-request``, neither its own
     nor inherited from its ``defaults``.
@@ -65,9 +70,12 @@ def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
             fix.append("timeout http-keep-alive 10s")
         related = [evidence(client_line)] if client_line else []
         yield ctx.finding(
-            cause=f"{section.label} parses HTTP but has no timeout http-request, so a client trickling header "
+            cause=f"{section.label} parses HTTP but has no timeout http-request, so a client trickling "
+            "header "
             "bytes keeps its connection open indefinitely (timeout client is reset by every byte).",
-            fix="\n".join(f"{line}   # in {section.label}" if index == 0 else line for index, line in enumerate(fix)),
+            fix="\n".join(
+                f"{line}   # in {section.label}" if index == 0 else line for index, line in enumerate(fix)
+            ),
             evidence=[evidence(section.header)],
             related=related,
         )

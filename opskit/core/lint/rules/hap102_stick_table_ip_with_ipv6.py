@@ -20,7 +20,11 @@ def _feeders(tree: HaproxyConfig, holder: Section) -> list[Section]:
             continue
         for statement in section.statements:
             words = statement.words
-            if "table" in words and words.index("table") + 1 < len(words) and words[words.index("table") + 1] == holder.name:
+            if (
+                "table" in words
+                and words.index("table") + 1 < len(words)
+                and words[words.index("table") + 1] == holder.name
+            ):
                 feeders.append(section)
                 break
     if holder.kind == "backend" and any("track-sc" in w for s in holder.statements for w in s.words):
@@ -28,9 +32,14 @@ def _feeders(tree: HaproxyConfig, holder: Section) -> list[Section]:
     return feeders
 
 
-@rule(id="HAP102", name="stick-table-ip-with-ipv6", family="haproxy-slowloris", severity=Severity.ERROR,
-      summary="stick-table type ip cannot store IPv6 clients of an IPv6 bind",
-      target="haproxy")
+@rule(
+    id="HAP102",
+    name="stick-table-ip-with-ipv6",
+    family="haproxy-slowloris",
+    severity=Severity.ERROR,
+    summary="stick-table type ip cannot store IPv6 clients of an IPv6 bind",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``stick-table type ip`` in a section whose traffic comes from an IPv6 ``bind``.
 
@@ -61,7 +70,11 @@ def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     for section in tree.proxies():
         for table in section.own("stick-table"):
             words = table.words
-            if "type" not in words or words.index("type") + 1 >= len(words) or words[words.index("type") + 1] != "ip":
+            if (
+                "type" not in words
+                or words.index("type") + 1 >= len(words)
+                or words[words.index("type") + 1] != "ip"
+            ):
                 continue
             for feeder in _feeders(tree, section):
                 bind = binds_ipv6(feeder)

@@ -13,9 +13,14 @@ from opskit.core.lint.registry import rule
 HTTP_RULES = ("http-request", "http-response", "http-after-response")
 
 
-@rule(id="HAP103", name="http-rules-in-tcp-mode", family="haproxy-config", severity=Severity.ERROR,
-      summary="http-request/http-response rules in mode tcp are ignored (only a warning at start-up)",
-      target="haproxy")
+@rule(
+    id="HAP103",
+    name="http-rules-in-tcp-mode",
+    family="haproxy-config",
+    severity=Severity.ERROR,
+    summary="http-request/http-response rules in mode tcp are ignored (only a warning at start-up)",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``http-request``, ``http-response`` or ``http-after-response`` in a section whose effective
     mode is ``tcp`` (HAProxy's default when no ``mode`` is set).
@@ -54,9 +59,11 @@ def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
         if not rules:
             continue
         yield ctx.finding(
-            cause=f"{section.label} runs in mode tcp, so its {len(rules)} {rules[0].keyword} rule(s) are ignored.",
+            cause=f"{section.label} runs in mode tcp, so its {len(rules)} {rules[0].keyword} rule(s) "
+            "are ignored.",
             fix=f"mode http   # in {section.label}, if it should parse HTTP\n"
-            "# otherwise express the rule at TCP level, e.g. tcp-request connection reject if { sc0_conn_rate gt 100 }",
+            "# otherwise express the rule at TCP level, e.g.\n"
+            "tcp-request connection reject if { sc0_conn_rate gt 100 }",
             evidence=[evidence(rules[0])],
             related=[evidence(r) for r in rules[1:4]],
         )

@@ -11,9 +11,14 @@ from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 
 
-@rule(id="HAP104", name="listen-with-address", family="haproxy-config", severity=Severity.ERROR,
-      summary="address on the listen/frontend line is rejected; use bind",
-      target="haproxy")
+@rule(
+    id="HAP104",
+    name="listen-with-address",
+    family="haproxy-config",
+    severity=Severity.ERROR,
+    summary="address on the listen/frontend line is rejected; use bind",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``listen stats :70`` or ``frontend web *:80`` — an address on the section line.
 

@@ -12,9 +12,14 @@ from opskit.core.lint.registry import rule
 from opskit.core.nginx.query import SERVICE_KINDS, classify_host
 
 
-@rule(id="HAP105", name="server-name-without-resolvers", family="haproxy-config", severity=Severity.WARNING,
-      summary="server addressed by a service name without a resolvers section is never re-resolved",
-      target="haproxy")
+@rule(
+    id="HAP105",
+    name="server-name-without-resolvers",
+    family="haproxy-config",
+    severity=Severity.WARNING,
+    summary="server addressed by a service name without a resolvers section is never re-resolved",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``server weba weba:80`` (a Docker/Compose or Kubernetes Service name) without ``resolvers``
     on the server line or in ``default-server``.
@@ -51,7 +56,8 @@ def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             cause=f"`{server.host}` is resolved once when HAProxy starts, so a re-created container/Service "
             "leaves this server on a dead address (and start-up fails while the name is missing).",
-            fix="resolvers dns\n    nameserver dns1 <DNS server IP>:53   # Docker: 127.0.0.11; Kubernetes: kube-dns\n"
+            fix="resolvers dns\n"
+            "    nameserver dns1 <DNS server IP>:53   # Docker: 127.0.0.11; Kubernetes: kube-dns\n"
             "    hold valid 10s\n"
             f"{server.statement.raw} resolvers dns init-addr last,libc,none",
             evidence=[evidence(server.statement)],

@@ -13,12 +13,20 @@ from opskit.core.lint.registry import rule
 
 
 def _manual_xff(section: Section) -> list[Statement]:
-    return [*header_rules(section, "set-header", "X-Forwarded-For"), *header_rules(section, "add-header", "X-Forwarded-For")]
+    return [
+        *header_rules(section, "set-header", "X-Forwarded-For"),
+        *header_rules(section, "add-header", "X-Forwarded-For"),
+    ]
 
 
-@rule(id="HAP201", name="duplicate-forwarded-for", family="haproxy-headers", severity=Severity.WARNING,
-      summary="option forwardfor plus http-request set/add-header X-Forwarded-For sends two XFF lines",
-      target="haproxy")
+@rule(
+    id="HAP201",
+    name="duplicate-forwarded-for",
+    family="haproxy-headers",
+    severity=Severity.WARNING,
+    summary="option forwardfor plus http-request set/add-header X-Forwarded-For sends two XFF lines",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``option forwardfor`` (own, inherited, or on the other side of frontend→backend) together
     with ``http-request set-header``/``add-header X-Forwarded-For``.

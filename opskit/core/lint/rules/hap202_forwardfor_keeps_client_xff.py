@@ -12,9 +12,14 @@ from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 
 
-@rule(id="HAP202", name="forwardfor-keeps-client-xff", family="haproxy-headers", severity=Severity.WARNING,
-      summary="option forwardfor without http-request del-header X-Forwarded-For (or with if-none) trusts clients",
-      target="haproxy")
+@rule(
+    id="HAP202",
+    name="forwardfor-keeps-client-xff",
+    family="haproxy-headers",
+    severity=Severity.WARNING,
+    summary="option forwardfor without del-header X-Forwarded-For (or with if-none) trusts clients",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A client-facing ``mode http`` proxy where ``option forwardfor`` applies but the client's own
     ``X-Forwarded-For`` is not removed first, or ``if-none`` is used.
@@ -56,19 +61,29 @@ def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
         option = next((o for p in peers if (o := p.effective_option("forwardfor")) is not None), None)
         if option is None:
             continue
-        removes = any(header_rules(p, "del-header", "X-Forwarded-For") or header_rules(p, "set-header", "X-Forwarded-For")
-                      or header_rules(p, "add-header", "X-Forwarded-For") for p in peers)
+        removes = any(
+            header_rules(p, "del-header", "X-Forwarded-For")
+            or header_rules(p, "set-header", "X-Forwarded-For")
+            or header_rules(p, "add-header", "X-Forwarded-For")
+            for p in peers
+        )
         if "if-none" in option.words:
-            cause = ("`option forwardfor if-none` adds nothing when the client already sent X-Forwarded-For, so "
-                     "the backend trusts a client-chosen address.")
+            cause = (
+                "`option forwardfor if-none` adds nothing when the client already sent X-Forwarded-For, so "
+                "the backend trusts a client-chosen address."
+            )
         elif not removes:
-            cause = (f"{section.label} keeps a client-sent X-Forwarded-For in front of the one forwardfor "
-                     "appends, so anything reading the first value sees a spoofable address.")
+            cause = (
+                f"{section.label} keeps a client-sent X-Forwarded-For in front of the one forwardfor "
+                "appends, so anything reading the first value sees a spoofable address."
+            )
         else:
             continue
         yield ctx.finding(
             cause=cause,
             fix="http-request del-header X-Forwarded-For\noption forwardfor",
             evidence=[evidence(option)],
-            related=[evidence(section.header)] if option.file != section.file or option.line != section.line else [],
+            related=[evidence(section.header)]
+            if option.file != section.file or option.line != section.line
+            else [],
         )

@@ -11,9 +11,14 @@ from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 
 
-@rule(id="HAP203", name="add-header-forwarded-proto", family="haproxy-headers", severity=Severity.WARNING,
-      summary="add-header X-Forwarded-Proto keeps a client-sent value; use set-header",
-      target="haproxy")
+@rule(
+    id="HAP203",
+    name="add-header-forwarded-proto",
+    family="haproxy-headers",
+    severity=Severity.WARNING,
+    summary="add-header X-Forwarded-Proto keeps a client-sent value; use set-header",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``http-request add-header X-Forwarded-Proto …`` instead of ``set-header``.
 

@@ -12,9 +12,14 @@ from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 
 
-@rule(id="HAP301", name="sni-without-inspect-delay", family="haproxy-sni", severity=Severity.ERROR,
-      summary="req.ssl_sni routing without tcp-request inspect-delay races the ClientHello",
-      target="haproxy")
+@rule(
+    id="HAP301",
+    name="sni-without-inspect-delay",
+    family="haproxy-sni",
+    severity=Severity.ERROR,
+    summary="req.ssl_sni routing without tcp-request inspect-delay races the ClientHello",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A TCP frontend routing on ``req.ssl_sni``/``req.ssl_hello_type`` with no
     ``tcp-request inspect-delay`` (own or from a named defaults).

@@ -12,9 +12,14 @@ from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 
 
-@rule(id="HAP302", name="sni-without-final-reject", family="haproxy-sni", severity=Severity.WARNING,
-      summary="SNI routing without an unconditional tcp-request content reject lets silent clients through",
-      target="haproxy")
+@rule(
+    id="HAP302",
+    name="sni-without-final-reject",
+    family="haproxy-sni",
+    severity=Severity.WARNING,
+    summary="SNI routing without an unconditional tcp-request content reject lets silent clients through",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """An SNI-routing TCP frontend with no unconditional ``tcp-request content reject``.
 

@@ -12,9 +12,14 @@ from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 
 
-@rule(id="HAP303", name="timeout-client-below-inspect-delay", family="haproxy-sni", severity=Severity.WARNING,
-      summary="timeout client is shorter than tcp-request inspect-delay",
-      target="haproxy")
+@rule(
+    id="HAP303",
+    name="timeout-client-below-inspect-delay",
+    family="haproxy-sni",
+    severity=Severity.WARNING,
+    summary="timeout client is shorter than tcp-request inspect-delay",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A frontend whose effective ``timeout client`` is shorter than its ``tcp-request inspect-delay``.
 

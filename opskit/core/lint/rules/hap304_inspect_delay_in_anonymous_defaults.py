@@ -11,9 +11,14 @@ from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 
 
-@rule(id="HAP304", name="inspect-delay-in-anonymous-defaults", family="haproxy-sni", severity=Severity.ERROR,
-      summary="tcp-request inspect-delay is not allowed in an anonymous defaults section",
-      target="haproxy")
+@rule(
+    id="HAP304",
+    name="inspect-delay-in-anonymous-defaults",
+    family="haproxy-sni",
+    severity=Severity.ERROR,
+    summary="tcp-request inspect-delay is not allowed in an anonymous defaults section",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``tcp-request inspect-delay`` inside ``defaults`` without a name.
 

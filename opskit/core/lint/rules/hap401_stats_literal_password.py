@@ -15,9 +15,14 @@ def redact(raw: str, secret: str) -> str:
     return raw.replace(secret, "********") if secret else raw
 
 
-@rule(id="HAP401", name="stats-literal-password", family="haproxy-secrets", severity=Severity.ERROR,
-      summary="stats auth with a literal password leaks the secret with the config",
-      target="haproxy")
+@rule(
+    id="HAP401",
+    name="stats-literal-password",
+    family="haproxy-secrets",
+    severity=Severity.ERROR,
+    summary="stats auth with a literal password leaks the secret with the config",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``stats auth admin:s3cret`` — a plain-text password in the config file.
 
@@ -46,12 +51,16 @@ def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """
     for section in tree.sections:
         for statement in section.own("stats", "auth"):
-            if len(statement.words) < 3 or "${" in statement.raw or "$" in statement.words[2].split(":", 1)[-1]:
+            if (
+                len(statement.words) < 3
+                or "${" in statement.raw
+                or "$" in statement.words[2].split(":", 1)[-1]
+            ):
                 continue
             user, _, password = statement.words[2].partition(":")
             yield ctx.finding(
                 cause="the stats password is written in the config, so everyone who can read or receive the "
                 "file has it.",
-                fix=f'stats auth {user}:"${{STATS_PASSWORD}}"   # set STATS_PASSWORD in haproxy\'s environment',
+                fix=f'stats auth {user}:"${{STATS_PASSWORD}}"   # STATS_PASSWORD in haproxy\'s environment',
                 evidence=[Evidence(statement.file, statement.line, redact(statement.raw, password))],
             )

@@ -21,7 +21,9 @@ def _is_429(statement: Statement) -> bool:
     if words[:1] not in (("http-request",), ("http-response",)):
         return False
     pairs = {words[i]: words[i + 1] for i in range(len(words) - 1)}
-    return pairs.get("deny_status") == "429" or (len(words) > 1 and words[1] == "return" and pairs.get("status") == "429")
+    return pairs.get("deny_status") == "429" or (
+        len(words) > 1 and words[1] == "return" and pairs.get("status") == "429"
+    )
 
 
 def _condition_text(section: Section, statement: Statement) -> str:
@@ -36,12 +38,19 @@ def _condition_text(section: Section, statement: Statement) -> str:
 
 def _tracks(tree: HaproxyConfig, section: Section, counter: str) -> bool:
     holders = [section, *tree.frontends_using(section)] if section.kind == "backend" else [section]
-    return any(f"track-sc{counter}" in word for holder in holders for s in holder.statements for word in s.words)
+    return any(
+        f"track-sc{counter}" in word for holder in holders for s in holder.statements for word in s.words
+    )
 
 
-@rule(id="HAP402", name="rate-limit-not-per-source", family="haproxy-slowloris", severity=Severity.WARNING,
-      summary="429 rule without per-source tracking punishes every client (or never fires)",
-      target="haproxy")
+@rule(
+    id="HAP402",
+    name="rate-limit-not-per-source",
+    family="haproxy-slowloris",
+    severity=Severity.WARNING,
+    summary="429 rule without per-source tracking punishes every client (or never fires)",
+    target="haproxy",
+)
 def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``http-request deny deny_status 429`` whose condition is not a tracked per-source counter:
     frontend-wide rates (``fe_req_rate``), no condition, or ``sc0_*`` without any ``track-sc0``.
@@ -76,9 +85,11 @@ def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
             mode http
             server n1 127.0.0.1:8080
     """
-    fix = ("stick-table type ipv6 size 200k expire 30s store conn_cur,conn_rate(10s),http_req_rate(10s)\n"
-           "tcp-request connection track-sc0 src\n"
-           "http-request deny deny_status 429 if { sc0_http_req_rate gt 100 }")
+    fix = (
+        "stick-table type ipv6 size 200k expire 30s store conn_cur,conn_rate(10s),http_req_rate(10s)\n"
+        "tcp-request connection track-sc0 src\n"
+        "http-request deny deny_status 429 if { sc0_http_req_rate gt 100 }"
+    )
     for section in tree.proxies():
         for statement in section.statements:
             if not _is_429(statement):
@@ -87,12 +98,18 @@ def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
             if not condition:
                 cause = "this 429 rule has no condition, so it rejects every request of every client."
             elif not _PER_SOURCE.search(condition):
-                cause = ("this 429 limit counts all clients together, so once one client pushes the total over "
-                         "the threshold everyone gets 429.")
+                cause = (
+                    "this 429 limit counts all clients together, so once one client pushes the total over "
+                    "the threshold everyone gets 429."
+                )
             else:
-                untracked = [c for c in sorted(set(_TRACKED.findall(condition))) if not _tracks(tree, section, c)]
+                untracked = [
+                    c for c in sorted(set(_TRACKED.findall(condition))) if not _tracks(tree, section, c)
+                ]
                 if not untracked:
                     continue
-                cause = (f"sc{untracked[0]}_* counters are read but nothing does track-sc{untracked[0]}, so the "
-                         "limit never fires.")
+                cause = (
+                    f"sc{untracked[0]}_* counters are read but nothing does track-sc{untracked[0]}, so the "
+                    "limit never fires."
+                )
             yield ctx.finding(cause=cause, fix=fix, evidence=[evidence(statement)])

@@ -8,13 +8,26 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 from opskit.core.lint.rules._nginx_dns import location_path, variable_fix
-from opskit.core.nginx.query import SERVICE_KINDS, classify_host, evidence, parse_target, pass_sites, upstream_blocks
+from opskit.core.nginx.query import (
+    SERVICE_KINDS,
+    classify_host,
+    evidence,
+    fqdn_hint,
+    parse_target,
+    pass_sites,
+    upstream_blocks,
+)
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX101", name="static-service-name", family="nginx-dns", severity=Severity.WARNING,
-      summary="Service name in a literal proxy_pass/upstream is resolved once at start-up and never again",
-      target="nginx")
+@rule(
+    id="NGX101",
+    name="static-service-name",
+    family="nginx-dns",
+    severity=Severity.WARNING,
+    summary="Service name in a literal proxy_pass/upstream is resolved once at start-up and never again",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A literal ``proxy_pass http://svc.ns:80`` (or an ``upstream`` ``server svc:80``) that names a
     Kubernetes Service (bare, ``name.ns``, ``*.svc``, ``*.svc.cluster.local``) or a Docker service.
@@ -75,17 +88,19 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 cause=f"`{target.host}` in upstream `{name}` is resolved once when nginx starts; the group "
                 "keeps that address until a restart (stale after the Service/container is re-created).",
-                fix="\n".join([
-                    f"# nginx >= 1.27.3: re-resolve inside the upstream (needs a zone and a resolver)",
-                    f"upstream {name} {{",
-                    f"    zone {name} 64k;",
-                    "    resolver <cluster DNS IP> valid=10s ipv6=off;",
-                    f"    server {target.host if '.' in target.host and target.host.endswith('.local') else target.host + '.<namespace>.svc.cluster.local'}"
-                    f"{':' + str(target.port) if target.port else ''} resolve;",
-                    "}",
-                    "# Tengine: add `dynamic_resolve fallback=stale fail_timeout=15s;` and a resolver;",
-                    "# older nginx: a variable proxy_pass with a resolver instead of the upstream",
-                ]),
+                fix="\n".join(
+                    [
+                        "# nginx >= 1.27.3: re-resolve inside the upstream (needs a zone and a resolver)",
+                        f"upstream {name} {{",
+                        f"    zone {name} 64k;",
+                        "    resolver <cluster DNS IP> valid=10s ipv6=off;",
+                        f"    server {fqdn_hint(target.host)}"
+                        f"{':' + str(target.port) if target.port else ''} resolve;",
+                        "}",
+                        "# Tengine: add `dynamic_resolve fallback=stale fail_timeout=15s;` and a resolver;",
+                        "# older nginx: a variable proxy_pass with a resolver instead of the upstream",
+                    ]
+                ),
                 evidence=[evidence(tree, server)],
                 related=[evidence(tree, upstream)],
             )

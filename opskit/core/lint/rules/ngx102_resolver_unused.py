@@ -12,9 +12,14 @@ from opskit.core.nginx.query import HostKind, classify_host, evidence, upstream_
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX102", name="resolver-unused", family="nginx-dns", severity=Severity.ERROR,
-      summary="resolver is set but every proxy target in its scope is literal, so it is never used",
-      target="nginx")
+@rule(
+    id="NGX102",
+    name="resolver-unused",
+    family="nginx-dns",
+    severity=Severity.ERROR,
+    summary="resolver is set but every proxy target in its scope is literal, so it is never used",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``resolver`` next to literal ``proxy_pass`` names only.
 
@@ -52,20 +57,27 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         if resolver.name != "resolver" or not tree.in_http(node) or node.enclosing("upstream"):
             continue
         variable, literal = resolver_users(tree, resolver)
-        named = [s for s in literal if s.written.host.lower() not in upstreams
-                 and classify_host(s.written.host) not in (HostKind.IP, HostKind.LOCALHOST)]
+        named = [
+            s
+            for s in literal
+            if s.written.host.lower() not in upstreams
+            and classify_host(s.written.host) not in (HostKind.IP, HostKind.LOCALHOST)
+        ]
         if variable or not named:
             continue
         first = named[0]
         yield ctx.finding(
-            cause=f"`{resolver.text()}` is never consulted: {first.directive.name} `{first.directive.args[0]}` "
+            cause=f"`{resolver.text()}` is never consulted: {first.directive.name} "
+            f"`{first.directive.args[0]}` "
             "is literal, so nginx resolved it once at start-up with the system resolver.",
-            fix="\n".join([
-                f"set $backend {first.written.host};",
-                f"proxy_pass {first.written.scheme or 'http'}://$backend"
-                f"{':' + str(first.written.port) if first.written.port else ''};",
-                "# (a variable target makes nginx ask this resolver at request time; drop any URI part)",
-            ]),
+            fix="\n".join(
+                [
+                    f"set $backend {first.written.host};",
+                    f"proxy_pass {first.written.scheme or 'http'}://$backend"
+                    f"{':' + str(first.written.port) if first.written.port else ''};",
+                    "# (a variable target makes nginx ask this resolver at request time; drop any URI part)",
+                ]
+            ),
             evidence=[evidence(tree, resolver)],
             related=[evidence(tree, s.directive) for s in named[:3]],
         )

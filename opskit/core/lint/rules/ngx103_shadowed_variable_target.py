@@ -11,9 +11,14 @@ from opskit.core.nginx.query import PassSite, evidence, http_root, pass_sites, u
 from opskit.core.nginx.tree import Directive, NginxConfig
 
 
-@rule(id="NGX103", name="shadowed-variable-target", family="nginx-dns", severity=Severity.ERROR,
-      summary="variable proxy_pass silently uses a literal proxy_pass/upstream of the same host:port",
-      target="nginx")
+@rule(
+    id="NGX103",
+    name="shadowed-variable-target",
+    family="nginx-dns",
+    severity=Severity.ERROR,
+    summary="variable proxy_pass silently uses a literal proxy_pass/upstream of the same host:port",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A variable ``proxy_pass`` whose value equals the host:port of a literal ``proxy_pass`` (or the
     name of an ``upstream`` block) anywhere in the same ``http{}``.
@@ -60,7 +65,9 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         if site.variable:
             variable.append(site)
         else:
-            literal.setdefault((key_root, site.written.host.lower(), site.written.effective_port), site.directive)
+            literal.setdefault(
+                (key_root, site.written.host.lower(), site.written.effective_port), site.directive
+            )
     explicit = {name: directive for name, (directive, _node) in upstream_blocks(tree).items()}
     for site in variable:
         target = site.expanded
@@ -78,13 +85,16 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             cause=f"`{site.directive.args[0]}` evaluates to `{target.host_port}`, which {kind} at "
             f"{shadow.file}:{shadow.line} already defines as a server group, so nginx uses that start-up "
             "address and never re-resolves the name.",
-            fix="\n".join([
-                f"# turn the literal one into a variable too (or rename/remove it):",
-                f"set $backend_static {target.host};",
-                f"proxy_pass {target.scheme or 'http'}://$backend_static"
-                f"{':' + str(target.port) if target.port else ''};",
-            ]) if kind.startswith("a literal") else
-            f"# give the variable a name that is not an upstream, or point proxy_pass at the upstream by name\n"
+            fix="\n".join(
+                [
+                    "# turn the literal one into a variable too (or rename/remove it):",
+                    f"set $backend_static {target.host};",
+                    f"proxy_pass {target.scheme or 'http'}://$backend_static"
+                    f"{':' + str(target.port) if target.port else ''};",
+                ]
+            )
+            if kind.startswith("a literal")
+            else "# give the variable a name that is not an upstream, or point proxy_pass at the upstream\n"
             f"proxy_pass {target.scheme or 'http'}://{target.host};",
             evidence=[evidence(tree, site.directive)],
             related=[evidence(tree, shadow)],

@@ -20,9 +20,14 @@ from opskit.core.nginx.query import (
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX104", name="short-name-with-resolver", family="nginx-dns", severity=Severity.ERROR,
-      summary="short Service name looked up by nginx's resolver, which ignores search domains",
-      target="nginx")
+@rule(
+    id="NGX104",
+    name="short-name-with-resolver",
+    family="nginx-dns",
+    severity=Severity.ERROR,
+    summary="short Service name looked up by nginx's resolver, which ignores search domains",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A name resolved by nginx's own resolver (variable ``proxy_pass``, ``server … resolve``,
     Tengine ``dynamic_resolve``) that is not fully qualified: ``svc``, ``svc.ns``, ``svc.ns.svc``.

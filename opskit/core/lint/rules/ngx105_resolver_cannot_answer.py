@@ -8,13 +8,24 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 from opskit.core.lint.rules._nginx_dns import DOCKER_EMBEDDED_DNS, PUBLIC_RESOLVERS, resolver_users
-from opskit.core.nginx.query import KUBERNETES_KINDS, SERVICE_KINDS, classify_host, evidence, resolver_addresses
+from opskit.core.nginx.query import (
+    KUBERNETES_KINDS,
+    SERVICE_KINDS,
+    classify_host,
+    evidence,
+    resolver_addresses,
+)
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX105", name="resolver-cannot-answer", family="nginx-dns", severity=Severity.ERROR,
-      summary="resolver 127.0.0.11 (Docker) or a public DNS server used for cluster-internal names",
-      target="nginx")
+@rule(
+    id="NGX105",
+    name="resolver-cannot-answer",
+    family="nginx-dns",
+    severity=Severity.ERROR,
+    summary="resolver 127.0.0.11 (Docker) or a public DNS server used for cluster-internal names",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A ``resolver`` that cannot know the names nginx sends it: Docker's embedded DNS
     ``127.0.0.11`` for Kubernetes names, or a public resolver (8.8.8.8, 1.1.1.1, …) for any
@@ -64,13 +75,16 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             if public and kind in SERVICE_KINDS:
                 reason = f"the public resolver {public[0]} cannot answer the internal name `{host}`"
             elif docker and kind in KUBERNETES_KINDS:
-                reason = (f"127.0.0.11 is Docker's embedded DNS and does not exist in a Kubernetes pod, so "
-                          f"`{host}` times out after resolver_timeout (30 s by default)")
+                reason = (
+                    f"127.0.0.11 is Docker's embedded DNS and does not exist in a Kubernetes pod, so "
+                    f"`{host}` times out after resolver_timeout (30 s by default)"
+                )
             else:
                 continue
             yield ctx.finding(
                 cause=f"{reason}; requests through this resolver fail with 502.",
-                fix="resolver <kube-dns ClusterIP from `kubectl -n kube-system get svc kube-dns`> valid=10s ipv6=off;\n"
+                fix="resolver <kube-dns ClusterIP from `kubectl -n kube-system get svc kube-dns`> "
+                "valid=10s ipv6=off;\n"
                 "resolver_timeout 5s;",
                 evidence=[evidence(tree, resolver)],
                 related=[evidence(tree, site.directive)],

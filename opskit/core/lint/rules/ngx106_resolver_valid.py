@@ -14,9 +14,14 @@ from opskit.core.nginx.tree import NginxConfig
 MAX_VALID_SECONDS = 30
 
 
-@rule(id="NGX106", name="resolver-valid", family="nginx-dns", severity=Severity.WARNING,
-      summary="resolver used for dynamic targets has no valid= or caches answers longer than 30 s",
-      target="nginx")
+@rule(
+    id="NGX106",
+    name="resolver-valid",
+    family="nginx-dns",
+    severity=Severity.WARNING,
+    summary="resolver used for dynamic targets has no valid= or caches answers longer than 30 s",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A ``resolver`` that serves variable ``proxy_pass`` targets (or re-resolving upstreams) without
     ``valid=`` or with ``valid`` above 30 s.
@@ -60,7 +65,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             continue
         valid = resolver_parameter(resolver, "valid")
         addresses = " ".join(resolver_addresses(resolver)) or "<dns ip>"
-        fix = f"resolver {addresses} valid=10s{' ipv6=off' if 'ipv6=off' in resolver.args else ''};\nresolver_timeout 5s;"
+        ipv6 = " ipv6=off" if "ipv6=off" in resolver.args else ""
+        fix = f"resolver {addresses} valid=10s{ipv6};\nresolver_timeout 5s;"
         if valid is None:
             yield ctx.finding(
                 cause="this resolver has no valid=, so nginx keeps each answer for the DNS record's TTL, "

@@ -20,9 +20,14 @@ from opskit.core.nginx.query import (
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX107", name="variable-target-without-resolver", family="nginx-dns", severity=Severity.ERROR,
-      summary="variable proxy_pass needs a resolver in scope, there is none",
-      target="nginx")
+@rule(
+    id="NGX107",
+    name="variable-target-without-resolver",
+    family="nginx-dns",
+    severity=Severity.ERROR,
+    summary="variable proxy_pass needs a resolver in scope, there is none",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A ``proxy_pass`` whose host is a variable that is not an ``upstream`` name, with no
     ``resolver`` in the location, server or http block.
@@ -66,6 +71,7 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             cause=f"`{site.directive.args[0]}` resolves `{example}` at request time but no resolver is in "
             "scope, so nginx answers 502 (`no resolver defined`).",
-            fix="resolver <DNS server IP, e.g. the kube-dns ClusterIP> valid=10s ipv6=off;\nresolver_timeout 5s;",
+            fix="resolver <DNS server IP, e.g. the kube-dns ClusterIP> valid=10s ipv6=off;\n"
+            "resolver_timeout 5s;",
             evidence=[evidence(tree, site.directive)],
         )

@@ -12,9 +12,14 @@ from opskit.core.nginx.query import evidence, pass_sites
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX108", name="variable-proxy-pass-uri", family="nginx-dns", severity=Severity.WARNING,
-      summary="variable proxy_pass with a URI part sends that URI for every request",
-      target="nginx")
+@rule(
+    id="NGX108",
+    name="variable-proxy-pass-uri",
+    family="nginx-dns",
+    severity=Severity.WARNING,
+    summary="variable proxy_pass with a URI part sends that URI for every request",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``proxy_pass http://$backend:8080/;`` — a variable target plus a literal URI part.
 
@@ -54,8 +59,11 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             continue
         location = location_path(site.node)
         prefix = location.rstrip("/") if location and location.startswith("/") else "/prefix"
-        without = site.directive.args[0][: len(site.directive.args[0]) - len(uri)] \
-            if site.written.uri is not None else site.directive.args[0]
+        without = (
+            site.directive.args[0][: len(site.directive.args[0]) - len(uri)]
+            if site.written.uri is not None
+            else site.directive.args[0]
+        )
         yield ctx.finding(
             cause=f"with a variable in proxy_pass the URI part `{uri}` replaces the whole request URI "
             f"(every request under {location or 'this location'} reaches the backend as `{uri}`).",

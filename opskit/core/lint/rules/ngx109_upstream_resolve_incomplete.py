@@ -11,9 +11,14 @@ from opskit.core.nginx.query import evidence, http_root, upstream_blocks
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX109", name="upstream-resolve-incomplete", family="nginx-dns", severity=Severity.ERROR,
-      summary="server … resolve needs a zone in the upstream and a resolver in it or in http",
-      target="nginx")
+@rule(
+    id="NGX109",
+    name="upstream-resolve-incomplete",
+    family="nginx-dns",
+    severity=Severity.ERROR,
+    summary="server … resolve needs a zone in the upstream and a resolver in it or in http",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """An ``upstream`` whose servers carry ``resolve`` but that has no ``zone``, or with no
     ``resolver`` in the upstream (nginx ≥ 1.27.3) or at ``http`` level.
@@ -61,7 +66,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 cause=f"upstream `{name}` re-resolves servers but no resolver is set in it or in http{{}}, "
                 "so nginx has no DNS server to ask.",
-                fix="resolver <DNS server IP> valid=10s ipv6=off;   # in http{} (or in the upstream on >= 1.27.3)",
+                fix="resolver <DNS server IP> valid=10s ipv6=off;   "
+                "# in http{} (or in the upstream on >= 1.27.3)",
                 evidence=[evidence(tree, resolving[0])],
                 related=[evidence(tree, upstream)],
             )

@@ -18,9 +18,14 @@ def _version(version: tuple[int, int, int]) -> str:
     return ".".join(str(p) for p in version)
 
 
-@rule(id="NGX110", name="feature-needs-newer-nginx", family="nginx-dns", severity=Severity.ERROR,
-      summary="server … resolve / resolver in upstream need nginx >= 1.27.3, ipv4=off needs >= 1.23.1",
-      target="nginx")
+@rule(
+    id="NGX110",
+    name="feature-needs-newer-nginx",
+    family="nginx-dns",
+    severity=Severity.ERROR,
+    summary="server … resolve / resolver in upstream need nginx >= 1.27.3, ipv4=off needs >= 1.23.1",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """With ``--nginx-version``: ``server … resolve`` or ``resolver`` inside ``upstream`` on nginx
     older than 1.27.3 (first stable: 1.28.0), ``resolver … ipv4=off`` older than 1.23.1.
@@ -56,7 +61,12 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     for node in tree.walk():
         directive = node.directive
         in_upstream = node.enclosing("upstream") is not None
-        if version < RESOLVE_SINCE and in_upstream and directive.name == "server" and "resolve" in directive.args[1:]:
+        if (
+            version < RESOLVE_SINCE
+            and in_upstream
+            and directive.name == "server"
+            and "resolve" in directive.args[1:]
+        ):
             yield ctx.finding(
                 cause=f"nginx {_version(version)} has no `resolve` server parameter (open-source nginx "
                 "since 1.27.3), so this config does not load.",

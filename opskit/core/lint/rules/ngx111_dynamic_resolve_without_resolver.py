@@ -11,9 +11,14 @@ from opskit.core.nginx.query import evidence, http_root, pass_sites, scoped, ups
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX111", name="dynamic-resolve-without-resolver", family="nginx-dns", severity=Severity.ERROR,
-      summary="Tengine dynamic_resolve without a resolver silently uses the start-up address",
-      target="nginx")
+@rule(
+    id="NGX111",
+    name="dynamic-resolve-without-resolver",
+    family="nginx-dns",
+    severity=Severity.ERROR,
+    summary="Tengine dynamic_resolve without a resolver silently uses the start-up address",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A Tengine upstream with ``dynamic_resolve`` reached from a location that has no ``resolver``
     in scope (location, server or http).
@@ -57,7 +62,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         if scoped(site.node, "resolver") is None:
             upstream, _ = dynamic[name]
             yield ctx.finding(
-                cause=f"upstream `{upstream.args[0]}` uses dynamic_resolve but this location has no resolver, "
+                cause=f"upstream `{upstream.args[0]}` uses dynamic_resolve but this location has no "
+                "resolver, "
                 "so Tengine keeps the start-up address (only logging `resolver has not been configured!`).",
                 fix="resolver <kube-dns ClusterIP> valid=10s ipv6=off;   # in http{} or this server",
                 evidence=[evidence(tree, upstream.first("dynamic_resolve") or upstream)],

@@ -11,9 +11,14 @@ from opskit.core.nginx.query import HostKind, classify_host, evidence, resolver_
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX112", name="resolver-hostname", family="nginx-dns", severity=Severity.INFO,
-      summary="resolver named by a hostname is resolved once at start-up (acceptable for a ClusterIP)",
-      target="nginx")
+@rule(
+    id="NGX112",
+    name="resolver-hostname",
+    family="nginx-dns",
+    severity=Severity.INFO,
+    summary="resolver named by a hostname is resolved once at start-up (acceptable for a ClusterIP)",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``resolver kube-dns.kube-system.svc.cluster.local`` — the DNS server itself given by name.
 
@@ -48,13 +53,19 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         resolver = node.directive
         if resolver.name != "resolver":
             continue
-        names = [a for a in resolver_addresses(resolver) if classify_host(a) not in (HostKind.IP, HostKind.VARIABLE)]
+        names = [
+            a
+            for a in resolver_addresses(resolver)
+            if classify_host(a) not in (HostKind.IP, HostKind.VARIABLE)
+        ]
         if not names:
             continue
         yield ctx.finding(
-            cause=f"the resolver `{names[0]}` is itself looked up once at start-up (fine for a stable ClusterIP, "
+            cause=f"the resolver `{names[0]}` is itself looked up once at start-up "
+            "(fine for a stable ClusterIP, "
             "but `nginx -t` fails outside the cluster and a re-created DNS Service needs a reload).",
             fix=f"resolver <IP of {names[0]}, e.g. from `kubectl -n kube-system get svc kube-dns`> "
-            + " ".join(a for a in resolver.args if "=" in a) + ";",
+            + " ".join(a for a in resolver.args if "=" in a)
+            + ";",
             evidence=[evidence(tree, resolver)],
         )

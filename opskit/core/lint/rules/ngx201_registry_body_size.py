@@ -14,9 +14,14 @@ from opskit.core.nginx.tree import NginxConfig
 MINIMUM_BYTES = 1024**3
 
 
-@rule(id="NGX201", name="registry-body-size", family="nginx-registry", severity=Severity.ERROR,
-      summary="registry /v2/ without client_max_body_size 0: layer pushes fail with 413",
-      target="nginx")
+@rule(
+    id="NGX201",
+    name="registry-body-size",
+    family="nginx-registry",
+    severity=Severity.ERROR,
+    summary="registry /v2/ without client_max_body_size 0: layer pushes fail with 413",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A registry ``location /v2/`` whose effective ``client_max_body_size`` is nginx's default
     (1m) or anything below 1g other than ``0``.

@@ -12,9 +12,14 @@ from opskit.core.nginx.query import evidence, scoped
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX202", name="registry-request-buffering", family="nginx-registry", severity=Severity.WARNING,
-      summary="registry /v2/ buffers whole layer uploads (proxy_request_buffering is on)",
-      target="nginx")
+@rule(
+    id="NGX202",
+    name="registry-request-buffering",
+    family="nginx-registry",
+    severity=Severity.WARNING,
+    summary="registry /v2/ buffers whole layer uploads (proxy_request_buffering is on)",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A registry ``location /v2/`` where ``proxy_request_buffering`` is not ``off``.
 

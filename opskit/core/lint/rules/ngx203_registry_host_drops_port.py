@@ -14,9 +14,14 @@ from opskit.core.nginx.tree import NginxConfig
 _DEFAULT_PORTS = {80, 443}
 
 
-@rule(id="NGX203", name="registry-host-drops-port", family="nginx-registry", severity=Severity.ERROR,
-      summary="registry /v2/ sends Host without the client's non-default port (or the upstream name)",
-      target="nginx")
+@rule(
+    id="NGX203",
+    name="registry-host-drops-port",
+    family="nginx-registry",
+    severity=Severity.ERROR,
+    summary="registry /v2/ sends Host without the client's non-default port (or the upstream name)",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``proxy_set_header Host $host`` on a registry ``/v2/`` reached on a non-default port, or no
     ``Host`` header at all (nginx then sends the upstream's name).
@@ -53,8 +58,11 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         server = node.enclosing("server")
         ports = {listen.port for listen in server_listens(server)} if server else set()
         forwarded_port = effective_header(node, "X-Forwarded-Port")
-        claimed = {int(forwarded_port.args[1])} if forwarded_port and len(forwarded_port.args) > 1 \
-            and forwarded_port.args[1].isdigit() else set()
+        claimed = (
+            {int(forwarded_port.args[1])}
+            if forwarded_port and len(forwarded_port.args) > 1 and forwarded_port.args[1].isdigit()
+            else set()
+        )
         non_default = sorted((ports | claimed) - _DEFAULT_PORTS)
         if host is None:
             yield ctx.finding(

@@ -11,9 +11,14 @@ from opskit.core.nginx.query import PASS_DIRECTIVES, effective_header, evidence,
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX204", name="forwarded-port-mismatch", family="nginx-registry", severity=Severity.WARNING,
-      summary="literal X-Forwarded-Port differs from the port clients use (several entry ports, or Host says otherwise)",
-      target="nginx")
+@rule(
+    id="NGX204",
+    name="forwarded-port-mismatch",
+    family="nginx-registry",
+    severity=Severity.WARNING,
+    summary="literal X-Forwarded-Port differs from the client's port (several entry ports, or Host)",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``proxy_set_header X-Forwarded-Port 5088`` in a server that clients reach on several ports,
     or next to a literal ``Host``/``X-Forwarded-Host`` that names another port.
@@ -56,7 +61,12 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         ports = sorted({listen.port for listen in server_listens(server)}) if server else []
         for name in ("Host", "X-Forwarded-Host"):
             other = effective_header(node, name)
-            if other is not None and len(other.args) > 1 and "$" not in other.args[1] and ":" in other.args[1]:
+            if (
+                other is not None
+                and len(other.args) > 1
+                and "$" not in other.args[1]
+                and ":" in other.args[1]
+            ):
                 port = other.args[1].rsplit(":", 1)[1]
                 if port.isdigit() and int(port) != value:
                     yield ctx.finding(
@@ -73,7 +83,9 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
                     cause=f"X-Forwarded-Port is fixed to {value} but clients reach this server on ports "
                     f"{', '.join(map(str, ports))}, so the others get URLs with the wrong port.",
                     fix="# one server block per entry port, each with its own value, e.g.\n"
-                    + "\n".join(f"proxy_set_header X-Forwarded-Port {p};   # in the server listening on {p}"
-                                for p in ports),
+                    + "\n".join(
+                        f"proxy_set_header X-Forwarded-Port {p};   # in the server listening on {p}"
+                        for p in ports
+                    ),
                     evidence=[evidence(tree, header)],
                 )

@@ -11,9 +11,14 @@ from opskit.core.nginx.query import PASS_DIRECTIVES, effective_header, evidence,
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX205", name="forwarded-proto-wrong-hop", family="nginx-registry", severity=Severity.WARNING,
-      summary="X-Forwarded-Proto set to a fixed scheme on a listener that does not serve that scheme",
-      target="nginx")
+@rule(
+    id="NGX205",
+    name="forwarded-proto-wrong-hop",
+    family="nginx-registry",
+    severity=Severity.WARNING,
+    summary="X-Forwarded-Proto set to a fixed scheme on a listener that does not serve that scheme",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``proxy_set_header X-Forwarded-Proto https`` in a server with a plain-HTTP listener (or
     ``http`` with a TLS listener): this hop does not terminate the TLS it claims.
@@ -54,9 +59,12 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         server = node.enclosing("server")
         if server is None:
             continue
-        wrong = [listen for listen in server_listens(server)
-                 if not (listen.proxy_protocol and not listen.ssl)  # TLS may end in front: unknown
-                 and ("https" if listen.ssl else "http") != claimed]
+        wrong = [
+            listen
+            for listen in server_listens(server)
+            if not (listen.proxy_protocol and not listen.ssl)  # TLS may end in front: unknown
+            and ("https" if listen.ssl else "http") != claimed
+        ]
         if not wrong:
             continue
         actual = "https" if wrong[0].ssl else "http"

@@ -11,9 +11,14 @@ from opskit.core.nginx.query import evidence
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX206", name="www-authenticate-without-always", family="nginx-registry", severity=Severity.ERROR,
-      summary="add_header Www-Authenticate without always is dropped from 401 responses",
-      target="nginx")
+@rule(
+    id="NGX206",
+    name="www-authenticate-without-always",
+    family="nginx-registry",
+    severity=Severity.ERROR,
+    summary="add_header Www-Authenticate without always is dropped from 401 responses",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``add_header Www-Authenticate …`` without the ``always`` parameter.
 

@@ -11,9 +11,14 @@ from opskit.core.nginx.query import evidence, parse_listen, scoped
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX301", name="proxy-protocol-without-real-ip", family="nginx-edge", severity=Severity.WARNING,
-      summary="listen … proxy_protocol without real_ip_header proxy_protocol / set_real_ip_from",
-      target="nginx")
+@rule(
+    id="NGX301",
+    name="proxy-protocol-without-real-ip",
+    family="nginx-edge",
+    severity=Severity.WARNING,
+    summary="listen … proxy_protocol without real_ip_header proxy_protocol / set_real_ip_from",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """A server listening with ``proxy_protocol`` but not using it for ``$remote_addr``.
 
@@ -42,7 +47,9 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         server = node.directive
         if server.name != "server" or not tree.in_http(node):
             continue
-        listens = [listen for d in server.all("listen") if (listen := parse_listen(d)) and listen.proxy_protocol]
+        listens = [
+            listen for d in server.all("listen") if (listen := parse_listen(d)) and listen.proxy_protocol
+        ]
         if not listens:
             continue
         header = scoped(node, "real_ip_header")
@@ -52,6 +59,7 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             cause="this listener receives the client address in the PROXY header but nginx does not use it, "
             "so $remote_addr (logs, allow/deny, limits, X-Forwarded-For) is the proxy's address.",
-            fix="set_real_ip_from <address of the proxy sending PROXY protocol>;\nreal_ip_header proxy_protocol;",
+            fix="set_real_ip_from <address of the proxy sending PROXY protocol>;\n"
+            "real_ip_header proxy_protocol;",
             evidence=[evidence(tree, listens[0].directive)],
         )

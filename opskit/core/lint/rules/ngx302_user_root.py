@@ -11,9 +11,14 @@ from opskit.core.nginx.query import evidence
 from opskit.core.nginx.tree import NginxConfig
 
 
-@rule(id="NGX302", name="user-root", family="nginx-edge", severity=Severity.WARNING,
-      summary="user root makes every nginx worker run as root",
-      target="nginx")
+@rule(
+    id="NGX302",
+    name="user-root",
+    family="nginx-edge",
+    severity=Severity.WARNING,
+    summary="user root makes every nginx worker run as root",
+    target="nginx",
+)
 def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """``user root;`` in the main context.
 
@@ -41,7 +46,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         directive = node.directive
         if directive.name == "user" and not node.parents and directive.args[:1] == ("root",):
             yield ctx.finding(
-                cause="`user root` runs the workers that parse untrusted requests as root; proxying never needs it.",
+                cause="`user root` runs the workers that parse untrusted requests as root; proxying "
+                "never needs it.",
                 fix="user www-data;   # or nginx, depending on the distribution",
                 evidence=[evidence(tree, directive)],
             )

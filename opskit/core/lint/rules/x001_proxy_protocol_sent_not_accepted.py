@@ -13,9 +13,14 @@ from opskit.core.lint.workspace import Workspace
 from opskit.core.nginx.query import evidence as nginx_evidence
 
 
-@rule(id="X001", name="proxy-protocol-sent-not-accepted", family="cross-haproxy-nginx", severity=Severity.ERROR,
-      summary="HAProxy server sends send-proxy(-v2) to an nginx listen without proxy_protocol",
-      target="cross")
+@rule(
+    id="X001",
+    name="proxy-protocol-sent-not-accepted",
+    family="cross-haproxy-nginx",
+    severity=Severity.ERROR,
+    summary="HAProxy server sends send-proxy(-v2) to an nginx listen without proxy_protocol",
+    target="cross",
+)
 def check(tree: Workspace, ctx: RuleContext) -> Iterator[Finding]:
     """An HAProxy ``server … send-proxy``/``send-proxy-v2`` whose address:port is an nginx ``listen``
     without ``proxy_protocol`` (HAProxy and nginx configs linted together).

@@ -13,9 +13,14 @@ from opskit.core.lint.workspace import Workspace
 from opskit.core.nginx.query import evidence as nginx_evidence
 
 
-@rule(id="X002", name="proxy-protocol-expected-not-sent", family="cross-haproxy-nginx", severity=Severity.ERROR,
-      summary="nginx listen … proxy_protocol reached by an HAProxy server without send-proxy",
-      target="cross")
+@rule(
+    id="X002",
+    name="proxy-protocol-expected-not-sent",
+    family="cross-haproxy-nginx",
+    severity=Severity.ERROR,
+    summary="nginx listen … proxy_protocol reached by an HAProxy server without send-proxy",
+    target="cross",
+)
 def check(tree: Workspace, ctx: RuleContext) -> Iterator[Finding]:
     """An nginx ``listen … proxy_protocol`` whose address:port an HAProxy ``server`` connects to
     without ``send-proxy``/``send-proxy-v2``.

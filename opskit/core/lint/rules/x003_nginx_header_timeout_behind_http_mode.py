@@ -15,10 +15,14 @@ from opskit.core.nginx.query import evidence as nginx_evidence
 from opskit.core.nginx.query import scoped
 
 
-@rule(id="X003", name="nginx-header-timeout-behind-http-mode", family="cross-haproxy-nginx",
-      severity=Severity.WARNING,
-      summary="nginx client_header_timeout cannot protect a path that HAProxy parses in mode http first",
-      target="cross")
+@rule(
+    id="X003",
+    name="nginx-header-timeout-behind-http-mode",
+    family="cross-haproxy-nginx",
+    severity=Severity.WARNING,
+    summary="nginx client_header_timeout cannot protect a path that HAProxy parses in mode http first",
+    target="cross",
+)
 def check(tree: Workspace, ctx: RuleContext) -> Iterator[Finding]:
     """An HAProxy ``mode http`` frontend without ``timeout http-request`` in front of an nginx whose
     ``client_header_timeout`` is meant to stop slow-header attacks.
@@ -86,10 +90,15 @@ def check(tree: Workspace, ctx: RuleContext) -> Iterator[Finding]:
             if server_node is not None:
                 from opskit.core.nginx.tree import Node
 
-                header_timeout = scoped(Node(server_node, node.parents[:-1], node.root), "client_header_timeout")
+                header_timeout = scoped(
+                    Node(server_node, node.parents[:-1], node.root), "client_header_timeout"
+                )
             target = header_timeout or listen.directive
-            what = (f"nginx's `client_header_timeout {header_timeout.args[0]}`" if header_timeout
-                    else "nginx's default client_header_timeout (60s)")
+            what = (
+                f"nginx's `client_header_timeout {header_timeout.args[0]}`"
+                if header_timeout
+                else "nginx's default client_header_timeout (60s)"
+            )
             yield ctx.finding(
                 cause=f"{frontend.label} parses HTTP in front of nginx port {listen.port} without timeout "
                 f"http-request, so slow headers are held by HAProxy and {what} never fires.",
