@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import cast
 
 from opskit.core.findings import Evidence
 from opskit.core.nginx.tree import Directive, NginxConfig, Node, block_index
@@ -263,10 +264,11 @@ class PassSite:
 
 def pass_sites(config: NginxConfig) -> Iterator[PassSite]:
     """Every ``proxy_pass``/``grpc_pass``/… in HTTP context that names a network target."""
-    cached = config.memo.get("pass_sites")
+    cached = cast("list[PassSite] | None", config.memo.get("pass_sites"))
     if cached is None:
-        cached = config.memo["pass_sites"] = list(_pass_sites(config))
-    return iter(cached)  # type: ignore[call-overload]
+        cached = list(_pass_sites(config))
+        config.memo["pass_sites"] = cached
+    return iter(cached)
 
 
 def _pass_sites(config: NginxConfig) -> Iterator[PassSite]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,10 +91,11 @@ class NginxConfig:
 
     def walk(self) -> Iterator[Node]:
         """Every directive, depth first, in file order, with its parents."""
-        nodes = self.memo.get("nodes")
+        nodes = cast("list[Node] | None", self.memo.get("nodes"))
         if nodes is None:
-            nodes = self.memo["nodes"] = list(_walk(self.directives, (), self.directives))
-        return iter(nodes)  # type: ignore[call-overload]
+            nodes = list(_walk(self.directives, (), self.directives))
+            self.memo["nodes"] = nodes
+        return iter(nodes)
 
     def http_blocks(self) -> list[tuple[Directive, ...]]:
         """The directive lists that form one ``http{}`` each (a snippet is one implicit http)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from opskit.core.nginx.query import HostKind, PassSite, classify_host, fqdn_hint, pass_sites, scoped
 from opskit.core.nginx.tree import Directive, NginxConfig, Node
@@ -89,13 +90,15 @@ def dynamic_upstream_names(config: NginxConfig) -> set[str]:
 
 def resolver_users(config: NginxConfig, resolver: Directive) -> tuple[list[PassSite], list[PassSite]]:
     """(variable sites, literal sites) whose nearest resolver is ``resolver``."""
-    usage = config.memo.get("resolver_usage")
+    Usage = dict[int, tuple[list[PassSite], list[PassSite]]]
+    usage = cast("Usage | None", config.memo.get("resolver_usage"))
     if usage is None:
-        usage = config.memo["resolver_usage"] = {}
+        usage = {}
         for site in pass_sites(config):
             nearest = scoped(site.node, "resolver")
             if nearest is not None:
-                pair = usage.setdefault(id(nearest), ([], []))  # type: ignore[attr-defined]
+                pair = usage.setdefault(id(nearest), ([], []))
                 pair[0 if site.variable else 1].append(site)
-    variable, literal = usage.get(id(resolver), ([], []))  # type: ignore[attr-defined]
+        config.memo["resolver_usage"] = usage
+    variable, literal = usage.get(id(resolver), ([], []))
     return list(variable), list(literal)

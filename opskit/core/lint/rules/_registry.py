@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import cast
 
 from opskit.core.nginx.query import PASS_DIRECTIVES, parse_target
 from opskit.core.nginx.tree import Directive, NginxConfig, Node
@@ -46,10 +47,11 @@ def _has_v2_location(server: Directive) -> bool:
 
 def registry_locations(config: NginxConfig) -> Iterator[Node]:
     """Locations that carry registry API traffic (see the module docstring for the heuristic)."""
-    cached = config.memo.get("registry_locations")
+    cached = cast("list[Node] | None", config.memo.get("registry_locations"))
     if cached is None:
-        cached = config.memo["registry_locations"] = list(_registry_locations(config))
-    return iter(cached)  # type: ignore[call-overload]
+        cached = list(_registry_locations(config))
+        config.memo["registry_locations"] = cached
+    return iter(cached)
 
 
 def _registry_locations(config: NginxConfig) -> Iterator[Node]:

@@ -81,12 +81,12 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         for server in upstream.all("server"):
             if not server.args or "resolve" in server.args[1:]:
                 continue
-            target = parse_target(server.args[0])
-            if target is None or classify_host(target.host) not in SERVICE_KINDS:
+            member = parse_target(server.args[0])
+            if member is None or classify_host(member.host) not in SERVICE_KINDS:
                 continue
             name = upstream.args[0]
             yield ctx.finding(
-                cause=f"`{target.host}` in upstream `{name}` is resolved once when nginx starts; the group "
+                cause=f"`{member.host}` in upstream `{name}` is resolved once when nginx starts; the group "
                 "keeps that address until a restart (stale after the Service/container is re-created).",
                 fix="\n".join(
                     [
@@ -94,8 +94,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
                         f"upstream {name} {{",
                         f"    zone {name} 64k;",
                         "    resolver <cluster DNS IP> valid=10s ipv6=off;",
-                        f"    server {fqdn_hint(target.host)}"
-                        f"{':' + str(target.port) if target.port else ''} resolve;",
+                        f"    server {fqdn_hint(member.host)}"
+                        f"{':' + str(member.port) if member.port else ''} resolve;",
                         "}",
                         "# Tengine: add `dynamic_resolve fallback=stale fail_timeout=15s;` and a resolver;",
                         "# older nginx: a variable proxy_pass with a resolver instead of the upstream",
