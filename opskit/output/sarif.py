@@ -11,7 +11,6 @@ from opskit.core.findings import Evidence, Finding
 from opskit.core.lint.registry import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/opskit/opskit/blob/main/docs/rules.md"
 
 
 def _uri(path: str) -> str:
@@ -38,7 +37,6 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "name": info.name,
         "shortDescription": {"text": info.summary},
         "fullDescription": {"text": why},
-        "helpUri": f"{INFORMATION_URI}#{info.id.lower()}",
         "help": {"text": why},
         "defaultConfiguration": {"level": info.severity.sarif_level},
         "properties": {"tags": [info.family]},
@@ -75,7 +73,6 @@ def build_sarif(findings: list[Finding], rules: list[Rule]) -> dict[str, Any]:
                     "driver": {
                         "name": "opskit",
                         "version": __version__,
-                        "informationUri": INFORMATION_URI,
                         "rules": [_rule_descriptor(rule) for rule in rules],
                     }
                 },
