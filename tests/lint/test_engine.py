@@ -42,7 +42,8 @@ def test_suppression_on_the_line_above_only_for_comment_lines() -> None:
 def test_threshold_drops_lower_severities() -> None:
     text = (
         "server {\n    listen 80;\n    resolver kube-dns.kube-system.svc.cluster.local valid=5s;\n"
-        "    location / {\n        set $b a.b.svc.cluster.local;\n        proxy_pass http://$b:80;\n    }\n}\n"
+        "    location / {\n        set $b a.b.svc.cluster.local;\n"
+        "        proxy_pass http://$b:80;\n    }\n}\n"
     )
     assert [f.rule_id for f in _run(text).findings] == ["NGX112"]
     assert _run(text, Severity.WARNING).findings == ()
