@@ -132,3 +132,13 @@ def test_arbitrary_haproxy_input_gives_findings_or_input_error(pieces: list[str]
         _run("\n".join(pieces) + "\n", kind="haproxy")
     except InputError as error:
         assert error.problems and error.problems[0].file
+
+
+def test_suppression_in_haproxy_files() -> None:
+    text = (
+        "frontend stats\n    mode http\n    bind 127.0.0.1:8070\n    timeout http-request 5s\n"
+        "    # opskit: ignore=HAP401 (lab only, password rotated by the test harness)\n"
+        "    stats auth admin:lab\n"
+    )
+    result = _run(text, kind="haproxy")
+    assert result.findings == () and result.suppressed == 1
