@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from opskit.core.findings import Evidence, Finding
+from opskit.core.findings import Evidence, Finding, Severity
 from opskit.errors import InputError
 
 
@@ -31,7 +31,7 @@ class RuleContext:
 
     options: LintOptions
     rule_id: str
-    severity: object  # Severity; typed loosely to keep this module free of a cycle with registry
+    severity: Severity
     title: str
 
     @property
@@ -42,12 +42,9 @@ class RuleContext:
         self, cause: str, fix: str, evidence: Iterable[Evidence], related: Iterable[Evidence] = ()
     ) -> Finding:
         """A finding of this rule: one-sentence cause, the fix as config lines, where it shows."""
-        from opskit.core.findings import Severity
-
-        severity = self.severity if isinstance(self.severity, Severity) else Severity.WARNING
         return Finding(
             rule_id=self.rule_id,
-            severity=severity,
+            severity=self.severity,
             cause=cause,
             fix=fix,
             evidence=tuple(evidence),

@@ -14,6 +14,8 @@ from functools import cache
 from typing import Any, Literal, TypeVar
 
 from opskit.core.findings import Finding, Severity
+from opskit.core.lint.docs import doc_examples, doc_section
+from opskit.errors import InputError
 
 Target = Literal["nginx", "haproxy", "cross"]
 CheckFunction = Callable[[Any, Any], Iterator[Finding]]
@@ -91,14 +93,10 @@ class Rule:
 
     def section(self, heading: str) -> str:
         """The prose of ``*Why*`` (or any heading) from the docstring."""
-        from opskit.core.lint.docs import doc_section
-
         return doc_section(self.doc, heading)
 
     def examples(self, heading: str) -> list[str]:
         """Config examples of ``*Bad*`` or ``*Good*`` from the docstring."""
-        from opskit.core.lint.docs import doc_examples
-
         return doc_examples(self.doc, heading)
 
 
@@ -140,8 +138,6 @@ def matches(rule_: Rule, selector: str) -> bool:
 
 def select_rules(rules: Iterable[Rule], select: list[str], ignore: list[str]) -> tuple[Rule, ...]:
     """Rules picked by ``--select`` (all when empty) minus those named by ``--ignore``."""
-    from opskit.errors import InputError
-
     pool = tuple(rules)
     for selector in (*select, *ignore):
         if not any(matches(r, selector) for r in pool):

@@ -13,6 +13,7 @@ from opskit.core.lint.rules._crossref import links
 from opskit.core.lint.workspace import Workspace
 from opskit.core.nginx.query import evidence as nginx_evidence
 from opskit.core.nginx.query import scoped
+from opskit.core.nginx.tree import Node
 
 
 @rule(
@@ -88,8 +89,6 @@ def check(tree: Workspace, ctx: RuleContext) -> Iterator[Finding]:
             server_node = node.parents[-1] if node.parents else None
             header_timeout = None
             if server_node is not None:
-                from opskit.core.nginx.tree import Node
-
                 header_timeout = scoped(
                     Node(server_node, node.parents[:-1], node.root), "client_header_timeout"
                 )
