@@ -98,6 +98,7 @@ def lint(
         workspace = build_workspace(names, FileSource(), kind.value if kind else None)
         result = run_rules(workspace, rules, options, threshold)
     finally:
+        gc.freeze()  # the parsed trees live until exit: keep later collections from rescanning them
         gc.enable()
     notes = [
         f"{file}:{line}: include {pattern!r} matched no file; linted without it"
