@@ -109,6 +109,17 @@ class NginxConfig:
             return self.top_context[0] == "http"
         return bool(node.parents) and node.parents[0].name == "http"
 
+    @property
+    def is_snippet(self) -> bool:
+        """True for a file linted without its nginx.conf: the http{} around it is not known."""
+        return bool(self.top_context)
+
+    def snippet_note(self) -> str:
+        """Appended to causes that depend on settings an including nginx.conf might make."""
+        if not self.is_snippet:
+            return ""
+        return f" (if the nginx.conf that includes {self.root_file} sets it, lint them together)"
+
     def line_text(self, file: str, line: int) -> str:
         lines = self.texts.get(file, "").splitlines()
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""

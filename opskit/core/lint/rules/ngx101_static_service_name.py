@@ -10,6 +10,7 @@ from opskit.core.lint.registry import rule
 from opskit.core.lint.rules._nginx_dns import location_path, variable_fix
 from opskit.core.nginx.query import (
     SERVICE_KINDS,
+    HostKind,
     classify_host,
     evidence,
     fqdn_hint,
@@ -67,6 +68,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         kind = classify_host(host)
         if kind not in SERVICE_KINDS:
             continue
+        if tree.is_snippet and kind == HostKind.SHORT and site.written.port is None:
+            continue  # `proxy_pass http://app;` in a snippet: most likely an upstream defined elsewhere
         target = site.written
         yield ctx.finding(
             cause=f"`{host}` ({kind.value}) in a literal {site.directive.name} is resolved once when nginx "

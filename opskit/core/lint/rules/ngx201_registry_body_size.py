@@ -56,7 +56,7 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         if setting is None:
             yield ctx.finding(
                 cause="no client_max_body_size applies here, so nginx's 1m default rejects every pushed "
-                "layer above 1 MiB with 413.",
+                f"layer above 1 MiB with 413{tree.snippet_note()}.",
                 fix="client_max_body_size 0;",
                 evidence=[evidence(tree, node.directive)],
             )

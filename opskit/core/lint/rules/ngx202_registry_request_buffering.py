@@ -56,7 +56,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             cause="proxy_request_buffering is on, so every pushed layer is written to nginx's temp dir "
-            "before the registry sees it (slow pushes, disk fill, timeouts on big layers).",
+            "before the registry sees it (slow pushes, disk fill, timeouts on big layers)"
+            f"{tree.snippet_note()}.",
             fix="proxy_http_version 1.1;\nproxy_request_buffering off;\nproxy_buffering off;",
             evidence=[evidence(tree, setting or node.directive)],
         )

@@ -58,7 +58,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             cause="this listener receives the client address in the PROXY header but nginx does not use it, "
-            "so $remote_addr (logs, allow/deny, limits, X-Forwarded-For) is the proxy's address.",
+            "so $remote_addr (logs, allow/deny, limits, X-Forwarded-For) is the proxy's address"
+            f"{tree.snippet_note()}.",
             fix="set_real_ip_from <address of the proxy sending PROXY protocol>;\n"
             "real_ip_header proxy_protocol;",
             evidence=[evidence(tree, listens[0].directive)],
