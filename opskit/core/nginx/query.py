@@ -255,7 +255,7 @@ class PassSite:
     node: Node
     written: Target
     expanded: Target
-    variable: bool  # the host is computed at request time (nginx may then use the resolver)
+    variable: bool  # the URL has a variable: evaluated per request (nginx may then use the resolver)
 
     @property
     def directive(self) -> Directive:
@@ -280,7 +280,9 @@ def _pass_sites(config: NginxConfig) -> Iterator[PassSite]:
         if written is None:
             continue
         expanded = parse_target(expand(node, directive.args[0])) or written
-        variable = written.has_variable_host or directive.args[0].startswith("$")
+        # Any variable makes nginx evaluate the URL per request (and ask the resolver), even one that
+        # only sits in the URI part: `proxy_pass http://svc.ns.svc.cluster.local$request_uri;`.
+        variable = "$" in directive.args[0]
         yield PassSite(node, written, expanded, variable)
 
 
