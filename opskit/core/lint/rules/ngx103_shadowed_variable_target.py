@@ -76,7 +76,9 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         key_root = id(http_root(tree, site.node))
         shadow = literal.get((key_root, target.host.lower(), target.effective_port))
         kind = "a literal proxy_pass"
-        if shadow is None and target.port is None:
+        # An upstream named in the written host is intentional (`http://pool$request_uri`); only a
+        # host computed from a variable can be shadowed by an explicit upstream block by accident.
+        if shadow is None and target.port is None and site.written.has_variable_host:
             shadow = explicit.get(target.host.lower())
             kind = "an upstream block"
         if shadow is None:

@@ -55,8 +55,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         return
     reached: set[str] = set()
     for site in pass_sites(tree):
-        name = site.written.host.lower()
-        if site.variable or name not in dynamic:
+        name = site.expanded.host.lower()  # `http://pool$request_uri` still names the upstream
+        if name not in dynamic:
             continue
         reached.add(name)
         if scoped(site.node, "resolver") is None:
