@@ -25,7 +25,7 @@ from tests.support.tools import require_binary
 
 pytestmark = pytest.mark.integration
 
-FATAL_BY_DESIGN = {"HAP104", "HAP304", "NGX110"}
+FATAL_BY_DESIGN = {"HAP104", "HAP106", "HAP304", "NGX110"}
 
 
 def _examples(target: str) -> list[tuple[str, str]]:

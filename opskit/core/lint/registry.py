@@ -51,6 +51,7 @@ RULE_MODULES: tuple[str, ...] = (
     "opskit.core.lint.rules.hap103_http_rules_in_tcp_mode",
     "opskit.core.lint.rules.hap104_listen_with_address",
     "opskit.core.lint.rules.hap105_server_name_without_resolvers",
+    "opskit.core.lint.rules.hap106_removed_keyword",
     "opskit.core.lint.rules.hap201_duplicate_forwarded_for",
     "opskit.core.lint.rules.hap202_forwardfor_keeps_client_xff",
     "opskit.core.lint.rules.hap203_add_header_forwarded_proto",
