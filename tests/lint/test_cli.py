@@ -113,7 +113,7 @@ def test_nginx_includes_followed_and_not_linted_twice(cli, tmp_path: Path) -> No
         "sites/app.conf",
         "server {\n    listen 80;\n    location / {\n        proxy_pass http://web:3000;\n    }\n}\n",
     )
-    result = cli(["lint", main, site, "-F", "json"])
+    result = cli(["lint", main, site.replace("/sites/", "/sites/./"), "-F", "json"])
     findings = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["evidence"][0]["file"], f["evidence"][0]["line"]) for f in findings] == [
         ("NGX101", site, 4)

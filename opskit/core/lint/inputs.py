@@ -60,8 +60,8 @@ def build_workspace(paths: list[str], source: ConfigSource, forced: Kind | None 
     haproxy_files = [(p, source.read(p)) for p in paths if kinds[p] == "haproxy"]
     configs: list[NginxConfig] = [parse_nginx(path, source) for path in nginx_roots]
     # A root that another root includes is linted as part of that one, not twice.
-    included = {f for c in configs for f in c.texts if f != c.root_file}
-    configs = [c for c in configs if c.root_file not in included]
+    included = {posixpath.normpath(f) for c in configs for f in c.texts if f != c.root_file}
+    configs = [c for c in configs if posixpath.normpath(c.root_file) not in included]
     haproxy = parse_haproxy(haproxy_files) if haproxy_files else None
     texts: dict[str, str] = {}
     for config in configs:
