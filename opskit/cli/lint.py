@@ -34,6 +34,7 @@ def lint(
             help="Config files. nginx includes are followed; HAProxy files "
             "are read in order, like several -f.",
             show_default=False,
+            metavar="PATH",
         ),
     ],
     kind: Annotated[
@@ -53,17 +54,26 @@ def lint(
             help="Only these rules: ids, id prefixes "
             "(NGX, HAP1), names or families; "
             "comma-separated or repeated.",
+            metavar="RULES",
         ),
     ] = None,
     ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Skip these rules (same forms as --select).")
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rules (same forms as --select).", metavar="RULES"),
     ] = None,
     min_severity: Annotated[
-        str, typer.Option("--min-severity", help="Report only findings at or above: info, warning, error.")
+        str,
+        typer.Option(
+            "--min-severity",
+            help="Report only findings at or above: info, warning, error.",
+            metavar="info|warning|error",
+        ),
     ] = "info",
     nginx_version: Annotated[
         str | None,
-        typer.Option("--nginx-version", help="Target nginx version (X.Y.Z) for version-dependent rules."),
+        typer.Option(
+            "--nginx-version", help="Target nginx version for version-dependent rules.", metavar="X.Y.Z"
+        ),
     ] = None,
 ) -> None:
     """Lint nginx and HAProxy configs (together: also the HAProxy→nginx pairing).
