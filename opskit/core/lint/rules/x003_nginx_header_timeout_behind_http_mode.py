@@ -101,7 +101,8 @@ def check(tree: Workspace, ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 cause=f"{frontend.label} parses HTTP in front of nginx port {listen.port} without timeout "
                 f"http-request, so slow headers are held by HAProxy and {what} never fires.",
-                fix=f"timeout http-request 10s   # in {frontend.label}\ntimeout http-keep-alive 10s",
+                fix=f"timeout http-request 10s   # in {frontend.label}"
+                + ("" if frontend.timeout_ms("http-keep-alive")[0] else "\ntimeout http-keep-alive 10s"),
                 evidence=[haproxy_evidence(frontend.header)],
                 related=[nginx_evidence(link.config, target), haproxy_evidence(link.server.statement)],
             )
