@@ -42,15 +42,17 @@ def test_includes_are_relative_to_the_prefix_and_globs_sorted() -> None:
     }
 
 
-def test_missing_plain_include_is_recorded_and_empty_glob_is_fine() -> None:
-    source = MemorySource(
-        {
-            "/x/site.conf": "include /etc/letsencrypt/options.conf;\ninclude none/*.conf;\n"
-            "server { listen 80; }\n"
-        }
+def test_includes_matching_nothing_are_recorded_and_kept_in_the_tree() -> None:
+    text = "include /etc/letsencrypt/options.conf;\ninclude none/*.conf;\nserver { listen 80; }\n"
+    config = parse_nginx("/x/site.conf", MemorySource({"/x/site.conf": text}))
+    assert config.missing_includes == (
+        ("/x/site.conf", 1, "/etc/letsencrypt/options.conf"),
+        ("/x/site.conf", 2, "none/*.conf"),
     )
-    config = parse_nginx("/x/site.conf", source)
-    assert config.missing_includes == (("/x/site.conf", 1, "/etc/letsencrypt/options.conf"),)
+    assert [(d.name, d.args) for d in config.directives[:2]] == [
+        ("include", ("/etc/letsencrypt/options.conf",)),
+        ("include", ("none/*.conf",)),
+    ]
 
 
 @pytest.mark.parametrize(

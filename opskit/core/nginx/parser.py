@@ -145,8 +145,12 @@ class _Parser:
         elif self.source.exists(full):
             paths = [full]
         else:
-            self.missing.append((file, line, pattern))
             paths = []
+        if not paths:
+            # Keep the include in the tree: rules must not claim a directive is missing when it may
+            # come from a file this machine does not have (see ``has_unresolved_include``).
+            self.missing.append((file, line, pattern))
+            return [Directive("include", (pattern,), file, line)]
         spliced: list[Directive] = []
         for path in paths:
             spliced.extend(self.parse_block(tokenize(self.load(path), path), path, depth + 1, top_level=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -174,6 +175,21 @@ def fqdn_hint(host: str) -> str:
     if kind == HostKind.K8S_SVC:
         return f"{'.'.join(labels)}.cluster.local"
     return host
+
+
+def has_unresolved_include(node: Node, *topics: str) -> bool:
+    """True when an ``include`` that matched no file, named after one of ``topics``, is in scope.
+
+    What a missing file sets is unknown; its name is the best hint (``resolver.conf``,
+    ``proxy.conf``): a rule skips its finding only when the name suggests the file covers it, so
+    ``options-ssl-nginx.conf`` does not hide a missing ``proxy_request_buffering off``.
+    """
+    for block in node.scopes():
+        for include in block_index(block).get("include", ()):
+            name = posixpath.basename(include.args[0]).lower() if include.args else ""
+            if any(topic in name for topic in topics):
+                return True
+    return False
 
 
 def scoped(node: Node, name: str, include_if: bool = False) -> Directive | None:

@@ -11,7 +11,7 @@ from opskit.core.nginx.query import (
     HostKind,
     classify_host,
     evidence,
-    fqdn_hint,
+    has_unresolved_include,
     map_defines,
     pass_sites,
     scoped,
@@ -58,7 +58,11 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     """
     upstreams = upstream_blocks(tree)
     for site in pass_sites(tree):
-        if not site.variable or scoped(site.node, "resolver") is not None:
+        if (
+            not site.variable
+            or scoped(site.node, "resolver") is not None
+            or has_unresolved_include(site.node, "resolver", "dns")
+        ):
             continue
         host = site.expanded.host
         if "$" in host:
@@ -67,7 +71,7 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
                 continue  # a map may yield upstream names; cannot judge
         elif host.lower() in upstreams or classify_host(host) in (HostKind.IP,):
             continue
-        example = fqdn_hint(host) if "$" not in host else host
+        example = host
         yield ctx.finding(
             cause=f"`{site.directive.args[0]}` resolves `{example}` at request time but no resolver is in "
             f"scope, so nginx answers 502 (`no resolver defined`){tree.snippet_note()}.",

@@ -54,6 +54,10 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     for site in pass_sites(tree):
         if not site.variable or site.directive.name != "proxy_pass":
             continue
+        location_block = site.node.enclosing("location")
+        modifier = location_block.args[0] if location_block is not None and location_block.args else ""
+        if modifier in ("~", "~*", "=") or modifier.startswith("@"):
+            continue  # regex/exact/named locations have no prefix to replace: a URI there is deliberate
         uri = site.written.uri if site.written.uri is not None else site.expanded.uri
         if uri is None or "$" in uri:
             continue

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
-from opskit.core.nginx.query import evidence, http_root, pass_sites, scoped, upstream_blocks
+from opskit.core.nginx.query import (
+    evidence,
+    has_unresolved_include,
+    http_root,
+    pass_sites,
+    scoped,
+    upstream_blocks,
+)
 from opskit.core.nginx.tree import NginxConfig
 
 
@@ -59,7 +66,7 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         if name not in dynamic:
             continue
         reached.add(name)
-        if scoped(site.node, "resolver") is None:
+        if scoped(site.node, "resolver") is None and not has_unresolved_include(site.node, "resolver", "dns"):
             upstream, _ = dynamic[name]
             yield ctx.finding(
                 cause=f"upstream `{upstream.args[0]}` uses dynamic_resolve but this location has no "

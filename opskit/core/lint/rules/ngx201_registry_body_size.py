@@ -8,7 +8,7 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 from opskit.core.lint.rules._registry import registry_locations
-from opskit.core.nginx.query import evidence, parse_size, scoped
+from opskit.core.nginx.query import evidence, has_unresolved_include, parse_size, scoped
 from opskit.core.nginx.tree import NginxConfig
 
 MINIMUM_BYTES = 1024**3
@@ -52,6 +52,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         }
     """
     for node in registry_locations(tree):
+        if has_unresolved_include(node, "proxy", "body", "upload", "registry", "harbor"):
+            continue  # the setting may be in an include this machine does not have
         setting = scoped(node, "client_max_body_size")
         if setting is None:
             yield ctx.finding(

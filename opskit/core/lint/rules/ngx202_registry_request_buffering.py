@@ -8,7 +8,7 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
 from opskit.core.lint.rules._registry import registry_locations
-from opskit.core.nginx.query import evidence, scoped
+from opskit.core.nginx.query import evidence, has_unresolved_include, scoped
 from opskit.core.nginx.tree import NginxConfig
 
 
@@ -51,6 +51,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
         }
     """
     for node in registry_locations(tree):
+        if has_unresolved_include(node, "proxy", "buffer", "registry", "harbor"):
+            continue  # the setting may be in an include this machine does not have
         setting = scoped(node, "proxy_request_buffering")
         if setting is not None and setting.args and setting.args[0].lower() == "off":
             continue

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
-from opskit.core.nginx.query import evidence, parse_listen, scoped
+from opskit.core.nginx.query import evidence, has_unresolved_include, parse_listen, scoped
 from opskit.core.nginx.tree import NginxConfig
 
 
@@ -51,6 +51,8 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             listen for d in server.all("listen") if (listen := parse_listen(d)) and listen.proxy_protocol
         ]
         if not listens:
+            continue
+        if has_unresolved_include(node, "real", "proxy_protocol", "proxy-protocol"):
             continue
         header = scoped(node, "real_ip_header")
         trusted = scoped(node, "set_real_ip_from")
