@@ -231,14 +231,15 @@ def expand(node: Node, text: str, depth: int = 0) -> str:
 
 def map_defines(config: NginxConfig, variable: str) -> bool:
     """True when a ``map``/``geo``/``split_clients`` block defines ``$variable``."""
-    defined = config.memo.get("map_variables")
+    defined = cast("set[str] | None", config.memo.get("map_variables"))
     if defined is None:
-        defined = config.memo["map_variables"] = {
+        defined = {
             node.directive.args[-1]
             for node in config.walk()
             if node.directive.name in ("map", "geo", "split_clients") and node.directive.args
         }
-    return f"${variable}" in defined  # type: ignore[operator]
+        config.memo["map_variables"] = defined
+    return f"${variable}" in defined
 
 
 def http_root(config: NginxConfig, node: Node) -> tuple[Directive, ...] | None:
@@ -253,9 +254,9 @@ def http_root(config: NginxConfig, node: Node) -> tuple[Directive, ...] | None:
 
 def upstream_blocks(config: NginxConfig) -> dict[str, tuple[Directive, Node]]:
     """Explicit ``upstream`` blocks by lower-cased name."""
-    cached = config.memo.get("upstreams")
+    cached = cast("dict[str, tuple[Directive, Node]] | None", config.memo.get("upstreams"))
     if cached is not None:
-        return cached  # type: ignore[return-value]
+        return cached
     found: dict[str, tuple[Directive, Node]] = {}
     config.memo["upstreams"] = found
     for node in config.walk():
