@@ -65,10 +65,10 @@ def lint(
         str,
         typer.Option(
             "--min-severity",
-            help="Report only findings at or above: info, warning, error.",
+            help="Report (and fail on) findings at or above: info, warning, error.",
             metavar="info|warning|error",
         ),
-    ] = "info",
+    ] = "warning",
     nginx_version: Annotated[
         str | None,
         typer.Option(
@@ -78,7 +78,8 @@ def lint(
 ) -> None:
     """Lint nginx and HAProxy configs (together: also the HAProxy→nginx pairing).
 
-    Exit 0 clean, 1 findings at or above --min-severity, 2 unreadable or unparsable input.
+    Exit 0 clean, 1 findings at or above --min-severity (default warning), 2 unreadable or
+    unparsable input.
     """
     import gc
     import json
@@ -120,7 +121,7 @@ def lint(
     elif output_format is LintFormat.sarif:
         sys.stdout.write(json.dumps(build_sarif(list(result.findings), list(rules)), indent=2) + "\n")
     else:
-        render_human(result, names, notes)
+        render_human(result, names, notes, threshold)
     finish(ExitCode.FINDINGS if result.findings else ExitCode.OK)
 
 

@@ -17,6 +17,7 @@ def summary(result: LintResult, files: list[str]) -> dict[str, Any]:
         "rules": len(result.rules_run),
         "findings": len(result.findings),
         "suppressed": result.suppressed,
+        "below_threshold": result.below_threshold,
         "by_severity": counts,
     }
 
@@ -32,7 +33,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
-def render_human(result: LintResult, files: list[str], notes: list[str]) -> None:
+def render_human(result: LintResult, files: list[str], notes: list[str], threshold: Severity) -> None:
     """One block per finding: location, severity, rule, cause, related lines, fix."""
     from opskit.output.console import stderr_console, stdout_console
 
@@ -44,6 +45,11 @@ def render_human(result: LintResult, files: list[str], notes: list[str]) -> None
     counts = summary(result, files)
     parts = [_plural(n, label) for label, n in counts["by_severity"].items() if n]
     tail = f"; {result.suppressed} suppressed inline" if result.suppressed else ""
+    if result.below_threshold:
+        tail += (
+            f"; {_plural(result.below_threshold, 'finding')} below --min-severity "
+            f"{threshold.label} (show with --min-severity info)"
+        )
     if result.findings:
         _say(
             console,

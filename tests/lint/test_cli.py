@@ -155,3 +155,14 @@ def test_help_lists_the_options(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli(["lint", "--help"])
     for option in ("--kind", "--format", "--select", "--ignore", "--min-severity", "--nginx-version"):
         assert option in result.stdout
+
+
+def test_info_findings_are_counted_but_shown_only_on_request(cli) -> None:  # type: ignore[no-untyped-def]
+    path = str(SCENARIOS / "s3-k8s-gateway-fix-a.conf")
+    default = cli(["lint", path])
+    assert default.exit_code == 0
+    assert "1 finding below --min-severity warning (show with --min-severity info)" in default.stdout
+    assert json.loads(cli(["lint", path, "-F", "json"]).stdout)["summary"]["below_threshold"] == 1
+    shown = cli(["lint", path, "--min-severity", "info"])
+    assert shown.exit_code == 1
+    assert f"{path}:6  info  NGX112" in shown.stdout

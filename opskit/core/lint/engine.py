@@ -17,6 +17,7 @@ class LintResult:
     findings: tuple[Finding, ...]
     suppressed: int
     rules_run: tuple[str, ...]
+    below_threshold: int = 0  # findings that exist but rank below --min-severity (counted, not shown)
 
 
 def _trees(rule: Rule, workspace: Workspace) -> list[object]:
@@ -30,16 +31,18 @@ def _trees(rule: Rule, workspace: Workspace) -> list[object]:
 def run_rules(
     workspace: Workspace, rules: Iterable[Rule], options: LintOptions, min_severity: Severity = Severity.INFO
 ) -> LintResult:
-    """Findings of every rule at or above ``min_severity``, minus inline suppressions."""
+    """Findings of every rule at or above ``min_severity``, minus inline suppressions.
+
+    Rules below the threshold still run so the result can say how many findings it left out.
+    """
     found: list[Finding] = []
     seen: set[tuple[object, ...]] = set()
     hidden = 0
+    below = 0
     line_cache: dict[str, list[str]] = {}
     ran: list[str] = []
     for rule in rules:
         ran.append(rule.id)
-        if rule.info.severity < min_severity:
-            continue
         context = RuleContext(options, rule.id, rule.info.severity, rule.info.summary)
         for tree in _trees(rule, workspace):
             for finding in rule.check(tree, context):
@@ -50,9 +53,12 @@ def run_rules(
                 if suppressed(finding, workspace.texts, line_cache):
                     hidden += 1
                     continue
+                if finding.severity < min_severity:
+                    below += 1
+                    continue
                 found.append(finding)
     found.sort(key=_order)
-    return LintResult(tuple(found), hidden, tuple(ran))
+    return LintResult(tuple(found), hidden, tuple(ran), below)
 
 
 def _order(finding: Finding) -> tuple[str, int, str]:
