@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Directive:
     """One nginx directive; ``block`` is None for simple directives and a tuple for blocks.
 
@@ -38,7 +38,7 @@ class Directive:
         return " ".join((self.name, *self.args)) + (" { … }" if self.block is not None else ";")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     """A directive with the chain of blocks that contain it (outermost first)."""
 
