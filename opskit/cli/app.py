@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "opskit.cli.render",
     "opskit.cli.headscale",
     "opskit.cli.sockets",
+    "opskit.cli.lint",
 )
 
 
