@@ -126,7 +126,12 @@ def _recognised(parsed: _Parsed) -> bool:
 def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
     def summary(block: Block, layout: str) -> BlockSummary:
         return BlockSummary(
-            parsed.label, parsed.source, block.kind.value, block.lines[0].number, block.lines[-1].number, layout
+            parsed.label,
+            parsed.source,
+            block.kind.value,
+            block.lines[0].number,
+            block.lines[-1].number,
+            layout,
         )
 
     for block, netcheck in parsed.netchecks:
@@ -167,7 +172,12 @@ def _observations(parsed: _Parsed, aliases: dict[str, str]) -> Iterable[Observat
             other = resolve(peer.host, peer.ip if "x" not in peer.ip else None)
             if other and other != parsed.label:
                 yield Observation(
-                    parsed.label, other, peer.path, f"`{peer.cell}` in tailscale status", parsed.source, peer.line
+                    parsed.label,
+                    other,
+                    peer.path,
+                    f"`{peer.cell}` in tailscale status",
+                    parsed.source,
+                    peer.line,
                 )
     for _, ping in parsed.pings:
         if not ping.pongs:
@@ -178,11 +188,24 @@ def _observations(parsed: _Parsed, aliases: dict[str, str]) -> Iterable[Observat
             continue
         if ping.outcome is PingOutcome.DIRECT:
             pong = next(p for p in ping.pongs if p.path is PathKind.DIRECT)
-            yield Observation(parsed.label, other, PathKind.DIRECT, f"tailscale ping via {pong.via}", parsed.source, pong.line)
+            yield Observation(
+                parsed.label,
+                other,
+                PathKind.DIRECT,
+                f"tailscale ping via {pong.via}",
+                parsed.source,
+                pong.line,
+            )
         elif ping.outcome in (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY):
             line = ping.verdict_line or ping.pongs[-1].line
-            path = PathKind.PEER_RELAY if all(p.path is PathKind.PEER_RELAY for p in ping.pongs) else PathKind.DERP
-            yield Observation(parsed.label, other, path, f"tailscale ping only via {first.via}", parsed.source, line)
+            path = (
+                PathKind.PEER_RELAY
+                if all(p.path is PathKind.PEER_RELAY for p in ping.pongs)
+                else PathKind.DERP
+            )
+            yield Observation(
+                parsed.label, other, path, f"tailscale ping only via {first.via}", parsed.source, line
+            )
 
 
 def _run(subject_kind: str, subject: object, ctx: RuleContext) -> list[Finding]:
@@ -199,7 +222,12 @@ def _unique_labels(inputs: Sequence[InputText]) -> None:
         key = item.label.lower()
         if key in seen:
             problems.append(
-                Problem(item.source, None, "label", f"label {item.label!r} is already used by {seen[key]}; pass --label")
+                Problem(
+                    item.source,
+                    None,
+                    "label",
+                    f"label {item.label!r} is already used by {seen[key]}; pass --label",
+                )
             )
         seen[key] = item.source
     if problems:
@@ -211,7 +239,12 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
     _unique_labels(inputs)
     parsed_inputs = [_parse_input(item) for item in inputs]
     problems = [
-        Problem(p.source, None, None, f"no Tailscale output recognised in {p.split.line_count} line(s); {EXPECTED}")
+        Problem(
+            p.source,
+            None,
+            None,
+            f"no Tailscale output recognised in {p.split.line_count} line(s); {EXPECTED}",
+        )
         for p, item in zip(parsed_inputs, inputs, strict=True)
         if item.required and not _recognised(p)
     ]
@@ -244,7 +277,9 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             block, report = parsed.netchecks[-1]
             profile = build_profile(item.label, item.source, report)
             profiles.append(profile)
-            findings.extend(_run("netcheck", profile, RuleContext(item.label, item.source, command=block.command)))
+            findings.extend(
+                _run("netcheck", profile, RuleContext(item.label, item.source, command=block.command))
+            )
         for _, status in parsed.statuses:
             findings.extend(_run("status", status, ctx))
         for _, ping in parsed.pings:

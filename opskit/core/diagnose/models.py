@@ -8,12 +8,12 @@ Tailscale prints an empty value when it did not measure something (``MappingVari
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from opskit.core.diagnose.text import SourceLine
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     NETCHECK = "netcheck"
     STATUS = "status"
     PING = "ping"
@@ -24,7 +24,7 @@ class BlockKind(str, Enum):
 # ----------------------------------------------------------------------------------------- netcheck
 
 
-class Ipv6State(str, Enum):
+class Ipv6State(StrEnum):
     GLOBAL = "global"  # "yes, [v6]:port"
     NO_ADDR_FOUND = "no-addr-found"  # "(no addr found)": v6 STUN answered but no global address
     OS_ONLY = "os-only"  # "no, but OS has support"
@@ -33,7 +33,7 @@ class Ipv6State(str, Enum):
     UNKNOWN = "unknown"
 
 
-class PortMapState(str, Enum):
+class PortMapState(StrEnum):
     FOUND = "found"  # one or more of UPnP / NAT-PMP / PCP answered
     NONE_FOUND = "none-found"  # probed, nothing answered (empty value)
     NOT_CHECKED = "not-checked"
@@ -41,7 +41,7 @@ class PortMapState(str, Enum):
     UNKNOWN = "unknown"  # line absent (pre-v1.6) or log form without the field
 
 
-class DerpHomeState(str, Enum):
+class DerpHomeState(StrEnum):
     OK = "ok"
     NO_RESPONSE = "no-response"  # "unknown (no response to latency probes)"
     NONE = "none"  # "[none]"
@@ -86,7 +86,7 @@ class NetcheckReport:
 # ------------------------------------------------------------------------------------------- status
 
 
-class PathKind(str, Enum):
+class PathKind(StrEnum):
     DIRECT = "direct"
     DERP = "derp"
     PEER_RELAY = "peer-relay"
@@ -149,7 +149,7 @@ class Pong:
     derp_region: str | None = None
 
 
-class PingOutcome(str, Enum):
+class PingOutcome(StrEnum):
     DIRECT = "direct"  # a direct pong arrived (exit 0)
     NOT_ESTABLISHED = "not-established"  # only DERP/peer-relay pongs, "direct connection not established"
     RELAYED_ONLY = "relayed-only"  # relayed pongs, paste ends without the verdict (truncated / -c)
@@ -179,7 +179,7 @@ class OsPingReport:
 # ------------------------------------------------------------------------------------------ windows
 
 
-class WindowsErrorKind(str, Enum):
+class WindowsErrorKind(StrEnum):
     NOT_OWNER = "not-owner"  # 401: LocalAPI owned by another identity
     PIPE_MISSING = "pipe-missing"
     PIPE_ACCESS_DENIED = "pipe-access-denied"

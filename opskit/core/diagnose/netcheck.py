@@ -166,7 +166,9 @@ def parse_netcheck_text(lines: Sequence[SourceLine]) -> NetcheckReport:
         if old:
             old_layout = True
             latency = parse_go_duration(old.group("latency"))
-            latencies.append(DerpLatency(old.group("code"), old.group("code"), latency, int(old.group("id")), line))
+            latencies.append(
+                DerpLatency(old.group("code"), old.group("code"), latency, int(old.group("id")), line)
+            )
             continue
         region = _REGION_LINE.match(text)
         if region:
@@ -183,7 +185,9 @@ def parse_netcheck_text(lines: Sequence[SourceLine]) -> NetcheckReport:
                 region_id, name = int(verbose.group(1)), verbose.group(2)
             latencies.append(DerpLatency(region.group("code"), name, latency, region_id, line))
     ipv4, ipv4_endpoint = _ipv4(values.get("IPv4", ""))
-    ipv6_state, ipv6_endpoint = _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)
+    ipv6_state, ipv6_endpoint = (
+        _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)
+    )
     portmap_state, protocols = (
         _portmap(values["PortMapping"]) if "PortMapping" in values else (PortMapState.UNKNOWN, ())
     )
@@ -238,8 +242,10 @@ def _layout(values: dict[str, Any], old_layout: bool) -> str:
 
 
 def looks_like_netcheck_json(document: object) -> bool:
-    return isinstance(document, dict) and "UDP" in document and (
-        "PreferredDERP" in document or "RegionLatency" in document or "GlobalV4" in document
+    return (
+        isinstance(document, dict)
+        and "UDP" in document
+        and ("PreferredDERP" in document or "RegionLatency" in document or "GlobalV4" in document)
     )
 
 
@@ -264,7 +270,10 @@ def parse_netcheck_json(document: dict[str, Any], line: SourceLine) -> NetcheckR
         ipv6_state = Ipv6State.NONE
     else:
         ipv6_state = Ipv6State.UNKNOWN
-    flags = {name: _opt_bool(document.get(key)) for key, name in (("UPnP", "UPnP"), ("PMP", "NAT-PMP"), ("PCP", "PCP"))}
+    flags = {
+        name: _opt_bool(document.get(key))
+        for key, name in (("UPnP", "UPnP"), ("PMP", "NAT-PMP"), ("PCP", "PCP"))
+    }
     if any(flags.values()):
         portmap_state, protocols = PortMapState.FOUND, tuple(n for n, v in flags.items() if v)
     elif all(v is False for v in flags.values()):
@@ -410,6 +419,7 @@ def _derpdist(value: str, line: SourceLine) -> tuple[DerpLatency, ...]:
 def parse_json_text(text: str) -> object | None:
     """``json.loads`` that returns None instead of raising: pastes are often cut short."""
     try:
-        return json.loads(text)
+        document: object = json.loads(text)
     except (ValueError, RecursionError):
         return None
+    return document

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from itertools import combinations
 
 from opskit.core.diagnose.models import Ipv6State, PathKind
@@ -18,7 +18,7 @@ from opskit.core.diagnose.profile import Mapping, NatProfile
 from opskit.core.diagnose.text import SourceLine
 
 
-class Prediction(str, Enum):
+class Prediction(StrEnum):
     DIRECT_IPV6 = "direct-ipv6"
     DIRECT_IPV4 = "direct-ipv4"
     DIRECT_PORTMAP = "direct-via-portmap"  # direct through a port mapping, once it exists
@@ -172,20 +172,24 @@ def predict_pair(a: NatProfile, b: NatProfile) -> PairPrediction:
                 ),
                 evidence,
             )
-    unknown = [p.label for p in (a, b) if p.mapping is Mapping.UNKNOWN]
+    unmeasured = [p.label for p in (a, b) if p.mapping is Mapping.UNKNOWN]
     return PairPrediction(
         a.label,
         b.label,
         Prediction.UNCERTAIN,
-        f"the NAT mapping of {' and '.join(unknown)} was not measured reliably (blank "
+        f"the NAT mapping of {' and '.join(unmeasured)} was not measured reliably (blank "
         f"MappingVariesByDestIP, or a LAN STUN server answered), so the pair cannot be predicted.",
-        f"rerun `tailscale netcheck` on {' and '.join(unknown)} with Internet STUN reachable",
+        f"rerun `tailscale netcheck` on {' and '.join(unmeasured)} with Internet STUN reachable",
         evidence,
     )
 
 
 def _via_portmap(
-    a: NatProfile, b: NatProfile, mapped: NatProfile, other: NatProfile, evidence: tuple[tuple[str, SourceLine], ...]
+    a: NatProfile,
+    b: NatProfile,
+    mapped: NatProfile,
+    other: NatProfile,
+    evidence: tuple[tuple[str, SourceLine], ...],
 ) -> PairPrediction:
     h, o = mapped.label, other.label
     protocols = ", ".join(mapped.report.portmap_protocols) or "a port-mapping protocol"

@@ -22,15 +22,16 @@ _PONG = re.compile(
 _TIMEOUT = re.compile(r'^(?:ping "[^"]*" timed out|timeout waiting for ping reply)')
 _NOT_ESTABLISHED = "direct connection not established"
 _ERRORS = re.compile(
-    r"^(?:no reply|usage: (?:tailscale )?ping\b|error looking up IP of|no IPs found for|node found but lacks an IP|"
-    r"context canceled)"
+    r"^(?:no reply|usage: (?:tailscale )?ping\b|error looking up IP of|no IPs found for|"
+    r"node found but lacks an IP|context canceled)"
 )
 _SELF = re.compile(r"^(?P<ip>\S+) is local Tailscale IP$")
 _PEERAPI = re.compile(r"^hit peerapi of ")
 
 _OS_PING = re.compile(
-    r"^(?:Pinging \S+.* with \d+ bytes of data:|Reply from \S+|Request timed out\.|Destination host unreachable\.?|"
-    r"General failure\.|Ping statistics for |Packets: Sent = |Approximate round trip|"
+    r"^(?:Pinging \S+.* with \d+ bytes of data:|Reply from \S+|Request timed out\.|"
+    r"Destination host unreachable\.?|General failure\.|Ping statistics for |Packets: Sent = |"
+    r"Approximate round trip|"
     r"Minimum = |PING \S+ \(|\d+ bytes from |Request timeout for icmp_seq|From \S+ .*Unreachable|"
     r"--- \S+ ping statistics ---|\d+ packets transmitted, |rtt min/avg/max|round-trip min/avg/max)"
 )
@@ -89,7 +90,9 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
         if pong:
             path, region = _classify_via(pong.group("via"))
             latency = parse_go_duration(pong.group("latency") or "")
-            pongs.append(Pong(pong.group("node"), pong.group("ip"), pong.group("via"), path, latency, line, region))
+            pongs.append(
+                Pong(pong.group("node"), pong.group("ip"), pong.group("via"), path, latency, line, region)
+            )
         elif _TIMEOUT.match(text):
             timeouts.append(line)
         elif text.startswith(_NOT_ESTABLISHED):
@@ -122,7 +125,9 @@ def parse_os_ping(lines: Sequence[SourceLine]) -> OsPingReport:
         re.match(r"^\d+ bytes from ", t) for t in texts
     )
     lost_all = any(
-        "(100% loss)" in t or " 100% packet loss" in t or t.startswith(("Request timed out", "Request timeout"))
+        "(100% loss)" in t
+        or " 100% packet loss" in t
+        or t.startswith(("Request timed out", "Request timeout"))
         or "host unreachable" in t.lower()
         for t in texts
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from opskit.core.diagnose.models import (
     DerpHomeState,
@@ -22,13 +22,13 @@ from opskit.core.diagnose.models import (
 from opskit.core.diagnose.text import SourceLine
 
 
-class Mapping(str, Enum):
+class Mapping(StrEnum):
     EASY = "easy"  # endpoint-independent mapping: same public port for every destination
     HARD = "hard"  # endpoint-dependent mapping ("MappingVariesByDestIP: true")
     UNKNOWN = "unknown"
 
 
-class AddressScope(str, Enum):
+class AddressScope(StrEnum):
     PUBLIC = "public"
     PRIVATE = "private"  # RFC 1918 / ULA / link-local / loopback: a STUN server on the same LAN answered
     SHARED = "shared"  # 100.64.0.0/10: carrier-grade NAT address space (or the tailnet's own range)

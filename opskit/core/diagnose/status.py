@@ -154,7 +154,9 @@ def is_status_line(text: str) -> bool:
         return True
     if any(text.startswith(m) for m in _STATE_MESSAGES):
         return True
-    if re.match(r"^IP\s+Hostname\s+Owner\s+OS\s+Status$", text) or re.match(r"^--\s+-{8}\s+-{5}\s+--\s+-{6}$", text):
+    if re.match(r"^IP\s+Hostname\s+Owner\s+OS\s+Status$", text) or re.match(
+        r"^--\s+-{8}\s+-{5}\s+--\s+-{6}$", text
+    ):
         return True
     return parse_status_row(SourceLine(0, text)) is not None
 

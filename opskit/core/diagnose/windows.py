@@ -4,7 +4,7 @@ The 401 body changed over versions (tailscale-facts.md §4.2):
 - v1.2: ``Tailscale running in server mode as X. Access denied.`` / ``Tailscale running as X. Access denied.``
 - v1.4-v1.32: ``Tailscale already in use by X[, pid N]``
 - v1.34-v1.80: ``Tailscale running in server mode ("OWNER"); connection from "CALLER" not allowed``
-- v1.82+: ``Tailscale (running in server mode|already in use) ("OWNER"); connection from "CALLER" not allowed``
+- v1.82+: ``Tailscale (running in server mode|already in use) ("OWNER"); connection from "CALLER" …``
 Names are printed with Go's %q, so ``DOMAIN\\user`` arrives with doubled backslashes.
 """
 
@@ -28,18 +28,35 @@ _IN_USE_BY = re.compile(r"Tailscale already in use(?: by (?P<owner>.+?))?(?:, pi
 _RUNNING_AS = re.compile(r"Tailscale running (?P<mode>in server mode )?as (?P<owner>.+?)\. Access denied\.?")
 _DAEMON_PID = re.compile(r"running as tailscaled(?:\.exe)?, pid (?P<pid>\d+)")
 
-_SIMPLE: tuple[tuple[WindowsErrorKind, re.Pattern[str]], ...] = (
-    (WindowsErrorKind.PIPE_MISSING, re.compile(r"pipe.*tailscaled.*cannot find the file specified", re.I)),
-    (WindowsErrorKind.PIPE_ACCESS_DENIED, re.compile(r"(?:safesocket\.Listen|namedpipe\.Listen|pipe).*Access is denied", re.I)),
-    (WindowsErrorKind.NO_BACKEND, re.compile(r"503 Service Unavailable(?:: no backend)?", re.I)),
-    (WindowsErrorKind.DEADLINE, re.compile(r"localapi.*context deadline exceeded|context deadline exceeded", re.I)),
-    (WindowsErrorKind.DOMAIN_TRUST, re.compile(r"trust relationship between this workstation and the primary domain", re.I)),
-    (WindowsErrorKind.SERVICE_NOT_RUNNING, re.compile(r"is the Tailscale service running\?|failed to connect to local tailscaled process \(is it running\?\)|Failed to connect to local Tailscale daemon", re.I)),
-    (WindowsErrorKind.GUI_CANNOT_CONNECT, re.compile(r"Failed to connect to Tailscale service|Tailscale: in use by other user|Tailscale backend error", re.I)),
-    (WindowsErrorKind.VERSION_MISMATCH, re.compile(r'Warning: client version "[^"]*" != tailscaled server version', re.I)),
-    (WindowsErrorKind.UNIX_ACCESS_DENIED, re.compile(r"^Access denied: |Use 'sudo tailscale ")),
-    (WindowsErrorKind.OTHER, re.compile(r"401 Unauthorized|empty user uid in connection identity|failed to look up user from|failed to connect to local tailscaled", re.I)),
-)  # fmt: skip
+_SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
+    (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*cannot find the file specified"),
+    (WindowsErrorKind.PIPE_ACCESS_DENIED, r"(?:safesocket\.Listen|namedpipe\.Listen|pipe).*Access is denied"),
+    (WindowsErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
+    (WindowsErrorKind.DEADLINE, r"context deadline exceeded"),
+    (WindowsErrorKind.DOMAIN_TRUST, r"trust relationship between this workstation and the primary domain"),
+    (
+        WindowsErrorKind.SERVICE_NOT_RUNNING,
+        r"is the Tailscale service running\?"
+        r"|failed to connect to local tailscaled process \(is it running\?\)"
+        r"|Failed to connect to local Tailscale daemon",
+    ),
+    (
+        WindowsErrorKind.GUI_CANNOT_CONNECT,
+        r"Failed to connect to Tailscale service|Tailscale: in use by other user|Tailscale backend error",
+    ),
+    (WindowsErrorKind.VERSION_MISMATCH, r'Warning: client version "[^"]*" != tailscaled server version'),
+    (WindowsErrorKind.UNIX_ACCESS_DENIED, r"^Access denied: |Use 'sudo tailscale "),
+    (
+        WindowsErrorKind.OTHER,
+        r"401 Unauthorized|empty user uid in connection identity|failed to look up user from"
+        r"|failed to connect to local tailscaled",
+    ),
+)
+# Order matters: the specific causes first, the generic LocalAPI failure last.
+_SIMPLE = tuple(
+    (kind, re.compile(pattern, 0 if kind is WindowsErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
+    for kind, pattern in _SIMPLE_PATTERNS
+)
 
 
 def is_windows_error_line(text: str) -> bool:
@@ -77,7 +94,11 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
     if running_as:
         mode = "running in server mode" if running_as.group("mode") else "running"
         return WindowsError(
-            WindowsErrorKind.NOT_OWNER, line, owner=_identity(running_as.group("owner")), mode=mode, pid=daemon_pid
+            WindowsErrorKind.NOT_OWNER,
+            line,
+            owner=_identity(running_as.group("owner")),
+            mode=mode,
+            pid=daemon_pid,
         )
     in_use = _IN_USE_BY.search(text)
     if in_use:

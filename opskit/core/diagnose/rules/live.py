@@ -11,7 +11,11 @@ from opskit.core.findings import Evidence, Finding, Severity
 
 def _process_evidence(snapshot: LiveSnapshot, ctx: RuleContext) -> tuple[Evidence, ...]:
     return tuple(
-        Evidence(ctx.source, None, f"pid {d.pid} user={d.user or '?'} parent={d.parent_name or '?'}: {' '.join(d.cmdline)}")
+        Evidence(
+            ctx.source,
+            None,
+            f"pid {d.pid} user={d.user or '?'} parent={d.parent_name or '?'}: {' '.join(d.cmdline)}",
+        )
         for d in snapshot.daemons
     )
 
@@ -21,7 +25,11 @@ def no_daemon(snapshot: LiveSnapshot, ctx: RuleContext) -> Iterator[Finding]:
     """Why: without tailscaled there is no tunnel; every CLI command fails with 'is it running?'."""
     if snapshot.daemons:
         return
-    start = "Start-Service Tailscale" if snapshot.platform == "windows" else "sudo systemctl enable --now tailscaled"
+    start = (
+        "Start-Service Tailscale"
+        if snapshot.platform == "windows"
+        else "sudo systemctl enable --now tailscaled"
+    )
     yield no_daemon.finding(
         "No tailscaled process is visible on this machine: Tailscale is not running (or runs in a container "
         "or namespace this user cannot see).",
@@ -30,7 +38,12 @@ def no_daemon(snapshot: LiveSnapshot, ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("TS-LIVE-HAND-STARTED", "live", Severity.WARNING, "tailscaled was started by hand, not by the service manager")
+@rule(
+    "TS-LIVE-HAND-STARTED",
+    "live",
+    Severity.WARNING,
+    "tailscaled was started by hand, not by the service manager",
+)
 def hand_started(snapshot: LiveSnapshot, ctx: RuleContext) -> Iterator[Finding]:
     """Why: a hand-started tailscaled belongs to whoever started it (on Windows that user becomes the
     only LocalAPI client allowed), stops with that session, and may use other state/port than the service."""
@@ -71,7 +84,8 @@ def other_user(snapshot: LiveSnapshot, ctx: RuleContext) -> Iterator[Finding]:
             yield other_user.finding(
                 f"tailscaled pid {daemon.pid} runs as {daemon.user}; you are {snapshot.current_user} without "
                 "admin rights, so LocalAPI calls may be refused.",
-                "Use `sudo tailscale …` (Unix; or once `sudo tailscale set --operator=$USER`), or on Windows run "
+                "Use `sudo tailscale …` (Unix; or once `sudo tailscale set --operator=$USER`), or on "
+                "Windows run "
                 "the CLI as the account that owns the Tailscale session.",
                 _process_evidence(snapshot, ctx),
                 pid=daemon.pid,
@@ -98,7 +112,8 @@ def cli_failed(snapshot: LiveSnapshot, ctx: RuleContext) -> Iterator[Finding]:
     for run in snapshot.runs:
         if run.timed_out or (run.returncode not in (0, None) and not run.output.strip()):
             yield cli_failed.finding(
-                f"`{run.command}` " + ("timed out" if run.timed_out else f"exited with status {run.returncode}")
+                f"`{run.command}` "
+                + ("timed out" if run.timed_out else f"exited with status {run.returncode}")
                 + " without output opskit could read.",
                 "Run it by hand to see the error; a hung tailscaled shows as a timeout here.",
                 (Evidence(ctx.source, None, run.command),),

@@ -49,7 +49,9 @@ def udp_blocked(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("TS-NETCHECK-HARD-NAT", "netcheck", Severity.WARNING, "Hard NAT: the public port changes per destination")
+@rule(
+    "TS-NETCHECK-HARD-NAT", "netcheck", Severity.WARNING, "Hard NAT: the public port changes per destination"
+)
 def hard_nat(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     """Why: ``MappingVariesByDestIP: true`` means two STUN servers saw different public ports: an
     endpoint-dependent ("hard", symmetric) NAT. Peers cannot predict the port to send to, so direct
@@ -95,7 +97,12 @@ def mapping_unknown(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("TS-NETCHECK-LAN-STUN", "netcheck", Severity.WARNING, "STUN answered from inside the LAN: NAT verdict unreliable")
+@rule(
+    "TS-NETCHECK-LAN-STUN",
+    "netcheck",
+    Severity.WARNING,
+    "STUN answered from inside the LAN: NAT verdict unreliable",
+)
 def lan_stun(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     """Why: a self-hosted DERP/STUN server on the same LAN or host sees the node's private address,
     while Internet STUN sees the public one; the replies differ, so netcheck shows a private IPv4
@@ -107,11 +114,15 @@ def lan_stun(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     kind = "a private" if profile.ipv4_scope is AddressScope.PRIVATE else "a shared (100.64.0.0/10)"
     varies = " and the 'hard NAT' verdict" if report.mapping_varies else ""
     yield lan_stun.finding(
-        f"{ctx.label}: STUN reported {kind} address {address}: a STUN server inside this network (typically a "
+        f"{ctx.label}: STUN reported {kind} address {address}: a STUN server inside this network (typically "
+        "a "
         f"self-hosted DERP on the same LAN or host) answered. The endpoint{varies} "
         "is an artefact of that, not the node's real NAT behaviour."
-        + (" (100.64.0.0/10 can also be carrier-grade NAT, where port mapping cannot help.)"
-           if profile.ipv4_scope is AddressScope.SHARED else ""),
+        + (
+            " (100.64.0.0/10 can also be carrier-grade NAT, where port mapping cannot help.)"
+            if profile.ipv4_scope is AddressScope.SHARED
+            else ""
+        ),
         "Judge NAT type from a run where only Internet STUN answers (e.g. temporarily use the default DERP "
         "map, or check the report's other regions); make sure the self-hosted DERP has a public STUN "
         "address (derper -stun on a public IP) rather than being reached over the LAN.",
@@ -119,7 +130,12 @@ def lan_stun(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("TS-NETCHECK-V4MAPPED-BUG", "netcheck", Severity.WARNING, "IPv4 shown as an IPv6 ::ffff: address (v1.30 bug)")
+@rule(
+    "TS-NETCHECK-V4MAPPED-BUG",
+    "netcheck",
+    Severity.WARNING,
+    "IPv4 shown as an IPv6 ::ffff: address (v1.30 bug)",
+)
 def v4mapped_bug(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     """Why: tailscale 1.30.0-1.30.1 (issue #5624) printed ``IPv4: (no addr found)`` and
     ``IPv6: yes, [::ffff:a.b.c.d]:port``: the IPv4 STUN reply was stored as a 4-in-6 address.
@@ -135,7 +151,12 @@ def v4mapped_bug(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("TS-NETCHECK-LOGGED-OUT-OLD", "netcheck", Severity.WARNING, "UDP false / DERP unknown may be a logged-out artefact")
+@rule(
+    "TS-NETCHECK-LOGGED-OUT-OLD",
+    "netcheck",
+    Severity.WARNING,
+    "UDP false / DERP unknown may be a logged-out artefact",
+)
 def logged_out_old(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     """Why: before v1.16 ``tailscale netcheck`` run while logged out had no DERP map and printed
     ``UDP: false`` and ``Nearest DERP: unknown`` spuriously (#2993); that is not a network verdict."""
@@ -211,7 +232,8 @@ def captive_portal(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     if profile.report.captive_portal is not True:
         return
     yield captive_portal.finding(
-        f"{ctx.label}: netcheck detected a captive portal: the network intercepts web traffic until you sign in.",
+        f"{ctx.label}: netcheck detected a captive portal: the network intercepts web traffic until you "
+        "sign in.",
         "Open a browser and complete the network's sign-in page, then rerun `tailscale netcheck`.",
         ctx.evidence(profile.report.line("captive")),
     )

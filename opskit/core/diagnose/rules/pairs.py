@@ -46,7 +46,12 @@ def derp_only(subject: PairsSubject, ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("TS-PAIR-UNCERTAIN", "pairs", Severity.INFO, "Direct path for this pair depends on what netcheck cannot see")
+@rule(
+    "TS-PAIR-UNCERTAIN",
+    "pairs",
+    Severity.INFO,
+    "Direct path for this pair depends on what netcheck cannot see",
+)
 def uncertain(subject: PairsSubject, ctx: RuleContext) -> Iterator[Finding]:
     """Why: easy↔hard NAT works only if the easy side's router filters leniently, and netcheck measures
     mapping, never filtering; a blank mapping verdict is unknown, not easy."""
@@ -70,7 +75,8 @@ def first_contact(subject: PairsSubject, ctx: RuleContext) -> Iterator[Finding]:
     for pair in subject.predictions:
         if pair.prediction is Prediction.DIRECT_PORTMAP:
             yield first_contact.finding(
-                f"{pair.a} ↔ {pair.b}: direct through {pair.hard_side}'s port mapping once it exists. {pair.reason}",
+                f"{pair.a} ↔ {pair.b}: direct through {pair.hard_side}'s port mapping once it exists. "
+                f"{pair.reason}",
                 f"To make it direct without waiting for {pair.hard_side}: {pair.change}.",
                 _evidence(pair),
                 pair=[pair.a, pair.b],
@@ -89,12 +95,14 @@ def reality_differs(subject: PairsSubject, ctx: RuleContext) -> Iterator[Finding
             if pair.prediction.expects_direct and seen.path in (PathKind.DERP, PathKind.PEER_RELAY):
                 if pair.prediction is Prediction.DIRECT_PORTMAP:
                     implication = (
-                        f"consistent with {pair.hard_side}'s port mapping not existing yet or its endpoints being "
+                        f"consistent with {pair.hard_side}'s port mapping not existing yet or its endpoints "
+                        "being "
                         f"stale: generate traffic from {pair.hard_side} and check again"
                     )
                 else:
                     implication = (
-                        "NAT types allow direct, so something netcheck cannot see blocks UDP: a host firewall, "
+                        "NAT types allow direct, so something netcheck cannot see blocks UDP: a host "
+                        "firewall, "
                         "a cloud security group or an ACL dropping UDP to tailscaled's port on one side, or "
                         "a VM/NAT network mode in between"
                     )

@@ -92,7 +92,9 @@ def slow(report: PingReport, ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("TS-PING-HOST-FIREWALL", "ping", Severity.WARNING, "tailscale ping works, OS ping does not: host firewall")
+@rule(
+    "TS-PING-HOST-FIREWALL", "ping", Severity.WARNING, "tailscale ping works, OS ping does not: host firewall"
+)
 def host_firewall(report: PingReport, ctx: RuleContext) -> Iterator[Finding]:
     """Why: ``tailscale ping`` is answered by tailscaled itself and never enters the TUN interface; an
     OS ping goes through the TUN and the peer's OS firewall. One working and the other failing means
@@ -101,7 +103,8 @@ def host_firewall(report: PingReport, ctx: RuleContext) -> Iterator[Finding]:
         return
     failures = [line for line in ctx.os_ping.lines if "timed out" in line.text or "loss" in line.text]
     yield host_firewall.finding(
-        f"{ctx.label} → {_peer(report)}: `tailscale ping` gets pongs but the OS ping fails: the tunnel works; "
+        f"{ctx.label} → {_peer(report)}: `tailscale ping` gets pongs but the OS ping fails: the tunnel "
+        "works; "
         f"{_peer(report)}'s host firewall drops traffic arriving on its Tailscale interface.",
         "On the peer allow the traffic on the Tailscale interface (Windows: allow ICMPv4 echo / the service "
         "port for the 100.64.0.0/10 range in Windows Defender Firewall; Linux: check nftables/iptables for "

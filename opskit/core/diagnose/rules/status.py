@@ -17,7 +17,7 @@ def relayed(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
     for peer in status.peers:
         if peer.active and peer.path is PathKind.DERP and not (peer.tx and peer.rx == 0):
             yield relayed.finding(
-                f"{ctx.label} → {peer.host}: traffic is relayed via DERP region \"{peer.relay_region}\" "
+                f'{ctx.label} → {peer.host}: traffic is relayed via DERP region "{peer.relay_region}" '
                 "(the peer's home region): no direct UDP path is in use.",
                 "Compare both nodes' `tailscale netcheck` (run `opskit diagnose` on them together) to see "
                 "whether their NATs allow direct; if they should, look for a firewall dropping UDP to "
@@ -90,18 +90,23 @@ def not_running(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
     message = status.state_message
     if message.startswith("Tailscale is stopped"):
         fix = (
-            "Run `tailscale up`. On Windows, if it stops again when you log off or close the tray app, turn on "
-            "Unattended Mode (`tailscale up --unattended` or 'Run unattended' in the menu) so tailscaled keeps "
+            "Run `tailscale up`. On Windows, if it stops again when you log off or close the tray app, turn "
+            "on "
+            "Unattended Mode (`tailscale up --unattended` or 'Run unattended' in the menu) so tailscaled "
+            "keeps "
             "running without a GUI client."
         )
     elif message.startswith(("Logged out", "Log in at", "NeedsLogin")):
-        fix = "Log in again (`tailscale up --login-server=<your Headscale URL>`), or re-register the node key."
+        fix = (
+            "Log in again (`tailscale up --login-server=<your Headscale URL>`), or re-register the node key."
+        )
     elif message.startswith("Machine is not yet approved"):
-        fix = "Approve the node in the admin console (Headscale: `headscale nodes register` / approve the route)."
+        fix = "Approve the node in the admin console (Headscale: `headscale nodes register`)."
     else:
         fix = "Restart tailscaled and check its log for why the backend is in this state."
     yield not_running.finding(
-        f"{ctx.label}: `tailscale status` says \"{message}\": this node has no tunnel, so no peer can reach it.",
+        f'{ctx.label}: `tailscale status` says "{message}": this node has no tunnel, so no peer can '
+        "reach it.",
         fix,
         ctx.evidence(status.state_line),
     )
@@ -132,8 +137,10 @@ def peer_relay(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
     for peer in status.peers:
         if peer.active and peer.path is PathKind.PEER_RELAY:
             yield peer_relay.finding(
-                f"{ctx.label} → {peer.host}: traffic goes through a Peer Relay ({peer.peer_relay}), not direct.",
-                "Acceptable; to get direct, see the pairwise prediction for the NAT change that would allow it.",
+                f"{ctx.label} → {peer.host}: traffic goes through a Peer Relay ({peer.peer_relay}), not "
+                "direct.",
+                "Acceptable; to get direct, see the pairwise prediction for the NAT change that would allow "
+                "it.",
                 ctx.evidence(peer.line),
                 peer=peer.host,
             )

@@ -32,7 +32,9 @@ def _identity_kind(name: str) -> str:
     return "account"
 
 
-@rule("TS-WIN-NOT-OWNER", "windows", Severity.ERROR, "LocalAPI refused: tailscaled belongs to another identity")
+@rule(
+    "TS-WIN-NOT-OWNER", "windows", Severity.ERROR, "LocalAPI refused: tailscaled belongs to another identity"
+)
 def not_owner(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
     """Why: on Windows tailscaled serves one user at a time. ``CheckIPNConnectionAllowed`` admits a
     LocalAPI caller only if it is that current user (or LocalSystem, since v1.58); Unattended Mode
@@ -46,32 +48,36 @@ def not_owner(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
         truncated = " (the message is cut off; the caller name may be incomplete)" if error.truncated else ""
         kind = _identity_kind(owner)
         causes = [
-            f"tailscaled is {error.mode or 'in use'} on behalf of \"{owner}\"; the LocalAPI admits only that "
-            f"identity or LocalSystem, and the CLI ran as {caller_text}{truncated}. Being elevated or a member "
+            f'tailscaled is {error.mode or "in use"} on behalf of "{owner}"; the LocalAPI admits only that '
+            f"identity or LocalSystem, and the CLI ran as {caller_text}{truncated}. Being elevated or a "
+            "member "
             "of Administrators does not make you the owner.",
             "the owner account was deleted or renamed (the message then shows a SID), leaving a stale owner "
             "in the state file",
-            "a tailscaled.exe was started by hand by another user, next to or instead of the Tailscale service",
+            "a tailscaled.exe was started by hand by another user, next to or instead of the Tailscale "
+            "service",
         ]
         if kind == "sid":
             causes.insert(0, causes.pop(1))  # a bare SID means the name lookup failed: stale owner first
         if kind == "system":
             causes[0] = (
-                f"tailscaled reports itself in use by \"{owner}\" (a SYSTEM-context session, #17875); the CLI "
+                f'tailscaled reports itself in use by "{owner}" (a SYSTEM-context session, #17875); the CLI '
                 f"ran as {caller_text}"
             )
         if report.admin_member:
             causes[0] += " (your `whoami /groups` shows Administrators membership: that is not ownership)"
         fixes = [
-            f"run the CLI as \"{owner}\" (log in as that account, or `runas /user:{owner} \"tailscale status\"`)"
+            f'run the CLI as "{owner}" (log in as that account, or `runas /user:{owner} "tailscale status"`)'
             if kind == "account"
-            else "run the CLI as LocalSystem (e.g. `psexec -s tailscale status`), which is always admitted since v1.58",
-            f"as \"{owner}\": turn off Unattended Mode (`tailscale set --unattended=false`) or `tailscale logout`, "
-            f"then log in as {caller_text}",
-            "make sure only the Tailscale service runs tailscaled (`sc query Tailscale`; stop any tailscaled.exe "
+            else "run the CLI as LocalSystem (`psexec -s tailscale status`), always admitted since v1.58",
+            f'as "{owner}": turn off Unattended Mode (`tailscale set --unattended=false`) or '
+            f"`tailscale logout`, then log in as {caller_text}",
+            "make sure only the Tailscale service runs tailscaled (`sc query Tailscale`; stop any "
+            "tailscaled.exe "
             "started by hand)",
             f"if the owner no longer exists: stop the Tailscale service, back up {STATE_FILE}, remove its "
-            "`server-mode-start-key` entry, start the service again (workaround from tailscale/tailscale#13609)",
+            "`server-mode-start-key` entry, start the service again (workaround from "
+            "tailscale/tailscale#13609)",
         ]
         numbered_causes = " ".join(f"({i}) {c}." for i, c in enumerate(causes, 1))
         numbered_fixes = " ".join(f"{i}. {f}." for i, f in enumerate(fixes, 1))
@@ -93,7 +99,8 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "tailscaled.exe is running but its LocalAPI named pipe "
         r"\\.\pipe\ProtectedPrefix\Administrators\Tailscale\tailscaled does not exist: the daemon's "
         "listener died (a known 1.52.0 regression, #10025). This is not a permissions problem.",
-        "Restart the Tailscale service (`Restart-Service Tailscale` in an elevated PowerShell); if it recurs, "
+        "Restart the Tailscale service (`Restart-Service Tailscale` in an elevated PowerShell); if it "
+        "recurs, "
         "upgrade Tailscale.",
     ),
     WindowsErrorKind.PIPE_ACCESS_DENIED: (
@@ -109,21 +116,24 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "restart the service; if it persists, repair/reinstall Tailscale.",
     ),
     WindowsErrorKind.DEADLINE: (
-        "the CLI reached tailscaled's LocalAPI but got no answer in time (context deadline exceeded, #14077): "
+        "the CLI reached tailscaled's LocalAPI but got no answer in time (context deadline exceeded, "
+        "#14077): "
         "the daemon is hung or still starting.",
         "Wait a minute and retry; if it persists restart the Tailscale service and check its log for what "
         "blocks start-up (DNS, firewall drivers, a stuck network adapter).",
     ),
     WindowsErrorKind.DOMAIN_TRUST: (
         "tailscaled could not look up your user because the machine's trust relationship with the domain "
-        "failed (DC unreachable or machine account broken, #2177). It cannot decide whether you are the owner.",
+        "failed (DC unreachable or machine account broken, #2177). It cannot decide whether you are the "
+        "owner.",
         "Restore domain connectivity (VPN/line of sight to a DC) or repair the machine account "
         "(`Test-ComputerSecureChannel -Repair`); then retry.",
     ),
     WindowsErrorKind.SERVICE_NOT_RUNNING: (
         "the CLI found no reachable tailscaled: the Tailscale service is not running (or tailscaled stopped "
         "when the last GUI client disconnected, because Unattended Mode is off).",
-        "Start the service (`Start-Service Tailscale`) and set it to Automatic; if it stops whenever the tray "
+        "Start the service (`Start-Service Tailscale`) and set it to Automatic; if it stops whenever the "
+        "tray "
         "app closes, enable Unattended Mode (`tailscale up --unattended`).",
     ),
     WindowsErrorKind.GUI_CANNOT_CONNECT: (
@@ -135,7 +145,8 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
     WindowsErrorKind.VERSION_MISMATCH: (
         "the CLI and tailscaled are different versions: a leftover tailscale.exe on PATH or a half-finished "
         "upgrade. Mixed versions misreport errors.",
-        "Run the tailscale.exe from the installed Tailscale folder, or finish/repeat the upgrade so both match.",
+        "Run the tailscale.exe from the installed Tailscale folder, or finish/repeat the upgrade so both "
+        "match.",
     ),
     WindowsErrorKind.UNIX_ACCESS_DENIED: (
         "on Linux/macOS the LocalAPI refuses non-root users that are not the configured operator.",
@@ -149,7 +160,9 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
 }
 
 
-def _emit(rule_obj: Rule, kind: WindowsErrorKind, report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+def _emit(
+    rule_obj: Rule, kind: WindowsErrorKind, report: WindowsReport, ctx: RuleContext
+) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
     found = _errors(report, kind)
     if not found:
@@ -175,7 +188,7 @@ def pipe_access_denied(report: WindowsReport, ctx: RuleContext) -> Iterator[Find
 
 @rule("TS-WIN-NO-BACKEND", "windows", Severity.ERROR, "tailscaled has no backend (503)")
 def no_backend(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``503 Service Unavailable: no backend``: the daemon answers HTTP but its backend failed to start."""
+    """Why: ``503 Service Unavailable: no backend``: the daemon answers, its backend failed to start."""
     yield from _emit(no_backend, WindowsErrorKind.NO_BACKEND, report, ctx)
 
 
