@@ -13,7 +13,7 @@ from opskit import __version__
 from opskit.errors import OpskitError
 
 # One line per command module; each exposes ``register(app)``. Modules import only typer at load time.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("opskit.cli.diagnose",)
 
 
 def _version_callback(value: bool) -> None:

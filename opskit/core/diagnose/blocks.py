@@ -59,6 +59,7 @@ class SplitInput:
     whoami: SourceLine | None = None
     admin_member: bool | None = None
     line_count: int = 0
+    elevated: bool | None = None
 
 
 def _is_tailscale_command(command: str | None) -> bool:
@@ -118,6 +119,7 @@ def split_input(text: str) -> SplitInput:
     skip_reason = ""
     whoami: SourceLine | None = None
     admin_member: bool | None = None
+    elevated: bool | None = None
     command_output_lines = 0
 
     def close_block() -> None:
@@ -157,6 +159,12 @@ def split_input(text: str) -> SplitInput:
         if current_command and current_command.strip().lower() == "whoami" and command_output_lines == 1:
             whoami = line
             continue
+        if current_command and "net session" in current_command.lower():
+            # The common "am I elevated?" one-liner: `net session >nul 2>&1 && echo ... || echo ...`.
+            lowered = text.lower()
+            if "elevated" in lowered:
+                elevated = "not" not in lowered
+                continue
         if current_command and current_command.lower().startswith("whoami /groups"):
             if "BUILTIN\\Administrators" in text or "S-1-5-32-544" in text:
                 admin_member = True
@@ -204,4 +212,4 @@ def split_input(text: str) -> SplitInput:
         current.append(line)
     close_block()
     flush_skip()
-    return SplitInput(tuple(blocks), tuple(skipped), whoami, admin_member, len(lines))
+    return SplitInput(tuple(blocks), tuple(skipped), whoami, admin_member, len(lines), elevated)

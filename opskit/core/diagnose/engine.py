@@ -115,7 +115,9 @@ def _parse_input(item: InputText) -> _Parsed:
         elif block.kind is BlockKind.PING:
             parsed.pings.append((block, parse_ping(block.lines, block.command)))
         elif block.kind is BlockKind.WINDOWS:
-            parsed.windows.append((block, parse_windows(block.lines, split.whoami, split.admin_member)))
+            parsed.windows.append(
+                (block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated))
+            )
     return parsed
 
 

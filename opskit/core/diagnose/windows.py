@@ -76,11 +76,10 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
     daemon_pid = int(pid_match.group("pid")) if pid_match else None
     match = _OWNER_CALLER.search(text)
     if match:
+        # Names are "cut off" only when their closing quote is missing; a lost " not allowed" is harmless.
         truncated = not match.group("owner_end") or (
-            match.group("caller") is not None and not (match.group("caller_end") and match.group("tail"))
+            match.group("caller") is not None and not match.group("caller_end")
         )
-        if match.group("caller") is None:
-            truncated = True
         return WindowsError(
             WindowsErrorKind.NOT_OWNER,
             line,
@@ -117,7 +116,10 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
 
 
 def parse_windows(
-    lines: Sequence[SourceLine], whoami: SourceLine | None = None, admin_member: bool | None = None
+    lines: Sequence[SourceLine],
+    whoami: SourceLine | None = None,
+    admin_member: bool | None = None,
+    elevated: bool | None = None,
 ) -> WindowsReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``."""
     errors = tuple(e for e in (parse_windows_error(line) for line in lines) if e is not None)
@@ -126,4 +128,5 @@ def parse_windows(
         whoami=whoami.text if whoami else None,
         whoami_line=whoami,
         admin_member=admin_member,
+        elevated=elevated,
     )

@@ -45,13 +45,30 @@ def not_owner(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
         owner = error.owner or "another account"
         caller = error.caller or report.whoami
         caller_text = f'"{caller}"' if caller else "your account"
-        truncated = " (the message is cut off; the caller name may be incomplete)" if error.truncated else ""
         kind = _identity_kind(owner)
+        who = f'tailscaled belongs to "{owner}", the CLI ran as {caller_text}'
+        if error.truncated:
+            who += " (the message is cut off inside a name; it may be incomplete)"
+        if error.caller and report.whoami and report.whoami.lower() == error.caller.lower():
+            who += "; your pasted `whoami` confirms the caller"
+        elif not error.caller and report.whoami:
+            who += " (caller taken from your pasted `whoami`)"
+        standing = [
+            x
+            for x in (
+                "elevated" if report.elevated else "",
+                "in Administrators" if report.admin_member else "",
+            )
+            if x
+        ]
+        if standing:
+            who += f". You are {' and '.join(standing)}, but that is not ownership"
+        authorities = {name.split("\\", 1)[0].upper() for name in (owner, caller or "") if "\\" in name}
+        if len(authorities) == 2:
+            who += f" (two different accounts: {' vs '.join(sorted(authorities))})"
         causes = [
-            f'tailscaled is {error.mode or "in use"} on behalf of "{owner}"; the LocalAPI admits only that '
-            f"identity or LocalSystem, and the CLI ran as {caller_text}{truncated}. Being elevated or a "
-            "member "
-            "of Administrators does not make you the owner.",
+            f'tailscaled is {error.mode or "in use"} for "{owner}"; on Windows the LocalAPI admits only that '
+            "identity or LocalSystem. Running elevated or as another administrator is a different identity",
             "the owner account was deleted or renamed (the message then shows a SID), leaving a stale owner "
             "in the state file",
             "a tailscaled.exe was started by hand by another user, next to or instead of the Tailscale "
@@ -60,31 +77,26 @@ def not_owner(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
         if kind == "sid":
             causes.insert(0, causes.pop(1))  # a bare SID means the name lookup failed: stale owner first
         if kind == "system":
-            causes[0] = (
-                f'tailscaled reports itself in use by "{owner}" (a SYSTEM-context session, #17875); the CLI '
-                f"ran as {caller_text}"
-            )
-        if report.admin_member:
-            causes[0] += " (your `whoami /groups` shows Administrators membership: that is not ownership)"
+            causes[0] = f'tailscaled reports itself in use by "{owner}" (a SYSTEM-context session, #17875)'
         fixes = [
-            f'run the CLI as "{owner}" (log in as that account, or `runas /user:{owner} "tailscale status"`)'
+            f'run the CLI as "{owner}" (sign in as that account, or `runas /user:{owner} "tailscale status"`)'
             if kind == "account"
             else "run the CLI as LocalSystem (`psexec -s tailscale status`), always admitted since v1.58",
             f'as "{owner}": turn off Unattended Mode (`tailscale set --unattended=false`) or '
             f"`tailscale logout`, then log in as {caller_text}",
             "make sure only the Tailscale service runs tailscaled (`sc query Tailscale`; stop any "
-            "tailscaled.exe "
-            "started by hand)",
-            f"if the owner no longer exists: stop the Tailscale service, back up {STATE_FILE}, remove its "
-            "`server-mode-start-key` entry, start the service again (workaround from "
+            "tailscaled.exe started by hand)",
+            f"only if the owner no longer exists: stop the Tailscale service, back up {STATE_FILE}, remove "
+            "its `server-mode-start-key` entry, start the service again (workaround from "
             "tailscale/tailscale#13609)",
         ]
-        numbered_causes = " ".join(f"({i}) {c}." for i, c in enumerate(causes, 1))
-        numbered_fixes = " ".join(f"{i}. {f}." for i, f in enumerate(fixes, 1))
+        cause_lines = "\n".join(f"  {i}. {c}." for i, c in enumerate(causes, 1))
+        fix_lines = "\n".join(f"  {i}. {f}." for i, f in enumerate(fixes, 1))
         yield not_owner.finding(
-            f"Most likely first: {numbered_causes}",
-            f"In order of safety: {numbered_fixes} {STATEDIR_NOTE}",
+            f"{who}.\nCauses, most likely first:\n{cause_lines}",
+            f"In order of safety:\n{fix_lines}\n{STATEDIR_NOTE}",
             ctx.evidence(error.line, report.whoami_line),
+            title=f'tailscaled belongs to "{owner}", not to {caller_text}',
             owner=error.owner,
             caller=caller,
             caller_from="error message" if error.caller else ("whoami" if report.whoami else None),
