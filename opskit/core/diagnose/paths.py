@@ -14,7 +14,7 @@ from enum import StrEnum
 from itertools import combinations
 
 from opskit.core.diagnose.models import Ipv6State, PathKind
-from opskit.core.diagnose.profile import Mapping, NatProfile
+from opskit.core.diagnose.profile import AddressScope, Mapping, NatProfile, endpoint_host
 from opskit.core.diagnose.text import SourceLine
 
 
@@ -76,6 +76,13 @@ def _ipv6_change(a: NatProfile, b: NatProfile) -> str:
     return f"give {' and '.join(missing)} a routed global IPv6 address (direct over IPv6 needs it on both)"
 
 
+def _same_public_ipv4(a: NatProfile, b: NatProfile) -> str | None:
+    if a.ipv4_scope is not AddressScope.PUBLIC or b.ipv4_scope is not AddressScope.PUBLIC:
+        return None
+    host_a = endpoint_host(a.report.ipv4_endpoint or "")
+    return host_a if host_a and host_a == endpoint_host(b.report.ipv4_endpoint or "") else None
+
+
 def predict_pair(a: NatProfile, b: NatProfile) -> PairPrediction:
     """The expected path between two nodes, why, and the change that would make it direct."""
     udp_keys = ("udp", "ipv4")
@@ -102,6 +109,18 @@ def predict_pair(a: NatProfile, b: NatProfile) -> PairPrediction:
             f"{unknown}'s report does not say whether UDP works; nothing can be predicted for this pair.",
             f"paste a complete `tailscale netcheck` from {unknown}",
             tuple(_evidence(a, "udp") + _evidence(b, "udp")),
+        )
+    same_site = _same_public_ipv4(a, b)
+    if same_site:
+        return PairPrediction(
+            a.label,
+            b.label,
+            Prediction.DIRECT_IPV4,
+            f"both nodes show the same public IPv4 address ({same_site}): they sit behind the same NAT, "
+            "most likely on one LAN, and connect directly over the local addresses tailscaled also "
+            "advertises, whatever the NAT type.",
+            "",
+            tuple(_evidence(a, "ipv4") + _evidence(b, "ipv4")),
         )
     if a.ipv6_global and b.ipv6_global:
         return PairPrediction(
