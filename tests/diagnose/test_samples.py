@@ -71,7 +71,8 @@ def test_udp_blocked_wifi_means_every_peer_is_relayed() -> None:
 
 def test_udp_blocked_node_is_derp_only_with_any_peer() -> None:
     diagnosis = run_files(
-        sample("netcheck/udp-blocked-wifi-v1.10.txt"), sample("netcheck/public-ip-no-nat-ipv6-hairpin-v1.28.txt")
+        sample("netcheck/udp-blocked-wifi-v1.10.txt"),
+        sample("netcheck/public-ip-no-nat-ipv6-hairpin-v1.28.txt"),
     )
     (pair,) = diagnosis.predictions
     assert pair.prediction is Prediction.DERP_ONLY
@@ -164,7 +165,9 @@ def test_headscale_custom_derp_without_latency_is_flagged() -> None:
 def test_machine_pair_4090_lines_before_the_report_are_reported_as_skipped() -> None:
     diagnosis = run_files(sample("netcheck/pair-machine1-easy-nat-ipv6-yes.txt"))
     assert diagnosis.profiles[0].ipv6_global
-    assert diagnosis.warnings == ("pair-machine1-easy-nat-ipv6-yes.txt: skipped line 1 (not recognised): 'machine1'",)
+    assert diagnosis.warnings == (
+        "pair-machine1-easy-nat-ipv6-yes.txt: skipped line 1 (not recognised): 'machine1'",
+    )
 
 
 # --------------------------------------------------------------------------------------------- status

@@ -56,6 +56,7 @@ class DerpLatency:
     latency_ms: float | None  # None: no answer from this region
     region_id: int | None = None
     line: SourceLine | None = None
+    cut_off: bool = False  # the paste ends inside this line: a missing latency means nothing
 
 
 @dataclass(frozen=True)

@@ -175,15 +175,13 @@ def parse_netcheck_text(lines: Sequence[SourceLine]) -> NetcheckReport:
             raw_latency = region.group("latency") or ""
             latency = parse_go_duration(raw_latency)
             name = (region.group("name") or "").strip()
-            if raw_latency and latency is None:
-                truncated = True
-            if "(" in text and ")" not in text:
-                truncated = True
+            cut_off = bool(raw_latency and latency is None) or ("(" in text and ")" not in text)
+            truncated = truncated or cut_off
             region_id = None
             verbose = re.match(r"^derp(\d+), (.*)$", name)  # --verbose: "(derp1, New York City)"
             if verbose:
                 region_id, name = int(verbose.group(1)), verbose.group(2)
-            latencies.append(DerpLatency(region.group("code"), name, latency, region_id, line))
+            latencies.append(DerpLatency(region.group("code"), name, latency, region_id, line, cut_off))
     ipv4, ipv4_endpoint = _ipv4(values.get("IPv4", ""))
     ipv6_state, ipv6_endpoint = (
         _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)

@@ -180,7 +180,7 @@ def derp_silent(profile: NatProfile, ctx: RuleContext) -> Iterator[Finding]:
     report = profile.report
     if report.udp is not True:
         return
-    silent = [d for d in report.latencies if d.latency_ms is None]
+    silent = [d for d in report.latencies if d.latency_ms is None and not d.cut_off]
     if not silent or len(silent) == len(report.latencies):
         return
     custom = [d for d in silent if not (len(d.code) == 3 and d.code.islower())]
