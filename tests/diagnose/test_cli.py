@@ -12,7 +12,18 @@ from tests.diagnose.conftest import SAMPLES, SCENARIO
 
 JSON_SCHEMA = {
     "type": "object",
-    "required": ["opskit", "kind", "summary", "blocks", "nodes", "pairs", "observations", "findings", "warnings", "live"],
+    "required": [
+        "opskit",
+        "kind",
+        "summary",
+        "blocks",
+        "nodes",
+        "pairs",
+        "observations",
+        "findings",
+        "warnings",
+        "live",
+    ],
     "properties": {
         "opskit": {"const": 1},
         "kind": {"const": "diagnose"},

@@ -86,7 +86,11 @@ def test_live_command_end_to_end(  # type: ignore[no-untyped-def]
     assert ours["port"] == "41641" and ours["service_managed"] is False
     rules = {f["rule"]: f for f in document["findings"]}
     assert "TS-LIVE-CLI-MISSING" in rules
-    hand = [f for f in document["findings"] if f["rule"] == "TS-LIVE-HAND-STARTED" and f["extra"]["pid"] == fake_tailscaled.pid]
+    hand = [
+        f
+        for f in document["findings"]
+        if f["rule"] == "TS-LIVE-HAND-STARTED" and f["extra"]["pid"] == fake_tailscaled.pid
+    ]
     assert len(hand) == 1 and "--port=41641" in hand[0]["cause"]
     human = cli(["diagnose", "--live"])
     assert "tailscaled on this machine" in human.stdout and str(fake_tailscaled.pid) in human.stdout

@@ -145,7 +145,8 @@ def test_tailscaled_log_report_unknown_fields_stay_unknown() -> None:
 
 def test_netinfo_log_line() -> None:
     text = (
-        "control: NetInfo: NetInfo{varies=true hairpin= ipv6=false ipv6os=true udp=true icmpv4=false derp=#20 "
+        "control: NetInfo: NetInfo{varies=true hairpin= ipv6=false ipv6os=true udp=true icmpv4=false "
+        "derp=#20 "
         'portmap= link="" firewallmode="ipt-default"}'
     )
     report = parse_netcheck_log(line(text))
@@ -171,7 +172,10 @@ def test_v1_30_4in6_bug_and_lan_stun_artefacts() -> None:
     diagnosis = run_text(bug)
     assert not diagnosis.profiles[0].ipv6_global
     assert by_rule(diagnosis, "TS-NETCHECK-V4MAPPED-BUG")
-    lan = "Report:\n* UDP: true\n* IPv4: yes, 192.168.100.1:5000\n* MappingVariesByDestIP: true\n* PortMapping:\n"
+    lan = (
+        "Report:\n* UDP: true\n* IPv4: yes, 192.168.100.1:5000\n* MappingVariesByDestIP: true\n"
+        "* PortMapping:\n"
+    )
     diagnosis = run_text(lan)
     (profile,) = diagnosis.profiles
     assert profile.ipv4_scope is AddressScope.PRIVATE and profile.mapping is Mapping.UNKNOWN
@@ -339,7 +343,8 @@ def test_go_quoting_is_undone() -> None:
             "running in server mode",
         ),
         (
-            '401 Unauthorized: Tailscale already in use ("PC\\\\alice"); connection from "PC\\\\bob" not allowed',
+            '401 Unauthorized: Tailscale already in use ("PC\\\\alice"); '
+            'connection from "PC\\\\bob" not allowed',
             "PC\\alice",
             "PC\\bob",
             "already in use",
@@ -363,7 +368,8 @@ def test_go_quoting_is_undone() -> None:
             "running in server mode",
         ),
         (
-            '401 Unauthorized: Tailscale running in server mode ("S-1-5-21-1-2-3-1001"); connection from "PC\\\\bob" not allowed',
+            '401 Unauthorized: Tailscale running in server mode ("S-1-5-21-1-2-3-1001"); '
+            'connection from "PC\\\\bob" not allowed',
             "S-1-5-21-1-2-3-1001",
             "PC\\bob",
             "running in server mode",
@@ -402,7 +408,8 @@ def test_truncated_caller_is_flagged() -> None:
             "TS-WIN-DEADLINE",
         ),
         (
-            "Tailscale backend error: failed to look up user from userid: The trust relationship between this "
+            "Tailscale backend error: failed to look up user from userid: The trust relationship between "
+            "this "
             "workstation and the primary domain failed.",
             WindowsErrorKind.DOMAIN_TRUST,
             "TS-WIN-DOMAIN-TRUST",

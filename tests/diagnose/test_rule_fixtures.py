@@ -28,7 +28,11 @@ HEALTHY_LIVE: dict[str, Any] = {
             "pid": 812,
             "name": "tailscaled",
             "user": "root",
-            "cmdline": ["/usr/sbin/tailscaled", "--state=/var/lib/tailscale/tailscaled.state", "--port=41641"],
+            "cmdline": [
+                "/usr/sbin/tailscaled",
+                "--state=/var/lib/tailscale/tailscaled.state",
+                "--port=41641",
+            ],
             "parent_name": "systemd",
             "parent_pid": 1,
         }
@@ -97,10 +101,14 @@ def test_bad_fixture_fires(rule_id: str, path: Path) -> None:
             if evidence.line is None:
                 continue  # live evidence quotes process facts, not input lines
             lines = {line.number: line.text for line in split_lines(texts[evidence.file])}
-            assert lines[evidence.line] == evidence.text, f"{rule_id}: evidence does not quote line {evidence.line}"
+            assert lines[evidence.line] == evidence.text, (
+                f"{rule_id}: evidence does not quote line {evidence.line}"
+            )
 
 
-@pytest.mark.parametrize(("rule_id", "path"), cases("good"), ids=lambda v: v if isinstance(v, str) else v.name)
+@pytest.mark.parametrize(
+    ("rule_id", "path"), cases("good"), ids=lambda v: v if isinstance(v, str) else v.name
+)
 def test_good_fixture_does_not_fire(rule_id: str, path: Path) -> None:
     diagnosis, _ = run_fixture(path)
     assert rule_id not in {f.rule_id for f in diagnosis.findings}

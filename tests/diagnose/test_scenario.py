@@ -67,7 +67,8 @@ def test_status_on_a_showing_c_relayed_is_explained_by_the_missing_mapping() -> 
     status_a = (
         "PS C:\\Users\\ops> tailscale status\n"
         "100.64.0.1      a-pc          ops@      windows  -\n"
-        "100.64.0.2      b-pc          ops@      windows  active; direct 192.168.1.23:41641, tx 1200 rx 1100\n"
+        "100.64.0.2      b-pc          ops@      windows  active; direct 192.168.1.23:41641, tx 1200 rx "
+        "1100\n"
         '100.64.0.3      c             ops@      linux    active; relay "hws", tx 5000 rx 4200\n'
     )
     inputs = [*_abc()]

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 from opskit.core.diagnose.models import BlockKind
 from opskit.core.diagnose.netcheck import (
+    bullet_key,
     is_netcheck_line,
     is_netcheck_log_line,
     is_region_line,
     looks_like_netcheck_json,
     parse_json_text,
+    region_parts,
 )
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.status import is_status_line
@@ -62,8 +64,16 @@ class SplitInput:
     elevated: bool | None = None
 
 
-def _is_tailscale_command(command: str | None) -> bool:
-    return bool(command) and "tailscale" in (command or "").lower()
+def _command_context(command: str) -> str:
+    """Which kind of command produced the following lines (decides how to treat unknown lines)."""
+    lowered = command.strip().lower()
+    if lowered == "whoami":
+        return "whoami"
+    if lowered.startswith("whoami /groups"):
+        return "whoami-groups"
+    if "net session" in lowered:
+        return "net-session"
+    return "tailscale" if "tailscale" in lowered else "other"
 
 
 def _json_end(lines: list[SourceLine], start: int) -> int | None:
@@ -92,7 +102,13 @@ def _json_end(lines: list[SourceLine], start: int) -> int | None:
 
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
-    if is_netcheck_line(text) or (in_netcheck and is_region_line(text)):
+    first = text[0]
+    # Dispatch on the first character: netcheck bullets and region lines are the bulk of big pastes.
+    if first == "*" and is_netcheck_line(text):
+        return BlockKind.NETCHECK
+    if first == "-" and in_netcheck and is_region_line(text):
+        return BlockKind.NETCHECK
+    if first != "*" and is_netcheck_line(text):
         return BlockKind.NETCHECK
     if is_ping_line(text):
         return BlockKind.PING
@@ -141,36 +157,58 @@ def split_input(text: str) -> SplitInput:
         skip_reason = reason
         pending_skip.append(line)
 
+    last_text_index = len(lines) - 1
+    while last_text_index >= 0 and not lines[last_text_index].text:
+        last_text_index -= 1
+    context: str | None = None  # what the last prompt's command was, computed once per prompt
     index = 0
     while index < len(lines):
         line = lines[index]
         index += 1
-        if line.is_blank:
+        text = line.text
+        if not text and line.command is None:
             continue
         if line.command is not None:
             close_block()
             flush_skip()
             current_command = line.command
+            context = _command_context(current_command)
             command_output_lines = 0
             continue
         command_output_lines += 1
-        text = line.text
+        # Fast path for the bulk of big pastes: bullet and region lines inside a netcheck block.
+        if current_kind is BlockKind.NETCHECK and (context is None or context == "tailscale"):
+            first = text[0]
+            if first == "-" and region_parts(text) is not None:
+                if pending_skip:
+                    flush_skip()
+                current.append(line)
+                continue
+            if first == "*":
+                key = bullet_key(text)
+                if key is not None:
+                    if pending_skip:
+                        flush_skip()
+                    if key in seen_keys:  # a repeated field starts the next report
+                        close_block()
+                        current_kind, block_command = BlockKind.NETCHECK, current_command
+                    seen_keys.add(key)
+                    current.append(line)
+                    continue
         # Context from non-Tailscale commands that the diagnosis can use.
-        if current_command and current_command.strip().lower() == "whoami" and command_output_lines == 1:
+        if context == "whoami" and command_output_lines == 1:
             whoami = line
             continue
-        if current_command and "net session" in current_command.lower():
+        if context == "net-session" and "elevated" in text.lower():
             # The common "am I elevated?" one-liner: `net session >nul 2>&1 && echo ... || echo ...`.
-            lowered = text.lower()
-            if "elevated" in lowered:
-                elevated = "not" not in lowered
-                continue
-        if current_command and current_command.lower().startswith("whoami /groups"):
+            elevated = "not" not in text.lower()
+            continue
+        if context == "whoami-groups":
             if "BUILTIN\\Administrators" in text or "S-1-5-32-544" in text:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
-        if text.startswith("{") and (current_kind is None or current_kind is not BlockKind.NETCHECK):
+        if text[0] == "{" and current_kind is not BlockKind.NETCHECK:
             end = _json_end(lines, index - 1)
             if end is not None:
                 chunk = lines[index - 1 : end + 1]
@@ -181,7 +219,7 @@ def split_input(text: str) -> SplitInput:
                     blocks.append(Block(BlockKind.NETCHECK, tuple(chunk), current_command, document))
                     index = end + 1
                     continue
-        if is_netcheck_log_line(text):
+        if ("report: " in text or "NetInfo{" in text) and is_netcheck_log_line(text):
             close_block()
             flush_skip()
             blocks.append(Block(BlockKind.NETCHECK, (line,), current_command, log_form=True))
@@ -190,16 +228,23 @@ def split_input(text: str) -> SplitInput:
         if kind is None:
             if _NOISE.match(text):
                 continue
-            if current_command and not _is_tailscale_command(current_command):
+            if context not in (None, "tailscale"):
                 skip(line, f"output of `{current_command}`, not a Tailscale command")
-            elif not any(x.text for x in lines[index:]):
+            elif index - 1 >= last_text_index:
                 skip(line, "not recognised (the last line, probably cut off)")
             else:
                 skip(line, "not recognised")
             continue
-        flush_skip()
+        if pending_skip:
+            flush_skip()
         if kind is BlockKind.NETCHECK:
-            key = text.split(":", 1)[0].lstrip("*\u2022- ").strip() if not text.startswith("-") else ""
+            first = text[0]
+            if first == "*":
+                key = bullet_key(text) or ""
+            elif first == "-" and is_region_line(text):
+                key = ""
+            else:
+                key = text.split(":", 1)[0].lstrip("*\u2022- ").strip()
             new_report = text == "Report:" or (key and key in seen_keys)
             if current_kind is BlockKind.NETCHECK and new_report:
                 close_block()

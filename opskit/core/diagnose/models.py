@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from opskit.core.diagnose.text import SourceLine
 
@@ -49,8 +50,9 @@ class DerpHomeState(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
-class DerpLatency:
+class DerpLatency(NamedTuple):
+    """One DERP region's measured latency (a NamedTuple: a report has dozens, built per line)."""
+
     code: str  # region code ("fra"), or "#<id>" when only the ID is known
     name: str
     latency_ms: float | None  # None: no answer from this region

@@ -55,6 +55,11 @@ def parse_go_duration(text: str) -> float | None:
     text = text.strip()
     if not text:
         return None
+    if text[-2:] == "ms" and text[-3:-2].isdigit():  # the common case, "5.9ms"
+        try:
+            return float(text[:-2])
+        except ValueError:
+            pass
     total = 0.0
     position = 0
     for match in _DURATION_PART.finditer(text):
@@ -65,13 +70,25 @@ def parse_go_duration(text: str) -> float | None:
     return total if position == len(text) and position > 0 else None
 
 
+_KEY_SET = frozenset(NETCHECK_KEYS)
+
+
+def bullet_key(text: str) -> str | None:
+    """The key of a ``* Key: value`` line, cheaply (no regex): this runs for most lines of big pastes."""
+    if text[:2] != "* ":
+        return None
+    key, sep, _ = text[2:].partition(":")
+    key = key.strip()
+    return key if sep and key in _KEY_SET else None
+
+
 def is_netcheck_line(text: str) -> bool:
     """True for a line of the human netcheck layout (``Report:``, ``* UDP:``, ``- fra: 5ms``)."""
-    return text == "Report:" or bool(_KEY_LINE.match(text))
+    return text == "Report:" or bullet_key(text) is not None or bool(_KEY_LINE.match(text))
 
 
 def is_region_line(text: str) -> bool:
-    return bool(_OLD_REGION_LINE.match(text) or _REGION_LINE.match(text))
+    return region_parts(text) is not None or ("=" in text and bool(_OLD_REGION_LINE.match(text)))
 
 
 def is_netcheck_log_line(text: str) -> bool:
@@ -125,6 +142,8 @@ def _derp_home(value: str) -> tuple[DerpHomeState, str | None, int | None]:
         return DerpHomeState.NO_RESPONSE, None, None
     if lowered == "[none]":
         return DerpHomeState.NONE, None, None
+    if not value[0].isdigit():
+        return DerpHomeState.OK, value, None
     not_in_map = re.match(r"^(\d+) \(region not found in map\)", value)
     if not_in_map:
         return DerpHomeState.NOT_IN_MAP, f"#{not_in_map.group(1)}", int(not_in_map.group(1))
@@ -144,6 +163,57 @@ def _ipv4(value: str) -> tuple[bool | None, str | None]:
     return None, None
 
 
+_BAD_CODE_CHARS = frozenset(" ,=()")
+
+
+def region_parts(text: str) -> tuple[str, str, str | None] | None:
+    """``- fra: 5.9ms   (Frankfurt)`` → (code, raw latency, name or None if cut off); None if not one.
+
+    String operations instead of a regex: region lines are most of a netcheck paste.
+    """
+    if text[:1] != "-":
+        return None
+    code, sep, rest = text[1:].lstrip().partition(":")
+    if not sep or not code or len(code) > 32 or not _BAD_CODE_CHARS.isdisjoint(code):
+        return None
+    rest = rest.strip()
+    if rest[:1] == "(" or not rest:
+        raw_latency, tail = "", rest
+    else:
+        raw_latency, _, tail = rest.partition(" ")
+        tail = tail.strip()
+        if not raw_latency[0].isdigit():
+            return None  # "- UDP: true" is a Markdown bullet, not a region
+    if tail and tail[0] != "(":
+        return None
+    if not tail:
+        return code, raw_latency, ""
+    return code, raw_latency, tail[1:-1] if tail[-1] == ")" else None
+
+
+def _region_entry(text: str, line: SourceLine) -> tuple[DerpLatency, bool] | None:
+    """A DERP latency line (either layout) and whether it is the v1.0 layout."""
+    if "=" in text:
+        old = _OLD_REGION_LINE.match(text)
+        if old:
+            latency = parse_go_duration(old.group("latency"))
+            old_id = int(old.group("id"))
+            return DerpLatency(old.group("code"), old.group("code"), latency, old_id, line), True
+    parts = region_parts(text)
+    if parts is None:
+        return None
+    code, raw_latency, name = parts
+    latency = parse_go_duration(raw_latency) if raw_latency else None
+    cut_off = bool(raw_latency and latency is None) or name is None
+    name = (name or "").strip() if name is not None else text.partition("(")[2].strip()
+    region_id: int | None = None
+    if name.startswith("derp"):  # --verbose: "(derp1, New York City)"
+        verbose = re.match(r"^derp(\d+), (.*)$", name)
+        if verbose:
+            region_id, name = int(verbose.group(1)), verbose.group(2)
+    return tuple.__new__(DerpLatency, (code, name, latency, region_id, line, cut_off)), False
+
+
 def parse_netcheck_text(lines: Sequence[SourceLine]) -> NetcheckReport:
     """Parse one human-layout report block. Unknown lines are ignored; missing fields stay unknown."""
     values: dict[str, Any] = {}
@@ -153,35 +223,52 @@ def parse_netcheck_text(lines: Sequence[SourceLine]) -> NetcheckReport:
     truncated = False
     for line in lines:
         text = line.text
-        key_match = _KEY_LINE.match(text)
-        if key_match:
-            key, value = key_match.group("key"), key_match.group("value")
-            if key == "DERP latency":
-                sources["latency"] = line
+        if not text:
+            continue
+        first = text[0]
+        if first == "-" and "=" not in text and "derp" not in text:
+            # Inlined common case of _region_entry: "- fra: 5.9ms   (Frankfurt)".
+            parts = region_parts(text)
+            if parts is not None:
+                code, raw_latency, name = parts
+                latency: float | None = None
+                if raw_latency:
+                    try:
+                        latency = float(raw_latency[:-2]) if raw_latency[-2:] == "ms" else None
+                    except ValueError:
+                        latency = None
+                    if latency is None:
+                        latency = parse_go_duration(raw_latency)
+                cut_off = bool(raw_latency and latency is None) or name is None
+                if cut_off:
+                    truncated = True
+                if name is None:
+                    name = text.partition("(")[2].strip()
+                latencies.append(
+                    tuple.__new__(DerpLatency, (code, name.strip(), latency, None, line, cut_off))
+                )
                 continue
-            values[key] = value
-            sources[key] = line
+        if first == "-":
+            latency_entry = _region_entry(text, line)
+            if latency_entry is not None:
+                old_layout = old_layout or latency_entry[1]
+                truncated = truncated or latency_entry[0].cut_off
+                latencies.append(latency_entry[0])
+                continue
+        key = bullet_key(text)
+        if key is not None:
+            value = text[2:].partition(":")[2]
+            value = value[1:] if value[:1] == " " else value
+        else:
+            key_match = _KEY_LINE.match(text)
+            if key_match is None:
+                continue
+            key, value = key_match.group("key"), key_match.group("value")
+        if key == "DERP latency":
+            sources["latency"] = line
             continue
-        old = _OLD_REGION_LINE.match(text)
-        if old:
-            old_layout = True
-            latency = parse_go_duration(old.group("latency"))
-            latencies.append(
-                DerpLatency(old.group("code"), old.group("code"), latency, int(old.group("id")), line)
-            )
-            continue
-        region = _REGION_LINE.match(text)
-        if region:
-            raw_latency = region.group("latency") or ""
-            latency = parse_go_duration(raw_latency)
-            name = (region.group("name") or "").strip()
-            cut_off = bool(raw_latency and latency is None) or ("(" in text and ")" not in text)
-            truncated = truncated or cut_off
-            region_id = None
-            verbose = re.match(r"^derp(\d+), (.*)$", name)  # --verbose: "(derp1, New York City)"
-            if verbose:
-                region_id, name = int(verbose.group(1)), verbose.group(2)
-            latencies.append(DerpLatency(region.group("code"), name, latency, region_id, line, cut_off))
+        values[key] = value
+        sources[key] = line
     ipv4, ipv4_endpoint = _ipv4(values.get("IPv4", ""))
     ipv6_state, ipv6_endpoint = (
         _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)
@@ -226,7 +313,8 @@ _FIELD_NAMES = {
 
 def _layout(values: dict[str, Any], old_layout: bool) -> str:
     """Best guess at the CLI version range from which lines exist and how they look."""
-    if old_layout or re.match(r"^\d+ \(\S+\)$", values.get("Nearest DERP", "").strip()):
+    home = values.get("Nearest DERP", "").strip()
+    if old_layout or (home[:1].isdigit() and re.match(r"^\d+ \(\S+\)$", home)):
         return "text v1.0"
     time = values.get("Time", "").strip()
     if time:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from opskit.core.diagnose.models import (
     DerpHomeState,
@@ -99,22 +100,56 @@ def _is_v4_mapped(endpoint: str | None) -> bool:
     return bool(endpoint) and "::ffff:" in (endpoint or "").lower()
 
 
+_SHARED = ipaddress.ip_network("100.64.0.0/10")
+# Documentation ranges are "private" to Python, but examples and redacted pastes use them as public.
+_DOCUMENTATION = tuple(ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"))
+
+
 def address_scope(endpoint: str | None) -> AddressScope:
+    """Public / private (a LAN STUN server answered) / shared (CGNAT) / redacted, from an endpoint."""
     if not endpoint:
         return AddressScope.NONE
-    host = endpoint_host(endpoint)
+    return _host_scope(endpoint_host(endpoint))
+
+
+def _ipv4_fast_scope(host: str) -> AddressScope | None:
+    """Scope of a dotted quad without an ipaddress object (hot in big pastes); None = ask ipaddress."""
+    parts = host.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 for p in parts):
+        return None
+    a, b, c = int(parts[0]), int(parts[1]), int(parts[2])
+    if (
+        a == 10
+        or a == 127
+        or (a == 172 and 16 <= b <= 31)
+        or (a == 192 and b == 168)
+        or (a == 169 and b == 254)
+    ):
+        return AddressScope.PRIVATE
+    if a == 100 and 64 <= b <= 127:
+        return AddressScope.SHARED
+    if (a, b, c) in ((192, 0, 2), (198, 51, 100), (203, 0, 113)):
+        return AddressScope.PUBLIC
+    if a in (0, 192, 198) or a >= 224:
+        return None  # the rarer special ranges: let ipaddress decide
+    return AddressScope.PUBLIC
+
+
+@lru_cache(maxsize=4096)
+def _host_scope(host: str) -> AddressScope:
+    fast = _ipv4_fast_scope(host)
+    if fast is not None:
+        return fast
     try:
         address = ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         return AddressScope.REDACTED
-    if isinstance(address, ipaddress.IPv4Address) and address in ipaddress.ip_network("100.64.0.0/10"):
-        return AddressScope.SHARED
-    if address.is_private or address.is_loopback or address.is_link_local:
-        # 192.0.2.0/24 & co. are "private" to Python but they are documentation ranges used in examples.
-        if isinstance(address, ipaddress.IPv4Address) and any(
-            address in ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
-        ):
+    if isinstance(address, ipaddress.IPv4Address):
+        if address in _SHARED:
+            return AddressScope.SHARED
+        if any(address in network for network in _DOCUMENTATION):
             return AddressScope.PUBLIC
+    if address.is_private or address.is_loopback or address.is_link_local:
         return AddressScope.PRIVATE
     return AddressScope.PUBLIC
 

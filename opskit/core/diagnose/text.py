@@ -8,7 +8,7 @@ works on :class:`SourceLine` so that evidence can quote the line *and* its numbe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Chat clients "smarten" quotes; Go prints plain ASCII ones.
 _QUOTE_TABLE = str.maketrans(
@@ -59,9 +59,12 @@ _BARE_COMMAND = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class SourceLine:
-    """One input line: 1-based number, cleaned text (no indentation or padding), raw text."""
+class SourceLine(NamedTuple):
+    """One input line: 1-based number, cleaned text (no indentation or padding), raw text.
+
+    A NamedTuple rather than a frozen dataclass: equally immutable, and several times cheaper to
+    build, which matters when a tailscaled log with hundreds of thousands of lines is pasted.
+    """
 
     number: int
     text: str
@@ -74,13 +77,20 @@ class SourceLine:
 
 
 def _clean(raw: str) -> str:
-    text = _ANSI.sub("", raw).translate(_QUOTE_TABLE)
-    text = text.replace("\t", " ")
-    return _CONTROL.sub("", text).strip()
+    text = raw.replace("\t", " ")
+    if not (text.isascii() and text.isprintable()):  # fast path for the common plain-ASCII line
+        text = _CONTROL.sub("", _ANSI.sub("", text).translate(_QUOTE_TABLE))
+    return text.strip()
+
+
+# Lines starting with these are output (netcheck bullets, status rows, JSON), never a prompt.
+_NOT_PROMPT_START = frozenset("*-0123456789{}[")
 
 
 def prompt_command(text: str) -> str | None:
     """The command of a shell-prompt line (``PS C:\\> tailscale status`` → ``tailscale status``)."""
+    if not text or text[0] in _NOT_PROMPT_START or text.startswith("pong from"):
+        return None
     for pattern in _PROMPTS:
         match = pattern.match(text)
         if match:
@@ -94,16 +104,23 @@ def prompt_command(text: str) -> str | None:
 def split_lines(text: str) -> list[SourceLine]:
     """Number and clean every line; fences become blank, prompts carry their command."""
     lines: list[SourceLine] = []
+    append = lines.append
+    new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop runs once per input line
     for number, raw in enumerate(text.splitlines(), start=1):
-        cleaned = _clean(raw)
-        if _FENCE.match(cleaned):
-            lines.append(SourceLine(number, "", raw))
+        cleaned = raw.replace("\t", " ")
+        cleaned = cleaned.strip() if cleaned.isascii() and cleaned.isprintable() else _clean(cleaned)
+        if not cleaned:
+            append(new(SourceLine, (number, "", raw, None)))
+            continue
+        first = cleaned[0]
+        if (first == "`" or first == "~") and _FENCE.match(cleaned):
+            append(new(SourceLine, (number, "", raw, None)))
             continue
         # Markdown quote markers ("> ") in front of pasted output.
         while cleaned.startswith("> ") and not cleaned[2:].startswith(("tailscale", "whoami")):
             cleaned = cleaned[2:].lstrip()
-        command = prompt_command(cleaned) if cleaned else None
-        lines.append(SourceLine(number, cleaned, raw.rstrip("\r\n"), command))
+        command = None if first in _NOT_PROMPT_START else prompt_command(cleaned)
+        append(new(SourceLine, (number, cleaned, raw, command)))
     return lines
 
 
