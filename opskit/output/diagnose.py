@@ -240,12 +240,19 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
             cells.append(text)
         matrix.add_row(row, *cells)
     console.print(matrix)
-    details = Table(title="Why, and what would make each pair direct", title_justify="left", show_lines=True)
-    for column in ("pair", "expected", "why", "change for direct"):
-        details.add_column(column, overflow="fold")
-    for pair in diagnosis.predictions:
-        details.add_row(f"{pair.a} ↔ {pair.b}", short_prediction(pair), pair.reason, pair.change or "—")
-    console.print(details)
+    # Pairs without a finding still deserve their reason; the others are explained in the panels below.
+    explained = [
+        p for p in diagnosis.predictions if p.prediction in (Prediction.DIRECT_IPV4, Prediction.DIRECT_IPV6)
+    ]
+    if explained:
+        details = Table(
+            title="Why these pairs are expected to be direct", title_justify="left", show_lines=True
+        )
+        for column in ("pair", "expected", "why"):
+            details.add_column(column, overflow="fold")
+        for pair in explained:
+            details.add_row(f"{pair.a} ↔ {pair.b}", short_prediction(pair), pair.reason)
+        console.print(details)
 
 
 def _render_live(diagnosis: Diagnosis, console: Console) -> None:

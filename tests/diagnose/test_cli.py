@@ -111,7 +111,7 @@ def test_json_output_matches_schema_and_carries_the_same_content(  # type: ignor
         ("A", "C"): "direct-via-portmap",
         ("B", "C"): "direct-via-portmap",
     }
-    assert document["summary"]["exit_code"] == 1 and document["summary"]["warning"] == 2
+    assert document["summary"]["exit_code"] == 1 and document["summary"]["warning"] == 1
     first = next(f for f in document["findings"] if f["rule"] == "TS-PAIR-FIRST-CONTACT")
     assert {"file": "C.txt", "line": 9, "text": "* PortMapping: UPnP"} in first["evidence"]
 

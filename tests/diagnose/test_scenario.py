@@ -38,13 +38,15 @@ def test_c_is_reachable_only_through_its_upnp_mapping_which_needs_c_to_send_firs
         assert "C sends" in pair.reason or "When C sends" in pair.reason
         # The change that removes the dependency on C speaking first.
         assert "UDP 41641" in pair.change and "--port=41641" in pair.change
-    findings = by_rule(diagnosis, "TS-PAIR-FIRST-CONTACT")
-    assert {tuple(f.extra["pair"]) for f in findings} == {("A", "C"), ("B", "C")}
-    # Evidence quotes both nodes' mapping lines with their line numbers.
-    evidence = {(e.file, e.line, e.text) for e in findings[0].evidence}
+    (finding,) = by_rule(diagnosis, "TS-PAIR-FIRST-CONTACT")  # one finding for C, naming both peers
+    assert finding.extra["pairs"] == [["A", "C"], ["B", "C"]] and finding.extra["hard_side"] == "C"
+    assert finding.title.startswith("C is reachable only after it has sent first")
+    # Evidence quotes every node's mapping lines with their line numbers.
+    evidence = {(e.file, e.line, e.text) for e in finding.evidence}
     assert ("C.txt", 8, "* MappingVariesByDestIP: true") in evidence
     assert ("C.txt", 9, "* PortMapping: UPnP") in evidence
     assert ("A.txt", 8, "* MappingVariesByDestIP: false") in evidence
+    assert ("B.txt", 10, "* MappingVariesByDestIP: false") in evidence
 
 
 def test_a_and_b_share_a_public_address_so_they_are_on_one_site() -> None:

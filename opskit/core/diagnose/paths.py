@@ -67,13 +67,13 @@ def _evidence(profile: NatProfile, *keys: str) -> list[tuple[str, SourceLine]]:
     return found
 
 
-def _ipv6_change(a: NatProfile, b: NatProfile) -> str:
-    missing = [p.label for p in (a, b) if not p.ipv6_global]
+def _ipv6_change(*profiles: NatProfile) -> str:
+    missing = [p for p in profiles if not p.ipv6_global]
     if not missing:
         return ""
-    if all(p.report.ipv6_state is Ipv6State.NONE for p in (a, b) if p.label in missing):
-        return f"enable IPv6 in the OS and network of {' and '.join(missing)}"
-    return f"give {' and '.join(missing)} a routed global IPv6 address (direct over IPv6 needs it on both)"
+    no_os = [p.label for p in missing if p.report.ipv6_state is Ipv6State.NONE]
+    text = f"give {_names([p.label for p in missing])} a routed global IPv6 address (needed on both ends)"
+    return text + (f", after enabling IPv6 in the OS of {_names(no_os)}" if no_os else "")
 
 
 def _same_public_ipv4(a: NatProfile, b: NatProfile) -> str | None:
@@ -203,20 +203,20 @@ def predict_pair(a: NatProfile, b: NatProfile) -> PairPrediction:
     )
 
 
-def _via_portmap(
-    a: NatProfile,
-    b: NatProfile,
-    mapped: NatProfile,
-    other: NatProfile,
-    evidence: tuple[tuple[str, SourceLine], ...],
-) -> PairPrediction:
-    h, o = mapped.label, other.label
+def _names(labels: Sequence[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def portmap_explanation(mapped: NatProfile, others: Sequence[NatProfile]) -> tuple[str, str]:
+    """Reason and change for peers that reach ``mapped`` only through its port mapping (scenario §5)."""
+    h, o = mapped.label, _names([p.label for p in others])
+    verb = "are" if len(others) > 1 else "is"
     protocols = ", ".join(mapped.report.portmap_protocols) or "a port-mapping protocol"
     hard_text = (
         f"{h} is behind hard NAT (MappingVariesByDestIP: true: its router gives every destination a "
         f"different public port), so {o} cannot guess where to send. "
         if mapped.mapping is Mapping.HARD
-        else f"{o} is behind hard NAT, so the pair depends on {h}'s mapped endpoint. "
+        else f"{o} is behind hard NAT, so the path depends on {h}'s mapped endpoint. "
     )
     reason = (
         hard_text + f"{h}'s router answers {protocols}, so tailscaled on {h} requests a port mapping and "
@@ -224,21 +224,34 @@ def _via_portmap(
         f"and {h}'s advertised endpoints are current. This is why {h} can look unreachable until it "
         f"sends first: tailscaled creates and renews the mapping lazily, from endpoint discovery that runs "
         f"while {h} is active. After about 45 s without traffic {h} stops re-STUNning, the lease "
-        f"(about 2 h) can lapse or the router can drop the entry, and {o} is left with stale endpoints "
-        f"and DERP. When {h} sends (e.g. `tailscale ping {o}` on {h}) it rediscovers its endpoints, "
-        f"refreshes the mapping, sends them to {o} over DERP, and its own outbound packets open its NAT "
-        f"towards {o}; the direct path then holds while traffic keeps it alive."
+        f"(about 2 h) can lapse or the router can drop the entry, and {o} {verb} left with stale endpoints "
+        f"and DERP. When {h} sends (e.g. `tailscale ping` to a peer, run on {h}) it rediscovers its "
+        f"endpoints, refreshes the mapping, sends them to its peers over DERP, and its own outbound "
+        f"packets open its NAT towards them; the direct path then holds while traffic keeps it alive."
     )
     change = "; or ".join(
         x
         for x in (
             f"make {h} reachable without speaking first: " + FORWARD_41641.format(n=h),
-            _ipv6_change(a, b),
-            f"as a stopgap keep {h} active (a periodic `tailscale ping {o}` from {h})",
+            _ipv6_change(mapped, *others),
+            f"as a stopgap keep {h} active (a periodic `tailscale ping` from {h} to {o})",
         )
         if x
     )
-    return PairPrediction(a.label, b.label, Prediction.DIRECT_PORTMAP, reason, change, evidence, hard_side=h)
+    return reason, change
+
+
+def _via_portmap(
+    a: NatProfile,
+    b: NatProfile,
+    mapped: NatProfile,
+    other: NatProfile,
+    evidence: tuple[tuple[str, SourceLine], ...],
+) -> PairPrediction:
+    reason, change = portmap_explanation(mapped, [other])
+    return PairPrediction(
+        a.label, b.label, Prediction.DIRECT_PORTMAP, reason, change, evidence, hard_side=mapped.label
+    )
 
 
 def predict_all(profiles: Sequence[NatProfile]) -> list[PairPrediction]:

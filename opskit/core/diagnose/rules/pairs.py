@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from opskit.core.diagnose.models import PathKind
-from opskit.core.diagnose.paths import Observation, PairPrediction, Prediction
+from opskit.core.diagnose.paths import Observation, PairPrediction, Prediction, portmap_explanation
 from opskit.core.diagnose.profile import NatProfile
 from opskit.core.diagnose.rules.base import RuleContext, rule
 from opskit.core.findings import Evidence, Finding, Severity
@@ -72,16 +72,30 @@ def first_contact(subject: PairsSubject, ctx: RuleContext) -> Iterator[Finding]:
     creates and renews that mapping lazily while the node is active (re-STUN stops after ~45 s idle,
     leases last ~2 h). Until it sends, peers only have stale endpoints: "C is unreachable until C
     pings first"."""
+    by_hard_side: dict[str, list[PairPrediction]] = {}
     for pair in subject.predictions:
-        if pair.prediction is Prediction.DIRECT_PORTMAP:
-            yield first_contact.finding(
-                f"{pair.a} ↔ {pair.b}: direct through {pair.hard_side}'s port mapping once it exists. "
-                f"{pair.reason}",
-                f"To make it direct without waiting for {pair.hard_side}: {pair.change}.",
-                _evidence(pair),
-                pair=[pair.a, pair.b],
-                hard_side=pair.hard_side,
-            )
+        if pair.prediction is Prediction.DIRECT_PORTMAP and pair.hard_side:
+            by_hard_side.setdefault(pair.hard_side, []).append(pair)
+    # One finding per node whose mapping carries the paths: the mechanism is the same for all its peers.
+    for hard_side, pairs in by_hard_side.items():
+        peers = [p.b if p.a == hard_side else p.a for p in pairs]
+        names = ", ".join(f"{peer} ↔ {hard_side}" for peer in peers)
+        evidence: list[Evidence] = []
+        for pair in pairs:
+            evidence.extend(e for e in _evidence(pair) if e not in evidence)
+        profiles = {p.label: p for p in subject.profiles}
+        if hard_side in profiles and all(peer in profiles for peer in peers):
+            reason, change = portmap_explanation(profiles[hard_side], [profiles[peer] for peer in peers])
+        else:
+            reason, change = pairs[0].reason, pairs[0].change
+        yield first_contact.finding(
+            f"{names}: direct through {hard_side}'s port mapping once it exists. {reason}",
+            f"To make it direct without waiting for {hard_side}: {change}.",
+            tuple(evidence),
+            title=f"{hard_side} is reachable only after it has sent first ({', '.join(peers)})",
+            pairs=[[p.a, p.b] for p in pairs],
+            hard_side=hard_side,
+        )
 
 
 @rule("TS-PAIR-REALITY-DIFFERS", "pairs", Severity.WARNING, "The observed path differs from the prediction")
