@@ -112,3 +112,9 @@ def test_bad_fixture_fires(rule_id: str, path: Path) -> None:
 def test_good_fixture_does_not_fire(rule_id: str, path: Path) -> None:
     diagnosis, _ = run_fixture(path)
     assert rule_id not in {f.rule_id for f in diagnosis.findings}
+
+
+def test_every_rule_is_documented() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "diagnose.md").read_text()
+    missing = [r.rule_id for r in RULES if f"`{r.rule_id}`" not in docs]
+    assert not missing, f"rules missing from docs/diagnose.md: {missing}"
