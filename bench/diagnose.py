@@ -47,7 +47,7 @@ def make_blocks(count: int) -> list[str]:
 def classify_paste(text: str) -> list[Mapping]:
     split = split_input(text)
     return [
-        build_profile("n", "bench", parse_netcheck_text(block.lines)).mapping
+        build_profile("n", "bench", parse_netcheck_text(block.lines, block.hints)).mapping
         for block in split.blocks
         if block.kind is BlockKind.NETCHECK
     ]

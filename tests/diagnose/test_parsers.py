@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from opskit.core.diagnose.blocks import split_input
 from opskit.core.diagnose.models import (
@@ -440,3 +442,40 @@ def test_other_windows_errors(message: str, kind: WindowsErrorKind, rule_id: str
     error = parse_windows_error(line(message))
     assert error is not None and error.kind is kind
     assert by_rule(run_text(message), rule_id)
+
+
+BOUNDARY_ADDRESSES = (
+    "0.0.0.1 10.1.2.3 100.63.255.255 100.64.0.0 100.127.255.255 100.128.0.0 127.0.0.1 169.254.1.1 "
+    "172.15.255.255 172.16.0.0 172.31.255.255 172.32.0.0 192.0.0.8 192.0.2.1 192.88.99.1 192.168.1.1 "
+    "198.17.255.255 198.18.0.1 198.19.255.255 198.20.0.0 198.51.100.5 203.0.113.9 224.0.0.1 "
+    "239.255.255.255 240.0.0.1 255.255.255.255 8.8.8.8"
+).split()
+
+
+@pytest.mark.parametrize("text", BOUNDARY_ADDRESSES)
+def test_fast_ipv4_scope_boundaries(text: str) -> None:
+    import ipaddress
+
+    test_fast_ipv4_scope_agrees_with_ipaddress.hypothesis.inner_test(int(ipaddress.IPv4Address(text)))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1))
+def test_fast_ipv4_scope_agrees_with_ipaddress(value: int) -> None:
+    import ipaddress
+
+    from opskit.core.diagnose.profile import _DOCUMENTATION, _SHARED, _ipv4_fast_scope
+
+    address = ipaddress.IPv4Address(value)
+    fast = _ipv4_fast_scope(str(address))
+    if fast is None:
+        return
+    if address in _SHARED:
+        expected = AddressScope.SHARED
+    elif any(address in n for n in _DOCUMENTATION):
+        expected = AddressScope.PUBLIC
+    elif address.is_private or address.is_loopback or address.is_link_local:
+        expected = AddressScope.PRIVATE
+    else:
+        expected = AddressScope.PUBLIC
+    assert fast is expected, str(address)

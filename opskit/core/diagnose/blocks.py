@@ -34,6 +34,9 @@ _NOISE = re.compile(
 _MAX_JSON_LINES = 2000
 
 
+LineHint = str | tuple[str, str, str | None] | None
+
+
 @dataclass(frozen=True)
 class Block:
     kind: BlockKind
@@ -41,6 +44,9 @@ class Block:
     command: str | None = None  # the shell command shown before the block, if any
     json_document: object | None = field(default=None, compare=False)
     log_form: bool = False  # a single tailscaled log line (report: / NetInfo{})
+    # Per line, what the splitter already worked out (a bullet's key, a region line's parts), so the
+    # netcheck parser does not redo it; None where nothing is known. Empty for other kinds.
+    hints: tuple[LineHint, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,7 @@ def split_input(text: str) -> SplitInput:
     blocks: list[Block] = []
     skipped: list[SkippedRun] = []
     current: list[SourceLine] = []
+    current_hints: list[LineHint] = []
     current_kind: BlockKind | None = None
     current_command: str | None = None
     block_command: str | None = None
@@ -141,8 +148,10 @@ def split_input(text: str) -> SplitInput:
     def close_block() -> None:
         nonlocal current, current_kind, seen_keys
         if current and current_kind is not None:
-            blocks.append(Block(current_kind, tuple(current), block_command))
+            hints = tuple(current_hints) if current_kind is BlockKind.NETCHECK else ()
+            blocks.append(Block(current_kind, tuple(current), block_command, hints=hints))
         current, current_kind, seen_keys = [], None, set()
+        current_hints.clear()
 
     def flush_skip() -> None:
         nonlocal pending_skip
@@ -179,10 +188,12 @@ def split_input(text: str) -> SplitInput:
         # Fast path for the bulk of big pastes: bullet and region lines inside a netcheck block.
         if current_kind is BlockKind.NETCHECK and (context is None or context == "tailscale"):
             first = text[0]
-            if first == "-" and region_parts(text) is not None:
+            parts = region_parts(text) if first == "-" else None
+            if parts is not None:
                 if pending_skip:
                     flush_skip()
                 current.append(line)
+                current_hints.append(parts)
                 continue
             if first == "*":
                 key = bullet_key(text)
@@ -194,6 +205,7 @@ def split_input(text: str) -> SplitInput:
                         current_kind, block_command = BlockKind.NETCHECK, current_command
                     seen_keys.add(key)
                     current.append(line)
+                    current_hints.append(key)
                     continue
         # Context from non-Tailscale commands that the diagnosis can use.
         if context == "whoami" and command_output_lines == 1:
@@ -255,6 +267,7 @@ def split_input(text: str) -> SplitInput:
             current_kind = kind
             block_command = current_command
         current.append(line)
+        current_hints.append(None)
     close_block()
     flush_skip()
     return SplitInput(tuple(blocks), tuple(skipped), whoami, admin_member, len(lines), elevated)

@@ -97,7 +97,7 @@ def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
         return parse_netcheck_json(block.json_document, block.lines[0])
     if block.log_form:
         return parse_netcheck_log(block.lines[0])
-    return parse_netcheck_text(block.lines)
+    return parse_netcheck_text(block.lines, block.hints)
 
 
 def _parse_input(item: InputText) -> _Parsed:

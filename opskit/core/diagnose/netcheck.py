@@ -214,21 +214,29 @@ def _region_entry(text: str, line: SourceLine) -> tuple[DerpLatency, bool] | Non
     return tuple.__new__(DerpLatency, (code, name, latency, region_id, line, cut_off)), False
 
 
-def parse_netcheck_text(lines: Sequence[SourceLine]) -> NetcheckReport:
-    """Parse one human-layout report block. Unknown lines are ignored; missing fields stay unknown."""
+def parse_netcheck_text(
+    lines: Sequence[SourceLine], hints: Sequence[str | tuple[str, str, str | None] | None] = ()
+) -> NetcheckReport:
+    """Parse one human-layout report block. Unknown lines are ignored; missing fields stay unknown.
+
+    ``hints`` (from the splitter, aligned with ``lines``) carry a bullet's key or a region line's
+    parts when already known, so big pastes are not parsed twice.
+    """
+    use_hints = len(hints) == len(lines)
     values: dict[str, Any] = {}
     sources: dict[str, SourceLine] = {}
     latencies: list[DerpLatency] = []
     old_layout = False
     truncated = False
-    for line in lines:
+    for index, line in enumerate(lines):
         text = line.text
         if not text:
             continue
+        hint = hints[index] if use_hints else None
         first = text[0]
         if first == "-" and "=" not in text and "derp" not in text:
             # Inlined common case of _region_entry: "- fra: 5.9ms   (Frankfurt)".
-            parts = region_parts(text)
+            parts = hint if isinstance(hint, tuple) else region_parts(text)
             if parts is not None:
                 code, raw_latency, name = parts
                 latency: float | None = None
@@ -255,7 +263,7 @@ def parse_netcheck_text(lines: Sequence[SourceLine]) -> NetcheckReport:
                 truncated = truncated or latency_entry[0].cut_off
                 latencies.append(latency_entry[0])
                 continue
-        key = bullet_key(text)
+        key = hint if isinstance(hint, str) else bullet_key(text)
         if key is not None:
             value = text[2:].partition(":")[2]
             value = value[1:] if value[:1] == " " else value

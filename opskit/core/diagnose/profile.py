@@ -130,8 +130,10 @@ def _ipv4_fast_scope(host: str) -> AddressScope | None:
         return AddressScope.SHARED
     if (a, b, c) in ((192, 0, 2), (198, 51, 100), (203, 0, 113)):
         return AddressScope.PUBLIC
-    if a in (0, 192, 198) or a >= 224:
-        return None  # the rarer special ranges: let ipaddress decide
+    if a == 0 or a >= 240 or (a == 198 and b in (18, 19)):
+        return AddressScope.PRIVATE  # "this network", reserved, benchmarking
+    if 224 <= a < 240 or (a, b, c) == (192, 0, 0):
+        return None  # multicast, IETF assignments (with exceptions): rare, let ipaddress decide
     return AddressScope.PUBLIC
 
 
