@@ -444,12 +444,35 @@ def test_other_windows_errors(message: str, kind: WindowsErrorKind, rule_id: str
     assert by_rule(run_text(message), rule_id)
 
 
-BOUNDARY_ADDRESSES = (
-    "0.0.0.1 10.1.2.3 100.63.255.255 100.64.0.0 100.127.255.255 100.128.0.0 127.0.0.1 169.254.1.1 "
-    "172.15.255.255 172.16.0.0 172.31.255.255 172.32.0.0 192.0.0.8 192.0.2.1 192.88.99.1 192.168.1.1 "
-    "198.17.255.255 198.18.0.1 198.19.255.255 198.20.0.0 198.51.100.5 203.0.113.9 224.0.0.1 "
-    "239.255.255.255 240.0.0.1 255.255.255.255 8.8.8.8"
-).split()
+BOUNDARY_ADDRESSES = [
+    "0.0.0.1",
+    "10.1.2.3",
+    "100.63.255.255",
+    "100.64.0.0",
+    "100.127.255.255",
+    "100.128.0.0",
+    "127.0.0.1",
+    "169.254.1.1",
+    "172.15.255.255",
+    "172.16.0.0",
+    "172.31.255.255",
+    "172.32.0.0",
+    "192.0.0.8",
+    "192.0.2.1",
+    "192.88.99.1",
+    "192.168.1.1",
+    "198.17.255.255",
+    "198.18.0.1",
+    "198.19.255.255",
+    "198.20.0.0",
+    "198.51.100.5",
+    "203.0.113.9",
+    "224.0.0.1",
+    "239.255.255.255",
+    "240.0.0.1",
+    "255.255.255.255",
+    "8.8.8.8",
+]
 
 
 @pytest.mark.parametrize("text", BOUNDARY_ADDRESSES)
@@ -479,3 +502,67 @@ def test_fast_ipv4_scope_agrees_with_ipaddress(value: int) -> None:
     else:
         expected = AddressScope.PUBLIC
     assert fast is expected, str(address)
+
+
+STATUS_JSON = """$ tailscale status --json
+{
+  "Version": "1.82.5-t1234",
+  "BackendState": "Running",
+  "Self": {
+    "HostName": "a-pc",
+    "DNSName": "a-pc.tailnet.example.",
+    "OS": "windows",
+    "TailscaleIPs": ["100.64.0.1", "fd7a:115c:a1e0::1"],
+    "Relay": "hws",
+    "CurAddr": "",
+    "Active": false,
+    "Online": true,
+    "RxBytes": 0,
+    "TxBytes": 0
+  },
+  "Health": ["not connected to home DERP region 901"],
+  "Peer": {
+    "nodekey:aaaa": {
+      "HostName": "c",
+      "OS": "linux",
+      "TailscaleIPs": ["100.64.0.3"],
+      "Relay": "hws",
+      "CurAddr": "",
+      "Active": true,
+      "Online": true,
+      "RxBytes": 0,
+      "TxBytes": 5000
+    },
+    "nodekey:bbbb": {
+      "HostName": "b-pc",
+      "OS": "windows",
+      "TailscaleIPs": ["100.64.0.2"],
+      "Relay": "hws",
+      "CurAddr": "192.168.1.23:41641",
+      "Active": true,
+      "Online": false,
+      "RxBytes": 1100,
+      "TxBytes": 1200
+    }
+  }
+}
+"""
+
+
+def test_status_json_is_parsed_like_the_text_form() -> None:
+    diagnosis = run_text(STATUS_JSON, "a")
+    assert [b.kind for b in diagnosis.blocks] == ["status"]
+    assert diagnosis.blocks[0].layout == "json"
+    (tx,) = by_rule(diagnosis, "TS-STATUS-TX-NO-RX")
+    assert tx.extra["peer"] == "c" and tx.evidence[0].line == 20  # the peer's "HostName" line
+    (offline,) = by_rule(diagnosis, "TS-STATUS-ACTIVE-OFFLINE")
+    assert offline.extra["peer"] == "b-pc"
+    (health,) = by_rule(diagnosis, "TS-STATUS-HEALTH")
+    assert "home DERP region 901" in health.cause and health.evidence[0].line == 17
+
+
+def test_output_glued_to_a_fence_is_still_read() -> None:
+    text = "```Report:\n* UDP: true\n* IPv4: yes, 198.51.100.7:1\n* MappingVariesByDestIP: true```\n"
+    diagnosis = run_text(text)
+    assert diagnosis.profiles[0].mapping is Mapping.HARD
+    assert not diagnosis.warnings

@@ -21,7 +21,7 @@ from opskit.core.diagnose.netcheck import (
     region_parts,
 )
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
-from opskit.core.diagnose.status import is_status_line
+from opskit.core.diagnose.status import is_status_line, looks_like_status_json
 from opskit.core.diagnose.text import SourceLine, split_lines
 from opskit.core.diagnose.windows import is_windows_error_line
 
@@ -225,10 +225,17 @@ def split_input(text: str) -> SplitInput:
             if end is not None:
                 chunk = lines[index - 1 : end + 1]
                 document = parse_json_text("\n".join(x.text for x in chunk))
-                if looks_like_netcheck_json(document):
+                json_kind = (
+                    BlockKind.NETCHECK
+                    if looks_like_netcheck_json(document)
+                    else BlockKind.STATUS
+                    if looks_like_status_json(document)
+                    else None
+                )
+                if json_kind is not None:
                     close_block()
                     flush_skip()
-                    blocks.append(Block(BlockKind.NETCHECK, tuple(chunk), current_command, document))
+                    blocks.append(Block(json_kind, tuple(chunk), current_command, document))
                     index = end + 1
                     continue
         if ("report: " in text or "NetInfo{" in text) and is_netcheck_log_line(text):

@@ -27,7 +27,7 @@ from opskit.core.diagnose.ping import parse_os_ping, parse_ping
 from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import RuleContext, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
-from opskit.core.diagnose.status import parse_status
+from opskit.core.diagnose.status import parse_status, parse_status_json
 from opskit.core.diagnose.windows import parse_windows
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
@@ -110,6 +110,8 @@ def _parse_input(item: InputText) -> _Parsed:
             report = _parse_netcheck_block(block)
             if report is not None:
                 parsed.netchecks.append((block, report))
+        elif block.kind is BlockKind.STATUS and isinstance(block.json_document, dict):
+            parsed.statuses.append((block, parse_status_json(block.json_document, block.lines)))
         elif block.kind is BlockKind.STATUS:
             parsed.statuses.append((block, parse_status(block.lines)))
         elif block.kind is BlockKind.PING:

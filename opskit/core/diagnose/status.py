@@ -194,3 +194,110 @@ def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
     else:
         layout = "messages only"
     return StatusReport(layout, tuple(peers), tuple(health), state_message, state_line)
+
+
+# ------------------------------------------------------------------------------------ --json form
+
+
+def looks_like_status_json(document: object) -> bool:
+    """``tailscale status --json``: has BackendState and Self/Peer maps."""
+    return (
+        isinstance(document, dict)
+        and "BackendState" in document
+        and ("Peer" in document or "Self" in document)
+    )
+
+
+def _json_line(lines: Sequence[SourceLine], needle: str, fallback: SourceLine) -> SourceLine:
+    for line in lines:
+        if needle in line.text:
+            return line
+    return fallback
+
+
+def _json_peer(entry: dict[str, object], lines: Sequence[SourceLine]) -> StatusPeer | None:
+    host = str(entry.get("HostName") or str(entry.get("DNSName") or "").split(".")[0] or "?")
+    line = _json_line(lines, f'"HostName": "{host}"', lines[0])
+    ips = entry.get("TailscaleIPs")
+    ip = str(ips[0]) if isinstance(ips, list) and ips else ""
+    active = entry.get("Active") is True
+    cur_addr = str(entry.get("CurAddr") or "")
+    peer_relay = str(entry.get("PeerRelay") or "")
+    relay = str(entry.get("Relay") or "")
+    if not active:
+        path = PathKind.NONE
+    elif cur_addr:
+        path = PathKind.DIRECT
+    elif peer_relay:
+        path = PathKind.PEER_RELAY
+    else:
+        path = PathKind.DERP
+    tx = entry.get("TxBytes")
+    rx = entry.get("RxBytes")
+    tx_value = tx if isinstance(tx, int) else None
+    rx_value = rx if isinstance(rx, int) else None
+    online = entry.get("Online")
+    shown = {
+        PathKind.DIRECT: f"active; direct {cur_addr}",
+        PathKind.PEER_RELAY: f"active; peer-relay {peer_relay}",
+        PathKind.DERP: f'active; relay "{relay}"',
+        PathKind.NONE: "idle" if (tx_value or rx_value) else "-",
+    }[path]
+    if online is False:
+        shown += "; offline"
+    if tx_value or rx_value:
+        shown += f", tx {tx_value or 0} rx {rx_value or 0}"
+    exit_node = (
+        "exit node"
+        if entry.get("ExitNode") is True
+        else ("offers exit node" if entry.get("ExitNodeOption") is True else None)
+    )
+    return StatusPeer(
+        ip=ip,
+        host=host,
+        owner=str(entry.get("UserID") or ""),
+        os=str(entry.get("OS") or ""),
+        cell=shown + "  (from --json)",
+        line=line,
+        active=active,
+        idle=not active and bool(tx_value or rx_value),
+        exit_node=exit_node,
+        path=path,
+        direct_addr=cur_addr or None,
+        relay_region=relay or None,
+        peer_relay=peer_relay or None,
+        offline=online is False,
+        tx=tx_value,
+        rx=rx_value,
+    )
+
+
+def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) -> StatusReport:
+    """Parse ``tailscale status --json`` (ipnstate.Status): self first, then peers."""
+    peers: list[StatusPeer] = []
+    me = document.get("Self")
+    if isinstance(me, dict):
+        parsed = _json_peer(me, lines)
+        if parsed is not None:
+            peers.append(parsed)
+    peer_map = document.get("Peer")
+    if isinstance(peer_map, dict):
+        for entry in peer_map.values():
+            if isinstance(entry, dict):
+                parsed = _json_peer(entry, lines)
+                if parsed is not None:
+                    peers.append(parsed)
+    health_items = document.get("Health")
+    health: list[HealthMessage] = []
+    if isinstance(health_items, list):
+        for item in health_items:
+            text = str(item)
+            health.append(HealthMessage(text, _json_line(lines, text[:40], lines[0])))
+    state = str(document.get("BackendState") or "")
+    state_message = None if state in ("Running", "") else f"BackendState {state}"
+    if state == "Stopped":
+        state_message = "Tailscale is stopped."
+    elif state == "NeedsLogin":
+        state_message = "NeedsLogin"
+    state_line = _json_line(lines, '"BackendState"', lines[0]) if state_message else None
+    return StatusReport("json", tuple(peers), tuple(health), state_message, state_line)

@@ -77,8 +77,9 @@ class SourceLine(NamedTuple):
 
 
 def _clean(raw: str) -> str:
+    """Tabs to spaces, no ANSI colours or control characters, plain quotes; stripped."""
     text = raw.replace("\t", " ")
-    if not (text.isascii() and text.isprintable()):  # fast path for the common plain-ASCII line
+    if not (text.isascii() and text.isprintable()):
         text = _CONTROL.sub("", _ANSI.sub("", text).translate(_QUOTE_TABLE))
     return text.strip()
 
@@ -107,8 +108,9 @@ def split_lines(text: str) -> list[SourceLine]:
     append = lines.append
     new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop runs once per input line
     for number, raw in enumerate(text.splitlines(), start=1):
-        cleaned = raw.replace("\t", " ")
-        cleaned = cleaned.strip() if cleaned.isascii() and cleaned.isprintable() else _clean(cleaned)
+        cleaned = raw.strip()
+        if not (cleaned.isascii() and cleaned.isprintable()):  # inner tabs, quotes, colours: slow path
+            cleaned = _clean(cleaned)
         if not cleaned:
             append(new(SourceLine, (number, "", raw, None)))
             continue
@@ -116,9 +118,18 @@ def split_lines(text: str) -> list[SourceLine]:
         if (first == "`" or first == "~") and _FENCE.match(cleaned):
             append(new(SourceLine, (number, "", raw, None)))
             continue
+        if first == "`" or cleaned[-1] == "`":  # output glued to a fence or inline code: ```Report:
+            cleaned = cleaned.strip("`").strip()
+            if not cleaned:
+                append(new(SourceLine, (number, "", raw, None)))
+                continue
+            first = cleaned[0]
         # Markdown quote markers ("> ") in front of pasted output.
-        while cleaned.startswith("> ") and not cleaned[2:].startswith(("tailscale", "whoami")):
+        while (
+            first == ">" and cleaned.startswith("> ") and not cleaned[2:].startswith(("tailscale", "whoami"))
+        ):
             cleaned = cleaned[2:].lstrip()
+            first = cleaned[:1]
         command = None if first in _NOT_PROMPT_START else prompt_command(cleaned)
         append(new(SourceLine, (number, cleaned, raw, command)))
     return lines
