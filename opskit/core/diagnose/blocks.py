@@ -170,6 +170,7 @@ def split_input(text: str) -> SplitInput:
     while last_text_index >= 0 and not lines[last_text_index].text:
         last_text_index -= 1
     context: str | None = None  # what the last prompt's command was, computed once per prompt
+    no_json_before = 0
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -220,9 +221,13 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
-        if text[0] == "{" and current_kind is not BlockKind.NETCHECK:
+        if text[0] == "{" and current_kind is not BlockKind.NETCHECK and index > no_json_before:
             end = _json_end(lines, index - 1)
-            if end is not None:
+            if end is None:
+                # No object closes within the window: do not rescan it from every following "{" line
+                # (that would be quadratic on garbage full of braces).
+                no_json_before = index + _MAX_JSON_LINES
+            else:
                 chunk = lines[index - 1 : end + 1]
                 document = parse_json_text("\n".join(x.text for x in chunk))
                 json_kind = (
@@ -238,6 +243,7 @@ def split_input(text: str) -> SplitInput:
                     blocks.append(Block(json_kind, tuple(chunk), current_command, document))
                     index = end + 1
                     continue
+                no_json_before = end + 1  # some other JSON: its inner objects are not ours either
         if ("report: " in text or "NetInfo{" in text) and is_netcheck_log_line(text):
             close_block()
             flush_skip()

@@ -152,7 +152,7 @@ def is_status_line(text: str) -> bool:
         return True
     if text.startswith("# To see the full list of exit nodes"):
         return True
-    if any(text.startswith(m) for m in _STATE_MESSAGES):
+    if text.startswith(_STATE_MESSAGES):
         return True
     if re.match(r"^IP\s+Hostname\s+Owner\s+OS\s+Status$", text) or re.match(
         r"^--\s+-{8}\s+-{5}\s+--\s+-{6}$", text
@@ -174,7 +174,7 @@ def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
         if bullet:
             health.append(HealthMessage(bullet.group("msg").strip(), line))
             continue
-        if any(text.startswith(m) for m in _STATE_MESSAGES):
+        if text.startswith(_STATE_MESSAGES):
             if state_message is None:
                 state_message, state_line = text, line
             continue

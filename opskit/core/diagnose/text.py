@@ -90,7 +90,7 @@ _NOT_PROMPT_START = frozenset("*-0123456789{}[")
 
 def prompt_command(text: str) -> str | None:
     """The command of a shell-prompt line (``PS C:\\> tailscale status`` → ``tailscale status``)."""
-    if not text or text[0] in _NOT_PROMPT_START or text.startswith("pong from"):
+    if not text or text[0] in _NOT_PROMPT_START or text.startswith(("pong from", "Report:")):
         return None
     for pattern in _PROMPTS:
         match = pattern.match(text)
