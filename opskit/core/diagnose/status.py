@@ -215,9 +215,11 @@ def _json_line(lines: Sequence[SourceLine], needle: str, fallback: SourceLine) -
     return fallback
 
 
-def _json_peer(entry: dict[str, object], lines: Sequence[SourceLine]) -> StatusPeer | None:
+def _json_peer(
+    entry: dict[str, object], host_lines: dict[str, SourceLine], first: SourceLine
+) -> StatusPeer | None:
     host = str(entry.get("HostName") or str(entry.get("DNSName") or "").split(".")[0] or "?")
-    line = _json_line(lines, f'"HostName": "{host}"', lines[0])
+    line = host_lines.get(host, first)
     ips = entry.get("TailscaleIPs")
     ip = str(ips[0]) if isinstance(ips, list) and ips else ""
     active = entry.get("Active") is True
@@ -275,16 +277,21 @@ def _json_peer(entry: dict[str, object], lines: Sequence[SourceLine]) -> StatusP
 def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) -> StatusReport:
     """Parse ``tailscale status --json`` (ipnstate.Status): self first, then peers."""
     peers: list[StatusPeer] = []
+    # Each peer's evidence is its "HostName" line; index them once (tailnets can have many peers).
+    host_lines: dict[str, SourceLine] = {}
+    for line in lines:
+        if line.text.startswith('"HostName": "'):
+            host_lines.setdefault(line.text[len('"HostName": "') :].rstrip(",").rstrip('"'), line)
     me = document.get("Self")
     if isinstance(me, dict):
-        parsed = _json_peer(me, lines)
+        parsed = _json_peer(me, host_lines, lines[0])
         if parsed is not None:
             peers.append(parsed)
     peer_map = document.get("Peer")
     if isinstance(peer_map, dict):
         for entry in peer_map.values():
             if isinstance(entry, dict):
-                parsed = _json_peer(entry, lines)
+                parsed = _json_peer(entry, host_lines, lines[0])
                 if parsed is not None:
                     peers.append(parsed)
     health_items = document.get("Health")
