@@ -80,6 +80,20 @@ def test_udp_blocked_node_is_derp_only_with_any_peer() -> None:
     assert "allow outbound UDP" in pair.change
 
 
+def test_udp_blocked_node_gets_one_finding_for_all_its_pairs() -> None:
+    diagnosis = run_files(
+        sample("netcheck/udp-blocked-wifi-v1.10.txt"),
+        sample("netcheck/public-ip-no-nat-ipv6-hairpin-v1.28.txt"),
+        sample("netcheck/pair-machine2-easy-nat-ipv6-no.txt"),
+    )
+    (finding,) = by_rule(diagnosis, "TS-PAIR-DERP-ONLY")
+    assert finding.title == "Everything to and from udp-blocked-wifi-v1.10 is relayed: its network blocks UDP"
+    assert len(finding.extra["pairs"]) == 2
+    # The two other nodes can reach each other directly.
+    other = next(p for p in diagnosis.predictions if "udp-blocked-wifi-v1.10" not in (p.a, p.b))
+    assert other.prediction is Prediction.DIRECT_IPV4
+
+
 def test_hard_nat_with_nat_pmp_is_reachable_through_the_mapping() -> None:
     diagnosis = run_files(sample("netcheck/hard-nat-natpmp-nairobi-bradfitz.txt"))
     (profile,) = diagnosis.profiles

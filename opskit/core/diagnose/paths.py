@@ -39,6 +39,7 @@ class PairPrediction:
     change: str  # what would make the pair direct (empty when it already is expected to be)
     evidence: tuple[tuple[str, SourceLine], ...] = ()  # (source file, line) from either node
     hard_side: str | None = None  # for DIRECT_PORTMAP: the node whose mapping carries the path
+    blocked_side: str | None = None  # for DERP_ONLY because of UDP: the node whose network blocks it
 
     def involves(self, x: str, y: str) -> bool:
         return {self.a, self.b} == {x, y}
@@ -99,6 +100,7 @@ def predict_pair(a: NatProfile, b: NatProfile) -> PairPrediction:
                 f"allow outbound UDP from {who} (to UDP 3478 for STUN and to any port from tailscaled's "
                 f"port, 41641 by default), or move {who} to a network that does",
                 tuple(_evidence(blocked, *udp_keys) + _evidence(other, "udp")),
+                blocked_side=None if both else blocked.label,
             )
     if a.udp is None or b.udp is None:
         unknown = a.label if a.udp is None else b.label

@@ -36,8 +36,25 @@ def _evidence(pair: PairPrediction) -> tuple[Evidence, ...]:
 def derp_only(subject: PairsSubject, ctx: RuleContext) -> Iterator[Finding]:
     """Why: UDP blocked on either side, or hard NAT on both sides without a port mapping, leaves no
     endpoint either side can aim at; the pair stays on DERP (TCP 443) or a Peer Relay."""
+    # A node whose network blocks UDP makes every pair with it DERP-only for one reason: one finding.
+    by_blocked: dict[str, list[PairPrediction]] = {}
     for pair in subject.predictions:
-        if pair.prediction is Prediction.DERP_ONLY:
+        if pair.prediction is Prediction.DERP_ONLY and pair.blocked_side:
+            by_blocked.setdefault(pair.blocked_side, []).append(pair)
+    for blocked, pairs in by_blocked.items():
+        peers = [p.b if p.a == blocked else p.a for p in pairs]
+        evidence: list[Evidence] = []
+        for pair in pairs:
+            evidence.extend(e for e in _evidence(pair) if e not in evidence)
+        yield derp_only.finding(
+            f"{', '.join(f'{blocked} ↔ {peer}' for peer in peers)}: DERP only. {pairs[0].reason}",
+            f"To make them direct: {pairs[0].change}.",
+            tuple(evidence),
+            title=f"Everything to and from {blocked} is relayed: its network blocks UDP",
+            pairs=[[p.a, p.b] for p in pairs],
+        )
+    for pair in subject.predictions:
+        if pair.prediction is Prediction.DERP_ONLY and not pair.blocked_side:
             yield derp_only.finding(
                 f"{pair.a} ↔ {pair.b}: DERP only. {pair.reason}",
                 f"To make it direct: {pair.change}.",
@@ -110,15 +127,13 @@ def reality_differs(subject: PairsSubject, ctx: RuleContext) -> Iterator[Finding
                 if pair.prediction is Prediction.DIRECT_PORTMAP:
                     implication = (
                         f"consistent with {pair.hard_side}'s port mapping not existing yet or its endpoints "
-                        "being "
-                        f"stale: generate traffic from {pair.hard_side} and check again"
+                        f"being stale: generate traffic from {pair.hard_side} and check again"
                     )
                 else:
                     implication = (
                         "NAT types allow direct, so something netcheck cannot see blocks UDP: a host "
-                        "firewall, "
-                        "a cloud security group or an ACL dropping UDP to tailscaled's port on one side, or "
-                        "a VM/NAT network mode in between"
+                        "firewall, a cloud security group or an ACL dropping UDP to tailscaled's port on one "
+                        "side, or a VM/NAT network mode in between"
                     )
                 yield reality_differs.finding(
                     f"{pair.a} ↔ {pair.b}: predicted {pair.prediction.value}, but {seen.observer} sees "
