@@ -85,8 +85,7 @@ def other_user(snapshot: LiveSnapshot, ctx: RuleContext) -> Iterator[Finding]:
                 f"tailscaled pid {daemon.pid} runs as {daemon.user}; you are {snapshot.current_user} without "
                 "admin rights, so LocalAPI calls may be refused.",
                 "Use `sudo tailscale …` (Unix; or once `sudo tailscale set --operator=$USER`), or on "
-                "Windows run "
-                "the CLI as the account that owns the Tailscale session.",
+                "Windows run the CLI as the account that owns the Tailscale session.",
                 _process_evidence(snapshot, ctx),
                 pid=daemon.pid,
             )
