@@ -175,8 +175,9 @@ def split_input(text: str) -> SplitInput:
         last_text_index -= 1
     context: str | None = None  # what the last prompt's command was, computed once per prompt
     no_json_before = 0
+    line_count = len(lines)
     index = 0
-    while index < len(lines):
+    while index < line_count:
         line = lines[index]
         index += 1
         text = line.text
@@ -199,6 +200,18 @@ def split_input(text: str) -> SplitInput:
                     flush_skip()
                 current.append(line)
                 current_hints.append(parts)
+                # Region lines come in runs of 10-30: take the run in a tight loop.
+                while index < line_count:
+                    following = lines[index]
+                    following_text = following.text
+                    if following_text[:1] != "-":
+                        break
+                    parts = region_parts(following_text)
+                    if parts is None:
+                        break
+                    current.append(following)
+                    current_hints.append(parts)
+                    index += 1
                 continue
             if first == "*":
                 key = bullet_key(text)
