@@ -566,3 +566,20 @@ def test_output_glued_to_a_fence_is_still_read() -> None:
     diagnosis = run_text(text)
     assert diagnosis.profiles[0].mapping is Mapping.HARD
     assert not diagnosis.warnings
+
+
+def test_netcheck_flattened_onto_one_line_by_a_chat_client() -> None:
+    text = (
+        "my netcheck: Report: * UDP: true * IPv4: yes, 198.51.100.8:1234 * IPv6: no, but OS has support "
+        "* MappingVariesByDestIP: true * PortMapping: UPnP * Nearest DERP: Frankfurt * DERP latency: "
+        "- fra: 12.5ms (Frankfurt) - ams: 18ms (Amsterdam)\n"
+    )
+    diagnosis = run_text(text)
+    (profile,) = diagnosis.profiles
+    assert profile.mapping is Mapping.HARD and profile.report.portmap_protocols == ("UPnP",)
+    assert [d.code for d in profile.report.latencies] == ["fra", "ams"]
+    assert profile.home_derp == "Frankfurt"
+    # Evidence still points at line 1, quoting the field.
+    (hard,) = by_rule(diagnosis, "TS-NETCHECK-HARD-NAT")
+    assert (hard.evidence[0].line, hard.evidence[0].text) == (1, "* MappingVariesByDestIP: true")
+    assert diagnosis.warnings == ("node.txt: skipped line 1 (not recognised): 'my netcheck:'",)

@@ -130,9 +130,28 @@ def split_lines(text: str) -> list[SourceLine]:
         ):
             cleaned = cleaned[2:].lstrip()
             first = cleaned[:1]
+        if cleaned.count("* ") > 2 and ("* UDP:" in cleaned or "* IPv4:" in cleaned):
+            # A netcheck report flattened onto one line by a chat client: one SourceLine per field,
+            # all carrying the original line number.
+            for piece in _unflatten(cleaned):
+                append(new(SourceLine, (number, piece, raw, None)))
+            continue
         command = None if first in _NOT_PROMPT_START else prompt_command(cleaned)
         append(new(SourceLine, (number, cleaned, raw, command)))
     return lines
+
+
+_FLAT_SPLIT = re.compile(r"\s+(?=\* [A-Z][\w ]*:|- [^\s:]{1,32}: |Report:)")
+
+
+def _unflatten(text: str) -> list[str]:
+    """``Report: * UDP: true * IPv4: yes, … - fra: 5ms (Frankfurt) - ams: …`` → one field per item."""
+    head, sep, rest = text.partition("Report:")
+    pieces = [head.strip()] if head.strip() else []
+    if sep:
+        pieces.append("Report:")
+    pieces.extend(p.strip() for p in _FLAT_SPLIT.split(rest if sep else text) if p.strip())
+    return pieces
 
 
 def undo_go_quoting(text: str) -> str:
