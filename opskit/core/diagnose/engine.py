@@ -170,7 +170,10 @@ def _observations(parsed: _Parsed, aliases: dict[str, str]) -> Iterable[Observat
         return None
 
     for _, status in parsed.statuses:
-        for peer in status.peers[1:]:
+        me = status.self_peer
+        for peer in status.peers:
+            if peer is me:
+                continue
             if not peer.active or peer.path not in (PathKind.DIRECT, PathKind.DERP, PathKind.PEER_RELAY):
                 continue
             other = resolve(peer.host, peer.ip if "x" not in peer.ip else None)

@@ -134,8 +134,13 @@ class StatusReport:
 
     @property
     def self_peer(self) -> StatusPeer | None:
-        """``tailscale status`` prints the local node first."""
-        return self.peers[0] if self.peers else None
+        """``tailscale status`` prints the local node first, and its cell is ``-`` (never active).
+
+        A first row with another cell means the paste starts below the local node's row.
+        """
+        if self.peers and (self.peers[0].cell == "-" or self.layout == "json"):
+            return self.peers[0]
+        return None
 
 
 # --------------------------------------------------------------------------------------------- ping
