@@ -583,3 +583,15 @@ def test_netcheck_flattened_onto_one_line_by_a_chat_client() -> None:
     (hard,) = by_rule(diagnosis, "TS-NETCHECK-HARD-NAT")
     assert (hard.evidence[0].line, hard.evidence[0].text) == (1, "* MappingVariesByDestIP: true")
     assert diagnosis.warnings == ("node.txt: skipped line 1 (not recognised): 'my netcheck:'",)
+
+
+def test_in_use_by_another_session_suggests_signing_it_out() -> None:
+    diagnosis = run_text(
+        '401 Unauthorized: Tailscale already in use ("PC\\\\alice"); connection from "PC\\\\bob" not allowed'
+    )
+    (finding,) = by_rule(diagnosis, "TS-WIN-NOT-OWNER")
+    assert "another Windows session" in finding.cause
+    assert finding.fix.index('run the CLI as "PC\\alice"') < finding.fix.index("quit its Tailscale tray app")
+    system = run_text("401 Unauthorized: Tailscale already in use by NT AUTHORITY\\SYSTEM")
+    (by_system,) = by_rule(system, "TS-WIN-NOT-OWNER")
+    assert "psexec -s" in by_system.fix and "#17875" in by_system.fix

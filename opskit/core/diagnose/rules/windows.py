@@ -78,17 +78,33 @@ def not_owner(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
             causes.insert(0, causes.pop(1))  # a bare SID means the name lookup failed: stale owner first
         if kind == "system":
             causes[0] = f'tailscaled reports itself in use by "{owner}" (a SYSTEM-context session, #17875)'
+        elif error.mode == "already in use" and kind == "account":
+            causes[0] = (
+                f'"{owner}" is using Tailscale in another Windows session (typically its tray app, kept '
+                "alive by fast user switching or an RDP session); the daemon serves one user at a time and "
+                "the LocalAPI admits only that user or LocalSystem"
+            )
         fixes = [
             f'run the CLI as "{owner}" (sign in as that account, or `runas /user:{owner} "tailscale status"`)'
             if kind == "account"
             else "run the CLI as LocalSystem (`psexec -s tailscale status`), always admitted since v1.58",
+            *(
+                [f'sign out "{owner}"\'s other session or quit its Tailscale tray app, then retry']
+                if error.mode == "already in use" and kind == "account"
+                else []
+            ),
             f'as "{owner}": turn off Unattended Mode (`tailscale set --unattended=false`) or '
             f"`tailscale logout`, then log in as {caller_text}",
             "make sure only the Tailscale service runs tailscaled (`sc query Tailscale`; stop any "
             "tailscaled.exe started by hand)",
             f"only if the owner no longer exists: stop the Tailscale service, back up {STATE_FILE}, remove "
             "its `server-mode-start-key` entry, start the service again (workaround from "
-            "tailscale/tailscale#13609)",
+            "tailscale/tailscale#13609)"
+            + (
+                "; for a SYSTEM owner that survives this, a reinstall was reported to clear it (#17875)"
+                if kind == "system"
+                else ""
+            ),
         ]
         cause_lines = "\n".join(f"  {i}. {c}." for i, c in enumerate(causes, 1))
         fix_lines = "\n".join(f"  {i}. {f}." for i, f in enumerate(fixes, 1))
