@@ -260,6 +260,10 @@ def _render_live(diagnosis: Diagnosis, console: Console) -> None:
 
     live = diagnosis.live
     assert live is not None
+    who = f"you are {live.current_user}{', admin' if live.is_admin else ''}"
+    if not live.daemons:
+        console.print(f"tailscaled on this machine: no process found ({who})")
+        return
     table = Table(
         title=f"tailscaled on this machine (you are {live.current_user}{', admin' if live.is_admin else ''})",
         title_justify="left",

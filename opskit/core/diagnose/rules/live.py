@@ -97,8 +97,8 @@ def cli_missing(snapshot: LiveSnapshot, ctx: RuleContext) -> Iterator[Finding]:
     if snapshot.cli_path is not None:
         return
     yield cli_missing.finding(
-        f"`tailscale` is not installed or not on PATH ({snapshot.cli_missing_reason or 'not found'}), so "
-        "netcheck and status were not run; only the process checks above apply.",
+        "The `tailscale` CLI was not found on PATH, so `tailscale netcheck` and `tailscale status` were not "
+        "run; only the process checks apply.",
         "Install Tailscale (https://tailscale.com/download) or put its CLI on PATH, then rerun "
         "`opskit diagnose --live`; or paste `tailscale netcheck` output into `opskit diagnose -`.",
         (Evidence(ctx.source, None, snapshot.cli_missing_reason or "tailscale: not found"),),
