@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from opskit.core.diagnose.models import BlockKind
+from opskit.core.diagnose.models import BlockKind, DerpLatency
 from opskit.core.diagnose.netcheck import (
     bullet_key,
     is_netcheck_line,
@@ -18,6 +18,7 @@ from opskit.core.diagnose.netcheck import (
     is_region_line,
     looks_like_netcheck_json,
     parse_json_text,
+    region_latency,
     region_parts,
 )
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
@@ -38,7 +39,7 @@ _NETCHECK = BlockKind.NETCHECK
 _STATUS = BlockKind.STATUS
 
 
-LineHint = str | tuple[str, str, str | None] | None
+LineHint = str | DerpLatency | None
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def split_input(text: str) -> SplitInput:
                 if pending_skip:
                     flush_skip()
                 current.append(line)
-                current_hints.append(parts)
+                current_hints.append(region_latency(parts, text, line))
                 # Region lines come in runs of 10-30: take the run in a tight loop.
                 while index < line_count:
                     following = lines[index]
@@ -210,7 +211,7 @@ def split_input(text: str) -> SplitInput:
                     if parts is None:
                         break
                     current.append(following)
-                    current_hints.append(parts)
+                    current_hints.append(region_latency(parts, following_text, following))
                     index += 1
                 continue
             if first == "*":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 from opskit.core.diagnose.models import (
@@ -191,6 +192,29 @@ def region_parts(text: str) -> tuple[str, str, str | None] | None:
     return code, raw_latency, tail[1:-1] if tail[-1] == ")" else None
 
 
+def region_latency(parts: tuple[str, str, str | None], text: str, line: SourceLine) -> DerpLatency:
+    """The DerpLatency of a region line already split by :func:`region_parts`."""
+    code, raw_latency, name = parts
+    latency: float | None = None
+    if raw_latency:
+        if raw_latency[-2:] == "ms":  # the common case, "5.9ms"
+            try:
+                latency = float(raw_latency[:-2])
+            except ValueError:
+                latency = None
+        if latency is None:
+            latency = parse_go_duration(raw_latency)
+    cut_off = bool(raw_latency and latency is None) or name is None
+    name = (name if name is not None else text.partition("(")[2]).strip()
+    region_id: int | None = None
+    if name.startswith("derp"):  # --verbose: "(derp1, New York City)"
+        verbose = re.match(r"^derp(\d+), (.*)$", name)
+        if verbose:
+            region_id, name = int(verbose.group(1)), verbose.group(2)
+    # tuple.__new__ skips NamedTuple's Python-level constructor: this runs once per region line.
+    return tuple.__new__(DerpLatency, (code, name, latency, region_id, line, cut_off))
+
+
 def _region_entry(text: str, line: SourceLine) -> tuple[DerpLatency, bool] | None:
     """A DERP latency line (either layout) and whether it is the v1.0 layout."""
     if "=" in text:
@@ -202,60 +226,34 @@ def _region_entry(text: str, line: SourceLine) -> tuple[DerpLatency, bool] | Non
     parts = region_parts(text)
     if parts is None:
         return None
-    code, raw_latency, name = parts
-    latency = parse_go_duration(raw_latency) if raw_latency else None
-    cut_off = bool(raw_latency and latency is None) or name is None
-    name = (name or "").strip() if name is not None else text.partition("(")[2].strip()
-    region_id: int | None = None
-    if name.startswith("derp"):  # --verbose: "(derp1, New York City)"
-        verbose = re.match(r"^derp(\d+), (.*)$", name)
-        if verbose:
-            region_id, name = int(verbose.group(1)), verbose.group(2)
-    return tuple.__new__(DerpLatency, (code, name, latency, region_id, line, cut_off)), False
+    return region_latency(parts, text, line), False
 
 
 def parse_netcheck_text(
-    lines: Sequence[SourceLine], hints: Sequence[str | tuple[str, str, str | None] | None] = ()
+    lines: Sequence[SourceLine], hints: Sequence[str | DerpLatency | None] = ()
 ) -> NetcheckReport:
     """Parse one human-layout report block. Unknown lines are ignored; missing fields stay unknown.
 
     ``hints`` (from the splitter, aligned with ``lines``) carry a bullet's key or a region line's
-    parts when already known, so big pastes are not parsed twice.
+    finished DerpLatency when already known, so big pastes are not parsed twice.
     """
-    use_hints = len(hints) == len(lines)
     values: dict[str, Any] = {}
     sources: dict[str, SourceLine] = {}
     latencies: list[DerpLatency] = []
     old_layout = False
     truncated = False
-    for index, line in enumerate(lines):
+    for line, hint in zip(
+        lines, hints if len(hints) == len(lines) else repeat(None, len(lines)), strict=True
+    ):
+        if type(hint) is DerpLatency:  # prebuilt by the splitter: most lines of a big paste
+            latencies.append(hint)
+            if hint.cut_off:
+                truncated = True
+            continue
         text = line.text
         if not text:
             continue
-        hint = hints[index] if use_hints else None
         first = text[0]
-        if first == "-" and "=" not in text and "derp" not in text:
-            # Inlined common case of _region_entry: "- fra: 5.9ms   (Frankfurt)".
-            parts = hint if isinstance(hint, tuple) else region_parts(text)
-            if parts is not None:
-                code, raw_latency, name = parts
-                latency: float | None = None
-                if raw_latency:
-                    try:
-                        latency = float(raw_latency[:-2]) if raw_latency[-2:] == "ms" else None
-                    except ValueError:
-                        latency = None
-                    if latency is None:
-                        latency = parse_go_duration(raw_latency)
-                cut_off = bool(raw_latency and latency is None) or name is None
-                if cut_off:
-                    truncated = True
-                if name is None:
-                    name = text.partition("(")[2].strip()
-                latencies.append(
-                    tuple.__new__(DerpLatency, (code, name.strip(), latency, None, line, cut_off))
-                )
-                continue
         if first == "-":
             latency_entry = _region_entry(text, line)
             if latency_entry is not None:
