@@ -595,3 +595,14 @@ def test_in_use_by_another_session_suggests_signing_it_out() -> None:
     system = run_text("401 Unauthorized: Tailscale already in use by NT AUTHORITY\\SYSTEM")
     (by_system,) = by_rule(system, "TS-WIN-NOT-OWNER")
     assert "psexec -s" in by_system.fix and "#17875" in by_system.fix
+
+
+def test_line_numbers_follow_newlines_like_an_editor() -> None:
+    text = "Report:\r\n* UDP: true\x0c\r\n* IPv4: yes, 198.51.100.4:1\u2028\n* MappingVariesByDestIP: true\r"
+    lines = split_lines(text)
+    assert [(x.number, x.text) for x in lines if x.text] == [
+        (1, "Report:"),
+        (2, "* UDP: true"),
+        (3, "* IPv4: yes, 198.51.100.4:1"),
+        (4, "* MappingVariesByDestIP: true"),
+    ]

@@ -25,6 +25,9 @@ _QUOTE_TABLE = str.maketrans(
         "\u202f": " ",
         "\ufeff": "",
         "\u200b": "",
+        "\u0085": " ",
+        "\u2028": " ",
+        "\u2029": " ",
     }
 )
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
@@ -78,10 +81,13 @@ class SourceLine(NamedTuple):
 
 def _clean(raw: str) -> str:
     """Tabs to spaces, no ANSI colours or control characters, plain quotes; stripped."""
-    text = raw.replace("\t", " ")
-    if not (text.isascii() and text.isprintable()):
-        text = _CONTROL.sub("", _ANSI.sub("", text).translate(_QUOTE_TABLE))
-    return text.strip()
+    return _CONTROL.sub("", _ANSI.sub("", raw.replace("\t", " ")).translate(_QUOTE_TABLE)).strip()
+
+
+def _line_ends(text: str) -> str:
+    """CRLF and CR become LF: lines are split on LF only, as editors number them (``str.splitlines``
+    would also break at form feeds and U+2028, shifting every later line number)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 # Lines starting with these are output (netcheck bullets, status rows, JSON), never a prompt.
@@ -107,7 +113,7 @@ def split_lines(text: str) -> list[SourceLine]:
     lines: list[SourceLine] = []
     append = lines.append
     new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop runs once per input line
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_line_ends(text).split("\n"), start=1):
         cleaned = raw.strip()
         if not (cleaned.isascii() and cleaned.isprintable()):  # inner tabs, quotes, colours: slow path
             cleaned = _clean(cleaned)
