@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "opskit.cli.sockets",
     "opskit.cli.lint",
 )
+COMMAND_MODULES: tuple[str, ...] = ("opskit.cli.diagnose",)
 
 
 def _version_callback(value: bool) -> None:
