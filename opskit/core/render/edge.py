@@ -83,18 +83,26 @@ def _tls_ports(spec: EdgeSpec, backend: str) -> list[int]:
 def nginx_tls_servers(spec: EdgeSpec) -> list[NginxTlsServer]:
     """One nginx server per SNI route, listening with ``ssl proxy_protocol`` on its backend's ports."""
     routes: list[SniRoute] = list(spec.tls.routes) if spec.tls is not None else []
-    return [NginxTlsServer(_tls_ports(spec, r.backend), list(r.hosts), r.certificate, r.certificate_key) for r in routes]
+    return [
+        NginxTlsServer(_tls_ports(spec, r.backend), list(r.hosts), r.certificate, r.certificate_key)
+        for r in routes
+    ]
 
 
 def nginx_plain_ports(spec: EdgeSpec) -> list[int]:
     """Ports of the plain-HTTP nginx listener: the servers of the :80 frontend's default backend."""
     if spec.http is None:
         return []
-    return sorted({s.port for b in spec.http_backends if b.name == spec.http.default_backend for s in b.servers})
+    return sorted(
+        {s.port for b in spec.http_backends if b.name == spec.http.default_backend for s in b.servers}
+    )
 
 
 def _backends(backends: list[Backend]) -> list[BackendView]:
-    return [BackendView(b.name, [f"{s.name} {haproxy_address(s.address, s.port)}" for s in b.servers]) for b in backends]
+    return [
+        BackendView(b.name, [f"{s.name} {haproxy_address(s.address, s.port)}" for s in b.servers])
+        for b in backends
+    ]
 
 
 def _log_line(spec: EdgeSpec) -> str | None:
@@ -117,7 +125,9 @@ def render_haproxy(spec: EdgeSpec, ctx: RenderContext) -> str:
         ua_acls=[
             UserAgentAcl(f"ua_{route.backend}_{index}", list(route.contains), route.backend)
             for index, route in enumerate(http.user_agent_routes)
-        ] if http else [],
+        ]
+        if http
+        else [],
         tls=spec.tls,
         tls_binds=bind_lines(list(spec.tls.binds)) if spec.tls else [],
         sni_acls=[SniAcl(list(r.hosts), r.backend) for r in spec.tls.routes] if spec.tls else [],
@@ -141,7 +151,9 @@ def render_nginx(spec: EdgeSpec, ctx: RenderContext) -> str:
 
 def render_users_example(spec: EdgeSpec, ctx: RenderContext) -> str:
     assert spec.stats is not None
-    return render_template("edge/haproxy-stats-users.example.cfg.j2", header=ctx.header("#"), stats=spec.stats)
+    return render_template(
+        "edge/haproxy-stats-users.example.cfg.j2", header=ctx.header("#"), stats=spec.stats
+    )
 
 
 def edge_report(spec: EdgeSpec) -> str:
@@ -152,14 +164,18 @@ def edge_report(spec: EdgeSpec) -> str:
         h, lim = spec.http, spec.http.limits
         lines.append(
             f":80 ({', '.join(bind_lines(list(h.binds)))}): slow headers cut with 408 after {t.http_request} "
-            f"(timeout http-request), idle keep-alive closed after {t.http_keep_alive}, idle clients after {t.client}."
+            f"(timeout http-request), idle keep-alive closed after {t.http_keep_alive}, "
+            f"idle clients after {t.client}."
         )
         lines.append(
-            f"  per source (stick-table type {stick_table_type(list(h.binds))}): > {lim.max_concurrent_connections} "
+            f"  per source (stick-table type {stick_table_type(list(h.binds))}): "
+            f"> {lim.max_concurrent_connections} "
             f"concurrent or > {lim.max_connection_rate} new connections per {lim.period} rejected; "
             f"> {lim.max_request_rate} requests per {lim.period} answered 429."
         )
-        lines.append("  X-Forwarded-For: the client's header is deleted, HAProxy adds exactly one (option forwardfor).")
+        lines.append(
+            "  X-Forwarded-For: the client's header is deleted, HAProxy adds exactly one (option forwardfor)."
+        )
         if h.redirect_to_https:
             lines.append(f"  redirected to https: {', '.join(h.redirect_to_https)}")
         for route in h.user_agent_routes:
@@ -171,10 +187,12 @@ def edge_report(spec: EdgeSpec) -> str:
             f":443 ({', '.join(bind_lines(list(tls.binds)))}): TLS passed through by SNI after at most "
             f"{tls.inspect_delay} of inspection; clients that send no TLS ClientHello are rejected."
         )
-        for route in tls.routes:
-            lines.append(f"  SNI {', '.join(route.hosts)} → {route.backend} (PROXY v2)")
+        for sni_route in tls.routes:
+            lines.append(f"  SNI {', '.join(sni_route.hosts)} → {sni_route.backend} (PROXY v2)")
         if tls.default_backend is None:
-            lines.append("  TLS clients without SNI or with an unknown name are dropped (no tls.default_backend).")
+            lines.append(
+                "  TLS clients without SNI or with an unknown name are dropped (no tls.default_backend)."
+            )
         else:
             lines.append(f"  TLS clients without SNI or with an unknown name → {tls.default_backend}")
     if spec.stats is not None:
@@ -182,13 +200,15 @@ def edge_report(spec: EdgeSpec) -> str:
         where = haproxy_address(s.bind.address, s.bind.port)
         if s.password_env is not None:
             lines.append(
-                f"stats on {where}{s.uri}: user {s.user}, password read from ${{{s.password_env}}} when HAProxy "
-                f"starts (HAProxy refuses to start if it is unset). Set it outside the repository, e.g. a systemd "
+                f"stats on {where}{s.uri}: user {s.user}, password read from ${{{s.password_env}}} "
+                f"when HAProxy starts (HAProxy refuses to start if it is unset). Set it outside the "
+                f"repository, e.g. a systemd "
                 f"drop-in `Environment={s.password_env}=…` or /etc/default/haproxy."
             )
         else:
             lines.append(
-                f"stats on {where}{s.uri}: users from userlist {s.userlist} in {s.users_file}; start HAProxy with "
+                f"stats on {where}{s.uri}: users from userlist {s.userlist} in {s.users_file}; "
+                f"start HAProxy with "
                 f"an extra `-f {s.users_file}` (Debian: EXTRAOPTS in /etc/default/haproxy). Template: "
                 f"{USERS_EXAMPLE_FILE}."
             )
@@ -199,19 +219,35 @@ def edge_report(spec: EdgeSpec) -> str:
 
 
 def _validation_target(spec: EdgeSpec) -> tuple[ValidationTarget, ...]:
-    names = sorted({s.address for b in [*spec.http_backends, *spec.tls_backends] for s in b.servers
-                    if not _is_ip(s.address)})
-    addresses = sorted({b.address for binds in spec.frontend_binds().values() for b in binds if not b.is_wildcard})
+    names = sorted(
+        {
+            s.address
+            for b in [*spec.http_backends, *spec.tls_backends]
+            for s in b.servers
+            if not _is_ip(s.address)
+        }
+    )
+    addresses = sorted(
+        {b.address for binds in spec.frontend_binds().values() for b in binds if not b.is_wildcard}
+    )
     environment: tuple[tuple[str, str], ...] = ()
     extra: tuple[str, ...] = ()
     if spec.stats is not None and spec.stats.password_env is not None:
         environment = ((spec.stats.password_env, PLACEHOLDER_PASSWORD),)
     if spec.stats is not None and spec.stats.users_file is not None:
         extra = (USERS_EXAMPLE_FILE,)
-    tls_files = sorted({p for r in (spec.tls.routes if spec.tls else []) for p in (r.certificate, r.certificate_key)})
+    tls_files = sorted(
+        {p for r in (spec.tls.routes if spec.tls else []) for p in (r.certificate, r.certificate_key)}
+    )
     return (
-        ValidationTarget(tool="haproxy", entry=HAPROXY_FILE, hostnames=tuple(names),
-                         listen_addresses=tuple(addresses), environment=environment, extra_entries=extra),
+        ValidationTarget(
+            tool="haproxy",
+            entry=HAPROXY_FILE,
+            hostnames=tuple(names),
+            listen_addresses=tuple(addresses),
+            environment=environment,
+            extra_entries=extra,
+        ),
         ValidationTarget(tool="nginx", entry=NGINX_FILE, stub_tls_files=tuple(tls_files)),
     )
 
@@ -235,8 +271,9 @@ class EdgeFamily:
         files = {HAPROXY_FILE: render_haproxy(edge, ctx), NGINX_FILE: render_nginx(edge, ctx)}
         if edge.stats is not None and edge.stats.users_file is not None:
             files[USERS_EXAMPLE_FILE] = render_users_example(edge, ctx)
-        return RenderedFamily(family=self.name, files=files, report=edge_report(edge),
-                              validations=_validation_target(edge))
+        return RenderedFamily(
+            family=self.name, files=files, report=edge_report(edge), validations=_validation_target(edge)
+        )
 
 
 FAMILY = EdgeFamily()

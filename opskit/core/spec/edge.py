@@ -7,9 +7,10 @@ Cross-field rules live here as validators so a bad spec fails with ``file:line: 
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from opskit.core.spec.base import SpecModel
 from opskit.core.spec.types import (
@@ -33,6 +34,14 @@ _SECRET_ADVICE = (
     "name an environment variable with `password_env: HAPROXY_STATS_PASSWORD` (HAProxy expands it at "
     "start-up) or point `users_file:` at an HAProxy userlist file kept outside the repository"
 )
+
+
+def _never_a_secret(value: Any) -> Any:
+    raise ValueError(_SECRET_ADVICE)
+
+
+# Declared so the error points at the offending key's own line; it can never hold a value.
+RefusedSecret = Annotated[Any, BeforeValidator(_never_a_secret)]
 
 
 def _refuse_secret_keys(data: Any, allowed: frozenset[str]) -> Any:
@@ -147,11 +156,23 @@ class StatsFrontend(SpecModel):
     password_env: EnvName | None = None
     users_file: AbsPath | None = None
     userlist: Name = "stats_users"
+    password: RefusedSecret = Field(default=None, exclude=True)
+    auth: RefusedSecret = Field(default=None, exclude=True)
 
     @model_validator(mode="before")
     @classmethod
     def _no_literal_password(cls, data: Any) -> Any:
-        return _refuse_secret_keys(data, frozenset({"password_env"}))
+        return _refuse_secret_keys(data, frozenset({"password_env", "password", "auth"}))
+
+    @field_validator("password_env", mode="before")
+    @classmethod
+    def _a_name_not_a_password(cls, value: Any) -> Any:
+        if isinstance(value, str) and not re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", value):
+            raise ValueError(
+                "password_env takes the NAME of an environment variable (like HAPROXY_STATS_PASSWORD: "
+                "capitals, digits, '_'), never the password itself; set the variable where HAProxy runs"
+            )
+        return value
 
     @model_validator(mode="after")
     def _one_credential_source(self) -> StatsFrontend:
@@ -190,19 +211,27 @@ class EdgeSpec(SpecModel):
     def _consistent(self) -> EdgeSpec:
         problems: list[str] = []
         if self.http is None and self.tls is None:
-            problems.append("describe at least one of `http` (the :80 frontend) or `tls` (the :443 SNI frontend)")
+            problems.append(
+                "describe at least one of `http` (the :80 frontend) or `tls` (the :443 SNI frontend)"
+            )
         http_names = [b.name for b in self.http_backends]
         tls_names = [b.name for b in self.tls_backends]
         seen: set[str] = set()
         for name in http_names + tls_names:
             if name in seen:
-                problems.append(f"backend name {name!r} is used twice (names are shared by http and tls backends)")
+                problems.append(
+                    f"backend name {name!r} is used twice (names are shared by http and tls backends)"
+                )
             seen.add(name)
         if self.http is not None:
             wanted = [self.http.default_backend] + [r.backend for r in self.http.user_agent_routes]
             for name in wanted:
                 if name not in http_names:
-                    hint = " (it is a tls backend: mode tcp cannot serve HTTP routing)" if name in tls_names else ""
+                    hint = (
+                        " (it is a tls backend: mode tcp cannot serve HTTP routing)"
+                        if name in tls_names
+                        else ""
+                    )
                     problems.append(f"http routes to {name!r}, which is not in `http_backends`{hint}")
         if self.tls is not None:
             wanted = [r.backend for r in self.tls.routes]
@@ -214,13 +243,16 @@ class EdgeSpec(SpecModel):
             if self.tls.inspect_delay > self.timeouts.client:
                 problems.append(
                     f"tls.inspect_delay ({self.tls.inspect_delay}) is longer than timeouts.client "
-                    f"({self.timeouts.client}): the client timeout would cut connections still being inspected"
+                    f"({self.timeouts.client}): the client timeout would cut connections still "
+                    "being inspected"
                 )
             hosts: dict[str, int] = {}
             for index, route in enumerate(self.tls.routes):
                 for host in route.hosts:
                     if host in hosts:
-                        problems.append(f"SNI host {host!r} appears in tls.routes[{hosts[host]}] and tls.routes[{index}]")
+                        problems.append(
+                            f"SNI host {host!r} appears in tls.routes[{hosts[host]}] and tls.routes[{index}]"
+                        )
                     hosts.setdefault(host, index)
         problems += self._bind_conflicts()
         problems += self._nginx_port_conflicts()
@@ -243,10 +275,15 @@ class EdgeSpec(SpecModel):
         tls_ports = {s.port for b in self.tls_backends for s in b.servers}
         plain_ports = set()
         if self.http is not None:
-            plain_ports = {s.port for b in self.http_backends if b.name == self.http.default_backend for s in b.servers}
+            plain_ports = {
+                s.port for b in self.http_backends if b.name == self.http.default_backend for s in b.servers
+            }
         clash = sorted(tls_ports & plain_ports)
         if clash:
-            return [f"nginx port(s) {', '.join(map(str, clash))} would be both a plain-HTTP and a TLS+PROXY listener"]
+            return [
+                f"nginx port(s) {', '.join(map(str, clash))} would be both a plain-HTTP and a "
+                "TLS+PROXY listener"
+            ]
         return []
 
     def frontend_binds(self) -> dict[str, list[Bind]]:
