@@ -227,8 +227,14 @@ def _validation_target(spec: EdgeSpec) -> tuple[ValidationTarget, ...]:
             if not _is_ip(s.address)
         }
     )
+    # wildcards need no address; 127.0.0.1 and ::1 already sit on the namespace's loopback
     addresses = sorted(
-        {b.address for binds in spec.frontend_binds().values() for b in binds if not b.is_wildcard}
+        {
+            b.address
+            for binds in spec.frontend_binds().values()
+            for b in binds
+            if not b.is_wildcard and b.address not in ("127.0.0.1", "::1")
+        }
     )
     environment: tuple[tuple[str, str], ...] = ()
     extra: tuple[str, ...] = ()

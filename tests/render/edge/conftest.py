@@ -19,11 +19,19 @@ def minimal_edge(**overrides: Any) -> dict[str, Any]:
         "http": {"binds": [{"address": "127.0.0.1", "port": 8000}], "default_backend": "web"},
         "tls": {
             "binds": [{"address": "127.0.0.1", "port": 8001}],
-            "routes": [{"hosts": ["www.example.com"], "backend": "web_tls",
-                        "certificate": "/etc/ssl/www.crt", "certificate_key": "/etc/ssl/www.key"}],
+            "routes": [
+                {
+                    "hosts": ["www.example.com"],
+                    "backend": "web_tls",
+                    "certificate": "/etc/ssl/www.crt",
+                    "certificate_key": "/etc/ssl/www.key",
+                }
+            ],
         },
         "http_backends": [{"name": "web", "servers": [{"name": "n1", "address": "127.0.0.1", "port": 8080}]}],
-        "tls_backends": [{"name": "web_tls", "servers": [{"name": "n1", "address": "127.0.0.1", "port": 8443}]}],
+        "tls_backends": [
+            {"name": "web_tls", "servers": [{"name": "n1", "address": "127.0.0.1", "port": 8443}]}
+        ],
         "nginx": {"haproxy_addresses": ["127.0.0.1"]},
     }
     edge.update(copy.deepcopy(overrides))

@@ -38,7 +38,9 @@ def test_literal_stats_password_is_refused_at_its_line(cli, tmp_path: Path) -> N
 
 @pytest.mark.parametrize("key", ["stats_password", "admin_pass", "secret"])
 def test_other_secret_looking_keys_are_refused_with_advice(cli, tmp_path: Path, key: str) -> None:
-    edge = minimal_edge(stats={"bind": {"address": "127.0.0.1", "port": 8070}, "password_env": "PW", key: "x"})
+    edge = minimal_edge(
+        stats={"bind": {"address": "127.0.0.1", "port": 8070}, "password_env": "PW", key: "x"}
+    )
     message = render_bad(cli, tmp_path, edge)
     assert f"edge.stats: `{key}`: {SECRET_ADVICE}" in message
 
@@ -58,8 +60,13 @@ def test_password_env_holding_a_password_is_refused(cli, tmp_path: Path) -> None
 def test_stats_needs_exactly_one_credential_source(cli, tmp_path: Path) -> None:
     edge = minimal_edge(stats={"bind": {"address": "127.0.0.1", "port": 8070}})
     assert "edge.stats: give exactly one of `password_env`" in render_bad(cli, tmp_path, edge)
-    both = minimal_edge(stats={"bind": {"address": "127.0.0.1", "port": 8070}, "password_env": "PW",
-                               "users_file": "/etc/haproxy/users.cfg"})
+    both = minimal_edge(
+        stats={
+            "bind": {"address": "127.0.0.1", "port": 8070},
+            "password_env": "PW",
+            "users_file": "/etc/haproxy/users.cfg",
+        }
+    )
     assert "edge.stats: give exactly one of `password_env`" in render_bad(cli, tmp_path, both)
 
 
@@ -79,12 +86,16 @@ def test_cross_field_problems_are_all_listed(cli, tmp_path: Path) -> None:
     edge["tls"]["inspect_delay"] = "1m"
     edge["tls"]["routes"][0]["backend"] = "nope"
     message = render_bad(cli, tmp_path, edge)
-    assert ("http routes to 'web_tls', which is not in `http_backends` (it is a tls backend: mode tcp cannot "
-            "serve HTTP routing)") in message
+    assert (
+        "http routes to 'web_tls', which is not in `http_backends` (it is a tls backend: mode tcp cannot "
+        "serve HTTP routing)"
+    ) in message
     assert "http routes to 'app', which is not in `http_backends`" in message
     assert "tls routes to 'nope', which is not in `tls_backends`" in message
-    assert ("tls.inspect_delay (1m) is longer than timeouts.client (30s): the client timeout would cut "
-            "connections still being inspected") in message
+    assert (
+        "tls.inspect_delay (1m) is longer than timeouts.client (30s): the client timeout would cut "
+        "connections still being inspected"
+    ) in message
 
 
 def test_duplicate_sni_host_and_bind_clash_are_refused(cli, tmp_path: Path) -> None:
@@ -106,10 +117,22 @@ def test_nginx_port_cannot_be_plain_and_tls(cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("path", "value", "expected"),
     [
-        (("http", "redirect_to_https"), ["bad host"], "edge.http.redirect_to_https[0]: 'bad host' is not an RFC 1123"),
+        (
+            ("http", "redirect_to_https"),
+            ["bad host"],
+            "edge.http.redirect_to_https[0]: 'bad host' is not an RFC 1123",
+        ),
         (("timeouts", "http_request"), "10 s", "edge.timeouts.http_request: '10 s' is not a duration"),
-        (("nginx", "root"), "/var/www; return 200", "edge.nginx.root: '/var/www; return 200' must be an absolute path"),
-        (("nginx", "haproxy_addresses"), ["10.0.0.0/8"], "edge.nginx.haproxy_addresses[0]: '10.0.0.0/8' is not an"),
+        (
+            ("nginx", "root"),
+            "/var/www; return 200",
+            "edge.nginx.root: '/var/www; return 200' must be an absolute path",
+        ),
+        (
+            ("nginx", "haproxy_addresses"),
+            ["10.0.0.0/8"],
+            "edge.nginx.haproxy_addresses[0]: '10.0.0.0/8' is not an",
+        ),
     ],
 )
 def test_constrained_values(cli, tmp_path: Path, path: tuple[str, str], value: object, expected: str) -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from opskit.core.render.edge import bind_lines, haproxy_address, nginx_plain_ports, nginx_tls_servers, stick_table_type
+from opskit.core.render.edge import (
+    bind_lines,
+    haproxy_address,
+    nginx_plain_ports,
+    nginx_tls_servers,
+    stick_table_type,
+)
 from opskit.core.spec.edge import Bind, EdgeSpec
 from tests.render.edge.conftest import minimal_edge
 
@@ -33,9 +39,13 @@ def test_stick_table_is_ipv6_whenever_any_bind_is_ipv6() -> None:
 def test_nginx_listeners_follow_the_backends() -> None:
     edge = minimal_edge()
     edge["tls_backends"][0]["servers"].append({"name": "n2", "address": "127.0.0.1", "port": 9443})
-    edge["http_backends"].append({"name": "app", "servers": [{"name": "a", "address": "127.0.0.1", "port": 9000}]})
+    edge["http_backends"].append(
+        {"name": "app", "servers": [{"name": "a", "address": "127.0.0.1", "port": 9000}]}
+    )
     spec = EdgeSpec.model_validate(edge)
     servers = nginx_tls_servers(spec)
-    assert [(s.ports, s.hosts, s.certificate) for s in servers] == [([8443, 9443], ["www.example.com"], "/etc/ssl/www.crt")]
+    assert [(s.ports, s.hosts, s.certificate) for s in servers] == [
+        ([8443, 9443], ["www.example.com"], "/etc/ssl/www.crt")
+    ]
     # only the :80 default backend is nginx's plain listener; the app backend is not nginx
     assert nginx_plain_ports(spec) == [8080]
