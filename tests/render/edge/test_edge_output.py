@@ -49,7 +49,10 @@ def test_example_http_frontend_has_slowloris_defences_and_single_xff() -> None:
     assert not [
         line for line in http if "set-header X-Forwarded-For" in line or "add-header X-Forwarded-For" in line
     ]
-    assert "http-request redirect scheme https code 301 if redirect_to_https" in http
+    assert (
+        "http-request redirect prefix https://secure.example.com code 301 "
+        "if { req.hdr(host),field(1,:) -m str -i secure.example.com }"
+    ) in http
     assert "acl ua_be_app_0 req.hdr(user-agent) -m sub -i iPhone iPad Android" in http
     assert http[-1] == "default_backend be_nginx_http"
 
