@@ -277,8 +277,19 @@ class EdgeFamily:
         files = {HAPROXY_FILE: render_haproxy(edge, ctx), NGINX_FILE: render_nginx(edge, ctx)}
         if edge.stats is not None and edge.stats.users_file is not None:
             files[USERS_EXAMPLE_FILE] = render_users_example(edge, ctx)
+        notes: tuple[str, ...] = ()
+        if edge.stats is not None and edge.stats.bind.is_wildcard:
+            where = haproxy_address(edge.stats.bind.address, edge.stats.bind.port)
+            notes = (
+                f"the stats page binds every address ({where}); consider a loopback or management "
+                "address so only operators can reach it",
+            )
         return RenderedFamily(
-            family=self.name, files=files, report=edge_report(edge), validations=_validation_target(edge)
+            family=self.name,
+            files=files,
+            report=edge_report(edge),
+            validations=_validation_target(edge),
+            notes=notes,
         )
 
 
