@@ -174,6 +174,10 @@ def edge_report(spec: EdgeSpec) -> str:
             f"> {lim.max_request_rate} requests per {lim.period} answered 429."
         )
         lines.append(
+            "  connections refused by these limits are not logged: read the counters with "
+            "`show table http_in` on an HAProxy stats socket."
+        )
+        lines.append(
             "  X-Forwarded-For: the client's header is deleted, HAProxy adds exactly one (option forwardfor)."
         )
         if h.redirect_to_https:
