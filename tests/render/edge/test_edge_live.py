@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import secrets
 import socket
 import ssl
@@ -355,3 +356,33 @@ def test_stats_password_comes_from_the_environment(edge: Edge) -> None:
         b"GET / HTTP/1.1\r\nHost: s\r\nAuthorization: Basic " + token + b"\r\nConnection: close\r\n\r\n",
     )
     assert allowed.startswith(b"HTTP/1.1 200"), allowed[:200]
+
+
+def test_slowhttptest_slow_headers_finds_no_open_connections(edge: Edge) -> None:
+    """The tool from the incident: every slow-headers connection is closed well before the test ends."""
+    tool = require_binary("slowhttptest", "apt-get install slowhttptest")
+    done = subprocess.run(
+        [
+            tool,
+            "-H",
+            "-c",
+            "20",
+            "-r",
+            "20",
+            "-i",
+            "1",
+            "-l",
+            "15",
+            "-p",
+            "2",
+            "-u",
+            f"http://127.0.0.1:{edge.http_port}/",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    output = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", done.stdout + done.stderr)
+    verdict = re.search(r"Exit status:\s*(.+)", output)
+    assert verdict is not None, output
+    assert verdict.group(1).strip() == "No open connections left", output
