@@ -73,6 +73,24 @@ VARIANTS: dict[str, dict[str, Any]] = {
         ],
     ),
     "tls-only": minimal_edge(http=None, http_backends=[]),
+    "two-sni-routes-share-an-nginx-port": minimal_edge(
+        tls={
+            "routes": [
+                {
+                    "hosts": ["a.example.com"],
+                    "backend": "web_tls",
+                    "certificate": "/etc/ssl/a.crt",
+                    "certificate_key": "/etc/ssl/a.key",
+                },
+                {
+                    "hosts": ["b.example.com", "c.example.com"],
+                    "backend": "web_tls",
+                    "certificate": "/etc/ssl/b.crt",
+                    "certificate_key": "/etc/ssl/b.key",
+                },
+            ]
+        },
+    ),
 }
 
 
