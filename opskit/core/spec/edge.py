@@ -28,7 +28,10 @@ from opskit.core.spec.types import (
 )
 
 # Keys that would hold a literal secret. They are refused with advice, not just "unknown key".
-_SECRET_KEY_WORDS = ("password", "passwd", "pass", "secret", "auth", "credential", "token")
+# Whole words of a key (split on _ and -), so `passthrough` or `author` would not be caught.
+_SECRET_KEY_WORDS = frozenset(
+    {"password", "passwd", "pass", "pw", "pwd", "secret", "auth", "credential", "credentials", "token"}
+)
 _SECRET_ADVICE = (
     "a password must never be written in a spec (it would end up in a committed config); "
     "name an environment variable with `password_env: HAPROXY_STATS_PASSWORD` (HAProxy expands it at "
@@ -47,8 +50,8 @@ RefusedSecret = Annotated[Any, BeforeValidator(_never_a_secret)]
 def _refuse_secret_keys(data: Any, allowed: frozenset[str]) -> Any:
     if isinstance(data, dict):
         for key in data:
-            lowered = str(key).lower()
-            if key not in allowed and any(word in lowered for word in _SECRET_KEY_WORDS):
+            words = set(re.split(r"[_\-]", str(key).lower()))
+            if key not in allowed and words & _SECRET_KEY_WORDS:
                 raise ValueError(f"`{key}`: {_SECRET_ADVICE}")
     return data
 

@@ -145,3 +145,10 @@ def test_unknown_key_is_an_error(cli, tmp_path: Path) -> None:
     edge = minimal_edge()
     edge["http"]["timeout_http_request"] = "10s"
     assert "edge.http.timeout_http_request: unknown key" in render_bad(cli, tmp_path, edge)
+
+
+def test_keys_merely_containing_a_secret_word_get_the_plain_unknown_key_error(cli, tmp_path: Path) -> None:
+    edge = minimal_edge(passthrough=True)
+    message = render_bad(cli, tmp_path, edge)
+    assert "edge.passthrough: unknown key" in message
+    assert "a password must never" not in message
