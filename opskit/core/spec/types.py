@@ -224,3 +224,24 @@ Name = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_name)]
 UriPrefix = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_uri_prefix)]
 EnvName = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_env_name)]
 PositiveInt = Annotated[int, Field(strict=True, gt=0)]
+
+
+_USER_AGENT_FRAGMENT = re.compile(r"^[A-Za-z0-9._/:+-]{1,64}$")
+
+
+def check_user_agent_fragment(value: object) -> str:
+    """A literal substring of a User-Agent header (``iPhone``, ``Android``, ``okhttp/4``).
+
+    Matched as a plain substring, never as a regular expression, so it cannot carry spaces, quotes,
+    braces, ``#`` or backslashes: each one would end or comment out an HAProxy ACL pattern.
+    """
+    text = _require_str(value, "User-Agent fragment")
+    if not _USER_AGENT_FRAGMENT.match(text):
+        raise ValueError(
+            f"{text!r} must be 1-64 letters, digits or ._/:+- (a plain substring of the User-Agent; "
+            "no spaces, quotes, braces, '#' or regular-expression syntax)"
+        )
+    return text
+
+
+UserAgentFragment = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_user_agent_fragment)]
