@@ -10,7 +10,9 @@ from functools import cache
 
 from opskit.core.render.model import Family
 
-FAMILY_MODULES: tuple[str, ...] = ()
+FAMILY_MODULES: tuple[str, ...] = (
+    "opskit.core.render.k8s",
+)
 
 
 @cache

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from opskit.core.spec.base import SpecModel
+from opskit.core.spec.k8s import K8sGatewaySpec
 from opskit.core.spec.types import Name
 
 
@@ -20,6 +21,7 @@ class SiteSpec(SpecModel):
     spec_version: Literal[1] = 1
     site: Name
     # Family sections (one line each):
+    k8s_gateway: K8sGatewaySpec | None = None
 
     @model_validator(mode="after")
     def _at_least_one_family(self) -> SiteSpec:

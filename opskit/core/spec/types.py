@@ -148,6 +148,21 @@ def check_uri_prefix(value: object) -> str:
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
 
 
+def check_dns_label(value: object) -> str:
+    """A Kubernetes object name that is a DNS label (Service, Namespace): RFC 1123 label, lower case.
+
+    Unlike ``check_hostname`` it does not lower-case: Kubernetes rejects upper case, so a spec that
+    writes it names an object that cannot exist.
+    """
+    text = _require_str(value, "DNS label")
+    if not _LABEL.match(text):
+        raise ValueError(
+            f"{text!r} is not a Kubernetes DNS label (lower-case letters, digits and inner hyphens, "
+            "1-63 characters)"
+        )
+    return text
+
+
 def check_env_name(value: object) -> str:
     text = _require_str(value, "environment variable name")
     if not _ENV_NAME.match(text):
@@ -222,5 +237,6 @@ Port = Annotated[int, BeforeValidator(check_port)]
 AbsPath = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_abs_path)]
 Name = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_name)]
 UriPrefix = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_uri_prefix)]
+DnsLabel = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_dns_label)]
 EnvName = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_env_name)]
 PositiveInt = Annotated[int, Field(strict=True, gt=0)]
