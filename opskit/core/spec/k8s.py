@@ -133,11 +133,13 @@ class K8sGatewaySpec(SpecModel):
     server_names: tuple[Hostname, ...] = ()  # empty = any Host (server_name _)
     static: StaticSpec | None = None
     tengine: TengineSpec = Field(default_factory=TengineSpec)
-    routes: tuple[RouteSpec, ...] = Field(min_length=1)
+    routes: tuple[RouteSpec, ...]
 
     @field_validator("routes")
     @classmethod
     def _routes_are_distinct(cls, routes: tuple[RouteSpec, ...], info: ValidationInfo) -> tuple[RouteSpec, ...]:
+        if not routes:
+            raise ValueError("list at least one route (prefix -> service.namespace:port)")
         problems: list[str] = []
         seen_prefix: dict[str, str] = {}
         seen_id: dict[str, str] = {}
