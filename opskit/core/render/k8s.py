@@ -35,8 +35,9 @@ DROP_DYNAMIC_RESOLVE = CompatRewrite(
     "check Tengine directives; everything else was checked",
 )
 DROP_SERVER_RESOLVE = CompatRewrite(
-    pattern=r"^([ \t]*server[ \t][^;]*?) resolve;",
-    replacement=r"\1;",
+    # only "server <fqdn>:<port> resolve;" ends in a digit then " resolve;" (the validator's replacement is literal)
+    pattern=r"(?<=[0-9]) resolve;$",
+    replacement=";",
     reason="` resolve` removed from `server` lines: this nginx is older than 1.27.3; the target needs "
     "nginx >= 1.27.3 (first stable: 1.28.0)",
 )

@@ -69,6 +69,14 @@ class ListenSpec(SpecModel):
     addresses: tuple[IPAddress, ...] = ()  # empty = every IPv4 address of the Pod
     default_server: bool = True
 
+    @field_validator("addresses")
+    @classmethod
+    def _distinct(cls, addresses: tuple[str, ...]) -> tuple[str, ...]:
+        repeated = sorted({a for a in addresses if addresses.count(a) > 1})
+        if repeated:
+            raise ValueError(f"{', '.join(repeated)} listed twice (nginx refuses a duplicate listen)")
+        return addresses
+
 
 class StaticSpec(SpecModel):
     """Static files served at ``/`` (the front-end bundle), optionally as a single-page app."""

@@ -105,3 +105,8 @@ def test_bad_tengine_fallback_and_fail_timeout(cli: Any, tmp_path: Path) -> None
         "gw.yaml:21: k8s_gateway.tengine.fallback: Input should be 'stale', 'next' or 'shutdown'",
         "gw.yaml:22: k8s_gateway.tengine.fail_timeout: 0s must be a positive number of whole seconds",
     ]
+
+
+def test_listen_address_listed_twice(cli: Any, tmp_path: Path) -> None:
+    (problem,) = run_bad(cli, tmp_path, section(listen={"addresses": ["127.0.0.1", "::1", "0:0::1"]}))
+    assert problem == "gw.yaml:21: k8s_gateway.listen.addresses: ::1 listed twice (nginx refuses a duplicate listen)"
