@@ -35,7 +35,7 @@ DROP_DYNAMIC_RESOLVE = CompatRewrite(
     "check Tengine directives; everything else was checked",
 )
 DROP_SERVER_RESOLVE = CompatRewrite(
-    # only "server <fqdn>:<port> resolve;" ends in a digit then " resolve;" (the validator's replacement is literal)
+    # only "server <fqdn>:<port> resolve;" has a digit before " resolve;" (replacements are literal)
     pattern=r"(?<=[0-9]) resolve;$",
     replacement=";",
     reason="` resolve` removed from `server` lines: this nginx is older than 1.27.3; the target needs "
@@ -87,7 +87,7 @@ def backend_uri(route: RouteSpec, request_uri: str) -> str:
     """The URI the backend receives for ``request_uri`` (which must start with the route's prefix)."""
     if route.backend_prefix is None:
         return request_uri
-    return route.backend_prefix + request_uri[len(route.prefix):]
+    return route.backend_prefix + request_uri[len(route.prefix) :]
 
 
 def route_view(gateway: K8sGatewaySpec, route: RouteSpec) -> RouteView:
@@ -176,14 +176,18 @@ def notes_for(gateway: K8sGatewaySpec) -> tuple[str, ...]:
     notes: list[str] = []
     if not _is_ip(gateway.resolver_address):
         notes.append(
-            f"resolver {gateway.resolver_address} is a name: nginx resolves it once at start-up with the system "
-            "resolver (acceptable: a ClusterIP is stable; `nginx -t` outside the cluster reports it not found)"
+            f"resolver {gateway.resolver_address} is a name: nginx resolves it once at start-up with "
+            "the system "
+            "resolver (acceptable: a ClusterIP is stable; `nginx -t` outside the cluster reports it "
+            "not found)"
         )
     if gateway.flavor == "tengine":
         notes.append("--validate drops `dynamic_resolve` (stock nginx cannot check Tengine directives)")
     if gateway.flavor == "nginx-1.28":
-        notes.append("target needs nginx >= 1.27.3 (stable 1.28.0) for `server ... resolve`; --validate on an "
-                     "older nginx removes ` resolve`")
+        notes.append(
+            "target needs nginx >= 1.27.3 (stable 1.28.0) for `server ... resolve`; --validate on an "
+            "older nginx removes ` resolve`"
+        )
     return tuple(notes)
 
 

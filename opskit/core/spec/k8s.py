@@ -51,7 +51,8 @@ class ResolverSpec(SpecModel):
             raise ValueError(f"{value} is not whole seconds (nginx's resolver caches in seconds)")
         if not VALID_MIN_SECONDS <= value.seconds <= VALID_MAX_SECONDS:
             raise ValueError(
-                f"{value} is outside {VALID_MIN_SECONDS}s-{VALID_MAX_SECONDS}s: shorter re-queries DNS on almost "
+                f"{value} is outside {VALID_MIN_SECONDS}s-{VALID_MAX_SECONDS}s: shorter re-queries "
+                "DNS on almost "
                 "every request, longer keeps a dead Pod IP after a rollout for that long"
             )
         return value
@@ -119,7 +120,8 @@ class RouteSpec(SpecModel):
             return self
         if self.prefix.endswith("/") != self.backend_prefix.endswith("/"):
             raise ValueError(
-                f"prefix {self.prefix!r} and backend_prefix {self.backend_prefix!r} must both end with '/' or "
+                f"prefix {self.prefix!r} and backend_prefix {self.backend_prefix!r} must both end "
+                "with '/' or "
                 f"both not: the prefix is replaced textually, so {self.prefix}x would reach the backend as "
                 f"{self.backend_prefix}x"
             )
@@ -145,7 +147,9 @@ class K8sGatewaySpec(SpecModel):
 
     @field_validator("routes")
     @classmethod
-    def _routes_are_distinct(cls, routes: tuple[RouteSpec, ...], info: ValidationInfo) -> tuple[RouteSpec, ...]:
+    def _routes_are_distinct(
+        cls, routes: tuple[RouteSpec, ...], info: ValidationInfo
+    ) -> tuple[RouteSpec, ...]:
         if not routes:
             raise ValueError("list at least one route (prefix -> service.namespace:port)")
         problems: list[str] = []
@@ -154,16 +158,21 @@ class K8sGatewaySpec(SpecModel):
         has_static = info.data.get("static") is not None
         for route in routes:
             if route.prefix in seen_prefix:
-                problems.append(f"routes {seen_prefix[route.prefix]!r} and {route.name!r} both use prefix {route.prefix}")
+                problems.append(
+                    f"routes {seen_prefix[route.prefix]!r} and {route.name!r} both use prefix {route.prefix}"
+                )
             seen_prefix.setdefault(route.prefix, route.name)
             if route.identifier in seen_id:
                 problems.append(
-                    f"route names {seen_id[route.identifier]!r} and {route.name!r} both become {route.identifier} "
+                    f"route names {seen_id[route.identifier]!r} and {route.name!r} both become "
+                    f"{route.identifier} "
                     "(nginx identifiers turn '-' and '.' into '_')"
                 )
             seen_id.setdefault(route.identifier, route.name)
             if has_static and route.prefix == "/":
-                problems.append(f"route {route.name!r} uses prefix / which the static files (static.root) serve")
+                problems.append(
+                    f"route {route.name!r} uses prefix / which the static files (static.root) serve"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return routes
@@ -175,7 +184,8 @@ class K8sGatewaySpec(SpecModel):
         return self
 
     def service_fqdn(self, route: RouteSpec) -> str:
-        """``<service>.<namespace>.svc.<cluster domain>``: nginx's resolver ignores resolv.conf search domains."""
+        """``<service>.<namespace>.svc.<cluster domain>``: nginx's resolver ignores resolv.conf search
+        domains, so only a full name resolves."""
         return f"{route.service}.{route.namespace}.svc.{self.cluster_domain}"
 
     @property

@@ -65,7 +65,9 @@ class _EchoHandler(BaseHTTPRequestHandler):
     backend_name = "?"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        body = json.dumps({"backend": self.backend_name, "uri": self.path, "host": self.headers.get("Host")}).encode()
+        body = json.dumps(
+            {"backend": self.backend_name, "uri": self.path, "host": self.headers.get("Host")}
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -130,10 +132,22 @@ def dnsmasq(binary: str, directory: Path, records: dict[str, str]) -> Iterator[D
     hosts_file.chmod(0o644)
     port = free_port("127.0.0.1", udp=True)
     process = subprocess.Popen(
-        [binary, "-k", "-C", "/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
-         "--listen-address=127.0.0.1", f"--port={port}", f"--addn-hosts={hosts_file}",
-         f"--pid-file={directory / 'dnsmasq.pid'}", "--log-facility=-"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            binary,
+            "-k",
+            "-C",
+            "/dev/null",
+            "--no-resolv",
+            "--no-hosts",
+            "--bind-interfaces",
+            "--listen-address=127.0.0.1",
+            f"--port={port}",
+            f"--addn-hosts={hosts_file}",
+            f"--pid-file={directory / 'dnsmasq.pid'}",
+            "--log-facility=-",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         yield Dnsmasq(process, hosts_file, port)
@@ -167,9 +181,19 @@ def nginx_running(binary: str, directory: Path, gateway_conf: str, host: str, po
     wrapper = directory / "nginx.conf"
     wrapper.write_text(NGINX_WRAPPER.format(prefix=directory, conf=conf))
     process = subprocess.Popen(
-        [binary, "-p", f"{directory}/", "-c", str(wrapper), "-e", str(directory / "error.log"),
-         "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            binary,
+            "-p",
+            f"{directory}/",
+            "-c",
+            str(wrapper),
+            "-e",
+            str(directory / "error.log"),
+            "-g",
+            "daemon off;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         try:

@@ -20,8 +20,14 @@ BASE_SECTION: dict[str, Any] = {
     "resolver": {"address": "10.96.0.10", "valid": "5s"},
     "routes": [
         {"name": "sys", "prefix": "/api/sys/", "service": "sys", "namespace": "demowms", "port": 8150},
-        {"name": "auth", "prefix": "/auth/", "service": "keycloak", "namespace": "iam", "port": 8080,
-         "backend_prefix": "/"},
+        {
+            "name": "auth",
+            "prefix": "/auth/",
+            "service": "keycloak",
+            "namespace": "iam",
+            "port": 8080,
+            "backend_prefix": "/",
+        },
     ],
 }
 
@@ -48,7 +54,7 @@ def render_k8s(k8s: dict[str, Any], name: str = "gw.yaml") -> RenderedFamily:
 
 
 def parse_http_snippet(text: str) -> list[dict[str, Any]]:
-    """The directives of an http{}-level snippet, parsed by crossplane (context checks off: it is a snippet)."""
+    """Directives of an http{}-level snippet, parsed by crossplane (no context checks: it is a snippet)."""
     import crossplane
 
     with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as handle:
@@ -75,7 +81,9 @@ def location(server: dict[str, Any], *args: str) -> list[dict[str, Any]]:
         if loc["args"] == list(args):
             block: list[dict[str, Any]] = loc["block"]
             return block
-    raise AssertionError(f"no location {args} in {[loc['args'] for loc in children(server['block'], 'location')]}")
+    raise AssertionError(
+        f"no location {args} in {[loc['args'] for loc in children(server['block'], 'location')]}"
+    )
 
 
 def write_spec(directory: Path, k8s: dict[str, Any], name: str = "gw.yaml") -> Path:

@@ -67,20 +67,26 @@ def live() -> Iterator[LiveGateway]:
         ):
             dns.wait_until_answers(SERVICE_FQDN, POD_A)
             route = {"service": "echo", "namespace": "demo", "port": pod_port}
-            family = render_k8s({
-                "flavor": "nginx",
-                "cluster_domain": CLUSTER_DOMAIN,
-                "resolver": {"address": "127.0.0.1", "port": dns.port, "valid": f"{VALID_SECONDS}s",
-                             "timeout": "2s"},
-                "listen": {"port": gateway_port, "addresses": [GATEWAY_HOST]},
-                "static": {"root": str(static), "spa_fallback": True},
-                "routes": [
-                    {"name": "keep", "prefix": "/api/keep/", **route},
-                    {"name": "strip", "prefix": "/api/strip/", "backend_prefix": "/", **route},
-                    {"name": "moved", "prefix": "/api/moved/", "backend_prefix": "/api/v2/", **route},
-                    {"name": "v1.2", "prefix": "/v1.2/", "backend_prefix": "/", **route},
-                ],
-            })
+            family = render_k8s(
+                {
+                    "flavor": "nginx",
+                    "cluster_domain": CLUSTER_DOMAIN,
+                    "resolver": {
+                        "address": "127.0.0.1",
+                        "port": dns.port,
+                        "valid": f"{VALID_SECONDS}s",
+                        "timeout": "2s",
+                    },
+                    "listen": {"port": gateway_port, "addresses": [GATEWAY_HOST]},
+                    "static": {"root": str(static), "spa_fallback": True},
+                    "routes": [
+                        {"name": "keep", "prefix": "/api/keep/", **route},
+                        {"name": "strip", "prefix": "/api/strip/", "backend_prefix": "/", **route},
+                        {"name": "moved", "prefix": "/api/moved/", "backend_prefix": "/api/v2/", **route},
+                        {"name": "v1.2", "prefix": "/v1.2/", "backend_prefix": "/", **route},
+                    ],
+                }
+            )
             with nginx_running(nginx, workdir, family.files[CONFIG_FILE], GATEWAY_HOST, gateway_port) as log:
                 yield LiveGateway(gateway_port, dns, log)
     finally:
@@ -101,7 +107,9 @@ def live() -> Iterator[LiveGateway]:
         ("/v1.2/users", "/users"),
     ],
 )
-def test_each_route_passes_the_uri_its_backend_expects(live: LiveGateway, request_uri: str, backend_uri: str) -> None:
+def test_each_route_passes_the_uri_its_backend_expects(
+    live: LiveGateway, request_uri: str, backend_uri: str
+) -> None:
     status, body = live.get(request_uri)
     assert status == 200, body
     assert isinstance(body, dict)

@@ -8,9 +8,25 @@ from typing import Any
 import pytest
 
 from opskit.core.render.k8s import CONFIG_FILE, REPORT_FILE
-from tests.render.k8s.support import args_of, children, location, parse_http_snippet, render_k8s, section, write_spec
+from tests.render.k8s.support import (
+    args_of,
+    children,
+    location,
+    parse_http_snippet,
+    render_k8s,
+    section,
+    write_spec,
+)
 
-SEVEN = [("sys", 8150), ("ppc", 1100), ("dev", 2100), ("wms", 8155), ("fts", 8190), ("flowable", 1587), ("po", 1200)]
+SEVEN = [
+    ("sys", 8150),
+    ("ppc", 1100),
+    ("dev", 2100),
+    ("wms", 8155),
+    ("fts", 8190),
+    ("flowable", 1587),
+    ("po", 1200),
+]
 
 
 def parsed(k8s: dict[str, Any]) -> list[dict[str, Any]]:
@@ -42,14 +58,24 @@ def test_flavor_nginx_resolves_per_request_through_a_variable_and_strips_with_re
 def test_no_literal_service_name_anywhere_in_flavor_nginx() -> None:
     """A literal proxy_pass to the FQDN would create a server group the variable form silently reuses."""
     server = only_server(parsed(section()))
-    passes = [args for loc in children(server["block"], "location") for args in args_of(loc["block"], "proxy_pass")]
+    passes = [
+        args for loc in children(server["block"], "location") for args in args_of(loc["block"], "proxy_pass")
+    ]
     assert passes == [["http://$k8s_sys:8150"], ["http://$k8s_auth:8080"]]
 
 
 def test_flavor_tengine_reproduces_the_seed_gateway() -> None:
-    routes = [{"name": n, "prefix": f"/api/{n}/", "service": n, "namespace": "demowms", "port": p} for n, p in SEVEN]
-    top = parsed(section(flavor="tengine", routes=routes, resolver={"address": "10.96.0.10", "valid": "10s"},
-                         static={"root": "/usr/share/nginx/html", "spa_fallback": True}))
+    routes = [
+        {"name": n, "prefix": f"/api/{n}/", "service": n, "namespace": "demowms", "port": p} for n, p in SEVEN
+    ]
+    top = parsed(
+        section(
+            flavor="tengine",
+            routes=routes,
+            resolver={"address": "10.96.0.10", "valid": "10s"},
+            static={"root": "/usr/share/nginx/html", "spa_fallback": True},
+        )
+    )
     assert args_of(top, "resolver") == [["10.96.0.10", "valid=10s", "ipv6=off"]]
     upstreams = {u["args"][0]: u["block"] for u in children(top, "upstream")}
     assert list(upstreams) == [f"k8s_{n}" for n, _ in SEVEN]
@@ -57,7 +83,9 @@ def test_flavor_tengine_reproduces_the_seed_gateway() -> None:
         block = upstreams[f"k8s_{name}"]
         assert args_of(block, "dynamic_resolve") == [["fallback=stale", "fail_timeout=15s"]]
         assert args_of(block, "server") == [[f"{name}.demowms.svc.cluster.local:{port}"]]
-        assert args_of(location(only_server(top), "^~", f"/api/{name}/"), "proxy_pass") == [[f"http://k8s_{name}"]]
+        assert args_of(location(only_server(top), "^~", f"/api/{name}/"), "proxy_pass") == [
+            [f"http://k8s_{name}"]
+        ]
     static = location(only_server(top), "/")
     assert args_of(static, "root") == [["/usr/share/nginx/html"]]
     assert args_of(static, "try_files") == [["$uri", "$uri/", "/index.html"]]
@@ -87,11 +115,29 @@ def test_static_options_and_the_fallback_location() -> None:
 
 
 def test_listen_server_names_and_plain_prefix_locations() -> None:
-    routes = [{"name": "a", "prefix": "/a/", "service": "a", "namespace": "n", "port": 1,
-               "skip_regex_locations": False}]
-    server = only_server(parsed(section(routes=routes, server_names=["GW.Example.com", "gw2.example.com"],
-                                        listen={"port": 8443, "addresses": ["127.0.0.1", "::1"]})))
-    assert args_of(server["block"], "listen") == [["127.0.0.1:8443", "default_server"], ["[::1]:8443", "default_server"]]
+    routes = [
+        {
+            "name": "a",
+            "prefix": "/a/",
+            "service": "a",
+            "namespace": "n",
+            "port": 1,
+            "skip_regex_locations": False,
+        }
+    ]
+    server = only_server(
+        parsed(
+            section(
+                routes=routes,
+                server_names=["GW.Example.com", "gw2.example.com"],
+                listen={"port": 8443, "addresses": ["127.0.0.1", "::1"]},
+            )
+        )
+    )
+    assert args_of(server["block"], "listen") == [
+        ["127.0.0.1:8443", "default_server"],
+        ["[::1]:8443", "default_server"],
+    ]
     assert args_of(server["block"], "server_name") == [["gw.example.com", "gw2.example.com"]]
     assert args_of(location(server, "/a/"), "proxy_pass") == [["http://$k8s_a:1"]]
 

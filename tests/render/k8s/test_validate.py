@@ -26,8 +26,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "plain": {},
     "static-spa": {"static": {"root": "/usr/share/nginx/html", "spa_fallback": True}},
     "static-no-spa": {"static": {"root": "/srv/www", "index": "app.html"}},
-    "ipv6-binds-and-names": {"listen": {"port": 8443, "addresses": ["2001:db8::10", "203.0.113.7"]},
-                             "server_names": ["gw.example.com"]},
+    "ipv6-binds-and-names": {
+        "listen": {"port": 8443, "addresses": ["2001:db8::10", "203.0.113.7"]},
+        "server_names": ["gw.example.com"],
+    },
     "resolver-by-name": {"resolver": {"valid": "30s", "timeout": "2s"}},
     "resolver-ipv6-port": {"resolver": {"address": "fd00::a", "port": 5353, "valid": "5s", "ipv6": True}},
     "no-default-server": {"listen": {"port": 80, "default_server": False}},
@@ -48,8 +50,10 @@ def test_unrewritten_newer_syntax_really_fails_on_this_nginx() -> None:
     """The compat rewrites are needed: without them Debian's nginx rejects both upstream flavors."""
     from dataclasses import replace
 
-    for flavor, message in (("tengine", 'unknown directive "dynamic_resolve"'),
-                            ("nginx-1.28", 'invalid parameter "resolve"')):
+    for flavor, message in (
+        ("tengine", 'unknown directive "dynamic_resolve"'),
+        ("nginx-1.28", 'invalid parameter "resolve"'),
+    ):
         family = render_k8s(section(flavor=flavor))
         (target,) = family.validations
         result = validate_rendered(family.files, replace(target, compat_rewrites=()))
@@ -64,8 +68,9 @@ def test_a_literal_proxy_pass_would_need_the_name_at_load_time_but_the_variable_
     family = render_k8s(section())
     (target,) = family.validations
     assert target.hostnames == ()
-    broken = family.files[CONFIG_FILE].replace("proxy_pass http://$k8s_sys:8150;",
-                                               "proxy_pass http://sys.demowms.svc.cluster.local:8150;")
+    broken = family.files[CONFIG_FILE].replace(
+        "proxy_pass http://$k8s_sys:8150;", "proxy_pass http://sys.demowms.svc.cluster.local:8150;"
+    )
     result = validate_rendered({CONFIG_FILE: broken}, target)
     assert not result.ok
     assert "host not found in upstream" in result.output
@@ -74,8 +79,17 @@ def test_a_literal_proxy_pass_would_need_the_name_at_load_time_but_the_variable_
 @pytest.mark.parametrize("example", ["k8s-gateway-tengine", "k8s-gateway-nginx"])
 def test_examples_validate_through_the_cli(cli: Any, example: str, tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[3] / "examples"
-    result = cli(["render", str(root / f"{example}.yaml"), "--validate", "-o", str(tmp_path / "out"),
-                  "--format", "json"])
+    result = cli(
+        [
+            "render",
+            str(root / f"{example}.yaml"),
+            "--validate",
+            "-o",
+            str(tmp_path / "out"),
+            "--format",
+            "json",
+        ]
+    )
     assert result.exit_code == 0, result.stdout
     import json
 

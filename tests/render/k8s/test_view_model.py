@@ -17,7 +17,10 @@ def gateway(**changes: object) -> K8sGatewaySpec:
 
 def test_service_names_are_always_fully_qualified_with_the_cluster_domain() -> None:
     view = gateway_view(gateway(cluster_domain="Corp.Internal"))
-    assert [r.fqdn for r in view.routes] == ["sys.demowms.svc.corp.internal", "keycloak.iam.svc.corp.internal"]
+    assert [r.fqdn for r in view.routes] == [
+        "sys.demowms.svc.corp.internal",
+        "keycloak.iam.svc.corp.internal",
+    ]
     assert [r.fqdn for r in gateway_view(gateway()).routes][0] == "sys.demowms.svc.cluster.local"
 
 
@@ -30,9 +33,12 @@ def test_service_names_are_always_fully_qualified_with_the_cluster_domain() -> N
         ("/legacy", "/new", "/legacy/x", "/new/x"),
     ],
 )
-def test_backend_uri_replaces_only_the_prefix(prefix: str, backend_prefix: str | None, request_uri: str,
-                                              expected: str) -> None:
-    route = RouteSpec(name="r", prefix=prefix, service="s", namespace="n", port=80, backend_prefix=backend_prefix)
+def test_backend_uri_replaces_only_the_prefix(
+    prefix: str, backend_prefix: str | None, request_uri: str, expected: str
+) -> None:
+    route = RouteSpec(
+        name="r", prefix=prefix, service="s", namespace="n", port=80, backend_prefix=backend_prefix
+    )
     assert backend_uri(route, request_uri) == expected
 
 
@@ -56,7 +62,8 @@ def test_resolver_line_port_ipv6_and_default_kube_dns_name() -> None:
 
 def test_valid_is_written_in_whole_seconds_even_when_given_in_minutes_or_ms() -> None:
     assert gateway_view(gateway(resolver={"address": "10.96.0.10", "valid": "15000ms"})).resolver.endswith(
-        "valid=15s ipv6=off")
+        "valid=15s ipv6=off"
+    )
 
 
 def test_listen_lines_for_ipv4_ipv6_and_wildcard() -> None:
@@ -72,7 +79,10 @@ def test_location_modifier_and_proxy_uri_per_flavor() -> None:
     assert [r.proxy_uri for r in nginx.routes] == ["", ""]  # never a URI part with a variable
     tengine = gateway_view(gateway(flavor="tengine"))
     assert [r.rewrite for r in tengine.routes] == [None, None]
-    assert [r.proxy_uri for r in tengine.routes] == ["", "/"]  # literal upstream: URI part replaces the prefix
+    assert [r.proxy_uri for r in tengine.routes] == [
+        "",
+        "/",
+    ]  # literal upstream: URI part replaces the prefix
 
 
 def test_route_names_become_nginx_identifiers() -> None:
