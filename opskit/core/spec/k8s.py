@@ -52,8 +52,7 @@ class ResolverSpec(SpecModel):
         if not VALID_MIN_SECONDS <= value.seconds <= VALID_MAX_SECONDS:
             raise ValueError(
                 f"{value} is outside {VALID_MIN_SECONDS}s-{VALID_MAX_SECONDS}s: shorter re-queries "
-                "DNS on almost "
-                "every request, longer keeps a dead Pod IP after a rollout for that long"
+                "DNS on almost every request, longer keeps a dead Pod IP after a rollout for that long"
             )
         return value
 
@@ -121,9 +120,8 @@ class RouteSpec(SpecModel):
         if self.prefix.endswith("/") != self.backend_prefix.endswith("/"):
             raise ValueError(
                 f"prefix {self.prefix!r} and backend_prefix {self.backend_prefix!r} must both end "
-                "with '/' or "
-                f"both not: the prefix is replaced textually, so {self.prefix}x would reach the backend as "
-                f"{self.backend_prefix}x"
+                f"with '/' or both not: the prefix is replaced textually, so {self.prefix}x would reach "
+                f"the backend as {self.backend_prefix}x"
             )
         return self
 
@@ -165,8 +163,7 @@ class K8sGatewaySpec(SpecModel):
             if route.identifier in seen_id:
                 problems.append(
                     f"route names {seen_id[route.identifier]!r} and {route.name!r} both become "
-                    f"{route.identifier} "
-                    "(nginx identifiers turn '-' and '.' into '_')"
+                    f"{route.identifier} (nginx identifiers turn '-' and '.' into '_')"
                 )
             seen_id.setdefault(route.identifier, route.name)
             if has_static and route.prefix == "/":
