@@ -173,28 +173,29 @@ http {{
 """
 
 
+# Private mount namespace whose /etc/hosts is ours: nginx resolves literal upstream names at start-up.
+_WITH_HOSTS = 'mount --bind "$1" /etc/hosts && shift && exec "$@"'
+
+
 @contextmanager
-def nginx_running(binary: str, directory: Path, gateway_conf: str, host: str, port: int) -> Iterator[Path]:
-    """Run the rendered http{}-level file inside a minimal nginx.conf, the way an image includes conf.d."""
+def nginx_running(
+    binary: str, directory: Path, gateway_conf: str, host: str, port: int, hosts_file: Path | None = None
+) -> Iterator[Path]:
+    """Run the rendered http{}-level file inside a minimal nginx.conf, the way an image includes conf.d.
+
+    With ``hosts_file``, nginx runs in a private mount namespace where that file is /etc/hosts (the
+    host's own file is untouched; the network namespace is shared, so loopback backends answer).
+    """
     conf = directory / "nginx-k8s-gateway.conf"
     conf.write_text(gateway_conf)
     wrapper = directory / "nginx.conf"
     wrapper.write_text(NGINX_WRAPPER.format(prefix=directory, conf=conf))
-    process = subprocess.Popen(
-        [
-            binary,
-            "-p",
-            f"{directory}/",
-            "-c",
-            str(wrapper),
-            "-e",
-            str(directory / "error.log"),
-            "-g",
-            "daemon off;",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    argv = [binary, "-p", f"{directory}/", "-c", str(wrapper), "-e", str(directory / "error.log")]
+    argv += ["-g", "daemon off;"]
+    if hosts_file is not None:
+        isolation = ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", _WITH_HOSTS, "sh"]
+        argv = [*isolation, str(hosts_file), *argv]
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         try:
             wait_for_tcp(host, port)
