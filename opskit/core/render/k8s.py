@@ -8,7 +8,7 @@ what the spec knows. Everything resolver-related still sits at http{} level, whe
 (nginx ≥ 1.27.3) requires it.
 
 Flavors (scenarios §3, proxy-facts §3):
-- ``nginx``: ``set $var <fqdn>; proxy_pass http://$var:<port>;`` — a variable forces resolution at
+- ``nginx``: ``set $k8s_service <fqdn>; proxy_pass http://$k8s_service:<port>;`` — a variable forces resolution at
   request time through ``resolver``. A URI part in such a proxy_pass would replace the *whole* request
   URI, so a stripped/replaced prefix is done with ``rewrite … break`` and a URI-less proxy_pass.
 - ``tengine``: one ``upstream`` per route with ``dynamic_resolve`` and the FQDN as ``server``.
@@ -27,6 +27,8 @@ from opskit.core.spec.model import SiteSpec
 CONFIG_FILE = "nginx-k8s-gateway.conf"
 REPORT_FILE = "k8s-gateway-report.txt"
 UPSTREAM_ZONE_SIZE = "64k"
+# flavor nginx: the variable each location sets to its Service's full name before proxy_pass
+SERVICE_VARIABLE = "k8s_service"
 
 DROP_DYNAMIC_RESOLVE = CompatRewrite(
     pattern=r"^[ \t]*dynamic_resolve\b[^;]*;[ \t]*\n",
@@ -48,7 +50,7 @@ class RouteView:
     """What the template needs for one route; computed here so the template stays dumb."""
 
     name: str
-    identifier: str  # nginx variable / upstream name
+    identifier: str  # upstream name (flavors tengine, nginx-1.28)
     location: str  # "^~ /api/sys/" or "/api/sys/"
     prefix: str
     fqdn: str
@@ -71,6 +73,7 @@ class GatewayView:
     spa_fallback: bool
     dynamic_resolve: str  # arguments of Tengine's dynamic_resolve
     zone_size: str
+    variable: str
     routes: tuple[RouteView, ...]
 
 
@@ -138,6 +141,7 @@ def gateway_view(gateway: K8sGatewaySpec) -> GatewayView:
         spa_fallback=bool(static and static.spa_fallback),
         dynamic_resolve=f"fallback={gateway.tengine.fallback} fail_timeout={gateway.tengine.fail_timeout}",
         zone_size=UPSTREAM_ZONE_SIZE,
+        variable=SERVICE_VARIABLE,
         routes=tuple(route_view(gateway, r) for r in gateway.routes),
     )
 

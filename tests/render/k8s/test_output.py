@@ -45,14 +45,14 @@ def test_flavor_nginx_resolves_per_request_through_a_variable_and_strips_with_re
     assert children(top, "upstream") == []
     server = only_server(top)
     sys_loc = location(server, "^~", "/api/sys/")
-    assert args_of(sys_loc, "set") == [["$k8s_sys", "sys.demowms.svc.cluster.local"]]
-    assert args_of(sys_loc, "proxy_pass") == [["http://$k8s_sys:8150"]]  # no URI part: request URI unchanged
+    assert args_of(sys_loc, "set") == [["$k8s_service", "sys.demowms.svc.cluster.local"]]
+    assert args_of(sys_loc, "proxy_pass") == [["http://$k8s_service:8150"]]  # no URI part: request URI unchanged
     assert args_of(sys_loc, "rewrite") == []
     auth = location(server, "^~", "/auth/")
     # `set` must come before `rewrite … break`, which stops the rewrite module (a later set never runs).
     assert [d["directive"] for d in auth] == ["set", "rewrite", "proxy_pass"]
     assert args_of(auth, "rewrite") == [["(?s)^/auth/(.*)$", "/$1", "break"]]
-    assert args_of(auth, "proxy_pass") == [["http://$k8s_auth:8080"]]
+    assert args_of(auth, "proxy_pass") == [["http://$k8s_service:8080"]]
 
 
 def test_no_literal_service_name_anywhere_in_flavor_nginx() -> None:
@@ -61,7 +61,7 @@ def test_no_literal_service_name_anywhere_in_flavor_nginx() -> None:
     passes = [
         args for loc in children(server["block"], "location") for args in args_of(loc["block"], "proxy_pass")
     ]
-    assert passes == [["http://$k8s_sys:8150"], ["http://$k8s_auth:8080"]]
+    assert passes == [["http://$k8s_service:8150"], ["http://$k8s_service:8080"]]
 
 
 def test_flavor_tengine_reproduces_the_seed_gateway() -> None:
@@ -139,7 +139,7 @@ def test_listen_server_names_and_plain_prefix_locations() -> None:
         ["[::1]:8443", "default_server"],
     ]
     assert args_of(server["block"], "server_name") == [["gw.example.com", "gw2.example.com"]]
-    assert args_of(location(server, "/a/"), "proxy_pass") == [["http://$k8s_a:1"]]
+    assert args_of(location(server, "/a/"), "proxy_pass") == [["http://$k8s_service:1"]]
 
 
 def test_report_names_each_route_the_uri_its_backend_gets_and_the_resolver_trap() -> None:

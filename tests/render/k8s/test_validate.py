@@ -69,7 +69,7 @@ def test_a_literal_proxy_pass_would_need_the_name_at_load_time_but_the_variable_
     (target,) = family.validations
     assert target.hostnames == ()
     broken = family.files[CONFIG_FILE].replace(
-        "proxy_pass http://$k8s_sys:8150;", "proxy_pass http://sys.demowms.svc.cluster.local:8150;"
+        "proxy_pass http://$k8s_service:8150;", "proxy_pass http://sys.demowms.svc.cluster.local:8150;"
     )
     result = validate_rendered({CONFIG_FILE: broken}, target)
     assert not result.ok
@@ -96,3 +96,17 @@ def test_examples_validate_through_the_cli(cli: Any, example: str, tmp_path: Pat
     payload = json.loads(result.stdout)
     assert [v["ok"] for v in payload["validation"]] == [True]
     assert (tmp_path / "out" / CONFIG_FILE).read_text() == (root / example / CONFIG_FILE).read_text()
+
+
+@pytest.mark.parametrize("flavor", ["nginx", "tengine", "nginx-1.28"])
+def test_a_thousand_routes_validate_without_warnings(flavor: str) -> None:
+    """One shared variable in flavor nginx: a variable per route outgrew variables_hash_max_size (a [warn])."""
+    routes = [
+        {"name": f"r{i}", "prefix": f"/api/r{i}/", "service": f"svc-{i}", "namespace": "ns", "port": 1024 + i}
+        for i in range(1000)
+    ]
+    family = render_k8s(section(flavor=flavor, routes=routes))
+    (target,) = family.validations
+    result = validate_rendered(family.files, target)
+    assert result.ok, result.output
+    assert "[warn]" not in result.output, result.output
