@@ -8,9 +8,10 @@ what the spec knows. Everything resolver-related still sits at http{} level, whe
 (nginx ≥ 1.27.3) requires it.
 
 Flavors (scenarios §3, proxy-facts §3):
-- ``nginx``: ``set $k8s_service <fqdn>; proxy_pass http://$k8s_service:<port>;`` — a variable forces resolution at
-  request time through ``resolver``. A URI part in such a proxy_pass would replace the *whole* request
-  URI, so a stripped/replaced prefix is done with ``rewrite … break`` and a URI-less proxy_pass.
+- ``nginx``: ``set $k8s_service <fqdn>; proxy_pass http://$k8s_service:<port>;`` — a variable
+  forces resolution at request time through ``resolver``. A URI part in such a proxy_pass would
+  replace the *whole* request URI, so a stripped/replaced prefix is done with ``rewrite … break``
+  and a URI-less proxy_pass.
 - ``tengine``: one ``upstream`` per route with ``dynamic_resolve`` and the FQDN as ``server``.
 - ``nginx-1.28``: one ``upstream`` per route with ``zone`` and ``server <fqdn>:<port> resolve``.
 """

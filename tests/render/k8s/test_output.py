@@ -46,7 +46,8 @@ def test_flavor_nginx_resolves_per_request_through_a_variable_and_strips_with_re
     server = only_server(top)
     sys_loc = location(server, "^~", "/api/sys/")
     assert args_of(sys_loc, "set") == [["$k8s_service", "sys.demowms.svc.cluster.local"]]
-    assert args_of(sys_loc, "proxy_pass") == [["http://$k8s_service:8150"]]  # no URI part: request URI unchanged
+    # no URI part: the request URI is passed unchanged
+    assert args_of(sys_loc, "proxy_pass") == [["http://$k8s_service:8150"]]
     assert args_of(sys_loc, "rewrite") == []
     auth = location(server, "^~", "/auth/")
     # `set` must come before `rewrite … break`, which stops the rewrite module (a later set never runs).

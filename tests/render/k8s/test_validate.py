@@ -100,7 +100,7 @@ def test_examples_validate_through_the_cli(cli: Any, example: str, tmp_path: Pat
 
 @pytest.mark.parametrize("flavor", ["nginx", "tengine", "nginx-1.28"])
 def test_a_thousand_routes_validate_without_warnings(flavor: str) -> None:
-    """One shared variable in flavor nginx: a variable per route outgrew variables_hash_max_size (a [warn])."""
+    """flavor nginx shares one variable: one per route outgrew variables_hash_max_size (a [warn])."""
     routes = [
         {"name": f"r{i}", "prefix": f"/api/r{i}/", "service": f"svc-{i}", "namespace": "ns", "port": 1024 + i}
         for i in range(1000)
