@@ -10,6 +10,7 @@ Run:  .venv/bin/python bench/render.py [--runs N]
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -72,6 +73,8 @@ def main() -> None:
     args = parser.parse_args()
 
     opskit = opskit_command()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} CPUs, load average {load} (other jobs inflate every number below)")
     baseline, version = interleaved_medians(
         args.runs, [sys.executable, "-c", "import typer"], [*opskit, "--version"]
     )
