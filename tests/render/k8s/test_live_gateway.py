@@ -116,6 +116,12 @@ def test_each_route_passes_the_uri_its_backend_expects(
     assert body["uri"] == backend_uri
 
 
+def test_backend_sees_the_client_host_not_the_service_name(live: LiveGateway) -> None:
+    status, body = live.get("/api/keep/host")
+    assert isinstance(body, dict)
+    assert body["host"] == GATEWAY_HOST  # proxy_set_header Host $host (default would be the FQDN:port)
+
+
 def test_a_dot_in_a_prefix_is_literal_not_any_character(live: LiveGateway) -> None:
     status, _ = live.get("/v1x2/users")
     assert status == 200  # the SPA answers; the route was not taken

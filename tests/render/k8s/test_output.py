@@ -195,6 +195,33 @@ def test_check_reports_drift_with_a_diff_and_passes_when_identical(cli: Any, tmp
     assert "valid=60s" in conf.read_text(), "--check writes nothing"
 
 
+def test_check_through_a_real_subprocess_and_only_k8s() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "opskit",
+            "render",
+            "examples/k8s-gateway-nginx.yaml",
+            "--check",
+            "--only",
+            "k8s",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "up to date" in done.stdout
+
+
 def test_examples_are_up_to_date(cli: Any) -> None:
     root = Path(__file__).resolve().parents[3] / "examples"
     for name in ("k8s-gateway-tengine", "k8s-gateway-nginx"):
