@@ -88,8 +88,9 @@ def parse_peer(text: str, field: str = "--peer") -> IPNetwork:
     bare = text.strip()
     if not bare:
         raise InputError.at(None, None, field, "empty peer")
+    address, slash, prefix = bare.partition("/")
     try:
-        network = ipaddress.ip_network(bare.strip("[]"), strict=False)
+        network = ipaddress.ip_network(address.strip("[]") + slash + prefix, strict=False)
     except ValueError:
         raise InputError.at(None, None, field, f"{text!r} is not an IP address or CIDR (e.g. 203.0.113.5, "
                             "2001:db8::/64, ::ffff:203.0.113.5)") from None
