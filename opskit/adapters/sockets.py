@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -123,16 +124,54 @@ def _ss_matching(flt: ValidatedFilter, netns_pid: int | None, *, with_owner: boo
     which("ss", SS_INSTALL_HINT)
     _check_netns(netns_pid)
     single_state = flt.states[0] if len(flt.states) == 1 else None
-    found: list[Session] = []
-    for expression in server_side_expressions(flt):
-        done = run(_in_netns(list_argv(flt, expression, with_owner=with_owner), netns_pid),
-                   timeout=SS_TIMEOUT_SECONDS)
-        failure = other_ss_failure(done.returncode, done.stderr)
-        if failure or done.timed_out:
-            raise EnvironmentProblem(f"listing sessions failed: {failure or 'ss timed out'}")
-        found += parse_ss_sessions(done.stdout, single_state)
+    outputs: list[str] = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The /proc scan for owners runs while ss lists; inodes are global, so this works for --netns too.
+        owners_future = pool.submit(socket_owners) if with_owner else None
+        for expression in server_side_expressions(flt):
+            done = run(_in_netns(list_argv(flt, expression, with_inode=with_owner), netns_pid),
+                       timeout=SS_TIMEOUT_SECONDS)
+            failure = other_ss_failure(done.returncode, done.stderr)
+            if failure or done.timed_out:
+                raise EnvironmentProblem(f"listing sessions failed: {failure or 'ss timed out'}")
+            outputs.append(done.stdout)
+        owners = owners_future.result() if owners_future is not None else None
+    found = [s for text in outputs for s in parse_ss_sessions(text, single_state, owners)]
     # The kernel already filtered by port and peer; the owner filter (and a re-check) happen here.
     return select(found, flt, check_owner=with_owner)
+
+
+def socket_owners() -> dict[int, tuple[int, str | None]]:
+    """Socket inode → (pid, process name), from every readable /proc/<pid>/fd."""
+    owners: dict[int, tuple[int, str | None]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        name: str | None = None
+        named = False
+        try:
+            descriptors = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue  # gone, or not ours to read
+        for fd in descriptors:
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if not target.startswith("socket:["):
+                continue
+            if not named:
+                name, named = _process_name(pid), True
+            owners.setdefault(int(target[8:-1]), (pid, name))
+    return owners
+
+
+def _process_name(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return None
 
 
 def _still_listed(flt: ValidatedFilter, matched: Sequence[Session], netns_pid: int | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from functools import lru_cache
 
 from opskit.core.sockets.model import SessionFilter
 from opskit.errors import InputError, Problem
@@ -58,6 +59,12 @@ class ValidatedFilter:
         return self.process is not None or self.pid is not None
 
 
+@lru_cache(maxsize=65536)
+def unmapped_ip(text: str) -> IPAddress:
+    """``unmap`` of a printed address, cached: matching re-checks thousands of sessions."""
+    return unmap(ipaddress.ip_address(text))
+
+
 def unmap(address: IPAddress) -> IPAddress:
     """``::ffff:a.b.c.d`` is the IPv4 client ``a.b.c.d`` seen by a dual-stack socket."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
@@ -65,6 +72,7 @@ def unmap(address: IPAddress) -> IPAddress:
     return address
 
 
+@lru_cache(maxsize=65536)  # listings repeat the same few addresses thousands of times
 def canonical_ip(text: str) -> str:
     """The printable form used to compare addresses from psutil and ss (brackets and %scope dropped)."""
     bare = text.strip().strip("[]").split("%", 1)[0]
