@@ -28,29 +28,51 @@ from opskit.adapters.sockets import cut_sessions  # noqa: E402
 from opskit.core.sockets import SessionFilter  # noqa: E402
 
 
+# The clients live in a child process, as remote machines would: the server process (this one) then
+# holds only its own 5,000 accepted sockets, like a real Headscale or proxy would.
+CLIENTS_SCRIPT = r"""
+import socket, sys
+port, per_peer, peers = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+clients = []
+for peer in peers:
+    for _ in range(per_peer):
+        client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        client.bind((peer, 0))
+        client.connect(("127.0.0.1", port))
+        clients.append(client)
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
 class Sessions:
     """A listening socket on 127.0.0.1:0 and N established sessions from P loopback aliases."""
 
     def __init__(self, sessions: int, peers: int) -> None:
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(1024)
+        self.listener.listen(4096)
         self.port = self.listener.getsockname()[1]
         self.peers = [f"127.0.9.{i}" for i in range(1, peers + 1)]
-        self.clients: list[socket.socket] = []
-        self.accepted: list[socket.socket] = []
         per_peer = sessions // peers
-        for peer in self.peers:
-            for _ in range(per_peer):
-                client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                client.bind((peer, 0))
-                client.connect(("127.0.0.1", self.port))
-                self.clients.append(client)
-                self.accepted.append(self.listener.accept()[0])
+        self.clients = subprocess.Popen(
+            [sys.executable, "-c", CLIENTS_SCRIPT, str(self.port), str(per_peer), *self.peers],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            preexec_fn=_raise_fd_limit,
+        )
+        self.accepted = [self.listener.accept()[0] for _ in range(per_peer * peers)]
+        assert self.clients.stdout is not None and self.clients.stdout.readline().strip() == "ready"
 
     def close(self) -> None:
-        for s in [*self.clients, *self.accepted, self.listener]:
+        for s in [*self.accepted, self.listener]:
             s.close()
+        self.clients.kill()
+        self.clients.wait()
+
+
+def _raise_fd_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def server_filter(setup: Sessions, peers: list[str]) -> str:
@@ -103,12 +125,10 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("ss") is None:
         raise SystemExit("ss (iproute2) is required")
-    # Each session costs two descriptors here (client and accepted server socket).
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = 2 * args.sessions + 1000
-    if soft < wanted:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard) if hard != resource.RLIM_INFINITY
-                                                    else wanted, hard))
+    # One descriptor per session in this process (and in the clients' child); the soft limit is 1024.
+    _raise_fd_limit()
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < args.sessions + 100:
+        raise SystemExit(f"RLIMIT_NOFILE hard limit is below {args.sessions + 100}")
 
     print(f"{args.sessions} established sessions from {args.peers} peers (127.0.9.x), {args.repeat} runs each")
     ours = measure("cut_sessions (list+kill+verify)", run_ours, args.sessions, args.peers, args.repeat)

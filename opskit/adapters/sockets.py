@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from opskit.adapters.proc import run, which
@@ -29,6 +30,7 @@ from opskit.core.sockets.validate import ValidatedFilter, canonical_ip, validate
 from opskit.errors import EnvironmentProblem, InputError
 
 SS_TIMEOUT_SECONDS = 30.0
+_INODE_FIELD = re.compile(r"\bino:(\d+)")
 SS_INSTALL_HINT = "Install iproute2 (apt-get install -y iproute2)."
 
 
@@ -60,30 +62,54 @@ def cut_sessions(
     _check_netns(netns_pid)
     if yes:
         require_kill_privilege(netns_pid)
-    matched = _ss_matching(validated, netns_pid, with_owner=True)
-    expressions = (exact_session_expressions(matched) if validated.needs_owner
-                   else server_side_expressions(validated))
-    kill_commands = [_in_netns(kill_argv(validated, e), netns_pid) for e in expressions] if matched else []
-    if not yes or not matched:
-        return CutReport(not yes, tuple(matched), (), (), (),
-                         tuple(kill_commands), None)
+    listing = _list_raw(validated, netns_pid, with_inode=True)
+    owners = socket_owners(_inodes(listing))
+    if validated.needs_owner or not yes or not any(text.strip() for text in listing):
+        matched = _parse_listing(validated, listing, owners, check_owner=True)
+        expressions = (exact_session_expressions(matched) if validated.needs_owner
+                       else server_side_expressions(validated))
+        commands = [_in_netns(kill_argv(validated, e), netns_pid) for e in expressions] if matched else []
+        if not yes or not matched:
+            return CutReport(not yes, tuple(matched), (), (), (), tuple(commands), None)
+        return _kill_and_verify(validated, matched, commands, netns_pid, settle_seconds)
+    # The kill filter does not depend on the parsed listing here, so parsing overlaps the kill.
+    commands = [_in_netns(kill_argv(validated, e), netns_pid) for e in server_side_expressions(validated)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        killing = pool.submit(_run_kills, validated, commands)
+        matched = _parse_listing(validated, listing, owners, check_owner=True)
+        killed = killing.result()
+    return _verify(validated, matched, commands, killed, netns_pid, settle_seconds)
 
+
+def _kill_and_verify(flt: ValidatedFilter, matched: list[Session], commands: list[tuple[str, ...]],
+                     netns_pid: int | None, settle_seconds: float) -> CutReport:
+    return _verify(flt, matched, commands, _run_kills(flt, commands), netns_pid, settle_seconds)
+
+
+def _run_kills(flt: ValidatedFilter, commands: list[tuple[str, ...]]) -> tuple[list[Session], str | None]:
+    """Run every ss -K; ss exits 0 on failure, so stderr decides. Returns (destroyed, problem)."""
     destroyed: list[Session] = []
     problem: str | None = None
-    single_state = validated.states[0] if len(validated.states) == 1 else None
-    for argv in kill_commands:
+    single_state = flt.states[0] if len(flt.states) == 1 else None
+    for argv in commands:
         done = run(argv, timeout=SS_TIMEOUT_SECONDS)
         problem = problem or destroy_failure(done.stderr) or other_ss_failure(done.returncode, done.stderr)
         if done.timed_out:
             problem = problem or f"ss -K timed out after {SS_TIMEOUT_SECONDS:.0f} s"
         destroyed += parse_ss_sessions(done.stdout, single_state)
+    return destroyed, problem
 
-    after = _still_listed(validated, matched, netns_pid, settle_seconds)
+
+def _verify(flt: ValidatedFilter, matched: list[Session], commands: list[tuple[str, ...]],
+            killed: tuple[list[Session], str | None], netns_pid: int | None,
+            settle_seconds: float) -> CutReport:
+    destroyed, problem = killed
+    after = _still_listed(flt, matched, netns_pid, settle_seconds)
     verdict = judge_kill(matched, destroyed, after)
     if problem is None and verdict.kernel_without_destroy:
         problem = KERNEL_WITHOUT_DESTROY
     return CutReport(False, tuple(matched), verdict.cut, verdict.still_present, verdict.closed_on_own,
-                     tuple(kill_commands), problem)
+                     tuple(commands), problem)
 
 
 def require_kill_privilege(netns_pid: int | None = None) -> None:
@@ -121,29 +147,48 @@ def _in_netns(argv: Sequence[str], netns_pid: int | None) -> tuple[str, ...]:
 
 
 def _ss_matching(flt: ValidatedFilter, netns_pid: int | None, *, with_owner: bool) -> list[Session]:
+    listing = _list_raw(flt, netns_pid, with_inode=with_owner)
+    owners = socket_owners(_inodes(listing)) if with_owner else None
+    return _parse_listing(flt, listing, owners, check_owner=with_owner)
+
+
+def _list_raw(flt: ValidatedFilter, netns_pid: int | None, *, with_inode: bool) -> list[str]:
+    """Raw `ss` output for the server-side filter(s): the kernel filters by port and peer."""
     which("ss", SS_INSTALL_HINT)
     _check_netns(netns_pid)
+    outputs = []
+    for expression in server_side_expressions(flt):
+        done = run(_in_netns(list_argv(flt, expression, with_inode=with_inode), netns_pid),
+                   timeout=SS_TIMEOUT_SECONDS)
+        failure = other_ss_failure(done.returncode, done.stderr)
+        if failure or done.timed_out:
+            raise EnvironmentProblem(f"listing sessions failed: {failure or 'ss timed out'}")
+        outputs.append(done.stdout)
+    return outputs
+
+
+def _parse_listing(flt: ValidatedFilter, outputs: list[str], owners: dict[int, tuple[int, str | None]] | None,
+                   *, check_owner: bool) -> list[Session]:
     single_state = flt.states[0] if len(flt.states) == 1 else None
-    outputs: list[str] = []
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The /proc scan for owners runs while ss lists; inodes are global, so this works for --netns too.
-        owners_future = pool.submit(socket_owners) if with_owner else None
-        for expression in server_side_expressions(flt):
-            done = run(_in_netns(list_argv(flt, expression, with_inode=with_owner), netns_pid),
-                       timeout=SS_TIMEOUT_SECONDS)
-            failure = other_ss_failure(done.returncode, done.stderr)
-            if failure or done.timed_out:
-                raise EnvironmentProblem(f"listing sessions failed: {failure or 'ss timed out'}")
-            outputs.append(done.stdout)
-        owners = owners_future.result() if owners_future is not None else None
     found = [s for text in outputs for s in parse_ss_sessions(text, single_state, owners)]
-    # The kernel already filtered by port and peer; the owner filter (and a re-check) happen here.
-    return select(found, flt, check_owner=with_owner)
+    # Re-checked here too: the owner filter is not in the kernel's, and listening never passes.
+    return select(found, flt, check_owner=check_owner)
 
 
-def socket_owners() -> dict[int, tuple[int, str | None]]:
-    """Socket inode → (pid, process name), from every readable /proc/<pid>/fd."""
+def _inodes(outputs: list[str]) -> set[int]:
+    return {int(m) for text in outputs for m in _INODE_FIELD.findall(text)}
+
+
+def socket_owners(wanted: set[int]) -> dict[int, tuple[int, str | None]]:
+    """Socket inode → (pid, process name) for the ``wanted`` inodes, from /proc/<pid>/fd.
+
+    Stops as soon as every wanted inode has an owner: the scan costs one readlink per descriptor on
+    the host, which is why `ss -p` (a full rescan) is not used.
+    """
     owners: dict[int, tuple[int, str | None]] = {}
+    if not wanted:
+        return owners
+    missing = set(wanted)
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -161,9 +206,14 @@ def socket_owners() -> dict[int, tuple[int, str | None]]:
                 continue
             if not target.startswith("socket:["):
                 continue
-            if not named:
-                name, named = _process_name(pid), True
-            owners.setdefault(int(target[8:-1]), (pid, name))
+            inode = int(target[8:-1])
+            if inode in missing:
+                if not named:
+                    name, named = _process_name(pid), True
+                owners[inode] = (pid, name)
+                missing.discard(inode)
+        if not missing:
+            break
     return owners
 
 
