@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from opskit.adapters.sockets import cut_sessions  # noqa: E402
 from opskit.core.sockets import SessionFilter  # noqa: E402
 
-
 # The clients live in a child process, as remote machines would: the server process (this one) then
 # holds only its own 5,000 accepted sockets, like a real Headscale or proxy would.
 CLIENTS_SCRIPT = r"""
@@ -57,7 +56,9 @@ class Sessions:
         per_peer = sessions // peers
         self.clients = subprocess.Popen(
             [sys.executable, "-c", CLIENTS_SCRIPT, str(self.port), str(per_peer), *self.peers],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
             preexec_fn=_raise_fd_limit,
         )
         self.accepted = [self.listener.accept()[0] for _ in range(per_peer * peers)]
@@ -86,16 +87,26 @@ def run_ours(setup: Sessions) -> int:
 
 
 def run_bare(setup: Sessions) -> int:
-    done = subprocess.run(["ss", "-K", "-tnH", "state", "established", server_filter(setup, setup.peers)],
-                          capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        ["ss", "-K", "-tnH", "state", "established", server_filter(setup, setup.peers)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return len(done.stdout.splitlines())
 
 
 def run_per_peer(setup: Sessions) -> int:
     killed = 0
     for peer in setup.peers:
-        done = subprocess.run(["ss", "-K", "-tnH", "state", "established", server_filter(setup, [peer])],
-                              capture_output=True, text=True, timeout=60, check=True)
+        done = subprocess.run(
+            ["ss", "-K", "-tnH", "state", "established", server_filter(setup, [peer])],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         killed += len(done.stdout.splitlines())
     return killed
 
@@ -118,7 +129,9 @@ def measure(name: str, action: Callable[[Sessions], int], sessions: int, peers: 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sessions", type=int, default=5000)
     parser.add_argument("--peers", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
@@ -130,10 +143,14 @@ def main() -> None:
     if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < args.sessions + 100:
         raise SystemExit(f"RLIMIT_NOFILE hard limit is below {args.sessions + 100}")
 
-    print(f"{args.sessions} established sessions from {args.peers} peers (127.0.9.x), {args.repeat} runs each")
+    print(
+        f"{args.sessions} established sessions from {args.peers} peers (127.0.9.x), {args.repeat} runs each"
+    )
     ours = measure("cut_sessions (list+kill+verify)", run_ours, args.sessions, args.peers, args.repeat)
     bare = measure("one bare ss -K", run_bare, args.sessions, args.peers, args.repeat)
-    per_peer = measure(f"{args.peers} x ss -K (per peer)", run_per_peer, args.sessions, args.peers, args.repeat)
+    per_peer = measure(
+        f"{args.peers} x ss -K (per peer)", run_per_peer, args.sessions, args.peers, args.repeat
+    )
     print(f"cut_sessions / bare ss -K  = {ours / bare:5.2f}x   (target <= 2x)")
     print(f"per-peer / cut_sessions    = {per_peer / ours:5.2f}x   (target >= 10x)")
     # Destroying the sockets is kernel work every approach pays once; this ratio is the most any

@@ -66,8 +66,11 @@ def cut_sessions(
     owners = socket_owners(_inodes(listing))
     if validated.needs_owner or not yes or not any(text.strip() for text in listing):
         matched = _parse_listing(validated, listing, owners, check_owner=True)
-        expressions = (exact_session_expressions(matched) if validated.needs_owner
-                       else server_side_expressions(validated))
+        expressions = (
+            exact_session_expressions(matched)
+            if validated.needs_owner
+            else server_side_expressions(validated)
+        )
         commands = [_in_netns(kill_argv(validated, e), netns_pid) for e in expressions] if matched else []
         if not yes or not matched:
             return CutReport(not yes, tuple(matched), (), (), (), tuple(commands), None)
@@ -81,8 +84,13 @@ def cut_sessions(
     return _verify(validated, matched, commands, killed, netns_pid, settle_seconds)
 
 
-def _kill_and_verify(flt: ValidatedFilter, matched: list[Session], commands: list[tuple[str, ...]],
-                     netns_pid: int | None, settle_seconds: float) -> CutReport:
+def _kill_and_verify(
+    flt: ValidatedFilter,
+    matched: list[Session],
+    commands: list[tuple[str, ...]],
+    netns_pid: int | None,
+    settle_seconds: float,
+) -> CutReport:
     return _verify(flt, matched, commands, _run_kills(flt, commands), netns_pid, settle_seconds)
 
 
@@ -100,16 +108,28 @@ def _run_kills(flt: ValidatedFilter, commands: list[tuple[str, ...]]) -> tuple[l
     return destroyed, problem
 
 
-def _verify(flt: ValidatedFilter, matched: list[Session], commands: list[tuple[str, ...]],
-            killed: tuple[list[Session], str | None], netns_pid: int | None,
-            settle_seconds: float) -> CutReport:
+def _verify(
+    flt: ValidatedFilter,
+    matched: list[Session],
+    commands: list[tuple[str, ...]],
+    killed: tuple[list[Session], str | None],
+    netns_pid: int | None,
+    settle_seconds: float,
+) -> CutReport:
     destroyed, problem = killed
     after = _still_listed(flt, matched, netns_pid, settle_seconds)
     verdict = judge_kill(matched, destroyed, after)
     if problem is None and verdict.kernel_without_destroy:
         problem = KERNEL_WITHOUT_DESTROY
-    return CutReport(False, tuple(matched), verdict.cut, verdict.still_present, verdict.closed_on_own,
-                     tuple(commands), problem)
+    return CutReport(
+        False,
+        tuple(matched),
+        verdict.cut,
+        verdict.still_present,
+        verdict.closed_on_own,
+        tuple(commands),
+        problem,
+    )
 
 
 def require_kill_privilege(netns_pid: int | None = None) -> None:
@@ -124,8 +144,10 @@ def require_kill_privilege(netns_pid: int | None = None) -> None:
             hint="Run with sudo (or grant CAP_NET_ADMIN); nothing was cut.",
         )
     if netns_pid is not None and not has_capability(status, CAP_SYS_ADMIN):
-        raise EnvironmentProblem("entering another network namespace (--netns) needs CAP_SYS_ADMIN.",
-                                 hint="Run with sudo; nothing was cut.")
+        raise EnvironmentProblem(
+            "entering another network namespace (--netns) needs CAP_SYS_ADMIN.",
+            hint="Run with sudo; nothing was cut.",
+        )
 
 
 def _check_netns(netns_pid: int | None) -> None:
@@ -134,8 +156,12 @@ def _check_netns(netns_pid: int | None) -> None:
     if netns_pid <= 0:
         raise InputError.at(None, None, "--netns", f"{netns_pid} is not a process id")
     if not Path(f"/proc/{netns_pid}/ns/net").exists():
-        raise InputError.at(None, None, "--netns", f"no process {netns_pid} (its network namespace is "
-                            "needed to act inside a container)")
+        raise InputError.at(
+            None,
+            None,
+            "--netns",
+            f"no process {netns_pid} (its network namespace is needed to act inside a container)",
+        )
     which("nsenter", "Install util-linux (apt-get install -y util-linux).")
 
 
@@ -158,8 +184,10 @@ def _list_raw(flt: ValidatedFilter, netns_pid: int | None, *, with_inode: bool) 
     _check_netns(netns_pid)
     outputs = []
     for expression in server_side_expressions(flt):
-        done = run(_in_netns(list_argv(flt, expression, with_inode=with_inode), netns_pid),
-                   timeout=SS_TIMEOUT_SECONDS)
+        done = run(
+            _in_netns(list_argv(flt, expression, with_inode=with_inode), netns_pid),
+            timeout=SS_TIMEOUT_SECONDS,
+        )
         failure = other_ss_failure(done.returncode, done.stderr)
         if failure or done.timed_out:
             raise EnvironmentProblem(f"listing sessions failed: {failure or 'ss timed out'}")
@@ -167,8 +195,13 @@ def _list_raw(flt: ValidatedFilter, netns_pid: int | None, *, with_inode: bool) 
     return outputs
 
 
-def _parse_listing(flt: ValidatedFilter, outputs: list[str], owners: dict[int, tuple[int, str | None]] | None,
-                   *, check_owner: bool) -> list[Session]:
+def _parse_listing(
+    flt: ValidatedFilter,
+    outputs: list[str],
+    owners: dict[int, tuple[int, str | None]] | None,
+    *,
+    check_owner: bool,
+) -> list[Session]:
     single_state = flt.states[0] if len(flt.states) == 1 else None
     found = [s for text in outputs for s in parse_ss_sessions(text, single_state, owners)]
     # Re-checked here too: the owner filter is not in the kernel's, and listening never passes.
@@ -224,8 +257,9 @@ def _process_name(pid: int) -> str | None:
         return None
 
 
-def _still_listed(flt: ValidatedFilter, matched: Sequence[Session], netns_pid: int | None,
-                  settle_seconds: float) -> list[Session]:
+def _still_listed(
+    flt: ValidatedFilter, matched: Sequence[Session], netns_pid: int | None, settle_seconds: float
+) -> list[Session]:
     wanted = {s.key for s in matched}
     deadline = time.monotonic() + settle_seconds
     while True:
@@ -257,11 +291,17 @@ def _psutil_sessions() -> list[Session]:
         state = PSUTIL_STATES.get(conn.status)
         if state is None or state == "listening":
             continue
-        sessions.append(Session(
-            local_ip=canonical_ip(conn.laddr.ip), local_port=conn.laddr.port,
-            peer_ip=canonical_ip(conn.raddr.ip), peer_port=conn.raddr.port, state=state,
-            pid=conn.pid, process=process_name(conn.pid),
-        ))
+        sessions.append(
+            Session(
+                local_ip=canonical_ip(conn.laddr.ip),
+                local_port=conn.laddr.port,
+                peer_ip=canonical_ip(conn.raddr.ip),
+                peer_port=conn.raddr.port,
+                state=state,
+                pid=conn.pid,
+                process=process_name(conn.pid),
+            )
+        )
     return sessions
 
 

@@ -35,13 +35,16 @@ def test_explain_rejects_garbage_with_exit_2(cli: Any) -> None:
     assert "filter" in result.stderr and "203.0.113.500" in result.stderr
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["sockets", "kill"], "--all-matching"),
-    (["sockets", "kill", "--peer", "10.0.0.256"], "10.0.0.256"),
-    (["sockets", "kill", "--port", "70000"], "70000"),
-    (["sockets", "list", "--state", "listening"], "listening"),
-    (["sockets", "kill", "--port", "1", "--process", "x", "--pid", "2"], "--process"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["sockets", "kill"], "--all-matching"),
+        (["sockets", "kill", "--peer", "10.0.0.256"], "10.0.0.256"),
+        (["sockets", "kill", "--port", "70000"], "70000"),
+        (["sockets", "list", "--state", "listening"], "listening"),
+        (["sockets", "kill", "--port", "1", "--process", "x", "--pid", "2"], "--process"),
+    ],
+)
 def test_bad_input_is_one_paragraph_and_exit_2(cli: Any, args: list[str], needle: str) -> None:
     result = cli(args)
 
@@ -93,8 +96,9 @@ def test_list_shows_owner_and_never_listening_sockets(cli: Any, echo_server: Ech
 
     assert result.exit_code == 0
     sessions = json.loads(result.stdout)["sessions"]
-    assert [(s["peer_ip"], s["pid"], s["state"]) for s in sessions] == [("127.0.0.2", echo_server.pid,
-                                                                          "established")]
+    assert [(s["peer_ip"], s["pid"], s["state"]) for s in sessions] == [
+        ("127.0.0.2", echo_server.pid, "established")
+    ]
 
 
 def _python_for_nobody(runuser: str) -> list[str]:
@@ -109,13 +113,19 @@ def _python_for_nobody(runuser: str) -> list[str]:
 
     site = str(Path(typer.__file__).resolve().parents[1])
     for python in (sys.executable, f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"):
-        probe = subprocess.run([runuser, "-u", "nobody", "--", python, "-c", "import typer, opskit"],
-                               capture_output=True, text=True, timeout=30,
-                               env={"PYTHONPATH": f"{REPO}:{site}", "PATH": "/usr/bin:/bin"})
+        probe = subprocess.run(
+            [runuser, "-u", "nobody", "--", python, "-c", "import typer, opskit"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={"PYTHONPATH": f"{REPO}:{site}", "PATH": "/usr/bin:/bin"},
+        )
         if probe.returncode == 0:
             return [python]
-    pytest.skip(f"no python interpreter executable by nobody (tried {sys.executable}, "
-                f"{sysconfig.get_config_var('BINDIR')})")
+    pytest.skip(
+        f"no python interpreter executable by nobody (tried {sys.executable}, "
+        f"{sysconfig.get_config_var('BINDIR')})"
+    )
     raise AssertionError("unreachable")
 
 
@@ -124,9 +134,23 @@ def _run_kill_as(prefix: list[str], python: list[str], port: int) -> subprocess.
 
     site = str(Path(typer.__file__).resolve().parents[1])
     return subprocess.run(
-        [*prefix, *python, "-m", "opskit", "sockets", "kill", "--port", str(port), "--peer", "127.0.0.2",
-         "--yes"],
-        capture_output=True, text=True, timeout=60, cwd="/",
+        [
+            *prefix,
+            *python,
+            "-m",
+            "opskit",
+            "sockets",
+            "kill",
+            "--port",
+            str(port),
+            "--peer",
+            "127.0.0.2",
+            "--yes",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",
         env={"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "PYTHONPATH": f"{REPO}:{site}"},
     )
 
@@ -154,8 +178,9 @@ def test_root_without_cap_net_admin_fails_with_exit_2(echo_server: EchoServer) -
     port = echo_server.ports["v4"]
     target = echo_server.connect("v4", "127.0.0.2")
 
-    done = _run_kill_as([setpriv, "--bounding-set=-net_admin", "--inh-caps=-net_admin", "--"],
-                        [sys.executable], port)
+    done = _run_kill_as(
+        [setpriv, "--bounding-set=-net_admin", "--inh-caps=-net_admin", "--"], [sys.executable], port
+    )
 
     assert done.returncode == 2, done.stderr
     assert "root without CAP_NET_ADMIN" in done.stderr
@@ -173,9 +198,23 @@ def test_ss_itself_exits_0_when_unprivileged_and_we_read_that_as_failure(echo_se
     port = echo_server.ports["v4"]
     target = echo_server.connect("v4", "127.0.0.2")
 
-    done = subprocess.run([runuser, "-u", "nobody", "--", ss, "-K", "-tnH", "state", "established",
-                           f"( sport = :{port} and dst 127.0.0.2/32 )"], capture_output=True, text=True,
-                          timeout=30)
+    done = subprocess.run(
+        [
+            runuser,
+            "-u",
+            "nobody",
+            "--",
+            ss,
+            "-K",
+            "-tnH",
+            "state",
+            "established",
+            f"( sport = :{port} and dst 127.0.0.2/32 )",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
 
     assert done.returncode == 0  # looks like success…
     failure = destroy_failure(done.stderr)

@@ -22,21 +22,27 @@ def _session(peer: str, port: int = 7890, local: str = "10.0.0.1", state: str = 
 
 # --- validation -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("203.0.113.5", "203.0.113.5/32"),
-    ("203.0.113.0/24", "203.0.113.0/24"),
-    ("203.0.113.7/24", "203.0.113.0/24"),
-    ("2001:db8::1", "2001:db8::1/128"),
-    ("[2001:db8::]/64", "2001:db8::/64"),
-    ("::ffff:203.0.113.5", "203.0.113.5/32"),
-    ("::ffff:203.0.113.0/120", "203.0.113.0/24"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("203.0.113.5", "203.0.113.5/32"),
+        ("203.0.113.0/24", "203.0.113.0/24"),
+        ("203.0.113.7/24", "203.0.113.0/24"),
+        ("2001:db8::1", "2001:db8::1/128"),
+        ("[2001:db8::]/64", "2001:db8::/64"),
+        ("::ffff:203.0.113.5", "203.0.113.5/32"),
+        ("::ffff:203.0.113.0/120", "203.0.113.0/24"),
+    ],
+)
 def test_peers_are_normalised(text: str, expected: str) -> None:
     assert str(parse_peer(text)) == expected
 
 
-@pytest.mark.parametrize("bad", ["", "203.0.113", "1.2.3.4/33", "host.example", "1.2.3.4; rm -rf /",
-                                 "dst 1.2.3.4 or sport = :22", "::g"])
+@pytest.mark.parametrize(
+    "bad",
+    ["", "203.0.113", "1.2.3.4/33", "host.example", "1.2.3.4; rm -rf /", "dst 1.2.3.4 or sport = :22", "::g"],
+)
 def test_injection_and_garbage_peers_are_refused(bad: str) -> None:
     with pytest.raises(InputError):
         parse_peer(bad)
@@ -65,8 +71,11 @@ def test_peers_file_reports_every_bad_line() -> None:
 
 # --- ss expressions ---------------------------------------------------------------------------------
 
+
 def test_server_side_expression_uses_sport_and_dst() -> None:
-    flt = validate_filter(SessionFilter(local_port=7890, peers=("203.0.113.5", "2001:db8::/64")), for_kill=True)
+    flt = validate_filter(
+        SessionFilter(local_port=7890, peers=("203.0.113.5", "2001:db8::/64")), for_kill=True
+    )
     [expression] = ss_core.server_side_expressions(flt)
     assert expression == "( sport = :7890 and ( dst 203.0.113.5/32 or dst 2001:db8::/64 ) )"
     argv = ss_core.kill_argv(flt, expression)
@@ -92,7 +101,9 @@ def test_exact_expressions_name_both_endpoints() -> None:
 
 
 @given(st.lists(st.ip_addresses(), min_size=1, max_size=400))
-def test_every_peer_lands_in_exactly_one_batch(addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> None:
+def test_every_peer_lands_in_exactly_one_batch(
+    addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address],
+) -> None:
     flt = validate_filter(SessionFilter(local_port=1, peers=tuple(map(str, addresses))), for_kill=True)
     expressions = ss_core.server_side_expressions(flt)
     terms = [t for e in expressions for t in e.split() if "/" in t]
@@ -128,6 +139,7 @@ def test_destroy_failure_is_read_from_stderr() -> None:
 
 # --- verdicts ---------------------------------------------------------------------------------------
 
+
 def test_verdict_separates_cut_still_present_and_closed_on_own() -> None:
     a, b, c = _session("203.0.113.1"), _session("203.0.113.2"), _session("203.0.113.3")
     verdict = ss_core.judge_kill([a, b, c], destroyed=[a, b], after=[b])
@@ -152,14 +164,20 @@ def test_capabilities_from_proc_status() -> None:
 
 # --- matching ---------------------------------------------------------------------------------------
 
+
 def test_python_matching_treats_v4_mapped_as_v4_and_skips_listening() -> None:
     flt = validate_filter(SessionFilter(local_port=7890, peers=("203.0.113.0/24",)), for_kill=True)
-    sessions = [_session("::ffff:203.0.113.9", local="::ffff:10.0.0.1"), _session("203.0.114.1"),
-                _session("203.0.113.1", port=7891), _session("203.0.113.1", state="listening")]
+    sessions = [
+        _session("::ffff:203.0.113.9", local="::ffff:10.0.0.1"),
+        _session("203.0.114.1"),
+        _session("203.0.113.1", port=7891),
+        _session("203.0.113.1", state="listening"),
+    ]
     assert [s.peer_ip for s in select(sessions, flt)] == ["::ffff:203.0.113.9"]
 
 
 # --- explain ----------------------------------------------------------------------------------------
+
 
 def test_seed_filter_is_the_clients_view() -> None:
     explanation = explain_filter("dport = 7890 and src 203.0.113.5")
@@ -173,16 +191,22 @@ def test_server_view_is_left_alone_and_unknown_is_said() -> None:
     assert explain_filter("dport = 7890", service_port=7890).describes == "client"
 
 
-@pytest.mark.parametrize("text", ["( dport == :443 || dport eq 80 ) && ! src [2001:db8::1]:443",
-                                  "not ( sport >= :1024 ) and dst 10.0.0.0/8"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "( dport == :443 || dport eq 80 ) && ! src [2001:db8::1]:443",
+        "not ( sport >= :1024 ) and dst 10.0.0.0/8",
+    ],
+)
 def test_swapping_sides_twice_is_the_identity(text: str) -> None:
     tree = parse_filter(text)
     assert render(swap_sides(swap_sides(tree))) == render(tree)
     assert render(parse_filter(render(tree))) == render(tree)
 
 
-@pytest.mark.parametrize("bad", ["", "dport = ", "dport = :99999", "src not-an-ip", "proto tcp",
-                                 "( dport = :1", "dport = :1 )"])
+@pytest.mark.parametrize(
+    "bad", ["", "dport = ", "dport = :99999", "src not-an-ip", "proto tcp", "( dport = :1", "dport = :1 )"]
+)
 def test_bad_filters_are_input_errors(bad: str) -> None:
     with pytest.raises(InputError):
         explain_filter(bad)

@@ -61,8 +61,9 @@ def test_ipv6_and_v4_mapped_peers(echo_server: EchoServer) -> None:
 
     v6 = cut_sessions(SessionFilter(local_port=echo_server.ports["v6"], peers=("::1/128",)), yes=True)
     # The user names the v4-mapped form; it must still match the dual-stack server's socket.
-    mapped = cut_sessions(SessionFilter(local_port=echo_server.ports["dual"], peers=("::ffff:127.0.0.2",)),
-                          yes=True)
+    mapped = cut_sessions(
+        SessionFilter(local_port=echo_server.ports["dual"], peers=("::ffff:127.0.0.2",)), yes=True
+    )
 
     assert v6.ok and [s.peer_ip for s in v6.cut] == ["::1"]
     assert mapped.ok and [s.peer_ip for s in mapped.cut] == ["::ffff:127.0.0.2"]
@@ -115,8 +116,9 @@ def test_netns_of_this_process_is_the_host_namespace(echo_server: EchoServer) ->
     port = echo_server.ports["v4"]
     target = echo_server.connect("v4", "127.0.0.2")
 
-    report = cut_sessions(SessionFilter(local_port=port, peers=("127.0.0.2",)), yes=True,
-                          netns_pid=echo_server.pid)
+    report = cut_sessions(
+        SessionFilter(local_port=port, peers=("127.0.0.2",)), yes=True, netns_pid=echo_server.pid
+    )
 
     assert report.ok and report.commands[0][:5] == ("nsenter", "-t", str(echo_server.pid), "-n", "--")
     assert was_reset(target)

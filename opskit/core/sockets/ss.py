@@ -110,8 +110,9 @@ def kill_argv(flt: ValidatedFilter, expression: str) -> tuple[str, ...]:
     return tuple([*argv, expression] if expression else argv)
 
 
-def parse_ss_sessions(text: str, default_state: str | None,
-                      owners: Mapping[int, tuple[int, str | None]] | None = None) -> list[Session]:
+def parse_ss_sessions(
+    text: str, default_state: str | None, owners: Mapping[int, tuple[int, str | None]] | None = None
+) -> list[Session]:
     """Parse ``ss -tn[p|e]H`` lines. ss drops the State column when exactly one state was asked for,
     so ``default_state`` names it then. ``owners`` maps a socket inode (``-e``) to (pid, name)."""
     sessions = []
@@ -140,8 +141,17 @@ def parse_ss_sessions(text: str, default_state: str | None,
             inode = _INODE.search(line)
             if inode and int(inode.group(1)) in owners:
                 pid, process = owners[int(inode.group(1))]
-        sessions.append(Session(local_ip=local[0], local_port=local[1], peer_ip=peer[0], peer_port=peer[1],
-                                state=state, pid=pid, process=process))
+        sessions.append(
+            Session(
+                local_ip=local[0],
+                local_port=local[1],
+                peer_ip=peer[0],
+                peer_port=peer[1],
+                state=state,
+                pid=pid,
+                process=process,
+            )
+        )
     return sessions
 
 
@@ -203,8 +213,12 @@ def judge_kill(matched: Sequence[Session], destroyed: Sequence[Session], after: 
     matched_keys = {s.key for s in matched}
     cut += [s for s in destroyed if s.key not in matched_keys and s.key not in after_keys]
     silent_survivors = [s for s in still if s.key not in destroyed_keys]
-    return Verdict(tuple(cut), tuple(still), tuple(on_own),
-                   kernel_without_destroy=bool(silent_survivors) and not destroyed_keys)
+    return Verdict(
+        tuple(cut),
+        tuple(still),
+        tuple(on_own),
+        kernel_without_destroy=bool(silent_survivors) and not destroyed_keys,
+    )
 
 
 def effective_capabilities(status_text: str) -> int:

@@ -100,8 +100,12 @@ def parse_peer(text: str, field: str = "--peer") -> IPNetwork:
     try:
         network = ipaddress.ip_network(address.strip("[]") + slash + prefix, strict=False)
     except ValueError:
-        raise InputError.at(None, None, field, f"{text!r} is not an IP address or CIDR (e.g. 203.0.113.5, "
-                            "2001:db8::/64, ::ffff:203.0.113.5)") from None
+        raise InputError.at(
+            None,
+            None,
+            field,
+            f"{text!r} is not an IP address or CIDR (e.g. 203.0.113.5, 2001:db8::/64, ::ffff:203.0.113.5)",
+        ) from None
     if isinstance(network, ipaddress.IPv6Network):
         mapped = network.network_address.ipv4_mapped
         if mapped is not None and network.prefixlen >= 96:
@@ -153,16 +157,28 @@ def validate_filter(flt: SessionFilter, *, for_kill: bool) -> ValidatedFilter:
     for state in flt.states:
         name = state.strip().lower()
         if name in {"listening", "listen", "all", "connected", "synchronized", "bucket", "big"}:
-            raise InputError.at(None, None, "states", f"{state!r} is refused: listening sockets are never "
-                                "touched; name connected states one by one (e.g. established)")
+            raise InputError.at(
+                None,
+                None,
+                "states",
+                f"{state!r} is refused: listening sockets are never "
+                "touched; name connected states one by one (e.g. established)",
+            )
         if name not in KILLABLE_STATES:
-            raise InputError.at(None, None, "states", f"unknown state {state!r}; one of "
-                                + ", ".join(KILLABLE_STATES))
+            raise InputError.at(
+                None, None, "states", f"unknown state {state!r}; one of " + ", ".join(KILLABLE_STATES)
+            )
         if name not in states:
             states.append(name)
     if for_kill and port is None and not peers and not flt.all_matching:
-        raise InputError.at(None, None, "filter", "neither a local port nor a peer given: this would cut "
-                            "every matching session on the host; add --port/--peer, or --all-matching "
-                            "if that is really meant")
-    return ValidatedFilter(port, local, peers, flt.process.strip() if flt.process else None, flt.pid,
-                           tuple(states))
+        raise InputError.at(
+            None,
+            None,
+            "filter",
+            "neither a local port nor a peer given: this would cut "
+            "every matching session on the host; add --port/--peer, or --all-matching "
+            "if that is really meant",
+        )
+    return ValidatedFilter(
+        port, local, peers, flt.process.strip() if flt.process else None, flt.pid, tuple(states)
+    )
