@@ -30,7 +30,6 @@ KERNEL_WITHOUT_DESTROY = (
 )
 
 _USERS = re.compile(r'\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=\d+\)')
-_INODE = re.compile(r"\bino:(\d+)")
 
 
 def _network_term(network: IPNetwork) -> str:
@@ -121,37 +120,25 @@ def parse_ss_sessions(
         if len(fields) < 4:
             continue
         state = SS_STATE_COLUMN.get(fields[0])
-        if state is not None:
-            fields = fields[1:]
-        elif default_state is not None:
-            state = default_state
-        else:
+        first = 1 if state is not None else 0
+        state = state or default_state
+        if state is None or len(fields) < first + 4 or not fields[first].isdigit():
             continue
-        if len(fields) < 4 or not fields[0].isdigit():
-            continue
-        local, peer = _split_endpoint(fields[2]), _split_endpoint(fields[3])
+        local, peer = _split_endpoint(fields[first + 2]), _split_endpoint(fields[first + 3])
         if local is None or peer is None:
             continue
         pid: int | None = None
         process: str | None = None
-        match = _USERS.search(line) if "users:(" in line else None
-        if match:
-            pid, process = int(match.group(2)), match.group(1)
-        elif owners:
-            inode = _INODE.search(line)
-            if inode and int(inode.group(1)) in owners:
-                pid, process = owners[int(inode.group(1))]
-        sessions.append(
-            Session(
-                local_ip=local[0],
-                local_port=local[1],
-                peer_ip=peer[0],
-                peer_port=peer[1],
-                state=state,
-                pid=pid,
-                process=process,
-            )
-        )
+        for extra in fields[first + 4 :]:  # -p adds users:((…)), -e adds ino:N among others
+            if extra.startswith("users:("):
+                match = _USERS.search(line)
+                if match:
+                    pid, process = int(match.group(2)), match.group(1)
+                break
+            if owners and extra.startswith("ino:") and extra[4:].isdigit():
+                pid, process = owners.get(int(extra[4:]), (None, None))
+                break
+        sessions.append(Session(local[0], local[1], peer[0], peer[1], state, pid, process))
     return sessions
 
 
