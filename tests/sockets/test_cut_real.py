@@ -122,3 +122,33 @@ def test_netns_of_this_process_is_the_host_namespace(echo_server: EchoServer) ->
 
     assert report.ok and report.commands[0][:5] == ("nsenter", "-t", str(echo_server.pid), "-n", "--")
     assert was_reset(target)
+
+
+def test_the_client_view_filter_kills_the_clients_socket_on_loopback(echo_server: EchoServer) -> None:
+    """What `explain` warns about, for real: the seed's filter hits the client's end, not the server's."""
+    import os
+    import subprocess
+
+    from opskit.core.sockets.explain import explain_filter
+    from opskit.core.sockets.ss import parse_ss_sessions
+
+    ss = require_binary("ss", "apt-get install -y iproute2")
+    port = echo_server.ports["v4"]
+    echo_server.connect("v4", "127.0.0.2")
+    client_view = f"dport = :{port} and src 127.0.0.2/32"
+
+    done = subprocess.run(
+        [ss, "-K", "-tnpH", f"( {client_view} )"], capture_output=True, text=True, timeout=30
+    )
+    killed = parse_ss_sessions(done.stdout, None)
+
+    assert killed and all(s.pid == os.getpid() and s.local_ip == "127.0.0.2" for s in killed)
+    server_view = explain_filter(client_view).equivalent_here
+    assert server_view == f"sport = :{port} and dst 127.0.0.2/32"
+    second = echo_server.connect("v4", "127.0.0.2")
+    done = subprocess.run(
+        [ss, "-K", "-tnpH", f"( {server_view} )"], capture_output=True, text=True, timeout=30
+    )
+    killed = parse_ss_sessions(done.stdout, None)
+    assert killed and all(s.pid == echo_server.pid and s.local_port == port for s in killed)
+    assert was_reset(second)
