@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from opskit.adapters.proc import run, which
@@ -28,6 +30,7 @@ from opskit.core.sockets.validate import ValidatedFilter, canonical_ip, validate
 from opskit.errors import EnvironmentProblem, InputError
 
 SS_TIMEOUT_SECONDS = 30.0
+_INODE_FIELD = re.compile(r"\bino:(\d+)")
 SS_INSTALL_HINT = "Install iproute2 (apt-get install -y iproute2)."
 
 
@@ -59,30 +62,77 @@ def cut_sessions(
     _check_netns(netns_pid)
     if yes:
         require_kill_privilege(netns_pid)
-    matched = _ss_matching(validated, netns_pid, with_owner=True)
-    expressions = (exact_session_expressions(matched) if validated.needs_owner
-                   else server_side_expressions(validated))
-    kill_commands = [_in_netns(kill_argv(validated, e), netns_pid) for e in expressions] if matched else []
-    if not yes or not matched:
-        return CutReport(not yes, tuple(matched), (), (), (),
-                         tuple(kill_commands), None)
+    listing = _list_raw(validated, netns_pid, with_inode=True)
+    owners = socket_owners(_inodes(listing))
+    if validated.needs_owner or not yes or not any(text.strip() for text in listing):
+        matched = _parse_listing(validated, listing, owners, check_owner=True)
+        expressions = (
+            exact_session_expressions(matched)
+            if validated.needs_owner
+            else server_side_expressions(validated)
+        )
+        commands = [_in_netns(kill_argv(validated, e), netns_pid) for e in expressions] if matched else []
+        if not yes or not matched:
+            return CutReport(not yes, tuple(matched), (), (), (), tuple(commands), None)
+        return _kill_and_verify(validated, matched, commands, netns_pid, settle_seconds)
+    # The kill filter does not depend on the parsed listing here, so parsing overlaps the kill.
+    commands = [_in_netns(kill_argv(validated, e), netns_pid) for e in server_side_expressions(validated)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        killing = pool.submit(_run_kills, commands)
+        matched = _parse_listing(validated, listing, owners, check_owner=True)
+        killed = killing.result()
+    return _verify(validated, matched, commands, killed, netns_pid, settle_seconds)
 
-    destroyed: list[Session] = []
+
+def _kill_and_verify(
+    flt: ValidatedFilter,
+    matched: list[Session],
+    commands: list[tuple[str, ...]],
+    netns_pid: int | None,
+    settle_seconds: float,
+) -> CutReport:
+    return _verify(flt, matched, commands, _run_kills(commands), netns_pid, settle_seconds)
+
+
+def _run_kills(commands: list[tuple[str, ...]]) -> tuple[list[str], str | None]:
+    """Run every ss -K; ss exits 0 on failure, so stderr decides. Returns (ss outputs, problem)."""
+    destroyed: list[str] = []
     problem: str | None = None
-    single_state = validated.states[0] if len(validated.states) == 1 else None
-    for argv in kill_commands:
+    for argv in commands:
         done = run(argv, timeout=SS_TIMEOUT_SECONDS)
         problem = problem or destroy_failure(done.stderr) or other_ss_failure(done.returncode, done.stderr)
         if done.timed_out:
             problem = problem or f"ss -K timed out after {SS_TIMEOUT_SECONDS:.0f} s"
-        destroyed += parse_ss_sessions(done.stdout, single_state)
+        destroyed.append(done.stdout)
+    return destroyed, problem
 
-    after = _still_listed(validated, matched, netns_pid, settle_seconds)
+
+def _verify(
+    flt: ValidatedFilter,
+    matched: list[Session],
+    commands: list[tuple[str, ...]],
+    killed: tuple[list[str], str | None],
+    netns_pid: int | None,
+    settle_seconds: float,
+) -> CutReport:
+    outputs, problem = killed
+    single_state = flt.states[0] if len(flt.states) == 1 else None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        listing_again = pool.submit(_still_listed, flt, matched, netns_pid, settle_seconds)
+        destroyed = [s for text in outputs for s in parse_ss_sessions(text, single_state)]
+        after = listing_again.result()
     verdict = judge_kill(matched, destroyed, after)
     if problem is None and verdict.kernel_without_destroy:
         problem = KERNEL_WITHOUT_DESTROY
-    return CutReport(False, tuple(matched), verdict.cut, verdict.still_present, verdict.closed_on_own,
-                     tuple(kill_commands), problem)
+    return CutReport(
+        False,
+        tuple(matched),
+        verdict.cut,
+        verdict.still_present,
+        verdict.closed_on_own,
+        tuple(commands),
+        problem,
+    )
 
 
 def require_kill_privilege(netns_pid: int | None = None) -> None:
@@ -97,8 +147,10 @@ def require_kill_privilege(netns_pid: int | None = None) -> None:
             hint="Run with sudo (or grant CAP_NET_ADMIN); nothing was cut.",
         )
     if netns_pid is not None and not has_capability(status, CAP_SYS_ADMIN):
-        raise EnvironmentProblem("entering another network namespace (--netns) needs CAP_SYS_ADMIN.",
-                                 hint="Run with sudo; nothing was cut.")
+        raise EnvironmentProblem(
+            "entering another network namespace (--netns) needs CAP_SYS_ADMIN.",
+            hint="Run with sudo; nothing was cut.",
+        )
 
 
 def _check_netns(netns_pid: int | None) -> None:
@@ -107,8 +159,12 @@ def _check_netns(netns_pid: int | None) -> None:
     if netns_pid <= 0:
         raise InputError.at(None, None, "--netns", f"{netns_pid} is not a process id")
     if not Path(f"/proc/{netns_pid}/ns/net").exists():
-        raise InputError.at(None, None, "--netns", f"no process {netns_pid} (its network namespace is "
-                            "needed to act inside a container)")
+        raise InputError.at(
+            None,
+            None,
+            "--netns",
+            f"no process {netns_pid} (its network namespace is needed to act inside a container)",
+        )
     which("nsenter", "Install util-linux (apt-get install -y util-linux).")
 
 
@@ -120,23 +176,99 @@ def _in_netns(argv: Sequence[str], netns_pid: int | None) -> tuple[str, ...]:
 
 
 def _ss_matching(flt: ValidatedFilter, netns_pid: int | None, *, with_owner: bool) -> list[Session]:
+    listing = _list_raw(flt, netns_pid, with_inode=with_owner)
+    owners = socket_owners(_inodes(listing)) if with_owner else None
+    return _parse_listing(flt, listing, owners, check_owner=with_owner)
+
+
+def _list_raw(flt: ValidatedFilter, netns_pid: int | None, *, with_inode: bool) -> list[str]:
+    """Raw `ss` output for the server-side filter(s): the kernel filters by port and peer."""
     which("ss", SS_INSTALL_HINT)
     _check_netns(netns_pid)
-    single_state = flt.states[0] if len(flt.states) == 1 else None
-    found: list[Session] = []
+    outputs = []
     for expression in server_side_expressions(flt):
-        done = run(_in_netns(list_argv(flt, expression, with_owner=with_owner), netns_pid),
-                   timeout=SS_TIMEOUT_SECONDS)
+        done = run(
+            _in_netns(list_argv(flt, expression, with_inode=with_inode), netns_pid),
+            timeout=SS_TIMEOUT_SECONDS,
+        )
         failure = other_ss_failure(done.returncode, done.stderr)
         if failure or done.timed_out:
             raise EnvironmentProblem(f"listing sessions failed: {failure or 'ss timed out'}")
-        found += parse_ss_sessions(done.stdout, single_state)
-    # The kernel already filtered by port and peer; the owner filter (and a re-check) happen here.
-    return select(found, flt, check_owner=with_owner)
+        outputs.append(done.stdout)
+    return outputs
 
 
-def _still_listed(flt: ValidatedFilter, matched: Sequence[Session], netns_pid: int | None,
-                  settle_seconds: float) -> list[Session]:
+def _parse_listing(
+    flt: ValidatedFilter,
+    outputs: list[str],
+    owners: dict[int, tuple[int, str | None]] | None,
+    *,
+    check_owner: bool,
+) -> list[Session]:
+    single_state = flt.states[0] if len(flt.states) == 1 else None
+    found = [s for text in outputs for s in parse_ss_sessions(text, single_state, owners)]
+    # Re-checked here too: the owner filter is not in the kernel's, and listening never passes.
+    return select(found, flt, check_owner=check_owner)
+
+
+def _inodes(outputs: list[str]) -> set[int]:
+    return {int(m) for text in outputs for m in _INODE_FIELD.findall(text)}
+
+
+def socket_owners(wanted: set[int]) -> dict[int, tuple[int, str | None]]:
+    """Socket inode → (pid, process name) for the ``wanted`` inodes, from /proc/<pid>/fd.
+
+    Stops as soon as every wanted inode has an owner: the scan costs one readlink per descriptor on
+    the host, which is why `ss -p` (a full rescan) is not used.
+    """
+    owners: dict[int, tuple[int, str | None]] = {}
+    if not wanted:
+        return owners
+    missing = set(wanted)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        name: str | None = None
+        named = False
+        try:
+            # readlink relative to an open fd directory skips a path walk per descriptor (~25 % faster)
+            fd_dir = os.open(f"/proc/{pid}/fd", os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue  # gone, or not ours to read
+        try:
+            for fd in os.listdir(fd_dir):
+                try:
+                    target = os.readlink(fd, dir_fd=fd_dir)
+                except OSError:
+                    continue
+                if not target.startswith("socket:["):
+                    continue
+                inode = int(target[8:-1])
+                if inode in missing:
+                    if not named:
+                        name, named = _process_name(pid), True
+                    owners[inode] = (pid, name)
+                    missing.discard(inode)
+        except OSError:
+            continue
+        finally:
+            os.close(fd_dir)
+        if not missing:
+            break
+    return owners
+
+
+def _process_name(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return None
+
+
+def _still_listed(
+    flt: ValidatedFilter, matched: Sequence[Session], netns_pid: int | None, settle_seconds: float
+) -> list[Session]:
     wanted = {s.key for s in matched}
     deadline = time.monotonic() + settle_seconds
     while True:
@@ -168,11 +300,17 @@ def _psutil_sessions() -> list[Session]:
         state = PSUTIL_STATES.get(conn.status)
         if state is None or state == "listening":
             continue
-        sessions.append(Session(
-            local_ip=canonical_ip(conn.laddr.ip), local_port=conn.laddr.port,
-            peer_ip=canonical_ip(conn.raddr.ip), peer_port=conn.raddr.port, state=state,
-            pid=conn.pid, process=process_name(conn.pid),
-        ))
+        sessions.append(
+            Session(
+                local_ip=canonical_ip(conn.laddr.ip),
+                local_port=conn.laddr.port,
+                peer_ip=canonical_ip(conn.raddr.ip),
+                peer_port=conn.raddr.port,
+                state=state,
+                pid=conn.pid,
+                process=process_name(conn.pid),
+            )
+        )
     return sessions
 
 

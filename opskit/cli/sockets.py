@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,33 +16,61 @@ group = typer.Typer(
     no_args_is_help=True,
 )
 
-PortOpt = Annotated[Optional[int], typer.Option("--port", "-p", help="Port on THIS host (a server's listen port).")]
-LocalOpt = Annotated[Optional[str], typer.Option("--local", help="IP address on this host.")]
-PeerOpt = Annotated[Optional[list[str]], typer.Option("--peer", help="IP or CIDR of the other side; repeatable.")]
-PeersFileOpt = Annotated[Optional[Path], typer.Option("--peers-file", help="File with one IP or CIDR per line.")]
-ProcessOpt = Annotated[Optional[str], typer.Option("--process", help="Owning process name.")]
-PidOpt = Annotated[Optional[int], typer.Option("--pid", help="Owning process id.")]
-StateOpt = Annotated[Optional[list[str]], typer.Option("--state", help="TCP state (default established); repeatable.")]
-NetnsOpt = Annotated[Optional[int], typer.Option("--netns", help="Act in the network namespace of this PID.")]
+PortOpt = Annotated[
+    int | None, typer.Option("--port", "-p", help="Port on THIS host (a server's listen port).")
+]
+LocalOpt = Annotated[str | None, typer.Option("--local", help="IP address on this host.")]
+PeerOpt = Annotated[
+    list[str] | None, typer.Option("--peer", help="IP or CIDR of the other side; repeatable.")
+]
+PeersFileOpt = Annotated[Path | None, typer.Option("--peers-file", help="File with one IP or CIDR per line.")]
+ProcessOpt = Annotated[str | None, typer.Option("--process", help="Owning process name.")]
+PidOpt = Annotated[int | None, typer.Option("--pid", help="Owning process id.")]
+StateOpt = Annotated[
+    list[str] | None, typer.Option("--state", help="TCP state (default established); repeatable.")
+]
+NetnsOpt = Annotated[int | None, typer.Option("--netns", help="Act in the network namespace of this PID.")]
 
 
-def _build_filter(port: int | None, local: str | None, peers: list[str] | None, peers_file: Path | None,
-                  process: str | None, pid: int | None, states: list[str] | None, all_matching: bool) -> object:
+def _build_filter(
+    port: int | None,
+    local: str | None,
+    peers: list[str] | None,
+    peers_file: Path | None,
+    process: str | None,
+    pid: int | None,
+    states: list[str] | None,
+    all_matching: bool,
+) -> object:
     from opskit.adapters.sockets import read_peers_file
     from opskit.core.sockets.model import SessionFilter
 
     if process is not None and pid is not None:
         raise InputError.at(None, None, "--process/--pid", "give one of --process or --pid, not both")
     all_peers = tuple(peers or ()) + (read_peers_file(peers_file) if peers_file else ())
-    return SessionFilter(local_port=port, local_address=local, peers=all_peers, process=process, pid=pid,
-                         states=tuple(states) if states else ("established",), all_matching=all_matching)
+    return SessionFilter(
+        local_port=port,
+        local_address=local,
+        peers=all_peers,
+        process=process,
+        pid=pid,
+        states=tuple(states) if states else ("established",),
+        all_matching=all_matching,
+    )
 
 
 @group.command("list")
-def list_command(port: PortOpt = None, local: LocalOpt = None, peer: PeerOpt = None,
-                 peers_file: PeersFileOpt = None, process: ProcessOpt = None, pid: PidOpt = None,
-                 state: StateOpt = None, netns: NetnsOpt = None,
-                 output_format: FormatOption = OutputFormat.human) -> None:
+def list_command(
+    port: PortOpt = None,
+    local: LocalOpt = None,
+    peer: PeerOpt = None,
+    peers_file: PeersFileOpt = None,
+    process: ProcessOpt = None,
+    pid: PidOpt = None,
+    state: StateOpt = None,
+    netns: NetnsOpt = None,
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
     """List connected TCP sessions: local and peer address, state, owning process."""
     from opskit.adapters.sockets import list_sessions
     from opskit.output.sockets import show_sessions
@@ -54,13 +82,21 @@ def list_command(port: PortOpt = None, local: LocalOpt = None, peer: PeerOpt = N
 
 
 @group.command("kill")
-def kill_command(port: PortOpt = None, local: LocalOpt = None, peer: PeerOpt = None,
-                 peers_file: PeersFileOpt = None, process: ProcessOpt = None, pid: PidOpt = None,
-                 state: StateOpt = None, netns: NetnsOpt = None,
-                 yes: Annotated[bool, typer.Option("--yes", help="Really cut; without it, a dry run.")] = False,
-                 all_matching: Annotated[bool, typer.Option(
-                     "--all-matching", help="Allow a filter with neither --port nor --peer.")] = False,
-                 output_format: FormatOption = OutputFormat.human) -> None:
+def kill_command(
+    port: PortOpt = None,
+    local: LocalOpt = None,
+    peer: PeerOpt = None,
+    peers_file: PeersFileOpt = None,
+    process: ProcessOpt = None,
+    pid: PidOpt = None,
+    state: StateOpt = None,
+    netns: NetnsOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Really cut; without it, a dry run.")] = False,
+    all_matching: Annotated[
+        bool, typer.Option("--all-matching", help="Allow a filter with neither --port nor --peer.")
+    ] = False,
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
     """Cut matching sessions with ss -K (dry run unless --yes), then list again to verify.
 
     Exit 0: all cut (or dry run); 1: some still present; 2: bad input, no privilege, or ss could not
@@ -79,16 +115,21 @@ def kill_command(port: PortOpt = None, local: LocalOpt = None, peer: PeerOpt = N
 
 @group.command("explain")
 def explain_command(
-    filter_text: Annotated[str, typer.Argument(metavar="FILTER", help='An ss filter, e.g. "dport = 7890 and src 203.0.113.5".')],
-    service_port: Annotated[Optional[int], typer.Option("--service-port", help="The port the server listens on, if known.")] = None,
+    filter_text: Annotated[
+        str, typer.Argument(metavar="FILTER", help='An ss filter, e.g. "dport = 7890 and src 203.0.113.5".')
+    ],
+    service_port: Annotated[
+        int | None, typer.Option("--service-port", help="The port the server listens on, if known.")
+    ] = None,
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Say which side an ss filter describes and print the filter to run on the server."""
     from opskit.core.sockets.explain import explain_filter
     from opskit.output.sockets import show_explanation
 
-    show_explanation(explain_filter(filter_text, service_port=service_port),
-                     as_json=output_format is OutputFormat.json)
+    show_explanation(
+        explain_filter(filter_text, service_port=service_port), as_json=output_format is OutputFormat.json
+    )
     finish(ExitCode.OK)
 
 

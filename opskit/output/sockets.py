@@ -46,16 +46,19 @@ def show_sessions(sessions: Sequence[Session], *, as_json: bool) -> None:
 def show_cut_report(report: CutReport, *, as_json: bool) -> None:
     """What matched, the exact ss commands, and the verified outcome of a cut (or of a dry run)."""
     if as_json:
-        emit_json("sockets.kill", {
-            "dry_run": report.dry_run,
-            "ok": report.ok,
-            "problem": report.problem,
-            "commands": [list(c) for c in report.commands],
-            "matched": [_session_json(s) for s in report.matched],
-            "cut": [_session_json(s) for s in report.cut],
-            "still_present": [_session_json(s) for s in report.still_present],
-            "closed_on_own": [_session_json(s) for s in report.closed_on_own],
-        })
+        emit_json(
+            "sockets.kill",
+            {
+                "dry_run": report.dry_run,
+                "ok": report.ok,
+                "problem": report.problem,
+                "commands": [list(c) for c in report.commands],
+                "matched": [_session_json(s) for s in report.matched],
+                "cut": [_session_json(s) for s in report.cut],
+                "still_present": [_session_json(s) for s in report.still_present],
+                "closed_on_own": [_session_json(s) for s in report.closed_on_own],
+            },
+        )
         return
     import shlex
 
@@ -71,8 +74,10 @@ def show_cut_report(report: CutReport, *, as_json: bool) -> None:
     if report.dry_run:
         console.print("Nothing was cut. Add --yes to cut these sessions.")
         return
-    console.print(f"cut: {len(report.cut)}   still present: {len(report.still_present)}   "
-                  f"closed on their own: {len(report.closed_on_own)}")
+    console.print(
+        f"cut: {len(report.cut)}   still present: {len(report.still_present)}   "
+        f"closed on their own: {len(report.closed_on_own)}"
+    )
     if report.still_present:
         console.print(_table("Still present after the cut", report.still_present, "bold red"))
     if report.problem:
@@ -86,8 +91,12 @@ def show_explanation(explanation: Explanation, *, as_json: bool) -> None:
         return
     console = stdout_console()
     console.print(f"filter:       {explanation.normalized}", markup=False)
-    console.print(f"describes:    the {explanation.describes}'s side" if explanation.describes != "unknown"
-                  else "describes:    cannot tell which side", markup=False)
+    console.print(
+        f"describes:    the {explanation.describes}'s side"
+        if explanation.describes != "unknown"
+        else "describes:    cannot tell which side",
+        markup=False,
+    )
     console.print(f"on the server: {explanation.equivalent_here}", markup=False)
     for reason in explanation.reasons:
         console.print(f"- {reason}", markup=False)

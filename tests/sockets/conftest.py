@@ -100,7 +100,9 @@ def echo_server() -> Iterator[EchoServer]:
     """A fresh echo server with the LISTENERS: 127.0.0.1 twice (two ports), ::1, dual-stack."""
     process = subprocess.Popen(
         [sys.executable, "-c", SERVER_SCRIPT, *(f"{k}={v}" for k, v in LISTENERS.items())],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout is not None
     server = EchoServer(process, json.loads(process.stdout.readline()), dict(LISTENERS))

@@ -17,8 +17,24 @@ from opskit.errors import InputError
 
 _TOKEN = re.compile(r"\s*(\(|\)|&&|\|\||!=|==|>=|<=|=|<|>|!|[^\s()!=<>]+)")
 _KEYS = {"sport", "dport", "src", "dst"}
-_OPS = {"=": "=", "==": "=", "eq": "=", "!=": "!=", "ne": "!=", "neq": "!=", ">=": ">=", "ge": ">=",
-        "geq": ">=", "<=": "<=", "le": "<=", "leq": "<=", ">": ">", "gt": ">", "<": "<", "lt": "<"}
+_OPS = {
+    "=": "=",
+    "==": "=",
+    "eq": "=",
+    "!=": "!=",
+    "ne": "!=",
+    "neq": "!=",
+    ">=": ">=",
+    "ge": ">=",
+    "geq": ">=",
+    "<=": "<=",
+    "le": "<=",
+    "leq": "<=",
+    ">": ">",
+    "gt": ">",
+    "<": "<",
+    "lt": "<",
+}
 _SWAP = {"sport": "dport", "dport": "sport", "src": "dst", "dst": "src"}
 
 
@@ -136,8 +152,11 @@ def render(node: Node, *, top: bool = True) -> str:
     """The filter back as text, in ss's canonical spelling (``sport = :P``)."""
     if node.kind == "cond" and node.cond is not None:
         c = node.cond
-        return f"{c.key} {c.op} {c.value}" if c.key in {"sport", "dport"} else (
-            f"{c.key} {c.value}" if c.op == "=" else f"not {c.key} {c.value}")
+        return (
+            f"{c.key} {c.op} {c.value}"
+            if c.key in {"sport", "dport"}
+            else (f"{c.key} {c.value}" if c.op == "=" else f"not {c.key} {c.value}")
+        )
     if node.kind == "not":
         return f"not {render(node.children[0], top=False)}"
     inner = f" {node.kind} ".join(render(child, top=False) for child in node.children)
@@ -169,20 +188,43 @@ def explain_filter(text: str, *, service_port: int | None = None) -> Explanation
     hosts = [c for c in conds if c.key in {"src", "dst"}]
     service = f":{service_port}" if service_port else None
     if service is not None:
-        side = "client" if ports.get("dport") == service else "server" if ports.get("sport") == service else "unknown"
+        side = (
+            "client"
+            if ports.get("dport") == service
+            else "server"
+            if ports.get("sport") == service
+            else "unknown"
+        )
     else:
-        side = "client" if "dport" in ports and "sport" not in ports else (
-            "server" if "sport" in ports and "dport" not in ports else "unknown")
+        side = (
+            "client"
+            if "dport" in ports and "sport" not in ports
+            else ("server" if "sport" in ports and "dport" not in ports else "unknown")
+        )
     normalized = render(tree)
     if side == "server":
-        return Explanation(text, normalized, "server", normalized, (
-            "In ss, s* is this host's end and d* the remote end. This filter pins the local port (sport), "
-            "so it already describes the server's own socket: run it as is on the server.",))
+        return Explanation(
+            text,
+            normalized,
+            "server",
+            normalized,
+            (
+                "In ss, s* is this host's end and d* the remote end. This filter pins the local port "
+                "(sport), so it already describes the server's own socket: run it as is on the server.",
+            ),
+        )
     if side == "unknown":
-        return Explanation(text, normalized, "unknown", normalized, (
-            "The filter does not pin which end holds the service port, so its side cannot be told. "
-            "On the server the service socket has sport = :PORT and dst CLIENT; on the client it has "
-            "dport = :PORT and src CLIENT.",))
+        return Explanation(
+            text,
+            normalized,
+            "unknown",
+            normalized,
+            (
+                "The filter does not pin which end holds the service port, so its side cannot be told. "
+                "On the server the service socket has sport = :PORT and dst CLIENT; on the client it has "
+                "dport = :PORT and src CLIENT.",
+            ),
+        )
     here = render(swap_sides(tree))
     port_number = ports["dport"].lstrip(":")
     reasons = [
@@ -193,7 +235,8 @@ def explain_filter(text: str, *, service_port: int | None = None) -> Explanation
         f"On the server the same connection has local port {port_number} (sport) and the client as remote "
         f"address (dst), so the server-side filter is: {here}",
         f"Run on a server, the original matches nothing: no server socket has remote port {port_number} "
-        + ("and a local address of the client" if hosts else "") + ", so `ss -K` prints nothing and "
+        + ("and a local address of the client" if hosts else "")
+        + ", so `ss -K` prints nothing and "
         "exits 0 — looking exactly like success.",
         "On a host where both ends live (loopback tests, a sidecar, a client on the same machine) it "
         "matches the CLIENT's socket: `ss -K` would reset the client side, not the server's session.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from opskit.core.sockets.model import Session
@@ -37,8 +37,10 @@ def _network_term(network: IPNetwork) -> str:
     return f"{network.network_address.compressed}/{network.prefixlen}"
 
 
-def _base_argv(flt: ValidatedFilter, *, kill: bool, with_owner: bool) -> list[str]:
-    flags = "-tn" + ("p" if with_owner else "") + "H"
+def _base_argv(flt: ValidatedFilter, *, kill: bool, with_inode: bool) -> list[str]:
+    # -e adds the socket inode; owners are found from it (one /proc scan run in parallel) because
+    # `ss -p` rescans every process's descriptors and costs more than the kill itself.
+    flags = "-tn" + ("e" if with_inode else "") + "H"
     argv = ["ss", "-K", flags] if kill else ["ss", flags]
     for state in flt.states:
         argv += ["state", state]
@@ -95,43 +97,48 @@ def _chunks(terms: list[str], overhead: int) -> Iterable[list[str]]:
         yield chunk
 
 
-def list_argv(flt: ValidatedFilter, expression: str, *, with_owner: bool = True) -> tuple[str, ...]:
+def list_argv(flt: ValidatedFilter, expression: str, *, with_inode: bool = True) -> tuple[str, ...]:
     """argv listing what ``expression`` matches, i.e. exactly what a kill would cut."""
-    argv = _base_argv(flt, kill=False, with_owner=with_owner)
+    argv = _base_argv(flt, kill=False, with_inode=with_inode)
     return tuple([*argv, expression] if expression else argv)
 
 
 def kill_argv(flt: ValidatedFilter, expression: str) -> tuple[str, ...]:
     """argv of ``ss -K`` for ``expression``; the state words keep listening sockets out."""
-    argv = _base_argv(flt, kill=True, with_owner=False)
+    argv = _base_argv(flt, kill=True, with_inode=False)
     return tuple([*argv, expression] if expression else argv)
 
 
-def parse_ss_sessions(text: str, default_state: str | None) -> list[Session]:
-    """Parse ``ss -tn[p]H`` lines. ss drops the State column when exactly one state was asked for,
-    so ``default_state`` names it then."""
+def parse_ss_sessions(
+    text: str, default_state: str | None, owners: Mapping[int, tuple[int, str | None]] | None = None
+) -> list[Session]:
+    """Parse ``ss -tn[p|e]H`` lines. ss drops the State column when exactly one state was asked for,
+    so ``default_state`` names it then. ``owners`` maps a socket inode (``-e``) to (pid, name)."""
     sessions = []
     for line in text.splitlines():
         fields = line.split()
         if len(fields) < 4:
             continue
         state = SS_STATE_COLUMN.get(fields[0])
-        if state is not None:
-            fields = fields[1:]
-        elif default_state is not None:
-            state = default_state
-        else:
+        first = 1 if state is not None else 0
+        state = state or default_state
+        if state is None or len(fields) < first + 4 or not fields[first].isdigit():
             continue
-        if len(fields) < 4 or not fields[0].isdigit():
-            continue
-        local, peer = _split_endpoint(fields[2]), _split_endpoint(fields[3])
+        local, peer = _split_endpoint(fields[first + 2]), _split_endpoint(fields[first + 3])
         if local is None or peer is None:
             continue
-        match = _USERS.search(line)
-        sessions.append(Session(
-            local_ip=local[0], local_port=local[1], peer_ip=peer[0], peer_port=peer[1], state=state,
-            pid=int(match.group(2)) if match else None, process=match.group(1) if match else None,
-        ))
+        pid: int | None = None
+        process: str | None = None
+        for extra in fields[first + 4 :]:  # -p adds users:((…)), -e adds ino:N among others
+            if extra.startswith("users:("):
+                match = _USERS.search(line)
+                if match:
+                    pid, process = int(match.group(2)), match.group(1)
+                break
+            if owners and extra.startswith("ino:") and extra[4:].isdigit():
+                pid, process = owners.get(int(extra[4:]), (None, None))
+                break
+        sessions.append(Session(local[0], local[1], peer[0], peer[1], state, pid, process))
     return sessions
 
 
@@ -193,8 +200,12 @@ def judge_kill(matched: Sequence[Session], destroyed: Sequence[Session], after: 
     matched_keys = {s.key for s in matched}
     cut += [s for s in destroyed if s.key not in matched_keys and s.key not in after_keys]
     silent_survivors = [s for s in still if s.key not in destroyed_keys]
-    return Verdict(tuple(cut), tuple(still), tuple(on_own),
-                   kernel_without_destroy=bool(silent_survivors) and not destroyed_keys)
+    return Verdict(
+        tuple(cut),
+        tuple(still),
+        tuple(on_own),
+        kernel_without_destroy=bool(silent_survivors) and not destroyed_keys,
+    )
 
 
 def effective_capabilities(status_text: str) -> int:

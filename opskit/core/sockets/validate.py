@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from functools import lru_cache
 
 from opskit.core.sockets.model import SessionFilter
 from opskit.errors import InputError, Problem
@@ -58,6 +59,12 @@ class ValidatedFilter:
         return self.process is not None or self.pid is not None
 
 
+@lru_cache(maxsize=65536)
+def unmapped_ip(text: str) -> IPAddress:
+    """``unmap`` of a printed address, cached: matching re-checks thousands of sessions."""
+    return unmap(ipaddress.ip_address(text))
+
+
 def unmap(address: IPAddress) -> IPAddress:
     """``::ffff:a.b.c.d`` is the IPv4 client ``a.b.c.d`` seen by a dual-stack socket."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
@@ -65,6 +72,7 @@ def unmap(address: IPAddress) -> IPAddress:
     return address
 
 
+@lru_cache(maxsize=65536)  # listings repeat the same few addresses thousands of times
 def canonical_ip(text: str) -> str:
     """The printable form used to compare addresses from psutil and ss (brackets and %scope dropped)."""
     bare = text.strip().strip("[]").split("%", 1)[0]
@@ -88,11 +96,16 @@ def parse_peer(text: str, field: str = "--peer") -> IPNetwork:
     bare = text.strip()
     if not bare:
         raise InputError.at(None, None, field, "empty peer")
+    address, slash, prefix = bare.partition("/")
     try:
-        network = ipaddress.ip_network(bare.strip("[]"), strict=False)
+        network = ipaddress.ip_network(address.strip("[]") + slash + prefix, strict=False)
     except ValueError:
-        raise InputError.at(None, None, field, f"{text!r} is not an IP address or CIDR (e.g. 203.0.113.5, "
-                            "2001:db8::/64, ::ffff:203.0.113.5)") from None
+        raise InputError.at(
+            None,
+            None,
+            field,
+            f"{text!r} is not an IP address or CIDR (e.g. 203.0.113.5, 2001:db8::/64, ::ffff:203.0.113.5)",
+        ) from None
     if isinstance(network, ipaddress.IPv6Network):
         mapped = network.network_address.ipv4_mapped
         if mapped is not None and network.prefixlen >= 96:
@@ -144,16 +157,28 @@ def validate_filter(flt: SessionFilter, *, for_kill: bool) -> ValidatedFilter:
     for state in flt.states:
         name = state.strip().lower()
         if name in {"listening", "listen", "all", "connected", "synchronized", "bucket", "big"}:
-            raise InputError.at(None, None, "states", f"{state!r} is refused: listening sockets are never "
-                                "touched; name connected states one by one (e.g. established)")
+            raise InputError.at(
+                None,
+                None,
+                "states",
+                f"{state!r} is refused: listening sockets are never "
+                "touched; name connected states one by one (e.g. established)",
+            )
         if name not in KILLABLE_STATES:
-            raise InputError.at(None, None, "states", f"unknown state {state!r}; one of "
-                                + ", ".join(KILLABLE_STATES))
+            raise InputError.at(
+                None, None, "states", f"unknown state {state!r}; one of " + ", ".join(KILLABLE_STATES)
+            )
         if name not in states:
             states.append(name)
     if for_kill and port is None and not peers and not flt.all_matching:
-        raise InputError.at(None, None, "filter", "neither a local port nor a peer given: this would cut "
-                            "every matching session on the host; add --port/--peer, or --all-matching "
-                            "if that is really meant")
-    return ValidatedFilter(port, local, peers, flt.process.strip() if flt.process else None, flt.pid,
-                           tuple(states))
+        raise InputError.at(
+            None,
+            None,
+            "filter",
+            "neither a local port nor a peer given: this would cut "
+            "every matching session on the host; add --port/--peer, or --all-matching "
+            "if that is really meant",
+        )
+    return ValidatedFilter(
+        port, local, peers, flt.process.strip() if flt.process else None, flt.pid, tuple(states)
+    )
