@@ -18,8 +18,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "opskit.cli.headscale",
     "opskit.cli.sockets",
     "opskit.cli.lint",
+    "opskit.cli.diagnose",
 )
-COMMAND_MODULES: tuple[str, ...] = ("opskit.cli.diagnose",)
 
 
 def _version_callback(value: bool) -> None:

@@ -11,8 +11,8 @@ from typing import Literal
 from pydantic import model_validator
 
 from opskit.core.spec.base import SpecModel
-from opskit.core.spec.harbor import HarborSpec
 from opskit.core.spec.edge import EdgeSpec
+from opskit.core.spec.harbor import HarborSpec
 from opskit.core.spec.k8s import K8sGatewaySpec
 from opskit.core.spec.types import Name
 
