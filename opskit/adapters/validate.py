@@ -9,6 +9,7 @@ directories. No DNS query can leave the machine (there is no route), nothing is 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import shutil
@@ -119,7 +120,9 @@ def _namespace_argv(hosts: Path, addresses: tuple[str, ...], command: list[str])
     isolation = [unshare, "--net", "--mount", "--propagation", "private"]
     if os.geteuid() != 0:
         isolation.insert(1, "--map-root-user")
-    prefixed = [f"{a}/128" if ":" in a else f"{a}/32" for a in addresses]
+    # Loopback addresses are already there once lo is up (adding ::1 again fails); duplicates likewise.
+    wanted = dict.fromkeys(a for a in addresses if not ipaddress.ip_address(a).is_loopback)
+    prefixed = [f"{a}/128" if ":" in a else f"{a}/32" for a in wanted]
     return [
         *isolation,
         "--",
