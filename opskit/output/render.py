@@ -66,7 +66,8 @@ def show_outcome(outcome: RenderOutcome, output_format: OutputFormat) -> None:
         for item in outcome.drift:
             if item.status != "unchanged":
                 console.print(Text(item.diff.rstrip()))
-    table = Table(title=f"{outcome.spec} → {outcome.output_dir}", title_justify="left")
+    console.print(f"{outcome.spec} → {outcome.output_dir}/")
+    table = Table()
     table.add_column("file")
     table.add_column("state")
     for item in outcome.drift:
