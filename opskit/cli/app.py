@@ -15,6 +15,7 @@ from opskit.errors import OpskitError
 # One line per command module; each exposes ``register(app)``. Modules import only typer at load time.
 COMMAND_MODULES: tuple[str, ...] = (
     "opskit.cli.render",
+    "opskit.cli.check",
 )
 
 
