@@ -16,6 +16,7 @@ from opskit.errors import OpskitError
 COMMAND_MODULES: tuple[str, ...] = (
     "opskit.cli.render",
     "opskit.cli.check",
+    "opskit.cli.probe",
 )
 
 

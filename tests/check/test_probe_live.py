@@ -1,0 +1,179 @@
+"""`opskit probe slowloris` against a real HAProxy, with and without `timeout http-request`.
+
+The real slowhttptest runs against the same HAProxy at the same time, and its verdict (the
+`Exit status:` line) must agree with the probe's: "No open connections left" = protected,
+"Hit test time limit" = unprotected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.check.live import BackendServer, Haproxy, free_port, public_prefix
+from tests.support.tools import require_binary
+
+pytestmark = pytest.mark.integration
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def haproxy_cfg(port: int, backend_port: int, protected: bool) -> str:
+    # The edge's :80 frontend in HAProxy `mode http`: `timeout client` alone is an inactivity timer
+    # that every header line resets; `timeout http-request` is the total header deadline.
+    header_deadline = "    timeout http-request 3s\n" if protected else ""
+    return (
+        "global\n    maxconn 4000\n"
+        "defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n"
+        + header_deadline
+        + f"frontend http_in\n    bind 127.0.0.1:{port}\n    default_backend be_nginx_http\n"
+        f"backend be_nginx_http\n    server n1 127.0.0.1:{backend_port}\n"
+    )
+
+
+@pytest.fixture
+def edge() -> Iterator[Any]:
+    binary = require_binary("haproxy", "apt-get install haproxy")
+    started: list[Any] = []
+
+    def start(protected: bool) -> int:
+        backend_port = free_port()
+        backend = BackendServer("127.0.0.1", backend_port, "nginx-stand-in")
+        started.append(backend)
+        port = free_port()
+        haproxy = Haproxy(binary, public_prefix())
+        haproxy.start(haproxy_cfg(port, backend_port, protected), port)
+        started.append(haproxy)
+        return port
+
+    yield start
+    for component in reversed(started):
+        component.stop()
+
+
+def start_slowhttptest(port: int, seconds: int) -> subprocess.Popen[str]:
+    binary = require_binary("slowhttptest", "apt-get install slowhttptest")
+    return subprocess.Popen(
+        [
+            binary,
+            "-H",
+            "-c",
+            "30",
+            "-r",
+            "30",
+            "-i",
+            "1",
+            "-l",
+            str(seconds),
+            "-p",
+            "3",
+            "-u",
+            f"http://127.0.0.1:{port}/",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def slowhttptest_exit_status(process: subprocess.Popen[str]) -> str:
+    output, _ = process.communicate(timeout=60)
+    lines = [ANSI.sub("", line) for line in output.splitlines() if "Exit status:" in line]
+    assert lines, output[-2000:]
+    return lines[-1].split("Exit status:", 1)[1].strip()
+
+
+def test_protected_edge_cuts_every_connection_with_408(cli: Any, edge: Any) -> None:
+    port = edge(protected=True)
+    slow = start_slowhttptest(port, 8)
+    result = cli(
+        [
+            "probe",
+            "slowloris",
+            f"http://127.0.0.1:{port}/",
+            "-c",
+            "40",
+            "-i",
+            "1",
+            "-t",
+            "8",
+            "--expect-cut-within",
+            "5",
+            "--format",
+            "json",
+        ]
+    )
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, report["summary"]
+    assert report["verdict"] == "protected"
+    assert report["endings"]["408"] == 40
+    assert 2.5 <= report["cut_lifetimes"]["p50"] <= 4.0  # HAProxy cuts at the 3 s deadline
+    assert report["cut_lifetimes"]["max"] <= 5.0
+    assert all(c["status"] == 408 for c in report["per_connection"])
+    assert slowhttptest_exit_status(slow).startswith("No open connections left")
+
+
+def test_unprotected_edge_holds_every_connection(cli: Any, edge: Any) -> None:
+    port = edge(protected=False)
+    slow = start_slowhttptest(port, 8)
+    result = cli(
+        ["probe", "slowloris", f"http://127.0.0.1:{port}/", "-c", "40", "-i", "1", "-t", "7", "--format", "json"]
+    )
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert report["verdict"] == "vulnerable"
+    assert report["endings"]["held"] == 40
+    assert report["lifetimes"]["p50"] >= 6.0
+    assert all(c["lines_sent"] >= 5 for c in report["per_connection"])  # the trickle really went out
+    assert "timeout http-request" in report["explanation"]
+    assert slowhttptest_exit_status(slow).startswith("Hit test time limit")
+
+
+def test_too_slow_deadline_fails_the_expectation(cli: Any, edge: Any) -> None:
+    port = edge(protected=True)
+    result = cli(
+        ["probe", "slowloris", f"http://127.0.0.1:{port}/", "-c", "5", "-i", "1", "-t", "6", "--expect-cut-within", "2"]
+    )
+    assert result.exit_code == 1
+    assert "TOO SLOW" in result.stdout
+    assert "--expect-cut-within 2 s" in result.stdout
+
+
+def test_closed_port_is_inconclusive(cli: Any) -> None:
+    port = free_port()
+    result = cli(["probe", "slowloris", f"http://127.0.0.1:{port}/", "-c", "3", "-t", "2", "--format", "json"])
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert report["verdict"] == "inconclusive"
+    assert report["endings"]["refused"] == 3
+
+
+def test_target_outside_loopback_needs_yes_and_sends_nothing(cli: Any) -> None:
+    # 192.0.2.10 (TEST-NET-1) is an inert documentation address: without --yes nothing is contacted.
+    result = cli(["probe", "slowloris", "http://192.0.2.10:8080/x", "-c", "2"])
+    assert result.exit_code == 2
+    assert "nothing was sent" in result.stderr
+    assert "b'GET /x HTTP/1.1\\r\\nHost: 192.0.2.10:8080\\r\\nUser-Agent: opskit-probe-slowloris" in result.stderr
+    assert "X-Opskit-Slow-1: 1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ftp://127.0.0.1/"], "must be an http:// or https:// URL"),
+        (["http://127.0.0.1/", "-c", "0"], "--connections must be 1..5000"),
+        (["http://127.0.0.1/", "-c", "6000"], "--connections must be 1..5000"),
+        (["http://127.0.0.1/", "-t", "5", "--expect-cut-within", "9"], "--expect-cut-within must be"),
+        (["http://127.0.0.1:99999/"], "invalid port"),
+    ],
+)
+def test_bad_input_is_one_paragraph_and_exit_2(cli: Any, args: list[str], message: str) -> None:
+    result = cli(["probe", "slowloris", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
