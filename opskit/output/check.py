@@ -104,12 +104,11 @@ def show_resolver(report: ResolverReport, output_format: OutputFormat) -> None:
         _explanations(console, report.name_items)
     if report.targets:
         table = Table(title=f"proxy targets in {report.config_file}", title_justify="left")
-        for column in ("where", "proxy_pass", "name", "behaviour", "resolver", "answer now", "result"):
+        for column in ("where", "name", "behaviour", "resolver", "answer now", "result"):
             table.add_column(column, overflow="fold")
         for target in report.targets:
             table.add_row(
                 escape(target.location),
-                escape(target.directive),
                 escape(target.host_port),
                 escape(target.behaviour.value),
                 escape(target.resolver_text),
