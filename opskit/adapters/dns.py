@@ -58,10 +58,8 @@ def include_loader(prefix: Path) -> Callable[[str, str], list[tuple[str, str]]]:
 
     def load(pattern: str, including_file: str) -> list[tuple[str, str]]:
         base = Path(pattern) if Path(pattern).is_absolute() else prefix / pattern
-        if any(ch in pattern for ch in "*?["):
-            paths = sorted(Path(p) for p in glob.glob(str(base)))
-        else:
-            paths = [base]
+        is_glob = any(ch in pattern for ch in "*?[")
+        paths = sorted(Path(p) for p in glob.glob(str(base))) if is_glob else [base]
         return [(str(path), read_text_input(path, f"file included from {including_file}")) for path in paths]
 
     return load

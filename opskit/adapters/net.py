@@ -7,6 +7,7 @@ the only timers are the per-connection trickle timers, so 1,000 connections cost
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import resource
 import socket
@@ -197,10 +198,8 @@ class _Probe:
             if (index + 1) % max(1, int(self.plan.rate / 20)) == 0:
                 await asyncio.sleep(max(0.0, started + (index + 1) / self.plan.rate - time.monotonic()))
         await asyncio.gather(*openers)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.all_done.wait(), max(0.0, deadline - time.monotonic()))
-        except TimeoutError:
-            pass
         stop = time.monotonic()
         for connection in self.connections:
             connection.hold(stop)

@@ -25,8 +25,9 @@ import io
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from crossplane.errors import NgxParserSyntaxError
 from crossplane.lexer import _lex_file_object
@@ -261,167 +262,118 @@ def _classify(
     http_resolver: ResolverDirective | None,
 ) -> Iterator[ProxyTarget]:
     d = item.directive
-    base = {
-        "file": d.file,
-        "line": d.line,
-        "where": item.scope.where or "http",
-        "directive": _line(d),
-        "resolver": item.scope.resolver,
-    }
+    resolver = item.scope.resolver
+    template = ProxyTarget(
+        d.file, d.line, item.scope.where or "http", _line(d), item.host, item.port, Behaviour.STALE, "", resolver
+    )
+
+    def target(behaviour: Behaviour, explanation: str, **changes: Any) -> ProxyTarget:
+        return replace(template, behaviour=behaviour, explanation=explanation, **changes)
+
     if item.host.startswith("unix:"):
-        yield ProxyTarget(
-            host=item.host,
-            port=None,
-            behaviour=Behaviour.UNIX_SOCKET,
-            explanation="a unix socket: no DNS involved",
-            **base,
-        )  # type: ignore[arg-type]
-        return
-    if item.has_variables and _VARIABLE.search(item.host):
-        if item.scope.resolver is None:
-            yield ProxyTarget(
-                host=item.host,
-                port=item.port,
-                behaviour=Behaviour.NO_RESOLVER,
-                explanation="the host comes from a request variable and no `resolver` is in scope: "
-                "nginx answers 502 (`no resolver defined to resolve …`) unless it names an upstream",
-                **base,
-            )  # type: ignore[arg-type]
+        yield target(Behaviour.UNIX_SOCKET, "a unix socket: no DNS involved")
+    elif item.has_variables and _VARIABLE.search(item.host):
+        if resolver is None:
+            yield target(
+                Behaviour.NO_RESOLVER,
+                "the host comes from a request variable and no `resolver` is in scope: nginx answers 502 "
+                "(`no resolver defined to resolve …`) unless it names an upstream",
+            )
         else:
-            yield ProxyTarget(
-                host=item.host,
-                port=item.port,
-                behaviour=Behaviour.REQUEST_DEPENDENT,
-                explanation="the host comes from a request variable: resolved per request through "
-                f"`resolver {item.scope.resolver.text}`",
-                **base,
-            )  # type: ignore[arg-type]
-        return
-    if item.host in upstreams and (not item.has_variables or item.port is None):
-        yield from _classify_upstream(item, upstreams[item.host], base, http_resolver)
-        return
-    if _is_ip(item.host):
-        yield ProxyTarget(
-            host=item.host,
-            port=item.port,
-            behaviour=Behaviour.IP_ADDRESS,
-            explanation="a literal address: no DNS involved",
-            **base,
-        )  # type: ignore[arg-type]
-        return
-    if not item.has_variables:
-        yield ProxyTarget(
-            host=item.host,
-            port=item.port,
-            behaviour=Behaviour.STALE,
-            explanation="a literal name is resolved once when nginx loads its configuration (system "
-            "resolver; `resolver` is not used for it): when the name's address changes, nginx keeps "
-            "sending to the old one until it is reloaded. Put the name in a variable "
-            "(`set $backend name; proxy_pass http://$backend:port;`) with a `resolver … valid=5s`",
-            **base,
-        )  # type: ignore[arg-type]
-        return
-    key = (item.host.lower(), item.port or _default_port(item.scheme))
-    static = implicit.get(key)
-    if static is not None:
-        yield ProxyTarget(
-            host=item.host,
-            port=item.port,
-            behaviour=Behaviour.SHADOWED,
-            explanation=f"a literal `{_line(static)}` at {static.file}:{static.line} creates a static "
-            "server group for the same host:port, and a variable proxy_pass uses an existing group "
-            "before asking the resolver: this target never re-resolves. Make every proxy_pass to "
-            "this name use the variable form",
+            yield target(
+                Behaviour.REQUEST_DEPENDENT,
+                f"the host comes from a request variable: resolved per request through `resolver {resolver.text}`",
+            )
+    elif item.host in upstreams and (not item.has_variables or item.port is None):
+        yield from _classify_upstream(item, upstreams[item.host], template, http_resolver)
+    elif _is_ip(item.host):
+        yield target(Behaviour.IP_ADDRESS, "a literal address: no DNS involved")
+    elif not item.has_variables:
+        yield target(
+            Behaviour.STALE,
+            "a literal name is resolved once when nginx loads its configuration (system resolver; `resolver` is "
+            "not used for it): when the name's address changes, nginx keeps sending to the old one until it is "
+            "reloaded. Put the name in a variable (`set $backend name; proxy_pass http://$backend:port;`) with a "
+            "`resolver … valid=5s`",
+        )
+    elif (static := implicit.get((item.host.lower(), item.port or _default_port(item.scheme)))) is not None:
+        yield target(
+            Behaviour.SHADOWED,
+            f"a literal `{_line(static)}` at {static.file}:{static.line} creates a static server group for the "
+            "same host:port, and a variable proxy_pass uses an existing group before asking the resolver: this "
+            "target never re-resolves. Make every proxy_pass to this name use the variable form",
             shadowed_by=(static.file, static.line),
-            **base,
-        )  # type: ignore[arg-type]
-        return
-    if item.scope.resolver is None:
-        yield ProxyTarget(
-            host=item.host,
-            port=item.port,
-            behaviour=Behaviour.NO_RESOLVER,
-            explanation="a variable target needs a `resolver` in scope: without one nginx answers 502 "
-            "and logs `no resolver defined to resolve …`",
-            **base,
-        )  # type: ignore[arg-type]
-        return
-    if "." not in item.host.rstrip("."):
-        yield ProxyTarget(
-            host=item.host,
-            port=item.port,
-            behaviour=Behaviour.SHORT_NAME,
-            explanation="nginx's resolver ignores resolv.conf search domains: a short name is never "
-            "found (`could not be resolved`). Write the FQDN (<svc>.<ns>.svc.cluster.local)",
-            **base,
-        )  # type: ignore[arg-type]
-        return
-    yield ProxyTarget(
-        host=item.host,
-        port=item.port,
-        behaviour=Behaviour.FOLLOWS_DNS,
-        explanation=f"resolved per request through `resolver {item.scope.resolver.text}`"
-        + ("" if item.scope.resolver.valid else " (answers cached for their TTL)"),
-        **base,
-    )  # type: ignore[arg-type]
+        )
+    elif resolver is None:
+        yield target(
+            Behaviour.NO_RESOLVER,
+            "a variable target needs a `resolver` in scope: without one nginx answers 502 and logs "
+            "`no resolver defined to resolve …`",
+        )
+    elif "." not in item.host.rstrip("."):
+        yield target(
+            Behaviour.SHORT_NAME,
+            "nginx's resolver ignores resolv.conf search domains: a short name is never found "
+            "(`could not be resolved`). Write the FQDN (<svc>.<ns>.svc.cluster.local)",
+        )
+    else:
+        yield target(
+            Behaviour.FOLLOWS_DNS,
+            f"resolved per request through `resolver {resolver.text}`"
+            + ("" if resolver.valid else " (answers cached for their TTL)"),
+        )
 
 
 def _classify_upstream(
-    item: _Pass, upstream: Directive, base: dict[str, object], http_resolver: ResolverDirective | None
+    item: _Pass, upstream: Directive, template: ProxyTarget, http_resolver: ResolverDirective | None
 ) -> Iterator[ProxyTarget]:
     assert upstream.block is not None
     name = upstream.args[0]
     has_zone = any(d.name == "zone" for d in upstream.block)
     upstream_resolver = next((_resolver_of(d) for d in upstream.block if d.name == "resolver" and d.args), None)
-    dynamic = next((d for d in upstream.block if d.name == "dynamic_resolve"), None)
+    dynamic = any(d.name == "dynamic_resolve" for d in upstream.block)
     for server in (d for d in upstream.block if d.name == "server" and d.args):
         host, port = _split_host_port(server.args[0])
-        common = {**base, "host": host, "port": port, "via_upstream": name}
+        each = replace(template, host=host, port=port, via_upstream=name)
+
+        def target(behaviour: Behaviour, explanation: str, each: ProxyTarget = each, **changes: Any) -> ProxyTarget:
+            return replace(each, behaviour=behaviour, explanation=f"upstream {name}: {explanation}", **changes)
+
         if host.startswith("unix:"):
-            yield ProxyTarget(behaviour=Behaviour.UNIX_SOCKET, explanation="a unix socket: no DNS involved", **common)  # type: ignore[arg-type]
+            yield target(Behaviour.UNIX_SOCKET, "a unix socket: no DNS involved")
         elif _is_ip(host):
-            yield ProxyTarget(
-                behaviour=Behaviour.IP_ADDRESS, explanation=f"upstream {name}: a literal address", **common
-            )  # type: ignore[arg-type]
+            yield target(Behaviour.IP_ADDRESS, "a literal address")
         elif "resolve" in server.args[1:]:
             resolver = upstream_resolver or http_resolver
             if has_zone and resolver is not None:
-                yield ProxyTarget(
-                    behaviour=Behaviour.FOLLOWS_DNS,
-                    explanation=f"upstream {name}: `server … resolve` with a zone re-resolves through "
-                    f"`resolver {resolver.text}` (nginx >= 1.27.3; older versions reject `resolve`)",
-                    **{**common, "resolver": resolver},
-                )  # type: ignore[arg-type]
+                yield target(
+                    Behaviour.FOLLOWS_DNS,
+                    f"`server … resolve` with a zone re-resolves through `resolver {resolver.text}` "
+                    "(nginx >= 1.27.3; older versions reject `resolve`)",
+                    resolver=resolver,
+                )
             else:
                 missing = "a `zone`" if not has_zone else "a `resolver` in http{} or the upstream"
-                yield ProxyTarget(
-                    behaviour=Behaviour.NO_RESOLVER,
-                    explanation=f"upstream {name}: `server … resolve` needs {missing}; nginx refuses "
-                    "to start without it",
-                    **common,
-                )  # type: ignore[arg-type]
-        elif dynamic is not None:
-            resolver = item.scope.resolver
-            if resolver is not None:
-                yield ProxyTarget(
-                    behaviour=Behaviour.FOLLOWS_DNS,
-                    explanation=f"upstream {name}: Tengine dynamic_resolve re-resolves through "
-                    f"`resolver {resolver.text}` (first A record only)",
-                    **common,
-                )  # type: ignore[arg-type]
+                yield target(
+                    Behaviour.NO_RESOLVER, f"`server … resolve` needs {missing}; nginx refuses to start without it"
+                )
+        elif dynamic:
+            if item.scope.resolver is not None:
+                yield target(
+                    Behaviour.FOLLOWS_DNS,
+                    f"Tengine dynamic_resolve re-resolves through `resolver {item.scope.resolver.text}` "
+                    "(first A record only)",
+                )
             else:
-                yield ProxyTarget(
-                    behaviour=Behaviour.STALE,
-                    explanation=f"upstream {name}: Tengine dynamic_resolve without a `resolver` in the "
-                    "location logs `resolver has not been configured!` and silently keeps the "
-                    "start-up address",
-                    **common,
-                )  # type: ignore[arg-type]
+                yield target(
+                    Behaviour.STALE,
+                    "Tengine dynamic_resolve without a `resolver` in the location logs `resolver has not been "
+                    "configured!` and silently keeps the start-up address",
+                )
         else:
-            yield ProxyTarget(
-                behaviour=Behaviour.STALE,
-                explanation=f"upstream {name}: `server {server.args[0]}` is resolved once when nginx "
-                "loads its configuration; when the address changes nginx keeps the old one until "
-                "reloaded (Tengine: `dynamic_resolve`; nginx >= 1.27.3: `zone` + `server … resolve`)",
-                **common,
-            )  # type: ignore[arg-type]
+            yield target(
+                Behaviour.STALE,
+                f"`server {server.args[0]}` is resolved once when nginx loads its configuration; when the address "
+                "changes nginx keeps the old one until reloaded (Tengine: `dynamic_resolve`; nginx >= 1.27.3: "
+                "`zone` + `server … resolve`)",
+            )

@@ -69,7 +69,8 @@ class ProbePlan:
     def describe(self) -> list[str]:
         """What will be sent, in words and bytes, for the confirmation screen."""
         return [
-            f"target: {self.scheme}://{self.host_header} (TCP port {self.port}{', TLS' if self.scheme == 'https' else ''})",
+            f"target: {self.scheme}://{self.host_header} (TCP port {self.port}"
+            + (", TLS)" if self.scheme == "https" else ")"),
             f"connections: {self.connections}, opened at up to {self.rate:g} per second",
             f"on each connection, once: {self.request_head()!r}",
             f"then every {self.interval:g} s: {self.trickle_line(1)!r}, {self.trickle_line(2)!r}, … "
