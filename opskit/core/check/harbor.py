@@ -63,6 +63,11 @@ class Origin:
         return cls(parts.scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[parts.scheme], port is not None)
 
     @property
+    def key(self) -> tuple[str, str, int]:
+        """What a client connects to: ``https://h`` and ``https://h:443`` are the same origin."""
+        return self.scheme, self.host, self.port
+
+    @property
     def authority(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return host if self.port == _DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
@@ -221,7 +226,7 @@ def explain_realm(entry: Origin, realm: str, version: HarborVersion | None) -> t
             "location /v2/ (or a rewrite) produces realms like http://host/v2//service/token (goharbor/harbor#3114).",
             "proxy_pass to Harbor without a URI part (`proxy_pass http://harbor;`) and no rewrite on /v2/",
         )
-    if realm == own or (origin == entry and path == TOKEN_PATH):
+    if realm == own or origin.key == entry.key:
         return Status.PASS, f"realm is this entry's own token URL {own}", "", ""
 
     why: list[str] = []

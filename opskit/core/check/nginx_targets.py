@@ -30,7 +30,7 @@ from enum import StrEnum
 from typing import Any
 
 from crossplane.errors import NgxParserSyntaxError
-from crossplane.lexer import _lex_file_object
+from crossplane.lexer import _balance_braces, _lex_file_object
 
 from opskit.errors import InputError
 
@@ -53,7 +53,7 @@ def parse_config(text: str, file: str, load_include: IncludeLoader | None = None
     if depth > 20:
         raise InputError.at(file, None, "include", "includes nest deeper than 20 levels (a loop?)")
     try:
-        tokens = list(_lex_file_object(io.StringIO(text)))
+        tokens = list(_balance_braces(_lex_file_object(io.StringIO(text)), file))
     except NgxParserSyntaxError as error:
         raise InputError.at(file, error.lineno, None, str(error.strerror)) from None
     position = 0
