@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,7 +40,10 @@ def query(name: str, rdtype: str, nameserver: Nameserver | None, timeout: float 
     except dns.resolver.LifetimeTimeout:
         return DnsAnswer(name, rdtype, (), None, asked, f"no answer within {timeout:g} s", _since(started))
     except dns.resolver.NoNameservers as error:
-        return DnsAnswer(name, rdtype, (), None, asked, f"no name server answered: {error}", _since(started))
+        # dnspython's text names every server tried; the rcode is what an operator needs.
+        rcode = re.search(r"answered (\w+)", str(error))
+        why = f"{asked} answered {rcode.group(1)}" if rcode else f"no name server answered: {error}"
+        return DnsAnswer(name, rdtype, (), None, asked, why, _since(started))
     except dns.exception.DNSException as error:
         return DnsAnswer(name, rdtype, (), None, asked, str(error) or type(error).__name__, _since(started))
     server = f"{answer.nameserver}:{answer.port}" if getattr(answer, "nameserver", None) else asked
