@@ -177,3 +177,46 @@ def test_bad_input_is_one_paragraph_and_exit_2(cli: Any, args: list[str], messag
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_nginx_over_tls_closes_without_response_at_client_header_timeout(cli: Any) -> None:
+    """nginx as the first HTTP parser: client_header_timeout cuts silently (EOF, no 408 on the wire)."""
+    from tests.check.live import Nginx, make_certificate, nginx_main_conf
+
+    nginx_binary = require_binary("nginx", "apt-get install nginx")
+    openssl = require_binary("openssl", "apt-get install openssl")
+    prefix = public_prefix()
+    cert, key = make_certificate(openssl, prefix, "edge.example.test")
+    port = free_port()
+    nginx = Nginx(nginx_binary, prefix)
+    body = (
+        f"    server {{\n        listen 127.0.0.1:{port} ssl;\n        ssl_certificate {cert};\n"
+        f"        ssl_certificate_key {key};\n        client_header_timeout 2s;\n"
+        "        location / { return 200 ok; }\n    }\n"
+    )
+    nginx.start(nginx_main_conf(prefix, body), "127.0.0.1", port)
+    try:
+        result = cli(
+            [
+                "probe",
+                "slowloris",
+                f"https://127.0.0.1:{port}/",
+                "-c",
+                "10",
+                "-i",
+                "0.5",
+                "-t",
+                "6",
+                "--expect-cut-within",
+                "4",
+                "--format",
+                "json",
+            ]
+        )
+    finally:
+        nginx.stop()
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, report["summary"]
+    assert report["endings"]["eof"] == 10
+    assert 1.5 <= report["cut_lifetimes"]["p50"] <= 3.5
+    assert all(c["status"] is None and c["lines_sent"] >= 2 for c in report["per_connection"])
