@@ -105,3 +105,14 @@ def test_syntax_errors_name_file_and_line(text: str, line: int) -> None:
         parse_config(text, "bad.conf")
     assert caught.value.problems[0].file == "bad.conf"
     assert caught.value.problems[0].line == line
+
+
+def test_comments_are_skipped_everywhere() -> None:
+    text = """# a leading comment
+    resolver 10.96.0.10 valid=5s;  # trailing
+    server { # after a brace
+      listen 80;
+      # location /old/ { proxy_pass http://old.ns.svc.cluster.local:80; }
+      location / { set $s "svc.ns.svc.cluster.local"; proxy_pass http://$s:80; } # done
+    }"""
+    assert classify(text) == {"/ svc.ns.svc.cluster.local:80": Behaviour.FOLLOWS_DNS}

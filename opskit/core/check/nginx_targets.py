@@ -53,7 +53,12 @@ def parse_config(text: str, file: str, load_include: IncludeLoader | None = None
     if depth > 20:
         raise InputError.at(file, None, "include", "includes nest deeper than 20 levels (a loop?)")
     try:
-        tokens = list(_balance_braces(_lex_file_object(io.StringIO(text)), file))
+        # crossplane's lexer yields comments as tokens; they are neither directives nor arguments.
+        tokens = [
+            token
+            for token in _balance_braces(_lex_file_object(io.StringIO(text)), file)
+            if token[2] or not token[0].startswith("#")
+        ]
     except NgxParserSyntaxError as error:
         raise InputError.at(file, error.lineno, None, str(error.strerror)) from None
     position = 0
@@ -334,7 +339,16 @@ def _classify_upstream(
     dynamic = any(d.name == "dynamic_resolve" for d in upstream.block)
     for server in (d for d in upstream.block if d.name == "server" and d.args):
         host, port = _split_host_port(server.args[0])
-        each = replace(template, host=host, port=port, via_upstream=name)
+        # Point at the `server` line: that is what to change; `where` still names the location using it.
+        each = replace(
+            template,
+            file=server.file,
+            line=server.line,
+            directive=_line(server),
+            host=host,
+            port=port,
+            via_upstream=name,
+        )
 
         def target(behaviour: Behaviour, explanation: str, each: ProxyTarget = each, **changes: Any) -> ProxyTarget:
             return replace(each, behaviour=behaviour, explanation=f"upstream {name}: {explanation}", **changes)
