@@ -116,3 +116,13 @@ def test_comments_are_skipped_everywhere() -> None:
       location / { set $s "svc.ns.svc.cluster.local"; proxy_pass http://$s:80; } # done
     }"""
     assert classify(text) == {"/ svc.ns.svc.cluster.local:80": Behaviour.FOLLOWS_DNS}
+
+
+def test_upstream_targets_point_at_their_server_line() -> None:
+    text = "upstream api {\n    server api.ns.svc.cluster.local:80;\n}\nserver {\n    location / { proxy_pass http://api; }\n}\n"
+    (target,) = proxy_targets(parse_config(text, "gw.conf"))
+    assert (target.line, target.directive, target.where) == (
+        2,
+        "server api.ns.svc.cluster.local:80;",
+        "server 80 location /",
+    )
