@@ -17,7 +17,11 @@ from typing import Any
 import pytest
 import yaml
 
+from opskit.core.harbor.realm import Verdict
+from opskit.core.render.harbor import assess
 from opskit.core.spec.harbor import HarborVersion
+from opskit.core.spec.loader import load_spec_text
+from opskit.core.spec.model import SiteSpec
 from tests.check.live import HarborStandIn, Nginx, free_port, make_certificate, nginx_main_conf, public_prefix
 from tests.support.tools import require_binary
 
@@ -33,6 +37,7 @@ class Site:
     connect_to: list[str]
     cert: Path
     rendered: str
+    promised: dict[str, Verdict]  # what render's report says docker login does, per entry
 
 
 @pytest.fixture
@@ -89,6 +94,9 @@ def harbor_site(cli: Any) -> Iterator[Any]:
         result = cli(["render", str(spec_file), "-o", str(prefix / "out")])
         assert result.exit_code == 0, result.stdout + result.stderr
         rendered = (prefix / "out" / "nginx-harbor.conf").read_text()
+        loaded = load_spec_text(SiteSpec, spec_file.read_text(), spec_file.name)
+        assert loaded.harbor is not None
+        promised = {realm.entry: realm.docker_login for realm in assess(loaded.harbor)}
         if break_with is not None:
             # The broken variants are the rendered config with one known mistake put in by hand.
             old, new = break_with
@@ -113,7 +121,7 @@ def harbor_site(cli: Any) -> Iterator[Any]:
             "external": f"http://{EXTERNAL[0]}:{EXTERNAL[1]}",
             "domain": f"https://{DOMAIN[0]}:{DOMAIN[1]}",
         }
-        return Site(urls, connect_to, cert, rendered)
+        return Site(urls, connect_to, cert, rendered, promised)
 
     yield start
     for stop in reversed(cleanup):
@@ -136,6 +144,7 @@ def checks(entry: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("version", ["2.13.1", "2.14.0"])
 def test_every_rendered_entry_passes_with_login(cli: Any, harbor_site: Any, version: str) -> None:
     site = harbor_site(version)
+    assert set(site.promised.values()) == {Verdict.WORKS}  # render promised every entry works
     code, entries = run_check(cli, site, "--user", "admin", "--password-stdin", password="Harbor12345\n")
     assert code == 0, json.dumps(entries, indent=1)
     for name, url in site.urls.items():
@@ -152,6 +161,17 @@ def test_every_rendered_entry_passes_with_login(cli: Any, harbor_site: Any, vers
     assert domain["tls.chain"]["status"] == "pass"
     assert domain["tls.name"]["status"] == "pass"
     assert domain["tls.expiry"]["detail"].startswith("expires in")
+
+
+@pytest.mark.parametrize("version", ["2.13.1", "2.14.0"])
+def test_check_agrees_with_what_render_promised_without_the_rewrite(cli: Any, harbor_site: Any, version: str) -> None:
+    """Rendered with realm_rewrite off: render's report says which entries work, depend or fail; check agrees."""
+    site = harbor_site(version, realm_rewrite=False)
+    _, entries = run_check(cli, site)
+    expected = {Verdict.WORKS: "pass", Verdict.DEPENDS: "warn", Verdict.FAILS: "fail"}
+    assert set(site.promised.values()) != {Verdict.WORKS}  # the variant really breaks something
+    for name, url in site.urls.items():
+        assert checks(entries[url])["realm"]["status"] == expected[site.promised[name]], name
 
 
 def test_wrong_password_fails_the_login_check(cli: Any, harbor_site: Any) -> None:

@@ -119,7 +119,10 @@ def test_comments_are_skipped_everywhere() -> None:
 
 
 def test_upstream_targets_point_at_their_server_line() -> None:
-    text = "upstream api {\n    server api.ns.svc.cluster.local:80;\n}\nserver {\n    location / { proxy_pass http://api; }\n}\n"
+    text = (
+        "upstream api {\n    server api.ns.svc.cluster.local:80;\n}\n"
+        "server {\n    location / { proxy_pass http://api; }\n}\n"
+    )
     (target,) = proxy_targets(parse_config(text, "gw.conf"))
     assert (target.line, target.directive, target.where) == (
         2,
