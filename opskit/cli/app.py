@@ -17,6 +17,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "opskit.cli.render",
     "opskit.cli.check",
     "opskit.cli.probe",
+    "opskit.cli.headscale",
+    "opskit.cli.sockets",
+    "opskit.cli.lint",
+    "opskit.cli.diagnose",
 )
 
 

@@ -12,6 +12,8 @@ from opskit.core.render.model import Family
 
 FAMILY_MODULES: tuple[str, ...] = (
     "opskit.core.render.harbor",
+    "opskit.core.render.edge",
+    "opskit.core.render.k8s",
 )
 
 

@@ -12,6 +12,8 @@ from pydantic import model_validator
 
 from opskit.core.spec.base import SpecModel
 from opskit.core.spec.harbor import HarborSpec
+from opskit.core.spec.edge import EdgeSpec
+from opskit.core.spec.k8s import K8sGatewaySpec
 from opskit.core.spec.types import Name
 
 
@@ -22,6 +24,8 @@ class SiteSpec(SpecModel):
     site: Name
     # Family sections (one line each):
     harbor: HarborSpec | None = None
+    edge: EdgeSpec | None = None
+    k8s_gateway: K8sGatewaySpec | None = None
 
     @model_validator(mode="after")
     def _at_least_one_family(self) -> SiteSpec:

@@ -35,7 +35,7 @@ def check_hostname(value: object) -> str:
     if lowered.replace(".", "").isdigit():
         raise ValueError(f"{text!r} looks like an IP address; use an address field for it")
     for label in lowered.split("."):
-        if not _LABEL.match(label):
+        if not _LABEL.fullmatch(label):
             raise ValueError(
                 f"{text!r} is not an RFC 1123 host name (label {label!r}: letters, digits and inner "
                 "hyphens only, 1-63 characters)"
@@ -88,7 +88,7 @@ class Duration:
         if isinstance(value, int):
             value = f"{value}s"  # a bare number means seconds, as in both nginx and HAProxy
         text = _require_str(value, "duration").strip()
-        match = _DURATION.match(text)
+        match = _DURATION.fullmatch(text)
         if not match:
             raise ValueError(f"{text!r} is not a duration like 10s, 500ms, 5m, 1h")
         return cls(int(match["n"]) * _UNIT_MS[match["unit"]], text)
@@ -113,7 +113,7 @@ _SAFE_PATH = re.compile(r"^/[A-Za-z0-9._/@%+=:,~-]*$")
 def check_abs_path(value: object) -> str:
     """An absolute file path made of characters configs can carry unquoted."""
     text = _require_str(value, "path")
-    if not _SAFE_PATH.match(text):
+    if not _SAFE_PATH.fullmatch(text):
         raise ValueError(
             f"{text!r} must be an absolute path of letters, digits and ._/@%+=:,~- "
             "(no spaces, quotes, ;, {, }, #, $ or control characters)"
@@ -129,7 +129,7 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,62}$")
 def check_name(value: object) -> str:
     """An identifier for backends, upstreams, routes: letter first, then letters, digits, _ . -."""
     text = _require_str(value, "name")
-    if not _NAME.match(text):
+    if not _NAME.fullmatch(text):
         raise ValueError(f"{text!r} must start with a letter and use only letters, digits, '_', '.', '-' (≤ 63)")
     return text
 
@@ -140,7 +140,7 @@ _URI_PREFIX = re.compile(r"^/[A-Za-z0-9._~%/-]*$")
 def check_uri_prefix(value: object) -> str:
     """A URL path prefix for an nginx location or an HAProxy path rule."""
     text = _require_str(value, "path prefix")
-    if not _URI_PREFIX.match(text):
+    if not _URI_PREFIX.fullmatch(text):
         raise ValueError(f"{text!r} must start with '/' and use only letters, digits and ._~%/-")
     return text
 
@@ -148,9 +148,24 @@ def check_uri_prefix(value: object) -> str:
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
 
 
+def check_dns_label(value: object) -> str:
+    """A Kubernetes object name that is a DNS label (Service, Namespace): RFC 1123 label, lower case.
+
+    Unlike ``check_hostname`` it does not lower-case: Kubernetes rejects upper case, so a spec that
+    writes it names an object that cannot exist.
+    """
+    text = _require_str(value, "DNS label")
+    if not _LABEL.fullmatch(text):
+        raise ValueError(
+            f"{text!r} is not a Kubernetes DNS label (lower-case letters, digits and inner hyphens, "
+            "1-63 characters)"
+        )
+    return text
+
+
 def check_env_name(value: object) -> str:
     text = _require_str(value, "environment variable name")
-    if not _ENV_NAME.match(text):
+    if not _ENV_NAME.fullmatch(text):
         raise ValueError(f"{text!r} must be an environment variable name like HAPROXY_STATS_PASSWORD")
     return text
 
@@ -222,5 +237,27 @@ Port = Annotated[int, BeforeValidator(check_port)]
 AbsPath = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_abs_path)]
 Name = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_name)]
 UriPrefix = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_uri_prefix)]
+DnsLabel = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_dns_label)]
 EnvName = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_env_name)]
 PositiveInt = Annotated[int, Field(strict=True, gt=0)]
+
+
+_USER_AGENT_FRAGMENT = re.compile(r"^[A-Za-z0-9._/:+-]{1,64}$")
+
+
+def check_user_agent_fragment(value: object) -> str:
+    """A literal substring of a User-Agent header (``iPhone``, ``Android``, ``okhttp/4``).
+
+    Matched as a plain substring, never as a regular expression, so it cannot carry spaces, quotes,
+    braces, ``#`` or backslashes: each one would end or comment out an HAProxy ACL pattern.
+    """
+    text = _require_str(value, "User-Agent fragment")
+    if not _USER_AGENT_FRAGMENT.match(text):
+        raise ValueError(
+            f"{text!r} must be 1-64 letters, digits or ._/:+- (a plain substring of the User-Agent; "
+            "no spaces, quotes, braces, '#' or regular-expression syntax)"
+        )
+    return text
+
+
+UserAgentFragment = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_user_agent_fragment)]

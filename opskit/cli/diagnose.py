@@ -1,0 +1,92 @@
+"""`opskit diagnose`: explain pasted Tailscale netcheck/status/ping output and Windows CLI errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from opskit.cli.common import FormatOption, finish
+from opskit.errors import ExitCode, InputError
+from opskit.output.console import OutputFormat
+
+STDIN = "-"
+
+
+def _read_inputs(files: list[str], labels: list[str]) -> list[tuple[str, str, str]]:
+    """(label, source, text) per FILE; ``-`` reads stdin once."""
+    if labels and len(labels) != len(files):
+        raise InputError.at(
+            None, None, "--label", f"got {len(labels)} label(s) for {len(files)} input(s); give one per input"
+        )
+    inputs: list[tuple[str, str, str]] = []
+    for index, name in enumerate(files):
+        if name == STDIN:
+            text, source, stem = sys.stdin.read(), "<stdin>", "stdin"
+        else:
+            path = Path(name)
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise InputError.at(name, None, None, f"cannot read: {error.strerror or error}") from None
+            text, source, stem = data.decode("utf-8", errors="replace"), name, path.stem
+        inputs.append((labels[index] if labels else stem, source, text))
+    return inputs
+
+
+def diagnose_command(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files with pasted output, one node per file; '-' reads stdin.", show_default=False
+        ),
+    ] = None,
+    label: Annotated[
+        list[str] | None,
+        typer.Option("--label", "-l", help="Node name for each input, in order (default: the file stem)."),
+    ] = None,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live", help="Inspect this machine: tailscaled process, its user and flags; run the CLI."
+        ),
+    ] = False,
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
+    """Explain `tailscale netcheck`, `status`, `ping` output and Windows CLI errors.
+
+    Give one file per node (A.txt B.txt C.txt) to get a NAT profile per node and the expected path for
+    every pair, with the reason and the change that would make it direct. Exit codes: 0 nothing worse
+    than info, 1 warnings or errors found, 2 unrecognised input or unusable environment.
+    """
+    from opskit.core.diagnose.engine import InputText, diagnose
+    from opskit.output.console import emit_json, stderr_console, stdout_console
+    from opskit.output.diagnose import render_human, render_warnings, to_json
+
+    files = files or []
+    if not files and not live:
+        raise InputError.at(None, None, "FILE", "give one or more files, '-' for stdin, or --live")
+    inputs = [InputText(lbl, src, text) for lbl, src, text in _read_inputs(files, label or [])]
+    snapshot = None
+    if live:
+        from opskit.adapters.tailscale_live import snapshot as take_snapshot
+
+        snapshot = take_snapshot()
+        if snapshot.runs:
+            # One node, several commands: keep the prompts so each block knows its command.
+            transcript = "\n".join(f"$ {run.command}\n{run.output}" for run in snapshot.runs)
+            inputs.append(InputText("local", "live", transcript, required=False))
+    result = diagnose(inputs, live=snapshot)
+    code = ExitCode.FINDINGS if result.has_problems else ExitCode.OK
+    if output_format is OutputFormat.json:
+        emit_json("diagnose", to_json(result, int(code)))
+    else:
+        render_human(result, stdout_console())
+    render_warnings(result.warnings, stderr_console())
+    finish(code)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diagnose")(diagnose_command)

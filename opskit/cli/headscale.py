@@ -1,0 +1,244 @@
+"""`opskit headscale`: tenants of a multi-cluster Headscale database, and moving one between clusters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from opskit.cli.common import FormatOption, finish
+from opskit.errors import ExitCode
+from opskit.output.console import OutputFormat
+
+headscale_app = typer.Typer(
+    help="Tenants of a shared Headscale database; move one between cluster ids.", no_args_is_help=True
+)
+migrate_app = typer.Typer(
+    help="Move a tenant to another cluster id: plan (read-only), apply, rollback.", no_args_is_help=True
+)
+headscale_app.add_typer(migrate_app, name="migrate")
+
+DsnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dsn",
+        help="PostgreSQL DSN; default $OPSKIT_HEADSCALE_DSN, else libpq's PG* environment.",
+        show_default=False,
+    ),
+]
+ClusterColumnOption = Annotated[
+    str, typer.Option("--cluster-column", help="Column saying which instance serves a row.")
+]
+LockTimeoutOption = Annotated[
+    str, typer.Option("--lock-timeout", help="Give up waiting for a row lock after this.")
+]
+StatementTimeoutOption = Annotated[
+    str, typer.Option("--statement-timeout", help="Cancel any statement after this.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(headscale_app, name="headscale")
+
+
+@headscale_app.command("tenants")
+def tenants(
+    cluster: Annotated[int | None, typer.Option("--cluster", help="Only this cluster id.")] = None,
+    dsn: DsnOption = None,
+    cluster_column: ClusterColumnOption = "cluster_id",
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
+    """Tenants (live users) per cluster with their node and pre-auth key counts."""
+    from opskit.adapters import pg
+    from opskit.core.headscale.options import parse_column
+    from opskit.core.headscale.schema import tenant_schema
+    from opskit.output.headscale import render_tenants
+
+    db = pg.Database(pg.resolve_dsn(dsn))
+    try:
+        schema = tenant_schema(pg.read_catalog(db), parse_column(cluster_column))
+        counts = pg.tenant_counts(db, schema, cluster)
+    finally:
+        db.close()
+    render_tenants(counts, db.dsn_shown, output_format)
+
+
+@migrate_app.command("plan")
+def plan(
+    tenant: Annotated[str | None, typer.Option("--tenant", help="Tenant (user) name.")] = None,
+    tenant_id: Annotated[
+        int | None, typer.Option("--tenant-id", help="Tenant by users.id (when names repeat).")
+    ] = None,
+    source: Annotated[int, typer.Option("--from", help="Cluster id the tenant is in now.")] = ...,  # type: ignore[assignment]
+    target: Annotated[int, typer.Option("--to", help="Cluster id to move it to.")] = ...,  # type: ignore[assignment]
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Save the plan as JSON here.")] = None,
+    with_tagged: Annotated[
+        bool | None,
+        typer.Option(
+            "--with-tagged/--without-tagged",
+            help="Move tagged nodes registered with the tenant's keys too, or not.",
+            show_default=False,
+        ),
+    ] = None,
+    allow_new_cluster: Annotated[
+        bool, typer.Option("--allow-new-cluster", help="Allow a target cluster id no row uses yet.")
+    ] = False,
+    pre_hook: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pre-hook", help="Command run before the DB move (e.g. stop the source instance). Repeatable."
+        ),
+    ] = None,
+    post_hook: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--post-hook", help="Command run after the DB move (e.g. restart both instances). Repeatable."
+        ),
+    ] = None,
+    hook_timeout: Annotated[float, typer.Option("--hook-timeout", help="Seconds each hook may take.")] = 60.0,
+    traefik_config: Annotated[
+        Path | None,
+        typer.Option("--traefik-config", help="Traefik dynamic YAML file holding the tenant's router."),
+    ] = None,
+    router: Annotated[str | None, typer.Option("--router", help="The tenant's HTTP router name.")] = None,
+    to_service: Annotated[
+        str | None, typer.Option("--to-service", help="Service of the target instance.")
+    ] = None,
+    traefik_api: Annotated[
+        str | None,
+        typer.Option("--traefik-api", help="Traefik API base URL to confirm the switch (read-only GETs)."),
+    ] = None,
+    route_timeout: Annotated[
+        float, typer.Option("--route-timeout", help="Seconds to wait for Traefik.")
+    ] = 10.0,
+    entry_port: Annotated[
+        int | None,
+        typer.Option(
+            "--entry-port", help="Port on THIS host where the tenant's clients connect (edge entrypoint)."
+        ),
+    ] = None,
+    client: Annotated[
+        list[str] | None,
+        typer.Option("--client", help="Client address as this host sees it; default: the nodes' endpoints."),
+    ] = None,
+    reconnect_wait: Annotated[
+        float, typer.Option("--reconnect-wait", help="Seconds to count clients coming back after the cut.")
+    ] = 5.0,
+    dsn: DsnOption = None,
+    cluster_column: ClusterColumnOption = "cluster_id",
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
+    """Read-only: what would move, what blocks it, and every step with its inverse."""
+    from opskit.adapters import pg
+    from opskit.adapters.fs import atomic_write
+    from opskit.adapters.headscale_move import CutOptions, RouteOptions, make_plan
+    from opskit.core.headscale.options import parse_client, parse_column, parse_hook
+    from opskit.core.headscale.plan import dump_plan
+    from opskit.errors import InputError
+    from opskit.output.headscale import render_plan
+
+    if (tenant is None) == (tenant_id is None):
+        raise InputError.at(None, None, "--tenant", "give exactly one of --tenant NAME or --tenant-id ID")
+    route = None
+    route_parts = (traefik_config, router, to_service)
+    if any(p is not None for p in route_parts):
+        if not all(p is not None for p in route_parts):
+            raise InputError.at(
+                None,
+                None,
+                "--traefik-config",
+                "the route switch needs --traefik-config, --router and --to-service together",
+            )
+        route = RouteOptions(str(traefik_config), str(router), str(to_service), traefik_api, route_timeout)
+    cut = None
+    if entry_port is not None:
+        if not 1 <= entry_port <= 65535:
+            raise InputError.at(None, None, "--entry-port", f"{entry_port} is not a TCP port")
+        cut = CutOptions(entry_port, tuple(parse_client(c) for c in client or []), reconnect_wait)
+    elif client:
+        raise InputError.at(None, None, "--client", "cutting sessions needs --entry-port")
+    the_plan = make_plan(
+        dsn=pg.resolve_dsn(dsn),
+        tenant=tenant,
+        tenant_id=tenant_id,
+        source=source,
+        target=target,
+        cluster_column=parse_column(cluster_column),
+        with_tagged=with_tagged,
+        allow_new_cluster=allow_new_cluster,
+        pre_hooks=[parse_hook(h, "--pre-hook", hook_timeout) for h in pre_hook or []],
+        post_hooks=[parse_hook(h, "--post-hook", hook_timeout) for h in post_hook or []],
+        route=route,
+        cut=cut,
+    )
+    if output is not None:
+        atomic_write(output, dump_plan(the_plan), mode=0o600)
+    render_plan(the_plan, str(output) if output else None, output_format)
+    finish(ExitCode.FINDINGS if the_plan.blocking else ExitCode.OK)
+
+
+@migrate_app.command("apply")
+def apply(
+    plan_file: Annotated[Path, typer.Argument(help="Plan saved by `migrate plan -o`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Really do it (default: dry run).")] = False,
+    journal: Annotated[Path | None, typer.Option("--journal", help="Journal path (must not exist).")] = None,
+    lock_timeout: LockTimeoutOption = "5s",
+    statement_timeout: StatementTimeoutOption = "60s",
+    dsn: DsnOption = None,
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
+    """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
+    from opskit.adapters import pg
+    from opskit.adapters.headscale_move import apply_plan
+    from opskit.core.headscale.options import parse_duration_ms
+    from opskit.core.headscale.plan import load_plan
+    from opskit.errors import InputError
+    from opskit.output.headscale import render_run
+
+    lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
+    statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
+    try:
+        text = plan_file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError.at(str(plan_file), None, None, f"cannot read plan: {exc.strerror}") from None
+    report = apply_plan(
+        load_plan(text, str(plan_file)),
+        dsn=pg.resolve_dsn(dsn),
+        yes=yes,
+        journal_path=journal,
+        lock_timeout_ms=lock_ms,
+        statement_timeout_ms=statement_ms,
+    )
+    render_run(report, output_format)
+    finish(ExitCode.OK if report.ok else ExitCode.FINDINGS)
+
+
+@migrate_app.command("rollback")
+def rollback(
+    journal_file: Annotated[Path, typer.Argument(help="Journal written by `migrate apply`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Really do it (default: dry run).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite rows changed since the move.")] = False,
+    lock_timeout: LockTimeoutOption = "5s",
+    statement_timeout: StatementTimeoutOption = "60s",
+    dsn: DsnOption = None,
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
+    """Restore the journal's before-image in one transaction and point the route back."""
+    from opskit.adapters import pg
+    from opskit.adapters.headscale_move import rollback as do_rollback
+    from opskit.core.headscale.options import parse_duration_ms
+    from opskit.output.headscale import render_run
+
+    lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
+    statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
+    report = do_rollback(
+        str(journal_file),
+        dsn=pg.resolve_dsn(dsn),
+        yes=yes,
+        force=force,
+        lock_timeout_ms=lock_ms,
+        statement_timeout_ms=statement_ms,
+    )
+    render_run(report, output_format)
+    finish(ExitCode.OK if report.ok else ExitCode.FINDINGS)

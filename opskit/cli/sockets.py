@@ -1,0 +1,138 @@
+"""`opskit sockets list|kill|explain`: find TCP sessions, cut them from the right side, prove it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from opskit.cli.common import FormatOption, finish
+from opskit.errors import ExitCode, InputError
+from opskit.output.console import OutputFormat
+
+group = typer.Typer(
+    help="List and cut TCP sessions from this host's side (ss -K), and verify they are gone.",
+    no_args_is_help=True,
+)
+
+PortOpt = Annotated[
+    int | None, typer.Option("--port", "-p", help="Port on THIS host (a server's listen port).")
+]
+LocalOpt = Annotated[str | None, typer.Option("--local", help="IP address on this host.")]
+PeerOpt = Annotated[
+    list[str] | None, typer.Option("--peer", help="IP or CIDR of the other side; repeatable.")
+]
+PeersFileOpt = Annotated[Path | None, typer.Option("--peers-file", help="File with one IP or CIDR per line.")]
+ProcessOpt = Annotated[str | None, typer.Option("--process", help="Owning process name.")]
+PidOpt = Annotated[int | None, typer.Option("--pid", help="Owning process id.")]
+StateOpt = Annotated[
+    list[str] | None, typer.Option("--state", help="TCP state (default established); repeatable.")
+]
+NetnsOpt = Annotated[int | None, typer.Option("--netns", help="Act in the network namespace of this PID.")]
+
+
+def _build_filter(
+    port: int | None,
+    local: str | None,
+    peers: list[str] | None,
+    peers_file: Path | None,
+    process: str | None,
+    pid: int | None,
+    states: list[str] | None,
+    all_matching: bool,
+) -> object:
+    from opskit.adapters.sockets import read_peers_file
+    from opskit.core.sockets.model import SessionFilter
+
+    if process is not None and pid is not None:
+        raise InputError.at(None, None, "--process/--pid", "give one of --process or --pid, not both")
+    all_peers = tuple(peers or ()) + (read_peers_file(peers_file) if peers_file else ())
+    return SessionFilter(
+        local_port=port,
+        local_address=local,
+        peers=all_peers,
+        process=process,
+        pid=pid,
+        states=tuple(states) if states else ("established",),
+        all_matching=all_matching,
+    )
+
+
+@group.command("list")
+def list_command(
+    port: PortOpt = None,
+    local: LocalOpt = None,
+    peer: PeerOpt = None,
+    peers_file: PeersFileOpt = None,
+    process: ProcessOpt = None,
+    pid: PidOpt = None,
+    state: StateOpt = None,
+    netns: NetnsOpt = None,
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
+    """List connected TCP sessions: local and peer address, state, owning process."""
+    from opskit.adapters.sockets import list_sessions
+    from opskit.output.sockets import show_sessions
+
+    flt = _build_filter(port, local, peer, peers_file, process, pid, state, False)
+    sessions = list_sessions(flt, netns_pid=netns)  # type: ignore[arg-type]
+    show_sessions(sessions, as_json=output_format is OutputFormat.json)
+    finish(ExitCode.OK)
+
+
+@group.command("kill")
+def kill_command(
+    port: PortOpt = None,
+    local: LocalOpt = None,
+    peer: PeerOpt = None,
+    peers_file: PeersFileOpt = None,
+    process: ProcessOpt = None,
+    pid: PidOpt = None,
+    state: StateOpt = None,
+    netns: NetnsOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Really cut; without it, a dry run.")] = False,
+    all_matching: Annotated[
+        bool, typer.Option("--all-matching", help="Allow a filter with neither --port nor --peer.")
+    ] = False,
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
+    """Cut matching sessions with ss -K (dry run unless --yes), then list again to verify.
+
+    Exit 0: all cut (or dry run); 1: some still present; 2: bad input, no privilege, or ss could not
+    destroy sockets here.
+    """
+    from opskit.adapters.sockets import cut_sessions
+    from opskit.output.sockets import show_cut_report
+
+    flt = _build_filter(port, local, peer, peers_file, process, pid, state, all_matching)
+    report = cut_sessions(flt, yes=yes, netns_pid=netns)  # type: ignore[arg-type]
+    show_cut_report(report, as_json=output_format is OutputFormat.json)
+    if report.problem:
+        finish(ExitCode.BAD_INPUT)
+    finish(ExitCode.FINDINGS if report.still_present else ExitCode.OK)
+
+
+@group.command("explain")
+def explain_command(
+    filter_text: Annotated[
+        str, typer.Argument(metavar="FILTER", help='An ss filter, e.g. "dport = 7890 and src 203.0.113.5".')
+    ],
+    service_port: Annotated[
+        int | None, typer.Option("--service-port", help="The port the server listens on, if known.")
+    ] = None,
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
+    """Say which side an ss filter describes and print the filter to run on the server."""
+    from opskit.core.sockets.explain import explain_filter
+    from opskit.output.sockets import show_explanation
+
+    show_explanation(
+        explain_filter(filter_text, service_port=service_port), as_json=output_format is OutputFormat.json
+    )
+    finish(ExitCode.OK)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `sockets` group to the root app."""
+    app.add_typer(group, name="sockets")

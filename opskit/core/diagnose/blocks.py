@@ -1,0 +1,304 @@
+"""Split one pasted input into blocks of one output kind each, recognised by content.
+
+A paste may hold several outputs and noise: log lines before ``Report:``, shell prompts, Markdown
+fences, ``whoami`` output, a cut-off last line. Known noise is dropped silently; lines that are
+neither Tailscale output nor known noise are returned as :class:`SkippedRun` so the caller can warn.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from opskit.core.diagnose.models import BlockKind, DerpLatency
+from opskit.core.diagnose.netcheck import (
+    bullet_key,
+    is_netcheck_line,
+    is_netcheck_log_line,
+    is_region_line,
+    looks_like_netcheck_json,
+    parse_json_text,
+    region_latency,
+    region_parts,
+)
+from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
+from opskit.core.diagnose.status import is_status_line, looks_like_status_json
+from opskit.core.diagnose.text import SourceLine, split_lines
+from opskit.core.diagnose.windows import is_windows_error_line
+
+# Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
+_NOISE = re.compile(
+    r"^(?:\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? .*portmap: |portmap: |netcheck: UDP test failure|"
+    r"No DERP map from tailscaled|attempting to fetch a DERPMap|# Warning: this JSON format|"
+    r"Warning: this JSON format|\.\.\.+$|\u2026+$|Serving Tailscale status at )"
+)
+_MAX_JSON_LINES = 2000
+# Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11, and these
+# comparisons run for every input line.
+_NETCHECK = BlockKind.NETCHECK
+_STATUS = BlockKind.STATUS
+
+
+LineHint = str | DerpLatency | None
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    lines: tuple[SourceLine, ...]
+    command: str | None = None  # the shell command shown before the block, if any
+    json_document: object | None = field(default=None, compare=False)
+    log_form: bool = False  # a single tailscaled log line (report: / NetInfo{})
+    # Per line, what the splitter already worked out (a bullet's key, a region line's parts), so the
+    # netcheck parser does not redo it; None where nothing is known. Empty for other kinds.
+    hints: tuple[LineHint, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class SkippedRun:
+    lines: tuple[SourceLine, ...]
+    reason: str
+
+    @property
+    def span(self) -> str:
+        first, last = self.lines[0].number, self.lines[-1].number
+        return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+@dataclass(frozen=True)
+class SplitInput:
+    blocks: tuple[Block, ...]
+    skipped: tuple[SkippedRun, ...]
+    whoami: SourceLine | None = None
+    admin_member: bool | None = None
+    line_count: int = 0
+    elevated: bool | None = None
+
+
+def _command_context(command: str) -> str:
+    """Which kind of command produced the following lines (decides how to treat unknown lines)."""
+    lowered = command.strip().lower()
+    if lowered == "whoami":
+        return "whoami"
+    if lowered.startswith("whoami /groups"):
+        return "whoami-groups"
+    if "net session" in lowered:
+        return "net-session"
+    return "tailscale" if "tailscale" in lowered else "other"
+
+
+def _json_end(lines: list[SourceLine], start: int) -> int | None:
+    """Index of the line closing the JSON object that opens at ``start`` (brace counting)."""
+    depth = 0
+    in_string = escaped = False
+    for index in range(start, min(len(lines), start + _MAX_JSON_LINES)):
+        for char in lines[index].text:
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth == 0:
+                    return index
+    return None
+
+
+def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
+    """The output kind a single line belongs to, or None."""
+    first = text[0]
+    # Dispatch on the first character: netcheck bullets and region lines are the bulk of big pastes.
+    if first == "*" and is_netcheck_line(text):
+        return _NETCHECK
+    if first == "-" and in_netcheck and is_region_line(text):
+        return _NETCHECK
+    if first != "*" and is_netcheck_line(text):
+        return _NETCHECK
+    if is_ping_line(text):
+        return BlockKind.PING
+    if is_windows_error_line(text):
+        return BlockKind.WINDOWS
+    if is_status_line(text):
+        return _STATUS
+    if is_os_ping_line(text):
+        return BlockKind.OS_PING
+    return None
+
+
+def split_input(text: str) -> SplitInput:
+    """Split a paste into typed blocks, skipped-line runs and context (``whoami``)."""
+    lines = split_lines(text)
+    blocks: list[Block] = []
+    skipped: list[SkippedRun] = []
+    current: list[SourceLine] = []
+    current_hints: list[LineHint] = []
+    current_kind: BlockKind | None = None
+    current_command: str | None = None
+    block_command: str | None = None
+    seen_keys: set[str] = set()
+    pending_skip: list[SourceLine] = []
+    skip_reason = ""
+    whoami: SourceLine | None = None
+    admin_member: bool | None = None
+    elevated: bool | None = None
+    command_output_lines = 0
+
+    def close_block() -> None:
+        nonlocal current, current_kind, seen_keys
+        if current and current_kind is not None:
+            hints = tuple(current_hints) if current_kind is _NETCHECK else ()
+            blocks.append(Block(current_kind, tuple(current), block_command, hints=hints))
+        current, current_kind, seen_keys = [], None, set()
+        current_hints.clear()
+
+    def flush_skip() -> None:
+        nonlocal pending_skip
+        if pending_skip:
+            skipped.append(SkippedRun(tuple(pending_skip), skip_reason))
+        pending_skip = []
+
+    def skip(line: SourceLine, reason: str) -> None:
+        nonlocal skip_reason
+        if pending_skip and reason != skip_reason:
+            flush_skip()
+        skip_reason = reason
+        pending_skip.append(line)
+
+    last_text_index = len(lines) - 1
+    while last_text_index >= 0 and not lines[last_text_index].text:
+        last_text_index -= 1
+    context: str | None = None  # what the last prompt's command was, computed once per prompt
+    no_json_before = 0
+    line_count = len(lines)
+    index = 0
+    while index < line_count:
+        line = lines[index]
+        index += 1
+        text = line.text
+        if not text and line.command is None:
+            continue
+        if line.command is not None:
+            close_block()
+            flush_skip()
+            current_command = line.command
+            context = _command_context(current_command)
+            command_output_lines = 0
+            continue
+        command_output_lines += 1
+        # Fast path for the bulk of big pastes: bullet and region lines inside a netcheck block.
+        if current_kind is _NETCHECK and (context is None or context == "tailscale"):
+            first = text[0]
+            parts = region_parts(text) if first == "-" else None
+            if parts is not None:
+                if pending_skip:
+                    flush_skip()
+                current.append(line)
+                current_hints.append(region_latency(parts, text, line))
+                # Region lines come in runs of 10-30: take the run in a tight loop.
+                while index < line_count:
+                    following = lines[index]
+                    following_text = following.text
+                    if following_text[:1] != "-":
+                        break
+                    parts = region_parts(following_text)
+                    if parts is None:
+                        break
+                    current.append(following)
+                    current_hints.append(region_latency(parts, following_text, following))
+                    index += 1
+                continue
+            if first == "*":
+                key = bullet_key(text)
+                if key is not None:
+                    if pending_skip:
+                        flush_skip()
+                    if key in seen_keys:  # a repeated field starts the next report
+                        close_block()
+                        current_kind, block_command = _NETCHECK, current_command
+                    seen_keys.add(key)
+                    current.append(line)
+                    current_hints.append(key)
+                    continue
+        # Context from non-Tailscale commands that the diagnosis can use.
+        if context == "whoami" and command_output_lines == 1:
+            whoami = line
+            continue
+        if context == "net-session" and "elevated" in text.lower():
+            # The common "am I elevated?" one-liner: `net session >nul 2>&1 && echo ... || echo ...`.
+            elevated = "not" not in text.lower()
+            continue
+        if context == "whoami-groups":
+            if "BUILTIN\\Administrators" in text or "S-1-5-32-544" in text:
+                admin_member = True
+            skip(line, f"output of `{current_command}`")
+            continue
+        if text[0] == "{" and current_kind is not _NETCHECK and index > no_json_before:
+            end = _json_end(lines, index - 1)
+            if end is None:
+                # No object closes within the window: do not rescan it from every following "{" line
+                # (that would be quadratic on garbage full of braces).
+                no_json_before = index + _MAX_JSON_LINES
+            else:
+                chunk = lines[index - 1 : end + 1]
+                document = parse_json_text("\n".join(x.text for x in chunk))
+                json_kind = (
+                    _NETCHECK
+                    if looks_like_netcheck_json(document)
+                    else _STATUS
+                    if looks_like_status_json(document)
+                    else None
+                )
+                if json_kind is not None:
+                    close_block()
+                    flush_skip()
+                    blocks.append(Block(json_kind, tuple(chunk), current_command, document))
+                    index = end + 1
+                    continue
+                no_json_before = end + 1  # some other JSON: its inner objects are not ours either
+        if ("report: " in text or "NetInfo{" in text) and is_netcheck_log_line(text):
+            close_block()
+            flush_skip()
+            blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
+            continue
+        kind = classify_line(text, current_kind is _NETCHECK)
+        if kind is None:
+            if _NOISE.match(text):
+                continue
+            if context not in (None, "tailscale"):
+                skip(line, f"output of `{current_command}`, not a Tailscale command")
+            elif index - 1 >= last_text_index:
+                skip(line, "not recognised (the last line, probably cut off)")
+            else:
+                skip(line, "not recognised")
+            continue
+        if pending_skip:
+            flush_skip()
+        if kind is _NETCHECK:
+            first = text[0]
+            if first == "*":
+                key = bullet_key(text) or ""
+            elif first == "-" and is_region_line(text):
+                key = ""
+            else:
+                key = text.split(":", 1)[0].lstrip("*\u2022- ").strip()
+            new_report = text == "Report:" or (key and key in seen_keys)
+            if current_kind is _NETCHECK and new_report:
+                close_block()
+            if key and text != "Report:":
+                seen_keys.add(key)
+        if kind is not current_kind:
+            close_block()
+            current_kind = kind
+            block_command = current_command
+        current.append(line)
+        current_hints.append(None)
+    close_block()
+    flush_skip()
+    return SplitInput(tuple(blocks), tuple(skipped), whoami, admin_member, len(lines), elevated)

@@ -1,0 +1,313 @@
+"""Run the whole diagnosis: split → parse → profile → predict → observe → rules.
+
+Pure: takes the texts (and an optional live snapshot) and returns a :class:`Diagnosis`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from opskit.core.diagnose.blocks import Block, SplitInput, split_input
+from opskit.core.diagnose.live import LiveSnapshot
+from opskit.core.diagnose.models import (
+    BlockKind,
+    NetcheckReport,
+    OsPingReport,
+    PathKind,
+    PingOutcome,
+    PingReport,
+    StatusReport,
+    WindowsReport,
+)
+from opskit.core.diagnose.netcheck import parse_netcheck_json, parse_netcheck_log, parse_netcheck_text
+from opskit.core.diagnose.paths import Observation, PairPrediction, predict_all
+from opskit.core.diagnose.ping import parse_os_ping, parse_ping
+from opskit.core.diagnose.profile import NatProfile, build_profile
+from opskit.core.diagnose.rules import RuleContext, rules_for
+from opskit.core.diagnose.rules.pairs import PairsSubject
+from opskit.core.diagnose.status import parse_status, parse_status_json
+from opskit.core.diagnose.windows import parse_windows
+from opskit.core.findings import Finding
+from opskit.errors import InputError, Problem
+
+EXPECTED = (
+    "expected pasted output of `tailscale netcheck` (text or --format=json, or tailscaled log lines with "
+    "`report: udp=` / `NetInfo{`), `tailscale status`, `tailscale ping`, or a Windows tailscale CLI error "
+    "(e.g. `401 Unauthorized: Tailscale running in server mode ...`)"
+)
+
+
+@dataclass(frozen=True)
+class InputText:
+    label: str  # the node's name in the diagnosis (file stem or --label)
+    source: str  # what evidence calls the input (file path, "<stdin>", "live: tailscale netcheck")
+    text: str
+    required: bool = True  # a required input with nothing recognisable is a user error (exit 2)
+
+
+@dataclass(frozen=True)
+class BlockSummary:
+    label: str
+    source: str
+    kind: str
+    first_line: int
+    last_line: int
+    layout: str
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    findings: tuple[Finding, ...]
+    profiles: tuple[NatProfile, ...]
+    predictions: tuple[PairPrediction, ...]
+    observations: tuple[Observation, ...]
+    blocks: tuple[BlockSummary, ...]
+    warnings: tuple[str, ...]
+    live: LiveSnapshot | None = None
+
+    @property
+    def has_problems(self) -> bool:
+        """True when a finding is a warning or worse (the CLI then exits 1)."""
+        return any(f.severity >= 2 for f in self.findings)
+
+
+def _normalise_name(name: str) -> str:
+    name = name.strip().strip('()"').lower()
+    if re.match(r"^[0-9.]+$", name) or ":" in name:
+        return name
+    return name.split(".", 1)[0]
+
+
+@dataclass
+class _Parsed:
+    label: str
+    source: str
+    split: SplitInput
+    netchecks: list[tuple[Block, NetcheckReport]]
+    statuses: list[tuple[Block, StatusReport]]
+    pings: list[tuple[Block, PingReport]]
+    windows: list[tuple[Block, WindowsReport]]
+    os_ping: OsPingReport | None
+
+
+def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
+    if block.json_document is not None and isinstance(block.json_document, dict):
+        return parse_netcheck_json(block.json_document, block.lines[0])
+    if block.log_form:
+        return parse_netcheck_log(block.lines[0])
+    return parse_netcheck_text(block.lines, block.hints)
+
+
+def _parse_input(item: InputText) -> _Parsed:
+    split = split_input(item.text)
+    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None)
+    os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
+    parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
+    for block in split.blocks:
+        if block.kind is BlockKind.NETCHECK:
+            report = _parse_netcheck_block(block)
+            if report is not None:
+                parsed.netchecks.append((block, report))
+        elif block.kind is BlockKind.STATUS and isinstance(block.json_document, dict):
+            parsed.statuses.append((block, parse_status_json(block.json_document, block.lines)))
+        elif block.kind is BlockKind.STATUS:
+            parsed.statuses.append((block, parse_status(block.lines)))
+        elif block.kind is BlockKind.PING:
+            parsed.pings.append((block, parse_ping(block.lines, block.command)))
+        elif block.kind is BlockKind.WINDOWS:
+            parsed.windows.append(
+                (block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated))
+            )
+    return parsed
+
+
+def _recognised(parsed: _Parsed) -> bool:
+    return bool(parsed.netchecks or parsed.statuses or parsed.pings or parsed.windows)
+
+
+def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
+    def summary(block: Block, layout: str) -> BlockSummary:
+        return BlockSummary(
+            parsed.label,
+            parsed.source,
+            block.kind.value,
+            block.lines[0].number,
+            block.lines[-1].number,
+            layout,
+        )
+
+    for block, netcheck in parsed.netchecks:
+        yield summary(block, netcheck.layout)
+    for block, status in parsed.statuses:
+        yield summary(block, status.layout)
+    for block, ping in parsed.pings:
+        yield summary(block, f"ping ({ping.outcome.value})")
+    for block, windows in parsed.windows:
+        yield summary(block, ", ".join(sorted({e.kind.value for e in windows.errors})))
+
+
+def _aliases(parsed_inputs: Sequence[_Parsed]) -> dict[str, str]:
+    """Names (label, self hostname, self Tailscale IP) → label, to match peers to inputs."""
+    aliases: dict[str, str] = {}
+    for parsed in parsed_inputs:
+        aliases[_normalise_name(parsed.label)] = parsed.label
+        for _, status in parsed.statuses:
+            me = status.self_peer
+            if me is not None:
+                aliases.setdefault(_normalise_name(me.host), parsed.label)
+                if me.ip and "x" not in me.ip:
+                    aliases.setdefault(me.ip.lower(), parsed.label)
+    return aliases
+
+
+def _observations(parsed: _Parsed, aliases: dict[str, str]) -> Iterable[Observation]:
+    def resolve(*names: str | None) -> str | None:
+        for name in names:
+            if name and _normalise_name(name) in aliases:
+                return aliases[_normalise_name(name)]
+        return None
+
+    for _, status in parsed.statuses:
+        me = status.self_peer
+        for peer in status.peers:
+            if peer is me:
+                continue
+            if not peer.active or peer.path not in (PathKind.DIRECT, PathKind.DERP, PathKind.PEER_RELAY):
+                continue
+            other = resolve(peer.host, peer.ip if "x" not in peer.ip else None)
+            if other and other != parsed.label:
+                yield Observation(
+                    parsed.label,
+                    other,
+                    peer.path,
+                    f"`{peer.cell}` in tailscale status",
+                    parsed.source,
+                    peer.line,
+                )
+    for _, ping in parsed.pings:
+        if not ping.pongs:
+            continue
+        first = ping.pongs[0]
+        other = resolve(ping.target, first.node, first.ip)
+        if not other or other == parsed.label:
+            continue
+        if ping.outcome is PingOutcome.DIRECT:
+            pong = next(p for p in ping.pongs if p.path is PathKind.DIRECT)
+            yield Observation(
+                parsed.label,
+                other,
+                PathKind.DIRECT,
+                f"tailscale ping via {pong.via}",
+                parsed.source,
+                pong.line,
+            )
+        elif ping.outcome in (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY):
+            line = ping.verdict_line or ping.pongs[-1].line
+            path = (
+                PathKind.PEER_RELAY
+                if all(p.path is PathKind.PEER_RELAY for p in ping.pongs)
+                else PathKind.DERP
+            )
+            yield Observation(
+                parsed.label, other, path, f"tailscale ping only via {first.via}", parsed.source, line
+            )
+
+
+def _run(subject_kind: str, subject: object, ctx: RuleContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule_obj in rules_for(subject_kind):
+        findings.extend(rule_obj.check(subject, ctx))
+    return findings
+
+
+def _unique_labels(inputs: Sequence[InputText]) -> None:
+    seen: dict[str, str] = {}
+    problems: list[Problem] = []
+    for item in inputs:
+        key = item.label.lower()
+        if key in seen:
+            problems.append(
+                Problem(
+                    item.source,
+                    None,
+                    "label",
+                    f"label {item.label!r} is already used by {seen[key]}; pass --label",
+                )
+            )
+        seen[key] = item.source
+    if problems:
+        raise InputError("two inputs have the same node label", problems)
+
+
+def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> Diagnosis:
+    """Diagnose every input; raise InputError (exit 2) if a required input holds nothing recognisable."""
+    _unique_labels(inputs)
+    parsed_inputs = [_parse_input(item) for item in inputs]
+    problems = [
+        Problem(
+            p.source,
+            None,
+            None,
+            f"no Tailscale output recognised in {p.split.line_count} line(s); {EXPECTED}",
+        )
+        for p, item in zip(parsed_inputs, inputs, strict=True)
+        if item.required and not _recognised(p)
+    ]
+    if problems:
+        raise InputError(
+            "nothing to diagnose" if len(problems) == len(inputs) else "some inputs hold no Tailscale output",
+            problems,
+        )
+    findings: list[Finding] = []
+    warnings: list[str] = []
+    profiles: list[NatProfile] = []
+    blocks: list[BlockSummary] = []
+    for parsed, item in zip(parsed_inputs, inputs, strict=True):
+        if not _recognised(parsed):
+            warnings.append(f"{parsed.source}: nothing recognisable in this output; ignored")
+            continue
+        blocks.extend(_summaries(parsed))
+        for run in parsed.split.skipped:
+            sample = run.lines[0].text
+            sample = sample if len(sample) <= 70 else sample[:67] + "..."
+            warnings.append(f"{parsed.source}: skipped {run.span} ({run.reason}): {sample!r}")
+        ctx = RuleContext(item.label, item.source, os_ping=parsed.os_ping)
+        if parsed.netchecks:
+            if len(parsed.netchecks) > 1:
+                last_block = parsed.netchecks[-1][0]
+                warnings.append(
+                    f"{parsed.source}: {len(parsed.netchecks)} netcheck reports; using the last one "
+                    f"(line {last_block.lines[0].number}) as {item.label}'s NAT profile"
+                )
+            block, report = parsed.netchecks[-1]
+            profile = build_profile(item.label, item.source, report)
+            profiles.append(profile)
+            findings.extend(
+                _run("netcheck", profile, RuleContext(item.label, item.source, command=block.command))
+            )
+        for _, status in parsed.statuses:
+            findings.extend(_run("status", status, ctx))
+        for _, ping in parsed.pings:
+            findings.extend(_run("ping", ping, ctx))
+        for _, windows in parsed.windows:
+            findings.extend(_run("windows", windows, RuleContext(item.label, item.source, windows=windows)))
+    predictions = predict_all(profiles)
+    aliases = _aliases(parsed_inputs)
+    observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]
+    if predictions or observations:
+        subject = PairsSubject(tuple(profiles), tuple(predictions), tuple(observations))
+        findings.extend(_run("pairs", subject, RuleContext("all nodes", "all inputs")))
+    if live is not None:
+        findings.extend(_run("live", live, RuleContext("local machine", "live")))
+    ordered = sorted(enumerate(findings), key=lambda pair: (-int(pair[1].severity), pair[0]))
+    return Diagnosis(
+        findings=tuple(f for _, f in ordered),
+        profiles=tuple(profiles),
+        predictions=tuple(predictions),
+        observations=tuple(observations),
+        blocks=tuple(blocks),
+        warnings=tuple(warnings),
+        live=live,
+    )

@@ -1,0 +1,222 @@
+"""What the parsers extract. Tri-state fields use ``None`` for "not shown / not measured".
+
+Tailscale prints an empty value when it did not measure something (``MappingVariesByDestIP:`` is an
+``opt.Bool``); reading that as ``False`` is the classic misdiagnosis, so every such field here is
+``bool | None`` and the rules treat ``None`` as "unknown".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple
+
+from opskit.core.diagnose.text import SourceLine
+
+
+class BlockKind(StrEnum):
+    NETCHECK = "netcheck"
+    STATUS = "status"
+    PING = "ping"
+    WINDOWS = "windows-error"
+    OS_PING = "os-ping"
+
+
+# ----------------------------------------------------------------------------------------- netcheck
+
+
+class Ipv6State(StrEnum):
+    GLOBAL = "global"  # "yes, [v6]:port"
+    NO_ADDR_FOUND = "no-addr-found"  # "(no addr found)": v6 STUN answered but no global address
+    OS_ONLY = "os-only"  # "no, but OS has support"
+    NONE = "none"  # "no, unavailable in OS"
+    NO = "no"  # bare "no" (before v1.30 the CLI did not say whether the OS supports IPv6)
+    UNKNOWN = "unknown"
+
+
+class PortMapState(StrEnum):
+    FOUND = "found"  # one or more of UPnP / NAT-PMP / PCP answered
+    NONE_FOUND = "none-found"  # probed, nothing answered (empty value)
+    NOT_CHECKED = "not-checked"
+    UNSUPPORTED = "unsupported"  # binary built without portmapper support
+    UNKNOWN = "unknown"  # line absent (pre-v1.6) or log form without the field
+
+
+class DerpHomeState(StrEnum):
+    OK = "ok"
+    NO_RESPONSE = "no-response"  # "unknown (no response to latency probes)"
+    NONE = "none"  # "[none]"
+    NOT_IN_MAP = "not-in-map"  # "N (region not found in map)"
+    UNKNOWN = "unknown"
+
+
+class DerpLatency(NamedTuple):
+    """One DERP region's measured latency (a NamedTuple: a report has dozens, built per line)."""
+
+    code: str  # region code ("fra"), or "#<id>" when only the ID is known
+    name: str
+    latency_ms: float | None  # None: no answer from this region
+    region_id: int | None = None
+    line: SourceLine | None = None
+    cut_off: bool = False  # the paste ends inside this line: a missing latency means nothing
+
+
+@dataclass(frozen=True)
+class NetcheckReport:
+    layout: str  # e.g. "text v1.100+", "text v1.0", "json", "tailscaled log (report:)"
+    udp: bool | None = None
+    ipv4: bool | None = None
+    ipv4_endpoint: str | None = None  # ip:port as shown (the CLI's probe socket, not tailscaled's)
+    ipv6_state: Ipv6State = Ipv6State.UNKNOWN
+    ipv6_endpoint: str | None = None
+    mapping_varies: bool | None = None
+    hairpinning: bool | None = None
+    portmap_state: PortMapState = PortMapState.UNKNOWN
+    portmap_protocols: tuple[str, ...] = ()
+    captive_portal: bool | None = None
+    derp_home: str | None = None  # region name (or code/id in old/log forms)
+    derp_home_state: DerpHomeState = DerpHomeState.UNKNOWN
+    latencies: tuple[DerpLatency, ...] = ()
+    time: str | None = None
+    truncated: bool = False
+    lines: dict[str, SourceLine] = field(default_factory=dict, compare=False, hash=False)
+
+    def line(self, key: str) -> SourceLine | None:
+        """The input line a field came from (``udp``, ``ipv4``, ``mapping``, ``portmap`` ...)."""
+        return self.lines.get(key)
+
+
+# ------------------------------------------------------------------------------------------- status
+
+
+class PathKind(StrEnum):
+    DIRECT = "direct"
+    DERP = "derp"
+    PEER_RELAY = "peer-relay"
+    NONE = "none"  # idle / "-": no path in use right now
+    UNKNOWN = "unknown"  # layout does not show the path (pre-v1.4)
+
+
+@dataclass(frozen=True)
+class StatusPeer:
+    ip: str
+    host: str
+    owner: str
+    os: str
+    cell: str  # the status cell as printed
+    line: SourceLine
+    active: bool | None = None
+    idle: bool = False
+    exit_node: str | None = None  # "exit node" (in use) | "offers exit node"
+    path: PathKind = PathKind.NONE
+    direct_addr: str | None = None
+    relay_region: str | None = None  # peer's home DERP code (shown only when relayed)
+    peer_relay: str | None = None
+    offline: bool = False
+    last_seen: str | None = None
+    tx: int | None = None
+    rx: int | None = None
+
+
+@dataclass(frozen=True)
+class HealthMessage:
+    text: str
+    line: SourceLine
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    layout: str  # "legacy (<= v1.2)", "fixed-width (v1.4-v1.88)", "tabwriter (v1.90+)", "columns"
+    peers: tuple[StatusPeer, ...] = ()
+    health: tuple[HealthMessage, ...] = ()
+    state_message: str | None = None  # "Tailscale is stopped." / "Logged out." ...
+    state_line: SourceLine | None = None
+
+    @property
+    def self_peer(self) -> StatusPeer | None:
+        """``tailscale status`` prints the local node first, and its cell is ``-`` (never active).
+
+        A first row with another cell means the paste starts below the local node's row.
+        """
+        if self.peers and (self.peers[0].cell == "-" or self.layout == "json"):
+            return self.peers[0]
+        return None
+
+
+# --------------------------------------------------------------------------------------------- ping
+
+
+@dataclass(frozen=True)
+class Pong:
+    node: str
+    ip: str
+    via: str  # as printed: "DERP(lhr)", "1.2.3.4:41641", "[v6]:41641", "peer-relay(...)"
+    path: PathKind
+    latency_ms: float | None
+    line: SourceLine
+    derp_region: str | None = None
+
+
+class PingOutcome(StrEnum):
+    DIRECT = "direct"  # a direct pong arrived (exit 0)
+    NOT_ESTABLISHED = "not-established"  # only DERP/peer-relay pongs, "direct connection not established"
+    RELAYED_ONLY = "relayed-only"  # relayed pongs, paste ends without the verdict (truncated / -c)
+    TIMEOUT = "timeout"
+    ERROR = "error"
+    SELF = "self"  # "<ip> is local Tailscale IP"
+
+
+@dataclass(frozen=True)
+class PingReport:
+    target: str | None  # from the command line or the pong lines
+    pongs: tuple[Pong, ...] = ()
+    timeouts: tuple[SourceLine, ...] = ()
+    errors: tuple[SourceLine, ...] = ()
+    verdict_line: SourceLine | None = None
+    outcome: PingOutcome = PingOutcome.RELAYED_ONLY
+
+
+@dataclass(frozen=True)
+class OsPingReport:
+    """The operating system's ping (Windows or Linux) pasted next to ``tailscale ping``."""
+
+    failed: bool
+    lines: tuple[SourceLine, ...]
+
+
+# ------------------------------------------------------------------------------------------ windows
+
+
+class WindowsErrorKind(StrEnum):
+    NOT_OWNER = "not-owner"  # 401: LocalAPI owned by another identity
+    PIPE_MISSING = "pipe-missing"
+    PIPE_ACCESS_DENIED = "pipe-access-denied"
+    NO_BACKEND = "no-backend"  # 503
+    DEADLINE = "deadline-exceeded"
+    DOMAIN_TRUST = "domain-trust"
+    SERVICE_NOT_RUNNING = "service-not-running"
+    GUI_CANNOT_CONNECT = "gui-cannot-connect"
+    VERSION_MISMATCH = "version-mismatch"
+    UNIX_ACCESS_DENIED = "unix-access-denied"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class WindowsError:
+    kind: WindowsErrorKind
+    line: SourceLine
+    owner: str | None = None  # identity that owns tailscaled (Go quoting undone)
+    caller: str | None = None  # identity that was refused
+    mode: str | None = None  # "running in server mode" | "already in use" | ...
+    pid: int | None = None
+    truncated: bool = False
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class WindowsReport:
+    errors: tuple[WindowsError, ...]
+    whoami: str | None = None  # from a pasted ``whoami``
+    whoami_line: SourceLine | None = None
+    elevated: bool | None = None
+    admin_member: bool | None = None

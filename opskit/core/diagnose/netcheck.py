@@ -1,0 +1,517 @@
+"""Parse ``tailscale netcheck`` in every layout Tailscale has printed, plus its JSON and log forms.
+
+Layouts (tailscale/tailscale cmd/tailscale/cli/netcheck.go over time):
+- v1.0: ``* Nearest DERP: 3 (sin)`` and ``- 1, nyc = 299.6ms``
+- v1.2+: ``* Nearest DERP: Singapore`` and ``- sin: 76.5ms (Singapore)``; PortMapping from v1.6,
+  CaptivePortal from v1.32, HairPinning removed in v1.68, ``Time:`` UTC in v1.78, local time in v1.100
+- ``--format=json``: the ``netcheck.Report`` struct, latencies in nanoseconds, keyed by region ID
+- tailscaled log: ``netcheck: [v1] report: udp=true v6=false ... derp=21 derpdist=21v4:36ms`` and
+  ``NetInfo{varies=true hairpin= ipv6=true ... derp=#20 portmap= ...}``
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from itertools import repeat
+from typing import Any
+
+from opskit.core.diagnose.models import (
+    DerpHomeState,
+    DerpLatency,
+    Ipv6State,
+    NetcheckReport,
+    PortMapState,
+)
+from opskit.core.diagnose.text import SourceLine
+
+NETCHECK_KEYS = (
+    "UDP",
+    "IPv4",
+    "IPv6",
+    "MappingVariesByDestIP",
+    "HairPinning",
+    "PortMapping",
+    "CaptivePortal",
+    "Nearest DERP",
+    "DERP latency",
+    "Time",
+)
+_KEY_LINE = re.compile(r"^[*\u2022-]?\s*(?P<key>" + "|".join(NETCHECK_KEYS) + r")\s*:\s?(?P<value>.*)$")
+_REGION_LINE = re.compile(
+    r"^-\s*(?P<code>[^\s:,=()]{1,32})\s*:\s*(?P<latency>[0-9][0-9.]*(?:ns|us|\u00b5s|ms|s|m[0-9.]+s|h\S*)?)?"
+    r"\s*(?:\((?P<name>[^)]*)\)?)?\s*$"
+)
+_OLD_REGION_LINE = re.compile(r"^-\s*(?P<id>\d+)\s*,\s*(?P<code>[^\s=]+)\s*=\s*(?P<latency>\S*)\s*$")
+_REPORT_LOG = re.compile(r"\breport: (?P<body>udp=\S*(?: \S+)*)")
+_NETINFO_LOG = re.compile(r"NetInfo\{(?P<body>[^}]*)\}?")
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]*)?)(ns|us|\u00b5s|ms|s|m|h)")
+_UNIT_MS = {"ns": 1e-6, "us": 1e-3, "\u00b5s": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+PORTMAP_LETTERS = {"U": "UPnP", "M": "NAT-PMP", "C": "PCP"}
+
+
+def parse_go_duration(text: str) -> float | None:
+    """Milliseconds from Go's ``time.Duration.String()`` (``5.9ms``, ``1.0234s``, ``1m2s``)."""
+    text = text.strip()
+    if not text:
+        return None
+    if text[-2:] == "ms" and text[-3:-2].isdigit():  # the common case, "5.9ms"
+        try:
+            return float(text[:-2])
+        except ValueError:
+            pass
+    total = 0.0
+    position = 0
+    for match in _DURATION_PART.finditer(text):
+        if match.start() != position:
+            return None
+        total += float(match.group(1)) * _UNIT_MS[match.group(2)]
+        position = match.end()
+    return total if position == len(text) and position > 0 else None
+
+
+_KEY_SET = frozenset(NETCHECK_KEYS)
+
+
+def bullet_key(text: str) -> str | None:
+    """The key of a ``* Key: value`` line, cheaply (no regex): this runs for most lines of big pastes."""
+    if text[:2] != "* ":
+        return None
+    key, sep, _ = text[2:].partition(":")
+    key = key.strip()
+    return key if sep and key in _KEY_SET else None
+
+
+def is_netcheck_line(text: str) -> bool:
+    """True for a line of the human netcheck layout (``Report:``, ``* UDP:``, ``- fra: 5ms``)."""
+    return text == "Report:" or bullet_key(text) is not None or bool(_KEY_LINE.match(text))
+
+
+def is_region_line(text: str) -> bool:
+    return region_parts(text) is not None or ("=" in text and bool(_OLD_REGION_LINE.match(text)))
+
+
+def is_netcheck_log_line(text: str) -> bool:
+    return bool(_REPORT_LOG.search(text) or _NETINFO_LOG.search(text))
+
+
+def _bool(value: str) -> bool | None:
+    value = value.strip().lower()
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    return None  # empty or garbled: not measured / unknown
+
+
+def _ipv6(value: str) -> tuple[Ipv6State, str | None]:
+    lowered = value.strip().lower()
+    if lowered.startswith("yes"):
+        endpoint = value.split(",", 1)[1].strip() if "," in value else None
+        return Ipv6State.GLOBAL, endpoint or None
+    if "no addr found" in lowered:
+        return Ipv6State.NO_ADDR_FOUND, None
+    if "os has support" in lowered:
+        return Ipv6State.OS_ONLY, None
+    if "unavailable in os" in lowered:
+        return Ipv6State.NONE, None
+    if lowered == "no":
+        return Ipv6State.NO, None
+    return Ipv6State.UNKNOWN, None
+
+
+def _portmap(value: str) -> tuple[PortMapState, tuple[str, ...]]:
+    value = value.strip()
+    if not value:
+        return PortMapState.NONE_FOUND, ()
+    lowered = value.lower()
+    if lowered == "not checked":
+        return PortMapState.NOT_CHECKED, ()
+    if "without portmapper" in lowered:
+        return PortMapState.UNSUPPORTED, ()
+    protocols = tuple(p.strip() for p in value.split(",") if p.strip())
+    return PortMapState.FOUND, protocols
+
+
+def _derp_home(value: str) -> tuple[DerpHomeState, str | None, int | None]:
+    value = value.strip()
+    if not value:
+        return DerpHomeState.UNKNOWN, None, None
+    lowered = value.lower()
+    if lowered.startswith("unknown"):
+        return DerpHomeState.NO_RESPONSE, None, None
+    if lowered == "[none]":
+        return DerpHomeState.NONE, None, None
+    if not value[0].isdigit():
+        return DerpHomeState.OK, value, None
+    not_in_map = re.match(r"^(\d+) \(region not found in map\)", value)
+    if not_in_map:
+        return DerpHomeState.NOT_IN_MAP, f"#{not_in_map.group(1)}", int(not_in_map.group(1))
+    old = re.match(r"^(\d+) \((\S+)\)$", value)  # v1.0: "3 (sin)"
+    if old:
+        return DerpHomeState.OK, old.group(2), int(old.group(1))
+    return DerpHomeState.OK, value, None
+
+
+def _ipv4(value: str) -> tuple[bool | None, str | None]:
+    lowered = value.strip().lower()
+    if lowered.startswith("yes"):
+        endpoint = value.split(",", 1)[1].strip() if "," in value else None
+        return True, endpoint or None
+    if "no addr found" in lowered or lowered.startswith("no"):
+        return False, None
+    return None, None
+
+
+_BAD_CODE_CHARS = frozenset(" ,=()")
+
+
+def region_parts(text: str) -> tuple[str, str, str | None] | None:
+    """``- fra: 5.9ms   (Frankfurt)`` → (code, raw latency, name or None if cut off); None if not one.
+
+    String operations instead of a regex: region lines are most of a netcheck paste.
+    """
+    if text[:1] != "-":
+        return None
+    code, sep, rest = text[1:].lstrip().partition(":")
+    if not sep or not code or len(code) > 32 or not _BAD_CODE_CHARS.isdisjoint(code):
+        return None
+    rest = rest.strip()
+    if rest[:1] == "(" or not rest:
+        raw_latency, tail = "", rest
+    else:
+        raw_latency, _, tail = rest.partition(" ")
+        tail = tail.strip()
+        if not raw_latency[0].isdigit():
+            return None  # "- UDP: true" is a Markdown bullet, not a region
+    if tail and tail[0] != "(":
+        return None
+    if not tail:
+        return code, raw_latency, ""
+    return code, raw_latency, tail[1:-1] if tail[-1] == ")" else None
+
+
+def region_latency(parts: tuple[str, str, str | None], text: str, line: SourceLine) -> DerpLatency:
+    """The DerpLatency of a region line already split by :func:`region_parts`."""
+    code, raw_latency, name = parts
+    latency: float | None = None
+    if raw_latency:
+        if raw_latency[-2:] == "ms":  # the common case, "5.9ms"
+            try:
+                latency = float(raw_latency[:-2])
+            except ValueError:
+                latency = None
+        if latency is None:
+            latency = parse_go_duration(raw_latency)
+    cut_off = bool(raw_latency and latency is None) or name is None
+    name = (name if name is not None else text.partition("(")[2]).strip()
+    region_id: int | None = None
+    if name.startswith("derp"):  # --verbose: "(derp1, New York City)"
+        verbose = re.match(r"^derp(\d+), (.*)$", name)
+        if verbose:
+            region_id, name = int(verbose.group(1)), verbose.group(2)
+    # tuple.__new__ skips NamedTuple's Python-level constructor: this runs once per region line.
+    return tuple.__new__(DerpLatency, (code, name, latency, region_id, line, cut_off))
+
+
+def _region_entry(text: str, line: SourceLine) -> tuple[DerpLatency, bool] | None:
+    """A DERP latency line (either layout) and whether it is the v1.0 layout."""
+    if "=" in text:
+        old = _OLD_REGION_LINE.match(text)
+        if old:
+            latency = parse_go_duration(old.group("latency"))
+            old_id = int(old.group("id"))
+            return DerpLatency(old.group("code"), old.group("code"), latency, old_id, line), True
+    parts = region_parts(text)
+    if parts is None:
+        return None
+    return region_latency(parts, text, line), False
+
+
+def parse_netcheck_text(
+    lines: Sequence[SourceLine], hints: Sequence[str | DerpLatency | None] = ()
+) -> NetcheckReport:
+    """Parse one human-layout report block. Unknown lines are ignored; missing fields stay unknown.
+
+    ``hints`` (from the splitter, aligned with ``lines``) carry a bullet's key or a region line's
+    finished DerpLatency when already known, so big pastes are not parsed twice.
+    """
+    values: dict[str, Any] = {}
+    sources: dict[str, SourceLine] = {}
+    latencies: list[DerpLatency] = []
+    old_layout = False
+    truncated = False
+    for line, hint in zip(
+        lines, hints if len(hints) == len(lines) else repeat(None, len(lines)), strict=True
+    ):
+        if type(hint) is DerpLatency:  # prebuilt by the splitter: most lines of a big paste
+            latencies.append(hint)
+            if hint.cut_off:
+                truncated = True
+            continue
+        text = line.text
+        if not text:
+            continue
+        first = text[0]
+        if first == "-":
+            latency_entry = _region_entry(text, line)
+            if latency_entry is not None:
+                old_layout = old_layout or latency_entry[1]
+                truncated = truncated or latency_entry[0].cut_off
+                latencies.append(latency_entry[0])
+                continue
+        key = hint if isinstance(hint, str) else bullet_key(text)
+        if key is not None:
+            value = text[2:].partition(":")[2]
+            value = value[1:] if value[:1] == " " else value
+        else:
+            key_match = _KEY_LINE.match(text)
+            if key_match is None:
+                continue
+            key, value = key_match.group("key"), key_match.group("value")
+        if key == "DERP latency":
+            sources["latency"] = line
+            continue
+        values[key] = value
+        sources[key] = line
+    ipv4, ipv4_endpoint = _ipv4(values.get("IPv4", ""))
+    ipv6_state, ipv6_endpoint = (
+        _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)
+    )
+    portmap_state, protocols = (
+        _portmap(values["PortMapping"]) if "PortMapping" in values else (PortMapState.UNKNOWN, ())
+    )
+    home_state, home, _home_id = _derp_home(values.get("Nearest DERP", ""))
+    return NetcheckReport(
+        layout=_layout(values, old_layout),
+        udp=_bool(values.get("UDP", "")),
+        ipv4=ipv4,
+        ipv4_endpoint=ipv4_endpoint,
+        ipv6_state=ipv6_state,
+        ipv6_endpoint=ipv6_endpoint,
+        mapping_varies=_bool(values.get("MappingVariesByDestIP", "")),
+        hairpinning=_bool(values.get("HairPinning", "")),
+        portmap_state=portmap_state,
+        portmap_protocols=protocols,
+        captive_portal=_bool(values.get("CaptivePortal", "")),
+        derp_home=home,
+        derp_home_state=home_state,
+        latencies=tuple(latencies),
+        time=values.get("Time", "").strip() or None,
+        truncated=truncated,
+        lines={_FIELD_NAMES.get(k, k): v for k, v in sources.items()},
+    )
+
+
+_FIELD_NAMES = {
+    "UDP": "udp",
+    "IPv4": "ipv4",
+    "IPv6": "ipv6",
+    "MappingVariesByDestIP": "mapping",
+    "HairPinning": "hairpinning",
+    "PortMapping": "portmap",
+    "CaptivePortal": "captive",
+    "Nearest DERP": "derp",
+    "Time": "time",
+}
+
+
+def _layout(values: dict[str, Any], old_layout: bool) -> str:
+    """Best guess at the CLI version range from which lines exist and how they look."""
+    home = values.get("Nearest DERP", "").strip()
+    if old_layout or (home[:1].isdigit() and re.match(r"^\d+ \(\S+\)$", home)):
+        return "text v1.0"
+    time = values.get("Time", "").strip()
+    if time:
+        return "text v1.100+" if " " in time else "text v1.78-v1.99"
+    if "HairPinning" in values:
+        return "text v1.2-v1.67" if "PortMapping" in values else "text v1.2-v1.5"
+    return "text v1.68-v1.77" if "CaptivePortal" in values else "text"
+
+
+# ----------------------------------------------------------------------------------------- JSON
+
+
+def looks_like_netcheck_json(document: object) -> bool:
+    return (
+        isinstance(document, dict)
+        and "UDP" in document
+        and ("PreferredDERP" in document or "RegionLatency" in document or "GlobalV4" in document)
+    )
+
+
+def _opt_bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return _bool(value)
+    return None
+
+
+def parse_netcheck_json(document: dict[str, Any], line: SourceLine) -> NetcheckReport:
+    """Parse ``tailscale netcheck --format=json`` (the ``netcheck.Report`` struct)."""
+    udp = _opt_bool(document.get("UDP"))
+    global_v4 = document.get("GlobalV4") or ""
+    global_v6 = document.get("GlobalV6") or ""
+    if _opt_bool(document.get("IPv6")) and global_v6:
+        ipv6_state = Ipv6State.GLOBAL
+    elif _opt_bool(document.get("OSHasIPv6")) is True:
+        ipv6_state = Ipv6State.OS_ONLY
+    elif _opt_bool(document.get("OSHasIPv6")) is False:
+        ipv6_state = Ipv6State.NONE
+    else:
+        ipv6_state = Ipv6State.UNKNOWN
+    flags = {
+        name: _opt_bool(document.get(key))
+        for key, name in (("UPnP", "UPnP"), ("PMP", "NAT-PMP"), ("PCP", "PCP"))
+    }
+    if any(flags.values()):
+        portmap_state, protocols = PortMapState.FOUND, tuple(n for n, v in flags.items() if v)
+    elif all(v is False for v in flags.values()):
+        portmap_state, protocols = PortMapState.NONE_FOUND, ()
+    else:
+        portmap_state, protocols = PortMapState.NOT_CHECKED, ()
+    latencies: list[DerpLatency] = []
+    region_latency = document.get("RegionLatency")
+    if isinstance(region_latency, dict):
+        for key, nanos in region_latency.items():
+            region_id = int(key) if str(key).isdigit() else None
+            ms = float(nanos) / 1e6 if isinstance(nanos, int | float) else None
+            latencies.append(DerpLatency(f"#{key}", f"region {key}", ms, region_id, line))
+        latencies.sort(key=lambda d: (d.latency_ms is None, d.latency_ms or 0.0))
+    preferred = document.get("PreferredDERP")
+    if isinstance(preferred, int) and preferred > 0:
+        home_state, home = DerpHomeState.OK, f"#{preferred}"
+    else:
+        home_state, home = DerpHomeState.NO_RESPONSE, None
+    return NetcheckReport(
+        layout="json",
+        udp=udp,
+        ipv4=bool(global_v4) if udp is not None else None,
+        ipv4_endpoint=str(global_v4) or None,
+        ipv6_state=ipv6_state,
+        ipv6_endpoint=str(global_v6) or None,
+        mapping_varies=_opt_bool(document.get("MappingVariesByDestIP")),
+        hairpinning=_opt_bool(document.get("HairPinning")),
+        portmap_state=portmap_state,
+        portmap_protocols=protocols,
+        captive_portal=_opt_bool(document.get("CaptivePortal")),
+        derp_home=home,
+        derp_home_state=home_state,
+        latencies=tuple(latencies),
+        time=str(document["Now"]) if document.get("Now") else None,
+        lines={k: line for k in ("udp", "ipv4", "ipv6", "mapping", "portmap", "captive", "derp")},
+    )
+
+
+# ------------------------------------------------------------------------------------------- logs
+
+
+def _key_values(body: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for token in body.split():
+        if "=" in token:
+            key, _, value = token.partition("=")
+            pairs[key] = value.strip('"')
+    return pairs
+
+
+def _portmap_letters(value: str | None) -> tuple[PortMapState, tuple[str, ...]]:
+    if value is None:
+        return PortMapState.UNKNOWN, ()
+    value = value.removeprefix("active-")
+    if value == "?":
+        return PortMapState.NOT_CHECKED, ()
+    if value == "x":
+        return PortMapState.UNSUPPORTED, ()
+    protocols = tuple(PORTMAP_LETTERS[c] for c in value if c in PORTMAP_LETTERS)
+    if protocols:
+        return PortMapState.FOUND, protocols
+    if "_" in value:  # "_" = that protocol's probe has no result yet
+        return PortMapState.UNKNOWN, ()
+    return PortMapState.NONE_FOUND, ()
+
+
+def parse_netcheck_log(line: SourceLine) -> NetcheckReport | None:
+    """Parse a tailscaled log line carrying ``report: udp=...`` or ``NetInfo{...}``."""
+    report = _REPORT_LOG.search(line.text)
+    if report:
+        kv = _key_values(report.group("body"))
+        v6 = _bool(kv.get("v6", ""))
+        if v6:
+            ipv6_state = Ipv6State.GLOBAL
+        elif "v6os" in kv:
+            ipv6_state = Ipv6State.OS_ONLY if _bool(kv["v6os"]) else Ipv6State.NONE
+        else:
+            ipv6_state = Ipv6State.NO if v6 is False else Ipv6State.UNKNOWN
+        portmap_state, protocols = _portmap_letters(kv.get("portmap"))
+        latencies = _derpdist(kv.get("derpdist", ""), line)
+        derp = kv.get("derp", "")
+        return NetcheckReport(
+            layout="tailscaled log (report:)",
+            udp=_bool(kv.get("udp", "")),
+            ipv4=False if kv.get("v4") == "false" else (True if "v4a" in kv else None),
+            ipv4_endpoint=kv.get("v4a"),
+            ipv6_state=ipv6_state,
+            ipv6_endpoint=kv.get("v6a"),
+            mapping_varies=_bool(kv.get("mapvarydest", "")),
+            hairpinning=_bool(kv.get("hair", "")),
+            portmap_state=portmap_state,
+            portmap_protocols=protocols,
+            captive_portal=_bool(kv.get("captiveportal", "")),
+            derp_home=f"#{derp}" if derp.isdigit() and derp != "0" else None,
+            derp_home_state=DerpHomeState.OK if derp.isdigit() and derp != "0" else DerpHomeState.NO_RESPONSE,
+            latencies=latencies,
+            lines={k: line for k in ("udp", "ipv4", "ipv6", "mapping", "portmap", "captive", "derp")},
+        )
+    netinfo = _NETINFO_LOG.search(line.text)
+    if netinfo:
+        kv = _key_values(netinfo.group("body"))
+        ipv6 = _bool(kv.get("ipv6", ""))
+        ipv6os = _bool(kv.get("ipv6os", ""))
+        if ipv6:
+            ipv6_state = Ipv6State.GLOBAL
+        elif ipv6os is not None:
+            ipv6_state = Ipv6State.OS_ONLY if ipv6os else Ipv6State.NONE
+        else:
+            ipv6_state = Ipv6State.NO if ipv6 is False else Ipv6State.UNKNOWN
+        portmap_state, protocols = _portmap_letters(kv.get("portmap"))
+        derp = kv.get("derp", "").lstrip("#")
+        return NetcheckReport(
+            layout="tailscaled log (NetInfo)",
+            udp=_bool(kv.get("udp", "")),
+            ipv6_state=ipv6_state,
+            mapping_varies=_bool(kv.get("varies", "")),
+            hairpinning=_bool(kv.get("hairpin", "")),
+            portmap_state=portmap_state,
+            portmap_protocols=protocols,
+            derp_home=f"#{derp}" if derp.isdigit() and derp != "0" else None,
+            derp_home_state=DerpHomeState.OK if derp.isdigit() and derp != "0" else DerpHomeState.UNKNOWN,
+            lines={k: line for k in ("udp", "ipv6", "mapping", "portmap", "derp")},
+        )
+    return None
+
+
+def _derpdist(value: str, line: SourceLine) -> tuple[DerpLatency, ...]:
+    """``21v4:36ms,21v6:40ms,1v4:80ms`` → the best latency per region."""
+    best: dict[int, float] = {}
+    for item in value.split(","):
+        match = re.match(r"^(\d+)v[46]:(\S+)$", item)
+        if not match:
+            continue
+        ms = parse_go_duration(match.group(2))
+        region = int(match.group(1))
+        if ms is not None and (region not in best or ms < best[region]):
+            best[region] = ms
+    ordered = sorted(best.items(), key=lambda kv: kv[1])
+    return tuple(DerpLatency(f"#{rid}", f"region {rid}", ms, rid, line) for rid, ms in ordered)
+
+
+def parse_json_text(text: str) -> object | None:
+    """``json.loads`` that returns None instead of raising: pastes are often cut short."""
+    try:
+        document: object = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return document

@@ -1,0 +1,134 @@
+"""Parse ``tailscale ping`` output and the OS ping pasted next to it.
+
+``pong from NODE (IP[, peerapi-port]) via VIA in LATENCY`` where VIA is ``DERP(code)``, ``ip:port``,
+``[v6]:port`` or ``peer-relay(ip:port:vni:n)``; latency is a Go duration rounded to 1 ms (``23ms``,
+``1.023s``). With ``--until-direct`` (the default) the CLI stops at the first direct pong, and after
+``-c`` relayed pongs it fails with ``direct connection not established``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from opskit.core.diagnose.models import OsPingReport, PathKind, PingOutcome, PingReport, Pong
+from opskit.core.diagnose.netcheck import parse_go_duration
+from opskit.core.diagnose.text import SourceLine
+
+_PONG = re.compile(
+    r"^pong from (?P<node>\S+) \((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\) via (?P<via>\S+)"
+    r"(?: in (?P<latency>\S+))?\s*$"
+)
+_TIMEOUT = re.compile(r'^(?:ping "[^"]*" timed out|timeout waiting for ping reply)')
+_NOT_ESTABLISHED = "direct connection not established"
+_ERRORS = re.compile(
+    r"^(?:no reply|usage: (?:tailscale )?ping\b|error looking up IP of|no IPs found for|"
+    r"node found but lacks an IP|context canceled)"
+)
+_SELF = re.compile(r"^(?P<ip>\S+) is local Tailscale IP$")
+_PEERAPI = re.compile(r"^hit peerapi of ")
+
+_OS_PING = re.compile(
+    r"^(?:Pinging \S+.* with \d+ bytes of data:|Reply from \S+|Request timed out\.|"
+    r"Destination host unreachable\.?|General failure\.|Ping statistics for |Packets: Sent = |"
+    r"Approximate round trip|"
+    r"Minimum = |PING \S+ \(|\d+ bytes from |Request timeout for icmp_seq|From \S+ .*Unreachable|"
+    r"--- \S+ ping statistics ---|\d+ packets transmitted, |rtt min/avg/max|round-trip min/avg/max)"
+)
+
+
+def is_ping_line(text: str) -> bool:
+    return bool(
+        _PONG.match(text)
+        or _TIMEOUT.match(text)
+        or text.startswith(_NOT_ESTABLISHED)
+        or _SELF.match(text)
+        or _PEERAPI.match(text)
+        or (_ERRORS.match(text) and not text.startswith("ping statistics"))
+    )
+
+
+def is_os_ping_line(text: str) -> bool:
+    return bool(_OS_PING.match(text))
+
+
+def _classify_via(via: str) -> tuple[PathKind, str | None]:
+    derp = re.match(r"^DERP\((?P<code>[^)]*)\)?$", via)
+    if derp:
+        return PathKind.DERP, derp.group("code")
+    if via.startswith("peer-relay"):
+        return PathKind.PEER_RELAY, None
+    if re.match(r"^(?:\[[0-9a-fA-F:.%\w]+\]|[0-9A-Za-z.:_-]+):\d+$", via):
+        return PathKind.DIRECT, None
+    return PathKind.UNKNOWN, None  # TSMP / ICMP pings name no endpoint
+
+
+def ping_target(command: str | None) -> str | None:
+    """The peer named on a ``tailscale ping [flags] TARGET`` command line."""
+    if not command:
+        return None
+    words = command.split()
+    for index, word in enumerate(words):
+        if word.lower().rstrip('"').endswith(("tailscale", "tailscale.exe")) and index + 1 < len(words):
+            if words[index + 1] != "ping":
+                return None
+            targets = [w for w in words[index + 2 :] if not w.startswith("-")]
+            return targets[-1] if targets else None
+    return None
+
+
+def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingReport:
+    """Parse one ``tailscale ping`` run."""
+    pongs: list[Pong] = []
+    timeouts: list[SourceLine] = []
+    errors: list[SourceLine] = []
+    verdict: SourceLine | None = None
+    self_ping = False
+    for line in lines:
+        text = line.text
+        pong = _PONG.match(text)
+        if pong:
+            path, region = _classify_via(pong.group("via"))
+            latency = parse_go_duration(pong.group("latency") or "")
+            pongs.append(
+                Pong(pong.group("node"), pong.group("ip"), pong.group("via"), path, latency, line, region)
+            )
+        elif _TIMEOUT.match(text):
+            timeouts.append(line)
+        elif text.startswith(_NOT_ESTABLISHED):
+            verdict = line
+        elif _SELF.match(text):
+            self_ping = True
+            verdict = line
+        elif _ERRORS.match(text):
+            errors.append(line)
+    target = ping_target(command) or (pongs[0].node if pongs else None)
+    if self_ping:
+        outcome = PingOutcome.SELF
+    elif any(p.path is PathKind.DIRECT for p in pongs):
+        outcome = PingOutcome.DIRECT
+    elif verdict is not None:
+        outcome = PingOutcome.NOT_ESTABLISHED
+    elif pongs:
+        outcome = PingOutcome.RELAYED_ONLY
+    elif timeouts:
+        outcome = PingOutcome.TIMEOUT
+    else:
+        outcome = PingOutcome.ERROR
+    return PingReport(target, tuple(pongs), tuple(timeouts), tuple(errors), verdict, outcome)
+
+
+def parse_os_ping(lines: Sequence[SourceLine]) -> OsPingReport:
+    """Did the operating system's ping get no reply at all?"""
+    texts = [line.text for line in lines]
+    replies = any(t.startswith("Reply from") and "bytes=" in t for t in texts) or any(
+        re.match(r"^\d+ bytes from ", t) for t in texts
+    )
+    lost_all = any(
+        "(100% loss)" in t
+        or " 100% packet loss" in t
+        or t.startswith(("Request timed out", "Request timeout"))
+        or "host unreachable" in t.lower()
+        for t in texts
+    )
+    return OsPingReport(failed=lost_all and not replies, lines=tuple(lines))

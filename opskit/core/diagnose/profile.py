@@ -1,0 +1,179 @@
+"""A node's NAT profile, derived from its netcheck report.
+
+netcheck measures *mapping* (does the public ip:port change per destination?) and nothing about
+*filtering*; the profile keeps that limit visible instead of guessing. The IPv4 ``ip:port`` shown
+by ``tailscale netcheck`` belongs to the CLI's own probe socket, not to tailscaled, so only the IP
+part is used here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from opskit.core.diagnose.models import (
+    DerpHomeState,
+    DerpLatency,
+    Ipv6State,
+    NetcheckReport,
+    PortMapState,
+)
+from opskit.core.diagnose.text import SourceLine
+
+
+class Mapping(StrEnum):
+    EASY = "easy"  # endpoint-independent mapping: same public port for every destination
+    HARD = "hard"  # endpoint-dependent mapping ("MappingVariesByDestIP: true")
+    UNKNOWN = "unknown"
+
+
+class AddressScope(StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"  # RFC 1918 / ULA / link-local / loopback: a STUN server on the same LAN answered
+    SHARED = "shared"  # 100.64.0.0/10: carrier-grade NAT address space (or the tailnet's own range)
+    REDACTED = "redacted"  # "<PublicIP>", "82.XXX.184.XXX" — the user hid it
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class NatProfile:
+    label: str
+    source: str  # file name used in evidence
+    report: NetcheckReport
+    mapping: Mapping
+    ipv4_scope: AddressScope
+    portmap_usable: bool  # a port-mapping protocol answered and nothing says it cannot work
+    artefacts: tuple[str, ...] = ()
+
+    @property
+    def udp(self) -> bool | None:
+        return self.report.udp
+
+    @property
+    def ipv6_global(self) -> bool:
+        return self.report.ipv6_state is Ipv6State.GLOBAL and not _is_v4_mapped(self.report.ipv6_endpoint)
+
+    @property
+    def home_derp(self) -> str | None:
+        return self.report.derp_home if self.report.derp_home_state is DerpHomeState.OK else None
+
+    @property
+    def home_latency(self) -> DerpLatency | None:
+        measured = [d for d in self.report.latencies if d.latency_ms is not None]
+        return min(measured, key=lambda d: d.latency_ms or 0.0) if measured else None
+
+    @property
+    def portmap_text(self) -> str:
+        state = self.report.portmap_state
+        if state is PortMapState.FOUND:
+            return ", ".join(self.report.portmap_protocols)
+        return {
+            PortMapState.NONE_FOUND: "none answered",
+            PortMapState.NOT_CHECKED: "not checked",
+            PortMapState.UNSUPPORTED: "not built in",
+            PortMapState.UNKNOWN: "unknown",
+        }[state]
+
+    def line(self, key: str) -> SourceLine | None:
+        return self.report.line(key)
+
+    def ipv4_text(self) -> str:
+        """The public IPv4 address without the probe port (which is the CLI's socket, not tailscaled's)."""
+        if not self.report.ipv4_endpoint:
+            return "none" if self.report.ipv4 is False else "unknown"
+        return f"{endpoint_host(self.report.ipv4_endpoint)} ({self.ipv4_scope.value})"
+
+
+def endpoint_host(endpoint: str) -> str:
+    """``1.2.3.4:5678`` → ``1.2.3.4``; ``[2001:db8::1]:41641`` → ``2001:db8::1``."""
+    endpoint = endpoint.strip()
+    if endpoint.startswith("["):
+        return endpoint[1:].split("]", 1)[0]
+    if endpoint.count(":") == 1:
+        return endpoint.rsplit(":", 1)[0]
+    return endpoint
+
+
+def _is_v4_mapped(endpoint: str | None) -> bool:
+    return bool(endpoint) and "::ffff:" in (endpoint or "").lower()
+
+
+_SHARED = ipaddress.ip_network("100.64.0.0/10")
+# Documentation ranges are "private" to Python, but examples and redacted pastes use them as public.
+_DOCUMENTATION = tuple(ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"))
+
+
+def address_scope(endpoint: str | None) -> AddressScope:
+    """Public / private (a LAN STUN server answered) / shared (CGNAT) / redacted, from an endpoint."""
+    if not endpoint:
+        return AddressScope.NONE
+    return _host_scope(endpoint_host(endpoint))
+
+
+def _ipv4_fast_scope(host: str) -> AddressScope | None:
+    """Scope of a dotted quad without an ipaddress object (hot in big pastes); None = ask ipaddress."""
+    parts = host.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 for p in parts):
+        return None
+    a, b, c = int(parts[0]), int(parts[1]), int(parts[2])
+    if (
+        a == 10
+        or a == 127
+        or (a == 172 and 16 <= b <= 31)
+        or (a == 192 and b == 168)
+        or (a == 169 and b == 254)
+    ):
+        return AddressScope.PRIVATE
+    if a == 100 and 64 <= b <= 127:
+        return AddressScope.SHARED
+    if (a, b, c) in ((192, 0, 2), (198, 51, 100), (203, 0, 113)):
+        return AddressScope.PUBLIC
+    if a == 0 or a >= 240 or (a == 198 and b in (18, 19)):
+        return AddressScope.PRIVATE  # "this network", reserved, benchmarking
+    if 224 <= a < 240 or (a, b, c) == (192, 0, 0):
+        return None  # multicast, IETF assignments (with exceptions): rare, let ipaddress decide
+    return AddressScope.PUBLIC
+
+
+@lru_cache(maxsize=4096)
+def _host_scope(host: str) -> AddressScope:
+    fast = _ipv4_fast_scope(host)
+    if fast is not None:
+        return fast
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return AddressScope.REDACTED
+    if isinstance(address, ipaddress.IPv4Address):
+        if address in _SHARED:
+            return AddressScope.SHARED
+        if any(address in network for network in _DOCUMENTATION):
+            return AddressScope.PUBLIC
+    if address.is_private or address.is_loopback or address.is_link_local:
+        return AddressScope.PRIVATE
+    return AddressScope.PUBLIC
+
+
+def build_profile(label: str, source: str, report: NetcheckReport) -> NatProfile:
+    """Classify mapping, note measurement artefacts and whether a port mapping can help."""
+    scope = address_scope(report.ipv4_endpoint)
+    artefacts: list[str] = []
+    if report.udp is False:
+        mapping = Mapping.UNKNOWN
+    elif scope in (AddressScope.PRIVATE, AddressScope.SHARED):
+        # A STUN server inside the LAN/CGNAT sees the private address, Internet STUN the public one:
+        # the two replies differ, so "varies" is true without any hard NAT.
+        mapping = Mapping.UNKNOWN
+        artefacts.append("lan-stun")
+    elif report.mapping_varies is True:
+        mapping = Mapping.HARD
+    elif report.mapping_varies is False:
+        mapping = Mapping.EASY
+    else:
+        mapping = Mapping.UNKNOWN
+    if _is_v4_mapped(report.ipv6_endpoint):
+        artefacts.append("v4mapped-bug")
+    portmap_usable = report.portmap_state is PortMapState.FOUND and scope is not AddressScope.SHARED
+    return NatProfile(label, source, report, mapping, scope, portmap_usable, tuple(artefacts))

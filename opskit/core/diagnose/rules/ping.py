@@ -1,0 +1,113 @@
+"""Rules that read one ``tailscale ping`` run (and an OS ping pasted next to it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opskit.core.diagnose.models import PathKind, PingOutcome, PingReport
+from opskit.core.diagnose.rules.base import RuleContext, rule
+from opskit.core.findings import Finding, Severity
+
+SLOW_PONG_MS = 1000.0
+
+
+def _peer(report: PingReport) -> str:
+    return report.target or "the peer"
+
+
+@rule("TS-PING-NOT-DIRECT", "ping", Severity.WARNING, "tailscale ping never went direct")
+def not_direct(report: PingReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: every ``pong … via DERP(x)`` (or peer-relay) and then ``direct connection not established``
+    means all pings (``-c``, default 10) were answered only through a relay while NAT traversal kept
+    failing. A DERP pong can race a peer-relay path (#17121), so this shows the disco path, not
+    necessarily where WireGuard data flows."""
+    if report.outcome not in (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY):
+        return
+    relays = sorted({p.derp_region or p.via for p in report.pongs if p.path is not PathKind.DIRECT})
+    verdict = report.outcome is PingOutcome.NOT_ESTABLISHED
+    yield not_direct.finding(
+        f"{ctx.label} → {_peer(report)}: {len(report.pongs)} pong(s), all via {', '.join(relays)}"
+        + (", then 'direct connection not established'" if verdict else " and no direct pong in the paste")
+        + ": hole punching did not succeed, the pair is relayed.",
+        "Run `opskit diagnose` on both nodes' `tailscale netcheck` to see whether their NATs allow a direct "
+        "path; if they should, check for a firewall dropping UDP (host firewall, cloud security group, "
+        "VM/NAT network mode for guests) on either side.",
+        ctx.evidence(*(p.line for p in report.pongs[:2]), report.verdict_line),
+        severity=Severity.WARNING if verdict else Severity.INFO,
+        peer=_peer(report),
+    )
+
+
+@rule("TS-PING-DIRECT-AFTER-RELAY", "ping", Severity.INFO, "Path went direct after relayed pings")
+def direct_after_relay(report: PingReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: the first pings usually go over DERP while NAT traversal runs; a later ``via ip:port``
+    pong shows hole punching succeeded. Whether that address is private (same LAN) or public matters."""
+    if report.outcome is not PingOutcome.DIRECT:
+        return
+    direct = next(p for p in report.pongs if p.path is PathKind.DIRECT)
+    relayed = [p for p in report.pongs if p.path is not PathKind.DIRECT]
+    over = "IPv6" if direct.via.startswith("[") else "IPv4"
+    yield direct_after_relay.finding(
+        f"{ctx.label} → {_peer(report)}: direct over {over} via {direct.via}"
+        + (f" after {len(relayed)} relayed pong(s)" if relayed else "")
+        + " — NAT traversal works for this pair.",
+        "Nothing to fix. If the path is relayed again later, the pair's NAT needs traffic to keep it open "
+        "(see the pairwise table).",
+        ctx.evidence(*(p.line for p in relayed[:1]), direct.line),
+        peer=_peer(report),
+    )
+
+
+@rule("TS-PING-NO-REPLY", "ping", Severity.ERROR, "tailscale ping got no reply")
+def no_reply(report: PingReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: timeouts without any pong mean the peer did not answer even through DERP: it is offline,
+    its tailscaled is stuck, or the two nodes do not share a working DERP region."""
+    if report.outcome not in (PingOutcome.TIMEOUT, PingOutcome.ERROR) or report.pongs:
+        return
+    lines = report.timeouts or report.errors
+    text = lines[0].text if lines else "no reply"
+    yield no_reply.finding(
+        f"{ctx.label} → {_peer(report)}: {text} — no pong at all, not even over DERP.",
+        f"Check that {_peer(report)} is online (`tailscale status` on both), that the name resolves to a "
+        "tailnet node, and that both nodes reach their DERP home (TCP 443).",
+        ctx.evidence(*lines[:3]),
+        peer=_peer(report),
+    )
+
+
+@rule("TS-PING-SLOW", "ping", Severity.WARNING, "Pongs take a second or more")
+def slow(report: PingReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: Go prints durations >= 1 s in seconds (``in 1.023s``); a relayed pong that slow means the
+    DERP region is far or overloaded."""
+    slow_pongs = [p for p in report.pongs if p.latency_ms is not None and p.latency_ms >= SLOW_PONG_MS]
+    if not slow_pongs:
+        return
+    worst = max(slow_pongs, key=lambda p: p.latency_ms or 0.0)
+    yield slow.finding(
+        f"{ctx.label} → {_peer(report)}: pong via {worst.via} took {(worst.latency_ms or 0.0) / 1000:.3f} s.",
+        "If relayed, get the pair direct or use a nearer DERP region; if the first pong only, it includes "
+        "path setup and can be ignored when later pongs are fast.",
+        ctx.evidence(worst.line),
+        severity=Severity.WARNING if len(slow_pongs) > 1 or worst.path is PathKind.DERP else Severity.INFO,
+    )
+
+
+@rule(
+    "TS-PING-HOST-FIREWALL", "ping", Severity.WARNING, "tailscale ping works, OS ping does not: host firewall"
+)
+def host_firewall(report: PingReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``tailscale ping`` is answered by tailscaled itself and never enters the TUN interface; an
+    OS ping goes through the TUN and the peer's OS firewall. One working and the other failing means
+    the peer's host firewall (e.g. Windows Defender) drops ICMP/traffic on the Tailscale interface."""
+    if not report.pongs or ctx.os_ping is None or not ctx.os_ping.failed:
+        return
+    failures = [line for line in ctx.os_ping.lines if "timed out" in line.text or "loss" in line.text]
+    yield host_firewall.finding(
+        f"{ctx.label} → {_peer(report)}: `tailscale ping` gets pongs but the OS ping fails: the tunnel "
+        "works; "
+        f"{_peer(report)}'s host firewall drops traffic arriving on its Tailscale interface.",
+        "On the peer allow the traffic on the Tailscale interface (Windows: allow ICMPv4 echo / the service "
+        "port for the 100.64.0.0/10 range in Windows Defender Firewall; Linux: check nftables/iptables for "
+        "the tailscale0 interface).",
+        ctx.evidence(report.pongs[0].line, *(failures[:2] or ctx.os_ping.lines[:1])),
+    )

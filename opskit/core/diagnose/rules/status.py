@@ -1,0 +1,146 @@
+"""Rules that read one ``tailscale status`` output: the actual path per peer and node health."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opskit.core.diagnose.models import PathKind, StatusReport
+from opskit.core.diagnose.rules.base import RuleContext, rule
+from opskit.core.findings import Finding, Severity
+
+
+@rule("TS-STATUS-RELAYED", "status", Severity.WARNING, "Peer traffic is relayed through DERP")
+def relayed(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``active; relay "x"`` means packets to that peer went through DERP region ``x`` (the
+    peer's home region) in the last 45 s because no UDP path is in use. It works, but throughput is
+    limited and latency is higher. ``relay "tor"`` is Toronto, not Tor."""
+    for peer in status.peers:
+        if peer.active and peer.path is PathKind.DERP and not (peer.tx and peer.rx == 0):
+            yield relayed.finding(
+                f'{ctx.label} → {peer.host}: traffic is relayed via DERP region "{peer.relay_region}" '
+                "(the peer's home region): no direct UDP path is in use.",
+                "Compare both nodes' `tailscale netcheck` (run `opskit diagnose` on them together) to see "
+                "whether their NATs allow direct; if they should, look for a firewall dropping UDP to "
+                "tailscaled's port (41641 by default) on either side.",
+                ctx.evidence(peer.line),
+                peer=peer.host,
+            )
+
+
+@rule("TS-STATUS-TX-NO-RX", "status", Severity.ERROR, "Sending to a peer, nothing comes back")
+def tx_no_rx(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``tx N rx 0`` on an active peer: this node keeps sending and receives nothing, even
+    through DERP. NAT type cannot explain that: DERP always works when both ends are up."""
+    for peer in status.peers:
+        if peer.active and peer.tx and peer.rx == 0:
+            where = f'via DERP "{peer.relay_region}"' if peer.path is PathKind.DERP else "on its current path"
+            yield tx_no_rx.finding(
+                f"{ctx.label} → {peer.host}: {peer.tx} bytes sent {where}, 0 received: the peer is not "
+                "answering at all (asleep, tailscaled stopped, lost its DERP connection, or its keys/ACLs "
+                "do not admit this node). NAT type does not explain this: relayed traffic would still flow.",
+                f"On {peer.host}: check `tailscale status` shows it running and connected to its DERP home; "
+                "check ACLs/grants allow this node; on Headscale check both nodes share a consistent DERP "
+                "map and are not expired.",
+                ctx.evidence(peer.line),
+                peer=peer.host,
+            )
+
+
+@rule("TS-STATUS-ACTIVE-OFFLINE", "status", Severity.WARNING, "Peer data path works but control says offline")
+def active_offline(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``offline`` reflects the peer's connection to the control plane, ``active; direct …`` the
+    data path; both at once means WireGuard traffic flows while the peer lost its control connection."""
+    for peer in status.peers:
+        if peer.active and peer.offline:
+            yield active_offline.finding(
+                f"{ctx.label} → {peer.host}: the data path is up ({peer.path.value}) but the control plane "
+                f"marks {peer.host} offline: its connection to the coordination server is broken, not the "
+                "tunnel.",
+                f"On {peer.host} check the connection to the control server (Headscale URL reachable over "
+                "TCP 443, no proxy cutting long polls, clock correct); existing tunnels keep working but "
+                "key/endpoint updates will not reach it.",
+                ctx.evidence(peer.line),
+                peer=peer.host,
+            )
+
+
+@rule("TS-STATUS-HEALTH", "status", Severity.WARNING, "tailscaled reports health problems")
+def health(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: the ``# Health check:`` block is tailscaled's own list of what is broken (no DERP home,
+    not in map poll, DNS, ...); it is the most direct evidence there is."""
+    if not status.health:
+        return
+    messages = "; ".join(h.text for h in status.health)
+    yield health.finding(
+        f"{ctx.label}: tailscaled reports: {messages}.",
+        "Fix what the health messages name first: 'not connected to home DERP region' → check TCP 443 and "
+        "UDP 3478 to that region; 'not in map poll' → check the control server connection; 'state=Stopped' "
+        "→ run `tailscale up`.",
+        ctx.evidence(*(h.line for h in status.health)),
+    )
+
+
+@rule("TS-STATUS-NOT-RUNNING", "status", Severity.ERROR, "Tailscale is not running on this node")
+def not_running(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``Tailscale is stopped.`` / ``Logged out.`` / ``not yet approved`` mean no peer can reach
+    this node at all. On Windows without Unattended Mode, tailscaled also stops when the last GUI/CLI
+    client disconnects ("works only while the GUI runs")."""
+    if not status.state_message:
+        return
+    message = status.state_message
+    if message.startswith("Tailscale is stopped"):
+        fix = (
+            "Run `tailscale up`. On Windows, if it stops again when you log off or close the tray app, turn "
+            "on "
+            "Unattended Mode (`tailscale up --unattended` or 'Run unattended' in the menu) so tailscaled "
+            "keeps "
+            "running without a GUI client."
+        )
+    elif message.startswith(("Logged out", "Log in at", "NeedsLogin")):
+        fix = (
+            "Log in again (`tailscale up --login-server=<your Headscale URL>`), or re-register the node key."
+        )
+    elif message.startswith("Machine is not yet approved"):
+        fix = "Approve the node in the admin console (Headscale: `headscale nodes register`)."
+    else:
+        fix = "Restart tailscaled and check its log for why the backend is in this state."
+    yield not_running.finding(
+        f'{ctx.label}: `tailscale status` says "{message}": this node has no tunnel, so no peer can '
+        "reach it.",
+        fix,
+        ctx.evidence(status.state_line),
+    )
+
+
+@rule("TS-STATUS-LEGACY", "status", Severity.INFO, "Pre-1.4 status layout: the path is not shown")
+def legacy(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: the v1.2 layout ``[key] os ip host tx= rx=`` marks the active relay or endpoint with
+    ``*…*`` only when one is in use; without that the path is unknown, not 'none'."""
+    if not status.layout.startswith("legacy"):
+        return
+    unknown = [p for p in status.peers if p.path is PathKind.UNKNOWN]
+    if not unknown:
+        return
+    yield legacy.finding(
+        f"{ctx.label}: this is the pre-1.4 `tailscale status` layout and it does not show which path "
+        f"{len(unknown)} peer(s) use; nothing can be concluded about direct vs relayed from it.",
+        "Upgrade Tailscale (the client is older than v1.4) and paste `tailscale status` again, or use "
+        "`tailscale ping <peer>` to see the path.",
+        ctx.evidence(*(p.line for p in unknown[:3])),
+    )
+
+
+@rule("TS-STATUS-PEER-RELAY", "status", Severity.INFO, "Peer traffic goes through a Tailscale Peer Relay")
+def peer_relay(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``peer-relay ip:port:vni:n`` (v1.86+) means a tailnet node relays UDP for this pair: better
+    than DERP, still not direct; the NATs of both ends did not allow a direct path."""
+    for peer in status.peers:
+        if peer.active and peer.path is PathKind.PEER_RELAY:
+            yield peer_relay.finding(
+                f"{ctx.label} → {peer.host}: traffic goes through a Peer Relay ({peer.peer_relay}), not "
+                "direct.",
+                "Acceptable; to get direct, see the pairwise prediction for the NAT change that would allow "
+                "it.",
+                ctx.evidence(peer.line),
+                peer=peer.host,
+            )

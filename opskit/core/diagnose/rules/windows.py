@@ -1,0 +1,260 @@
+"""Rules for the Windows CLI ↔ tailscaled errors (LocalAPI ownership, named pipe, backend)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
+from opskit.core.diagnose.rules.base import Rule, RuleContext, rule
+from opskit.core.findings import Finding, Severity
+
+STATE_FILE = r"C:\ProgramData\Tailscale\server-state.conf"
+STATEDIR_NOTE = (
+    "About `tailscaled.exe --statedir=C:\\ProgramData\\Tailscale` (the usual forum advice): Tailscale's "
+    "sources do not confirm it as a fix for this error. A tailscaled started by hand without flags already "
+    f"uses {STATE_FILE}; --statedir only changes where state, certificates and Taildrop files live, which "
+    "matters when a hand-started daemon would otherwise write under another account's profile. Starting "
+    "tailscaled by hand 'works' only because whoever starts it becomes the owner, and it then competes "
+    "with the Tailscale service; prefer the fixes above."
+)
+
+
+def _errors(report: WindowsReport, kind: WindowsErrorKind) -> list[WindowsError]:
+    return [e for e in report.errors if e.kind is kind]
+
+
+def _identity_kind(name: str) -> str:
+    if re.match(r"^S-1-\d+(?:-\d+)+$", name):
+        return "sid"
+    if name.upper() in ("NT AUTHORITY\\SYSTEM", "SYSTEM", "LOCALSYSTEM"):
+        return "system"
+    return "account"
+
+
+@rule(
+    "TS-WIN-NOT-OWNER", "windows", Severity.ERROR, "LocalAPI refused: tailscaled belongs to another identity"
+)
+def not_owner(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: on Windows tailscaled serves one user at a time. ``CheckIPNConnectionAllowed`` admits a
+    LocalAPI caller only if it is that current user (or LocalSystem, since v1.58); Unattended Mode
+    ("server mode") just pins the owner. Elevation does not change identity: ``ADMIN01\\Administrator``,
+    ``DOMAIN\\user`` and ``NT AUTHORITY\\SYSTEM`` are different callers, so "run as administrator"
+    does not help."""
+    for error in _errors(report, WindowsErrorKind.NOT_OWNER):
+        owner = error.owner or "another account"
+        caller = error.caller or report.whoami
+        caller_text = f'"{caller}"' if caller else "your account"
+        kind = _identity_kind(owner)
+        who = f'tailscaled belongs to "{owner}", the CLI ran as {caller_text}'
+        if error.truncated:
+            who += " (the message is cut off inside a name; it may be incomplete)"
+        if error.caller and report.whoami and report.whoami.lower() == error.caller.lower():
+            who += "; your pasted `whoami` confirms the caller"
+        elif not error.caller and report.whoami:
+            who += " (caller taken from your pasted `whoami`)"
+        standing = [
+            x
+            for x in (
+                "elevated" if report.elevated else "",
+                "in Administrators" if report.admin_member else "",
+            )
+            if x
+        ]
+        if standing:
+            who += f". You are {' and '.join(standing)}, but that is not ownership"
+        authorities = {name.split("\\", 1)[0].upper() for name in (owner, caller or "") if "\\" in name}
+        if len(authorities) == 2:
+            who += f" (two different accounts: {' vs '.join(sorted(authorities))})"
+        causes = [
+            f'tailscaled is {error.mode or "in use"} for "{owner}"; on Windows the LocalAPI admits only that '
+            "identity or LocalSystem. Running elevated or as another administrator is a different identity",
+            "the owner account was deleted or renamed (the message then shows a SID), leaving a stale owner "
+            "in the state file",
+            "a tailscaled.exe was started by hand by another user, next to or instead of the Tailscale "
+            "service",
+        ]
+        if kind == "sid":
+            causes.insert(0, causes.pop(1))  # a bare SID means the name lookup failed: stale owner first
+        if kind == "system":
+            causes[0] = f'tailscaled reports itself in use by "{owner}" (a SYSTEM-context session, #17875)'
+        elif error.mode == "already in use" and kind == "account":
+            causes[0] = (
+                f'"{owner}" is using Tailscale in another Windows session (typically its tray app, kept '
+                "alive by fast user switching or an RDP session); the daemon serves one user at a time and "
+                "the LocalAPI admits only that user or LocalSystem"
+            )
+        fixes = [
+            f'run the CLI as "{owner}" (sign in as that account, or `runas /user:{owner} "tailscale status"`)'
+            if kind == "account"
+            else "run the CLI as LocalSystem (`psexec -s tailscale status`), always admitted since v1.58",
+            *(
+                [f'sign out "{owner}"\'s other session or quit its Tailscale tray app, then retry']
+                if error.mode == "already in use" and kind == "account"
+                else []
+            ),
+            f'as "{owner}": turn off Unattended Mode (`tailscale set --unattended=false`) or '
+            f"`tailscale logout`, then log in as {caller_text}",
+            "make sure only the Tailscale service runs tailscaled (`sc query Tailscale`; stop any "
+            "tailscaled.exe started by hand)",
+            f"only if the owner no longer exists: stop the Tailscale service, back up {STATE_FILE}, remove "
+            "its `server-mode-start-key` entry, start the service again (workaround from "
+            "tailscale/tailscale#13609)"
+            + (
+                "; for a SYSTEM owner that survives this, a reinstall was reported to clear it (#17875)"
+                if kind == "system"
+                else ""
+            ),
+        ]
+        cause_lines = "\n".join(f"  {i}. {c}." for i, c in enumerate(causes, 1))
+        fix_lines = "\n".join(f"  {i}. {f}." for i, f in enumerate(fixes, 1))
+        yield not_owner.finding(
+            f"{who}.\nCauses, most likely first:\n{cause_lines}",
+            f"In order of safety:\n{fix_lines}\n{STATEDIR_NOTE}",
+            ctx.evidence(error.line, report.whoami_line),
+            title=f'tailscaled belongs to "{owner}", not to {caller_text}',
+            owner=error.owner,
+            caller=caller,
+            caller_from="error message" if error.caller else ("whoami" if report.whoami else None),
+            mode=error.mode,
+            tailscaled_pid=error.pid,
+            truncated=error.truncated,
+        )
+
+
+_SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
+    WindowsErrorKind.PIPE_MISSING: (
+        "tailscaled.exe is running but its LocalAPI named pipe "
+        r"\\.\pipe\ProtectedPrefix\Administrators\Tailscale\tailscaled does not exist: the daemon's "
+        "listener died (a known 1.52.0 regression, #10025). This is not a permissions problem.",
+        "Restart the Tailscale service (`Restart-Service Tailscale` in an elevated PowerShell); if it "
+        "recurs, "
+        "upgrade Tailscale.",
+    ),
+    WindowsErrorKind.PIPE_ACCESS_DENIED: (
+        "tailscaled could not create its protected named pipe (Access is denied): it was started by a "
+        "non-elevated user. Only an elevated process or LocalSystem may create it (#10321).",
+        "Do not start tailscaled.exe by hand; start the Tailscale service (`Start-Service Tailscale`), which "
+        "runs as LocalSystem. If you must run it by hand for debugging, use an elevated console.",
+    ),
+    WindowsErrorKind.NO_BACKEND: (
+        "tailscaled is running and answered, but its backend never initialised (503 no backend, #13494, "
+        "#9653): the daemon is broken inside, not refusing you. Permissions are not the issue.",
+        "Read the service log (C:\\ProgramData\\Tailscale\\Logs or the Event Viewer) for the start-up error; "
+        "restart the service; if it persists, repair/reinstall Tailscale.",
+    ),
+    WindowsErrorKind.DEADLINE: (
+        "the CLI reached tailscaled's LocalAPI but got no answer in time (context deadline exceeded, "
+        "#14077): "
+        "the daemon is hung or still starting.",
+        "Wait a minute and retry; if it persists restart the Tailscale service and check its log for what "
+        "blocks start-up (DNS, firewall drivers, a stuck network adapter).",
+    ),
+    WindowsErrorKind.DOMAIN_TRUST: (
+        "tailscaled could not look up your user because the machine's trust relationship with the domain "
+        "failed (DC unreachable or machine account broken, #2177). It cannot decide whether you are the "
+        "owner.",
+        "Restore domain connectivity (VPN/line of sight to a DC) or repair the machine account "
+        "(`Test-ComputerSecureChannel -Repair`); then retry.",
+    ),
+    WindowsErrorKind.SERVICE_NOT_RUNNING: (
+        "the CLI found no reachable tailscaled: the Tailscale service is not running (or tailscaled stopped "
+        "when the last GUI client disconnected, because Unattended Mode is off).",
+        "Start the service (`Start-Service Tailscale`) and set it to Automatic; if it stops whenever the "
+        "tray "
+        "app closes, enable Unattended Mode (`tailscale up --unattended`).",
+    ),
+    WindowsErrorKind.GUI_CANNOT_CONNECT: (
+        "the Tailscale GUI cannot talk to the service, or the service is in use by another Windows user "
+        "(single-user daemon).",
+        "Check the Tailscale service is running; if another user owns it, sign in as that user or have them "
+        "log out / turn off Unattended Mode.",
+    ),
+    WindowsErrorKind.VERSION_MISMATCH: (
+        "the CLI and tailscaled are different versions: a leftover tailscale.exe on PATH or a half-finished "
+        "upgrade. Mixed versions misreport errors.",
+        "Run the tailscale.exe from the installed Tailscale folder, or finish/repeat the upgrade so both "
+        "match.",
+    ),
+    WindowsErrorKind.UNIX_ACCESS_DENIED: (
+        "on Linux/macOS the LocalAPI refuses non-root users that are not the configured operator.",
+        "Use `sudo tailscale …`, or once `sudo tailscale set --operator=$USER` to allow your user.",
+    ),
+    WindowsErrorKind.OTHER: (
+        "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
+        "Run the command in an elevated console as the account that set Tailscale up; check the service is "
+        "running; paste the full error for a closer diagnosis.",
+    ),
+}
+
+
+def _emit(
+    rule_obj: Rule, kind: WindowsErrorKind, report: WindowsReport, ctx: RuleContext
+) -> Iterator[Finding]:
+    """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
+    found = _errors(report, kind)
+    if not found:
+        return
+    cause, fix = _SIMPLE_TEXT[kind]
+    pid = f" (tailscaled.exe pid {found[0].pid})" if found[0].pid else ""
+    yield rule_obj.finding(f"{ctx.label}{pid}: {cause}", fix, ctx.evidence(*(e.line for e in found[:3])))
+
+
+@rule("TS-WIN-PIPE-MISSING", "windows", Severity.ERROR, "tailscaled's named pipe is missing")
+def pipe_missing(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot
+    find the file specified.`` while tailscaled.exe runs: the LocalAPI listener is gone."""
+    yield from _emit(pipe_missing, WindowsErrorKind.PIPE_MISSING, report, ctx)
+
+
+@rule("TS-WIN-PIPE-ACCESS-DENIED", "windows", Severity.ERROR, "tailscaled may not create its named pipe")
+def pipe_access_denied(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``safesocket.Listen: namedpipe.Listen: … Access is denied.``: the protected pipe prefix needs
+    an elevated creator; a tailscaled started by a normal user cannot listen."""
+    yield from _emit(pipe_access_denied, WindowsErrorKind.PIPE_ACCESS_DENIED, report, ctx)
+
+
+@rule("TS-WIN-NO-BACKEND", "windows", Severity.ERROR, "tailscaled has no backend (503)")
+def no_backend(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``503 Service Unavailable: no backend``: the daemon answers, its backend failed to start."""
+    yield from _emit(no_backend, WindowsErrorKind.NO_BACKEND, report, ctx)
+
+
+@rule("TS-WIN-DEADLINE", "windows", Severity.ERROR, "tailscaled did not answer in time")
+def deadline(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``context deadline exceeded`` on a LocalAPI request: the daemon is hung or starting."""
+    yield from _emit(deadline, WindowsErrorKind.DEADLINE, report, ctx)
+
+
+@rule("TS-WIN-DOMAIN-TRUST", "windows", Severity.ERROR, "Domain trust failure prevents the user lookup")
+def domain_trust(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``The trust relationship between this workstation and the primary domain failed.``: the
+    SID→user lookup tailscaled does for every LocalAPI caller fails on a domain-joined PC without a DC."""
+    yield from _emit(domain_trust, WindowsErrorKind.DOMAIN_TRUST, report, ctx)
+
+
+@rule("TS-WIN-SERVICE-NOT-RUNNING", "windows", Severity.ERROR, "The Tailscale service is not running")
+def service_not_running(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``is the Tailscale service running?`` / ``Failed to connect to local Tailscale daemon``:
+    no tailscaled to talk to. Without Unattended Mode tailscaled also idles when the last GUI/CLI
+    client disconnects (the "works only while the GUI runs" symptom, #5880)."""
+    yield from _emit(service_not_running, WindowsErrorKind.SERVICE_NOT_RUNNING, report, ctx)
+    yield from _emit(service_not_running, WindowsErrorKind.GUI_CANNOT_CONNECT, report, ctx)
+
+
+@rule("TS-WIN-VERSION-MISMATCH", "windows", Severity.WARNING, "CLI and tailscaled versions differ")
+def version_mismatch(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``Warning: client version "x" != tailscaled server version "y"``: mixed versions."""
+    yield from _emit(version_mismatch, WindowsErrorKind.VERSION_MISMATCH, report, ctx)
+
+
+@rule("TS-LOCALAPI-ACCESS-DENIED", "windows", Severity.ERROR, "LocalAPI access denied (Linux/macOS)")
+def unix_access_denied(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``Access denied: …`` + ``Use 'sudo tailscale …'``: non-root, non-operator user on Unix."""
+    yield from _emit(unix_access_denied, WindowsErrorKind.UNIX_ACCESS_DENIED, report, ctx)
+
+
+@rule("TS-LOCALAPI-ERROR", "windows", Severity.WARNING, "The CLI could not use tailscaled's LocalAPI")
+def other_error(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: a LocalAPI failure without a recognised body (e.g. a bare ``401 Unauthorized``)."""
+    yield from _emit(other_error, WindowsErrorKind.OTHER, report, ctx)

@@ -1,0 +1,310 @@
+"""Parse ``tailscale status`` text: legacy (<= v1.2), fixed-width (v1.4-v1.88), tabwriter (v1.90+).
+
+The status cell grammar follows cmd/tailscale/cli/status.go:
+``-`` | ``idle[; exit node | ; offers exit node][; offline, last seen …]`` | ``offline[, last seen …]`` |
+``active; [exit node; | offers exit node; ](relay "x" | direct a:p | peer-relay a:p:vni:n)[; offline…]``
+followed by ``, tx N rx M`` when any bytes moved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, StatusReport
+from opskit.core.diagnose.text import SourceLine
+
+_IP_TOKEN = re.compile(r"^(?:[0-9x*]{1,3}(?:\.[0-9x*]{1,3}){3}|[0-9a-fA-F:x]*:[0-9a-fA-F:x]+)$")
+_HOST_TOKEN = r'(?:\("[^"]*"\)|\S+(?: \([^)]*\))?)'  # ("hostname") | xn--abc (unicode)
+_ROW = re.compile(
+    r"^(?:(?P<ip>\S+)\s+)?(?P<host>" + _HOST_TOKEN + r")\s+(?P<owner>\S+)\s+(?P<os>\S+)\s+(?P<cell>\S.*)$"
+)
+_LEGACY_ROW = re.compile(
+    r"^\[(?P<key>[^\]\s]{1,12})\]\s+(?P<os>\S+)\s+(?P<ip>\S+)\s+(?P<host>\S+)\s+"
+    r"tx=\s*(?P<tx>\d+)\s+rx=\s*(?P<rx>\d+)\s*(?P<rest>.*)$"
+)
+_TXRX = re.compile(r",\s*tx (?P<tx>\d+) rx (?P<rx>\d+)\s*$")
+_LAST_SEEN = re.compile(r",\s*last seen (?P<ago>\S+ ago)")
+_STATE_MESSAGES = (
+    "Tailscale is stopped.",
+    "Logged out.",
+    "Machine is not yet approved by tailnet admin.",
+    "NeedsLogin",
+    "unexpected state:",
+    "Log in at:",
+)
+KNOWN_OS = {
+    "linux", "windows", "macos", "ios", "android", "freebsd", "openbsd", "illumos", "solaris",
+    "tvos", "js", "plan9", "darwin", "-", "",
+}  # fmt: skip
+
+
+def _parse_cell(cell: str) -> dict[str, object] | None:
+    """Fields of a status cell, or None when the text is not a status cell at all."""
+    cell = cell.strip()
+    fields: dict[str, object] = {}
+    txrx = _TXRX.search(cell)
+    if txrx:
+        fields["tx"], fields["rx"] = int(txrx.group("tx")), int(txrx.group("rx"))
+        cell = cell[: txrx.start()]
+    last_seen = _LAST_SEEN.search(cell)
+    if last_seen:
+        fields["last_seen"] = last_seen.group("ago")
+        cell = cell[: last_seen.start()] + cell[last_seen.end() :]
+    parts = [p.strip() for p in cell.split(";") if p.strip()]
+    if not parts or parts[0] not in {"-", "idle", "offline", "active"}:
+        return None
+    head = parts[0]
+    fields["active"] = head == "active"
+    fields["idle"] = head == "idle"
+    fields["offline"] = head == "offline"
+    fields["path"] = PathKind.NONE
+    for part in parts[1:]:
+        if part in ("exit node", "offers exit node"):
+            fields["exit_node"] = part
+        elif part == "offline":
+            fields["offline"] = True
+        elif part.startswith("relay"):
+            fields["path"] = PathKind.DERP
+            fields["relay_region"] = part[len("relay") :].strip().strip('"') or None
+        elif part.startswith("direct"):
+            fields["path"] = PathKind.DIRECT
+            fields["direct_addr"] = part[len("direct") :].strip() or None
+        elif part.startswith("peer-relay"):
+            fields["path"] = PathKind.PEER_RELAY
+            fields["peer_relay"] = part[len("peer-relay") :].strip() or None
+        else:
+            return None
+    if head == "active" and fields["path"] == PathKind.NONE and len(parts) == 1:
+        fields["path"] = PathKind.UNKNOWN  # cut-off paste: "active" without the path part
+    return fields
+
+
+def parse_status_row(line: SourceLine) -> StatusPeer | None:
+    """One peer row (current layouts or the pre-v1.4 legacy layout), or None."""
+    legacy = _LEGACY_ROW.match(line.text)
+    if legacy:
+        return _legacy_peer(line, legacy)
+    match = _ROW.match(line.text)
+    if not match:
+        return None
+    ip = match.group("ip") or ""
+    host, owner, os_name = match.group("host"), match.group("owner"), match.group("os")
+    cell = match.group("cell")
+    if ip and not _IP_TOKEN.match(ip):
+        return None
+    fields = _parse_cell(cell)
+    if fields is None:
+        return None
+    # "-" alone is a weak signal: also require a plausible OS column.
+    if cell.strip() == "-" and os_name.lower() not in KNOWN_OS:
+        return None
+    return StatusPeer(
+        ip=ip,
+        host=host,
+        owner=owner,
+        os=os_name,
+        cell=cell.strip(),
+        line=line,
+        active=bool(fields["active"]),
+        idle=bool(fields["idle"]),
+        exit_node=fields.get("exit_node"),  # type: ignore[arg-type]
+        path=fields["path"],  # type: ignore[arg-type]
+        direct_addr=fields.get("direct_addr"),  # type: ignore[arg-type]
+        relay_region=fields.get("relay_region"),  # type: ignore[arg-type]
+        peer_relay=fields.get("peer_relay"),  # type: ignore[arg-type]
+        offline=bool(fields["offline"]),
+        last_seen=fields.get("last_seen"),  # type: ignore[arg-type]
+        tx=fields.get("tx"),  # type: ignore[arg-type]
+        rx=fields.get("rx"),  # type: ignore[arg-type]
+    )
+
+
+def _legacy_peer(line: SourceLine, match: re.Match[str]) -> StatusPeer:
+    rest = match.group("rest")
+    path, direct, relay = PathKind.UNKNOWN, None, None
+    starred = re.findall(r"\*([^*\s]+)\*", rest)  # the active relay/endpoint is printed as *x*
+    for item in starred:
+        if ":" in item:
+            path, direct = PathKind.DIRECT, item
+        else:
+            path, relay = PathKind.DERP, item
+    tx, rx = int(match.group("tx")), int(match.group("rx"))
+    return StatusPeer(
+        ip=match.group("ip"),
+        host=match.group("host"),
+        owner="",
+        os=match.group("os"),
+        cell=rest.strip(),
+        line=line,
+        active=None,
+        path=path,
+        direct_addr=direct,
+        relay_region=relay,
+        tx=tx,
+        rx=rx,
+    )
+
+
+def is_status_line(text: str) -> bool:
+    """A line that belongs to ``tailscale status`` output (row, header, health, state message)."""
+    if text.startswith("# Health check") or re.match(r"^#\s+-\s", text):
+        return True
+    if text.startswith("# To see the full list of exit nodes"):
+        return True
+    if text.startswith(_STATE_MESSAGES):
+        return True
+    if re.match(r"^IP\s+Hostname\s+Owner\s+OS\s+Status$", text) or re.match(
+        r"^--\s+-{8}\s+-{5}\s+--\s+-{6}$", text
+    ):
+        return True
+    return parse_status_row(SourceLine(0, text)) is not None
+
+
+def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
+    """Parse one status block: peers in order (self first), health messages, state message."""
+    peers: list[StatusPeer] = []
+    health: list[HealthMessage] = []
+    state_message: str | None = None
+    state_line: SourceLine | None = None
+    legacy = tabwriter = False
+    for line in lines:
+        text = line.text
+        bullet = re.match(r"^#\s+-\s+(?P<msg>.+)$", text)
+        if bullet:
+            health.append(HealthMessage(bullet.group("msg").strip(), line))
+            continue
+        if text.startswith(_STATE_MESSAGES):
+            if state_message is None:
+                state_message, state_line = text, line
+            continue
+        peer = parse_status_row(line)
+        if peer is None:
+            continue
+        peers.append(peer)
+        legacy = legacy or text.startswith("[")
+        if peer.last_seen or (line.raw and line.raw != line.raw.rstrip() and "  " in line.raw.strip()):
+            tabwriter = True  # v1.90+ tabwriter pads every cell, the status column included
+    if legacy:
+        layout = "legacy (<= v1.2)"
+    elif tabwriter:
+        layout = "tabwriter (v1.90+)"
+    elif peers:
+        layout = "columns (v1.4+)"
+    else:
+        layout = "messages only"
+    return StatusReport(layout, tuple(peers), tuple(health), state_message, state_line)
+
+
+# ------------------------------------------------------------------------------------ --json form
+
+
+def looks_like_status_json(document: object) -> bool:
+    """``tailscale status --json``: has BackendState and Self/Peer maps."""
+    return (
+        isinstance(document, dict)
+        and "BackendState" in document
+        and ("Peer" in document or "Self" in document)
+    )
+
+
+def _json_line(lines: Sequence[SourceLine], needle: str, fallback: SourceLine) -> SourceLine:
+    for line in lines:
+        if needle in line.text:
+            return line
+    return fallback
+
+
+def _json_peer(
+    entry: dict[str, object], host_lines: dict[str, SourceLine], first: SourceLine
+) -> StatusPeer | None:
+    host = str(entry.get("HostName") or str(entry.get("DNSName") or "").split(".")[0] or "?")
+    line = host_lines.get(host, first)
+    ips = entry.get("TailscaleIPs")
+    ip = str(ips[0]) if isinstance(ips, list) and ips else ""
+    active = entry.get("Active") is True
+    cur_addr = str(entry.get("CurAddr") or "")
+    peer_relay = str(entry.get("PeerRelay") or "")
+    relay = str(entry.get("Relay") or "")
+    if not active:
+        path = PathKind.NONE
+    elif cur_addr:
+        path = PathKind.DIRECT
+    elif peer_relay:
+        path = PathKind.PEER_RELAY
+    else:
+        path = PathKind.DERP
+    tx = entry.get("TxBytes")
+    rx = entry.get("RxBytes")
+    tx_value = tx if isinstance(tx, int) else None
+    rx_value = rx if isinstance(rx, int) else None
+    online = entry.get("Online")
+    shown = {
+        PathKind.DIRECT: f"active; direct {cur_addr}",
+        PathKind.PEER_RELAY: f"active; peer-relay {peer_relay}",
+        PathKind.DERP: f'active; relay "{relay}"',
+        PathKind.NONE: "idle" if (tx_value or rx_value) else "-",
+    }[path]
+    if online is False:
+        shown += "; offline"
+    if tx_value or rx_value:
+        shown += f", tx {tx_value or 0} rx {rx_value or 0}"
+    exit_node = (
+        "exit node"
+        if entry.get("ExitNode") is True
+        else ("offers exit node" if entry.get("ExitNodeOption") is True else None)
+    )
+    return StatusPeer(
+        ip=ip,
+        host=host,
+        owner=str(entry.get("UserID") or ""),
+        os=str(entry.get("OS") or ""),
+        cell=shown + "  (from --json)",
+        line=line,
+        active=active,
+        idle=not active and bool(tx_value or rx_value),
+        exit_node=exit_node,
+        path=path,
+        direct_addr=cur_addr or None,
+        relay_region=relay or None,
+        peer_relay=peer_relay or None,
+        offline=online is False,
+        tx=tx_value,
+        rx=rx_value,
+    )
+
+
+def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) -> StatusReport:
+    """Parse ``tailscale status --json`` (ipnstate.Status): self first, then peers."""
+    peers: list[StatusPeer] = []
+    # Each peer's evidence is its "HostName" line; index them once (tailnets can have many peers).
+    host_lines: dict[str, SourceLine] = {}
+    for line in lines:
+        if line.text.startswith('"HostName": "'):
+            host_lines.setdefault(line.text[len('"HostName": "') :].rstrip(",").rstrip('"'), line)
+    me = document.get("Self")
+    if isinstance(me, dict):
+        parsed = _json_peer(me, host_lines, lines[0])
+        if parsed is not None:
+            peers.append(parsed)
+    peer_map = document.get("Peer")
+    if isinstance(peer_map, dict):
+        for entry in peer_map.values():
+            if isinstance(entry, dict):
+                parsed = _json_peer(entry, host_lines, lines[0])
+                if parsed is not None:
+                    peers.append(parsed)
+    health_items = document.get("Health")
+    health: list[HealthMessage] = []
+    if isinstance(health_items, list):
+        for item in health_items:
+            text = str(item)
+            health.append(HealthMessage(text, _json_line(lines, text[:40], lines[0])))
+    state = str(document.get("BackendState") or "")
+    state_message = None if state in ("Running", "") else f"BackendState {state}"
+    if state == "Stopped":
+        state_message = "Tailscale is stopped."
+    elif state == "NeedsLogin":
+        state_message = "NeedsLogin"
+    state_line = _json_line(lines, '"BackendState"', lines[0]) if state_message else None
+    return StatusReport("json", tuple(peers), tuple(health), state_message, state_line)

@@ -1,0 +1,175 @@
+"""Turn a raw paste into clean, numbered lines.
+
+Pastes arrive through chat, Markdown and terminals: tabs or spaces, trailing padding, curly quotes,
+ANSI colours, CRLF, shell prompts in front of the command, Markdown fences. Everything downstream
+works on :class:`SourceLine` so that evidence can quote the line *and* its number in the input.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+# Chat clients "smarten" quotes; Go prints plain ASCII ones.
+_QUOTE_TABLE = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\ufeff": "",
+        "\u200b": "",
+        "\u0085": " ",
+        "\u2028": " ",
+        "\u2029": " ",
+    }
+)
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_FENCE = re.compile(r"^(```+|~~~+)\s*[\w+-]*\s*$")
+
+# A shell prompt followed by a command. Order matters: the most specific forms first.
+_PROMPTS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^(?:\([\w.-]+\)\s+)?PS [A-Za-z]:\\[^>]*>\s?(?P<cmd>.*)$"),  # PowerShell, optional (venv)
+    re.compile(r"^[A-Za-z]:\\[^>]*>\s?(?P<cmd>.*)$"),  # cmd.exe  C:\>  C:\Users\x>
+    re.compile(r"^(?:\([\w.-]+\)\s+)?[\w.@-]+@[\w.-]+(?::[^\s$#>]*)?\s?[$#%>]\s(?P<cmd>.*)$"),  # user@host:~$
+    re.compile(r"^(?:[~/][^\s]*\s)?[$%]\s(?P<cmd>.*)$"),  # "$ cmd", "~ % cmd"
+    # "# cmd" only for known commands: "# Health check:" and "# Warning:" are tailscale output.
+    re.compile(
+        r"^(?:[~/][^\s]*\s)?#\s(?P<cmd>(?:sudo\s+)?(?:tailscale|whoami|ping|ping6|ip|systemctl)\b.*)$"
+    ),
+    re.compile(
+        r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?:\S+\s+)?(?P<cmd>tailscale.*)$"
+    ),  # ➜ ~ / ❯
+    re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?P<cmd>.*)$"),
+    re.compile(r"^>\s(?P<cmd>(?:tailscale|whoami|net|ping)\b.*)$"),
+)
+_SUBCOMMANDS = (
+    "netcheck|status|ping|up|down|login|logout|set|debug|version|ip|whois|bugreport|exit-node|serve|"
+    "funnel|cert|web|switch|configure|lock|dns|metrics|syspolicy|update|file|drive|nc|ssh|licenses"
+)
+_BARE_COMMAND = re.compile(
+    r"^(?P<cmd>(?:sudo\s+)?(?:\"?[\w:\\/ .()-]*[\\/])?tailscale(?:\.exe)?\"?\s+(?:"
+    + _SUBCOMMANDS
+    + r")\b.*)$",
+    re.IGNORECASE,
+)
+
+
+class SourceLine(NamedTuple):
+    """One input line: 1-based number, cleaned text (no indentation or padding), raw text.
+
+    A NamedTuple rather than a frozen dataclass: equally immutable, and several times cheaper to
+    build, which matters when a tailscaled log with hundreds of thousands of lines is pasted.
+    """
+
+    number: int
+    text: str
+    raw: str = ""
+    command: str | None = None  # set when the line is a shell prompt running ``command``
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text and self.command is None
+
+
+def _clean(raw: str) -> str:
+    """Tabs to spaces, no ANSI colours or control characters, plain quotes; stripped."""
+    return _CONTROL.sub("", _ANSI.sub("", raw.replace("\t", " ")).translate(_QUOTE_TABLE)).strip()
+
+
+def _line_ends(text: str) -> str:
+    """CRLF and CR become LF: lines are split on LF only, as editors number them (``str.splitlines``
+    would also break at form feeds and U+2028, shifting every later line number)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+# Lines starting with these are output (netcheck bullets, status rows, JSON), never a prompt.
+_NOT_PROMPT_START = frozenset("*-0123456789{}[")
+
+
+def prompt_command(text: str) -> str | None:
+    """The command of a shell-prompt line (``PS C:\\> tailscale status`` → ``tailscale status``)."""
+    if not text or text[0] in _NOT_PROMPT_START or text.startswith(("pong from", "Report:")):
+        return None
+    for pattern in _PROMPTS:
+        match = pattern.match(text)
+        if match:
+            return match.group("cmd").strip()
+    bare = _BARE_COMMAND.match(text)
+    if bare and len(text) < 120:
+        return bare.group("cmd").strip()
+    return None
+
+
+def split_lines(text: str) -> list[SourceLine]:
+    """Number and clean every line; fences become blank, prompts carry their command."""
+    lines: list[SourceLine] = []
+    append = lines.append
+    new = tuple.__new__  # skips NamedTuple's Python-level __new__: this loop runs once per input line
+    for number, raw in enumerate(_line_ends(text).split("\n"), start=1):
+        cleaned = raw.strip()
+        if not (cleaned.isascii() and cleaned.isprintable()):  # inner tabs, quotes, colours: slow path
+            cleaned = _clean(cleaned)
+        if not cleaned:
+            append(new(SourceLine, (number, "", raw, None)))
+            continue
+        first = cleaned[0]
+        if (first == "`" or first == "~") and _FENCE.match(cleaned):
+            append(new(SourceLine, (number, "", raw, None)))
+            continue
+        if first == "`" or cleaned[-1] == "`":  # output glued to a fence or inline code: ```Report:
+            cleaned = cleaned.strip("`").strip()
+            if not cleaned:
+                append(new(SourceLine, (number, "", raw, None)))
+                continue
+            first = cleaned[0]
+        # Markdown quote markers ("> ") in front of pasted output.
+        while (
+            first == ">" and cleaned.startswith("> ") and not cleaned[2:].startswith(("tailscale", "whoami"))
+        ):
+            cleaned = cleaned[2:].lstrip()
+            first = cleaned[:1]
+        if cleaned.count("* ") > 2 and ("* UDP:" in cleaned or "* IPv4:" in cleaned):
+            # A netcheck report flattened onto one line by a chat client: one SourceLine per field,
+            # all carrying the original line number.
+            for piece in _unflatten(cleaned):
+                append(new(SourceLine, (number, piece, raw, None)))
+            continue
+        command = None if first in _NOT_PROMPT_START else prompt_command(cleaned)
+        append(new(SourceLine, (number, cleaned, raw, command)))
+    return lines
+
+
+_FLAT_SPLIT = re.compile(r"\s+(?=\* [A-Z][\w ]*:|- [^\s:]{1,32}: |Report:)")
+
+
+def _unflatten(text: str) -> list[str]:
+    """``Report: * UDP: true * IPv4: yes, … - fra: 5ms (Frankfurt) - ams: …`` → one field per item."""
+    head, sep, rest = text.partition("Report:")
+    pieces = [head.strip()] if head.strip() else []
+    if sep:
+        pieces.append("Report:")
+    pieces.extend(p.strip() for p in _FLAT_SPLIT.split(rest if sep else text) if p.strip())
+    return pieces
+
+
+def undo_go_quoting(text: str) -> str:
+    """Undo Go's %q escaping of a Windows account name: ``DOMAIN\\\\user`` → ``DOMAIN\\user``."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text) and text[i + 1] in '\\"':
+            out.append(text[i + 1])
+            i += 2
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)

@@ -1,0 +1,132 @@
+"""Recognise the Windows CLI ↔ tailscaled errors users paste, and who owns the daemon.
+
+The 401 body changed over versions (tailscale-facts.md §4.2):
+- v1.2: ``Tailscale running in server mode as X. Access denied.`` / ``Tailscale running as X. Access denied.``
+- v1.4-v1.32: ``Tailscale already in use by X[, pid N]``
+- v1.34-v1.80: ``Tailscale running in server mode ("OWNER"); connection from "CALLER" not allowed``
+- v1.82+: ``Tailscale (running in server mode|already in use) ("OWNER"); connection from "CALLER" …``
+Names are printed with Go's %q, so ``DOMAIN\\user`` arrives with doubled backslashes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
+from opskit.core.diagnose.text import SourceLine, undo_go_quoting
+
+_QUOTED = r'"(?P<{name}>(?:[^"\\]|\\.)*)(?P<{name}_end>"?)'
+_OWNER_CALLER = re.compile(
+    r"Tailscale (?P<mode>running in server mode|already in use) \("
+    + _QUOTED.format(name="owner")
+    + r"\)?(?:; connection from "
+    + _QUOTED.format(name="caller")
+    + r"(?P<tail> not allowed)?)?"
+)
+_IN_USE_BY = re.compile(r"Tailscale already in use(?: by (?P<owner>.+?))?(?:, pid (?P<pid>\d+))?\s*\.?$")
+_RUNNING_AS = re.compile(r"Tailscale running (?P<mode>in server mode )?as (?P<owner>.+?)\. Access denied\.?")
+_DAEMON_PID = re.compile(r"running as tailscaled(?:\.exe)?, pid (?P<pid>\d+)")
+
+_SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
+    (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*cannot find the file specified"),
+    (WindowsErrorKind.PIPE_ACCESS_DENIED, r"(?:safesocket\.Listen|namedpipe\.Listen|pipe).*Access is denied"),
+    (WindowsErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
+    (WindowsErrorKind.DEADLINE, r"context deadline exceeded"),
+    (WindowsErrorKind.DOMAIN_TRUST, r"trust relationship between this workstation and the primary domain"),
+    (
+        WindowsErrorKind.SERVICE_NOT_RUNNING,
+        r"is the Tailscale service running\?"
+        r"|failed to connect to local tailscaled process \(is it running\?\)"
+        r"|Failed to connect to local Tailscale daemon",
+    ),
+    (
+        WindowsErrorKind.GUI_CANNOT_CONNECT,
+        r"Failed to connect to Tailscale service|Tailscale: in use by other user|Tailscale backend error",
+    ),
+    (WindowsErrorKind.VERSION_MISMATCH, r'Warning: client version "[^"]*" != tailscaled server version'),
+    (WindowsErrorKind.UNIX_ACCESS_DENIED, r"^Access denied: |Use 'sudo tailscale "),
+    (
+        WindowsErrorKind.OTHER,
+        r"401 Unauthorized|empty user uid in connection identity|failed to look up user from"
+        r"|failed to connect to local tailscaled",
+    ),
+)
+# Order matters: the specific causes first, the generic LocalAPI failure last.
+_SIMPLE = tuple(
+    (kind, re.compile(pattern, 0 if kind is WindowsErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
+    for kind, pattern in _SIMPLE_PATTERNS
+)
+
+
+def is_windows_error_line(text: str) -> bool:
+    if _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text):
+        return True
+    return any(pattern.search(text) for _, pattern in _SIMPLE)
+
+
+def _identity(raw: str | None) -> str | None:
+    return undo_go_quoting(raw).strip() if raw else None
+
+
+def parse_windows_error(line: SourceLine) -> WindowsError | None:
+    """Classify one error line and pull out owner, caller and tailscaled's pid."""
+    text = line.text
+    pid_match = _DAEMON_PID.search(text)
+    daemon_pid = int(pid_match.group("pid")) if pid_match else None
+    match = _OWNER_CALLER.search(text)
+    if match:
+        # Names are "cut off" only when their closing quote is missing; a lost " not allowed" is harmless.
+        truncated = not match.group("owner_end") or (
+            match.group("caller") is not None and not match.group("caller_end")
+        )
+        return WindowsError(
+            WindowsErrorKind.NOT_OWNER,
+            line,
+            owner=_identity(match.group("owner")),
+            caller=_identity(match.group("caller")),
+            mode=match.group("mode"),
+            pid=daemon_pid,
+            truncated=truncated,
+        )
+    running_as = _RUNNING_AS.search(text)
+    if running_as:
+        mode = "running in server mode" if running_as.group("mode") else "running"
+        return WindowsError(
+            WindowsErrorKind.NOT_OWNER,
+            line,
+            owner=_identity(running_as.group("owner")),
+            mode=mode,
+            pid=daemon_pid,
+        )
+    in_use = _IN_USE_BY.search(text)
+    if in_use:
+        return WindowsError(
+            WindowsErrorKind.NOT_OWNER,
+            line,
+            owner=_identity(in_use.group("owner")),
+            mode="already in use",
+            pid=daemon_pid,
+            detail=f"client pid {in_use.group('pid')}" if in_use.group("pid") else "",
+        )
+    for kind, pattern in _SIMPLE:
+        if pattern.search(text):
+            return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
+    return None
+
+
+def parse_windows(
+    lines: Sequence[SourceLine],
+    whoami: SourceLine | None = None,
+    admin_member: bool | None = None,
+    elevated: bool | None = None,
+) -> WindowsReport:
+    """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``."""
+    errors = tuple(e for e in (parse_windows_error(line) for line in lines) if e is not None)
+    return WindowsReport(
+        errors=errors,
+        whoami=whoami.text if whoami else None,
+        whoami_line=whoami,
+        admin_member=admin_member,
+        elevated=elevated,
+    )

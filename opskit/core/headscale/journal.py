@@ -1,0 +1,113 @@
+"""The move journal: an append-only JSON-lines file, like a tiny write-ahead log.
+
+Order of records: ``header`` (plan identity, masked DSN, columns, steps), one ``before`` record per row
+(the before-image as PostgreSQL's own COPY text line, so a rollback loads it back byte for byte),
+``step`` records as steps run,
+``committed`` once the transaction committed, and ``rolled-back`` after a rollback. A journal without
+``committed`` means the move never became visible — unless the database says otherwise, which
+rollback checks by fingerprint instead of trusting the file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from opskit.core.headscale.rowtext import row_fingerprint, row_id, with_field
+from opskit.errors import InputError
+
+JOURNAL_FORMAT = 1
+
+
+def record_line(record: str, **fields: Any) -> str:
+    """One journal line (no secrets may be passed in: callers give masked DSNs only)."""
+    return json.dumps({"record": record, **fields}, default=str, separators=(",", ":")) + "\n"
+
+
+@dataclass
+class Journal:
+    """A parsed journal. ``state`` is committed / uncommitted / rolled-back."""
+
+    header: dict[str, Any]
+    before: dict[str, list[str]] = field(default_factory=dict)  # table → COPY text lines
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    committed_at: str | None = None
+    rolled_back_at: str | None = None
+    torn_tail: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.rolled_back_at:
+            return "rolled-back"
+        return "committed" if self.committed_at else "uncommitted"
+
+    @property
+    def before_fingerprints(self) -> dict[str, dict[int, str]]:
+        rows = self.header.get("rows", {})
+        return {t: {int(k): v for k, v in ids.items()} for t, ids in rows.items()}
+
+    @property
+    def updated(self) -> bool:
+        """The UPDATEs ran (they may or may not have committed: the database decides)."""
+        return self.committed_at is not None or any(
+            s.get("name") == "db-move" and s.get("state") == "updated" for s in self.steps
+        )
+
+    def after_fingerprints(self) -> dict[str, dict[int, str]]:
+        """What each moved row looks like right after the move: its before-image with the cluster
+        column switched from source to target (the only change a move makes). Empty if the UPDATEs
+        never ran."""
+        if not self.updated:
+            return {}
+        column = str(self.header["cluster_column"])
+        source, target = str(self.header["source_cluster"]), str(self.header["target_cluster"])
+        out: dict[str, dict[int, str]] = {}
+        for table, lines in self.before.items():
+            columns = list(self.header["columns"][table])
+            id_index, cluster_index = columns.index("id"), columns.index(column)
+            out[table] = {
+                row_id(line, id_index): row_fingerprint(with_field(line, cluster_index, source, target))
+                for line in lines
+            }
+        return out
+
+
+def parse_journal(text: str, source: str) -> Journal:
+    """Parse journal text; a torn last line (process killed mid-write) is tolerated and flagged."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    journal: Journal | None = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            if number == len(lines) and journal is not None:
+                journal.torn_tail = True
+                break
+            raise InputError.at(source, number, None, "not a JSON journal record") from None
+        kind = entry.get("record") if isinstance(entry, dict) else None
+        if journal is None:
+            if kind != "header" or entry.get("format") != JOURNAL_FORMAT:
+                raise InputError.at(source, number, "record", "not an opskit tenant-move journal (no header)")
+            journal = Journal(header=entry)
+            continue
+        if kind == "before":
+            images = entry["copy"]
+            journal.before.setdefault(str(entry["table"]), []).extend(
+                [str(x) for x in images] if isinstance(images, list) else [str(images)]
+            )
+        elif kind == "step":
+            journal.steps.append(entry)
+        elif kind == "committed":
+            journal.committed_at = str(entry.get("at"))
+        elif kind == "rolled-back":
+            journal.rolled_back_at = str(entry.get("at"))
+        else:
+            raise InputError.at(source, number, "record", f"unknown journal record {kind!r}")
+    if journal is None:
+        raise InputError.at(source, None, None, "empty journal")
+    return journal

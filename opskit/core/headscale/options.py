@@ -1,0 +1,54 @@
+"""Validation of command-line values for the tenant move (pure: strings in, values or InputError out)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import shlex
+
+from opskit.core.headscale.plan import HookSpec
+from opskit.errors import InputError
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def parse_duration_ms(value: str, option: str) -> int:
+    """'500ms', '5s', '2m' or a bare number of seconds → milliseconds (> 0)."""
+    m = _DURATION.match(value)
+    if not m:
+        raise InputError.at(None, None, option, f"{value!r} is not a duration (e.g. 500ms, 5s, 2m)")
+    number = float(m.group(1)) * {"ms": 1, "s": 1000, "m": 60000, None: 1000}[m.group(2)]
+    if number < 1:
+        raise InputError.at(None, None, option, "must be at least 1ms")
+    return int(number)
+
+
+def parse_hook(command: str, option: str, timeout: float) -> HookSpec:
+    """A hook is an argv (split like a shell would, but never run by one)."""
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise InputError.at(None, None, option, f"cannot split {command!r}: {exc}") from None
+    if not argv:
+        raise InputError.at(None, None, option, "empty command")
+    return HookSpec(argv=argv, timeout=timeout)
+
+
+def parse_client(value: str) -> str:
+    """A client address or network as the edge sees it (v4, v6, CIDR)."""
+    try:
+        if "/" in value:
+            return str(ipaddress.ip_network(value, strict=False))
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        raise InputError.at(None, None, "--client", f"{value!r} is not an IP address or network") from None
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return str(mapped or address)
+
+
+def parse_column(value: str) -> str:
+    """The cluster column name goes into SQL as an identifier; allow only plain lower-case names."""
+    if not _IDENTIFIER.match(value):
+        raise InputError.at(None, None, "--cluster-column", f"{value!r} is not a plain column name")
+    return value

@@ -1,0 +1,1 @@
+"""One module per rule; the registry (``opskit.core.lint.registry.RULE_MODULES``) lists them."""

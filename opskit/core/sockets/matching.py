@@ -1,0 +1,59 @@
+"""Match sessions against a validated filter in Python (for listings that the kernel did not filter)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from opskit.core.sockets.model import Session
+from opskit.core.sockets.validate import ValidatedFilter, unmapped_ip
+
+# psutil's status names → ss state names.
+PSUTIL_STATES: dict[str, str] = {
+    "ESTABLISHED": "established",
+    "SYN_SENT": "syn-sent",
+    "SYN_RECV": "syn-recv",
+    "FIN_WAIT1": "fin-wait-1",
+    "FIN_WAIT2": "fin-wait-2",
+    "TIME_WAIT": "time-wait",
+    "CLOSE_WAIT": "close-wait",
+    "LAST_ACK": "last-ack",
+    "CLOSING": "closing",
+    "LISTEN": "listening",
+    "CLOSE": "closed",
+}
+
+
+def peer_selected(peer_ip: str, flt: ValidatedFilter) -> bool:
+    """Whether the other side's address lies in one of the filter's peers (v4-mapped counts as v4)."""
+    if not flt.peers:
+        return True
+    peer = unmapped_ip(peer_ip)
+    return any(peer.version == net.version and peer in net for net in flt.peers)
+
+
+def session_matches(session: Session, flt: ValidatedFilter, *, check_owner: bool = True) -> bool:
+    """True when ``session`` is a connected socket this filter selects (listening ones never are)."""
+    return bool(select([session], flt, check_owner=check_owner))
+
+
+def select(sessions: Iterable[Session], flt: ValidatedFilter, *, check_owner: bool = True) -> list[Session]:
+    """The matching sessions, sorted by local then peer endpoint so output is stable."""
+    peer_verdicts: dict[str, bool] = {}  # thousands of sessions share a few dozen peers
+    chosen = []
+    for s in sessions:
+        if s.state not in flt.states:
+            continue
+        if flt.local_port is not None and s.local_port != flt.local_port:
+            continue
+        if flt.local_address is not None and unmapped_ip(s.local_ip) != flt.local_address:
+            continue
+        if s.peer_ip not in peer_verdicts:
+            peer_verdicts[s.peer_ip] = peer_selected(s.peer_ip, flt)
+        if not peer_verdicts[s.peer_ip]:
+            continue
+        if check_owner and flt.pid is not None and s.pid != flt.pid:
+            continue
+        if check_owner and flt.process is not None and s.process != flt.process:
+            continue
+        chosen.append(s)
+    return sorted(chosen, key=lambda s: (s.local_port, s.local_ip, s.peer_ip, s.peer_port))

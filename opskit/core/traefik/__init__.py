@@ -1,0 +1,1 @@
+"""Pure editing of Traefik dynamic configuration (text in, text out)."""

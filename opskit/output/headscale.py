@@ -1,0 +1,133 @@
+"""Rendering for `opskit headscale`: rich tables for people, versioned JSON for machines."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+from opskit.output.console import OutputFormat, emit_json, stdout_console
+
+if TYPE_CHECKING:
+    from opskit.adapters.headscale_move import RunReport
+    from opskit.core.headscale.plan import Plan
+    from opskit.core.headscale.snapshot import TenantCount
+
+SHOWN_ROWS = 20  # people get a sample of the moving rows; JSON and the plan file hold them all
+
+
+def render_tenants(counts: list[TenantCount], database: str, fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        emit_json("headscale-tenants", {"database": database, "tenants": [asdict(c) for c in counts]})
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Tenants in {database}")
+    for column in ("cluster", "user id", "tenant", "provider", "nodes", "tagged nodes", "pre-auth keys"):
+        table.add_column(column, justify="right" if column not in ("tenant", "provider") else "left")
+    for c in counts:
+        table.add_row(
+            str(c.cluster),
+            str(c.user_id),
+            c.name,
+            c.provider or "",
+            str(c.nodes),
+            str(c.tagged_nodes),
+            str(c.keys),
+        )
+    console = stdout_console()
+    console.print(table)
+    clusters = sorted({str(c.cluster) for c in counts})
+    console.print(f"{len(counts)} tenant(s) in {len(clusters)} cluster(s): {', '.join(clusters) or 'none'}")
+
+
+def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        emit_json(
+            "headscale-migrate-plan",
+            {"saved_to": saved_to, "blocking": plan.blocking, "plan": plan.model_dump(mode="json")},
+        )
+        return
+    from rich.panel import Panel
+    from rich.table import Table
+
+    console = stdout_console()
+    counts = ", ".join(f"{len(ids)} {t}" for t, ids in plan.rows.items())
+    kind = f"OIDC {plan.tenant.provider_identifier}" if plan.tenant.provider_identifier else "local user"
+    console.print(
+        Panel(
+            f"tenant {plan.tenant.name!r} (users.id={plan.tenant.id}, {kind})\n"
+            f"cluster {plan.source_cluster} → {plan.target_cluster} (column {plan.cluster_column})\n"
+            f"database {plan.database}\nrows: {counts}\ntagged nodes on the tenant's keys: "
+            f"{len(plan.tagged_node_ids)} ({plan.tagged_choice})\nfingerprint {plan.fingerprint[:16]}…",
+            title="Tenant move plan",
+        )
+    )
+    if plan.conflicts:
+        table = Table(title="Blocking problems")
+        for column in ("kind", "row", "other row", "value", "why"):
+            table.add_column(column)
+        for c in plan.conflicts:
+            table.add_row(
+                c.kind,
+                f"{c.table}.id={c.row_id}" if c.row_id is not None else "",
+                f"id={c.other_id}" if c.other_id is not None else "",
+                c.value or "",
+                c.message,
+            )
+        console.print(table)
+    if plan.notes:
+        table = Table(title="Notes (not blocking)")
+        table.add_column("kind")
+        table.add_column("note")
+        for n in plan.notes:
+            table.add_row(n.kind, n.message)
+        console.print(table)
+    steps = Table(title="Steps (each with its inverse)")
+    for column in ("#", "step", "action", "inverse"):
+        steps.add_column(column)
+    for number, step in enumerate(plan.steps, start=1):
+        steps.add_row(str(number), step.name, step.action, step.inverse)
+    console.print(steps)
+    actions = Table(title="What each headscale instance must do")
+    actions.add_column("instance action")
+    for action in plan.instance_actions:
+        actions.add_row(action)
+    console.print(actions)
+    console.print("schema: " + "; ".join(plan.schema_facts))
+    if saved_to:
+        console.print(
+            f"plan saved to {saved_to}; apply it with: opskit headscale migrate apply {saved_to} --yes"
+        )
+    verdict = "BLOCKED: resolve the problems above and plan again" if plan.blocking else "ready to apply"
+    console.print(verdict)
+
+
+def render_run(report: RunReport, fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        emit_json(
+            f"headscale-migrate-{report.action}",
+            {
+                "dry_run": report.dry_run,
+                "tenant": report.tenant,
+                "journal": report.journal,
+                "ok": report.ok,
+                "steps": [asdict(s) for s in report.steps],
+            },
+        )
+        return
+    from rich.table import Table
+
+    title = f"{report.action} of tenant {report.tenant!r}" + (
+        " (dry run: nothing changed)" if report.dry_run else ""
+    )
+    table = Table(title=title)
+    for column in ("step", "result", "detail", "seconds"):
+        table.add_column(column)
+    for s in report.steps:
+        table.add_row(s.name, "ok" if s.ok else "FAILED", s.detail, f"{s.seconds:.3f}" if s.seconds else "")
+    console = stdout_console()
+    console.print(table)
+    if report.journal:
+        console.print(f"journal: {report.journal}")
+    if report.dry_run:
+        console.print("dry run: add --yes to do it")

@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Write docs/rules.md from the lint rule registry (``--check``: exit 1 if it is stale)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from opskit.core.lint.registry import all_rules  # noqa: E402
+from opskit.output.rules_doc import render_rules_markdown  # noqa: E402
+
+TARGET = ROOT / "docs" / "rules.md"
+
+
+def main(argv: list[str]) -> int:
+    text = render_rules_markdown(all_rules())
+    if "--check" in argv:
+        if not TARGET.exists() or TARGET.read_text() != text:
+            sys.stderr.write("docs/rules.md is stale: run python scripts/gen_rules_doc.py\n")
+            return 1
+        return 0
+    TARGET.write_text(text)
+    sys.stdout.write(f"wrote {TARGET.relative_to(ROOT)} ({len(all_rules())} rules)\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

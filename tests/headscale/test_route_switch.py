@@ -1,0 +1,222 @@
+"""The Traefik step against a real Traefik: atomic rewrite, confirmation through its read-only API,
+new requests landing on the new backend, other routers untouched, and the inverse on rollback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.headscale.backends import Backend
+from tests.headscale.conftest import HeadscaleDb
+from tests.headscale.helpers import apply_args, plan_args
+
+pytestmark = pytest.mark.integration
+
+
+def _who(traefik, host: str) -> str:
+    answer = httpx.get(
+        f"http://127.0.0.1:{traefik.web_port}/", headers={"Host": host}, timeout=5, trust_env=False
+    )
+    return answer.text.strip()
+
+
+@pytest.fixture
+def backends():
+    a, b = Backend("cluster3", "127.0.0.2").start(), Backend("cluster4", "127.0.0.3").start()
+    yield a, b
+    a.stop()
+    b.stop()
+
+
+def test_route_switch_verified_by_api_and_by_traffic_then_reversed(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, traefik_factory, backends
+) -> None:
+    a, b = backends
+    traefik = traefik_factory(a.address, b.address)
+    original = traefik.dynamic_file.read_text()
+    assert _who(traefik, "hsa.demo.com") == "cluster3"
+    plan = tmp_path / "plan.json"
+    planned = cli(
+        plan_args(
+            hsdb.dsn,
+            plan,
+            "--with-tagged",
+            "--traefik-config",
+            str(traefik.dynamic_file),
+            "--router",
+            "hsa",
+            "--to-service",
+            "headscale-cluster4",
+            "--traefik-api",
+            traefik.api_url,
+        )
+    )
+    assert planned.exit_code == 0, planned.stdout + planned.stderr
+    route = json.loads(plan.read_text())["route"]
+    assert (route["router"], route["from_service"], route["to_service"]) == (
+        "hsa",
+        "headscale-cluster3",
+        "headscale-cluster4",
+    )
+    assert "route-switch" in planned.stdout
+
+    journal = tmp_path / "j"
+    applied = cli(
+        ["headscale", "migrate", "apply", str(plan), "--yes", "--journal", str(journal), "--dsn", hsdb.dsn]
+    )
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert "Traefik shows it after" in applied.stdout
+    # confirmed independently through the API and by a request
+    router = httpx.get(f"{traefik.api_url}/api/http/routers/hsa@file", timeout=5).json()
+    assert router["service"] == "headscale-cluster4"
+    assert _who(traefik, "hsa.demo.com") == "cluster4"
+    assert _who(traefik, "hsb.demo.com") == "cluster3"  # the other tenant stays
+    text = traefik.dynamic_file.read_text()
+    assert text == original.replace(
+        "service: headscale-cluster3   # tenant hsa", "service: headscale-cluster4   # tenant hsa"
+    )
+    assert not [p for p in traefik.dynamic_file.parent.iterdir() if p.name != "tenants.yml"]  # no temp left
+    records = [json.loads(line) for line in journal.read_text().splitlines()]
+    steps = [r for r in records if r["record"] == "step" and r["name"] == "route-switch"]
+    assert [s["state"] for s in steps] == ["switched", "verified"]
+
+    rolled = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", hsdb.dsn])
+    assert rolled.exit_code == 0, rolled.stdout + rolled.stderr
+    assert traefik.dynamic_file.read_text() == original
+    assert _who(traefik, "hsa.demo.com") == "cluster3"
+
+
+def test_missing_router_is_refused_at_plan_time(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, traefik_factory, backends
+) -> None:
+    a, b = backends
+    traefik = traefik_factory(a.address, b.address)
+    before = traefik.dynamic_file.read_text()
+    result = cli(
+        plan_args(
+            hsdb.dsn,
+            tmp_path / "plan.json",
+            "--with-tagged",
+            "--traefik-config",
+            str(traefik.dynamic_file),
+            "--router",
+            "hsz",
+            "--to-service",
+            "headscale-cluster4",
+        )
+    )
+    assert result.exit_code == 2 and "http.routers.hsz: router not found" in result.stderr
+    assert traefik.dynamic_file.read_text() == before
+
+
+def test_unconfirmed_switch_is_reported_not_hidden(cli, hsdb: HeadscaleDb, tmp_path: Path, backends) -> None:
+    """No Traefik answering on the API URL: the file is switched but the step fails with the reason."""
+    from tests.headscale.conftest import DYNAMIC, free_port
+
+    a, b = backends
+    dynamic = tmp_path / "tenants.yml"
+    dynamic.write_text(DYNAMIC.format(a=a.address, b=b.address))
+    plan = tmp_path / "plan.json"
+    assert (
+        cli(
+            plan_args(
+                hsdb.dsn,
+                plan,
+                "--with-tagged",
+                "--traefik-config",
+                str(dynamic),
+                "--router",
+                "hsa",
+                "--to-service",
+                "headscale-cluster4",
+                "--traefik-api",
+                f"http://127.0.0.1:{free_port()}",
+                "--route-timeout",
+                "0.5",
+            )
+        ).exit_code
+        == 0
+    )
+    result = cli(apply_args(str(plan), hsdb.dsn, journal=str(tmp_path / "j")))
+    assert result.exit_code == 1
+    assert (
+        "Traefik did not show it within 0.5 s" in result.stderr or "Traefik did not show it" in result.stdout
+    )
+
+
+def test_upgraded_tunnel_survives_the_switch_which_is_why_sessions_must_be_cut(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, traefik_factory, backends
+) -> None:
+    """proxy-facts §4: Traefik routes per request; an upgraded /ts2021 stream stays on the old backend."""
+    from tests.headscale.backends import open_tunnel
+
+    a, b = backends
+    traefik = traefik_factory(a.address, b.address)
+    tunnel, greeting = open_tunnel("127.0.0.6", traefik.web_port, "hsa.demo.com")
+    assert greeting == "hello from cluster3"
+    plan = tmp_path / "plan.json"
+    assert (
+        cli(
+            plan_args(
+                hsdb.dsn,
+                plan,
+                "--with-tagged",
+                "--traefik-config",
+                str(traefik.dynamic_file),
+                "--router",
+                "hsa",
+                "--to-service",
+                "headscale-cluster4",
+                "--traefik-api",
+                traefik.api_url,
+            )
+        ).exit_code
+        == 0
+    )
+    applied = cli(apply_args(str(plan), hsdb.dsn, journal=str(tmp_path / "j")))
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert _who(traefik, "hsa.demo.com") == "cluster4"  # new requests follow the route
+    try:
+        assert tunnel.echo("ping") == "cluster3: ping"  # the old tunnel does not
+    finally:
+        tunnel.close()
+
+
+def test_router_changed_since_the_plan_is_left_alone(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, backends
+) -> None:
+    from tests.headscale.conftest import DYNAMIC
+
+    a, b = backends
+    dynamic = tmp_path / "tenants.yml"
+    dynamic.write_text(DYNAMIC.format(a=a.address, b=b.address))
+    plan = tmp_path / "plan.json"
+    assert (
+        cli(
+            plan_args(
+                hsdb.dsn,
+                plan,
+                "--with-tagged",
+                "--traefik-config",
+                str(dynamic),
+                "--router",
+                "hsa",
+                "--to-service",
+                "headscale-cluster4",
+            )
+        ).exit_code
+        == 0
+    )
+    edited = dynamic.read_text().replace(
+        "service: headscale-cluster3   # tenant", "service: other-svc@docker   # tenant"
+    )
+    dynamic.write_text(edited)
+    result = cli(apply_args(str(plan), hsdb.dsn, journal=str(tmp_path / "j")))
+    assert result.exit_code == 1
+    assert (
+        "now points at 'other-svc@docker'" in result.stderr and "Database move is committed" in result.stderr
+    )
+    assert dynamic.read_text() == edited

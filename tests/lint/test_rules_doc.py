@@ -1,0 +1,35 @@
+"""docs/rules.md is generated from the registry; this fails when someone forgot to regenerate it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from opskit.core.lint.registry import all_rules
+from opskit.output.rules_doc import render_rules_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_rules_doc_is_up_to_date() -> None:
+    current = (ROOT / "docs" / "rules.md").read_text()
+    assert current == render_rules_markdown(all_rules()), (
+        "docs/rules.md is stale: run python scripts/gen_rules_doc.py"
+    )
+
+
+def test_every_rule_has_a_section() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text()
+    for rule in all_rules():
+        assert f"### {rule.id}\n" in text
+
+
+def test_generator_check_mode() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_rules_doc.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
