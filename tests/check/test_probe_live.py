@@ -1,5 +1,8 @@
-"""`opskit probe slowloris` against a real HAProxy, with and without `timeout http-request`.
+"""`opskit probe slowloris` against the HAProxy edge `opskit render` produces (scenario §2).
 
+A loopback test spec shaped like examples/haproxy-edge.yaml goes through `opskit render`; HAProxy runs
+the rendered haproxy.cfg, whose :80 frontend cuts slow headers at `timeout http-request` with 408.
+The unprotected variant is that rendered file with the one line removed by hand (the incident's :80).
 The real slowhttptest runs against the same HAProxy at the same time, and its verdict (the
 `Exit status:` line) must agree with the probe's: "No open connections left" = protected,
 "Hit test time limit" = unprotected.
@@ -11,9 +14,11 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.check.live import BackendServer, Haproxy, free_port, public_prefix
 from tests.support.tools import require_binary
@@ -23,31 +28,64 @@ pytestmark = pytest.mark.integration
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def haproxy_cfg(port: int, backend_port: int, protected: bool) -> str:
-    # The edge's :80 frontend in HAProxy `mode http`: `timeout client` alone is an inactivity timer
-    # that every header line resets; `timeout http-request` is the total header deadline.
-    header_deadline = "    timeout http-request 3s\n" if protected else ""
-    return (
-        "global\n    maxconn 4000\n"
-        "defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n"
-        + header_deadline
-        + f"frontend http_in\n    bind 127.0.0.1:{port}\n    default_backend be_nginx_http\n"
-        f"backend be_nginx_http\n    server n1 127.0.0.1:{backend_port}\n"
-    )
+def render_edge(cli: Any, prefix: Path, port: int, backend_port: int, per_source_limit: int = 500) -> str:
+    """haproxy.cfg from `opskit render` for a loopback test spec shaped like examples/haproxy-edge.yaml."""
+    spec = {
+        "spec_version": 1,
+        "site": "edge-probe",
+        "edge": {
+            "timeouts": {
+                "connect": "5s",
+                "client": "30s",
+                "server": "30s",
+                "http_request": "3s",
+                "http_keep_alive": "3s",
+            },
+            "http": {
+                "binds": [{"address": "127.0.0.1", "port": port}],
+                # Room for the probe and slowhttptest from the same source at once.
+                "limits": {
+                    "max_concurrent_connections": per_source_limit,
+                    "max_connection_rate": 1000,
+                    "max_request_rate": 1000,
+                },
+                "default_backend": "be_nginx_http",
+            },
+            "http_backends": [
+                {"name": "be_nginx_http", "servers": [{"name": "nginx1", "address": "127.0.0.1", "port": backend_port}]}
+            ],
+            "nginx": {"haproxy_addresses": ["127.0.0.1"]},
+        },
+    }
+    spec_file = prefix / "edge-probe.yaml"
+    spec_file.write_text(yaml.safe_dump(spec, sort_keys=False))
+    result = cli(["render", str(spec_file), "-o", str(prefix / "out")])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return (prefix / "out" / "haproxy.cfg").read_text()
+
+
+# The incident's :80 (scenario §2): only `timeout client`, an inactivity timer each header line resets.
+UNPROTECTED = ("    timeout http-request 3s\n", "")
 
 
 @pytest.fixture
-def edge() -> Iterator[Any]:
+def edge(cli: Any) -> Iterator[Any]:
     binary = require_binary("haproxy", "apt-get install haproxy")
     started: list[Any] = []
 
-    def start(protected: bool) -> int:
+    def start(protected: bool, per_source_limit: int = 500) -> int:
         backend_port = free_port()
         backend = BackendServer("127.0.0.1", backend_port, "nginx-stand-in")
         started.append(backend)
         port = free_port()
-        haproxy = Haproxy(binary, public_prefix())
-        haproxy.start(haproxy_cfg(port, backend_port, protected), port)
+        prefix = public_prefix()
+        cfg = render_edge(cli, prefix, port, backend_port, per_source_limit)
+        if not protected:
+            # The unprotected variant is the rendered file with its header deadline removed by hand.
+            assert cfg.count(UNPROTECTED[0]) == 1, cfg
+            cfg = cfg.replace(*UNPROTECTED)
+        haproxy = Haproxy(binary, prefix)
+        haproxy.start(cfg, port)
         started.append(haproxy)
         return port
 
@@ -220,3 +258,34 @@ def test_nginx_over_tls_closes_without_response_at_client_header_timeout(cli: An
     assert report["endings"]["eof"] == 10
     assert 1.5 <= report["cut_lifetimes"]["p50"] <= 3.5
     assert all(c["status"] is None and c["lines_sent"] >= 2 for c in report["per_connection"])
+
+
+def test_rendered_per_source_limit_rejects_the_surplus_at_once(cli: Any, edge: Any) -> None:
+    """max_concurrent_connections 20: the probe's connections beyond it are reset at once."""
+    port = edge(protected=True, per_source_limit=20)
+    result = cli(
+        [
+            "probe",
+            "slowloris",
+            f"http://127.0.0.1:{port}/",
+            "-c",
+            "30",
+            "-i",
+            "1",
+            "-t",
+            "6",
+            "--rate",
+            "1000",
+            "--format",
+            "json",
+        ]
+    )
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0
+    # `reject if { sc0_conn_cur gt 20 }` counts the new connection: 20 stay (and get their 408), the
+    # other 10 are reset by HAProxy at once, silently and unlogged: depending on timing the reset
+    # arrives during the handshake (refused) or right after it (before any header line).
+    assert report["endings"]["408"] == 20
+    at_once = [c for c in report["per_connection"] if c["lines_sent"] == 0 and c["lifetime"] < 0.5]
+    assert len(at_once) == 10 and all(c["ending"] in ("refused", "rst", "eof") for c in at_once)
+    assert "per-source connection limit" in report["explanation"]

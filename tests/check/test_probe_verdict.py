@@ -87,3 +87,10 @@ def test_plan_bytes_never_finish_the_headers() -> None:
 def test_plan_bounds(changes: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         plan(**changes)
+
+
+def test_connections_closed_at_once_are_explained_as_a_connection_limit() -> None:
+    items = [ConnectionResult(0, Ending.HTTP_408, 3.0, 3), ConnectionResult(1, Ending.EOF, 0.01, 0)]
+    report = judge(plan(), items, 3.0)
+    assert report.verdict is Verdict.PROTECTED
+    assert "1 connection(s) were closed at once, before any header line" in report.explanation

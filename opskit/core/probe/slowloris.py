@@ -199,6 +199,14 @@ def judge(plan: ProbePlan, results: Sequence[ConnectionResult], elapsed: float) 
         else ""
     )
     how = _how_cut(endings)
+    # Closed at once, before a single header line: a per-source connection limit (HAProxy
+    # `tcp-request connection reject`, silent and unlogged), not the header deadline.
+    rejected = sum(1 for r in cut if r.lines_sent == 0 and r.lifetime < min(0.5, plan.interval))
+    if rejected:
+        refused_note += (
+            f" {rejected} connection(s) were closed at once, before any header line: a per-source "
+            "connection limit rejected them (HAProxy does not log these)."
+        )
     if not connected:
         verdict, summary = Verdict.INCONCLUSIVE, f"none of {len(results)} connections connected"
         explanation = (
