@@ -15,6 +15,8 @@ from opskit.errors import OpskitError
 # One line per command module; each exposes ``register(app)``. Modules import only typer at load time.
 COMMAND_MODULES: tuple[str, ...] = (
     "opskit.cli.render",
+    "opskit.cli.check",
+    "opskit.cli.probe",
     "opskit.cli.headscale",
     "opskit.cli.sockets",
     "opskit.cli.lint",

@@ -1,0 +1,183 @@
+"""`opskit check harbor` and `opskit check resolver`: verify live entry points and DNS re-resolution."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from opskit.cli.common import FormatOption, finish
+from opskit.errors import ExitCode, InputError
+from opskit.output.console import OutputFormat
+
+group = typer.Typer(
+    name="check",
+    help="Verify live systems: Harbor entry points, DNS answers and nginx re-resolution.",
+    no_args_is_help=True,
+)
+
+
+@group.command("harbor", no_args_is_help=True)
+def harbor(
+    urls: Annotated[
+        list[str],
+        typer.Argument(help="Entry-point base URLs, e.g. https://harbor.example.com:5088", show_default=False),
+    ],
+    insecure: Annotated[
+        bool, typer.Option("--insecure", "-k", help="Do not fail on an untrusted certificate.")
+    ] = False,
+    ca: Annotated[Path | None, typer.Option("--ca", help="Trust this CA bundle (PEM) for https entries.")] = None,
+    user: Annotated[str | None, typer.Option("--user", "-u", help="Harbor user for a real token.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin (first line).")
+    ] = False,
+    harbor_version: Annotated[
+        str | None,
+        typer.Option("--harbor-version", help="Harbor release (e.g. 2.13.1): picks the realm rule to explain."),
+    ] = None,
+    connect_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--connect-to",
+            metavar="HOST:PORT:ADDR:PORT",
+            help="Connect to ADDR:PORT for HOST:PORT, keeping Host/SNI (like curl). Repeatable.",
+        ),
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.", min=0.1, max=300)] = 10.0,
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
+    """Verify Harbor entry points the way docker login uses them: challenge, realm, token, API, TLS.
+
+    Exit 1 if any entry point fails, 2 on bad input.
+    """
+    from urllib.parse import urlsplit
+
+    from opskit.adapters.http import ClientOptions, ConnectTo, EntryClient, observe_harbor_entry
+    from opskit.core.check.harbor import Origin, assess_entry
+    from opskit.core.spec.harbor import HarborVersion
+    from opskit.output.check import show_harbor
+
+    for url in urls:
+        try:
+            origin = Origin.of(url)
+        except ValueError as error:
+            raise InputError.at(None, None, "URL", str(error)) from None
+        if urlsplit(url).path.strip("/") or origin.scheme not in ("http", "https"):
+            raise InputError.at(None, None, "URL", f"{url!r}: give the entry's base URL without a path")
+    version = None
+    if harbor_version is not None:
+        try:
+            version = HarborVersion.parse(harbor_version)
+        except ValueError as error:
+            raise InputError.at(None, None, "--harbor-version", str(error)) from None
+    if password_stdin and user is None:
+        raise InputError.at(None, None, "--password-stdin", "needs --user")
+    if user is not None and not password_stdin:
+        raise InputError.at(None, None, "--user", "give the password with --password-stdin (never on the command line)")
+    credentials = None
+    if user is not None:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InputError.at(None, None, "--password-stdin", "stdin gave an empty password")
+        credentials = (user, password)
+    options = ClientOptions(
+        insecure=insecure,
+        ca_file=str(ca) if ca else None,
+        connect_to=tuple(ConnectTo.parse(text) for text in connect_to or ()),
+        timeout=timeout,
+    )
+    client = EntryClient(options)
+    try:
+        reports = [assess_entry(observe_harbor_entry(client, url, credentials), version) for url in urls]
+    finally:
+        client.close()
+    show_harbor(reports, output_format)
+    finish(ExitCode.FINDINGS if any(r.failed for r in reports) else ExitCode.OK)
+
+
+@group.command("resolver")
+def resolver(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Names to look up (A and AAAA, with TTL).", show_default=False)
+    ] = None,
+    nameserver: Annotated[
+        str | None,
+        typer.Option("--nameserver", "-n", metavar="IP[:PORT]", help="Ask this server (default: resolv.conf)."),
+    ] = None,
+    nginx_conf: Annotated[
+        Path | None,
+        typer.Option("--nginx-conf", metavar="FILE", help="Cross-check this nginx config's proxy targets."),
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per DNS query.", min=0.1, max=60)] = 3.0,
+    output_format: FormatOption = OutputFormat.human,
+) -> None:
+    """DNS answers per name, and which nginx proxy targets follow DNS and which go stale.
+
+    With --nginx-conf: literal names (resolved once at start-up), variable targets shadowed by a literal
+    proxy_pass or upstream of the same host:port, variables without resolver, short names; and for the
+    targets that follow DNS, what the config's resolver answers now. Exit 1 on a failing target, 2 on bad input.
+    """
+    from opskit.adapters.dns import include_loader, query
+    from opskit.adapters.fs import read_text_input
+    from opskit.core.check.nginx_targets import Behaviour, parse_config, proxy_targets
+    from opskit.core.check.resolver import (
+        DnsAnswer,
+        Nameserver,
+        ResolverReport,
+        judge_target,
+        name_items,
+        nameservers_of,
+        parse_nameserver,
+    )
+    from opskit.output.check import show_resolver
+
+    if not names and nginx_conf is None:
+        raise InputError("give at least one NAME or --nginx-conf FILE")
+    server: Nameserver | None = None
+    if nameserver is not None:
+        try:
+            server = parse_nameserver(nameserver)
+        except ValueError as error:
+            raise InputError.at(None, None, "--nameserver", str(error)) from None
+    cache: dict[tuple[str, str, str], DnsAnswer] = {}
+
+    def ask(name: str, rdtype: str, via: Nameserver | None) -> DnsAnswer:
+        key = (name, rdtype, str(via))
+        if key not in cache:
+            cache[key] = query(name, rdtype, via, timeout)
+        return cache[key]
+
+    answers = tuple(ask(name, rdtype, server) for name in names or () for rdtype in ("A", "AAAA"))
+    targets = []
+    config_file = ""
+    if nginx_conf is not None:
+        config_file = str(nginx_conf)
+        directives = parse_config(
+            read_text_input(nginx_conf, "nginx config"), config_file, include_loader(nginx_conf.parent.resolve())
+        )
+        for target in proxy_targets(directives):
+            found: list[DnsAnswer] = []
+            resolver_text = ""
+            if target.behaviour is Behaviour.FOLLOWS_DNS and target.resolver is not None:
+                servers, by_name = nameservers_of(target.resolver)
+                via = server or (servers[0] if servers else None)
+                resolver_text = f"resolver {target.resolver.text}"
+                if by_name:
+                    resolver_text += f" ({', '.join(by_name)} resolved once at start-up)"
+                if server is not None:
+                    resolver_text += f"; asked {server}"
+                rdtypes = ("A", "AAAA") if target.resolver.ipv6 else ("A",)
+                found = [ask(target.host, rdtype, via) for rdtype in rdtypes]
+            elif target.behaviour in (Behaviour.STALE, Behaviour.SHADOWED):
+                resolver_text = "system resolver, once at load" + (f"; asked {server}" if server else "")
+                found = [ask(target.host, "A", server)]
+            targets.append(judge_target(target, found, resolver_text))
+    report = ResolverReport(answers, tuple(name_items(answers)), config_file, tuple(targets))
+    show_resolver(report, output_format)
+    finish(ExitCode.FINDINGS if report.failed else ExitCode.OK)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="check")

@@ -1,0 +1,1 @@
+"""Pure judgement for `opskit probe`: turns measured connection lifetimes into a verdict."""

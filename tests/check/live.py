@@ -1,0 +1,341 @@
+"""Real components for the check/probe tests: a Harbor stand-in, nginx, dnsmasq and HAProxy on loopback.
+
+Everything binds 127.0.0.x on ports picked at runtime, lives in its own mkdtemp prefix and is stopped
+by the fixture that started it (by its own Popen handle, never by name).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from opskit.core.spec.harbor import HarborVersion
+
+TOKEN_PATH = "/service/token"
+
+
+def free_port(address: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET) as sock:
+        sock.bind((address, 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(address: str, port: int, process: subprocess.Popen[bytes] | None, log: Path | None) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection((address, port), timeout=0.2).close()
+            return
+        except OSError:
+            if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
+                text = log.read_text() if log is not None and log.exists() else ""
+                raise RuntimeError(f"{address}:{port} never accepted connections: {text}") from None
+            time.sleep(0.05)
+
+
+def public_prefix() -> Path:
+    """A 0755 temp dir (dnsmasq drops to nobody; pytest's tmp_path is 0700)."""
+    prefix = Path(tempfile.mkdtemp(prefix="opskit-check-", dir="/tmp"))
+    os.chmod(prefix, 0o755)
+    return prefix
+
+
+@dataclass
+class HarborStandIn:
+    """Answers like Harbor core for one release: the realm rule, token service, ping, health, systeminfo.
+
+    ``>= 2.14``: realm = external_url's scheme + the Host header received; older: external_url verbatim.
+    """
+
+    version: HarborVersion
+    external_url: str
+    user: str = "admin"
+    password: str = "Harbor12345"
+    seen_hosts: list[str] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    def realm(self, host_header: str) -> str:
+        if self.version >= HarborVersion(2, 14, 0) and host_header:
+            scheme = self.external_url.split("://", 1)[0]
+            return f"{scheme}://{host_header}{TOKEN_PATH}"
+        return f"{self.external_url}{TOKEN_PATH}"
+
+    def start(self) -> int:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                host = self.headers.get("Host", "")
+                standin.seen_hosts.append(host)
+                authorization = self.headers.get("Authorization", "")
+                path = self.path.split("?", 1)[0]
+                if path == "/v2/" or path.startswith("/v2/"):
+                    if authorization == "Bearer standin-token":
+                        self._send(200, b"{}", {"Docker-Distribution-Api-Version": "registry/2.0"})
+                    elif authorization:
+                        self._send(401, b"{}", {"Www-Authenticate": 'Basic realm="harbor"'})
+                    else:
+                        challenge = f'Bearer realm="{standin.realm(host)}",service="harbor-registry"'
+                        self._send(
+                            401,
+                            b'{"errors":[{"code":"UNAUTHORIZED"}]}',
+                            {"Www-Authenticate": challenge, "Docker-Distribution-Api-Version": "registry/2.0"},
+                        )
+                elif path == TOKEN_PATH:
+                    expected = base64.b64encode(f"{standin.user}:{standin.password}".encode()).decode()
+                    if authorization == f"Basic {expected}":
+                        self._send(200, json.dumps({"token": "standin-token", "expires_in": 1800}).encode())
+                    else:
+                        self._send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"unauthorized"}]}')
+                elif path == "/api/v2.0/ping":
+                    self._send(200, b"Pong", {"Content-Type": "text/plain"})
+                elif path == "/api/v2.0/health":
+                    names = ("core", "database", "jobservice", "portal", "redis", "registry", "registryctl")
+                    document = {"status": "healthy", "components": [{"name": n, "status": "healthy"} for n in names]}
+                    self._send(200, json.dumps(document).encode(), {"Content-Type": "application/json"})
+                elif path == "/api/v2.0/systeminfo":
+                    document = {"auth_mode": "db_auth", "harbor_version": f"v{standin.version}-standin"}
+                    self._send(200, json.dumps(document).encode(), {"Content-Type": "application/json"})
+                else:
+                    self._send(200, b"<html>portal</html>", {"Content-Type": "text/html"})
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return int(self.server.server_address[1])
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+class BackendServer:
+    """A tiny HTTP server that answers every GET with its own name (a "Pod" on 127.0.0.x)."""
+
+    def __init__(self, address: str, port: int, name: str) -> None:
+        body = name.encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        ThreadingHTTPServer.allow_reuse_address = True
+        self.server = ThreadingHTTPServer((address, port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+NGINX_TEMPS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+
+
+def nginx_main_conf(prefix: Path, http_body: str) -> str:
+    """A complete nginx.conf with every path inside ``prefix`` and ``http_body`` inside http{}."""
+    temps = "".join(f"    {name}_temp_path {prefix}/{name};\n" for name in NGINX_TEMPS)
+    return (
+        f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log notice;\nworker_processes 1;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n    access_log off;\n" + temps + http_body + "\n}\n"
+    )
+
+
+@dataclass
+class Nginx:
+    """nginx in the foreground (``daemon off``) with its own prefix; optional private /etc/hosts."""
+
+    binary: str
+    prefix: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, conf_text: str, wait_address: str, wait_port: int, hosts_file: Path | None = None) -> None:
+        for name in NGINX_TEMPS:
+            (self.prefix / name).mkdir(mode=0o777, exist_ok=True)
+            os.chmod(self.prefix / name, 0o777)
+        conf = self.prefix / "nginx.conf"
+        conf.write_text(conf_text)
+        argv = [
+            self.binary,
+            "-p",
+            f"{self.prefix}/",
+            "-c",
+            str(conf),
+            "-e",
+            str(self.prefix / "error.log"),
+            "-g",
+            "daemon off;",
+        ]
+        if hosts_file is not None:
+            # Literal names are resolved at load with the system resolver: give this nginx alone a hosts
+            # file (private mount namespace), so nothing leaks to the machine and no query leaves it.
+            argv = [
+                "unshare",
+                "-m",
+                "--",
+                "sh",
+                "-c",
+                'mount --bind "$1" /etc/hosts && shift && exec "$@"',
+                "sh",
+                str(hosts_file),
+                *argv,
+            ]
+        self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(wait_address, wait_port, self.process, self.prefix / "error.log")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@dataclass
+class Dnsmasq:
+    """dnsmasq answering only from one hosts file, on 127.0.0.1:port; SIGHUP re-reads it."""
+
+    binary: str
+    prefix: Path
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def hosts_file(self) -> Path:
+        return self.prefix / "dns-hosts"
+
+    def start(self, records: dict[str, str]) -> None:
+        self.write(records)
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "-k",
+                "-C",
+                "/dev/null",
+                "--no-resolv",
+                "--no-hosts",
+                "--bind-interfaces",
+                "--listen-address=127.0.0.1",
+                f"--port={self.port}",
+                f"--addn-hosts={self.hosts_file}",
+                "--local-ttl=1",
+                f"--pid-file={self.prefix}/dnsmasq.pid",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        time.sleep(0.2)
+        if self.process.poll() is not None:
+            raise RuntimeError(
+                f"dnsmasq did not start: {self.process.stderr.read().decode() if self.process.stderr else ''}"
+            )
+
+    def write(self, records: dict[str, str]) -> None:
+        text = "".join(f"{address} {name}\n" for name, address in records.items())
+        temporary = self.hosts_file.with_suffix(".tmp")
+        temporary.write_text(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, self.hosts_file)
+
+    def change(self, records: dict[str, str]) -> None:
+        self.write(records)
+        assert self.process is not None
+        self.process.send_signal(signal.SIGHUP)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@dataclass
+class Haproxy:
+    binary: str
+    prefix: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, cfg_text: str, wait_port: int) -> None:
+        cfg = self.prefix / "haproxy.cfg"
+        cfg.write_text(cfg_text)
+        self.process = subprocess.Popen(
+            [self.binary, "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_for_port("127.0.0.1", wait_port, self.process, None)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def make_certificate(openssl: str, prefix: Path, name: str) -> tuple[Path, Path]:
+    cert, key = prefix / "cert.pem", prefix / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "30",
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            f"subjectAltName=DNS:{name}",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    return cert, key
+
+
+Stopper = Callable[[], None]
