@@ -307,7 +307,7 @@ def test_ipv6_entries_match_their_bracketed_host_and_get_their_realm(run_site: A
     except OSError:
         if IN_CI:
             pytest.fail("CI machine has no IPv6 loopback (::1): IPv6 entries cannot be proven", pytrace=False)
-        pytest.skip("this machine has no IPv6 loopback (::1)")
+        pytest.skip("this machine has no IPv6 loopback (::1)")  # outside CI only: IN_CI failed above
     site = run_site("2.13.1", "domain", address="::1")
     assert realm_received(site, "internal") == f"http://[::1]:{site.ports['internal']}/service/token"
     assert realm_received(site, "domain") == "https://harbor.example.test:5088/service/token"
