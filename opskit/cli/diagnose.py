@@ -62,6 +62,7 @@ def diagnose_command(
     than info, 1 warnings or errors found, 2 unrecognised input or unusable environment.
     """
     from opskit.core.diagnose.engine import InputText, diagnose
+    from opskit.gcpause import collector_paused
     from opskit.output.console import emit_json, stderr_console, stdout_console
     from opskit.output.diagnose import render_human, render_warnings, to_json
 
@@ -78,7 +79,8 @@ def diagnose_command(
             # One node, several commands: keep the prompts so each block knows its command.
             transcript = "\n".join(f"$ {run.command}\n{run.output}" for run in snapshot.runs)
             inputs.append(InputText("local", "live", transcript, required=False))
-    result = diagnose(inputs, live=snapshot)
+    with collector_paused():  # a big paste is many small, long-lived, acyclic objects: see opskit.gcpause
+        result = diagnose(inputs, live=snapshot)
     code = ExitCode.FINDINGS if result.has_problems else ExitCode.OK
     if output_format is OutputFormat.json:
         emit_json("diagnose", to_json(result, int(code)))

@@ -81,7 +81,6 @@ def lint(
     Exit 0 clean, 1 findings at or above --min-severity (default warning), 2 unreadable or
     unparsable input.
     """
-    import gc
     import json
     import sys
 
@@ -91,6 +90,7 @@ def lint(
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace
     from opskit.core.lint.registry import all_rules, select_rules
+    from opskit.gcpause import collector_paused
     from opskit.output.console import emit_json
     from opskit.output.lint import json_payload, render_human
     from opskit.output.sarif import build_sarif
@@ -102,15 +102,9 @@ def lint(
     options = LintOptions(nginx_version=parse_version(nginx_version) if nginx_version else None)
     rules = select_rules(all_rules(), _split(select), _split(ignore))
     names = [str(p) for p in paths]
-    # Parsing allocates hundreds of thousands of small, long-lived objects and no cycles worth
-    # collecting; the cyclic GC would rescan them again and again (~30% of the run on big configs).
-    gc.disable()
-    try:
+    with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
         workspace = build_workspace(names, FileSource(), kind.value if kind else None)
         result = run_rules(workspace, rules, options, threshold)
-    finally:
-        gc.freeze()  # the parsed trees live until exit: keep later collections from rescanning them
-        gc.enable()
     notes = [
         f"{file}:{line}: include {pattern!r} matched no file; linted without it"
         for config in workspace.nginx

@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 
 from opskit.core.diagnose.models import BlockKind, DerpLatency
 from opskit.core.diagnose.netcheck import (
+    KEY_SET,
     bullet_key,
     is_netcheck_line,
     is_netcheck_log_line,
     is_region_line,
     looks_like_netcheck_json,
+    match_plain_region,
     parse_json_text,
-    region_latency,
-    region_parts,
+    region_hint,
 )
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.status import is_status_line, looks_like_status_json
@@ -37,9 +38,11 @@ _MAX_JSON_LINES = 2000
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK
 _STATUS = BlockKind.STATUS
+new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 
-LineHint = str | DerpLatency | None
+# A bullet's key, or its (key, ":", value) partition, or a region line's finished DerpLatency.
+LineHint = str | tuple[str, str, str] | DerpLatency | None
 
 
 @dataclass(frozen=True)
@@ -195,27 +198,39 @@ def split_input(text: str) -> SplitInput:
         # Fast path for the bulk of big pastes: bullet and region lines inside a netcheck block.
         if current_kind is _NETCHECK and (context is None or context == "tailscale"):
             first = text[0]
-            parts = region_parts(text) if first == "-" else None
-            if parts is not None:
+            region = region_hint(text, line) if first == "-" else None
+            if region is not None:
                 if pending_skip:
                     flush_skip()
                 current.append(line)
-                current_hints.append(region_latency(parts, text, line))
+                current_hints.append(region)
                 # Region lines come in runs of 10-30: take the run in a tight loop.
                 while index < line_count:
                     following = lines[index]
                     following_text = following.text
                     if following_text[:1] != "-":
                         break
-                    parts = region_parts(following_text)
-                    if parts is None:
-                        break
+                    # region_hint's common case, inlined: this line runs for every region line.
+                    plain = match_plain_region(following_text)
+                    if plain is not None and not (name := plain[3].strip()).startswith("derp"):
+                        region = new_tuple(DerpLatency, (plain[1], name, float(plain[2]), None, following, False))
+                    else:
+                        region = region_hint(following_text, following)
+                        if region is None:
+                            break
                     current.append(following)
-                    current_hints.append(region_latency(parts, following_text, following))
+                    current_hints.append(region)
                     index += 1
                 continue
             if first == "*":
-                key = bullet_key(text)
+                # "* Key: value" split once here; the partition is the parser's hint (key, ":", value).
+                bullet = text[2:].partition(":") if text[1:2] == " " else None
+                key: str | None
+                hint: LineHint
+                if bullet is not None and bullet[1] and bullet[0] in KEY_SET:
+                    key, hint = bullet[0], bullet
+                else:  # "*  UDP : true" and other spacing: the general helper strips the key
+                    key = hint = bullet_key(text)
                 if key is not None:
                     if pending_skip:
                         flush_skip()
@@ -224,7 +239,7 @@ def split_input(text: str) -> SplitInput:
                         current_kind, block_command = _NETCHECK, current_command
                     seen_keys.add(key)
                     current.append(line)
-                    current_hints.append(key)
+                    current_hints.append(hint)
                     continue
         # Context from non-Tailscale commands that the diagnosis can use.
         if context == "whoami" and command_output_lines == 1:

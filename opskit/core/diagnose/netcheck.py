@@ -71,7 +71,7 @@ def parse_go_duration(text: str) -> float | None:
     return total if position == len(text) and position > 0 else None
 
 
-_KEY_SET = frozenset(NETCHECK_KEYS)
+KEY_SET = frozenset(NETCHECK_KEYS)
 
 
 def bullet_key(text: str) -> str | None:
@@ -80,7 +80,7 @@ def bullet_key(text: str) -> str | None:
         return None
     key, sep, _ = text[2:].partition(":")
     key = key.strip()
-    return key if sep and key in _KEY_SET else None
+    return key if sep and key in KEY_SET else None
 
 
 def is_netcheck_line(text: str) -> bool:
@@ -215,6 +215,25 @@ def region_latency(parts: tuple[str, str, str | None], text: str, line: SourceLi
     return tuple.__new__(DerpLatency, (code, name, latency, region_id, line, cut_off))
 
 
+# The usual region line, ``- fra: 5.9ms   (Frankfurt)``, in one C-level match. Where it matches, the
+# result equals region_parts + region_latency; anything else (cut off, other units, the --verbose
+# "(derp1, ...)" names, parentheses in a name) takes that slower general path.
+_PLAIN_REGION_LINE = re.compile(r"-\s*([^\s:,=()]{1,32}):\s*([0-9]+(?:\.[0-9]*)?)ms +\(([^()]*)\)")
+match_plain_region = _PLAIN_REGION_LINE.fullmatch
+
+
+def region_hint(text: str, line: SourceLine) -> DerpLatency | None:
+    """The DerpLatency of a region line, or None if ``text`` is not one (the splitter's hot path)."""
+    match = match_plain_region(text)
+    if match is not None:
+        code, latency, name = match.groups()
+        name = name.strip()
+        if not name.startswith("derp"):
+            return tuple.__new__(DerpLatency, (code, name, float(latency), None, line, False))
+    parts = region_parts(text)
+    return None if parts is None else region_latency(parts, text, line)
+
+
 def _region_entry(text: str, line: SourceLine) -> tuple[DerpLatency, bool] | None:
     """A DERP latency line (either layout) and whether it is the v1.0 layout."""
     if "=" in text:
@@ -230,25 +249,31 @@ def _region_entry(text: str, line: SourceLine) -> tuple[DerpLatency, bool] | Non
 
 
 def parse_netcheck_text(
-    lines: Sequence[SourceLine], hints: Sequence[str | DerpLatency | None] = ()
+    lines: Sequence[SourceLine], hints: Sequence[str | tuple[str, str, str] | DerpLatency | None] = ()
 ) -> NetcheckReport:
     """Parse one human-layout report block. Unknown lines are ignored; missing fields stay unknown.
 
-    ``hints`` (from the splitter, aligned with ``lines``) carry a bullet's key or a region line's
-    finished DerpLatency when already known, so big pastes are not parsed twice.
+    ``hints`` (from the splitter, aligned with ``lines``) carry a bullet's key or its already split
+    ``(key, ":", value)``, or a region line's finished DerpLatency, so big pastes are not parsed twice.
     """
     values: dict[str, Any] = {}
     sources: dict[str, SourceLine] = {}
     latencies: list[DerpLatency] = []
     old_layout = False
     truncated = False
-    for line, hint in zip(
-        lines, hints if len(hints) == len(lines) else repeat(None, len(lines)), strict=True
-    ):
+    for line, hint in zip(lines, hints if len(hints) == len(lines) else repeat(None, len(lines)), strict=True):
         if type(hint) is DerpLatency:  # prebuilt by the splitter: most lines of a big paste
             latencies.append(hint)
             if hint.cut_off:
                 truncated = True
+            continue
+        if type(hint) is tuple:  # a bullet the splitter already split: (key, ":", value)
+            bullet_name, _, bullet_value = hint  # type: ignore[misc]  # a 3-tuple; cast() costs a call per line
+            if bullet_name == "DERP latency":
+                sources["latency"] = line
+            else:
+                values[bullet_name] = bullet_value[1:] if bullet_value[:1] == " " else bullet_value
+                sources[bullet_name] = line
             continue
         text = line.text
         if not text:
@@ -276,9 +301,7 @@ def parse_netcheck_text(
         values[key] = value
         sources[key] = line
     ipv4, ipv4_endpoint = _ipv4(values.get("IPv4", ""))
-    ipv6_state, ipv6_endpoint = (
-        _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)
-    )
+    ipv6_state, ipv6_endpoint = _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)
     portmap_state, protocols = (
         _portmap(values["PortMapping"]) if "PortMapping" in values else (PortMapState.UNKNOWN, ())
     )
@@ -362,10 +385,7 @@ def parse_netcheck_json(document: dict[str, Any], line: SourceLine) -> NetcheckR
         ipv6_state = Ipv6State.NONE
     else:
         ipv6_state = Ipv6State.UNKNOWN
-    flags = {
-        name: _opt_bool(document.get(key))
-        for key, name in (("UPnP", "UPnP"), ("PMP", "NAT-PMP"), ("PCP", "PCP"))
-    }
+    flags = {name: _opt_bool(document.get(key)) for key, name in (("UPnP", "UPnP"), ("PMP", "NAT-PMP"), ("PCP", "PCP"))}
     if any(flags.values()):
         portmap_state, protocols = PortMapState.FOUND, tuple(n for n, v in flags.items() if v)
     elif all(v is False for v in flags.values()):

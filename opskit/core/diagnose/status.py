@@ -146,18 +146,25 @@ def _legacy_peer(line: SourceLine, match: re.Match[str]) -> StatusPeer:
     )
 
 
+_HEALTH_BULLET = re.compile(r"#\s+-\s")
+_HEADER = re.compile(r"IP\s+Hostname\s+Owner\s+OS\s+Status$")  # the pre-v1.4 legacy header
+_HEADER_RULE = re.compile(r"--\s+-{8}\s+-{5}\s+--\s+-{6}$")
+
+
 def is_status_line(text: str) -> bool:
     """A line that belongs to ``tailscale status`` output (row, header, health, state message)."""
-    if text.startswith("# Health check") or re.match(r"^#\s+-\s", text):
-        return True
-    if text.startswith("# To see the full list of exit nodes"):
+    if text[:1] == "#" and (
+        text.startswith(("# Health check", "# To see the full list of exit nodes")) or _HEALTH_BULLET.match(text)
+    ):
         return True
     if text.startswith(_STATE_MESSAGES):
         return True
-    if re.match(r"^IP\s+Hostname\s+Owner\s+OS\s+Status$", text) or re.match(
-        r"^--\s+-{8}\s+-{5}\s+--\s+-{6}$", text
-    ):
+    if _HEADER.match(text) or _HEADER_RULE.match(text):
         return True
+    # A peer row has at least four whitespace-separated columns (host, owner, OS, status); most
+    # other lines have fewer and need not go through the row patterns.
+    if len(text.split(None, 3)) < 4:
+        return False
     return parse_status_row(SourceLine(0, text)) is not None
 
 
@@ -201,11 +208,7 @@ def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
 
 def looks_like_status_json(document: object) -> bool:
     """``tailscale status --json``: has BackendState and Self/Peer maps."""
-    return (
-        isinstance(document, dict)
-        and "BackendState" in document
-        and ("Peer" in document or "Self" in document)
-    )
+    return isinstance(document, dict) and "BackendState" in document and ("Peer" in document or "Self" in document)
 
 
 def _json_line(lines: Sequence[SourceLine], needle: str, fallback: SourceLine) -> SourceLine:
@@ -215,9 +218,7 @@ def _json_line(lines: Sequence[SourceLine], needle: str, fallback: SourceLine) -
     return fallback
 
 
-def _json_peer(
-    entry: dict[str, object], host_lines: dict[str, SourceLine], first: SourceLine
-) -> StatusPeer | None:
+def _json_peer(entry: dict[str, object], host_lines: dict[str, SourceLine], first: SourceLine) -> StatusPeer | None:
     host = str(entry.get("HostName") or str(entry.get("DNSName") or "").split(".")[0] or "?")
     line = host_lines.get(host, first)
     ips = entry.get("TailscaleIPs")

@@ -41,12 +41,8 @@ _PROMPTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:\([\w.-]+\)\s+)?[\w.@-]+@[\w.-]+(?::[^\s$#>]*)?\s?[$#%>]\s(?P<cmd>.*)$"),  # user@host:~$
     re.compile(r"^(?:[~/][^\s]*\s)?[$%]\s(?P<cmd>.*)$"),  # "$ cmd", "~ % cmd"
     # "# cmd" only for known commands: "# Health check:" and "# Warning:" are tailscale output.
-    re.compile(
-        r"^(?:[~/][^\s]*\s)?#\s(?P<cmd>(?:sudo\s+)?(?:tailscale|whoami|ping|ping6|ip|systemctl)\b.*)$"
-    ),
-    re.compile(
-        r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?:\S+\s+)?(?P<cmd>tailscale.*)$"
-    ),  # ➜ ~ / ❯
+    re.compile(r"^(?:[~/][^\s]*\s)?#\s(?P<cmd>(?:sudo\s+)?(?:tailscale|whoami|ping|ping6|ip|systemctl)\b.*)$"),
+    re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?:\S+\s+)?(?P<cmd>tailscale.*)$"),  # ➜ ~ / ❯
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?P<cmd>.*)$"),
     re.compile(r"^>\s(?P<cmd>(?:tailscale|whoami|net|ping)\b.*)$"),
 )
@@ -55,9 +51,7 @@ _SUBCOMMANDS = (
     "funnel|cert|web|switch|configure|lock|dns|metrics|syspolicy|update|file|drive|nc|ssh|licenses"
 )
 _BARE_COMMAND = re.compile(
-    r"^(?P<cmd>(?:sudo\s+)?(?:\"?[\w:\\/ .()-]*[\\/])?tailscale(?:\.exe)?\"?\s+(?:"
-    + _SUBCOMMANDS
-    + r")\b.*)$",
+    r"^(?P<cmd>(?:sudo\s+)?(?:\"?[\w:\\/ .()-]*[\\/])?tailscale(?:\.exe)?\"?\s+(?:" + _SUBCOMMANDS + r")\b.*)$",
     re.IGNORECASE,
 )
 
@@ -121,6 +115,11 @@ def split_lines(text: str) -> list[SourceLine]:
             append(new(SourceLine, (number, "", raw, None)))
             continue
         first = cleaned[0]
+        # Bullets and region lines are most of a big paste: none of the checks below can apply to
+        # them unless they end in a backtick or hold a second "* " (a flattened report).
+        if (first == "*" or first == "-") and cleaned[-1] != "`" and cleaned.find("* ", 1) < 0:
+            append(new(SourceLine, (number, cleaned, raw, None)))
+            continue
         if (first == "`" or first == "~") and _FENCE.match(cleaned):
             append(new(SourceLine, (number, "", raw, None)))
             continue
@@ -131,12 +130,11 @@ def split_lines(text: str) -> list[SourceLine]:
                 continue
             first = cleaned[0]
         # Markdown quote markers ("> ") in front of pasted output.
-        while (
-            first == ">" and cleaned.startswith("> ") and not cleaned[2:].startswith(("tailscale", "whoami"))
-        ):
+        while first == ">" and cleaned.startswith("> ") and not cleaned[2:].startswith(("tailscale", "whoami")):
             cleaned = cleaned[2:].lstrip()
             first = cleaned[:1]
-        if cleaned.count("* ") > 2 and ("* UDP:" in cleaned or "* IPv4:" in cleaned):
+        # find() first: an ordinary bullet has its only "* " at position 0, so count() rarely runs.
+        if cleaned.find("* ", 1) > 0 and cleaned.count("* ") > 2 and ("* UDP:" in cleaned or "* IPv4:" in cleaned):
             # A netcheck report flattened onto one line by a chat client: one SourceLine per field,
             # all carrying the original line number.
             for piece in _unflatten(cleaned):

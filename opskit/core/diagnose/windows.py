@@ -59,7 +59,30 @@ _SIMPLE = tuple(
 )
 
 
+# Every pattern above contains one of these words (case aside). Most lines of a big paste contain none,
+# and looking for them with `in` is ~20x cheaper than trying the thirteen patterns (a case-insensitive
+# alternation regex is no faster than the patterns themselves).
+_ERROR_WORDS = (
+    "tailscale",
+    "pipe",
+    "access is denied",
+    "access denied",
+    "503 service unavailable",
+    "deadline exceeded",
+    "trust relationship",
+    "401 unauthorized",
+    "empty user uid",
+    "look up user",
+)
+
+
 def is_windows_error_line(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _ERROR_WORDS) and matches_error_pattern(text)
+
+
+def matches_error_pattern(text: str) -> bool:
+    """Whether any error pattern matches (without the cheap word pre-check)."""
     if _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text):
         return True
     return any(pattern.search(text) for _, pattern in _SIMPLE)

@@ -1,0 +1,102 @@
+"""The splitter's shortcuts for big pastes must give exactly what the general parsers give.
+
+Bullet and region lines are pre-parsed by the splitter (hints), plain region lines go through one
+regex, and the Windows-error and status-row checks reject most lines with a cheap pre-check. Each
+shortcut is compared here with the slow path it replaces, on the real samples and on generated lines.
+"""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from opskit.core.diagnose.blocks import split_input
+from opskit.core.diagnose.models import BlockKind
+from opskit.core.diagnose.netcheck import parse_netcheck_text, region_hint, region_latency, region_parts
+from opskit.core.diagnose.status import is_status_line, parse_status_row
+from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.windows import is_windows_error_line, matches_error_pattern
+from tests.diagnose.conftest import SAMPLES, SCENARIO
+
+CORPUS = [p.read_text() for p in sorted(SAMPLES.rglob("*.txt"))] + [
+    p.read_text() for p in sorted(SCENARIO.glob("*.txt"))
+]
+
+
+def test_hinted_parse_equals_plain_parse_on_every_sample() -> None:
+    compared = 0
+    for text in CORPUS:
+        for block in split_input(text).blocks:
+            if block.kind is not BlockKind.NETCHECK or block.json_document is not None or block.log_form:
+                continue
+            hinted = parse_netcheck_text(block.lines, block.hints)
+            plain = parse_netcheck_text(block.lines)
+            assert hinted == plain
+            assert hinted.lines == plain.lines  # not part of ==, but evidence depends on it
+            compared += 1
+    assert compared >= 10
+
+
+region_lines = st.builds(
+    lambda dash, code, colon, latency, gap, name: f"{dash}{code}{colon}{latency}{gap}{name}",
+    st.sampled_from(["-", "- ", "-  "]),
+    st.sampled_from(["fra", "nyc", "SH", "a-b", "x" * 33, "", "f ra", "sin=", "(x)"]),
+    st.sampled_from([":", ": ", ":   ", " :", ""]),
+    st.sampled_from(["5.9ms", "76ms", "1.0234s", "850µs", "1m2s", "12.", "abc", "", "5.9ms5", "²ms"]),
+    st.sampled_from([" ", "   ", "", "\u00a0"]),
+    st.sampled_from(
+        ["(Frankfurt)", "(São Paulo)", "( spaced )", "(derp1, New York City)", "(derpy)", "(a (b))", "(cut",
+         "", "trailing", "(HOME)"]
+    ),
+)  # fmt: skip
+
+
+@given(region_lines)
+@example("- nyc: 5.9ms (derp1, New York City)")  # --verbose names carry the region ID
+@example("- fra: 5.9ms ( Frankfurt )")
+@example("- sao: 216.1ms (São Paulo (BR))")
+@example("- fra: 12.ms (Frankfurt)")
+@example("-fra:5ms (Frankfurt)")
+@example("- sin:         (Singapore)")
+@settings(max_examples=2000, deadline=None)
+def test_region_hint_equals_general_region_parser(text: str) -> None:
+    line = SourceLine(7, text, text)
+    parts = region_parts(text)
+    expected = None if parts is None else region_latency(parts, text, line)
+    assert region_hint(text, line) == expected
+
+
+ERROR_FRAGMENTS = [
+    "Tailscale", "tailscale", "running in server mode", "already in use", " (\"", "\")", "; connection from ",
+    " not allowed", "pipe", "\\\\.\\pipe\\ProgramData\\Tailscale\\tailscaled.sock", "tailscaled",
+    "cannot find the file specified", "Access is denied", "access is denied", "503 Service Unavailable",
+    ": no backend", "context deadline exceeded", "trust relationship between this workstation and the primary domain",
+    "is the Tailscale service running?", "Failed to connect to local Tailscale daemon", "Access denied: ",
+    "Use 'sudo tailscale ", "401 Unauthorized", "empty user uid in connection identity",
+    "failed to look up user from", "Warning: client version \"1.2\" != tailscaled server version",
+    "2026/09/01 15:02:12 portmap: ", "safesocket.Listen", " as ", ". Access denied.", ", pid 42", " by ",
+    "x", " ", "\u2026",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(ERROR_FRAGMENTS), min_size=1, max_size=8).map("".join))
+@settings(max_examples=1000, deadline=None)
+def test_windows_word_precheck_never_hides_an_error_line(text: str) -> None:
+    assert is_windows_error_line(text) == matches_error_pattern(text)
+
+
+STATUS_FRAGMENTS = [
+    "100.64.0.1", "fd7a:115c:a1e0::1", "host", "(\"my host\")", "xn--bcher-kva (bücher)", "user@", "linux",
+    "windows", "-", "active;", "direct", "1.2.3.4:41641,", "relay \"fra\",", "tx 1 rx 2", "offline",
+    "idle;", "[abc]", "tx=1", "rx=2", "*1.2.3.4:5*", " ", "  ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(STATUS_FRAGMENTS), min_size=1, max_size=9).map("".join))
+@settings(max_examples=1000, deadline=None)
+def test_status_column_precheck_never_hides_a_peer_row(text: str) -> None:
+    text = text.strip()
+    if not text:
+        return
+    if parse_status_row(SourceLine(0, text)) is not None:
+        assert is_status_line(text)
