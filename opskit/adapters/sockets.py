@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from opskit.adapters.proc import run, which
-from opskit.core.sockets.matching import PSUTIL_STATES, select
+from opskit.adapters.sock_diag import NetlinkUnavailable, destroy, dump_tcp, open_diag_socket
+from opskit.core.sockets.diag import (
+    DiagSocket,
+    destroy_problem,
+    judge_destroy,
+    netlink_destroy_entry,
+    state_mask,
+)
+from opskit.core.sockets.matching import PSUTIL_STATES, select, select_by_address
 from opskit.core.sockets.model import CutReport, Session, SessionFilter
 from opskit.core.sockets.ss import (
     CAP_NET_ADMIN,
@@ -52,16 +61,110 @@ def cut_sessions(
     netns_pid: int | None = None,
     settle_seconds: float = 0.2,
 ) -> CutReport:
-    """Cut the matching sessions with `ss -K`, then list again to prove what happened.
+    """Cut the matching sessions, then list again to prove what happened.
 
-    ``yes=False`` is a dry run: it lists with the very filter the kill would use and returns the
-    commands it would run. ``settle_seconds`` is the longest wait for stragglers before a session that
-    is still listed counts as still present; nothing waits when all are gone at once.
+    The cut goes over sock_diag netlink: one dump lists the sessions (the dry run shows exactly
+    these), then SOCK_DESTROY names each listed socket by its full identity including the kernel's
+    cookie, batched many per sendmsg, and one more dump verifies. Where netlink cannot be used the
+    same is done with `ss -K`. ``yes=False`` is a dry run. ``settle_seconds`` is the longest wait for
+    stragglers before a session still listed counts as still present.
     """
     validated = validate_filter(flt, for_kill=True)
-    _check_netns(netns_pid)
+    _check_netns(netns_pid, need_nsenter=False)
     if yes:
-        require_kill_privilege(netns_pid)
+        require_kill_privilege(netns_pid, need_ss=False)
+    try:
+        diag = open_diag_socket(netns_pid)
+    except NetlinkUnavailable:
+        return _cut_with_ss(validated, yes, netns_pid, settle_seconds)
+    with diag:
+        try:
+            listed = dump_tcp(diag, state_mask(validated.states), validated.local_port)
+        except NetlinkUnavailable:
+            return _cut_with_ss(validated, yes, netns_pid, settle_seconds)
+        return _cut_listed(diag, validated, listed, yes, netns_pid, settle_seconds)
+
+
+def _cut_listed(
+    diag: socket.socket,
+    flt: ValidatedFilter,
+    listed: list[DiagSocket],
+    yes: bool,
+    netns_pid: int | None,
+    settle_seconds: float,
+) -> CutReport:
+    candidates = select_by_address(listed, flt)
+    owners = socket_owners({d.inode for d in candidates if d.inode}, prefer_uids={d.uid for d in candidates})
+    targets: list[DiagSocket] = []
+    matched: list[Session] = []
+    for d in candidates:
+        pid, process = owners.get(d.inode, (None, None))
+        if flt.pid is not None and pid != flt.pid:
+            continue
+        if flt.process is not None and process != flt.process:
+            continue
+        targets.append(d)
+        matched.append(Session(d.local_ip, d.local_port, d.peer_ip, d.peer_port, d.state, pid, process))
+    order = sorted(range(len(matched)), key=lambda i: _report_order(matched[i]))
+    targets = [targets[i] for i in order]
+    matched = [matched[i] for i in order]
+    commands = _netlink_commands(flt, matched, netns_pid)
+    if not yes or not matched:
+        return CutReport(not yes, tuple(matched), (), (), (), commands if matched else (), None)
+    problem: str | None = None
+    try:
+        errors = destroy(diag, targets)
+    except (NetlinkUnavailable, OSError) as exc:  # mid-cut: do not retry with ss, verify what happened
+        errors, problem = {}, f"the netlink destroy failed part-way: {exc}"
+    cookies = [t.cookie for t in targets]
+    after = _cookies_still_listed(diag, flt, set(cookies), settle_seconds)
+    outcome = judge_destroy(cookies, errors, after)
+    return CutReport(
+        False,
+        tuple(matched),
+        tuple(matched[i] for i in outcome.cut),
+        tuple(matched[i] for i in outcome.still_present),
+        tuple(matched[i] for i in outcome.closed_on_own),
+        commands,
+        problem or destroy_problem(outcome.refused),
+    )
+
+
+def _report_order(s: Session) -> tuple[int, str, str, int]:
+    return (s.local_port, s.local_ip, s.peer_ip, s.peer_port)
+
+
+def _netlink_commands(
+    flt: ValidatedFilter, matched: list[Session], netns_pid: int | None
+) -> tuple[tuple[str, ...], ...]:
+    """What is done (the netlink destroy), then the `ss -K` a human could run for the same cut."""
+    expressions = exact_session_expressions(matched) if flt.needs_owner else server_side_expressions(flt)
+    equivalent = [_in_netns(kill_argv(flt, e), netns_pid) for e in expressions]
+    return (netlink_destroy_entry(len(matched), netns_pid), *equivalent)
+
+
+def _cookies_still_listed(
+    diag: socket.socket, flt: ValidatedFilter, wanted: set[bytes], settle_seconds: float
+) -> set[bytes]:
+    """Cookies of the cut sockets that one dump with the same kernel filter still lists.
+
+    A destroyed socket leaves the kernel's tables at once, so this normally reads an empty dump and
+    returns; only a survivor makes it look again until ``settle_seconds``.
+    """
+    deadline = time.monotonic() + settle_seconds
+    while True:
+        present = {d.cookie for d in dump_tcp(diag, state_mask(flt.states), flt.local_port)} & wanted
+        if not present or time.monotonic() >= deadline:
+            return present
+        time.sleep(min(0.05, settle_seconds))
+
+
+def _cut_with_ss(
+    validated: ValidatedFilter, yes: bool, netns_pid: int | None, settle_seconds: float
+) -> CutReport:
+    """The `ss -K` path, for hosts where sock_diag netlink cannot be opened from Python."""
+    which("ss", SS_INSTALL_HINT)
+    _check_netns(netns_pid)
     listing = _list_raw(validated, netns_pid, with_inode=True)
     owners = socket_owners(_inodes(listing))
     if validated.needs_owner or not yes or not any(text.strip() for text in listing):
@@ -135,9 +238,11 @@ def _verify(
     )
 
 
-def require_kill_privilege(netns_pid: int | None = None) -> None:
-    """Refuse before trying: ss -K without CAP_NET_ADMIN prints an error yet exits 0."""
-    which("ss", SS_INSTALL_HINT)
+def require_kill_privilege(netns_pid: int | None = None, *, need_ss: bool = True) -> None:
+    """Refuse before trying: without CAP_NET_ADMIN the kernel refuses every SOCK_DESTROY (and ss -K
+    prints that, yet exits 0)."""
+    if need_ss:
+        which("ss", SS_INSTALL_HINT)
     status = Path("/proc/self/status").read_text(encoding="utf-8")
     if not has_capability(status, CAP_NET_ADMIN):
         who = "root without CAP_NET_ADMIN" if os.geteuid() == 0 else f"uid {os.geteuid()}"
@@ -153,7 +258,7 @@ def require_kill_privilege(netns_pid: int | None = None) -> None:
         )
 
 
-def _check_netns(netns_pid: int | None) -> None:
+def _check_netns(netns_pid: int | None, *, need_nsenter: bool = True) -> None:
     if netns_pid is None:
         return
     if netns_pid <= 0:
@@ -165,7 +270,8 @@ def _check_netns(netns_pid: int | None) -> None:
             "--netns",
             f"no process {netns_pid} (its network namespace is needed to act inside a container)",
         )
-    which("nsenter", "Install util-linux (apt-get install -y util-linux).")
+    if need_nsenter:
+        which("nsenter", "Install util-linux (apt-get install -y util-linux).")
 
 
 def _in_netns(argv: Sequence[str], netns_pid: int | None) -> tuple[str, ...]:
@@ -215,48 +321,74 @@ def _inodes(outputs: list[str]) -> set[int]:
     return {int(m) for text in outputs for m in _INODE_FIELD.findall(text)}
 
 
-def socket_owners(wanted: set[int]) -> dict[int, tuple[int, str | None]]:
+def socket_owners(
+    wanted: set[int], prefer_uids: Collection[int] = ()
+) -> dict[int, tuple[int, str | None]]:
     """Socket inode → (pid, process name) for the ``wanted`` inodes, from /proc/<pid>/fd.
 
-    Stops as soon as every wanted inode has an owner: the scan costs one readlink per descriptor on
-    the host, which is why `ss -p` (a full rescan) is not used.
+    Only descriptors are read, one readlink each, and the scan stops as soon as every wanted inode
+    has an owner. Likely owners are read first: processes running as a uid that owns the sockets
+    (``prefer_uids``, from the kernel's listing), largest descriptor tables first (a server holding
+    thousands of sessions has thousands of descriptors). In the usual case that is the one server
+    process and nothing else is read; otherwise the scan goes on through every process, so the
+    order only changes the cost, never the answer. `ss -p` would rescan everything every time.
     """
     owners: dict[int, tuple[int, str | None]] = {}
     if not wanted:
         return owners
     missing = set(wanted)
+    for pid in _candidate_pids(set(prefer_uids)):
+        found = _owned_inodes(pid, missing)
+        if found:
+            name = _process_name(pid)
+            for inode in found:
+                owners[inode] = (pid, name)
+            missing -= found
+            if not missing:
+                break
+    return owners
+
+
+def _candidate_pids(prefer_uids: set[int]) -> list[int]:
+    """Every pid, likely socket owners first (see socket_owners)."""
+    ranked: list[tuple[bool, int, int]] = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
-        pid = int(entry.name)
-        name: str | None = None
-        named = False
         try:
-            # readlink relative to an open fd directory skips a path walk per descriptor (~25 % faster)
-            fd_dir = os.open(f"/proc/{pid}/fd", os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            continue  # gone, or not ours to read
-        try:
-            for fd in os.listdir(fd_dir):
-                try:
-                    target = os.readlink(fd, dir_fd=fd_dir)
-                except OSError:
-                    continue
-                if not target.startswith("socket:["):
-                    continue
-                inode = int(target[8:-1])
-                if inode in missing:
-                    if not named:
-                        name, named = _process_name(pid), True
-                    owners[inode] = (pid, name)
-                    missing.discard(inode)
+            # /proc/<pid>/fd is owned by the process's uid; since Linux 6.2 its size is the number of
+            # open descriptors (0 before, which only makes the order less useful).
+            info = os.stat(f"/proc/{entry.name}/fd")
         except OSError:
             continue
-        finally:
-            os.close(fd_dir)
-        if not missing:
-            break
-    return owners
+        ranked.append((info.st_uid not in prefer_uids, -info.st_size, int(entry.name)))
+    ranked.sort()
+    return [pid for _, _, pid in ranked]
+
+
+def _owned_inodes(pid: int, wanted: set[int]) -> set[int]:
+    """The ``wanted`` socket inodes among the descriptors of ``pid`` (empty when gone or unreadable)."""
+    found: set[int] = set()
+    try:
+        # readlink relative to an open fd directory skips a path walk per descriptor (~25 % faster)
+        fd_dir = os.open(f"/proc/{pid}/fd", os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return found
+    try:
+        for fd in os.listdir(fd_dir):
+            try:
+                target = os.readlink(fd, dir_fd=fd_dir)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inode = int(target[8:-1])
+                if inode in wanted:
+                    found.add(inode)
+    except OSError:
+        pass
+    finally:
+        os.close(fd_dir)
+    return found
 
 
 def _process_name(pid: int) -> str | None:
