@@ -6,8 +6,9 @@ import os
 import re
 import socket
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Container, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from operator import itemgetter
 from pathlib import Path
 
 from opskit.adapters.proc import run, which
@@ -93,7 +94,8 @@ def _cut_listed(
     netns_pid: int | None,
     settle_seconds: float,
 ) -> CutReport:
-    candidates = select_by_address(listed, flt)
+    # Report order (local endpoint, then peer), as the listing has always been sorted.
+    candidates = sorted(select_by_address(listed, flt), key=itemgetter(3, 2, 4, 5))
     owners = socket_owners({d.inode for d in candidates if d.inode}, prefer_uids={d.uid for d in candidates})
     targets: list[DiagSocket] = []
     matched: list[Session] = []
@@ -105,9 +107,6 @@ def _cut_listed(
             continue
         targets.append(d)
         matched.append(Session(d.local_ip, d.local_port, d.peer_ip, d.peer_port, d.state, pid, process))
-    order = sorted(range(len(matched)), key=lambda i: _report_order(matched[i]))
-    targets = [targets[i] for i in order]
-    matched = [matched[i] for i in order]
     commands = _netlink_commands(flt, matched, netns_pid)
     if not yes or not matched:
         return CutReport(not yes, tuple(matched), (), (), (), commands if matched else (), None)
@@ -128,10 +127,6 @@ def _cut_listed(
         commands,
         problem or destroy_problem(outcome.refused),
     )
-
-
-def _report_order(s: Session) -> tuple[int, str, str, int]:
-    return (s.local_port, s.local_ip, s.peer_ip, s.peer_port)
 
 
 def _netlink_commands(
@@ -336,14 +331,14 @@ def socket_owners(
     owners: dict[int, tuple[int, str | None]] = {}
     if not wanted:
         return owners
-    missing = set(wanted)
+    # Compared as readlink text ("socket:[123]"): no int() per descriptor of a busy server.
+    missing = {f"socket:[{inode}]": inode for inode in wanted}
     for pid in _candidate_pids(set(prefer_uids)):
-        found = _owned_inodes(pid, missing)
+        found = _owned_links(pid, missing)
         if found:
             name = _process_name(pid)
-            for inode in found:
-                owners[inode] = (pid, name)
-            missing -= found
+            for link in found:
+                owners[missing.pop(link)] = (pid, name)
             if not missing:
                 break
     return owners
@@ -366,9 +361,9 @@ def _candidate_pids(prefer_uids: set[int]) -> list[int]:
     return [pid for _, _, pid in ranked]
 
 
-def _owned_inodes(pid: int, wanted: set[int]) -> set[int]:
-    """The ``wanted`` socket inodes among the descriptors of ``pid`` (empty when gone or unreadable)."""
-    found: set[int] = set()
+def _owned_links(pid: int, wanted: Container[str]) -> list[str]:
+    """The ``wanted`` link targets among the descriptors of ``pid`` (empty when gone or unreadable)."""
+    found: list[str] = []
     try:
         # readlink relative to an open fd directory skips a path walk per descriptor (~25 % faster)
         fd_dir = os.open(f"/proc/{pid}/fd", os.O_RDONLY | os.O_DIRECTORY)
@@ -380,10 +375,8 @@ def _owned_inodes(pid: int, wanted: set[int]) -> set[int]:
                 target = os.readlink(fd, dir_fd=fd_dir)
             except OSError:
                 continue
-            if target.startswith("socket:["):
-                inode = int(target[8:-1])
-                if inode in wanted:
-                    found.add(inode)
+            if target in wanted:
+                found.append(target)
     except OSError:
         pass
     finally:

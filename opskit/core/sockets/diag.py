@@ -37,12 +37,13 @@ NETLINK_CAP_ACK = 10  # error acks carry only the request header, not the whole 
 SO_RCVBUFFORCE = 33
 
 NLMSG_HEADER = struct.Struct("=IHHII")
-# nlmsghdr + inet_diag_msg in one go; the two ports are network order and swapped after unpacking.
-_DIAG_MESSAGE = struct.Struct("=IHHII BBBB HH16s16sI8s IIIII")
+# inet_diag_msg after its nlmsghdr: family, state, the raw sockid, then uid and inode (x = skipped).
+_DIAG_MESSAGE = struct.Struct("=16x BB2x 48s 12x II")
 _REQUEST_V2 = struct.Struct("=BBBBI")
 _ERROR = struct.Struct("=i")
 SOCKID_SIZE = 48
 REQUEST_SIZE = NLMSG_HEADER.size + _REQUEST_V2.size + SOCKID_SIZE  # 72 bytes per destroy request
+_DESTROY_REQUEST = struct.Struct("=IHHII BBBBI 48s")  # nlmsghdr + inet_diag_req_v2 (sockid raw)
 _NO_COOKIE = b"\xff" * 8  # INET_DIAG_NOCOOKIE in both words: "any socket" in a dump request
 
 # linux/tcp_states.h numbers ↔ the ss state names used everywhere else in opskit.
@@ -119,37 +120,44 @@ def dump_request(family: int, states: int, local_port: int | None, seq: int) -> 
 def parse_dump(data: bytes | bytearray | memoryview, length: int) -> DumpChunk:
     """Parse the first ``length`` bytes of one ``recv`` of a dump answer."""
     found: list[DiagSocket] = []
+    append = found.append
+    unpack_header, unpack_message = NLMSG_HEADER.unpack_from, _DIAG_MESSAGE.unpack_from
     offset = 0
     interrupted = False
-    ntohs = socket.ntohs
     while offset + NLMSG_HEADER.size <= length:
-        size, kind, flags, _seq, _pid = NLMSG_HEADER.unpack_from(data, offset)
+        size, kind, flags, _seq, _pid = unpack_header(data, offset)
         if size < NLMSG_HEADER.size:
             break  # malformed: never loop forever on a zero length
-        interrupted = interrupted or bool(flags & NLM_F_DUMP_INTR)
+        if flags & NLM_F_DUMP_INTR:
+            interrupted = True
         if kind == NLMSG_DONE:
             return DumpChunk(found, True, 0, interrupted)
         if kind == NLMSG_ERROR:
             (error,) = _ERROR.unpack_from(data, offset + NLMSG_HEADER.size)
             return DumpChunk(found, True, -error, interrupted)
         if kind == SOCK_DIAG_BY_FAMILY and size >= _DIAG_MESSAGE.size:
-            fields = _DIAG_MESSAGE.unpack_from(data, offset)
-            family, state, sport, dport, src, dst = fields[5], fields[6], fields[9], fields[10], fields[11], fields[12]
-            width = _FAMILY_LENGTH.get(family)
-            if width is not None:
-                found.append(
-                    DiagSocket(
-                        family,
-                        _STATE_NAMES.get(state, "unknown"),
-                        _address(family, src[:width]),
-                        ntohs(sport),
-                        _address(family, dst[:width]),
-                        ntohs(dport),
-                        fields[-2],
-                        fields[-1],
-                        bytes(data[offset + 20 : offset + 20 + SOCKID_SIZE]),
-                    )
+            family, state, sock_id, uid, inode = unpack_message(data, offset)
+            # inet_diag_sockid: be16 sport, be16 dport, src[16] at 4, dst[16] at 20
+            if family == socket.AF_INET:
+                local, peer = _address(family, sock_id[4:8]), _address(family, sock_id[20:24])
+            elif family == socket.AF_INET6:
+                local, peer = _address(family, sock_id[4:20]), _address(family, sock_id[20:36])
+            else:
+                offset += (size + 3) & ~3
+                continue
+            append(
+                DiagSocket(
+                    family,
+                    _STATE_NAMES.get(state, "unknown"),
+                    local,
+                    sock_id[0] << 8 | sock_id[1],
+                    peer,
+                    sock_id[2] << 8 | sock_id[3],
+                    uid,
+                    inode,
+                    sock_id,
                 )
+            )
         offset += (size + 3) & ~3
     return DumpChunk(found, False, 0, interrupted)
 
@@ -174,14 +182,14 @@ def destroy_batch(sockets: Sequence[DiagSocket], first_seq: int) -> tuple[bytes,
     only when it fails (no NLM_F_ACK), so success costs no answer to read; the trailing NLMSG_NOOP
     asks for an ack and so marks where this batch's answers end. Returns (buffer, marker seq).
     """
-    parts = []
-    header, request = NLMSG_HEADER.pack, _REQUEST_V2.pack
-    for index, sock in enumerate(sockets):
-        parts.append(header(REQUEST_SIZE, SOCK_DESTROY, NLM_F_REQUEST, first_seq + index, 0))
-        parts.append(request(sock.family, socket.IPPROTO_TCP, 0, 0, 0))
-        parts.append(sock.sock_id)
+    pack = _DESTROY_REQUEST.pack
+    tcp = socket.IPPROTO_TCP
+    parts = [
+        pack(REQUEST_SIZE, SOCK_DESTROY, NLM_F_REQUEST, first_seq + index, 0, sock.family, tcp, 0, 0, 0, sock.sock_id)
+        for index, sock in enumerate(sockets)
+    ]
     marker = first_seq + len(sockets)
-    parts.append(header(NLMSG_HEADER.size, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, marker, 0))
+    parts.append(NLMSG_HEADER.pack(NLMSG_HEADER.size, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, marker, 0))
     return b"".join(parts), marker
 
 
@@ -224,6 +232,8 @@ def judge_destroy(
     """
     import errno as errnos
 
+    if not errors and not after_cookies:  # the usual outcome: everything destroyed and gone
+        return DestroyOutcome(tuple(range(len(matched_cookies))), (), (), {})
     cut: list[int] = []
     still: list[int] = []
     on_own: list[int] = []
