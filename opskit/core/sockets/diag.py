@@ -226,9 +226,10 @@ def judge_destroy(
 ) -> DestroyOutcome:
     """Sort the matched sockets by what the kernel answered (per cookie) and whether they are still listed.
 
-    ENOENT means the socket was no longer in the kernel's tables; ESTALE that the 4-tuple now
-    belongs to another socket (a new connection, or the listener it fell through to) whose cookie
-    differs, which the kernel therefore refused to touch. Both mean ours closed on its own.
+    ENOENT means the socket was no longer in the kernel's tables, or that its 4-tuple now belongs to
+    another socket (a new connection, or the listener the lookup fell through to) whose cookie
+    differs, which the kernel therefore refused to touch; older kernels answer that case with
+    ESTALE. Either way ours closed on its own.
     """
     import errno as errnos
 
