@@ -6,6 +6,10 @@ Baselines measured in the same run, on the same kind of fresh setup:
 Targets: cut_sessions ≤ 2× the bare call (it also lists before and after, with owners, to prove the
 result) and ≥ 10× faster than per-peer calls. Needs root (ss -K). Loopback aliases only.
 
+Also measured, each on its own fresh setup, the parts no single-call tool can skip: the kernel's
+own SOCK_DESTROY work for the 5,000 listed sockets (a netlink destroy timed alone), one netlink
+listing, and the owner scan. They show how far the ≥ 10× target is from what is physically possible.
+
     sudo .venv/bin/python bench/sockets.py [--sessions 5000] [--peers 50] [--repeat 3]
 """
 
@@ -24,8 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from opskit.adapters.sock_diag import destroy, dump_tcp, open_diag_socket  # noqa: E402
+from opskit.adapters.socket_owners import socket_owners  # noqa: E402
 from opskit.adapters.sockets import cut_sessions  # noqa: E402
 from opskit.core.sockets import SessionFilter  # noqa: E402
+from opskit.core.sockets.diag import DiagSocket, state_mask  # noqa: E402
+from opskit.core.sockets.matching import select_by_address  # noqa: E402
+from opskit.core.sockets.validate import validate_filter  # noqa: E402
 
 # The clients live in a child process, as remote machines would: the server process (this one) then
 # holds only its own 5,000 accepted sockets, like a real Headscale or proxy would.
@@ -111,18 +120,70 @@ def run_per_peer(setup: Sessions) -> int:
     return killed
 
 
-def measure(name: str, action: Callable[[Sessions], int], sessions: int, peers: int, repeat: int) -> float:
+def _listed(setup: Sessions) -> list[DiagSocket]:
+    """The server side of the setup's sessions (a client socket may share the port number on 127.0.9.x)."""
+    flt = validate_filter(SessionFilter(local_port=setup.port, peers=tuple(setup.peers)), for_kill=True)
+    with open_diag_socket() as diag:
+        return select_by_address(dump_tcp(diag, state_mask(["established"]), setup.port), flt)
+
+
+def time_kernel_destroy(setup: Sessions) -> tuple[float, int]:
+    """The kernel's own work: SOCK_DESTROY for the already listed sockets, nothing else timed."""
+    listed = _listed(setup)
+    with open_diag_socket() as diag:
+        start = time.perf_counter()
+        errors = destroy(diag, listed)
+        elapsed = time.perf_counter() - start
+    return elapsed, len(listed) - len(errors)
+
+
+def time_listing(setup: Sessions) -> tuple[float, int]:
+    """One netlink dump of the port's established sockets, parsed."""
+    start = time.perf_counter()
+    listed = _listed(setup)
+    return time.perf_counter() - start, len(listed)
+
+
+def time_owner_scan(setup: Sessions) -> tuple[float, int]:
+    """Finding the owning process of every listed socket."""
+    listed = _listed(setup)
+    start = time.perf_counter()
+    owners = socket_owners({d.inode for d in listed}, {d.uid for d in listed})
+    return time.perf_counter() - start, len(owners)
+
+
+def _timed(action: Callable[[Sessions], int]) -> Callable[[Sessions], tuple[float, int]]:
+    def run(setup: Sessions) -> tuple[float, int]:
+        start = time.perf_counter()
+        done = action(setup)
+        return time.perf_counter() - start, done
+
+    return run
+
+
+def measure(
+    name: str,
+    action: Callable[[Sessions], tuple[float, int]],
+    sessions: int,
+    peers: int,
+    repeat: int,
+    *,
+    exact: bool = True,
+) -> float:
     times = []
     for _ in range(repeat):
         setup = Sessions(sessions, peers)
         try:
-            start = time.perf_counter()
-            killed = action(setup)
-            times.append(time.perf_counter() - start)
+            elapsed, done = action(setup)
+            times.append(elapsed)
         finally:
             setup.close()
-        if killed != sessions:
-            raise SystemExit(f"{name}: cut {killed} of {sessions} sessions")
+        if done != sessions and exact:
+            raise SystemExit(f"{name}: handled {done} of {sessions} sessions")
+        if done != sessions:
+            # ss -K destroys while it is still dumping; a removed socket shifts the dump's position in
+            # its hash bucket, so the next one can be skipped. Reported, not fatal: it is the baseline.
+            print(f"  note: {name} cut {done} of {sessions} sessions in one run")
     median = statistics.median(times)
     print(f"{name:<28} median {median * 1000:8.1f} ms   runs: " + ", ".join(f"{t * 1000:.1f}" for t in times))
     return median
@@ -146,16 +207,26 @@ def main() -> None:
     print(
         f"{args.sessions} established sessions from {args.peers} peers (127.0.9.x), {args.repeat} runs each"
     )
-    ours = measure("cut_sessions (list+kill+verify)", run_ours, args.sessions, args.peers, args.repeat)
-    bare = measure("one bare ss -K", run_bare, args.sessions, args.peers, args.repeat)
-    per_peer = measure(
-        f"{args.peers} x ss -K (per peer)", run_per_peer, args.sessions, args.peers, args.repeat
-    )
-    print(f"cut_sessions / bare ss -K  = {ours / bare:5.2f}x   (target <= 2x)")
-    print(f"per-peer / cut_sessions    = {per_peer / ours:5.2f}x   (target >= 10x)")
-    # Destroying the sockets is kernel work every approach pays once; this ratio is the most any
-    # single-call tool can gain over the per-peer loop on this machine.
-    print(f"per-peer / bare ss -K      = {per_peer / bare:5.2f}x   (ceiling for the ratio above)")
+    n, p, r = args.sessions, args.peers, args.repeat
+    ours = measure("cut_sessions (list+kill+verify)", _timed(run_ours), n, p, r)
+    bare = measure("one bare ss -K", _timed(run_bare), n, p, r, exact=False)
+    per_peer = measure(f"{p} x ss -K (per peer)", _timed(run_per_peer), n, p, r, exact=False)
+    print("parts every single-call cut pays (each timed alone on a fresh setup):")
+    kernel = measure("  kernel SOCK_DESTROY only", time_kernel_destroy, n, p, r)
+    listing = measure("  netlink listing only", time_listing, n, p, r)
+    owners = measure("  owner scan only", time_owner_scan, n, p, r)
+    bare_ratio, speedup = ours / bare, per_peer / ours
+    print(f"cut_sessions / bare ss -K  = {bare_ratio:5.2f}x   (target <= 2x)   {_verdict(bare_ratio <= 2)}")
+    print(f"per-peer / cut_sessions    = {speedup:5.2f}x   (target >= 10x)  {_verdict(speedup >= 10)}")
+    # Destroying the sockets is kernel work every approach pays once: these bound the ratio above.
+    print(f"per-peer / bare ss -K      = {per_peer / bare:5.2f}x   (what ss -K itself reaches)")
+    print(f"per-peer / kernel destroy  = {per_peer / kernel:5.2f}x   (ceiling: a tool that only destroys)")
+    floor = kernel + listing + owners
+    print(f"per-peer / (destroy+list+owners) = {per_peer / floor:5.2f}x   (ceiling with listing and owner proof)")
+
+
+def _verdict(met: bool) -> str:
+    return "PASS" if met else "MISS"
 
 
 if __name__ == "__main__":
