@@ -95,15 +95,22 @@ def _new_diag_socket() -> socket.socket:
     return sock
 
 
-def dump_tcp(sock: socket.socket, states: int, local_port: int | None) -> list[DiagSocket]:
-    """Every TCP socket (IPv4 and IPv6) in ``states``, with ``local_port`` when given, each once.
+BOTH_FAMILIES = (socket.AF_INET, socket.AF_INET6)
 
-    A dump that spans several reads can list a socket twice when the table changes underneath it,
-    so sockets are de-duplicated by cookie.
+
+def dump_tcp(
+    sock: socket.socket, states: int, local_port: int | None, families: Iterable[int] = BOTH_FAMILIES
+) -> list[DiagSocket]:
+    """Every TCP socket of ``families`` in ``states``, with ``local_port`` when given, each once.
+
+    Each family is one walk of the kernel's whole socket hash table (several ms on a host with a
+    large table, even when nothing matches), so callers that know the family ask for it alone. A
+    dump that spans several reads can list a socket twice when the table changes underneath it, so
+    sockets are de-duplicated by cookie.
     """
     seen: dict[bytes, DiagSocket] = {}
     buffer = bytearray(_RECV_CHUNK)
-    for seq, family in enumerate((socket.AF_INET, socket.AF_INET6), start=1):
+    for seq, family in enumerate(sorted(set(families)), start=1):
         sock.send(dump_request(family, states, local_port, seq))
         while True:
             length = _recv(sock, buffer)

@@ -133,7 +133,7 @@ def _cut_listed(
     if not matched:
         return CutReport(False, (), (), (), (), (), None)
     cookies = [t.cookie for t in targets]
-    after = _cookies_still_listed(diag, flt, set(cookies), settle_seconds)
+    after = _cookies_still_listed(diag, flt, set(cookies), {t.family for t in targets}, settle_seconds)
     outcome = judge_destroy(cookies, errors, after)
     return CutReport(
         False,
@@ -216,16 +216,23 @@ def _netlink_commands(
 
 
 def _cookies_still_listed(
-    diag: socket.socket, flt: ValidatedFilter, wanted: set[bytes], settle_seconds: float
+    diag: socket.socket,
+    flt: ValidatedFilter,
+    wanted: set[bytes],
+    families: set[int],
+    settle_seconds: float,
 ) -> set[bytes]:
     """Cookies of the cut sockets that one dump with the same kernel filter still lists.
+
+    Only the address families of the cut sockets are dumped: a socket never changes family.
 
     A destroyed socket leaves the kernel's tables at once, so this normally reads an empty dump and
     returns; only a survivor makes it look again until ``settle_seconds``.
     """
     deadline = time.monotonic() + settle_seconds
     while True:
-        present = {d.cookie for d in dump_tcp(diag, state_mask(flt.states), flt.local_port)} & wanted
+        listed = dump_tcp(diag, state_mask(flt.states), flt.local_port, families)
+        present = {d.cookie for d in listed} & wanted
         if not present or time.monotonic() >= deadline:
             return present
         time.sleep(min(0.05, settle_seconds))

@@ -122,6 +122,8 @@ def parse_dump(data: bytes | bytearray | memoryview, length: int) -> DumpChunk:
     found: list[DiagSocket] = []
     append = found.append
     unpack_header, unpack_message = NLMSG_HEADER.unpack_from, _DIAG_MESSAGE.unpack_from
+    # tuple.__new__ skips the NamedTuple's Python-level __new__: a third of the parse time.
+    new_record = tuple.__new__
     offset = 0
     interrupted = False
     while offset + NLMSG_HEADER.size <= length:
@@ -145,19 +147,18 @@ def parse_dump(data: bytes | bytearray | memoryview, length: int) -> DumpChunk:
             else:
                 offset += (size + 3) & ~3
                 continue
-            append(
-                DiagSocket(
-                    family,
-                    _STATE_NAMES.get(state, "unknown"),
-                    local,
-                    sock_id[0] << 8 | sock_id[1],
-                    peer,
-                    sock_id[2] << 8 | sock_id[3],
-                    uid,
-                    inode,
-                    sock_id,
-                )
+            fields = (
+                family,
+                _STATE_NAMES.get(state, "unknown"),
+                local,
+                sock_id[0] << 8 | sock_id[1],
+                peer,
+                sock_id[2] << 8 | sock_id[3],
+                uid,
+                inode,
+                sock_id,
             )
+            append(new_record(DiagSocket, fields))
         offset += (size + 3) & ~3
     return DumpChunk(found, False, 0, interrupted)
 
