@@ -1,4 +1,5 @@
-"""Side effects for `opskit sockets`: list with psutil or ss, cut with `ss -K`, check privileges."""
+"""Side effects for `opskit sockets`: list with psutil or ss, cut over sock_diag netlink (or `ss -K`
+where netlink cannot be used), check privileges."""
 
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ def _cut_listed(
     wanted = {d.inode for d in candidates if d.inode}
     uids = {d.uid for d in candidates}
     if not yes:
-        targets, matched = _with_owners(candidates, socket_owners(wanted, uids), flt)
+        _, matched = _with_owners(candidates, socket_owners(wanted, uids), flt)
         commands = _netlink_commands(flt, matched, netns_pid) if matched else ()
         return CutReport(True, tuple(matched), (), (), (), commands, None)
     # Each socket is destroyed only once its owner is on record, but without waiting for the whole
