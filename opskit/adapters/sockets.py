@@ -7,7 +7,7 @@ import os
 import re
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from operator import itemgetter
 from pathlib import Path
@@ -127,14 +127,20 @@ def _cut_listed(
             for d in candidates:
                 if d.inode not in owners:
                     destroyer.add(d)
-        # The report is assembled while the last batches are still being destroyed.
+        # The worker verifies once its last batch is destroyed; meanwhile the report is assembled here.
+        verified = destroyer.verify_when_done(
+            lambda cookies, families: _cookies_still_listed(diag, flt, cookies, families, settle_seconds)
+        )
         targets, matched = _with_owners(candidates, owners, flt)
         commands = _netlink_commands(flt, matched, netns_pid)
-        errors, problem = destroyer.finish()
+        errors, problem = destroyer.results()
     if not matched:
         return CutReport(False, (), (), (), (), (), None)
     cookies = [t.cookie for t in targets]
-    after = _cookies_still_listed(diag, flt, set(cookies), {t.family for t in targets}, settle_seconds)
+    try:
+        after = verified.result()
+    except (NetlinkUnavailable, OSError) as exc:  # cannot prove anything is gone: count all as present
+        after, problem = set(cookies), problem or f"listing after the cut failed: {exc}"
     outcome = judge_destroy(cookies, errors, after)
     return CutReport(
         False,
@@ -177,6 +183,8 @@ class _BatchDestroyer:
         self._pending: list[DiagSocket] = []
         self._pool = ThreadPoolExecutor(max_workers=1)  # one thread: the netlink socket is not shared
         self._futures: list[Future[dict[bytes, int]]] = []
+        self._cookies: set[bytes] = set()
+        self._families: set[int] = set()
 
     def __enter__(self) -> _BatchDestroyer:
         return self
@@ -186,6 +194,8 @@ class _BatchDestroyer:
 
     def add(self, target: DiagSocket) -> None:
         self._pending.append(target)
+        self._cookies.add(target.cookie)
+        self._families.add(target.family)
         if len(self._pending) >= self._batch:
             self._submit()
 
@@ -194,7 +204,13 @@ class _BatchDestroyer:
             self._futures.append(self._pool.submit(destroy, self._diag, self._pending))
             self._pending = []
 
-    def finish(self) -> tuple[dict[bytes, int], str | None]:
+    def verify_when_done(self, verify: Callable[[set[bytes], set[int]], set[bytes]]) -> Future[set[bytes]]:
+        """Queue the last batch, then ``verify(cookies, families)`` of everything added, which the
+        worker runs only after every destroy has returned."""
+        self._submit()
+        return self._pool.submit(verify, set(self._cookies), set(self._families))
+
+    def results(self) -> tuple[dict[bytes, int], str | None]:
         """Errno by cookie of every refused request, and why the destroy broke off, if it did."""
         self._submit()
         errors: dict[bytes, int] = {}
