@@ -256,3 +256,25 @@ def test_without_netlink_the_ss_path_still_cuts_and_reports_its_commands(
     assert [c[:2] for c in report.commands] == [("ss", "-K")]
     assert was_reset(target)
     assert_alive(bystander)
+
+
+def test_a_session_no_process_holds_is_cut_by_address_but_never_by_an_owner_filter(listener: socket.socket) -> None:
+    """A server-side TIME_WAIT socket has no descriptor (inode 0), so no owner can be found for it."""
+    port = listener.getsockname()[1]
+    client = _client("127.0.0.2", 0, port)
+    server_side, _ = listener.accept()
+    server_side.close()  # the server closes first: its side of the connection ends in TIME_WAIT
+    assert client.recv(1) == b""
+    client.close()
+    time_wait = SessionFilter(local_port=port, peers=("127.0.0.2",), states=("time-wait",))
+    [listed] = sockets_adapter.cut_sessions(time_wait, yes=False).matched
+    assert (listed.state, listed.pid) == ("time-wait", None)
+
+    by_owner = sockets_adapter.cut_sessions(
+        SessionFilter(local_port=port, peers=("127.0.0.2",), states=("time-wait",), pid=1), yes=True
+    )
+    report = sockets_adapter.cut_sessions(time_wait, yes=True)
+
+    assert not by_owner.matched
+    assert report.ok and [s.key for s in report.cut] == [listed.key] and report.cut[0].pid is None
+    assert sockets_adapter.cut_sessions(time_wait, yes=False).matched == ()
