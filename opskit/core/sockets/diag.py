@@ -18,6 +18,7 @@ import socket
 import struct
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from opskit.core.sockets.validate import canonical_ip
@@ -163,17 +164,9 @@ def parse_dump(data: bytes | bytearray | memoryview, length: int) -> DumpChunk:
     return DumpChunk(found, False, 0, interrupted)
 
 
-_ADDRESSES: dict[bytes, str] = {}
-
-
+@lru_cache(maxsize=65536)  # a cut meets a few dozen distinct addresses thousands of times
 def _address(family: int, raw: bytes) -> str:
-    # A cut meets a few dozen distinct addresses thousands of times: format each once.
-    text = _ADDRESSES.get(raw)
-    if text is None:
-        text = canonical_ip(socket.inet_ntop(family, raw))
-        if len(_ADDRESSES) < 65536:
-            _ADDRESSES[raw] = text
-    return text
+    return canonical_ip(socket.inet_ntop(family, raw))
 
 
 def destroy_batch(sockets: Sequence[DiagSocket], first_seq: int) -> tuple[bytes, int]:
