@@ -75,8 +75,10 @@ def _socket_in_netns(netns_pid: int, result: list[socket.socket | BaseException]
         finally:
             os.close(fd)
         result.append(_new_diag_socket())
-    except (OSError, EnvironmentProblem, NetlinkUnavailable, AttributeError) as exc:
-        result.append(exc if not isinstance(exc, OSError) else NetlinkUnavailable(str(exc)))
+    except (EnvironmentProblem, NetlinkUnavailable) as exc:
+        result.append(exc)
+    except (OSError, AttributeError) as exc:  # process gone, or a libc without setns: use nsenter + ss
+        result.append(NetlinkUnavailable(f"cannot open sock_diag in process {netns_pid}'s namespace: {exc}"))
 
 
 def _new_diag_socket() -> socket.socket:
