@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from opskit.core.sockets.diag import (
     NETLINK_CAP_ACK,
     NETLINK_SOCK_DIAG,
-    REQUEST_SIZE,
     SO_RCVBUFFORCE,
     SOL_NETLINK,
     DiagSocket,
@@ -161,7 +160,3 @@ def _recv(sock: socket.socket, buffer: bytearray) -> int:
             raise NetlinkUnavailable("the kernel dropped sock_diag answers (ENOBUFS)") from None
         raise
 
-
-def batch_bytes(count: int) -> int:
-    """Size of the sendmsg buffer for ``count`` destroy requests (for documentation and tests)."""
-    return count * REQUEST_SIZE + 16
