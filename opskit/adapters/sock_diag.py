@@ -32,6 +32,7 @@ from opskit.errors import EnvironmentProblem
 DESTROY_BATCH = 1024
 _RECEIVE_BUFFER = 4 << 20
 _RECV_CHUNK = 1 << 16
+_TIMEOUT_SECONDS = 30.0
 CLONE_NEWNET = 0x40000000
 
 
@@ -93,6 +94,9 @@ def _new_diag_socket() -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, _RECEIVE_BUFFER)
     except OSError:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _RECEIVE_BUFFER)
+    # Every exchange ends with an answer the kernel sends at once (NLMSG_DONE, or the marker's ack);
+    # the timeout only turns "never" into an error instead of a hang.
+    sock.settimeout(_TIMEOUT_SECONDS)
     return sock
 
 
@@ -158,5 +162,7 @@ def _recv(sock: socket.socket, buffer: bytearray) -> int:
     except OSError as exc:
         if exc.errno == errno.ENOBUFS:  # answers were dropped: the outcome is unknowable, say so
             raise NetlinkUnavailable("the kernel dropped sock_diag answers (ENOBUFS)") from None
+        if isinstance(exc, TimeoutError):
+            raise NetlinkUnavailable(f"no sock_diag answer within {_TIMEOUT_SECONDS:.0f} s") from None
         raise
 
