@@ -344,7 +344,8 @@ def require_kill_privilege(netns_pid: int | None = None, *, need_ss: bool = True
         who = "root without CAP_NET_ADMIN" if os.geteuid() == 0 else f"uid {os.geteuid()}"
         raise EnvironmentProblem(
             f"cutting sessions needs root or CAP_NET_ADMIN, and this process runs as {who}; "
-            "ss -K would answer 'SOCK_DESTROY answers: Operation not permitted' and exit 0.",
+            "the kernel refuses SOCK_DESTROY without it (ss -K would print 'SOCK_DESTROY answers: Operation "
+            "not permitted' and still exit 0).",
             hint="Run with sudo (or grant CAP_NET_ADMIN); nothing was cut.",
         )
     if netns_pid is not None and not has_capability(status, CAP_SYS_ADMIN):
