@@ -116,9 +116,15 @@ def dump_tcp(
     seen: dict[bytes, DiagSocket] = {}
     buffer = bytearray(_RECV_CHUNK)
     for seq, family in enumerate(sorted(set(families)), start=1):
-        sock.send(dump_request(family, states, local_port, seq))
+        try:
+            sock.send(dump_request(family, states, local_port, seq))
+        except OSError as exc:  # e.g. a security module refusing sock_diag to this process
+            raise NetlinkUnavailable(f"inet_diag dump refused: {exc}") from None
         while True:
-            length = _recv(sock, buffer)
+            try:
+                length = _recv(sock, buffer)
+            except OSError as exc:
+                raise NetlinkUnavailable(f"inet_diag dump failed: {exc}") from None
             chunk = parse_dump(buffer, length)
             for found in chunk.sockets:
                 seen.setdefault(found.sock_id[40:48], found)
