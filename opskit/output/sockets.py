@@ -60,17 +60,13 @@ def show_cut_report(report: CutReport, *, as_json: bool) -> None:
             },
         )
         return
-    import shlex
-
     console = stdout_console()
     if not report.matched:
         console.print("No matching connected TCP sessions: nothing to cut.")
         return
     verb = "would be cut (dry run)" if report.dry_run else "matched before the cut"
     console.print(_table(f"{len(report.matched)} session(s) {verb}", report.matched))
-    console.print("Commands" + (" that would run:" if report.dry_run else " run:"))
-    for argv in report.commands:
-        console.print("  " + shlex.join(argv), markup=False)
+    _print_commands(console, report)
     if report.dry_run:
         console.print("Nothing was cut. Add --yes to cut these sessions.")
         return
@@ -82,6 +78,32 @@ def show_cut_report(report: CutReport, *, as_json: bool) -> None:
         console.print(_table("Still present after the cut", report.still_present, "bold red"))
     if report.problem:
         stderr_console().print(f"opskit: problem: {report.problem}", markup=False)
+
+
+def _print_commands(console: Any, report: CutReport) -> None:
+    """The netlink destroy as a sentence (it is not a command line), then the runnable ss equivalent."""
+    import shlex
+
+    from opskit.core.sockets.diag import NETLINK_ENTRY
+
+    done = [c for c in report.commands if c and c[0] == NETLINK_ENTRY]
+    argvs = [c for c in report.commands if not c or c[0] != NETLINK_ENTRY]
+    for entry in done:
+        where = entry[-1].removeprefix("netns=")
+        where = "this host's network namespace" if where == "host" else f"the network namespace of {where}"
+        console.print(
+            ("Would send" if report.dry_run else "Sent")
+            + f" SOCK_DESTROY over sock_diag netlink for exactly the {len(report.matched)} listed socket(s) "
+            f"in {where}, each named by addresses, ports, interface and socket cookie.",
+            markup=False,
+        )
+    if argvs:
+        heading = "Equivalent ss command(s) a human could run:" if done else "Commands"
+        if not done:
+            heading += " that would run:" if report.dry_run else " run:"
+        console.print(heading)
+        for argv in argvs:
+            console.print("  " + shlex.join(argv), markup=False)
 
 
 def show_explanation(explanation: Explanation, *, as_json: bool) -> None:

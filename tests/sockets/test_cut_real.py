@@ -6,6 +6,7 @@ import pytest
 
 from opskit.adapters.sockets import cut_sessions, list_sessions
 from opskit.core.sockets import SessionFilter
+from opskit.core.sockets.diag import NETLINK_ENTRY
 from tests.sockets.conftest import EchoServer, assert_alive, was_reset
 from tests.support.tools import require_binary, require_root
 
@@ -35,7 +36,9 @@ def test_targeted_clients_are_reset_and_bystanders_survive(echo_server: EchoServ
     assert_alive(other_port)
     # The listening socket still accepts.
     assert_alive(echo_server.connect("v4", "127.0.0.2"))
-    assert [c[-1] for c in report.commands] == [f"( sport = :{port} and ( dst 127.0.0.2/32 ) )"]
+    # What was done (a netlink destroy of the 3 listed sockets), then the equivalent ss -K.
+    assert report.commands[0][:3] == (NETLINK_ENTRY, "SOCK_DESTROY", "sockets=3")
+    assert [c[-1] for c in report.commands[1:]] == [f"( sport = :{port} and ( dst 127.0.0.2/32 ) )"]
 
 
 def test_client_side_socket_on_the_same_host_is_not_the_one_cut(echo_server: EchoServer) -> None:
@@ -82,7 +85,8 @@ def test_cidr_peer_and_many_peers_in_one_invocation(echo_server: EchoServer) -> 
     batch = cut_sessions(SessionFilter(local_port=port, peers=tuple(many)), yes=True)
 
     assert report.ok and len(report.cut) == 20
-    assert batch.ok and len(batch.cut) == 40 and len(batch.commands) == 1
+    # One netlink destroy, and one equivalent ss -K holds all 40 peers.
+    assert batch.ok and len(batch.cut) == 40 and len(batch.commands) == 2
     assert all(was_reset(c) for c in targets + more)
     assert_alive(bystander)
 
@@ -94,7 +98,8 @@ def test_dry_run_cuts_nothing_and_shows_the_commands(echo_server: EchoServer) ->
     report = cut_sessions(SessionFilter(local_port=port, peers=("127.0.0.2",)), yes=False)
 
     assert report.dry_run and len(report.matched) == 1 and not report.cut
-    assert report.commands[0][:2] == ("ss", "-K")
+    assert report.commands[0][:2] == (NETLINK_ENTRY, "SOCK_DESTROY")
+    assert report.commands[1][:2] == ("ss", "-K")
     assert_alive(client)
 
 
@@ -120,7 +125,8 @@ def test_netns_of_this_process_is_the_host_namespace(echo_server: EchoServer) ->
         SessionFilter(local_port=port, peers=("127.0.0.2",)), yes=True, netns_pid=echo_server.pid
     )
 
-    assert report.ok and report.commands[0][:5] == ("nsenter", "-t", str(echo_server.pid), "-n", "--")
+    assert report.ok and report.commands[0][-1] == f"netns=pid:{echo_server.pid}"
+    assert report.commands[1][:5] == ("nsenter", "-t", str(echo_server.pid), "-n", "--")
     assert was_reset(target)
 
 

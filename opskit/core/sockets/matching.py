@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 from opskit.core.sockets.model import Session
 from opskit.core.sockets.validate import ValidatedFilter, unmapped_ip
@@ -57,3 +58,44 @@ def select(sessions: Iterable[Session], flt: ValidatedFilter, *, check_owner: bo
             continue
         chosen.append(s)
     return sorted(chosen, key=lambda s: (s.local_port, s.local_ip, s.peer_ip, s.peer_port))
+
+
+class _Endpoints(Protocol):
+    @property
+    def local_ip(self) -> str: ...
+    @property
+    def local_port(self) -> int: ...
+    @property
+    def peer_ip(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+
+
+Listed = TypeVar("Listed", bound=_Endpoints)
+
+
+def select_by_address(sockets: Iterable[Listed], flt: ValidatedFilter) -> list[Listed]:
+    """The sockets that match ``flt`` on state, local port and address, and peer (not on owner).
+
+    Works on raw kernel records before any Session is built, so a cut builds Sessions only for
+    what it will report; the checks are those of :func:`select`.
+    """
+    peer_verdicts: dict[str, bool] = {}
+    local_verdicts: dict[str, bool] = {}
+    chosen = []
+    for s in sockets:
+        if s.state not in flt.states:
+            continue
+        if flt.local_port is not None and s.local_port != flt.local_port:
+            continue
+        if flt.local_address is not None:
+            if s.local_ip not in local_verdicts:
+                local_verdicts[s.local_ip] = unmapped_ip(s.local_ip) == flt.local_address
+            if not local_verdicts[s.local_ip]:
+                continue
+        if s.peer_ip not in peer_verdicts:
+            peer_verdicts[s.peer_ip] = peer_selected(s.peer_ip, flt)
+        if not peer_verdicts[s.peer_ip]:
+            continue
+        chosen.append(s)
+    return chosen
