@@ -23,7 +23,7 @@ from opskit.core.headscale.plan import (
     target_conflicts,
 )
 from opskit.core.headscale.schema import KEYS, NODES, TenantSchema, tenant_schema
-from opskit.core.headscale.snapshot import NodeIdentity
+from opskit.core.headscale.snapshot import Clash
 from opskit.errors import ApplyError, InputError, OpskitError
 
 
@@ -93,9 +93,12 @@ class FileJournal(pg.JournalSink):
                 os.close(directory)
 
     def append(self, text: str) -> None:
-        data = memoryview(text.encode())
-        while data:
-            data = data[os.write(self._fd, data) :]
+        self.append_bytes(text.encode())
+
+    def append_bytes(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]
 
     def sync(self) -> None:
         os.fsync(self._fd)
@@ -197,15 +200,14 @@ def make_plan(
 # --- apply --------------------------------------------------------------------------------------
 
 
-def _recheck(
-    db: pg.Database, schema: TenantSchema, plan: Plan
-) -> Callable[[list[NodeIdentity], list[NodeIdentity] | None], list[str]]:
-    """Conflicts of the moving rows against the target as it is now."""
+def _recheck(db: pg.Database, schema: TenantSchema, plan: Plan) -> Callable[[list[Clash]], list[str]]:
+    """Conflicts of the moving rows against the target as it is now, given the node clashes
+    pg.node_precheck found in the same transaction."""
 
-    def check(moving: list[NodeIdentity], present: list[NodeIdentity] | None) -> list[str]:
+    def check(node_clashes: list[Clash]) -> list[str]:
         user = pg.user_by_id(db, schema, plan.tenant.id)
         key_ids = list(plan.rows.get(KEYS, {}))
-        state = pg.read_target(db, schema, user, moving, key_ids, plan.target_cluster, present=present)
+        state = pg.read_target(db, schema, user, [], key_ids, plan.target_cluster, clashes=node_clashes)
         return [c.message for c in target_conflicts(schema, user, state, plan.target_cluster)]
 
     return check
@@ -281,8 +283,17 @@ def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunRepor
     include_tagged = plan.tagged_choice == "include"
     with db.errors("checking the plan against the database"), db.conn.transaction(force_rollback=True):
         drift = pg.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
-        moving = pg.node_identities(db, schema, list(plan.rows.get(NODES, {})))
-        conflicts = _recheck(db, schema, plan)(moving, None)
+        db.conn.execute("SELECT set_config('enable_mergejoin', 'off', true)")  # see node_precheck
+        precheck = pg.node_precheck(
+            db,
+            schema,
+            list(plan.rows.get(NODES, {})),
+            tenant_id=plan.tenant.id,
+            source=plan.source_cluster,
+            target=plan.target_cluster,
+            include_tagged=include_tagged,
+        )
+        conflicts = _recheck(db, schema, plan)(precheck.clashes)
     for hook in plan.pre_hooks:
         report.steps.append(StepOutcome("pre-hook", True, "would run: " + " ".join(hook.argv)))
     counts = ", ".join(f"{len(ids)} {t}" for t, ids in plan.rows.items())
@@ -515,10 +526,10 @@ def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
 
 def read_journal(path: str) -> Journal:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError.at(path, None, None, f"cannot read journal: {exc.strerror}") from None
-    return parse_journal(text, path)
+    return parse_journal(data, path)
 
 
 def rollback(
