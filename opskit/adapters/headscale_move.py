@@ -200,11 +200,11 @@ def make_plan(
 # --- apply --------------------------------------------------------------------------------------
 
 
-def _recheck(db: pg.Database, schema: TenantSchema, plan: Plan) -> Callable[[list[Clash]], list[str]]:
-    """Conflicts of the moving rows against the target as it is now, given the node clashes
-    pg.node_precheck found in the same transaction."""
+def _recheck(schema: TenantSchema, plan: Plan) -> Callable[[pg.Database, list[Clash]], list[str]]:
+    """Conflicts of the moving rows against the target as it is now (read on ``db``), given the node
+    clashes pg.node_precheck found in the same snapshot."""
 
-    def check(node_clashes: list[Clash]) -> list[str]:
+    def check(db: pg.Database, node_clashes: list[Clash]) -> list[str]:
         user = pg.user_by_id(db, schema, plan.tenant.id)
         key_ids = list(plan.rows.get(KEYS, {}))
         state = pg.read_target(db, schema, user, [], key_ids, plan.target_cluster, clashes=node_clashes)
@@ -262,20 +262,26 @@ def apply_plan(
             f"the plan has {len(plan.conflicts)} blocking problem(s) (first: "
             f"{plan.conflicts[0].message}); resolve them and make a new plan."
         )
-    db, schema = _open(dsn, plan.cluster_column)
-    report = RunReport("apply", not yes, plan.tenant.name, None)
+    # the re-check connection (see pg.SnapshotReader) connects while this one reads the schema
+    reader = pg.SnapshotReader(dsn) if yes else None
     try:
-        if not yes:
-            return _dry_run(db, schema, plan, report)
-        path = journal_path or default_journal_path(plan)
-        journal = FileJournal(path, create=True)
-        report.journal = str(path)
+        db, schema = _open(dsn, plan.cluster_column)
+        report = RunReport("apply", not yes, plan.tenant.name, None)
         try:
-            _apply(db, schema, plan, journal, report, lock_timeout_ms, statement_timeout_ms)
+            if not yes:
+                return _dry_run(db, schema, plan, report)
+            path = journal_path or default_journal_path(plan)
+            journal = FileJournal(path, create=True)
+            report.journal = str(path)
+            try:
+                _apply(db, schema, plan, journal, report, lock_timeout_ms, statement_timeout_ms, reader)
+            finally:
+                journal.close()
         finally:
-            journal.close()
+            db.close()
     finally:
-        db.close()
+        if reader:
+            reader.close()
     return report
 
 
@@ -293,7 +299,7 @@ def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunRepor
             target=plan.target_cluster,
             include_tagged=include_tagged,
         )
-        conflicts = _recheck(db, schema, plan)(precheck.clashes)
+        conflicts = _recheck(schema, plan)(db, precheck.clashes)
     for hook in plan.pre_hooks:
         report.steps.append(StepOutcome("pre-hook", True, "would run: " + " ".join(hook.argv)))
     counts = ", ".join(f"{len(ids)} {t}" for t, ids in plan.rows.items())
@@ -333,6 +339,7 @@ def _apply(
     report: RunReport,
     lock_timeout_ms: int,
     statement_timeout_ms: int,
+    reader: pg.SnapshotReader | None,
 ) -> None:
     journal.record(
         "header",
@@ -367,7 +374,8 @@ def _apply(
             source=plan.source_cluster,
             target=plan.target_cluster,
             include_tagged=plan.tagged_choice == "include",
-            recheck=_recheck(db, schema, plan),
+            recheck=_recheck(schema, plan),
+            reader=reader,
             journal=journal,
             now=utc_now,
             lock_timeout_ms=lock_timeout_ms,

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from opskit.core.headscale.dsn import mask_dsn, scrub
 from opskit.core.headscale.journal import before_block
@@ -44,9 +44,11 @@ from opskit.core.headscale.snapshot import (
     endpoint_ips,
     node_clashes,
 )
-from opskit.errors import ApplyError, EnvironmentProblem, InputError
+from opskit.errors import ApplyError, EnvironmentProblem, InputError, OpskitError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import psycopg
 
 DSN_ENV = "OPSKIT_HEADSCALE_DSN"
@@ -340,6 +342,27 @@ def copy_raw(db: Database, query: Any, params: dict[str, Any]) -> bytes:
     statement = sql.SQL("COPY ({}) TO STDOUT").format(query)
     with db.conn.cursor() as cursor, cursor.copy(statement, params) as copy:
         return b"".join(copy)
+
+
+def copy_fingerprinted(db: Database, query: Any, params: dict[str, Any]) -> tuple[bytes, list[str]]:
+    """Like copy_raw, plus every row's fingerprint (md5 of its line), computed while the rows stream
+    in: the server is still producing rows meanwhile, so the hashing costs next to no wall time."""
+    from psycopg import sql
+
+    chunks: list[bytes] = []
+    fingerprints: list[str] = []
+    pending = b""  # a row split across messages (PostgreSQL sends one row per message; be safe anyway)
+    statement = sql.SQL("COPY ({}) TO STDOUT").format(query)
+    with db.conn.cursor() as cursor, cursor.copy(statement, params) as copy:
+        for chunk in copy:
+            data = bytes(chunk)
+            chunks.append(data)
+            if not pending and data.find(b"\n") == len(data) - 1:
+                fingerprints.append(hashlib.md5(data[:-1]).hexdigest())  # noqa: S324 - change detection
+                continue
+            *rows, pending = (pending + data).split(b"\n")
+            fingerprints += [hashlib.md5(row).hexdigest() for row in rows]  # noqa: S324
+    return b"".join(chunks), fingerprints
 
 
 def copy_lines(db: Database, query: Any, params: dict[str, Any]) -> list[str]:
@@ -747,15 +770,14 @@ def _before_image_columns(schema: TenantSchema, table: str) -> Any:
 
 
 def _row_drift(
-    schema: TenantSchema, table: str, data: bytes, planned: dict[int, str]
-) -> tuple[int, list[RowDrift]]:
-    """Row count and drift of one table's before-image against the plan's fingerprints. The common case
-    (every row as planned) costs one md5 per row and a set comparison; ids are parsed only on a miss."""
+    schema: TenantSchema, table: str, data: bytes, found: list[str], planned: dict[int, str]
+) -> list[RowDrift]:
+    """Drift of one table's before-image (``found``: its rows' fingerprints) against the plan's. The
+    common case (every row as planned) is a set comparison; ids are parsed only on a miss."""
+    if len(found) == len(planned) and set(found) == set(planned.values()):
+        return []
     lines = data.split(b"\n")
     lines.pop()  # COPY ends every row with a newline
-    found = [hashlib.md5(line).hexdigest() for line in lines]  # noqa: S324 - change detection
-    if len(found) == len(planned) and set(found) == set(planned.values()):
-        return len(found), []
     id_index = schema.columns[table].index("id")
     drift, seen = [], set()
     for line, fingerprint in zip(lines, found, strict=True):
@@ -766,7 +788,7 @@ def _row_drift(
         elif fingerprint != planned[row]:
             drift.append(RowDrift(table, row, "changed"))
     drift += [RowDrift(table, i, "gone") for i in planned if i not in seen]
-    return len(found), drift
+    return drift
 
 
 def move_rows(
@@ -786,7 +808,7 @@ def move_rows(
     ``RETURNING`` every column with that one set back to ``source`` *is* the row as it was (in the
     statement's REPEATABLE READ snapshot: a concurrent writer makes the UPDATE fail instead of slipping
     past). ``COPY (UPDATE ... RETURNING ...) TO STDOUT`` streams those rows in COPY text, the cheapest
-    exact form; the bytes go to the journal unparsed, and one md5 per row is compared with the plan.
+    exact form; the bytes go to the journal unparsed, and each row's md5 is compared with the plan's.
     Any difference rolls the whole transaction back.
 
     ``nodes`` is updated by primary key only: node_precheck's scan already looked for nodes the tenant
@@ -820,21 +842,22 @@ def move_rows(
             "source_text": str(source),
             "uid": tenant_id,
         }
-        data = copy_raw(db, query, params)
+        data, found = copy_fingerprinted(db, query, params)
         journal.append_bytes(before_block(table, data))
-        moved.counts[table], drift = _row_drift(schema, table, data, planned)
-        moved.drift += drift
+        moved.counts[table] = len(found)
+        moved.drift += _row_drift(schema, table, data, found, planned)
     _pause_for_tests(f"statement {len(rows)} (UPDATE {list(rows)[-1]}), before COMMIT")
     return moved
 
 
-def _begin_move(db: Database, lock_timeout_ms: int, statement_timeout_ms: int, tenant_id: int) -> bool:
-    """Transaction limits (SET LOCAL via set_config(..., true): they end with the transaction) and the
-    tenant's advisory lock in one round trip; True if the lock was free. Merge joins are off for the
-    transaction because of node_precheck (its only joins)."""
+def _begin_move(
+    db: Database, lock_timeout_ms: int, statement_timeout_ms: int, tenant_id: int
+) -> tuple[bool, str]:
+    """Transaction limits (SET LOCAL via set_config(..., true): they end with the transaction), the
+    tenant's advisory lock and the exported snapshot id, in one round trip; (lock free?, snapshot)."""
     row = db.rows(
         "SELECT set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true), "
-        "set_config('enable_mergejoin', 'off', true), pg_try_advisory_xact_lock(hashtext(%s), %s)",
+        "pg_try_advisory_xact_lock(hashtext(%s), %s), pg_export_snapshot()",
         (
             f"{int(lock_timeout_ms)}ms",
             f"{int(statement_timeout_ms)}ms",
@@ -842,7 +865,65 @@ def _begin_move(db: Database, lock_timeout_ms: int, statement_timeout_ms: int, t
             tenant_id % 2147483647,
         ),
     )[0]
-    return bool(row[3])
+    return bool(row[2]), str(row[3])
+
+
+def _recheck_settings(db: Database, lock_timeout_ms: int, statement_timeout_ms: int) -> None:
+    """Limits for a re-check transaction, and merge joins off: node_precheck's joins are its only ones,
+    and with the CTE's default estimates the planner would sort 2 x 10,000 strings per identity column
+    under the database collation instead of hashing them (~5x slower)."""
+    db.conn.execute(
+        "SELECT set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true), "
+        "set_config('enable_mergejoin', 'off', true)",
+        (f"{int(lock_timeout_ms)}ms", f"{int(statement_timeout_ms)}ms"),
+    )
+
+
+T = TypeVar("T")
+
+
+class SnapshotReader:
+    """A second connection that runs apply's read-only re-checks in the mover's exact snapshot while
+    the mover's UPDATEs run, like ``pg_dump -j`` does: the mover exports its REPEATABLE READ snapshot
+    (``pg_export_snapshot``), this connection imports it (``SET TRANSACTION SNAPSHOT``) and so sees the
+    database exactly as the mover saw it before its first UPDATE. The checks' answers are the same as
+    if the mover had run them itself before updating; they just run on another backend, in parallel.
+    If the connection or the import fails, ``start`` says so and the mover runs the checks itself."""
+
+    def __init__(self, dsn: str) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opskit-recheck")
+        self._connecting = self._pool.submit(Database, dsn)  # connects while the caller works
+        self._db: Database | None = None
+
+    def start(
+        self,
+        snapshot: str,
+        check: Callable[[Database], T],
+        lock_timeout_ms: int,
+        statement_timeout_ms: int,
+    ) -> Future[T] | None:
+        """Import ``snapshot`` and run ``check`` in the background; None if this reader is unusable."""
+        from psycopg import sql
+
+        try:
+            self._db = self._connecting.result()
+            with self._db.errors("opening the re-check transaction"):
+                self._db.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                self._db.conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+                _recheck_settings(self._db, lock_timeout_ms, statement_timeout_ms)
+        except OpskitError:
+            return None
+        return self._pool.submit(check, self._db)
+
+    def close(self) -> None:
+        """End the read-only transaction and the connection (waits for a running check)."""
+        self._pool.shutdown(wait=True)
+        if self._db is None and self._connecting.done() and not self._connecting.exception():
+            self._db = self._connecting.result()
+        if self._db is not None:
+            self._db.close()
 
 
 def apply_move(
@@ -855,24 +936,23 @@ def apply_move(
     source: int,
     target: int,
     include_tagged: bool,
-    recheck: Callable[[list[Clash]], list[str]],
+    recheck: Callable[[Database, list[Clash]], list[str]],
     journal: JournalSink,
     now: Callable[[], str],
     lock_timeout_ms: int,
     statement_timeout_ms: int,
+    reader: SnapshotReader | None = None,
 ) -> MoveResult:
-    """The whole DB move in one transaction; raises ApplyError (nothing changed) on drift/conflict/lock."""
+    """The whole DB move in one transaction; raises ApplyError (nothing changed) on drift/conflict/lock.
+
+    The re-checks (node clashes and nodes the tenant gained, via node_precheck; user name and key
+    clashes, via ``recheck``) read the database as it was before the UPDATEs, in the move's snapshot:
+    on ``reader``'s connection in parallel with the UPDATEs, or here first without one."""
     from opskit.core.headscale.journal import record_line
 
-    started = time.perf_counter()
-    with db.errors(f"moving tenant {tenant_name!r}"), db.conn.transaction():
-        db.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        if not _begin_move(db, lock_timeout_ms, statement_timeout_ms, tenant_id):
-            _lock_refused(tenant_id, tenant_name)
-        # Before the UPDATEs, in the same snapshot: the target's nodes as they are, the tenant's moving
-        # ones still in the source (one scan, only clashes and unplanned nodes come back).
-        precheck = node_precheck(
-            db,
+    def checks(on: Database) -> tuple[list[int], list[str]]:
+        found = node_precheck(
+            on,
             schema,
             list(rows.get(NODES, {})),
             tenant_id=tenant_id,
@@ -880,11 +960,25 @@ def apply_move(
             target=target,
             include_tagged=include_tagged,
         )
+        return found.new_ids, recheck(on, found.clashes)
+
+    started = time.perf_counter()
+    with db.errors(f"moving tenant {tenant_name!r}"), db.conn.transaction():
+        db.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        locked, snapshot = _begin_move(db, lock_timeout_ms, statement_timeout_ms, tenant_id)
+        if not locked:
+            _lock_refused(tenant_id, tenant_name)
+        running = reader.start(snapshot, checks, lock_timeout_ms, statement_timeout_ms) if reader else None
+        if running is None:
+            db.conn.execute("SELECT set_config('enable_mergejoin', 'off', true)")  # see _recheck_settings
+            new_ids, conflicts = checks(db)
         moved = move_rows(
             db, schema, rows, source, target, journal, tenant_id=tenant_id, include_tagged=include_tagged
         )
         journal.sync()
-        drift = [RowDrift(NODES, i, "new") for i in precheck.new_ids] + moved.drift
+        if running is not None:
+            new_ids, conflicts = running.result()
+        drift = [RowDrift(NODES, i, "new") for i in new_ids] + moved.drift
         if drift:
             shown = ", ".join(map(str, drift[:10])) + (
                 f" (+{len(drift) - 10} more)" if len(drift) > 10 else ""
@@ -892,7 +986,6 @@ def apply_move(
             raise ApplyError(
                 f"rows changed since the plan was made: {shown}; nothing changed. Make a new plan."
             )
-        conflicts = recheck(precheck.clashes)
         if conflicts:
             raise ApplyError(
                 "the target cluster changed since the plan: "
