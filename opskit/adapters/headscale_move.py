@@ -85,6 +85,8 @@ class FileJournal(pg.JournalSink):
         except OSError as exc:
             raise InputError.at(str(path), None, "--journal", f"cannot open: {exc.strerror}") from None
         self.path = path
+        self._size = os.fstat(self._fd).st_size
+        self._reader: int | None = None
         if create:  # the new directory entry must survive a crash too, not only the file's content
             directory = os.open(path.parent if str(path.parent) else Path("."), os.O_RDONLY)
             try:
@@ -98,7 +100,22 @@ class FileJournal(pg.JournalSink):
     def append_bytes(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
-            view = view[os.write(self._fd, view) :]
+            written = os.write(self._fd, view)
+            self._size += written
+            view = view[written:]
+
+    def position(self) -> int:
+        return self._size
+
+    def read_back(self, start: int, size: int) -> list[bytes]:
+        lines = os.pread(self._fd_read(), size, start).split(b"\n")
+        lines.pop()  # every COPY line ends with a newline
+        return lines
+
+    def _fd_read(self) -> int:
+        if self._reader is None:
+            self._reader = os.open(self.path, os.O_RDONLY)
+        return self._reader
 
     def sync(self) -> None:
         os.fsync(self._fd)
@@ -109,6 +126,8 @@ class FileJournal(pg.JournalSink):
 
     def close(self) -> None:
         os.close(self._fd)
+        if self._reader is not None:
+            os.close(self._reader)
 
 
 def _open(dsn: str, cluster_column: str) -> tuple[pg.Database, TenantSchema]:
@@ -289,7 +308,7 @@ def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunRepor
     include_tagged = plan.tagged_choice == "include"
     with db.errors("checking the plan against the database"), db.conn.transaction(force_rollback=True):
         drift = pg.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
-        db.conn.execute("SELECT set_config('enable_mergejoin', 'off', true)")  # see node_precheck
+        pg.recheck_planner(db)
         precheck = pg.node_precheck(
             db,
             schema,

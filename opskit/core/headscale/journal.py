@@ -32,14 +32,6 @@ def record_line(record: str, **fields: Any) -> str:
     return json.dumps({"record": record, **fields}, default=str, separators=(",", ":")) + "\n"
 
 
-def before_block(table: str, copy_data: bytes) -> bytes:
-    """A ``before`` record and the table's raw COPY text rows (each ending in a newline)."""
-    if copy_data and not copy_data.endswith(b"\n"):
-        raise ValueError("COPY text data must end with a newline")
-    rows = copy_data.count(b"\n")
-    return record_line("before", table=table, rows=rows).encode() + copy_data + END_OF_COPY + b"\n"
-
-
 @dataclass
 class Journal:
     """A parsed journal. ``state`` is committed / uncommitted / rolled-back."""
