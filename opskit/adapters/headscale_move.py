@@ -87,12 +87,7 @@ class FileJournal(pg.JournalSink):
         self.path = path
         self._size = os.fstat(self._fd).st_size
         self._reader: int | None = None
-        if create:  # the new directory entry must survive a crash too, not only the file's content
-            directory = os.open(path.parent if str(path.parent) else Path("."), os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+        self._new_entry = create
 
     def append(self, text: str) -> None:
         self.append_bytes(text.encode())
@@ -119,6 +114,13 @@ class FileJournal(pg.JournalSink):
 
     def sync(self) -> None:
         os.fsync(self._fd)
+        if self._new_entry:  # the new directory entry must survive a crash too, not only the content
+            directory = os.open(self.path.parent if str(self.path.parent) else Path("."), os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+            self._new_entry = False
 
     def record(self, kind: str, **fields: Any) -> None:
         self.append(record_line(kind, **fields))
@@ -360,21 +362,25 @@ def _apply(
     statement_timeout_ms: int,
     reader: pg.SnapshotReader | None,
 ) -> None:
-    journal.record(
-        "header",
-        format=JOURNAL_FORMAT,
-        started_at=utc_now(),
-        database=db.dsn_shown,
-        plan_fingerprint=plan.fingerprint,
-        cluster_column=plan.cluster_column,
-        tenant=plan.tenant.model_dump(),
-        source_cluster=plan.source_cluster,
-        target_cluster=plan.target_cluster,
-        rows=plan.rows,
-        columns={table: list(schema.columns[table]) for table in plan.rows},
-        steps=[s.model_dump() for s in plan.steps],
-        route=plan.route.model_dump() if plan.route else None,
+    journal.append(
+        record_line(
+            "header",
+            format=JOURNAL_FORMAT,
+            started_at=utc_now(),
+            database=db.dsn_shown,
+            plan_fingerprint=plan.fingerprint,
+            cluster_column=plan.cluster_column,
+            tenant=plan.tenant.model_dump(),
+            source_cluster=plan.source_cluster,
+            target_cluster=plan.target_cluster,
+            rows=plan.rows,
+            columns={table: list(schema.columns[table]) for table in plan.rows},
+            steps=[s.model_dump() for s in plan.steps],
+            route=plan.route.model_dump() if plan.route else None,
+        )
     )
+    if plan.pre_hooks:  # durable before a hook acts on the instances; else the fsync before COMMIT covers it
+        journal.sync()
     for hook in plan.pre_hooks:
         outcome = _run_hook(hook, "pre-hook", journal)
         report.steps.append(outcome)

@@ -161,6 +161,18 @@ class Database:
         except psycopg.Error as exc:
             raise ApplyError(f"database error while {doing}: {self.clean(exc)}; nothing changed.") from None
 
+    @contextmanager
+    def repeatable_read(self) -> Iterator[None]:
+        """A REPEATABLE READ transaction, begun with its isolation level in the one BEGIN."""
+        import psycopg
+
+        self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        try:
+            with self.conn.transaction():
+                yield
+        finally:
+            self.conn.isolation_level = None
+
     def rows(self, query: Any, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(query, params).fetchall()
 
@@ -993,8 +1005,7 @@ def apply_move(
         return found.new_ids, recheck(on, found.clashes)
 
     started = time.perf_counter()
-    with db.errors(f"moving tenant {tenant_name!r}"), db.conn.transaction():
-        db.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    with db.errors(f"moving tenant {tenant_name!r}"), db.repeatable_read():
         locked, snapshot = _begin_move(db, lock_timeout_ms, statement_timeout_ms, tenant_id)
         if not locked:
             _lock_refused(tenant_id, tenant_name)
@@ -1005,7 +1016,6 @@ def apply_move(
         moved = move_rows(
             db, schema, rows, source, target, journal, tenant_id=tenant_id, include_tagged=include_tagged
         )
-        journal.sync()
         if running is not None:
             new_ids, conflicts = running.result()
         drift = [RowDrift(NODES, i, "new") for i in new_ids] + moved.drift
@@ -1022,6 +1032,8 @@ def apply_move(
                 + "; ".join(conflicts[:10])
                 + "; nothing changed."
             )
+        # one fsync makes the before-images and this record durable before COMMIT (a refused move's
+        # journal is synced by the caller's "aborted" record)
         journal.append(record_line("step", name="db-move", state="updated", at=now(), counts=moved.counts))
         journal.sync()
     journal.append(record_line("committed", at=now()))
