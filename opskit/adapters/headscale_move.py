@@ -283,12 +283,14 @@ def apply_plan(
             f"the plan has {len(plan.conflicts)} blocking problem(s) (first: "
             f"{plan.conflicts[0].message}); resolve them and make a new plan."
         )
-    # the re-check connection (see pg.SnapshotReader) connects while this one reads the schema
+    db = pg.Database(dsn)
+    # the re-check connection (see pg.SnapshotReader) connects while this one reads the schema; only
+    # now, so that a role allowed a single connection gets it for the move (the re-checks then run here)
     reader = pg.SnapshotReader(dsn) if yes else None
     try:
-        db, schema = _open(dsn, plan.cluster_column)
         report = RunReport("apply", not yes, plan.tenant.name, None)
         try:
+            schema = tenant_schema(pg.read_catalog(db), plan.cluster_column)
             if not yes:
                 return _dry_run(db, schema, plan, report)
             path = journal_path or default_journal_path(plan)
