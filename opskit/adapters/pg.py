@@ -1002,6 +1002,7 @@ class SnapshotReader:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opskit-recheck")
         self._connecting = self._pool.submit(Database, dsn)  # connects while the caller works
         self._db: Database | None = None
+        self._running: Future[Any] | None = None
 
     def start(
         self,
@@ -1022,10 +1023,15 @@ class SnapshotReader:
                 recheck_planner(self._db)
         except OpskitError:
             return None
-        return self._pool.submit(check, self._db)
+        running = self._pool.submit(check, self._db)
+        self._running = running
+        return running
 
     def close(self) -> None:
-        """End the read-only transaction and the connection (waits for a running check)."""
+        """End the read-only transaction and the connection; a check still running (the move failed
+        first) is cancelled rather than waited for."""
+        if self._running is not None and not self._running.done() and self._db is not None:
+            self._db.conn.cancel_safe()
         self._pool.shutdown(wait=True)
         if self._db is None and self._connecting.done() and not self._connecting.exception():
             self._db = self._connecting.result()
