@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from opskit.adapters import pg
+from opskit.adapters import pg, pg_write
 from opskit.adapters.proc import run
 from opskit.core.headscale.journal import JOURNAL_FORMAT, Journal, parse_journal, record_line
 from opskit.core.headscale.plan import (
@@ -71,7 +71,7 @@ class RunReport:
         return all(s.ok for s in self.steps)
 
 
-class FileJournal(pg.JournalSink):
+class FileJournal(pg_write.JournalSink):
     """Append-only journal file, 0600 (before-images hold key hashes), fsync on ``sync``."""
 
     def __init__(self, path: Path, *, create: bool) -> None:
@@ -284,9 +284,9 @@ def apply_plan(
             f"{plan.conflicts[0].message}); resolve them and make a new plan."
         )
     db = pg.Database(dsn)
-    # the re-check connection (see pg.SnapshotReader) connects while this one reads the schema; only
+    # the re-check connection (see pg_write.SnapshotReader) connects while this one reads the schema; only
     # now, so that a role allowed a single connection gets it for the move (the re-checks then run here)
-    reader = pg.SnapshotReader(dsn) if yes else None
+    reader = pg_write.SnapshotReader(dsn) if yes else None
     try:
         report = RunReport("apply", not yes, plan.tenant.name, None)
         try:
@@ -311,8 +311,8 @@ def apply_plan(
 def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunReport) -> RunReport:
     include_tagged = plan.tagged_choice == "include"
     with db.errors("checking the plan against the database"), db.conn.transaction(force_rollback=True):
-        drift = pg.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
-        pg.recheck_planner(db)
+        drift = pg_write.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
+        pg_write.recheck_planner(db)
         precheck = pg.node_precheck(
             db,
             schema,
@@ -362,7 +362,7 @@ def _apply(
     report: RunReport,
     lock_timeout_ms: int,
     statement_timeout_ms: int,
-    reader: pg.SnapshotReader | None,
+    reader: pg_write.SnapshotReader | None,
 ) -> None:
     journal.append(
         record_line(
@@ -392,7 +392,7 @@ def _apply(
                 f"Journal: {journal.path}"
             )
     try:
-        result = pg.apply_move(
+        result = pg_write.apply_move(
             db,
             schema,
             rows=plan.rows,
@@ -601,7 +601,7 @@ def rollback(
             return report
         sink = FileJournal(Path(journal_path), create=False)
         try:
-            result = pg.restore_rows(
+            result = pg_write.restore_rows(
                 db,
                 schema,
                 before=journal.before,

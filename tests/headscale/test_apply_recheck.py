@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from opskit.adapters import pg
+from opskit.adapters import pg, pg_write
 from opskit.adapters.headscale_move import read_journal
 from opskit.core.headscale.schema import NODES, tenant_schema
 from opskit.core.headscale.snapshot import node_clashes
@@ -52,7 +52,7 @@ def test_sql_clash_check_matches_the_pure_rule_on_every_kind(cli, hsdb: Headscal
     try:
         schema = tenant_schema(pg.read_catalog(db), "cluster_id")
         with db.conn.transaction(force_rollback=True):
-            pg.recheck_planner(db)
+            pg_write.recheck_planner(db)
             found = pg.node_precheck(
                 db, schema, moving, tenant_id=ids["hsa"], source=3, target=4, include_tagged=True
             )
@@ -130,7 +130,7 @@ def test_concurrent_change_after_the_snapshot_is_a_serialization_failure(
     try:
         schema = tenant_schema(pg.read_catalog(db), "cluster_id")
 
-        class Sink(pg.JournalSink):
+        class Sink(pg_write.JournalSink):
             def __init__(self) -> None:
                 self.data = b""
 
@@ -154,7 +154,7 @@ def test_concurrent_change_after_the_snapshot_is_a_serialization_failure(
             return []
 
         with pytest.raises(ApplyError, match="a concurrent change touched this tenant's rows"):
-            pg.apply_move(
+            pg_write.apply_move(
                 db,
                 schema,
                 rows=rows,
