@@ -94,10 +94,13 @@ class FileJournal(pg_write.JournalSink):
 
     def append_bytes(self, data: bytes) -> None:
         view = memoryview(data)
-        while view:
-            written = os.write(self._fd, view)
-            self._size += written
-            view = view[written:]
+        try:
+            while view:
+                written = os.write(self._fd, view)
+                self._size += written
+                view = view[written:]
+        except OSError as exc:
+            raise self._unwritable(exc) from None
 
     def position(self) -> int:
         return self._size
@@ -113,14 +116,23 @@ class FileJournal(pg_write.JournalSink):
         return self._reader
 
     def sync(self) -> None:
-        os.fsync(self._fd)
-        if self._new_entry:  # the new directory entry must survive a crash too, not only the content
-            directory = os.open(self.path.parent if str(self.path.parent) else Path("."), os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
-            self._new_entry = False
+        try:
+            os.fsync(self._fd)
+            if self._new_entry:  # the new directory entry must survive a crash too, not only the content
+                directory = os.open(self.path.parent if str(self.path.parent) else Path("."), os.O_RDONLY)
+                try:
+                    os.fsync(directory)
+                finally:
+                    os.close(directory)
+                self._new_entry = False
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+
+    def _unwritable(self, exc: OSError) -> pg_write.JournalUnwritable:
+        return pg_write.JournalUnwritable(
+            f"cannot write the journal {self.path}: {exc.strerror or exc}",
+            hint="Free space or choose another --journal path.",
+        )
 
     def record(self, kind: str, **fields: Any) -> None:
         self.append(record_line(kind, **fields))

@@ -26,7 +26,7 @@ from opskit.adapters.pg import (
 from opskit.core.headscale.rowtext import row_id
 from opskit.core.headscale.schema import NODES, TenantSchema
 from opskit.core.headscale.snapshot import Clash
-from opskit.errors import ApplyError, OpskitError
+from opskit.errors import ApplyError, EnvironmentProblem, OpskitError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -56,6 +56,23 @@ def _next_result(pgconn: Any, fd: int) -> Any:
     return pgconn.get_result()
 
 
+def _copy_rows(pgconn: Any, fd: int, on_row: Callable[[bytes], None], encoding: str) -> None:
+    """Hand every row of the COPY in progress to ``on_row`` until the server's end of data."""
+    import psycopg
+
+    while True:
+        size, data = pgconn.get_copy_data(1)
+        if size > 0:
+            on_row(bytes(data))
+        elif size == 0:
+            _wait_socket(fd)
+            pgconn.consume_input()
+        elif size == -1:
+            return
+        else:
+            raise psycopg.OperationalError(pgconn.error_message.decode(encoding, "replace"))
+
+
 def _copy_out(db: Database, statement: Any, params: dict[str, Any], on_row: Callable[[bytes], None]) -> None:
     """``COPY (...) TO STDOUT`` driven through psycopg's libpq wrapper directly, one call per row.
 
@@ -81,17 +98,15 @@ def _copy_out(db: Database, statement: Any, params: dict[str, Any], on_row: Call
             pgconn.consume_input()
         results = [_next_result(pgconn, fd)]
         if results[0] is not None and results[0].status == pq.ExecStatus.COPY_OUT:
-            while True:
-                size, data = pgconn.get_copy_data(1)
-                if size > 0:
-                    on_row(bytes(data))
-                elif size == 0:
-                    _wait_socket(fd)
-                    pgconn.consume_input()
-                elif size == -1:
-                    break
-                else:
-                    raise psycopg.OperationalError(pgconn.error_message.decode(encoding, "replace"))
+            try:
+                _copy_rows(pgconn, fd, on_row, encoding)
+            except BaseException:
+                # on_row failed (say the journal's disk is full): finish the COPY unread so the
+                # connection can still roll the transaction back, then report the first error
+                _copy_rows(pgconn, fd, lambda _: None, encoding)
+                while _next_result(pgconn, fd) is not None:
+                    pass
+                raise
             results.append(_next_result(pgconn, fd))
         while (extra := _next_result(pgconn, fd)) is not None:  # drain: one query, any number of results
             results.append(extra)
@@ -142,6 +157,10 @@ def copy_fingerprinted(
 # --- write side ---------------------------------------------------------------------------------
 
 
+class JournalUnwritable(EnvironmentProblem):
+    """The journal could not be written or synced (disk full, I/O error)."""
+
+
 class JournalSink:
     """Where apply/rollback append journal lines; ``sync`` makes them durable (fsync)."""
 
@@ -189,9 +208,7 @@ def _limits(db: Database, lock_timeout_ms: int, statement_timeout_ms: int) -> No
 
 def _lock_tenant(db: Database, tenant_id: int, tenant_name: str) -> None:
     """Transaction-scoped advisory lock per tenant: a second mover fails at once instead of queueing."""
-    got = db.rows(
-        "SELECT pg_try_advisory_xact_lock(hashtext(%s), %s)", (LOCK_NAMESPACE, tenant_id % 2147483647)
-    )[0][0]
+    got = db.rows("SELECT pg_try_advisory_xact_lock(hashtext(%s), %s)", (LOCK_NAMESPACE, tenant_id % 2147483647))[0][0]
     if not got:
         _lock_refused(tenant_id, tenant_name)
 
@@ -342,9 +359,7 @@ def move_rows(
     return moved
 
 
-def _begin_move(
-    db: Database, lock_timeout_ms: int, statement_timeout_ms: int, tenant_id: int
-) -> tuple[bool, str]:
+def _begin_move(db: Database, lock_timeout_ms: int, statement_timeout_ms: int, tenant_id: int) -> tuple[bool, str]:
     """Transaction limits (SET LOCAL via set_config(..., true): they end with the transaction), the
     tenant's advisory lock and the exported snapshot id, in one round trip; (lock free?, snapshot)."""
     row = db.rows(
@@ -365,9 +380,7 @@ def recheck_planner(db: Database) -> None:
     joins are the transaction's only ones, and with the CTE's default estimates the planner would sort
     2 x 10,000 strings per identity column under the database collation instead of hashing them (~5x
     slower). work_mem keeps its CTE (~4 MB for 20,000 nodes) in memory instead of a temp file."""
-    db.conn.execute(
-        "SELECT set_config('enable_mergejoin', 'off', true), set_config('work_mem', '32MB', true)"
-    )
+    db.conn.execute("SELECT set_config('enable_mergejoin', 'off', true), set_config('work_mem', '32MB', true)")
 
 
 T = TypeVar("T")
@@ -461,6 +474,57 @@ def apply_move(
         return found.new_ids, recheck(on, found.clashes)
 
     started = time.perf_counter()
+    try:
+        counts = _move_in_transaction(
+            db,
+            schema,
+            rows,
+            journal,
+            source=source,
+            target=target,
+            tenant_id=tenant_id,
+            tenant_name=tenant_name,
+            include_tagged=include_tagged,
+            checks=checks,
+            reader=reader,
+            lock_timeout_ms=lock_timeout_ms,
+            statement_timeout_ms=statement_timeout_ms,
+            now=now,
+        )
+    except JournalUnwritable as exc:  # raised inside the transaction: it rolled back
+        raise JournalUnwritable(f"{exc.message}; the move was rolled back, nothing changed", exc.hint) from None
+    try:
+        journal.append(record_line("committed", at=now()))
+        journal.sync()
+    except JournalUnwritable as exc:
+        raise JournalUnwritable(
+            f"{exc.message}; the move IS committed, only its journal lacks the final 'committed' record "
+            "(rollback checks the database itself)",
+            exc.hint,
+        ) from None
+    return MoveResult(counts, time.perf_counter() - started)
+
+
+def _move_in_transaction(
+    db: Database,
+    schema: TenantSchema,
+    rows: dict[str, dict[int, str]],
+    journal: JournalSink,
+    *,
+    source: int,
+    target: int,
+    tenant_id: int,
+    tenant_name: str,
+    include_tagged: bool,
+    checks: Callable[[Database], tuple[list[int], list[str]]],
+    reader: SnapshotReader | None,
+    lock_timeout_ms: int,
+    statement_timeout_ms: int,
+    now: Callable[[], str],
+) -> dict[str, int]:
+    """apply_move's transaction; returns the row counts once it committed."""
+    from opskit.core.headscale.journal import record_line
+
     with db.errors(f"moving tenant {tenant_name!r}"), db.repeatable_read():
         locked, snapshot = _begin_move(db, lock_timeout_ms, statement_timeout_ms, tenant_id)
         if not locked:
@@ -469,32 +533,22 @@ def apply_move(
         if running is None:
             recheck_planner(db)
             new_ids, conflicts = checks(db)
-        moved = move_rows(
-            db, schema, rows, source, target, journal, tenant_id=tenant_id, include_tagged=include_tagged
-        )
+        moved = move_rows(db, schema, rows, source, target, journal, tenant_id=tenant_id, include_tagged=include_tagged)
         if running is not None:
             new_ids, conflicts = running.result()
         drift = [RowDrift(NODES, i, "new") for i in new_ids] + moved.drift
         if drift:
-            shown = ", ".join(map(str, drift[:10])) + (
-                f" (+{len(drift) - 10} more)" if len(drift) > 10 else ""
-            )
-            raise ApplyError(
-                f"rows changed since the plan was made: {shown}; nothing changed. Make a new plan."
-            )
+            shown = ", ".join(map(str, drift[:10])) + (f" (+{len(drift) - 10} more)" if len(drift) > 10 else "")
+            raise ApplyError(f"rows changed since the plan was made: {shown}; nothing changed. Make a new plan.")
         if conflicts:
             raise ApplyError(
-                "the target cluster changed since the plan: "
-                + "; ".join(conflicts[:10])
-                + "; nothing changed."
+                "the target cluster changed since the plan: " + "; ".join(conflicts[:10]) + "; nothing changed."
             )
         # one fsync makes the before-images and this record durable before COMMIT (a refused move's
         # journal is synced by the caller's "aborted" record)
         journal.append(record_line("step", name="db-move", state="updated", at=now(), counts=moved.counts))
         journal.sync()
-    journal.append(record_line("committed", at=now()))
-    journal.sync()
-    return MoveResult(moved.counts, time.perf_counter() - started)
+    return moved.counts
 
 
 @dataclass(frozen=True)
@@ -534,9 +588,7 @@ def restore_rows(
         current: dict[str, dict[int, str]] = {}
         for table, planned in before_fp.items():
             ids = {"ids": id_array(planned)}
-            lock = sql.SQL(
-                "SELECT t.id FROM {t} t WHERE t.id IN (SELECT unnest(%(ids)s::bigint[])) FOR UPDATE"
-            )
+            lock = sql.SQL("SELECT t.id FROM {t} t WHERE t.id IN (SELECT unnest(%(ids)s::bigint[])) FOR UPDATE")
             db.rows(lock.format(t=sql.Identifier(table)), ids)
             where = sql.SQL("t.id IN (SELECT unnest(%(ids)s::bigint[]))")
             current[table] = copy_fingerprints(db, schema, table, where, ids)
@@ -556,30 +608,21 @@ def restore_rows(
                 if current.get(t, {}).get(i) != fp
             ]
         if drift and not force:
-            shown = ", ".join(map(str, drift[:10])) + (
-                f" (+{len(drift) - 10} more)" if len(drift) > 10 else ""
-            )
+            shown = ", ".join(map(str, drift[:10])) + (f" (+{len(drift) - 10} more)" if len(drift) > 10 else "")
             raise ApplyError(
-                f"refusing to roll back: {shown}; nothing changed. --force overwrites them with the "
-                "before-image."
+                f"refusing to roll back: {shown}; nothing changed. --force overwrites them with the before-image."
             )
-        imaged = {
-            t: {row_id(line, schema.columns[t].index("id")) for line in lines} for t, lines in before.items()
-        }
+        imaged = {t: {row_id(line, schema.columns[t].index("id")) for line in lines} for t, lines in before.items()}
         missing = [f"{t}.id={i}" for t, ids in after_fp.items() for i in ids if i not in imaged.get(t, set())]
         if missing:
-            raise ApplyError(
-                f"the journal has no before-image for {', '.join(missing[:5])}; nothing changed."
-            )
+            raise ApplyError(f"the journal has no before-image for {', '.join(missing[:5])}; nothing changed.")
         counts: dict[str, int] = {}
         for table, lines in before.items():
             counts[table] = _restore_table(db, schema, table, lines, before_fp.get(table, {}))
     return RestoreResult("restored", counts, drift)
 
 
-def _restore_table(
-    db: Database, schema: TenantSchema, table: str, lines: list[str], before_fp: dict[int, str]
-) -> int:
+def _restore_table(db: Database, schema: TenantSchema, table: str, lines: list[str], before_fp: dict[int, str]) -> int:
     """Load the before-image with COPY FROM into a temp copy of the table, UPDATE every column back
     from it, and prove each restored row is byte-identical (its fingerprint equals the plan's)."""
     from psycopg import sql
@@ -592,9 +635,7 @@ def _restore_table(
     with db.conn.cursor() as cursor, cursor.copy(sql.SQL("COPY {s} FROM STDIN").format(s=staging)) as copy:
         copy.write("".join(line + "\n" for line in lines))
     db.rows(
-        sql.SQL(
-            "UPDATE {t} AS t SET ({cols}) = ROW({scols}) FROM {s} AS r WHERE t.id = r.id RETURNING t.id"
-        ).format(
+        sql.SQL("UPDATE {t} AS t SET ({cols}) = ROW({scols}) FROM {s} AS r WHERE t.id = r.id RETURNING t.id").format(
             t=sql.Identifier(table),
             s=staging,
             cols=sql.SQL(", ").join(sql.Identifier(c) for c in columns),

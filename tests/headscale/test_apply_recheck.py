@@ -173,3 +173,86 @@ def test_concurrent_change_after_the_snapshot_is_a_serialization_failure(
         db.close()
     assert hsdb.query("SELECT cluster_id FROM users WHERE id = %s", (ids["hsa"],)) == [(3,)]
     assert NODES in rows
+
+
+def test_a_journal_that_cannot_be_written_rolls_the_move_back(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
+    from opskit.adapters.headscale_move import FileJournal
+
+    full = FileJournal(Path("/dev/full"), create=False)  # every write fails with ENOSPC, as on a full disk
+    with pytest.raises(pg_write.JournalUnwritable, match="No space left on device"):
+        full.append("x")
+
+    # the disk fills up while the nodes' before-image is being journaled
+    ids = hsdb.ids
+    plan = _plan(cli, hsdb, tmp_path, "--with-tagged")
+    rows = {t: {int(k): v for k, v in r.items()} for t, r in plan["rows"].items()}
+    healthy = FileJournal(tmp_path / "j", create=True)
+
+    class FillsUp(pg_write.JournalSink):
+        def __init__(self) -> None:
+            self.target = healthy
+
+        def append(self, text: str) -> None:
+            if '"table":"nodes"' in text:
+                self.target = full
+            self.append_bytes(text.encode())
+
+        def append_bytes(self, data: bytes) -> None:
+            self.target.append_bytes(data)
+
+        def position(self) -> int:
+            return self.target.position()
+
+        def read_back(self, start: int, size: int) -> list[bytes]:
+            return self.target.read_back(start, size)
+
+        def sync(self) -> None:
+            self.target.sync()
+
+    before = hsdb.snapshot()
+    db = pg.Database(hsdb.dsn)
+    try:
+        schema = tenant_schema(pg.read_catalog(db), "cluster_id")
+        with pytest.raises(pg_write.JournalUnwritable, match="the move was rolled back, nothing changed"):
+            pg_write.apply_move(
+                db,
+                schema,
+                rows=rows,
+                tenant_id=ids["hsa"],
+                tenant_name="hsa",
+                source=3,
+                target=4,
+                include_tagged=True,
+                recheck=lambda on, clashes: [],
+                journal=FillsUp(),
+                now=lambda: "now",
+                lock_timeout_ms=5000,
+                statement_timeout_ms=60000,
+            )
+        assert db.rows("SELECT 1") == [(1,)]  # the connection is usable: the transaction rolled back
+    finally:
+        db.close()
+        healthy.close()
+        full.close()
+    assert hsdb.snapshot() == before
+
+
+def test_a_row_handler_failing_mid_copy_leaves_the_connection_usable(hsdb: HeadscaleDb) -> None:
+    from psycopg import sql
+
+    seen: list[bytes] = []
+
+    def fails_on_second(row: bytes) -> None:
+        seen.append(row)
+        if len(seen) == 2:
+            raise OSError("disk gone")
+
+    db = pg.Database(hsdb.dsn)
+    try:
+        with pytest.raises(OSError, match="disk gone"), db.conn.transaction():
+            query = sql.SQL("COPY (SELECT * FROM nodes ORDER BY id) TO STDOUT")
+            pg_write._copy_out(db, query, {}, fails_on_second)
+        assert len(seen) == 2
+        assert db.rows("SELECT count(*) FROM nodes")[0][0] > 2
+    finally:
+        db.close()
