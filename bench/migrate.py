@@ -4,9 +4,10 @@ A throw-away PostgreSQL 15 holds 100,000 nodes in 10 clusters; tenant ``big`` (c
 them and 1,000 pre-auth keys. Each round clones the seeded database twice and measures, in the same run:
 
 * baseline: ``psql -1`` running the three bare UPDATEs (users, nodes, pre_auth_keys) in one transaction;
-* opskit: ``apply`` of a saved plan (connect, introspect, advisory lock, re-read every row FOR UPDATE and
-  compare fingerprints, re-check target conflicts, journal the before-image with fsync, set-based
-  UPDATEs with RETURNING, commit, mark the journal) — the library call, same process;
+* opskit: ``apply`` of a saved plan (connect, introspect, advisory lock, re-check target conflicts and
+  drift in the move's snapshot on a second connection, set-based UPDATEs returning every row's
+  before-image, compare fingerprints, journal the before-image with fsync, commit, mark the journal) —
+  the library call, same process;
 * for information, the whole CLI as a fresh process (Python start-up and imports included).
 
 Targets: apply ≤ 1.5 × baseline and < 2 s. Run as root (PostgreSQL is started with runuser):

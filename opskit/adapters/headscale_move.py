@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from opskit.adapters import pg
+from opskit.adapters import pg, pg_write
 from opskit.adapters.proc import run
 from opskit.core.headscale.journal import JOURNAL_FORMAT, Journal, parse_journal, record_line
 from opskit.core.headscale.plan import (
@@ -23,7 +23,7 @@ from opskit.core.headscale.plan import (
     target_conflicts,
 )
 from opskit.core.headscale.schema import KEYS, NODES, TenantSchema, tenant_schema
-from opskit.core.headscale.snapshot import NodeIdentity
+from opskit.core.headscale.snapshot import Clash
 from opskit.errors import ApplyError, InputError, OpskitError
 
 
@@ -71,7 +71,7 @@ class RunReport:
         return all(s.ok for s in self.steps)
 
 
-class FileJournal(pg.JournalSink):
+class FileJournal(pg_write.JournalSink):
     """Append-only journal file, 0600 (before-images hold key hashes), fsync on ``sync``."""
 
     def __init__(self, path: Path, *, create: bool) -> None:
@@ -85,20 +85,54 @@ class FileJournal(pg.JournalSink):
         except OSError as exc:
             raise InputError.at(str(path), None, "--journal", f"cannot open: {exc.strerror}") from None
         self.path = path
-        if create:  # the new directory entry must survive a crash too, not only the file's content
-            directory = os.open(path.parent if str(path.parent) else Path("."), os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+        self._size = os.fstat(self._fd).st_size
+        self._reader: int | None = None
+        self._new_entry = create
 
     def append(self, text: str) -> None:
-        data = memoryview(text.encode())
-        while data:
-            data = data[os.write(self._fd, data) :]
+        self.append_bytes(text.encode())
+
+    def append_bytes(self, data: bytes) -> None:
+        view = memoryview(data)
+        try:
+            while view:
+                written = os.write(self._fd, view)
+                self._size += written
+                view = view[written:]
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+
+    def position(self) -> int:
+        return self._size
+
+    def read_back(self, start: int, size: int) -> list[bytes]:
+        lines = os.pread(self._fd_read(), size, start).split(b"\n")
+        lines.pop()  # every COPY line ends with a newline
+        return lines
+
+    def _fd_read(self) -> int:
+        if self._reader is None:
+            self._reader = os.open(self.path, os.O_RDONLY)
+        return self._reader
 
     def sync(self) -> None:
-        os.fsync(self._fd)
+        try:
+            os.fsync(self._fd)
+            if self._new_entry:  # the new directory entry must survive a crash too, not only the content
+                directory = os.open(self.path.parent if str(self.path.parent) else Path("."), os.O_RDONLY)
+                try:
+                    os.fsync(directory)
+                finally:
+                    os.close(directory)
+                self._new_entry = False
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+
+    def _unwritable(self, exc: OSError) -> pg_write.JournalUnwritable:
+        return pg_write.JournalUnwritable(
+            f"cannot write the journal {self.path}: {exc.strerror or exc}",
+            hint="Free space or choose another --journal path.",
+        )
 
     def record(self, kind: str, **fields: Any) -> None:
         self.append(record_line(kind, **fields))
@@ -106,6 +140,8 @@ class FileJournal(pg.JournalSink):
 
     def close(self) -> None:
         os.close(self._fd)
+        if self._reader is not None:
+            os.close(self._reader)
 
 
 def _open(dsn: str, cluster_column: str) -> tuple[pg.Database, TenantSchema]:
@@ -197,15 +233,14 @@ def make_plan(
 # --- apply --------------------------------------------------------------------------------------
 
 
-def _recheck(
-    db: pg.Database, schema: TenantSchema, plan: Plan
-) -> Callable[[list[NodeIdentity], list[NodeIdentity] | None], list[str]]:
-    """Conflicts of the moving rows against the target as it is now."""
+def _recheck(schema: TenantSchema, plan: Plan) -> Callable[[pg.Database, list[Clash]], list[str]]:
+    """Conflicts of the moving rows against the target as it is now (read on ``db``), given the node
+    clashes pg.node_precheck found in the same snapshot."""
 
-    def check(moving: list[NodeIdentity], present: list[NodeIdentity] | None) -> list[str]:
+    def check(db: pg.Database, node_clashes: list[Clash]) -> list[str]:
         user = pg.user_by_id(db, schema, plan.tenant.id)
         key_ids = list(plan.rows.get(KEYS, {}))
-        state = pg.read_target(db, schema, user, moving, key_ids, plan.target_cluster, present=present)
+        state = pg.read_target(db, schema, user, [], key_ids, plan.target_cluster, clashes=node_clashes)
         return [c.message for c in target_conflicts(schema, user, state, plan.target_cluster)]
 
     return check
@@ -260,29 +295,46 @@ def apply_plan(
             f"the plan has {len(plan.conflicts)} blocking problem(s) (first: "
             f"{plan.conflicts[0].message}); resolve them and make a new plan."
         )
-    db, schema = _open(dsn, plan.cluster_column)
-    report = RunReport("apply", not yes, plan.tenant.name, None)
+    db = pg.Database(dsn)
+    # the re-check connection (see pg_write.SnapshotReader) connects while this one reads the schema; only
+    # now, so that a role allowed a single connection gets it for the move (the re-checks then run here)
+    reader = pg_write.SnapshotReader(dsn) if yes else None
     try:
-        if not yes:
-            return _dry_run(db, schema, plan, report)
-        path = journal_path or default_journal_path(plan)
-        journal = FileJournal(path, create=True)
-        report.journal = str(path)
+        report = RunReport("apply", not yes, plan.tenant.name, None)
         try:
-            _apply(db, schema, plan, journal, report, lock_timeout_ms, statement_timeout_ms)
+            schema = tenant_schema(pg.read_catalog(db), plan.cluster_column)
+            if not yes:
+                return _dry_run(db, schema, plan, report)
+            path = journal_path or default_journal_path(plan)
+            journal = FileJournal(path, create=True)
+            report.journal = str(path)
+            try:
+                _apply(db, schema, plan, journal, report, lock_timeout_ms, statement_timeout_ms, reader)
+            finally:
+                journal.close()
         finally:
-            journal.close()
+            db.close()
     finally:
-        db.close()
+        if reader:
+            reader.close()
     return report
 
 
 def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunReport) -> RunReport:
     include_tagged = plan.tagged_choice == "include"
     with db.errors("checking the plan against the database"), db.conn.transaction(force_rollback=True):
-        drift = pg.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
-        moving = pg.node_identities(db, schema, list(plan.rows.get(NODES, {})))
-        conflicts = _recheck(db, schema, plan)(moving, None)
+        drift = pg_write.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
+        pg_write.recheck_planner(db)
+        precheck = pg.node_precheck(
+            db,
+            schema,
+            list(plan.rows.get(NODES, {})),
+            tenant_id=plan.tenant.id,
+            source=plan.source_cluster,
+            target=plan.target_cluster,
+            include_tagged=include_tagged,
+        )
+        conflicts = _recheck(schema, plan)(db, precheck.clashes)
     for hook in plan.pre_hooks:
         report.steps.append(StepOutcome("pre-hook", True, "would run: " + " ".join(hook.argv)))
     counts = ", ".join(f"{len(ids)} {t}" for t, ids in plan.rows.items())
@@ -322,22 +374,27 @@ def _apply(
     report: RunReport,
     lock_timeout_ms: int,
     statement_timeout_ms: int,
+    reader: pg_write.SnapshotReader | None,
 ) -> None:
-    journal.record(
-        "header",
-        format=JOURNAL_FORMAT,
-        started_at=utc_now(),
-        database=db.dsn_shown,
-        plan_fingerprint=plan.fingerprint,
-        cluster_column=plan.cluster_column,
-        tenant=plan.tenant.model_dump(),
-        source_cluster=plan.source_cluster,
-        target_cluster=plan.target_cluster,
-        rows=plan.rows,
-        columns={table: list(schema.columns[table]) for table in plan.rows},
-        steps=[s.model_dump() for s in plan.steps],
-        route=plan.route.model_dump() if plan.route else None,
+    journal.append(
+        record_line(
+            "header",
+            format=JOURNAL_FORMAT,
+            started_at=utc_now(),
+            database=db.dsn_shown,
+            plan_fingerprint=plan.fingerprint,
+            cluster_column=plan.cluster_column,
+            tenant=plan.tenant.model_dump(),
+            source_cluster=plan.source_cluster,
+            target_cluster=plan.target_cluster,
+            rows=plan.rows,
+            columns={table: list(schema.columns[table]) for table in plan.rows},
+            steps=[s.model_dump() for s in plan.steps],
+            route=plan.route.model_dump() if plan.route else None,
+        )
     )
+    if plan.pre_hooks:  # durable before a hook acts on the instances; else the fsync before COMMIT covers it
+        journal.sync()
     for hook in plan.pre_hooks:
         outcome = _run_hook(hook, "pre-hook", journal)
         report.steps.append(outcome)
@@ -347,7 +404,7 @@ def _apply(
                 f"Journal: {journal.path}"
             )
     try:
-        result = pg.apply_move(
+        result = pg_write.apply_move(
             db,
             schema,
             rows=plan.rows,
@@ -356,7 +413,8 @@ def _apply(
             source=plan.source_cluster,
             target=plan.target_cluster,
             include_tagged=plan.tagged_choice == "include",
-            recheck=_recheck(db, schema, plan),
+            recheck=_recheck(schema, plan),
+            reader=reader,
             journal=journal,
             now=utc_now,
             lock_timeout_ms=lock_timeout_ms,
@@ -515,10 +573,10 @@ def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
 
 def read_journal(path: str) -> Journal:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError.at(path, None, None, f"cannot read journal: {exc.strerror}") from None
-    return parse_journal(text, path)
+    return parse_journal(data, path)
 
 
 def rollback(
@@ -555,7 +613,7 @@ def rollback(
             return report
         sink = FileJournal(Path(journal_path), create=False)
         try:
-            result = pg.restore_rows(
+            result = pg_write.restore_rows(
                 db,
                 schema,
                 before=journal.before,

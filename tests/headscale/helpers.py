@@ -70,3 +70,17 @@ def apply_args(plan: Path | str, dsn: str, *extra: str, journal: Path | str) -> 
         dsn,
         *extra,
     ]
+
+
+def journal_records(path: Path | str) -> list[dict[str, Any]]:
+    """Every JSON record of a journal, in file order; the raw COPY rows that follow a ``before`` record
+    (up to COPY's end marker ``\\.``) are skipped."""
+    records: list[dict[str, Any]] = []
+    in_block = False
+    for line in Path(path).read_bytes().split(b"\n"):
+        if in_block:
+            in_block = line != b"\\."
+        elif line:
+            records.append(json.loads(line))
+            in_block = records[-1]["record"] == "before" and "copy" not in records[-1]
+    return records

@@ -191,6 +191,20 @@ def test_journal_tolerates_a_torn_last_line_and_knows_it_never_committed() -> No
         parse_journal('{"record":"before"}\n', "j")
 
 
+def test_journal_before_image_is_raw_copy_text_up_to_the_end_marker() -> None:
+    header = record_line("header", format=2, tenant={"id": 1, "name": "hsa"}, rows={"nodes": {"7": "x"}})
+    # COPY escapes every backslash, so a data line can never be the bare end marker \.
+    rows = b"7\thost\\.\t\\N\t3\n8\t{\"a\":\"b\\tc\"}\t\\.\t3\n"
+    before = record_line("before", table="nodes").encode() + rows + b"\\.\n"
+    done = record_line("step", name="db-move", state="updated") + record_line("committed", at="t")
+    journal = parse_journal(header.encode() + before + done.encode(), "j")
+    assert journal.before == {"nodes": ["7\thost\\.\t\\N\t3", '8\t{"a":"b\\tc"}\t\\.\t3']}
+    assert journal.state == "committed" and journal.steps[0]["state"] == "updated"
+    # killed while the block was being written: no end marker, never committed
+    torn = parse_journal(header.encode() + before[:-20], "j")
+    assert torn.torn_tail and torn.state == "uncommitted"
+
+
 def test_plan_loader_rejects_non_json_foreign_and_tampered_plans(tmp_path: object) -> None:
     with pytest.raises(InputError, match=r"plan.json:1: not JSON"):
         load_plan("{", "plan.json")

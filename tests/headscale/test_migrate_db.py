@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from opskit.adapters.headscale_move import read_journal
 from tests.headscale.conftest import HeadscaleDb
-from tests.headscale.helpers import apply_args, assert_no_password, opskit_process, plan_args
+from tests.headscale.helpers import apply_args, assert_no_password, journal_records, opskit_process, plan_args
 
 pytestmark = pytest.mark.integration
 
@@ -87,8 +88,10 @@ def test_happy_path_moves_exactly_the_tenant_and_only_its_cluster_column(
             else:
                 assert text == text2, (table, row_id)
     assert _cluster_of(hsdb, "nodes", ids["n_tagged"]) == 3
-    lines = [json.loads(line) for line in journal.read_text().splitlines()]
-    assert [line["record"] for line in lines][-2:] == ["step", "committed"]
+    written = read_journal(str(journal))
+    assert written.state == "committed" and written.steps[-1]["name"] == "db-move"
+    # the before-image is PostgreSQL's COPY text, journaled unparsed: cluster field back at 3
+    assert [line.split("\t")[-1] for line in written.before["nodes"]] == ["3"] * 4
     assert oct(journal.stat().st_mode & 0o777) == "0o600"
 
 
@@ -514,7 +517,7 @@ def test_post_hook_runs_after_the_commit_with_its_output_journaled(
     result = cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(journal)))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert marker.read_text() == "restart headscale@3 headscale@4\n"
-    records = [json.loads(line) for line in journal.read_text().splitlines()]
+    records = journal_records(journal)
     order = [r["record"] if r["record"] != "step" else r["name"] for r in records if r["record"] != "before"]
     assert order == ["header", "db-move", "committed", "post-hook"]
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.headscale.backends import Backend
 from tests.headscale.conftest import HeadscaleDb
-from tests.headscale.helpers import apply_args, plan_args
+from tests.headscale.helpers import apply_args, journal_records, plan_args
 
 pytestmark = pytest.mark.integration
 
@@ -79,7 +79,7 @@ def test_route_switch_verified_by_api_and_by_traffic_then_reversed(
         "service: headscale-cluster3   # tenant hsa", "service: headscale-cluster4   # tenant hsa"
     )
     assert not [p for p in traefik.dynamic_file.parent.iterdir() if p.name != "tenants.yml"]  # no temp left
-    records = [json.loads(line) for line in journal.read_text().splitlines()]
+    records = journal_records(journal)
     steps = [r for r in records if r["record"] == "step" and r["name"] == "route-switch"]
     assert [s["state"] for s in steps] == ["switched", "verified"]
 

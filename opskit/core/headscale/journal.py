@@ -1,11 +1,16 @@
-"""The move journal: an append-only JSON-lines file, like a tiny write-ahead log.
+"""The move journal: an append-only file, like a tiny write-ahead log.
 
-Order of records: ``header`` (plan identity, masked DSN, columns, steps), one ``before`` record per row
-(the before-image as PostgreSQL's own COPY text line, so a rollback loads it back byte for byte),
-``step`` records as steps run,
-``committed`` once the transaction committed, and ``rolled-back`` after a rollback. A journal without
-``committed`` means the move never became visible — unless the database says otherwise, which
-rollback checks by fingerprint instead of trusting the file.
+Records are JSON lines in this order: ``header`` (plan identity, masked DSN, columns, steps), one
+``before`` record per table, ``step`` records as steps run, ``committed`` once the transaction
+committed, and ``rolled-back`` after a rollback. A journal without ``committed`` means the move never
+became visible — unless the database says otherwise, which rollback checks by fingerprint instead of
+trusting the file.
+
+A ``before`` record (format 2) is followed by the table's before-image exactly as PostgreSQL streamed
+it: COPY text lines, one per row, ended by COPY's own end-of-data marker ``\\.`` on a line of its own
+(a data line can never be ``\\.``: COPY escapes every backslash). Apply writes the bytes it received
+without parsing them; rollback loads the same lines back with ``COPY FROM``. Format 1 journals (the
+lines as a JSON list in the record) are still read.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from typing import Any
 from opskit.core.headscale.rowtext import row_fingerprint, row_id, with_field
 from opskit.errors import InputError
 
-JOURNAL_FORMAT = 1
+JOURNAL_FORMAT = 2
+READABLE_FORMATS = (1, 2)
+END_OF_COPY = b"\\."
 
 
 def record_line(record: str, **fields: Any) -> str:
@@ -73,33 +80,48 @@ class Journal:
         return out
 
 
-def parse_journal(text: str, source: str) -> Journal:
-    """Parse journal text; a torn last line (process killed mid-write) is tolerated and flagged."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
+def parse_journal(data: bytes | str, source: str) -> Journal:
+    """Parse a journal; a torn tail (process killed mid-write) is tolerated and flagged."""
+    raw = data.encode() if isinstance(data, str) else data
+    lines = raw.split(b"\n")
+    if lines and lines[-1] == b"":
         lines.pop()
     journal: Journal | None = None
-    for number, line in enumerate(lines, start=1):
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
         if not line.strip():
             continue
         try:
             entry = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, UnicodeDecodeError):
             if number == len(lines) and journal is not None:
                 journal.torn_tail = True
                 break
             raise InputError.at(source, number, None, "not a JSON journal record") from None
         kind = entry.get("record") if isinstance(entry, dict) else None
         if journal is None:
-            if kind != "header" or entry.get("format") != JOURNAL_FORMAT:
+            if kind != "header" or entry.get("format") not in READABLE_FORMATS:
                 raise InputError.at(source, number, "record", "not an opskit tenant-move journal (no header)")
             journal = Journal(header=entry)
             continue
         if kind == "before":
-            images = entry["copy"]
-            journal.before.setdefault(str(entry["table"]), []).extend(
-                [str(x) for x in images] if isinstance(images, list) else [str(images)]
-            )
+            rows = journal.before.setdefault(str(entry.get("table")), [])
+            if "copy" in entry:  # format 1: the lines inside the record
+                images = entry["copy"]
+                rows.extend([str(x) for x in images] if isinstance(images, list) else [str(images)])
+                continue
+            try:
+                end = lines.index(END_OF_COPY, number)
+            except ValueError:  # killed while the block was being written: it never reached a COMMIT
+                journal.torn_tail = True
+                break
+            try:
+                rows.extend(x.decode() for x in lines[number:end])
+            except UnicodeDecodeError:
+                raise InputError.at(source, number, "before", "before-image is not UTF-8 text") from None
+            number = end + 1
         elif kind == "step":
             journal.steps.append(entry)
         elif kind == "committed":
