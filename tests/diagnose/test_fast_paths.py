@@ -1,18 +1,23 @@
 """The splitter's shortcuts for big pastes must give exactly what the general parsers give.
 
 Bullet and region lines are pre-parsed by the splitter (hints), plain region lines go through one
-regex, and the Windows-error and status-row checks reject most lines with a cheap pre-check. Each
-shortcut is compared here with the slow path it replaces, on the real samples and on generated lines.
+regex, the Windows-error and status-row checks reject most lines with a cheap pre-check, and the hot
+frozen dataclasses are built without their generated __init__. Each shortcut is compared here with
+the slow path it replaces, on the real samples and on generated lines.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from opskit.core.diagnose.blocks import split_input
-from opskit.core.diagnose.models import BlockKind
+from opskit.core.diagnose.blocks import Block, split_input
+from opskit.core.diagnose.models import BlockKind, build_frozen
 from opskit.core.diagnose.netcheck import parse_netcheck_text, region_hint, region_latency, region_parts
+from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.status import is_status_line, parse_status_row
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.windows import is_windows_error_line, matches_error_pattern
@@ -100,3 +105,22 @@ def test_status_column_precheck_never_hides_a_peer_row(text: str) -> None:
         return
     if parse_status_row(SourceLine(0, text)) is not None:
         assert is_status_line(text)
+
+
+def test_build_frozen_equals_the_constructor_and_refuses_missing_fields() -> None:
+    block = next(b for b in split_input(CORPUS[0]).blocks if b.kind is BlockKind.NETCHECK)
+    report = parse_netcheck_text(block.lines, block.hints)
+    profile = build_profile("a", "a.txt", report)
+    for instance in (block, report, profile):
+        cls = type(instance)
+        values = {f.name: getattr(instance, f.name) for f in dataclasses.fields(instance)}
+        rebuilt = cls(**values)
+        assert rebuilt == instance
+        assert vars(rebuilt) == vars(instance)  # also the fields left out of ==
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            instance.kind = None  # type: ignore[misc,union-attr]  # still frozen
+    assert {type(block), type(report), type(profile)} >= {Block, NatProfile}
+    values = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
+    del values["truncated"]
+    with pytest.raises(TypeError, match="truncated"):
+        build_frozen(type(report), values)

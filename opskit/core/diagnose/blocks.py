@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from opskit.core.diagnose.models import BlockKind, DerpLatency
+from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
     bullet_key,
@@ -157,7 +157,19 @@ def split_input(text: str) -> SplitInput:
         nonlocal current, current_kind, seen_keys
         if current and current_kind is not None:
             hints = tuple(current_hints) if current_kind is _NETCHECK else ()
-            blocks.append(Block(current_kind, tuple(current), block_command, hints=hints))
+            blocks.append(  # build_frozen: one Block per report in a big paste; __init__ is the slow part
+                build_frozen(
+                    Block,
+                    {
+                        "kind": current_kind,
+                        "lines": tuple(current),
+                        "command": block_command,
+                        "json_document": None,
+                        "log_form": False,
+                        "hints": hints,
+                    },
+                )
+            )
         current, current_kind, seen_keys = [], None, set()
         current_hints.clear()
 

@@ -7,11 +7,32 @@ Tailscale prints an empty value when it did not measure something (``MappingVari
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from opskit.core.diagnose.text import SourceLine
+
+_Frozen = TypeVar("_Frozen")
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def build_frozen(cls: type[_Frozen], values: dict[str, Any]) -> _Frozen:
+    """An instance of the frozen dataclass ``cls`` with exactly ``values`` as its fields.
+
+    Equal to ``cls(**values)`` but several times cheaper: a generated frozen ``__init__`` with many
+    fields costs ~5-8 µs (keyword unpacking, one ``object.__setattr__`` per field), which adds up when
+    a paste holds thousands of reports. Only for plain dataclasses without ``__post_init__`` or slots;
+    every field must be given (checked, so a forgotten field fails at once rather than at first use).
+    """
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
+    if values.keys() != names:
+        raise TypeError(f"{cls.__name__}: fields {sorted(names ^ values.keys())} missing or unknown")
+    instance = object.__new__(cls)
+    instance.__dict__.update(values)
+    return instance
 
 
 class BlockKind(StrEnum):

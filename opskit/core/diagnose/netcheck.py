@@ -23,6 +23,7 @@ from opskit.core.diagnose.models import (
     Ipv6State,
     NetcheckReport,
     PortMapState,
+    build_frozen,
 )
 from opskit.core.diagnose.text import SourceLine
 
@@ -306,24 +307,28 @@ def parse_netcheck_text(
         _portmap(values["PortMapping"]) if "PortMapping" in values else (PortMapState.UNKNOWN, ())
     )
     home_state, home, _home_id = _derp_home(values.get("Nearest DERP", ""))
-    return NetcheckReport(
-        layout=_layout(values, old_layout),
-        udp=_bool(values.get("UDP", "")),
-        ipv4=ipv4,
-        ipv4_endpoint=ipv4_endpoint,
-        ipv6_state=ipv6_state,
-        ipv6_endpoint=ipv6_endpoint,
-        mapping_varies=_bool(values.get("MappingVariesByDestIP", "")),
-        hairpinning=_bool(values.get("HairPinning", "")),
-        portmap_state=portmap_state,
-        portmap_protocols=protocols,
-        captive_portal=_bool(values.get("CaptivePortal", "")),
-        derp_home=home,
-        derp_home_state=home_state,
-        latencies=tuple(latencies),
-        time=values.get("Time", "").strip() or None,
-        truncated=truncated,
-        lines={_FIELD_NAMES.get(k, k): v for k, v in sources.items()},
+    # build_frozen: a big paste holds thousands of reports, and the dataclass __init__ is the slow part.
+    return build_frozen(
+        NetcheckReport,
+        dict(
+            layout=_layout(values, old_layout),
+            udp=_bool(values.get("UDP", "")),
+            ipv4=ipv4,
+            ipv4_endpoint=ipv4_endpoint,
+            ipv6_state=ipv6_state,
+            ipv6_endpoint=ipv6_endpoint,
+            mapping_varies=_bool(values.get("MappingVariesByDestIP", "")),
+            hairpinning=_bool(values.get("HairPinning", "")),
+            portmap_state=portmap_state,
+            portmap_protocols=protocols,
+            captive_portal=_bool(values.get("CaptivePortal", "")),
+            derp_home=home,
+            derp_home_state=home_state,
+            latencies=tuple(latencies),
+            time=values.get("Time", "").strip() or None,
+            truncated=truncated,
+            lines={_FIELD_NAMES.get(k, k): v for k, v in sources.items()},
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from opskit.core.diagnose.models import (
     Ipv6State,
     NetcheckReport,
     PortMapState,
+    build_frozen,
 )
 from opskit.core.diagnose.text import SourceLine
 
@@ -176,4 +177,15 @@ def build_profile(label: str, source: str, report: NetcheckReport) -> NatProfile
     if _is_v4_mapped(report.ipv6_endpoint):
         artefacts.append("v4mapped-bug")
     portmap_usable = report.portmap_state is PortMapState.FOUND and scope is not AddressScope.SHARED
-    return NatProfile(label, source, report, mapping, scope, portmap_usable, tuple(artefacts))
+    return build_frozen(  # cheaper than NatProfile(...): built once per netcheck report
+        NatProfile,
+        {
+            "label": label,
+            "source": source,
+            "report": report,
+            "mapping": mapping,
+            "ipv4_scope": scope,
+            "portmap_usable": portmap_usable,
+            "artefacts": tuple(artefacts),
+        },
+    )
