@@ -328,4 +328,14 @@ def split_input(text: str) -> SplitInput:
         current_hints.append(None)
     close_block()
     flush_skip()
-    return SplitInput(tuple(blocks), tuple(skipped), whoami, admin_member, len(lines), elevated)
+    return build_frozen(  # cheaper than SplitInput(...): one per input, and a command may get thousands
+        SplitInput,
+        {
+            "blocks": tuple(blocks),
+            "skipped": tuple(skipped),
+            "whoami": whoami,
+            "admin_member": admin_member,
+            "line_count": len(lines),
+            "elevated": elevated,
+        },
+    )
