@@ -4,13 +4,14 @@ on a second connection, and falls back to the mover's own connection when no sec
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from opskit.adapters import pg, pg_write
 from opskit.adapters.headscale_move import read_journal
-from opskit.core.headscale.schema import NODES, tenant_schema
+from opskit.core.headscale.schema import NODES, TenantSchema, tenant_schema
 from opskit.core.headscale.snapshot import node_clashes
 from tests.headscale.conftest import HeadscaleDb
 from tests.headscale.helpers import apply_args, plan_args
@@ -32,6 +33,33 @@ def _node(db: HeadscaleDb, name: str, cluster: int, **values: object) -> int:
         ipv4 = str(values.pop("ipv4", f"100.64.77.{len(name)}"))
         ipv6 = str(values.pop("ipv6", f"fd7a:115c:a1e0::77{len(name)}"))
         return node(conn, name, cluster, user_id=db.ids["hsc"], auth_key_id=None, ipv4=ipv4, ipv6=ipv6, extra=values)
+
+
+def _move_hsa(
+    db: pg.Database,
+    schema: TenantSchema,
+    rows: dict,
+    ids: dict,
+    *,
+    recheck: Callable[[pg.Database, list], list[str]],
+    journal: pg_write.JournalSink,
+) -> None:
+    """Move tenant hsa (tagged nodes included) from cluster 3 to 4 with the given re-check and journal."""
+    pg_write.apply_move(
+        db,
+        schema,
+        rows=rows,
+        tenant_id=ids["hsa"],
+        tenant_name="hsa",
+        source=3,
+        target=4,
+        include_tagged=True,
+        recheck=recheck,
+        journal=journal,
+        now=lambda: "now",
+        lock_timeout_ms=5000,
+        statement_timeout_ms=60000,
+    )
 
 
 def test_sql_clash_check_matches_the_pure_rule_on_every_kind(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
@@ -154,21 +182,7 @@ def test_concurrent_change_after_the_snapshot_is_a_serialization_failure(
             return []
 
         with pytest.raises(ApplyError, match="a concurrent change touched this tenant's rows"):
-            pg_write.apply_move(
-                db,
-                schema,
-                rows=rows,
-                tenant_id=ids["hsa"],
-                tenant_name="hsa",
-                source=3,
-                target=4,
-                include_tagged=True,
-                recheck=change_then_check,
-                journal=Sink(),
-                now=lambda: "now",
-                lock_timeout_ms=5000,
-                statement_timeout_ms=60000,
-            )
+            _move_hsa(db, schema, rows, ids, recheck=change_then_check, journal=Sink())
     finally:
         db.close()
     assert hsdb.query("SELECT cluster_id FROM users WHERE id = %s", (ids["hsa"],)) == [(3,)]
@@ -214,21 +228,7 @@ def test_a_journal_that_cannot_be_written_rolls_the_move_back(cli, hsdb: Headsca
     try:
         schema = tenant_schema(pg.read_catalog(db), "cluster_id")
         with pytest.raises(pg_write.JournalUnwritable, match="the move was rolled back, nothing changed"):
-            pg_write.apply_move(
-                db,
-                schema,
-                rows=rows,
-                tenant_id=ids["hsa"],
-                tenant_name="hsa",
-                source=3,
-                target=4,
-                include_tagged=True,
-                recheck=lambda on, clashes: [],
-                journal=FillsUp(),
-                now=lambda: "now",
-                lock_timeout_ms=5000,
-                statement_timeout_ms=60000,
-            )
+            _move_hsa(db, schema, rows, ids, recheck=lambda on, clashes: [], journal=FillsUp())
         assert db.rows("SELECT 1") == [(1,)]  # the connection is usable: the transaction rolled back
     finally:
         db.close()

@@ -113,3 +113,18 @@ def echo_server() -> Iterator[EchoServer]:
             client.close()
         process.kill()
         process.wait(timeout=5)
+
+
+def as_nobody(setpriv: str) -> list[str]:
+    """Run as user nobody, able to read and traverse this checkout and its venv (which may sit under a 0700
+    directory such as /root or a mkdtemp CI folder) but holding no other capability: CAP_DAC_READ_SEARCH
+    grants file reads only, so the test still proves what an unprivileged user (no CAP_NET_ADMIN) sees."""
+    return [
+        setpriv,
+        "--reuid=nobody",
+        "--regid=nogroup",
+        "--clear-groups",
+        "--inh-caps=+dac_read_search",
+        "--ambient-caps=+dac_read_search",
+        "--",
+    ]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.sockets.conftest import EchoServer, assert_alive, was_reset
+from tests.sockets.conftest import EchoServer, as_nobody, assert_alive, was_reset
 from tests.support.tools import require_binary, require_root
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,21 +99,6 @@ def test_list_shows_owner_and_never_listening_sockets(cli: Any, echo_server: Ech
     assert [(s["peer_ip"], s["pid"], s["state"]) for s in sessions] == [("127.0.0.2", echo_server.pid, "established")]
 
 
-def _as_nobody(setpriv: str) -> list[str]:
-    """Run as user nobody, able to read and traverse this checkout and its venv (which may sit under a 0700
-    directory such as /root or a mkdtemp CI folder) but holding no other capability: CAP_DAC_READ_SEARCH
-    grants file reads only, so the test still proves what an unprivileged user (no CAP_NET_ADMIN) sees."""
-    return [
-        setpriv,
-        "--reuid=nobody",
-        "--regid=nogroup",
-        "--clear-groups",
-        "--inh-caps=+dac_read_search",
-        "--ambient-caps=+dac_read_search",
-        "--",
-    ]
-
-
 def _run_kill_as(prefix: list[str], python: list[str], port: int) -> subprocess.CompletedProcess[str]:
     import typer
 
@@ -147,7 +132,7 @@ def test_unprivileged_kill_fails_with_exit_2_and_cuts_nothing(echo_server: EchoS
     port = echo_server.ports["v4"]
     target = echo_server.connect("v4", "127.0.0.2")
 
-    done = _run_kill_as(_as_nobody(setpriv), [sys.executable], port)
+    done = _run_kill_as(as_nobody(setpriv), [sys.executable], port)
 
     assert done.returncode == 2, done.stderr
     assert "CAP_NET_ADMIN" in done.stderr and "nothing was cut" in done.stderr

@@ -18,7 +18,7 @@ import opskit.adapters.sockets as sockets_adapter
 from opskit.adapters.sock_diag import DESTROY_BATCH, NetlinkUnavailable, destroy, dump_tcp, open_diag_socket
 from opskit.core.sockets import SessionFilter
 from opskit.core.sockets.diag import NETLINK_ENTRY, DiagSocket, judge_destroy, state_mask
-from tests.sockets.conftest import EchoServer, assert_alive, was_reset
+from tests.sockets.conftest import EchoServer, as_nobody, assert_alive, was_reset
 from tests.support.tools import require_binary, require_root
 
 pytestmark = pytest.mark.integration
@@ -208,13 +208,7 @@ def test_unprivileged_destroy_is_refused_per_socket_with_eperm(echo_server: Echo
 
     done = subprocess.run(
         [
-            setpriv,
-            "--reuid=nobody",
-            "--regid=nogroup",
-            "--clear-groups",
-            "--inh-caps=+dac_read_search",
-            "--ambient-caps=+dac_read_search",
-            "--",
+            *as_nobody(setpriv),
             sys.executable,
             "-c",
             AS_NOBODY,
