@@ -38,7 +38,7 @@ _MAX_JSON_LINES = 2000
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK
 _STATUS = BlockKind.STATUS
-new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
+_new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 
 # A bullet's key, or its (key, ":", value) partition, or a region line's finished DerpLatency.
@@ -225,7 +225,7 @@ def split_input(text: str) -> SplitInput:
                     # region_hint's common case, inlined: this line runs for every region line.
                     plain = match_plain_region(following_text)
                     if plain is not None and not (name := plain[3].strip()).startswith("derp"):
-                        region = new_tuple(DerpLatency, (plain[1], name, float(plain[2]), None, following, False))
+                        region = _new_tuple(DerpLatency, (plain[1], name, float(plain[2]), None, following, False))
                     else:
                         region = region_hint(following_text, following)
                         if region is None:
