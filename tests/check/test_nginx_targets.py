@@ -99,7 +99,15 @@ def test_includes_are_followed_with_their_file_and_line() -> None:
     assert [(t.file, t.line, t.behaviour) for t in targets] == [("conf.d/a.conf", 3, Behaviour.STALE)]
 
 
-@pytest.mark.parametrize(("text", "line"), [("http { server {", 1), ("http {\n}\n}", 3)])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("http { server {", 1),
+        ("http {\n}\n}", 3),
+        ("http {\n  server { listen 80 }\n}", 2),  # "}" where ";" belongs
+        ('http {\n  proxy_pass "http://a.b;\n}\n', 2),  # a quote that never closes
+    ],
+)
 def test_syntax_errors_name_file_and_line(text: str, line: int) -> None:
     with pytest.raises(InputError) as caught:
         parse_config(text, "bad.conf")

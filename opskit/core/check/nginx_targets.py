@@ -1,7 +1,7 @@
 """Which nginx proxy targets follow DNS and which keep the address they got at start-up.
 
-A small, self-contained reader over crossplane's lexer (text in, no file access: includes come
-through a loader). It may later be replaced by the shared parser in ``opskit.core.nginx``.
+A small reader over the shared nginx lexer (``opskit.core.nginx.lexer``; text in, no file access:
+includes come through a loader). It builds only the directive tree this check needs.
 
 nginx facts (nginx.org docs, verified on 1.22.1, see proxy-facts §3):
 
@@ -21,7 +21,6 @@ nginx facts (nginx.org docs, verified on 1.22.1, see proxy-facts §3):
 
 from __future__ import annotations
 
-import io
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
@@ -29,9 +28,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from crossplane.errors import NgxParserSyntaxError
-from crossplane.lexer import _balance_braces, _lex_file_object
-
+from opskit.core.nginx.lexer import tokenize
 from opskit.errors import InputError
 
 # (pattern as written, including file) -> [(path, text)]: the adapter globs and reads.
@@ -49,28 +46,26 @@ class Directive:
 
 
 def parse_config(text: str, file: str, load_include: IncludeLoader | None = None, depth: int = 0) -> list[Directive]:
-    """Parse nginx config text into directives (with ``include`` expanded through the loader)."""
+    """Parse nginx config text into directives (with ``include`` expanded through the loader).
+
+    Tokens come from the shared nginx lexer (crossplane's lexing rules, comments dropped, an
+    unterminated quote is an InputError); braces are balanced here.
+    """
     if depth > 20:
         raise InputError.at(file, None, "include", "includes nest deeper than 20 levels (a loop?)")
-    try:
-        # crossplane's lexer yields comments as tokens; they are neither directives nor arguments.
-        tokens = [
-            token
-            for token in _balance_braces(_lex_file_object(io.StringIO(text)), file)
-            if token[2] or not token[0].startswith("#")
-        ]
-    except NgxParserSyntaxError as error:
-        raise InputError.at(file, error.lineno, None, str(error.strerror)) from None
+    tokens = list(tokenize(text, file))
     position = 0
 
-    def block() -> list[Directive]:
+    def block(nested: bool) -> list[Directive]:
         nonlocal position
         directives: list[Directive] = []
         while position < len(tokens):
             token, line, quoted = tokens[position]
             position += 1
             if token == "}" and not quoted:
-                return directives
+                if nested:
+                    return directives
+                raise InputError.at(file, line, None, 'unexpected "}"')
             args: list[str] = []
             while position < len(tokens):
                 value, _, value_quoted = tokens[position]
@@ -78,9 +73,11 @@ def parse_config(text: str, file: str, load_include: IncludeLoader | None = None
                 if not value_quoted and value in (";", "{"):
                     directive = Directive(token, args, file, line)
                     if value == "{":
-                        directive.block = block()
+                        directive.block = block(nested=True)
                     directives.append(directive)
                     break
+                if not value_quoted and value == "}":
+                    raise InputError.at(file, line, token, 'unexpected "}"')
                 args.append(value)
             else:
                 raise InputError.at(file, line, token, 'unexpected end of file, expecting ";" or "}"')
@@ -88,9 +85,12 @@ def parse_config(text: str, file: str, load_include: IncludeLoader | None = None
                 include = directives.pop()
                 for path, included in load_include(include.args[0] if include.args else "", file):
                     directives.extend(parse_config(included, path, load_include, depth + 1))
+        if nested:
+            last_line = tokens[-1][1] if tokens else 1
+            raise InputError.at(file, last_line, None, 'unexpected end of file, expecting "}"')
         return directives
 
-    return block()
+    return block(nested=False)
 
 
 class Behaviour(StrEnum):
