@@ -19,7 +19,7 @@ from opskit.adapters.sock_diag import DESTROY_BATCH, NetlinkUnavailable, destroy
 from opskit.core.sockets import SessionFilter
 from opskit.core.sockets.diag import NETLINK_ENTRY, DiagSocket, judge_destroy, state_mask
 from tests.sockets.conftest import EchoServer, as_nobody, assert_alive, was_reset
-from tests.support.tools import require_binary, require_root
+from tests.support.tools import require_binary, require_environment, require_root
 
 pytestmark = pytest.mark.integration
 
@@ -151,8 +151,7 @@ def test_a_cut_larger_than_one_netlink_batch(listener: socket.socket) -> None:
     """More sessions than DESTROY_BATCH requests fit one sendmsg: every one is cut and verified."""
     count = DESTROY_BATCH + 76
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard < 2 * count + 64:
-        pytest.skip(f"RLIMIT_NOFILE hard limit {hard} is below {2 * count + 64}")
+    require_environment(hard >= 2 * count + 64, f"RLIMIT_NOFILE hard limit {hard} is below {2 * count + 64}")
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2 * count + 64), hard))
     port = listener.getsockname()[1]
     peers = [f"127.0.5.{i}" for i in range(1, 5)]

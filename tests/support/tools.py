@@ -36,3 +36,12 @@ def require_root(reason: str) -> None:
     if IN_CI:
         pytest.fail(message, pytrace=False)
     pytest.skip(message)  # only outside CI: IN_CI failed above
+
+
+def require_environment(ok: bool, problem: str) -> None:
+    """A machine limit a real-component test needs (an fd limit, say): in CI its lack fails the test."""
+    if ok:
+        return
+    if IN_CI:
+        pytest.fail(problem, pytrace=False)
+    pytest.skip(problem)  # only outside CI: IN_CI failed above
