@@ -12,7 +12,7 @@ from opskit.errors import ExitCode, InputError
 from opskit.output.console import OutputFormat
 
 group = typer.Typer(
-    help="List and cut TCP sessions from this host's side (ss -K), and verify they are gone.",
+    help="List and cut TCP sessions from this host's side (SOCK_DESTROY, as ss -K), and verify they are gone.",
     no_args_is_help=True,
 )
 
@@ -97,10 +97,10 @@ def kill_command(
     ] = False,
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
-    """Cut matching sessions with ss -K (dry run unless --yes), then list again to verify.
+    """Cut matching sessions (the kernel's SOCK_DESTROY, as ss -K; dry run unless --yes), then verify.
 
-    Exit 0: all cut (or dry run); 1: some still present; 2: bad input, no privilege, or ss could not
-    destroy sockets here.
+    Exit 0: all cut (or dry run); 1: some still present; 2: bad input, no privilege, or the kernel
+    could not destroy sockets here.
     """
     from opskit.adapters.sockets import cut_sessions
     from opskit.output.sockets import show_cut_report
