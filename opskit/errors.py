@@ -18,6 +18,9 @@ class ExitCode(IntEnum):
     BAD_INPUT = 2  # bad input or unusable environment
 
 
+COMMAND_LINE = "command line"  # where a bad option value "is", in error messages
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input: where it is and what is wrong."""
@@ -58,6 +61,11 @@ class InputError(OpskitError):
     def at(cls, file: str | None, line: int | None, field: str | None, problem: str) -> InputError:
         one = Problem(file, line, field, problem)
         return cls(str(one), [one])
+
+    @classmethod
+    def option(cls, name: str, problem: str) -> InputError:
+        """A bad command-line option or argument (``--port``, ``URL``): named as the user typed it."""
+        return cls.at(COMMAND_LINE, None, name, problem)
 
     def describe(self) -> str:
         if not self.problems or (len(self.problems) == 1 and str(self.problems[0]) == self.message):

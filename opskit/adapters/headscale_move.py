@@ -176,7 +176,7 @@ def make_plan(
     from opskit.core.traefik.dynamic import router_service, switch_router_service
 
     if source == target:
-        raise InputError.at(None, None, "--to", f"source and target are both cluster {source}")
+        raise InputError.option("--to", f"source and target are both cluster {source}")
     route_spec = None
     if route:
         text = read_dynamic(route.config_file)

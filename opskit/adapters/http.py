@@ -46,7 +46,7 @@ class ConnectTo:
         """``HOST:PORT:ADDR:PORT``; IPv6 addresses in brackets (``[::1]``)."""
         parts = _split_hostports(text)
         if parts is None:
-            raise InputError.at(None, None, "--connect-to", f"{text!r} is not HOST:PORT:ADDRESS:PORT")
+            raise InputError.option("--connect-to", f"{text!r} is not HOST:PORT:ADDRESS:PORT")
         host, port, to_host, to_port = parts
         return cls(host.lower(), port, to_host, to_port)
 

@@ -30,7 +30,7 @@ def resolve_target(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
-        raise InputError.at(None, None, "URL", f"cannot resolve {host!r}: {error.strerror}") from None
+        raise InputError.option("URL", f"cannot resolve {host!r}: {error.strerror}") from None
     addresses: list[str] = []
     for info in infos:
         address = str(info[4][0])

@@ -302,7 +302,7 @@ def find_tenant(db: Database, schema: TenantSchema, name: str, source: int) -> U
     with db.errors("looking up the tenant"):
         found = _users(db, schema, "u.name = %(name)s AND u.deleted_at IS NULL", {"name": name})
     if not found:
-        raise InputError.at(None, None, "--tenant", f"unknown tenant {name!r}: no live user with that name")
+        raise InputError.option("--tenant", f"unknown tenant {name!r}: no live user with that name")
     here = [u for u in found if u.cluster == source]
     if not here:
         clusters = ", ".join(sorted({str(u.cluster) for u in found}))
@@ -324,7 +324,7 @@ def find_tenant_by_id(db: Database, schema: TenantSchema, user_id: int, source: 
     with db.errors("looking up the tenant"):
         found = _users(db, schema, "u.id = %(id)s AND u.deleted_at IS NULL", {"id": user_id})
     if not found:
-        raise InputError.at(None, None, "--tenant-id", f"no live user with id {user_id}")
+        raise InputError.option("--tenant-id", f"no live user with id {user_id}")
     if found[0].cluster != source:
         raise InputError.at(
             None, None, "--from", f"users.id={user_id} is in cluster {found[0].cluster}, not {source}"

@@ -359,7 +359,7 @@ def _check_netns(netns_pid: int | None, *, need_nsenter: bool = True) -> None:
     if netns_pid is None:
         return
     if netns_pid <= 0:
-        raise InputError.at(None, None, "--netns", f"{netns_pid} is not a process id")
+        raise InputError.option("--netns", f"{netns_pid} is not a process id")
     if not Path(f"/proc/{netns_pid}/ns/net").exists():
         raise InputError.at(
             None,

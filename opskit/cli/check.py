@@ -63,24 +63,24 @@ def harbor(
         try:
             origin = Origin.of(url)
         except ValueError as error:
-            raise InputError.at(None, None, "URL", str(error)) from None
+            raise InputError.option("URL", str(error)) from None
         if urlsplit(url).path.strip("/") or origin.scheme not in ("http", "https"):
-            raise InputError.at(None, None, "URL", f"{url!r}: give the entry's base URL without a path")
+            raise InputError.option("URL", f"{url!r}: give the entry's base URL without a path")
     version = None
     if harbor_version is not None:
         try:
             version = HarborVersion.parse(harbor_version)
         except ValueError as error:
-            raise InputError.at(None, None, "--harbor-version", str(error)) from None
+            raise InputError.option("--harbor-version", str(error)) from None
     if password_stdin and user is None:
-        raise InputError.at(None, None, "--password-stdin", "needs --user")
+        raise InputError.option("--password-stdin", "needs --user")
     if user is not None and not password_stdin:
-        raise InputError.at(None, None, "--user", "give the password with --password-stdin (never on the command line)")
+        raise InputError.option("--user", "give the password with --password-stdin (never on the command line)")
     credentials = None
     if user is not None:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            raise InputError.at(None, None, "--password-stdin", "stdin gave an empty password")
+            raise InputError.option("--password-stdin", "stdin gave an empty password")
         credentials = (user, password)
     options = ClientOptions(
         insecure=insecure,
@@ -140,7 +140,7 @@ def resolver(
         try:
             server = parse_nameserver(nameserver)
         except ValueError as error:
-            raise InputError.at(None, None, "--nameserver", str(error)) from None
+            raise InputError.option("--nameserver", str(error)) from None
     cache: dict[tuple[str, str, str], DnsAnswer] = {}
 
     def ask(name: str, rdtype: str, via: Nameserver | None) -> DnsAnswer:

@@ -68,7 +68,7 @@ def diagnose_command(
 
     files = files or []
     if not files and not live:
-        raise InputError.at(None, None, "FILE", "give one or more files, '-' for stdin, or --live")
+        raise InputError.option("FILE", "give one or more files, '-' for stdin, or --live")
     inputs = [InputText(lbl, src, text) for lbl, src, text in _read_inputs(files, label or [])]
     snapshot = None
     if live:

@@ -139,7 +139,7 @@ def plan(
     from opskit.output.headscale import render_plan
 
     if (tenant is None) == (tenant_id is None):
-        raise InputError.at(None, None, "--tenant", "give exactly one of --tenant NAME or --tenant-id ID")
+        raise InputError.option("--tenant", "give exactly one of --tenant NAME or --tenant-id ID")
     route = None
     route_parts = (traefik_config, router, to_service)
     if any(p is not None for p in route_parts):
@@ -154,10 +154,10 @@ def plan(
     cut = None
     if entry_port is not None:
         if not 1 <= entry_port <= 65535:
-            raise InputError.at(None, None, "--entry-port", f"{entry_port} is not a TCP port")
+            raise InputError.option("--entry-port", f"{entry_port} is not a TCP port")
         cut = CutOptions(entry_port, tuple(parse_client(c) for c in client or []), reconnect_wait)
     elif client:
-        raise InputError.at(None, None, "--client", "cutting sessions needs --entry-port")
+        raise InputError.option("--client", "cutting sessions needs --entry-port")
     the_plan = make_plan(
         dsn=pg.resolve_dsn(dsn),
         tenant=tenant,

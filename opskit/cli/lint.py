@@ -98,7 +98,7 @@ def lint(
     try:
         threshold = Severity.parse(min_severity)
     except ValueError as error:
-        raise InputError.at(None, None, "--min-severity", str(error)) from None
+        raise InputError.option("--min-severity", str(error)) from None
     options = LintOptions(nginx_version=parse_version(nginx_version) if nginx_version else None)
     rules = select_rules(all_rules(), _split(select), _split(ignore))
     names = [str(p) for p in paths]

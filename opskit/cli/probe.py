@@ -46,16 +46,16 @@ def slowloris(
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError.at(None, None, "URL", f"{url!r} must be an http:// or https:// URL with a host")
+        raise InputError.option("URL", f"{url!r} must be an http:// or https:// URL with a host")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise InputError.at(None, None, "URL", f"{url!r} has an invalid port") from None
+        raise InputError.option("URL", f"{url!r} has an invalid port") from None
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
     if any(ord(ch) < 33 or ord(ch) > 126 for ch in path):
-        raise InputError.at(None, None, "URL", "the path must be printable ASCII without spaces")
+        raise InputError.option("URL", "the path must be printable ASCII without spaces")
     try:
         plan = ProbePlan(
             parts.scheme, parts.hostname, port, path, connections, interval, max_seconds, rate, expect_cut_within

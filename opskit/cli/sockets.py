@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from opskit.cli.common import FormatOption, finish
-from opskit.errors import ExitCode, InputError
+from opskit.errors import COMMAND_LINE, ExitCode, InputError, Problem
 from opskit.output.console import OutputFormat
 
 group = typer.Typer(
@@ -41,14 +41,18 @@ def _build_filter(
     pid: int | None,
     states: list[str] | None,
     all_matching: bool,
+    *,
+    for_kill: bool,
 ) -> object:
     from opskit.adapters.sockets import read_peers_file
     from opskit.core.sockets.model import SessionFilter
 
     if process is not None and pid is not None:
-        raise InputError.at(None, None, "--process/--pid", "give one of --process or --pid, not both")
+        raise InputError.option("--process/--pid", "give one of --process or --pid, not both")
+    from opskit.core.sockets.validate import validate_filter
+
     all_peers = tuple(peers or ()) + (read_peers_file(peers_file) if peers_file else ())
-    return SessionFilter(
+    flt = SessionFilter(
         local_port=port,
         local_address=local,
         peers=all_peers,
@@ -57,6 +61,30 @@ def _build_filter(
         states=tuple(states) if states else ("established",),
         all_matching=all_matching,
     )
+    try:  # validated here too (the adapters do it again), so errors name the flag the user typed
+        validate_filter(flt, for_kill=for_kill)
+    except InputError as error:
+        problems = [_as_flag(problem) for problem in error.problems]
+        raise InputError(str(problems[0]) if len(problems) == 1 else error.message, problems) from None
+    return flt
+
+
+# SessionFilter field -> the option that sets it, for error messages about the command line.
+_FLAG_OF_FIELD = {
+    "local_port": "--port",
+    "local_address": "--local",
+    "peers": "--peer",
+    "pid": "--pid",
+    "process": "--process",
+    "states": "--state",
+    "filter": "--port/--peer",
+}
+
+
+def _as_flag(problem: Problem) -> Problem:
+    if problem.file is not None or problem.field not in _FLAG_OF_FIELD:
+        return problem  # a peers file names its own file and line
+    return Problem(COMMAND_LINE, None, _FLAG_OF_FIELD[problem.field], problem.problem)
 
 
 @group.command("list")
@@ -75,7 +103,7 @@ def list_command(
     from opskit.adapters.sockets import list_sessions
     from opskit.output.sockets import show_sessions
 
-    flt = _build_filter(port, local, peer, peers_file, process, pid, state, False)
+    flt = _build_filter(port, local, peer, peers_file, process, pid, state, False, for_kill=False)
     sessions = list_sessions(flt, netns_pid=netns)  # type: ignore[arg-type]
     show_sessions(sessions, as_json=output_format is OutputFormat.json)
     finish(ExitCode.OK)
@@ -105,7 +133,7 @@ def kill_command(
     from opskit.adapters.sockets import cut_sessions
     from opskit.output.sockets import show_cut_report
 
-    flt = _build_filter(port, local, peer, peers_file, process, pid, state, all_matching)
+    flt = _build_filter(port, local, peer, peers_file, process, pid, state, all_matching, for_kill=True)
     report = cut_sessions(flt, yes=yes, netns_pid=netns)  # type: ignore[arg-type]
     show_cut_report(report, as_json=output_format is OutputFormat.json)
     if report.problem:

@@ -38,11 +38,11 @@ def test_explain_rejects_garbage_with_exit_2(cli: Any) -> None:
 @pytest.mark.parametrize(
     "args, needle",
     [
-        (["sockets", "kill"], "--all-matching"),
-        (["sockets", "kill", "--peer", "10.0.0.256"], "10.0.0.256"),
-        (["sockets", "kill", "--port", "70000"], "70000"),
-        (["sockets", "list", "--state", "listening"], "listening"),
-        (["sockets", "kill", "--port", "1", "--process", "x", "--pid", "2"], "--process"),
+        (["sockets", "kill"], "command line: --port/--peer: neither a local port nor a peer"),
+        (["sockets", "kill", "--peer", "10.0.0.256"], "command line: --peer: '10.0.0.256'"),
+        (["sockets", "kill", "--port", "70000"], "command line: --port: 70000 is not a TCP port"),
+        (["sockets", "list", "--state", "listening"], "command line: --state: 'listening'"),
+        (["sockets", "kill", "--port", "1", "--process", "x", "--pid", "2"], "command line: --process/--pid"),
     ],
 )
 def test_bad_input_is_one_paragraph_and_exit_2(cli: Any, args: list[str], needle: str) -> None:

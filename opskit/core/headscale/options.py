@@ -17,10 +17,10 @@ def parse_duration_ms(value: str, option: str) -> int:
     """'500ms', '5s', '2m' or a bare number of seconds → milliseconds (> 0)."""
     m = _DURATION.match(value)
     if not m:
-        raise InputError.at(None, None, option, f"{value!r} is not a duration (e.g. 500ms, 5s, 2m)")
+        raise InputError.option(option, f"{value!r} is not a duration (e.g. 500ms, 5s, 2m)")
     number = float(m.group(1)) * {"ms": 1, "s": 1000, "m": 60000, None: 1000}[m.group(2)]
     if number < 1:
-        raise InputError.at(None, None, option, "must be at least 1ms")
+        raise InputError.option(option, "must be at least 1ms")
     return int(number)
 
 
@@ -29,9 +29,9 @@ def parse_hook(command: str, option: str, timeout: float) -> HookSpec:
     try:
         argv = shlex.split(command)
     except ValueError as exc:
-        raise InputError.at(None, None, option, f"cannot split {command!r}: {exc}") from None
+        raise InputError.option(option, f"cannot split {command!r}: {exc}") from None
     if not argv:
-        raise InputError.at(None, None, option, "empty command")
+        raise InputError.option(option, "empty command")
     return HookSpec(argv=argv, timeout=timeout)
 
 
@@ -42,7 +42,7 @@ def parse_client(value: str) -> str:
             return str(ipaddress.ip_network(value, strict=False))
         address = ipaddress.ip_address(value)
     except ValueError:
-        raise InputError.at(None, None, "--client", f"{value!r} is not an IP address or network") from None
+        raise InputError.option("--client", f"{value!r} is not an IP address or network") from None
     mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
     return str(mapped or address)
 
@@ -50,5 +50,5 @@ def parse_client(value: str) -> str:
 def parse_column(value: str) -> str:
     """The cluster column name goes into SQL as an identifier; allow only plain lower-case names."""
     if not _IDENTIFIER.match(value):
-        raise InputError.at(None, None, "--cluster-column", f"{value!r} is not a plain column name")
+        raise InputError.option("--cluster-column", f"{value!r} is not a plain column name")
     return value

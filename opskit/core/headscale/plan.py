@@ -152,7 +152,7 @@ def plan_tenant_move(
         rows[child.table] = dict(child.fingerprints)
 
     if source_cluster == target_cluster:
-        raise InputError.at(None, None, "--to", f"source and target are both cluster {source_cluster}")
+        raise InputError.option("--to", f"source and target are both cluster {source_cluster}")
     if not target.cluster_has_rows and not allow_new_cluster:
         raise InputError.at(
             None,

@@ -20,7 +20,7 @@ def parse_version(text: str) -> tuple[int, int, int]:
     """``1.27.3`` → (1, 27, 3); a clear InputError for anything else."""
     parts = text.strip().split(".")
     if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
-        raise InputError.at(None, None, "--nginx-version", f"{text!r} is not a version like 1.22.1")
+        raise InputError.option("--nginx-version", f"{text!r} is not a version like 1.22.1")
     numbers = [int(p) for p in parts] + [0] * (3 - len(parts))
     return numbers[0], numbers[1], numbers[2]
 

@@ -118,7 +118,7 @@ class _Parser:
 
 
 def _error(problem: str) -> InputError:
-    return InputError.at(None, None, "filter", problem)
+    return InputError.option("filter", problem)
 
 
 def _check_value(key: str, value: str) -> str:
