@@ -31,6 +31,7 @@ from opskit.core.spec.harbor import HarborVersion
 from opskit.core.spec.loader import validate_marked
 from opskit.core.spec.model import SiteSpec
 from opskit.core.spec.types import BaseUrl
+from tests.support.certs import make_certificate
 from tests.support.tools import IN_CI, require_binary
 
 pytestmark = pytest.mark.integration
@@ -99,30 +100,7 @@ def run_site(tmp_path: Path) -> Iterator[Any]:
     ) -> Site:
         prefix = Path(tempfile.mkdtemp(dir=tmp_path))
         os.chmod(prefix, 0o755)
-        cert, key = prefix / "cert.pem", prefix / "key.pem"
-        subprocess.run(
-            [
-                openssl,
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                str(key),
-                "-out",
-                str(cert),
-                "-days",
-                "1",
-                "-subj",
-                "/CN=harbor.example.test",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=30,
-        )
+        cert, key = make_certificate(openssl, prefix, "harbor.example.test")
         ports = {name: free_port(address) for name in ("internal", "external", "domain")}
         data = {
             "spec_version": 1,
