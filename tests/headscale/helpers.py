@@ -84,3 +84,13 @@ def journal_records(path: Path | str) -> list[dict[str, Any]]:
             records.append(json.loads(line))
             in_block = records[-1]["record"] == "before" and "copy" not in records[-1]
     return records
+
+
+def route_plan_args(
+    dsn: str, plan: Path, dynamic: str, *extra: str, router: str = "hsa", api: str | None = None
+) -> list[str]:
+    """plan_args for a move that also switches Traefik router ``router`` to service headscale-cluster4."""
+    route = ["--with-tagged", "--traefik-config", dynamic, "--router", router, "--to-service", "headscale-cluster4"]
+    if api is not None:
+        route += ["--traefik-api", api]
+    return plan_args(dsn, plan, *route, *extra)

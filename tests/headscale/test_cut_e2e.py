@@ -13,7 +13,7 @@ import pytest
 
 from tests.headscale.backends import Backend, ReconnectingClient
 from tests.headscale.conftest import HeadscaleDb
-from tests.headscale.helpers import apply_args, plan_args
+from tests.headscale.helpers import apply_args, route_plan_args
 from tests.support.tools import require_binary, require_root
 
 pytestmark = pytest.mark.integration
@@ -38,24 +38,17 @@ def test_tenant_session_is_cut_on_the_edge_and_reconnects_to_the_new_backend(
 
         plan = tmp_path / "plan.json"
         planned = cli(
-            plan_args(
+            route_plan_args(
                 hsdb.dsn,
                 plan,
-                "--with-tagged",
-                "--traefik-config",
                 str(traefik.dynamic_file),
-                "--router",
-                "hsa",
-                "--to-service",
-                "headscale-cluster4",
-                "--traefik-api",
-                traefik.api_url,
                 "--entry-port",
                 str(traefik.web_port),
                 "--client",
                 CLIENT,
                 "--reconnect-wait",
                 "5",
+                api=traefik.api_url,
             )
         )
         assert planned.exit_code == 0, planned.stdout + planned.stderr

@@ -11,7 +11,7 @@ import pytest
 
 from tests.headscale.backends import Backend
 from tests.headscale.conftest import HeadscaleDb
-from tests.headscale.helpers import apply_args, journal_records, plan_args
+from tests.headscale.helpers import apply_args, journal_records, route_plan_args
 
 pytestmark = pytest.mark.integration
 
@@ -40,19 +40,7 @@ def test_route_switch_verified_by_api_and_by_traffic_then_reversed(
     assert _who(traefik, "hsa.demo.com") == "cluster3"
     plan = tmp_path / "plan.json"
     planned = cli(
-        plan_args(
-            hsdb.dsn,
-            plan,
-            "--with-tagged",
-            "--traefik-config",
-            str(traefik.dynamic_file),
-            "--router",
-            "hsa",
-            "--to-service",
-            "headscale-cluster4",
-            "--traefik-api",
-            traefik.api_url,
-        )
+        route_plan_args(hsdb.dsn, plan, str(traefik.dynamic_file), api=traefik.api_url)
     )
     assert planned.exit_code == 0, planned.stdout + planned.stderr
     route = json.loads(plan.read_text())["route"]
@@ -96,17 +84,7 @@ def test_missing_router_is_refused_at_plan_time(
     traefik = traefik_factory(a.address, b.address)
     before = traefik.dynamic_file.read_text()
     result = cli(
-        plan_args(
-            hsdb.dsn,
-            tmp_path / "plan.json",
-            "--with-tagged",
-            "--traefik-config",
-            str(traefik.dynamic_file),
-            "--router",
-            "hsz",
-            "--to-service",
-            "headscale-cluster4",
-        )
+        route_plan_args(hsdb.dsn, tmp_path / "plan.json", str(traefik.dynamic_file), router="hsz")
     )
     assert result.exit_code == 2 and "http.routers.hsz: router not found" in result.stderr
     assert traefik.dynamic_file.read_text() == before
@@ -122,20 +100,13 @@ def test_unconfirmed_switch_is_reported_not_hidden(cli, hsdb: HeadscaleDb, tmp_p
     plan = tmp_path / "plan.json"
     assert (
         cli(
-            plan_args(
+            route_plan_args(
                 hsdb.dsn,
                 plan,
-                "--with-tagged",
-                "--traefik-config",
                 str(dynamic),
-                "--router",
-                "hsa",
-                "--to-service",
-                "headscale-cluster4",
-                "--traefik-api",
-                f"http://127.0.0.1:{free_port()}",
                 "--route-timeout",
                 "0.5",
+                api=f"http://127.0.0.1:{free_port()}",
             )
         ).exit_code
         == 0
@@ -160,19 +131,7 @@ def test_upgraded_tunnel_survives_the_switch_which_is_why_sessions_must_be_cut(
     plan = tmp_path / "plan.json"
     assert (
         cli(
-            plan_args(
-                hsdb.dsn,
-                plan,
-                "--with-tagged",
-                "--traefik-config",
-                str(traefik.dynamic_file),
-                "--router",
-                "hsa",
-                "--to-service",
-                "headscale-cluster4",
-                "--traefik-api",
-                traefik.api_url,
-            )
+            route_plan_args(hsdb.dsn, plan, str(traefik.dynamic_file), api=traefik.api_url)
         ).exit_code
         == 0
     )
@@ -196,17 +155,7 @@ def test_router_changed_since_the_plan_is_left_alone(
     plan = tmp_path / "plan.json"
     assert (
         cli(
-            plan_args(
-                hsdb.dsn,
-                plan,
-                "--with-tagged",
-                "--traefik-config",
-                str(dynamic),
-                "--router",
-                "hsa",
-                "--to-service",
-                "headscale-cluster4",
-            )
+            route_plan_args(hsdb.dsn, plan, str(dynamic))
         ).exit_code
         == 0
     )
