@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from opskit.cli.common import FormatOption, finish
 from opskit.errors import COMMAND_LINE, ExitCode, InputError, Problem
 from opskit.output.console import OutputFormat
+
+if TYPE_CHECKING:  # the model is imported inside the commands, to keep start-up light
+    from opskit.core.sockets.model import SessionFilter
 
 group = typer.Typer(
     help="List and cut TCP sessions from this host's side (SOCK_DESTROY, as ss -K), and verify they are gone.",
@@ -43,7 +46,7 @@ def _build_filter(
     all_matching: bool,
     *,
     for_kill: bool,
-) -> object:
+) -> SessionFilter:
     from opskit.adapters.sockets import read_peers_file
     from opskit.core.sockets.model import SessionFilter
 
@@ -104,7 +107,7 @@ def list_command(
     from opskit.output.sockets import show_sessions
 
     flt = _build_filter(port, local, peer, peers_file, process, pid, state, False, for_kill=False)
-    sessions = list_sessions(flt, netns_pid=netns)  # type: ignore[arg-type]
+    sessions = list_sessions(flt, netns_pid=netns)
     show_sessions(sessions, as_json=output_format is OutputFormat.json)
     finish(ExitCode.OK)
 
@@ -134,7 +137,7 @@ def kill_command(
     from opskit.output.sockets import show_cut_report
 
     flt = _build_filter(port, local, peer, peers_file, process, pid, state, all_matching, for_kill=True)
-    report = cut_sessions(flt, yes=yes, netns_pid=netns)  # type: ignore[arg-type]
+    report = cut_sessions(flt, yes=yes, netns_pid=netns)
     show_cut_report(report, as_json=output_format is OutputFormat.json)
     if report.problem:
         finish(ExitCode.BAD_INPUT)
