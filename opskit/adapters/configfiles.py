@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import glob
 import os
+from typing import TextIO
 
+from opskit.core.nginx.parser import ConfigSource
 from opskit.errors import InputError
+
+# A config piped on stdin is held in memory; bound it like a file (the largest benchmarked config is ~50 MB).
+STDIN_LIMIT = 256 * 1024 * 1024
 
 
 class FileSource:
@@ -43,3 +48,28 @@ class FileSource:
 
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)
+
+
+class _WithStdin:
+    """A source where the path ``-`` is the text read from standard input (read once, bounded)."""
+
+    def __init__(self, inner: ConfigSource, text: str) -> None:
+        self._inner = inner
+        self._text = text
+
+    def read(self, path: str) -> str:
+        return self._text if path == "-" else self._inner.read(path)
+
+    def glob(self, pattern: str) -> list[str]:
+        return self._inner.glob(pattern)
+
+    def exists(self, path: str) -> bool:
+        return path == "-" or self._inner.exists(path)
+
+
+def with_stdin(inner: ConfigSource, stream: TextIO) -> ConfigSource:
+    """``inner`` plus ``-`` naming the config piped on standard input."""
+    text = stream.read(STDIN_LIMIT + 1)
+    if len(text) > STDIN_LIMIT:
+        raise InputError.at("-", None, None, f"standard input is larger than {STDIN_LIMIT:,} characters")
+    return _WithStdin(inner, text)

@@ -79,3 +79,18 @@ def read_tree(root: Path) -> dict[str, str | None]:
             except (UnicodeDecodeError, OSError):
                 found[path.relative_to(root).as_posix()] = None
     return found
+
+
+def write_report(path: Path, text: str, option: str) -> None:
+    """Write a report the user asked for with ``-o FILE``: atomically, never creating folders or
+    writing through a symlink; any failure is bad input naming the option (exit 2)."""
+    from opskit.errors import InputError
+
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise InputError.option(option, f"{path} exists and is not a regular file")
+    if not path.parent.is_dir():
+        raise InputError.option(option, f"folder {path.parent} does not exist")
+    try:
+        atomic_write(path, text)
+    except OSError as error:
+        raise InputError.option(option, f"cannot write {path}: {error.strerror or error}") from None

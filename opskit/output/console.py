@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -18,19 +22,41 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+# Width when stdout is a file or a pipe (CI logs, `> report.txt`, `| grep`): rich's default of 80 columns
+# would hard-wrap `file:line` and paths mid-token. Tables do not expand to it: they stay as wide as their cells.
+PIPE_WIDTH = 4096
+
+
+def _width(stream: Any) -> int | None:
+    if "COLUMNS" in os.environ:
+        return None  # the user's choice; tables fold long cells instead of cutting them
+    isatty = getattr(stream, "isatty", None)
+    return None if isatty is not None and isatty() else PIPE_WIDTH
+
+
 def stdout_console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, width=_width(sys.stdout))
 
 
 def stderr_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, width=_width(sys.stderr))
 
 
 def emit_json(kind: str, payload: dict[str, Any]) -> None:
     """Write one JSON document to stdout: ``{"opskit": <schema version>, "kind": ..., ...payload}``."""
-    document = {"opskit": JSON_SCHEMA_VERSION, "kind": kind, **payload}
+    from opskit import __version__
+
+    document = {"opskit": JSON_SCHEMA_VERSION, "kind": kind, "opskit_version": __version__, **payload}
     sys.stdout.write(json.dumps(document, indent=2, sort_keys=False, default=str) + "\n")
+
+
+@contextmanager
+def captured_stdout() -> Iterator[io.StringIO]:
+    """Everything the block writes to stdout, held in memory (the CLI then writes it to ``-o FILE``)."""
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        yield buffer

@@ -65,3 +65,10 @@ def render_rules_markdown(rules: Sequence[Rule]) -> str:
                     lines += [f"**{heading.capitalize()}**", "", *_block(example, language), ""]
             lines.pop()
     return "\n".join(lines) + "\n"
+
+
+def rule_doc_url(rule_id: str) -> str:
+    """The rule's section in docs/rules.md at this release's tag (SARIF helpUri, --explain)."""
+    from opskit import PROJECT_URL, __version__
+
+    return f"{PROJECT_URL}/blob/v{__version__}/docs/rules.md#{rule_id.lower()}"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
 
 from opskit import __version__
 from opskit.core.findings import Evidence, Finding
 from opskit.core.lint.registry import Rule
+from opskit.output.rules_doc import rule_doc_url
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -38,6 +40,7 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": info.summary},
         "fullDescription": {"text": why},
         "help": {"text": why},
+        "helpUri": rule_doc_url(info.id),
         "defaultConfiguration": {"level": info.severity.sarif_level},
         "properties": {"tags": [info.family]},
     }
@@ -61,8 +64,10 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def build_sarif(findings: list[Finding], rules: list[Rule]) -> dict[str, Any]:
-    """The SARIF log as a dict (``json.dumps`` it)."""
+def build_sarif(findings: list[Finding], rules: list[Rule], notes: Sequence[str] = ()) -> dict[str, Any]:
+    """The SARIF log as a dict (``json.dumps`` it); ``notes`` become tool execution notifications."""
+    from opskit import PROJECT_URL
+
     index = {rule.id: number for number, rule in enumerate(rules)}
     return {
         "$schema": SARIF_SCHEMA,
@@ -73,9 +78,16 @@ def build_sarif(findings: list[Finding], rules: list[Rule]) -> dict[str, Any]:
                     "driver": {
                         "name": "opskit",
                         "version": __version__,
+                        "informationUri": PROJECT_URL,
                         "rules": [_rule_descriptor(rule) for rule in rules],
                     }
                 },
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [{"level": "note", "message": {"text": n}} for n in notes],
+                    }
+                ],
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(f, index) for f in findings],
             }

@@ -53,6 +53,11 @@ def kind_of(path: str, text: str, forced: Kind | None) -> Kind:
     return detected
 
 
+def classify_inputs(paths: list[str], source: ConfigSource, forced: Kind | None = None) -> dict[str, Kind | None]:
+    """Each path's kind, or None for a file that is neither nginx nor HAProxy (pre-commit mode notes it)."""
+    return {path: forced or detect_kind(source.read(path)) for path in paths}
+
+
 def build_workspace(paths: list[str], source: ConfigSource, forced: Kind | None = None) -> Workspace:
     """Parse every path: nginx files as roots (following includes), HAProxy files as one config."""
     kinds = {path: kind_of(path, source.read(path), forced) for path in paths}
