@@ -17,5 +17,8 @@ TEMPLATE_PACKAGES = ["opskit.templates", *(f"opskit.templates.{family}" for fami
 setup(
     packages=[*find_packages(include=["opskit", "opskit.*"]), *TEMPLATE_PACKAGES],
     package_dir={"opskit.templates": "templates"},
-    package_data={package: ["*.j2", "*.jinja"] for package in TEMPLATE_PACKAGES},
+    package_data={
+        "opskit": ["py.typed", "data/**/*"],
+        **{package: ["*.j2", "*.jinja"] for package in TEMPLATE_PACKAGES},
+    },
 )
