@@ -48,8 +48,8 @@ def scratch(tmp_path: Path, pre_commit_home: Path) -> Iterator[tuple[Path, dict[
     (repo / "deploy").mkdir(parents=True)
     shutil.copy(SCENARIOS / "s2-haproxy-before.cfg", repo / "deploy/haproxy.cfg")
     shutil.copy(SCENARIOS / "s2-nginx-behind-haproxy.conf", repo / "deploy/edge.conf")
-    shutil.copy(ROOT / "examples/haproxy-edge.yaml", repo / "edge.yaml")
-    shutil.copytree(ROOT / "examples/haproxy-edge", repo / "edge")
+    shutil.copy(ROOT / "examples/haproxy-edge.yaml", repo / "haproxy-edge.yaml")
+    shutil.copytree(ROOT / "examples/haproxy-edge", repo / "haproxy-edge")
     (repo / ".opskit.toml").write_text('[lint]\npaths = ["deploy/haproxy.cfg", "deploy/edge.conf"]\n')
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n"
@@ -58,7 +58,7 @@ def scratch(tmp_path: Path, pre_commit_home: Path) -> Iterator[tuple[Path, dict[
         "    hooks:\n"
         "      - id: opskit-lint\n"
         "      - id: opskit-render-check\n"
-        "        args: [edge.yaml]\n"
+        "        args: [haproxy-edge.yaml]\n"
     )
     env = {
         **os.environ,
@@ -112,11 +112,11 @@ def test_a_cfg_that_is_no_config_is_a_note_and_a_clean_set_passes(scratch: tuple
 def test_hand_edit_of_a_rendered_file_is_drift(scratch: tuple[Path, dict[str, str]]) -> None:
     repo, env = scratch
     shutil.copy(SCENARIOS / "s2-haproxy-fixed.cfg", repo / "deploy/haproxy.cfg")
-    rendered = repo / "edge/haproxy.cfg"
+    rendered = repo / "haproxy-edge/haproxy.cfg"
     rendered.write_text(rendered.read_text().replace("timeout http-request", "timeout http-request 1h #"))
     _git(repo, "add", "-A")
     done = _commit(repo, env)
     output = done.stdout + done.stderr
     assert done.returncode != 0, output
     assert "opskit render --check" in output and "Failed" in output
-    assert "edge/haproxy.cfg" in output or "haproxy.cfg" in output
+    assert "haproxy.cfg" in output and "DRIFT" in output
