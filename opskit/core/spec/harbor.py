@@ -48,7 +48,7 @@ class HarborVersion:
         if not isinstance(value, str):
             # YAML reads `2.13` as a number: the patch level matters (and is lost), so insist on text.
             raise ValueError(f'Harbor version must be text like "2.13.1" (quote it in YAML), got {value!r}')
-        match = _VERSION.match(value)
+        match = _VERSION.fullmatch(value)
         if not match:
             raise ValueError(
                 f"{value!r} is not a Harbor release version like 2.13.1 or v2.14.0 "

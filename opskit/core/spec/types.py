@@ -340,7 +340,7 @@ def check_user_agent_fragment(value: object) -> str:
     braces, ``#`` or backslashes: each one would end or comment out an HAProxy ACL pattern.
     """
     text = _require_str(value, "User-Agent fragment")
-    if not _USER_AGENT_FRAGMENT.match(text):
+    if not _USER_AGENT_FRAGMENT.fullmatch(text):
         raise ValueError(
             f"{shown(text)} must be 1-64 letters, digits or ._/:+- (a plain substring of the User-Agent; "
             "no spaces, quotes, braces, '#' or regular-expression syntax)"
