@@ -11,6 +11,7 @@ the clean render, and harbor.yml to exactly its keys.
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from opskit.core.render.engine import environment, yaml_string
 from opskit.core.render.pipeline import render_site
@@ -95,6 +97,8 @@ PAYLOADS = [
 ADDRESS_BASES = ["fe80::1", "fe80::1%eth0", "::1", "[::1]", "127.0.0.1", "fd00::2", "::ffff:127.0.0.1", "FD00::2"]
 
 Path_ = tuple[str | int, ...]
+# Boolean keys are switches, not text: a hostile word cannot reach a config through them.
+BOOLEAN_KEYS = {"realm_rewrite", "default_server", "ipv6", "skip_regex_locations", "spa_fallback"}
 
 
 def scalar_paths(node: Any, path: Path_ = ()) -> list[Path_]:
@@ -127,6 +131,52 @@ def dumped(data: Any) -> str:
     return yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
 
 
+def _example(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((ROOT / "examples" / f"{name}.yaml").read_text())
+    return data
+
+
+def _edge_with_users_file() -> dict[str, Any]:
+    data = _example("haproxy-edge")
+    data["edge"]["stats"] = {
+        "bind": {"address": "127.0.0.1", "port": 8070},
+        "uri": "/stats",
+        "refresh": "5s",
+        "user": "admin",
+        "users_file": "/etc/haproxy/stats-users.cfg",
+        "userlist": "ops",
+    }
+    data["edge"]["tls"]["default_backend"] = data["edge"]["tls"]["routes"][0]["backend"]
+    return data
+
+
+def _k8s_with_every_option() -> dict[str, Any]:
+    data = _example("k8s-gateway-nginx")
+    gateway = data["k8s_gateway"]
+    gateway["resolver"].update(address="10.96.0.10", port=5353)
+    gateway["listen"].update(addresses=["10.0.0.5", "fd00::5"])
+    gateway["static"].update(index="main.html")
+    return data
+
+
+# The bundled examples, plus variants that fill the optional keys no example uses (the coverage test
+# below fails when a new spec key appears in none of them).
+SPEC_CASES: dict[str, str] = {
+    **{path.stem: path.read_text() for path in EXAMPLES},
+    "haproxy-edge+users-file": dumped(_edge_with_users_file()),
+    "k8s-gateway-nginx+every-option": dumped(_k8s_with_every_option()),
+}
+# The per-field sweep of a variant covers only what it adds to its example (the rest is swept there).
+VARIANT_FOCUS: dict[str, tuple[Path_, ...]] = {
+    "haproxy-edge+users-file": (("edge", "stats"), ("edge", "tls", "default_backend")),
+    "k8s-gateway-nginx+every-option": (
+        ("k8s_gateway", "resolver"),
+        ("k8s_gateway", "listen"),
+        ("k8s_gateway", "static"),
+    ),
+}
+
+
 def shapes(spec: SiteSpec, name: str) -> dict[str, Shape | None]:
     site = render_site(spec, name)
     return {path: file_shape(path, text) for path, text in site.files.items()}
@@ -152,28 +202,29 @@ def assert_refusal_is_precise(error: InputError, spec_name: str) -> None:
         assert problem.field, f"no field in: {problem}"
 
 
-@pytest.mark.parametrize("spec_path", EXAMPLES, ids=lambda p: p.stem)
-def test_hostile_values_are_refused_or_inert(spec_path: Path) -> None:
-    clean_text = spec_path.read_text()
+@pytest.mark.parametrize("case", sorted(SPEC_CASES))
+def test_hostile_values_are_refused_or_inert(case: str) -> None:
+    name = f"{case}.yaml"
+    clean_text = SPEC_CASES[case]
     data = yaml.safe_load(clean_text)
-    clean = shapes(load_spec_text(SiteSpec, clean_text, spec_path.name), spec_path.name)
+    clean = shapes(load_spec_text(SiteSpec, clean_text, name), name)
     assert any(shape for shape in clean.values()), "nothing to compare: no config in the clean render"
     # Booleans are left alone: a random word like "yes" is a legitimate value that may change the output.
     paths = [p for p in scalar_paths(data) if not isinstance(leaf(data, p), bool)]
 
-    @settings(max_examples=200, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=120, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
     @given(draw=st.data())
     def check(draw: st.DataObject) -> None:
         path = draw.draw(st.sampled_from(paths), label="field")
         value = draw.draw(hostile_values(leaf(data, path)), label="value")
         hostile = dumped(replaced(data, path, value))
         try:
-            spec = load_spec_text(SiteSpec, hostile, spec_path.name)
+            spec = load_spec_text(SiteSpec, hostile, name)
         except InputError as error:
-            assert_refusal_is_precise(error, spec_path.name)
+            assert_refusal_is_precise(error, name)
             return
         # accepted: every config must parse to the clean render's exact structure
-        result = shapes(spec, spec_path.name)
+        result = shapes(spec, name)
         assert result.keys() == clean.keys()
         for file_name, shape in result.items():
             assert shape == clean[file_name], f"{dotted(path)}={value!r} changed the structure of {file_name}"
@@ -184,16 +235,18 @@ def test_hostile_values_are_refused_or_inert(spec_path: Path) -> None:
 # Every payload in EVERY field of every example (the hypothesis test samples fields, so it could
 # miss one): after the clean value, before it, and, for fields holding an address, after an IPv6
 # address (where a zone id would start).
-@pytest.mark.parametrize("spec_path", EXAMPLES, ids=lambda p: p.stem)
-def test_every_field_refuses_or_ignores_every_payload_family(spec_path: Path) -> None:
+@pytest.mark.parametrize("case", sorted(SPEC_CASES))
+def test_every_field_refuses_or_ignores_every_payload_family(case: str) -> None:
+    name = f"{case}.yaml"
     # Straight to validation with the clean file's line map (a scalar swap moves no key): a YAML
     # round trip per value would cost 3/4 of the time here, and the hypothesis test goes through YAML.
-    data, lines = load_yaml_marked(spec_path.read_text(), spec_path.name)
-    clean = shapes(validate_marked(SiteSpec, data, lines, spec_path.name), spec_path.name)
+    data, lines = load_yaml_marked(SPEC_CASES[case], name)
+    clean = shapes(validate_marked(SiteSpec, data, lines, name), name)
     addresses = set(address_fields(data))
+    focus = VARIANT_FOCUS.get(case, ((),))
     for path in scalar_paths(data):
         original = leaf(data, path)
-        if isinstance(original, bool):
+        if isinstance(original, bool) or not any(path[: len(prefix)] == prefix for prefix in focus):
             continue
         for payload in PAYLOADS:
             values = [f"{original}{payload}", f"{payload}{original}"]
@@ -201,11 +254,11 @@ def test_every_field_refuses_or_ignores_every_payload_family(spec_path: Path) ->
                 values.append(f"fe80::1{payload}")
             for value in values:
                 try:
-                    spec = validate_marked(SiteSpec, replaced(data, path, value), lines, spec_path.name)
+                    spec = validate_marked(SiteSpec, replaced(data, path, value), lines, name)
                 except InputError as error:
-                    assert_refusal_is_precise(error, spec_path.name)
+                    assert_refusal_is_precise(error, name)
                     continue
-                assert shapes(spec, spec_path.name) == clean, f"{dotted(path)}={value[:80]!r} changed the structure"
+                assert shapes(spec, name) == clean, f"{dotted(path)}={value[:80]!r} changed the structure"
 
 
 def address_fields(data: Any) -> list[Path_]:
@@ -224,8 +277,40 @@ def address_fields(data: Any) -> list[Path_]:
 
 
 ADDRESS_CASES = [
-    (spec_path, path) for spec_path in EXAMPLES for path in address_fields(yaml.safe_load(spec_path.read_text()))
+    (case, path) for case in sorted(SPEC_CASES) for path in address_fields(yaml.safe_load(SPEC_CASES[case]))
 ]
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for argument in typing.get_args(annotation) for model in _models_in(argument)]
+
+
+def model_leaves(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """Every scalar key of the spec models (list items share their list's key)."""
+    found: set[tuple[str, ...]] = set()
+    for key, field in model.model_fields.items():
+        if field.exclude:  # refused secret keys: they never hold a value
+            continue
+        nested = _models_in(field.annotation)
+        if nested:
+            for sub in nested:
+                found |= model_leaves(sub, (*prefix, key))
+        else:
+            found.add((*prefix, key))
+    return found
+
+
+def test_every_spec_key_is_exercised_by_some_case() -> None:
+    used = {
+        tuple(str(p) for p in path if isinstance(p, str))
+        for case in SPEC_CASES.values()
+        for path in scalar_paths(yaml.safe_load(case))
+    }
+    booleans = {path for path in model_leaves(SiteSpec) if path[-1] in BOOLEAN_KEYS}
+    missing = model_leaves(SiteSpec) - used - booleans
+    assert not missing, f"add these keys to an example or a SPEC_CASES variant: {sorted(missing)}"
 
 
 def test_every_family_has_address_fields_under_test() -> None:
@@ -236,12 +321,12 @@ def test_every_family_has_address_fields_under_test() -> None:
 @pytest.mark.parametrize(
     "zone", ["%eth0", "%x]; add_header X-Pwned yes; #", '%x"\nnew_key: pwned', "%25eth0", "%", "%lo\x00"]
 )
-@pytest.mark.parametrize(("spec_path", "path"), ADDRESS_CASES, ids=lambda x: getattr(x, "stem", None) or dotted(x))
-def test_a_zone_id_is_refused_in_every_address_field_with_the_reason(spec_path: Path, path: Path_, zone: str) -> None:
-    data = yaml.safe_load(spec_path.read_text())
+@pytest.mark.parametrize(("case", "path"), ADDRESS_CASES, ids=lambda x: x if isinstance(x, str) else dotted(x))
+def test_a_zone_id_is_refused_in_every_address_field_with_the_reason(case: str, path: Path_, zone: str) -> None:
+    data = yaml.safe_load(SPEC_CASES[case])
     hostile = dumped(replaced(data, path, "fe80::1" + zone))
     with pytest.raises(InputError) as caught:
-        load_spec_text(SiteSpec, hostile, spec_path.name)
+        load_spec_text(SiteSpec, hostile, f"{case}.yaml")
     problems = caught.value.problems
     assert [p.field for p in problems] == [dotted(path)], caught.value.describe()
     assert problems[0].line is not None
