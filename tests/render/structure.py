@@ -1,99 +1,58 @@
-"""Reduce rendered configs to their *structure* (which directives exist where, with how many arguments),
-so a test can tell "a value changed" from "a value added or removed a directive"."""
+"""Reduce rendered configs to their *structure* with opskit's own parsers (core/nginx, core/haproxy):
+which directives exist where, with how many arguments. A test can then tell "a value changed" from
+"a value added, removed or moved a directive"."""
 
 from __future__ import annotations
 
-import re
-import tempfile
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from opskit.core.haproxy.parser import parse_haproxy, tokenize_line
+from opskit.core.lint.inputs import MemorySource
+from opskit.core.nginx import Directive, parse_nginx
+
 Shape = Counter[tuple[Any, ...]]
 
 
-def nginx_shape(text: str) -> Shape:
-    import crossplane
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "snippet.conf"
-        path.write_text(text)
-        parsed = crossplane.parse(str(path), single=True, check_ctx=False, check_args=False, comments=False)
-    if parsed["errors"]:
-        return Counter({("parse-error", str(parsed["errors"][0]["error"])): 1})
+def nginx_shape(name: str, text: str) -> Shape:
+    """(enclosing block names, directive, argument count) for every directive, counted."""
+    path = f"/rendered/{name}"
+    config = parse_nginx(path, MemorySource({path: text}))
     shape: Shape = Counter()
 
-    def walk(block: list[dict[str, Any]], context: tuple[str, ...]) -> None:
+    def walk(block: tuple[Directive, ...], context: tuple[str, ...]) -> None:
         for directive in block:
-            shape[(*context, directive["directive"], len(directive["args"]))] += 1
-            if "block" in directive:
-                walk(directive["block"], (*context, directive["directive"]))
+            shape[(*context, directive.name, len(directive.args))] += 1
+            if directive.block is not None:
+                walk(directive.block, (*context, directive.name))
 
-    walk(parsed["config"][0]["parsed"], ())
+    walk(config.directives, config.top_context)
     return shape
 
 
-_HAPROXY_SECTIONS = {"global", "defaults", "frontend", "backend", "listen", "userlist", "peers", "resolvers",
-                     "cache", "program", "http-errors", "ring", "mailers"}
+def haproxy_shape(name: str, text: str) -> Shape:
+    """Sections (kind, header word count) and statements (section kind, keyword, word count), counted.
 
-
-def haproxy_tokens(line: str) -> list[str]:
-    """HAProxy's word splitting: whitespace separates, quotes group, backslash escapes, # starts a comment."""
-    tokens: list[str] = []
-    current = ""
-    quote = ""
-    has_token = False
-    index = 0
-    while index < len(line):
-        char = line[index]
-        if quote:
-            if char == quote:
-                quote = ""
-            elif char == "\\" and quote == '"' and index + 1 < len(line):
-                index += 1
-                current += line[index]
-            else:
-                current += char
-        elif char in "\"'":
-            quote = char
-            has_token = True
-        elif char == "\\" and index + 1 < len(line):
-            index += 1
-            current += line[index]
-            has_token = True
-        elif char == "#":
-            break
-        elif char.isspace():
-            if has_token or current:
-                tokens.append(current)
-            current, has_token = "", False
-        else:
-            current += char
-            has_token = True
-        index += 1
-    if has_token or current:
-        tokens.append(current)
-    return tokens
-
-
-def haproxy_shape(text: str) -> Shape:
+    ``.if``/``.alert`` lines are not statements in the parsed model: they are counted from the
+    parser's own tokenizer, so a value cannot add one unnoticed either.
+    """
+    config = parse_haproxy([(name, text)])
     shape: Shape = Counter()
-    section = ""
-    for line in text.splitlines():
-        tokens = haproxy_tokens(line)
-        if not tokens:
-            continue
-        if tokens[0] in _HAPROXY_SECTIONS:
-            section = tokens[0]
-            shape[("section", section, len(tokens))] += 1
-        else:
-            shape[(section, tokens[0], len(tokens))] += 1
+    for section in config.sections:
+        shape[("section", section.kind, len(section.header.words))] += 1
+        for statement in section.statements:
+            shape[(section.kind, statement.keyword, len(statement.words), statement.in_conditional)] += 1
+    for number, raw in enumerate(text.splitlines(), start=1):
+        words = tokenize_line(raw, name, number)
+        if words and words[0].startswith("."):
+            shape[("conditional", words[0], len(words))] += 1
     return shape
 
 
 def yaml_shape(text: str) -> Shape:
+    """Every key path (and list length) of each document of a YAML stream."""
     shape: Shape = Counter()
 
     def walk(node: Any, path: tuple[Any, ...]) -> None:
@@ -105,17 +64,20 @@ def yaml_shape(text: str) -> Shape:
             shape[(*path, "len", len(node))] += 1
             for item in node:
                 walk(item, (*path, "[]"))
+        else:
+            shape[(*path, type(node).__name__)] += 1
 
-    walk(yaml.safe_load(text), ())
+    for index, document in enumerate(yaml.safe_load_all(text)):
+        walk(document, (index,))
     return shape
 
 
 def file_shape(name: str, text: str) -> Shape | None:
     """The structure of one rendered file, by its kind; None for prose (reports)."""
-    if re.search(r"haproxy[^/]*\.cfg$", name):
-        return haproxy_shape(text)
+    if name.startswith("haproxy") and name.endswith(".cfg"):
+        return haproxy_shape(name, text)
     if name.endswith(".conf"):
-        return nginx_shape(text)
+        return nginx_shape(name, text)
     if name.endswith((".yml", ".yaml")):
         return yaml_shape(text)
     return None

@@ -6,13 +6,13 @@ tests call directly; the templates only lay the result out.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 from opskit.core.render.engine import render_template
 from opskit.core.render.model import RenderContext, RenderedFamily, ValidationTarget
 from opskit.core.spec.edge import Backend, Bind, EdgeSpec, SniRoute
 from opskit.core.spec.model import SiteSpec
+from opskit.core.spec.types import is_ip_address
 
 HAPROXY_FILE = "haproxy.cfg"
 NGINX_FILE = "nginx-edge-proxy-protocol.conf"
@@ -228,7 +228,7 @@ def _validation_target(spec: EdgeSpec) -> tuple[ValidationTarget, ...]:
             s.address
             for b in [*spec.http_backends, *spec.tls_backends]
             for s in b.servers
-            if not _is_ip(s.address)
+            if not is_ip_address(s.address)
         }
     )
     # wildcards need no address; 127.0.0.1 and ::1 already sit on the namespace's loopback
@@ -260,14 +260,6 @@ def _validation_target(spec: EdgeSpec) -> tuple[ValidationTarget, ...]:
         ),
         ValidationTarget(tool="nginx", entry=NGINX_FILE, stub_tls_files=tuple(tls_files)),
     )
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 class EdgeFamily:

@@ -6,6 +6,7 @@ StrictUndefined turns a typo in a template into an error instead of an empty str
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -15,6 +16,16 @@ import jinja2
 
 def _nginx_duration(value: Any) -> str:
     return str(value)
+
+
+def yaml_string(value: Any) -> str:
+    """A YAML double-quoted scalar holding exactly ``str(value)``, whatever it contains.
+
+    JSON's string syntax is a subset of YAML's double-quoted style; with ``ensure_ascii`` every control
+    character, quote, backslash and line separator (U+0085, U+2028) becomes an escape, so the value
+    can never end its line or its quotes and add a key to harbor.yml.
+    """
+    return json.dumps(str(value), ensure_ascii=True)
 
 
 @cache
@@ -29,6 +40,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["duration"] = _nginx_duration
+    env.filters["yaml_string"] = yaml_string
     return env
 
 

@@ -5,7 +5,6 @@ The logic lives here as small pure functions building a view model; the template
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 from opskit.core.harbor.realm import (
@@ -21,20 +20,12 @@ from opskit.core.render.engine import render_template
 from opskit.core.render.model import RenderContext, RenderedFamily, ValidationTarget
 from opskit.core.spec.harbor import HarborEntry, HarborSpec
 from opskit.core.spec.model import SiteSpec
-from opskit.core.spec.types import check_ip
+from opskit.core.spec.types import is_ip_address, is_unspecified
 
 HARBOR_YML = "harbor.yml"
 NGINX_CONF = "nginx-harbor.conf"
 REPORT = "harbor-realms.md"
 UPSTREAM_NAME = "harbor"
-
-
-def _is_ip(value: str) -> bool:
-    try:
-        check_ip(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _bracketed(host: str) -> str:
@@ -193,10 +184,10 @@ def _validation(harbor: HarborSpec) -> ValidationTarget:
         {
             e.listen_address
             for e in harbor.entries
-            if e.listen_address and not ipaddress.ip_address(e.listen_address).is_unspecified
+            if e.listen_address and not is_unspecified(e.listen_address)
         }
     )
-    hostnames = () if _is_ip(harbor.upstream.host) else (harbor.upstream.host,)
+    hostnames = () if is_ip_address(harbor.upstream.host) else (harbor.upstream.host,)
     return ValidationTarget(
         tool="nginx",
         entry=NGINX_CONF,

@@ -24,6 +24,7 @@ from opskit.core.render.engine import render_template
 from opskit.core.render.model import CompatRewrite, RenderContext, RenderedFamily, ValidationTarget
 from opskit.core.spec.k8s import K8sGatewaySpec, RouteSpec
 from opskit.core.spec.model import SiteSpec
+from opskit.core.spec.types import is_ip_address
 
 CONFIG_FILE = "nginx-k8s-gateway.conf"
 REPORT_FILE = "k8s-gateway-report.txt"
@@ -150,7 +151,7 @@ def gateway_view(gateway: K8sGatewaySpec) -> GatewayView:
 def validation_target(gateway: K8sGatewaySpec) -> ValidationTarget:
     """nginx -t on the snippet: names resolved at load time are declared; newer syntax is rewritten away."""
     hostnames: list[str] = []
-    if not _is_ip(gateway.resolver_address):
+    if not is_ip_address(gateway.resolver_address):
         hostnames.append(gateway.resolver_address)  # nginx resolves a resolver *name* at start-up
     rewrites: tuple[CompatRewrite, ...] = ()
     if gateway.flavor != "nginx":
@@ -167,19 +168,9 @@ def validation_target(gateway: K8sGatewaySpec) -> ValidationTarget:
     )
 
 
-def _is_ip(text: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
 def notes_for(gateway: K8sGatewaySpec) -> tuple[str, ...]:
     notes: list[str] = []
-    if not _is_ip(gateway.resolver_address):
+    if not is_ip_address(gateway.resolver_address):
         notes.append(
             f"resolver {gateway.resolver_address} is a name: nginx resolves it once at start-up with "
             "the system "
@@ -210,7 +201,7 @@ class K8sGatewayFamily:
             "k8s/k8s-gateway-report.txt.j2",
             g=view,
             site=spec.site,
-            resolver_is_name=not _is_ip(gateway.resolver_address),
+            resolver_is_name=not is_ip_address(gateway.resolver_address),
             resolver_address=gateway.resolver_address,
             valid_seconds=int(gateway.resolver.valid.seconds),
             tengine=gateway.tengine,

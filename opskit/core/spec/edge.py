@@ -6,7 +6,6 @@ Cross-field rules live here as validators so a bad spec fails with ``file:line: 
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import Annotated, Any, Literal
 
@@ -23,8 +22,11 @@ from opskit.core.spec.types import (
     Name,
     Port,
     PositiveInt,
+    SourceAddress,
     UriPrefix,
     UserAgentFragment,
+    is_ipv6,
+    is_unspecified,
 )
 
 # Keys that would hold a literal secret. They are refused with advice, not just "unknown key".
@@ -64,11 +66,11 @@ class Bind(SpecModel):
 
     @property
     def is_ipv6(self) -> bool:
-        return ipaddress.ip_address(self.address).version == 6
+        return is_ipv6(self.address)
 
     @property
     def is_wildcard(self) -> bool:
-        return ipaddress.ip_address(self.address).is_unspecified
+        return is_unspecified(self.address)
 
 
 class Server(SpecModel):
@@ -191,7 +193,8 @@ class StatsFrontend(SpecModel):
 class NginxSide(SpecModel):
     """The nginx behind the edge: it trusts client addresses only from HAProxy's own addresses."""
 
-    haproxy_addresses: list[IPAddress] = Field(min_length=1)
+    # matched against the source of HAProxy's connections (set_real_ip_from), never bound: link-local is fine
+    haproxy_addresses: list[SourceAddress] = Field(min_length=1)
     root: AbsPath = "/var/www/html"
 
 

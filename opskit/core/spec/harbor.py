@@ -7,7 +7,6 @@ URL of each entry (what clients type, what Harbor's realm must match) is derived
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +17,17 @@ from pydantic import Field, GetCoreSchemaHandler, ValidationError, model_validat
 from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from opskit.core.spec.base import SpecModel
-from opskit.core.spec.types import AbsPath, BaseUrl, Duration, Host, Hostname, IPAddress, Name, Port
+from opskit.core.spec.types import (
+    AbsPath,
+    BaseUrl,
+    Duration,
+    Host,
+    Hostname,
+    IPAddress,
+    Name,
+    Port,
+    is_unspecified,
+)
 
 _VERSION = re.compile(r"^v?(?P<major>0|[1-9]\d{0,3})\.(?P<minor>0|[1-9]\d{0,3})\.(?P<patch>0|[1-9]\d{0,3})$")
 
@@ -39,7 +48,7 @@ class HarborVersion:
         if not isinstance(value, str):
             # YAML reads `2.13` as a number: the patch level matters (and is lost), so insist on text.
             raise ValueError(f'Harbor version must be text like "2.13.1" (quote it in YAML), got {value!r}')
-        match = _VERSION.match(value)
+        match = _VERSION.fullmatch(value)
         if not match:
             raise ValueError(
                 f"{value!r} is not a Harbor release version like 2.13.1 or v2.14.0 "
@@ -124,7 +133,7 @@ class HarborEntry(SpecModel):
 
         if self.kind == "http":
             needs("listen_address", "clients use this address, so nginx must listen on it")
-            if self.listen_address is not None and ipaddress.ip_address(self.listen_address).is_unspecified:
+            if self.listen_address is not None and is_unspecified(self.listen_address):
                 errors.append(
                     (
                         ("listen_address",),

@@ -31,29 +31,116 @@ def check_hostname(value: object) -> str:
     text = _require_str(value, "host name")
     lowered = text.lower()
     if not lowered or len(lowered) > 253:
-        raise ValueError(f"{text!r} is not a valid host name (1-253 characters)")
+        raise ValueError(f"{shown(text)} is not a valid host name (1-253 characters)")
     if lowered.replace(".", "").isdigit():
-        raise ValueError(f"{text!r} looks like an IP address; use an address field for it")
+        raise ValueError(f"{shown(text)} looks like an IP address; use an address field for it")
     for label in lowered.split("."):
         if not _LABEL.fullmatch(label):
             raise ValueError(
-                f"{text!r} is not an RFC 1123 host name (label {label!r}: letters, digits and inner "
+                f"{shown(text)} is not an RFC 1123 host name (label {shown(label)}: letters, digits and inner "
                 "hyphens only, 1-63 characters)"
             )
     return lowered
 
 
-def check_ip(value: object) -> str:
+# Why zone ids are refused (measured with nginx 1.22.1 and HAProxy 2.6.12): nginx answers "invalid
+# IPv6 address" for `listen [fe80::1%eth0]:80`, `resolver [fe80::1%eth0]` and `server [fe80::1%eth0]:80`
+# in an upstream; HAProxy answers "invalid address" for `bind fe80::1%eth0:80` and "could not resolve
+# address" for `server s fe80::1%eth0:80`. Only `set_real_ip_from` takes one, and it drops it: the
+# address is then trusted on every interface. No target can use a zone, so no address field takes one.
+_ZONE_REFUSED = (
+    "IPv6 zone ids (the '%...' part) are not accepted: nginx 1.22 refuses them in listen, resolver "
+    "and upstream servers, HAProxy 2.6 in bind and server, and nginx's set_real_ip_from ignores them; "
+    "write the address without its zone"
+)
+_LINK_LOCAL_REFUSED = (
+    "is an IPv6 link-local address: a socket can only bind or connect to it with a zone id "
+    "(fe80::1%eth0), which nginx and HAProxy cannot parse; use a global or unique-local (fd00::/8) "
+    "address of that host"
+)
+_LINK_LOCAL = ipaddress.ip_network("fe80::/10")
+_SHOWN_MAX = 80
+
+
+def shown(text: str) -> str:
+    """``repr`` of a value for an error message, cut short: a megabyte value must not become the message."""
+    if len(text) <= _SHOWN_MAX:
+        return repr(text)
+    return repr(text[:_SHOWN_MAX]) + f"... ({len(text)} characters)"
+
+
+def parse_ip(value: object, *, link_local: bool = False) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """THE address parser of every spec field: one IPv4 or IPv6 address, normalised.
+
+    ``[v6]`` loses its brackets; an IPv4-mapped IPv6 address (``::ffff:10.0.0.1``) becomes the IPv4
+    address (nginx and HAProxy match and bind it as IPv4 anyway, and two spellings of one socket must
+    compare equal); upper case becomes lower case. Refused: zone ids (``fe80::1%eth0``: no target can
+    parse them, see ``_ZONE_REFUSED``) and, unless ``link_local``, fe80::/10 addresses, which are
+    unusable for a socket without a zone.
+    """
     text = _require_str(value, "IP address")
+    bare = text
+    if text.startswith("[") and text.endswith("]") and len(text) > 2:
+        bare = text[1:-1]
+        if ":" not in bare:
+            raise ValueError(f"{shown(text)}: brackets go only around an IPv6 address")
+    if "%" in bare:
+        address = bare.partition("%")[0]
+        try:
+            ipaddress.IPv6Address(address)
+        except ValueError:
+            raise ValueError(f"{shown(text)} is not an IPv4 or IPv6 address") from None
+        raise ValueError(f"{shown(text)}: {_ZONE_REFUSED}")
     try:
-        return str(ipaddress.ip_address(text.strip("[]")))
+        parsed = ipaddress.ip_address(bare)
     except ValueError:
-        raise ValueError(f"{text!r} is not an IPv4 or IPv6 address") from None
+        raise ValueError(f"{shown(text)} is not an IPv4 or IPv6 address") from None
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return parsed.ipv4_mapped
+        if not link_local and parsed in _LINK_LOCAL:
+            raise ValueError(f"{parsed} {_LINK_LOCAL_REFUSED}")
+    return parsed
+
+
+def check_ip(value: object) -> str:
+    """An address a socket binds or connects to (listen, bind, server, upstream, resolver), normalised."""
+    return str(parse_ip(value))
+
+
+def check_source_ip(value: object) -> str:
+    """An address compared with a connection's source (nginx ``set_real_ip_from``): link-local allowed."""
+    return str(parse_ip(value, link_local=True))
+
+
+def is_ip_address(text: str) -> bool:
+    """Whether an already validated host value is an IP address (else it is a host name)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_ipv6(text: str) -> bool:
+    """Whether an already validated address is IPv6."""
+    return is_ip_address(text) and ipaddress.ip_address(text).version == 6
+
+
+def is_unspecified(text: str) -> bool:
+    """Whether an already validated address is a wildcard (``0.0.0.0`` / ``::``)."""
+    return is_ip_address(text) and ipaddress.ip_address(text).is_unspecified
 
 
 def check_host(value: object) -> str:
-    """A host name or an IP address."""
+    """A host name or an IP address (an IP goes through :func:`check_ip`, with its rules)."""
     text = _require_str(value, "host")
+    host, colon, port = text.rpartition(":")
+    if colon and port.isdigit() and ":" not in host:
+        raise ValueError(f"{shown(text)} carries a port: give the host alone (the port has its own key)")
+    # ':' , '%' or brackets only occur in addresses: report the address problem, not a host-name one.
+    if any(c in text for c in ":%[]") or text.replace(".", "").isdigit():
+        return check_ip(text)
     try:
         return check_ip(text)
     except ValueError:
@@ -90,7 +177,7 @@ class Duration:
         text = _require_str(value, "duration").strip()
         match = _DURATION.fullmatch(text)
         if not match:
-            raise ValueError(f"{text!r} is not a duration like 10s, 500ms, 5m, 1h")
+            raise ValueError(f"{shown(text)} is not a duration like 10s, 500ms, 5m, 1h")
         return cls(int(match["n"]) * _UNIT_MS[match["unit"]], text)
 
     @property
@@ -115,11 +202,11 @@ def check_abs_path(value: object) -> str:
     text = _require_str(value, "path")
     if not _SAFE_PATH.fullmatch(text):
         raise ValueError(
-            f"{text!r} must be an absolute path of letters, digits and ._/@%+=:,~- "
+            f"{shown(text)} must be an absolute path of letters, digits and ._/@%+=:,~- "
             "(no spaces, quotes, ;, {, }, #, $ or control characters)"
         )
     if any(part == ".." for part in text.split("/")):
-        raise ValueError(f"{text!r} must not contain '..'")
+        raise ValueError(f"{shown(text)} must not contain '..'")
     return text
 
 
@@ -130,7 +217,7 @@ def check_name(value: object) -> str:
     """An identifier for backends, upstreams, routes: letter first, then letters, digits, _ . -."""
     text = _require_str(value, "name")
     if not _NAME.fullmatch(text):
-        raise ValueError(f"{text!r} must start with a letter and use only letters, digits, '_', '.', '-' (≤ 63)")
+        raise ValueError(f"{shown(text)} must start with a letter and use only letters, digits, '_', '.', '-' (≤ 63)")
     return text
 
 
@@ -141,7 +228,7 @@ def check_uri_prefix(value: object) -> str:
     """A URL path prefix for an nginx location or an HAProxy path rule."""
     text = _require_str(value, "path prefix")
     if not _URI_PREFIX.fullmatch(text):
-        raise ValueError(f"{text!r} must start with '/' and use only letters, digits and ._~%/-")
+        raise ValueError(f"{shown(text)} must start with '/' and use only letters, digits and ._~%/-")
     return text
 
 
@@ -157,7 +244,7 @@ def check_dns_label(value: object) -> str:
     text = _require_str(value, "DNS label")
     if not _LABEL.fullmatch(text):
         raise ValueError(
-            f"{text!r} is not a Kubernetes DNS label (lower-case letters, digits and inner hyphens, "
+            f"{shown(text)} is not a Kubernetes DNS label (lower-case letters, digits and inner hyphens, "
             "1-63 characters)"
         )
     return text
@@ -166,7 +253,7 @@ def check_dns_label(value: object) -> str:
 def check_env_name(value: object) -> str:
     text = _require_str(value, "environment variable name")
     if not _ENV_NAME.fullmatch(text):
-        raise ValueError(f"{text!r} must be an environment variable name like HAPROXY_STATS_PASSWORD")
+        raise ValueError(f"{shown(text)} must be an environment variable name like HAPROXY_STATS_PASSWORD")
     return text
 
 
@@ -185,17 +272,17 @@ class BaseUrl:
         text = _require_str(value, "URL")
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https"):
-            raise ValueError(f"{text!r} must start with http:// or https://")
+            raise ValueError(f"{shown(text)} must start with http:// or https://")
         if parts.username or parts.password:
-            raise ValueError(f"{text!r} must not carry credentials")
+            raise ValueError(f"{shown(text)} must not carry credentials")
         if parts.path not in ("", "/") or parts.query or parts.fragment:
-            raise ValueError(f"{text!r} must be scheme://host[:port] with no path, query or fragment")
+            raise ValueError(f"{shown(text)} must be scheme://host[:port] with no path, query or fragment")
         try:
             port = parts.port
         except ValueError:
-            raise ValueError(f"{text!r} has an invalid port") from None
+            raise ValueError(f"{shown(text)} has an invalid port") from None
         if not parts.hostname:
-            raise ValueError(f"{text!r} has no host")
+            raise ValueError(f"{shown(text)} has no host")
         host = check_host(parts.hostname)
         if port is not None:
             check_port(port)
@@ -232,6 +319,7 @@ def _strict_str(value: object) -> object:
 
 Hostname = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_hostname)]
 IPAddress = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_ip)]
+SourceAddress = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_source_ip)]
 Host = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_host)]
 Port = Annotated[int, BeforeValidator(check_port)]
 AbsPath = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_abs_path)]
@@ -252,9 +340,9 @@ def check_user_agent_fragment(value: object) -> str:
     braces, ``#`` or backslashes: each one would end or comment out an HAProxy ACL pattern.
     """
     text = _require_str(value, "User-Agent fragment")
-    if not _USER_AGENT_FRAGMENT.match(text):
+    if not _USER_AGENT_FRAGMENT.fullmatch(text):
         raise ValueError(
-            f"{text!r} must be 1-64 letters, digits or ._/:+- (a plain substring of the User-Agent; "
+            f"{shown(text)} must be 1-64 letters, digits or ._/:+- (a plain substring of the User-Agent; "
             "no spaces, quotes, braces, '#' or regular-expression syntax)"
         )
     return text

@@ -73,6 +73,14 @@ VARIANTS: dict[str, dict[str, Any]] = {
         ],
     ),
     "tls-only": minimal_edge(http=None, http_backends=[]),
+    # what the address type normalises must still be what the binaries accept: brackets and upper case
+    # dropped, IPv4-mapped written as IPv4, a link-local HAProxy source trusted in set_real_ip_from
+    "address-spellings-normalised": minimal_edge(
+        http={"binds": [{"address": "[2001:DB8::10]", "port": 8000}], "default_backend": "web"},
+        http_backends=[{"name": "web", "servers": [{"name": "n1", "address": "::FFFF:127.0.0.1", "port": 8080}]}],
+        tls_backends=[{"name": "web_tls", "servers": [{"name": "n1", "address": "[::1]", "port": 8443}]}],
+        nginx={"haproxy_addresses": ["::ffff:127.0.0.1", "FE80::1", "[::1]"]},
+    ),
     "two-sni-routes-share-an-nginx-port": minimal_edge(
         tls={
             "routes": [

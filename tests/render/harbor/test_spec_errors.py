@@ -157,7 +157,7 @@ harbor:
         ),
         (
             lambda h: h["entries"][1].update(public_host="62.132.105.159:5080"),
-            "harbor.entries[1].public_host: '62.132.105.159:5080' is not an RFC 1123 host name",
+            "harbor.entries[1].public_host: '62.132.105.159:5080' carries a port: give the host alone",
         ),
         (lambda h: h["entries"][0].update(weight=3), "harbor.entries[0].weight: unknown key"),
         (
