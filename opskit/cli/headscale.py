@@ -50,7 +50,7 @@ def tenants(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Tenants (live users) per cluster with their node and pre-auth key counts."""
-    from opskit.adapters import pg
+    from opskit.adapters.pg import tenant_reads as pg
     from opskit.core.headscale.options import parse_column
     from opskit.core.headscale.schema import tenant_schema
     from opskit.output.headscale import render_tenants
@@ -130,9 +130,9 @@ def plan(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Read-only: what would move, what blocks it, and every step with its inverse."""
-    from opskit.adapters import pg
     from opskit.adapters.fs import atomic_write
-    from opskit.adapters.headscale_move import CutOptions, RouteOptions, make_plan
+    from opskit.adapters.pg import tenant_reads as pg
+    from opskit.app.headscale_migrate import CutOptions, RouteOptions, make_plan
     from opskit.core.headscale.options import parse_client, parse_column, parse_hook
     from opskit.core.headscale.plan import dump_plan
     from opskit.errors import InputError
@@ -189,8 +189,8 @@ def apply(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
-    from opskit.adapters import pg
-    from opskit.adapters.headscale_move import apply_plan
+    from opskit.adapters.pg import tenant_reads as pg
+    from opskit.app.headscale_migrate import apply_plan
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.core.headscale.plan import load_plan
     from opskit.errors import InputError
@@ -225,8 +225,8 @@ def rollback(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Restore the journal's before-image in one transaction and point the route back."""
-    from opskit.adapters import pg
-    from opskit.adapters.headscale_move import rollback as do_rollback
+    from opskit.adapters.pg import tenant_reads as pg
+    from opskit.app.headscale_migrate import rollback as do_rollback
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.output.headscale import render_run
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from opskit.output.console import OutputFormat, emit_json, stdout_console
 
 if TYPE_CHECKING:
-    from opskit.adapters.headscale_move import RunReport
+    from opskit.app.headscale_migrate import RunReport
     from opskit.core.headscale.plan import Plan
     from opskit.core.headscale.snapshot import TenantCount
 

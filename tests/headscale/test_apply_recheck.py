@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from opskit.adapters import pg, pg_write
-from opskit.adapters.headscale_move import read_journal
+from opskit.adapters.pg import move as pg_write
+from opskit.adapters.pg import tenant_reads as pg
+from opskit.app.headscale_migrate import read_journal
 from opskit.core.headscale.schema import NODES, TenantSchema, tenant_schema
 from opskit.core.headscale.snapshot import node_clashes
 from tests.headscale.conftest import HeadscaleDb
@@ -190,7 +191,7 @@ def test_concurrent_change_after_the_snapshot_is_a_serialization_failure(
 
 
 def test_a_journal_that_cannot_be_written_rolls_the_move_back(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
-    from opskit.adapters.headscale_move import FileJournal
+    from opskit.app.headscale_migrate import FileJournal
 
     full = FileJournal(Path("/dev/full"), create=False)  # every write fails with ENOSPC, as on a full disk
     with pytest.raises(pg_write.JournalUnwritable, match="No space left on device"):

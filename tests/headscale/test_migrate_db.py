@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from opskit.adapters.headscale_move import read_journal
+from opskit.app.headscale_migrate import read_journal
 from tests.headscale.conftest import HeadscaleDb
 from tests.headscale.helpers import apply_args, assert_no_password, journal_records, opskit_process, plan_args
 

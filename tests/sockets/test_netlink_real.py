@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import opskit.adapters.sockets as sockets_adapter
+import opskit.adapters.sockets.cut as sockets_adapter
 from opskit.adapters.sock_diag import DESTROY_BATCH, NetlinkUnavailable, destroy, dump_tcp, open_diag_socket
 from opskit.core.sockets import SessionFilter
 from opskit.core.sockets.diag import NETLINK_ENTRY, DiagSocket, judge_destroy, state_mask

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from opskit.adapters import pg, pg_write
+from opskit.adapters.pg import move as pg_write
+from opskit.adapters.pg import tenant_reads as pg
 from opskit.adapters.proc import run
 from opskit.core.headscale.journal import JOURNAL_FORMAT, Journal, parse_journal, record_line
 from opskit.core.headscale.plan import (
@@ -512,7 +513,7 @@ def _cut_preview(cut: CutSpec) -> str:
     if not cut.clients:
         return shown
     try:
-        from opskit.adapters.sockets import cut_sessions
+        from opskit.adapters.sockets.cut import cut_sessions
         from opskit.core.sockets import SessionFilter
 
         report = cut_sessions(SessionFilter(local_port=cut.entry_port, peers=tuple(cut.clients)), yes=False)
@@ -524,7 +525,7 @@ def _cut_preview(cut: CutSpec) -> str:
 
 def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
     """Cut the tenant's sessions on this host, then count clients that came back within the window."""
-    from opskit.adapters.sockets import cut_sessions, list_sessions
+    from opskit.adapters.sockets.cut import cut_sessions, list_sessions
     from opskit.core.sockets import SessionFilter
 
     started = time.monotonic()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from opskit.adapters.pg import (
+from opskit.adapters.pg.tenant_reads import (
     Database,
     copy_fingerprints,
     id_array,
