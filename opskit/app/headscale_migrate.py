@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from opskit.adapters.pg import move as pg_write
-from opskit.adapters.pg import tenant_reads as pg
+from opskit.adapters.pg import catalog, connection, move, recheck, restore, tenant_reads
 from opskit.adapters.proc import run
 from opskit.core.headscale.journal import JOURNAL_FORMAT, Journal, parse_journal, record_line
 from opskit.core.headscale.plan import (
@@ -24,7 +23,7 @@ from opskit.core.headscale.plan import (
     target_conflicts,
 )
 from opskit.core.headscale.schema import KEYS, NODES, TenantSchema, tenant_schema
-from opskit.core.headscale.snapshot import Clash
+from opskit.core.headscale.snapshot import Clash, TenantCount
 from opskit.errors import ApplyError, InputError, OpskitError
 
 
@@ -72,7 +71,7 @@ class RunReport:
         return all(s.ok for s in self.steps)
 
 
-class FileJournal(pg_write.JournalSink):
+class FileJournal(move.JournalSink):
     """Append-only journal file, 0600 (before-images hold key hashes), fsync on ``sync``."""
 
     def __init__(self, path: Path, *, create: bool) -> None:
@@ -129,8 +128,8 @@ class FileJournal(pg_write.JournalSink):
         except OSError as exc:
             raise self._unwritable(exc) from None
 
-    def _unwritable(self, exc: OSError) -> pg_write.JournalUnwritable:
-        return pg_write.JournalUnwritable(
+    def _unwritable(self, exc: OSError) -> move.JournalUnwritable:
+        return move.JournalUnwritable(
             f"cannot write the journal {self.path}: {exc.strerror or exc}",
             hint="Free space or choose another --journal path.",
         )
@@ -145,13 +144,24 @@ class FileJournal(pg_write.JournalSink):
             os.close(self._reader)
 
 
-def _open(dsn: str, cluster_column: str) -> tuple[pg.Database, TenantSchema]:
-    db = pg.Database(dsn)
+def _open(dsn: str | None, cluster_column: str) -> tuple[connection.Database, TenantSchema]:
+    db = connection.Database(connection.resolve_dsn(dsn))
     try:
-        return db, tenant_schema(pg.read_catalog(db), cluster_column)
+        return db, tenant_schema(catalog.read_catalog(db), cluster_column)
     except BaseException:
         db.close()
         raise
+
+
+def list_tenants(
+    *, dsn: str | None, cluster: int | None, cluster_column: str
+) -> tuple[list[TenantCount], str]:
+    """Live tenants per cluster with their row counts, and the database as shown (masked)."""
+    db, schema = _open(dsn, cluster_column)
+    try:
+        return tenant_reads.tenant_counts(db, schema, cluster), db.dsn_shown
+    finally:
+        db.close()
 
 
 # --- plan ---------------------------------------------------------------------------------------
@@ -159,7 +169,7 @@ def _open(dsn: str, cluster_column: str) -> tuple[pg.Database, TenantSchema]:
 
 def make_plan(
     *,
-    dsn: str,
+    dsn: str | None,
     tenant: str | None,
     tenant_id: int | None,
     source: int,
@@ -193,13 +203,13 @@ def make_plan(
     db, schema = _open(dsn, cluster_column)
     try:
         user = (
-            pg.find_tenant_by_id(db, schema, tenant_id, source)
+            tenant_reads.find_tenant_by_id(db, schema, tenant_id, source)
             if tenant_id is not None
-            else pg.find_tenant(db, schema, str(tenant), source)
+            else tenant_reads.find_tenant(db, schema, str(tenant), source)
         )
-        snapshot = pg.read_snapshot(db, schema, user, source)
+        snapshot = tenant_reads.read_snapshot(db, schema, user, source)
         candidates = [n.identity for n in (*snapshot.nodes, *snapshot.tagged_nodes)]
-        target_state = pg.read_target(db, schema, user, candidates, [k.id for k in snapshot.keys], target)
+        target_state = tenant_reads.read_target(db, schema, user, candidates, [k.id for k in snapshot.keys], target)
     finally:
         db.close()
     cut_spec = None
@@ -234,14 +244,14 @@ def make_plan(
 # --- apply --------------------------------------------------------------------------------------
 
 
-def _recheck(schema: TenantSchema, plan: Plan) -> Callable[[pg.Database, list[Clash]], list[str]]:
+def _recheck(schema: TenantSchema, plan: Plan) -> Callable[[connection.Database, list[Clash]], list[str]]:
     """Conflicts of the moving rows against the target as it is now (read on ``db``), given the node
-    clashes pg.node_precheck found in the same snapshot."""
+    clashes recheck.node_precheck found in the same snapshot."""
 
-    def check(db: pg.Database, node_clashes: list[Clash]) -> list[str]:
-        user = pg.user_by_id(db, schema, plan.tenant.id)
+    def check(db: connection.Database, node_clashes: list[Clash]) -> list[str]:
+        user = tenant_reads.user_by_id(db, schema, plan.tenant.id)
         key_ids = list(plan.rows.get(KEYS, {}))
-        state = pg.read_target(db, schema, user, [], key_ids, plan.target_cluster, clashes=node_clashes)
+        state = tenant_reads.read_target(db, schema, user, [], key_ids, plan.target_cluster, clashes=node_clashes)
         return [c.message for c in target_conflicts(schema, user, state, plan.target_cluster)]
 
     return check
@@ -284,7 +294,7 @@ def default_journal_path(plan: Plan) -> Path:
 def apply_plan(
     plan: Plan,
     *,
-    dsn: str,
+    dsn: str | None,
     yes: bool,
     journal_path: Path | None,
     lock_timeout_ms: int,
@@ -296,14 +306,15 @@ def apply_plan(
             f"the plan has {len(plan.conflicts)} blocking problem(s) (first: "
             f"{plan.conflicts[0].message}); resolve them and make a new plan."
         )
-    db = pg.Database(dsn)
-    # the re-check connection (see pg_write.SnapshotReader) connects while this one reads the schema; only
+    dsn = connection.resolve_dsn(dsn)
+    db = connection.Database(dsn)
+    # the re-check connection (see recheck.SnapshotReader) connects while this one reads the schema; only
     # now, so that a role allowed a single connection gets it for the move (the re-checks then run here)
-    reader = pg_write.SnapshotReader(dsn) if yes else None
+    reader = recheck.SnapshotReader(dsn) if yes else None
     try:
         report = RunReport("apply", not yes, plan.tenant.name, None)
         try:
-            schema = tenant_schema(pg.read_catalog(db), plan.cluster_column)
+            schema = tenant_schema(catalog.read_catalog(db), plan.cluster_column)
             if not yes:
                 return _dry_run(db, schema, plan, report)
             path = journal_path or default_journal_path(plan)
@@ -321,12 +332,12 @@ def apply_plan(
     return report
 
 
-def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunReport) -> RunReport:
+def _dry_run(db: connection.Database, schema: TenantSchema, plan: Plan, report: RunReport) -> RunReport:
     include_tagged = plan.tagged_choice == "include"
     with db.errors("checking the plan against the database"), db.conn.transaction(force_rollback=True):
-        drift = pg_write.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
-        pg_write.recheck_planner(db)
-        precheck = pg.node_precheck(
+        drift = recheck.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
+        recheck.recheck_planner(db)
+        precheck = recheck.node_precheck(
             db,
             schema,
             list(plan.rows.get(NODES, {})),
@@ -368,14 +379,14 @@ def _dry_run(db: pg.Database, schema: TenantSchema, plan: Plan, report: RunRepor
 
 
 def _apply(
-    db: pg.Database,
+    db: connection.Database,
     schema: TenantSchema,
     plan: Plan,
     journal: FileJournal,
     report: RunReport,
     lock_timeout_ms: int,
     statement_timeout_ms: int,
-    reader: pg_write.SnapshotReader | None,
+    reader: recheck.SnapshotReader | None,
 ) -> None:
     journal.append(
         record_line(
@@ -405,7 +416,7 @@ def _apply(
                 f"Journal: {journal.path}"
             )
     try:
-        result = pg_write.apply_move(
+        result = move.apply_move(
             db,
             schema,
             rows=plan.rows,
@@ -581,7 +592,7 @@ def read_journal(path: str) -> Journal:
 
 
 def rollback(
-    journal_path: str, *, dsn: str, yes: bool, force: bool, lock_timeout_ms: int, statement_timeout_ms: int
+    journal_path: str, *, dsn: str | None, yes: bool, force: bool, lock_timeout_ms: int, statement_timeout_ms: int
 ) -> RunReport:
     """Restore the before-image (one transaction), then point the route back."""
     journal = read_journal(journal_path)
@@ -614,7 +625,7 @@ def rollback(
             return report
         sink = FileJournal(Path(journal_path), create=False)
         try:
-            result = pg_write.restore_rows(
+            result = restore.restore_rows(
                 db,
                 schema,
                 before=journal.before,

@@ -50,18 +50,12 @@ def tenants(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Tenants (live users) per cluster with their node and pre-auth key counts."""
-    from opskit.adapters.pg import tenant_reads as pg
+    from opskit.app.headscale_migrate import list_tenants
     from opskit.core.headscale.options import parse_column
-    from opskit.core.headscale.schema import tenant_schema
     from opskit.output.headscale import render_tenants
 
-    db = pg.Database(pg.resolve_dsn(dsn))
-    try:
-        schema = tenant_schema(pg.read_catalog(db), parse_column(cluster_column))
-        counts = pg.tenant_counts(db, schema, cluster)
-    finally:
-        db.close()
-    render_tenants(counts, db.dsn_shown, output_format)
+    counts, database = list_tenants(dsn=dsn, cluster=cluster, cluster_column=parse_column(cluster_column))
+    render_tenants(counts, database, output_format)
 
 
 @migrate_app.command("plan")
@@ -131,7 +125,6 @@ def plan(
 ) -> None:
     """Read-only: what would move, what blocks it, and every step with its inverse."""
     from opskit.adapters.fs import atomic_write
-    from opskit.adapters.pg import tenant_reads as pg
     from opskit.app.headscale_migrate import CutOptions, RouteOptions, make_plan
     from opskit.core.headscale.options import parse_client, parse_column, parse_hook
     from opskit.core.headscale.plan import dump_plan
@@ -159,7 +152,7 @@ def plan(
     elif client:
         raise InputError.option("--client", "cutting sessions needs --entry-port")
     the_plan = make_plan(
-        dsn=pg.resolve_dsn(dsn),
+        dsn=dsn,
         tenant=tenant,
         tenant_id=tenant_id,
         source=source,
@@ -189,7 +182,6 @@ def apply(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
-    from opskit.adapters.pg import tenant_reads as pg
     from opskit.app.headscale_migrate import apply_plan
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.core.headscale.plan import load_plan
@@ -204,7 +196,7 @@ def apply(
         raise InputError.at(str(plan_file), None, None, f"cannot read plan: {exc.strerror}") from None
     report = apply_plan(
         load_plan(text, str(plan_file)),
-        dsn=pg.resolve_dsn(dsn),
+        dsn=dsn,
         yes=yes,
         journal_path=journal,
         lock_timeout_ms=lock_ms,
@@ -225,7 +217,6 @@ def rollback(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Restore the journal's before-image in one transaction and point the route back."""
-    from opskit.adapters.pg import tenant_reads as pg
     from opskit.app.headscale_migrate import rollback as do_rollback
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.output.headscale import render_run
@@ -234,7 +225,7 @@ def rollback(
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
     report = do_rollback(
         str(journal_file),
-        dsn=pg.resolve_dsn(dsn),
+        dsn=dsn,
         yes=yes,
         force=force,
         lock_timeout_ms=lock_ms,
