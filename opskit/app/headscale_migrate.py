@@ -524,7 +524,7 @@ def _cut_preview(cut: CutSpec) -> str:
     if not cut.clients:
         return shown
     try:
-        from opskit.adapters.sockets.cut import cut_sessions
+        from opskit.app.sockets_cut import cut_sessions
         from opskit.core.sockets import SessionFilter
 
         report = cut_sessions(SessionFilter(local_port=cut.entry_port, peers=tuple(cut.clients)), yes=False)
@@ -536,7 +536,7 @@ def _cut_preview(cut: CutSpec) -> str:
 
 def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
     """Cut the tenant's sessions on this host, then count clients that came back within the window."""
-    from opskit.adapters.sockets.cut import cut_sessions, list_sessions
+    from opskit.app.sockets_cut import cut_sessions, list_sessions
     from opskit.core.sockets import SessionFilter
 
     started = time.monotonic()
