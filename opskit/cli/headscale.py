@@ -124,10 +124,8 @@ def plan(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Read-only: what would move, what blocks it, and every step with its inverse."""
-    from opskit.adapters.fs import atomic_write
-    from opskit.app.headscale_migrate import CutOptions, RouteOptions, make_plan
+    from opskit.app.headscale_migrate import CutOptions, RouteOptions, make_plan, save_plan
     from opskit.core.headscale.options import parse_client, parse_column, parse_hook
-    from opskit.core.headscale.plan import dump_plan
     from opskit.errors import InputError
     from opskit.output.headscale import render_plan
 
@@ -166,7 +164,7 @@ def plan(
         cut=cut,
     )
     if output is not None:
-        atomic_write(output, dump_plan(the_plan), mode=0o600)
+        save_plan(the_plan, output)
     render_plan(the_plan, str(output) if output else None, output_format)
     finish(ExitCode.FINDINGS if the_plan.blocking else ExitCode.OK)
 
@@ -182,7 +180,7 @@ def apply(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
-    from opskit.app.headscale_migrate import apply_plan
+    from opskit.app.headscale_apply import apply_plan
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.core.headscale.plan import load_plan
     from opskit.errors import InputError
@@ -217,7 +215,7 @@ def rollback(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Restore the journal's before-image in one transaction and point the route back."""
-    from opskit.app.headscale_migrate import rollback as do_rollback
+    from opskit.app.headscale_rollback import rollback as do_rollback
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.output.headscale import render_run
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from opskit.adapters.journal_file import read_journal
 from opskit.adapters.pg import catalog, connection, copy_stream, move, recheck, tenant_reads
-from opskit.app.headscale_migrate import read_journal
+from opskit.core.headscale.journal import JournalSink, JournalUnwritable
 from opskit.core.headscale.schema import NODES, TenantSchema, tenant_schema
 from opskit.core.headscale.snapshot import node_clashes
 from tests.headscale.conftest import HeadscaleDb
@@ -42,7 +43,7 @@ def _move_hsa(
     ids: dict,
     *,
     recheck: Callable[[connection.Database, list], list[str]],
-    journal: move.JournalSink,
+    journal: JournalSink,
 ) -> None:
     """Move tenant hsa (tagged nodes included) from cluster 3 to 4 with the given re-check and journal."""
     move.apply_move(
@@ -114,7 +115,7 @@ def test_apply_reports_every_new_clash_and_new_node_and_changes_nothing(
     assert f"already used by nodes.id={intruder} in cluster 4" in result.stderr
     assert hsdb.snapshot() == before
     journal = read_journal(str(tmp_path / "j"))
-    assert journal.state == "uncommitted" and journal.steps[-1]["state"] == "aborted"
+    assert journal.state == "uncommitted" and journal.steps[-1].state == "aborted"
 
 
 def test_apply_works_on_one_connection_when_no_second_one_is_allowed(
@@ -158,7 +159,7 @@ def test_concurrent_change_after_the_snapshot_is_a_serialization_failure(
     try:
         schema = tenant_schema(catalog.read_catalog(db), "cluster_id")
 
-        class Sink(move.JournalSink):
+        class Sink(JournalSink):
             def __init__(self) -> None:
                 self.data = b""
 
@@ -190,10 +191,10 @@ def test_concurrent_change_after_the_snapshot_is_a_serialization_failure(
 
 
 def test_a_journal_that_cannot_be_written_rolls_the_move_back(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
-    from opskit.app.headscale_migrate import FileJournal
+    from opskit.adapters.journal_file import FileJournal
 
     full = FileJournal(Path("/dev/full"), create=False)  # every write fails with ENOSPC, as on a full disk
-    with pytest.raises(move.JournalUnwritable, match="No space left on device"):
+    with pytest.raises(JournalUnwritable, match="No space left on device"):
         full.append("x")
 
     # the disk fills up while the nodes' before-image is being journaled
@@ -202,7 +203,7 @@ def test_a_journal_that_cannot_be_written_rolls_the_move_back(cli, hsdb: Headsca
     rows = {t: {int(k): v for k, v in r.items()} for t, r in plan["rows"].items()}
     healthy = FileJournal(tmp_path / "j", create=True)
 
-    class FillsUp(move.JournalSink):
+    class FillsUp(JournalSink):
         def __init__(self) -> None:
             self.target = healthy
 
@@ -227,7 +228,7 @@ def test_a_journal_that_cannot_be_written_rolls_the_move_back(cli, hsdb: Headsca
     db = connection.Database(hsdb.dsn)
     try:
         schema = tenant_schema(catalog.read_catalog(db), "cluster_id")
-        with pytest.raises(move.JournalUnwritable, match="the move was rolled back, nothing changed"):
+        with pytest.raises(JournalUnwritable, match="the move was rolled back, nothing changed"):
             _move_hsa(db, schema, rows, ids, recheck=lambda on, clashes: [], journal=FillsUp())
         assert db.rows("SELECT 1") == [(1,)]  # the connection is usable: the transaction rolled back
     finally:

@@ -16,10 +16,19 @@ from opskit.adapters.pg.connection import Database
 from opskit.adapters.pg.copy_stream import copy_fingerprinted
 from opskit.adapters.pg.query import id_array, scope_condition
 from opskit.adapters.pg.recheck import SnapshotReader, node_precheck, recheck_planner
+from opskit.core.headscale.journal import (
+    END_OF_COPY,
+    BeforeImage,
+    Committed,
+    JournalSink,
+    JournalUnwritable,
+    MoveStep,
+    record_text,
+)
 from opskit.core.headscale.rowtext import row_id
 from opskit.core.headscale.schema import NODES, TenantSchema
 from opskit.core.headscale.snapshot import Clash, RowDrift
-from opskit.errors import ApplyError, EnvironmentProblem
+from opskit.errors import ApplyError
 
 # Internal test hook (documented in docs/headscale.md): seconds to pause between the UPDATE statements
 # of an apply, announcing each pause on stderr, so a test can kill -9 the process mid-transaction.
@@ -27,31 +36,6 @@ PAUSE_ENV = "OPSKIT_TEST_PAUSE_BETWEEN_STATEMENTS"
 
 
 LOCK_NAMESPACE = "opskit.headscale.tenant-move"
-
-
-class JournalUnwritable(EnvironmentProblem):
-    """The journal could not be written or synced (disk full, I/O error)."""
-
-
-class JournalSink:
-    """Where apply/rollback append journal lines; ``sync`` makes them durable (fsync)."""
-
-    def append(self, text: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def append_bytes(self, data: bytes) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def position(self) -> int:  # pragma: no cover - interface
-        """Bytes written so far."""
-        raise NotImplementedError
-
-    def read_back(self, start: int, size: int) -> list[bytes]:  # pragma: no cover - interface
-        """The lines of ``size`` bytes written from ``start`` (without their newlines)."""
-        raise NotImplementedError
-
-    def sync(self) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -148,8 +132,6 @@ def move_rows(
     """
     from psycopg import sql
 
-    from opskit.core.headscale.journal import END_OF_COPY, record_line
-
     moved = _Moved({}, [])
     for number, (table, planned) in enumerate(rows.items()):
         if number:
@@ -175,7 +157,7 @@ def move_rows(
             "source_text": str(source),
             "uid": tenant_id,
         }
-        journal.append(record_line("before", table=table))
+        journal.append(record_text(BeforeImage(table)))
         start = journal.position()
         size, found = copy_fingerprinted(db, query, params, journal.append_bytes)
         journal.append_bytes(END_OF_COPY + b"\n")
@@ -223,8 +205,6 @@ def apply_move(
     The re-checks (node clashes and nodes the tenant gained, via node_precheck; user name and key
     clashes, via ``recheck``) read the database as it was before the UPDATEs, in the move's snapshot:
     on ``reader``'s connection in parallel with the UPDATEs, or here first without one."""
-    from opskit.core.headscale.journal import record_line
-
     def checks(on: Database) -> tuple[list[int], list[str]]:
         found = node_precheck(
             on,
@@ -258,7 +238,7 @@ def apply_move(
     except JournalUnwritable as exc:  # raised inside the transaction: it rolled back
         raise JournalUnwritable(f"{exc.message}; the move was rolled back, nothing changed", exc.hint) from None
     try:
-        journal.append(record_line("committed", at=now()))
+        journal.append(record_text(Committed(now())))
         journal.sync()
     except JournalUnwritable as exc:
         raise JournalUnwritable(
@@ -287,8 +267,6 @@ def _move_in_transaction(
     now: Callable[[], str],
 ) -> dict[str, int]:
     """apply_move's transaction; returns the row counts once it committed."""
-    from opskit.core.headscale.journal import record_line
-
     with db.errors(f"moving tenant {tenant_name!r}"), db.repeatable_read():
         locked, snapshot = _begin_move(db, lock_timeout_ms, statement_timeout_ms, tenant_id)
         if not locked:
@@ -310,7 +288,7 @@ def _move_in_transaction(
             )
         # one fsync makes the before-images and this record durable before COMMIT (a refused move's
         # journal is synced by the caller's "aborted" record)
-        journal.append(record_line("step", name="db-move", state="updated", at=now(), counts=moved.counts))
+        journal.append(record_text(MoveStep("updated", now(), moved.counts)))
         journal.sync()
     return moved.counts
 
