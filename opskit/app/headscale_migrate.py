@@ -9,8 +9,8 @@ from pathlib import Path
 
 from opskit.adapters.fs import atomic_write
 from opskit.adapters.pg import catalog, connection, tenant_reads
+from opskit.core.headscale.cut import plan_cut
 from opskit.core.headscale.plan import (
-    CutSpec,
     HookSpec,
     Plan,
     RouteSwitchSpec,
@@ -112,15 +112,12 @@ def make_plan(
         db.close()
     cut_spec = None
     if cut:
-        clients = list(cut.clients)
-        moving = snapshot.nodes + (snapshot.tagged_nodes if with_tagged else ())
-        if not clients:
-            clients = sorted({ip for n in moving for ip in n.endpoint_ips})
-        cut_spec = CutSpec(
+        cut_spec = plan_cut(
             entry_port=cut.entry_port,
-            clients=clients,
-            clients_source="--client" if cut.clients else "node endpoints",
+            clients=cut.clients,
             wait_seconds=cut.wait_seconds,
+            snapshot=snapshot,
+            with_tagged=with_tagged,
         )
     return plan_tenant_move(
         schema=schema,

@@ -324,3 +324,26 @@ def test_node_clashes_pairs_every_shared_value_and_ignores_empty_ones() -> None:
     ]
     found = [(c.kind, c.row_id, c.other_id, c.other_deleted) for c in node_clashes(moving, present)]
     assert found == [("given_name", 1, 10, True), ("ipv4", 1, 10, True), ("node_key", 2, 11, False)]
+
+
+def test_cut_clients_default_to_the_endpoints_of_the_nodes_that_move() -> None:
+    from opskit.core.headscale.cut import plan_cut
+    from opskit.core.headscale.snapshot import NodeRow, TenantSnapshot, UserRow
+
+    def node(node_id: int, user_id: int | None, *ips: str) -> NodeRow:
+        return NodeRow(node_id, user_id, 1, f"n{node_id}", None, None, None, None, None, ips, "fp")
+
+    snapshot = TenantSnapshot(
+        tenant=UserRow(1, "hsa", None, 3, False, "fp"),
+        nodes=(node(1, 1, "198.51.100.7", "192.168.1.23"), node(2, 1, "198.51.100.7")),
+        keys=(),
+        tagged_nodes=(node(3, None, "203.0.113.9"),),
+        cross_references=(),
+        children=(),
+    )
+    untagged = plan_cut(entry_port=443, clients=(), wait_seconds=5, snapshot=snapshot, with_tagged=False)
+    assert (untagged.clients, untagged.clients_source) == (["192.168.1.23", "198.51.100.7"], "node endpoints")
+    tagged = plan_cut(entry_port=443, clients=(), wait_seconds=5, snapshot=snapshot, with_tagged=True)
+    assert tagged.clients == ["192.168.1.23", "198.51.100.7", "203.0.113.9"]
+    given = plan_cut(entry_port=443, clients=("10.0.0.1",), wait_seconds=5, snapshot=snapshot, with_tagged=True)
+    assert (given.clients, given.clients_source) == (["10.0.0.1"], "--client")
