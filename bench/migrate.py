@@ -28,7 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from opskit.adapters.headscale_move import apply_plan, make_plan  # noqa: E402
+from opskit.app.headscale_apply import apply_plan  # noqa: E402
+from opskit.app.headscale_migrate import make_plan  # noqa: E402
 from opskit.core.headscale.plan import Plan, dump_plan  # noqa: E402
 from tests.headscale.pgserver import PgServer, start_postgres  # noqa: E402
 from tests.headscale.schema_sql import FRESH  # noqa: E402

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from opskit.adapters.sock_diag import destroy, dump_tcp, open_diag_socket  # noqa: E402
 from opskit.adapters.socket_owners import socket_owners  # noqa: E402
-from opskit.adapters.sockets import cut_sessions  # noqa: E402
+from opskit.app.sockets_cut import cut_sessions  # noqa: E402
 from opskit.core.sockets import SessionFilter  # noqa: E402
 from opskit.core.sockets.diag import DiagSocket, state_mask  # noqa: E402
 from opskit.core.sockets.matching import select_by_address  # noqa: E402

@@ -50,18 +50,12 @@ def tenants(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Tenants (live users) per cluster with their node and pre-auth key counts."""
-    from opskit.adapters import pg
+    from opskit.app.headscale_migrate import list_tenants
     from opskit.core.headscale.options import parse_column
-    from opskit.core.headscale.schema import tenant_schema
     from opskit.output.headscale import render_tenants
 
-    db = pg.Database(pg.resolve_dsn(dsn))
-    try:
-        schema = tenant_schema(pg.read_catalog(db), parse_column(cluster_column))
-        counts = pg.tenant_counts(db, schema, cluster)
-    finally:
-        db.close()
-    render_tenants(counts, db.dsn_shown, output_format)
+    counts, database = list_tenants(dsn=dsn, cluster=cluster, cluster_column=parse_column(cluster_column))
+    render_tenants(counts, database, output_format)
 
 
 @migrate_app.command("plan")
@@ -130,11 +124,8 @@ def plan(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Read-only: what would move, what blocks it, and every step with its inverse."""
-    from opskit.adapters import pg
-    from opskit.adapters.fs import atomic_write
-    from opskit.adapters.headscale_move import CutOptions, RouteOptions, make_plan
+    from opskit.app.headscale_migrate import CutOptions, RouteOptions, make_plan, save_plan
     from opskit.core.headscale.options import parse_client, parse_column, parse_hook
-    from opskit.core.headscale.plan import dump_plan
     from opskit.errors import InputError
     from opskit.output.headscale import render_plan
 
@@ -159,7 +150,7 @@ def plan(
     elif client:
         raise InputError.option("--client", "cutting sessions needs --entry-port")
     the_plan = make_plan(
-        dsn=pg.resolve_dsn(dsn),
+        dsn=dsn,
         tenant=tenant,
         tenant_id=tenant_id,
         source=source,
@@ -173,7 +164,7 @@ def plan(
         cut=cut,
     )
     if output is not None:
-        atomic_write(output, dump_plan(the_plan), mode=0o600)
+        save_plan(the_plan, output)
     render_plan(the_plan, str(output) if output else None, output_format)
     finish(ExitCode.FINDINGS if the_plan.blocking else ExitCode.OK)
 
@@ -189,8 +180,7 @@ def apply(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
-    from opskit.adapters import pg
-    from opskit.adapters.headscale_move import apply_plan
+    from opskit.app.headscale_apply import apply_plan
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.core.headscale.plan import load_plan
     from opskit.errors import InputError
@@ -204,7 +194,7 @@ def apply(
         raise InputError.at(str(plan_file), None, None, f"cannot read plan: {exc.strerror}") from None
     report = apply_plan(
         load_plan(text, str(plan_file)),
-        dsn=pg.resolve_dsn(dsn),
+        dsn=dsn,
         yes=yes,
         journal_path=journal,
         lock_timeout_ms=lock_ms,
@@ -225,8 +215,7 @@ def rollback(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Restore the journal's before-image in one transaction and point the route back."""
-    from opskit.adapters import pg
-    from opskit.adapters.headscale_move import rollback as do_rollback
+    from opskit.app.headscale_rollback import rollback as do_rollback
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.output.headscale import render_run
 
@@ -234,7 +223,7 @@ def rollback(
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
     report = do_rollback(
         str(journal_file),
-        dsn=pg.resolve_dsn(dsn),
+        dsn=dsn,
         yes=yes,
         force=force,
         lock_timeout_ms=lock_ms,

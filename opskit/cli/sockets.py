@@ -47,7 +47,7 @@ def _build_filter(
     *,
     for_kill: bool,
 ) -> SessionFilter:
-    from opskit.adapters.sockets import read_peers_file
+    from opskit.app.sockets_cut import read_peers_file
     from opskit.core.sockets.model import SessionFilter
 
     if process is not None and pid is not None:
@@ -103,7 +103,7 @@ def list_command(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """List connected TCP sessions: local and peer address, state, owning process."""
-    from opskit.adapters.sockets import list_sessions
+    from opskit.app.sockets_cut import list_sessions
     from opskit.output.sockets import show_sessions
 
     flt = _build_filter(port, local, peer, peers_file, process, pid, state, False, for_kill=False)
@@ -133,7 +133,7 @@ def kill_command(
     Exit 0: all cut (or dry run); 1: some still present; 2: bad input, no privilege, or the kernel
     could not destroy sockets here.
     """
-    from opskit.adapters.sockets import cut_sessions
+    from opskit.app.sockets_cut import cut_sessions
     from opskit.output.sockets import show_cut_report
 
     flt = _build_filter(port, local, peer, peers_file, process, pid, state, all_matching, for_kill=True)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from opskit.output.console import OutputFormat, emit_json, stdout_console
 
 if TYPE_CHECKING:
-    from opskit.adapters.headscale_move import RunReport
     from opskit.core.headscale.plan import Plan
+    from opskit.core.headscale.report import RunReport
     from opskit.core.headscale.snapshot import TenantCount
 
 SHOWN_ROWS = 20  # people get a sample of the moving rows; JSON and the plan file hold them all

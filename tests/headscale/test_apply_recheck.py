@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from opskit.adapters import pg, pg_write
-from opskit.adapters.headscale_move import read_journal
+from opskit.adapters.journal_file import read_journal
+from opskit.adapters.pg import catalog, connection, copy_stream, move, recheck, tenant_reads
+from opskit.core.headscale.journal import JournalSink, JournalUnwritable
 from opskit.core.headscale.schema import NODES, TenantSchema, tenant_schema
 from opskit.core.headscale.snapshot import node_clashes
 from tests.headscale.conftest import HeadscaleDb
@@ -36,16 +37,16 @@ def _node(db: HeadscaleDb, name: str, cluster: int, **values: object) -> int:
 
 
 def _move_hsa(
-    db: pg.Database,
+    db: connection.Database,
     schema: TenantSchema,
     rows: dict,
     ids: dict,
     *,
-    recheck: Callable[[pg.Database, list], list[str]],
-    journal: pg_write.JournalSink,
+    recheck: Callable[[connection.Database, list], list[str]],
+    journal: JournalSink,
 ) -> None:
     """Move tenant hsa (tagged nodes included) from cluster 3 to 4 with the given re-check and journal."""
-    pg_write.apply_move(
+    move.apply_move(
         db,
         schema,
         rows=rows,
@@ -76,17 +77,17 @@ def test_sql_clash_check_matches_the_pure_rule_on_every_kind(cli, hsdb: Headscal
     blank = _node(hsdb, "blank", 4, ipv6="", given_name=None)
     named = _node(hsdb, "named", 4, given_name="hsa-phone")
 
-    db = pg.Database(hsdb.dsn)
+    db = connection.Database(hsdb.dsn)
     try:
-        schema = tenant_schema(pg.read_catalog(db), "cluster_id")
+        schema = tenant_schema(catalog.read_catalog(db), "cluster_id")
         with db.conn.transaction(force_rollback=True):
-            pg_write.recheck_planner(db)
-            found = pg.node_precheck(
+            recheck.recheck_planner(db)
+            found = recheck.node_precheck(
                 db, schema, moving, tenant_id=ids["hsa"], source=3, target=4, include_tagged=True
             )
             expected = node_clashes(
-                pg.node_identities(db, schema, moving),
-                [n for n in pg.target_nodes(db, schema, 4)],
+                tenant_reads.node_identities(db, schema, moving),
+                [n for n in tenant_reads.target_nodes(db, schema, 4)],
             )
     finally:
         db.close()
@@ -114,7 +115,7 @@ def test_apply_reports_every_new_clash_and_new_node_and_changes_nothing(
     assert f"already used by nodes.id={intruder} in cluster 4" in result.stderr
     assert hsdb.snapshot() == before
     journal = read_journal(str(tmp_path / "j"))
-    assert journal.state == "uncommitted" and journal.steps[-1]["state"] == "aborted"
+    assert journal.state == "uncommitted" and journal.steps[-1].state == "aborted"
 
 
 def test_apply_works_on_one_connection_when_no_second_one_is_allowed(
@@ -154,11 +155,11 @@ def test_concurrent_change_after_the_snapshot_is_a_serialization_failure(
     ids = hsdb.ids
     plan = _plan(cli, hsdb, tmp_path, "--with-tagged")
     rows = {t: {int(k): v for k, v in r.items()} for t, r in plan["rows"].items()}
-    db = pg.Database(hsdb.dsn)
+    db = connection.Database(hsdb.dsn)
     try:
-        schema = tenant_schema(pg.read_catalog(db), "cluster_id")
+        schema = tenant_schema(catalog.read_catalog(db), "cluster_id")
 
-        class Sink(pg_write.JournalSink):
+        class Sink(JournalSink):
             def __init__(self) -> None:
                 self.data = b""
 
@@ -177,7 +178,7 @@ def test_concurrent_change_after_the_snapshot_is_a_serialization_failure(
             def sync(self) -> None:
                 pass
 
-        def change_then_check(on: pg.Database, clashes: list) -> list[str]:
+        def change_then_check(on: connection.Database, clashes: list) -> list[str]:
             hsdb.execute("UPDATE nodes SET last_seen = now() WHERE id = %s", (ids["n_nas"],))
             return []
 
@@ -190,10 +191,10 @@ def test_concurrent_change_after_the_snapshot_is_a_serialization_failure(
 
 
 def test_a_journal_that_cannot_be_written_rolls_the_move_back(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
-    from opskit.adapters.headscale_move import FileJournal
+    from opskit.adapters.journal_file import FileJournal
 
     full = FileJournal(Path("/dev/full"), create=False)  # every write fails with ENOSPC, as on a full disk
-    with pytest.raises(pg_write.JournalUnwritable, match="No space left on device"):
+    with pytest.raises(JournalUnwritable, match="No space left on device"):
         full.append("x")
 
     # the disk fills up while the nodes' before-image is being journaled
@@ -202,7 +203,7 @@ def test_a_journal_that_cannot_be_written_rolls_the_move_back(cli, hsdb: Headsca
     rows = {t: {int(k): v for k, v in r.items()} for t, r in plan["rows"].items()}
     healthy = FileJournal(tmp_path / "j", create=True)
 
-    class FillsUp(pg_write.JournalSink):
+    class FillsUp(JournalSink):
         def __init__(self) -> None:
             self.target = healthy
 
@@ -224,10 +225,10 @@ def test_a_journal_that_cannot_be_written_rolls_the_move_back(cli, hsdb: Headsca
             self.target.sync()
 
     before = hsdb.snapshot()
-    db = pg.Database(hsdb.dsn)
+    db = connection.Database(hsdb.dsn)
     try:
-        schema = tenant_schema(pg.read_catalog(db), "cluster_id")
-        with pytest.raises(pg_write.JournalUnwritable, match="the move was rolled back, nothing changed"):
+        schema = tenant_schema(catalog.read_catalog(db), "cluster_id")
+        with pytest.raises(JournalUnwritable, match="the move was rolled back, nothing changed"):
             _move_hsa(db, schema, rows, ids, recheck=lambda on, clashes: [], journal=FillsUp())
         assert db.rows("SELECT 1") == [(1,)]  # the connection is usable: the transaction rolled back
     finally:
@@ -247,11 +248,11 @@ def test_a_row_handler_failing_mid_copy_leaves_the_connection_usable(hsdb: Heads
         if len(seen) == 2:
             raise OSError("disk gone")
 
-    db = pg.Database(hsdb.dsn)
+    db = connection.Database(hsdb.dsn)
     try:
         with pytest.raises(OSError, match="disk gone"), db.conn.transaction():
             query = sql.SQL("COPY (SELECT * FROM nodes ORDER BY id) TO STDOUT")
-            pg_write._copy_out(db, query, {}, fails_on_second)
+            copy_stream._copy_out(db, query, {}, fails_on_second)
         assert len(seen) == 2
         assert db.rows("SELECT count(*) FROM nodes")[0][0] > 2
     finally:

@@ -8,7 +8,15 @@ import json
 import pytest
 
 from opskit.core.headscale.dsn import mask_dsn
-from opskit.core.headscale.journal import parse_journal, record_line
+from opskit.core.headscale.journal import (
+    BeforeImage,
+    Committed,
+    MoveStep,
+    RouteIntent,
+    RouteOutcome,
+    record_text,
+)
+from opskit.core.headscale.journal_parse import parse_journal
 from opskit.core.headscale.options import parse_client, parse_column, parse_duration_ms, parse_hook
 from opskit.core.headscale.plan import load_plan
 from opskit.core.headscale.schema import Catalog, UniqueIndex, predicate_holds, tenant_schema
@@ -176,9 +184,30 @@ def test_route_switch_reports_yaml_errors_with_a_line() -> None:
         switch_router_service("http:\n  routers:\n    a: b: c\n", "a", "b", "tenants.yml")
 
 
+def _header_line(version: int, rows: dict[str, dict[str, str]], **extra: object) -> str:
+    """A journal header as opskit writes it (every format so far has had the same header fields)."""
+    header = {
+        "record": "header",
+        "format": version,
+        "started_at": "2026-12-01T10:00:00.000000+00:00",
+        "database": "host=db user=headscale password=***",
+        "plan_fingerprint": "f" * 32,
+        "cluster_column": "cluster_id",
+        "tenant": {"id": 1, "name": "hsa", "provider_identifier": None},
+        "source_cluster": 3,
+        "target_cluster": 4,
+        "rows": rows,
+        "columns": {t: ["id", "name", "cluster_id"] for t in rows},
+        "steps": [{"name": "db-move", "action": "UPDATE", "inverse": "restore"}],
+        "route": None,
+        **extra,
+    }
+    return json.dumps(header) + "\n"
+
+
 def test_journal_tolerates_a_torn_last_line_and_knows_it_never_committed() -> None:
     text = (
-        record_line("header", format=1, tenant={"id": 1, "name": "hsa"}, rows={"users": {"1": "abc"}})
+        _header_line(1, {"users": {"1": "abc"}})
         + '{"record":"before","table":"users","copy":"1\\thsa\\t3"}\n'
         + '{"record":"ste'
     )
@@ -192,17 +221,53 @@ def test_journal_tolerates_a_torn_last_line_and_knows_it_never_committed() -> No
 
 
 def test_journal_before_image_is_raw_copy_text_up_to_the_end_marker() -> None:
-    header = record_line("header", format=2, tenant={"id": 1, "name": "hsa"}, rows={"nodes": {"7": "x"}})
+    header = _header_line(2, {"nodes": {"7": "x"}})
     # COPY escapes every backslash, so a data line can never be the bare end marker \.
     rows = b"7\thost\\.\t\\N\t3\n8\t{\"a\":\"b\\tc\"}\t\\.\t3\n"
-    before = record_line("before", table="nodes").encode() + rows + b"\\.\n"
-    done = record_line("step", name="db-move", state="updated") + record_line("committed", at="t")
+    before = record_text(BeforeImage("nodes")).encode() + rows + b"\\.\n"
+    done = record_text(MoveStep("updated", "t", {"nodes": 2})) + record_text(Committed("t"))
     journal = parse_journal(header.encode() + before + done.encode(), "j")
     assert journal.before == {"nodes": ["7\thost\\.\t\\N\t3", '8\t{"a":"b\\tc"}\t\\.\t3']}
-    assert journal.state == "committed" and journal.steps[0]["state"] == "updated"
+    assert journal.state == "committed" and journal.steps[0] == MoveStep("updated", "t", {"nodes": 2})
     # killed while the block was being written: no end marker, never committed
     torn = parse_journal(header.encode() + before[:-20], "j")
     assert torn.torn_tail and torn.state == "uncommitted"
+
+
+def test_journal_of_an_unknown_format_is_refused_naming_the_version() -> None:
+    with pytest.raises(InputError, match=r"j:1: format: journal format 9 is not one this opskit reads \(1, 2, 3\)"):
+        parse_journal(_header_line(9, {"users": {"1": "abc"}}), "j")
+
+
+def test_journal_fields_of_the_wrong_type_are_bad_input_with_their_line() -> None:
+    step = '{"record":"step","name":"db-move","state":"updated","at":5}\n'
+    with pytest.raises(InputError, match=r"j:2: at: missing or not a string"):
+        parse_journal(_header_line(3, {"users": {"1": "abc"}}) + step, "j")
+    with pytest.raises(InputError, match=r"j:2: name: unknown journal step 'db-dance'"):
+        parse_journal(_header_line(3, {}) + '{"record":"step","name":"db-dance","at":"t"}\n', "j")
+
+
+def test_route_to_reverse_is_the_intent_unless_its_outcome_says_failed() -> None:
+    header = _header_line(3, {"users": {"1": "abc"}})
+    intent = RouteIntent("route-switch", "t", "/etc/traefik/t.yml", "hsa", "svc3", "svc4")
+    only_intent = parse_journal(header + record_text(intent), "j")
+    assert only_intent.route_to_reverse() is not None
+    assert only_intent.route_to_reverse().confirmed is False  # type: ignore[union-attr]
+    assert (only_intent.route_to_reverse().from_service, only_intent.route_to_reverse().to_service) == (  # type: ignore[union-attr]
+        "svc3",
+        "svc4",
+    )
+    failed = RouteOutcome("route-switch", "failed", "t", error="disk full")
+    assert parse_journal(header + record_text(intent) + record_text(failed), "j").route_to_reverse() is None
+    switched = RouteOutcome("route-switch", "switched", "t", "/etc/traefik/t.yml", "hsa", "svc3", "svc4")
+    done = parse_journal(header + record_text(intent) + record_text(switched), "j").route_to_reverse()
+    assert done is not None and done.confirmed
+    # a format 2 journal has no intents: its "switched" outcome alone says what to reverse
+    old = parse_journal(_header_line(2, {"users": {"1": "abc"}}) + record_text(switched), "j").route_to_reverse()
+    assert old == done
+    # every record written is read back as the same typed record
+    for record in (intent, failed, switched):
+        assert parse_journal(header + record_text(record), "j").steps == [record]
 
 
 def test_plan_loader_rejects_non_json_foreign_and_tampered_plans(tmp_path: object) -> None:
@@ -259,3 +324,26 @@ def test_node_clashes_pairs_every_shared_value_and_ignores_empty_ones() -> None:
     ]
     found = [(c.kind, c.row_id, c.other_id, c.other_deleted) for c in node_clashes(moving, present)]
     assert found == [("given_name", 1, 10, True), ("ipv4", 1, 10, True), ("node_key", 2, 11, False)]
+
+
+def test_cut_clients_default_to_the_endpoints_of_the_nodes_that_move() -> None:
+    from opskit.core.headscale.cut import plan_cut
+    from opskit.core.headscale.snapshot import NodeRow, TenantSnapshot, UserRow
+
+    def node(node_id: int, user_id: int | None, *ips: str) -> NodeRow:
+        return NodeRow(node_id, user_id, 1, f"n{node_id}", None, None, None, None, None, ips, "fp")
+
+    snapshot = TenantSnapshot(
+        tenant=UserRow(1, "hsa", None, 3, False, "fp"),
+        nodes=(node(1, 1, "198.51.100.7", "192.168.1.23"), node(2, 1, "198.51.100.7")),
+        keys=(),
+        tagged_nodes=(node(3, None, "203.0.113.9"),),
+        cross_references=(),
+        children=(),
+    )
+    untagged = plan_cut(entry_port=443, clients=(), wait_seconds=5, snapshot=snapshot, with_tagged=False)
+    assert (untagged.clients, untagged.clients_source) == (["192.168.1.23", "198.51.100.7"], "node endpoints")
+    tagged = plan_cut(entry_port=443, clients=(), wait_seconds=5, snapshot=snapshot, with_tagged=True)
+    assert tagged.clients == ["192.168.1.23", "198.51.100.7", "203.0.113.9"]
+    given = plan_cut(entry_port=443, clients=("10.0.0.1",), wait_seconds=5, snapshot=snapshot, with_tagged=True)
+    assert (given.clients, given.clients_source) == (["10.0.0.1"], "--client")

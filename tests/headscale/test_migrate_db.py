@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from opskit.adapters.headscale_move import read_journal
+from opskit.adapters.journal_file import read_journal
 from tests.headscale.conftest import HeadscaleDb
 from tests.headscale.helpers import apply_args, assert_no_password, journal_records, opskit_process, plan_args
 
@@ -89,7 +89,7 @@ def test_happy_path_moves_exactly_the_tenant_and_only_its_cluster_column(
                 assert text == text2, (table, row_id)
     assert _cluster_of(hsdb, "nodes", ids["n_tagged"]) == 3
     written = read_journal(str(journal))
-    assert written.state == "committed" and written.steps[-1]["name"] == "db-move"
+    assert written.state == "committed" and written.steps[-1].name == "db-move"
     # the before-image is PostgreSQL's COPY text, journaled unparsed: cluster field back at 3
     assert [line.split("\t")[-1] for line in written.before["nodes"]] == ["3"] * 4
     assert oct(journal.stat().st_mode & 0o777) == "0o600"

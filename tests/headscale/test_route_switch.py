@@ -11,7 +11,7 @@ import pytest
 
 from tests.headscale.backends import Backend
 from tests.headscale.conftest import HeadscaleDb
-from tests.headscale.helpers import apply_args, journal_records, route_plan_args
+from tests.headscale.helpers import apply_args, journal_records, opskit_process, route_plan_args
 
 pytestmark = pytest.mark.integration
 
@@ -75,6 +75,44 @@ def test_route_switch_verified_by_api_and_by_traffic_then_reversed(
     assert rolled.exit_code == 0, rolled.stdout + rolled.stderr
     assert traefik.dynamic_file.read_text() == original
     assert _who(traefik, "hsa.demo.com") == "cluster3"
+
+
+def test_killed_between_route_switch_and_its_journal_record_rollback_still_points_back(
+    cli, hsdb: HeadscaleDb, tmp_path: Path, traefik_factory, backends
+) -> None:
+    """The intent (old and new service) is fsynced before the file is replaced: a process killed right
+    after the replace, before the outcome is journaled, leaves a switched route that rollback undoes."""
+    a, b = backends
+    traefik = traefik_factory(a.address, b.address)
+    original = traefik.dynamic_file.read_text()
+    plan = tmp_path / "plan.json"
+    planned = cli(route_plan_args(hsdb.dsn, plan, str(traefik.dynamic_file), api=traefik.api_url))
+    assert planned.exit_code == 0, planned.stdout + planned.stderr
+    journal = tmp_path / "j"
+    proc = opskit_process(
+        ["headscale", "migrate", "apply", str(plan), "--yes", "--journal", str(journal), "--dsn", hsdb.dsn],
+        env={"OPSKIT_TEST_CRASH_AT": "after-route-switch"},
+    )
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 137 and "crashing at after-route-switch" in err, out + err
+    # the route did switch, and the journal's last word is the intent: no outcome was written
+    assert "service: headscale-cluster4   # tenant hsa" in traefik.dynamic_file.read_text()
+    last = journal_records(journal)[-1]
+    assert (last["record"], last["from_service"], last["to_service"]) == (
+        "route-switch-intent",
+        "headscale-cluster3",
+        "headscale-cluster4",
+    )
+
+    preview = cli(["headscale", "migrate", "rollback", str(journal), "--dsn", hsdb.dsn])
+    assert preview.exit_code == 0 and "would point router hsa back at headscale-cluster3" in preview.stdout
+    rolled = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", hsdb.dsn])
+    assert rolled.exit_code == 0, rolled.stdout + rolled.stderr
+    assert traefik.dynamic_file.read_text() == original
+    router = httpx.get(f"{traefik.api_url}/api/http/routers/hsa@file", timeout=5, trust_env=False).json()
+    assert router["service"] == "headscale-cluster3"
+    assert _who(traefik, "hsa.demo.com") == "cluster3"
+    assert hsdb.query("SELECT cluster_id FROM users WHERE name = 'hsa'") == [(3,)]
 
 
 def test_missing_router_is_refused_at_plan_time(

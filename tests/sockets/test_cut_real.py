@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from opskit.adapters.sockets import cut_sessions, list_sessions
+from opskit.app.sockets_cut import cut_sessions, list_sessions
 from opskit.core.sockets import SessionFilter
 from opskit.core.sockets.diag import NETLINK_ENTRY
 from tests.sockets.conftest import EchoServer, assert_alive, was_reset

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-import opskit.adapters.sockets as sockets_adapter
+import opskit.adapters.sockets.netlink_path as netlink_path
+import opskit.app.sockets_cut as sockets_adapter
 from opskit.adapters.sock_diag import DESTROY_BATCH, NetlinkUnavailable, destroy, dump_tcp, open_diag_socket
 from opskit.core.sockets import SessionFilter
 from opskit.core.sockets.diag import NETLINK_ENTRY, DiagSocket, judge_destroy, state_mask
@@ -238,7 +239,7 @@ def test_without_netlink_the_ss_path_still_cuts_and_reports_its_commands(
     def no_netlink(netns_pid: int | None = None) -> socket.socket:
         raise NetlinkUnavailable("no sock_diag netlink socket: [Errno 97] Address family not supported")
 
-    monkeypatch.setattr(sockets_adapter, "open_diag_socket", no_netlink)
+    monkeypatch.setattr(netlink_path, "open_diag_socket", no_netlink)
     port = echo_server.ports["v4"]
     target = echo_server.connect("v4", "127.0.0.2")
     bystander = echo_server.connect("v4", "127.0.0.3")

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from opskit.adapters.sockets import cut_sessions, list_sessions
+from opskit.app.sockets_cut import cut_sessions, list_sessions
 from opskit.core.sockets import SessionFilter
 from tests.support.tools import require_binary, require_root
 

@@ -166,3 +166,16 @@ class TenantCount:
     nodes: int
     tagged_nodes: int
     keys: int
+
+
+@dataclass(frozen=True)
+class RowDrift:
+    """A planned row that changed or went away since the plan, or a row the tenant gained."""
+
+    table: str
+    row_id: int
+    how: str  # changed | gone | new
+
+    def __str__(self) -> str:
+        return f"{self.table}.id={self.row_id} {self.how}"
+

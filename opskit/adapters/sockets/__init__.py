@@ -1,0 +1,1 @@
+"""Side effects for `opskit sockets`: list and cut TCP sessions."""

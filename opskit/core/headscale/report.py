@@ -1,0 +1,30 @@
+"""What apply or rollback did, step by step: the one shape the output layer renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class StepOutcome:
+    name: str
+    ok: bool
+    detail: str
+    seconds: float = 0.0
+    data: dict[str, Any] = field(default_factory=dict)  # rendered as JSON as is (counts, cut numbers)
+
+
+@dataclass
+class RunReport:
+    """What apply or rollback did (or would do, when ``dry_run``)."""
+
+    action: str
+    dry_run: bool
+    tenant: str
+    journal: str | None
+    steps: list[StepOutcome] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(s.ok for s in self.steps)
