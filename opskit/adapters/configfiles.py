@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import glob
 import os
+from pathlib import Path
 
+from opskit.adapters.fs import InputKind, read_input_bytes
 from opskit.errors import InputError
 
 
@@ -19,8 +21,7 @@ class FileSource:
         if path in self._cache:
             return self._cache[path]
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
+            text = read_input_bytes(Path(path), InputKind.CONFIG).decode("utf-8")
         except IsADirectoryError:
             raise InputError.at(
                 path, None, None, "is a directory; pass the config files themselves"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from opskit.adapters import pg, pg_write
+from opskit.adapters.fs import InputKind, read_input_bytes
 from opskit.adapters.proc import run
 from opskit.core.headscale.journal import JOURNAL_FORMAT, Journal, parse_journal, record_line
 from opskit.core.headscale.plan import (
@@ -573,7 +574,7 @@ def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
 
 def read_journal(path: str) -> Journal:
     try:
-        data = Path(path).read_bytes()
+        data = read_input_bytes(Path(path), InputKind.JOURNAL)
     except OSError as exc:
         raise InputError.at(path, None, None, f"cannot read journal: {exc.strerror}") from None
     return parse_journal(data, path)

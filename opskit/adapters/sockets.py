@@ -468,10 +468,11 @@ def _psutil_sessions() -> list[Session]:
 
 def read_peers_file(path: Path) -> tuple[str, ...]:
     """Peers listed in ``path`` (one IP or CIDR per line), each line validated with its number."""
+    from opskit.adapters.fs import InputKind, read_input_bytes
     from opskit.core.sockets.validate import parse_peers_file
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_bytes(path, InputKind.PEERS).decode("utf-8")
     except OSError as exc:
         raise InputError.at(str(path), None, "--peers-file", f"cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:

@@ -95,7 +95,7 @@ def parse_journal(data: bytes | str, source: str) -> Journal:
             continue
         try:
             entry = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             if number == len(lines) and journal is not None:
                 journal.torn_tail = True
                 break

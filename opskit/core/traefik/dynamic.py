@@ -54,6 +54,8 @@ def _load(text: str, source: str) -> Any:
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise InputError.at(source, line, None, f"invalid YAML: {exc.problem}") from None
+    except RecursionError:  # ruamel's composer recurses once per nesting level
+        raise InputError.at(source, None, None, "invalid YAML: nested too deeply") from None
 
 
 def _routers(data: Any, source: str) -> Any:
@@ -116,9 +118,10 @@ def switch_router_service(text: str, router: str, new_service: str, source: str)
     new_text = "".join(lines)
 
     # Prove the edit: the new document equals the old one with exactly this value replaced.
-    expected = _plain(data)
+    budget = len(text) + 10_000
+    expected = _plain(data, source, budget)
     expected["http"]["routers"][router]["service"] = new_service
-    if _plain(_load(new_text, source)) != expected:
+    if _plain(_load(new_text, source), source, budget + len(new_text)) != expected:
         raise InputError.at(
             source,
             line + 1,
@@ -155,11 +158,25 @@ def _line(mapping: Any, key: str) -> int | None:
         return None
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
+def _plain(node: Any, source: str, budget: int) -> Any:
+    """Plain dicts/lists/str of a loaded document. Aliases are expanded here (ruamel shares them), so
+    the copy is bounded: ``budget`` values at most (a document without aliases has fewer values than
+    characters; a "billion laughs" file runs out of budget instead of memory)."""
+    left = [budget]
+
+    def copy(value: Any) -> Any:
+        left[0] -= 1
+        if left[0] < 0:
+            raise InputError.at(source, None, None, f"YAML aliases expand to more than {budget} values")
+        if isinstance(value, dict):
+            return {str(k): copy(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [copy(v) for v in value]
+        if isinstance(value, str):
+            return str(value)
+        return value
+
+    try:
+        return copy(node)
+    except RecursionError:
+        raise InputError.at(source, None, None, "invalid YAML: nested too deeply") from None
