@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -66,6 +67,25 @@ def test_alias_bombs_are_refused_without_expanding(text: str) -> None:
     problems = caught.value.problems
     assert problems and all(p.file == "bomb.yaml" and p.line is not None for p in problems)
     assert any("aliases" in p.problem or "anchors" in p.problem or "merge keys" in p.problem for p in problems)
+
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(document=st.dictionaries(st.text(min_size=1, max_size=8), documents, min_size=1, max_size=5))
+def test_the_event_built_spec_data_equals_pyyaml_safe_load(document: dict[str, object]) -> None:
+    """Building data from events (to refuse aliases and cap nesting) loses nothing safe_load keeps."""
+    for style in (False, True):
+        text = yaml.safe_dump(document, default_flow_style=style, allow_unicode=True)
+        data, lines = load_yaml_marked(text, "gen.yaml")
+        assert data == yaml.safe_load(text)
+        assert all(line >= 1 for line in lines.values())
 
 
 def test_an_alias_names_its_line_and_field() -> None:

@@ -45,6 +45,7 @@ class _Frame:
 
 _NO_KEY = object()
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Marked:
@@ -136,10 +137,11 @@ class _Marked:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        if tag == _STR_TAG:  # most scalars: the constructor would return event.value itself
+            return event.value
         if tag == _MERGE_TAG:
             return _MergeKey()
-        return self.loader.construct_object(node)
+        return self.loader.construct_object(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
 
     def _deliver(self, frame: _Frame, value: Any, event: yaml.Event, line: int) -> None:
         if isinstance(frame.data, list):
