@@ -85,6 +85,7 @@ def lint(
     import sys
 
     from opskit.adapters.configfiles import FileSource
+    from opskit.adapters.fs import InputKind, input_limit
     from opskit.core.findings import Severity
     from opskit.core.lint.context import LintOptions, parse_version
     from opskit.core.lint.engine import run_rules
@@ -103,7 +104,9 @@ def lint(
     rules = select_rules(all_rules(), _split(select), _split(ignore))
     names = [str(p) for p in paths]
     with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
-        workspace = build_workspace(names, FileSource(), kind.value if kind else None)
+        workspace = build_workspace(
+            names, FileSource(), kind.value if kind else None, max_expanded_bytes=input_limit(InputKind.CONFIG)
+        )
         result = run_rules(workspace, rules, options, threshold)
     notes = [
         f"{file}:{line}: include {pattern!r} matched no file; linted without it"

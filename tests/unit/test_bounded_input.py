@@ -145,7 +145,9 @@ def test_stdin_is_read_up_to_the_limit(cli, monkeypatch: pytest.MonkeyPatch) -> 
     assert "<stdin>: paste is larger than 1 KiB" in result.stderr
 
 
-def _limited_run(args: list[str], stdin: int | None = None) -> subprocess.CompletedProcess[str]:
+def _limited_run(
+    args: list[str], stdin: int | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the installed ``opskit`` with 1 GiB of address space: an unbounded read would die of it."""
 
     def limit_memory() -> None:
@@ -158,7 +160,7 @@ def _limited_run(args: list[str], stdin: int | None = None) -> subprocess.Comple
         timeout=120,
         stdin=stdin,
         preexec_fn=limit_memory,
-        env={**os.environ, "NO_COLOR": "1"},
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
         cwd=ROOT,
     )
 
@@ -180,3 +182,33 @@ def test_endless_stdin_ends_in_a_one_line_error_under_a_memory_limit() -> None:
     assert result.returncode == 2, result.stderr
     assert "<stdin>: paste is larger than 16 MiB" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@settings(max_examples=6, deadline=None)
+@given(levels=st.integers(4, 9), width=st.integers(6, 12))
+def test_an_include_bomb_is_refused_quickly(levels: int, width: int) -> None:
+    """Files that each include the next one ``width`` times: width**levels copies, refused at the limit."""
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        for level in range(levels):
+            (base / f"l{level}.conf").write_text(f"include l{level + 1}.conf;\n" * width)
+        (base / f"l{levels}.conf").write_text("worker_processes 1;\n")
+        (base / "nginx.conf").write_text("include l0.conf;\nevents {}\n")
+        result = _limited_run(["lint", str(base / "nginx.conf")], env={LIMIT_VARIABLE: "4M"})
+        if width**levels * 1024 <= 4 << 20:  # small enough to splice in: linted
+            assert result.returncode in (0, 1), result.stderr
+        else:
+            assert result.returncode == 2, result.stderr
+            assert "the includes splice in more config text than the input limit" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_snippet_included_many_times_is_fine(cli, tmp_path: Path) -> None:
+    (tmp_path / "proxy.conf").write_text("proxy_set_header Host $host;\n")
+    servers = "".join(
+        f"server {{ listen {8000 + i}; location / {{ include proxy.conf; proxy_pass http://127.0.0.1:9; }} }}\n"
+        for i in range(2000)
+    )
+    (tmp_path / "nginx.conf").write_text(f"events {{}}\nhttp {{\n{servers}}}\n")
+    result = cli(["lint", str(tmp_path / "nginx.conf")])
+    assert result.exit_code in (0, 1), result.stderr
