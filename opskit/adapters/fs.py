@@ -212,9 +212,19 @@ def _kind_of(mode: int) -> str:
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def scan_output_tree(root: Path) -> OutputTree:
+MAX_OUTPUT_ENTRIES = 100_000  # `-o ~` or `-o /` must not walk a whole disk
+MAX_OUTPUT_DEPTH = 16  # rendered files sit at most two folders down
+HEAD_BYTES = 4096  # enough of a file that is not rendered to see opskit's header (orphan check)
+
+
+def scan_output_tree(root: Path, wanted: Mapping[str, str] | None = None) -> OutputTree:
     """The output folder as :class:`OutputTree`. ``root`` itself may be a link the user made; nothing
-    below it is followed (directory fds + ``O_NOFOLLOW``, so a link swapped in mid-walk is not either)."""
+    below it is followed (directory fds + ``O_NOFOLLOW``, so a link swapped in mid-walk is not either).
+
+    ``wanted`` (the rendered files) bounds what is read: a file at a rendered path is read up to
+    twice its rendered size plus 64 KiB (a bigger one is certainly different: it is shown as a
+    one-line placeholder, never read); any other file only up to its first 4 KiB. Without
+    ``wanted`` every file is read up to 64 MiB. More than 100,000 entries is an error."""
     tree = OutputTree()
     try:
         root_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -223,41 +233,64 @@ def scan_output_tree(root: Path) -> OutputTree:
     except OSError as exc:
         raise EnvironmentProblem(f"{root}: cannot read the output folder: {exc.strerror or exc}") from None
     try:
-        _scan(root_fd, "", tree)
+        _scan(root_fd, "", tree, wanted, [MAX_OUTPUT_ENTRIES], str(root))
     finally:
         os.close(root_fd)
     return tree
 
 
-def _scan(dir_fd: int, prefix: str, tree: OutputTree) -> None:
+def _scan(
+    dir_fd: int, prefix: str, tree: OutputTree, wanted: Mapping[str, str] | None, left: list[int], root: str
+) -> None:
     with os.scandir(dir_fd) as entries:
-        names = sorted(entry.name for entry in entries)
-    for name in names:
+        names = []
+        for entry in entries:
+            left[0] -= 1
+            if left[0] < 0:
+                raise InputError.at(
+                    root,
+                    None,
+                    None,
+                    f"the output folder holds more than {MAX_OUTPUT_ENTRIES:,} entries: is it the right folder?",
+                )
+            names.append(entry.name)
+    for name in sorted(names):
         relative = f"{prefix}{name}"
         try:
             info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
         except FileNotFoundError:
             continue
         if stat.S_ISDIR(info.st_mode):
+            tree.directories.add(relative)
+            if relative.count("/") + 1 >= MAX_OUTPUT_DEPTH:
+                continue  # nothing opskit writes is that deep
             try:
                 child = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
             except OSError:
                 tree.foreign[relative] = "a directory opskit cannot open"
                 continue
-            tree.directories.add(relative)
             try:
-                _scan(child, f"{relative}/", tree)
+                _scan(child, f"{relative}/", tree, wanted, left, root)
             finally:
                 os.close(child)
         elif stat.S_ISREG(info.st_mode):
             if name.endswith(TEMP_SUFFIX):
                 continue
-            tree.files[relative] = _read_output_file(dir_fd, name)
+            if wanted is None:
+                tree.files[relative] = _read_output_file(dir_fd, name, OUTPUT_FILE_LIMIT)
+            elif relative in wanted:
+                cap = 2 * len(wanted[relative].encode()) + 64 * KIB
+                if info.st_size > cap:
+                    tree.files[relative] = f"<{info.st_size:,} bytes, far more than opskit renders here: not read>\n"
+                else:
+                    tree.files[relative] = _read_output_file(dir_fd, name, cap)
+            else:
+                tree.files[relative] = _read_output_file(dir_fd, name, HEAD_BYTES, head=True)
         else:
             tree.foreign[relative] = _kind_of(info.st_mode)
 
 
-def _read_output_file(dir_fd: int, name: str) -> str | None:
+def _read_output_file(dir_fd: int, name: str, cap: int, head: bool = False) -> str | None:
     try:
         # O_NONBLOCK: a FIFO swapped in after the stat must not hang the read; O_NOFOLLOW: nor a link.
         fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
@@ -266,7 +299,7 @@ def _read_output_file(dir_fd: int, name: str) -> str | None:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        data = _read_capped(fd, OUTPUT_FILE_LIMIT)
+        data = os.read(fd, cap) if head else _read_capped(fd, cap)
     except OSError:
         return None
     finally:
@@ -274,7 +307,7 @@ def _read_output_file(dir_fd: int, name: str) -> str | None:
     if data is None:
         return None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8", errors="ignore" if head else "strict")
     except UnicodeDecodeError:
         return None
 

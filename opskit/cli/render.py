@@ -65,7 +65,7 @@ def render(
                 validations.append(validate_rendered(files, target))
 
     # Nothing inside the output folder is followed or read unless it is a regular file (see adapters.fs).
-    on_disk = scan_output_tree(target_dir)
+    on_disk = scan_output_tree(target_dir, files)
     drift = compare_tree(
         files,
         on_disk.files if not only else {path: text for path, text in on_disk.files.items() if path in files},
