@@ -389,3 +389,20 @@ def test_the_output_folder_walk_is_bounded(cli, tmp_path: Path, monkeypatch: pyt
     result = cli(["render", "--check", str(spec)])
     assert result.exit_code == 2
     assert "the output folder holds more than 50 entries: is it the right folder?" in result.stderr
+
+
+@pytest.mark.parametrize("blocker", ["file", "link"])
+def test_a_file_or_link_where_a_folder_should_be_fails_the_whole_write(tmp_path: Path, blocker: str) -> None:
+    root = tmp_path / "out"
+    write_files(root, {"a.conf": "old a\n"})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if blocker == "file":
+        (root / "sub").write_text("a file")
+    else:
+        (root / "sub").symlink_to(elsewhere)
+    before = _snapshot(tmp_path)
+    with pytest.raises(WriteFailed, match=r"sub is (a file|a symbolic link), not a folder .*nothing was changed"):
+        write_files(root, {"a.conf": "new a\n", "sub/b.conf": "b\n", "z.conf": "z\n"})
+    assert _snapshot(tmp_path) == before
+    assert not list(elsewhere.iterdir())

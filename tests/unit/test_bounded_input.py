@@ -212,3 +212,12 @@ def test_a_snippet_included_many_times_is_fine(cli, tmp_path: Path) -> None:
     (tmp_path / "nginx.conf").write_text(f"events {{}}\nhttp {{\n{servers}}}\n")
     result = cli(["lint", str(tmp_path / "nginx.conf")])
     assert result.exit_code in (0, 1), result.stderr
+
+
+def test_a_password_from_an_endless_stdin_is_refused() -> None:
+    with open("/dev/zero", "rb") as zero:
+        result = _limited_run(
+            ["check", "harbor", "https://127.0.0.1:9", "--user", "admin", "--password-stdin"], stdin=zero.fileno()
+        )
+    assert result.returncode == 2, result.stderr
+    assert "--password-stdin: the first line of stdin is over 4096 characters" in result.stderr
