@@ -14,6 +14,7 @@ target) before the first one is renamed into place.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -328,6 +329,7 @@ class _Staged:
     name: str
     temp: str
     backup: str | None = None
+    existed: bool = False
     renamed: bool = False
 
 
@@ -335,9 +337,10 @@ def write_files(root: Path, files: Mapping[str, str]) -> list[str]:
     """Write every file of ``files`` (relative path → text) under ``root``, all or nothing.
 
     Every file is written and fsynced as ``.NAME.*.opskit-tmp`` beside its target first; only when
-    all are staged are they renamed into place (an existing target is hard-linked aside first so a
-    failed rename can be undone). On any failure the staged files, the saved copies and the folders
-    this call created are removed, and :class:`WriteFailed` (exit 2) says nothing was changed.
+    all are staged are they renamed into place (an existing target is hard-linked aside first, where
+    the filesystem has hard links, so a failed rename can be undone). On any failure the staged
+    files, the saved copies and the folders this call created are removed, and :class:`WriteFailed`
+    (exit 2) says nothing was changed.
     A link, FIFO or device at a target path or on the way to it is refused, never followed.
     """
     if not files:
@@ -475,12 +478,18 @@ def _stage(root: Path, dir_fd: int, relative: str, name: str, text: str) -> _Sta
 def _keep_backup(root: Path, item: _Staged) -> None:
     if _lstat(item.dir_fd, item.name) is None:
         return
+    item.existed = True
     backup = f".{item.name}.{os.urandom(6).hex()}.opskit-old{TEMP_SUFFIX}"
     try:
         os.link(item.name, backup, src_dir_fd=item.dir_fd, dst_dir_fd=item.dir_fd, follow_symlinks=False)
     except OSError as exc:
+        if exc.errno in _NO_HARD_LINKS:
+            return  # a filesystem without hard links (vfat, some network mounts): no undo copy
         raise _failure(root, item.name, exc) from None
     item.backup = backup
+
+
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV})
 
 
 def _undo(staged: list[_Staged], created_dirs: list[tuple[int, str]]) -> None:
@@ -488,7 +497,7 @@ def _undo(staged: list[_Staged], created_dirs: list[tuple[int, str]]) -> None:
         with suppress(OSError):
             if item.renamed and item.backup:
                 os.replace(item.backup, item.name, src_dir_fd=item.dir_fd, dst_dir_fd=item.dir_fd)
-            elif item.renamed:
+            elif item.renamed and not item.existed:
                 os.unlink(item.name, dir_fd=item.dir_fd)
         with suppress(OSError):
             if not item.renamed:
