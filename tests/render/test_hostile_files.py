@@ -406,3 +406,15 @@ def test_a_file_or_link_where_a_folder_should_be_fails_the_whole_write(tmp_path:
         write_files(root, {"a.conf": "new a\n", "sub/b.conf": "b\n", "z.conf": "z\n"})
     assert _snapshot(tmp_path) == before
     assert not list(elsewhere.iterdir())
+
+
+def test_a_filesystem_without_hard_links_still_gets_its_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "out"
+    write_files(root, {"a.conf": "old\n"})
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(1, "Operation not permitted")  # what vfat answers to link()
+
+    monkeypatch.setattr(fs.os, "link", no_links)
+    assert write_files(root, {"a.conf": "new\n", "b.conf": "b\n"}) == ["a.conf", "b.conf"]
+    assert {p.name: p.read_text() for p in root.iterdir()} == {"a.conf": "new\n", "b.conf": "b\n"}
