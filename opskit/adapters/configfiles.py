@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import glob
 import os
-from typing import TextIO
+from pathlib import Path
 
+from opskit.adapters.fs import InputKind, decode_utf8, read_input_bytes, read_stdin_bytes
 from opskit.core.nginx.parser import ConfigSource
 from opskit.errors import InputError
-
-# A config piped on stdin is held in memory; bound it like a file (the largest benchmarked config is ~50 MB).
-STDIN_LIMIT = 256 * 1024 * 1024
 
 
 class FileSource:
@@ -24,8 +22,7 @@ class FileSource:
         if path in self._cache:
             return self._cache[path]
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
+            text = read_input_bytes(Path(path), InputKind.CONFIG).decode("utf-8")
         except IsADirectoryError:
             raise InputError.at(
                 path, None, None, "is a directory; pass the config files themselves"
@@ -51,7 +48,7 @@ class FileSource:
 
 
 class _WithStdin:
-    """A source where the path ``-`` is the text read from standard input (read once, bounded)."""
+    """A source where the path ``-`` is the config read from standard input (once, bounded like a file)."""
 
     def __init__(self, inner: ConfigSource, text: str) -> None:
         self._inner = inner
@@ -67,9 +64,6 @@ class _WithStdin:
         return path == "-" or self._inner.exists(path)
 
 
-def with_stdin(inner: ConfigSource, stream: TextIO) -> ConfigSource:
+def with_stdin(inner: ConfigSource) -> ConfigSource:
     """``inner`` plus ``-`` naming the config piped on standard input."""
-    text = stream.read(STDIN_LIMIT + 1)
-    if len(text) > STDIN_LIMIT:
-        raise InputError.at("-", None, None, f"standard input is larger than {STDIN_LIMIT:,} characters")
-    return _WithStdin(inner, text)
+    return _WithStdin(inner, decode_utf8(read_stdin_bytes(InputKind.CONFIG, "-"), "-", "standard input"))

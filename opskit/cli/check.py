@@ -18,6 +18,8 @@ group = typer.Typer(
     no_args_is_help=True,
 )
 
+MAX_PASSWORD_CHARS = 4096  # Harbor robot tokens are ~1 KiB; no password is longer
+
 
 @group.command("harbor", no_args_is_help=True)
 def harbor(
@@ -78,7 +80,12 @@ def harbor(
         raise InputError.option("--user", "give the password with --password-stdin (never on the command line)")
     credentials = None
     if user is not None:
-        password = sys.stdin.readline().rstrip("\r\n")
+        line = sys.stdin.readline(MAX_PASSWORD_CHARS + 1)  # bounded: `opskit ... < /dev/zero` must end
+        if len(line.rstrip("\r\n")) > MAX_PASSWORD_CHARS:
+            raise InputError.option(
+                "--password-stdin", f"the first line of stdin is over {MAX_PASSWORD_CHARS} characters"
+            )
+        password = line.rstrip("\r\n")
         if not password:
             raise InputError.option("--password-stdin", "stdin gave an empty password")
         credentials = (user, password)

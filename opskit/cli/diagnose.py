@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -21,14 +20,17 @@ def _read_inputs(files: list[str], labels: list[str]) -> list[tuple[str, str, st
         raise InputError.at(
             None, None, "--label", f"got {len(labels)} label(s) for {len(files)} input(s); give one per input"
         )
+    from opskit.adapters.fs import InputKind, read_input_bytes, read_stdin_bytes
+
     inputs: list[tuple[str, str, str]] = []
     for index, name in enumerate(files):
         if name == STDIN:
-            text, source, stem = sys.stdin.read(), "<stdin>", "stdin"
+            data = read_stdin_bytes(InputKind.PASTE)
+            text, source, stem = data.decode("utf-8", errors="replace"), "<stdin>", "stdin"
         else:
             path = Path(name)
             try:
-                data = path.read_bytes()
+                data = read_input_bytes(path, InputKind.PASTE)
             except OSError as error:
                 raise InputError.at(name, None, None, f"cannot read: {error.strerror or error}") from None
             text, source, stem = data.decode("utf-8", errors="replace"), name, path.stem

@@ -188,8 +188,10 @@ def apply(
 
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
+    from opskit.adapters.fs import InputKind, decode_utf8, read_input_bytes
+
     try:
-        text = plan_file.read_text(encoding="utf-8")
+        text = decode_utf8(read_input_bytes(plan_file, InputKind.PLAN), str(plan_file), "plan")
     except OSError as exc:
         raise InputError.at(str(plan_file), None, None, f"cannot read plan: {exc.strerror}") from None
     report = apply_plan(

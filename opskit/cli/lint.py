@@ -193,6 +193,7 @@ def _run_lint(
     from contextlib import nullcontext
 
     from opskit.adapters.configfiles import FileSource, with_stdin
+    from opskit.adapters.fs import InputKind, input_limit
     from opskit.core.findings import Severity
     from opskit.core.lint.context import LintOptions, parse_version
     from opskit.core.lint.engine import run_rules
@@ -213,7 +214,7 @@ def _run_lint(
     rules = select_rules(all_rules(), select, ignore)
     source: ConfigSource = FileSource()
     if STDIN in names:
-        source = with_stdin(source, sys.stdin)
+        source = with_stdin(source)
     notes: list[str] = []
     if pre_commit:
         kinds = classify_inputs(names, source, kind.value if kind else None)
@@ -221,7 +222,9 @@ def _run_lint(
         notes += [f"{name}: neither an nginx nor an HAProxy config; not linted" for name in unknown]
         names = [name for name in names if kinds[name] is not None]
     with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
-        workspace = build_workspace(names, source, kind.value if kind else None)
+        workspace = build_workspace(
+            names, source, kind.value if kind else None, max_expanded_bytes=input_limit(InputKind.CONFIG)
+        )
         result = run_rules(workspace, rules, options, threshold)
     notes += [
         f"{file}:{line}: include {pattern!r} matched no file; linted without it"

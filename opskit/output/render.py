@@ -72,15 +72,21 @@ def show_outcome(outcome: RenderOutcome, output_format: OutputFormat) -> None:
     table.add_column("state")
     for item in outcome.drift:
         if outcome.mode == "check":
-            state = {"unchanged": "up to date", "changed": "DRIFT", "missing": "MISSING", "orphaned": "ORPHANED"}[
-                item.status
-            ]
+            state = {
+                "unchanged": "up to date",
+                "changed": "DRIFT",
+                "missing": "MISSING",
+                "orphaned": "ORPHANED",
+                "foreign": "NOT OURS",
+            }[item.status]
         elif item.path in outcome.written:
             state = "written"
         elif item.status == "orphaned":
             state = "orphaned (no longer rendered; remove it)"
         elif item.status == "unchanged":
             state = "unchanged"
+        elif item.status == "foreign":
+            state = "not a file opskit wrote"
         else:
             state = "not written"
         table.add_row(item.path, state)

@@ -40,6 +40,11 @@ _HTTP_MARKERS = frozenset(
     }
 )
 _MAX_INCLUDE_DEPTH = 32
+DEFAULT_MAX_EXPANDED_BYTES = 64 * 1024 * 1024
+"""How much config text one root may splice in, counting a file once per ``include`` of it: ten
+files that each include the next ten times are 10^8 copies (an include bomb); the CLI passes the
+config input limit (``OPSKIT_MAX_INPUT_BYTES``) instead."""
+_MIN_INCLUDE_COST = 1024  # each splice counts at least 1 KiB: at most 65,536 splices per 64 MiB
 _SPECIAL = frozenset({"{", ";", "}"})
 
 
@@ -65,9 +70,12 @@ def guess_top_context(directives: list[str]) -> tuple[str, ...]:
     return ("http", "server", "location")
 
 
-def parse_nginx(path: str, source: ConfigSource, prefix: str | None = None) -> NginxConfig:
-    """Parse the config rooted at ``path``; raises InputError with file:line on a syntax error."""
-    parser = _Parser(source, prefix if prefix is not None else posixpath.dirname(path))
+def parse_nginx(
+    path: str, source: ConfigSource, prefix: str | None = None, max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES
+) -> NginxConfig:
+    """Parse the config rooted at ``path``; raises InputError with file:line on a syntax error, or
+    when includes splice in more than ``max_expanded_bytes`` of text (see DEFAULT_MAX_EXPANDED_BYTES)."""
+    parser = _Parser(source, prefix if prefix is not None else posixpath.dirname(path), max_expanded_bytes)
     text = parser.load(path)
     directives = parser.parse_block(tokenize(text, path), path, depth=0, top_level=True)
     # The context of a root file is only known from its top-level directives: check afterwards.
@@ -83,9 +91,10 @@ def parse_nginx(path: str, source: ConfigSource, prefix: str | None = None) -> N
 
 
 class _Parser:
-    def __init__(self, source: ConfigSource, prefix: str) -> None:
+    def __init__(self, source: ConfigSource, prefix: str, max_expanded_bytes: int) -> None:
         self.source = source
         self.prefix = prefix
+        self.expansion_left = max_expanded_bytes
         self.texts: dict[str, str] = {}
         self.missing: list[tuple[str, int, str]] = []
 
@@ -153,7 +162,17 @@ class _Parser:
             return [Directive("include", (pattern,), file, line)]
         spliced: list[Directive] = []
         for path in paths:
-            spliced.extend(self.parse_block(tokenize(self.load(path), path), path, depth + 1, top_level=True))
+            text = self.load(path)
+            self.expansion_left -= max(len(text), _MIN_INCLUDE_COST)
+            if self.expansion_left < 0:
+                raise InputError.at(
+                    file,
+                    line,
+                    "include",
+                    "the includes splice in more config text than the input limit (a file included "
+                    "over and over?); set OPSKIT_MAX_INPUT_BYTES to raise it",
+                )
+            spliced.extend(self.parse_block(tokenize(text, path), path, depth + 1, top_level=True))
         return spliced
 
 
