@@ -46,6 +46,7 @@ class InputKind(Enum):
     JOURNAL = ("journal", 256 * MIB)  # a migrate journal holds the tenant's before-image
     TRAEFIK = ("Traefik dynamic config", 16 * MIB)
     PEERS = ("peers file", 16 * MIB)
+    SETTINGS = ("settings file", 1 * MIB)  # .opskit.toml or a pyproject.toml
 
     def __init__(self, noun: str, default_limit: int) -> None:
         self.noun = noun

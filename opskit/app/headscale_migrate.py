@@ -136,6 +136,18 @@ def make_plan(
     )
 
 
+def read_plan(path: Path) -> Plan:
+    """A plan file written by ``migrate plan``: bounded, UTF-8, strictly parsed (exit 2 naming the file)."""
+    from opskit.adapters.fs import InputKind, decode_utf8, read_input_bytes
+    from opskit.core.headscale.plan import load_plan
+
+    try:
+        text = decode_utf8(read_input_bytes(path, InputKind.PLAN), str(path), "plan")
+    except OSError as exc:
+        raise InputError.at(str(path), None, None, f"cannot read plan: {exc.strerror}") from None
+    return load_plan(text, str(path))
+
+
 def save_plan(plan: Plan, path: Path) -> None:
     """The plan as JSON, 0600 (it names hosts and holds row fingerprints), replaced atomically."""
     atomic_write(path, dump_plan(plan), mode=0o600)

@@ -181,21 +181,14 @@ def apply(
 ) -> None:
     """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
     from opskit.app.headscale_apply import apply_plan
+    from opskit.app.headscale_migrate import read_plan
     from opskit.core.headscale.options import parse_duration_ms
-    from opskit.core.headscale.plan import load_plan
-    from opskit.errors import InputError
     from opskit.output.headscale import render_run
 
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
-    from opskit.adapters.fs import InputKind, decode_utf8, read_input_bytes
-
-    try:
-        text = decode_utf8(read_input_bytes(plan_file, InputKind.PLAN), str(plan_file), "plan")
-    except OSError as exc:
-        raise InputError.at(str(plan_file), None, None, f"cannot read plan: {exc.strerror}") from None
     report = apply_plan(
-        load_plan(text, str(plan_file)),
+        read_plan(plan_file),
         dsn=dsn,
         yes=yes,
         journal_path=journal,

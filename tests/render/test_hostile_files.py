@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from opskit.adapters import fs
 from opskit.adapters.fs import WriteFailed, write_files
-from opskit.core.headscale.journal import parse_journal
+from opskit.core.headscale.journal_parse import parse_journal
 from opskit.core.headscale.plan import load_plan
 from opskit.core.spec.loader import MAX_DEPTH, load_yaml_marked
 from opskit.core.traefik.dynamic import switch_router_service

@@ -116,6 +116,7 @@ def _commands(big: Path) -> dict[str, list[str]]:
         "render": ["render", str(big)],
         "render --check": ["render", "--check", str(big)],
         "lint": ["lint", str(big)],
+        "lint --config": ["lint", "--config", str(big), str(big)],
         "check resolver": ["check", "resolver", "--nginx-conf", str(big)],
         "diagnose": ["diagnose", str(big)],
         "migrate apply": ["headscale", "migrate", "apply", str(big)],
@@ -131,6 +132,7 @@ def test_every_command_that_reads_a_file_refuses_one_over_the_limit(
     big = tmp_path / "big.txt"
     big.write_text("# filler\n" * 400)  # 3,600 bytes
     monkeypatch.setenv(LIMIT_VARIABLE, "2K")
+    monkeypatch.chdir(tmp_path)  # no project settings from the checkout
     result = cli(_commands(big)[command])
     assert result.exit_code == 2, result.stdout + result.stderr
     assert f"{big}: " in result.stderr
