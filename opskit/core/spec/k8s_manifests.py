@@ -21,6 +21,7 @@ from opskit.core.spec.base import SpecModel
 from opskit.core.spec.types import AbsPath, DnsLabel, Port
 
 MAX_REPLICAS = 100
+MAX_CONF_DIR = 255
 NODE_PORT_RANGE = (30000, 32767)  # the API server's default --service-node-port-range
 DEFAULT_CONF_DIR = "/etc/nginx/conf.d"  # the official nginx image's nginx.conf includes conf.d/*.conf
 
@@ -225,6 +226,8 @@ class ManifestsSpec(SpecModel):
         # hide nginx.conf and mime.types, and the container would not start.
         if value is None:
             return None
+        if len(value) > MAX_CONF_DIR:
+            raise ValueError(f"conf_dir is longer than {MAX_CONF_DIR} characters")
         if value.rstrip("/").count("/") < 2 or value.rstrip("/") in ("/etc/nginx", "/usr/local/nginx/conf"):
             raise ValueError(
                 f"{value!r} would be replaced by the ConfigMap volume wholesale; name the conf.d-style "
