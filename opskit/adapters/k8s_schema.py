@@ -2,8 +2,8 @@
 
 kubernetes-validate bundles the JSON schemas of many Kubernetes versions (~100 MB, slow to import), so
 it is imported only here, only when ``render --validate`` meets manifests, and it is an optional extra
-(``pip install 'opskit[k8s]'``). Strict mode: an unknown field is an error, as ``kubectl apply
---validate=strict`` (the default since 1.25) would make it.
+(``pip install 'opskit[k8s]'``). Strict mode: an unknown field is an error, as with ``kubectl apply
+--validate=strict``.
 
 The text checked is the YAML as written, parsed back: what is validated is what a user applies.
 """

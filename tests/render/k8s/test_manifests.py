@@ -1,7 +1,7 @@
 """`k8s_gateway.manifests`: objects a cluster accepts, mounting the config the way the issue asks.
 
 Schema checks use the OpenAPI schemas kubernetes-validate bundles, for every supported version, in
-strict mode (an unknown field is an error, as `kubectl apply` makes it since 1.25).
+strict mode (an unknown field is an error, as with `kubectl apply --validate=strict`).
 """
 
 from __future__ import annotations
