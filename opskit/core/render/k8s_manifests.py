@@ -25,6 +25,7 @@ import yaml
 from opskit.core.render.model import RenderContext, ValidationTarget
 from opskit.core.spec.k8s import K8sGatewaySpec
 from opskit.core.spec.k8s_manifests import ManifestsSpec, conf_dir_for
+from opskit.errors import InputError
 
 # The Kubernetes minor versions the manifests are checked against (tests and `render --validate`):
 # the four newest that kubernetes-validate bundles and that this code was checked with.
@@ -42,6 +43,8 @@ PORT_NAME = "http"
 # (without it, requests in flight to that Pod during a rollout get connection refused).
 PRE_STOP_SLEEP_SECONDS = 5
 PRIVILEGED_PORT_LIMIT = 1024
+# The API server refuses a ConfigMap whose data is larger than 1 MiB (etcd's object size budget).
+CONFIGMAP_MAX_BYTES = 1024 * 1024
 
 
 def config_checksum(config_files: Mapping[str, str]) -> str:
@@ -201,6 +204,15 @@ def render_manifests(
     gateway: K8sGatewaySpec, manifests: ManifestsSpec, config_files: Mapping[str, str], ctx: RenderContext
 ) -> dict[str, str]:
     """Every manifest file by name (kustomization.yaml included), each starting with opskit's header."""
+    size = sum(len(name.encode()) + len(text.encode()) for name, text in config_files.items())
+    if size > CONFIGMAP_MAX_BYTES:
+        raise InputError.at(
+            ctx.spec_name,
+            None,
+            "k8s_gateway.manifests",
+            f"the rendered config is {size} bytes; a ConfigMap holds at most {CONFIGMAP_MAX_BYTES} "
+            "(1 MiB): split the routes over several gateways",
+        )
     documents: dict[str, dict[str, Any]] = {
         CONFIGMAP_FILE: configmap(manifests, config_files),
         DEPLOYMENT_FILE: deployment(gateway, manifests, config_checksum(config_files)),
