@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from opskit.core.spec.base import SpecModel
-from opskit.core.spec.k8s_manifests import ManifestsSpec, image_problems
+from opskit.core.spec.k8s_manifests import ManifestsSpec, OptionalManifests, image_problems
 from opskit.core.spec.types import (
     AbsPath,
     DnsLabel,
@@ -144,7 +144,7 @@ class K8sGatewaySpec(SpecModel):
     tengine: TengineSpec = Field(default_factory=TengineSpec)
     routes: tuple[RouteSpec, ...]
     # Opt-in: ConfigMap + Deployment + Service + kustomization.yaml (opskit/core/spec/k8s_manifests.py).
-    manifests: ManifestsSpec | None = None
+    manifests: OptionalManifests = None
 
     @field_validator("routes")
     @classmethod

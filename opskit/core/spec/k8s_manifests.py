@@ -271,3 +271,18 @@ def image_problems(flavor: str, manifests: ManifestsSpec) -> list[str]:
 
 def conf_dir_for(manifests: ManifestsSpec) -> str:
     return manifests.conf_dir or DEFAULT_CONF_DIR
+
+
+def _manifests_switch(value: object) -> object:
+    # `manifests: true` reads naturally but cannot work: namespace and image are never guessed.
+    if value is True:
+        raise ValueError(
+            "write a mapping with at least `namespace` and `image` (e.g. {namespace: edge, image: "
+            "nginx:1.28-alpine}): neither is guessed"
+        )
+    if value is False:
+        return None
+    return value
+
+
+OptionalManifests = Annotated[ManifestsSpec | None, BeforeValidator(_manifests_switch)]

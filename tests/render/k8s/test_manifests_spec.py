@@ -202,3 +202,12 @@ def test_the_example_manifests_block_survives_every_leaf_made_hostile() -> None:
                 assert _key_paths(documents) == expected, (path, value)
                 text = yaml.safe_dump(documents)
                 assert "Secret" not in text, (path, value)
+
+
+def test_manifests_true_says_what_is_missing_and_false_means_none(cli: Any, tmp_path: Path) -> None:
+    k8s = with_manifests("nginx")
+    k8s["manifests"] = True
+    (found,) = run_bad(cli, tmp_path, k8s)
+    assert "k8s_gateway.manifests: " in found and "at least `namespace` and `image`" in found
+    k8s["manifests"] = False
+    assert not [name for name in render_k8s(k8s).files if name.endswith(".yaml")]
