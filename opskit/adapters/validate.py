@@ -138,7 +138,15 @@ def _namespace_argv(hosts: Path, addresses: tuple[str, ...], command: list[str])
 
 
 def validate_rendered(files: Mapping[str, str], target: ValidationTarget, *, timeout: float = 60) -> ValidationResult:
-    """Write ``files`` to a temporary prefix and run the real checker on ``target.entry`` there."""
+    """Write ``files`` to a temporary prefix and run the real checker on ``target.entry`` there.
+
+    Kubernetes manifests have no binary to run: they are checked against the API's schemas instead.
+    """
+    if target.tool == "kubernetes":
+        from opskit.adapters.k8s_schema import validate_manifests
+
+        ok, command, output = validate_manifests(files, target)
+        return ValidationResult(target.tool, target.entry, ok, command, output)
     binary = which(target.tool, INSTALL_HINTS[target.tool])
     notes: list[str] = []
     workdir = Path(tempfile.mkdtemp(prefix="opskit-validate-"))
