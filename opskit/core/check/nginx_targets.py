@@ -42,7 +42,7 @@ from opskit.core.nginx.query import (
     upstream_blocks,
     upstream_of,
 )
-from opskit.core.nginx.tree import Directive, NginxConfig, Node
+from opskit.core.nginx.tree import Directive, NginxConfig, Node, block_index
 
 
 class Behaviour(StrEnum):
@@ -106,7 +106,7 @@ def _where(node: Node) -> str:
     parts: list[str] = []
     for parent in node.parents:
         if parent.name == "server":
-            listen = next((d.args[0] for d in parent.all("listen") if d.args), "80")
+            listen = next((d.args[0] for d in block_index(parent.children).get("listen", ()) if d.args), "80")
             parts = [f"server {listen}"]
         elif parent.name == "location":
             parts.append(f"location {' '.join(parent.args)}")
@@ -115,19 +115,20 @@ def _where(node: Node) -> str:
 
 def proxy_targets(config: NginxConfig) -> list[ProxyTarget]:
     """Every proxy target in HTTP context (``*_pass`` and the upstream servers they lead to), classified."""
-    found: list[tuple[int, ProxyTarget]] = []
-    order = {id(node.directive): index for index, node in enumerate(config.walk())}
-    for site in pass_sites(config):
-        found.extend((order[id(site.directive)], t) for t in _classify(config, site))
-    for node in unix_socket_passes(config):
-        socket = node.directive.args[0].split("://", 1)[-1]
-        target = replace(
-            _template(node, socket, None, None),
-            behaviour=Behaviour.UNIX_SOCKET,
-            explanation="a unix socket: no DNS involved",
-        )
-        found.append((order[id(node.directive)], target))
-    return [target for _, target in sorted(found, key=lambda pair: pair[0])]
+    found = [(site.directive, list(_classify(config, site))) for site in pass_sites(config)]
+    sockets = list(unix_socket_passes(config))
+    if sockets:
+        for node in sockets:
+            socket = node.directive.args[0].split("://", 1)[-1]
+            target = replace(
+                _template(node, socket, None, None),
+                behaviour=Behaviour.UNIX_SOCKET,
+                explanation="a unix socket: no DNS involved",
+            )
+            found.append((node.directive, [target]))
+        order = {id(node.directive): index for index, node in enumerate(config.walk())}
+        found.sort(key=lambda pair: order[id(pair[0])])  # in the order nginx reads the passes
+    return [target for _, targets in found for target in targets]
 
 
 def _template(node: Node, host: str, port: int | None, resolver: ResolverDirective | None) -> ProxyTarget:
