@@ -126,9 +126,9 @@ def resolver(
     proxy_pass or upstream of the same host:port, variables without resolver, short names; and for the
     targets that follow DNS, what the config's resolver answers now. Exit 1 on a failing target, 2 on bad input.
     """
-    from opskit.adapters.dns import include_loader, query
-    from opskit.adapters.fs import read_text_input
-    from opskit.core.check.nginx_targets import Behaviour, parse_config, proxy_targets
+    from opskit.adapters.configfiles import FileSource
+    from opskit.adapters.dns import query
+    from opskit.core.check.nginx_targets import Behaviour, proxy_targets
     from opskit.core.check.resolver import (
         DnsAnswer,
         Nameserver,
@@ -138,6 +138,7 @@ def resolver(
         nameservers_of,
         parse_nameserver,
     )
+    from opskit.core.nginx import parse_nginx
     from opskit.output.check import show_resolver
 
     if not names and nginx_conf is None:
@@ -161,10 +162,12 @@ def resolver(
     config_file = ""
     if nginx_conf is not None:
         config_file = str(nginx_conf)
-        directives = parse_config(
-            read_text_input(nginx_conf, "nginx config"), config_file, include_loader(nginx_conf.parent.resolve())
-        )
-        for target in proxy_targets(directives):
+        # The same parser and include loader as `lint`: one nginx model, one set of syntax errors.
+        config = parse_nginx(config_file, FileSource())
+        for file, line, pattern in config.missing_includes:
+            if not any(ch in pattern for ch in "*?["):  # a glob may match nothing, as in nginx
+                raise InputError.at(file, line, "include", f"{pattern!r} matched no file")
+        for target in proxy_targets(config):
             found: list[DnsAnswer] = []
             resolver_text = ""
             if target.behaviour is Behaviour.FOLLOWS_DNS and target.resolver is not None:
