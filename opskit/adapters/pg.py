@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from opskit.core.headscale.dsn import mask_dsn, scrub
 from opskit.core.headscale.rowtext import row_fingerprint, row_id, unescape
 from opskit.core.headscale.schema import (
     KEYS,
@@ -41,6 +40,7 @@ from opskit.core.headscale.snapshot import (
     endpoint_ips,
     node_clashes,
 )
+from opskit.core.redact import redact_dsn, scrub, secrets_in
 from opskit.errors import ApplyError, EnvironmentProblem, InputError
 
 if TYPE_CHECKING:
@@ -67,20 +67,24 @@ def resolve_dsn(option: str | None) -> str:
 
 
 def _password_of(dsn: str) -> tuple[str, ...]:
+    """The DSN's passwords as written and as libpq reads them, plus PGPASSWORD."""
+    secrets = list(secrets_in(dsn))
     try:
         from psycopg.conninfo import conninfo_to_dict
 
-        password = conninfo_to_dict(dsn).get("password")
+        parsed = conninfo_to_dict(dsn)
+        secrets += [str(parsed[key]) for key in ("password", "sslpassword") if parsed.get(key)]
     except Exception:  # noqa: BLE001 - an unparsable DSN is reported by connect() below
-        return ()
-    secrets = (str(password),) if password else ()
-    return secrets + ((os.environ["PGPASSWORD"],) if os.environ.get("PGPASSWORD") else ())
+        pass
+    if os.environ.get("PGPASSWORD"):
+        secrets.append(os.environ["PGPASSWORD"])
+    return tuple(dict.fromkeys(secrets))
 
 
 def describe(dsn: str) -> str:
     """The masked DSN shown everywhere (or what libpq's environment points at)."""
     if dsn:
-        return mask_dsn(dsn)
+        return redact_dsn(dsn)
     host, database = os.environ.get("PGHOST", ""), os.environ.get("PGDATABASE", "")
     return f"libpq environment (PGHOST={host}, PGDATABASE={database})"
 
@@ -113,8 +117,10 @@ class Database:
     def clean(self, exc: BaseException) -> str:
         """A driver message with the DSN and password removed, on one line."""
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if self._dsn:  # libpq echoes a DSN it cannot parse
-            text = text.replace(self._dsn, self.dsn_shown)
+        if self._dsn:  # libpq echoes a DSN it cannot parse, sometimes stripped
+            for form in dict.fromkeys((self._dsn, self._dsn.strip())):
+                if form:
+                    text = text.replace(form, self.dsn_shown)
         return scrub(text, self._secrets)
 
     @contextmanager
@@ -221,8 +227,7 @@ def read_catalog(db: Database) -> Catalog:
         sequences = [
             r[0]
             for r in db.rows(
-                "SELECT relname FROM pg_class "
-                "WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
+                "SELECT relname FROM pg_class WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
             )
         ]
     return Catalog({t: tuple(c) for t, c in columns.items()}, tuple(fks), tuple(indexes), tuple(sequences))
@@ -286,9 +291,7 @@ def _users(db: Database, schema: TenantSchema, where: str, params: dict[str, Any
     travel in ``params``."""
     from psycopg import sql
 
-    template = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u WHERE {where} ORDER BY u.id"
-    )
+    template = sql.SQL("SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u WHERE {where} ORDER BY u.id")
     names = {
         "c": sql.Identifier(schema.cluster_column),
         "pid": _opt(schema, USERS, "provider_identifier", "u"),
@@ -306,9 +309,7 @@ def find_tenant(db: Database, schema: TenantSchema, name: str, source: int) -> U
     here = [u for u in found if u.cluster == source]
     if not here:
         clusters = ", ".join(sorted({str(u.cluster) for u in found}))
-        raise InputError.at(
-            None, None, "--from", f"tenant {name!r} is in cluster(s) {clusters}, not {source}"
-        )
+        raise InputError.at(None, None, "--from", f"tenant {name!r} is in cluster(s) {clusters}, not {source}")
     if len(here) > 1:
         ids = ", ".join(f"users.id={u.id} ({u.provider_identifier or 'local'})" for u in here)
         raise InputError.at(
@@ -326,9 +327,7 @@ def find_tenant_by_id(db: Database, schema: TenantSchema, user_id: int, source: 
     if not found:
         raise InputError.option("--tenant-id", f"no live user with id {user_id}")
     if found[0].cluster != source:
-        raise InputError.at(
-            None, None, "--from", f"users.id={user_id} is in cluster {found[0].cluster}, not {source}"
-        )
+        raise InputError.at(None, None, "--from", f"users.id={user_id} is in cluster {found[0].cluster}, not {source}")
     return found[0]
 
 
@@ -446,18 +445,12 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
     )
 
 
-def _child_rows(
-    db: Database, schema: TenantSchema, user_id: int, node_ids: list[int], source: int
-) -> list[ChildRows]:
+def _child_rows(db: Database, schema: TenantSchema, user_id: int, node_ids: list[int], source: int) -> list[ChildRows]:
     out = []
     for child in schema.children:
         parent_ids = [user_id] if child.parent == USERS else node_ids
-        where = _sql(
-            "t.{fk} = ANY(%(parents)s) AND t.{c} = %(source)s", fk=child.fk_column, c=schema.cluster_column
-        )
-        fingerprints = copy_fingerprints(
-            db, schema, child.table, where, {"parents": parent_ids, "source": source}
-        )
+        where = _sql("t.{fk} = ANY(%(parents)s) AND t.{c} = %(source)s", fk=child.fk_column, c=schema.cluster_column)
+        fingerprints = copy_fingerprints(db, schema, child.table, where, {"parents": parent_ids, "source": source})
         out.append(ChildRows(child.table, fingerprints))
     return out
 
@@ -574,9 +567,7 @@ def node_precheck(
 def _identity_columns(schema: TenantSchema, alias: str) -> Any:
     from psycopg import sql
 
-    return sql.SQL(", ").join(
-        sql.SQL("{}::text").format(_opt(schema, NODES, k, alias)) for k in IDENTITY_KINDS
-    )
+    return sql.SQL(", ").join(sql.SQL("{}::text").format(_opt(schema, NODES, k, alias)) for k in IDENTITY_KINDS)
 
 
 def _identities(db: Database, schema: TenantSchema, where: Any, params: dict[str, Any]) -> list[NodeIdentity]:
@@ -590,9 +581,7 @@ def _identities(db: Database, schema: TenantSchema, where: Any, params: dict[str
     for line in copy_lines(db, query, params):
         fields = line.split("\t")
         ipv4, ipv6, given_name, node_key, machine_key = (unescape(f) for f in fields[1:6])
-        out.append(
-            NodeIdentity(int(fields[0]), ipv4, ipv6, given_name, node_key, machine_key, fields[6] == "t")
-        )
+        out.append(NodeIdentity(int(fields[0]), ipv4, ipv6, given_name, node_key, machine_key, fields[6] == "t"))
     return out
 
 

@@ -56,22 +56,27 @@ def build_app() -> typer.Typer:
 
 
 def report_error(error: OpskitError) -> None:
-    """One paragraph on stderr, never a traceback, for expected failures."""
-    sys.stderr.write(f"opskit: error: {error.describe()}\n")
+    """One paragraph on stderr, never a traceback, for expected failures; the run's secrets scrubbed."""
+    from opskit.cli.secrets import scrub_run
+
+    sys.stderr.write(scrub_run(f"opskit: error: {error.describe()}\n"))
 
 
 class _ErrorMappingGroup(TyperGroup):
     """Root group: every subcommand runs inside it, so expected errors map to exit codes here."""
 
     def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except OpskitError as error:
-            report_error(error)
-            raise typer.Exit(int(error.exit_code)) from None
-        except KeyboardInterrupt:
-            sys.stderr.write("opskit: interrupted\n")
-            raise typer.Exit(130) from None
+        from opskit.cli.secrets import run_scope
+
+        with run_scope():  # every write of this run is scrubbed of the credentials it registers
+            try:
+                return super().invoke(ctx)
+            except OpskitError as error:
+                report_error(error)
+                raise typer.Exit(int(error.exit_code)) from None
+            except KeyboardInterrupt:
+                sys.stderr.write("opskit: interrupted\n")
+                raise typer.Exit(130) from None
 
 
 def main() -> None:

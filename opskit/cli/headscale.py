@@ -30,12 +30,8 @@ DsnOption = Annotated[
 ClusterColumnOption = Annotated[
     str, typer.Option("--cluster-column", help="Column saying which instance serves a row.")
 ]
-LockTimeoutOption = Annotated[
-    str, typer.Option("--lock-timeout", help="Give up waiting for a row lock after this.")
-]
-StatementTimeoutOption = Annotated[
-    str, typer.Option("--statement-timeout", help="Cancel any statement after this.")
-]
+LockTimeoutOption = Annotated[str, typer.Option("--lock-timeout", help="Give up waiting for a row lock after this.")]
+StatementTimeoutOption = Annotated[str, typer.Option("--statement-timeout", help="Cancel any statement after this.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -51,11 +47,14 @@ def tenants(
 ) -> None:
     """Tenants (live users) per cluster with their node and pre-auth key counts."""
     from opskit.adapters import pg
+    from opskit.cli.secrets import register_dsn
     from opskit.core.headscale.options import parse_column
     from opskit.core.headscale.schema import tenant_schema
     from opskit.output.headscale import render_tenants
 
-    db = pg.Database(pg.resolve_dsn(dsn))
+    resolved = pg.resolve_dsn(dsn)
+    register_dsn(resolved)
+    db = pg.Database(resolved)
     try:
         schema = tenant_schema(pg.read_catalog(db), parse_column(cluster_column))
         counts = pg.tenant_counts(db, schema, cluster)
@@ -86,15 +85,11 @@ def plan(
     ] = False,
     pre_hook: Annotated[
         list[str] | None,
-        typer.Option(
-            "--pre-hook", help="Command run before the DB move (e.g. stop the source instance). Repeatable."
-        ),
+        typer.Option("--pre-hook", help="Command run before the DB move (e.g. stop the source instance). Repeatable."),
     ] = None,
     post_hook: Annotated[
         list[str] | None,
-        typer.Option(
-            "--post-hook", help="Command run after the DB move (e.g. restart both instances). Repeatable."
-        ),
+        typer.Option("--post-hook", help="Command run after the DB move (e.g. restart both instances). Repeatable."),
     ] = None,
     hook_timeout: Annotated[float, typer.Option("--hook-timeout", help="Seconds each hook may take.")] = 60.0,
     traefik_config: Annotated[
@@ -102,21 +97,15 @@ def plan(
         typer.Option("--traefik-config", help="Traefik dynamic YAML file holding the tenant's router."),
     ] = None,
     router: Annotated[str | None, typer.Option("--router", help="The tenant's HTTP router name.")] = None,
-    to_service: Annotated[
-        str | None, typer.Option("--to-service", help="Service of the target instance.")
-    ] = None,
+    to_service: Annotated[str | None, typer.Option("--to-service", help="Service of the target instance.")] = None,
     traefik_api: Annotated[
         str | None,
         typer.Option("--traefik-api", help="Traefik API base URL to confirm the switch (read-only GETs)."),
     ] = None,
-    route_timeout: Annotated[
-        float, typer.Option("--route-timeout", help="Seconds to wait for Traefik.")
-    ] = 10.0,
+    route_timeout: Annotated[float, typer.Option("--route-timeout", help="Seconds to wait for Traefik.")] = 10.0,
     entry_port: Annotated[
         int | None,
-        typer.Option(
-            "--entry-port", help="Port on THIS host where the tenant's clients connect (edge entrypoint)."
-        ),
+        typer.Option("--entry-port", help="Port on THIS host where the tenant's clients connect (edge entrypoint)."),
     ] = None,
     client: Annotated[
         list[str] | None,
@@ -133,11 +122,21 @@ def plan(
     from opskit.adapters import pg
     from opskit.adapters.fs import atomic_write
     from opskit.adapters.headscale_move import CutOptions, RouteOptions, make_plan
+    from opskit.cli.secrets import register_dsn, register_secrets_of
     from opskit.core.headscale.options import parse_client, parse_column, parse_hook
     from opskit.core.headscale.plan import dump_plan
+    from opskit.core.redact import secrets_in
     from opskit.errors import InputError
     from opskit.output.headscale import render_plan
 
+    resolved_dsn = pg.resolve_dsn(dsn)
+    register_dsn(resolved_dsn)
+    register_secrets_of(traefik_api)
+    if traefik_api is not None and secrets_in(traefik_api):
+        # The API URL is saved in the plan file and the journal, which must never hold a credential.
+        raise InputError.option(
+            "--traefik-api", "carries a password; give a URL without credentials (the plan file saves it)"
+        )
     if (tenant is None) == (tenant_id is None):
         raise InputError.option("--tenant", "give exactly one of --tenant NAME or --tenant-id ID")
     route = None
@@ -159,7 +158,7 @@ def plan(
     elif client:
         raise InputError.option("--client", "cutting sessions needs --entry-port")
     the_plan = make_plan(
-        dsn=pg.resolve_dsn(dsn),
+        dsn=resolved_dsn,
         tenant=tenant,
         tenant_id=tenant_id,
         source=source,
@@ -191,11 +190,14 @@ def apply(
     """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
     from opskit.adapters import pg
     from opskit.adapters.headscale_move import apply_plan
+    from opskit.cli.secrets import register_dsn
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.core.headscale.plan import load_plan
     from opskit.errors import InputError
     from opskit.output.headscale import render_run
 
+    resolved_dsn = pg.resolve_dsn(dsn)
+    register_dsn(resolved_dsn)
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
     try:
@@ -204,7 +206,7 @@ def apply(
         raise InputError.at(str(plan_file), None, None, f"cannot read plan: {exc.strerror}") from None
     report = apply_plan(
         load_plan(text, str(plan_file)),
-        dsn=pg.resolve_dsn(dsn),
+        dsn=resolved_dsn,
         yes=yes,
         journal_path=journal,
         lock_timeout_ms=lock_ms,
@@ -227,14 +229,17 @@ def rollback(
     """Restore the journal's before-image in one transaction and point the route back."""
     from opskit.adapters import pg
     from opskit.adapters.headscale_move import rollback as do_rollback
+    from opskit.cli.secrets import register_dsn
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.output.headscale import render_run
 
+    resolved_dsn = pg.resolve_dsn(dsn)
+    register_dsn(resolved_dsn)
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
     report = do_rollback(
         str(journal_file),
-        dsn=pg.resolve_dsn(dsn),
+        dsn=resolved_dsn,
         yes=yes,
         force=force,
         lock_timeout_ms=lock_ms,
