@@ -68,9 +68,23 @@ def safe_text(value: object, *, newlines: bool = False) -> str:
     >>> safe_text("[bold red]admin[/]\\x1b]8;;http://x\\x07")
     '\\\\[bold red]admin\\\\[/]\\\\x1b]8;;http://x\\\\x07'
     """
-    from rich.markup import escape
+    return escape_markup(safe_plain(value, newlines=newlines))
 
-    return escape(safe_plain(value, newlines=newlines))
+
+# rich's tag syntax (rich.markup.RE_TAGS): backslashes right before a tag escape it, two by two.
+_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+
+
+def escape_markup(text: str) -> str:
+    """``text`` as rich markup that renders to exactly ``text``.
+
+    Unlike ``rich.markup.escape`` this also keeps an even run of trailing backslashes right (rich 13/14
+    turns ``a\\\\`` + ``[/]`` into one backslash). A trailing run is doubled because opskit's markup puts a
+    tag right after the value; the value is expected to be followed by a tag or more markup text.
+    """
+    text = _TAG.sub(lambda m: m[1] * 2 + "\\" + m[2], text)
+    trailing = len(text) - len(text.rstrip("\\"))
+    return text + "\\" * trailing
 
 
 def safe_cell(value: object, *, newlines: bool = False, style: str = "") -> Text:
