@@ -62,8 +62,11 @@ _ON_DELETE = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL"
 
 
 def resolve_dsn(option: str | None) -> str:
-    """--dsn, else OPSKIT_HEADSCALE_DSN, else "" (libpq reads PGHOST/PGUSER/... itself)."""
-    return option or os.environ.get(DSN_ENV, "")
+    """--dsn, else OPSKIT_HEADSCALE_DSN, else "" (libpq reads PGHOST/PGUSER/... itself).
+
+    Stripped: a DSN pasted with a leading space is refused by libpq, whose message then repeats it whole.
+    """
+    return (option or os.environ.get(DSN_ENV, "")).strip()
 
 
 def _password_of(dsn: str) -> tuple[str, ...]:

@@ -45,7 +45,7 @@ def dsn_spellings(password: str, host: str, port: int, database: str, user: str 
         Spelling(f"postgresql://{user}:{encoded}@{base}", "URI, percent-encoded", True),
         Spelling(f"postgres://{user}:{encoded}@{base}?sslmode=disable", "postgres:// alias", True),
         Spelling(f"  postgresql://{user}:{encoded}@{base}  ", "leading/trailing spaces", True),
-        Spelling(f"postgresql://{user}@{base}?password={quote_plus(password)}", "query password", True),
+        Spelling(f"postgresql://{user}@{base}?password={encoded}", "query password", True),
         Spelling(
             f"host={host} port={port} dbname={database} user={user} password={libpq_quote(password)}",
             "key=value, quoted",
