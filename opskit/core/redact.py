@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
@@ -112,24 +112,30 @@ def _unquote_libpq(value: str) -> str:
 
 
 def spellings(secret: str) -> tuple[str, ...]:
-    """Every way ``secret`` may be printed: as is, stripped, encoded, decoded, quoted, repr and JSON."""
+    """Every way ``secret`` may be printed: as is, stripped, encoded, decoded, quoted, repr and JSON.
+
+    Quotings compose (a libpq-quoted password inside a ``repr`` inside a JSON error document), so the
+    transforms are applied twice over, then JSON-escaped.
+    """
     forms = {secret, secret.strip()}
-    for form in list(forms):
-        encoded = quote(form, safe="")
-        forms |= {
-            encoded,
-            _lower_hex(encoded),
-            quote(form),
-            quote_plus(form),
-            _lower_hex(quote_plus(form, safe="")),
-            unquote(form),
-            form.replace("\\", "\\\\").replace("'", "\\'"),
-            repr(form)[1:-1],
-            json.dumps(form)[1:-1],
-            json.dumps(form, ensure_ascii=False)[1:-1],
-        }
+    for _ in range(2):
+        forms |= {transform(form) for form in forms for transform in _TRANSFORMS}
+    # Any of these inside a JSON string (an error document quoting a repr, a DSN in a plan): escaped again.
+    forms |= {json.dumps(form, ensure_ascii=ascii_only)[1:-1] for form in forms for ascii_only in (True, False)}
     # Longest first, so a spelling that contains another is replaced whole.
     return tuple(sorted((f for f in forms if len(f) >= MIN_SCRUB_LENGTH), key=len, reverse=True))
+
+
+_TRANSFORMS: tuple[Callable[[str], str], ...] = (
+    lambda form: quote(form, safe=""),
+    lambda form: _lower_hex(quote(form, safe="")),
+    quote,
+    quote_plus,
+    lambda form: _lower_hex(quote_plus(form, safe="")),
+    unquote,
+    lambda form: form.replace("\\", "\\\\").replace("'", "\\'"),  # libpq key='value'
+    lambda form: repr(form)[1:-1],
+)
 
 
 def _lower_hex(encoded: str) -> str:

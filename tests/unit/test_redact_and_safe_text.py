@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.core.redact import redact_dsn, redact_text, scrub, secrets_in
+from opskit.core.redact import redact_dsn, redact_text, remove_secrets, scrub, secret_forms, secrets_in
 from opskit.output.safe import safe_cell, safe_plain, safe_text
 from tests.support.hostile import (
     assert_secret_absent,
@@ -34,6 +34,12 @@ def test_no_dsn_spelling_shows_its_password_after_redaction(password: str) -> No
         # The same message as a JSON document and as a Python repr (InputError quotes with !r).
         assert_secret_absent(password, scrub(json.dumps({"error": message}), secrets_in(spelling.dsn)))
         assert_secret_absent(password, scrub(repr(spelling.dsn), secrets_in(spelling.dsn)))
+        # An error document (JSON) quoting a message that quoted the DSN with repr: escaped twice.
+        nested = json.dumps({"error": f"bad --dsn {spelling.dsn!r}"})
+        assert_secret_absent(password, scrub(nested, secrets_in(spelling.dsn)))
+        # What the run's stdout filter does (values only): the document stays valid JSON, without the secret.
+        filtered = remove_secrets(nested, secret_forms(frozenset(secrets_in(spelling.dsn))))
+        assert_secret_absent(password, json.loads(filtered)["error"], filtered)
 
 
 @settings(max_examples=100, deadline=None)
