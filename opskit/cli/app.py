@@ -65,18 +65,23 @@ def report_error(error: OpskitError) -> None:
 class _ErrorMappingGroup(TyperGroup):
     """Root group: every subcommand runs inside it, so expected errors map to exit codes here."""
 
-    def invoke(self, ctx: Any) -> Any:
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         from opskit.cli.secrets import run_scope
 
-        with run_scope():  # every write of this run is scrubbed of the credentials it registers
-            try:
-                return super().invoke(ctx)
-            except OpskitError as error:
-                report_error(error)
-                raise typer.Exit(int(error.exit_code)) from None
-            except KeyboardInterrupt:
-                sys.stderr.write("opskit: interrupted\n")
-                raise typer.Exit(130) from None
+        # Every write of the run is scrubbed of the credentials it registers, including click's own usage
+        # errors, printed after invoke returns ("Got unexpected extra argument (postgresql://u:pw@...)").
+        with run_scope():
+            return super().main(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OpskitError as error:
+            report_error(error)
+            raise typer.Exit(int(error.exit_code)) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("opskit: interrupted\n")
+            raise typer.Exit(130) from None
 
 
 def main() -> None:

@@ -4,11 +4,11 @@ Why a per-run registry in the CLI layer rather than an argument: a credential ar
 a URL's userinfo, ``--password-stdin``) but may resurface anywhere, in a driver error raised three
 adapters down, in the error paragraph printed by the root group after the command's frame is gone, or in a
 JSON document. Threading a redactor through every adapter signature would not reach the error path at all.
-So the root group opens a ``run_scope()`` around each command: it holds the registered secrets in a
-``ContextVar`` (reset when the run ends, so tests running many commands in one process never share one)
-and wraps ``sys.stdout``/``sys.stderr`` so that every write (rich consoles, JSON, ``report_error``) passes
-through ``opskit.core.redact.scrub``. Renderers still redact first (``redact_dsn``); this is the last line
-of defence for the value nobody expected to print.
+So the root group opens a ``run_scope()`` around each run (its ``main``, so click's usage errors too): it
+holds the registered secrets in a ``ContextVar`` (reset when the run ends, so tests running many commands
+in one process never share one) and wraps ``sys.stdout``/``sys.stderr`` so that every write (rich
+consoles, JSON, ``report_error``) has them removed in every spelling (``opskit.core.redact``). Renderers
+still redact first (``redact_dsn``); this is the last line of defence for the value nobody expected to print.
 """
 
 from __future__ import annotations
@@ -55,14 +55,19 @@ def _remove_run_secrets(text: str) -> str:
 
 
 class _ScrubbingStream:
-    """A text stream that scrubs each write; everything else (isatty, fileno, encoding) is the original's."""
+    """A text stream that scrubs each write; everything else (isatty, fileno, encoding) is the original's.
 
-    def __init__(self, wrapped: TextIO) -> None:
+    stdout filters registered values only: pattern redaction could alter legitimate output there (a
+    rendered config). stderr carries messages only, so it also masks URL/DSN password patterns: a usage
+    error can quote a DSN typed without --dsn, before any command registered it.
+    """
+
+    def __init__(self, wrapped: TextIO, *, patterns: bool) -> None:
         self._wrapped = wrapped
+        self._clean = scrub_run if patterns else _remove_run_secrets
 
     def write(self, text: str) -> int:
-        # Values only: pattern redaction here could alter legitimate output (a rendered config on stdout).
-        self._wrapped.write(_remove_run_secrets(text))
+        self._wrapped.write(self._clean(text))
         return len(text)
 
     def writelines(self, lines: Any) -> None:
@@ -78,7 +83,8 @@ def run_scope() -> Iterator[None]:
     """One command run: a fresh secret set, and stdout/stderr scrubbed until the run ends."""
     token = _RUN_SECRETS.set(frozenset())
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _ScrubbingStream(saved[0]), _ScrubbingStream(saved[1])
+    sys.stdout = _ScrubbingStream(saved[0], patterns=False)
+    sys.stderr = _ScrubbingStream(saved[1], patterns=True)
     try:
         yield
     finally:

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.redact import redact_dsn, redact_text, remove_secrets, scrub, secret_forms, secrets_in
@@ -113,3 +113,13 @@ def test_safe_plain_shows_what_it_neutralised() -> None:
     assert safe_plain("tab\tstays") == "tab\tstays"
     assert safe_plain("two\nlines") == "two\\nlines"
     assert safe_plain("two\nlines", newlines=True) == "two\nlines"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(password=passwords(), which=st.sampled_from([0, 1, 3, 4, 6, 8]))
+def test_a_dsn_typed_without_dsn_is_masked_in_clicks_usage_error(cli, password: str, which: int) -> None:  # type: ignore[no-untyped-def]
+    """Nothing registered it yet: click prints "Got unexpected extra argument (...)" after the command."""
+    dsn = dsn_spellings(password, "db.example", 5432, "headscale")[which].dsn
+    result = cli(["headscale", "tenants", dsn])
+    assert result.exit_code == 2 and "unexpected extra argument" in result.stderr
+    assert_secret_absent(password, result.stdout, result.stderr)
