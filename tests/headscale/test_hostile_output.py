@@ -32,9 +32,9 @@ def _set_role_password(db: HeadscaleDb, password: str) -> None:
         exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [ROLE]).fetchone()
         verb = "ALTER" if exists else "CREATE"
         admin.execute(
-            sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(ROLE), sql.Literal(password))
+            # Superuser: apply and rollback write rows, take locks and COPY; the role exists for its password.
+            sql.SQL(verb + " ROLE {} LOGIN SUPERUSER PASSWORD {}").format(sql.Identifier(ROLE), sql.Literal(password))
         )
-    db.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(ROLE)))
 
 
 _CLOSED_PORT = free_port()  # nothing listens there: connect() is refused at once
@@ -69,6 +69,16 @@ def test_a_working_dsn_in_any_spelling_never_shows_its_password(
     assert_secret_absent(
         password, planned.stdout, planned.stderr, plan.read_text(), planned_json.stdout, planned_json.stderr
     )
+    # apply and rollback with two more spellings: their stdout, JSON and the journal.
+    journal = tmp_path / "journal"
+    journal.unlink(missing_ok=True)
+    applied = cli(
+        ["headscale", "migrate", "apply", str(plan), "--yes", "--journal", str(journal)]
+        + ["--dsn", spellings[4].dsn, "-F", "json"]
+    )
+    rolled = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", spellings[3].dsn])
+    assert applied.exit_code == 0 and rolled.exit_code == 0, applied.stderr + rolled.stderr
+    assert_secret_absent(password, applied.stdout, applied.stderr, journal.read_text(), rolled.stdout, rolled.stderr)
     # A wrong password: libpq's message names the user; ours must not name the password we tried.
     wrong = spellings[0].dsn.replace(f"{ROLE}:", f"{ROLE}:x", 1)
     refused = cli(["headscale", "tenants", "--dsn", wrong])
@@ -120,9 +130,7 @@ def test_tenant_names_with_markup_and_terminal_escapes_are_shown_not_obeyed(
     as_json = json.loads(cli(["headscale", "tenants", "--dsn", hsdb.dsn, "-F", "json"]).stdout)
     assert set(names) <= {t["name"] for t in as_json["tenants"]}  # JSON keeps the raw value
     for name in names[:3] + names[6:8]:
-        planned = cli(
-            ["headscale", "migrate", "plan", "--tenant", name, "--from", "3", "--to", "4", "--dsn", hsdb.dsn]
-        )
+        planned = cli(["headscale", "migrate", "plan", "--tenant", name, "--from", "3", "--to", "4", "--dsn", hsdb.dsn])
         assert planned.exit_code in (0, 1), planned.stderr
         assert terminal_safe(planned.stdout + planned.stderr)
 
