@@ -58,8 +58,10 @@ def build_app() -> typer.Typer:
 def report_error(error: OpskitError) -> None:
     """One paragraph on stderr, never a traceback, for expected failures; the run's secrets scrubbed."""
     from opskit.cli.secrets import scrub_run
+    from opskit.output.safe import safe_plain
 
-    sys.stderr.write(scrub_run(f"opskit: error: {error.describe()}\n"))
+    # Messages quote file names, config lines and typed values: shown, never obeyed by the terminal.
+    sys.stderr.write(scrub_run(f"opskit: error: {safe_plain(error.describe(), newlines=True)}\n"))
 
 
 class _ErrorMappingGroup(TyperGroup):
