@@ -22,6 +22,11 @@ from opskit.core.headscale.snapshot import TenantCount
 from opskit.errors import InputError
 
 
+def resolve_dsn(option: str | None) -> str:
+    """The DSN a command uses: ``--dsn``, else OPSKIT_HEADSCALE_DSN, else libpq's environment ("")."""
+    return connection.resolve_dsn(option)
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 

@@ -57,10 +57,13 @@ def harbor(
     from urllib.parse import urlsplit
 
     from opskit.adapters.http import ClientOptions, ConnectTo, EntryClient, observe_harbor_entry
+    from opskit.cli.secrets import register_secret, register_secrets_of
     from opskit.core.check.harbor import Origin, assess_entry
     from opskit.core.spec.harbor import HarborVersion
     from opskit.output.check import show_harbor
 
+    for url in urls:  # before any message can quote a URL's userinfo
+        register_secrets_of(url)
     for url in urls:
         try:
             origin = Origin.of(url)
@@ -86,6 +89,7 @@ def harbor(
                 "--password-stdin", f"the first line of stdin is over {MAX_PASSWORD_CHARS} characters"
             )
         password = line.rstrip("\r\n")
+        register_secret(password)
         if not password:
             raise InputError.option("--password-stdin", "stdin gave an empty password")
         credentials = (user, password)

@@ -41,9 +41,11 @@ def slowloris(
     from urllib.parse import urlsplit
 
     from opskit.adapters.net import all_loopback, resolve_target, run_probe
+    from opskit.cli.secrets import register_secrets_of
     from opskit.core.probe.slowloris import ProbePlan, judge
     from opskit.output.probe import show_plan, show_report, watch
 
+    register_secrets_of(url)  # userinfo or ?token= never reaches the screen or an error message
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError.option("URL", f"{url!r} must be an http:// or https:// URL with a host")

@@ -8,6 +8,7 @@ from opskit.core.diagnose.engine import Diagnosis
 from opskit.core.diagnose.paths import PairPrediction, Prediction
 from opskit.core.diagnose.profile import NatProfile, endpoint_host
 from opskit.core.findings import Finding, Severity
+from opskit.output.safe import safe_cell, safe_plain, safe_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -179,7 +180,8 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
         for column in ("node", "input", "lines", "kind", "layout"):
             table.add_column(column)
         for b in diagnosis.blocks:
-            table.add_row(b.label, b.source, f"{b.first_line}-{b.last_line}", b.kind, b.layout)
+            cells = (b.label, b.source, f"{b.first_line}-{b.last_line}", b.kind, b.layout)
+            table.add_row(*(safe_cell(v) for v in cells))
         console.print(table)
     if diagnosis.live is not None:
         _render_live(diagnosis, console)
@@ -200,14 +202,19 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
             table.add_column(column)
         for p in diagnosis.profiles:
             table.add_row(
-                p.label,
-                _tri(p.udp),
-                p.ipv4_text(),
-                p.report.ipv6_state.value,
-                p.mapping.value + (" (artefact?)" if p.artefacts else ""),
-                p.portmap_text,
-                _tri(p.report.captive_portal),
-                _home(p),
+                *(
+                    safe_cell(v)
+                    for v in (
+                        p.label,
+                        _tri(p.udp),
+                        p.ipv4_text(),
+                        p.report.ipv6_state.value,
+                        p.mapping.value + (" (artefact?)" if p.artefacts else ""),
+                        p.portmap_text,
+                        _tri(p.report.captive_portal),
+                        _home(p),
+                    )
+                )
             )
         console.print(table)
     if diagnosis.predictions:
@@ -225,7 +232,7 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
     matrix = Table(title="Expected path per pair", title_justify="left", show_lines=True)
     matrix.add_column("")
     for label in labels:
-        matrix.add_column(label)
+        matrix.add_column(safe_text(label))
     for row in labels:
         cells = []
         for column in labels:
@@ -238,7 +245,7 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
             if seen:
                 text += "\nseen: " + ", ".join(sorted({o.path.value for o in seen}))
             cells.append(text)
-        matrix.add_row(row, *cells)
+        matrix.add_row(safe_cell(row), *(safe_cell(c, newlines=True) for c in cells))
     console.print(matrix)
     # Pairs without a finding still deserve their reason; the others are explained in the panels below.
     explained = [
@@ -251,7 +258,9 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
         for column in ("pair", "expected", "why"):
             details.add_column(column, overflow="fold")
         for pair in explained:
-            details.add_row(f"{pair.a} ↔ {pair.b}", short_prediction(pair), pair.reason)
+            details.add_row(
+                safe_cell(f"{pair.a} ↔ {pair.b}"), safe_cell(short_prediction(pair)), safe_cell(pair.reason)
+            )
         console.print(details)
 
 
@@ -262,10 +271,10 @@ def _render_live(diagnosis: Diagnosis, console: Console) -> None:
     assert live is not None
     who = f"you are {live.current_user}{', admin' if live.is_admin else ''}"
     if not live.daemons:
-        console.print(f"tailscaled on this machine: no process found ({who})")
+        console.print(safe_cell(f"tailscaled on this machine: no process found ({who})"))
         return
     table = Table(
-        title=f"tailscaled on this machine (you are {live.current_user}{', admin' if live.is_admin else ''})",
+        title=safe_text(f"tailscaled on this machine ({who})"),
         title_justify="left",
     )
     for column in ("pid", "user", "started by", "--statedir", "--state", "--port", "command line"):
@@ -277,12 +286,17 @@ def _render_live(diagnosis: Diagnosis, console: Console) -> None:
         )
         table.add_row(
             str(d.pid),
-            d.user or "?",
-            starter,
-            d.flag("statedir") or "-",
-            d.flag("state") or "-",
-            d.flag("port") or "-",
-            " ".join(d.cmdline),
+            *(
+                safe_cell(v)
+                for v in (
+                    d.user or "?",
+                    starter,
+                    d.flag("statedir") or "-",
+                    d.flag("state") or "-",
+                    d.flag("port") or "-",
+                    " ".join(d.cmdline),
+                )
+            ),
         )
     console.print(table)
 
@@ -295,17 +309,21 @@ def finding_panel(finding: Finding) -> Any:
 
     style = SEVERITY_STYLE[finding.severity]
     body: list[Any] = [
-        Text.assemble(("Cause: ", "bold"), finding.cause),
-        Text.assemble(("Fix: ", "bold"), finding.fix),
+        Text.assemble(("Cause: ", "bold"), safe_plain(finding.cause, newlines=True)),
+        Text.assemble(("Fix: ", "bold"), safe_plain(finding.fix, newlines=True)),
     ]
     if finding.evidence:
         body.append(Text("Evidence:", style="bold"))
         for evidence in finding.evidence:
-            body.append(Text.assemble(("  " + evidence.location + "  ", "dim"), evidence.text))
-    title = Text.assemble((finding.severity.label.upper(), style), "  ", finding.rule_id, "  ", finding.title)
+            # Evidence quotes the paste: an ESC or bidi override in it must show, not act.
+            where = "  " + safe_plain(evidence.location) + "  "
+            body.append(Text.assemble((where, "dim"), safe_plain(evidence.text)))
+    title = Text.assemble(
+        (finding.severity.label.upper(), style), "  ", finding.rule_id, "  ", safe_plain(finding.title)
+    )
     return Panel(Group(*body), title=title, title_align="left", border_style=style)
 
 
 def render_warnings(warnings: tuple[str, ...], console: Console) -> None:
     for warning in warnings:
-        console.print(f"opskit: warning: {warning}", markup=False, highlight=False)
+        console.print(f"opskit: warning: {safe_plain(warning)}", markup=False, highlight=False)
