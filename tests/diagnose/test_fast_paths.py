@@ -108,7 +108,12 @@ def test_status_column_precheck_never_hides_a_peer_row(text: str) -> None:
 
 
 def test_build_frozen_equals_the_constructor_and_refuses_missing_fields() -> None:
-    block = next(b for b in split_input(CORPUS[0]).blocks if b.kind is BlockKind.NETCHECK)
+    block = next(
+        b
+        for text in CORPUS
+        for b in split_input(text).blocks
+        if b.kind is BlockKind.NETCHECK and b.json_document is None and not b.log_form
+    )
     report = parse_netcheck_text(block.lines, block.hints)
     profile = build_profile("a", "a.txt", report)
     for instance in (block, report, profile):

@@ -142,6 +142,8 @@ def _partial_row(line: SourceLine) -> StatusPeer | None:
     holding a well-formed status cell yields a peer; columns that cannot be told apart stay empty.
     """
     text = line.text
+    if len(text.split(None, 3)) < 4:
+        return None  # too little around a cell to call it a row (and is_status_line's pre-check)
     for match in _CELL_START.finditer(text):
         start = match.end()
         cell = text[start:]

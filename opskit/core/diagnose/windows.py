@@ -103,11 +103,12 @@ def normalise_error_text(text: str) -> str:
 
 def is_windows_error_line(text: str) -> bool:
     lowered = text.lower()
-    return any(word in lowered for word in _ERROR_WORDS) and matches_error_pattern(normalise_error_text(text))
+    return any(word in lowered for word in _ERROR_WORDS) and matches_error_pattern(text)
 
 
 def matches_error_pattern(text: str) -> bool:
     """Whether any error pattern matches (without the cheap word pre-check)."""
+    text = normalise_error_text(text)
     if _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text):
         return True
     return any(pattern.search(text) for _, pattern in _SIMPLE)
