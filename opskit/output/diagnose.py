@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from opskit.core.diagnose.engine import Diagnosis, InputReports
-from opskit.core.diagnose.models import PathKind, PingReport, StatusPeer
+from opskit.core.diagnose.models import PathKind, PingReport, Pong, StatusPeer
 from opskit.core.diagnose.paths import PairPrediction, Prediction
 from opskit.core.diagnose.profile import NatProfile, endpoint_host
 from opskit.core.diagnose.regions import region
@@ -294,6 +294,7 @@ def ping_json(label: str, report: PingReport) -> dict[str, Any]:
     """One `tailscale ping` run: verdict, best path seen, DERP regions, pong and timeout counts."""
     direct = next((p for p in report.pongs if p.path is PathKind.DIRECT), None)
     relay = next((p for p in report.pongs if p.path is PathKind.PEER_RELAY), None)
+    best: Pong | None
     if direct is not None:
         path, best = "direct", direct
     elif relay is not None:
@@ -391,6 +392,9 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
         console.print(table)
     if diagnosis.predictions:
         _render_matrix(diagnosis, console)
+    peers = peers_json(diagnosis)
+    if peers:
+        _render_peers(peers, console)
     for finding in diagnosis.findings:
         console.print(finding_panel(finding))
     if not diagnosis.findings:
@@ -432,6 +436,35 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
         for pair in explained:
             details.add_row(f"{pair.a} ↔ {pair.b}", short_prediction(pair), pair.reason)
         console.print(details)
+
+
+def _render_peers(peers: list[dict[str, Any]], console: Console) -> None:
+    """One row per peer seen in status or ping output: the path each one uses."""
+    from rich.table import Table
+
+    table = Table(title="Path per peer (from status and ping)", title_justify="left")
+    for column in ("node", "peer", "Tailscale IP", "OS", "path", "endpoint / DERP", "tx / rx", "line"):
+        table.add_column(column, overflow="fold")
+    for peer in peers:
+        derp = peer["derp"]
+        where = peer["endpoint"] or (
+            f"{derp['code']} ({derp['name']})" if derp and derp["name"] else (derp["code"] if derp else "")
+        )
+        path = peer["path"] + (" (self)" if peer["self"] else "")
+        if peer["offline"] and peer["path"] != "offline":
+            path += "; offline"
+        traffic = f"{peer['tx']} / {peer['rx']}" if peer["tx"] is not None or peer["rx"] is not None else ""
+        table.add_row(
+            peer["label"],
+            peer["name"] or "?",
+            peer["ip"] or "",
+            peer["os"] or "",
+            path,
+            where,
+            traffic,
+            str(peer["line"]),
+        )
+    console.print(table)
 
 
 def _render_live(diagnosis: Diagnosis, console: Console) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from opskit.core.diagnose.daemonlog import is_daemon_log_line
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
@@ -22,7 +23,6 @@ from opskit.core.diagnose.netcheck import (
     parse_json_text,
     region_hint,
 )
-from opskit.core.diagnose.daemonlog import is_daemon_log_line
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.status import (
     is_gron_status_line,

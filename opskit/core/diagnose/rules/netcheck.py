@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.models import DerpHomeState, Ipv6State, NetcheckReport
+from opskit.core.diagnose.models import DerpHomeState, Ipv6State
 from opskit.core.diagnose.profile import AddressScope, Mapping, NatProfile, endpoint_host, looks_logged_out
 from opskit.core.diagnose.rules.base import RuleContext, rule
 from opskit.core.findings import Finding, Severity
