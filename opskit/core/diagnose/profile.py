@@ -181,9 +181,10 @@ def _host_scope(host: str) -> AddressScope:
 
 def looks_logged_out(report: NetcheckReport) -> bool:
     """Pre-v1.16 layout, UDP false, no DERP home, no latency at all: the logged-out signature (#2993)."""
-    old = report.layout.startswith(("text v1.0", "text v1.2"))
+    if report.udp is not False or not report.layout.startswith(("text v1.0", "text v1.2")):
+        return False  # the common case, decided without looking at the latencies
     silent = not any(d.latency_ms is not None for d in report.latencies)
-    return old and report.udp is False and silent and report.derp_home_state is not DerpHomeState.OK
+    return silent and report.derp_home_state is not DerpHomeState.OK
 
 
 def build_profile(label: str, source: str, report: NetcheckReport) -> NatProfile:

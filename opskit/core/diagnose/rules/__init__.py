@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from opskit.core.diagnose.rules import daemonlog, live, netcheck, pairs, ping, status, windows
+from opskit.core.diagnose.rules import daemonlog, live, netcheck, pairs, ping, skipped, status, windows
 from opskit.core.diagnose.rules.base import Rule, RuleContext, rule
 
 RULES: tuple[Rule, ...] = (
+    skipped.unread,
     netcheck.udp_blocked,
     netcheck.hard_nat,
     netcheck.mapping_unknown,
