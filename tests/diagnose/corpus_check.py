@@ -204,14 +204,19 @@ def check_sample(truth: dict[str, Any], document: dict[str, Any] | None) -> list
 
 def main(argv: list[str]) -> int:
     details = "--details" in argv
-    groups: dict[bool, list[tuple[str, list[str]]]] = {False: [], True: []}
+    labels = {
+        "dev": "dev (worked on)",
+        "held": "held-out (the last 15 collected, not looked at while fixing)",
+        "fresh": "fresh (collected after the fixes; scored blind once, see truth.toml)",
+    }
+    groups: dict[str, list[tuple[str, list[str]]]] = {key: [] for key in labels}
     for truth in load_truth():
-        groups[bool(truth.get("held_out"))].append((truth["file"], check_sample(truth, document_for(truth["file"]))))
-    for held_out, results in groups.items():
+        group = "fresh" if truth.get("fresh") else "held" if truth.get("held_out") else "dev"
+        groups[group].append((truth["file"], check_sample(truth, document_for(truth["file"]))))
+    for group, results in groups.items():
         right = sum(1 for _, problems in results if not problems)
-        label = "held-out (never looked at while fixing)" if held_out else "dev"
-        print(f"{label}: {right}/{len(results)} right ({100 * right / max(1, len(results)):.0f} %)")
-        if details or not held_out:
+        print(f"{labels[group]}: {right}/{len(results)} right ({100 * right / max(1, len(results)):.0f} %)")
+        if details or group == "dev":
             for name, problems in results:
                 for problem in problems:
                     print(f"  {name}: {problem}")

@@ -67,6 +67,8 @@ def _classify_via(via: str) -> tuple[PathKind, str | None]:
         return PathKind.DERP, derp.group("code")
     if via.startswith("peer-relay"):
         return PathKind.PEER_RELAY, None
+    if len(via) >= 3 and "DERP(".startswith(via.upper()):
+        return PathKind.DERP, None  # a pong cut mid-word ("via DER"): relayed, region not shown
     if re.match(r"^(?:\[[^\]]+\]|<[^<>]+>|[0-9A-Za-z.:_-]+):\d+$", via):
         return PathKind.DIRECT, None
     return PathKind.UNKNOWN, None  # TSMP / ICMP pings name no endpoint
