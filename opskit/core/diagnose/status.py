@@ -130,7 +130,7 @@ def parse_status_row(line: SourceLine) -> StatusPeer | None:
 # begins mid-row (`linux active; relay "tor", tx 888 rx 0`), middle columns replaced by "...", a row
 # whose "active;" head was cut away (`100.xx.xx.xx device ... relay "sfo"`).
 _CELL_START = re.compile(
-    r'(?:^|\s)(?=(?:active|idle|offline)(?:;|,|\s*$)|(?:relay "[^"]*"|direct \S+:\d+|peer-relay \S+)(?:;|,|\s*$))'
+    r'(?:^|[\s\[`(])(?=(?:active|idle|offline)(?:;|,|\s*$)|(?:relay "[^"]*"|direct \S+:\d+|peer-relay \S+)(?:;|,|\s*$))'
 )
 _PATH_ONLY = re.compile(r'^(?:relay "[^"]*"|direct \S+:\d+|peer-relay \S+)')
 
@@ -147,6 +147,14 @@ def _partial_row(line: SourceLine) -> StatusPeer | None:
     for match in _CELL_START.finditer(text):
         start = match.end()
         cell = text[start:]
+        before = text[:start].rstrip()
+        # A cell quoted inside a sentence ("status says: active; relay …", "[active; relay "syd"]"):
+        # the words before it are prose, not columns, and the cell ends at its closing bracket.
+        quoted = before.endswith((":", "[", "`", "("))
+        if quoted:
+            closer = {"[": "]", "`": "`", "(": ")"}.get(before[-1:])
+            if closer and closer in cell:
+                cell = cell[: cell.rindex(closer)]
         fields = _parse_cell(cell)
         if fields is None and _PATH_ONLY.match(cell):
             fields = _parse_cell("active; " + cell)
@@ -154,7 +162,7 @@ def _partial_row(line: SourceLine) -> StatusPeer | None:
                 fields["active"] = None  # the head ("active") was not shown
         if fields is None:
             continue
-        words = [w for w in text[:start].split() if w not in ("...", "\u2026")]
+        words = [] if quoted else [w for w in before.split() if w not in ("...", "\u2026")]
         if len(words) > 4:
             continue  # prose that happens to contain "offline" or "relay"
         ip = words.pop(0) if words and _IP_TOKEN.match(words[0]) else ""
