@@ -186,6 +186,10 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
                 "os": log.os,
                 "hand_started": log.hand_started,
                 "why": log.why or None,
+                "derp_failures": [
+                    {"region_id": region_id, "code": code, "error": error, "line": line.number}
+                    for region_id, code, error, line in log.derp_failures
+                ],
                 "line": (log.start_line or log.lines[0]).number,
             }
             for i in diagnosis.inputs

@@ -134,7 +134,8 @@ def test_build_frozen_equals_the_constructor_and_refuses_missing_fields() -> Non
 DAEMON_FRAGMENTS = [
     "logtail started", "LogID: ", "abc123", "logpolicy: ", "logpolicy.Read ", "subproc mode: logid=", '(logID "',
     '380b")', "Program starting: v", "1.52.0", "-t3c2", "2021/06/15 16:01:48 ", "2021-06-15T16:01:48.840-07:00: ",
-    " ", "x", "tailscaled",
+    " ", "x", "tailscaled", "magicsock: ", "derp.Send(127.3.3.40:900): ", "derphttp.Client.Send",
+    " connect to region 900 (xxx): EOF",
 ]  # fmt: skip
 
 

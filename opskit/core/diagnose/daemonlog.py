@@ -25,10 +25,14 @@ _START = re.compile(_PREFIX + r"Program starting: v(?P<version>\d+\.\d+\.\d+)\S*
 _MARKERS = re.compile(
     _PREFIX
     + r"(?:logtail started$|LogID: \S+$|logpolicy[.:] |subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
-    r"|Program starting: v\d)"
+    r"|Program starting: v\d|(?:magicsock: derp[\w.]*\([^)]*\): )?derphttp\.Client\.\w+)"
 )
+# "derphttp.Client.Send connect to region 900 (xxx): EOF" — tailscaled could not reach a DERP region.
+_DERP_FAILURE = re.compile(r"connect to region (?P<id>\d+) \((?P<code>[^)]*)\): (?P<error>.+)$")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_WORDS = ("logtail started", "LogID: ", "logpolicy", "subproc mode", "(logID", "Program starting: v")
+_WORDS = (
+    "logtail started", "LogID: ", "logpolicy", "subproc mode", "(logID", "Program starting: v", "derphttp.Client",
+)  # fmt: skip
 
 
 def is_daemon_log_line(text: str) -> bool:
@@ -66,6 +70,11 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     else:
         os_name = None
     hand_started, why = _started_by_hand(command, argv, lines)
+    failures = tuple(
+        (int(m.group("id")), m.group("code"), m.group("error").strip(), line)
+        for line in lines
+        if (m := _DERP_FAILURE.search(line.text))
+    )
     return DaemonLogReport(
         version=version,
         os=os_name,
@@ -74,4 +83,5 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         lines=tuple(lines),
         start_line=start_line,
         why=why,
+        derp_failures=failures,
     )

@@ -260,3 +260,5 @@ class DaemonLogReport:
     lines: tuple[SourceLine, ...]
     start_line: SourceLine | None = None
     why: str = ""  # what decided hand_started
+    # (region ID, region code as shown, error text, line) for each failed connection to a DERP region
+    derp_failures: tuple[tuple[int, str, str, SourceLine], ...] = ()

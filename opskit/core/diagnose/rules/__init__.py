@@ -43,6 +43,7 @@ RULES: tuple[Rule, ...] = (
     windows.backend_error,
     windows.other_error,
     daemonlog.hand_started,
+    daemonlog.derp_unreachable,
     pairs.derp_only,
     pairs.uncertain,
     pairs.first_contact,

@@ -35,3 +35,31 @@ def hand_started(log: DaemonLogReport, ctx: RuleContext) -> Iterator[Finding]:
         version=log.version,
         os=log.os,
     )
+
+
+@rule("TS-LOG-DERP-UNREACHABLE", "daemon-log", Severity.ERROR, "tailscaled cannot connect to a DERP region")
+def derp_unreachable(log: DaemonLogReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``derphttp.Client.Send connect to region N (code): <error>`` is tailscaled failing to open its
+    TLS connection to that DERP region. Relayed traffic and NAT-traversal signalling through it stop;
+    with a custom (Headscale or self-hosted) region it is usually a firewall, a TLS-terminating proxy or
+    load balancer in front of derper, or a wrong hostname/port in the DERP map."""
+    if not log.derp_failures:
+        return
+    regions = sorted({f"{code} (region {region_id})" for region_id, code, _, _ in log.derp_failures})
+    errors = sorted({error for _, _, error, _ in log.derp_failures})
+    custom = any(region_id >= 900 for region_id, _, _, _ in log.derp_failures)
+    yield derp_unreachable.finding(
+        f"{ctx.label}: tailscaled could not connect to DERP {', '.join(regions)}: {'; '.join(errors)}. "
+        "Peers whose home is that region cannot be reached through it, and path discovery with them stalls.",
+        (
+            "Region IDs of 900 and above are custom (Headscale/self-hosted derper): check that its hostname "
+            "resolves and TCP 443 (or its DERPPort) is reachable, that no HTTP proxy or load balancer "
+            "terminates TLS in front of derper, and UDP 3478 for STUN; compare with `tailscale debug derp "
+            "<region>`."
+            if custom
+            else "Check outbound TCP 443 to that region (`tailscale debug derp <region>`), proxies and TLS "
+            "interception on the way."
+        ),
+        ctx.evidence(*(line for _, _, _, line in log.derp_failures[:3])),
+        regions=[region_id for region_id, _, _, _ in log.derp_failures],
+    )
