@@ -447,7 +447,9 @@ def _render_peers(peers: list[dict[str, Any]], console: Console) -> None:
     from rich.table import Table
 
     table = Table(title="Path per peer (from status and ping)", title_justify="left")
-    for column in ("node", "peer", "Tailscale IP", "OS", "path", "endpoint / DERP", "tx / rx", "line"):
+    several_inputs = len({peer["label"] for peer in peers}) > 1  # one input: its name is in the title above
+    columns = ("peer", "Tailscale IP", "OS", "path", "endpoint / DERP", "tx / rx", "line")
+    for column in (("seen from", *columns) if several_inputs else columns):
         table.add_column(column, overflow="fold")
     for peer in peers:
         derp = peer["derp"]
@@ -457,9 +459,11 @@ def _render_peers(peers: list[dict[str, Any]], console: Console) -> None:
         path = peer["path"] + (" (self)" if peer["self"] else "")
         if peer["offline"] and peer["path"] != "offline":
             path += "; offline"
+        if peer["exit_node"]:
+            path += f"; {peer['exit_node']}"
         traffic = f"{peer['tx']} / {peer['rx']}" if peer["tx"] is not None or peer["rx"] is not None else ""
         table.add_row(
-            peer["label"],
+            *((peer["label"],) if several_inputs else ()),
             peer["name"] or "?",
             peer["ip"] or "",
             peer["os"] or "",
