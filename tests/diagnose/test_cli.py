@@ -190,3 +190,14 @@ def test_json_mode_keeps_stderr_quiet_and_carries_warnings_and_peers(cli, tmp_pa
     assert (peer["name"], peer["path"], peer["derp"], peer["tx"], peer["rx"]) == (
         "arrakis", "derp", {"code": "mia", "name": "Miami"}, 444, 0
     )
+
+
+def test_human_output_lists_the_path_of_every_peer(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "status.txt"
+    path.write_text((SAMPLES / "status" / "direct-and-relay-tor-mixed.txt").read_text())
+    result = cli(["diagnose", str(path)])
+    out = result.stdout
+    assert "Path per peer" in out
+    assert "dentons-air" in out and "10.1.10.170:60659" in out  # the healthy peer is said, with its endpoint
+    assert "tor (Toronto)" in out  # the relayed one names its DERP region both ways
+    assert "dentons-air is direct" in out
