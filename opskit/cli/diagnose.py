@@ -88,7 +88,9 @@ def diagnose_command(
         emit_json("diagnose", to_json(result, int(code)))
     else:
         render_human(result, stdout_console())
-    render_warnings(result.warnings, stderr_console())
+        # In JSON mode the warnings are in the document ("warnings"); stderr stays quiet so a caller
+        # that merges the streams still reads one JSON document.
+        render_warnings(result.warnings, stderr_console())
     finish(code)
 
 
