@@ -471,7 +471,7 @@ def _render_peers(peers: list[dict[str, Any]], console: Console) -> None:
         if peer["exit_node"]:
             path += f"; {peer['exit_node']}"
         traffic = f"{peer['tx']} / {peer['rx']}" if peer["tx"] is not None or peer["rx"] is not None else ""
-        table.add_row(
+        cells = (
             *((peer["label"],) if several_inputs else ()),
             peer["name"] or "?",
             peer["ip"] or "",
@@ -481,6 +481,7 @@ def _render_peers(peers: list[dict[str, Any]], console: Console) -> None:
             traffic,
             str(peer["line"]),
         )
+        table.add_row(*(safe_cell(cell) for cell in cells))  # every cell was pasted by someone
     console.print(table)
 
 

@@ -39,3 +39,16 @@ def test_escape_sequences_and_markup_in_a_paste_are_visible(cli: Any) -> None:
     assert "[bold red]x[/]\\u202e" in result.stdout
     raw = json.loads(cli(["diagnose", "-", "-F", "json"], input=hostile).stdout)
     assert any("x[/]\u202e" in e["text"] for f in raw["findings"] for e in f["evidence"])  # JSON: raw text
+
+
+def test_per_peer_table_shows_pasted_names_visibly(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The per-peer table (issue 12) prints names, OS and endpoints from the paste: escaped too."""
+    paste = tmp_path / "status.txt"
+    paste.write_text(
+        "100.64.0.1   me        me@   linux   -\n"
+        "100.64.0.2   evil\u202egnp[red]x   me@   linux   active; direct 10.0.0.3:41641, tx 10 rx 20\n"
+    )
+    result = cli(["diagnose", str(paste)])
+    table = result.stdout.split("Path per peer", 1)[1]
+    assert "\u202e" not in table  # the bidi override itself never reaches the terminal
+    assert "evil\\u202egnp[red]x" in table  # shown visibly, markup not obeyed
