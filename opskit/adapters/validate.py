@@ -15,11 +15,10 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from opskit.adapters.proc import run, which
-from opskit.core.render.model import ValidationTarget
+from opskit.core.render.model import ValidationResult, ValidationTarget
 from opskit.errors import EnvironmentProblem
 
 INSTALL_HINTS = {
@@ -46,26 +45,6 @@ for d in /run /var/log/nginx /var/lib/nginx /var/lib/haproxy; do
 done
 exec "$@"
 """
-
-
-@dataclass(frozen=True)
-class ValidationResult:
-    tool: str
-    entry: str
-    ok: bool
-    command: str
-    output: str
-    notes: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "tool": self.tool,
-            "entry": self.entry,
-            "ok": self.ok,
-            "command": self.command,
-            "output": self.output,
-            "notes": list(self.notes),
-        }
 
 
 def _path_pattern(path: str) -> re.Pattern[str]:

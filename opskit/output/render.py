@@ -2,53 +2,55 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from opskit.output.console import OutputFormat, emit_json, stdout_console
 
 if TYPE_CHECKING:
-    from opskit.adapters.validate import ValidationResult
-    from opskit.core.render.model import RenderedFamily
-    from opskit.core.render.pipeline import FileDrift
+    from opskit.core.render.model import ValidationResult
+    from opskit.core.render.outcome import RenderOutcome
 
 
-@dataclass(frozen=True)
-class RenderOutcome:
-    spec: str
-    output_dir: str
-    mode: str  # "write" or "check"
-    families: tuple[RenderedFamily, ...]
-    drift: list[FileDrift]
-    written: list[str] = field(default_factory=list)
-    validations: list[ValidationResult] = field(default_factory=list)
+def validation_json(result: ValidationResult) -> dict[str, Any]:
+    """One validator's verdict as JSON."""
+    return {
+        "tool": result.tool,
+        "entry": result.entry,
+        "ok": result.ok,
+        "command": result.command,
+        "output": result.output,
+        "notes": list(result.notes),
+    }
 
 
-def show_outcome(outcome: RenderOutcome, output_format: OutputFormat) -> None:
-    if output_format is OutputFormat.json:
-        emit_json(
-            "render",
+def outcome_json(outcome: RenderOutcome) -> dict[str, Any]:
+    """The `render` document's payload."""
+    return {
+        "spec": outcome.spec,
+        "output_dir": outcome.output_dir,
+        "mode": outcome.mode,
+        "families": [
+            {"name": f.family, "files": sorted(f.files), "report": f.report, "notes": list(f.notes)}
+            for f in outcome.families
+        ],
+        "files": [
             {
-                "spec": outcome.spec,
-                "output_dir": outcome.output_dir,
-                "mode": outcome.mode,
-                "families": [
-                    {"name": f.family, "files": sorted(f.files), "report": f.report, "notes": list(f.notes)}
-                    for f in outcome.families
-                ],
-                "files": [
-                    {
-                        "path": d.path,
-                        "status": d.status,
-                        "written": d.path in outcome.written,
-                        **({"diff": d.diff} if outcome.mode == "check" and d.diff else {}),
-                    }
-                    for d in outcome.drift
-                ],
-                "validation": [v.to_json() for v in outcome.validations],
-                "drift": any(d.status != "unchanged" for d in outcome.drift),
-            },
-        )
+                "path": d.path,
+                "status": d.status,
+                "written": d.path in outcome.written,
+                **({"diff": d.diff} if outcome.mode == "check" and d.diff else {}),
+            }
+            for d in outcome.drift
+        ],
+        "validation": [validation_json(v) for v in outcome.validations],
+        "drift": outcome.drifted,
+    }
+
+
+def show(outcome: RenderOutcome, fmt: OutputFormat) -> None:
+    """The one entry point: JSON for machines, or per-family reports, the file table and verdicts."""
+    if fmt is OutputFormat.json:
+        emit_json("render", outcome_json(outcome))
         return
 
     from rich.panel import Panel
@@ -103,5 +105,5 @@ def show_outcome(outcome: RenderOutcome, output_format: OutputFormat) -> None:
             console.print(f"     note: {safe_text(note)}")
         if not result.ok:
             console.print(safe_cell(result.output, newlines=True))
-    if any(not v.ok for v in outcome.validations):
+    if outcome.validation_failed:
         console.print("[red]validation failed: nothing was written[/red]")

@@ -33,9 +33,7 @@ NOT_YET_CONSOLIDATED = {
     ("cli/check.py", "opskit.adapters"),
     ("cli/diagnose.py", "opskit.adapters"),
     ("cli/lint.py", "opskit.adapters"),
-    ("cli/render.py", "opskit.adapters"),
     ("cli/probe.py", "opskit.adapters"),
-    ("output/render.py", "opskit.adapters"),
     ("output/probe.py", "opskit.adapters"),
 }
 

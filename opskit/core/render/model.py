@@ -43,6 +43,18 @@ class ValidationTarget:
 
 
 @dataclass(frozen=True)
+class ValidationResult:
+    """What the real binary (or the schema check) said about one rendered entry file."""
+
+    tool: str
+    entry: str
+    ok: bool
+    command: str
+    output: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RenderedFamily:
     family: str
     files: dict[str, str]
