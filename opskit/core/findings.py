@@ -41,9 +41,6 @@ class Evidence:
     def location(self) -> str:
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
-    def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "text": self.text}
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -59,15 +56,3 @@ class Finding:
     @property
     def primary(self) -> Evidence | None:
         return self.evidence[0] if self.evidence else None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule_id,
-            "severity": self.severity.label,
-            "title": self.title,
-            "cause": self.cause,
-            "fix": self.fix,
-            "evidence": [e.to_json() for e in self.evidence],
-            "related": [e.to_json() for e in self.related],
-            **({"extra": self.extra} if self.extra else {}),
-        }

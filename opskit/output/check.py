@@ -12,7 +12,7 @@ from opskit.output.safe import safe_cell, safe_text
 
 if TYPE_CHECKING:
     from opskit.core.check.harbor import EntryReport
-    from opskit.core.check.resolver import ResolverReport
+    from opskit.core.check.resolver import DnsAnswer, ResolverReport, TargetCheck
 
 _STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim"}
 
@@ -61,7 +61,7 @@ def show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> 
                         "status": str(worst(list(r.items))),
                         "realm": r.realm,
                         "harbor_version_assumed": r.version_used or None,
-                        "checks": [item.to_json() for item in r.items],
+                        "checks": [check_item_json(item) for item in r.items],
                     }
                     for r in reports
                 ],
@@ -85,7 +85,7 @@ def show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> 
 
 def show_resolver(report: ResolverReport, output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
-        emit_json("check.resolver", report.to_json())
+        emit_json("check.resolver", resolver_json(report))
         return
     from rich.table import Table
 
@@ -125,3 +125,60 @@ def show_resolver(report: ResolverReport, output_format: OutputFormat) -> None:
     console.print(
         {Status.FAIL: "[bold red]problems found[/]", Status.WARN: "[yellow]warnings[/]"}.get(status, "[green]ok[/]")
     )
+
+
+def check_item_json(item: CheckItem) -> dict[str, Any]:
+    """One line of a check table as JSON (milliseconds rounded to a tenth)."""
+    return {
+        "id": item.check_id,
+        "title": item.title,
+        "status": str(item.status),
+        "detail": item.detail,
+        "explanation": item.explanation,
+        "fix": item.fix,
+        "millis": None if item.millis is None else round(item.millis, 1),
+    }
+
+
+def _answer_json(answer: DnsAnswer) -> dict[str, Any]:
+    return {
+        "name": answer.name,
+        "type": answer.rdtype,
+        "records": list(answer.records),
+        "ttl": answer.ttl,
+        "server": answer.server,
+        "error": answer.error or None,
+    }
+
+
+def _target_json(check: TargetCheck) -> dict[str, Any]:
+    target = check.target
+    return {
+        "file": target.file,
+        "line": target.line,
+        "where": target.where,
+        "directive": target.directive,
+        "host": target.host,
+        "port": target.port,
+        "upstream": target.via_upstream,
+        "behaviour": str(target.behaviour),
+        "resolver": check.resolver_text or None,
+        "shadowed_by": (
+            {"file": target.shadowed_by[0], "line": target.shadowed_by[1]} if target.shadowed_by else None
+        ),
+        "answers": [_answer_json(a) for a in check.answers],
+        "status": str(check.item.status),
+        "explanation": check.item.explanation,
+    }
+
+
+def resolver_json(report: ResolverReport) -> dict[str, Any]:
+    """The `check.resolver` document's payload: the names' answers and every proxy target's verdict."""
+    return {
+        "ok": not report.failed,
+        "status": str(report.status),
+        "names": [_answer_json(a) for a in report.names],
+        "notes": [check_item_json(i) for i in report.name_items],
+        "nginx_conf": report.config_file or None,
+        "targets": [_target_json(t) for t in report.targets],
+    }

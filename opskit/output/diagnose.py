@@ -11,6 +11,7 @@ from opskit.core.diagnose.profile import NatProfile, endpoint_host
 from opskit.core.diagnose.regions import region
 from opskit.core.diagnose.status import is_redacted_ip
 from opskit.core.findings import Finding, Severity
+from opskit.output.findings import finding_json
 from opskit.output.safe import safe_cell, safe_plain, safe_text
 
 # Version of the `diagnose` payload (the envelope's "opskit" number is shared by every command).
@@ -196,7 +197,7 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
             for i in diagnosis.inputs
             for log in i.daemon_logs
         ],
-        "findings": [f.to_json() for f in diagnosis.findings],
+        "findings": [finding_json(f) for f in diagnosis.findings],
         "warnings": list(diagnosis.warnings),
         "live": _live_json(diagnosis),
     }

@@ -8,6 +8,7 @@ from typing import Any
 from opskit.core.findings import Finding, Severity
 from opskit.core.lint.engine import LintResult
 from opskit.core.lint.registry import Rule
+from opskit.output.findings import finding_json
 from opskit.output.rules_doc import rule_doc_url
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -99,7 +100,7 @@ def json_payload(result: LintResult, files: list[str], notes: list[str]) -> dict
         "summary": summary(result, files),
         "inputs": files,
         "notes": notes,
-        "findings": [f.to_json() for f in result.findings],
+        "findings": [finding_json(f) for f in result.findings],
     }
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from opskit.output.console import OutputFormat, emit_json, stderr_console, stdout_console
 
 if TYPE_CHECKING:
     from opskit.adapters.net import Progress
-    from opskit.core.probe.slowloris import ProbePlan, ProbeReport
+    from opskit.core.probe.slowloris import Percentiles, ProbePlan, ProbeReport
 
 _VERDICT_STYLE = {
     "protected": "bold green",
@@ -60,7 +60,7 @@ def watch(plan: ProbePlan, output_format: OutputFormat) -> Iterator[Callable[[Pr
 
 def show_report(report: ProbeReport, address: str, output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
-        emit_json("probe.slowloris", {"address": address, **report.to_json()})
+        emit_json("probe.slowloris", {"address": address, **report_json(report)})
         return
     from rich.table import Table
 
@@ -88,3 +88,39 @@ def show_report(report: ProbeReport, address: str, output_format: OutputFormat) 
     style = _VERDICT_STYLE[str(report.verdict)]
     console.print(f"[{style}]{str(report.verdict).upper()}[/]: {escape(report.summary)}")
     console.print(escape(report.explanation))
+
+
+def _percentiles_json(stats: Percentiles | None) -> dict[str, float] | None:
+    if stats is None:
+        return None
+    return {"p50": round(stats.p50, 3), "p95": round(stats.p95, 3), "max": round(stats.max, 3)}
+
+
+def report_json(report: ProbeReport) -> dict[str, Any]:
+    """The `probe.slowloris` document's payload: the plan, the verdict, and every connection's ending."""
+    plan = report.plan
+    return {
+        "target": f"{plan.scheme}://{plan.host_header}{plan.path}",
+        "connections": plan.connections,
+        "interval": plan.interval,
+        "max_seconds": plan.max_seconds,
+        "expect_cut_within": plan.expect_cut_within,
+        "elapsed": round(report.elapsed, 3),
+        "verdict": str(report.verdict),
+        "summary": report.summary,
+        "explanation": report.explanation,
+        "endings": report.endings,
+        "cut_lifetimes": _percentiles_json(report.lifetimes),
+        "lifetimes": _percentiles_json(report.all_lifetimes),
+        "per_connection": [
+            {
+                "index": r.index,
+                "ending": str(r.ending),
+                "lifetime": round(r.lifetime, 3),
+                "lines_sent": r.lines_sent,
+                "status": r.status,
+                **({"error": r.error} if r.error else {}),
+            }
+            for r in report.results
+        ],
+    }

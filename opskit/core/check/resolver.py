@@ -8,7 +8,6 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from opskit.core.check.nginx_targets import Behaviour, ProxyTarget, ResolverDirective
 from opskit.core.check.result import CheckItem, Status, worst
@@ -153,27 +152,6 @@ class TargetCheck:
         errors = [a.error for a in self.answers if a.error]
         return errors[0] if errors else ("-" if not self.answers else "no records")
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.target.file,
-            "line": self.target.line,
-            "where": self.target.where,
-            "directive": self.target.directive,
-            "host": self.target.host,
-            "port": self.target.port,
-            "upstream": self.target.via_upstream,
-            "behaviour": str(self.target.behaviour),
-            "resolver": self.resolver_text or None,
-            "shadowed_by": (
-                {"file": self.target.shadowed_by[0], "line": self.target.shadowed_by[1]}
-                if self.target.shadowed_by
-                else None
-            ),
-            "answers": [_answer_json(a) for a in self.answers],
-            "status": str(self.item.status),
-            "explanation": self.item.explanation,
-        }
-
 
 _STATUS_BY_BEHAVIOUR = {
     Behaviour.FOLLOWS_DNS: Status.PASS,
@@ -209,17 +187,6 @@ def judge_target(target: ProxyTarget, answers: Sequence[DnsAnswer], resolver_tex
     return TargetCheck(target, tuple(answers), resolver_text, item)
 
 
-def _answer_json(answer: DnsAnswer) -> dict[str, Any]:
-    return {
-        "name": answer.name,
-        "type": answer.rdtype,
-        "records": list(answer.records),
-        "ttl": answer.ttl,
-        "server": answer.server,
-        "error": answer.error or None,
-    }
-
-
 @dataclass(frozen=True)
 class ResolverReport:
     names: tuple[DnsAnswer, ...]
@@ -234,13 +201,3 @@ class ResolverReport:
     @property
     def failed(self) -> bool:
         return self.status is Status.FAIL
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": not self.failed,
-            "status": str(self.status),
-            "names": [_answer_json(a) for a in self.names],
-            "notes": [i.to_json() for i in self.name_items],
-            "nginx_conf": self.config_file or None,
-            "targets": [t.to_json() for t in self.targets],
-        }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 
 class Status(StrEnum):
@@ -25,17 +24,6 @@ class CheckItem:
     explanation: str = ""
     fix: str = ""
     millis: float | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.check_id,
-            "title": self.title,
-            "status": str(self.status),
-            "detail": self.detail,
-            "explanation": self.explanation,
-            "fix": self.fix,
-            "millis": None if self.millis is None else round(self.millis, 1),
-        }
 
 
 def worst(items: tuple[CheckItem, ...] | list[CheckItem]) -> Status:

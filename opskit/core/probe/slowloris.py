@@ -14,7 +14,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 MAX_CONNECTIONS = 5000
 MAX_SECONDS = 600.0
@@ -113,9 +112,6 @@ class Percentiles:
     p95: float
     max: float
 
-    def to_json(self) -> dict[str, float]:
-        return {"p50": round(self.p50, 3), "p95": round(self.p95, 3), "max": round(self.max, 3)}
-
 
 def percentiles(values: Sequence[float]) -> Percentiles | None:
     """Nearest-rank p50/p95 and the maximum; None for no values."""
@@ -144,33 +140,6 @@ class ProbeReport:
     @property
     def failed(self) -> bool:
         return self.verdict is not Verdict.PROTECTED
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "target": f"{self.plan.scheme}://{self.plan.host_header}{self.plan.path}",
-            "connections": self.plan.connections,
-            "interval": self.plan.interval,
-            "max_seconds": self.plan.max_seconds,
-            "expect_cut_within": self.plan.expect_cut_within,
-            "elapsed": round(self.elapsed, 3),
-            "verdict": str(self.verdict),
-            "summary": self.summary,
-            "explanation": self.explanation,
-            "endings": self.endings,
-            "cut_lifetimes": self.lifetimes.to_json() if self.lifetimes else None,
-            "lifetimes": self.all_lifetimes.to_json() if self.all_lifetimes else None,
-            "per_connection": [
-                {
-                    "index": r.index,
-                    "ending": str(r.ending),
-                    "lifetime": round(r.lifetime, 3),
-                    "lines_sent": r.lines_sent,
-                    "status": r.status,
-                    **({"error": r.error} if r.error else {}),
-                }
-                for r in self.results
-            ],
-        }
 
 
 _CUT = (Ending.HTTP_408, Ending.OTHER_RESPONSE, Ending.EOF, Ending.RST)
