@@ -65,7 +65,7 @@ def diagnose_command(
     """
     from opskit.core.diagnose.engine import InputText, diagnose
     from opskit.gcpause import collector_paused
-    from opskit.output.console import emit_json, stderr_console, stdout_console
+    from opskit.output.console import Kind, emit_json, stderr_console, stdout_console
     from opskit.output.diagnose import render_human, render_warnings, to_json
 
     files = files or []
@@ -85,7 +85,7 @@ def diagnose_command(
         result = diagnose(inputs, live=snapshot)
     code = ExitCode.FINDINGS if result.has_problems else ExitCode.OK
     if output_format is OutputFormat.json:
-        emit_json("diagnose", to_json(result, int(code)))
+        emit_json(Kind.DIAGNOSE, to_json(result, int(code)))
     else:
         render_human(result, stdout_console())
         # In JSON mode the warnings are in the document ("warnings"); stderr stays quiet so a caller

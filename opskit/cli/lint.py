@@ -201,7 +201,7 @@ def _run_lint(
     from opskit.core.lint.registry import all_rules, select_rules
     from opskit.core.nginx.parser import ConfigSource
     from opskit.gcpause import collector_paused
-    from opskit.output.console import captured_stdout, emit_json
+    from opskit.output.console import Kind, captured_stdout, emit_json
     from opskit.output.lint import json_payload, render_human
     from opskit.output.sarif import build_sarif
 
@@ -233,7 +233,7 @@ def _run_lint(
     ]
     with captured_stdout() if output_file is not None else nullcontext() as report:
         if output_format is LintFormat.json:
-            emit_json("lint", json_payload(result, names, notes))
+            emit_json(Kind.LINT, json_payload(result, names, notes))
         elif output_format is LintFormat.sarif:
             sys.stdout.write(json.dumps(build_sarif(list(result.findings), list(rules), notes), indent=2) + "\n")
         else:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from opskit.core.check.result import CheckItem, Status, worst
 from opskit.core.redact import redact_text, redact_url
-from opskit.output.console import OutputFormat, emit_json, stdout_console
+from opskit.output.console import Kind, OutputFormat, emit_json, stdout_console
 from opskit.output.safe import safe_cell, safe_text
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def _explanations(console: Any, items: Sequence[CheckItem]) -> None:
 def show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
         emit_json(
-            "check.harbor",
+            Kind.CHECK_HARBOR,
             {
                 "ok": not any(r.failed for r in reports),
                 "entries": [
@@ -85,7 +85,7 @@ def show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> 
 
 def show_resolver(report: ResolverReport, output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
-        emit_json("check.resolver", resolver_json(report))
+        emit_json(Kind.CHECK_RESOLVER, resolver_json(report))
         return
     from rich.table import Table
 

@@ -17,6 +17,28 @@ if TYPE_CHECKING:
 JSON_SCHEMA_VERSION = 1
 
 
+class Kind(StrEnum):
+    """Every document's ``kind``: the command path, lower case, words joined by dots (``check.harbor``,
+    ``headscale.migrate.plan``). The one list: a new document adds its kind here (a test checks that
+    every kind emitted, and every kind the docs show, is one of these)."""
+
+    RENDER = "render"
+    LINT = "lint"
+    LINT_RULES = "lint.rules"
+    LINT_RULE = "lint.rule"
+    CHECK_HARBOR = "check.harbor"
+    CHECK_RESOLVER = "check.resolver"
+    PROBE_SLOWLORIS = "probe.slowloris"
+    DIAGNOSE = "diagnose"
+    HEADSCALE_TENANTS = "headscale.tenants"
+    HEADSCALE_MIGRATE_PLAN = "headscale.migrate.plan"
+    HEADSCALE_MIGRATE_APPLY = "headscale.migrate.apply"
+    HEADSCALE_MIGRATE_ROLLBACK = "headscale.migrate.rollback"
+    SOCKETS_LIST = "sockets.list"
+    SOCKETS_KILL = "sockets.kill"
+    SOCKETS_EXPLAIN = "sockets.explain"
+
+
 class OutputFormat(StrEnum):
     human = "human"
     json = "json"
@@ -46,11 +68,11 @@ def stderr_console() -> Console:
     return Console(stderr=True, highlight=False, width=_width(sys.stderr))
 
 
-def emit_json(kind: str, payload: dict[str, Any]) -> None:
+def emit_json(kind: Kind, payload: dict[str, Any]) -> None:
     """Write one JSON document to stdout: ``{"opskit": <schema version>, "kind": ..., ...payload}``."""
     from opskit import __version__
 
-    document = {"opskit": JSON_SCHEMA_VERSION, "kind": kind, "opskit_version": __version__, **payload}
+    document = {"opskit": JSON_SCHEMA_VERSION, "kind": str(kind), "opskit_version": __version__, **payload}
     sys.stdout.write(json.dumps(document, indent=2, sort_keys=False, default=str) + "\n")
 
 

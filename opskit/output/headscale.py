@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from opskit.output.console import OutputFormat, emit_json, stdout_console
+from opskit.output.console import Kind, OutputFormat, emit_json, stdout_console
 from opskit.output.safe import safe_cell, safe_plain, safe_text
 
 if TYPE_CHECKING:
@@ -13,12 +13,13 @@ if TYPE_CHECKING:
     from opskit.core.headscale.report import RunReport
     from opskit.core.headscale.snapshot import TenantCount
 
+_RUN_KINDS = {"apply": Kind.HEADSCALE_MIGRATE_APPLY, "rollback": Kind.HEADSCALE_MIGRATE_ROLLBACK}
 SHOWN_ROWS = 20  # people get a sample of the moving rows; JSON and the plan file hold them all
 
 
 def render_tenants(counts: list[TenantCount], database: str, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
-        emit_json("headscale-tenants", {"database": database, "tenants": [asdict(c) for c in counts]})
+        emit_json(Kind.HEADSCALE_TENANTS, {"database": database, "tenants": [asdict(c) for c in counts]})
         return
     from rich.table import Table
 
@@ -46,7 +47,7 @@ def render_tenants(counts: list[TenantCount], database: str, fmt: OutputFormat) 
 def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         emit_json(
-            "headscale-migrate-plan",
+            Kind.HEADSCALE_MIGRATE_PLAN,
             {"saved_to": saved_to, "blocking": plan.blocking, "plan": plan.model_dump(mode="json")},
         )
         return
@@ -111,7 +112,7 @@ def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
 def render_run(report: RunReport, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         emit_json(
-            f"headscale-migrate-{report.action}",
+            _RUN_KINDS[report.action],
             {
                 "dry_run": report.dry_run,
                 "tenant": report.tenant,

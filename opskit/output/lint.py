@@ -106,10 +106,10 @@ def json_payload(result: LintResult, files: list[str], notes: list[str]) -> dict
 
 def show_rule_list(rules: Sequence[Rule], output_format: str) -> None:
     """`opskit lint --list-rules`: one row per rule, in registry order."""
-    from opskit.output.console import emit_json, stdout_console
+    from opskit.output.console import Kind, emit_json, stdout_console
 
     if output_format != "human":
-        emit_json("lint.rules", {"rules": [rule_summary(rule) for rule in rules]})
+        emit_json(Kind.LINT_RULES, {"rules": [rule_summary(rule) for rule in rules]})
         return
     from rich.table import Table
 
@@ -124,11 +124,11 @@ def show_rule_list(rules: Sequence[Rule], output_format: str) -> None:
 
 def show_rule_explanation(rule: Rule, output_format: str) -> None:
     """`opskit lint --explain RULE`: the rule's documentation, as in docs/rules.md."""
-    from opskit.output.console import emit_json, stdout_console
+    from opskit.output.console import Kind, emit_json, stdout_console
 
     examples = {heading: rule.examples(heading) for heading in ("bad", "good")}
     if output_format != "human":
-        emit_json("lint.rule", {**rule_summary(rule), "why": rule.section("why"), "examples": examples})
+        emit_json(Kind.LINT_RULE, {**rule_summary(rule), "why": rule.section("why"), "examples": examples})
         return
     console = stdout_console()
     info = rule.info

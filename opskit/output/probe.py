@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from opskit.output.console import OutputFormat, emit_json, stderr_console, stdout_console
+from opskit.output.console import Kind, OutputFormat, emit_json, stderr_console, stdout_console
 
 if TYPE_CHECKING:
     from opskit.adapters.net import Progress
@@ -60,7 +60,7 @@ def watch(plan: ProbePlan, output_format: OutputFormat) -> Iterator[Callable[[Pr
 
 def show_report(report: ProbeReport, address: str, output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
-        emit_json("probe.slowloris", {"address": address, **report_json(report)})
+        emit_json(Kind.PROBE_SLOWLORIS, {"address": address, **report_json(report)})
         return
     from rich.table import Table
 

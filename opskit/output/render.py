@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from opskit.output.console import OutputFormat, emit_json, stdout_console
+from opskit.output.console import Kind, OutputFormat, emit_json, stdout_console
 
 if TYPE_CHECKING:
     from opskit.core.render.model import ValidationResult
@@ -50,7 +50,7 @@ def outcome_json(outcome: RenderOutcome) -> dict[str, Any]:
 def show(outcome: RenderOutcome, fmt: OutputFormat) -> None:
     """The one entry point: JSON for machines, or per-family reports, the file table and verdicts."""
     if fmt is OutputFormat.json:
-        emit_json("render", outcome_json(outcome))
+        emit_json(Kind.RENDER, outcome_json(outcome))
         return
 
     from rich.panel import Panel

@@ -8,7 +8,7 @@ from typing import Any
 
 from opskit.core.sockets.explain import Explanation
 from opskit.core.sockets.model import CutReport, Session
-from opskit.output.console import emit_json, stderr_console, stdout_console
+from opskit.output.console import Kind, emit_json, stderr_console, stdout_console
 from opskit.output.safe import safe_cell, safe_plain
 
 
@@ -41,7 +41,7 @@ def _table(title: str, sessions: Sequence[Session], style: str = "") -> Any:
 def show_sessions(sessions: Sequence[Session], *, as_json: bool) -> None:
     """The listing: one row per connected session (listening sockets are never shown)."""
     if as_json:
-        emit_json("sockets.list", {"sessions": [_session_json(s) for s in sessions]})
+        emit_json(Kind.SOCKETS_LIST, {"sessions": [_session_json(s) for s in sessions]})
         return
     console = stdout_console()
     if not sessions:
@@ -54,7 +54,7 @@ def show_cut_report(report: CutReport, *, as_json: bool) -> None:
     """What matched, the exact ss commands, and the verified outcome of a cut (or of a dry run)."""
     if as_json:
         emit_json(
-            "sockets.kill",
+            Kind.SOCKETS_KILL,
             {
                 "dry_run": report.dry_run,
                 "ok": report.ok,
@@ -116,7 +116,7 @@ def _print_commands(console: Any, report: CutReport) -> None:
 def show_explanation(explanation: Explanation, *, as_json: bool) -> None:
     """Which side a filter describes and the filter for this host."""
     if as_json:
-        emit_json("sockets.explain", asdict(explanation))
+        emit_json(Kind.SOCKETS_EXPLAIN, asdict(explanation))
         return
     console = stdout_console()
     console.print(f"filter:       {safe_plain(explanation.normalized)}", markup=False)

@@ -65,7 +65,9 @@ def test_a_working_dsn_in_any_spelling_never_shows_its_password(
     planned = cli([*plan_args, "--dsn", spellings[0].dsn, "-o", str(plan)])
     assert planned.exit_code == 0, planned.stderr
     planned_json = cli([*plan_args, "--dsn", spellings[4].dsn, "-F", "json"])
-    assert json.loads(planned_json.stdout)["plan"]["database"].startswith("host=")
+    planned_document = json.loads(planned_json.stdout)
+    assert planned_document["kind"] == "headscale.migrate.plan"
+    assert planned_document["plan"]["database"].startswith("host=")
     assert_secret_absent(
         password, planned.stdout, planned.stderr, plan.read_text(), planned_json.stdout, planned_json.stderr
     )
@@ -128,6 +130,7 @@ def test_tenant_names_with_markup_and_terminal_escapes_are_shown_not_obeyed(
     assert "t2\\x1b[2J\\x1b[31mred" in human.stdout  # the ESC is visible as \x1b
     assert "t6\\u202eexe.txt" in human.stdout
     as_json = json.loads(cli(["headscale", "tenants", "--dsn", hsdb.dsn, "-F", "json"]).stdout)
+    assert as_json["kind"] == "headscale.tenants"
     assert set(names) <= {t["name"] for t in as_json["tenants"]}  # JSON keeps the raw value
     for name in names[:3] + names[6:8]:
         planned = cli(["headscale", "migrate", "plan", "--tenant", name, "--from", "3", "--to", "4", "--dsn", hsdb.dsn])

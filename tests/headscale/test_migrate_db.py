@@ -475,6 +475,8 @@ def test_password_is_absent_from_plan_journal_and_json_output(cli, hsdb: Headsca
         planned.stdout, planned.stderr, plan.read_text(), applied.stdout, journal.read_text(), rolled.stdout
     )
     assert "postgres:***@127.0.0.1" in plan.read_text()
+    kinds = [json.loads(result.stdout)["kind"] for result in (planned, applied, rolled)]
+    assert kinds == ["headscale.migrate.plan", "headscale.migrate.apply", "headscale.migrate.rollback"]
 
 
 def test_a_tenant_without_tagged_nodes_has_nothing_to_choose(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:

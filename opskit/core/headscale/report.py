@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass
@@ -19,7 +19,7 @@ class StepOutcome:
 class RunReport:
     """What apply or rollback did (or would do, when ``dry_run``)."""
 
-    action: str
+    action: Literal["apply", "rollback"]
     dry_run: bool
     tenant: str
     journal: str | None
