@@ -62,11 +62,12 @@ def tenants(
     """Tenants (live users) per cluster with their node and pre-auth key counts."""
     from opskit.app.headscale_migrate import list_tenants
     from opskit.core.headscale.options import parse_column
-    from opskit.output.headscale import render_tenants
+    from opskit.core.headscale.report import TenantListing
+    from opskit.output.headscale import show
 
     column = parse_column(cluster_column)
     counts, database = list_tenants(dsn=_registered_dsn(dsn), cluster=cluster, cluster_column=column)
-    render_tenants(counts, database, output_format)
+    show(TenantListing(database, counts), output_format)
 
 
 @migrate_app.command("plan")
@@ -138,9 +139,10 @@ def plan(
     from opskit.app.headscale_migrate import CutOptions, RouteOptions, make_plan, save_plan
     from opskit.cli.secrets import register_secrets_of
     from opskit.core.headscale.options import parse_client, parse_column, parse_hook
+    from opskit.core.headscale.report import PlanOutcome
     from opskit.core.redact import secrets_in
     from opskit.errors import InputError
-    from opskit.output.headscale import render_plan
+    from opskit.output.headscale import show
 
     resolved_dsn = _registered_dsn(dsn)
     register_secrets_of(traefik_api)
@@ -185,7 +187,7 @@ def plan(
     )
     if output is not None:
         save_plan(the_plan, output)
-    render_plan(the_plan, str(output) if output else None, output_format)
+    show(PlanOutcome(the_plan, str(output) if output else None), output_format)
     finish(ExitCode.FINDINGS if the_plan.blocking else ExitCode.OK)
 
 
@@ -203,7 +205,7 @@ def apply(
     from opskit.app.headscale_apply import apply_plan
     from opskit.app.headscale_migrate import read_plan
     from opskit.core.headscale.options import parse_duration_ms
-    from opskit.output.headscale import render_run
+    from opskit.output.headscale import show
 
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
@@ -215,7 +217,7 @@ def apply(
         lock_timeout_ms=lock_ms,
         statement_timeout_ms=statement_ms,
     )
-    render_run(report, output_format)
+    show(report, output_format)
     finish(ExitCode.OK if report.ok else ExitCode.FINDINGS)
 
 
@@ -232,7 +234,7 @@ def rollback(
     """Restore the journal's before-image in one transaction and point the route back."""
     from opskit.app.headscale_rollback import rollback as do_rollback
     from opskit.core.headscale.options import parse_duration_ms
-    from opskit.output.headscale import render_run
+    from opskit.output.headscale import show
 
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
@@ -244,5 +246,5 @@ def rollback(
         lock_timeout_ms=lock_ms,
         statement_timeout_ms=statement_ms,
     )
-    render_run(report, output_format)
+    show(report, output_format)
     finish(ExitCode.OK if report.ok else ExitCode.FINDINGS)

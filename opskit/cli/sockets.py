@@ -104,11 +104,12 @@ def list_command(
 ) -> None:
     """List connected TCP sessions: local and peer address, state, owning process."""
     from opskit.app.sockets_cut import list_sessions
-    from opskit.output.sockets import show_sessions
+    from opskit.core.sockets.model import SessionListing
+    from opskit.output.sockets import show
 
     flt = _build_filter(port, local, peer, peers_file, process, pid, state, False, for_kill=False)
     sessions = list_sessions(flt, netns_pid=netns)
-    show_sessions(sessions, as_json=output_format is OutputFormat.json)
+    show(SessionListing(tuple(sessions)), output_format)
     finish(ExitCode.OK)
 
 
@@ -134,11 +135,11 @@ def kill_command(
     could not destroy sockets here.
     """
     from opskit.app.sockets_cut import cut_sessions
-    from opskit.output.sockets import show_cut_report
+    from opskit.output.sockets import show
 
     flt = _build_filter(port, local, peer, peers_file, process, pid, state, all_matching, for_kill=True)
     report = cut_sessions(flt, yes=yes, netns_pid=netns)
-    show_cut_report(report, as_json=output_format is OutputFormat.json)
+    show(report, output_format)
     if report.problem:
         finish(ExitCode.BAD_INPUT)
     finish(ExitCode.FINDINGS if report.still_present else ExitCode.OK)
@@ -156,11 +157,9 @@ def explain_command(
 ) -> None:
     """Say which side an ss filter describes and print the filter to run on the server."""
     from opskit.core.sockets.explain import explain_filter
-    from opskit.output.sockets import show_explanation
+    from opskit.output.sockets import show
 
-    show_explanation(
-        explain_filter(filter_text, service_port=service_port), as_json=output_format is OutputFormat.json
-    )
+    show(explain_filter(filter_text, service_port=service_port), output_format)
     finish(ExitCode.OK)
 
 

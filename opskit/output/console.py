@@ -37,6 +37,7 @@ class Kind(StrEnum):
     SOCKETS_LIST = "sockets.list"
     SOCKETS_KILL = "sockets.kill"
     SOCKETS_EXPLAIN = "sockets.explain"
+    ERROR = "error"  # a failed command's document (any command, with --format json)
 
 
 class OutputFormat(StrEnum):

@@ -5,19 +5,29 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from opskit.core.headscale.report import PlanOutcome, RunReport, TenantListing
 from opskit.output.console import Kind, OutputFormat, emit_json, stdout_console
 from opskit.output.safe import safe_cell, safe_plain, safe_text
 
 if TYPE_CHECKING:
     from opskit.core.headscale.plan import Plan
-    from opskit.core.headscale.report import RunReport
-    from opskit.core.headscale.snapshot import TenantCount
 
 _RUN_KINDS = {"apply": Kind.HEADSCALE_MIGRATE_APPLY, "rollback": Kind.HEADSCALE_MIGRATE_ROLLBACK}
 SHOWN_ROWS = 20  # people get a sample of the moving rows; JSON and the plan file hold them all
 
 
-def render_tenants(counts: list[TenantCount], database: str, fmt: OutputFormat) -> None:
+def show(result: TenantListing | PlanOutcome | RunReport, fmt: OutputFormat) -> None:
+    """The one entry point: tenants, a migrate plan, or an apply/rollback run, as JSON or for people."""
+    if isinstance(result, TenantListing):
+        _show_tenants(result, fmt)
+    elif isinstance(result, PlanOutcome):
+        _show_plan(result.plan, result.saved_to, fmt)
+    else:
+        _show_run(result, fmt)
+
+
+def _show_tenants(listing: TenantListing, fmt: OutputFormat) -> None:
+    counts, database = listing.tenants, listing.database
     if fmt is OutputFormat.json:
         emit_json(Kind.HEADSCALE_TENANTS, {"database": database, "tenants": [asdict(c) for c in counts]})
         return
@@ -44,7 +54,7 @@ def render_tenants(counts: list[TenantCount], database: str, fmt: OutputFormat) 
     )
 
 
-def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
+def _show_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         emit_json(
             Kind.HEADSCALE_MIGRATE_PLAN,
@@ -109,7 +119,7 @@ def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
     console.print(verdict)
 
 
-def render_run(report: RunReport, fmt: OutputFormat) -> None:
+def _show_run(report: RunReport, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         emit_json(
             _RUN_KINDS[report.action],

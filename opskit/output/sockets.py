@@ -7,8 +7,8 @@ from dataclasses import asdict
 from typing import Any
 
 from opskit.core.sockets.explain import Explanation
-from opskit.core.sockets.model import CutReport, Session
-from opskit.output.console import Kind, emit_json, stderr_console, stdout_console
+from opskit.core.sockets.model import CutReport, Session, SessionListing
+from opskit.output.console import Kind, OutputFormat, emit_json, stderr_console, stdout_console
 from opskit.output.safe import safe_cell, safe_plain
 
 
@@ -38,7 +38,18 @@ def _table(title: str, sessions: Sequence[Session], style: str = "") -> Any:
     return table
 
 
-def show_sessions(sessions: Sequence[Session], *, as_json: bool) -> None:
+def show(result: SessionListing | CutReport | Explanation, fmt: OutputFormat) -> None:
+    """The one entry point: a listing, a cut (or its dry run), or a filter's explanation."""
+    as_json = fmt is OutputFormat.json
+    if isinstance(result, SessionListing):
+        _show_sessions(result.sessions, as_json=as_json)
+    elif isinstance(result, CutReport):
+        _show_cut_report(result, as_json=as_json)
+    else:
+        _show_explanation(result, as_json=as_json)
+
+
+def _show_sessions(sessions: Sequence[Session], *, as_json: bool) -> None:
     """The listing: one row per connected session (listening sockets are never shown)."""
     if as_json:
         emit_json(Kind.SOCKETS_LIST, {"sessions": [_session_json(s) for s in sessions]})
@@ -50,7 +61,7 @@ def show_sessions(sessions: Sequence[Session], *, as_json: bool) -> None:
     console.print(_table(f"{len(sessions)} matching TCP session(s)", sessions))
 
 
-def show_cut_report(report: CutReport, *, as_json: bool) -> None:
+def _show_cut_report(report: CutReport, *, as_json: bool) -> None:
     """What matched, the exact ss commands, and the verified outcome of a cut (or of a dry run)."""
     if as_json:
         emit_json(
@@ -113,7 +124,7 @@ def _print_commands(console: Any, report: CutReport) -> None:
             console.print("  " + safe_plain(shlex.join(argv)), markup=False)
 
 
-def show_explanation(explanation: Explanation, *, as_json: bool) -> None:
+def _show_explanation(explanation: Explanation, *, as_json: bool) -> None:
     """Which side a filter describes and the filter for this host."""
     if as_json:
         emit_json(Kind.SOCKETS_EXPLAIN, asdict(explanation))

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from opskit.core.headscale.plan import Plan
+    from opskit.core.headscale.snapshot import TenantCount
 
 
 @dataclass
@@ -28,3 +32,19 @@ class RunReport:
     @property
     def ok(self) -> bool:
         return all(s.ok for s in self.steps)
+
+
+@dataclass(frozen=True)
+class TenantListing:
+    """`headscale tenants`: every live tenant per cluster, read from ``database`` (password masked)."""
+
+    database: str
+    tenants: list[TenantCount]
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """`headscale migrate plan`: the plan, and the file it was saved to (None: printed only)."""
+
+    plan: Plan
+    saved_to: str | None

@@ -37,6 +37,13 @@ class Session:
 
 
 @dataclass(frozen=True)
+class SessionListing:
+    """`sockets list`: the connected sessions that matched (listening sockets are never listed)."""
+
+    sessions: tuple[Session, ...]
+
+
+@dataclass(frozen=True)
 class CutReport:
     """What matched, what `ss -K` cut, and what is still there after listing again."""
 
