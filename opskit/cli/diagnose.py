@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from opskit.cli.common import FormatOption, finish
-from opskit.errors import ExitCode, InputError
+from opskit.errors import ExitCode
 from opskit.output.console import OutputFormat
-
-STDIN = "-"
-
-
-def _read_inputs(files: list[str], labels: list[str]) -> list[tuple[str, str, str]]:
-    """(label, source, text) per FILE; ``-`` reads stdin once."""
-    if labels and len(labels) != len(files):
-        raise InputError.at(
-            None, None, "--label", f"got {len(labels)} label(s) for {len(files)} input(s); give one per input"
-        )
-    from opskit.adapters.fs import InputKind, read_input_bytes, read_stdin_bytes
-
-    inputs: list[tuple[str, str, str]] = []
-    for index, name in enumerate(files):
-        if name == STDIN:
-            data = read_stdin_bytes(InputKind.PASTE)
-            text, source, stem = data.decode("utf-8", errors="replace"), "<stdin>", "stdin"
-        else:
-            path = Path(name)
-            try:
-                data = read_input_bytes(path, InputKind.PASTE)
-            except OSError as error:
-                raise InputError.at(name, None, None, f"cannot read: {error.strerror or error}") from None
-            text, source, stem = data.decode("utf-8", errors="replace"), name, path.stem
-        inputs.append((labels[index] if labels else stem, source, text))
-    return inputs
 
 
 def diagnose_command(
@@ -63,35 +36,12 @@ def diagnose_command(
     every pair, with the reason and the change that would make it direct. Exit codes: 0 nothing worse
     than info, 1 warnings or errors found, 2 unrecognised input or unusable environment.
     """
-    from opskit.core.diagnose.engine import InputText, diagnose
-    from opskit.gcpause import collector_paused
-    from opskit.output.console import Kind, emit_json, stderr_console, stdout_console
-    from opskit.output.diagnose import render_human, render_warnings, to_json
+    from opskit.app.diagnose import run_diagnosis
+    from opskit.output.diagnose import show
 
-    files = files or []
-    if not files and not live:
-        raise InputError.option("FILE", "give one or more files, '-' for stdin, or --live")
-    inputs = [InputText(lbl, src, text) for lbl, src, text in _read_inputs(files, label or [])]
-    snapshot = None
-    if live:
-        from opskit.adapters.tailscale_live import snapshot as take_snapshot
-
-        snapshot = take_snapshot()
-        if snapshot.runs:
-            # One node, several commands: keep the prompts so each block knows its command.
-            transcript = "\n".join(f"$ {run.command}\n{run.output}" for run in snapshot.runs)
-            inputs.append(InputText("local", "live", transcript, required=False))
-    with collector_paused():  # a big paste is many small, long-lived, acyclic objects: see opskit.gcpause
-        result = diagnose(inputs, live=snapshot)
-    code = ExitCode.FINDINGS if result.has_problems else ExitCode.OK
-    if output_format is OutputFormat.json:
-        emit_json(Kind.DIAGNOSE, to_json(result, int(code)))
-    else:
-        render_human(result, stdout_console())
-        # In JSON mode the warnings are in the document ("warnings"); stderr stays quiet so a caller
-        # that merges the streams still reads one JSON document.
-        render_warnings(result.warnings, stderr_console())
-    finish(code)
+    result = run_diagnosis(files or [], label or [], live=live)
+    show(result, output_format)
+    finish(ExitCode.FINDINGS if result.has_problems else ExitCode.OK)
 
 
 def register(app: typer.Typer) -> None:

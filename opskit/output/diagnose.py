@@ -11,6 +11,7 @@ from opskit.core.diagnose.profile import NatProfile, endpoint_host
 from opskit.core.diagnose.regions import region
 from opskit.core.diagnose.status import is_redacted_ip
 from opskit.core.findings import Finding, Severity
+from opskit.output.console import OutputFormat
 from opskit.output.findings import finding_json
 from opskit.output.safe import safe_cell, safe_plain, safe_text
 
@@ -549,3 +550,16 @@ def finding_panel(finding: Finding) -> Any:
 def render_warnings(warnings: tuple[str, ...], console: Console) -> None:
     for warning in warnings:
         console.print(f"opskit: warning: {safe_plain(warning)}", markup=False, highlight=False)
+
+
+def show(diagnosis: Diagnosis, fmt: OutputFormat) -> None:
+    """The one entry point: the JSON document, or the tables and findings for people (warnings on stderr)."""
+    from opskit.output.console import Kind, emit_json, stderr_console, stdout_console
+
+    if fmt is OutputFormat.json:
+        # The warnings are in the document ("warnings"); stderr stays quiet so a caller that merges the
+        # streams still reads one JSON document.
+        emit_json(Kind.DIAGNOSE, to_json(diagnosis, 1 if diagnosis.has_problems else 0))
+        return
+    render_human(diagnosis, stdout_console())
+    render_warnings(diagnosis.warnings, stderr_console())

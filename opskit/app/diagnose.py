@@ -1,0 +1,56 @@
+"""`opskit diagnose`: read the pasted files (or stdin), optionally inspect this machine's tailscaled,
+and explain it all with the pure diagnose engine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from opskit.core.diagnose.engine import Diagnosis, InputText, diagnose
+from opskit.errors import InputError
+
+STDIN = "-"
+
+
+def read_inputs(files: Sequence[str], labels: Sequence[str]) -> list[InputText]:
+    """One input per FILE, labelled by ``labels`` (in order) or the file stem; ``-`` reads stdin once."""
+    if labels and len(labels) != len(files):
+        raise InputError.at(
+            None, None, "--label", f"got {len(labels)} label(s) for {len(files)} input(s); give one per input"
+        )
+    from opskit.adapters.fs import InputKind, read_input_bytes, read_stdin_bytes
+
+    inputs: list[InputText] = []
+    for index, name in enumerate(files):
+        if name == STDIN:
+            data = read_stdin_bytes(InputKind.PASTE)
+            text, source, stem = data.decode("utf-8", errors="replace"), "<stdin>", "stdin"
+        else:
+            path = Path(name)
+            try:
+                data = read_input_bytes(path, InputKind.PASTE)
+            except OSError as error:
+                raise InputError.at(name, None, None, f"cannot read: {error.strerror or error}") from None
+            text, source, stem = data.decode("utf-8", errors="replace"), name, path.stem
+        inputs.append(InputText(labels[index] if labels else stem, source, text))
+    return inputs
+
+
+def run_diagnosis(files: Sequence[str], labels: Sequence[str] = (), *, live: bool = False) -> Diagnosis:
+    """Diagnose the pasted ``files`` and, with ``live``, this machine's tailscaled and CLI output."""
+    from opskit.gcpause import collector_paused
+
+    if not files and not live:
+        raise InputError.option("FILE", "give one or more files, '-' for stdin, or --live")
+    inputs = read_inputs(files, labels)
+    snapshot = None
+    if live:
+        from opskit.adapters.tailscale_live import snapshot as take_snapshot
+
+        snapshot = take_snapshot()
+        if snapshot.runs:
+            # One node, several commands: keep the prompts so each block knows its command.
+            transcript = "\n".join(f"$ {run.command}\n{run.output}" for run in snapshot.runs)
+            inputs.append(InputText("local", "live", transcript, required=False))
+    with collector_paused():  # a big paste is many small, long-lived, acyclic objects: see opskit.gcpause
+        return diagnose(inputs, live=snapshot)
