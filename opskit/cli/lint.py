@@ -12,11 +12,7 @@ from opskit.cli.common import finish
 from opskit.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
-    from opskit.core.lint.project import LintProject
     from opskit.core.lint.registry import Rule
-
-STDIN = "-"
-
 
 class LintFormat(StrEnum):
     human = "human"
@@ -27,10 +23,6 @@ class LintFormat(StrEnum):
 class ConfigKind(StrEnum):
     nginx = "nginx"
     haproxy = "haproxy"
-
-
-def _split(values: list[str] | tuple[str, ...] | None) -> list[str]:
-    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
 def lint(
@@ -135,39 +127,22 @@ def lint(
             show_rule_list(all_rules(), output_format.value)
         finish(ExitCode.OK)
 
-    from opskit.adapters.project_settings import expand_declared_paths, find_lint_project
+    from opskit.app.lint import effective_settings, find_project, input_names, run_lint, save_report
+    from opskit.output.console import captured_stdout
+    from opskit.output.lint import show
 
-    project = None if no_settings else find_lint_project(Path.cwd(), settings_file)
-    names = [str(p) for p in paths or []]
-    if project is not None and (not names or pre_commit):
-        declared = expand_declared_paths(project)
-        names = [*declared, *(name for name in names if name not in declared)]
-    if not names:
-        where = f" ({project.source} declares no paths)" if project else ""
-        raise InputError.option(
-            "PATH", f"no config files given{where}; name them, or declare `paths` under [lint] in .opskit.toml"
-        )
-    if names.count(STDIN) > 1:
-        raise InputError.option("PATH", "- (stdin) can be given once")
-    settings = _settings(project, select, ignore, min_severity, nginx_version)
-    code = _run_lint(names, kind, output_format, settings, pre_commit, output_file)
+    project = find_project(no_settings, settings_file)
+    names = input_names(project, paths or [], pre_commit)
+    settings = effective_settings(project, select, ignore, min_severity, nginx_version)
+    run = run_lint(names, kind.value if kind else None, settings, pre_commit=pre_commit)
+    if output_file is None:
+        show(run, output_format.value)
+    else:
+        with captured_stdout() as report:
+            show(run, output_format.value)
+        save_report(output_file, report.getvalue())
+    code = ExitCode.FINDINGS if run.result.findings else ExitCode.OK
     finish(ExitCode.OK if exit_zero and code == ExitCode.FINDINGS else code)
-
-
-def _settings(
-    project: LintProject | None,
-    select: list[str] | None,
-    ignore: list[str] | None,
-    min_severity: str | None,
-    nginx_version: str | None,
-) -> tuple[list[str], list[str], str, str | None]:
-    """Flags win over the project settings, key by key."""
-    return (
-        _split(select) if select else _split(project.select if project else ()),
-        _split(ignore) if ignore else _split(project.ignore if project else ()),
-        min_severity or (project.min_severity if project and project.min_severity else "warning"),
-        nginx_version or (project.nginx_version if project else None),
-    )
 
 
 def _rule_named(selector: str) -> Rule:
@@ -178,71 +153,6 @@ def _rule_named(selector: str) -> Rule:
         if wanted.upper() == rule.id or wanted.lower() == rule.info.name:
             return rule
     raise InputError.option("--explain", f"{selector!r} is not a rule id or name (see opskit lint --list-rules)")
-
-
-def _run_lint(
-    names: list[str],
-    kind: ConfigKind | None,
-    output_format: LintFormat,
-    settings: tuple[list[str], list[str], str, str | None],
-    pre_commit: bool,
-    output_file: Path | None,
-) -> ExitCode:
-    import json
-    import sys
-    from contextlib import nullcontext
-
-    from opskit.adapters.configfiles import FileSource, with_stdin
-    from opskit.adapters.fs import InputKind, input_limit
-    from opskit.core.findings import Severity
-    from opskit.core.lint.context import LintOptions, parse_version
-    from opskit.core.lint.engine import run_rules
-    from opskit.core.lint.inputs import build_workspace, classify_inputs
-    from opskit.core.lint.registry import all_rules, select_rules
-    from opskit.core.nginx.parser import ConfigSource
-    from opskit.gcpause import collector_paused
-    from opskit.output.console import Kind, captured_stdout, emit_json
-    from opskit.output.lint import json_payload, render_human
-    from opskit.output.sarif import build_sarif
-
-    select, ignore, min_severity, nginx_version = settings
-    try:
-        threshold = Severity.parse(min_severity)
-    except ValueError as error:
-        raise InputError.option("--min-severity", str(error)) from None
-    options = LintOptions(nginx_version=parse_version(nginx_version) if nginx_version else None)
-    rules = select_rules(all_rules(), select, ignore)
-    source: ConfigSource = FileSource()
-    if STDIN in names:
-        source = with_stdin(source)
-    notes: list[str] = []
-    if pre_commit:
-        kinds = classify_inputs(names, source, kind.value if kind else None)
-        unknown = [name for name in names if kinds[name] is None]
-        notes += [f"{name}: neither an nginx nor an HAProxy config; not linted" for name in unknown]
-        names = [name for name in names if kinds[name] is not None]
-    with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
-        workspace = build_workspace(
-            names, source, kind.value if kind else None, max_expanded_bytes=input_limit(InputKind.CONFIG)
-        )
-        result = run_rules(workspace, rules, options, threshold)
-    notes += [
-        f"{file}:{line}: include {pattern!r} matched no file; linted without it"
-        for config in workspace.nginx
-        for file, line, pattern in config.missing_includes
-    ]
-    with captured_stdout() if output_file is not None else nullcontext() as report:
-        if output_format is LintFormat.json:
-            emit_json(Kind.LINT, json_payload(result, names, notes))
-        elif output_format is LintFormat.sarif:
-            sys.stdout.write(json.dumps(build_sarif(list(result.findings), list(rules), notes), indent=2) + "\n")
-        else:
-            render_human(result, names, notes, threshold)
-    if output_file is not None and report is not None:
-        from opskit.adapters.fs import write_report
-
-        write_report(output_file, report.getvalue(), "--output")
-    return ExitCode.FINDINGS if result.findings else ExitCode.OK
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.engine import LintResult
+from opskit.core.lint.engine import LintResult, LintRun
 from opskit.core.lint.registry import Rule
 from opskit.output.findings import finding_json
 from opskit.output.rules_doc import rule_doc_url
@@ -102,6 +102,24 @@ def json_payload(result: LintResult, files: list[str], notes: list[str]) -> dict
         "notes": notes,
         "findings": [finding_json(f) for f in result.findings],
     }
+
+
+def show(run: LintRun, fmt: str) -> None:
+    """The one entry point for a lint run: ``human`` blocks, the ``json`` document, or a ``sarif`` log."""
+    if fmt == "json":
+        from opskit.output.console import Kind, emit_json
+
+        emit_json(Kind.LINT, json_payload(run.result, run.files, run.notes))
+    elif fmt == "sarif":
+        import json
+        import sys
+
+        from opskit.output.sarif import build_sarif
+
+        log = build_sarif(list(run.result.findings), list(run.rules), run.notes)
+        sys.stdout.write(json.dumps(log, indent=2) + "\n")
+    else:
+        render_human(run.result, run.files, run.notes, run.threshold)
 
 
 def show_rule_list(rules: Sequence[Rule], output_format: str) -> None:

@@ -20,6 +20,18 @@ class LintResult:
     below_threshold: int = 0  # findings that exist but rank below --min-severity (counted, not shown)
 
 
+@dataclass(frozen=True)
+class LintRun:
+    """One `opskit lint` run as the output layer shows it: the result, the files linted (in the order
+    given), notes (skipped files, includes that matched nothing), the rules run and the threshold."""
+
+    result: LintResult
+    files: list[str]
+    notes: list[str]
+    rules: tuple[Rule, ...]
+    threshold: Severity
+
+
 def _trees(rule: Rule, workspace: Workspace) -> list[object]:
     if rule.info.target == "nginx":
         return list(workspace.nginx)
