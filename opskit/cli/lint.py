@@ -12,8 +12,11 @@ from opskit.cli.common import finish
 from opskit.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
+    from opskit.core.findings import Severity
+    from opskit.core.lint.engine import LintResult
     from opskit.core.lint.project import LintProject
     from opskit.core.lint.registry import Rule
+    from opskit.core.lint.workspace import Workspace
 
 STDIN = "-"
 
@@ -110,6 +113,14 @@ def lint(
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings (errors still exit 2).")
     ] = False,
+    validate: Annotated[
+        bool,
+        typer.Option(
+            "--validate",
+            help="Also run the real nginx -t / haproxy -c on a private copy (isolated namespaces, as "
+            "render --validate) and report what they reject as NGX000/HAP000 findings.",
+        ),
+    ] = False,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule (id, name, severity, summary) and exit.")
     ] = False,
@@ -150,7 +161,7 @@ def lint(
     if names.count(STDIN) > 1:
         raise InputError.option("PATH", "- (stdin) can be given once")
     settings = _settings(project, select, ignore, min_severity, nginx_version)
-    code = _run_lint(names, kind, output_format, settings, pre_commit, output_file)
+    code = _run_lint(names, kind, output_format, settings, pre_commit, output_file, validate)
     finish(ExitCode.OK if exit_zero and code == ExitCode.FINDINGS else code)
 
 
@@ -187,6 +198,7 @@ def _run_lint(
     settings: tuple[list[str], list[str], str, str | None],
     pre_commit: bool,
     output_file: Path | None,
+    validate: bool = False,
 ) -> ExitCode:
     import json
     import sys
@@ -223,6 +235,9 @@ def _run_lint(
     with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
         workspace = build_workspace(names, source, kind.value if kind else None)
         result = run_rules(workspace, rules, options, threshold)
+    if validate:
+        result, validation_notes = _validated(result, workspace, rules, threshold)
+        notes += validation_notes
     notes += [
         f"{file}:{line}: include {pattern!r} matched no file; linted without it"
         for config in workspace.nginx
@@ -240,6 +255,29 @@ def _run_lint(
 
         write_report(output_file, report.getvalue(), "--output")
     return ExitCode.FINDINGS if result.findings else ExitCode.OK
+
+
+def _validated(
+    result: LintResult, workspace: Workspace, rules: tuple[Rule, ...], threshold: Severity
+) -> tuple[LintResult, list[str]]:
+    """Run the real binaries whose validator rule is selected; their rejections become findings."""
+    from opskit.adapters.validate import validate_lint_plan
+    from opskit.core.lint.engine import merge_validation
+    from opskit.core.lint.validation import ValidationPlan, findings_from_output, plan_haproxy, plan_nginx
+
+    wanted = {r.info.target for r in rules if r.info.validator}
+    plans: list[ValidationPlan] = []
+    if "nginx" in wanted:
+        plans += [plan_nginx(config) for config in workspace.nginx]
+    if "haproxy" in wanted and workspace.haproxy is not None:
+        plans.append(plan_haproxy(workspace.haproxy))
+    found = []
+    notes: list[str] = []
+    for plan in plans:
+        checked = validate_lint_plan(plan)
+        found += findings_from_output(plan, checked.ok, checked.output)
+        notes += [*plan.notes, *(f"{checked.command.split()[0]} --validate: {note}" for note in checked.notes)]
+    return merge_validation(result, found, workspace, threshold), notes
 
 
 def register(app: typer.Typer) -> None:

@@ -22,6 +22,9 @@ CheckFunction = Callable[[Any, Any], Iterator[Finding]]
 F = TypeVar("F", bound=CheckFunction)
 
 RULE_MODULES: tuple[str, ...] = (
+    # the real binaries (lint --validate)
+    "opskit.core.lint.rules.ngx000_rejected_by_nginx",
+    "opskit.core.lint.rules.hap000_rejected_by_haproxy",
     # nginx: DNS re-resolution (Kubernetes, Docker, Tengine)
     "opskit.core.lint.rules.ngx101_static_service_name",
     "opskit.core.lint.rules.ngx102_resolver_unused",
@@ -78,6 +81,8 @@ class RuleInfo:
     severity: Severity
     summary: str
     target: Target
+    # True for NGX000/HAP000: the real binary finds these (``lint --validate``), not ``check``.
+    validator: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,12 +107,21 @@ class Rule:
 
 
 def rule(
-    *, id: str, name: str, family: str, severity: Severity, summary: str, target: Target
+    *,
+    id: str,
+    name: str,
+    family: str,
+    severity: Severity,
+    summary: str,
+    target: Target,
+    validator: bool = False,
 ) -> Callable[[F], F]:
-    """Declare a ``check(tree, ctx)`` function as a lint rule."""
+    """Declare a ``check(tree, ctx)`` function as a lint rule (``validator``: found by the real binary)."""
 
     def mark(function: F) -> F:
-        function.__opskit_rule__ = RuleInfo(id, name, family, severity, summary, target)  # type: ignore[attr-defined]
+        function.__opskit_rule__ = RuleInfo(  # type: ignore[attr-defined]
+            id, name, family, severity, summary, target, validator
+        )
         return function
 
     return mark
