@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from opskit.core.lint.project import LintProject
     from opskit.core.lint.registry import Rule
     from opskit.core.lint.workspace import Workspace
+    from opskit.core.nginx.parser import ConfigSource
+    from opskit.output.progress import StatusLine
 
 STDIN = "-"
 
@@ -210,10 +212,10 @@ def _run_lint(
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace, classify_inputs
     from opskit.core.lint.registry import all_rules, select_rules
-    from opskit.core.nginx.parser import ConfigSource
     from opskit.gcpause import collector_paused
     from opskit.output.console import captured_stdout, emit_json
     from opskit.output.lint import json_payload, render_human
+    from opskit.output.progress import status_line
     from opskit.output.sarif import build_sarif
 
     select, ignore, min_severity, nginx_version = settings
@@ -232,12 +234,14 @@ def _run_lint(
         unknown = [name for name in names if kinds[name] is None]
         notes += [f"{name}: neither an nginx nor an HAProxy config; not linted" for name in unknown]
         names = [name for name in names if kinds[name] is not None]
-    with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
-        workspace = build_workspace(names, source, kind.value if kind else None)
-        result = run_rules(workspace, rules, options, threshold)
-    if validate:
-        result, validation_notes = _validated(result, workspace, rules, threshold)
-        notes += validation_notes
+    with status_line(output_format.value) as status:
+        with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
+            workspace = build_workspace(names, _ShownSource(source, status), kind.value if kind else None)
+            status.show(f"running {len(rules)} rules over {len(workspace.texts)} file(s)…")
+            result = run_rules(workspace, rules, options, threshold)
+        if validate:
+            result, validation_notes = _validated(result, workspace, rules, threshold, status)
+            notes += validation_notes
     notes += [
         f"{file}:{line}: include {pattern!r} matched no file; linted without it"
         for config in workspace.nginx
@@ -257,8 +261,36 @@ def _run_lint(
     return ExitCode.FINDINGS if result.findings else ExitCode.OK
 
 
+class _ShownSource:
+    """A config source that names each file on the status line as it is read, then parsed."""
+
+    def __init__(self, inner: ConfigSource, status: StatusLine) -> None:
+        self._inner = inner
+        self._status = status
+        self._seen: set[str] = set()
+
+    def read(self, path: str) -> str:
+        if path not in self._seen and self._status.enabled:
+            self._seen.add(path)
+            self._status.show(f"reading {path}…")
+            text = self._inner.read(path)
+            self._status.show(f"parsing {path} ({len(text) / 1_000_000:.1f} MB)…")
+            return text
+        return self._inner.read(path)
+
+    def glob(self, pattern: str) -> list[str]:
+        return self._inner.glob(pattern)
+
+    def exists(self, path: str) -> bool:
+        return self._inner.exists(path)
+
+
 def _validated(
-    result: LintResult, workspace: Workspace, rules: tuple[Rule, ...], threshold: Severity
+    result: LintResult,
+    workspace: Workspace,
+    rules: tuple[Rule, ...],
+    threshold: Severity,
+    status: StatusLine,
 ) -> tuple[LintResult, list[str]]:
     """Run the real binaries whose validator rule is selected; their rejections become findings."""
     from opskit.adapters.validate import validate_lint_plan
@@ -274,6 +306,7 @@ def _validated(
     found = []
     notes: list[str] = []
     for plan in plans:
+        status.show(f"validating {plan.display[plan.entry]} with the real {plan.tool}…")
         checked = validate_lint_plan(plan)
         found += findings_from_output(plan, checked.ok, checked.output)
         notes += [*plan.notes, *(f"{checked.command.split()[0]} --validate: {note}" for note in checked.notes)]

@@ -70,9 +70,11 @@ def slowloris(
             "Probe only servers you are responsible for; re-run with --yes to send exactly the above."
         )
     with watch(plan, output_format) as on_progress:
-        results, elapsed = run_probe(plan, addresses[0], on_progress)
-    report = judge(plan, results, elapsed)
+        run = run_probe(plan, addresses[0], on_progress)
+    report = judge(plan, run.results, run.elapsed, run.interrupted)
     show_report(report, addresses[0], output_format)
+    if run.interrupted:
+        finish(ExitCode.INTERRUPTED)  # the partial report is out; 130 tells scripts it was cut short
     finish(ExitCode.FINDINGS if report.failed else ExitCode.OK)
 
 

@@ -255,8 +255,11 @@ def findings_from_output(plan: ValidationPlan, ok: bool, output: str, timed_out:
         text = _line_text(plan, file, line)
         found.append(_finding(plan, rule_id, message, Evidence(file, line, text)))
     if not found:
-        reason = f"timed out ({output.splitlines()[0] if output else 'no output'})" if timed_out else (
-            output.strip().splitlines()[-1] if output.strip() else "no output")
+        reason = (
+            f"timed out ({output.splitlines()[0] if output else 'no output'})"
+            if timed_out
+            else (output.strip().splitlines()[-1] if output.strip() else "no output")
+        )
         found.append(_finding(plan, rule_id, reason, Evidence(plan.display.get(plan.entry, plan.entry), None)))
     return found
 
