@@ -122,8 +122,9 @@ def test_html_report_draws_the_measured_states(cli: Any, slow_nginx: int, tmp_pa
     for tag, attrs in dom.elements:
         if tag == "polyline" and attrs.get("class") == "series":
             points = [tuple(map(float, p.split(","))) for p in attrs["points"].split()]
-            drawn[attrs["data-series"]] = [((x - left) / width * x_max, (1 - (y - top) / height) * y_max) for x, y in points]
-            assert [int(v) for v in attrs["data-values"].split(",")] == [round(v) for _, v in drawn[attrs["data-series"]]]
+            series = [((x - left) / width * x_max, (1 - (y - top) / height) * y_max) for x, y in points]
+            drawn[attrs["data-series"]] = series
+            assert [int(v) for v in attrs["data-values"].split(",")] == [round(v) for _, v in series]
     assert {"open", "closed_eof"} <= set(drawn)
     for name, series in drawn.items():
         assert len(series) == len(times)
