@@ -94,7 +94,11 @@ def harbor(
     try:
         with status_line(output_format) as status:
             observations = run_concurrently(
-                urls, lambda url: observe_harbor_entry(client, url, credentials), status, "checking"
+                urls,
+                lambda url: observe_harbor_entry(client, url, credentials),
+                status,
+                "checking",
+                lambda url: str(Origin.of(url)),  # scheme://host:port: never user:password@ from the URL
             )
     finally:
         client.close()

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.probe.slowloris import ConnectionResult, Ending, ProbePlan, judge
-from opskit.core.probe.timeline import SERIES_NAMES, build_timeline
+from opskit.core.probe.timeline import SERIES_NAMES, build_timeline, state_at
 from opskit.output.probe_report import render_csv, render_html
 
 connection = st.builds(
@@ -82,3 +82,16 @@ def test_hostile_paths_stay_text_in_the_html_page(path: str) -> None:
     parsed.feed(render_html(report, build_timeline(results, 5.0), "127.0.0.1"))
     assert parsed.tags <= PAGE_TAGS
     assert parsed.title == f"opskit probe slowloris: http://127.0.0.1:8080/{path}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(connection, max_size=30), st.floats(0.1, 40, allow_nan=False), st.integers(2, 60))
+def test_the_sweep_counts_what_the_per_connection_definition_says(
+    results: list[ConnectionResult], elapsed: float, samples: int
+) -> None:
+    timeline = build_timeline(results, elapsed, samples)
+    for index, t in enumerate(timeline.times):
+        states = [state_at(r, t) for r in results]
+        assert {name: timeline.series[name][index] for name in SERIES_NAMES} == {
+            name: states.count(name) for name in SERIES_NAMES
+        }

@@ -7,8 +7,10 @@ of a sample always add up to the connections opened so far.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from opskit.core.probe.slowloris import ConnectionResult, Ending
 
@@ -45,7 +47,11 @@ class Timeline:
         return [(t, *(self.series[name][i] for name in SERIES_NAMES)) for i, t in enumerate(self.times)]
 
 
-def _state_at(result: ConnectionResult, t: float) -> str | None:
+def state_at(result: ConnectionResult, t: float) -> str | None:
+    """The state of one connection at time ``t`` (None before it was opened): the definition.
+
+    :func:`build_timeline` computes the same counts in one sweep; a test holds the two equal.
+    """
     if t < result.opened_at:
         return None  # not opened yet
     if result.ending is Ending.REFUSED or result.connected_at is None:
@@ -58,14 +64,35 @@ def _state_at(result: ConnectionResult, t: float) -> str | None:
 
 
 def build_timeline(results: Sequence[ConnectionResult], elapsed: float, samples: int = MAX_SAMPLES) -> Timeline:
-    """Counts per state at ``samples`` evenly spaced times from 0 to ``elapsed`` (both included)."""
+    """Counts per state at ``samples`` evenly spaced times from 0 to ``elapsed`` (both included).
+
+    Each connection is a run of sample indexes per state (found by bisection) added to difference
+    arrays: 5,000 connections cost milliseconds, not one state check per connection and sample.
+    """
     count = max(2, samples)
     span = max(elapsed, 0.0)
     times = tuple(round(span * i / (count - 1), 3) for i in range(count))
-    series: dict[str, list[int]] = {name: [0] * count for name in SERIES_NAMES}
+    steps: dict[str, list[int]] = {name: [0] * (count + 1) for name in SERIES_NAMES}
+
+    def add(name: str, start: int, stop: int) -> None:
+        if start < stop:
+            steps[name][start] += 1
+            steps[name][stop] -= 1
+
     for result in results:
-        for index, t in enumerate(times):
-            state = _state_at(result, t)
-            if state is not None:
-                series[state][index] += 1
-    return Timeline(times, {name: tuple(values) for name, values in series.items()})
+        opened = bisect_left(times, result.opened_at)
+        if result.ending is Ending.REFUSED or result.connected_at is None:
+            gave_up = max(opened, bisect_left(times, result.opened_at + result.lifetime))
+            add("pending", opened, gave_up)
+            add("refused", gave_up, count)
+            continue
+        connected = max(opened, bisect_left(times, result.connected_at))
+        add("pending", opened, connected)
+        if result.ending is Ending.HELD:
+            add("open", connected, count)
+            continue
+        ended = max(connected, bisect_left(times, result.connected_at + result.lifetime))
+        add("open", connected, ended)
+        add(_CLOSED[result.ending], ended, count)
+    series = {name: tuple(accumulate(deltas[:count])) for name, deltas in steps.items()}
+    return Timeline(times, series)
