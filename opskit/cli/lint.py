@@ -225,6 +225,11 @@ def _run_lint(
         raise InputError.option("--min-severity", str(error)) from None
     options = LintOptions(nginx_version=parse_version(nginx_version) if nginx_version else None)
     rules = select_rules(all_rules(), select, ignore)
+    if not validate:  # NGX000/HAP000 are found by the real binaries: they run only with --validate
+        static = tuple(r for r in rules if not r.info.validator)
+        if rules and not static:
+            raise InputError.option("--select", f"{', '.join(r.id for r in rules)} run only with --validate")
+        rules = static
     source: ConfigSource = FileSource()
     if STDIN in names:
         source = with_stdin(source, sys.stdin)

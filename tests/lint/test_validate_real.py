@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from opskit.core.lint.registry import all_rules
 from opskit.core.lint.validation import ValidationPlan, findings_from_output
 from tests.support.tools import require_binary
 
@@ -115,3 +116,12 @@ def test_an_unlocated_rejection_lands_on_the_entry_file() -> None:
     assert finding.rule_id == "HAP000" and finding.evidence[0].file == "h.cfg"
     assert finding.evidence[0].line is None and "default_backend: 'app'" in finding.cause
     assert findings_from_output(plan, True, output) == []
+
+
+def test_selecting_only_validator_rules_without_validate_is_explained(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "site.conf"
+    config.write_text("server {\n    listen 80;\n}\n")
+    result = cli(["lint", "--select", "NGX000", str(config)])
+    assert result.exit_code == 2 and "--validate" in result.stderr
+    static = sum(1 for r in all_rules() if not r.info.validator)
+    assert f"({static} rules)" in cli(["lint", str(config)]).stdout  # validator rules did not run
