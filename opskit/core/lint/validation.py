@@ -13,6 +13,7 @@ host's own /etc/nginx is never read by mistake), and includes lint could not fin
 
 from __future__ import annotations
 
+import ipaddress
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -120,8 +121,6 @@ def _is_literal_host(host: str) -> bool:
 
 
 def _is_address(text: str) -> bool:
-    import ipaddress
-
     try:
         ipaddress.ip_address(text.strip("[]"))
     except ValueError:
