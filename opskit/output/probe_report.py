@@ -68,9 +68,9 @@ def render_svg(timeline: Timeline) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="timeline" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="connection states over time" '
-        f'data-x-max="{x_max:.3f}" data-y-max="{_fmt(y_max)}" data-plot-left="{LEFT}" data-plot-top="{TOP}" '
+        f'data-x-max="{x_max:.6f}" data-y-max="{_fmt(y_max)}" data-plot-left="{LEFT}" data-plot-top="{TOP}" '
         f'data-plot-width="{plot_w}" data-plot-height="{plot_h}" '
-        f'data-times="{escape(",".join(f"{t:.3f}" for t in timeline.times))}">',
+        f'data-times="{escape(",".join(f"{t:.6f}" for t in timeline.times))}">',
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#999"/>',
     ]
     for i in range(6):

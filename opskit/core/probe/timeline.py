@@ -71,7 +71,8 @@ def build_timeline(results: Sequence[ConnectionResult], elapsed: float, samples:
     """
     count = max(2, samples)
     span = max(elapsed, 0.0)
-    times = tuple(round(span * i / (count - 1), 3) for i in range(count))
+    # exact, not rounded: the last sample is the stop itself, after every ending (the CSV rounds)
+    times = tuple(span * i / (count - 1) for i in range(count))
     steps: dict[str, list[int]] = {name: [0] * (count + 1) for name in SERIES_NAMES}
 
     def add(name: str, start: int, stop: int) -> None:
