@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +67,12 @@ class ValidationResult:
             "output": self.output,
             "notes": list(self.notes),
         }
+
+
+def _listing(items: Sequence[str], shown: int = 10) -> str:
+    """The first ``shown`` items and how many more: a note stays one readable line for 5,000 names."""
+    head = ", ".join(items[:shown])
+    return head + (f" and {len(items) - shown} more" if len(items) > shown else "")
 
 
 def _path_pattern(path: str) -> re.Pattern[str]:
@@ -183,7 +189,7 @@ def _validate_copy(
         if missing_tls:
             pem = _make_stub_pem(which("openssl", INSTALL_HINTS["openssl"]), workdir)
             substitutions += [(_path_pattern(p), str(pem)) for p in target.stub_tls_files]
-            notes.append("stub certificate/key used for: " + ", ".join(target.stub_tls_files))
+            notes.append("stub certificate/key used for: " + _listing(target.stub_tls_files))
         for rewrite in target.compat_rewrites:
             substitutions.append((re.compile(rewrite.pattern, re.MULTILINE), rewrite.replacement))
             notes.append(f"compatibility rewrite for the validating binary: {rewrite.reason}")
@@ -202,7 +208,7 @@ def _validate_copy(
         hosts.chmod(0o644)
         if target.hostnames:
             notes.append(
-                "host names mapped to 127.0.0.1 in a private /etc/hosts: " + ", ".join(sorted(set(target.hostnames)))
+                "host names mapped to 127.0.0.1 in a private /etc/hosts: " + _listing(sorted(set(target.hostnames)))
             )
 
         entry = conf / target.entry
