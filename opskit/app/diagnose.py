@@ -54,3 +54,15 @@ def run_diagnosis(files: Sequence[str], labels: Sequence[str] = (), *, live: boo
             inputs.append(InputText("local", "live", transcript, required=False))
     with collector_paused():  # a big paste is many small, long-lived, acyclic objects: see opskit.gcpause
         return diagnose(inputs, live=snapshot)
+
+
+def save_graph(path: Path, dot_text: str) -> None:
+    """Write the drawing to ``--graph FILE``: the DOT text for ``.dot``, Graphviz's SVG for ``.svg``."""
+    from opskit.adapters.fs import write_report
+
+    text = dot_text
+    if path.suffix.lower() == ".svg":
+        from opskit.adapters.graphviz import dot_to_svg
+
+        text = dot_to_svg(dot_text)
+    write_report(path, text, "--graph")

@@ -3,14 +3,17 @@ too), run the selected rules, and write the report where the user asked."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from opskit.core.findings import Severity
-from opskit.core.lint.engine import LintRun
+from opskit.core.lint.engine import LintResult, LintRun
 from opskit.core.lint.project import LintProject
+from opskit.core.lint.registry import Rule
+from opskit.core.lint.workspace import Workspace
+from opskit.core.nginx.parser import ConfigSource
 from opskit.errors import InputError
 
 STDIN = "-"
@@ -72,16 +75,22 @@ def effective_settings(
 
 
 def run_lint(
-    names: list[str], kind: Literal["nginx", "haproxy"] | None, settings: LintSettings, *, pre_commit: bool = False
+    names: list[str],
+    kind: Literal["nginx", "haproxy"] | None,
+    settings: LintSettings,
+    *,
+    pre_commit: bool = False,
+    validate: bool = False,
+    status: Callable[[str], None] | None = None,
 ) -> LintRun:
-    """Parse ``names`` (``-`` is stdin) as nginx/HAProxy configs and run the selected rules over them."""
+    """Parse ``names`` (``-`` is stdin) as nginx/HAProxy configs and run the selected rules over them;
+    with ``validate`` also the real binaries (NGX000/HAP000). ``status`` hears what is being done now."""
     from opskit.adapters.configfiles import FileSource, with_stdin
     from opskit.adapters.fs import InputKind, input_limit
     from opskit.core.lint.context import LintOptions, parse_version
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace, classify_inputs
     from opskit.core.lint.registry import all_rules, select_rules
-    from opskit.core.nginx.parser import ConfigSource
     from opskit.gcpause import collector_paused
 
     try:
@@ -91,6 +100,11 @@ def run_lint(
     version = settings.nginx_version
     options = LintOptions(nginx_version=parse_version(version) if version else None)
     rules = select_rules(all_rules(), settings.select, settings.ignore)
+    if not validate:  # NGX000/HAP000 are found by the real binaries: they run only with --validate
+        static = tuple(r for r in rules if not r.info.validator)
+        if rules and not static:
+            raise InputError.option("--select", f"{', '.join(r.id for r in rules)} run only with --validate")
+        rules = static
     source: ConfigSource = FileSource()
     if STDIN in names:
         source = with_stdin(source)
@@ -100,15 +114,77 @@ def run_lint(
         unknown = [name for name in names if kinds[name] is None]
         notes += [f"{name}: neither an nginx nor an HAProxy config; not linted" for name in unknown]
         names = [name for name in names if kinds[name] is not None]
+    show = status or _silent
     with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
-        workspace = build_workspace(names, source, kind, max_expanded_bytes=input_limit(InputKind.CONFIG))
+        shown = _ShownSource(source, status) if status is not None else source
+        workspace = build_workspace(names, shown, kind, max_expanded_bytes=input_limit(InputKind.CONFIG))
+        show(f"running {len(rules)} rules over {len(workspace.texts)} file(s)…")
         result = run_rules(workspace, rules, options, threshold)
+    if validate:
+        result, validation_notes = _validated(result, workspace, rules, threshold, show)
+        notes += validation_notes
     notes += [
         f"{file}:{line}: include {pattern!r} matched no file; linted without it"
         for config in workspace.nginx
         for file, line, pattern in config.missing_includes
     ]
     return LintRun(result, names, notes, tuple(rules), threshold)
+
+
+def _silent(text: str) -> None:
+    """No one is watching (JSON output, or stderr is not a terminal)."""
+
+
+class _ShownSource:
+    """A config source that names each file on the status line as it is read, then parsed."""
+
+    def __init__(self, inner: ConfigSource, status: Callable[[str], None]) -> None:
+        self._inner = inner
+        self._status = status
+        self._seen: set[str] = set()
+
+    def read(self, path: str) -> str:
+        if path not in self._seen:
+            self._seen.add(path)
+            self._status(f"reading {path}…")
+            text = self._inner.read(path)
+            self._status(f"parsing {path} ({len(text) / 1_000_000:.1f} MB)…")
+            return text
+        return self._inner.read(path)
+
+    def glob(self, pattern: str) -> list[str]:
+        return self._inner.glob(pattern)
+
+    def exists(self, path: str) -> bool:
+        return self._inner.exists(path)
+
+
+def _validated(
+    result: LintResult,
+    workspace: Workspace,
+    rules: tuple[Rule, ...],
+    threshold: Severity,
+    status: Callable[[str], None],
+) -> tuple[LintResult, list[str]]:
+    """Run the real binaries whose validator rule is selected; their rejections become findings."""
+    from opskit.adapters.validate import validate_lint_plan
+    from opskit.core.lint.engine import merge_validation
+    from opskit.core.lint.validation import ValidationPlan, findings_from_output, plan_haproxy, plan_nginx
+
+    wanted = {r.info.target for r in rules if r.info.validator}
+    plans: list[ValidationPlan] = []
+    if "nginx" in wanted:
+        plans += [plan_nginx(config) for config in workspace.nginx]
+    if "haproxy" in wanted and workspace.haproxy is not None:
+        plans.append(plan_haproxy(workspace.haproxy))
+    found = []
+    notes: list[str] = []
+    for plan in plans:
+        status(f"validating {plan.display[plan.entry]} with the real {plan.tool}…")
+        checked = validate_lint_plan(plan)
+        found += findings_from_output(plan, checked.ok, checked.output)
+        notes += [*plan.notes, *(f"{checked.command.split()[0]} --validate: {note}" for note in checked.notes)]
+    return merge_validation(result, found, workspace, threshold), notes
 
 
 def save_report(path: Path, text: str) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from opskit.cli.common import FormatOption, finish
-from opskit.errors import ExitCode
+from opskit.errors import ExitCode, InputError
 from opskit.output.console import OutputFormat
+
+if TYPE_CHECKING:
+    from opskit.core.diagnose.engine import Diagnosis
 
 
 def diagnose_command(
@@ -28,6 +32,14 @@ def diagnose_command(
             "--live", help="Inspect this machine: tailscaled process, its user and flags; run the CLI."
         ),
     ] = False,
+    graph: Annotated[
+        Path | None,
+        typer.Option(
+            "--graph",
+            help="Also draw nodes and expected paths: FILE.svg (needs Graphviz) or FILE.dot.",
+            metavar="FILE",
+        ),
+    ] = None,
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Explain `tailscale netcheck`, `status`, `ping` output and Windows CLI errors.
@@ -39,9 +51,22 @@ def diagnose_command(
     from opskit.app.diagnose import run_diagnosis
     from opskit.output.diagnose import show
 
+    if graph is not None and graph.suffix.lower() not in (".svg", ".dot"):
+        raise InputError.option("--graph", f"{graph}: the name must end in .svg or .dot")
     result = run_diagnosis(files or [], label or [], live=live)
     show(result, output_format)
+    if graph is not None:
+        _write_graph(graph, result)
     finish(ExitCode.FINDINGS if result.has_problems else ExitCode.OK)
+
+
+def _write_graph(path: Path, result: Diagnosis) -> None:
+    from opskit.app.diagnose import save_graph
+    from opskit.output.diagnose_graph import build_dot
+
+    if not result.profiles:
+        raise InputError.option("--graph", "needs netcheck output for at least one node (nothing to draw)")
+    save_graph(path, build_dot(result))
 
 
 def register(app: typer.Typer) -> None:

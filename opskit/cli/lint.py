@@ -14,6 +14,7 @@ from opskit.errors import ExitCode, InputError
 if TYPE_CHECKING:
     from opskit.core.lint.registry import Rule
 
+
 class LintFormat(StrEnum):
     human = "human"
     json = "json"
@@ -102,6 +103,14 @@ def lint(
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings (errors still exit 2).")
     ] = False,
+    validate: Annotated[
+        bool,
+        typer.Option(
+            "--validate",
+            help="Also run the real nginx -t / haproxy -c on a private copy (isolated namespaces, as "
+            "render --validate) and report what they reject as NGX000/HAP000 findings.",
+        ),
+    ] = False,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule (id, name, severity, summary) and exit.")
     ] = False,
@@ -130,11 +139,20 @@ def lint(
     from opskit.app.lint import effective_settings, find_project, input_names, run_lint, save_report
     from opskit.output.console import captured_stdout
     from opskit.output.lint import show
+    from opskit.output.progress import status_line
 
     project = find_project(no_settings, settings_file)
     names = input_names(project, paths or [], pre_commit)
     settings = effective_settings(project, select, ignore, min_severity, nginx_version)
-    run = run_lint(names, kind.value if kind else None, settings, pre_commit=pre_commit)
+    with status_line(output_format.value) as status:  # erased before the report prints
+        run = run_lint(
+            names,
+            kind.value if kind else None,
+            settings,
+            pre_commit=pre_commit,
+            validate=validate,
+            status=status.show if status.enabled else None,
+        )
     if output_file is None:
         show(run, output_format.value)
     else:

@@ -106,6 +106,7 @@ def report_json(report: ProbeReport) -> dict[str, Any]:
         "max_seconds": plan.max_seconds,
         "expect_cut_within": plan.expect_cut_within,
         "elapsed": round(report.elapsed, 3),
+        "interrupted": report.interrupted,
         "verdict": str(report.verdict),
         "summary": report.summary,
         "explanation": report.explanation,
@@ -119,6 +120,8 @@ def report_json(report: ProbeReport) -> dict[str, Any]:
                 "lifetime": round(r.lifetime, 3),
                 "lines_sent": r.lines_sent,
                 "status": r.status,
+                "opened_at": round(r.opened_at, 3),
+                "connected_at": None if r.connected_at is None else round(r.connected_at, 3),
                 **({"error": r.error} if r.error else {}),
             }
             for r in report.results
