@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from opskit.core.probe.slowloris import ConnectionResult, Ending, ProbePlan
+from opskit.core.probe.slowloris import ConnectionResult, Ending, ProbePlan, Progress
 from opskit.errors import EnvironmentProblem, InputError
 
 CONNECT_TIMEOUT = 10.0
@@ -55,17 +55,6 @@ def ensure_file_limit(connections: int) -> None:
             hint="Lower --connections or raise the limit (ulimit -Hn / LimitNOFILE).",
         )
     resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
-
-
-@dataclass
-class Progress:
-    """Counts the CLI shows while the probe runs."""
-
-    started: int = 0
-    open: int = 0
-    cut: int = 0
-    refused: int = 0
-    elapsed: float = 0.0
 
 
 class _State:

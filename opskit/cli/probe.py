@@ -12,7 +12,7 @@ from opskit.errors import ExitCode, InputError
 from opskit.output.console import OutputFormat
 
 if TYPE_CHECKING:
-    from opskit.core.probe.slowloris import ProbeReport
+    from opskit.core.probe.slowloris import ProbeOutcome
 
 group = typer.Typer(
     name="probe",
@@ -52,10 +52,10 @@ def slowloris(
     """
     from urllib.parse import urlsplit
 
-    from opskit.adapters.net import all_loopback, resolve_target, run_probe
+    from opskit.app.probe import outside_loopback, refusal, resolve, run_slowloris
     from opskit.cli.secrets import register_secrets_of
-    from opskit.core.probe.slowloris import ProbePlan, judge
-    from opskit.output.probe import show_plan, show_report, watch
+    from opskit.core.probe.slowloris import ProbePlan
+    from opskit.output.probe import show, watch
 
     register_secrets_of(url)  # userinfo or ?token= never reaches the screen or an error message
     if report_file is not None and report_file.suffix.lower() not in (".html", ".htm", ".csv"):
@@ -78,32 +78,29 @@ def slowloris(
         )
     except ValueError as error:
         raise InputError(str(error)) from None
-    addresses = resolve_target(plan.host, plan.port)
-    if not all_loopback(addresses) and not yes:
-        show_plan(plan, addresses)
-        raise InputError(
-            f"{plan.host} resolves to {', '.join(addresses)}, outside loopback: nothing was sent. "
-            "Probe only servers you are responsible for; re-run with --yes to send exactly the above."
-        )
+    preview = resolve(plan)
+    if outside_loopback(preview) and not yes:
+        show(preview, output_format)
+        raise refusal(preview)
     with watch(plan, output_format) as on_progress:
-        run = run_probe(plan, addresses[0], on_progress)
-    report = judge(plan, run.results, run.elapsed, run.interrupted)
-    show_report(report, addresses[0], output_format)
+        outcome = run_slowloris(preview, on_progress)
+    show(outcome, output_format)
     if report_file is not None:
-        _write_timeline(report_file, report, addresses[0])
-    if run.interrupted:
+        _write_timeline(report_file, outcome)
+    if outcome.report.interrupted:
         finish(ExitCode.INTERRUPTED)  # the partial report is out; 130 tells scripts it was cut short
-    finish(ExitCode.FINDINGS if report.failed else ExitCode.OK)
+    finish(ExitCode.FINDINGS if outcome.report.failed else ExitCode.OK)
 
 
-def _write_timeline(path: Path, report: ProbeReport, address: str) -> None:
-    from opskit.adapters.fs import write_report
+def _write_timeline(path: Path, outcome: ProbeOutcome) -> None:
+    from opskit.app.probe import save_report
     from opskit.core.probe.timeline import build_timeline
     from opskit.output.probe_report import render_csv, render_html
 
+    report = outcome.report
     timeline = build_timeline(report.results, report.elapsed)
-    text = render_csv(timeline) if path.suffix.lower() == ".csv" else render_html(report, timeline, address)
-    write_report(path, text, "--report")
+    text = render_csv(timeline) if path.suffix.lower() == ".csv" else render_html(report, timeline, outcome.address)
+    save_report(path, text)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from opskit.core.probe.slowloris import ProbeOutcome, ProbePreview
 from opskit.output.console import Kind, OutputFormat, emit_json, stderr_console, stdout_console
 
 if TYPE_CHECKING:
-    from opskit.adapters.net import Progress
-    from opskit.core.probe.slowloris import Percentiles, ProbePlan, ProbeReport
+    from opskit.core.probe.slowloris import Percentiles, ProbePlan, ProbeReport, Progress
 
 _VERDICT_STYLE = {
     "protected": "bold green",
@@ -21,7 +21,16 @@ _VERDICT_STYLE = {
 }
 
 
-def show_plan(plan: ProbePlan, addresses: list[str]) -> None:
+def show(result: ProbeOutcome | ProbePreview, fmt: OutputFormat) -> None:
+    """The one entry point: a probe's verdict (JSON or for people), or the preview of what it would send
+    (always on stderr, so JSON on stdout stays clean)."""
+    if isinstance(result, ProbePreview):
+        _show_plan(result.plan, list(result.addresses))
+    else:
+        _show_report(result.report, result.address, fmt)
+
+
+def _show_plan(plan: ProbePlan, addresses: list[str]) -> None:
     """Exactly what would be sent (to stderr, so JSON on stdout stays clean)."""
     from opskit.core.redact import redact_text
     from opskit.output.safe import safe_text
@@ -58,7 +67,7 @@ def watch(plan: ProbePlan, output_format: OutputFormat) -> Iterator[Callable[[Pr
         yield update
 
 
-def show_report(report: ProbeReport, address: str, output_format: OutputFormat) -> None:
+def _show_report(report: ProbeReport, address: str, output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
         emit_json(Kind.PROBE_SLOWLORIS, {"address": address, **report_json(report)})
         return

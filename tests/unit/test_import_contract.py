@@ -31,8 +31,6 @@ FORBIDDEN = {
 # contract.
 NOT_YET_CONSOLIDATED = {
     ("cli/check.py", "opskit.adapters"),
-    ("cli/probe.py", "opskit.adapters"),
-    ("output/probe.py", "opskit.adapters"),
 }
 
 

@@ -101,6 +101,17 @@ class ConnectionResult:
     connected_at: float | None = None  # seconds from the probe's start to the established connection
 
 
+@dataclass
+class Progress:
+    """Counts the CLI shows while the probe runs (updated in place by the probe loop)."""
+
+    started: int = 0
+    open: int = 0
+    cut: int = 0
+    refused: int = 0
+    elapsed: float = 0.0
+
+
 class Verdict(StrEnum):
     PROTECTED = "protected"
     TOO_SLOW = "too slow"
@@ -240,3 +251,19 @@ def _how_cut(endings: dict[str, int]) -> str:
     }
     parts = [f"{endings[str(e)]} {words[e]}" for e in _CUT if endings[str(e)]]
     return ", ".join(parts) or "none"
+
+
+@dataclass(frozen=True)
+class ProbePreview:
+    """What a probe would send, and where: shown before refusing a target outside loopback."""
+
+    plan: ProbePlan
+    addresses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProbeOutcome:
+    """A finished (or interrupted) probe and the address it ran against."""
+
+    report: ProbeReport
+    address: str
