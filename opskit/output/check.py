@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from opskit.core.check.harbor import EntryReport, HarborCheck
+from opskit.core.check.resolver import ResolverReport
 from opskit.core.check.result import CheckItem, Status, worst
 from opskit.core.redact import redact_text, redact_url
 from opskit.output.console import Kind, OutputFormat, emit_json, stdout_console
 from opskit.output.safe import safe_cell, safe_text
 
 if TYPE_CHECKING:
-    from opskit.core.check.harbor import EntryReport
-    from opskit.core.check.resolver import DnsAnswer, ResolverReport, TargetCheck
+    from opskit.core.check.resolver import DnsAnswer, TargetCheck
 
 _STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim"}
 
@@ -49,7 +50,15 @@ def _explanations(console: Any, items: Sequence[CheckItem]) -> None:
                 console.print(f"    fix: {safe_text(redact_text(item.fix))}")
 
 
-def show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> None:
+def show(result: HarborCheck | ResolverReport, fmt: OutputFormat) -> None:
+    """The one entry point: a table per Harbor entry point, or the DNS answers and proxy targets (or JSON)."""
+    if isinstance(result, HarborCheck):
+        _show_harbor(result.entries, fmt)
+    else:
+        _show_resolver(result, fmt)
+
+
+def _show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
         emit_json(
             Kind.CHECK_HARBOR,
@@ -83,7 +92,7 @@ def show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> 
         console.print(f"[green]all {len(reports)} entry points pass[/]")
 
 
-def show_resolver(report: ResolverReport, output_format: OutputFormat) -> None:
+def _show_resolver(report: ResolverReport, output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
         emit_json(Kind.CHECK_RESOLVER, resolver_json(report))
         return

@@ -168,6 +168,17 @@ class EntryReport:
         return any(item.status is Status.FAIL for item in self.items)
 
 
+@dataclass(frozen=True)
+class HarborCheck:
+    """`check harbor`: one report per entry point, in the order given."""
+
+    entries: tuple[EntryReport, ...]
+
+    @property
+    def failed(self) -> bool:
+        return any(entry.failed for entry in self.entries)
+
+
 def first_bearer(observation: HttpObservation) -> Challenge | None:
     """The challenge docker acts on: the first Bearer one among the ``Www-Authenticate`` values."""
     for value in observation.header_values("www-authenticate"):

@@ -1,4 +1,4 @@
-"""Run independent checks at the same time, report progress on the live status line, keep input order."""
+"""Run independent checks at the same time, say what is running (to a status callback), keep input order."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
-
-from opskit.output.progress import StatusLine
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -18,14 +16,14 @@ MAX_WORKERS = 16  # network-bound work; bounded so a long list does not open hun
 def run_concurrently(
     items: Sequence[Item],
     work: Callable[[Item], Result],
-    status: StatusLine,
+    status: Callable[[str], None],
     verb: str,
     label: Callable[[Item], str] = str,
 ) -> list[Result]:
     """``work(item)`` for every item on worker threads; the results in the order of ``items``.
 
-    The status line says how many are done and which are still running ("checking 1/3 done:
-    https://a:5088, https://b"), so a hung entry is visible while it hangs.
+    ``status`` hears how many are done and which are still running ("checking 1/3 done:
+    https://a:5088, https://b"), so a hung entry is visible while it hangs (called from worker threads).
     """
     if not items:
         return []
@@ -35,7 +33,7 @@ def run_concurrently(
 
     def report() -> None:
         waiting = ", ".join(running[i] for i in sorted(running))
-        status.show(f"{verb} {done}/{len(items)} done" + (f": {waiting}" if waiting else ""))
+        status(f"{verb} {done}/{len(items)} done" + (f": {waiting}" if waiting else ""))
 
     def one(index: int, item: Item) -> Result:
         nonlocal done
