@@ -205,7 +205,7 @@ def apply(
     from opskit.app.headscale_apply import apply_plan
     from opskit.app.headscale_migrate import read_plan
     from opskit.core.headscale.options import parse_duration_ms
-    from opskit.output.headscale import show
+    from opskit.output.headscale import hook_printer, show
 
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
@@ -216,6 +216,7 @@ def apply(
         journal_path=journal,
         lock_timeout_ms=lock_ms,
         statement_timeout_ms=statement_ms,
+        hook_output=hook_printer(output_format),
     )
     show(report, output_format)
     finish(ExitCode.OK if report.ok else ExitCode.FINDINGS)
