@@ -86,3 +86,18 @@ def test_offline_commands_emit_their_kind(cli: Any, tmp_path: Path, kind: str, a
     assert result.exit_code in (0, 1), result.stderr
     document = json.loads(result.stdout)
     assert document["opskit"] == 1 and document["kind"] == kind
+
+
+def test_json_documents_are_built_in_output_only() -> None:
+    """No ``to_json`` method on core/adapters/app types, and only output/ writes a document."""
+    misplaced: list[str] = []
+    for path in sorted((REPO / "opskit").rglob("*.py")):
+        relative = path.relative_to(REPO / "opskit").as_posix()
+        if relative.startswith("output/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name == "to_json":
+                misplaced.append(f"{relative}:{node.lineno} defines to_json")
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "emit_json":
+                misplaced.append(f"{relative}:{node.lineno} calls emit_json")
+    assert misplaced == []
