@@ -60,22 +60,7 @@ def show(result: HarborCheck | ResolverReport, fmt: OutputFormat) -> None:
 
 def _show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
-        emit_json(
-            Kind.CHECK_HARBOR,
-            {
-                "ok": not any(r.failed for r in reports),
-                "entries": [
-                    {
-                        "url": redact_url(r.url),
-                        "status": str(worst(list(r.items))),
-                        "realm": r.realm,
-                        "harbor_version_assumed": r.version_used or None,
-                        "checks": [check_item_json(item) for item in r.items],
-                    }
-                    for r in reports
-                ],
-            },
-        )
+        emit_json(Kind.CHECK_HARBOR, harbor_json(reports))
         return
     console = stdout_console()
     for report in reports:
@@ -190,4 +175,21 @@ def resolver_json(report: ResolverReport) -> dict[str, Any]:
         "notes": [check_item_json(i) for i in report.name_items],
         "nginx_conf": report.config_file or None,
         "targets": [_target_json(t) for t in report.targets],
+    }
+
+
+def harbor_json(reports: Sequence[EntryReport]) -> dict[str, Any]:
+    """The `check.harbor` document's payload: one entry per URL (userinfo masked) with its checks."""
+    return {
+        "ok": not any(r.failed for r in reports),
+        "entries": [
+            {
+                "url": redact_url(r.url),
+                "status": str(worst(list(r.items))),
+                "realm": r.realm,
+                "harbor_version_assumed": r.version_used or None,
+                "checks": [check_item_json(item) for item in r.items],
+            }
+            for r in reports
+        ],
     }
