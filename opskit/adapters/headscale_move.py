@@ -572,11 +572,9 @@ def _cut(cut: CutSpec, journal: FileJournal) -> StepOutcome:
 
 
 def read_journal(path: str) -> Journal:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError.at(path, None, None, f"cannot read journal: {exc.strerror}") from None
-    return parse_journal(data, path)
+    from opskit.adapters.paths import read_regular_file
+
+    return parse_journal(read_regular_file(Path(path), "journal"), path)
 
 
 def rollback(

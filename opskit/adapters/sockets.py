@@ -468,12 +468,7 @@ def _psutil_sessions() -> list[Session]:
 
 def read_peers_file(path: Path) -> tuple[str, ...]:
     """Peers listed in ``path`` (one IP or CIDR per line), each line validated with its number."""
+    from opskit.adapters.paths import read_regular_text
     from opskit.core.sockets.validate import parse_peers_file
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError.at(str(path), None, "--peers-file", f"cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError.at(str(path), None, "--peers-file", "not UTF-8 text") from None
-    return parse_peers_file(text, str(path))
+    return parse_peers_file(read_regular_text(path, "--peers-file"), str(path))

@@ -12,16 +12,13 @@ from pathlib import Path
 
 from opskit.adapters.fs import atomic_write
 from opskit.core.traefik.dynamic import RouteEdit, switch_router_service
-from opskit.errors import ApplyError, InputError
+from opskit.errors import ApplyError
 
 
 def read_dynamic(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.at(path, None, None, "Traefik dynamic config file not found") from None
-    except OSError as exc:
-        raise InputError.at(path, None, None, f"cannot read: {exc.strerror}") from None
+    from opskit.adapters.paths import read_regular_text
+
+    return read_regular_text(Path(path), "Traefik dynamic config file")
 
 
 def switch_route(path: str, router: str, new_service: str, expect: tuple[str, ...] = ()) -> RouteEdit:

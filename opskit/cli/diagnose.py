@@ -21,16 +21,15 @@ def _read_inputs(files: list[str], labels: list[str]) -> list[tuple[str, str, st
         raise InputError.at(
             None, None, "--label", f"got {len(labels)} label(s) for {len(files)} input(s); give one per input"
         )
+    from opskit.adapters.paths import read_regular_file
+
     inputs: list[tuple[str, str, str]] = []
     for index, name in enumerate(files):
         if name == STDIN:
             text, source, stem = sys.stdin.read(), "<stdin>", "stdin"
         else:
             path = Path(name)
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                raise InputError.at(name, None, None, f"cannot read: {error.strerror or error}") from None
+            data = read_regular_file(path, "input")  # a FIFO or device would block forever
             text, source, stem = data.decode("utf-8", errors="replace"), name, path.stem
         inputs.append((labels[index] if labels else stem, source, text))
     return inputs
@@ -39,9 +38,7 @@ def _read_inputs(files: list[str], labels: list[str]) -> list[tuple[str, str, st
 def diagnose_command(
     files: Annotated[
         list[str] | None,
-        typer.Argument(
-            help="Files with pasted output, one node per file; '-' reads stdin.", show_default=False
-        ),
+        typer.Argument(help="Files with pasted output, one node per file; '-' reads stdin.", show_default=False),
     ] = None,
     label: Annotated[
         list[str] | None,
@@ -49,9 +46,7 @@ def diagnose_command(
     ] = None,
     live: Annotated[
         bool,
-        typer.Option(
-            "--live", help="Inspect this machine: tailscaled process, its user and flags; run the CLI."
-        ),
+        typer.Option("--live", help="Inspect this machine: tailscaled process, its user and flags; run the CLI."),
     ] = False,
     output_format: FormatOption = OutputFormat.human,
 ) -> None:

@@ -30,12 +30,8 @@ DsnOption = Annotated[
 ClusterColumnOption = Annotated[
     str, typer.Option("--cluster-column", help="Column saying which instance serves a row.")
 ]
-LockTimeoutOption = Annotated[
-    str, typer.Option("--lock-timeout", help="Give up waiting for a row lock after this.")
-]
-StatementTimeoutOption = Annotated[
-    str, typer.Option("--statement-timeout", help="Cancel any statement after this.")
-]
+LockTimeoutOption = Annotated[str, typer.Option("--lock-timeout", help="Give up waiting for a row lock after this.")]
+StatementTimeoutOption = Annotated[str, typer.Option("--statement-timeout", help="Cancel any statement after this.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -51,13 +47,16 @@ def tenants(
 ) -> None:
     """Tenants (live users) per cluster with their node and pre-auth key counts."""
     from opskit.adapters import pg
-    from opskit.core.headscale.options import parse_column
+    from opskit.core.headscale.options import check_bigint, parse_column
     from opskit.core.headscale.schema import tenant_schema
     from opskit.output.headscale import render_tenants
 
+    if cluster is not None:
+        check_bigint(cluster, "--cluster")
+    column = parse_column(cluster_column)
     db = pg.Database(pg.resolve_dsn(dsn))
     try:
-        schema = tenant_schema(pg.read_catalog(db), parse_column(cluster_column))
+        schema = tenant_schema(pg.read_catalog(db), column)
         counts = pg.tenant_counts(db, schema, cluster)
     finally:
         db.close()
@@ -86,15 +85,11 @@ def plan(
     ] = False,
     pre_hook: Annotated[
         list[str] | None,
-        typer.Option(
-            "--pre-hook", help="Command run before the DB move (e.g. stop the source instance). Repeatable."
-        ),
+        typer.Option("--pre-hook", help="Command run before the DB move (e.g. stop the source instance). Repeatable."),
     ] = None,
     post_hook: Annotated[
         list[str] | None,
-        typer.Option(
-            "--post-hook", help="Command run after the DB move (e.g. restart both instances). Repeatable."
-        ),
+        typer.Option("--post-hook", help="Command run after the DB move (e.g. restart both instances). Repeatable."),
     ] = None,
     hook_timeout: Annotated[float, typer.Option("--hook-timeout", help="Seconds each hook may take.")] = 60.0,
     traefik_config: Annotated[
@@ -102,21 +97,15 @@ def plan(
         typer.Option("--traefik-config", help="Traefik dynamic YAML file holding the tenant's router."),
     ] = None,
     router: Annotated[str | None, typer.Option("--router", help="The tenant's HTTP router name.")] = None,
-    to_service: Annotated[
-        str | None, typer.Option("--to-service", help="Service of the target instance.")
-    ] = None,
+    to_service: Annotated[str | None, typer.Option("--to-service", help="Service of the target instance.")] = None,
     traefik_api: Annotated[
         str | None,
         typer.Option("--traefik-api", help="Traefik API base URL to confirm the switch (read-only GETs)."),
     ] = None,
-    route_timeout: Annotated[
-        float, typer.Option("--route-timeout", help="Seconds to wait for Traefik.")
-    ] = 10.0,
+    route_timeout: Annotated[float, typer.Option("--route-timeout", help="Seconds to wait for Traefik.")] = 10.0,
     entry_port: Annotated[
         int | None,
-        typer.Option(
-            "--entry-port", help="Port on THIS host where the tenant's clients connect (edge entrypoint)."
-        ),
+        typer.Option("--entry-port", help="Port on THIS host where the tenant's clients connect (edge entrypoint)."),
     ] = None,
     client: Annotated[
         list[str] | None,
@@ -133,13 +122,29 @@ def plan(
     from opskit.adapters import pg
     from opskit.adapters.fs import atomic_write
     from opskit.adapters.headscale_move import CutOptions, RouteOptions, make_plan
-    from opskit.core.headscale.options import parse_client, parse_column, parse_hook
+    from opskit.adapters.paths import check_output_file
+    from opskit.core.headscale.options import (
+        check_bigint,
+        check_seconds,
+        parse_client,
+        parse_column,
+        parse_hook,
+    )
     from opskit.core.headscale.plan import dump_plan
     from opskit.errors import InputError
     from opskit.output.headscale import render_plan
 
     if (tenant is None) == (tenant_id is None):
         raise InputError.option("--tenant", "give exactly one of --tenant NAME or --tenant-id ID")
+    if tenant_id is not None:
+        check_bigint(tenant_id, "--tenant-id")
+    check_bigint(source, "--from")
+    check_bigint(target, "--to")
+    check_seconds(hook_timeout, "--hook-timeout")
+    check_seconds(route_timeout, "--route-timeout")
+    check_seconds(reconnect_wait, "--reconnect-wait", allow_zero=True)
+    if output is not None:  # refused before the database is read: a plan nobody can save is no use
+        check_output_file(output, "--output")
     route = None
     route_parts = (traefik_config, router, to_service)
     if any(p is not None for p in route_parts):
@@ -173,7 +178,10 @@ def plan(
         cut=cut,
     )
     if output is not None:
-        atomic_write(output, dump_plan(the_plan), mode=0o600)
+        try:
+            atomic_write(output, dump_plan(the_plan), mode=0o600)
+        except OSError as exc:
+            raise InputError.option("--output", f"cannot write {str(output)!r}: {exc.strerror}") from None
     render_plan(the_plan, str(output) if output else None, output_format)
     finish(ExitCode.FINDINGS if the_plan.blocking else ExitCode.OK)
 
@@ -191,17 +199,14 @@ def apply(
     """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
     from opskit.adapters import pg
     from opskit.adapters.headscale_move import apply_plan
+    from opskit.adapters.paths import read_regular_text
     from opskit.core.headscale.options import parse_duration_ms
     from opskit.core.headscale.plan import load_plan
-    from opskit.errors import InputError
     from opskit.output.headscale import render_run
 
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
-    try:
-        text = plan_file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError.at(str(plan_file), None, None, f"cannot read plan: {exc.strerror}") from None
+    text = read_regular_text(plan_file, "plan")
     report = apply_plan(
         load_plan(text, str(plan_file)),
         dsn=pg.resolve_dsn(dsn),

@@ -19,19 +19,13 @@ group = typer.Typer(
     no_args_is_help=True,
 )
 
-PortOpt = Annotated[
-    int | None, typer.Option("--port", "-p", help="Port on THIS host (a server's listen port).")
-]
+PortOpt = Annotated[int | None, typer.Option("--port", "-p", help="Port on THIS host (a server's listen port).")]
 LocalOpt = Annotated[str | None, typer.Option("--local", help="IP address on this host.")]
-PeerOpt = Annotated[
-    list[str] | None, typer.Option("--peer", help="IP or CIDR of the other side; repeatable.")
-]
+PeerOpt = Annotated[list[str] | None, typer.Option("--peer", help="IP or CIDR of the other side; repeatable.")]
 PeersFileOpt = Annotated[Path | None, typer.Option("--peers-file", help="File with one IP or CIDR per line.")]
 ProcessOpt = Annotated[str | None, typer.Option("--process", help="Owning process name.")]
 PidOpt = Annotated[int | None, typer.Option("--pid", help="Owning process id.")]
-StateOpt = Annotated[
-    list[str] | None, typer.Option("--state", help="TCP state (default established); repeatable.")
-]
+StateOpt = Annotated[list[str] | None, typer.Option("--state", help="TCP state (default established); repeatable.")]
 NetnsOpt = Annotated[int | None, typer.Option("--netns", help="Act in the network namespace of this PID.")]
 
 
@@ -156,11 +150,16 @@ def explain_command(
 ) -> None:
     """Say which side an ss filter describes and print the filter to run on the server."""
     from opskit.core.sockets.explain import explain_filter
+    from opskit.core.sockets.validate import validate_port
     from opskit.output.sockets import show_explanation
 
-    show_explanation(
-        explain_filter(filter_text, service_port=service_port), as_json=output_format is OutputFormat.json
-    )
+    if service_port is not None:
+        try:
+            validate_port(service_port, "--service-port")
+        except InputError as error:
+            raise InputError.option("--service-port", error.problems[0].problem) from None
+
+    show_explanation(explain_filter(filter_text, service_port=service_port), as_json=output_format is OutputFormat.json)
     finish(ExitCode.OK)
 
 
