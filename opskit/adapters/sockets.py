@@ -3,6 +3,7 @@ where netlink cannot be used), check privileges."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import socket
@@ -28,7 +29,7 @@ from opskit.core.sockets.diag import (
     netlink_destroy_entry,
     state_mask,
 )
-from opskit.core.sockets.matching import PSUTIL_STATES, select, select_by_address
+from opskit.core.sockets.matching import PSUTIL_STATES, select, select_by_address, split_protected
 from opskit.core.sockets.model import CutReport, Session, SessionFilter
 from opskit.core.sockets.ss import (
     CAP_NET_ADMIN,
@@ -105,13 +106,16 @@ def _cut_listed(
     netns_pid: int | None,
     settle_seconds: float,
 ) -> CutReport:
-    candidates = select_by_address(listed, flt)
+    candidates, spared_sockets = split_protected(select_by_address(listed, flt), flt)
+    spared = tuple(
+        Session(d.local_ip, d.local_port, d.peer_ip, d.peer_port, d.state, None, None) for d in spared_sockets
+    )
     wanted = {d.inode for d in candidates if d.inode}
     uids = {d.uid for d in candidates}
     if not yes:
         _, matched = _with_owners(candidates, socket_owners(wanted, uids), flt)
         commands = _netlink_commands(flt, matched, netns_pid) if matched else ()
-        return CutReport(True, tuple(matched), (), (), (), commands, None)
+        return CutReport(True, tuple(matched), (), (), (), commands, None, spared)
     # Each socket is destroyed only once its owner is on record, but without waiting for the whole
     # scan: owner-confirmed batches go to a worker thread that sits in the kernel (sendmsg releases
     # the GIL) while this thread reads the next descriptors.
@@ -135,7 +139,7 @@ def _cut_listed(
         commands = _netlink_commands(flt, matched, netns_pid)
         errors, problem = destroyer.results()
     if not matched:
-        return CutReport(False, (), (), (), (), (), None)
+        return CutReport(False, (), (), (), (), (), None, spared)
     cookies = [t.cookie for t in targets]
     try:
         after = verified.result()
@@ -150,6 +154,7 @@ def _cut_listed(
         tuple(matched[i] for i in outcome.closed_on_own),
         commands,
         problem or destroy_problem(outcome.refused),
+        spared,
     )
 
 
@@ -263,17 +268,19 @@ def _cut_with_ss(
     _check_netns(netns_pid)
     listing = _list_raw(validated, netns_pid, with_inode=True)
     owners = socket_owners(_inodes(listing))
-    if validated.needs_owner or not yes or not any(text.strip() for text in listing):
-        matched = _parse_listing(validated, listing, owners, check_owner=True)
+    if validated.needs_owner or validated.protected or not yes or not any(t.strip() for t in listing):
+        matched, spared = split_protected(_parse_listing(validated, listing, owners, check_owner=True), validated)
+        # A spared session lies inside the server-side filter, so only exact expressions may run then.
         expressions = (
             exact_session_expressions(matched)
-            if validated.needs_owner
+            if validated.needs_owner or spared
             else server_side_expressions(validated)
         )
         commands = [_in_netns(kill_argv(validated, e), netns_pid) for e in expressions] if matched else []
         if not yes or not matched:
-            return CutReport(not yes, tuple(matched), (), (), (), tuple(commands), None)
-        return _kill_and_verify(validated, matched, commands, netns_pid, settle_seconds)
+            return CutReport(not yes, tuple(matched), (), (), (), tuple(commands), None, tuple(spared))
+        report = _kill_and_verify(validated, matched, commands, netns_pid, settle_seconds)
+        return dataclasses.replace(report, protected=tuple(spared))
     # The kill filter does not depend on the parsed listing here, so parsing overlaps the kill.
     commands = [_in_netns(kill_argv(validated, e), netns_pid) for e in server_side_expressions(validated)]
     with ThreadPoolExecutor(max_workers=1) as pool:

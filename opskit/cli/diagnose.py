@@ -38,7 +38,9 @@ def _read_inputs(files: list[str], labels: list[str]) -> list[tuple[str, str, st
 def diagnose_command(
     files: Annotated[
         list[str] | None,
-        typer.Argument(help="Files with pasted output, one node per file; '-' reads stdin.", show_default=False),
+        typer.Argument(
+            help="Files with pasted output, one node per file; '-' reads stdin.", show_default=False
+        ),
     ] = None,
     label: Annotated[
         list[str] | None,
@@ -46,7 +48,9 @@ def diagnose_command(
     ] = None,
     live: Annotated[
         bool,
-        typer.Option("--live", help="Inspect this machine: tailscaled process, its user and flags; run the CLI."),
+        typer.Option(
+            "--live", help="Inspect this machine: tailscaled process, its user and flags; run the CLI."
+        ),
     ] = False,
     output_format: FormatOption = OutputFormat.human,
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,13 +20,19 @@ group = typer.Typer(
     no_args_is_help=True,
 )
 
-PortOpt = Annotated[int | None, typer.Option("--port", "-p", help="Port on THIS host (a server's listen port).")]
+PortOpt = Annotated[
+    int | None, typer.Option("--port", "-p", help="Port on THIS host (a server's listen port).")
+]
 LocalOpt = Annotated[str | None, typer.Option("--local", help="IP address on this host.")]
-PeerOpt = Annotated[list[str] | None, typer.Option("--peer", help="IP or CIDR of the other side; repeatable.")]
+PeerOpt = Annotated[
+    list[str] | None, typer.Option("--peer", help="IP or CIDR of the other side; repeatable.")
+]
 PeersFileOpt = Annotated[Path | None, typer.Option("--peers-file", help="File with one IP or CIDR per line.")]
 ProcessOpt = Annotated[str | None, typer.Option("--process", help="Owning process name.")]
 PidOpt = Annotated[int | None, typer.Option("--pid", help="Owning process id.")]
-StateOpt = Annotated[list[str] | None, typer.Option("--state", help="TCP state (default established); repeatable.")]
+StateOpt = Annotated[
+    list[str] | None, typer.Option("--state", help="TCP state (default established); repeatable.")
+]
 NetnsOpt = Annotated[int | None, typer.Option("--netns", help="Act in the network namespace of this PID.")]
 
 
@@ -40,6 +47,7 @@ def _build_filter(
     all_matching: bool,
     *,
     for_kill: bool,
+    protected: tuple[tuple[str, int, str, int], ...] = (),
 ) -> SessionFilter:
     from opskit.adapters.sockets import read_peers_file
     from opskit.core.sockets.model import SessionFilter
@@ -57,6 +65,7 @@ def _build_filter(
         pid=pid,
         states=tuple(states) if states else ("established",),
         all_matching=all_matching,
+        protected=protected,
     )
     try:  # validated here too (the adapters do it again), so errors name the flag the user typed
         validate_filter(flt, for_kill=for_kill)
@@ -118,7 +127,20 @@ def kill_command(
     netns: NetnsOpt = None,
     yes: Annotated[bool, typer.Option("--yes", help="Really cut; without it, a dry run.")] = False,
     all_matching: Annotated[
-        bool, typer.Option("--all-matching", help="Allow a filter with neither --port nor --peer.")
+        bool,
+        typer.Option(
+            "--all-matching",
+            help="Allow a filter with neither --port nor --peer, or a peer network broader than /16 "
+            "(IPv4) or /48 (IPv6) without --port.",
+        ),
+    ] = False,
+    include_my_ssh: Annotated[
+        bool,
+        typer.Option(
+            "--include-my-ssh",
+            help="Also cut the session carrying your own SSH connection ($SSH_CONNECTION); "
+            "without it that session is always spared.",
+        ),
     ] = False,
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
@@ -128,9 +150,16 @@ def kill_command(
     could not destroy sockets here.
     """
     from opskit.adapters.sockets import cut_sessions
+    from opskit.core.sockets.validate import ssh_session
     from opskit.output.sockets import show_cut_report
 
-    flt = _build_filter(port, local, peer, peers_file, process, pid, state, all_matching, for_kill=True)
+    # The operator's own SSH session is spared: cutting it mid-incident locks them out. Only the
+    # host's own namespace has it (sshd does not run in a container's namespace we enter).
+    own_ssh = ssh_session(os.environ.get("SSH_CONNECTION")) if netns is None else None
+    protected = (own_ssh,) if own_ssh is not None and not include_my_ssh else ()
+    flt = _build_filter(
+        port, local, peer, peers_file, process, pid, state, all_matching, for_kill=True, protected=protected
+    )
     report = cut_sessions(flt, yes=yes, netns_pid=netns)
     show_cut_report(report, as_json=output_format is OutputFormat.json)
     if report.problem:
@@ -159,7 +188,9 @@ def explain_command(
         except InputError as error:
             raise InputError.option("--service-port", error.problems[0].problem) from None
 
-    show_explanation(explain_filter(filter_text, service_port=service_port), as_json=output_format is OutputFormat.json)
+    show_explanation(
+        explain_filter(filter_text, service_port=service_port), as_json=output_format is OutputFormat.json
+    )
     finish(ExitCode.OK)
 
 

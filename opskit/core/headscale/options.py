@@ -63,10 +63,27 @@ def parse_hook(command: str, option: str, timeout: float) -> HookSpec:
 
 
 def parse_client(value: str) -> str:
-    """A client address or network as the edge sees it (v4, v6, CIDR)."""
+    """A client address or network as the edge sees it (v4, v6, CIDR).
+
+    Host bits set (``10.0.0.1/8``) and networks broader than /16 (IPv4) or /48 (IPv6) are refused:
+    the cut would reach every tenant's clients on the entry port, not this tenant's.
+    """
+    from opskit.core.sockets.validate import BROAD_IPV4_PREFIX, BROAD_IPV6_PREFIX, is_broad, parse_peer
+
+    if "/" in value:
+        try:
+            network = parse_peer(value, "--client")
+        except InputError as error:
+            raise InputError.option("--client", error.problems[0].problem) from None
+        if is_broad(network):
+            raise InputError.option(
+                "--client",
+                f"{network} is broader than /{BROAD_IPV4_PREFIX} (IPv4) or /{BROAD_IPV6_PREFIX} (IPv6): "
+                "it would cut other tenants' clients too; name this tenant's client addresses or "
+                "networks, or leave --client out to use the nodes' endpoints",
+            )
+        return str(network)
     try:
-        if "/" in value:
-            return str(ipaddress.ip_network(value, strict=False))
         address = ipaddress.ip_address(value)
     except ValueError:
         raise InputError.option("--client", f"{value!r} is not an IP address or network") from None
