@@ -18,6 +18,9 @@ class FileSource:
         """The file's text; an unreadable or non-UTF-8 file is an InputError naming the file."""
         if path in self._cache:
             return self._cache[path]
+        if os.path.exists(path) and not os.path.isdir(path) and not os.path.isfile(path):
+            # A FIFO or device would block the read (or never end): refuse it by name.
+            raise InputError.at(path, None, None, "not a regular file (a FIFO, socket or device?)")
         try:
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()

@@ -17,8 +17,8 @@ from opskit.errors import InputError
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 
 
-def read_regular_file(path: Path, what: str) -> bytes:
-    """The bytes of ``path`` if it is a regular file (symlinks to one are fine); else InputError."""
+def require_regular_file(path: Path | str, what: str) -> os.stat_result:
+    """Refuse before opening: a directory, FIFO, socket or device named where a file is expected."""
     name = str(path)
     try:
         info = os.stat(path)
@@ -28,6 +28,13 @@ def read_regular_file(path: Path, what: str) -> bytes:
         raise InputError.at(name, None, None, f"{what} is a directory, expected a file")
     if not stat.S_ISREG(info.st_mode):
         raise InputError.at(name, None, None, f"{what} is not a regular file (a FIFO, socket or device?)")
+    return info
+
+
+def read_regular_file(path: Path, what: str) -> bytes:
+    """The bytes of ``path`` if it is a regular file (symlinks to one are fine); else InputError."""
+    name = str(path)
+    info = require_regular_file(path, what)
     if info.st_size > MAX_INPUT_BYTES:
         raise InputError.at(name, None, None, f"{what} is larger than {MAX_INPUT_BYTES // 2**20} MiB")
     try:

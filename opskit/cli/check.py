@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from opskit.cli.common import FormatOption, finish
+from opskit.cli.common import FormatOption, finish, require_finite
 from opskit.errors import ExitCode, InputError
 from opskit.output.console import OutputFormat
 
@@ -82,6 +82,11 @@ def harbor(
         if not password:
             raise InputError.option("--password-stdin", "stdin gave an empty password")
         credentials = (user, password)
+    if ca is not None:
+        from opskit.adapters.paths import require_regular_file
+
+        require_regular_file(ca, "--ca bundle")
+    require_finite(timeout, "--timeout")
     options = ClientOptions(
         insecure=insecure,
         ca_file=str(ca) if ca else None,
@@ -121,6 +126,7 @@ def resolver(
     """
     from opskit.adapters.dns import include_loader, query
     from opskit.adapters.fs import read_text_input
+    from opskit.adapters.paths import require_regular_file
     from opskit.core.check.nginx_targets import Behaviour, parse_config, proxy_targets
     from opskit.core.check.resolver import (
         DnsAnswer,
@@ -133,6 +139,7 @@ def resolver(
     )
     from opskit.output.check import show_resolver
 
+    require_finite(timeout, "--timeout")
     if not names and nginx_conf is None:
         raise InputError("give at least one NAME or --nginx-conf FILE")
     server: Nameserver | None = None
@@ -154,6 +161,7 @@ def resolver(
     config_file = ""
     if nginx_conf is not None:
         config_file = str(nginx_conf)
+        require_regular_file(nginx_conf, "nginx config")  # a FIFO would block the read forever
         directives = parse_config(
             read_text_input(nginx_conf, "nginx config"), config_file, include_loader(nginx_conf.parent.resolve())
         )

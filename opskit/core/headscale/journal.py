@@ -97,7 +97,7 @@ def parse_journal(data: bytes | str, source: str) -> Journal:
             entry = json.loads(line)
         except RecursionError:  # json.loads recurses per nesting level; no record nests this deep
             raise InputError.at(source, number, None, "not a journal record: JSON nested too deeply") from None
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except ValueError:  # JSONDecodeError, UnicodeDecodeError, or an integer too long to convert
             if number == len(lines) and journal is not None:
                 journal.torn_tail = True
                 break
