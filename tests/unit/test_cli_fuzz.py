@@ -128,9 +128,7 @@ HOSTILE_TEXT = [
     "(" * 300 + "dport = :22" + ")" * 300,
 ]
 # Text hypothesis makes up itself: no NUL (no argv can carry one) and no lone surrogates.
-GENERATED_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
-)
+GENERATED_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
 
 
 def _urls() -> list[str]:
