@@ -103,6 +103,10 @@ class Database:
                 f"cannot connect to the database ({self.dsn_shown}): {self.clean(exc).rstrip('.')}.",
                 hint="Check --dsn / OPSKIT_HEADSCALE_DSN / PG* variables and that the server accepts us.",
             ) from None
+        except (UnicodeError, ValueError) as exc:  # a host name resolving cannot even encode (IDNA)
+            raise InputError.at(
+                None, None, "dsn", f"cannot connect to {self.dsn_shown}: bad host name ({exc})"
+            ) from None
         with self.errors("setting up the session"):  # one round trip for all of them
             calls = ", ".join("set_config(%s, %s, false)" for _ in _SESSION_SETTINGS)
             self.conn.execute(f"SELECT {calls}", [v for pair in _SESSION_SETTINGS for v in pair])
