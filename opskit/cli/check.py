@@ -82,7 +82,7 @@ def harbor(
         if not password:
             raise InputError.option("--password-stdin", "stdin gave an empty password")
         credentials = (user, password)
-    if ca is not None:
+    if ca is not None and ca.exists():  # a missing one is reported where it is loaded
         from opskit.adapters.paths import require_regular_file
 
         require_regular_file(ca, "--ca bundle")
@@ -161,7 +161,8 @@ def resolver(
     config_file = ""
     if nginx_conf is not None:
         config_file = str(nginx_conf)
-        require_regular_file(nginx_conf, "nginx config")  # a FIFO would block the read forever
+        if nginx_conf.exists():  # a FIFO would block the read forever; a missing file is reported below
+            require_regular_file(nginx_conf, "nginx config")
         directives = parse_config(
             read_text_input(nginx_conf, "nginx config"), config_file, include_loader(nginx_conf.parent.resolve())
         )
