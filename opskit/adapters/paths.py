@@ -31,6 +31,17 @@ def require_regular_file(path: Path | str, what: str) -> os.stat_result:
     return info
 
 
+def require_regular_file_if_present(path: Path, what: str) -> None:
+    """``require_regular_file`` unless ``path`` does not exist: the caller's reader reports that."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError:
+        pass  # too long a name, a loop, no permission: require_regular_file says which
+    require_regular_file(path, what)
+
+
 def read_regular_file(path: Path, what: str) -> bytes:
     """The bytes of ``path`` if it is a regular file (symlinks to one are fine); else InputError."""
     name = str(path)
@@ -62,12 +73,24 @@ def check_output_file(path: Path, option: str) -> None:
     directory behind (owned by root when run with sudo).
     """
     name = str(path)
-    if path.is_dir():
-        raise InputError.option(option, f"{name!r} is a directory; name a file inside it")
     parent = path.parent
-    if not parent.exists():
+    target = _stat_or_none(path, option)
+    if target is not None and stat.S_ISDIR(target.st_mode):
+        raise InputError.option(option, f"{name!r} is a directory; name a file inside it")
+    folder = _stat_or_none(parent, option)
+    if folder is None:
         raise InputError.option(option, f"the folder {str(parent)!r} does not exist; create it first (opskit does not)")
-    if not parent.is_dir():
+    if not stat.S_ISDIR(folder.st_mode):
         raise InputError.option(option, f"{str(parent)!r} is not a folder")
-    if path.exists() and not path.is_file():
+    if target is not None and not stat.S_ISREG(target.st_mode):
         raise InputError.option(option, f"{name!r} exists and is not a regular file")
+
+
+def _stat_or_none(path: Path, option: str) -> os.stat_result | None:
+    """``os.stat``; None when nothing is there; other failures (name too long, loops) are bad input."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise InputError.option(option, f"cannot use {str(path)!r}: {exc.strerror}") from None

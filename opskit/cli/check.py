@@ -82,10 +82,10 @@ def harbor(
         if not password:
             raise InputError.option("--password-stdin", "stdin gave an empty password")
         credentials = (user, password)
-    if ca is not None and ca.exists():  # a missing one is reported where it is loaded
-        from opskit.adapters.paths import require_regular_file
+    if ca is not None:  # a missing one is reported where it is loaded
+        from opskit.adapters.paths import require_regular_file_if_present
 
-        require_regular_file(ca, "--ca bundle")
+        require_regular_file_if_present(ca, "--ca bundle")
     require_finite(timeout, "--timeout")
     options = ClientOptions(
         insecure=insecure,
@@ -126,7 +126,7 @@ def resolver(
     """
     from opskit.adapters.dns import include_loader, query
     from opskit.adapters.fs import read_text_input
-    from opskit.adapters.paths import require_regular_file
+    from opskit.adapters.paths import require_regular_file_if_present
     from opskit.core.check.nginx_targets import Behaviour, parse_config, proxy_targets
     from opskit.core.check.resolver import (
         DnsAnswer,
@@ -161,8 +161,8 @@ def resolver(
     config_file = ""
     if nginx_conf is not None:
         config_file = str(nginx_conf)
-        if nginx_conf.exists():  # a FIFO would block the read forever; a missing file is reported below
-            require_regular_file(nginx_conf, "nginx config")
+        # A FIFO would block the read forever; a missing file is reported by the reader below.
+        require_regular_file_if_present(nginx_conf, "nginx config")
         directives = parse_config(
             read_text_input(nginx_conf, "nginx config"), config_file, include_loader(nginx_conf.parent.resolve())
         )

@@ -111,3 +111,23 @@ def test_lock_timeout_longer_than_postgres_allows(cli, tmp_path: Path, value: st
     result = cli(["headscale", "migrate", "apply", str(tmp_path / "p.json"), "--lock-timeout", value])
     assert result.exit_code == 2
     assert "--lock-timeout" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["a" * 300, "x/" + "a" * 300 + "/p.json"])
+def test_plan_output_name_too_long_is_bad_input(cli, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli([*PLAN, *CLOSED_DSN, "-o", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert "--output" in result.stderr and "File name too long" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "resolver", "--nameserver", "127.0.0.1:9", "--nginx-conf", "(" * 300],
+        ["check", "harbor", "--ca", "a" * 300, "http://127.0.0.1:9/"],
+    ],
+)
+def test_input_name_too_long_is_bad_input(cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    result = cli(args)
+    assert result.exit_code == 2
+    assert "File name too long" in result.stderr
