@@ -113,7 +113,7 @@ def test_lock_timeout_longer_than_postgres_allows(cli, tmp_path: Path, value: st
     assert "--lock-timeout" in result.stderr
 
 
-@pytest.mark.parametrize("name", ["a" * 300, "x/" + "a" * 300 + "/p.json"])
+@pytest.mark.parametrize("name", ["a" * 300, "a" * 300 + "/p.json"])
 def test_plan_output_name_too_long_is_bad_input(cli, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
     result = cli([*PLAN, *CLOSED_DSN, "-o", str(tmp_path / name)])
     assert result.exit_code == 2
