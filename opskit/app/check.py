@@ -22,7 +22,7 @@ def check_harbor(
     *,
     credentials: tuple[str, str] | None = None,
     insecure: bool = False,
-    ca_file: str | None = None,
+    ca_file: Path | None = None,
     connect_to: Sequence[str] = (),
     timeout: float = 10.0,
     version: HarborVersion | None = None,
@@ -33,9 +33,13 @@ def check_harbor(
     from opskit.app.concurrent import run_concurrently
     from opskit.core.check.harbor import Origin, assess_entry
 
+    if ca_file is not None:  # a missing one is reported where it is loaded
+        from opskit.adapters.fs import require_regular_file_if_present
+
+        require_regular_file_if_present(ca_file, "--ca bundle")
     options = ClientOptions(
         insecure=insecure,
-        ca_file=ca_file,
+        ca_file=str(ca_file) if ca_file else None,
         connect_to=tuple(ConnectTo.parse(text) for text in connect_to),
         timeout=timeout,
     )

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from opskit.cli.common import FormatOption, finish
+from opskit.cli.common import FormatOption, finish, require_finite
 from opskit.errors import ExitCode, InputError
 from opskit.output.console import OutputFormat
 
@@ -94,12 +94,13 @@ def harbor(
         if not password:
             raise InputError.option("--password-stdin", "stdin gave an empty password")
         credentials = (user, password)
+    require_finite(timeout, "--timeout")
     with status_line(output_format) as status:
         result = check_harbor(
             urls,
             credentials=credentials,
             insecure=insecure,
-            ca_file=str(ca) if ca else None,
+            ca_file=ca,
             connect_to=connect_to or (),
             timeout=timeout,
             version=version,
@@ -136,6 +137,7 @@ def resolver(
     from opskit.output.check import show
     from opskit.output.progress import status_line
 
+    require_finite(timeout, "--timeout")
     if not names and nginx_conf is None:
         raise InputError("give at least one NAME or --nginx-conf FILE")
     server: Nameserver | None = None
