@@ -51,7 +51,7 @@ setup(
     package_data={
         "opskit": ["py.typed", "data/**/*"],
         **{package: ["*.j2", "*.jinja"] for package in TEMPLATE_PACKAGES},
-        COLLECTION: ["galaxy.yml", "README.md", "meta/*.yml"],
+        COLLECTION: ["galaxy.yml", "README.md", "meta/*.yml", "playbooks/*.yml"],
     },
     cmdclass={"editable_wheel": EditableWithCollection},
 )
