@@ -212,7 +212,9 @@ class Lab:
 
     # --- sessions --------------------------------------------------------------------------------
 
-    def connect_clients(self, per_peer: int, hosts: list[Host] | None = None, peers: list[str] | None = None) -> Clients:
+    def connect_clients(
+        self, per_peer: int, hosts: list[Host] | None = None, peers: list[str] | None = None
+    ) -> Clients:
         """Open ``per_peer`` sessions from each peer to each host's service; held until closed."""
         raise_fd_limit(len(hosts or self.hosts) * len(peers or self.peers) * per_peer + 1024)
         process = subprocess.Popen(
@@ -304,14 +306,11 @@ class Lab:
         return "\n".join(lines) + "\n"
 
     def unprivileged_python(self) -> Path:
-        """An interpreter that runs this venv's Python as nobody with no capabilities: a host where the
-        module lacks the privilege to cut."""
-        wrapper = self.directory / "python-as-nobody"
-        wrapper.write_text(
-            "#!/bin/sh\n"
-            "exec setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "
-            f"env HOME=/tmp TMPDIR=/tmp {sys.executable} \"$@\"\n"
-        )
+        """An interpreter that runs this venv's Python with every capability dropped (still uid 0, like a
+        container without NET_ADMIN): a host where the module lacks the privilege to cut. (Another uid
+        cannot run this venv: its Python lives under /root, mode 0700.)"""
+        wrapper = self.directory / "python-without-capabilities"
+        wrapper.write_text(f'#!/bin/sh\nexec setpriv --inh-caps=-all --bounding-set=-all {sys.executable} "$@"\n')
         wrapper.chmod(0o755)
         return wrapper
 

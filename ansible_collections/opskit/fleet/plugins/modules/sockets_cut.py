@@ -120,6 +120,7 @@ commands:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.opskit.fleet.plugins.module_utils.opskit_target import (
     require_opskit,
     run_opskit,
@@ -166,9 +167,7 @@ def main() -> None:
     own = own_ssh_session()
     result = run_opskit(
         module,
-        lambda: cut_on_target(
-            flt, yes=not module.check_mode, ssh_connection=own, settle_seconds=p["settle_seconds"]
-        ),
+        lambda: cut_on_target(flt, yes=not module.check_mode, ssh_connection=own, settle_seconds=p["settle_seconds"]),
     )
     report = result.report
     lists = {
