@@ -104,3 +104,16 @@ def run_playbook(
     finally:
         shutil.rmtree(private, ignore_errors=True)
     return PlaybookRun(status=status, rc=rc, results=tuple(results), output_tail=stdout[-4000:])
+
+
+def collection_playbook(name: str) -> Path:
+    """A playbook shipped in the opskit.fleet collection, found the way ansible-core finds the
+    collection: the first ``ansible_collections/opskit/fleet`` on sys.path."""
+    for entry in sys.path:
+        candidate = Path(entry or ".") / "ansible_collections" / "opskit" / "fleet" / "playbooks" / name
+        if candidate.is_file():
+            return candidate
+    raise EnvironmentProblem(
+        f"the opskit.fleet collection's playbook {name} is not on this Python's path ({sys.executable}).",
+        hint="Reinstall opskit (pip install opskit): the collection ships inside its wheel.",
+    )

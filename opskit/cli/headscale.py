@@ -177,6 +177,18 @@ def apply(
     lock_timeout: LockTimeoutOption = "5s",
     statement_timeout: StatementTimeoutOption = "60s",
     dsn: DsnOption = None,
+    cut_inventory: Annotated[
+        Path | None,
+        typer.Option(
+            "--cut-inventory",
+            help="Ansible inventory of the edges: cut the tenant's sessions on each of them (through "
+            "ansible-runner and the opskit.fleet collection) instead of on this host.",
+        ),
+    ] = None,
+    cut_limit: Annotated[
+        str | None,
+        typer.Option("--cut-limit", help="Ansible --limit pattern for the hosts of --cut-inventory."),
+    ] = None,
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
@@ -192,13 +204,30 @@ def apply(
         text = plan_file.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError.at(str(plan_file), None, None, f"cannot read plan: {exc.strerror}") from None
+    the_plan = load_plan(text, str(plan_file))
+    fleet = None
+    if cut_limit is not None and cut_inventory is None:
+        raise InputError.option("--cut-limit", "--cut-limit narrows --cut-inventory; give the inventory too")
+    if cut_inventory is not None:
+        from opskit.app.headscale_fleet_cut import FleetCutOptions
+
+        if the_plan.cut is None:
+            raise InputError.option(
+                "--cut-inventory", "the plan has no session cut (make the plan with --entry-port and --client)"
+            )
+        if not cut_inventory.is_file():
+            raise InputError.option("--cut-inventory", f"{cut_inventory}: no such inventory file")
+        if cut_limit is not None and (not cut_limit.strip() or any(c in cut_limit for c in "\n\r\0")):
+            raise InputError.option("--cut-limit", "an Ansible host pattern on one line")
+        fleet = FleetCutOptions(cut_inventory, cut_limit)
     report = apply_plan(
-        load_plan(text, str(plan_file)),
+        the_plan,
         dsn=dsn,
         yes=yes,
         journal_path=journal,
         lock_timeout_ms=lock_ms,
         statement_timeout_ms=statement_ms,
+        fleet=fleet,
     )
     render_run(report, output_format)
     finish(ExitCode.OK if report.ok else ExitCode.FINDINGS)
