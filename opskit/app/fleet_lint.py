@@ -1,0 +1,43 @@
+"""`lint` as the opskit.fleet module runs it on a target: the configs where they live, findings as
+plain data (the same objects `opskit lint -F json` prints)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+
+def lint_on_target(
+    paths: Sequence[str],
+    *,
+    kind: Literal["nginx", "haproxy"] | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    min_severity: str = "info",
+    nginx_version: str | None = None,
+) -> dict[str, Any]:
+    """Lint ``paths`` (files on this host); returns summary, inputs, notes and findings at or above
+    ``min_severity``. Bad input (unreadable, unparsable) raises InputError naming file and line."""
+    from opskit.adapters.configfiles import FileSource
+    from opskit.core.findings import Severity
+    from opskit.core.lint.context import LintOptions, parse_version
+    from opskit.core.lint.engine import run_rules
+    from opskit.core.lint.inputs import build_workspace
+    from opskit.core.lint.registry import all_rules, select_rules
+    from opskit.errors import InputError
+    from opskit.output.lint import json_payload
+
+    try:
+        threshold = Severity.parse(min_severity)
+    except ValueError as error:
+        raise InputError.at(None, None, "min_severity", str(error)) from None
+    options = LintOptions(nginx_version=parse_version(nginx_version) if nginx_version else None)
+    rules = select_rules(all_rules(), list(select), list(ignore))
+    workspace = build_workspace(list(paths), FileSource(), kind)
+    result = run_rules(workspace, rules, options, threshold)
+    notes = [
+        f"{file}:{line}: include {pattern!r} matched no file; linted without it"
+        for config in workspace.nginx
+        for file, line, pattern in config.missing_includes
+    ]
+    return json_payload(result, list(paths), notes)
