@@ -89,6 +89,7 @@ failing:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.opskit.fleet.plugins.module_utils.opskit_target import require_opskit, run_opskit
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}

@@ -108,6 +108,7 @@ dest:
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.opskit.fleet.plugins.module_utils.opskit_target import require_opskit, run_opskit
 
 
