@@ -43,11 +43,13 @@ def run_playbook(
     extravars: Mapping[str, Any],
     limit: str | None = None,
     check: bool = False,
+    diff: bool = False,
     forks: int | None = None,
     ansible_config: Path | None = None,
     timeout: int | None = None,
 ) -> PlaybookRun:
-    """Run ``playbook`` against ``inventory`` and return each host's task results (``check``: --check).
+    """Run ``playbook`` against ``inventory`` and return each host's task results (``check``: --check,
+    ``diff``: --diff).
 
     The runner's private directory is temporary and removed afterwards (it would hold the extra vars).
     """
@@ -91,7 +93,7 @@ def run_playbook(
             inventory=str(inventory.resolve()),
             extravars=dict(extravars),
             limit=limit,
-            cmdline="--check" if check else None,
+            cmdline=" ".join(flag for flag, wanted in (("--check", check), ("--diff", diff)) if wanted) or None,
             forks=forks,
             envvars=envvars,
             quiet=True,

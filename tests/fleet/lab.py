@@ -305,6 +305,22 @@ class Lab:
             lines.append(host.name + " " + " ".join(f"{k}={v}" for k, v in variables.items()))
         return "\n".join(lines) + "\n"
 
+    def inventory_json(self, hostvars: dict[str, dict[str, object]], group: str = "edges") -> str:
+        """A YAML (JSON) inventory of the named hosts with structured variables."""
+        import json
+
+        by_name = {h.name: h for h in self.hosts}
+        hosts = {
+            name: {
+                "ansible_host": by_name[name].address,
+                "ansible_user": "root",
+                "ansible_python_interpreter": sys.executable,
+                **variables,
+            }
+            for name, variables in hostvars.items()
+        }
+        return json.dumps({group: {"hosts": hosts}})
+
     def unprivileged_python(self) -> Path:
         """An interpreter that runs this venv's Python with every capability dropped (still uid 0, like a
         container without NET_ADMIN): a host where the module lacks the privilege to cut. (Another uid
