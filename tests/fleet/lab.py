@@ -332,13 +332,17 @@ class Lab:
 
     # --- teardown --------------------------------------------------------------------------------
 
+    def close_connections(self) -> None:
+        """Ask each multiplexing SSH master Ansible left running to exit (the next run starts cold)."""
+        control = self.directory / "cp"
+        if control.is_dir():
+            for socket_path in control.iterdir():
+                _run("ssh", "-o", f"ControlPath={socket_path}", "-O", "exit", "lab", check=False)
+
     def close(self) -> None:
         for clients in self.clients:
             clients.close()
-        control = self.directory / "cp"
-        if control.is_dir():  # the multiplexing masters Ansible left running: ask each to exit
-            for socket_path in control.iterdir():
-                _run("ssh", "-o", f"ControlPath={socket_path}", "-O", "exit", "lab", check=False)
+        self.close_connections()
         for host in self.hosts:
             for process in (host.service, host.sshd):
                 if process is not None and process.poll() is None:
