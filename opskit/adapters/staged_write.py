@@ -47,15 +47,13 @@ def write_all_or_nothing(root: Path, files: Mapping[str, str], *, backup_suffix:
                 backup = target.with_name(target.name + backup_suffix)
                 shutil.copy2(target, backup)
                 backups[relative] = str(backup)
-    except OSError as exc:
+    except BaseException as exc:
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)
         for copy in backups.values():
             Path(copy).unlink(missing_ok=True)
-        raise EnvironmentProblem(f"cannot stage the new files under {root}: {exc}; nothing written") from None
-    except BaseException:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise EnvironmentProblem(f"cannot stage the new files under {root}: {exc}; nothing written") from None
         raise
     for target, tmp in staged.items():  # renames within one directory: atomic each, and cannot fail short
         os.replace(tmp, target)
