@@ -13,6 +13,7 @@ called also when setting up failed half-way.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import secrets
@@ -127,6 +128,7 @@ class Lab:
     hosts: list[Host] = field(default_factory=list)
     bridge: str = ""
     clients: list[Clients] = field(default_factory=list)
+    made_etc_netns: bool = False  # /etc/netns did not exist before: remove it again when empty
 
     @property
     def controller(self) -> str:
@@ -152,19 +154,27 @@ class Lab:
         shutil.copy(self.key.with_suffix(".pub"), self.directory / "authorized_keys")
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation directory
         for index in range(count):
-            self.hosts.append(self._add_host(index))
+            self._add_host(index)
         for host in self.hosts:
             self._wait_for_ssh(host)
         return self
 
     def _add_host(self, index: int) -> Host:
         host = Host(f"h{index}", f"okf{self.tag}-h{index}", f"10.213.{self.subnet}.{10 + index}")
+        self.hosts.append(host)  # before anything is made for it, so close() removes whatever was
         outside, inside = f"okf{self.tag}v{index}", f"okf{self.tag}i{index}"
         _run("ip", "netns", "add", host.netns)
         _run("ip", "link", "add", outside, "type", "veth", "peer", "name", inside)
         _run("ip", "link", "set", outside, "master", self.bridge)
         _run("ip", "link", "set", outside, "up")
         _run("ip", "link", "set", inside, "netns", host.netns)
+        # `ip netns exec` bind-mounts /etc/netns/<name>/* over /etc: the host's own resolv.conf (its sshd,
+        # hence every module, resolves through the lab's resolver at .1, which tests may start)
+        if not Path("/etc/netns").exists():
+            self.made_etc_netns = True
+        etc = Path("/etc/netns") / host.netns
+        etc.mkdir(parents=True, exist_ok=True)
+        (etc / "resolv.conf").write_text(f"nameserver {self.controller}\noptions timeout:1 attempts:1\n")
         in_ns = ("ip", "netns", "exec", host.netns)
         _run(*in_ns, "ip", "link", "set", "lo", "up")
         _run(*in_ns, "ip", "link", "set", inside, "name", "eth0")
@@ -353,6 +363,10 @@ class Lab:
                         process.kill()
                         process.wait()
             _run("ip", "netns", "del", host.netns, check=False)  # takes its end of the veth pair along
+            shutil.rmtree(Path("/etc/netns") / host.netns, ignore_errors=True)
+        if self.made_etc_netns:
+            with contextlib.suppress(OSError):  # another lab (or someone else) uses it now
+                Path("/etc/netns").rmdir()
         if self.bridge:
             _run("ip", "link", "del", self.bridge, check=False)
         shutil.rmtree(self.directory, ignore_errors=True)
