@@ -198,6 +198,12 @@ def apply(
     from opskit.errors import InputError
     from opskit.output.headscale import render_run
 
+    if cut_limit is not None and cut_inventory is None:
+        raise InputError.option("--cut-limit", "--cut-limit narrows --cut-inventory; give the inventory too")
+    if cut_limit is not None and (not cut_limit.strip() or any(c in cut_limit for c in "\n\r\0")):
+        raise InputError.option("--cut-limit", "an Ansible host pattern on one line")
+    if cut_inventory is not None and not cut_inventory.is_file():
+        raise InputError.option("--cut-inventory", f"{cut_inventory}: no such inventory file")
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
     try:
@@ -206,8 +212,6 @@ def apply(
         raise InputError.at(str(plan_file), None, None, f"cannot read plan: {exc.strerror}") from None
     the_plan = load_plan(text, str(plan_file))
     fleet = None
-    if cut_limit is not None and cut_inventory is None:
-        raise InputError.option("--cut-limit", "--cut-limit narrows --cut-inventory; give the inventory too")
     if cut_inventory is not None:
         from opskit.app.headscale_fleet_cut import FleetCutOptions
 
@@ -215,10 +219,6 @@ def apply(
             raise InputError.option(
                 "--cut-inventory", "the plan has no session cut (make the plan with --entry-port and --client)"
             )
-        if not cut_inventory.is_file():
-            raise InputError.option("--cut-inventory", f"{cut_inventory}: no such inventory file")
-        if cut_limit is not None and (not cut_limit.strip() or any(c in cut_limit for c in "\n\r\0")):
-            raise InputError.option("--cut-limit", "an Ansible host pattern on one line")
         fleet = FleetCutOptions(cut_inventory, cut_limit)
     report = apply_plan(
         the_plan,

@@ -106,3 +106,16 @@ def test_all_or_nothing_writes_replace_every_file_or_none(tmp_path: Path) -> Non
     assert (tmp_path / "a.cfg").read_text() == "new a"  # staged first, so nothing was replaced
     assert not (tmp_path / "a.cfg.bak2").exists()
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".opskit-tmp")]
+
+
+def test_migrate_apply_refuses_bad_cut_inventory_options(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan.json"
+    base = ["headscale", "migrate", "apply", str(plan), "--dsn", "postgresql://nowhere.invalid/x"]
+    limited = cli([*base, "--cut-limit", "edge-1"])
+    assert limited.exit_code == 2 and "--cut-limit" in limited.stderr and "--cut-inventory" in limited.stderr
+    missing = cli([*base, "--cut-inventory", str(tmp_path / "absent.ini")])
+    assert missing.exit_code == 2 and "no such inventory file" in missing.stderr
+    (tmp_path / "edges.ini").write_text("[edges]\nedge-1\n")
+    multiline = cli([*base, "--cut-inventory", str(tmp_path / "edges.ini"), "--cut-limit", "a\nb"])
+    assert multiline.exit_code == 2 and "one line" in multiline.stderr
+    assert "Traceback" not in limited.stderr + missing.stderr + multiline.stderr
