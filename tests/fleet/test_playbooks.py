@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -91,6 +92,18 @@ def test_edge_rollout_check_mode_then_a_bad_host_stops_it_with_nothing_written_t
     assert again.rc == 0, again.output_tail
     assert _results(again, "opskit.fleet.render")["h0"].status == "ok"  # idempotent: changed=false
     assert _results(again, "ansible.builtin.command") == {}  # no reload without a change
+
+    (lab.directory / "h0/reloaded").unlink()
+    longer = json.loads(json.dumps(EDGE_SPEC))
+    longer["edge"]["timeouts"]["server"] = "90s"
+    changed = _play(lab, "roll-edge-config.yml", {"h0": _edge_vars(lab, "h0", longer)})
+    assert changed.rc == 0, changed.output_tail
+    result = _results(changed, "opskit.fleet.render")["h0"].result
+    assert result["written"] == ["haproxy.cfg"]  # only the file that differs
+    backup = Path(result["backups"]["haproxy.cfg"])
+    assert "timeout server 60s" in backup.read_text() and backup.parent == lab.directory / "h0/edge"
+    assert "timeout server 90s" in (lab.directory / "h0/edge/haproxy.cfg").read_text()
+    assert (lab.directory / "h0/reloaded").exists()
 
 
 def test_lint_fleet_fails_the_host_with_findings_and_reports_them(lab: Lab) -> None:
