@@ -92,6 +92,26 @@ def _cut_sparing(flt: SessionFilter, own: SshSession, *, yes: bool, settle_secon
     return FleetCut(cut_sessions(narrowed, yes=True, settle_seconds=settle_seconds), own, protected)
 
 
+def _may_match(flt: SessionFilter, own: SshSession) -> bool:
+    """False when the filter cannot match the SSH session (another port, address or peer set): then no
+    listing is needed to spare it."""
+    import ipaddress
+
+    if flt.local_port is not None and flt.local_port != own[1]:
+        return False
+    try:
+        if flt.local_address is not None and unmapped_ip(flt.local_address) != unmapped_ip(own[0]):
+            return False
+        client = unmapped_ip(own[2])
+        if flt.peers:
+            networks = [ipaddress.ip_network(peer, strict=False) for peer in flt.peers]
+            # another address family may still match (v4-mapped forms): only a same-family miss is sure
+            return any(net.version != client.version or client in net for net in networks)
+    except ValueError:
+        return True  # unparsable here: let the cut's own validation refuse it, after a careful listing
+    return True
+
+
 def cut_on_target(
     flt: SessionFilter,
     *,
@@ -102,6 +122,6 @@ def cut_on_target(
     """Cut (or with ``yes=False`` preview) the sessions ``flt`` matches, never the SSH connection
     ``ssh_connection`` (when it matches, every session from that client address is spared and listed
     as protected: the filter cannot tell the SSH session apart from its siblings more precisely yet)."""
-    if ssh_connection is None:
-        return FleetCut(cut_sessions(flt, yes=yes, settle_seconds=settle_seconds), None, ())
+    if ssh_connection is None or not _may_match(flt, ssh_connection):
+        return FleetCut(cut_sessions(flt, yes=yes, settle_seconds=settle_seconds), ssh_connection, ())
     return _cut_sparing(flt, ssh_connection, yes=yes, settle_seconds=settle_seconds)

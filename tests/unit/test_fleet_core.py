@@ -119,3 +119,17 @@ def test_migrate_apply_refuses_bad_cut_inventory_options(cli, tmp_path: Path) ->
     multiline = cli([*base, "--cut-inventory", str(tmp_path / "edges.ini"), "--cut-limit", "a\nb"])
     assert multiline.exit_code == 2 and "one line" in multiline.stderr
     assert "Traceback" not in limited.stderr + missing.stderr + multiline.stderr
+
+
+def test_the_listing_that_spares_the_ssh_session_is_skipped_only_when_it_cannot_match() -> None:
+    from opskit.app.fleet_sockets import _may_match
+    from opskit.core.sockets.model import SessionFilter
+
+    own = ("10.0.0.10", 22, "10.0.0.1", 50000)
+    assert not _may_match(SessionFilter(local_port=8080), own)
+    assert not _may_match(SessionFilter(peers=("10.0.1.0/24",)), own)
+    assert not _may_match(SessionFilter(local_address="10.0.0.11", peers=("10.0.0.1",)), own)
+    assert _may_match(SessionFilter(local_port=22), own)
+    assert _may_match(SessionFilter(peers=("10.0.0.0/24",)), own)
+    assert _may_match(SessionFilter(peers=("::ffff:10.0.0.1",)), own)  # v4-mapped: listed to be sure
+    assert _may_match(SessionFilter(peers=("not an address",)), own)
