@@ -4,7 +4,20 @@ plain data (the same objects `opskit lint -F json` prints)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from opskit.core.lint.engine import LintResult
+
+
+@dataclass(frozen=True)
+class LintOnTarget:
+    """The lint run; the module renders it with output.lint.json_payload, as `opskit lint -F json` does."""
+
+    result: LintResult
+    inputs: list[str]
+    notes: list[str]
 
 
 def lint_on_target(
@@ -15,9 +28,9 @@ def lint_on_target(
     ignore: Sequence[str] = (),
     min_severity: str = "info",
     nginx_version: str | None = None,
-) -> dict[str, Any]:
-    """Lint ``paths`` (files on this host); returns summary, inputs, notes and findings at or above
-    ``min_severity``. Bad input (unreadable, unparsable) raises InputError naming file and line."""
+) -> LintOnTarget:
+    """Lint ``paths`` (files on this host): findings at or above ``min_severity``, and notes. Bad input
+    (unreadable, unparsable) raises InputError naming file and line."""
     from opskit.adapters.configfiles import FileSource
     from opskit.core.findings import Severity
     from opskit.core.lint.context import LintOptions, parse_version
@@ -25,7 +38,6 @@ def lint_on_target(
     from opskit.core.lint.inputs import build_workspace
     from opskit.core.lint.registry import all_rules, select_rules
     from opskit.errors import InputError
-    from opskit.output.lint import json_payload
 
     try:
         threshold = Severity.parse(min_severity)
@@ -40,4 +52,4 @@ def lint_on_target(
         for config in workspace.nginx
         for file, line, pattern in config.missing_includes
     ]
-    return json_payload(result, list(paths), notes)
+    return LintOnTarget(result, list(paths), notes)

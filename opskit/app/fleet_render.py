@@ -30,6 +30,13 @@ class RenderedOnTarget:
         return tuple(d.path for d in self.drift if d.status in ("missing", "changed"))
 
 
+def read_spec(path: Path) -> str:
+    """A spec file on this host, as text (missing, unreadable or not UTF-8: InputError naming it)."""
+    from opskit.adapters.fs import read_text_input
+
+    return read_text_input(path, "spec file")
+
+
 def render_on_target(
     spec_text: str,
     spec_name: str,

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from opskit.core.diagnose.engine import Diagnosis
 
 NETCHECK = ("netcheck", "--format=json")
 STATUS = ("status", "--json")
@@ -40,11 +43,10 @@ def gather_tailscale(cli: str = "tailscale", timeout: float = 30.0) -> dict[str,
     return facts
 
 
-def tailscale_matrix(nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """Diagnose every node's gathered outputs together: the `opskit diagnose -F json` payload (nodes,
-    pairs with predicted path, observations, findings) plus ``matrix[a][b]`` = predicted path."""
+def diagnose_fleet(nodes: Mapping[str, Mapping[str, Any]]) -> Diagnosis:
+    """Diagnose every node's gathered outputs together (node name → its ``opskit_tailscale`` fact): NAT
+    profile per node, predicted path per pair, findings. Nodes with no output are left out."""
     from opskit.core.diagnose.engine import InputText, diagnose
-    from opskit.output.diagnose import to_json
 
     inputs = []
     for host, facts in sorted(nodes.items()):
@@ -55,11 +57,4 @@ def tailscale_matrix(nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
             parts.append("$ tailscale status --json\n" + str(facts["status_text"]).strip())
         if parts:
             inputs.append(InputText(host, f"{host}: tailscale", "\n".join(parts) + "\n", required=False))
-    diagnosis = diagnose(inputs)
-    payload = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
-    matrix: dict[str, dict[str, str]] = {}
-    for pair in payload["pairs"]:
-        matrix.setdefault(pair["a"], {})[pair["b"]] = pair["prediction"]
-        matrix.setdefault(pair["b"], {})[pair["a"]] = pair["prediction"]
-    payload["matrix"] = matrix
-    return payload
+    return diagnose(inputs)

@@ -46,14 +46,22 @@ def tailscale_matrix(nodes: Any) -> dict[str, Any]:
     if not isinstance(nodes, dict):
         raise AnsibleFilterError("tailscale_matrix expects a mapping of node name to its opskit_tailscale fact")
     try:
-        from opskit.app.fleet_tailscale import tailscale_matrix as matrix
+        from opskit.app.fleet_tailscale import diagnose_fleet
         from opskit.errors import OpskitError
+        from opskit.output.diagnose import to_json
     except ImportError as exc:
         raise AnsibleFilterError(f"opskit is not importable on the controller: {exc}") from None
     try:
-        return matrix({str(k): dict(v or {}) for k, v in nodes.items()})
+        diagnosis = diagnose_fleet({str(k): dict(v or {}) for k, v in nodes.items()})
     except OpskitError as exc:
         raise AnsibleFilterError(exc.describe()) from None
+    payload = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+    matrix: dict[str, dict[str, str]] = {}
+    for pair in payload["pairs"]:
+        matrix.setdefault(pair["a"], {})[pair["b"]] = pair["prediction"]
+        matrix.setdefault(pair["b"], {})[pair["a"]] = pair["prediction"]
+    payload["matrix"] = matrix
+    return payload
 
 
 class FilterModule:

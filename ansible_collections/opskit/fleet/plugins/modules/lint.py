@@ -110,9 +110,10 @@ def main() -> None:
     )
     require_opskit(module)
     from opskit.app.fleet_lint import lint_on_target
+    from opskit.output.lint import json_payload
 
     p = module.params
-    report = run_opskit(
+    linted = run_opskit(
         module,
         lambda: lint_on_target(
             p["paths"],
@@ -123,6 +124,7 @@ def main() -> None:
             nginx_version=p["nginx_version"],
         ),
     )
+    report = json_payload(linted.result, linted.inputs, linted.notes)
     findings = report["findings"]
     threshold = SEVERITY_RANK.get(p["fail_on"], 99)
     failing = [f for f in findings if SEVERITY_RANK.get(str(f.get("severity")), 0) >= threshold]

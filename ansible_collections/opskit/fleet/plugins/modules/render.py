@@ -132,14 +132,12 @@ def main() -> None:
     require_opskit(module)
     from pathlib import Path
 
-    from opskit.app.fleet_render import render_on_target
+    from opskit.app.fleet_render import read_spec, render_on_target
 
     p = module.params
     if p["spec"]:
-        from opskit.adapters.fs import read_text_input
-
         spec_path = Path(p["spec"])
-        spec_text = run_opskit(module, lambda: read_text_input(spec_path, "spec file"))
+        spec_text = run_opskit(module, lambda: read_spec(spec_path))
         spec_name = str(spec_path)
     else:
         content = p["spec_content"]
