@@ -1,16 +1,20 @@
-"""Reading config files for the parsers: the only place lint touches the filesystem."""
+"""Reading config files for the parsers: the one include loader of `lint` and `check resolver`.
+
+The nginx parser (``opskit.core.nginx``) asks this source for every file it reads, the root and each
+``include`` target alike, so both commands follow includes, limit their depth and report unreadable
+files the same way. Every read is bounded (``opskit.adapters.fs``: a config is at most 64 MiB unless
+OPSKIT_MAX_INPUT_BYTES says otherwise).
+"""
 
 from __future__ import annotations
 
 import glob
 import os
-from typing import TextIO
+from pathlib import Path
 
+from opskit.adapters.fs import InputKind, decode_utf8, read_input_bytes, read_stdin_bytes
 from opskit.core.nginx.parser import ConfigSource
 from opskit.errors import InputError
-
-# A config piped on stdin is held in memory; bound it like a file (the largest benchmarked config is ~50 MB).
-STDIN_LIMIT = 256 * 1024 * 1024
 
 
 class FileSource:
@@ -21,37 +25,42 @@ class FileSource:
 
     def read(self, path: str) -> str:
         """The file's text; an unreadable or non-UTF-8 file is an InputError naming the file."""
-        if path in self._cache:
-            return self._cache[path]
+        if path not in self._cache:
+            self._cache[path] = self._read_file(path)
+        return self._cache[path]
+
+    @staticmethod
+    def _read_file(path: str) -> str:
+        """Read one file as UTF-8 (errors name the file, and the line of a byte that is not UTF-8)."""
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
+            data = read_input_bytes(Path(path), InputKind.CONFIG)
         except IsADirectoryError:
-            raise InputError.at(
-                path, None, None, "is a directory; pass the config files themselves"
-            ) from None
+            raise InputError.at(path, None, None, "is a directory; pass the config files themselves") from None
         except FileNotFoundError:
             raise InputError.at(path, None, None, "no such file") from None
         except PermissionError:
             raise InputError.at(path, None, None, "permission denied") from None
-        except UnicodeDecodeError as error:
-            raise InputError.at(
-                path, None, None, f"not UTF-8 text ({error.reason} at byte {error.start})"
-            ) from None
         except OSError as error:
             raise InputError.at(path, None, None, f"cannot read: {error.strerror}") from None
-        self._cache[path] = text
-        return text
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            raise InputError.at(
+                path, line, None, f"not UTF-8 text ({error.reason} at byte {error.start})"
+            ) from None
 
     def glob(self, pattern: str) -> list[str]:
+        """Regular files matching an nginx ``include`` pattern, sorted as nginx reads them."""
         return sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
 
     def exists(self, path: str) -> bool:
+        """True when ``path`` is a regular file."""
         return os.path.isfile(path)
 
 
 class _WithStdin:
-    """A source where the path ``-`` is the text read from standard input (read once, bounded)."""
+    """A source where the path ``-`` is the config read from standard input (once, bounded like a file)."""
 
     def __init__(self, inner: ConfigSource, text: str) -> None:
         self._inner = inner
@@ -67,9 +76,6 @@ class _WithStdin:
         return path == "-" or self._inner.exists(path)
 
 
-def with_stdin(inner: ConfigSource, stream: TextIO) -> ConfigSource:
+def with_stdin(inner: ConfigSource) -> ConfigSource:
     """``inner`` plus ``-`` naming the config piped on standard input."""
-    text = stream.read(STDIN_LIMIT + 1)
-    if len(text) > STDIN_LIMIT:
-        raise InputError.at("-", None, None, f"standard input is larger than {STDIN_LIMIT:,} characters")
-    return _WithStdin(inner, text)
+    return _WithStdin(inner, decode_utf8(read_stdin_bytes(InputKind.CONFIG, "-"), "-", "standard input"))

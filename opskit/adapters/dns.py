@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import glob
 import re
 import time
-from collections.abc import Callable
-from pathlib import Path
 
 import dns.exception
 import dns.name
@@ -54,16 +51,3 @@ def query(name: str, rdtype: str, nameserver: Nameserver | None, timeout: float 
 
 def _since(started: float) -> float:
     return (time.perf_counter() - started) * 1000
-
-
-def include_loader(prefix: Path) -> Callable[[str, str], list[tuple[str, str]]]:
-    """Expand nginx ``include`` patterns relative to ``prefix`` (the config's directory), like nginx -p."""
-    from opskit.adapters.fs import read_text_input
-
-    def load(pattern: str, including_file: str) -> list[tuple[str, str]]:
-        base = Path(pattern) if Path(pattern).is_absolute() else prefix / pattern
-        is_glob = any(ch in pattern for ch in "*?[")
-        paths = sorted(Path(p) for p in glob.glob(str(base))) if is_glob else [base]
-        return [(str(path), read_text_input(path, f"file included from {including_file}")) for path in paths]
-
-    return load

@@ -1,18 +1,521 @@
-"""Filesystem writes that never leave a half-written file behind."""
+"""Filesystem access for user input and rendered output: bounded reads, all-or-nothing writes.
+
+Reading: every file a user hands opskit (a spec, a config, a paste, a plan, a journal...) goes
+through :func:`read_input_bytes`, which caps how much it reads (a ``/dev/zero`` or a 20 GB file ends
+in a one-line error, never a MemoryError). A path the user named is followed if it is a symlink: it
+is their choice, as with ``cat``.
+
+Writing: the output folder of ``render`` is opskit's own. Nothing inside it is ever followed: it is
+walked with directory file descriptors and ``O_NOFOLLOW``, and a symlink, FIFO or device found where
+a rendered file goes is "not a file opskit wrote" (never read, never written through). A set of files
+is written all-or-nothing: every file is staged (written and fsynced as a temp file beside its
+target) before the first one is renamed into place.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
+import sys
 import tempfile
 from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
+from typing import BinaryIO
+
+from opskit.errors import EnvironmentProblem, InputError
+
+KIB = 1024
+MIB = 1024 * KIB
+
+LIMIT_VARIABLE = "OPSKIT_MAX_INPUT_BYTES"
+"""Environment variable raising (or lowering) the size limit of every input file, e.g. ``200M``."""
+
+
+class InputKind(Enum):
+    """What an input file is; each kind has its own default size limit (see ``docs/security``)."""
+
+    SPEC = ("spec", 4 * MIB)  # a 1,000-route spec is ~100 KiB
+    CONFIG = ("config", 64 * MIB)  # nginx/HAProxy configs: generated ones reach tens of MB
+    PASTE = ("paste", 16 * MIB)  # pasted tailscale output
+    PLAN = ("plan", 16 * MIB)  # a migrate plan (JSON)
+    JOURNAL = ("journal", 256 * MIB)  # a migrate journal holds the tenant's before-image
+    TRAEFIK = ("Traefik dynamic config", 16 * MIB)
+    PEERS = ("peers file", 16 * MIB)
+    SETTINGS = ("settings file", 1 * MIB)  # .opskit.toml or a pyproject.toml
+
+    def __init__(self, noun: str, default_limit: int) -> None:
+        self.noun = noun
+        self.default_limit = default_limit
+
+
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmgKMG]?)(i?[bB])?\s*$")
+
+
+def parse_size(text: str) -> int | None:
+    """``'64M'`` → 67108864 (K, M, G are powers of 1024; a bare number is bytes); None if unreadable."""
+    match = _SIZE.match(text)
+    if not match:
+        return None
+    factor = {"": 1, "k": KIB, "m": MIB, "g": 1024 * MIB}[match.group(2).lower()]
+    return int(match.group(1)) * factor
+
+
+def input_limit(kind: InputKind, environ: Mapping[str, str] | None = None) -> int:
+    """The size limit for ``kind``: ``OPSKIT_MAX_INPUT_BYTES`` when set (for every kind), else the default."""
+    value = (os.environ if environ is None else environ).get(LIMIT_VARIABLE, "").strip()
+    if not value:
+        return kind.default_limit
+    size = parse_size(value)
+    if size is None or size <= 0:
+        raise InputError.at(
+            "environment", None, LIMIT_VARIABLE, f"{value!r} is not a size (write bytes, or e.g. 512K, 64M, 2G)"
+        )
+    return size
+
+
+def human_size(size: int) -> str:
+    """4194304 → '4 MiB'; sizes that are not whole KiB/MiB stay in bytes."""
+    for unit, factor in (("GiB", 1024 * MIB), ("MiB", MIB), ("KiB", KIB)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"
+
+
+class InputTooLarge(InputError):
+    """An input file (or stream) is over its size limit; the message says how to raise it."""
+
+    @classmethod
+    def for_source(cls, source: str, kind: InputKind, limit: int) -> InputTooLarge:
+        problem = (
+            f"{kind.noun} is larger than {human_size(limit)}, the limit opskit reads "
+            f"(set {LIMIT_VARIABLE}=SIZE, e.g. {LIMIT_VARIABLE}={_suggest(limit)}, to raise it)"
+        )
+        error = InputError.at(source, None, None, problem)
+        return cls(error.message, error.problems)
+
+
+def _suggest(limit: int) -> str:
+    return f"{max(limit * 4 // MIB, 1)}M"
+
+
+_CHUNK = 1 * MIB
+
+
+def _read_capped(handle: BinaryIO | int, limit: int) -> bytes | None:
+    """At most ``limit`` bytes, or None when there is more (reads limit + 1 bytes, never more)."""
+    buffer = bytearray()
+    while len(buffer) <= limit:
+        want = min(_CHUNK, limit + 1 - len(buffer))
+        chunk = os.read(handle, want) if isinstance(handle, int) else handle.read(want)
+        if not chunk:
+            return bytes(buffer)
+        buffer += chunk
+    return None
+
+
+def read_input_bytes(path: Path, kind: InputKind) -> bytes:
+    """The bytes of a user-named input file, at most its kind's size limit.
+
+    Raises :class:`InputTooLarge` over the limit, ``IsADirectoryError`` for a directory and any other
+    ``OSError`` as is, so each caller keeps its own wording for "not found" or "permission denied".
+    Regular files are checked by size before reading; pipes, FIFOs and character devices
+    (``/dev/zero``) are read up to the limit plus one byte, never further.
+    """
+    limit = input_limit(kind)
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise InputTooLarge.for_source(str(path), kind, limit)
+        data = _read_capped(fd, limit)
+    finally:
+        os.close(fd)
+    if data is None:
+        raise InputTooLarge.for_source(str(path), kind, limit)
+    return data
+
+
+def read_stdin_bytes(kind: InputKind, source: str = "<stdin>") -> bytes:
+    """Standard input, at most the kind's size limit (``yes | opskit diagnose -`` ends, with an error)."""
+    limit = input_limit(kind)
+    data = _read_capped(sys.stdin.buffer, limit)
+    if data is None:
+        raise InputTooLarge.for_source(source, kind, limit)
+    return data
+
+
+def decode_utf8(data: bytes, source: str, what: str) -> str:
+    """UTF-8 text, or an InputError naming the byte offset of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.at(
+            source, None, None, f"{what} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
+
+
+def read_text_input(path: Path, what: str, kind: InputKind = InputKind.CONFIG) -> str:
+    """Read a user-supplied text file, bounded; a missing, unreadable or oversized one is bad input (exit 2)."""
+    try:
+        data = read_input_bytes(path, kind)
+    except FileNotFoundError:
+        raise InputError.at(str(path), None, None, f"{what} not found") from None
+    except IsADirectoryError:
+        raise InputError.at(str(path), None, None, f"{what} is a directory, expected a file") from None
+    except PermissionError:
+        raise InputError.at(str(path), None, None, f"{what} is not readable (permission denied)") from None
+    except OSError as exc:
+        raise InputError.at(str(path), None, None, f"cannot read {what}: {exc.strerror or exc}") from None
+    return decode_utf8(data, str(path), what)
+
+
+# --- the output folder ---------------------------------------------------------------------------
+
+NOT_OURS = "not a file opskit wrote"
+TEMP_SUFFIX = ".opskit-tmp"
+OUTPUT_FILE_LIMIT = 64 * MIB  # a rendered file on disk larger than this is compared as "changed"
+
+
+@dataclass
+class OutputTree:
+    """What an output folder holds, seen without following any link inside it.
+
+    ``files``: regular files as text (None: not UTF-8 or over the size limit: compared as changed).
+    ``foreign``: everything else (symlinks, FIFOs, sockets, devices) by relative path → what it is;
+    their content is never read. ``directories``: relative paths of real subdirectories.
+    """
+
+    files: dict[str, str | None] = field(default_factory=dict)
+    foreign: dict[str, str] = field(default_factory=dict)
+    directories: set[str] = field(default_factory=set)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
+
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+MAX_OUTPUT_ENTRIES = 100_000  # `-o ~` or `-o /` must not walk a whole disk
+MAX_OUTPUT_DEPTH = 16  # rendered files sit at most two folders down
+HEAD_BYTES = 4096  # enough of a file that is not rendered to see opskit's header (orphan check)
+
+
+def scan_output_tree(root: Path, wanted: Mapping[str, str] | None = None) -> OutputTree:
+    """The output folder as :class:`OutputTree`. ``root`` itself may be a link the user made; nothing
+    below it is followed (directory fds + ``O_NOFOLLOW``, so a link swapped in mid-walk is not either).
+
+    ``wanted`` (the rendered files) bounds what is read: a file at a rendered path is read up to
+    twice its rendered size plus 64 KiB (a bigger one is certainly different: it is shown as a
+    one-line placeholder, never read); any other file only up to its first 4 KiB. Without
+    ``wanted`` every file is read up to 64 MiB. More than 100,000 entries is an error."""
+    tree = OutputTree()
+    try:
+        root_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):
+        return tree
+    except OSError as exc:
+        raise EnvironmentProblem(f"{root}: cannot read the output folder: {exc.strerror or exc}") from None
+    try:
+        _scan(root_fd, "", tree, wanted, [MAX_OUTPUT_ENTRIES], str(root))
+    finally:
+        os.close(root_fd)
+    return tree
+
+
+def _scan(
+    dir_fd: int, prefix: str, tree: OutputTree, wanted: Mapping[str, str] | None, left: list[int], root: str
+) -> None:
+    with os.scandir(dir_fd) as entries:
+        names = []
+        for entry in entries:
+            left[0] -= 1
+            if left[0] < 0:
+                raise InputError.at(
+                    root,
+                    None,
+                    None,
+                    f"the output folder holds more than {MAX_OUTPUT_ENTRIES:,} entries: is it the right folder?",
+                )
+            names.append(entry.name)
+    for name in sorted(names):
+        relative = f"{prefix}{name}"
+        try:
+            info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            tree.directories.add(relative)
+            if relative.count("/") + 1 >= MAX_OUTPUT_DEPTH:
+                continue  # nothing opskit writes is that deep
+            try:
+                child = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+            except OSError:
+                tree.foreign[relative] = "a directory opskit cannot open"
+                continue
+            try:
+                _scan(child, f"{relative}/", tree, wanted, left, root)
+            finally:
+                os.close(child)
+        elif stat.S_ISREG(info.st_mode):
+            if name.endswith(TEMP_SUFFIX):
+                continue
+            if wanted is None:
+                tree.files[relative] = _read_output_file(dir_fd, name, OUTPUT_FILE_LIMIT)
+            elif relative in wanted:
+                cap = 2 * len(wanted[relative].encode()) + 64 * KIB
+                if info.st_size > cap:
+                    tree.files[relative] = f"<{info.st_size:,} bytes, far more than opskit renders here: not read>\n"
+                else:
+                    tree.files[relative] = _read_output_file(dir_fd, name, cap)
+            else:
+                tree.files[relative] = _read_output_file(dir_fd, name, HEAD_BYTES, head=True)
+        else:
+            tree.foreign[relative] = _kind_of(info.st_mode)
+
+
+def _read_output_file(dir_fd: int, name: str, cap: int, head: bool = False) -> str | None:
+    try:
+        # O_NONBLOCK: a FIFO swapped in after the stat must not hang the read; O_NOFOLLOW: nor a link.
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, cap) if head else _read_capped(fd, cap)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8", errors="ignore" if head else "strict")
+    except UnicodeDecodeError:
+        return None
+
+
+def read_tree(root: Path) -> dict[str, str | None]:
+    """Every regular file under ``root`` as text (None for files that are not UTF-8), keyed by relative
+    path. Links inside ``root`` are not followed (see :func:`scan_output_tree`)."""
+    return scan_output_tree(root).files
+
+
+class WriteFailed(EnvironmentProblem):
+    """Writing a set of files failed; nothing was changed (the message says so)."""
+
+
+@dataclass
+class _Staged:
+    dir_fd: int
+    name: str
+    temp: str
+    backup: str | None = None
+    existed: bool = False
+    renamed: bool = False
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> list[str]:
+    """Write every file of ``files`` (relative path → text) under ``root``, all or nothing.
+
+    Every file is written and fsynced as ``.NAME.*.opskit-tmp`` beside its target first; only when
+    all are staged are they renamed into place (an existing target is hard-linked aside first, where
+    the filesystem has hard links, so a failed rename can be undone). On any failure the staged
+    files, the saved copies and the folders this call created are removed, and :class:`WriteFailed`
+    (exit 2) says nothing was changed.
+    A link, FIFO or device at a target path or on the way to it is refused, never followed.
+    """
+    if not files:
+        return []
+    created_dirs: list[tuple[int, str]] = []
+    dir_fds: dict[str, int] = {}
+    staged: list[_Staged] = []
+    try:
+        root_fd = _open_root(root)
+        dir_fds[""] = root_fd
+        for relative in sorted(files):
+            parent, name = _split(relative)
+            dir_fd = _open_parent(root, dir_fds, parent, created_dirs)
+            staged.append(_stage(root, dir_fd, relative, name, files[relative]))
+        for item in staged:
+            _keep_backup(root, item)
+        for item in staged:
+            try:
+                os.replace(item.temp, item.name, src_dir_fd=item.dir_fd, dst_dir_fd=item.dir_fd)
+            except OSError as exc:
+                raise _failure(root, item.name, exc) from None
+            item.renamed = True
+        for fd in set(dir_fds.values()):
+            with suppress(OSError):
+                os.fsync(fd)
+        for item in staged:
+            if item.backup:
+                with suppress(OSError):
+                    os.unlink(item.backup, dir_fd=item.dir_fd)
+        return sorted(files)
+    except BaseException:
+        _undo(staged, created_dirs)
+        raise
+    finally:
+        for fd in set(dir_fds.values()):
+            os.close(fd)
+
+
+def _failure(root: Path, relative: str, exc: OSError) -> WriteFailed:
+    reason = exc.strerror or str(exc)
+    return WriteFailed(f"{root}: cannot write {relative}: {reason}; nothing was changed")
+
+
+def _open_root(root: Path) -> int:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError.at(str(root), None, None, "the output path exists and is not a folder") from None
+    except OSError as exc:
+        raise _failure(root, ".", exc) from None
+    try:
+        return os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except NotADirectoryError:
+        raise InputError.at(str(root), None, None, "the output path exists and is not a folder") from None
+    except OSError as exc:
+        raise _failure(root, ".", exc) from None
+
+
+def _split(relative: str) -> tuple[str, str]:
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"rendered path {relative!r} is not a plain relative path")  # a bug, not input
+    return "/".join(parts[:-1]), parts[-1]
+
+
+def _open_parent(root: Path, dir_fds: dict[str, int], parent: str, created: list[tuple[int, str]]) -> int:
+    if parent in dir_fds:
+        return dir_fds[parent]
+    above, name = parent.rsplit("/", 1) if "/" in parent else ("", parent)
+    above_fd = _open_parent(root, dir_fds, above, created)
+    try:
+        os.mkdir(name, 0o755, dir_fd=above_fd)
+        created.append((above_fd, name))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise _failure(root, parent, exc) from None
+    try:
+        fd = os.open(name, _DIR_FLAGS, dir_fd=above_fd)
+    except OSError as exc:
+        info = _lstat(above_fd, name)
+        if info is not None and not stat.S_ISDIR(info.st_mode):
+            what = "a file" if stat.S_ISREG(info.st_mode) else _kind_of(info.st_mode)
+            raise WriteFailed(f"{root}: {parent} is {what}, not a folder ({NOT_OURS}); nothing was changed") from None
+        raise _failure(root, parent, exc) from None
+    dir_fds[parent] = fd
+    return fd
+
+
+def _lstat(dir_fd: int, name: str) -> os.stat_result | None:
+    try:
+        return os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except OSError:
+        return None
+
+
+def _stage(root: Path, dir_fd: int, relative: str, name: str, text: str) -> _Staged:
+    existing = _lstat(dir_fd, name)
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise WriteFailed(
+            f"{root}: {relative} is {_kind_of(existing.st_mode)}, {NOT_OURS}; remove it and render again "
+            "(opskit never writes through it); nothing was changed"
+        )
+    mode = existing.st_mode & 0o7777 if existing is not None else 0o644
+    data = text.encode()
+    for _ in range(100):
+        temp = f".{name}.{os.urandom(6).hex()}{TEMP_SUFFIX}"
+        try:
+            fd = os.open(
+                temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=dir_fd
+            )
+            break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise _failure(root, relative, exc) from None
+    else:  # pragma: no cover - 100 random 48-bit names all taken
+        raise WriteFailed(f"{root}: cannot create a temp file beside {relative}; nothing was changed")
+    item = _Staged(dir_fd, name, temp)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+        os.fchmod(fd, mode)
+    except OSError as exc:
+        os.close(fd)
+        with suppress(OSError):
+            os.unlink(temp, dir_fd=dir_fd)
+        raise _failure(root, relative, exc) from None
+    os.close(fd)
+    return item
+
+
+def _keep_backup(root: Path, item: _Staged) -> None:
+    if _lstat(item.dir_fd, item.name) is None:
+        return
+    item.existed = True
+    backup = f".{item.name}.{os.urandom(6).hex()}.opskit-old{TEMP_SUFFIX}"
+    try:
+        os.link(item.name, backup, src_dir_fd=item.dir_fd, dst_dir_fd=item.dir_fd, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno in _NO_HARD_LINKS:
+            return  # a filesystem without hard links (vfat, some network mounts): no undo copy
+        raise _failure(root, item.name, exc) from None
+    item.backup = backup
+
+
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV})
+
+
+def _undo(staged: list[_Staged], created_dirs: list[tuple[int, str]]) -> None:
+    for item in staged:
+        with suppress(OSError):
+            if item.renamed and item.backup:
+                os.replace(item.backup, item.name, src_dir_fd=item.dir_fd, dst_dir_fd=item.dir_fd)
+            elif item.renamed and not item.existed:
+                os.unlink(item.name, dir_fd=item.dir_fd)
+        with suppress(OSError):
+            if not item.renamed:
+                os.unlink(item.temp, dir_fd=item.dir_fd)
+        with suppress(OSError):
+            if item.backup and not item.renamed:
+                os.unlink(item.backup, dir_fd=item.dir_fd)
+    for dir_fd, name in reversed(created_dirs):
+        with suppress(OSError):
+            os.rmdir(name, dir_fd=dir_fd)
 
 
 def atomic_write(path: Path, content: str | bytes, mode: int | None = None) -> None:
     """Write ``content`` to a temp file in the same directory, fsync it, then rename over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode() if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".opskit-tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -26,61 +529,14 @@ def atomic_write(path: Path, content: str | bytes, mode: int | None = None) -> N
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        with _suppress_oserror():
+        with suppress(OSError):
             os.unlink(tmp)
         raise
 
 
 def atomic_write_tree(root: Path, files: Mapping[str, str]) -> list[Path]:
-    """Write several files under ``root``, each atomically. Returns the paths written."""
-    written = []
-    for relative, content in sorted(files.items()):
-        target = root / relative
-        atomic_write(target, content)
-        written.append(target)
-    return written
-
-
-class _suppress_oserror:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
-        return isinstance(exc, OSError)
-
-
-def read_text_input(path: Path, what: str) -> str:
-    """Read a user-supplied text file; a missing or unreadable one is bad input (exit 2)."""
-    from opskit.errors import InputError
-
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.at(str(path), None, None, f"{what} not found") from None
-    except IsADirectoryError:
-        raise InputError.at(str(path), None, None, f"{what} is a directory, expected a file") from None
-    except PermissionError:
-        raise InputError.at(str(path), None, None, f"{what} is not readable (permission denied)") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.at(
-            str(path), None, None, f"{what} is not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
-
-
-def read_tree(root: Path) -> dict[str, str | None]:
-    """Every regular file under ``root`` as text (None for files that are not UTF-8), keyed by relative path."""
-    found: dict[str, str | None] = {}
-    if not root.is_dir():
-        return found
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.name.endswith(".opskit-tmp"):
-            try:
-                found[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
-            except (UnicodeDecodeError, OSError):
-                found[path.relative_to(root).as_posix()] = None
-    return found
-
-
+    """Write several files under ``root``, all or nothing (see :func:`write_files`). Returns the paths."""
+    return [root / relative for relative in write_files(root, files)]
 def write_report(path: Path, text: str, option: str) -> None:
     """Write a report the user asked for with ``-o FILE``: atomically, never creating folders or
     writing through a symlink; any failure is bad input naming the option (exit 2)."""

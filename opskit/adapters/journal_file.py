@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from opskit.adapters.fs import InputKind, read_input_bytes
 from opskit.core.headscale.journal import Journal, JournalUnwritable, Record, record_text
 from opskit.core.headscale.journal_parse import parse_journal
 from opskit.errors import InputError
@@ -88,7 +89,7 @@ class FileJournal:
 def read_journal(path: str) -> Journal:
     """The journal at ``path``, parsed; unreadable or malformed is bad input (exit 2)."""
     try:
-        data = Path(path).read_bytes()
+        data = read_input_bytes(Path(path), InputKind.JOURNAL)
     except OSError as exc:
         raise InputError.at(path, None, None, f"cannot read journal: {exc.strerror}") from None
     return parse_journal(data, path)

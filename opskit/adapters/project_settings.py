@@ -16,9 +16,9 @@ PYPROJECT = "pyproject.toml"
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
-    from opskit.adapters.fs import read_text_input
+    from opskit.adapters.fs import InputKind, read_text_input
 
-    text = read_text_input(path, "settings file")
+    text = read_text_input(path, "settings file", InputKind.SETTINGS)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

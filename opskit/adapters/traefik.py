@@ -10,18 +10,20 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from opskit.adapters.fs import atomic_write
+from opskit.adapters.fs import InputKind, atomic_write, decode_utf8, read_input_bytes
 from opskit.core.traefik.dynamic import RouteEdit, switch_router_service
 from opskit.errors import ApplyError, InputError
 
 
 def read_dynamic(path: str) -> str:
+    """The dynamic config's text, bounded like every input (see :mod:`opskit.adapters.fs`)."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        data = read_input_bytes(Path(path), InputKind.TRAEFIK)
     except FileNotFoundError:
         raise InputError.at(path, None, None, "Traefik dynamic config file not found") from None
     except OSError as exc:
         raise InputError.at(path, None, None, f"cannot read: {exc.strerror}") from None
+    return decode_utf8(data, path, "Traefik dynamic config")
 
 
 def switch_route(path: str, router: str, new_service: str, expect: tuple[str, ...] = ()) -> RouteEdit:

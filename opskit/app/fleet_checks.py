@@ -80,9 +80,9 @@ def resolver_view(
 ) -> dict[str, Any]:
     """DNS answers per name as this host's resolver (or ``nameserver``) gives them, and with
     ``nginx_conf`` which proxy targets follow DNS and which go stale; the `check resolver` JSON."""
-    from opskit.adapters.dns import include_loader, query
-    from opskit.adapters.fs import read_text_input
-    from opskit.core.check.nginx_targets import Behaviour, parse_config, proxy_targets
+    from opskit.adapters.configfiles import FileSource
+    from opskit.adapters.dns import query
+    from opskit.core.check.nginx_targets import Behaviour, proxy_targets
     from opskit.core.check.resolver import (
         DnsAnswer,
         Nameserver,
@@ -92,6 +92,7 @@ def resolver_view(
         nameservers_of,
         parse_nameserver,
     )
+    from opskit.core.nginx import parse_nginx
     from opskit.errors import InputError
 
     if not names and nginx_conf is None:
@@ -112,15 +113,15 @@ def resolver_view(
             cache[key] = query(name, rdtype, via, timeout)
         return cache[key]
 
-    answers = tuple(ask(name, rdtype, server) for name in names for rdtype in ("A", "AAAA"))
     targets = []
     config_file = ""
     if nginx_conf is not None:
         config_file = str(nginx_conf)
-        directives = parse_config(
-            read_text_input(nginx_conf, "nginx config"), config_file, include_loader(nginx_conf.parent.resolve())
-        )
-        for target in proxy_targets(directives):
+        config = parse_nginx(config_file, FileSource())  # lint's parser and include loader
+        for file, line, pattern in config.missing_includes:
+            if not any(ch in pattern for ch in "*?["):  # a glob may match nothing, as in nginx
+                raise InputError.at(file, line, "include", f"{pattern!r} matched no file")
+        for target in proxy_targets(config):
             found: list[DnsAnswer] = []
             resolver_text = ""
             if target.behaviour is Behaviour.FOLLOWS_DNS and target.resolver is not None:
@@ -133,5 +134,6 @@ def resolver_view(
                 resolver_text = "system resolver, once at load"
                 found = [ask(target.host, "A", server)]
             targets.append(judge_target(target, found, resolver_text))
+    answers = tuple(ask(name, rdtype, server) for name in names for rdtype in ("A", "AAAA"))
     report = ResolverReport(answers, tuple(name_items(answers)), config_file, tuple(targets))
     return {"ok": not report.failed, **report.to_json()}

@@ -32,9 +32,9 @@ class RenderedOnTarget:
 
 def read_spec(path: Path) -> str:
     """A spec file on this host, as text (missing, unreadable or not UTF-8: InputError naming it)."""
-    from opskit.adapters.fs import read_text_input
+    from opskit.adapters.fs import InputKind, read_text_input
 
-    return read_text_input(path, "spec file")
+    return read_text_input(path, "spec file", InputKind.SPEC)
 
 
 def render_on_target(
@@ -48,13 +48,15 @@ def render_on_target(
     backup_suffix: str | None = None,
 ) -> RenderedOnTarget:
     """Render, validate, diff, and (``write``) replace only the files that differ, all or nothing.
-    Nothing is written when a validation fails."""
-    from opskit.adapters.fs import read_tree
-    from opskit.adapters.staged_write import write_all_or_nothing
+    Nothing is written when a validation fails, or when a rendered path holds something opskit did not
+    write (a link, a directory): that is refused, as `opskit render` refuses it."""
+    from opskit.adapters.fs import scan_output_tree
+    from opskit.adapters.staged_write import write_with_backups
     from opskit.adapters.validate import validate_rendered
-    from opskit.core.render.pipeline import compare_tree, render_site
+    from opskit.core.render.pipeline import NOT_OURS, compare_tree, render_site
     from opskit.core.spec.loader import load_spec_text
     from opskit.core.spec.model import SiteSpec
+    from opskit.errors import InputError, Problem
 
     site = render_site(load_spec_text(SiteSpec, spec_text, spec_name), spec_name, only)
     files = site.files
@@ -63,13 +65,26 @@ def render_on_target(
         for family in (site.families if validate else ())
         for target in family.validations
     )
-    on_disk = read_tree(dest)
-    drift = tuple(compare_tree(files, {p: t for p, t in on_disk.items() if p in files}))
+    on_disk = scan_output_tree(dest, files)
+    drift = tuple(
+        compare_tree(
+            files,
+            {p: t for p, t in on_disk.files.items() if p in files},
+            {**on_disk.foreign, **dict.fromkeys(on_disk.directories, "a directory")},
+        )
+    )
+    blocked = [d for d in drift if d.status == "foreign"]
+    if blocked:
+        raise InputError(
+            f"{dest}: {len(blocked)} rendered path(s) hold something that is {NOT_OURS}; remove it and "
+            "render again (opskit never writes through a link); nothing was written",
+            [Problem(str(dest / d.path), None, None, d.diff.split(": ", 1)[-1].strip()) for d in blocked],
+        )
     changed = [d.path for d in drift if d.status in ("missing", "changed")]
-    before = {p: on_disk.get(p) for p in changed}
+    before = {p: on_disk.files.get(p) for p in changed}
     after = {p: files[p] for p in changed}
     result = RenderedOnTarget(str(dest), drift, validations, before=before, after=after)
     if not write or not changed or not result.valid:
         return result
-    staged = write_all_or_nothing(dest, after, backup_suffix=backup_suffix)
+    staged = write_with_backups(dest, after, backup_suffix=backup_suffix)
     return RenderedOnTarget(str(dest), drift, validations, staged.written, staged.backups, before, after)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from opskit.adapters.journal_file import FileJournal
 from opskit.adapters.pg import catalog, connection, move, recheck, tenant_reads
 from opskit.app.headscale_migrate import utc_now
-from opskit.app.headscale_steps import cut_clients, cut_preview, run_hook, switch_route
+from opskit.app.headscale_steps import HookOutput, cut_clients, cut_preview, run_hook, switch_route
 from opskit.core.headscale.journal import (
     Header,
     JournalRoute,
@@ -60,11 +60,13 @@ def apply_plan(
     journal_path: Path | None,
     lock_timeout_ms: int,
     statement_timeout_ms: int,
+    hook_output: HookOutput | None = None,
     fleet: FleetCutOptions | None = None,
 ) -> RunReport:
     """Dry run without ``yes``; otherwise pre-hooks → DB move → post-hooks → route switch → cut.
 
-    With ``fleet`` the cut runs on every host of that Ansible inventory instead of this host."""
+    ``hook_output`` receives each line a hook prints while it runs (the CLI shows them live). With
+    ``fleet`` the cut runs on every host of that Ansible inventory instead of this host."""
     if plan.blocking:
         raise ApplyError(
             f"the plan has {len(plan.conflicts)} blocking problem(s) (first: "
@@ -85,7 +87,18 @@ def apply_plan(
             journal = FileJournal(path, create=True)
             report.journal = str(path)
             try:
-                _apply(db, schema, plan, journal, report, lock_timeout_ms, statement_timeout_ms, reader, fleet)
+                _apply(
+                    db,
+                    schema,
+                    plan,
+                    journal,
+                    report,
+                    lock_timeout_ms,
+                    statement_timeout_ms,
+                    reader,
+                    hook_output,
+                    fleet,
+                )
             finally:
                 journal.close()
         finally:
@@ -187,13 +200,14 @@ def _apply(
     lock_timeout_ms: int,
     statement_timeout_ms: int,
     reader: recheck.SnapshotReader | None,
+    hook_output: HookOutput | None = None,
     fleet: FleetCutOptions | None = None,
 ) -> None:
     journal.append(record_text(journal_header(plan, schema, db.dsn_shown)))
     if plan.pre_hooks:  # durable before a hook acts on the instances; else the fsync before COMMIT covers it
         journal.sync()
     for hook in plan.pre_hooks:
-        outcome = run_hook(hook, "pre-hook", journal)
+        outcome = run_hook(hook, "pre-hook", journal, hook_output)
         report.steps.append(outcome)
         if not outcome.ok:
             raise ApplyError(
@@ -231,7 +245,7 @@ def _apply(
         )
     )
     for hook in plan.post_hooks:
-        outcome = run_hook(hook, "post-hook", journal)
+        outcome = run_hook(hook, "post-hook", journal, hook_output)
         report.steps.append(outcome)
         if not outcome.ok:
             raise ApplyError(

@@ -22,6 +22,11 @@ from opskit.core.headscale.snapshot import TenantCount
 from opskit.errors import InputError
 
 
+def resolve_dsn(option: str | None) -> str:
+    """The DSN a command uses: ``--dsn``, else OPSKIT_HEADSCALE_DSN, else libpq's environment ("")."""
+    return connection.resolve_dsn(option)
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -134,6 +139,18 @@ def make_plan(
         route=route_spec,
         cut=cut_spec,
     )
+
+
+def read_plan(path: Path) -> Plan:
+    """A plan file written by ``migrate plan``: bounded, UTF-8, strictly parsed (exit 2 naming the file)."""
+    from opskit.adapters.fs import InputKind, decode_utf8, read_input_bytes
+    from opskit.core.headscale.plan import load_plan
+
+    try:
+        text = decode_utf8(read_input_bytes(path, InputKind.PLAN), str(path), "plan")
+    except OSError as exc:
+        raise InputError.at(str(path), None, None, f"cannot read plan: {exc.strerror}") from None
+    return load_plan(text, str(path))
 
 
 def save_plan(plan: Plan, path: Path) -> None:

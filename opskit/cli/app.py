@@ -56,12 +56,24 @@ def build_app() -> typer.Typer:
 
 
 def report_error(error: OpskitError) -> None:
-    """One paragraph on stderr, never a traceback, for expected failures."""
-    sys.stderr.write(f"opskit: error: {error.describe()}\n")
+    """One paragraph on stderr, never a traceback, for expected failures; the run's secrets scrubbed."""
+    from opskit.cli.secrets import scrub_run
+    from opskit.output.safe import safe_plain
+
+    # Messages quote file names, config lines and typed values: shown, never obeyed by the terminal.
+    sys.stderr.write(scrub_run(f"opskit: error: {safe_plain(error.describe(), newlines=True)}\n"))
 
 
 class _ErrorMappingGroup(TyperGroup):
     """Root group: every subcommand runs inside it, so expected errors map to exit codes here."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from opskit.cli.secrets import run_scope
+
+        # Every write of the run is scrubbed of the credentials it registers, including click's own usage
+        # errors, printed after invoke returns ("Got unexpected extra argument (postgresql://u:pw@...)").
+        with run_scope():
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -42,6 +42,16 @@ def register(app: typer.Typer) -> None:
     app.add_typer(headscale_app, name="headscale")
 
 
+def _registered_dsn(option: str | None) -> str:
+    """The DSN this run uses (flag or environment), registered so no output stream can show its password."""
+    from opskit.app.headscale_migrate import resolve_dsn
+    from opskit.cli.secrets import register_dsn
+
+    resolved = resolve_dsn(option)
+    register_dsn(resolved)
+    return resolved
+
+
 @headscale_app.command("tenants")
 def tenants(
     cluster: Annotated[int | None, typer.Option("--cluster", help="Only this cluster id.")] = None,
@@ -54,7 +64,8 @@ def tenants(
     from opskit.core.headscale.options import parse_column
     from opskit.output.headscale import render_tenants
 
-    counts, database = list_tenants(dsn=dsn, cluster=cluster, cluster_column=parse_column(cluster_column))
+    column = parse_column(cluster_column)
+    counts, database = list_tenants(dsn=_registered_dsn(dsn), cluster=cluster, cluster_column=column)
     render_tenants(counts, database, output_format)
 
 
@@ -125,10 +136,19 @@ def plan(
 ) -> None:
     """Read-only: what would move, what blocks it, and every step with its inverse."""
     from opskit.app.headscale_migrate import CutOptions, RouteOptions, make_plan, save_plan
+    from opskit.cli.secrets import register_secrets_of
     from opskit.core.headscale.options import parse_client, parse_column, parse_hook
+    from opskit.core.redact import secrets_in
     from opskit.errors import InputError
     from opskit.output.headscale import render_plan
 
+    resolved_dsn = _registered_dsn(dsn)
+    register_secrets_of(traefik_api)
+    if traefik_api is not None and secrets_in(traefik_api):
+        # The API URL is saved in the plan file and the journal, which must never hold a credential.
+        raise InputError.option(
+            "--traefik-api", "carries a password; give a URL without credentials (the plan file saves it)"
+        )
     if (tenant is None) == (tenant_id is None):
         raise InputError.option("--tenant", "give exactly one of --tenant NAME or --tenant-id ID")
     route = None
@@ -150,7 +170,7 @@ def plan(
     elif client:
         raise InputError.option("--client", "cutting sessions needs --entry-port")
     the_plan = make_plan(
-        dsn=dsn,
+        dsn=resolved_dsn,
         tenant=tenant,
         tenant_id=tenant_id,
         source=source,
@@ -193,10 +213,10 @@ def apply(
 ) -> None:
     """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
     from opskit.app.headscale_apply import apply_plan
+    from opskit.app.headscale_migrate import read_plan
     from opskit.core.headscale.options import parse_duration_ms
-    from opskit.core.headscale.plan import load_plan
     from opskit.errors import InputError
-    from opskit.output.headscale import render_run
+    from opskit.output.headscale import hook_printer, render_run
 
     if cut_limit is not None and cut_inventory is None:
         raise InputError.option("--cut-limit", "--cut-limit narrows --cut-inventory; give the inventory too")
@@ -206,11 +226,7 @@ def apply(
         raise InputError.option("--cut-inventory", f"{cut_inventory}: no such inventory file")
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
-    try:
-        text = plan_file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError.at(str(plan_file), None, None, f"cannot read plan: {exc.strerror}") from None
-    the_plan = load_plan(text, str(plan_file))
+    the_plan = read_plan(plan_file)
     fleet = None
     if cut_inventory is not None:
         from opskit.app.headscale_fleet_cut import FleetCutOptions
@@ -222,11 +238,12 @@ def apply(
         fleet = FleetCutOptions(cut_inventory, cut_limit)
     report = apply_plan(
         the_plan,
-        dsn=dsn,
+        dsn=_registered_dsn(dsn),
         yes=yes,
         journal_path=journal,
         lock_timeout_ms=lock_ms,
         statement_timeout_ms=statement_ms,
+        hook_output=hook_printer(output_format),
         fleet=fleet,
     )
     render_run(report, output_format)
@@ -252,7 +269,7 @@ def rollback(
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
     report = do_rollback(
         str(journal_file),
-        dsn=dsn,
+        dsn=_registered_dsn(dsn),
         yes=yes,
         force=force,
         lock_timeout_ms=lock_ms,

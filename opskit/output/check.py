@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from opskit.core.check.result import CheckItem, Status, worst
+from opskit.core.redact import redact_text, redact_url
 from opskit.output.console import OutputFormat, emit_json, stdout_console
+from opskit.output.safe import safe_cell, safe_text
 
 if TYPE_CHECKING:
     from opskit.core.check.harbor import EntryReport
@@ -29,7 +31,8 @@ def _items_table(title: str, items: Sequence[CheckItem], show_millis: bool = Tru
     if show_millis:
         table.add_column("ms", justify="right", no_wrap=True)
     for item in items:
-        row = [item.title, _status_text(item.status), item.detail]
+        # Titles and details quote HTTP headers, realms and DNS answers: outside text, never markup.
+        row: list[Any] = [safe_cell(item.title), _status_text(item.status), safe_cell(redact_text(item.detail))]
         if show_millis:
             row.append("" if item.millis is None else f"{item.millis:.0f}")
         table.add_row(*row)
@@ -37,13 +40,13 @@ def _items_table(title: str, items: Sequence[CheckItem], show_millis: bool = Tru
 
 
 def _explanations(console: Any, items: Sequence[CheckItem]) -> None:
-    from rich.markup import escape
-
     for item in items:
         if item.status in (Status.FAIL, Status.WARN) and (item.explanation or item.fix):
-            console.print(f"  {_status_text(item.status)} {escape(item.title)}: {escape(item.explanation)}")
+            console.print(
+                f"  {_status_text(item.status)} {safe_text(item.title)}: {safe_text(redact_text(item.explanation))}"
+            )
             if item.fix:
-                console.print(f"    fix: {escape(item.fix)}")
+                console.print(f"    fix: {safe_text(redact_text(item.fix))}")
 
 
 def show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> None:
@@ -54,7 +57,7 @@ def show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> 
                 "ok": not any(r.failed for r in reports),
                 "entries": [
                     {
-                        "url": r.url,
+                        "url": redact_url(r.url),
                         "status": str(worst(list(r.items))),
                         "realm": r.realm,
                         "harbor_version_assumed": r.version_used or None,
@@ -69,10 +72,11 @@ def show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> 
     for report in reports:
         overall = worst(list(report.items))
         version = f", Harbor {report.version_used}" if report.version_used else ""
-        console.print(_items_table(f"{report.url}  {_status_text(overall)}{version}", report.items))
+        shown = safe_text(redact_url(report.url))
+        console.print(_items_table(f"{shown}  {_status_text(overall)}{safe_text(version)}", report.items))
         _explanations(console, report.items)
         console.print()
-    failed = [r.url for r in reports if r.failed]
+    failed = [safe_text(redact_url(r.url)) for r in reports if r.failed]
     if failed:
         console.print(f"[bold red]{len(failed)} of {len(reports)} entry points fail:[/] {', '.join(failed)}")
     else:
@@ -83,9 +87,9 @@ def show_resolver(report: ResolverReport, output_format: OutputFormat) -> None:
     if output_format is OutputFormat.json:
         emit_json("check.resolver", report.to_json())
         return
-    from rich.markup import escape
     from rich.table import Table
 
+    escape = safe_text  # names, records, config excerpts and file names all came from outside
     console = stdout_console()
     if report.names:
         table = Table(title="DNS answers", title_justify="left")
@@ -103,7 +107,7 @@ def show_resolver(report: ResolverReport, output_format: OutputFormat) -> None:
         console.print(table)
         _explanations(console, report.name_items)
     if report.targets:
-        table = Table(title=f"proxy targets in {report.config_file}", title_justify="left")
+        table = Table(title=f"proxy targets in {safe_text(report.config_file)}", title_justify="left")
         for column in ("where", "name", "behaviour", "resolver", "answer now", "result"):
             table.add_column(column, overflow="fold")
         for target in report.targets:

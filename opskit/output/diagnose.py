@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from opskit.core.diagnose.engine import Diagnosis
+from opskit.core.diagnose.engine import Diagnosis, InputReports
+from opskit.core.diagnose.models import PathKind, PingReport, Pong, StatusPeer
 from opskit.core.diagnose.paths import PairPrediction, Prediction
 from opskit.core.diagnose.profile import NatProfile, endpoint_host
+from opskit.core.diagnose.regions import region
+from opskit.core.diagnose.status import is_redacted_ip
 from opskit.core.findings import Finding, Severity
+from opskit.output.safe import safe_cell, safe_plain, safe_text
+
+# Version of the `diagnose` payload (the envelope's "opskit" number is shared by every command).
+# 2: peers[], pings[], statuses[], windows[], daemon_logs[], nodes[].derp_home_region.
+DIAGNOSE_SCHEMA_VERSION = 2
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,8 +51,19 @@ def _home(profile: NatProfile) -> str:
 # ------------------------------------------------------------------------------------------------ JSON
 
 
+def _known_regions(profile: NatProfile) -> dict[str, tuple[str, str]]:
+    known: dict[str, tuple[str, str]] = {}
+    for latency in profile.report.latencies:
+        if latency.code and latency.name:
+            known[latency.code.lower()] = known[latency.name.lower()] = (latency.code, latency.name)
+    return known
+
+
 def profile_json(profile: NatProfile) -> dict[str, Any]:
     report = profile.report
+    ipv6_state = report.ipv6_state.value
+    if "v4mapped-bug" in profile.artefacts:
+        ipv6_state = "unknown"  # v1.30 printed the IPv4 STUN answer as IPv6: IPv6 was not measured
     return {
         "label": profile.label,
         "source": profile.source,
@@ -58,7 +77,7 @@ def profile_json(profile: NatProfile) -> dict[str, Any]:
             "probe_endpoint": report.ipv4_endpoint,
         },
         "ipv6": {
-            "state": report.ipv6_state.value,
+            "state": ipv6_state,
             "address": endpoint_host(report.ipv6_endpoint) if report.ipv6_endpoint else None,
             "global": profile.ipv6_global,
         },
@@ -72,6 +91,7 @@ def profile_json(profile: NatProfile) -> dict[str, Any]:
         },
         "captive_portal": report.captive_portal,
         "derp_home": report.derp_home,
+        "derp_home_region": region(report.derp_home, _known_regions(profile)) if profile.home_derp else None,
         "derp_home_state": report.derp_home_state.value,
         "derp_latencies": [
             {"code": d.code, "name": d.name, "region_id": d.region_id, "latency_ms": d.latency_ms}
@@ -85,6 +105,7 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
     """The payload of ``opskit diagnose --format json`` (schema in docs/diagnose.md)."""
     counts = {s.label: sum(1 for f in diagnosis.findings if f.severity is s) for s in Severity}
     return {
+        "schema_version": DIAGNOSE_SCHEMA_VERSION,
         "summary": {**counts, "exit_code": exit_code},
         "blocks": [
             {
@@ -132,9 +153,173 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
             }
             for o in diagnosis.observations
         ],
+        "peers": peers_json(diagnosis),
+        "pings": [ping_json(i.label, p) for i in diagnosis.inputs for p in i.pings],
+        "statuses": [
+            {
+                "label": i.label,
+                "layout": s.layout,
+                "state": s.state_message,
+                "health": [h.text for h in s.health],
+                "peers": len(s.peers),
+            }
+            for i in diagnosis.inputs
+            for s in i.statuses
+        ],
+        "windows": [
+            {
+                "label": i.label,
+                "kind": e.kind.value,
+                "owner": e.owner,
+                "caller": e.caller,
+                "mode": e.mode,
+                "pid": e.pid,
+                "line": e.line.number,
+            }
+            for i in diagnosis.inputs
+            for w in i.windows
+            for e in w.errors
+        ],
+        "daemon_logs": [
+            {
+                "label": i.label,
+                "version": log.version,
+                "os": log.os,
+                "hand_started": log.hand_started,
+                "why": log.why or None,
+                "derp_failures": [
+                    {"region_id": region_id, "code": code, "error": error, "line": line.number}
+                    for region_id, code, error, line in log.derp_failures
+                ],
+                "line": (log.start_line or log.lines[0]).number,
+            }
+            for i in diagnosis.inputs
+            for log in i.daemon_logs
+        ],
         "findings": [f.to_json() for f in diagnosis.findings],
         "warnings": list(diagnosis.warnings),
         "live": _live_json(diagnosis),
+    }
+
+
+_PATH_NAMES = {
+    PathKind.DIRECT: "direct",
+    PathKind.DERP: "derp",
+    PathKind.PEER_RELAY: "peer-relay",
+    PathKind.UNKNOWN: "unknown",
+}
+
+
+def _ip_json(ip: str) -> str | None:
+    """The Tailscale IP as shown, ``"redacted"`` when the user hid it, None when the column is blank."""
+    if not ip:
+        return None
+    return "redacted" if is_redacted_ip(ip) else ip
+
+
+def peer_path(peer: StatusPeer) -> str:
+    """direct | derp | peer-relay | idle | offline | unknown, from a status row."""
+    if peer.path in _PATH_NAMES:
+        return _PATH_NAMES[peer.path]
+    if peer.offline:
+        return "offline"
+    return "idle"
+
+
+def _status_peer_json(label: str, peer: StatusPeer, is_self: bool) -> dict[str, Any]:
+    return {
+        "label": label,
+        "from": "status",
+        "name": peer.host.strip('()"') or None,
+        "ip": _ip_json(peer.ip),
+        "os": peer.os if peer.os not in ("", "-") else None,
+        "self": is_self,
+        "path": peer_path(peer),
+        "endpoint": peer.direct_addr or peer.peer_relay,
+        "derp": region(peer.relay_region),
+        "tx": peer.tx,
+        "rx": peer.rx,
+        "exit_node": peer.exit_node,
+        "offline": peer.offline,
+        "last_seen": peer.last_seen,
+        "partial": peer.partial,
+        "line": peer.line.number,
+        "evidence": peer.line.text,
+    }
+
+
+def _ping_peer_json(label: str, report: PingReport) -> dict[str, Any] | None:
+    if not report.pongs:
+        return None
+    summary = ping_json(label, report)
+    named = next((p for p in report.pongs if p.node), report.pongs[0])
+    last_derp = next((p for p in reversed(report.pongs) if p.derp_region), None)
+    return {
+        "label": label,
+        "from": "ping",
+        "name": named.node or report.target,
+        "ip": _ip_json(named.ip),
+        "os": None,
+        "self": False,
+        "path": summary["path"],
+        "endpoint": summary["endpoint"],
+        "derp": region(last_derp.derp_region) if last_derp else None,
+        "tx": None,
+        "rx": None,
+        "exit_node": None,
+        "offline": False,
+        "last_seen": None,
+        "partial": not named.node,
+        "line": summary["line"],
+        "evidence": summary["evidence"],
+    }
+
+
+def peers_json(diagnosis: Diagnosis) -> list[dict[str, Any]]:
+    """One entry per peer row of every status, and per peer of every ping run."""
+    rows: list[dict[str, Any]] = []
+    for item in diagnosis.inputs:
+        rows.extend(_input_peers(item))
+    return rows
+
+
+def _input_peers(item: InputReports) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for status in item.statuses:
+        me = status.self_peer
+        rows.extend(_status_peer_json(item.label, p, p is me) for p in status.peers)
+    for ping in item.pings:
+        entry = _ping_peer_json(item.label, ping)
+        if entry is not None:
+            rows.append(entry)
+    return rows
+
+
+def ping_json(label: str, report: PingReport) -> dict[str, Any]:
+    """One `tailscale ping` run: verdict, best path seen, DERP regions, pong and timeout counts."""
+    direct = next((p for p in report.pongs if p.path is PathKind.DIRECT), None)
+    relay = next((p for p in report.pongs if p.path is PathKind.PEER_RELAY), None)
+    best: Pong | None
+    if direct is not None:
+        path, best = "direct", direct
+    elif relay is not None:
+        path, best = "peer-relay", relay
+    elif any(p.path is PathKind.DERP for p in report.pongs):
+        path, best = "derp", next(p for p in report.pongs if p.path is PathKind.DERP)
+    else:
+        path, best = ("unknown", report.pongs[0]) if report.pongs else ("none", None)
+    line = best.line if best else (report.verdict_line or next(iter(report.timeouts + report.errors), None))
+    return {
+        "label": label,
+        "target": report.target,
+        "outcome": report.outcome.value,
+        "path": path,
+        "endpoint": best.via if best is not None and path in ("direct", "peer-relay") else None,
+        "derp_regions": sorted({p.derp_region for p in report.pongs if p.derp_region}),
+        "pongs": len(report.pongs),
+        "timeouts": len(report.timeouts),
+        "line": line.number if line else None,
+        "evidence": line.text if line else None,
     }
 
 
@@ -179,7 +364,8 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
         for column in ("node", "input", "lines", "kind", "layout"):
             table.add_column(column)
         for b in diagnosis.blocks:
-            table.add_row(b.label, b.source, f"{b.first_line}-{b.last_line}", b.kind, b.layout)
+            cells = (b.label, b.source, f"{b.first_line}-{b.last_line}", b.kind, b.layout)
+            table.add_row(*(safe_cell(v) for v in cells))
         console.print(table)
     if diagnosis.live is not None:
         _render_live(diagnosis, console)
@@ -200,18 +386,31 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
             table.add_column(column)
         for p in diagnosis.profiles:
             table.add_row(
-                p.label,
-                _tri(p.udp),
-                p.ipv4_text(),
-                p.report.ipv6_state.value,
-                p.mapping.value + (" (artefact?)" if p.artefacts else ""),
-                p.portmap_text,
-                _tri(p.report.captive_portal),
-                _home(p),
+                *(
+                    safe_cell(v)
+                    for v in (
+                        p.label,
+                        _tri(p.udp),
+                        p.ipv4_text(),
+                        p.report.ipv6_state.value,
+                        p.mapping.value + (" (artefact?)" if p.artefacts else ""),
+                        p.portmap_text,
+                        _tri(p.report.captive_portal),
+                        _home(p),
+                    )
+                )
             )
         console.print(table)
     if diagnosis.predictions:
-        _render_matrix(diagnosis, console)
+        from opskit.output.diagnose_graph import COMPACT_ABOVE, render_compact_matrix
+
+        if len(diagnosis.profiles) > COMPACT_ABOVE:
+            render_compact_matrix(diagnosis, console)  # sentences per cell no longer fit
+        else:
+            _render_matrix(diagnosis, console)
+    peers = peers_json(diagnosis)
+    if peers:
+        _render_peers(peers, console)
     for finding in diagnosis.findings:
         console.print(finding_panel(finding))
     if not diagnosis.findings:
@@ -225,7 +424,7 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
     matrix = Table(title="Expected path per pair", title_justify="left", show_lines=True)
     matrix.add_column("")
     for label in labels:
-        matrix.add_column(label)
+        matrix.add_column(safe_text(label))
     for row in labels:
         cells = []
         for column in labels:
@@ -238,7 +437,7 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
             if seen:
                 text += "\nseen: " + ", ".join(sorted({o.path.value for o in seen}))
             cells.append(text)
-        matrix.add_row(row, *cells)
+        matrix.add_row(safe_cell(row), *(safe_cell(c, newlines=True) for c in cells))
     console.print(matrix)
     # Pairs without a finding still deserve their reason; the others are explained in the panels below.
     explained = [
@@ -251,8 +450,44 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
         for column in ("pair", "expected", "why"):
             details.add_column(column, overflow="fold")
         for pair in explained:
-            details.add_row(f"{pair.a} ↔ {pair.b}", short_prediction(pair), pair.reason)
+            details.add_row(
+                safe_cell(f"{pair.a} ↔ {pair.b}"), safe_cell(short_prediction(pair)), safe_cell(pair.reason)
+            )
         console.print(details)
+
+
+def _render_peers(peers: list[dict[str, Any]], console: Console) -> None:
+    """One row per peer seen in status or ping output: the path each one uses."""
+    from rich.table import Table
+
+    table = Table(title="Path per peer (from status and ping)", title_justify="left")
+    several_inputs = len({peer["label"] for peer in peers}) > 1  # one input: its name is in the title above
+    columns = ("peer", "Tailscale IP", "OS", "path", "endpoint / DERP", "tx / rx", "line")
+    for column in (("seen from", *columns) if several_inputs else columns):
+        table.add_column(column, overflow="fold")
+    for peer in peers:
+        derp = peer["derp"]
+        where = peer["endpoint"] or (
+            f"{derp['code']} ({derp['name']})" if derp and derp["name"] else (derp["code"] if derp else "")
+        )
+        path = peer["path"] + (" (self)" if peer["self"] else "")
+        if peer["offline"] and peer["path"] != "offline":
+            path += "; offline"
+        if peer["exit_node"]:
+            path += f"; {peer['exit_node']}"
+        traffic = f"{peer['tx']} / {peer['rx']}" if peer["tx"] is not None or peer["rx"] is not None else ""
+        cells = (
+            *((peer["label"],) if several_inputs else ()),
+            peer["name"] or "?",
+            peer["ip"] or "",
+            peer["os"] or "",
+            path,
+            where,
+            traffic,
+            str(peer["line"]),
+        )
+        table.add_row(*(safe_cell(cell) for cell in cells))  # every cell was pasted by someone
+    console.print(table)
 
 
 def _render_live(diagnosis: Diagnosis, console: Console) -> None:
@@ -262,10 +497,10 @@ def _render_live(diagnosis: Diagnosis, console: Console) -> None:
     assert live is not None
     who = f"you are {live.current_user}{', admin' if live.is_admin else ''}"
     if not live.daemons:
-        console.print(f"tailscaled on this machine: no process found ({who})")
+        console.print(safe_cell(f"tailscaled on this machine: no process found ({who})"))
         return
     table = Table(
-        title=f"tailscaled on this machine (you are {live.current_user}{', admin' if live.is_admin else ''})",
+        title=safe_text(f"tailscaled on this machine ({who})"),
         title_justify="left",
     )
     for column in ("pid", "user", "started by", "--statedir", "--state", "--port", "command line"):
@@ -277,12 +512,17 @@ def _render_live(diagnosis: Diagnosis, console: Console) -> None:
         )
         table.add_row(
             str(d.pid),
-            d.user or "?",
-            starter,
-            d.flag("statedir") or "-",
-            d.flag("state") or "-",
-            d.flag("port") or "-",
-            " ".join(d.cmdline),
+            *(
+                safe_cell(v)
+                for v in (
+                    d.user or "?",
+                    starter,
+                    d.flag("statedir") or "-",
+                    d.flag("state") or "-",
+                    d.flag("port") or "-",
+                    " ".join(d.cmdline),
+                )
+            ),
         )
     console.print(table)
 
@@ -295,17 +535,21 @@ def finding_panel(finding: Finding) -> Any:
 
     style = SEVERITY_STYLE[finding.severity]
     body: list[Any] = [
-        Text.assemble(("Cause: ", "bold"), finding.cause),
-        Text.assemble(("Fix: ", "bold"), finding.fix),
+        Text.assemble(("Cause: ", "bold"), safe_plain(finding.cause, newlines=True)),
+        Text.assemble(("Fix: ", "bold"), safe_plain(finding.fix, newlines=True)),
     ]
     if finding.evidence:
         body.append(Text("Evidence:", style="bold"))
         for evidence in finding.evidence:
-            body.append(Text.assemble(("  " + evidence.location + "  ", "dim"), evidence.text))
-    title = Text.assemble((finding.severity.label.upper(), style), "  ", finding.rule_id, "  ", finding.title)
+            # Evidence quotes the paste: an ESC or bidi override in it must show, not act.
+            where = "  " + safe_plain(evidence.location) + "  "
+            body.append(Text.assemble((where, "dim"), safe_plain(evidence.text)))
+    title = Text.assemble(
+        (finding.severity.label.upper(), style), "  ", finding.rule_id, "  ", safe_plain(finding.title)
+    )
     return Panel(Group(*body), title=title, title_align="left", border_style=style)
 
 
 def render_warnings(warnings: tuple[str, ...], console: Console) -> None:
     for warning in warnings:
-        console.print(f"opskit: warning: {warning}", markup=False, highlight=False)
+        console.print(f"opskit: warning: {safe_plain(warning)}", markup=False, highlight=False)

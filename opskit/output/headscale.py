@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from opskit.output.console import OutputFormat, emit_json, stdout_console
+from opskit.output.safe import safe_cell, safe_plain, safe_text
 
 if TYPE_CHECKING:
     from opskit.core.headscale.plan import Plan
@@ -21,15 +23,15 @@ def render_tenants(counts: list[TenantCount], database: str, fmt: OutputFormat) 
         return
     from rich.table import Table
 
-    table = Table(title=f"Tenants in {database}")
+    table = Table(title=f"Tenants in {safe_text(database)}")
     for column in ("cluster", "user id", "tenant", "provider", "nodes", "tagged nodes", "pre-auth keys"):
         table.add_column(column, justify="right" if column not in ("tenant", "provider") else "left")
     for c in counts:
         table.add_row(
             str(c.cluster),
             str(c.user_id),
-            c.name,
-            c.provider or "",
+            safe_cell(c.name),
+            safe_cell(c.provider or ""),
             str(c.nodes),
             str(c.tagged_nodes),
             str(c.keys),
@@ -37,7 +39,9 @@ def render_tenants(counts: list[TenantCount], database: str, fmt: OutputFormat) 
     console = stdout_console()
     console.print(table)
     clusters = sorted({str(c.cluster) for c in counts})
-    console.print(f"{len(counts)} tenant(s) in {len(clusters)} cluster(s): {', '.join(clusters) or 'none'}")
+    console.print(
+        f"{len(counts)} tenant(s) in {len(clusters)} cluster(s): {', '.join(clusters) or 'none'}", markup=False
+    )
 
 
 def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
@@ -55,10 +59,13 @@ def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
     kind = f"OIDC {plan.tenant.provider_identifier}" if plan.tenant.provider_identifier else "local user"
     console.print(
         Panel(
-            f"tenant {plan.tenant.name!r} (users.id={plan.tenant.id}, {kind})\n"
-            f"cluster {plan.source_cluster} → {plan.target_cluster} (column {plan.cluster_column})\n"
-            f"database {plan.database}\nrows: {counts}\ntagged nodes on the tenant's keys: "
-            f"{len(plan.tagged_node_ids)} ({plan.tagged_choice})\nfingerprint {plan.fingerprint[:16]}…",
+            safe_cell(
+                f"tenant {plan.tenant.name!r} (users.id={plan.tenant.id}, {safe_plain(kind)})\n"
+                f"cluster {plan.source_cluster} → {plan.target_cluster} (column {plan.cluster_column})\n"
+                f"database {safe_plain(plan.database)}\nrows: {counts}\ntagged nodes on the tenant's "
+                f"keys: {len(plan.tagged_node_ids)} ({plan.tagged_choice})\nfingerprint {plan.fingerprint[:16]}…",
+                newlines=True,
+            ),
             title="Tenant move plan",
         )
     )
@@ -68,11 +75,11 @@ def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
             table.add_column(column)
         for c in plan.conflicts:
             table.add_row(
-                c.kind,
-                f"{c.table}.id={c.row_id}" if c.row_id is not None else "",
-                f"id={c.other_id}" if c.other_id is not None else "",
-                c.value or "",
-                c.message,
+                safe_cell(c.kind),
+                safe_cell(f"{c.table}.id={c.row_id}" if c.row_id is not None else ""),
+                safe_cell(f"id={c.other_id}" if c.other_id is not None else ""),
+                safe_cell(c.value or ""),
+                safe_cell(c.message),
             )
         console.print(table)
     if plan.notes:
@@ -80,23 +87,23 @@ def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
         table.add_column("kind")
         table.add_column("note")
         for n in plan.notes:
-            table.add_row(n.kind, n.message)
+            table.add_row(safe_cell(n.kind), safe_cell(n.message))
         console.print(table)
     steps = Table(title="Steps (each with its inverse)")
     for column in ("#", "step", "action", "inverse"):
         steps.add_column(column)
     for number, step in enumerate(plan.steps, start=1):
-        steps.add_row(str(number), step.name, step.action, step.inverse)
+        steps.add_row(str(number), safe_cell(step.name), safe_cell(step.action), safe_cell(step.inverse))
     console.print(steps)
     actions = Table(title="What each headscale instance must do")
     actions.add_column("instance action")
     for action in plan.instance_actions:
-        actions.add_row(action)
+        actions.add_row(safe_cell(action))
     console.print(actions)
-    console.print("schema: " + "; ".join(plan.schema_facts))
+    console.print(safe_cell("schema: " + "; ".join(plan.schema_facts)))
     if saved_to:
         console.print(
-            f"plan saved to {saved_to}; apply it with: opskit headscale migrate apply {saved_to} --yes"
+            safe_cell(f"plan saved to {saved_to}; apply it with: opskit headscale migrate apply {saved_to} --yes")
         )
     verdict = "BLOCKED: resolve the problems above and plan again" if plan.blocking else "ready to apply"
     console.print(verdict)
@@ -117,17 +124,34 @@ def render_run(report: RunReport, fmt: OutputFormat) -> None:
         return
     from rich.table import Table
 
-    title = f"{report.action} of tenant {report.tenant!r}" + (
+    title = f"{report.action} of tenant {safe_text(repr(report.tenant))}" + (
         " (dry run: nothing changed)" if report.dry_run else ""
     )
     table = Table(title=title)
     for column in ("step", "result", "detail", "seconds"):
         table.add_column(column)
     for s in report.steps:
-        table.add_row(s.name, "ok" if s.ok else "FAILED", s.detail, f"{s.seconds:.3f}" if s.seconds else "")
+        table.add_row(
+            safe_cell(s.name), "ok" if s.ok else "FAILED", safe_cell(s.detail), f"{s.seconds:.3f}" if s.seconds else ""
+        )
     console = stdout_console()
     console.print(table)
     if report.journal:
-        console.print(f"journal: {report.journal}")
+        console.print(safe_cell(f"journal: {report.journal}"))
     if report.dry_run:
         console.print("dry run: add --yes to do it")
+
+
+def hook_printer(fmt: OutputFormat) -> Callable[[str, str, str], None] | None:
+    """For people: each line a hook prints, on stderr as it comes (`pre-hook| draining…`); for JSON,
+    nothing (the lines are in the run's document and the journal)."""
+    if fmt is OutputFormat.json:
+        return None
+    import sys
+
+    def show(hook: str, stream: str, line: str) -> None:
+        marker = "|" if stream == "stdout" else "!"
+        sys.stderr.write(f"{hook}{marker} {safe_plain(line)}\n")
+        sys.stderr.flush()
+
+    return show

@@ -29,7 +29,10 @@ def _say(console: Any, text: str, style: str = "") -> None:
     """One line, never wrapped (config lines must stay copyable), no markup interpretation."""
     from rich.text import Text
 
-    console.print(Text(text, style=style), soft_wrap=True)
+    from opskit.output.safe import safe_plain
+
+    # Config lines and file names come from outside: an ESC, CR or bidi override is shown, never obeyed.
+    console.print(Text(safe_plain(text), style=style), soft_wrap=True)
 
 
 def _plural(count: int, word: str) -> str:
@@ -71,12 +74,14 @@ def render_human(result: LintResult, files: list[str], notes: list[str], thresho
 def _print_finding(console: Any, finding: Finding) -> None:
     from rich.text import Text
 
+    from opskit.output.safe import safe_plain
+
     where = finding.primary.location if finding.primary else "<input>"
     head = Text()
-    head.append(where, style="bold")
+    head.append(safe_plain(where), style="bold")
     head.append("  ")
     head.append(finding.severity.label, style=_STYLE[finding.severity])
-    head.append(f"  {finding.rule_id}  {finding.title}")
+    head.append(f"  {finding.rule_id}  {safe_plain(finding.title)}")
     console.print(head, soft_wrap=True)
     if finding.primary and finding.primary.text:
         _say(console, f"    > {finding.primary.text}", "dim")

@@ -23,7 +23,11 @@ _VERDICT_STYLE = {
 
 def show_plan(plan: ProbePlan, addresses: list[str]) -> None:
     """Exactly what would be sent (to stderr, so JSON on stdout stays clean)."""
-    from rich.markup import escape
+    from opskit.core.redact import redact_text
+    from opskit.output.safe import safe_text
+
+    def escape(text: str) -> str:
+        return safe_text(redact_text(text))
 
     console = stderr_console()
     console.print(f"[bold]opskit probe slowloris would send to {escape(', '.join(addresses))}:[/]")
@@ -58,8 +62,13 @@ def show_report(report: ProbeReport, address: str, output_format: OutputFormat) 
     if output_format is OutputFormat.json:
         emit_json("probe.slowloris", {"address": address, **report.to_json()})
         return
-    from rich.markup import escape
     from rich.table import Table
+
+    from opskit.core.redact import redact_text
+    from opskit.output.safe import safe_text
+
+    def escape(text: str) -> str:
+        return safe_text(redact_text(text))
 
     console = stdout_console()
     plan = report.plan

@@ -55,43 +55,53 @@ def show_outcome(outcome: RenderOutcome, output_format: OutputFormat) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from opskit.output.safe import safe_cell, safe_plain, safe_text
+
     console = stdout_console()
     for family in outcome.families:
         if family.report:
-            console.print(Panel(Text(family.report.rstrip()), title=f"{family.family} report", expand=False))
+            console.print(
+                Panel(safe_cell(family.report.rstrip(), newlines=True), title=f"{family.family} report", expand=False)
+            )
         for note in family.notes:
-            console.print(f"[yellow]note[/yellow] ({family.family}): {note}")
+            console.print(f"[yellow]note[/yellow] ({family.family}): {safe_text(note)}")
 
     if outcome.mode == "check":
         for item in outcome.drift:
             if item.status != "unchanged":
-                console.print(Text(item.diff.rstrip()))
-    console.print(f"{outcome.spec} → {outcome.output_dir}/")
+                console.print(safe_cell(item.diff.rstrip(), newlines=True))
+    console.print(Text(safe_plain(f"{outcome.spec} → {outcome.output_dir}/")))
     table = Table()
     table.add_column("file")
     table.add_column("state")
     for item in outcome.drift:
         if outcome.mode == "check":
-            state = {"unchanged": "up to date", "changed": "DRIFT", "missing": "MISSING", "orphaned": "ORPHANED"}[
-                item.status
-            ]
+            state = {
+                "unchanged": "up to date",
+                "changed": "DRIFT",
+                "missing": "MISSING",
+                "orphaned": "ORPHANED",
+                "foreign": "NOT OURS",
+            }[item.status]
         elif item.path in outcome.written:
             state = "written"
         elif item.status == "orphaned":
             state = "orphaned (no longer rendered; remove it)"
         elif item.status == "unchanged":
             state = "unchanged"
+        elif item.status == "foreign":
+            state = "not a file opskit wrote"
         else:
             state = "not written"
-        table.add_row(item.path, state)
+        table.add_row(safe_cell(item.path), state)
     console.print(table)
 
     for result in outcome.validations:
         verdict = "[green]ok[/green]" if result.ok else "[red]FAILED[/red]"
-        console.print(f"{verdict}  {result.command}")
+        console.print(f"{verdict}  {safe_text(result.command)}")
         for note in result.notes:
-            console.print(f"     note: {note}")
+            console.print(f"     note: {safe_text(note)}")
         if not result.ok:
-            console.print(Text(result.output))
+            console.print(safe_cell(result.output, newlines=True))
     if any(not v.ok for v in outcome.validations):
         console.print("[red]validation failed: nothing was written[/red]")

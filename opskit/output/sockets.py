@@ -9,6 +9,7 @@ from typing import Any
 from opskit.core.sockets.explain import Explanation
 from opskit.core.sockets.model import CutReport, Session
 from opskit.output.console import emit_json, stderr_console, stdout_console
+from opskit.output.safe import safe_cell, safe_plain
 
 
 def _endpoint(ip: str, port: int) -> str:
@@ -27,7 +28,13 @@ def _table(title: str, sessions: Sequence[Session], style: str = "") -> Any:
         table.add_column(column)
     for s in sessions:
         owner = f"{s.process or '?'} (pid {s.pid})" if s.pid is not None else "-"
-        table.add_row(_endpoint(s.local_ip, s.local_port), _endpoint(s.peer_ip, s.peer_port), s.state, owner)
+        # /proc/PID/comm is chosen by whoever started the process; "[fe80::1]:443" would parse as a tag.
+        table.add_row(
+            safe_cell(_endpoint(s.local_ip, s.local_port)),
+            safe_cell(_endpoint(s.peer_ip, s.peer_port)),
+            safe_cell(s.state),
+            safe_cell(owner),
+        )
     return table
 
 
@@ -77,7 +84,7 @@ def show_cut_report(report: CutReport, *, as_json: bool) -> None:
     if report.still_present:
         console.print(_table("Still present after the cut", report.still_present, "bold red"))
     if report.problem:
-        stderr_console().print(f"opskit: problem: {report.problem}", markup=False)
+        stderr_console().print(f"opskit: problem: {safe_plain(report.problem)}", markup=False)
 
 
 def _print_commands(console: Any, report: CutReport) -> None:
@@ -103,7 +110,7 @@ def _print_commands(console: Any, report: CutReport) -> None:
             heading += " that would run:" if report.dry_run else " run:"
         console.print(heading)
         for argv in argvs:
-            console.print("  " + shlex.join(argv), markup=False)
+            console.print("  " + safe_plain(shlex.join(argv)), markup=False)
 
 
 def show_explanation(explanation: Explanation, *, as_json: bool) -> None:
@@ -112,13 +119,13 @@ def show_explanation(explanation: Explanation, *, as_json: bool) -> None:
         emit_json("sockets.explain", asdict(explanation))
         return
     console = stdout_console()
-    console.print(f"filter:       {explanation.normalized}", markup=False)
+    console.print(f"filter:       {safe_plain(explanation.normalized)}", markup=False)
     console.print(
         f"describes:    the {explanation.describes}'s side"
         if explanation.describes != "unknown"
         else "describes:    cannot tell which side",
         markup=False,
     )
-    console.print(f"on the server: {explanation.equivalent_here}", markup=False)
+    console.print(f"on the server: {safe_plain(explanation.equivalent_here)}", markup=False)
     for reason in explanation.reasons:
         console.print(f"- {reason}", markup=False)

@@ -42,7 +42,7 @@ def test_nameserver_like_nginx_resolver() -> None:
         (["check", "harbor", "https://h", "--ca", "/nonexistent/ca.pem"], "cannot load CA file"),
         (["check", "resolver"], "give at least one NAME or --nginx-conf"),
         (["check", "resolver", "x.test", "--nameserver", "dns.example"], "is not an IP address"),
-        (["check", "resolver", "--nginx-conf", "/nonexistent.conf"], "nginx config not found"),
+        (["check", "resolver", "--nginx-conf", "/nonexistent.conf"], "/nonexistent.conf: no such file"),
     ],
 )
 def test_bad_input_exits_2_with_one_paragraph(cli: Any, args: list[str], message: str) -> None:

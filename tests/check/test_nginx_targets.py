@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from opskit.core.check.nginx_targets import Behaviour, parse_config, proxy_targets
+from opskit.core.check.nginx_targets import Behaviour, ProxyTarget
+from opskit.core.check.nginx_targets import proxy_targets as targets_of
+from opskit.core.lint.inputs import MemorySource
+from opskit.core.nginx import NginxConfig, parse_nginx
 from opskit.errors import InputError
+from tests.lint.conftest import lint_example
+
+
+def parse_config(text: str, file: str, includes: dict[str, str] | None = None) -> NginxConfig:
+    """The tree `check resolver` reads: the nginx model `lint` uses, from in-memory files."""
+    return parse_nginx(file, MemorySource({file: text, **(includes or {})}))
+
+
+def proxy_targets(config: NginxConfig) -> list[ProxyTarget]:
+    return targets_of(config)
 
 
 def classify(text: str, includes: dict[str, str] | None = None) -> dict[str, Behaviour]:
-    def load(pattern: str, including: str) -> list[tuple[str, str]]:
-        return [(pattern, (includes or {})[pattern])]
-
-    targets = proxy_targets(parse_config(text, "nginx.conf", load))
+    targets = proxy_targets(parse_config(text, "nginx.conf", includes))
     return {f"{t.where.split()[-1]} {t.host_port}": t.behaviour for t in targets}
 
 
@@ -90,13 +104,11 @@ def test_includes_are_followed_with_their_file_and_line() -> None:
     targets = proxy_targets(
         parse_config(
             "http {\n  include conf.d/*.conf;\n}\n",
-            "nginx.conf",
-            lambda pattern, _: [
-                ("conf.d/a.conf", "server {\n listen 80;\n location / { proxy_pass http://a.b:1; }\n}\n")
-            ],
+            "/etc/nginx/nginx.conf",
+            {"/etc/nginx/conf.d/a.conf": "server {\n listen 80;\n location / { proxy_pass http://a.b:1; }\n}\n"},
         )
     )
-    assert [(t.file, t.line, t.behaviour) for t in targets] == [("conf.d/a.conf", 3, Behaviour.STALE)]
+    assert [(t.file, t.line, t.behaviour) for t in targets] == [("/etc/nginx/conf.d/a.conf", 3, Behaviour.STALE)]
 
 
 @pytest.mark.parametrize(
@@ -137,3 +149,80 @@ def test_upstream_targets_point_at_their_server_line() -> None:
         "server api.ns.svc.cluster.local:80;",
         "server 80 location /",
     )
+
+
+def test_request_uri_variable_keeps_the_host_and_follows_dns() -> None:
+    """`$request_uri` starts the URI: the host is still the literal name (the old reader took
+    `svc…local$request_uri` for a request-dependent host)."""
+    found = classify("""http { resolver 10.96.0.10 valid=5s; server { listen 80;
+      location / { proxy_pass http://svc.ns.svc.cluster.local$request_uri; } } }""")
+    assert found == {"/ svc.ns.svc.cluster.local": Behaviour.FOLLOWS_DNS}
+
+
+def test_names_nginx_resolver_cannot_find_are_the_ones_ngx104_reports() -> None:
+    """`svc.ns` needs a search domain as much as `svc` does: check and NGX104 agree on it."""
+    found = classify("""http { resolver 10.96.0.10 valid=5s; server { listen 80;
+      location /a/ { set $a api.shop; proxy_pass http://$a:8080; }
+      location /b/ { set $b api.shop.svc.cluster.local; proxy_pass http://$b:8080; } } }""")
+    assert found == {
+        "/a/ api.shop:8080": Behaviour.SHORT_NAME,
+        "/b/ api.shop.svc.cluster.local:8080": Behaviour.FOLLOWS_DNS,
+    }
+
+
+def test_a_variable_with_a_port_does_not_use_an_upstream_of_that_name() -> None:
+    """nginx matches a variable URL against explicit upstreams only when no port is written, and a
+    literal pass to an upstream creates no implicit group: `set $x pool; proxy_pass http://$x:80;`
+    asks the resolver for `pool` (short: never found). check, NGX103 and NGX104 agree."""
+    text = """http { resolver 10.96.0.10 valid=5s;
+      upstream pool { server 10.0.0.1:80; }
+      server { listen 80;
+        location /a/ { proxy_pass http://pool; }
+        location /b/ { set $x pool; proxy_pass http://$x:80; } } }"""
+    assert classify(text)["/b/ pool:80"] is Behaviour.SHORT_NAME
+    assert [(f.rule_id, f.evidence[0].line) for f in lint_example(text) if f.rule_id.startswith("NGX10")] == [
+        ("NGX104", 5)
+    ]
+
+
+LOOPBACK_NOBODY = "127.0.0.1:9"  # discard port, nothing listens: no DNS query leaves the machine
+
+
+def test_lint_and_check_report_the_same_pass_lines(cli: Any, tmp_path: Path) -> None:
+    """Issue 14: fastcgi_pass (and the other *_pass) are read by both commands from one model."""
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        "http {\n  server {\n    listen 80;\n"
+        "    location ~ \\.php$ { fastcgi_pass php-fpm.shop:9000; }\n"
+        "    location /grpc { grpc_pass grpc://api.shop:50051; }\n"
+        "    location /u { uwsgi_pass app.shop:3031; }\n"
+        "    location / { proxy_pass http://web.shop:80; }\n  }\n}\n"
+    )
+    lint = json.loads(cli(["lint", str(conf), "--select", "NGX101", "--format", "json"]).stdout)
+    linted = sorted(e["line"] for f in lint["findings"] for e in f["evidence"])
+    checked = cli(
+        ["check", "resolver", "--nginx-conf", str(conf), "--nameserver", LOOPBACK_NOBODY, "--timeout", "0.1",
+         "--format", "json"]
+    )
+    targets = json.loads(checked.stdout)["targets"]
+    assert linted == [4, 5, 6, 7]
+    assert sorted(t["line"] for t in targets) == linted
+    assert {t["behaviour"] for t in targets} == {"resolved once at load"}
+
+
+def test_check_follows_includes_like_lint_and_names_a_missing_one(cli: Any, tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text("http {\n  include conf.d/*.conf;\n  include missing.conf;\n}\n")
+    result = cli(["check", "resolver", "--nginx-conf", str(conf), "--nameserver", LOOPBACK_NOBODY])
+    assert result.exit_code == 2
+    assert f"{conf}:3: include: 'missing.conf' matched no file" in result.stderr
+
+
+def test_include_loops_stop_with_one_message(cli: Any, tmp_path: Path) -> None:
+    conf = tmp_path / "nginx.conf"
+    conf.write_text("http {\n  include loop.conf;\n}\n")
+    (tmp_path / "loop.conf").write_text("include loop.conf;\n")
+    for args in (["lint", str(conf)], ["check", "resolver", "--nginx-conf", str(conf)]):
+        result = cli(args)
+        assert result.exit_code == 2
+        assert f"{tmp_path / 'loop.conf'}:1: include: includes nested deeper than 32 (a loop?)" in result.stderr

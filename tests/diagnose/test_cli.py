@@ -173,3 +173,31 @@ def test_binary_garbage_file_is_a_clean_exit_2(cli, tmp_path: Path) -> None:  # 
     path.write_bytes(bytes(range(256)) * 8)
     result = cli(["diagnose", str(path)])
     assert result.exit_code == 2 and "Traceback" not in result.stderr
+
+
+def test_json_mode_keeps_stderr_quiet_and_carries_warnings_and_peers(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "mixed.txt"
+    path.write_text(
+        "I ran this on the gateway, see below\n"
+        + (SAMPLES / "status" / "headscale-relay-mia-tx-no-rx.txt").read_text()
+    )
+    result = cli(["diagnose", "--format", "json", str(path)])
+    assert result.exit_code == 1 and result.stderr == ""
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 2
+    assert any("skipped line 1" in w for w in document["warnings"])
+    (peer,) = document["peers"]
+    assert (peer["name"], peer["path"], peer["derp"], peer["tx"], peer["rx"]) == (
+        "arrakis", "derp", {"code": "mia", "name": "Miami"}, 444, 0
+    )
+
+
+def test_human_output_lists_the_path_of_every_peer(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "status.txt"
+    path.write_text((SAMPLES / "status" / "direct-and-relay-tor-mixed.txt").read_text())
+    result = cli(["diagnose", str(path)])
+    out = result.stdout
+    assert "Path per peer" in out
+    assert "dentons-air" in out and "10.1.10.170:60659" in out  # the healthy peer is said, with its endpoint
+    assert "tor (Toronto)" in out  # the relayed one names its DERP region both ways
+    assert "dentons-air is direct" in out

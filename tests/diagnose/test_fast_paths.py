@@ -108,7 +108,12 @@ def test_status_column_precheck_never_hides_a_peer_row(text: str) -> None:
 
 
 def test_build_frozen_equals_the_constructor_and_refuses_missing_fields() -> None:
-    block = next(b for b in split_input(CORPUS[0]).blocks if b.kind is BlockKind.NETCHECK)
+    block = next(
+        b
+        for text in CORPUS
+        for b in split_input(text).blocks
+        if b.kind is BlockKind.NETCHECK and b.json_document is None and not b.log_form
+    )
     report = parse_netcheck_text(block.lines, block.hints)
     profile = build_profile("a", "a.txt", report)
     for instance in (block, report, profile):
@@ -124,3 +129,49 @@ def test_build_frozen_equals_the_constructor_and_refuses_missing_fields() -> Non
     del values["truncated"]
     with pytest.raises(TypeError, match="truncated"):
         build_frozen(type(report), values)
+
+
+DAEMON_FRAGMENTS = [
+    "logtail started", "LogID: ", "abc123", "logpolicy: ", "logpolicy.Read ", "subproc mode: logid=", '(logID "',
+    '380b")', "Program starting: v", "1.52.0", "-t3c2", "2021/06/15 16:01:48 ", "2021-06-15T16:01:48.840-07:00: ",
+    " ", "x", "tailscaled", "magicsock: ", "derp.Send(127.3.3.40:900): ", "derphttp.Client.Send",
+    " connect to region 900 (xxx): EOF",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(DAEMON_FRAGMENTS), min_size=1, max_size=6).map("".join))
+@example("Program starting: v1.52.0-t3c2ff1e4a-gfccfad18e, Go 1.21.3: []string{}")
+@example('(logID "380bdb0b643dc02dce46a3175c644b8d44b32ea460e9d4132d625d3224c366e2")')
+@settings(max_examples=1000, deadline=None)
+def test_daemon_log_word_precheck_never_hides_a_log_line(text: str) -> None:
+    from opskit.core.diagnose.daemonlog import _MARKERS, is_daemon_log_line
+
+    assert is_daemon_log_line(text) == bool(_MARKERS.match(text))
+
+
+VIA_FRAGMENTS = [
+    "- ", "* ", "> ", "\u2022 ", "via ", "DERP(fra)", "DERP(derp node)", "[Private IPv6 address]:41641",
+    "<Private IPv4 Address>:35751", "10.0.0.3:41641", "peer-relay(1.2.3.4:7777:vni:1)", " in ", "41ms", "1.2s",
+    "  # comment", " ", "x", "pong from a (100.64.0.1) ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(VIA_FRAGMENTS), min_size=1, max_size=6).map("".join))
+@settings(max_examples=1000, deadline=None)
+def test_pong_fragment_precheck_never_hides_a_fragment(text: str) -> None:
+    from opskit.core.diagnose.ping import _PONG, _VIA_FRAGMENT, is_ping_line
+
+    text = text.strip()
+    if text and (_VIA_FRAGMENT.match(text) or _PONG.match(text)):
+        assert is_ping_line(text)
+
+
+@given(st.text(alphabet='json.Per["nodeky:]Cura= "1.2:;SlfHstN', min_size=1, max_size=60))
+@example('json.Peer["nodekey:<redacted>"].CurAddr = "35.167.162.239:41641";')
+@settings(max_examples=500, deadline=None)
+def test_gron_precheck_never_hides_a_gron_line(text: str) -> None:
+    from opskit.core.diagnose.blocks import classify_line
+    from opskit.core.diagnose.status import _GRON
+
+    if _GRON.match(text):
+        assert classify_line(text, False) is BlockKind.STATUS

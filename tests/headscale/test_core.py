@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from opskit.core.headscale.dsn import mask_dsn
 from opskit.core.headscale.journal import (
     BeforeImage,
     Committed,
@@ -21,6 +20,7 @@ from opskit.core.headscale.options import parse_client, parse_column, parse_dura
 from opskit.core.headscale.plan import load_plan
 from opskit.core.headscale.schema import Catalog, UniqueIndex, predicate_holds, tenant_schema
 from opskit.core.headscale.snapshot import endpoint_ips
+from opskit.core.redact import redact_dsn as mask_dsn
 from opskit.core.traefik.dynamic import router_service, switch_router_service
 from opskit.errors import InputError
 

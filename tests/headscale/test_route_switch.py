@@ -16,11 +16,21 @@ from tests.headscale.helpers import apply_args, journal_records, opskit_process,
 pytestmark = pytest.mark.integration
 
 
-def _who(traefik, host: str) -> str:
-    answer = httpx.get(
-        f"http://127.0.0.1:{traefik.web_port}/", headers={"Host": host}, timeout=5, trust_env=False
-    )
-    return answer.text.strip()
+def _who(traefik, host: str, expected: str | None = None) -> str:
+    """The backend answering ``host``; with ``expected``, asked again for up to 5 s until it answers.
+
+    The API shows a new router config a moment before the entry point swaps its handler, so a
+    request right after the confirmation can still reach the old backend on a loaded machine."""
+    import time
+
+    deadline = time.monotonic() + 5
+    while True:
+        answer = httpx.get(
+            f"http://127.0.0.1:{traefik.web_port}/", headers={"Host": host}, timeout=5, trust_env=False
+        ).text.strip()
+        if expected is None or answer == expected or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -60,7 +70,7 @@ def test_route_switch_verified_by_api_and_by_traffic_then_reversed(
     # confirmed independently through the API and by a request
     router = httpx.get(f"{traefik.api_url}/api/http/routers/hsa@file", timeout=5).json()
     assert router["service"] == "headscale-cluster4"
-    assert _who(traefik, "hsa.demo.com") == "cluster4"
+    assert _who(traefik, "hsa.demo.com", expected="cluster4") == "cluster4"
     assert _who(traefik, "hsb.demo.com") == "cluster3"  # the other tenant stays
     text = traefik.dynamic_file.read_text()
     assert text == original.replace(
@@ -74,7 +84,7 @@ def test_route_switch_verified_by_api_and_by_traffic_then_reversed(
     rolled = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", hsdb.dsn])
     assert rolled.exit_code == 0, rolled.stdout + rolled.stderr
     assert traefik.dynamic_file.read_text() == original
-    assert _who(traefik, "hsa.demo.com") == "cluster3"
+    assert _who(traefik, "hsa.demo.com", expected="cluster3") == "cluster3"
 
 
 def test_killed_between_route_switch_and_its_journal_record_rollback_still_points_back(
@@ -111,7 +121,7 @@ def test_killed_between_route_switch_and_its_journal_record_rollback_still_point
     assert traefik.dynamic_file.read_text() == original
     router = httpx.get(f"{traefik.api_url}/api/http/routers/hsa@file", timeout=5, trust_env=False).json()
     assert router["service"] == "headscale-cluster3"
-    assert _who(traefik, "hsa.demo.com") == "cluster3"
+    assert _who(traefik, "hsa.demo.com", expected="cluster3") == "cluster3"
     assert hsdb.query("SELECT cluster_id FROM users WHERE name = 'hsa'") == [(3,)]
 
 
@@ -175,7 +185,7 @@ def test_upgraded_tunnel_survives_the_switch_which_is_why_sessions_must_be_cut(
     )
     applied = cli(apply_args(str(plan), hsdb.dsn, journal=str(tmp_path / "j")))
     assert applied.exit_code == 0, applied.stdout + applied.stderr
-    assert _who(traefik, "hsa.demo.com") == "cluster4"  # new requests follow the route
+    assert _who(traefik, "hsa.demo.com", expected="cluster4") == "cluster4"  # new requests follow the route
     try:
         assert tunnel.echo("ping") == "cluster3: ping"  # the old tunnel does not
     finally:

@@ -66,7 +66,8 @@ def test_every_example_passes_the_real_validators(spec_path: Path) -> None:
     targets = [t for family in site.families for t in family.validations]
     assert targets, f"{spec_path.name} declares nothing to validate"
     for target in targets:
-        require_binary(target.tool, f"apt-get install {target.tool}")
+        if target.tool != "kubernetes":  # schema validation: a Python package of the test extra, no binary
+            require_binary(target.tool, f"apt-get install {target.tool}")
         result = validate_rendered(site.files, target)
         assert result.ok, f"{target.tool} rejected {target.entry}:\n{result.output}"
 

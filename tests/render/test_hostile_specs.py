@@ -159,12 +159,22 @@ def _k8s_with_every_option() -> dict[str, Any]:
     return data
 
 
+def _manifests_with_every_option() -> dict[str, Any]:
+    data = _example("k8s-gateway-manifests")
+    manifests = data["k8s_gateway"]["manifests"]
+    manifests.update(conf_dir="/etc/nginx/conf.d")
+    manifests["resources"]["limits"] = {"cpu": "500m", "memory": "256Mi"}
+    manifests["service"].update(type="NodePort", node_port=30080)
+    return data
+
+
 # The bundled examples, plus variants that fill the optional keys no example uses (the coverage test
 # below fails when a new spec key appears in none of them).
 SPEC_CASES: dict[str, str] = {
     **{path.stem: path.read_text() for path in EXAMPLES},
     "haproxy-edge+users-file": dumped(_edge_with_users_file()),
     "k8s-gateway-nginx+every-option": dumped(_k8s_with_every_option()),
+    "k8s-gateway-manifests+every-option": dumped(_manifests_with_every_option()),
 }
 # The per-field sweep of a variant covers only what it adds to its example (the rest is swept there).
 VARIANT_FOCUS: dict[str, tuple[Path_, ...]] = {
@@ -174,6 +184,7 @@ VARIANT_FOCUS: dict[str, tuple[Path_, ...]] = {
         ("k8s_gateway", "listen"),
         ("k8s_gateway", "static"),
     ),
+    "k8s-gateway-manifests+every-option": (("k8s_gateway", "manifests"),),
 }
 
 

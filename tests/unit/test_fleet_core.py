@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from opskit.adapters.staged_write import write_all_or_nothing
+from opskit.adapters.staged_write import write_with_backups
 from opskit.app.fleet_sockets import own_ssh_session, parse_ssh_connection
 from opskit.core.fleet import HostTaskResult, PlaybookRun, host_cuts
 from opskit.core.headscale.journal import Header, HostCutRan, JournalTenant, record_text
@@ -95,16 +95,17 @@ def test_fleet_cut_records_round_trip_and_last_per_host_wins() -> None:
     assert "j:2: state" in str(error.value)
 
 
-def test_all_or_nothing_writes_replace_every_file_or_none(tmp_path: Path) -> None:
+def test_backups_are_kept_only_when_the_all_or_nothing_write_succeeds(tmp_path: Path) -> None:
     (tmp_path / "a.cfg").write_text("old a")
-    written = write_all_or_nothing(tmp_path, {"a.cfg": "new a", "sub/b.cfg": "new b"}, backup_suffix=".bak")
+    written = write_with_backups(tmp_path, {"a.cfg": "new a", "sub/b.cfg": "new b"}, backup_suffix=".bak")
     assert written.written == ("a.cfg", "sub/b.cfg") and written.backups == {"a.cfg": str(tmp_path / "a.cfg.bak")}
     assert (tmp_path / "a.cfg").read_text() == "new a" and (tmp_path / "a.cfg.bak").read_text() == "old a"
     (tmp_path / "z.cfg").symlink_to(tmp_path / "elsewhere")
-    with pytest.raises(EnvironmentProblem, match="not a regular file"):
-        write_all_or_nothing(tmp_path, {"a.cfg": "newer a", "z.cfg": "z"}, backup_suffix=".bak2")
-    assert (tmp_path / "a.cfg").read_text() == "new a"  # staged first, so nothing was replaced
-    assert not (tmp_path / "a.cfg.bak2").exists()
+    with pytest.raises(EnvironmentProblem):
+        write_with_backups(tmp_path, {"a.cfg": "newer a", "z.cfg": "z"}, backup_suffix=".bak2")
+    assert (tmp_path / "a.cfg").read_text() == "new a"  # nothing replaced
+    assert not (tmp_path / "a.cfg.bak2").exists()  # and the backup made for it removed again
+    assert not (tmp_path / "elsewhere").exists()
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".opskit-tmp")]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from opskit.core.headscale.dsn import mask_dsn, scrub
+from opskit.core.redact import redact_dsn, scrub, secrets_in
 from opskit.errors import ApplyError, EnvironmentProblem
 
 if TYPE_CHECKING:
@@ -35,25 +35,32 @@ _SESSION_SETTINGS = (
 
 
 def resolve_dsn(option: str | None) -> str:
-    """--dsn, else OPSKIT_HEADSCALE_DSN, else "" (libpq reads PGHOST/PGUSER/... itself)."""
-    return option or os.environ.get(DSN_ENV, "")
+    """--dsn, else OPSKIT_HEADSCALE_DSN, else "" (libpq reads PGHOST/PGUSER/... itself).
+
+    Stripped: a DSN pasted with a leading space is refused by libpq, whose message then repeats it whole.
+    """
+    return (option or os.environ.get(DSN_ENV, "")).strip()
 
 
 def _password_of(dsn: str) -> tuple[str, ...]:
+    """The DSN's passwords as written and as libpq reads them, plus PGPASSWORD."""
+    secrets = list(secrets_in(dsn))
     try:
         from psycopg.conninfo import conninfo_to_dict
 
-        password = conninfo_to_dict(dsn).get("password")
+        parsed = conninfo_to_dict(dsn)
+        secrets += [str(parsed[key]) for key in ("password", "sslpassword") if parsed.get(key)]
     except Exception:  # noqa: BLE001 - an unparsable DSN is reported by connect() below
-        return ()
-    secrets = (str(password),) if password else ()
-    return secrets + ((os.environ["PGPASSWORD"],) if os.environ.get("PGPASSWORD") else ())
+        pass
+    if os.environ.get("PGPASSWORD"):
+        secrets.append(os.environ["PGPASSWORD"])
+    return tuple(dict.fromkeys(secrets))
 
 
 def describe(dsn: str) -> str:
     """The masked DSN shown everywhere (or what libpq's environment points at)."""
     if dsn:
-        return mask_dsn(dsn)
+        return redact_dsn(dsn)
     host, database = os.environ.get("PGHOST", ""), os.environ.get("PGDATABASE", "")
     return f"libpq environment (PGHOST={host}, PGDATABASE={database})"
 
@@ -86,8 +93,10 @@ class Database:
     def clean(self, exc: BaseException) -> str:
         """A driver message with the DSN and password removed, on one line."""
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if self._dsn:  # libpq echoes a DSN it cannot parse
-            text = text.replace(self._dsn, self.dsn_shown)
+        if self._dsn:  # libpq echoes a DSN it cannot parse, sometimes stripped
+            for form in dict.fromkeys((self._dsn, self._dsn.strip())):
+                if form:
+                    text = text.replace(form, self.dsn_shown)
         return scrub(text, self._secrets)
 
     @contextmanager

@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from opskit.adapters.fs import InputKind, read_input_bytes
 from opskit.adapters.proc import which
 from opskit.core.sockets.matching import PSUTIL_STATES
 from opskit.core.sockets.model import Session
@@ -102,7 +103,7 @@ def read_peers_file(path: Path) -> tuple[str, ...]:
     from opskit.core.sockets.validate import parse_peers_file
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_bytes(path, InputKind.PEERS).decode("utf-8")
     except OSError as exc:
         raise InputError.at(str(path), None, "--peers-file", f"cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:

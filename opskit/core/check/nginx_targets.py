@@ -1,7 +1,9 @@
 """Which nginx proxy targets follow DNS and which keep the address they got at start-up.
 
-A small reader over the shared nginx lexer (``opskit.core.nginx.lexer``; text in, no file access:
-includes come through a loader). It builds only the directive tree this check needs.
+Reads the tree of ``opskit.core.nginx`` (the parser ``lint`` uses, includes spliced in) and asks
+``opskit.core.nginx.query`` the questions the lint rules ask (pass sites, upstreams, shadowing static
+groups, resolver in scope, names nginx's resolver cannot find); only the verdicts (:class:`Behaviour`)
+and their explanations are this check's own.
 
 nginx facts (nginx.org docs, verified on 1.22.1, see proxy-facts §3):
 
@@ -21,76 +23,26 @@ nginx facts (nginx.org docs, verified on 1.22.1, see proxy-facts §3):
 
 from __future__ import annotations
 
-import ipaddress
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from opskit.core.nginx.lexer import tokenize
-from opskit.errors import InputError
-
-# (pattern as written, including file) -> [(path, text)]: the adapter globs and reads.
-IncludeLoader = Callable[[str, str], list[tuple[str, str]]]
-PASS_DIRECTIVES = ("proxy_pass", "grpc_pass")
-
-
-@dataclass
-class Directive:
-    name: str
-    args: list[str]
-    file: str
-    line: int
-    block: list[Directive] | None = None
-
-
-def parse_config(text: str, file: str, load_include: IncludeLoader | None = None, depth: int = 0) -> list[Directive]:
-    """Parse nginx config text into directives (with ``include`` expanded through the loader).
-
-    Tokens come from the shared nginx lexer (crossplane's lexing rules, comments dropped, an
-    unterminated quote is an InputError); braces are balanced here.
-    """
-    if depth > 20:
-        raise InputError.at(file, None, "include", "includes nest deeper than 20 levels (a loop?)")
-    tokens = list(tokenize(text, file))
-    position = 0
-
-    def block(nested: bool) -> list[Directive]:
-        nonlocal position
-        directives: list[Directive] = []
-        while position < len(tokens):
-            token, line, quoted = tokens[position]
-            position += 1
-            if token == "}" and not quoted:
-                if nested:
-                    return directives
-                raise InputError.at(file, line, None, 'unexpected "}"')
-            args: list[str] = []
-            while position < len(tokens):
-                value, _, value_quoted = tokens[position]
-                position += 1
-                if not value_quoted and value in (";", "{"):
-                    directive = Directive(token, args, file, line)
-                    if value == "{":
-                        directive.block = block(nested=True)
-                    directives.append(directive)
-                    break
-                if not value_quoted and value == "}":
-                    raise InputError.at(file, line, token, 'unexpected "}"')
-                args.append(value)
-            else:
-                raise InputError.at(file, line, token, 'unexpected end of file, expecting ";" or "}"')
-            if directives and directives[-1].name == "include" and load_include is not None:
-                include = directives.pop()
-                for path, included in load_include(include.args[0] if include.args else "", file):
-                    directives.extend(parse_config(included, path, load_include, depth + 1))
-        if nested:
-            last_line = tokens[-1][1] if tokens else 1
-            raise InputError.at(file, last_line, None, 'unexpected end of file, expecting "}"')
-        return directives
-
-    return block(nested=False)
+from opskit.core.nginx.query import (
+    NEEDS_SEARCH_DOMAIN,
+    HostKind,
+    PassSite,
+    classify_host,
+    map_may_name_upstream,
+    parse_target,
+    pass_sites,
+    scoped,
+    shadowing_group,
+    unix_socket_passes,
+    upstream_blocks,
+    upstream_of,
+)
+from opskit.core.nginx.tree import Directive, NginxConfig, Node, block_index
 
 
 class Behaviour(StrEnum):
@@ -139,18 +91,9 @@ class ProxyTarget:
         return self.host if self.port is None else f"{self.host}:{self.port}"
 
 
-@dataclass
-class _Scope:
-    resolver: ResolverDirective | None = None
-    variables: dict[str, str] = field(default_factory=dict)
-    where: str = ""
-
-
-_URL = re.compile(r"^(?P<scheme>[a-z]+)://(?P<rest>.*)$")
-_VARIABLE = re.compile(r"\$(\{\w+\}|\w+)")
-
-
-def _resolver_of(directive: Directive) -> ResolverDirective:
+def _resolver_of(directive: Directive | None) -> ResolverDirective | None:
+    if directive is None or not directive.args:
+        return None
     addresses = tuple(a for a in directive.args if "=" not in a)
     options = dict(a.split("=", 1) for a in directive.args if "=" in a)
     return ResolverDirective(
@@ -158,142 +101,74 @@ def _resolver_of(directive: Directive) -> ResolverDirective:
     )
 
 
-def _split_host_port(authority: str) -> tuple[str, int | None]:
-    if authority.startswith("["):
-        host, _, rest = authority[1:].partition("]")
-        return host, int(rest[1:]) if rest.startswith(":") and rest[1:].isdigit() else None
-    host, sep, port = authority.rpartition(":")
-    if sep and port.isdigit():
-        return host, int(port)
-    return authority, None
+def _where(node: Node) -> str:
+    """``server <first listen> location <args>`` for the blocks around a directive ("http" at top)."""
+    parts: list[str] = []
+    for parent in node.parents:
+        if parent.name == "server":
+            listen = next((d.args[0] for d in block_index(parent.children).get("listen", ()) if d.args), "80")
+            parts = [f"server {listen}"]
+        elif parent.name == "location":
+            parts.append(f"location {' '.join(parent.args)}")
+    return " ".join(parts) or "http"
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        return False
-
-
-def _substitute(text: str, variables: dict[str, str]) -> str:
-    return _VARIABLE.sub(lambda m: variables.get(m.group(1).strip("{}"), m.group(0)), text)
-
-
-@dataclass
-class _Pass:
-    directive: Directive
-    scope: _Scope
-    has_variables: bool
-    scheme: str
-    host: str
-    port: int | None
-
-
-def _walk(
-    directives: list[Directive],
-    scope: _Scope,
-    passes: list[_Pass],
-    upstreams: dict[str, Directive],
-    http_resolver: list[ResolverDirective | None],
-) -> None:
-    local = _Scope(scope.resolver, dict(scope.variables), scope.where)
-    for directive in directives:
-        if directive.name == "resolver" and directive.args:
-            local.resolver = _resolver_of(directive)
-        elif directive.name == "set" and len(directive.args) == 2 and not _VARIABLE.search(directive.args[1]):
-            local.variables[directive.args[0].lstrip("$")] = directive.args[1]
-    if scope.where == "" and local.resolver is not None:
-        http_resolver[0] = local.resolver
-    for directive in directives:
-        if directive.name == "upstream" and directive.args and directive.block is not None:
-            upstreams[directive.args[0]] = directive
-        elif directive.name in PASS_DIRECTIVES and directive.args:
-            url = directive.args[0]
-            match = _URL.match(url)
-            if match is None:
-                continue
-            substituted = _substitute(url, local.variables)
-            rest = _URL.match(substituted)
-            assert rest is not None
-            authority = rest["rest"].split("/", 1)[0]
-            host, port = _split_host_port(authority)
-            passes.append(_Pass(directive, local, bool(_VARIABLE.search(url)), match["scheme"], host, port))
-        elif directive.block is not None and directive.name in ("http", "server", "location", "if", "limit_except"):
-            where = local.where
-            if directive.name == "server":
-                listen = next((d.args[0] for d in directive.block if d.name == "listen" and d.args), "80")
-                where = f"server {listen}"
-            elif directive.name == "location":
-                where = f"{local.where} location {' '.join(directive.args)}".strip()
-            _walk(
-                directive.block,
-                _Scope(local.resolver, dict(local.variables), where if directive.name != "http" else ""),
-                passes,
-                upstreams,
-                http_resolver,
+def proxy_targets(config: NginxConfig) -> list[ProxyTarget]:
+    """Every proxy target in HTTP context (``*_pass`` and the upstream servers they lead to), classified."""
+    found = [(site.directive, list(_classify(config, site))) for site in pass_sites(config)]
+    sockets = list(unix_socket_passes(config))
+    if sockets:
+        for node in sockets:
+            socket = node.directive.args[0].split("://", 1)[-1]
+            target = replace(
+                _template(node, socket, None, None),
+                behaviour=Behaviour.UNIX_SOCKET,
+                explanation="a unix socket: no DNS involved",
             )
+            found.append((node.directive, [target]))
+        order = {id(node.directive): index for index, node in enumerate(config.walk())}
+        found.sort(key=lambda pair: order[id(pair[0])])  # in the order nginx reads the passes
+    return [target for _, targets in found for target in targets]
 
 
-def _default_port(scheme: str) -> int:
-    return {"https": 443, "grpcs": 443, "grpc": 80}.get(scheme, 80)
+def _template(node: Node, host: str, port: int | None, resolver: ResolverDirective | None) -> ProxyTarget:
+    d = node.directive
+    return ProxyTarget(d.file, d.line, _where(node), d.text(), host, port, Behaviour.STALE, "", resolver)
 
 
-def proxy_targets(directives: list[Directive]) -> list[ProxyTarget]:
-    """Every proxy target in the config, classified by how its address is found."""
-    passes: list[_Pass] = []
-    upstreams: dict[str, Directive] = {}
-    http_resolver: list[ResolverDirective | None] = [None]
-    _walk(directives, _Scope(), passes, upstreams, http_resolver)
-    # Implicit server groups: every literal proxy_pass host:port that is not an upstream block.
-    implicit: dict[tuple[str, int], Directive] = {}
-    for item in passes:
-        if not item.has_variables and item.host not in upstreams:
-            implicit.setdefault((item.host.lower(), item.port or _default_port(item.scheme)), item.directive)
-    targets: list[ProxyTarget] = []
-    for item in passes:
-        targets.extend(_classify(item, upstreams, implicit, http_resolver[0]))
-    return targets
-
-
-def _line(directive: Directive) -> str:
-    return f"{directive.name} {' '.join(directive.args)};"
-
-
-def _classify(
-    item: _Pass,
-    upstreams: dict[str, Directive],
-    implicit: dict[tuple[str, int], Directive],
-    http_resolver: ResolverDirective | None,
-) -> Iterator[ProxyTarget]:
-    d = item.directive
-    resolver = item.scope.resolver
-    template = ProxyTarget(
-        d.file, d.line, item.scope.where or "http", _line(d), item.host, item.port, Behaviour.STALE, "", resolver
-    )
+def _classify(config: NginxConfig, site: PassSite) -> Iterator[ProxyTarget]:
+    host, port = site.expanded.host, site.expanded.port
+    resolver = _resolver_of(scoped(site.node, "resolver"))
+    template = _template(site.node, host, port, resolver)
 
     def target(behaviour: Behaviour, explanation: str, **changes: Any) -> ProxyTarget:
         return replace(template, behaviour=behaviour, explanation=explanation, **changes)
 
-    if item.host.startswith("unix:"):
-        yield target(Behaviour.UNIX_SOCKET, "a unix socket: no DNS involved")
-    elif item.has_variables and _VARIABLE.search(item.host):
-        if resolver is None:
+    upstream = upstream_of(config, site)
+    shadow = shadowing_group(config, site)
+    if site.variable and "$" in host:
+        if resolver is None and not map_may_name_upstream(config, host):
             yield target(
                 Behaviour.NO_RESOLVER,
                 "the host comes from a request variable and no `resolver` is in scope: nginx answers 502 "
                 "(`no resolver defined to resolve …`) unless it names an upstream",
+            )
+        elif resolver is None:
+            yield target(
+                Behaviour.REQUEST_DEPENDENT,
+                "the host comes from a map: its values may name upstreams (no resolver needed); a value that "
+                "is a DNS name needs a `resolver` in scope",
             )
         else:
             yield target(
                 Behaviour.REQUEST_DEPENDENT,
                 f"the host comes from a request variable: resolved per request through `resolver {resolver.text}`",
             )
-    elif item.host in upstreams and (not item.has_variables or item.port is None):
-        yield from _classify_upstream(item, upstreams[item.host], template, http_resolver)
-    elif _is_ip(item.host):
+    elif upstream is not None:
+        yield from _classify_upstream(config, site, upstream, template)
+    elif classify_host(host) is HostKind.IP:
         yield target(Behaviour.IP_ADDRESS, "a literal address: no DNS involved")
-    elif not item.has_variables:
+    elif not site.variable:
         yield target(
             Behaviour.STALE,
             "a literal name is resolved once when nginx loads its configuration (system resolver; `resolver` is "
@@ -301,12 +176,14 @@ def _classify(
             "reloaded. Put the name in a variable (`set $backend name; proxy_pass http://$backend:port;`) with a "
             "`resolver … valid=5s`",
         )
-    elif (static := implicit.get((item.host.lower(), item.port or _default_port(item.scheme)))) is not None:
+    elif shadow is not None:
+        static = shadow.group
+        what = "a literal" if static.name != "upstream" else "the upstream block"
         yield target(
             Behaviour.SHADOWED,
-            f"a literal `{_line(static)}` at {static.file}:{static.line} creates a static server group for the "
-            "same host:port, and a variable proxy_pass uses an existing group before asking the resolver: this "
-            "target never re-resolves. Make every proxy_pass to this name use the variable form",
+            f"{what} `{static.text()}` at {static.file}:{static.line} creates a static server group for "
+            "the same host:port, and a variable proxy_pass uses an existing group before asking the resolver: "
+            "this target never re-resolves. Make every proxy_pass to this name use the variable form",
             shadowed_by=(static.file, static.line),
         )
     elif resolver is None:
@@ -315,12 +192,8 @@ def _classify(
             "a variable target needs a `resolver` in scope: without one nginx answers 502 and logs "
             "`no resolver defined to resolve …`",
         )
-    elif "." not in item.host.rstrip("."):
-        yield target(
-            Behaviour.SHORT_NAME,
-            "nginx's resolver ignores resolv.conf search domains: a short name is never found "
-            "(`could not be resolved`). Write the FQDN (<svc>.<ns>.svc.cluster.local)",
-        )
+    elif classify_host(host) in NEEDS_SEARCH_DOMAIN:
+        yield target(Behaviour.SHORT_NAME, _SHORT_NAME)
     else:
         yield target(
             Behaviour.FOLLOWS_DNS,
@@ -329,22 +202,34 @@ def _classify(
         )
 
 
+_SHORT_NAME = (
+    "nginx's resolver ignores resolv.conf search domains: a name that is not fully qualified is never found "
+    "(`could not be resolved`). Write the FQDN (<svc>.<ns>.svc.cluster.local)"
+)
+
+
 def _classify_upstream(
-    item: _Pass, upstream: Directive, template: ProxyTarget, http_resolver: ResolverDirective | None
+    config: NginxConfig, site: PassSite, upstream: Directive, template: ProxyTarget
 ) -> Iterator[ProxyTarget]:
-    assert upstream.block is not None
     name = upstream.args[0]
-    has_zone = any(d.name == "zone" for d in upstream.block)
-    upstream_resolver = next((_resolver_of(d) for d in upstream.block if d.name == "resolver" and d.args), None)
-    dynamic = any(d.name == "dynamic_resolve" for d in upstream.block)
-    for server in (d for d in upstream.block if d.name == "server" and d.args):
-        host, port = _split_host_port(server.args[0])
+    _block, upstream_node = upstream_blocks(config)[name.lower()]
+    has_zone = upstream.first("zone") is not None
+    # `server … resolve` uses the upstream's own resolver, else the one of http{}.
+    group_resolver = _resolver_of(scoped(upstream_node, "resolver"))
+    location_resolver = _resolver_of(scoped(site.node, "resolver"))
+    dynamic = upstream.first("dynamic_resolve") is not None
+    for server in upstream.all("server"):
+        if not server.args:
+            continue
+        member = parse_target(server.args[0])
+        host = member.host if member is not None else server.args[0]
+        port = member.port if member is not None else None
         # Point at the `server` line: that is what to change; `where` still names the location using it.
         each = replace(
             template,
             file=server.file,
             line=server.line,
-            directive=_line(server),
+            directive=server.text(),
             host=host,
             port=port,
             via_upstream=name,
@@ -353,18 +238,20 @@ def _classify_upstream(
         def target(behaviour: Behaviour, explanation: str, each: ProxyTarget = each, **changes: Any) -> ProxyTarget:
             return replace(each, behaviour=behaviour, explanation=f"upstream {name}: {explanation}", **changes)
 
-        if host.startswith("unix:"):
+        if member is None:
             yield target(Behaviour.UNIX_SOCKET, "a unix socket: no DNS involved")
-        elif _is_ip(host):
+        elif classify_host(host) is HostKind.IP:
             yield target(Behaviour.IP_ADDRESS, "a literal address")
         elif "resolve" in server.args[1:]:
-            resolver = upstream_resolver or http_resolver
-            if has_zone and resolver is not None:
+            if has_zone and group_resolver is not None:
+                if classify_host(host) in NEEDS_SEARCH_DOMAIN:
+                    yield target(Behaviour.SHORT_NAME, _SHORT_NAME, resolver=group_resolver)
+                    continue
                 yield target(
                     Behaviour.FOLLOWS_DNS,
-                    f"`server … resolve` with a zone re-resolves through `resolver {resolver.text}` "
+                    f"`server … resolve` with a zone re-resolves through `resolver {group_resolver.text}` "
                     "(nginx >= 1.27.3; older versions reject `resolve`)",
-                    resolver=resolver,
+                    resolver=group_resolver,
                 )
             else:
                 missing = "a `zone`" if not has_zone else "a `resolver` in http{} or the upstream"
@@ -372,10 +259,12 @@ def _classify_upstream(
                     Behaviour.NO_RESOLVER, f"`server … resolve` needs {missing}; nginx refuses to start without it"
                 )
         elif dynamic:
-            if item.scope.resolver is not None:
+            if location_resolver is not None and classify_host(host) in NEEDS_SEARCH_DOMAIN:
+                yield target(Behaviour.SHORT_NAME, _SHORT_NAME)
+            elif location_resolver is not None:
                 yield target(
                     Behaviour.FOLLOWS_DNS,
-                    f"Tengine dynamic_resolve re-resolves through `resolver {item.scope.resolver.text}` "
+                    f"Tengine dynamic_resolve re-resolves through `resolver {location_resolver.text}` "
                     "(first A record only)",
                 )
             else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from opskit.core.diagnose.daemonlog import is_daemon_log_line
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
@@ -23,7 +24,12 @@ from opskit.core.diagnose.netcheck import (
     region_hint,
 )
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
-from opskit.core.diagnose.status import is_status_line, looks_like_status_json
+from opskit.core.diagnose.status import (
+    is_gron_status_line,
+    is_status_line,
+    looks_like_status_json,
+    truncated_status_document,
+)
 from opskit.core.diagnose.text import SourceLine, split_lines
 from opskit.core.diagnose.windows import is_windows_error_line
 
@@ -126,6 +132,10 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         return _NETCHECK
     if is_ping_line(text):
         return BlockKind.PING
+    if is_daemon_log_line(text):
+        return BlockKind.DAEMON_LOG
+    if first == "j" and is_gron_status_line(text):
+        return _STATUS
     if is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_status_line(text):
@@ -272,6 +282,19 @@ def split_input(text: str) -> SplitInput:
                 # No object closes within the window: do not rescan it from every following "{" line
                 # (that would be quadratic on garbage full of braces).
                 no_json_before = index + _MAX_JSON_LINES
+                # A `status --json` paste cut off before its end still says BackendState and who
+                # the node is: keep what it shows rather than skip it.
+                stop = index - 1
+                while stop < min(line_count, index - 1 + _MAX_JSON_LINES) and lines[stop].text:
+                    stop += 1
+                chunk = lines[index - 1 : stop]
+                partial = truncated_status_document(chunk) if len(chunk) > 1 else None
+                if partial is not None:
+                    close_block()
+                    flush_skip()
+                    blocks.append(Block(_STATUS, tuple(chunk), current_command, partial))
+                    index = stop
+                    continue
             else:
                 chunk = lines[index - 1 : end + 1]
                 document = parse_json_text("\n".join(x.text for x in chunk))

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
+from opskit.core.diagnose.daemonlog import parse_daemon_log
 from opskit.core.diagnose.live import LiveSnapshot
 from opskit.core.diagnose.models import (
     BlockKind,
+    DaemonLogReport,
     NetcheckReport,
     OsPingReport,
     PathKind,
@@ -27,7 +29,7 @@ from opskit.core.diagnose.ping import parse_os_ping, parse_ping
 from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import RuleContext, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
-from opskit.core.diagnose.status import parse_status, parse_status_json
+from opskit.core.diagnose.status import gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.windows import parse_windows
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
@@ -58,6 +60,18 @@ class BlockSummary:
 
 
 @dataclass(frozen=True)
+class InputReports:
+    """What one input showed, parsed: the per-peer paths and errors the JSON and tables list."""
+
+    label: str
+    source: str
+    statuses: tuple[StatusReport, ...] = ()
+    pings: tuple[PingReport, ...] = ()
+    windows: tuple[WindowsReport, ...] = ()
+    daemon_logs: tuple[DaemonLogReport, ...] = ()
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     findings: tuple[Finding, ...]
     profiles: tuple[NatProfile, ...]
@@ -66,6 +80,7 @@ class Diagnosis:
     blocks: tuple[BlockSummary, ...]
     warnings: tuple[str, ...]
     live: LiveSnapshot | None = None
+    inputs: tuple[InputReports, ...] = ()
 
     @property
     def has_problems(self) -> bool:
@@ -90,6 +105,7 @@ class _Parsed:
     pings: list[tuple[Block, PingReport]]
     windows: list[tuple[Block, WindowsReport]]
     os_ping: OsPingReport | None
+    daemon_logs: list[tuple[Block, DaemonLogReport]]
 
 
 def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
@@ -102,7 +118,7 @@ def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
 
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
-    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None)
+    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
     for block in split.blocks:
@@ -112,8 +128,12 @@ def _parse_input(item: InputText) -> _Parsed:
                 parsed.netchecks.append((block, report))
         elif block.kind is BlockKind.STATUS and isinstance(block.json_document, dict):
             parsed.statuses.append((block, parse_status_json(block.json_document, block.lines)))
+        elif block.kind is BlockKind.STATUS and block.lines[0].text.startswith("json."):
+            parsed.statuses.append((block, parse_status_json(gron_status_document(block.lines), block.lines)))
         elif block.kind is BlockKind.STATUS:
             parsed.statuses.append((block, parse_status(block.lines)))
+        elif block.kind is BlockKind.DAEMON_LOG:
+            parsed.daemon_logs.append((block, parse_daemon_log(block.lines, block.command)))
         elif block.kind is BlockKind.PING:
             parsed.pings.append((block, parse_ping(block.lines, block.command)))
         elif block.kind is BlockKind.WINDOWS:
@@ -124,7 +144,7 @@ def _parse_input(item: InputText) -> _Parsed:
 
 
 def _recognised(parsed: _Parsed) -> bool:
-    return bool(parsed.netchecks or parsed.statuses or parsed.pings or parsed.windows)
+    return bool(parsed.netchecks or parsed.statuses or parsed.pings or parsed.windows or parsed.daemon_logs)
 
 
 def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
@@ -146,6 +166,9 @@ def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
         yield summary(block, f"ping ({ping.outcome.value})")
     for block, windows in parsed.windows:
         yield summary(block, ", ".join(sorted({e.kind.value for e in windows.errors})))
+    for block, log in parsed.daemon_logs:
+        started = {True: ", started by hand", False: ", started by the service", None: ""}[log.hand_started]
+        yield summary(block, f"tailscaled {('v' + log.version) if log.version else '(version not shown)'}{started}")
 
 
 def _aliases(parsed_inputs: Sequence[_Parsed]) -> dict[str, str]:
@@ -215,6 +238,25 @@ def _observations(parsed: _Parsed, aliases: dict[str, str]) -> Iterable[Observat
             )
 
 
+def _without_repeats(findings: list[Finding]) -> list[Finding]:
+    """One finding per (rule, cause): a status pasted twice, or the same error on three lines of one
+    paste, is one problem; the repeats' evidence is kept on the first."""
+    first: dict[tuple[str, str, str], int] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule_id, finding.title, finding.cause)
+        if key in first:
+            index = first[key]
+            seen = {(e.file, e.line) for e in kept[index].evidence}
+            extra = tuple(e for e in finding.evidence if (e.file, e.line) not in seen)
+            if extra:
+                kept[index] = replace(kept[index], related=kept[index].related + extra)
+            continue
+        first[key] = len(kept)
+        kept.append(finding)
+    return kept
+
+
 def _run(subject_kind: str, subject: object, ctx: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     for rule_obj in rules_for(subject_kind):
@@ -274,6 +316,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             sample = sample if len(sample) <= 70 else sample[:67] + "..."
             warnings.append(f"{parsed.source}: skipped {run.span} ({run.reason}): {sample!r}")
         ctx = RuleContext(item.label, item.source, os_ping=parsed.os_ping)
+        findings.extend(_run("input", parsed.split, ctx))
         if parsed.netchecks:
             if len(parsed.netchecks) > 1:
                 last_block = parsed.netchecks[-1][0]
@@ -293,6 +336,8 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             findings.extend(_run("ping", ping, ctx))
         for _, windows in parsed.windows:
             findings.extend(_run("windows", windows, RuleContext(item.label, item.source, windows=windows)))
+        for _, log in parsed.daemon_logs:
+            findings.extend(_run("daemon-log", log, ctx))
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]
@@ -301,6 +346,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
         findings.extend(_run("pairs", subject, RuleContext("all nodes", "all inputs")))
     if live is not None:
         findings.extend(_run("live", live, RuleContext("local machine", "live")))
+    findings = _without_repeats(findings)
     ordered = sorted(enumerate(findings), key=lambda pair: (-int(pair[1].severity), pair[0]))
     return Diagnosis(
         findings=tuple(f for _, f in ordered),
@@ -310,4 +356,16 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
         blocks=tuple(blocks),
         warnings=tuple(warnings),
         live=live,
+        inputs=tuple(
+            InputReports(
+                p.label,
+                p.source,
+                tuple(r for _, r in p.statuses),
+                tuple(r for _, r in p.pings),
+                tuple(r for _, r in p.windows),
+                tuple(r for _, r in p.daemon_logs),
+            )
+            for p in parsed_inputs
+            if _recognised(p)
+        ),
     )

@@ -41,6 +41,7 @@ class BlockKind(StrEnum):
     PING = "ping"
     WINDOWS = "windows-error"
     OS_PING = "os-ping"
+    DAEMON_LOG = "tailscaled-log"
 
 
 # ----------------------------------------------------------------------------------------- netcheck
@@ -137,6 +138,7 @@ class StatusPeer:
     last_seen: str | None = None
     tx: int | None = None
     rx: int | None = None
+    partial: bool = False  # the row did not fit the column grammar: only its status cell was read
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,7 @@ class WindowsErrorKind(StrEnum):
     GUI_CANNOT_CONNECT = "gui-cannot-connect"
     VERSION_MISMATCH = "version-mismatch"
     UNIX_ACCESS_DENIED = "unix-access-denied"
+    BACKEND_ERROR = "backend-error"  # GUI "Tailscale backend error: …": the backend answered with an error
     OTHER = "other"
 
 
@@ -241,3 +244,21 @@ class WindowsReport:
     whoami_line: SourceLine | None = None
     elevated: bool | None = None
     admin_member: bool | None = None
+
+
+# ------------------------------------------------------------------------------------ tailscaled log
+
+
+@dataclass(frozen=True)
+class DaemonLogReport:
+    """tailscaled's own start-up log (``Program starting: v1.52.0-…``, ``LogID:``, ``logpolicy: …``)."""
+
+    version: str | None  # "1.52.0"
+    os: str | None  # "windows" | "linux" | None when the log does not say
+    hand_started: bool | None  # started from a shell (True), by the service manager (False), unknown
+    argv: tuple[str, ...]
+    lines: tuple[SourceLine, ...]
+    start_line: SourceLine | None = None
+    why: str = ""  # what decided hand_started
+    # (region ID, region code as shown, error text, line) for each failed connection to a DERP region
+    derp_failures: tuple[tuple[int, str, str, SourceLine], ...] = ()

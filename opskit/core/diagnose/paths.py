@@ -103,12 +103,15 @@ def predict_pair(a: NatProfile, b: NatProfile) -> PairPrediction:
                 blocked_side=None if both else blocked.label,
             )
     if a.udp is None or b.udp is None:
-        unknown = a.label if a.udp is None else b.label
+        unknown_profile = a if a.udp is None else b
+        unknown = unknown_profile.label
+        caveat = unknown_profile.artefact_caveat()
         return PairPrediction(
             a.label,
             b.label,
             Prediction.UNCERTAIN,
-            f"{unknown}'s report does not say whether UDP works; nothing can be predicted for this pair.",
+            (caveat + "; " if caveat else f"{unknown}'s report does not say whether UDP works; ")
+            + "nothing can be predicted for this pair.",
             f"paste a complete `tailscale netcheck` from {unknown}",
             tuple(_evidence(a, "udp") + _evidence(b, "udp")),
         )
@@ -135,6 +138,20 @@ def predict_pair(a: NatProfile, b: NatProfile) -> PairPrediction:
             tuple(_evidence(a, "ipv6") + _evidence(b, "ipv6")),
         )
     evidence = tuple(_evidence(a, "mapping", "portmap") + _evidence(b, "mapping", "portmap"))
+    caveats = [c for c in (a.artefact_caveat(), b.artefact_caveat()) if c]
+    if caveats:
+        # The same caveat the single-node findings state decides every pair of that node alike: a
+        # port mapping or an easy peer does not make an unmeasured NAT predictable.
+        unmeasured = [p.label for p in (a, b) if p.artefact_caveat()]
+        return PairPrediction(
+            a.label,
+            b.label,
+            Prediction.UNCERTAIN,
+            "; ".join(caveats) + ": the pair cannot be predicted.",
+            f"rerun `tailscale netcheck` on {' and '.join(unmeasured)} with Internet STUN reachable "
+            "(logged in, not next to a STUN/DERP server on the same LAN)",
+            evidence,
+        )
     ipv6_change = _ipv6_change(a, b)
     ma, mb = a.mapping, b.mapping
     if ma is Mapping.EASY and mb is Mapping.EASY:

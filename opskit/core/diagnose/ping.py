@@ -15,9 +15,17 @@ from opskit.core.diagnose.models import OsPingReport, PathKind, PingOutcome, Pin
 from opskit.core.diagnose.netcheck import parse_go_duration
 from opskit.core.diagnose.text import SourceLine
 
+# Stray punctuation is tolerated ("(100.xxx.xxx.xxx))", a trailing "." or ","): people retype and
+# redact pong lines, and a pong that is dropped would change the verdict.
 _PONG = re.compile(
-    r"^pong from (?P<node>\S+) \((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\) via (?P<via>\S+)"
-    r"(?: in (?P<latency>\S+))?\s*$"
+    r"^pong from (?P<node>\S+) \((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+[.,;:]? via (?P<via>\S+?)[.,;]?"
+    r"(?: in (?P<latency>[0-9.]+[a-zµ]*s))?[.,;]*(?:\s+#.*)?\s*$"
+)
+# A pong cut down to its "via" part, as people quote it ("- via DERP(fra) in 41ms  # relay"); the
+# endpoint may be a placeholder such as "[Private IPv6 address]:41641".
+_VIA_FRAGMENT = re.compile(
+    r"^(?:[-*\u2022>]\s*)?via (?P<via>DERP\([^)]*\)|peer-relay\(\S+\)|\[[^\]]{1,60}\]:\d+|<[^<>]{1,60}>:\d+"
+    r"|[0-9A-Za-z.:_-]+:\d+) in (?P<latency>[0-9.]+[a-zµ]*s)[.,;]?(?:\s+#.*)?\s*$"
 )
 _TIMEOUT = re.compile(r'^(?:ping "[^"]*" timed out|timeout waiting for ping reply)')
 _NOT_ESTABLISHED = "direct connection not established"
@@ -40,6 +48,7 @@ _OS_PING = re.compile(
 def is_ping_line(text: str) -> bool:
     return bool(
         _PONG.match(text)
+        or (text[:1] in "-*v\u2022>" and _VIA_FRAGMENT.match(text))
         or _TIMEOUT.match(text)
         or text.startswith(_NOT_ESTABLISHED)
         or _SELF.match(text)
@@ -58,7 +67,9 @@ def _classify_via(via: str) -> tuple[PathKind, str | None]:
         return PathKind.DERP, derp.group("code")
     if via.startswith("peer-relay"):
         return PathKind.PEER_RELAY, None
-    if re.match(r"^(?:\[[0-9a-fA-F:.%\w]+\]|[0-9A-Za-z.:_-]+):\d+$", via):
+    if len(via) >= 3 and "DERP(".startswith(via.upper()):
+        return PathKind.DERP, None  # a pong cut mid-word ("via DER"): relayed, region not shown
+    if re.match(r"^(?:\[[^\]]+\]|<[^<>]+>|[0-9A-Za-z.:_-]+):\d+$", via):
         return PathKind.DIRECT, None
     return PathKind.UNKNOWN, None  # TSMP / ICMP pings name no endpoint
 
@@ -87,12 +98,17 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
     for line in lines:
         text = line.text
         pong = _PONG.match(text)
+        fragment = None if pong else _VIA_FRAGMENT.match(text)
         if pong:
             path, region = _classify_via(pong.group("via"))
             latency = parse_go_duration(pong.group("latency") or "")
             pongs.append(
                 Pong(pong.group("node"), pong.group("ip"), pong.group("via"), path, latency, line, region)
             )
+        elif fragment:
+            path, region = _classify_via(fragment.group("via"))
+            latency = parse_go_duration(fragment.group("latency"))
+            pongs.append(Pong("", "", fragment.group("via"), path, latency, line, region))
         elif _TIMEOUT.match(text):
             timeouts.append(line)
         elif text.startswith(_NOT_ESTABLISHED):
@@ -102,7 +118,7 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
             verdict = line
         elif _ERRORS.match(text):
             errors.append(line)
-    target = ping_target(command) or (pongs[0].node if pongs else None)
+    target = ping_target(command) or next((p.node for p in pongs if p.node), None)
     if self_ping:
         outcome = PingOutcome.SELF
     elif any(p.path is PathKind.DIRECT for p in pongs):

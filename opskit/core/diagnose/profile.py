@@ -50,7 +50,29 @@ class NatProfile:
 
     @property
     def udp(self) -> bool | None:
-        return self.report.udp
+        """UDP as far as it was measured: a logged-out report's ``UDP: false`` is no measurement."""
+        return None if "logged-out" in self.artefacts else self.report.udp
+
+    def artefact_caveat(self) -> str:
+        """The caveat the single-node findings state, for reuse in every pair this node is part of."""
+        if "logged-out" in self.artefacts:
+            return (
+                f"{self.label}'s netcheck was run while logged out (old layout, UDP false, no DERP "
+                "latency at all), so it measured nothing about UDP or NAT"
+            )
+        if "lan-stun" in self.artefacts:
+            host = endpoint_host(self.report.ipv4_endpoint or "")
+            mapped = (
+                f"; its router answers {', '.join(self.report.portmap_protocols)}, which may still give it a "
+                "mapped endpoint"
+                if self.report.portmap_protocols
+                else ""
+            )
+            return (
+                f"{self.label}'s STUN answer came from inside its own network ({host}), so its NAT mapping "
+                f"was not measured{mapped}"
+            )
+        return ""
 
     @property
     def ipv6_global(self) -> bool:
@@ -157,11 +179,22 @@ def _host_scope(host: str) -> AddressScope:
     return AddressScope.PUBLIC
 
 
+def looks_logged_out(report: NetcheckReport) -> bool:
+    """Pre-v1.16 layout, UDP false, no DERP home, no latency at all: the logged-out signature (#2993)."""
+    if report.udp is not False or not report.layout.startswith(("text v1.0", "text v1.2")):
+        return False  # the common case, decided without looking at the latencies
+    silent = not any(d.latency_ms is not None for d in report.latencies)
+    return silent and report.derp_home_state is not DerpHomeState.OK
+
+
 def build_profile(label: str, source: str, report: NetcheckReport) -> NatProfile:
     """Classify mapping, note measurement artefacts and whether a port mapping can help."""
     scope = address_scope(report.ipv4_endpoint)
     artefacts: list[str] = []
-    if report.udp is False:
+    if looks_logged_out(report):
+        mapping = Mapping.UNKNOWN
+        artefacts.append("logged-out")
+    elif report.udp is False:
         mapping = Mapping.UNKNOWN
     elif scope in (AddressScope.PRIVATE, AddressScope.SHARED):
         # A STUN server inside the LAN/CGNAT sees the private address, Internet STUN the public one:

@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, StatusReport
 from opskit.core.diagnose.text import SourceLine
 
-_IP_TOKEN = re.compile(r"^(?:[0-9x*]{1,3}(?:\.[0-9x*]{1,3}){3}|[0-9a-fA-F:x]*:[0-9a-fA-F:x]+)$")
+# A Tailscale IP as printed or as people redact it: 100.101.6.89, 100.xxx.xxx.xxx, 100.x.y.z, fd7a:…,
+# ***, <redacted>, [redacted], xxx, ....
+_IP_TOKEN = re.compile(
+    r"^(?:[0-9xyzXYZ*#]{1,3}(?:\.[0-9a-zA-Z*#]{1,3}){3}|[0-9a-fA-F:x]*:[0-9a-fA-F:x]+|\*{2,}|x{2,}|X{2,}"
+    r"|<[^<>\s]{1,30}>|\[[^\[\]\s]{1,30}\]|\.{3,}|\u2026)$"
+)
+_REDACTED_IP = re.compile(r"[xyzXYZ*#<>\[\]]|\.\.\.|\u2026|^[0-9]{1,3}(?:\.[a-w]{1,3}){3}$")
 _HOST_TOKEN = r'(?:\("[^"]*"\)|\S+(?: \([^)]*\))?)'  # ("hostname") | xn--abc (unicode)
 _ROW = re.compile(
     r"^(?:(?P<ip>\S+)\s+)?(?P<host>" + _HOST_TOKEN + r")\s+(?P<owner>\S+)\s+(?P<os>\S+)\s+(?P<cell>\S.*)$"
@@ -87,15 +93,15 @@ def parse_status_row(line: SourceLine) -> StatusPeer | None:
         return _legacy_peer(line, legacy)
     match = _ROW.match(line.text)
     if not match:
-        return None
+        return _partial_row(line)
     ip = match.group("ip") or ""
     host, owner, os_name = match.group("host"), match.group("owner"), match.group("os")
     cell = match.group("cell")
     if ip and not _IP_TOKEN.match(ip):
-        return None
+        return _partial_row(line)
     fields = _parse_cell(cell)
     if fields is None:
-        return None
+        return _partial_row(line)
     # "-" alone is a weak signal: also require a plausible OS column.
     if cell.strip() == "-" and os_name.lower() not in KNOWN_OS:
         return None
@@ -118,6 +124,79 @@ def parse_status_row(line: SourceLine) -> StatusPeer | None:
         tx=fields.get("tx"),  # type: ignore[arg-type]
         rx=fields.get("rx"),  # type: ignore[arg-type]
     )
+
+
+# Where a status cell can start inside a row that does not fit the column grammar: a fragment that
+# begins mid-row (`linux active; relay "tor", tx 888 rx 0`), middle columns replaced by "...", a row
+# whose "active;" head was cut away (`100.xx.xx.xx device ... relay "sfo"`).
+_CELL_START = re.compile(
+    r'(?:^|[\s\[`(])(?=(?:active|idle|offline)(?:;|,|\s*$)|(?:relay "[^"]*"|direct \S+:\d+|peer-relay \S+)(?:;|,|\s*$))'
+)
+_PATH_ONLY = re.compile(r'^(?:relay "[^"]*"|direct \S+:\d+|peer-relay \S+)')
+
+
+def _partial_row(line: SourceLine) -> StatusPeer | None:
+    """What a row that does not fit the column grammar still shows: path, DERP region, tx/rx.
+
+    A skipped row is the worst outcome (it may be the very row that shows the problem), so any line
+    holding a well-formed status cell yields a peer; columns that cannot be told apart stay empty.
+    """
+    text = line.text
+    if len(text.split(None, 3)) < 4:
+        return None  # too little around a cell to call it a row (and is_status_line's pre-check)
+    for match in _CELL_START.finditer(text):
+        start = match.end()
+        cell = text[start:]
+        before = text[:start].rstrip()
+        # A cell quoted inside a sentence ("status says: active; relay …", "[active; relay "syd"]"):
+        # the words before it are prose, not columns, and the cell ends at its closing bracket.
+        quoted = before.endswith((":", "[", "`", "("))
+        if quoted:
+            closer = {"[": "]", "`": "`", "(": ")"}.get(before[-1:])
+            if closer and closer in cell:
+                cell = cell[: cell.rindex(closer)]
+        fields = _parse_cell(cell)
+        if fields is None and _PATH_ONLY.match(cell):
+            fields = _parse_cell("active; " + cell)
+            if fields is not None:
+                fields["active"] = None  # the head ("active") was not shown
+        if fields is None:
+            continue
+        words = [] if quoted else [w for w in before.split() if w not in ("...", "\u2026")]
+        if len(words) > 4:
+            continue  # prose that happens to contain "offline" or "relay"
+        ip = words.pop(0) if words and _IP_TOKEN.match(words[0]) else ""
+        os_name = words.pop() if words and words[-1].lower() in KNOWN_OS else ""
+        if not (ip or os_name or fields.get("tx") is not None or fields["path"] not in (PathKind.NONE,)):
+            continue  # a bare "idle"/"offline" word needs a row around it
+        host = words[0] if words else ""
+        owner = words[1] if len(words) > 1 else ""
+        return StatusPeer(
+            ip=ip,
+            host=host,
+            owner=owner,
+            os=os_name,
+            cell=cell.strip(),
+            line=line,
+            active=fields["active"],  # type: ignore[arg-type]
+            idle=bool(fields["idle"]),
+            exit_node=fields.get("exit_node"),  # type: ignore[arg-type]
+            path=fields["path"],  # type: ignore[arg-type]
+            direct_addr=fields.get("direct_addr"),  # type: ignore[arg-type]
+            relay_region=fields.get("relay_region"),  # type: ignore[arg-type]
+            peer_relay=fields.get("peer_relay"),  # type: ignore[arg-type]
+            offline=bool(fields["offline"]),
+            last_seen=fields.get("last_seen"),  # type: ignore[arg-type]
+            tx=fields.get("tx"),  # type: ignore[arg-type]
+            rx=fields.get("rx"),  # type: ignore[arg-type]
+            partial=True,
+        )
+    return None
+
+
+def is_redacted_ip(ip: str) -> bool:
+    """``100.xx.xx.xx``, ``***``, ``<redacted>``: the user hid the address."""
+    return bool(ip) and bool(_REDACTED_IP.search(ip))
 
 
 def _legacy_peer(line: SourceLine, match: re.Match[str]) -> StatusPeer:
@@ -223,8 +302,9 @@ def _json_peer(entry: dict[str, object], host_lines: dict[str, SourceLine], firs
     line = host_lines.get(host, first)
     ips = entry.get("TailscaleIPs")
     ip = str(ips[0]) if isinstance(ips, list) and ips else ""
-    active = entry.get("Active") is True
     cur_addr = str(entry.get("CurAddr") or "")
+    # gron/jq fragments may show CurAddr without Active: a current address is a direct path in use.
+    active = entry.get("Active") is True or ("Active" not in entry and bool(cur_addr))
     peer_relay = str(entry.get("PeerRelay") or "")
     relay = str(entry.get("Relay") or "")
     if not active:
@@ -308,4 +388,72 @@ def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) 
     elif state == "NeedsLogin":
         state_message = "NeedsLogin"
     state_line = _json_line(lines, '"BackendState"', lines[0]) if state_message else None
-    return StatusReport("json", tuple(peers), tuple(health), state_message, state_line)
+    layout = "json" if "BackendState" in document else "json (fragment)"
+    return StatusReport(layout, tuple(peers), tuple(health), state_message, state_line)
+
+
+# ------------------------------------------------------------------------- fragments of --json
+
+_GRON = re.compile(r'^json\.(?:Peer\["(?P<key>[^"]*)"\]|(?P<self>Self))\.(?P<field>\w+) = (?P<value>.+?);?\s*$')
+_JSON_FIELD = re.compile(r'^"(?P<field>BackendState|HostName|OS|CurAddr|Relay|Active)": (?P<value>"[^"]*"|true|false)')
+
+
+def is_gron_status_line(text: str) -> bool:
+    """``json.Peer["nodekey:…"].CurAddr = "1.2.3.4:41641";`` (``tailscale status --json | gron``)."""
+    return text.startswith("json.") and bool(_GRON.match(text))
+
+
+def _json_value(raw: str) -> object:
+    raw = raw.strip()
+    if raw in ("true", "false"):
+        return raw == "true"
+    if raw.startswith('"') and raw.endswith('"'):
+        return raw[1:-1]
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
+def gron_status_document(lines: Sequence[SourceLine]) -> dict[str, object]:
+    """The ``status --json`` fields that gron lines show, as the document they came from."""
+    document: dict[str, object] = {}
+    peers: dict[str, dict[str, object]] = {}
+    for line in lines:
+        match = _GRON.match(line.text)
+        if not match:
+            continue
+        value = _json_value(match.group("value"))
+        if match.group("self"):
+            me = document.setdefault("Self", {})
+            assert isinstance(me, dict)
+            me[match.group("field")] = value
+        else:
+            peers.setdefault(match.group("key"), {})[match.group("field")] = value
+    if peers:
+        document["Peer"] = peers
+    return document
+
+
+def truncated_status_document(lines: Sequence[SourceLine]) -> dict[str, object] | None:
+    """The top-level facts of a ``status --json`` paste cut off before its closing brace.
+
+    Only ``BackendState`` and the self node's ``HostName``/``OS`` are read: without the closing
+    braces nesting is guesswork, and those come first in the document.
+    """
+    document: dict[str, object] = {}
+    me: dict[str, object] = {}
+    for line in lines:
+        match = _JSON_FIELD.match(line.text)
+        if not match:
+            continue
+        field, value = match.group("field"), _json_value(match.group("value"))
+        if field == "BackendState":
+            document.setdefault("BackendState", value)
+        elif field in ("HostName", "OS") and field not in me:
+            me[field] = value
+    if "BackendState" not in document:
+        return None
+    if me:
+        document["Self"] = me
+    return document

@@ -97,7 +97,8 @@ def prompt_command(text: str) -> str | None:
         if match:
             return match.group("cmd").strip()
     bare = _BARE_COMMAND.match(text)
-    if bare and len(text) < 120:
+    # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command.
+    if bare and len(text) < 120 and ": " not in text:
         return bare.group("cmd").strip()
     return None
 

@@ -24,7 +24,9 @@ _OWNER_CALLER = re.compile(
     + _QUOTED.format(name="caller")
     + r"(?P<tail> not allowed)?)?"
 )
-_IN_USE_BY = re.compile(r"Tailscale already in use(?: by (?P<owner>.+?))?(?:, pid (?P<pid>\d+))?\s*\.?$")
+_IN_USE_BY = re.compile(
+    r"Tailscale (?:is )?already in use(?: by (?P<owner>.+?))?(?:, pid (?P<pid>\d+))?\s*[.\"'`]?$", re.IGNORECASE
+)
 _RUNNING_AS = re.compile(r"Tailscale running (?P<mode>in server mode )?as (?P<owner>.+?)\. Access denied\.?")
 _DAEMON_PID = re.compile(r"running as tailscaled(?:\.exe)?, pid (?P<pid>\d+)")
 
@@ -32,7 +34,12 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*cannot find the file specified"),
     (WindowsErrorKind.PIPE_ACCESS_DENIED, r"(?:safesocket\.Listen|namedpipe\.Listen|pipe).*Access is denied"),
     (WindowsErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
-    (WindowsErrorKind.DEADLINE, r"context deadline exceeded"),
+    # Only the CLI's own call to tailscaled: tailscaled's log also says "context deadline exceeded"
+    # when the control server or log server is unreachable, which is a network problem, not a hung daemon.
+    (
+        WindowsErrorKind.DEADLINE,
+        r"(?:local-tailscaled\.sock|localapi|local tailscaled).*context deadline exceeded",
+    ),
     (WindowsErrorKind.DOMAIN_TRUST, r"trust relationship between this workstation and the primary domain"),
     (
         WindowsErrorKind.SERVICE_NOT_RUNNING,
@@ -41,10 +48,13 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|Failed to connect to local Tailscale daemon",
     ),
     (
-        WindowsErrorKind.GUI_CANNOT_CONNECT,
-        r"Failed to connect to Tailscale service|Tailscale: in use by other user|Tailscale backend error",
+        WindowsErrorKind.VERSION_MISMATCH,
+        r'Warning: client version "[^"]*" != tailscaled server version|Version mismatch! frontend=',
     ),
-    (WindowsErrorKind.VERSION_MISMATCH, r'Warning: client version "[^"]*" != tailscaled server version'),
+    (WindowsErrorKind.GUI_CANNOT_CONNECT, r"Failed to connect to Tailscale service|Tailscale: in use by other user"),
+    # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
+    # creation failed, …); the service is running, so this is not "service not running".
+    (WindowsErrorKind.BACKEND_ERROR, r"Tailscale backend error"),
     (WindowsErrorKind.UNIX_ACCESS_DENIED, r"^Access denied: |Use 'sudo tailscale "),
     (
         WindowsErrorKind.OTHER,
@@ -76,6 +86,21 @@ _ERROR_WORDS = (
 )
 
 
+_SPACES = re.compile(r"\s{2,}")
+
+
+def normalise_error_text(text: str) -> str:
+    """Whitespace runs to one space and wrapping quotes/backticks removed, before matching.
+
+    Chat clients and consoles double spaces (``context  deadline exceeded``) and people wrap errors
+    in backticks or quotes; the patterns match Go's own single-spaced text. Case is handled by the
+    patterns (case-insensitive), typographic quotes by text.py.
+    """
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip("`'\" ")
+
+
 def is_windows_error_line(text: str) -> bool:
     lowered = text.lower()
     return any(word in lowered for word in _ERROR_WORDS) and matches_error_pattern(text)
@@ -83,6 +108,7 @@ def is_windows_error_line(text: str) -> bool:
 
 def matches_error_pattern(text: str) -> bool:
     """Whether any error pattern matches (without the cheap word pre-check)."""
+    text = normalise_error_text(text)
     if _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text):
         return True
     return any(pattern.search(text) for _, pattern in _SIMPLE)
@@ -94,7 +120,7 @@ def _identity(raw: str | None) -> str | None:
 
 def parse_windows_error(line: SourceLine) -> WindowsError | None:
     """Classify one error line and pull out owner, caller and tailscaled's pid."""
-    text = line.text
+    text = normalise_error_text(line.text)
     pid_match = _DAEMON_PID.search(text)
     daemon_pid = int(pid_match.group("pid")) if pid_match else None
     match = _OWNER_CALLER.search(text)
@@ -138,6 +164,33 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
     return None
 
 
+CONSOLE_WIDTH = 80  # cmd.exe and conhost wrap at 80 columns by default
+
+
+def _unwrap(lines: Sequence[SourceLine]) -> list[SourceLine]:
+    """Join console-wrapped lines: a line exactly 80 characters long continues on the next one.
+
+    ``…running as tailscaled`` + ``.exe, pid 34624). Got error: 503 …`` becomes one error (with its
+    pid) instead of a generic failure plus a pid-less 503.
+    """
+    joined: list[SourceLine] = []
+    pending: SourceLine | None = None
+    for line in lines:
+        if pending is not None and line.number == pending.number + 1:
+            line = pending._replace(text=pending.text + line.text)
+            pending = None
+        elif pending is not None:
+            joined.append(pending)
+            pending = None
+        if len(line.raw.rstrip("\r\n")) == CONSOLE_WIDTH and len(line.text) >= CONSOLE_WIDTH - 2:
+            pending = line
+            continue
+        joined.append(line)
+    if pending is not None:
+        joined.append(pending)
+    return joined
+
+
 def parse_windows(
     lines: Sequence[SourceLine],
     whoami: SourceLine | None = None,
@@ -145,7 +198,7 @@ def parse_windows(
     elevated: bool | None = None,
 ) -> WindowsReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``."""
-    errors = tuple(e for e in (parse_windows_error(line) for line in lines) if e is not None)
+    errors = tuple(e for e in (parse_windows_error(line) for line in _unwrap(lines)) if e is not None)
     return WindowsReport(
         errors=errors,
         whoami=whoami.text if whoami else None,

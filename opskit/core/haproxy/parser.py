@@ -13,6 +13,7 @@ Unbalanced blocks are a parse error with file:line, as in HAProxy.
 from __future__ import annotations
 
 from opskit.core.haproxy.model import PROXY_KINDS, HaproxyConfig, Section, Statement
+from opskit.core.syntax_errors import syntax_error
 from opskit.errors import InputError
 
 SECTION_KINDS = frozenset(
@@ -37,6 +38,7 @@ SECTION_KINDS = frozenset(
     }
 )
 _DIAGNOSTIC_DIRECTIVES = frozenset({".diag", ".notice", ".warning", ".alert"})
+_CONDITIONAL_DIRECTIVES = frozenset({".if", ".elif", ".else", ".endif"}) | _DIAGNOSTIC_DIRECTIVES
 
 
 def tokenize_line(text: str, file: str, line: int) -> list[str]:
@@ -110,12 +112,17 @@ def _parse_file(file: str, text: str) -> list[Section]:
             sections.append(current)
             continue
         if current is None:
-            raise InputError.at(
+            # Quoted only if it is a section keyword (never: those open a section); the text of a
+            # file that is not HAProxy config stays out of the message (see opskit.core.syntax_errors).
+            raise syntax_error(
                 file,
                 number,
-                keyword,
-                "unknown keyword outside of any section "
+                word=keyword,
+                quoted="{word} outside of any section",
+                unquoted="keyword outside of any section "
                 "(expected global, defaults, frontend, backend or listen first)",
+                vocabulary=SECTION_KINDS,
+                what="HAProxy section keyword",
             )
         current.statements.append(statement)
     if conditions:
@@ -136,7 +143,15 @@ def _conditional(keyword: str, conditions: list[tuple[int, bool, bool]], file: s
             raise InputError.at(file, number, keyword, ".endif without a matching .if")
         conditions.pop()
     elif keyword not in _DIAGNOSTIC_DIRECTIVES:
-        raise InputError.at(file, number, keyword, "unknown conditional block directive")
+        raise syntax_error(
+            file,
+            number,
+            word=keyword,
+            quoted="{word} is not a conditional block directive",
+            unquoted="unknown conditional block directive",
+            vocabulary=_CONDITIONAL_DIRECTIVES,
+            what="HAProxy conditional directive",
+        )
 
 
 def _new_section(header: Statement) -> Section:

@@ -406,6 +406,8 @@ def load_plan(text: str, source: str) -> Plan:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError.at(source, exc.lineno, None, f"not JSON: {exc.msg}") from None
+    except RecursionError:  # json's C decoder gives up near 1,000 levels; no plan nests beyond 5
+        raise InputError.at(source, None, None, "not a plan: JSON nested too deeply") from None
     if not isinstance(data, dict) or data.get("opskit_plan") != PLAN_FORMAT:
         raise InputError.at(
             source, None, "opskit_plan", f"not an opskit tenant-move plan (format {PLAN_FORMAT})"

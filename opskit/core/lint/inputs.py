@@ -14,6 +14,7 @@ from opskit.core.haproxy import parse_haproxy
 from opskit.core.lint.context import LintOptions, parse_version
 from opskit.core.lint.workspace import Kind, Workspace, detect_kind
 from opskit.core.nginx import ConfigSource, NginxConfig, parse_nginx
+from opskit.core.nginx.parser import DEFAULT_MAX_EXPANDED_BYTES
 from opskit.errors import InputError
 
 FILE_MARKER = "#@ file:"
@@ -58,12 +59,20 @@ def classify_inputs(paths: list[str], source: ConfigSource, forced: Kind | None 
     return {path: forced or detect_kind(source.read(path)) for path in paths}
 
 
-def build_workspace(paths: list[str], source: ConfigSource, forced: Kind | None = None) -> Workspace:
-    """Parse every path: nginx files as roots (following includes), HAProxy files as one config."""
+def build_workspace(
+    paths: list[str],
+    source: ConfigSource,
+    forced: Kind | None = None,
+    max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES,
+) -> Workspace:
+    """Parse every path: nginx files as roots (following includes), HAProxy files as one config.
+    ``max_expanded_bytes`` bounds what one root's includes splice in (an include bomb)."""
     kinds = {path: kind_of(path, source.read(path), forced) for path in paths}
     nginx_roots = [p for p in paths if kinds[p] == "nginx"]
     haproxy_files = [(p, source.read(p)) for p in paths if kinds[p] == "haproxy"]
-    configs: list[NginxConfig] = [parse_nginx(path, source) for path in nginx_roots]
+    configs: list[NginxConfig] = [
+        parse_nginx(path, source, max_expanded_bytes=max_expanded_bytes) for path in nginx_roots
+    ]
     # A root that another root includes is linted as part of that one, not twice.
     included = {posixpath.normpath(f) for c in configs for f in c.texts if f != c.root_file}
     configs = [c for c in configs if posixpath.normpath(c.root_file) not in included]

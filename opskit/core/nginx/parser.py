@@ -17,11 +17,12 @@ import posixpath
 from collections.abc import Iterator
 from typing import Protocol
 
-from crossplane.analyzer import analyze, enter_block_ctx
+from crossplane.analyzer import DIRECTIVES, analyze, enter_block_ctx
 from crossplane.errors import NgxParserBaseException
 
 from opskit.core.nginx.lexer import Token, tokenize
 from opskit.core.nginx.tree import Directive, NginxConfig
+from opskit.core.syntax_errors import syntax_error
 from opskit.errors import InputError
 
 # Directives that only exist at the top of a full nginx.conf.
@@ -39,7 +40,15 @@ _HTTP_MARKERS = frozenset(
         "proxy_cache_path",
     }
 )
-_MAX_INCLUDE_DEPTH = 32
+MAX_INCLUDE_DEPTH = 32
+# Words an error may quote (see opskit.core.syntax_errors): crossplane's directive table plus the
+# Tengine directives the rules know.
+VOCABULARY = frozenset(DIRECTIVES) | {"dynamic_resolve"}
+DEFAULT_MAX_EXPANDED_BYTES = 64 * 1024 * 1024
+"""How much config text one root may splice in, counting a file once per ``include`` of it: ten
+files that each include the next ten times are 10^8 copies (an include bomb); the CLI passes the
+config input limit (``OPSKIT_MAX_INPUT_BYTES``) instead."""
+_MIN_INCLUDE_COST = 1024  # each splice counts at least 1 KiB: at most 65,536 splices per 64 MiB
 _SPECIAL = frozenset({"{", ";", "}"})
 
 
@@ -65,9 +74,12 @@ def guess_top_context(directives: list[str]) -> tuple[str, ...]:
     return ("http", "server", "location")
 
 
-def parse_nginx(path: str, source: ConfigSource, prefix: str | None = None) -> NginxConfig:
-    """Parse the config rooted at ``path``; raises InputError with file:line on a syntax error."""
-    parser = _Parser(source, prefix if prefix is not None else posixpath.dirname(path))
+def parse_nginx(
+    path: str, source: ConfigSource, prefix: str | None = None, max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES
+) -> NginxConfig:
+    """Parse the config rooted at ``path``; raises InputError with file:line on a syntax error, or
+    when includes splice in more than ``max_expanded_bytes`` of text (see DEFAULT_MAX_EXPANDED_BYTES)."""
+    parser = _Parser(source, prefix if prefix is not None else posixpath.dirname(path), max_expanded_bytes)
     text = parser.load(path)
     directives = parser.parse_block(tokenize(text, path), path, depth=0, top_level=True)
     # The context of a root file is only known from its top-level directives: check afterwards.
@@ -83,9 +95,10 @@ def parse_nginx(path: str, source: ConfigSource, prefix: str | None = None) -> N
 
 
 class _Parser:
-    def __init__(self, source: ConfigSource, prefix: str) -> None:
+    def __init__(self, source: ConfigSource, prefix: str, max_expanded_bytes: int) -> None:
         self.source = source
         self.prefix = prefix
+        self.expansion_left = max_expanded_bytes
         self.texts: dict[str, str] = {}
         self.missing: list[tuple[str, int, str]] = []
 
@@ -114,11 +127,17 @@ class _Parser:
                     break
                 args.append(arg)
             if terminator is None:
-                raise InputError.at(
-                    file, line, None, f'unexpected end of file, expecting ";" or "}}" after "{name}"'
+                raise _statement_error(
+                    file,
+                    line,
+                    name,
+                    'unexpected end of file, expecting ";" or "}" after {word}',
+                    'unexpected end of file, expecting ";" or "}"',
                 )
             if terminator == "}":
-                raise InputError.at(file, line, None, f'directive "{name}" is not terminated by ";"')
+                raise _statement_error(
+                    file, line, name, 'directive {word} is not terminated by ";"', 'statement is not terminated by ";"'
+                )
             if name == "if":
                 args = _strip_if_parens(args)
             if terminator == "{":
@@ -130,14 +149,16 @@ class _Parser:
             else:
                 parsed.append(Directive(name, tuple(args), file, line))
         if not top_level:
-            last_line = self.texts.get(file, "").count("\n") or line or None
+            text = self.texts.get(file, "")
+            # the file's last line (a final line without "\n" counts too)
+            last_line = text.count("\n") + (0 if text.endswith("\n") else 1) if text else line or None
             raise InputError.at(file, last_line, None, 'unexpected end of file, expecting "}"')
         return parsed
 
     def include(self, pattern: str, file: str, line: int, depth: int) -> list[Directive]:
-        if depth >= _MAX_INCLUDE_DEPTH:
+        if depth >= MAX_INCLUDE_DEPTH:
             raise InputError.at(
-                file, line, "include", f"includes nested deeper than {_MAX_INCLUDE_DEPTH} (a loop?)"
+                file, line, "include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} (a loop?)"
             )
         full = pattern if posixpath.isabs(pattern) else posixpath.join(self.prefix, pattern)
         if any(ch in full for ch in "*?["):
@@ -153,7 +174,17 @@ class _Parser:
             return [Directive("include", (pattern,), file, line)]
         spliced: list[Directive] = []
         for path in paths:
-            spliced.extend(self.parse_block(tokenize(self.load(path), path), path, depth + 1, top_level=True))
+            text = self.load(path)
+            self.expansion_left -= max(len(text), _MIN_INCLUDE_COST)
+            if self.expansion_left < 0:
+                raise InputError.at(
+                    file,
+                    line,
+                    "include",
+                    "the includes splice in more config text than the input limit (a file included "
+                    "over and over?); set OPSKIT_MAX_INPUT_BYTES to raise it",
+                )
+            spliced.extend(self.parse_block(tokenize(text, path), path, depth + 1, top_level=True))
         return spliced
 
 
@@ -186,8 +217,23 @@ def _check_directive(directive: Directive, terminator: str, ctx: tuple[str, ...]
             ctx=ctx,
         )
     except NgxParserBaseException as error:
-        raise InputError.at(directive.file, directive.line, None, error.strerror) from None
+        # crossplane only judges directives from its table, so the name is vocabulary; its on/off
+        # message also quotes the argument, which is input: say the same without it.
+        problem = str(error.strerror)
+        if problem.startswith("invalid value "):
+            problem = 'invalid value in {word} directive, it must be "on" or "off"'
+        else:
+            problem = problem.replace(f'"{directive.name}"', "{word}", 1)
+        unquoted = problem.replace("{word}", "this")
+        raise _statement_error(directive.file, directive.line, directive.name, problem, unquoted) from None
     _ACCEPTED.add(key)
+
+
+def _statement_error(file: str, line: int, name: str, quoted: str, unquoted: str) -> InputError:
+    """A syntax error about the statement starting with ``name`` (quoted only if it is a directive)."""
+    return syntax_error(
+        file, line, word=name, quoted=quoted, unquoted=unquoted, vocabulary=VOCABULARY, what="nginx directive"
+    )
 
 
 def _strip_if_parens(args: list[str]) -> list[str]:

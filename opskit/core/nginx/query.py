@@ -303,6 +303,86 @@ def _pass_sites(config: NginxConfig) -> Iterator[PassSite]:
         yield PassSite(node, written, expanded, variable)
 
 
+def unix_socket_passes(config: NginxConfig) -> Iterator[Node]:
+    """``*_pass`` directives in HTTP context that send to a unix socket (no DNS: not in pass_sites)."""
+    for node in config.walk():
+        directive = node.directive
+        if (
+            directive.name in PASS_DIRECTIVES
+            and directive.args
+            and config.in_http(node)
+            and parse_target(directive.args[0]) is None
+        ):
+            yield node
+
+
+def upstream_of(config: NginxConfig, site: PassSite) -> Directive | None:
+    """The ``upstream`` block this pass sends to, if any.
+
+    A literal name picks the block; a variable one too when no port is written: nginx compares a
+    resolved URL with explicit groups by name and requires "no port" (explicit groups have port 0).
+    """
+    found = upstream_blocks(config).get(site.expanded.host.lower())
+    if found is None or (site.variable and site.expanded.port is not None):
+        return None
+    return found[0]
+
+
+def _implicit_groups(config: NginxConfig) -> dict[tuple[int, str, int | None], Directive]:
+    """(http{} id, host, port) → the first literal pass that creates that implicit server group.
+
+    Every literal ``proxy_pass http://host:port`` (or fastcgi_pass, grpc_pass …: one list in nginx)
+    creates a group; one that names an ``upstream`` block uses that block instead of creating one.
+    """
+    cached = cast("dict[tuple[int, str, int | None], Directive] | None", config.memo.get("implicit_groups"))
+    if cached is not None:
+        return cached
+    upstreams = upstream_blocks(config)
+    groups: dict[tuple[int, str, int | None], Directive] = {}
+    for site in pass_sites(config):
+        host = site.written.host.lower()
+        if site.variable or host in upstreams:
+            continue
+        groups.setdefault((id(http_root(config, site.node)), host, site.written.effective_port), site.directive)
+    config.memo["implicit_groups"] = groups
+    return groups
+
+
+@dataclass(frozen=True)
+class Shadow:
+    """The static server group a variable pass uses instead of asking the resolver."""
+
+    group: Directive  # the literal pass that created the group, or the upstream block
+    kind: str  # "a literal proxy_pass" or "an upstream block"
+
+
+def shadowing_group(config: NginxConfig, site: PassSite) -> Shadow | None:
+    """The group that shadows a variable ``*_pass``: nginx searches existing groups first, so a match
+    by host and port means the start-up address is used and the resolver is never asked."""
+    target = site.expanded
+    if not site.variable or "$" in target.host or not target.host:
+        return None
+    literal = _implicit_groups(config).get(
+        (id(http_root(config, site.node)), target.host.lower(), target.effective_port)
+    )
+    if literal is not None:
+        return Shadow(literal, "a literal proxy_pass")
+    # An upstream named in the written host is intentional (`http://pool$request_uri`); only a
+    # host computed from a variable can be shadowed by an explicit upstream block by accident.
+    if target.port is None and site.written.has_variable_host:
+        upstream = upstream_blocks(config).get(target.host.lower())
+        if upstream is not None:
+            return Shadow(upstream[0], "an upstream block")
+    return None
+
+
+def map_may_name_upstream(config: NginxConfig, host: str) -> bool:
+    """True when a variable in ``host`` comes from a ``map``/``geo``/``split_clients``: its values may
+    be upstream names (no resolver needed), which the config alone cannot tell."""
+    variables = [part.strip("{}") for part in host.split("$")[1:]]
+    return any(map_defines(config, v.split(".")[0].split(":")[0]) for v in variables)
+
+
 def resolver_addresses(resolver: Directive) -> list[str]:
     """The name servers of a ``resolver`` line (parameters like ``valid=`` removed, ports stripped)."""
     addresses = []

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from opskit.core.render import k8s_manifests
 from opskit.core.render.engine import render_template
 from opskit.core.render.model import CompatRewrite, RenderContext, RenderedFamily, ValidationTarget
 from opskit.core.spec.k8s import K8sGatewaySpec, RouteSpec
+from opskit.core.spec.k8s_manifests import conf_dir_for
 from opskit.core.spec.model import SiteSpec
 from opskit.core.spec.types import is_ip_address
 
@@ -187,6 +189,42 @@ def notes_for(gateway: K8sGatewaySpec) -> tuple[str, ...]:
     return tuple(notes)
 
 
+@dataclass(frozen=True)
+class ManifestsView:
+    """What the report says about the manifests (None in the template when there are none)."""
+
+    namespace: str
+    name: str
+    image: str
+    replicas: int
+    conf_dir: str
+    files: tuple[str, ...]
+    service: str | None  # "<fqdn>:<port> (<type>)"
+    checksum_annotation: str
+    versions: str
+
+
+def manifests_view(gateway: K8sGatewaySpec, manifest_files: dict[str, str]) -> ManifestsView | None:
+    manifests = gateway.manifests
+    if manifests is None:
+        return None
+    service = None
+    if manifests.service is not None:
+        fqdn = f"{manifests.name}.{manifests.namespace}.svc.{gateway.cluster_domain}"
+        service = f"{fqdn}:{manifests.service.port} ({manifests.service.type})"
+    return ManifestsView(
+        namespace=manifests.namespace,
+        name=manifests.name,
+        image=manifests.image,
+        replicas=manifests.replicas,
+        conf_dir=conf_dir_for(manifests),
+        files=tuple(manifest_files),
+        service=service,
+        checksum_annotation=k8s_manifests.CHECKSUM_ANNOTATION,
+        versions=", ".join(k8s_manifests.SUPPORTED_KUBERNETES_VERSIONS),
+    )
+
+
 class K8sGatewayFamily:
     name = "k8s"
     section = "k8s_gateway"
@@ -197,6 +235,12 @@ class K8sGatewayFamily:
             return None
         view = gateway_view(gateway)
         config = render_template("k8s/nginx-k8s-gateway.conf.j2", header=ctx.header("#"), g=view)
+        files = {CONFIG_FILE: config}
+        validations = [validation_target(gateway)]
+        manifest_files: dict[str, str] = {}
+        if gateway.manifests is not None:
+            manifest_files = k8s_manifests.render_manifests(gateway, gateway.manifests, {CONFIG_FILE: config}, ctx)
+            validations.append(k8s_manifests.manifest_validation(manifest_files))
         report = render_template(
             "k8s/k8s-gateway-report.txt.j2",
             g=view,
@@ -205,12 +249,14 @@ class K8sGatewayFamily:
             resolver_address=gateway.resolver_address,
             valid_seconds=int(gateway.resolver.valid.seconds),
             tengine=gateway.tengine,
+            cluster_domain=gateway.cluster_domain,
+            m=manifests_view(gateway, manifest_files),
         )
         return RenderedFamily(
             family=self.name,
-            files={CONFIG_FILE: config, REPORT_FILE: ctx.header("#") + report},
+            files={**files, **manifest_files, REPORT_FILE: ctx.header("#") + report},
             report=report,
-            validations=(validation_target(gateway),),
+            validations=tuple(validations),
             notes=notes_for(gateway),
         )
 

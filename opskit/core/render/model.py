@@ -22,7 +22,8 @@ class CompatRewrite:
 class ValidationTarget:
     """How to check one rendered file with the real binary."""
 
-    tool: Literal["nginx", "haproxy"]
+    # "kubernetes": schema validation of manifests (offline, kubernetes-validate), not a binary
+    tool: Literal["nginx", "haproxy", "kubernetes"]
     entry: str  # relative path of the rendered file to check
     # nginx only: the entry is an http{}-level snippet; the validator wraps it in a minimal nginx.conf.
     http_snippet: bool = True
@@ -37,6 +38,8 @@ class ValidationTarget:
     compat_rewrites: tuple[CompatRewrite, ...] = ()
     # other rendered files to pass too (HAProxy: more -f files, loaded in this order after entry)
     extra_entries: tuple[str, ...] = ()
+    # kubernetes only: the minor versions whose OpenAPI schemas every manifest must satisfy
+    kubernetes_versions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

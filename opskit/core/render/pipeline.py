@@ -60,18 +60,42 @@ def render_site(spec: SiteSpec, spec_name: str, only: Sequence[str] = ()) -> Ren
 @dataclass(frozen=True)
 class FileDrift:
     path: str
-    status: Literal["unchanged", "changed", "missing", "orphaned"]
+    status: Literal["unchanged", "changed", "missing", "orphaned", "foreign"]
     diff: str = ""
 
 
-def compare_tree(rendered: Mapping[str, str], on_disk: Mapping[str, str | None]) -> list[FileDrift]:
+NOT_OURS = "not a file opskit wrote"
+
+
+def _blocked_by(path: str, foreign: Mapping[str, str]) -> str | None:
+    """What stands where ``path`` (or a folder on its way) should be, if it is not opskit's."""
+    if path in foreign:
+        return f"{path} is {foreign[path]}"
+    parts = path.split("/")
+    for cut in range(1, len(parts)):
+        above = "/".join(parts[:cut])
+        if above in foreign and foreign[above] != "a directory":
+            return f"{above} is {foreign[above]}"
+    return None
+
+
+def compare_tree(
+    rendered: Mapping[str, str], on_disk: Mapping[str, str | None], foreign: Mapping[str, str] | None = None
+) -> list[FileDrift]:
     """Compare rendered files with what ``on_disk`` holds (None = file absent).
 
     Files on disk that carry opskit's header but are no longer rendered are reported as orphaned:
-    a spec change that drops a file must not leave a stale config behind unnoticed.
+    a spec change that drops a file must not leave a stale config behind unnoticed. ``foreign``
+    (relative path → what it is: "a symbolic link", "a directory"...) lists what is on disk but is
+    not a regular file; a rendered path at (or below) one of them is "foreign": not a file opskit
+    wrote, whose content was never read.
     """
     result: list[FileDrift] = []
     for path, text in sorted(rendered.items()):
+        blocked = _blocked_by(path, foreign or {})
+        if blocked is not None:
+            result.append(FileDrift(path, "foreign", f"{blocked}: {NOT_OURS}; its content was not read\n"))
+            continue
         current = on_disk.get(path)
         if current is None:
             diff = "".join(difflib.unified_diff([], text.splitlines(True), "/dev/null", f"b/{path}"))

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from opskit.core.spec.base import SpecModel
+from opskit.core.spec.k8s_manifests import ManifestsSpec, OptionalManifests, image_problems
 from opskit.core.spec.types import (
     AbsPath,
     DnsLabel,
@@ -142,6 +143,8 @@ class K8sGatewaySpec(SpecModel):
     static: StaticSpec | None = None
     tengine: TengineSpec = Field(default_factory=TengineSpec)
     routes: tuple[RouteSpec, ...]
+    # Opt-in: ConfigMap + Deployment + Service + kustomization.yaml (opskit/core/spec/k8s_manifests.py).
+    manifests: OptionalManifests = None
 
     @field_validator("routes")
     @classmethod
@@ -180,6 +183,23 @@ class K8sGatewaySpec(SpecModel):
             raise ValueError(f"the `tengine` options only apply to flavor tengine (flavor is {self.flavor})")
         return self
 
+    @field_validator("manifests")
+    @classmethod
+    def _manifests_fit_the_flavor(cls, manifests: ManifestsSpec | None, info: ValidationInfo) -> ManifestsSpec | None:
+        flavor = info.data.get("flavor")
+        if manifests is None or flavor is None:
+            return manifests
+        problems = image_problems(flavor, manifests)
+        listen = info.data.get("listen")
+        if listen is not None and any(not _is_unspecified(a) for a in listen.addresses):
+            problems.append(
+                "listen.addresses must be empty (or 0.0.0.0 / ::) with manifests: the kubelet probes and "
+                "the Service reach the Pod on its own IP, which a spec cannot know"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return manifests
+
     def service_fqdn(self, route: RouteSpec) -> str:
         """``<service>.<namespace>.svc.<cluster domain>``: nginx's resolver ignores resolv.conf search
         domains, so only a full name resolves."""
@@ -190,3 +210,9 @@ class K8sGatewaySpec(SpecModel):
         if self.resolver.address is not None:
             return self.resolver.address
         return f"kube-dns.kube-system.svc.{self.cluster_domain}"
+
+
+def _is_unspecified(address: str) -> bool:
+    import ipaddress
+
+    return ipaddress.ip_address(address).is_unspecified

@@ -39,21 +39,57 @@ def validate_name(value: str, field: str) -> str:
             None,
             None,
             field,
-            f"{value!r} is not a Traefik router/service name "
-            "(letters, digits, . _ - and an optional @provider)",
+            f"{value!r} is not a Traefik router/service name (letters, digits, . _ - and an optional @provider)",
         )
     return value
+
+
+MAX_DEPTH = 64  # a dynamic file nests ~6 levels
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` before ruamel sees the text: its scanner slows
+    down with the square of the flow depth (1,500 '[' take 12 s) and its composer recurses per level.
+    libyaml's event parser (no composing, no recursion) measures it in a fraction of that."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    depth = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1
+                    raise InputError.at(source, line, None, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):  # libyaml >= 0.2.5 stops at 1,000 levels while scanning ahead
+            line = exc.problem_mark.line + 1 if exc.problem_mark else None
+            raise InputError.at(source, line, None, f"invalid YAML: nested more than {MAX_DEPTH} levels deep") from None
+        return  # any other syntax error: ruamel reports it below, in its own words
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
 
 
 def _load(text: str, source: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError
 
+    _check_depth(text, source)
     try:
         return YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise InputError.at(source, line, None, f"invalid YAML: {exc.problem}") from None
+    except RecursionError:  # ruamel's composer recurses once per nesting level
+        raise InputError.at(source, None, None, "invalid YAML: nested too deeply") from None
 
 
 def _routers(data: Any, source: str) -> Any:
@@ -97,8 +133,7 @@ def switch_router_service(text: str, router: str, new_service: str, source: str)
             source,
             None,
             f"http.services.{new_service}",
-            "target service is not defined in this file (qualify it as name@provider if "
-            "another provider defines it)",
+            "target service is not defined in this file (qualify it as name@provider if another provider defines it)",
         )
     if old_service == new_service:
         return RouteEdit(text, router, old_service, new_service)
@@ -116,9 +151,10 @@ def switch_router_service(text: str, router: str, new_service: str, source: str)
     new_text = "".join(lines)
 
     # Prove the edit: the new document equals the old one with exactly this value replaced.
-    expected = _plain(data)
+    budget = len(text) + 10_000
+    expected = _plain(data, source, budget)
     expected["http"]["routers"][router]["service"] = new_service
-    if _plain(_load(new_text, source)) != expected:
+    if _plain(_load(new_text, source), source, budget + len(new_text)) != expected:
         raise InputError.at(
             source,
             line + 1,
@@ -155,11 +191,25 @@ def _line(mapping: Any, key: str) -> int | None:
         return None
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
+def _plain(node: Any, source: str, budget: int) -> Any:
+    """Plain dicts/lists/str of a loaded document. Aliases are expanded here (ruamel shares them), so
+    the copy is bounded: ``budget`` values at most (a document without aliases has fewer values than
+    characters; a "billion laughs" file runs out of budget instead of memory)."""
+    left = [budget]
+
+    def copy(value: Any) -> Any:
+        left[0] -= 1
+        if left[0] < 0:
+            raise InputError.at(source, None, None, f"YAML aliases expand to more than {budget} values")
+        if isinstance(value, dict):
+            return {str(k): copy(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [copy(v) for v in value]
+        if isinstance(value, str):
+            return str(value)
+        return value
+
+    try:
+        return copy(node)
+    except RecursionError:
+        raise InputError.at(source, None, None, "invalid YAML: nested too deeply") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,7 @@ def test_cross_field_problems_are_all_listed(cli, tmp_path: Path) -> None:
 
 def test_duplicate_sni_host_and_bind_clash_are_refused(cli, tmp_path: Path) -> None:
     edge = minimal_edge()
-    edge["tls"]["routes"].append(dict(edge["tls"]["routes"][0]))
+    edge["tls"]["routes"].append(copy.deepcopy(edge["tls"]["routes"][0]))  # no YAML alias
     edge["tls"]["binds"] = [{"address": "127.0.0.1", "port": 8000}]
     message = render_bad(cli, tmp_path, edge)
     assert "SNI host 'www.example.com' appears in tls.routes[0] and tls.routes[1]" in message

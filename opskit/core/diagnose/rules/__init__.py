@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from opskit.core.diagnose.rules import live, netcheck, pairs, ping, status, windows
+from opskit.core.diagnose.rules import daemonlog, live, netcheck, pairs, ping, skipped, status, windows
 from opskit.core.diagnose.rules.base import Rule, RuleContext, rule
 
 RULES: tuple[Rule, ...] = (
+    skipped.unread,
     netcheck.udp_blocked,
     netcheck.hard_nat,
     netcheck.mapping_unknown,
@@ -24,6 +25,7 @@ RULES: tuple[Rule, ...] = (
     status.not_running,
     status.legacy,
     status.peer_relay,
+    status.direct,
     ping.not_direct,
     ping.direct_after_relay,
     ping.no_reply,
@@ -38,7 +40,10 @@ RULES: tuple[Rule, ...] = (
     windows.service_not_running,
     windows.version_mismatch,
     windows.unix_access_denied,
+    windows.backend_error,
     windows.other_error,
+    daemonlog.hand_started,
+    daemonlog.derp_unreachable,
     pairs.derp_only,
     pairs.uncertain,
     pairs.first_contact,

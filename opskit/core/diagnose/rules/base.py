@@ -15,7 +15,7 @@ from opskit.core.diagnose.models import OsPingReport, WindowsReport
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Evidence, Finding, Severity
 
-SUBJECTS = ("netcheck", "status", "ping", "windows", "pairs", "live")
+SUBJECTS = ("input", "netcheck", "status", "ping", "windows", "daemon-log", "pairs", "live")
 
 
 @dataclass(frozen=True)

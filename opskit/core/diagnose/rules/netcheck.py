@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.models import DerpHomeState, Ipv6State, NetcheckReport
-from opskit.core.diagnose.profile import AddressScope, Mapping, NatProfile, endpoint_host
+from opskit.core.diagnose.models import DerpHomeState, Ipv6State
+from opskit.core.diagnose.profile import AddressScope, Mapping, NatProfile, endpoint_host, looks_logged_out
 from opskit.core.diagnose.rules.base import RuleContext, rule
 from opskit.core.findings import Finding, Severity
 
@@ -14,13 +14,6 @@ PROBE_PORT_NOTE = (
     "not tailscaled's WireGuard port; do not forward or allow that port."
 )
 SLOW_HOME_DERP_MS = 150.0
-
-
-def looks_logged_out(report: NetcheckReport) -> bool:
-    """Pre-v1.16 layout, UDP false, no DERP home, no latency at all: the logged-out signature (#2993)."""
-    old = report.layout.startswith(("text v1.0", "text v1.2"))
-    silent = not any(d.latency_ms is not None for d in report.latencies)
-    return old and report.udp is False and silent and report.derp_home_state is not DerpHomeState.OK
 
 
 @rule("TS-NETCHECK-UDP-BLOCKED", "netcheck", Severity.ERROR, "UDP is blocked: every peer will be relayed")

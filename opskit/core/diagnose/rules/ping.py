@@ -17,25 +17,44 @@ def _peer(report: PingReport) -> str:
 
 @rule("TS-PING-NOT-DIRECT", "ping", Severity.WARNING, "tailscale ping never went direct")
 def not_direct(report: PingReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: every ``pong … via DERP(x)`` (or peer-relay) and then ``direct connection not established``
-    means all pings (``-c``, default 10) were answered only through a relay while NAT traversal kept
-    failing. A DERP pong can race a peer-relay path (#17121), so this shows the disco path, not
-    necessarily where WireGuard data flows."""
-    if report.outcome not in (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY):
+    """Why: every ``pong … via DERP(x)`` and then ``direct connection not established`` means all pings
+    (``-c``, default 10) were answered only through a relay while NAT traversal kept failing; a paste
+    that ends after relayed pongs shows the same state so far. A Peer Relay (``via peer-relay(…)``,
+    v1.86+) is a tailnet node relaying UDP: far better than DERP, so it is reported apart and milder.
+    A DERP pong can race a peer-relay path (#17121), so this shows the disco path, not necessarily where
+    WireGuard data flows."""
+    if report.outcome not in (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY) or not report.pongs:
         return
-    relays = sorted({p.derp_region or p.via for p in report.pongs if p.path is not PathKind.DIRECT})
+    derp = sorted({p.derp_region or p.via for p in report.pongs if p.path is PathKind.DERP})
+    peer_relays = sorted({p.via for p in report.pongs if p.path is PathKind.PEER_RELAY})
     verdict = report.outcome is PingOutcome.NOT_ESTABLISHED
-    yield not_direct.finding(
-        f"{ctx.label} → {_peer(report)}: {len(report.pongs)} pong(s), all via {', '.join(relays)}"
-        + (", then 'direct connection not established'" if verdict else " and no direct pong in the paste")
-        + ": hole punching did not succeed, the pair is relayed.",
-        "Run `opskit diagnose` on both nodes' `tailscale netcheck` to see whether their NATs allow a direct "
-        "path; if they should, check for a firewall dropping UDP (host firewall, cloud security group, "
-        "VM/NAT network mode for guests) on either side.",
-        ctx.evidence(*(p.line for p in report.pongs[:2]), report.verdict_line),
-        severity=Severity.WARNING if verdict else Severity.INFO,
-        peer=_peer(report),
-    )
+    how = ", then 'direct connection not established'" if verdict else " and no direct pong in the paste"
+    if derp:
+        via = "DERP " + ", ".join(derp) + (f" (and peer relay {', '.join(peer_relays)})" if peer_relays else "")
+        yield not_direct.finding(
+            f"{ctx.label} → {_peer(report)}: {len(report.pongs)} pong(s), all relayed via {via}{how}: "
+            "hole punching did not succeed, the pair is relayed through DERP.",
+            "Run `opskit diagnose` on both nodes' `tailscale netcheck` to see whether their NATs allow a direct "
+            "path; if they should, check for a firewall dropping UDP (host firewall, cloud security group, "
+            "VM/NAT network mode for guests) on either side.",
+            ctx.evidence(*(p.line for p in report.pongs[:2]), report.verdict_line),
+            title="tailscale ping was answered only through DERP",
+            peer=_peer(report),
+            path="derp",
+            derp_regions=derp,
+        )
+    elif peer_relays:
+        yield not_direct.finding(
+            f"{ctx.label} → {_peer(report)}: {len(report.pongs)} pong(s), all via Peer Relay "
+            f"{', '.join(peer_relays)}{how}: not direct, but not DERP either: a tailnet node relays UDP.",
+            "Acceptable (Peer Relay throughput is close to direct); to get direct, see what the pairwise "
+            "prediction says would have to change on either NAT.",
+            ctx.evidence(*(p.line for p in report.pongs[:2]), report.verdict_line),
+            severity=Severity.INFO,
+            title="tailscale ping went through a Peer Relay, not DERP",
+            peer=_peer(report),
+            path="peer-relay",
+        )
 
 
 @rule("TS-PING-DIRECT-AFTER-RELAY", "ping", Severity.INFO, "Path went direct after relayed pings")
@@ -47,6 +66,7 @@ def direct_after_relay(report: PingReport, ctx: RuleContext) -> Iterator[Finding
     direct = next(p for p in report.pongs if p.path is PathKind.DIRECT)
     relayed = [p for p in report.pongs if p.path is not PathKind.DIRECT]
     over = "IPv6" if direct.via.startswith("[") else "IPv4"
+    kinds = sorted({"DERP" if p.path is PathKind.DERP else "peer relay" for p in relayed})
     yield direct_after_relay.finding(
         f"{ctx.label} → {_peer(report)}: direct over {over} via {direct.via}"
         + (f" after {len(relayed)} relayed pong(s)" if relayed else "")
@@ -54,7 +74,13 @@ def direct_after_relay(report: PingReport, ctx: RuleContext) -> Iterator[Finding
         "Nothing to fix. If the path is relayed again later, the pair's NAT needs traffic to keep it open "
         "(see the pairwise table).",
         ctx.evidence(*(p.line for p in relayed[:1]), direct.line),
+        title=(
+            f"Path went direct after {len(relayed)} pong(s) via {' and '.join(kinds)}"
+            if relayed
+            else "tailscale ping went direct at once"
+        ),
         peer=_peer(report),
+        endpoint=direct.via,
     )
 
 

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.models import PathKind, StatusReport
+from opskit.core.diagnose.models import PathKind, StatusPeer, StatusReport
+from opskit.core.diagnose.profile import AddressScope, address_scope
 from opskit.core.diagnose.rules.base import RuleContext, rule
 from opskit.core.findings import Finding, Severity
+
+
+def peer_name(peer: StatusPeer) -> str:
+    """The peer's host name, or where it is shown when a fragment hides the name."""
+    host = peer.host.strip('()"')
+    return host or (peer.ip if peer.ip else f"the peer on line {peer.line.number}")
 
 
 @rule("TS-STATUS-RELAYED", "status", Severity.WARNING, "Peer traffic is relayed through DERP")
@@ -15,15 +22,15 @@ def relayed(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
     peer's home region) in the last 45 s because no UDP path is in use. It works, but throughput is
     limited and latency is higher. ``relay "tor"`` is Toronto, not Tor."""
     for peer in status.peers:
-        if peer.active and peer.path is PathKind.DERP and not (peer.tx and peer.rx == 0):
+        if peer.active is not False and peer.path is PathKind.DERP and not (peer.tx and peer.rx == 0):
             yield relayed.finding(
-                f'{ctx.label} → {peer.host}: traffic is relayed via DERP region "{peer.relay_region}" '
+                f'{ctx.label} → {peer_name(peer)}: traffic is relayed via DERP region "{peer.relay_region}" '
                 "(the peer's home region): no direct UDP path is in use.",
                 "Compare both nodes' `tailscale netcheck` (run `opskit diagnose` on them together) to see "
                 "whether their NATs allow direct; if they should, look for a firewall dropping UDP to "
                 "tailscaled's port (41641 by default) on either side.",
                 ctx.evidence(peer.line),
-                peer=peer.host,
+                peer=peer_name(peer),
             )
 
 
@@ -32,10 +39,10 @@ def tx_no_rx(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
     """Why: ``tx N rx 0`` on an active peer: this node keeps sending and receives nothing, even
     through DERP. NAT type cannot explain that: DERP always works when both ends are up."""
     for peer in status.peers:
-        if peer.active and peer.tx and peer.rx == 0:
+        if peer.active is not False and peer.tx and peer.rx == 0:
             where = f'via DERP "{peer.relay_region}"' if peer.path is PathKind.DERP else "on its current path"
             yield tx_no_rx.finding(
-                f"{ctx.label} → {peer.host}: {peer.tx} bytes sent {where}, 0 received: the peer is not "
+                f"{ctx.label} → {peer_name(peer)}: {peer.tx} bytes sent {where}, 0 received: the peer is not "
                 "answering at all (asleep, tailscaled stopped, lost its DERP connection, or its keys/ACLs "
                 "do not admit this node). NAT type does not explain this: relayed traffic would still flow.",
                 f"On {peer.host}: check `tailscale status` shows it running and connected to its DERP home; "
@@ -144,3 +151,28 @@ def peer_relay(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
                 ctx.evidence(peer.line),
                 peer=peer.host,
             )
+
+
+@rule("TS-STATUS-DIRECT", "status", Severity.INFO, "Peer traffic is direct")
+def direct(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: users paste `tailscale status` to ask "is it direct?"; ``active; direct ip:port`` is the
+    answer, and whether that endpoint is on the LAN, public or behind CGNAT says which path was found."""
+    for peer in status.peers:
+        if peer.path is not PathKind.DIRECT or peer.active is False:
+            continue
+        endpoint = peer.direct_addr or "?"
+        scope = address_scope(endpoint) if peer.direct_addr else AddressScope.NONE
+        where = {
+            AddressScope.PRIVATE: "a LAN endpoint",
+            AddressScope.PUBLIC: "a public endpoint",
+            AddressScope.SHARED: "a CGNAT-range endpoint",
+            AddressScope.REDACTED: "an endpoint (redacted)",
+        }.get(scope, "an endpoint")
+        yield direct.finding(
+            f"{ctx.label} → {peer_name(peer)}: direct to {where} {endpoint}; no relay in use.",
+            "Nothing to fix.",
+            ctx.evidence(peer.line),
+            title=f"{peer_name(peer)} is direct",
+            peer=peer_name(peer),
+            endpoint=peer.direct_addr,
+        )

@@ -180,6 +180,13 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "on Linux/macOS the LocalAPI refuses non-root users that are not the configured operator.",
         "Use `sudo tailscale …`, or once `sudo tailscale set --operator=$USER` to allow your user.",
     ),
+    WindowsErrorKind.BACKEND_ERROR: (
+        "the GUI shows 'Tailscale backend error': the service is running and its backend answered, but "
+        "with an error it could not get past (typically creating the Tailscale network adapter, a registry "
+        "or driver problem left by another VPN, or a frontend/backend version mismatch).",
+        "Read the text after 'backend error:' (the cause); update Tailscale; remove leftover TUN/TAP or "
+        "other VPN adapters; then restart the Tailscale service. The service itself is not the problem.",
+    ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -258,3 +265,10 @@ def unix_access_denied(report: WindowsReport, ctx: RuleContext) -> Iterator[Find
 def other_error(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
     """Why: a LocalAPI failure without a recognised body (e.g. a bare ``401 Unauthorized``)."""
     yield from _emit(other_error, WindowsErrorKind.OTHER, report, ctx)
+
+
+@rule("TS-WIN-BACKEND-ERROR", "windows", Severity.ERROR, "tailscaled's backend reported an error")
+def backend_error(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``Tailscale backend error: …`` is the GUI relaying the backend's own failure; the backend
+    answered, so "the service is not running" would send the user the wrong way."""
+    yield from _emit(backend_error, WindowsErrorKind.BACKEND_ERROR, report, ctx)

@@ -17,6 +17,7 @@ from opskit.core.nginx.query import (
     parse_target,
     pass_sites,
     upstream_blocks,
+    upstream_of,
 )
 from opskit.core.nginx.tree import NginxConfig
 
@@ -63,7 +64,7 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     upstreams = upstream_blocks(tree)
     for site in pass_sites(tree):
         host = site.written.host
-        if site.variable or host.lower() in upstreams:
+        if site.variable or upstream_of(tree, site) is not None:
             continue
         kind = classify_host(host)
         if kind not in SERVICE_KINDS:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
-from opskit.core.nginx.query import PassSite, evidence, http_root, pass_sites, upstream_blocks
-from opskit.core.nginx.tree import Directive, NginxConfig
+from opskit.core.nginx.query import evidence, pass_sites, shadowing_group
+from opskit.core.nginx.tree import NginxConfig
 
 
 @rule(
@@ -57,32 +57,11 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             }
         }
     """
-    literal: dict[tuple[int, str, int | None], Directive] = {}
-    variable: list[PassSite] = []
     for site in pass_sites(tree):
-        root = http_root(tree, site.node)
-        key_root = id(root)
-        if site.variable:
-            variable.append(site)
-        else:
-            literal.setdefault(
-                (key_root, site.written.host.lower(), site.written.effective_port), site.directive
-            )
-    explicit = {name: directive for name, (directive, _node) in upstream_blocks(tree).items()}
-    for site in variable:
-        target = site.expanded
-        if "$" in target.host or not target.host:
+        found = shadowing_group(tree, site)
+        if found is None:
             continue
-        key_root = id(http_root(tree, site.node))
-        shadow = literal.get((key_root, target.host.lower(), target.effective_port))
-        kind = "a literal proxy_pass"
-        # An upstream named in the written host is intentional (`http://pool$request_uri`); only a
-        # host computed from a variable can be shadowed by an explicit upstream block by accident.
-        if shadow is None and target.port is None and site.written.has_variable_host:
-            shadow = explicit.get(target.host.lower())
-            kind = "an upstream block"
-        if shadow is None:
-            continue
+        target, shadow, kind = site.expanded, found.group, found.kind
         yield ctx.finding(
             cause=f"`{site.directive.args[0]}` evaluates to `{target.host_port}`, which {kind} at "
             f"{shadow.file}:{shadow.line} already defines as a server group, so nginx uses that start-up "

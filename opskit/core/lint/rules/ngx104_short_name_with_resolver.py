@@ -16,6 +16,7 @@ from opskit.core.nginx.query import (
     pass_sites,
     scoped,
     upstream_blocks,
+    upstream_of,
 )
 from opskit.core.nginx.tree import NginxConfig
 
@@ -61,7 +62,7 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
     upstreams = upstream_blocks(tree)
     for site in pass_sites(tree):
         host = site.expanded.host
-        if not site.variable or "$" in host or host.lower() in upstreams:
+        if not site.variable or "$" in host or upstream_of(tree, site) is not None:
             continue
         if classify_host(host) in NEEDS_SEARCH_DOMAIN and scoped(site.node, "resolver") is not None:
             yield ctx.finding(

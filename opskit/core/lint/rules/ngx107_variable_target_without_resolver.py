@@ -12,10 +12,10 @@ from opskit.core.nginx.query import (
     classify_host,
     evidence,
     has_unresolved_include,
-    map_defines,
+    map_may_name_upstream,
     pass_sites,
     scoped,
-    upstream_blocks,
+    upstream_of,
 )
 from opskit.core.nginx.tree import NginxConfig
 
@@ -56,7 +56,6 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             }
         }
     """
-    upstreams = upstream_blocks(tree)
     for site in pass_sites(tree):
         if (
             not site.variable
@@ -66,10 +65,9 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             continue
         host = site.expanded.host
         if "$" in host:
-            variables = [part.strip("{}") for part in host.split("$")[1:]]
-            if any(map_defines(tree, v.split(".")[0].split(":")[0]) for v in variables):
+            if map_may_name_upstream(tree, host):
                 continue  # a map may yield upstream names; cannot judge
-        elif host.lower() in upstreams or classify_host(host) in (HostKind.IP,):
+        elif upstream_of(tree, site) is not None or classify_host(host) in (HostKind.IP,):
             continue
         example = host
         yield ctx.finding(

@@ -1,0 +1,87 @@
+"""Recognise tailscaled's own start-up log (Windows and Linux) and whether it was started by hand.
+
+People paste what ``tailscaled`` printed when they ran it from a shell, or the service's log file::
+
+    logtail started
+    Program starting: v1.52.0-t3c2ff1e4a-gfccfad18e, Go 1.21.3: []string{"C:\\Program Files\\…\\tailscaled.exe"}
+    LogID: 9e77…
+    logpolicy: using LocalAppData dir …
+
+A daemon run from a shell on Windows runs as that user, not LocalSystem: its named pipe, state and
+LocalAPI owner differ from the service's, which explains most "works for one user only" reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from opskit.core.diagnose.models import DaemonLogReport
+from opskit.core.diagnose.text import SourceLine
+
+# An optional "2021-06-15T16:01:48.840-07:00: 2021/06/15 16:01:48 " style prefix (log files, journald).
+_PREFIX = r"^(?:\S+:\s+)?(?:\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?\s+)?"
+_START = re.compile(_PREFIX + r"Program starting: v(?P<version>\d+\.\d+\.\d+)\S*(?P<rest>.*)$")
+_MARKERS = re.compile(
+    _PREFIX
+    + r"(?:logtail started$|LogID: \S+$|logpolicy[.:] |subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
+    r"|Program starting: v\d|(?:magicsock: derp[\w.]*\([^)]*\): )?derphttp\.Client\.\w+)"
+)
+# "derphttp.Client.Send connect to region 900 (xxx): EOF" — tailscaled could not reach a DERP region.
+_DERP_FAILURE = re.compile(r"connect to region (?P<id>\d+) \((?P<code>[^)]*)\): (?P<error>.+)$")
+_ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_WORDS = (
+    "logtail started", "LogID: ", "logpolicy", "subproc mode", "(logID", "Program starting: v", "derphttp.Client",
+)  # fmt: skip
+
+
+def is_daemon_log_line(text: str) -> bool:
+    """A line only tailscaled's start-up prints (cheap word test first: most lines have none)."""
+    return any(word in text for word in _WORDS) and bool(_MARKERS.match(text))
+
+
+def _started_by_hand(command: str | None, argv: Sequence[str], lines: Sequence[SourceLine]) -> tuple[bool | None, str]:
+    words = (command or "").split()
+    program = words[1] if words[:1] == ["sudo"] and len(words) > 1 else (words[0] if words else "")
+    if program.lower().rstrip('"').endswith(("tailscaled", "tailscaled.exe")):
+        return True, f"it was run from a shell prompt (`{command}`)"
+    if "/subproc" in argv or any("subproc mode" in line.text for line in lines):
+        return False, "the Windows service started it (/subproc)"
+    if command and "tailscale-service" in command:
+        return False, "it is the service's log file"
+    return None, ""
+
+
+def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> DaemonLogReport:
+    """Version, platform and who started tailscaled, from its start-up lines."""
+    version: str | None = None
+    argv: tuple[str, ...] = ()
+    start_line: SourceLine | None = None
+    for line in lines:
+        match = _START.match(line.text)
+        if match:
+            version, start_line = match.group("version"), line
+            argv = tuple(a.replace("\\\\", "\\") for a in _ARG.findall(match.group("rest")))
+    joined = " ".join(argv) + " " + " ".join(line.text for line in lines)
+    if ".exe" in joined.lower() or "C:\\" in joined or "LocalApp" in joined or "ProgramData" in joined:
+        os_name: str | None = "windows"
+    elif "/var/lib/" in joined or "/etc/" in joined or "systemd" in joined:
+        os_name = "linux"
+    else:
+        os_name = None
+    hand_started, why = _started_by_hand(command, argv, lines)
+    failures = tuple(
+        (int(m.group("id")), m.group("code"), m.group("error").strip(), line)
+        for line in lines
+        if (m := _DERP_FAILURE.search(line.text))
+    )
+    return DaemonLogReport(
+        version=version,
+        os=os_name,
+        hand_started=hand_started,
+        argv=argv,
+        lines=tuple(lines),
+        start_line=start_line,
+        why=why,
+        derp_failures=failures,
+    )

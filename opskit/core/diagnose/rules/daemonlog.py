@@ -1,0 +1,65 @@
+"""Rules that read tailscaled's own start-up log pasted into a ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opskit.core.diagnose.models import DaemonLogReport
+from opskit.core.diagnose.rules.base import RuleContext, rule
+from opskit.core.findings import Finding, Severity
+
+
+@rule("TS-LOG-HAND-STARTED", "daemon-log", Severity.WARNING, "tailscaled was started by hand, not by the service")
+def hand_started(log: DaemonLogReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: a tailscaled run from a shell runs as that user with that shell's environment. On Windows
+    it is not LocalSystem: it cannot create the protected named pipe or reach the service's state, and
+    the GUI/CLI of other users (or the service, started later) cannot talk to it. On Linux it is usually
+    a deliberate debugging or userspace-networking setup, so it is only noted."""
+    if log.hand_started is not True:
+        return
+    version = f" v{log.version}" if log.version else ""
+    windows = log.os == "windows"
+    yield hand_started.finding(
+        f"{ctx.label}: tailscaled{version} was started by hand ({log.why}), not by the "
+        + ("Tailscale Windows service: it runs as the current user instead of LocalSystem, so the named pipe, "
+           "state directory and LocalAPI owner differ from the service's and other clients cannot reach it."
+           if windows else "service manager: it lives only as long as that shell and runs with its flags."),
+        "Stop the hand-started tailscaled and start the service instead (Windows: `net start Tailscale` in an "
+        "elevated console, or Services → Tailscale → Start); to debug, stop the service first and run the "
+        "daemon elevated."
+        if windows
+        else "If this is not deliberate, stop it and use `systemctl start tailscaled` (flags in "
+        "/etc/default/tailscaled).",
+        ctx.evidence(log.start_line or log.lines[0]),
+        severity=Severity.WARNING if windows else Severity.INFO,
+        version=log.version,
+        os=log.os,
+    )
+
+
+@rule("TS-LOG-DERP-UNREACHABLE", "daemon-log", Severity.ERROR, "tailscaled cannot connect to a DERP region")
+def derp_unreachable(log: DaemonLogReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``derphttp.Client.Send connect to region N (code): <error>`` is tailscaled failing to open its
+    TLS connection to that DERP region. Relayed traffic and NAT-traversal signalling through it stop;
+    with a custom (Headscale or self-hosted) region it is usually a firewall, a TLS-terminating proxy or
+    load balancer in front of derper, or a wrong hostname/port in the DERP map."""
+    if not log.derp_failures:
+        return
+    regions = sorted({f"{code} (region {region_id})" for region_id, code, _, _ in log.derp_failures})
+    errors = sorted({error for _, _, error, _ in log.derp_failures})
+    custom = any(region_id >= 900 for region_id, _, _, _ in log.derp_failures)
+    yield derp_unreachable.finding(
+        f"{ctx.label}: tailscaled could not connect to DERP {', '.join(regions)}: {'; '.join(errors)}. "
+        "Peers whose home is that region cannot be reached through it, and path discovery with them stalls.",
+        (
+            "Region IDs of 900 and above are custom (Headscale/self-hosted derper): check that its hostname "
+            "resolves and TCP 443 (or its DERPPort) is reachable, that no HTTP proxy or load balancer "
+            "terminates TLS in front of derper, and UDP 3478 for STUN; compare with `tailscale debug derp "
+            "<region>`."
+            if custom
+            else "Check outbound TCP 443 to that region (`tailscale debug derp <region>`), proxies and TLS "
+            "interception on the way."
+        ),
+        ctx.evidence(*(line for _, _, _, line in log.derp_failures[:3])),
+        regions=[region_id for region_id, _, _, _ in log.derp_failures],
+    )

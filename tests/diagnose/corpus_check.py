@@ -1,0 +1,227 @@
+"""Judge `opskit diagnose` on the public-paste corpus against the ground truth in corpus/truth.toml.
+
+Each sample's facts (written from an expert reading before opskit ran on it) are compared with the
+structured JSON document `opskit diagnose --format json` would print. A sample is *right* when every
+fact it states holds. Run as a script for the accuracy figures::
+
+    python -m tests.diagnose.corpus_check            # dev and held-out accuracy (held-out: counts only)
+    python -m tests.diagnose.corpus_check --details  # every failing fact, held-out included
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from opskit.core.diagnose.engine import InputText, diagnose
+from opskit.errors import InputError
+from opskit.output.diagnose import to_json
+
+CORPUS = Path(__file__).parent / "samples" / "corpus"
+
+
+def load_truth() -> list[dict[str, Any]]:
+    """Every [[sample]] of truth.toml, in file order."""
+    with (CORPUS / "truth.toml").open("rb") as handle:
+        samples: list[dict[str, Any]] = tomllib.load(handle)["sample"]
+    return samples
+
+
+def document_for(name: str) -> dict[str, Any] | None:
+    """The JSON payload for one sample (None when opskit exits 2: nothing recognised)."""
+    path = CORPUS / name
+    try:
+        diagnosis = diagnose([InputText(path.stem, path.name, path.read_text(encoding="utf-8"))])
+    except InputError:
+        return None
+    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+
+
+def _lower(value: object) -> str:
+    return str(value).strip().lower()
+
+
+def _node_facts(expected: dict[str, Any], node: dict[str, Any]) -> Iterable[str]:
+    ipv6 = node.get("ipv6") or {}
+    checks: dict[str, tuple[object, object]] = {
+        "udp": (expected.get("udp"), node.get("udp")),
+        "mapping": (expected.get("mapping"), node.get("mapping")),
+        "ipv6_state": (expected.get("ipv6_state"), ipv6.get("state")),
+        "ipv6_global": (expected.get("ipv6_global"), ipv6.get("global")),
+        "ipv4_scope": (expected.get("ipv4_scope"), (node.get("ipv4") or {}).get("scope")),
+    }
+    for key, (want, got) in checks.items():
+        if key in expected and want != got:
+            yield f"node.{key}: expected {want!r}, got {got!r}"
+    if "ipv6_state_not" in expected and ipv6.get("state") == expected["ipv6_state_not"]:
+        yield f"node.ipv6.state must not be {expected['ipv6_state_not']!r}"
+    if "derp_home" in expected:
+        region = node.get("derp_home_region") or {}
+        shown = {_lower(node.get("derp_home")), _lower(region.get("code")), _lower(region.get("name"))}
+        if not shown & {_lower(v) for v in expected["derp_home"]}:
+            yield f"node.derp_home: expected one of {expected['derp_home']}, got {sorted(shown - {'none'})}"
+    if "portmap" in expected:
+        got = sorted((node.get("port_mapping") or {}).get("protocols") or [])
+        if got != sorted(expected["portmap"]):
+            yield f"node.portmap: expected {sorted(expected['portmap'])}, got {got}"
+    for artefact in expected.get("artefacts", []):
+        if artefact not in (node.get("artefacts") or []):
+            yield f"node.artefacts: {artefact!r} missing from {node.get('artefacts')}"
+    for code in expected.get("silent_regions", []):
+        latencies = {_lower(d.get("code")): d.get("latency_ms") for d in node.get("derp_latencies") or []}
+        if _lower(code) not in latencies or latencies[_lower(code)] is not None:
+            yield f"node.derp_latencies: region {code!r} should be shown without a latency"
+
+
+def _peer_matches(expected: dict[str, Any], peer: dict[str, Any]) -> bool:
+    for key, want in expected.items():
+        if key == "name":
+            continue
+        if key == "ip":
+            got = peer.get("ip")
+            if (want == "" and got not in (None, "")) or (want != "" and _lower(got) != _lower(want)):
+                return False
+        elif key == "derp":
+            if _lower((peer.get("derp") or {}).get("code")) != _lower(want):
+                return False
+        elif key in ("os", "exit_node", "path", "endpoint"):
+            if _lower(peer.get(key)) != _lower(want):
+                return False
+        elif peer.get(key) != want:
+            return False
+    return True
+
+
+def _peer_facts(expected_peers: list[dict[str, Any]], peers: list[dict[str, Any]] | None) -> Iterable[str]:
+    if peers is None:
+        yield "no peers[] in the output"
+        return
+    for expected in expected_peers:
+        if "name" in expected:
+            candidates = [p for p in peers if _lower(p.get("name")) == _lower(expected["name"])]
+        else:
+            candidates = [p for p in peers if not p.get("self")]
+        if not any(_peer_matches(expected, p) for p in candidates):
+            shown = [{k: p.get(k) for k in ("name", "ip", "path", "derp", "endpoint", "offline")} for p in candidates]
+            yield f"peer {expected}: no match among {shown or 'no peer of that name'}"
+
+
+def _ping_facts(expected: dict[str, Any], document: dict[str, Any]) -> Iterable[str]:
+    pings = document.get("pings")
+    if pings is None:  # schema 1: only the outcome is shown, in the block layout
+        layouts = [b["layout"] for b in document.get("blocks", []) if b["kind"] == "ping"]
+        if "outcome" in expected and not any(f"({expected['outcome']})" in lay for lay in layouts):
+            yield f"ping.outcome: expected {expected['outcome']!r}, blocks say {layouts}"
+        if set(expected) - {"outcome"}:
+            yield "no pings[] in the output"
+        return
+    if not pings:
+        yield "ping: no ping run recognised"
+        return
+    best = next((p for p in reversed(pings) if p.get("pongs")), pings[-1])
+    for key, want in expected.items():
+        got = best.get(key)
+        if key == "derp_regions":
+            if sorted(_lower(x) for x in got or []) != sorted(_lower(x) for x in want):
+                yield f"ping.derp_regions: expected {sorted(want)}, got {got}"
+        elif (_lower(got) if isinstance(want, str) else got) != (_lower(want) if isinstance(want, str) else want):
+            yield f"ping.{key}: expected {want!r}, got {got!r}"
+
+
+def _windows_facts(expected: dict[str, Any], document: dict[str, Any]) -> Iterable[str]:
+    errors = document.get("windows")
+    if errors is None:  # schema 1: kinds only, in the block layout
+        kinds = {k for b in document.get("blocks", []) if b["kind"] == "windows-error" for k in b["layout"].split(", ")}
+        entries: list[dict[str, Any]] = []
+    else:
+        kinds = {e.get("kind") for e in errors}
+        entries = errors
+    for kind in expected.get("kinds", []):
+        if kind not in kinds:
+            yield f"windows.kinds: {kind!r} missing from {sorted(k for k in kinds if k)}"
+    for kind in expected.get("not", []):
+        if kind in kinds:
+            yield f"windows.kinds: {kind!r} must not be claimed"
+    for key in ("owner", "pid", "caller"):
+        if key in expected and not any(e.get(key) == expected[key] for e in entries):
+            yield f"windows.{key}: expected {expected[key]!r}, got {[e.get(key) for e in entries]}"
+
+
+def check_sample(truth: dict[str, Any], document: dict[str, Any] | None) -> list[str]:
+    """Every fact of ``truth`` the document gets wrong (empty: the sample is right)."""
+    recognised = truth.get("recognised", True)
+    if document is None:
+        return [] if recognised in (False, "either") else ["exit 2: nothing recognised"]
+    if recognised is False:
+        return ["expected exit 2 (nothing to diagnose), got a diagnosis"]
+    problems: list[str] = []
+    kinds = {b["kind"] for b in document.get("blocks", [])}
+    for kind in truth.get("kinds", []):
+        if kind not in kinds:
+            problems.append(f"kinds: {kind!r} not recognised (got {sorted(kinds)})")
+    if "problem" in truth:
+        code = document["summary"]["exit_code"]
+        if code != (1 if truth["problem"] else 0):
+            problems.append(f"problem: expected exit {1 if truth['problem'] else 0}, got {code}")
+    if "node" in truth:
+        nodes = document.get("nodes") or []
+        if not nodes:
+            problems.append("node: no NAT profile in the output")
+        else:
+            problems.extend(_node_facts(truth["node"], nodes[-1]))
+    if "peers" in truth:
+        problems.extend(_peer_facts(truth["peers"], document.get("peers")))
+    if "ping" in truth:
+        problems.extend(_ping_facts(truth["ping"], document))
+    if "windows" in truth:
+        problems.extend(_windows_facts(truth["windows"], document))
+    if "daemon" in truth:
+        logs = document.get("daemon_logs") or []
+        if not logs:
+            problems.append("daemon: no tailscaled log recognised")
+        else:
+            for key, want in truth["daemon"].items():
+                if logs[-1].get(key) != want:
+                    problems.append(f"daemon.{key}: expected {want!r}, got {logs[-1].get(key)!r}")
+    statuses = document.get("statuses") or []
+    if "health" in truth and not any(truth["health"] in h for s in statuses for h in s.get("health", [])):
+        problems.append(f"health: {truth['health']!r} not among {[s.get('health') for s in statuses]}")
+    if "state" in truth and not any(truth["state"] in (s.get("state") or "") for s in statuses):
+        problems.append(f"state: {truth['state']!r} not among {[s.get('state') for s in statuses]}")
+    rules = {f["rule"] for f in document.get("findings", [])}
+    for rule_id in truth.get("rules_absent", []):
+        if rule_id in rules:
+            problems.append(f"rule {rule_id} must not fire")
+    titles = [f["title"] for f in document.get("findings", [])]
+    for text in truth.get("titles_exclude", []):
+        if any(text in t for t in titles):
+            problems.append(f"a finding title says {text!r}")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    details = "--details" in argv
+    labels = {
+        "dev": "dev (worked on)",
+        "held": "held-out (the last 15 collected, not looked at while fixing)",
+        "fresh": "fresh (collected after the fixes; scored blind once, see truth.toml)",
+    }
+    groups: dict[str, list[tuple[str, list[str]]]] = {key: [] for key in labels}
+    for truth in load_truth():
+        group = "fresh" if truth.get("fresh") else "held" if truth.get("held_out") else "dev"
+        groups[group].append((truth["file"], check_sample(truth, document_for(truth["file"]))))
+    for group, results in groups.items():
+        right = sum(1 for _, problems in results if not problems)
+        print(f"{labels[group]}: {right}/{len(results)} right ({100 * right / max(1, len(results)):.0f} %)")
+        if details or group == "dev":
+            for name, problems in results:
+                for problem in problems:
+                    print(f"  {name}: {problem}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
