@@ -99,3 +99,19 @@ def test_ansible_galaxy_builds_the_collection(tmp_path: Path) -> None:
         names = set(archive.getnames())
     assert {"MANIFEST.json", "plugins/modules/sockets_cut.py", "meta/runtime.yml"} <= names
     assert not any("__pycache__" in n for n in names)
+
+
+def test_modules_and_filter_reach_opskit_through_its_app_layer_never_an_adapter() -> None:
+    import ast
+
+    for path in sorted((COLLECTION / "plugins").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            for name in names:
+                assert not name.startswith(("opskit.adapters", "opskit.cli")), f"{path.name} imports {name}"

@@ -134,3 +134,22 @@ def test_the_listing_that_spares_the_ssh_session_is_skipped_only_when_it_cannot_
     assert _may_match(SessionFilter(peers=("10.0.0.0/24",)), own)
     assert _may_match(SessionFilter(peers=("::ffff:10.0.0.1",)), own)  # v4-mapped: listed to be sure
     assert _may_match(SessionFilter(peers=("not an address",)), own)
+
+
+def test_under_become_the_ssh_session_is_found_in_a_parent_process() -> None:
+    """sudo drops SSH_CONNECTION; the shell sshd started (a parent of the module) still has it."""
+    import subprocess
+    import sys
+
+    module = "from opskit.app.fleet_sockets import own_ssh_session; print(own_ssh_session())"
+    become = (
+        f"import subprocess, sys; subprocess.run(['env', '-u', 'SSH_CONNECTION', sys.executable, '-c', {module!r}])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", become],
+        env={**os.environ, "SSH_CONNECTION": "192.0.2.1 40000 192.0.2.9 22"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == "('192.0.2.9', 22, '192.0.2.1', 40000)", done.stderr
