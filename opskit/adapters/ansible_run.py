@@ -36,6 +36,20 @@ def _playbook_binary() -> str:
     return found
 
 
+def require_ansible(playbook_name: str) -> Path:
+    """Refuse early (before anything is changed) when this controller cannot run the collection's
+    playbook: ansible-runner and ansible-playbook installed, the playbook on sys.path."""
+    try:
+        import ansible_runner  # noqa: F401
+    except ImportError:
+        raise EnvironmentProblem(
+            "ansible-runner is not installed on this controller.",
+            hint="pip install 'ansible-core>=2.19' ansible-runner (into opskit's environment).",
+        ) from None
+    _playbook_binary()
+    return collection_playbook(playbook_name)
+
+
 def run_playbook(
     playbook: Path,
     inventory: Path,

@@ -67,6 +67,10 @@ def apply_plan(
 
     ``hook_output`` receives each line a hook prints while it runs (the CLI shows them live). With
     ``fleet`` the cut runs on every host of that Ansible inventory instead of this host."""
+    if fleet is not None:
+        from opskit.app.headscale_fleet_cut import preflight
+
+        preflight(fleet)  # a controller that cannot run the cut is refused before the database move
     if plan.blocking:
         raise ApplyError(
             f"the plan has {len(plan.conflicts)} blocking problem(s) (first: "

@@ -28,6 +28,13 @@ class FleetCutOptions:
     limit: str | None = None
 
 
+def preflight(fleet: FleetCutOptions) -> None:
+    """Before the move starts: this controller can run the cut playbook (else exit 2, nothing done)."""
+    from opskit.adapters.ansible_run import require_ansible
+
+    require_ansible(CUT_PLAYBOOK)
+
+
 def _run(cut: CutSpec, fleet: FleetCutOptions, *, check: bool) -> PlaybookRun:
     from opskit.adapters.ansible_run import collection_playbook, run_playbook
 

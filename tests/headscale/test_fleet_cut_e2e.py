@@ -14,7 +14,7 @@ from tests.fleet.conftest import lab  # noqa: F401 - the module-scoped lab fixtu
 from tests.fleet.lab import PEER_COUNT, Lab
 from tests.headscale.backends import Backend
 from tests.headscale.conftest import HeadscaleDb
-from tests.headscale.helpers import apply_args, journal_records, route_plan_args
+from tests.headscale.helpers import apply_args, journal_records, opskit_process, route_plan_args
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +59,20 @@ def test_the_cut_runs_on_every_edge_and_each_host_is_journaled(
             )
         )
         assert planned.exit_code == 0, planned.stdout + planned.stderr
+
+        # A controller that cannot run the cut is refused before the database move (exit 2, nothing done).
+        blocked = tmp_path / "no-runner"
+        (blocked / "ansible_runner").mkdir(parents=True)
+        (blocked / "ansible_runner/__init__.py").write_text("raise ImportError('not installed here')\n")
+        before = hsdb.snapshot()
+        refused = opskit_process(
+            apply_args(plan, hsdb.dsn, "--cut-inventory", str(inventory), journal=tmp_path / "refused.journal"),
+            env={"PYTHONPATH": str(blocked)},
+        )
+        out, err = refused.communicate(timeout=60)
+        assert refused.returncode == 2, out + err
+        assert "ansible-runner is not installed" in err and "Traceback" not in err
+        assert hsdb.snapshot() == before and not (tmp_path / "refused.journal").exists()
 
         dry = cli(["headscale", "migrate", "apply", str(plan), "--dsn", hsdb.dsn, "-F", "json",
                    "--cut-inventory", str(inventory), "--cut-limit", "h0:h1"])  # fmt: skip
