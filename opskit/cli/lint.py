@@ -200,7 +200,7 @@ def _run_lint(
     from opskit.core.lint.inputs import build_workspace, classify_inputs
     from opskit.core.lint.registry import all_rules, select_rules
     from opskit.core.nginx.parser import ConfigSource
-    from opskit.gcpause import collector_paused
+    from opskit.app.gc_pause import collector_paused
     from opskit.output.console import captured_stdout, emit_json
     from opskit.output.lint import json_payload, render_human
     from opskit.output.sarif import build_sarif
@@ -221,7 +221,7 @@ def _run_lint(
         unknown = [name for name in names if kinds[name] is None]
         notes += [f"{name}: neither an nginx nor an HAProxy config; not linted" for name in unknown]
         names = [name for name in names if kinds[name] is not None]
-    with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
+    with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.app.gc_pause
         workspace = build_workspace(
             names, source, kind.value if kind else None, max_expanded_bytes=input_limit(InputKind.CONFIG)
         )
