@@ -26,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from opskit.app.gc_pause import collector_paused  # noqa: E402
 from opskit.core.diagnose.blocks import split_input  # noqa: E402
 from opskit.core.diagnose.models import BlockKind  # noqa: E402
 from opskit.core.diagnose.netcheck import parse_netcheck_text  # noqa: E402
 from opskit.core.diagnose.profile import Mapping, build_profile  # noqa: E402
-from opskit.app.gc_pause import collector_paused  # noqa: E402
 
 TARGET_SECONDS = 1.0
 CORPUS = ROOT / "tests" / "diagnose" / "samples" / "netcheck"

@@ -63,8 +63,8 @@ def diagnose_command(
     every pair, with the reason and the change that would make it direct. Exit codes: 0 nothing worse
     than info, 1 warnings or errors found, 2 unrecognised input or unusable environment.
     """
-    from opskit.core.diagnose.engine import InputText, diagnose
     from opskit.app.gc_pause import collector_paused
+    from opskit.core.diagnose.engine import InputText, diagnose
     from opskit.output.console import emit_json, stderr_console, stdout_console
     from opskit.output.diagnose import render_human, render_warnings, to_json
 

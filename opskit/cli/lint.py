@@ -194,13 +194,13 @@ def _run_lint(
 
     from opskit.adapters.configfiles import FileSource, with_stdin
     from opskit.adapters.fs import InputKind, input_limit
+    from opskit.app.gc_pause import collector_paused
     from opskit.core.findings import Severity
     from opskit.core.lint.context import LintOptions, parse_version
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace, classify_inputs
     from opskit.core.lint.registry import all_rules, select_rules
     from opskit.core.nginx.parser import ConfigSource
-    from opskit.app.gc_pause import collector_paused
     from opskit.output.console import captured_stdout, emit_json
     from opskit.output.lint import json_payload, render_human
     from opskit.output.sarif import build_sarif

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from opskit.core.harbor.realm import (
     FORWARDED_PROTO_PASSED_SINCE,
     HOST_BASED_REALM_SINCE,
+    ClientOutcome,
     EntryRealm,
     RealmRewrite,
     RewriteMode,
-    ClientOutcome,
     assess_entries,
 )
 from opskit.core.render.engine import render_template

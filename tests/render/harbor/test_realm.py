@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from opskit.core.harbor.realm import (
+    ClientOutcome,
     RealmRewrite,
     RewriteMode,
-    ClientOutcome,
     assess_entries,
     challenge,
     judge_browser_ui,
