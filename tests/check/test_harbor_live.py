@@ -22,8 +22,10 @@ from opskit.core.render.harbor import assess
 from opskit.core.spec.harbor import HarborVersion
 from opskit.core.spec.loader import load_spec_text
 from opskit.core.spec.model import SiteSpec
-from tests.check.live import HarborStandIn, Nginx, free_port, nginx_main_conf, public_prefix
+from tests.check.live import HarborStandIn
 from tests.support.certs import make_certificate
+from tests.support.nginx import Nginx, nginx_main_conf, public_prefix
+from tests.support.ports import free_port
 from tests.support.tools import require_binary
 
 pytestmark = pytest.mark.integration
