@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     # environment (missing binary, no privilege, unreachable database). Both mean "fix something, then
     # rerun", unlike FINDINGS, which is the command working and reporting a problem.
     CANNOT_RUN = 2
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); probe still prints what it measured
 
 
 COMMAND_LINE = "command line"  # where a bad option value "is", in error messages

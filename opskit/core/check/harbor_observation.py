@@ -98,6 +98,7 @@ class HttpObservation:
     body: str = ""
     millis: float = 0.0
     error: str = ""
+    failure: str = ""  # with status None: "refused", "timeout" or "" (another transport error)
 
     def header_values(self, name: str) -> list[str]:
         wanted = name.lower()

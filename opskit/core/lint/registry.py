@@ -65,6 +65,9 @@ RULE_MODULES: tuple[str, ...] = (
     "opskit.core.lint.rules.x001_proxy_protocol_sent_not_accepted",
     "opskit.core.lint.rules.x002_proxy_protocol_expected_not_sent",
     "opskit.core.lint.rules.x003_nginx_header_timeout_behind_http_mode",
+    # the real binaries (lint --validate)
+    "opskit.core.lint.rules.ngx000_rejected_by_nginx",
+    "opskit.core.lint.rules.hap000_rejected_by_haproxy",
 )
 
 
@@ -78,6 +81,8 @@ class RuleInfo:
     severity: Severity
     summary: str
     target: Target
+    # True for NGX000/HAP000: the real binary finds these (``lint --validate``), not ``check``.
+    validator: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,12 +107,21 @@ class Rule:
 
 
 def rule(
-    *, id: str, name: str, family: str, severity: Severity, summary: str, target: Target
+    *,
+    id: str,
+    name: str,
+    family: str,
+    severity: Severity,
+    summary: str,
+    target: Target,
+    validator: bool = False,
 ) -> Callable[[F], F]:
-    """Declare a ``check(tree, ctx)`` function as a lint rule."""
+    """Declare a ``check(tree, ctx)`` function as a lint rule (``validator``: found by the real binary)."""
 
     def mark(function: F) -> F:
-        function.__opskit_rule__ = RuleInfo(id, name, family, severity, summary, target)  # type: ignore[attr-defined]
+        function.__opskit_rule__ = RuleInfo(  # type: ignore[attr-defined]
+            id, name, family, severity, summary, target, validator
+        )
         return function
 
     return mark
