@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from opskit.core.check.harbor import HarborCheck
+from opskit.core.check.harbor_judgement import HarborCheck
 from opskit.core.check.nginx_targets import ProxyTarget
 from opskit.core.check.resolver import DnsAnswer, Nameserver, ResolverReport
 from opskit.core.spec.harbor import HarborVersion
@@ -31,7 +31,8 @@ def check_harbor(
     """Observe every entry point the way docker login does (all at once), then judge each one."""
     from opskit.adapters.http import ClientOptions, ConnectTo, EntryClient, observe_harbor_entry
     from opskit.app.concurrent import run_concurrently
-    from opskit.core.check.harbor import Origin, assess_entry
+    from opskit.core.check.harbor_judgement import assess_entry
+    from opskit.core.check.harbor_observation import Origin
 
     if ca_file is not None:  # a missing one is reported where it is loaded
         from opskit.adapters.fs import require_regular_file_if_present

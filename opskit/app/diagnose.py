@@ -38,7 +38,7 @@ def read_inputs(files: Sequence[str], labels: Sequence[str]) -> list[InputText]:
 
 def run_diagnosis(files: Sequence[str], labels: Sequence[str] = (), *, live: bool = False) -> Diagnosis:
     """Diagnose the pasted ``files`` and, with ``live``, this machine's tailscaled and CLI output."""
-    from opskit.gcpause import collector_paused
+    from opskit.app.gc_pause import collector_paused
 
     if not files and not live:
         raise InputError.option("FILE", "give one or more files, '-' for stdin, or --live")
@@ -52,7 +52,7 @@ def run_diagnosis(files: Sequence[str], labels: Sequence[str] = (), *, live: boo
             # One node, several commands: keep the prompts so each block knows its command.
             transcript = "\n".join(f"$ {run.command}\n{run.output}" for run in snapshot.runs)
             inputs.append(InputText("local", "live", transcript, required=False))
-    with collector_paused():  # a big paste is many small, long-lived, acyclic objects: see opskit.gcpause
+    with collector_paused():  # a big paste is many small, long-lived, acyclic objects: see opskit.app.gc_pause
         return diagnose(inputs, live=snapshot)
 
 

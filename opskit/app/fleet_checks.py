@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from opskit.core.check.harbor import HarborCheck
+    from opskit.core.check.harbor_judgement import HarborCheck
     from opskit.core.check.resolver import ResolverReport
 
 
@@ -29,7 +29,7 @@ def harbor_entries(
     from urllib.parse import urlsplit
 
     from opskit.app.check import check_harbor
-    from opskit.core.check.harbor import Origin
+    from opskit.core.check.harbor_observation import Origin
     from opskit.core.spec.harbor import HarborVersion
     from opskit.errors import InputError
 

@@ -87,11 +87,11 @@ def run_lint(
     with ``validate`` also the real binaries (NGX000/HAP000). ``status`` hears what is being done now."""
     from opskit.adapters.configfiles import FileSource, with_stdin
     from opskit.adapters.fs import InputKind, input_limit
+    from opskit.app.gc_pause import collector_paused
     from opskit.core.lint.context import LintOptions, parse_version
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace, classify_inputs
     from opskit.core.lint.registry import all_rules, select_rules
-    from opskit.gcpause import collector_paused
 
     try:
         threshold = Severity.parse(settings.min_severity)
@@ -115,7 +115,7 @@ def run_lint(
         notes += [f"{name}: neither an nginx nor an HAProxy config; not linted" for name in unknown]
         names = [name for name in names if kinds[name] is not None]
     show = status or _silent
-    with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
+    with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.app.gc_pause
         shown = _ShownSource(source, status) if status is not None else source
         workspace = build_workspace(names, shown, kind, max_expanded_bytes=input_limit(InputKind.CONFIG))
         show(f"running {len(rules)} rules over {len(workspace.texts)} file(s)…")

@@ -58,7 +58,7 @@ def harbor(
 
     from opskit.app.check import check_harbor
     from opskit.cli.secrets import register_secret, register_secrets_of
-    from opskit.core.check.harbor import Origin
+    from opskit.core.check.harbor_observation import Origin
     from opskit.core.spec.harbor import HarborVersion
     from opskit.output.check import show
     from opskit.output.progress import status_line

@@ -164,7 +164,7 @@ def kill_command(
     report = cut_sessions(flt, yes=yes, netns_pid=netns)
     show(report, output_format)
     if report.problem:
-        finish(ExitCode.BAD_INPUT)
+        finish(ExitCode.CANNOT_RUN)
     finish(ExitCode.FINDINGS if report.still_present else ExitCode.OK)
 
 

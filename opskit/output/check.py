@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from opskit.core.check.harbor import EntryReport, HarborCheck
+from opskit.core.check.harbor_judgement import EntryReport, HarborCheck
 from opskit.core.check.resolver import ResolverReport
 from opskit.core.check.result import CheckItem, Status, worst
 from opskit.core.redact import redact_text, redact_url

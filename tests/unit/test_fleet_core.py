@@ -122,20 +122,6 @@ def test_migrate_apply_refuses_bad_cut_inventory_options(cli, tmp_path: Path) ->
     assert "Traceback" not in limited.stderr + missing.stderr + multiline.stderr
 
 
-def test_the_listing_that_spares_the_ssh_session_is_skipped_only_when_it_cannot_match() -> None:
-    from opskit.app.fleet_sockets import _may_match
-    from opskit.core.sockets.model import SessionFilter
-
-    own = ("10.0.0.10", 22, "10.0.0.1", 50000)
-    assert not _may_match(SessionFilter(local_port=8080), own)
-    assert not _may_match(SessionFilter(peers=("10.0.1.0/24",)), own)
-    assert not _may_match(SessionFilter(local_address="10.0.0.11", peers=("10.0.0.1",)), own)
-    assert _may_match(SessionFilter(local_port=22), own)
-    assert _may_match(SessionFilter(peers=("10.0.0.0/24",)), own)
-    assert _may_match(SessionFilter(peers=("::ffff:10.0.0.1",)), own)  # v4-mapped: listed to be sure
-    assert _may_match(SessionFilter(peers=("not an address",)), own)
-
-
 def test_under_become_the_ssh_session_is_found_in_a_parent_process() -> None:
     """sudo drops SSH_CONNECTION; the shell sshd started (a parent of the module) still has it."""
     import subprocess
