@@ -157,9 +157,7 @@ def _target_json(check: TargetCheck) -> dict[str, Any]:
         "upstream": target.via_upstream,
         "behaviour": str(target.behaviour),
         "resolver": check.resolver_text or None,
-        "shadowed_by": (
-            {"file": target.shadowed_by[0], "line": target.shadowed_by[1]} if target.shadowed_by else None
-        ),
+        "shadowed_by": ({"file": target.shadowed_by[0], "line": target.shadowed_by[1]} if target.shadowed_by else None),
         "answers": [_answer_json(a) for a in check.answers],
         "status": str(check.item.status),
         "explanation": check.item.explanation,

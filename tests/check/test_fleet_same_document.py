@@ -11,7 +11,7 @@ from typing import Any
 
 from opskit.app.fleet_checks import harbor_entries, resolver_view
 from opskit.output.check import harbor_json, resolver_json
-from tests.check.live import free_port
+from tests.support.ports import free_port
 
 
 def _payload(stdout: str) -> dict[str, Any]:
