@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from opskit.core.lint.registry import all_rules  # noqa: E402
+from opskit.core.lint.catalog import all_rules  # noqa: E402
 from opskit.output.rules_doc import render_rules_markdown  # noqa: E402
 
 TARGET = ROOT / "docs" / "rules.md"

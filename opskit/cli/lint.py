@@ -13,7 +13,7 @@ from opskit.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
     from opskit.core.lint.project import LintProject
-    from opskit.core.lint.registry import Rule
+    from opskit.core.rules import Rule
 
 STDIN = "-"
 
@@ -124,7 +124,7 @@ def lint(
     unparsable input. Settings: [lint] in .opskit.toml or [tool.opskit.lint] in pyproject.toml
     (paths, select, ignore, min-severity, nginx-version); flags win over the file.
     """
-    from opskit.core.lint.registry import all_rules
+    from opskit.core.lint.catalog import all_rules
 
     if list_rules or explain is not None:
         from opskit.output.lint import show_rule_explanation, show_rule_list
@@ -171,7 +171,7 @@ def _settings(
 
 
 def _rule_named(selector: str) -> Rule:
-    from opskit.core.lint.registry import all_rules
+    from opskit.core.lint.catalog import all_rules
 
     wanted = selector.strip()
     for rule in all_rules():
@@ -195,11 +195,12 @@ def _run_lint(
     from opskit.adapters.configfiles import FileSource, with_stdin
     from opskit.adapters.fs import InputKind, input_limit
     from opskit.core.findings import Severity
-    from opskit.core.lint.context import LintOptions, parse_version
+    from opskit.core.lint.catalog import all_rules
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace, classify_inputs
-    from opskit.core.lint.registry import all_rules, select_rules
+    from opskit.core.lint.options import LintOptions, parse_version
     from opskit.core.nginx.parser import ConfigSource
+    from opskit.core.rules import select_rules
     from opskit.gcpause import collector_paused
     from opskit.output.console import captured_stdout, emit_json
     from opskit.output.lint import json_payload, render_human

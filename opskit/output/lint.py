@@ -7,7 +7,7 @@ from typing import Any
 
 from opskit.core.findings import Finding, Severity
 from opskit.core.lint.engine import LintResult
-from opskit.core.lint.registry import Rule
+from opskit.core.rules import Rule
 from opskit.output.rules_doc import rule_doc_url
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from opskit.core.lint.registry import Rule
+from opskit.core.rules import Rule
 
 FAMILY_TITLES = {
     "nginx-dns": "nginx: DNS re-resolution (Kubernetes, Docker, Tengine)",

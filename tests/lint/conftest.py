@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from opskit.core.findings import Finding
+from opskit.core.lint.catalog import all_rules
 from opskit.core.lint.engine import run_rules
 from opskit.core.lint.inputs import example_options, workspace_from_example
-from opskit.core.lint.registry import Rule, all_rules
+from opskit.core.rules import Rule
 
 LINT_TESTS = Path(__file__).parent
 RULE_FIXTURES = LINT_TESTS / "rules"

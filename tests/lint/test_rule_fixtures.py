@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from opskit.core.lint.registry import all_rules
+from opskit.core.lint.catalog import all_rules
 from tests.lint.conftest import RULE_FIXTURES, lint_example, rule_by_id
 
 RULE_IDS = [r.id for r in all_rules()]

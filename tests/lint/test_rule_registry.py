@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from opskit.core.lint.registry import RULE_MODULES, all_rules, select_rules
+from opskit.core.lint.catalog import RULE_MODULES, all_rules
+from opskit.core.rules import select_rules
 from opskit.errors import InputError
 from tests.lint.conftest import lint_example
 

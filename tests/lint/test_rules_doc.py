@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from opskit.core.lint.registry import all_rules
+from opskit.core.lint.catalog import all_rules
 from opskit.output.rules_doc import render_rules_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
