@@ -72,19 +72,19 @@ def run_fixture(path: Path) -> tuple[Diagnosis, dict[str, str]]:
 def cases(prefix: str) -> list[tuple[str, Path]]:
     found = []
     for rule_obj in RULES:
-        for path in sorted((FIXTURES / rule_obj.rule_id).glob(f"{prefix}_*")):
-            found.append((rule_obj.rule_id, path))
+        for path in sorted((FIXTURES / rule_obj.id).glob(f"{prefix}_*")):
+            found.append((rule_obj.id, path))
     return found
 
 
 def test_every_rule_has_bad_and_good_fixtures_and_a_why() -> None:
-    ids = [r.rule_id for r in RULES]
+    ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids)), "duplicate rule id"
     for rule_obj in RULES:
-        folder = FIXTURES / rule_obj.rule_id
-        assert list(folder.glob("bad_*")), f"{rule_obj.rule_id}: no bad_* fixture"
-        assert list(folder.glob("good_*")), f"{rule_obj.rule_id}: no good_* fixture"
-        assert rule_obj.doc.startswith("Why:"), f"{rule_obj.rule_id}: docstring must start with 'Why:'"
+        folder = FIXTURES / rule_obj.id
+        assert list(folder.glob("bad_*")), f"{rule_obj.id}: no bad_* fixture"
+        assert list(folder.glob("good_*")), f"{rule_obj.id}: no good_* fixture"
+        assert rule_obj.section("why"), f"{rule_obj.id}: docstring needs a *Why*"
     stray = {p.name for p in FIXTURES.iterdir()} - set(ids)
     assert not stray, f"fixture folders without a rule: {stray}"
 
@@ -116,5 +116,5 @@ def test_good_fixture_does_not_fire(rule_id: str, path: Path) -> None:
 
 def test_every_rule_is_documented() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "diagnose.md").read_text()
-    missing = [r.rule_id for r in RULES if f"`{r.rule_id}`" not in docs]
+    missing = [r.id for r in RULES if f"`{r.id}`" not in docs]
     assert not missing, f"rules missing from docs/diagnose.md: {missing}"
