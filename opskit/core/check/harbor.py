@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from opskit.core.check.result import CheckItem, Status
+from opskit.core.check.result import CheckItem, Status, check_findings
+from opskit.core.findings import Finding
 from opskit.core.spec.harbor import HarborVersion
 
 TOKEN_PATH = "/service/token"
@@ -165,6 +166,11 @@ class EntryReport:
     @property
     def failed(self) -> bool:
         return any(item.status is Status.FAIL for item in self.items)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Failing and warning checks as findings (``CHK-HARBOR-…`` ids), shaped like lint's and diagnose's."""
+        return check_findings(self.items, "harbor", self.url)
 
 
 def first_bearer(observation: HttpObservation) -> Challenge | None:
