@@ -22,7 +22,20 @@ def hand_started(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding
     """*Why*: a tailscaled run from a shell runs as that user with that shell's environment. On Windows
     it is not LocalSystem: it cannot create the protected named pipe or reach the service's state, and
     the GUI/CLI of other users (or the service, started later) cannot talk to it. On Linux it is usually
-    a deliberate debugging or userspace-networking setup, so it is only noted."""
+    a deliberate debugging or userspace-networking setup, so it is only noted.
+
+    *Bad*::
+
+        PS C:\\Users\\ops> tailscaled
+        logtail started
+        Program starting: v1.60.1-t1234567-gabcdef, Go 1.22.0: []string{"C:\\\\Program Files\\\\Tailscale\\\\tailscaled.exe"}
+        LogID: 0123456789abcdef
+
+    *Good*::
+
+        2021-06-15T16:01:48.840-07:00: 2021/06/15 16:01:48 Program starting: v1.8.7-te1571ed7e-g2f595b1b6: []string{"C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscaled.exe", "/subproc", "380b"}
+        2021-06-15T16:01:48.852-07:00: 2021/06/15 16:01:48 subproc mode: logid=380b
+    """
     if log.hand_started is not True:
         return
     version = f" v{log.version}" if log.version else ""
@@ -57,7 +70,18 @@ def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     """*Why*: ``derphttp.Client.Send connect to region N (code): <error>`` is tailscaled failing to open its
     TLS connection to that DERP region. Relayed traffic and NAT-traversal signalling through it stop;
     with a custom (Headscale or self-hosted) region it is usually a firewall, a TLS-terminating proxy or
-    load balancer in front of derper, or a wrong hostname/port in the DERP map."""
+    load balancer in front of derper, or a wrong hostname/port in the DERP map.
+
+    *Bad*::
+
+        2023/04/25 10:01:02 magicsock: derp.Send(127.3.3.40:901): derphttp.Client.Send connect to region 901 (home): dial tcp 203.0.113.9:443: i/o timeout
+
+    *Good*::
+
+        logtail started
+        Program starting: v1.60.1-t1234567-gabcdef, Go 1.22.0: []string{"tailscaled"}
+        LogID: 0123456789abcdef
+    """
     if not log.derp_failures:
         return
     regions = sorted({f"{code} (region {region_id})" for region_id, code, _, _ in log.derp_failures})

@@ -30,7 +30,18 @@ def _process_evidence(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> tuple[Evi
     target="live",
 )
 def no_daemon(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: without tailscaled there is no tunnel; every CLI command fails with 'is it running?'."""
+    """*Why*: without tailscaled there is no tunnel; every CLI command fails with 'is it running?'.
+
+    *Bad*::
+
+        {
+          "daemons": []
+        }
+
+    *Good*::
+
+        {}
+    """
     if snapshot.daemons:
         return
     start = (
@@ -56,7 +67,31 @@ def no_daemon(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> Iterator[Finding]
 )
 def hand_started(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a hand-started tailscaled belongs to whoever started it (on Windows that user becomes the
-    only LocalAPI client allowed), stops with that session, and may use other state/port than the service."""
+    only LocalAPI client allowed), stops with that session, and may use other state/port than the service.
+
+    *Bad*::
+
+        {
+          "daemons": [
+            {
+              "pid": 4242,
+              "name": "tailscaled",
+              "user": "alice",
+              "cmdline": [
+                "tailscaled",
+                "--statedir=/home/alice/ts",
+                "--port=41641"
+              ],
+              "parent_name": "bash",
+              "parent_pid": 4000
+            }
+          ]
+        }
+
+    *Good*::
+
+        {}
+    """
     for daemon in snapshot.daemons:
         if daemon.started_by_service_manager is not False:
             continue
@@ -93,7 +128,22 @@ def hand_started(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> Iterator[Findi
 )
 def other_user(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: tailscaled's LocalAPI admits root/LocalSystem, the configured operator (Unix) or the
-    current owner (Windows). A CLI running as someone else gets 'Access denied' or '401 Unauthorized'."""
+    current owner (Windows). A CLI running as someone else gets 'Access denied' or '401 Unauthorized'.
+
+    *Bad*::
+
+        {
+          "current_user": "bob",
+          "is_admin": false
+        }
+
+    *Good*::
+
+        {
+          "current_user": "bob",
+          "is_admin": true
+        }
+    """
     if snapshot.is_admin:
         return
     for daemon in snapshot.daemons:
@@ -117,7 +167,19 @@ def other_user(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> Iterator[Finding
     target="live",
 )
 def cli_missing(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: --live runs `tailscale netcheck` and `tailscale status` itself only when the CLI exists."""
+    """*Why*: --live runs `tailscale netcheck` and `tailscale status` itself only when the CLI exists.
+
+    *Bad*::
+
+        {
+          "cli_path": null,
+          "cli_missing_reason": "`tailscale` is not installed or not on PATH."
+        }
+
+    *Good*::
+
+        {}
+    """
     if snapshot.cli_path is not None:
         return
     yield ctx.finding(
@@ -138,7 +200,34 @@ def cli_missing(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> Iterator[Findin
     target="live",
 )
 def cli_failed(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: the CLI's own failure (timeout, non-zero exit with no recognisable output) is evidence too."""
+    """*Why*: the CLI's own failure (timeout, non-zero exit with no recognisable output) is evidence too.
+
+    *Bad*::
+
+        {
+          "runs": [
+            {
+              "command": "tailscale netcheck",
+              "returncode": -1,
+              "output": "",
+              "timed_out": true
+            }
+          ]
+        }
+
+    *Good*::
+
+        {
+          "runs": [
+            {
+              "command": "tailscale netcheck",
+              "returncode": 0,
+              "output": "Report:\\n* UDP: true\\n",
+              "timed_out": false
+            }
+          ]
+        }
+    """
     for run in snapshot.runs:
         if run.timed_out or (run.returncode not in (0, None) and not run.output.strip()):
             yield ctx.finding(

@@ -28,7 +28,37 @@ SLOW_HOME_DERP_MS = 150.0
 def udp_blocked(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: with ``UDP: false`` no STUN reply came back, so neither IPv4 nor IPv6 hole punching can
     work from this network; tailscaled falls back to DERP over TCP 443 for every peer. The DERP
-    latencies printed in that state come from HTTPS/ICMP probes and look inflated."""
+    latencies printed in that state come from HTTPS/ICMP probes and look inflated.
+
+    *Bad*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: false
+            * IPv4: (no addr found)
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP:
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - nyc: 828.3ms (New York City)
+                - sfo:         (San Francisco)
+
+    *Good*::
+
+        Report:
+            * UDP: false
+            * IPv4: (no addr found)
+            * IPv6: no
+            * MappingVariesByDestIP:
+            * HairPinning:
+            * PortMapping:
+            * Nearest DERP: unknown (no response to latency probes)
+            * DERP latency:
+                - nyc:         (New York City)
+    """
     report = profile.report
     if report.udp is not False or looks_logged_out(report):
         return
@@ -61,7 +91,40 @@ def udp_blocked(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
 def hard_nat(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``MappingVariesByDestIP: true`` means two STUN servers saw different public ports: an
     endpoint-dependent ("hard", symmetric) NAT. Peers cannot predict the port to send to, so direct
-    paths need the other side to be easy/open, a port mapping, or IPv6."""
+    paths need the other side to be easy/open, a port mapping, or IPv6.
+
+    *Bad*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP:
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     if profile.mapping is not Mapping.HARD:
         return
     report = profile.report
@@ -97,7 +160,40 @@ def hard_nat(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def mapping_unknown(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: an empty ``MappingVariesByDestIP:`` is an unset opt.Bool (fewer than two IPv4 STUN
-    replies), not ``false``; treating it as easy NAT is a classic misdiagnosis."""
+    replies), not ``false``; treating it as easy NAT is a classic misdiagnosis.
+
+    *Bad*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP:
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     report = profile.report
     if report.udp is False or report.mapping_varies is not None or "lan-stun" in profile.artefacts:
         return
@@ -121,7 +217,40 @@ def mapping_unknown(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Findi
 def lan_stun(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a self-hosted DERP/STUN server on the same LAN or host sees the node's private address,
     while Internet STUN sees the public one; the replies differ, so netcheck shows a private IPv4
-    endpoint and often ``MappingVariesByDestIP: true`` without any hard NAT."""
+    endpoint and often ``MappingVariesByDestIP: true`` without any hard NAT.
+
+    *Bad*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 172.20.0.1:41000
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     if "lan-stun" not in profile.artefacts:
         return
     report = profile.report
@@ -156,7 +285,39 @@ def lan_stun(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
 def v4mapped_bug(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: tailscale 1.30.0-1.30.1 (issue #5624) printed ``IPv4: (no addr found)`` and
     ``IPv6: yes, [::ffff:a.b.c.d]:port``: the IPv4 STUN reply was stored as a 4-in-6 address.
-    IPv4 works; there is no IPv6."""
+    IPv4 works; there is no IPv6.
+
+    *Bad*::
+
+        $ tailscale netcheck
+
+        Report:
+            * UDP: true
+            * IPv4: (no addr found)
+            * IPv6: yes, [::ffff:198.51.100.20]:41000
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: yes, [2001:db8::20]:41000
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     if "v4mapped-bug" not in profile.artefacts:
         return
     report = profile.report
@@ -178,7 +339,36 @@ def v4mapped_bug(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]
 )
 def logged_out_old(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: before v1.16 ``tailscale netcheck`` run while logged out had no DERP map and printed
-    ``UDP: false`` and ``Nearest DERP: unknown`` spuriously (#2993); that is not a network verdict."""
+    ``UDP: false`` and ``Nearest DERP: unknown`` spuriously (#2993); that is not a network verdict.
+
+    *Bad*::
+
+        Report:
+            * UDP: false
+            * IPv4: (no addr found)
+            * IPv6: no
+            * MappingVariesByDestIP:
+            * HairPinning:
+            * PortMapping:
+            * Nearest DERP: unknown (no response to latency probes)
+            * DERP latency:
+                - nyc:         (New York City)
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: false
+            * IPv4: (no addr found)
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP:
+            * PortMapping:
+            * Nearest DERP: unknown (no response to latency probes)
+            * DERP latency:
+                - nyc:         (New York City)
+    """
     report = profile.report
     if not looks_logged_out(report):
         return
@@ -202,7 +392,40 @@ def logged_out_old(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Findin
 def derp_silent(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: with UDP working, a region with an empty latency did not answer STUN at all. For Tailscale's
     own regions that is usually a transient; for a self-hosted (custom) region it means its STUN port
-    (3478/udp) or DERP port is unreachable or misconfigured, so nodes never pick it as home."""
+    (3478/udp) or DERP port is unreachable or misconfigured, so nodes never pick it as home.
+
+    *Bad*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                -  hs:         (home-derp)
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     report = profile.report
     if report.udp is not True:
         return
@@ -237,7 +460,39 @@ def derp_silent(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def no_derp_home(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: without a home DERP region peers have nowhere to reach this node when no direct path
-    exists, and endpoint exchange (which also runs over DERP) fails: connections cannot start."""
+    exists, and endpoint exchange (which also runs over DERP) fails: connections cannot start.
+
+    *Bad*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: unknown (no response to latency probes)
+            * DERP latency:
+                - fra:         (Frankfurt)
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     report = profile.report
     state = report.derp_home_state
     if state not in (DerpHomeState.NO_RESPONSE, DerpHomeState.NONE, DerpHomeState.NOT_IN_MAP):
@@ -268,7 +523,42 @@ def no_derp_home(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]
 )
 def captive_portal(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: behind a captive portal HTTP(S) is intercepted until the user signs in; DERP and control
-    traffic fail in odd ways until then."""
+    traffic fail in odd ways until then.
+
+    *Bad*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * CaptivePortal: true
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * CaptivePortal: false
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     if profile.report.captive_portal is not True:
         return
     yield ctx.finding(
@@ -290,7 +580,40 @@ def captive_portal(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Findin
 def far_derp(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: any pair that ends up relayed pays at least the round trip to the DERP home region; when
     the nearest region is already > 150 ms away, relayed traffic is slow and a nearby self-hosted
-    DERP (or getting the pair direct) is the fix."""
+    DERP (or getting the pair direct) is the fix.
+
+    *Bad*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Hong Kong
+            * DERP latency:
+                - hkg: 163.3ms (Hong Kong)
+                - sfo: 172.7ms (San Francisco)
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     report = profile.report
     home = profile.home_latency
     if report.udp is not True or home is None or (home.latency_ms or 0.0) < SLOW_HOME_DERP_MS:
@@ -314,7 +637,40 @@ def far_derp(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def ipv6_os_only(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: two nodes with global IPv6 connect directly almost regardless of IPv4 NAT. ``no, but OS
-    has support`` means only the network is missing: often the cheapest way to a direct path."""
+    has support`` means only the network is missing: often the cheapest way to a direct path.
+
+    *Bad*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     report = profile.report
     if report.ipv6_state is not Ipv6State.OS_ONLY or profile.mapping is Mapping.EASY or report.udp is False:
         return

@@ -43,7 +43,70 @@ def _evidence(pair: PairPrediction) -> tuple[Evidence, ...]:
 )
 def derp_only(subject: PairsSubject, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: UDP blocked on either side, or hard NAT on both sides without a port mapping, leaves no
-    endpoint either side can aim at; the pair stays on DERP (TCP 443) or a Peer Relay."""
+    endpoint either side can aim at; the pair stays on DERP (TCP 443) or a Peer Relay.
+
+    *Bad*::
+
+        #@ node: a
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.40:40003
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+        #@ node: b
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 203.0.113.50:40004
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+
+    *Good*::
+
+        #@ node: a
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+        #@ node: b
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 203.0.113.30:40002
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     # A node whose network blocks UDP makes every pair with it DERP-only for one reason: one finding.
     by_blocked: dict[str, list[PairPrediction]] = {}
     for pair in subject.predictions:
@@ -81,7 +144,70 @@ def derp_only(subject: PairsSubject, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def uncertain(subject: PairsSubject, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: easy↔hard NAT works only if the easy side's router filters leniently, and netcheck measures
-    mapping, never filtering; a blank mapping verdict is unknown, not easy."""
+    mapping, never filtering; a blank mapping verdict is unknown, not easy.
+
+    *Bad*::
+
+        #@ node: a
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+        #@ node: b
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 203.0.113.50:40004
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+
+    *Good*::
+
+        #@ node: a
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+        #@ node: b
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 203.0.113.30:40002
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     for pair in subject.predictions:
         if pair.prediction is Prediction.UNCERTAIN:
             yield ctx.finding(
@@ -105,7 +231,70 @@ def first_contact(subject: PairsSubject, ctx: DiagnoseContext) -> Iterator[Findi
     """*Why*: a hard-NAT node with UPnP/NAT-PMP/PCP is reachable through its port mapping, but tailscaled
     creates and renews that mapping lazily while the node is active (re-STUN stops after ~45 s idle,
     leases last ~2 h). Until it sends, peers only have stale endpoints: "C is unreachable until C
-    pings first"."""
+    pings first".
+
+    *Bad*::
+
+        #@ node: a
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+        #@ node: c
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 203.0.113.60:40005
+            * IPv6: no, unavailable in OS
+            * MappingVariesByDestIP: true
+            * PortMapping: UPnP
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+
+    *Good*::
+
+        #@ node: a
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.40:40003
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+        #@ node: b
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 203.0.113.50:40004
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     by_hard_side: dict[str, list[PairPrediction]] = {}
     for pair in subject.predictions:
         if pair.prediction is Prediction.DIRECT_PORTMAP and pair.hard_side:
@@ -143,7 +332,76 @@ def first_contact(subject: PairsSubject, ctx: DiagnoseContext) -> Iterator[Findi
 def reality_differs(subject: PairsSubject, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: NAT types set what is possible; a relayed path where direct was expected points at something
     netcheck cannot see (a firewall dropping UDP, an idle node with stale endpoints), and a direct path
-    where DERP was expected means the NAT picture is incomplete (same LAN, a manual port forward, IPv6)."""
+    where DERP was expected means the NAT picture is incomplete (same LAN, a manual port forward, IPv6).
+
+    *Bad*::
+
+        #@ node: a
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+        $ tailscale status
+        100.64.0.1  a  u@  linux  -
+        100.64.0.2  b  u@  linux  active; relay "fra", tx 1000 rx 900
+        #@ node: b
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 203.0.113.30:40002
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: false
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+
+    *Good*::
+
+        #@ node: a
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 198.51.100.40:40003
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+        $ tailscale status
+        100.64.0.1  a  u@  linux  -
+        100.64.0.2  b  u@  linux  active; relay "fra", tx 1000 rx 900
+        #@ node: b
+        $ tailscale netcheck
+
+        Report:
+            * Time: 2026-09-01 15:45:04.195906728+02:00
+            * UDP: true
+            * IPv4: yes, 203.0.113.50:40004
+            * IPv6: no, but OS has support
+            * MappingVariesByDestIP: true
+            * PortMapping:
+            * Nearest DERP: Frankfurt
+            * DERP latency:
+                - fra: 12.5ms  (Frankfurt)
+                - ams: 18ms    (Amsterdam)
+    """
     for pair in subject.predictions:
         for seen in subject.observed(pair):
             evidence = (Evidence(seen.source, seen.line.number, seen.line.text), *_evidence(pair)[:2])

@@ -30,7 +30,21 @@ def not_direct(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     that ends after relayed pongs shows the same state so far. A Peer Relay (``via peer-relay(…)``,
     v1.86+) is a tailnet node relaying UDP: far better than DERP, so it is reported apart and milder.
     A DERP pong can race a peer-relay path (#17121), so this shows the disco path, not necessarily where
-    WireGuard data flows."""
+    WireGuard data flows.
+
+    *Bad*::
+
+        $ tailscale ping bugg
+        pong from bugg (100.127.11.6) via DERP(sea) in 16ms
+        pong from bugg (100.127.11.6) via DERP(sea) in 16ms
+        pong from bugg (100.127.11.6) via DERP(sea) in 16ms
+        direct connection not established
+
+    *Good*::
+
+        $ tailscale ping bugg
+        pong from bugg (100.127.11.6) via 198.51.100.6:41641 in 6ms
+    """
     if report.outcome not in (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY) or not report.pongs:
         return
     derp = sorted({p.derp_region or p.via for p in report.pongs if p.path is PathKind.DERP})
@@ -75,7 +89,18 @@ def not_direct(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def direct_after_relay(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: the first pings usually go over DERP while NAT traversal runs; a later ``via ip:port``
-    pong shows hole punching succeeded. Whether that address is private (same LAN) or public matters."""
+    pong shows hole punching succeeded. Whether that address is private (same LAN) or public matters.
+
+    *Bad*::
+
+        pong from p (100.64.0.4) via DERP(lhr) in 76ms
+        pong from p (100.64.0.4) via 198.51.100.4:55081 in 38ms
+
+    *Good*::
+
+        pong from p (100.64.0.4) via DERP(lhr) in 76ms
+        direct connection not established
+    """
     if report.outcome is not PingOutcome.DIRECT:
         return
     direct = next(p for p in report.pongs if p.path is PathKind.DIRECT)
@@ -109,7 +134,21 @@ def direct_after_relay(report: PingReport, ctx: DiagnoseContext) -> Iterator[Fin
 )
 def no_reply(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: timeouts without any pong mean the peer did not answer even through DERP: it is offline,
-    its tailscaled is stuck, or the two nodes do not share a working DERP region."""
+    its tailscaled is stuck, or the two nodes do not share a working DERP region.
+
+    *Bad*::
+
+        $ tailscale ping nas
+        ping "100.64.0.5" timed out
+        ping "100.64.0.5" timed out
+        no reply
+
+    *Good*::
+
+        $ tailscale ping nas
+        pong from nas (100.64.0.5) via DERP(fra) in 30ms
+        pong from nas (100.64.0.5) via 198.51.100.5:41641 in 9ms
+    """
     if report.outcome not in (PingOutcome.TIMEOUT, PingOutcome.ERROR) or report.pongs:
         return
     lines = report.timeouts or report.errors
@@ -133,7 +172,18 @@ def no_reply(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def slow(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: Go prints durations >= 1 s in seconds (``in 1.023s``); a relayed pong that slow means the
-    DERP region is far or overloaded."""
+    DERP region is far or overloaded.
+
+    *Bad*::
+
+        pong from xxx (100.108.29.50) via DERP(fra) in 1.023s
+        pong from xxx (100.108.29.50) via DERP(fra) in 1.470s
+
+    *Good*::
+
+        pong from xxx (100.108.29.50) via DERP(fra) in 23ms
+        pong from xxx (100.108.29.50) via 198.51.100.50:41641 in 9ms
+    """
     slow_pongs = [p for p in report.pongs if p.latency_ms is not None and p.latency_ms >= SLOW_PONG_MS]
     if not slow_pongs:
         return
@@ -158,7 +208,29 @@ def slow(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 def host_firewall(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale ping`` is answered by tailscaled itself and never enters the TUN interface; an
     OS ping goes through the TUN and the peer's OS firewall. One working and the other failing means
-    the peer's host firewall (e.g. Windows Defender) drops ICMP/traffic on the Tailscale interface."""
+    the peer's host firewall (e.g. Windows Defender) drops ICMP/traffic on the Tailscale interface.
+
+    *Bad*::
+
+        $ tailscale ping nas
+        pong from nas (100.64.0.5) via 198.51.100.5:41641 in 9ms
+        $ ping -c 2 100.64.0.5
+        PING 100.64.0.5 (100.64.0.5) 56(84) bytes of data.
+
+        --- 100.64.0.5 ping statistics ---
+        2 packets transmitted, 0 received, 100% packet loss, time 1001ms
+
+    *Good*::
+
+        $ tailscale ping nas
+        pong from nas (100.64.0.5) via 198.51.100.5:41641 in 9ms
+        $ ping -c 1 100.64.0.5
+        PING 100.64.0.5 (100.64.0.5) 56(84) bytes of data.
+        64 bytes from 100.64.0.5: icmp_seq=1 ttl=64 time=9.1 ms
+
+        --- 100.64.0.5 ping statistics ---
+        1 packets transmitted, 1 received, 0% packet loss, time 0ms
+    """
     if not report.pongs or ctx.facts.os_ping is None or not ctx.facts.os_ping.failed:
         return
     failures = [line for line in ctx.facts.os_ping.lines if "timed out" in line.text or "loss" in line.text]

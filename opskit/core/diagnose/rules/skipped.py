@@ -29,7 +29,19 @@ _PATH_WORDS = re.compile(
 def unread(split: SplitInput, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a skipped line can be the very row that shows the problem (a relayed peer with ``rx 0``);
     reporting only what was recognised would then say "no problems". A line that mentions a path, a
-    pong or a netcheck field but fits no known layout is therefore a finding, not just a warning line."""
+    pong or a netcheck field but fits no known layout is therefore a finding, not just a warning line.
+
+    *Bad*::
+
+        this is what I see:
+        macbook-pro-4  relay ord  tx 264376 rx 0 (from memory)
+        100.101.6.89    hawkman              jrmuizel@    linux   -
+
+    *Good*::
+
+        this is what I see:
+        100.101.6.89    hawkman              jrmuizel@    linux   -
+    """
     unread_lines = [
         line for run in split.skipped if "not a Tailscale command" not in run.reason for line in run.lines
         if _PATH_WORDS.search(line.text)

@@ -28,7 +28,20 @@ def peer_name(peer: StatusPeer) -> str:
 def relayed(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``active; relay "x"`` means packets to that peer went through DERP region ``x`` (the
     peer's home region) in the last 45 s because no UDP path is in use. It works, but throughput is
-    limited and latency is higher. ``relay "tor"`` is Toronto, not Tor."""
+    limited and latency is higher. ``relay "tor"`` is Toronto, not Tor.
+
+    *Bad*::
+
+        $ tailscale status
+        100.64.0.1  me    u@  linux  -
+        100.64.0.2  peer  u@  linux  active; relay "fra", tx 1000 rx 900
+
+    *Good*::
+
+        $ tailscale status
+        100.64.0.1  me    u@  linux  -
+        100.64.0.2  peer  u@  linux  active; direct 198.51.100.2:41641, tx 1000 rx 900
+    """
     for peer in status.peers:
         if peer.active is not False and peer.path is PathKind.DERP and not (peer.tx and peer.rx == 0):
             yield ctx.finding(
@@ -52,7 +65,18 @@ def relayed(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def tx_no_rx(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tx N rx 0`` on an active peer: this node keeps sending and receives nothing, even
-    through DERP. NAT type cannot explain that: DERP always works when both ends are up."""
+    through DERP. NAT type cannot explain that: DERP always works when both ends are up.
+
+    *Bad*::
+
+        100.64.0.1  me  u@  linux  -
+        100.64.0.4  arrakis  u@  macOS  active; relay "mia", tx 444 rx 0
+
+    *Good*::
+
+        100.64.0.1  me  u@  linux  -
+        100.64.0.4  arrakis  u@  macOS  active; relay "mia", tx 444 rx 10
+    """
     for peer in status.peers:
         if peer.active is not False and peer.tx and peer.rx == 0:
             where = f'via DERP "{peer.relay_region}"' if peer.path is PathKind.DERP else "on its current path"
@@ -78,7 +102,16 @@ def tx_no_rx(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def active_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``offline`` reflects the peer's connection to the control plane, ``active; direct …`` the
-    data path; both at once means WireGuard traffic flows while the peer lost its control connection."""
+    data path; both at once means WireGuard traffic flows while the peer lost its control connection.
+
+    *Bad*::
+
+        100.87.60.79    exit-node-1  someone@      linux   active; exit node; direct 198.51.100.9:41641; offline, tx 181866880 rx 949256916
+
+    *Good*::
+
+        100.87.60.79    exit-node-1  someone@      linux   offline, last seen 3d ago
+    """
     for peer in status.peers:
         if peer.active and peer.offline:
             yield ctx.finding(
@@ -103,7 +136,18 @@ def active_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Findi
 )
 def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: the ``# Health check:`` block is tailscaled's own list of what is broken (no DERP home,
-    not in map poll, DNS, ...); it is the most direct evidence there is."""
+    not in map poll, DNS, ...); it is the most direct evidence there is.
+
+    *Bad*::
+
+        # Health check:
+        #     - not connected to home DERP region 999
+        100.64.0.1  me  u@  linux  -
+
+    *Good*::
+
+        100.64.0.1  me  u@  linux  -
+    """
     if not status.health:
         return
     messages = "; ".join(h.text for h in status.health)
@@ -127,7 +171,19 @@ def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``Tailscale is stopped.`` / ``Logged out.`` / ``not yet approved`` mean no peer can reach
     this node at all. On Windows without Unattended Mode, tailscaled also stops when the last GUI/CLI
-    client disconnects ("works only while the GUI runs")."""
+    client disconnects ("works only while the GUI runs").
+
+    *Bad*::
+
+        $ tailscale status
+        Logged out.
+
+        Log in at: https://headscale.example.com/register/abc
+
+    *Good*::
+
+        100.64.0.1  me  u@  linux  -
+    """
     if not status.state_message:
         return
     message = status.state_message
@@ -165,7 +221,16 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
 )
 def legacy(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: the v1.2 layout ``[key] os ip host tx= rx=`` marks the active relay or endpoint with
-    ``*…*`` only when one is in use; without that the path is unknown, not 'none'."""
+    ``*…*`` only when one is in use; without that the path is unknown, not 'none'.
+
+    *Bad*::
+
+        [vmMIl] linux   100.91.66.111   myhost             tx=    1588 rx=   11932
+
+    *Good*::
+
+        [vmMIl] linux   100.91.66.111   myhost             tx=    1588 rx=   11932 *198.51.100.3:41641*
+    """
     if not status.layout.startswith("legacy"):
         return
     unknown = [p for p in status.peers if p.path is PathKind.UNKNOWN]
@@ -190,7 +255,18 @@ def legacy(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def peer_relay(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``peer-relay ip:port:vni:n`` (v1.86+) means a tailnet node relays UDP for this pair: better
-    than DERP, still not direct; the NATs of both ends did not allow a direct path."""
+    than DERP, still not direct; the NATs of both ends did not allow a direct path.
+
+    *Bad*::
+
+        100.64.0.1  me  u@  linux  -
+        100.64.0.3  far  u@  linux  active; peer-relay 198.51.100.7:7777:vni:1, tx 5 rx 6
+
+    *Good*::
+
+        100.64.0.1  me  u@  linux  -
+        100.64.0.3  far  u@  linux  active; direct 198.51.100.7:41641, tx 5 rx 6
+    """
     for peer in status.peers:
         if peer.active and peer.path is PathKind.PEER_RELAY:
             yield ctx.finding(
@@ -213,7 +289,18 @@ def peer_relay(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def direct(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: users paste `tailscale status` to ask "is it direct?"; ``active; direct ip:port`` is the
-    answer, and whether that endpoint is on the LAN, public or behind CGNAT says which path was found."""
+    answer, and whether that endpoint is on the LAN, public or behind CGNAT says which path was found.
+
+    *Bad*::
+
+        100.64.0.1  gateway  ops@  linux  -
+        100.64.0.7  nas      ops@  linux  active; direct 192.168.1.20:41641, tx 1200 rx 3400
+
+    *Good*::
+
+        100.64.0.1  gateway  ops@  linux  -
+        100.64.0.7  nas      ops@  linux  active; relay "fra", tx 1200 rx 3400
+    """
     for peer in status.peers:
         if peer.path is not PathKind.DIRECT or peer.active is False:
             continue

@@ -46,7 +46,18 @@ def not_owner(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     LocalAPI caller only if it is that current user (or LocalSystem, since v1.58); Unattended Mode
     ("server mode") just pins the owner. Elevation does not change identity: ``ADMIN01\\Administrator``,
     ``DOMAIN\\user`` and ``NT AUTHORITY\\SYSTEM`` are different callers, so "run as administrator"
-    does not help."""
+    does not help.
+
+    *Bad*::
+
+        PS C:\\> tailscale status
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 3440). Got error: 401 Unauthorized: Tailscale running in server mode ("PC01\\\\alice"); connection from "PC01\\\\bob" not allowed
+
+    *Good*::
+
+        PS C:\\> tailscale status
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 11700). Got error: 503 Service Unavailable: no backend
+    """
     for error in _errors(report, WindowsErrorKind.NOT_OWNER):
         owner = error.owner or "another account"
         caller = error.caller or report.whoami
@@ -221,7 +232,16 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
 )
 def pipe_missing(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot
-    find the file specified.`` while tailscaled.exe runs: the LocalAPI listener is gone."""
+    find the file specified.`` while tailscaled.exe runs: the LocalAPI listener is gone.
+
+    *Bad*::
+
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 6584). Got error: Get "http://local-tailscaled.sock/localapi/v0/status": open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot find the file specified.
+
+    *Good*::
+
+        safesocket.Listen: namedpipe.Listen: open \\\\\\\\.\\\\pipe\\\\ProtectedPrefix\\\\Administrators\\\\Tailscale\\\\tailscaled: Access is denied.
+    """
     yield from _emit(WindowsErrorKind.PIPE_MISSING, report, ctx)
 
 
@@ -235,7 +255,16 @@ def pipe_missing(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
 )
 def pipe_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``safesocket.Listen: namedpipe.Listen: … Access is denied.``: the protected pipe prefix needs
-    an elevated creator; a tailscaled started by a normal user cannot listen."""
+    an elevated creator; a tailscaled started by a normal user cannot listen.
+
+    *Bad*::
+
+        safesocket.Listen: namedpipe.Listen: open \\\\\\\\.\\\\pipe\\\\ProtectedPrefix\\\\Administrators\\\\Tailscale\\\\tailscaled: Access is denied.
+
+    *Good*::
+
+        Got error: Get "http://local-tailscaled.sock/localapi/v0/status": open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot find the file specified.
+    """
     yield from _emit(WindowsErrorKind.PIPE_ACCESS_DENIED, report, ctx)
 
 
@@ -248,7 +277,16 @@ def pipe_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
     target="windows",
 )
 def no_backend(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: ``503 Service Unavailable: no backend``: the daemon answers, its backend failed to start."""
+    """*Why*: ``503 Service Unavailable: no backend``: the daemon answers, its backend failed to start.
+
+    *Bad*::
+
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 11700). Got error: 503 Service Unavailable: no backend
+
+    *Good*::
+
+        Get "http://local-tailscaled.sock/localapi/v0/status": context deadline exceeded
+    """
     yield from _emit(WindowsErrorKind.NO_BACKEND, report, ctx)
 
 
@@ -261,7 +299,16 @@ def no_backend(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]
     target="windows",
 )
 def deadline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: ``context deadline exceeded`` on a LocalAPI request: the daemon is hung or starting."""
+    """*Why*: ``context deadline exceeded`` on a LocalAPI request: the daemon is hung or starting.
+
+    *Bad*::
+
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 812). Got error: Get "http://local-tailscaled.sock/localapi/v0/status": context deadline exceeded
+
+    *Good*::
+
+        Got error: 503 Service Unavailable: no backend
+    """
     yield from _emit(WindowsErrorKind.DEADLINE, report, ctx)
 
 
@@ -275,7 +322,16 @@ def deadline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 )
 def domain_trust(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``The trust relationship between this workstation and the primary domain failed.``: the
-    SID→user lookup tailscaled does for every LocalAPI caller fails on a domain-joined PC without a DC."""
+    SID→user lookup tailscaled does for every LocalAPI caller fails on a domain-joined PC without a DC.
+
+    *Bad*::
+
+        Tailscale backend error: failed to look up user from userid: The trust relationship between this workstation and the primary domain failed.
+
+    *Good*::
+
+        401 Unauthorized: Tailscale already in use ("PC\\\\a"); connection from "PC\\\\b" not allowed
+    """
     yield from _emit(WindowsErrorKind.DOMAIN_TRUST, report, ctx)
 
 
@@ -290,7 +346,16 @@ def domain_trust(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
 def service_not_running(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``is the Tailscale service running?`` / ``Failed to connect to local Tailscale daemon``:
     no tailscaled to talk to. Without Unattended Mode tailscaled also idles when the last GUI/CLI
-    client disconnects (the "works only while the GUI runs" symptom, #5880)."""
+    client disconnects (the "works only while the GUI runs" symptom, #5880).
+
+    *Bad*::
+
+        Failed to connect to Tailscale service.
+
+    *Good*::
+
+        Got error: 503 Service Unavailable: no backend
+    """
     yield from _emit(WindowsErrorKind.SERVICE_NOT_RUNNING, report, ctx)
     yield from _emit(WindowsErrorKind.GUI_CANNOT_CONNECT, report, ctx)
 
@@ -304,7 +369,16 @@ def service_not_running(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
     target="windows",
 )
 def version_mismatch(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: ``Warning: client version "x" != tailscaled server version "y"``: mixed versions."""
+    """*Why*: ``Warning: client version "x" != tailscaled server version "y"``: mixed versions.
+
+    *Bad*::
+
+        Warning: client version "1.80.0-t1" != tailscaled server version "1.78.1-t2"
+
+    *Good*::
+
+        Got error: 503 Service Unavailable: no backend
+    """
     yield from _emit(WindowsErrorKind.VERSION_MISMATCH, report, ctx)
 
 
@@ -317,7 +391,19 @@ def version_mismatch(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
     target="windows",
 )
 def unix_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: ``Access denied: …`` + ``Use 'sudo tailscale …'``: non-root, non-operator user on Unix."""
+    """*Why*: ``Access denied: …`` + ``Use 'sudo tailscale …'``: non-root, non-operator user on Unix.
+
+    *Bad*::
+
+        Access denied: checkprefs access denied
+
+        Use 'sudo tailscale up'.
+        To not require root, use 'sudo tailscale set --operator=$USER' once.
+
+    *Good*::
+
+        401 Unauthorized: Tailscale already in use ("PC\\\\a"); connection from "PC\\\\b" not allowed
+    """
     yield from _emit(WindowsErrorKind.UNIX_ACCESS_DENIED, report, ctx)
 
 
@@ -330,7 +416,16 @@ def unix_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
     target="windows",
 )
 def other_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: a LocalAPI failure without a recognised body (e.g. a bare ``401 Unauthorized``)."""
+    """*Why*: a LocalAPI failure without a recognised body (e.g. a bare ``401 Unauthorized``).
+
+    *Bad*::
+
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 77). Got error: 401 Unauthorized
+
+    *Good*::
+
+        Got error: 503 Service Unavailable: no backend
+    """
     yield from _emit(WindowsErrorKind.OTHER, report, ctx)
 
 
@@ -344,5 +439,14 @@ def other_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding
 )
 def backend_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``Tailscale backend error: …`` is the GUI relaying the backend's own failure; the backend
-    answered, so "the service is not running" would send the user the wrong way."""
+    answered, so "the service is not running" would send the user the wrong way.
+
+    *Bad*::
+
+        Tailscale backend error: wgengine.NewUserspaceEngine: Error creating interface: Timeout waiting for registry value
+
+    *Good*::
+
+        Failed to connect to Tailscale service.
+    """
     yield from _emit(WindowsErrorKind.BACKEND_ERROR, report, ctx)
