@@ -13,7 +13,6 @@ from opskit.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
     from opskit.core.lint.project import LintProject
-    from opskit.core.rules import Rule
 
 STDIN = "-"
 
@@ -127,12 +126,13 @@ def lint(
     from opskit.core.lint.catalog import all_rules
 
     if list_rules or explain is not None:
-        from opskit.output.lint import show_rule_explanation, show_rule_list
+        from opskit.core.rules import rule_named
+        from opskit.output.rules import show_rule_explanation, show_rule_list
 
         if explain is not None:
-            show_rule_explanation(_rule_named(explain), output_format.value)
+            show_rule_explanation("lint", rule_named(all_rules(), explain, "lint"), output_format.value)
         else:
-            show_rule_list(all_rules(), output_format.value)
+            show_rule_list("lint", all_rules(), output_format.value)
         finish(ExitCode.OK)
 
     from opskit.adapters.project_settings import expand_declared_paths, find_lint_project
@@ -168,16 +168,6 @@ def _settings(
         min_severity or (project.min_severity if project and project.min_severity else "warning"),
         nginx_version or (project.nginx_version if project else None),
     )
-
-
-def _rule_named(selector: str) -> Rule:
-    from opskit.core.lint.catalog import all_rules
-
-    wanted = selector.strip()
-    for rule in all_rules():
-        if wanted.upper() == rule.id or wanted.lower() == rule.info.name:
-            return rule
-    raise InputError.option("--explain", f"{selector!r} is not a rule id or name (see opskit lint --list-rules)")
 
 
 def _run_lint(

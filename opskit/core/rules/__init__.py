@@ -16,7 +16,7 @@ from opskit.core.rules.framework import (
     Target,
     rule,
 )
-from opskit.core.rules.select import matches, select_rules
+from opskit.core.rules.select import matches, rule_named, select_rules
 
 __all__ = [
     "DIAGNOSE_TARGETS",
@@ -28,5 +28,6 @@ __all__ = [
     "Target",
     "matches",
     "rule",
+    "rule_named",
     "select_rules",
 ]

@@ -29,3 +29,14 @@ def select_rules(rules: Iterable[Rule], select: list[str], ignore: list[str]) ->
             )
     chosen = [r for r in pool if not select or any(matches(r, s) for s in select)]
     return tuple(r for r in chosen if not any(matches(r, s) for s in ignore))
+
+
+def rule_named(rules: Iterable[Rule], selector: str, tool: str) -> Rule:
+    """The rule ``--explain`` names, by id (any case) or name."""
+    wanted = selector.strip()
+    for rule_ in rules:
+        if wanted.upper() == rule_.id or wanted.lower() == rule_.info.name:
+            return rule_
+    raise InputError.option(
+        "--explain", f"{selector!r} is not a rule id or name (see opskit {tool} --list-rules)"
+    )
