@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 for GitHub code scanning: one run, the registry's rules, one result per finding."""
+"""SARIF 2.1.0 for GitHub code scanning: one run, the catalog's rules, one result per finding."""
 
 from __future__ import annotations
 
