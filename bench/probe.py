@@ -106,8 +106,8 @@ def main() -> int:
         held = report["endings"]["held"]
         engine_code = (
             "import sys; from opskit.adapters.net import run_probe; from opskit.core.probe.slowloris import ProbePlan;"
-            f"r, _ = run_probe(ProbePlan('http', '127.0.0.1', {port}, '/', {args.connections}, {args.interval},"
-            f" {args.seconds}, {rate}), '127.0.0.1'); print(sum(1 for x in r if x.ending == 'held'))"
+            f"r = run_probe(ProbePlan('http', '127.0.0.1', {port}, '/', {args.connections}, {args.interval},"
+            f" {args.seconds}, {rate}), '127.0.0.1').results; print(sum(1 for x in r if x.ending == 'held'))"
         )
         engine_cpu, engine_wall, engine_out, engine_split = run_measured([sys.executable, "-c", engine_code])
         idle_cpu, _, _, _ = run_measured(

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     OK = 0
     FINDINGS = 1  # findings, drift, failed check, refused apply
     BAD_INPUT = 2  # bad input or unusable environment
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); probe still prints what it measured
 
 
 COMMAND_LINE = "command line"  # where a bad option value "is", in error messages

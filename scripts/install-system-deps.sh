@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Install the real components the test suite drives (nginx, HAProxy, slowhttptest, dnsmasq,
-# PostgreSQL, iproute2's ss, util-linux's unshare/nsenter) on Debian/Ubuntu, without starting
+# PostgreSQL, iproute2's ss, util-linux's unshare/nsenter; Chromium for the HTML report test and
+# Graphviz for `diagnose --graph`) on Debian/Ubuntu, without starting
 # their daemons: the tests start and stop what they need on loopback themselves.
 set -euo pipefail
 
-packages=(nginx haproxy slowhttptest dnsmasq postgresql iproute2 util-linux procps openssl)
+packages=(nginx haproxy slowhttptest dnsmasq postgresql iproute2 util-linux procps openssl
+          chromium graphviz fonts-dejavu-core)
 
 have_package() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 

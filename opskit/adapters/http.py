@@ -140,7 +140,7 @@ class EntryClient:
         try:
             response = self._client.get(request_url, headers=all_headers, extensions=extensions)
         except httpx.HTTPError as error:
-            return HttpObservation(url, None, millis=_since(started), error=_describe(error))
+            return HttpObservation(url, None, millis=_since(started), error=_describe(error), failure=_failure(error))
         body = response.content[:BODY_LIMIT].decode("utf-8", "replace")
         return HttpObservation(url, response.status_code, tuple(response.headers.multi_items()), body, _since(started))
 
@@ -183,6 +183,18 @@ def _describe(error: httpx.HTTPError) -> str:
     return f"{type(error).__name__}: {text}"
 
 
+def _failure(error: httpx.HTTPError) -> str:
+    """``refused`` / ``timeout`` / ``""``: the cause an operator acts on differently."""
+    if isinstance(error, httpx.TimeoutException):
+        return "timeout"
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError):
+            return "refused"
+        cause = cause.__cause__ or cause.__context__
+    return "refused" if isinstance(error, httpx.ConnectError) and "refused" in str(error).lower() else ""
+
+
 def _decode_der(der: bytes) -> dict[str, Any]:
     # The stdlib decodes certificates only from files; this private helper has been stable since 3.x
     # and saves a dependency on `cryptography` for reading a name and a date.
@@ -221,9 +233,41 @@ def observe_harbor_entry(
     credentials: tuple[str, str] | None,
     clock: Callable[[], float] = time.time,
 ) -> HarborObservation:
-    """Make the requests ``docker login`` makes through one entry point, plus Harbor's ping and health."""
+    """Make the requests ``docker login`` makes through one entry point, plus Harbor's ping and health.
+
+    The login chain (``/v2/`` → realm → token → ``/v2/`` with it) is sequential by nature; ping, health
+    and systeminfo do not depend on it and run alongside (the client is thread-safe), so a hung entry
+    costs about one timeout, not four.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     base = url.rstrip("/")
     parsed = httpx.URL(base)
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="opskit-api") as pool:
+        api = [pool.submit(client.get, f"{base}/api/v2.0/{what}") for what in ("ping", "health", "systeminfo")]
+        login = _observe_login(client, base, parsed, credentials)
+        ping, health, systeminfo = (future.result() for future in api)
+    tls, v2, token_anonymous, token_with_credentials, v2_with_token = login
+    return HarborObservation(
+        url=base,
+        v2=v2,
+        token_anonymous=token_anonymous,
+        token_with_credentials=token_with_credentials,
+        v2_with_token=v2_with_token,
+        ping=ping,
+        health=health,
+        tls=tls,
+        now_epoch=clock(),
+        insecure=client.options.insecure,
+        reported_version=_reported_version(systeminfo),
+    )
+
+
+def _observe_login(
+    client: EntryClient, base: str, parsed: httpx.URL, credentials: tuple[str, str] | None
+) -> tuple[
+    TlsObservation | None, HttpObservation, HttpObservation | None, HttpObservation | None, HttpObservation | None
+]:
     tls = None
     if parsed.scheme == "https":
         tls = client.tls_peer(parsed.host, parsed.port or 443)
@@ -240,22 +284,7 @@ def observe_harbor_entry(
             token = _token_of(token_with_credentials)
             if token:
                 v2_with_token = client.get(f"{base}/v2/", {"Authorization": f"Bearer {token}"})
-    ping = client.get(f"{base}/api/v2.0/ping")
-    health = client.get(f"{base}/api/v2.0/health")
-    systeminfo = client.get(f"{base}/api/v2.0/systeminfo")
-    return HarborObservation(
-        url=base,
-        v2=v2,
-        token_anonymous=token_anonymous,
-        token_with_credentials=token_with_credentials,
-        v2_with_token=v2_with_token,
-        ping=ping,
-        health=health,
-        tls=tls,
-        now_epoch=clock(),
-        insecure=client.options.insecure,
-        reported_version=_reported_version(systeminfo),
-    )
+    return tls, v2, token_anonymous, token_with_credentials, v2_with_token
 
 
 def _token_of(observation: HttpObservation) -> str:

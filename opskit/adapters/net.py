@@ -77,7 +77,7 @@ class _State:
 class _Connection:
     __slots__ = ("index", "sock", "state", "started", "connected_at", "lines_sent", "first_bytes", "reset", "ended")
 
-    def __init__(self, index: int, sock: socket.socket, started: float) -> None:
+    def __init__(self, index: int, sock: socket.socket, started: float) -> None:  # started: monotonic
         self.index = index
         self.sock: socket.socket = sock
         self.state = _State.CONNECTING
@@ -108,6 +108,8 @@ class _Probe:
         self.results: list[ConnectionResult] = []
         self.head = plan.request_head()
         self.ticks = 0
+        self.origin = time.monotonic()  # reset when run() starts; result times are relative to it
+        self.interrupted = False
         self.ssl_context: ssl.SSLContext | None = None
         if plan.scheme == "https":
             # The probe judges the server's header deadline, not its certificate.
@@ -123,7 +125,9 @@ class _Probe:
         if code not in (0, errno.EINPROGRESS):
             sock.close()
             self.progress.refused += 1
-            self.results.append(ConnectionResult(index, Ending.REFUSED, 0.0, 0, None, os.strerror(code)))
+            self.results.append(
+                ConnectionResult(index, Ending.REFUSED, 0.0, 0, None, os.strerror(code), now - self.origin)
+            )
             return
         connection = _Connection(index, sock, now)
         self.live[sock.fileno()] = connection
@@ -136,7 +140,11 @@ class _Probe:
         connection.sock.close()
         if ending is Ending.REFUSED:
             self.progress.refused += 1
-            self.results.append(ConnectionResult(connection.index, ending, now - connection.started, 0, None, error))
+            self.results.append(
+                ConnectionResult(
+                    connection.index, ending, now - connection.started, 0, None, error, connection.started - self.origin
+                )
+            )
             return
         status = _status_of(connection.first_bytes)
         if ending is None:
@@ -150,7 +158,18 @@ class _Probe:
             self.progress.open -= 1
             self.progress.cut += 1
         lifetime = now - connection.connected_at
-        self.results.append(ConnectionResult(connection.index, ending, lifetime, connection.lines_sent, status, error))
+        self.results.append(
+            ConnectionResult(
+                connection.index,
+                ending,
+                lifetime,
+                connection.lines_sent,
+                status,
+                error,
+                connection.started - self.origin,
+                connection.connected_at - self.origin,
+            )
+        )
 
     def established(self, connection: _Connection, now: float) -> None:
         connection.state = _State.OPEN
@@ -228,8 +247,23 @@ class _Probe:
                 self.end(connection, now, Ending.REFUSED, f"not connected within {CONNECT_TIMEOUT:g} s")
 
     def run(self) -> float:
+        started = self.origin = time.monotonic()
+        try:
+            self._loop(started)
+        except KeyboardInterrupt:
+            # Ctrl-C: keep what was measured; the connections still open are reported as held so far.
+            self.interrupted = True
+        stop = time.monotonic()
+        for connection in list(self.live.values()):
+            if connection.state == _State.OPEN:
+                self.end(connection, stop, Ending.HELD)
+            else:
+                self.end(connection, stop, Ending.REFUSED, "not connected when the probe stopped")
+        self.selector.close()
+        return stop - started
+
+    def _loop(self, started: float) -> None:
         plan = self.plan
-        started = time.monotonic()
         deadline = started + plan.max_seconds
         next_tick = started + plan.interval
         next_housekeeping = started + 0.5
@@ -260,21 +294,24 @@ class _Probe:
                 connection = key.data
                 if not connection.ended:
                     self.handle(connection, time.monotonic())
-        stop = time.monotonic()
-        for connection in list(self.live.values()):
-            if connection.state == _State.OPEN:
-                self.end(connection, stop, Ending.HELD)
-            else:
-                self.end(connection, stop, Ending.REFUSED, "not connected when the probe stopped")
-        self.selector.close()
-        return stop - started
 
 
-def run_probe(
-    plan: ProbePlan, address: str, on_progress: Callable[[Progress], None] | None = None
-) -> tuple[list[ConnectionResult], float]:
-    """Hold ``plan.connections`` slow connections to ``address``; returns per-connection results, seconds."""
+@dataclass(frozen=True)
+class ProbeRun:
+    """What one run measured: per-connection results (by index), seconds, and whether Ctrl-C ended it."""
+
+    results: list[ConnectionResult]
+    elapsed: float
+    interrupted: bool = False
+
+
+def run_probe(plan: ProbePlan, address: str, on_progress: Callable[[Progress], None] | None = None) -> ProbeRun:
+    """Hold ``plan.connections`` slow connections to ``address``.
+
+    Ctrl-C (KeyboardInterrupt) does not lose the measurement: the run stops, closes its connections and
+    returns what it has with ``interrupted`` set.
+    """
     ensure_file_limit(plan.connections)
     probe = _Probe(plan, address, on_progress)
     elapsed = probe.run()
-    return sorted(probe.results, key=lambda r: r.index), elapsed
+    return ProbeRun(sorted(probe.results, key=lambda r: r.index), elapsed, probe.interrupted)

@@ -14,11 +14,12 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from opskit.adapters.proc import run, which
+from opskit.core.lint.validation import ValidationPlan
 from opskit.core.render.model import ValidationTarget
 from opskit.errors import EnvironmentProblem
 
@@ -66,6 +67,12 @@ class ValidationResult:
             "output": self.output,
             "notes": list(self.notes),
         }
+
+
+def _listing(items: Sequence[str], shown: int = 10) -> str:
+    """The first ``shown`` items and how many more: a note stays one readable line for 5,000 names."""
+    head = ", ".join(items[:shown])
+    return head + (f" and {len(items) - shown} more" if len(items) > shown else "")
 
 
 def _path_pattern(path: str) -> re.Pattern[str]:
@@ -147,6 +154,36 @@ def validate_rendered(files: Mapping[str, str], target: ValidationTarget, *, tim
 
         ok, command, output = validate_manifests(files, target)
         return ValidationResult(target.tool, target.entry, ok, command, output)
+    return _validate_copy(lambda _conf: files, target, timeout=timeout, zero_warnings=True)
+
+
+def validate_lint_plan(plan: ValidationPlan, *, timeout: float = 60) -> ValidationResult:
+    """``lint --validate``: run the real binary over a private copy of the linted files.
+
+    Unlike ``render --validate``, HAProxy warnings do not fail the check (no ``-dW``): lint reports
+    what the binary rejects; its own rules cover the warnings worth having.
+    """
+    target = ValidationTarget(
+        tool=plan.tool,
+        entry=plan.entry,
+        http_snippet=plan.http_snippet,
+        stub_tls_files=plan.tls_files,
+        hostnames=plan.hostnames,
+        listen_addresses=plan.listen_addresses,
+        extra_entries=plan.extra_entries,
+    )
+    return _validate_copy(plan.files_in, target, timeout=timeout, zero_warnings=False, own_prefix=False)
+
+
+def _validate_copy(
+    files_for: Callable[[str], Mapping[str, str]],
+    target: ValidationTarget,
+    *,
+    timeout: float,
+    zero_warnings: bool,
+    own_prefix: bool = True,
+) -> ValidationResult:
+    """Write ``files_for(conf_dir)`` below a temporary conf dir and run the checker on the entry."""
     binary = which(target.tool, INSTALL_HINTS[target.tool])
     notes: list[str] = []
     workdir = Path(tempfile.mkdtemp(prefix="opskit-validate-"))
@@ -155,15 +192,16 @@ def validate_rendered(files: Mapping[str, str], target: ValidationTarget, *, tim
         conf = workdir / "conf"
         (workdir / "logs").mkdir()
         substitutions: list[tuple[re.Pattern[str], str]] = []
-        missing_tls = [p for p in target.stub_tls_files if not os.path.exists(p)]
+        # A relative path is read from the copy's prefix, where no certificate is: stub it too.
+        missing_tls = [p for p in target.stub_tls_files if not (os.path.isabs(p) and os.path.exists(p))]
         if missing_tls:
             pem = _make_stub_pem(which("openssl", INSTALL_HINTS["openssl"]), workdir)
             substitutions += [(_path_pattern(p), str(pem)) for p in target.stub_tls_files]
-            notes.append("stub certificate/key used for: " + ", ".join(target.stub_tls_files))
+            notes.append("stub certificate/key used for: " + _listing(target.stub_tls_files))
         for rewrite in target.compat_rewrites:
             substitutions.append((re.compile(rewrite.pattern, re.MULTILINE), rewrite.replacement))
             notes.append(f"compatibility rewrite for the validating binary: {rewrite.reason}")
-        for relative, text in files.items():
+        for relative, text in files_for(str(conf)).items():
             for pattern, replacement in substitutions:
                 text = pattern.sub(replacement, text)  # stub paths come from mkdtemp: no backslashes
             path = conf / relative
@@ -178,15 +216,20 @@ def validate_rendered(files: Mapping[str, str], target: ValidationTarget, *, tim
         hosts.chmod(0o644)
         if target.hostnames:
             notes.append(
-                "host names mapped to 127.0.0.1 in a private /etc/hosts: " + ", ".join(sorted(set(target.hostnames)))
+                "host names mapped to 127.0.0.1 in a private /etc/hosts: " + _listing(sorted(set(target.hostnames)))
             )
 
         entry = conf / target.entry
         if target.tool == "nginx":
             if target.http_snippet:
-                wrapper = workdir / "nginx.conf"
+                # Next to the entry: nginx resolves relative includes from the main file's folder.
+                wrapper = entry.parent / ".opskit-validation-wrapper" if not own_prefix else workdir / "nginx.conf"
                 wrapper.write_text(_nginx_wrapper(workdir, entry))
                 checked = [binary, "-t", "-p", f"{workdir}/", "-c", str(wrapper), "-e", "stderr"]
+            elif not own_prefix:
+                # A whole nginx.conf: nginx's own prefix (load_module paths), its pid/log paths land
+                # on the namespace's private tmpfs over /run and /var/log/nginx.
+                checked = [binary, "-t", "-c", str(entry), "-e", "stderr"]
             else:
                 checked = [
                     binary,
@@ -201,7 +244,7 @@ def validate_rendered(files: Mapping[str, str], target: ValidationTarget, *, tim
                     f"pid {workdir}/nginx.pid;",
                 ]
         else:
-            checked = [binary, "-c", "-dW", "-f", str(entry)]
+            checked = [binary, "-c", *(["-dW"] if zero_warnings else []), "-f", str(entry)]
             for extra in target.extra_entries:
                 checked += ["-f", str(conf / extra)]
         env = {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), **dict(target.environment)}

@@ -10,7 +10,7 @@ from pathlib import Path
 from opskit.adapters.journal_file import FileJournal
 from opskit.adapters.pg import catalog, connection, move, recheck, tenant_reads
 from opskit.app.headscale_migrate import utc_now
-from opskit.app.headscale_steps import cut_clients, cut_preview, run_hook, switch_route
+from opskit.app.headscale_steps import HookOutput, cut_clients, cut_preview, run_hook, switch_route
 from opskit.core.headscale.journal import (
     Header,
     JournalRoute,
@@ -56,8 +56,11 @@ def apply_plan(
     journal_path: Path | None,
     lock_timeout_ms: int,
     statement_timeout_ms: int,
+    hook_output: HookOutput | None = None,
 ) -> RunReport:
-    """Dry run without ``yes``; otherwise pre-hooks → DB move → post-hooks → route switch → cut."""
+    """Dry run without ``yes``; otherwise pre-hooks → DB move → post-hooks → route switch → cut.
+
+    ``hook_output`` receives each line a hook prints while it runs (the CLI shows them live)."""
     if plan.blocking:
         raise ApplyError(
             f"the plan has {len(plan.conflicts)} blocking problem(s) (first: "
@@ -78,7 +81,9 @@ def apply_plan(
             journal = FileJournal(path, create=True)
             report.journal = str(path)
             try:
-                _apply(db, schema, plan, journal, report, lock_timeout_ms, statement_timeout_ms, reader)
+                _apply(
+                    db, schema, plan, journal, report, lock_timeout_ms, statement_timeout_ms, reader, hook_output
+                )
             finally:
                 journal.close()
         finally:
@@ -170,12 +175,13 @@ def _apply(
     lock_timeout_ms: int,
     statement_timeout_ms: int,
     reader: recheck.SnapshotReader | None,
+    hook_output: HookOutput | None = None,
 ) -> None:
     journal.append(record_text(journal_header(plan, schema, db.dsn_shown)))
     if plan.pre_hooks:  # durable before a hook acts on the instances; else the fsync before COMMIT covers it
         journal.sync()
     for hook in plan.pre_hooks:
-        outcome = run_hook(hook, "pre-hook", journal)
+        outcome = run_hook(hook, "pre-hook", journal, hook_output)
         report.steps.append(outcome)
         if not outcome.ok:
             raise ApplyError(
@@ -213,7 +219,7 @@ def _apply(
         )
     )
     for hook in plan.post_hooks:
-        outcome = run_hook(hook, "post-hook", journal)
+        outcome = run_hook(hook, "post-hook", journal, hook_output)
         report.steps.append(outcome)
         if not outcome.ok:
             raise ApplyError(

@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 
 from opskit.adapters.journal_file import FileJournal
-from opskit.adapters.proc import run
+from opskit.adapters.proc import run, run_streaming
 from opskit.app.headscale_migrate import utc_now
 from opskit.core.headscale.journal import (
     CutRan,
@@ -36,10 +37,24 @@ def crash_point(name: str) -> None:
         os._exit(137)
 
 
-def run_hook(hook: HookSpec, name: str, journal: FileJournal | None) -> StepOutcome:
-    """Run one pre- or post-hook and journal what it did (a hook has no inverse to record first)."""
+HookOutput = Callable[[str, str, str], None]
+"""Called with (hook name, stream, line) for every line a hook prints, while it runs."""
+
+
+def run_hook(
+    hook: HookSpec, name: str, journal: FileJournal | None, on_output: HookOutput | None = None
+) -> StepOutcome:
+    """Run one pre- or post-hook and journal what it did (a hook has no inverse to record first).
+
+    With ``on_output`` the hook's lines are handed over as it prints them (a drain hook may run for a
+    minute: the operator sees it work), and the journal still keeps the tail of each stream."""
     started = time.monotonic()
-    done = run(hook.argv, timeout=hook.timeout)
+    if on_output is None:
+        done = run(hook.argv, timeout=hook.timeout)
+    else:
+        done = run_streaming(
+            hook.argv, timeout=hook.timeout, on_line=lambda stream, line: on_output(name, stream, line)
+        )
     ok = done.returncode == 0 and not done.timed_out
     detail = f"timed out after {hook.timeout:g} s" if done.timed_out else f"exit {done.returncode}"
     stdout, stderr = done.stdout[-4000:], done.stderr[-4000:]

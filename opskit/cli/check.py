@@ -57,10 +57,12 @@ def harbor(
     from urllib.parse import urlsplit
 
     from opskit.adapters.http import ClientOptions, ConnectTo, EntryClient, observe_harbor_entry
+    from opskit.cli.concurrent import run_concurrently
     from opskit.cli.secrets import register_secret, register_secrets_of
     from opskit.core.check.harbor import Origin, assess_entry
     from opskit.core.spec.harbor import HarborVersion
     from opskit.output.check import show_harbor
+    from opskit.output.progress import status_line
 
     for url in urls:  # before any message can quote a URL's userinfo
         register_secrets_of(url)
@@ -101,9 +103,17 @@ def harbor(
     )
     client = EntryClient(options)
     try:
-        reports = [assess_entry(observe_harbor_entry(client, url, credentials), version) for url in urls]
+        with status_line(output_format) as status:
+            observations = run_concurrently(
+                urls,
+                lambda url: observe_harbor_entry(client, url, credentials),
+                status,
+                "checking",
+                lambda url: str(Origin.of(url)),  # scheme://host:port: never user:password@ from the URL
+            )
     finally:
         client.close()
+    reports = [assess_entry(observation, version) for observation in observations]
     show_harbor(reports, output_format)
     finish(ExitCode.FINDINGS if any(r.failed for r in reports) else ExitCode.OK)
 
@@ -132,7 +142,8 @@ def resolver(
     """
     from opskit.adapters.configfiles import FileSource
     from opskit.adapters.dns import query
-    from opskit.core.check.nginx_targets import Behaviour, proxy_targets
+    from opskit.cli.concurrent import run_concurrently
+    from opskit.core.check.nginx_targets import Behaviour, ProxyTarget, proxy_targets
     from opskit.core.check.resolver import (
         DnsAnswer,
         Nameserver,
@@ -144,6 +155,7 @@ def resolver(
     )
     from opskit.core.nginx import parse_nginx
     from opskit.output.check import show_resolver
+    from opskit.output.progress import status_line
 
     if not names and nginx_conf is None:
         raise InputError("give at least one NAME or --nginx-conf FILE")
@@ -153,17 +165,26 @@ def resolver(
             server = parse_nameserver(nameserver)
         except ValueError as error:
             raise InputError.option("--nameserver", str(error)) from None
-    cache: dict[tuple[str, str, str], DnsAnswer] = {}
+    def lookups(target: ProxyTarget) -> tuple[list[tuple[str, str, Nameserver | None]], str]:
+        """The DNS questions one proxy target needs, and how nginx resolves it (for the report)."""
+        if target.behaviour is Behaviour.FOLLOWS_DNS and target.resolver is not None:
+            servers, by_name = nameservers_of(target.resolver)
+            via = server or (servers[0] if servers else None)
+            resolver_text = f"resolver {target.resolver.text}"
+            if by_name:
+                resolver_text += f" ({', '.join(by_name)} resolved once at start-up)"
+            if server is not None:
+                resolver_text += f"; asked {server}"
+            rdtypes = ("A", "AAAA") if target.resolver.ipv6 else ("A",)
+            return [(target.host, rdtype, via) for rdtype in rdtypes], resolver_text
+        if target.behaviour in (Behaviour.STALE, Behaviour.SHADOWED):
+            return [(target.host, "A", server)], "system resolver, once at load" + (
+                f"; asked {server}" if server else ""
+            )
+        return [], ""
 
-    def ask(name: str, rdtype: str, via: Nameserver | None) -> DnsAnswer:
-        key = (name, rdtype, str(via))
-        if key not in cache:
-            cache[key] = query(name, rdtype, via, timeout)
-        return cache[key]
-
-    answers = tuple(ask(name, rdtype, server) for name in names or () for rdtype in ("A", "AAAA"))
-    targets = []
     config_file = ""
+    proxy = []
     if nginx_conf is not None:
         config_file = str(nginx_conf)
         # The same parser and include loader as `lint`: one nginx model, one set of syntax errors.
@@ -171,23 +192,27 @@ def resolver(
         for file, line, pattern in config.missing_includes:
             if not any(ch in pattern for ch in "*?["):  # a glob may match nothing, as in nginx
                 raise InputError.at(file, line, "include", f"{pattern!r} matched no file")
-        for target in proxy_targets(config):
-            found: list[DnsAnswer] = []
-            resolver_text = ""
-            if target.behaviour is Behaviour.FOLLOWS_DNS and target.resolver is not None:
-                servers, by_name = nameservers_of(target.resolver)
-                via = server or (servers[0] if servers else None)
-                resolver_text = f"resolver {target.resolver.text}"
-                if by_name:
-                    resolver_text += f" ({', '.join(by_name)} resolved once at start-up)"
-                if server is not None:
-                    resolver_text += f"; asked {server}"
-                rdtypes = ("A", "AAAA") if target.resolver.ipv6 else ("A",)
-                found = [ask(target.host, rdtype, via) for rdtype in rdtypes]
-            elif target.behaviour in (Behaviour.STALE, Behaviour.SHADOWED):
-                resolver_text = "system resolver, once at load" + (f"; asked {server}" if server else "")
-                found = [ask(target.host, "A", server)]
-            targets.append(judge_target(target, found, resolver_text))
+        proxy = [(target, *lookups(target)) for target in proxy_targets(config)]
+    # Every question is independent: ask them all at once (a silent server costs one timeout, not one each).
+    questions = [(name, rdtype, server) for name in names or () for rdtype in ("A", "AAAA")]
+    questions += [question for _target, wanted, _text in proxy for question in wanted]
+    unique = list(dict.fromkeys((name, rdtype, str(via)) for name, rdtype, via in questions))
+    by_key = {(name, rdtype, str(via)): via for name, rdtype, via in questions}
+    with status_line(output_format) as status:
+        found_answers = run_concurrently(
+            unique,
+            lambda key: query(key[0], key[1], by_key[key], timeout),
+            status,
+            "DNS",
+            lambda key: f"{key[0]} {key[1]}",
+        )
+    cache = dict(zip(unique, found_answers, strict=True))
+
+    def ask(name: str, rdtype: str, via: Nameserver | None) -> DnsAnswer:
+        return cache[(name, rdtype, str(via))]
+
+    answers = tuple(ask(name, rdtype, server) for name in names or () for rdtype in ("A", "AAAA"))
+    targets = [judge_target(target, [ask(*q) for q in wanted], text) for target, wanted, text in proxy]
     report = ResolverReport(answers, tuple(name_items(answers)), config_file, tuple(targets))
     show_resolver(report, output_format)
     finish(ExitCode.FINDINGS if report.failed else ExitCode.OK)

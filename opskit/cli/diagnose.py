@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from opskit.cli.common import FormatOption, finish
 from opskit.errors import ExitCode, InputError
 from opskit.output.console import OutputFormat
+
+if TYPE_CHECKING:
+    from opskit.core.diagnose.engine import Diagnosis
 
 STDIN = "-"
 
@@ -55,6 +58,14 @@ def diagnose_command(
             "--live", help="Inspect this machine: tailscaled process, its user and flags; run the CLI."
         ),
     ] = False,
+    graph: Annotated[
+        Path | None,
+        typer.Option(
+            "--graph",
+            help="Also draw nodes and expected paths: FILE.svg (needs Graphviz) or FILE.dot.",
+            metavar="FILE",
+        ),
+    ] = None,
     output_format: FormatOption = OutputFormat.human,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule (id, name, severity, summary) and exit.")
@@ -86,6 +97,8 @@ def diagnose_command(
             show_rule_list("diagnose", all_rules(), output_format.value)
         finish(ExitCode.OK)
     files = files or []
+    if graph is not None and graph.suffix.lower() not in (".svg", ".dot"):
+        raise InputError.option("--graph", f"{graph}: the name must end in .svg or .dot")
     if not files and not live:
         raise InputError.option("FILE", "give one or more files, '-' for stdin, or --live")
     inputs = [InputText(lbl, src, text) for lbl, src, text in _read_inputs(files, label or [])]
@@ -108,7 +121,23 @@ def diagnose_command(
         # In JSON mode the warnings are in the document ("warnings"); stderr stays quiet so a caller
         # that merges the streams still reads one JSON document.
         render_warnings(result.warnings, stderr_console())
+    if graph is not None:
+        _write_graph(graph, result)
     finish(code)
+
+
+def _write_graph(path: Path, result: Diagnosis) -> None:
+    from opskit.adapters.fs import write_report
+    from opskit.output.diagnose_graph import build_dot
+
+    if not result.profiles:
+        raise InputError.option("--graph", "needs netcheck output for at least one node (nothing to draw)")
+    text = build_dot(result)
+    if path.suffix.lower() == ".svg":
+        from opskit.adapters.graphviz import dot_to_svg
+
+        text = dot_to_svg(text)
+    write_report(path, text, "--graph")
 
 
 def register(app: typer.Typer) -> None:

@@ -203,7 +203,7 @@ def apply(
     from opskit.app.headscale_apply import apply_plan
     from opskit.app.headscale_migrate import read_plan
     from opskit.core.headscale.options import parse_duration_ms
-    from opskit.output.headscale import render_run
+    from opskit.output.headscale import hook_printer, render_run
 
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
@@ -214,6 +214,7 @@ def apply(
         journal_path=journal,
         lock_timeout_ms=lock_ms,
         statement_timeout_ms=statement_ms,
+        hook_output=hook_printer(output_format),
     )
     render_run(report, output_format)
     finish(ExitCode.OK if report.ok else ExitCode.FINDINGS)

@@ -12,7 +12,13 @@ from opskit.cli.common import finish
 from opskit.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
+    from opskit.core.findings import Severity
+    from opskit.core.lint.engine import LintResult
     from opskit.core.lint.project import LintProject
+    from opskit.core.lint.workspace import Workspace
+    from opskit.core.nginx.parser import ConfigSource
+    from opskit.core.rules import Rule
+    from opskit.output.progress import StatusLine
 
 STDIN = "-"
 
@@ -109,6 +115,14 @@ def lint(
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings (errors still exit 2).")
     ] = False,
+    validate: Annotated[
+        bool,
+        typer.Option(
+            "--validate",
+            help="Also run the real nginx -t / haproxy -c on a private copy (isolated namespaces, as "
+            "render --validate) and report what they reject as NGX000/HAP000 findings.",
+        ),
+    ] = False,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule (id, name, severity, summary) and exit.")
     ] = False,
@@ -150,7 +164,7 @@ def lint(
     if names.count(STDIN) > 1:
         raise InputError.option("PATH", "- (stdin) can be given once")
     settings = _settings(project, select, ignore, min_severity, nginx_version)
-    code = _run_lint(names, kind, output_format, settings, pre_commit, output_file)
+    code = _run_lint(names, kind, output_format, settings, pre_commit, output_file, validate)
     finish(ExitCode.OK if exit_zero and code == ExitCode.FINDINGS else code)
 
 
@@ -177,6 +191,7 @@ def _run_lint(
     settings: tuple[list[str], list[str], str, str | None],
     pre_commit: bool,
     output_file: Path | None,
+    validate: bool = False,
 ) -> ExitCode:
     import json
     import sys
@@ -189,11 +204,11 @@ def _run_lint(
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace, classify_inputs
     from opskit.core.lint.options import LintOptions, parse_version
-    from opskit.core.nginx.parser import ConfigSource
     from opskit.core.rules import select_rules
     from opskit.gcpause import collector_paused
     from opskit.output.console import captured_stdout, emit_json
     from opskit.output.lint import json_payload, render_human
+    from opskit.output.progress import status_line
     from opskit.output.sarif import build_sarif
 
     select, ignore, min_severity, nginx_version = settings
@@ -203,6 +218,11 @@ def _run_lint(
         raise InputError.option("--min-severity", str(error)) from None
     options = LintOptions(nginx_version=parse_version(nginx_version) if nginx_version else None)
     rules = select_rules(all_rules(), select, ignore)
+    if not validate:  # NGX000/HAP000 are found by the real binaries: they run only with --validate
+        static = tuple(r for r in rules if not r.info.validator)
+        if rules and not static:
+            raise InputError.option("--select", f"{', '.join(r.id for r in rules)} run only with --validate")
+        rules = static
     source: ConfigSource = FileSource()
     if STDIN in names:
         source = with_stdin(source)
@@ -212,11 +232,19 @@ def _run_lint(
         unknown = [name for name in names if kinds[name] is None]
         notes += [f"{name}: neither an nginx nor an HAProxy config; not linted" for name in unknown]
         names = [name for name in names if kinds[name] is not None]
-    with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
-        workspace = build_workspace(
-            names, source, kind.value if kind else None, max_expanded_bytes=input_limit(InputKind.CONFIG)
-        )
-        result = run_rules(workspace, rules, options, threshold)
+    with status_line(output_format.value) as status:
+        with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
+            workspace = build_workspace(
+                names,
+                _ShownSource(source, status),
+                kind.value if kind else None,
+                max_expanded_bytes=input_limit(InputKind.CONFIG),
+            )
+            status.show(f"running {len(rules)} rules over {len(workspace.texts)} file(s)…")
+            result = run_rules(workspace, rules, options, threshold)
+        if validate:
+            result, validation_notes = _validated(result, workspace, rules, threshold, status)
+            notes += validation_notes
     notes += [
         f"{file}:{line}: include {pattern!r} matched no file; linted without it"
         for config in workspace.nginx
@@ -234,6 +262,58 @@ def _run_lint(
 
         write_report(output_file, report.getvalue(), "--output")
     return ExitCode.FINDINGS if result.findings else ExitCode.OK
+
+
+class _ShownSource:
+    """A config source that names each file on the status line as it is read, then parsed."""
+
+    def __init__(self, inner: ConfigSource, status: StatusLine) -> None:
+        self._inner = inner
+        self._status = status
+        self._seen: set[str] = set()
+
+    def read(self, path: str) -> str:
+        if path not in self._seen and self._status.enabled:
+            self._seen.add(path)
+            self._status.show(f"reading {path}…")
+            text = self._inner.read(path)
+            self._status.show(f"parsing {path} ({len(text) / 1_000_000:.1f} MB)…")
+            return text
+        return self._inner.read(path)
+
+    def glob(self, pattern: str) -> list[str]:
+        return self._inner.glob(pattern)
+
+    def exists(self, path: str) -> bool:
+        return self._inner.exists(path)
+
+
+def _validated(
+    result: LintResult,
+    workspace: Workspace,
+    rules: tuple[Rule, ...],
+    threshold: Severity,
+    status: StatusLine,
+) -> tuple[LintResult, list[str]]:
+    """Run the real binaries whose validator rule is selected; their rejections become findings."""
+    from opskit.adapters.validate import validate_lint_plan
+    from opskit.core.lint.engine import merge_validation
+    from opskit.core.lint.validation import ValidationPlan, findings_from_output, plan_haproxy, plan_nginx
+
+    wanted = {r.info.target for r in rules if r.info.validator}
+    plans: list[ValidationPlan] = []
+    if "nginx" in wanted:
+        plans += [plan_nginx(config) for config in workspace.nginx]
+    if "haproxy" in wanted and workspace.haproxy is not None:
+        plans.append(plan_haproxy(workspace.haproxy))
+    found = []
+    notes: list[str] = []
+    for plan in plans:
+        status.show(f"validating {plan.display[plan.entry]} with the real {plan.tool}…")
+        checked = validate_lint_plan(plan)
+        found += findings_from_output(plan, checked.ok, checked.output)
+        notes += [*plan.notes, *(f"{checked.command.split()[0]} --validate: {note}" for note in checked.notes)]
+    return merge_validation(result, found, workspace, threshold), notes
 
 
 def register(app: typer.Typer) -> None:

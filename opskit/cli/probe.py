@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from opskit.cli.common import FormatOption, finish
 from opskit.errors import ExitCode, InputError
 from opskit.output.console import OutputFormat
+
+if TYPE_CHECKING:
+    from opskit.core.probe.slowloris import ProbeReport
 
 group = typer.Typer(
     name="probe",
@@ -31,6 +35,14 @@ def slowloris(
     ] = None,
     rate: Annotated[float, typer.Option("--rate", help="New connections per second while ramping up.")] = 200.0,
     yes: Annotated[bool, typer.Option("--yes", help="Confirm a target outside loopback.")] = False,
+    report_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Also write connection states over time: FILE.html (self-contained chart) or FILE.csv.",
+            metavar="FILE",
+        ),
+    ] = None,
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Slow-headers probe: a request line, then one header line every --interval seconds, never finished.
@@ -46,6 +58,8 @@ def slowloris(
     from opskit.output.probe import show_plan, show_report, watch
 
     register_secrets_of(url)  # userinfo or ?token= never reaches the screen or an error message
+    if report_file is not None and report_file.suffix.lower() not in (".html", ".htm", ".csv"):
+        raise InputError.option("--report", f"{report_file}: the name must end in .html or .csv")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError.option("URL", f"{url!r} must be an http:// or https:// URL with a host")
@@ -72,10 +86,24 @@ def slowloris(
             "Probe only servers you are responsible for; re-run with --yes to send exactly the above."
         )
     with watch(plan, output_format) as on_progress:
-        results, elapsed = run_probe(plan, addresses[0], on_progress)
-    report = judge(plan, results, elapsed)
+        run = run_probe(plan, addresses[0], on_progress)
+    report = judge(plan, run.results, run.elapsed, run.interrupted)
     show_report(report, addresses[0], output_format)
+    if report_file is not None:
+        _write_timeline(report_file, report, addresses[0])
+    if run.interrupted:
+        finish(ExitCode.INTERRUPTED)  # the partial report is out; 130 tells scripts it was cut short
     finish(ExitCode.FINDINGS if report.failed else ExitCode.OK)
+
+
+def _write_timeline(path: Path, report: ProbeReport, address: str) -> None:
+    from opskit.adapters.fs import write_report
+    from opskit.core.probe.timeline import build_timeline
+    from opskit.output.probe_report import render_csv, render_html
+
+    timeline = build_timeline(report.results, report.elapsed)
+    text = render_csv(timeline) if path.suffix.lower() == ".csv" else render_html(report, timeline, address)
+    write_report(path, text, "--report")
 
 
 def register(app: typer.Typer) -> None:

@@ -402,7 +402,12 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
             )
         console.print(table)
     if diagnosis.predictions:
-        _render_matrix(diagnosis, console)
+        from opskit.output.diagnose_graph import COMPACT_ABOVE, render_compact_matrix
+
+        if len(diagnosis.profiles) > COMPACT_ABOVE:
+            render_compact_matrix(diagnosis, console)  # sentences per cell no longer fit
+        else:
+            _render_matrix(diagnosis, console)
     peers = peers_json(diagnosis)
     if peers:
         _render_peers(peers, console)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
@@ -139,3 +140,18 @@ def render_run(report: RunReport, fmt: OutputFormat) -> None:
         console.print(safe_cell(f"journal: {report.journal}"))
     if report.dry_run:
         console.print("dry run: add --yes to do it")
+
+
+def hook_printer(fmt: OutputFormat) -> Callable[[str, str, str], None] | None:
+    """For people: each line a hook prints, on stderr as it comes (`pre-hook| draining…`); for JSON,
+    nothing (the lines are in the run's document and the journal)."""
+    if fmt is OutputFormat.json:
+        return None
+    import sys
+
+    def show(hook: str, stream: str, line: str) -> None:
+        marker = "|" if stream == "stdout" else "!"
+        sys.stderr.write(f"{hook}{marker} {safe_plain(line)}\n")
+        sys.stderr.flush()
+
+    return show

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from opskit.core.rules import Rule
 
 FAMILY_TITLES = {
+    "validation": "The real binaries (`lint --validate`)",
     "nginx-dns": "nginx: DNS re-resolution (Kubernetes, Docker, Tengine)",
     "nginx-registry": "nginx: registry and Harbor proxies",
     "nginx-edge": "nginx: edge",

@@ -490,6 +490,7 @@ def test_failing_pre_hook_stops_before_the_database(cli, hsdb: HeadscaleDb, tmp_
     journal = tmp_path / "j"
     result = cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(journal)))
     assert result.exit_code == 1 and "pre-hook failed" in result.stderr and "exit 3" in result.stderr
+    assert "pre-hook| draining cluster 3" in result.stderr  # shown as it ran, not only in the journal
     assert hsdb.snapshot() == before
     [hook] = [
         json.loads(line)

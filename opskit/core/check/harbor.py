@@ -120,6 +120,7 @@ class HttpObservation:
     body: str = ""
     millis: float = 0.0
     error: str = ""
+    failure: str = ""  # with status None: "refused", "timeout" or "" (another transport error)
 
     def header_values(self, name: str) -> list[str]:
         wanted = name.lower()
@@ -305,13 +306,32 @@ def _response_summary(observation: HttpObservation) -> str:
     return f"{observation.status} from {observation.url}"
 
 
+def _unreachable(observation: HttpObservation) -> tuple[str, str]:
+    """Why no response arrived, in the operator's words (explanation, fix)."""
+    netloc = urlsplit(observation.url).netloc
+    if observation.failure == "refused":
+        return (
+            f"connection refused: nothing listens on {netloc} (the proxy is not running, or the entry's port "
+            "is wrong or blocked with a reject).",
+            f"start the proxy that should listen on {netloc}, or check the entry's port",
+        )
+    if observation.failure == "timeout":
+        return (
+            f"no answer within the timeout from {netloc}: the port accepts but nothing answers (a hung proxy "
+            "or upstream), or a firewall drops the packets.",
+            "check the proxy's error log and its upstream; a firewall that drops instead of rejecting looks the same",
+        )
+    return f"no HTTP response from {netloc}: {observation.error}", ""
+
+
 def _assess_v2(
     entry: Origin, observation: HarborObservation, version: HarborVersion | None
 ) -> tuple[list[CheckItem], str]:
     v2 = observation.v2
     title = "GET /v2/ challenge"
     if v2.status is None:
-        return [CheckItem("v2", title, Status.FAIL, _response_summary(v2), millis=v2.millis)], ""
+        why, fix = _unreachable(v2)
+        return [CheckItem("v2", title, Status.FAIL, _response_summary(v2), why, fix, millis=v2.millis)], ""
     if v2.status == 200:
         return [
             CheckItem(
@@ -524,13 +544,17 @@ def _assess_api(observation: HarborObservation) -> list[CheckItem]:
     ping = observation.ping
     if ping is not None:
         pong = ping.status == 200 and ping.body.strip() == "Pong"
+        why, fix = _unreachable(ping) if ping.status is None else (
+            "" if pong else "Harbor core answers Pong without auth: location /api/ does not reach it.", ""
+        )
         items.append(
             CheckItem(
                 "ping",
                 "GET /api/v2.0/ping",
                 Status.PASS if pong else Status.FAIL,
                 "200 Pong" if pong else _response_summary(ping) + (f" {ping.body[:60]!r}" if ping.body else ""),
-                "" if pong else "Harbor core answers Pong without auth: location /api/ does not reach it.",
+                why,
+                fix,
                 millis=ping.millis,
             )
         )

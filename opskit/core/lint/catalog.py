@@ -56,6 +56,9 @@ RULE_MODULES: tuple[str, ...] = (
     "opskit.core.lint.rules.x001_proxy_protocol_sent_not_accepted",
     "opskit.core.lint.rules.x002_proxy_protocol_expected_not_sent",
     "opskit.core.lint.rules.x003_nginx_header_timeout_behind_http_mode",
+    # the real binaries (lint --validate)
+    "opskit.core.lint.rules.ngx000_rejected_by_nginx",
+    "opskit.core.lint.rules.hap000_rejected_by_haproxy",
 )
 
 

@@ -21,6 +21,8 @@ class LintResult:
 
 
 def _trees(rule: Rule, workspace: Workspace) -> list[object]:
+    if rule.info.validator:
+        return []  # its findings come from the real binary: see merge_validation
     if rule.info.target == "nginx":
         return list(workspace.nginx)
     if rule.info.target == "haproxy":
@@ -58,6 +60,24 @@ def run_rules(
                 found.append(finding)
     found.sort(key=_order)
     return LintResult(tuple(found), hidden, tuple(ran), below)
+
+
+def merge_validation(
+    result: LintResult, found: Iterable[Finding], workspace: Workspace, min_severity: Severity
+) -> LintResult:
+    """``result`` plus the findings of ``lint --validate``, with the same suppression and threshold."""
+    extra = list(result.findings)
+    hidden, below = result.suppressed, result.below_threshold
+    cache: dict[str, list[str]] = {}
+    for finding in found:
+        if suppressed(finding, workspace.texts, cache):
+            hidden += 1
+        elif finding.severity < min_severity:
+            below += 1
+        else:
+            extra.append(finding)
+    extra.sort(key=_order)
+    return LintResult(tuple(extra), hidden, result.rules_run, below)
 
 
 def _order(finding: Finding) -> tuple[str, int, str]:

@@ -98,6 +98,8 @@ class ConnectionResult:
     lines_sent: int = 0
     status: int | None = None
     error: str = ""
+    opened_at: float = 0.0  # seconds from the probe's start to this connection's connect()
+    connected_at: float | None = None  # seconds from the probe's start to the established connection
 
 
 class Verdict(StrEnum):
@@ -140,6 +142,7 @@ class ProbeReport:
     endings: dict[str, int]
     lifetimes: Percentiles | None  # of connections the server cut
     all_lifetimes: Percentiles | None  # of every connection that connected (held ones up to the stop)
+    interrupted: bool = False  # stopped by Ctrl-C before --max-seconds: a partial result
 
     @property
     def failed(self) -> bool:
@@ -153,6 +156,7 @@ class ProbeReport:
             "max_seconds": self.plan.max_seconds,
             "expect_cut_within": self.plan.expect_cut_within,
             "elapsed": round(self.elapsed, 3),
+            "interrupted": self.interrupted,
             "verdict": str(self.verdict),
             "summary": self.summary,
             "explanation": self.explanation,
@@ -166,6 +170,8 @@ class ProbeReport:
                     "lifetime": round(r.lifetime, 3),
                     "lines_sent": r.lines_sent,
                     "status": r.status,
+                    "opened_at": round(r.opened_at, 3),
+                    "connected_at": None if r.connected_at is None else round(r.connected_at, 3),
                     **({"error": r.error} if r.error else {}),
                 }
                 for r in self.results
@@ -183,8 +189,10 @@ DEADLINE_ADVICE = (
 )
 
 
-def judge(plan: ProbePlan, results: Sequence[ConnectionResult], elapsed: float) -> ProbeReport:
-    """The verdict for one probe run."""
+def judge(
+    plan: ProbePlan, results: Sequence[ConnectionResult], elapsed: float, interrupted: bool = False
+) -> ProbeReport:
+    """The verdict for one probe run (``interrupted``: Ctrl-C stopped it early; held means "not cut yet")."""
     endings = {str(ending): sum(1 for r in results if r.ending is ending) for ending in Ending}
     connected = [r for r in results if r.ending is not Ending.REFUSED]
     cut = [r for r in connected if r.ending in _CUT]
@@ -213,6 +221,16 @@ def judge(plan: ProbePlan, results: Sequence[ConnectionResult], elapsed: float) 
             "Nothing was measured: the target refused every connection. Check that it listens "
             "there; a source-address connection limit also looks like this." + refused_note
         )
+    elif held and interrupted:
+        verdict = Verdict.INCONCLUSIVE
+        summary = (
+            f"interrupted after {elapsed:.1f} s of {plan.max_seconds:g} s: {len(cut)} of {len(connected)} "
+            f"connections cut so far ({how}), {len(held)} still open"
+        )
+        explanation = (
+            "Ctrl-C stopped the probe before --max-seconds, so a connection still open may yet have been cut: "
+            "this is the partial result. Re-run to the end for a verdict." + refused_note
+        )
     elif held:
         verdict = Verdict.VULNERABLE
         summary = (
@@ -240,7 +258,11 @@ def judge(plan: ProbePlan, results: Sequence[ConnectionResult], elapsed: float) 
         else:
             verdict = Verdict.PROTECTED
             explanation = "The server enforces a total deadline for request headers." + refused_note
-    return ProbeReport(plan, tuple(results), elapsed, verdict, summary, explanation, endings, cut_stats, all_stats)
+    if interrupted and verdict is not Verdict.INCONCLUSIVE:
+        summary = f"interrupted after {elapsed:.1f} s, every connection already ended: {summary}"
+    return ProbeReport(
+        plan, tuple(results), elapsed, verdict, summary, explanation, endings, cut_stats, all_stats, interrupted
+    )
 
 
 def _how_cut(endings: dict[str, int]) -> str:

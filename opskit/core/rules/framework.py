@@ -29,6 +29,8 @@ class RuleInfo:
     severity: Severity
     summary: str
     target: Target
+    # True for lint's NGX000/HAP000: the real binary finds these (``lint --validate``), not ``check``.
+    validator: bool = False
 
     @property
     def tool(self) -> Literal["lint", "diagnose"]:
@@ -101,13 +103,24 @@ class Rule:
 
 
 def rule(
-    *, id: str, name: str, family: str, severity: Severity, summary: str, target: Target
+    *,
+    id: str,
+    name: str,
+    family: str,
+    severity: Severity,
+    summary: str,
+    target: Target,
+    validator: bool = False,
 ) -> Callable[[CheckFunction], Rule]:
-    """Declare a ``check(subject, ctx)`` function as a rule (the tool's catalog lists the result)."""
+    """Declare a ``check(subject, ctx)`` function as a rule (the tool's catalog lists the result).
+
+    ``validator``: the rule's findings come from a real binary (``lint --validate``), not from ``check``.
+    """
     if target not in LINT_TARGETS + DIAGNOSE_TARGETS:
         raise ValueError(f"unknown rule target {target!r}")
 
     def wrap(check: CheckFunction) -> Rule:
-        return Rule(RuleInfo(id, name, family, severity, summary, target), check, inspect.getdoc(check) or "")
+        info = RuleInfo(id, name, family, severity, summary, target, validator)
+        return Rule(info, check, inspect.getdoc(check) or "")
 
     return wrap
