@@ -118,6 +118,22 @@ def _read_capped(handle: BinaryIO | int, limit: int) -> bytes | None:
     return None
 
 
+FIFO_WRITER_WAIT_SECONDS = 5.0
+
+
+def _wait_for_writer(fd: int, path: Path) -> None:
+    """Wait until a named FIFO has data or its writer has come and gone; a FIFO nobody opens for
+    writing within FIFO_WRITER_WAIT_SECONDS is bad input, never a hang."""
+    import select
+
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    if not poller.poll(int(FIFO_WRITER_WAIT_SECONDS * 1000)):
+        raise InputError.at(
+            str(path), None, None, f"is a FIFO that nothing wrote to within {FIFO_WRITER_WAIT_SECONDS:g} s"
+        )
+
+
 def read_input_bytes(path: Path, kind: InputKind) -> bytes:
     """The bytes of a user-named input file, at most its kind's size limit.
 
@@ -127,9 +143,14 @@ def read_input_bytes(path: Path, kind: InputKind) -> bytes:
     (``/dev/zero``) are read up to the limit plus one byte, never further.
     """
     limit = input_limit(kind)
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    # O_NONBLOCK: opening a named FIFO nobody writes to would block forever (as `cat` does); opened this
+    # way, opskit waits a bounded time for a writer instead (_wait_for_writer) and then says so.
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     try:
+        os.set_blocking(fd, True)
         info = os.fstat(fd)
+        if stat.S_ISFIFO(info.st_mode):
+            _wait_for_writer(fd, path)
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(21, "Is a directory", str(path))
         if stat.S_ISREG(info.st_mode) and info.st_size > limit:
@@ -542,11 +563,65 @@ def write_report(path: Path, text: str, option: str) -> None:
     writing through a symlink; any failure is bad input naming the option (exit 2)."""
     from opskit.errors import InputError
 
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise InputError.option(option, f"{path} exists and is not a regular file")
-    if not path.parent.is_dir():
-        raise InputError.option(option, f"folder {path.parent} does not exist")
+    if path.is_symlink():
+        raise InputError.option(option, f"{path} is a symbolic link; name the file itself")
+    check_output_file(path, option)
     try:
         atomic_write(path, text)
     except OSError as error:
         raise InputError.option(option, f"cannot write {path}: {error.strerror or error}") from None
+
+
+def require_regular_file(path: Path | str, what: str) -> os.stat_result:
+    """Refuse before opening: a directory, FIFO, socket or device named where a file is expected."""
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise InputError.at(name, None, None, f"cannot read {what}: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError.at(name, None, None, f"{what} is a directory, expected a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError.at(name, None, None, f"{what} is not a regular file (a FIFO, socket or device?)")
+    return info
+
+
+def require_regular_file_if_present(path: Path, what: str) -> None:
+    """``require_regular_file`` unless ``path`` does not exist: the caller's reader reports that."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError:
+        pass  # too long a name, a loop, no permission: require_regular_file says which
+    require_regular_file(path, what)
+
+
+def check_output_file(path: Path, option: str) -> None:
+    """Refuse an output path that cannot become a file: a directory, or one whose folder is missing.
+
+    The folder is never created: a typo in ``-o /srv/plnas/p.json`` must not leave a new
+    directory behind (owned by root when run with sudo).
+    """
+    name = str(path)
+    parent = path.parent
+    target = _stat_or_none(path, option)
+    if target is not None and stat.S_ISDIR(target.st_mode):
+        raise InputError.option(option, f"{name!r} is a directory; name a file inside it")
+    folder = _stat_or_none(parent, option)
+    if folder is None:
+        raise InputError.option(option, f"the folder {str(parent)!r} does not exist; create it first (opskit does not)")
+    if not stat.S_ISDIR(folder.st_mode):
+        raise InputError.option(option, f"{str(parent)!r} is not a folder")
+    if target is not None and not stat.S_ISREG(target.st_mode):
+        raise InputError.option(option, f"{name!r} exists and is not a regular file")
+
+
+def _stat_or_none(path: Path, option: str) -> os.stat_result | None:
+    """``os.stat``; None when nothing is there; other failures (name too long, loops) are bad input."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise InputError.option(option, f"cannot use {str(path)!r}: {exc.strerror}") from None

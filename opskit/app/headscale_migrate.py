@@ -153,6 +153,16 @@ def read_plan(path: Path) -> Plan:
     return load_plan(text, str(path))
 
 
+def check_plan_output(path: Path) -> None:
+    """Refuse ``-o`` before the database is read: a directory, a missing folder (never created)."""
+    from opskit.adapters.fs import check_output_file
+
+    check_output_file(path, "--output")
+
+
 def save_plan(plan: Plan, path: Path) -> None:
     """The plan as JSON, 0600 (it names hosts and holds row fingerprints), replaced atomically."""
-    atomic_write(path, dump_plan(plan), mode=0o600)
+    try:
+        atomic_write(path, dump_plan(plan), mode=0o600)
+    except OSError as exc:
+        raise InputError.option("--output", f"cannot write {str(path)!r}: {exc.strerror}") from None

@@ -1,16 +1,25 @@
-"""The `opskit` entry point: builds the typer app and maps errors to exit codes in one place."""
+"""The `opskit` entry point: builds the typer app and maps errors to exit codes in one place.
+
+Machine output on failure: when the command line asks for ``--format json`` (or ``sarif``), every
+exit leaves one document on stdout, so a CI job that saves stdout never uploads an empty file that
+hides the error. The human one-paragraph message still goes to stderr, unchanged.
+"""
 
 from __future__ import annotations
 
 import importlib
+import json
 import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from opskit import __version__
-from opskit.errors import OpskitError
+from opskit.errors import COMMAND_LINE, InputError, OpskitError, Problem
 
 # One line per command module; each exposes ``register(app)``. Modules import only typer at load time.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -22,6 +31,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "opskit.cli.lint",
     "opskit.cli.diagnose",
 )
+
+# A bug (an exception that is not an OpskitError) ends with EX_SOFTWARE from sysexits.h: neither 1
+# ("findings") nor 2 ("bad input") may be mistaken for it by a script or a CI job.
+BUG_EXIT_CODE = 70
+_MACHINE_FORMATS = frozenset({"json", "sarif"})
 
 
 def _version_callback(value: bool) -> None:
@@ -64,26 +78,166 @@ def report_error(error: OpskitError) -> None:
     sys.stderr.write(scrub_run(f"opskit: error: {safe_plain(error.describe(), newlines=True)}\n"))
 
 
+def requested_format(group: Any, args: Sequence[str]) -> tuple[str, str | None]:
+    """The command path (``headscale migrate plan``) and its ``--format/-F`` value, read from ``args``.
+
+    Read from the raw arguments, not the parsed ones, so that a usage error (a flag the parser
+    refused) still knows the caller wanted a machine document. Only a command that has a
+    ``--format`` option counts; the value is lower-cased, as the option itself is case-insensitive.
+    """
+    command: Any = group
+    path: list[str] = []
+    tokens = list(args)
+    position = 0
+    while isinstance(getattr(command, "commands", None), dict) and position < len(tokens):
+        token = tokens[position]
+        position += 1
+        if token.startswith("-"):
+            continue
+        sub = command.commands.get(token)
+        if sub is None:
+            break
+        command, path = sub, [*path, token]
+    has_format = any("--format" in getattr(p, "opts", ()) for p in getattr(command, "params", ()))
+    value: str | None = None
+    if has_format:
+        for index, token in enumerate(tokens[position:], start=position):
+            if token == "--":
+                break
+            if token in {"--format", "-F"} and index + 1 < len(tokens):
+                value = tokens[index + 1]
+            elif token.startswith("--format="):
+                value = token.partition("=")[2]
+            elif token.startswith("-F") and len(token) > 2 and not token.startswith("--"):
+                value = token[2:]
+    return " ".join(path), value.lower() if value is not None else None
+
+
+def _problems(error: OpskitError) -> list[Problem]:
+    if isinstance(error, InputError) and error.problems:
+        return list(error.problems)
+    return [Problem(None, None, None, error.describe())]
+
+
+def error_document(command: str, error: OpskitError, exit_code: int, *, kind: str = "error") -> dict[str, Any]:
+    """The JSON error object: the first problem's file/line/field at the top, every problem listed."""
+    from opskit.output.console import JSON_SCHEMA_VERSION
+
+    problems = _problems(error)
+    first = problems[0]
+    return {
+        "opskit": JSON_SCHEMA_VERSION,
+        "kind": kind,
+        "opskit_version": __version__,
+        "command": command,
+        "error": error.describe(),
+        "file": first.file,
+        "line": first.line,
+        "field": first.field,
+        "problems": [{"file": p.file, "line": p.line, "field": p.field, "problem": p.problem} for p in problems],
+        "exit_code": exit_code,
+    }
+
+
+def sarif_error_log(command: str, error: OpskitError, exit_code: int) -> dict[str, Any]:
+    """A SARIF log whose one run did not execute successfully; each problem is a notification."""
+    from opskit.output.sarif import SARIF_SCHEMA
+
+    notifications: list[dict[str, Any]] = []
+    for problem in _problems(error):
+        notification: dict[str, Any] = {
+            "level": "error",
+            "message": {"text": str(problem) if problem.file or problem.field else problem.problem},
+        }
+        if problem.file and problem.file != COMMAND_LINE:
+            uri = PurePath(problem.file).as_uri() if PurePath(problem.file).is_absolute() else problem.file
+            physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+            if problem.line is not None and problem.line >= 1:
+                physical["region"] = {"startLine": problem.line}
+            notification["locations"] = [{"physicalLocation": physical}]
+        notifications.append(notification)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "opskit", "version": __version__, "rules": []}},
+                "invocations": [
+                    {
+                        "executionSuccessful": False,
+                        "exitCode": exit_code,
+                        "commandLine": f"opskit {command}".strip(),
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+                "results": [],
+            }
+        ],
+    }
+
+
+def emit_error_document(output_format: str | None, command: str, error: OpskitError, exit_code: int) -> None:
+    """Write the machine error document for ``output_format`` on stdout (nothing for human output)."""
+    if output_format == "json":
+        document = error_document(command, error, exit_code)
+    elif output_format == "sarif":
+        document = sarif_error_log(command, error, exit_code)
+    else:
+        return
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    sys.stdout.flush()
+
+
 class _ErrorMappingGroup(TyperGroup):
     """Root group: every subcommand runs inside it, so expected errors map to exit codes here."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
+    _argv: tuple[str, ...] = ()
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
         from opskit.cli.secrets import run_scope
 
+        self._argv = tuple(args) if args is not None else tuple(sys.argv[1:])
         # Every write of the run is scrubbed of the credentials it registers, including click's own usage
         # errors, printed after invoke returns ("Got unexpected extra argument (postgresql://u:pw@...)").
         with run_scope():
-            return super().main(*args, **kwargs)
+            return super().main(args, *rest, **options)
 
     def invoke(self, ctx: Any) -> Any:
+        remaining = self._argv
         try:
             return super().invoke(ctx)
         except OpskitError as error:
             report_error(error)
+            command, output_format = self._format_of(remaining)
+            emit_error_document(output_format, command, error, int(error.exit_code))
             raise typer.Exit(int(error.exit_code)) from None
+        except typer.TyperException as usage:  # a flag value the parser refused: click prints it
+            command, output_format = self._format_of(remaining)
+            if output_format in _MACHINE_FORMATS:
+                message = usage.format_message()
+                where = getattr(getattr(usage, "param", None), "opts", None)
+                field = where[0] if where else None
+                as_input = InputError.at(COMMAND_LINE, None, field, message) if field else InputError(message)
+                emit_error_document(output_format, command, as_input, int(usage.exit_code))
+            raise
         except KeyboardInterrupt:
             sys.stderr.write("opskit: interrupted\n")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as bug:
+            command, output_format = self._format_of(remaining)
+            sys.stderr.write(
+                "opskit: internal error (a bug in opskit, not in your input); please report it "
+                "with the traceback below\n" + "".join(traceback.format_exception(bug))
+            )
+            emit_error_document(
+                output_format, command, OpskitError(f"internal error: {type(bug).__name__}"), BUG_EXIT_CODE
+            )
+            raise typer.Exit(BUG_EXIT_CODE) from None
+
+    def _format_of(self, args: Sequence[str]) -> tuple[str, str | None]:
+        return requested_format(self, args)
 
 
 def main() -> None:

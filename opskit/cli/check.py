@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from opskit.cli.common import FormatOption, finish
+from opskit.cli.common import FormatOption, finish, require_finite
 from opskit.errors import ExitCode, InputError
 from opskit.output.console import OutputFormat
 
@@ -95,6 +95,11 @@ def harbor(
         if not password:
             raise InputError.option("--password-stdin", "stdin gave an empty password")
         credentials = (user, password)
+    if ca is not None:  # a missing one is reported where it is loaded
+        from opskit.adapters.fs import require_regular_file_if_present
+
+        require_regular_file_if_present(ca, "--ca bundle")
+    require_finite(timeout, "--timeout")
     options = ClientOptions(
         insecure=insecure,
         ca_file=str(ca) if ca else None,
@@ -157,6 +162,7 @@ def resolver(
     from opskit.output.check import show_resolver
     from opskit.output.progress import status_line
 
+    require_finite(timeout, "--timeout")
     if not names and nginx_conf is None:
         raise InputError("give at least one NAME or --nginx-conf FILE")
     server: Nameserver | None = None

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from opskit.errors import ExitCode
+from opskit.errors import ExitCode, InputError
 from opskit.output.console import OutputFormat
 
 FormatOption = Annotated[
@@ -18,3 +18,10 @@ FormatOption = Annotated[
 def finish(code: ExitCode | int) -> None:
     """End the command with one of the stable exit codes."""
     raise typer.Exit(int(code))
+
+
+def require_finite(value: float, option: str) -> float:
+    """A float option that is a number: "nan" passes typer's min/max checks (every comparison is false)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InputError.option(option, f"{value} is not a number")
+    return value

@@ -61,9 +61,11 @@ def tenants(
 ) -> None:
     """Tenants (live users) per cluster with their node and pre-auth key counts."""
     from opskit.app.headscale_migrate import list_tenants
-    from opskit.core.headscale.options import parse_column
+    from opskit.core.headscale.options import check_bigint, parse_column
     from opskit.output.headscale import render_tenants
 
+    if cluster is not None:
+        check_bigint(cluster, "--cluster")
     column = parse_column(cluster_column)
     counts, database = list_tenants(dsn=_registered_dsn(dsn), cluster=cluster, cluster_column=column)
     render_tenants(counts, database, output_format)
@@ -135,9 +137,15 @@ def plan(
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Read-only: what would move, what blocks it, and every step with its inverse."""
-    from opskit.app.headscale_migrate import CutOptions, RouteOptions, make_plan, save_plan
+    from opskit.app.headscale_migrate import CutOptions, RouteOptions, check_plan_output, make_plan, save_plan
     from opskit.cli.secrets import register_secrets_of
-    from opskit.core.headscale.options import parse_client, parse_column, parse_hook
+    from opskit.core.headscale.options import (
+        check_bigint,
+        check_seconds,
+        parse_client,
+        parse_column,
+        parse_hook,
+    )
     from opskit.core.redact import secrets_in
     from opskit.errors import InputError
     from opskit.output.headscale import render_plan
@@ -151,6 +159,15 @@ def plan(
         )
     if (tenant is None) == (tenant_id is None):
         raise InputError.option("--tenant", "give exactly one of --tenant NAME or --tenant-id ID")
+    if tenant_id is not None:
+        check_bigint(tenant_id, "--tenant-id")
+    check_bigint(source, "--from")
+    check_bigint(target, "--to")
+    check_seconds(hook_timeout, "--hook-timeout")
+    check_seconds(route_timeout, "--route-timeout")
+    check_seconds(reconnect_wait, "--reconnect-wait", allow_zero=True)
+    if output is not None:  # refused before the database is read: a plan nobody can save is no use
+        check_plan_output(output)
     route = None
     route_parts = (traefik_config, router, to_service)
     if any(p is not None for p in route_parts):

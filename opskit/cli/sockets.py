@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -46,6 +47,7 @@ def _build_filter(
     all_matching: bool,
     *,
     for_kill: bool,
+    protected: tuple[tuple[str, int, str, int], ...] = (),
 ) -> SessionFilter:
     from opskit.app.sockets_cut import read_peers_file
     from opskit.core.sockets.model import SessionFilter
@@ -63,6 +65,7 @@ def _build_filter(
         pid=pid,
         states=tuple(states) if states else ("established",),
         all_matching=all_matching,
+        protected=protected,
     )
     try:  # validated here too (the adapters do it again), so errors name the flag the user typed
         validate_filter(flt, for_kill=for_kill)
@@ -124,7 +127,20 @@ def kill_command(
     netns: NetnsOpt = None,
     yes: Annotated[bool, typer.Option("--yes", help="Really cut; without it, a dry run.")] = False,
     all_matching: Annotated[
-        bool, typer.Option("--all-matching", help="Allow a filter with neither --port nor --peer.")
+        bool,
+        typer.Option(
+            "--all-matching",
+            help="Allow a filter with neither --port nor --peer, or a peer network broader than /16 "
+            "(IPv4) or /48 (IPv6) without --port.",
+        ),
+    ] = False,
+    include_my_ssh: Annotated[
+        bool,
+        typer.Option(
+            "--include-my-ssh",
+            help="Also cut the session carrying your own SSH connection ($SSH_CONNECTION); "
+            "without it that session is always spared.",
+        ),
     ] = False,
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
@@ -134,9 +150,16 @@ def kill_command(
     could not destroy sockets here.
     """
     from opskit.app.sockets_cut import cut_sessions
+    from opskit.core.sockets.validate import ssh_session
     from opskit.output.sockets import show_cut_report
 
-    flt = _build_filter(port, local, peer, peers_file, process, pid, state, all_matching, for_kill=True)
+    # The operator's own SSH session is spared: cutting it mid-incident locks them out. Only the
+    # host's own namespace has it (sshd does not run in a container's namespace we enter).
+    own_ssh = ssh_session(os.environ.get("SSH_CONNECTION")) if netns is None else None
+    protected = (own_ssh,) if own_ssh is not None and not include_my_ssh else ()
+    flt = _build_filter(
+        port, local, peer, peers_file, process, pid, state, all_matching, for_kill=True, protected=protected
+    )
     report = cut_sessions(flt, yes=yes, netns_pid=netns)
     show_cut_report(report, as_json=output_format is OutputFormat.json)
     if report.problem:
@@ -156,7 +179,14 @@ def explain_command(
 ) -> None:
     """Say which side an ss filter describes and print the filter to run on the server."""
     from opskit.core.sockets.explain import explain_filter
+    from opskit.core.sockets.validate import validate_port
     from opskit.output.sockets import show_explanation
+
+    if service_port is not None:
+        try:
+            validate_port(service_port, "--service-port")
+        except InputError as error:
+            raise InputError.option("--service-port", error.problems[0].problem) from None
 
     show_explanation(
         explain_filter(filter_text, service_port=service_port), as_json=output_format is OutputFormat.json

@@ -64,10 +64,14 @@ def show_cut_report(report: CutReport, *, as_json: bool) -> None:
                 "cut": [_session_json(s) for s in report.cut],
                 "still_present": [_session_json(s) for s in report.still_present],
                 "closed_on_own": [_session_json(s) for s in report.closed_on_own],
+                "protected": [_session_json(s) for s in report.protected],
             },
         )
         return
     console = stdout_console()
+    if report.protected:
+        console.print(_table("Protected, never cut: your own SSH connection ($SSH_CONNECTION)", report.protected))
+        console.print("To cut it too, add --include-my-ssh.")
     if not report.matched:
         console.print("No matching connected TCP sessions: nothing to cut.")
         return

@@ -26,7 +26,7 @@ from opskit.core.sockets.diag import (
     netlink_destroy_entry,
     state_mask,
 )
-from opskit.core.sockets.matching import select_by_address
+from opskit.core.sockets.matching import select_by_address, split_protected
 from opskit.core.sockets.model import CutReport, Session
 from opskit.core.sockets.ss import exact_session_expressions, kill_argv, server_side_expressions
 from opskit.core.sockets.validate import ValidatedFilter
@@ -58,13 +58,16 @@ def _cut_listed(
     netns_pid: int | None,
     settle_seconds: float,
 ) -> CutReport:
-    candidates = select_by_address(listed, flt)
+    candidates, spared_sockets = split_protected(select_by_address(listed, flt), flt)
+    spared = tuple(
+        Session(d.local_ip, d.local_port, d.peer_ip, d.peer_port, d.state, None, None) for d in spared_sockets
+    )
     wanted = {d.inode for d in candidates if d.inode}
     uids = {d.uid for d in candidates}
     if not yes:
         _, matched = _with_owners(candidates, socket_owners(wanted, uids), flt)
         commands = _netlink_commands(flt, matched, netns_pid) if matched else ()
-        return CutReport(True, tuple(matched), (), (), (), commands, None)
+        return CutReport(True, tuple(matched), (), (), (), commands, None, spared)
     # Each socket is destroyed only once its owner is on record, but without waiting for the whole
     # scan: owner-confirmed batches go to a worker thread that sits in the kernel (sendmsg releases
     # the GIL) while this thread reads the next descriptors.
@@ -88,7 +91,7 @@ def _cut_listed(
         commands = _netlink_commands(flt, matched, netns_pid)
         errors, problem = destroyer.results()
     if not matched:
-        return CutReport(False, (), (), (), (), (), None)
+        return CutReport(False, (), (), (), (), (), None, spared)
     cookies = [t.cookie for t in targets]
     try:
         after = verified.result()
@@ -103,6 +106,7 @@ def _cut_listed(
         tuple(matched[i] for i in outcome.closed_on_own),
         commands,
         problem or destroy_problem(outcome.refused),
+        spared,
     )
 
 

@@ -3,6 +3,7 @@ listing used inside another network namespace."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Sequence
@@ -11,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from opskit.adapters.proc import run, which
 from opskit.adapters.socket_owners import socket_owners
 from opskit.adapters.sockets.host import SS_INSTALL_HINT, check_netns, in_netns
-from opskit.core.sockets.matching import select
+from opskit.core.sockets.matching import select, split_protected
 from opskit.core.sockets.model import CutReport, Session
 from opskit.core.sockets.ss import (
     KERNEL_WITHOUT_DESTROY,
@@ -51,17 +52,19 @@ def _cut_with_ss(
     check_netns(netns_pid)
     listing = _list_raw(validated, netns_pid, with_inode=True)
     owners = socket_owners(_inodes(listing))
-    if validated.needs_owner or not yes or not any(text.strip() for text in listing):
-        matched = _parse_listing(validated, listing, owners, check_owner=True)
+    if validated.needs_owner or validated.protected or not yes or not any(t.strip() for t in listing):
+        matched, spared = split_protected(_parse_listing(validated, listing, owners, check_owner=True), validated)
+        # A spared session lies inside the server-side filter, so only exact expressions may run then.
         expressions = (
             exact_session_expressions(matched)
-            if validated.needs_owner
+            if validated.needs_owner or spared
             else server_side_expressions(validated)
         )
         commands = [in_netns(kill_argv(validated, e), netns_pid) for e in expressions] if matched else []
         if not yes or not matched:
-            return CutReport(not yes, tuple(matched), (), (), (), tuple(commands), None)
-        return _kill_and_verify(validated, matched, commands, netns_pid, settle_seconds)
+            return CutReport(not yes, tuple(matched), (), (), (), tuple(commands), None, tuple(spared))
+        report = _kill_and_verify(validated, matched, commands, netns_pid, settle_seconds)
+        return dataclasses.replace(report, protected=tuple(spared))
     # The kill filter does not depend on the parsed listing here, so parsing overlaps the kill.
     commands = [in_netns(kill_argv(validated, e), netns_pid) for e in server_side_expressions(validated)]
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -42,7 +42,9 @@ def parse_journal(data: bytes | str, source: str) -> Journal:
             continue
         try:
             entry = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        except RecursionError:  # json.loads recurses per nesting level; no record nests this deep
+            raise InputError.at(source, number, None, "not a journal record: JSON nested too deeply") from None
+        except ValueError:  # bad JSON, bad UTF-8, an integer over 4,300 digits
             if number == len(lines) and journal is not None:
                 journal.torn_tail = True
                 break

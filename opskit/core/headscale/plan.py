@@ -406,8 +406,10 @@ def load_plan(text: str, source: str) -> Plan:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError.at(source, exc.lineno, None, f"not JSON: {exc.msg}") from None
-    except RecursionError:  # json's C decoder gives up near 1,000 levels; no plan nests beyond 5
+    except RecursionError:  # json.loads recurses once per nesting level; no plan nests this deep
         raise InputError.at(source, None, None, "not a plan: JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4,300 digits)
+        raise InputError.at(source, None, None, f"not a plan: {exc}") from None
     if not isinstance(data, dict) or data.get("opskit_plan") != PLAN_FORMAT:
         raise InputError.at(
             source, None, "opskit_plan", f"not an opskit tenant-move plan (format {PLAN_FORMAT})"

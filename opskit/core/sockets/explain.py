@@ -61,10 +61,16 @@ class Explanation:
     reasons: tuple[str, ...]
 
 
+# Parentheses and "not" may nest this deep. The parser recurses once per level; real filters nest two
+# or three levels, and a bound keeps a hostile one an error instead of a RecursionError.
+MAX_NESTING = 50
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = [m.group(1) for m in _TOKEN.finditer(text)]
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -101,13 +107,14 @@ class _Parser:
 
     def parse_unary(self) -> Node:
         token = self.take()
-        if token in {"not", "!"}:
-            return Node("not", (self.parse_unary(),))
-        if token == "(":
-            node = self.parse_or()
-            if self.take() != ")":
-                raise _error("missing ')'")
-            return node
+        if token in {"not", "!", "("}:
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise _error(f"nested more than {MAX_NESTING} levels deep (parentheses and 'not')")
+            try:
+                return self._parse_nested(token)
+            finally:
+                self.depth -= 1
         if token not in _KEYS:
             raise _error(f"{token!r} is not one of sport, dport, src, dst (or and/or/not/parentheses)")
         op = "="
@@ -116,15 +123,28 @@ class _Parser:
         value = self.take()
         return Node("cond", cond=Condition(token, op, _check_value(token, value)))
 
+    def _parse_nested(self, token: str) -> Node:
+        if token != "(":
+            return Node("not", (self.parse_unary(),))
+        node = self.parse_or()
+        if self.take() != ")":
+            raise _error("missing ')'")
+        return node
+
 
 def _error(problem: str) -> InputError:
     return InputError.option("filter", problem)
 
 
+def _is_port(text: str) -> bool:
+    # ASCII digits only: str.isdigit() accepts "²" and int() refuses it; 5 digits keep int() cheap.
+    return 0 < len(text) <= 5 and text.isascii() and text.isdigit() and 0 < int(text) <= 65535
+
+
 def _check_value(key: str, value: str) -> str:
     if key in {"sport", "dport"}:
         port = value.lstrip(":")
-        if not port.isdigit() or not 0 < int(port) <= 65535:
+        if not _is_port(port):
             raise _error(f"{key} wants a port like :7890, not {value!r}")
         return f":{int(port)}"
     host, port = value, ""
@@ -133,7 +153,7 @@ def _check_value(key: str, value: str) -> str:
         port = rest.lstrip(":")
     elif value.count(":") == 1:
         host, _, port = value.partition(":")
-    if port and port != "*" and not (port.isdigit() and 0 < int(port) <= 65535):
+    if port and port != "*" and not _is_port(port):
         raise _error(f"bad port in {value!r}")
     if host not in {"*", ""}:
         try:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
 from opskit.core.sockets.model import Session
-from opskit.core.sockets.validate import ValidatedFilter, unmapped_ip
+from opskit.core.sockets.validate import ValidatedFilter, session_key, unmapped_ip
 
 # psutil's status names → ss state names.
 PSUTIL_STATES: dict[str, str] = {
@@ -68,6 +68,8 @@ class _Endpoints(Protocol):
     @property
     def peer_ip(self) -> str: ...
     @property
+    def peer_port(self) -> int: ...
+    @property
     def state(self) -> str: ...
 
 
@@ -99,3 +101,15 @@ def select_by_address(sockets: Iterable[Listed], flt: ValidatedFilter) -> list[L
             continue
         chosen.append(s)
     return chosen
+
+
+def split_protected(sockets: list[Listed], flt: ValidatedFilter) -> tuple[list[Listed], list[Listed]]:
+    """(to act on, spared): a protected session (the operator's own SSH) is never cut."""
+    if not flt.protected:
+        return sockets, []
+    kept: list[Listed] = []
+    spared: list[Listed] = []
+    for s in sockets:
+        key = session_key(s.local_ip, s.local_port, s.peer_ip, s.peer_port)
+        (spared if key in flt.protected else kept).append(s)
+    return kept, spared

@@ -15,7 +15,10 @@ class SessionFilter:
     process: str | None = None
     pid: int | None = None
     states: tuple[str, ...] = ("established",)
-    all_matching: bool = False  # needed when neither local_port nor peers given
+    all_matching: bool = False  # needed when neither local_port nor peers given, or peers are broad
+    # Sessions never cut whatever else matches, as (local ip, local port, peer ip, peer port) from
+    # this host's side: the operator's own SSH connection, unless they name it to be cut.
+    protected: tuple[tuple[str, int, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class CutReport:
     closed_on_own: tuple[Session, ...]  # matched, not reported destroyed by ss, gone anyway
     commands: tuple[tuple[str, ...], ...]  # argv of every ss invocation run (or that would run)
     problem: str | None  # why the cut failed, with the fix when known
+    protected: tuple[Session, ...] = ()  # matched but spared (the operator's own SSH connection)
 
     @property
     def ok(self) -> bool:

@@ -232,6 +232,10 @@ def load_yaml_marked(text: str, source: str) -> tuple[Any, dict[Path, int]]:
         raise InputError.at(source, line, None, f"not valid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise InputError.at(source, None, None, f"not valid YAML: {exc}") from None
+    except RecursionError:  # the node builder recurses per nesting level
+        raise InputError.at(source, None, None, "not a spec: YAML nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4,300 digits)
+        raise InputError.at(source, None, None, f"not a spec: {exc}") from None
     finally:
         loader.dispose()
     if marked.problems:
