@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opskit.adapters.journal_file import FileJournal
 from opskit.adapters.pg import catalog, connection, move, recheck, tenant_reads
@@ -24,6 +25,9 @@ from opskit.core.headscale.report import RunReport, StepOutcome
 from opskit.core.headscale.schema import KEYS, NODES, TenantSchema, tenant_schema
 from opskit.core.headscale.snapshot import Clash
 from opskit.errors import ApplyError
+
+if TYPE_CHECKING:
+    from opskit.app.headscale_fleet_cut import FleetCutOptions
 
 
 def _recheck(schema: TenantSchema, plan: Plan) -> Callable[[connection.Database, list[Clash]], list[str]]:
@@ -57,10 +61,16 @@ def apply_plan(
     lock_timeout_ms: int,
     statement_timeout_ms: int,
     hook_output: HookOutput | None = None,
+    fleet: FleetCutOptions | None = None,
 ) -> RunReport:
     """Dry run without ``yes``; otherwise pre-hooks → DB move → post-hooks → route switch → cut.
 
-    ``hook_output`` receives each line a hook prints while it runs (the CLI shows them live)."""
+    ``hook_output`` receives each line a hook prints while it runs (the CLI shows them live). With
+    ``fleet`` the cut runs on every host of that Ansible inventory instead of this host."""
+    if fleet is not None:
+        from opskit.app.headscale_fleet_cut import preflight
+
+        preflight(fleet)  # a controller that cannot run the cut is refused before the database move
     if plan.blocking:
         raise ApplyError(
             f"the plan has {len(plan.conflicts)} blocking problem(s) (first: "
@@ -76,13 +86,22 @@ def apply_plan(
         try:
             schema = tenant_schema(catalog.read_catalog(db), plan.cluster_column)
             if not yes:
-                return _dry_run(db, schema, plan, report)
+                return _dry_run(db, schema, plan, report, fleet)
             path = journal_path or default_journal_path(plan)
             journal = FileJournal(path, create=True)
             report.journal = str(path)
             try:
                 _apply(
-                    db, schema, plan, journal, report, lock_timeout_ms, statement_timeout_ms, reader, hook_output
+                    db,
+                    schema,
+                    plan,
+                    journal,
+                    report,
+                    lock_timeout_ms,
+                    statement_timeout_ms,
+                    reader,
+                    hook_output,
+                    fleet,
                 )
             finally:
                 journal.close()
@@ -94,7 +113,13 @@ def apply_plan(
     return report
 
 
-def _dry_run(db: connection.Database, schema: TenantSchema, plan: Plan, report: RunReport) -> RunReport:
+def _dry_run(
+    db: connection.Database,
+    schema: TenantSchema,
+    plan: Plan,
+    report: RunReport,
+    fleet: FleetCutOptions | None = None,
+) -> RunReport:
     include_tagged = plan.tagged_choice == "include"
     with db.errors("checking the plan against the database"), db.conn.transaction(force_rollback=True):
         drift = recheck.plan_drift(
@@ -137,7 +162,11 @@ def _dry_run(db: connection.Database, schema: TenantSchema, plan: Plan, report: 
                 f"would point router {r.router} at {r.to_service} (now {r.from_service}) in {r.config_file}",
             )
         )
-    if plan.cut:
+    if plan.cut and fleet is not None:
+        from opskit.app.headscale_fleet_cut import fleet_cut_preview
+
+        report.steps.append(fleet_cut_preview(plan.cut, fleet))
+    elif plan.cut:
         report.steps.append(StepOutcome("cut-sessions", True, cut_preview(plan.cut)))
     return report
 
@@ -176,6 +205,7 @@ def _apply(
     statement_timeout_ms: int,
     reader: recheck.SnapshotReader | None,
     hook_output: HookOutput | None = None,
+    fleet: FleetCutOptions | None = None,
 ) -> None:
     journal.append(record_text(journal_header(plan, schema, db.dsn_shown)))
     if plan.pre_hooks:  # durable before a hook acts on the instances; else the fsync before COMMIT covers it
@@ -232,5 +262,9 @@ def _apply(
         report.steps.append(switch_route(plan.route, journal, "route-switch", expected))
         if not report.steps[-1].ok:
             raise ApplyError(f"{report.steps[-1].detail}. Database move is committed; journal {journal.path}")
-    if plan.cut:
+    if plan.cut and fleet is not None:
+        from opskit.app.headscale_fleet_cut import cut_clients_on_fleet
+
+        report.steps.append(cut_clients_on_fleet(plan.cut, journal, fleet))
+    elif plan.cut:
         report.steps.append(cut_clients(plan.cut, journal))

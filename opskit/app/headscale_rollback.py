@@ -43,6 +43,7 @@ def rollback(
                     f"{journal.state}) after checking they are unchanged since the move",
                 )
             )
+            _note_fleet_cut(journal, report)
             if route:
                 report.steps.append(
                     StepOutcome(
@@ -88,12 +89,22 @@ def rollback(
             report.steps.append(StepOutcome("db-restore", True, detail, data={"counts": result.counts}))
             if route:
                 report.steps.append(_reverse_route(route, journal, sink, force))
+            _note_fleet_cut(journal, report)
             sink.record(RolledBack(utc_now(), report.ok))
         finally:
             sink.close()
     finally:
         db.close()
     return report
+
+
+def _note_fleet_cut(journal: Journal, report: RunReport) -> None:
+    """A cut across an inventory cannot be undone; say on which hosts it happened and where it did not."""
+    cuts = journal.fleet_cuts()
+    if cuts:
+        from opskit.app.headscale_fleet_cut import fleet_cut_rollback_note
+
+        report.steps.append(fleet_cut_rollback_note(cuts))
 
 
 def _unconfirmed(route: RouteToReverse) -> str:

@@ -214,24 +214,54 @@ def apply(
     lock_timeout: LockTimeoutOption = "5s",
     statement_timeout: StatementTimeoutOption = "60s",
     dsn: DsnOption = None,
+    cut_inventory: Annotated[
+        Path | None,
+        typer.Option(
+            "--cut-inventory",
+            help="Ansible inventory of the edges: cut the tenant's sessions on each of them (through "
+            "ansible-runner and the opskit.fleet collection) instead of on this host.",
+        ),
+    ] = None,
+    cut_limit: Annotated[
+        str | None,
+        typer.Option("--cut-limit", help="Ansible --limit pattern for the hosts of --cut-inventory."),
+    ] = None,
     output_format: FormatOption = OutputFormat.human,
 ) -> None:
     """Run the plan: hooks, the DB move in one transaction, the route switch, the session cut."""
     from opskit.app.headscale_apply import apply_plan
     from opskit.app.headscale_migrate import read_plan
     from opskit.core.headscale.options import parse_duration_ms
+    from opskit.errors import InputError
     from opskit.output.headscale import hook_printer, render_run
 
+    if cut_limit is not None and cut_inventory is None:
+        raise InputError.option("--cut-limit", "--cut-limit narrows --cut-inventory; give the inventory too")
+    if cut_limit is not None and (not cut_limit.strip() or any(c in cut_limit for c in "\n\r\0")):
+        raise InputError.option("--cut-limit", "an Ansible host pattern on one line")
+    if cut_inventory is not None and not cut_inventory.is_file():
+        raise InputError.option("--cut-inventory", f"{cut_inventory}: no such inventory file")
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
+    the_plan = read_plan(plan_file)
+    fleet = None
+    if cut_inventory is not None:
+        from opskit.app.headscale_fleet_cut import FleetCutOptions
+
+        if the_plan.cut is None:
+            raise InputError.option(
+                "--cut-inventory", "the plan has no session cut (make the plan with --entry-port and --client)"
+            )
+        fleet = FleetCutOptions(cut_inventory, cut_limit)
     report = apply_plan(
-        read_plan(plan_file),
+        the_plan,
         dsn=_registered_dsn(dsn),
         yes=yes,
         journal_path=journal,
         lock_timeout_ms=lock_ms,
         statement_timeout_ms=statement_ms,
         hook_output=hook_printer(output_format),
+        fleet=fleet,
     )
     render_run(report, output_format)
     finish(ExitCode.OK if report.ok else ExitCode.FINDINGS)

@@ -13,6 +13,7 @@ from opskit.core.headscale.journal import (
     Committed,
     CutRan,
     HookRan,
+    HostCutRan,
     MoveStep,
     Restored,
     RolledBack,
@@ -35,6 +36,7 @@ RECORDS = [
         RouteOutcome("route-switch", "switched", "t", "/t.yml", "hsa", "a", "b"),
         RouteChecked("route-switch", "verified", "t", "ok", 0.1),
         CutRan("done", "t", matched=1, cut=1, clients_cut=("127.0.0.7",), commands=(("ss", "-K"),)),
+        HostCutRan("edge-1", "failed", "t", 2, 1, 1, 0, ("10.0.0.2",), ("10.0.0.3",), "still present"),
         Restored("restored", "t", {"users": 1}, ("users.id=1 changed",)),
         Committed("t"),
         RolledBack("t", True),
@@ -58,6 +60,7 @@ def test_any_field_value_is_read_or_refused_as_bad_input(record: dict[str, objec
         assert error.problems and error.problems[0].line in (2, None)
         return
     journal.route_to_reverse()  # whatever was accepted is usable
+    journal.fleet_cuts()
 
 
 @settings(max_examples=150, deadline=None)

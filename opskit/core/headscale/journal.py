@@ -188,6 +188,25 @@ class CutRan:
 
 
 @dataclass(frozen=True)
+class HostCutRan:
+    """The session cut on one edge of an inventory (``migrate apply --cut-inventory``), one record per
+    host, written when the playbook run ended: what was cut there and what was not. A cut has no
+    inverse; rollback reads these to say which hosts' clients were reset and which never were."""
+
+    host: str
+    state: Literal["done", "incomplete", "failed", "unreachable", "not-run"]
+    at: str
+    matched: int = 0
+    cut: int = 0
+    still_present: int = 0
+    protected: int = 0
+    peers_cut: tuple[str, ...] = ()
+    peers_still_present: tuple[str, ...] = ()
+    error: str | None = None
+    name: Literal["fleet-cut"] = "fleet-cut"
+
+
+@dataclass(frozen=True)
 class Restored:
     state: Literal["restored", "nothing-to-do"]
     at: str
@@ -207,7 +226,7 @@ class RolledBack:
     ok: bool = True
 
 
-StepRecord = HookRan | MoveStep | RouteIntent | RouteOutcome | RouteChecked | CutRan | Restored
+StepRecord = HookRan | MoveStep | RouteIntent | RouteOutcome | RouteChecked | CutRan | HostCutRan | Restored
 Record = Header | BeforeImage | StepRecord | Committed | RolledBack
 
 _KIND: dict[type, str] = {
@@ -301,6 +320,14 @@ class Journal:
                 for line in lines
             }
         return out
+
+    def fleet_cuts(self) -> list[HostCutRan]:
+        """The per-host results of a cut run across an inventory, last record per host wins."""
+        latest: dict[str, HostCutRan] = {}
+        for step in self.steps:
+            if isinstance(step, HostCutRan):
+                latest[step.host] = step
+        return [latest[host] for host in sorted(latest)]
 
     def route_to_reverse(self) -> RouteToReverse | None:
         """The move's route switch if it happened or may have happened: the last ``route-switch``

@@ -13,6 +13,7 @@ from opskit.core.headscale.journal import (
     CutRan,
     Header,
     HookRan,
+    HostCutRan,
     Journal,
     JournalRoute,
     JournalTenant,
@@ -276,6 +277,19 @@ def _step(f: _Fields, kind: str) -> StepRecord:
             clients_reconnected=f.optional_texts("clients_reconnected"),
             problem=f.optional_text("problem"),
             commands=None if commands is None else tuple(tuple(c) for c in commands),
+        )
+    if name == "fleet-cut":
+        return HostCutRan(
+            f.text("host"),
+            f.choice("state", ("done", "incomplete", "failed", "unreachable", "not-run")),
+            f.text("at"),
+            matched=f.optional_integer("matched") or 0,
+            cut=f.optional_integer("cut") or 0,
+            still_present=f.optional_integer("still_present") or 0,
+            protected=f.optional_integer("protected") or 0,
+            peers_cut=f.optional_texts("peers_cut") or (),
+            peers_still_present=f.optional_texts("peers_still_present") or (),
+            error=f.optional_text("error"),
         )
     if name == "db-restore":
         return Restored(
