@@ -62,7 +62,6 @@ RULE_MODULES: tuple[str, ...] = (
 )
 
 
-
 @cache
 def all_rules() -> tuple[Rule, ...]:
     """Every lint rule, in catalog order (imports the rule modules on first use)."""

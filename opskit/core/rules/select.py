@@ -37,6 +37,4 @@ def rule_named(rules: Iterable[Rule], selector: str, tool: str) -> Rule:
     for rule_ in rules:
         if wanted.upper() == rule_.id or wanted.lower() == rule_.info.name:
             return rule_
-    raise InputError.option(
-        "--explain", f"{selector!r} is not a rule id or name (see opskit {tool} --list-rules)"
-    )
+    raise InputError.option("--explain", f"{selector!r} is not a rule id or name (see opskit {tool} --list-rules)")
