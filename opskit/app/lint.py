@@ -11,9 +11,9 @@ from typing import Literal
 from opskit.core.findings import Severity
 from opskit.core.lint.engine import LintResult, LintRun
 from opskit.core.lint.project import LintProject
-from opskit.core.lint.registry import Rule
 from opskit.core.lint.workspace import Workspace
 from opskit.core.nginx.parser import ConfigSource
+from opskit.core.rules import Rule
 from opskit.errors import InputError
 
 STDIN = "-"
@@ -88,10 +88,11 @@ def run_lint(
     from opskit.adapters.configfiles import FileSource, with_stdin
     from opskit.adapters.fs import InputKind, input_limit
     from opskit.app.gc_pause import collector_paused
-    from opskit.core.lint.context import LintOptions, parse_version
+    from opskit.core.lint.catalog import all_rules
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace, classify_inputs
-    from opskit.core.lint.registry import all_rules, select_rules
+    from opskit.core.lint.options import LintOptions, parse_version
+    from opskit.core.rules import select_rules
 
     try:
         threshold = Severity.parse(settings.min_severity)

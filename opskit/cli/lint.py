@@ -125,15 +125,16 @@ def lint(
     unparsable input. Settings: [lint] in .opskit.toml or [tool.opskit.lint] in pyproject.toml
     (paths, select, ignore, min-severity, nginx-version); flags win over the file.
     """
-    from opskit.core.lint.registry import all_rules
+    from opskit.core.lint.catalog import all_rules
 
     if list_rules or explain is not None:
-        from opskit.output.lint import show_rule_explanation, show_rule_list
+        from opskit.core.rules import rule_named
+        from opskit.output.rules import show_rule_explanation, show_rule_list
 
         if explain is not None:
-            show_rule_explanation(_rule_named(explain), output_format.value)
+            show_rule_explanation("lint", rule_named(all_rules(), explain, "lint"), output_format.value)
         else:
-            show_rule_list(all_rules(), output_format.value)
+            show_rule_list("lint", all_rules(), output_format.value)
         finish(ExitCode.OK)
 
     from opskit.app.lint import effective_settings, find_project, input_names, run_lint, save_report

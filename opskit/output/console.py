@@ -30,6 +30,8 @@ class Kind(StrEnum):
     CHECK_RESOLVER = "check.resolver"
     PROBE_SLOWLORIS = "probe.slowloris"
     DIAGNOSE = "diagnose"
+    DIAGNOSE_RULES = "diagnose.rules"
+    DIAGNOSE_RULE = "diagnose.rule"
     HEADSCALE_TENANTS = "headscale.tenants"
     HEADSCALE_MIGRATE_PLAN = "headscale.migrate.plan"
     HEADSCALE_MIGRATE_APPLY = "headscale.migrate.apply"

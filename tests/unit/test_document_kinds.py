@@ -26,6 +26,8 @@ EVERY_KIND = [
     "check.resolver",
     "probe.slowloris",
     "diagnose",
+    "diagnose.rules",
+    "diagnose.rule",
     "headscale.tenants",
     "headscale.migrate.plan",
     "headscale.migrate.apply",
@@ -74,6 +76,7 @@ OFFLINE_RUNS: list[tuple[str, Any]] = [
     ("lint", lambda tmp: ["lint", str(REPO / "tests/lint/scenarios/s3-k8s-gateway-original.conf")]),
     ("lint.rules", lambda tmp: ["lint", "--list-rules"]),
     ("lint.rule", lambda tmp: ["lint", "--explain", "NGX101"]),
+    ("diagnose.rules", lambda tmp: ["diagnose", "--list-rules"]),
     ("diagnose", lambda tmp: ["diagnose", str(next((REPO / "tests/diagnose/samples/netcheck").glob("*.txt")))]),
     ("sockets.explain", lambda tmp: ["sockets", "explain", "dport = 443"]),
 ]

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from opskit.core.check.nginx_targets import Behaviour, ProxyTarget, ResolverDirective
-from opskit.core.check.result import CheckItem, Status, worst
+from opskit.core.check.result import CheckItem, Status, check_findings, worst
+from opskit.core.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -201,3 +202,9 @@ class ResolverReport:
     @property
     def failed(self) -> bool:
         return self.status is Status.FAIL
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Failing and warning checks as findings (``CHK-RESOLVER-…`` ids), shaped like lint's and diagnose's."""
+        subject = self.config_file or "resolver"
+        return check_findings([*self.name_items, *(t.item for t in self.targets)], "resolver", subject)
