@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from opskit.cli.common import finish
-from opskit.errors import ExitCode, InputError
-
-if TYPE_CHECKING:
-    from opskit.core.lint.registry import Rule
+from opskit.errors import ExitCode
 
 
 class LintFormat(StrEnum):
@@ -162,16 +159,6 @@ def lint(
         save_report(output_file, report.getvalue())
     code = ExitCode.FINDINGS if run.result.findings else ExitCode.OK
     finish(ExitCode.OK if exit_zero and code == ExitCode.FINDINGS else code)
-
-
-def _rule_named(selector: str) -> Rule:
-    from opskit.core.lint.registry import all_rules
-
-    wanted = selector.strip()
-    for rule in all_rules():
-        if wanted.upper() == rule.id or wanted.lower() == rule.info.name:
-            return rule
-    raise InputError.option("--explain", f"{selector!r} is not a rule id or name (see opskit lint --list-rules)")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,6 @@
 """Each command's output module is used through one entry point, ``show(result, fmt)``: the CLI imports
-nothing else from it except the live helpers that run *during* a command (progress, hook lines) and
-lint's rule listing (documentation, not a run's result)."""
+nothing else from it except the live helpers that run *during* a command (progress, hook lines). The
+rule listings of lint and diagnose (documentation, not a run's result) live in output/rules.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ COMMAND_OUTPUTS = {"check", "diagnose", "headscale", "lint", "probe", "render", 
 ALSO_ALLOWED = {
     "probe": {"watch"},  # the live progress line while connections are held
     "headscale": {"hook_printer"},  # hook output streamed while apply runs
-    "lint": {"show_rule_list", "show_rule_explanation"},  # --list-rules / --explain: the rule docs
 }
 
 
