@@ -33,6 +33,19 @@ def _who(traefik, host: str, expected: str | None = None) -> str:
         time.sleep(0.05)
 
 
+def _router_service(traefik, router: str, expected: str) -> str:
+    """The service Traefik's API shows for ``router``, asked again for up to 5 s until it is ``expected``."""
+    import time
+
+    deadline = time.monotonic() + 5
+    while True:
+        url = f"{traefik.api_url}/api/http/routers/{router}@file"
+        service = str(httpx.get(url, timeout=5, trust_env=False).json().get("service"))
+        if service == expected or time.monotonic() > deadline:
+            return service
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def backends():
     a, b = Backend("cluster3", "127.0.0.2").start(), Backend("cluster4", "127.0.0.3").start()
@@ -119,8 +132,9 @@ def test_killed_between_route_switch_and_its_journal_record_rollback_still_point
     rolled = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", hsdb.dsn])
     assert rolled.exit_code == 0, rolled.stdout + rolled.stderr
     assert traefik.dynamic_file.read_text() == original
-    router = httpx.get(f"{traefik.api_url}/api/http/routers/hsa@file", timeout=5, trust_env=False).json()
-    assert router["service"] == "headscale-cluster3"
+    # The killed apply's own file change may still be in Traefik's reload queue when rollback writes the
+    # old service back (the API can show the old route before the kill's change lands): wait for the end.
+    assert _router_service(traefik, "hsa", expected="headscale-cluster3") == "headscale-cluster3"
     assert _who(traefik, "hsa.demo.com", expected="cluster3") == "cluster3"
     assert hsdb.query("SELECT cluster_id FROM users WHERE name = 'hsa'") == [(3,)]
 
