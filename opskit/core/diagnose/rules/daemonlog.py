@@ -63,3 +63,23 @@ def derp_unreachable(log: DaemonLogReport, ctx: RuleContext) -> Iterator[Finding
         ctx.evidence(*(line for _, _, _, line in log.derp_failures[:3])),
         regions=[region_id for region_id, _, _, _ in log.derp_failures],
     )
+
+
+@rule("TS-LOG-HEALTH", "daemon-log", Severity.WARNING, "tailscaled logged a health problem that did not clear")
+def health_errors(log: DaemonLogReport, ctx: RuleContext) -> Iterator[Finding]:
+    """Why: ``health(warnable=X): error: …`` is the same health state ``tailscale status`` prints under
+    "# Health check:"; it holds until the daemon logs ``health(warnable=X): ok``. A warnable whose last
+    logged state is an error is still failing at the end of the paste (DERP unreachable, DNS forwarding
+    failing, control plane unreachable…)."""
+    if not log.health_errors:
+        return
+    named = [f"{name}: {msg}" if msg else name for name, msg, _ in log.health_errors]
+    yield health_errors.finding(
+        f"{ctx.label}: tailscaled's health check still fails at the end of the log — {'; '.join(named)}.",
+        "Fix what the warnable names first: no-derp-connection / 'not connected to home DERP region' → "
+        "outbound TCP 443 to the DERP region (and the custom derper's TLS); dns-forward-failing → the "
+        "upstream resolvers (or the exit node's DNS) answering; login/control messages → reach the control "
+        "server. Then check the log for the matching `health(…): ok`.",
+        ctx.evidence(*(line for _, _, line in log.health_errors[:3])),
+        warnables=[name for name, _, _ in log.health_errors],
+    )
