@@ -210,7 +210,8 @@ def count_facts(truth: dict[str, Any]) -> int:
     facts += len(truth.get("node", {})) + len(truth.get("peers", [])) + len(truth.get("ping", {}))
     facts += len(truth.get("daemon", {})) + len(truth.get("rules_absent", [])) + len(truth.get("titles_exclude", []))
     windows = truth.get("windows", {})
-    facts += len(windows.get("kinds", [])) + len(windows.get("not", [])) + sum(k in windows for k in ("owner", "pid", "caller"))
+    facts += len(windows.get("kinds", [])) + len(windows.get("not", []))
+    facts += sum(k in windows for k in ("owner", "pid", "caller"))
     return max(facts, 1)  # a sample that states only "recognised" still counts as one fact
 
 

@@ -19,7 +19,8 @@ from opskit.core.diagnose.text import SourceLine
 # redact pong lines, and a pong that is dropped would change the verdict. A redacted IP may also stand
 # without its parentheses, as a placeholder ("pong from "nas_name" "nas_ip" via DERP(fra) in 94ms").
 _PONG = re.compile(
-    r"^pong from (?P<node>\S+) (?:\((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+|(?P<placeholder>\"[^\"\s]{1,60}\"|<[^<>\s]{1,60}>))"
+    r"^pong from (?P<node>\S+) (?:\((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+"
+    r"|(?P<placeholder>\"[^\"\s]{1,60}\"|<[^<>\s]{1,60}>))"
     r"[.,;:]? via (?P<via>\S+?)[.,;]?"
     r"(?: in (?P<latency>[0-9.]+[a-zµ]*s))?[.,;]*(?:\s+#.*)?\s*$"
 )
@@ -105,7 +106,15 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
             path, region = _classify_via(pong.group("via"))
             latency = parse_go_duration(pong.group("latency") or "")
             pongs.append(
-                Pong(pong.group("node"), pong.group("ip") or pong.group("placeholder"), pong.group("via"), path, latency, line, region)
+                Pong(
+                    pong.group("node"),
+                    pong.group("ip") or pong.group("placeholder"),
+                    pong.group("via"),
+                    path,
+                    latency,
+                    line,
+                    region,
+                )
             )
         elif fragment:
             path, region = _classify_via(fragment.group("via"))
