@@ -138,7 +138,9 @@ DAEMON_FRAGMENTS = [
     " connect to region 900 (xxx): EOF", "Nov 13 02:07:34 host tailscaled[11844]: ", "health(warnable=dns-x): ",
     'health("overall"): ', "error: ", "ok", "wgengine: ", "[RATELIMIT] format(", "Accept: TCP{", "dns: error",
     "dns udp query: ", "peerapi: ", "portmapper: ", "authReconfig: ", "control: ", "NetInfo", "Switching ipn state ",
-    "s6-rc: info ", " Program starting: v1.36.2",
+    "s6-rc: info ", " Program starting: v1.36.2", "\u044f\u043d\u0432 30 20:54:59 pi tailscaled[884]: ",
+    "2024-04-30T03:52:44.875476938-04:00 ", "2021-08-15 08:09:13.580261 +0100 +0100: ", "+0000 UTC: ",
+    "open-conn-track: ", "netstack: ", "exec ping of ",
 ]  # fmt: skip
 
 

@@ -118,6 +118,10 @@ PREFIXES = st.sampled_from(
         "2021-07-17T15:03:36.462Z headscale tailscaled[14930]: ",
         "2024/10/02 07:34:57 ",
         "Nov 14 11:49:03 raspberrypi tailscaled[29641]: 2021/11/14 11:49:03 ",
+        "\u044f\u043d\u0432 30 20:54:59 user-pi tailscaled[884]: ",  # journald in a Russian locale
+        "2024-04-30T03:52:44.875476938-04:00 2024/04/30 07:52:44 ",  # container runtime + Go
+        "2021-08-15 08:09:13.580261 +0100 +0100: ",  # Go time.Time, as log uploads print it
+        "2023-06-03 22:56:56.746992311 +0000 UTC: ",
     ]
 )
 BODIES = st.sampled_from(
@@ -132,6 +136,10 @@ BODIES = st.sampled_from(
         "control: creating new noise client",
         "portmapper: saw UPnP type WANIPConnection1 at http://192.168.0.1:1900/igd.xml",
         "health(warnable=warming-up): ok",
+        "open-conn-track: timeout opening (TCP 100.102.69.110:46312 => 100.127.227.19:38798) to node [Vdhdo]",
+        "netstack: decrementing connsInFlightByClient[100.87.35.122] because the packet was not handled",
+        "exec ping of 10.4.0.3 failed in 1.332657ms: exit status 2",
+        "magicsock: disco: timeout waiting for pong b3c252cdf29b from w.x.y.z:51524 ([+XbWr], d:a2e090010cd26eef)",
     ]
 )
 
@@ -185,3 +193,34 @@ def test_a_start_up_log_flattened_onto_one_line_still_gives_the_version(
     text = f'{before} Program starting: v{dotted}-t9450812f7, Go 1.19.4: []string{{"tailscaled"}} LogID: abc\n'
     logs = to_json(run_text(text), 1)["daemon_logs"]
     assert [log["version"] for log in logs] == [dotted], text
+
+
+@given(PREFIXES, st.integers(0, 5), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_repeated_dns_errors_count_as_failing_dns_forwarding(prefix: str, errors: int, cleared: bool) -> None:
+    lines = [prefix + "magicsock: derp-4 connected; connGen=1"]
+    error = 'dns: error: Post "http://100.127.227.19:38798/dns-query": no route to host'
+    lines += [f"{prefix}{error} ({n})" for n in range(errors)]
+    if cleared:
+        lines.append(prefix + "health(warnable=dns-forward-failing): ok")
+    findings = [f for f in run_text("\n".join(lines) + "\n").findings if f.rule_id == "TS-LOG-HEALTH"]
+    if errors >= 2 and not cleared:
+        (finding,) = findings
+        assert finding.extra["warnables"] == ["dns-forward-failing"]
+    else:
+        assert findings == []
+
+
+@given(
+    st.sampled_from(["", "I get this error: ", "the container logs say ", "> "]),
+    st.sampled_from(['"{}"', "`{}`", "\u201c{}\u201d", "{}"]),
+    st.sampled_from(["doesn't", "doesn\u2019t", "does not"]),
+    st.sampled_from(["", " (sudo systemctl start tailscaled ?)", "."]),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_cli_saying_tailscaled_is_not_running_is_read_however_it_is_quoted(
+    before: str, quote: str, verb: str, after: str
+) -> None:
+    message = f"failed to connect to local tailscaled; it {verb} appear to be running{after}"
+    document = to_json(run_text(before + quote.format(message) + "\n"), 1)
+    assert [w["kind"] for w in document["windows"]] == ["service-not-running"]
