@@ -6,7 +6,7 @@ UDP blocked, hard NAT with NAT-PMP, custom DERP) with varied addresses. Two ways
 - "one by one": 10,000 separate texts, each split, parsed and profiled (as `opskit diagnose` does with
   10,000 input files).
 Both run as `opskit diagnose` runs them: with Python's cyclic GC paused while all inputs are parsed
-(see opskit/gcpause.py); the same paste with the GC running is printed for information.
+(see opskit/app/gc_pause.py); the same paste with the GC running is printed for information.
 The baseline, measured in the same run, is the cheapest possible pass over the same text (split
 into lines and match one regex per line), so the ratio shows the parser's cost independent of the
 machine's speed.
@@ -26,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from opskit.app.gc_pause import collector_paused  # noqa: E402
 from opskit.core.diagnose.blocks import split_input  # noqa: E402
 from opskit.core.diagnose.models import BlockKind  # noqa: E402
 from opskit.core.diagnose.netcheck import parse_netcheck_text  # noqa: E402
 from opskit.core.diagnose.profile import Mapping, build_profile  # noqa: E402
-from opskit.gcpause import collector_paused  # noqa: E402
 
 TARGET_SECONDS = 1.0
 CORPUS = ROOT / "tests" / "diagnose" / "samples" / "netcheck"
@@ -49,7 +49,7 @@ def make_blocks(count: int) -> list[str]:
 
 
 def classify_paste(text: str) -> list[Mapping]:
-    """Split, parse and profile as `opskit diagnose` does: with the cyclic GC paused (opskit.gcpause)."""
+    """Split, parse and profile as `opskit diagnose` does: with the cyclic GC paused (opskit.app.gc_pause)."""
     with collector_paused(freeze_after=False):  # freezing in a loop would pile up the permanent generation
         return classify_paste_gc_running(text)
 

@@ -23,13 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.support.ports import free_port  # noqa: E402
+
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def run_measured(argv: list[str]) -> tuple[float, float, str, str]:

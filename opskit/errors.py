@@ -15,7 +15,10 @@ class ExitCode(IntEnum):
 
     OK = 0
     FINDINGS = 1  # findings, drift, failed check, refused apply
-    BAD_INPUT = 2  # bad input or unusable environment
+    # The command could not do its job: bad input (spec, config, paste, flag) or an unusable
+    # environment (missing binary, no privilege, unreachable database). Both mean "fix something, then
+    # rerun", unlike FINDINGS, which is the command working and reporting a problem.
+    CANNOT_RUN = 2
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); probe still prints what it measured
 
 
@@ -41,7 +44,7 @@ class Problem:
 class OpskitError(Exception):
     """Base of every expected failure. ``exit_code`` says how the CLI ends."""
 
-    exit_code: ExitCode = ExitCode.BAD_INPUT
+    exit_code: ExitCode = ExitCode.CANNOT_RUN
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from opskit.core.check.harbor import (
+from opskit.core.check.harbor_observation import (
     HarborObservation,
     HttpObservation,
     TlsObservation,

@@ -25,7 +25,8 @@ def harbor_entries(
     from urllib.parse import urlsplit
 
     from opskit.adapters.http import ClientOptions, ConnectTo, EntryClient, observe_harbor_entry
-    from opskit.core.check.harbor import Origin, assess_entry
+    from opskit.core.check.harbor_judgement import assess_entry
+    from opskit.core.check.harbor_observation import Origin
     from opskit.core.check.result import worst
     from opskit.core.spec.harbor import HarborVersion
     from opskit.errors import InputError

@@ -59,7 +59,8 @@ def harbor(
     from opskit.adapters.http import ClientOptions, ConnectTo, EntryClient, observe_harbor_entry
     from opskit.cli.concurrent import run_concurrently
     from opskit.cli.secrets import register_secret, register_secrets_of
-    from opskit.core.check.harbor import Origin, assess_entry
+    from opskit.core.check.harbor_judgement import assess_entry
+    from opskit.core.check.harbor_observation import Origin
     from opskit.core.spec.harbor import HarborVersion
     from opskit.output.check import show_harbor
     from opskit.output.progress import status_line

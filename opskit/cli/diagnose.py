@@ -74,8 +74,8 @@ def diagnose_command(
     every pair, with the reason and the change that would make it direct. Exit codes: 0 nothing worse
     than info, 1 warnings or errors found, 2 unrecognised input or unusable environment.
     """
+    from opskit.app.gc_pause import collector_paused
     from opskit.core.diagnose.engine import InputText, diagnose
-    from opskit.gcpause import collector_paused
     from opskit.output.console import emit_json, stderr_console, stdout_console
     from opskit.output.diagnose import render_human, render_warnings, to_json
 
@@ -94,7 +94,7 @@ def diagnose_command(
             # One node, several commands: keep the prompts so each block knows its command.
             transcript = "\n".join(f"$ {run.command}\n{run.output}" for run in snapshot.runs)
             inputs.append(InputText("local", "live", transcript, required=False))
-    with collector_paused():  # a big paste is many small, long-lived, acyclic objects: see opskit.gcpause
+    with collector_paused():  # a big paste is many small, long-lived, acyclic objects: see opskit.app.gc_pause
         result = diagnose(inputs, live=snapshot)
     code = ExitCode.FINDINGS if result.has_problems else ExitCode.OK
     if output_format is OutputFormat.json:

@@ -208,12 +208,12 @@ def _run_lint(
 
     from opskit.adapters.configfiles import FileSource, with_stdin
     from opskit.adapters.fs import InputKind, input_limit
+    from opskit.app.gc_pause import collector_paused
     from opskit.core.findings import Severity
     from opskit.core.lint.context import LintOptions, parse_version
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace, classify_inputs
     from opskit.core.lint.registry import all_rules, select_rules
-    from opskit.gcpause import collector_paused
     from opskit.output.console import captured_stdout, emit_json
     from opskit.output.lint import json_payload, render_human
     from opskit.output.progress import status_line
@@ -241,7 +241,7 @@ def _run_lint(
         notes += [f"{name}: neither an nginx nor an HAProxy config; not linted" for name in unknown]
         names = [name for name in names if kinds[name] is not None]
     with status_line(output_format.value) as status:
-        with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.gcpause
+        with collector_paused():  # parsed trees are big, long-lived and acyclic: see opskit.app.gc_pause
             workspace = build_workspace(
                 names,
                 _ShownSource(source, status),

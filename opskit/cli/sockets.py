@@ -163,7 +163,7 @@ def kill_command(
     report = cut_sessions(flt, yes=yes, netns_pid=netns)
     show_cut_report(report, as_json=output_format is OutputFormat.json)
     if report.problem:
-        finish(ExitCode.BAD_INPUT)
+        finish(ExitCode.CANNOT_RUN)
     finish(ExitCode.FINDINGS if report.still_present else ExitCode.OK)
 
 

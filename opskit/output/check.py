@@ -11,7 +11,7 @@ from opskit.output.console import OutputFormat, emit_json, stdout_console
 from opskit.output.safe import safe_cell, safe_text
 
 if TYPE_CHECKING:
-    from opskit.core.check.harbor import EntryReport
+    from opskit.core.check.harbor_judgement import EntryReport
     from opskit.core.check.resolver import ResolverReport
 
 _STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim"}

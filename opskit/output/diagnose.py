@@ -362,7 +362,7 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
     if diagnosis.blocks:
         table = Table(title="Recognised output", title_justify="left", show_edge=False)
         for column in ("node", "input", "lines", "kind", "layout"):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for b in diagnosis.blocks:
             cells = (b.label, b.source, f"{b.first_line}-{b.last_line}", b.kind, b.layout)
             table.add_row(*(safe_cell(v) for v in cells))
@@ -383,7 +383,7 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
             "captive",
             "DERP home",
         ):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for p in diagnosis.profiles:
             table.add_row(
                 *(

@@ -72,7 +72,7 @@ def render_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
     if plan.conflicts:
         table = Table(title="Blocking problems")
         for column in ("kind", "row", "other row", "value", "why"):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for c in plan.conflicts:
             table.add_row(
                 safe_cell(c.kind),
@@ -129,7 +129,7 @@ def render_run(report: RunReport, fmt: OutputFormat) -> None:
     )
     table = Table(title=title)
     for column in ("step", "result", "detail", "seconds"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for s in report.steps:
         table.add_row(
             safe_cell(s.name), "ok" if s.ok else "FAILED", safe_cell(s.detail), f"{s.seconds:.3f}" if s.seconds else ""

@@ -72,7 +72,7 @@ def show_outcome(outcome: RenderOutcome, output_format: OutputFormat) -> None:
                 console.print(safe_cell(item.diff.rstrip(), newlines=True))
     console.print(Text(safe_plain(f"{outcome.spec} → {outcome.output_dir}/")))
     table = Table()
-    table.add_column("file")
+    table.add_column("file", overflow="fold")
     table.add_column("state")
     for item in outcome.drift:
         if outcome.mode == "check":

@@ -25,7 +25,7 @@ def _table(title: str, sessions: Sequence[Session], style: str = "") -> Any:
 
     table = Table(title=title, title_justify="left", title_style=style or None)
     for column in ("local (this host)", "peer", "state", "process"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for s in sessions:
         owner = f"{s.process or '?'} (pid {s.pid})" if s.pid is not None else "-"
         # /proc/PID/comm is chosen by whoever started the process; "[fe80::1]:443" would parse as a tag.

@@ -1,4 +1,5 @@
-"""Real components for the check/probe tests: a Harbor stand-in, nginx, dnsmasq and HAProxy on loopback.
+"""Real components for the check/probe tests: a Harbor stand-in, backends and HAProxy on loopback
+(nginx, dnsmasq and ports come from tests/support).
 
 Everything binds 127.0.0.x on ports picked at runtime, lives in its own mkdtemp prefix and is stopped
 by the fixture that started it (by its own Popen handle, never by name).
@@ -8,13 +9,8 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import signal
-import socket
 import subprocess
-import tempfile
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,34 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from opskit.core.spec.harbor import HarborVersion
+from tests.support.ports import wait_for_port
 
 TOKEN_PATH = "/service/token"
-
-
-def free_port(address: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET) as sock:
-        sock.bind((address, 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(address: str, port: int, process: subprocess.Popen[bytes] | None, log: Path | None) -> None:
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection((address, port), timeout=0.2).close()
-            return
-        except OSError:
-            if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
-                text = log.read_text() if log is not None and log.exists() else ""
-                raise RuntimeError(f"{address}:{port} never accepted connections: {text}") from None
-            time.sleep(0.05)
-
-
-def public_prefix() -> Path:
-    """A 0755 temp dir (dnsmasq drops to nobody; pytest's tmp_path is 0700)."""
-    prefix = Path(tempfile.mkdtemp(prefix="opskit-check-", dir="/tmp"))
-    os.chmod(prefix, 0o755)
-    return prefix
 
 
 @dataclass
@@ -159,129 +130,6 @@ class BackendServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-NGINX_TEMPS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-
-
-def nginx_main_conf(prefix: Path, http_body: str) -> str:
-    """A complete nginx.conf with every path inside ``prefix`` and ``http_body`` inside http{}."""
-    temps = "".join(f"    {name}_temp_path {prefix}/{name};\n" for name in NGINX_TEMPS)
-    return (
-        f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log notice;\nworker_processes 1;\n"
-        "events { worker_connections 256; }\n"
-        "http {\n    access_log off;\n" + temps + http_body + "\n}\n"
-    )
-
-
-@dataclass
-class Nginx:
-    """nginx in the foreground (``daemon off``) with its own prefix; optional private /etc/hosts."""
-
-    binary: str
-    prefix: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    def start(self, conf_text: str, wait_address: str, wait_port: int, hosts_file: Path | None = None) -> None:
-        for name in NGINX_TEMPS:
-            (self.prefix / name).mkdir(mode=0o777, exist_ok=True)
-            os.chmod(self.prefix / name, 0o777)
-        conf = self.prefix / "nginx.conf"
-        conf.write_text(conf_text)
-        argv = [
-            self.binary,
-            "-p",
-            f"{self.prefix}/",
-            "-c",
-            str(conf),
-            "-e",
-            str(self.prefix / "error.log"),
-            "-g",
-            "daemon off;",
-        ]
-        if hosts_file is not None:
-            # Literal names are resolved at load with the system resolver: give this nginx alone a hosts
-            # file (private mount namespace), so nothing leaks to the machine and no query leaves it.
-            argv = [
-                "unshare",
-                "-m",
-                "--",
-                "sh",
-                "-c",
-                'mount --bind "$1" /etc/hosts && shift && exec "$@"',
-                "sh",
-                str(hosts_file),
-                *argv,
-            ]
-        self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for_port(wait_address, wait_port, self.process, self.prefix / "error.log")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-@dataclass
-class Dnsmasq:
-    """dnsmasq answering only from one hosts file, on 127.0.0.1:port; SIGHUP re-reads it."""
-
-    binary: str
-    prefix: Path
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def hosts_file(self) -> Path:
-        return self.prefix / "dns-hosts"
-
-    def start(self, records: dict[str, str]) -> None:
-        self.write(records)
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "-k",
-                "-C",
-                "/dev/null",
-                "--no-resolv",
-                "--no-hosts",
-                "--bind-interfaces",
-                "--listen-address=127.0.0.1",
-                f"--port={self.port}",
-                f"--addn-hosts={self.hosts_file}",
-                "--local-ttl=1",
-                f"--pid-file={self.prefix}/dnsmasq.pid",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        time.sleep(0.2)
-        if self.process.poll() is not None:
-            raise RuntimeError(
-                f"dnsmasq did not start: {self.process.stderr.read().decode() if self.process.stderr else ''}"
-            )
-
-    def write(self, records: dict[str, str]) -> None:
-        text = "".join(f"{address} {name}\n" for name, address in records.items())
-        temporary = self.hosts_file.with_suffix(".tmp")
-        temporary.write_text(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, self.hosts_file)
-
-    def change(self, records: dict[str, str]) -> None:
-        self.write(records)
-        assert self.process is not None
-        self.process.send_signal(signal.SIGHUP)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 @dataclass

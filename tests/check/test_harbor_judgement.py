@@ -8,14 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from opskit.core.check.harbor import (
+from opskit.core.check.harbor_judgement import assess_entry, explain_realm, matches_certificate_name
+from opskit.core.check.harbor_observation import (
     HarborObservation,
     HttpObservation,
     Origin,
     TlsObservation,
-    assess_entry,
-    explain_realm,
-    matches_certificate_name,
     parse_challenge,
     parse_reported_version,
     token_request_url,

@@ -17,13 +17,15 @@ from typing import Any
 import pytest
 import yaml
 
-from opskit.core.harbor.realm import Verdict
+from opskit.core.harbor.realm import ClientOutcome
 from opskit.core.render.harbor import assess
 from opskit.core.spec.harbor import HarborVersion
 from opskit.core.spec.loader import load_spec_text
 from opskit.core.spec.model import SiteSpec
-from tests.check.live import HarborStandIn, Nginx, free_port, nginx_main_conf, public_prefix
+from tests.check.live import HarborStandIn
 from tests.support.certs import make_certificate
+from tests.support.nginx import Nginx, nginx_main_conf, public_prefix
+from tests.support.ports import free_port
 from tests.support.tools import require_binary
 
 pytestmark = pytest.mark.integration
@@ -38,7 +40,7 @@ class Site:
     connect_to: list[str]
     cert: Path
     rendered: str
-    promised: dict[str, Verdict]  # what render's report says docker login does, per entry
+    promised: dict[str, ClientOutcome]  # what render's report says docker login does, per entry
 
 
 @pytest.fixture
@@ -145,7 +147,7 @@ def checks(entry: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("version", ["2.13.1", "2.14.0"])
 def test_every_rendered_entry_passes_with_login(cli: Any, harbor_site: Any, version: str) -> None:
     site = harbor_site(version)
-    assert set(site.promised.values()) == {Verdict.WORKS}  # render promised every entry works
+    assert set(site.promised.values()) == {ClientOutcome.WORKS}  # render promised every entry works
     code, entries = run_check(cli, site, "--user", "admin", "--password-stdin", password="Harbor12345\n")
     assert code == 0, json.dumps(entries, indent=1)
     for name, url in site.urls.items():
@@ -169,8 +171,8 @@ def test_check_agrees_with_what_render_promised_without_the_rewrite(cli: Any, ha
     """Rendered with realm_rewrite off: render's report says which entries work, depend or fail; check agrees."""
     site = harbor_site(version, realm_rewrite=False)
     _, entries = run_check(cli, site)
-    expected = {Verdict.WORKS: "pass", Verdict.DEPENDS: "warn", Verdict.FAILS: "fail"}
-    assert set(site.promised.values()) != {Verdict.WORKS}  # the variant really breaks something
+    expected = {ClientOutcome.WORKS: "pass", ClientOutcome.DEPENDS: "warn", ClientOutcome.FAILS: "fail"}
+    assert set(site.promised.values()) != {ClientOutcome.WORKS}  # the variant really breaks something
     for name, url in site.urls.items():
         assert checks(entries[url])["realm"]["status"] == expected[site.promised[name]], name
 

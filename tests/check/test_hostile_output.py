@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.check.live import free_port
 from tests.support.hostile import assert_secret_absent, passwords, terminal_safe
+from tests.support.ports import free_port
 
 _SHARED_FIXTURES = [HealthCheck.function_scoped_fixture]
 _CLOSED_PORT = free_port()

@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.check.live import Dnsmasq, Nginx, free_port, nginx_main_conf, public_prefix
 from tests.check.test_resolver_live import get_body, two_pods
+from tests.support.dnsmasq import Dnsmasq
+from tests.support.nginx import Nginx, nginx_main_conf, public_prefix
+from tests.support.ports import free_port
 from tests.support.tools import require_binary, require_root
 
 pytestmark = pytest.mark.integration

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.check.live import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 

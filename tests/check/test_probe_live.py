@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.check.live import BackendServer, Haproxy, free_port, public_prefix
+from tests.check.live import BackendServer, Haproxy
+from tests.support.nginx import public_prefix
+from tests.support.ports import free_port
 from tests.support.tools import require_binary
 
 pytestmark = pytest.mark.integration
@@ -219,8 +221,8 @@ def test_bad_input_is_one_paragraph_and_exit_2(cli: Any, args: list[str], messag
 
 def test_nginx_over_tls_closes_without_response_at_client_header_timeout(cli: Any) -> None:
     """nginx as the first HTTP parser: client_header_timeout cuts silently (EOF, no 408 on the wire)."""
-    from tests.check.live import Nginx, nginx_main_conf
     from tests.support.certs import make_certificate
+    from tests.support.nginx import Nginx, nginx_main_conf
 
     nginx_binary = require_binary("nginx", "apt-get install nginx")
     openssl = require_binary("openssl", "apt-get install openssl")

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.check.live import free_port, wait_for_port
+from tests.support.ports import free_port, wait_for_port
 from tests.support.tools import require_binary
 
 pytestmark = pytest.mark.integration

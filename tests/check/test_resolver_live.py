@@ -19,7 +19,10 @@ from typing import Any
 
 import pytest
 
-from tests.check.live import BackendServer, Dnsmasq, Nginx, free_port, nginx_main_conf, public_prefix
+from tests.check.live import BackendServer
+from tests.support.dnsmasq import Dnsmasq
+from tests.support.nginx import Nginx, nginx_main_conf, public_prefix
+from tests.support.ports import free_port
 from tests.support.tools import require_binary, require_root
 
 pytestmark = pytest.mark.integration

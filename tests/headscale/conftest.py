@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from tests.headscale import schema_sql
-from tests.headscale.pgserver import PG_BIN, PgServer, free_port, start_postgres
+from tests.headscale.pgserver import PG_BIN, PgServer, start_postgres
 from tests.headscale.seed import PASSWORD, seed
+from tests.support.ports import free_port
 from tests.support.tools import require_binary, require_root
 
 

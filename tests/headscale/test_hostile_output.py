@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.headscale.conftest import HeadscaleDb
-from tests.headscale.pgserver import free_port
 from tests.support.hostile import (
     HOSTILE_FRAGMENTS,
     assert_secret_absent,
@@ -19,6 +18,7 @@ from tests.support.hostile import (
     passwords,
     terminal_safe,
 )
+from tests.support.ports import free_port
 
 ROLE = "hs_hostile"
 # The database and the runner are shared by the examples on purpose: the commands under test only read.

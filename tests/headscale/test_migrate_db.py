@@ -417,8 +417,8 @@ def test_new_cluster_needs_the_explicit_flag(cli, hsdb: HeadscaleDb, tmp_path: P
 def test_unreachable_database_and_wrong_password_never_show_the_password(
     cli, pg_server, tmp_path: Path
 ) -> None:
-    from tests.headscale.conftest import free_port
     from tests.headscale.seed import PASSWORD
+    from tests.support.ports import free_port
 
     closed = f"postgresql://postgres:{PASSWORD}@127.0.0.1:{free_port()}/postgres"
     result = cli(["headscale", "tenants", "--dsn", closed])

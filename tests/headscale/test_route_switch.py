@@ -140,7 +140,8 @@ def test_missing_router_is_refused_at_plan_time(
 
 def test_unconfirmed_switch_is_reported_not_hidden(cli, hsdb: HeadscaleDb, tmp_path: Path, backends) -> None:
     """No Traefik answering on the API URL: the file is switched but the step fails with the reason."""
-    from tests.headscale.conftest import DYNAMIC, free_port
+    from tests.headscale.conftest import DYNAMIC
+    from tests.support.ports import free_port
 
     a, b = backends
     dynamic = tmp_path / "tenants.yml"

@@ -188,3 +188,19 @@ def test_ss_itself_exits_0_when_unprivileged_and_we_read_that_as_failure(echo_se
     failure = destroy_failure(done.stderr)
     assert failure is not None and "Operation not permitted" in failure  # …but is not
     assert_alive(target)
+
+
+@pytest.mark.integration
+def test_a_narrow_terminal_folds_addresses_instead_of_cutting_them(
+    cli: Any, echo_server: EchoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`COLUMNS=60 opskit sockets kill ...` (issue 15): the dry run must show every session it would
+    cut in full; a cell that does not fit wraps, it never ends in an ellipsis."""
+    require_binary("ss", "apt-get install -y iproute2")
+    port = echo_server.ports["v4"]
+    echo_server.connect("v4", "127.0.0.2")
+    monkeypatch.setenv("COLUMNS", "60")
+    dry = cli(["sockets", "kill", "--port", str(port), "--peer", "127.0.0.2"])
+    assert dry.exit_code == 0, dry.stdout + dry.stderr
+    assert "…" not in dry.stdout
+    assert "127.0.0.2" in dry.stdout

@@ -126,8 +126,8 @@ def proxy_targets(config: NginxConfig) -> list[ProxyTarget]:
                 explanation="a unix socket: no DNS involved",
             )
             found.append((node.directive, [target]))
-        order = {id(node.directive): index for index, node in enumerate(config.walk())}
-        found.sort(key=lambda pair: order[id(pair[0])])  # in the order nginx reads the passes
+        order = {node.directive: index for index, node in enumerate(config.walk())}  # identity-hashed
+        found.sort(key=lambda pair: order[pair[0]])  # in the order nginx reads the passes
     return [target for _, targets in found for target in targets]
 
 

@@ -22,7 +22,9 @@ def build_frozen(cls: type[_Frozen], values: dict[str, Any]) -> _Frozen:
 
     Equal to ``cls(**values)`` but several times cheaper: a generated frozen ``__init__`` with many
     fields costs ~5-8 µs (keyword unpacking, one ``object.__setattr__`` per field), which adds up when
-    a paste holds thousands of reports. Only for plain dataclasses without ``__post_init__`` or slots;
+    a paste holds thousands of reports. Measured with bench/diagnose.py (10,000 netcheck blocks, best
+    CPU time, interleaved runs): 552 ms with it, 578 ms with ``cls(**values)`` at all four uses (+4.7%).
+    Only for plain dataclasses without ``__post_init__`` or slots;
     every field must be given (checked, so a forgotten field fails at once rather than at first use).
     """
     names = _FIELD_NAMES.get(cls)

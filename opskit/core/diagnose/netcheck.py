@@ -212,8 +212,7 @@ def region_latency(parts: tuple[str, str, str | None], text: str, line: SourceLi
         verbose = re.match(r"^derp(\d+), (.*)$", name)
         if verbose:
             region_id, name = int(verbose.group(1)), verbose.group(2)
-    # tuple.__new__ skips NamedTuple's Python-level constructor: this runs once per region line.
-    return tuple.__new__(DerpLatency, (code, name, latency, region_id, line, cut_off))
+    return DerpLatency(code, name, latency, region_id, line, cut_off)
 
 
 # The usual region line, ``- fra: 5.9ms   (Frankfurt)``, in one C-level match. Where it matches, the
@@ -230,7 +229,7 @@ def region_hint(text: str, line: SourceLine) -> DerpLatency | None:
         code, latency, name = match.groups()
         name = name.strip()
         if not name.startswith("derp"):
-            return tuple.__new__(DerpLatency, (code, name, float(latency), None, line, False))
+            return DerpLatency(code, name, float(latency), None, line, False)
     parts = region_parts(text)
     return None if parts is None else region_latency(parts, text, line)
 
@@ -307,7 +306,7 @@ def parse_netcheck_text(
         _portmap(values["PortMapping"]) if "PortMapping" in values else (PortMapState.UNKNOWN, ())
     )
     home_state, home, _home_id = _derp_home(values.get("Nearest DERP", ""))
-    # build_frozen: a big paste holds thousands of reports, and the dataclass __init__ is the slow part.
+    # build_frozen, not ParsedNetcheck(...): see models.build_frozen for the measured gain.
     return build_frozen(
         NetcheckReport,
         dict(

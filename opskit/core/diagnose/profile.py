@@ -210,7 +210,7 @@ def build_profile(label: str, source: str, report: NetcheckReport) -> NatProfile
     if _is_v4_mapped(report.ipv6_endpoint):
         artefacts.append("v4mapped-bug")
     portmap_usable = report.portmap_state is PortMapState.FOUND and scope is not AddressScope.SHARED
-    return build_frozen(  # cheaper than NatProfile(...): built once per netcheck report
+    return build_frozen(  # build_frozen: once per report (gain: models.build_frozen)
         NatProfile,
         {
             "label": label,

@@ -118,7 +118,9 @@ def realm_of(www_authenticate: str) -> str:
     return rest.split('"', 1)[0] if found else ""
 
 
-class Verdict(Enum):
+class ClientOutcome(Enum):
+    """Whether one kind of client (docker login, the browser UI) works through an entry point."""
+
     WORKS = "works"
     DEPENDS = "depends"
     FAILS = "fails"
@@ -135,9 +137,9 @@ class EntryRealm:
     realm_with_rewrite: str  # what the rewrite makes of it (the same realm when none is needed)
     rewrite_rendered: bool
     realm_clients_get: str
-    docker_login: Verdict
+    docker_login: ClientOutcome
     docker_login_why: str
-    browser_ui: Verdict
+    browser_ui: ClientOutcome
     browser_ui_why: str
     notes: tuple[str, ...] = ()
 
@@ -147,7 +149,7 @@ def _split_realm(realm: str) -> tuple[str, str]:
     return scheme, rest.split("/", 1)[0]
 
 
-def judge_docker_login(realm: str, client_url: BaseUrl, served: Mapping[str, str]) -> tuple[Verdict, str]:
+def judge_docker_login(realm: str, client_url: BaseUrl, served: Mapping[str, str]) -> tuple[ClientOutcome, str]:
     """Can ``docker login`` through ``client_url`` fetch a token from ``realm``?
 
     ``served`` maps every entry's base URL (``scheme://authority``) to its name: the URLs this site
@@ -161,16 +163,16 @@ def judge_docker_login(realm: str, client_url: BaseUrl, served: Mapping[str, str
         else ""
     )
     if realm == own_realm:
-        return Verdict.WORKS, f"the realm is this entry's own token URL{insecure}"
+        return ClientOutcome.WORKS, f"the realm is this entry's own token URL{insecure}"
     scheme, authority = _split_realm(realm)
     base = f"{scheme}://{authority}"
     try:
         realm_base = BaseUrl.parse(base)
     except ValueError:
-        return Verdict.FAILS, f"the realm {realm!r} is not an http(s) URL a client can fetch a token from"
+        return ClientOutcome.FAILS, f"the realm {realm!r} is not an http(s) URL a client can fetch a token from"
     if (realm_base.host, realm_base.effective_port) == (client_url.host, client_url.effective_port):
         served_as = "plain HTTP" if client_url.scheme == "http" else "TLS"
-        return Verdict.FAILS, (
+        return ClientOutcome.FAILS, (
             f"the realm says {scheme}:// but {client_url.host} port {client_url.effective_port} speaks "
             f"{served_as}, so the token request fails"
         )
@@ -180,23 +182,23 @@ def judge_docker_login(realm: str, client_url: BaseUrl, served: Mapping[str, str
             caveats.append("and trust its certificate")
         if scheme == "http" and client_url.scheme == "https":
             caveats.append("and then the password crosses the network in clear text")
-        return Verdict.DEPENDS, " ".join(caveats) + insecure
-    return Verdict.FAILS, (
+        return ClientOutcome.DEPENDS, " ".join(caveats) + insecure
+    return ClientOutcome.FAILS, (
         f"no entry of this site serves {base}; the token request goes nowhere "
         "unless something outside this spec answers there"
     )
 
 
-def judge_browser_ui(external_url: BaseUrl, client_url: BaseUrl) -> tuple[Verdict, str]:
+def judge_browser_ui(external_url: BaseUrl, client_url: BaseUrl) -> tuple[ClientOutcome, str]:
     """Can a browser log in to the UI through ``client_url``? Decided by the CSRF cookie's Secure flag."""
     if external_url.scheme == "https" and client_url.scheme == "http":
-        return Verdict.FAILS, (
+        return ClientOutcome.FAILS, (
             "external_url is https://, so Harbor marks its CSRF cookie Secure; browsers never send it back "
             'over plain HTTP and UI logins fail with "CSRF token invalid" (no nginx rewrite can fix this)'
         )
     if external_url.scheme == "http":
-        return Verdict.WORKS, "external_url is http://, so the CSRF cookie is not Secure"
-    return Verdict.WORKS, "same scheme as external_url"
+        return ClientOutcome.WORKS, "external_url is http://, so the CSRF cookie is not Secure"
+    return ClientOutcome.WORKS, "same scheme as external_url"
 
 
 def assess_entries(

@@ -21,7 +21,7 @@ from crossplane.analyzer import DIRECTIVES, analyze, enter_block_ctx
 from crossplane.errors import NgxParserBaseException
 
 from opskit.core.nginx.lexer import Token, tokenize
-from opskit.core.nginx.tree import Directive, NginxConfig
+from opskit.core.nginx.tree import Block, Directive, NginxConfig
 from opskit.core.syntax_errors import syntax_error
 from opskit.errors import InputError
 
@@ -87,7 +87,7 @@ def parse_nginx(
     _check_block(directives, top)
     return NginxConfig(
         root_file=path,
-        directives=tuple(directives),
+        directives=Block(directives),
         top_context=top,
         texts=parser.texts,
         missing_includes=tuple(parser.missing),
@@ -142,7 +142,7 @@ class _Parser:
                 args = _strip_if_parens(args)
             if terminator == "{":
                 parsed.append(
-                    Directive(name, tuple(args), file, line, tuple(self.parse_block(tokens, file, depth)))
+                    Directive(name, tuple(args), file, line, Block(self.parse_block(tokens, file, depth)))
                 )
             elif name == "include" and args:
                 parsed.extend(self.include(args[0], file, line, depth))

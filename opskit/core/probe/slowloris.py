@@ -102,7 +102,9 @@ class ConnectionResult:
     connected_at: float | None = None  # seconds from the probe's start to the established connection
 
 
-class Verdict(StrEnum):
+class SlowlorisProtection(StrEnum):
+    """How well the target held up against slow-header connections (the probe's overall judgement)."""
+
     PROTECTED = "protected"
     TOO_SLOW = "too slow"
     VULNERABLE = "vulnerable"
@@ -136,7 +138,7 @@ class ProbeReport:
     plan: ProbePlan
     results: tuple[ConnectionResult, ...]
     elapsed: float
-    verdict: Verdict
+    verdict: SlowlorisProtection
     summary: str
     explanation: str
     endings: dict[str, int]
@@ -146,7 +148,7 @@ class ProbeReport:
 
     @property
     def failed(self) -> bool:
-        return self.verdict is not Verdict.PROTECTED
+        return self.verdict is not SlowlorisProtection.PROTECTED
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -216,13 +218,13 @@ def judge(
             "connection limit rejected them (HAProxy does not log these)."
         )
     if not connected:
-        verdict, summary = Verdict.INCONCLUSIVE, f"none of {len(results)} connections connected"
+        verdict, summary = SlowlorisProtection.INCONCLUSIVE, f"none of {len(results)} connections connected"
         explanation = (
             "Nothing was measured: the target refused every connection. Check that it listens "
             "there; a source-address connection limit also looks like this." + refused_note
         )
     elif held and interrupted:
-        verdict = Verdict.INCONCLUSIVE
+        verdict = SlowlorisProtection.INCONCLUSIVE
         summary = (
             f"interrupted after {elapsed:.1f} s of {plan.max_seconds:g} s: {len(cut)} of {len(connected)} "
             f"connections cut so far ({how}), {len(held)} still open"
@@ -232,7 +234,7 @@ def judge(
             "this is the partial result. Re-run to the end for a verdict." + refused_note
         )
     elif held:
-        verdict = Verdict.VULNERABLE
+        verdict = SlowlorisProtection.VULNERABLE
         summary = (
             f"{len(held)} of {len(connected)} connections still open after {plan.max_seconds:g} s "
             f"of one header line every {plan.interval:g} s"
@@ -248,7 +250,7 @@ def judge(
             f"p95 {cut_stats.p95:.1f} s, max {cut_stats.max:.1f} s"
         )
         if plan.expect_cut_within is not None and cut_stats.max > plan.expect_cut_within:
-            verdict = Verdict.TOO_SLOW
+            verdict = SlowlorisProtection.TOO_SLOW
             late = sum(1 for r in cut if r.lifetime > plan.expect_cut_within)
             explanation = (
                 f"{late} connection(s) lived longer than --expect-cut-within {plan.expect_cut_within:g} s. "
@@ -256,9 +258,9 @@ def judge(
                 "is 60 s)." + refused_note
             )
         else:
-            verdict = Verdict.PROTECTED
+            verdict = SlowlorisProtection.PROTECTED
             explanation = "The server enforces a total deadline for request headers." + refused_note
-    if interrupted and verdict is not Verdict.INCONCLUSIVE:
+    if interrupted and verdict is not SlowlorisProtection.INCONCLUSIVE:
         summary = f"interrupted after {elapsed:.1f} s, every connection already ended: {summary}"
     return ProbeReport(
         plan, tuple(results), elapsed, verdict, summary, explanation, endings, cut_stats, all_stats, interrupted

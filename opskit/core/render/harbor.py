@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from opskit.core.harbor.realm import (
     FORWARDED_PROTO_PASSED_SINCE,
     HOST_BASED_REALM_SINCE,
+    ClientOutcome,
     EntryRealm,
     RealmRewrite,
     RewriteMode,
-    Verdict,
     assess_entries,
 )
 from opskit.core.render.engine import render_template
@@ -156,8 +156,8 @@ def report_body(
 
     The printed copy drops the wide table: the per-entry sections carry the same facts.
     """
-    broken_login = [r.entry for r in realms if r.docker_login is Verdict.FAILS]
-    broken_ui = [r.entry for r in realms if r.browser_ui is Verdict.FAILS]
+    broken_login = [r.entry for r in realms if r.docker_login is ClientOutcome.FAILS]
+    broken_ui = [r.entry for r in realms if r.browser_ui is ClientOutcome.FAILS]
     http_entries = [r for r in realms if r.client_url.scheme == "http"]
     return render_template(
         "harbor/harbor-realms.md.j2",
@@ -234,7 +234,7 @@ def render_harbor(harbor: HarborSpec, site: str, ctx: RenderContext) -> Rendered
         [
             f"entry {r.entry}: docker login {r.docker_login.value}: {r.docker_login_why}"
             for r in realms
-            if r.docker_login is not Verdict.WORKS
+            if r.docker_login is not ClientOutcome.WORKS
         ]
     )
     return RenderedFamily(

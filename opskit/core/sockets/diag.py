@@ -123,8 +123,6 @@ def parse_dump(data: bytes | bytearray | memoryview, length: int) -> DumpChunk:
     found: list[DiagSocket] = []
     append = found.append
     unpack_header, unpack_message = NLMSG_HEADER.unpack_from, _DIAG_MESSAGE.unpack_from
-    # tuple.__new__ skips the NamedTuple's Python-level __new__: a third of the parse time.
-    new_record = tuple.__new__
     offset = 0
     interrupted = False
     while offset + NLMSG_HEADER.size <= length:
@@ -159,7 +157,7 @@ def parse_dump(data: bytes | bytearray | memoryview, length: int) -> DumpChunk:
                 inode,
                 sock_id,
             )
-            append(new_record(DiagSocket, fields))
+            append(DiagSocket(*fields))
         offset += (size + 3) & ~3
     return DumpChunk(found, False, 0, interrupted)
 

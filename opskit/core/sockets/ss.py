@@ -171,14 +171,16 @@ def other_ss_failure(returncode: int, stderr: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class KillOutcome:
+    """What became of each matched session after ``ss -K``: cut, still there, or gone by itself."""
+
     cut: tuple[Session, ...]
     still_present: tuple[Session, ...]
     closed_on_own: tuple[Session, ...]
     kernel_without_destroy: bool
 
 
-def judge_kill(matched: Sequence[Session], destroyed: Sequence[Session], after: Sequence[Session]) -> Verdict:
+def judge_kill(matched: Sequence[Session], destroyed: Sequence[Session], after: Sequence[Session]) -> KillOutcome:
     """Compare the listing before, what ``ss -K`` printed as destroyed, and the listing after.
 
     ss prints a socket only after SOCK_DESTROY succeeded, and skips silently when the kernel
@@ -200,7 +202,7 @@ def judge_kill(matched: Sequence[Session], destroyed: Sequence[Session], after: 
     matched_keys = {s.key for s in matched}
     cut += [s for s in destroyed if s.key not in matched_keys and s.key not in after_keys]
     silent_survivors = [s for s in still if s.key not in destroyed_keys]
-    return Verdict(
+    return KillOutcome(
         tuple(cut),
         tuple(still),
         tuple(on_own),

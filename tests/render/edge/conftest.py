@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +56,6 @@ def haproxy_sections(text: str) -> dict[str, list[str]]:
         elif current is not None:
             current.append(line)
     return sections
-
-
-def free_port(family: int = socket.AF_INET, host: str = "127.0.0.1") -> int:
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

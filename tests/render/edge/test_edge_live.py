@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.render.edge.conftest import free_port, write_spec
+from tests.render.edge.conftest import write_spec
+from tests.support.ports import free_port, wait_for_port
 from tests.support.tools import require_binary
 
 pytestmark = pytest.mark.integration
@@ -95,19 +96,6 @@ class Edge:
     app: Recorder
     tls: Recorder
     log: Path
-
-
-def wait_for_port(host: str, port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"haproxy exited: {log.read_text()}")
-        try:
-            socket.create_connection((host, port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"haproxy did not listen on {host}:{port}: {log.read_text()}")
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from opskit.core.harbor.realm import (
+    ClientOutcome,
     RealmRewrite,
     RewriteMode,
-    Verdict,
     assess_entries,
     challenge,
     judge_browser_ui,
@@ -91,11 +91,11 @@ def test_three_entries_on_old_harbor_with_the_domain_as_external_url() -> None:
     assert internal.realm_without_rewrite == "https://xx.xxx.com:5088/service/token"
     assert internal.rewrite_rendered and internal.rewrite is not None
     assert internal.realm_clients_get == "http://172.16.36.52/service/token"
-    assert internal.docker_login is Verdict.WORKS and "insecure-registries" in internal.docker_login_why
-    assert internal.browser_ui is Verdict.FAILS and "CSRF" in internal.browser_ui_why
+    assert internal.docker_login is ClientOutcome.WORKS and "insecure-registries" in internal.docker_login_why
+    assert internal.browser_ui is ClientOutcome.FAILS and "CSRF" in internal.browser_ui_why
     assert external.realm_clients_get == "http://62.132.105.159:5080/service/token"
     assert domain.rewrite is None and not domain.rewrite_rendered
-    assert domain.docker_login is Verdict.WORKS and domain.browser_ui is Verdict.WORKS
+    assert domain.docker_login is ClientOutcome.WORKS and domain.browser_ui is ClientOutcome.WORKS
     assert "insecure-registries" not in domain.docker_login_why
 
 
@@ -104,7 +104,7 @@ def test_without_rewrite_old_harbor_sends_http_clients_to_the_domain() -> None:
     assert internal.rewrite is not None and not internal.rewrite_rendered
     assert internal.realm_clients_get == "https://xx.xxx.com:5088/service/token"
     assert internal.realm_with_rewrite == "http://172.16.36.52/service/token"
-    assert internal.docker_login is Verdict.DEPENDS
+    assert internal.docker_login is ClientOutcome.DEPENDS
     assert "can reach https://xx.xxx.com:5088 (entry domain)" in internal.docker_login_why
     assert "trust its certificate" in internal.docker_login_why
 
@@ -113,13 +113,13 @@ def test_without_rewrite_new_harbor_sends_http_clients_an_unusable_https_realm()
     internal, external, domain = assess_entries(NEW, DOMAIN, ENTRIES, rewrite_enabled=False)
     # Same host:port as the entry but TLS: the HTTP listener cannot answer it.
     assert external.realm_clients_get == "https://62.132.105.159:5080/service/token"
-    assert external.docker_login is Verdict.FAILS and "speaks plain HTTP" in external.docker_login_why
+    assert external.docker_login is ClientOutcome.FAILS and "speaks plain HTTP" in external.docker_login_why
     # Default port: https://172.16.36.52 means port 443, which no entry serves.
     assert internal.realm_clients_get == "https://172.16.36.52/service/token"
     assert (
-        internal.docker_login is Verdict.FAILS and "no entry of this site serves" in internal.docker_login_why
+        internal.docker_login is ClientOutcome.FAILS and "no entry of this site serves" in internal.docker_login_why
     )
-    assert domain.docker_login is Verdict.WORKS
+    assert domain.docker_login is ClientOutcome.WORKS
 
 
 def test_new_harbor_with_rewrite_changes_only_the_scheme() -> None:
@@ -132,24 +132,24 @@ def test_new_harbor_with_rewrite_changes_only_the_scheme() -> None:
 def test_http_external_url_as_in_the_write_up() -> None:
     """external_url on the NAT entry: HTTPS clients get an http:// realm unless rewritten; UI works."""
     _, external, domain = assess_entries(OLD, NAT, ENTRIES, rewrite_enabled=False)
-    assert external.docker_login is Verdict.WORKS
+    assert external.docker_login is ClientOutcome.WORKS
     assert domain.realm_clients_get == "http://62.132.105.159:5080/service/token"
-    assert domain.docker_login is Verdict.DEPENDS and "clear text" in domain.docker_login_why
-    assert domain.browser_ui is Verdict.WORKS and "not Secure" in domain.browser_ui_why
+    assert domain.docker_login is ClientOutcome.DEPENDS and "clear text" in domain.docker_login_why
+    assert domain.browser_ui is ClientOutcome.WORKS and "not Secure" in domain.browser_ui_why
     _, _, domain_new = assess_entries(NEW, NAT, ENTRIES, rewrite_enabled=False)
     assert domain_new.realm_clients_get == "http://xx.xxx.com:5088/service/token"
-    assert domain_new.docker_login is Verdict.FAILS and "speaks TLS" in domain_new.docker_login_why
+    assert domain_new.docker_login is ClientOutcome.FAILS and "speaks TLS" in domain_new.docker_login_why
     _, _, fixed = assess_entries(NEW, NAT, ENTRIES, rewrite_enabled=True)
     assert fixed.rewrite == RealmRewrite(RewriteMode.SCHEME, "https")
     assert fixed.realm_clients_get == "https://xx.xxx.com:5088/service/token"
-    assert fixed.docker_login is Verdict.WORKS
+    assert fixed.docker_login is ClientOutcome.WORKS
 
 
 def test_browser_ui_depends_only_on_the_schemes() -> None:
-    assert judge_browser_ui(DOMAIN, INTERNAL)[0] is Verdict.FAILS
-    assert judge_browser_ui(DOMAIN, DOMAIN)[0] is Verdict.WORKS
-    assert judge_browser_ui(NAT, DOMAIN)[0] is Verdict.WORKS
-    assert judge_browser_ui(NAT, INTERNAL)[0] is Verdict.WORKS
+    assert judge_browser_ui(DOMAIN, INTERNAL)[0] is ClientOutcome.FAILS
+    assert judge_browser_ui(DOMAIN, DOMAIN)[0] is ClientOutcome.WORKS
+    assert judge_browser_ui(NAT, DOMAIN)[0] is ClientOutcome.WORKS
+    assert judge_browser_ui(NAT, INTERNAL)[0] is ClientOutcome.WORKS
 
 
 def test_harbor_before_2_3_warns_about_pushes_over_https() -> None:

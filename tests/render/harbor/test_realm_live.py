@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import ssl
-import subprocess
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +29,8 @@ from opskit.core.spec.loader import validate_marked
 from opskit.core.spec.model import SiteSpec
 from opskit.core.spec.types import BaseUrl
 from tests.support.certs import make_certificate
+from tests.support.nginx import Nginx, nginx_main_conf
+from tests.support.ports import free_port
 from tests.support.tools import IN_CI, require_binary
 
 pytestmark = pytest.mark.integration
@@ -75,12 +74,6 @@ class FakeHarbor:
         return Handler
 
 
-def free_port(address: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
-        sock.bind((address, 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Site:
     ports: dict[str, int]
@@ -91,9 +84,9 @@ class Site:
 
 @pytest.fixture
 def run_site(tmp_path: Path) -> Iterator[Any]:
-    nginx = require_binary("nginx", "apt-get install nginx")
+    nginx_binary = require_binary("nginx", "apt-get install nginx")
     openssl = require_binary("openssl", "apt-get install openssl")
-    started: list[tuple[subprocess.Popen[bytes], ThreadingHTTPServer]] = []
+    started: list[tuple[Nginx, ThreadingHTTPServer]] = []
 
     def start(
         version: str, external_url_entry: str, realm_rewrite: bool = True, address: str = "127.0.0.1"
@@ -147,50 +140,15 @@ def run_site(tmp_path: Path) -> Iterator[Any]:
         spec = validate_marked(SiteSpec, data, {}, "live.yaml")
         files = render_site(spec, "live.yaml").files
         (prefix / "nginx-harbor.conf").write_text(files["nginx-harbor.conf"])
-        for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (prefix / temp).mkdir(mode=0o777)
-            os.chmod(prefix / temp, 0o777)
-        (prefix / "nginx.conf").write_text(
-            f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log notice;\nworker_processes 1;\n"
-            "events { worker_connections 64; }\n"
-            "http {\n"
-            f"    access_log off;\n    client_body_temp_path {prefix}/client_body;\n"
-            f"    proxy_temp_path {prefix}/proxy;\n    fastcgi_temp_path {prefix}/fastcgi;\n"
-            f"    uwsgi_temp_path {prefix}/uwsgi;\n    scgi_temp_path {prefix}/scgi;\n"
-            f"    include {prefix}/nginx-harbor.conf;\n}}\n"
-        )
-        process = subprocess.Popen(
-            [
-                nginx,
-                "-p",
-                f"{prefix}/",
-                "-c",
-                str(prefix / "nginx.conf"),
-                "-e",
-                f"{prefix}/error.log",
-                "-g",
-                "daemon off;",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        started.append((process, server))
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection((address, ports["domain"]), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    error = (prefix / "error.log").read_text() if (prefix / "error.log").exists() else ""
-                    pytest.fail(f"nginx did not start: {error}")
-                time.sleep(0.05)
+        nginx = Nginx(nginx_binary, prefix)
+        started.append((nginx, server))
+        conf = nginx_main_conf(prefix, f"    include {prefix}/nginx-harbor.conf;", log_level="notice")
+        nginx.start(conf, address, ports["domain"])
         return Site(ports, fake, spec, address)
 
     yield start
-    for process, server in started:
-        process.terminate()
-        process.wait(timeout=10)
+    for nginx, server in started:
+        nginx.stop()
         server.shutdown()
         server.server_close()
 

@@ -21,9 +21,9 @@ import pytest
 import yaml
 
 from opskit.core.render.k8s_manifests import CONFIGMAP_FILE, DEPLOYMENT_FILE
-from tests.render.k8s.live import NGINX_WRAPPER, make_world_readable_dir, remove_tree
 from tests.render.k8s.manifests_support import with_manifests
 from tests.render.k8s.support import render_k8s
+from tests.support.nginx import nginx_main_conf, public_prefix, remove_prefix
 from tests.support.tools import require_binary, require_root
 
 pytestmark = pytest.mark.integration
@@ -73,14 +73,14 @@ def rendered_gateway() -> tuple[dict[str, str], list[str]]:
 
 def answer_with(nginx: str, namespace: str, conf_files: dict[str, str], capabilities: list[str]) -> str:
     """Start nginx with only ``capabilities``, ask it for /, stop it; returns the answer or the failure."""
-    workdir = make_world_readable_dir("opskit-k8s-caps-")
+    workdir = public_prefix("opskit-k8s-caps-")
     try:
         conf_d = workdir / "conf.d"
         conf_d.mkdir(mode=0o755)
         for name, text in conf_files.items():
             (conf_d / name).write_text(text)
         wrapper = workdir / "nginx.conf"
-        wrapper.write_text(NGINX_WRAPPER.format(prefix=workdir, conf=f"{conf_d}/*.conf"))
+        wrapper.write_text(nginx_main_conf(workdir, f"    include {conf_d}/*.conf;"))
         bounding = ",".join(["-all", *(f"+{cap.lower()}" for cap in capabilities)])
         argv = ["ip", "netns", "exec", namespace, "setpriv", "--no-new-privs", "--bounding-set", bounding]
         argv += ["--inh-caps", "-all", "--", nginx, "-p", f"{workdir}/", "-c", str(wrapper), "-e", "stderr"]
@@ -105,7 +105,7 @@ def answer_with(nginx: str, namespace: str, conf_files: dict[str, str], capabili
                 process.kill()
                 process.wait()
     finally:
-        remove_tree(workdir)
+        remove_prefix(workdir)
 
 
 @pytest.fixture(scope="module")

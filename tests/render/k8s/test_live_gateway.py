@@ -15,17 +15,11 @@ from pathlib import Path
 import pytest
 
 from opskit.core.render.k8s import CONFIG_FILE
-from tests.render.k8s.live import (
-    Dnsmasq,
-    dnsmasq,
-    echo_backend,
-    free_port,
-    get_json,
-    make_world_readable_dir,
-    nginx_running,
-    remove_tree,
-)
+from tests.render.k8s.live import echo_backend, gateway_main_conf, get_json
 from tests.render.k8s.support import render_k8s
+from tests.support.dnsmasq import Dnsmasq, dnsmasq_running
+from tests.support.nginx import nginx_running, public_prefix, remove_prefix
+from tests.support.ports import free_port
 from tests.support.tools import require_binary, require_root
 
 pytestmark = pytest.mark.integration
@@ -52,7 +46,7 @@ def live() -> Iterator[LiveGateway]:
     require_root("nginx workers and dnsmasq drop privileges to nobody")
     nginx = require_binary("nginx", "apt-get install nginx")
     dnsmasq_binary = require_binary("dnsmasq", "apt-get install dnsmasq")
-    workdir = make_world_readable_dir("opskit-k8s-live-")
+    workdir = public_prefix("opskit-k8s-live-")
     try:
         static = workdir / "html"
         static.mkdir(mode=0o755)
@@ -63,7 +57,7 @@ def live() -> Iterator[LiveGateway]:
         with (
             echo_backend("pod-a", POD_A, pod_port),
             echo_backend("pod-b", POD_B, pod_port),
-            dnsmasq(dnsmasq_binary, workdir, {SERVICE_FQDN: POD_A}) as dns,
+            dnsmasq_running(dnsmasq_binary, workdir, {SERVICE_FQDN: POD_A}) as dns,
         ):
             dns.wait_until_answers(SERVICE_FQDN, POD_A)
             route = {"service": "echo", "namespace": "demo", "port": pod_port}
@@ -87,10 +81,11 @@ def live() -> Iterator[LiveGateway]:
                     ],
                 }
             )
-            with nginx_running(nginx, workdir, family.files[CONFIG_FILE], GATEWAY_HOST, gateway_port) as log:
-                yield LiveGateway(gateway_port, dns, log)
+            main_conf = gateway_main_conf(workdir, family.files[CONFIG_FILE])
+            with nginx_running(nginx, workdir, main_conf, GATEWAY_HOST, gateway_port) as gateway:
+                yield LiveGateway(gateway_port, dns, gateway.error_log)
     finally:
-        remove_tree(workdir)
+        remove_prefix(workdir)
 
 
 @pytest.mark.parametrize(
@@ -138,7 +133,7 @@ def test_gateway_follows_a_dns_change_within_valid_plus_one_and_a_half_seconds(l
     assert status == 200 and isinstance(body, dict)
     assert body["backend"] == "pod-a"  # the answer is now cached by nginx for `valid`
 
-    live.dns.answer({SERVICE_FQDN: POD_B})  # the rollout: the Service name now points at the new Pod
+    live.dns.change({SERVICE_FQDN: POD_B})  # the rollout: the Service name now points at the new Pod
     live.dns.wait_until_answers(SERVICE_FQDN, POD_B)
     switched = time.monotonic()
     seen = []

@@ -14,15 +14,10 @@ from collections.abc import Iterator
 import pytest
 
 from opskit.core.render.k8s import CONFIG_FILE
-from tests.render.k8s.live import (
-    echo_backend,
-    free_port,
-    get_json,
-    make_world_readable_dir,
-    nginx_running,
-    remove_tree,
-)
+from tests.render.k8s.live import echo_backend, gateway_main_conf, get_json
 from tests.render.k8s.support import render_k8s
+from tests.support.nginx import nginx_running, public_prefix, remove_prefix
+from tests.support.ports import free_port
 from tests.support.tools import require_binary, require_root
 
 pytestmark = pytest.mark.integration
@@ -37,7 +32,7 @@ def gateway_port(request: pytest.FixtureRequest) -> Iterator[int]:
     require_root("nginx in a private mount namespace (unshare -m)")
     require_binary("unshare", "apt-get install util-linux")
     nginx = require_binary("nginx", "apt-get install nginx")
-    workdir = make_world_readable_dir("opskit-k8s-upstream-")
+    workdir = public_prefix("opskit-k8s-upstream-")
     try:
         pod_port, port = free_port(POD), free_port(GATEWAY_HOST)
         route = {"service": "echo", "namespace": "demo", "port": pod_port}
@@ -63,11 +58,11 @@ def gateway_port(request: pytest.FixtureRequest) -> Iterator[int]:
         hosts.chmod(0o644)
         with (
             echo_backend("pod", POD, pod_port),
-            nginx_running(nginx, workdir, conf, GATEWAY_HOST, port, hosts),
+            nginx_running(nginx, workdir, gateway_main_conf(workdir, conf), GATEWAY_HOST, port, hosts),
         ):
             yield port
     finally:
-        remove_tree(workdir)
+        remove_prefix(workdir)
 
 
 @pytest.mark.parametrize(

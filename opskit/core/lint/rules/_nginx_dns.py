@@ -90,15 +90,15 @@ def dynamic_upstream_names(config: NginxConfig) -> set[str]:
 
 def resolver_users(config: NginxConfig, resolver: Directive) -> tuple[list[PassSite], list[PassSite]]:
     """(variable sites, literal sites) whose nearest resolver is ``resolver``."""
-    Usage = dict[int, tuple[list[PassSite], list[PassSite]]]
+    Usage = dict[Directive, tuple[list[PassSite], list[PassSite]]]  # directives hash by identity
     usage = cast("Usage | None", config.memo.get("resolver_usage"))
     if usage is None:
         usage = {}
         for site in pass_sites(config):
             nearest = scoped(site.node, "resolver")
             if nearest is not None:
-                pair = usage.setdefault(id(nearest), ([], []))
+                pair = usage.setdefault(nearest, ([], []))
                 pair[0 if site.variable else 1].append(site)
         config.memo["resolver_usage"] = usage
-    variable, literal = usage.get(id(resolver), ([], []))
+    variable, literal = usage.get(resolver, ([], []))
     return list(variable), list(literal)

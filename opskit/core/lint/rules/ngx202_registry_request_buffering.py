@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.lint.context import RuleContext
 from opskit.core.lint.registry import rule
-from opskit.core.lint.rules._registry import registry_locations
+from opskit.core.lint.rules._container_registry import container_registry_locations
 from opskit.core.nginx.query import evidence, has_unresolved_include, scoped
 from opskit.core.nginx.tree import NginxConfig
 
@@ -50,7 +50,7 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             }
         }
     """
-    for node in registry_locations(tree):
+    for node in container_registry_locations(tree):
         if has_unresolved_include(node, "proxy", "buffer", "registry", "harbor"):
             continue  # the setting may be in an include this machine does not have
         setting = scoped(node, "proxy_request_buffering")

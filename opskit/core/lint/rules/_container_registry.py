@@ -30,7 +30,7 @@ def _pass_directives(location: Directive) -> list[Directive]:
     return found
 
 
-def _named_like_registry(server: Directive, location: Directive) -> bool:
+def _named_like_container_registry(server: Directive, location: Directive) -> bool:
     names = [n for d in server.all("server_name") for n in d.args]
     if any(n.split(".")[0].lower() in _REGISTRY_SERVER_LABELS or _REGISTRY_NAME.search(n) for n in names):
         return True
@@ -45,16 +45,16 @@ def _has_v2_location(server: Directive) -> bool:
     return any(d.name == "location" and d.args and _V2_PATH.match(d.args[-1]) for d in server.children)
 
 
-def registry_locations(config: NginxConfig) -> Iterator[Node]:
+def container_registry_locations(config: NginxConfig) -> Iterator[Node]:
     """Locations that carry registry API traffic (see the module docstring for the heuristic)."""
-    cached = cast("list[Node] | None", config.memo.get("registry_locations"))
+    cached = cast("list[Node] | None", config.memo.get("container_registry_locations"))
     if cached is None:
-        cached = list(_registry_locations(config))
-        config.memo["registry_locations"] = cached
+        cached = list(_container_registry_locations(config))
+        config.memo["container_registry_locations"] = cached
     return iter(cached)
 
 
-def _registry_locations(config: NginxConfig) -> Iterator[Node]:
+def _container_registry_locations(config: NginxConfig) -> Iterator[Node]:
     for node in config.walk():
         directive = node.directive
         if directive.name != "location" or not directive.args or not config.in_http(node):
@@ -69,6 +69,6 @@ def _registry_locations(config: NginxConfig) -> Iterator[Node]:
             directive.args == ("/",)
             and server is not None
             and not _has_v2_location(server)
-            and _named_like_registry(server, directive)
+            and _named_like_container_registry(server, directive)
         ):
             yield node

@@ -4,6 +4,10 @@ Parsing a large config or paste allocates hundreds of thousands of small objects
 process exits and form no cycles worth collecting. The collector, triggered by allocation counts,
 would scan them again and again: measured at 20-30% of `lint` and `diagnose` on big inputs. Reference
 counting still frees everything that is dropped; only the cycle search waits.
+
+It lives in ``app`` because pausing the collector is a decision about how a whole command runs (a
+process-wide setting, so not pure ``core``; no outside system touched, so not an ``adapter``); the
+lint and diagnose use cases, and their benches, wrap their parse in it.
 """
 
 from __future__ import annotations
