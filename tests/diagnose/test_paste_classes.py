@@ -102,9 +102,7 @@ VIAS = [("DERP(fra)", "derp"), ("82.76.29.163:41641", "direct"), ("peer-relay(1.
 
 @given(PLACEHOLDERS, st.sampled_from(['"nas_name"', "nas", "<host>"]), st.sampled_from(VIAS), st.integers(1, 4))
 @settings(max_examples=80, deadline=None)
-def test_pongs_whose_ip_is_a_bare_placeholder_are_counted(
-    ip: str, node: str, via: tuple[str, str], count: int
-) -> None:
+def test_pongs_whose_ip_is_a_bare_placeholder_are_counted(ip: str, node: str, via: tuple[str, str], count: int) -> None:
     text = "".join(f"pong from {node} {ip} via {via[0]} in {9 + n}ms\n" for n in range(count))
     pings = to_json(run_text(text), 1)["pings"]
     assert [(p["path"], p["pongs"]) for p in pings] == [(via[1], count)], text
