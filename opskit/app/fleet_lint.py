@@ -33,10 +33,11 @@ def lint_on_target(
     (unreadable, unparsable) raises InputError naming file and line."""
     from opskit.adapters.configfiles import FileSource
     from opskit.core.findings import Severity
-    from opskit.core.lint.context import LintOptions, parse_version
+    from opskit.core.lint.catalog import all_rules
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace
-    from opskit.core.lint.registry import all_rules, select_rules
+    from opskit.core.lint.options import LintOptions, parse_version
+    from opskit.core.rules import select_rules
     from opskit.errors import InputError
 
     try:

@@ -67,6 +67,13 @@ def diagnose_command(
         ),
     ] = None,
     output_format: FormatOption = OutputFormat.human,
+    list_rules: Annotated[
+        bool, typer.Option("--list-rules", help="List every rule (id, name, severity, summary) and exit.")
+    ] = False,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", help="Show one rule's documentation (why, bad, good) and exit.", metavar="RULE"),
+    ] = None,
 ) -> None:
     """Explain `tailscale netcheck`, `status`, `ping` output and Windows CLI errors.
 
@@ -79,6 +86,16 @@ def diagnose_command(
     from opskit.output.console import emit_json, stderr_console, stdout_console
     from opskit.output.diagnose import render_human, render_warnings, to_json
 
+    if list_rules or explain is not None:
+        from opskit.core.diagnose.rules import all_rules
+        from opskit.core.rules import rule_named
+        from opskit.output.rules import show_rule_explanation, show_rule_list
+
+        if explain is not None:
+            show_rule_explanation("diagnose", rule_named(all_rules(), explain, "diagnose"), output_format.value)
+        else:
+            show_rule_list("diagnose", all_rules(), output_format.value)
+        finish(ExitCode.OK)
     files = files or []
     if graph is not None and graph.suffix.lower() not in (".svg", ".dot"):
         raise InputError.option("--graph", f"{graph}: the name must end in .svg or .dot")

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from opskit.core.findings import Severity
     from opskit.core.lint.engine import LintResult
     from opskit.core.lint.project import LintProject
-    from opskit.core.lint.registry import Rule
     from opskit.core.lint.workspace import Workspace
     from opskit.core.nginx.parser import ConfigSource
+    from opskit.core.rules import Rule
     from opskit.output.progress import StatusLine
 
 STDIN = "-"
@@ -137,15 +137,16 @@ def lint(
     unparsable input. Settings: [lint] in .opskit.toml or [tool.opskit.lint] in pyproject.toml
     (paths, select, ignore, min-severity, nginx-version); flags win over the file.
     """
-    from opskit.core.lint.registry import all_rules
+    from opskit.core.lint.catalog import all_rules
 
     if list_rules or explain is not None:
-        from opskit.output.lint import show_rule_explanation, show_rule_list
+        from opskit.core.rules import rule_named
+        from opskit.output.rules import show_rule_explanation, show_rule_list
 
         if explain is not None:
-            show_rule_explanation(_rule_named(explain), output_format.value)
+            show_rule_explanation("lint", rule_named(all_rules(), explain, "lint"), output_format.value)
         else:
-            show_rule_list(all_rules(), output_format.value)
+            show_rule_list("lint", all_rules(), output_format.value)
         finish(ExitCode.OK)
 
     from opskit.adapters.project_settings import expand_declared_paths, find_lint_project
@@ -183,16 +184,6 @@ def _settings(
     )
 
 
-def _rule_named(selector: str) -> Rule:
-    from opskit.core.lint.registry import all_rules
-
-    wanted = selector.strip()
-    for rule in all_rules():
-        if wanted.upper() == rule.id or wanted.lower() == rule.info.name:
-            return rule
-    raise InputError.option("--explain", f"{selector!r} is not a rule id or name (see opskit lint --list-rules)")
-
-
 def _run_lint(
     names: list[str],
     kind: ConfigKind | None,
@@ -210,10 +201,11 @@ def _run_lint(
     from opskit.adapters.fs import InputKind, input_limit
     from opskit.app.gc_pause import collector_paused
     from opskit.core.findings import Severity
-    from opskit.core.lint.context import LintOptions, parse_version
+    from opskit.core.lint.catalog import all_rules
     from opskit.core.lint.engine import run_rules
     from opskit.core.lint.inputs import build_workspace, classify_inputs
-    from opskit.core.lint.registry import all_rules, select_rules
+    from opskit.core.lint.options import LintOptions, parse_version
+    from opskit.core.rules import select_rules
     from opskit.output.console import captured_stdout, emit_json
     from opskit.output.lint import json_payload, render_human
     from opskit.output.progress import status_line

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from opskit.core.findings import Finding, Severity
 from opskit.core.lint.engine import LintResult
-from opskit.core.lint.registry import Rule
-from opskit.output.rules_doc import rule_doc_url
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -100,59 +97,4 @@ def json_payload(result: LintResult, files: list[str], notes: list[str]) -> dict
         "inputs": files,
         "notes": notes,
         "findings": [f.to_json() for f in result.findings],
-    }
-
-
-def show_rule_list(rules: Sequence[Rule], output_format: str) -> None:
-    """`opskit lint --list-rules`: one row per rule, in registry order."""
-    from opskit.output.console import emit_json, stdout_console
-
-    if output_format != "human":
-        emit_json("lint.rules", {"rules": [rule_summary(rule) for rule in rules]})
-        return
-    from rich.table import Table
-
-    table = Table(title=f"{len(rules)} rules (opskit lint --explain RULE for one)", title_justify="left")
-    for column in ("id", "name", "severity", "family", "summary"):
-        table.add_column(column, overflow="fold")
-    for rule in rules:
-        info = rule.info
-        table.add_row(info.id, info.name, info.severity.label, info.family, info.summary)
-    stdout_console().print(table)
-
-
-def show_rule_explanation(rule: Rule, output_format: str) -> None:
-    """`opskit lint --explain RULE`: the rule's documentation, as in docs/rules.md."""
-    from opskit.output.console import emit_json, stdout_console
-
-    examples = {heading: rule.examples(heading) for heading in ("bad", "good")}
-    if output_format != "human":
-        emit_json("lint.rule", {**rule_summary(rule), "why": rule.section("why"), "examples": examples})
-        return
-    console = stdout_console()
-    info = rule.info
-    _say(console, f"{info.id} ({info.name}) · {info.severity.label} · {info.family}", "bold")
-    _say(console, info.summary)
-    console.print()
-    _say(console, f"Why: {rule.section('why')}")
-    for heading, blocks in examples.items():
-        for block in blocks:
-            console.print()
-            _say(console, f"{heading.capitalize()}:", "bold")
-            for line in block.rstrip("\n").splitlines():
-                _say(console, f"    {line}")
-    console.print()
-    _say(console, f"Docs: {rule_doc_url(info.id)}", "dim")
-
-
-def rule_summary(rule: Rule) -> dict[str, Any]:
-    info = rule.info
-    return {
-        "id": info.id,
-        "name": info.name,
-        "severity": info.severity.label,
-        "family": info.family,
-        "target": info.target,
-        "summary": info.summary,
-        "help_uri": rule_doc_url(info.id),
     }

@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 for GitHub code scanning: one run, the registry's rules, one result per finding."""
+"""SARIF 2.1.0 for GitHub code scanning: one run, the catalog's rules, one result per finding."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from opskit import __version__
 from opskit.core.findings import Evidence, Finding
-from opskit.core.lint.registry import Rule
+from opskit.core.rules import Rule
 from opskit.output.rules_doc import rule_doc_url
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

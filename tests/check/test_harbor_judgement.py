@@ -188,3 +188,16 @@ def test_certificate_name_matching() -> None:
 def test_reported_version() -> None:
     assert parse_reported_version("v2.13.1-0ae3e2a0") == V213
     assert parse_reported_version("dev") is None
+
+
+def test_failing_and_warning_checks_become_findings_with_rule_like_ids() -> None:
+    report = assess_entry(observation(challenge_response("http://h:5000", 'Bearer realm="http://h/service/token"')))
+    items = {item.check_id: item for item in report.items}
+    findings = {f.rule_id: f for f in report.findings}
+    not_passing = {i.rule_id("harbor") for i in report.items if i.status in (Status.FAIL, Status.WARN)}
+    assert set(findings) == not_passing and "CHK-HARBOR-REALM" in findings
+    realm = findings["CHK-HARBOR-REALM"]
+    assert realm.severity.label == ("error" if items["realm"].status is Status.FAIL else "warning")
+    assert realm.fix == items["realm"].fix and realm.evidence[0].file == "http://h:5000"
+    assert realm.to_json()["rule"] == "CHK-HARBOR-REALM"
+    assert not any(f.rule_id == "CHK-HARBOR-V2" for f in report.findings), "a passing check is no finding"

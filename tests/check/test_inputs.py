@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from opskit.adapters.http import ConnectTo
-from opskit.core.check.resolver import Nameserver, parse_nameserver
+from opskit.core.check.resolver import DnsAnswer, Nameserver, ResolverReport, name_items, parse_nameserver
 from opskit.errors import InputError
 
 
@@ -58,3 +58,17 @@ def test_broken_nginx_conf_names_file_and_line(cli: Any, tmp_path: Any) -> None:
     result = cli(["check", "resolver", "--nginx-conf", str(conf)])
     assert result.exit_code == 2
     assert f"{conf}:4" in result.stderr
+
+
+def test_resolver_name_notes_become_findings_like_lint_and_diagnose() -> None:
+    answers = (
+        DnsAnswer("harbor", "A", (), None, "10.96.0.10", error="NXDOMAIN"),
+        DnsAnswer("ok.example", "A", ("192.0.2.1",), 30, "10.96.0.10"),
+    )
+    report = ResolverReport(answers, tuple(name_items(answers)), "nginx.conf", ())
+    findings = {f.rule_id: f for f in report.findings}
+    assert set(findings) == {"CHK-RESOLVER-NAME-SHORT", "CHK-RESOLVER-NAME-ERROR"}
+    assert findings["CHK-RESOLVER-NAME-ERROR"].severity.label == "error"
+    assert findings["CHK-RESOLVER-NAME-SHORT"].severity.label == "warning"
+    assert "FQDN" in findings["CHK-RESOLVER-NAME-SHORT"].fix
+    assert findings["CHK-RESOLVER-NAME-ERROR"].evidence[0].file == "nginx.conf"

@@ -201,3 +201,20 @@ def test_human_output_lists_the_path_of_every_peer(cli, tmp_path: Path) -> None:
     assert "dentons-air" in out and "10.1.10.170:60659" in out  # the healthy peer is said, with its endpoint
     assert "tor (Toronto)" in out  # the relayed one names its DERP region both ways
     assert "dentons-air is direct" in out
+
+
+def test_list_rules_and_explain_like_lint(cli) -> None:  # type: ignore[no-untyped-def]
+    from opskit.core.diagnose.rules import all_rules
+
+    listed = json.loads(cli(["diagnose", "--list-rules", "-F", "json"]).stdout)
+    assert [r["id"] for r in listed["rules"]] == [r.id for r in all_rules()]
+    assert listed["rules"][0]["help_uri"].endswith("#" + listed["rules"][0]["id"].lower())
+    human = cli(["diagnose", "--list-rules"])
+    assert human.exit_code == 0 and "TS-NETCHECK-UDP-BLOCKED" in human.stdout
+    explained = cli(["diagnose", "--explain", "ts-netcheck-hard-nat"])
+    assert explained.exit_code == 0
+    assert "Why:" in explained.stdout and "Bad:" in explained.stdout and "MappingVariesByDestIP" in explained.stdout
+    by_name = json.loads(cli(["diagnose", "--explain", "netcheck-udp-blocked", "-F", "json"]).stdout)
+    assert by_name["id"] == "TS-NETCHECK-UDP-BLOCKED" and by_name["examples"]["good"]
+    unknown = cli(["diagnose", "--explain", "TS-NOPE"])
+    assert unknown.exit_code == 2 and "opskit diagnose --list-rules" in unknown.stderr

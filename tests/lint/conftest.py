@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from opskit.core.findings import Finding
+from opskit.core.lint.catalog import all_rules
 from opskit.core.lint.engine import run_rules
 from opskit.core.lint.inputs import example_options, workspace_from_example
-from opskit.core.lint.registry import Rule, all_rules
 from opskit.core.lint.workspace import Workspace
+from opskit.core.rules import Rule
 from tests.support.tools import require_binary
 
 LINT_TESTS = Path(__file__).parent

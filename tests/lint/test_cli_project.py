@@ -126,7 +126,7 @@ def test_output_file_and_exit_zero(cli, tmp_path: Path) -> None:  # type: ignore
 
 
 def test_list_rules_and_explain(cli) -> None:  # type: ignore[no-untyped-def]
-    from opskit.core.lint.registry import all_rules
+    from opskit.core.lint.catalog import all_rules
 
     listed = json.loads(cli(["lint", "--list-rules", "-F", "json"]).stdout)
     assert [r["id"] for r in listed["rules"]] == [r.id for r in all_rules()]

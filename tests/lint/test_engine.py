@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.findings import Severity
-from opskit.core.lint.context import LintOptions
+from opskit.core.lint.catalog import all_rules
 from opskit.core.lint.engine import run_rules
 from opskit.core.lint.inputs import workspace_from_example
-from opskit.core.lint.registry import all_rules
+from opskit.core.lint.options import LintOptions
 from opskit.errors import InputError
 
 TWO_SERVICES = """server {

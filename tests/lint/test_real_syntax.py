@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from opskit.core.lint.catalog import all_rules
 from opskit.core.lint.inputs import MemorySource, split_example
-from opskit.core.lint.registry import all_rules
 from opskit.core.nginx import parse_nginx
 from opskit.core.nginx.query import HostKind, classify_host, parse_target, pass_sites
 from tests.lint.conftest import RULE_FIXTURES

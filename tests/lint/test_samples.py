@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from opskit.adapters.configfiles import FileSource
-from opskit.core.lint.context import LintOptions
+from opskit.core.lint.catalog import all_rules
 from opskit.core.lint.engine import run_rules
 from opskit.core.lint.inputs import build_workspace
-from opskit.core.lint.registry import all_rules
+from opskit.core.lint.options import LintOptions
 
 SAMPLES = Path(__file__).parent / "samples"
 

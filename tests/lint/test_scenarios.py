@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from opskit.adapters.configfiles import FileSource
-from opskit.core.lint.context import LintOptions
+from opskit.core.lint.catalog import all_rules
 from opskit.core.lint.engine import run_rules
 from opskit.core.lint.inputs import build_workspace
-from opskit.core.lint.registry import all_rules
+from opskit.core.lint.options import LintOptions
 from tests.support.tools import require_binary
 
 SEEDS = Path(__file__).parent / "scenarios"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from opskit.core.lint.registry import all_rules
+from opskit.core.lint.catalog import all_rules
 from opskit.core.lint.validation import ValidationPlan, findings_from_output
 from tests.support.tools import require_binary
 

@@ -34,7 +34,8 @@ from opskit.core.check.harbor_observation import (
     parse_challenge,
     parse_reported_version,
 )
-from opskit.core.check.result import CheckItem, Status
+from opskit.core.check.result import CheckItem, Status, check_findings
+from opskit.core.findings import Finding
 from opskit.core.spec.harbor import HarborVersion
 
 HOST_BASED_REALM_SINCE = HarborVersion(2, 14, 0)
@@ -58,6 +59,11 @@ class EntryReport:
     @property
     def failed(self) -> bool:
         return any(item.status is Status.FAIL for item in self.items)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Failing and warning checks as findings (``CHK-HARBOR-…`` ids), shaped like lint's and diagnose's."""
+        return check_findings(self.items, "harbor", self.url)
 
 
 def _version_rules(version: HarborVersion | None) -> tuple[bool, bool]:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from opskit.core.check.nginx_targets import Behaviour, ProxyTarget, ResolverDirective
-from opskit.core.check.result import CheckItem, Status, worst
+from opskit.core.check.result import CheckItem, Status, check_findings, worst
+from opskit.core.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,12 @@ class ResolverReport:
     @property
     def failed(self) -> bool:
         return self.status is Status.FAIL
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Failing and warning checks as findings (``CHK-RESOLVER-…`` ids), shaped like lint's and diagnose's."""
+        subject = self.config_file or "resolver"
+        return check_findings([*self.name_items, *(t.item for t in self.targets)], "resolver", subject)
 
     def to_json(self) -> dict[str, Any]:
         return {

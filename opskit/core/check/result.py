@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from opskit.core.findings import Evidence, Finding, Severity
+
 
 class Status(StrEnum):
     PASS = "pass"
@@ -26,6 +28,30 @@ class CheckItem:
     fix: str = ""
     millis: float | None = None
 
+    def rule_id(self, tool: str) -> str:
+        """A rule-like id for this check: ``CHK-HARBOR-TOKEN-LOGIN`` for tool ``harbor``, ``token.login``."""
+        parts = [tool, *self.check_id.replace("_", ".").split(".")]
+        return "CHK-" + "-".join(part.upper() for part in parts if part)
+
+    def finding(self, tool: str, subject: str) -> Finding | None:
+        """This check as a :class:`Finding` when it failed or warned (``subject``: the URL or file checked).
+
+        Check results then reach JSON/SARIF consumers in the same shape as lint and diagnose findings.
+        """
+        severity = _SEVERITY.get(self.status)
+        if severity is None:
+            return None
+        cause = f"{self.title}: {self.detail}" + (f". {self.explanation}" if self.explanation else "")
+        return Finding(
+            rule_id=self.rule_id(tool),
+            severity=severity,
+            cause=cause,
+            fix=self.fix,
+            evidence=(Evidence(subject, None, self.detail),),
+            title=self.title,
+            extra={"check": self.check_id, **({"millis": round(self.millis, 1)} if self.millis is not None else {})},
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.check_id,
@@ -36,6 +62,14 @@ class CheckItem:
             "fix": self.fix,
             "millis": None if self.millis is None else round(self.millis, 1),
         }
+
+
+_SEVERITY = {Status.FAIL: Severity.ERROR, Status.WARN: Severity.WARNING}
+
+
+def check_findings(items: tuple[CheckItem, ...] | list[CheckItem], tool: str, subject: str) -> tuple[Finding, ...]:
+    """The failing and warning checks of one run as findings (passes and skips are not findings)."""
+    return tuple(f for f in (item.finding(tool, subject) for item in items) if f is not None)
 
 
 def worst(items: tuple[CheckItem, ...] | list[CheckItem]) -> Status:

@@ -27,7 +27,7 @@ from opskit.core.diagnose.netcheck import parse_netcheck_json, parse_netcheck_lo
 from opskit.core.diagnose.paths import Observation, PairPrediction, predict_all
 from opskit.core.diagnose.ping import parse_os_ping, parse_ping
 from opskit.core.diagnose.profile import NatProfile, build_profile
-from opskit.core.diagnose.rules import RuleContext, rules_for
+from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
 from opskit.core.diagnose.status import gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.windows import parse_windows
@@ -257,10 +257,10 @@ def _without_repeats(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _run(subject_kind: str, subject: object, ctx: RuleContext) -> list[Finding]:
+def _run(subject_kind: str, subject: object, facts: InputFacts) -> list[Finding]:
     findings: list[Finding] = []
     for rule_obj in rules_for(subject_kind):
-        findings.extend(rule_obj.check(subject, ctx))
+        findings.extend(rule_obj.run(subject, facts))
     return findings
 
 
@@ -315,7 +315,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             sample = run.lines[0].text
             sample = sample if len(sample) <= 70 else sample[:67] + "..."
             warnings.append(f"{parsed.source}: skipped {run.span} ({run.reason}): {sample!r}")
-        ctx = RuleContext(item.label, item.source, os_ping=parsed.os_ping)
+        ctx = InputFacts(item.label, item.source, os_ping=parsed.os_ping)
         findings.extend(_run("input", parsed.split, ctx))
         if parsed.netchecks:
             if len(parsed.netchecks) > 1:
@@ -328,14 +328,14 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             profile = build_profile(item.label, item.source, report)
             profiles.append(profile)
             findings.extend(
-                _run("netcheck", profile, RuleContext(item.label, item.source, command=block.command))
+                _run("netcheck", profile, InputFacts(item.label, item.source, command=block.command))
             )
         for _, status in parsed.statuses:
             findings.extend(_run("status", status, ctx))
         for _, ping in parsed.pings:
             findings.extend(_run("ping", ping, ctx))
         for _, windows in parsed.windows:
-            findings.extend(_run("windows", windows, RuleContext(item.label, item.source, windows=windows)))
+            findings.extend(_run("windows", windows, InputFacts(item.label, item.source, windows=windows)))
         for _, log in parsed.daemon_logs:
             findings.extend(_run("daemon-log", log, ctx))
     predictions = predict_all(profiles)
@@ -343,9 +343,9 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]
     if predictions or observations:
         subject = PairsSubject(tuple(profiles), tuple(predictions), tuple(observations))
-        findings.extend(_run("pairs", subject, RuleContext("all nodes", "all inputs")))
+        findings.extend(_run("pairs", subject, InputFacts("all nodes", "all inputs")))
     if live is not None:
-        findings.extend(_run("live", live, RuleContext("local machine", "live")))
+        findings.extend(_run("live", live, InputFacts("local machine", "live")))
     findings = _without_repeats(findings)
     ordered = sorted(enumerate(findings), key=lambda pair: (-int(pair[1].severity), pair[0]))
     return Diagnosis(

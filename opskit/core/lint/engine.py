@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import LintOptions, RuleContext
-from opskit.core.lint.registry import Rule
+from opskit.core.lint.options import LintOptions
 from opskit.core.lint.suppress import suppressed
 from opskit.core.lint.workspace import Workspace
+from opskit.core.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,8 @@ def run_rules(
     ran: list[str] = []
     for rule in rules:
         ran.append(rule.id)
-        context = RuleContext(options, rule.id, rule.info.severity, rule.info.summary)
         for tree in _trees(rule, workspace):
-            for finding in rule.check(tree, context):
+            for finding in rule.run(tree, options):
                 key = (finding.rule_id, finding.evidence, finding.related, finding.cause)
                 if key in seen:
                     continue

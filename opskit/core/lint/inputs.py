@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from opskit.core.haproxy import parse_haproxy
-from opskit.core.lint.context import LintOptions, parse_version
+from opskit.core.lint.options import LintOptions, parse_version
 from opskit.core.lint.workspace import Kind, Workspace, detect_kind
 from opskit.core.nginx import ConfigSource, NginxConfig, parse_nginx
 from opskit.core.nginx.parser import DEFAULT_MAX_EXPANDED_BYTES

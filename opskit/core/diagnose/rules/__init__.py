@@ -1,9 +1,13 @@
-"""Explicit rule registry: adding a rule = its function, one line here, and its fixture folder."""
+"""The diagnose rule catalog: adding a rule = its function, one line here, and its fixture folder.
+
+The framework (decorator, Rule, RuleContext) is opskit.core.rules, shared with lint.
+"""
 
 from __future__ import annotations
 
 from opskit.core.diagnose.rules import daemonlog, live, netcheck, pairs, ping, skipped, status, windows
-from opskit.core.diagnose.rules.base import Rule, RuleContext, rule
+from opskit.core.diagnose.rules.facts import DiagnoseContext, InputFacts
+from opskit.core.rules import Rule
 
 RULES: tuple[Rule, ...] = (
     skipped.unread,
@@ -57,8 +61,19 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def rules_for(subject: str) -> tuple[Rule, ...]:
-    return tuple(r for r in RULES if r.subject == subject)
+_BY_TARGET: dict[str, tuple[Rule, ...]] = {}
+for _rule in RULES:
+    _BY_TARGET[_rule.info.target] = (*_BY_TARGET.get(_rule.info.target, ()), _rule)
 
 
-__all__ = ["RULES", "Rule", "RuleContext", "rule", "rules_for"]
+def all_rules() -> tuple[Rule, ...]:
+    """Every diagnose rule, in catalog order."""
+    return RULES
+
+
+def rules_for(target: str) -> tuple[Rule, ...]:
+    """The rules that read one kind of subject (``netcheck``, ``status``, ...)."""
+    return _BY_TARGET.get(target, ())
+
+
+__all__ = ["RULES", "DiagnoseContext", "InputFacts", "Rule", "all_rules", "rules_for"]

@@ -5,22 +5,43 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.diagnose.models import DaemonLogReport
-from opskit.core.diagnose.rules.base import RuleContext, rule
+from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.findings import Finding, Severity
+from opskit.core.rules import rule
 
 
-@rule("TS-LOG-HAND-STARTED", "daemon-log", Severity.WARNING, "tailscaled was started by hand, not by the service")
-def hand_started(log: DaemonLogReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: a tailscaled run from a shell runs as that user with that shell's environment. On Windows
+@rule(
+    id="TS-LOG-HAND-STARTED",
+    name="log-hand-started",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="tailscaled was started by hand, not by the service",
+    target="daemon-log",
+)
+def hand_started(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a tailscaled run from a shell runs as that user with that shell's environment. On Windows
     it is not LocalSystem: it cannot create the protected named pipe or reach the service's state, and
     the GUI/CLI of other users (or the service, started later) cannot talk to it. On Linux it is usually
-    a deliberate debugging or userspace-networking setup, so it is only noted."""
+    a deliberate debugging or userspace-networking setup, so it is only noted.
+
+    *Bad*::
+
+        PS C:\\Users\\ops> tailscaled
+        logtail started
+        Program starting: v1.60.1-t1234567-gabcdef, Go 1.22.0: []string{"C:\\\\Program Files\\\\Tailscale\\\\tailscaled.exe"}
+        LogID: 0123456789abcdef
+
+    *Good*::
+
+        2021-06-15T16:01:48.840-07:00: 2021/06/15 16:01:48 Program starting: v1.8.7-te1571ed7e-g2f595b1b6: []string{"C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscaled.exe", "/subproc", "380b"}
+        2021-06-15T16:01:48.852-07:00: 2021/06/15 16:01:48 subproc mode: logid=380b
+    """
     if log.hand_started is not True:
         return
     version = f" v{log.version}" if log.version else ""
     windows = log.os == "windows"
-    yield hand_started.finding(
-        f"{ctx.label}: tailscaled{version} was started by hand ({log.why}), not by the "
+    yield ctx.finding(
+        f"{ctx.facts.label}: tailscaled{version} was started by hand ({log.why}), not by the "
         + ("Tailscale Windows service: it runs as the current user instead of LocalSystem, so the named pipe, "
            "state directory and LocalAPI owner differ from the service's and other clients cannot reach it."
            if windows else "service manager: it lives only as long as that shell and runs with its flags."),
@@ -30,26 +51,44 @@ def hand_started(log: DaemonLogReport, ctx: RuleContext) -> Iterator[Finding]:
         if windows
         else "If this is not deliberate, stop it and use `systemctl start tailscaled` (flags in "
         "/etc/default/tailscaled).",
-        ctx.evidence(log.start_line or log.lines[0]),
+        ctx.facts.evidence(log.start_line or log.lines[0]),
         severity=Severity.WARNING if windows else Severity.INFO,
         version=log.version,
         os=log.os,
     )
 
 
-@rule("TS-LOG-DERP-UNREACHABLE", "daemon-log", Severity.ERROR, "tailscaled cannot connect to a DERP region")
-def derp_unreachable(log: DaemonLogReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``derphttp.Client.Send connect to region N (code): <error>`` is tailscaled failing to open its
+@rule(
+    id="TS-LOG-DERP-UNREACHABLE",
+    name="log-derp-unreachable",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailscaled cannot connect to a DERP region",
+    target="daemon-log",
+)
+def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``derphttp.Client.Send connect to region N (code): <error>`` is tailscaled failing to open its
     TLS connection to that DERP region. Relayed traffic and NAT-traversal signalling through it stop;
     with a custom (Headscale or self-hosted) region it is usually a firewall, a TLS-terminating proxy or
-    load balancer in front of derper, or a wrong hostname/port in the DERP map."""
+    load balancer in front of derper, or a wrong hostname/port in the DERP map.
+
+    *Bad*::
+
+        2023/04/25 10:01:02 magicsock: derp.Send(127.3.3.40:901): derphttp.Client.Send connect to region 901 (home): dial tcp 203.0.113.9:443: i/o timeout
+
+    *Good*::
+
+        logtail started
+        Program starting: v1.60.1-t1234567-gabcdef, Go 1.22.0: []string{"tailscaled"}
+        LogID: 0123456789abcdef
+    """
     if not log.derp_failures:
         return
     regions = sorted({f"{code} (region {region_id})" for region_id, code, _, _ in log.derp_failures})
     errors = sorted({error for _, _, error, _ in log.derp_failures})
     custom = any(region_id >= 900 for region_id, _, _, _ in log.derp_failures)
-    yield derp_unreachable.finding(
-        f"{ctx.label}: tailscaled could not connect to DERP {', '.join(regions)}: {'; '.join(errors)}. "
+    yield ctx.finding(
+        f"{ctx.facts.label}: tailscaled could not connect to DERP {', '.join(regions)}: {'; '.join(errors)}. "
         "Peers whose home is that region cannot be reached through it, and path discovery with them stalls.",
         (
             "Region IDs of 900 and above are custom (Headscale/self-hosted derper): check that its hostname "
@@ -60,7 +99,7 @@ def derp_unreachable(log: DaemonLogReport, ctx: RuleContext) -> Iterator[Finding
             else "Check outbound TCP 443 to that region (`tailscale debug derp <region>`), proxies and TLS "
             "interception on the way."
         ),
-        ctx.evidence(*(line for _, _, _, line in log.derp_failures[:3])),
+        ctx.facts.evidence(*(line for _, _, _, line in log.derp_failures[:3])),
         regions=[region_id for region_id, _, _, _ in log.derp_failures],
     )
 

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from opskit.core.diagnose.models import PathKind, StatusPeer, StatusReport
 from opskit.core.diagnose.profile import AddressScope, address_scope
-from opskit.core.diagnose.rules.base import RuleContext, rule
+from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.findings import Finding, Severity
+from opskit.core.rules import rule
 
 
 def peer_name(peer: StatusPeer) -> str:
@@ -16,82 +17,173 @@ def peer_name(peer: StatusPeer) -> str:
     return host or (peer.ip if peer.ip else f"the peer on line {peer.line.number}")
 
 
-@rule("TS-STATUS-RELAYED", "status", Severity.WARNING, "Peer traffic is relayed through DERP")
-def relayed(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``active; relay "x"`` means packets to that peer went through DERP region ``x`` (the
+@rule(
+    id="TS-STATUS-RELAYED",
+    name="status-relayed",
+    family="tailscale-status",
+    severity=Severity.WARNING,
+    summary="Peer traffic is relayed through DERP",
+    target="status",
+)
+def relayed(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``active; relay "x"`` means packets to that peer went through DERP region ``x`` (the
     peer's home region) in the last 45 s because no UDP path is in use. It works, but throughput is
-    limited and latency is higher. ``relay "tor"`` is Toronto, not Tor."""
+    limited and latency is higher. ``relay "tor"`` is Toronto, not Tor.
+
+    *Bad*::
+
+        $ tailscale status
+        100.64.0.1  me    u@  linux  -
+        100.64.0.2  peer  u@  linux  active; relay "fra", tx 1000 rx 900
+
+    *Good*::
+
+        $ tailscale status
+        100.64.0.1  me    u@  linux  -
+        100.64.0.2  peer  u@  linux  active; direct 198.51.100.2:41641, tx 1000 rx 900
+    """
     for peer in status.peers:
         if peer.active is not False and peer.path is PathKind.DERP and not (peer.tx and peer.rx == 0):
-            yield relayed.finding(
-                f'{ctx.label} → {peer_name(peer)}: traffic is relayed via DERP region "{peer.relay_region}" '
+            yield ctx.finding(
+                f'{ctx.facts.label} → {peer_name(peer)}: traffic is relayed via DERP region "{peer.relay_region}" '
                 "(the peer's home region): no direct UDP path is in use.",
                 "Compare both nodes' `tailscale netcheck` (run `opskit diagnose` on them together) to see "
                 "whether their NATs allow direct; if they should, look for a firewall dropping UDP to "
                 "tailscaled's port (41641 by default) on either side.",
-                ctx.evidence(peer.line),
+                ctx.facts.evidence(peer.line),
                 peer=peer_name(peer),
             )
 
 
-@rule("TS-STATUS-TX-NO-RX", "status", Severity.ERROR, "Sending to a peer, nothing comes back")
-def tx_no_rx(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``tx N rx 0`` on an active peer: this node keeps sending and receives nothing, even
-    through DERP. NAT type cannot explain that: DERP always works when both ends are up."""
+@rule(
+    id="TS-STATUS-TX-NO-RX",
+    name="status-tx-no-rx",
+    family="tailscale-status",
+    severity=Severity.ERROR,
+    summary="Sending to a peer, nothing comes back",
+    target="status",
+)
+def tx_no_rx(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tx N rx 0`` on an active peer: this node keeps sending and receives nothing, even
+    through DERP. NAT type cannot explain that: DERP always works when both ends are up.
+
+    *Bad*::
+
+        100.64.0.1  me  u@  linux  -
+        100.64.0.4  arrakis  u@  macOS  active; relay "mia", tx 444 rx 0
+
+    *Good*::
+
+        100.64.0.1  me  u@  linux  -
+        100.64.0.4  arrakis  u@  macOS  active; relay "mia", tx 444 rx 10
+    """
     for peer in status.peers:
         if peer.active is not False and peer.tx and peer.rx == 0:
             where = f'via DERP "{peer.relay_region}"' if peer.path is PathKind.DERP else "on its current path"
-            yield tx_no_rx.finding(
-                f"{ctx.label} → {peer_name(peer)}: {peer.tx} bytes sent {where}, 0 received: the peer is not "
+            yield ctx.finding(
+                f"{ctx.facts.label} → {peer_name(peer)}: {peer.tx} bytes sent {where}, 0 received: the peer is not "
                 "answering at all (asleep, tailscaled stopped, lost its DERP connection, or its keys/ACLs "
                 "do not admit this node). NAT type does not explain this: relayed traffic would still flow.",
                 f"On {peer.host}: check `tailscale status` shows it running and connected to its DERP home; "
                 "check ACLs/grants allow this node; on Headscale check both nodes share a consistent DERP "
                 "map and are not expired.",
-                ctx.evidence(peer.line),
+                ctx.facts.evidence(peer.line),
                 peer=peer.host,
             )
 
 
-@rule("TS-STATUS-ACTIVE-OFFLINE", "status", Severity.WARNING, "Peer data path works but control says offline")
-def active_offline(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``offline`` reflects the peer's connection to the control plane, ``active; direct …`` the
-    data path; both at once means WireGuard traffic flows while the peer lost its control connection."""
+@rule(
+    id="TS-STATUS-ACTIVE-OFFLINE",
+    name="status-active-offline",
+    family="tailscale-status",
+    severity=Severity.WARNING,
+    summary="Peer data path works but control says offline",
+    target="status",
+)
+def active_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``offline`` reflects the peer's connection to the control plane, ``active; direct …`` the
+    data path; both at once means WireGuard traffic flows while the peer lost its control connection.
+
+    *Bad*::
+
+        100.87.60.79    exit-node-1  someone@      linux   active; exit node; direct 198.51.100.9:41641; offline, tx 181866880 rx 949256916
+
+    *Good*::
+
+        100.87.60.79    exit-node-1  someone@      linux   offline, last seen 3d ago
+    """
     for peer in status.peers:
         if peer.active and peer.offline:
-            yield active_offline.finding(
-                f"{ctx.label} → {peer.host}: the data path is up ({peer.path.value}) but the control plane "
+            yield ctx.finding(
+                f"{ctx.facts.label} → {peer.host}: the data path is up ({peer.path.value}) but the control plane "
                 f"marks {peer.host} offline: its connection to the coordination server is broken, not the "
                 "tunnel.",
                 f"On {peer.host} check the connection to the control server (Headscale URL reachable over "
                 "TCP 443, no proxy cutting long polls, clock correct); existing tunnels keep working but "
                 "key/endpoint updates will not reach it.",
-                ctx.evidence(peer.line),
+                ctx.facts.evidence(peer.line),
                 peer=peer.host,
             )
 
 
-@rule("TS-STATUS-HEALTH", "status", Severity.WARNING, "tailscaled reports health problems")
-def health(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: the ``# Health check:`` block is tailscaled's own list of what is broken (no DERP home,
-    not in map poll, DNS, ...); it is the most direct evidence there is."""
+@rule(
+    id="TS-STATUS-HEALTH",
+    name="status-health",
+    family="tailscale-status",
+    severity=Severity.WARNING,
+    summary="tailscaled reports health problems",
+    target="status",
+)
+def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the ``# Health check:`` block is tailscaled's own list of what is broken (no DERP home,
+    not in map poll, DNS, ...); it is the most direct evidence there is.
+
+    *Bad*::
+
+        # Health check:
+        #     - not connected to home DERP region 999
+        100.64.0.1  me  u@  linux  -
+
+    *Good*::
+
+        100.64.0.1  me  u@  linux  -
+    """
     if not status.health:
         return
     messages = "; ".join(h.text for h in status.health)
-    yield health.finding(
-        f"{ctx.label}: tailscaled reports: {messages}.",
+    yield ctx.finding(
+        f"{ctx.facts.label}: tailscaled reports: {messages}.",
         "Fix what the health messages name first: 'not connected to home DERP region' → check TCP 443 and "
         "UDP 3478 to that region; 'not in map poll' → check the control server connection; 'state=Stopped' "
         "→ run `tailscale up`.",
-        ctx.evidence(*(h.line for h in status.health)),
+        ctx.facts.evidence(*(h.line for h in status.health)),
     )
 
 
-@rule("TS-STATUS-NOT-RUNNING", "status", Severity.ERROR, "Tailscale is not running on this node")
-def not_running(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``Tailscale is stopped.`` / ``Logged out.`` / ``not yet approved`` mean no peer can reach
+@rule(
+    id="TS-STATUS-NOT-RUNNING",
+    name="status-not-running",
+    family="tailscale-status",
+    severity=Severity.ERROR,
+    summary="Tailscale is not running on this node",
+    target="status",
+)
+def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``Tailscale is stopped.`` / ``Logged out.`` / ``not yet approved`` mean no peer can reach
     this node at all. On Windows without Unattended Mode, tailscaled also stops when the last GUI/CLI
-    client disconnects ("works only while the GUI runs")."""
+    client disconnects ("works only while the GUI runs").
+
+    *Bad*::
+
+        $ tailscale status
+        Logged out.
+
+        Log in at: https://headscale.example.com/register/abc
+
+    *Good*::
+
+        100.64.0.1  me  u@  linux  -
+    """
     if not status.state_message:
         return
     message = status.state_message
@@ -111,52 +203,104 @@ def not_running(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
         fix = "Approve the node in the admin console (Headscale: `headscale nodes register`)."
     else:
         fix = "Restart tailscaled and check its log for why the backend is in this state."
-    yield not_running.finding(
-        f'{ctx.label}: `tailscale status` says "{message}": this node has no tunnel, so no peer can '
+    yield ctx.finding(
+        f'{ctx.facts.label}: `tailscale status` says "{message}": this node has no tunnel, so no peer can '
         "reach it.",
         fix,
-        ctx.evidence(status.state_line),
+        ctx.facts.evidence(status.state_line),
     )
 
 
-@rule("TS-STATUS-LEGACY", "status", Severity.INFO, "Pre-1.4 status layout: the path is not shown")
-def legacy(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: the v1.2 layout ``[key] os ip host tx= rx=`` marks the active relay or endpoint with
-    ``*…*`` only when one is in use; without that the path is unknown, not 'none'."""
+@rule(
+    id="TS-STATUS-LEGACY",
+    name="status-legacy",
+    family="tailscale-status",
+    severity=Severity.INFO,
+    summary="Pre-1.4 status layout: the path is not shown",
+    target="status",
+)
+def legacy(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the v1.2 layout ``[key] os ip host tx= rx=`` marks the active relay or endpoint with
+    ``*…*`` only when one is in use; without that the path is unknown, not 'none'.
+
+    *Bad*::
+
+        [vmMIl] linux   100.91.66.111   myhost             tx=    1588 rx=   11932
+
+    *Good*::
+
+        [vmMIl] linux   100.91.66.111   myhost             tx=    1588 rx=   11932 *198.51.100.3:41641*
+    """
     if not status.layout.startswith("legacy"):
         return
     unknown = [p for p in status.peers if p.path is PathKind.UNKNOWN]
     if not unknown:
         return
-    yield legacy.finding(
-        f"{ctx.label}: this is the pre-1.4 `tailscale status` layout and it does not show which path "
+    yield ctx.finding(
+        f"{ctx.facts.label}: this is the pre-1.4 `tailscale status` layout and it does not show which path "
         f"{len(unknown)} peer(s) use; nothing can be concluded about direct vs relayed from it.",
         "Upgrade Tailscale (the client is older than v1.4) and paste `tailscale status` again, or use "
         "`tailscale ping <peer>` to see the path.",
-        ctx.evidence(*(p.line for p in unknown[:3])),
+        ctx.facts.evidence(*(p.line for p in unknown[:3])),
     )
 
 
-@rule("TS-STATUS-PEER-RELAY", "status", Severity.INFO, "Peer traffic goes through a Tailscale Peer Relay")
-def peer_relay(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``peer-relay ip:port:vni:n`` (v1.86+) means a tailnet node relays UDP for this pair: better
-    than DERP, still not direct; the NATs of both ends did not allow a direct path."""
+@rule(
+    id="TS-STATUS-PEER-RELAY",
+    name="status-peer-relay",
+    family="tailscale-status",
+    severity=Severity.INFO,
+    summary="Peer traffic goes through a Tailscale Peer Relay",
+    target="status",
+)
+def peer_relay(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``peer-relay ip:port:vni:n`` (v1.86+) means a tailnet node relays UDP for this pair: better
+    than DERP, still not direct; the NATs of both ends did not allow a direct path.
+
+    *Bad*::
+
+        100.64.0.1  me  u@  linux  -
+        100.64.0.3  far  u@  linux  active; peer-relay 198.51.100.7:7777:vni:1, tx 5 rx 6
+
+    *Good*::
+
+        100.64.0.1  me  u@  linux  -
+        100.64.0.3  far  u@  linux  active; direct 198.51.100.7:41641, tx 5 rx 6
+    """
     for peer in status.peers:
         if peer.active and peer.path is PathKind.PEER_RELAY:
-            yield peer_relay.finding(
-                f"{ctx.label} → {peer.host}: traffic goes through a Peer Relay ({peer.peer_relay}), not "
+            yield ctx.finding(
+                f"{ctx.facts.label} → {peer.host}: traffic goes through a Peer Relay ({peer.peer_relay}), not "
                 "direct.",
                 "Acceptable; to get direct, see the pairwise prediction for the NAT change that would allow "
                 "it.",
-                ctx.evidence(peer.line),
+                ctx.facts.evidence(peer.line),
                 peer=peer.host,
             )
 
 
-@rule("TS-STATUS-DIRECT", "status", Severity.INFO, "Peer traffic is direct")
-def direct(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: users paste `tailscale status` to ask "is it direct?"; ``active; direct ip:port`` is the
-    answer, and whether that endpoint is on the LAN, public or behind CGNAT says which path was found."""
+@rule(
+    id="TS-STATUS-DIRECT",
+    name="status-direct",
+    family="tailscale-status",
+    severity=Severity.INFO,
+    summary="Peer traffic is direct",
+    target="status",
+)
+def direct(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: users paste `tailscale status` to ask "is it direct?"; ``active; direct ip:port`` is the
+    answer, and whether that endpoint is on the LAN, public or behind CGNAT says which path was found.
+
+    *Bad*::
+
+        100.64.0.1  gateway  ops@  linux  -
+        100.64.0.7  nas      ops@  linux  active; direct 192.168.1.20:41641, tx 1200 rx 3400
+
+    *Good*::
+
+        100.64.0.1  gateway  ops@  linux  -
+        100.64.0.7  nas      ops@  linux  active; relay "fra", tx 1200 rx 3400
+    """
     for peer in status.peers:
         if peer.path is not PathKind.DIRECT or peer.active is False:
             continue
@@ -168,10 +312,10 @@ def direct(status: StatusReport, ctx: RuleContext) -> Iterator[Finding]:
             AddressScope.SHARED: "a CGNAT-range endpoint",
             AddressScope.REDACTED: "an endpoint (redacted)",
         }.get(scope, "an endpoint")
-        yield direct.finding(
-            f"{ctx.label} → {peer_name(peer)}: direct to {where} {endpoint}; no relay in use.",
+        yield ctx.finding(
+            f"{ctx.facts.label} → {peer_name(peer)}: direct to {where} {endpoint}; no relay in use.",
             "Nothing to fix.",
-            ctx.evidence(peer.line),
+            ctx.facts.evidence(peer.line),
             title=f"{peer_name(peer)} is direct",
             peer=peer_name(peer),
             endpoint=peer.direct_addr,

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
-from opskit.core.diagnose.rules.base import Rule, RuleContext, rule
+from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.findings import Finding, Severity
+from opskit.core.rules import rule
 
 STATE_FILE = r"C:\ProgramData\Tailscale\server-state.conf"
 STATEDIR_NOTE = (
@@ -33,14 +34,30 @@ def _identity_kind(name: str) -> str:
 
 
 @rule(
-    "TS-WIN-NOT-OWNER", "windows", Severity.ERROR, "LocalAPI refused: tailscaled belongs to another identity"
+    id="TS-WIN-NOT-OWNER",
+    name="win-not-owner",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="LocalAPI refused: tailscaled belongs to another identity",
+    target="windows",
 )
-def not_owner(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: on Windows tailscaled serves one user at a time. ``CheckIPNConnectionAllowed`` admits a
+def not_owner(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: on Windows tailscaled serves one user at a time. ``CheckIPNConnectionAllowed`` admits a
     LocalAPI caller only if it is that current user (or LocalSystem, since v1.58); Unattended Mode
     ("server mode") just pins the owner. Elevation does not change identity: ``ADMIN01\\Administrator``,
     ``DOMAIN\\user`` and ``NT AUTHORITY\\SYSTEM`` are different callers, so "run as administrator"
-    does not help."""
+    does not help.
+
+    *Bad*::
+
+        PS C:\\> tailscale status
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 3440). Got error: 401 Unauthorized: Tailscale running in server mode ("PC01\\\\alice"); connection from "PC01\\\\bob" not allowed
+
+    *Good*::
+
+        PS C:\\> tailscale status
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 11700). Got error: 503 Service Unavailable: no backend
+    """
     for error in _errors(report, WindowsErrorKind.NOT_OWNER):
         owner = error.owner or "another account"
         caller = error.caller or report.whoami
@@ -108,10 +125,10 @@ def not_owner(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
         ]
         cause_lines = "\n".join(f"  {i}. {c}." for i, c in enumerate(causes, 1))
         fix_lines = "\n".join(f"  {i}. {f}." for i, f in enumerate(fixes, 1))
-        yield not_owner.finding(
+        yield ctx.finding(
             f"{who}.\nCauses, most likely first:\n{cause_lines}",
             f"In order of safety:\n{fix_lines}\n{STATEDIR_NOTE}",
-            ctx.evidence(error.line, report.whoami_line),
+            ctx.facts.evidence(error.line, report.whoami_line),
             title=f'tailscaled belongs to "{owner}", not to {caller_text}',
             owner=error.owner,
             caller=caller,
@@ -195,80 +212,241 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
 }
 
 
-def _emit(
-    rule_obj: Rule, kind: WindowsErrorKind, report: WindowsReport, ctx: RuleContext
-) -> Iterator[Finding]:
+def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
     found = _errors(report, kind)
     if not found:
         return
     cause, fix = _SIMPLE_TEXT[kind]
     pid = f" (tailscaled.exe pid {found[0].pid})" if found[0].pid else ""
-    yield rule_obj.finding(f"{ctx.label}{pid}: {cause}", fix, ctx.evidence(*(e.line for e in found[:3])))
+    yield ctx.finding(f"{ctx.facts.label}{pid}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
-@rule("TS-WIN-PIPE-MISSING", "windows", Severity.ERROR, "tailscaled's named pipe is missing")
-def pipe_missing(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot
-    find the file specified.`` while tailscaled.exe runs: the LocalAPI listener is gone."""
-    yield from _emit(pipe_missing, WindowsErrorKind.PIPE_MISSING, report, ctx)
+@rule(
+    id="TS-WIN-PIPE-MISSING",
+    name="win-pipe-missing",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscaled's named pipe is missing",
+    target="windows",
+)
+def pipe_missing(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot
+    find the file specified.`` while tailscaled.exe runs: the LocalAPI listener is gone.
+
+    *Bad*::
+
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 6584). Got error: Get "http://local-tailscaled.sock/localapi/v0/status": open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot find the file specified.
+
+    *Good*::
+
+        safesocket.Listen: namedpipe.Listen: open \\\\\\\\.\\\\pipe\\\\ProtectedPrefix\\\\Administrators\\\\Tailscale\\\\tailscaled: Access is denied.
+    """
+    yield from _emit(WindowsErrorKind.PIPE_MISSING, report, ctx)
 
 
-@rule("TS-WIN-PIPE-ACCESS-DENIED", "windows", Severity.ERROR, "tailscaled may not create its named pipe")
-def pipe_access_denied(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``safesocket.Listen: namedpipe.Listen: … Access is denied.``: the protected pipe prefix needs
-    an elevated creator; a tailscaled started by a normal user cannot listen."""
-    yield from _emit(pipe_access_denied, WindowsErrorKind.PIPE_ACCESS_DENIED, report, ctx)
+@rule(
+    id="TS-WIN-PIPE-ACCESS-DENIED",
+    name="win-pipe-access-denied",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscaled may not create its named pipe",
+    target="windows",
+)
+def pipe_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``safesocket.Listen: namedpipe.Listen: … Access is denied.``: the protected pipe prefix needs
+    an elevated creator; a tailscaled started by a normal user cannot listen.
+
+    *Bad*::
+
+        safesocket.Listen: namedpipe.Listen: open \\\\\\\\.\\\\pipe\\\\ProtectedPrefix\\\\Administrators\\\\Tailscale\\\\tailscaled: Access is denied.
+
+    *Good*::
+
+        Got error: Get "http://local-tailscaled.sock/localapi/v0/status": open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot find the file specified.
+    """
+    yield from _emit(WindowsErrorKind.PIPE_ACCESS_DENIED, report, ctx)
 
 
-@rule("TS-WIN-NO-BACKEND", "windows", Severity.ERROR, "tailscaled has no backend (503)")
-def no_backend(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``503 Service Unavailable: no backend``: the daemon answers, its backend failed to start."""
-    yield from _emit(no_backend, WindowsErrorKind.NO_BACKEND, report, ctx)
+@rule(
+    id="TS-WIN-NO-BACKEND",
+    name="win-no-backend",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscaled has no backend (503)",
+    target="windows",
+)
+def no_backend(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``503 Service Unavailable: no backend``: the daemon answers, its backend failed to start.
+
+    *Bad*::
+
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 11700). Got error: 503 Service Unavailable: no backend
+
+    *Good*::
+
+        Get "http://local-tailscaled.sock/localapi/v0/status": context deadline exceeded
+    """
+    yield from _emit(WindowsErrorKind.NO_BACKEND, report, ctx)
 
 
-@rule("TS-WIN-DEADLINE", "windows", Severity.ERROR, "tailscaled did not answer in time")
-def deadline(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``context deadline exceeded`` on a LocalAPI request: the daemon is hung or starting."""
-    yield from _emit(deadline, WindowsErrorKind.DEADLINE, report, ctx)
+@rule(
+    id="TS-WIN-DEADLINE",
+    name="win-deadline",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscaled did not answer in time",
+    target="windows",
+)
+def deadline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``context deadline exceeded`` on a LocalAPI request: the daemon is hung or starting.
+
+    *Bad*::
+
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 812). Got error: Get "http://local-tailscaled.sock/localapi/v0/status": context deadline exceeded
+
+    *Good*::
+
+        Got error: 503 Service Unavailable: no backend
+    """
+    yield from _emit(WindowsErrorKind.DEADLINE, report, ctx)
 
 
-@rule("TS-WIN-DOMAIN-TRUST", "windows", Severity.ERROR, "Domain trust failure prevents the user lookup")
-def domain_trust(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``The trust relationship between this workstation and the primary domain failed.``: the
-    SID→user lookup tailscaled does for every LocalAPI caller fails on a domain-joined PC without a DC."""
-    yield from _emit(domain_trust, WindowsErrorKind.DOMAIN_TRUST, report, ctx)
+@rule(
+    id="TS-WIN-DOMAIN-TRUST",
+    name="win-domain-trust",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="Domain trust failure prevents the user lookup",
+    target="windows",
+)
+def domain_trust(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``The trust relationship between this workstation and the primary domain failed.``: the
+    SID→user lookup tailscaled does for every LocalAPI caller fails on a domain-joined PC without a DC.
+
+    *Bad*::
+
+        Tailscale backend error: failed to look up user from userid: The trust relationship between this workstation and the primary domain failed.
+
+    *Good*::
+
+        401 Unauthorized: Tailscale already in use ("PC\\\\a"); connection from "PC\\\\b" not allowed
+    """
+    yield from _emit(WindowsErrorKind.DOMAIN_TRUST, report, ctx)
 
 
-@rule("TS-WIN-SERVICE-NOT-RUNNING", "windows", Severity.ERROR, "The Tailscale service is not running")
-def service_not_running(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``is the Tailscale service running?`` / ``Failed to connect to local Tailscale daemon``:
+@rule(
+    id="TS-WIN-SERVICE-NOT-RUNNING",
+    name="win-service-not-running",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The Tailscale service is not running",
+    target="windows",
+)
+def service_not_running(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``is the Tailscale service running?`` / ``Failed to connect to local Tailscale daemon``:
     no tailscaled to talk to. Without Unattended Mode tailscaled also idles when the last GUI/CLI
-    client disconnects (the "works only while the GUI runs" symptom, #5880)."""
-    yield from _emit(service_not_running, WindowsErrorKind.SERVICE_NOT_RUNNING, report, ctx)
-    yield from _emit(service_not_running, WindowsErrorKind.GUI_CANNOT_CONNECT, report, ctx)
+    client disconnects (the "works only while the GUI runs" symptom, #5880).
+
+    *Bad*::
+
+        Failed to connect to Tailscale service.
+
+    *Good*::
+
+        Got error: 503 Service Unavailable: no backend
+    """
+    yield from _emit(WindowsErrorKind.SERVICE_NOT_RUNNING, report, ctx)
+    yield from _emit(WindowsErrorKind.GUI_CANNOT_CONNECT, report, ctx)
 
 
-@rule("TS-WIN-VERSION-MISMATCH", "windows", Severity.WARNING, "CLI and tailscaled versions differ")
-def version_mismatch(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``Warning: client version "x" != tailscaled server version "y"``: mixed versions."""
-    yield from _emit(version_mismatch, WindowsErrorKind.VERSION_MISMATCH, report, ctx)
+@rule(
+    id="TS-WIN-VERSION-MISMATCH",
+    name="win-version-mismatch",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="CLI and tailscaled versions differ",
+    target="windows",
+)
+def version_mismatch(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``Warning: client version "x" != tailscaled server version "y"``: mixed versions.
+
+    *Bad*::
+
+        Warning: client version "1.80.0-t1" != tailscaled server version "1.78.1-t2"
+
+    *Good*::
+
+        Got error: 503 Service Unavailable: no backend
+    """
+    yield from _emit(WindowsErrorKind.VERSION_MISMATCH, report, ctx)
 
 
-@rule("TS-LOCALAPI-ACCESS-DENIED", "windows", Severity.ERROR, "LocalAPI access denied (Linux/macOS)")
-def unix_access_denied(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``Access denied: …`` + ``Use 'sudo tailscale …'``: non-root, non-operator user on Unix."""
-    yield from _emit(unix_access_denied, WindowsErrorKind.UNIX_ACCESS_DENIED, report, ctx)
+@rule(
+    id="TS-LOCALAPI-ACCESS-DENIED",
+    name="localapi-access-denied",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="LocalAPI access denied (Linux/macOS)",
+    target="windows",
+)
+def unix_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``Access denied: …`` + ``Use 'sudo tailscale …'``: non-root, non-operator user on Unix.
+
+    *Bad*::
+
+        Access denied: checkprefs access denied
+
+        Use 'sudo tailscale up'.
+        To not require root, use 'sudo tailscale set --operator=$USER' once.
+
+    *Good*::
+
+        401 Unauthorized: Tailscale already in use ("PC\\\\a"); connection from "PC\\\\b" not allowed
+    """
+    yield from _emit(WindowsErrorKind.UNIX_ACCESS_DENIED, report, ctx)
 
 
-@rule("TS-LOCALAPI-ERROR", "windows", Severity.WARNING, "The CLI could not use tailscaled's LocalAPI")
-def other_error(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: a LocalAPI failure without a recognised body (e.g. a bare ``401 Unauthorized``)."""
-    yield from _emit(other_error, WindowsErrorKind.OTHER, report, ctx)
+@rule(
+    id="TS-LOCALAPI-ERROR",
+    name="localapi-error",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="The CLI could not use tailscaled's LocalAPI",
+    target="windows",
+)
+def other_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a LocalAPI failure without a recognised body (e.g. a bare ``401 Unauthorized``).
+
+    *Bad*::
+
+        failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 77). Got error: 401 Unauthorized
+
+    *Good*::
+
+        Got error: 503 Service Unavailable: no backend
+    """
+    yield from _emit(WindowsErrorKind.OTHER, report, ctx)
 
 
-@rule("TS-WIN-BACKEND-ERROR", "windows", Severity.ERROR, "tailscaled's backend reported an error")
-def backend_error(report: WindowsReport, ctx: RuleContext) -> Iterator[Finding]:
-    """Why: ``Tailscale backend error: …`` is the GUI relaying the backend's own failure; the backend
-    answered, so "the service is not running" would send the user the wrong way."""
-    yield from _emit(backend_error, WindowsErrorKind.BACKEND_ERROR, report, ctx)
+@rule(
+    id="TS-WIN-BACKEND-ERROR",
+    name="win-backend-error",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscaled's backend reported an error",
+    target="windows",
+)
+def backend_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``Tailscale backend error: …`` is the GUI relaying the backend's own failure; the backend
+    answered, so "the service is not running" would send the user the wrong way.
+
+    *Bad*::
+
+        Tailscale backend error: wgengine.NewUserspaceEngine: Error creating interface: Timeout waiting for registry value
+
+    *Good*::
+
+        Failed to connect to Tailscale service.
+    """
+    yield from _emit(WindowsErrorKind.BACKEND_ERROR, report, ctx)

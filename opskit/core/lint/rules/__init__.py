@@ -1,1 +1,1 @@
-"""One module per rule; the registry (``opskit.core.lint.registry.RULE_MODULES``) lists them."""
+"""One module per rule; the catalog (``opskit.core.lint.catalog.RULE_MODULES``) lists them."""

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 @rule(
@@ -19,7 +19,7 @@ from opskit.core.lint.registry import rule
     target="haproxy",
     validator=True,
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """Each ``[ALERT]`` of the real ``haproxy -c``, run by ``opskit lint --validate`` on a private copy
     of the linted files (in the order given, like several ``-f``), mapped back to file and line.
 

@@ -8,8 +8,8 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.model import CLIENT_FACING, Section
 from opskit.core.haproxy.query import binds_ipv6, evidence
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 def _feeders(tree: HaproxyConfig, holder: Section) -> list[Section]:
@@ -40,7 +40,7 @@ def _feeders(tree: HaproxyConfig, holder: Section) -> list[Section]:
     summary="stick-table type ip cannot store IPv6 clients of an IPv6 bind",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """``stick-table type ip`` in a section whose traffic comes from an IPv6 ``bind``.
 
     *Why*: ``type ip`` stores IPv4 keys only; IPv6 clients are silently never tracked, so per-source

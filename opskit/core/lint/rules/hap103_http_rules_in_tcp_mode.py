@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.query import evidence
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 HTTP_RULES = ("http-request", "http-response", "http-after-response")
 
@@ -21,7 +21,7 @@ HTTP_RULES = ("http-request", "http-response", "http-after-response")
     summary="http-request/http-response rules in mode tcp are ignored (only a warning at start-up)",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """``http-request``, ``http-response`` or ``http-after-response`` in a section whose effective
     mode is ``tcp`` (HAProxy's default when no ``mode`` is set).
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.query import evidence
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 @rule(
@@ -19,7 +19,7 @@ from opskit.core.lint.registry import rule
     summary="address on the listen/frontend line is rejected; use bind",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """``listen stats :70`` or ``frontend web *:80`` — an address on the section line.
 
     *Why*: HAProxy 2.6 refuses it (``please use the 'bind' keyword for listening addresses``) and

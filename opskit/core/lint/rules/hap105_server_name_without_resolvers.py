@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.query import evidence, server_lines
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.nginx.query import SERVICE_KINDS, classify_host
+from opskit.core.rules import rule
 
 
 @rule(
@@ -20,7 +20,7 @@ from opskit.core.nginx.query import SERVICE_KINDS, classify_host
     summary="server addressed by a service name without a resolvers section is never re-resolved",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """``server weba weba:80`` (a Docker/Compose or Kubernetes Service name) without ``resolvers``
     on the server line or in ``default-server``.
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.query import evidence
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 REPLACEMENTS = {
     "clitimeout": "timeout client",
@@ -48,7 +48,7 @@ REPLACEMENTS = {
     summary="reqadd/rsprep/clitimeout-style keywords were removed in HAProxy 2.1",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """A keyword HAProxy removed in 2.1: ``reqadd``, ``reqrep``, ``reqirep``, ``reqtarpit``,
     ``rspadd``, ``rsprep``, ``block``, ``clitimeout``, ``contimeout``, ``srvtimeout`` and friends.
 

@@ -8,8 +8,8 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.model import Section, Statement
 from opskit.core.haproxy.query import evidence, header_rules
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 def _manual_xff(section: Section) -> list[Statement]:
@@ -27,7 +27,7 @@ def _manual_xff(section: Section) -> list[Statement]:
     summary="option forwardfor plus http-request set/add-header X-Forwarded-For sends two XFF lines",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """``option forwardfor`` (own, inherited, or on the other side of frontend→backend) together
     with ``http-request set-header``/``add-header X-Forwarded-For``.
 

@@ -8,8 +8,8 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.model import CLIENT_FACING
 from opskit.core.haproxy.query import evidence, header_rules
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 @rule(
@@ -20,7 +20,7 @@ from opskit.core.lint.registry import rule
     summary="option forwardfor without del-header X-Forwarded-For (or with if-none) trusts clients",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """A client-facing ``mode http`` proxy where ``option forwardfor`` applies but the client's own
     ``X-Forwarded-For`` is not removed first, or ``if-none`` is used.
 

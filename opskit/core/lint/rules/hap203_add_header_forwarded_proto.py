@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.query import evidence, header_rules
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 @rule(
@@ -19,7 +19,7 @@ from opskit.core.lint.registry import rule
     summary="add-header X-Forwarded-Proto keeps a client-sent value; use set-header",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """``http-request add-header X-Forwarded-Proto …`` instead of ``set-header``.
 
     *Why*: ``add-header`` appends; a client can send ``X-Forwarded-Proto: https`` over plain HTTP and

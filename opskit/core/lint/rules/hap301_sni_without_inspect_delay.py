@@ -8,8 +8,8 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.model import CLIENT_FACING
 from opskit.core.haproxy.query import evidence, uses_sni
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 @rule(
@@ -20,7 +20,7 @@ from opskit.core.lint.registry import rule
     summary="req.ssl_sni routing without tcp-request inspect-delay races the ClientHello",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """A TCP frontend routing on ``req.ssl_sni``/``req.ssl_hello_type`` with no
     ``tcp-request inspect-delay`` (own or from a named defaults).
 

@@ -8,8 +8,8 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.model import CLIENT_FACING
 from opskit.core.haproxy.query import evidence, uses_sni
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 @rule(
@@ -20,7 +20,7 @@ from opskit.core.lint.registry import rule
     summary="SNI routing without an unconditional tcp-request content reject lets silent clients through",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """An SNI-routing TCP frontend with no unconditional ``tcp-request content reject``.
 
     *Why*: when the inspect delay expires without a matching rule, HAProxy's default is to *accept*:

@@ -8,8 +8,8 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig, parse_time_ms
 from opskit.core.haproxy.model import CLIENT_FACING
 from opskit.core.haproxy.query import evidence
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 @rule(
@@ -20,7 +20,7 @@ from opskit.core.lint.registry import rule
     summary="timeout client is shorter than tcp-request inspect-delay",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """A frontend whose effective ``timeout client`` is shorter than its ``tcp-request inspect-delay``.
 
     *Why*: the client timeout must cover the inspection window; otherwise slow TLS clients are cut

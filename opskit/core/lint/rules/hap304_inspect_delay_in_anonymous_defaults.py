@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.query import evidence
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 @rule(
@@ -19,7 +19,7 @@ from opskit.core.lint.registry import rule
     summary="tcp-request inspect-delay is not allowed in an anonymous defaults section",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """``tcp-request inspect-delay`` inside ``defaults`` without a name.
 
     *Why*: HAProxy ≥ 2.5 only accepts ``tcp-request``/``http-request`` rules in *named* defaults

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from opskit.core.findings import Evidence, Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 
 def redact(raw: str, secret: str) -> str:
@@ -23,7 +23,7 @@ def redact(raw: str, secret: str) -> str:
     summary="stats auth with a literal password leaks the secret with the config",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """``stats auth admin:s3cret`` — a plain-text password in the config file.
 
     *Why*: the config is copied into repositories, tickets, backups and rendered artefacts; a

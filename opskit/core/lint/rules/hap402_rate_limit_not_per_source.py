@@ -9,8 +9,8 @@ from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy import HaproxyConfig
 from opskit.core.haproxy.model import Section, Statement
 from opskit.core.haproxy.query import acl_lines, condition_words, evidence
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
+from opskit.core.rules import rule
 
 _PER_SOURCE = re.compile(r"\b(sc\d?_|sc_|src_)")
 _TRACKED = re.compile(r"\bsc(\d)_")
@@ -51,7 +51,7 @@ def _tracks(tree: HaproxyConfig, section: Section, counter: str) -> bool:
     summary="429 rule without per-source tracking punishes every client (or never fires)",
     target="haproxy",
 )
-def check(tree: HaproxyConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """``http-request deny deny_status 429`` whose condition is not a tracked per-source counter:
     frontend-wide rates (``fe_req_rate``), no condition, or ``sc0_*`` without any ``track-sc0``.
 

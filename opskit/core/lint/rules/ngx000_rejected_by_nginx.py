@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -19,7 +19,7 @@ from opskit.core.nginx.tree import NginxConfig
     target="nginx",
     validator=True,
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """Each error line of the real ``nginx -t``, run by ``opskit lint --validate`` on a private copy
     of the linted files, mapped back to the file and line nginx names.
 

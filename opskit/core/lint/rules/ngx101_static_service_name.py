@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.lint.rules._nginx_dns import location_path, variable_fix
 from opskit.core.nginx.query import (
     SERVICE_KINDS,
@@ -20,6 +19,7 @@ from opskit.core.nginx.query import (
     upstream_of,
 )
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -30,7 +30,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="Service name in a literal proxy_pass/upstream is resolved once at start-up and never again",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """A literal ``proxy_pass http://svc.ns:80`` (or an ``upstream`` ``server svc:80``) that names a
     Kubernetes Service (bare, ``name.ns``, ``*.svc``, ``*.svc.cluster.local``) or a Docker service.
 

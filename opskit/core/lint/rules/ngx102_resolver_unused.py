@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.lint.rules._nginx_dns import dynamic_upstream_names, resolver_users
 from opskit.core.nginx.query import HostKind, classify_host, evidence, upstream_blocks
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -20,7 +20,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="resolver is set but every proxy target in its scope is literal, so it is never used",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """``resolver`` next to literal ``proxy_pass`` names only.
 
     *Why*: the operator added a resolver to get fresh DNS answers, but nginx only asks the resolver

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.nginx.query import evidence, pass_sites, shadowing_group
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -19,7 +19,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="variable proxy_pass silently uses a literal proxy_pass/upstream of the same host:port",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """A variable ``proxy_pass`` whose value equals the host:port of a literal ``proxy_pass`` (or the
     name of an ``upstream`` block) anywhere in the same ``http{}``.
 

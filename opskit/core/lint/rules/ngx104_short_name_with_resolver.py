@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.nginx.query import (
     NEEDS_SEARCH_DOMAIN,
     classify_host,
@@ -19,6 +18,7 @@ from opskit.core.nginx.query import (
     upstream_of,
 )
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -29,7 +29,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="short Service name looked up by nginx's resolver, which ignores search domains",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """A name resolved by nginx's own resolver (variable ``proxy_pass``, ``server … resolve``,
     Tengine ``dynamic_resolve``) that is not fully qualified: ``svc``, ``svc.ns``, ``svc.ns.svc``.
 

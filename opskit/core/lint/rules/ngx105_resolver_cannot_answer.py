@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.lint.rules._nginx_dns import DOCKER_EMBEDDED_DNS, PUBLIC_RESOLVERS, resolver_users
 from opskit.core.nginx.query import (
     KUBERNETES_KINDS,
@@ -16,6 +15,7 @@ from opskit.core.nginx.query import (
     resolver_addresses,
 )
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -26,7 +26,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="resolver 127.0.0.11 (Docker) or a public DNS server used for cluster-internal names",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """A ``resolver`` that cannot know the names nginx sends it: Docker's embedded DNS
     ``127.0.0.11`` for Kubernetes names, or a public resolver (8.8.8.8, 1.1.1.1, …) for any
     Service/container name.

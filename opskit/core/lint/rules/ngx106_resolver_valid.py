@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.lint.rules._nginx_dns import dynamic_upstream_names, resolver_users
 from opskit.core.nginx.query import evidence, parse_time_s, resolver_addresses, resolver_parameter
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 MAX_VALID_SECONDS = 30
 
@@ -22,7 +22,7 @@ MAX_VALID_SECONDS = 30
     summary="resolver used for dynamic targets has no valid= or caches answers longer than 30 s",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """A ``resolver`` that serves variable ``proxy_pass`` targets (or re-resolving upstreams) without
     ``valid=`` or with ``valid`` above 30 s.
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.nginx.query import (
     HostKind,
     classify_host,
@@ -18,6 +17,7 @@ from opskit.core.nginx.query import (
     upstream_of,
 )
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -28,7 +28,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="variable proxy_pass needs a resolver in scope, there is none",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """A ``proxy_pass`` whose host is a variable that is not an ``upstream`` name, with no
     ``resolver`` in the location, server or http block.
 

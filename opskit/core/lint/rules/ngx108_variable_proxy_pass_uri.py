@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.lint.rules._nginx_dns import location_path
 from opskit.core.nginx.query import evidence, pass_sites
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -20,7 +20,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="variable proxy_pass with a URI part sends that URI for every request",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """``proxy_pass http://$backend:8080/;`` — a variable target plus a literal URI part.
 
     *Why*: with a literal target, ``proxy_pass http://svc:8080/;`` in ``location /api/`` replaces the

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.nginx.query import evidence
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 RESOLVE_SINCE = (1, 27, 3)
 IPV4_OFF_SINCE = (1, 23, 1)
@@ -26,7 +26,7 @@ def _version(version: tuple[int, int, int]) -> str:
     summary="server … resolve / resolver in upstream need nginx >= 1.27.3, ipv4=off needs >= 1.23.1",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """With ``--nginx-version``: ``server … resolve`` or ``resolver`` inside ``upstream`` on nginx
     older than 1.27.3 (first stable: 1.28.0), ``resolver … ipv4=off`` older than 1.23.1.
 
@@ -55,7 +55,7 @@ def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
             }
         }
     """
-    version = ctx.nginx_version
+    version = ctx.facts.nginx_version
     if version is None:
         return
     for node in tree.walk():

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.nginx.query import (
     evidence,
     has_unresolved_include,
@@ -16,6 +15,7 @@ from opskit.core.nginx.query import (
     upstream_blocks,
 )
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -26,7 +26,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="Tengine dynamic_resolve without a resolver silently uses the start-up address",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """A Tengine upstream with ``dynamic_resolve`` reached from a location that has no ``resolver``
     in scope (location, server or http).
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.lint.rules._container_registry import container_registry_locations
 from opskit.core.nginx.query import evidence, has_unresolved_include, parse_size, scoped
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 MINIMUM_BYTES = 1024**3
 
@@ -22,7 +22,7 @@ MINIMUM_BYTES = 1024**3
     summary="registry /v2/ without client_max_body_size 0: layer pushes fail with 413",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """A registry ``location /v2/`` whose effective ``client_max_body_size`` is nginx's default
     (1m) or anything below 1g other than ``0``.
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.lint.rules._container_registry import container_registry_locations
 from opskit.core.nginx.query import evidence, has_unresolved_include, scoped
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -20,7 +20,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="registry /v2/ buffers whole layer uploads (proxy_request_buffering is on)",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """A registry ``location /v2/`` where ``proxy_request_buffering`` is not ``off``.
 
     *Why*: nginx then reads each pushed layer completely into its temp directory before sending a

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.lint.rules._container_registry import container_registry_locations
 from opskit.core.nginx.query import effective_header, evidence, has_unresolved_include, server_listens
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 _DEFAULT_PORTS = {80, 443}
 
@@ -22,7 +22,7 @@ _DEFAULT_PORTS = {80, 443}
     summary="registry /v2/ sends Host without the client's non-default port (or the upstream name)",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """``proxy_set_header Host $host`` on a registry ``/v2/`` reached on a non-default port, or no
     ``Host`` header at all (nginx then sends the upstream's name).
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.nginx.query import PASS_DIRECTIVES, effective_header, evidence, server_listens
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -19,7 +19,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="X-Forwarded-Proto set to a fixed scheme on a listener that does not serve that scheme",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """``proxy_set_header X-Forwarded-Proto https`` in a server with a plain-HTTP listener (or
     ``http`` with a TLS listener): this hop does not terminate the TLS it claims.
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.nginx.query import evidence, has_unresolved_include, parse_listen, scoped
 from opskit.core.nginx.tree import NginxConfig
+from opskit.core.rules import rule
 
 
 @rule(
@@ -19,7 +19,7 @@ from opskit.core.nginx.tree import NginxConfig
     summary="listen … proxy_protocol without real_ip_header proxy_protocol / set_real_ip_from",
     target="nginx",
 )
-def check(tree: NginxConfig, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     """A server listening with ``proxy_protocol`` but not using it for ``$remote_addr``.
 
     *Why*: the PROXY header carries the real client address, but nginx only uses it for

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy.query import evidence as haproxy_evidence
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.lint.rules._crossref import links
 from opskit.core.lint.workspace import Workspace
 from opskit.core.nginx.query import evidence as nginx_evidence
+from opskit.core.rules import rule
 
 
 @rule(
@@ -21,7 +21,7 @@ from opskit.core.nginx.query import evidence as nginx_evidence
     summary="nginx listen … proxy_protocol reached by an HAProxy server without send-proxy",
     target="cross",
 )
-def check(tree: Workspace, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: Workspace, ctx: LintContext) -> Iterator[Finding]:
     """An nginx ``listen … proxy_protocol`` whose address:port an HAProxy ``server`` connects to
     without ``send-proxy``/``send-proxy-v2``.
 

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from opskit.core.findings import Finding, Severity
 from opskit.core.haproxy.model import CLIENT_FACING
 from opskit.core.haproxy.query import evidence as haproxy_evidence
-from opskit.core.lint.context import RuleContext
-from opskit.core.lint.registry import rule
+from opskit.core.lint.options import LintContext
 from opskit.core.lint.rules._crossref import links
 from opskit.core.lint.workspace import Workspace
 from opskit.core.nginx.query import evidence as nginx_evidence
 from opskit.core.nginx.query import scoped
 from opskit.core.nginx.tree import Node
+from opskit.core.rules import rule
 
 
 @rule(
@@ -24,7 +24,7 @@ from opskit.core.nginx.tree import Node
     summary="nginx client_header_timeout cannot protect a path that HAProxy parses in mode http first",
     target="cross",
 )
-def check(tree: Workspace, ctx: RuleContext) -> Iterator[Finding]:
+def check(tree: Workspace, ctx: LintContext) -> Iterator[Finding]:
     """An HAProxy ``mode http`` frontend without ``timeout http-request`` in front of an nginx whose
     ``client_header_timeout`` is meant to stop slow-header attacks.
 
