@@ -21,6 +21,7 @@ from opskit.errors import InputError
 from opskit.output.diagnose import to_json
 
 CORPUS = Path(__file__).parent / "samples" / "corpus"
+NOTHING = "exit 2: nothing recognised"
 
 
 def load_truth() -> list[dict[str, Any]]:
@@ -154,7 +155,7 @@ def check_sample(truth: dict[str, Any], document: dict[str, Any] | None) -> list
     """Every fact of ``truth`` the document gets wrong (empty: the sample is right)."""
     recognised = truth.get("recognised", True)
     if document is None:
-        return [] if recognised in (False, "either") else ["exit 2: nothing recognised"]
+        return [] if recognised in (False, "either") else [NOTHING]
     if recognised is False:
         return ["expected exit 2 (nothing to diagnose), got a diagnosis"]
     problems: list[str] = []
@@ -202,6 +203,32 @@ def check_sample(truth: dict[str, Any], document: dict[str, Any] | None) -> list
     return problems
 
 
+def count_facts(truth: dict[str, Any]) -> int:
+    """How many facts ``truth`` states, in the units check_sample reports a miss in (one per kind, per
+    node/ping/daemon key, per expected peer, per Windows entry, per absent rule or excluded title)."""
+    facts = len(truth.get("kinds", [])) + sum(1 for key in ("problem", "health", "state") if key in truth)
+    facts += len(truth.get("node", {})) + len(truth.get("peers", [])) + len(truth.get("ping", {}))
+    facts += len(truth.get("daemon", {})) + len(truth.get("rules_absent", [])) + len(truth.get("titles_exclude", []))
+    windows = truth.get("windows", {})
+    facts += len(windows.get("kinds", [])) + len(windows.get("not", []))
+    facts += sum(k in windows for k in ("owner", "pid", "caller"))
+    return max(facts, 1)  # a sample that states only "recognised" still counts as one fact
+
+
+def batch_figures(batch: int) -> tuple[int, int, int, int, list[tuple[str, list[str]]]]:
+    """(right samples, samples, right facts, facts, misses) for one blind batch of truth.toml."""
+    results = [
+        (t["file"], count_facts(t), check_sample(t, document_for(t["file"])))
+        for t in load_truth()
+        if t.get("blind_batch") == batch
+    ]
+    facts = sum(n for _, n, _ in results)
+    # exit 2 on a paste that shows something loses every fact it states, not one
+    wrong = sum(n if problems == [NOTHING] else min(n, len(problems)) for _, n, problems in results)
+    right = sum(1 for _, _, problems in results if not problems)
+    return right, len(results), facts - wrong, facts, [(name, problems) for name, _, problems in results if problems]
+
+
 def main(argv: list[str]) -> int:
     details = "--details" in argv
     labels = {
@@ -220,6 +247,13 @@ def main(argv: list[str]) -> int:
             for name, problems in results:
                 for problem in problems:
                     print(f"  {name}: {problem}")
+    batches = sorted({t["blind_batch"] for t in load_truth() if "blind_batch" in t})
+    for batch in batches:
+        right, samples, right_facts, facts, _ = batch_figures(batch)
+        print(
+            f"blind batch {batch}: {right}/{samples} pastes right ({100 * right / max(1, samples):.0f} %), "
+            f"{right_facts}/{facts} facts right ({100 * right_facts / max(1, facts):.0f} %)"
+        )
     return 0
 
 

@@ -135,7 +135,12 @@ DAEMON_FRAGMENTS = [
     "logtail started", "LogID: ", "abc123", "logpolicy: ", "logpolicy.Read ", "subproc mode: logid=", '(logID "',
     '380b")', "Program starting: v", "1.52.0", "-t3c2", "2021/06/15 16:01:48 ", "2021-06-15T16:01:48.840-07:00: ",
     " ", "x", "tailscaled", "magicsock: ", "derp.Send(127.3.3.40:900): ", "derphttp.Client.Send",
-    " connect to region 900 (xxx): EOF",
+    " connect to region 900 (xxx): EOF", "Nov 13 02:07:34 host tailscaled[11844]: ", "health(warnable=dns-x): ",
+    'health("overall"): ', "error: ", "ok", "wgengine: ", "[RATELIMIT] format(", "Accept: TCP{", "dns: error",
+    "dns udp query: ", "peerapi: ", "portmapper: ", "authReconfig: ", "control: ", "NetInfo", "Switching ipn state ",
+    "s6-rc: info ", " Program starting: v1.36.2", "\u044f\u043d\u0432 30 20:54:59 pi tailscaled[884]: ",
+    "2024-04-30T03:52:44.875476938-04:00 ", "2021-08-15 08:09:13.580261 +0100 +0100: ", "+0000 UTC: ",
+    "open-conn-track: ", "netstack: ", "exec ping of ",
 ]  # fmt: skip
 
 
@@ -144,9 +149,9 @@ DAEMON_FRAGMENTS = [
 @example('(logID "380bdb0b643dc02dce46a3175c644b8d44b32ea460e9d4132d625d3224c366e2")')
 @settings(max_examples=1000, deadline=None)
 def test_daemon_log_word_precheck_never_hides_a_log_line(text: str) -> None:
-    from opskit.core.diagnose.daemonlog import _MARKERS, is_daemon_log_line
+    from opskit.core.diagnose.daemonlog import _MARKERS, _START_ANYWHERE, is_daemon_log_line
 
-    assert is_daemon_log_line(text) == bool(_MARKERS.match(text))
+    assert is_daemon_log_line(text) == bool(_MARKERS.match(text) or _START_ANYWHERE.search(text))
 
 
 VIA_FRAGMENTS = [

@@ -264,3 +264,5 @@ class DaemonLogReport:
     why: str = ""  # what decided hand_started
     # (region ID, region code as shown, error text, line) for each failed connection to a DERP region
     derp_failures: tuple[tuple[int, str, str, SourceLine], ...] = ()
+    # (warnable, message, line) for each health warnable whose last logged state is an error or warning
+    health_errors: tuple[tuple[str, str, SourceLine], ...] = ()

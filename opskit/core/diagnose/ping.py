@@ -16,9 +16,12 @@ from opskit.core.diagnose.netcheck import parse_go_duration
 from opskit.core.diagnose.text import SourceLine
 
 # Stray punctuation is tolerated ("(100.xxx.xxx.xxx))", a trailing "." or ","): people retype and
-# redact pong lines, and a pong that is dropped would change the verdict.
+# redact pong lines, and a pong that is dropped would change the verdict. A redacted IP may also stand
+# without its parentheses, as a placeholder ("pong from "nas_name" "nas_ip" via DERP(fra) in 94ms").
 _PONG = re.compile(
-    r"^pong from (?P<node>\S+) \((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+[.,;:]? via (?P<via>\S+?)[.,;]?"
+    r"^pong from (?P<node>\S+) (?:\((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+"
+    r"|(?P<placeholder>\"[^\"\s]{1,60}\"|<[^<>\s]{1,60}>))"
+    r"[.,;:]? via (?P<via>\S+?)[.,;]?"
     r"(?: in (?P<latency>[0-9.]+[a-zµ]*s))?[.,;]*(?:\s+#.*)?\s*$"
 )
 # A pong cut down to its "via" part, as people quote it ("- via DERP(fra) in 41ms  # relay"); the
@@ -103,7 +106,15 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
             path, region = _classify_via(pong.group("via"))
             latency = parse_go_duration(pong.group("latency") or "")
             pongs.append(
-                Pong(pong.group("node"), pong.group("ip"), pong.group("via"), path, latency, line, region)
+                Pong(
+                    pong.group("node"),
+                    pong.group("ip") or pong.group("placeholder"),
+                    pong.group("via"),
+                    path,
+                    latency,
+                    line,
+                    region,
+                )
             )
         elif fragment:
             path, region = _classify_via(fragment.group("via"))

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, StatusReport
 from opskit.core.diagnose.text import SourceLine
 
 # A Tailscale IP as printed or as people redact it: 100.101.6.89, 100.xxx.xxx.xxx, 100.x.y.z, fd7a:…,
-# ***, <redacted>, [redacted], xxx, ....
+# ***, <redacted>, [redacted], xxx, ..., 100.___.___.___, 100.a;b;c.
 _IP_TOKEN = re.compile(
-    r"^(?:[0-9xyzXYZ*#]{1,3}(?:\.[0-9a-zA-Z*#]{1,3}){3}|[0-9a-fA-F:x]*:[0-9a-fA-F:x]+|\*{2,}|x{2,}|X{2,}"
+    r"^(?:[0-9xyzXYZ*#_]{1,3}(?:[.;][0-9a-zA-Z*#_]{1,3}){3}|[0-9a-fA-F:x]*:[0-9a-fA-F:x]+|\*{2,}|x{2,}|X{2,}"
     r"|<[^<>\s]{1,30}>|\[[^\[\]\s]{1,30}\]|\.{3,}|\u2026)$"
 )
-_REDACTED_IP = re.compile(r"[xyzXYZ*#<>\[\]]|\.\.\.|\u2026|^[0-9]{1,3}(?:\.[a-w]{1,3}){3}$")
+_REDACTED_IP = re.compile(r"[xyzXYZ*#<>\[\]_;]|\.\.\.|\u2026|^[0-9]{1,3}(?:\.[a-w]{1,3}){3}$")
 _HOST_TOKEN = r'(?:\("[^"]*"\)|\S+(?: \([^)]*\))?)'  # ("hostname") | xn--abc (unicode)
 _ROW = re.compile(
     r"^(?:(?P<ip>\S+)\s+)?(?P<host>" + _HOST_TOKEN + r")\s+(?P<owner>\S+)\s+(?P<os>\S+)\s+(?P<cell>\S.*)$"
@@ -58,7 +59,8 @@ def _parse_cell(cell: str) -> dict[str, object] | None:
         fields["last_seen"] = last_seen.group("ago")
         cell = cell[: last_seen.start()] + cell[last_seen.end() :]
     parts = [p.strip() for p in cell.split(";") if p.strip()]
-    if not parts or parts[0] not in {"-", "idle", "offline", "active"}:
+    # "online" is the word proposed (tailscale#21212) for an online peer without traffic, printed "-" so far.
+    if not parts or parts[0] not in {"-", "idle", "offline", "active", "online"}:
         return None
     head = parts[0]
     fields["active"] = head == "active"
@@ -93,18 +95,18 @@ def parse_status_row(line: SourceLine) -> StatusPeer | None:
         return _legacy_peer(line, legacy)
     match = _ROW.match(line.text)
     if not match:
-        return _partial_row(line)
+        return _retry_unwrapped(line) or _partial_row(line)
     ip = match.group("ip") or ""
     host, owner, os_name = match.group("host"), match.group("owner"), match.group("os")
     cell = match.group("cell")
     if ip and not _IP_TOKEN.match(ip):
-        return _partial_row(line)
+        return _retry_unwrapped(line) or _partial_row(line)
     fields = _parse_cell(cell)
     if fields is None:
-        return _partial_row(line)
-    # "-" alone is a weak signal: also require a plausible OS column.
-    if cell.strip() == "-" and os_name.lower() not in KNOWN_OS:
-        return None
+        return _retry_unwrapped(line) or _partial_row(line)
+    # "-" (or "online") alone is a weak signal: also require a plausible OS column.
+    if cell.strip() in ("-", "online") and os_name.lower() not in KNOWN_OS:
+        return _retry_unwrapped(line)
     return StatusPeer(
         ip=ip,
         host=host,
@@ -124,6 +126,33 @@ def parse_status_row(line: SourceLine) -> StatusPeer | None:
         tx=fields.get("tx"),  # type: ignore[arg-type]
         rx=fields.get("rx"),  # type: ignore[arg-type]
     )
+
+
+# What people put around a row when they retype or annotate it: columns joined by " / ", a "# " comment
+# marker, a parenthesised remark or a "Before:"-style label in front. Tried only when a line does not
+# parse as it is, and kept only when what remains parses as a row.
+_SLASH_COLUMNS = " / "
+_LEAD_COMMENT = re.compile(r"^#\s+(?=[0-9a-fA-F*x<\[])")
+_LEAD_REMARK = re.compile(r"^\([^()]{1,100}\)\s+")
+_LEAD_LABEL = re.compile(r"^[A-Za-z][\w ]{0,15}?\s?:\s+(?=\S)")
+
+
+def _unwrap_row(text: str) -> str:
+    """The row inside an annotated line (unchanged when there is nothing to take away)."""
+    if text.count(_SLASH_COLUMNS) >= 3:
+        text = text.replace(_SLASH_COLUMNS, "  ")
+    for pattern in (_LEAD_COMMENT, _LEAD_REMARK, _LEAD_LABEL):
+        text = pattern.sub("", text, count=1)
+    return text
+
+
+def _retry_unwrapped(line: SourceLine) -> StatusPeer | None:
+    """Parse the row inside an annotated line; the peer keeps the original line as evidence."""
+    inner = _unwrap_row(line.text)
+    if inner == line.text or len(inner.split(None, 3)) < 4:
+        return None
+    peer = parse_status_row(SourceLine(line.number, inner, line.raw, line.command))
+    return None if peer is None else replace(peer, line=line)
 
 
 # Where a status cell can start inside a row that does not fit the column grammar: a fragment that

@@ -45,7 +45,9 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         WindowsErrorKind.SERVICE_NOT_RUNNING,
         r"is the Tailscale service running\?"
         r"|failed to connect to local tailscaled process \(is it running\?\)"
-        r"|Failed to connect to local Tailscale daemon",
+        r"|Failed to connect to local Tailscale daemon"
+        # Linux/macOS CLI: "failed to connect to local tailscaled; it doesn't appear to be running (sudo …)"
+        r"|failed to connect to local tailscaled; it does(?:n't| not) appear to be running",
     ),
     (
         WindowsErrorKind.VERSION_MISMATCH,

@@ -48,6 +48,7 @@ RULES: tuple[Rule, ...] = (
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,
+    daemonlog.health_errors,
     pairs.derp_only,
     pairs.uncertain,
     pairs.first_contact,

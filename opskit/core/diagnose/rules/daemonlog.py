@@ -102,3 +102,41 @@ def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
         ctx.facts.evidence(*(line for _, _, _, line in log.derp_failures[:3])),
         regions=[region_id for region_id, _, _, _ in log.derp_failures],
     )
+
+
+@rule(
+    id="TS-LOG-HEALTH",
+    name="log-health",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="tailscaled logged a health problem that did not clear",
+    target="daemon-log",
+)
+def health_errors(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``health(warnable=X): error: …`` is the same health state ``tailscale status`` prints under
+    "# Health check:"; it holds until the daemon logs ``health(warnable=X): ok``. A warnable whose last
+    logged state is an error is still failing at the end of the paste (DERP unreachable, DNS forwarding
+    failing, control plane unreachable…). Repeated ``dns: error:`` lines count as dns-forward-failing,
+    which tailscaled raises from the same failures.
+
+    *Bad*::
+
+        Nov 13 02:07:35 host tailscaled[11844]: health(warnable=dns-forward-failing): error: Tailscale can't reach the configured DNS servers.
+
+    *Good*::
+
+        2024/10/02 07:34:57 health(warnable=no-derp-connection): error: Tailscale could not connect to the relay server.
+        2024/10/02 07:34:59 health(warnable=no-derp-connection): ok
+    """
+    if not log.health_errors:
+        return
+    named = [f"{name}: {msg}" if msg else name for name, msg, _ in log.health_errors]
+    yield ctx.finding(
+        f"{ctx.facts.label}: tailscaled's health check still fails at the end of the log — {'; '.join(named)}.",
+        "Fix what the warnable names first: no-derp-connection / 'not connected to home DERP region' → "
+        "outbound TCP 443 to the DERP region (and the custom derper's TLS); dns-forward-failing → the "
+        "upstream resolvers (or the exit node's DNS) answering; login/control messages → reach the control "
+        "server. Then check the log for the matching `health(…): ok`.",
+        ctx.facts.evidence(*(line for _, _, line in log.health_errors[:3])),
+        warnables=[name for name, _, _ in log.health_errors],
+    )
