@@ -140,10 +140,7 @@ def main() -> int:
         f"one paste, GC running:      {gc_running_time * 1000:8.1f} ms (for information: the command pauses the "
         "cyclic GC while parsing)"
     )
-    print(
-        f"one paste, CPU time:         {paste_cpu * 1000:8.1f} ms (one run; excludes time lost to other "
-        "processes)"
-    )
+    print(f"one paste, CPU time:         {paste_cpu * 1000:8.1f} ms (one run; excludes time lost to other processes)")
     worst = max(paste_time, single_time)
     verdict = "OK" if worst < TARGET_SECONDS else "SLOWER THAN TARGET"
     print(f"verdict: {verdict} (worst {worst:.3f} s, target < {TARGET_SECONDS:.0f} s)")

@@ -104,9 +104,7 @@ def main() -> int:
         config = Path(workdir) / "nginx.conf"
         config.write_text(generate(args.servers))
         size_kib = config.stat().st_size / 1024
-        opskit_s, opskit_cpu, opskit_code = best_time(
-            [opskit, "lint", str(config), "--format", "json"], args.repeat
-        )
+        opskit_s, opskit_cpu, opskit_code = best_time([opskit, "lint", str(config), "--format", "json"], args.repeat)
         gixy_s, gixy_cpu, gixy_code = best_time([gixy, "--format", "json", str(config)], args.repeat)
     print(
         f"config: {args.servers} server blocks, {size_kib:.0f} KiB; best of {args.repeat} runs each; "
@@ -114,10 +112,7 @@ def main() -> int:
     )
     print(f"opskit lint : {opskit_s:7.2f} s wall, {opskit_cpu:6.2f} s CPU (exit {opskit_code})")
     print(f"gixy-ng     : {gixy_s:7.2f} s wall, {gixy_cpu:6.2f} s CPU (exit {gixy_code})")
-    print(
-        f"ratio       : opskit takes {opskit_s / gixy_s:.2f}x gixy-ng's time "
-        f"({gixy_s / opskit_s:.1f}x faster)"
-    )
+    print(f"ratio       : opskit takes {opskit_s / gixy_s:.2f}x gixy-ng's time ({gixy_s / opskit_s:.1f}x faster)")
     print(
         f"target      : < 2 s {'met' if opskit_s < 2 else 'MISSED'}; faster than gixy-ng "
         f"{'met' if opskit_s < gixy_s else 'MISSED'}"

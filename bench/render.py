@@ -75,9 +75,7 @@ def main() -> None:
     opskit = opskit_command()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs, load average {load} (other jobs inflate every number below)")
-    baseline, version = interleaved_medians(
-        args.runs, [sys.executable, "-c", "import typer"], [*opskit, "--version"]
-    )
+    baseline, version = interleaved_medians(args.runs, [sys.executable, "-c", "import typer"], [*opskit, "--version"])
     ratio = version / baseline
     print(f"python -c 'import typer'   median {baseline * 1000:7.1f} ms  ({args.runs} runs)")
     print(f"opskit --version           median {version * 1000:7.1f} ms  ({args.runs} runs)")

@@ -199,9 +199,7 @@ def run_round(contenders: list[Contender], sessions: int, peers: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=5000)
     parser.add_argument("--peers", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)

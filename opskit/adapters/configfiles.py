@@ -46,9 +46,7 @@ class FileSource:
             return data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
-            raise InputError.at(
-                path, line, None, f"not UTF-8 text ({error.reason} at byte {error.start})"
-            ) from None
+            raise InputError.at(path, line, None, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
 
     def glob(self, pattern: str) -> list[str]:
         """Regular files matching an nginx ``include`` pattern, sorted as nginx reads them."""

@@ -558,6 +558,8 @@ def atomic_write(path: Path, content: str | bytes, mode: int | None = None) -> N
 def atomic_write_tree(root: Path, files: Mapping[str, str]) -> list[Path]:
     """Write several files under ``root``, all or nothing (see :func:`write_files`). Returns the paths."""
     return [root / relative for relative in write_files(root, files)]
+
+
 def write_report(path: Path, text: str, option: str) -> None:
     """Write a report the user asked for with ``-o FILE``: atomically, never creating folders or
     writing through a symlink; any failure is bad input naming the option (exit 2)."""

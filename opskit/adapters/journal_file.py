@@ -20,9 +20,7 @@ class FileJournal:
         try:
             self._fd = os.open(path, flags, 0o600)
         except FileExistsError:
-            raise InputError.at(
-                str(path), None, "--journal", "already exists; choose a new journal path"
-            ) from None
+            raise InputError.at(str(path), None, "--journal", "already exists; choose a new journal path") from None
         except OSError as exc:
             raise InputError.at(str(path), None, "--journal", f"cannot open: {exc.strerror}") from None
         self.path = path

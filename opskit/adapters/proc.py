@@ -62,9 +62,7 @@ def run(
 STREAM_TAIL_CHARS = 64 * 1024
 
 
-def run_streaming(
-    argv: Sequence[str], *, timeout: float, on_line: Callable[[str, str], None]
-) -> Completed:
+def run_streaming(argv: Sequence[str], *, timeout: float, on_line: Callable[[str, str], None]) -> Completed:
     """Run ``argv`` and hand every output line to ``on_line(stream, line)`` as it is printed.
 
     ``stream`` is ``"stdout"`` or ``"stderr"``; the result carries the last STREAM_TAIL_CHARS of each.

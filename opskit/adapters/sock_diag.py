@@ -135,9 +135,7 @@ def dump_tcp(
     return list(seen.values())
 
 
-def destroy(
-    sock: socket.socket, sockets: Sequence[DiagSocket], *, batch: int = DESTROY_BATCH
-) -> dict[bytes, int]:
+def destroy(sock: socket.socket, sockets: Sequence[DiagSocket], *, batch: int = DESTROY_BATCH) -> dict[bytes, int]:
     """SOCK_DESTROY each socket by its full inet_diag_sockid (cookie included). Returns errno by cookie
     for every request the kernel refused (absent = destroyed)."""
     failed: dict[bytes, int] = {}
@@ -171,4 +169,3 @@ def _recv(sock: socket.socket, buffer: bytearray) -> int:
         if isinstance(exc, TimeoutError):
             raise NetlinkUnavailable(f"no sock_diag answer within {_TIMEOUT_SECONDS:.0f} s") from None
         raise
-

@@ -54,9 +54,7 @@ def _qualified(name: str) -> str:
     return name if "@" in name else f"{name}@file"
 
 
-def wait_for_route(
-    api_url: str, router: str, service: str, timeout: float, interval: float = 0.05
-) -> RouteCheck:
+def wait_for_route(api_url: str, router: str, service: str, timeout: float, interval: float = 0.05) -> RouteCheck:
     """Poll GET /api/http/routers/<router>@file until it uses ``service`` and the service lists the
     router in ``usedBy``; give up after ``timeout`` seconds and say what was last seen."""
     import httpx

@@ -37,9 +37,7 @@ def _recheck(schema: TenantSchema, plan: Plan) -> Callable[[connection.Database,
     def check(db: connection.Database, node_clashes: list[Clash]) -> list[str]:
         user = tenant_reads.user_by_id(db, schema, plan.tenant.id)
         key_ids = list(plan.rows.get(KEYS, {}))
-        state = tenant_reads.read_target(
-            db, schema, user, [], key_ids, plan.target_cluster, clashes=node_clashes
-        )
+        state = tenant_reads.read_target(db, schema, user, [], key_ids, plan.target_cluster, clashes=node_clashes)
         return [c.message for c in target_conflicts(schema, user, state, plan.target_cluster)]
 
     return check
@@ -47,9 +45,7 @@ def _recheck(schema: TenantSchema, plan: Plan) -> Callable[[connection.Database,
 
 def default_journal_path(plan: Plan) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return Path(
-        f"opskit-move-{plan.tenant.name}-{plan.source_cluster}-to-{plan.target_cluster}-{stamp}.journal"
-    )
+    return Path(f"opskit-move-{plan.tenant.name}-{plan.source_cluster}-to-{plan.target_cluster}-{stamp}.journal")
 
 
 def apply_plan(
@@ -122,9 +118,7 @@ def _dry_run(
 ) -> RunReport:
     include_tagged = plan.tagged_choice == "include"
     with db.errors("checking the plan against the database"), db.conn.transaction(force_rollback=True):
-        drift = recheck.plan_drift(
-            db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged
-        )
+        drift = recheck.plan_drift(db, schema, plan.rows, plan.tenant.id, plan.source_cluster, include_tagged)
         recheck.recheck_planner(db)
         precheck = recheck.node_precheck(
             db,
@@ -215,8 +209,7 @@ def _apply(
         report.steps.append(outcome)
         if not outcome.ok:
             raise ApplyError(
-                f"pre-hook failed ({outcome.detail}); nothing changed in the database. "
-                f"Journal: {journal.path}"
+                f"pre-hook failed ({outcome.detail}); nothing changed in the database. Journal: {journal.path}"
             )
     try:
         result = move.apply_move(

@@ -58,9 +58,7 @@ def open_schema(dsn: str | None, cluster_column: str) -> tuple[connection.Databa
         raise
 
 
-def list_tenants(
-    *, dsn: str | None, cluster: int | None, cluster_column: str
-) -> tuple[list[TenantCount], str]:
+def list_tenants(*, dsn: str | None, cluster: int | None, cluster_column: str) -> tuple[list[TenantCount], str]:
     """Live tenants per cluster with their row counts, and the database as shown (masked)."""
     db, schema = open_schema(dsn, cluster_column)
     try:

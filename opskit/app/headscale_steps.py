@@ -94,9 +94,7 @@ def switch_route(
     from opskit.adapters.traefik import wait_for_route
 
     started = time.monotonic()
-    journal.record(
-        RouteIntent(name, utc_now(), route.config_file, route.router, route.from_service, route.to_service)
-    )
+    journal.record(RouteIntent(name, utc_now(), route.config_file, route.router, route.from_service, route.to_service))
     try:
         edit = rewrite_route(route.config_file, route.router, route.to_service, expect)
     except OpskitError as exc:  # the database step is already committed: report, do not crash
@@ -119,14 +117,10 @@ def switch_route(
     else:
         detail = f"router {route.router} already pointed at {route.to_service} in {route.config_file}"
     if not route.api_url:
-        return StepOutcome(
-            name, True, detail + " (no --traefik-api: not verified)", time.monotonic() - started
-        )
+        return StepOutcome(name, True, detail + " (no --traefik-api: not verified)", time.monotonic() - started)
     check = wait_for_route(route.api_url, route.router, route.to_service, route.timeout)
     journal.record(
-        RouteChecked(
-            name, "verified" if check.ok else "unverified", utc_now(), check.detail, round(check.seconds, 3)
-        )
+        RouteChecked(name, "verified" if check.ok else "unverified", utc_now(), check.detail, round(check.seconds, 3))
     )
     if check.ok:
         return StepOutcome(

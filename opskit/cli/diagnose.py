@@ -18,9 +18,7 @@ if TYPE_CHECKING:
 def diagnose_command(
     files: Annotated[
         list[str] | None,
-        typer.Argument(
-            help="Files with pasted output, one node per file; '-' reads stdin.", show_default=False
-        ),
+        typer.Argument(help="Files with pasted output, one node per file; '-' reads stdin.", show_default=False),
     ] = None,
     label: Annotated[
         list[str] | None,
@@ -28,9 +26,7 @@ def diagnose_command(
     ] = None,
     live: Annotated[
         bool,
-        typer.Option(
-            "--live", help="Inspect this machine: tailscaled process, its user and flags; run the CLI."
-        ),
+        typer.Option("--live", help="Inspect this machine: tailscaled process, its user and flags; run the CLI."),
     ] = False,
     graph: Annotated[
         Path | None,

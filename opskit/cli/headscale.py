@@ -30,12 +30,8 @@ DsnOption = Annotated[
 ClusterColumnOption = Annotated[
     str, typer.Option("--cluster-column", help="Column saying which instance serves a row.")
 ]
-LockTimeoutOption = Annotated[
-    str, typer.Option("--lock-timeout", help="Give up waiting for a row lock after this.")
-]
-StatementTimeoutOption = Annotated[
-    str, typer.Option("--statement-timeout", help="Cancel any statement after this.")
-]
+LockTimeoutOption = Annotated[str, typer.Option("--lock-timeout", help="Give up waiting for a row lock after this.")]
+StatementTimeoutOption = Annotated[str, typer.Option("--statement-timeout", help="Cancel any statement after this.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -94,15 +90,11 @@ def plan(
     ] = False,
     pre_hook: Annotated[
         list[str] | None,
-        typer.Option(
-            "--pre-hook", help="Command run before the DB move (e.g. stop the source instance). Repeatable."
-        ),
+        typer.Option("--pre-hook", help="Command run before the DB move (e.g. stop the source instance). Repeatable."),
     ] = None,
     post_hook: Annotated[
         list[str] | None,
-        typer.Option(
-            "--post-hook", help="Command run after the DB move (e.g. restart both instances). Repeatable."
-        ),
+        typer.Option("--post-hook", help="Command run after the DB move (e.g. restart both instances). Repeatable."),
     ] = None,
     hook_timeout: Annotated[float, typer.Option("--hook-timeout", help="Seconds each hook may take.")] = 60.0,
     traefik_config: Annotated[
@@ -110,21 +102,15 @@ def plan(
         typer.Option("--traefik-config", help="Traefik dynamic YAML file holding the tenant's router."),
     ] = None,
     router: Annotated[str | None, typer.Option("--router", help="The tenant's HTTP router name.")] = None,
-    to_service: Annotated[
-        str | None, typer.Option("--to-service", help="Service of the target instance.")
-    ] = None,
+    to_service: Annotated[str | None, typer.Option("--to-service", help="Service of the target instance.")] = None,
     traefik_api: Annotated[
         str | None,
         typer.Option("--traefik-api", help="Traefik API base URL to confirm the switch (read-only GETs)."),
     ] = None,
-    route_timeout: Annotated[
-        float, typer.Option("--route-timeout", help="Seconds to wait for Traefik.")
-    ] = 10.0,
+    route_timeout: Annotated[float, typer.Option("--route-timeout", help="Seconds to wait for Traefik.")] = 10.0,
     entry_port: Annotated[
         int | None,
-        typer.Option(
-            "--entry-port", help="Port on THIS host where the tenant's clients connect (edge entrypoint)."
-        ),
+        typer.Option("--entry-port", help="Port on THIS host where the tenant's clients connect (edge entrypoint)."),
     ] = None,
     client: Annotated[
         list[str] | None,

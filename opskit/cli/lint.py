@@ -39,17 +39,13 @@ def lint(
     ] = None,
     output_format: Annotated[
         LintFormat,
-        typer.Option(
-            "--format", "-F", case_sensitive=False, help="human, json or sarif (GitHub code scanning)."
-        ),
+        typer.Option("--format", "-F", case_sensitive=False, help="human, json or sarif (GitHub code scanning)."),
     ] = LintFormat.human,
     select: Annotated[
         list[str] | None,
         typer.Option(
             "--select",
-            help="Only these rules: ids, id prefixes "
-            "(NGX, HAP1), names or families; "
-            "comma-separated or repeated.",
+            help="Only these rules: ids, id prefixes (NGX, HAP1), names or families; comma-separated or repeated.",
             metavar="RULES",
         ),
     ] = None,
@@ -68,9 +64,7 @@ def lint(
     ] = None,
     nginx_version: Annotated[
         str | None,
-        typer.Option(
-            "--nginx-version", help="Target nginx version for version-dependent rules.", metavar="X.Y.Z"
-        ),
+        typer.Option("--nginx-version", help="Target nginx version for version-dependent rules.", metavar="X.Y.Z"),
     ] = None,
     settings_file: Annotated[
         Path | None,
@@ -81,9 +75,7 @@ def lint(
             metavar="FILE",
         ),
     ] = None,
-    no_settings: Annotated[
-        bool, typer.Option("--no-config", help="Ignore project settings files.")
-    ] = False,
+    no_settings: Annotated[bool, typer.Option("--no-config", help="Ignore project settings files.")] = False,
     pre_commit: Annotated[
         bool,
         typer.Option(

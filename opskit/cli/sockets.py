@@ -20,19 +20,13 @@ group = typer.Typer(
     no_args_is_help=True,
 )
 
-PortOpt = Annotated[
-    int | None, typer.Option("--port", "-p", help="Port on THIS host (a server's listen port).")
-]
+PortOpt = Annotated[int | None, typer.Option("--port", "-p", help="Port on THIS host (a server's listen port).")]
 LocalOpt = Annotated[str | None, typer.Option("--local", help="IP address on this host.")]
-PeerOpt = Annotated[
-    list[str] | None, typer.Option("--peer", help="IP or CIDR of the other side; repeatable.")
-]
+PeerOpt = Annotated[list[str] | None, typer.Option("--peer", help="IP or CIDR of the other side; repeatable.")]
 PeersFileOpt = Annotated[Path | None, typer.Option("--peers-file", help="File with one IP or CIDR per line.")]
 ProcessOpt = Annotated[str | None, typer.Option("--process", help="Owning process name.")]
 PidOpt = Annotated[int | None, typer.Option("--pid", help="Owning process id.")]
-StateOpt = Annotated[
-    list[str] | None, typer.Option("--state", help="TCP state (default established); repeatable.")
-]
+StateOpt = Annotated[list[str] | None, typer.Option("--state", help="TCP state (default established); repeatable.")]
 NetnsOpt = Annotated[int | None, typer.Option("--netns", help="Act in the network namespace of this PID.")]
 
 

@@ -31,8 +31,7 @@ SHORT_PREDICTION = {
     Prediction.DERP_ONLY: "DERP only",
 }
 PROBE_PORT_NOTE = (
-    "IPv4/IPv6 ports are not shown: the port netcheck prints belongs to the CLI's own probe socket, "
-    "not to tailscaled."
+    "IPv4/IPv6 ports are not shown: the port netcheck prints belongs to the CLI's own probe socket, not to tailscaled."
 )
 
 
@@ -348,9 +347,7 @@ def _live_json(diagnosis: Diagnosis) -> dict[str, Any] | None:
             }
             for d in live.daemons
         ],
-        "runs": [
-            {"command": r.command, "returncode": r.returncode, "timed_out": r.timed_out} for r in live.runs
-        ],
+        "runs": [{"command": r.command, "returncode": r.returncode, "timed_out": r.timed_out} for r in live.runs],
     }
 
 
@@ -372,9 +369,7 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
     if diagnosis.live is not None:
         _render_live(diagnosis, console)
     if diagnosis.profiles:
-        table = Table(
-            title="NAT profile per node (from netcheck)", title_justify="left", caption=PROBE_PORT_NOTE
-        )
+        table = Table(title="NAT profile per node (from netcheck)", title_justify="left", caption=PROBE_PORT_NOTE)
         for column in (
             "node",
             "UDP",
@@ -442,13 +437,9 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
         matrix.add_row(safe_cell(row), *(safe_cell(c, newlines=True) for c in cells))
     console.print(matrix)
     # Pairs without a finding still deserve their reason; the others are explained in the panels below.
-    explained = [
-        p for p in diagnosis.predictions if p.prediction in (Prediction.DIRECT_IPV4, Prediction.DIRECT_IPV6)
-    ]
+    explained = [p for p in diagnosis.predictions if p.prediction in (Prediction.DIRECT_IPV4, Prediction.DIRECT_IPV6)]
     if explained:
-        details = Table(
-            title="Why these pairs are expected to be direct", title_justify="left", show_lines=True
-        )
+        details = Table(title="Why these pairs are expected to be direct", title_justify="left", show_lines=True)
         for column in ("pair", "expected", "why"):
             details.add_column(column, overflow="fold")
         for pair in explained:
@@ -465,7 +456,7 @@ def _render_peers(peers: list[dict[str, Any]], console: Console) -> None:
     table = Table(title="Path per peer (from status and ping)", title_justify="left")
     several_inputs = len({peer["label"] for peer in peers}) > 1  # one input: its name is in the title above
     columns = ("peer", "Tailscale IP", "OS", "path", "endpoint / DERP", "tx / rx", "line")
-    for column in (("seen from", *columns) if several_inputs else columns):
+    for column in ("seen from", *columns) if several_inputs else columns:
         table.add_column(column, overflow="fold")
     for peer in peers:
         derp = peer["derp"]
@@ -509,9 +500,7 @@ def _render_live(diagnosis: Diagnosis, console: Console) -> None:
         table.add_column(column, overflow="fold")
     for d in live.daemons:
         managed = d.started_by_service_manager
-        starter = (
-            f"{d.parent_name or '?'} ({'service' if managed else 'by hand' if managed is False else '?'})"
-        )
+        starter = f"{d.parent_name or '?'} ({'service' if managed else 'by hand' if managed is False else '?'})"
         table.add_row(
             str(d.pid),
             *(

@@ -57,8 +57,7 @@ def render_human(result: LintResult, files: list[str], notes: list[str], thresho
     if result.findings:
         _say(
             console,
-            f"{_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in "
-            f"{_plural(len(files), 'file')}{tail}.",
+            f"{_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {_plural(len(files), 'file')}{tail}.",
             "bold",
         )
     else:

@@ -56,9 +56,7 @@ def _part(title: str, intro: list[str], rules: Sequence[Rule]) -> list[str]:
     lines = [f"## {title}", "", *intro, "", "| id | name | severity | summary |", "| --- | --- | --- | --- |"]
     for rule in rules:
         info = rule.info
-        lines.append(
-            f"| [{info.id}](#{info.id.lower()}) | `{info.name}` | {info.severity.label} | {info.summary} |"
-        )
+        lines.append(f"| [{info.id}](#{info.id.lower()}) | `{info.name}` | {info.severity.label} | {info.summary} |")
     for family in dict.fromkeys(rule.info.family for rule in rules):
         lines += ["", f"### {FAMILY_TITLES.get(family, family)}"]
         for rule in (r for r in rules if r.info.family == family):

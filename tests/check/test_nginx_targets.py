@@ -201,8 +201,18 @@ def test_lint_and_check_report_the_same_pass_lines(cli: Any, tmp_path: Path) -> 
     lint = json.loads(cli(["lint", str(conf), "--select", "NGX101", "--format", "json"]).stdout)
     linted = sorted(e["line"] for f in lint["findings"] for e in f["evidence"])
     checked = cli(
-        ["check", "resolver", "--nginx-conf", str(conf), "--nameserver", LOOPBACK_NOBODY, "--timeout", "0.1",
-         "--format", "json"]
+        [
+            "check",
+            "resolver",
+            "--nginx-conf",
+            str(conf),
+            "--nameserver",
+            LOOPBACK_NOBODY,
+            "--timeout",
+            "0.1",
+            "--format",
+            "json",
+        ]
     )
     targets = json.loads(checked.stdout)["targets"]
     assert linted == [4, 5, 6, 7]

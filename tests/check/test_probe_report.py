@@ -138,9 +138,11 @@ def test_html_report_draws_the_measured_states(cli: Any, slow_nginx: int, tmp_pa
 
 
 def _near_an_event(connections: list[dict[str, Any]], t: float) -> bool:
-    events = [c["opened_at"] for c in connections] + [
-        c["connected_at"] + c["lifetime"] for c in connections if c["connected_at"] is not None
-    ] + [c["connected_at"] for c in connections if c["connected_at"] is not None]
+    events = (
+        [c["opened_at"] for c in connections]
+        + [c["connected_at"] + c["lifetime"] for c in connections if c["connected_at"] is not None]
+        + [c["connected_at"] for c in connections if c["connected_at"] is not None]
+    )
     return any(abs(t - e) <= 0.002 for e in events)
 
 

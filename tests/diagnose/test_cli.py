@@ -178,8 +178,7 @@ def test_binary_garbage_file_is_a_clean_exit_2(cli, tmp_path: Path) -> None:  # 
 def test_json_mode_keeps_stderr_quiet_and_carries_warnings_and_peers(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "mixed.txt"
     path.write_text(
-        "I ran this on the gateway, see below\n"
-        + (SAMPLES / "status" / "headscale-relay-mia-tx-no-rx.txt").read_text()
+        "I ran this on the gateway, see below\n" + (SAMPLES / "status" / "headscale-relay-mia-tx-no-rx.txt").read_text()
     )
     result = cli(["diagnose", "--format", "json", str(path)])
     assert result.exit_code == 1 and result.stderr == ""
@@ -188,7 +187,11 @@ def test_json_mode_keeps_stderr_quiet_and_carries_warnings_and_peers(cli, tmp_pa
     assert any("skipped line 1" in w for w in document["warnings"])
     (peer,) = document["peers"]
     assert (peer["name"], peer["path"], peer["derp"], peer["tx"], peer["rx"]) == (
-        "arrakis", "derp", {"code": "mia", "name": "Miami"}, 444, 0
+        "arrakis",
+        "derp",
+        {"code": "mia", "name": "Miami"},
+        444,
+        0,
     )
 
 

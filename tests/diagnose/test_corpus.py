@@ -101,7 +101,7 @@ def test_a_relayed_silent_peer_is_never_lost_however_it_is_pasted(
 
 
 ERROR = (
-    'failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 8264). Got error: '
+    "failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 8264). Got error: "
     'Get "http://local-tailscaled.sock/localapi/v0/status": context deadline exceeded'
 )
 
@@ -112,9 +112,7 @@ ERROR = (
     st.sampled_from(["", "`", '"', "'"]),
 )
 @settings(max_examples=80, deadline=None)
-def test_windows_errors_match_after_whitespace_case_and_quotes_change(
-    gaps: list[str], case: Any, quote: str
-) -> None:
+def test_windows_errors_match_after_whitespace_case_and_quotes_change(gaps: list[str], case: Any, quote: str) -> None:
     text = ERROR.replace("context deadline", "context" + "".join(gaps) + "deadline")
     text = text.replace("context", case("context")).replace("DEADLINE", case("DEADLINE"))
     document = to_json(run_text(quote + text + quote), 1)

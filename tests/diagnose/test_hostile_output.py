@@ -19,9 +19,7 @@ def test_hostile_paste_and_label_render_terminal_safe(cli: Any, junk: str, label
     text = (SAMPLES / "status" / "direct-and-relay-tor-mixed.txt").read_text()
     # The hostile text lands in a host name (shown in tables) and in an evidence line (shown in panels).
     junk_name = "".join(ch for ch in junk if not ch.isspace()) or "x"
-    pasted = text.replace("dentons-air", "dentons-" + junk_name).replace(
-        'relay "tor"', f'relay "tor{junk_name}"'
-    )
+    pasted = text.replace("dentons-air", "dentons-" + junk_name).replace('relay "tor"', f'relay "tor{junk_name}"')
     result = cli(["diagnose", "-", "--label", "pc" + label.replace("\n", "")], input=pasted)
     assert result.exit_code in (0, 1, 2), result.stderr
     assert terminal_safe(result.stdout), repr(result.stdout)

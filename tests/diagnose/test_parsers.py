@@ -97,9 +97,7 @@ def test_json_format_with_warning_banner() -> None:
         "CaptivePortal": "",
         "Now": "2026-09-01T07:00:00Z",
     }
-    text = "# Warning: this JSON format is not yet considered a stable interface\n" + json.dumps(
-        document, indent=2
-    )
+    text = "# Warning: this JSON format is not yet considered a stable interface\n" + json.dumps(document, indent=2)
     diagnosis = run_text(text)
     (profile,) = diagnosis.profiles
     assert profile.report.layout == "json"
@@ -174,10 +172,7 @@ def test_v1_30_4in6_bug_and_lan_stun_artefacts() -> None:
     diagnosis = run_text(bug)
     assert not diagnosis.profiles[0].ipv6_global
     assert by_rule(diagnosis, "TS-NETCHECK-V4MAPPED-BUG")
-    lan = (
-        "Report:\n* UDP: true\n* IPv4: yes, 192.168.100.1:5000\n* MappingVariesByDestIP: true\n"
-        "* PortMapping:\n"
-    )
+    lan = "Report:\n* UDP: true\n* IPv4: yes, 192.168.100.1:5000\n* MappingVariesByDestIP: true\n* PortMapping:\n"
     diagnosis = run_text(lan)
     (profile,) = diagnosis.profiles
     assert profile.ipv4_scope is AddressScope.PRIVATE and profile.mapping is Mapping.UNKNOWN
@@ -345,8 +340,7 @@ def test_go_quoting_is_undone() -> None:
             "running in server mode",
         ),
         (
-            '401 Unauthorized: Tailscale already in use ("PC\\\\alice"); '
-            'connection from "PC\\\\bob" not allowed',
+            '401 Unauthorized: Tailscale already in use ("PC\\\\alice"); connection from "PC\\\\bob" not allowed',
             "PC\\alice",
             "PC\\bob",
             "already in use",
@@ -395,9 +389,7 @@ def test_stale_sid_owner_puts_the_stale_owner_cause_first() -> None:
 
 
 def test_truncated_caller_is_flagged() -> None:
-    error = parse_windows_error(
-        line('Tailscale running in server mode ("PC\\\\alice"); connection from "DOM')
-    )
+    error = parse_windows_error(line('Tailscale running in server mode ("PC\\\\alice"); connection from "DOM'))
     assert error is not None and error.truncated and error.caller == "DOM"
 
 

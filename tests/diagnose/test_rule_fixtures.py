@@ -32,9 +32,7 @@ def test_bad_fixture_evidence_quotes_the_input(rule_id: str, path: Path) -> None
             if evidence.line is None:
                 continue  # live evidence quotes process facts, not input lines
             lines = {line.number: line.text for line in split_lines(texts[evidence.file])}
-            assert lines[evidence.line] == evidence.text, (
-                f"{rule_id}: evidence does not quote line {evidence.line}"
-            )
+            assert lines[evidence.line] == evidence.text, f"{rule_id}: evidence does not quote line {evidence.line}"
 
 
 def test_every_rule_is_documented() -> None:

@@ -20,9 +20,7 @@ def sample(name: str) -> Path:
 
 # The first 23 samples, sorted by output kind; the public-paste corpus (samples/corpus, 60 pastes with
 # their ground truth) is judged by test_corpus.py.
-ALL_SAMPLES = sorted(
-    p.relative_to(SAMPLES).as_posix() for p in SAMPLES.rglob("*.txt") if p.parent.name != "corpus"
-)
+ALL_SAMPLES = sorted(p.relative_to(SAMPLES).as_posix() for p in SAMPLES.rglob("*.txt") if p.parent.name != "corpus")
 
 
 def test_every_sample_is_copied_with_its_source() -> None:
@@ -183,9 +181,7 @@ def test_headscale_custom_derp_without_latency_is_flagged() -> None:
 def test_machine_pair_4090_lines_before_the_report_are_reported_as_skipped() -> None:
     diagnosis = run_files(sample("netcheck/pair-machine1-easy-nat-ipv6-yes.txt"))
     assert diagnosis.profiles[0].ipv6_global
-    assert diagnosis.warnings == (
-        "pair-machine1-easy-nat-ipv6-yes.txt: skipped line 1 (not recognised): 'machine1'",
-    )
+    assert diagnosis.warnings == ("pair-machine1-easy-nat-ipv6-yes.txt: skipped line 1 (not recognised): 'machine1'",)
 
 
 # --------------------------------------------------------------------------------------------- status

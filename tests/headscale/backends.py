@@ -63,8 +63,7 @@ class Backend:
                         self.upgraded += 1
                         conn.sendall(
                             b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
-                            b"Upgrade: tailscale-control-protocol\r\n\r\n"
-                            + f"hello from {self.name}\n".encode()
+                            b"Upgrade: tailscale-control-protocol\r\n\r\n" + f"hello from {self.name}\n".encode()
                         )
                         while data := reader.readline():
                             conn.sendall(f"{self.name}: ".encode() + data)

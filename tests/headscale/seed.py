@@ -108,9 +108,7 @@ def node(
         "machine_key": hexkey("mkey", name),
         "node_key": hexkey("nodekey", name),
         "disco_key": hexkey("discokey", name),
-        "endpoints": json.dumps(
-            endpoints if endpoints is not None else ["198.51.100.7:41641", "192.168.1.23:41641"]
-        ),
+        "endpoints": json.dumps(endpoints if endpoints is not None else ["198.51.100.7:41641", "192.168.1.23:41641"]),
         "host_info": host_info(name),
         "ipv4": ipv4,
         "ipv6": ipv6,

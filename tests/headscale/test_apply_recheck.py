@@ -104,9 +104,7 @@ def test_sql_clash_check_matches_the_pure_rule_on_every_kind(cli, hsdb: Headscal
     assert blank not in {c.other_id for c in found.clashes}  # '' and NULL never clash
 
 
-def test_apply_reports_every_new_clash_and_new_node_and_changes_nothing(
-    cli, hsdb: HeadscaleDb, tmp_path: Path
-) -> None:
+def test_apply_reports_every_new_clash_and_new_node_and_changes_nothing(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
     _plan(cli, hsdb, tmp_path, "--with-tagged")
     intruder = _node(hsdb, "intruder", 4, ipv4="100.64.0.1")
     before = hsdb.snapshot()
@@ -118,9 +116,7 @@ def test_apply_reports_every_new_clash_and_new_node_and_changes_nothing(
     assert journal.state == "uncommitted" and journal.steps[-1].state == "aborted"
 
 
-def test_apply_works_on_one_connection_when_no_second_one_is_allowed(
-    cli, hsdb: HeadscaleDb, tmp_path: Path
-) -> None:
+def test_apply_works_on_one_connection_when_no_second_one_is_allowed(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
     from tests.headscale.seed import PASSWORD
 
     # A role limited to one connection: the re-check connection is refused, apply runs the re-checks on

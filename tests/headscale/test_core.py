@@ -223,7 +223,7 @@ def test_journal_tolerates_a_torn_last_line_and_knows_it_never_committed() -> No
 def test_journal_before_image_is_raw_copy_text_up_to_the_end_marker() -> None:
     header = _header_line(2, {"nodes": {"7": "x"}})
     # COPY escapes every backslash, so a data line can never be the bare end marker \.
-    rows = b"7\thost\\.\t\\N\t3\n8\t{\"a\":\"b\\tc\"}\t\\.\t3\n"
+    rows = b'7\thost\\.\t\\N\t3\n8\t{"a":"b\\tc"}\t\\.\t3\n'
     before = record_text(BeforeImage("nodes")).encode() + rows + b"\\.\n"
     done = record_text(MoveStep("updated", "t", {"nodes": 2})) + record_text(Committed("t"))
     journal = parse_journal(header.encode() + before + done.encode(), "j")

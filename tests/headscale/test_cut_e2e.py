@@ -55,10 +55,7 @@ def test_tenant_session_is_cut_on_the_edge_and_reconnects_to_the_new_backend(
         dry = cli(["headscale", "migrate", "apply", str(plan), "--dsn", hsdb.dsn, "-F", "json"])
         assert dry.exit_code == 0, dry.stdout + dry.stderr
         [preview] = [s for s in json.loads(dry.stdout)["steps"] if s["name"] == "cut-sessions"]
-        assert (
-            f"sport = :{traefik.web_port}" in preview["detail"]
-            and "1 session(s) match now" in preview["detail"]
-        )
+        assert f"sport = :{traefik.web_port}" in preview["detail"] and "1 session(s) match now" in preview["detail"]
         assert client.greetings == ["hello from cluster3"]  # the dry run cut nothing
 
         journal = tmp_path / "j"

@@ -40,9 +40,7 @@ def test_tenants_lists_live_users_per_cluster_with_counts(cli, hsdb: HeadscaleDb
         rows["hsa"]["keys"],
     ) == (3, 4, 1, 2)
     assert rows["hsb"]["provider"] == "oidc"
-    only4 = json.loads(
-        cli(["headscale", "tenants", "--cluster", "4", "--dsn", hsdb.dsn, "-F", "json"]).stdout
-    )
+    only4 = json.loads(cli(["headscale", "tenants", "--cluster", "4", "--dsn", hsdb.dsn, "-F", "json"]).stdout)
     assert [t["name"] for t in only4["tenants"]] == ["hsc"]
     assert_no_password(result.stdout, result.stderr, json.dumps(doc))
     assert "***" in doc["database"]
@@ -129,9 +127,7 @@ def _node_in_4(db: HeadscaleDb, **values: str) -> int:
         name = values.pop("name", "intruder")
         ipv4 = values.pop("ipv4", "100.64.9.99")
         ipv6 = values.pop("ipv6", "fd7a:115c:a1e0::999")
-        return node(
-            conn, name, 4, user_id=db.ids["hsc"], auth_key_id=None, ipv4=ipv4, ipv6=ipv6, extra=values
-        )
+        return node(conn, name, 4, user_id=db.ids["hsc"], auth_key_id=None, ipv4=ipv4, ipv6=ipv6, extra=values)
 
 
 CONFLICTS = {
@@ -173,9 +169,7 @@ def test_user_name_conflict_follows_the_introspected_scope_and_counts_soft_delet
     assert conflict["other_id"] == twin
     assert "soft-deleted" in conflict["message"] and "idx_name_no_provider_identifier" in conflict["message"]
     # the same name for an OIDC user is another index entry: no conflict
-    hsdb.execute(
-        "UPDATE users SET provider_identifier = 'https://idp.example.com/other' WHERE id = %s", (twin,)
-    )
+    hsdb.execute("UPDATE users SET provider_identifier = 'https://idp.example.com/other' WHERE id = %s", (twin,))
     plan = _plan(cli, hsdb, tmp_path, "--with-tagged")
     assert not plan["conflicts"]
 
@@ -190,9 +184,7 @@ def test_key_prefix_and_legacy_key_collisions_block(cli, hsdb: HeadscaleDb, tmp_
     )
     with hsdb.connect() as conn:
         same_prefix = key(conn, hsdb.ids["hsc"], 4, "a1b2c3d4e5f6")
-        same_legacy = key(
-            conn, hsdb.ids["hsc"], 4, "", legacy="0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978"
-        )
+        same_legacy = key(conn, hsdb.ids["hsc"], 4, "", legacy="0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978")
     plan = _plan(cli, hsdb, tmp_path, "--with-tagged", code=1)
     by_kind = {c["kind"]: c for c in plan["conflicts"]}
     assert by_kind["key_prefix"]["other_id"] == same_prefix
@@ -230,9 +222,7 @@ def test_fingerprint_drift_refuses_and_changes_nothing(cli, hsdb: HeadscaleDb, t
     journal = tmp_path / "j"
     result = cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(journal)))
     assert result.exit_code == 1
-    assert (
-        f"nodes.id={hsdb.ids['n_phone']} changed" in result.stderr and f"nodes.id={new} new" in result.stderr
-    )
+    assert f"nodes.id={hsdb.ids['n_phone']} changed" in result.stderr and f"nodes.id={new} new" in result.stderr
     assert hsdb.snapshot() == before
     assert '"state":"aborted"' in journal.read_text()
 
@@ -248,9 +238,7 @@ def test_target_changed_after_planning_is_caught_at_apply(cli, hsdb: HeadscaleDb
     assert hsdb.snapshot() == before
 
 
-def test_row_lock_held_elsewhere_times_out_quickly_instead_of_hanging(
-    cli, hsdb: HeadscaleDb, tmp_path: Path
-) -> None:
+def test_row_lock_held_elsewhere_times_out_quickly_instead_of_hanging(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
     _plan(cli, hsdb, tmp_path, "--with-tagged")
     with hsdb.connect() as blocker:
         blocker.execute("BEGIN")
@@ -342,17 +330,13 @@ def test_kill_9_between_statements_leaves_nothing_and_journal_says_uncommitted(
     assert hsdb.snapshot() == before
 
 
-def test_rollback_restores_byte_identical_rows_and_refuses_changed_rows(
-    cli, hsdb: HeadscaleDb, tmp_path: Path
-) -> None:
+def test_rollback_restores_byte_identical_rows_and_refuses_changed_rows(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
     original = hsdb.snapshot()
     _plan(cli, hsdb, tmp_path, "--with-tagged")
     journal = tmp_path / "j"
     assert cli(apply_args(str(tmp_path / "plan.json"), hsdb.dsn, journal=str(journal))).exit_code == 0
     # the target instance touched a moved node after the move: rollback must not silently undo that
-    hsdb.execute(
-        "UPDATE nodes SET last_seen = '2026-11-26 21:00:00+00' WHERE id = %s", (hsdb.ids["n_laptop"],)
-    )
+    hsdb.execute("UPDATE nodes SET last_seen = '2026-11-26 21:00:00+00' WHERE id = %s", (hsdb.ids["n_laptop"],))
     refused = cli(["headscale", "migrate", "rollback", str(journal), "--yes", "--dsn", hsdb.dsn])
     assert refused.exit_code == 1
     assert f"nodes.id={hsdb.ids['n_laptop']} changed since the move" in refused.stderr
@@ -414,9 +398,7 @@ def test_new_cluster_needs_the_explicit_flag(cli, hsdb: HeadscaleDb, tmp_path: P
     assert result.exit_code == 0, result.stderr
 
 
-def test_unreachable_database_and_wrong_password_never_show_the_password(
-    cli, pg_server, tmp_path: Path
-) -> None:
+def test_unreachable_database_and_wrong_password_never_show_the_password(cli, pg_server, tmp_path: Path) -> None:
     from tests.headscale.seed import PASSWORD
     from tests.support.ports import free_port
 
@@ -434,9 +416,7 @@ def test_unreachable_database_and_wrong_password_never_show_the_password(
     assert_no_password(result.stdout, result.stderr)
 
 
-def test_permission_denied_is_exit_2_and_changes_nothing(
-    cli, hsdb: HeadscaleDb, tmp_path: Path, monkeypatch
-) -> None:
+def test_permission_denied_is_exit_2_and_changes_nothing(cli, hsdb: HeadscaleDb, tmp_path: Path, monkeypatch) -> None:
     from tests.headscale.seed import PASSWORD
 
     hsdb.execute(
@@ -502,9 +482,7 @@ def test_failing_pre_hook_stops_before_the_database(cli, hsdb: HeadscaleDb, tmp_
     assert hook["returncode"] == 3 and hook["stdout"] == "draining cluster 3\n"
 
 
-def test_post_hook_runs_after_the_commit_with_its_output_journaled(
-    cli, hsdb: HeadscaleDb, tmp_path: Path
-) -> None:
+def test_post_hook_runs_after_the_commit_with_its_output_journaled(cli, hsdb: HeadscaleDb, tmp_path: Path) -> None:
     marker = tmp_path / "restarted"
     _plan(
         cli,

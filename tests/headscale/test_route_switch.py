@@ -62,9 +62,7 @@ def test_route_switch_verified_by_api_and_by_traffic_then_reversed(
     original = traefik.dynamic_file.read_text()
     assert _who(traefik, "hsa.demo.com") == "cluster3"
     plan = tmp_path / "plan.json"
-    planned = cli(
-        route_plan_args(hsdb.dsn, plan, str(traefik.dynamic_file), api=traefik.api_url)
-    )
+    planned = cli(route_plan_args(hsdb.dsn, plan, str(traefik.dynamic_file), api=traefik.api_url))
     assert planned.exit_code == 0, planned.stdout + planned.stderr
     route = json.loads(plan.read_text())["route"]
     assert (route["router"], route["from_service"], route["to_service"]) == (
@@ -75,9 +73,7 @@ def test_route_switch_verified_by_api_and_by_traffic_then_reversed(
     assert "route-switch" in planned.stdout
 
     journal = tmp_path / "j"
-    applied = cli(
-        ["headscale", "migrate", "apply", str(plan), "--yes", "--journal", str(journal), "--dsn", hsdb.dsn]
-    )
+    applied = cli(["headscale", "migrate", "apply", str(plan), "--yes", "--journal", str(journal), "--dsn", hsdb.dsn])
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     assert "Traefik shows it after" in applied.stdout
     # confirmed independently through the API and by a request
@@ -145,9 +141,7 @@ def test_missing_router_is_refused_at_plan_time(
     a, b = backends
     traefik = traefik_factory(a.address, b.address)
     before = traefik.dynamic_file.read_text()
-    result = cli(
-        route_plan_args(hsdb.dsn, tmp_path / "plan.json", str(traefik.dynamic_file), router="hsz")
-    )
+    result = cli(route_plan_args(hsdb.dsn, tmp_path / "plan.json", str(traefik.dynamic_file), router="hsz"))
     assert result.exit_code == 2 and "http.routers.hsz: router not found" in result.stderr
     assert traefik.dynamic_file.read_text() == before
 
@@ -176,9 +170,7 @@ def test_unconfirmed_switch_is_reported_not_hidden(cli, hsdb: HeadscaleDb, tmp_p
     )
     result = cli(apply_args(str(plan), hsdb.dsn, journal=str(tmp_path / "j")))
     assert result.exit_code == 1
-    assert (
-        "Traefik did not show it within 0.5 s" in result.stderr or "Traefik did not show it" in result.stdout
-    )
+    assert "Traefik did not show it within 0.5 s" in result.stderr or "Traefik did not show it" in result.stdout
 
 
 def test_upgraded_tunnel_survives_the_switch_which_is_why_sessions_must_be_cut(
@@ -192,12 +184,7 @@ def test_upgraded_tunnel_survives_the_switch_which_is_why_sessions_must_be_cut(
     tunnel, greeting = open_tunnel("127.0.0.6", traefik.web_port, "hsa.demo.com")
     assert greeting == "hello from cluster3"
     plan = tmp_path / "plan.json"
-    assert (
-        cli(
-            route_plan_args(hsdb.dsn, plan, str(traefik.dynamic_file), api=traefik.api_url)
-        ).exit_code
-        == 0
-    )
+    assert cli(route_plan_args(hsdb.dsn, plan, str(traefik.dynamic_file), api=traefik.api_url)).exit_code == 0
     applied = cli(apply_args(str(plan), hsdb.dsn, journal=str(tmp_path / "j")))
     assert applied.exit_code == 0, applied.stdout + applied.stderr
     assert _who(traefik, "hsa.demo.com", expected="cluster4") == "cluster4"  # new requests follow the route
@@ -207,28 +194,19 @@ def test_upgraded_tunnel_survives_the_switch_which_is_why_sessions_must_be_cut(
         tunnel.close()
 
 
-def test_router_changed_since_the_plan_is_left_alone(
-    cli, hsdb: HeadscaleDb, tmp_path: Path, backends
-) -> None:
+def test_router_changed_since_the_plan_is_left_alone(cli, hsdb: HeadscaleDb, tmp_path: Path, backends) -> None:
     from tests.headscale.conftest import DYNAMIC
 
     a, b = backends
     dynamic = tmp_path / "tenants.yml"
     dynamic.write_text(DYNAMIC.format(a=a.address, b=b.address))
     plan = tmp_path / "plan.json"
-    assert (
-        cli(
-            route_plan_args(hsdb.dsn, plan, str(dynamic))
-        ).exit_code
-        == 0
-    )
+    assert cli(route_plan_args(hsdb.dsn, plan, str(dynamic))).exit_code == 0
     edited = dynamic.read_text().replace(
         "service: headscale-cluster3   # tenant", "service: other-svc@docker   # tenant"
     )
     dynamic.write_text(edited)
     result = cli(apply_args(str(plan), hsdb.dsn, journal=str(tmp_path / "j")))
     assert result.exit_code == 1
-    assert (
-        "now points at 'other-svc@docker'" in result.stderr and "Database move is committed" in result.stderr
-    )
+    assert "now points at 'other-svc@docker'" in result.stderr and "Database move is committed" in result.stderr
     assert dynamic.read_text() == edited

@@ -59,9 +59,7 @@ def test_select_ignore_and_min_severity(cli) -> None:  # type: ignore[no-untyped
     path = str(SCENARIOS / "s2-haproxy-after-writeup.cfg")
     only = json.loads(cli(["lint", path, "-F", "json", "--select", "HAP4,HAP102"]).stdout)
     assert sorted(f["rule"] for f in only["findings"]) == ["HAP102", "HAP401"]
-    ignored = json.loads(
-        cli(["lint", path, "-F", "json", "--ignore", "HAP401", "--ignore", "haproxy-sni"]).stdout
-    )
+    ignored = json.loads(cli(["lint", path, "-F", "json", "--ignore", "HAP401", "--ignore", "haproxy-sni"]).stdout)
     assert sorted(f["rule"] for f in ignored["findings"]) == ["HAP102", "HAP201"]
     errors = cli(["lint", path, "-F", "json", "--min-severity", "error"])
     assert errors.exit_code == 1
@@ -115,9 +113,7 @@ def test_nginx_includes_followed_and_not_linted_twice(cli, tmp_path: Path) -> No
     )
     result = cli(["lint", main, site.replace("/sites/", "/sites/./"), "-F", "json"])
     findings = json.loads(result.stdout)["findings"]
-    assert [(f["rule"], f["evidence"][0]["file"], f["evidence"][0]["line"]) for f in findings] == [
-        ("NGX101", site, 4)
-    ]
+    assert [(f["rule"], f["evidence"][0]["file"], f["evidence"][0]["line"]) for f in findings] == [("NGX101", site, 4)]
 
 
 def test_missing_include_is_a_note_not_a_failure(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -153,7 +153,11 @@ def test_piped_output_is_not_wrapped_at_80_columns(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     done = subprocess.run(
         [sys.executable, "-m", "opskit", "lint", "--no-config", str(deep)],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 1
     assert done.stdout.splitlines()[0].startswith(f"{deep}:7  warning  NGX101  Service name")

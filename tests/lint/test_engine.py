@@ -32,9 +32,7 @@ def test_ignore_all_and_counting() -> None:
 
 
 def test_suppression_on_the_line_above_only_for_comment_lines() -> None:
-    text = (
-        "server {\n    listen 80; # opskit: ignore=NGX101\n    location / { proxy_pass http://web:1; }\n}\n"
-    )
+    text = "server {\n    listen 80; # opskit: ignore=NGX101\n    location / { proxy_pass http://web:1; }\n}\n"
     # the marker sits on a directive line, not on a comment line above: it does not carry over
     assert [f.rule_id for f in _run(text).findings] == ["NGX101"]
 
@@ -50,9 +48,8 @@ def test_threshold_drops_lower_severities() -> None:
 
 
 def test_findings_sorted_by_file_and_line() -> None:
-    text = (
-        "#@ file: b.conf\nserver { listen 80; location / { proxy_pass http://web:1; } }\n#@ file: a.conf\n"
-        + ("\n\nserver { listen 81; location / { proxy_pass http://api:1; } }\n")
+    text = "#@ file: b.conf\nserver { listen 80; location / { proxy_pass http://web:1; } }\n#@ file: a.conf\n" + (
+        "\n\nserver { listen 81; location / { proxy_pass http://api:1; } }\n"
     )
     result = run_rules(workspace_from_example(text, "x.conf", None), all_rules(), LintOptions())
     assert [(f.evidence[0].file, f.evidence[0].line) for f in result.findings] == [

@@ -27,7 +27,8 @@ SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[Healt
 markers = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ23456789", min_size=12, max_size=12).map(lambda s: f"Q{s}")
 # No ";", "{", "}" or "#": no statement can end and nothing is a comment, so the file never parses.
 plain_words = st.text(
-    alphabet=st.characters(blacklist_characters=";{}#\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+    alphabet=st.characters(
+        blacklist_characters=";{}#\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
         blacklist_categories=("Cs",),
         min_codepoint=32,
     ),

@@ -86,9 +86,7 @@ def test_error_in_included_file_names_that_file() -> None:
 
 
 def test_snippet_contexts_are_inferred() -> None:
-    location_file = parse_nginx(
-        "/s.conf", MemorySource({"/s.conf": "location / { proxy_pass http://a:1; }\n"})
-    )
+    location_file = parse_nginx("/s.conf", MemorySource({"/s.conf": "location / { proxy_pass http://a:1; }\n"}))
     assert location_file.top_context == ("http", "server")
     full = parse_nginx("/n.conf", MemorySource({"/n.conf": "events {}\nhttp { server { listen 1; } }\n"}))
     assert full.top_context == ()

@@ -23,9 +23,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=60, check=False
-    )
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +72,13 @@ def scratch(tmp_path: Path, pre_commit_home: Path) -> Iterator[tuple[Path, dict[
     _git(repo, "add", "-A")
     assert _git(repo, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", "start").returncode == 0
     installed = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, "-m", "pre_commit", "install"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     yield repo, env
@@ -83,8 +86,13 @@ def scratch(tmp_path: Path, pre_commit_home: Path) -> Iterator[tuple[Path, dict[
 
 def _commit(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", "commit", "-m", "change"], cwd=repo, env=env,
-        capture_output=True, text=True, timeout=600, check=False,
+        ["git", "-c", "commit.gpgsign=false", "commit", "-m", "change"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 

@@ -46,11 +46,7 @@ def _nginx_skip_reason(text: str) -> str | None:
         return "TLS listener needs a certificate"
     if "dynamic_resolve" in text:
         return "Tengine directive"
-    if (
-        " resolve;" in text
-        or "resolver" in text.split("upstream", 1)[-1].split("}", 1)[0]
-        and "upstream" in text
-    ):
+    if " resolve;" in text or "resolver" in text.split("upstream", 1)[-1].split("}", 1)[0] and "upstream" in text:
         return "needs nginx >= 1.27.3"
     if "include " in text:
         return "includes files that do not exist here"
@@ -88,15 +84,11 @@ def _wrap_nginx(text: str) -> str:
     return f"events {{}}\nhttp {{\nserver {{\nlocation / {{\n{text}\n}}\n}}\n}}\n"
 
 
-NGINX_CASES = [
-    (n, t) for n, t in _examples("nginx") if _nginx_skip_reason(split_example(t, "x")["x"]) is None
-]
+NGINX_CASES = [(n, t) for n, t in _examples("nginx") if _nginx_skip_reason(split_example(t, "x")["x"]) is None]
 
 
 def test_enough_nginx_examples_are_checked() -> None:
-    checked = [
-        name for name, text in NGINX_CASES if _nginx_skip_reason(split_example(text, "x")["x"]) is None
-    ]
+    checked = [name for name, text in NGINX_CASES if _nginx_skip_reason(split_example(text, "x")["x"]) is None]
     assert len(checked) >= 20, checked
 
 

@@ -41,9 +41,7 @@ def test_sarif_with_cross_file_findings_is_valid(cli, validator) -> None:  # typ
     )
 
 
-def test_clean_sarif_is_valid_and_relative_paths_stay_relative(
-    cli, validator, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_clean_sarif_is_valid_and_relative_paths_stay_relative(cli, validator, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     Path("ok.conf").write_text("server { listen 80; }\n")
     result = cli(["lint", "ok.conf", "-F", "sarif"])
@@ -54,7 +52,4 @@ def test_clean_sarif_is_valid_and_relative_paths_stay_relative(
     Path("bad.conf").write_text("server {\n    location / { proxy_pass http://web:1; }\n}\n")
     log = json.loads(cli(["lint", "./bad.conf", "-F", "sarif"]).stdout)
     assert not list(validator.iter_errors(log))
-    assert (
-        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        == "bad.conf"
-    )
+    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bad.conf"

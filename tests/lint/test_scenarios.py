@@ -90,9 +90,7 @@ def test_s3_fixes_only_note_the_resolver_name() -> None:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize(
-    "name", ["s2-haproxy-fixed.cfg", "s2-haproxy-after-writeup.cfg", "s2-haproxy-before.cfg"]
-)
+@pytest.mark.parametrize("name", ["s2-haproxy-fixed.cfg", "s2-haproxy-after-writeup.cfg", "s2-haproxy-before.cfg"])
 def test_s2_haproxy_seeds_are_valid_for_real_haproxy(name: str) -> None:
     haproxy = require_binary("haproxy", "apt-get install haproxy")
     completed = subprocess.run(

@@ -76,7 +76,10 @@ def test_every_example_passes_the_real_validators(spec_path: Path) -> None:
 def test_check_through_a_real_subprocess(spec_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "opskit", "render", str(spec_path), "--check"],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "up to date" in done.stdout

@@ -72,9 +72,7 @@ def test_peers_file_reports_every_bad_line() -> None:
 
 
 def test_server_side_expression_uses_sport_and_dst() -> None:
-    flt = validate_filter(
-        SessionFilter(local_port=7890, peers=("203.0.113.5", "2001:db8::/64")), for_kill=True
-    )
+    flt = validate_filter(SessionFilter(local_port=7890, peers=("203.0.113.5", "2001:db8::/64")), for_kill=True)
     [expression] = ss_core.server_side_expressions(flt)
     assert expression == "( sport = :7890 and ( dst 203.0.113.5/32 or dst 2001:db8::/64 ) )"
     argv = ss_core.kill_argv(flt, expression)

@@ -64,9 +64,7 @@ def test_ipv6_and_v4_mapped_peers(echo_server: EchoServer) -> None:
 
     v6 = cut_sessions(SessionFilter(local_port=echo_server.ports["v6"], peers=("::1/128",)), yes=True)
     # The user names the v4-mapped form; it must still match the dual-stack server's socket.
-    mapped = cut_sessions(
-        SessionFilter(local_port=echo_server.ports["dual"], peers=("::ffff:127.0.0.2",)), yes=True
-    )
+    mapped = cut_sessions(SessionFilter(local_port=echo_server.ports["dual"], peers=("::ffff:127.0.0.2",)), yes=True)
 
     assert v6.ok and [s.peer_ip for s in v6.cut] == ["::1"]
     assert mapped.ok and [s.peer_ip for s in mapped.cut] == ["::ffff:127.0.0.2"]
@@ -121,9 +119,7 @@ def test_netns_of_this_process_is_the_host_namespace(echo_server: EchoServer) ->
     port = echo_server.ports["v4"]
     target = echo_server.connect("v4", "127.0.0.2")
 
-    report = cut_sessions(
-        SessionFilter(local_port=port, peers=("127.0.0.2",)), yes=True, netns_pid=echo_server.pid
-    )
+    report = cut_sessions(SessionFilter(local_port=port, peers=("127.0.0.2",)), yes=True, netns_pid=echo_server.pid)
 
     assert report.ok and report.commands[0][-1] == f"netns=pid:{echo_server.pid}"
     assert report.commands[1][:5] == ("nsenter", "-t", str(echo_server.pid), "-n", "--")
@@ -143,18 +139,14 @@ def test_the_client_view_filter_kills_the_clients_socket_on_loopback(echo_server
     echo_server.connect("v4", "127.0.0.2")
     client_view = f"dport = :{port} and src 127.0.0.2/32"
 
-    done = subprocess.run(
-        [ss, "-K", "-tnpH", f"( {client_view} )"], capture_output=True, text=True, timeout=30
-    )
+    done = subprocess.run([ss, "-K", "-tnpH", f"( {client_view} )"], capture_output=True, text=True, timeout=30)
     killed = parse_ss_sessions(done.stdout, None)
 
     assert killed and all(s.pid == os.getpid() and s.local_ip == "127.0.0.2" for s in killed)
     server_view = explain_filter(client_view).equivalent_here
     assert server_view == f"sport = :{port} and dst 127.0.0.2/32"
     second = echo_server.connect("v4", "127.0.0.2")
-    done = subprocess.run(
-        [ss, "-K", "-tnpH", f"( {server_view} )"], capture_output=True, text=True, timeout=30
-    )
+    done = subprocess.run([ss, "-K", "-tnpH", f"( {server_view} )"], capture_output=True, text=True, timeout=30)
     killed = parse_ss_sessions(done.stdout, None)
     assert killed and all(s.pid == echo_server.pid and s.local_port == port for s in killed)
     assert was_reset(second)

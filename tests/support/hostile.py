@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 
 # Characters that break naive parsers: URI delimiters, quotes, escapes, spaces, percent signs, non-ASCII.
 _TRICKY = "@:/?#&=+;%'\"\\ $!*[]~é€"
-_PASSWORD_BODY = st.text(
-    alphabet=st.sampled_from("abcdefghijkLMNOP0123456789" + _TRICKY), min_size=2, max_size=14
-)
+_PASSWORD_BODY = st.text(alphabet=st.sampled_from("abcdefghijkLMNOP0123456789" + _TRICKY), min_size=2, max_size=14)
 
 # The marker makes every generated password unique text, so "not in output" cannot pass by accident
 # and cannot fail because the output happens to contain a common word.

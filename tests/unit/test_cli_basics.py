@@ -17,7 +17,10 @@ def test_version_in_process(cli) -> None:
 
 def test_python_dash_m_runs_as_a_real_process() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "opskit", "--version"], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "opskit", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "NO_COLOR": "1"},
     )
     assert done.returncode == 0, done.stderr

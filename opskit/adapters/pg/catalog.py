@@ -58,9 +58,7 @@ def read_catalog(db: Database) -> Catalog:
         sequences = [
             r[0]
             for r in db.rows(
-                "SELECT relname FROM pg_class "
-                "WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
+                "SELECT relname FROM pg_class WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
             )
         ]
     return Catalog({t: tuple(c) for t, c in columns.items()}, tuple(fks), tuple(indexes), tuple(sequences))
-

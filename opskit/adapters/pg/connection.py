@@ -150,7 +150,6 @@ class Database:
         return self.conn.execute(query, params).fetchall()
 
 
-
 def set_transaction_limits(db: Database, lock_timeout_ms: int, statement_timeout_ms: int) -> None:
     """lock_timeout and statement_timeout for the current transaction only."""
     # set_config(..., true) is SET LOCAL with parameters: the limits end with the transaction.

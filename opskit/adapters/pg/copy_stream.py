@@ -150,4 +150,3 @@ def copy_fingerprinted(
     if pending[0]:
         raise ApplyError("the COPY stream ended inside a row; nothing changed.")
     return written[0] + written[1], fingerprints
-

@@ -205,6 +205,7 @@ def apply_move(
     The re-checks (node clashes and nodes the tenant gained, via node_precheck; user name and key
     clashes, via ``recheck``) read the database as it was before the UPDATEs, in the move's snapshot:
     on ``reader``'s connection in parallel with the UPDATEs, or here first without one."""
+
     def checks(on: Database) -> tuple[list[int], list[str]]:
         found = node_precheck(
             on,
@@ -291,4 +292,3 @@ def _move_in_transaction(
         journal.append(record_text(MoveStep("updated", now(), moved.counts)))
         journal.sync()
     return moved.counts
-

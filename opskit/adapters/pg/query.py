@@ -51,4 +51,3 @@ def scope_condition(schema: TenantSchema, table: str, include_tagged: bool) -> A
     if table == KEYS:
         return sql.SQL("(t.{c} = %(source)s AND t.user_id = %(uid)s)").format(c=c)
     return sql.SQL("false")
-

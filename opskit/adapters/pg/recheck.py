@@ -18,6 +18,7 @@ from opskit.errors import OpskitError
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+
 @dataclass(frozen=True)
 class NodePrecheck:
     """What one scan of ``nodes`` found: identity clashes with the target, and nodes the tenant gained
@@ -179,4 +180,3 @@ class SnapshotReader:
             self._db = self._connecting.result()
         if self._db is not None:
             self._db.close()
-

@@ -116,4 +116,3 @@ def _restore_table(db: Database, schema: TenantSchema, table: str, lines: list[s
             "nothing changed."
         )
     return len(restored)
-

@@ -61,9 +61,7 @@ def _users(db: Database, schema: TenantSchema, where: str, params: dict[str, Any
     travel in ``params``."""
     from psycopg import sql
 
-    template = sql.SQL(
-        "SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u WHERE {where} ORDER BY u.id"
-    )
+    template = sql.SQL("SELECT u.id, u.name, {pid}, u.{c}, row_to_json(u) FROM users u WHERE {where} ORDER BY u.id")
     names = {
         "c": sql.Identifier(schema.cluster_column),
         "pid": column_or_null(schema, USERS, "provider_identifier", "u"),
@@ -81,9 +79,7 @@ def find_tenant(db: Database, schema: TenantSchema, name: str, source: int) -> U
     here = [u for u in found if u.cluster == source]
     if not here:
         clusters = ", ".join(sorted({str(u.cluster) for u in found}))
-        raise InputError.at(
-            None, None, "--from", f"tenant {name!r} is in cluster(s) {clusters}, not {source}"
-        )
+        raise InputError.at(None, None, "--from", f"tenant {name!r} is in cluster(s) {clusters}, not {source}")
     if len(here) > 1:
         ids = ", ".join(f"users.id={u.id} ({u.provider_identifier or 'local'})" for u in here)
         raise InputError.at(
@@ -101,9 +97,7 @@ def find_tenant_by_id(db: Database, schema: TenantSchema, user_id: int, source: 
     if not found:
         raise InputError.option("--tenant-id", f"no live user with id {user_id}")
     if found[0].cluster != source:
-        raise InputError.at(
-            None, None, "--from", f"users.id={user_id} is in cluster {found[0].cluster}, not {source}"
-        )
+        raise InputError.at(None, None, "--from", f"users.id={user_id} is in cluster {found[0].cluster}, not {source}")
     return found[0]
 
 
@@ -175,18 +169,14 @@ def read_snapshot(db: Database, schema: TenantSchema, tenant: UserRow, source: i
     )
 
 
-def _child_rows(
-    db: Database, schema: TenantSchema, user_id: int, node_ids: list[int], source: int
-) -> list[ChildRows]:
+def _child_rows(db: Database, schema: TenantSchema, user_id: int, node_ids: list[int], source: int) -> list[ChildRows]:
     out = []
     for child in schema.children:
         parent_ids = [user_id] if child.parent == USERS else node_ids
         where = named_sql(
             "t.{fk} = ANY(%(parents)s) AND t.{c} = %(source)s", fk=child.fk_column, c=schema.cluster_column
         )
-        fingerprints = copy_fingerprints(
-            db, schema, child.table, where, {"parents": parent_ids, "source": source}
-        )
+        fingerprints = copy_fingerprints(db, schema, child.table, where, {"parents": parent_ids, "source": source})
         out.append(ChildRows(child.table, fingerprints))
     return out
 
@@ -247,9 +237,7 @@ def _identities(db: Database, schema: TenantSchema, where: Any, params: dict[str
     for line in copy_lines(db, query, params):
         fields = line.split("\t")
         ipv4, ipv6, given_name, node_key, machine_key = (unescape(f) for f in fields[1:6])
-        out.append(
-            NodeIdentity(int(fields[0]), ipv4, ipv6, given_name, node_key, machine_key, fields[6] == "t")
-        )
+        out.append(NodeIdentity(int(fields[0]), ipv4, ipv6, given_name, node_key, machine_key, fields[6] == "t"))
     return out
 
 
@@ -302,4 +290,3 @@ def _key_clashes(db: Database, schema: TenantSchema, key_ids: Sequence[int], tar
 def _shown_key(kind: str, value: str) -> str:
     # a legacy plaintext key is a secret: name it by its first characters only
     return value if kind == "key_prefix" else value[:6] + "…"
-

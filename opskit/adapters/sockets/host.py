@@ -109,4 +109,3 @@ def read_peers_file(path: Path) -> tuple[str, ...]:
     except UnicodeDecodeError:
         raise InputError.at(str(path), None, "--peers-file", "not UTF-8 text") from None
     return parse_peers_file(text, str(path))
-

@@ -36,7 +36,6 @@ from opskit.core.sockets.validate import ValidatedFilter
 PIPELINE_BATCH = DESTROY_BATCH
 
 
-
 class NetlinkCutPath:
     """Cuts over sock_diag netlink in the host's namespace or that of ``netns_pid``."""
 
@@ -49,6 +48,7 @@ class NetlinkCutPath:
         with open_diag_socket(self.netns_pid) as diag:
             listed = dump_tcp(diag, state_mask(flt.states), flt.local_port)
             return _cut_listed(diag, flt, listed, yes, self.netns_pid, settle_seconds)
+
 
 def _cut_listed(
     diag: socket.socket,
@@ -210,4 +210,3 @@ def _cookies_still_listed(
         if not present or time.monotonic() >= deadline:
             return present
         time.sleep(min(0.05, settle_seconds))
-

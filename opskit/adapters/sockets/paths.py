@@ -18,9 +18,7 @@ class CutPath(Protocol):
     def cut(self, flt: ValidatedFilter, *, yes: bool, settle_seconds: float) -> CutReport: ...
 
 
-def cut_matching(
-    flt: ValidatedFilter, *, yes: bool, netns_pid: int | None, settle_seconds: float
-) -> CutReport:
+def cut_matching(flt: ValidatedFilter, *, yes: bool, netns_pid: int | None, settle_seconds: float) -> CutReport:
     """Cut over netlink; fall back to `ss -K` only when netlink is refused before anything was cut
     (a failure part-way is reported by the netlink path itself, never retried another way)."""
     netlink: CutPath = NetlinkCutPath(netns_pid)

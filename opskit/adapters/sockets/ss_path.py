@@ -34,7 +34,6 @@ SS_TIMEOUT_SECONDS = 30.0
 _INODE_FIELD = re.compile(r"\bino:(\d+)")
 
 
-
 class SsCutPath:
     """Cuts with `ss -K` (through `nsenter` for another namespace)."""
 
@@ -44,9 +43,8 @@ class SsCutPath:
     def cut(self, flt: ValidatedFilter, *, yes: bool, settle_seconds: float) -> CutReport:
         return _cut_with_ss(flt, yes, self.netns_pid, settle_seconds)
 
-def _cut_with_ss(
-    validated: ValidatedFilter, yes: bool, netns_pid: int | None, settle_seconds: float
-) -> CutReport:
+
+def _cut_with_ss(validated: ValidatedFilter, yes: bool, netns_pid: int | None, settle_seconds: float) -> CutReport:
     """The `ss -K` path, for hosts where sock_diag netlink cannot be opened from Python."""
     which("ss", SS_INSTALL_HINT)
     check_netns(netns_pid)
@@ -175,4 +173,3 @@ def _still_listed(
         if not present or time.monotonic() >= deadline:
             return present
         time.sleep(min(0.05, settle_seconds))
-

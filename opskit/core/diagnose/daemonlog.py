@@ -32,8 +32,7 @@ _SYSLOG = (
 _PREFIX = r"^" + _SYSLOG + r"(?:\S+:\s+)?(?:\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?\s+)?"
 _START = re.compile(_PREFIX + r"Program starting: v(?P<version>\d+\.\d+\.\d+)\S*(?P<rest>.*)$")
 _MARKERS = re.compile(
-    _PREFIX
-    + r"(?:logtail started$|LogID: \S+$|logpolicy[.:] |subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
+    _PREFIX + r"(?:logtail started$|LogID: \S+$|logpolicy[.:] |subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
     r"|Program starting: v\d|(?:magicsock: derp[\w.]*\([^)]*\): )?derphttp\.Client\.\w+"
     # Lines of a running daemon that only tailscaled prints (health state, its subsystems' prefixes,
     # its rate limiter and packet-filter log), as pasted from journalctl or a log file.

@@ -137,9 +137,7 @@ def _parse_input(item: InputText) -> _Parsed:
         elif block.kind is BlockKind.PING:
             parsed.pings.append((block, parse_ping(block.lines, block.command)))
         elif block.kind is BlockKind.WINDOWS:
-            parsed.windows.append(
-                (block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated))
-            )
+            parsed.windows.append((block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated)))
     return parsed
 
 
@@ -228,14 +226,8 @@ def _observations(parsed: _Parsed, aliases: dict[str, str]) -> Iterable[Observat
             )
         elif ping.outcome in (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY):
             line = ping.verdict_line or ping.pongs[-1].line
-            path = (
-                PathKind.PEER_RELAY
-                if all(p.path is PathKind.PEER_RELAY for p in ping.pongs)
-                else PathKind.DERP
-            )
-            yield Observation(
-                parsed.label, other, path, f"tailscale ping only via {first.via}", parsed.source, line
-            )
+            path = PathKind.PEER_RELAY if all(p.path is PathKind.PEER_RELAY for p in ping.pongs) else PathKind.DERP
+            yield Observation(parsed.label, other, path, f"tailscale ping only via {first.via}", parsed.source, line)
 
 
 def _without_repeats(findings: list[Finding]) -> list[Finding]:
@@ -327,9 +319,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             block, report = parsed.netchecks[-1]
             profile = build_profile(item.label, item.source, report)
             profiles.append(profile)
-            findings.extend(
-                _run("netcheck", profile, InputFacts(item.label, item.source, command=block.command))
-            )
+            findings.extend(_run("netcheck", profile, InputFacts(item.label, item.source, command=block.command)))
         for _, status in parsed.statuses:
             findings.extend(_run("status", status, ctx))
         for _, ping in parsed.pings:

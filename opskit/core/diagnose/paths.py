@@ -268,9 +268,7 @@ def _via_portmap(
     evidence: tuple[tuple[str, SourceLine], ...],
 ) -> PairPrediction:
     reason, change = portmap_explanation(mapped, [other])
-    return PairPrediction(
-        a.label, b.label, Prediction.DIRECT_PORTMAP, reason, change, evidence, hard_side=mapped.label
-    )
+    return PairPrediction(a.label, b.label, Prediction.DIRECT_PORTMAP, reason, change, evidence, hard_side=mapped.label)
 
 
 def predict_all(profiles: Sequence[NatProfile]) -> list[PairPrediction]:

@@ -141,13 +141,7 @@ def _ipv4_fast_scope(host: str) -> AddressScope | None:
     if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 for p in parts):
         return None
     a, b, c = int(parts[0]), int(parts[1]), int(parts[2])
-    if (
-        a == 10
-        or a == 127
-        or (a == 172 and 16 <= b <= 31)
-        or (a == 192 and b == 168)
-        or (a == 169 and b == 254)
-    ):
+    if a == 10 or a == 127 or (a == 172 and 16 <= b <= 31) or (a == 192 and b == 168) or (a == 169 and b == 254):
         return AddressScope.PRIVATE
     if a == 100 and 64 <= b <= 127:
         return AddressScope.SHARED

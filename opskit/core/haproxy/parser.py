@@ -161,9 +161,7 @@ def _new_section(header: Statement) -> Section:
     if "from" in words[1:]:
         position = words.index("from", 1)
         from_name = words[position + 1] if position + 1 < len(words) else None
-    return Section(
-        kind=words[0], name=name, file=header.file, line=header.line, header=header, from_name=from_name
-    )
+    return Section(kind=words[0], name=name, file=header.file, line=header.line, header=header, from_name=from_name)
 
 
 def _resolve_defaults(sections: list[Section]) -> None:

@@ -27,11 +27,7 @@ def evidence(statement: Statement) -> Evidence:
 
 def header_rules(section: Section, action: str, header: str) -> list[Statement]:
     """``http-request <action> <header> …`` lines of a section (header name case-insensitive)."""
-    return [
-        s
-        for s in section.own("http-request", action)
-        if len(s.words) > 2 and s.words[2].lower() == header.lower()
-    ]
+    return [s for s in section.own("http-request", action) if len(s.words) > 2 and s.words[2].lower() == header.lower()]
 
 
 def binds_ipv6(section: Section) -> Statement | None:
@@ -67,9 +63,7 @@ class ServerLine:
     send_proxy: bool
 
 
-_ADDRESS = re.compile(
-    r"^(?:(?:ipv4|ipv6|tcp|tcp4|tcp6)@)?(?:\[(?P<v6>[^\]]+)\]|(?P<host>[^:]*))(?::(?P<port>\d+))?$"
-)
+_ADDRESS = re.compile(r"^(?:(?:ipv4|ipv6|tcp|tcp4|tcp6)@)?(?:\[(?P<v6>[^\]]+)\]|(?P<host>[^:]*))(?::(?P<port>\d+))?$")
 
 
 def server_lines(config: HaproxyConfig) -> list[ServerLine]:
@@ -94,9 +88,7 @@ def server_lines(config: HaproxyConfig) -> list[ServerLine]:
             )
             port = int(match.group("port")) if match.group("port") else None
             found.append(
-                ServerLine(
-                    section, statement, match.group("v6") or match.group("host") or "", port, send_proxy
-                )
+                ServerLine(section, statement, match.group("v6") or match.group("host") or "", port, send_proxy)
             )
     return found
 

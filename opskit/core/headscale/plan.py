@@ -191,9 +191,7 @@ def plan_tenant_move(
             )
         )
     if schema.variant != "fresh":
-        notes.append(
-            Note(kind="legacy_schema", message="upgraded legacy schema: " + "; ".join(schema.legacy_marks))
-        )
+        notes.append(Note(kind="legacy_schema", message="upgraded legacy schema: " + "; ".join(schema.legacy_marks)))
 
     instance_actions = _instance_actions(source_cluster, target_cluster, pre_hooks, post_hooks)
     if not post_hooks:
@@ -207,9 +205,7 @@ def plan_tenant_move(
             )
         )
 
-    steps = _steps(
-        rows, source_cluster, target_cluster, schema.cluster_column, pre_hooks, post_hooks, route, cut
-    )
+    steps = _steps(rows, source_cluster, target_cluster, schema.cluster_column, pre_hooks, post_hooks, route, cut)
     return Plan(
         created_at=created_at,
         database=database,
@@ -237,9 +233,7 @@ def plan_tenant_move(
     )
 
 
-def target_conflicts(
-    schema: TenantSchema, tenant: UserRow, target: TargetState, target_cluster: int
-) -> list[Conflict]:
+def target_conflicts(schema: TenantSchema, tenant: UserRow, target: TargetState, target_cluster: int) -> list[Conflict]:
     """Every collision the moving rows would have in the target cluster (plan time and again at apply)."""
     conflicts = _user_conflicts(schema, tenant, target.user_candidates, target_cluster)
     clashes = list(target.node_clashes) + list(target.key_clashes)
@@ -372,16 +366,13 @@ def _steps(
             inverse=f"restore the journal's before-image ({column} = {source}) in one transaction",
         )
     )
-    steps += [
-        Step(name="post-hook", action=" ".join(h.argv), inverse="none (run your own undo)") for h in post
-    ]
+    steps += [Step(name="post-hook", action=" ".join(h.argv), inverse="none (run your own undo)") for h in post]
     if route:
         steps.append(
             Step(
                 name="route-switch",
                 action=f"{route.config_file}: router {route.router} service {route.from_service} → "
-                f"{route.to_service}"
-                + (f", then wait for {route.api_url} to show it" if route.api_url else ""),
+                f"{route.to_service}" + (f", then wait for {route.api_url} to show it" if route.api_url else ""),
                 inverse=f"router {route.router} service back to {route.from_service}",
             )
         )
@@ -411,9 +402,7 @@ def load_plan(text: str, source: str) -> Plan:
     except ValueError as exc:  # e.g. an integer longer than Python converts (4,300 digits)
         raise InputError.at(source, None, None, f"not a plan: {exc}") from None
     if not isinstance(data, dict) or data.get("opskit_plan") != PLAN_FORMAT:
-        raise InputError.at(
-            source, None, "opskit_plan", f"not an opskit tenant-move plan (format {PLAN_FORMAT})"
-        )
+        raise InputError.at(source, None, "opskit_plan", f"not an opskit tenant-move plan (format {PLAN_FORMAT})")
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:

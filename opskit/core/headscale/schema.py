@@ -92,10 +92,7 @@ class TenantSchema:
     def facts(self) -> list[str]:
         """What introspection found that matters to a move, in words (shown in the plan)."""
         tenant_tables = (USERS, NODES, KEYS, *(c.table for c in self.children))
-        out = [
-            f"schema variant: {self.variant}"
-            + (f" ({'; '.join(self.legacy_marks)})" if self.legacy_marks else "")
-        ]
+        out = [f"schema variant: {self.variant}" + (f" ({'; '.join(self.legacy_marks)})" if self.legacy_marks else "")]
         for fk in self.foreign_keys:
             if fk.table in tenant_tables:
                 out.append(
@@ -105,8 +102,7 @@ class TenantSchema:
         for index in (*self.user_unique, *self.key_unique):
             where = f" WHERE {index.predicate}" if index.predicate else ""
             out.append(
-                f"unique {index.name}: {index.table}({', '.join(index.columns)}){where} — scope "
-                f"{self.scope_of(index)}"
+                f"unique {index.name}: {index.table}({', '.join(index.columns)}){where} — scope {self.scope_of(index)}"
             )
         return out
 
@@ -149,9 +145,7 @@ def tenant_schema(catalog: Catalog, cluster_column: str = "cluster_id") -> Tenan
     if KEYS in cols and not ({"prefix", "key"} & set(cols[KEYS])):
         problems.append(Problem(None, None, KEYS, "neither `prefix` nor legacy `key` column"))
     if problems:
-        raise InputError(
-            f"unsupported headscale schema for tenant moves (cluster column `{cluster_column}`)", problems
-        )
+        raise InputError(f"unsupported headscale schema for tenant moves (cluster column `{cluster_column}`)", problems)
 
     children = _child_tables(catalog, cluster_column, problems)
     if problems:

@@ -178,4 +178,3 @@ class RowDrift:
 
     def __str__(self) -> str:
         return f"{self.table}.id={self.row_id} {self.how}"
-

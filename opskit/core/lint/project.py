@@ -56,9 +56,7 @@ def parse_lint_project(table: Any, source: str, table_name: str, base_dir: str) 
         raise InputError.at(source, None, table_name, "must be a table")
     unknown = sorted(set(table) - set(KNOWN_KEYS))
     if unknown:
-        raise InputError.at(
-            source, None, f"{table_name}.{unknown[0]}", f"unknown key (known: {', '.join(KNOWN_KEYS)})"
-        )
+        raise InputError.at(source, None, f"{table_name}.{unknown[0]}", f"unknown key (known: {', '.join(KNOWN_KEYS)})")
 
     def field(key: str) -> str:
         return f"{table_name}.{key}"
@@ -70,9 +68,7 @@ def parse_lint_project(table: Any, source: str, table_name: str, base_dir: str) 
         paths=_strings(table["paths"], source, field("paths")) if "paths" in table else (),
         select=_strings(table["select"], source, field("select")) if "select" in table else (),
         ignore=_strings(table["ignore"], source, field("ignore")) if "ignore" in table else (),
-        min_severity=_string(table["min-severity"], source, field("min-severity"))
-        if "min-severity" in table
-        else None,
+        min_severity=_string(table["min-severity"], source, field("min-severity")) if "min-severity" in table else None,
         nginx_version=_string(table["nginx-version"], source, field("nginx-version"))
         if "nginx-version" in table
         else None,

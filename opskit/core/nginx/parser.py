@@ -107,9 +107,7 @@ class _Parser:
             self.texts[path] = self.source.read(path)
         return self.texts[path]
 
-    def parse_block(
-        self, tokens: Iterator[Token], file: str, depth: int, top_level: bool = False
-    ) -> list[Directive]:
+    def parse_block(self, tokens: Iterator[Token], file: str, depth: int, top_level: bool = False) -> list[Directive]:
         """Statements up to the matching ``}`` (or the end of the file at top level)."""
         parsed: list[Directive] = []
         line = 0
@@ -141,9 +139,7 @@ class _Parser:
             if name == "if":
                 args = _strip_if_parens(args)
             if terminator == "{":
-                parsed.append(
-                    Directive(name, tuple(args), file, line, Block(self.parse_block(tokens, file, depth)))
-                )
+                parsed.append(Directive(name, tuple(args), file, line, Block(self.parse_block(tokens, file, depth))))
             elif name == "include" and args:
                 parsed.extend(self.include(args[0], file, line, depth))
             else:
@@ -157,9 +153,7 @@ class _Parser:
 
     def include(self, pattern: str, file: str, line: int, depth: int) -> list[Directive]:
         if depth >= MAX_INCLUDE_DEPTH:
-            raise InputError.at(
-                file, line, "include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} (a loop?)"
-            )
+            raise InputError.at(file, line, "include", f"includes nested deeper than {MAX_INCLUDE_DEPTH} (a loop?)")
         full = pattern if posixpath.isabs(pattern) else posixpath.join(self.prefix, pattern)
         if any(ch in full for ch in "*?["):
             paths = sorted(self.source.glob(full))
@@ -195,9 +189,7 @@ def _check_block(block: list[Directive] | tuple[Directive, ...], ctx: tuple[str,
             _check_directive(directive, ";", ctx)
         else:
             _check_directive(directive, "{", ctx)
-            _check_block(
-                directive.block, enter_block_ctx({"directive": directive.name, "args": directive.args}, ctx)
-            )
+            _check_block(directive.block, enter_block_ctx({"directive": directive.name, "args": directive.args}, ctx))
 
 
 _ACCEPTED: set[tuple[str, tuple[str, ...], str, int, bool]] = set()

@@ -13,9 +13,7 @@ from typing import cast
 from opskit.core.findings import Evidence
 from opskit.core.nginx.tree import Directive, NginxConfig, Node, block_index
 
-PASS_DIRECTIVES = frozenset(
-    {"proxy_pass", "grpc_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "memcached_pass"}
-)
+PASS_DIRECTIVES = frozenset({"proxy_pass", "grpc_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "memcached_pass"})
 _DEFAULT_PORTS = {"http": 80, "https": 443, "grpc": 80, "grpcs": 443}
 # Variables that carry a path: where they start the URI starts, even without a literal "/".
 _URI_VARIABLES = ("$request_uri", "$uri", "$document_uri", "$is_args", "$args", "$query_string")
@@ -485,9 +483,7 @@ def server_listens(server: Directive) -> list[Listen]:
 def header_value(block: tuple[Directive, ...], header: str) -> Directive | None:
     """The ``proxy_set_header <header> …`` in this block (case-insensitive header name)."""
     found = [
-        d
-        for d in block_index(block).get("proxy_set_header", ())
-        if d.args and d.args[0].lower() == header.lower()
+        d for d in block_index(block).get("proxy_set_header", ()) if d.args and d.args[0].lower() == header.lower()
     ]
     return found[-1] if found else None
 

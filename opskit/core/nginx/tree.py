@@ -153,9 +153,7 @@ def block_index(block: tuple[Directive, ...]) -> dict[str, list[Directive]]:
     return _index_by_name(block)
 
 
-def _walk(
-    block: tuple[Directive, ...], parents: tuple[Directive, ...], root: tuple[Directive, ...]
-) -> Iterator[Node]:
+def _walk(block: tuple[Directive, ...], parents: tuple[Directive, ...], root: tuple[Directive, ...]) -> Iterator[Node]:
     for directive in block:
         yield Node(directive, parents, root)
         if directive.block:

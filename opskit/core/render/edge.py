@@ -84,8 +84,7 @@ def nginx_tls_servers(spec: EdgeSpec) -> list[NginxTlsServer]:
     """One nginx server per SNI route, listening with ``ssl proxy_protocol`` on its backend's ports."""
     routes: list[SniRoute] = list(spec.tls.routes) if spec.tls is not None else []
     return [
-        NginxTlsServer(_tls_ports(spec, r.backend), list(r.hosts), r.certificate, r.certificate_key)
-        for r in routes
+        NginxTlsServer(_tls_ports(spec, r.backend), list(r.hosts), r.certificate, r.certificate_key) for r in routes
     ]
 
 
@@ -93,15 +92,12 @@ def nginx_plain_ports(spec: EdgeSpec) -> list[int]:
     """Ports of the plain-HTTP nginx listener: the servers of the :80 frontend's default backend."""
     if spec.http is None:
         return []
-    return sorted(
-        {s.port for b in spec.http_backends if b.name == spec.http.default_backend for s in b.servers}
-    )
+    return sorted({s.port for b in spec.http_backends if b.name == spec.http.default_backend for s in b.servers})
 
 
 def _backends(backends: list[Backend]) -> list[BackendView]:
     return [
-        BackendView(b.name, [f"{s.name} {haproxy_address(s.address, s.port)}" for s in b.servers])
-        for b in backends
+        BackendView(b.name, [f"{s.name} {haproxy_address(s.address, s.port)}" for s in b.servers]) for b in backends
     ]
 
 
@@ -151,9 +147,7 @@ def render_nginx(spec: EdgeSpec, ctx: RenderContext) -> str:
 
 def render_users_example(spec: EdgeSpec, ctx: RenderContext) -> str:
     assert spec.stats is not None
-    return render_template(
-        "edge/haproxy-stats-users.example.cfg.j2", header=ctx.header("#"), stats=spec.stats
-    )
+    return render_template("edge/haproxy-stats-users.example.cfg.j2", header=ctx.header("#"), stats=spec.stats)
 
 
 def edge_report(spec: EdgeSpec) -> str:
@@ -177,9 +171,7 @@ def edge_report(spec: EdgeSpec) -> str:
             "  connections refused by these limits are not logged: read the counters with "
             "`show table http_in` on an HAProxy stats socket."
         )
-        lines.append(
-            "  X-Forwarded-For: the client's header is deleted, HAProxy adds exactly one (option forwardfor)."
-        )
+        lines.append("  X-Forwarded-For: the client's header is deleted, HAProxy adds exactly one (option forwardfor).")
         if h.redirect_to_https:
             lines.append(f"  redirected to https: {', '.join(h.redirect_to_https)}")
         for route in h.user_agent_routes:
@@ -194,9 +186,7 @@ def edge_report(spec: EdgeSpec) -> str:
         for sni_route in tls.routes:
             lines.append(f"  SNI {', '.join(sni_route.hosts)} → {sni_route.backend} (PROXY v2)")
         if tls.default_backend is None:
-            lines.append(
-                "  TLS clients without SNI or with an unknown name are dropped (no tls.default_backend)."
-            )
+            lines.append("  TLS clients without SNI or with an unknown name are dropped (no tls.default_backend).")
         else:
             lines.append(f"  TLS clients without SNI or with an unknown name → {tls.default_backend}")
     if spec.stats is not None:
@@ -216,9 +206,7 @@ def edge_report(spec: EdgeSpec) -> str:
                 f"an extra `-f {s.users_file}` (Debian: EXTRAOPTS in /etc/default/haproxy). Template: "
                 f"{USERS_EXAMPLE_FILE}."
             )
-    lines.append(
-        f"nginx ({NGINX_FILE}): trusts client addresses only from {', '.join(spec.nginx.haproxy_addresses)}."
-    )
+    lines.append(f"nginx ({NGINX_FILE}): trusts client addresses only from {', '.join(spec.nginx.haproxy_addresses)}.")
     return "\n".join(lines) + "\n"
 
 
@@ -246,9 +234,7 @@ def _validation_target(spec: EdgeSpec) -> tuple[ValidationTarget, ...]:
         environment = ((spec.stats.password_env, PLACEHOLDER_PASSWORD),)
     if spec.stats is not None and spec.stats.users_file is not None:
         extra = (USERS_EXAMPLE_FILE,)
-    tls_files = sorted(
-        {p for r in (spec.tls.routes if spec.tls else []) for p in (r.certificate, r.certificate_key)}
-    )
+    tls_files = sorted({p for r in (spec.tls.routes if spec.tls else []) for p in (r.certificate, r.certificate_key)})
     return (
         ValidationTarget(
             tool="haproxy",

@@ -149,9 +149,7 @@ def _report_rows(realms: tuple[EntryRealm, ...]) -> list[dict[str, str]]:
     return rows
 
 
-def report_body(
-    site: str, harbor: HarborSpec, realms: tuple[EntryRealm, ...], with_table: bool = True
-) -> str:
+def report_body(site: str, harbor: HarborSpec, realms: tuple[EntryRealm, ...], with_table: bool = True) -> str:
     """The realm report (markdown) without the generated-file header.
 
     The printed copy drops the wide table: the per-entry sections carry the same facts.
@@ -181,11 +179,7 @@ def report_body(
 def _validation(harbor: HarborSpec) -> ValidationTarget:
     tls_files = sorted({p for e in harbor.entries for p in (e.certificate, e.certificate_key) if p})
     addresses = sorted(
-        {
-            e.listen_address
-            for e in harbor.entries
-            if e.listen_address and not is_unspecified(e.listen_address)
-        }
+        {e.listen_address for e in harbor.entries if e.listen_address and not is_unspecified(e.listen_address)}
     )
     hostnames = () if is_ip_address(harbor.upstream.host) else (harbor.upstream.host,)
     return ValidationTarget(

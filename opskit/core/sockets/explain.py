@@ -208,13 +208,7 @@ def explain_filter(text: str, *, service_port: int | None = None) -> Explanation
     hosts = [c for c in conds if c.key in {"src", "dst"}]
     service = f":{service_port}" if service_port else None
     if service is not None:
-        side = (
-            "client"
-            if ports.get("dport") == service
-            else "server"
-            if ports.get("sport") == service
-            else "unknown"
-        )
+        side = "client" if ports.get("dport") == service else "server" if ports.get("sport") == service else "unknown"
     else:
         side = (
             "client"

@@ -74,8 +74,7 @@ def server_side_expressions(flt: ValidatedFilter) -> list[str]:
 def exact_session_expressions(sessions: Sequence[Session]) -> list[str]:
     """Filters that match exactly these 4-tuples (used when the owner narrowed the match)."""
     terms = [
-        f"( src {_host_port(s.local_ip, s.local_port)} and dst {_host_port(s.peer_ip, s.peer_port)} )"
-        for s in sessions
+        f"( src {_host_port(s.local_ip, s.local_port)} and dst {_host_port(s.peer_ip, s.peer_port)} )" for s in sessions
     ]
     return ["( " + " or ".join(chunk) + " )" for chunk in _chunks(terms, 0)]
 

@@ -200,9 +200,7 @@ def validate_filter(flt: SessionFilter, *, for_kill: bool) -> ValidatedFilter:
                 "touched; name connected states one by one (e.g. established)",
             )
         if name not in KILLABLE_STATES:
-            raise InputError.at(
-                None, None, "states", f"unknown state {state!r}; one of " + ", ".join(KILLABLE_STATES)
-            )
+            raise InputError.at(None, None, "states", f"unknown state {state!r}; one of " + ", ".join(KILLABLE_STATES))
         if name not in states:
             states.append(name)
     broad = [p for p in peers if is_broad(p)]

@@ -217,27 +217,19 @@ class EdgeSpec(SpecModel):
     def _consistent(self) -> EdgeSpec:
         problems: list[str] = []
         if self.http is None and self.tls is None:
-            problems.append(
-                "describe at least one of `http` (the :80 frontend) or `tls` (the :443 SNI frontend)"
-            )
+            problems.append("describe at least one of `http` (the :80 frontend) or `tls` (the :443 SNI frontend)")
         http_names = [b.name for b in self.http_backends]
         tls_names = [b.name for b in self.tls_backends]
         seen: set[str] = set()
         for name in http_names + tls_names:
             if name in seen:
-                problems.append(
-                    f"backend name {name!r} is used twice (names are shared by http and tls backends)"
-                )
+                problems.append(f"backend name {name!r} is used twice (names are shared by http and tls backends)")
             seen.add(name)
         if self.http is not None:
             wanted = [self.http.default_backend] + [r.backend for r in self.http.user_agent_routes]
             for name in wanted:
                 if name not in http_names:
-                    hint = (
-                        " (it is a tls backend: mode tcp cannot serve HTTP routing)"
-                        if name in tls_names
-                        else ""
-                    )
+                    hint = " (it is a tls backend: mode tcp cannot serve HTTP routing)" if name in tls_names else ""
                     problems.append(f"http routes to {name!r}, which is not in `http_backends`{hint}")
         if self.tls is not None:
             wanted = [r.backend for r in self.tls.routes]
@@ -281,15 +273,10 @@ class EdgeSpec(SpecModel):
         tls_ports = {s.port for b in self.tls_backends for s in b.servers}
         plain_ports = set()
         if self.http is not None:
-            plain_ports = {
-                s.port for b in self.http_backends if b.name == self.http.default_backend for s in b.servers
-            }
+            plain_ports = {s.port for b in self.http_backends if b.name == self.http.default_backend for s in b.servers}
         clash = sorted(tls_ports & plain_ports)
         if clash:
-            return [
-                f"nginx port(s) {', '.join(map(str, clash))} would be both a plain-HTTP and a "
-                "TLS+PROXY listener"
-            ]
+            return [f"nginx port(s) {', '.join(map(str, clash))} would be both a plain-HTTP and a TLS+PROXY listener"]
         return []
 
     def frontend_binds(self) -> dict[str, list[Bind]]:

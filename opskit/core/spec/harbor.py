@@ -51,14 +51,11 @@ class HarborVersion:
         match = _VERSION.fullmatch(value)
         if not match:
             raise ValueError(
-                f"{value!r} is not a Harbor release version like 2.13.1 or v2.14.0 "
-                "(pre-releases are not accepted)"
+                f"{value!r} is not a Harbor release version like 2.13.1 or v2.14.0 (pre-releases are not accepted)"
             )
         version = cls(int(match["major"]), int(match["minor"]), int(match["patch"]))
         if version.major < 2:
-            raise ValueError(
-                f"{value!r}: opskit renders harbor.yml for Harbor 2.x and later (1.x used harbor.cfg)"
-            )
+            raise ValueError(f"{value!r}: opskit renders harbor.yml for Harbor 2.x and later (1.x used harbor.cfg)")
         return version
 
     def __lt__(self, other: object) -> bool:
@@ -283,9 +280,7 @@ def _socket_conflicts(
         seen_server.setdefault(server, index)
         client = str(entry.client_url)
         if client in seen_client:
-            errors.append(
-                (("entries", index), f"clients would use {client}, as for entries[{seen_client[client]}]")
-            )
+            errors.append((("entries", index), f"clients would use {client}, as for entries[{seen_client[client]}]"))
         seen_client.setdefault(client, index)
         if entry.port == upstream.port and address in ("*", upstream.host):
             errors.append(

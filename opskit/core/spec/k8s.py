@@ -148,9 +148,7 @@ class K8sGatewaySpec(SpecModel):
 
     @field_validator("routes")
     @classmethod
-    def _routes_are_distinct(
-        cls, routes: tuple[RouteSpec, ...], info: ValidationInfo
-    ) -> tuple[RouteSpec, ...]:
+    def _routes_are_distinct(cls, routes: tuple[RouteSpec, ...], info: ValidationInfo) -> tuple[RouteSpec, ...]:
         if not routes:
             raise ValueError("list at least one route (prefix -> service.namespace:port)")
         problems: list[str] = []
@@ -170,9 +168,7 @@ class K8sGatewaySpec(SpecModel):
                 )
             seen_id.setdefault(route.identifier, route.name)
             if has_static and route.prefix == "/":
-                problems.append(
-                    f"route {route.name!r} uses prefix / which the static files (static.root) serve"
-                )
+                problems.append(f"route {route.name!r} uses prefix / which the static files (static.root) serve")
         if problems:
             raise ValueError("; ".join(problems))
         return routes

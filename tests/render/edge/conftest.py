@@ -28,9 +28,7 @@ def minimal_edge(**overrides: Any) -> dict[str, Any]:
             ],
         },
         "http_backends": [{"name": "web", "servers": [{"name": "n1", "address": "127.0.0.1", "port": 8080}]}],
-        "tls_backends": [
-            {"name": "web_tls", "servers": [{"name": "n1", "address": "127.0.0.1", "port": 8443}]}
-        ],
+        "tls_backends": [{"name": "web_tls", "servers": [{"name": "n1", "address": "127.0.0.1", "port": 8443}]}],
         "nginx": {"haproxy_addresses": ["127.0.0.1"]},
     }
     edge.update(copy.deepcopy(overrides))

@@ -333,9 +333,7 @@ def test_silent_tls_client_is_rejected_and_sni_client_gets_proxy_v2(edge: Edge) 
 
 
 def test_stats_password_comes_from_the_environment(edge: Edge) -> None:
-    anonymous = request(
-        "127.0.0.6", edge.stats_port, b"GET / HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n"
-    )
+    anonymous = request("127.0.0.6", edge.stats_port, b"GET / HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n")
     assert anonymous.startswith(b"HTTP/1.1 401"), anonymous
     token = base64.b64encode(f"admin:{edge.password}".encode())
     allowed = request(

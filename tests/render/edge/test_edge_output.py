@@ -36,19 +36,14 @@ def test_example_http_frontend_has_slowloris_defences_and_single_xff() -> None:
     assert "timeout http-keep-alive 10s" in http
     assert "timeout client 30s" in http
     # the scenario binds IPv6 too: the table must be ipv6 or v6 clients are never tracked (Trap)
-    assert (
-        "stick-table type ipv6 size 200000 expire 30s store conn_cur,conn_rate(10s),http_req_rate(10s)"
-        in http
-    )
+    assert "stick-table type ipv6 size 200000 expire 30s store conn_cur,conn_rate(10s),http_req_rate(10s)" in http
     assert "tcp-request connection track-sc0 src" in http
     assert "tcp-request connection reject if { sc0_conn_cur gt 80 }" in http
     assert "tcp-request connection reject if { sc0_conn_rate gt 100 }" in http
     assert "http-request deny deny_status 429 if { sc0_http_req_rate gt 100 }" in http
     # del-header before forwardfor, and never a manual XFF header (Trap: "ip, ip")
     assert http.index("http-request del-header X-Forwarded-For") < http.index("option forwardfor")
-    assert not [
-        line for line in http if "set-header X-Forwarded-For" in line or "add-header X-Forwarded-For" in line
-    ]
+    assert not [line for line in http if "set-header X-Forwarded-For" in line or "add-header X-Forwarded-For" in line]
     assert (
         "http-request redirect prefix https://secure.example.com code 301 "
         "if { req.hdr(host),field(1,:) -m str -i secure.example.com }"
@@ -105,9 +100,7 @@ def test_ipv4_only_binds_give_type_ip_and_a_default_tls_backend_is_explicit(tmp_
 
 
 def test_users_file_mode_renders_an_acl_and_a_template_without_a_secret(tmp_path: Path) -> None:
-    edge = minimal_edge(
-        stats={"bind": {"address": "127.0.0.1", "port": 8070}, "users_file": "/etc/haproxy/stats.cfg"}
-    )
+    edge = minimal_edge(stats={"bind": {"address": "127.0.0.1", "port": 8070}, "users_file": "/etc/haproxy/stats.cfg"})
     files = render(write_spec(tmp_path, edge))
     stats = haproxy_sections(files["haproxy.cfg"])["frontend stats"]
     assert "acl stats_auth_ok http_auth(stats_users)" in stats

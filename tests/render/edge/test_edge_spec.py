@@ -39,9 +39,7 @@ def test_literal_stats_password_is_refused_at_its_line(cli, tmp_path: Path) -> N
 
 @pytest.mark.parametrize("key", ["stats_password", "admin_pass", "secret"])
 def test_other_secret_looking_keys_are_refused_with_advice(cli, tmp_path: Path, key: str) -> None:
-    edge = minimal_edge(
-        stats={"bind": {"address": "127.0.0.1", "port": 8070}, "password_env": "PW", key: "x"}
-    )
+    edge = minimal_edge(stats={"bind": {"address": "127.0.0.1", "port": 8070}, "password_env": "PW", key: "x"})
     message = render_bad(cli, tmp_path, edge)
     assert f"edge.stats: `{key}`: {SECRET_ADVICE}" in message
 

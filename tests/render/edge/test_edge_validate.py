@@ -54,9 +54,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
             ],
             "default_backend": "web_tls",
         },
-        tls_backends=[
-            {"name": "web_tls", "servers": [{"name": "n1", "address": "nginx.edge.internal", "port": 8443}]}
-        ],
+        tls_backends=[{"name": "web_tls", "servers": [{"name": "n1", "address": "nginx.edge.internal", "port": 8443}]}],
     ),
     "http-only-with-ua-routes": minimal_edge(
         tls=None,
@@ -138,9 +136,7 @@ def test_stats_env_guard_stops_haproxy_when_the_variable_is_missing() -> None:
 
 def test_users_file_mode_fails_without_the_userlist_file(tmp_path: Path) -> None:
     """The stats ACL really depends on the extra -f file the report tells the operator to load."""
-    edge = minimal_edge(
-        stats={"bind": {"address": "127.0.0.1", "port": 8070}, "users_file": "/etc/haproxy/u.cfg"}
-    )
+    edge = minimal_edge(stats={"bind": {"address": "127.0.0.1", "port": 8070}, "users_file": "/etc/haproxy/u.cfg"})
     path = write_spec(tmp_path, edge)
     rendered = FAMILY.render(load_spec_text(SiteSpec, path.read_text(), path.name), RenderContext(path.name))
     assert rendered is not None

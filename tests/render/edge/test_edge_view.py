@@ -39,9 +39,7 @@ def test_stick_table_is_ipv6_whenever_any_bind_is_ipv6() -> None:
 def test_nginx_listeners_follow_the_backends() -> None:
     edge = minimal_edge()
     edge["tls_backends"][0]["servers"].append({"name": "n2", "address": "127.0.0.1", "port": 9443})
-    edge["http_backends"].append(
-        {"name": "app", "servers": [{"name": "a", "address": "127.0.0.1", "port": 9000}]}
-    )
+    edge["http_backends"].append({"name": "app", "servers": [{"name": "a", "address": "127.0.0.1", "port": 9000}]})
     spec = EdgeSpec.model_validate(edge)
     servers = nginx_tls_servers(spec)
     assert [(s.ports, s.hosts, s.certificate) for s in servers] == [

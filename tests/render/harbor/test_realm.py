@@ -56,7 +56,9 @@ def test_rewrite_mode_follows_the_version() -> None:
 
 
 def test_scheme_and_host_rewrite_keeps_service_and_scope() -> None:
-    header = 'Bearer realm="https://xx.xxx.com:5088/service/token",service="harbor-registry",scope="repository:a/b:pull"'
+    header = (
+        'Bearer realm="https://xx.xxx.com:5088/service/token",service="harbor-registry",scope="repository:a/b:pull"'
+    )
     rewritten = RealmRewrite(RewriteMode.SCHEME_AND_HOST, "http").apply(header, "62.132.105.159:5080")
     assert rewritten == (
         'Bearer realm="http://62.132.105.159:5080/service/token",service="harbor-registry",scope="repository:a/b:pull"'
@@ -70,11 +72,7 @@ def test_scheme_rewrite_keeps_the_host_harbor_took_from_the_request() -> None:
     )
     # The https-bound rewrite turns http:// into https:// (external_url http, client on the domain).
     assert (
-        realm_of(
-            RealmRewrite(RewriteMode.SCHEME, "https").apply(
-                challenge("http://xx.xxx.com:5088/service/token"), ""
-            )
-        )
+        realm_of(RealmRewrite(RewriteMode.SCHEME, "https").apply(challenge("http://xx.xxx.com:5088/service/token"), ""))
         == "https://xx.xxx.com:5088/service/token"
     )
 
@@ -116,9 +114,7 @@ def test_without_rewrite_new_harbor_sends_http_clients_an_unusable_https_realm()
     assert external.docker_login is ClientOutcome.FAILS and "speaks plain HTTP" in external.docker_login_why
     # Default port: https://172.16.36.52 means port 443, which no entry serves.
     assert internal.realm_clients_get == "https://172.16.36.52/service/token"
-    assert (
-        internal.docker_login is ClientOutcome.FAILS and "no entry of this site serves" in internal.docker_login_why
-    )
+    assert internal.docker_login is ClientOutcome.FAILS and "no entry of this site serves" in internal.docker_login_why
     assert domain.docker_login is ClientOutcome.WORKS
 
 

@@ -58,9 +58,7 @@ class FakeHarbor:
                     if self.headers.get("Authorization"):
                         self.send_header("Www-Authenticate", 'Basic realm="harbor"')
                     else:
-                        realm = realm_from_harbor(
-                            fake.version, fake.external_url, self.headers.get("Host", "")
-                        )
+                        realm = realm_from_harbor(fake.version, fake.external_url, self.headers.get("Host", ""))
                         self.send_header("Www-Authenticate", challenge(realm))
                 else:
                     self.send_response(200)
@@ -88,9 +86,7 @@ def run_site(tmp_path: Path) -> Iterator[Any]:
     openssl = require_binary("openssl", "apt-get install openssl")
     started: list[tuple[Nginx, ThreadingHTTPServer]] = []
 
-    def start(
-        version: str, external_url_entry: str, realm_rewrite: bool = True, address: str = "127.0.0.1"
-    ) -> Site:
+    def start(version: str, external_url_entry: str, realm_rewrite: bool = True, address: str = "127.0.0.1") -> Site:
         prefix = Path(tempfile.mkdtemp(dir=tmp_path))
         os.chmod(prefix, 0o755)
         cert, key = make_certificate(openssl, prefix, "harbor.example.test")
@@ -162,9 +158,7 @@ def get(site: Site, entry: str, path: str, authorization: str | None = None) -> 
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            site.address, port, timeout=10, context=context
-        )
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection(site.address, port, timeout=10, context=context)
     else:
         conn = http.client.HTTPConnection(site.address, port, timeout=10)
     bracketed = f"[{site.address}]" if ":" in site.address else site.address

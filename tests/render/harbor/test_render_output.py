@@ -116,9 +116,7 @@ def rewrite_of(server: list[Directive]) -> tuple[list[list[str]], list[list[str]
     return args(v2, "proxy_hide_header"), args(v2, "add_header")
 
 
-@pytest.mark.parametrize(
-    ("version", "mode"), [("2.13.1", RewriteMode.SCHEME_AND_HOST), ("2.14.0", RewriteMode.SCHEME)]
-)
+@pytest.mark.parametrize(("version", "mode"), [("2.13.1", RewriteMode.SCHEME_AND_HOST), ("2.14.0", RewriteMode.SCHEME)])
 def test_rewrite_only_where_the_realm_does_not_fit_and_per_version(
     tmp_path: Path, version: str, mode: RewriteMode
 ) -> None:
@@ -132,9 +130,7 @@ def test_rewrite_only_where_the_realm_does_not_fit_and_per_version(
         assert added == [["Www-Authenticate", "$harbor_www_authenticate_for_http", "always"]]
     assert rewrite_of(servers["xx.xxx.com"]) == ([], [])
     maps = [d for d in top if d["directive"] == "map"]
-    assert [m["args"] for m in maps] == [
-        ["$upstream_http_www_authenticate", "$harbor_www_authenticate_for_http"]
-    ]
+    assert [m["args"] for m in maps] == [["$upstream_http_www_authenticate", "$harbor_www_authenticate_for_http"]]
     rewrite = RealmRewrite(mode, "http")
     regex, value = (maps[0]["block"][0]["directive"], maps[0]["block"][0]["args"])
     assert regex == "~" + rewrite.pattern and value == [rewrite.replacement]
@@ -165,9 +161,7 @@ def test_realm_rewrite_off_renders_no_rewrite_and_says_what_breaks(tmp_path: Pat
     assert not [d for d in top if d["directive"] == "map"]
     assert all(rewrite_of(s) == ([], []) for s in servers_by_name(top).values())
     report = files["harbor-realms.md"]
-    assert (
-        "| external | `http://62.132.105.159:5080` | `https://62.132.105.159:5080/service/token` |" in report
-    )
+    assert "| external | `http://62.132.105.159:5080` | `https://62.132.105.159:5080/service/token` |" in report
     assert "NEEDED (scheme), off in the spec | fails | fails |" in report
     assert "docker login cannot work through: internal, external." in report
 
@@ -223,10 +217,7 @@ def test_report_lists_realms_per_entry_and_what_cannot_work() -> None:
         "| domain | `https://xx.xxx.com:5088` | `https://xx.xxx.com:5088/service/token` | "
         "`https://xx.xxx.com:5088/service/token` | not needed | works | works |"
     ) in report
-    assert (
-        "The browser UI cannot work through: internal, external (Secure CSRF cookie over plain HTTP)."
-        in report
-    )
+    assert "The browser UI cannot work through: internal, external (Secure CSRF cookie over plain HTTP)." in report
     assert '"insecure-registries": ["172.16.36.52:5000", "62.132.105.159:5080"]' in report
 
 

@@ -59,8 +59,7 @@ harbor:
         "terminate TLS (use kind https)",
         "site.yaml:16: harbor.entries[2].certificate: required for kind https: the certificate chain nginx "
         "presents for server_name",
-        "site.yaml:16: harbor.entries[2].certificate_key: required for kind https: the private key of that "
-        "certificate",
+        "site.yaml:16: harbor.entries[2].certificate_key: required for kind https: the private key of that certificate",
         "site.yaml:16: harbor.entries[2].server_name: required for kind https: the domain clients use and the "
         "certificate is for",
         "site.yaml:18: harbor.entries[2].public_host: does not apply to kind https: clients use server_name",
@@ -131,8 +130,7 @@ harbor:
         ),
         (
             lambda h: h.update(version="1.10.3"),
-            "harbor.version: '1.10.3': opskit renders harbor.yml for Harbor 2.x "
-            "and later (1.x used harbor.cfg)",
+            "harbor.version: '1.10.3': opskit renders harbor.yml for Harbor 2.x and later (1.x used harbor.cfg)",
         ),
         (
             lambda h: h.update(hostname="127.0.0.1"),

@@ -50,18 +50,12 @@ def test_example_validates_and_matches_its_committed_output(cli: Any, tmp_path: 
     [
         pytest.param(lambda h: h.update(version="2.14.0"), id="harbor-2.14"),
         pytest.param(lambda h: h.update(realm_rewrite=False), id="rewrite-off"),
-        pytest.param(
-            lambda h: h.update(external_url_entry="external", version="2.14.0"), id="http-external-url"
-        ),
+        pytest.param(lambda h: h.update(external_url_entry="external", version="2.14.0"), id="http-external-url"),
         pytest.param(lambda h: h.update(version="2.15.2", registry_timeout="1h"), id="long-timeout"),
-        pytest.param(
-            lambda h: h["upstream"].update(host="harbor-core.example.internal"), id="upstream-by-name"
-        ),
+        pytest.param(lambda h: h["upstream"].update(host="harbor-core.example.internal"), id="upstream-by-name"),
     ],
 )
-def test_variants_validate(
-    cli: Any, write_spec: SpecWriter, variant: Callable[[dict[str, Any]], None]
-) -> None:
+def test_variants_validate(cli: Any, write_spec: SpecWriter, variant: Callable[[dict[str, Any]], None]) -> None:
     spec = base_spec()
     variant(spec["harbor"])
     verdict = validate(cli, write_spec(spec))

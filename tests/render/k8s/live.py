@@ -19,9 +19,7 @@ class _EchoHandler(BaseHTTPRequestHandler):
     backend_name = "?"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        body = json.dumps(
-            {"backend": self.backend_name, "uri": self.path, "host": self.headers.get("Host")}
-        ).encode()
+        body = json.dumps({"backend": self.backend_name, "uri": self.path, "host": self.headers.get("Host")}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

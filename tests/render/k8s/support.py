@@ -81,9 +81,7 @@ def location(server: dict[str, Any], *args: str) -> list[dict[str, Any]]:
         if loc["args"] == list(args):
             block: list[dict[str, Any]] = loc["block"]
             return block
-    raise AssertionError(
-        f"no location {args} in {[loc['args'] for loc in children(server['block'], 'location')]}"
-    )
+    raise AssertionError(f"no location {args} in {[loc['args'] for loc in children(server['block'], 'location')]}")
 
 
 def write_spec(directory: Path, k8s: dict[str, Any], name: str = "gw.yaml") -> Path:

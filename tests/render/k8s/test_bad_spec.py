@@ -43,9 +43,7 @@ def run_bad(cli: Any, tmp_path: Path, k8s: dict[str, Any]) -> list[str]:
         ("soon", "'soon' is not a duration like 10s, 500ms, 5m, 1h"),
     ],
 )
-def test_resolver_valid_outside_5_to_30_seconds_is_rejected(
-    cli: Any, tmp_path: Path, valid: str, problem: str
-) -> None:
+def test_resolver_valid_outside_5_to_30_seconds_is_rejected(cli: Any, tmp_path: Path, valid: str, problem: str) -> None:
     problems = run_bad(cli, tmp_path, section(resolver={"address": "10.96.0.10", "valid": valid}))
     assert problems == [f"gw.yaml:7: k8s_gateway.resolver.valid: {problem}"]
 
@@ -70,8 +68,7 @@ def test_every_problem_is_listed_with_line_and_field(cli: Any, tmp_path: Path) -
         "gw.yaml:4: k8s_gateway.flavor: Input should be 'nginx', 'tengine' or 'nginx-1.28'",
         "gw.yaml:6: k8s_gateway.resolver.address: 'kube dns' is not an RFC 1123 host name (label 'kube dns': "
         "letters, digits and inner hyphens only, 1-63 characters)",
-        "gw.yaml:7: k8s_gateway.resolver.timeout: 31s must be more than 0 and at most 30s (nginx's "
-        "default is 30s)",
+        "gw.yaml:7: k8s_gateway.resolver.timeout: 31s must be more than 0 and at most 30s (nginx's default is 30s)",
         "gw.yaml:11: k8s_gateway.routes[0].service: 'Sys' is not a Kubernetes DNS label (lower-case letters, "
         "digits and inner hyphens, 1-63 characters)",
         "gw.yaml:15: k8s_gateway.routes[1].prefix: '/x/;deny' must start with '/' and use only "
@@ -113,19 +110,13 @@ def test_backend_prefix_must_keep_the_trailing_slash_shape(cli: Any, tmp_path: P
 
 def test_tengine_options_with_another_flavor_and_empty_routes(cli: Any, tmp_path: Path) -> None:
     (problem,) = run_bad(cli, tmp_path, section(tengine={"fallback": "next"}))
-    assert problem == (
-        "gw.yaml:3: k8s_gateway: the `tengine` options only apply to flavor tengine (flavor is nginx)"
-    )
+    assert problem == ("gw.yaml:3: k8s_gateway: the `tengine` options only apply to flavor tengine (flavor is nginx)")
     (problem,) = run_bad(cli, tmp_path, section(routes=[]))
-    assert problem == (
-        "gw.yaml:8: k8s_gateway.routes: list at least one route (prefix -> service.namespace:port)"
-    )
+    assert problem == ("gw.yaml:8: k8s_gateway.routes: list at least one route (prefix -> service.namespace:port)")
 
 
 def test_bad_tengine_fallback_and_fail_timeout(cli: Any, tmp_path: Path) -> None:
-    problems = run_bad(
-        cli, tmp_path, section(flavor="tengine", tengine={"fallback": "retry", "fail_timeout": "0s"})
-    )
+    problems = run_bad(cli, tmp_path, section(flavor="tengine", tengine={"fallback": "retry", "fail_timeout": "0s"}))
     assert problems == [
         "gw.yaml:21: k8s_gateway.tengine.fallback: Input should be 'stale', 'next' or 'shutdown'",
         "gw.yaml:22: k8s_gateway.tengine.fail_timeout: 0s must be a positive number of whole seconds",
@@ -134,7 +125,4 @@ def test_bad_tengine_fallback_and_fail_timeout(cli: Any, tmp_path: Path) -> None
 
 def test_listen_address_listed_twice(cli: Any, tmp_path: Path) -> None:
     (problem,) = run_bad(cli, tmp_path, section(listen={"addresses": ["127.0.0.1", "::1", "0:0::1"]}))
-    assert (
-        problem
-        == "gw.yaml:21: k8s_gateway.listen.addresses: ::1 listed twice (nginx refuses a duplicate listen)"
-    )
+    assert problem == "gw.yaml:21: k8s_gateway.listen.addresses: ::1 listed twice (nginx refuses a duplicate listen)"

@@ -91,7 +91,9 @@ def answer_with(nginx: str, namespace: str, conf_files: dict[str, str], capabili
         try:
             asked = subprocess.run(
                 ["ip", "netns", "exec", namespace, sys.executable, "-c", _ASK, str(PORT)],
-                capture_output=True, text=True, timeout=20,
+                capture_output=True,
+                text=True,
+                timeout=20,
             )
             logs = [stderr_path.read_text()]
             if (workdir / "error.log").exists():
@@ -133,4 +135,3 @@ def test_each_capability_is_needed(setup: tuple[str, str], missing: str) -> None
     answer = answer_with(nginx, namespace, conf_files, [cap for cap in capabilities if cap != missing])
     assert not answer.startswith("404"), f"nginx answered without {missing}: it is not needed\n{answer}"
     assert "Operation not permitted" in answer or "Permission denied" in answer, answer
-

@@ -102,9 +102,7 @@ def live() -> Iterator[LiveGateway]:
         ("/v1.2/users", "/users"),
     ],
 )
-def test_each_route_passes_the_uri_its_backend_expects(
-    live: LiveGateway, request_uri: str, backend_uri: str
-) -> None:
+def test_each_route_passes_the_uri_its_backend_expects(live: LiveGateway, request_uri: str, backend_uri: str) -> None:
     status, body = live.get(request_uri)
     assert status == 200, body
     assert isinstance(body, dict)

@@ -137,8 +137,20 @@ def test_image_references_follow_the_oci_grammar(reference: str, parsed: tuple[s
 
 @pytest.mark.parametrize(
     "reference",
-    ["Nginx:1", "nginx:", "nginx:-1", "nginx:1 ", "nginx::1", "ngi__x:1" + "x" * 0, "nginx:" + "1" * 129,
-     "nginx@sha256:abc", "/nginx:1", "nginx/:1", "a..b/c:1", "nginx:1\n"],
+    [
+        "Nginx:1",
+        "nginx:",
+        "nginx:-1",
+        "nginx:1 ",
+        "nginx::1",
+        "ngi__x:1" + "x" * 0,
+        "nginx:" + "1" * 129,
+        "nginx@sha256:abc",
+        "/nginx:1",
+        "nginx/:1",
+        "a..b/c:1",
+        "nginx:1\n",
+    ],
 )
 def test_references_outside_the_grammar_are_refused(reference: str) -> None:
     if reference == "ngi__x:1":  # `__` is a valid separator: this one must pass

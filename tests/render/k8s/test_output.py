@@ -59,16 +59,12 @@ def test_flavor_nginx_resolves_per_request_through_a_variable_and_strips_with_re
 def test_no_literal_service_name_anywhere_in_flavor_nginx() -> None:
     """A literal proxy_pass to the FQDN would create a server group the variable form silently reuses."""
     server = only_server(parsed(section()))
-    passes = [
-        args for loc in children(server["block"], "location") for args in args_of(loc["block"], "proxy_pass")
-    ]
+    passes = [args for loc in children(server["block"], "location") for args in args_of(loc["block"], "proxy_pass")]
     assert passes == [["http://$k8s_service:8150"], ["http://$k8s_service:8080"]]
 
 
 def test_flavor_tengine_reproduces_the_seed_gateway() -> None:
-    routes = [
-        {"name": n, "prefix": f"/api/{n}/", "service": n, "namespace": "demowms", "port": p} for n, p in SEVEN
-    ]
+    routes = [{"name": n, "prefix": f"/api/{n}/", "service": n, "namespace": "demowms", "port": p} for n, p in SEVEN]
     top = parsed(
         section(
             flavor="tengine",
@@ -84,9 +80,7 @@ def test_flavor_tengine_reproduces_the_seed_gateway() -> None:
         block = upstreams[f"k8s_{name}"]
         assert args_of(block, "dynamic_resolve") == [["fallback=stale", "fail_timeout=15s"]]
         assert args_of(block, "server") == [[f"{name}.demowms.svc.cluster.local:{port}"]]
-        assert args_of(location(only_server(top), "^~", f"/api/{name}/"), "proxy_pass") == [
-            [f"http://k8s_{name}"]
-        ]
+        assert args_of(location(only_server(top), "^~", f"/api/{name}/"), "proxy_pass") == [[f"http://k8s_{name}"]]
     static = location(only_server(top), "/")
     assert args_of(static, "root") == [["/usr/share/nginx/html"]]
     assert args_of(static, "try_files") == [["$uri", "$uri/", "/index.html"]]

@@ -36,9 +36,7 @@ def test_service_names_are_always_fully_qualified_with_the_cluster_domain() -> N
 def test_backend_uri_replaces_only_the_prefix(
     prefix: str, backend_prefix: str | None, request_uri: str, expected: str
 ) -> None:
-    route = RouteSpec(
-        name="r", prefix=prefix, service="s", namespace="n", port=80, backend_prefix=backend_prefix
-    )
+    route = RouteSpec(name="r", prefix=prefix, service="s", namespace="n", port=80, backend_prefix=backend_prefix)
     assert backend_uri(route, request_uri) == expected
 
 

@@ -42,9 +42,12 @@ def hand_started(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding
     windows = log.os == "windows"
     yield ctx.finding(
         f"{ctx.facts.label}: tailscaled{version} was started by hand ({log.why}), not by the "
-        + ("Tailscale Windows service: it runs as the current user instead of LocalSystem, so the named pipe, "
-           "state directory and LocalAPI owner differ from the service's and other clients cannot reach it."
-           if windows else "service manager: it lives only as long as that shell and runs with its flags."),
+        + (
+            "Tailscale Windows service: it runs as the current user instead of LocalSystem, so the named pipe, "
+            "state directory and LocalAPI owner differ from the service's and other clients cannot reach it."
+            if windows
+            else "service manager: it lives only as long as that shell and runs with its flags."
+        ),
         "Stop the hand-started tailscaled and start the service instead (Windows: `net start Tailscale` in an "
         "elevated console, or Services → Tailscale → Start); to debug, stop the service first and run the "
         "daemon elevated."

@@ -44,11 +44,7 @@ def no_daemon(snapshot: LiveSnapshot, ctx: DiagnoseContext) -> Iterator[Finding]
     """
     if snapshot.daemons:
         return
-    start = (
-        "Start-Service Tailscale"
-        if snapshot.platform == "windows"
-        else "sudo systemctl enable --now tailscaled"
-    )
+    start = "Start-Service Tailscale" if snapshot.platform == "windows" else "sudo systemctl enable --now tailscaled"
     yield ctx.finding(
         "No tailscaled process is visible on this machine: Tailscale is not running (or runs in a container "
         "or namespace this user cannot see).",

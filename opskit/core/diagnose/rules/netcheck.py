@@ -562,8 +562,7 @@ def captive_portal(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Findin
     if profile.report.captive_portal is not True:
         return
     yield ctx.finding(
-        f"{ctx.facts.label}: netcheck detected a captive portal: the network intercepts web traffic until you "
-        "sign in.",
+        f"{ctx.facts.label}: netcheck detected a captive portal: the network intercepts web traffic until you sign in.",
         "Open a browser and complete the network's sign-in page, then rerun `tailscale netcheck`.",
         ctx.facts.evidence(profile.report.line("captive")),
     )

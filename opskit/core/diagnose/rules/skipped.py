@@ -43,7 +43,10 @@ def unread(split: SplitInput, ctx: DiagnoseContext) -> Iterator[Finding]:
         100.101.6.89    hawkman              jrmuizel@    linux   -
     """
     unread_lines = [
-        line for run in split.skipped if "not a Tailscale command" not in run.reason for line in run.lines
+        line
+        for run in split.skipped
+        if "not a Tailscale command" not in run.reason
+        for line in run.lines
         if _PATH_WORDS.search(line.text)
     ]
     if not unread_lines:
@@ -51,7 +54,6 @@ def unread(split: SplitInput, ctx: DiagnoseContext) -> Iterator[Finding]:
     yield ctx.finding(
         f"{ctx.facts.label}: {len(unread_lines)} line(s) mention a path, pong or netcheck field but fit no layout "
         "opskit knows, so what they show is not in this diagnosis (they may hold the problem).",
-        "Paste the command's output unedited (whole lines, including the header rows), or read these lines "
-        "yourself.",
+        "Paste the command's output unedited (whole lines, including the header rows), or read these lines yourself.",
         ctx.facts.evidence(*unread_lines[:3]),
     )

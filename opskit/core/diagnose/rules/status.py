@@ -196,16 +196,13 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
             "running without a GUI client."
         )
     elif message.startswith(("Logged out", "Log in at", "NeedsLogin")):
-        fix = (
-            "Log in again (`tailscale up --login-server=<your Headscale URL>`), or re-register the node key."
-        )
+        fix = "Log in again (`tailscale up --login-server=<your Headscale URL>`), or re-register the node key."
     elif message.startswith("Machine is not yet approved"):
         fix = "Approve the node in the admin console (Headscale: `headscale nodes register`)."
     else:
         fix = "Restart tailscaled and check its log for why the backend is in this state."
     yield ctx.finding(
-        f'{ctx.facts.label}: `tailscale status` says "{message}": this node has no tunnel, so no peer can '
-        "reach it.",
+        f'{ctx.facts.label}: `tailscale status` says "{message}": this node has no tunnel, so no peer can reach it.',
         fix,
         ctx.facts.evidence(status.state_line),
     )
@@ -270,10 +267,8 @@ def peer_relay(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     for peer in status.peers:
         if peer.active and peer.path is PathKind.PEER_RELAY:
             yield ctx.finding(
-                f"{ctx.facts.label} → {peer.host}: traffic goes through a Peer Relay ({peer.peer_relay}), not "
-                "direct.",
-                "Acceptable; to get direct, see the pairwise prediction for the NAT change that would allow "
-                "it.",
+                f"{ctx.facts.label} → {peer.host}: traffic goes through a Peer Relay ({peer.peer_relay}), not direct.",
+                "Acceptable; to get direct, see the pairwise prediction for the NAT change that would allow it.",
                 ctx.facts.evidence(peer.line),
                 peer=peer.host,
             )

@@ -88,8 +88,7 @@ def not_owner(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
             "identity or LocalSystem. Running elevated or as another administrator is a different identity",
             "the owner account was deleted or renamed (the message then shows a SID), leaving a stale owner "
             "in the state file",
-            "a tailscaled.exe was started by hand by another user, next to or instead of the Tailscale "
-            "service",
+            "a tailscaled.exe was started by hand by another user, next to or instead of the Tailscale service",
         ]
         if kind == "sid":
             causes.insert(0, causes.pop(1))  # a bare SID means the name lookup failed: stale owner first
@@ -190,8 +189,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
     WindowsErrorKind.VERSION_MISMATCH: (
         "the CLI and tailscaled are different versions: a leftover tailscale.exe on PATH or a half-finished "
         "upgrade. Mixed versions misreport errors.",
-        "Run the tailscale.exe from the installed Tailscale folder, or finish/repeat the upgrade so both "
-        "match.",
+        "Run the tailscale.exe from the installed Tailscale folder, or finish/repeat the upgrade so both match.",
     ),
     WindowsErrorKind.UNIX_ACCESS_DENIED: (
         "on Linux/macOS the LocalAPI refuses non-root users that are not the configured operator.",

@@ -41,9 +41,7 @@ def variable_name_for(host: str) -> str:
     return f"${first}_upstream"
 
 
-def variable_fix(
-    host: str, port: int | None, scheme: str | None, uri: str | None, location: str | None
-) -> str:
+def variable_fix(host: str, port: int | None, scheme: str | None, uri: str | None, location: str | None) -> str:
     """Config lines that make nginx re-resolve ``host`` at request time."""
     kind = classify_host(host)
     name = variable_name_for(host)
@@ -51,9 +49,7 @@ def variable_fix(
     port_text = f":{port}" if port is not None else ""
     lines = []
     if kind in (HostKind.SHORT,):
-        lines.append(
-            "# Kubernetes: the cluster DNS (kube-dns ClusterIP); Docker/Compose: resolver 127.0.0.11"
-        )
+        lines.append("# Kubernetes: the cluster DNS (kube-dns ClusterIP); Docker/Compose: resolver 127.0.0.11")
     lines += [
         "resolver <kube-dns ClusterIP, e.g. 10.96.0.10> valid=10s ipv6=off;",
         "resolver_timeout 5s;",
@@ -81,9 +77,7 @@ def dynamic_upstream_names(config: NginxConfig) -> set[str]:
         directive = node.directive
         if not (directive.name == "upstream" and directive.args and config.in_http(node)):
             continue
-        if directive.first("dynamic_resolve") or any(
-            "resolve" in s.args[1:] for s in directive.all("server")
-        ):
+        if directive.first("dynamic_resolve") or any("resolve" in s.args[1:] for s in directive.all("server")):
             names.add(directive.args[0].lower())
     return names
 

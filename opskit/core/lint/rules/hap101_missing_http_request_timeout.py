@@ -73,9 +73,7 @@ def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
             cause=f"{section.label} parses HTTP but has no timeout http-request, so a client trickling "
             "header "
             "bytes keeps its connection open indefinitely (timeout client is reset by every byte).",
-            fix="\n".join(
-                f"{line}   # in {section.label}" if index == 0 else line for index, line in enumerate(fix)
-            ),
+            fix="\n".join(f"{line}   # in {section.label}" if index == 0 else line for index, line in enumerate(fix)),
             evidence=[evidence(section.header)],
             related=related,
         )

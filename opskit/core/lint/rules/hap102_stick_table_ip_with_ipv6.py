@@ -70,11 +70,7 @@ def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     for section in tree.proxies():
         for table in section.own("stick-table"):
             words = table.words
-            if (
-                "type" not in words
-                or words.index("type") + 1 >= len(words)
-                or words[words.index("type") + 1] != "ip"
-            ):
+            if "type" not in words or words.index("type") + 1 >= len(words) or words[words.index("type") + 1] != "ip":
                 continue
             for feeder in _feeders(tree, section):
                 bind = binds_ipv6(feeder)

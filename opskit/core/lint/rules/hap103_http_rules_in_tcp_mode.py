@@ -59,8 +59,7 @@ def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
         if not rules:
             continue
         yield ctx.finding(
-            cause=f"{section.label} runs in mode tcp, so its {len(rules)} {rules[0].keyword} rule(s) "
-            "are ignored.",
+            cause=f"{section.label} runs in mode tcp, so its {len(rules)} {rules[0].keyword} rule(s) are ignored.",
             fix=f"mode http   # in {section.label}, if it should parse HTTP\n"
             "# otherwise express the rule at TCP level, e.g.\n"
             "tcp-request connection reject if { sc0_conn_rate gt 100 }",

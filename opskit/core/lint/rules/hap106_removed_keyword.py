@@ -81,8 +81,7 @@ def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
             if replacement is None:
                 continue
             yield ctx.finding(
-                cause=f"`{statement.keyword}` was removed in HAProxy 2.1, so the configuration no longer "
-                "loads.",
+                cause=f"`{statement.keyword}` was removed in HAProxy 2.1, so the configuration no longer loads.",
                 fix=f"{replacement}   # instead of {statement.keyword}",
                 evidence=[evidence(statement)],
             )

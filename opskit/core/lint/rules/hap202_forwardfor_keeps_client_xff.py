@@ -83,7 +83,5 @@ def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
             cause=cause,
             fix="http-request del-header X-Forwarded-For\noption forwardfor",
             evidence=[evidence(option)],
-            related=[evidence(section.header)]
-            if option.file != section.file or option.line != section.line
-            else [],
+            related=[evidence(section.header)] if option.file != section.file or option.line != section.line else [],
         )

@@ -51,11 +51,7 @@ def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
     """
     for section in tree.sections:
         for statement in section.own("stats", "auth"):
-            if (
-                len(statement.words) < 3
-                or "${" in statement.raw
-                or "$" in statement.words[2].split(":", 1)[-1]
-            ):
+            if len(statement.words) < 3 or "${" in statement.raw or "$" in statement.words[2].split(":", 1)[-1]:
                 continue
             user, _, password = statement.words[2].partition(":")
             yield ctx.finding(

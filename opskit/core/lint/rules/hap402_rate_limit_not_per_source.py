@@ -38,9 +38,7 @@ def _condition_text(section: Section, statement: Statement) -> str:
 
 def _tracks(tree: HaproxyConfig, section: Section, counter: str) -> bool:
     holders = [section, *tree.frontends_using(section)] if section.kind == "backend" else [section]
-    return any(
-        f"track-sc{counter}" in word for holder in holders for s in holder.statements for word in s.words
-    )
+    return any(f"track-sc{counter}" in word for holder in holders for s in holder.statements for word in s.words)
 
 
 @rule(
@@ -103,9 +101,7 @@ def check(tree: HaproxyConfig, ctx: LintContext) -> Iterator[Finding]:
                     "the threshold everyone gets 429."
                 )
             else:
-                untracked = [
-                    c for c in sorted(set(_TRACKED.findall(condition))) if not _tracks(tree, section, c)
-                ]
+                untracked = [c for c in sorted(set(_TRACKED.findall(condition))) if not _tracks(tree, section, c)]
                 if not untracked:
                     continue
                 cause = (

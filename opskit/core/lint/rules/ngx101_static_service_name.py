@@ -98,8 +98,7 @@ def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
                         f"upstream {name} {{",
                         f"    zone {name} 64k;",
                         "    resolver <cluster DNS IP> valid=10s ipv6=off;",
-                        f"    server {fqdn_hint(member.host)}"
-                        f"{':' + str(member.port) if member.port else ''} resolve;",
+                        f"    server {fqdn_hint(member.host)}{':' + str(member.port) if member.port else ''} resolve;",
                         "}",
                         "# Tengine: add `dynamic_resolve fallback=stale fail_timeout=15s;` and a resolver;",
                         "# older nginx: a variable proxy_pass with a resolver instead of the upstream",

@@ -73,7 +73,6 @@ def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
         yield ctx.finding(
             cause=f"`{site.directive.args[0]}` resolves `{example}` at request time but no resolver is in "
             f"scope, so nginx answers 502 (`no resolver defined`){tree.snippet_note()}.",
-            fix="resolver <DNS server IP, e.g. the kube-dns ClusterIP> valid=10s ipv6=off;\n"
-            "resolver_timeout 5s;",
+            fix="resolver <DNS server IP, e.g. the kube-dns ClusterIP> valid=10s ipv6=off;\nresolver_timeout 5s;",
             evidence=[evidence(tree, site.directive)],
         )

@@ -66,8 +66,7 @@ def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
             yield ctx.finding(
                 cause=f"upstream `{name}` re-resolves servers but no resolver is set in it or in http{{}}, "
                 "so nginx has no DNS server to ask.",
-                fix="resolver <DNS server IP> valid=10s ipv6=off;   "
-                "# in http{} (or in the upstream on >= 1.27.3)",
+                fix="resolver <DNS server IP> valid=10s ipv6=off;   # in http{} (or in the upstream on >= 1.27.3)",
                 evidence=[evidence(tree, resolving[0])],
                 related=[evidence(tree, upstream)],
             )

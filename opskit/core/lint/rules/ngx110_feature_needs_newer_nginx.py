@@ -61,12 +61,7 @@ def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
     for node in tree.walk():
         directive = node.directive
         in_upstream = node.enclosing("upstream") is not None
-        if (
-            version < RESOLVE_SINCE
-            and in_upstream
-            and directive.name == "server"
-            and "resolve" in directive.args[1:]
-        ):
+        if version < RESOLVE_SINCE and in_upstream and directive.name == "server" and "resolve" in directive.args[1:]:
             yield ctx.finding(
                 cause=f"nginx {_version(version)} has no `resolve` server parameter (open-source nginx "
                 "since 1.27.3), so this config does not load.",

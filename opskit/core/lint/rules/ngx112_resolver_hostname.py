@@ -53,11 +53,7 @@ def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
         resolver = node.directive
         if resolver.name != "resolver":
             continue
-        names = [
-            a
-            for a in resolver_addresses(resolver)
-            if classify_host(a) not in (HostKind.IP, HostKind.VARIABLE)
-        ]
+        names = [a for a in resolver_addresses(resolver) if classify_host(a) not in (HostKind.IP, HostKind.VARIABLE)]
         if not names:
             continue
         yield ctx.finding(

@@ -61,12 +61,7 @@ def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
         ports = sorted({listen.port for listen in server_listens(server)}) if server else []
         for name in ("Host", "X-Forwarded-Host"):
             other = effective_header(node, name)
-            if (
-                other is not None
-                and len(other.args) > 1
-                and "$" not in other.args[1]
-                and ":" in other.args[1]
-            ):
+            if other is not None and len(other.args) > 1 and "$" not in other.args[1] and ":" in other.args[1]:
                 port = other.args[1].rsplit(":", 1)[1]
                 if port.isdigit() and int(port) != value:
                     yield ctx.finding(
@@ -84,8 +79,7 @@ def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
                     f"{', '.join(map(str, ports))}, so the others get URLs with the wrong port.",
                     fix="# one server block per entry port, each with its own value, e.g.\n"
                     + "\n".join(
-                        f"proxy_set_header X-Forwarded-Port {p};   # in the server listening on {p}"
-                        for p in ports
+                        f"proxy_set_header X-Forwarded-Port {p};   # in the server listening on {p}" for p in ports
                     ),
                     evidence=[evidence(tree, header)],
                 )

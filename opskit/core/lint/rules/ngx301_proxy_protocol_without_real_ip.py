@@ -47,9 +47,7 @@ def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
         server = node.directive
         if server.name != "server" or not tree.in_http(node):
             continue
-        listens = [
-            listen for d in server.all("listen") if (listen := parse_listen(d)) and listen.proxy_protocol
-        ]
+        listens = [listen for d in server.all("listen") if (listen := parse_listen(d)) and listen.proxy_protocol]
         if not listens:
             continue
         if has_unresolved_include(node, "real", "proxy_protocol", "proxy-protocol"):
@@ -62,7 +60,6 @@ def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
             cause="this listener receives the client address in the PROXY header but nginx does not use it, "
             "so $remote_addr (logs, allow/deny, limits, X-Forwarded-For) is the proxy's address"
             f"{tree.snippet_note()}.",
-            fix="set_real_ip_from <address of the proxy sending PROXY protocol>;\n"
-            "real_ip_header proxy_protocol;",
+            fix="set_real_ip_from <address of the proxy sending PROXY protocol>;\nreal_ip_header proxy_protocol;",
             evidence=[evidence(tree, listens[0].directive)],
         )

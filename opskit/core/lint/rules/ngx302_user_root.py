@@ -46,8 +46,7 @@ def check(tree: NginxConfig, ctx: LintContext) -> Iterator[Finding]:
         directive = node.directive
         if directive.name == "user" and not node.parents and directive.args[:1] == ("root",):
             yield ctx.finding(
-                cause="`user root` runs the workers that parse untrusted requests as root; proxying "
-                "never needs it.",
+                cause="`user root` runs the workers that parse untrusted requests as root; proxying never needs it.",
                 fix="user www-data;   # or nginx, depending on the distribution",
                 evidence=[evidence(tree, directive)],
             )

@@ -89,9 +89,7 @@ def check(tree: Workspace, ctx: LintContext) -> Iterator[Finding]:
             server_node = node.parents[-1] if node.parents else None
             header_timeout = None
             if server_node is not None:
-                header_timeout = scoped(
-                    Node(server_node, node.parents[:-1], node.root), "client_header_timeout"
-                )
+                header_timeout = scoped(Node(server_node, node.parents[:-1], node.root), "client_header_timeout")
             target = header_timeout or listen.directive
             what = (
                 f"nginx's `client_header_timeout {header_timeout.args[0]}`"

@@ -137,7 +137,7 @@ def main() -> None:
     if failing:
         module.fail_json(
             msg=f"{len(failing)} finding(s) at or above {p['fail_on']}: "
-            + ", ".join(sorted({str(f.get('rule') or f.get('id')) for f in failing})),
+            + ", ".join(sorted({str(f.get("rule") or f.get("id")) for f in failing})),
             changed=False,
             **out,
         )
