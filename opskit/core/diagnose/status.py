@@ -107,25 +107,7 @@ def parse_status_row(line: SourceLine) -> StatusPeer | None:
     # "-" (or "online") alone is a weak signal: also require a plausible OS column.
     if cell.strip() in ("-", "online") and os_name.lower() not in KNOWN_OS:
         return _retry_unwrapped(line)
-    return StatusPeer(
-        ip=ip,
-        host=host,
-        owner=owner,
-        os=os_name,
-        cell=cell.strip(),
-        line=line,
-        active=bool(fields["active"]),
-        idle=bool(fields["idle"]),
-        exit_node=fields.get("exit_node"),  # type: ignore[arg-type]
-        path=fields["path"],  # type: ignore[arg-type]
-        direct_addr=fields.get("direct_addr"),  # type: ignore[arg-type]
-        relay_region=fields.get("relay_region"),  # type: ignore[arg-type]
-        peer_relay=fields.get("peer_relay"),  # type: ignore[arg-type]
-        offline=bool(fields["offline"]),
-        last_seen=fields.get("last_seen"),  # type: ignore[arg-type]
-        tx=fields.get("tx"),  # type: ignore[arg-type]
-        rx=fields.get("rx"),  # type: ignore[arg-type]
-    )
+    return _peer(ip, host, owner, os_name, cell, line, fields, active=bool(fields["active"]))
 
 
 # What people put around a row when they retype or annotate it: columns joined by " / ", a "# " comment
@@ -200,26 +182,8 @@ def _partial_row(line: SourceLine) -> StatusPeer | None:
             continue  # a bare "idle"/"offline" word needs a row around it
         host = words[0] if words else ""
         owner = words[1] if len(words) > 1 else ""
-        return StatusPeer(
-            ip=ip,
-            host=host,
-            owner=owner,
-            os=os_name,
-            cell=cell.strip(),
-            line=line,
-            active=fields["active"],  # type: ignore[arg-type]
-            idle=bool(fields["idle"]),
-            exit_node=fields.get("exit_node"),  # type: ignore[arg-type]
-            path=fields["path"],  # type: ignore[arg-type]
-            direct_addr=fields.get("direct_addr"),  # type: ignore[arg-type]
-            relay_region=fields.get("relay_region"),  # type: ignore[arg-type]
-            peer_relay=fields.get("peer_relay"),  # type: ignore[arg-type]
-            offline=bool(fields["offline"]),
-            last_seen=fields.get("last_seen"),  # type: ignore[arg-type]
-            tx=fields.get("tx"),  # type: ignore[arg-type]
-            rx=fields.get("rx"),  # type: ignore[arg-type]
-            partial=True,
-        )
+        # a fragment may not show "active": None says "not shown", unlike False in a full row
+        return _peer(ip, host, owner, os_name, cell, line, fields, active=fields["active"], partial=True)  # type: ignore[arg-type]
     return None
 
 
@@ -486,3 +450,38 @@ def truncated_status_document(lines: Sequence[SourceLine]) -> dict[str, object] 
     if me:
         document["Self"] = me
     return document
+
+
+def _peer(
+    ip: str,
+    host: str,
+    owner: str,
+    os_name: str,
+    cell: str,
+    line: SourceLine,
+    fields: dict[str, object],
+    *,
+    active: bool | None,
+    partial: bool = False,
+) -> StatusPeer:
+    """A status row's peer from its columns and the fields its status cell gave (``_parse_cell``)."""
+    return StatusPeer(
+        ip=ip,
+        host=host,
+        owner=owner,
+        os=os_name,
+        cell=cell.strip(),
+        line=line,
+        active=active,
+        idle=bool(fields["idle"]),
+        exit_node=fields.get("exit_node"),  # type: ignore[arg-type]
+        path=fields["path"],  # type: ignore[arg-type]
+        direct_addr=fields.get("direct_addr"),  # type: ignore[arg-type]
+        relay_region=fields.get("relay_region"),  # type: ignore[arg-type]
+        peer_relay=fields.get("peer_relay"),  # type: ignore[arg-type]
+        offline=bool(fields["offline"]),
+        last_seen=fields.get("last_seen"),  # type: ignore[arg-type]
+        tx=fields.get("tx"),  # type: ignore[arg-type]
+        rx=fields.get("rx"),  # type: ignore[arg-type]
+        partial=partial,
+    )
