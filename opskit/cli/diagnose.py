@@ -56,13 +56,9 @@ def diagnose_command(
 
     if list_rules or explain is not None:
         from opskit.core.diagnose.rules import all_rules
-        from opskit.core.rules import rule_named
-        from opskit.output.rules import show_rule_explanation, show_rule_list
+        from opskit.output.rules import show_rules
 
-        if explain is not None:
-            show_rule_explanation("diagnose", rule_named(all_rules(), explain, "diagnose"), output_format.value)
-        else:
-            show_rule_list("diagnose", all_rules(), output_format.value)
+        show_rules("diagnose", all_rules(), explain, output_format.value)
         finish(ExitCode.OK)
     if graph is not None and graph.suffix.lower() not in (".svg", ".dot"):
         raise InputError.option("--graph", f"{graph}: the name must end in .svg or .dot")

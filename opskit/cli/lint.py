@@ -117,13 +117,9 @@ def lint(
     from opskit.core.lint.catalog import all_rules
 
     if list_rules or explain is not None:
-        from opskit.core.rules import rule_named
-        from opskit.output.rules import show_rule_explanation, show_rule_list
+        from opskit.output.rules import show_rules
 
-        if explain is not None:
-            show_rule_explanation("lint", rule_named(all_rules(), explain, "lint"), output_format.value)
-        else:
-            show_rule_list("lint", all_rules(), output_format.value)
+        show_rules("lint", all_rules(), explain, output_format.value)
         finish(ExitCode.OK)
 
     from opskit.app.lint import effective_settings, find_project, input_names, run_lint, save_report

@@ -27,6 +27,16 @@ def _kinds(tool: str) -> tuple[Kind, Kind]:
     }[tool]
 
 
+def show_rules(tool: str, rules: Sequence[Rule], explain: str | None, output_format: str) -> None:
+    """`opskit lint|diagnose --list-rules` (``explain`` None) or `--explain RULE`: one entry point."""
+    from opskit.core.rules import rule_named
+
+    if explain is not None:
+        show_rule_explanation(tool, rule_named(rules, explain, tool), output_format)
+    else:
+        show_rule_list(tool, rules, output_format)
+
+
 def show_rule_list(tool: str, rules: Sequence[Rule], output_format: str) -> None:
     """`opskit <tool> --list-rules`: one row per rule, in catalog order."""
     from opskit.output.console import emit_json, stdout_console
