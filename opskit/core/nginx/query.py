@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import cast
 
 from opskit.core.findings import Evidence
 from opskit.core.nginx.tree import Directive, NginxConfig, Node, block_index
@@ -229,14 +228,14 @@ def expand(node: Node, text: str, depth: int = 0) -> str:
 
 def map_defines(config: NginxConfig, variable: str) -> bool:
     """True when a ``map``/``geo``/``split_clients`` block defines ``$variable``."""
-    defined = cast("set[str] | None", config.memo.get("map_variables"))
-    if defined is None:
-        defined = {
+    defined = config.memoized(
+        "map_variables",
+        lambda: {
             node.directive.args[-1]
             for node in config.walk()
             if node.directive.name in ("map", "geo", "split_clients") and node.directive.args
-        }
-        config.memo["map_variables"] = defined
+        },
+    )
     return f"${variable}" in defined
 
 
@@ -252,15 +251,14 @@ def http_root(config: NginxConfig, node: Node) -> tuple[Directive, ...] | None:
 
 def upstream_blocks(config: NginxConfig) -> dict[str, tuple[Directive, Node]]:
     """Explicit ``upstream`` blocks by lower-cased name."""
-    cached = cast("dict[str, tuple[Directive, Node]] | None", config.memo.get("upstreams"))
-    if cached is not None:
-        return cached
-    found: dict[str, tuple[Directive, Node]] = {}
-    config.memo["upstreams"] = found
-    for node in config.walk():
-        if node.directive.name == "upstream" and node.directive.args and config.in_http(node):
-            found[node.directive.args[0].lower()] = (node.directive, node)
-    return found
+    return config.memoized(
+        "upstreams",
+        lambda: {
+            node.directive.args[0].lower(): (node.directive, node)
+            for node in config.walk()
+            if node.directive.name == "upstream" and node.directive.args and config.in_http(node)
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -279,11 +277,7 @@ class PassSite:
 
 def pass_sites(config: NginxConfig) -> Iterator[PassSite]:
     """Every ``proxy_pass``/``grpc_pass``/… in HTTP context that names a network target."""
-    cached = cast("list[PassSite] | None", config.memo.get("pass_sites"))
-    if cached is None:
-        cached = list(_pass_sites(config))
-        config.memo["pass_sites"] = cached
-    return iter(cached)
+    return iter(config.memoized("pass_sites", lambda: list(_pass_sites(config))))
 
 
 def _pass_sites(config: NginxConfig) -> Iterator[PassSite]:
@@ -332,9 +326,10 @@ def _implicit_groups(config: NginxConfig) -> dict[tuple[int, str, int | None], D
     Every literal ``proxy_pass http://host:port`` (or fastcgi_pass, grpc_pass …: one list in nginx)
     creates a group; one that names an ``upstream`` block uses that block instead of creating one.
     """
-    cached = cast("dict[tuple[int, str, int | None], Directive] | None", config.memo.get("implicit_groups"))
-    if cached is not None:
-        return cached
+    return config.memoized("implicit_groups", lambda: _collect_implicit_groups(config))
+
+
+def _collect_implicit_groups(config: NginxConfig) -> dict[tuple[int, str, int | None], Directive]:
     upstreams = upstream_blocks(config)
     groups: dict[tuple[int, str, int | None], Directive] = {}
     for site in pass_sites(config):
@@ -342,7 +337,6 @@ def _implicit_groups(config: NginxConfig) -> dict[tuple[int, str, int | None], D
         if site.variable or host in upstreams:
             continue
         groups.setdefault((id(http_root(config, site.node)), host, site.written.effective_port), site.directive)
-    config.memo["implicit_groups"] = groups
     return groups
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import cast
+from typing import TypeVar, cast
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -90,13 +92,15 @@ class NginxConfig:
     # questions of the same tree, and a 5,000-server config must stay linear.
     memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
+    def memoized(self, key: str, build: Callable[[], T]) -> T:
+        """``build()`` once per config and question: the derived view every rule asks for again."""
+        if key not in self.memo:
+            self.memo[key] = build()
+        return cast(T, self.memo[key])
+
     def walk(self) -> Iterator[Node]:
         """Every directive, depth first, in file order, with its parents."""
-        nodes = cast("list[Node] | None", self.memo.get("nodes"))
-        if nodes is None:
-            nodes = list(_walk(self.directives, (), self.directives))
-            self.memo["nodes"] = nodes
-        return iter(nodes)
+        return iter(self.memoized("nodes", lambda: list(_walk(self.directives, (), self.directives))))
 
     def http_blocks(self) -> list[tuple[Directive, ...]]:
         """The directive lists that form one ``http{}`` each (a snippet is one implicit http)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import cast
 
 from opskit.core.nginx.query import PASS_DIRECTIVES, parse_target
 from opskit.core.nginx.tree import Directive, NginxConfig, Node
@@ -47,11 +46,7 @@ def _has_v2_location(server: Directive) -> bool:
 
 def container_registry_locations(config: NginxConfig) -> Iterator[Node]:
     """Locations that carry registry API traffic (see the module docstring for the heuristic)."""
-    cached = cast("list[Node] | None", config.memo.get("container_registry_locations"))
-    if cached is None:
-        cached = list(_container_registry_locations(config))
-        config.memo["container_registry_locations"] = cached
-    return iter(cached)
+    return iter(config.memoized("container_registry_locations", lambda: list(_container_registry_locations(config))))
 
 
 def _container_registry_locations(config: NginxConfig) -> Iterator[Node]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import cast
 
 from opskit.core.nginx.query import HostKind, PassSite, classify_host, fqdn_hint, pass_sites, scoped
 from opskit.core.nginx.tree import Directive, NginxConfig, Node
@@ -84,15 +83,15 @@ def dynamic_upstream_names(config: NginxConfig) -> set[str]:
 
 def resolver_users(config: NginxConfig, resolver: Directive) -> tuple[list[PassSite], list[PassSite]]:
     """(variable sites, literal sites) whose nearest resolver is ``resolver``."""
-    Usage = dict[Directive, tuple[list[PassSite], list[PassSite]]]  # directives hash by identity
-    usage = cast("Usage | None", config.memo.get("resolver_usage"))
-    if usage is None:
-        usage = {}
-        for site in pass_sites(config):
-            nearest = scoped(site.node, "resolver")
-            if nearest is not None:
-                pair = usage.setdefault(nearest, ([], []))
-                pair[0 if site.variable else 1].append(site)
-        config.memo["resolver_usage"] = usage
-    variable, literal = usage.get(resolver, ([], []))
+    variable, literal = config.memoized("resolver_usage", lambda: _resolver_usage(config)).get(resolver, ([], []))
     return list(variable), list(literal)
+
+
+def _resolver_usage(config: NginxConfig) -> dict[Directive, tuple[list[PassSite], list[PassSite]]]:
+    """Each resolver (directives hash by identity) → (variable sites, literal sites) it is nearest to."""
+    usage: dict[Directive, tuple[list[PassSite], list[PassSite]]] = {}
+    for site in pass_sites(config):
+        nearest = scoped(site.node, "resolver")
+        if nearest is not None:
+            usage.setdefault(nearest, ([], []))[0 if site.variable else 1].append(site)
+    return usage
