@@ -151,6 +151,33 @@ def _windows_facts(expected: dict[str, Any], document: dict[str, Any]) -> Iterab
             yield f"windows.{key}: expected {expected[key]!r}, got {[e.get(key) for e in entries]}"
 
 
+def _daemon_facts(expected: dict[str, Any], logs: list[dict[str, Any]]) -> Iterable[str]:
+    """Facts read from tailscaled logs: scalars hold on some log of the paste, issues on their union."""
+    if not logs:
+        yield "daemon: no tailscaled log recognised"
+        return
+    issues = {issue.get("kind") for log in logs for issue in log.get("issues") or []}
+    for kind in expected.get("issues", []):
+        if kind not in issues:
+            yield f"daemon.issues: {kind!r} missing from {sorted(k for k in issues if k)}"
+    for kind in expected.get("issues_absent", []):
+        if kind in issues:
+            yield f"daemon.issues: {kind!r} must not be claimed"
+    if "home_derp" in expected:
+        wanted = {_lower(v) for v in expected["home_derp"]}
+        shown = {
+            _lower(v) for log in logs for v in ((log.get("home_derp") or {}).get(k) for k in ("id", "code", "name"))
+        }
+        if not shown & wanted:
+            yield f"daemon.home_derp: expected one of {expected['home_derp']}, got {sorted(shown - {'none'})}"
+    for key, want in expected.items():
+        if key in ("issues", "issues_absent", "home_derp"):
+            continue
+        got = [log.get(key) for log in logs]
+        if want not in got:
+            yield f"daemon.{key}: expected {want!r}, got {got[-1] if len(got) == 1 else got!r}"
+
+
 def check_sample(truth: dict[str, Any], document: dict[str, Any] | None) -> list[str]:
     """Every fact of ``truth`` the document gets wrong (empty: the sample is right)."""
     recognised = truth.get("recognised", True)
@@ -180,13 +207,7 @@ def check_sample(truth: dict[str, Any], document: dict[str, Any] | None) -> list
     if "windows" in truth:
         problems.extend(_windows_facts(truth["windows"], document))
     if "daemon" in truth:
-        logs = document.get("daemon_logs") or []
-        if not logs:
-            problems.append("daemon: no tailscaled log recognised")
-        else:
-            for key, want in truth["daemon"].items():
-                if logs[-1].get(key) != want:
-                    problems.append(f"daemon.{key}: expected {want!r}, got {logs[-1].get(key)!r}")
+        problems.extend(_daemon_facts(truth["daemon"], document.get("daemon_logs") or []))
     statuses = document.get("statuses") or []
     if "health" in truth and not any(truth["health"] in h for s in statuses for h in s.get("health", [])):
         problems.append(f"health: {truth['health']!r} not among {[s.get('health') for s in statuses]}")
@@ -208,7 +229,11 @@ def count_facts(truth: dict[str, Any]) -> int:
     node/ping/daemon key, per expected peer, per Windows entry, per absent rule or excluded title)."""
     facts = len(truth.get("kinds", [])) + sum(1 for key in ("problem", "health", "state") if key in truth)
     facts += len(truth.get("node", {})) + len(truth.get("peers", [])) + len(truth.get("ping", {}))
-    facts += len(truth.get("daemon", {})) + len(truth.get("rules_absent", [])) + len(truth.get("titles_exclude", []))
+    daemon = truth.get("daemon", {})
+    facts += len(set(daemon) - {"issues", "issues_absent"}) + len(daemon.get("issues", []))
+    facts += (
+        len(daemon.get("issues_absent", [])) + len(truth.get("rules_absent", [])) + len(truth.get("titles_exclude", []))
+    )
     windows = truth.get("windows", {})
     facts += len(windows.get("kinds", [])) + len(windows.get("not", []))
     facts += sum(k in windows for k in ("owner", "pid", "caller"))
