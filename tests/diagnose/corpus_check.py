@@ -25,9 +25,12 @@ NOTHING = "exit 2: nothing recognised"
 
 
 def load_truth() -> list[dict[str, Any]]:
-    """Every [[sample]] of truth.toml, in file order."""
-    with (CORPUS / "truth.toml").open("rb") as handle:
-        samples: list[dict[str, Any]] = tomllib.load(handle)["sample"]
+    """Every [[sample]] of truth.toml, then of each truth-<batch>.toml (one file per collection batch, so
+    batches gathered in parallel never edit the same file), in file order."""
+    samples: list[dict[str, Any]] = []
+    for path in [CORPUS / "truth.toml", *sorted(CORPUS.glob("truth-*.toml"))]:
+        with path.open("rb") as handle:
+            samples.extend(tomllib.load(handle)["sample"])
     return samples
 
 
