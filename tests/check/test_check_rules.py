@@ -67,3 +67,16 @@ def test_each_rule_yields_the_findings_of_its_own_rows() -> None:
     )
     assert {f.rule_id for f in by_rules} == {"CHK-HARBOR-REALM", "CHK-HARBOR-TLS-EXPIRY", "CHK-HARBOR-TOKEN-LOGIN"}
 
+
+def test_findings_mask_the_credentials_of_an_entry_url() -> None:
+    """`check harbor https://user:pw@host` (or a realm quoting one): no password in findings[]."""
+    from opskit.core.check.harbor_judgement import EntryReport, HarborCheck
+    from opskit.output.check import harbor_json
+
+    url = "https://robot:s3cr3t-pw@harbor.example.test:5088"
+    item = CheckItem("realm", "realm matches entry", Status.FAIL, f"realm {url}/service/token", "why", "fix")
+    document = harbor_json(HarborCheck((EntryReport(url, (item,), "", ""),)).entries)
+    (finding,) = document["findings"]
+    assert finding["rule"] == "CHK-HARBOR-REALM"
+    assert "s3cr3t-pw" not in str(document["findings"])
+    assert finding["evidence"][0]["file"] == document["entries"][0]["url"]
