@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from opskit.core.diagnose.engine import Diagnosis, InputReports
-from opskit.core.diagnose.models import PathKind, PingReport, Pong, StatusPeer
+from opskit.core.diagnose.models import DaemonLogReport, LogPeer, PathKind, PingReport, Pong, StatusPeer
 from opskit.core.diagnose.paths import PairPrediction, Prediction
 from opskit.core.diagnose.profile import NatProfile, endpoint_host
 from opskit.core.diagnose.regions import region
@@ -181,25 +181,71 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
             for w in i.windows
             for e in w.errors
         ],
-        "daemon_logs": [
-            {
-                "label": i.label,
-                "version": log.version,
-                "os": log.os,
-                "hand_started": log.hand_started,
-                "why": log.why or None,
-                "derp_failures": [
-                    {"region_id": region_id, "code": code, "error": error, "line": line.number}
-                    for region_id, code, error, line in log.derp_failures
-                ],
-                "line": (log.start_line or log.lines[0]).number,
-            }
-            for i in diagnosis.inputs
-            for log in i.daemon_logs
-        ],
+        "daemon_logs": [daemon_log_json(i.label, log) for i in diagnosis.inputs for log in i.daemon_logs],
         "findings": [finding_json(f) for f in diagnosis.findings],
         "warnings": list(diagnosis.warnings),
         "live": _live_json(diagnosis),
+    }
+
+
+def daemon_log_json(label: str, log: DaemonLogReport) -> dict[str, Any]:
+    """One pasted tailscaled log: who started it, its state, home DERP and the issues still holding."""
+    home = log.home_derp
+    shown = region(home.code or home.region_id) if home is not None else None
+    return {
+        "label": label,
+        "version": log.version,
+        "os": log.os,
+        "hand_started": log.hand_started,
+        "why": log.why or None,
+        "state": log.state,
+        "home_derp": None
+        if home is None
+        else {
+            "id": home.region_id,
+            "code": (shown or {}).get("code") or home.code,
+            "name": (shown or {}).get("name"),
+            "line": home.line.number,
+        },
+        "userspace": log.userspace,
+        "issues": [
+            {
+                "kind": issue.kind,
+                "severity": issue.severity.name.lower(),
+                "message": issue.message,
+                "about": issue.key,
+                "count": issue.count,
+                "line": issue.line.number,
+            }
+            for issue in log.issues
+        ],
+        "derp_failures": [
+            {"region_id": issue.key.split(" ")[0], "error": issue.message, "line": issue.line.number}
+            for issue in log.issues_of("derp-unreachable")
+        ],
+        "line": (log.start_line or log.lines[0]).number,
+    }
+
+
+def _log_peer_json(label: str, peer: LogPeer) -> dict[str, Any]:
+    return {
+        "label": label,
+        "from": "tailscaled-log",
+        "name": peer.key,
+        "ip": None,
+        "os": None,
+        "self": False,
+        "path": "direct" if peer.endpoint else "unknown",
+        "endpoint": peer.endpoint,
+        "derp": None,
+        "tx": None,
+        "rx": None,
+        "exit_node": None,
+        "offline": False,
+        "last_seen": None,
+        "partial": False,
+        "line": peer.line.number,
+        "evidence": peer.line.text,
     }
 
 
@@ -293,6 +339,8 @@ def _input_peers(item: InputReports) -> list[dict[str, Any]]:
         entry = _ping_peer_json(item.label, ping)
         if entry is not None:
             rows.append(entry)
+    for log in item.daemon_logs:
+        rows.extend(_log_peer_json(item.label, peer) for peer in log.peers)
     return rows
 
 

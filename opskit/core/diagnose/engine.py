@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
-from opskit.core.diagnose.daemonlog import parse_daemon_log
+from opskit.core.diagnose.daemonlog import parse_daemon_log, with_home_derp
 from opskit.core.diagnose.live import LiveSnapshot
 from opskit.core.diagnose.models import (
     BlockKind,
@@ -138,6 +138,10 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.pings.append((block, parse_ping(block.lines, block.command)))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append((block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated)))
+    # NetInfo/report lines inside a tailscaled log become netcheck blocks; they also name its home DERP.
+    netinfo = [block.lines[0] for block, _ in parsed.netchecks if block.log_form]
+    if netinfo and parsed.daemon_logs:
+        parsed.daemon_logs = [(block, with_home_derp(log, netinfo)) for block, log in parsed.daemon_logs]
     return parsed
 
 
