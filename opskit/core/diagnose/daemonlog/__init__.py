@@ -34,20 +34,23 @@ _MARKERS = re.compile(
     r"^(?:logtail started$|LogID: \S+$|logpolicy[.:] |subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$|Program starting: v\d"
     r"|(?:magicsock: derp[\w.]*\([^)]*\): )?derphttp\.Client\.\w+|derphttp: |magicsock: |wgengine: |wgengine\.\w+"
     r"|\[RATELIMIT\] format\(|\[RATE LIMITED\] |(?:Accept|Drop): [A-Za-z0-9]+\{|dns: |dns udp query: |peerapi: "
-    r"|portmapper: |portmap: |authReconfig: |control: |Switching ipn state |open-conn-track: |netstack: |exec ping of "
+    r"|portmapper: |authReconfig: |control: |Switching ipn state |open-conn-track: |netstack: |exec ping of "
     r"|health\(|router: |linuxfw: |netcheck: |monitor: |netmap: |Received error: |getLocalBackend error|CreateTUN"
     r"|tstun\.|\[Wintun\] |ipnserver: |ipnlocal: |LinkChange: |link state: |Creating [Ww]ire[Gg]uard device"
     r"|Engine created\.$|Bringing (?:router|[Ww]ire[Gg]uard device) up|flushing log\.$|logger closing down$"
     r"|onPortUpdate\(|derp-\d+: |blockEngineUpdates\(|Backend: logs: |pm: |got LocalBackend|active login: |appc: "
     r"|tsdial: |SetPrefs: |EditPrefs: |panic: |goroutine \d+ \[running\]:|fatal error: |safesocket\.Listen"
-    r"|tlsdial: |bootstrapDNS\(|\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN|requestEngineStatus"
+    r"|tlsdial: |logtail: |bootstrapDNS\(|\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN|requestEngineStatus"
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
     r"|shouldUseOneCGNATRoute|magicsock\.|tailscaled\.service|Active: failed \(Result: |Main PID: \d+ \(code="
     r"|Process: \d+ Exec\w+=\S*tailscaled)"
 )
 # A shell running the daemon by hand: "# tailscaled 2>&1 | grep dns", "$ sudo tailscaled -port 4434".
 _HAND_PROMPT = re.compile(r"^(?:\S*[#$%>]\s*)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\])?tailscaled(?:\.exe)?(?:\s.*)?)$")
-_CLI_ERROR = re.compile(r"failed to connect to local tailscaled|Unauthorized|localapi|LocalAPI|Tailscale daemon for /")
+_CLI_ERROR = re.compile(
+    r"failed to connect to local tailscaled|Unauthorized|localapi|LocalAPI|Tailscale daemon for /|namedpipe\\.|"
+    r"Tailscale backend error|ProtectedPrefix"
+)
 _START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+)\S*(?P<rest>.*)$")
 _START_ANYWHERE = re.compile(r"(?:^|\s)Program starting: v(?P<version>\d+\.\d+\.\d+)\S*(?P<rest>.*)$")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -55,7 +58,7 @@ _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _PROCESS_WORDS = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale")
 _MARKER_WORDS = (
     "logtail", "LogID", "logpolicy", "subproc mode", "(logID", "Program starting: v", "derphttp", "magicsock",
-    "wgengine", "RATELIMIT", "RATE LIMITED", "Accept: ", "Drop: ", "dns", "peerapi: ", "portmap", "authReconfig: ",
+    "wgengine", "RATELIMIT", "RATE LIMITED", "Accept: ", "Drop: ", "dns", "peerapi: ", "portmapper", "authReconfig: ",
     "control: ", "Switching ipn state", "open-conn-track: ", "netstack: ", "exec ping of ", "health(", "router: ",
     "linuxfw: ", "netcheck: ", "monitor: ", "netmap: ", "Received error: ", "getLocalBackend", "CreateTUN", "tstun.",
     "[Wintun]", "ipnserver: ", "ipnlocal: ", "LinkChange: ", "link state: ", "ire", "Engine created.",
@@ -74,14 +77,12 @@ def _belongs(text: str, message: Message) -> bool:
     if is_tailscale_process(message.process):
         return True
     body = message.text
-    if not body:
-        return False
+    if not body or _CLI_ERROR.search(text):
+        return False  # empty, or the CLI/GUI quoting a LocalAPI or service error: windows.py reads those
     if _MARKERS.match(body) or _HAND_PROMPT.match(text):
         return True
     if "Program starting: v" in body and _START_ANYWHERE.search(body):
         return True  # a start-up log flattened onto one line by a chat client or a web UI
-    if _CLI_ERROR.search(text):
-        return False  # the CLI quoting a LocalAPI error: windows.py reads those
     return any(isinstance(event, Raise) for event in events_of(body))
 
 

@@ -186,6 +186,9 @@ def _health(message: str) -> Iterator[Event]:
     name = health.group("name")
     if health.group("state") == "ok":
         yield Clear(None, origin=name)
+        kind, _ = _health_kind(name, "")
+        if not kind.startswith("health:"):
+            yield Clear(kind)  # the warnable's own check passes: its log-message twins are stale too
         return
     detail = (health.group("msg") or "").strip()
     kind, key = _health_kind(name, detail)

@@ -14,7 +14,7 @@ Resolution rules (docs/diagnose.md, "tailscaled logs"):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from opskit.core.diagnose.daemonlog.events import Clear, Event, Fact, Raise
 from opskit.core.diagnose.models import HomeDerp, LogIssue, LogPeer
@@ -58,7 +58,10 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             if current is None:
                 open_issues[slot] = _Open(event, [line])
             else:
-                current.raised = event
+                # Keep who raised it first (a warnable's ``ok`` must still clear it) and how weak it is.
+                current.raised = replace(
+                    event, origin=current.raised.origin or event.origin, weak=current.raised.weak and event.weak
+                )
                 current.count += 1
                 if line not in current.lines:
                     current.lines = [current.lines[0], *current.lines[1:][-(_EVIDENCE - 2) :], line]
