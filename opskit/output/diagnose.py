@@ -17,6 +17,7 @@ from opskit.output.safe import safe_cell, safe_plain, safe_text
 
 # Version of the `diagnose` payload (the envelope's "opskit" number is shared by every command).
 # 2: peers[], pings[], statuses[], windows[], daemon_logs[], nodes[].derp_home_region.
+#    (additive since: daemon_logs[].state/home_derp/userspace/issues, peers[].from = "tailscaled-log")
 DIAGNOSE_SCHEMA_VERSION = 2
 
 if TYPE_CHECKING:
@@ -220,7 +221,12 @@ def daemon_log_json(label: str, log: DaemonLogReport) -> dict[str, Any]:
             for issue in log.issues
         ],
         "derp_failures": [
-            {"region_id": issue.key.split(" ")[0], "error": issue.message, "line": issue.line.number}
+            {
+                "region_id": issue.key.split(" ")[0],
+                "code": issue.key.partition(" (")[2].rstrip(")") or None,
+                "error": issue.message,
+                "line": issue.line.number,
+            }
             for issue in log.issues_of("derp-unreachable")
         ],
         "line": (log.start_line or log.lines[0]).number,
@@ -323,7 +329,7 @@ def _ping_peer_json(label: str, report: PingReport) -> dict[str, Any] | None:
 
 
 def peers_json(diagnosis: Diagnosis) -> list[dict[str, Any]]:
-    """One entry per peer row of every status, and per peer of every ping run."""
+    """One entry per peer row of every status, per peer of every ping run, per peer disco names in a log."""
     rows: list[dict[str, Any]] = []
     for item in diagnosis.inputs:
         rows.extend(_input_peers(item))
@@ -453,6 +459,9 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
             render_compact_matrix(diagnosis, console)  # sentences per cell no longer fit
         else:
             _render_matrix(diagnosis, console)
+    logs = [daemon_log_json(i.label, log) for i in diagnosis.inputs for log in i.daemon_logs]
+    if logs:
+        _render_logs(logs, console)
     peers = peers_json(diagnosis)
     if peers:
         _render_peers(peers, console)
@@ -497,11 +506,40 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
         console.print(details)
 
 
+def _render_logs(logs: list[dict[str, Any]], console: Console) -> None:
+    """One row per tailscaled log: version, who started it, state, home DERP, what still fails."""
+    from rich.table import Table
+
+    table = Table(title="tailscaled log summary", title_justify="left")
+    for column in ("node", "version", "started by", "state", "home DERP", "TUN", "still failing at the end"):
+        table.add_column(column, overflow="fold")
+    for log in logs:
+        home = log["home_derp"]
+        started = {True: "hand (shell)", False: "service"}.get(log["hand_started"], "?")
+        tun = {True: "userspace", False: "TUN device"}.get(log["userspace"], "?")
+        issues = ", ".join(
+            issue["kind"] + (f" ({issue['about']})" if issue["about"] not in (issue["kind"], "") else "")
+            for issue in log["issues"]
+            if issue["kind"] != "hand-started"
+        )
+        cells = (
+            log["label"],
+            log["version"] or "?",
+            started,
+            log["state"] or "?",
+            (f"{home['code'] or home['id']}" + (f" ({home['name']})" if home["name"] else "")) if home else "?",
+            tun,
+            issues or "nothing",
+        )
+        table.add_row(*(safe_cell(cell) for cell in cells))  # every cell comes from pasted text
+    console.print(table)
+
+
 def _render_peers(peers: list[dict[str, Any]], console: Console) -> None:
     """One row per peer seen in status or ping output: the path each one uses."""
     from rich.table import Table
 
-    table = Table(title="Path per peer (from status and ping)", title_justify="left")
+    table = Table(title="Path per peer (from status, ping and tailscaled logs)", title_justify="left")
     several_inputs = len({peer["label"] for peer in peers}) > 1  # one input: its name is in the title above
     columns = ("peer", "Tailscale IP", "OS", "path", "endpoint / DERP", "tx / rx", "line")
     for column in ("seen from", *columns) if several_inputs else columns:
