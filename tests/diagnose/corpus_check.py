@@ -284,7 +284,7 @@ def main(argv: list[str]) -> int:
             f"blind batch {batch}: {right}/{samples} pastes right ({100 * right / max(1, samples):.0f} %), "
             f"{right_facts}/{facts} facts right ({100 * right_facts / max(1, facts):.0f} %)"
         )
-    for key in (argv[argv.index("--select") + 1 :][:1] if "--select" in argv else []):
+    for key in argv[argv.index("--select") + 1 :][:1] if "--select" in argv else []:
         right, samples, right_facts, facts, _ = figures([t for t in load_truth() if t.get(key)])
         print(
             f"{key}: {right}/{samples} pastes right ({100 * right / max(1, samples):.0f} %), "

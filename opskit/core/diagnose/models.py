@@ -306,6 +306,4 @@ class DaemonLogReport:
 
     def issues_of(self, *kinds: str) -> tuple[LogIssue, ...]:
         """The issues of these kinds (a ``health:`` prefix matches every other warnable)."""
-        return tuple(
-            i for i in self.issues if i.kind in kinds or ("health:" in kinds and i.kind.startswith("health:"))
-        )
+        return tuple(i for i in self.issues if i.kind in kinds or ("health:" in kinds and i.kind.startswith("health:")))

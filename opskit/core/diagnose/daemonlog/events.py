@@ -105,8 +105,8 @@ _CONTROL_FAIL = re.compile(
     r"unable to connect to the Tailscale coordination server|fetch control key: |TryLogin: )(?P<error>.*)$"
 )
 _CONTROL_OK = re.compile(
-    r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: |mapRoutine: state:synchronized"
-    r"|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
+    r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: "
+    r"|mapRoutine: state:synchronized|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
 )
 _LOGIN = re.compile(
     r"nodeKeyExpired=true|node key (?:\[\w+\] )?(?:has )?expired|invalid key|key expired|"
@@ -156,8 +156,10 @@ _HOME_REGION = re.compile(r"home DERP region (?P<id>\d+)|region (?P<id2>\d+)")
 def _health_kind(name: str, message: str) -> tuple[str, str]:
     """The vocabulary kind (and key) a failing health warnable stands for."""
     lowered = message.lower()
-    if name in ("no-derp-home", "no-derp-connection", "derp-region-error", "derp-home") or "derp" in lowered or (
-        "relay server" in lowered
+    if (
+        name in ("no-derp-home", "no-derp-connection", "derp-region-error", "derp-home")
+        or "derp" in lowered
+        or ("relay server" in lowered)
     ):
         region = _HOME_REGION.search(message)
         return "derp-unreachable", (region.group("id") or region.group("id2")) if region else "home"
@@ -233,14 +235,17 @@ def _tun(message: str) -> Iterator[Event]:
         yield Raise("tun-unavailable", "tun", message[failure.start() :])
     if (engine := _USERSPACE.search(message)) is not None:
         tun = engine.group("tun")
-        userspace = "userspace-networking" in engine.group(0) or "fake" in engine.group(0) or tun == "userspace-networking"
+        userspace = (
+            "userspace-networking" in engine.group(0) or "fake" in engine.group(0) or tun == "userspace-networking"
+        )
         yield Fact("userspace", "true" if userspace else "false")
 
 
 # ------------------------------------------------------------------------ router / packet filter
 
 _FIREWALL = re.compile(
-    r"could not (?:setup|create new) netfilter|creating router: |iptables disabled in build|RULE_(?:INSERT|APPEND) failed|"
+    r"could not (?:setup|create new) netfilter|creating router: |iptables disabled in build|"
+    r"RULE_(?:INSERT|APPEND) failed|"
     r"running \[[^\]]*(?:iptables|ip6tables|nft)[^\]]*\]: exit status|^router: .*(?:failed|error)|"
     r"netfilter: .*(?:failed|error)|router: firewall: .*(?:failed|error)|adding route[^:]*: .*(?:failed|error|denied)"
 )
@@ -256,7 +261,7 @@ _DROP = re.compile(r"^Drop: (?P<packet>\w+\{[^}]*\})")
 
 
 def _filter(message: str) -> Iterator[Event]:
-    if (drop := _DROP.match(message)) is not None:
+    if _DROP.match(message) is not None:
         yield Raise("packet-dropped", "filter", message)
 
 
@@ -277,7 +282,8 @@ def _store(message: str) -> Iterator[Event]:
 # ------------------------------------------------------------------------------------- UDP port
 
 _PORT = re.compile(
-    r"(?:listen udp\d?|bind udp\d?|unable to bind)[^\n]*(?:address already in use|Only one usage of each socket address)"
+    r"(?:listen udp\d?|bind udp\d?|unable to bind)[^\n]*"
+    r"(?:address already in use|Only one usage of each socket address)"
 )
 
 
@@ -291,7 +297,9 @@ def _port(message: str) -> Iterator[Event]:
 _PONG_TIMEOUT = re.compile(r"disco: timeout waiting for pong \S+ from (?P<ep>\S+) \(\[(?P<key>[^\]]+)\]")
 _NOW_USING = re.compile(r"disco: node \[(?P<key>[^\]]+)\] d:\w+ now using (?P<ep>\S+)")
 _GOT_PONG = re.compile(r"\(\[(?P<key>[^\]]+)\], (?P<ep>[^)\s]+)\)\s+got pong")
-_CONN_TRACK = re.compile(r"open-conn-track: timeout opening (?P<what>.+?) to node (?P<key>\S+?);|open-conn-track: timeout opening %v to node")
+_CONN_TRACK = re.compile(
+    r"open-conn-track: timeout opening (?P<what>.+?) to node (?P<key>\S+?);|open-conn-track: timeout opening %v to node"
+)
 
 
 def _disco(message: str) -> Iterator[Event]:
@@ -329,10 +337,9 @@ _START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+)")
 
 
 def _restart(message: str) -> Iterator[Event]:
-    if (start := _START.search(message)) is not None:
-        # A later start clears what made the previous run fail; a --cleanup run starts nothing.
-        if "--cleanup" not in message and "-cleanup" not in message:
-            yield Fact("restart", start.group("version"))
+    # A later start clears what made the previous run fail; a --cleanup run starts nothing.
+    if (start := _START.search(message)) is not None and "-cleanup" not in message:
+        yield Fact("restart", start.group("version"))
 
 
 # -------------------------------------------------------------------------------------- log upload
@@ -354,7 +361,11 @@ def _logtail(message: str) -> Iterator[Event]:
 
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp="), _derp),
-    Recogniser("control", ("PollNetMap", "Received error", "long-poll", "coordination server", "control", "key", "TryLogin"), _control),
+    Recogniser(
+        "control",
+        ("PollNetMap", "Received error", "long-poll", "coordination server", "control", "key", "TryLogin"),
+        _control,
+    ),
     Recogniser("ipn", ("Switching ipn state",), _ipn_state),
     Recogniser("health", ("health(",), _health),
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT"), _dns),
@@ -364,9 +375,22 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
     Recogniser("port", ("address already in use", "Only one usage"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
-    Recogniser("crash", ("panic: ", "fatal error: ", "goroutine ", "getLocalBackend error", "safesocket.Listen",
-                         "Main process exited", "Failed with result", "Active: failed", "repeated too quickly",
-                         ") error: "), _crash),  # fmt: skip
+    Recogniser(
+        "crash",
+        (
+            "panic: ",
+            "fatal error: ",
+            "goroutine ",
+            "getLocalBackend error",
+            "safesocket.Listen",
+            "Main process exited",
+            "Failed with result",
+            "Active: failed",
+            "repeated too quickly",
+            ") error: ",
+        ),
+        _crash,
+    ),  # fmt: skip
     Recogniser("start", ("Program starting: v",), _restart),
     Recogniser("logtail", ("logtail: ",), _logtail),
 )
