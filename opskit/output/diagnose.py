@@ -192,7 +192,11 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
 def daemon_log_json(label: str, log: DaemonLogReport) -> dict[str, Any]:
     """One pasted tailscaled log: who started it, its state, home DERP and the issues still holding."""
     home = log.home_derp
-    shown = region(home.code or home.region_id) if home is not None else None
+    # A public region is named from its ID; a custom one (900+, Headscale) keeps the code it logged.
+    shown = None if home is None else region(home.region_id if not home.code else home.code)
+    if home is not None and home.code and shown is not None and shown.get("name") is None:
+        by_id = region(home.region_id)
+        shown = by_id if by_id is not None and by_id.get("code") == home.code else shown
     return {
         "label": label,
         "version": log.version,
