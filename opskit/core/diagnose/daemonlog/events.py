@@ -102,7 +102,8 @@ def _derp(message: str) -> Iterator[Event]:
 
 _CONTROL_FAIL = re.compile(
     r"(?:Received error: |PollNetMap: (?!stream=)|map response long-poll timed out|"
-    r"unable to connect to the Tailscale coordination server|fetch control key: |TryLogin: )(?P<error>.*)$"
+    r"unable to connect to the Tailscale coordination server|fetch control key: |TryLogin: |lite map update error)"
+    r"(?P<error>.*)$"
 )
 _CONTROL_OK = re.compile(
     r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: "
@@ -153,33 +154,70 @@ _HEALTH = re.compile(r'health\((?:warnable=)?"?(?P<name>[\w-]+)"?\): (?P<state>e
 _HOME_REGION = re.compile(r"home DERP region (?P<id>\d+)|region (?P<id2>\d+)")
 
 
+# Warnable codes (health/warnings.go, tsconst) and the old names of v1.0-v1.5x ("overall", "dns-os", "router")
+# → the vocabulary kind they stand for. Warnables that are not a problem on their own are info.
+_WARNABLE_KINDS = {
+    "no-derp-home": "derp-unreachable",
+    "no-derp-connection": "derp-unreachable",
+    "derp-timed-out": "derp-unreachable",
+    "derp-region-error": "derp-unreachable",
+    "not-in-map-poll": "control-unreachable",
+    "mapresponse-timeout": "control-unreachable",
+    "control-health": "control-unreachable",
+    "login-state": "login-required",
+    "dns-forward-failing": "dns-forward-failing",
+    "dns": "dns-config-failed",
+    "dns-os": "dns-config-failed",
+    "dns-set-os-config-failed": "dns-config-failed",
+    "dns-read-os-config-failed": "dns-config-failed",
+    "resolv-conf-overwritten": "dns-config-failed",
+    "router": "firewall-failed",
+    "state-store-health": "state-unwritable",
+    "no-udp4-bind": "port-in-use",
+}
+INFO_WARNABLES = frozenset(
+    ("update-available", "security-update-available", "is-using-unstable-version", "warming-up", "wantrunning-false",
+     "tls-cert-pending", "test-warnable")
+)  # fmt: skip
+
+
 def _health_kind(name: str, message: str) -> tuple[str, str]:
     """The vocabulary kind (and key) a failing health warnable stands for."""
     lowered = message.lower()
-    if (
-        name in ("no-derp-home", "no-derp-connection", "derp-region-error", "derp-home")
-        or "derp" in lowered
-        or ("relay server" in lowered)
+    kind = _WARNABLE_KINDS.get(name)
+    if kind == "derp-unreachable" or (
+        kind is None and ("home derp" in lowered or "relay server" in lowered or "derp region" in lowered)
     ):
         region = _HOME_REGION.search(message)
         return "derp-unreachable", (region.group("id") or region.group("id2")) if region else "home"
-    if name == "dns-forward-failing" or "can't reach the configured dns servers" in lowered:
+    if kind is not None:
+        return kind, {"derp-unreachable": "home"}.get(kind, _KEYS.get(kind, name))
+    if "can't reach the configured dns servers" in lowered:
         return "dns-forward-failing", "forward"
-    if name in ("dns", "dns-os"):
-        return "dns-config-failed", "dns"
     if "needsmachineauth" in lowered or "not yet approved" in lowered:
         return "needs-machine-auth", "machine-auth"
-    if name == "login-state" or "needslogin" in lowered or "logged out" in lowered or "key expired" in lowered:
+    if "needslogin" in lowered or "logged out" in lowered or "key expired" in lowered:
         return "login-required", "login"
-    if name in ("not-in-map-poll", "control-health", "mapresponse-timeout") or any(
-        words in lowered for words in ("not in map poll", "coordination server", "map response", "control")
-    ):
+    if any(words in lowered for words in ("not in map poll", "coordination server", "no map response", "map response")):
         return "control-unreachable", "control"
-    if name == "router" or "router" in lowered or "netfilter" in lowered or "iptables" in lowered:
+    if "router" in lowered or "netfilter" in lowered or "iptables" in lowered:
         return "firewall-failed", "router"
-    if name in ("state-store", "state-store-health") or "state store" in lowered:
+    if "state store" in lowered:
         return "state-unwritable", "store"
     return f"health:{name}", name
+
+
+# The key each kind is raised with elsewhere, so that a warnable and a log message about the same thing
+# fold into one issue.
+_KEYS = {
+    "control-unreachable": "control",
+    "login-required": "login",
+    "dns-forward-failing": "forward",
+    "dns-config-failed": "dns",
+    "firewall-failed": "router",
+    "state-unwritable": "store",
+    "port-in-use": "port",
+}
 
 
 def _health(message: str) -> Iterator[Event]:
@@ -195,6 +233,8 @@ def _health(message: str) -> Iterator[Event]:
     detail = (health.group("msg") or "").strip()
     kind, key = _health_kind(name, detail)
     yield Raise(kind, key, detail or name, origin=name)
+    if kind in ("login-required", "control-unreachable") or name == "tls-connection-failed":
+        yield from _tls(detail)  # "You are logged out. The last login error was: … x509: …"
 
 
 # ------------------------------------------------------------------------------------------------ DNS
@@ -205,9 +245,16 @@ _DNS_FORWARD = re.compile(
 )
 _DNS_CONFIG = re.compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
-    r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d"
+    r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d|"
+    r"failed to configure (?:systemd-)?resolved|error restarting resolved|Error deleting NRPT"
 )
-_DNS_HARMLESS = ("resolvedIsActuallyResolver", "ResolvConfMode error", "falling back to copy", "inotify")
+_DNS_HARMLESS = (
+    "resolvedIsActuallyResolver",
+    "ResolvConfMode error",
+    "falling back to copy",
+    "inotify",
+    "ignoring SetDNS",
+)
 
 
 def _dns(message: str) -> Iterator[Event]:
@@ -222,7 +269,7 @@ def _dns(message: str) -> Iterator[Event]:
 _TUN = re.compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
     r'TUN: |tstun\.New\(|NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: .*(?:permission denied|tun|TUN)|'
-    r"\[Wintun\] .*(?:[Ff]ailed|[Ee]rror)|CreateAdapter: .*failed"
+    r"\[Wintun\] .*(?:[Ff]ailed|[Ee]rror)|CreateAdapter: .*failed|failed to create TUN device"
 )
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
@@ -247,7 +294,8 @@ _FIREWALL = re.compile(
     r"could not (?:setup|create new) netfilter|creating router: |iptables disabled in build|"
     r"RULE_(?:INSERT|APPEND) failed|"
     r"running \[[^\]]*(?:iptables|ip6tables|nft)[^\]]*\]: exit status|^router: .*(?:failed|error)|"
-    r"netfilter: .*(?:failed|error)|router: firewall: .*(?:failed|error)|adding route[^:]*: .*(?:failed|error|denied)"
+    r"netfilter: .*(?:failed|error)|router: firewall: .*(?:failed|error)|adding route[^:]*: .*(?:failed|error|denied)|"
+    r"^addr (?:add|del) failed|error adding Tailscale-(?:In|Process) rule|^route (?:add|del) failed"
 )
 _FIREWALL_HARMLESS = ("continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6")
 
@@ -270,7 +318,8 @@ def _filter(message: str) -> Iterator[Event]:
 _STATE_STORE = re.compile(
     r"(?:store\.New|StateStore|WriteState|state (?:store|file|directory)|creating state directory|tailscaled\.state|"
     r"/var/lib/tailscale|server-state\.conf)[^\n]*?(?:permission denied|operation not permitted|read-only file system|"
-    r"no space left on device|Access is denied)|state store is unhealthy"
+    r"no space left on device|Access is denied)|state store is unhealthy|[Ff]ailed to save new controlclient state|"
+    r"error writing machine key to store|kube ?store: (?:error|failed)"
 )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from opskit.core.diagnose.daemonlog.events import Clear, Event, Fact, Raise
+from opskit.core.diagnose.daemonlog.events import INFO_WARNABLES, Clear, Event, Fact, Raise
 from opskit.core.diagnose.models import HomeDerp, LogIssue, LogPeer
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
@@ -85,7 +85,9 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
         result.issues.append(
             LogIssue(
                 kind=kind,
-                severity=_SEVERITY.get(kind, Severity.ERROR),
+                severity=Severity.INFO
+                if kind.startswith("health:") and key in INFO_WARNABLES
+                else _SEVERITY.get(kind, Severity.WARNING if kind.startswith("health:") else Severity.ERROR),
                 message=opened.raised.detail,
                 key=key_shown,
                 lines=tuple(opened.lines),

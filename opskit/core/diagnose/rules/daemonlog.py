@@ -648,5 +648,4 @@ def health_errors(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findin
         f"tailscaled's health check still fails at the end of the log — {named}.",
         "Fix what the warnable names, then check the log for the matching `health(…): ok` (or `tailscale "
         "status`, which lists the same warnings under '# Health check:').",
-        severity=Severity.WARNING,
     )
