@@ -284,3 +284,34 @@ def test_the_grammar_gives_back_the_message(prefix: str, message: str) -> None:
     if line.startswith("> "):
         line = line[2:]  # text.py removes quote markers before the grammar sees the line
     assert message_of(line).text == message.strip()
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["203.0.113.1:443: i/o timeout", "[2001:db8::1]:443: connect: network is unreachable"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_wrapped_failure_line_is_still_read(prefix: str, tail: str) -> None:
+    head = "magicsock: derp.Send(127.3.3.40:900): derphttp.Client.Send connect to region 900 (home): dial tcp"
+    log = _log(prefix.format(msg=head) + "\n" + tail + "\n")  # the chat client broke the line
+    assert "derp-unreachable" in _kinds(log)
+
+
+@given(
+    st.sampled_from(
+        [
+            "dns-os: setLinkDNS: Failed to activate service 'org.freedesktop.resolve1': timed out",
+            "not connected to home DERP region 12",
+            "Unable to connect to the Tailscale coordination server to synchronize the state of your tailnet.",
+            'You are logged out. The last login error was: fetch control key: Get "https://x/key": x509: '
+            "certificate signed by unknown authority",
+        ]
+    ),
+    st.sampled_from(["#     - {}", "# - {}", "#     - {}  "]),
+)
+@settings(max_examples=40, deadline=None)
+def test_status_health_bullets_stay_in_the_status_block(health: str, bullet: str) -> None:
+    text = "100.64.0.1  box  me@  linux  -\n# Health check:\n" + bullet.format(health) + "\n"
+    document = to_json(run_text(text), 1)
+    assert [b["kind"] for b in document["blocks"]] == ["status"]
+    assert document["daemon_logs"] == []

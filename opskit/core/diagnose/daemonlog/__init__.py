@@ -76,12 +76,14 @@ _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, 
 
 
 def _belongs(text: str, message: Message) -> bool:
-    if is_tailscale_process(message.process):
+    if is_tailscale_process(message.process) or _HAND_PROMPT.match(text):
         return True
     body = message.text
-    if not body or _CLI_ERROR.search(text):
-        return False  # empty, or the CLI/GUI quoting a LocalAPI or service error: windows.py reads those
-    if _MARKERS.match(body) or _HAND_PROMPT.match(text):
+    if not body or body[0] in "#-" or _CLI_ERROR.search(text):
+        # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
+        # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)
+        return False
+    if _MARKERS.match(body):
         return True
     if "Program starting: v" in body and _START_ANYWHERE.search(body):
         return True  # a start-up log flattened onto one line by a chat client or a web UI
