@@ -73,10 +73,13 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                         del open_issues[slot]
                 elif slot[0] == event.kind and (event.key is None or slot[1] == event.key):
                     del open_issues[slot]
-                elif slot == ("derp-unreachable", "home") and event.kind == slot[0]:
+                elif (
+                    slot == ("derp-unreachable", "home")
+                    and event.kind == slot[0]
+                    and (result.home is None or result.home.region_id == event.key)
+                ):
                     # a warnable's "no home relay" is over once the home region (or any, home unknown) connects
-                    if result.home is None or result.home.region_id == event.key:
-                        del open_issues[slot]
+                    del open_issues[slot]
         else:
             _fact(result, event, line, peers, open_issues)
     for (kind, key), opened in open_issues.items():
