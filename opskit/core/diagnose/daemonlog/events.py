@@ -118,7 +118,9 @@ _LOGIN = re.compile(
 def _control(message: str) -> Iterator[Event]:
     if (fail := _CONTROL_FAIL.search(message)) is not None:
         detail = message[fail.start() :]
-        if "state=NeedsLogin" not in detail:
+        # The server answered "invalid/expired key": reachable, the node must log in (below). A
+        # "context canceled" is tailscaled itself stopping the request (restart, logout, new prefs).
+        if not ("state=NeedsLogin" in detail or _LOGIN.search(detail) or detail.rstrip().endswith("context canceled")):
             yield Raise("control-unreachable", "control", detail)
             yield from _tls(detail)
     elif _CONTROL_OK.search(message) is not None:
@@ -362,7 +364,9 @@ def _disco(message: str) -> Iterator[Event]:
             yield Fact("peer", key, pong.group("ep"))
         yield Clear("peer-unreachable", key)
     elif (timeout := _PONG_TIMEOUT.search(message)) is not None:
-        yield Raise("peer-unreachable", timeout.group("key"), message[timeout.start() :])
+        # Disco pings every candidate endpoint and the unreachable ones time out routinely: one timeout
+        # says little, repeated ones with no pong from the peer say it does not answer.
+        yield Raise("peer-unreachable", timeout.group("key"), message[timeout.start() :], weak=True)
     elif (track := _CONN_TRACK.search(message)) is not None:
         key = track.group("key") or "?"
         yield Raise("peer-unreachable", key.strip("[]"), message[track.start() :])

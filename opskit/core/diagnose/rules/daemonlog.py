@@ -491,7 +491,8 @@ def clock_skew(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     target="daemon-log",
 )
 def peer_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: ``disco: timeout waiting for pong … ([key], …)`` with no later pong, or ``open-conn-track:
+    """*Why*: repeated ``disco: timeout waiting for pong … ([key], …)`` with no later pong (one alone is
+    routine: disco probes every candidate endpoint), or ``open-conn-track:
     timeout opening … to node …``, means packets to that peer get no answer on any path tried: the peer is
     offline, its tailscaled is stuck, or a firewall on its side drops the traffic. A later pong or ``now
     using <endpoint>`` clears it.
@@ -499,6 +500,7 @@ def peer_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     *Bad*::
 
         2022-06-10 12:34:32.950532612 +0200 +0200: magicsock: disco: timeout waiting for pong abfc74930e20 from 3.124.1.2:13078 ([MmCPq], d:d912106f928f13b5)
+        2022-06-10 12:34:32.950655626 +0200 +0200: magicsock: disco: timeout waiting for pong e6a8a2cf2d2c from 10.0.87.118:42826 ([MmCPq], d:d912106f928f13b5)
 
     *Good*::
 
