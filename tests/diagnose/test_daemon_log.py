@@ -40,6 +40,13 @@ PREFIXES = [
     "2023-05-27 01:02:04.758978-0400 0xba326    Default     0x0                  19332  0    IPNExtension: {msg}",
     'time="2026-05-18T22:40:32.186327765+08:00" level=debug msg="[Tailscale](ts) {msg}"',
     "> 2022-01-25 15:15:24.532245135 +0000 UTC: {msg}",
+    "Feb 18 14:59:57 Tower tailscaled: {msg}",
+    "Nov 13 02:07:34.123456 host tailscaled[11844]: {msg}",
+    '<30>1 2024-02-01T10:00:00.123+00:00 fw tailscaled 4242 - [meta sequenceId="7"] {msg}',
+    "2023-05-27 01:02:04.758978-0400  localhost tailscaled[19332]: {msg}",
+    "tailscale-1  | 2024/01/12 10:41:06 {msg}",
+    "[pod/ts-0/tailscale] 2024/01/12 10:41:06 {msg}",
+    "[2024-01-12 10:41:06] {msg}",
 ]
 
 # issue kind → messages that raise it (as tailscaled prints them)

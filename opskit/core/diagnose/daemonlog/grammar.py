@@ -17,6 +17,9 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
     TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
+    Feb 18 14:59:57 Tower tailscaled: / <30>1 2024-…Z host tailscaled 123 - - …   syslog without PID, RFC 5424
+    tailscale-1  | …  /  [pod/ts-0/tailscale] …      docker compose, kubectl logs --prefix
+    [2024-01-01 10:00:00] …                           a supervisor's bracketed stamp
     stdout / stderr, 19.8M/125.1M, 05:51:29, [v1], _italics_   stream names, memory stats, a time column
 
 Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
@@ -30,12 +33,23 @@ from typing import NamedTuple
 
 _MONTH = r"(?:[^\W\d_]{3,5}\.?|\d{1,2}\s?月)"
 # journald/syslog: date, optional host, process[pid]: (date or host may be gone).
-_SYSLOG = re.compile(
-    r"^(?:(?:" + _MONTH + r"\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}"
+_DATE = (
+    r"(?:" + _MONTH + r"\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?"
     r"|\d{4}-\d{2}-\d{2}T\S+"
-    r"|[A-Z][a-z]{2} [A-Z][a-z]{2}\s+\d{1,2} \d{2}:\d{2}:\d{2} \d{4}(?: [\w]+\.[\w]+)?"
-    r")\s+)?(?:(?P<host>[\w.-]+)\s+)?(?P<proc>[\w.@/-]+)\[\d+\]:\s*"
+    r"|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2})?"
+    r"|[A-Z][a-z]{2} [A-Z][a-z]{2}\s+\d{1,2} \d{2}:\d{2}:\d{2} \d{4}(?: [\w]+\.[\w]+)?)"
 )
+_SYSLOG = re.compile(
+    r"^(?:<\d+>\d? ?)?(?:" + _DATE + r"\s+)?(?:(?P<host>[\w.-]+)\s+)?(?P<proc>[\w.@/-]+)\[\d+\]:\s*"
+    # syslog without a PID (Unraid, busybox): only with a date and only for tailscaled itself
+    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:[\w.-]+\s+)?(?P<proc2>tailscaled):\s+"
+    # RFC 5424 (pfSense/OPNsense, rsyslog): <pri>1 stamp host app procid msgid [sd] message
+    r"|^(?:<\d+>\d )?\d{4}-\d{2}-\d{2}T\S+ \S+ (?P<proc3>tailscaled) \S+ \S+ (?:\[[^\]]*\]|-) "
+)
+# Compose and Kubernetes prefixes: "tailscale-1  | …", "ts_1 | …", "[pod/ts-0/tailscale] …".
+_CONTAINER = re.compile(r"^(?:[\w.-]+\s+\|\s+|\[pod/[^\]]+\]\s+)")
+# A bracketed stamp from supervisors and log shippers: "[2024-01-01 10:00:00] …", "[12:00:01] …".
+_BRACKET_STAMP = re.compile(r"^\[(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}[^\]]*\]\s+")
 # A stamp of its own (container runtime, Windows service log, Go time.Time), optionally ending in ":".
 _STAMP = re.compile(
     r"^(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
@@ -91,8 +105,15 @@ def message_of(text: str) -> Message:
             if tag is not None:
                 process, text = "tsnet", text[tag.end() :]
             continue
-        if (syslog := _SYSLOG.match(text)) is not None and "[" in text[: syslog.end()]:
-            process, form, text = syslog.group("proc"), "journald", text[syslog.end() :]
+        if (syslog := _SYSLOG.match(text)) is not None:
+            process = syslog.group("proc") or syslog.group("proc2") or syslog.group("proc3")
+            form, text = "journald", text[syslog.end() :]
+            continue
+        if first == "[" and (stamp := _BRACKET_STAMP.match(text) or _CONTAINER.match(text)) is not None:
+            text = text[stamp.end() :]
+            continue
+        if "|" in text[:40] and (container := _CONTAINER.match(text)) is not None:
+            text, form = text[container.end() :], "container"
             continue
         if first.isdigit() and (stamp := _STAMP.match(text)) is not None and stamp.end() > 0:
             text = text[stamp.end() :]
