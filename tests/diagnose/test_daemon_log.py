@@ -71,6 +71,8 @@ BAD: dict[str, list[str]] = {
     "tun-unavailable": [
         'wgengine.NewUserspaceEngine(tun "tailscale0") error: tstun.New("tailscale0"): CreateTUN("tailscale0") '
         "failed; /dev/net/tun does not exist",
+        "wgengine.New: CreateTUN: open /dev/net/tun: no such file or directory",
+        "failed to create TUN device as non-root user; use 'sudo tailscaled'",
     ],
     "firewall-failed": [
         "router: updateMagicsockPort(port=41641, network=udp6) failed: could not setup netfilter: could not create "
@@ -81,7 +83,6 @@ BAD: dict[str, list[str]] = {
     "state-unwritable": [
         "getLocalBackend error: store.New: creating state directory: chmod /var/lib/tailscale: operation not permitted"
     ],
-    "port-in-use": ["magicsock: unable to bind udp4 port 41641: listen udp4 :41641: bind: address already in use"],
     "tls-intercepted": [
         'Received error: fetch control key: Get "https://controlplane.tailscale.com/key?v=74": x509: certificate '
         "signed by unknown authority"
@@ -96,7 +97,15 @@ BAD: dict[str, list[str]] = {
         "online=yes, lastRecv=1m",
     ],
     "packet-dropped": ["Drop: TCP{100.88.1.2:51237 > 100.64.0.1:8123} 80 no rules matched"],
-    "crash": ["panic: runtime error: invalid memory address or nil pointer dereference"],
+    "crash": [
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "tailscaled.service: Main process exited, code=killed, status=9/KILL",
+    ],
+    "port-in-use": [
+        "magicsock: unable to bind udp4 port 41641: listen udp4 :41641: bind: address already in use",
+        "magicsock: unable to bind udp4 port 41641: listen udp4 :41641: bind: Only one usage of each socket address "
+        "(protocol/network address/port) is normally permitted.",
+    ],
     "dns-config-failed": ['health("dns-os"): error: exit status 1'],
 }
 # kind → a later line that clears it (None: nothing in a log clears it but a restart or nothing at all)

@@ -271,7 +271,8 @@ def _dns(message: str) -> Iterator[Event]:
 _TUN = re.compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
     r'TUN: |tstun\.New\(|NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: .*(?:permission denied|tun|TUN)|'
-    r"\[Wintun\] .*(?:[Ff]ailed|[Ee]rror)|CreateAdapter: .*failed|failed to create TUN device"
+    r"\[Wintun\] .*(?:[Ff]ailed|[Ee]rror)|CreateAdapter: .*failed|failed to create TUN device|"
+    r"CreateTUN: .*(?:no such|not permitted|permission denied|not found)|open /dev/net/tun: "
 )
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
@@ -293,7 +294,7 @@ def _tun(message: str) -> Iterator[Event]:
 # ------------------------------------------------------------------------ router / packet filter
 
 _FIREWALL = re.compile(
-    r"could not (?:setup|create new) netfilter|creating router: |iptables disabled in build|"
+    r"could not (?:set ?up|create new) netfilter|creating router: |iptables disabled in build|"
     r"RULE_(?:INSERT|APPEND) failed|"
     r"running \[[^\]]*(?:iptables|ip6tables|nft)[^\]]*\]: exit status|^router: .*(?:failed|error)|"
     r"netfilter: .*(?:failed|error)|router: firewall: .*(?:failed|error)|adding route[^:]*: .*(?:failed|error|denied)|"
