@@ -333,3 +333,21 @@ def test_status_health_bullets_stay_in_the_status_block(health: str, bullet: str
     document = to_json(run_text(text), 1)
     assert [b["kind"] for b in document["blocks"]] == ["status"]
     assert document["daemon_logs"] == []
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(sorted(CLEARS)), st.integers(1, 3), st.integers(1, 28))
+@settings(max_examples=60, deadline=None)
+def test_netinfo_lines_do_not_cut_a_log_in_two(prefix: str, kind: str, netinfos: int, region_id: int) -> None:
+    netinfo = (
+        f'control: NetInfo: NetInfo{{varies=false hairpin= ipv6=false udp=true derp=#{region_id} portmap= link=""}}'
+    )
+    lines = [
+        prefix.format(msg=BAD[kind][0]),
+        prefix.format(msg=BAD[kind][0]),
+        *[prefix.format(msg=netinfo)] * netinfos,
+        prefix.format(msg=CLEARS[kind]),
+    ]
+    document = to_json(run_text("\n".join(lines) + "\n"), 1)
+    (log,) = document["daemon_logs"]  # one log, NetInfo lines included
+    assert kind not in _kinds(log)
+    assert log["home_derp"]["id"] == str(region_id)

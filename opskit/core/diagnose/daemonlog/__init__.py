@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, Event, Fact, Raise, events_of
+from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, Event, Raise, events_of
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import Message, is_tailscale_process, message_of
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
@@ -178,18 +178,3 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         issues=tuple(issues),
         peers=tuple(folded.peers),
     )
-
-
-def with_home_derp(report: DaemonLogReport, fact_lines: Sequence[SourceLine]) -> DaemonLogReport:
-    """The report with a home DERP read from NetInfo/netcheck log lines the splitter kept apart."""
-    if report.home_derp is not None:
-        return report
-    folded = fold((line, event) for line in fact_lines for event in events_of(message_of(line.text).text))
-    if folded.home is None:
-        return report
-    from dataclasses import replace
-
-    return replace(report, home_derp=folded.home)
-
-
-_ = Fact  # re-exported for recognisers' users
