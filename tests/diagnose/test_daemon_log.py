@@ -351,3 +351,16 @@ def test_netinfo_lines_do_not_cut_a_log_in_two(prefix: str, kind: str, netinfos:
     (log,) = document["daemon_logs"]  # one log, NetInfo lines included
     assert kind not in _kinds(log)
     assert log["home_derp"]["id"] == str(region_id)
+
+
+@given(st.sampled_from(["-07:00", "+08:00", "Z"]), st.sampled_from(HEALTHY[2:8]))
+@settings(max_examples=30, deadline=None)
+def test_the_windows_service_log_stamp_says_windows_and_service(offset: str, body: str) -> None:
+    log = _log(f"2024-01-07T23:58:51.587{offset}: {body}\n")
+    assert (log["os"], log["hand_started"]) == ("windows", False)
+
+
+def test_a_panic_trace_gives_the_module_version() -> None:
+    trace = "goroutine 49 [running]:\ntailscale.com/net/dns.(*resolvedManager).run(0xc000865110)\n"
+    log = _log(trace + "\ttailscale.com@v1.38.1/net/dns/resolved.go:219 +0x87b\n")
+    assert (log["version"], _kinds(log)) == ("1.38.1", {"crash"})

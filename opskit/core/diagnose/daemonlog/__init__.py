@@ -56,6 +56,7 @@ _CLI_ERROR = re.compile(
 _START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+)\S*(?P<rest>.*)$")
 _START_ANYWHERE = re.compile(r"(?:^|\s)Program starting: v(?P<version>\d+\.\d+\.\d+)\S*(?P<rest>.*)$")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 
 _PROCESS_WORDS = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale")
 _MARKER_WORDS = (
@@ -117,13 +118,21 @@ def _started_by_hand(
         return False, "the Windows service started it (/subproc)"
     if command and ("tailscale-service" in command or "tailscaled.service" in command):
         return False, "it is the service's log"
+    if any(m.form == "windows-service" for m in messages):
+        return False, "it is the Windows service's log file (its time-stamp format)"
     if any(m.form == "journald" and m.process in ("tailscaled", "systemd") for m in messages):
         return False, "its lines come from the system journal or syslog, where the service manager sends them"
     return None, ""
 
 
 def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
-    if ".exe" in joined.lower() or "C:\\" in joined or "LocalApp" in joined or "ProgramData" in joined:
+    if (
+        any(m.form == "windows-service" for m in messages)
+        or ".exe" in joined.lower()
+        or "C:\\" in joined
+        or "LocalApp" in joined
+        or "ProgramData" in joined
+    ):
         return "windows"
     if any(m.form == "macos" for m in messages) or "IPNExtension" in joined:
         return "macos"
@@ -152,6 +161,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
             version, start_line = match.group("version"), line
             argv = tuple(a.replace("\\\\", "\\") for a in _ARG.findall(match.group("rest")))
     joined = " ".join(argv) + " " + " ".join(line.text for line in lines)
+    if version is None and (module := _MODULE_VERSION.search(joined)) is not None:
+        version = module.group("version")  # a panic's goroutine trace names the module version
     hand_started, why = _started_by_hand(command, argv, lines, messages)
     folded = fold(_events(lines, messages))
     issues = list(folded.issues)

@@ -58,6 +58,8 @@ _STAMP = re.compile(
     r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
     r"(?:\s+|$)"
 )
+# Only the Windows service writes its log file with this stamp (logpolicy's file logger, "…000Z07:00: ").
+_WINDOWS_SERVICE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2}): ")
 _LOGCAT = re.compile(r"^\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+\s+\d+\s+\d+ [VDIWEF] (?P<proc>[^:]+?)\s*:\s+")
 _MACOS = re.compile(
     r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+0x[0-9a-f]+\s+\w+\s+0x[0-9a-f]+\s+\d+\s+\d+\s+"
@@ -78,7 +80,7 @@ class Message(NamedTuple):
 
     text: str
     process: str | None  # "tailscaled", "systemd", "IPNExtension", "tsnet", … or None: no process shown
-    form: str  # "journald", "logcat", "macos", "logfmt", "plain": which grammar the prefix had
+    form: str  # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "plain"
 
 
 def message_of(text: str) -> Message:
@@ -116,6 +118,8 @@ def message_of(text: str) -> Message:
             text, form = text[container.end() :], "container"
             continue
         if first.isdigit() and (stamp := _STAMP.match(text)) is not None and stamp.end() > 0:
+            if _WINDOWS_SERVICE.match(text):
+                form = "windows-service"
             text = text[stamp.end() :]
             continue
         if first in "sS[_0123456789" and (noise := _NOISE.match(text)) is not None:
