@@ -36,7 +36,7 @@ _MARKERS = re.compile(
     r"|(?:magicsock: derp[\w.]*\([^)]*\): )?derphttp\.Client\.\w+|derphttp: |magicsock: |wgengine: |wgengine\.\w+"
     r"|\[RATELIMIT\] format\(|\[RATE LIMITED\] |(?:Accept|Drop): [A-Za-z0-9]+\{|dns: |dns udp query: |peerapi: "
     r"|portmapper: |authReconfig: |control: |Switching ipn state |open-conn-track: |netstack: |exec ping of "
-    r"|health\(|router: |linuxfw: |netcheck: |monitor: |netmap: |Received error: |getLocalBackend error|CreateTUN"
+    r"|health\(|router: |linuxfw: |monitor: |netmap: |Received error: |getLocalBackend error|CreateTUN"
     r"|tstun\.|\[Wintun\] |ipnserver: |ipnlocal: |LinkChange: |link state: |Creating [Ww]ire[Gg]uard device"
     r"|Engine created\.$|Bringing (?:router|[Ww]ire[Gg]uard device) up|flushing log\.$|logger closing down$"
     r"|onPortUpdate\(|derp-\d+: |blockEngineUpdates\(|Backend: logs: |pm: |got LocalBackend|active login: |appc: "
@@ -63,7 +63,7 @@ _MARKER_WORDS = (
     "logtail", "LogID", "logpolicy", "subproc mode", "(logID", "Program starting: v", "derphttp", "magicsock",
     "wgengine", "RATELIMIT", "RATE LIMITED", "Accept: ", "Drop: ", "dns", "peerapi: ", "portmapper", "authReconfig: ",
     "control: ", "Switching ipn state", "open-conn-track: ", "netstack: ", "exec ping of ", "health(", "router: ",
-    "linuxfw: ", "netcheck: ", "monitor: ", "netmap: ", "Received error: ", "getLocalBackend", "CreateTUN", "tstun.",
+    "linuxfw: ", "monitor: ", "netmap: ", "Received error: ", "getLocalBackend", "CreateTUN", "tstun.",
     "[Wintun]", "ipnserver: ", "ipnlocal: ", "LinkChange: ", "link state: ", "ire", "Engine created.",
     "Bringing ", "flushing log.", "logger closing down", "onPortUpdate(", "derp-", "blockEngineUpdates(",
     "Backend: logs: ", "pm: ", "got LocalBackend", "active login: ", "appc: ", "tsdial: ", "SetPrefs: ",

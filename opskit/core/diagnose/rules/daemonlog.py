@@ -576,10 +576,13 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """
     issues = log.issues_of("crash")
     others = [i.kind for i in log.issues if i.kind not in ("crash", "hand-started", "log-upload-failing")]
+    # A goroutine trace through cmd/tailscale/cli is the CLI crashing (e.g. `tailscale netcheck`), not the daemon.
+    cli = any("/cmd/tailscale/cli/" in line.text for line in log.lines)
     yield from _finding(
         ctx,
         issues,
-        f"tailscaled stopped: {_last(issues)}"
+        (f"the tailscale CLI panicked (its trace runs through cmd/tailscale/cli): {_last(issues)}" if cli else "")
+        or f"tailscaled stopped: {_last(issues)}"
         + (f" (the cause logged before: {', '.join(dict.fromkeys(others))})." if others else "."),
         "Fix the cause named above, then `systemctl restart tailscaled` (Windows: restart the Tailscale "
         "service) and check `journalctl -u tailscaled -b`; a Go panic with a goroutine trace is a bug: report "
