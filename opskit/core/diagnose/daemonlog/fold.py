@@ -60,7 +60,11 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             else:
                 # Keep who raised it first (a warnable's ``ok`` must still clear it) and how weak it is.
                 current.raised = replace(
-                    event, origin=current.raised.origin or event.origin, weak=current.raised.weak and event.weak
+                    event,
+                    origin=current.raised.origin or event.origin,
+                    weak=current.raised.weak and event.weak,
+                    # a crash's first line names the cause (panic: …); what follows is its trace and exit
+                    detail=current.raised.detail if event.kind == "crash" else event.detail,
                 )
                 current.count += 1
                 if line not in current.lines:
