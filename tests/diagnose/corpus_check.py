@@ -6,6 +6,7 @@ fact it states holds. Run as a script for the accuracy figures::
 
     python -m tests.diagnose.corpus_check            # dev and held-out accuracy (held-out: counts only)
     python -m tests.diagnose.corpus_check --details  # every failing fact, held-out included
+    python -m tests.diagnose.corpus_check --select log_dev  # figures over samples whose truth sets a key
 """
 
 from __future__ import annotations
@@ -245,11 +246,12 @@ def count_facts(truth: dict[str, Any]) -> int:
 
 def batch_figures(batch: int) -> tuple[int, int, int, int, list[tuple[str, list[str]]]]:
     """(right samples, samples, right facts, facts, misses) for one blind batch of truth.toml."""
-    results = [
-        (t["file"], count_facts(t), check_sample(t, document_for(t["file"])))
-        for t in load_truth()
-        if t.get("blind_batch") == batch
-    ]
+    return figures([t for t in load_truth() if t.get("blind_batch") == batch])
+
+
+def figures(truths: list[dict[str, Any]]) -> tuple[int, int, int, int, list[tuple[str, list[str]]]]:
+    """(right samples, samples, right facts, facts, misses) over ``truths``."""
+    results = [(t["file"], count_facts(t), check_sample(t, document_for(t["file"]))) for t in truths]
     facts = sum(n for _, n, _ in results)
     # exit 2 on a paste that shows something loses every fact it states, not one
     wrong = sum(n if problems == [NOTHING] else min(n, len(problems)) for _, n, problems in results)
@@ -280,6 +282,12 @@ def main(argv: list[str]) -> int:
         right, samples, right_facts, facts, _ = batch_figures(batch)
         print(
             f"blind batch {batch}: {right}/{samples} pastes right ({100 * right / max(1, samples):.0f} %), "
+            f"{right_facts}/{facts} facts right ({100 * right_facts / max(1, facts):.0f} %)"
+        )
+    for key in argv[argv.index("--select") + 1 :][:1] if "--select" in argv else []:
+        right, samples, right_facts, facts, _ = figures([t for t in load_truth() if t.get(key)])
+        print(
+            f"{key}: {right}/{samples} pastes right ({100 * right / max(1, samples):.0f} %), "
             f"{right_facts}/{facts} facts right ({100 * right_facts / max(1, facts):.0f} %)"
         )
     return 0
