@@ -179,6 +179,8 @@ def _mangle(lines: list[str], how: str) -> str:
 
 @given(st.sampled_from(PREFIXES), BAD_CASES, MANGLE, st.lists(NOISE, max_size=3))
 @example("{msg}", ("crash", BAD["crash"][0]), "plain", [])
+# a quoted compose line starts "> tailscale-1  |": once read as a "> tailscale …" prompt
+@example("tailscale-1  | 2024/01/12 10:41:06 {msg}", ("derp-unreachable", BAD["derp-unreachable"][0]), "quote", [])
 @settings(max_examples=150, deadline=None)
 def test_every_issue_class_is_read_under_every_prefix(
     prefix: str, case: tuple[str, str], how: str, noise: list[str]
