@@ -598,17 +598,20 @@ def packet_dropped(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findi
 def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a Go panic, ``fatal error:``, ``getLocalBackend error: …`` or systemd's ``Main process exited,
     code=exited, status=1/FAILURE`` means the daemon is not running: the CLI then cannot connect. The
-    line before the exit usually names the cause (TUN, router, state, socket); a later normal start clears
-    it.
+    line before the exit usually names the cause (TUN, router, state, socket). ``logger closing down``
+    after a start with no stop requested is an exit on its own. A later start clears it only once that
+    run gets further (an ipn state, a DERP connection): a restart loop cut off earlier still shows it.
 
     *Bad*::
 
         getLocalBackend error: createEngine: creating router: exec: "iptables": executable file not found in $PATH
+        2023/04/20 10:00:00 Program starting: v1.38.4-tc439a3a9c-g9275ff8bd, Go 1.20.3: []string{"/usr/sbin/tailscaled"}
 
     *Good*::
 
         getLocalBackend error: createEngine: creating router: exec: "iptables": executable file not found in $PATH
-        2023/04/20 10:00:00 Program starting: v1.38.4-tc439a3a9c-g9275ff8bd, Go 1.20.3: []string{"tailscaled"}
+        2023/04/20 10:00:00 Program starting: v1.38.4-tc439a3a9c-g9275ff8bd, Go 1.20.3: []string{"/usr/sbin/tailscaled"}
+        2023/04/20 10:00:01 Switching ipn state NoState -> Starting (WantRunning=true, nm=true)
     """
     issues = log.issues_of("crash")
     others = [i.kind for i in log.issues if i.kind not in ("crash", "hand-started", "log-upload-failing")]
