@@ -6,6 +6,7 @@ fact it states holds. Run as a script for the accuracy figures::
 
     python -m tests.diagnose.corpus_check            # dev and held-out accuracy (held-out: counts only)
     python -m tests.diagnose.corpus_check --details  # every failing fact, held-out included
+    python -m tests.diagnose.corpus_check --select cli_dev  # figures for the samples whose truth sets a key
 """
 
 from __future__ import annotations
@@ -245,11 +246,12 @@ def count_facts(truth: dict[str, Any]) -> int:
 
 def batch_figures(batch: int) -> tuple[int, int, int, int, list[tuple[str, list[str]]]]:
     """(right samples, samples, right facts, facts, misses) for one blind batch of truth.toml."""
-    results = [
-        (t["file"], count_facts(t), check_sample(t, document_for(t["file"])))
-        for t in load_truth()
-        if t.get("blind_batch") == batch
-    ]
+    return figures([t for t in load_truth() if t.get("blind_batch") == batch])
+
+
+def figures(truths: list[dict[str, Any]]) -> tuple[int, int, int, int, list[tuple[str, list[str]]]]:
+    """(right samples, samples, right facts, facts, misses) for the given samples."""
+    results = [(t["file"], count_facts(t), check_sample(t, document_for(t["file"]))) for t in truths]
     facts = sum(n for _, n, _ in results)
     # exit 2 on a paste that shows something loses every fact it states, not one
     wrong = sum(n if problems == [NOTHING] else min(n, len(problems)) for _, n, problems in results)
@@ -257,7 +259,34 @@ def batch_figures(batch: int) -> tuple[int, int, int, int, list[tuple[str, list[
     return right, len(results), facts - wrong, facts, [(name, problems) for name, _, problems in results if problems]
 
 
+def _print_selected(key: str) -> int:
+    """Figures for the samples whose truth sets ``key`` (e.g. ``cli_dev``), by input kind, with every miss."""
+    selected = [t for t in load_truth() if t.get(key)]
+    if not selected:
+        print(f"no sample sets {key!r}")
+        return 2
+    cli = [t for t in selected if "windows-error" in t.get("kinds", [])]
+    groups = {"all": selected, "status/ping/netcheck": [t for t in selected if t not in cli], "CLI/GUI errors": cli}
+    for label, truths in groups.items():
+        right, samples, right_facts, facts, misses = figures(truths)
+        print(
+            f"{key} {label}: {right}/{samples} pastes right ({100 * right / max(1, samples):.0f} %), "
+            f"{right_facts}/{facts} facts right ({100 * right_facts / max(1, facts):.0f} %)"
+        )
+        if label == "all":
+            for name, problems in misses:
+                for problem in problems:
+                    print(f"  {name}: {problem}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if "--select" in argv:
+        index = argv.index("--select")
+        if index + 1 >= len(argv):
+            print("usage: python -m tests.diagnose.corpus_check --select TRUTH_KEY")
+            return 2
+        return _print_selected(argv[index + 1])
     details = "--details" in argv
     labels = {
         "dev": "dev (worked on)",
