@@ -28,6 +28,7 @@ from opskit.core.diagnose.status import (
     is_gron_status_line,
     is_status_line,
     looks_like_status_json,
+    status_json_excerpt,
     truncated_status_document,
 )
 from opskit.core.diagnose.text import SourceLine, split_lines
@@ -275,6 +276,14 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
+        if command_output_lines == 1 and current_command is not None and "json" in current_command:
+            excerpt = status_json_excerpt(current_command, lines, index - 1)
+            if excerpt is not None:  # `status --json | jq .Health`: the selected field's value
+                close_block()
+                flush_skip()
+                blocks.append(Block(_STATUS, tuple(lines[index - 1 : excerpt[1] + 1]), current_command, excerpt[0]))
+                index = excerpt[1] + 1
+                continue
         if text[0] == "{" and current_kind is not _NETCHECK and index > no_json_before:
             end = _json_end(lines, index - 1)
             if end is None:

@@ -224,6 +224,8 @@ class WindowsErrorKind(StrEnum):
     VERSION_MISMATCH = "version-mismatch"
     UNIX_ACCESS_DENIED = "unix-access-denied"
     BACKEND_ERROR = "backend-error"  # GUI "Tailscale backend error: …": the backend answered with an error
+    UP_FLAGS_REQUIRED = "up-flags-required"  # `tailscale up` refused: it must name every non-default setting
+    GUI_FAILED_TO_START = "gui-failed-to-start"  # macOS CLI: "The Tailscale GUI failed to start: …"
     OTHER = "other"
 
 

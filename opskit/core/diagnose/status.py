@@ -8,6 +8,7 @@ followed by ``, tx N rx M`` when any bytes moved.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -485,3 +486,40 @@ def _peer(
         rx=fields.get("rx"),  # type: ignore[arg-type]
         partial=partial,
     )
+
+
+# `tailscale status --json | jq -r '.Health'` (or `.Health[]`, `.BackendState`): people paste the one field
+# they were asked for. The filter names the field, the output is its value.
+_JQ_STATUS_FIELD = re.compile(r"""\|\s*jq\b[^|]*?['"]?\.(?P<field>Health|BackendState)(?P<each>\[\])?""")
+_MAX_EXCERPT_LINES = 200
+
+
+def status_json_excerpt(command: str, lines: Sequence[SourceLine], start: int) -> tuple[dict[str, object], int] | None:
+    """The status document a ``status --json | jq .Health``/``.BackendState`` excerpt stands for, and the
+    index of its last line; None when ``command`` is not such a pipeline or the output is not its value."""
+    lowered = command.lower()
+    if "status" not in lowered or "json" not in lowered:
+        return None
+    match = _JQ_STATUS_FIELD.search(command)
+    if match is None or start >= len(lines):
+        return None
+    first = lines[start].text.strip()
+    if match.group("field") == "BackendState":
+        state = first.strip('"')
+        return ({"BackendState": state}, start) if re.fullmatch(r"[A-Z][A-Za-z]+", state) else None
+    end = start
+    while end + 1 < min(len(lines), start + _MAX_EXCERPT_LINES) and lines[end + 1].text.strip():
+        end += 1
+    if match.group("each") or not first.startswith("["):  # `.Health[]`: one message per line
+        messages = [line.text.strip().strip('"') for line in lines[start : end + 1]]
+        return {"Health": messages}, end
+    close = next((i for i in range(start, end + 1) if lines[i].text.strip().startswith("]")), None)
+    if close is None:
+        return None
+    try:
+        value = json.loads("\n".join(line.text for line in lines[start : close + 1]))
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return None
+    return {"Health": value}, close

@@ -31,6 +31,15 @@ _RUNNING_AS = re.compile(r"Tailscale running (?P<mode>in server mode )?as (?P<ow
 _DAEMON_PID = re.compile(r"running as tailscaled(?:\.exe)?, pid (?P<pid>\d+)")
 
 _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
+    # `tailscale up` with flags must restate every non-default setting (the quotes around `tailscale up`
+    # may be typographic or lost in a paste, hence the single-character wildcards).
+    (WindowsErrorKind.UP_FLAGS_REQUIRED, r"changing settings via .?tailscale up.? requires mentioning all"),
+    # The macOS app's CLI reaches the daemon through the GUI app/network extension; when it cannot start or
+    # reach the app it says so ("Tailscale.CLIError error 3", "CLI failed to start: Failed to load …").
+    (
+        WindowsErrorKind.GUI_FAILED_TO_START,
+        r"The Tailscale (?:GUI|CLI) failed to start|Tailscale\.\s?CLIError error \d",
+    ),
     (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*cannot find the file specified"),
     (WindowsErrorKind.PIPE_ACCESS_DENIED, r"(?:safesocket\.Listen|namedpipe\.Listen|pipe).*Access is denied"),
     (WindowsErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
@@ -47,7 +56,12 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|failed to connect to local tailscaled process \(is it running\?\)"
         r"|Failed to connect to local Tailscale daemon"
         # Linux/macOS CLI: "failed to connect to local tailscaled; it doesn't appear to be running (sudo …)"
-        r"|failed to connect to local tailscaled; it does(?:n't| not) appear to be running",
+        r"|failed to connect to local tailscaled; it does(?:n't| not) appear to be running"
+        # macOS app CLI (v1.8-1.20): "failed to connect to local Tailscale service; is Tailscale running?",
+        # "safesocket: failed to connect to Tailscale IPNExtension: …"
+        r"|failed to connect to local Tailscale service|failed to connect to Tailscale IPNExtension"
+        # The dial error itself, wherever it is quoted: no socket file, or nobody listening on it.
+        r"|dial unix \S*tailscaled\.sock(?:et)?: connect: (?:no such file or directory|connection refused)",
     ),
     (
         WindowsErrorKind.VERSION_MISMATCH,
@@ -57,7 +71,10 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
     (WindowsErrorKind.BACKEND_ERROR, r"Tailscale backend error"),
-    (WindowsErrorKind.UNIX_ACCESS_DENIED, r"^Access denied: |Use 'sudo tailscale "),
+    (
+        WindowsErrorKind.UNIX_ACCESS_DENIED,
+        r"^Access denied: |Use 'sudo tailscale |tailscaled\.sock(?:et)?: connect: permission denied",
+    ),
     (
         WindowsErrorKind.OTHER,
         r"401 Unauthorized|empty user uid in connection identity|failed to look up user from"

@@ -45,6 +45,8 @@ RULES: tuple[Rule, ...] = (
     windows.version_mismatch,
     windows.unix_access_denied,
     windows.backend_error,
+    windows.up_flags_required,
+    windows.macos_gui_failed,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,

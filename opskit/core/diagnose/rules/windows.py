@@ -202,6 +202,27 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "Read the text after 'backend error:' (the cause); update Tailscale; remove leftover TUN/TAP or "
         "other VPN adapters; then restart the Tailscale service. The service itself is not the problem.",
     ),
+    WindowsErrorKind.UP_FLAGS_REQUIRED: (
+        "`tailscale up` refused and changed nothing: with any flag, `up` takes the flags as the complete set "
+        "of settings, so a setting made earlier (a previous `up`, `tailscale set`, the GUI, an add-on's "
+        "options, or a default that changed with an upgrade, e.g. --stateful-filtering in 1.66.4) would be "
+        "silently reset, and it refuses instead. Tailscale itself is not broken.",
+        "Rerun with the command the CLI printed under the message (it restates every current non-default "
+        "setting; drop the ones you want gone and add --reset), or change one setting with `tailscale set "
+        "--<flag>=<value>`, which leaves the others alone. In an add-on or container, fix the option list "
+        "(or enable its 'reset' option once) so the `up` it runs matches the stored settings.",
+    ),
+    WindowsErrorKind.GUI_FAILED_TO_START: (
+        'the macOS CLI could not start or reach the Tailscale app ("The Tailscale GUI failed to start", '
+        "Tailscale.CLIError): the CLI bundled with Tailscale.app talks to the daemon through the app and "
+        "its network extension, so it fails when the app is not running in your login session, when another "
+        "sandboxed app or a launchd job outside the user session runs it, or when the app's preferences "
+        "cannot be loaded.",
+        "Open Tailscale.app (connected) in the same user session, then run the CLI from a Terminal as that "
+        "user (`/Applications/Tailscale.app/Contents/MacOS/Tailscale status`); from scripts or other apps "
+        "run it in the user's session (`launchctl asuser $(id -u) …`); if it persists, reinstall the app "
+        "or use the open-source tailscaled build.",
+    ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -448,3 +469,60 @@ def backend_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findi
         Failed to connect to Tailscale service.
     """
     yield from _emit(WindowsErrorKind.BACKEND_ERROR, report, ctx)
+
+
+@rule(
+    id="TS-UP-FLAGS-REQUIRED",
+    name="up-flags-required",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="`tailscale up` refused: it must restate every non-default setting",
+    target="windows",
+)
+def up_flags_required(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale up`` with flags treats them as the whole desired configuration; when a setting
+    made earlier (or a default changed by an upgrade) is missing from the command line, it refuses rather
+    than reset it silently. Nothing changed: the fix is the command it prints, ``--reset``, or
+    ``tailscale set`` for a single setting.
+
+    *Bad*::
+
+        Error: changing settings via 'tailscale up' requires mentioning all
+        non-default flags. To proceed, either re-run your command with --reset or
+        use the command below to explicitly mention the current value of
+        all non-default settings:
+
+            tailscale up --advertise-routes=10.0.0.0/24 --ssh
+
+    *Good*::
+
+        Access denied: checkprefs access denied
+
+        Use 'sudo tailscale up'.
+        To not require root, use 'sudo tailscale set --operator=$USER' once.
+    """
+    yield from _emit(WindowsErrorKind.UP_FLAGS_REQUIRED, report, ctx)
+
+
+@rule(
+    id="TS-MACOS-GUI-FAILED",
+    name="macos-gui-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The macOS CLI could not start or reach the Tailscale app",
+    target="windows",
+)
+def macos_gui_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the CLI inside Tailscale.app works through the running app; ``The Tailscale GUI failed to
+    start … (Tailscale.CLIError error 3.)`` means it could not reach it (app not running in this login
+    session, or the CLI run from a sandboxed app or launchd job), which no daemon restart fixes.
+
+    *Bad*::
+
+        The Tailscale GUI failed to start: The operation couldn't be completed. (Tailscale.CLIError error 3.)
+
+    *Good*::
+
+        failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
+    """
+    yield from _emit(WindowsErrorKind.GUI_FAILED_TO_START, report, ctx)
