@@ -29,6 +29,7 @@ from opskit.core.diagnose.status import (
     is_status_line,
     looks_like_status_json,
     status_json_excerpt,
+    status_json_fragment,
     truncated_status_document,
 )
 from opskit.core.diagnose.text import SourceLine, split_lines
@@ -276,14 +277,17 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
+        excerpt = None
         if command_output_lines == 1 and current_command is not None and "json" in current_command:
             excerpt = status_json_excerpt(current_command, lines, index - 1)
-            if excerpt is not None:  # `status --json | jq .Health`: the selected field's value
-                close_block()
-                flush_skip()
-                blocks.append(Block(_STATUS, tuple(lines[index - 1 : excerpt[1] + 1]), current_command, excerpt[0]))
-                index = excerpt[1] + 1
-                continue
+        if excerpt is None and text[0] == '"' and current_kind is not _STATUS:
+            excerpt = status_json_fragment(lines, index - 1)
+        if excerpt is not None:  # `status --json | jq .Health`, or a hand-cut `"Health": [ … ]`
+            close_block()
+            flush_skip()
+            blocks.append(Block(_STATUS, tuple(lines[index - 1 : excerpt[1] + 1]), current_command, excerpt[0]))
+            index = excerpt[1] + 1
+            continue
         if text[0] == "{" and current_kind is not _NETCHECK and index > no_json_before:
             end = _json_end(lines, index - 1)
             if end is None:
@@ -326,6 +330,18 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
             continue
         kind = classify_line(text, current_kind is _NETCHECK)
+        if kind is None and index < line_count:
+            # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
+            # only two or three lines together say what it is, and the last piece is not an error by itself.
+            joined = text
+            for extra in range(index, min(index + 2, line_count)):
+                following = lines[extra].text
+                if not following or lines[extra].command is not None:
+                    break
+                joined = f"{joined} {following}"
+                if is_windows_error_line(joined) and not is_windows_error_line(following):
+                    kind, line, index = BlockKind.WINDOWS, line._replace(text=joined), extra + 1
+                    break
         if kind is None:
             if _NOISE.match(text):
                 continue

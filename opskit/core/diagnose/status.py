@@ -494,6 +494,31 @@ _JQ_STATUS_FIELD = re.compile(r"""\|\s*jq\b[^|]*?['"]?\.(?P<field>Health|Backend
 _MAX_EXCERPT_LINES = 200
 
 
+_FRAGMENT_START = re.compile(r'^"(?P<field>Health|BackendState)":\s*(?P<value>\[.*|"[A-Za-z]+",?)$')
+
+
+def status_json_fragment(lines: Sequence[SourceLine], start: int) -> tuple[dict[str, object], int] | None:
+    """A hand-cut piece of ``status --json`` without its braces: ``"Health": [ … ]`` or a lone
+    ``"BackendState": "NeedsLogin",`` line, as the status document it stands for and its last line."""
+    match = _FRAGMENT_START.match(lines[start].text)
+    if match is None:
+        return None
+    value = match.group("value").rstrip(",")
+    if match.group("field") == "BackendState":
+        return {"BackendState": value.strip('"')}, start
+    end = start
+    while "]" not in lines[end].text and end + 1 < min(len(lines), start + _MAX_EXCERPT_LINES):
+        end += 1
+    text = "\n".join([value, *(line.text for line in lines[start + 1 : end + 1])]).rstrip().rstrip(",")
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        return None
+    return {"Health": items}, end
+
+
 def status_json_excerpt(command: str, lines: Sequence[SourceLine], start: int) -> tuple[dict[str, object], int] | None:
     """The status document a ``status --json | jq .Health``/``.BackendState`` excerpt stands for, and the
     index of its last line; None when ``command`` is not such a pipeline or the output is not its value."""

@@ -33,7 +33,7 @@ _DAEMON_PID = re.compile(r"running as tailscaled(?:\.exe)?, pid (?P<pid>\d+)")
 _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # `tailscale up` with flags must restate every non-default setting (the quotes around `tailscale up`
     # may be typographic or lost in a paste, hence the single-character wildcards).
-    (WindowsErrorKind.UP_FLAGS_REQUIRED, r"changing settings via .?tailscale up.? requires mentioning all"),
+    (WindowsErrorKind.UP_FLAGS_REQUIRED, r"changing settings via .?tailscale up\b"),
     # The macOS app's CLI reaches the daemon through the GUI app/network extension; when it cannot start or
     # reach the app it says so ("Tailscale.CLIError error 3", "CLI failed to start: Failed to load …").
     (
@@ -50,6 +50,9 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"(?:local-tailscaled\.sock|localapi|local tailscaled).*context deadline exceeded",
     ),
     (WindowsErrorKind.DOMAIN_TRUST, r"trust relationship between this workstation and the primary domain"),
+    # The socket exists but this user may not open it: an access problem, even though the client library
+    # words it "Failed to connect to local Tailscale daemon … not running?".
+    (WindowsErrorKind.UNIX_ACCESS_DENIED, r"dial unix \S*tailscale\S*: connect: permission denied"),
     (
         WindowsErrorKind.SERVICE_NOT_RUNNING,
         r"is the Tailscale service running\?"
@@ -60,8 +63,10 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # macOS app CLI (v1.8-1.20): "failed to connect to local Tailscale service; is Tailscale running?",
         # "safesocket: failed to connect to Tailscale IPNExtension: …"
         r"|failed to connect to local Tailscale service|failed to connect to Tailscale IPNExtension"
-        # The dial error itself, wherever it is quoted: no socket file, or nobody listening on it.
-        r"|dial unix \S*tailscaled\.sock(?:et)?: connect: (?:no such file or directory|connection refused)",
+        # The dial error itself, wherever it is quoted: no socket file, or nobody listening on it (the
+        # socket may live elsewhere with --socket; the LocalAPI URL in front then says whose it is).
+        r"|dial unix \S*tailscale\S*: connect: (?:no such file or directory|connection refused)"
+        r"|local-tailscaled\.sock/localapi\S*: dial unix \S+: connect: (?:no such file or directory|connection refused)",
     ),
     (
         WindowsErrorKind.VERSION_MISMATCH,
@@ -73,7 +78,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (WindowsErrorKind.BACKEND_ERROR, r"Tailscale backend error"),
     (
         WindowsErrorKind.UNIX_ACCESS_DENIED,
-        r"^Access denied: |Use 'sudo tailscale |tailscaled\.sock(?:et)?: connect: permission denied",
+        r"^Access denied: |Use 'sudo tailscale ",
     ),
     (
         WindowsErrorKind.OTHER,

@@ -1,0 +1,212 @@
+"""Generated tests for the classes of misses the pastes-dev set (corpus 140-162) found on its first run.
+
+Each class is proven on generated variants, not only on the paste that showed it: the `tailscale up`
+refusal that wants every non-default flag (under log stamps, prompts, shell traces, other quotes), the
+macOS app CLI's own errors, LocalAPI dial errors quoted anywhere, CLI errors soft-wrapped by an editor,
+`status --json` excerpts (`jq .Health`, `.Health[]`, `.BackendState`, hand-cut fields) and the v0
+netcheck's `Nearest DERP: 0 ()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opskit.output.diagnose import to_json
+from tests.diagnose.conftest import rule_ids, run_text
+
+UP_REFUSAL = [
+    "Error: changing settings via {q}tailscale up{q} requires mentioning all",
+    "non-default flags. To proceed, either re-run your command with --reset or",
+    "use the command below to explicitly mention the current value of",
+    "all non-default settings:",
+]
+# How the refusal reaches an issue: bare, under a log stamp glued to each line, as an add-on log, quoted.
+LINE_PREFIXES = [
+    "",
+    "2024-06-14 15:32:34.612397-07:00",
+    "2024-06-14T15:32:34.612397076Z ",
+    "[12:01:33] ERROR: ",
+    "> ",
+    "    ",
+]
+QUOTES = ["'", "\u2018", "`", '"', ""]
+BEFORE = [
+    [],
+    ["$ sudo tailscale up --advertise-exit-node"],
+    ["root@nas:~# tailscale up --accept-routes"],
+    ["+ exec /usr/bin/tailscale up --authkey=tskey-xxxxx"],
+    ['*2024/05/31 08:59:36 health("overall"): ok'],
+]
+SUGGESTIONS = ["", "tailscale up --ssh --accept-routes", "\ttailscale up --hostname=nas --stateful-filtering"]
+
+
+def _windows_kinds(text: str) -> list[str]:
+    return [w["kind"] for w in to_json(run_text(text), 1)["windows"] or []]
+
+
+@given(
+    st.sampled_from(LINE_PREFIXES),
+    st.sampled_from(QUOTES),
+    st.sampled_from(BEFORE),
+    st.sampled_from(SUGGESTIONS),
+    st.booleans(),
+)
+@settings(max_examples=120, deadline=None)
+def test_the_up_refusal_is_read_however_it_is_wrapped(
+    prefix: str, quote: str, before: list[str], suggestion: str, exit_status: bool
+) -> None:
+    lines = [*before, *(prefix + line.format(q=quote) for line in UP_REFUSAL), ""]
+    if suggestion:
+        lines.append(prefix + suggestion)
+    if exit_status:
+        lines.append("exit status 1")
+    diagnosis = run_text("\n".join(lines) + "\n")
+    assert set(_windows_kinds("\n".join(lines) + "\n")) == {"up-flags-required"}, lines
+    assert "TS-UP-FLAGS-REQUIRED" in rule_ids(diagnosis)
+    assert diagnosis.has_problems
+
+
+# (a line that starts with a backquoted `tailscale up` is read as the command someone ran, not wrapped text)
+@given(st.integers(min_value=24, max_value=100), st.sampled_from(QUOTES[:2]))
+@settings(max_examples=60, deadline=None)
+def test_the_up_refusal_soft_wrapped_at_any_space_is_still_read(width: int, quote: str) -> None:
+    sentence = " ".join(UP_REFUSAL).format(q=quote)
+    lines, current = [], ""
+    for word in sentence.split(" "):  # an editor's soft wrap: break at the last space before `width`
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    assert "up-flags-required" in _windows_kinds("\n".join(lines) + "\n"), lines
+
+
+MACOS_APP_ERRORS = [
+    "The Tailscale GUI failed to start: The operation couldn\u2019t be completed. (Tailscale.CLIError error 3.)",
+    "The Tailscale GUI failed to start: The operation couldn't be completed. (Tailscale. CLIError error 3.)",
+    "The Tailscale CLI failed to start: Failed to load preferences.",
+]
+WRAPPERS = [
+    "{}",
+    "Status Response: {}",
+    "Invalid tailscale status JSON: expected value at line 1 column 1 (stdout: {})",
+    "`{}`",
+    "error: {}",
+]
+
+
+@given(st.sampled_from(MACOS_APP_ERRORS), st.sampled_from(WRAPPERS), st.integers(min_value=0, max_value=12))
+@settings(max_examples=80, deadline=None)
+def test_the_macos_app_cli_errors_are_their_own_kind(message: str, wrapper: str, cut_words: int) -> None:
+    text = wrapper.format(message)
+    words = text.split(" ")
+    if cut_words and cut_words < len(words):  # soft-wrapped once, anywhere
+        text = " ".join(words[:cut_words]) + "\n" + " ".join(words[cut_words:])
+    assert set(_windows_kinds(text + "\n")) == {"gui-failed-to-start"}, text
+    assert "TS-MACOS-GUI-FAILED" in rule_ids(run_text(text + "\n"))
+
+
+SOCKETS = [
+    "/var/run/tailscale/tailscaled.sock",
+    "/run/tailscale/tailscaled.sock",
+    "/var/run/tailscaled.socket",
+    "/tmp/tailscale/tailscaled.sock",
+]
+DIAL_WRAPPERS = [
+    "{}",
+    'Get "http://local-tailscaled.sock/localapi/v0/status": {}',
+    "error fetching current status: Failed to connect to local Tailscale daemon for /localapi/v0/status; "
+    "not running? Error: {}",
+    "failed to connect to local tailscaled (which appears to be running as tailscaled, pid 4544). Got error: "
+    "Failed to connect to local Tailscale daemon for /localapi/v0/status; not running? Error: {}",
+]
+ERRNOS = [
+    ("no such file or directory", "service-not-running"),
+    ("connection refused", "service-not-running"),
+    ("permission denied", "unix-access-denied"),
+]
+
+
+@given(st.sampled_from(SOCKETS), st.sampled_from(DIAL_WRAPPERS), st.sampled_from(ERRNOS))
+@settings(max_examples=80, deadline=None)
+def test_a_localapi_dial_error_says_what_the_socket_did(socket: str, wrapper: str, errno: tuple[str, str]) -> None:
+    reason, kind = errno
+    text = wrapper.format(f"dial unix {socket}: connect: {reason}")
+    assert _windows_kinds(text + "\n") == [kind], text
+
+
+def test_a_dial_error_on_some_other_socket_is_not_tailscale() -> None:
+    text = "Cannot connect: dial unix /var/run/docker.sock: connect: no such file or directory\n"
+    assert to_json(run_text(text + "100.101.6.89  hawkman  jrmuizel@  linux  -\n"), 0)["windows"] == []
+
+
+HEALTH = [
+    "Tailscale can't reach the configured DNS servers. Internet connectivity may be affected.",
+    "Tailscale could not connect to the 'aliyun' relay server.",
+    "not in map poll",
+]
+
+
+@given(
+    st.sampled_from(["$ ", "PS C:\\> ", "root@nas:~# "]),
+    st.sampled_from(["tailscale status --json", "sudo tailscale status --json", "tailscale status -json"]),
+    st.sampled_from(["jq .Health", "jq -r '.Health'", 'jq ".Health"', "jq '.Health[]'", "jq -r .Health[]"]),
+    st.lists(st.sampled_from(HEALTH), min_size=1, max_size=3, unique=True),
+)
+@settings(max_examples=80, deadline=None)
+def test_a_jq_health_excerpt_of_status_json_gives_its_warnings(
+    prompt: str, command: str, jq: str, messages: list[str]
+) -> None:
+    if jq.endswith("[]'") or jq.endswith("[]"):
+        body = [f'"{m}"' if "-r" not in jq else m for m in messages]
+    else:
+        body = ["[", *(f'  "{m}"' + ("," if i < len(messages) - 1 else "") for i, m in enumerate(messages)), "]"]
+    text = "\n".join([f"{prompt}{command} | {jq}", *body]) + "\n"
+    document = to_json(run_text(text), 1)
+    assert [s["health"] for s in document["statuses"]] == [messages], text
+    assert "TS-STATUS-HEALTH" in {f["rule"] for f in document["findings"]}
+
+
+@given(st.sampled_from(["NeedsLogin", "Stopped", "NeedsMachineAuth", "Starting"]), st.booleans())
+@settings(max_examples=30, deadline=None)
+def test_a_backend_state_excerpt_is_the_node_state(state: str, as_fragment: bool) -> None:
+    text = (
+        f'  "BackendState": "{state}",\n'
+        if as_fragment
+        else f'$ tailscale status --json | jq .BackendState\n"{state}"\n'
+    )
+    diagnosis = run_text(text)
+    assert [s["state"] for s in to_json(diagnosis, 1)["statuses"]] != []
+    assert diagnosis.has_problems
+
+
+def test_a_hand_cut_health_field_is_read() -> None:
+    text = '"Health": [\n    "' + HEALTH[1] + '"\n  ],\n'
+    assert [s["health"] for s in to_json(run_text(text), 1)["statuses"]] == [[HEALTH[1]]]
+
+
+@given(
+    st.sampled_from(["0 ()", "0", "0 ( )", "00"]),
+    st.sampled_from([" * ", "\t* ", "        * "]),
+    st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_nearest_derp_region_zero_means_no_derp_home(value: str, bullet: str, with_latencies: bool) -> None:
+    lines = [f"{bullet}UDP: false", f"{bullet}Nearest DERP: {value}", f"{bullet}DERP latency:"]
+    if not with_latencies:
+        lines = lines[1:]
+    document: dict[str, Any] = to_json(run_text("\n".join(lines) + "\n"), 1)
+    assert document["nodes"][-1]["derp_home_state"] == "no-response"
+    assert "TS-NETCHECK-NO-DERP-HOME" in {f["rule"] for f in document["findings"]}
+
+
+@given(st.integers(min_value=1, max_value=999), st.sampled_from(["sin", "nyc", "hs"]))
+@settings(max_examples=30, deadline=None)
+def test_a_v1_0_nearest_derp_with_a_real_region_is_a_home(region_id: int, code: str) -> None:
+    document = to_json(run_text(f" * UDP: true\n * Nearest DERP: {region_id} ({code})\n * DERP latency:\n"), 1)
+    assert document["nodes"][-1]["derp_home_state"] == "ok"
+    assert "TS-NETCHECK-NO-DERP-HOME" not in {f["rule"] for f in document["findings"]}
