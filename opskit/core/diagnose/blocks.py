@@ -335,11 +335,11 @@ def split_input(text: str) -> SplitInput:
             # only two or three lines together say what it is, and the last piece is not an error by itself.
             joined = text
             for extra in range(index, min(index + 2, line_count)):
-                following = lines[extra].text
-                if not following or lines[extra].command is not None:
+                piece = lines[extra].text
+                if not piece or lines[extra].command is not None:
                     break
-                joined = f"{joined} {following}"
-                if is_windows_error_line(joined) and not is_windows_error_line(following):
+                joined = f"{joined} {piece}"
+                if is_windows_error_line(joined) and not is_windows_error_line(piece):
                     kind, line, index = BlockKind.WINDOWS, line._replace(text=joined), extra + 1
                     break
         if kind is None:

@@ -66,7 +66,8 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # The dial error itself, wherever it is quoted: no socket file, or nobody listening on it (the
         # socket may live elsewhere with --socket; the LocalAPI URL in front then says whose it is).
         r"|dial unix \S*tailscale\S*: connect: (?:no such file or directory|connection refused)"
-        r"|local-tailscaled\.sock/localapi\S*: dial unix \S+: connect: (?:no such file or directory|connection refused)",
+        r"|local-tailscaled\.sock/localapi\S*: dial unix \S+: connect: "
+        r"(?:no such file or directory|connection refused)",
     ),
     (
         WindowsErrorKind.VERSION_MISMATCH,
