@@ -210,3 +210,36 @@ def test_a_v1_0_nearest_derp_with_a_real_region_is_a_home(region_id: int, code: 
     document = to_json(run_text(f" * UDP: true\n * Nearest DERP: {region_id} ({code})\n * DERP latency:\n"), 1)
     assert document["nodes"][-1]["derp_home_state"] == "ok"
     assert "TS-NETCHECK-NO-DERP-HOME" not in {f["rule"] for f in document["findings"]}
+
+
+# Win32 errors in the display language (FormatMessage's wording of ERROR_FILE_NOT_FOUND / ACCESS_DENIED).
+NOT_FOUND_TRANSLATED = [
+    "The system cannot find the file specified.",
+    "Das System kann die angegebene Datei nicht finden.",
+    "Le fichier spécifié est introuvable.",
+    "El sistema no puede encontrar el archivo especificado.",
+    "Не удается найти указанный файл.",
+    "系统找不到指定的文件。",
+    "指定されたファイルが見つかりません。",
+]
+DENIED_TRANSLATED = ["Access is denied.", "Zugriff verweigert", "Accès refusé.", "Отказано в доступе.", "拒绝访问。"]
+PIPE = r"\\.\pipe\ProtectedPrefix\Administrators\Tailscale\tailscaled"
+
+
+@given(
+    st.sampled_from(NOT_FOUND_TRANSLATED),
+    st.sampled_from(["", 'Get "http://local-tailscaled.sock/localapi/v0/status": ']),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_missing_pipe_is_read_in_any_display_language(message: str, request: str) -> None:
+    text = (
+        "failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 6584). "
+        f"Got error: {request}open {PIPE}: {message}\n"
+    )
+    assert _windows_kinds(text) == ["pipe-missing"], text
+
+
+@given(st.sampled_from(DENIED_TRANSLATED))
+@settings(max_examples=10, deadline=None)
+def test_a_pipe_listener_refused_is_read_in_any_display_language(message: str) -> None:
+    assert _windows_kinds(f"safesocket.Listen: namedpipe.Listen: open {PIPE}: {message}\n") == ["pipe-access-denied"]

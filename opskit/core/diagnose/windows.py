@@ -30,6 +30,46 @@ _IN_USE_BY = re.compile(
 _RUNNING_AS = re.compile(r"Tailscale running (?P<mode>in server mode )?as (?P<owner>.+?)\. Access denied\.?")
 _DAEMON_PID = re.compile(r"running as tailscaled(?:\.exe)?, pid (?P<pid>\d+)")
 
+# Windows prints Win32 errors in the display language: the pipe errors arrive translated.
+# ERROR_FILE_NOT_FOUND (2) and ERROR_ACCESS_DENIED (5) as FormatMessage words them, per locale.
+_FILE_NOT_FOUND = (
+    "cannot find the file specified",  # en
+    "Das System kann die angegebene Datei nicht finden",  # de
+    "Le fichier spécifié est introuvable",  # fr
+    "El sistema no puede encontrar el archivo especificado",  # es
+    "Impossibile trovare il file specificato",  # it
+    "O sistema não pode encontrar o arquivo especificado",  # pt-BR
+    "Het systeem kan het opgegeven bestand niet vinden",  # nl
+    "Nie można odnaleźć określonego pliku",  # pl
+    "Sistem belirtilen dosyayı bulamıyor",  # tr
+    "Не удается найти указанный файл",  # ru
+    "系统找不到指定的文件",  # zh-CN
+    "系統找不到指定的檔案",  # zh-TW
+    "指定されたファイルが見つかりません",  # ja
+    "지정된 파일을 찾을 수 없습니다",  # ko
+)
+_ACCESS_DENIED = (
+    "Access is denied",
+    "Zugriff verweigert",
+    "Accès refusé",
+    "Acceso denegado",
+    "Accesso negato",
+    "Acesso negado",
+    "Toegang geweigerd",
+    "Odmowa dostępu",
+    "Erişim engellendi",
+    "Отказано в доступе",
+    "拒绝访问",
+    "存取被拒",
+    "アクセスが拒否されました",
+    "액세스가 거부되었습니다",
+)
+
+
+def _any_of(phrases: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(re.escape(p) for p in phrases) + ")"
+
+
 _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # `tailscale up` with flags must restate every non-default setting (the quotes around `tailscale up`
     # may be typographic or lost in a paste, hence the single-character wildcards).
@@ -40,8 +80,8 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         WindowsErrorKind.GUI_FAILED_TO_START,
         r"The Tailscale (?:GUI|CLI) failed to start|Tailscale\.\s?CLIError error \d",
     ),
-    (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*cannot find the file specified"),
-    (WindowsErrorKind.PIPE_ACCESS_DENIED, r"(?:safesocket\.Listen|namedpipe\.Listen|pipe).*Access is denied"),
+    (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
+    (WindowsErrorKind.PIPE_ACCESS_DENIED, r"(?:safesocket\.Listen|namedpipe\.Listen|pipe).*" + _any_of(_ACCESS_DENIED)),
     (WindowsErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
     # Only the CLI's own call to tailscaled: tailscaled's log also says "context deadline exceeded"
     # when the control server or log server is unreachable, which is a network problem, not a hung daemon.
