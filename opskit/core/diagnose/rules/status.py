@@ -150,14 +150,42 @@ def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """
     if not status.health:
         return
-    messages = "; ".join(h.text for h in status.health)
+    messages = "; ".join(h.text.rstrip(". ") for h in status.health)
+    lowered = messages.lower()
+    hints = [advice for words, advice in _HEALTH_HINTS if any(word in lowered for word in words)]
     yield ctx.finding(
         f"{ctx.facts.label}: tailscaled reports: {messages}.",
-        "Fix what the health messages name first: 'not connected to home DERP region' → check TCP 443 and "
-        "UDP 3478 to that region; 'not in map poll' → check the control server connection; 'state=Stopped' "
-        "→ run `tailscale up`.",
+        "Fix what the health messages name first: "
+        + ("; ".join(hints) if hints else "; ".join(advice for _, advice in _HEALTH_HINTS[:3]))
+        + ".",
         ctx.facts.evidence(*(h.line for h in status.health)),
     )
+
+
+# Health messages (old terse forms and the 1.70+ sentences) → what to check first.
+_HEALTH_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("home derp", "relay server", "no derp"),
+        "'not connected to home DERP region' / 'could not connect to the … relay server' → check TCP 443 and "
+        "UDP 3478 to that DERP region (with Headscale or a custom DERP, its address and certificate)",
+    ),
+    (
+        ("map poll", "coordination server"),
+        "'not in map poll' / 'unable to connect to the coordination server' → check the connection to the "
+        "control server (with Headscale: its URL, TLS and reverse proxy)",
+    ),
+    (("state=stopped", "tailscale is stopped"), "'state=Stopped' → run `tailscale up`"),
+    (
+        ("not logged in", "logged out", "login error"),
+        "'not logged in, last login error=…' → log in again (`tailscale up`); a 404 from /machine/register "
+        "means the client and a Headscale server do not speak the same protocol version",
+    ),
+    (
+        ("dns servers", "dns forward"),
+        "'can't reach the configured DNS servers' → check the DNS servers set in the admin console or "
+        "Headscale (and the exit node's DNS when one is in use)",
+    ),
+)
 
 
 @rule(
