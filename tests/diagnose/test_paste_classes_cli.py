@@ -243,3 +243,24 @@ def test_a_missing_pipe_is_read_in_any_display_language(message: str, request: s
 @settings(max_examples=10, deadline=None)
 def test_a_pipe_listener_refused_is_read_in_any_display_language(message: str) -> None:
     assert _windows_kinds(f"safesocket.Listen: namedpipe.Listen: open {PIPE}: {message}\n") == ["pipe-access-denied"]
+
+
+@given(
+    st.sampled_from(
+        [
+            'error looking up IP of "magnesium": lookup magnesium on 127.0.0.53:53: server misbehaving',
+            'error looking up IP of "nas": lookup nas on 100.100.100.100:53: no such host',
+            'no IPs found for "nas"',
+            "node found but lacks an IP",
+            "no matching peer",
+            "usage: tailscale ping <hostname-or-IP>",
+            "usage: ping <hostname-or-IP>",
+        ]
+    ),
+    st.sampled_from(["", "$ tailscale ping nas\n", "PS C:\\> tailscale ping nas\n"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_ping_that_found_no_target_is_not_read_as_no_reply(error: str, prompt: str) -> None:
+    rules = rule_ids(run_text(f"{prompt}{error}\n"))
+    assert "TS-PING-NO-TARGET" in rules
+    assert "TS-PING-NO-REPLY" not in rules

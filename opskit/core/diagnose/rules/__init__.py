@@ -33,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     ping.not_direct,
     ping.direct_after_relay,
     ping.no_reply,
+    ping.no_target,
     ping.slow,
     ping.host_firewall,
     windows.not_owner,
