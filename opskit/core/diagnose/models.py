@@ -226,6 +226,7 @@ class WindowsErrorKind(StrEnum):
     BACKEND_ERROR = "backend-error"  # GUI "Tailscale backend error: …": the backend answered with an error
     UP_FLAGS_REQUIRED = "up-flags-required"  # `tailscale up` refused: it must name every non-default setting
     GUI_FAILED_TO_START = "gui-failed-to-start"  # macOS CLI: "The Tailscale GUI failed to start: …"
+    AUTH_KEY_REJECTED = "auth-key-rejected"  # `tailscale up --authkey`: "backend error: invalid key: …"
     OTHER = "other"
 
 

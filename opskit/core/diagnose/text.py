@@ -174,3 +174,16 @@ def undo_go_quoting(text: str) -> str:
         out.append(char)
         i += 1
     return "".join(out)
+
+
+# Tailscale auth keys, API keys and OAuth secrets: tskey-auth-<id>-<secret>, tskey-api-…, tskey-client-….
+_TAILSCALE_KEY = re.compile(r"\b(tskey-(?:[a-z]+-)?)[A-Za-z0-9][A-Za-z0-9-]*")
+
+
+def hide_keys(text: str) -> str:
+    """``text`` with every Tailscale key's secret part replaced by ``…`` (``tskey-auth-…``).
+
+    Pasted commands and errors carry them (``tailscale up --authkey=tskey-auth-…``, ``invalid key: API
+    key tskey-… not valid``); a quoted line must never print one again, even a rejected one.
+    """
+    return _TAILSCALE_KEY.sub(r"\1…", text) if "tskey-" in text else text

@@ -80,6 +80,9 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         WindowsErrorKind.GUI_FAILED_TO_START,
         r"The Tailscale (?:GUI|CLI) failed to start|Tailscale\.\s?CLIError error \d",
     ),
+    # The control server refused the auth key (`tailscale up --authkey …`, also via k3s, Ansible, add-ons):
+    # "backend error: invalid key: API key tskey-… not valid", Headscale's "unable to validate API key".
+    (WindowsErrorKind.AUTH_KEY_REJECTED, r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"),
     (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     (WindowsErrorKind.PIPE_ACCESS_DENIED, r"(?:safesocket\.Listen|namedpipe\.Listen|pipe).*" + _any_of(_ACCESS_DENIED)),
     (WindowsErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
@@ -116,7 +119,8 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (WindowsErrorKind.GUI_CANNOT_CONNECT, r"Failed to connect to Tailscale service|Tailscale: in use by other user"),
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
-    (WindowsErrorKind.BACKEND_ERROR, r"Tailscale backend error"),
+    # The CLI's own "backend error: <text>" (`tailscale up` on any OS) is the same report.
+    (WindowsErrorKind.BACKEND_ERROR, r"Tailscale backend error|(?:^|: |up failed: )backend error: "),
     (
         WindowsErrorKind.UNIX_ACCESS_DENIED,
         r"^Access denied: |Use 'sudo tailscale ",
@@ -148,6 +152,8 @@ _ERROR_WORDS = (
     "401 unauthorized",
     "empty user uid",
     "look up user",
+    "backend error",
+    "invalid key",
 )
 
 

@@ -48,6 +48,7 @@ RULES: tuple[Rule, ...] = (
     windows.backend_error,
     windows.up_flags_required,
     windows.macos_gui_failed,
+    windows.auth_key_rejected,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,

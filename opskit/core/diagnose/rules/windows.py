@@ -223,6 +223,16 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "run it in the user's session (`launchctl asuser $(id -u) …`); if it persists, reinstall the app "
         "or use the open-source tailscaled build.",
     ),
+    WindowsErrorKind.AUTH_KEY_REJECTED: (
+        'the coordination server refused the auth key passed to `tailscale up` ("invalid key"): a one-off '
+        "key that was already used, an expired or revoked key, a key of another tailnet, an API or OAuth "
+        "credential where an auth key belongs, or with Headscale a pre-auth key it does not know (another "
+        "server, deleted user, or a key quoted/prefixed wrongly by a wrapper). The node stays logged out.",
+        "Create a new auth key (reusable if several nodes or restarts use it) and pass it exactly, e.g. "
+        "`tailscale up --auth-key=tskey-auth-…`; with Headscale: `headscale preauthkeys create --user <user>` "
+        "and `tailscale up --login-server=<url> --auth-key=<key>`. Once the node is in, remove the key from "
+        "scripts or add-on options so restarts do not replay a spent key.",
+    ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -526,3 +536,31 @@ def macos_gui_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
         failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
     """
     yield from _emit(WindowsErrorKind.GUI_FAILED_TO_START, report, ctx)
+
+
+@rule(
+    id="TS-UP-AUTH-KEY-REJECTED",
+    name="up-auth-key-rejected",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The coordination server refused the auth key",
+    target="windows",
+)
+def auth_key_rejected(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``backend error: invalid key: …`` after ``tailscale up --authkey`` is the control server's
+    answer, not a local fault: the key was spent, expired, revoked or belongs elsewhere (with Headscale,
+    ``unable to validate API key``). Restarting tailscaled or reinstalling does not help; a new key does.
+
+    *Bad*::
+
+        $ sudo tailscale up --authkey tskey-auth-k123
+        backend error: invalid key: API key tskey-auth-k123 not valid
+
+    *Good*::
+
+        Error: changing settings via 'tailscale up' requires mentioning all
+        non-default flags. To proceed, either re-run your command with --reset or
+        use the command below to explicitly mention the current value of
+        all non-default settings:
+    """
+    yield from _emit(WindowsErrorKind.AUTH_KEY_REJECTED, report, ctx)
