@@ -288,3 +288,15 @@ def test_a_rejected_auth_key_is_read_and_never_printed_again(error: str, key: st
     assert all(secret not in e["text"] for f in document["findings"] for e in f["evidence"])
     assert all(secret not in w for w in document["warnings"])
     assert finding["evidence"]
+
+
+@given(
+    st.sampled_from(["", "$ sudo tailscale up --login-server https://hs.example.com\n", "PS C:\\> tailscale up\n"]),
+    st.sampled_from(["https://login.tailscale.com/a/1a2b3c4d", "https://hs.example.com/register/nodekey:ab12cd"]),
+    st.sampled_from(["\n", "\n\n", "\n\t"]),
+)
+@settings(max_examples=20, deadline=None)
+def test_tailscale_up_waiting_for_a_login_is_a_node_without_a_tunnel(before: str, url: str, gap: str) -> None:
+    diagnosis = run_text(f"{before}\nTo authenticate, visit:{gap}{url}\n\n")
+    (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-STATUS-NOT-RUNNING"]
+    assert "waiting for a login" in finding.fix

@@ -40,6 +40,7 @@ _STATE_MESSAGES = (
     "NeedsLogin",
     "unexpected state:",
     "Log in at:",
+    "To authenticate, visit:",  # `tailscale up` waiting for an interactive login (or a Headscale admin)
 )
 KNOWN_OS = {
     "linux", "windows", "macos", "ios", "android", "freebsd", "openbsd", "illumos", "solaris",

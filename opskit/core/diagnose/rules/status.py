@@ -223,6 +223,12 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
             "keeps "
             "running without a GUI client."
         )
+    elif message.startswith("To authenticate"):
+        fix = (
+            "`tailscale up` is waiting for a login: open the URL printed under this line and sign in; with "
+            "Headscale an admin registers it (`headscale nodes register --user <user> --key <key from the "
+            "URL>`). To skip the browser, pass a pre-auth key (`tailscale up --auth-key=…`)."
+        )
     elif message.startswith(("Logged out", "Log in at", "NeedsLogin")):
         fix = "Log in again (`tailscale up --login-server=<your Headscale URL>`), or re-register the node key."
     elif message.startswith("Machine is not yet approved"):
