@@ -300,3 +300,23 @@ def test_tailscale_up_waiting_for_a_login_is_a_node_without_a_tunnel(before: str
     diagnosis = run_text(f"{before}\nTo authenticate, visit:{gap}{url}\n\n")
     (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-STATUS-NOT-RUNNING"]
     assert "waiting for a login" in finding.fix
+
+
+@given(st.sampled_from(["\u00a5", "\u20a9", "\\"]), st.sampled_from(["running in server mode", "already in use"]))
+@settings(max_examples=12, deadline=None)
+def test_a_yen_or_won_sign_console_backslash_is_a_backslash(sign: str, mode: str) -> None:
+    pair = sign * 2
+    text = (
+        "failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 3440). Got "
+        f'error: 401 Unauthorized: Tailscale {mode} ("PC{pair}alice"); connection from "PC{pair}bob" not allowed\n'
+    )
+    (entry,) = to_json(run_text(text), 1)["windows"]
+    assert (entry["kind"], entry["owner"], entry["caller"]) == ("not-owner", "PC\\alice", "PC\\bob")
+
+
+@given(st.sampled_from(["xn--bcher-kva (b\u00fccher)", "xn--80ak6aa92e (\u043f\u0440\u0438\u043c\u0435\u0440)"]))
+@settings(max_examples=4, deadline=None)
+def test_a_punycode_host_is_named_by_its_dns_label(host: str) -> None:
+    text = f'100.64.0.1  me  u@  linux  -\n100.64.0.7  {host}  u@  linux  active; relay "fra", tx 10 rx 0\n'
+    peers = [p for p in to_json(run_text(text), 1)["peers"] if not p["self"]]
+    assert [(p["name"], p["path"]) for p in peers] == [(host.split(" (")[0], "derp")]

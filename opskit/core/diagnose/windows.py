@@ -165,10 +165,13 @@ def normalise_error_text(text: str) -> str:
 
     Chat clients and consoles double spaces (``context  deadline exceeded``) and people wrap errors
     in backticks or quotes; the patterns match Go's own single-spaced text. Case is handled by the
-    patterns (case-insensitive), typographic quotes by text.py.
+    patterns (case-insensitive), typographic quotes by text.py. Japanese and Korean Windows consoles show
+    the backslash as ``¥`` / ``₩`` (``PC¥¥alice``, ``¥¥.¥pipe¥…``): it is the same character.
     """
     if "  " in text:
         text = _SPACES.sub(" ", text)
+    if "¥" in text or "₩" in text:
+        text = text.replace("¥", "\\").replace("₩", "\\")
     return text.strip("`'\" ")
 
 

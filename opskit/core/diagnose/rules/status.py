@@ -13,7 +13,7 @@ from opskit.core.rules import rule
 
 def peer_name(peer: StatusPeer) -> str:
     """The peer's host name, or where it is shown when a fragment hides the name."""
-    host = peer.host.strip('()"')
+    host = peer.host.split(" (")[0].strip('()"')
     return host or (peer.ip if peer.ip else f"the peer on line {peer.line.number}")
 
 
