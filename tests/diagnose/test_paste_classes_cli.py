@@ -65,8 +65,10 @@ def test_the_up_refusal_is_read_however_it_is_wrapped(
         lines.append("exit status 1")
     diagnosis = run_text("\n".join(lines) + "\n")
     assert set(_windows_kinds("\n".join(lines) + "\n")) == {"up-flags-required"}, lines
-    assert "TS-UP-FLAGS-REQUIRED" in rule_ids(diagnosis)
+    (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-UP-FLAGS-REQUIRED"]
+    assert finding.extra["suggested"] == (suggestion.strip() or None)  # the command it printed, when pasted
     assert diagnosis.has_problems
+    assert not diagnosis.warnings or all("non-default" not in w for w in diagnosis.warnings)
 
 
 # (a line that starts with a backquoted `tailscale up` is read as the command someone ran, not wrapped text)

@@ -33,7 +33,7 @@ from opskit.core.diagnose.status import (
     truncated_status_document,
 )
 from opskit.core.diagnose.text import SourceLine, split_lines
-from opskit.core.diagnose.windows import is_windows_error_line
+from opskit.core.diagnose.windows import continues_up_refusal, is_windows_error_line
 
 # Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
 _NOISE = re.compile(
@@ -211,6 +211,11 @@ def split_input(text: str) -> SplitInput:
         if not text and line.command is None:
             continue
         if line.command is not None:
+            bare = text in (line.command, f"> {line.command}")  # no shell prompt (or a markdown quote's)
+            if current_kind is BlockKind.WINDOWS and bare and continues_up_refusal(line.command):
+                current.append(line)  # the command a `tailscale up` refusal suggests, printed without a prompt
+                current_hints.append(None)
+                continue
             close_block()
             flush_skip()
             current_command = line.command
@@ -336,12 +341,14 @@ def split_input(text: str) -> SplitInput:
             joined = text
             for extra in range(index, min(index + 2, line_count)):
                 piece = lines[extra].text
-                if not piece or lines[extra].command is not None:
+                if not piece or lines[extra].command is not None or is_windows_error_line(piece):
                     break
                 joined = f"{joined} {piece}"
-                if is_windows_error_line(joined) and not is_windows_error_line(piece):
+                if is_windows_error_line(joined):
                     kind, line, index = BlockKind.WINDOWS, line._replace(text=joined), extra + 1
                     break
+        if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
+            kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
         if kind is None:
             if _NOISE.match(text):
                 continue

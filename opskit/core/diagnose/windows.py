@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.text import SourceLine, undo_go_quoting
@@ -265,6 +266,35 @@ def _unwrap(lines: Sequence[SourceLine]) -> list[SourceLine]:
     return joined
 
 
+# The rest of the `tailscale up` refusal (Go prints it over several lines) and the command it suggests.
+_UP_CONTINUATION = re.compile(
+    r"non-default flags\. To proceed|use the command below to explicitly mention|all non-default settings:"
+    r"|(?<![A-Za-z])tailscale up .*--"  # a log stamp may be glued to it: ...-07:00tailscale up --ssh
+)
+_UP_SUGGESTION = re.compile(r"(?<![A-Za-z])tailscale up (?P<flags>.*--.*)$")
+
+
+def continues_up_refusal(text: str) -> bool:
+    """A line of the multi-line `tailscale up` refusal after its first, or the command it suggests."""
+    cheap = "non-default" in text or "command below" in text or "tailscale up " in text
+    return cheap and bool(_UP_CONTINUATION.search(text))
+
+
+def _with_up_suggestions(errors: list[WindowsError], lines: Sequence[SourceLine]) -> list[WindowsError]:
+    """Give each `tailscale up` refusal the command the CLI suggested under it (its ``detail``)."""
+    for index, error in enumerate(errors):
+        if error.kind is not WindowsErrorKind.UP_FLAGS_REQUIRED:
+            continue
+        for line in lines:
+            match = _UP_SUGGESTION.search(line.text) if line.number > error.line.number else None
+            if match:
+                errors[index] = replace(error, detail="tailscale up " + match.group("flags").strip())
+                break
+        else:
+            errors[index] = replace(error, detail="")  # no suggestion pasted
+    return errors
+
+
 def parse_windows(
     lines: Sequence[SourceLine],
     whoami: SourceLine | None = None,
@@ -272,9 +302,9 @@ def parse_windows(
     elevated: bool | None = None,
 ) -> WindowsReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``."""
-    errors = tuple(e for e in (parse_windows_error(line) for line in _unwrap(lines)) if e is not None)
+    errors = [e for e in (parse_windows_error(line) for line in _unwrap(lines)) if e is not None]
     return WindowsReport(
-        errors=errors,
+        errors=tuple(_with_up_suggestions(errors, lines)),
         whoami=whoami.text if whoami else None,
         whoami_line=whoami,
         admin_member=admin_member,

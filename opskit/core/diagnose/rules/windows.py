@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
+from opskit.core.diagnose.text import hide_keys
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -511,7 +512,19 @@ def up_flags_required(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
         Use 'sudo tailscale up'.
         To not require root, use 'sudo tailscale set --operator=$USER' once.
     """
-    yield from _emit(WindowsErrorKind.UP_FLAGS_REQUIRED, report, ctx)
+    found = _errors(report, WindowsErrorKind.UP_FLAGS_REQUIRED)
+    if not found:
+        return
+    cause, fix = _SIMPLE_TEXT[WindowsErrorKind.UP_FLAGS_REQUIRED]
+    suggested = next((e.detail for e in found if e.detail), "")
+    if suggested:
+        fix = f"The CLI's own suggestion here: `{hide_keys(suggested)}`. {fix}"
+    yield ctx.finding(
+        f"{ctx.facts.label}: {cause}",
+        fix,
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+        suggested=hide_keys(suggested) or None,
+    )
 
 
 @rule(
