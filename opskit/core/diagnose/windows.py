@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.text import SourceLine, undo_go_quoting
@@ -85,7 +86,10 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # "backend error: invalid key: API key tskey-… not valid", Headscale's "unable to validate API key".
     (WindowsErrorKind.AUTH_KEY_REJECTED, r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"),
     (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
-    (WindowsErrorKind.PIPE_ACCESS_DENIED, r"(?:safesocket\.Listen|namedpipe\.Listen|pipe).*" + _any_of(_ACCESS_DENIED)),
+    (
+        WindowsErrorKind.PIPE_ACCESS_DENIED,
+        r"^(?=.*tailscale).*(?:safesocket\.Listen|namedpipe\.Listen|pipe).*" + _any_of(_ACCESS_DENIED),
+    ),
     (WindowsErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
     # Only the CLI's own call to tailscaled: tailscaled's log also says "context deadline exceeded"
     # when the control server or log server is unreachable, which is a network problem, not a hung daemon.
@@ -139,23 +143,30 @@ _SIMPLE = tuple(
 )
 
 
-# Every pattern above contains one of these words (case aside). Most lines of a big paste contain none,
-# and looking for them with `in` is ~20x cheaper than trying the thirteen patterns (a case-insensitive
-# alternation regex is no faster than the patterns themselves).
-_ERROR_WORDS = (
-    "tailscale",
-    "pipe",
-    "access is denied",
-    "access denied",
-    "503 service unavailable",
-    "deadline exceeded",
-    "trust relationship",
-    "401 unauthorized",
-    "empty user uid",
-    "look up user",
-    "backend error",
-    "invalid key",
-)
+# Each pattern above contains one of its phrases here (case aside). Most lines of a big paste contain none,
+# and looking for them with `in` is ~20x cheaper than trying the patterns (a case-insensitive alternation
+# regex is no faster than the patterns themselves). Phrases, not the bare word "tailscale", and per
+# pattern: prose that mentions Tailscale (or a pipe) on every line must not pay for every pattern, nor
+# for the soft-wrap joins blocks.py tries after an unrecognised line.
+_PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
+    WindowsErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
+    WindowsErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
+    WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),
+    WindowsErrorKind.PIPE_MISSING: ("pipe",),
+    WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe",),
+    WindowsErrorKind.NO_BACKEND: ("503 service unavailable",),
+    WindowsErrorKind.DEADLINE: ("deadline exceeded",),
+    WindowsErrorKind.DOMAIN_TRUST: ("trust relationship",),
+    WindowsErrorKind.SERVICE_NOT_RUNNING: ("service running", "failed to connect", "dial unix"),
+    WindowsErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
+    WindowsErrorKind.GUI_CANNOT_CONNECT: ("failed to connect", "in use by other user"),
+    WindowsErrorKind.BACKEND_ERROR: ("backend error",),
+    WindowsErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),
+    WindowsErrorKind.OTHER: ("401 unauthorized", "empty user uid", "look up user", "failed to connect"),
+}
+_OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
+_GATED = tuple((_PHRASES[kind], pattern) for kind, pattern in _SIMPLE)
+_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values())
 
 
 _SPACES = re.compile(r"\s{2,}")
@@ -176,13 +187,26 @@ def normalise_error_text(text: str) -> str:
     return text.strip("`'\" ")
 
 
+@lru_cache(maxsize=512)
 def is_windows_error_line(text: str) -> bool:
+    """Whether a line is a CLI/GUI error opskit knows: only the patterns whose phrases it contains run.
+
+    Cached: blocks.py asks again about the line after an unrecognised one when it tries to join a
+    soft-wrapped error, and that line is then classified in its own turn.
+    """
     lowered = text.lower()
-    return any(word in lowered for word in _ERROR_WORDS) and matches_error_pattern(text)
+    if not any(word in lowered for word in _ERROR_WORDS):
+        return False
+    text = normalise_error_text(text)
+    if any(word in lowered for word in _OWNER_PHRASES) and (
+        _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text)
+    ):
+        return True
+    return any(pattern.search(text) for phrases, pattern in _GATED if any(p in lowered for p in phrases))
 
 
 def matches_error_pattern(text: str) -> bool:
-    """Whether any error pattern matches (without the cheap word pre-check)."""
+    """Whether any error pattern matches (every pattern, without the phrase pre-checks)."""
     text = normalise_error_text(text)
     if _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text):
         return True
