@@ -322,3 +322,48 @@ def test_a_punycode_host_is_named_by_its_dns_label(host: str) -> None:
     text = f'100.64.0.1  me  u@  linux  -\n100.64.0.7  {host}  u@  linux  active; relay "fra", tx 10 rx 0\n'
     peers = [p for p in to_json(run_text(text), 1)["peers"] if not p["self"]]
     assert [(p["name"], p["path"]) for p in peers] == [(host.split(" (")[0], "derp")]
+
+
+CLI_USAGE = [
+    "flag provided but not defined: -login_server",
+    "flag provided but not defined: -login-server https://example.com",
+    'invalid value "grafana" for flag -hostname: flag provided multiple times',
+    'too many non-flag arguments: ["[--login-server=(REDACTED URL)" "--advertise-exit-node]"]',
+    "unexpected non-flag arguments to 'tailscale status'",
+    '"/" is not a valid IP address or CIDR prefix',
+]
+EXIT_NODE = [
+    "no node found in netmap with IP 203.0.113.7",
+    'node "bastion-vm" is not advertising an exit node',
+    "500 Internal Server Error: Tailscale exit nodes cannot be used on HomeAssistant.",
+    'invalid value "no-osl-wg-001" for --exit-node; must be IP or unique node name',
+]
+FUNNEL = [
+    'Funnel not available; "funnel" node attribute not set. See https://tailscale.com/s/no-funnel.',
+    "Funnel not available; HTTPS must be enabled. See https://tailscale.com/s/https.",
+    "sending serve config: updating config: Unable to turn on Funnel while shields-up is enabled",
+]
+WRAPS = [
+    "{}",
+    '"{}"',
+    "`{}`",
+    "2023/09/27 23:03:12 {}",
+    "Apr 17 21:52:41 nixos tailscaled-autoconnect-start[2821]: {}",
+    "[12:01:33] ERROR: {}",
+    '4:49PM ERR Error Listening on TLS error="{}" module=proxymanager',
+]
+
+
+@given(
+    st.sampled_from(
+        [(m, "cli-usage") for m in CLI_USAGE]
+        + [(m, "exit-node-refused") for m in EXIT_NODE]
+        + [(m, "funnel-unavailable") for m in FUNNEL]
+    ),
+    st.sampled_from(WRAPS),
+)
+@settings(max_examples=80, deadline=None)
+def test_cli_refusals_are_read_by_what_was_refused(case: tuple[str, str], wrap: str) -> None:
+    message, kind = case
+    text = wrap.format(message) + "\n"
+    assert _windows_kinds(text) == [kind], text

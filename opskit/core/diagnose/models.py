@@ -227,6 +227,9 @@ class WindowsErrorKind(StrEnum):
     UP_FLAGS_REQUIRED = "up-flags-required"  # `tailscale up` refused: it must name every non-default setting
     GUI_FAILED_TO_START = "gui-failed-to-start"  # macOS CLI: "The Tailscale GUI failed to start: …"
     AUTH_KEY_REJECTED = "auth-key-rejected"  # `tailscale up --authkey`: "backend error: invalid key: …"
+    CLI_USAGE = "cli-usage"  # the CLI rejected its own command line: unknown flag, bad value, stray argument
+    EXIT_NODE_REFUSED = "exit-node-refused"  # `--exit-node=…` refused: not in the netmap, not offered, forbidden
+    FUNNEL_UNAVAILABLE = "funnel-unavailable"  # Funnel prerequisites missing (HTTPS, node attribute, shields-up)
     OTHER = "other"
 
 

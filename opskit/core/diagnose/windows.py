@@ -85,6 +85,24 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # The control server refused the auth key (`tailscale up --authkey …`, also via k3s, Ansible, add-ons):
     # "backend error: invalid key: API key tskey-… not valid", Headscale's "unable to validate API key".
     (WindowsErrorKind.AUTH_KEY_REJECTED, r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"),
+    # `--exit-node=…` refused: no such node in the netmap, a node that offers no exit, or a platform that
+    # forbids exit nodes (Home Assistant); before the generic usage errors ("invalid value … for --exit-node").
+    (
+        WindowsErrorKind.EXIT_NODE_REFUSED,
+        r"no node found in netmap with IP|is not advertising an exit node|exit nodes cannot be used on"
+        r"|for --exit-node; must be",
+    ),
+    (
+        WindowsErrorKind.FUNNEL_UNAVAILABLE,
+        r"Funnel not available|Unable to turn on Funnel|Funnel support is disabled",
+    ),
+    # The CLI's flag parser (Go's flag package) and argument checks: the command never ran.
+    (
+        WindowsErrorKind.CLI_USAGE,
+        r"flag provided but not defined: -|invalid value \"[^\"]*\" for (?:flag )?-|too many non-flag arguments"
+        r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
+        r"|tailscaled does not take non-flag arguments",
+    ),
     (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     (
         WindowsErrorKind.PIPE_ACCESS_DENIED,
@@ -152,6 +170,14 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     WindowsErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
     WindowsErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),
+    WindowsErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
+    WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
+    WindowsErrorKind.CLI_USAGE: (
+        "flag provided but not defined",
+        "invalid value",
+        "non-flag arguments",
+        "not a valid ip address",
+    ),
     WindowsErrorKind.PIPE_MISSING: ("pipe",),
     WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe",),
     WindowsErrorKind.NO_BACKEND: ("503 service unavailable",),

@@ -234,6 +234,33 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "and `tailscale up --login-server=<url> --auth-key=<key>`. Once the node is in, remove the key from "
         "scripts or add-on options so restarts do not replay a spent key.",
     ),
+    WindowsErrorKind.CLI_USAGE: (
+        "the tailscale CLI rejected its own command line, so the command never ran: an unknown or misspelt "
+        "flag (flags are dashed: --login-server, not -login_server), a flag and its value passed as ONE "
+        'argument by a wrapper (systemd/NixOS extraUpFlags ["--login-server https://…"], TS_EXTRA_ARGS '
+        "quoted whole), a flag given twice (refused since 1.84), or a value it cannot parse (an empty route "
+        '"/").',
+        "Run `tailscale up --help` (or the subcommand's) for the exact flag names; write each flag as "
+        "`--name=value`; in wrappers put one flag per list item or environment word, and do not repeat a "
+        "flag the wrapper already sets (hostname, auth key).",
+    ),
+    WindowsErrorKind.EXIT_NODE_REFUSED: (
+        "the exit node setting was refused: no node with that address or name is in this node's netmap "
+        "(a public IP given instead of the 100.x address, a name that is not unique, a node hidden by ACLs "
+        "or not shared), the node does not offer itself as an exit node (not advertised or not approved), or "
+        "this platform does not allow using one (the Home Assistant add-on).",
+        "List what this node may use with `tailscale exit-node list` and pass its 100.x IP or name; on the "
+        "exit node run `tailscale set --advertise-exit-node` and approve it in the admin console (Headscale: "
+        "approve its 0.0.0.0/0 and ::/0 routes); on Home Assistant use another device as the client.",
+    ),
+    WindowsErrorKind.FUNNEL_UNAVAILABLE: (
+        "Funnel is not available to this node: it needs HTTPS certificates enabled for the tailnet, MagicDNS, "
+        "the `funnel` node attribute granted to this node in the policy file (a tagged node must be matched "
+        "by its tag, not autogroup:member), and incoming connections allowed (shields-up off).",
+        'Enable HTTPS in the admin console (DNS page), add a nodeAttrs entry with attr "funnel" whose target '
+        "matches this node, turn shields-up off, then retry; 1.50.0 had a bug reading these (fixed in "
+        "1.50.1).",
+    ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -577,3 +604,78 @@ def auth_key_rejected(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
         all non-default settings:
     """
     yield from _emit(WindowsErrorKind.AUTH_KEY_REJECTED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-USAGE",
+    name="cli-usage",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The tailscale CLI rejected its command line: nothing ran",
+    target="windows",
+)
+def cli_usage(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``flag provided but not defined: -login_server`` or ``invalid value … for flag`` come from the
+    CLI's own argument parser: the command never reached tailscaled, so nothing about the network or the
+    daemon can be read from it. Wrappers (systemd units, NixOS ``extraUpFlags``, container
+    ``TS_EXTRA_ARGS``, add-ons) are the usual source.
+
+    *Bad*::
+
+        Apr 17 21:52:41 nixos tailscaled-autoconnect-start[2821]: flag provided but not defined: -login-server https://example.com
+
+    *Good*::
+
+        failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
+    """
+    yield from _emit(WindowsErrorKind.CLI_USAGE, report, ctx)
+
+
+@rule(
+    id="TS-EXIT-NODE-REFUSED",
+    name="exit-node-refused",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The exit node setting was refused",
+    target="windows",
+)
+def exit_node_refused(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``no node found in netmap with IP …``, ``node "x" is not advertising an exit node`` or a
+    platform refusal mean the exit node was never set: traffic still leaves locally. The usual cause is
+    the exit node's public IP given instead of its Tailscale address, or an exit node not yet approved.
+
+    *Bad*::
+
+        $ sudo tailscale set --exit-node=203.0.113.7
+        no node found in netmap with IP 203.0.113.7
+
+    *Good*::
+
+        $ tailscale ping 100.64.0.9
+        pong from gw (100.64.0.9) via 203.0.113.7:41641 in 12ms
+    """
+    yield from _emit(WindowsErrorKind.EXIT_NODE_REFUSED, report, ctx)
+
+
+@rule(
+    id="TS-FUNNEL-UNAVAILABLE",
+    name="funnel-unavailable",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="Funnel is not available to this node",
+    target="windows",
+)
+def funnel_unavailable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``Funnel not available; HTTPS must be enabled`` / ``"funnel" node attribute not set`` /
+    ``Unable to turn on Funnel while shields-up is enabled``: a tailnet setting or policy is missing, not
+    a connectivity problem; no restart fixes it.
+
+    *Bad*::
+
+        Funnel not available; "funnel" node attribute not set. See https://tailscale.com/s/no-funnel.
+
+    *Good*::
+
+        Access denied: serve config denied
+    """
+    yield from _emit(WindowsErrorKind.FUNNEL_UNAVAILABLE, report, ctx)
