@@ -9,6 +9,7 @@ netcheck's `Nearest DERP: 0 ()`.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import given, settings
@@ -367,3 +368,26 @@ def test_cli_refusals_are_read_by_what_was_refused(case: tuple[str, str], wrap: 
     message, kind = case
     text = wrap.format(message) + "\n"
     assert _windows_kinds(text) == [kind], text
+
+
+@given(
+    st.sampled_from([("", "fra", "derp"), ("192.168.1.20:41641", "fra", "direct"), ("", "", "idle")]),
+    st.sampled_from([("HostName", "nas"), ("DNSName", "nas.tail1234.ts.net.")]),
+    st.booleans(),
+    st.integers(min_value=1, max_value=3),
+)
+@settings(max_examples=40, deadline=None)
+def test_peer_objects_cut_out_of_status_json_are_peers(
+    path: tuple[str, str, str], name: tuple[str, str], with_traffic: bool, copies: int
+) -> None:
+    cur_addr, relay, expected = path
+    active = expected != "idle"
+    fields = {name[0]: name[1], "CurAddr": cur_addr, "Relay": relay, "Active": active, "Online": True}
+    if with_traffic:
+        fields |= {"TxBytes": 2960, "RxBytes": 512}
+    body = "\n".join(
+        ["{", *(f"  {json.dumps(k)}: {json.dumps(v)}," for k, v in fields.items()), '  "OS": "linux"', "}"]
+    )
+    text = "$ tailscale status --json | jq '.Peer[]'\n" + "\n".join([body] * copies) + "\n"
+    peers = to_json(run_text(text), 1)["peers"]
+    assert [(p["name"], p["path"]) for p in peers] == [("nas", expected)] * copies, text

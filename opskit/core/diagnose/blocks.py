@@ -28,6 +28,7 @@ from opskit.core.diagnose.status import (
     is_gron_status_line,
     is_status_line,
     looks_like_status_json,
+    peer_entry_document,
     status_json_excerpt,
     status_json_fragment,
     truncated_status_document,
@@ -322,6 +323,8 @@ def split_input(text: str) -> SplitInput:
                     if looks_like_status_json(document)
                     else None
                 )
+                if json_kind is None and (peer := peer_entry_document(document)) is not None:
+                    json_kind, document = _STATUS, peer  # one peer cut out of `status --json` (jq)
                 if json_kind is not None:
                     close_block()
                     flush_skip()

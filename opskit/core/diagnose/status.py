@@ -285,6 +285,19 @@ def looks_like_status_json(document: object) -> bool:
     return isinstance(document, dict) and "BackendState" in document and ("Peer" in document or "Self" in document)
 
 
+_PATH_FIELDS = frozenset({"CurAddr", "Relay", "PeerRelay", "Active", "TxBytes", "RxBytes"})
+
+
+def peer_entry_document(document: object) -> dict[str, object] | None:
+    """One peer of ``status --json`` cut out on its own (``jq '.Peer[] | {HostName, CurAddr, Relay}'``, a
+    pasted ``.Peer["nodekey:…"]``), as a status document holding that peer; None for other JSON."""
+    if not isinstance(document, dict) or "BackendState" in document:
+        return None
+    if not ("HostName" in document or "DNSName" in document) or not _PATH_FIELDS & document.keys():
+        return None
+    return {"Peer": {"excerpt": document}}
+
+
 def _json_line(lines: Sequence[SourceLine], needle: str, fallback: SourceLine) -> SourceLine:
     for line in lines:
         if needle in line.text:
