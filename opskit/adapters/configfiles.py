@@ -2,7 +2,7 @@
 
 The nginx parser (``opskit.core.nginx``) asks this source for every file it reads, the root and each
 ``include`` target alike, so both commands follow includes, limit their depth and report unreadable
-files the same way. Every read is bounded (``opskit.adapters.fs``: a config is at most 64 MiB unless
+files the same way. Every read is bounded (``opskit.adapters.input_files``: a config is at most 64 MiB unless
 OPSKIT_MAX_INPUT_BYTES says otherwise).
 """
 
@@ -12,7 +12,7 @@ import glob
 import os
 from pathlib import Path
 
-from opskit.adapters.fs import InputKind, decode_utf8, read_input_bytes, read_stdin_bytes
+from opskit.adapters.input_files import InputKind, decode_utf8, read_input_bytes, read_stdin_bytes
 from opskit.core.nginx.parser import ConfigSource
 from opskit.errors import InputError
 

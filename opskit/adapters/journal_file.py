@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from opskit.adapters.fs import InputKind, read_input_bytes
+from opskit.adapters.input_files import InputKind, read_input_bytes
 from opskit.core.headscale.journal import Journal, JournalUnwritable, Record, record_text
 from opskit.core.headscale.journal_parse import parse_journal
 from opskit.errors import InputError

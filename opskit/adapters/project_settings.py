@@ -16,7 +16,7 @@ PYPROJECT = "pyproject.toml"
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
-    from opskit.adapters.fs import InputKind, read_text_input
+    from opskit.adapters.input_files import InputKind, read_text_input
 
     text = read_text_input(path, "settings file", InputKind.SETTINGS)
     try:

@@ -1,4 +1,4 @@
-"""``fs.write_files`` (all or nothing, no link followed) plus Ansible's ``backup``: the previous content
+"""``output_files.write_files`` (all or nothing, no link followed) plus Ansible's ``backup``: the previous content
 of every file about to be replaced is first copied beside it; if the write then fails, the copies
 are removed again, so a failed write leaves the folder exactly as it was."""
 
@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from opskit.adapters.fs import WriteFailed, write_files
+from opskit.adapters.output_files import WriteFailed, write_files
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from opskit.adapters.fs import InputKind, atomic_write, decode_utf8, read_input_bytes
+from opskit.adapters.input_files import InputKind, decode_utf8, read_input_bytes
+from opskit.adapters.output_files import atomic_write
 from opskit.core.traefik.dynamic import RouteEdit, switch_router_service
 from opskit.errors import ApplyError, InputError
 
 
 def read_dynamic(path: str) -> str:
-    """The dynamic config's text, bounded like every input (see :mod:`opskit.adapters.fs`)."""
+    """The dynamic config's text, bounded like every input (see :mod:`opskit.adapters.input_files`)."""
     try:
         data = read_input_bytes(Path(path), InputKind.TRAEFIK)
     except FileNotFoundError:

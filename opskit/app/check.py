@@ -35,7 +35,7 @@ def check_harbor(
     from opskit.core.check.harbor_observation import Origin
 
     if ca_file is not None:  # a missing one is reported where it is loaded
-        from opskit.adapters.fs import require_regular_file_if_present
+        from opskit.adapters.input_files import require_regular_file_if_present
 
         require_regular_file_if_present(ca_file, "--ca bundle")
     options = ClientOptions(

@@ -18,7 +18,7 @@ def read_inputs(files: Sequence[str], labels: Sequence[str]) -> list[InputText]:
         raise InputError.at(
             None, None, "--label", f"got {len(labels)} label(s) for {len(files)} input(s); give one per input"
         )
-    from opskit.adapters.fs import InputKind, read_input_bytes, read_stdin_bytes
+    from opskit.adapters.input_files import InputKind, read_input_bytes, read_stdin_bytes
 
     inputs: list[InputText] = []
     for index, name in enumerate(files):
@@ -58,7 +58,7 @@ def run_diagnosis(files: Sequence[str], labels: Sequence[str] = (), *, live: boo
 
 def save_graph(path: Path, dot_text: str) -> None:
     """Write the drawing to ``--graph FILE``: the DOT text for ``.dot``, Graphviz's SVG for ``.svg``."""
-    from opskit.adapters.fs import write_report
+    from opskit.adapters.output_files import write_report
 
     text = dot_text
     if path.suffix.lower() == ".svg":

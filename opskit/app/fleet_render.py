@@ -33,7 +33,7 @@ class RenderedOnTarget:
 
 def read_spec(path: Path) -> str:
     """A spec file on this host, as text (missing, unreadable or not UTF-8: InputError naming it)."""
-    from opskit.adapters.fs import InputKind, read_text_input
+    from opskit.adapters.input_files import InputKind, read_text_input
 
     return read_text_input(path, "spec file", InputKind.SPEC)
 
@@ -51,7 +51,7 @@ def render_on_target(
     """Render, validate, diff, and (``write``) replace only the files that differ, all or nothing.
     Nothing is written when a validation fails, or when a rendered path holds something opskit did not
     write (a link, a directory): that is refused, as `opskit render` refuses it."""
-    from opskit.adapters.fs import scan_output_tree
+    from opskit.adapters.output_files import scan_output_tree
     from opskit.adapters.staged_write import write_with_backups
     from opskit.adapters.validate import validate_rendered
     from opskit.core.render.pipeline import NOT_OURS, compare_tree, render_site

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from opskit.adapters.fs import atomic_write
+from opskit.adapters.output_files import atomic_write
 from opskit.adapters.pg import catalog, connection, tenant_reads
 from opskit.core.headscale.cut import plan_cut
 from opskit.core.headscale.plan import (
@@ -141,7 +141,7 @@ def make_plan(
 
 def read_plan(path: Path) -> Plan:
     """A plan file written by ``migrate plan``: bounded, UTF-8, strictly parsed (exit 2 naming the file)."""
-    from opskit.adapters.fs import InputKind, decode_utf8, read_input_bytes
+    from opskit.adapters.input_files import InputKind, decode_utf8, read_input_bytes
     from opskit.core.headscale.plan import load_plan
 
     try:
@@ -153,7 +153,7 @@ def read_plan(path: Path) -> Plan:
 
 def check_plan_output(path: Path) -> None:
     """Refuse ``-o`` before the database is read: a directory, a missing folder (never created)."""
-    from opskit.adapters.fs import check_output_file
+    from opskit.adapters.output_files import check_output_file
 
     check_output_file(path, "--output")
 

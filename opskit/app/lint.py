@@ -86,7 +86,7 @@ def run_lint(
     """Parse ``names`` (``-`` is stdin) as nginx/HAProxy configs and run the selected rules over them;
     with ``validate`` also the real binaries (NGX000/HAP000). ``status`` hears what is being done now."""
     from opskit.adapters.configfiles import FileSource, with_stdin
-    from opskit.adapters.fs import InputKind, input_limit
+    from opskit.adapters.input_files import InputKind, input_limit
     from opskit.app.gc_pause import collector_paused
     from opskit.core.lint.catalog import all_rules
     from opskit.core.lint.engine import run_rules
@@ -190,6 +190,6 @@ def _validated(
 
 def save_report(path: Path, text: str) -> None:
     """Write the report to ``--output FILE`` (atomically; refused for a folder or a missing parent)."""
-    from opskit.adapters.fs import write_report
+    from opskit.adapters.output_files import write_report
 
     write_report(path, text, "--output")

@@ -45,6 +45,6 @@ def run_slowloris(preview: ProbePreview, on_progress: Callable[[Progress], None]
 
 def save_report(path: Path, text: str) -> None:
     """Write the ``--report FILE`` (atomically; refused for a folder or a missing parent)."""
-    from opskit.adapters.fs import write_report
+    from opskit.adapters.output_files import write_report
 
     write_report(path, text, "--report")

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from opskit.adapters.fs import InputKind, read_text_input, scan_output_tree, write_files
+from opskit.adapters.input_files import InputKind, read_text_input
+from opskit.adapters.output_files import scan_output_tree, write_files
 from opskit.core.render.model import ValidationResult
 from opskit.core.render.outcome import RenderOutcome
 from opskit.core.render.pipeline import NOT_OURS, RenderedSite, compare_tree, render_site
@@ -54,7 +55,7 @@ def render_spec(
     files = site.files
     validations = validate_site(site) if validate else []
 
-    # Nothing inside the output folder is followed or read unless it is a regular file (see adapters.fs).
+    # Nothing inside the output folder is followed or read unless it is a regular file (see adapters.output_files).
     on_disk = scan_output_tree(target_dir, files)
     drift = compare_tree(
         files,

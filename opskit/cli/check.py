@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from opskit.cli.common import FormatOption, finish, require_finite
+from opskit.cli.common import finish, require_finite
 from opskit.errors import ExitCode, InputError
-from opskit.output.console import OutputFormat
+
+
+class CheckFormat(StrEnum):
+    human = "human"
+    json = "json"
+    sarif = "sarif"
+
+
+CheckFormatOption = Annotated[
+    CheckFormat,
+    typer.Option(
+        "--format",
+        "-F",
+        case_sensitive=False,
+        help="human (rich tables), json (for machines) or sarif (failing checks as CHK-… results).",
+    ),
+]
 
 group = typer.Typer(
     name="check",
@@ -48,7 +65,7 @@ def harbor(
         ),
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.", min=0.1, max=300)] = 10.0,
-    output_format: FormatOption = OutputFormat.human,
+    output_format: CheckFormatOption = CheckFormat.human,
 ) -> None:
     """Verify Harbor entry points the way docker login uses them: challenge, realm, token, API, TLS.
 
@@ -124,7 +141,7 @@ def resolver(
         typer.Option("--nginx-conf", metavar="FILE", help="Cross-check this nginx config's proxy targets."),
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per DNS query.", min=0.1, max=60)] = 3.0,
-    output_format: FormatOption = OutputFormat.human,
+    output_format: CheckFormatOption = CheckFormat.human,
 ) -> None:
     """DNS answers per name, and which nginx proxy targets follow DNS and which go stale.
 

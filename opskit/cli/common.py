@@ -13,6 +13,14 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-F", case_sensitive=False, help="human (rich tables) or json (for machines)."),
 ]
+# The rule catalogue options of every command built on the rule framework (lint, diagnose).
+ListRulesOption = Annotated[
+    bool, typer.Option("--list-rules", help="List every rule (id, name, severity, summary) and exit.")
+]
+ExplainOption = Annotated[
+    str | None,
+    typer.Option("--explain", help="Show one rule's documentation (why, bad, good) and exit.", metavar="RULE"),
+]
 
 
 def finish(code: ExitCode | int) -> None:

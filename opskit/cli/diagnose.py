@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from opskit.cli.common import FormatOption, finish
+from opskit.cli.common import ExplainOption, FormatOption, ListRulesOption, finish
 from opskit.errors import ExitCode, InputError
 from opskit.output.console import OutputFormat
 
@@ -37,13 +37,8 @@ def diagnose_command(
         ),
     ] = None,
     output_format: FormatOption = OutputFormat.human,
-    list_rules: Annotated[
-        bool, typer.Option("--list-rules", help="List every rule (id, name, severity, summary) and exit.")
-    ] = False,
-    explain: Annotated[
-        str | None,
-        typer.Option("--explain", help="Show one rule's documentation (why, bad, good) and exit.", metavar="RULE"),
-    ] = None,
+    list_rules: ListRulesOption = False,
+    explain: ExplainOption = None,
 ) -> None:
     """Explain `tailscale netcheck`, `status`, `ping` output and Windows CLI errors.
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from opskit.cli.common import finish
+from opskit.cli.common import ExplainOption, ListRulesOption, finish
 from opskit.errors import ExitCode
 
 
@@ -100,13 +100,8 @@ def lint(
             "render --validate) and report what they reject as NGX000/HAP000 findings.",
         ),
     ] = False,
-    list_rules: Annotated[
-        bool, typer.Option("--list-rules", help="List every rule (id, name, severity, summary) and exit.")
-    ] = False,
-    explain: Annotated[
-        str | None,
-        typer.Option("--explain", help="Show one rule's documentation (why, bad, good) and exit.", metavar="RULE"),
-    ] = None,
+    list_rules: ListRulesOption = False,
+    explain: ExplainOption = None,
 ) -> None:
     """Lint nginx and HAProxy configs (together: also the HAProxy→nginx pairing).
 

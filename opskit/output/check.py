@@ -1,15 +1,18 @@
-"""Rendering for `opskit check harbor` and `opskit check resolver`: a rich table per subject, or JSON."""
+"""Rendering for `opskit check harbor` and `opskit check resolver`: a rich table per subject, JSON or SARIF."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from opskit.core.check.harbor_judgement import EntryReport, HarborCheck
 from opskit.core.check.resolver import ResolverReport
 from opskit.core.check.result import CheckItem, Status, worst
+from opskit.core.findings import Evidence, Finding
 from opskit.core.redact import redact_text, redact_url
 from opskit.output.console import Kind, OutputFormat, emit_json, stdout_console
+from opskit.output.findings import finding_json
 from opskit.output.safe import safe_cell, safe_text
 
 if TYPE_CHECKING:
@@ -50,12 +53,42 @@ def _explanations(console: Any, items: Sequence[CheckItem]) -> None:
                 console.print(f"    fix: {safe_text(redact_text(item.fix))}")
 
 
-def show(result: HarborCheck | ResolverReport, fmt: OutputFormat) -> None:
-    """The one entry point: a table per Harbor entry point, or the DNS answers and proxy targets (or JSON)."""
-    if isinstance(result, HarborCheck):
-        _show_harbor(result.entries, fmt)
+def show(result: HarborCheck | ResolverReport, fmt: OutputFormat | str) -> None:
+    """The one entry point: a table per Harbor entry point, or the DNS answers and proxy targets; or the
+    JSON document; or (``sarif``) the failing and warning checks as a SARIF log with the CHK rules."""
+    if str(fmt) == "sarif":
+        _show_sarif(result)
+    elif isinstance(result, HarborCheck):
+        _show_harbor(result.entries, OutputFormat(str(fmt)))
     else:
-        _show_resolver(result, fmt)
+        _show_resolver(result, OutputFormat(str(fmt)))
+
+
+def _show_sarif(result: HarborCheck | ResolverReport) -> None:
+    import json
+    import sys
+
+    from opskit.core.check.rules import rules_of
+    from opskit.output.sarif import build_sarif
+
+    command = "harbor" if isinstance(result, HarborCheck) else "resolver"
+    log = build_sarif(list(public_findings(result)), list(rules_of(command)))
+    sys.stdout.write(json.dumps(log, indent=2) + "\n")
+
+
+def public_findings(result: HarborCheck | ResolverReport) -> tuple[Finding, ...]:
+    """The run's failing and warning checks as findings, credentials masked in URLs and text."""
+    if isinstance(result, HarborCheck):
+        found = [f for entry in result.entries for f in entry.findings]
+    else:
+        found = list(result.findings)
+    return tuple(_masked(f) for f in found)
+
+
+def _masked(finding: Finding) -> Finding:
+    # An entry's URL may carry userinfo (https://user:pw@host): masked as in `entries[].url`.
+    evidence = tuple(Evidence(redact_url(e.file), e.line, redact_text(e.text)) for e in finding.evidence)
+    return replace(finding, cause=redact_text(finding.cause), fix=redact_text(finding.fix), evidence=evidence)
 
 
 def _show_harbor(reports: Sequence[EntryReport], output_format: OutputFormat) -> None:
@@ -173,11 +206,13 @@ def resolver_json(report: ResolverReport) -> dict[str, Any]:
         "notes": [check_item_json(i) for i in report.name_items],
         "nginx_conf": report.config_file or None,
         "targets": [_target_json(t) for t in report.targets],
+        "findings": [finding_json(f) for f in public_findings(report)],
     }
 
 
 def harbor_json(reports: Sequence[EntryReport]) -> dict[str, Any]:
-    """The `check.harbor` document's payload: one entry per URL (userinfo masked) with its checks."""
+    """The `check.harbor` document's payload: one entry per URL (userinfo masked) with its checks, and
+    the failing and warning checks as ``findings`` (shaped like lint's and diagnose's)."""
     return {
         "ok": not any(r.failed for r in reports),
         "entries": [
@@ -190,4 +225,5 @@ def harbor_json(reports: Sequence[EntryReport]) -> dict[str, Any]:
             }
             for r in reports
         ],
+        "findings": [finding_json(f) for f in public_findings(HarborCheck(tuple(reports)))],
     }

@@ -16,6 +16,8 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _uri(path: str) -> str:
+    if "://" in path:  # a URL already (`check harbor`'s entry points)
+        return path
     if PurePath(path).is_absolute():
         return PurePath(path).as_uri()
     return posixpath.normpath(PurePath(path).as_posix())

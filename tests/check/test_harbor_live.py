@@ -209,6 +209,39 @@ def test_add_header_without_always_is_explained(cli: Any, harbor_site: Any) -> N
     assert entries[site.urls["domain"]]["status"] == "pass"
 
 
+def test_failing_entries_are_findings_in_json_and_sarif(cli: Any, harbor_site: Any) -> None:
+    """A CI job reads the failures as findings: `findings[]` in the JSON document (shaped like lint's),
+    and `--format sarif` results with the CHK rules, each pointing at the entry's URL."""
+    import jsonschema
+
+    site = harbor_site("2.13.1", break_with=(" always;", ";"))
+    code, _ = run_check(cli, site)
+    args = ["check", "harbor", *site.urls.values(), "--ca", str(site.cert)]
+    for rule in site.connect_to:
+        args += ["--connect-to", rule]
+    document = json.loads(cli([*args, "--format", "json"]).stdout)
+    assert code == 1
+    broken = {site.urls["internal"], site.urls["external"]}
+    v2 = [f for f in document["findings"] if f["rule"] == "CHK-HARBOR-V2"]
+    assert {f["evidence"][0]["file"] for f in v2} == broken  # the https entry keeps working: no finding
+    assert all(f["severity"] == "error" and "without* `always`" in f["cause"] for f in v2)
+    assert all(f["evidence"][0]["text"] == "401 without any Www-Authenticate header" for f in v2)
+    assert all(site.urls["domain"] != f["evidence"][0]["file"] for f in document["findings"])
+
+    sarif = cli([*args, "--format", "sarif"])
+    assert sarif.exit_code == 1
+    log = json.loads(sarif.stdout)
+    schema = json.loads((Path(__file__).parents[1] / "lint" / "data" / "sarif-schema-2.1.0.json").read_text())
+    assert not list(jsonschema.Draft4Validator(schema).iter_errors(log))
+    run = log["runs"][0]
+    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert "CHK-HARBOR-REALM" in rules and not any(r.startswith("CHK-RESOLVER") for r in rules)
+    results = [r for r in run["results"] if r["ruleId"] == "CHK-HARBOR-V2"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == broken
+    assert all(rules[r["ruleIndex"]] == "CHK-HARBOR-V2" and r["level"] == "error" for r in results)
+    assert len(run["results"]) == len(document["findings"])
+
+
 def test_without_rewrite_the_http_entries_get_the_https_realm(cli: Any, harbor_site: Any) -> None:
     """Harbor < 2.14 rendered without the rewrite: HTTP entries are sent to external_url (another host)."""
     site = harbor_site("2.13.1", realm_rewrite=False)

@@ -165,3 +165,43 @@ def test_names_with_ttl_and_short_names(cli: Any, cluster: Cluster) -> None:
     assert ("name.short", "svc") in notes
     assert ("name.error", "svc") in notes
     assert result.exit_code == 1
+
+
+def test_check_resolver_findings_in_json_and_sarif(cli: Any, cluster: Cluster) -> None:
+    """The failing and warning targets are findings a CI job can read: in `findings[]` of the JSON
+    document (shaped like lint's), and as SARIF results pointing at the target's own file:line."""
+    import jsonschema
+
+    args = ["check", "resolver", "--nginx-conf", str(cluster.static_conf), "--nameserver"]
+    args.append(f"127.0.0.1:{cluster.dns.port}")
+    result = cli([*args, "--format", "json"])
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    by_where = {t["where"].split()[-1]: t for t in document["targets"]}
+    findings = {f["rule"]: f for f in document["findings"]}
+    assert set(findings) == {"CHK-RESOLVER-TARGET-SHADOWED", "CHK-RESOLVER-TARGET-STALE"}
+    shadowed = findings["CHK-RESOLVER-TARGET-SHADOWED"]
+    assert shadowed["severity"] == "error" and findings["CHK-RESOLVER-TARGET-STALE"]["severity"] == "warning"
+    assert shadowed["evidence"] == [
+        {
+            "file": str(cluster.static_conf),
+            "line": by_where["/shadowed/"]["line"],
+            "text": shadowed["evidence"][0]["text"],
+        }
+    ]
+    assert "static group" in shadowed["cause"] and shadowed["extra"]["check"] == "target.shadowed"
+
+    sarif = cli([*args, "--format", "sarif"])
+    assert sarif.exit_code == 1
+    log = json.loads(sarif.stdout)
+    schema = json.loads((Path(__file__).parents[1] / "lint" / "data" / "sarif-schema-2.1.0.json").read_text())
+    assert not list(jsonschema.Draft4Validator(schema).iter_errors(log))
+    run = log["runs"][0]
+    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    results = {r["ruleId"]: r for r in run["results"]}
+    assert set(results) == set(findings)
+    located = results["CHK-RESOLVER-TARGET-SHADOWED"]
+    assert rules[located["ruleIndex"]] == "CHK-RESOLVER-TARGET-SHADOWED" and located["level"] == "error"
+    region = located["locations"][0]["physicalLocation"]
+    assert region["region"]["startLine"] == by_where["/shadowed/"]["line"]
+    assert region["artifactLocation"]["uri"] == cluster.static_conf.as_uri()

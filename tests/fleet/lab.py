@@ -340,6 +340,22 @@ class Lab:
         wrapper.chmod(0o755)
         return wrapper
 
+    def python_with_nsswitch(self, name: str, nsswitch: str) -> Path:
+        """An interpreter that runs this venv's Python seeing its own /etc/nsswitch.conf (bind-mounted in a
+        private mount namespace): a host whose name service is configured differently, e.g. one that never
+        reads /etc/hosts. Everything the module starts (``haproxy -c`` included) inherits that view."""
+        config = self.directory / f"nsswitch-{name}.conf"
+        config.write_text(nsswitch)
+        wrapper = self.directory / f"python-{name}"
+        wrapper.write_text(
+            "#!/bin/sh\n"
+            "exec unshare --mount --propagation private -- "
+            'sh -c \'mount --bind "$1" /etc/nsswitch.conf && shift && exec "$@"\' '
+            f'lab-host {config} {sys.executable} "$@"\n'
+        )
+        wrapper.chmod(0o755)
+        return wrapper
+
     # --- teardown --------------------------------------------------------------------------------
 
     def close_connections(self) -> None:

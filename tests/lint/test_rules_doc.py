@@ -1,4 +1,4 @@
-"""docs/rules.md is generated from the lint and diagnose catalogs; this fails when it is stale."""
+"""docs/rules.md is generated from the lint, diagnose and check catalogs; this fails when it is stale."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from opskit.core.check.rules import all_rules as check_rules
 from opskit.core.diagnose.rules import all_rules as diagnose_rules
 from opskit.core.lint.catalog import all_rules as lint_rules
 from opskit.output.rules_doc import render_rules_markdown
@@ -15,14 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_rules_doc_is_up_to_date() -> None:
     current = (ROOT / "docs" / "rules.md").read_text()
-    assert current == render_rules_markdown(lint_rules(), diagnose_rules()), (
+    assert current == render_rules_markdown(lint_rules(), diagnose_rules(), check_rules()), (
         "docs/rules.md is stale: run python scripts/gen_rules_doc.py"
     )
 
 
 def test_every_rule_has_a_section() -> None:
     text = (ROOT / "docs" / "rules.md").read_text()
-    for rule in (*lint_rules(), *diagnose_rules()):
+    for rule in (*lint_rules(), *diagnose_rules(), *check_rules()):
         assert f"#### {rule.id}\n" in text
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from opskit.adapters.fs import atomic_write_tree, read_tree
+from opskit.adapters.output_files import atomic_write_tree, read_tree
 from opskit.core.render.families import all_families
 from opskit.core.render.pipeline import compare_tree, render_site
 from opskit.core.spec.loader import load_spec_text

@@ -368,3 +368,117 @@ def test_template_syntax_in_a_value_is_printed_never_evaluated() -> None:
 @pytest.mark.parametrize("value", ['a"\nnew_key: 1', "a\x85b", "a\u2028b: c", "a\\", "\x00", "é"])
 def test_yaml_string_always_loads_back_as_the_same_single_value(value: str) -> None:
     assert yaml.safe_load(f"key: {yaml_string(value)}\n") == {"key": value}
+
+
+# --- durations at the limit of the binary they reach ---------------------------------------------
+# Every duration a spec can set: (spec case, field) → (the longest value opskit accepts, the shortest it
+# refuses), as the duration syntax (at most nine digits) can write them. HAProxy's limits are its own,
+# measured with `haproxy -c` (2.6.12): 2^31-1 ms for every timer (2147483s is the longest writable),
+# 2^31-1 s for `stats refresh` (35791394m). `nginx -t` (1.22.1) accepts up to 2^63-1 ms, far more than the
+# duration syntax can write (nine digits), so a duration reaching nginx is bounded by the syntax
+# (999999999d) or by the field's own rule (the resolver's valid= and timeout).
+HAPROXY_TIMER = ("2147483s", "2147484s")
+DURATION_BOUNDS: dict[tuple[str, str], tuple[str, str]] = {
+    ("haproxy-edge", "edge.timeouts.connect"): HAPROXY_TIMER,
+    ("haproxy-edge", "edge.timeouts.client"): HAPROXY_TIMER,
+    ("haproxy-edge", "edge.timeouts.server"): HAPROXY_TIMER,
+    ("haproxy-edge", "edge.timeouts.http_request"): HAPROXY_TIMER,
+    ("haproxy-edge", "edge.timeouts.http_keep_alive"): HAPROXY_TIMER,
+    ("haproxy-edge", "edge.http.limits.expire"): HAPROXY_TIMER,
+    ("haproxy-edge", "edge.http.limits.period"): HAPROXY_TIMER,
+    ("haproxy-edge", "edge.tls.inspect_delay"): HAPROXY_TIMER,
+    ("haproxy-edge", "edge.stats.refresh"): ("35791394m", "35791395m"),
+    ("harbor-three-entries", "harbor.registry_timeout"): ("999999999d", "1000000000d"),
+    ("k8s-gateway-nginx", "k8s_gateway.resolver.valid"): ("30s", "31s"),
+    ("k8s-gateway-nginx", "k8s_gateway.resolver.timeout"): ("30s", "30001ms"),
+    # Tengine's dynamic_resolve: no Tengine here, and --validate drops it for stock nginx.
+    ("k8s-gateway-tengine", "k8s_gateway.tengine.fail_timeout"): ("999999999d", "1000000000d"),
+}
+
+
+def duration_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[str]:
+    """The dotted path of every Duration field of the spec models."""
+    from opskit.core.spec.types import Duration
+
+    found: set[str] = set()
+    for key, field in model.model_fields.items():
+        if field.annotation is Duration:
+            found.add(".".join((*prefix, key)))
+        for sub in _models_in(field.annotation):
+            found |= duration_fields(sub, (*prefix, key))
+    return found
+
+
+# Fields another field must cover: set to their longest, so only the field under test can be refused.
+COMPANIONS = {"edge.tls.inspect_delay": {"edge.timeouts.client": HAPROXY_TIMER[0]}}
+
+
+def with_value(case: str, field: str, value: str) -> str:
+    """The case's spec text with ``field`` (dotted; parents made when absent) set to ``value``."""
+    data = yaml.safe_load(SPEC_CASES[case])
+    for path, text in {**COMPANIONS.get(field, {}), field: value}.items():
+        node = data
+        *parents, last = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = text
+    return dumped(data)
+
+
+def test_every_duration_field_has_its_limit_under_test() -> None:
+    assert duration_fields(SiteSpec) == {field for _, field in DURATION_BOUNDS}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("case", "field"), sorted(DURATION_BOUNDS), ids=lambda x: x)
+def test_a_duration_at_its_limit_renders_a_config_the_real_binary_accepts(case: str, field: str) -> None:
+    from opskit.adapters.validate import validate_rendered
+    from tests.support.tools import require_binary, require_root
+
+    require_root("validation runs in private namespaces")
+    longest, _ = DURATION_BOUNDS[(case, field)]
+    site = render_site(load_spec_text(SiteSpec, with_value(case, field, longest), f"{case}.yaml"), f"{case}.yaml")
+    assert any(longest in text for text in site.files.values()), f"{longest} reaches no rendered file"
+    targets = [t for family in site.families for t in family.validations if t.tool in ("haproxy", "nginx")]
+    assert targets
+    for target in targets:
+        require_binary(target.tool, f"apt-get install {target.tool}")
+        result = validate_rendered(site.files, target)
+        assert result.ok, f"{target.tool} rejected {field}={longest}:\n{result.output}"
+
+
+@pytest.mark.parametrize(("case", "field"), sorted(DURATION_BOUNDS), ids=lambda x: x)
+def test_a_duration_one_past_its_limit_is_refused_naming_file_line_and_field(case: str, field: str) -> None:
+    _, shortest_refused = DURATION_BOUNDS[(case, field)]
+    with pytest.raises(InputError) as caught:
+        load_spec_text(SiteSpec, with_value(case, field, shortest_refused), f"{case}.yaml")
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field) == (f"{case}.yaml", field), caught.value.describe()
+    assert problem.line is not None and shortest_refused in problem.problem
+
+
+HAPROXY_TIMER_FIELDS = sorted(f for (case, f), bounds in DURATION_BOUNDS.items() if bounds == HAPROXY_TIMER)
+UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(
+    field=st.sampled_from(HAPROXY_TIMER_FIELDS),
+    unit=st.sampled_from(sorted(UNIT_MS)),
+    around=st.integers(-3, 3),
+)
+def test_a_haproxy_timer_in_any_unit_is_accepted_exactly_up_to_the_limit(field: str, unit: str, around: int) -> None:
+    """Around the limit in each unit (24d passes, 25d does not; 2147483s passes, 2147484s does not; in
+    ms the limit needs ten digits, which the duration syntax refuses anyway)."""
+    from opskit.core.spec.types import HAPROXY_MAX_TIMER_MS
+
+    count = max(HAPROXY_MAX_TIMER_MS // UNIT_MS[unit] + around, 0)
+    value = f"{count}{unit}"
+    too_long = count * UNIT_MS[unit] > HAPROXY_MAX_TIMER_MS or len(str(count)) > 9
+    try:
+        load_spec_text(SiteSpec, with_value("haproxy-edge", field, value), "haproxy-edge.yaml")
+    except InputError as error:
+        assert too_long, error.describe()
+        assert [p.field for p in error.problems] == [field]
+        return
+    assert not too_long, f"{field}: {value} accepted"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from opskit.adapters.fs import atomic_write_tree
+from opskit.adapters.output_files import atomic_write_tree
 from opskit.core.render.pipeline import render_site
 from opskit.core.spec.loader import load_spec_text
 from opskit.core.spec.model import SiteSpec

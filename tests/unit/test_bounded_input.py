@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.adapters.fs import (
+from opskit.adapters.input_files import (
     LIMIT_VARIABLE,
     InputKind,
     InputTooLarge,

@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 from opskit.cli.app import build_app
 
 NEVER_PASSED = {"--yes", "--live"}  # destructive, or reaching outside this test
-# Commands whose reader could not yet take a FIFO or an over-long name (none: adapters/fs reads every
+# Commands whose reader could not yet take a FIFO or an over-long name (none: adapters/input_files reads every
 # input bounded, opens FIFOs without blocking and reports any OSError as bad input).
 READER_PENDING: set[tuple[str, ...]] = set()
 # Options that set how long a command waits on the (closed) network: when the fuzzer does not draw
@@ -292,7 +292,7 @@ def test_hostile_command_lines_end_in_a_stable_exit_code(
 ) -> None:
     app = build_app()
     # The FIFO among the hostile files has no writer: opskit gives up on it after this wait (5 s in use).
-    monkeypatch.setattr("opskit.adapters.fs.FIFO_WRITER_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr("opskit.adapters.input_files.FIFO_WRITER_WAIT_SECONDS", 0.05)
 
     def hung(signum: int, frame: object) -> None:
         raise TimeoutError(f"a command line ran longer than {SECONDS_PER_RUN} s")

@@ -58,7 +58,7 @@ def test_a_fifo_nobody_writes_to_is_refused_instead_of_blocking(  # type: ignore
 ) -> None:
     """A named FIFO is read like a pipe (bounded) once something writes to it; one nobody opens for
     writing is bad input after a short wait, never a hang (the wait is shortened here)."""
-    monkeypatch.setattr("opskit.adapters.fs.FIFO_WRITER_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr("opskit.adapters.input_files.FIFO_WRITER_WAIT_SECONDS", 0.2)
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     result = cli([*args, str(fifo)])

@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from opskit.adapters.fs import InputKind, read_input_bytes
+from opskit.adapters.input_files import InputKind, read_input_bytes
 from opskit.adapters.proc import which
 from opskit.core.sockets.matching import PSUTIL_STATES
 from opskit.core.sockets.model import Session

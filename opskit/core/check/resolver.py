@@ -205,6 +205,10 @@ class ResolverReport:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """Failing and warning checks as findings (``CHK-RESOLVER-…`` ids), shaped like lint's and diagnose's."""
+        """Failing and warning checks as findings (``CHK-RESOLVER-…`` ids), shaped like lint's and diagnose's.
+
+        A name's finding points at the config (or ``resolver`` when none was given); a proxy target's at
+        its own ``file:line``."""
         subject = self.config_file or "resolver"
-        return check_findings([*self.name_items, *(t.item for t in self.targets)], "resolver", subject)
+        targets = (t.item.finding("resolver", t.target.file, t.target.line) for t in self.targets)
+        return (*check_findings(self.name_items, "resolver", subject), *(f for f in targets if f is not None))

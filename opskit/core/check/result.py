@@ -32,8 +32,9 @@ class CheckItem:
         parts = [tool, *self.check_id.replace("_", ".").split(".")]
         return "CHK-" + "-".join(part.upper() for part in parts if part)
 
-    def finding(self, tool: str, subject: str) -> Finding | None:
-        """This check as a :class:`Finding` when it failed or warned (``subject``: the URL or file checked).
+    def finding(self, tool: str, subject: str, line: int | None = None) -> Finding | None:
+        """This check as a :class:`Finding` when it failed or warned (``subject``: the URL or file checked,
+        ``line``: where in that file, for a row about one config line).
 
         Check results then reach JSON/SARIF consumers in the same shape as lint and diagnose findings.
         """
@@ -46,7 +47,7 @@ class CheckItem:
             severity=severity,
             cause=cause,
             fix=self.fix,
-            evidence=(Evidence(subject, None, self.detail),),
+            evidence=(Evidence(subject, line, self.detail),),
             title=self.title,
             extra={"check": self.check_id, **({"millis": round(self.millis, 1)} if self.millis is not None else {})},
         )

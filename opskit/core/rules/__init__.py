@@ -1,4 +1,4 @@
-"""One rule framework for every tool that reports findings (lint, diagnose; check maps onto it).
+"""One rule framework for every tool that reports findings (lint, diagnose, check).
 
 A rule is one function decorated with :func:`rule`: its id, name, family, severity, summary and
 target (what it reads: an nginx tree, a HAProxy config, a netcheck report, ...) live in the
@@ -7,6 +7,7 @@ not. Each tool keeps an explicit catalog (a reviewed list, no discovery) of its 
 """
 
 from opskit.core.rules.framework import (
+    CHECK_TARGETS,
     DIAGNOSE_TARGETS,
     LINT_TARGETS,
     CheckFunction,
@@ -19,6 +20,7 @@ from opskit.core.rules.framework import (
 from opskit.core.rules.select import matches, rule_named, select_rules
 
 __all__ = [
+    "CHECK_TARGETS",
     "DIAGNOSE_TARGETS",
     "LINT_TARGETS",
     "CheckFunction",

@@ -12,9 +12,11 @@ from opskit.core.rules.docs import doc_examples, doc_section
 
 LintTarget = Literal["nginx", "haproxy", "cross"]
 DiagnoseTarget = Literal["input", "netcheck", "status", "ping", "windows", "daemon-log", "pairs", "live"]
-Target = LintTarget | DiagnoseTarget
+CheckTarget = Literal["harbor", "resolver"]  # the `opskit check` command whose table the check belongs to
+Target = LintTarget | DiagnoseTarget | CheckTarget
 LINT_TARGETS: tuple[str, ...] = get_args(LintTarget)
 DIAGNOSE_TARGETS: tuple[str, ...] = get_args(DiagnoseTarget)
+CHECK_TARGETS: tuple[str, ...] = get_args(CheckTarget)
 
 FactsT = TypeVar("FactsT")
 
@@ -33,8 +35,10 @@ class RuleInfo:
     validator: bool = False
 
     @property
-    def tool(self) -> Literal["lint", "diagnose"]:
+    def tool(self) -> Literal["lint", "diagnose", "check"]:
         """The command whose input the rule reads (follows from the target)."""
+        if self.target in CHECK_TARGETS:
+            return "check"
         return "lint" if self.target in LINT_TARGETS else "diagnose"
 
 
@@ -116,7 +120,7 @@ def rule(
 
     ``validator``: the rule's findings come from a real binary (``lint --validate``), not from ``check``.
     """
-    if target not in LINT_TARGETS + DIAGNOSE_TARGETS:
+    if target not in LINT_TARGETS + DIAGNOSE_TARGETS + CHECK_TARGETS:
         raise ValueError(f"unknown rule target {target!r}")
 
     def wrap(check: CheckFunction) -> Rule:

@@ -16,6 +16,8 @@ from opskit.core.spec.types import (
     AbsPath,
     Duration,
     EnvName,
+    HaproxyRefresh,
+    HaproxyTimer,
     Host,
     Hostname,
     IPAddress,
@@ -96,21 +98,21 @@ class LogTarget(SpecModel):
 
 
 class Timeouts(SpecModel):
-    connect: Duration = Duration.parse("5s")
+    connect: HaproxyTimer = Duration.parse("5s")
     # inactivity timer for every client; also must cover the TLS frontend's inspect-delay
-    client: Duration = Duration.parse("30s")
-    server: Duration = Duration.parse("60s")
+    client: HaproxyTimer = Duration.parse("30s")
+    server: HaproxyTimer = Duration.parse("60s")
     # total time for complete request headers on :80: THE slowloris defence (answers 408)
-    http_request: Duration = Duration.parse("10s")
-    http_keep_alive: Duration = Duration.parse("10s")
+    http_request: HaproxyTimer = Duration.parse("10s")
+    http_keep_alive: HaproxyTimer = Duration.parse("10s")
 
 
 class SourceLimits(SpecModel):
     """Per-source-address limits kept in the :80 frontend's stick table."""
 
     table_size: PositiveInt = 200_000
-    expire: Duration = Duration.parse("30s")
-    period: Duration = Duration.parse("10s")
+    expire: HaproxyTimer = Duration.parse("30s")
+    period: HaproxyTimer = Duration.parse("10s")
     max_concurrent_connections: PositiveInt = 80
     max_connection_rate: PositiveInt = 100
     max_request_rate: PositiveInt = 100
@@ -145,7 +147,7 @@ class SniRoute(SpecModel):
 
 class TlsFrontend(SpecModel):
     binds: list[Bind] = Field(default_factory=lambda: [Bind(address="0.0.0.0", port=443)], min_length=1)
-    inspect_delay: Duration = Duration.parse("5s")
+    inspect_delay: HaproxyTimer = Duration.parse("5s")
     routes: list[SniRoute] = Field(min_length=1)
     # Where TLS clients with no SNI or an unknown one go. Absent (the default): they are dropped.
     default_backend: Name | None = None
@@ -156,7 +158,7 @@ class StatsFrontend(SpecModel):
 
     bind: Bind
     uri: UriPrefix = "/"
-    refresh: Duration = Duration.parse("10s")
+    refresh: HaproxyRefresh = Duration.parse("10s")
     user: Name = "admin"
     password_env: EnvName | None = None
     users_file: AbsPath | None = None

@@ -194,6 +194,39 @@ class Duration:
         )
 
 
+# The longest timer HAProxy accepts. `haproxy -c` (2.6.12) refuses one millisecond more with "timer
+# overflow ... maximum value is 2147483647 ms or ~24.8 days", for every `timeout`, `tcp-request
+# inspect-delay`, a stick table's `expire` and the period of `conn_rate()`/`http_req_rate()` alike.
+# Written with at most nine digits (the syntax below), the longest is 2147483s, 2147484s the shortest refused.
+HAPROXY_MAX_TIMER_MS = 2**31 - 1
+# `stats refresh` is kept in seconds: `haproxy -c` accepts 2147483647s (35791394m, 24855d) and refuses
+# 2147483648s (35791395m, 24856d).
+HAPROXY_MAX_REFRESH_MS = (2**31 - 1) * 1000
+# nginx's durations (proxy_read_timeout, ...) hold up to 2^63-1 ms: `nginx -t` (1.22.1) accepts
+# 9223372036854775807ms and refuses one more. The duration syntax (at most nine digits, so 999999999d,
+# about 8.6e16 ms) stays below that, so a duration that reaches nginx needs no cap of its own.
+
+
+def haproxy_timer(value: Duration) -> Duration:
+    """A duration HAProxy can hold as a timer (timeouts, inspect-delay, stick-table expire and periods)."""
+    if value.milliseconds > HAPROXY_MAX_TIMER_MS:
+        raise ValueError(
+            f"{value} is longer than HAProxy's timers can hold (2^31-1 ms, about 24.8 days: at most "
+            "2147483s, e.g. 24d); haproxy -c would refuse the config"
+        )
+    return value
+
+
+def haproxy_refresh(value: Duration) -> Duration:
+    """A duration HAProxy's `stats refresh` can hold (whole seconds up to 2^31-1)."""
+    if value.milliseconds > HAPROXY_MAX_REFRESH_MS:
+        raise ValueError(
+            f"{value} is longer than HAProxy's stats refresh can hold (2^31-1 s, about 68 years: at most "
+            "35791394m or 24855d); haproxy -c would refuse the config"
+        )
+    return value
+
+
 _SAFE_PATH = re.compile(r"^/[A-Za-z0-9._/@%+=:,~-]*$")
 
 
@@ -328,6 +361,8 @@ UriPrefix = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_ur
 DnsLabel = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_dns_label)]
 EnvName = Annotated[str, BeforeValidator(_strict_str), AfterValidator(check_env_name)]
 PositiveInt = Annotated[int, Field(strict=True, gt=0)]
+HaproxyTimer = Annotated[Duration, AfterValidator(haproxy_timer)]
+HaproxyRefresh = Annotated[Duration, AfterValidator(haproxy_refresh)]
 
 
 _USER_AGENT_FRAGMENT = re.compile(r"^[A-Za-z0-9._/:+-]{1,64}$")

@@ -140,6 +140,17 @@ def test_constrained_values(cli, tmp_path: Path, path: tuple[str, str], value: o
     assert expected in render_bad(cli, tmp_path, edge)
 
 
+def test_a_timeout_past_haproxys_timer_limit_is_refused_at_its_line(cli, tmp_path: Path) -> None:
+    """`timeouts.client: 9999999d` used to pass the spec and fail only in `haproxy -c` (timer overflow,
+    more than 2^31-1 ms): now exit 2 at render time, naming file, line and field, nothing written."""
+    edge = minimal_edge(timeouts={"client": "9999999d"})
+    message = render_bad(cli, tmp_path, edge)
+    lines = (tmp_path / "edge.yaml").read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "9999999d" in text)
+    assert f"edge.yaml:{line}: edge.timeouts.client: 9999999d is longer than HAProxy's timers can hold" in message
+    assert "at most 2147483s" in message
+
+
 def test_unknown_key_is_an_error(cli, tmp_path: Path) -> None:
     edge = minimal_edge()
     edge["http"]["timeout_http_request"] = "10s"
