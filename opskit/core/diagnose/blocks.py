@@ -138,6 +138,8 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         return BlockKind.DAEMON_LOG
     if first == "j" and is_gron_status_line(text):
         return _STATUS
+    if first == "#" and is_status_line(text):  # a health bullet stays status, whatever error it quotes
+        return _STATUS
     if is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_status_line(text):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, StatusReport
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import SourceLine, hide_keys
 
 # A Tailscale IP as printed or as people redact it: 100.101.6.89, 100.xxx.xxx.xxx, 100.x.y.z, fd7a:…,
 # ***, <redacted>, [redacted], xxx, ..., 100.___.___.___, 100.a;b;c.
@@ -253,7 +253,7 @@ def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
         text = line.text
         bullet = re.match(r"^#\s+-\s+(?P<msg>.+)$", text)
         if bullet:
-            health.append(HealthMessage(bullet.group("msg").strip(), line))
+            health.append(HealthMessage(hide_keys(bullet.group("msg").strip()), line))
             continue
         if text.startswith(_STATE_MESSAGES):
             if state_message is None:
@@ -388,7 +388,7 @@ def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) 
     if isinstance(health_items, list):
         for item in health_items:
             text = str(item)
-            health.append(HealthMessage(text, _json_line(lines, text[:40], lines[0])))
+            health.append(HealthMessage(hide_keys(text), _json_line(lines, text[:40], lines[0])))
     state = str(document.get("BackendState") or "")
     state_message = None if state in ("Running", "") else f"BackendState {state}"
     if state == "Stopped":

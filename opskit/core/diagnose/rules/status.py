@@ -181,6 +181,11 @@ _HEALTH_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
         "means the client and a Headscale server do not speak the same protocol version",
     ),
     (
+        ("invalid key",),
+        "'invalid key' → the control server refused the auth key: create a new one (reusable if restarts or "
+        "several nodes replay it) and log in with it once",
+    ),
+    (
         ("dns servers", "dns forward"),
         "'can't reach the configured DNS servers' → check the DNS servers set in the admin console or "
         "Headscale (and the exit node's DNS when one is in use)",
