@@ -289,6 +289,7 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
     return None
 
 
+_SAME_MESSAGE_LINES = 3  # a wrapped error's halves are this close; a repeated error is further apart
 CONSOLE_WIDTH = 80  # cmd.exe and conhost wrap at 80 columns by default
 
 
@@ -352,7 +353,21 @@ def parse_windows(
     elevated: bool | None = None,
 ) -> WindowsReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``."""
-    errors = [e for e in (parse_windows_error(line) for line in _unwrap(lines)) if e is not None]
+    errors: list[WindowsError] = []
+    for error in (parse_windows_error(line) for line in _unwrap(lines)):
+        if error is None:
+            continue
+        previous = errors[-1] if errors else None
+        # One message wrapped over a few lines can match twice (both halves name the cause): keep one.
+        if (
+            previous is not None
+            and previous.kind is error.kind
+            and 0 < error.line.number - previous.line.number <= _SAME_MESSAGE_LINES
+        ):
+            if previous.pid is None and error.pid is not None:
+                errors[-1] = replace(previous, pid=error.pid)
+            continue
+        errors.append(error)
     return WindowsReport(
         errors=tuple(_with_up_suggestions(errors, lines)),
         whoami=whoami.text if whoami else None,
