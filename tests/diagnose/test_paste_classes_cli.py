@@ -401,3 +401,19 @@ def test_a_key_inside_a_health_message_is_not_printed_again() -> None:
     document = to_json(run_text(text), 1)
     assert "SeCrEt9" not in json.dumps(document)
     assert any("tskey-auth-…" in h for s in document["statuses"] for h in s["health"])
+
+
+HTML_QUOTES = [("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"), ("&#039;", "'")]
+
+
+@given(st.sampled_from(HTML_QUOTES), st.sampled_from(["fra", "headscale", "tor"]))
+@settings(max_examples=20, deadline=None)
+def test_pastes_copied_from_html_keep_their_escapes_and_are_still_read(entity: tuple[str, str], region: str) -> None:
+    escaped, plain = entity
+    if plain != '"':  # Go quotes the relay with double quotes; a single-quote escape is tested on the up refusal
+        text = f"Error: changing settings via {escaped}tailscale up{escaped} requires mentioning all\n"
+        assert _windows_kinds(text) == ["up-flags-required"]
+        return
+    row = f"100.64.0.2  nas  u@  linux  active; relay {escaped}{region}{escaped}, tx 100 rx 0"
+    peers = [p for p in to_json(run_text(f"100.64.0.1  me  u@  linux  -\n{row}\n"), 1)["peers"] if not p["self"]]
+    assert [(p["path"], p["derp"]["code"]) for p in peers] == [("derp", region)]
