@@ -417,3 +417,12 @@ def test_pastes_copied_from_html_keep_their_escapes_and_are_still_read(entity: t
     row = f"100.64.0.2  nas  u@  linux  active; relay {escaped}{region}{escaped}, tx 100 rx 0"
     peers = [p for p in to_json(run_text(f"100.64.0.1  me  u@  linux  -\n{row}\n"), 1)["peers"] if not p["self"]]
     assert [(p["path"], p["derp"]["code"]) for p in peers] == [("derp", region)]
+
+
+@given(st.integers(min_value=1, max_value=35), st.sampled_from(["C:\\> tailscale up --ssh", ""]))
+@settings(max_examples=40, deadline=None)
+def test_a_console_hard_wrap_at_80_columns_mid_word_is_joined(cut: int, before: str) -> None:
+    message = "Error: changing settings via 'tailscale up' requires mentioning all"
+    head = "x" * (80 - cut) + message[:cut]  # the console filled its 80 columns, then went on
+    text = (before + "\n" if before else "") + head + "\n" + message[cut:] + "\n"
+    assert "up-flags-required" in _windows_kinds(text), text

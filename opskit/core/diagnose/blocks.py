@@ -34,7 +34,7 @@ from opskit.core.diagnose.status import (
     truncated_status_document,
 )
 from opskit.core.diagnose.text import SourceLine, split_lines
-from opskit.core.diagnose.windows import continues_up_refusal, is_windows_error_line
+from opskit.core.diagnose.windows import CONSOLE_WIDTH, continues_up_refusal, is_windows_error_line
 
 # Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
 _NOISE = re.compile(
@@ -343,14 +343,23 @@ def split_input(text: str) -> SplitInput:
         if kind is None and index < line_count:
             # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
             # only two or three lines together say what it is, and the last piece is not an error by itself.
-            joined = text
-            for extra in range(index, min(index + 2, line_count)):
-                piece = lines[extra].text
-                if not piece or lines[extra].command is not None or is_windows_error_line(piece):
-                    break
-                joined = f"{joined} {piece}"
-                if is_windows_error_line(joined):
-                    kind, line, index = BlockKind.WINDOWS, line._replace(text=joined), extra + 1
+            # A console's hard wrap (a line exactly 80 columns wide) cuts anywhere, mid-word or at a space
+            # that the cleaning then strips: try both.
+            gaps = ("", " ") if len(line.raw.rstrip("\r\n")) == CONSOLE_WIDTH else (" ",)
+            for gap in gaps:
+                joined = text
+                for extra in range(index, min(index + 2, line_count)):
+                    piece = lines[extra].text
+                    # a real prompt starts something new; a piece that merely starts with "tailscale up"
+                    # (read as a command typed without a prompt) may be the rest of the message
+                    prompt = lines[extra].command is not None and piece != lines[extra].command
+                    if not piece or prompt or is_windows_error_line(piece):
+                        break
+                    joined = f"{joined}{gap}{piece}"
+                    if is_windows_error_line(joined):
+                        kind, line, index = BlockKind.WINDOWS, line._replace(text=joined), extra + 1
+                        break
+                if kind is not None:
                     break
         if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
