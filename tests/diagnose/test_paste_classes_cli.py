@@ -426,3 +426,50 @@ def test_a_console_hard_wrap_at_80_columns_mid_word_is_joined(cut: int, before: 
     head = "x" * (80 - cut) + message[:cut]  # the console filled its 80 columns, then went on
     text = (before + "\n" if before else "") + head + "\n" + message[cut:] + "\n"
     assert "up-flags-required" in _windows_kinds(text), text
+
+
+BARE_HEALTH_LINES = [
+    'not logged in, last login error=fetch control key: Get "https://hs.example.com/key?v=82": EOF',
+    "You are logged out. The last login error was: invalid key: API key does not exist.",
+    "not connected to home DERP region 999",
+    "Unable to connect to the Tailscale coordination server to synchronize the state of your tailnet.",
+    "Tailscale could not connect to the 'aliyun' relay server. Your Internet connection might be down.",
+    "Tailscale can't reach the configured DNS servers. Internet connectivity may be affected.",
+]
+
+
+@given(st.lists(st.sampled_from(BARE_HEALTH_LINES), min_size=1, max_size=3, unique=True), st.sampled_from(["", "> "]))
+@settings(max_examples=40, deadline=None)
+def test_health_messages_pasted_without_their_bullets_are_health(messages: list[str], quote: str) -> None:
+    document = to_json(run_text("".join(f"{quote}{m}\n" for m in messages)), 1)
+    assert [h for s in document["statuses"] for h in s["health"]] == messages
+    assert document["windows"] == []
+    assert "TS-STATUS-HEALTH" in {f["rule"] for f in document["findings"]}
+
+
+TLS_ERRORS = [
+    "x509: certificate signed by unknown authority",
+    "tls: failed to verify certificate: x509: certificate signed by unknown authority",
+    "x509: certificate is valid for fortigate.local, not controlplane.tailscale.com",
+    "x509: certificate is not trusted",
+    "x509: certificate has expired or is not yet valid: current time 2019-01-01T00:00:00Z is before 2026-01-01",
+]
+
+
+@given(
+    st.sampled_from(TLS_ERRORS),
+    st.sampled_from(
+        [
+            'Get "https://controlplane.tailscale.com/key?v=95": {}',
+            '14:21:26.405164 Do: Get "https://controlplane.tailscale.com/key?v=95": {}',
+            'backend error: fetch control key: Get "https://hs.example.com/key?v=106": {}',
+        ]
+    ),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_tls_failure_towards_control_is_its_own_kind_and_the_clock_is_told_apart(error: str, wrap: str) -> None:
+    text = wrap.format(error) + "\n"
+    diagnosis = run_text(text)
+    assert [w["kind"] for w in to_json(diagnosis, 1)["windows"]] == ["tls-intercepted"], text
+    (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-TLS-INTERCEPTED"]
+    assert ("clock" in finding.cause) == ("expired" in error)

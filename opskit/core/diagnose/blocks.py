@@ -25,6 +25,7 @@ from opskit.core.diagnose.netcheck import (
 )
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.status import (
+    BARE_HEALTH,
     is_gron_status_line,
     is_status_line,
     looks_like_status_json,
@@ -138,7 +139,8 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         return BlockKind.DAEMON_LOG
     if first == "j" and is_gron_status_line(text):
         return _STATUS
-    if first == "#" and is_status_line(text):  # a health bullet stays status, whatever error it quotes
+    # A health message (bulleted or pasted bare) stays status, whatever error it quotes.
+    if (first == "#" or text.startswith(BARE_HEALTH)) and is_status_line(text):
         return _STATUS
     if is_windows_error_line(text):
         return BlockKind.WINDOWS

@@ -230,6 +230,7 @@ class WindowsErrorKind(StrEnum):
     CLI_USAGE = "cli-usage"  # the CLI rejected its own command line: unknown flag, bad value, stray argument
     EXIT_NODE_REFUSED = "exit-node-refused"  # `--exit-node=…` refused: not in the netmap, not offered, forbidden
     FUNNEL_UNAVAILABLE = "funnel-unavailable"  # Funnel prerequisites missing (HTTPS, node attribute, shields-up)
+    TLS_INTERCEPTED = "tls-intercepted"  # the CLI's HTTPS to the control server fails certificate checks
     OTHER = "other"
 
 

@@ -221,6 +221,17 @@ def _legacy_peer(line: SourceLine, match: re.Match[str]) -> StatusPeer:
 
 
 _HEALTH_BULLET = re.compile(r"#\s+-\s")
+# Health messages people paste on their own, without `# Health check:` and the `#     - ` bullet (the old
+# terse forms and the 1.70+ sentences that `tailscale status` prints).
+BARE_HEALTH = (
+    "not logged in, last login error=",
+    "You are logged out. The last login error was:",
+    "not connected to home DERP region",
+    "Unable to connect to the Tailscale coordination server",
+    "Tailscale could not connect to the '",
+    "Tailscale could not connect to any relay server",
+    "Tailscale can't reach the configured DNS servers",
+)
 _HEADER = re.compile(r"IP\s+Hostname\s+Owner\s+OS\s+Status$")  # the pre-v1.4 legacy header
 _HEADER_RULE = re.compile(r"--\s+-{8}\s+-{5}\s+--\s+-{6}$")
 
@@ -231,7 +242,7 @@ def is_status_line(text: str) -> bool:
         text.startswith(("# Health check", "# To see the full list of exit nodes")) or _HEALTH_BULLET.match(text)
     ):
         return True
-    if text.startswith(_STATE_MESSAGES):
+    if text.startswith(_STATE_MESSAGES) or text.startswith(BARE_HEALTH):
         return True
     if _HEADER.match(text) or _HEADER_RULE.match(text):
         return True
@@ -254,6 +265,9 @@ def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
         bullet = re.match(r"^#\s+-\s+(?P<msg>.+)$", text)
         if bullet:
             health.append(HealthMessage(hide_keys(bullet.group("msg").strip()), line))
+            continue
+        if text.startswith(BARE_HEALTH):
+            health.append(HealthMessage(hide_keys(text), line))
             continue
         if text.startswith(_STATE_MESSAGES):
             if state_message is None:

@@ -103,6 +103,13 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
         r"|tailscaled does not take non-flag arguments",
     ),
+    # HTTPS to the control server (`tailscale debug ts2021`, `up`, a login error) failing verification:
+    # something intercepts TLS, or (expired / not yet valid) the clock is wrong.
+    (
+        WindowsErrorKind.TLS_INTERCEPTED,
+        r"x509: certificate (?:signed by unknown authority|is not trusted|is valid for|has expired or is not yet valid)"
+        r"|tls: failed to verify certificate",
+    ),
     (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     (
         WindowsErrorKind.PIPE_ACCESS_DENIED,
@@ -172,6 +179,7 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),
     WindowsErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
     WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
+    WindowsErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
     WindowsErrorKind.CLI_USAGE: (
         "flag provided but not defined",
         "invalid value",

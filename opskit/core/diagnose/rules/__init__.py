@@ -52,6 +52,7 @@ RULES: tuple[Rule, ...] = (
     windows.cli_usage,
     windows.exit_node_refused,
     windows.funnel_unavailable,
+    windows.tls_intercepted,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,

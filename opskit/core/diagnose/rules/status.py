@@ -181,6 +181,12 @@ _HEALTH_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
         "means the client and a Headscale server do not speak the same protocol version",
     ),
     (
+        ("x509", "failed to verify certificate"),
+        "'x509: certificate …' → HTTPS to the control server is intercepted (TLS inspection, proxy, captive "
+        "portal) or the clock is wrong (expired / not yet valid): try another network, exempt the control and "
+        "DERP servers from inspection, fix the time",
+    ),
+    (
         ("invalid key",),
         "'invalid key' → the control server refused the auth key: create a new one (reusable if restarts or "
         "several nodes replay it) and log in with it once",

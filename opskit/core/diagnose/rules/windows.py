@@ -261,6 +261,15 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "matches this node, turn shields-up off, then retry; 1.50.0 had a bug reading these (fixed in "
         "1.50.1).",
     ),
+    WindowsErrorKind.TLS_INTERCEPTED: (
+        "HTTPS to the coordination server failed certificate verification (x509): something between this "
+        "machine and the server presents its own certificate — TLS-inspecting security software, a corporate "
+        "proxy or firewall, a captive portal — so login and the control connection cannot work. (With a "
+        "Headscale server, its own certificate may simply not be trusted or not match the name.)",
+        "Test from another network; exempt controlplane.tailscale.com, login.tailscale.com, log.tailscale.com "
+        "and the DERP servers from TLS inspection (or your Headscale URL); with Headscale use a certificate "
+        "for its exact host name from a CA the clients trust.",
+    ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -679,3 +688,38 @@ def funnel_unavailable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
         Access denied: serve config denied
     """
     yield from _emit(WindowsErrorKind.FUNNEL_UNAVAILABLE, report, ctx)
+
+
+@rule(
+    id="TS-TLS-INTERCEPTED",
+    name="tls-intercepted",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="HTTPS to the coordination server fails certificate verification",
+    target="windows",
+)
+def tls_intercepted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``x509: certificate signed by unknown authority`` (``tls: failed to verify certificate``) on
+    the control server's URL means another certificate was presented: TLS inspection, a proxy or a captive
+    portal. ``has expired or is not yet valid`` means the system clock is wrong. Neither is fixed by
+    reinstalling Tailscale.
+
+    *Bad*::
+
+        Get "https://controlplane.tailscale.com/key?v=95": tls: failed to verify certificate: x509: certificate signed by unknown authority
+
+    *Good*::
+
+        failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
+    """
+    found = _errors(report, WindowsErrorKind.TLS_INTERCEPTED)
+    if not found:
+        return
+    cause, fix = _SIMPLE_TEXT[WindowsErrorKind.TLS_INTERCEPTED]
+    if any("expired or is not yet valid" in e.line.text for e in found):
+        cause = (
+            "the control server's certificate looks expired or not yet valid: this machine's clock is wrong "
+            "(or, less often, something intercepts TLS with a stale certificate)."
+        )
+        fix = "Set the date and time (enable NTP: `timedatectl set-ntp true`, Windows time sync), then retry."
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
