@@ -1,4 +1,8 @@
-"""Recognise the Windows CLI ↔ tailscaled errors users paste, and who owns the daemon.
+"""Recognise the CLI/GUI errors users paste, and (Windows) who owns the daemon.
+
+Named for where it started, the Windows CLI ↔ tailscaled (LocalAPI) errors; it now reads every OS's CLI
+and GUI refusals too (`tailscale up` flags, the macOS app CLI, auth keys, usage, exit nodes, Funnel, TLS
+towards the control server). Each kind is one ``WindowsErrorKind`` and one rule in rules/windows.py.
 
 The 401 body changed over versions (tailscale-facts.md §4.2):
 - v1.2: ``Tailscale running in server mode as X. Access denied.`` / ``Tailscale running as X. Access denied.``
