@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from opskit.core.diagnose.engine import Diagnosis, InputReports
-from opskit.core.diagnose.models import PathKind, PingReport, Pong, StatusPeer
+from opskit.core.diagnose.models import DaemonLogReport, LogPeer, PathKind, PingReport, Pong, StatusPeer
 from opskit.core.diagnose.paths import PairPrediction, Prediction
 from opskit.core.diagnose.profile import NatProfile, endpoint_host
 from opskit.core.diagnose.regions import region
@@ -17,6 +17,7 @@ from opskit.output.safe import safe_cell, safe_plain, safe_text
 
 # Version of the `diagnose` payload (the envelope's "opskit" number is shared by every command).
 # 2: peers[], pings[], statuses[], windows[], daemon_logs[], nodes[].derp_home_region.
+#    (additive since: daemon_logs[].state/home_derp/userspace/issues, peers[].from = "tailscaled-log")
 DIAGNOSE_SCHEMA_VERSION = 2
 
 if TYPE_CHECKING:
@@ -181,25 +182,80 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
             for w in i.windows
             for e in w.errors
         ],
-        "daemon_logs": [
-            {
-                "label": i.label,
-                "version": log.version,
-                "os": log.os,
-                "hand_started": log.hand_started,
-                "why": log.why or None,
-                "derp_failures": [
-                    {"region_id": region_id, "code": code, "error": error, "line": line.number}
-                    for region_id, code, error, line in log.derp_failures
-                ],
-                "line": (log.start_line or log.lines[0]).number,
-            }
-            for i in diagnosis.inputs
-            for log in i.daemon_logs
-        ],
+        "daemon_logs": [daemon_log_json(i.label, log) for i in diagnosis.inputs for log in i.daemon_logs],
         "findings": [finding_json(f) for f in diagnosis.findings],
         "warnings": list(diagnosis.warnings),
         "live": _live_json(diagnosis),
+    }
+
+
+def daemon_log_json(label: str, log: DaemonLogReport) -> dict[str, Any]:
+    """One pasted tailscaled log: who started it, its state, home DERP and the issues still holding."""
+    home = log.home_derp
+    # A public region is named from its ID; a custom one (900+, Headscale) keeps the code it logged.
+    shown = None if home is None else region(home.region_id if not home.code else home.code)
+    if home is not None and home.code and shown is not None and shown.get("name") is None:
+        by_id = region(home.region_id)
+        shown = by_id if by_id is not None and by_id.get("code") == home.code else shown
+    return {
+        "label": label,
+        "version": log.version,
+        "os": log.os,
+        "hand_started": log.hand_started,
+        "why": log.why or None,
+        "state": log.state,
+        "home_derp": None
+        if home is None
+        else {
+            "id": home.region_id,
+            "code": (shown or {}).get("code") or home.code,
+            "name": (shown or {}).get("name"),
+            "line": home.line.number,
+        },
+        "userspace": log.userspace,
+        "issues": [
+            {
+                "kind": issue.kind,
+                "severity": issue.severity.name.lower(),
+                "message": issue.message,
+                "about": issue.key,
+                "count": issue.count,
+                "line": issue.line.number,
+            }
+            for issue in log.issues
+        ],
+        "derp_failures": [
+            {
+                "region_id": issue.key.split(" ")[0],
+                "code": issue.key.partition(" (")[2].rstrip(")") or None,
+                "error": issue.message,
+                "line": issue.line.number,
+            }
+            for issue in log.issues_of("derp-unreachable")
+        ],
+        "line": (log.start_line or log.lines[0]).number,
+    }
+
+
+def _log_peer_json(label: str, peer: LogPeer) -> dict[str, Any]:
+    return {
+        "label": label,
+        "from": "tailscaled-log",
+        "name": peer.key,
+        "ip": None,
+        "os": None,
+        "self": False,
+        "path": "direct" if peer.endpoint else "unknown",
+        "endpoint": peer.endpoint,
+        "derp": None,
+        "tx": None,
+        "rx": None,
+        "exit_node": None,
+        "offline": False,
+        "last_seen": None,
+        "partial": False,
+        "line": peer.line.number,
+        "evidence": peer.line.text,
     }
 
 
@@ -277,7 +333,7 @@ def _ping_peer_json(label: str, report: PingReport) -> dict[str, Any] | None:
 
 
 def peers_json(diagnosis: Diagnosis) -> list[dict[str, Any]]:
-    """One entry per peer row of every status, and per peer of every ping run."""
+    """One entry per peer row of every status, per peer of every ping run, per peer disco names in a log."""
     rows: list[dict[str, Any]] = []
     for item in diagnosis.inputs:
         rows.extend(_input_peers(item))
@@ -293,6 +349,8 @@ def _input_peers(item: InputReports) -> list[dict[str, Any]]:
         entry = _ping_peer_json(item.label, ping)
         if entry is not None:
             rows.append(entry)
+    for log in item.daemon_logs:
+        rows.extend(_log_peer_json(item.label, peer) for peer in log.peers)
     return rows
 
 
@@ -405,6 +463,9 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
             render_compact_matrix(diagnosis, console)  # sentences per cell no longer fit
         else:
             _render_matrix(diagnosis, console)
+    logs = [daemon_log_json(i.label, log) for i in diagnosis.inputs for log in i.daemon_logs]
+    if logs:
+        _render_logs(logs, console)
     peers = peers_json(diagnosis)
     if peers:
         _render_peers(peers, console)
@@ -449,11 +510,40 @@ def _render_matrix(diagnosis: Diagnosis, console: Console) -> None:
         console.print(details)
 
 
+def _render_logs(logs: list[dict[str, Any]], console: Console) -> None:
+    """One row per tailscaled log: version, who started it, state, home DERP, what still fails."""
+    from rich.table import Table
+
+    table = Table(title="tailscaled log summary", title_justify="left")
+    for column in ("node", "version", "started by", "state", "home DERP", "TUN", "still failing at the end"):
+        table.add_column(column, overflow="fold")
+    for log in logs:
+        home = log["home_derp"]
+        started = {True: "hand (shell)", False: "service"}.get(log["hand_started"], "?")
+        tun = {True: "userspace", False: "TUN device"}.get(log["userspace"], "?")
+        issues = ", ".join(
+            issue["kind"] + (f" ({issue['about']})" if issue["about"] not in (issue["kind"], "") else "")
+            for issue in log["issues"]
+            if issue["kind"] != "hand-started"
+        )
+        cells = (
+            log["label"],
+            log["version"] or "?",
+            started,
+            log["state"] or "?",
+            (f"{home['code'] or home['id']}" + (f" ({home['name']})" if home["name"] else "")) if home else "?",
+            tun,
+            issues or "nothing",
+        )
+        table.add_row(*(safe_cell(cell) for cell in cells))  # every cell comes from pasted text
+    console.print(table)
+
+
 def _render_peers(peers: list[dict[str, Any]], console: Console) -> None:
     """One row per peer seen in status or ping output: the path each one uses."""
     from rich.table import Table
 
-    table = Table(title="Path per peer (from status and ping)", title_justify="left")
+    table = Table(title="Path per peer (from status, ping and tailscaled logs)", title_justify="left")
     several_inputs = len({peer["label"] for peer in peers}) > 1  # one input: its name is in the title above
     columns = ("peer", "Tailscale IP", "OS", "path", "endpoint / DERP", "tx / rx", "line")
     for column in ("seen from", *columns) if several_inputs else columns:

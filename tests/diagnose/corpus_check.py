@@ -6,7 +6,7 @@ fact it states holds. Run as a script for the accuracy figures::
 
     python -m tests.diagnose.corpus_check            # dev and held-out accuracy (held-out: counts only)
     python -m tests.diagnose.corpus_check --details  # every failing fact, held-out included
-    python -m tests.diagnose.corpus_check --select cli_dev  # figures for the samples whose truth sets a key
+    python -m tests.diagnose.corpus_check --select log_dev  # figures over samples whose truth sets a key
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ def batch_figures(batch: int) -> tuple[int, int, int, int, list[tuple[str, list[
 
 
 def figures(truths: list[dict[str, Any]]) -> tuple[int, int, int, int, list[tuple[str, list[str]]]]:
-    """(right samples, samples, right facts, facts, misses) for the given samples."""
+    """(right samples, samples, right facts, facts, misses) over ``truths``."""
     results = [(t["file"], count_facts(t), check_sample(t, document_for(t["file"]))) for t in truths]
     facts = sum(n for _, n, _ in results)
     # exit 2 on a paste that shows something loses every fact it states, not one
@@ -259,34 +259,7 @@ def figures(truths: list[dict[str, Any]]) -> tuple[int, int, int, int, list[tupl
     return right, len(results), facts - wrong, facts, [(name, problems) for name, _, problems in results if problems]
 
 
-def _print_selected(key: str) -> int:
-    """Figures for the samples whose truth sets ``key`` (e.g. ``cli_dev``), by input kind, with every miss."""
-    selected = [t for t in load_truth() if t.get(key)]
-    if not selected:
-        print(f"no sample sets {key!r}")
-        return 2
-    cli = [t for t in selected if "windows-error" in t.get("kinds", [])]
-    groups = {"all": selected, "status/ping/netcheck": [t for t in selected if t not in cli], "CLI/GUI errors": cli}
-    for label, truths in groups.items():
-        right, samples, right_facts, facts, misses = figures(truths)
-        print(
-            f"{key} {label}: {right}/{samples} pastes right ({100 * right / max(1, samples):.0f} %), "
-            f"{right_facts}/{facts} facts right ({100 * right_facts / max(1, facts):.0f} %)"
-        )
-        if label == "all":
-            for name, problems in misses:
-                for problem in problems:
-                    print(f"  {name}: {problem}")
-    return 0
-
-
 def main(argv: list[str]) -> int:
-    if "--select" in argv:
-        index = argv.index("--select")
-        if index + 1 >= len(argv):
-            print("usage: python -m tests.diagnose.corpus_check --select TRUTH_KEY")
-            return 2
-        return _print_selected(argv[index + 1])
     details = "--details" in argv
     labels = {
         "dev": "dev (worked on)",
@@ -311,7 +284,29 @@ def main(argv: list[str]) -> int:
             f"blind batch {batch}: {right}/{samples} pastes right ({100 * right / max(1, samples):.0f} %), "
             f"{right_facts}/{facts} facts right ({100 * right_facts / max(1, facts):.0f} %)"
         )
+    for key in argv[argv.index("--select") + 1 :][:1] if "--select" in argv else []:
+        selected = [t for t in load_truth() if t.get(key)]
+        right, samples, right_facts, facts, misses = figures(selected)
+        print(
+            f"{key}: {right}/{samples} pastes right ({100 * right / max(1, samples):.0f} %), "
+            f"{right_facts}/{facts} facts right ({100 * right_facts / max(1, facts):.0f} %)"
+        )
+        for label, truths in _by_input_kind(selected):
+            right, samples, right_facts, facts, _ = figures(truths)
+            print(f"  {label}: {right}/{samples} pastes right, {right_facts}/{facts} facts right")
+        for name, problems in misses:
+            for problem in problems:
+                print(f"  {name}: {problem}")
     return 0
+
+
+def _by_input_kind(truths: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The samples split as the accuracy figures are reported: logs, CLI/GUI errors, the rest."""
+    logs = [t for t in truths if "tailscaled-log" in t.get("kinds", [])]
+    cli = [t for t in truths if t not in logs and "windows-error" in t.get("kinds", [])]
+    rest = [t for t in truths if t not in logs and t not in cli]
+    groups = (("status/ping/netcheck", rest), ("CLI/GUI errors", cli), ("tailscaled logs", logs))
+    return [(label, group) for label, group in groups if group]
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ addresses, fragments, quotes, indentation, prompts, CRLF, tabs) still yield what
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,41 @@ def test_corpus_has_sixty_sourced_samples_with_fifteen_held_out() -> None:
     assert sorted(t["file"] for t in TRUTH) == files
     assert all(t["source"].startswith("https://") and t["note"] for t in TRUTH)
     assert sum(1 for t in TRUTH if t.get("held_out") and not t.get("fresh")) == 15
+
+
+# Every key the judge reads (corpus_check.check_sample): a misspelt key would otherwise be a fact that
+# is never judged, and a batch would score better than it is.
+KNOWN_KEYS: dict[str, set[str]] = {
+    "sample": {
+        "file", "source", "client", "os", "note", "held_out", "fresh", "blind_batch", "log_dev", "cli_dev",
+        "kinds", "problem", "recognised", "node", "peers", "ping", "windows", "daemon", "health", "state",
+        "rules_absent", "titles_exclude",
+    },
+    "node": {
+        "udp", "mapping", "ipv6_state", "ipv6_state_not", "ipv6_global", "ipv4_scope", "derp_home", "portmap",
+        "artefacts", "silent_regions",
+    },
+    "peers": {"name", "ip", "self", "path", "derp", "endpoint", "tx", "rx", "offline", "os", "exit_node"},
+    "ping": {"outcome", "path", "derp_regions", "endpoint", "pongs", "timeouts", "target"},
+    "windows": {"kinds", "not", "owner", "pid", "caller"},
+    "daemon": {"version", "hand_started", "os", "state", "home_derp", "userspace", "issues", "issues_absent"},
+}  # fmt: skip
+
+
+def unknown_keys(truth: dict[str, Any]) -> list[str]:
+    """The keys of one truth entry the judge would silently ignore."""
+    # batch markers of development sets: log_dev, cli_dev, cli_dev2, …
+    unknown = [key for key in truth if key not in KNOWN_KEYS["sample"] and not re.fullmatch(r"\w+_dev\d*", key)]
+    for part in ("node", "ping", "windows", "daemon"):
+        unknown += [f"{part}.{key}" for key in truth.get(part, {}) if key not in KNOWN_KEYS[part]]
+    for peer in truth.get("peers", []):
+        unknown += [f"peers.{key}" for key in peer if key not in KNOWN_KEYS["peers"]]
+    return unknown
+
+
+@pytest.mark.parametrize("truth", TRUTH, ids=[t["file"] for t in TRUTH])
+def test_every_truth_key_is_one_the_judge_reads(truth: dict[str, Any]) -> None:
+    assert unknown_keys(truth) == []
 
 
 @pytest.mark.parametrize("truth", TRUTH, ids=[t["file"] for t in TRUTH])

@@ -135,12 +135,15 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         return _NETCHECK
     if is_ping_line(text):
         return BlockKind.PING
+    # What `tailscale status` and the CLI print, bare, before tailscaled's log claims the message inside:
+    # a health message (bulleted, or pasted without its bullet) and the CLI's own "backend error: …".
+    if first in "#nYUT" and (first == "#" or text.startswith(BARE_HEALTH)) and is_status_line(text):
+        return _STATUS
+    if first == "b" and text.startswith("backend error: ") and is_windows_error_line(text):
+        return BlockKind.WINDOWS
     if is_daemon_log_line(text):
         return BlockKind.DAEMON_LOG
     if first == "j" and is_gron_status_line(text):
-        return _STATUS
-    # A health message (bulleted or pasted bare) stays status, whatever error it quotes.
-    if (first == "#" or text.startswith(BARE_HEALTH)) and is_status_line(text):
         return _STATUS
     if is_windows_error_line(text):
         return BlockKind.WINDOWS

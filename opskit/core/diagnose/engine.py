@@ -133,13 +133,42 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.statuses.append((block, parse_status_json(gron_status_document(block.lines), block.lines)))
         elif block.kind is BlockKind.STATUS:
             parsed.statuses.append((block, parse_status(block.lines)))
-        elif block.kind is BlockKind.DAEMON_LOG:
-            parsed.daemon_logs.append((block, parse_daemon_log(block.lines, block.command)))
         elif block.kind is BlockKind.PING:
             parsed.pings.append((block, parse_ping(block.lines, block.command)))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append((block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated)))
+    for log_block in _daemon_log_blocks(split.blocks):
+        parsed.daemon_logs.append((log_block, parse_daemon_log(log_block.lines, log_block.command)))
     return parsed
+
+
+def _daemon_log_blocks(blocks: Sequence[Block]) -> list[Block]:
+    """One block per tailscaled log: the splitter cuts a log at each NetInfo/netcheck-report line (those
+    become netcheck blocks too); the log keeps them, in order, so that its fold sees the whole log."""
+    groups: list[list[Block]] = []
+    current: list[Block] | None = None
+    pending: list[Block] = []  # NetInfo/report blocks since the last log block
+    for block in blocks:
+        if block.kind is BlockKind.NETCHECK and block.log_form:
+            pending.append(block)
+        elif block.kind is BlockKind.DAEMON_LOG:
+            if current is None:
+                current = []
+                groups.append(current)
+            current.extend([*pending, block])
+            pending = []
+        else:
+            if current is not None:
+                current.extend(pending)
+            current, pending = None, []
+    if current is not None:
+        current.extend(pending)
+    merged: list[Block] = []
+    for group in groups:
+        first_log = next(b for b in group if b.kind is BlockKind.DAEMON_LOG)
+        lines = sorted({line.number: line for b in group for line in b.lines}.values(), key=lambda line: line.number)
+        merged.append(first_log if len(group) == 1 else Block(BlockKind.DAEMON_LOG, tuple(lines), first_log.command))
+    return merged
 
 
 def _recognised(parsed: _Parsed) -> bool:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
 from opskit.core.diagnose.text import SourceLine
+from opskit.core.findings import Severity
 
 _Frozen = TypeVar("_Frozen")
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
@@ -259,17 +260,57 @@ class WindowsReport:
 
 
 @dataclass(frozen=True)
+class LogIssue:
+    """A problem a tailscaled log shows and that still holds at its end (docs/diagnose.md vocabulary)."""
+
+    kind: str  # "derp-unreachable", "control-unreachable", …, "health:<warnable>"
+    severity: Severity
+    message: str  # what the last line about it said
+    key: str  # what it is about: DERP region, peer, warnable …
+    lines: tuple[SourceLine, ...]  # evidence: the first, and the last few lines that raised it
+    count: int = 1  # how many lines raised it
+
+    @property
+    def line(self) -> SourceLine:
+        return self.lines[-1]
+
+
+@dataclass(frozen=True)
+class HomeDerp:
+    """The DERP region tailscaled chose as home (``magicsock: home is now derp-4 (fra)``, ``derp=#4``)."""
+
+    region_id: str  # as logged: "4", or a custom "900"
+    code: str | None  # "fra" when the log names it
+    line: SourceLine
+
+
+@dataclass(frozen=True)
+class LogPeer:
+    """A peer seen in disco lines: its short node key and the direct endpoint it now uses."""
+
+    key: str  # "Nm4ml" (the [..] short node key)
+    endpoint: str | None
+    line: SourceLine
+
+
+@dataclass(frozen=True)
 class DaemonLogReport:
-    """tailscaled's own start-up log (``Program starting: v1.52.0-…``, ``LogID:``, ``logpolicy: …``)."""
+    """What a pasted tailscaled log says: who started it, its state, home DERP, and what still fails."""
 
     version: str | None  # "1.52.0"
-    os: str | None  # "windows" | "linux" | None when the log does not say
+    os: str | None  # "windows" | "linux" | "macos" | "android" | None when the log does not say
     hand_started: bool | None  # started from a shell (True), by the service manager (False), unknown
     argv: tuple[str, ...]
     lines: tuple[SourceLine, ...]
     start_line: SourceLine | None = None
     why: str = ""  # what decided hand_started
-    # (region ID, region code as shown, error text, line) for each failed connection to a DERP region
-    derp_failures: tuple[tuple[int, str, str, SourceLine], ...] = ()
-    # (warnable, message, line) for each health warnable whose last logged state is an error or warning
-    health_errors: tuple[tuple[str, str, SourceLine], ...] = ()
+    state: str | None = None  # last ipn state switched to ("Running", "NeedsLogin", …)
+    state_line: SourceLine | None = None
+    home_derp: HomeDerp | None = None
+    userspace: bool | None = None  # --tun=userspace-networking / tsnet (True), a TUN device (False)
+    issues: tuple[LogIssue, ...] = ()
+    peers: tuple[LogPeer, ...] = ()
+
+    def issues_of(self, *kinds: str) -> tuple[LogIssue, ...]:
+        """The issues of these kinds (a ``health:`` prefix matches every other warnable)."""
+        return tuple(i for i in self.issues if i.kind in kinds or ("health:" in kinds and i.kind.startswith("health:")))

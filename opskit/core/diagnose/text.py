@@ -44,8 +44,10 @@ _PROMPTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:[~/][^\s]*\s)?#\s(?P<cmd>(?:sudo\s+)?(?:tailscale|whoami|ping|ping6|ip|systemctl)\b.*)$"),
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?:\S+\s+)?(?P<cmd>tailscale.*)$"),  # ➜ ~ / ❯
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?P<cmd>.*)$"),
-    re.compile(r"^>\s(?P<cmd>(?:tailscale|whoami|net|ping)\b.*)$"),
+    re.compile(r"^>\s(?P<cmd>(?:tailscale(?:\.exe)?|whoami|net|ping)(?:\s.*)?)$"),
 )
+# "> tailscale status" is a prompt, "> tailscale-1  | 2024/…" a quoted container log line.
+_GT_PROMPT = re.compile(r">\s(?:tailscale(?:\.exe)?|whoami)(?:\s|$)")
 _SUBCOMMANDS = (
     "netcheck|status|ping|up|down|login|logout|set|debug|version|ip|whois|bugreport|exit-node|serve|"
     "funnel|cert|web|switch|configure|lock|dns|metrics|syspolicy|update|file|drive|nc|ssh|licenses"
@@ -142,7 +144,7 @@ def split_lines(text: str) -> list[SourceLine]:
                 continue
             first = cleaned[0]
         # Markdown quote markers ("> ") in front of pasted output.
-        while first == ">" and cleaned.startswith("> ") and not cleaned[2:].startswith(("tailscale", "whoami")):
+        while first == ">" and cleaned.startswith("> ") and not _GT_PROMPT.match(cleaned):
             cleaned = cleaned[2:].lstrip()
             first = cleaned[:1]
         # find() first: an ordinary bullet has its only "* " at position 0, so count() rarely runs.

@@ -1,13 +1,42 @@
-"""Rules that read tailscaled's own start-up log pasted into a ticket."""
+"""Rules that read a pasted tailscaled log: one per issue class of the vocabulary (docs/diagnose.md).
+
+The log model (opskit/core/diagnose/daemonlog) has already folded the log: an issue reaches these rules
+only when it still holds at the end of the paste. Each rule says the cause an operator needs and the
+exact fix, and quotes the first and last lines that raised the issue.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.models import DaemonLogReport
+from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
+
+
+def _finding(
+    ctx: DiagnoseContext, issues: tuple[LogIssue, ...], title: str, fix: str, severity: Severity | None = None
+) -> Iterator[Finding]:
+    if not issues:
+        return
+    lines = [line for issue in issues for line in issue.lines][:4]
+    yield ctx.finding(
+        f"{ctx.facts.label}: {title}",
+        fix,
+        ctx.facts.evidence(*lines),
+        severity=severity if severity is not None else max(issue.severity for issue in issues),
+        issues=[issue.kind for issue in issues],
+        keys=[issue.key for issue in issues],
+    )
+
+
+def _last(issues: tuple[LogIssue, ...]) -> str:
+    """What the last line about these issues said (shortened); "" when there are none."""
+    if not issues:
+        return ""
+    message = issues[-1].message
+    return message if len(message) <= 240 else message[:237] + "…"
 
 
 @rule(
@@ -71,9 +100,10 @@ def hand_started(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding
 )
 def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``derphttp.Client.Send connect to region N (code): <error>`` is tailscaled failing to open its
-    TLS connection to that DERP region. Relayed traffic and NAT-traversal signalling through it stop;
-    with a custom (Headscale or self-hosted) region it is usually a firewall, a TLS-terminating proxy or
-    load balancer in front of derper, or a wrong hostname/port in the DERP map.
+    TLS connection to that DERP region (and ``not connected to home DERP region N`` its health check).
+    Relayed traffic and NAT-traversal signalling through it stop. With a custom (Headscale or self-hosted)
+    region it is usually a firewall, a proxy or TLS-terminating load balancer in front of derper, or a
+    wrong hostname/port in the DERP map. A later ``magicsock: derp-N connected`` clears it.
 
     *Bad*::
 
@@ -81,29 +111,514 @@ def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
 
     *Good*::
 
-        logtail started
-        Program starting: v1.60.1-t1234567-gabcdef, Go 1.22.0: []string{"tailscaled"}
-        LogID: 0123456789abcdef
+        2023/04/25 10:01:02 magicsock: derp.Send(127.3.3.40:901): derphttp.Client.Send connect to region 901 (home): dial tcp 203.0.113.9:443: i/o timeout
+        2023/04/25 10:01:09 magicsock: derp-901 connected; connGen=1
     """
-    if not log.derp_failures:
-        return
-    regions = sorted({f"{code} (region {region_id})" for region_id, code, _, _ in log.derp_failures})
-    errors = sorted({error for _, _, error, _ in log.derp_failures})
-    custom = any(region_id >= 900 for region_id, _, _, _ in log.derp_failures)
-    yield ctx.finding(
-        f"{ctx.facts.label}: tailscaled could not connect to DERP {', '.join(regions)}: {'; '.join(errors)}. "
-        "Peers whose home is that region cannot be reached through it, and path discovery with them stalls.",
+    issues = log.issues_of("derp-unreachable")
+    regions = ", ".join(sorted({issue.key for issue in issues}))
+    custom = any(issue.key.split(" ")[0].isdigit() and int(issue.key.split(" ")[0]) >= 900 for issue in issues)
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled cannot connect to DERP region {regions} ({_last(issues)}). Peers whose home is that "
+        "region cannot be reached through it, and path discovery with them stalls.",
+        "Region IDs of 900 and above are custom (Headscale/self-hosted derper): check that its hostname "
+        "resolves and TCP 443 (or its DERPPort) is reachable, that no HTTP proxy or load balancer terminates "
+        "TLS in front of derper (set no_proxy for it), and UDP 3478 for STUN; compare with `tailscale debug "
+        "derp <region>`."
+        if custom
+        else "Check outbound TCP 443 to the region (`tailscale debug derp <region>`, `curl -v "
+        "https://derpN.tailscale.com/derp`), proxies and TLS interception on the way; `tailscale netcheck` "
+        "shows which regions answer.",
+    )
+
+
+@rule(
+    id="TS-LOG-CONTROL-UNREACHABLE",
+    name="log-control-unreachable",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailscaled cannot reach the coordination server",
+    target="daemon-log",
+)
+def control_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``Received error: PollNetMap: …``, ``control: [v1] PollNetMap: Post …: context deadline
+    exceeded``, ``map response long-poll timed out`` or the health message ``not in map poll`` mean the
+    node has lost its map session with the coordination server (Tailscale or Headscale). Existing direct
+    paths keep working for a while, but new peers, key rotations and ACL changes stop arriving. A later
+    map response or ``-> Running`` clears it.
+
+    *Bad*::
+
+        Apr  8 22:15:31 flash tailscaled[1680825]: Received error: PollNetMap: Post "https://login.tailscale.com/machine/x/map": dial tcp [2a05:d014::1]:443: connect: connection refused
+
+    *Good*::
+
+        Apr  8 22:15:31 flash tailscaled[1680825]: Received error: PollNetMap: unexpected EOF
+        Apr  8 22:15:40 flash tailscaled[1680825]: control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=true; authURL=false
+    """
+    issues = log.issues_of("control-unreachable")
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled cannot reach the coordination server: {_last(issues)}. New peers, key and ACL updates "
+        "stop arriving; the node drifts offline for others.",
+        "Check outbound TCP 443 to the control URL (`curl -v https://controlplane.tailscale.com/key?v=71`, or "
+        "your Headscale URL) and HTTP proxies on the way; for Headscale also its reverse proxy (WebSocket/HTTP2 "
+        "upgrade, timeouts of at least a few minutes for the long poll) and its log at the same time.",
+    )
+
+
+@rule(
+    id="TS-LOG-LOGIN-REQUIRED",
+    name="log-login-required",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="the node must log in again or wait for approval",
+    target="daemon-log",
+)
+def login_required(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``Switching ipn state … -> NeedsLogin`` (or an expired/invalid node key) means the node has no
+    valid login: it is off the tailnet until someone logs it in. ``-> NeedsMachineAuth`` means it logged
+    in but device approval is on and an admin has not approved it yet. A later ``-> Starting``/``Running``
+    clears both.
+
+    *Bad*::
+
+        2024/01/12 10:41:06 Switching ipn state NoState -> NeedsLogin (WantRunning=false, nm=false)
+
+    *Good*::
+
+        2023/07/30 18:18:41 Switching ipn state NoState -> NeedsLogin (WantRunning=true, nm=false)
+        2023/07/30 18:18:47 Switching ipn state NeedsLogin -> Starting (WantRunning=true, nm=true)
+    """
+    issues = log.issues_of("login-required", "needs-machine-auth")
+    approval = all(issue.kind == "needs-machine-auth" for issue in issues)
+    yield from _finding(
+        ctx,
+        issues,
+        "the node waits for an admin to approve it (NeedsMachineAuth)."
+        if approval
+        else f"the node is not logged in ({_last(issues)}): it is off the tailnet until it logs in.",
+        "Approve the device in the admin console (Machines → … → Approve), or for Headscale `headscale nodes "
+        "list` / register it."
+        if approval
+        else "Run `tailscale up` (add `--authkey tskey-…` on servers and containers, TS_AUTHKEY for the container "
+        "image) and keep the state directory persistent; with a key that expired, re-authenticate and consider "
+        "disabling key expiry for servers.",
+    )
+
+
+@rule(
+    id="TS-LOG-DNS-FORWARD-FAILING",
+    name="log-dns-forward-failing",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="MagicDNS cannot forward queries to any upstream resolver",
+    target="daemon-log",
+)
+def dns_forward_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: tailscaled answers DNS on 100.100.100.100 and forwards names outside the tailnet upstream.
+    ``no upstream resolvers set, returning SERVFAIL`` / ``upstream nameservers not set`` mean it has no
+    upstream at all; repeated ``dns: error:`` lines or the warnable ``dns-forward-failing`` mean the
+    upstreams (or the exit node's DNS) do not answer. One-off failures happen, so a single line does not
+    count; the warnable's ``ok`` clears it.
+
+    *Bad*::
+
+        Aug 29 07:41:07 router tailscaled[795]: dns: resolver: forward: no upstream resolvers set, returning SERVFAIL
+        Aug 29 07:41:08 router tailscaled[795]: dns: resolver: forward: no upstream resolvers set, returning SERVFAIL
+
+    *Good*::
+
+        Aug 29 07:41:07 router tailscaled[795]: dns: resolver: forward: no upstream resolvers set, returning SERVFAIL
+    """
+    issues = log.issues_of("dns-forward-failing")
+    no_upstream = any("upstream" in issue.message for issue in issues)
+    yield from _finding(
+        ctx,
+        issues,
         (
-            "Region IDs of 900 and above are custom (Headscale/self-hosted derper): check that its hostname "
-            "resolves and TCP 443 (or its DERPPort) is reachable, that no HTTP proxy or load balancer "
-            "terminates TLS in front of derper, and UDP 3478 for STUN; compare with `tailscale debug derp "
-            "<region>`."
-            if custom
-            else "Check outbound TCP 443 to that region (`tailscale debug derp <region>`), proxies and TLS "
-            "interception on the way."
-        ),
-        ctx.facts.evidence(*(line for _, _, _, line in log.derp_failures[:3])),
-        regions=[region_id for region_id, _, _, _ in log.derp_failures],
+            "MagicDNS has no upstream resolver: names outside the tailnet get SERVFAIL."
+            if no_upstream
+            else f"MagicDNS cannot reach its upstream resolvers ({_last(issues)})."
+        )
+        + " Name resolution for the Internet fails while Tailscale manages DNS.",
+        "Set global nameservers in the admin console (DNS → Global nameservers, or Headscale's "
+        "`dns.nameservers.global`) or enable 'Override local DNS'; or keep the OS resolver with "
+        "`tailscale set --accept-dns=false`. With an exit node, check that node's own DNS.",
+    )
+
+
+@rule(
+    id="TS-LOG-DNS-CONFIG-FAILED",
+    name="log-dns-config-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailscaled cannot apply DNS settings to the OS",
+    target="daemon-log",
+)
+def dns_config_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the warnables ``dns``/``dns-os`` and errors from resolvconf, systemd-resolved (setLinkDNS) or
+    Windows NRPT mean the OS resolver was not pointed at MagicDNS: tailnet names do not resolve, or
+    resolv.conf is left half-written.
+
+    *Bad*::
+
+        Feb 13 14:23:32 threonine tailscaled[27744]: 2024/02/13 14:23:32 health("dns-os"): error: exit status 1
+
+    *Good*::
+
+        Feb 13 14:23:32 threonine tailscaled[27744]: 2024/02/13 14:23:32 health("dns-os"): error: exit status 1
+        Feb 13 14:25:01 threonine tailscaled[27744]: 2024/02/13 14:25:01 health("dns-os"): ok
+    """
+    issues = log.issues_of("dns-config-failed")
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled could not apply its DNS settings to the OS ({_last(issues)}).",
+        "Check which DNS manager tailscaled picked (`dns: using …` at start-up): make /etc/resolv.conf a link "
+        "to /run/systemd/resolve/stub-resolv.conf when systemd-resolved runs, fix or remove a broken "
+        "resolvconf/openresolv, then `systemctl restart tailscaled`; or opt out with `tailscale set "
+        "--accept-dns=false`.",
+    )
+
+
+@rule(
+    id="TS-LOG-TUN-UNAVAILABLE",
+    name="log-tun-unavailable",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="the TUN (or Wintun) device cannot be created",
+    target="daemon-log",
+)
+def tun_unavailable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``CreateTUN("tailscale0") failed; /dev/net/tun does not exist`` (Linux, containers, NAS) or a
+    Wintun error (Windows) means the engine cannot start: tailscaled exits and the CLI reports it is not
+    running.
+
+    *Bad*::
+
+        Feb 03 22:17:32 nas tailscaled[24466]: wgengine.NewUserspaceEngine(tun "tailscale0") error: tstun.New("tailscale0"): CreateTUN("tailscale0") failed; /dev/net/tun does not exist
+
+    *Good*::
+
+        2022/04/05 03:46:15 wgengine.NewUserspaceEngine(tun "userspace-networking") ...
+    """
+    issues = log.issues_of("tun-unavailable")
+    windows = log.os == "windows"
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled cannot create its network device ({_last(issues)}), so it cannot start.",
+        "Reinstall Tailscale (it reinstalls the Wintun driver) and reboot; check that no security product "
+        "blocks the driver."
+        if windows
+        else "Load the module (`modprobe tun`; in a container pass `--device /dev/net/tun` and NET_ADMIN, or "
+        "create it: `mkdir -p /dev/net && mknod /dev/net/tun c 10 200`); where the kernel has no TUN "
+        "(OpenVZ, some NAS), run `tailscaled --tun=userspace-networking`.",
+    )
+
+
+@rule(
+    id="TS-LOG-FIREWALL-FAILED",
+    name="log-firewall-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="installing routes or packet-filter rules fails",
+    target="daemon-log",
+)
+def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the router installs tailscaled's netfilter chains (ts-input, ts-forward), NAT rules and routes.
+    ``creating router: exec: "iptables": executable file not found``, ``could not setup netfilter``,
+    ``RULE_INSERT failed`` or a failing route/netsh command leave the host without them: traffic from
+    peers is not accepted or subnet/exit routing does not work, or the engine does not start at all.
+
+    *Bad*::
+
+        Oct 23 11:17:51 rasputin tailscaled[2139]: router: updateMagicsockPort(port=41641, network=udp6) failed: could not setup netfilter: could not create new netfilter: iptables disabled in build
+
+    *Good*::
+
+        linuxfw: clear iptables: exec: "iptables": executable file not found in $PATH
+    """
+    issues = log.issues_of("firewall-failed")
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled could not install its routes or firewall rules ({_last(issues)}).",
+        "Install the firewall tool tailscaled uses (`iptables`/`ip6tables`, or nftables with "
+        "`TS_DEBUG_FIREWALL_MODE=nftables` in /etc/default/tailscaled), check the kernel modules it needs "
+        "(`lsmod | grep -E 'nf_tables|xt_'`), or run with `tailscale up --netfilter-mode=off` and manage "
+        "the rules yourself; then `systemctl restart tailscaled`.",
+    )
+
+
+@rule(
+    id="TS-LOG-STATE-UNWRITABLE",
+    name="log-state-unwritable",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="the state file or directory cannot be written",
+    target="daemon-log",
+)
+def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: tailscaled keeps its node key and prefs in the state file (``--state``, default
+    /var/lib/tailscale/tailscaled.state; ``C:\\ProgramData\\Tailscale\\server-state.conf`` on Windows).
+    Permission, read-only or full-disk errors there stop it (``store.New: …``), or lose the login at every
+    restart.
+
+    *Bad*::
+
+        getLocalBackend error: store.New: creating state directory: chmod /var/lib/tailscale: operation not permitted
+
+    *Good*::
+
+        logpolicy: using system state directory "/var/lib/tailscale"
+    """
+    issues = log.issues_of("state-unwritable")
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled cannot write its state ({_last(issues)}).",
+        "Give the daemon a writable, persistent state directory (`tailscaled --statedir=/path`, in Kubernetes a "
+        "volume or `--state=kube:<secret>` with RBAC, in containers TS_STATE_DIR on a volume); check `ls -ld "
+        "/var/lib/tailscale` (0700, owned by the daemon's user), free space and read-only mounts.",
+    )
+
+
+@rule(
+    id="TS-LOG-PORT-IN-USE",
+    name="log-port-in-use",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="the WireGuard UDP port is already taken",
+    target="daemon-log",
+)
+def port_in_use(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``listen udp4 :41641: bind: address already in use`` means another process (often a second
+    tailscaled) holds the port tailscaled was told to use; port forwards made for that port then miss.
+
+    *Bad*::
+
+        magicsock: unable to bind udp4 port 41641: listen udp4 :41641: bind: address already in use
+
+    *Good*::
+
+        onPortUpdate(port=41641, network=udp4)
+    """
+    issues = log.issues_of("port-in-use")
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled could not bind its UDP port ({_last(issues)}).",
+        "Find the owner (`ss -ulpn 'sport = :41641'`, Windows `netstat -abno -p udp`), stop the second "
+        "tailscaled or change `PORT=` in /etc/default/tailscaled (`--port`), and update any port forward.",
+    )
+
+
+@rule(
+    id="TS-LOG-TLS-INTERCEPTED",
+    name="log-tls-intercepted",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="TLS to Tailscale is intercepted (certificate signed by unknown authority)",
+    target="daemon-log",
+)
+def tls_intercepted(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``x509: certificate signed by unknown authority`` (or ``certificate is not trusted``) on
+    connections to the control plane, DERP or log servers means something between the node and the
+    Internet presents its own certificate: a TLS-inspecting firewall (Fortinet, Zscaler…), a captive
+    portal, or a self-hosted server whose CA the node does not trust.
+
+    *Bad*::
+
+        Received error: fetch control key: Get "https://controlplane.tailscale.com/key?v=74": x509: certificate signed by unknown authority
+
+    *Good*::
+
+        control: control server key from https://controlplane.tailscale.com: ts2021=[fSeS+], legacy=[nlFWp]
+    """
+    issues = log.issues_of("tls-intercepted")
+    yield from _finding(
+        ctx,
+        issues,
+        f"TLS from tailscaled is intercepted: {_last(issues)}.",
+        "Exempt controlplane.tailscale.com, login.tailscale.com, log.tailscale.com and *.tailscale.com DERP "
+        "hosts (or your Headscale/derper host) from TLS inspection, sign in to the captive portal, or install "
+        "the issuing CA in the system trust store (`update-ca-certificates`; in containers mount it) when the "
+        "server is your own.",
+    )
+
+
+@rule(
+    id="TS-LOG-CLOCK-SKEW",
+    name="log-clock-skew",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="certificates look expired or not yet valid: the clock is wrong",
+    target="daemon-log",
+)
+def clock_skew(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``x509: certificate has expired or is not yet valid: current time 1970-01-01… is before …`` on
+    Tailscale's own servers means the node's clock is wrong (no RTC, NTP not yet synced), not the
+    certificate: every TLS connection fails until the clock is set.
+
+    *Bad*::
+
+        logtail: upload: log upload of 9842 bytes compressed failed: Post "https://log.tailscale.com/c/x": x509: certificate has expired or is not yet valid: current time 1970-01-01T00:08:58Z is before 2025-08-13T15:09:16Z
+
+    *Good*::
+
+        logtail: dialed "log.tailscale.io:443" in 204ms
+    """
+    issues = log.issues_of("clock-skew")
+    yield from _finding(
+        ctx,
+        issues,
+        f"the system clock is wrong, so TLS certificates look invalid: {_last(issues)}.",
+        "Set the clock and keep it synced (`date`, `timedatectl set-ntp true` or `ntpd -gq`, `chronyc makestep`), "
+        "order tailscaled after time-sync.target on boards without an RTC, then restart tailscaled.",
+    )
+
+
+@rule(
+    id="TS-LOG-PEER-UNREACHABLE",
+    name="log-peer-unreachable",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="a peer does not answer: disco pings or connections to it time out",
+    target="daemon-log",
+)
+def peer_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: repeated ``disco: timeout waiting for pong … ([key], …)`` with no later pong (one alone is
+    routine: disco probes every candidate endpoint), or ``open-conn-track:
+    timeout opening … to node …``, means packets to that peer get no answer on any path tried: the peer is
+    offline, its tailscaled is stuck, or a firewall on its side drops the traffic. A later pong or ``now
+    using <endpoint>`` clears it.
+
+    *Bad*::
+
+        2022-06-10 12:34:32.950532612 +0200 +0200: magicsock: disco: timeout waiting for pong abfc74930e20 from 3.124.1.2:13078 ([MmCPq], d:d912106f928f13b5)
+        2022-06-10 12:34:32.950655626 +0200 +0200: magicsock: disco: timeout waiting for pong e6a8a2cf2d2c from 10.0.87.118:42826 ([MmCPq], d:d912106f928f13b5)
+
+    *Good*::
+
+        2022-06-10 12:34:32.950532612 +0200 +0200: magicsock: disco: timeout waiting for pong abfc74930e20 from 3.124.1.2:13078 ([MmCPq], d:d912106f928f13b5)
+        2022-06-10 12:34:33.101030112 +0200 +0200: magicsock: disco: node [MmCPq] d:d912106f928f13b5 now using 10.0.87.118:42826
+    """
+    issues = log.issues_of("peer-unreachable")
+    peers = ", ".join(sorted({issue.key for issue in issues if issue.key != "?"})) or "a peer"
+    yield from _finding(
+        ctx,
+        issues,
+        f"{peers} does not answer: {_last(issues)}.",
+        "On that peer: `tailscale status` (is it online?), `tailscale ping <peer>` from here, and its host "
+        "firewall (the Tailscale interface or UDP 41641 blocked); if it runs a subnet router, check IP "
+        "forwarding and that the route is approved.",
+    )
+
+
+@rule(
+    id="TS-LOG-PACKET-DROPPED",
+    name="log-packet-dropped",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="the packet filter drops traffic (no ACL rule matched)",
+    target="daemon-log",
+)
+def packet_dropped(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``Drop: TCP{src > dst} … no rules matched`` is tailscaled's packet filter refusing traffic the
+    tailnet policy (ACLs/grants) does not allow to this node: the connection fails even though the path
+    works.
+
+    *Bad*::
+
+        2026/08/28 19:40:47 Drop: TCP{[fd7a:115c:a1e0::c001:f7a7]:51237 > [fd7a:115c:a1e0::1]:8123} 80 no rules matched
+
+    *Good*::
+
+        2024/01/11 22:13:26 Accept: ICMPv4{100.88.156.140:0 > 100.111.165.68:0} 84 icmp ok
+    """
+    issues = log.issues_of("packet-dropped")
+    count = sum(issue.count for issue in issues)
+    yield from _finding(
+        ctx,
+        issues,
+        f"the packet filter dropped {count} packet(s) that no policy rule allows ({_last(issues)}).",
+        "Allow the source to reach this node and port in the tailnet policy file (ACLs/grants), or in "
+        "Headscale's ACL policy; check with `tailscale debug netmap` / the admin console's access preview.",
+    )
+
+
+@rule(
+    id="TS-LOG-CRASH",
+    name="log-crash",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailscaled panicked or exited on an error",
+    target="daemon-log",
+)
+def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a Go panic, ``fatal error:``, ``getLocalBackend error: …`` or systemd's ``Main process exited,
+    code=exited, status=1/FAILURE`` means the daemon is not running: the CLI then cannot connect. The
+    line before the exit usually names the cause (TUN, router, state, socket); a later normal start clears
+    it.
+
+    *Bad*::
+
+        getLocalBackend error: createEngine: creating router: exec: "iptables": executable file not found in $PATH
+
+    *Good*::
+
+        getLocalBackend error: createEngine: creating router: exec: "iptables": executable file not found in $PATH
+        2023/04/20 10:00:00 Program starting: v1.38.4-tc439a3a9c-g9275ff8bd, Go 1.20.3: []string{"tailscaled"}
+    """
+    issues = log.issues_of("crash")
+    others = [i.kind for i in log.issues if i.kind not in ("crash", "hand-started", "log-upload-failing")]
+    # A goroutine trace through cmd/tailscale/cli is the CLI crashing (e.g. `tailscale netcheck`), not the daemon.
+    cli = any("/cmd/tailscale/cli/" in line.text for line in log.lines)
+    yield from _finding(
+        ctx,
+        issues,
+        (f"the tailscale CLI panicked (its trace runs through cmd/tailscale/cli): {_last(issues)}" if cli else "")
+        or f"tailscaled stopped: {_last(issues)}"
+        + (f" (the cause logged before: {', '.join(dict.fromkeys(others))})." if others else "."),
+        "Fix the cause named above, then `systemctl restart tailscaled` (Windows: restart the Tailscale "
+        "service) and check `journalctl -u tailscaled -b`; a Go panic with a goroutine trace is a bug: report "
+        "it with the trace and `tailscale version`.",
+    )
+
+
+@rule(
+    id="TS-LOG-UPLOAD-FAILING",
+    name="log-upload-failing",
+    family="tailscale-daemon-log",
+    severity=Severity.INFO,
+    summary="log upload to Tailscale fails (harmless on its own)",
+    target="daemon-log",
+)
+def upload_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``logtail: upload: log upload of … failed`` only means tailscaled cannot send its debug logs to
+    log.tailscale.com (blocked, proxied, or logging disabled on purpose). Connectivity does not depend on
+    it, but it can share a cause with real problems (TLS interception, no DNS, wrong clock).
+
+    *Bad*::
+
+        2022/03/28 09:37:45 logtail: upload: log upload of 191 bytes not-compressed failed: Post "https://log.tailscale.io/c/tailnode.log.tailscale.io/88": context deadline exceeded
+
+    *Good*::
+
+        logtail: upload: log upload of 522 bytes compressed failed: Post "https://log.tailscale.io/c/x": context canceled
+    """
+    issues = log.issues_of("log-upload-failing")
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled cannot upload its logs ({_last(issues)}); harmless on its own.",
+        "Nothing to do for connectivity. To stop the attempts: `tailscaled --no-logs-no-support` (or "
+        "TS_NO_LOGS_NO_SUPPORT=true); if other issues share the cause, fix those.",
+        severity=Severity.INFO,
     )
 
 
@@ -112,34 +627,30 @@ def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     name="log-health",
     family="tailscale-daemon-log",
     severity=Severity.WARNING,
-    summary="tailscaled logged a health problem that did not clear",
+    summary="tailscaled logged another health problem that did not clear",
     target="daemon-log",
 )
 def health_errors(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``health(warnable=X): error: …`` is the same health state ``tailscale status`` prints under
-    "# Health check:"; it holds until the daemon logs ``health(warnable=X): ok``. A warnable whose last
-    logged state is an error is still failing at the end of the paste (DERP unreachable, DNS forwarding
-    failing, control plane unreachable…). Repeated ``dns: error:`` lines count as dns-forward-failing,
-    which tailscaled raises from the same failures.
+    "# Health check:"; it holds until the daemon logs ``health(warnable=X): ok``. Warnables with a rule of
+    their own (DERP, DNS, login, control, router) are reported there; this rule names every other one
+    still failing at the end of the paste.
 
     *Bad*::
 
-        Nov 13 02:07:35 host tailscaled[11844]: health(warnable=dns-forward-failing): error: Tailscale can't reach the configured DNS servers.
+        Nov 13 02:07:35 host tailscaled[11844]: health(warnable=update-available): warning: An update from 1.60.0 to 1.62.0 is available.
 
     *Good*::
 
-        2024/10/02 07:34:57 health(warnable=no-derp-connection): error: Tailscale could not connect to the relay server.
-        2024/10/02 07:34:59 health(warnable=no-derp-connection): ok
+        2024/10/02 07:34:57 health(warnable=update-available): warning: An update is available.
+        2024/10/02 07:34:59 health(warnable=update-available): ok
     """
-    if not log.health_errors:
-        return
-    named = [f"{name}: {msg}" if msg else name for name, msg, _ in log.health_errors]
-    yield ctx.finding(
-        f"{ctx.facts.label}: tailscaled's health check still fails at the end of the log — {'; '.join(named)}.",
-        "Fix what the warnable names first: no-derp-connection / 'not connected to home DERP region' → "
-        "outbound TCP 443 to the DERP region (and the custom derper's TLS); dns-forward-failing → the "
-        "upstream resolvers (or the exit node's DNS) answering; login/control messages → reach the control "
-        "server. Then check the log for the matching `health(…): ok`.",
-        ctx.facts.evidence(*(line for _, _, line in log.health_errors[:3])),
-        warnables=[name for name, _, _ in log.health_errors],
+    issues = log.issues_of("health:")
+    named = "; ".join(f"{issue.key}: {issue.message}" if issue.message != issue.key else issue.key for issue in issues)
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled's health check still fails at the end of the log — {named}.",
+        "Fix what the warnable names, then check the log for the matching `health(…): ok` (or `tailscale "
+        "status`, which lists the same warnings under '# Health check:').",
     )

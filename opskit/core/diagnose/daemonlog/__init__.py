@@ -1,0 +1,191 @@
+"""tailscaled's own log, pasted from journald, syslog, a container, the Windows service log, logcat,
+macOS's unified log or an embedded tsnet node: which lines are its, and what they say.
+
+- grammar.py peels every prefix off a line (``message_of``);
+- events.py holds one small recogniser per subsystem (DERP, control, ipn state, health, DNS, TUN,
+  router/filter, state store, UDP port, disco, crash/restart, log upload);
+- fold.py folds the events, in order, into what still holds at the end of the paste;
+- this module decides which lines belong to a log (``is_daemon_log_line``, behind a cheap word test)
+  and builds the report (``parse_daemon_log``): version, OS, who started it, ipn state, home DERP,
+  userspace networking, issues and the peers disco shows.
+
+A daemon run from a shell on Windows runs as that user, not LocalSystem: its named pipe, state and
+LocalAPI owner differ from the service's, which explains most "works for one user only" reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, Event, Raise, events_of
+from opskit.core.diagnose.daemonlog.fold import fold
+from opskit.core.diagnose.daemonlog.grammar import Message, is_tailscale_process, message_of
+from opskit.core.diagnose.models import DaemonLogReport, LogIssue
+from opskit.core.diagnose.text import SourceLine
+from opskit.core.findings import Severity
+
+__all__ = ["is_daemon_log_line", "is_daemon_log_line_slow", "message_of", "parse_daemon_log"]
+
+# Messages only tailscaled prints (start-up, its subsystems' prefixes, its rate limiter), once every
+# prefix is gone. A line matching none of them still belongs to the log when its prefix names
+# tailscaled (journald ``tailscaled[PID]:``, logcat ``com.tailscale.ipn``, …) or when it raises an event.
+_MARKERS = re.compile(
+    r"^(?:logtail started$|LogID: \S+$|logpolicy[.:] |subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
+    r"|Program starting: v\d"
+    r"|(?:magicsock: derp[\w.]*\([^)]*\): )?derphttp\.Client\.\w+|derphttp: |magicsock: |wgengine: |wgengine\.\w+"
+    r"|\[RATELIMIT\] format\(|\[RATE LIMITED\] |(?:Accept|Drop): [A-Za-z0-9]+\{|dns: |dns udp query: |peerapi: "
+    r"|portmapper: |authReconfig: |control: |Switching ipn state |open-conn-track: |netstack: |exec ping of "
+    r"|health\(|router: |linuxfw: |monitor: |netmap: |Received error: |getLocalBackend error|CreateTUN"
+    r"|tstun\.|\[Wintun\] |ipnserver: |ipnlocal: |LinkChange: |link state: |Creating [Ww]ire[Gg]uard device"
+    r"|Engine created\.$|Bringing (?:router|[Ww]ire[Gg]uard device) up|flushing log\.$|logger closing down$"
+    r"|onPortUpdate\(|derp-\d+: |blockEngineUpdates\(|Backend: logs: |pm: |got LocalBackend|active login: |appc: "
+    r"|tsdial: |SetPrefs: |EditPrefs: |panic: |goroutine \d+ \[running\]:|fatal error: |safesocket\.Listen"
+    r"|tlsdial: |logtail: |bootstrapDNS\(|\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN"
+    r"|requestEngineStatus"
+    r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
+    r"|shouldUseOneCGNATRoute|magicsock\.|tailscaled\.service|Active: failed \(Result: |Main PID: \d+ \(code="
+    r"|Process: \d+ Exec\w+=\S*tailscaled)"
+)
+# A shell running the daemon by hand: "# tailscaled 2>&1 | grep dns", "$ sudo tailscaled -port 4434".
+_HAND_PROMPT = re.compile(r"^(?:\S*[#$%>]\s*)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\])?tailscaled(?:\.exe)?(?:\s.*)?)$")
+_CLI_ERROR = re.compile(
+    r"failed to connect to local tailscaled|Unauthorized|localapi|LocalAPI|Tailscale daemon for /|namedpipe\\.|"
+    r"Tailscale backend error|ProtectedPrefix"
+)
+_START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+)\S*(?P<rest>.*)$")
+_START_ANYWHERE = re.compile(r"(?:^|\s)Program starting: v(?P<version>\d+\.\d+\.\d+)\S*(?P<rest>.*)$")
+_ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
+
+_PROCESS_WORDS = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale")
+_MARKER_WORDS = (
+    "logtail", "LogID", "logpolicy", "subproc mode", "(logID", "Program starting: v", "derphttp", "magicsock",
+    "wgengine", "RATELIMIT", "RATE LIMITED", "Accept: ", "Drop: ", "dns", "peerapi: ", "portmapper", "authReconfig: ",
+    "control: ", "Switching ipn state", "open-conn-track: ", "netstack: ", "exec ping of ", "health(", "router: ",
+    "linuxfw: ", "monitor: ", "netmap: ", "Received error: ", "getLocalBackend", "CreateTUN", "tstun.",
+    "[Wintun]", "ipnserver: ", "ipnlocal: ", "LinkChange: ", "link state: ", "ire", "Engine created.",
+    "Bringing ", "flushing log.", "logger closing down", "onPortUpdate(", "derp-", "blockEngineUpdates(",
+    "Backend: logs: ", "pm: ", "got LocalBackend", "active login: ", "appc: ", "tsdial: ", "SetPrefs: ",
+    "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
+    "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
+    "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
+    "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ",
+)  # fmt: skip
+# The cheap test every input line goes through first: a daemon log line holds one of these words.
+_WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
+
+
+def _belongs(text: str, message: Message) -> bool:
+    if is_tailscale_process(message.process) or _HAND_PROMPT.match(text):
+        return True
+    body = message.text
+    if not body or body[0] in "#-" or _CLI_ERROR.search(text):
+        # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
+        # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)
+        return False
+    if _MARKERS.match(body):
+        return True
+    if "Program starting: v" in body and _START_ANYWHERE.search(body):
+        return True  # a start-up log flattened onto one line by a chat client or a web UI
+    return any(isinstance(event, Raise) for event in events_of(body))
+
+
+def is_daemon_log_line_slow(text: str) -> bool:
+    """The general test, without the word prefilter (tests prove the two agree)."""
+    return _belongs(text, message_of(text))
+
+
+def is_daemon_log_line(text: str) -> bool:
+    """A line of tailscaled's log (cheap word test first: most lines of a paste have none)."""
+    if not any(word in text for word in _WORDS):
+        return False
+    return is_daemon_log_line_slow(text)
+
+
+def _started_by_hand(
+    command: str | None, argv: Sequence[str], lines: Sequence[SourceLine], messages: Sequence[Message]
+) -> tuple[bool | None, str]:
+    words = (command or "").split()
+    program = words[1] if words[:1] == ["sudo"] and len(words) > 1 else (words[0] if words else "")
+    if program.lower().rstrip('"').endswith(("tailscaled", "tailscaled.exe")):
+        return True, f"it was run from a shell prompt (`{command}`)"
+    for line in lines:
+        hand = _HAND_PROMPT.match(line.text)
+        if hand is not None and line.text != hand.group("cmd"):
+            return True, f"it was run from a shell prompt (`{hand.group('cmd')}`)"
+    if "/subproc" in argv or any("subproc mode" in line.text for line in lines):
+        return False, "the Windows service started it (/subproc)"
+    if command and ("tailscale-service" in command or "tailscaled.service" in command):
+        return False, "it is the service's log"
+    if any(m.form == "windows-service" for m in messages):
+        return False, "it is the Windows service's log file (its time-stamp format)"
+    if any(m.form == "journald" and m.process in ("tailscaled", "systemd") for m in messages):
+        return False, "its lines come from the system journal or syslog, where the service manager sends them"
+    return None, ""
+
+
+def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
+    if (
+        any(m.form == "windows-service" for m in messages)
+        or ".exe" in joined.lower()
+        or "C:\\" in joined
+        or "LocalApp" in joined
+        or "ProgramData" in joined
+    ):
+        return "windows"
+    if any(m.form == "macos" for m in messages) or "IPNExtension" in joined:
+        return "macos"
+    if any(m.form == "logcat" for m in messages) or "com.tailscale.ipn" in joined:
+        return "android"
+    if "/var/lib/" in joined or "/etc/" in joined or "systemd" in joined or any(m.form == "journald" for m in messages):
+        return "linux"
+    return None
+
+
+def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterator[tuple[SourceLine, Event]]:
+    for line, message in zip(lines, messages, strict=True):
+        for event in events_of(message.text):
+            yield line, event
+
+
+def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> DaemonLogReport:
+    """Everything the log says, folded in order (see fold.py for what clears what)."""
+    messages = [message_of(line.text) for line in lines]
+    version: str | None = None
+    argv: tuple[str, ...] = ()
+    start_line: SourceLine | None = None
+    for line, message in zip(lines, messages, strict=True):
+        match = _START.match(message.text) or _START_ANYWHERE.search(message.text)
+        if match and (version is None or "cleanup" not in match.group("rest")):
+            version, start_line = match.group("version"), line
+            argv = tuple(a.replace("\\\\", "\\") for a in _ARG.findall(match.group("rest")))
+    joined = " ".join(argv) + " " + " ".join(line.text for line in lines)
+    if version is None and (module := _MODULE_VERSION.search(joined)) is not None:
+        version = module.group("version")  # a panic's goroutine trace names the module version
+    hand_started, why = _started_by_hand(command, argv, lines, messages)
+    folded = fold(_events(lines, messages))
+    issues = list(folded.issues)
+    os_name = _os_of(joined, messages)
+    if hand_started:
+        anchor = start_line or lines[0]
+        severity = Severity.WARNING if os_name == "windows" else Severity.INFO
+        issues.append(LogIssue("hand-started", severity, why, "hand", (anchor,)))
+    userspace = folded.userspace
+    if userspace is None and any("userspace-networking" in a for a in argv):
+        userspace = True
+    return DaemonLogReport(
+        version=version,
+        os=os_name,
+        hand_started=hand_started,
+        argv=argv,
+        lines=tuple(lines),
+        start_line=start_line,
+        why=why,
+        state=folded.state,
+        state_line=folded.state_line,
+        home_derp=folded.home,
+        userspace=userspace,
+        issues=tuple(issues),
+        peers=tuple(folded.peers),
+    )

@@ -1,0 +1,460 @@
+"""Small recognisers, one per tailscaled subsystem, turning a log message into events.
+
+Each recogniser names the words its messages always contain (the cheap prefilter: most lines of a
+big paste contain none of them) and a function from the message to events. An event either raises an
+issue (``Raise``: kind from the vocabulary of docs/diagnose.md, a key such as the DERP region or the
+peer, a detail), clears one (``Clear``: a later success for the same kind and key, or a health
+warnable logging ``ok``), or states a fact (``Fact``: ipn state, home DERP, userspace networking, a
+peer's direct endpoint, a restart). The fold (fold.py) decides what still holds at the end.
+
+Message formats are tailscaled's own (wgengine/magicsock, derp/derphttp, control/controlclient,
+net/dns, wgengine/router + util/linuxfw, net/tstun, ipn/store, health, ipn/ipnlocal, logtail,
+wgengine/filter, cmd/tailscaled), as they appear in public pastes from v1.0 to v1.9x.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Raise:
+    """An issue seen on this line: ``kind`` (vocabulary), ``key`` (what it is about), ``detail``."""
+
+    kind: str
+    key: str
+    detail: str
+    origin: str = ""  # the health warnable that raised it ("" = a log message)
+    weak: bool = False  # one line alone is not enough (one-off DNS failures happen): needs two
+
+
+@dataclass(frozen=True)
+class Clear:
+    """A later success: clears ``kind`` for ``key`` (None: every key), or everything a warnable raised."""
+
+    kind: str | None
+    key: str | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something the report states: ``name`` in state, home, userspace, peer, restart, hand."""
+
+    name: str
+    value: str
+    extra: str = ""
+
+
+Event = Raise | Clear | Fact
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    """A subsystem's messages: the words they always contain, and the function that reads them."""
+
+    subsystem: str
+    words: tuple[str, ...]
+    read: Callable[[str], Iterator[Event]]
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+_X509_UNKNOWN = re.compile(r"x509: (?:certificate signed by unknown authority|.*certificate is not trusted)")
+_X509_CLOCK = re.compile(r"x509: certificate has expired or is not yet valid|current time \S+ is (?:before|after)")
+
+
+def _tls(detail: str) -> Iterator[Event]:
+    """TLS failures say why on any connection: interception (unknown CA) or a wrong clock."""
+    if _X509_UNKNOWN.search(detail):
+        yield Raise("tls-intercepted", "tls", detail)
+    elif _X509_CLOCK.search(detail):
+        yield Raise("clock-skew", "clock", detail)
+
+
+# ---------------------------------------------------------------------------------------- DERP relay
+
+_DERP_FAIL = re.compile(r"connect to region (?P<id>[^\s(]+) \((?P<code>[^)]*)\): (?P<error>.+?)(?:\"\))?$")
+_DERP_OK = re.compile(r"magicsock: derp-(?P<id>[^\s;]+) connected")
+_HOME = re.compile(
+    r"home is now derp-(?P<id>\d+)(?: \((?P<code>[^)]*)\))?|reconnecting to home derp-(?P<id2>\d+)"
+    r"|derp-(?P<id3>\d+) for home-keep-alive|NetInfo\{.*\bderp=#(?P<id4>\d+)|report: .*\bderp=(?P<id5>\d+)"
+)
+
+
+def _derp(message: str) -> Iterator[Event]:
+    if (fail := _DERP_FAIL.search(message)) is not None:
+        error = fail.group("error")
+        yield Raise("derp-unreachable", fail.group("id"), f"region {fail.group('id')} ({fail.group('code')}): {error}")
+        yield Fact("derp-code", fail.group("id"), fail.group("code"))
+        yield from _tls(error)
+        return
+    if (ok := _DERP_OK.search(message)) is not None:
+        yield Clear("derp-unreachable", ok.group("id"))
+    if (home := _HOME.search(message)) is not None:
+        region = next(g for g in home.group("id", "id2", "id3", "id4", "id5") if g)
+        yield Fact("home", region, home.group("code") or "")
+
+
+# ----------------------------------------------------------------------------- control / coordination
+
+_CONTROL_FAIL = re.compile(
+    r"(?:Received error: |PollNetMap: (?!stream=)|map response long-poll timed out|"
+    r"unable to connect to the Tailscale coordination server|fetch control key: |TryLogin: |lite map update error)"
+    r"(?P<error>.*)$"
+)
+_CONTROL_OK = re.compile(
+    r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: "
+    r"|mapRoutine: state:synchronized|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
+)
+_LOGIN = re.compile(
+    r"nodeKeyExpired=true|node key (?:\[\w+\] )?(?:has )?expired|invalid key|key expired|"
+    r"server reports new node key \S+ has expired"
+)
+
+
+def _control(message: str) -> Iterator[Event]:
+    if (fail := _CONTROL_FAIL.search(message)) is not None:
+        detail = message[fail.start() :]
+        # The server answered "invalid/expired key": reachable, the node must log in (below). A
+        # "context canceled" is tailscaled itself stopping the request (restart, logout, new prefs).
+        if not ("state=NeedsLogin" in detail or _LOGIN.search(detail) or detail.rstrip().endswith("context canceled")):
+            yield Raise("control-unreachable", "control", detail)
+            yield from _tls(detail)
+    elif _CONTROL_OK.search(message) is not None:
+        yield Clear("control-unreachable")
+    if _LOGIN.search(message) is not None:
+        yield Raise("login-required", "login", message)
+    elif "machineAuthorized=false" in message:
+        yield Raise("needs-machine-auth", "machine-auth", message)
+
+
+# ------------------------------------------------------------------------------------------ ipn state
+
+_STATE = re.compile(r"Switching ipn state (?P<old>\w+) -> (?P<new>\w+)")
+
+
+def _ipn_state(message: str) -> Iterator[Event]:
+    if (switch := _STATE.search(message)) is None:
+        return
+    state = switch.group("new")
+    yield Fact("state", state)
+    if state == "NeedsLogin":
+        yield Raise("login-required", "login", message)
+    elif state == "NeedsMachineAuth":
+        yield Raise("needs-machine-auth", "machine-auth", message)
+    elif state in ("Starting", "Running"):
+        yield Clear("login-required")
+        yield Clear("needs-machine-auth")
+
+
+# --------------------------------------------------------------------------------------------- health
+
+_HEALTH = re.compile(r'health\((?:warnable=)?"?(?P<name>[\w-]+)"?\): (?P<state>error|warning|ok)(?:: (?P<msg>.*))?$')
+_HOME_REGION = re.compile(r"home DERP region (?P<id>\d+)|region (?P<id2>\d+)")
+
+
+# Warnable codes (health/warnings.go, tsconst) and the old names of v1.0-v1.5x ("overall", "dns-os", "router")
+# → the vocabulary kind they stand for. Warnables that are not a problem on their own are info.
+_WARNABLE_KINDS = {
+    "no-derp-home": "derp-unreachable",
+    "no-derp-connection": "derp-unreachable",
+    "derp-timed-out": "derp-unreachable",
+    "derp-region-error": "derp-unreachable",
+    "not-in-map-poll": "control-unreachable",
+    "mapresponse-timeout": "control-unreachable",
+    "control-health": "control-unreachable",
+    "login-state": "login-required",
+    "dns-forward-failing": "dns-forward-failing",
+    "dns": "dns-config-failed",
+    "dns-os": "dns-config-failed",
+    "dns-set-os-config-failed": "dns-config-failed",
+    "dns-read-os-config-failed": "dns-config-failed",
+    "resolv-conf-overwritten": "dns-config-failed",
+    "router": "firewall-failed",
+    "state-store-health": "state-unwritable",
+    "no-udp4-bind": "port-in-use",
+}
+INFO_WARNABLES = frozenset(
+    ("update-available", "security-update-available", "is-using-unstable-version", "warming-up", "wantrunning-false",
+     "tls-cert-pending", "test-warnable")
+)  # fmt: skip
+
+
+def _health_kind(name: str, message: str) -> tuple[str, str]:
+    """The vocabulary kind (and key) a failing health warnable stands for."""
+    lowered = message.lower()
+    kind = _WARNABLE_KINDS.get(name)
+    if kind == "derp-unreachable" or (
+        kind is None and ("home derp" in lowered or "relay server" in lowered or "derp region" in lowered)
+    ):
+        region = _HOME_REGION.search(message)
+        return "derp-unreachable", (region.group("id") or region.group("id2")) if region else "home"
+    if kind is not None:
+        return kind, {"derp-unreachable": "home"}.get(kind, _KEYS.get(kind, name))
+    if "can't reach the configured dns servers" in lowered:
+        return "dns-forward-failing", "forward"
+    if "needsmachineauth" in lowered or "not yet approved" in lowered:
+        return "needs-machine-auth", "machine-auth"
+    if "needslogin" in lowered or "logged out" in lowered or "key expired" in lowered:
+        return "login-required", "login"
+    if any(words in lowered for words in ("not in map poll", "coordination server", "no map response", "map response")):
+        return "control-unreachable", "control"
+    if "router" in lowered or "netfilter" in lowered or "iptables" in lowered:
+        return "firewall-failed", "router"
+    if "state store" in lowered:
+        return "state-unwritable", "store"
+    return f"health:{name}", name
+
+
+# The key each kind is raised with elsewhere, so that a warnable and a log message about the same thing
+# fold into one issue.
+_KEYS = {
+    "control-unreachable": "control",
+    "login-required": "login",
+    "dns-forward-failing": "forward",
+    "dns-config-failed": "dns",
+    "firewall-failed": "router",
+    "state-unwritable": "store",
+    "port-in-use": "port",
+}
+
+
+def _health(message: str) -> Iterator[Event]:
+    if (health := _HEALTH.search(message)) is None:
+        return
+    name = health.group("name")
+    if health.group("state") == "ok":
+        yield Clear(None, origin=name)
+        kind, _ = _health_kind(name, "")
+        if not kind.startswith("health:"):
+            yield Clear(kind)  # the warnable's own check passes: its log-message twins are stale too
+        return
+    detail = (health.group("msg") or "").strip()
+    kind, key = _health_kind(name, detail)
+    yield Raise(kind, key, detail or name, origin=name)
+    if kind in ("login-required", "control-unreachable") or name == "tls-connection-failed":
+        yield from _tls(detail)  # "You are logged out. The last login error was: … x509: …"
+
+
+# ------------------------------------------------------------------------------------------------ DNS
+
+_DNS_FORWARD = re.compile(
+    r"no upstream resolvers set|upstream nameservers not set|DNS resolution failed due to missing upstream|"
+    r"dns: error: |dns udp query: |dns: resolver: forward: .*(?:error|timeout|failed)"
+)
+_DNS_CONFIG = re.compile(
+    r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
+    r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d|"
+    r"failed to configure (?:systemd-)?resolved|error restarting resolved|Error deleting NRPT"
+)
+_DNS_HARMLESS = (
+    "resolvedIsActuallyResolver",
+    "ResolvConfMode error",
+    "falling back to copy",
+    "inotify",
+    "ignoring SetDNS",
+)
+
+
+def _dns(message: str) -> Iterator[Event]:
+    if (forward := _DNS_FORWARD.search(message)) is not None:
+        yield Raise("dns-forward-failing", "forward", message[forward.start() :], weak=True)
+    elif _DNS_CONFIG.search(message) is not None and not any(word in message for word in _DNS_HARMLESS):
+        yield Raise("dns-config-failed", "dns", message)
+
+
+# ----------------------------------------------------------------------------- TUN / Wintun device
+
+_TUN = re.compile(
+    r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
+    r'TUN: |tstun\.New\(|NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: .*(?:permission denied|tun|TUN)|'
+    r"\[Wintun\] .*(?:[Ff]ailed|[Ee]rror)|CreateAdapter: .*failed|failed to create TUN device|"
+    r"CreateTUN: .*(?:no such|not permitted|permission denied|not found)|open /dev/net/tun: "
+)
+_USERSPACE = re.compile(
+    r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
+    r"|-tun[= \",]+userspace-networking|\[Wintun\]|CreateTUN"
+)
+
+
+def _tun(message: str) -> Iterator[Event]:
+    if (failure := _TUN.search(message)) is not None:
+        yield Raise("tun-unavailable", "tun", message[failure.start() :])
+    if (engine := _USERSPACE.search(message)) is not None:
+        tun = engine.group("tun")
+        userspace = (
+            "userspace-networking" in engine.group(0) or "fake" in engine.group(0) or tun == "userspace-networking"
+        )
+        yield Fact("userspace", "true" if userspace else "false")
+
+
+# ------------------------------------------------------------------------ router / packet filter
+
+_FIREWALL = re.compile(
+    r"could not (?:set ?up|create new) netfilter|creating router: |iptables disabled in build|"
+    r"RULE_(?:INSERT|APPEND) failed|"
+    r"running \[[^\]]*(?:iptables|ip6tables|nft)[^\]]*\]: exit status|^router: .*(?:failed|error)|"
+    r"netfilter: .*(?:failed|error)|router: firewall: .*(?:failed|error)|adding route[^:]*: .*(?:failed|error|denied)|"
+    r"^addr (?:add|del) failed|error adding Tailscale-(?:In|Process) rule|^route (?:add|del) failed"
+)
+_FIREWALL_HARMLESS = ("continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6")
+
+
+def _router(message: str) -> Iterator[Event]:
+    if (failure := _FIREWALL.search(message)) is not None and not any(word in message for word in _FIREWALL_HARMLESS):
+        yield Raise("firewall-failed", "router", message[failure.start() :] if failure.start() > 20 else message)
+
+
+_DROP = re.compile(r"^Drop: (?P<packet>\w+\{[^}]*\})")
+
+
+def _filter(message: str) -> Iterator[Event]:
+    if _DROP.match(message) is not None:
+        yield Raise("packet-dropped", "filter", message)
+
+
+# ------------------------------------------------------------------------------------- state store
+
+_STATE_STORE = re.compile(
+    r"(?:store\.New|StateStore|WriteState|state (?:store|file|directory)|creating state directory|tailscaled\.state|"
+    r"/var/lib/tailscale|server-state\.conf)[^\n]*?(?:permission denied|operation not permitted|read-only file system|"
+    r"no space left on device|Access is denied)|state store is unhealthy|[Ff]ailed to save new controlclient state|"
+    r"error writing machine key to store|kube ?store: (?:error|failed)"
+)
+
+
+def _store(message: str) -> Iterator[Event]:
+    if _STATE_STORE.search(message) is not None and "logpolicy" not in message:
+        yield Raise("state-unwritable", "store", message)
+
+
+# ------------------------------------------------------------------------------------- UDP port
+
+_PORT = re.compile(
+    r"(?:listen udp\d?|bind udp\d?|unable to bind)[^\n]*"
+    r"(?:address already in use|Only one usage of each socket address)"
+)
+
+
+def _port(message: str) -> Iterator[Event]:
+    if _PORT.search(message) is not None:
+        yield Raise("port-in-use", "port", message)
+
+
+# ------------------------------------------------------------------------------ disco / peers
+
+_PONG_TIMEOUT = re.compile(r"disco: timeout waiting for pong \S+ from (?P<ep>\S+) \(\[(?P<key>[^\]]+)\]")
+_NOW_USING = re.compile(r"disco: node \[(?P<key>[^\]]+)\] d:\w+ now using (?P<ep>\S+)")
+_GOT_PONG = re.compile(r"\(\[(?P<key>[^\]]+)\], (?P<ep>[^)\s]+)\)\s+got pong")
+_CONN_TRACK = re.compile(
+    r"open-conn-track: timeout opening (?P<what>.+?) to node (?P<key>\S+?);|open-conn-track: timeout opening %v to node"
+)
+
+
+def _disco(message: str) -> Iterator[Event]:
+    if (using := _NOW_USING.search(message)) is not None:
+        key, endpoint = using.group("key"), using.group("ep")
+        yield Fact("peer", key, endpoint)
+        yield Clear("peer-unreachable", key)
+    elif (pong := _GOT_PONG.search(message)) is not None:
+        key = pong.group("key")
+        if not pong.group("ep").startswith("derp"):
+            yield Fact("peer", key, pong.group("ep"))
+        yield Clear("peer-unreachable", key)
+    elif (timeout := _PONG_TIMEOUT.search(message)) is not None:
+        # Disco pings every candidate endpoint and the unreachable ones time out routinely: one timeout
+        # says little, repeated ones with no pong from the peer say it does not answer.
+        yield Raise("peer-unreachable", timeout.group("key"), message[timeout.start() :], weak=True)
+    elif (track := _CONN_TRACK.search(message)) is not None:
+        key = track.group("key") or "?"
+        yield Raise("peer-unreachable", key.strip("[]"), message[track.start() :])
+
+
+# -------------------------------------------------------------------------------- crash and restart
+
+_CRASH = re.compile(
+    r"^panic: |^fatal error: |^goroutine \d+ \[running\]:|getLocalBackend error: |safesocket\.Listen: |"
+    r"Main process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
+    r"Active: failed \(Result: |Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: "
+)
+
+
+def _crash(message: str) -> Iterator[Event]:
+    if _CRASH.search(message) is not None:
+        yield Raise("crash", "crash", message)
+
+
+_START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+)")
+
+
+def _restart(message: str) -> Iterator[Event]:
+    # A later start clears what made the previous run fail; a --cleanup run starts nothing.
+    if (start := _START.search(message)) is not None and "-cleanup" not in message:
+        yield Fact("restart", start.group("version"))
+
+
+# -------------------------------------------------------------------------------------- log upload
+
+_UPLOAD = re.compile(r"logtail: (?:upload: )?(?:log upload of .* failed|dial \S+ failed)(?P<error>.*)$")
+
+
+def _logtail(message: str) -> Iterator[Event]:
+    if (upload := _UPLOAD.search(message)) is not None:
+        error = upload.group("error")
+        if not error.rstrip().endswith("context canceled"):  # the daemon shutting down, not the network
+            yield Raise("log-upload-failing", "logtail", message)
+            yield from _tls(error)
+    elif message.startswith("logtail: dialed"):
+        yield Clear("log-upload-failing")
+
+
+# -------------------------------------------------------------------------------------- the registry
+
+RECOGNISERS: tuple[Recogniser, ...] = (
+    Recogniser("derp", ("region", "derp-", "derp="), _derp),
+    Recogniser(
+        "control",
+        ("PollNetMap", "Received error", "long-poll", "coordination server", "control", "key", "TryLogin"),
+        _control,
+    ),
+    Recogniser("ipn", ("Switching ipn state",), _ipn_state),
+    Recogniser("health", ("health(",), _health),
+    Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT"), _dns),
+    Recogniser("tun", ("TUN", "tun", "Wintun", "interface"), _tun),
+    Recogniser("router", ("router", "netfilter", "iptables", "RULE_", "route"), _router),
+    Recogniser("filter", ("Drop: ",), _filter),
+    Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
+    Recogniser("port", ("address already in use", "Only one usage"), _port),
+    Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
+    Recogniser(
+        "crash",
+        (
+            "panic: ",
+            "fatal error: ",
+            "goroutine ",
+            "getLocalBackend error",
+            "safesocket.Listen",
+            "Main process exited",
+            "Failed with result",
+            "Active: failed",
+            "repeated too quickly",
+            ") error: ",
+        ),
+        _crash,
+    ),  # fmt: skip
+    Recogniser("start", ("Program starting: v",), _restart),
+    Recogniser("logtail", ("logtail: ",), _logtail),
+)
+
+# Every word any recogniser needs: a line holding none of them raises no event.
+EVENT_WORDS: tuple[str, ...] = tuple(dict.fromkeys(word for r in RECOGNISERS for word in r.words))
+
+
+def events_of(message: str) -> Iterator[Event]:
+    """Every event one message raises, recognisers in registry order."""
+    for recogniser in RECOGNISERS:
+        if any(word in message for word in recogniser.words):
+            yield from recogniser.read(message)

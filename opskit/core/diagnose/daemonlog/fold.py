@@ -1,0 +1,132 @@
+"""Fold a log's events, in order, into the report: what still holds at the end of the paste.
+
+Resolution rules (docs/diagnose.md, "tailscaled logs"):
+- a health warnable that logs ``ok`` clears everything it raised;
+- ``magicsock: derp-N connected`` clears DERP failures of region N;
+- a later ``Switching ipn state … -> Starting/Running`` clears login-required / needs-machine-auth,
+  and ``-> Running`` or a map response clears control-unreachable;
+- a disco pong or ``now using <endpoint>`` clears peer-unreachable for that peer;
+- a later (non ``--cleanup``) ``Program starting`` clears what made the previous run fail (crash, TUN,
+  router, state, port) — they come back if the new run fails the same way;
+- DNS forwarding errors count only when repeated (one-off failures happen) unless health raised them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from opskit.core.diagnose.daemonlog.events import INFO_WARNABLES, Clear, Event, Fact, Raise
+from opskit.core.diagnose.models import HomeDerp, LogIssue, LogPeer
+from opskit.core.diagnose.text import SourceLine
+from opskit.core.findings import Severity
+
+_RESTART_CLEARS = ("crash", "tun-unavailable", "firewall-failed", "state-unwritable", "port-in-use")
+_SEVERITY = {"log-upload-failing": Severity.INFO, "packet-dropped": Severity.WARNING}
+_EVIDENCE = 3
+
+
+@dataclass
+class _Open:
+    raised: Raise
+    lines: list[SourceLine]
+    count: int = 1
+
+
+@dataclass
+class Folded:
+    """The fold's result, before the report adds version, OS and who started the daemon."""
+
+    state: str | None = None
+    state_line: SourceLine | None = None
+    home: HomeDerp | None = None
+    userspace: bool | None = None
+    issues: list[LogIssue] = field(default_factory=list)
+    peers: list[LogPeer] = field(default_factory=list)
+    derp_codes: dict[str, str] = field(default_factory=dict)
+
+
+def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
+    """Apply every event in log order; the issues left open are what the log still shows."""
+    result = Folded()
+    open_issues: dict[tuple[str, str], _Open] = {}
+    peers: dict[str, LogPeer] = {}
+    for line, event in events:
+        if isinstance(event, Raise):
+            slot = (event.kind, event.key)
+            current = open_issues.get(slot)
+            if current is None:
+                open_issues[slot] = _Open(event, [line])
+            else:
+                # Keep who raised it first (a warnable's ``ok`` must still clear it) and how weak it is.
+                current.raised = replace(
+                    event,
+                    origin=current.raised.origin or event.origin,
+                    weak=current.raised.weak and event.weak,
+                    # a crash's first line names the cause (panic: …); what follows is its trace and exit
+                    detail=current.raised.detail if event.kind == "crash" else event.detail,
+                )
+                current.count += 1
+                if line not in current.lines:
+                    current.lines = [current.lines[0], *current.lines[1:][-(_EVIDENCE - 2) :], line]
+        elif isinstance(event, Clear):
+            for slot in list(open_issues):
+                opened = open_issues[slot]
+                if event.origin:
+                    if opened.raised.origin == event.origin:
+                        del open_issues[slot]
+                elif slot[0] == event.kind and (event.key is None or slot[1] == event.key):
+                    del open_issues[slot]
+                elif (
+                    slot == ("derp-unreachable", "home")
+                    and event.kind == slot[0]
+                    and (result.home is None or result.home.region_id == event.key)
+                ):
+                    # a warnable's "no home relay" is over once the home region (or any, home unknown) connects
+                    del open_issues[slot]
+        else:
+            _fact(result, event, line, peers, open_issues)
+    for (kind, key), opened in open_issues.items():
+        if opened.raised.weak and opened.count < 2 and not opened.raised.origin:
+            continue
+        if kind == "derp-unreachable" and key in result.derp_codes:
+            key_shown = f"{key} ({result.derp_codes[key]})"
+        else:
+            key_shown = key
+        result.issues.append(
+            LogIssue(
+                kind=kind,
+                severity=Severity.INFO
+                if kind.startswith("health:") and key in INFO_WARNABLES
+                else _SEVERITY.get(kind, Severity.WARNING if kind.startswith("health:") else Severity.ERROR),
+                message=opened.raised.detail,
+                key=key_shown,
+                lines=tuple(opened.lines),
+                count=opened.count,
+            )
+        )
+    result.peers = list(peers.values())
+    return result
+
+
+def _fact(
+    result: Folded,
+    fact: Fact,
+    line: SourceLine,
+    peers: dict[str, LogPeer],
+    open_issues: dict[tuple[str, str], _Open],
+) -> None:
+    if fact.name == "state":
+        result.state, result.state_line = fact.value, line
+    elif fact.name == "home":
+        result.home = HomeDerp(fact.value, fact.extra or None, line)
+    elif fact.name == "derp-code":
+        if fact.extra:
+            result.derp_codes[fact.value] = fact.extra
+    elif fact.name == "userspace":
+        result.userspace = fact.value == "true"
+    elif fact.name == "peer":
+        peers[fact.value] = LogPeer(fact.value, fact.extra or None, line)
+    elif fact.name == "restart":
+        for slot in [s for s in open_issues if s[0] in _RESTART_CLEARS]:
+            del open_issues[slot]

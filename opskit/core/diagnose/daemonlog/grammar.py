@@ -1,0 +1,139 @@
+"""The line grammar of pasted tailscaled logs: every prefix a log viewer, service manager or chat client
+puts in front of tailscaled's own message, peeled off until the message is left.
+
+Prefixes seen in public pastes (any of them may stack, e.g. a container stamp before Go's log stamp)::
+
+    Nov 13 02:07:34 host tailscaled[11844]:           journald / syslog, any locale ("янв 30", "11月 21")
+    Jun 29 23:11:32 tailscaled[73232]:                journald with the host removed
+    tailscaled[1863]:                                 journald, date and host cut off
+    Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]:   OpenWrt logread
+    2021-07-17T15:03:36.462Z host tailscaled[14930]:  journald --output=short-iso
+    2024-04-30T03:52:44.875476938-04:00               container runtime (RFC 3339)
+    2021-06-15T16:01:48.840-07:00:                    Windows service log file
+    2022-11-06 18:09:07.789407752 +0000 UTC:          Go time.Time (bug reports, log uploads)
+    2021/06/15 16:01:48.123456                        Go's log package
+    08-12 01:28:19.408 31087 31144 I com.tailscale.ipn:   Android logcat
+    2023-05-27 01:02:04.758978-0400 0xba326 Default 0x0 19332 0 IPNExtension:   macOS unified log
+    time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
+    TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint
+    {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
+    Feb 18 14:59:57 Tower tailscaled: / <30>1 2024-…Z host tailscaled 123 - - …   syslog without PID, RFC 5424
+    tailscale-1  | …  /  [pod/ts-0/tailscale] …      docker compose, kubectl logs --prefix
+    [2024-01-01 10:00:00] …                           a supervisor's bracketed stamp
+    stdout / stderr, 19.8M/125.1M, 05:51:29, [v1], _italics_   stream names, memory stats, a time column
+
+Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
+Pure functions: text in, (message, process) out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+_MONTH = r"(?:[^\W\d_]{3,5}\.?|\d{1,2}\s?月)"
+# journald/syslog: date, optional host, process[pid]: (date or host may be gone).
+_DATE = (
+    r"(?:" + _MONTH + r"\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?"
+    r"|\d{4}-\d{2}-\d{2}T\S+"
+    r"|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2})?"
+    r"|[A-Z][a-z]{2} [A-Z][a-z]{2}\s+\d{1,2} \d{2}:\d{2}:\d{2} \d{4}(?: [\w]+\.[\w]+)?)"
+)
+_SYSLOG = re.compile(
+    r"^(?:<\d+>\d? ?)?(?:" + _DATE + r"\s+)?(?:(?P<host>[\w.-]+)\s+)?(?P<proc>[\w.@/-]+)\[\d+\]:\s*"
+    # syslog without a PID (Unraid, busybox): only with a date and only for tailscaled itself
+    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:[\w.-]+\s+)?(?P<proc2>tailscaled):\s+"
+    # RFC 5424 (pfSense/OPNsense, rsyslog): <pri>1 stamp host app procid msgid [sd] message
+    r"|^(?:<\d+>\d )?\d{4}-\d{2}-\d{2}T\S+ \S+ (?P<proc3>tailscaled) \S+ \S+ (?:\[[^\]]*\]|-) "
+)
+# Compose and Kubernetes prefixes: "tailscale-1  | …", "ts_1 | …", "[pod/ts-0/tailscale] …".
+_CONTAINER = re.compile(r"^(?:[\w.-]+\s+\|\s+|\[pod/[^\]]+\]\s+)")
+# A bracketed stamp from supervisors and log shippers: "[2024-01-01 10:00:00] …", "[12:00:01] …".
+_BRACKET_STAMP = re.compile(r"^\[(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}[^\]]*\]\s+")
+# A stamp of its own (container runtime, Windows service log, Go time.Time), optionally ending in ":".
+_STAMP = re.compile(
+    r"^(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"(?: [+-]\d{4})?(?: (?:[+-]\d{4}|[A-Z]{2,5}))?:?"
+    r"|\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
+    r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
+    r"(?:\s+|$)"
+)
+# Only the Windows service writes its log file with this stamp (logpolicy's file logger, "…000Z07:00: ").
+_WINDOWS_SERVICE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2}): ")
+_LOGCAT = re.compile(r"^\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+\s+\d+\s+\d+ [VDIWEF] (?P<proc>[^:]+?)\s*:\s+")
+_MACOS = re.compile(
+    r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+0x[0-9a-f]+\s+\w+\s+0x[0-9a-f]+\s+\d+\s+\d+\s+"
+    r"(?P<proc>[\w.-]+):\s+"
+)
+_LOGFMT = re.compile(r'^time="[^"]*" level=\w+ msg="(?P<msg>.*?)"?$')
+_TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
+_SINGBOX = re.compile(r"^(?:TRACE|DEBUG|INFO|WARN|ERROR)\[\d+\] endpoint/tailscale\[[^\]]*\]:\s+")
+_LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
+_NOISE = re.compile(r"^(?:stdout|stderr|STDOUT|STDERR)\s+|^\d+(?:\.\d+)?M/\d+(?:\.\d+)?M\s+|^\[v\d\]\s+|^_")
+
+# Processes whose lines are tailscaled's whatever the message says.
+TAILSCALE_PROCESSES = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "tailscale-ipn", "Tailscale")
+
+
+class Message(NamedTuple):
+    """tailscaled's message with every prefix removed, and the process named by the prefix (if any)."""
+
+    text: str
+    process: str | None  # "tailscaled", "systemd", "IPNExtension", "tsnet", … or None: no process shown
+    form: str  # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "plain"
+
+
+def message_of(text: str) -> Message:
+    """Peel the prefixes off one cleaned line (see the module docstring)."""
+    process: str | None = None
+    form = "plain"
+    if text[:1] == "{" and '"logtail"' in text and (logtail := _LOGTAIL_TEXT.search(text)):
+        text = logtail.group("text").replace("\\n", "").replace('\\"', '"').replace("\\\\", "\\")
+        form = "logtail"
+    for _ in range(6):  # prefixes stack (container stamp + Go stamp + memory stats …); each round peels one
+        first = text[:1]
+        if not first:
+            break
+        if first.isdigit():
+            if (macos := _MACOS.match(text)) is not None:
+                process, form, text = macos.group("proc"), "macos", text[macos.end() :]
+                continue
+            if (logcat := _LOGCAT.match(text)) is not None:
+                process, form, text = logcat.group("proc"), "logcat", text[logcat.end() :]
+                continue
+        if first == "t" and text.startswith("time=") and (logfmt := _LOGFMT.match(text)) is not None:
+            text, form = logfmt.group("msg").replace('\\"', '"'), "logfmt"
+            tag = _TSNET_TAG.match(text)
+            if tag is not None:
+                process, text = "tsnet", text[tag.end() :]
+            continue
+        if (syslog := _SYSLOG.match(text)) is not None:
+            process = syslog.group("proc") or syslog.group("proc2") or syslog.group("proc3")
+            form, text = "journald", text[syslog.end() :]
+            continue
+        if first == "[" and (stamp := _BRACKET_STAMP.match(text) or _CONTAINER.match(text)) is not None:
+            text = text[stamp.end() :]
+            continue
+        if "|" in text[:40] and (container := _CONTAINER.match(text)) is not None:
+            text, form = text[container.end() :], "container"
+            continue
+        if first.isdigit() and (stamp := _STAMP.match(text)) is not None and stamp.end() > 0:
+            if _WINDOWS_SERVICE.match(text):
+                form = "windows-service"
+            text = text[stamp.end() :]
+            continue
+        if first in "sS[_0123456789" and (noise := _NOISE.match(text)) is not None:
+            text = text[noise.end() :]
+            continue
+        if first in "TDIWE" and (singbox := _SINGBOX.match(text)) is not None:
+            process, text = "tsnet", text[singbox.end() :]
+            continue
+        break
+    if text.endswith("_") and not text.endswith("__"):
+        text = text[:-1]  # the closing half of markdown italics around pasted lines
+    return Message(text.strip(), process, form)
+
+
+def is_tailscale_process(process: str | None) -> bool:
+    """A prefix naming tailscaled (or the app that embeds it) makes any message tailscaled's."""
+    return process is not None and (process in TAILSCALE_PROCESSES or process == "tsnet")

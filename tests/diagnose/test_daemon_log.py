@@ -1,0 +1,368 @@
+"""Generated tests for the tailscaled log model: classes of logs, not single samples.
+
+Every issue class of the vocabulary is proven under every prefix people paste (journald in several
+locales, syslog, OpenWrt logread, container and Windows service stamps, Go stamps, logcat, macOS unified
+log, tsnet logfmt, stdout noise), with the mangling pastes go through (CRLF, markdown quotes and fences,
+redacted addresses, unrelated lines in between), and with its resolution: a later success clears it,
+and lines opskit does not know never turn a problem into "no problems".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from opskit.core.diagnose.daemonlog import is_daemon_log_line, is_daemon_log_line_slow, message_of
+from opskit.core.diagnose.regions import PUBLIC_REGIONS
+from opskit.output.diagnose import to_json
+from tests.diagnose.conftest import run_text
+
+# Each prefix is a template: {msg} is where tailscaled's message goes.
+PREFIXES = [
+    "{msg}",
+    "Nov 13 02:07:34 host tailscaled[11844]: {msg}",
+    "Apr  8 22:15:05 flash tailscaled[1680825]: {msg}",
+    "\u044f\u043d\u0432 30 20:54:59 pi tailscaled[884]: {msg}",
+    "11\u6708 21 15:12:00 archlinux tailscaled[65690]: {msg}",
+    "Jun 29 23:11:32 tailscaled[73232]: {msg}",
+    "tailscaled[1863]: {msg}",
+    "Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]: 2024/10/17 10:02:08 {msg}",
+    "2021-07-17T15:03:36.462Z headscale tailscaled[14930]: 2021/07/17 17:03:36 {msg}",
+    "2024-04-30T03:52:44.875476938-04:00 2024/04/30 07:52:44 {msg}",
+    "2021-06-15T16:01:48.840-07:00: {msg}",
+    "2022-11-06 18:09:07.789407752 +0000 UTC: {msg}",
+    "2021-08-15 08:09:13.580261 +0100 +0100: {msg}",
+    "2024/01/12 10:41:06 {msg}",
+    "stdout\t2024/01/12 10:41:06 {msg}",
+    "08-12 01:28:19.408 31087 31144 I com.tailscale.ipn: 19.8M/125.1M {msg}",
+    "2023-05-27 01:02:04.758978-0400 0xba326    Default     0x0                  19332  0    IPNExtension: {msg}",
+    'time="2026-05-18T22:40:32.186327765+08:00" level=debug msg="[Tailscale](ts) {msg}"',
+    "> 2022-01-25 15:15:24.532245135 +0000 UTC: {msg}",
+    "Feb 18 14:59:57 Tower tailscaled: {msg}",
+    "Nov 13 02:07:34.123456 host tailscaled[11844]: {msg}",
+    '<30>1 2024-02-01T10:00:00.123+00:00 fw tailscaled 4242 - [meta sequenceId="7"] {msg}',
+    "2023-05-27 01:02:04.758978-0400  localhost tailscaled[19332]: {msg}",
+    "tailscale-1  | 2024/01/12 10:41:06 {msg}",
+    "[pod/ts-0/tailscale] 2024/01/12 10:41:06 {msg}",
+    "[2024-01-12 10:41:06] {msg}",
+]
+
+# issue kind → messages that raise it (as tailscaled prints them)
+BAD: dict[str, list[str]] = {
+    "derp-unreachable": [
+        "magicsock: derp.Send(127.3.3.40:900): derphttp.Client.Send connect to region 900 (home): EOF",
+        "magicsock: [0xc0011e0180] derp.Recv(derp-9): derphttp.Client.Recv connect to region 9 (dfw): dial tcp4 "
+        "192.0.2.1:443: connect: network is unreachable",
+        "health(warnable=no-derp-connection): error: Tailscale could not connect to the 'Frankfurt' relay server.",
+    ],
+    "control-unreachable": [
+        'Received error: PollNetMap: Post "https://head.example.com/machine/map": unexpected EOF',
+        'control: [v1] PollNetMap: Post "https://controlplane.tailscale.com/machine/map": context deadline exceeded',
+        'health("overall"): error: not in map poll',
+    ],
+    "login-required": [
+        "Switching ipn state NoState -> NeedsLogin (WantRunning=true, nm=false)",
+        "Received error: register request: http 401: invalid key: API key does not exist",
+        "control: RegisterReq: got response; nodeKeyExpired=true, machineAuthorized=true; authURL=true",
+    ],
+    "needs-machine-auth": ["Switching ipn state Starting -> NeedsMachineAuth (WantRunning=true, nm=true)"],
+    "tun-unavailable": [
+        'wgengine.NewUserspaceEngine(tun "tailscale0") error: tstun.New("tailscale0"): CreateTUN("tailscale0") '
+        "failed; /dev/net/tun does not exist",
+        "wgengine.New: CreateTUN: open /dev/net/tun: no such file or directory",
+        "failed to create TUN device as non-root user; use 'sudo tailscaled'",
+    ],
+    "firewall-failed": [
+        "router: updateMagicsockPort(port=41641, network=udp6) failed: could not setup netfilter: could not create "
+        "new netfilter: iptables disabled in build",
+        'wgengine.NewUserspaceEngine(tun "tailscale0") error: creating router: exec: "iptables": executable file not '
+        "found in $PATH",
+    ],
+    "state-unwritable": [
+        "getLocalBackend error: store.New: creating state directory: chmod /var/lib/tailscale: operation not permitted"
+    ],
+    "tls-intercepted": [
+        'Received error: fetch control key: Get "https://controlplane.tailscale.com/key?v=74": x509: certificate '
+        "signed by unknown authority"
+    ],
+    "clock-skew": [
+        'logtail: upload: log upload of 9842 bytes compressed failed: Post "https://log.tailscale.com/c/x": x509: '
+        "certificate has expired or is not yet valid: current time 1970-01-01T00:08:58Z is before 2025-08-13T15:09:16Z"
+    ],
+    "peer-unreachable": [
+        "magicsock: disco: timeout waiting for pong abfc74930e20 from 203.0.113.7:13078 ([MmCPq], d:d912106f928f13b5)",
+        "open-conn-track: timeout opening (TCP 100.102.69.110:46312 => 100.127.227.19:38798) to node [Vdhdo]; "
+        "online=yes, lastRecv=1m",
+    ],
+    "packet-dropped": ["Drop: TCP{100.88.1.2:51237 > 100.64.0.1:8123} 80 no rules matched"],
+    "crash": [
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "tailscaled.service: Main process exited, code=killed, status=9/KILL",
+    ],
+    "port-in-use": [
+        "magicsock: unable to bind udp4 port 41641: listen udp4 :41641: bind: address already in use",
+        "magicsock: unable to bind udp4 port 41641: listen udp4 :41641: bind: Only one usage of each socket address "
+        "(protocol/network address/port) is normally permitted.",
+    ],
+    "dns-config-failed": ['health("dns-os"): error: exit status 1'],
+}
+# kind → a later line that clears it (None: nothing in a log clears it but a restart or nothing at all)
+CLEARS: dict[str, str] = {
+    "derp-unreachable": "magicsock: derp-900 connected; connGen=1",
+    "control-unreachable": "control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=true",
+    "login-required": "Switching ipn state NeedsLogin -> Running (WantRunning=true, nm=true)",
+    "needs-machine-auth": "Switching ipn state NeedsMachineAuth -> Running (WantRunning=true, nm=true)",
+    "peer-unreachable": "magicsock: disco: node [MmCPq] d:d912106f928f13b5 now using 10.0.87.118:42826",
+    "crash": 'Program starting: v1.80.0-t4f4686503, Go 1.23.5: []string{"/usr/sbin/tailscaled", "--port=41641"}',
+    "tun-unavailable": 'Program starting: v1.80.0-t4f4686503, Go 1.23.5: []string{"/usr/sbin/tailscaled"}',
+    "dns-config-failed": 'health("dns-os"): ok',
+}
+# Lines of a healthy daemon: none of them raises an issue.
+HEALTHY = [
+    "logtail started",
+    'Program starting: v1.86.2-tc47caa10d, Go 1.24.4: []string{"/usr/sbin/tailscaled", "--port=41641"}',
+    "LogID: 6a4ea635e2e94f4330bb3ad1633aad4f8ef69f79d00dc9b81896fa4805f8983b",
+    'logpolicy: using $STATE_DIRECTORY, "/var/lib/tailscale"',
+    'dns: using "systemd-resolved" mode',
+    'linuxfw: clear iptables: exec: "iptables": executable file not found in $PATH',
+    "router: failed to delete legacy rule, continuing anyway: checking for [-j ts-forward]: exit status 2",
+    "dns: resolvedIsActuallyResolver error: resolv.conf doesn't point to systemd-resolved; points to [10.0.0.1]",
+    "peerapi: failed to do peerAPI listen, harmless (netstack available) but error was: bind: cannot assign",
+    "magicsock: home is now derp-4 (fra)",
+    "magicsock: derp-4 connected; connGen=1",
+    "Switching ipn state Starting -> Running (WantRunning=true, nm=true)",
+    "Accept: ICMPv4{100.88.156.140:0 > 100.111.165.68:0} 84 icmp ok",
+    'logtail: upload: log upload of 522 bytes compressed failed: Post "https://log.tailscale.io/c/x": context canceled',
+    "wgengine: Reconfig: configuring userspace WireGuard config (with 1/11 peers)",
+    "health(warnable=warming-up): ok",
+]
+# Lines opskit does not know (prose, other programs): they may sit anywhere in a paste.
+NOISE = st.sampled_from(
+    [
+        "this is what I see after the reboot:",
+        "Creating adapter... please wait",
+        "s6-rc: info: service legacy-services successfully started",
+        "[services.d] done.",
+        "...",
+        "2024/05/09 13:53:09 something else entirely happened here",
+        "headscale[61967]: 2021/07/17 17:03:36 [headscale] Sending initial map",
+    ]
+)
+
+
+def _log(text: str) -> dict[str, Any]:
+    diagnosis = run_text(text)
+    document = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+    (log,) = document["daemon_logs"]
+    return {**log, "exit": document["summary"]["exit_code"], "peers": document["peers"]}
+
+
+def _kinds(log: dict[str, Any]) -> set[str]:
+    return {issue["kind"] for issue in log["issues"]}
+
+
+BAD_CASES = st.sampled_from([(kind, message) for kind, messages in BAD.items() for message in messages])
+MANGLE = st.sampled_from(["plain", "crlf", "quote", "fence", "indent"])
+
+
+def _mangle(lines: list[str], how: str) -> str:
+    if how == "quote":
+        lines = [f"> {line}" for line in lines]
+    elif how == "fence":
+        lines = ["```", *lines, "```"]
+    elif how == "indent":
+        lines = [f"    {line}" for line in lines]
+    return ("\r\n" if how == "crlf" else "\n").join(lines) + "\n"
+
+
+@given(st.sampled_from(PREFIXES), BAD_CASES, MANGLE, st.lists(NOISE, max_size=3))
+@example("{msg}", ("crash", BAD["crash"][0]), "plain", [])
+# a quoted compose line starts "> tailscale-1  |": once read as a "> tailscale …" prompt
+@example("tailscale-1  | 2024/01/12 10:41:06 {msg}", ("derp-unreachable", BAD["derp-unreachable"][0]), "quote", [])
+@settings(max_examples=150, deadline=None)
+def test_every_issue_class_is_read_under_every_prefix(
+    prefix: str, case: tuple[str, str], how: str, noise: list[str]
+) -> None:
+    kind, message = case
+    repeat = 2 if "timeout waiting for pong" in message else 1  # one pong timeout alone is routine
+    lines = [prefix.format(msg=HEALTHY[0]), *noise, *[prefix.format(msg=message)] * repeat]
+    log = _log(_mangle(lines, how))
+    assert kind in _kinds(log), lines
+    assert log["exit"] == 1  # every class in BAD is a problem
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(sorted(CLEARS)), st.lists(NOISE, max_size=2))
+@settings(max_examples=80, deadline=None)
+def test_a_later_success_clears_the_issue(prefix: str, kind: str, noise: list[str]) -> None:
+    lines = [prefix.format(msg=BAD[kind][0]), prefix.format(msg=BAD[kind][0]), *noise, prefix.format(msg=CLEARS[kind])]
+    log = _log(_mangle(lines, "plain"))
+    assert kind not in _kinds(log), lines
+
+
+@given(st.sampled_from(PREFIXES), BAD_CASES, st.lists(NOISE, min_size=1, max_size=6), st.integers(0, 6))
+@settings(max_examples=80, deadline=None)
+def test_unknown_lines_never_turn_a_problem_into_no_problems(
+    prefix: str, case: tuple[str, str], noise: list[str], where: int
+) -> None:
+    kind, message = case
+    lines = [prefix.format(msg=message), prefix.format(msg=message), *noise]
+    lines.insert(min(where, len(lines)), prefix.format(msg=HEALTHY[4]))  # not a restart: that clears
+    log = _log(_mangle(lines, "plain"))
+    assert kind in _kinds(log)
+    assert log["exit"] == 1
+
+
+@given(st.sampled_from(PREFIXES), st.lists(st.sampled_from(HEALTHY), min_size=1, max_size=8), MANGLE)
+@settings(max_examples=80, deadline=None)
+def test_a_healthy_log_raises_nothing(prefix: str, bodies: list[str], how: str) -> None:
+    log = _log(_mangle([prefix.format(msg=body) for body in bodies], how))
+    assert _kinds(log) <= {"hand-started"}
+    assert log["exit"] == 0
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(["203.0.113.7", "x.x.x.x", "[REDACTED]", "1.2.xxx.xxx"]))
+@settings(max_examples=40, deadline=None)
+def test_redacted_addresses_do_not_hide_a_derp_failure(prefix: str, address: str) -> None:
+    message = (
+        f"magicsock: derp.Send(127.3.3.40:900): derphttp.Client.Send connect to region 900 (home): dial tcp "
+        f"{address}:443: i/o timeout"
+    )
+    assert "derp-unreachable" in _kinds(_log(prefix.format(msg=message) + "\n"))
+
+
+@given(st.sampled_from(PREFIXES), st.integers(1, 28), st.sampled_from(["home is now", "reconnecting to home"]))
+@settings(max_examples=60, deadline=None)
+def test_home_derp_is_named_by_id_code_and_city(prefix: str, region_id: int, form: str) -> None:
+    code = PUBLIC_REGIONS[region_id - 1].code
+    message = f"magicsock: {form} derp-{region_id}" + (f" ({code})" if form == "home is now" else "")
+    home = _log(prefix.format(msg=message) + "\n")["home_derp"]
+    assert home["id"] == str(region_id)
+    assert (home["code"], home["name"]) == (code, PUBLIC_REGIONS[region_id - 1].name)
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.lists(st.sampled_from(["NoState", "NeedsLogin", "Starting", "Running", "Stopped"]), min_size=1, max_size=5),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_state_is_the_last_switch(prefix: str, states: list[str]) -> None:
+    lines = []
+    previous = "NoState"
+    for state in states:
+        lines.append(prefix.format(msg=f"Switching ipn state {previous} -> {state} (WantRunning=true, nm=false)"))
+        previous = state
+    log = _log("\n".join(lines) + "\n")
+    assert log["state"] == states[-1]
+    needs_login = False  # NeedsLogin raises it; only Starting/Running clear it (NoState/Stopped do not)
+    for state in states:
+        needs_login = True if state == "NeedsLogin" else False if state in ("Starting", "Running") else needs_login
+    assert ("login-required" in _kinds(log)) == needs_login
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(["Nm4ml", "+XbWr", "MmCPq"]), st.sampled_from(
+    ["143.198.112.134:41641", "[2001:db8::1]:41641", "192.168.1.4:41641"]))  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_a_peer_now_using_an_endpoint_is_direct(prefix: str, key: str, endpoint: str) -> None:
+    message = f"magicsock: disco: node [{key}] d:9406174c05654fb0 now using {endpoint} mtu=1360 tx=4feca2623cf5"
+    peers = _log(prefix.format(msg=message) + "\n")["peers"]
+    assert [(p["name"], p["path"], p["endpoint"], p["from"]) for p in peers] == [
+        (key, "direct", endpoint, "tailscaled-log")
+    ]
+
+
+@given(st.sampled_from(['"--tun=userspace-networking"', '"--tun", "userspace-networking"', '"--port=41641"']))
+@settings(max_examples=10, deadline=None)
+def test_userspace_networking_is_read_from_argv(flag: str) -> None:
+    line = f'2022/04/05 03:46:15 Program starting: v1.21.120-tbb94561c9, Go 1.17.7: []string{{"tailscaled", {flag}}}\n'
+    assert _log(line)["userspace"] is (True if "userspace" in flag else None)
+
+
+FRAGMENTS = [
+    "tailscaled[1]: ", "Nov 13 02:07:34 host ", "2024/01/12 10:41:06 ", "IPNExtension: ", "com.tailscale.ipn: ",
+    "[Tailscale](ts) ", "stdout ", "Drop: TCP{", "}", " no rules matched", "panic: ", "goroutine 1 [running]:",
+    "Switching ipn state ", "NoState -> NeedsLogin", "health(warnable=dns): ", "error: ", "ok", "derp-4", " connected",
+    "connect to region 9 (dfw): ", "EOF", "Received error: ", "PollNetMap: ", "x509: certificate signed by unknown "
+    "authority", "logtail: ", "dns: ", "no upstream resolvers set", "CreateTUN(\"t\") failed", "router: ", " failed",
+    "store.New: ", "permission denied", "listen udp4 :41641: bind: address already in use", "open-conn-track: ",
+    "# tailscaled", " x", "failed to connect to local tailscaled", "Unauthorized", "{\"logtail\": {}, \"text\": \"",
+    "\\n\"}", "time=\"x\" level=debug msg=\"", "\"", "magicsock: ", "disco: node [Ab] d:1 now using 1.2.3.4:5",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=6).map("".join))
+@settings(max_examples=800, deadline=None)
+def test_the_word_prefilter_never_hides_a_log_line(text: str) -> None:
+    assert is_daemon_log_line(text) == is_daemon_log_line_slow(text)
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(HEALTHY + [m for ms in BAD.values() for m in ms]))
+@settings(max_examples=100, deadline=None)
+def test_the_grammar_gives_back_the_message(prefix: str, message: str) -> None:
+    line = prefix.format(msg=message).replace("\t", " ")
+    if line.startswith("> "):
+        line = line[2:]  # text.py removes quote markers before the grammar sees the line
+    assert message_of(line).text == message.strip()
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["203.0.113.1:443: i/o timeout", "[2001:db8::1]:443: connect: network is unreachable"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_wrapped_failure_line_is_still_read(prefix: str, tail: str) -> None:
+    head = "magicsock: derp.Send(127.3.3.40:900): derphttp.Client.Send connect to region 900 (home): dial tcp"
+    log = _log(prefix.format(msg=head) + "\n" + tail + "\n")  # the chat client broke the line
+    assert "derp-unreachable" in _kinds(log)
+
+
+@given(
+    st.sampled_from(
+        [
+            "dns-os: setLinkDNS: Failed to activate service 'org.freedesktop.resolve1': timed out",
+            "not connected to home DERP region 12",
+            "Unable to connect to the Tailscale coordination server to synchronize the state of your tailnet.",
+            'You are logged out. The last login error was: fetch control key: Get "https://x/key": x509: '
+            "certificate signed by unknown authority",
+        ]
+    ),
+    st.sampled_from(["#     - {}", "# - {}", "#     - {}  "]),
+)
+@settings(max_examples=40, deadline=None)
+def test_status_health_bullets_stay_in_the_status_block(health: str, bullet: str) -> None:
+    text = "100.64.0.1  box  me@  linux  -\n# Health check:\n" + bullet.format(health) + "\n"
+    document = to_json(run_text(text), 1)
+    assert [b["kind"] for b in document["blocks"]] == ["status"]
+    assert document["daemon_logs"] == []
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(sorted(CLEARS)), st.integers(1, 3), st.integers(1, 28))
+@settings(max_examples=60, deadline=None)
+def test_netinfo_lines_do_not_cut_a_log_in_two(prefix: str, kind: str, netinfos: int, region_id: int) -> None:
+    netinfo = (
+        f'control: NetInfo: NetInfo{{varies=false hairpin= ipv6=false udp=true derp=#{region_id} portmap= link=""}}'
+    )
+    lines = [
+        prefix.format(msg=BAD[kind][0]),
+        prefix.format(msg=BAD[kind][0]),
+        *[prefix.format(msg=netinfo)] * netinfos,
+        prefix.format(msg=CLEARS[kind]),
+    ]
+    document = to_json(run_text("\n".join(lines) + "\n"), 1)
+    (log,) = document["daemon_logs"]  # one log, NetInfo lines included
+    assert kind not in _kinds(log)
+    assert log["home_derp"]["id"] == str(region_id)
+
+
+@given(st.sampled_from(["-07:00", "+08:00", "Z"]), st.sampled_from(HEALTHY[2:8]))
+@settings(max_examples=30, deadline=None)
+def test_the_windows_service_log_stamp_says_windows_and_service(offset: str, body: str) -> None:
+    log = _log(f"2024-01-07T23:58:51.587{offset}: {body}\n")
+    assert (log["os"], log["hand_started"]) == ("windows", False)
+
+
+def test_a_panic_trace_gives_the_module_version() -> None:
+    trace = "goroutine 49 [running]:\ntailscale.com/net/dns.(*resolvedManager).run(0xc000865110)\n"
+    log = _log(trace + "\ttailscale.com@v1.38.1/net/dns/resolved.go:219 +0x87b\n")
+    assert (log["version"], _kinds(log)) == ("1.38.1", {"crash"})
