@@ -104,8 +104,18 @@ def secrets_in(value: str) -> tuple[str, ...]:
 
 def _unquote_libpq(value: str) -> str:
     if value.startswith("'"):
-        body = value[1:-1] if len(value) > 1 and value.endswith("'") and not value.endswith("\\'") else value[1:]
-        return re.sub(r"\\(.)", r"\1", body)
+        # Read it as libpq does: a backslash takes the next character as is, an unescaped quote ends the value
+        # ('p\\' is the password p\ — its closing quote follows an escaped backslash, not an escape).
+        body: list[str] = []
+        chars = iter(value[1:])
+        for char in chars:
+            if char == "\\":
+                body.append(next(chars, ""))
+            elif char == "'":
+                break
+            else:
+                body.append(char)
+        return "".join(body)
     if value.startswith('"'):
         return value.strip('"')
     return value

@@ -47,6 +47,8 @@ PREFIXES = [
     "tailscale-1  | 2024/01/12 10:41:06 {msg}",
     "[pod/ts-0/tailscale] 2024/01/12 10:41:06 {msg}",
     "[2024-01-12 10:41:06] {msg}",
+    "2025-01-20 06:42:26.108813+00:002025/01/20 06:42:26 {msg}",  # the runtime's stamp glued to the line
+    "tailscaled {msg}",  # the program name alone (grep -h, some syslog viewers)
 ]
 
 # issue kind → messages that raise it (as tailscaled prints them)
@@ -96,7 +98,14 @@ BAD: dict[str, list[str]] = {
         "open-conn-track: timeout opening (TCP 100.102.69.110:46312 => 100.127.227.19:38798) to node [Vdhdo]; "
         "online=yes, lastRecv=1m",
     ],
-    "packet-dropped": ["Drop: TCP{100.88.1.2:51237 > 100.64.0.1:8123} 80 no rules matched"],
+    "packet-dropped": [
+        "Drop: TCP{100.88.1.2:51237 > 100.64.0.1:8123} 80 no rules matched",
+        "Drop: UDP{100.64.0.1:57657 > 100.100.100.100:5351} 30 destination not allowed",
+    ],
+    "serve-backend-unreachable": [
+        "netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: "
+        "connection refused",
+    ],
     "crash": [
         "panic: runtime error: invalid memory address or nil pointer dereference",
         "tailscaled.service: Main process exited, code=killed, status=9/KILL",
@@ -115,8 +124,10 @@ CLEARS: dict[str, str] = {
     "login-required": "Switching ipn state NeedsLogin -> Running (WantRunning=true, nm=true)",
     "needs-machine-auth": "Switching ipn state NeedsMachineAuth -> Running (WantRunning=true, nm=true)",
     "peer-unreachable": "magicsock: disco: node [MmCPq] d:d912106f928f13b5 now using 10.0.87.118:42826",
-    "crash": 'Program starting: v1.80.0-t4f4686503, Go 1.23.5: []string{"/usr/sbin/tailscaled", "--port=41641"}',
-    "tun-unavailable": 'Program starting: v1.80.0-t4f4686503, Go 1.23.5: []string{"/usr/sbin/tailscaled"}',
+    "crash": 'Program starting: v1.80.0-t4f4686503, Go 1.23.5: []string{"/usr/sbin/tailscaled", "--port=41641"}'
+    "\nSwitching ipn state Starting -> Running (WantRunning=true, nm=true)",
+    "tun-unavailable": 'Program starting: v1.80.0-t4f4686503, Go 1.23.5: []string{"/usr/sbin/tailscaled"}'
+    "\nmagicsock: derp-4 connected; connGen=1",
     "dns-config-failed": 'health("dns-os"): ok',
 }
 # Lines of a healthy daemon: none of them raises an issue.
@@ -196,7 +207,8 @@ def test_every_issue_class_is_read_under_every_prefix(
 @given(st.sampled_from(PREFIXES), st.sampled_from(sorted(CLEARS)), st.lists(NOISE, max_size=2))
 @settings(max_examples=80, deadline=None)
 def test_a_later_success_clears_the_issue(prefix: str, kind: str, noise: list[str]) -> None:
-    lines = [prefix.format(msg=BAD[kind][0]), prefix.format(msg=BAD[kind][0]), *noise, prefix.format(msg=CLEARS[kind])]
+    cleared = [prefix.format(msg=message) for message in CLEARS[kind].split("\n")]
+    lines = [prefix.format(msg=BAD[kind][0]), prefix.format(msg=BAD[kind][0]), *noise, *cleared]
     log = _log(_mangle(lines, "plain"))
     assert kind not in _kinds(log), lines
 
@@ -347,7 +359,7 @@ def test_netinfo_lines_do_not_cut_a_log_in_two(prefix: str, kind: str, netinfos:
         prefix.format(msg=BAD[kind][0]),
         prefix.format(msg=BAD[kind][0]),
         *[prefix.format(msg=netinfo)] * netinfos,
-        prefix.format(msg=CLEARS[kind]),
+        *[prefix.format(msg=message) for message in CLEARS[kind].split("\n")],
     ]
     document = to_json(run_text("\n".join(lines) + "\n"), 1)
     (log,) = document["daemon_logs"]  # one log, NetInfo lines included
@@ -366,3 +378,100 @@ def test_a_panic_trace_gives_the_module_version() -> None:
     trace = "goroutine 49 [running]:\ntailscale.com/net/dns.(*resolvedManager).run(0xc000865110)\n"
     log = _log(trace + "\ttailscale.com@v1.38.1/net/dns/resolved.go:219 +0x87b\n")
     assert (log["version"], _kinds(log)) == ("1.38.1", {"crash"})
+
+
+RESTART = 'Program starting: v1.88.3-t9961c097b, Go 1.25.1: []string{"/usr/sbin/tailscaled", "--port=41641"}'
+START_UP = [
+    "logtail started",
+    "LogID: 3701f286d3db63c53fcccc32a70d7eb951c940990eaa31d7c42f73882516f210",
+    'logpolicy: using system state directory "/var/lib/tailscale"',
+    'dns: using "systemd-resolved" mode',
+]
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["crash", "tun-unavailable", "firewall-failed", "port-in-use"]),
+    st.lists(st.sampled_from(START_UP), max_size=4),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_restart_loop_cut_before_the_new_run_gets_further_still_shows_the_failure(
+    prefix: str, kind: str, start_up: list[str]
+) -> None:
+    lines = [prefix.format(msg=m) for m in [BAD[kind][0], BAD[kind][0], RESTART, *start_up]]
+    assert kind in _kinds(_log(_mangle(lines, "plain"))), lines
+
+
+@given(st.sampled_from(PREFIXES), st.lists(st.sampled_from(START_UP), max_size=4), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_an_exit_nobody_asked_for_is_a_crash(prefix: str, start_up: list[str], signalled: bool) -> None:
+    stop = ["tailscaled got signal terminated; shutting down"] if signalled else []
+    lines = [prefix.format(msg=m) for m in [RESTART, *start_up, *stop, "flushing log.", "logger closing down"]]
+    assert ("crash" in _kinds(_log(_mangle(lines, "plain")))) is not signalled, lines
+
+
+@given(st.sampled_from(PREFIXES), st.lists(st.sampled_from(START_UP), max_size=3))
+@settings(max_examples=30, deadline=None)
+def test_an_exit_whose_run_is_not_in_the_paste_is_not_judged(prefix: str, start_up: list[str]) -> None:
+    # journalctl -r, or a paste that starts at the shutdown: the stop request may be just above it
+    lines = [prefix.format(msg=m) for m in ["logger closing down", "flushing log.", *start_up]]
+    assert "crash" not in _kinds(_log(_mangle(lines, "plain"))), lines
+
+
+LOGIN_PENDING = [
+    "Received auth URL: https://login.tailscale.com/a/1f2e3d4c5b6a",
+    "control: Generating a new nodekey.",
+    "tailscaleUp(reauth=true) ...",
+    "control: LoginInteractive -> regen=true",
+    "control: authRoutine: backoff: 1837 msec",
+    'popBrowserAuthNow(""): url=true, key-expired=false, seamless-key-renewal=false',
+]
+
+
+@given(st.sampled_from(PREFIXES), st.lists(st.sampled_from(LOGIN_PENDING), min_size=1, max_size=4), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_a_login_that_never_completes_needs_login(prefix: str, pending: list[str], completes: bool) -> None:
+    done = ["control: authRoutine: state:authenticated", "Switching ipn state Starting -> Running (WantRunning=true)"]
+    lines = [prefix.format(msg=m) for m in [*pending, *(done[: 1 + len(pending) % 2] if completes else [])]]
+    assert ("login-required" in _kinds(_log(_mangle(lines, "plain")))) is not completes, lines
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(
+        [
+            'running "ip link set dev tailscale0 up" failed: fork/exec /sbin/ip: invalid argument',
+            "creating TUN: operation not permitted",
+        ]
+    ),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_tun_engine_failure_with_a_userspace_fallback_is_not_a_crash(prefix: str, error: str) -> None:
+    lines = [prefix.format(msg=m) for m in [f'wgengine.NewUserspaceEngine(tun "tailscale0") error: {error}',
+                                            'wgengine.NewUserspaceEngine(tun "userspace-networking") ...']]  # fmt: skip
+    log = _log(_mangle(lines, "plain"))
+    assert "tun-unavailable" in _kinds(log) and "crash" not in _kinds(log), lines
+    assert log["userspace"] is True
+    assert "crash" in _kinds(_log(_mangle(lines[:1], "plain")))  # no fallback: the daemon dies
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(["MmCPq", "+XbWr", "0UbXg"]), st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_a_peer_that_never_answers_is_listed_without_a_path(prefix: str, key: str, conn_track: bool) -> None:
+    message = (
+        f"open-conn-track: timeout opening (TCP 100.64.0.2:40730 => 100.64.0.9:443) to node [{key}]; online=yes"
+        if conn_track
+        else f"magicsock: disco: timeout waiting for pong abfc74930e20 from 203.0.113.7:13078 ([{key}], d:d912106f)"
+    )
+    document = to_json(run_text("\n".join([prefix.format(msg=message)] * 2) + "\n"), 1)
+    (peer,) = [p for p in document["peers"] if p["name"] == key]
+    assert (peer["path"], peer["endpoint"]) == ("unknown", None)
+
+
+@given(st.sampled_from(PREFIXES), st.integers(0, 28))
+@settings(max_examples=30, deadline=None)
+def test_derp_zero_is_no_home(prefix: str, region: int) -> None:
+    report = f"netcheck: report: udp=false v4=false v6=false mapvarydest= hair= portmap= derp={region}"
+    lines = [prefix.format(msg=m) for m in ["magicsock: derp-900 connected; connGen=1", report]]
+    home = _log(_mangle(lines, "plain"))["home_derp"]
+    assert home is None if region == 0 else home["id"] == str(region)

@@ -108,4 +108,6 @@ def test_json_cut_at_every_position_never_crashes() -> None:
 
 
 def test_fuzz_corpus_holds_every_sample_and_the_scenario() -> None:
-    assert len(CORPUS) == len(list(SAMPLES.rglob("*.txt"))) + len(list(SCENARIO.glob("*.txt"))) == 191
+    assert (
+        len(CORPUS) == len(list(SAMPLES.rglob("*.txt"))) + len(list(SCENARIO.glob("*.txt"))) >= 161
+    )  # every sample, and never an empty glob

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.redact import redact_dsn, redact_text, remove_secrets, scrub, secret_forms, secrets_in
@@ -23,6 +23,7 @@ from tests.support.hostile import (
 
 @settings(max_examples=150, deadline=None)
 @given(password=passwords())
+@example(password='0"Qz7Kv0\\')  # libpq-quoted as '0"Qz7Kv0\\\\': the closing quote follows an escaped backslash
 def test_no_dsn_spelling_shows_its_password_after_redaction(password: str) -> None:
     for spelling in dsn_spellings(password, "db.example", 5432, "headscale"):
         shown = redact_dsn(spelling.dsn)

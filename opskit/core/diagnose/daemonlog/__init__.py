@@ -42,7 +42,7 @@ _MARKERS = re.compile(
     r"|onPortUpdate\(|derp-\d+: |blockEngineUpdates\(|Backend: logs: |pm: |got LocalBackend|active login: |appc: "
     r"|tsdial: |SetPrefs: |EditPrefs: |panic: |goroutine \d+ \[running\]:|fatal error: |safesocket\.Listen"
     r"|tlsdial: |logtail: |bootstrapDNS\(|\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN"
-    r"|requestEngineStatus"
+    r"|requestEngineStatus|tailscaled got signal |got signal \w+; shutting down"
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
     r"|shouldUseOneCGNATRoute|magicsock\.|tailscaled\.service|Active: failed \(Result: |Main PID: \d+ \(code="
     r"|Process: \d+ Exec\w+=\S*tailscaled)"
@@ -53,8 +53,8 @@ _CLI_ERROR = re.compile(
     r"failed to connect to local tailscaled|Unauthorized|localapi|LocalAPI|Tailscale daemon for /|namedpipe\\.|"
     r"Tailscale backend error|ProtectedPrefix"
 )
-_START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+)\S*(?P<rest>.*)$")
-_START_ANYWHERE = re.compile(r"(?:^|\s)Program starting: v(?P<version>\d+\.\d+\.\d+)\S*(?P<rest>.*)$")
+_START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+|date\.\d{8})\S*(?P<rest>.*)$")
+_START_ANYWHERE = re.compile(r"(?:^|\s)Program starting: v(?P<version>\d+\.\d+\.\d+|date\.\d{8})\S*(?P<rest>.*)$")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 
@@ -70,7 +70,7 @@ _MARKER_WORDS = (
     "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
-    "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ",
+    "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -118,10 +118,17 @@ def _started_by_hand(
         return False, "the Windows service started it (/subproc)"
     if command and ("tailscale-service" in command or "tailscaled.service" in command):
         return False, "it is the service's log"
+    if any("$STATE_DIRECTORY" in m.text for m in messages):
+        return False, "systemd started it (it set $STATE_DIRECTORY)"
     if any(m.form == "windows-service" for m in messages):
         return False, "it is the Windows service's log file (its time-stamp format)"
     if any(m.form == "journald" and m.process in ("tailscaled", "systemd") for m in messages):
         return False, "its lines come from the system journal or syslog, where the service manager sends them"
+    container = any(m.text.startswith("boot: ") or "containerboot" in m.text for m in messages)
+    if argv and argv[0] == "tailscaled" and not container:
+        # Service units, the Windows service and packages start it by absolute path; a bare name is a shell
+        # finding it on PATH (containerboot also execs a bare name: its "boot:" lines rule that out).
+        return True, 'its command line starts with a bare "tailscaled" (a shell found it on PATH)'
     return None, ""
 
 
@@ -129,6 +136,8 @@ def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
     if (
         any(m.form == "windows-service" for m in messages)
         or ".exe" in joined.lower()
+        or "[Wintun]" in joined
+        or "subproc mode: " in joined
         or "C:\\" in joined
         or "LocalApp" in joined
         or "ProgramData" in joined

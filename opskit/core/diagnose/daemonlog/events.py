@@ -78,6 +78,8 @@ def _tls(detail: str) -> Iterator[Event]:
 
 _DERP_FAIL = re.compile(r"connect to region (?P<id>[^\s(]+) \((?P<code>[^)]*)\): (?P<error>.+?)(?:\"\))?$")
 _DERP_OK = re.compile(r"magicsock: derp-(?P<id>[^\s;]+) connected")
+# "magicsock: 2 active derp conns: derp-4=cr4ms,wr4ms derp-6=cr0s,wr0s": each listed region is connected.
+_ACTIVE_CONN = re.compile(r"derp-(\d+)=cr")
 _HOME = re.compile(
     r"home is now derp-(?P<id>\d+)(?: \((?P<code>[^)]*)\))?|reconnecting to home derp-(?P<id2>\d+)"
     r"|derp-(?P<id3>\d+) for home-keep-alive|NetInfo\{.*\bderp=#(?P<id4>\d+)|report: .*\bderp=(?P<id5>\d+)"
@@ -93,9 +95,13 @@ def _derp(message: str) -> Iterator[Event]:
         return
     if (ok := _DERP_OK.search(message)) is not None:
         yield Clear("derp-unreachable", ok.group("id"))
+    elif "active derp conns: " in message:
+        for region in _ACTIVE_CONN.findall(message):
+            yield Clear("derp-unreachable", region)
     if (home := _HOME.search(message)) is not None:
         region = next(g for g in home.group("id", "id2", "id3", "id4", "id5") if g)
-        yield Fact("home", region, home.group("code") or "")
+        if region != "0":  # derp=0 / derp=#0: no home chosen yet (no STUN answer), not a region
+            yield Fact("home", region, home.group("code") or "")
 
 
 # ----------------------------------------------------------------------------- control / coordination
@@ -109,6 +115,14 @@ _CONTROL_OK = re.compile(
     r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: "
     r"|mapRoutine: state:synchronized|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
 )
+# The node is waiting for a person to log in: an auth URL was handed out, an interactive login or a
+# re-authentication started (a new node key), or login attempts back off. Cleared by a later Running/Starting
+# state or a completed login.
+_LOGIN_PENDING = re.compile(
+    r"Received auth URL|AuthURL is |popBrowserAuthNow|Generating a new nodekey|tailscaleUp\(reauth=true\)"
+    r"|LoginInteractive|authURL=true|authRoutine: backoff"
+)
+_LOGIN_DONE = re.compile(r"authRoutine: state:authenticated|RegisterReq: got response; .*authURL=false")
 _LOGIN = re.compile(
     r"nodeKeyExpired=true|node key (?:\[\w+\] )?(?:has )?expired|invalid key|key expired|"
     r"server reports new node key \S+ has expired"
@@ -125,9 +139,11 @@ def _control(message: str) -> Iterator[Event]:
             yield from _tls(detail)
     elif _CONTROL_OK.search(message) is not None:
         yield Clear("control-unreachable")
-    if _LOGIN.search(message) is not None:
+    if _LOGIN.search(message) is not None or _LOGIN_PENDING.search(message) is not None:
         yield Raise("login-required", "login", message)
-    elif "machineAuthorized=false" in message:
+    elif _LOGIN_DONE.search(message) is not None:
+        yield Clear("login-required")
+    if "machineAuthorized=false" in message:
         yield Raise("needs-machine-auth", "machine-auth", message)
 
 
@@ -248,7 +264,8 @@ _DNS_FORWARD = re.compile(
 _DNS_CONFIG = re.compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
     r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d|"
-    r"failed to configure (?:systemd-)?resolved|error restarting resolved|Error deleting NRPT"
+    r"failed to configure (?:systemd-)?resolved|error restarting resolved|Error deleting NRPT|"
+    r"resolv\.conf[^:]*: .*(?:failed|invalid argument|denied|read-only)|(?:replacing|writing) resolv\.conf failed"
 )
 _DNS_HARMLESS = (
     "resolvedIsActuallyResolver",
@@ -270,7 +287,9 @@ def _dns(message: str) -> Iterator[Event]:
 
 _TUN = re.compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
-    r'TUN: |tstun\.New\(|NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: .*(?:permission denied|tun|TUN)|'
+    # an engine error that is not the router's or DNS's is bringing the TUN device up
+    r'TUN: |tstun\.New\(|NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: '
+    r"(?!.*(?:router|netfilter|iptables|nftables|dns|resolv))|"
     r"\[Wintun\] .*(?:[Ff]ailed|[Ee]rror)|CreateAdapter: .*failed|failed to create TUN device|"
     r"CreateTUN: .*(?:no such|not permitted|permission denied|not found)|open /dev/net/tun: "
 )
@@ -289,6 +308,8 @@ def _tun(message: str) -> Iterator[Event]:
             "userspace-networking" in engine.group(0) or "fake" in engine.group(0) or tun == "userspace-networking"
         )
         yield Fact("userspace", "true" if userspace else "false")
+        if userspace and tun == "userspace-networking":
+            yield Clear("crash", "engine")  # the TUN engine failed and tailscaled fell back to netstack
 
 
 # ------------------------------------------------------------------------ router / packet filter
@@ -368,9 +389,26 @@ def _disco(message: str) -> Iterator[Event]:
         # Disco pings every candidate endpoint and the unreachable ones time out routinely: one timeout
         # says little, repeated ones with no pong from the peer say it does not answer.
         yield Raise("peer-unreachable", timeout.group("key"), message[timeout.start() :], weak=True)
+        yield Fact("peer", timeout.group("key"))
     elif (track := _CONN_TRACK.search(message)) is not None:
-        key = track.group("key") or "?"
-        yield Raise("peer-unreachable", key.strip("[]"), message[track.start() :])
+        key = (track.group("key") or "?").strip("[]")
+        yield Raise("peer-unreachable", key, message[track.start() :])
+        if key != "?":
+            yield Fact("peer", key)
+
+
+# ------------------------------------------------------------------------------ serve / funnel backend
+
+_SERVE_BACKEND = re.compile(
+    r"netstack: could not connect to local (?:backend )?server at (?P<target>\S+?):? (?P<error>.*)$"
+    r"|serve: (?:proxy|http) (?:error|proxy error).*?(?:dial tcp (?P<target2>\S+?): )(?P<error2>.*)$"
+)
+
+
+def _serve(message: str) -> Iterator[Event]:
+    if (down := _SERVE_BACKEND.search(message)) is not None:
+        target = down.group("target") or down.group("target2") or "backend"
+        yield Raise("serve-backend-unreachable", target, message[down.start() :])
 
 
 # -------------------------------------------------------------------------------- crash and restart
@@ -383,8 +421,22 @@ _CRASH = re.compile(
 
 
 def _crash(message: str) -> Iterator[Event]:
-    if _CRASH.search(message) is not None:
-        yield Raise("crash", "crash", message)
+    if (crash := _CRASH.search(message)) is not None:
+        # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
+        yield Raise("crash", "engine" if crash.group(0).startswith("NewUserspaceEngine") else "crash", message)
+
+
+# A stop the operator asked for; "logger closing down" without one is the daemon exiting on its own.
+_SIGNAL = re.compile(
+    r"got signal \w+; shutting down|tailscaled got signal|shutting down on signal|^ipnserver: .*shutting down"
+)
+
+
+def _stop(message: str) -> Iterator[Event]:
+    if _SIGNAL.search(message) is not None:
+        yield Fact("stopping", "signal")
+    elif message == "logger closing down":
+        yield Fact("stopping", "exit")  # a crash unless a signal asked for it (fold.py)
 
 
 _START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+)")
@@ -417,7 +469,22 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp="), _derp),
     Recogniser(
         "control",
-        ("PollNetMap", "Received error", "long-poll", "coordination server", "control", "key", "TryLogin"),
+        (
+            "PollNetMap",
+            "Received error",
+            "long-poll",
+            "coordination server",
+            "control",
+            "key",
+            "TryLogin",
+            "auth URL",
+            "AuthURL",
+            "authURL",
+            "popBrowserAuth",
+            "reauth",
+            "LoginInteractive",
+            "authRoutine",
+        ),  # fmt: skip
         _control,
     ),
     Recogniser("ipn", ("Switching ipn state",), _ipn_state),
@@ -429,6 +496,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
     Recogniser("port", ("address already in use", "Only one usage"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
+    Recogniser("serve", ("local backend server", "local server at", "serve: "), _serve),
     Recogniser(
         "crash",
         (
@@ -446,6 +514,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("start", ("Program starting: v",), _restart),
+    Recogniser("stop", ("got signal", "shutting down", "logger closing down"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),
 )
 

@@ -7,7 +7,10 @@ Resolution rules (docs/diagnose.md, "tailscaled logs"):
   and ``-> Running`` or a map response clears control-unreachable;
 - a disco pong or ``now using <endpoint>`` clears peer-unreachable for that peer;
 - a later (non ``--cleanup``) ``Program starting`` clears what made the previous run fail (crash, TUN,
-  router, state, port) — they come back if the new run fails the same way;
+  router, state, port) only once the new run gets further (an ipn state, a home DERP, a connection, a
+  peer): a restart loop cut off before that still shows the failure;
+- ``logger closing down`` after a ``Program starting`` with no signal or shutdown request between them
+  is the daemon exiting on its own (a crash); a fallback to userspace networking clears a failed TUN engine's crash;
 - DNS forwarding errors count only when repeated (one-off failures happen) unless health raised them.
 """
 
@@ -50,8 +53,24 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     """Apply every event in log order; the issues left open are what the log still shows."""
     result = Folded()
     open_issues: dict[tuple[str, str], _Open] = {}
+    # what a restart may have cured: cleared once the new run gets further, back at the end otherwise
+    after_restart: dict[tuple[str, str], _Open] = {}
     peers: dict[str, LogPeer] = {}
+    stop_requested = False
+    started = False  # the run's own start is in the paste: only then can its exit be judged
     for line, event in events:
+        if after_restart and _progress(event):
+            after_restart.clear()
+        if isinstance(event, Fact) and event.name == "stopping":
+            if event.value == "signal":
+                stop_requested = True
+            elif started and not stop_requested:
+                event = Raise("crash", "exit", "tailscaled exited on its own (no stop was requested before it)")
+        if isinstance(event, Fact) and event.name == "restart":
+            stop_requested, started = False, True
+            for slot in [s for s in open_issues if s[0] in _RESTART_CLEARS]:
+                after_restart[slot] = open_issues.pop(slot)
+            continue
         if isinstance(event, Raise):
             slot = (event.kind, event.key)
             current = open_issues.get(slot)
@@ -70,22 +89,13 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                 if line not in current.lines:
                     current.lines = [current.lines[0], *current.lines[1:][-(_EVIDENCE - 2) :], line]
         elif isinstance(event, Clear):
-            for slot in list(open_issues):
-                opened = open_issues[slot]
-                if event.origin:
-                    if opened.raised.origin == event.origin:
-                        del open_issues[slot]
-                elif slot[0] == event.kind and (event.key is None or slot[1] == event.key):
-                    del open_issues[slot]
-                elif (
-                    slot == ("derp-unreachable", "home")
-                    and event.kind == slot[0]
-                    and (result.home is None or result.home.region_id == event.key)
-                ):
-                    # a warnable's "no home relay" is over once the home region (or any, home unknown) connects
-                    del open_issues[slot]
+            for table in (open_issues, after_restart):
+                for slot in [s for s, opened in table.items() if _clears(event, s, opened, result.home)]:
+                    del table[slot]
         else:
-            _fact(result, event, line, peers, open_issues)
+            _fact(result, event, line, peers)
+    for slot, opened in after_restart.items():
+        open_issues.setdefault(slot, opened)  # the new run never got further: the old failure stands
     for (kind, key), opened in open_issues.items():
         if opened.raised.weak and opened.count < 2 and not opened.raised.origin:
             continue
@@ -109,13 +119,25 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     return result
 
 
-def _fact(
-    result: Folded,
-    fact: Fact,
-    line: SourceLine,
-    peers: dict[str, LogPeer],
-    open_issues: dict[tuple[str, str], _Open],
-) -> None:
+def _clears(event: Clear, slot: tuple[str, str], opened: _Open, home: HomeDerp | None) -> bool:
+    if event.origin:
+        return opened.raised.origin == event.origin
+    if slot[0] == event.kind and (event.key is None or slot[1] == event.key):
+        return True
+    # a warnable's "no home relay" is over once the home region (or any, home unknown) connects
+    return (
+        slot == ("derp-unreachable", "home") and event.kind == slot[0] and (home is None or home.region_id == event.key)
+    )
+
+
+def _progress(event: Event) -> bool:
+    """An event only a daemon that got past start-up logs: a restart's earlier failure is cured."""
+    if isinstance(event, Fact):
+        return event.name in ("state", "home", "peer")
+    return isinstance(event, Clear) and event.kind in ("derp-unreachable", "control-unreachable", "login-required")
+
+
+def _fact(result: Folded, fact: Fact, line: SourceLine, peers: dict[str, LogPeer]) -> None:
     if fact.name == "state":
         result.state, result.state_line = fact.value, line
     elif fact.name == "home":
@@ -126,7 +148,6 @@ def _fact(
     elif fact.name == "userspace":
         result.userspace = fact.value == "true"
     elif fact.name == "peer":
-        peers[fact.value] = LogPeer(fact.value, fact.extra or None, line)
-    elif fact.name == "restart":
-        for slot in [s for s in open_issues if s[0] in _RESTART_CLEARS]:
-            del open_issues[slot]
+        known = peers.get(fact.value)
+        if fact.extra or known is None:  # a timeout after "now using" does not erase the endpoint
+            peers[fact.value] = LogPeer(fact.value, fact.extra or None, line)

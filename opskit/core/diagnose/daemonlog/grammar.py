@@ -21,6 +21,8 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     tailscale-1  | …  /  [pod/ts-0/tailscale] …      docker compose, kubectl logs --prefix
     [2024-01-01 10:00:00] …                           a supervisor's bracketed stamp
     stdout / stderr, 19.8M/125.1M, 05:51:29, [v1], _italics_   stream names, memory stats, a time column
+    tailscaled Drop: …  /  tailscaled: …                 the program name alone (grep -h, some viewers)
+    2025-01-20 06:42:26.1+00:002025/01/20 …           a runtime stamp glued to the line (TrueNAS, k8s UIs)
 
 Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
 Pure functions: text in, (message, process) out.
@@ -56,8 +58,12 @@ _STAMP = re.compile(
     r"(?: [+-]\d{4})?(?: (?:[+-]\d{4}|[A-Z]{2,5}))?:?"
     r"|\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
     r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
-    r"(?:\s+|$)"
+    # TrueNAS/Kubernetes UIs glue the runtime's stamp to the line: "…06:42:26.1+00:002025/01/20 …"
+    r"(?:\s+|$|(?<=[+-]\d\d:\d\d)(?=\w))"
 )
+# The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
+# as some syslog viewers and `grep -h` print it; a command line ("tailscaled --state=…") is not one.
+_BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")
 # Only the Windows service writes its log file with this stamp (logpolicy's file logger, "…000Z07:00: ").
 _WINDOWS_SERVICE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2}): ")
 _LOGCAT = re.compile(r"^\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+\s+\d+\s+\d+ [VDIWEF] (?P<proc>[^:]+?)\s*:\s+")
@@ -124,6 +130,9 @@ def message_of(text: str) -> Message:
             continue
         if first in "sS[_0123456789" and (noise := _NOISE.match(text)) is not None:
             text = text[noise.end() :]
+            continue
+        if first == "t" and (bare := _BARE_PROCESS.match(text)) is not None:
+            process, text = bare.group("proc"), text[bare.end() :]
             continue
         if first in "TDIWE" and (singbox := _SINGBOX.match(text)) is not None:
             process, text = "tsnet", text[singbox.end() :]

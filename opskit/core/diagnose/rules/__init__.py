@@ -64,6 +64,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.firewall_failed,
     daemonlog.state_unwritable,
     daemonlog.port_in_use,
+    daemonlog.serve_backend_down,
     daemonlog.tls_intercepted,
     daemonlog.clock_skew,
     daemonlog.peer_unreachable,

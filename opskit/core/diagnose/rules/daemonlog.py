@@ -418,6 +418,42 @@ def port_in_use(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
 
 
 @rule(
+    id="TS-LOG-SERVE-BACKEND-DOWN",
+    name="log-serve-backend-down",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailscale serve/funnel (or an ingress proxy) cannot reach its local backend",
+    target="daemon-log",
+)
+def serve_backend_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``netstack: could not connect to local backend server at 127.0.0.1:443: … connection
+    refused`` is tailscaled accepting a tailnet connection for ``tailscale serve``/funnel (or the
+    Kubernetes operator's ingress proxy) and finding nothing listening on the local target. Tailnet
+    clients are refused although the tailnet path works: the backend is down, listens on another
+    address or port, or the serve config points at the wrong one.
+
+    *Bad*::
+
+        2024/12/04 15:38:53 netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: connection refused
+
+    *Good*::
+
+        2024/12/04 15:38:53 netstack: accepted TCP connection from 100.64.0.7:53412 to 100.64.0.1:443
+    """
+    issues = log.issues_of("serve-backend-unreachable")
+    targets = ", ".join(sorted({issue.key for issue in issues}))
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled accepted tailnet connections but cannot reach the local backend {targets} "
+        f"({_last(issues)}): the tailnet path works, the service behind it does not answer.",
+        "Check the backend listens where serve points (`ss -ltnp 'sport = :443'`, `tailscale serve status`); "
+        "start it or fix the target (`tailscale serve --bg <port>`); for the Kubernetes operator, check the "
+        "Service and its endpoints (`kubectl get endpoints`).",
+    )
+
+
+@rule(
     id="TS-LOG-TLS-INTERCEPTED",
     name="log-tls-intercepted",
     family="tailscale-daemon-log",
