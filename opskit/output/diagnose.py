@@ -287,7 +287,7 @@ def _status_peer_json(label: str, peer: StatusPeer, is_self: bool) -> dict[str, 
     return {
         "label": label,
         "from": "status",
-        "name": peer.host.strip('()"') or None,
+        "name": peer.host.split(" (")[0].strip('()"') or None,  # xn--… (unicode): the DNS label
         "ip": _ip_json(peer.ip),
         "os": peer.os if peer.os not in ("", "-") else None,
         "self": is_self,

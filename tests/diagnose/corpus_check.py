@@ -285,12 +285,28 @@ def main(argv: list[str]) -> int:
             f"{right_facts}/{facts} facts right ({100 * right_facts / max(1, facts):.0f} %)"
         )
     for key in argv[argv.index("--select") + 1 :][:1] if "--select" in argv else []:
-        right, samples, right_facts, facts, _ = figures([t for t in load_truth() if t.get(key)])
+        selected = [t for t in load_truth() if t.get(key)]
+        right, samples, right_facts, facts, misses = figures(selected)
         print(
             f"{key}: {right}/{samples} pastes right ({100 * right / max(1, samples):.0f} %), "
             f"{right_facts}/{facts} facts right ({100 * right_facts / max(1, facts):.0f} %)"
         )
+        for label, truths in _by_input_kind(selected):
+            right, samples, right_facts, facts, _ = figures(truths)
+            print(f"  {label}: {right}/{samples} pastes right, {right_facts}/{facts} facts right")
+        for name, problems in misses:
+            for problem in problems:
+                print(f"  {name}: {problem}")
     return 0
+
+
+def _by_input_kind(truths: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The samples split as the accuracy figures are reported: logs, CLI/GUI errors, the rest."""
+    logs = [t for t in truths if "tailscaled-log" in t.get("kinds", [])]
+    cli = [t for t in truths if t not in logs and "windows-error" in t.get("kinds", [])]
+    rest = [t for t in truths if t not in logs and t not in cli]
+    groups = (("status/ping/netcheck", rest), ("CLI/GUI errors", cli), ("tailscaled logs", logs))
+    return [(label, group) for label, group in groups if group]
 
 
 if __name__ == "__main__":

@@ -80,7 +80,13 @@ ERROR_FRAGMENTS = [
     "Use 'sudo tailscale ", "401 Unauthorized", "empty user uid in connection identity",
     "failed to look up user from", "Warning: client version \"1.2\" != tailscaled server version",
     "2026/09/01 15:02:12 portmap: ", "safesocket.Listen", " as ", ". Access denied.", ", pid 42", " by ",
-    "x", " ", "\u2026",
+    "x", " ", "\u2026", "Error: changing settings via 'tailscale up' requires", "The Tailscale GUI failed to start",
+    "Tailscale. CLIError error 3", "dial unix /var/run/tailscale/tailscaled.sock: connect: ",
+    "no such file or directory", "connection refused", "permission denied",
+    "failed to connect to Tailscale IPNExtension", "backend error: ", "invalid key: API key", "unable to validate",
+    "Das System kann die angegebene Datei nicht finden", "\u62d2\u7edd\u8bbf\u95ee",
+    "\u00a5", "local-tailscaled.sock/localapi/v0/status\": ", "failed to connect to local Tailscale service",
+    "Version mismatch! frontend=", "Tailscale: in use by other user", "Failed to connect to Tailscale service",
 ]  # fmt: skip
 
 

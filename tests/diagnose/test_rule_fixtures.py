@@ -1,5 +1,5 @@
 """What diagnose adds to the shared rule harness (tests/rules/test_rule_harness.py): evidence quotes
-real input lines, and every rule is in docs/diagnose.md.
+real input lines (Tailscale keys in them hidden), and every rule is in docs/diagnose.md.
 
 Fixtures under rules/<RULE_ID>/: ``*.txt`` = one pasted input; ``bad_x/`` directory = several nodes (one
 file each, label = stem) for the pairwise rules; ``*.json`` = overrides of a healthy live snapshot for
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from opskit.core.diagnose.rules import RULES
-from opskit.core.diagnose.text import split_lines
+from opskit.core.diagnose.text import hide_keys, split_lines
 from tests.diagnose.conftest import RULE_FIXTURES, run_fixture
 
 
@@ -32,7 +32,8 @@ def test_bad_fixture_evidence_quotes_the_input(rule_id: str, path: Path) -> None
             if evidence.line is None:
                 continue  # live evidence quotes process facts, not input lines
             lines = {line.number: line.text for line in split_lines(texts[evidence.file])}
-            assert lines[evidence.line] == evidence.text, f"{rule_id}: evidence does not quote line {evidence.line}"
+            quoted = hide_keys(lines[evidence.line])
+            assert quoted == evidence.text, f"{rule_id}: evidence does not quote line {evidence.line}"
 
 
 def test_every_rule_is_documented() -> None:

@@ -25,13 +25,17 @@ from opskit.core.diagnose.netcheck import (
 )
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.status import (
+    BARE_HEALTH,
     is_gron_status_line,
     is_status_line,
     looks_like_status_json,
+    peer_entry_document,
+    status_json_excerpt,
+    status_json_fragment,
     truncated_status_document,
 )
 from opskit.core.diagnose.text import SourceLine, split_lines
-from opskit.core.diagnose.windows import is_windows_error_line
+from opskit.core.diagnose.windows import CONSOLE_WIDTH, continues_up_refusal, is_windows_error_line
 
 # Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
 _NOISE = re.compile(
@@ -131,6 +135,12 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         return _NETCHECK
     if is_ping_line(text):
         return BlockKind.PING
+    # What `tailscale status` and the CLI print, bare, before tailscaled's log claims the message inside:
+    # a health message (bulleted, or pasted without its bullet) and the CLI's own "backend error: …".
+    if first in "#nYUT" and (first == "#" or text.startswith(BARE_HEALTH)) and is_status_line(text):
+        return _STATUS
+    if first == "b" and text.startswith("backend error: ") and is_windows_error_line(text):
+        return BlockKind.WINDOWS
     if is_daemon_log_line(text):
         return BlockKind.DAEMON_LOG
     if first == "j" and is_gron_status_line(text):
@@ -209,6 +219,11 @@ def split_input(text: str) -> SplitInput:
         if not text and line.command is None:
             continue
         if line.command is not None:
+            bare = text in (line.command, f"> {line.command}")  # no shell prompt (or a markdown quote's)
+            if current_kind is BlockKind.WINDOWS and bare and continues_up_refusal(line.command):
+                current.append(line)  # the command a `tailscale up` refusal suggests, printed without a prompt
+                current_hints.append(None)
+                continue
             close_block()
             flush_skip()
             current_command = line.command
@@ -275,6 +290,17 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
+        excerpt = None
+        if command_output_lines == 1 and current_command is not None and "json" in current_command:
+            excerpt = status_json_excerpt(current_command, lines, index - 1)
+        if excerpt is None and text[0] == '"' and current_kind is not _STATUS:
+            excerpt = status_json_fragment(lines, index - 1)
+        if excerpt is not None:  # `status --json | jq .Health`, or a hand-cut `"Health": [ … ]`
+            close_block()
+            flush_skip()
+            blocks.append(Block(_STATUS, tuple(lines[index - 1 : excerpt[1] + 1]), current_command, excerpt[0]))
+            index = excerpt[1] + 1
+            continue
         if text[0] == "{" and current_kind is not _NETCHECK and index > no_json_before:
             end = _json_end(lines, index - 1)
             if end is None:
@@ -304,6 +330,8 @@ def split_input(text: str) -> SplitInput:
                     if looks_like_status_json(document)
                     else None
                 )
+                if json_kind is None and (peer := peer_entry_document(document)) is not None:
+                    json_kind, document = _STATUS, peer  # one peer cut out of `status --json` (jq)
                 if json_kind is not None:
                     close_block()
                     flush_skip()
@@ -317,6 +345,29 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
             continue
         kind = classify_line(text, current_kind is _NETCHECK)
+        if kind is None and index < line_count:
+            # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
+            # only two or three lines together say what it is, and the last piece is not an error by itself.
+            # A console's hard wrap (a line exactly 80 columns wide) cuts anywhere, mid-word or at a space
+            # that the cleaning then strips: try both.
+            gaps = ("", " ") if len(line.raw.rstrip("\r\n")) == CONSOLE_WIDTH else (" ",)
+            for gap in gaps:
+                joined = text
+                for extra in range(index, min(index + 2, line_count)):
+                    piece = lines[extra].text
+                    # a real prompt starts something new; a piece that merely starts with "tailscale up"
+                    # (read as a command typed without a prompt) may be the rest of the message
+                    prompt = lines[extra].command is not None and piece != lines[extra].command
+                    if not piece or prompt or is_windows_error_line(piece):
+                        break
+                    joined = f"{joined}{gap}{piece}"
+                    if is_windows_error_line(joined):
+                        kind, line, index = BlockKind.WINDOWS, line._replace(text=joined), extra + 1
+                        break
+                if kind is not None:
+                    break
+        if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
+            kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
         if kind is None:
             if _NOISE.match(text):
                 continue

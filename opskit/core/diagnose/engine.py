@@ -30,6 +30,7 @@ from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
 from opskit.core.diagnose.status import gron_status_document, parse_status, parse_status_json
+from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import parse_windows
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
@@ -333,7 +334,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             continue
         blocks.extend(_summaries(parsed))
         for run in parsed.split.skipped:
-            sample = run.lines[0].text
+            sample = hide_keys(run.lines[0].text)
             sample = sample if len(sample) <= 70 else sample[:67] + "..."
             warnings.append(f"{parsed.source}: skipped {run.span} ({run.reason}): {sample!r}")
         ctx = InputFacts(item.label, item.source, os_ping=parsed.os_ping)

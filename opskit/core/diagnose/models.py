@@ -225,6 +225,13 @@ class WindowsErrorKind(StrEnum):
     VERSION_MISMATCH = "version-mismatch"
     UNIX_ACCESS_DENIED = "unix-access-denied"
     BACKEND_ERROR = "backend-error"  # GUI "Tailscale backend error: …": the backend answered with an error
+    UP_FLAGS_REQUIRED = "up-flags-required"  # `tailscale up` refused: it must name every non-default setting
+    GUI_FAILED_TO_START = "gui-failed-to-start"  # macOS CLI: "The Tailscale GUI failed to start: …"
+    AUTH_KEY_REJECTED = "auth-key-rejected"  # `tailscale up --authkey`: "backend error: invalid key: …"
+    CLI_USAGE = "cli-usage"  # the CLI rejected its own command line: unknown flag, bad value, stray argument
+    EXIT_NODE_REFUSED = "exit-node-refused"  # `--exit-node=…` refused: not in the netmap, not offered, forbidden
+    FUNNEL_UNAVAILABLE = "funnel-unavailable"  # Funnel prerequisites missing (HTTPS, node attribute, shields-up)
+    TLS_INTERCEPTED = "tls-intercepted"  # the CLI's HTTPS to the control server fails certificate checks
     OTHER = "other"
 
 

@@ -146,6 +146,10 @@ def _derp_home(value: str) -> tuple[DerpHomeState, str | None, int | None]:
         return DerpHomeState.NONE, None, None
     if not value[0].isdigit():
         return DerpHomeState.OK, value, None
+    # Region ID 0 is Go's zero value for "no preferred region": v0 printed it as "0 ()" (ID and an empty
+    # code) when no region answered, as the log's `derp=0` still does.
+    if re.match(r"^0+(?:\s*\(\s*\))?$", value):
+        return DerpHomeState.NO_RESPONSE, None, None
     not_in_map = re.match(r"^(\d+) \(region not found in map\)", value)
     if not_in_map:
         return DerpHomeState.NOT_IN_MAP, f"#{not_in_map.group(1)}", int(not_in_map.group(1))

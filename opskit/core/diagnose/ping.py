@@ -34,8 +34,20 @@ _TIMEOUT = re.compile(r'^(?:ping "[^"]*" timed out|timeout waiting for ping repl
 _NOT_ESTABLISHED = "direct connection not established"
 _ERRORS = re.compile(
     r"^(?:no reply|usage: (?:tailscale )?ping\b|error looking up IP of|no IPs found for|"
-    r"node found but lacks an IP|context canceled)"
+    r"node found but lacks an IP|no matching peer|context canceled)"
 )
+# The errors that mean no ping was sent at all: the target named no tailnet node, or the usage was wrong.
+_NO_TARGET = re.compile(
+    r"^(?:usage: (?:tailscale )?ping\b|error looking up IP of|no IPs found for|node found but lacks an IP"
+    r"|no matching peer)"
+)
+
+
+def is_target_error(text: str) -> bool:
+    """Whether a ``tailscale ping`` error line means no ping was sent (unknown name, bad usage)."""
+    return bool(_NO_TARGET.match(text))
+
+
 _SELF = re.compile(r"^(?P<ip>\S+) is local Tailscale IP$")
 _PEERAPI = re.compile(r"^hit peerapi of ")
 

@@ -8,12 +8,13 @@ followed by ``, tx N rx M`` when any bytes moved.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, StatusReport
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import SourceLine, hide_keys
 
 # A Tailscale IP as printed or as people redact it: 100.101.6.89, 100.xxx.xxx.xxx, 100.x.y.z, fd7a:…,
 # ***, <redacted>, [redacted], xxx, ..., 100.___.___.___, 100.a;b;c.
@@ -39,6 +40,7 @@ _STATE_MESSAGES = (
     "NeedsLogin",
     "unexpected state:",
     "Log in at:",
+    "To authenticate, visit:",  # `tailscale up` waiting for an interactive login (or a Headscale admin)
 )
 KNOWN_OS = {
     "linux", "windows", "macos", "ios", "android", "freebsd", "openbsd", "illumos", "solaris",
@@ -219,6 +221,17 @@ def _legacy_peer(line: SourceLine, match: re.Match[str]) -> StatusPeer:
 
 
 _HEALTH_BULLET = re.compile(r"#\s+-\s")
+# Health messages people paste on their own, without `# Health check:` and the `#     - ` bullet (the old
+# terse forms and the 1.70+ sentences that `tailscale status` prints).
+BARE_HEALTH = (
+    "not logged in, last login error=",
+    "You are logged out. The last login error was:",
+    "not connected to home DERP region",
+    "Unable to connect to the Tailscale coordination server",
+    "Tailscale could not connect to the '",
+    "Tailscale could not connect to any relay server",
+    "Tailscale can't reach the configured DNS servers",
+)
 _HEADER = re.compile(r"IP\s+Hostname\s+Owner\s+OS\s+Status$")  # the pre-v1.4 legacy header
 _HEADER_RULE = re.compile(r"--\s+-{8}\s+-{5}\s+--\s+-{6}$")
 
@@ -229,7 +242,7 @@ def is_status_line(text: str) -> bool:
         text.startswith(("# Health check", "# To see the full list of exit nodes")) or _HEALTH_BULLET.match(text)
     ):
         return True
-    if text.startswith(_STATE_MESSAGES):
+    if text.startswith(_STATE_MESSAGES) or text.startswith(BARE_HEALTH):
         return True
     if _HEADER.match(text) or _HEADER_RULE.match(text):
         return True
@@ -251,7 +264,10 @@ def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
         text = line.text
         bullet = re.match(r"^#\s+-\s+(?P<msg>.+)$", text)
         if bullet:
-            health.append(HealthMessage(bullet.group("msg").strip(), line))
+            health.append(HealthMessage(hide_keys(bullet.group("msg").strip()), line))
+            continue
+        if text.startswith(BARE_HEALTH):
+            health.append(HealthMessage(hide_keys(text), line))
             continue
         if text.startswith(_STATE_MESSAGES):
             if state_message is None:
@@ -281,6 +297,19 @@ def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
 def looks_like_status_json(document: object) -> bool:
     """``tailscale status --json``: has BackendState and Self/Peer maps."""
     return isinstance(document, dict) and "BackendState" in document and ("Peer" in document or "Self" in document)
+
+
+_PATH_FIELDS = frozenset({"CurAddr", "Relay", "PeerRelay", "Active", "TxBytes", "RxBytes"})
+
+
+def peer_entry_document(document: object) -> dict[str, object] | None:
+    """One peer of ``status --json`` cut out on its own (``jq '.Peer[] | {HostName, CurAddr, Relay}'``, a
+    pasted ``.Peer["nodekey:…"]``), as a status document holding that peer; None for other JSON."""
+    if not isinstance(document, dict) or "BackendState" in document:
+        return None
+    if not ("HostName" in document or "DNSName" in document) or not _PATH_FIELDS & document.keys():
+        return None
+    return {"Peer": {"excerpt": document}}
 
 
 def _json_line(lines: Sequence[SourceLine], needle: str, fallback: SourceLine) -> SourceLine:
@@ -373,7 +402,7 @@ def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) 
     if isinstance(health_items, list):
         for item in health_items:
             text = str(item)
-            health.append(HealthMessage(text, _json_line(lines, text[:40], lines[0])))
+            health.append(HealthMessage(hide_keys(text), _json_line(lines, text[:40], lines[0])))
     state = str(document.get("BackendState") or "")
     state_message = None if state in ("Running", "") else f"BackendState {state}"
     if state == "Stopped":
@@ -485,3 +514,65 @@ def _peer(
         rx=fields.get("rx"),  # type: ignore[arg-type]
         partial=partial,
     )
+
+
+# `tailscale status --json | jq -r '.Health'` (or `.Health[]`, `.BackendState`): people paste the one field
+# they were asked for. The filter names the field, the output is its value.
+_JQ_STATUS_FIELD = re.compile(r"""\|\s*jq\b[^|]*?['"]?\.(?P<field>Health|BackendState)(?P<each>\[\])?""")
+_MAX_EXCERPT_LINES = 200
+
+
+_FRAGMENT_START = re.compile(r'^"(?P<field>Health|BackendState)":\s*(?P<value>\[.*|"[A-Za-z]+",?)$')
+
+
+def status_json_fragment(lines: Sequence[SourceLine], start: int) -> tuple[dict[str, object], int] | None:
+    """A hand-cut piece of ``status --json`` without its braces: ``"Health": [ … ]`` or a lone
+    ``"BackendState": "NeedsLogin",`` line, as the status document it stands for and its last line."""
+    match = _FRAGMENT_START.match(lines[start].text)
+    if match is None:
+        return None
+    value = match.group("value").rstrip(",")
+    if match.group("field") == "BackendState":
+        return {"BackendState": value.strip('"')}, start
+    end = start
+    while "]" not in lines[end].text and end + 1 < min(len(lines), start + _MAX_EXCERPT_LINES):
+        end += 1
+    text = "\n".join([value, *(line.text for line in lines[start + 1 : end + 1])]).rstrip().rstrip(",")
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        return None
+    return {"Health": items}, end
+
+
+def status_json_excerpt(command: str, lines: Sequence[SourceLine], start: int) -> tuple[dict[str, object], int] | None:
+    """The status document a ``status --json | jq .Health``/``.BackendState`` excerpt stands for, and the
+    index of its last line; None when ``command`` is not such a pipeline or the output is not its value."""
+    lowered = command.lower()
+    if "status" not in lowered or "json" not in lowered:
+        return None
+    match = _JQ_STATUS_FIELD.search(command)
+    if match is None or start >= len(lines):
+        return None
+    first = lines[start].text.strip()
+    if match.group("field") == "BackendState":
+        state = first.strip('"')
+        return ({"BackendState": state}, start) if re.fullmatch(r"[A-Z][A-Za-z]+", state) else None
+    end = start
+    while end + 1 < min(len(lines), start + _MAX_EXCERPT_LINES) and lines[end + 1].text.strip():
+        end += 1
+    if match.group("each") or not first.startswith("["):  # `.Health[]`: one message per line
+        messages = [line.text.strip().strip('"') for line in lines[start : end + 1]]
+        return {"Health": messages}, end
+    close = next((i for i in range(start, end + 1) if lines[i].text.strip().startswith("]")), None)
+    if close is None:
+        return None
+    try:
+        value = json.loads("\n".join(line.text for line in lines[start : close + 1]))
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return None
+    return {"Health": value}, close

@@ -75,9 +75,18 @@ class SourceLine(NamedTuple):
         return not self.text and self.command is None
 
 
+# Pastes copied out of an HTML page (a mail digest, a forum's or a web UI's log view) keep its escapes:
+# `relay &quot;fra&quot;`, `via &#39;tailscale up&#39;`. Only these five, which Go's output can contain.
+_HTML_ESCAPE = re.compile(r"&(?:quot|amp|lt|gt|#0?39|#x27);")
+_HTML_CHARS = {"&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "'", "&#039;": "'", "&#x27;": "'"}
+
+
 def _clean(raw: str) -> str:
-    """Tabs to spaces, no ANSI colours or control characters, plain quotes; stripped."""
-    return _CONTROL.sub("", _ANSI.sub("", raw.replace("\t", " ")).translate(_QUOTE_TABLE)).strip()
+    """Tabs to spaces, no ANSI colours or control characters, plain quotes, HTML escapes undone; stripped."""
+    text = _CONTROL.sub("", _ANSI.sub("", raw.replace("\t", " ")).translate(_QUOTE_TABLE)).strip()
+    if "&" in text:
+        text = _HTML_ESCAPE.sub(lambda m: _HTML_CHARS[m.group(0)], text)
+    return text
 
 
 def _line_ends(text: str) -> str:
@@ -114,8 +123,8 @@ def split_lines(text: str) -> list[SourceLine]:
     new = tuple.__new__
     for number, raw in enumerate(_line_ends(text).split("\n"), start=1):
         cleaned = raw.strip()
-        if not (cleaned.isascii() and cleaned.isprintable()):  # inner tabs, quotes, colours: slow path
-            cleaned = _clean(cleaned)
+        if not (cleaned.isascii() and cleaned.isprintable()) or "&" in cleaned:  # tabs, quotes, colours,
+            cleaned = _clean(cleaned)  # HTML escapes: the slow path
         if not cleaned:
             append(new(SourceLine, (number, "", raw, None)))
             continue
@@ -176,3 +185,16 @@ def undo_go_quoting(text: str) -> str:
         out.append(char)
         i += 1
     return "".join(out)
+
+
+# Tailscale auth keys, API keys and OAuth secrets: tskey-auth-<id>-<secret>, tskey-api-…, tskey-client-….
+_TAILSCALE_KEY = re.compile(r"\b(tskey-(?:[a-z]+-)?)[A-Za-z0-9][A-Za-z0-9-]*")
+
+
+def hide_keys(text: str) -> str:
+    """``text`` with every Tailscale key's secret part replaced by ``…`` (``tskey-auth-…``).
+
+    Pasted commands and errors carry them (``tailscale up --authkey=tskey-auth-…``, ``invalid key: API
+    key tskey-… not valid``); a quoted line must never print one again, even a rejected one.
+    """
+    return _TAILSCALE_KEY.sub(r"\1…", text) if "tskey-" in text else text

@@ -1,4 +1,8 @@
-"""Recognise the Windows CLI ↔ tailscaled errors users paste, and who owns the daemon.
+"""Recognise the CLI/GUI errors users paste, and (Windows) who owns the daemon.
+
+Named for where it started, the Windows CLI ↔ tailscaled (LocalAPI) errors; it now reads every OS's CLI
+and GUI refusals too (`tailscale up` flags, the macOS app CLI, auth keys, usage, exit nodes, Funnel, TLS
+towards the control server). Each kind is one ``WindowsErrorKind`` and one rule in rules/windows.py.
 
 The 401 body changed over versions (tailscale-facts.md §4.2):
 - v1.2: ``Tailscale running in server mode as X. Access denied.`` / ``Tailscale running as X. Access denied.``
@@ -12,6 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
 
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.text import SourceLine, undo_go_quoting
@@ -30,9 +36,89 @@ _IN_USE_BY = re.compile(
 _RUNNING_AS = re.compile(r"Tailscale running (?P<mode>in server mode )?as (?P<owner>.+?)\. Access denied\.?")
 _DAEMON_PID = re.compile(r"running as tailscaled(?:\.exe)?, pid (?P<pid>\d+)")
 
+# Windows prints Win32 errors in the display language: the pipe errors arrive translated.
+# ERROR_FILE_NOT_FOUND (2) and ERROR_ACCESS_DENIED (5) as FormatMessage words them, per locale.
+_FILE_NOT_FOUND = (
+    "cannot find the file specified",  # en
+    "Das System kann die angegebene Datei nicht finden",  # de
+    "Le fichier spécifié est introuvable",  # fr
+    "El sistema no puede encontrar el archivo especificado",  # es
+    "Impossibile trovare il file specificato",  # it
+    "O sistema não pode encontrar o arquivo especificado",  # pt-BR
+    "Het systeem kan het opgegeven bestand niet vinden",  # nl
+    "Nie można odnaleźć określonego pliku",  # pl
+    "Sistem belirtilen dosyayı bulamıyor",  # tr
+    "Не удается найти указанный файл",  # ru
+    "系统找不到指定的文件",  # zh-CN
+    "系統找不到指定的檔案",  # zh-TW
+    "指定されたファイルが見つかりません",  # ja
+    "지정된 파일을 찾을 수 없습니다",  # ko
+)
+_ACCESS_DENIED = (
+    "Access is denied",
+    "Zugriff verweigert",
+    "Accès refusé",
+    "Acceso denegado",
+    "Accesso negato",
+    "Acesso negado",
+    "Toegang geweigerd",
+    "Odmowa dostępu",
+    "Erişim engellendi",
+    "Отказано в доступе",
+    "拒绝访问",
+    "存取被拒",
+    "アクセスが拒否されました",
+    "액세스가 거부되었습니다",
+)
+
+
+def _any_of(phrases: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(re.escape(p) for p in phrases) + ")"
+
+
 _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
-    (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*cannot find the file specified"),
-    (WindowsErrorKind.PIPE_ACCESS_DENIED, r"(?:safesocket\.Listen|namedpipe\.Listen|pipe).*Access is denied"),
+    # `tailscale up` with flags must restate every non-default setting (the quotes around `tailscale up`
+    # may be typographic or lost in a paste, hence the single-character wildcards).
+    (WindowsErrorKind.UP_FLAGS_REQUIRED, r"changing settings via .?tailscale up\b"),
+    # The macOS app's CLI reaches the daemon through the GUI app/network extension; when it cannot start or
+    # reach the app it says so ("Tailscale.CLIError error 3", "CLI failed to start: Failed to load …").
+    (
+        WindowsErrorKind.GUI_FAILED_TO_START,
+        r"The Tailscale (?:GUI|CLI) failed to start|Tailscale\.\s?CLIError error \d",
+    ),
+    # The control server refused the auth key (`tailscale up --authkey …`, also via k3s, Ansible, add-ons):
+    # "backend error: invalid key: API key tskey-… not valid", Headscale's "unable to validate API key".
+    (WindowsErrorKind.AUTH_KEY_REJECTED, r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"),
+    # `--exit-node=…` refused: no such node in the netmap, a node that offers no exit, or a platform that
+    # forbids exit nodes (Home Assistant); before the generic usage errors ("invalid value … for --exit-node").
+    (
+        WindowsErrorKind.EXIT_NODE_REFUSED,
+        r"no node found in netmap with IP|is not advertising an exit node|exit nodes cannot be used on"
+        r"|for --exit-node; must be",
+    ),
+    (
+        WindowsErrorKind.FUNNEL_UNAVAILABLE,
+        r"Funnel not available|Unable to turn on Funnel|Funnel support is disabled",
+    ),
+    # The CLI's flag parser (Go's flag package) and argument checks: the command never ran.
+    (
+        WindowsErrorKind.CLI_USAGE,
+        r"flag provided but not defined: -|invalid value \"[^\"]*\" for (?:flag )?-|too many non-flag arguments"
+        r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
+        r"|tailscaled does not take non-flag arguments",
+    ),
+    # HTTPS to the control server (`tailscale debug ts2021`, `up`, a login error) failing verification:
+    # something intercepts TLS, or (expired / not yet valid) the clock is wrong.
+    (
+        WindowsErrorKind.TLS_INTERCEPTED,
+        r"x509: certificate (?:signed by unknown authority|is not trusted|is valid for|has expired or is not yet valid)"
+        r"|tls: failed to verify certificate",
+    ),
+    (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
+    (
+        WindowsErrorKind.PIPE_ACCESS_DENIED,
+        r"^(?=.*tailscale).*(?:safesocket\.Listen|namedpipe\.Listen|pipe).*" + _any_of(_ACCESS_DENIED),
+    ),
     (WindowsErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
     # Only the CLI's own call to tailscaled: tailscaled's log also says "context deadline exceeded"
     # when the control server or log server is unreachable, which is a network problem, not a hung daemon.
@@ -41,13 +127,24 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"(?:local-tailscaled\.sock|localapi|local tailscaled).*context deadline exceeded",
     ),
     (WindowsErrorKind.DOMAIN_TRUST, r"trust relationship between this workstation and the primary domain"),
+    # The socket exists but this user may not open it: an access problem, even though the client library
+    # words it "Failed to connect to local Tailscale daemon … not running?".
+    (WindowsErrorKind.UNIX_ACCESS_DENIED, r"dial unix \S*tailscale\S*: connect: permission denied"),
     (
         WindowsErrorKind.SERVICE_NOT_RUNNING,
         r"is the Tailscale service running\?"
         r"|failed to connect to local tailscaled process \(is it running\?\)"
         r"|Failed to connect to local Tailscale daemon"
         # Linux/macOS CLI: "failed to connect to local tailscaled; it doesn't appear to be running (sudo …)"
-        r"|failed to connect to local tailscaled; it does(?:n't| not) appear to be running",
+        r"|failed to connect to local tailscaled; it does(?:n't| not) appear to be running"
+        # macOS app CLI (v1.8-1.20): "failed to connect to local Tailscale service; is Tailscale running?",
+        # "safesocket: failed to connect to Tailscale IPNExtension: …"
+        r"|failed to connect to local Tailscale service|failed to connect to Tailscale IPNExtension"
+        # The dial error itself, wherever it is quoted: no socket file, or nobody listening on it (the
+        # socket may live elsewhere with --socket; the LocalAPI URL in front then says whose it is).
+        r"|dial unix \S*tailscale\S*: connect: (?:no such file or directory|connection refused)"
+        r"|local-tailscaled\.sock/localapi\S*: dial unix \S+: connect: "
+        r"(?:no such file or directory|connection refused)",
     ),
     (
         WindowsErrorKind.VERSION_MISMATCH,
@@ -56,8 +153,12 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (WindowsErrorKind.GUI_CANNOT_CONNECT, r"Failed to connect to Tailscale service|Tailscale: in use by other user"),
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
-    (WindowsErrorKind.BACKEND_ERROR, r"Tailscale backend error"),
-    (WindowsErrorKind.UNIX_ACCESS_DENIED, r"^Access denied: |Use 'sudo tailscale "),
+    # The CLI's own "backend error: <text>" (`tailscale up` on any OS) is the same report.
+    (WindowsErrorKind.BACKEND_ERROR, r"Tailscale backend error|(?:^|: |up failed: )backend error: "),
+    (
+        WindowsErrorKind.UNIX_ACCESS_DENIED,
+        r"^Access denied: |Use 'sudo tailscale ",
+    ),
     (
         WindowsErrorKind.OTHER,
         r"401 Unauthorized|empty user uid in connection identity|failed to look up user from"
@@ -71,21 +172,39 @@ _SIMPLE = tuple(
 )
 
 
-# Every pattern above contains one of these words (case aside). Most lines of a big paste contain none,
-# and looking for them with `in` is ~20x cheaper than trying the thirteen patterns (a case-insensitive
-# alternation regex is no faster than the patterns themselves).
-_ERROR_WORDS = (
-    "tailscale",
-    "pipe",
-    "access is denied",
-    "access denied",
-    "503 service unavailable",
-    "deadline exceeded",
-    "trust relationship",
-    "401 unauthorized",
-    "empty user uid",
-    "look up user",
-)
+# Each pattern above contains one of its phrases here (case aside). Most lines of a big paste contain none,
+# and looking for them with `in` is ~20x cheaper than trying the patterns (a case-insensitive alternation
+# regex is no faster than the patterns themselves). Phrases, not the bare word "tailscale", and per
+# pattern: prose that mentions Tailscale (or a pipe) on every line must not pay for every pattern, nor
+# for the soft-wrap joins blocks.py tries after an unrecognised line.
+_PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
+    WindowsErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
+    WindowsErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
+    WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),
+    WindowsErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
+    WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
+    WindowsErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
+    WindowsErrorKind.CLI_USAGE: (
+        "flag provided but not defined",
+        "invalid value",
+        "non-flag arguments",
+        "not a valid ip address",
+    ),
+    WindowsErrorKind.PIPE_MISSING: ("pipe",),
+    WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe",),
+    WindowsErrorKind.NO_BACKEND: ("503 service unavailable",),
+    WindowsErrorKind.DEADLINE: ("deadline exceeded",),
+    WindowsErrorKind.DOMAIN_TRUST: ("trust relationship",),
+    WindowsErrorKind.SERVICE_NOT_RUNNING: ("service running", "failed to connect", "dial unix"),
+    WindowsErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
+    WindowsErrorKind.GUI_CANNOT_CONNECT: ("failed to connect", "in use by other user"),
+    WindowsErrorKind.BACKEND_ERROR: ("backend error",),
+    WindowsErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),
+    WindowsErrorKind.OTHER: ("401 unauthorized", "empty user uid", "look up user", "failed to connect"),
+}
+_OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
+_GATED = tuple((_PHRASES[kind], pattern) for kind, pattern in _SIMPLE)
+_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values())
 
 
 _SPACES = re.compile(r"\s{2,}")
@@ -96,20 +215,36 @@ def normalise_error_text(text: str) -> str:
 
     Chat clients and consoles double spaces (``context  deadline exceeded``) and people wrap errors
     in backticks or quotes; the patterns match Go's own single-spaced text. Case is handled by the
-    patterns (case-insensitive), typographic quotes by text.py.
+    patterns (case-insensitive), typographic quotes by text.py. Japanese and Korean Windows consoles show
+    the backslash as ``¥`` / ``₩`` (``PC¥¥alice``, ``¥¥.¥pipe¥…``): it is the same character.
     """
     if "  " in text:
         text = _SPACES.sub(" ", text)
+    if "¥" in text or "₩" in text:
+        text = text.replace("¥", "\\").replace("₩", "\\")
     return text.strip("`'\" ")
 
 
+@lru_cache(maxsize=512)
 def is_windows_error_line(text: str) -> bool:
+    """Whether a line is a CLI/GUI error opskit knows: only the patterns whose phrases it contains run.
+
+    Cached: blocks.py asks again about the line after an unrecognised one when it tries to join a
+    soft-wrapped error, and that line is then classified in its own turn.
+    """
     lowered = text.lower()
-    return any(word in lowered for word in _ERROR_WORDS) and matches_error_pattern(text)
+    if not any(word in lowered for word in _ERROR_WORDS):
+        return False
+    text = normalise_error_text(text)
+    if any(word in lowered for word in _OWNER_PHRASES) and (
+        _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text)
+    ):
+        return True
+    return any(pattern.search(text) for phrases, pattern in _GATED if any(p in lowered for p in phrases))
 
 
 def matches_error_pattern(text: str) -> bool:
-    """Whether any error pattern matches (without the cheap word pre-check)."""
+    """Whether any error pattern matches (every pattern, without the phrase pre-checks)."""
     text = normalise_error_text(text)
     if _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text):
         return True
@@ -166,6 +301,7 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
     return None
 
 
+_SAME_MESSAGE_LINES = 3  # a wrapped error's halves are this close; a repeated error is further apart
 CONSOLE_WIDTH = 80  # cmd.exe and conhost wrap at 80 columns by default
 
 
@@ -193,6 +329,35 @@ def _unwrap(lines: Sequence[SourceLine]) -> list[SourceLine]:
     return joined
 
 
+# The rest of the `tailscale up` refusal (Go prints it over several lines) and the command it suggests.
+_UP_CONTINUATION = re.compile(
+    r"non-default flags\. To proceed|use the command below to explicitly mention|all non-default settings:"
+    r"|(?<![A-Za-z])tailscale up .*--"  # a log stamp may be glued to it: ...-07:00tailscale up --ssh
+)
+_UP_SUGGESTION = re.compile(r"(?<![A-Za-z])tailscale up (?P<flags>.*--.*)$")
+
+
+def continues_up_refusal(text: str) -> bool:
+    """A line of the multi-line `tailscale up` refusal after its first, or the command it suggests."""
+    cheap = "non-default" in text or "command below" in text or "tailscale up " in text
+    return cheap and bool(_UP_CONTINUATION.search(text))
+
+
+def _with_up_suggestions(errors: list[WindowsError], lines: Sequence[SourceLine]) -> list[WindowsError]:
+    """Give each `tailscale up` refusal the command the CLI suggested under it (its ``detail``)."""
+    for index, error in enumerate(errors):
+        if error.kind is not WindowsErrorKind.UP_FLAGS_REQUIRED:
+            continue
+        for line in lines:
+            match = _UP_SUGGESTION.search(line.text) if line.number > error.line.number else None
+            if match:
+                errors[index] = replace(error, detail="tailscale up " + match.group("flags").strip())
+                break
+        else:
+            errors[index] = replace(error, detail="")  # no suggestion pasted
+    return errors
+
+
 def parse_windows(
     lines: Sequence[SourceLine],
     whoami: SourceLine | None = None,
@@ -200,9 +365,23 @@ def parse_windows(
     elevated: bool | None = None,
 ) -> WindowsReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``."""
-    errors = tuple(e for e in (parse_windows_error(line) for line in _unwrap(lines)) if e is not None)
+    errors: list[WindowsError] = []
+    for error in (parse_windows_error(line) for line in _unwrap(lines)):
+        if error is None:
+            continue
+        previous = errors[-1] if errors else None
+        # One message wrapped over a few lines can match twice (both halves name the cause): keep one.
+        if (
+            previous is not None
+            and previous.kind is error.kind
+            and 0 < error.line.number - previous.line.number <= _SAME_MESSAGE_LINES
+        ):
+            if previous.pid is None and error.pid is not None:
+                errors[-1] = replace(previous, pid=error.pid)
+            continue
+        errors.append(error)
     return WindowsReport(
-        errors=errors,
+        errors=tuple(_with_up_suggestions(errors, lines)),
         whoami=whoami.text if whoami else None,
         whoami_line=whoami,
         admin_member=admin_member,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opskit.core.diagnose.models import OsPingReport, WindowsReport
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import SourceLine, hide_keys
 from opskit.core.findings import Evidence
 from opskit.core.rules import RuleContext
 
@@ -34,7 +34,7 @@ class InputFacts:
             if line is None or line.number in seen:
                 continue
             seen.add(line.number)
-            quoted.append(Evidence(self.source, line.number if line.number > 0 else None, line.text))
+            quoted.append(Evidence(self.source, line.number if line.number > 0 else None, hide_keys(line.text)))
         return tuple(quoted)
 
 

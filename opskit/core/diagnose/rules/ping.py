@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.diagnose.models import PathKind, PingOutcome, PingReport
+from opskit.core.diagnose.ping import is_target_error
 from opskit.core.diagnose.rules.facts import DiagnoseContext
+from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -151,6 +153,8 @@ def no_reply(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """
     if report.outcome not in (PingOutcome.TIMEOUT, PingOutcome.ERROR) or report.pongs:
         return
+    if _target_errors(report):
+        return  # nothing was sent: TS-PING-NO-TARGET says why
     lines = report.timeouts or report.errors
     text = lines[0].text if lines else "no reply"
     yield ctx.finding(
@@ -158,6 +162,52 @@ def no_reply(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         f"Check that {_peer(report)} is online (`tailscale status` on both), that the name resolves to a "
         "tailnet node, and that both nodes reach their DERP home (TCP 443).",
         ctx.facts.evidence(*lines[:3]),
+        peer=_peer(report),
+    )
+
+
+def _target_errors(report: PingReport) -> list[SourceLine]:
+    """The error lines that mean no ping was sent, when nothing else (a pong, a timeout) came back."""
+    if report.pongs or report.timeouts:
+        return []
+    return [line for line in report.errors if is_target_error(line.text)]
+
+
+@rule(
+    id="TS-PING-NO-TARGET",
+    name="ping-no-target",
+    family="tailscale-ping",
+    severity=Severity.ERROR,
+    summary="tailscale ping could not resolve its target: nothing was sent",
+    target="ping",
+)
+def no_target(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``error looking up IP of "x"``, ``no IPs found for``, ``no matching peer`` or a usage line
+    mean the ping never left this node: the name is not a tailnet node it knows (typo, MagicDNS off, the
+    peer removed or hidden by ACLs). Reading it as "the peer did not answer" sends the user to the
+    wrong place.
+
+    *Bad*::
+
+        $ tailscale ping magnesium
+        error looking up IP of "magnesium": lookup magnesium on 100.100.100.100:53: no such host
+
+    *Good*::
+
+        $ tailscale ping nas
+        ping "100.64.0.5" timed out
+        no reply
+    """
+    found = _target_errors(report)
+    if not found:
+        return
+    yield ctx.finding(
+        f"{ctx.facts.label} → {_peer(report)}: {found[0].text} — tailscale ping found no tailnet node to ping, so "
+        "nothing was sent; this says nothing about the connection.",
+        "Use the peer's MagicDNS name or Tailscale IP as `tailscale status` lists it (`tailscale ping "
+        "100.x.y.z`); if it is missing there, the node is not in your netmap (removed, expired, or hidden by "
+        "ACLs). `usage:` lines mean the command had no target at all.",
+        ctx.facts.evidence(*found[:3]),
         peer=_peer(report),
     )
 

@@ -13,7 +13,7 @@ from opskit.core.rules import rule
 
 def peer_name(peer: StatusPeer) -> str:
     """The peer's host name, or where it is shown when a fragment hides the name."""
-    host = peer.host.strip('()"')
+    host = peer.host.split(" (")[0].strip('()"')
     return host or (peer.ip if peer.ip else f"the peer on line {peer.line.number}")
 
 
@@ -150,14 +150,53 @@ def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """
     if not status.health:
         return
-    messages = "; ".join(h.text for h in status.health)
+    messages = "; ".join(h.text.rstrip(". ") for h in status.health)
+    lowered = messages.lower()
+    hints = [advice for words, advice in _HEALTH_HINTS if any(word in lowered for word in words)]
     yield ctx.finding(
         f"{ctx.facts.label}: tailscaled reports: {messages}.",
-        "Fix what the health messages name first: 'not connected to home DERP region' → check TCP 443 and "
-        "UDP 3478 to that region; 'not in map poll' → check the control server connection; 'state=Stopped' "
-        "→ run `tailscale up`.",
+        "Fix what the health messages name first: "
+        + ("; ".join(hints) if hints else "; ".join(advice for _, advice in _HEALTH_HINTS[:3]))
+        + ".",
         ctx.facts.evidence(*(h.line for h in status.health)),
     )
+
+
+# Health messages (old terse forms and the 1.70+ sentences) → what to check first.
+_HEALTH_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("home derp", "relay server", "no derp"),
+        "'not connected to home DERP region' / 'could not connect to the … relay server' → check TCP 443 and "
+        "UDP 3478 to that DERP region (with Headscale or a custom DERP, its address and certificate)",
+    ),
+    (
+        ("map poll", "coordination server"),
+        "'not in map poll' / 'unable to connect to the coordination server' → check the connection to the "
+        "control server (with Headscale: its URL, TLS and reverse proxy)",
+    ),
+    (("state=stopped", "tailscale is stopped"), "'state=Stopped' → run `tailscale up`"),
+    (
+        ("not logged in", "logged out", "login error"),
+        "'not logged in, last login error=…' → log in again (`tailscale up`); a 404 from /machine/register "
+        "means the client and a Headscale server do not speak the same protocol version",
+    ),
+    (
+        ("x509", "failed to verify certificate"),
+        "'x509: certificate …' → HTTPS to the control server is intercepted (TLS inspection, proxy, captive "
+        "portal) or the clock is wrong (expired / not yet valid): try another network, exempt the control and "
+        "DERP servers from inspection, fix the time",
+    ),
+    (
+        ("invalid key",),
+        "'invalid key' → the control server refused the auth key: create a new one (reusable if restarts or "
+        "several nodes replay it) and log in with it once",
+    ),
+    (
+        ("dns servers", "dns forward"),
+        "'can't reach the configured DNS servers' → check the DNS servers set in the admin console or "
+        "Headscale (and the exit node's DNS when one is in use)",
+    ),
+)
 
 
 @rule(
@@ -194,6 +233,12 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
             "Unattended Mode (`tailscale up --unattended` or 'Run unattended' in the menu) so tailscaled "
             "keeps "
             "running without a GUI client."
+        )
+    elif message.startswith("To authenticate"):
+        fix = (
+            "`tailscale up` is waiting for a login: open the URL printed under this line and sign in; with "
+            "Headscale an admin registers it (`headscale nodes register --user <user> --key <key from the "
+            "URL>`). To skip the browser, pass a pre-auth key (`tailscale up --auth-key=…`)."
         )
     elif message.startswith(("Logged out", "Log in at", "NeedsLogin")):
         fix = "Log in again (`tailscale up --login-server=<your Headscale URL>`), or re-register the node key."

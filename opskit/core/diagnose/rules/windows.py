@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
+from opskit.core.diagnose.text import hide_keys
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -201,6 +202,73 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "or driver problem left by another VPN, or a frontend/backend version mismatch).",
         "Read the text after 'backend error:' (the cause); update Tailscale; remove leftover TUN/TAP or "
         "other VPN adapters; then restart the Tailscale service. The service itself is not the problem.",
+    ),
+    WindowsErrorKind.UP_FLAGS_REQUIRED: (
+        "`tailscale up` refused and changed nothing: with any flag, `up` takes the flags as the complete set "
+        "of settings, so a setting made earlier (a previous `up`, `tailscale set`, the GUI, an add-on's "
+        "options, or a default that changed with an upgrade, e.g. --stateful-filtering in 1.66.4) would be "
+        "silently reset, and it refuses instead. Tailscale itself is not broken.",
+        "Rerun with the command the CLI printed under the message (it restates every current non-default "
+        "setting; drop the ones you want gone and add --reset), or change one setting with `tailscale set "
+        "--<flag>=<value>`, which leaves the others alone. In an add-on or container, fix the option list "
+        "(or enable its 'reset' option once) so the `up` it runs matches the stored settings.",
+    ),
+    WindowsErrorKind.GUI_FAILED_TO_START: (
+        'the macOS CLI could not start or reach the Tailscale app ("The Tailscale GUI failed to start", '
+        "Tailscale.CLIError): the CLI bundled with Tailscale.app talks to the daemon through the app and "
+        "its network extension, so it fails when the app is not running in your login session, when another "
+        "sandboxed app or a launchd job outside the user session runs it, or when the app's preferences "
+        "cannot be loaded.",
+        "Open Tailscale.app (connected) in the same user session, then run the CLI from a Terminal as that "
+        "user (`/Applications/Tailscale.app/Contents/MacOS/Tailscale status`); from scripts or other apps "
+        "run it in the user's session (`launchctl asuser $(id -u) …`); if it persists, reinstall the app "
+        "or use the open-source tailscaled build.",
+    ),
+    WindowsErrorKind.AUTH_KEY_REJECTED: (
+        'the coordination server refused the auth key passed to `tailscale up` ("invalid key"): a one-off '
+        "key that was already used, an expired or revoked key, a key of another tailnet, an API or OAuth "
+        "credential where an auth key belongs, or with Headscale a pre-auth key it does not know (another "
+        "server, deleted user, or a key quoted/prefixed wrongly by a wrapper). The node stays logged out.",
+        "Create a new auth key (reusable if several nodes or restarts use it) and pass it exactly, e.g. "
+        "`tailscale up --auth-key=tskey-auth-…`; with Headscale: `headscale preauthkeys create --user <user>` "
+        "and `tailscale up --login-server=<url> --auth-key=<key>`. Once the node is in, remove the key from "
+        "scripts or add-on options so restarts do not replay a spent key.",
+    ),
+    WindowsErrorKind.CLI_USAGE: (
+        "the tailscale CLI rejected its own command line, so the command never ran: an unknown or misspelt "
+        "flag (flags are dashed: --login-server, not -login_server), a flag and its value passed as ONE "
+        'argument by a wrapper (systemd/NixOS extraUpFlags ["--login-server https://…"], TS_EXTRA_ARGS '
+        "quoted whole), a flag given twice (refused since 1.84), or a value it cannot parse (an empty route "
+        '"/").',
+        "Run `tailscale up --help` (or the subcommand's) for the exact flag names; write each flag as "
+        "`--name=value`; in wrappers put one flag per list item or environment word, and do not repeat a "
+        "flag the wrapper already sets (hostname, auth key).",
+    ),
+    WindowsErrorKind.EXIT_NODE_REFUSED: (
+        "the exit node setting was refused: no node with that address or name is in this node's netmap "
+        "(a public IP given instead of the 100.x address, a name that is not unique, a node hidden by ACLs "
+        "or not shared), the node does not offer itself as an exit node (not advertised or not approved), or "
+        "this platform does not allow using one (the Home Assistant add-on).",
+        "List what this node may use with `tailscale exit-node list` and pass its 100.x IP or name; on the "
+        "exit node run `tailscale set --advertise-exit-node` and approve it in the admin console (Headscale: "
+        "approve its 0.0.0.0/0 and ::/0 routes); on Home Assistant use another device as the client.",
+    ),
+    WindowsErrorKind.FUNNEL_UNAVAILABLE: (
+        "Funnel is not available to this node: it needs HTTPS certificates enabled for the tailnet, MagicDNS, "
+        "the `funnel` node attribute granted to this node in the policy file (a tagged node must be matched "
+        "by its tag, not autogroup:member), and incoming connections allowed (shields-up off).",
+        'Enable HTTPS in the admin console (DNS page), add a nodeAttrs entry with attr "funnel" whose target '
+        "matches this node, turn shields-up off, then retry; 1.50.0 had a bug reading these (fixed in "
+        "1.50.1).",
+    ),
+    WindowsErrorKind.TLS_INTERCEPTED: (
+        "HTTPS to the coordination server failed certificate verification (x509): something between this "
+        "machine and the server presents its own certificate — TLS-inspecting security software, a corporate "
+        "proxy or firewall, a captive portal — so login and the control connection cannot work. (With a "
+        "Headscale server, its own certificate may simply not be trusted or not match the name.)",
+        "Test from another network; exempt controlplane.tailscale.com, login.tailscale.com, log.tailscale.com "
+        "and the DERP servers from TLS inspection (or your Headscale URL); with Headscale use a certificate "
+        "for its exact host name from a CA the clients trust.",
     ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
@@ -448,3 +516,210 @@ def backend_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findi
         Failed to connect to Tailscale service.
     """
     yield from _emit(WindowsErrorKind.BACKEND_ERROR, report, ctx)
+
+
+@rule(
+    id="TS-UP-FLAGS-REQUIRED",
+    name="up-flags-required",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="`tailscale up` refused: it must restate every non-default setting",
+    target="windows",
+)
+def up_flags_required(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale up`` with flags treats them as the whole desired configuration; when a setting
+    made earlier (or a default changed by an upgrade) is missing from the command line, it refuses rather
+    than reset it silently. Nothing changed: the fix is the command it prints, ``--reset``, or
+    ``tailscale set`` for a single setting.
+
+    *Bad*::
+
+        Error: changing settings via 'tailscale up' requires mentioning all
+        non-default flags. To proceed, either re-run your command with --reset or
+        use the command below to explicitly mention the current value of
+        all non-default settings:
+
+            tailscale up --advertise-routes=10.0.0.0/24 --ssh
+
+    *Good*::
+
+        Access denied: checkprefs access denied
+
+        Use 'sudo tailscale up'.
+        To not require root, use 'sudo tailscale set --operator=$USER' once.
+    """
+    found = _errors(report, WindowsErrorKind.UP_FLAGS_REQUIRED)
+    if not found:
+        return
+    cause, fix = _SIMPLE_TEXT[WindowsErrorKind.UP_FLAGS_REQUIRED]
+    suggested = next((e.detail for e in found if e.detail), "")
+    if suggested:
+        fix = f"The CLI's own suggestion here: `{hide_keys(suggested)}`. {fix}"
+    yield ctx.finding(
+        f"{ctx.facts.label}: {cause}",
+        fix,
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+        suggested=hide_keys(suggested) or None,
+    )
+
+
+@rule(
+    id="TS-MACOS-GUI-FAILED",
+    name="macos-gui-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The macOS CLI could not start or reach the Tailscale app",
+    target="windows",
+)
+def macos_gui_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the CLI inside Tailscale.app works through the running app; ``The Tailscale GUI failed to
+    start … (Tailscale.CLIError error 3.)`` means it could not reach it (app not running in this login
+    session, or the CLI run from a sandboxed app or launchd job), which no daemon restart fixes.
+
+    *Bad*::
+
+        The Tailscale GUI failed to start: The operation couldn't be completed. (Tailscale.CLIError error 3.)
+
+    *Good*::
+
+        failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
+    """
+    yield from _emit(WindowsErrorKind.GUI_FAILED_TO_START, report, ctx)
+
+
+@rule(
+    id="TS-UP-AUTH-KEY-REJECTED",
+    name="up-auth-key-rejected",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The coordination server refused the auth key",
+    target="windows",
+)
+def auth_key_rejected(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``backend error: invalid key: …`` after ``tailscale up --authkey`` is the control server's
+    answer, not a local fault: the key was spent, expired, revoked or belongs elsewhere (with Headscale,
+    ``unable to validate API key``). Restarting tailscaled or reinstalling does not help; a new key does.
+
+    *Bad*::
+
+        $ sudo tailscale up --authkey tskey-auth-k123
+        backend error: invalid key: API key tskey-auth-k123 not valid
+
+    *Good*::
+
+        Error: changing settings via 'tailscale up' requires mentioning all
+        non-default flags. To proceed, either re-run your command with --reset or
+        use the command below to explicitly mention the current value of
+        all non-default settings:
+    """
+    yield from _emit(WindowsErrorKind.AUTH_KEY_REJECTED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-USAGE",
+    name="cli-usage",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The tailscale CLI rejected its command line: nothing ran",
+    target="windows",
+)
+def cli_usage(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``flag provided but not defined: -login_server`` or ``invalid value … for flag`` come from the
+    CLI's own argument parser: the command never reached tailscaled, so nothing about the network or the
+    daemon can be read from it. Wrappers (systemd units, NixOS ``extraUpFlags``, container
+    ``TS_EXTRA_ARGS``, add-ons) are the usual source.
+
+    *Bad*::
+
+        Apr 17 21:52:41 nixos tailscaled-autoconnect-start[2821]: flag provided but not defined: -login-server https://example.com
+
+    *Good*::
+
+        failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
+    """
+    yield from _emit(WindowsErrorKind.CLI_USAGE, report, ctx)
+
+
+@rule(
+    id="TS-EXIT-NODE-REFUSED",
+    name="exit-node-refused",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The exit node setting was refused",
+    target="windows",
+)
+def exit_node_refused(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``no node found in netmap with IP …``, ``node "x" is not advertising an exit node`` or a
+    platform refusal mean the exit node was never set: traffic still leaves locally. The usual cause is
+    the exit node's public IP given instead of its Tailscale address, or an exit node not yet approved.
+
+    *Bad*::
+
+        $ sudo tailscale set --exit-node=203.0.113.7
+        no node found in netmap with IP 203.0.113.7
+
+    *Good*::
+
+        $ tailscale ping 100.64.0.9
+        pong from gw (100.64.0.9) via 203.0.113.7:41641 in 12ms
+    """
+    yield from _emit(WindowsErrorKind.EXIT_NODE_REFUSED, report, ctx)
+
+
+@rule(
+    id="TS-FUNNEL-UNAVAILABLE",
+    name="funnel-unavailable",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="Funnel is not available to this node",
+    target="windows",
+)
+def funnel_unavailable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``Funnel not available; HTTPS must be enabled`` / ``"funnel" node attribute not set`` /
+    ``Unable to turn on Funnel while shields-up is enabled``: a tailnet setting or policy is missing, not
+    a connectivity problem; no restart fixes it.
+
+    *Bad*::
+
+        Funnel not available; "funnel" node attribute not set. See https://tailscale.com/s/no-funnel.
+
+    *Good*::
+
+        Access denied: serve config denied
+    """
+    yield from _emit(WindowsErrorKind.FUNNEL_UNAVAILABLE, report, ctx)
+
+
+@rule(
+    id="TS-TLS-INTERCEPTED",
+    name="tls-intercepted",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="HTTPS to the coordination server fails certificate verification",
+    target="windows",
+)
+def tls_intercepted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``x509: certificate signed by unknown authority`` (``tls: failed to verify certificate``) on
+    the control server's URL means another certificate was presented: TLS inspection, a proxy or a captive
+    portal. ``has expired or is not yet valid`` means the system clock is wrong. Neither is fixed by
+    reinstalling Tailscale.
+
+    *Bad*::
+
+        Get "https://controlplane.tailscale.com/key?v=95": tls: failed to verify certificate: x509: certificate signed by unknown authority
+
+    *Good*::
+
+        failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
+    """
+    found = _errors(report, WindowsErrorKind.TLS_INTERCEPTED)
+    if not found:
+        return
+    cause, fix = _SIMPLE_TEXT[WindowsErrorKind.TLS_INTERCEPTED]
+    if any("expired or is not yet valid" in e.line.text for e in found):
+        cause = (
+            "the control server's certificate looks expired or not yet valid: this machine's clock is wrong "
+            "(or, less often, something intercepts TLS with a stale certificate)."
+        )
+        fix = "Set the date and time (enable NTP: `timedatectl set-ntp true`, Windows time sync), then retry."
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
