@@ -138,6 +138,8 @@ ERRNOS = [
 def test_a_localapi_dial_error_says_what_the_socket_did(socket: str, wrapper: str, errno: tuple[str, str]) -> None:
     reason, kind = errno
     text = wrapper.format(f"dial unix {socket}: connect: {reason}")
+    if "appears to be running" in wrapper and reason == "no such file or directory":
+        kind = "pipe-missing"  # the CLI sees the process: its socket is elsewhere, not the service stopped
     assert _windows_kinds(text + "\n") == [kind], text
 
 
@@ -473,3 +475,56 @@ def test_a_tls_failure_towards_control_is_its_own_kind_and_the_clock_is_told_apa
     assert [w["kind"] for w in to_json(diagnosis, 1)["windows"]] == ["tls-intercepted"], text
     (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-TLS-INTERCEPTED"]
     assert ("clock" in finding.cause) == ("expired" in error)
+
+
+# ------------------------------------------------------------- classes blind batch 6 (CLI) missed
+
+
+@given(
+    st.integers(2, 999_999),
+    st.sampled_from(["/var/run/tailscale/tailscaled.sock", "/run/tailscale/tailscaled.sock", "/tmp/ts.sock"]),
+    st.sampled_from(["", "$ tailscale status\n", "root@OpenWrt:~# tailscale up\n"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_running_daemon_without_its_socket_is_a_missing_socket_not_a_stopped_service(
+    pid: int, socket: str, prompt: str
+) -> None:
+    text = (
+        f"{prompt}failed to connect to local tailscaled (which appears to be running as tailscaled, pid {pid}). "
+        f"Got error: Failed to connect to local Tailscale daemon for /localapi/v0/status; not running? "
+        f"Error: dial unix {socket}: connect: no such file or directory\n"
+    )
+    (entry,) = to_json(run_text(text), 1)["windows"]
+    assert (entry["kind"], entry["pid"]) == ("pipe-missing", pid)
+    no_process = text.replace(f" (which appears to be running as tailscaled, pid {pid})", "")
+    assert _windows_kinds(no_process) == ["service-not-running"]  # no process seen: it is not running
+
+
+PEER_FIELDS = [
+    '"Online": true,', '"KeepAlive": false,', '"ExitNode": false,', '"ExitNodeOption": false,', '"Active": false,',
+    '"RxBytes": 0,', '"TxBytes": 0,', '"InEngine": true,', '"Relay": "fra",',
+]  # fmt: skip
+
+
+@given(
+    st.lists(st.sampled_from(PEER_FIELDS), min_size=3, max_size=8, unique=True),
+    st.sampled_from(["", "    ", "  "]),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_scalar_lines_cut_from_a_peer_object_are_a_status_excerpt(fields: list[str], indent: str, fenced: bool) -> None:
+    body = "\n".join(indent + field for field in fields)
+    diagnosis = run_text(f"```\n{body}\n```\n" if fenced else body + "\n")
+    assert [b["kind"] for b in to_json(diagnosis, 0)["blocks"]] == ["status"]
+    assert not diagnosis.has_problems  # an idle, online peer: nothing wrong
+
+
+@given(
+    st.sampled_from(["invalid key: API key <KEY> not valid", "invalid key: unable to validate API key"]),
+    st.sampled_from(["I get the error: `{e}` when I run up", "Got \u201c{e}\u201d after the login", "error was: {e}"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_the_cli_backend_error_quoted_in_prose_is_a_cli_error_not_a_daemon_log(error: str, sentence: str) -> None:
+    document = to_json(run_text(sentence.format(e=f"backend error: {error}") + "\n"), 1)
+    assert [b["kind"] for b in document["blocks"]] == ["windows-error"]
+    assert [w["kind"] for w in document["windows"]] == ["auth-key-rejected"]

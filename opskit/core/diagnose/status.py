@@ -525,12 +525,38 @@ _MAX_EXCERPT_LINES = 200
 _FRAGMENT_START = re.compile(r'^"(?P<field>Health|BackendState)":\s*(?P<value>\[.*|"[A-Za-z]+",?)$')
 
 
+# Fields of a PeerStatus (Self or a Peer) in `status --json`: a few of its lines cut out on their own
+# ("Online": true, / "ExitNode": false, / "Active": false,) are one peer object without its braces.
+_PEER_STATUS_FIELDS = frozenset(
+    ("ID", "PublicKey", "HostName", "DNSName", "OS", "UserID", "Relay", "PeerRelay", "CurAddr", "RxBytes",
+     "TxBytes", "Created", "LastWrite", "LastSeen", "LastHandshake", "Online", "KeepAlive", "ExitNode",
+     "ExitNodeOption", "Active", "InNetworkMap", "InMagicSock", "InEngine", "Expired", "KeyExpiry")
+)  # fmt: skip
+_SCALAR_FIELD = re.compile(r'^"(?P<field>[A-Za-z]+)":\s*(?:true|false|null|-?\d+|"[^"\\]*"),?$')
+_MIN_PEER_FIELDS = 3  # fewer is a quote in prose, not a cut-out object
+
+
+def _peer_object_lines(lines: Sequence[SourceLine], start: int) -> tuple[dict[str, object], int] | None:
+    end, known = start, 0
+    while end < min(len(lines), start + _MAX_EXCERPT_LINES) and (field := _SCALAR_FIELD.match(lines[end].text)):
+        known += field.group("field") in _PEER_STATUS_FIELDS
+        end += 1
+    if known < _MIN_PEER_FIELDS:
+        return None
+    try:
+        entry = json.loads("{" + "\n".join(line.text for line in lines[start:end]).rstrip(",") + "}")
+    except ValueError:
+        return None
+    return {"Peer": {"excerpt": entry}}, end - 1
+
+
 def status_json_fragment(lines: Sequence[SourceLine], start: int) -> tuple[dict[str, object], int] | None:
-    """A hand-cut piece of ``status --json`` without its braces: ``"Health": [ … ]`` or a lone
-    ``"BackendState": "NeedsLogin",`` line, as the status document it stands for and its last line."""
+    """A hand-cut piece of ``status --json`` without its braces: ``"Health": [ … ]``, a lone
+    ``"BackendState": "NeedsLogin",`` line, or three or more scalar lines of one peer object
+    (``"Online": true,``), as the status document it stands for and its last line."""
     match = _FRAGMENT_START.match(lines[start].text)
     if match is None:
-        return None
+        return _peer_object_lines(lines, start)
     value = match.group("value").rstrip(",")
     if match.group("field") == "BackendState":
         return {"BackendState": value.strip('"')}, start

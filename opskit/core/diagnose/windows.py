@@ -115,6 +115,12 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|tls: failed to verify certificate",
     ),
     (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
+    # The Unix CLI sees a tailscaled process but not the socket it dials: started with another --socket,
+    # still starting, or its socket file removed (the same as a missing pipe on Windows).
+    (
+        WindowsErrorKind.PIPE_MISSING,
+        r"appears to be running as tailscaled, pid \d+.*dial unix \S+: connect: no such file or directory",
+    ),
     (
         WindowsErrorKind.PIPE_ACCESS_DENIED,
         r"^(?=.*tailscale).*(?:safesocket\.Listen|namedpipe\.Listen|pipe).*" + _any_of(_ACCESS_DENIED),
@@ -190,7 +196,7 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "non-flag arguments",
         "not a valid ip address",
     ),
-    WindowsErrorKind.PIPE_MISSING: ("pipe",),
+    WindowsErrorKind.PIPE_MISSING: ("pipe", "appears to be running as"),
     WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe",),
     WindowsErrorKind.NO_BACKEND: ("503 service unavailable",),
     WindowsErrorKind.DEADLINE: ("deadline exceeded",),

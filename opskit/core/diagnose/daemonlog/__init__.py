@@ -51,7 +51,7 @@ _MARKERS = re.compile(
 _HAND_PROMPT = re.compile(r"^(?:\S*[#$%>]\s*)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\])?tailscaled(?:\.exe)?(?:\s.*)?)$")
 _CLI_ERROR = re.compile(
     r"failed to connect to local tailscaled|Unauthorized|localapi|LocalAPI|Tailscale daemon for /|namedpipe\\.|"
-    r"Tailscale backend error|ProtectedPrefix"
+    r"Tailscale backend error|ProtectedPrefix|(?:^|[\s:`'\"])backend error: "
 )
 _START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+|date\.\d{8})\S*(?P<rest>.*)$")
 _START_ANYWHERE = re.compile(r"(?:^|\s)Program starting: v(?P<version>\d+\.\d+\.\d+|date\.\d{8})\S*(?P<rest>.*)$")
