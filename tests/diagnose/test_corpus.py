@@ -42,7 +42,7 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "sample": {
         "file", "source", "client", "os", "note", "held_out", "fresh", "blind_batch", "log_dev", "cli_dev",
         "kinds", "problem", "recognised", "node", "peers", "ping", "windows", "daemon", "health", "state",
-        "rules_absent", "titles_exclude",
+        "rules_absent", "titles_exclude", "open_miss",
     },
     "node": {
         "udp", "mapping", "ipv6_state", "ipv6_state_not", "ipv6_global", "ipv4_scope", "derp_home", "portmap",
@@ -71,7 +71,15 @@ def test_every_truth_key_is_one_the_judge_reads(truth: dict[str, Any]) -> None:
     assert unknown_keys(truth) == []
 
 
-@pytest.mark.parametrize("truth", TRUTH, ids=[t["file"] for t in TRUTH])
+def _expected_to_hold(truth: dict[str, Any]) -> Any:
+    """A sample whose miss is still open (``open_miss = "why"``) must still miss: the day it is right,
+    the strict xfail fails and the marker has to go."""
+    if "open_miss" not in truth:
+        return truth
+    return pytest.param(truth, marks=pytest.mark.xfail(strict=True, reason=f"open miss: {truth['open_miss']}"))
+
+
+@pytest.mark.parametrize("truth", [_expected_to_hold(t) for t in TRUTH], ids=[t["file"] for t in TRUTH])
 def test_expert_facts_hold_on_the_structured_output(truth: dict[str, Any]) -> None:
     assert check_sample(truth, document_for(truth["file"])) == []
 
