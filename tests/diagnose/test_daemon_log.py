@@ -475,3 +475,22 @@ def test_derp_zero_is_no_home(prefix: str, region: int) -> None:
     lines = [prefix.format(msg=m) for m in ["magicsock: derp-900 connected; connGen=1", report]]
     home = _log(_mangle(lines, "plain"))["home_derp"]
     assert home is None if region == 0 else home["id"] == str(region)
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(
+        [
+            "safesocket.Listen: listen unix /var/run/tailscale/tailscaled.sock: bind: permission denied",
+            "safesocket.Listen: listen unix /run/tailscale/tailscaled.sock: bind: operation not permitted",
+        ]
+    ),
+    st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_daemon_without_root_is_told_to_run_as_root_or_unprivileged(prefix: str, bind: str, root: bool) -> None:
+    crash = "panic: runtime error: invalid memory address or nil pointer dereference" if root else bind
+    lines = [prefix.format(msg=m) for m in [RESTART, crash]]
+    (finding,) = [f for f in run_text(_mangle(lines, "plain")).findings if f.rule_id == "TS-LOG-CRASH"]
+    assert ("without root privileges" in finding.cause) is not root
+    assert ("userspace-networking" in finding.fix) is not root

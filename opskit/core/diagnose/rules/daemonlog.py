@@ -7,6 +7,7 @@ exact fix, and quotes the first and last lines that raised the issue.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
@@ -29,6 +30,9 @@ def _finding(
         issues=[issue.kind for issue in issues],
         keys=[issue.key for issue in issues],
     )
+
+
+_NOT_ROOT = re.compile(r"permission denied|operation not permitted", re.IGNORECASE)
 
 
 def _last(issues: tuple[LogIssue, ...]) -> str:
@@ -614,18 +618,42 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         2023/04/20 10:00:01 Switching ipn state NoState -> Starting (WantRunning=true, nm=true)
     """
     issues = log.issues_of("crash")
-    others = [i.kind for i in log.issues if i.kind not in ("crash", "hand-started", "log-upload-failing")]
+    if not issues:
+        return
+    stopped_at = min(issue.lines[0].number for issue in issues)
+    # Only what was logged before the stop can be its cause (a restart's own failures come after it).
+    others = [
+        i.kind
+        for i in log.issues
+        if i.kind not in ("crash", "hand-started", "log-upload-failing") and i.lines[0].number <= stopped_at
+    ]
     # A goroutine trace through cmd/tailscale/cli is the CLI crashing (e.g. `tailscale netcheck`), not the daemon.
     cli = any("/cmd/tailscale/cli/" in line.text for line in log.lines)
+    # "bind: permission denied" on its socket, "you must be root", netlink "operation not permitted": the
+    # daemon runs without root, and every privileged step fails the same way.
+    unprivileged = any(
+        "must be root" in line.text or ("safesocket" in line.text and _NOT_ROOT.search(line.text)) for line in log.lines
+    )
     yield from _finding(
         ctx,
         issues,
         (f"the tailscale CLI panicked (its trace runs through cmd/tailscale/cli): {_last(issues)}" if cli else "")
         or f"tailscaled stopped: {_last(issues)}"
-        + (f" (the cause logged before: {', '.join(dict.fromkeys(others))})." if others else "."),
-        "Fix the cause named above, then `systemctl restart tailscaled` (Windows: restart the Tailscale "
-        "service) and check `journalctl -u tailscaled -b`; a Go panic with a goroutine trace is a bug: report "
-        "it with the trace and `tailscale version`.",
+        + (f" (the cause logged before: {', '.join(dict.fromkeys(others))})." if others else ".")
+        + (
+            " It runs without root privileges: its socket, netlink and firewall steps are all refused."
+            if unprivileged
+            else ""
+        ),
+        (
+            "Run tailscaled as root (the system service: `sudo systemctl enable --now tailscaled`), or "
+            "unprivileged with `--tun=userspace-networking --socket=$HOME/.tailscale/tailscaled.sock "
+            "--statedir=$HOME/.tailscale` and the CLI pointed at that socket (`tailscale --socket=…`)."
+            if unprivileged
+            else "Fix the cause named above, then `systemctl restart tailscaled` (Windows: restart the Tailscale "
+            "service) and check `journalctl -u tailscaled -b`; a Go panic with a goroutine trace is a bug: report "
+            "it with the trace and `tailscale version`."
+        ),
     )
 
 
