@@ -23,6 +23,7 @@ from tests.check.live import BackendServer
 from tests.support.dnsmasq import Dnsmasq
 from tests.support.nginx import Nginx, nginx_main_conf, public_prefix
 from tests.support.ports import free_port
+from tests.support.sarif import valid_sarif_log
 from tests.support.tools import require_binary, require_root
 
 pytestmark = pytest.mark.integration
@@ -170,7 +171,6 @@ def test_names_with_ttl_and_short_names(cli: Any, cluster: Cluster) -> None:
 def test_check_resolver_findings_in_json_and_sarif(cli: Any, cluster: Cluster) -> None:
     """The failing and warning targets are findings a CI job can read: in `findings[]` of the JSON
     document (shaped like lint's), and as SARIF results pointing at the target's own file:line."""
-    import jsonschema
 
     args = ["check", "resolver", "--nginx-conf", str(cluster.static_conf), "--nameserver"]
     args.append(f"127.0.0.1:{cluster.dns.port}")
@@ -193,9 +193,7 @@ def test_check_resolver_findings_in_json_and_sarif(cli: Any, cluster: Cluster) -
 
     sarif = cli([*args, "--format", "sarif"])
     assert sarif.exit_code == 1
-    log = json.loads(sarif.stdout)
-    schema = json.loads((Path(__file__).parents[1] / "lint" / "data" / "sarif-schema-2.1.0.json").read_text())
-    assert not list(jsonschema.Draft4Validator(schema).iter_errors(log))
+    log = valid_sarif_log(sarif.stdout)
     run = log["runs"][0]
     rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     results = {r["ruleId"]: r for r in run["results"]}

@@ -8,15 +8,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from tests.support.sarif import sarif_validator
+
 DATA = Path(__file__).parent / "data"
 SCENARIOS = Path(__file__).parent / "scenarios"
 
 
 @pytest.fixture(scope="module")
 def validator() -> jsonschema.Draft4Validator:
-    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
-    jsonschema.Draft4Validator.check_schema(schema)
-    return jsonschema.Draft4Validator(schema)
+    return sarif_validator()
 
 
 def test_sarif_with_cross_file_findings_is_valid(cli, validator) -> None:  # type: ignore[no-untyped-def]
