@@ -91,6 +91,7 @@ ERROR_FRAGMENTS = [
 
 
 @given(st.lists(st.sampled_from(ERROR_FRAGMENTS), min_size=1, max_size=8).map("".join))
+@example("Tailscalesafesocket.ListenAccess is denied")  # safesocket.Listen refused, no "pipe" word
 @settings(max_examples=1000, deadline=None)
 def test_windows_word_precheck_never_hides_an_error_line(text: str) -> None:
     assert is_windows_error_line(text) == matches_error_pattern(text)

@@ -197,7 +197,7 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "not a valid ip address",
     ),
     WindowsErrorKind.PIPE_MISSING: ("pipe", "appears to be running as"),
-    WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe",),
+    WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe", "safesocket.listen"),
     WindowsErrorKind.NO_BACKEND: ("503 service unavailable",),
     WindowsErrorKind.DEADLINE: ("deadline exceeded",),
     WindowsErrorKind.DOMAIN_TRUST: ("trust relationship",),

@@ -111,7 +111,8 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                 else _SEVERITY.get(kind, Severity.WARNING if kind.startswith("health:") else Severity.ERROR),
                 message=opened.raised.detail,
                 key=key_shown,
-                lines=tuple(opened.lines),
+                # the rate limiter's "[RATELIMIT] format(…)" says it happened often, a real line says what
+                lines=tuple(sorted(opened.lines, key=lambda line: "[RATELIMIT]" in line.text)),
                 count=opened.count,
             )
         )
