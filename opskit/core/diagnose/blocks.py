@@ -137,11 +137,14 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         return BlockKind.PING
     # What `tailscale status` and the CLI print, bare, before tailscaled's log claims the message inside:
     # a health message (bulleted, or pasted without its bullet) and the CLI's own "backend error: …" and
-    # "500 Internal Server Error: …" (a LocalAPI answer; tailscaled's own log lines carry a prefix).
+    # "500 Internal Server Error: …" (a LocalAPI answer, bare or in inline code; tailscaled's own log lines
+    # carry a prefix and no backtick).
     if first in "#nYUT" and (first == "#" or text.startswith(BARE_HEALTH)) and is_status_line(text):
         return _STATUS
     if (
-        (first == "b" and text.startswith("backend error: ")) or (first == "5" and text.startswith("500 Internal"))
+        (first == "b" and text.startswith("backend error: "))
+        or (first == "5" and text.startswith("500 Internal"))
+        or "`500 Internal Server Error: " in text
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):

@@ -21,7 +21,7 @@ from opskit.core.diagnose.text import SourceLine
 _PONG = re.compile(
     r"^pong from (?P<node>\S+) (?:\((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+"
     r"|(?P<placeholder>\"[^\"\s]{1,60}\"|<[^<>\s]{1,60}>))"
-    r"[.,;:]? via (?P<via>\S+?)[.,;]?"
+    r"[.,;:]? via (?P<via>\[[^\]]{1,60}\]:[^\s.,;]+|<[^<>]{1,60}>:[^\s.,;]+|\S+?)[.,;]?"
     r"(?: in (?P<latency>[0-9.]+[a-zµ]*s))?[.,;]*(?:\s+#.*)?\s*$"
 )
 # A pong cut down to its "via" part, as people quote it ("- via DERP(fra) in 41ms  # relay"); the
