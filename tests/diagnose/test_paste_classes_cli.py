@@ -661,6 +661,24 @@ def test_a_found_daemon_whose_localapi_cannot_be_dialled_is_a_socket_mismatch(
     assert "--socket" in finding.fix and "Restart-Service" not in finding.fix  # the Unix advice
 
 
+WINDOWS_TCP_REFUSED = (
+    'Get "http://local-tailscaled.sock/localapi/v0/status": dial tcp 127.0.0.1:41112: connectex: No connection '
+    "could be made because the target machine actively refused it."
+)
+
+
+@given(st.integers(2, 99_999), st.booleans())
+@settings(max_examples=10, deadline=None)
+def test_the_windows_tcp_era_localapi_refused_is_read_like_the_unix_one(pid: int, found: bool) -> None:
+    before = FOUND_PROCESS.replace("tailscaled,", "tailscaled.exe,").format(pid=pid) if found else ""
+    diagnosis = run_text(before + WINDOWS_TCP_REFUSED + "\n")
+    (entry,) = to_json(diagnosis, 1)["windows"]
+    assert entry["kind"] == ("pipe-missing" if found else "service-not-running")
+    if found:  # Windows advice: restart the service, not a --socket mismatch
+        (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-WIN-PIPE-MISSING"]
+        assert "Restart-Service" in finding.fix
+
+
 @given(
     st.sampled_from(["tailscaled.sock", "./tailscaled.sock", "run/tailscale/tailscaled.sock"]),
     st.sampled_from(["profiles/", "status"]),
@@ -679,12 +697,13 @@ def test_a_relative_socket_path_is_the_cli_looking_in_the_wrong_place(socket: st
     st.sampled_from(["[::1]:51946", "127.0.0.1:62012", "/var/run/tailscaled.socket"]),
     st.sampled_from(["", "2021/09/05 10:49:08 "]),
     st.sampled_from(["status", "whois?addr=100.1.2.3:1"]),
+    st.sampled_from(["connection refused", "no such file or directory", "can't assign requested address"]),
 )
-@settings(max_examples=20, deadline=None)
-def test_the_old_raw_localapi_error_refused_is_a_stopped_daemon(address: str, stamp: str, path: str) -> None:
+@settings(max_examples=30, deadline=None)
+def test_the_old_raw_localapi_dial_failing_is_a_stopped_daemon(address: str, stamp: str, path: str, errno: str) -> None:
     network = "unix" if address.startswith("/") else "tcp"
     url = f"http://local-tailscaled.sock/localapi/v0/{path}"
-    text = f'$ tailscale ip -6\n{stamp}Get "{url}": dial {network} {address}: connect: connection refused\n'
+    text = f'$ tailscale ip -6\n{stamp}Get "{url}": dial {network} {address}: connect: {errno}\n'
     document = to_json(run_text(text), 1)
     assert [b["kind"] for b in document["blocks"]] == ["windows-error"], text
     assert [w["kind"] for w in document["windows"]] == ["service-not-running"]

@@ -72,6 +72,14 @@ _ACCESS_DENIED = (
 )
 
 
+# A LocalAPI dial that reached nobody: no socket file, nobody listening (Unix, and Windows when LocalAPI was
+# TCP 127.0.0.1:41112), or (macOS) no LocalAPI port found at all, so the CLI dialled port 0.
+_DIAL_FAILED = (
+    r"(?:connect: (?:no such file or directory|connection refused|can't assign requested address)"
+    r"|connectex: No connection could be made because the target machine actively refused it)"
+)
+
+
 def _any_of(phrases: tuple[str, ...]) -> str:
     return "(?:" + "|".join(re.escape(p) for p in phrases) + ")"
 
@@ -122,8 +130,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # no socket file, a stale one nobody listens on, or (macOS) no LocalAPI port found (127.0.0.1:0).
     (
         WindowsErrorKind.PIPE_MISSING,
-        r"appears to be running as tailscaled, pid \d+.*dial (?:unix|tcp) \S+: connect: "
-        r"(?:no such file or directory|connection refused|can't assign requested address)",
+        r"appears to be running as tailscaled(?:\.exe)?, pid \d+.*dial (?:unix|tcp) \S+: " + _DIAL_FAILED,
     ),
     # A relative socket path ("dial unix tailscaled.sock") is the CLI's fallback default where the OS has
     # no /var/run (Android, some NAS and router firmwares): it dials the current directory, never where
@@ -161,8 +168,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # socket may live elsewhere with --socket; the LocalAPI URL in front then says whose it is).
         r"|dial unix \S*tailscale\S*: connect: (?:no such file or directory|connection refused)"
         # Before the friendly wording (<= 1.14) the raw LocalAPI error; macOS talked to it over loopback TCP.
-        r"|local-tailscaled\.sock/localapi\S*: dial (?:unix|tcp) \S+: connect: "
-        r"(?:no such file or directory|connection refused)",
+        r"|local-tailscaled\.sock/localapi\S*: dial (?:unix|tcp) \S+: " + _DIAL_FAILED,
     ),
     (
         WindowsErrorKind.VERSION_MISMATCH,

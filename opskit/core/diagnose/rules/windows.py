@@ -296,7 +296,8 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
     if not found:
         return
     cause, fix = _SIMPLE_TEXT[kind]
-    unix = kind is WindowsErrorKind.PIPE_MISSING and "dial " in found[0].detail
+    detail = found[0].detail
+    unix = kind is WindowsErrorKind.PIPE_MISSING and ("dial unix" in detail or "connect: " in detail)
     if unix:
         cause, fix = _SOCKET_MISSING
     daemon = "tailscaled" if unix else "tailscaled.exe"
