@@ -596,7 +596,9 @@ def test_a_row_redacted_to_fewer_groups_is_read(ip: str, cell: tuple[str, str], 
 
 
 @given(
-    st.sampled_from(["100.74.206.21", "100.127.0.1", "fd7a:115c:a1e0::a", "100.___.___.___", "100.XXXXX"]),
+    st.sampled_from(
+        ["100.74.206.21", "100.127.0.1", "fd7a:115c:a1e0::a", "fd7a:115c:a1e0::XXXX", "100.___.___.___", "100.XXXXX"]
+    ),
     st.sampled_from(BARE_CELLS),
     st.sampled_from(["tagged-devices", "alice@"]),
     st.integers(2, 12),
@@ -720,7 +722,9 @@ BODIES = [
 
 @given(
     st.sampled_from(BODIES),
-    st.sampled_from(["{}", "```txt\n{}\n```", "$ tailscale up\n{}", "I get `{}` every time", "> {}"]),
+    st.sampled_from(
+        ["{}", "```txt\n{}\n```", "$ tailscale up\n{}", "I get `{}` every time", "> {}", "2021/09/05 10:49:08 {}"]
+    ),
 )
 @settings(max_examples=30, deadline=None)
 def test_a_localapi_500_is_the_backend_answering_with_an_error(body: str, wrap: str) -> None:
@@ -767,3 +771,15 @@ def test_counted_pongs_are_pongs_and_a_status_code_is_not_a_count(prefix: str, c
     )
     (entry,) = to_json(run_text(error), 1)["windows"]
     assert (entry["kind"], entry["owner"], entry["caller"]) == ("not-owner", "DOM\\bob", "DOM\\eve")
+
+
+@given(
+    st.sampled_from(["{n:6d}\t", "{n:6d}  ", "{n} "]),
+    st.sampled_from(["100.101.6.90", "100.x.y.z", "fd7a:115c:a1e0::9"]),
+)
+@settings(max_examples=12, deadline=None)
+def test_numbered_status_rows_are_rows(prefix: str, ip: str) -> None:
+    rows = [f"{ip}  hawkman  jrmuizel@  linux  -", f'{ip}  nas  jrmuizel@  linux  active; relay "fra", tx 100 rx 0']
+    text = "\n".join(prefix.format(n=i + 1) + row for i, row in enumerate(rows)) + "\n"
+    peers = to_json(run_text(text), 1)["peers"]
+    assert [(p["name"], p["path"], p["tx"]) for p in peers] == [("hawkman", "idle", None), ("nas", "derp", 100)], text

@@ -96,9 +96,12 @@ def _line_ends(text: str) -> str:
 
 
 # A count from `uniq -c` or a line number from `cat -n` / `nl` in front of what is unmistakably Tailscale
-# output: a netcheck bullet or region line, `Report:`, a pong. Not in front of anything else: "401
+# output: a netcheck bullet or region line, `Report:`, a pong, a status row that starts with its tailnet
+# address. Not in front of anything else: "401
 # Unauthorized: …" and "503 Service Unavailable" start with a number too.
-_COUNT_PREFIX = re.compile(r"^\d{1,9}\s+(?=\* [A-Z][\w ]*:|- [^\s:]{1,32}[:,] |Report:|pong from )")
+_COUNT_PREFIX = re.compile(
+    r"^\d{1,9}\s+(?=\* [A-Z][\w ]*:|- [^\s:]{1,32}[:,] |Report:|pong from |(?:100\.|fd7a:)\S*\s+\S+\s+\S+\s+\S)"
+)
 _DIGITS = frozenset("0123456789")
 # Lines starting with these are output (netcheck bullets, status rows, JSON), never a prompt.
 _NOT_PROMPT_START = frozenset("*-0123456789{}[")

@@ -182,7 +182,10 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # LocalAPI answered the CLI with an error status ("500 Internal Server Error: cannot start/log in
     # backend when state store is unhealthy"): tailscaled runs, its backend refused. Printed by the CLI as
     # "<status>: <body>"; the specific bodies (exit nodes, 503 no backend) are matched above.
-    (WindowsErrorKind.BACKEND_ERROR, r"(?:^|: |`)500 Internal Server Error: \S"),
+    (
+        WindowsErrorKind.BACKEND_ERROR,
+        r"(?:^|: |`|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )500 Internal Server Error: \S",
+    ),
     (
         WindowsErrorKind.UNIX_ACCESS_DENIED,
         r"^Access denied: |Use 'sudo tailscale ",
