@@ -650,12 +650,14 @@ FAILED_DIALS = [
     st.sampled_from(FAILED_DIALS),
     st.sampled_from(["status", "profiles/", "prefs"]),
     st.sampled_from(["", "mac:~$ tailscale up\n", "```\n"]),
+    st.sampled_from(["tailscaled", "IPNExtension"]),
 )
 @settings(max_examples=60, deadline=None)
 def test_a_found_daemon_whose_localapi_cannot_be_dialled_is_a_socket_mismatch(
-    pid: int, dial: str, path: str, before: str
+    pid: int, dial: str, path: str, before: str, process: str
 ) -> None:
-    text = before + FOUND_PROCESS.format(pid=pid) + CLIENT_ERROR.format(path=path, dial=dial) + "\n"
+    found = FOUND_PROCESS.replace("as tailscaled,", f"as {process},").format(pid=pid)
+    text = before + found + CLIENT_ERROR.format(path=path, dial=dial) + "\n"
     diagnosis = run_text(text)
     (entry,) = to_json(diagnosis, 1)["windows"]
     assert (entry["kind"], entry["pid"]) == ("pipe-missing", pid), text

@@ -34,7 +34,8 @@ _IN_USE_BY = re.compile(
     r"Tailscale (?:is )?already in use(?: by (?P<owner>.+?))?(?:, pid (?P<pid>\d+))?\s*[.\"'`]?$", re.IGNORECASE
 )
 _RUNNING_AS = re.compile(r"Tailscale running (?P<mode>in server mode )?as (?P<owner>.+?)\. Access denied\.?")
-_DAEMON_PID = re.compile(r"running as tailscaled(?:\.exe)?, pid (?P<pid>\d+)")
+# The process the CLI found: tailscaled (tailscaled.exe), or the macOS app's IPNExtension.
+_DAEMON_PID = re.compile(r"running as (?:tailscaled(?:\.exe)?|IPNExtension), pid (?P<pid>\d+)")
 
 # Windows prints Win32 errors in the display language: the pipe errors arrive translated.
 # ERROR_FILE_NOT_FOUND (2) and ERROR_ACCESS_DENIED (5) as FormatMessage words them, per locale.
@@ -130,7 +131,8 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # no socket file, a stale one nobody listens on, or (macOS) no LocalAPI port found (127.0.0.1:0).
     (
         WindowsErrorKind.PIPE_MISSING,
-        r"appears to be running as tailscaled(?:\.exe)?, pid \d+.*dial (?:unix|tcp) \S+: " + _DIAL_FAILED,
+        r"appears to be running as (?:tailscaled(?:\.exe)?|IPNExtension), pid \d+.*dial (?:unix|tcp) \S+: "
+        + _DIAL_FAILED,
     ),
     # A relative socket path ("dial unix tailscaled.sock") is the CLI's fallback default where the OS has
     # no /var/run (Android, some NAS and router firmwares): it dials the current directory, never where
