@@ -1,4 +1,5 @@
-"""Generated tests for the classes of misses the pastes-dev set (corpus 140-162) found on its first run.
+"""Generated tests for the classes of misses the pastes-dev set (corpus 140-162) found on its first run,
+and those blind batches 6 and 7 (CLI halves) found since (sections at the end).
 
 Each class is proven on generated variants, not only on the paste that showed it: the `tailscale up`
 refusal that wants every non-default flag (under log stamps, prompts, shell traces, other quotes), the
@@ -10,6 +11,7 @@ netcheck's `Nearest DERP: 0 ()`.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -138,8 +140,10 @@ ERRNOS = [
 def test_a_localapi_dial_error_says_what_the_socket_did(socket: str, wrapper: str, errno: tuple[str, str]) -> None:
     reason, kind = errno
     text = wrapper.format(f"dial unix {socket}: connect: {reason}")
-    if "appears to be running" in wrapper and reason == "no such file or directory":
-        kind = "pipe-missing"  # the CLI sees the process: its socket is elsewhere, not the service stopped
+    if "appears to be running" in wrapper and reason != "permission denied":
+        # The CLI sees the process: its socket is elsewhere (no file, or a stale one nobody listens on:
+        # ECONNREFUSED means no listener, a busy daemon would make it wait), not the service stopped.
+        kind = "pipe-missing"
     assert _windows_kinds(text + "\n") == [kind], text
 
 
@@ -528,3 +532,256 @@ def test_the_cli_backend_error_quoted_in_prose_is_a_cli_error_not_a_daemon_log(e
     document = to_json(run_text(sentence.format(e=f"backend error: {error}") + "\n"), 1)
     assert [b["kind"] for b in document["blocks"]] == ["windows-error"]
     assert [w["kind"] for w in document["windows"]] == ["auth-key-rejected"]
+
+
+# ------------------------------------------------------------- classes blind batch 7 (CLI) missed
+
+# A direct pong whose endpoint people replaced, whole or only its port, by a placeholder (corpus 282).
+PLACEHOLDER_ENDPOINTS = [
+    "ip:port", "IP:PORT", "x.x.x.x:xxxx", "xxx.xxx.xxx.xxx:41641", "1.2.3.4:port", "[redacted]:41641",
+    "<ip>:<port>", "[Private IPv6 address]:41641", "203.0.113.7:41641", "[2001:db8::1]:41641",
+]  # fmt: skip
+PONG_PEERS = [("machine", "fd7a:115c:a1e0::a"), ("nas", "100.101.6.89"), ("host-1", "100.x.y.z")]
+
+
+@given(
+    st.sampled_from(PLACEHOLDER_ENDPOINTS),
+    st.sampled_from(PONG_PEERS),
+    st.lists(st.sampled_from(["par", "fra", "nyc"]), max_size=4),
+    st.sampled_from(["0s", "3ms", "1.023s"]),
+    st.sampled_from(["", "```\n", "$ tailscale ping machine\n"]),
+)
+@settings(max_examples=80, deadline=None)
+def test_a_direct_pong_with_a_placeholder_endpoint_is_direct(
+    endpoint: str, peer: tuple[str, str], relayed: list[str], latency: str, before: str
+) -> None:
+    name, ip = peer
+    pongs = [f"pong from {name} ({ip}) via DERP({code}) in 7ms" for code in relayed]
+    text = before + "\n".join([*pongs, f"pong from {name} ({ip}) via {endpoint} in {latency}"]) + "\n"
+    diagnosis = run_text(text)
+    (ping,) = to_json(diagnosis, 1 if diagnosis.has_problems else 0)["pings"]
+    assert (ping["outcome"], ping["path"], ping["pongs"]) == ("direct", "direct", len(relayed) + 1), text
+    assert set(ping["derp_regions"]) == set(relayed)
+    assert "TS-PING-NOT-DIRECT" not in rule_ids(diagnosis)
+
+
+@given(st.sampled_from(["TSMP", "ICMP", "disco", "peerapi"]))
+@settings(max_examples=4, deadline=None)
+def test_a_pong_that_names_its_ping_type_is_not_a_direct_endpoint(ping_type: str) -> None:
+    (ping,) = to_json(run_text(f"pong from nas (100.101.6.89) via {ping_type} in 3ms\n"), 1)["pings"]
+    assert ping["path"] != "direct"
+
+
+# `100.XXXXX`-style redactions (fewer groups than an IPv4 address) and rows whose OS column is blank
+# (Mullvad exit nodes, tagged devices): corpus 287 and 294.
+SHORT_REDACTIONS = ["100.XXXXX", "100.x", "100.xx.xx", "100.***", "100.#####", "100.X.X"]
+BARE_CELLS = [("-", "idle"), ("online", "idle"), ("offline", "offline"), ("idle", "idle")]
+
+
+@given(
+    st.sampled_from(SHORT_REDACTIONS),
+    st.sampled_from(BARE_CELLS),
+    st.sampled_from(["macOS", "linux", "windows"]),
+    st.sampled_from(["  ", "    ", "\t"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_row_redacted_to_fewer_groups_is_read(ip: str, cell: tuple[str, str], os_name: str, gap: str) -> None:
+    word, path = cell
+    text = f"{ip}{gap}kent{gap}kent@{gap}macOS{gap}-\n{ip}{gap}adam{gap}adam@{gap}{os_name}{gap}{word}\n"
+    document = to_json(run_text(text), 0)
+    assert [(p["name"], p["ip"], p["self"], p["path"], p["os"]) for p in document["peers"]] == [
+        ("kent", "redacted", True, "idle", "macOS"),
+        ("adam", "redacted", False, path, os_name),
+    ], text
+
+
+@given(
+    st.sampled_from(
+        ["100.74.206.21", "100.127.0.1", "fd7a:115c:a1e0::a", "fd7a:115c:a1e0::XXXX", "100.___.___.___", "100.XXXXX"]
+    ),
+    st.sampled_from(BARE_CELLS),
+    st.sampled_from(["tagged-devices", "alice@"]),
+    st.integers(2, 12),
+    st.booleans(),
+)
+@settings(max_examples=80, deadline=None)
+def test_a_row_with_a_blank_os_column_and_a_bare_status_word_is_read(
+    ip: str, cell: tuple[str, str], owner: str, gap: int, with_hint: bool
+) -> None:
+    word, path = cell
+    hint = "# To see the full list of exit nodes, including location-based exit nodes, run `tailscale exit-node list`"
+    rows = [
+        f"{ip}   ch-zrh-wg-201.mullvad.ts.net {owner}{' ' * gap}{word}",
+        f"{ip}   nl-ams-wg-101.mullvad.ts.net {owner}  -",
+    ]
+    text = "$ tailscale status | grep mullvad\n" + (hint + "\n\n" if with_hint else "") + "\n".join(rows) + "\n"
+    diagnosis = run_text(text)
+    peers = to_json(diagnosis, 1 if diagnosis.has_problems else 0)["peers"]
+    assert [(p["name"], p["path"], p["os"]) for p in peers] == [
+        ("ch-zrh-wg-201.mullvad.ts.net", path, None),
+        ("nl-ams-wg-101.mullvad.ts.net", "idle", None),
+    ], text
+    assert "TS-INPUT-UNREAD" not in rule_ids(diagnosis)
+
+
+@given(st.sampled_from(["192.168.1.1 router admin -", "100.20.3.4 web prod -", "10 apples and -", "1.2 a b -"]))
+@settings(max_examples=4, deadline=None)
+def test_four_words_after_a_number_that_is_no_tailnet_address_are_not_a_row(line: str) -> None:
+    document = to_json(run_text(f"100.101.6.89  hawkman  jrmuizel@  linux  -\n{line}\n"), 0)
+    assert [p["name"] for p in document["peers"]] == ["hawkman"], line
+
+
+# The CLI found a tailscaled process, yet its dial fails (corpus 216, 305), or it dials a relative socket
+# path (its fallback default where the OS has no /var/run: corpus 296): the socket is not where it looks.
+FOUND_PROCESS = (
+    "failed to connect to local tailscaled (which appears to be running as tailscaled, pid {pid}). Got error: "
+)
+CLIENT_ERROR = "Failed to connect to local Tailscale daemon for /localapi/v0/{path}; not running? Error: {dial}"
+FAILED_DIALS = [
+    "dial unix /var/run/tailscale/tailscaled.sock: connect: no such file or directory",
+    "dial unix /var/run/tailscale/tailscaled.sock: connect: connection refused",
+    "dial unix /var/run/tailscaled.socket: connect: no such file or directory",
+    "dial tcp 127.0.0.1:0: connect: can't assign requested address",
+]
+
+
+@given(
+    st.integers(2, 99_999),
+    st.sampled_from(FAILED_DIALS),
+    st.sampled_from(["status", "profiles/", "prefs"]),
+    st.sampled_from(["", "mac:~$ tailscale up\n", "```\n"]),
+    st.sampled_from(["tailscaled", "IPNExtension"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_found_daemon_whose_localapi_cannot_be_dialled_is_a_socket_mismatch(
+    pid: int, dial: str, path: str, before: str, process: str
+) -> None:
+    found = FOUND_PROCESS.replace("as tailscaled,", f"as {process},").format(pid=pid)
+    text = before + found + CLIENT_ERROR.format(path=path, dial=dial) + "\n"
+    diagnosis = run_text(text)
+    (entry,) = to_json(diagnosis, 1)["windows"]
+    assert (entry["kind"], entry["pid"]) == ("pipe-missing", pid), text
+    (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-WIN-PIPE-MISSING"]
+    assert "--socket" in finding.fix and "Restart-Service" not in finding.fix  # the Unix advice
+
+
+WINDOWS_TCP_REFUSED = (
+    'Get "http://local-tailscaled.sock/localapi/v0/status": dial tcp 127.0.0.1:41112: connectex: No connection '
+    "could be made because the target machine actively refused it."
+)
+
+
+@given(st.integers(2, 99_999), st.booleans())
+@settings(max_examples=10, deadline=None)
+def test_the_windows_tcp_era_localapi_refused_is_read_like_the_unix_one(pid: int, found: bool) -> None:
+    before = FOUND_PROCESS.replace("tailscaled,", "tailscaled.exe,").format(pid=pid) if found else ""
+    diagnosis = run_text(before + WINDOWS_TCP_REFUSED + "\n")
+    (entry,) = to_json(diagnosis, 1)["windows"]
+    assert entry["kind"] == ("pipe-missing" if found else "service-not-running")
+    if found:  # Windows advice: restart the service, not a --socket mismatch
+        (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-WIN-PIPE-MISSING"]
+        assert "Restart-Service" in finding.fix
+
+
+@given(
+    st.sampled_from(["tailscaled.sock", "./tailscaled.sock", "run/tailscale/tailscaled.sock"]),
+    st.sampled_from(["profiles/", "status"]),
+    st.sampled_from(["{}", "```\n{}\n```", "but that outputted this: `{}`"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_relative_socket_path_is_the_cli_looking_in_the_wrong_place(socket: str, path: str, wrap: str) -> None:
+    dial = f"dial unix {socket}: connect: no such file or directory"
+    text = wrap.format(CLIENT_ERROR.format(path=path, dial=dial)) + "\n"
+    assert _windows_kinds(text) == ["pipe-missing"], text
+    absolute = text.replace(f"dial unix {socket}", "dial unix /var/run/tailscale/tailscaled.sock")
+    assert _windows_kinds(absolute) == ["service-not-running"]  # no process seen, the usual place: not running
+
+
+@given(
+    st.sampled_from(["[::1]:51946", "127.0.0.1:62012", "/var/run/tailscaled.socket"]),
+    st.sampled_from(["", "2021/09/05 10:49:08 "]),
+    st.sampled_from(["status", "whois?addr=100.1.2.3:1"]),
+    st.sampled_from(["connection refused", "no such file or directory", "can't assign requested address"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_the_old_raw_localapi_dial_failing_is_a_stopped_daemon(address: str, stamp: str, path: str, errno: str) -> None:
+    network = "unix" if address.startswith("/") else "tcp"
+    url = f"http://local-tailscaled.sock/localapi/v0/{path}"
+    text = f'$ tailscale ip -6\n{stamp}Get "{url}": dial {network} {address}: connect: {errno}\n'
+    document = to_json(run_text(text), 1)
+    assert [b["kind"] for b in document["blocks"]] == ["windows-error"], text
+    assert [w["kind"] for w in document["windows"]] == ["service-not-running"]
+
+
+# LocalAPI answering the CLI with "500 Internal Server Error: <body>" (corpus 300): the daemon runs, its
+# backend refused; a CLI error, not a tailscaled log line, whatever the body names (state store, prefs).
+BODIES = [
+    "cannot start/log in backend when state store is unhealthy",
+    "failed to save prefs: open /var/lib/tailscale/tailscaled.state.tmp: read-only file system",
+    "profile not found",
+]
+
+
+@given(
+    st.sampled_from(BODIES),
+    st.sampled_from(
+        ["{}", "```txt\n{}\n```", "$ tailscale up\n{}", "I get `{}` every time", "> {}", "2021/09/05 10:49:08 {}"]
+    ),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_localapi_500_is_the_backend_answering_with_an_error(body: str, wrap: str) -> None:
+    document = to_json(run_text(wrap.format(f"500 Internal Server Error: {body}") + "\n"), 1)
+    assert [b["kind"] for b in document["blocks"]] == ["windows-error"], wrap
+    assert [w["kind"] for w in document["windows"]] == ["backend-error"]
+    refused = to_json(run_text("500 Internal Server Error: Tailscale exit nodes cannot be used on HomeAssistant.\n"), 1)
+    assert [w["kind"] for w in refused["windows"]] == ["exit-node-refused"]  # a specific body keeps its kind
+
+
+# Counts from `… | sort | uniq -c` and line numbers from `cat -n` / `nl` in front of the output (corpus 307).
+NETCHECK_C = (Path(__file__).parent / "scenario5" / "C.txt").read_text()
+
+
+@given(st.sampled_from(["{n:6d}\t", "{n:6d}  ", "{n} ", "{n:3d}\t"]), st.integers(1, 9_999))
+@settings(max_examples=30, deadline=None)
+def test_counts_or_line_numbers_in_front_of_a_netcheck_change_nothing(prefix: str, start: int) -> None:
+    lines = NETCHECK_C.splitlines()[2:]  # Report: and its fields, without the prompt
+    numbered = "\n".join(prefix.format(n=start + i) + line.strip() for i, line in enumerate(lines))
+    plain, counted = (to_json(run_text(t + "\n"), 1) for t in ("\n".join(lines), numbered))
+    assert counted["nodes"][0] | {"source": None} == plain["nodes"][0] | {"source": None}, numbered
+
+
+@given(st.integers(1, 500), st.integers(1, 500), st.sampled_from(["HairPinning", "UDP", "MappingVariesByDestIP"]))
+@settings(max_examples=20, deadline=None)
+def test_uniq_counted_netcheck_fields_are_a_netcheck_excerpt(false_count: int, true_count: int, field: str) -> None:
+    text = (
+        f"$ for a in $(seq 100); do tailscale netcheck 2>/dev/null | grep {field}; done | sort | uniq -c\n"
+        f"     {false_count} \t* {field}: false\n     {true_count} \t* {field}: true\n"
+    )
+    document = to_json(run_text(text), 0)
+    assert [b["kind"] for b in document["blocks"]] == ["netcheck"], text
+    assert "TS-NETCHECK-MAPPING-UNKNOWN" not in rule_ids(run_text(text)) or field == "MappingVariesByDestIP"
+
+
+@given(st.sampled_from(["{n:6d}\t", "{n} "]), st.integers(1, 99))
+@settings(max_examples=10, deadline=None)
+def test_counted_pongs_are_pongs_and_a_status_code_is_not_a_count(prefix: str, count: int) -> None:
+    pong = prefix.format(n=count) + "pong from nas (100.101.6.89) via 203.0.113.7:41641 in 3ms\n"
+    (ping,) = to_json(run_text(pong), 0)["pings"]
+    assert ping["outcome"] == "direct"
+    error = (
+        '401 Unauthorized: Tailscale running in server mode ("DOM\\\\bob"); connection from "DOM\\\\eve" not allowed\n'
+    )
+    (entry,) = to_json(run_text(error), 1)["windows"]
+    assert (entry["kind"], entry["owner"], entry["caller"]) == ("not-owner", "DOM\\bob", "DOM\\eve")
+
+
+@given(
+    st.sampled_from(["{n:6d}\t", "{n:6d}  ", "{n} "]),
+    st.sampled_from(["100.101.6.90", "100.x.y.z", "fd7a:115c:a1e0::9"]),
+)
+@settings(max_examples=12, deadline=None)
+def test_numbered_status_rows_are_rows(prefix: str, ip: str) -> None:
+    rows = [f"{ip}  hawkman  jrmuizel@  linux  -", f'{ip}  nas  jrmuizel@  linux  active; relay "fra", tx 100 rx 0']
+    text = "\n".join(prefix.format(n=i + 1) + row for i, row in enumerate(rows)) + "\n"
+    peers = to_json(run_text(text), 1)["peers"]
+    assert [(p["name"], p["path"], p["tx"]) for p in peers] == [("hawkman", "idle", None), ("nas", "derp", 100)], text

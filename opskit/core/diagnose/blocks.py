@@ -123,6 +123,12 @@ def _json_end(lines: list[SourceLine], start: int) -> int | None:
     return None
 
 
+# LocalAPI's error as the CLI prints it: bare, under the CLI's own log.Fatal stamp, or quoted in prose.
+_LOCALAPI_500 = re.compile(
+    r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?500 Internal Server Error: |.*`500 Internal Server Error: "
+)
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -136,10 +142,16 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     if is_ping_line(text):
         return BlockKind.PING
     # What `tailscale status` and the CLI print, bare, before tailscaled's log claims the message inside:
-    # a health message (bulleted, or pasted without its bullet) and the CLI's own "backend error: …".
+    # a health message (bulleted, or pasted without its bullet) and the CLI's own "backend error: …" and
+    # "500 Internal Server Error: …" (a LocalAPI answer, bare or in inline code; tailscaled's own log lines
+    # carry a prefix and no backtick).
     if first in "#nYUT" and (first == "#" or text.startswith(BARE_HEALTH)) and is_status_line(text):
         return _STATUS
-    if first == "b" and text.startswith("backend error: ") and is_windows_error_line(text):
+    if (
+        (first == "b" and text.startswith("backend error: "))
+        or (first == "5" and text.startswith("500 Internal"))
+        or ("500 Internal Server Error: " in text and _LOCALAPI_500.match(text) is not None)
+    ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):
         return BlockKind.DAEMON_LOG

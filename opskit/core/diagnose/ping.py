@@ -21,14 +21,14 @@ from opskit.core.diagnose.text import SourceLine
 _PONG = re.compile(
     r"^pong from (?P<node>\S+) (?:\((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+"
     r"|(?P<placeholder>\"[^\"\s]{1,60}\"|<[^<>\s]{1,60}>))"
-    r"[.,;:]? via (?P<via>\S+?)[.,;]?"
+    r"[.,;:]? via (?P<via>\[[^\]]{1,60}\]:[^\s.,;]+|<[^<>]{1,60}>:[^\s.,;]+|\S+?)[.,;]?"
     r"(?: in (?P<latency>[0-9.]+[a-zµ]*s))?[.,;]*(?:\s+#.*)?\s*$"
 )
 # A pong cut down to its "via" part, as people quote it ("- via DERP(fra) in 41ms  # relay"); the
 # endpoint may be a placeholder such as "[Private IPv6 address]:41641".
 _VIA_FRAGMENT = re.compile(
     r"^(?:[-*\u2022>]\s*)?via (?P<via>DERP\([^)]*\)|peer-relay\(\S+\)|\[[^\]]{1,60}\]:\d+|<[^<>]{1,60}>:\d+"
-    r"|[0-9A-Za-z.:_-]+:\d+) in (?P<latency>[0-9.]+[a-zµ]*s)[.,;]?(?:\s+#.*)?\s*$"
+    r"|[0-9A-Za-z.:_-]+:(?:\d+|[A-Za-z*#_]{1,12})) in (?P<latency>[0-9.]+[a-zµ]*s)[.,;]?(?:\s+#.*)?\s*$"
 )
 _TIMEOUT = re.compile(r'^(?:ping "[^"]*" timed out|timeout waiting for ping reply)')
 _NOT_ESTABLISHED = "direct connection not established"
@@ -76,6 +76,12 @@ def is_os_ping_line(text: str) -> bool:
     return bool(_OS_PING.match(text))
 
 
+# What the CLI prints after "via" when the pong names no endpoint: the ping type (`tailscale ping --tsmp`,
+# `--icmp`, `--peerapi`; cmd/tailscale/cli/ping.go falls back to it).
+_PING_TYPES = frozenset({"TSMP", "ICMP", "DISCO", "PEERAPI"})
+_ENDPOINT = re.compile(r"^(?:\[[^\]]+\]|<[^<>]+>|[0-9A-Za-z.:_*#-]+):(?:\d+|<[^<>]+>|[A-Za-z*#_]{1,12})$")
+
+
 def _classify_via(via: str) -> tuple[PathKind, str | None]:
     derp = re.match(r"^DERP\((?P<code>[^)]*)\)?$", via)
     if derp:
@@ -84,9 +90,13 @@ def _classify_via(via: str) -> tuple[PathKind, str | None]:
         return PathKind.PEER_RELAY, None
     if len(via) >= 3 and "DERP(".startswith(via.upper()):
         return PathKind.DERP, None  # a pong cut mid-word ("via DER"): relayed, region not shown
-    if re.match(r"^(?:\[[^\]]+\]|<[^<>]+>|[0-9A-Za-z.:_-]+):\d+$", via):
+    if via.upper() in _PING_TYPES:
+        return PathKind.UNKNOWN, None  # TSMP / ICMP pings name no endpoint
+    # Any other "host:port" is the UDP endpoint the pong came from, also when people replace it (or only
+    # its port) by a placeholder: "ip:port", "x.x.x.x:xxxx", "<public ip>:<port>", "[redacted]:41641".
+    if _ENDPOINT.match(via):
         return PathKind.DIRECT, None
-    return PathKind.UNKNOWN, None  # TSMP / ICMP pings name no endpoint
+    return PathKind.UNKNOWN, None
 
 
 def ping_target(command: str | None) -> str | None:

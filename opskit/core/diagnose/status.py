@@ -17,9 +17,11 @@ from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, Sta
 from opskit.core.diagnose.text import SourceLine, hide_keys
 
 # A Tailscale IP as printed or as people redact it: 100.101.6.89, 100.xxx.xxx.xxx, 100.x.y.z, fd7a:…,
-# ***, <redacted>, [redacted], xxx, ..., 100.___.___.___, 100.a;b;c.
+# ***, <redacted>, [redacted], xxx, ..., 100.___.___.___, 100.a;b;c, 100.XXXXX.
 _IP_TOKEN = re.compile(
-    r"^(?:[0-9xyzXYZ*#_]{1,3}(?:[.;][0-9a-zA-Z*#_]{1,3}){3}|[0-9a-fA-F:x]*:[0-9a-fA-F:x]+|\*{2,}|x{2,}|X{2,}"
+    r"^(?:[0-9xyzXYZ*#_]{1,3}(?:[.;][0-9a-zA-Z*#_]{1,3}){3}"
+    # fewer groups, masked: 100.XXXXX, 100.x, 100.xx.xx (a redaction keeps the 100. and hides the rest)
+    r"|[0-9]{1,3}\.(?=[0-9.]*[xXyYzZ*#_])[0-9xXyYzZ*#_]{1,6}(?:\.[0-9xXyYzZ*#_]{1,6}){0,2}|[0-9a-fA-F:xX]*:[0-9a-fA-F:xX]+|\*{2,}|x{2,}|X{2,}"
     r"|<[^<>\s]{1,30}>|\[[^\[\]\s]{1,30}\]|\.{3,}|\u2026)$"
 )
 _REDACTED_IP = re.compile(r"[xyzXYZ*#<>\[\]_;]|\.\.\.|\u2026|^[0-9]{1,3}(?:\.[a-w]{1,3}){3}$")
@@ -106,10 +108,30 @@ def parse_status_row(line: SourceLine) -> StatusPeer | None:
     fields = _parse_cell(cell)
     if fields is None:
         return _retry_unwrapped(line) or _partial_row(line)
+    if not ip and _is_osless_row(host, os_name, line.text):
+        # IP, host, owner and a bare status word: the OS column is blank (Mullvad exit nodes, tagged
+        # devices without Hostinfo), so the regex slid every column one place to the left.
+        ip, host, owner, os_name = host, owner, os_name, ""
     # "-" (or "online") alone is a weak signal: also require a plausible OS column.
-    if cell.strip() in ("-", "online") and os_name.lower() not in KNOWN_OS:
+    elif cell.strip() in ("-", "online") and os_name.lower() not in KNOWN_OS:
         return _retry_unwrapped(line)
     return _peer(ip, host, owner, os_name, cell, line, fields, active=bool(fields["active"]))
+
+
+def _is_osless_row(first: str, os_name: str, text: str) -> bool:
+    """A four-column row whose first column is a Tailscale IP and whose OS column is blank.
+
+    Only the IP column tells such a row from prose ("foo bar baz -"), so it must look like a tailnet
+    address (100.64.0.0/10, fd7a:115c:a1e0::/48, or one redacted from them), not any dotted number.
+    """
+    if os_name.lower() in KNOWN_OS or len(text.split()) != 4:
+        return False
+    if first.startswith("fd7a:115c:a1e0:"):
+        return True
+    if not first.startswith("100.") or not _IP_TOKEN.match(first):
+        return False
+    second = first.split(".")[1]
+    return not second.isdigit() or 64 <= int(second) <= 127
 
 
 # What people put around a row when they retype or annotate it: columns joined by " / ", a "# " comment

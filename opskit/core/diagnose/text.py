@@ -95,6 +95,14 @@ def _line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+# A count from `uniq -c` or a line number from `cat -n` / `nl` in front of what is unmistakably Tailscale
+# output: a netcheck bullet or region line, `Report:`, a pong, a status row that starts with its tailnet
+# address. Not in front of anything else: "401
+# Unauthorized: …" and "503 Service Unavailable" start with a number too.
+_COUNT_PREFIX = re.compile(
+    r"^\d{1,9}\s+(?=\* [A-Z][\w ]*:|- [^\s:]{1,32}[:,] |Report:|pong from |(?:100\.|fd7a:)\S*\s+\S+\s+\S+\s+\S)"
+)
+_DIGITS = frozenset("0123456789")
 # Lines starting with these are output (netcheck bullets, status rows, JSON), never a prompt.
 _NOT_PROMPT_START = frozenset("*-0123456789{}[")
 
@@ -154,6 +162,10 @@ def split_lines(text: str) -> list[SourceLine]:
             for piece in _unflatten(cleaned):
                 append(new(SourceLine, (number, piece, raw, None)))
             continue
+        if first in _DIGITS and _COUNT_PREFIX.match(cleaned):
+            # `… | sort | uniq -c` (or `cat -n`, `nl`) puts a count or line number in front of the output.
+            cleaned = _COUNT_PREFIX.sub("", cleaned, count=1)
+            first = cleaned[0]
         command = None if first in _NOT_PROMPT_START else prompt_command(cleaned)
         append(new(SourceLine, (number, cleaned, raw, command)))
     return lines

@@ -34,7 +34,8 @@ _IN_USE_BY = re.compile(
     r"Tailscale (?:is )?already in use(?: by (?P<owner>.+?))?(?:, pid (?P<pid>\d+))?\s*[.\"'`]?$", re.IGNORECASE
 )
 _RUNNING_AS = re.compile(r"Tailscale running (?P<mode>in server mode )?as (?P<owner>.+?)\. Access denied\.?")
-_DAEMON_PID = re.compile(r"running as tailscaled(?:\.exe)?, pid (?P<pid>\d+)")
+# The process the CLI found: tailscaled (tailscaled.exe), or the macOS app's IPNExtension.
+_DAEMON_PID = re.compile(r"running as (?:tailscaled(?:\.exe)?|IPNExtension), pid (?P<pid>\d+)")
 
 # Windows prints Win32 errors in the display language: the pipe errors arrive translated.
 # ERROR_FILE_NOT_FOUND (2) and ERROR_ACCESS_DENIED (5) as FormatMessage words them, per locale.
@@ -69,6 +70,14 @@ _ACCESS_DENIED = (
     "存取被拒",
     "アクセスが拒否されました",
     "액세스가 거부되었습니다",
+)
+
+
+# A LocalAPI dial that reached nobody: no socket file, nobody listening (Unix, and Windows when LocalAPI was
+# TCP 127.0.0.1:41112), or (macOS) no LocalAPI port found at all, so the CLI dialled port 0.
+_DIAL_FAILED = (
+    r"(?:connect: (?:no such file or directory|connection refused|can't assign requested address)"
+    r"|connectex: No connection could be made because the target machine actively refused it)"
 )
 
 
@@ -117,9 +126,20 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     # The Unix CLI sees a tailscaled process but not the socket it dials: started with another --socket,
     # still starting, or its socket file removed (the same as a missing pipe on Windows).
+    # The CLI only says "appears to be running as …, pid N" when it found a tailscaled process
+    # (cmd/tailscale/cli: fixTailscaledConnectError), so a failed dial after it is a socket/port mismatch:
+    # no socket file, a stale one nobody listens on, or (macOS) no LocalAPI port found (127.0.0.1:0).
     (
         WindowsErrorKind.PIPE_MISSING,
-        r"appears to be running as tailscaled, pid \d+.*dial unix \S+: connect: no such file or directory",
+        r"appears to be running as (?:tailscaled(?:\.exe)?|IPNExtension), pid \d+.*dial (?:unix|tcp) \S+: "
+        + _DIAL_FAILED,
+    ),
+    # A relative socket path ("dial unix tailscaled.sock") is the CLI's fallback default where the OS has
+    # no /var/run (Android, some NAS and router firmwares): it dials the current directory, never where
+    # the platform's tailscaled listens (its --socket), whether or not a daemon runs.
+    (
+        WindowsErrorKind.PIPE_MISSING,
+        r"dial unix (?![/@])[^\s:]*tailscale\S*: connect: no such file or directory",
     ),
     (
         WindowsErrorKind.PIPE_ACCESS_DENIED,
@@ -149,8 +169,8 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # The dial error itself, wherever it is quoted: no socket file, or nobody listening on it (the
         # socket may live elsewhere with --socket; the LocalAPI URL in front then says whose it is).
         r"|dial unix \S*tailscale\S*: connect: (?:no such file or directory|connection refused)"
-        r"|local-tailscaled\.sock/localapi\S*: dial unix \S+: connect: "
-        r"(?:no such file or directory|connection refused)",
+        # Before the friendly wording (<= 1.14) the raw LocalAPI error; macOS talked to it over loopback TCP.
+        r"|local-tailscaled\.sock/localapi\S*: dial (?:unix|tcp) \S+: " + _DIAL_FAILED,
     ),
     (
         WindowsErrorKind.VERSION_MISMATCH,
@@ -161,6 +181,13 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # creation failed, …); the service is running, so this is not "service not running".
     # The CLI's own "backend error: <text>" (`tailscale up` on any OS) is the same report.
     (WindowsErrorKind.BACKEND_ERROR, r"Tailscale backend error|(?:^|: |up failed: )backend error: "),
+    # LocalAPI answered the CLI with an error status ("500 Internal Server Error: cannot start/log in
+    # backend when state store is unhealthy"): tailscaled runs, its backend refused. Printed by the CLI as
+    # "<status>: <body>"; the specific bodies (exit nodes, 503 no backend) are matched above.
+    (
+        WindowsErrorKind.BACKEND_ERROR,
+        r"(?:^|: |`|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )500 Internal Server Error: \S",
+    ),
     (
         WindowsErrorKind.UNIX_ACCESS_DENIED,
         r"^Access denied: |Use 'sudo tailscale ",
@@ -196,15 +223,15 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "non-flag arguments",
         "not a valid ip address",
     ),
-    WindowsErrorKind.PIPE_MISSING: ("pipe", "appears to be running as"),
+    WindowsErrorKind.PIPE_MISSING: ("pipe", "appears to be running as", "dial unix"),
     WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe", "safesocket.listen"),
     WindowsErrorKind.NO_BACKEND: ("503 service unavailable",),
     WindowsErrorKind.DEADLINE: ("deadline exceeded",),
     WindowsErrorKind.DOMAIN_TRUST: ("trust relationship",),
-    WindowsErrorKind.SERVICE_NOT_RUNNING: ("service running", "failed to connect", "dial unix"),
+    WindowsErrorKind.SERVICE_NOT_RUNNING: ("service running", "failed to connect", "dial unix", "local-tailscaled"),
     WindowsErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
     WindowsErrorKind.GUI_CANNOT_CONNECT: ("failed to connect", "in use by other user"),
-    WindowsErrorKind.BACKEND_ERROR: ("backend error",),
+    WindowsErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error"),
     WindowsErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),
     WindowsErrorKind.OTHER: ("401 unauthorized", "empty user uid", "look up user", "failed to connect"),
 }

@@ -278,13 +278,30 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
 }
 
 
+# The Unix counterpart of a missing pipe: a socket (or, macOS, a LocalAPI port) the CLI dials in vain.
+_SOCKET_MISSING = (
+    "the CLI cannot reach tailscaled's LocalAPI where it looks for it (no socket file, a stale one nobody "
+    "listens on, no LocalAPI port found, or a relative default path where the OS has no /var/run): "
+    "tailscaled was started with another --socket, is still starting, or its socket was removed. Not a "
+    "permissions problem.",
+    "Find the daemon's socket (`ps -o args= -C tailscaled` shows its --socket; Android modules and NAS "
+    "packages use their own directory) and call the CLI with the same `tailscale --socket=<path> …`; "
+    "otherwise restart tailscaled so it recreates its socket (`systemctl restart tailscaled`).",
+)
+
+
 def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
     found = _errors(report, kind)
     if not found:
         return
     cause, fix = _SIMPLE_TEXT[kind]
-    pid = f" (tailscaled.exe pid {found[0].pid})" if found[0].pid else ""
+    detail = found[0].detail
+    unix = kind is WindowsErrorKind.PIPE_MISSING and ("dial unix" in detail or "connect: " in detail)
+    if unix:
+        cause, fix = _SOCKET_MISSING
+    daemon = "tailscaled" if unix else "tailscaled.exe"
+    pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
     yield ctx.finding(f"{ctx.facts.label}{pid}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
@@ -293,12 +310,16 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
     name="win-pipe-missing",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="tailscaled's named pipe is missing",
+    summary="tailscaled's named pipe (Unix: its socket) is missing",
     target="windows",
 )
 def pipe_missing(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot
-    find the file specified.`` while tailscaled.exe runs: the LocalAPI listener is gone.
+    find the file specified.`` while tailscaled.exe runs: the LocalAPI listener is gone. On Linux/macOS the
+    same: a tailscaled process runs (``appears to be running as tailscaled, pid N``) but the CLI's dial fails
+    (``dial unix …: no such file or directory`` / ``connection refused``, macOS ``dial tcp 127.0.0.1:0``),
+    or the CLI dials a relative ``tailscaled.sock`` (no /var/run: Android, some NAS): the socket is not where
+    the CLI looks, and ``--socket`` must match.
 
     *Bad*::
 
