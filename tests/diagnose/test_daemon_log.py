@@ -49,6 +49,19 @@ PREFIXES = [
     "[2024-01-12 10:41:06] {msg}",
     "2025-01-20 06:42:26.108813+00:002025/01/20 06:42:26 {msg}",  # the runtime's stamp glued to the line
     "tailscaled {msg}",  # the program name alone (grep -h, some syslog viewers)
+    # blind batch 7: Catalan and Korean journald months, the Windows service log before "tailscaled: ", a runtime
+    # stamp cut at the start, macOS Console's copy, a bracketed container name, Go's testing log, rsyslog's
+    # repeat folding, iOS memory markers
+    "de des. 16 19:00:14 b450 tailscaled[17058]: {msg}",
+    "d'abr. 3 09:00:14 b450 tailscaled[17058]: {msg}",
+    "12\uc6d4 16 19:00:14 host tailscaled[17058]: {msg}",
+    "2022-09-02T09:44:12.476-04:00: tailscaled: {msg}",
+    "23-10-10T22:37:43.517919674Z 2023/10/10 22:37:43 {msg}",
+    "default\t18:30:39.895744-0800\tio.tailscale.ipn.macsys.network-extension\t{msg}",
+    "[tailscale-beszel] 2026-05-30T07:06:28.748917000Z 2026/05/30 07:06:28 {msg}",
+    "magicsock.go:2546: {msg}",
+    "2024-10-04T10:26:30.452872-07:00 host tailscaled[1124]: message repeated 3 times: [ {msg}]",
+    "2021-03-22 02:44:04.434978 +0000 UTC: ^3.2M {msg}",
 ]
 
 # issue kind → messages that raise it (as tailscaled prints them)
