@@ -18,7 +18,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     2023-05-27 01:02:04.758978-0400 0xba326 Default 0x0 19332 0 IPNExtension:   macOS unified log
     default 18:30:39.895744-0800 io.tailscale.ipn.macsys.network-extension     macOS Console (tab-separated)
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
-    TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint
+    TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000])
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
     Feb 18 14:59:57 Tower tailscaled: / <30>1 2024-…Z host tailscaled 123 - - …   syslog without PID, RFC 5424
     tailscale-1  | …  /  [pod/ts-0/tailscale] …      docker compose, kubectl logs --prefix
@@ -95,7 +95,7 @@ _GO_TEST = re.compile(r"^[\w.-]+\.go:\d+: ")
 _REPEATED = re.compile(r"^message repeated \d+ times: \[\s*(?P<msg>.*?)\]?$")
 _LOGFMT = re.compile(r'^time="[^"]*" level=\w+ msg="(?P<msg>.*?)"?$')
 _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
-_SINGBOX = re.compile(r"^(?:TRACE|DEBUG|INFO|WARN|ERROR)\[\d+\] endpoint/tailscale\[[^\]]*\]:\s+")
+_SINGBOX = re.compile(r"^(?:TRACE|DEBUG|INFO|WARN|ERROR)(?:\[\d+\])? endpoint/tailscale\[[^\]]*\]:\s+")
 _LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
 _NOISE = re.compile(
     r"^(?:stdout|stderr|STDOUT|STDERR)\s+|^\d+(?:\.\d+)?M/\d+(?:\.\d+)?M\s+|^\^\d+(?:\.\d+)?[KMG]\s+|^\[v\d\]\s+|^_"
@@ -149,6 +149,9 @@ def message_of(text: str) -> Message:
             if tag is not None:
                 process, text = "tsnet", text[tag.end() :]
             continue
+        if first in "TDIWE" and (singbox := _SINGBOX.match(text)) is not None:
+            process, text = "tsnet", text[singbox.end() :]
+            continue  # before syslog: "TRACE endpoint/tailscale[0]:" looks like "host proc[pid]:"
         if (syslog := _SYSLOG.match(text)) is not None:
             process = syslog.group("proc") or syslog.group("proc2") or syslog.group("proc3")
             form, text = "journald", text[syslog.end() :]
@@ -169,9 +172,6 @@ def message_of(text: str) -> Message:
             continue
         if first == "t" and (bare := _BARE_PROCESS.match(text)) is not None:
             process, text = bare.group("proc"), text[bare.end() :]
-            continue
-        if first in "TDIWE" and (singbox := _SINGBOX.match(text)) is not None:
-            process, text = "tsnet", text[singbox.end() :]
             continue
         if ".go:" in text[:40] and (test_log := _GO_TEST.match(text)) is not None:
             text = text[test_log.end() :]
