@@ -61,6 +61,8 @@ _APP_START = re.compile(r"goSetupLogs initializing; version (?P<version>\d+\.\d+
 # A command line the terminal wrapped: its last piece, only flags, right above the log it started
 # ("-socket=/var/packages/Tailscale/etc/tailscaled.sock --verbose=1 --port=41641").
 _FLAGS_ONLY = re.compile(r"^-{1,2}[\w.-]+(?:=\S*)?(?:\s+-{1,2}[\w.-]+(?:=\S*)?)*$")
+# The rest of a "Program starting: … []string{…" line the terminal wrapped: Go's quoted argv up to "}".
+_ARGV_TAIL = re.compile(r'^[^"\s]*"(?:, "(?:[^"\\]|\\.)*")*\}$')
 # containerboot's own lines ("boot: 2023/10/10 22:37:43 Starting tailscaled"), whatever stamp is in front
 _CONTAINERBOOT = re.compile(r"(?:^|\s)boot: \d{4}/\d{2}/\d{2} |containerboot")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -87,6 +89,8 @@ _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, 
 def _belongs(text: str, message: Message) -> bool:
     if is_tailscale_process(message.process) or _HAND_PROMPT.match(text):
         return True
+    if text[:1] == "-" and "tailscaled" in text and (_FLAGS_ONLY.match(text) or _ARGV_TAIL.match(text)):
+        return True  # a wrapped tailscaled command line, or the wrapped end of its "Program starting" argv
     body = message.text
     if not body or body[0] in "#-" or _CLI_ERROR.search(text):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
@@ -154,6 +158,21 @@ def _started_by_hand(
     return None, ""
 
 
+def _typed_command(lines: Sequence[SourceLine], start_line: SourceLine | None, argv: Sequence[str]) -> str | None:
+    """The end of a command line typed above the log it started (every flag in it is in the run's argv;
+    its start may be cut where the terminal wrapped): a daemon run from a shell, not by a service."""
+    if start_line is None or len(argv) < 2:
+        return None
+    for line in lines:
+        if line.number >= start_line.number:
+            return None
+        if _FLAGS_ONLY.match(line.text) and all(
+            any(arg.endswith(flag) for arg in argv[1:]) for flag in line.text.split()
+        ):
+            return line.text
+    return None
+
+
 def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
     if (
         any(m.form == "windows-service" for m in messages)
@@ -186,17 +205,20 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     version: str | None = None
     argv: tuple[str, ...] = ()
     start_line: SourceLine | None = None
-    for line, message in zip(lines, messages, strict=True):
+    for index, (line, message) in enumerate(zip(lines, messages, strict=True)):
         match = _START.match(message.text) or _START_ANYWHERE.search(message.text)
         if match and (version is None or "cleanup" not in match.group("rest")):
             version, start_line = match.group("version"), line
-            argv = tuple(a.replace("\\\\", "\\") for a in _ARG.findall(match.group("rest")))
+            rest = match.group("rest")
+            if "}" not in rest and index + 1 < len(lines) and _ARGV_TAIL.match(lines[index + 1].text):
+                rest += lines[index + 1].text  # the terminal wrapped the argv
+            argv = tuple(a.replace("\\\\", "\\") for a in _ARG.findall(rest))
         elif version is None and (app := _APP_START.search(message.text)) is not None:
             version, start_line = app.group("version"), line
     joined = " ".join(argv) + " " + " ".join(line.text for line in lines)
     if version is None and (module := _MODULE_VERSION.search(joined)) is not None:
         version = module.group("version")  # a panic's goroutine trace names the module version
-    hand_started, why = _started_by_hand(command, argv, lines, messages)
+    hand_started, why = _started_by_hand(command, argv, lines, messages, _typed_command(lines, start_line, argv))
     folded = fold(_events(lines, messages))
     issues = list(folded.issues)
     os_name = _os_of(joined, messages)

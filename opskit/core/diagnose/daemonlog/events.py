@@ -457,7 +457,10 @@ _CRASH = re.compile(
 def _crash(message: str) -> Iterator[Event]:
     if (crash := _CRASH.search(message)) is not None:
         # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
-        yield Raise("crash", "engine" if crash.group(0).startswith("NewUserspaceEngine") else "crash", message)
+        found = crash.group(0)
+        if " @ 0x" in found or found.startswith("#"):
+            message = "the engine watchdog dumped every goroutine (it does so just before it exits tailscaled)"
+        yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else "crash", message)
 
 
 # A stop the operator asked for; "logger closing down" without one is the daemon exiting on its own.
@@ -576,7 +579,7 @@ def events_of(message: str) -> Iterator[Event]:
         # region) is unknown ("?"), and it proves no success.
         for event in _events_of(limited.group("format")):
             if isinstance(event, Raise):
-                yield replace(event, key="?") if "%" in event.key else event
+                yield replace(event, key="?" if "%" in event.key else event.key, detail=message)
         return
     yield from _events_of(message)
 
