@@ -65,6 +65,9 @@ _FLAGS_ONLY = re.compile(r"^-{1,2}[\w.-]+(?:=\S*)?(?:\s+-{1,2}[\w.-]+(?:=\S*)?)*
 _ARGV_TAIL = re.compile(r'^[^"\s]*"(?:, "(?:[^"\\]|\\.)*")*\}$')
 # containerboot's own lines ("boot: 2023/10/10 22:37:43 Starting tailscaled"), whatever stamp is in front
 _CONTAINERBOOT = re.compile(r"(?:^|\s)boot: \d{4}/\d{2}/\d{2} |containerboot")
+# A frame of the engine watchdog's goroutine dump ("#  0xb525c4  tailscale.com/net/dns.(*resolvedManager).run+0x324"):
+# not a status health bullet although it starts with "#".
+_DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 
@@ -80,7 +83,7 @@ _MARKER_WORDS = (
     "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
-    "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ",
+    "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -89,10 +92,10 @@ _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, 
 def _belongs(text: str, message: Message) -> bool:
     if is_tailscale_process(message.process) or _HAND_PROMPT.match(text):
         return True
-    if text[:1] == "-" and "tailscaled" in text and (_FLAGS_ONLY.match(text) or _ARGV_TAIL.match(text)):
+    if text[:1] == "-" and (("tailscaled" in text and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)):
         return True  # a wrapped tailscaled command line, or the wrapped end of its "Program starting" argv
     body = message.text
-    if not body or body[0] in "#-" or _CLI_ERROR.search(text):
+    if not body or (body[0] in "#-" and not _DUMP_FRAME.match(body)) or _CLI_ERROR.search(text):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
         # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)
         return False

@@ -443,7 +443,7 @@ def _serve(message: str) -> Iterator[Event]:
 _CRASH = re.compile(
     r"^panic: |^fatal error: |^goroutine \d+ \[running\]:|getLocalBackend error: |safesocket\.Listen: |"
     # tailscaled's own fatal start-up errors (cmd/tailscaled): a bad command line, no root
-    r"does not take non-flag arguments|tailscaled requires root|"
+    r"does not take non-flag arguments|requires root; use sudo tailscaled|"
     # the macOS/iOS network extension cannot serve the app (it exits next)
     r"failed to run localhost IPC server: |"
     # the engine watchdog dumps every goroutine (pprof debug=1: "1 @ 0x…", "#  0x… func+0x… file:line")
@@ -551,7 +551,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "repeated too quickly",
             ") error: ",
             "non-flag arguments",
-            "requires root",
+            "requires root; use sudo",
             "IPC server",
             " @ 0x",
             "+0x",
