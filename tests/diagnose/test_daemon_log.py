@@ -112,12 +112,15 @@ BAD: dict[str, list[str]] = {
         "magicsock: disco: timeout waiting for pong abfc74930e20 from 203.0.113.7:13078 ([MmCPq], d:d912106f928f13b5)",
         "open-conn-track: timeout opening (TCP 100.102.69.110:46312 => 100.127.227.19:38798) to node [Vdhdo]; "
         "online=yes, lastRecv=1m",
+        "open-conn-track: timeout opening (TCP 100.64.0.2:40730 => 100.64.0.9:443); peer node [Vdhdo] not connected "
+        "to any DERP relay",
     ],
     "packet-dropped": [
         "Drop: TCP{100.88.1.2:51237 > 100.64.0.1:8123} 80 no rules matched",
         "Drop: UDP{100.64.0.1:57657 > 100.100.100.100:5351} 30 destination not allowed",
         "open-conn-track: flow TCP 100.64.0.61:39478 > 10.200.1.38:53 rejected due to acl",
         '[RATELIMIT] format("open-conn-track: flow %v %v > %v rejected due to %v")',
+        "open-conn-track: timeout opening (TCP 100.64.0.2:40730 => 100.64.0.9:443); peer reported problem: acl",
     ],
     "serve-backend-unreachable": [
         "netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: "
@@ -169,6 +172,10 @@ HEALTHY = [
     'logtail: upload: log upload of 522 bytes compressed failed: Post "https://log.tailscale.io/c/x": context canceled',
     "wgengine: Reconfig: configuring userspace WireGuard config (with 1/11 peers)",
     "health(warnable=warming-up): ok",
+    # an OS connectivity probe sent on every interface (NetworkManager, iOS): Tailscale's source calls it log spam
+    "open-conn-track: timeout opening (TCP 100.96.229.119:42798 => 185.125.190.49:80); no associated peer node",
+    "open-conn-track: flow TCP 100.64.0.1:40000 > 100.64.0.2:22 got RST by peer",  # the peer's port is closed
+    "magicsock: closing connection to derp-9 (zero-private-key), age 0s",
 ]
 # Lines opskit does not know (prose, other programs): they may sit anywhere in a paste.
 NOISE = st.sampled_from(

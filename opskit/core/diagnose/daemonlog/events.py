@@ -353,7 +353,10 @@ _DROP = re.compile(r"^Drop: (?P<packet>\w+\{[^}]*\})")
 # The peer answered a connection attempt with a TSMP reject: its packet filter refused the flow ("acl": no
 # policy rule allows it; "shields": shields-up; "host-ip-forwarding-unavailable", "host-fw"). Rate-limited
 # repeats print only the format ("… rejected due to %v"), which says as much.
-_REJECTED = re.compile(r"open-conn-track: flow \S+ \S+ > \S+ rejected due to (?P<reason>\S+)")
+_REJECTED = re.compile(
+    r"open-conn-track: (?:flow \S+ \S+ > \S+ rejected due to|timeout opening .+?; peer reported problem:)"
+    r" (?P<reason>\S+)"
+)
 
 
 def _filter(message: str) -> Iterator[Event]:
@@ -399,6 +402,9 @@ _NOW_USING = re.compile(r"disco: node \[(?P<key>[^\]]+)\] d:\w+ now using (?P<ep
 _GOT_PONG = re.compile(r"\(\[(?P<key>[^\]]+)\], (?P<ep>[^)\s]+)\)\s+got pong")
 _CONN_TRACK = re.compile(
     r"open-conn-track: timeout opening (?P<what>.+?) to node (?P<key>\S+?);|open-conn-track: timeout opening %v to node"
+    # the other diagnoses of pendopen.go: a peer too old for disco, without a DERP home, or missing from WireGuard
+    r"|open-conn-track: timeout opening .+?; (?:peer|target) node (?P<key2>\S+) (?:running pre-0\.100|"
+    r"not connected to any DERP relay|in netmap but unknown to WireGuard)"
 )
 
 
@@ -418,7 +424,7 @@ def _disco(message: str) -> Iterator[Event]:
         yield Raise("peer-unreachable", timeout.group("key"), message[timeout.start() :], weak=True)
         yield Fact("peer", timeout.group("key"))
     elif (track := _CONN_TRACK.search(message)) is not None:
-        key = (track.group("key") or "?").strip("[]")
+        key = (track.group("key") or track.group("key2") or "?").strip("[]")
         yield Raise("peer-unreachable", key, message[track.start() :])
         if key != "?":
             yield Fact("peer", key)
@@ -532,7 +538,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT"), _dns),
     Recogniser("tun", ("TUN", "tun", "Wintun", "interface"), _tun),
     Recogniser("router", ("router", "netfilter", "iptables", "RULE_", "route"), _router),
-    Recogniser("filter", ("Drop: ", "rejected due to"), _filter),
+    Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem"), _filter),
     Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
     Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
