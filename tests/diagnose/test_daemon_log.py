@@ -572,7 +572,21 @@ FATAL = [
     "#\t0xb525c4\ttailscale.com/net/dns.(*resolvedManager).run+0x324\ttailscale.com@v1.60.1/net/dns/resolved.go:176",
     "##0110xb525c4#011tailscale.com/net/dns.(*resolvedManager).run+0x324#011tailscale.com@v1.60.1/net/dns/x.go:176",
     "wgengine: watchdog timeout on Reconfig",
+    "wgengine has been closed; shutting down",  # the engine died under it: no signal asked for this
+    "ipnserver.Run: listen unix /var/run/tailscale/tailscaled.sock: bind: address in use",
+    "SOCKS5 server exited: accept tcp 127.0.0.1:1055: use of closed network connection",
+    "LocalBackend.Start: no state",
 ]
+
+
+@given(
+    st.sampled_from(PREFIXES[1:8]),
+    st.sampled_from(["--socket is required", "--statedir (or at least --state) is required"]),
+)
+@settings(max_examples=20, deadline=None)
+def test_a_missing_required_flag_is_a_crash(prefix: str, message: str) -> None:
+    # printed without a stamp, starting with "--": only a prefix naming tailscaled shows whose line it is
+    assert _kinds(_log(prefix.format(msg=message) + "\n")) == {"crash"}
 
 
 @given(st.sampled_from(PREFIXES), st.sampled_from(FATAL), st.lists(NOISE, max_size=2))

@@ -448,8 +448,12 @@ def _serve(message: str) -> Iterator[Event]:
 
 _CRASH = re.compile(
     r"^panic: |^fatal error: |^goroutine \d+ \[running\]:|getLocalBackend error: |safesocket\.Listen: |"
-    # tailscaled's own fatal start-up errors (cmd/tailscaled): a bad command line, no root
-    r"does not take non-flag arguments|requires root; use sudo tailscaled|"
+    # tailscaled's own fatal errors (cmd/tailscaled): a bad command line, no root, a missing flag, a proxy or the
+    # engine ending under it
+    r"does not take non-flag arguments|requires root; use sudo tailscaled|^--socket is required|"
+    r"^--statedir \(or at least --state\) is required|^--bird-socket is not supported on |^ipnserver\.Run: |"
+    r"^(?:HTTP proxy|SOCKS5 server) exited: |failed to start netstack: |^LocalBackend\.Start: |"
+    r"wgengine has been closed; shutting down|"
     # the macOS/iOS network extension cannot serve the app (it exits next)
     r"failed to run localhost IPC server: |"
     # the engine watchdog dumps every goroutine (pprof debug=1: "1 @ 0x…", "#  0x… func+0x… file:line")
@@ -558,6 +562,13 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             ") error: ",
             "non-flag arguments",
             "requires root; use sudo",
+            " is required",
+            "is not supported on",
+            "ipnserver.Run",
+            " exited: ",
+            "failed to start netstack",
+            "LocalBackend.Start",
+            "wgengine has been closed",
             "IPC server",
             " @ 0x",
             "+0x",
