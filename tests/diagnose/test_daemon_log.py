@@ -696,3 +696,15 @@ def test_a_2020_netcheck_line_in_a_log_is_a_netcheck(prefix: str, portmap: str, 
     (node,) = document["nodes"]
     assert (node["udp"], node["mapping"], node["derp_home"]) == (True, "easy", f"#{region}")
     assert node["port_mapping"]["protocols"] == [{"U": "UPnP", "M": "NAT-PMP", "C": "PCP"}[c] for c in portmap]
+
+
+@given(
+    st.sampled_from(["de des.", "d'abr.", "de març", "12\uc6d4", "12\u6708", "\u044f\u043d\u0432", "d\u00e9c.", "Dez",
+                     "gru", "Ara", "joulu", "\u0394\u03b5\u03ba", "M\u00e4r", "Nov"]),
+    st.sampled_from(["b450 ", ""]),
+    st.sampled_from(["", ".123456"]),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_journald_months_of_any_locale_are_peeled(month: str, host: str, fraction: str) -> None:
+    message = message_of(f"{month} 16 19:00:14{fraction} {host}tailscaled[17058]: magicsock: derp-4 connected")
+    assert (message.text, message.process, message.form) == ("magicsock: derp-4 connected", "tailscaled", "journald")
