@@ -708,3 +708,13 @@ def test_a_2020_netcheck_line_in_a_log_is_a_netcheck(prefix: str, portmap: str, 
 def test_journald_months_of_any_locale_are_peeled(month: str, host: str, fraction: str) -> None:
     message = message_of(f"{month} 16 19:00:14{fraction} {host}tailscaled[17058]: magicsock: derp-4 connected")
     assert (message.text, message.process, message.form) == ("magicsock: derp-4 connected", "tailscaled", "journald")
+
+
+@given(
+    st.sampled_from(["      - TS_EXTRA_ARGS=--tun=userspace-networking",
+                     "TS_TAILSCALED_EXTRA_ARGS: -tun userspace-networking",
+                     'args: ["--tun=userspace-networking", "--socks5-server=localhost:1055"]']),
+)  # fmt: skip
+@settings(max_examples=10, deadline=None)
+def test_a_userspace_flag_in_a_config_file_is_not_a_log(line: str) -> None:
+    assert not is_daemon_log_line(line)

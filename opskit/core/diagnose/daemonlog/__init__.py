@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, Event, events_of
+from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, Event, Fact, events_of
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import Message, is_tailscale_process, message_of
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
@@ -104,8 +104,12 @@ def _belongs(text: str, message: Message) -> bool:
     if "Program starting: v" in body and _START_ANYWHERE.search(body):
         return True  # a start-up log flattened onto one line by a chat client or a web UI
     # any event: an issue, a success clearing one, or a fact only tailscaled states ("using fake (no-op) tun
-    # device", an ipn state, a peer's endpoint)
-    return any(True for _ in events_of(body))
+    # device", an ipn state, a peer's endpoint) — but a "--tun=userspace-networking" flag alone is a command
+    # line or a compose file's TS_EXTRA_ARGS, not the daemon's log
+    return any(
+        not (isinstance(event, Fact) and event.name == "userspace" and "userspace-networking" in body)
+        for event in events_of(body)
+    )
 
 
 def is_daemon_log_line_slow(text: str) -> bool:
