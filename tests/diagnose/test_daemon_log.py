@@ -572,6 +572,7 @@ FATAL = [
     "#\t0xb525c4\ttailscale.com/net/dns.(*resolvedManager).run+0x324\ttailscale.com@v1.60.1/net/dns/resolved.go:176",
     "##0110xb525c4#011tailscale.com/net/dns.(*resolvedManager).run+0x324#011tailscale.com@v1.60.1/net/dns/x.go:176",
     "wgengine: watchdog timeout on Reconfig",
+    "wgengine watchdog stacks:",
     "wgengine has been closed; shutting down",  # the engine died under it: no signal asked for this
     "ipnserver.Run: listen unix /var/run/tailscale/tailscaled.sock: bind: address in use",
     "SOCKS5 server exited: accept tcp 127.0.0.1:1055: use of closed network connection",

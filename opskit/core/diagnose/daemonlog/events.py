@@ -458,7 +458,8 @@ _CRASH = re.compile(
     r"failed to run localhost IPC server: |"
     # the engine watchdog dumps every goroutine (pprof debug=1: "1 @ 0x…", "#  0x… func+0x… file:line")
     # and exits; only that watchdog prints such a dump into tailscaled's log
-    r"^\d+ @ 0x[0-9a-f]+(?: 0x[0-9a-f]+)*$|^#\s+0x[0-9a-f]+\s+\S+\+0x[0-9a-f]+\s|watchdog timeout on |"
+    r"^\d+ @ 0x[0-9a-f]+(?: 0x[0-9a-f]+)*$|^#\s+0x[0-9a-f]+\s+\S+\+0x[0-9a-f]+\s|"
+    r"watchdog timeout on |wgengine watchdog stacks:|"
     r"Main process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
     r"Active: failed \(Result: |Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: "
 )
