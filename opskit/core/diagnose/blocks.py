@@ -351,7 +351,7 @@ def split_input(text: str) -> SplitInput:
                     index = end + 1
                     continue
                 no_json_before = end + 1  # some other JSON: its inner objects are not ours either
-        if ("report: " in text or "NetInfo{" in text) and is_netcheck_log_line(text):
+        if ("report: " in text or "NetInfo{" in text or "netcheck: udp=" in text) and is_netcheck_log_line(text):
             close_block()
             flush_skip()
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))

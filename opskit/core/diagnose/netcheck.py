@@ -5,7 +5,8 @@ Layouts (tailscale/tailscale cmd/tailscale/cli/netcheck.go over time):
 - v1.2+: ``* Nearest DERP: Singapore`` and ``- sin: 76.5ms (Singapore)``; PortMapping from v1.6,
   CaptivePortal from v1.32, HairPinning removed in v1.68, ``Time:`` UTC in v1.78, local time in v1.100
 - ``--format=json``: the ``netcheck.Report`` struct, latencies in nanoseconds, keyed by region ID
-- tailscaled log: ``netcheck: [v1] report: udp=true v6=false ... derp=21 derpdist=21v4:36ms`` and
+- tailscaled log: ``netcheck: [v1] report: udp=true v6=false ... derp=21 derpdist=21v4:36ms`` (2020:
+  ``netcheck: udp=true …``) and
   ``NetInfo{varies=true hairpin= ipv6=true ... derp=#20 portmap= ...}``
 """
 
@@ -45,7 +46,8 @@ _REGION_LINE = re.compile(
     r"\s*(?:\((?P<name>[^)]*)\)?)?\s*$"
 )
 _OLD_REGION_LINE = re.compile(r"^-\s*(?P<id>\d+)\s*,\s*(?P<code>[^\s=]+)\s*=\s*(?P<latency>\S*)\s*$")
-_REPORT_LOG = re.compile(r"\breport: (?P<body>udp=\S*(?: \S+)*)")
+# "report: udp=…"; before v1.0 (2020) the report followed the subsystem's prefix: "netcheck: udp=…"
+_REPORT_LOG = re.compile(r"\b(?:report|netcheck): (?P<body>udp=\S*(?: \S+)*)")
 _NETINFO_LOG = re.compile(r"NetInfo\{(?P<body>[^}]*)\}?")
 _DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]*)?)(ns|us|\u00b5s|ms|s|m|h)")
 _UNIT_MS = {"ns": 1e-6, "us": 1e-3, "\u00b5s": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, Event, Raise, events_of
+from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, Event, Fact, events_of
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import Message, is_tailscale_process, message_of
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
@@ -45,7 +45,8 @@ _MARKERS = re.compile(
     r"|requestEngineStatus|tailscaled got signal |got signal \w+; shutting down"
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
     r"|shouldUseOneCGNATRoute|magicsock\.|tailscaled\.service|Active: failed \(Result: |Main PID: \d+ \(code="
-    r"|Process: \d+ Exec\w+=\S*tailscaled)"
+    r"|Process: \d+ Exec\w+=\S*tailscaled"
+    r"|boot: \d{4}/\d{2}/\d{2} )"  # containerboot, the container image's init, starting tailscaled
 )
 # A shell running the daemon by hand: "# tailscaled 2>&1 | grep dns", "$ sudo tailscaled -port 4434".
 _HAND_PROMPT = re.compile(r"^(?:\S*[#$%>]\s*)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\])?tailscaled(?:\.exe)?(?:\s.*)?)$")
@@ -55,6 +56,18 @@ _CLI_ERROR = re.compile(
 )
 _START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+|date\.\d{8})\S*(?P<rest>.*)$")
 _START_ANYWHERE = re.compile(r"(?:^|\s)Program starting: v(?P<version>\d+\.\d+\.\d+|date\.\d{8})\S*(?P<rest>.*)$")
+# The macOS/iOS app's network extension starts its Go side with this instead of "Program starting".
+_APP_START = re.compile(r"goSetupLogs initializing; version (?P<version>\d+\.\d+\.\d+)")
+# A command line the terminal wrapped: its last piece, only flags, right above the log it started
+# ("-socket=/var/packages/Tailscale/etc/tailscaled.sock --verbose=1 --port=41641").
+_FLAGS_ONLY = re.compile(r"^-{1,2}[\w.-]+(?:=\S*)?(?:\s+-{1,2}[\w.-]+(?:=\S*)?)*$")
+# The rest of a "Program starting: … []string{…" line the terminal wrapped: Go's quoted argv up to "}".
+_ARGV_TAIL = re.compile(r'^[^"\s]*"(?:, "(?:[^"\\]|\\.)*")*\}$')
+# containerboot's own lines ("boot: 2023/10/10 22:37:43 Starting tailscaled"), whatever stamp is in front
+_CONTAINERBOOT = re.compile(r"(?:^|\s)boot: \d{4}/\d{2}/\d{2} |containerboot")
+# A frame of the engine watchdog's goroutine dump ("#  0xb525c4  tailscale.com/net/dns.(*resolvedManager).run+0x324"):
+# not a status health bullet although it starts with "#".
+_DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 
@@ -70,7 +83,7 @@ _MARKER_WORDS = (
     "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
-    "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ",
+    "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -79,8 +92,10 @@ _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, 
 def _belongs(text: str, message: Message) -> bool:
     if is_tailscale_process(message.process) or _HAND_PROMPT.match(text):
         return True
+    if text[:1] == "-" and (("tailscaled" in text and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)):
+        return True  # a wrapped tailscaled command line, or the wrapped end of its "Program starting" argv
     body = message.text
-    if not body or body[0] in "#-" or _CLI_ERROR.search(text):
+    if not body or (body[0] in "#-" and not _DUMP_FRAME.match(body)) or _CLI_ERROR.search(text):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
         # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)
         return False
@@ -88,7 +103,13 @@ def _belongs(text: str, message: Message) -> bool:
         return True
     if "Program starting: v" in body and _START_ANYWHERE.search(body):
         return True  # a start-up log flattened onto one line by a chat client or a web UI
-    return any(isinstance(event, Raise) for event in events_of(body))
+    # any event: an issue, a success clearing one, or a fact only tailscaled states ("using fake (no-op) tun
+    # device", an ipn state, a peer's endpoint) — but a "--tun=userspace-networking" flag alone is a command
+    # line or a compose file's TS_EXTRA_ARGS, not the daemon's log
+    return any(
+        not (isinstance(event, Fact) and event.name == "userspace" and "userspace-networking" in body)
+        for event in events_of(body)
+    )
 
 
 def is_daemon_log_line_slow(text: str) -> bool:
@@ -103,8 +124,15 @@ def is_daemon_log_line(text: str) -> bool:
     return is_daemon_log_line_slow(text)
 
 
+_APP_PROCESSES = ("IPNExtension", "io.tailscale.", "com.tailscale.ipn", "tailscale-ipn")
+
+
 def _started_by_hand(
-    command: str | None, argv: Sequence[str], lines: Sequence[SourceLine], messages: Sequence[Message]
+    command: str | None,
+    argv: Sequence[str],
+    lines: Sequence[SourceLine],
+    messages: Sequence[Message],
+    typed: str | None = None,
 ) -> tuple[bool | None, str]:
     words = (command or "").split()
     program = words[1] if words[:1] == ["sudo"] and len(words) > 1 else (words[0] if words else "")
@@ -114,6 +142,8 @@ def _started_by_hand(
         hand = _HAND_PROMPT.match(line.text)
         if hand is not None and line.text != hand.group("cmd"):
             return True, f"it was run from a shell prompt (`{hand.group('cmd')}`)"
+    if typed is not None:
+        return True, f"its command line was typed in a terminal and pasted with the log (`… {typed}`)"
     if "/subproc" in argv or any("subproc mode" in line.text for line in lines):
         return False, "the Windows service started it (/subproc)"
     if command and ("tailscale-service" in command or "tailscaled.service" in command):
@@ -122,14 +152,32 @@ def _started_by_hand(
         return False, "systemd started it (it set $STATE_DIRECTORY)"
     if any(m.form == "windows-service" for m in messages):
         return False, "it is the Windows service's log file (its time-stamp format)"
+    if any(m.process is not None and m.process.startswith(_APP_PROCESSES) for m in messages):
+        return False, "the Tailscale app runs it (its network extension or VPN service)"
     if any(m.form == "journald" and m.process in ("tailscaled", "systemd") for m in messages):
         return False, "its lines come from the system journal or syslog, where the service manager sends them"
-    container = any(m.text.startswith("boot: ") or "containerboot" in m.text for m in messages)
-    if argv and argv[0] == "tailscaled" and not container:
+    if any(_CONTAINERBOOT.search(m.text) for m in messages):
+        return False, "containerboot (the container image's init) started it"
+    if argv and argv[0] == "tailscaled":
         # Service units, the Windows service and packages start it by absolute path; a bare name is a shell
-        # finding it on PATH (containerboot also execs a bare name: its "boot:" lines rule that out).
+        # finding it on PATH (containerboot also execs a bare name: its "boot:" lines are checked above).
         return True, 'its command line starts with a bare "tailscaled" (a shell found it on PATH)'
     return None, ""
+
+
+def _typed_command(lines: Sequence[SourceLine], start_line: SourceLine | None, argv: Sequence[str]) -> str | None:
+    """The end of a command line typed above the log it started (every flag in it is in the run's argv;
+    its start may be cut where the terminal wrapped): a daemon run from a shell, not by a service."""
+    if start_line is None or len(argv) < 2:
+        return None
+    for line in lines:
+        if line.number >= start_line.number:
+            return None
+        if _FLAGS_ONLY.match(line.text) and all(
+            any(arg.endswith(flag) for arg in argv[1:]) for flag in line.text.split()
+        ):
+            return line.text
+    return None
 
 
 def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
@@ -164,15 +212,20 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     version: str | None = None
     argv: tuple[str, ...] = ()
     start_line: SourceLine | None = None
-    for line, message in zip(lines, messages, strict=True):
+    for index, (line, message) in enumerate(zip(lines, messages, strict=True)):
         match = _START.match(message.text) or _START_ANYWHERE.search(message.text)
         if match and (version is None or "cleanup" not in match.group("rest")):
             version, start_line = match.group("version"), line
-            argv = tuple(a.replace("\\\\", "\\") for a in _ARG.findall(match.group("rest")))
+            rest = match.group("rest")
+            if "}" not in rest and index + 1 < len(lines) and _ARGV_TAIL.match(lines[index + 1].text):
+                rest += lines[index + 1].text  # the terminal wrapped the argv
+            argv = tuple(a.replace("\\\\", "\\") for a in _ARG.findall(rest))
+        elif version is None and (app := _APP_START.search(message.text)) is not None:
+            version, start_line = app.group("version"), line
     joined = " ".join(argv) + " " + " ".join(line.text for line in lines)
     if version is None and (module := _MODULE_VERSION.search(joined)) is not None:
         version = module.group("version")  # a panic's goroutine trace names the module version
-    hand_started, why = _started_by_hand(command, argv, lines, messages)
+    hand_started, why = _started_by_hand(command, argv, lines, messages, _typed_command(lines, start_line, argv))
     folded = fold(_events(lines, messages))
     issues = list(folded.issues)
     os_name = _os_of(joined, messages)
@@ -183,6 +236,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     userspace = folded.userspace
     if userspace is None and any("userspace-networking" in a for a in argv):
         userspace = True
+    if userspace is None and any(m.process == "tsnet" for m in messages):
+        userspace = True  # an embedded tsnet node always runs on netstack (userspace networking)
     return DaemonLogReport(
         version=version,
         os=os_name,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,16 @@ def _tls(detail: str) -> Iterator[Event]:
 
 _DERP_FAIL = re.compile(r"connect to region (?P<id>[^\s(]+) \((?P<code>[^)]*)\): (?P<error>.+?)(?:\"\))?$")
 _DERP_OK = re.compile(r"magicsock: derp-(?P<id>[^\s;]+) connected")
+# The receive loop of an established connection ending ("derp.Recv(derp-4): derp.Recv: EOF"; v0.9x named the
+# region by host, "derp.Recv(derp2)"). One drop is routine (a server restart); repeated drops with no
+# "derp-N connected" after them say the connection never stays up. A close tailscaled asked for is not one.
+_DERP_RECV = re.compile(r"derp\.Recv\(derp-?(?P<id>\d+)\): (?P<error>.+)$")
+_DERP_RECV_HARMLESS = ("connect to region", "closed", "context canceled", "zero-private-key")
 # "magicsock: 2 active derp conns: derp-4=cr4ms,wr4ms derp-6=cr0s,wr0s": each listed region is connected.
 _ACTIVE_CONN = re.compile(r"derp-(\d+)=cr")
 _HOME = re.compile(
     r"home is now derp-(?P<id>\d+)(?: \((?P<code>[^)]*)\))?|reconnecting to home derp-(?P<id2>\d+)"
-    r"|derp-(?P<id3>\d+) for home-keep-alive|NetInfo\{.*\bderp=#(?P<id4>\d+)|report: .*\bderp=(?P<id5>\d+)"
+    r"|derp-(?P<id3>\d+) for home-keep-alive|NetInfo\{.*\bderp=#(?P<id4>\d+)|(?:report|netcheck): .*\bderp=(?P<id5>\d+)"
 )
 
 
@@ -92,6 +97,17 @@ def _derp(message: str) -> Iterator[Event]:
         yield Raise("derp-unreachable", fail.group("id"), f"region {fail.group('id')} ({fail.group('code')}): {error}")
         yield Fact("derp-code", fail.group("id"), fail.group("code"))
         yield from _tls(error)
+        return
+    if (recv := _DERP_RECV.search(message)) is not None and not any(
+        w in recv.group("error") for w in _DERP_RECV_HARMLESS
+    ):
+        region = recv.group("id")
+        yield Raise(
+            "derp-unreachable",
+            region,
+            f"region {region}: the connection keeps dropping ({recv.group('error')})",
+            weak=True,
+        )
         return
     if (ok := _DERP_OK.search(message)) is not None:
         yield Clear("derp-unreachable", ok.group("id"))
@@ -202,6 +218,10 @@ INFO_WARNABLES = frozenset(
 def _health_kind(name: str, message: str) -> tuple[str, str]:
     """The vocabulary kind (and key) a failing health warnable stands for."""
     lowered = message.lower()
+    if "wantrunning=false" in lowered and "needslogin" not in lowered:
+        # v1.0-v1.5x "overall": "state=Stopped, wantRunning=false" is the user's own choice, as the newer
+        # wantrunning-false warnable says
+        return "health:wantrunning-false", "wantrunning-false"
     kind = _WARNABLE_KINDS.get(name)
     if kind == "derp-unreachable" or (
         kind is None and ("home derp" in lowered or "relay server" in lowered or "derp region" in lowered)
@@ -330,11 +350,20 @@ def _router(message: str) -> Iterator[Event]:
 
 
 _DROP = re.compile(r"^Drop: (?P<packet>\w+\{[^}]*\})")
+# The peer answered a connection attempt with a TSMP reject: its packet filter refused the flow ("acl": no
+# policy rule allows it; "shields": shields-up; "host-ip-forwarding-unavailable", "host-fw"). Rate-limited
+# repeats print only the format ("… rejected due to %v"), which says as much.
+_REJECTED = re.compile(
+    r"open-conn-track: (?:flow \S+ \S+ > \S+ rejected due to|timeout opening .+?; peer reported problem:)"
+    r" (?P<reason>\S+)"
+)
 
 
 def _filter(message: str) -> Iterator[Event]:
     if _DROP.match(message) is not None:
         yield Raise("packet-dropped", "filter", message)
+    elif (rejected := _REJECTED.search(message)) is not None:
+        yield Raise("packet-dropped", "filter", message[rejected.start() :])
 
 
 # ------------------------------------------------------------------------------------- state store
@@ -356,7 +385,8 @@ def _store(message: str) -> Iterator[Event]:
 
 _PORT = re.compile(
     r"(?:listen udp\d?|bind udp\d?|unable to bind)[^\n]*"
-    r"(?:address already in use|Only one usage of each socket address)"
+    # Windows WSAEACCES: the port lies in a range Hyper-V/WinNAT excluded, or another socket holds it exclusively
+    r"(?:address already in use|Only one usage of each socket address|forbidden by its access permissions)"
 )
 
 
@@ -372,6 +402,9 @@ _NOW_USING = re.compile(r"disco: node \[(?P<key>[^\]]+)\] d:\w+ now using (?P<ep
 _GOT_PONG = re.compile(r"\(\[(?P<key>[^\]]+)\], (?P<ep>[^)\s]+)\)\s+got pong")
 _CONN_TRACK = re.compile(
     r"open-conn-track: timeout opening (?P<what>.+?) to node (?P<key>\S+?);|open-conn-track: timeout opening %v to node"
+    # the other diagnoses of pendopen.go: a peer too old for disco, without a DERP home, or missing from WireGuard
+    r"|open-conn-track: timeout opening .+?; (?:peer|target) node (?P<key2>\S+) (?:running pre-0\.100|"
+    r"not connected to any DERP relay|in netmap but unknown to WireGuard)"
 )
 
 
@@ -391,7 +424,7 @@ def _disco(message: str) -> Iterator[Event]:
         yield Raise("peer-unreachable", timeout.group("key"), message[timeout.start() :], weak=True)
         yield Fact("peer", timeout.group("key"))
     elif (track := _CONN_TRACK.search(message)) is not None:
-        key = (track.group("key") or "?").strip("[]")
+        key = (track.group("key") or track.group("key2") or "?").strip("[]")
         yield Raise("peer-unreachable", key, message[track.start() :])
         if key != "?":
             yield Fact("peer", key)
@@ -415,6 +448,18 @@ def _serve(message: str) -> Iterator[Event]:
 
 _CRASH = re.compile(
     r"^panic: |^fatal error: |^goroutine \d+ \[running\]:|getLocalBackend error: |safesocket\.Listen: |"
+    # tailscaled's own fatal errors (cmd/tailscaled): a bad command line, no root, a missing flag, a proxy or the
+    # engine ending under it
+    r"does not take non-flag arguments|requires root; use sudo tailscaled|^--socket is required|"
+    r"^--statedir \(or at least --state\) is required|^--bird-socket is not supported on |^ipnserver\.Run: |"
+    r"^(?:HTTP proxy|SOCKS5 server) exited: |failed to start netstack: |^LocalBackend\.Start: |"
+    r"wgengine has been closed; shutting down|"
+    # the macOS/iOS network extension cannot serve the app (it exits next)
+    r"failed to run localhost IPC server: |"
+    # the engine watchdog dumps every goroutine (pprof debug=1: "1 @ 0x…", "#  0x… func+0x… file:line")
+    # and exits; only that watchdog prints such a dump into tailscaled's log
+    r"^\d+ @ 0x[0-9a-f]+(?: 0x[0-9a-f]+)*$|^#\s+0x[0-9a-f]+\s+\S+\+0x[0-9a-f]+\s|"
+    r"watchdog timeout on |wgengine watchdog stacks:|"
     r"Main process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
     r"Active: failed \(Result: |Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: "
 )
@@ -423,29 +468,35 @@ _CRASH = re.compile(
 def _crash(message: str) -> Iterator[Event]:
     if (crash := _CRASH.search(message)) is not None:
         # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
-        yield Raise("crash", "engine" if crash.group(0).startswith("NewUserspaceEngine") else "crash", message)
+        found = crash.group(0)
+        if " @ 0x" in found or found.startswith("#"):
+            message = "the engine watchdog dumped every goroutine (it does so just before it exits tailscaled)"
+        yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else "crash", message)
 
 
 # A stop the operator asked for; "logger closing down" without one is the daemon exiting on its own.
 _SIGNAL = re.compile(
     r"got signal \w+; shutting down|tailscaled got signal|shutting down on signal|^ipnserver: .*shutting down"
+    r"|stopTunnel"  # the macOS/iOS system stopping the network extension (the user turned it off)
 )
 
 
 def _stop(message: str) -> Iterator[Event]:
     if _SIGNAL.search(message) is not None:
         yield Fact("stopping", "signal")
-    elif message == "logger closing down":
+    elif message == "logger closing down" or message == "Entering exit handler.":  # tailscaled; the macOS app's
         yield Fact("stopping", "exit")  # a crash unless a signal asked for it (fold.py)
 
 
-_START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+)")
+_START = re.compile(
+    r"Program starting: v(?P<version>\d+\.\d+\.\d+)|goSetupLogs initializing; version (?P<app>\d+\.\d+\.\d+)"
+)
 
 
 def _restart(message: str) -> Iterator[Event]:
     # A later start clears what made the previous run fail; a --cleanup run starts nothing.
     if (start := _START.search(message)) is not None and "-cleanup" not in message:
-        yield Fact("restart", start.group("version"))
+        yield Fact("restart", start.group("version") or start.group("app"))
 
 
 # -------------------------------------------------------------------------------------- log upload
@@ -466,7 +517,7 @@ def _logtail(message: str) -> Iterator[Event]:
 # -------------------------------------------------------------------------------------- the registry
 
 RECOGNISERS: tuple[Recogniser, ...] = (
-    Recogniser("derp", ("region", "derp-", "derp="), _derp),
+    Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv("), _derp),
     Recogniser(
         "control",
         (
@@ -492,9 +543,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT"), _dns),
     Recogniser("tun", ("TUN", "tun", "Wintun", "interface"), _tun),
     Recogniser("router", ("router", "netfilter", "iptables", "RULE_", "route"), _router),
-    Recogniser("filter", ("Drop: ",), _filter),
+    Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem"), _filter),
     Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
-    Recogniser("port", ("address already in use", "Only one usage"), _port),
+    Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
     Recogniser("serve", ("local backend server", "local server at", "serve: "), _serve),
     Recogniser(
@@ -510,11 +561,24 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "Active: failed",
             "repeated too quickly",
             ") error: ",
+            "non-flag arguments",
+            "requires root; use sudo",
+            " is required",
+            "is not supported on",
+            "ipnserver.Run",
+            " exited: ",
+            "failed to start netstack",
+            "LocalBackend.Start",
+            "wgengine has been closed",
+            "IPC server",
+            " @ 0x",
+            "+0x",
+            "watchdog",
         ),
         _crash,
     ),  # fmt: skip
-    Recogniser("start", ("Program starting: v",), _restart),
-    Recogniser("stop", ("got signal", "shutting down", "logger closing down"), _stop),
+    Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),
+    Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),
 )
 
@@ -522,8 +586,23 @@ RECOGNISERS: tuple[Recogniser, ...] = (
 EVENT_WORDS: tuple[str, ...] = tuple(dict.fromkeys(word for r in RECOGNISERS for word in r.words))
 
 
+_RATELIMIT = re.compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
+
+
 def events_of(message: str) -> Iterator[Event]:
     """Every event one message raises, recognisers in registry order."""
+    if message.startswith("[RATELIMIT] format(") and (limited := _RATELIMIT.match(message)) is not None:
+        # The rate limiter prints the format of a message logged too often ("router: %s add failed: %v"): it
+        # stands for repeats of that message. Its issue holds; what the verbs would have named (a peer, a
+        # region) is unknown ("?"), and it proves no success.
+        for event in _events_of(limited.group("format")):
+            if isinstance(event, Raise):
+                yield replace(event, key="?" if "%" in event.key else event.key, detail=message)
+        return
+    yield from _events_of(message)
+
+
+def _events_of(message: str) -> Iterator[Event]:
     for recogniser in RECOGNISERS:
         if any(word in message for word in recogniser.words):
             yield from recogniser.read(message)

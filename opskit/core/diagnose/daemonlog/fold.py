@@ -82,8 +82,11 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                     event,
                     origin=current.raised.origin or event.origin,
                     weak=current.raised.weak and event.weak,
-                    # a crash's first line names the cause (panic: …); what follows is its trace and exit
-                    detail=current.raised.detail if event.kind == "crash" else event.detail,
+                    # a crash's first line names the cause (panic: …); what follows is its trace and exit; a
+                    # rate-limited format says less than the message it stands for
+                    detail=current.raised.detail
+                    if event.kind == "crash" or event.detail.startswith("[RATELIMIT]")
+                    else event.detail,
                 )
                 current.count += 1
                 if line not in current.lines:

@@ -3,24 +3,32 @@ puts in front of tailscaled's own message, peeled off until the message is left.
 
 Prefixes seen in public pastes (any of them may stack, e.g. a container stamp before Go's log stamp)::
 
-    Nov 13 02:07:34 host tailscaled[11844]:           journald / syslog, any locale ("янв 30", "11月 21")
+    Nov 13 02:07:34 host tailscaled[11844]:           journald / syslog, any locale ("янв 30", "11月 21",
+                                                      Catalan "de des. 16" / "d'abr. 3", Korean "12월 16")
     Jun 29 23:11:32 tailscaled[73232]:                journald with the host removed
     tailscaled[1863]:                                 journald, date and host cut off
     Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]:   OpenWrt logread
     2021-07-17T15:03:36.462Z host tailscaled[14930]:  journald --output=short-iso
     2024-04-30T03:52:44.875476938-04:00               container runtime (RFC 3339)
-    2021-06-15T16:01:48.840-07:00:                    Windows service log file
+    2021-06-15T16:01:48.840-07:00:                    Windows service log file (also before "tailscaled: …")
+    23-10-10T22:37:43.517919674Z                      a runtime stamp whose start the selection cut off
     2022-11-06 18:09:07.789407752 +0000 UTC:          Go time.Time (bug reports, log uploads)
     2021/06/15 16:01:48.123456                        Go's log package
     08-12 01:28:19.408 31087 31144 I com.tailscale.ipn:   Android logcat
     2023-05-27 01:02:04.758978-0400 0xba326 Default 0x0 19332 0 IPNExtension:   macOS unified log
+    default 18:30:39.895744-0800 io.tailscale.ipn.macsys.network-extension     macOS Console (tab-separated)
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
-    TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint
+    TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000])
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
     Feb 18 14:59:57 Tower tailscaled: / <30>1 2024-…Z host tailscaled 123 - - …   syslog without PID, RFC 5424
     tailscale-1  | …  /  [pod/ts-0/tailscale] …      docker compose, kubectl logs --prefix
+    [tailscale-beszel] 2026-05-30T07:06:28.7Z …       a container's name in brackets before a stamp
+    magicsock.go:2546: …                              Go's testing log (t.Logf: file and line)
+    message repeated 3 times: [ … ]                   rsyslog folding repeats (the closing "]" goes too)
+    ##011 0xb525c4#011tailscale.com/…                 rsyslog's #011 escape of a tab
     [2024-01-01 10:00:00] …                           a supervisor's bracketed stamp
-    stdout / stderr, 19.8M/125.1M, 05:51:29, [v1], _italics_   stream names, memory stats, a time column
+    stdout / stderr, 19.8M/125.1M, ^3.2M, 05:51:29, [v1], _italics_   stream names, memory stats (Android,
+                                                      iOS), a time column
     tailscaled Drop: …  /  tailscaled: …                 the program name alone (grep -h, some viewers)
     2025-01-20 06:42:26.1+00:002025/01/20 …           a runtime stamp glued to the line (TrueNAS, k8s UIs)
 
@@ -33,7 +41,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_MONTH = r"(?:[^\W\d_]{3,5}\.?|\d{1,2}\s?月)"
+# Catalan puts an article in front ("de des.", "d'abr."), CJK locales a number and a sign ("11月", "12월").
+_MONTH = r"(?:(?:de |d')[^\W\d_]{2,5}\.?|[^\W\d_]{3,5}\.?|\d{1,2}\s?[月월])"
 # journald/syslog: date, optional host, process[pid]: (date or host may be gone).
 _DATE = (
     r"(?:" + _MONTH + r"\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?"
@@ -48,14 +57,18 @@ _SYSLOG = re.compile(
     # RFC 5424 (pfSense/OPNsense, rsyslog): <pri>1 stamp host app procid msgid [sd] message
     r"|^(?:<\d+>\d )?\d{4}-\d{2}-\d{2}T\S+ \S+ (?P<proc3>tailscaled) \S+ \S+ (?:\[[^\]]*\]|-) "
 )
-# Compose and Kubernetes prefixes: "tailscale-1  | …", "ts_1 | …", "[pod/ts-0/tailscale] …".
-_CONTAINER = re.compile(r"^(?:[\w.-]+\s+\|\s+|\[pod/[^\]]+\]\s+)")
+# Compose and Kubernetes prefixes: "tailscale-1  | …", "ts_1 | …", "[pod/ts-0/tailscale] …", and a container's
+# name in brackets ("[tailscale-beszel] 2026-05-30T…", podman-compose "[ts] | …") — only before a stamp or a
+# bar, since tailscaled's own messages start with brackets too ("[v1] …", "[unexpected] …", "[RATELIMIT] …").
+_CONTAINER = re.compile(r"^(?:[\w.-]+\s+\|\s+|\[pod/[^\]]+\]\s+|\[[\w.-]+\](?:\s+\|\s+|\s+(?=\d{4}[-/])))")
 # A bracketed stamp from supervisors and log shippers: "[2024-01-01 10:00:00] …", "[12:00:01] …".
 _BRACKET_STAMP = re.compile(r"^\[(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}[^\]]*\]\s+")
 # A stamp of its own (container runtime, Windows service log, Go time.Time), optionally ending in ":".
 _STAMP = re.compile(
+    # (a selection that began mid-stamp leaves "23-10-10T22:37:43.5Z": the T form with a cut year)
     r"^(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
     r"(?: [+-]\d{4})?(?: (?:[+-]\d{4}|[A-Z]{2,5}))?:?"
+    r"|\d{1,3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})"
     r"|\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
     r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
     # TrueNAS/Kubernetes UIs glue the runtime's stamp to the line: "…06:42:26.1+00:002025/01/20 …"
@@ -71,11 +84,22 @@ _MACOS = re.compile(
     r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+0x[0-9a-f]+\s+\w+\s+0x[0-9a-f]+\s+\d+\s+\d+\s+"
     r"(?P<proc>[\w.-]+):\s+"
 )
+# macOS Console's copy (level, time, process, message; tabs already spaces), with or without the date.
+_CONSOLE = re.compile(
+    r"^(?:default|info|debug|error|fault|notice)\s+(?:\d{4}-\d{2}-\d{2}\s+)?\d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+"
+    r"(?P<proc>(?:io\.tailscale\.|IPNExtension|Tailscale)[\w.-]*):?\s+"
+)
+# Go's testing log (t.Logf): "    magicsock.go:2546: magicsock: …".
+_GO_TEST = re.compile(r"^[\w.-]+\.go:\d+: ")
+# rsyslog folds repeats: "message repeated 3 times: [ open-conn-track: …]".
+_REPEATED = re.compile(r"^message repeated \d+ times: \[\s*(?P<msg>.*?)\]?$")
 _LOGFMT = re.compile(r'^time="[^"]*" level=\w+ msg="(?P<msg>.*?)"?$')
 _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
-_SINGBOX = re.compile(r"^(?:TRACE|DEBUG|INFO|WARN|ERROR)\[\d+\] endpoint/tailscale\[[^\]]*\]:\s+")
+_SINGBOX = re.compile(r"^(?:TRACE|DEBUG|INFO|WARN|ERROR)(?:\[\d+\])? endpoint/tailscale\[[^\]]*\]:\s+")
 _LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
-_NOISE = re.compile(r"^(?:stdout|stderr|STDOUT|STDERR)\s+|^\d+(?:\.\d+)?M/\d+(?:\.\d+)?M\s+|^\[v\d\]\s+|^_")
+_NOISE = re.compile(
+    r"^(?:stdout|stderr|STDOUT|STDERR)\s+|^\d+(?:\.\d+)?M/\d+(?:\.\d+)?M\s+|^\^\d+(?:\.\d+)?[KMG]\s+|^\[v\d\]\s+|^_"
+)
 
 # Processes whose lines are tailscaled's whatever the message says.
 TAILSCALE_PROCESSES = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "tailscale-ipn", "Tailscale")
@@ -96,6 +120,8 @@ def message_of(text: str) -> Message:
     if text[:1] == "{" and '"logtail"' in text and (logtail := _LOGTAIL_TEXT.search(text)):
         text = logtail.group("text").replace("\\n", "").replace('\\"', '"').replace("\\\\", "\\")
         form = "logtail"
+    if "#011" in text:
+        text = text.replace("#011", " ")  # rsyslog's escape of a tab (text.py made real tabs spaces)
     for _ in range(6):  # prefixes stack (container stamp + Go stamp + memory stats …); each round peels one
         first = text[:1]
         if not first:
@@ -107,12 +133,25 @@ def message_of(text: str) -> Message:
             if (logcat := _LOGCAT.match(text)) is not None:
                 process, form, text = logcat.group("proc"), "logcat", text[logcat.end() :]
                 continue
+            if (service := _WINDOWS_SERVICE.match(text)) is not None:
+                # before the syslog test: "…-04:00: tailscaled: engine fetch error" is not syslog's "host tailscaled:"
+                form, text = "windows-service", text[service.end() :]
+                continue
+        if first in "dienf" and (console := _CONSOLE.match(text)) is not None:
+            process, form, text = console.group("proc"), "macos", text[console.end() :]
+            continue
+        if first == "m" and (repeated := _REPEATED.match(text)) is not None:
+            text = repeated.group("msg")
+            continue
         if first == "t" and text.startswith("time=") and (logfmt := _LOGFMT.match(text)) is not None:
             text, form = logfmt.group("msg").replace('\\"', '"'), "logfmt"
             tag = _TSNET_TAG.match(text)
             if tag is not None:
                 process, text = "tsnet", text[tag.end() :]
             continue
+        if first in "TDIWE" and (singbox := _SINGBOX.match(text)) is not None:
+            process, text = "tsnet", text[singbox.end() :]
+            continue  # before syslog: "TRACE endpoint/tailscale[0]:" looks like "host proc[pid]:"
         if (syslog := _SYSLOG.match(text)) is not None:
             process = syslog.group("proc") or syslog.group("proc2") or syslog.group("proc3")
             form, text = "journald", text[syslog.end() :]
@@ -128,14 +167,14 @@ def message_of(text: str) -> Message:
                 form = "windows-service"
             text = text[stamp.end() :]
             continue
-        if first in "sS[_0123456789" and (noise := _NOISE.match(text)) is not None:
+        if first in "sS[_^0123456789" and (noise := _NOISE.match(text)) is not None:
             text = text[noise.end() :]
             continue
         if first == "t" and (bare := _BARE_PROCESS.match(text)) is not None:
             process, text = bare.group("proc"), text[bare.end() :]
             continue
-        if first in "TDIWE" and (singbox := _SINGBOX.match(text)) is not None:
-            process, text = "tsnet", text[singbox.end() :]
+        if ".go:" in text[:40] and (test_log := _GO_TEST.match(text)) is not None:
+            text = text[test_log.end() :]
             continue
         break
     if text.endswith("_") and not text.endswith("__"):
@@ -145,4 +184,6 @@ def message_of(text: str) -> Message:
 
 def is_tailscale_process(process: str | None) -> bool:
     """A prefix naming tailscaled (or the app that embeds it) makes any message tailscaled's."""
-    return process is not None and (process in TAILSCALE_PROCESSES or process == "tsnet")
+    return process is not None and (
+        process in TAILSCALE_PROCESSES or process == "tsnet" or process.startswith("io.tailscale.")
+    )

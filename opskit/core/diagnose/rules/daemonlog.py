@@ -107,7 +107,10 @@ def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     TLS connection to that DERP region (and ``not connected to home DERP region N`` its health check).
     Relayed traffic and NAT-traversal signalling through it stop. With a custom (Headscale or self-hosted)
     region it is usually a firewall, a proxy or TLS-terminating load balancer in front of derper, or a
-    wrong hostname/port in the DERP map. A later ``magicsock: derp-N connected`` clears it.
+    wrong hostname/port in the DERP map. An established connection whose receive loop keeps ending
+    (``derp.Recv(derp-N): derp.Recv: EOF`` twice or more, no ``connected`` after) never stays up: a
+    middlebox cutting long-lived TLS connections, or the region's server refusing this node. A later
+    ``magicsock: derp-N connected`` clears it.
 
     *Bad*::
 
@@ -119,7 +122,7 @@ def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
         2023/04/25 10:01:09 magicsock: derp-901 connected; connGen=1
     """
     issues = log.issues_of("derp-unreachable")
-    regions = ", ".join(sorted({issue.key for issue in issues}))
+    regions = ", ".join(sorted({issue.key for issue in issues} - {"?"})) or "(the rate-limited line names none)"
     custom = any(issue.key.split(" ")[0].isdigit() and int(issue.key.split(" ")[0]) >= 900 for issue in issues)
     yield from _finding(
         ctx,
@@ -401,7 +404,11 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
 )
 def port_in_use(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``listen udp4 :41641: bind: address already in use`` means another process (often a second
-    tailscaled) holds the port tailscaled was told to use; port forwards made for that port then miss.
+    tailscaled) holds the port tailscaled was told to use; port forwards made for that port then miss. On
+    Windows ``An attempt was made to access a socket in a way forbidden by its access permissions`` is the
+    same bind refused because the port lies in a range Hyper-V/WinNAT excluded (``netsh int ipv4 show
+    excludedportrange protocol=udp``) or another socket holds it exclusively; tailscaled carries on with
+    another port.
 
     *Bad*::
 
@@ -416,8 +423,9 @@ def port_in_use(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
         ctx,
         issues,
         f"tailscaled could not bind its UDP port ({_last(issues)}).",
-        "Find the owner (`ss -ulpn 'sport = :41641'`, Windows `netstat -abno -p udp`), stop the second "
-        "tailscaled or change `PORT=` in /etc/default/tailscaled (`--port`), and update any port forward.",
+        "Find the owner (`ss -ulpn 'sport = :41641'`, Windows `netstat -abno -p udp` and `netsh int ipv4 show "
+        "excludedportrange protocol=udp`), stop the second tailscaled or change `PORT=` in /etc/default/tailscaled "
+        "(`--port`; on Windows pick a port outside the excluded ranges), and update any port forward.",
     )
 
 
@@ -570,7 +578,9 @@ def peer_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
 def packet_dropped(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``Drop: TCP{src > dst} … no rules matched`` is tailscaled's packet filter refusing traffic the
     tailnet policy (ACLs/grants) does not allow to this node: the connection fails even though the path
-    works.
+    works. ``open-conn-track: flow TCP src > dst rejected due to acl`` is the other end of the same refusal:
+    the peer's filter rejected a connection this node opened (``shields``: the peer runs shields-up;
+    ``host-ip-forwarding-unavailable``: a subnet router or exit node cannot forward).
 
     *Bad*::
 
@@ -582,10 +592,15 @@ def packet_dropped(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findi
     """
     issues = log.issues_of("packet-dropped")
     count = sum(issue.count for issue in issues)
+    refused = any("rejected due to" in issue.message for issue in issues)
     yield from _finding(
         ctx,
         issues,
-        f"the packet filter dropped {count} packet(s) that no policy rule allows ({_last(issues)}).",
+        (
+            f"a peer's packet filter refused {count} connection(s) from this node ({_last(issues)})."
+            if refused
+            else f"the packet filter dropped {count} packet(s) that no policy rule allows ({_last(issues)})."
+        ),
         "Allow the source to reach this node and port in the tailnet policy file (ACLs/grants), or in "
         "Headscale's ACL policy; check with `tailscale debug netmap` / the admin console's access preview.",
     )
@@ -602,8 +617,12 @@ def packet_dropped(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findi
 def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a Go panic, ``fatal error:``, ``getLocalBackend error: …`` or systemd's ``Main process exited,
     code=exited, status=1/FAILURE`` means the daemon is not running: the CLI then cannot connect. The
-    line before the exit usually names the cause (TUN, router, state, socket). ``logger closing down``
-    after a start with no stop requested is an exit on its own. A later start clears it only once that
+    line before the exit usually names the cause (TUN, router, state, socket). So do tailscaled's own
+    fatal start-up errors (``tailscaled does not take non-flag arguments: [...]``: a broken command line;
+    ``tailscaled requires root``), the engine watchdog's goroutine dump (``1 @ 0x…`` / ``#  0x… func+0x…``
+    lines: printed just before it exits tailscaled) and the macOS/iOS network extension failing to run
+    its localhost IPC server. ``logger closing down`` (the app's ``Entering exit handler.``) after a start
+    with no stop requested is an exit on its own. A later start clears it only once that
     run gets further (an ipn state, a DERP connection): a restart loop cut off earlier still shows it.
 
     *Bad*::
