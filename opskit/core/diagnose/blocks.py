@@ -85,6 +85,7 @@ class SplitInput:
     admin_member: bool | None = None
     line_count: int = 0
     elevated: bool | None = None
+    successes: tuple[SourceLine, ...] = ()  # `tailscale up`/`login` finishing: "Success."
 
 
 def _command_context(command: str) -> str:
@@ -126,6 +127,12 @@ def _json_end(lines: list[SourceLine], start: int) -> int | None:
 # LocalAPI's error as the CLI prints it: bare, under the CLI's own log.Fatal stamp, or quoted in prose.
 _LOCALAPI_500 = re.compile(
     r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?500 Internal Server Error: |.*`500 Internal Server Error: "
+)
+
+
+# What `tailscale up` / `login` print once the node is up; under a CI runner's or Go's log stamp too.
+_SUCCESS = re.compile(
+    r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?\s+|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+)?Success\.$"
 )
 
 
@@ -182,6 +189,7 @@ def split_input(text: str) -> SplitInput:
     whoami: SourceLine | None = None
     admin_member: bool | None = None
     elevated: bool | None = None
+    successes: list[SourceLine] = []
     command_output_lines = 0
 
     def close_block() -> None:
@@ -356,6 +364,9 @@ def split_input(text: str) -> SplitInput:
             flush_skip()
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
             continue
+        if text[-8:] == "Success." and _SUCCESS.match(text):
+            successes.append(line)  # read by parse_windows: a CLI error before it was outlived
+            continue
         kind = classify_line(text, current_kind is _NETCHECK)
         if kind is None and index < line_count:
             # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
@@ -422,5 +433,6 @@ def split_input(text: str) -> SplitInput:
             "admin_member": admin_member,
             "line_count": len(lines),
             "elevated": elevated,
+            "successes": tuple(successes),
         },
     )

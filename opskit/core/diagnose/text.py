@@ -116,8 +116,9 @@ def prompt_command(text: str) -> str | None:
         if match:
             return match.group("cmd").strip()
     bare = _BARE_COMMAND.match(text)
-    # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command.
-    if bare and len(text) < 120 and ": " not in text:
+    # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command;
+    # so is "tailscale status` gives `…" (its inline code closes before the line ends: prose around it).
+    if bare and len(text) < 120 and ": " not in text and "`" not in text:
         return bare.group("cmd").strip()
     return None
 
@@ -145,6 +146,14 @@ def split_lines(text: str) -> list[SourceLine]:
         if (first == "`" or first == "~") and _FENCE.match(cleaned):
             append(new(SourceLine, (number, "", raw, None)))
             continue
+        if first == "`" and cleaned[-1] == "`" and (pair := _INLINE_PAIR.match(cleaned)) is not None:
+            # "`tailscale status` => `failed to connect …`": a command and what it printed, as inline code
+            # on one line of prose: the command (a prompt, so its output is read in its context), then
+            # the output, both under this line's number.
+            command = pair.group("cmd").strip()
+            append(new(SourceLine, (number, command, raw, command)))
+            append(new(SourceLine, (number, pair.group("out").strip(), raw, None)))
+            continue
         if first == "`" or cleaned[-1] == "`":  # output glued to a fence or inline code: ```Report:
             cleaned = cleaned.strip("`").strip()
             if not cleaned:
@@ -171,6 +180,8 @@ def split_lines(text: str) -> list[SourceLine]:
     return lines
 
 
+# "`cmd` => `output`" (also ->, →, ⇒ or a colon between them): a command and its output quoted inline.
+_INLINE_PAIR = re.compile(r"^`(?P<cmd>[^`]+)`\s*(?:=+>|-+>|\u2192|\u21d2|\u27f6|:)\s*`(?P<out>[^`]+)`$")
 _FLAT_SPLIT = re.compile(r"\s+(?=\* [A-Z][\w ]*:|- [^\s:]{1,32}: |Report:)")
 
 
