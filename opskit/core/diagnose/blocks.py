@@ -158,6 +158,7 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         (first == "b" and text.startswith("backend error: "))
         or (first == "5" and text.startswith("500 Internal"))
         or ("500 Internal Server Error: " in text and _LOCALAPI_500.match(text) is not None)
+        or text.endswith(": unrecognized service")  # sysvinit's "tailscaled: …", not tailscaled's log
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):

@@ -88,7 +88,7 @@ SERVICE_MISSING = (
     r"|Unit tailscaled\.service (?:not found|could not be found)"
     r"|\btailscaled?: unrecognized service"
     r"|^Service \"?tailscaled?\"? not found"
-    r"|/etc/init\.d/tailscaled?: (?:No such file or directory|not found)"
+    r"|/etc/init\.d/tailscale: (?:No such file or directory|not found)"  # OpenWrt's script (no "d")
 )
 
 
@@ -255,7 +255,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "local-tailscaled",
         "not installed",
         "cannot find any service",
-        "not found",  # systemd's "could not be found" too
+        "not found",
+        "could not be found",
         "unrecognized service",
         "no such file",
     ),

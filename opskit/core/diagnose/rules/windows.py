@@ -304,7 +304,7 @@ _SOCKET_MISSING = (
 # No Tailscale service at all (the GUI's "not installed", systemd, procd, sysvinit, PowerShell).
 _NOT_INSTALLED = re.compile(
     r"not installed|Cannot find any service|Unit tailscaled\.service|unrecognized service|^Service \"?tailscale"
-    r"|/etc/init\.d/tailscale",
+    r"|/etc/init\.d/tailscale:",
     re.IGNORECASE,
 )
 _SERVICE_MISSING = (
