@@ -116,9 +116,8 @@ def prompt_command(text: str) -> str | None:
         if match:
             return match.group("cmd").strip()
     bare = _BARE_COMMAND.match(text)
-    # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command;
-    # so is "tailscale status` gives `…" (its inline code closes before the line ends: prose around it).
-    if bare and len(text) < 120 and ": " not in text and "`" not in text:
+    # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command.
+    if bare and len(text) < 120 and ": " not in text:
         return bare.group("cmd").strip()
     return None
 
@@ -154,8 +153,13 @@ def split_lines(text: str) -> list[SourceLine]:
             append(new(SourceLine, (number, command, raw, command)))
             append(new(SourceLine, (number, pair.group("out").strip(), raw, None)))
             continue
+        inline_code = False
         if first == "`" or cleaned[-1] == "`":  # output glued to a fence or inline code: ```Report:
-            cleaned = cleaned.strip("`").strip()
+            opened, cleaned = first, cleaned.strip("`").strip()
+            # "`tailscale status` gives `…`": after the outer backticks go, inner ones remain: prose
+            # quoting a command and its output, not a command typed at a prompt.
+            # (Only when it opened the line: `--hostname=`hostname`` at a line's end is the shell's.)
+            inline_code = opened == "`" and "`" in cleaned
             if not cleaned:
                 append(new(SourceLine, (number, "", raw, None)))
                 continue
@@ -175,7 +179,7 @@ def split_lines(text: str) -> list[SourceLine]:
             # `… | sort | uniq -c` (or `cat -n`, `nl`) puts a count or line number in front of the output.
             cleaned = _COUNT_PREFIX.sub("", cleaned, count=1)
             first = cleaned[0]
-        command = None if first in _NOT_PROMPT_START else prompt_command(cleaned)
+        command = None if first in _NOT_PROMPT_START or inline_code else prompt_command(cleaned)
         append(new(SourceLine, (number, cleaned, raw, command)))
     return lines
 
