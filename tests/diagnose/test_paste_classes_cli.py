@@ -931,3 +931,25 @@ def test_a_502_backend_not_found_at_login_is_control_unreachable(wrap: str, stat
     diagnosis = run_text(text)
     assert _windows_kinds(text) == ["control-unreachable"], text
     assert rule_ids(diagnosis) == {"TS-UP-CONTROL-UNREACHABLE"} and diagnosis.has_problems
+
+
+# The Windows GUI's error box copied with Ctrl-C ends with "LogID: <hex>" (corpus 027-093, 345-347): part of
+# the message box, not a one-line tailscaled log beside it.
+@given(
+    st.sampled_from(["Failed to connect to Tailscale service.", "Tailscale service not installed on this machine."]),
+    st.sampled_from(["LogID: ", "logid: "]),
+    st.sampled_from(["OK   ", "\u041e\u041a", "\u786e\u5b9a   "]),
+    st.booleans(),
+)
+@settings(max_examples=24, deadline=None)
+def test_the_gui_error_box_log_id_is_part_of_the_box(message: str, log_id: str, ok: str, blank_lines: bool) -> None:
+    gap = "\n" if blank_lines else ""
+    rule = "---------------------------"
+    text = (
+        f"{rule}\nTailscale Error\n{rule}\n{message}\n{gap}Version 1.4.0 (t3d7cff91b-g62ff3b5c4)\n{gap}"
+        f"{log_id}433f73371798e61818b177641b1a242c73eff5394950c403acbc7c3a672dbd55\n{gap}"
+        f"(Ctrl-C to copy this text)\n{gap}{rule}\n{ok}\n{rule}\n"
+    )
+    document = to_json(run_text(text), 1)
+    assert [b["kind"] for b in document["blocks"]] == ["windows-error"], text
+    assert document["daemon_logs"] == []

@@ -392,6 +392,10 @@ def split_input(text: str) -> SplitInput:
                     break
         if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
+        if current_kind is BlockKind.WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
+            # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
+            # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
+            kind = BlockKind.WINDOWS
         if kind is None:
             if _NOISE.match(text):
                 continue
