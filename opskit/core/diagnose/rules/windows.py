@@ -271,15 +271,16 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "for its exact host name from a CA the clients trust.",
     ),
     WindowsErrorKind.CONTROL_UNREACHABLE: (
-        "logging in failed before it started: the coordination server's address answered with an HTTP "
-        'error instead of the server ("502: backend not found or not available": whatever answers there, '
-        "a proxy, a filtering DNS or VPN, or a load balancer in front of the server, found no server behind "
-        "it). tailscaled itself runs (the error came back through it); nothing is wrong with this "
-        "install, and no self-hosted backend is needed for the Tailscale service.",
-        "Check what answers for the control server from this network: `curl -sv https://controlplane.tailscale.com/"
-        "key?v=71` (and login.tailscale.com) should reach Tailscale with a valid certificate; try another "
-        "network or turn off a filtering DNS/proxy/VPN; see status.tailscale.com for an outage; with "
-        "Headscale, check the reverse proxy's upstream (`--login-server` must point at it). Then retry.",
+        "logging in failed before it started: the coordination server's front end answered HTTP 502 "
+        '"backend not found or not available" (it found no control server behind it for this request: '
+        "a server-side condition, usually passing, which tailscaled retries with back-off; less often a "
+        "proxy, filtering DNS or VPN on this network answering in its place, or a Headscale reverse proxy "
+        "without its upstream). tailscaled itself runs (the error came back through it): nothing is wrong "
+        "with this install, and the Tailscale service needs no self-hosted backend.",
+        "Wait a few minutes and retry (`tailscale up`); check status.tailscale.com; if it persists, check "
+        "what answers from this network (`curl -sv https://controlplane.tailscale.com/key?v=71` should reach "
+        "Tailscale with a valid certificate), try another network or turn off a filtering DNS/proxy/VPN; with "
+        "Headscale, check the reverse proxy's upstream and that `--login-server` points at it.",
     ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
