@@ -339,11 +339,12 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
     cleared = [e.cleared_by for e in found if e.cleared_by is not None]
     if len(cleared) == len(found):  # every one outlived: a start-up race, nothing left to fix
         yield ctx.finding(
-            f"{ctx.facts.label}: resolved within the paste: the CLI could not reach tailscaled at first ({cause}) "
-            f"but a later command succeeded (line {cleared[-1].number}: {cleared[-1].text!r}): tailscaled was "
-            "still starting when the first command ran (a script that starts it and retries at once).",
-            "Nothing to fix. To avoid the error line in scripts, wait for tailscaled before the first command "
-            "(`tailscale status` in a retry loop, or `tailscale up --timeout=…`).",
+            f"{ctx.facts.label}: resolved within the paste: the CLI could not reach tailscaled at first "
+            f"({kind.value}), but a later command succeeded (line {cleared[-1].number}: {cleared[-1].text!r}): "
+            "tailscaled was still starting when the first command ran (a script that starts it and retries "
+            "at once). Nothing is left wrong.",
+            "Nothing to fix. To keep the error out of scripts, wait until tailscaled answers before the first "
+            "command (retry `tailscale status` until it succeeds).",
             (*evidence, *ctx.facts.evidence(cleared[-1])),
             severity=Severity.INFO,
             title=f"{ctx.info.summary} at first: resolved, a later command succeeded",
