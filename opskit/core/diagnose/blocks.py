@@ -85,6 +85,7 @@ class SplitInput:
     admin_member: bool | None = None
     line_count: int = 0
     elevated: bool | None = None
+    successes: tuple[SourceLine, ...] = ()  # `tailscale up`/`login` finishing: "Success."
 
 
 def _command_context(command: str) -> str:
@@ -129,6 +130,12 @@ _LOCALAPI_500 = re.compile(
 )
 
 
+# What `tailscale up` / `login` print once the node is up; under a CI runner's or Go's log stamp too.
+_SUCCESS = re.compile(
+    r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?\s+|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+)?Success\.$"
+)
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -151,6 +158,7 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         (first == "b" and text.startswith("backend error: "))
         or (first == "5" and text.startswith("500 Internal"))
         or ("500 Internal Server Error: " in text and _LOCALAPI_500.match(text) is not None)
+        or text.endswith(": unrecognized service")  # sysvinit's "tailscaled: …", not tailscaled's log
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):
@@ -182,6 +190,7 @@ def split_input(text: str) -> SplitInput:
     whoami: SourceLine | None = None
     admin_member: bool | None = None
     elevated: bool | None = None
+    successes: list[SourceLine] = []
     command_output_lines = 0
 
     def close_block() -> None:
@@ -356,6 +365,9 @@ def split_input(text: str) -> SplitInput:
             flush_skip()
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
             continue
+        if text[-8:] == "Success." and _SUCCESS.match(text):
+            successes.append(line)  # read by parse_windows: a CLI error before it was outlived
+            continue
         kind = classify_line(text, current_kind is _NETCHECK)
         if kind is None and index < line_count:
             # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
@@ -380,6 +392,10 @@ def split_input(text: str) -> SplitInput:
                     break
         if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
+        if current_kind is BlockKind.WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
+            # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
+            # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
+            kind = BlockKind.WINDOWS
         if kind is None:
             if _NOISE.match(text):
                 continue
@@ -422,5 +438,6 @@ def split_input(text: str) -> SplitInput:
             "admin_member": admin_member,
             "line_count": len(lines),
             "elevated": elevated,
+            "successes": tuple(successes),
         },
     )

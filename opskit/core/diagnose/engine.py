@@ -136,7 +136,9 @@ def _parse_input(item: InputText) -> _Parsed:
         elif block.kind is BlockKind.PING:
             parsed.pings.append((block, parse_ping(block.lines, block.command)))
         elif block.kind is BlockKind.WINDOWS:
-            parsed.windows.append((block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated)))
+            parsed.windows.append(
+                (block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated, split.successes))
+            )
     for log_block in _daemon_log_blocks(split.blocks):
         parsed.daemon_logs.append((log_block, parse_daemon_log(log_block.lines, log_block.command)))
     return parsed

@@ -232,6 +232,7 @@ class WindowsErrorKind(StrEnum):
     EXIT_NODE_REFUSED = "exit-node-refused"  # `--exit-node=…` refused: not in the netmap, not offered, forbidden
     FUNNEL_UNAVAILABLE = "funnel-unavailable"  # Funnel prerequisites missing (HTTPS, node attribute, shields-up)
     TLS_INTERCEPTED = "tls-intercepted"  # the CLI's HTTPS to the control server fails certificate checks
+    CONTROL_UNREACHABLE = "control-unreachable"  # login: the coordination server (or its proxy) answered 502 …
     OTHER = "other"
 
 
@@ -245,6 +246,9 @@ class WindowsError:
     pid: int | None = None
     truncated: bool = False
     detail: str = ""
+    # A later line of the same paste showing the CLI then got through (`tailscale up`'s "Success."): the
+    # error was a start-up race the retry outlived, not a problem left standing.
+    cleared_by: SourceLine | None = None
 
 
 @dataclass(frozen=True)

@@ -145,8 +145,21 @@ def split_lines(text: str) -> list[SourceLine]:
         if (first == "`" or first == "~") and _FENCE.match(cleaned):
             append(new(SourceLine, (number, "", raw, None)))
             continue
+        if first == "`" and cleaned[-1] == "`" and (pair := _INLINE_PAIR.match(cleaned)) is not None:
+            # "`tailscale status` => `failed to connect …`": a command and what it printed, as inline code
+            # on one line of prose: the command (a prompt, so its output is read in its context), then
+            # the output, both under this line's number.
+            command = pair.group("cmd").strip()
+            append(new(SourceLine, (number, command, raw, command)))
+            append(new(SourceLine, (number, pair.group("out").strip(), raw, None)))
+            continue
+        inline_code = False
         if first == "`" or cleaned[-1] == "`":  # output glued to a fence or inline code: ```Report:
-            cleaned = cleaned.strip("`").strip()
+            opened, cleaned = first, cleaned.strip("`").strip()
+            # "`tailscale status` gives `…`": after the outer backticks go, inner ones remain: prose
+            # quoting a command and its output, not a command typed at a prompt.
+            # (Only when it opened the line: `--hostname=`hostname`` at a line's end is the shell's.)
+            inline_code = opened == "`" and "`" in cleaned
             if not cleaned:
                 append(new(SourceLine, (number, "", raw, None)))
                 continue
@@ -166,11 +179,13 @@ def split_lines(text: str) -> list[SourceLine]:
             # `… | sort | uniq -c` (or `cat -n`, `nl`) puts a count or line number in front of the output.
             cleaned = _COUNT_PREFIX.sub("", cleaned, count=1)
             first = cleaned[0]
-        command = None if first in _NOT_PROMPT_START else prompt_command(cleaned)
+        command = None if first in _NOT_PROMPT_START or inline_code else prompt_command(cleaned)
         append(new(SourceLine, (number, cleaned, raw, command)))
     return lines
 
 
+# "`cmd` => `output`" (also ->, →, ⇒ or a colon between them): a command and its output quoted inline.
+_INLINE_PAIR = re.compile(r"^`(?P<cmd>[^`]+)`\s*(?:=+>|-+>|\u2192|\u21d2|\u27f6|:)\s*`(?P<out>[^`]+)`$")
 _FLAT_SPLIT = re.compile(r"\s+(?=\* [A-Z][\w ]*:|- [^\s:]{1,32}: |Report:)")
 
 

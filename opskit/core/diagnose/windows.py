@@ -81,6 +81,17 @@ _DIAL_FAILED = (
 )
 
 
+# The service manager has no Tailscale service at all (see SERVICE_NOT_RUNNING below).
+SERVICE_MISSING = (
+    r"|Tailscale service (?:is )?not installed"
+    r"|Cannot find any service with service name '?Tailscale"
+    r"|Unit tailscaled\.service (?:not found|could not be found)"
+    r"|\btailscaled?: unrecognized service"
+    r"|^Service \"?tailscaled?\"? not found"
+    r"|/etc/init\.d/tailscale: (?:No such file or directory|not found)"  # OpenWrt's script (no "d")
+)
+
+
 def _any_of(phrases: tuple[str, ...]) -> str:
     return "(?:" + "|".join(re.escape(p) for p in phrases) + ")"
 
@@ -123,6 +134,9 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"x509: certificate (?:signed by unknown authority|is not trusted|is valid for|has expired or is not yet valid)"
         r"|tls: failed to verify certificate",
     ),
+    # Login answered by the coordination server's front end with "502: backend not found or not available"
+    # (the CLI and the mobile apps relay it): control is unreachable from here, tailscaled itself runs.
+    (WindowsErrorKind.CONTROL_UNREACHABLE, r"backend not found or not available"),
     (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     # The Unix CLI sees a tailscaled process but not the socket it dials: started with another --socket,
     # still starting, or its socket file removed (the same as a missing pipe on Windows).
@@ -170,7 +184,12 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # socket may live elsewhere with --socket; the LocalAPI URL in front then says whose it is).
         r"|dial unix \S*tailscale\S*: connect: (?:no such file or directory|connection refused)"
         # Before the friendly wording (<= 1.14) the raw LocalAPI error; macOS talked to it over loopback TCP.
-        r"|local-tailscaled\.sock/localapi\S*: dial (?:unix|tcp) \S+: " + _DIAL_FAILED,
+        r"|local-tailscaled\.sock/localapi\S*: dial (?:unix|tcp) \S+: "
+        + _DIAL_FAILED
+        # Nothing installed to start tailscaled: the Windows GUI's "Tailscale service not installed on this
+        # machine.", PowerShell's Get-/Start-Service, systemd (the unit is tailscaled.service: a missing
+        # "tailscale.service" is a typo, not evidence), sysvinit, OpenWrt's procd `service` and init script.
+        + SERVICE_MISSING,
     ),
     (
         WindowsErrorKind.VERSION_MISMATCH,
@@ -228,7 +247,19 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     WindowsErrorKind.NO_BACKEND: ("503 service unavailable",),
     WindowsErrorKind.DEADLINE: ("deadline exceeded",),
     WindowsErrorKind.DOMAIN_TRUST: ("trust relationship",),
-    WindowsErrorKind.SERVICE_NOT_RUNNING: ("service running", "failed to connect", "dial unix", "local-tailscaled"),
+    WindowsErrorKind.CONTROL_UNREACHABLE: ("backend not found",),
+    WindowsErrorKind.SERVICE_NOT_RUNNING: (
+        "service running",
+        "failed to connect",
+        "dial unix",
+        "local-tailscaled",
+        "not installed",
+        "cannot find any service",
+        "not found",
+        "could not be found",
+        "unrecognized service",
+        "no such file",
+    ),
     WindowsErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
     WindowsErrorKind.GUI_CANNOT_CONNECT: ("failed to connect", "in use by other user"),
     WindowsErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error"),
@@ -334,6 +365,16 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
     return None
 
 
+# Errors that only say tailscaled could not be reached (yet): a later "Success." proves it then was.
+OUTLIVED_BY_SUCCESS = frozenset(
+    {
+        WindowsErrorKind.SERVICE_NOT_RUNNING,
+        WindowsErrorKind.PIPE_MISSING,
+        WindowsErrorKind.DEADLINE,
+        WindowsErrorKind.NO_BACKEND,
+        WindowsErrorKind.OTHER,
+    }
+)
 _SAME_MESSAGE_LINES = 3  # a wrapped error's halves are this close; a repeated error is further apart
 CONSOLE_WIDTH = 80  # cmd.exe and conhost wrap at 80 columns by default
 
@@ -396,8 +437,14 @@ def parse_windows(
     whoami: SourceLine | None = None,
     admin_member: bool | None = None,
     elevated: bool | None = None,
+    successes: Sequence[SourceLine] = (),
 ) -> WindowsReport:
-    """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``."""
+    """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``.
+
+    ``successes`` are the input's "Success." lines (`tailscale up` / `login` done): an error that says
+    tailscaled could not be reached yet, followed by one, was a start-up race the retry outlived
+    (``cleared_by``), e.g. a CI step that starts tailscaled and loops `until tailscale up …`.
+    """
     errors: list[WindowsError] = []
     for error in (parse_windows_error(line) for line in _unwrap(lines)):
         if error is None:
@@ -413,6 +460,14 @@ def parse_windows(
                 errors[-1] = replace(previous, pid=error.pid)
             continue
         errors.append(error)
+    if successes:
+        errors = [
+            replace(error, cleared_by=success)
+            if error.kind in OUTLIVED_BY_SUCCESS
+            and (success := next((s for s in successes if s.number > error.line.number), None)) is not None
+            else error
+            for error in errors
+        ]
     return WindowsReport(
         errors=tuple(_with_up_suggestions(errors, lines)),
         whoami=whoami.text if whoami else None,

@@ -270,6 +270,18 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "and the DERP servers from TLS inspection (or your Headscale URL); with Headscale use a certificate "
         "for its exact host name from a CA the clients trust.",
     ),
+    WindowsErrorKind.CONTROL_UNREACHABLE: (
+        "logging in failed before it started: the coordination server's front end answered HTTP 502 "
+        '"backend not found or not available" (it found no control server behind it for this request: '
+        "a server-side condition, usually passing, which tailscaled retries with back-off; less often a "
+        "proxy, filtering DNS or VPN on this network answering in its place, or a Headscale reverse proxy "
+        "without its upstream). tailscaled itself runs (the error came back through it): nothing is wrong "
+        "with this install, and the Tailscale service needs no self-hosted backend.",
+        "Wait a few minutes and retry (`tailscale up`); check status.tailscale.com; if it persists, check "
+        "what answers from this network (`curl -sv https://controlplane.tailscale.com/key?v=71` should reach "
+        "Tailscale with a valid certificate), try another network or turn off a filtering DNS/proxy/VPN; with "
+        "Headscale, check the reverse proxy's upstream and that `--login-server` points at it.",
+    ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -290,6 +302,25 @@ _SOCKET_MISSING = (
 )
 
 
+# No Tailscale service at all (the GUI's "not installed", systemd, procd, sysvinit, PowerShell).
+_NOT_INSTALLED = re.compile(
+    r"not installed|Cannot find any service|Unit tailscaled\.service|unrecognized service|^Service \"?tailscale"
+    r"|/etc/init\.d/tailscale:",
+    re.IGNORECASE,
+)
+_SERVICE_MISSING = (
+    "there is no Tailscale service to start tailscaled: the service manager does not know it (the Windows "
+    "GUI's 'Tailscale service not installed on this machine.', systemd's 'Unit tailscaled.service not found', "
+    "OpenWrt's 'Service \"tailscale\" not found' / no /etc/init.d/tailscale). The package was removed or "
+    "half-installed, or (router/NAS packages) ships the binaries without an init script; on Windows 1.4 the "
+    "GUI also said this at early boot before the service was registered.",
+    "Reinstall Tailscale from the official package for the platform (Windows: the MSI/EXE, which registers "
+    "the service; `sc query Tailscale` shows it). On OpenWrt use a package that installs /etc/init.d/tailscale "
+    "(or start `tailscaled` from your own init script / procd service), then `service tailscale enable` and "
+    "`start`; on systemd `systemctl enable --now tailscaled`.",
+)
+
+
 def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
     found = _errors(report, kind)
@@ -300,9 +331,27 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
     unix = kind is WindowsErrorKind.PIPE_MISSING and ("dial unix" in detail or "connect: " in detail)
     if unix:
         cause, fix = _SOCKET_MISSING
+    if kind is WindowsErrorKind.SERVICE_NOT_RUNNING and any(_NOT_INSTALLED.search(e.line.text) for e in found):
+        cause, fix = _SERVICE_MISSING
     daemon = "tailscaled" if unix else "tailscaled.exe"
     pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
-    yield ctx.finding(f"{ctx.facts.label}{pid}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+    evidence = ctx.facts.evidence(*(e.line for e in found[:3]))
+    cleared = [e.cleared_by for e in found if e.cleared_by is not None]
+    if len(cleared) == len(found):  # every one outlived: a start-up race, nothing left to fix
+        yield ctx.finding(
+            f"{ctx.facts.label}: resolved within the paste: the CLI could not reach tailscaled at first "
+            f"({kind.value}), but a later command succeeded (line {cleared[-1].number}: {cleared[-1].text!r}): "
+            "tailscaled was still starting when the first command ran (a script that starts it and retries "
+            "at once). Nothing is left wrong.",
+            "Nothing to fix. To keep the error out of scripts, wait until tailscaled answers before the first "
+            "command (retry `tailscale status` until it succeeds).",
+            (*evidence, *ctx.facts.evidence(cleared[-1])),
+            severity=Severity.INFO,
+            title=f"{ctx.info.summary} at first: resolved, a later command succeeded",
+            resolved_line=cleared[-1].number,
+        )
+        return
+    yield ctx.finding(f"{ctx.facts.label}{pid}: {cause}", fix, evidence)
 
 
 @rule(
@@ -744,3 +793,29 @@ def tls_intercepted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fin
         )
         fix = "Set the date and time (enable NTP: `timedatectl set-ntp true`, Windows time sync), then retry."
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
+@rule(
+    id="TS-UP-CONTROL-UNREACHABLE",
+    name="up-control-unreachable",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="Login cannot reach the coordination server (an HTTP error answered instead)",
+    target="windows",
+)
+def control_unreachable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``502: backend not found or not available`` after ``tailscale up`` (or in the mobile apps) is
+    an HTTP answer from whatever sits at the coordination server's address, not from tailscaled: the
+    daemon runs and relayed it. Restarting or reinstalling Tailscale does not help; the network path to
+    the control server (proxy, filtering DNS, VPN, a Headscale reverse proxy without its upstream) does.
+
+    *Bad*::
+
+        $ sudo tailscale up
+        502: backend not found or not available
+
+    *Good*::
+
+        failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
+    """
+    yield from _emit(WindowsErrorKind.CONTROL_UNREACHABLE, report, ctx)
