@@ -62,6 +62,9 @@ PREFIXES = [
     "magicsock.go:2546: {msg}",
     "2024-10-04T10:26:30.452872-07:00 host tailscaled[1124]: message repeated 3 times: [ {msg}]",
     "2021-03-22 02:44:04.434978 +0000 UTC: ^3.2M {msg}",
+    # blind batch 8: pfSense's log page copied as columns, a viewer's month/day stamp
+    "Mar 14 00:37:03 | tailscaled | 10767 | 2025/03/14 00:37:03 {msg}",
+    "05/05 07:04:23 {msg}",
 ]
 
 # issue kind → messages that raise it (as tailscaled prints them)
@@ -125,6 +128,10 @@ BAD: dict[str, list[str]] = {
     "serve-backend-unreachable": [
         "netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: "
         "connection refused",
+        # as pasted from a web UI with doubled spaces; serve's reverse proxy (Go's httputil) failing to dial
+        "netstack: could not connect to local backend  server at 192.168.5.201:1168: dial tcp 192.168.5.201:1168: "
+        "connect:  connection refused",
+        "http: proxy error: dial tcp 127.0.0.1:8123: connect: connection refused",
     ],
     "crash": [
         "panic: runtime error: invalid memory address or nil pointer dereference",
@@ -172,6 +179,7 @@ HEALTHY = [
     'logtail: upload: log upload of 522 bytes compressed failed: Post "https://log.tailscale.io/c/x": context canceled',
     "wgengine: Reconfig: configuring userspace WireGuard config (with 1/11 peers)",
     "health(warnable=warming-up): ok",
+    "http: proxy error: context canceled",  # serve's client went away: not the backend
     # an OS connectivity probe sent on every interface (NetworkManager, iOS): Tailscale's source calls it log spam
     "open-conn-track: timeout opening (TCP 100.96.229.119:42798 => 185.125.190.49:80); no associated peer node",
     "open-conn-track: flow TCP 100.64.0.1:40000 > 100.64.0.2:22 got RST by peer",  # the peer's port is closed
@@ -596,6 +604,11 @@ FATAL = [
     "ipnserver.Run: listen unix /var/run/tailscale/tailscaled.sock: bind: address in use",
     "SOCKS5 server exited: accept tcp 127.0.0.1:1055: use of closed network connection",
     "LocalBackend.Start: no state",
+    # the Go runtime dying on a signal, before or without a "panic:" line (blind batch 8)
+    "SIGSEGV: segmentation violation",
+    "[signal SIGBUS: bus error code=0x2 addr=0x7f00 pc=0x4a1b2c]",
+    "goroutine 0 gp=0x1a848e0 m=0 mp=0x1a853c0 [idle]:",
+    "unexpected fault address 0x7f3c2a000000",
 ]
 
 

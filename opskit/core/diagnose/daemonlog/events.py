@@ -279,7 +279,7 @@ def _health(message: str) -> Iterator[Event]:
 
 _DNS_FORWARD = re.compile(
     r"no upstream resolvers set|upstream nameservers not set|DNS resolution failed due to missing upstream|"
-    r"dns: error: |dns udp query: |dns: resolver: forward: .*(?:error|timeout|failed)"
+    r"dns: error: |dns (?:udp|tcp) (?:query|read): |dns: resolver: forward: .*(?:error|timeout|failed)"
 )
 _DNS_CONFIG = re.compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
@@ -433,14 +433,17 @@ def _disco(message: str) -> Iterator[Event]:
 # ------------------------------------------------------------------------------ serve / funnel backend
 
 _SERVE_BACKEND = re.compile(
-    r"netstack: could not connect to local (?:backend )?server at (?P<target>\S+?):? (?P<error>.*)$"
+    r"netstack: could not connect to local\s+(?:backend\s+)?server\s+at (?P<target>\S+?):? (?P<error>.*)$"
     r"|serve: (?:proxy|http) (?:error|proxy error).*?(?:dial tcp (?P<target2>\S+?): )(?P<error2>.*)$"
+    # serve's reverse proxy (Go's httputil, logging through tailscaled's logger) cannot dial its backend; a
+    # client going away ("context canceled") is not the backend's fault, so only a dial error counts
+    r"|^http: proxy error: dial tcp (?P<target3>\S+?): (?P<error3>.*)$"
 )
 
 
 def _serve(message: str) -> Iterator[Event]:
     if (down := _SERVE_BACKEND.search(message)) is not None:
-        target = down.group("target") or down.group("target2") or "backend"
+        target = down.group("target") or down.group("target2") or down.group("target3") or "backend"
         yield Raise("serve-backend-unreachable", target, message[down.start() :])
 
 
@@ -448,6 +451,12 @@ def _serve(message: str) -> Iterator[Event]:
 
 _CRASH = re.compile(
     r"^panic: |^fatal error: |^goroutine \d+ \[running\]:|getLocalBackend error: |safesocket\.Listen: |"
+    # the Go runtime dying on a signal ("SIGSEGV: segmentation violation", "[signal SIGBUS: bus error …]") and
+    # the traceback header only a fatal error prints ("goroutine 0 gp=0x1a848e0 m=0 mp=0x1a853c0 [idle]:")
+    r"^\[?(?:signal )?SIG(?:SEGV|BUS|ILL|FPE|ABRT|TRAP|SYS): [a-z]|^goroutine \d+ gp=0x[0-9a-f]+ m=\S+ |"
+    r"^unexpected fault address |"
+    # v1.0-v1.4 cmd/tailscaled exits on an engine it cannot create (log.Fatalf("wgengine.New: %v"))
+    r"^wgengine\.New: |"
     # tailscaled's own fatal errors (cmd/tailscaled): a bad command line, no root, a missing flag, a proxy or the
     # engine ending under it
     r"does not take non-flag arguments|requires root; use sudo tailscaled|^--socket is required|"
@@ -547,7 +556,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
     Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
-    Recogniser("serve", ("local backend server", "local server at", "serve: "), _serve),
+    Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial"), _serve),
     Recogniser(
         "crash",
         (
@@ -574,6 +583,10 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             " @ 0x",
             "+0x",
             "watchdog",
+            "SIG",
+            " gp=0x",
+            "fault address",
+            "wgengine.New: ",
         ),
         _crash,
     ),  # fmt: skip
