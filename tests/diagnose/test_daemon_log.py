@@ -751,3 +751,92 @@ def test_journald_months_of_any_locale_are_peeled(month: str, host: str, fractio
 @settings(max_examples=10, deadline=None)
 def test_a_userspace_flag_in_a_config_file_is_not_a_log(line: str) -> None:
     assert not is_daemon_log_line(line)
+
+
+# ------------------------------------------------------------------------------------------ blind batch 8
+
+CONTROL_DOWN = [
+    'Received error: TryLogin: fetch control key: Get "https://controlplane.tailscale.com/key": read tcp '
+    "192.0.2.4:56488->18.193.255.254:443: read: connection reset by peer",
+    'Received error: PollNetMap: Post "https://controlplane.tailscale.com/machine/map": context deadline exceeded',
+]
+LOGIN_ATTEMPTS = [
+    "control: authRoutine: backoff: 203 msec",
+    "control: LoginInteractive -> regen=true",
+    "Generating a new nodekey.",
+    "control: tailscaleUp(reauth=true)",
+]
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.lists(st.sampled_from(LOGIN_ATTEMPTS), min_size=1, max_size=3),
+    st.sampled_from(CONTROL_DOWN),
+    st.sampled_from(["none", "answers", "url"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_login_attempts_that_cannot_reach_control_are_control_unreachable(
+    prefix: str, attempts: list[str], failure: str, then: str
+) -> None:
+    lines = [failure, *attempts, failure]
+    if then == "answers":  # control answers at last: the attempt now waits for a person
+        lines.append("control: control server key from https://controlplane.tailscale.com: ts2021=[fSeS+], v=95")
+    elif then == "url":  # a URL handed out is a login waiting for a person whatever else holds
+        lines.append("control: AuthURL is https://login.tailscale.com/a/0123456789ab")
+    kinds = _kinds(_log("\n".join(prefix.format(msg=line) for line in lines) + "\n"))
+    assert ("login-required" in kinds) == (then != "none"), kinds
+    assert ("control-unreachable" in kinds) == (then != "answers"), kinds
+
+
+@given(st.sampled_from(PREFIXES), st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_machine_authorization_waits_only_for_a_logged_in_node(prefix: str, url: bool) -> None:
+    response = (
+        f"control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=false; authURL={str(url).lower()}"
+    )
+    kinds = _kinds(_log(prefix.format(msg=response) + "\n"))
+    assert kinds == ({"login-required"} if url else {"needs-machine-auth"})
+
+
+@given(st.sampled_from(PREFIXES), st.lists(NOISE, max_size=2))
+@settings(max_examples=30, deadline=None)
+def test_warming_up_is_the_start_not_an_issue(prefix: str, noise: list[str]) -> None:
+    lines = ["health(warnable=warming-up): error: Tailscale is starting. Please wait.", *noise,
+             "control: doLogin(regen=false, hasUrl=false)"]  # fmt: skip
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert _kinds(log) == set() and log["exit"] == 0
+
+
+NO_UPSTREAM = "dns: resolver: forward: no upstream resolvers set, returning SERVFAIL"
+FORWARD_WARNABLE = (
+    "health(warnable=dns-forward-failing): error: Tailscale can't reach the configured DNS servers. Internet "
+    "connectivity may be affected."
+)
+
+
+@given(st.sampled_from(PREFIXES), st.integers(0, 3), st.sampled_from(["none", "before", "after"]), MANGLE)
+@settings(max_examples=60, deadline=None)
+def test_the_no_upstream_warnable_is_the_same_event_as_its_line(
+    prefix: str, lines_seen: int, warnable: str, how: str
+) -> None:
+    # the forwarder sets the warnable as it logs "no upstream resolvers set" (one query answered SERVFAIL):
+    # one such event is a stray query, repeated ones (or the warnable alone, cause unknown) are a failure
+    lines = [NO_UPSTREAM] * lines_seen
+    if warnable == "before":
+        lines.insert(0, FORWARD_WARNABLE)
+    elif warnable == "after":
+        lines.append(FORWARD_WARNABLE)
+    if not lines:
+        return
+    log = _log(_mangle([prefix.format(msg=line) for line in lines], how))
+    failing = lines_seen >= 2 or (lines_seen == 0 and warnable != "none")
+    assert ("dns-forward-failing" in _kinds(log)) == failing
+    assert log["exit"] == (1 if failing else 0)
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(CONTROL_DOWN))
+@settings(max_examples=30, deadline=None)
+def test_control_not_knowing_the_node_is_a_login(prefix: str, earlier: str) -> None:
+    lines = [earlier, "Received error: PollNetMap: initial fetch failed 404: node not found",
+             "control: lite map update error after 637ms: initial fetch failed 404: node not found"]  # fmt: skip
+    assert _kinds(_log("\n".join(prefix.format(msg=line) for line in lines) + "\n")) == {"login-required"}
