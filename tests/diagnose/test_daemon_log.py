@@ -840,3 +840,29 @@ def test_control_not_knowing_the_node_is_a_login(prefix: str, earlier: str) -> N
     lines = [earlier, "Received error: PollNetMap: initial fetch failed 404: node not found",
              "control: lite map update error after 637ms: initial fetch failed 404: node not found"]  # fmt: skip
     assert _kinds(_log("\n".join(prefix.format(msg=line) for line in lines) + "\n")) == {"login-required"}
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["wg: [/u08b]", "peer(/u08b…Yb3c)"]),
+    st.lists(st.integers(2, 21), min_size=1, max_size=3),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_unanswered_wireguard_handshakes_are_an_unreachable_peer(
+    prefix: str, peer: str, tries: list[int], answered: bool
+) -> None:
+    lines = [
+        f"{peer} - Handshake did not complete after 20 attempts, giving up"
+        if attempt == 21
+        else f"{peer} - Handshake did not complete after 5 seconds, retrying (try {attempt})"
+        for attempt in tries
+    ]
+    lines.insert(1, f"{peer} - Sending handshake initiation")
+    if answered:
+        lines.append(f"{peer} - Received handshake response")
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    # the first retry alone is routine; a later try, a second retry or giving up is a peer that does not answer
+    unreachable = not answered and (len(tries) >= 2 or tries[0] > 2)
+    assert ("peer-unreachable" in _kinds(log)) == unreachable
+    assert log["exit"] == (1 if unreachable else 0)

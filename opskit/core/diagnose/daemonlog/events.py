@@ -459,6 +459,28 @@ def _disco(message: str) -> Iterator[Event]:
             yield Fact("peer", key)
 
 
+# ------------------------------------------------------------------------------ WireGuard handshakes
+
+# wireguard-go (logged as "wg: [peer] - …"; before v1.4 "peer(key…) - …") re-sends a handshake initiation every
+# 5 s that goes unanswered and gives up after 20 attempts. The first retry ("try 2") happens routinely (a lost
+# packet, a roaming peer): alone it needs a second; a later try or giving up says the peer does not answer.
+_HANDSHAKE = re.compile(
+    r"(?:\[(?P<key>[^\]]+)\]|peer\((?P<key2>[^)]+)\)) - Handshake did not complete after "
+    r"(?:\d+ seconds, retrying \(try (?P<try>\d+)\)|\d+ attempts, giving up)"
+)
+_HANDSHAKE_DONE = re.compile(r"(?:\[(?P<key>[^\]]+)\]|peer\((?P<key2>[^)]+)\)) - Received handshake response")
+
+
+def _wireguard(message: str) -> Iterator[Event]:
+    if (retry := _HANDSHAKE.search(message)) is not None:
+        key = retry.group("key") or retry.group("key2")
+        attempt = retry.group("try")
+        weak = attempt is not None and int(attempt) <= 2
+        yield Raise("peer-unreachable", key, message[retry.start() :], weak=weak)
+    elif (done := _HANDSHAKE_DONE.search(message)) is not None:
+        yield Clear("peer-unreachable", done.group("key") or done.group("key2"))
+
+
 # ------------------------------------------------------------------------------ serve / funnel backend
 
 _SERVE_BACKEND = re.compile(
@@ -585,6 +607,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
     Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
+    Recogniser("wireguard", ("Handshake did not complete", "Received handshake response"), _wireguard),
     Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial"), _serve),
     Recogniser(
         "crash",
