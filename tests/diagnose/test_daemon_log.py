@@ -866,3 +866,31 @@ def test_unanswered_wireguard_handshakes_are_an_unreachable_peer(
     unreachable = not answered and (len(tries) >= 2 or tries[0] > 2)
     assert ("peer-unreachable" in _kinds(log)) == unreachable
     assert log["exit"] == (1 if unreachable else 0)
+
+
+STORY = [  # oldest first: each failure, then (maybe) what clears it
+    ('logtail: dial "log.tailscale.io:443" failed: dial tcp: lookup log.tailscale.io on 10.89.0.1:53: i/o timeout',
+     "logtail: upload succeeded after 1 failures and 1m2s"),
+    ('Received error: PollNetMap: Post "https://controlplane.tailscale.com/machine/map": context deadline exceeded',
+     "control: control server key from https://controlplane.tailscale.com: ts2021=[fSeS+], v=95"),
+    ("magicsock: derp.Send(127.3.3.40:1): derphttp.Client.Send connect to region 1 (nyc): EOF",
+     "magicsock: derp-1 connected; connGen=2"),
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(["05/05 07:{m:02d}:{s:02d} ", "2024/05/05 07:{m:02d}:{s:02d} ", "May  5 07:{m:02d}:{s:02d} host "
+                     "tailscaled[7]: ", "2024-05-05T07:{m:02d}:{s:02d}.123Z 2024/05/05 07:{m:02d}:{s:02d} "]),
+    st.lists(st.tuples(st.integers(0, len(STORY) - 1), st.booleans()), min_size=1, max_size=3,
+             unique_by=lambda t: t[0]),
+    st.lists(st.sampled_from(["658ad6db-d353-4d92-b9ab-ae65f7b50372", ""]), max_size=2),
+)  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_a_newest_first_log_page_is_read_bottom_up(stamp: str, story: list[tuple[int, bool]], noise: list[str]) -> None:
+    messages = [STORY[index][0] for index, _ in story] + [STORY[index][1] for index, cleared in story if cleared]
+    # distinct seconds: a viewer shows the newest line on top
+    lines = [stamp.format(m=n // 60, s=n % 60) + message for n, message in enumerate(messages)]
+    oldest_first = _kinds(_log("\n".join(lines) + "\n"))
+    newest_first = _kinds(_log("\n".join([*reversed(lines), *noise]) + "\n"))
+    assert newest_first == oldest_first
+    assert len(oldest_first) == sum(1 for _, cleared in story if not cleared)

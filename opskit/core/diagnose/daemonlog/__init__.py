@@ -20,7 +20,13 @@ from collections.abc import Iterator, Sequence
 
 from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, Event, Fact, events_of
 from opskit.core.diagnose.daemonlog.fold import fold
-from opskit.core.diagnose.daemonlog.grammar import Message, is_tailscale_process, message_of
+from opskit.core.diagnose.daemonlog.grammar import (
+    Message,
+    is_newest_first,
+    is_tailscale_process,
+    message_of,
+    when_of,
+)
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
@@ -201,7 +207,10 @@ def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
 
 
 def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterator[tuple[SourceLine, Event]]:
-    for line, message in zip(lines, messages, strict=True):
+    pairs = list(zip(lines, messages, strict=True))
+    if is_newest_first([when_of(line.text) for line in lines]):
+        pairs.reverse()  # a newest-first log page: what still holds is what its top lines say
+    for line, message in pairs:
         for event in events_of(message.text):
             yield line, event
 

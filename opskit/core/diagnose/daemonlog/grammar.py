@@ -40,6 +40,7 @@ Pure functions: text in, (message, process) out.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
@@ -192,3 +193,30 @@ def is_tailscale_process(process: str | None) -> bool:
     return process is not None and (
         process in TAILSCALE_PROCESSES or process == "tsnet" or process.startswith("io.tailscale.")
     )
+
+
+# The first date and time on a line, in any of the stamp forms above: "2025/04/01 16:06:04", "05/05 07:04:23",
+# "2024-04-30T03:52:44.87", "Nov 13 02:07:34".
+_WHEN = re.compile(
+    r"(?:(?P<y>\d{4})[-/])?(?:(?P<m>\d{2})[-/](?P<d>\d{2})|(?P<mon>[A-Z][a-z]{2})\s+(?P<day>\d{1,2}))?[T ]?\s*"
+    r"(?P<time>\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)"
+)
+
+
+def when_of(text: str) -> str | None:
+    """A sortable key for the moment a line was logged (same-format lines compare), or None: no stamp."""
+    when = _WHEN.search(text[:48])
+    if when is None:
+        return None
+    date = "-".join(part for part in when.group("y", "m", "d") if part)
+    if when.group("mon"):
+        date = f"{when.group('mon')}-{int(when.group('day')):02d}"  # same month on both sides in a paste
+    return f"{date} {when.group('time').replace(',', '.')}"
+
+
+def is_newest_first(stamps: list[str | None]) -> bool:
+    """A paste whose stamps go back in time and never forward: a log viewer's newest-first order
+    (Podman/Portainer/NAS log pages), to be read bottom-up."""
+    known = [stamp for stamp in stamps if stamp is not None]
+    steps = list(itertools.pairwise(known))
+    return not any(later > earlier for earlier, later in steps) and any(later < earlier for earlier, later in steps)
