@@ -894,3 +894,26 @@ def test_a_newest_first_log_page_is_read_bottom_up(stamp: str, story: list[tuple
     newest_first = _kinds(_log("\n".join([*reversed(lines), *noise]) + "\n"))
     assert newest_first == oldest_first
     assert len(oldest_first) == sum(1 for _, cleared in story if not cleared)
+
+
+@given(
+    st.sampled_from(['>"C:\\Program Files\\Tailscale\\tailscaled.exe"',
+                     '>"C:\\Program Files (x86)\\Tailscale IPN\\tailscale-ipn.exe" /runservice',
+                     "PS C:\\> tailscaled.exe", ""]),
+    st.booleans(),
+    st.sampled_from(["", "2021-06-15T16:01:48.840-07:00: "]),
+)  # fmt: skip
+@settings(max_examples=30, deadline=None)
+def test_a_windows_service_binary_run_from_a_prompt_is_hand_started(prompt: str, refused: bool, stamp: str) -> None:
+    lines = [prompt] if prompt else []
+    lines += [
+        'Program starting: v1.0.4-ge256174d6, Go 1.14.4-ts56db765: []string{"C:\\\\Program Files (x86)\\\\Tailscale '
+        'IPN\\\\tailscale-ipn.exe", "/runservice"}',
+        'logpolicy: using UserCacheDir, "C:\\\\Users\\\\user\\\\AppData\\\\Local\\\\Tailscale"',
+    ]
+    if refused:  # Windows' answer to a service dispatcher the service manager did not start (error 1063)
+        lines.append("runservice: The service process could not connect to the service controller.")
+    log = _log("\n".join(lines[:1] + [stamp + line for line in lines[1:]]) + "\n")
+    hand = bool(prompt) or refused
+    assert log["hand_started"] is (True if hand else log["hand_started"])
+    assert ("hand-started" in _kinds(log)) == hand
