@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.daemonlog import is_daemon_log_line, is_daemon_log_line_slow, message_of
+from opskit.core.diagnose.daemonlog.grammar import is_newest_first, when_of
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
@@ -917,3 +918,19 @@ def test_a_windows_service_binary_run_from_a_prompt_is_hand_started(prompt: str,
     hand = bool(prompt) or refused
     assert log["hand_started"] is (True if hand else log["hand_started"])
     assert ("hand-started" in _kinds(log)) == hand
+
+
+@given(
+    st.lists(st.integers(0, 3599), min_size=2, max_size=8, unique=True), st.lists(st.booleans(), min_size=8, max_size=8)
+)
+@settings(max_examples=60, deadline=None)
+def test_only_stamps_of_one_shape_decide_the_order(seconds: list[int], dated: list[bool]) -> None:
+    # an oldest-first paste mixing dated stamps and a bare time column is never read bottom-up
+    lines = [
+        f"{'2024/05/05 ' if with_date else ''}07:{n // 60:02d}:{n % 60:02d} magicsock: derp-1 connected"
+        for n, with_date in zip(sorted(seconds), dated, strict=False)
+    ]
+    assert not is_newest_first([when_of(line) for line in lines])
+    # read newest-first, the shape of the newest line decides: two or more of that shape going back in time
+    shapes = dated[: len(lines)]
+    assert is_newest_first([when_of(line) for line in reversed(lines)]) == (shapes.count(shapes[-1]) >= 2)

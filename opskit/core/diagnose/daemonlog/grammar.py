@@ -218,5 +218,7 @@ def is_newest_first(stamps: list[str | None]) -> bool:
     """A paste whose stamps go back in time and never forward: a log viewer's newest-first order
     (Podman/Portainer/NAS log pages), to be read bottom-up."""
     known = [stamp for stamp in stamps if stamp is not None]
+    # only stamps of one shape compare (a date with a time-only column would order by accident)
+    known = [stamp for stamp in known if stamp.index(" ") == known[0].index(" ")]
     steps = list(itertools.pairwise(known))
     return not any(later > earlier for earlier, later in steps) and any(later < earlier for earlier, later in steps)
