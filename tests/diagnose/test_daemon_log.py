@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.daemonlog import is_daemon_log_line, is_daemon_log_line_slow, message_of
+from opskit.core.diagnose.daemonlog.grammar import is_newest_first, when_of
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
@@ -62,6 +63,9 @@ PREFIXES = [
     "magicsock.go:2546: {msg}",
     "2024-10-04T10:26:30.452872-07:00 host tailscaled[1124]: message repeated 3 times: [ {msg}]",
     "2021-03-22 02:44:04.434978 +0000 UTC: ^3.2M {msg}",
+    # blind batch 8: pfSense's log page copied as columns, a viewer's month/day stamp
+    "Mar 14 00:37:03 | tailscaled | 10767 | 2025/03/14 00:37:03 {msg}",
+    "05/05 07:04:23 {msg}",
 ]
 
 # issue kind → messages that raise it (as tailscaled prints them)
@@ -125,6 +129,10 @@ BAD: dict[str, list[str]] = {
     "serve-backend-unreachable": [
         "netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: "
         "connection refused",
+        # as pasted from a web UI with doubled spaces; serve's reverse proxy (Go's httputil) failing to dial
+        "netstack: could not connect to local backend  server at 192.168.5.201:1168: dial tcp 192.168.5.201:1168: "
+        "connect:  connection refused",
+        "http: proxy error: dial tcp 127.0.0.1:8123: connect: connection refused",
     ],
     "crash": [
         "panic: runtime error: invalid memory address or nil pointer dereference",
@@ -172,6 +180,7 @@ HEALTHY = [
     'logtail: upload: log upload of 522 bytes compressed failed: Post "https://log.tailscale.io/c/x": context canceled',
     "wgengine: Reconfig: configuring userspace WireGuard config (with 1/11 peers)",
     "health(warnable=warming-up): ok",
+    "http: proxy error: context canceled",  # serve's client went away: not the backend
     # an OS connectivity probe sent on every interface (NetworkManager, iOS): Tailscale's source calls it log spam
     "open-conn-track: timeout opening (TCP 100.96.229.119:42798 => 185.125.190.49:80); no associated peer node",
     "open-conn-track: flow TCP 100.64.0.1:40000 > 100.64.0.2:22 got RST by peer",  # the peer's port is closed
@@ -596,6 +605,11 @@ FATAL = [
     "ipnserver.Run: listen unix /var/run/tailscale/tailscaled.sock: bind: address in use",
     "SOCKS5 server exited: accept tcp 127.0.0.1:1055: use of closed network connection",
     "LocalBackend.Start: no state",
+    # the Go runtime dying on a signal, before or without a "panic:" line (blind batch 8)
+    "SIGSEGV: segmentation violation",
+    "[signal SIGBUS: bus error code=0x2 addr=0x7f00 pc=0x4a1b2c]",
+    "goroutine 0 gp=0x1a848e0 m=0 mp=0x1a853c0 [idle]:",
+    "unexpected fault address 0x7f3c2a000000",
 ]
 
 
@@ -738,3 +752,185 @@ def test_journald_months_of_any_locale_are_peeled(month: str, host: str, fractio
 @settings(max_examples=10, deadline=None)
 def test_a_userspace_flag_in_a_config_file_is_not_a_log(line: str) -> None:
     assert not is_daemon_log_line(line)
+
+
+# ------------------------------------------------------------------------------------------ blind batch 8
+
+CONTROL_DOWN = [
+    'Received error: TryLogin: fetch control key: Get "https://controlplane.tailscale.com/key": read tcp '
+    "192.0.2.4:56488->18.193.255.254:443: read: connection reset by peer",
+    'Received error: PollNetMap: Post "https://controlplane.tailscale.com/machine/map": context deadline exceeded',
+]
+LOGIN_ATTEMPTS = [
+    "control: authRoutine: backoff: 203 msec",
+    "control: LoginInteractive -> regen=true",
+    "Generating a new nodekey.",
+    "control: tailscaleUp(reauth=true)",
+]
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.lists(st.sampled_from(LOGIN_ATTEMPTS), min_size=1, max_size=3),
+    st.sampled_from(CONTROL_DOWN),
+    st.sampled_from(["none", "answers", "url"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_login_attempts_that_cannot_reach_control_are_control_unreachable(
+    prefix: str, attempts: list[str], failure: str, then: str
+) -> None:
+    lines = [failure, *attempts, failure]
+    if then == "answers":  # control answers at last: the attempt now waits for a person
+        lines.append("control: control server key from https://controlplane.tailscale.com: ts2021=[fSeS+], v=95")
+    elif then == "url":  # a URL handed out is a login waiting for a person whatever else holds
+        lines.append("control: AuthURL is https://login.tailscale.com/a/0123456789ab")
+    kinds = _kinds(_log("\n".join(prefix.format(msg=line) for line in lines) + "\n"))
+    assert ("login-required" in kinds) == (then != "none"), kinds
+    assert ("control-unreachable" in kinds) == (then != "answers"), kinds
+
+
+@given(st.sampled_from(PREFIXES), st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_machine_authorization_waits_only_for_a_logged_in_node(prefix: str, url: bool) -> None:
+    response = (
+        f"control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=false; authURL={str(url).lower()}"
+    )
+    kinds = _kinds(_log(prefix.format(msg=response) + "\n"))
+    assert kinds == ({"login-required"} if url else {"needs-machine-auth"})
+
+
+@given(st.sampled_from(PREFIXES), st.lists(NOISE, max_size=2))
+@settings(max_examples=30, deadline=None)
+def test_warming_up_is_the_start_not_an_issue(prefix: str, noise: list[str]) -> None:
+    lines = ["health(warnable=warming-up): error: Tailscale is starting. Please wait.", *noise,
+             "control: doLogin(regen=false, hasUrl=false)"]  # fmt: skip
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert _kinds(log) == set() and log["exit"] == 0
+
+
+NO_UPSTREAM = "dns: resolver: forward: no upstream resolvers set, returning SERVFAIL"
+FORWARD_WARNABLE = (
+    "health(warnable=dns-forward-failing): error: Tailscale can't reach the configured DNS servers. Internet "
+    "connectivity may be affected."
+)
+
+
+@given(st.sampled_from(PREFIXES), st.integers(0, 3), st.sampled_from(["none", "before", "after"]), MANGLE)
+@settings(max_examples=60, deadline=None)
+def test_the_no_upstream_warnable_is_the_same_event_as_its_line(
+    prefix: str, lines_seen: int, warnable: str, how: str
+) -> None:
+    # the forwarder sets the warnable as it logs "no upstream resolvers set" (one query answered SERVFAIL):
+    # one such event is a stray query, repeated ones (or the warnable alone, cause unknown) are a failure
+    lines = [NO_UPSTREAM] * lines_seen
+    if warnable == "before":
+        lines.insert(0, FORWARD_WARNABLE)
+    elif warnable == "after":
+        lines.append(FORWARD_WARNABLE)
+    if not lines:
+        return
+    log = _log(_mangle([prefix.format(msg=line) for line in lines], how))
+    failing = lines_seen >= 2 or (lines_seen == 0 and warnable != "none")
+    assert ("dns-forward-failing" in _kinds(log)) == failing
+    assert log["exit"] == (1 if failing else 0)
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(CONTROL_DOWN))
+@settings(max_examples=30, deadline=None)
+def test_control_not_knowing_the_node_is_a_login(prefix: str, earlier: str) -> None:
+    lines = [earlier, "Received error: PollNetMap: initial fetch failed 404: node not found",
+             "control: lite map update error after 637ms: initial fetch failed 404: node not found"]  # fmt: skip
+    assert _kinds(_log("\n".join(prefix.format(msg=line) for line in lines) + "\n")) == {"login-required"}
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["wg: [/u08b]", "peer(/u08b…Yb3c)"]),
+    st.lists(st.integers(2, 21), min_size=1, max_size=3),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_unanswered_wireguard_handshakes_are_an_unreachable_peer(
+    prefix: str, peer: str, tries: list[int], answered: bool
+) -> None:
+    lines = [
+        f"{peer} - Handshake did not complete after 20 attempts, giving up"
+        if attempt == 21
+        else f"{peer} - Handshake did not complete after 5 seconds, retrying (try {attempt})"
+        for attempt in tries
+    ]
+    lines.insert(1, f"{peer} - Sending handshake initiation")
+    if answered:
+        lines.append(f"{peer} - Received handshake response")
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    # the first retry alone is routine; a later try, a second retry or giving up is a peer that does not answer
+    unreachable = not answered and (len(tries) >= 2 or tries[0] > 2)
+    assert ("peer-unreachable" in _kinds(log)) == unreachable
+    assert log["exit"] == (1 if unreachable else 0)
+
+
+STORY = [  # oldest first: each failure, then (maybe) what clears it
+    ('logtail: dial "log.tailscale.io:443" failed: dial tcp: lookup log.tailscale.io on 10.89.0.1:53: i/o timeout',
+     "logtail: upload succeeded after 1 failures and 1m2s"),
+    ('Received error: PollNetMap: Post "https://controlplane.tailscale.com/machine/map": context deadline exceeded',
+     "control: control server key from https://controlplane.tailscale.com: ts2021=[fSeS+], v=95"),
+    ("magicsock: derp.Send(127.3.3.40:1): derphttp.Client.Send connect to region 1 (nyc): EOF",
+     "magicsock: derp-1 connected; connGen=2"),
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(["05/05 07:{m:02d}:{s:02d} ", "2024/05/05 07:{m:02d}:{s:02d} ", "May  5 07:{m:02d}:{s:02d} host "
+                     "tailscaled[7]: ", "2024-05-05T07:{m:02d}:{s:02d}.123Z 2024/05/05 07:{m:02d}:{s:02d} "]),
+    st.lists(st.tuples(st.integers(0, len(STORY) - 1), st.booleans()), min_size=1, max_size=3,
+             unique_by=lambda t: t[0]),
+    st.lists(st.sampled_from(["658ad6db-d353-4d92-b9ab-ae65f7b50372", ""]), max_size=2),
+)  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_a_newest_first_log_page_is_read_bottom_up(stamp: str, story: list[tuple[int, bool]], noise: list[str]) -> None:
+    messages = [STORY[index][0] for index, _ in story] + [STORY[index][1] for index, cleared in story if cleared]
+    # distinct seconds: a viewer shows the newest line on top
+    lines = [stamp.format(m=n // 60, s=n % 60) + message for n, message in enumerate(messages)]
+    oldest_first = _kinds(_log("\n".join(lines) + "\n"))
+    newest_first = _kinds(_log("\n".join([*reversed(lines), *noise]) + "\n"))
+    assert newest_first == oldest_first
+    assert len(oldest_first) == sum(1 for _, cleared in story if not cleared)
+
+
+@given(
+    st.sampled_from(['>"C:\\Program Files\\Tailscale\\tailscaled.exe"',
+                     '>"C:\\Program Files (x86)\\Tailscale IPN\\tailscale-ipn.exe" /runservice',
+                     "PS C:\\> tailscaled.exe", ""]),
+    st.booleans(),
+    st.sampled_from(["", "2021-06-15T16:01:48.840-07:00: "]),
+)  # fmt: skip
+@settings(max_examples=30, deadline=None)
+def test_a_windows_service_binary_run_from_a_prompt_is_hand_started(prompt: str, refused: bool, stamp: str) -> None:
+    lines = [prompt] if prompt else []
+    lines += [
+        'Program starting: v1.0.4-ge256174d6, Go 1.14.4-ts56db765: []string{"C:\\\\Program Files (x86)\\\\Tailscale '
+        'IPN\\\\tailscale-ipn.exe", "/runservice"}',
+        'logpolicy: using UserCacheDir, "C:\\\\Users\\\\user\\\\AppData\\\\Local\\\\Tailscale"',
+    ]
+    if refused:  # Windows' answer to a service dispatcher the service manager did not start (error 1063)
+        lines.append("runservice: The service process could not connect to the service controller.")
+    log = _log("\n".join(lines[:1] + [stamp + line for line in lines[1:]]) + "\n")
+    hand = bool(prompt) or refused
+    assert log["hand_started"] is (True if hand else log["hand_started"])
+    assert ("hand-started" in _kinds(log)) == hand
+
+
+@given(
+    st.lists(st.integers(0, 3599), min_size=2, max_size=8, unique=True), st.lists(st.booleans(), min_size=8, max_size=8)
+)
+@settings(max_examples=60, deadline=None)
+def test_only_stamps_of_one_shape_decide_the_order(seconds: list[int], dated: list[bool]) -> None:
+    # an oldest-first paste mixing dated stamps and a bare time column is never read bottom-up
+    lines = [
+        f"{'2024/05/05 ' if with_date else ''}07:{n // 60:02d}:{n % 60:02d} magicsock: derp-1 connected"
+        for n, with_date in zip(sorted(seconds), dated, strict=False)
+    ]
+    assert not is_newest_first([when_of(line) for line in lines])
+    # read newest-first, the shape of the newest line decides: two or more of that shape going back in time
+    shapes = dated[: len(lines)]
+    assert is_newest_first([when_of(line) for line in reversed(lines)]) == (shapes.count(shapes[-1]) >= 2)

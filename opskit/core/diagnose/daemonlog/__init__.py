@@ -20,7 +20,13 @@ from collections.abc import Iterator, Sequence
 
 from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, Event, Fact, events_of
 from opskit.core.diagnose.daemonlog.fold import fold
-from opskit.core.diagnose.daemonlog.grammar import Message, is_tailscale_process, message_of
+from opskit.core.diagnose.daemonlog.grammar import (
+    Message,
+    is_newest_first,
+    is_tailscale_process,
+    message_of,
+    when_of,
+)
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
@@ -45,11 +51,18 @@ _MARKERS = re.compile(
     r"|requestEngineStatus|tailscaled got signal |got signal \w+; shutting down"
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
     r"|shouldUseOneCGNATRoute|magicsock\.|tailscaled\.service|Active: failed \(Result: |Main PID: \d+ \(code="
-    r"|Process: \d+ Exec\w+=\S*tailscaled"
+    r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
     r"|boot: \d{4}/\d{2}/\d{2} )"  # containerboot, the container image's init, starting tailscaled
 )
 # A shell running the daemon by hand: "# tailscaled 2>&1 | grep dns", "$ sudo tailscaled -port 4434".
-_HAND_PROMPT = re.compile(r"^(?:\S*[#$%>]\s*)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\])?tailscaled(?:\.exe)?(?:\s.*)?)$")
+# Windows: a quoted path with spaces, and v1.0-v1.4's service binary run as "tailscale-ipn.exe /runservice".
+_HAND_PROMPT = re.compile(
+    r"^(?:\S*[#$%>]\s*)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\]|\"[^\"]*[/\\])?"
+    r"(?:tailscaled(?:\.exe)?\"?|tailscale-ipn\.exe\"?(?=\s+/runservice))(?:\s.*)?)$"
+)
+# Windows refuses a service's dispatcher started outside the service manager (ERROR_FAILED_SERVICE_CONTROLLER_
+# CONNECT, 1063): the service binary was run from a prompt.
+_NOT_BY_SCM = "could not connect to the service controller"
 _CLI_ERROR = re.compile(
     r"failed to connect to local tailscaled|Unauthorized|localapi|LocalAPI|Tailscale daemon for /|namedpipe\\.|"
     r"Tailscale backend error|ProtectedPrefix|(?:^|[\s:`'\"])backend error: "
@@ -84,6 +97,7 @@ _MARKER_WORDS = (
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
+    "runservice: ",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -144,6 +158,8 @@ def _started_by_hand(
             return True, f"it was run from a shell prompt (`{hand.group('cmd')}`)"
     if typed is not None:
         return True, f"its command line was typed in a terminal and pasted with the log (`… {typed}`)"
+    if any(_NOT_BY_SCM in m.text for m in messages):
+        return True, "it was run from a prompt: Windows says the service manager did not start it (error 1063)"
     if "/subproc" in argv or any("subproc mode" in line.text for line in lines):
         return False, "the Windows service started it (/subproc)"
     if command and ("tailscale-service" in command or "tailscaled.service" in command):
@@ -201,7 +217,10 @@ def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
 
 
 def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterator[tuple[SourceLine, Event]]:
-    for line, message in zip(lines, messages, strict=True):
+    pairs = list(zip(lines, messages, strict=True))
+    if is_newest_first([when_of(line.text) for line in lines]):
+        pairs.reverse()  # a newest-first log page: what still holds is what its top lines say
+    for line, message in pairs:
         for event in events_of(message.text):
             yield line, event
 

@@ -28,6 +28,8 @@ class Raise:
     detail: str
     origin: str = ""  # the health warnable that raised it ("" = a log message)
     weak: bool = False  # one line alone is not enough (one-off DNS failures happen): needs two
+    unless: str = ""  # a kind that, still holding at the end, explains this one away (login attempts vs control)
+    twin: str = ""  # the warnable set together with this message (one event logged twice, counted once)
 
 
 @dataclass(frozen=True)
@@ -134,10 +136,14 @@ _CONTROL_OK = re.compile(
 # The node is waiting for a person to log in: an auth URL was handed out, an interactive login or a
 # re-authentication started (a new node key), or login attempts back off. Cleared by a later Running/Starting
 # state or a completed login.
-_LOGIN_PENDING = re.compile(
-    r"Received auth URL|AuthURL is |popBrowserAuthNow|Generating a new nodekey|tailscaleUp\(reauth=true\)"
-    r"|LoginInteractive|authURL=true|authRoutine: backoff"
+_LOGIN_PENDING = re.compile(r"Received auth URL|AuthURL is |popBrowserAuthNow|authURL=true")
+# A login attempt under way (a new node key, an interactive login, retries backing off): a person must log in
+# once control answers, but while control is unreachable that is why no login can happen (fold.py).
+_LOGIN_ATTEMPT = re.compile(
+    r"Generating a new nodekey|tailscaleUp\(reauth=true\)|LoginInteractive|authRoutine: backoff"
 )
+# Control answered that it does not know this node (deleted, or its key expired long ago): log in again.
+_NODE_UNKNOWN = re.compile(r"failed 404: node not found")
 _LOGIN_DONE = re.compile(r"authRoutine: state:authenticated|RegisterReq: got response; .*authURL=false")
 _LOGIN = re.compile(
     r"nodeKeyExpired=true|node key (?:\[\w+\] )?(?:has )?expired|invalid key|key expired|"
@@ -150,16 +156,28 @@ def _control(message: str) -> Iterator[Event]:
         detail = message[fail.start() :]
         # The server answered "invalid/expired key": reachable, the node must log in (below). A
         # "context canceled" is tailscaled itself stopping the request (restart, logout, new prefs).
-        if not ("state=NeedsLogin" in detail or _LOGIN.search(detail) or detail.rstrip().endswith("context canceled")):
+        if _NODE_UNKNOWN.search(detail):
+            yield Clear("control-unreachable")  # control answered
+        elif not (
+            "state=NeedsLogin" in detail or _LOGIN.search(detail) or detail.rstrip().endswith("context canceled")
+        ):
             yield Raise("control-unreachable", "control", detail)
             yield from _tls(detail)
     elif _CONTROL_OK.search(message) is not None:
         yield Clear("control-unreachable")
-    if _LOGIN.search(message) is not None or _LOGIN_PENDING.search(message) is not None:
+    if (
+        _LOGIN.search(message) is not None
+        or _LOGIN_PENDING.search(message) is not None
+        or _NODE_UNKNOWN.search(message)
+    ):
         yield Raise("login-required", "login", message)
+    elif _LOGIN_ATTEMPT.search(message) is not None:
+        yield Raise("login-required", "login", message, unless="control-unreachable")
     elif _LOGIN_DONE.search(message) is not None:
         yield Clear("login-required")
-    if "machineAuthorized=false" in message:
+    # Control authorizes a machine only once it is logged in: with an auth URL in the same response the node
+    # is waiting for a login (above), not for an admin's approval.
+    if "machineAuthorized=false" in message and "authURL=true" not in message:
         yield Raise("needs-machine-auth", "machine-auth", message)
 
 
@@ -180,6 +198,8 @@ def _ipn_state(message: str) -> Iterator[Event]:
     elif state in ("Starting", "Running"):
         yield Clear("login-required")
         yield Clear("needs-machine-auth")
+    elif switch.group("old") == "NeedsLogin":
+        yield Raise("login-required", "login", message)  # it left NeedsLogin without logging in
 
 
 # --------------------------------------------------------------------------------------------- health
@@ -258,10 +278,16 @@ _KEYS = {
 }
 
 
+# Warnables that only say tailscaled is still starting: the first seconds of every start, cleared by itself.
+_START_UP_WARNABLES = frozenset(("warming-up",))
+
+
 def _health(message: str) -> Iterator[Event]:
     if (health := _HEALTH.search(message)) is None:
         return
     name = health.group("name")
+    if name in _START_UP_WARNABLES:
+        return
     if health.group("state") == "ok":
         yield Clear(None, origin=name)
         kind, _ = _health_kind(name, "")
@@ -279,7 +305,7 @@ def _health(message: str) -> Iterator[Event]:
 
 _DNS_FORWARD = re.compile(
     r"no upstream resolvers set|upstream nameservers not set|DNS resolution failed due to missing upstream|"
-    r"dns: error: |dns udp query: |dns: resolver: forward: .*(?:error|timeout|failed)"
+    r"dns: error: |dns (?:udp|tcp) (?:query|read): |dns: resolver: forward: .*(?:error|timeout|failed)"
 )
 _DNS_CONFIG = re.compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
@@ -298,7 +324,10 @@ _DNS_HARMLESS = (
 
 def _dns(message: str) -> Iterator[Event]:
     if (forward := _DNS_FORWARD.search(message)) is not None:
-        yield Raise("dns-forward-failing", "forward", message[forward.start() :], weak=True)
+        # With no upstream resolver the forwarder sets the dns-forward-failing warnable as it logs this
+        # (net/dns/resolver/forwarder.go): the warnable's line next to it is the same event, not a second one.
+        twin = "dns-forward-failing" if "no upstream resolvers set" in message else ""
+        yield Raise("dns-forward-failing", "forward", message[forward.start() :], weak=True, twin=twin)
     elif _DNS_CONFIG.search(message) is not None and not any(word in message for word in _DNS_HARMLESS):
         yield Raise("dns-config-failed", "dns", message)
 
@@ -430,17 +459,42 @@ def _disco(message: str) -> Iterator[Event]:
             yield Fact("peer", key)
 
 
+# ------------------------------------------------------------------------------ WireGuard handshakes
+
+# wireguard-go (logged as "wg: [peer] - …"; before v1.4 "peer(key…) - …") re-sends a handshake initiation every
+# 5 s that goes unanswered and gives up after 20 attempts. The first retry ("try 2") happens routinely (a lost
+# packet, a roaming peer): alone it needs a second; a later try or giving up says the peer does not answer.
+_HANDSHAKE = re.compile(
+    r"(?:\[(?P<key>[^\]]+)\]|peer\((?P<key2>[^)]+)\)) - Handshake did not complete after "
+    r"(?:\d+ seconds, retrying \(try (?P<try>\d+)\)|\d+ attempts, giving up)"
+)
+_HANDSHAKE_DONE = re.compile(r"(?:\[(?P<key>[^\]]+)\]|peer\((?P<key2>[^)]+)\)) - Received handshake response")
+
+
+def _wireguard(message: str) -> Iterator[Event]:
+    if (retry := _HANDSHAKE.search(message)) is not None:
+        key = retry.group("key") or retry.group("key2")
+        attempt = retry.group("try")
+        weak = attempt is not None and int(attempt) <= 2
+        yield Raise("peer-unreachable", key, message[retry.start() :], weak=weak)
+    elif (done := _HANDSHAKE_DONE.search(message)) is not None:
+        yield Clear("peer-unreachable", done.group("key") or done.group("key2"))
+
+
 # ------------------------------------------------------------------------------ serve / funnel backend
 
 _SERVE_BACKEND = re.compile(
-    r"netstack: could not connect to local (?:backend )?server at (?P<target>\S+?):? (?P<error>.*)$"
+    r"netstack: could not connect to local\s+(?:backend\s+)?server\s+at (?P<target>\S+?):? (?P<error>.*)$"
     r"|serve: (?:proxy|http) (?:error|proxy error).*?(?:dial tcp (?P<target2>\S+?): )(?P<error2>.*)$"
+    # serve's reverse proxy (Go's httputil, logging through tailscaled's logger) cannot dial its backend; a
+    # client going away ("context canceled") is not the backend's fault, so only a dial error counts
+    r"|^http: proxy error: dial tcp (?P<target3>\S+?): (?P<error3>.*)$"
 )
 
 
 def _serve(message: str) -> Iterator[Event]:
     if (down := _SERVE_BACKEND.search(message)) is not None:
-        target = down.group("target") or down.group("target2") or "backend"
+        target = down.group("target") or down.group("target2") or down.group("target3") or "backend"
         yield Raise("serve-backend-unreachable", target, message[down.start() :])
 
 
@@ -448,6 +502,12 @@ def _serve(message: str) -> Iterator[Event]:
 
 _CRASH = re.compile(
     r"^panic: |^fatal error: |^goroutine \d+ \[running\]:|getLocalBackend error: |safesocket\.Listen: |"
+    # the Go runtime dying on a signal ("SIGSEGV: segmentation violation", "[signal SIGBUS: bus error …]") and
+    # the traceback header only a fatal error prints ("goroutine 0 gp=0x1a848e0 m=0 mp=0x1a853c0 [idle]:")
+    r"^\[?(?:signal )?SIG(?:SEGV|BUS|ILL|FPE|ABRT|TRAP|SYS): [a-z]|^goroutine \d+ gp=0x[0-9a-f]+ m=\S+ |"
+    r"^unexpected fault address |"
+    # v1.0-v1.4 cmd/tailscaled exits on an engine it cannot create (log.Fatalf("wgengine.New: %v"))
+    r"^wgengine\.New: |"
     # tailscaled's own fatal errors (cmd/tailscaled): a bad command line, no root, a missing flag, a proxy or the
     # engine ending under it
     r"does not take non-flag arguments|requires root; use sudo tailscaled|^--socket is required|"
@@ -510,7 +570,7 @@ def _logtail(message: str) -> Iterator[Event]:
         if not error.rstrip().endswith("context canceled"):  # the daemon shutting down, not the network
             yield Raise("log-upload-failing", "logtail", message)
             yield from _tls(error)
-    elif message.startswith("logtail: dialed"):
+    elif message.startswith(("logtail: dialed", "logtail: upload succeeded", "logtail: bootstrap dial succeeded")):
         yield Clear("log-upload-failing")
 
 
@@ -547,7 +607,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
     Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
-    Recogniser("serve", ("local backend server", "local server at", "serve: "), _serve),
+    Recogniser("wireguard", ("Handshake did not complete", "Received handshake response"), _wireguard),
+    Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial"), _serve),
     Recogniser(
         "crash",
         (
@@ -574,6 +635,10 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             " @ 0x",
             "+0x",
             "watchdog",
+            "SIG",
+            " gp=0x",
+            "fault address",
+            "wgengine.New: ",
         ),
         _crash,
     ),  # fmt: skip

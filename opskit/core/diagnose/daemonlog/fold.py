@@ -34,6 +34,29 @@ class _Open:
     raised: Raise
     lines: list[SourceLine]
     count: int = 1
+    # each independent event that raised it, weak or not (a message and the warnable set with it are one)
+    units: list[bool] = field(default_factory=list)
+    last: Raise | None = None
+    paired: bool = False
+
+    def add(self, event: Raise) -> None:
+        """Count ``event``: a new unit, or the twin of the one before it (either order)."""
+        last = self.last
+        twins = (
+            last is not None
+            and not self.paired
+            and ((last.twin != "" and last.twin == event.origin) or (event.twin != "" and event.twin == last.origin))
+        )
+        if twins:
+            self.units[-1] = True  # the pair is the message's event: as weak as the message alone
+            self.paired = True
+        else:
+            self.units.append(event.weak)
+            self.paired = False
+        self.last = event
+
+    def holds(self) -> bool:
+        return len(self.units) >= 2 or not all(self.units)
 
 
 @dataclass
@@ -75,13 +98,16 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             slot = (event.kind, event.key)
             current = open_issues.get(slot)
             if current is None:
-                open_issues[slot] = _Open(event, [line])
+                open_issues[slot] = current = _Open(event, [line])
+                current.add(event)
             else:
+                current.add(event)
                 # Keep who raised it first (a warnable's ``ok`` must still clear it) and how weak it is.
                 current.raised = replace(
                     event,
                     origin=current.raised.origin or event.origin,
                     weak=current.raised.weak and event.weak,
+                    unless=current.raised.unless if current.raised.unless == event.unless else "",
                     # a crash's first line names the cause (panic: …); what follows is its trace and exit; a
                     # rate-limited format says less than the message it stands for
                     detail=current.raised.detail
@@ -100,8 +126,12 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     for slot, opened in after_restart.items():
         open_issues.setdefault(slot, opened)  # the new run never got further: the old failure stands
     for (kind, key), opened in open_issues.items():
-        if opened.raised.weak and opened.count < 2 and not opened.raised.origin:
+        if not opened.holds():
             continue
+        if opened.raised.unless and any(
+            k == opened.raised.unless and open_issues[(k, x)].holds() for k, x in open_issues
+        ):
+            continue  # explained by what still holds (login attempts while control cannot be reached)
         if kind == "derp-unreachable" and key in result.derp_codes:
             key_shown = f"{key} ({result.derp_codes[key]})"
         else:

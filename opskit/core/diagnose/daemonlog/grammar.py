@@ -20,6 +20,8 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
     TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000])
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
+    Mar 14 00:37:03 | tailscaled | 10767 |            pfSense's log page copied as columns
+    05/05 07:04:23                                    a log viewer's month/day stamp
     Feb 18 14:59:57 Tower tailscaled: / <30>1 2024-…Z host tailscaled 123 - - …   syslog without PID, RFC 5424
     tailscale-1  | …  /  [pod/ts-0/tailscale] …      docker compose, kubectl logs --prefix
     [tailscale-beszel] 2026-05-30T07:06:28.7Z …       a container's name in brackets before a stamp
@@ -38,6 +40,7 @@ Pure functions: text in, (message, process) out.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
@@ -56,6 +59,8 @@ _SYSLOG = re.compile(
     r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:[\w.-]+\s+)?(?P<proc2>tailscaled):\s+"
     # RFC 5424 (pfSense/OPNsense, rsyslog): <pri>1 stamp host app procid msgid [sd] message
     r"|^(?:<\d+>\d )?\d{4}-\d{2}-\d{2}T\S+ \S+ (?P<proc3>tailscaled) \S+ \S+ (?:\[[^\]]*\]|-) "
+    # a firewall's log page copied as columns (pfSense: "Mar 14 00:37:03 | tailscaled | 10767 | …")
+    r"|^" + _DATE + r"\s+\|\s+(?P<proc4>[\w.@/-]+)\s+\|\s+(?:\d+\s+\|\s+)?"
 )
 # Compose and Kubernetes prefixes: "tailscale-1  | …", "ts_1 | …", "[pod/ts-0/tailscale] …", and a container's
 # name in brackets ("[tailscale-beszel] 2026-05-30T…", podman-compose "[ts] | …") — only before a stamp or a
@@ -70,6 +75,7 @@ _STAMP = re.compile(
     r"(?: [+-]\d{4})?(?: (?:[+-]\d{4}|[A-Z]{2,5}))?:?"
     r"|\d{1,3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})"
     r"|\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
+    r"|\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"  # a log viewer's month/day stamp ("05/05 07:04:23")
     r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
     # TrueNAS/Kubernetes UIs glue the runtime's stamp to the line: "…06:42:26.1+00:002025/01/20 …"
     r"(?:\s+|$|(?<=[+-]\d\d:\d\d)(?=\w))"
@@ -153,7 +159,7 @@ def message_of(text: str) -> Message:
             process, text = "tsnet", text[singbox.end() :]
             continue  # before syslog: "TRACE endpoint/tailscale[0]:" looks like "host proc[pid]:"
         if (syslog := _SYSLOG.match(text)) is not None:
-            process = syslog.group("proc") or syslog.group("proc2") or syslog.group("proc3")
+            process = syslog.group("proc") or syslog.group("proc2") or syslog.group("proc3") or syslog.group("proc4")
             form, text = "journald", text[syslog.end() :]
             continue
         if first == "[" and (stamp := _BRACKET_STAMP.match(text) or _CONTAINER.match(text)) is not None:
@@ -187,3 +193,32 @@ def is_tailscale_process(process: str | None) -> bool:
     return process is not None and (
         process in TAILSCALE_PROCESSES or process == "tsnet" or process.startswith("io.tailscale.")
     )
+
+
+# The first date and time on a line, in any of the stamp forms above: "2025/04/01 16:06:04", "05/05 07:04:23",
+# "2024-04-30T03:52:44.87", "Nov 13 02:07:34".
+_WHEN = re.compile(
+    r"(?:(?P<y>\d{4})[-/])?(?:(?P<m>\d{2})[-/](?P<d>\d{2})|(?P<mon>[A-Z][a-z]{2})\s+(?P<day>\d{1,2}))?[T ]?\s*"
+    r"(?P<time>\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)"
+)
+
+
+def when_of(text: str) -> str | None:
+    """A sortable key for the moment a line was logged (same-format lines compare), or None: no stamp."""
+    when = _WHEN.search(text[:48])
+    if when is None:
+        return None
+    date = "-".join(part for part in when.group("y", "m", "d") if part)
+    if when.group("mon"):
+        date = f"{when.group('mon')}-{int(when.group('day')):02d}"  # same month on both sides in a paste
+    return f"{date} {when.group('time').replace(',', '.')}"
+
+
+def is_newest_first(stamps: list[str | None]) -> bool:
+    """A paste whose stamps go back in time and never forward: a log viewer's newest-first order
+    (Podman/Portainer/NAS log pages), to be read bottom-up."""
+    known = [stamp for stamp in stamps if stamp is not None]
+    # only stamps of one shape compare (a date with a time-only column would order by accident)
+    known = [stamp for stamp in known if stamp.index(" ") == known[0].index(" ")]
+    steps = list(itertools.pairwise(known))
+    return not any(later > earlier for earlier, later in steps) and any(later < earlier for earlier, later in steps)

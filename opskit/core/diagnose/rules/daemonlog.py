@@ -55,7 +55,9 @@ def hand_started(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding
     """*Why*: a tailscaled run from a shell runs as that user with that shell's environment. On Windows
     it is not LocalSystem: it cannot create the protected named pipe or reach the service's state, and
     the GUI/CLI of other users (or the service, started later) cannot talk to it. On Linux it is usually
-    a deliberate debugging or userspace-networking setup, so it is only noted.
+    a deliberate debugging or userspace-networking setup, so it is only noted. Windows' own ``The service
+    process could not connect to the service controller`` (error 1063) says the service binary was run
+    from a prompt.
 
     *Bad*::
 
@@ -187,8 +189,10 @@ def control_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
 def login_required(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``Switching ipn state … -> NeedsLogin`` (or an expired/invalid node key) means the node has no
     valid login: it is off the tailnet until someone logs it in. ``-> NeedsMachineAuth`` means it logged
-    in but device approval is on and an admin has not approved it yet. A later ``-> Starting``/``Running``
-    clears both.
+    in but device approval is on and an admin has not approved it yet (``machineAuthorized=false`` beside
+    an auth URL is still a login). A later ``-> Starting``/``Running`` clears both. Login attempts that back
+    off (``authRoutine: backoff``, ``LoginInteractive``) while control stays unreachable are that problem,
+    not a login waiting for a person; control answering ``404: node not found`` is one.
 
     *Bad*::
 
@@ -229,7 +233,8 @@ def dns_forward_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     ``no upstream resolvers set, returning SERVFAIL`` / ``upstream nameservers not set`` mean it has no
     upstream at all; repeated ``dns: error:`` lines or the warnable ``dns-forward-failing`` mean the
     upstreams (or the exit node's DNS) do not answer. One-off failures happen, so a single line does not
-    count; the warnable's ``ok`` clears it.
+    count; the warnable the forwarder sets together with a single ``no upstream resolvers set`` line is
+    that same event, not a second one. The warnable's ``ok`` clears it.
 
     *Bad*::
 
@@ -439,7 +444,8 @@ def port_in_use(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
 )
 def serve_backend_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``netstack: could not connect to local backend server at 127.0.0.1:443: … connection
-    refused`` is tailscaled accepting a tailnet connection for ``tailscale serve``/funnel (or the
+    refused`` (or serve's reverse proxy: ``http: proxy error: dial tcp 127.0.0.1:8123: … connection refused``)
+    is tailscaled accepting a tailnet connection for ``tailscale serve``/funnel (or the
     Kubernetes operator's ingress proxy) and finding nothing listening on the local target. Tailnet
     clients are refused although the tailnet path works: the backend is down, listens on another
     address or port, or the serve config points at the wrong one.
@@ -541,7 +547,9 @@ def clock_skew(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 def peer_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: repeated ``disco: timeout waiting for pong … ([key], …)`` with no later pong (one alone is
     routine: disco probes every candidate endpoint), or ``open-conn-track:
-    timeout opening … to node …``, means packets to that peer get no answer on any path tried: the peer is
+    timeout opening … to node …``, or WireGuard handshakes left unanswered (``wg: [key] - Handshake did not
+    complete after 5 seconds, retrying (try 3)`` or later; the first retry alone is routine), means packets
+    to that peer get no answer on any path tried: the peer is
     offline, its tailscaled is stuck, or a firewall on its side drops the traffic. A later pong or ``now
     using <endpoint>`` clears it.
 
@@ -619,7 +627,8 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     code=exited, status=1/FAILURE`` means the daemon is not running: the CLI then cannot connect. The
     line before the exit usually names the cause (TUN, router, state, socket). So do tailscaled's own
     fatal start-up errors (``tailscaled does not take non-flag arguments: [...]``: a broken command line;
-    ``tailscaled requires root``), the engine watchdog's goroutine dump (``1 @ 0x…`` / ``#  0x… func+0x…``
+    ``tailscaled requires root``; v1.0-v1.4's ``wgengine.New: …``), the Go runtime dying on a signal
+    (``SIGSEGV: segmentation violation``, ``goroutine 0 gp=… [idle]:``), the engine watchdog's goroutine dump (``1 @ 0x…`` / ``#  0x… func+0x…``
     lines: printed just before it exits tailscaled) and the macOS/iOS network extension failing to run
     its localhost IPC server. ``logger closing down`` (the app's ``Entering exit handler.``) after a start
     with no stop requested is an exit on its own. A later start clears it only once that
