@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from opskit import __version__
-from opskit.errors import COMMAND_LINE, InputError, OpskitError
+from opskit.errors import COMMAND_LINE, EnvironmentProblem, InputError, OpskitError
 
 # One line per command module; each exposes ``register(app)``. Modules import only typer at load time.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -157,6 +157,14 @@ class _ErrorMappingGroup(TyperGroup):
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as bug:
+            if isinstance(bug, OSError) and bug.filename is not None:
+                # A path the user named that the OS refuses (too long, a loop of links, no permission, a
+                # read-only or full file system): their environment, not a bug — exit 2 naming the path.
+                problem = EnvironmentProblem(f"{bug.filename}: {bug.strerror or bug}")
+                report_error(problem)
+                command, output_format = self._format_of(remaining)
+                emit_error_document(output_format, command, problem, int(problem.exit_code))
+                raise typer.Exit(int(problem.exit_code)) from None
             command, output_format = self._format_of(remaining)
             sys.stderr.write(
                 "opskit: internal error (a bug in opskit, not in your input); please report it "

@@ -227,8 +227,13 @@ def apply(
         raise InputError.option("--cut-limit", "--cut-limit narrows --cut-inventory; give the inventory too")
     if cut_limit is not None and (not cut_limit.strip() or any(c in cut_limit for c in "\n\r\0")):
         raise InputError.option("--cut-limit", "an Ansible host pattern on one line")
-    if cut_inventory is not None and not cut_inventory.is_file():
-        raise InputError.option("--cut-inventory", f"{cut_inventory}: no such inventory file")
+    if cut_inventory is not None:
+        try:
+            is_file = cut_inventory.is_file()
+        except OSError as exc:  # a name longer than the file system allows, a loop of links…
+            raise InputError.option("--cut-inventory", f"{cut_inventory}: {exc.strerror}") from None
+        if not is_file:
+            raise InputError.option("--cut-inventory", f"{cut_inventory}: no such inventory file")
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     statement_ms = parse_duration_ms(statement_timeout, "--statement-timeout")
     the_plan = read_plan(plan_file)

@@ -83,6 +83,12 @@ class Database:
                 f"cannot connect to the database ({self.dsn_shown}): {self.clean(exc).rstrip('.')}.",
                 hint="Check --dsn / OPSKIT_HEADSCALE_DSN / PG* variables and that the server accepts us.",
             ) from None
+        except UnicodeError:  # psycopg resolves the host itself: a label over 63 characters fails in IDNA
+            raise EnvironmentProblem(
+                f"cannot connect to the database ({self.dsn_shown}): its host name is not a valid DNS name "
+                "(a label longer than 63 characters, or characters IDNA cannot encode).",
+                hint="Check the host in --dsn / OPSKIT_HEADSCALE_DSN / PGHOST.",
+            ) from None
         with self.errors("setting up the session"):  # one round trip for all of them
             calls = ", ".join("set_config(%s, %s, false)" for _ in _SESSION_SETTINGS)
             self.conn.execute(f"SELECT {calls}", [v for pair in _SESSION_SETTINGS for v in pair])
