@@ -178,7 +178,8 @@ def _daemon_facts(expected: dict[str, Any], logs: list[dict[str, Any]]) -> Itera
         if key in ("issues", "issues_absent", "home_derp"):
             continue
         got = [log.get(key) for log in logs]
-        if want not in got:
+        # names compare as the rest of the judge does (peers' os is case-blind): "macOS" is "macos"
+        if (_lower(want) not in [_lower(g) for g in got]) if isinstance(want, str) else want not in got:
             yield f"daemon.{key}: expected {want!r}, got {got[-1] if len(got) == 1 else got!r}"
 
 

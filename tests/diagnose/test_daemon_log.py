@@ -936,3 +936,45 @@ def test_only_stamps_of_one_shape_decide_the_order(seconds: list[int], dated: li
     # read newest-first, the shape of the newest line decides: two or more of that shape going back in time
     shapes = dated[: len(lines)]
     assert is_newest_first([when_of(line) for line in reversed(lines)]) == (shapes.count(shapes[-1]) >= 2)
+
+
+# ------------------------------------------------------------------ classes blind batch 9 missed
+
+
+@given(
+    st.sampled_from(["./tailscaled", "tailscaled", "bin/tailscaled", "../tailscale_1.24.2_amd64/tailscaled"]),
+    st.sampled_from(["/usr/sbin/tailscaled", "/volume1/@appstore/Tailscale/bin/tailscaled", "/opt/tailscaled"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_relative_argv0_is_a_hand_start_an_absolute_one_is_not_judged(relative: str, absolute: str) -> None:
+    def start(argv0: str) -> str:
+        return f'Program starting: v1.24.2-t9d6867fb0, Go 1.18.1: []string{{"{argv0}"}}\nlogtail started\n'
+
+    assert _log(start(relative))["hand_started"] is True
+    assert _log(start(absolute))["hand_started"] is None
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["no route to host", "network is unreachable"]),
+    st.sampled_from(["tsdns: forward: fwdConn 23: send: unrecognized error: write udp [::]:49722->[2001:db8::53]:53: "
+                     "sendto: {e}", "dns: resolver: forward: error: dial udp 192.0.2.53:53: connect: {e}"]),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_one_line_with_no_route_to_the_resolver_is_dns_forward_failing(prefix: str, error: str, line: str) -> None:
+    assert "dns-forward-failing" in _kinds(_log(prefix.format(msg=line.format(e=error)) + "\n"))
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["100.88.7.9", "100.64.0.1", "100.127.255.254", "[fd7a:115c:a1e0::e236:257d]"]),
+    st.sampled_from(["185.125.190.49", "91.189.91.48", "100.63.0.1", "100.128.0.1", "[2620:2d:4000:1::2a]"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_no_peer_for_a_tailnet_address_is_an_issue_for_a_public_one_not(prefix: str, tailnet: str, public: str) -> None:
+    def line(dst: str) -> str:
+        orphan = f"open-conn-track: timeout opening (TCP 100.96.2.3:41526 => {dst}:443); no associated peer node"
+        return prefix.format(msg=orphan) + "\n" + prefix.format(msg="magicsock: derp-4 connected") + "\n"
+
+    assert "no-peer-for-address" in _kinds(_log(line(tailnet)))
+    assert "no-peer-for-address" not in _kinds(_log(line(public)))

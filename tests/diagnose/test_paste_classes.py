@@ -195,7 +195,8 @@ def test_a_start_up_log_flattened_onto_one_line_still_gives_the_version(
 @settings(max_examples=60, deadline=None)
 def test_repeated_dns_errors_count_as_failing_dns_forwarding(prefix: str, errors: int, cleared: bool) -> None:
     lines = [prefix + "magicsock: derp-4 connected; connGen=1"]
-    error = 'dns: error: Post "http://100.127.227.19:38798/dns-query": no route to host'
+    # a timeout can be a one-off (two are needed); no route to the resolver counts at once (test_daemon_log)
+    error = 'dns: error: Post "http://100.127.227.19:38798/dns-query": context deadline exceeded'
     lines += [f"{prefix}{error} ({n})" for n in range(errors)]
     if cleared:
         lines.append(prefix + "health(warnable=dns-forward-failing): ok")

@@ -82,6 +82,9 @@ _CONTAINERBOOT = re.compile(r"(?:^|\s)boot: \d{4}/\d{2}/\d{2} |containerboot")
 # not a status health bullet although it starts with "#".
 _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# argv[0] of a daemon a shell started: "tailscaled", "./tailscaled", "bin/tailscaled" (not "/usr/sbin/…", not
+# "C:\\Program Files\\…", not "tailscaled.exe" from a service's own folder).
+_SHELL_ARGV0 = re.compile(r"^(?:\.{1,2}/|[\w.-]+/)*tailscaled$")
 _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 
 _PROCESS_WORDS = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale")
@@ -174,10 +177,11 @@ def _started_by_hand(
         return False, "its lines come from the system journal or syslog, where the service manager sends them"
     if any(_CONTAINERBOOT.search(m.text) for m in messages):
         return False, "containerboot (the container image's init) started it"
-    if argv and argv[0] == "tailscaled":
+    if argv and _SHELL_ARGV0.match(argv[0]):
         # Service units, the Windows service and packages start it by absolute path; a bare name is a shell
-        # finding it on PATH (containerboot also execs a bare name: its "boot:" lines are checked above).
-        return True, 'its command line starts with a bare "tailscaled" (a shell found it on PATH)'
+        # finding it on PATH, a relative one a shell in that folder (containerboot also execs a bare name:
+        # its "boot:" lines are checked above).
+        return True, f'its command line starts with "{argv[0]}", not an absolute path (a shell started it)'
     return None, ""
 
 

@@ -305,8 +305,10 @@ def _health(message: str) -> Iterator[Event]:
 
 _DNS_FORWARD = re.compile(
     r"no upstream resolvers set|upstream nameservers not set|DNS resolution failed due to missing upstream|"
-    r"dns: error: |dns (?:udp|tcp) (?:query|read): |dns: resolver: forward: .*(?:error|timeout|failed)"
+    r"dns: error: |dns (?:udp|tcp) (?:query|read): |(?:dns: resolver|tsdns): forward: .*(?:error|timeout|failed)"
 )
+# No route to the resolver is not a one-off: every query to it fails the same way until routing changes.
+_NO_ROUTE = re.compile(r"no route to host|network is unreachable")
 _DNS_CONFIG = re.compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
     r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d|"
@@ -327,7 +329,8 @@ def _dns(message: str) -> Iterator[Event]:
         # With no upstream resolver the forwarder sets the dns-forward-failing warnable as it logs this
         # (net/dns/resolver/forwarder.go): the warnable's line next to it is the same event, not a second one.
         twin = "dns-forward-failing" if "no upstream resolvers set" in message else ""
-        yield Raise("dns-forward-failing", "forward", message[forward.start() :], weak=True, twin=twin)
+        weak = _NO_ROUTE.search(message) is None
+        yield Raise("dns-forward-failing", "forward", message[forward.start() :], weak=weak, twin=twin)
     elif _DNS_CONFIG.search(message) is not None and not any(word in message for word in _DNS_HARMLESS):
         yield Raise("dns-config-failed", "dns", message)
 
@@ -436,6 +439,13 @@ _CONN_TRACK = re.compile(
     r"not connected to any DERP relay|in netmap but unknown to WireGuard)"
 )
 
+# "open-conn-track: timeout opening (TCP a => [fd7a:115c:a1e0::e236:257d]:443); no associated peer node" with a
+# destination in the tailnet's own ranges (100.64.0.0/10, fd7a:115c:a1e0::/48).
+_NO_PEER = re.compile(
+    r"open-conn-track: timeout opening \(\w+ \S+ => \[?(?P<dst>(?:100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+"
+    r"|fd7a:115c:a1e0:[0-9a-f:]*))\]?:\d+\); no associated peer node"
+)
+
 
 def _disco(message: str) -> Iterator[Event]:
     if (using := _NOW_USING.search(message)) is not None:
@@ -457,6 +467,10 @@ def _disco(message: str) -> Iterator[Event]:
         yield Raise("peer-unreachable", key, message[track.start() :])
         if key != "?":
             yield Fact("peer", key)
+    elif (orphan := _NO_PEER.search(message)) is not None:
+        # To a public address this is NetworkManager's connectivity probe leaking into the tunnel (log spam,
+        # wgengine/pendopen.go); to a tailnet address it is a node or Service this node's netmap does not have.
+        yield Raise("no-peer-for-address", orphan.group("dst"), message[orphan.start() :])
 
 
 # ------------------------------------------------------------------------------ WireGuard handshakes

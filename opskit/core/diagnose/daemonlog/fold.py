@@ -25,7 +25,11 @@ from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
 
 _RESTART_CLEARS = ("crash", "tun-unavailable", "firewall-failed", "state-unwritable", "port-in-use")
-_SEVERITY = {"log-upload-failing": Severity.INFO, "packet-dropped": Severity.WARNING}
+_SEVERITY = {
+    "log-upload-failing": Severity.INFO,
+    "packet-dropped": Severity.WARNING,
+    "no-peer-for-address": Severity.WARNING,
+}
 _EVIDENCE = 3
 
 

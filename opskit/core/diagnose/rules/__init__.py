@@ -66,6 +66,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.state_unwritable,
     daemonlog.port_in_use,
     daemonlog.serve_backend_down,
+    daemonlog.no_peer_for_address,
     daemonlog.tls_intercepted,
     daemonlog.clock_skew,
     daemonlog.peer_unreachable,

@@ -472,6 +472,44 @@ def serve_backend_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
 
 
 @rule(
+    id="TS-LOG-NO-PEER-FOR-ADDRESS",
+    name="log-no-peer-for-address",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="traffic to a tailnet address no peer in this node's netmap owns",
+    target="daemon-log",
+)
+def no_peer_for_address(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``open-conn-track: timeout opening (TCP … => 100.x.y.z:443); no associated peer node`` to an
+    address in the tailnet's own ranges (100.64.0.0/10, fd7a:115c:a1e0::/48) means this node sent traffic
+    to a node or Tailscale Service that is not in its netmap: ACLs/grants do not let it see that node, the
+    Service is not advertised or approved, or the address belongs to a node that is gone. The same line
+    for a public address is NetworkManager's connectivity probe leaking into the tunnel (harmless).
+
+    *Bad*::
+
+        Nov 17 10:59:41 host tailscaled[1949]: open-conn-track: timeout opening (TCP [fd7a:115c:a1e0::6001:2260]:50862 => [fd7a:115c:a1e0::e236:257d]:443); no associated peer node
+
+    *Good*::
+
+        Nov 17 10:59:41 host tailscaled[1949]: open-conn-track: timeout opening (TCP 100.96.229.119:41526 => 185.125.190.49:80); no associated peer node
+    """
+    issues = log.issues_of("no-peer-for-address")
+    targets = ", ".join(sorted({issue.key for issue in issues}))
+    yield from _finding(
+        ctx,
+        issues,
+        f"connections to the tailnet address {targets} go nowhere: no peer in this node's netmap owns it "
+        "(a node its ACLs/grants hide, a Tailscale Service not advertised or approved for it, or a node that "
+        "is gone).",
+        "Look the address up (`tailscale whois <addr>`, `tailscale status --json | jq '.Peer[] | "
+        'select(.TailscaleIPs[] == "<addr>")\'`); if nothing owns it for this node, allow it in the policy '
+        "(grants/ACLs), advertise and approve the Service (`tailscale serve --service=svc:<name> …` and the "
+        "admin console), or fix the address the client uses.",
+    )
+
+
+@rule(
     id="TS-LOG-TLS-INTERCEPTED",
     name="log-tls-intercepted",
     family="tailscale-daemon-log",
