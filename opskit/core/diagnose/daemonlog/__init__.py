@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, Event, Fact, events_of
+from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, VERSION, Event, Fact, events_of
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
     Message,
@@ -67,8 +67,8 @@ _CLI_ERROR = re.compile(
     r"failed to connect to local tailscaled|Unauthorized|localapi|LocalAPI|Tailscale daemon for /|namedpipe\\.|"
     r"Tailscale backend error|ProtectedPrefix|(?:^|[\s:`'\"])backend error: "
 )
-_START = re.compile(r"Program starting: v(?P<version>\d+\.\d+\.\d+|date\.\d{8})\S*(?P<rest>.*)$")
-_START_ANYWHERE = re.compile(r"(?:^|\s)Program starting: v(?P<version>\d+\.\d+\.\d+|date\.\d{8})\S*(?P<rest>.*)$")
+_START = re.compile(rf"Program starting: v(?P<version>{VERSION})\S*(?P<rest>.*)$")
+_START_ANYWHERE = re.compile(rf"(?:^|\s)Program starting: v(?P<version>{VERSION})\S*(?P<rest>.*)$")
 # The macOS/iOS app's network extension starts its Go side with this instead of "Program starting".
 _APP_START = re.compile(r"goSetupLogs initializing; version (?P<version>\d+\.\d+\.\d+)")
 # A command line the terminal wrapped: its last piece, only flags, right above the log it started

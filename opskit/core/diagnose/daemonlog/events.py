@@ -562,8 +562,10 @@ def _stop(message: str) -> Iterator[Event]:
         yield Fact("stopping", "exit")  # a crash unless a signal asked for it (fold.py)
 
 
+# tailscaled's version as "Program starting: v…" prints it: 1.52.0, or date.20200410 for the builds of 2020.
+VERSION = r"\d+\.\d+\.\d+|date\.\d{8}"
 _START = re.compile(
-    r"Program starting: v(?P<version>\d+\.\d+\.\d+)|goSetupLogs initializing; version (?P<app>\d+\.\d+\.\d+)"
+    rf"Program starting: v(?P<version>{VERSION})|goSetupLogs initializing; version (?P<app>\d+\.\d+\.\d+)"
 )
 
 
