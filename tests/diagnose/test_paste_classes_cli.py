@@ -953,3 +953,31 @@ def test_the_gui_error_box_log_id_is_part_of_the_box(message: str, log_id: str, 
     document = to_json(run_text(text), 1)
     assert [b["kind"] for b in document["blocks"]] == ["windows-error"], text
     assert document["daemon_logs"] == []
+
+
+# dev10-cli (corpus 542): the macOS/iOS app's alert when it cannot reach its network extension, in any
+# error number, wrapping or typing of the 0 (users retype it as a letter O).
+APPLE_ALERTS = [
+    "Could not connect to Tailscale: The operation couldn't be completed. (Tailscale.BackendMessageError error {n}.)",
+    "Could not connect to Tailscale: The operation couldn\u2019t be completed. (Tailscale.BackendMessageError error {n}.)",
+    "Could not connect to Tailscale.",
+    "The operation couldn't be completed. (Tailscale.BackendMessageError error {n}.)",
+]
+APPLE_WRAPS = ["{m}", "**{m}**", "> {m}", "`{m}`", "Error: {m}", "    {m}"]
+
+
+@given(st.sampled_from(APPLE_ALERTS), st.sampled_from(APPLE_WRAPS), st.sampled_from(["0", "3", "O", "1"]))
+@settings(max_examples=40, deadline=None)
+def test_the_apple_app_that_cannot_reach_its_extension_is_gui_cannot_connect(alert: str, wrap: str, n: str) -> None:
+    text = wrap.format(m=alert.format(n=n))
+    assert _windows_kinds(text) == ["gui-cannot-connect"], text
+    report = run_text(text)
+    causes = [f.cause for f in report.findings if f.severity is Severity.ERROR]
+    assert causes and all("network extension" in c for c in causes), causes
+
+
+def test_could_not_connect_to_a_tailscale_server_is_not_the_apple_alert() -> None:
+    # "Tailscale" followed by more words is prose about something else, not the app's alert.
+    from opskit.core.diagnose.windows import is_windows_error_line
+
+    assert not is_windows_error_line("Could not connect to Tailscale coordination server at all")

@@ -195,7 +195,13 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         WindowsErrorKind.VERSION_MISMATCH,
         r'Warning: client version "[^"]*" != tailscaled server version|Version mismatch! frontend=',
     ),
-    (WindowsErrorKind.GUI_CANNOT_CONNECT, r"Failed to connect to Tailscale service|Tailscale: in use by other user"),
+    # The macOS/iOS app's alert "Could not connect to Tailscale: The operation couldn't be completed.
+    # (Tailscale.BackendMessageError error N.)": the app cannot reach its network extension (the backend).
+    (
+        WindowsErrorKind.GUI_CANNOT_CONNECT,
+        r"Failed to connect to Tailscale service|Tailscale: in use by other user"
+        r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError",
+    ),
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
     # The CLI's own "backend error: <text>" (`tailscale up` on any OS) is the same report.
@@ -261,7 +267,12 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "no such file",
     ),
     WindowsErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
-    WindowsErrorKind.GUI_CANNOT_CONNECT: ("failed to connect", "in use by other user"),
+    WindowsErrorKind.GUI_CANNOT_CONNECT: (
+        "failed to connect",
+        "in use by other user",
+        "could not connect to tailscale",
+        "backendmessageerror",
+    ),
     WindowsErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error"),
     WindowsErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),
     WindowsErrorKind.OTHER: ("401 unauthorized", "empty user uid", "look up user", "failed to connect"),

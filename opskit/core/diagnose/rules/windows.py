@@ -321,6 +321,18 @@ _SERVICE_MISSING = (
 )
 
 
+# The macOS/iOS app's own alert: no Windows service to start, the app's network extension is the backend.
+_APPLE_APP = re.compile(r"Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError", re.IGNORECASE)
+_APPLE_APP_CANNOT_CONNECT = (
+    "the macOS/iOS Tailscale app cannot reach its backend, the Tailscale network extension "
+    "('Could not connect to Tailscale … Tailscale.BackendMessageError'): the extension is not running, was "
+    "disabled or not allowed, or is stuck after an update.",
+    "Quit Tailscale, check System Settings > General > Login Items & Extensions > Network Extensions (and "
+    "VPN & Filters) allows Tailscale, then reopen the app; if it persists, reboot, or remove the Tailscale "
+    "VPN configuration and reinstall the app from the same source (App Store or standalone).",
+)
+
+
 def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
     found = _errors(report, kind)
@@ -333,6 +345,8 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
         cause, fix = _SOCKET_MISSING
     if kind is WindowsErrorKind.SERVICE_NOT_RUNNING and any(_NOT_INSTALLED.search(e.line.text) for e in found):
         cause, fix = _SERVICE_MISSING
+    if kind is WindowsErrorKind.GUI_CANNOT_CONNECT and all(_APPLE_APP.search(e.line.text) for e in found):
+        cause, fix = _APPLE_APP_CANNOT_CONNECT
     daemon = "tailscaled" if unix else "tailscaled.exe"
     pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
     evidence = ctx.facts.evidence(*(e.line for e in found[:3]))
