@@ -959,7 +959,8 @@ def test_the_gui_error_box_log_id_is_part_of_the_box(message: str, log_id: str, 
 # error number, wrapping or typing of the 0 (users retype it as a letter O).
 APPLE_ALERTS = [
     "Could not connect to Tailscale: The operation couldn't be completed. (Tailscale.BackendMessageError error {n}.)",
-    "Could not connect to Tailscale: The operation couldn\u2019t be completed. (Tailscale.BackendMessageError error {n}.)",
+    "Could not connect to Tailscale: The operation couldn\u2019t be completed. "
+    "(Tailscale.BackendMessageError error {n}.)",
     "Could not connect to Tailscale.",
     "The operation couldn't be completed. (Tailscale.BackendMessageError error {n}.)",
 ]
@@ -981,3 +982,158 @@ def test_could_not_connect_to_a_tailscale_server_is_not_the_apple_alert() -> Non
     from opskit.core.diagnose.windows import is_windows_error_line
 
     assert not is_windows_error_line("Could not connect to Tailscale coordination server at all")
+
+
+# dev10-cli (corpus 540, 541, known limit (a)): `tailscale debug derp <region>`, LocalAPI's per-node
+# TCP/TLS/DERP/STUN checks, generated from the sentences ipn/localapi/debugderp.go formats, in every
+# layout a paste shows them: MarshalIndent's one-space indent, jq's two, compact (curl), one member alone,
+# a prompt or fence around it, a Markdown quote.
+DERP_NODE_OUTCOMES = ["ok", "no-ipv6", "no-ipv4", "tcp-down", "tls-bad", "derp-refused", "stun-only"]
+
+
+def _derp_messages(node: str, outcome: str, stun: bool) -> dict[str, list[str]]:
+    """The Info/Warnings/Errors one node adds, in LocalAPI's order and words."""
+    info: list[str] = []
+    warnings: list[str] = []
+    errors: list[str] = []
+    v4, v6 = f"{node}:443", f"{node}:443"
+    if outcome in ("no-ipv6", "tcp-down"):
+        errors.append(
+            f'Error connecting to node "{node}" @ "{v6}" over IPv6: dial tcp6: connect: network is unreachable'
+        )
+    if outcome in ("no-ipv4", "tcp-down"):
+        errors.insert(
+            0, f'Error connecting to node "{node}" @ "{v4}" over IPv4: dial tcp4 203.0.113.9:443: i/o timeout'
+        )
+    if outcome == "tls-bad":
+        for family in ("IPv4", "IPv6"):
+            errors.append(
+                f'Error upgrading connection to node "{node}" @ "{v4}" to TLS over {family}: tls: failed to verify '
+                "certificate: x509: certificate signed by unknown authority"
+            )
+    if outcome == "no-ipv4":
+        warnings.append(f'Node "{node}" only has IPv6 connectivity, not IPv4')
+    if outcome in ("ok", "derp-refused", "stun-only"):
+        info.append(f'Node "{node}" has working IPv4 and IPv6 connectivity')
+    reached = outcome not in ("tcp-down", "tls-bad")
+    if reached and outcome == "derp-refused":
+        errors += [f'Error connecting to node "{node}" @ try {i}: derp.Recv: EOF' for i in range(5)]
+    elif reached and outcome == "stun-only":
+        errors += [
+            f'Error connecting to node "{node}" @ try {i}: derphttp.Client.Connect connect to region 900 (home): '
+            "no non-STUNOnly nodes for region 900 (home)"
+            for i in range(5)
+        ]
+    elif reached:
+        info.append(f'Successfully established a DERP connection with node "{node}"')
+    if stun:
+        info.append(f'Node "{node}" returned IPv4 STUN response: 198.51.100.4:41641')
+    else:
+        warnings.append(f'Node "{node}" did not return a IPv4 STUN response')
+    return {"Info": info, "Warnings": warnings, "Errors": errors}
+
+
+def _derp_report(outcomes: list[tuple[str, bool]]) -> dict[str, list[str] | None]:
+    report: dict[str, list[str]] = {"Info": ['Region 900 == "home"'], "Warnings": [], "Errors": []}
+    for number, (outcome, stun) in enumerate(outcomes):
+        for key, messages in _derp_messages(f"derp{number}.example.net", outcome, stun).items():
+            report[key] += messages
+    return {key: value or None for key, value in report.items()}
+
+
+def _derp_layout(document: dict[str, list[str] | None], layout: str) -> str:
+    if layout == "compact":
+        return json.dumps(document, separators=(",", ":"))
+    if layout == "errors-only":
+        return "\n".join(json.dumps({"Errors": document["Errors"]}, indent=1).splitlines()[1:-1])
+    text = json.dumps(document, indent=2 if layout == "jq" else 1)
+    if layout == "prompt":
+        return f"root@nas:~# tailscale debug derp 900\n{text}\nroot@nas:~#"
+    if layout == "fence":
+        return f"```\n$ sudo tailscale debug derp home\n{text}\n```"
+    if layout == "quoted":
+        return "\n".join(f"> {line}" for line in text.splitlines())
+    return text
+
+
+DERP_LAYOUTS = ["marshal", "jq", "compact", "prompt", "fence", "quoted", "errors-only"]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(DERP_NODE_OUTCOMES), st.booleans()), min_size=1, max_size=3),
+    st.sampled_from(DERP_LAYOUTS),
+)
+@settings(max_examples=150, deadline=None)
+def test_debug_derp_reports_are_read_and_judged_per_node(outcomes: list[tuple[str, bool]], layout: str) -> None:
+    document = _derp_report(outcomes)
+    if layout == "errors-only" and not document["Errors"]:
+        layout = "marshal"  # an empty Errors member alone says nothing about the region
+    text = _derp_layout(document, layout)
+    diagnosis = run_text(text)
+    assert [b.kind for b in diagnosis.blocks] == ["derp-check"], text
+    fired = rule_ids(diagnosis)
+    failing = any(o in ("tcp-down", "tls-bad", "derp-refused") for o, _ in outcomes)
+    assert ("TS-DERP-REGION-FAILING" in fired) == (failing or any(o == "no-ipv4" for o, _ in outcomes)), text
+    severe = [f for f in diagnosis.findings if f.rule_id == "TS-DERP-REGION-FAILING" and f.severity is Severity.ERROR]
+    assert bool(severe) == failing, text
+    if layout != "errors-only":  # STUN silence is a warning, not in the Errors list
+        assert ("TS-DERP-STUN-NO-RESPONSE" in fired) == (not all(stun for _, stun in outcomes)), text
+        warned = failing or any(o == "no-ipv4" or not stun for o, stun in outcomes)
+        assert diagnosis.has_problems == warned, text
+    else:
+        assert diagnosis.has_problems == (failing or any(o == "no-ipv4" for o, _ in outcomes)), text
+    notes = " ".join(f.cause for f in diagnosis.findings if f.rule_id == "TS-DERP-CHECK-NOTES")
+    assert ("STUN-only" in notes) == any(o == "stun-only" for o, _ in outcomes), text
+    assert ("not reachable over IPv6" in notes) == any(o == "no-ipv6" for o, _ in outcomes), text
+    for finding in diagnosis.findings:
+        assert finding.evidence, finding
+
+
+@given(st.integers(min_value=3, max_value=40), st.sampled_from(["marshal", "jq"]))
+@settings(max_examples=40, deadline=None)
+def test_a_debug_derp_report_cut_anywhere_is_still_read(cut: int, layout: str) -> None:
+    document = _derp_report([("ok", True), ("tcp-down", False), ("stun-only", True)])
+    lines = _derp_layout(document, layout).splitlines()
+    text = "\n".join(lines[: min(cut, len(lines) - 1)])
+    diagnosis = run_text(text)
+    assert [b.kind for b in diagnosis.blocks] == ["derp-check"], text
+    shown = [line for line in text.splitlines() if "over IPv4: dial tcp4" in line]
+    assert ("TS-DERP-REGION-FAILING" in rule_ids(diagnosis)) == bool(shown), text
+
+
+@given(
+    st.sampled_from(
+        [
+            ("no DERP map (not connected?)", "TS-DERP-REGION-FAILING"),
+            ('no such region "fra2" in DERP map', "TS-DERP-REGION-FAILING"),
+            ("Region has no nodes defined", "TS-DERP-REGION-FAILING"),
+            (
+                "Received multiple server public keys (2); is the DERP server behind a load balancer?",
+                "TS-DERP-REGION-FAILING",
+            ),
+            (
+                "Error creating IPv4 STUN listener: listen udp4 :0: socket: operation not permitted",
+                "TS-DERP-STUN-NO-RESPONSE",
+            ),
+            (
+                'Error resolving node "derp.example.net" IPv4 addresses: lookup derp.example.net: no such host',
+                "TS-DERP-STUN-NO-RESPONSE",
+            ),
+        ]
+    ),
+    st.sampled_from(["marshal", "compact", "errors-only"]),
+)
+@settings(max_examples=18, deadline=None)
+def test_debug_derp_region_level_errors_have_their_rule(case: tuple[str, str], layout: str) -> None:
+    message, rule_id = case
+    text = _derp_layout({"Info": None, "Warnings": None, "Errors": [message]}, layout)
+    diagnosis = run_text(text)
+    assert rule_id in rule_ids(diagnosis), text
+    assert diagnosis.has_problems
+
+
+def test_a_list_of_strings_or_a_lone_brace_is_not_a_derp_report() -> None:
+    from opskit.core.diagnose.blocks import split_input
+
+    for text in ('{\n "Self": [\n  "x"\n ]\n}', '"Region 1 == \\"nyc\\"",\n"other"', "{\n}"):
+        assert all(b.kind != "derp-check" for b in split_input(text).blocks), text

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from opskit.core.diagnose.daemonlog import is_daemon_log_line
+from opskit.core.diagnose.derpcheck import derp_check_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
@@ -311,6 +312,16 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
+        if (text[0] == "{" or text[:2] in ('"I', '"W', '"E')) and current_kind is not _NETCHECK:
+            # `tailscale debug derp <region>`: whole, cut, one member, or compact (before the JSON readers:
+            # its objects are none of theirs, and its messages would otherwise read as log lines)
+            derp_end = derp_check_extent(lines, index - 1)
+            if derp_end is not None:
+                close_block()
+                flush_skip()
+                blocks.append(Block(BlockKind.DERP_CHECK, tuple(lines[index - 1 : derp_end + 1]), current_command))
+                index = derp_end + 1
+                continue
         excerpt = None
         if command_output_lines == 1 and current_command is not None and "json" in current_command:
             excerpt = status_json_excerpt(current_command, lines, index - 1)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
 from opskit.core.diagnose.daemonlog import parse_daemon_log
+from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.live import LiveSnapshot
 from opskit.core.diagnose.models import (
     BlockKind,
@@ -37,7 +38,8 @@ from opskit.errors import InputError, Problem
 
 EXPECTED = (
     "expected pasted output of `tailscale netcheck` (text or --format=json, or tailscaled log lines with "
-    "`report: udp=` / `NetInfo{`), `tailscale status`, `tailscale ping`, or a Windows tailscale CLI error "
+    "`report: udp=` / `NetInfo{`), `tailscale status`, `tailscale ping`, `tailscale debug derp`, or a Windows "
+    "tailscale CLI error "
     "(e.g. `401 Unauthorized: Tailscale running in server mode ...`)"
 )
 
@@ -70,6 +72,7 @@ class InputReports:
     pings: tuple[PingReport, ...] = ()
     windows: tuple[WindowsReport, ...] = ()
     daemon_logs: tuple[DaemonLogReport, ...] = ()
+    derp_checks: tuple[DerpCheckReport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class _Parsed:
     windows: list[tuple[Block, WindowsReport]]
     os_ping: OsPingReport | None
     daemon_logs: list[tuple[Block, DaemonLogReport]]
+    derp_checks: list[tuple[Block, DerpCheckReport]]
 
 
 def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
@@ -119,7 +123,7 @@ def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
 
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
-    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [])
+    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
     for block in split.blocks:
@@ -135,6 +139,8 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.statuses.append((block, parse_status(block.lines)))
         elif block.kind is BlockKind.PING:
             parsed.pings.append((block, parse_ping(block.lines, block.command)))
+        elif block.kind is BlockKind.DERP_CHECK:
+            parsed.derp_checks.append((block, parse_derp_check(block.lines)))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(
                 (block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated, split.successes))
@@ -174,7 +180,14 @@ def _daemon_log_blocks(blocks: Sequence[Block]) -> list[Block]:
 
 
 def _recognised(parsed: _Parsed) -> bool:
-    return bool(parsed.netchecks or parsed.statuses or parsed.pings or parsed.windows or parsed.daemon_logs)
+    return bool(
+        parsed.netchecks
+        or parsed.statuses
+        or parsed.pings
+        or parsed.windows
+        or parsed.daemon_logs
+        or parsed.derp_checks
+    )
 
 
 def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
@@ -196,6 +209,8 @@ def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
         yield summary(block, f"ping ({ping.outcome.value})")
     for block, windows in parsed.windows:
         yield summary(block, ", ".join(sorted({e.kind.value for e in windows.errors})))
+    for block, derp_check in parsed.derp_checks:
+        yield summary(block, derp_check.layout)
     for block, log in parsed.daemon_logs:
         started = {True: ", started by hand", False: ", started by the service", None: ""}[log.hand_started]
         yield summary(block, f"tailscaled {('v' + log.version) if log.version else '(version not shown)'}{started}")
@@ -360,6 +375,8 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             findings.extend(_run("windows", windows, InputFacts(item.label, item.source, windows=windows)))
         for _, log in parsed.daemon_logs:
             findings.extend(_run("daemon-log", log, ctx))
+        for block, derp_check in parsed.derp_checks:
+            findings.extend(_run("derp-check", derp_check, InputFacts(item.label, item.source, command=block.command)))
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]
@@ -386,6 +403,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
                 tuple(r for _, r in p.pings),
                 tuple(r for _, r in p.windows),
                 tuple(r for _, r in p.daemon_logs),
+                tuple(r for _, r in p.derp_checks),
             )
             for p in parsed_inputs
             if _recognised(p)

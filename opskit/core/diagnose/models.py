@@ -45,6 +45,7 @@ class BlockKind(StrEnum):
     WINDOWS = "windows-error"
     OS_PING = "os-ping"
     DAEMON_LOG = "tailscaled-log"
+    DERP_CHECK = "derp-check"  # `tailscale debug derp <region>`
 
 
 # ----------------------------------------------------------------------------------------- netcheck

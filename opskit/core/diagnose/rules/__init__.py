@@ -5,7 +5,7 @@ The framework (decorator, Rule, RuleContext) is opskit.core.rules, shared with l
 
 from __future__ import annotations
 
-from opskit.core.diagnose.rules import daemonlog, live, netcheck, pairs, ping, skipped, status, windows
+from opskit.core.diagnose.rules import daemonlog, derpcheck, live, netcheck, pairs, ping, skipped, status, windows
 from opskit.core.diagnose.rules.facts import DiagnoseContext, InputFacts
 from opskit.core.rules import Rule
 
@@ -74,6 +74,9 @@ RULES: tuple[Rule, ...] = (
     daemonlog.crash,
     daemonlog.upload_failing,
     daemonlog.health_errors,
+    derpcheck.region_failing,
+    derpcheck.stun_no_response,
+    derpcheck.check_notes,
     pairs.derp_only,
     pairs.uncertain,
     pairs.first_contact,
