@@ -1137,3 +1137,141 @@ def test_a_list_of_strings_or_a_lone_brace_is_not_a_derp_report() -> None:
 
     for text in ('{\n "Self": [\n  "x"\n ]\n}', '"Region 1 == \\"nyc\\"",\n"other"', "{\n}"):
         assert all(b.kind != "derp-check" for b in split_input(text).blocks), text
+
+
+# Known limit (b): whole `tailscale status --json` documents (ipnstate.Status, every field in its order),
+# from an empty tailnet to one whose document is longer than any paste window (~40 lines a peer, more
+# with CapMap): Self is the local row, every peer comes out with its path, endpoint, relay, traffic and
+# online state, the health messages and the backend state are read, each peer's evidence is its own line.
+PEER_KINDS = ["direct", "derp", "peer-relay", "idle", "never", "offline"]
+HOST_NAMES = ["nas", "localhost", "iPhone", "pi-hole", "Jane's MacBook"]
+
+
+def _peer_entry(number: int, kind: str, host: str, cap_lines: int) -> dict[str, Any]:
+    active = kind in ("direct", "derp", "peer-relay")
+    traffic = 0 if kind in ("never", "offline") else 1000 + number
+    entry: dict[str, Any] = {
+        "ID": f"n{number}CNTRL",
+        "PublicKey": f"nodekey:{number:064x}",
+        "HostName": host,
+        "DNSName": f"{host.lower().replace(' ', '-').replace(chr(39), '')}-{number}.tail1234.ts.net.",
+        "OS": "linux",
+        "UserID": 123,
+        "TailscaleIPs": [f"100.64.{number // 250}.{number % 250 + 1}", f"fd7a:115c:a1e0::{number + 1:x}"],
+        "AllowedIPs": [f"100.64.{number // 250}.{number % 250 + 1}/32"],
+        "Addrs": [f"198.51.100.{number % 250 + 1}:41641"],
+        "CurAddr": f"198.51.100.{number % 250 + 1}:41641" if kind == "direct" else "",
+        "Relay": "fra",
+        "RxBytes": traffic,
+        "TxBytes": traffic * 2,
+        "Created": "2024-01-01T00:00:00Z",
+        "LastWrite": "0001-01-01T00:00:00Z",
+        "LastSeen": "2026-01-01T00:00:00Z",
+        "LastHandshake": "0001-01-01T00:00:00Z",
+        "Online": kind != "offline",
+        "ExitNode": False,
+        "ExitNodeOption": number % 3 == 0,
+        "Active": active,
+        "PeerAPIURL": [f"http://100.64.0.{number % 250 + 1}:12345"],
+        "CapMap": {f"https://tailscale.com/cap/c{i}": None for i in range(cap_lines)},
+        "InNetworkMap": True,
+        "InMagicSock": True,
+        "InEngine": True,
+    }
+    if kind == "peer-relay":
+        entry["PeerRelay"] = "203.0.113.5:7777:vni:12"
+    return entry
+
+
+def _status_document(state: str, kinds: list[str], health: list[str], cap_lines: int) -> dict[str, Any]:
+    me = _peer_entry(9999, "never", "my-laptop", cap_lines)
+    me.update({"Online": True, "Relay": "ams", "PeerAPIURL": None, "TailscaleIPs": ["100.64.9.10"]})
+    peers = {
+        f"nodekey:{n:064x}": _peer_entry(n, kind, HOST_NAMES[n % len(HOST_NAMES)], cap_lines)
+        for n, kind in enumerate(kinds)
+    }
+    return {
+        "Version": "1.80.3-t1234abcd-g5678",
+        "TUN": True,
+        "BackendState": state,
+        "HaveNodeKey": True,
+        "AuthURL": "https://login.tailscale.com/a/xyz" if state == "NeedsLogin" else "",
+        "TailscaleIPs": ["100.64.9.10"],
+        "Self": me,
+        "Health": health,
+        "MagicDNSSuffix": "tail1234.ts.net",
+        "CurrentTailnet": {"Name": "me@example.com", "MagicDNSSuffix": "tail1234.ts.net", "MagicDNSEnabled": True},
+        "CertDomains": None,
+        "Peer": peers or None,
+        "User": {"123": {"ID": 123, "LoginName": "me@example.com", "DisplayName": "Me", "Roles": []}},
+        "ClientVersion": {"RunningLatest": True},
+    }
+
+
+EXPECTED_PATH = {
+    "direct": "direct",
+    "derp": "derp",
+    "peer-relay": "peer-relay",
+    "idle": "idle",
+    "never": "idle",
+    "offline": "offline",
+}
+
+
+@given(
+    st.sampled_from(["Running", "Running", "Stopped", "NeedsLogin", "NeedsMachineAuth", "Starting"]),
+    st.lists(st.sampled_from(PEER_KINDS), max_size=12),
+    st.sampled_from(
+        [
+            [],
+            ["not connected to home DERP region 901"],
+            ["Tailscale could not connect to the 'Frankfurt' relay server. \"quoted\" & more"],
+        ]
+    ),
+    st.sampled_from([0, 3]),
+    st.sampled_from(
+        ["$ tailscale status --json\n", "# Warning: this JSON format is not yet considered a stable interface\n", ""]
+    ),
+    st.sampled_from([1, 2, 4]),
+)
+@settings(max_examples=80, deadline=None)
+def test_whole_status_json_documents_give_self_peers_health_and_state(
+    state: str, kinds: list[str], health: list[str], cap_lines: int, before: str, indent: int
+) -> None:
+    document = _status_document(state, kinds, health, cap_lines)
+    text = before + json.dumps(document, indent=indent)
+    result = to_json(run_text(text), 1)
+    assert [b["kind"] for b in result["blocks"]] == ["status"]
+    (status,) = result["statuses"]
+    assert status["health"] == health
+    assert (status["state"] is None) == (state == "Running"), status
+    if state != "Running":
+        assert state in status["state"] or state == "Stopped", status
+    rows = result["peers"]
+    assert [r["self"] for r in rows] == [True] + [False] * len(kinds)
+    assert rows[0]["name"] == "my-laptop" and rows[0]["ip"] == "100.64.9.10"
+    lines = text.splitlines()
+    for row, kind, (key, entry) in zip(rows[1:], kinds, document["Peer"].items() if kinds else [], strict=True):
+        assert row["name"] == entry["HostName"] and row["ip"] == entry["TailscaleIPs"][0]
+        assert row["path"] == EXPECTED_PATH[kind], (kind, row)
+        assert row["endpoint"] == (entry["CurAddr"] or entry.get("PeerRelay") or None), row
+        # "Relay" is every peer's home region; only a relayed peer's row names it as the relay in use
+        assert (row["derp"] or {}).get("code") == ("fra" if kind == "derp" else None), row
+        assert row["offline"] == (kind == "offline")
+        assert (row["tx"], row["rx"]) == (entry["TxBytes"], entry["RxBytes"])
+        # the evidence is this peer's own HostName line: after its nodekey, before the next peer's
+        own = next(i for i, line in enumerate(lines) if f'"{key}"' in line)
+        assert lines[row["line"] - 1].strip().startswith('"HostName"') and row["line"] - 1 > own, row
+
+
+def test_a_status_json_longer_than_any_paste_window_is_read_whole() -> None:
+    # 900 peers with CapMap entries: over 50,000 lines; cut short it would only give BackendState and Self
+    document = _status_document(
+        "Running", ["direct", "derp", "offline"] * 300, ["not connected to home DERP region 4"], 20
+    )
+    text = json.dumps(document, indent=2)
+    assert text.count("\n") > 50_000
+    result = to_json(run_text(text), 1)
+    assert len(result["peers"]) == 901
+    assert result["statuses"][0]["health"] == ["not connected to home DERP region 4"]
+    assert sum(1 for r in result["peers"] if r["path"] == "derp") == 300

@@ -44,7 +44,9 @@ _NOISE = re.compile(
     r"No DERP map from tailscaled|attempting to fetch a DERPMap|# Warning: this JSON format|"
     r"Warning: this JSON format|\.\.\.+$|\u2026+$|Serving Tailscale status at )"
 )
-_MAX_JSON_LINES = 2000
+# A whole `status --json` runs ~40 lines a peer (more with CapMap): a big tailnet's is tens of thousands.
+# The window bounds a scan for a closing brace that never comes (scanned once: no_json_before).
+_MAX_JSON_LINES = 200_000
 # Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11, and these
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK

@@ -341,9 +341,14 @@ def _json_line(lines: Sequence[SourceLine], needle: str, fallback: SourceLine) -
     return fallback
 
 
-def _json_peer(entry: dict[str, object], host_lines: dict[str, SourceLine], first: SourceLine) -> StatusPeer | None:
+def _json_peer(
+    entry: dict[str, object],
+    host_lines: dict[str, SourceLine],
+    first: SourceLine,
+    line: SourceLine | None = None,
+) -> StatusPeer:
     host = str(entry.get("HostName") or str(entry.get("DNSName") or "").split(".")[0] or "?")
-    line = host_lines.get(host, first)
+    line = line or host_lines.get(host, first)
     ips = entry.get("TailscaleIPs")
     ip = str(ips[0]) if isinstance(ips, list) and ips else ""
     cur_addr = str(entry.get("CurAddr") or "")
@@ -391,7 +396,8 @@ def _json_peer(entry: dict[str, object], host_lines: dict[str, SourceLine], firs
         exit_node=exit_node,
         path=path,
         direct_addr=cur_addr or None,
-        relay_region=relay or None,
+        # "Relay" is the peer's home DERP region, set whatever the path: only a relayed peer uses it
+        relay_region=(relay or None) if path is PathKind.DERP else None,
         peer_relay=peer_relay or None,
         offline=online is False,
         tx=tx_value,
@@ -404,27 +410,32 @@ def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) 
     peers: list[StatusPeer] = []
     # Each peer's evidence is its "HostName" line; index them once (tailnets can have many peers).
     host_lines: dict[str, SourceLine] = {}
+    ordered_host_lines: list[SourceLine] = []
     for line in lines:
         if line.text.startswith('"HostName": "'):
             host_lines.setdefault(line.text[len('"HostName": "') :].rstrip(",").rstrip('"'), line)
+            ordered_host_lines.append(line)
     me = document.get("Self")
-    if isinstance(me, dict):
-        parsed = _json_peer(me, host_lines, lines[0])
-        if parsed is not None:
-            peers.append(parsed)
     peer_map = document.get("Peer")
-    if isinstance(peer_map, dict):
-        for entry in peer_map.values():
-            if isinstance(entry, dict):
-                parsed = _json_peer(entry, host_lines, lines[0])
-                if parsed is not None:
-                    peers.append(parsed)
+    entries = [e for e in (peer_map.values() if isinstance(peer_map, dict) else ()) if isinstance(e, dict)]
+    if isinstance(me, dict):
+        entries.insert(0, me)
+    # A whole document lists Self and then every peer, one "HostName" line each, in the order json.loads
+    # keeps: the n-th entry's line is the n-th HostName line (host names repeat: "localhost", "iPhone").
+    in_order = len(ordered_host_lines) == len(entries) and all("HostName" in e for e in entries)
+    for number, entry in enumerate(entries):
+        peers.append(_json_peer(entry, host_lines, lines[0], ordered_host_lines[number] if in_order else None))
     health_items = document.get("Health")
     health: list[HealthMessage] = []
     if isinstance(health_items, list):
         for item in health_items:
             text = str(item)
-            health.append(HealthMessage(hide_keys(text), _json_line(lines, text[:40], lines[0])))
+            # the line shows the message JSON-escaped (quotes, '&' as \u0026): look for that form too
+            escaped = json.dumps(text)[1:41]
+            found = _json_line(lines, text[:40], lines[0])
+            if found is lines[0] and escaped != text[:40]:
+                found = _json_line(lines, escaped, lines[0])
+            health.append(HealthMessage(hide_keys(text), found))
     state = str(document.get("BackendState") or "")
     state_message = None if state in ("Running", "") else f"BackendState {state}"
     if state == "Stopped":
@@ -432,7 +443,9 @@ def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) 
     elif state == "NeedsLogin":
         state_message = "NeedsLogin"
     state_line = _json_line(lines, '"BackendState"', lines[0]) if state_message else None
-    layout = "json" if "BackendState" in document else "json (fragment)"
+    # Only a document with its Self object says which row is the local node ("json" marks it so).
+    whole = "BackendState" in document
+    layout = ("json" if isinstance(me, dict) else "json (no self)") if whole else "json (fragment)"
     return StatusReport(layout, tuple(peers), tuple(health), state_message, state_line)
 
 
