@@ -93,6 +93,10 @@ BAD: dict[str, list[str]] = {
         "failed; /dev/net/tun does not exist",
         "wgengine.New: CreateTUN: open /dev/net/tun: no such file or directory",
         "failed to create TUN device as non-root user; use 'sudo tailscaled'",
+        # Android (corpus 543): the app's VPN interface is its TUN
+        "VpnService.Builder.establish: java.lang.SecurityException: getPackageUid: Neither user 10258 nor current "
+        "process has android.permission.INTERACT_ACROSS_USERS.",
+        "VpnService.Builder.establish() returned null",
     ],
     "firewall-failed": [
         "router: updateMagicsockPort(port=41641, network=udp6) failed: could not setup netfilter: could not create "
@@ -978,3 +982,14 @@ def test_no_peer_for_a_tailnet_address_is_an_issue_for_a_public_one_not(prefix: 
 
     assert "no-peer-for-address" in _kinds(_log(line(tailnet)))
     assert "no-peer-for-address" not in _kinds(_log(line(public)))
+
+
+@given(
+    st.sampled_from(["{msg}", "`{msg}`", "E/Tailscale(12345): {msg}", "2021/06/20 10:00:00 {msg}", "> {msg}"]),
+    st.sampled_from(BAD["tun-unavailable"][-2:]),
+)
+@settings(max_examples=10, deadline=None)
+def test_an_android_vpn_interface_refused_is_tun_unavailable_with_android_advice(prefix: str, message: str) -> None:
+    diagnosis = run_text(prefix.format(msg=message))
+    (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-LOG-TUN-UNAVAILABLE"]
+    assert "Android" in finding.fix and "modprobe" not in finding.fix

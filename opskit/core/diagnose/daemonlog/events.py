@@ -344,6 +344,9 @@ _TUN = re.compile(
     r"(?!.*(?:router|netfilter|iptables|nftables|dns|resolv))|"
     r"\[Wintun\] .*(?:[Ff]ailed|[Ee]rror)|CreateAdapter: .*failed|failed to create TUN device|"
     r"CreateTUN: .*(?:no such|not permitted|permission denied|not found)|open /dev/net/tun: "
+    # Android: the app's VPN interface is its TUN; establish() throws (a multi-user device's
+    # SecurityException, VPN permission revoked) or returns null (another always-on VPN, no consent)
+    r"|VpnService\.Builder\.establish(?:\(\))?(?::| returned null| failed)"
 )
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
@@ -617,7 +620,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("ipn", ("Switching ipn state",), _ipn_state),
     Recogniser("health", ("health(",), _health),
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT"), _dns),
-    Recogniser("tun", ("TUN", "tun", "Wintun", "interface"), _tun),
+    Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService"), _tun),
     Recogniser("router", ("router", "netfilter", "iptables", "RULE_", "route"), _router),
     Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem"), _filter),
     Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),

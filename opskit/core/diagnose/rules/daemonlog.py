@@ -319,11 +319,17 @@ def tun_unavailable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     """
     issues = log.issues_of("tun-unavailable")
     windows = log.os == "windows"
+    android = "VpnService" in _last(issues) or log.os == "android"
     yield from _finding(
         ctx,
         issues,
         f"tailscaled cannot create its network device ({_last(issues)}), so it cannot start.",
-        "Reinstall Tailscale (it reinstalls the Wintun driver) and reboot; check that no security product "
+        "Android: the app's VPN interface was refused. Allow Tailscale's VPN request again (Settings > Network > "
+        "VPN: remove Tailscale, reopen the app and accept), turn off always-on/lockdown for any other VPN app, "
+        "and on a device with several users or a work profile run Tailscale in the owner profile (secondary "
+        "users cannot create the VPN: INTERACT_ACROSS_USERS)."
+        if android
+        else "Reinstall Tailscale (it reinstalls the Wintun driver) and reboot; check that no security product "
         "blocks the driver."
         if windows
         else "Load the module (`modprobe tun`; in a container pass `--device /dev/net/tun` and NET_ADMIN, or "
