@@ -1275,3 +1275,47 @@ def test_a_status_json_longer_than_any_paste_window_is_read_whole() -> None:
     assert len(result["peers"]) == 901
     assert result["statuses"][0]["health"] == ["not connected to home DERP region 4"]
     assert sum(1 for r in result["peers"] if r["path"] == "derp") == 300
+
+
+# dev10-cli (corpus 544-548): `tailscale cert` and on-demand certificates failing, LocalAPI's 500 in every
+# form it reaches an issue: bare, after the command, quoted, under a Go log stamp, inside the TLS handshake
+# error of serve / the Kubernetes operator, the 2021 "HTTP 500 … (expected 200)" form; each cause its own fix.
+CERT_ERRORS = [
+    ("acme: order  status: invalid", "Let's Encrypt did not issue"),
+    ('SetDNS "_acme-challenge.nas.tail1234.ts.net" => "tok": set-dns response: 500 Internal Server Error, failed to '
+     "create DNS record", "could not write the ACME DNS-01"),
+    ("your Tailscale account does not support getting TLS certs", "does not issue HTTPS certificates"),
+    ('acme.GetReg: Get "https://acme-v02.api.letsencrypt.org/directory": tls: failed to verify certificate: x509: '
+     "certificate signed by unknown authority", "no CA certificates"),
+    ("timeout waiting for order to not be invalid", "Let's Encrypt did not issue"),
+]  # fmt: skip
+CERT_WRAPS = [
+    "500 Internal Server Error: {e}",
+    "$ sudo tailscale cert nas.tail1234.ts.net\n500 Internal Server Error: {e}",
+    "sudo tailscale cert nas.tail1234.ts.net\n\n> 500 Internal Server Error: {e}",
+    "2024/09/17 11:39:35 500 Internal Server Error: {e}",
+    "2024/04/26 04:50:48 http: TLS handshake error from 100.85.16.20:60035: 500 Internal Server Error: {e}",
+    "2021/11/07 20:04:56 HTTP 500 Internal Server Error: {e}\n (expected 200)",
+    "```\n500 Internal Server Error: {e}\n```",
+]
+
+
+@given(st.sampled_from(CERT_ERRORS), st.sampled_from(CERT_WRAPS))
+@settings(max_examples=60, deadline=None)
+def test_tailscale_cert_failures_are_cert_failed_with_the_fix_for_their_cause(case: tuple[str, str], wrap: str) -> None:
+    error, cause = case
+    text = wrap.format(e=error)
+    assert _windows_kinds(text) == ["cert-failed"], text
+    report = run_text(text)
+    (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-CERT-FAILED"]
+    assert cause in finding.cause, (text, finding.cause)
+    assert "TS-WIN-BACKEND-ERROR" not in rule_ids(report)
+
+
+def test_other_acme_clients_and_localapi_500s_are_not_cert_failed() -> None:
+    from opskit.core.diagnose.windows import is_windows_error_line
+
+    assert not is_windows_error_line("caddy: acme: error: 403 :: urn:ietf:params:acme:error:unauthorized")
+    assert _windows_kinds("500 Internal Server Error: cannot start backend when state store is unhealthy") == [
+        "backend-error"
+    ]

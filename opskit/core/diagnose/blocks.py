@@ -128,8 +128,11 @@ def _json_end(lines: list[SourceLine], start: int) -> int | None:
 
 
 # LocalAPI's error as the CLI prints it: bare, under the CLI's own log.Fatal stamp, or quoted in prose.
+# Also the 2021 CLI's "HTTP 500 …", and serve's / the Kubernetes operator's "http: TLS handshake error from
+# <client>: 500 …" quoting LocalAPI's answer to its certificate request (not a tailscaled event).
 _LOCALAPI_500 = re.compile(
-    r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?500 Internal Server Error: |.*`500 Internal Server Error: "
+    r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?(?:http: TLS handshake error from \S+: |HTTP )?500 Internal Server Error: "
+    r"|.*`500 Internal Server Error: "
 )
 
 

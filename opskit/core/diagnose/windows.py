@@ -127,6 +127,14 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
         r"|tailscaled does not take non-flag arguments",
     ),
+    # `tailscale cert` (and serve's or the operator's on-demand certificate) answered by LocalAPI with 500:
+    # the tailnet has no HTTPS certificates, the ACME DNS-01 record was not written (SetDNS), Let's Encrypt
+    # refused the order. Before the TLS check: "acme.GetReg: … x509: …" is this machine's CA bundle.
+    (
+        WindowsErrorKind.CERT_FAILED,
+        r"500 Internal Server Error: (?:acme[.:]|getCertPEM|SetDNS \"?_acme-challenge|timeout waiting for order"
+        r"|cert\(\")|does not support getting TLS certs",
+    ),
     # HTTPS to the control server (`tailscale debug ts2021`, `up`, a login error) failing verification:
     # something intercepts TLS, or (expired / not yet valid) the clock is wrong.
     (
@@ -241,6 +249,7 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),
     WindowsErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
     WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
+    WindowsErrorKind.CERT_FAILED: ("acme", "getcertpem", "setdns", "waiting for order", "getting tls certs", 'cert("'),
     WindowsErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
     WindowsErrorKind.CLI_USAGE: (
         "flag provided but not defined",

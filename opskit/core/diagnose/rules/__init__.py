@@ -53,6 +53,7 @@ RULES: tuple[Rule, ...] = (
     windows.exit_node_refused,
     windows.funnel_unavailable,
     windows.tls_intercepted,
+    windows.cert_failed,
     windows.control_unreachable,
     windows.other_error,
     daemonlog.hand_started,

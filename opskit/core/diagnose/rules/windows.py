@@ -809,6 +809,82 @@ def tls_intercepted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fin
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
+# What `tailscale cert` failed on, from LocalAPI's 500 body: (pattern, cause, fix), the first that matches.
+_CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(r"does not support getting TLS certs", re.IGNORECASE),
+        "the tailnet does not issue HTTPS certificates: 'HTTPS Certificates' (and MagicDNS, which it needs) are "
+        "not enabled, so `tailscale cert`, serve/Funnel HTTPS and the Kubernetes operator's proxy get none.",
+        "In the admin console's DNS page (https://login.tailscale.com/admin/dns) enable MagicDNS and then "
+        "HTTPS Certificates; retry `tailscale cert <name>.<tailnet>.ts.net` (the full MagicDNS name).",
+    ),
+    (
+        re.compile(r"x509:|certificate signed by unknown authority", re.IGNORECASE),
+        "reaching Let's Encrypt's ACME server failed certificate verification: this machine has no CA "
+        "certificates (a minimal system or container) or something intercepts TLS.",
+        "Install the CA bundle (`apt install ca-certificates`, `apk add ca-certificates`), or exempt "
+        "acme-v02.api.letsencrypt.org from TLS inspection; then retry `tailscale cert`.",
+    ),
+    (
+        re.compile(r"SetDNS", re.IGNORECASE),
+        'the coordination server could not write the ACME DNS-01 challenge record (`SetDNS "_acme-challenge…"` '
+        "answered 500 'failed to create DNS record'): the failure is on the control plane's side, not this "
+        "machine, and no certificate can be issued until it writes the record.",
+        "Retry later and check https://status.tailscale.com; if it persists, contact Tailscale support with "
+        "the node name and the error (a self-hosted control server must implement SetDNS for `tailscale cert`).",
+    ),
+    (
+        re.compile(r"acme[.:]|timeout waiting for order", re.IGNORECASE),
+        "Let's Encrypt did not issue the certificate: the ACME order became invalid (or never became ready) "
+        "because the DNS-01 challenge could not be verified (DNS provider delay or outage, a rate limit).",
+        "Retry in a few minutes (check https://status.tailscale.com); do not loop on it (Let's Encrypt rate "
+        "limits failed orders); if stale state is suspected, remove the node's certs directory "
+        "(/var/lib/tailscale/certs) and retry once.",
+    ),
+)
+
+
+@rule(
+    id="TS-CLI-CERT-FAILED",
+    name="cli-cert-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale cert (or serve's HTTPS) could not get a TLS certificate",
+    target="windows",
+)
+def cert_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale cert`` asks tailscaled (LocalAPI) for a Let's Encrypt certificate of the node's
+    MagicDNS name; serve/Funnel HTTPS and the Kubernetes operator's proxy ask the same on demand. A 500 from
+    it names the step that failed: the tailnet has no HTTPS certificates enabled, the coordination server
+    could not write the ``_acme-challenge`` DNS record (SetDNS), Let's Encrypt refused the order, or this
+    machine cannot verify Let's Encrypt's own certificate. Each needs a different fix; none is fixed on the
+    peer that connects.
+
+    *Bad*::
+
+        $ sudo tailscale cert nas.tail1234.ts.net
+        500 Internal Server Error: SetDNS "_acme-challenge.nas.tail1234.ts.net" => "token": set-dns response: 500 Internal Server Error, failed to create DNS record
+
+    *Good*::
+
+        $ sudo tailscale cert nas.tail1234.ts.net
+        Wrote public cert to nas.tail1234.ts.net.crt
+    """
+    found = _errors(report, WindowsErrorKind.CERT_FAILED)
+    if not found:
+        return
+    text = " ".join(e.line.text for e in found)
+    cause, fix = next(
+        ((c, f) for pattern, c, f in _CERT_CAUSES if pattern.search(text)),
+        (
+            "getting the node's TLS certificate failed (LocalAPI answered 500): no certificate was issued.",
+            "Read the error after '500 Internal Server Error:'; check HTTPS Certificates is enabled for the "
+            "tailnet and the name is the node's full MagicDNS name, then retry.",
+        ),
+    )
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
 @rule(
     id="TS-UP-CONTROL-UNREACHABLE",
     name="up-control-unreachable",
