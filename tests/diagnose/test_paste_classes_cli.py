@@ -1319,3 +1319,45 @@ def test_other_acme_clients_and_localapi_500s_are_not_cert_failed() -> None:
     assert _windows_kinds("500 Internal Server Error: cannot start backend when state store is unhealthy") == [
         "backend-error"
     ]
+
+
+# dev10-cli (corpus 549, 550): `tailscale ssh` failing: Tailscale SSH's policy refusals in every wording it
+# had, and the ssh client finding nothing on port 22 of a tailnet name or address; each its own fix. Plain
+# ssh to a host outside the tailnet is not Tailscale's business.
+SSH_REFUSALS = [
+    "tailscale: tailnet policy does not permit you to SSH to this node",
+    "tailscale: failed to evaluate SSH policy",
+    "failed to evaluate SSH policy: tailssh: rejecting connection; no matching policy",
+    "Permission denied (tailscale).",
+    "Tailscale SSH enabled, but access controls don't allow anyone to access this device. Update your tailnet's "
+    "ACLs at https://tailscale.com/s/ssh-policy",
+]
+SSH_HOSTS = ["imac.tail1234.ts.net.", "imac.me.gmail.com.beta.tailscale.net.", "100.101.102.103", "100.64.0.7",
+             "fd7a:115c:a1e0::53"]  # fmt: skip
+SSH_ERRNOS = ["Operation timed out", "Connection timed out", "Connection refused", "No route to host"]
+SSH_WRAPS = ["{m}", "$ tailscale ssh root@server\n{m}", "> {m}", "`{m}`", "```\n{m}\n```", "But I get: ```{m}```"]
+
+
+@given(st.sampled_from(SSH_REFUSALS), st.sampled_from(SSH_WRAPS))
+@settings(max_examples=30, deadline=None)
+def test_tailscale_ssh_policy_refusals_are_ssh_failed(message: str, wrap: str) -> None:
+    text = wrap.format(m=message)
+    assert _windows_kinds(text) == ["ssh-failed"], text
+    (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-CLI-SSH-FAILED"]
+    assert "policy" in finding.cause and '"ssh" rule' in finding.fix
+
+
+@given(st.sampled_from(SSH_HOSTS), st.sampled_from(SSH_ERRNOS), st.sampled_from(SSH_WRAPS))
+@settings(max_examples=40, deadline=None)
+def test_nothing_on_port_22_of_a_tailnet_node_is_ssh_failed(host: str, errno: str, wrap: str) -> None:
+    text = wrap.format(m=f"ssh: connect to host {host} port 22: {errno}")
+    assert _windows_kinds(text) == ["ssh-failed"], text
+    (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-CLI-SSH-FAILED"]
+    assert "nothing answers SSH" in finding.cause and "tailscale set --ssh" in finding.fix
+
+
+def test_ssh_to_a_host_outside_the_tailnet_is_not_tailscales() -> None:
+    from opskit.core.diagnose.windows import is_windows_error_line
+
+    for host in ("github.com", "192.168.1.20", "100.128.0.1", "example.net"):
+        assert not is_windows_error_line(f"ssh: connect to host {host} port 22: Connection refused"), host

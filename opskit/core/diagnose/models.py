@@ -234,6 +234,7 @@ class WindowsErrorKind(StrEnum):
     FUNNEL_UNAVAILABLE = "funnel-unavailable"  # Funnel prerequisites missing (HTTPS, node attribute, shields-up)
     TLS_INTERCEPTED = "tls-intercepted"  # the CLI's HTTPS to the control server fails certificate checks
     CONTROL_UNREACHABLE = "control-unreachable"  # login: the coordination server (or its proxy) answered 502 …
+    SSH_FAILED = "ssh-failed"  # `tailscale ssh`: refused by the SSH policy, or nothing answers on port 22
     CERT_FAILED = "cert-failed"  # `tailscale cert` / serve's on-demand certificate: HTTPS off, ACME/SetDNS failed
     OTHER = "other"
 

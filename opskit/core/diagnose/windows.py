@@ -127,6 +127,16 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
         r"|tailscaled does not take non-flag arguments",
     ),
+    # `tailscale ssh` (or plain ssh to a node): Tailscale SSH's own refusals, and the ssh client finding nothing
+    # on port 22 of a tailnet name or address (MagicDNS name, 100.64.0.0/10, fd7a:115c:a1e0::/48).
+    (
+        WindowsErrorKind.SSH_FAILED,
+        r"tailnet policy does not permit you to SSH|failed to evaluate SSH policy|tailssh: rejecting connection"
+        r"|Permission denied \(tailscale\)|Tailscale SSH enabled, but access controls don.t allow"
+        r"|ssh: connect to host (?:\S+\.(?:ts\.net|tailscale\.net)\.?|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+"
+        r"|fd7a:115c:a1e0:[\w:]*) port \d+: (?:Operation timed out|Connection timed out|Connection refused"
+        r"|No route to host|Host is down)",
+    ),
     # `tailscale cert` (and serve's or the operator's on-demand certificate) answered by LocalAPI with 500:
     # the tailnet has no HTTPS certificates, the ACME DNS-01 record was not written (SetDNS), Let's Encrypt
     # refused the order. Before the TLS check: "acme.GetReg: … x509: …" is this machine's CA bundle.
@@ -249,6 +259,14 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),
     WindowsErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
     WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
+    WindowsErrorKind.SSH_FAILED: (
+        "ssh policy",
+        "permit you to ssh",
+        "tailssh",
+        "permission denied (tailscale)",
+        "tailscale ssh enabled",
+        "ssh: connect to host",
+    ),
     WindowsErrorKind.CERT_FAILED: ("acme", "getcertpem", "setdns", "waiting for order", "getting tls certs", 'cert("'),
     WindowsErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
     WindowsErrorKind.CLI_USAGE: (

@@ -54,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     windows.funnel_unavailable,
     windows.tls_intercepted,
     windows.cert_failed,
+    windows.ssh_failed,
     windows.control_unreachable,
     windows.other_error,
     daemonlog.hand_started,

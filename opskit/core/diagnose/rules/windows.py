@@ -809,6 +809,65 @@ def tls_intercepted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fin
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
+@rule(
+    id="TS-CLI-SSH-FAILED",
+    name="cli-ssh-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale ssh failed: refused by the SSH policy, or nothing answers on port 22",
+    target="windows",
+)
+def ssh_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Tailscale SSH checks every connection against the tailnet policy's ``ssh`` rules (source,
+    destination, user); a connection no rule accepts ends with ``tailnet policy does not permit you to SSH
+    to this node`` (older: ``failed to evaluate SSH policy``, ``Permission denied (tailscale)``). When the
+    ssh client instead times out or is refused on port 22 of a node's MagicDNS name or tailnet address,
+    nothing listens there: Tailscale SSH is not enabled on the node (``tailscale set --ssh``; the macOS GUI
+    apps did not include the SSH server) and no sshd runs, or a host firewall drops it. A working
+    ``tailscale ping`` to the same node shows the tailnet path itself is fine.
+
+    *Bad*::
+
+        $ tailscale ssh root@server
+        tailscale: tailnet policy does not permit you to SSH to this node
+        Connection closed by UNKNOWN port 65535
+
+    *Good*::
+
+        $ tailscale ping server
+        pong from server (100.101.102.103) via 192.168.1.20:41641 in 3ms
+    """
+    found = _errors(report, WindowsErrorKind.SSH_FAILED)
+    if not found:
+        return
+    text = " ".join(e.line.text for e in found)
+    if "ssh: connect to host" in text and not re.search(r"policy|Permission denied|access controls", text):
+        cause = (
+            "nothing answers SSH on the node over the tailnet (port 22 timed out or was refused on its "
+            "MagicDNS name / tailnet address): Tailscale SSH is not enabled there and no sshd listens, or a "
+            "host firewall drops port 22. Not a connectivity problem of the tailnet path."
+        )
+        fix = (
+            "On the target run `sudo tailscale set --ssh` (open-source tailscaled on Linux/macOS; the macOS App "
+            "Store/standalone apps need a recent version for Tailscale SSH), or start an sshd (macOS: System "
+            "Settings > General > Sharing > Remote Login); allow TCP 22 on tailscale0 in its firewall; check "
+            "with `tailscale ping <node>` that the path is up."
+        )
+    else:
+        cause = (
+            "Tailscale SSH on the node refused the connection by policy: no rule in the tailnet policy's "
+            '"ssh" section accepts this source, destination and user (rules written under "acls", a tagged '
+            'node matched with autogroup:self, a user not in "users", a shared node\'s recipient).'
+        )
+        fix = (
+            'Add or fix an "ssh" rule: {"action": "accept" (or "check"), "src": [you or your group], "dst": '
+            '[the node\'s tag, or "autogroup:self" for your own untagged devices], "users": ["autogroup:nonroot", '
+            '"root" or the login name]}; also allow port 22 in "acls"/"grants". Tailscale SSH does not serve '
+            "shared-node recipients: use OpenSSH for them."
+        )
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
 # What `tailscale cert` failed on, from LocalAPI's 500 body: (pattern, cause, fix), the first that matches.
 _CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
