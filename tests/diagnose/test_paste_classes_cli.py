@@ -1361,3 +1361,31 @@ def test_ssh_to_a_host_outside_the_tailnet_is_not_tailscales() -> None:
 
     for host in ("github.com", "192.168.1.20", "100.128.0.1", "example.net"):
         assert not is_windows_error_line(f"ssh: connect to host {host} port 22: Connection refused"), host
+
+
+# dev10-cli (corpus 551, 552): the CLI refusing its own command line in two more ways: a flag that takes a
+# value given bare, and `up` given a --login-server other than the node's (typo included).
+@given(
+    st.sampled_from(["exit-node", "advertise-routes", "hostname", "login-server", "auth-key"]),
+    st.sampled_from(["set", "up"]),
+    st.sampled_from(["", "$ sudo tailscale {sub} --{flag}\n", "> "]),
+    st.booleans(),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_bare_flag_that_needs_a_value_is_cli_usage(flag: str, sub: str, before: str, usage: bool) -> None:
+    text = before.format(sub=sub, flag=flag) + f"flag needs an argument: -{flag}"
+    if usage:
+        text += f"\nChange specified preferences\n\nUSAGE\n  tailscale {sub} [flags]\n"
+    assert _windows_kinds(text) == ["cli-usage"], text
+
+
+@given(
+    st.sampled_from(["https//my.headscale.com", "https://hs.example.com:443", "http://10.0.0.5:8080"]),
+    st.sampled_from(["{m}", "$ sudo tailscale up --login-server={url}\n{m}", "`{m}`", "Error: {m}"]),
+)
+@settings(max_examples=12, deadline=None)
+def test_up_refusing_another_login_server_is_cli_usage_with_force_reauth_advice(url: str, wrap: str) -> None:
+    text = wrap.format(url=url, m="can't change --login-server without --force-reauth")
+    assert _windows_kinds(text) == ["cli-usage"], text
+    (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-CLI-USAGE"]
+    assert "--force-reauth" in finding.fix and "ControlURL" in finding.fix

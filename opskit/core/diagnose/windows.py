@@ -124,6 +124,9 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (
         WindowsErrorKind.CLI_USAGE,
         r"flag provided but not defined: -|invalid value \"[^\"]*\" for (?:flag )?-|too many non-flag arguments"
+        # a flag that takes a value given bare ("tailscale set --exit-node"), and `up` refusing a control
+        # server URL that differs from the one the node is logged in to
+        r"|flag needs an argument: -|can.t change --login-server without --force-reauth"
         r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
         r"|tailscaled does not take non-flag arguments",
     ),
@@ -271,6 +274,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     WindowsErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
     WindowsErrorKind.CLI_USAGE: (
         "flag provided but not defined",
+        "flag needs an argument",
+        "login-server without",
         "invalid value",
         "non-flag arguments",
         "not a valid ip address",

@@ -333,6 +333,17 @@ _APPLE_APP_CANNOT_CONNECT = (
 )
 
 
+# `tailscale up --login-server=X` where X is not the control server the node is logged in to.
+_LOGIN_SERVER_CHANGE = re.compile(r"can.t change --login-server without --force-reauth", re.IGNORECASE)
+_LOGIN_SERVER_REFUSED = (
+    "`tailscale up` refused and changed nothing: the --login-server given is not the control server this "
+    "node is logged in to (compared as typed: a different scheme, port, trailing path or a typo such as "
+    "'https//' counts as another server), and switching servers needs a new login.",
+    "If you meant the same server, give exactly the URL shown by `tailscale debug prefs` (ControlURL); to "
+    "move the node to another server, add --force-reauth (it logs the node in again there).",
+)
+
+
 def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
     found = _errors(report, kind)
@@ -347,6 +358,8 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
         cause, fix = _SERVICE_MISSING
     if kind is WindowsErrorKind.GUI_CANNOT_CONNECT and all(_APPLE_APP.search(e.line.text) for e in found):
         cause, fix = _APPLE_APP_CANNOT_CONNECT
+    if kind is WindowsErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
+        cause, fix = _LOGIN_SERVER_REFUSED
     daemon = "tailscaled" if unix else "tailscaled.exe"
     pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
     evidence = ctx.facts.evidence(*(e.line for e in found[:3]))
