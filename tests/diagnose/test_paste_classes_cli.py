@@ -1135,7 +1135,13 @@ def test_debug_derp_region_level_errors_have_their_rule(case: tuple[str, str], l
 def test_a_list_of_strings_or_a_lone_brace_is_not_a_derp_report() -> None:
     from opskit.core.diagnose.blocks import split_input
 
-    for text in ('{\n "Self": [\n  "x"\n ]\n}', '"Region 1 == \\"nyc\\"",\n"other"', "{\n}"):
+    for text in (
+        '{\n "Self": [\n  "x"\n ]\n}',
+        '"Region 1 == \\"nyc\\"",\n"other"',
+        "{\n}",
+        '{\n "Errors": [\n  "field name is required"\n ],\n "Warnings": null\n}',  # another tool's JSON
+        '{"Errors":["unknown user"],"Info":null}',
+    ):
         assert all(b.kind != "derp-check" for b in split_input(text).blocks), text
 
 
@@ -1389,3 +1395,13 @@ def test_up_refusing_another_login_server_is_cli_usage_with_force_reauth_advice(
     assert _windows_kinds(text) == ["cli-usage"], text
     (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-CLI-USAGE"]
     assert "--force-reauth" in finding.fix and "ControlURL" in finding.fix
+
+
+def test_an_error_the_derp_check_reader_does_not_know_is_never_no_problems() -> None:
+    text = "$ tailscale debug derp 900\n" + _derp_layout(
+        {"Info": ['Region 900 == "home"'], "Warnings": None, "Errors": ["a sentence from a newer client"]}, "marshal"
+    )
+    diagnosis = run_text(text)
+    assert diagnosis.has_problems
+    (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-DERP-REGION-FAILING"]
+    assert "a sentence from a newer client" in finding.cause and finding.severity is Severity.WARNING

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from opskit.core.diagnose.daemonlog import is_daemon_log_line
-from opskit.core.diagnose.derpcheck import derp_check_extent
+from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
@@ -321,10 +321,11 @@ def split_input(text: str) -> SplitInput:
             # `tailscale debug derp <region>`: whole, cut, one member, or compact (before the JSON readers:
             # its objects are none of theirs, and its messages would otherwise read as log lines)
             derp_end = derp_check_extent(lines, index - 1)
-            if derp_end is not None:
+            derp_lines = tuple(lines[index - 1 : derp_end + 1]) if derp_end is not None else ()
+            if derp_end is not None and is_derp_check(derp_lines, current_command):
                 close_block()
                 flush_skip()
-                blocks.append(Block(BlockKind.DERP_CHECK, tuple(lines[index - 1 : derp_end + 1]), current_command))
+                blocks.append(Block(BlockKind.DERP_CHECK, derp_lines, current_command))
                 index = derp_end + 1
                 continue
         excerpt = None

@@ -244,3 +244,11 @@ def parse_derp_check(lines: tuple[SourceLine, ...]) -> DerpCheckReport:
                 region_id, region_code = named.group(1), named.group(2)
                 break
     return DerpCheckReport(tuple(messages), region_id, region_code, whole)
+
+
+def is_derp_check(lines: tuple[SourceLine, ...], command: str | None) -> bool:
+    """Whether lines with the report's grammar are `debug derp`'s: the command says so, or a message is one
+    of the sentences LocalAPI's check formats (other tools' JSON has "Errors" lists of strings too)."""
+    if command is not None and "debug derp" in " ".join(command.split()):
+        return True
+    return any(m.kind is not DerpCheckKind.OTHER for m in parse_derp_check(lines).messages)

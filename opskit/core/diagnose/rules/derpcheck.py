@@ -78,6 +78,12 @@ def _failures(report: DerpCheckReport) -> list[tuple[str, list[DerpCheckMessage]
                     Severity.ERROR,
                 )
             )
+    # An error sentence this reader does not know (a newer client's check): never "no problems" because of it.
+    unknown = [m for m in report.messages if m.kind is _K.OTHER and m.level == "error"]
+    if unknown:
+        failures.append(
+            (f"the check reported an error opskit does not classify ({unknown[0].text})", unknown, Severity.WARNING)
+        )
     return failures
 
 
@@ -154,6 +160,11 @@ def region_failing(report: DerpCheckReport, ctx: DiagnoseContext) -> Iterator[Fi
                 "Read the error: 'rejected'/'unauthorized' with --verify-clients needs a tailscaled running next "
                 "to derper and the client's node in that tailnet; keep derper and the clients on matching "
                 "versions; a reverse proxy in front of derper must pass the HTTP Upgrade through (better: none)."
+            )
+        elif "does not classify" in what:
+            fix = (
+                "Read the error itself; re-run `tailscale debug derp <region>` and compare with `tailscale "
+                "netcheck` (a region without latency there is not reachable from this client)."
             )
         elif "no nodes" in what:
             fix = "Add at least one node (HostName, ports) to the region in the DERP map (policy file derpMap)."
@@ -237,7 +248,15 @@ def check_notes(report: DerpCheckReport, ctx: DiagnoseContext) -> Iterator[Findi
 
     *Good*::
 
-        "Errors": null
+        $ tailscale debug derp 1
+        {
+         "Info": [
+          "Region 1 == \\"nyc\\"",
+          "Successfully established a DERP connection with node \\"derp1f.tailscale.com\\""
+         ],
+         "Warnings": null,
+         "Errors": null
+        }
     """
     stun_only = [m for m in report.messages if m.kind is _K.STUN_ONLY_NODE and m.level != "info"]
     if stun_only:

@@ -939,8 +939,8 @@ def cert_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding
 
     *Good*::
 
-        $ sudo tailscale cert nas.tail1234.ts.net
-        Wrote public cert to nas.tail1234.ts.net.crt
+        $ sudo tailscale up
+        500 Internal Server Error: cannot start backend when state store is unhealthy
     """
     found = _errors(report, WindowsErrorKind.CERT_FAILED)
     if not found:
