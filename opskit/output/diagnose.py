@@ -628,7 +628,9 @@ def finding_panel(finding: Finding) -> Any:
     title = Text.assemble(
         (finding.severity.label.upper(), style), "  ", finding.rule_id, "  ", safe_plain(finding.title)
     )
-    return Panel(Group(*body), title=title, title_align="left", border_style=style)
+    # As wide as its longest line, not the console: piped output (4096 columns, so that `file:line` is never
+    # cut) would otherwise pad every line of the box with thousands of spaces.
+    return Panel(Group(*body), title=title, title_align="left", border_style=style, expand=False)
 
 
 def render_warnings(warnings: tuple[str, ...], console: Console) -> None:
