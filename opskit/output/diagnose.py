@@ -405,7 +405,10 @@ def _live_json(diagnosis: Diagnosis) -> dict[str, Any] | None:
             }
             for d in live.daemons
         ],
-        "runs": [{"command": r.command, "returncode": r.returncode, "timed_out": r.timed_out} for r in live.runs],
+        "runs": [
+            {"command": r.command, "returncode": r.returncode, "timed_out": r.timed_out}
+            for r in (*live.runs, *((live.journal,) if live.journal is not None else ()))
+        ],
     }
 
 
