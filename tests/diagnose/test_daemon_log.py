@@ -978,3 +978,83 @@ def test_no_peer_for_a_tailnet_address_is_an_issue_for_a_public_one_not(prefix: 
 
     assert "no-peer-for-address" in _kinds(_log(line(tailnet)))
     assert "no-peer-for-address" not in _kinds(_log(line(public)))
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["[PHX7", "[PHX7u]", "[PHX7u];", "[Vdhdo]; online=yes, lastRecv=27s"]),
+    st.sampled_from(["TCP 100.82.11.53:36384 => 100.87.12.109:8200", "UDP 10.0.0.2:5353 => 100.64.0.9:53"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_conn_track_timeout_cut_after_its_node_key_still_names_the_peer(prefix: str, tail: str, flow: str) -> None:
+    # a pager, a terminal or a quoted excerpt cut the line inside or right after the node key
+    log = _log(prefix.format(msg=f"open-conn-track: timeout opening ({flow}) to node {tail}") + "\n")
+    assert "peer-unreachable" in _kinds(log)
+    assert log["exit"] == 1
+
+
+# Goroutine dumps someone asked for: LocalAPI's serveGoroutines (`tailscale debug goroutines`, bugreport), a
+# pprof page, a SIGQUIT sent to a hung daemon. None says why it would die: no crash.
+REQUESTED_DUMPS = [
+    ["goroutine 152467 [running]:",
+     "tailscale.com/ipn/localapi.(*Handler).serveGoroutines(0xc000612980, 0xc481c0, 0xc0005b08c0, 0xc000560600)",
+     "\ttailscale.com@v1.10.2/ipn/localapi/localapi.go:171 +0x7c",
+     "net/http.(*conn).serve(0xc0000a0dc0, 0xc48ba0, 0xc000612a00)", "",
+     "goroutine 1 [IO wait]:", "internal/poll.runtime_pollWait(0x7f4d780da2f8, 0x72, 0x0)"],
+    ["goroutine 925 [running]:", "runtime/pprof.writeGoroutineStacks({0xfbdfb0, 0xc000650620})",
+     "        runtime/pprof/pprof.go:703 +0x70", "", "goroutine 1 [select, 12 minutes]:",
+     "tailscale.com/ipn/ipnserver.(*Server).Run(0xc000214000, {0xfbf020, 0xc00031d830})"],
+    ["goroutine profile: total 3", "1 @ 0x43d6ae 0x44f785 0xb525c5 0x4756e1",
+     "#\t0xb525c4\ttailscale.com/net/dns.(*resolvedManager).run+0x324\ttailscale.com@v1.60.1/net/dns/resolved.go:176"],
+    ["goroutine 17 [semacquire, 228 minutes, locked to thread]:",
+     "sync.runtime_SemacquireMutex(0xc00039d958, 0x50, 0x1041bfde6)", "        runtime/sema.go:71 +0x25",
+     "tailscale.com/wgengine/magicsock.(*Conn).DERPs(0xc0008bf258)"],
+    ["SIGQUIT: quit", "PC=0x469021 m=0 sigcode=0", "", "goroutine 0 gp=0x1a848e0 m=0 mp=0x1a853c0 [idle]:",
+     "runtime.futex(0xe40628, 0x80, 0x0, 0x0, 0x0)", "goroutine 1 [running]:", "main.main()"],
+]  # fmt: skip
+# Crashes: why it died, or its trace's running goroutine somewhere else than a dump writer (the panic line cut
+# off above it), or the engine watchdog's dump (it exits right after).
+CRASH_DUMPS = [
+    ["panic: runtime error: invalid memory address or nil pointer dereference", "",
+     "goroutine 49 [running]:", "tailscale.com/net/dns.(*resolvedManager).run(0xc000865110, {0xff0a50, 0xc0008426e0})"],
+    ["goroutine 71 [running]:", "tailscale.com/net/tstun.(*Wrapper).pollVector(0xc000002480)",
+     "\ttailscale.com@v1.72.0/net/tstun/wrap.go:453 +0x35a"],
+    ["wgengine watchdog stacks:", "1 @ 0x43d6ae 0x44f785 0xb525c5 0x4756e1",
+     "#\t0xb525c4\ttailscale.com/net/dns.(*resolvedManager).run+0x324\ttailscale.com@v1.60.1/net/dns/resolved.go:176"],
+    ["SIGSEGV: segmentation violation", "PC=0x469021 m=0 sigcode=1",
+     "goroutine 0 gp=0x1a848e0 m=0 mp=0x1a853c0 [idle]:"],
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(["{msg}", "Nov 13 02:07:34 host tailscaled[11844]: {msg}", "2024-09-14T05:07:29Z \t{msg}",
+                     "> {msg}", "    {msg}"]),
+    st.sampled_from(range(len(REQUESTED_DUMPS))),
+    st.sampled_from(range(len(CRASH_DUMPS))),
+    st.booleans(),
+)  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_a_goroutine_dump_someone_asked_for_is_no_crash(prefix: str, asked: int, crashed: int, fenced: bool) -> None:
+    def paste(lines: list[str]) -> str:
+        body = "\n".join(prefix.format(msg=line) if line else "" for line in lines) + "\n"
+        return f"```\n{body}```\n" if fenced else body
+
+    requested = _log(paste(REQUESTED_DUMPS[asked]))
+    assert "crash" not in _kinds(requested), REQUESTED_DUMPS[asked]
+    assert "crash" in _kinds(_log(paste(CRASH_DUMPS[crashed]))), CRASH_DUMPS[crashed]
+
+
+@given(
+    st.sampled_from(PREFIXES[:8]),
+    st.sampled_from(['invalid value "" for flag -port: can\'t be the empty string',
+                     "flag provided but not defined: -login_server", "flag needs an argument: -statedir",
+                     'invalid boolean value "maybe" for -verbose: parse error']),
+    st.sampled_from(["/usr/sbin/tailscaled", "tailscaled", "./tailscaled",
+                     "C:\\Program Files\\Tailscale\\tailscaled.exe"]),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_tailscaled_refusing_its_command_line_is_a_crash(prefix: str, error: str, program: str) -> None:
+    lines = [error, f"Usage of {program}:", "  -bird-socket string", "        path of the bird unix socket"]
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert "crash" in _kinds(log)
+    assert log["exit"] == 1

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, VERSION, Event, Fact, events_of
+from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, VERSION, Event, Fact, events_of, is_dump_request
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
     Message,
@@ -112,6 +112,8 @@ def _belongs(text: str, message: Message) -> bool:
     if text[:1] == "-" and (("tailscaled" in text and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)):
         return True  # a wrapped tailscaled command line, or the wrapped end of its "Program starting" argv
     body = message.text
+    if is_dump_request(body):
+        return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
     if not body or (body[0] in "#-" and not _DUMP_FRAME.match(body)) or _CLI_ERROR.search(text):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
         # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)
