@@ -1058,3 +1058,63 @@ def test_tailscaled_refusing_its_command_line_is_a_crash(prefix: str, error: str
     log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
     assert "crash" in _kinds(log)
     assert log["exit"] == 1
+
+
+# A daemon started from a shell whose typed command names neither --socket nor --state: the command line, with or
+# without its prompt, or only its wrapped-off end, right above the log it started.
+TYPED_STARTS = [
+    ("sudo tailscaled", ["tailscaled"]),
+    ("sudo /usr/local/bin/tailscaled --tun=userspace-networking",
+     ["/usr/local/bin/tailscaled", "--tun=userspace-networking"]),
+    ("./tailscaled --tun=userspace-networking --port 41641",
+     ["./tailscaled", "--tun=userspace-networking", "--port", "41641"]),
+    ("/usr/sbin/tailscaled --port 41641", ["/usr/sbin/tailscaled", "--port", "41641"]),
+    ("--tun=userspace-networking --port 41641",
+     ["/opt/bin/tailscaled", "--tun=userspace-networking", "--port", "41641"]),
+    ("tailscaled -verbose 2", ["tailscaled", "-verbose", "2"]),
+    ("tailscaled --tun=userspace-networking --socks5-server=localhost:1055 &",
+     ["tailscaled", "--tun=userspace-networking", "--socks5-server=localhost:1055"]),
+    ("sudo /usr/sbin/tailscaled 2>&1 | tee ts.log", ["/usr/sbin/tailscaled"]),
+]  # fmt: skip
+# Lines that name tailscaled's command line but were not typed: a unit file, another command about the service.
+NOT_TYPED = [
+    "ExecStart=/usr/sbin/tailscaled --port 41641",
+    "sudo systemctl restart tailscaled",
+    "journalctl -u tailscaled --port 41641",
+    "tailscaled control: RegisterReq: got response; nodeKeyExpired=false",
+]
+
+
+@given(
+    st.sampled_from(TYPED_STARTS),
+    st.sampled_from(["", "$ ", "pi@raspberrypi:~ $ ", "root@OpenWrt:~# ", "`"]),
+    st.sampled_from(["", "2024/01/11 21:45:32 ", "stdout\t2024/01/11 21:45:32 "]),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_typed_command_without_socket_or_state_is_a_hand_start(
+    typed_argv: tuple[str, list[str]], prompt: str, stamp: str, with_start: bool
+) -> None:
+    typed, argv = typed_argv
+    if prompt and typed.startswith("-"):
+        prompt = ""  # a wrapped-off end has no prompt in front of it
+    quoted = ", ".join(f'"{arg}"' for arg in argv)
+    start = [f"{stamp}logtail started", f"{stamp}Program starting: v1.56.1-t906f85d10, Go 1.21.5: []string{{{quoted}}}"]
+    body = [*(start if with_start else []), f'{stamp}logpolicy: using system state directory "/var/lib/tailscale"',
+            f'{stamp}wgengine.NewUserspaceEngine(tun "tailscale0") ...']  # fmt: skip
+    if not with_start and prompt in ("", "`") and typed.startswith(("-", "/")):
+        return  # without a prompt only the argv proves a flags tail or an absolute path was this run's command
+    line = f"{prompt}{typed}`" if prompt == "`" else f"{prompt}{typed}"
+    log = _log("\n".join([line, *body]) + "\n")
+    assert (log["hand_started"], "hand-started" in _kinds(log)) == (True, True), line
+
+
+@given(st.sampled_from(NOT_TYPED), st.booleans())
+@settings(max_examples=20, deadline=None)
+def test_a_unit_file_or_service_command_above_a_service_log_is_no_hand_start(line: str, journal: bool) -> None:
+    prefix = "Jan 09 13:25:41 host tailscaled[1873]: " if journal else "2024/01/11 21:45:32 "
+    argv = '"/usr/sbin/tailscaled", "--port", "41641"'
+    body = [f"{prefix}logtail started", f"{prefix}Program starting: v1.56.1-t906f85d10, Go 1.21.5: []string{{{argv}}}",
+            f'{prefix}logpolicy: using system state directory "/var/lib/tailscale"']  # fmt: skip
+    log = _log("\n".join([line, *body]) + "\n")
+    assert log["hand_started"] is not True, line
