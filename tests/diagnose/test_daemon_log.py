@@ -25,6 +25,10 @@ PREFIXES = [
     "{msg}",
     "Nov 13 02:07:34 host tailscaled[11844]: {msg}",
     "Apr  8 22:15:05 flash tailscaled[1680825]: {msg}",
+    # the host redacted in place (dev10): "<hostname>", "*", "[redacted]"
+    "Jul 30 00:23:51 <hostname> tailscaled[663]: {msg}",
+    "Oct 18 07:56:48 * tailscaled[1160]: {msg}",
+    "Jul 30 00:23:51 [redacted] tailscaled[663]: {msg}",
     "\u044f\u043d\u0432 30 20:54:59 pi tailscaled[884]: {msg}",
     "11\u6708 21 15:12:00 archlinux tailscaled[65690]: {msg}",
     "Jun 29 23:11:32 tailscaled[73232]: {msg}",
@@ -1118,3 +1122,15 @@ def test_a_unit_file_or_service_command_above_a_service_log_is_no_hand_start(lin
             f'{prefix}logpolicy: using system state directory "/var/lib/tailscale"']  # fmt: skip
     log = _log("\n".join([line, *body]) + "\n")
     assert log["hand_started"] is not True, line
+
+
+@given(
+    st.sampled_from(["<hostname>", "<host>", "*", "***", "[redacted]", "[REDACTED]", "{host}", "xxxx"]),
+    st.sampled_from(["tailscaled[663]", "tailscaled"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_journal_line_whose_host_was_redacted_is_still_the_services_journal(host: str, process: str) -> None:
+    message = "Received error: TryLogin: register request: http 400: invalid key: API key tskey-012345 not valid"
+    log = _log(f"Jul 30 00:23:51 {host} {process}: {message}\n")
+    assert (log["hand_started"], "login-required" in _kinds(log)) == (False, True)
+    assert message_of(f"Jul 30 00:23:51 {host} {process}: {message}").text == message
