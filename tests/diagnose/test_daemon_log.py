@@ -1134,3 +1134,37 @@ def test_a_journal_line_whose_host_was_redacted_is_still_the_services_journal(ho
     log = _log(f"Jul 30 00:23:51 {host} {process}: {message}\n")
     assert (log["hand_started"], "login-required" in _kinds(log)) == (False, True)
     assert message_of(f"Jul 30 00:23:51 {host} {process}: {message}").text == message
+
+
+WATCHDOG_DUMP = [
+    "wgengine watchdog stacks:",
+    "goroutine profile: total 2",
+    "1 @ 0x43d6ae 0x44f785 0xb525c5 0x4756e1",
+    "#\t0xb525c4\ttailscale.com/net/dns.(*resolvedManager).run+0x324\ttailscale.com@v1.60.1/net/dns/resolved.go:176",
+    "",
+    "wgengine watchdog in-flight:",
+    "in-flight[7]: name=Reconfig duration=45.001s start=2025-03-25T17:07:48.1Z",
+]
+PANIC_TRACE = [
+    "goroutine 49 [running]:",
+    "tailscale.com/net/dns.(*resolvedManager).run(0xc000865110, {0xff0a50, 0xc0008426e0})",
+    "\ttailscale.com@v1.38.1/net/dns/resolved.go:219 +0x87b",
+    "created by tailscale.com/net/dns.newResolvedManager",
+]
+
+
+@given(
+    st.sampled_from(["{msg}", "Mar 25 17:08:33 ams01 tailscaled[2790020]: {msg}", "2025/03/25 17:08:33 {msg}"]),
+    st.sampled_from([WATCHDOG_DUMP[:1] + WATCHDOG_DUMP[2:], PANIC_TRACE]),
+    st.sampled_from(["", "magicsock: derp-4 connected", "control: map response long-poll timed out!",
+                     "wgengine: Reconfig: configuring router", "logger closing down",
+                     "wgengine: watchdog timeout on Reconfig"]),
+)  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_a_causeless_trace_the_daemon_logged_on_after_is_no_crash(prefix: str, trace: list[str], after: str) -> None:
+    # the engine watchdog recovering (newer tailscaled) or a logged stack: the daemon went on; a trace the paste
+    # ends in, or that an exit or the watchdog's fatal line follows, is the crash whose exit was cut or shown
+    lines = [*trace, after] if after else trace
+    kinds = _kinds(_log("\n".join(prefix.format(msg=line) if line else "" for line in lines) + "\n"))
+    went_on = after not in ("", "logger closing down", "wgengine: watchdog timeout on Reconfig")
+    assert ("crash" in kinds) is not went_on, lines

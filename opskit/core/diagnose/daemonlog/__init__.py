@@ -18,7 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, VERSION, Event, Fact, events_of, is_dump_request
+from opskit.core.diagnose.daemonlog.events import (
+    EVENT_WORDS,
+    VERSION,
+    Event,
+    Fact,
+    events_of,
+    is_dump_line,
+    is_dump_request,
+)
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
     Message,
@@ -201,6 +209,23 @@ def _started_by_hand(
     return None, ""
 
 
+_EXITING = ("flushing log.", "logger closing down")  # the process ending, not going on
+
+
+def _went_on_after(issue: LogIssue, lines: Sequence[SourceLine], messages: Sequence[Message]) -> bool:
+    """A goroutine trace that says no cause (no panic, fatal error or exit) the daemon kept logging after: a
+    dump it printed and survived (the engine watchdog recovering instead of exiting, a logged stack), no
+    crash. A trace the paste ends in (or that only a restart follows) stays one: the exit is what was cut."""
+    if issue.kind != "crash" or issue.key != "trace" or not issue.lines:
+        return False
+    last = max(line.number for line in issue.lines)
+    for line, message in zip(lines, messages, strict=True):
+        if line.number <= last or is_dump_line(message.text.strip()) or message.text in _EXITING:
+            continue
+        return _START.match(message.text) is None  # a new run: the old one died
+    return False
+
+
 def _typed_without_prompt(
     lines: Sequence[SourceLine], start_line: SourceLine | None, argv: Sequence[str]
 ) -> str | None:
@@ -299,7 +324,7 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     typed = _typed_command(lines, start_line, argv)
     hand_started, why = _started_by_hand(command, argv, lines, messages, typed, start_line)
     folded = fold(_events(lines, messages))
-    issues = list(folded.issues)
+    issues = [issue for issue in folded.issues if not _went_on_after(issue, lines, messages)]
     os_name = _os_of(joined, messages)
     if hand_started:
         anchor = start_line or lines[0]

@@ -556,6 +556,26 @@ _DUMP_REQUESTED = re.compile(
 )
 
 
+# A line of a goroutine dump that is not its header: a frame ("main.main()", "\truntime/sema.go:71 +0x25"),
+# "created by …", a pprof count or frame, the watchdog's in-flight list, the signal's register lines.
+_DUMP_BODY = re.compile(
+    r"^(?:[\w./*()\[\]{}~-]+\(.*\)$|\S+\.go:\d+(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?$|created by |#|"
+    r"in-flight\[\d+\]: |wgengine watchdog in-flight:|PC=0x|\w+\s+0x[0-9a-f]+$|\.\.\.additional frames elided|"
+    r"\d+ @ 0x)"
+)
+
+
+def is_dump_line(message: str) -> bool:
+    """A line of a goroutine dump (header, frame, count): what a trace is made of, not the daemon going on."""
+    return (
+        message == ""
+        or _TRACE.match(message) is not None
+        or _WATCHDOG_DUMP.search(message) is not None
+        or _DUMP_REQUESTED.search(message) is not None
+        or _DUMP_BODY.match(message) is not None
+    )
+
+
 def is_dump_request(message: str) -> bool:
     """A line that shows the goroutine dump around it was asked for (its writer's frame, SIGQUIT, …)."""
     return _DUMP_REQUESTED.search(message) is not None
