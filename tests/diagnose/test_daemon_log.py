@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.daemonlog import is_daemon_log_line, is_daemon_log_line_slow, message_of
 from opskit.core.diagnose.daemonlog.grammar import is_newest_first, when_of
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
+from opskit.errors import InputError
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
 
@@ -1168,3 +1170,20 @@ def test_a_causeless_trace_the_daemon_logged_on_after_is_no_crash(prefix: str, t
     kinds = _kinds(_log("\n".join(prefix.format(msg=line) if line else "" for line in lines) + "\n"))
     went_on = after not in ("", "logger closing down", "wgengine: watchdog timeout on Reconfig")
     assert ("crash" in kinds) is not went_on, lines
+
+
+@given(
+    st.sampled_from(["sudo tailscaled --port 41641", "./tailscaled --tun=userspace-networking &",
+                     "$ sudo /usr/sbin/tailscaled", "--tun=userspace-networking --socks5-server=localhost:1055",
+                     "root@OpenWrt:~# tailscaled -verbose 2"]),
+    st.booleans(),
+)  # fmt: skip
+@settings(max_examples=20, deadline=None)
+def test_a_paste_of_only_the_command_that_starts_tailscaled_holds_no_log(command: str, fenced: bool) -> None:
+    text = f"```\n{command}\n```\n" if fenced else command + "\n"
+    with pytest.raises(InputError, match="nothing to diagnose"):
+        run_text(text)
+    # a log line under the program's name is the log, not a command
+    assert "packet-dropped" in _kinds(
+        _log("tailscaled Drop: UDP{100.64.0.1:57657 > 100.100.100.100:5351} 30 no rules matched\n")
+    )

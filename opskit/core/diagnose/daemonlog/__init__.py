@@ -39,7 +39,13 @@ from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
 
-__all__ = ["is_daemon_log_line", "is_daemon_log_line_slow", "message_of", "parse_daemon_log"]
+__all__ = [
+    "is_daemon_log_line",
+    "is_daemon_log_line_slow",
+    "is_typed_command_line",
+    "message_of",
+    "parse_daemon_log",
+]
 
 # Messages only tailscaled prints (start-up, its subsystems' prefixes, its rate limiter), once every
 # prefix is gone. A line matching none of them still belongs to the log when its prefix names
@@ -150,6 +156,29 @@ def _belongs(text: str, message: Message) -> bool:
     )
 
 
+def is_typed_command_line(text: str) -> bool:
+    """A command line that runs tailscaled, or the wrapped end of one: it says who started a log, but a
+    paste holding nothing else holds no log."""
+    hand = _HAND_PROMPT.match(text)
+    if hand is not None:
+        return text != hand.group("cmd") or _command_words(hand.group("cmd")) is not None
+    return text[:1] == "-" and _FLAGS_ONLY.match(text) is not None
+
+
+def _command_words(command: str) -> tuple[bool, str, list[str]] | None:
+    """(under sudo, program, flags) of a command line running tailscaled, or None when the words after the
+    program are not flags (a log line under the program's name: "tailscaled Drop: …", "tailscaled control: …")
+    or the program is glued to something ("ExecStart=/usr/sbin/tailscaled": a unit file)."""
+    words = command.split()
+    sudo = words[0] == "sudo"
+    program, flags = (words[1:2] or [""])[0] if sudo else words[0], words[2:] if sudo else words[1:]
+    shell = next((i for i, word in enumerate(flags) if word[:1] in "&|>" or word[:2] in ("2>", "1>")), len(flags))
+    flags = flags[:shell]  # "… &", "… 2>&1 | grep dns": the shell's, not tailscaled's
+    if _PROGRAM.match(program) is None or (flags and _FLAGS_ONLY.match(" ".join(flags)) is None):
+        return None
+    return sudo, program, flags
+
+
 def is_daemon_log_line_slow(text: str) -> bool:
     """The general test, without the word prefilter (tests prove the two agree)."""
     return _belongs(text, message_of(text))
@@ -240,15 +269,10 @@ def _typed_without_prompt(
             if start_line is None:
                 return None  # no start line: only a command right at the top of the log counts
             continue
-        words = hand.group("cmd").split()
-        sudo = words[0] == "sudo"
-        program, flags = (words[1:2] or [""])[0] if sudo else words[0], words[2:] if sudo else words[1:]
-        shell = next((i for i, word in enumerate(flags) if word[:1] in "&|>" or word[:2] in ("2>", "1>")), len(flags))
-        flags = flags[:shell]  # "… &", "… 2>&1 | grep dns": the shell's, not tailscaled's
-        if _PROGRAM.match(program) is None or (flags and _FLAGS_ONLY.match(" ".join(flags)) is None):
-            # "ExecStart=/usr/sbin/tailscaled …" is a unit file; "tailscaled control: …" a log line under the
-            # program's name (grep -h, a syslog viewer), not a command
+        parts = _command_words(hand.group("cmd"))
+        if parts is None:
             continue
+        sudo, program, flags = parts
         if (
             sudo
             or _SHELL_ARGV0.match(program.strip('"'))
