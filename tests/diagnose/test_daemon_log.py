@@ -1187,3 +1187,21 @@ def test_a_paste_of_only_the_command_that_starts_tailscaled_holds_no_log(command
     assert "packet-dropped" in _kinds(
         _log("tailscaled Drop: UDP{100.64.0.1:57657 > 100.100.100.100:5351} 30 no rules matched\n")
     )
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(['lookpath: exec: "ip": executable file not found in $PATH',
+                     "exit status 1", "fork/exec /sbin/ip: permission denied"]),
+)  # fmt: skip
+@settings(max_examples=30, deadline=None)
+def test_the_router_probing_ip_for_fwmask_support_is_no_firewall_failure(prefix: str, why: str) -> None:
+    lines = [
+        f"router: failed to determine ip command fwmask support: {why}",
+        "router: ip command does NOT support fwmark masks",
+        "router: policy routing available; found 3 rules",
+    ]
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert "firewall-failed" not in _kinds(log)
+    failed = prefix.format(msg="router: firewall: error adding Tailscale-In rule: exit status 1")
+    assert "firewall-failed" in _kinds(_log("\n".join([*(prefix.format(msg=line) for line in lines), failed]) + "\n"))

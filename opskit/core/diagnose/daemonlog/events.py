@@ -373,7 +373,11 @@ _FIREWALL = re.compile(
     r"netfilter: .*(?:failed|error)|router: firewall: .*(?:failed|error)|adding route[^:]*: .*(?:failed|error|denied)|"
     r"^addr (?:add|del) failed|error adding Tailscale-(?:In|Process) rule|^route (?:add|del) failed"
 )
-_FIREWALL_HARMLESS = ("continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6")
+# Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
+# `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway).
+_FIREWALL_HARMLESS = (
+    "continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6", "ip command fwmask support",
+)  # fmt: skip
 
 
 def _router(message: str) -> Iterator[Event]:
