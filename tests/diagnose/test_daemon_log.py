@@ -1205,3 +1205,23 @@ def test_the_router_probing_ip_for_fwmask_support_is_no_firewall_failure(prefix:
     assert "firewall-failed" not in _kinds(log)
     failed = prefix.format(msg="router: firewall: error adding Tailscale-In rule: exit status 1")
     assert "firewall-failed" in _kinds(_log("\n".join([*(prefix.format(msg=line) for line in lines), failed]) + "\n"))
+
+
+@given(
+    st.sampled_from(["May 09 02:27:56 vega tailscaled[21494]: {msg}", "{msg}"]),
+    st.sampled_from([["SIGQUIT: quit", "PC=0x469021 m=0 sigcode=0", "", "goroutine 0 [idle]:",
+                      "runtime.futex(0xe40628, 0x80, 0x0, 0x0, 0x0)"],
+                     ["tailscaled got signal terminated; shutting down"]]),
+    st.sampled_from(["tailscaled.service: Main process exited, code=exited, status=2/INVALIDARGUMENT",
+                     "tailscaled.service: Failed with result 'exit-code'.",
+                     "tailscaled.service: Main process exited, code=killed, status=9/KILL"]),
+    st.booleans(),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_the_exit_a_signal_asked_for_is_no_crash(prefix: str, asked: list[str], exited: str, asked_first: bool) -> None:
+    # systemd reports the exit a SIGQUIT dump or a stop requested; the same exit with no request first is a crash
+    systemd = "May 09 02:27:56 vega systemd[1]: " + exited
+    body = [prefix.format(msg=line) if line else "" for line in asked]
+    lines = [*body, systemd] if asked_first else [systemd, *body]
+    kinds = _kinds(_log("\n".join(lines) + "\n"))
+    assert ("crash" in kinds) is not asked_first, lines

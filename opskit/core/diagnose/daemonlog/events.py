@@ -589,7 +589,9 @@ def _crash(message: str) -> Iterator[Event]:
     if (crash := _CRASH.search(message)) is not None:
         # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
         found = crash.group(0)
-        yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else "crash", message)
+        # the service manager seeing the process end: a crash unless a stop was asked for first (fold.py)
+        key = "exit" if found.startswith(("Main process exited", "Failed with result")) else "crash"
+        yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else key, message)
     elif _DUMP_REQUESTED.search(message) is not None:
         yield Fact("dump", "requested")
         if message.startswith("SIGQUIT"):

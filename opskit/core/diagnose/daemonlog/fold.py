@@ -96,6 +96,8 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             continue
         if dump_requested and isinstance(event, Raise) and event.kind == "crash" and event.key == "trace":
             continue
+        if stop_requested and isinstance(event, Raise) and event.kind == "crash" and event.key == "exit":
+            continue  # systemd reporting the exit a signal (SIGTERM, the SIGQUIT of a requested dump) asked for
         if after_restart and _progress(event):
             after_restart.clear()
         if isinstance(event, Fact) and event.name == "stopping":
