@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the real components the test suite drives (nginx, HAProxy, slowhttptest, dnsmasq,
 # PostgreSQL, iproute2's ss, util-linux's unshare/nsenter; Chromium for the HTML report test,
-# Graphviz for `diagnose --graph`, openssh-server for the fleet tests' sshds) on Debian/Ubuntu, without
+# Graphviz for `diagnose --graph`, openssh-server for the fleet tests' sshds, systemd-journal-remote (and
+# with it journalctl) to write the real journal `diagnose --live` reads) on Debian/Ubuntu, without
 # starting their daemons: the tests start and stop what they need on loopback or in network namespaces
 # they create themselves.
 set -euo pipefail
 
 packages=(nginx haproxy slowhttptest dnsmasq postgresql iproute2 util-linux procps openssl
-          chromium graphviz fonts-dejavu-core openssh-server)
+          chromium graphviz fonts-dejavu-core openssh-server systemd-journal-remote)
 
 have_package() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 

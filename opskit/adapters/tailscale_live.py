@@ -1,6 +1,7 @@
-"""Look at the local machine for ``opskit diagnose --live``: tailscaled processes and the CLI.
+"""Look at the local machine for ``opskit diagnose --live``: tailscaled processes, the CLI, the journal.
 
-Side effects live here: psutil process inspection and running ``tailscale netcheck`` / ``status``
+Side effects live here: psutil process inspection and running ``tailscale netcheck`` / ``status`` and
+``journalctl -u tailscaled.service``
 through :mod:`opskit.adapters.proc` (argv lists, timeouts). The result is a pure
 :class:`~opskit.core.diagnose.live.LiveSnapshot`.
 """
@@ -20,6 +21,10 @@ from opskit.errors import EnvironmentProblem
 DAEMON_NAMES = {"tailscaled", "tailscaled.exe"}
 CLI_COMMANDS: tuple[tuple[str, ...], ...] = (("netcheck",), ("status",))
 CLI_TIMEOUT_S = 30.0
+# The unit's last lines, as `journalctl` prints them for people (ISO stamps: no locale to guess). 2,000
+# lines reach back past a restart loop or a night of DERP flaps and stay well under a second to read.
+JOURNAL_LINES = 2000
+JOURNAL_ARGS = ("-u", "tailscaled.service", "-n", str(JOURNAL_LINES), "--no-pager", "-o", "short-iso")
 T = TypeVar("T")
 INSTALL_HINT = "Install Tailscale (https://tailscale.com/download) or put its CLI on PATH."
 
@@ -90,6 +95,22 @@ def run_cli(cli: str) -> tuple[CliRun, ...]:
     return tuple(runs)
 
 
+def read_journal() -> CliRun | None:
+    """tailscaled's recent journal on a systemd machine; None where there is no journalctl.
+
+    Without root (or the systemd-journal group) journalctl shows only the caller's own entries and says
+    so in a hint, which is kept: the log then reads as empty, and the hint says why.
+    """
+    try:
+        journalctl = proc.which("journalctl", "")
+    except EnvironmentProblem:
+        return None
+    command = " ".join(("journalctl", *JOURNAL_ARGS))
+    done = proc.run([journalctl, *JOURNAL_ARGS], timeout=CLI_TIMEOUT_S)
+    output = "\n".join(x for x in (done.stdout, done.stderr) if x)
+    return CliRun(command, done.returncode, output, done.timed_out)
+
+
 def snapshot(run_commands: bool = True) -> LiveSnapshot:
     """Inspect this machine. Runs the tailscale CLI only if it is on PATH and ``run_commands``."""
     cli_path: str | None
@@ -107,4 +128,5 @@ def snapshot(run_commands: bool = True) -> LiveSnapshot:
         cli_missing_reason=missing,
         runs=runs,
         platform="windows" if sys.platform.startswith("win") else sys.platform,
+        journal=read_journal() if run_commands and sys.platform.startswith("linux") else None,
     )

@@ -48,9 +48,10 @@ def run_diagnosis(files: Sequence[str], labels: Sequence[str] = (), *, live: boo
         from opskit.adapters.tailscale_live import snapshot as take_snapshot
 
         snapshot = take_snapshot()
-        if snapshot.runs:
+        runs = (*snapshot.runs, *((snapshot.journal,) if snapshot.journal is not None else ()))
+        if runs:
             # One node, several commands: keep the prompts so each block knows its command.
-            transcript = "\n".join(f"$ {run.command}\n{run.output}" for run in snapshot.runs)
+            transcript = "\n".join(f"$ {run.command}\n{run.output}" for run in runs)
             inputs.append(InputText("local", "live", transcript, required=False))
     with collector_paused():  # a big paste is many small, long-lived, acyclic objects: see opskit.app.gc_pause
         return diagnose(inputs, live=snapshot)

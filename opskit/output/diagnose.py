@@ -405,7 +405,10 @@ def _live_json(diagnosis: Diagnosis) -> dict[str, Any] | None:
             }
             for d in live.daemons
         ],
-        "runs": [{"command": r.command, "returncode": r.returncode, "timed_out": r.timed_out} for r in live.runs],
+        "runs": [
+            {"command": r.command, "returncode": r.returncode, "timed_out": r.timed_out}
+            for r in (*live.runs, *((live.journal,) if live.journal is not None else ()))
+        ],
     }
 
 
@@ -628,7 +631,9 @@ def finding_panel(finding: Finding) -> Any:
     title = Text.assemble(
         (finding.severity.label.upper(), style), "  ", finding.rule_id, "  ", safe_plain(finding.title)
     )
-    return Panel(Group(*body), title=title, title_align="left", border_style=style)
+    # As wide as its longest line, not the console: piped output (4096 columns, so that `file:line` is never
+    # cut) would otherwise pad every line of the box with thousands of spaces.
+    return Panel(Group(*body), title=title, title_align="left", border_style=style, expand=False)
 
 
 def render_warnings(warnings: tuple[str, ...], console: Console) -> None:

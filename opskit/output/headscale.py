@@ -78,6 +78,7 @@ def _show_plan(plan: Plan, saved_to: str | None, fmt: OutputFormat) -> None:
                 newlines=True,
             ),
             title="Tenant move plan",
+            expand=False,  # piped output is 4096 columns wide: the box stays as wide as its text
         )
     )
     if plan.conflicts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -90,6 +91,22 @@ def test_human_output_has_profiles_matrix_and_panels(cli, tmp_path: Path) -> Non
     assert "C.txt:8" in out  # evidence with file:line
     assert "49676" not in out  # the probe port is never shown as the user's
     assert result.stderr == ""
+
+
+def test_piped_findings_are_boxes_as_wide_as_their_text(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch
+) -> None:
+    # `opskit diagnose paste.txt > report.txt` (or into a ticket): no COLUMNS, not a terminal. Lines are not
+    # hard-wrapped mid-token, and a finding's box is not padded out to the pipe's 4096 columns.
+    monkeypatch.delenv("COLUMNS")
+    result = cli(["diagnose", *scenario_files(tmp_path)])
+    assert result.exit_code == 1 and "TS-PAIR-FIRST-CONTACT" in result.stdout
+    boxes = re.findall(r"^╭.*?^╰.*?$", result.stdout, flags=re.MULTILINE | re.DOTALL)
+    assert boxes
+    for box in boxes:
+        top, *inside, bottom = box.splitlines()
+        widest_text = max(len(line[1:-1].rstrip()) for line in inside)
+        assert len(top) == len(bottom) <= max(widest_text + 3, len(top.rstrip("─╮")) + 2)
 
 
 def test_json_output_matches_schema_and_carries_the_same_content(  # type: ignore[no-untyped-def]

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.daemonlog import is_daemon_log_line, is_daemon_log_line_slow, message_of
 from opskit.core.diagnose.daemonlog.grammar import is_newest_first, when_of
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
+from opskit.errors import InputError
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
 
@@ -25,6 +27,10 @@ PREFIXES = [
     "{msg}",
     "Nov 13 02:07:34 host tailscaled[11844]: {msg}",
     "Apr  8 22:15:05 flash tailscaled[1680825]: {msg}",
+    # the host redacted in place (dev10): "<hostname>", "*", "[redacted]"
+    "Jul 30 00:23:51 <hostname> tailscaled[663]: {msg}",
+    "Oct 18 07:56:48 * tailscaled[1160]: {msg}",
+    "Jul 30 00:23:51 [redacted] tailscaled[663]: {msg}",
     "\u044f\u043d\u0432 30 20:54:59 pi tailscaled[884]: {msg}",
     "11\u6708 21 15:12:00 archlinux tailscaled[65690]: {msg}",
     "Jun 29 23:11:32 tailscaled[73232]: {msg}",
@@ -982,6 +988,247 @@ def test_no_peer_for_a_tailnet_address_is_an_issue_for_a_public_one_not(prefix: 
 
     assert "no-peer-for-address" in _kinds(_log(line(tailnet)))
     assert "no-peer-for-address" not in _kinds(_log(line(public)))
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["[PHX7", "[PHX7u]", "[PHX7u];", "[Vdhdo]; online=yes, lastRecv=27s"]),
+    st.sampled_from(["TCP 100.82.11.53:36384 => 100.87.12.109:8200", "UDP 10.0.0.2:5353 => 100.64.0.9:53"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_conn_track_timeout_cut_after_its_node_key_still_names_the_peer(prefix: str, tail: str, flow: str) -> None:
+    # a pager, a terminal or a quoted excerpt cut the line inside or right after the node key
+    log = _log(prefix.format(msg=f"open-conn-track: timeout opening ({flow}) to node {tail}") + "\n")
+    assert "peer-unreachable" in _kinds(log)
+    assert log["exit"] == 1
+
+
+# Goroutine dumps someone asked for: LocalAPI's serveGoroutines (`tailscale debug goroutines`, bugreport), a
+# pprof page, a SIGQUIT sent to a hung daemon. None says why it would die: no crash.
+REQUESTED_DUMPS = [
+    ["goroutine 152467 [running]:",
+     "tailscale.com/ipn/localapi.(*Handler).serveGoroutines(0xc000612980, 0xc481c0, 0xc0005b08c0, 0xc000560600)",
+     "\ttailscale.com@v1.10.2/ipn/localapi/localapi.go:171 +0x7c",
+     "net/http.(*conn).serve(0xc0000a0dc0, 0xc48ba0, 0xc000612a00)", "",
+     "goroutine 1 [IO wait]:", "internal/poll.runtime_pollWait(0x7f4d780da2f8, 0x72, 0x0)"],
+    ["goroutine 925 [running]:", "runtime/pprof.writeGoroutineStacks({0xfbdfb0, 0xc000650620})",
+     "        runtime/pprof/pprof.go:703 +0x70", "", "goroutine 1 [select, 12 minutes]:",
+     "tailscale.com/ipn/ipnserver.(*Server).Run(0xc000214000, {0xfbf020, 0xc00031d830})"],
+    ["goroutine profile: total 3", "1 @ 0x43d6ae 0x44f785 0xb525c5 0x4756e1",
+     "#\t0xb525c4\ttailscale.com/net/dns.(*resolvedManager).run+0x324\ttailscale.com@v1.60.1/net/dns/resolved.go:176"],
+    ["goroutine 17 [semacquire, 228 minutes, locked to thread]:",
+     "sync.runtime_SemacquireMutex(0xc00039d958, 0x50, 0x1041bfde6)", "        runtime/sema.go:71 +0x25",
+     "tailscale.com/wgengine/magicsock.(*Conn).DERPs(0xc0008bf258)"],
+    ["SIGQUIT: quit", "PC=0x469021 m=0 sigcode=0", "", "goroutine 0 gp=0x1a848e0 m=0 mp=0x1a853c0 [idle]:",
+     "runtime.futex(0xe40628, 0x80, 0x0, 0x0, 0x0)", "goroutine 1 [running]:", "main.main()"],
+]  # fmt: skip
+# Crashes: why it died, or its trace's running goroutine somewhere else than a dump writer (the panic line cut
+# off above it), or the engine watchdog's dump (it exits right after).
+CRASH_DUMPS = [
+    ["panic: runtime error: invalid memory address or nil pointer dereference", "",
+     "goroutine 49 [running]:", "tailscale.com/net/dns.(*resolvedManager).run(0xc000865110, {0xff0a50, 0xc0008426e0})"],
+    ["goroutine 71 [running]:", "tailscale.com/net/tstun.(*Wrapper).pollVector(0xc000002480)",
+     "\ttailscale.com@v1.72.0/net/tstun/wrap.go:453 +0x35a"],
+    ["wgengine watchdog stacks:", "1 @ 0x43d6ae 0x44f785 0xb525c5 0x4756e1",
+     "#\t0xb525c4\ttailscale.com/net/dns.(*resolvedManager).run+0x324\ttailscale.com@v1.60.1/net/dns/resolved.go:176"],
+    ["SIGSEGV: segmentation violation", "PC=0x469021 m=0 sigcode=1",
+     "goroutine 0 gp=0x1a848e0 m=0 mp=0x1a853c0 [idle]:"],
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(["{msg}", "Nov 13 02:07:34 host tailscaled[11844]: {msg}", "2024-09-14T05:07:29Z \t{msg}",
+                     "> {msg}", "    {msg}"]),
+    st.sampled_from(range(len(REQUESTED_DUMPS))),
+    st.sampled_from(range(len(CRASH_DUMPS))),
+    st.booleans(),
+)  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_a_goroutine_dump_someone_asked_for_is_no_crash(prefix: str, asked: int, crashed: int, fenced: bool) -> None:
+    def paste(lines: list[str]) -> str:
+        body = "\n".join(prefix.format(msg=line) if line else "" for line in lines) + "\n"
+        return f"```\n{body}```\n" if fenced else body
+
+    requested = _log(paste(REQUESTED_DUMPS[asked]))
+    assert "crash" not in _kinds(requested), REQUESTED_DUMPS[asked]
+    assert "crash" in _kinds(_log(paste(CRASH_DUMPS[crashed]))), CRASH_DUMPS[crashed]
+
+
+@given(
+    st.sampled_from(PREFIXES[:8]),
+    st.sampled_from(['invalid value "" for flag -port: can\'t be the empty string',
+                     "flag provided but not defined: -login_server", "flag needs an argument: -statedir",
+                     'invalid boolean value "maybe" for -verbose: parse error']),
+    st.sampled_from(["/usr/sbin/tailscaled", "tailscaled", "./tailscaled",
+                     "C:\\Program Files\\Tailscale\\tailscaled.exe"]),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_tailscaled_refusing_its_command_line_is_a_crash(prefix: str, error: str, program: str) -> None:
+    lines = [error, f"Usage of {program}:", "  -bird-socket string", "        path of the bird unix socket"]
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert "crash" in _kinds(log)
+    assert log["exit"] == 1
+
+
+# A daemon started from a shell whose typed command names neither --socket nor --state: the command line, with or
+# without its prompt, or only its wrapped-off end, right above the log it started.
+TYPED_STARTS = [
+    ("sudo tailscaled", ["tailscaled"]),
+    ("sudo /usr/local/bin/tailscaled --tun=userspace-networking",
+     ["/usr/local/bin/tailscaled", "--tun=userspace-networking"]),
+    ("./tailscaled --tun=userspace-networking --port 41641",
+     ["./tailscaled", "--tun=userspace-networking", "--port", "41641"]),
+    ("/usr/sbin/tailscaled --port 41641", ["/usr/sbin/tailscaled", "--port", "41641"]),
+    ("--tun=userspace-networking --port 41641",
+     ["/opt/bin/tailscaled", "--tun=userspace-networking", "--port", "41641"]),
+    ("tailscaled -verbose 2", ["tailscaled", "-verbose", "2"]),
+    ("tailscaled --tun=userspace-networking --socks5-server=localhost:1055 &",
+     ["tailscaled", "--tun=userspace-networking", "--socks5-server=localhost:1055"]),
+    ("sudo /usr/sbin/tailscaled 2>&1 | tee ts.log", ["/usr/sbin/tailscaled"]),
+]  # fmt: skip
+# Lines that name tailscaled's command line but were not typed: a unit file, another command about the service.
+NOT_TYPED = [
+    "ExecStart=/usr/sbin/tailscaled --port 41641",
+    "sudo systemctl restart tailscaled",
+    "journalctl -u tailscaled --port 41641",
+    "tailscaled control: RegisterReq: got response; nodeKeyExpired=false",
+]
+
+
+@given(
+    st.sampled_from(TYPED_STARTS),
+    st.sampled_from(["", "$ ", "pi@raspberrypi:~ $ ", "root@OpenWrt:~# ", "`"]),
+    st.sampled_from(["", "2024/01/11 21:45:32 ", "stdout\t2024/01/11 21:45:32 "]),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_typed_command_without_socket_or_state_is_a_hand_start(
+    typed_argv: tuple[str, list[str]], prompt: str, stamp: str, with_start: bool
+) -> None:
+    typed, argv = typed_argv
+    if prompt and typed.startswith("-"):
+        prompt = ""  # a wrapped-off end has no prompt in front of it
+    quoted = ", ".join(f'"{arg}"' for arg in argv)
+    start = [f"{stamp}logtail started", f"{stamp}Program starting: v1.56.1-t906f85d10, Go 1.21.5: []string{{{quoted}}}"]
+    body = [*(start if with_start else []), f'{stamp}logpolicy: using system state directory "/var/lib/tailscale"',
+            f'{stamp}wgengine.NewUserspaceEngine(tun "tailscale0") ...']  # fmt: skip
+    if not with_start and prompt in ("", "`") and typed.startswith(("-", "/")):
+        return  # without a prompt only the argv proves a flags tail or an absolute path was this run's command
+    line = f"{prompt}{typed}`" if prompt == "`" else f"{prompt}{typed}"
+    log = _log("\n".join([line, *body]) + "\n")
+    assert (log["hand_started"], "hand-started" in _kinds(log)) == (True, True), line
+
+
+@given(st.sampled_from(NOT_TYPED), st.booleans())
+@settings(max_examples=20, deadline=None)
+def test_a_unit_file_or_service_command_above_a_service_log_is_no_hand_start(line: str, journal: bool) -> None:
+    prefix = "Jan 09 13:25:41 host tailscaled[1873]: " if journal else "2024/01/11 21:45:32 "
+    argv = '"/usr/sbin/tailscaled", "--port", "41641"'
+    body = [f"{prefix}logtail started", f"{prefix}Program starting: v1.56.1-t906f85d10, Go 1.21.5: []string{{{argv}}}",
+            f'{prefix}logpolicy: using system state directory "/var/lib/tailscale"']  # fmt: skip
+    log = _log("\n".join([line, *body]) + "\n")
+    assert log["hand_started"] is not True, line
+
+
+@given(
+    st.sampled_from(["<hostname>", "<host>", "*", "***", "[redacted]", "[REDACTED]", "{host}", "xxxx"]),
+    st.sampled_from(["tailscaled[663]", "tailscaled"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_journal_line_whose_host_was_redacted_is_still_the_services_journal(host: str, process: str) -> None:
+    message = "Received error: TryLogin: register request: http 400: invalid key: API key tskey-012345 not valid"
+    log = _log(f"Jul 30 00:23:51 {host} {process}: {message}\n")
+    assert (log["hand_started"], "login-required" in _kinds(log)) == (False, True)
+    assert message_of(f"Jul 30 00:23:51 {host} {process}: {message}").text == message
+
+
+WATCHDOG_DUMP = [
+    "wgengine watchdog stacks:",
+    "goroutine profile: total 2",
+    "1 @ 0x43d6ae 0x44f785 0xb525c5 0x4756e1",
+    "#\t0xb525c4\ttailscale.com/net/dns.(*resolvedManager).run+0x324\ttailscale.com@v1.60.1/net/dns/resolved.go:176",
+    "",
+    "wgengine watchdog in-flight:",
+    "in-flight[7]: name=Reconfig duration=45.001s start=2025-03-25T17:07:48.1Z",
+]
+PANIC_TRACE = [
+    "goroutine 49 [running]:",
+    "tailscale.com/net/dns.(*resolvedManager).run(0xc000865110, {0xff0a50, 0xc0008426e0})",
+    "\ttailscale.com@v1.38.1/net/dns/resolved.go:219 +0x87b",
+    "created by tailscale.com/net/dns.newResolvedManager",
+]
+
+
+@given(
+    st.sampled_from(["{msg}", "Mar 25 17:08:33 ams01 tailscaled[2790020]: {msg}", "2025/03/25 17:08:33 {msg}"]),
+    st.sampled_from([WATCHDOG_DUMP[:1] + WATCHDOG_DUMP[2:], PANIC_TRACE]),
+    st.sampled_from(["", "magicsock: derp-4 connected", "control: map response long-poll timed out!",
+                     "wgengine: Reconfig: configuring router", "logger closing down",
+                     "wgengine: watchdog timeout on Reconfig"]),
+)  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_a_causeless_trace_the_daemon_logged_on_after_is_no_crash(prefix: str, trace: list[str], after: str) -> None:
+    # the engine watchdog recovering (newer tailscaled) or a logged stack: the daemon went on; a trace the paste
+    # ends in, or that an exit or the watchdog's fatal line follows, is the crash whose exit was cut or shown
+    lines = [*trace, after] if after else trace
+    kinds = _kinds(_log("\n".join(prefix.format(msg=line) if line else "" for line in lines) + "\n"))
+    went_on = after not in ("", "logger closing down", "wgengine: watchdog timeout on Reconfig")
+    assert ("crash" in kinds) is not went_on, lines
+
+
+@given(
+    st.sampled_from(["sudo tailscaled --port 41641", "./tailscaled --tun=userspace-networking &",
+                     "$ sudo /usr/sbin/tailscaled", "--tun=userspace-networking --socks5-server=localhost:1055",
+                     "root@OpenWrt:~# tailscaled -verbose 2"]),
+    st.booleans(),
+)  # fmt: skip
+@settings(max_examples=20, deadline=None)
+def test_a_paste_of_only_the_command_that_starts_tailscaled_holds_no_log(command: str, fenced: bool) -> None:
+    text = f"```\n{command}\n```\n" if fenced else command + "\n"
+    with pytest.raises(InputError, match="nothing to diagnose"):
+        run_text(text)
+    # a log line under the program's name is the log, not a command
+    assert "packet-dropped" in _kinds(
+        _log("tailscaled Drop: UDP{100.64.0.1:57657 > 100.100.100.100:5351} 30 no rules matched\n")
+    )
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(['lookpath: exec: "ip": executable file not found in $PATH',
+                     "exit status 1", "fork/exec /sbin/ip: permission denied"]),
+)  # fmt: skip
+@settings(max_examples=30, deadline=None)
+def test_the_router_probing_ip_for_fwmask_support_is_no_firewall_failure(prefix: str, why: str) -> None:
+    lines = [
+        f"router: failed to determine ip command fwmask support: {why}",
+        "router: ip command does NOT support fwmark masks",
+        "router: policy routing available; found 3 rules",
+    ]
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert "firewall-failed" not in _kinds(log)
+    failed = prefix.format(msg="router: firewall: error adding Tailscale-In rule: exit status 1")
+    assert "firewall-failed" in _kinds(_log("\n".join([*(prefix.format(msg=line) for line in lines), failed]) + "\n"))
+
+
+@given(
+    st.sampled_from(["May 09 02:27:56 vega tailscaled[21494]: {msg}", "{msg}"]),
+    st.sampled_from([["SIGQUIT: quit", "PC=0x469021 m=0 sigcode=0", "", "goroutine 0 [idle]:",
+                      "runtime.futex(0xe40628, 0x80, 0x0, 0x0, 0x0)"],
+                     ["tailscaled got signal terminated; shutting down"]]),
+    st.sampled_from(["tailscaled.service: Main process exited, code=exited, status=2/INVALIDARGUMENT",
+                     "tailscaled.service: Failed with result 'exit-code'.",
+                     "tailscaled.service: Main process exited, code=killed, status=9/KILL"]),
+    st.booleans(),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_the_exit_a_signal_asked_for_is_no_crash(prefix: str, asked: list[str], exited: str, asked_first: bool) -> None:
+    # systemd reports the exit a SIGQUIT dump or a stop requested; the same exit with no request first is a crash
+    systemd = "May 09 02:27:56 vega systemd[1]: " + exited
+    body = [prefix.format(msg=line) if line else "" for line in asked]
+    lines = [*body, systemd] if asked_first else [systemd, *body]
+    kinds = _kinds(_log("\n".join(lines) + "\n"))
+    assert ("crash" in kinds) is not asked_first, lines
 
 
 @given(

@@ -1,4 +1,5 @@
-"""`opskit diagnose --live` against a real process named tailscaled that this test starts.
+"""`opskit diagnose --live` against a real process named tailscaled that this test starts, and a real
+systemd journal (written by systemd-journal-remote, read by the real journalctl).
 
 The Tailscale CLI is not installed on this machine, so the "CLI missing" path is tested for real
 (PATH pointed at an empty directory); the psutil part inspects a real process started here: a
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from opskit.adapters.tailscale_live import find_daemons, snapshot
+from tests.support.tools import require_binary
 
 pytestmark = pytest.mark.integration
 
@@ -94,3 +96,81 @@ def test_live_command_end_to_end(  # type: ignore[no-untyped-def]
     assert len(hand) == 1 and "--port=41641" in hand[0]["cause"]
     human = cli(["diagnose", "--live"])
     assert "tailscaled on this machine" in human.stdout and str(fake_tailscaled.pid) in human.stdout
+
+
+JOURNAL_REMOTE = "/usr/lib/systemd/systemd-journal-remote"
+
+
+def _export_entry(stamp_us: int, pid: int, message: str, unit: str = "tailscaled.service") -> str:
+    """One entry in the journal export format (the stream systemd-journal-remote turns into a journal).
+
+    PID 1 logs about a unit with UNIT= from init.scope, as systemd does: `journalctl -u` shows those too."""
+    fields = (
+        f"_SYSTEMD_UNIT=init.scope\nUNIT={unit}\nSYSLOG_IDENTIFIER=systemd\n"
+        if pid == 1
+        else f"_SYSTEMD_UNIT={unit}\nSYSLOG_IDENTIFIER={unit.removesuffix('.service')}\n"
+    )
+    return (
+        f"__REALTIME_TIMESTAMP={stamp_us}\n__MONOTONIC_TIMESTAMP={stamp_us % 10**9}\n"
+        f"_BOOT_ID=5c0ffee05c0ffee05c0ffee05c0ffee0\n_HOSTNAME=gateway\n{fields}_PID={pid}\nPRIORITY=6\n"
+        f"MESSAGE={message}\n\n"
+    )
+
+
+@pytest.fixture
+def journal_shim(tmp_path: Path) -> Path:
+    """A directory for PATH whose `journalctl` is the real one, reading a journal this fixture wrote."""
+    journalctl = require_binary("journalctl", "apt-get install systemd-journal-remote (scripts/install-system-deps.sh)")
+    if not Path(JOURNAL_REMOTE).exists():
+        require_binary("systemd-journal-remote", "apt-get install systemd-journal-remote")
+    start = int(time.time() * 1e6) - 60_000_000
+    messages = [
+        (812, 'Program starting: v1.76.1-t1234abcd, Go 1.23.1: []string{"/usr/sbin/tailscaled", '
+         '"--state=/var/lib/tailscale/tailscaled.state", "--socket=/run/tailscale/tailscaled.sock", "--port=41641"}'),
+        (812, "LogID: 4c0ffee04c0ffee04c0ffee04c0ffee04c0ffee04c0ffee04c0ffee04c0ffee0"),
+        (812, 'wgengine.NewUserspaceEngine(tun "tailscale0") error: tstun.New("tailscale0"): '
+         'CreateTUN("tailscale0") failed; /dev/net/tun does not exist'),
+        (812, "flushing log."),
+        (812, "logger closing down"),
+        (812, 'getLocalBackend error: createEngine: tstun.New("tailscale0"): CreateTUN("tailscale0") failed; '
+         "/dev/net/tun does not exist"),
+        (1, "tailscaled.service: Main process exited, code=exited, status=1/FAILURE"),
+        (1, "tailscaled.service: Failed with result 'exit-code'."),
+    ]  # fmt: skip
+    entries = [_export_entry(start + i * 1000, pid, message) for i, (pid, message) in enumerate(messages)]
+    # Another unit's failure in the same journal: `-u tailscaled.service` must keep it out.
+    entries.append(_export_entry(start + 9000, 90, 'CreateTUN("wg0") failed; not ours', unit="nginx.service"))
+    journal_dir = tmp_path / "journal"
+    journal_dir.mkdir()
+    subprocess.run(  # noqa: S603 - fixed argv
+        [JOURNAL_REMOTE, "-o", str(journal_dir / "remote.journal"), "-"],
+        input="".join(entries).encode(),
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    shim = tmp_path / "shim-bin"
+    shim.mkdir()
+    (shim / "journalctl").write_text(f'#!/bin/sh\nexec {journalctl} --directory={journal_dir} "$@"\n')
+    (shim / "journalctl").chmod(0o755)
+    return shim
+
+
+def test_live_reads_tailscaleds_journal_as_a_log(  # type: ignore[no-untyped-def]
+    cli, journal_shim: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(journal_shim))  # no tailscale CLI; journalctl reads the test's journal
+    result = cli(["diagnose", "--live", "--format", "json"])
+    assert result.exit_code == 1, result.stdout
+    document = json.loads(result.stdout)
+    (run,) = document["live"]["runs"]
+    assert run["command"].startswith("journalctl -u tailscaled.service -n 2000") and run["returncode"] == 0
+    (log,) = document["daemon_logs"]
+    assert log["version"].startswith("1.76.1")
+    assert "tun-unavailable" in {issue["kind"] for issue in log["issues"]}
+    tun = next(f for f in document["findings"] if f["rule"] == "TS-LOG-TUN-UNAVAILABLE")
+    assert any("tailscaled[812]" in e["text"] for e in tun["evidence"])
+    assert not any("wg0" in e["text"] for f in document["findings"] for e in f["evidence"])  # nginx's entry
+    assert "Main process exited" in json.dumps(document)  # systemd's own line about the unit was read too
+    human = cli(["diagnose", "--live"])
+    assert "tailscaled log summary" in human.stdout and "tun-unavailable" in human.stdout

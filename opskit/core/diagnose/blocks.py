@@ -36,7 +36,7 @@ from opskit.core.diagnose.status import (
     truncated_status_document,
 )
 from opskit.core.diagnose.text import SourceLine, split_lines
-from opskit.core.diagnose.windows import CONSOLE_WIDTH, continues_up_refusal, is_windows_error_line
+from opskit.core.diagnose.windows import console_wrapped, continues_up_refusal, is_windows_error_line
 
 # Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
 _NOISE = re.compile(
@@ -391,7 +391,7 @@ def split_input(text: str) -> SplitInput:
             # only two or three lines together say what it is, and the last piece is not an error by itself.
             # A console's hard wrap (a line exactly 80 columns wide) cuts anywhere, mid-word or at a space
             # that the cleaning then strips: try both.
-            gaps = ("", " ") if len(line.raw.rstrip("\r\n")) == CONSOLE_WIDTH else (" ",)
+            gaps = ("", " ") if console_wrapped(line) else (" ",)
             for gap in gaps:
                 joined = text
                 for extra in range(index, min(index + 2, line_count)):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
-from opskit.core.diagnose.daemonlog import parse_daemon_log
+from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.live import LiveSnapshot
 from opskit.core.diagnose.models import (
@@ -146,6 +146,8 @@ def _parse_input(item: InputText) -> _Parsed:
                 (block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated, split.successes))
             )
     for log_block in _daemon_log_blocks(split.blocks):
+        if all(is_typed_command_line(line.text) for line in log_block.lines):
+            continue  # only the command that would start tailscaled: no log to read
         parsed.daemon_logs.append((log_block, parse_daemon_log(log_block.lines, log_block.command)))
     return parsed
 

@@ -53,3 +53,4 @@ class LiveSnapshot:
     cli_missing_reason: str | None
     runs: tuple[CliRun, ...] = ()
     platform: str = "linux"
+    journal: CliRun | None = None  # tailscaled's recent journal (systemd machines), read as a pasted log

@@ -142,6 +142,15 @@ def split_lines(text: str) -> list[SourceLine]:
         if (first == "*" or first == "-") and cleaned[-1] != "`" and cleaned.find("* ", 1) < 0:
             append(new(SourceLine, (number, cleaned, raw, None)))
             continue
+        # Markdown quote markers ("> ") in front of pasted output, before its fences and inline code:
+        # "> ```" and "> `100.x.y.z  host …`" are a quoted fence and a quoted inline-code row.
+        # ("> tailscale up" is a prompt, "> tailscale status of a connection: active; …" quoted prose.)
+        while first == ">" and cleaned.startswith("> ") and (": " in cleaned or not _GT_PROMPT.match(cleaned)):
+            cleaned = cleaned[2:].lstrip()
+            first = cleaned[:1]
+        if not cleaned:
+            append(new(SourceLine, (number, "", raw, None)))
+            continue
         if (first == "`" or first == "~") and _FENCE.match(cleaned):
             append(new(SourceLine, (number, "", raw, None)))
             continue
@@ -164,10 +173,6 @@ def split_lines(text: str) -> list[SourceLine]:
                 append(new(SourceLine, (number, "", raw, None)))
                 continue
             first = cleaned[0]
-        # Markdown quote markers ("> ") in front of pasted output.
-        while first == ">" and cleaned.startswith("> ") and not _GT_PROMPT.match(cleaned):
-            cleaned = cleaned[2:].lstrip()
-            first = cleaned[:1]
         # find() first: an ordinary bullet has its only "* " at position 0, so count() rarely runs.
         if cleaned.find("* ", 1) > 0 and cleaned.count("* ") > 2 and ("* UDP:" in cleaned or "* IPv4:" in cleaned):
             # A netcheck report flattened onto one line by a chat client: one SourceLine per field,

@@ -420,6 +420,14 @@ OUTLIVED_BY_SUCCESS = frozenset(
 )
 _SAME_MESSAGE_LINES = 3  # a wrapped error's halves are this close; a repeated error is further apart
 CONSOLE_WIDTH = 80  # cmd.exe and conhost wrap at 80 columns by default
+_PASTE_DECORATION = re.compile(r"^(?:\s*>)*\s*")  # Markdown quote markers and indentation added by pasting
+
+
+def console_wrapped(line: SourceLine) -> bool:
+    """Was this line cut by an 80-column console? Measured on what the console printed: the quote markers
+    and indentation the paste added in front, and padding an editor added behind, do not count."""
+    printed = _PASTE_DECORATION.sub("", line.raw.rstrip("\r\n"), count=1)
+    return len(printed) == CONSOLE_WIDTH or len(printed.rstrip()) == CONSOLE_WIDTH
 
 
 def _unwrap(lines: Sequence[SourceLine]) -> list[SourceLine]:
@@ -437,7 +445,7 @@ def _unwrap(lines: Sequence[SourceLine]) -> list[SourceLine]:
         elif pending is not None:
             joined.append(pending)
             pending = None
-        if len(line.raw.rstrip("\r\n")) == CONSOLE_WIDTH and len(line.text) >= CONSOLE_WIDTH - 2:
+        if console_wrapped(line) and len(line.text) >= CONSOLE_WIDTH - 2:
             pending = line
             continue
         joined.append(line)

@@ -18,7 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from opskit.core.diagnose.daemonlog.events import EVENT_WORDS, VERSION, Event, Fact, events_of
+from opskit.core.diagnose.daemonlog.events import (
+    EVENT_WORDS,
+    VERSION,
+    Event,
+    Fact,
+    events_of,
+    is_dump_line,
+    is_dump_request,
+)
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
     Message,
@@ -31,7 +39,13 @@ from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
 
-__all__ = ["is_daemon_log_line", "is_daemon_log_line_slow", "message_of", "parse_daemon_log"]
+__all__ = [
+    "is_daemon_log_line",
+    "is_daemon_log_line_slow",
+    "is_typed_command_line",
+    "message_of",
+    "parse_daemon_log",
+]
 
 # Messages only tailscaled prints (start-up, its subsystems' prefixes, its rate limiter), once every
 # prefix is gone. A line matching none of them still belongs to the log when its prefix names
@@ -73,7 +87,14 @@ _START_ANYWHERE = re.compile(rf"(?:^|\s)Program starting: v(?P<version>{VERSION}
 _APP_START = re.compile(r"goSetupLogs initializing; version (?P<version>\d+\.\d+\.\d+)")
 # A command line the terminal wrapped: its last piece, only flags, right above the log it started
 # ("-socket=/var/packages/Tailscale/etc/tailscaled.sock --verbose=1 --port=41641").
-_FLAGS_ONLY = re.compile(r"^-{1,2}[\w.-]+(?:=\S*)?(?:\s+-{1,2}[\w.-]+(?:=\S*)?)*$")
+# A flag's value may follow it as the next word ("--port 41641").
+_FLAGS_ONLY = re.compile(r"^-{1,2}[\w.-]+(?:=\S*|\s+[^\s-]\S*)?(?:\s+-{1,2}[\w.-]+(?:=\S*|\s+[^\s-]\S*)?)*$")
+# Flags only tailscaled takes (not the CLI, not a generic "--verbose"): a flags-only line naming one is the end of
+# a tailscaled command line even when the wrapped-off start held the program's name.
+_DAEMON_ONLY_FLAG = re.compile(
+    r"(?:^|\s)-{1,2}(?:tun|statedir|state|socks5-server|outbound-http-proxy-listen|no-logs-no-support|bird-socket|"
+    r"cleanup|encrypt-state|hardware-attestation)(?:[=\s]|$)"
+)
 # The rest of a "Program starting: … []string{…" line the terminal wrapped: Go's quoted argv up to "}".
 _ARGV_TAIL = re.compile(r'^[^"\s]*"(?:, "(?:[^"\\]|\\.)*")*\}$')
 # containerboot's own lines ("boot: 2023/10/10 22:37:43 Starting tailscaled"), whatever stamp is in front
@@ -85,6 +106,8 @@ _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # argv[0] of a daemon a shell started: "tailscaled", "./tailscaled", "bin/tailscaled" (not "/usr/sbin/…", not
 # "C:\\Program Files\\…", not "tailscaled.exe" from a service's own folder).
 _SHELL_ARGV0 = re.compile(r"^(?:\.{1,2}/|[\w.-]+/)*tailscaled$")
+# The program word of a typed command line: a path (Unix or Windows) ending in tailscaled, nothing glued before it.
+_PROGRAM = re.compile(r'^"?(?:[\w.@+~:-]*[/\\])*tailscaled(?:\.exe)?"?$')
 _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 
 _PROCESS_WORDS = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale")
@@ -109,9 +132,13 @@ _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, 
 def _belongs(text: str, message: Message) -> bool:
     if is_tailscale_process(message.process) or _HAND_PROMPT.match(text):
         return True
-    if text[:1] == "-" and (("tailscaled" in text and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)):
+    if text[:1] == "-" and (
+        (("tailscaled" in text or _DAEMON_ONLY_FLAG.search(text)) and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)
+    ):
         return True  # a wrapped tailscaled command line, or the wrapped end of its "Program starting" argv
     body = message.text
+    if is_dump_request(body):
+        return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
     if not body or (body[0] in "#-" and not _DUMP_FRAME.match(body)) or _CLI_ERROR.search(text):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
         # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)
@@ -127,6 +154,29 @@ def _belongs(text: str, message: Message) -> bool:
         not (isinstance(event, Fact) and event.name == "userspace" and "userspace-networking" in body)
         for event in events_of(body)
     )
+
+
+def is_typed_command_line(text: str) -> bool:
+    """A command line that runs tailscaled, or the wrapped end of one: it says who started a log, but a
+    paste holding nothing else holds no log."""
+    hand = _HAND_PROMPT.match(text)
+    if hand is not None:
+        return text != hand.group("cmd") or _command_words(hand.group("cmd")) is not None
+    return text[:1] == "-" and _FLAGS_ONLY.match(text) is not None
+
+
+def _command_words(command: str) -> tuple[bool, str, list[str]] | None:
+    """(under sudo, program, flags) of a command line running tailscaled, or None when the words after the
+    program are not flags (a log line under the program's name: "tailscaled Drop: …", "tailscaled control: …")
+    or the program is glued to something ("ExecStart=/usr/sbin/tailscaled": a unit file)."""
+    words = command.split()
+    sudo = words[0] == "sudo"
+    program, flags = (words[1:2] or [""])[0] if sudo else words[0], words[2:] if sudo else words[1:]
+    shell = next((i for i, word in enumerate(flags) if word[:1] in "&|>" or word[:2] in ("2>", "1>")), len(flags))
+    flags = flags[:shell]  # "… &", "… 2>&1 | grep dns": the shell's, not tailscaled's
+    if _PROGRAM.match(program) is None or (flags and _FLAGS_ONLY.match(" ".join(flags)) is None):
+        return None
+    return sudo, program, flags
 
 
 def is_daemon_log_line_slow(text: str) -> bool:
@@ -150,6 +200,7 @@ def _started_by_hand(
     lines: Sequence[SourceLine],
     messages: Sequence[Message],
     typed: str | None = None,
+    start_line: SourceLine | None = None,
 ) -> tuple[bool | None, str]:
     words = (command or "").split()
     program = words[1] if words[:1] == ["sudo"] and len(words) > 1 else (words[0] if words else "")
@@ -161,6 +212,8 @@ def _started_by_hand(
             return True, f"it was run from a shell prompt (`{hand.group('cmd')}`)"
     if typed is not None:
         return True, f"its command line was typed in a terminal and pasted with the log (`… {typed}`)"
+    if (bare := _typed_without_prompt(lines, start_line, argv)) is not None:
+        return True, f"its command line was typed in a terminal and pasted with the log (`{bare}`)"
     if any(_NOT_BY_SCM in m.text for m in messages):
         return True, "it was run from a prompt: Windows says the service manager did not start it (error 1063)"
     if "/subproc" in argv or any("subproc mode" in line.text for line in lines):
@@ -183,6 +236,50 @@ def _started_by_hand(
         # its "boot:" lines are checked above).
         return True, f'its command line starts with "{argv[0]}", not an absolute path (a shell started it)'
     return None, ""
+
+
+_EXITING = ("flushing log.", "logger closing down")  # the process ending, not going on
+
+
+def _went_on_after(issue: LogIssue, lines: Sequence[SourceLine], messages: Sequence[Message]) -> bool:
+    """A goroutine trace that says no cause (no panic, fatal error or exit) the daemon kept logging after: a
+    dump it printed and survived (the engine watchdog recovering instead of exiting, a logged stack), no
+    crash. A trace the paste ends in (or that only a restart follows) stays one: the exit is what was cut."""
+    if issue.kind != "crash" or issue.key != "trace" or not issue.lines:
+        return False
+    last = max(line.number for line in issue.lines)
+    for line, message in zip(lines, messages, strict=True):
+        if line.number <= last or is_dump_line(message.text.strip()) or message.text in _EXITING:
+            continue
+        return _START.match(message.text) is None  # a new run: the old one died
+    return False
+
+
+def _typed_without_prompt(
+    lines: Sequence[SourceLine], start_line: SourceLine | None, argv: Sequence[str]
+) -> str | None:
+    """A command that runs tailscaled, pasted without its prompt above the log it started: typed, when it
+    runs it under sudo, by a bare or relative name (a shell's PATH or folder), or exactly as this run's argv
+    says (every flag of it is in the argv). Services exec it by absolute path and print no command line."""
+    for line in lines:
+        if start_line is not None and line.number >= start_line.number:
+            return None
+        hand = _HAND_PROMPT.match(line.text)
+        if hand is None:
+            if start_line is None:
+                return None  # no start line: only a command right at the top of the log counts
+            continue
+        parts = _command_words(hand.group("cmd"))
+        if parts is None:
+            continue
+        sudo, program, flags = parts
+        if (
+            sudo
+            or _SHELL_ARGV0.match(program.strip('"'))
+            or (argv and flags and all(any(arg.endswith(flag) for arg in argv[1:]) for flag in flags))
+        ):
+            return hand.group("cmd")
+    return None
 
 
 def _typed_command(lines: Sequence[SourceLine], start_line: SourceLine | None, argv: Sequence[str]) -> str | None:
@@ -248,9 +345,10 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     joined = " ".join(argv) + " " + " ".join(line.text for line in lines)
     if version is None and (module := _MODULE_VERSION.search(joined)) is not None:
         version = module.group("version")  # a panic's goroutine trace names the module version
-    hand_started, why = _started_by_hand(command, argv, lines, messages, _typed_command(lines, start_line, argv))
+    typed = _typed_command(lines, start_line, argv)
+    hand_started, why = _started_by_hand(command, argv, lines, messages, typed, start_line)
     folded = fold(_events(lines, messages))
-    issues = list(folded.issues)
+    issues = [issue for issue in folded.issues if not _went_on_after(issue, lines, messages)]
     os_name = _os_of(joined, messages)
     if hand_started:
         anchor = start_line or lines[0]

@@ -43,7 +43,7 @@ class Clear:
 
 @dataclass(frozen=True)
 class Fact:
-    """Something the report states: ``name`` in state, home, userspace, peer, restart, hand."""
+    """Something the report states: ``name`` in state, home, userspace, peer, restart, hand, stopping, dump."""
 
     name: str
     value: str
@@ -376,7 +376,11 @@ _FIREWALL = re.compile(
     r"netfilter: .*(?:failed|error)|router: firewall: .*(?:failed|error)|adding route[^:]*: .*(?:failed|error|denied)|"
     r"^addr (?:add|del) failed|error adding Tailscale-(?:In|Process) rule|^route (?:add|del) failed"
 )
-_FIREWALL_HARMLESS = ("continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6")
+# Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
+# `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway).
+_FIREWALL_HARMLESS = (
+    "continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6", "ip command fwmask support",
+)  # fmt: skip
 
 
 def _router(message: str) -> Iterator[Event]:
@@ -436,7 +440,9 @@ _PONG_TIMEOUT = re.compile(r"disco: timeout waiting for pong \S+ from (?P<ep>\S+
 _NOW_USING = re.compile(r"disco: node \[(?P<key>[^\]]+)\] d:\w+ now using (?P<ep>\S+)")
 _GOT_PONG = re.compile(r"\(\[(?P<key>[^\]]+)\], (?P<ep>[^)\s]+)\)\s+got pong")
 _CONN_TRACK = re.compile(
-    r"open-conn-track: timeout opening (?P<what>.+?) to node (?P<key>\S+?);|open-conn-track: timeout opening %v to node"
+    # (a line cut off after the node key by a terminal, a pager or a quote still names the peer)
+    r"open-conn-track: timeout opening (?P<what>.+?) to node (?P<key>\S+?)(?:;|$)"
+    r"|open-conn-track: timeout opening %v to node"
     # the other diagnoses of pendopen.go: a peer too old for disco, without a DERP home, or missing from WireGuard
     r"|open-conn-track: timeout opening .+?; (?:peer|target) node (?P<key2>\S+) (?:running pre-0\.100|"
     r"not connected to any DERP relay|in netmap but unknown to WireGuard)"
@@ -518,10 +524,9 @@ def _serve(message: str) -> Iterator[Event]:
 # -------------------------------------------------------------------------------- crash and restart
 
 _CRASH = re.compile(
-    r"^panic: |^fatal error: |^goroutine \d+ \[running\]:|getLocalBackend error: |safesocket\.Listen: |"
-    # the Go runtime dying on a signal ("SIGSEGV: segmentation violation", "[signal SIGBUS: bus error …]") and
-    # the traceback header only a fatal error prints ("goroutine 0 gp=0x1a848e0 m=0 mp=0x1a853c0 [idle]:")
-    r"^\[?(?:signal )?SIG(?:SEGV|BUS|ILL|FPE|ABRT|TRAP|SYS): [a-z]|^goroutine \d+ gp=0x[0-9a-f]+ m=\S+ |"
+    r"^panic: |^fatal error: |getLocalBackend error: |safesocket\.Listen: |"
+    # the Go runtime dying on a signal ("SIGSEGV: segmentation violation", "[signal SIGBUS: bus error …]")
+    r"^\[?(?:signal )?SIG(?:SEGV|BUS|ILL|FPE|ABRT|TRAP|SYS): [a-z]|"
     r"^unexpected fault address |"
     # v1.0-v1.4 cmd/tailscaled exits on an engine it cannot create (log.Fatalf("wgengine.New: %v"))
     r"^wgengine\.New: |"
@@ -531,24 +536,78 @@ _CRASH = re.compile(
     r"^--statedir \(or at least --state\) is required|^--bird-socket is not supported on |^ipnserver\.Run: |"
     r"^(?:HTTP proxy|SOCKS5 server) exited: |failed to start netstack: |^LocalBackend\.Start: |"
     r"wgengine has been closed; shutting down|"
+    # Go's flag package refusing tailscaled's command line: after the error it prints "Usage of …tailscaled:"
+    # and exits 2 (the CLI's own usage text reads "USAGE", so this is the daemon)
+    r"^Usage of (?:.*[/\\])?tailscaled(?:\.exe)?:$|"
     # the macOS/iOS network extension cannot serve the app (it exits next)
     r"failed to run localhost IPC server: |"
-    # the engine watchdog dumps every goroutine (pprof debug=1: "1 @ 0x…", "#  0x… func+0x… file:line")
-    # and exits; only that watchdog prints such a dump into tailscaled's log
-    r"^\d+ @ 0x[0-9a-f]+(?: 0x[0-9a-f]+)*$|^#\s+0x[0-9a-f]+\s+\S+\+0x[0-9a-f]+\s|"
-    r"watchdog timeout on |wgengine watchdog stacks:|"
+    # the engine watchdog's verdict: it dumped every goroutine and now exits tailscaled
+    r"watchdog timeout on |"
     r"Main process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
     r"Active: failed \(Result: |Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: "
 )
+# A goroutine trace: a crash's ("goroutine 49 [running]:" under panic:, possibly cut off above it), the engine
+# watchdog's pprof dump just before it exits tailscaled ("1 @ 0x…", "#  0x… func+0x… file:line"), or a dump
+# someone asked for — `tailscale debug goroutines`, LocalAPI's /debug/pprof/goroutine, a SIGQUIT sent to see
+# where it hangs. The asked-for dump says so: its running goroutine is the one writing the dump
+# (serveGoroutines, runtime/pprof, runtime.Stack), or it opens with "goroutine profile: total N" or
+# "SIGQUIT: quit"; fold.py then reads its trace as no crash. A goroutine parked in any other state
+# ("goroutine 17 [semacquire, 228 minutes]:") is only listed by a dump: no crash on its own.
+_TRACE = re.compile(r"^goroutine \d+ (?:gp=0x[0-9a-f]+ m=\S+ (?:mp=0x[0-9a-f]+ )?)?\[(?P<state>[^\]]*)\]:$")
+_WATCHDOG_DUMP = re.compile(
+    r"^\d+ @ 0x[0-9a-f]+(?: 0x[0-9a-f]+)*$|^#\s+0x[0-9a-f]+\s+\S+\+0x[0-9a-f]+\s|wgengine watchdog stacks:"
+)
+_DUMP_REQUESTED = re.compile(
+    r"^SIGQUIT: quit$|^goroutine profile: total \d+$|(?:localapi\.\(\*Handler\)\.serveGoroutines|"
+    r"^runtime/pprof\.\w+|^runtime/debug\.Stack|^runtime\.Stack|goroutines\.ScrubbedGoroutineDump)\("
+)
+
+
+# A line of a goroutine dump that is not its header: a frame ("main.main()", "\truntime/sema.go:71 +0x25"),
+# "created by …", a pprof count or frame, the watchdog's in-flight list, the signal's register lines.
+_DUMP_BODY = re.compile(
+    r"^(?:[\w./*()\[\]{}~-]+\(.*\)$|\S+\.go:\d+(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?$|created by |#|"
+    r"in-flight\[\d+\]: |wgengine watchdog in-flight:|PC=0x|\w+\s+0x[0-9a-f]+$|\.\.\.additional frames elided|"
+    r"\d+ @ 0x)"
+)
+
+
+def is_dump_line(message: str) -> bool:
+    """A line of a goroutine dump (header, frame, count): what a trace is made of, not the daemon going on."""
+    return (
+        message == ""
+        or _TRACE.match(message) is not None
+        or _WATCHDOG_DUMP.search(message) is not None
+        or _DUMP_REQUESTED.search(message) is not None
+        or _DUMP_BODY.match(message) is not None
+    )
+
+
+def is_dump_request(message: str) -> bool:
+    """A line that shows the goroutine dump around it was asked for (its writer's frame, SIGQUIT, …)."""
+    return _DUMP_REQUESTED.search(message) is not None
 
 
 def _crash(message: str) -> Iterator[Event]:
     if (crash := _CRASH.search(message)) is not None:
         # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
         found = crash.group(0)
-        if " @ 0x" in found or found.startswith("#"):
-            message = "the engine watchdog dumped every goroutine (it does so just before it exits tailscaled)"
-        yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else "crash", message)
+        # the service manager seeing the process end: a crash unless a stop was asked for first (fold.py)
+        key = "exit" if found.startswith(("Main process exited", "Failed with result")) else "crash"
+        yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else key, message)
+    elif _DUMP_REQUESTED.search(message) is not None:
+        yield Fact("dump", "requested")
+        if message.startswith("SIGQUIT"):
+            yield Fact("stopping", "signal")  # Go exits after the dump: asked for, not a crash
+    elif (trace := _TRACE.match(message)) is not None:
+        if trace.group("state").startswith("running") or " gp=0x" in message:
+            yield Raise("crash", "trace", message)
+        else:
+            yield Fact("dump", "listed")
+    elif _WATCHDOG_DUMP.search(message) is not None:
+        yield Raise(
+            "crash", "trace", "the engine watchdog dumped every goroutine (it does so just before it exits tailscaled)"
+        )
 
 
 # A stop the operator asked for; "logger closing down" without one is the daemon exiting on its own.
@@ -658,6 +717,12 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             " gp=0x",
             "fault address",
             "wgengine.New: ",
+            "Usage of ",
+            "goroutine profile",
+            "serveGoroutines",
+            "pprof.",
+            "Stack(",
+            "GoroutineDump",
         ),
         _crash,
     ),  # fmt: skip

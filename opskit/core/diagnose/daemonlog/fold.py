@@ -11,6 +11,8 @@ Resolution rules (docs/diagnose.md, "tailscaled logs"):
   peer): a restart loop cut off before that still shows the failure;
 - ``logger closing down`` after a ``Program starting`` with no signal or shutdown request between them
   is the daemon exiting on its own (a crash); a fallback to userspace networking clears a failed TUN engine's crash;
+- a goroutine trace is a crash's unless the dump was asked for (SIGQUIT, ``goroutine profile: total``, the
+  running goroutine writing the dump: ``serveGoroutines``, runtime/pprof): then its trace raises nothing;
 - DNS forwarding errors count only when repeated (one-off failures happen) unless health raised them.
 """
 
@@ -85,7 +87,17 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     peers: dict[str, LogPeer] = {}
     stop_requested = False
     started = False  # the run's own start is in the paste: only then can its exit be judged
+    dump_requested = False  # someone asked for the goroutine dump that follows: its trace is no crash
     for line, event in events:
+        if isinstance(event, Fact) and event.name == "dump":
+            if event.value == "requested":
+                dump_requested = True
+                open_issues.pop(("crash", "trace"), None)  # the header above the writer's frame
+            continue
+        if dump_requested and isinstance(event, Raise) and event.kind == "crash" and event.key == "trace":
+            continue
+        if stop_requested and isinstance(event, Raise) and event.kind == "crash" and event.key == "exit":
+            continue  # systemd reporting the exit a signal (SIGTERM, the SIGQUIT of a requested dump) asked for
         if after_restart and _progress(event):
             after_restart.clear()
         if isinstance(event, Fact) and event.name == "stopping":
@@ -94,7 +106,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             elif started and not stop_requested:
                 event = Raise("crash", "exit", "tailscaled exited on its own (no stop was requested before it)")
         if isinstance(event, Fact) and event.name == "restart":
-            stop_requested, started = False, True
+            stop_requested, started, dump_requested = False, True, False
             for slot in [s for s in open_issues if s[0] in _RESTART_CLEARS]:
                 after_restart[slot] = open_issues.pop(slot)
             continue

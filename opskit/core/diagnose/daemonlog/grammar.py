@@ -53,10 +53,12 @@ _DATE = (
     r"|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2})?"
     r"|[A-Z][a-z]{2} [A-Z][a-z]{2}\s+\d{1,2} \d{2}:\d{2}:\d{2} \d{4}(?: [\w]+\.[\w]+)?)"
 )
+# The host, or what a redaction left in its place ("<hostname>", "[redacted]", "***", "*", "{host}").
+_HOST = r"(?:[\w.-]+|<[^<>\s]*>|\[[^\[\]\s]*\]|\*+|\{[^{}\s]*\})"
 _SYSLOG = re.compile(
-    r"^(?:<\d+>\d? ?)?(?:" + _DATE + r"\s+)?(?:(?P<host>[\w.-]+)\s+)?(?P<proc>[\w.@/-]+)\[\d+\]:\s*"
+    r"^(?:<\d+>\d? ?)?(?:" + _DATE + r"\s+)?(?:(?P<host>" + _HOST + r")\s+)?(?P<proc>[\w.@/-]+)\[\d+\]:\s*"
     # syslog without a PID (Unraid, busybox): only with a date and only for tailscaled itself
-    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:[\w.-]+\s+)?(?P<proc2>tailscaled):\s+"
+    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc2>tailscaled):\s+"
     # RFC 5424 (pfSense/OPNsense, rsyslog): <pri>1 stamp host app procid msgid [sd] message
     r"|^(?:<\d+>\d )?\d{4}-\d{2}-\d{2}T\S+ \S+ (?P<proc3>tailscaled) \S+ \S+ (?:\[[^\]]*\]|-) "
     # a firewall's log page copied as columns (pfSense: "Mar 14 00:37:03 | tailscaled | 10767 | …")
