@@ -797,7 +797,7 @@ NOT_YET_REACHABLE = [
     (
         'failed to connect to local tailscaled (which appears to be running). Got error: Get "http://local-tailscaled'
         '.sock/localapi/v0/status": dial unix /var/run/tailscale/tailscaled.sock: connect: no such file or directory',
-        "service-not-running",
+        "pipe-missing",  # a tailscaled process was found (fixTailscaledConnectError): its socket is not there yet
     ),
     (
         "failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)",
@@ -1311,7 +1311,9 @@ CERT_WRAPS = [
 def test_tailscale_cert_failures_are_cert_failed_with_the_fix_for_their_cause(case: tuple[str, str], wrap: str) -> None:
     error, cause = case
     text = wrap.format(e=error)
-    assert _windows_kinds(text) == ["cert-failed"], text
+    # an x509 failure reaching Let's Encrypt is also this machine's TLS problem, its own kind (blind 434)
+    also = ["tls-intercepted"] if "x509" in error else []
+    assert _windows_kinds(text) == ["cert-failed", *also], text
     report = run_text(text)
     (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-CERT-FAILED"]
     assert cause in finding.cause, (text, finding.cause)

@@ -91,6 +91,26 @@ class SplitInput:
     successes: tuple[SourceLine, ...] = ()  # `tailscale up`/`login` finishing: "Success."
 
 
+# The command a prompt ran was the tailscale CLI itself (any path, `.exe`, sudo/doas in front), not the
+# daemon (`tailscaled …`) and not another program that merely names Tailscale.
+_CLI_COMMAND = re.compile(r"^(?:(?:sudo|doas)\s+(?:-\S+\s+)*)?(?:\S*[/\\])?tailscale(?:\.exe)?\s+[a-z]", re.IGNORECASE)
+# What Go prints after "panic: …": the signal line, goroutine headers, frames and their file:line, the
+# goroutine that created one, and the exit status; "..." where the poster elided frames.
+_GO_TRACE = re.compile(
+    r"^(?:\[signal |goroutine \d+ \[|created by |\s*\S+\.(?:go|s):\d+|\S+\(.*\)$|exit status \d+$"
+    r"|\.\.\.(?:additional frames elided\.\.\.)?$|\[recovered\]|panic: |fatal error: )"
+)
+
+
+def is_cli_panic_start(text: str, command: str | None) -> bool:
+    """A Go panic printed right under a prompt that ran the tailscale CLI: the CLI crashed, not tailscaled."""
+    return (
+        command is not None
+        and text.startswith(("panic: ", "fatal error: "))
+        and _CLI_COMMAND.match(command) is not None
+    )
+
+
 def _command_context(command: str) -> str:
     """Which kind of command produced the following lines (decides how to treat unknown lines)."""
     lowered = command.strip().lower()
@@ -165,6 +185,9 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         or (first == "5" and text.startswith("500 Internal"))
         or ("500 Internal Server Error: " in text and _LOCALAPI_500.match(text) is not None)
         or text.endswith(": unrecognized service")  # sysvinit's "tailscaled: …", not tailscaled's log
+        # `tailscale ssh`'s ProxyCommand (`… nc <host> <port>`) run by a binary answering as tailscaled,
+        # under the CLI's Go log stamp: the CLI's failure, though the words name the daemon
+        or ('non-flag arguments: ["nc" ' in text)
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):
@@ -198,6 +221,7 @@ def split_input(text: str) -> SplitInput:
     elevated: bool | None = None
     successes: list[SourceLine] = []
     command_output_lines = 0
+    in_cli_panic = False  # inside the goroutine trace under a CLI panic
 
     def close_block() -> None:
         nonlocal current, current_kind, seen_keys
@@ -253,11 +277,24 @@ def split_input(text: str) -> SplitInput:
                 continue
             close_block()
             flush_skip()
+            in_cli_panic = False
             current_command = line.command
             context = _command_context(current_command)
             command_output_lines = 0
             continue
         command_output_lines += 1
+        if in_cli_panic and _GO_TRACE.match(text):
+            current.append(line)  # the CLI's goroutine trace: part of its panic, not a tailscaled log
+            current_hints.append(None)
+            continue
+        in_cli_panic = False
+        if is_cli_panic_start(text, current_command):
+            close_block()
+            flush_skip()
+            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
+            current.append(line)
+            current_hints.append(None)
+            continue
         # Fast path for the bulk of big pastes: bullet and region lines inside a netcheck block.
         if current_kind is _NETCHECK and (context is None or context == "tailscale"):
             first = text[0]

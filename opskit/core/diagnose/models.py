@@ -236,6 +236,10 @@ class WindowsErrorKind(StrEnum):
     CONTROL_UNREACHABLE = "control-unreachable"  # login: the coordination server (or its proxy) answered 502 …
     SSH_FAILED = "ssh-failed"  # `tailscale ssh`: refused by the SSH policy, or nothing answers on port 22
     CERT_FAILED = "cert-failed"  # `tailscale cert` / serve's on-demand certificate: HTTPS off, ACME/SetDNS failed
+    SSH_SERVER_UNSUPPORTED = "ssh-server-unsupported"  # `up/set --ssh`: this build/platform cannot run Tailscale SSH
+    CLI_PANIC = "cli-panic"  # the CLI itself panicked (Go panic and goroutine trace from `tailscale <cmd>`)
+    DAEMON_CONNECTION_RESET = "daemon-connection-reset"  # LocalAPI connection reset/EOF mid-request
+    DERPMAP_FETCH_FAILED = "derpmap-fetch-failed"  # netcheck could not fetch the DERP map: no report
     OTHER = "other"
 
 

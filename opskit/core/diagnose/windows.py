@@ -120,6 +120,13 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         WindowsErrorKind.FUNNEL_UNAVAILABLE,
         r"Funnel not available|Unable to turn on Funnel|Funnel support is disabled",
     ),
+    # `tailscale ssh`'s ProxyCommand is `<this binary> nc <host> <port>`: when the binary runs under the
+    # daemon's name (a combined tailscale/tailscaled build), tailscaled refuses the arguments and ssh's proxy
+    # closes at once. Before CLI_USAGE, which reads the same refusal of a daemon started with stray words.
+    (WindowsErrorKind.SSH_FAILED, r'tailscaled does not take non-flag arguments: \["nc" '),
+    # A Go panic of the CLI (blocks.py keeps only panics printed under a `tailscale <cmd>` prompt, with their
+    # goroutine trace, in a CLI block: tailscaled's own panics are read by the daemon log model).
+    (WindowsErrorKind.CLI_PANIC, r"^(?:panic|fatal error): "),
     # The CLI's flag parser (Go's flag package) and argument checks: the command never ran.
     (
         WindowsErrorKind.CLI_USAGE,
@@ -129,6 +136,14 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|flag needs an argument: -|can.t change --login-server without --force-reauth"
         r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
         r"|tailscaled does not take non-flag arguments",
+    ),
+    # `tailscale up/set --ssh` refused by the CLI before anything changed: this build or platform cannot host
+    # the Tailscale SSH server (envknob/featureknob CanRunTailscaleSSH: the sandboxed macOS GUI builds,
+    # Synology, QNAP, an OS without it, or TS_DISABLE_SSH_SERVER set).
+    (
+        WindowsErrorKind.SSH_SERVER_UNSUPPORTED,
+        r"The Tailscale SSH server (?:does not run (?:in sandboxed Tailscale GUI builds|on \w+)"
+        r"|is not supported on \w+|has been administratively disabled)",
     ),
     # `tailscale ssh` (or plain ssh to a node): Tailscale SSH's own refusals, and the ssh client finding nothing
     # on port 22 of a tailnet name or address (MagicDNS name, 100.64.0.0/10, fd7a:115c:a1e0::/48).
@@ -146,7 +161,23 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (
         WindowsErrorKind.CERT_FAILED,
         r"500 Internal Server Error: (?:acme[.:]|getCertPEM|SetDNS \"?_acme-challenge|timeout waiting for order"
-        r"|cert\(\")|does not support getting TLS certs",
+        r"|cert\(\"|failed to get cert dir)|does not support getting TLS certs"
+        # the request itself failing (the daemon closed the connection, or the call timed out)
+        r"|local-tailscaled\.sock/localapi/v0/cert/",
+    ),
+    # `tailscale netcheck` fetches the DERP map itself when tailscaled has none (not logged in): when that
+    # fetch fails (no DNS, control unreachable) netcheck stops before measuring anything (cmd/tailscale/cli
+    # netcheck.go prodDERPMap: "fetch prodDERPMap failed: …", "fetch prodDERPMap: <status>: …").
+    (
+        WindowsErrorKind.DERPMAP_FETCH_FAILED,
+        r"(?:fetch|create) prodDERPMap\b|Failed to fetch a DERP map",
+    ),
+    # LocalAPI's connection closed or reset while the CLI waited for the answer: tailscaled accepted the
+    # request and then went away (crashed, killed, restarted). Not "not running": it was, until then.
+    (
+        WindowsErrorKind.DAEMON_CONNECTION_RESET,
+        r"local-tailscaled\.sock/localapi/[^\s\"]*\"?: (?:(?:unexpected )?EOF\b|.*(?:connection reset by peer"
+        r"|forcibly closed by the remote host|broken pipe))",
     ),
     # HTTPS to the control server (`tailscale debug ts2021`, `up`, a login error) failing verification:
     # something intercepts TLS, or (expired / not yet valid) the clock is wrong.
@@ -157,7 +188,12 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     ),
     # Login answered by the coordination server's front end with "502: backend not found or not available"
     # (the CLI and the mobile apps relay it): control is unreachable from here, tailscaled itself runs.
-    (WindowsErrorKind.CONTROL_UNREACHABLE, r"backend not found or not available"),
+    # A LocalAPI 500 (`logout`, `up`, `login`) whose body is tailscaled's own failure to fetch the control
+    # server's key (controlclient: "fetch control key: …"): the daemon answered, control is unreachable.
+    (
+        WindowsErrorKind.CONTROL_UNREACHABLE,
+        r"backend not found or not available|(?:500 Internal Server Error|backend error): fetch control key: ",
+    ),
     (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     # The Unix CLI sees a tailscaled process but not the socket it dials: started with another --socket,
     # still starting, or its socket file removed (the same as a missing pipe on Windows).
@@ -166,7 +202,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # no socket file, a stale one nobody listens on, or (macOS) no LocalAPI port found (127.0.0.1:0).
     (
         WindowsErrorKind.PIPE_MISSING,
-        r"appears to be running as (?:tailscaled(?:\.exe)?|IPNExtension), pid \d+.*dial (?:unix|tcp) \S+: "
+        r"appears to be running(?: as (?:tailscaled(?:\.exe)?|IPNExtension), pid \d+)?\).*dial (?:unix|tcp) \S+: "
         + _DIAL_FAILED,
     ),
     # A relative socket path ("dial unix tailscaled.sock") is the CLI's fallback default where the OS has
@@ -269,8 +305,22 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "permission denied (tailscale)",
         "tailscale ssh enabled",
         "ssh: connect to host",
+        "non-flag arguments",
     ),
-    WindowsErrorKind.CERT_FAILED: ("acme", "getcertpem", "setdns", "waiting for order", "getting tls certs", 'cert("'),
+    WindowsErrorKind.CERT_FAILED: (
+        "acme",
+        "getcertpem",
+        "setdns",
+        "waiting for order",
+        "getting tls certs",
+        'cert("',
+        "cert dir",
+        "localapi/v0/cert/",
+    ),
+    WindowsErrorKind.SSH_SERVER_UNSUPPORTED: ("tailscale ssh server",),
+    WindowsErrorKind.CLI_PANIC: ("panic: ", "fatal error: "),
+    WindowsErrorKind.DERPMAP_FETCH_FAILED: ("prodderpmap", "fetch a derp map"),
+    WindowsErrorKind.DAEMON_CONNECTION_RESET: ("local-tailscaled",),
     WindowsErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
     WindowsErrorKind.CLI_USAGE: (
         "flag provided but not defined",
@@ -280,12 +330,12 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "non-flag arguments",
         "not a valid ip address",
     ),
-    WindowsErrorKind.PIPE_MISSING: ("pipe", "appears to be running as", "dial unix"),
+    WindowsErrorKind.PIPE_MISSING: ("pipe", "appears to be running", "dial unix"),
     WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe", "safesocket.listen"),
     WindowsErrorKind.NO_BACKEND: ("503 service unavailable",),
     WindowsErrorKind.DEADLINE: ("deadline exceeded",),
     WindowsErrorKind.DOMAIN_TRUST: ("trust relationship",),
-    WindowsErrorKind.CONTROL_UNREACHABLE: ("backend not found",),
+    WindowsErrorKind.CONTROL_UNREACHABLE: ("backend not found", "fetch control key"),
     WindowsErrorKind.SERVICE_NOT_RUNNING: (
         "service running",
         "failed to connect",
@@ -408,6 +458,23 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
     return None
 
 
+# Causes that stand on their own when the first match of a line named what failed: `tailscale cert`'s 500
+# "acme.GetReg: … x509: certificate signed by unknown authority" is both a failed certificate and this
+# machine's TLS problem; a cert request whose connection the daemon dropped is also a daemon going away.
+_COMPANION_KINDS = (WindowsErrorKind.TLS_INTERCEPTED, WindowsErrorKind.DAEMON_CONNECTION_RESET)
+_COMPANIONS = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _COMPANION_KINDS)
+
+
+def with_companions(error: WindowsError) -> list[WindowsError]:
+    """The error, then every cause of its line that is its own kind and also holds (see _COMPANIONS)."""
+    if error.kind is WindowsErrorKind.NOT_OWNER:
+        return [error]
+    text = normalise_error_text(error.line.text)
+    return [error] + [
+        replace(error, kind=kind) for kind, pattern in _COMPANIONS if kind is not error.kind and pattern.search(text)
+    ]
+
+
 # Errors that only say tailscaled could not be reached (yet): a later "Success." proves it then was.
 OUTLIVED_BY_SUCCESS = frozenset(
     {
@@ -497,9 +564,8 @@ def parse_windows(
     (``cleared_by``), e.g. a CI step that starts tailscaled and loops `until tailscale up …`.
     """
     errors: list[WindowsError] = []
-    for error in (parse_windows_error(line) for line in _unwrap(lines)):
-        if error is None:
-            continue
+    found = (parse_windows_error(line) for line in _unwrap(lines))
+    for error in (each for first in found if first is not None for each in with_companions(first)):
         previous = errors[-1] if errors else None
         # One message wrapped over a few lines can match twice (both halves name the cause): keep one.
         if (

@@ -282,6 +282,45 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "Tailscale with a valid certificate), try another network or turn off a filtering DNS/proxy/VPN; with "
         "Headscale, check the reverse proxy's upstream and that `--login-server` points at it.",
     ),
+    WindowsErrorKind.SSH_SERVER_UNSUPPORTED: (
+        "`--ssh` was refused and nothing changed: this build of Tailscale cannot run the Tailscale SSH server "
+        "(the sandboxed macOS GUI builds, App Store and standalone, do not include it; Synology and QNAP "
+        "packages, Windows and other platforms without it say so too, and TS_DISABLE_SSH_SERVER disables it). "
+        "Connecting out with `tailscale ssh` still works; only serving SSH here does not.",
+        "Leave --ssh off on this node (drop it from the `up`/`set` command). To accept SSH here, on macOS "
+        "install the open-source tailscaled variant (`brew install tailscale`, `sudo tailscaled "
+        "install-system-daemon`) instead of the app, or enable the OS's own sshd (Remote Login) and connect "
+        "over the tailnet address.",
+    ),
+    WindowsErrorKind.DAEMON_CONNECTION_RESET: (
+        "tailscaled accepted the CLI's LocalAPI request and then dropped the connection before answering "
+        "(EOF / connection reset by peer): the daemon (or the macOS network extension) crashed, was killed "
+        "(out of memory, a watchdog, a service manager restart) or restarted in the middle of the command. "
+        "It was running when the command started.",
+        "Look at tailscaled's log around that moment for a panic or the reason it exited (`journalctl -u "
+        "tailscaled -b`, `logread | grep tailscale`, the macOS Console); check free memory on small routers "
+        "(`dmesg | grep -i oom`); restart tailscaled and rerun the command; update if it crashes repeatedly.",
+    ),
+    WindowsErrorKind.CLI_PANIC: (
+        "the tailscale CLI itself crashed (a Go panic with its goroutine trace, printed under the command): a "
+        "bug in this CLI version, hit on the way to its answer, so the command printed nothing usable and "
+        "nothing about the network or the peers can be read from it. tailscaled is not the one that crashed.",
+        "Update Tailscale (CLI and daemon together) and rerun the command; if it still panics, search or open "
+        "an issue at https://github.com/tailscale/tailscale/issues with the whole trace and `tailscale "
+        "version`; meanwhile read the same facts another way (`tailscale status`, `tailscale debug netmap`, "
+        "the daemon's log).",
+    ),
+    WindowsErrorKind.DERPMAP_FETCH_FAILED: (
+        "`tailscale netcheck` produced no report: tailscaled had no DERP map to give it (the node is not "
+        "logged in or has no netmap yet), and the CLI's own fetch of the default map from the coordination "
+        "server failed, so nothing was measured. Nothing about UDP, NAT or DERP latency can be read from it; "
+        "the error after 'failed:' is why this machine cannot reach controlplane.tailscale.com (a DNS lookup "
+        "on [::1]:53 with nothing listening means the CLI has no resolver, as on Android shells).",
+        "Log the node in first (`tailscale up`, then rerun netcheck: it uses tailscaled's DERP map); fix what "
+        "the error names (DNS: give the shell a resolver or use the app's netcheck; a timeout: a firewall or "
+        "proxy blocks controlplane.tailscale.com); with a custom control server, netcheck needs the node logged "
+        "in to it.",
+    ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -344,6 +383,19 @@ _LOGIN_SERVER_REFUSED = (
 )
 
 
+# LocalAPI's 500 quoting tailscaled's own failure to fetch the control server's public key.
+_CONTROL_KEY = re.compile(r"fetch control key: ", re.IGNORECASE)
+_CONTROL_KEY_UNREACHABLE = (
+    "the CLI reached tailscaled (it answered 500), but tailscaled cannot reach the coordination server: "
+    "fetching its key (`/key`) failed (a timeout, refused, reset or TLS error), so login, logout and every "
+    "setting that needs control fail. Not a local daemon problem: the network path to control is blocked "
+    "(a firewall, a security product or filtering DNS, a proxy tailscaled does not use, no route).",
+    "Check from this machine that `curl -sv https://controlplane.tailscale.com/key?v=71` answers (or your "
+    "--login-server's /key); allow the control server (TCP 443) through the firewall / security software, or "
+    "set the proxy for tailscaled (HTTPS_PROXY in its environment); try another network to confirm.",
+)
+
+
 def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
     found = _errors(report, kind)
@@ -360,6 +412,8 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
         cause, fix = _APPLE_APP_CANNOT_CONNECT
     if kind is WindowsErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
         cause, fix = _LOGIN_SERVER_REFUSED
+    if kind is WindowsErrorKind.CONTROL_UNREACHABLE and all(_CONTROL_KEY.search(e.line.text) for e in found):
+        cause, fix = _CONTROL_KEY_UNREACHABLE
     daemon = "tailscaled" if unix else "tailscaled.exe"
     pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
     evidence = ctx.facts.evidence(*(e.line for e in found[:3]))
@@ -854,7 +908,21 @@ def ssh_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]
     if not found:
         return
     text = " ".join(e.line.text for e in found)
-    if "ssh: connect to host" in text and not re.search(r"policy|Permission denied|access controls", text):
+    if "does not take non-flag arguments" in text:
+        cause = (
+            "`tailscale ssh` never reached the node: its ProxyCommand (`<this binary> nc <host> 22`) ran as "
+            "tailscaled, which refuses the arguments, so ssh's proxy closed at once (`Connection closed by "
+            "UNKNOWN port 65535`). The CLI here is a combined tailscale/tailscaled binary invoked under the "
+            "daemon's name (a symlink or wrapper named tailscaled on PATH as `tailscale`). Not the network, "
+            "the peer or the SSH policy."
+        )
+        fix = (
+            "Call the CLI by a name that starts it as the CLI (`tailscale`, not a link named tailscaled): check "
+            "`command -v tailscale` and `readlink -f $(command -v tailscale)`; with a combined build (NixOS "
+            "ts_include_cli) install the separate `tailscale` wrapper, or run `ssh -o ProxyCommand='tailscale "
+            "nc %h %p' user@host`."
+        )
+    elif "ssh: connect to host" in text and not re.search(r"policy|Permission denied|access controls", text):
         cause = (
             "nothing answers SSH on the node over the tailnet (port 22 timed out or was refused on its "
             "MagicDNS name / tailnet address): Tailscale SSH is not enabled there and no sshd listens, or a "
@@ -896,6 +964,23 @@ _CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "certificates (a minimal system or container) or something intercepts TLS.",
         "Install the CA bundle (`apt install ca-certificates`, `apk add ca-certificates`), or exempt "
         "acme-v02.api.letsencrypt.org from TLS inspection; then retry `tailscale cert`.",
+    ),
+    (
+        re.compile(r"failed to get cert dir", re.IGNORECASE),
+        "tailscaled answered but could not find or create the directory it keeps certificates in (its log "
+        "says `certDir: …`, e.g. `mkdir .local: permission denied`): a daemon running as an unprivileged "
+        "package user without a writable state directory (NAS packages), or the macOS app builds of late "
+        "2021 that had no cert directory.",
+        "Give tailscaled a writable state directory (`--statedir=<dir>` or --state under a directory the "
+        "daemon's user owns; Synology: update the package, which sets it), or update the macOS app; then retry "
+        "`tailscale cert`.",
+    ),
+    (
+        re.compile(r'localapi/v0/cert/[^"\s]*"?: (?:unexpected )?EOF|localapi/v0/cert/.*connection reset'),
+        "tailscaled accepted the certificate request and dropped the connection before answering: the daemon "
+        "(on macOS the app's network extension) crashed or restarted while getting the certificate.",
+        "Check tailscaled's log (macOS: Console, the IPNExtension process) for the crash around that moment, "
+        "update Tailscale, reconnect, and retry `tailscale cert` once it runs again.",
     ),
     (
         re.compile(r"SetDNS", re.IGNORECASE),
@@ -981,3 +1066,110 @@ def control_unreachable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
         failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
     """
     yield from _emit(WindowsErrorKind.CONTROL_UNREACHABLE, report, ctx)
+
+
+@rule(
+    id="TS-CLI-SSH-SERVER-UNSUPPORTED",
+    name="cli-ssh-server-unsupported",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="--ssh refused: this build or platform cannot run the Tailscale SSH server",
+    target="windows",
+)
+def ssh_server_unsupported(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale up --ssh`` / ``set --ssh`` first checks that this build may host the Tailscale SSH
+    server (envknob/featureknob ``CanRunTailscaleSSH``): not the sandboxed macOS GUI builds, not the
+    Synology/QNAP packages, not Windows, and not with ``TS_DISABLE_SSH_SERVER``. The refusal changes nothing;
+    reinstalling the same app does not help.
+
+    *Bad*::
+
+        $ tailscale up --ssh --reset
+        2024/11/15 15:34:33 The Tailscale SSH server does not run in sandboxed Tailscale GUI builds.
+
+    *Good*::
+
+        $ sudo tailscale up --ssh
+        failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
+    """
+    yield from _emit(WindowsErrorKind.SSH_SERVER_UNSUPPORTED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-DAEMON-CONNECTION-RESET",
+    name="cli-daemon-connection-reset",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscaled dropped the CLI's LocalAPI request mid-way (EOF / connection reset): it died or restarted",
+    target="windows",
+)
+def daemon_connection_reset(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the CLI talks to tailscaled over LocalAPI (HTTP on its socket or named pipe). ``… localapi/v0/…":
+    EOF`` or ``read: connection reset by peer`` means the request was accepted and the connection then
+    closed without an answer: the daemon went away during the command (a crash, the OOM killer, a
+    restart). A following ``doesn't appear to be running`` confirms it did not come back.
+
+    *Bad*::
+
+        # tailscale ping peer
+        error Post "http://local-tailscaled.sock/localapi/v0/ping?ip=100.64.0.3&size=0&type=disco": read unix @->/var/run/tailscale/tailscaled.sock: read: connection reset by peer:
+
+    *Good*::
+
+        # tailscale ping peer
+        pong from peer (100.64.0.3) via DERP(fra) in 23ms
+    """
+    yield from _emit(WindowsErrorKind.DAEMON_CONNECTION_RESET, report, ctx)
+
+
+@rule(
+    id="TS-NETCHECK-DERPMAP-FETCH-FAILED",
+    name="netcheck-derpmap-fetch-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale netcheck could not fetch a DERP map: no report was made",
+    target="windows",
+)
+def derpmap_fetch_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: netcheck measures against the DERP map; tailscaled gives it one once logged in, otherwise the
+    CLI fetches ``/derpmap/default`` from the control server itself (``No DERP map from tailscaled; using
+    default.``). When that fetch fails (``fetch prodDERPMap failed: …``) netcheck stops: no UDP, NAT or
+    latency was measured, so the paste says nothing about the network's UDP.
+
+    *Bad*::
+
+        2024/01/28 05:08:40 No DERP map from tailscaled; using default.
+        fetch prodDERPMap failed: Get "https://controlplane.tailscale.com/derpmap/default": dial tcp: lookup controlplane.tailscale.com on [::1]:53: read udp [::1]:50349->[::1]:53: read: connection refused
+
+    *Good*::
+
+        Report:
+                * UDP: true
+    """
+    yield from _emit(WindowsErrorKind.DERPMAP_FETCH_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-PANIC",
+    name="cli-panic",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The tailscale CLI panicked: the command gave no answer",
+    target="windows",
+)
+def cli_panic(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a ``panic: …`` and goroutine trace printed right under ``tailscale <command>`` come from the
+    CLI process, not from tailscaled (whose panics are in its log, under the service manager). The CLI
+    died before printing its result, so the paste holds a bug report, not a measurement.
+
+    *Bad*::
+
+        C:\\Users\\me>tailscale netcheck
+        panic: runtime error: invalid memory address or nil pointer dereference
+
+    *Good*::
+
+        C:\\Users\\me>tailscale netcheck
+        Report:
+    """
+    yield from _emit(WindowsErrorKind.CLI_PANIC, report, ctx)
