@@ -9,7 +9,8 @@ on the paste that showed it.
 - a Go panic under a `tailscale <cmd>` prompt: `cli-panic`, the CLI's crash, not tailscaled's;
 - netcheck failing to fetch the DERP map: `derpmap-fetch-failed`, no report, no UDP verdict;
 - LocalAPI 500 `fetch control key: …`: `control-unreachable`, not a hung daemon;
-- the old `(which appears to be running)` with a failed dial: `pipe-missing`.
+- the old `(which appears to be running)` with a failed dial: `pipe-missing`;
+- a `tailscale status` health item hard-wrapped by the terminal (continuations without the `#`): one item.
 """
 
 from __future__ import annotations
@@ -295,3 +296,43 @@ def test_the_old_appears_to_be_running_wording_with_a_failed_dial_is_pipe_missin
         f"connect: {errno}"
     )
     assert _windows_kinds(text) == ["pipe-missing"], text
+
+
+HEALTH_MESSAGES = [
+    "adding [-i tailscale0 -j MARK --set-mark 0x40000/0xff0000] in v4/filter/ts-forward: running [/sbin/iptables "
+    "-t filter -A ts-forward -i tailscale0 -j MARK --set-mark 0x40000/0xff0000 --wait]: exit status 1: iptables: "
+    "Invalid argument. Run `dmesg' for more information.",
+    "Tailscale could not connect to the 'Frankfurt' relay server. Your Internet connection might be down, or the "
+    "server might be temporarily unavailable.",
+    "Tailscale can't reach the configured DNS servers. Internet connectivity may be affected. (dns-forward-failing "
+    "warning since 2024-09-01 and still failing after many retries)",
+]
+
+
+def _terminal(line: str, width: int) -> list[str]:
+    return [line[i : i + width] for i in range(0, len(line), width)]
+
+
+@given(
+    st.sampled_from(HEALTH_MESSAGES),
+    st.sampled_from([80, 100, 120, 130, 160]),
+    st.sampled_from(["", "...", "100.64.0.1  router  tagged-devices linux -"]),
+    st.sampled_from(["", "\n", "\n\nThat is all it says."]),
+    st.sampled_from([("", ""), ("```\n", "\n```")]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_health_item_cut_by_the_terminal_is_read_whole(
+    message: str, width: int, rows: str, after: str, fence: tuple[str, str]
+) -> None:
+    item = "#     - " + message
+    lines = ["mikrotik:/# tailscale status", rows, "", "# Health check:", *_terminal(item, width)]
+    text = fence[0] + "\n".join(lines) + after + fence[1]
+    health = [h for s in to_json(run_text(text), 1)["statuses"] for h in s["health"]]
+    assert health == [message], (text, health)
+
+
+def test_a_finished_health_item_is_not_glued_to_what_follows() -> None:
+    message = "Tailscale could not connect to any relay server. Check your Internet connection and try again."
+    text = f"$ tailscale status\n# Health check:\n#     - {message}\nafter that nothing works"
+    health = [h for s in to_json(run_text(text), 1)["statuses"] for h in s["health"]]
+    assert health == [message]

@@ -102,6 +102,16 @@ _GO_TRACE = re.compile(
 )
 
 
+# `tailscale status`'s health item ("#     - …") as a terminal printed it: a message wider than the terminal
+# continues on the next lines at column 0, without the "#" (each full piece exactly the terminal's width).
+_HEALTH_ITEM = re.compile(r"#\s+-\s")
+_MIN_TERMINAL_WIDTH = 60
+
+
+def _printed_width(line: SourceLine) -> int:
+    return len(line.raw.rstrip("\r\n"))
+
+
 def is_cli_panic_start(text: str, command: str | None) -> bool:
     """A Go panic printed right under a prompt that ran the tailscale CLI: the CLI crashed, not tailscaled."""
     return (
@@ -222,6 +232,9 @@ def split_input(text: str) -> SplitInput:
     successes: list[SourceLine] = []
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
+    health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
+    last_piece_width = 0
+    last_piece_raw = ""
 
     def close_block() -> None:
         nonlocal current, current_kind, seen_keys
@@ -268,6 +281,7 @@ def split_input(text: str) -> SplitInput:
         index += 1
         text = line.text
         if not text and line.command is None:
+            health_wrap = 0  # a cut health item continues on the very next line
             continue
         if line.command is not None:
             bare = text in (line.command, f"> {line.command}")  # no shell prompt (or a markdown quote's)
@@ -288,6 +302,13 @@ def split_input(text: str) -> SplitInput:
             current_hints.append(None)
             continue
         in_cli_panic = False
+        if health_wrap and last_piece_width == health_wrap and current_kind is _STATUS and text[0] != "#":
+            # the rest of a health item the terminal cut (anywhere: mid-word, or at a space the line lost)
+            gap = " " if last_piece_raw[-1:].isspace() or line.raw[:1].isspace() else ""
+            current[-1] = current[-1]._replace(text=current[-1].text + gap + text)
+            last_piece_width, last_piece_raw = _printed_width(line), line.raw.rstrip("\r\n")
+            continue
+        health_wrap = 0
         if is_cli_panic_start(text, current_command):
             close_block()
             flush_skip()
@@ -481,6 +502,11 @@ def split_input(text: str) -> SplitInput:
             block_command = current_command
         current.append(line)
         current_hints.append(None)
+        if kind is _STATUS and text[0] == "#" and _HEALTH_ITEM.match(text) and text[-1] not in ".!?)":
+            # an item that ends mid-sentence at a terminal-like width may go on below (a finished one may not)
+            width = _printed_width(line)
+            health_wrap = last_piece_width = width if width >= _MIN_TERMINAL_WIDTH else 0
+            last_piece_raw = line.raw.rstrip("\r\n")
     close_block()
     flush_skip()
     return build_frozen(  # build_frozen: one per input (gain: models.build_frozen)
