@@ -336,3 +336,50 @@ def test_a_finished_health_item_is_not_glued_to_what_follows() -> None:
     text = f"$ tailscale status\n# Health check:\n#     - {message}\nafter that nothing works"
     health = [h for s in to_json(run_text(text), 1)["statuses"] for h in s["health"]]
     assert health == [message]
+
+
+# netcheck's port mapper: a UPnP gateway answering from an address that is not the default gateway, alone
+# (as quoted from a post), under the CLI's log stamp, before or after the report it belongs to.
+UPNP_PAIRS = [("192.168.5.2", "192.168.5.1"), ("10.0.0.254", "10.0.0.1"), ("172.16.1.2", "172.16.1.1")]
+NETCHECK_REPORT = [
+    "",
+    "Report:",
+    "\t* UDP: true",
+    "\t* IPv4: yes, 198.51.100.20:40001",
+    "\t* IPv6: no, but OS has support",
+    "\t* MappingVariesByDestIP: false",
+    "\t* PortMapping: UPnP",
+    "\t* Nearest DERP: Frankfurt",
+    "\t* DERP latency:",
+    "\t\t- fra: 12.1ms  (Frankfurt)",
+]
+
+
+@given(
+    st.sampled_from(UPNP_PAIRS),
+    st.sampled_from(["", "2025/03/01 10:00:00 ", "2025/03/01 10:00:00.123456 "]),
+    st.sampled_from(["alone", "before", "after"]),
+    st.integers(min_value=1, max_value=3),
+    st.sampled_from(["", "$ ", "root@istoreos:~# "]),
+)
+@settings(max_examples=50, deadline=None)
+def test_a_upnp_answer_from_another_device_than_the_gateway_is_a_warning(
+    pair: tuple[str, str], stamp: str, where: str, repeats: int, prompt: str
+) -> None:
+    responder, gateway = pair
+    logged = [f"{stamp}portmap: UPnP discovery response from {responder}, but gateway IP is {gateway}"] * repeats
+    body = {"alone": logged, "before": [*logged, *NETCHECK_REPORT], "after": [*NETCHECK_REPORT[1:], *logged]}[where]
+    text = _paste(prompt, "tailscale netcheck" if prompt else "", body, ("", ""))
+    report = run_text(text)
+    document = to_json(report, 1)
+    assert [b["kind"] for b in document["blocks"]] == ["netcheck"], text
+    (finding,) = [f for f in report.findings if f.rule_id == "TS-NETCHECK-UPNP-NOT-GATEWAY"]
+    assert responder in finding.cause and gateway in finding.cause
+    assert "TS-NETCHECK-UDP-BLOCKED" not in rule_ids(report)
+
+
+def test_the_port_mappers_other_log_lines_are_no_upnp_warning() -> None:
+    text = "\n".join(
+        ["portmap: monitor: gateway and self IP changed: gw=192.168.5.1 self=192.168.5.20", *NETCHECK_REPORT]
+    )
+    assert "TS-NETCHECK-UPNP-NOT-GATEWAY" not in rule_ids(run_text(text))

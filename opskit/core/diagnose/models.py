@@ -105,6 +105,8 @@ class NetcheckReport:
     latencies: tuple[DerpLatency, ...] = ()
     time: str | None = None
     truncated: bool = False
+    # netcheck's portmapper log "UPnP discovery response from X, but gateway IP is Y": (X, Y)
+    upnp_responder: tuple[str, str] | None = None
     lines: dict[str, SourceLine] = field(default_factory=dict, compare=False, hash=False)
 
     def line(self, key: str) -> SourceLine | None:

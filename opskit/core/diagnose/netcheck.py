@@ -86,9 +86,28 @@ def bullet_key(text: str) -> str | None:
     return key if sep and key in KEY_SET else None
 
 
+# What `tailscale netcheck`'s port mapper logs (prefix "portmap: ", under the CLI's Go log stamp or bare) when
+# a UPnP Internet Gateway Device answers discovery from an address that is not the default gateway
+# (net/portmapper: logged, and the reply is still used; tailscale/tailscale#5502).
+_UPNP_NOT_GATEWAY = re.compile(
+    r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )?portmap: UPnP discovery response from "
+    r"(?P<responder>[\w.:%\[\]]+), but gateway IP is (?P<gateway>[\w.:%\[\]]+)"
+)
+
+
+def is_upnp_not_gateway_line(text: str) -> bool:
+    """netcheck's port mapper saying a UPnP gateway answered from an address other than the gateway."""
+    return "UPnP discovery response from" in text and _UPNP_NOT_GATEWAY.match(text) is not None
+
+
 def is_netcheck_line(text: str) -> bool:
     """True for a line of the human netcheck layout (``Report:``, ``* UDP:``, ``- fra: 5ms``)."""
-    return text == "Report:" or bullet_key(text) is not None or bool(_KEY_LINE.match(text))
+    return (
+        text == "Report:"
+        or bullet_key(text) is not None
+        or bool(_KEY_LINE.match(text))
+        or is_upnp_not_gateway_line(text)
+    )
 
 
 def is_region_line(text: str) -> bool:
@@ -285,6 +304,10 @@ def parse_netcheck_text(
         if not text:
             continue
         first = text[0]
+        if first != "*" and (upnp := _UPNP_NOT_GATEWAY.match(text)) is not None:
+            values["upnp_responder"] = (upnp.group("responder"), upnp.group("gateway"))
+            sources["upnp_responder"] = line
+            continue
         if first == "-":
             latency_entry = _region_entry(text, line)
             if latency_entry is not None:
@@ -332,6 +355,7 @@ def parse_netcheck_text(
             latencies=tuple(latencies),
             time=values.get("Time", "").strip() or None,
             truncated=truncated,
+            upnp_responder=values.get("upnp_responder"),
             lines={_FIELD_NAMES.get(k, k): v for k, v in sources.items()},
         ),
     )

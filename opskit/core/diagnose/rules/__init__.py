@@ -22,6 +22,7 @@ RULES: tuple[Rule, ...] = (
     netcheck.captive_portal,
     netcheck.far_derp,
     netcheck.ipv6_os_only,
+    netcheck.upnp_not_gateway,
     status.relayed,
     status.tx_no_rx,
     status.active_offline,

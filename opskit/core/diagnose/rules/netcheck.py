@@ -681,3 +681,52 @@ def ipv6_os_only(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]
         "Enable IPv6 on the router/ISP line (prefix delegation) or use a network with IPv6.",
         ctx.facts.evidence(report.line("ipv6")),
     )
+
+
+@rule(
+    id="TS-NETCHECK-UPNP-NOT-GATEWAY",
+    name="netcheck-upnp-not-gateway",
+    family="tailscale-netcheck",
+    severity=Severity.WARNING,
+    summary="A UPnP gateway answered from an address that is not the default gateway",
+    target="netcheck",
+)
+def upnp_not_gateway(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the port mapper multicasts UPnP discovery; ``UPnP discovery response from X, but gateway IP is
+    Y`` means a device other than the default gateway answered as an Internet Gateway Device. Tailscale
+    logs it and still uses the reply (net/portmapper, tailscale/tailscale#5502: a router pair behind a
+    floating gateway address answers from its own address). Unless X is the same router, a mapping made
+    there opens a port on a device that is not the path to the internet (a second router, a side router's
+    miniupnpd, a NAS or media box), so peers cannot use it and connections stay relayed.
+
+    *Bad*::
+
+        $ tailscale netcheck
+        portmap: UPnP discovery response from 192.168.5.2, but gateway IP is 192.168.5.1
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * PortMapping: UPnP
+            * Nearest DERP: Frankfurt
+    """
+    report = profile.report
+    if report.upnp_responder is None:
+        return
+    responder, gateway = report.upnp_responder
+    yield ctx.finding(
+        f"{ctx.facts.label}: a UPnP Internet Gateway Device answered from {responder}, but this machine's "
+        f"default gateway is {gateway}. Tailscale still uses that answer, so port mappings are made on "
+        f"{responder}: unless it is the same router (a failover pair behind a floating gateway address), the "
+        "mapped port is on a device that is not the way to the internet and peers cannot reach it "
+        "(connections stay relayed through DERP).",
+        f"Find what runs UPnP at {responder} (a second or side router, a NAS, a media box) and turn its UPnP "
+        f"server off, or enable UPnP / NAT-PMP on the real gateway {gateway}; if {responder} is the active "
+        "member of a router pair, nothing is wrong. Confirm with `tailscale netcheck` (PortMapping) and "
+        "`tailscale debug portmap`.",
+        ctx.facts.evidence(report.line("upnp_responder")),
+    )
