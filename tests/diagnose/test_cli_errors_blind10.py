@@ -18,6 +18,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opskit.core.findings import Severity
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import rule_ids, run_text
 
@@ -383,3 +384,40 @@ def test_the_port_mappers_other_log_lines_are_no_upnp_warning() -> None:
         ["portmap: monitor: gateway and self IP changed: gw=192.168.5.1 self=192.168.5.20", *NETCHECK_REPORT]
     )
     assert "TS-NETCHECK-UPNP-NOT-GATEWAY" not in rule_ids(run_text(text))
+
+
+# A "not running" error, then tailscaled's answer to another command in the same paste (`tailscale lock
+# status`): the daemon was running, the error was the CLI's generic wording (corpus 553). A retry's
+# "Success." stays a start-up race; with no later answer the error stands.
+NOT_RUNNING = [
+    "failed to connect to local Tailscale service; is Tailscale running?",
+    "failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)",
+    "failed to connect to local tailscaled process; is the Tailscale service running?",
+]
+LOCK_ANSWERS = ["Tailnet lock is NOT enabled.", "Tailnet Lock is NOT enabled.", "Tailnet lock is ENABLED."]
+
+
+@given(
+    st.sampled_from(NOT_RUNNING),
+    st.sampled_from(LOCK_ANSWERS),
+    st.sampled_from(["", "2025/10/20 10:27:10 "]),
+    st.sampled_from(["", "\nOh no, Tailscale isn't running!\n\nExcept it definitely is running!\n"]),
+    st.sampled_from([("", ""), ("```console\n", "\n```\n")]),
+)
+@settings(max_examples=40, deadline=None)
+def test_not_running_then_the_daemon_answering_another_command_is_not_a_daemon_problem(
+    error: str, answer: str, stamp: str, prose: str, fence: tuple[str, str]
+) -> None:
+    first = _paste("$ ", "tailscale lock log", [f"{stamp}{error}"], fence)
+    second = _paste("$ ", "tailscale lock status", [answer], fence)
+    text = f"{first}\n{prose}\n{second}"
+    report = run_text(text)
+    assert "service-not-running" not in _windows_kinds(text), text
+    assert all(f.severity is Severity.INFO for f in report.findings), (text, report.findings)
+
+
+@given(st.sampled_from(NOT_RUNNING[1:]), st.sampled_from(["", "2021/08/05 10:11:12 "]))
+@settings(max_examples=8, deadline=None)
+def test_not_running_with_no_later_answer_still_stands(error: str, stamp: str) -> None:
+    text = f"$ tailscale lock log\n{stamp}{error}\n$ tailscale lock status\n{stamp}{error}"
+    assert set(_windows_kinds(text)) == {"service-not-running"}, text

@@ -173,6 +173,13 @@ _SUCCESS = re.compile(
 )
 
 
+# A LocalAPI answer only a running tailscaled gives: `tailscale lock status` ("Tailnet lock is NOT enabled.",
+# "Tailnet Lock is ENABLED." and the later capitalisation), under Go's log stamp or bare.
+DAEMON_ANSWER = re.compile(
+    r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+)?Tailnet [Ll]ock is (?:NOT enabled|not enabled|ENABLED|enabled)\.?"
+)
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -443,6 +450,9 @@ def split_input(text: str) -> SplitInput:
             continue
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
+            continue
+        if "ailnet" in text and DAEMON_ANSWER.match(text):
+            successes.append(line)  # tailscaled answered a later command: it was running
             continue
         kind = classify_line(text, current_kind is _NETCHECK)
         if kind is None and index < line_count:

@@ -550,6 +550,20 @@ def _with_up_suggestions(errors: list[WindowsError], lines: Sequence[SourceLine]
     return errors
 
 
+_RETRY_SUCCEEDED = re.compile(r"(?:^|\s)Success\.$")
+
+
+def _answered_later(error: WindowsError, success: SourceLine) -> WindowsError:
+    """An error the paste outlives. After a retry's "Success." it was a start-up race; after tailscaled's answer
+    to another command (`lock status`) the daemon was running all along, so a "not running" before it was the
+    CLI's own wording for a LocalAPI call that failed otherwise (fixTailscaledConnectError rewrites any error
+    when it finds no process named tailscaled, as the macOS app's CLI and pre-1.90 `tailscale lock log` with
+    Tailnet Lock off did): not "not running" (kind other)."""
+    if error.kind is WindowsErrorKind.SERVICE_NOT_RUNNING and not _RETRY_SUCCEEDED.search(success.text):
+        return replace(error, kind=WindowsErrorKind.OTHER, cleared_by=success)
+    return replace(error, cleared_by=success)
+
+
 def parse_windows(
     lines: Sequence[SourceLine],
     whoami: SourceLine | None = None,
@@ -579,7 +593,7 @@ def parse_windows(
         errors.append(error)
     if successes:
         errors = [
-            replace(error, cleared_by=success)
+            _answered_later(error, success)
             if error.kind in OUTLIVED_BY_SUCCESS
             and (success := next((s for s in successes if s.number > error.line.number), None)) is not None
             else error

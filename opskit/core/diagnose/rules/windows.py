@@ -418,6 +418,20 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
     pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
     evidence = ctx.facts.evidence(*(e.line for e in found[:3]))
     cleared = [e.cleared_by for e in found if e.cleared_by is not None]
+    if len(cleared) == len(found) and not cleared[-1].text.endswith("Success."):
+        yield ctx.finding(  # tailscaled answered another command later: it was running all along
+            f"{ctx.facts.label}: not a daemon problem: a later command got tailscaled's answer (line "
+            f"{cleared[-1].number}: {cleared[-1].text!r}), so it was running. The earlier error is the CLI's "
+            "generic 'is Tailscale running?' wording for a LocalAPI call that failed for another reason (the "
+            "macOS app's CLI and, before 1.90, `tailscale lock log` with Tailnet Lock off print it).",
+            "Nothing to fix in Tailscale's service. Read what the later command says (e.g. Tailnet Lock is not "
+            "enabled, so there is no lock log); update the CLI for accurate messages.",
+            (*evidence, *ctx.facts.evidence(cleared[-1])),
+            severity=Severity.INFO,
+            title=f"{ctx.info.summary}: misleading, tailscaled answered a later command",
+            resolved_line=cleared[-1].number,
+        )
+        return
     if len(cleared) == len(found):  # every one outlived: a start-up race, nothing left to fix
         yield ctx.finding(
             f"{ctx.facts.label}: resolved within the paste: the CLI could not reach tailscaled at first "
