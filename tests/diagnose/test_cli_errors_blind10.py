@@ -421,3 +421,15 @@ def test_not_running_then_the_daemon_answering_another_command_is_not_a_daemon_p
 def test_not_running_with_no_later_answer_still_stands(error: str, stamp: str) -> None:
     text = f"$ tailscale lock log\n{stamp}{error}\n$ tailscale lock status\n{stamp}{error}"
     assert set(_windows_kinds(text)) == {"service-not-running"}, text
+
+
+@given(st.sampled_from(["", "2023/09/18 10:00:00 ", "When invoking tailscale cert I get:\n\n"]))
+@settings(max_examples=5, deadline=None)
+def test_an_acme_x509_failure_is_cert_failed_and_a_tls_problem_towards_lets_encrypt(lead: str) -> None:
+    text = (
+        f'{lead}500 Internal Server Error: acme.GetReg: Get "https://acme-v02.api.letsencrypt.org/directory": '
+        "tls: failed to verify certificate: x509: certificate signed by unknown authority"
+    )
+    assert _windows_kinds(text) == ["cert-failed", "tls-intercepted"], text
+    (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-TLS-INTERCEPTED"]
+    assert "Let's Encrypt" in finding.cause and "coordination server" not in finding.cause

@@ -887,6 +887,17 @@ def tls_intercepted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fin
             "(or, less often, something intercepts TLS with a stale certificate)."
         )
         fix = "Set the date and time (enable NTP: `timedatectl set-ntp true`, Windows time sync), then retry."
+    elif all(re.search(r"acme|letsencrypt", e.line.text, re.IGNORECASE) for e in found):
+        cause = (
+            "HTTPS from tailscaled to Let's Encrypt's ACME server failed certificate verification (x509): this "
+            "machine has no CA bundle tailscaled can use (a minimal system or container without "
+            "ca-certificates), or something intercepts TLS on the way out."
+        )
+        fix = (
+            "Install the CA certificates (`apt install ca-certificates`, `apk add ca-certificates`, the "
+            "distribution's package), or exempt acme-v02.api.letsencrypt.org from TLS inspection; restart "
+            "tailscaled and retry."
+        )
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
