@@ -317,7 +317,7 @@ def split_input(text: str) -> SplitInput:
             last_piece_width, last_piece_raw = _printed_width(line), line.raw.rstrip("\r\n")
             continue
         health_wrap = 0
-        if is_cli_panic_start(text, current_command):
+        if (text[0] == "p" or text[0] == "f") and is_cli_panic_start(text, current_command):
             close_block()
             flush_skip()
             current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True

@@ -106,7 +106,7 @@ def is_netcheck_line(text: str) -> bool:
         text == "Report:"
         or bullet_key(text) is not None
         or bool(_KEY_LINE.match(text))
-        or is_upnp_not_gateway_line(text)
+        or ("UPnP discovery response from" in text and _UPNP_NOT_GATEWAY.match(text) is not None)
     )
 
 
@@ -304,7 +304,7 @@ def parse_netcheck_text(
         if not text:
             continue
         first = text[0]
-        if first != "*" and (upnp := _UPNP_NOT_GATEWAY.match(text)) is not None:
+        if (first == "p" or first == "2") and (upnp := _UPNP_NOT_GATEWAY.match(text)) is not None:
             values["upnp_responder"] = (upnp.group("responder"), upnp.group("gateway"))
             sources["upnp_responder"] = line
             continue
