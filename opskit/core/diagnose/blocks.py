@@ -136,6 +136,11 @@ _LOCALAPI_500 = re.compile(
 )
 
 
+# The line the CLI ends a warning or error with, pointing at its KB page ("See https://tailscale.com/s/ip-forwarding",
+# the older "/kb/1104/enable-ip-forwarding/"): part of the message above it, not an unread line.
+_KB_LINK = re.compile(r"^(?:- )?See https?://(?:www\.)?tailscale\.com/(?:s|kb)/\S+$")
+
+
 # What `tailscale up` / `login` print once the node is up; under a CI runner's or Go's log stamp too.
 _SUCCESS = re.compile(
     r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?\s+|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+)?Success\.$"
@@ -409,6 +414,8 @@ def split_input(text: str) -> SplitInput:
                     break
         if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
+        if kind is None and current_kind is BlockKind.WINDOWS and text[:4] in ("See ", "- Se") and _KB_LINK.match(text):
+            kind = BlockKind.WINDOWS  # the KB link closing the CLI message above
         if current_kind is BlockKind.WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
             # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
             # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
