@@ -148,10 +148,11 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"500 Internal Server Error: (?:acme[.:]|getCertPEM|SetDNS \"?_acme-challenge|timeout waiting for order"
         r"|cert\(\")|does not support getting TLS certs",
     ),
-    # The warnings `tailscale up` / `set` / `login` print (prefixed "Warning: ") after applying prefs that
-    # advertise routes or an exit node (net/netutil/ip_forward.go, CheckIPForwarding: nothing is checked
-    # without advertised routes): forwarding off altogether, off for one family ("IPv6 forwarding is
-    # disabled." then "Subnet routes and exit nodes may not work correctly."), off per interface ("Traffic
+    # The warnings `tailscale up` / `set` / `login` print (prefixed "Warning: ") for prefs that advertise
+    # routes, an exit node or an app connector (cli/up.go warnOnAdvertiseRoutes; net/netutil/ip_forward.go
+    # CheckIPForwarding: nothing is checked without advertised routes): forwarding off altogether, off for
+    # one family ("IPv6 forwarding is disabled." then "Subnet routes and exit nodes may not work
+    # correctly."), off per interface ("Traffic
     # received on eth0 won't be forwarded (net.ipv4.conf.eth0.forwarding disabled)"), the check failing,
     # illumos' "IP forwarding is set to off", the BSDs needing manual configuration. Anchored at the start
     # of the line: prose such as "Ensure IP forwarding is disabled" (hardening guides) is not the CLI.

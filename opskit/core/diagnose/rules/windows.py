@@ -1000,10 +1000,11 @@ _FORWARDING_CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
     target="windows",
 )
 def ip_forwarding_disabled(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: ``tailscale up``, ``set`` and ``login`` check the kernel's forwarding settings only when the
-    new prefs advertise routes (``--advertise-routes``, ``--advertise-exit-node``:
-    ``protocolsRequiredForForwarding`` returns nothing to check otherwise), so the warning itself says this
-    node offers routes it cannot forward. The prefs were applied (it is a warning, not a refusal): the
+    """*Why*: ``tailscale up`` and ``login`` (cmd/tailscale/cli/up.go ``warnOnAdvertiseRoutes``), and ``set``,
+    ask tailscaled to check the kernel's forwarding settings only when the new prefs advertise routes
+    (``--advertise-routes``, ``--advertise-exit-node``) or an app connector, and the check itself
+    (net/netutil ``protocolsRequiredForForwarding``) has nothing to say without routes: the warning itself
+    says this node offers routes it cannot forward. The prefs were applied (it is a warning, not a refusal): the
     node shows up as a subnet router or exit node in the admin console, and peers that use it lose
     traffic through it. The IPv6-only form ("IPv6 forwarding is disabled." / "Subnet routes and exit nodes
     may not work correctly.") means IPv4 is forwarded and IPv6 is not.
