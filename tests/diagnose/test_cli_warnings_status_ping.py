@@ -70,6 +70,8 @@ COMMANDS = [
     "root@gw:~# tailscale up --login-server=https://hs.example.com --advertise-routes=10.0.0.0/24",
 ]
 WRAPS = ["{t}", "```console\n{t}\n```", "```\n{t}\n```\n"]
+# a workflow step's output: every line under the runner's stamp
+STAMPED = "2024-06-14T15:32:34.6123970Z "
 
 
 def _paste(command: str, message: str, link: str, wrap: str) -> str:
@@ -84,13 +86,16 @@ def _paste(command: str, message: str, link: str, wrap: str) -> str:
     st.sampled_from(KB_LINKS),
     st.sampled_from(COMMANDS),
     st.sampled_from(WRAPS),
+    st.booleans(),
 )
 @settings(max_examples=80, deadline=None)
 def test_forwarding_warnings_are_ip_forwarding_disabled_a_problem(
-    case: tuple[str, str], link: str, command: str, wrap: str
+    case: tuple[str, str], link: str, command: str, wrap: str, stamped: bool
 ) -> None:
     message, said = case
     text = _paste(command, message, link, wrap)
+    if stamped:
+        text = "\n".join(STAMPED + line for line in text.split("\n"))
     document = _json(text)
     assert [w["kind"] for w in document["windows"]] == ["ip-forwarding-disabled"], text
     report = run_text(text)

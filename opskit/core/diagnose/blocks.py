@@ -138,7 +138,10 @@ _LOCALAPI_500 = re.compile(
 
 # The line the CLI ends a warning or error with, pointing at its KB page ("See https://tailscale.com/s/ip-forwarding",
 # the older "/kb/1104/enable-ip-forwarding/"): part of the message above it, not an unread line.
-_KB_LINK = re.compile(r"^(?:- )?See https?://(?:www\.)?tailscale\.com/(?:s|kb)/\S+$")
+_KB_LINK = re.compile(
+    r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?(?:- )?"
+    r"See https?://(?:www\.)?tailscale\.com/(?:s|kb)/\S+$"
+)
 
 
 # What `tailscale up` / `login` print once the node is up; under a CI runner's or Go's log stamp too.
@@ -414,7 +417,7 @@ def split_input(text: str) -> SplitInput:
                     break
         if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
-        if kind is None and current_kind is BlockKind.WINDOWS and text[:4] in ("See ", "- Se") and _KB_LINK.match(text):
+        if kind is None and current_kind is BlockKind.WINDOWS and "See http" in text and _KB_LINK.match(text):
             kind = BlockKind.WINDOWS  # the KB link closing the CLI message above
         if current_kind is BlockKind.WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
             # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):

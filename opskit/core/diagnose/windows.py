@@ -158,7 +158,9 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # of the line: prose such as "Ensure IP forwarding is disabled" (hardening guides) is not the CLI.
     (
         WindowsErrorKind.IP_FORWARDING_DISABLED,
-        r"^(?:Warning: )?(?:IP(?:v[46])? forwarding is (?:disabled|set to off)\b"
+        # also under a CI runner's or Go's log stamp (a workflow step running `tailscale up`)
+        r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?"
+        r"(?:Warning: )?(?:IP(?:v[46])? forwarding is (?:disabled|set to off)\b"
         r"|Traffic received on \S+ won.t be forwarded \(|Subnet routes and exit nodes may not work correctly"
         r"|Couldn.t check system.s IP forwarding configuration|Subnet routing and exit nodes only work with "
         r"additional manual configuration)",
