@@ -46,9 +46,12 @@ def run_diagnosis(files: Sequence[str], labels: Sequence[str] = (), *, live: boo
     snapshot = None
     if live:
         from opskit.adapters.tailscale_live import snapshot as take_snapshot
+        from opskit.core.diagnose.live import journal_has_entries
 
         snapshot = take_snapshot()
-        runs = (*snapshot.runs, *((snapshot.journal,) if snapshot.journal is not None else ()))
+        journal = snapshot.journal
+        # A journal without tailscaled's entries (no systemd unit, no permission) has nothing to diagnose.
+        runs = (*snapshot.runs, *((journal,) if journal is not None and journal_has_entries(journal.output) else ()))
         if runs:
             # One node, several commands: keep the prompts so each block knows its command.
             transcript = "\n".join(f"$ {run.command}\n{run.output}" for run in runs)
