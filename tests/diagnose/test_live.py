@@ -192,3 +192,27 @@ def test_a_journal_without_tailscaleds_entries_is_run_but_not_diagnosed(  # type
     document = json.loads(result.stdout)
     assert [r["command"].split()[0] for r in document["live"]["runs"]] == ["journalctl"]
     assert document["daemon_logs"] == [] and document["warnings"] == [] and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("output", "entries", "hidden"),
+    [
+        ("-- No entries --", False, False),
+        ("No journal files were found.\n-- No entries --", False, False),
+        (  # journalctl as a user outside systemd-journal/adm (systemd 252's words)
+            "Hint: You are currently not seeing messages from other users and the system.\n"
+            "      Users in groups 'adm', 'systemd-journal' can see all messages.\n"
+            "      Pass -q to turn off this notice.\n-- No entries --",
+            False,
+            True,
+        ),
+        ("No journal files were opened due to insufficient permissions.", False, True),
+        ("2026-12-06T04:52:51+0000 gw tailscaled[812]: magicsock: derp-4 connected", True, False),
+        ("-- Boot 5c0ffee0 --\n2026-12-06T04:52:51+0000 gw tailscaled[812]: Program starting: v1.76.1", True, False),
+    ],
+)
+def test_journalctl_notices_are_told_from_entries(output: str, entries: bool, hidden: bool) -> None:
+    from opskit.core.diagnose.live import journal_has_entries, journal_hidden_from_user
+
+    assert journal_has_entries(output) is entries
+    assert journal_hidden_from_user(output) is hidden

@@ -47,6 +47,11 @@ def journal_has_entries(output: str) -> bool:
     return any(line[:1].strip() and not line.startswith(_JOURNAL_NOTICE) for line in output.splitlines())
 
 
+def journal_hidden_from_user(output: str) -> bool:
+    """journalctl said this user cannot see the system's entries (not root, not in systemd-journal/adm)."""
+    return "not seeing messages from other users" in output or "insufficient permissions" in output
+
+
 @dataclass(frozen=True)
 class CliRun:
     command: str  # "tailscale netcheck"
