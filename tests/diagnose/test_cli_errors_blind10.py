@@ -433,3 +433,19 @@ def test_an_acme_x509_failure_is_cert_failed_and_a_tls_problem_towards_lets_encr
     assert _windows_kinds(text) == ["cert-failed", "tls-intercepted"], text
     (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-TLS-INTERCEPTED"]
     assert "Let's Encrypt" in finding.cause and "coordination server" not in finding.cause
+
+
+@given(st.sampled_from(HEALTH_MESSAGES), st.sampled_from([80, 130]), st.sampled_from(["\r\n", "\r\r\n"]))
+@settings(max_examples=12, deadline=None)
+def test_a_cut_health_item_survives_crlf_line_ends_even_converted_twice(message: str, width: int, end: str) -> None:
+    lines = ["$ tailscale status", "", "# Health check:", *_terminal("#     - " + message, width), ""]
+    health = [h for s in to_json(run_text(end.join(lines)), 1)["statuses"] for h in s["health"]]
+    assert health == [message]
+
+
+def test_a_blank_line_ends_a_health_item_in_a_plain_paste() -> None:
+    item = "#     - " + HEALTH_MESSAGES[0]
+    pieces = _terminal(item, 130)
+    text = "\n".join(["$ tailscale status", "# Health check:", pieces[0], "", "some prose the poster wrote"])
+    health = [h for s in to_json(run_text(text), 1)["statuses"] for h in s["health"]]
+    assert health == [pieces[0][len("#     - ") :].strip()]

@@ -167,6 +167,14 @@ _LOCALAPI_500 = re.compile(
 )
 
 
+# The line the CLI ends a warning or error with, pointing at its KB page ("See https://tailscale.com/s/ip-forwarding",
+# the older "/kb/1104/enable-ip-forwarding/"): part of the message above it, not an unread line.
+_KB_LINK = re.compile(
+    r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?(?:- )?"
+    r"See https?://(?:www\.)?tailscale\.com/(?:s|kb)/\S+$"
+)
+
+
 # What `tailscale up` / `login` print once the node is up; under a CI runner's or Go's log stamp too.
 _SUCCESS = re.compile(
     r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?\s+|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+)?Success\.$"
@@ -243,6 +251,9 @@ def split_input(text: str) -> SplitInput:
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
     last_piece_width = 0
     last_piece_raw = ""
+    # blank lines allowed between the pieces: 1 where the paste has a blank after every line (CRLF line ends
+    # converted twice), seen as a blank between "# Health check:" and its first item, which never has one
+    health_gaps_allowed = health_gaps = 0
 
     def close_block() -> None:
         nonlocal current, current_kind, seen_keys
@@ -289,7 +300,9 @@ def split_input(text: str) -> SplitInput:
         index += 1
         text = line.text
         if not text and line.command is None:
-            health_wrap = 0  # a cut health item continues on the very next line
+            health_gaps += 1  # a cut health item continues on the very next line (see health_gaps_allowed)
+            if health_gaps > health_gaps_allowed:
+                health_wrap = 0
             continue
         if line.command is not None:
             bare = text in (line.command, f"> {line.command}")  # no shell prompt (or a markdown quote's)
@@ -315,6 +328,7 @@ def split_input(text: str) -> SplitInput:
             gap = " " if last_piece_raw[-1:].isspace() or line.raw[:1].isspace() else ""
             current[-1] = current[-1]._replace(text=current[-1].text + gap + text)
             last_piece_width, last_piece_raw = _printed_width(line), line.raw.rstrip("\r\n")
+            health_gaps = 0
             continue
         health_wrap = 0
         if (text[0] == "p" or text[0] == "f") and is_cli_panic_start(text, current_command):
@@ -478,6 +492,8 @@ def split_input(text: str) -> SplitInput:
                     break
         if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
+        if kind is None and current_kind is BlockKind.WINDOWS and "See http" in text and _KB_LINK.match(text):
+            kind = BlockKind.WINDOWS  # the KB link closing the CLI message above
         if current_kind is BlockKind.WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
             # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
             # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
@@ -519,6 +535,8 @@ def split_input(text: str) -> SplitInput:
             width = _printed_width(line)
             health_wrap = last_piece_width = width if width >= _MIN_TERMINAL_WIDTH else 0
             last_piece_raw = line.raw.rstrip("\r\n")
+            health_gaps = 0
+            health_gaps_allowed = int(index >= 3 and not lines[index - 2].text and lines[index - 3].text[:1] == "#")
     close_block()
     flush_skip()
     return build_frozen(  # build_frozen: one per input (gain: models.build_frozen)

@@ -273,10 +273,21 @@ def _observations(parsed: _Parsed, aliases: dict[str, str]) -> Iterable[Observat
                 parsed.source,
                 pong.line,
             )
+        elif ping.outcome is PingOutcome.PEER_RELAY:
+            last = ping.pongs[-1]
+            yield Observation(
+                parsed.label,
+                other,
+                PathKind.PEER_RELAY,
+                f"tailscale ping ended via {last.via}",
+                parsed.source,
+                last.line,
+            )
         elif ping.outcome in (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY):
             line = ping.verdict_line or ping.pongs[-1].line
-            path = PathKind.PEER_RELAY if all(p.path is PathKind.PEER_RELAY for p in ping.pongs) else PathKind.DERP
-            yield Observation(parsed.label, other, path, f"tailscale ping only via {first.via}", parsed.source, line)
+            yield Observation(
+                parsed.label, other, PathKind.DERP, f"tailscale ping only via {first.via}", parsed.source, line
+            )
 
 
 def _without_repeats(findings: list[Finding]) -> list[Finding]:
@@ -356,7 +367,8 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             sample = hide_keys(run.lines[0].text)
             sample = sample if len(sample) <= 70 else sample[:67] + "..."
             warnings.append(f"{parsed.source}: skipped {run.span} ({run.reason}): {sample!r}")
-        ctx = InputFacts(item.label, item.source, os_ping=parsed.os_ping)
+        # "Success." lines (`tailscale up`/`login` done) let a status rule see a login that completed later.
+        ctx = InputFacts(item.label, item.source, os_ping=parsed.os_ping, extra={"successes": parsed.split.successes})
         findings.extend(_run("input", parsed.split, ctx))
         if parsed.netchecks:
             if len(parsed.netchecks) > 1:

@@ -163,13 +163,18 @@ class StatusReport:
 
     @property
     def self_peer(self) -> StatusPeer | None:
-        """``tailscale status`` prints the local node first, and its cell is ``-`` (never active).
+        """``tailscale status`` prints the local node first, and its cell is ``-`` (never active), or
+        ``idle; offers exit node`` when it is an approved exit node (the CLI prints Self with the peers'
+        printer, and ``peerStatusFromNode`` sets ExitNodeOption for Self as for any node).
 
         A first row with another cell means the paste starts below the local node's row.
         """
-        if self.peers and (self.peers[0].cell == "-" or self.layout == "json"):
+        if self.peers and (self.peers[0].cell in _SELF_CELLS or self.layout == "json"):
             return self.peers[0]
         return None
+
+
+_SELF_CELLS = frozenset({"-", "idle; offers exit node"})
 
 
 # --------------------------------------------------------------------------------------------- ping
@@ -190,6 +195,10 @@ class PingOutcome(StrEnum):
     DIRECT = "direct"  # a direct pong arrived (exit 0)
     NOT_ESTABLISHED = "not-established"  # only DERP/peer-relay pongs, "direct connection not established"
     RELAYED_ONLY = "relayed-only"  # relayed pongs, paste ends without the verdict (truncated / -c)
+    # no direct pong and the last pong came through a Peer Relay (v1.86+; DERP pongs may come first): the path
+    # settled on the tailnet's own UDP relay, the intended fallback. A "direct connection not established"
+    # after it only says "not direct" (the CLI keeps pinging until direct or -c).
+    PEER_RELAY = "peer-relay"
     TIMEOUT = "timeout"
     ERROR = "error"
     SELF = "self"  # "<ip> is local Tailscale IP"
@@ -242,6 +251,9 @@ class WindowsErrorKind(StrEnum):
     CLI_PANIC = "cli-panic"  # the CLI itself panicked (Go panic and goroutine trace from `tailscale <cmd>`)
     DAEMON_CONNECTION_RESET = "daemon-connection-reset"  # LocalAPI connection reset/EOF mid-request
     DERPMAP_FETCH_FAILED = "derpmap-fetch-failed"  # netcheck could not fetch the DERP map: no report
+    # `tailscale up/set/login` warnings (the prefs were applied): advertised routes cannot be forwarded …
+    IP_FORWARDING_DISABLED = "ip-forwarding-disabled"
+    UDP_GRO_SUBOPTIMAL = "udp-gro-suboptimal"  # … or are forwarded slower than they could be (an advisory)
     OTHER = "other"
 
 

@@ -56,6 +56,8 @@ RULES: tuple[Rule, ...] = (
     windows.tls_intercepted,
     windows.cert_failed,
     windows.ssh_failed,
+    windows.ip_forwarding_disabled,
+    windows.udp_gro_suboptimal,
     windows.control_unreachable,
     windows.ssh_server_unsupported,
     windows.daemon_connection_reset,
