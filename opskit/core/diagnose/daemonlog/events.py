@@ -129,6 +129,15 @@ _CONTROL_FAIL = re.compile(
     r"unable to connect to the Tailscale coordination server|fetch control key: |TryLogin: |lite map update error)"
     r"(?P<error>.*)$"
 )
+# The map poll's long-lived response stream ending after control answered: Go's body read gives a bare io error
+# ("PollNetMap: unexpected EOF", "PollNetMap: EOF"; HTTP/2: "stream error", "server sent GOAWAY") while a request
+# that never got an answer is wrapped as "Post \"…/map\": …". mapRoutine (controlclient/auto.go) reports the error
+# and polls again after a backoff: one reset is routine (a server restart, a load balancer's idle timeout), only
+# repeats with nothing between them say control stays lost.
+_MAP_STREAM_ENDED = re.compile(
+    r"PollNetMap: (?:unexpected EOF|EOF|http2: (?:server sent GOAWAY|stream error|response body closed)|"
+    r"stream error: |read tcp \S+: (?:read: )?connection reset by peer)"
+)
 _CONTROL_OK = re.compile(
     r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: "
     r"|mapRoutine: state:synchronized|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
@@ -161,7 +170,7 @@ def _control(message: str) -> Iterator[Event]:
         elif not (
             "state=NeedsLogin" in detail or _LOGIN.search(detail) or detail.rstrip().endswith("context canceled")
         ):
-            yield Raise("control-unreachable", "control", detail)
+            yield Raise("control-unreachable", "control", detail, weak=_MAP_STREAM_ENDED.search(detail) is not None)
             yield from _tls(detail)
     elif _CONTROL_OK.search(message) is not None:
         yield Clear("control-unreachable")
@@ -388,7 +397,9 @@ def _router(message: str) -> Iterator[Event]:
         yield Raise("firewall-failed", "router", message[failure.start() :] if failure.start() > 20 else message)
 
 
-_DROP = re.compile(r"^Drop: (?P<packet>\w+\{[^}]*\})")
+# The packet's protocol as ipproto.Proto prints it: a name ("TCP", "ICMPv6", "Frag", "Unknown") or, for one it has
+# no name for, its number ("IPProto-44", IPv6's fragment header).
+_DROP = re.compile(r"^Drop: (?P<packet>[A-Za-z][\w-]*\{[^}]*\})")
 # The peer answered a connection attempt with a TSMP reject: its packet filter refused the flow ("acl": no
 # policy rule allows it; "shields": shields-up; "host-ip-forwarding-unavailable", "host-fw"). Rate-limited
 # repeats print only the format ("… rejected due to %v"), which says as much.
