@@ -85,3 +85,99 @@ def test_a_drop_of_any_protocol_is_dropped_traffic(prefix: str, proto: str, addr
 def test_a_drop_word_that_is_no_protocol_name_raises_nothing(proto: str) -> None:
     lines = ["2024/01/12 10:41:06 " + HEALTHY_START, f"2024/01/12 10:41:07 Drop: {proto}{{a > b}} 80 x"]
     assert "packet-dropped" not in _kinds(_log("\n".join(lines) + "\n"))
+
+
+# systemd reporting the end of a unit by name, as a mixed journal (`journalctl -b | grep fail`) shows it.
+UNIT_ENDS = [
+    "{unit}: Main process exited, code=dumped, status=6/ABRT",
+    "{unit}: Main process exited, code=exited, status=1/FAILURE",
+    "{unit}: Failed with result 'core-dump'.",
+    "{unit}: Failed with result 'exit-code'.",
+]
+
+
+@given(
+    st.sampled_from(
+        ["slurmrestd.service", "postfix@-.service", "pvestatd.service", "smartd.service", "user@1000.service"]
+    ),
+    st.sampled_from(UNIT_ENDS),
+    st.sampled_from(["2025-03-21T10:47:17.100309+00:00 host systemd[1]: ", "Jan 01 14:29:25 pve systemd[1]: "]),
+)
+@settings(max_examples=40, deadline=None)
+def test_another_units_crash_in_a_mixed_journal_is_not_tailscaleds(unit: str, end: str, prefix: str) -> None:
+    lines = [
+        prefix + end.format(unit=unit),
+        "Jan 01 14:31:21 pve tailscaled[1086]: magicsock: derp-10 connected; connGen=1",
+    ]
+    log = _log(_mangle(lines, "indent"))
+    assert "crash" not in _kinds(log), lines
+    assert log["exit"] == 0
+
+
+@pytest.mark.parametrize("end", UNIT_ENDS)
+def test_tailscaleds_own_unit_ending_is_still_a_crash(end: str) -> None:
+    lines = [
+        "Jan 01 14:31:21 pve tailscaled[1086]: magicsock: derp-10 connected; connGen=1",
+        "Jan 01 14:31:22 pve systemd[1]: " + end.format(unit="tailscaled.service"),
+    ]
+    assert "crash" in _kinds(_log("\n".join(lines) + "\n"))
+
+
+# How an embedded tsnet node's lines reach a paste: Go's log stamp, sing-box's endpoint logger (with or without
+# its level and elapsed column), a compose prefix, logfmt with the [Tailscale] tag, or nothing at all.
+TSNET_PREFIXES = [
+    "{msg}",
+    "2025/12/03 18:36:18 {msg}",
+    "endpoint/tailscale[tailnet]: {msg}",
+    "INFO endpoint/tailscale[ts-ep]: {msg}",
+    "TRACE[0000] endpoint/tailscale[ts-ep]: {msg}",
+    "tsidp-1  | 2025/12/03 18:36:18 {msg}",
+    'time="2026-05-18T22:40:32.186327765+08:00" level=info msg="[Tailscale](ts) {msg}"',
+]
+TSNET_START = [
+    "tsnet running state path /data/tailscaled.state",
+    'tsnet starting with hostname "node", varRoot "/data"',
+]
+# what tsnet prints while it waits for a login (the sing-box fork adds "force_login enabled; ")
+TSNET_WAITING = [
+    "LocalBackend state is NeedsLogin; running StartLoginInteractive...",
+    "LocalBackend state is NeedsLogin; force_login enabled; running StartLoginInteractive...",
+    "To start this tsnet server, restart with TS_AUTHKEY set, or go to: https://login.tailscale.com/a/abcd1234",
+]
+
+
+@given(
+    st.sampled_from(TSNET_PREFIXES),
+    st.lists(st.sampled_from(TSNET_WAITING), min_size=1, max_size=3),
+    st.sampled_from([None, "Running", "Starting", "Stopped"]),
+    st.sampled_from(["plain", "fence", "crlf"]),
+)
+@settings(max_examples=80, deadline=None)
+def test_a_tsnet_node_needs_login_until_its_auth_loop_is_done(
+    prefix: str, waiting: list[str], done: str | None, how: str
+) -> None:
+    bodies = [*TSNET_START, *waiting] + ([f"AuthLoop: state is {done}; done"] if done else [])
+    log = _log(_mangle([prefix.format(msg=body) for body in bodies], how))
+    if done is None:
+        assert "login-required" in _kinds(log), bodies
+        assert log["exit"] == 1
+    else:
+        assert "login-required" not in _kinds(log), bodies
+        assert log["state"] == done
+    if done is None and waiting[-1].startswith("LocalBackend"):
+        assert log["state"] == "NeedsLogin"
+
+
+@given(st.sampled_from(TSNET_PREFIXES), st.sampled_from(["NoState", "Starting", "Running"]))
+@settings(max_examples=30, deadline=None)
+def test_an_ignored_auth_key_is_no_login_problem(prefix: str, state: str) -> None:
+    bodies = [
+        *TSNET_START,
+        f"Authkey is set; but state is {state}. Ignoring authkey. "
+        "Re-run with TSNET_FORCE_LOGIN=1 to force use of authkey.",
+        "AuthLoop: state is Running; done",
+    ]
+    log = _log(_mangle([prefix.format(msg=body) for body in bodies], "plain"))
+    assert "login-required" not in _kinds(log)
+    assert log["state"] == "Running"
+    assert log["exit"] == 0

@@ -192,13 +192,24 @@ def _control(message: str) -> Iterator[Event]:
 
 # ------------------------------------------------------------------------------------------ ipn state
 
-_STATE = re.compile(r"Switching ipn state (?P<old>\w+) -> (?P<new>\w+)")
+# An embedded tsnet node (tsnet/tsnet.go) states its backend's state in words of its own: "LocalBackend state is
+# NeedsLogin; running StartLoginInteractive..." at start, "AuthLoop: state is Running; done" once it is no longer
+# waiting for a login, "Authkey is set; but state is NoState. Ignoring authkey." when saved state makes the key
+# unneeded; and hands out a login URL with "To start this tsnet server, restart with TS_AUTHKEY set, or go to: …".
+_STATE = re.compile(
+    r"Switching ipn state (?P<old>\w+) -> (?P<new>\w+)"
+    r"|^(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) (?P<tsnet>[A-Z]\w+)[;.]"
+)
+_TSNET_LOGIN_URL = re.compile(r"^To start this tsnet server, restart with TS_AUTHKEY set, or go to: \S")
 
 
 def _ipn_state(message: str) -> Iterator[Event]:
+    if _TSNET_LOGIN_URL.search(message) is not None:
+        yield Raise("login-required", "login", message)  # a person must open the URL (cleared by Running)
+        return
     if (switch := _STATE.search(message)) is None:
         return
-    state = switch.group("new")
+    state = switch.group("new") or switch.group("tsnet")
     yield Fact("state", state)
     if state == "NeedsLogin":
         yield Raise("login-required", "login", message)
@@ -209,6 +220,8 @@ def _ipn_state(message: str) -> Iterator[Event]:
         yield Clear("needs-machine-auth")
     elif switch.group("old") == "NeedsLogin":
         yield Raise("login-required", "login", message)  # it left NeedsLogin without logging in
+    elif message.startswith("AuthLoop: ") and state != "NoState":
+        yield Clear("login-required")  # tsnet's auth loop ends only once the node no longer waits for a login
 
 
 # --------------------------------------------------------------------------------------------- health
@@ -599,7 +612,14 @@ def is_dump_request(message: str) -> bool:
     return _DUMP_REQUESTED.search(message) is not None
 
 
+# systemd speaking about a unit by name ("slurmrestd.service: Main process exited, code=dumped"): in a journal
+# mixing units (`journalctl -b | grep fail`) only tailscaled's own unit's exit is tailscaled's crash.
+_OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|socket|mount|timer): ")
+
+
 def _crash(message: str) -> Iterator[Event]:
+    if _OTHER_UNIT.match(message) is not None:
+        return
     if (crash := _CRASH.search(message)) is not None:
         # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
         found = crash.group(0)
@@ -687,7 +707,11 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),  # fmt: skip
         _control,
     ),
-    Recogniser("ipn", ("Switching ipn state",), _ipn_state),
+    Recogniser(
+        "ipn",
+        ("Switching ipn state", "LocalBackend state is", "AuthLoop: state is", "but state is", "tsnet server"),
+        _ipn_state,
+    ),
     Recogniser("health", ("health(",), _health),
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT"), _dns),
     Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService"), _tun),
