@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.diagnose.test_daemon_log import NOISE, PREFIXES, _kinds, _log, _mangle
+from tests.diagnose.test_daemon_log import BAD, NOISE, PREFIXES, _kinds, _log, _mangle
 
 HEALTHY_START = "magicsock: derp-10 connected; connGen=1"
 
@@ -181,3 +181,43 @@ def test_an_ignored_auth_key_is_no_login_problem(prefix: str, state: str) -> Non
     assert "login-required" not in _kinds(log)
     assert log["state"] == "Running"
     assert log["exit"] == 0
+
+
+# Docker Desktop's log view puts the host's local time in front of compose's prefix and tailscaled's UTC stamp.
+STACKED = [
+    "2024-10-04 11:10:42 tailscale-1  | 2024/10/04 02:10:42 {msg}",
+    "2024-10-04T11:10:42.123Z ts-sidecar  | 2024/10/04 02:10:42 {msg}",
+    "2024-10-04 11:10:42 [ts] | 2024/10/04 02:10:42 {msg}",
+]
+# What the HTTPS certificate fetch logs (feature/acme/cert.go, prefixed "cert(%q): ").
+CERT_STEPS = [
+    "registered ACME account.",
+    "already had ACME account.",
+    "acme: using dns-01: Funnel is not enabled for {name}:443",
+    "acme: using tls-alpn-01",
+    "starting SetDNS call for _acme-challenge.{name}...",
+    "did SetDNS for _acme-challenge.{name}",
+    "requesting cert...",
+    "got cert",
+]
+
+
+@given(
+    st.sampled_from([*PREFIXES, *STACKED]),
+    st.lists(st.sampled_from(CERT_STEPS), min_size=1, max_size=5),
+    st.sampled_from(["my-service.my-tailscale-network.ts.net", "pihole-1.tail6f487d.ts.net"]),
+    st.sampled_from(["plain", "fence"]),
+)
+@settings(max_examples=80, deadline=None)
+def test_a_certificate_fetch_is_read_as_a_healthy_log(prefix: str, steps: list[str], name: str, how: str) -> None:
+    lines = [prefix.format(msg=f'cert("{name}"): ' + step.format(name=name)) for step in steps]
+    log = _log(_mangle(lines, how))
+    assert log["issues"] == [], lines
+    assert log["exit"] == 0
+
+
+@given(st.sampled_from(STACKED), st.sampled_from(["derp-unreachable", "control-unreachable"]))
+@settings(max_examples=20, deadline=None)
+def test_stacked_desktop_and_compose_prefixes_still_show_problems(prefix: str, kind: str) -> None:
+    lines = [prefix.format(msg=BAD[kind][0])] * 2
+    assert kind in _kinds(_log(_mangle(lines, "plain")))
