@@ -221,3 +221,34 @@ def test_a_certificate_fetch_is_read_as_a_healthy_log(prefix: str, steps: list[s
 def test_stacked_desktop_and_compose_prefixes_still_show_problems(prefix: str, kind: str) -> None:
     lines = [prefix.format(msg=BAD[kind][0])] * 2
     assert kind in _kinds(_log(_mangle(lines, "plain")))
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["tailscale0", "tailscale1"]),
+    st.sampled_from(["100.114.50.9/32", "100.64.0.1/32", "fd7a:115c:a1e0::e531:320a/128", "100.127.255.1/32"]),
+    st.sampled_from(["LinkChange: major, rebinding: old: ", "monitor: old: ", "LinkChange: minor: new: "]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_tailscale_device_with_a_tailnet_address_is_kernel_networking(
+    prefix: str, device: str, address: str, lead: str
+) -> None:
+    state = f"interfaces.State{{defaultRoute=eth0 ifs={{eth0:[10.89.1.4/24 llu6] {device}:[{address} llu6]}} v4=true}}"
+    log = _log(_mangle([prefix.format(msg=HEALTHY_START), prefix.format(msg=lead + state)], "plain"))
+    assert log["userspace"] is False
+
+
+@pytest.mark.parametrize(
+    "ifs",
+    [
+        "eth0:[10.89.1.4/24 llu6]",  # netstack: no tailscale device
+        "eth0:[10.89.1.4/24] tailscale0:[192.168.5.1/24]",  # a device of that name without a tailnet address
+        "eth0:[10.89.1.4/24] mytailscale0:[100.64.0.1/32]",
+    ],
+)
+def test_no_tailnet_tailscale_device_says_nothing_about_networking(ifs: str) -> None:
+    lines = [
+        f"2024/01/12 10:41:06 {HEALTHY_START}",
+        f"2024/01/12 10:41:07 LinkChange: major: new: interfaces.State{{ifs={{{ifs}}}}}",
+    ]
+    assert _log("\n".join(lines) + "\n")["userspace"] is None

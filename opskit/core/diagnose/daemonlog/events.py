@@ -375,6 +375,10 @@ _USERSPACE = re.compile(
     r"|-tun[= \",]+userspace-networking|\[Wintun\]|CreateTUN"
 )
 
+# netmon's interface list (LinkChange / interfaces.State "ifs={… tailscale0:[100.114.50.9/32 fd7a:…/128 llu6]}")
+# holding a tailscaleN device with a tailnet address: tailscaled runs a kernel TUN (netstack mode creates none).
+_KERNEL_TUN = re.compile(r"(?:^|[\s{])tailscale\d+:\[(?:100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|fd7a:115c:a1e0:)")
+
 
 def _tun(message: str) -> Iterator[Event]:
     if (failure := _TUN.search(message)) is not None:
@@ -387,6 +391,8 @@ def _tun(message: str) -> Iterator[Event]:
         yield Fact("userspace", "true" if userspace else "false")
         if userspace and tun == "userspace-networking":
             yield Clear("crash", "engine")  # the TUN engine failed and tailscaled fell back to netstack
+    elif "interfaces.State{" in message and _KERNEL_TUN.search(message) is not None:
+        yield Fact("userspace", "false")
 
 
 # ------------------------------------------------------------------------ router / packet filter
