@@ -223,8 +223,12 @@ def test_stacked_desktop_and_compose_prefixes_still_show_problems(prefix: str, k
     assert kind in _kinds(_log(_mangle(lines, "plain")))
 
 
+# (a tsnet node's prefix says netstack whatever the host's interfaces are)
+SYSTEM_PREFIXES = [prefix for prefix in PREFIXES if "[Tailscale]" not in prefix and "endpoint/" not in prefix]
+
+
 @given(
-    st.sampled_from(PREFIXES),
+    st.sampled_from(SYSTEM_PREFIXES),
     st.sampled_from(["tailscale0", "tailscale1"]),
     st.sampled_from(["100.114.50.9/32", "100.64.0.1/32", "fd7a:115c:a1e0::e531:320a/128", "100.127.255.1/32"]),
     st.sampled_from(["LinkChange: major, rebinding: old: ", "monitor: old: ", "LinkChange: minor: new: "]),
@@ -252,3 +256,14 @@ def test_no_tailnet_tailscale_device_says_nothing_about_networking(ifs: str) -> 
         f"2024/01/12 10:41:07 LinkChange: major: new: interfaces.State{{ifs={{{ifs}}}}}",
     ]
     assert _log("\n".join(lines) + "\n")["userspace"] is None
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["using fake (no-op) tun device", 'wgengine.NewUserspaceEngine(tun "userspace-networking") ...'],
+)
+def test_a_hosts_tailscale_device_does_not_override_the_nodes_own_userspace_statement(statement: str) -> None:
+    state = "link state: interfaces.State{ifs={tailscale0:[100.64.0.3/32 llu6] wlan0:[192.168.3.17/24]} v4=true}"
+    for prefix in ("TRACE[0000] endpoint/tailscale[ts-ep]: ", "2024/01/12 10:41:06 "):
+        log = _log("\n".join(prefix + body for body in (statement, state, HEALTHY_START)) + "\n")
+        assert log["userspace"] is True

@@ -66,8 +66,8 @@ _MARKERS = re.compile(
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
     r"|shouldUseOneCGNATRoute|magicsock\.|tailscaled\.service|Active: failed \(Result: |Main PID: \d+ \(code="
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
-    r"|tsnet (?:running state path|starting with hostname) "
-    r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme, ipnlocal/cert.go: ACME, SetDNS)  # an embedded node's start (tsnet/tsnet.go)
+    r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
+    r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
     r"|boot: \d{4}/\d{2}/\d{2} )"  # containerboot, the container image's init, starting tailscaled
 )
 # A shell running the daemon by hand: "# tailscaled 2>&1 | grep dns", "$ sudo tailscaled -port 4434".
@@ -361,6 +361,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         userspace = True
     if userspace is None and any(m.process == "tsnet" for m in messages):
         userspace = True  # an embedded tsnet node always runs on netstack (userspace networking)
+    if userspace is None and folded.kernel_tun:
+        userspace = False  # a tailscaleN device with a tailnet address, and nothing says netstack
     return DaemonLogReport(
         version=version,
         os=os_name,

@@ -392,7 +392,8 @@ def _tun(message: str) -> Iterator[Event]:
         if userspace and tun == "userspace-networking":
             yield Clear("crash", "engine")  # the TUN engine failed and tailscaled fell back to netstack
     elif "interfaces.State{" in message and _KERNEL_TUN.search(message) is not None:
-        yield Fact("userspace", "false")
+        # a hint only: the list is the host's, and a tsnet node (sing-box, …) may run beside a system tailscaled
+        yield Fact("kernel-tun", "seen")
 
 
 # ------------------------------------------------------------------------ router / packet filter
