@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.diagnose.conftest import run_text
 from tests.diagnose.test_daemon_log import BAD, NOISE, PREFIXES, _kinds, _log, _mangle
 
 HEALTHY_START = "magicsock: derp-10 connected; connGen=1"
@@ -267,3 +268,57 @@ def test_a_hosts_tailscale_device_does_not_override_the_nodes_own_userspace_stat
     for prefix in ("TRACE[0000] endpoint/tailscale[ts-ep]: ", "2024/01/12 10:41:06 "):
         log = _log("\n".join(prefix + body for body in (statement, state, HEALTHY_START)) + "\n")
         assert log["userspace"] is True
+
+
+def _findings(text: str) -> dict[str, int]:
+    return {finding.rule_id: int(finding.severity) for finding in run_text(text).findings}
+
+
+NETINFO = (
+    "control: NetInfo: NetInfo{{varies=true hairpin= ipv6=false ipv6os=true udp=true icmpv4=false derp=#10 "
+    'portmap={portmap} link="" firewallmode="ipt-default"}}'
+)
+
+
+@given(
+    st.sampled_from(SYSTEM_PREFIXES),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["jMEaP", "gMIp5", "+XbWr"]), st.sampled_from(["10.1.2.121:58635", "203.0.113.9:41641"])
+        ),
+        max_size=3,
+    ),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_hard_nat_warns_only_while_no_peer_is_seen_direct(
+    prefix: str, peers: list[tuple[str, str]], after: bool
+) -> None:
+    netinfo = prefix.format(msg=NETINFO.format(portmap=""))
+    using = [
+        prefix.format(msg=f"magicsock: disco: node [{key}] d:4d603761fc7e1dd0 now using {ep} mtu=1360 tx=3d3704ebd3a5")
+        for key, ep in peers
+    ]
+    lines = [*using, netinfo] if after else [netinfo, *using]
+    severities = _findings("\n".join(lines) + "\n")
+    assert "TS-NETCHECK-HARD-NAT" in severities, lines
+    assert (severities["TS-NETCHECK-HARD-NAT"] >= 2) == (not peers), lines
+
+
+@pytest.mark.parametrize(
+    ("cell", "warns"),
+    [
+        ("active; direct 192.168.1.20:41641, tx 1200 rx 3400", False),
+        ('active; relay "fra", tx 1200 rx 3400', True),
+        ("-", True),
+    ],
+)
+def test_hard_nat_beside_a_status_reads_its_direct_rows(cell: str, warns: bool) -> None:
+    text = (
+        "$ tailscale netcheck\n\nReport:\n\t* UDP: true\n\t* IPv4: yes, 198.51.100.20:40001\n"
+        "\t* IPv6: no, but OS has support\n\t* MappingVariesByDestIP: true\n\t* PortMapping:\n"
+        "\t* Nearest DERP: Frankfurt\n\t* DERP latency:\n\t\t- fra: 12.5ms  (Frankfurt)\n\n"
+        "$ tailscale status\n100.64.0.1   me           user@  linux  -\n"
+        f"100.64.0.2   nas          user@  linux  {cell}\n"
+    )
+    assert (_findings(text)["TS-NETCHECK-HARD-NAT"] >= 2) == warns

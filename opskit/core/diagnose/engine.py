@@ -31,7 +31,7 @@ from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
 from opskit.core.diagnose.status import gron_status_document, parse_status, parse_status_json
-from opskit.core.diagnose.text import hide_keys
+from opskit.core.diagnose.text import SourceLine, hide_keys
 from opskit.core.diagnose.windows import parse_windows
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
@@ -111,6 +111,21 @@ class _Parsed:
     os_ping: OsPingReport | None
     daemon_logs: list[tuple[Block, DaemonLogReport]]
     derp_checks: list[tuple[Block, DerpCheckReport]]
+
+
+def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
+    """Peers the same input shows on a direct path (a log's "now using <endpoint>", a status row's "direct"):
+    (name, endpoint, line). What a NAT measurement predicts is then already seen."""
+    direct: list[tuple[str, str, SourceLine]] = []
+    for _, log in parsed.daemon_logs:
+        direct.extend((peer.key, peer.endpoint, peer.line) for peer in log.peers if peer.endpoint)
+    for _, status in parsed.statuses:
+        direct.extend(
+            (peer.host, peer.direct_addr, peer.line)
+            for peer in status.peers
+            if peer.path is PathKind.DIRECT and peer.direct_addr
+        )
+    return tuple(direct)
 
 
 def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
@@ -368,7 +383,8 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             block, report = parsed.netchecks[-1]
             profile = build_profile(item.label, item.source, report)
             profiles.append(profile)
-            findings.extend(_run("netcheck", profile, InputFacts(item.label, item.source, command=block.command)))
+            facts = InputFacts(item.label, item.source, command=block.command, extra={"direct": _direct_paths(parsed)})
+            findings.extend(_run("netcheck", profile, facts))
         for _, status in parsed.statuses:
             findings.extend(_run("status", status, ctx))
         for _, ping in parsed.pings:
