@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opskit.core.diagnose.text import split_lines
+from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
 from tests.diagnose.test_daemon_log import BAD, NOISE, PREFIXES, _kinds, _log, _mangle
 
@@ -322,3 +324,56 @@ def test_hard_nat_beside_a_status_reads_its_direct_rows(cell: str, warns: bool) 
         f"100.64.0.2   nas          user@  linux  {cell}\n"
     )
     assert (_findings(text)["TS-NETCHECK-HARD-NAT"] >= 2) == warns
+
+
+# `docker compose logs` of a container whose entrypoint runs the CLI: its output carries the service prefix too.
+HEALTH_BULLETS = [
+    "# Health check:",
+    "#     - not connected to home DERP region {region}",
+    "#     - Some peers are advertising routes but --accept-routes is false",
+]
+SERVE_LINES = [
+    "2023/12/30 17:44:48 serve: creating a new proxy handler for http://127.0.0.1:8000",
+    "2023/12/30 17:44:48 Hostinfo.WireIngress changed to true",
+    "2023/12/30 17:44:48 Hostinfo.IngressEnabled changed to false",
+]
+FUNNEL_OUTPUT = [
+    "Available on the internet:",
+    "",
+    "https://cyber.tailnet-name.ts.net/",
+    "|-- proxy http://127.0.0.1:8000",
+    "",
+    "Funnel started and running in the background.",
+]
+
+
+@given(
+    st.sampled_from(["cyberchef-tailscale", "tailscale-1", "ts_1", "app.tailscale"]),
+    st.sampled_from(["  | ", " | ", "   |  "]),
+    st.sampled_from([1, 12, 900]),
+    st.lists(st.sampled_from(SERVE_LINES), min_size=1, max_size=3),
+    st.booleans(),
+    st.sampled_from(["plain", "fence", "crlf"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_compose_logs_of_a_container_running_the_cli_read_both(
+    service: str, bar: str, region: int, serve: list[str], funnel: bool, how: str
+) -> None:
+    body = [line.format(region=region) for line in HEALTH_BULLETS] + serve + (FUNNEL_OUTPUT if funnel else [])
+    lines = [(service + bar + line) if line else service + bar.rstrip() for line in body]
+    document = to_json(run_text(_mangle(["docker compose logs tailscale", *lines], how)), 1)
+    assert [s["health"] for s in document["statuses"]][0][0] == f"not connected to home DERP region {region}"
+    (log,) = document["daemon_logs"]
+    assert log["home_derp"]["id"] == str(region)
+    assert not {issue["kind"] for issue in log["issues"]} & {"serve-backend-unreachable", "crash", "login-required"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name | value\nfoo | 1\nbar | 2\nbaz | 3\n",  # a table: every first cell differs
+        "see below\nprose line one\nprose two\nmore prose\nts-1 | 2024/01/12 10:41:06 x\nts-1 | y\n",  # a minority
+    ],
+)
+def test_bars_that_are_no_compose_prefix_stay(text: str) -> None:
+    assert [line.text for line in split_lines(text) if line.text] == [t for t in text.split("\n") if t]

@@ -16,6 +16,7 @@ from opskit.core.diagnose.live import LiveSnapshot
 from opskit.core.diagnose.models import (
     BlockKind,
     DaemonLogReport,
+    HomeDerp,
     NetcheckReport,
     OsPingReport,
     PathKind,
@@ -164,7 +165,26 @@ def _parse_input(item: InputText) -> _Parsed:
         if all(is_typed_command_line(line.text) for line in log_block.lines):
             continue  # only the command that would start tailscaled: no log to read
         parsed.daemon_logs.append((log_block, parse_daemon_log(log_block.lines, log_block.command)))
+    if (home := _home_from_health(parsed.statuses)) is not None:
+        # One input is one node: a container's output holds its daemon's log and the health check its entrypoint's
+        # `tailscale up` printed ("not connected to home DERP region 12"), both the same tailscaled's words.
+        parsed.daemon_logs = [
+            (block, log if log.home_derp is not None else replace(log, home_derp=home))
+            for block, log in parsed.daemon_logs
+        ]
     return parsed
+
+
+_HEALTH_HOME = re.compile(r"\bhome DERP region (?P<id>\d+)\b")
+
+
+def _home_from_health(statuses: Sequence[tuple[Block, StatusReport]]) -> HomeDerp | None:
+    """The home region a health message of the CLI names (tailscaled's "not connected to home DERP region N")."""
+    for _, status in statuses:
+        for message in status.health:
+            if (home := _HEALTH_HOME.search(message.text)) is not None and home.group("id") != "0":
+                return HomeDerp(home.group("id"), None, message.line)
+    return None
 
 
 def _daemon_log_blocks(blocks: Sequence[Block]) -> list[Block]:
