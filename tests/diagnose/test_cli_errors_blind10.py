@@ -449,3 +449,11 @@ def test_a_blank_line_ends_a_health_item_in_a_plain_paste() -> None:
     text = "\n".join(["$ tailscale status", "# Health check:", pieces[0], "", "some prose the poster wrote"])
     health = [h for s in to_json(run_text(text), 1)["statuses"] for h in s["health"]]
     assert health == [pieces[0][len("#     - ") :].strip()]
+
+
+@given(st.sampled_from(["\n", "\r\n", "\r\r\n", "\n\n"]), st.booleans())
+@settings(max_examples=8, deadline=None)
+def test_a_hand_cut_peer_object_reads_with_a_blank_after_every_line(end: str, fence: bool) -> None:
+    fields = ['    "Online": true,', '    "KeepAlive": false,', '    "ExitNode": false,', '    "Active": false,']
+    text = end.join((["```"] if fence else []) + fields + (["```"] if fence else []))
+    assert [b["kind"] for b in to_json(run_text(text), 1)["blocks"]] == ["status"], repr(text)

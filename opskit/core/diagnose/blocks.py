@@ -323,7 +323,13 @@ def split_input(text: str) -> SplitInput:
             current_hints.append(None)
             continue
         in_cli_panic = False
-        if health_wrap and last_piece_width == health_wrap and current_kind is _STATUS and text[0] != "#":
+        if (
+            health_wrap
+            and last_piece_width == health_wrap
+            and current_kind is _STATUS
+            and text[0] != "#"
+            and classify_line(text, False) is None  # a line of its own (a log line, a row) is no continuation
+        ):
             # the rest of a health item the terminal cut (anywhere: mid-word, or at a space the line lost)
             gap = " " if last_piece_raw[-1:].isspace() or line.raw[:1].isspace() else ""
             current[-1] = current[-1]._replace(text=current[-1].text + gap + text)

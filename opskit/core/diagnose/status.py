@@ -573,7 +573,14 @@ _MIN_PEER_FIELDS = 3  # fewer is a quote in prose, not a cut-out object
 
 def _peer_object_lines(lines: Sequence[SourceLine], start: int) -> tuple[dict[str, object], int] | None:
     end, known = start, 0
-    while end < min(len(lines), start + _MAX_EXCERPT_LINES) and (field := _SCALAR_FIELD.match(lines[end].text)):
+    limit = min(len(lines), start + _MAX_EXCERPT_LINES)
+    while end < limit:
+        if not lines[end].text and end + 1 < limit and _SCALAR_FIELD.match(lines[end + 1].text):
+            end += 1  # a blank between fields: a paste with a blank after every line (CRLF converted twice)
+            continue
+        field = _SCALAR_FIELD.match(lines[end].text)
+        if field is None:
+            break
         known += field.group("field") in _PEER_STATUS_FIELDS
         end += 1
     if known < _MIN_PEER_FIELDS:
