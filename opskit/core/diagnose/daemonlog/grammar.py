@@ -17,6 +17,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     08-12 01:28:19.408 31087 31144 I com.tailscale.ipn:   Android logcat
     2023-05-27 01:02:04.758978-0400 0xba326 Default 0x0 19332 0 IPNExtension:   macOS unified log
     default 18:30:39.895744-0800 io.tailscale.ipn.macsys.network-extension     macOS Console (tab-separated)
+    53457 default 19:53:44.078650-0800 IPNExtension   macOS Console with its PID column
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
     TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000])
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
@@ -92,9 +93,10 @@ _MACOS = re.compile(
     r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+0x[0-9a-f]+\s+\w+\s+0x[0-9a-f]+\s+\d+\s+\d+\s+"
     r"(?P<proc>[\w.-]+):\s+"
 )
-# macOS Console's copy (level, time, process, message; tabs already spaces), with or without the date.
+# macOS Console's copy (level, time, process, message; tabs already spaces), with or without the date, and with
+# or without the PID column Console can show first ("53457<TAB>default<TAB>19:53:44.078650-0800<TAB>IPNExtension").
 _CONSOLE = re.compile(
-    r"^(?:default|info|debug|error|fault|notice)\s+(?:\d{4}-\d{2}-\d{2}\s+)?\d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+"
+    r"^(?:\d+\s+)?(?:default|info|debug|error|fault|notice)\s+(?:\d{4}-\d{2}-\d{2}\s+)?\d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+"
     r"(?P<proc>(?:io\.tailscale\.|IPNExtension|Tailscale)[\w.-]*):?\s+"
 )
 # Go's testing log (t.Logf): "    magicsock.go:2546: magicsock: …".
@@ -140,6 +142,9 @@ def message_of(text: str) -> Message:
                 continue
             if (logcat := _LOGCAT.match(text)) is not None:
                 process, form, text = logcat.group("proc"), "logcat", text[logcat.end() :]
+                continue
+            if (console := _CONSOLE.match(text)) is not None:
+                process, form, text = console.group("proc"), "macos", text[console.end() :]
                 continue
             if (service := _WINDOWS_SERVICE.match(text)) is not None:
                 # before the syslog test: "…-04:00: tailscaled: engine fetch error" is not syslog's "host tailscaled:"
