@@ -181,3 +181,102 @@ def test_a_binary_the_service_manager_cannot_execute_is_exec_failed_not_a_crash(
 def test_the_service_managers_verdict_alone_is_still_a_crash() -> None:
     lines = ["Dec 13 02:42:15 host systemd[1]: " + v for v in VERDICTS]
     assert "crash" in _kinds(_log("\n".join(lines) + "\n"))
+
+
+# ----------------------------------------------------------------------------------- wrapped log lines
+
+# Prefixes short enough that the first 80 columns still show whose line it is (a macOS unified-log prefix alone is
+# longer than that: a console cannot show it wrapped and still readable).
+SHORT_PREFIXES = [p for p in PREFIXES if 0 < p.index("{msg}") < 45]
+WRAPPABLE = {  # long messages (starting with a subsystem only tailscaled has) → the issue they raise
+    "open-conn-track: timeout opening (TCP 100.79.107.110:37196 => 100.94.193.51:8001) to node [Vdhdo]; "
+    "online=yes, lastRecv=13m42s": "peer-unreachable",
+    "magicsock: derp.Send(127.3.3.40:900): derphttp.Client.Send connect to region 900 (home): dial tcp "
+    "203.0.113.1:443: i/o timeout": "derp-unreachable",
+    "wgengine: watchdog timeout on Reconfig": "crash",
+}
+
+
+@given(
+    st.sampled_from(SHORT_PREFIXES),
+    st.sampled_from(sorted(WRAPPABLE)),
+    st.sampled_from(["plain", "fence", "indent", "quote"]),
+)
+@settings(max_examples=80, deadline=None)
+def test_a_line_a_console_cut_at_80_columns_is_read_whole(prefix: str, message: str, how: str) -> None:
+    full = prefix.format(msg=message)
+    pieces = [full[i : i + 80] for i in range(0, len(full), 80)]  # cut anywhere, mid-word too
+    log = _log(_mangle([prefix.format(msg=HEALTHY[0]), *pieces], how))
+    assert WRAPPABLE[message] in _kinds(log), pieces
+
+
+JOURNAL = "Oct 30 16:37:08 clockworkcity tailscaled[841]: {msg}"
+CHAT_STORY = [
+    "wgengine: set DNS config again after major link change",
+    "magicsock: 1 active derp conns: derp-22=cr15m0s,wr17s",
+    "magicsock: disco: node [+YZI4] d:dd387ab0026ec527 now using 192.168.1.111:41641 mtu=1360 tx=edaa17882e4b",
+    "post-rebind ping of DERP region 22 okay",
+    "open-conn-track: timeout opening (TCP 100.79.107.110:37196 => 100.94.193.51:8001) to node [p/guc]; online=yes, "
+    "lastRecv=13m42s",
+    "monitor: RTM_DELROUTE: src=, dst=fe80::/64, gw=, outif=82, table=254",
+]
+
+
+@given(
+    st.sampled_from([JOURNAL, "2026/02/15 20:38:03 {msg}", "2024-04-30T03:52:44.875476938-04:00 {msg}"]),
+    st.integers(56, 90),
+    st.sampled_from(["", "  ", "    "]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_log_a_chat_rewrapped_at_a_width_is_read_whole(prefix: str, width: int, indent: str) -> None:
+    import textwrap
+
+    pieces = [
+        f"{indent}{piece}"
+        for message in CHAT_STORY * 2
+        for piece in textwrap.wrap(prefix.format(msg=message), width, break_long_words=False, break_on_hyphens=False)
+    ]
+    log = _log("\n".join(pieces) + "\n")
+    by_name = {peer["name"]: peer for peer in log["peers"]}
+    assert (by_name["+YZI4"]["path"], by_name["+YZI4"]["endpoint"]) == ("direct", "192.168.1.111:41641"), pieces
+    assert "p/guc" in by_name and "peer-unreachable" in _kinds(log), pieces
+
+
+@given(
+    st.sampled_from([JOURNAL, "2026/02/15 20:38:03 {msg}"]),
+    st.sampled_from(["(TCP 100.79.107.110:37196 => 100.94.193.51:8001) to node [p/guc];", "online=yes, lastRecv=1m"]),
+)
+@settings(max_examples=20, deadline=None)
+def test_a_piece_that_cannot_start_a_message_continues_the_line_above(prefix: str, piece: str) -> None:
+    # a person broke the line by hand, at no width: "(…" and "key=value" cannot start a tailscaled message
+    head = (
+        "open-conn-track: timeout opening"
+        if piece.startswith("(")
+        else ("open-conn-track: timeout opening (TCP 100.79.107.110:37196 => 100.94.193.51:8001) to node [p/guc];")
+    )
+    tail = ["online=yes, lastRecv=13m42s"] if piece.startswith("(") else []
+    log = _log("\n".join([prefix.format(msg=head), piece, *tail]) + "\n")
+    assert "peer-unreachable" in _kinds(log)
+    assert "p/guc" in {peer["name"] for peer in log["peers"]}
+
+
+@given(
+    st.sampled_from(SHORT_PREFIXES),
+    st.sampled_from(["this is what I see after the reboot", "Any idea what is wrong?", "goroutine 1 [running]:"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_prose_or_a_trace_under_a_short_log_line_is_not_part_of_it(prefix: str, after: str) -> None:
+    line = prefix.format(msg="Switching ipn state Starting -> NeedsLogin (WantRunning=true, nm=true)")
+    log = _log(f"{line}\n{after}\n")
+    (issue,) = [i for i in log["issues"] if i["kind"] == "login-required"]
+    assert after not in issue["message"]
+
+
+@given(
+    st.sampled_from(["Tailscale", "tailscale", "ts-router", "container.1"]),
+    st.sampled_from(["2026-03-17 04:35:27", "2026-03-17T04:35:27.123Z"]),
+    st.sampled_from(["wgengine: watchdog timeout on Reconfig", "magicsock: derp-4 connected; connGen=1"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_viewers_stamp_and_container_name_before_the_go_stamp_are_peeled(name: str, stamp: str, msg: str) -> None:
+    assert message_of(f"{stamp} {name} 2026/03/17 04:35:27 {msg}").text == msg

@@ -756,12 +756,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "safesocket.Listen",
             "Main process exited",
             "Failed with result",
-            "203/EXEC",
-            "step EXEC",
-            "executable",
-            "xec format error",
-            "Failed to execute",
-            "cannot execute binary",
+            "EXEC",  # status=203/EXEC, "Failed at step EXEC spawning"
+            "execut",  # "Failed to execute", "cannot execute binary file", "Unable to locate executable"
+            "xec format",
             "Active: failed",
             "repeated too quickly",
             ") error: ",

@@ -34,6 +34,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
                                                       iOS), a time column
     tailscaled Drop: …  /  tailscaled: …                 the program name alone (grep -h, some viewers)
     2025-01-20 06:42:26.1+00:002025/01/20 …           a runtime stamp glued to the line (TrueNAS, k8s UIs)
+    2026-03-17 04:35:27 Tailscale 2026/03/17 …        a viewer's stamp and the container's name (RouterOS)
 
 Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
 Pure functions: text in, (message, process) out.
@@ -83,6 +84,10 @@ _STAMP = re.compile(
     # TrueNAS/Kubernetes UIs glue the runtime's stamp to the line: "…06:42:26.1+00:002025/01/20 …"
     r"(?:\s+|$|(?<=[+-]\d\d:\d\d)(?=\w))"
 )
+# A log viewer's stamp, then the container's or program's name, then tailscaled's own Go stamp (RouterOS'
+# container log: "2026-03-17 04:35:27 Tailscale 2026/03/17 04:35:27 …"): after a stamp, a name right before
+# another stamp is the viewer's column, not the message.
+_NAME_BEFORE_STAMP = re.compile(r"^[A-Za-z][\w.-]*\s+(?=\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2})")
 # The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
 # as some syslog viewers and `grep -h` print it; a command line ("tailscaled --state=…") is not one.
 _BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")
@@ -132,10 +137,14 @@ def message_of(text: str) -> Message:
         form = "logtail"
     if "#011" in text:
         text = text.replace("#011", " ")  # rsyslog's escape of a tab (text.py made real tabs spaces)
+    stamped = False
     for _ in range(6):  # prefixes stack (container stamp + Go stamp + memory stats …); each round peels one
         first = text[:1]
         if not first:
             break
+        if stamped and first.isalpha() and (name := _NAME_BEFORE_STAMP.match(text)) is not None:
+            text, stamped = text[name.end() :], False
+            continue
         if first.isdigit():
             if (macos := _MACOS.match(text)) is not None:
                 process, form, text = macos.group("proc"), "macos", text[macos.end() :]
@@ -178,7 +187,7 @@ def message_of(text: str) -> Message:
         if first.isdigit() and (stamp := _STAMP.match(text)) is not None and stamp.end() > 0:
             if _WINDOWS_SERVICE.match(text):
                 form = "windows-service"
-            text = text[stamp.end() :]
+            text, stamped = text[stamp.end() :], True
             continue
         if first in "sS[_^0123456789" and (noise := _NOISE.match(text)) is not None:
             text = text[noise.end() :]
