@@ -4,9 +4,11 @@ and explain it all with the pure diagnose engine."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from opskit.core.diagnose.engine import Diagnosis, InputText, diagnose
+from opskit.core.diagnose.live import journal_has_entries, journal_hidden_from_user
 from opskit.errors import InputError
 
 STDIN = "-"
@@ -48,13 +50,23 @@ def run_diagnosis(files: Sequence[str], labels: Sequence[str] = (), *, live: boo
         from opskit.adapters.tailscale_live import snapshot as take_snapshot
 
         snapshot = take_snapshot()
-        runs = (*snapshot.runs, *((snapshot.journal,) if snapshot.journal is not None else ()))
+        journal = snapshot.journal
+        # A journal without tailscaled's entries (no systemd unit, no permission) has nothing to diagnose.
+        runs = (*snapshot.runs, *((journal,) if journal is not None and journal_has_entries(journal.output) else ()))
         if runs:
             # One node, several commands: keep the prompts so each block knows its command.
             transcript = "\n".join(f"$ {run.command}\n{run.output}" for run in runs)
             inputs.append(InputText("local", "live", transcript, required=False))
     with collector_paused():  # a big paste is many small, long-lived, acyclic objects: see opskit.app.gc_pause
-        return diagnose(inputs, live=snapshot)
+        diagnosis = diagnose(inputs, live=snapshot)
+    journal = snapshot.journal if snapshot is not None else None
+    if journal is not None and not journal_has_entries(journal.output) and journal_hidden_from_user(journal.output):
+        note = (
+            "live: journalctl shows this user none of tailscaled.service's entries; run as root or in the "
+            "systemd-journal group to have the daemon's log read"
+        )
+        diagnosis = replace(diagnosis, warnings=(*diagnosis.warnings, note))
+    return diagnosis
 
 
 def save_graph(path: Path, dot_text: str) -> None:

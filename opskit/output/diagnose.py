@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from opskit.core.diagnose.derpcheck import DerpCheckReport
 from opskit.core.diagnose.engine import Diagnosis, InputReports
 from opskit.core.diagnose.models import DaemonLogReport, LogPeer, PathKind, PingReport, Pong, StatusPeer
 from opskit.core.diagnose.paths import PairPrediction, Prediction
@@ -17,7 +18,8 @@ from opskit.output.safe import safe_cell, safe_plain, safe_text
 
 # Version of the `diagnose` payload (the envelope's "opskit" number is shared by every command).
 # 2: peers[], pings[], statuses[], windows[], daemon_logs[], nodes[].derp_home_region.
-#    (additive since: daemon_logs[].state/home_derp/userspace/issues, peers[].from = "tailscaled-log")
+#    (additive since: daemon_logs[].state/home_derp/userspace/issues, peers[].from = "tailscaled-log",
+#    derp_checks[])
 DIAGNOSE_SCHEMA_VERSION = 2
 
 if TYPE_CHECKING:
@@ -183,9 +185,31 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
             for e in w.errors
         ],
         "daemon_logs": [daemon_log_json(i.label, log) for i in diagnosis.inputs for log in i.daemon_logs],
+        "derp_checks": [derp_check_json(i.label, check) for i in diagnosis.inputs for check in i.derp_checks],
         "findings": [finding_json(f) for f in diagnosis.findings],
         "warnings": list(diagnosis.warnings),
         "live": _live_json(diagnosis),
+    }
+
+
+def derp_check_json(label: str, check: DerpCheckReport) -> dict[str, Any]:
+    """One pasted `tailscale debug derp <region>` report: its region and every message, classified."""
+    return {
+        "label": label,
+        "region": {"id": check.region_id, "code": check.region_code},
+        "whole": check.whole,
+        "messages": [
+            {
+                "level": m.level or None,
+                "kind": str(m.kind),
+                "node": m.node,
+                "family": m.family,
+                "error": m.error or None,
+                "text": m.text,
+                "line": m.line.number,
+            }
+            for m in check.messages
+        ],
     }
 
 

@@ -226,9 +226,10 @@ CHAT_STORY = [
     st.sampled_from([JOURNAL, "2026/02/15 20:38:03 {msg}", "2024-04-30T03:52:44.875476938-04:00 {msg}"]),
     st.integers(56, 90),
     st.sampled_from(["", "  ", "    "]),
+    st.sampled_from(["\n", "\r\n", "\r\r\n"]),  # a copy that doubled every line end: a blank between pieces
 )
 @settings(max_examples=60, deadline=None)
-def test_a_log_a_chat_rewrapped_at_a_width_is_read_whole(prefix: str, width: int, indent: str) -> None:
+def test_a_log_a_chat_rewrapped_at_a_width_is_read_whole(prefix: str, width: int, indent: str, end: str) -> None:
     import textwrap
 
     pieces = [
@@ -236,7 +237,7 @@ def test_a_log_a_chat_rewrapped_at_a_width_is_read_whole(prefix: str, width: int
         for message in CHAT_STORY * 2
         for piece in textwrap.wrap(prefix.format(msg=message), width, break_long_words=False, break_on_hyphens=False)
     ]
-    log = _log("\n".join(pieces) + "\n")
+    log = _log(end.join(pieces) + end)
     by_name = {peer["name"]: peer for peer in log["peers"]}
     assert (by_name["+YZI4"]["path"], by_name["+YZI4"]["endpoint"]) == ("direct", "192.168.1.111:41641"), pieces
     assert "p/guc" in by_name and "peer-unreachable" in _kinds(log), pieces

@@ -117,12 +117,30 @@ def _export_entry(stamp_us: int, pid: int, message: str, unit: str = "tailscaled
     )
 
 
-@pytest.fixture
-def journal_shim(tmp_path: Path) -> Path:
-    """A directory for PATH whose `journalctl` is the real one, reading a journal this fixture wrote."""
+def _journal_shim(tmp_path: Path, entries: list[str]) -> Path:
+    """A directory for PATH whose `journalctl` is the real one, reading a journal of these entries."""
     journalctl = require_binary("journalctl", "apt-get install systemd-journal-remote (scripts/install-system-deps.sh)")
     if not Path(JOURNAL_REMOTE).exists():
         require_binary("systemd-journal-remote", "apt-get install systemd-journal-remote")
+    journal_dir = tmp_path / "journal"
+    journal_dir.mkdir()
+    subprocess.run(  # noqa: S603 - fixed argv
+        [JOURNAL_REMOTE, "-o", str(journal_dir / "remote.journal"), "-"],
+        input="".join(entries).encode(),
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    shim = tmp_path / "shim-bin"
+    shim.mkdir()
+    (shim / "journalctl").write_text(f'#!/bin/sh\nexec {journalctl} --directory={journal_dir} "$@"\n')
+    (shim / "journalctl").chmod(0o755)
+    return shim
+
+
+@pytest.fixture
+def journal_shim(tmp_path: Path) -> Path:
+    """The real journalctl reading a journal with a tailscaled that cannot create its TUN device."""
     start = int(time.time() * 1e6) - 60_000_000
     messages = [
         (812, 'Program starting: v1.76.1-t1234abcd, Go 1.23.1: []string{"/usr/sbin/tailscaled", '
@@ -140,20 +158,7 @@ def journal_shim(tmp_path: Path) -> Path:
     entries = [_export_entry(start + i * 1000, pid, message) for i, (pid, message) in enumerate(messages)]
     # Another unit's failure in the same journal: `-u tailscaled.service` must keep it out.
     entries.append(_export_entry(start + 9000, 90, 'CreateTUN("wg0") failed; not ours', unit="nginx.service"))
-    journal_dir = tmp_path / "journal"
-    journal_dir.mkdir()
-    subprocess.run(  # noqa: S603 - fixed argv
-        [JOURNAL_REMOTE, "-o", str(journal_dir / "remote.journal"), "-"],
-        input="".join(entries).encode(),
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    shim = tmp_path / "shim-bin"
-    shim.mkdir()
-    (shim / "journalctl").write_text(f'#!/bin/sh\nexec {journalctl} --directory={journal_dir} "$@"\n')
-    (shim / "journalctl").chmod(0o755)
-    return shim
+    return _journal_shim(tmp_path, entries)
 
 
 def test_live_reads_tailscaleds_journal_as_a_log(  # type: ignore[no-untyped-def]
@@ -174,3 +179,40 @@ def test_live_reads_tailscaleds_journal_as_a_log(  # type: ignore[no-untyped-def
     assert "Main process exited" in json.dumps(document)  # systemd's own line about the unit was read too
     human = cli(["diagnose", "--live"])
     assert "tailscaled log summary" in human.stdout and "tun-unavailable" in human.stdout
+
+
+def test_a_journal_without_tailscaleds_entries_is_run_but_not_diagnosed(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # journalctl answers "-- No entries --" for a unit it has nothing of: no log, and no warning about it.
+    start = int(time.time() * 1e6)
+    shim = _journal_shim(tmp_path, [_export_entry(start, 90, "worker process started", unit="nginx.service")])
+    monkeypatch.setenv("PATH", str(shim))
+    result = cli(["diagnose", "--live", "--format", "json"])
+    document = json.loads(result.stdout)
+    assert [r["command"].split()[0] for r in document["live"]["runs"]] == ["journalctl"]
+    assert document["daemon_logs"] == [] and document["warnings"] == [] and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("output", "entries", "hidden"),
+    [
+        ("-- No entries --", False, False),
+        ("No journal files were found.\n-- No entries --", False, False),
+        (  # journalctl as a user outside systemd-journal/adm (systemd 252's words)
+            "Hint: You are currently not seeing messages from other users and the system.\n"
+            "      Users in groups 'adm', 'systemd-journal' can see all messages.\n"
+            "      Pass -q to turn off this notice.\n-- No entries --",
+            False,
+            True,
+        ),
+        ("No journal files were opened due to insufficient permissions.", False, True),
+        ("2026-12-06T04:52:51+0000 gw tailscaled[812]: magicsock: derp-4 connected", True, False),
+        ("-- Boot 5c0ffee0 --\n2026-12-06T04:52:51+0000 gw tailscaled[812]: Program starting: v1.76.1", True, False),
+    ],
+)
+def test_journalctl_notices_are_told_from_entries(output: str, entries: bool, hidden: bool) -> None:
+    from opskit.core.diagnose.live import journal_has_entries, journal_hidden_from_user
+
+    assert journal_has_entries(output) is entries
+    assert journal_hidden_from_user(output) is hidden

@@ -1089,6 +1089,47 @@ def test_debug_derp_reports_are_read_and_judged_per_node(outcomes: list[tuple[st
         assert finding.evidence, finding
 
 
+DIAGNOSE_SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "diagnose.schema.json").read_text())
+# What each node outcome leaves in derp_checks[].messages[].kind for that node.
+DERP_NODE_KINDS = {
+    "ok": {"tcp-tls-ok", "derp-ok"},
+    "no-ipv6": {"tcp-failed", "derp-ok"},
+    "no-ipv4": {"tcp-failed", "ipv6-only", "derp-ok"},
+    "tcp-down": {"tcp-failed"},
+    "tls-bad": {"tls-failed"},
+    "derp-refused": {"tcp-tls-ok", "derp-failed"},
+    "stun-only": {"tcp-tls-ok", "stun-only-node"},
+}
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(DERP_NODE_OUTCOMES), st.booleans()), min_size=1, max_size=3),
+    st.sampled_from([layout for layout in DERP_LAYOUTS if layout != "errors-only"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_debug_derp_reports_are_listed_per_node_in_json(outcomes: list[tuple[str, bool]], layout: str) -> None:
+    import jsonschema
+
+    diagnosis = run_text(_derp_layout(_derp_report(outcomes), layout))
+    document = {"opskit": 1, "kind": "diagnose", **to_json(diagnosis, 1 if diagnosis.has_problems else 0)}
+    jsonschema.validate(document, DIAGNOSE_SCHEMA)
+    (check,) = document["derp_checks"]
+    assert check["region"] == {"id": "900", "code": "home"} and check["whole"] is (layout != "errors-only")
+    for number, (outcome, stun) in enumerate(outcomes):
+        node = f"derp{number}.example.net"
+        kinds = {m["kind"] for m in check["messages"] if m["node"] == node}
+        assert kinds == DERP_NODE_KINDS[outcome] | {"stun-ok" if stun else "stun-no-response"}, (outcome, kinds)
+    failed = [m for m in check["messages"] if m["kind"] in ("tcp-failed", "tls-failed")]
+    assert all(m["family"] in ("IPv4", "IPv6") and m["error"] and m["level"] == "error" for m in failed)
+
+
+def test_the_schema_lists_every_derp_check_message_kind() -> None:
+    from opskit.core.diagnose.derpcheck import DerpCheckKind
+
+    message = DIAGNOSE_SCHEMA["properties"]["derp_checks"]["items"]["properties"]["messages"]["items"]
+    assert set(message["properties"]["kind"]["enum"]) == {str(kind) for kind in DerpCheckKind}
+
+
 @given(st.integers(min_value=3, max_value=40), st.sampled_from(["marshal", "jq"]))
 @settings(max_examples=40, deadline=None)
 def test_a_debug_derp_report_cut_anywhere_is_still_read(cut: int, layout: str) -> None:

@@ -139,6 +139,14 @@ _LOCALAPI_500 = re.compile(
 )
 
 
+# The line the CLI ends a warning or error with, pointing at its KB page ("See https://tailscale.com/s/ip-forwarding",
+# the older "/kb/1104/enable-ip-forwarding/"): part of the message above it, not an unread line.
+_KB_LINK = re.compile(
+    r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?(?:- )?"
+    r"See https?://(?:www\.)?tailscale\.com/(?:s|kb)/\S+$"
+)
+
+
 # What `tailscale up` / `login` print once the node is up; under a CI runner's or Go's log stamp too.
 _SUCCESS = re.compile(
     r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?\s+|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+)?Success\.$"
@@ -220,13 +228,19 @@ def _join_log_pieces(
     lines: list[SourceLine], head: SourceLine, index: int, width: Callable[[], int | None]
 ) -> tuple[str, int]:
     """``head``'s text with the pieces from ``lines[index]`` on that continue it, and the index after them."""
+    # A double-spaced paste (a copy that doubled every line end: a blank line above the head too) puts a blank
+    # line between the pieces as well.
+    double = index < 2 or not lines[index - 2].text
     joined, last, end = head.text, head, index
     while end < len(lines) and end - index < _MAX_LOG_PIECES:
-        gap = _log_continuation(joined, head, last, lines[end], width)
+        at = end
+        if double and not lines[at].text and at + 1 < len(lines):
+            at += 1
+        gap = _log_continuation(joined, head, last, lines[at], width)
         if gap is None:
             break
-        joined, last = f"{joined}{gap}{lines[end].text}", lines[end]
-        end += 1
+        joined, last = f"{joined}{gap}{lines[at].text}", lines[at]
+        end = at + 1
     return joined, end
 
 
@@ -494,7 +508,7 @@ def split_input(text: str) -> SplitInput:
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
             continue
         kind = classify_line(text, current_kind is _NETCHECK)
-        if (kind is BlockKind.DAEMON_LOG or kind is None) and index < line_count and lines[index].text:
+        if (kind is BlockKind.DAEMON_LOG or kind is None) and index < line_count:
             # a log line broken by a console, a chat or a person: its unstamped pieces join it (and a stamped
             # line that says too little alone, "…-04:00 open-conn-track:", may be one once joined)
             joined, end = _join_log_pieces(lines, line, index, paste_width)
@@ -523,6 +537,8 @@ def split_input(text: str) -> SplitInput:
                     break
         if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
+        if kind is None and current_kind is BlockKind.WINDOWS and "See http" in text and _KB_LINK.match(text):
+            kind = BlockKind.WINDOWS  # the KB link closing the CLI message above
         if current_kind is BlockKind.WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
             # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
             # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).

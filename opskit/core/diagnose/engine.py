@@ -16,6 +16,7 @@ from opskit.core.diagnose.live import LiveSnapshot
 from opskit.core.diagnose.models import (
     BlockKind,
     DaemonLogReport,
+    HomeDerp,
     NetcheckReport,
     OsPingReport,
     PathKind,
@@ -31,7 +32,7 @@ from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
 from opskit.core.diagnose.status import gron_status_document, parse_status, parse_status_json
-from opskit.core.diagnose.text import hide_keys
+from opskit.core.diagnose.text import SourceLine, hide_keys
 from opskit.core.diagnose.windows import parse_windows
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
@@ -113,6 +114,21 @@ class _Parsed:
     derp_checks: list[tuple[Block, DerpCheckReport]]
 
 
+def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
+    """Peers the same input shows on a direct path (a log's "now using <endpoint>", a status row's "direct"):
+    (name, endpoint, line). What a NAT measurement predicts is then already seen."""
+    direct: list[tuple[str, str, SourceLine]] = []
+    for _, log in parsed.daemon_logs:
+        direct.extend((peer.key, peer.endpoint, peer.line) for peer in log.peers if peer.endpoint)
+    for _, status in parsed.statuses:
+        direct.extend(
+            (peer.host, peer.direct_addr, peer.line)
+            for peer in status.peers
+            if peer.path is PathKind.DIRECT and peer.direct_addr
+        )
+    return tuple(direct)
+
+
 def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
     if block.json_document is not None and isinstance(block.json_document, dict):
         return parse_netcheck_json(block.json_document, block.lines[0])
@@ -149,7 +165,26 @@ def _parse_input(item: InputText) -> _Parsed:
         if all(is_typed_command_line(line.text) for line in log_block.lines):
             continue  # only the command that would start tailscaled: no log to read
         parsed.daemon_logs.append((log_block, parse_daemon_log(log_block.lines, log_block.command)))
+    if (home := _home_from_health(parsed.statuses)) is not None:
+        # One input is one node: a container's output holds its daemon's log and the health check its entrypoint's
+        # `tailscale up` printed ("not connected to home DERP region 12"), both the same tailscaled's words.
+        parsed.daemon_logs = [
+            (block, log if log.home_derp is not None else replace(log, home_derp=home))
+            for block, log in parsed.daemon_logs
+        ]
     return parsed
+
+
+_HEALTH_HOME = re.compile(r"\bhome DERP region (?P<id>\d+)\b")
+
+
+def _home_from_health(statuses: Sequence[tuple[Block, StatusReport]]) -> HomeDerp | None:
+    """The home region a health message of the CLI names (tailscaled's "not connected to home DERP region N")."""
+    for _, status in statuses:
+        for message in status.health:
+            if (home := _HEALTH_HOME.search(message.text)) is not None and home.group("id") != "0":
+                return HomeDerp(home.group("id"), None, message.line)
+    return None
 
 
 def _daemon_log_blocks(blocks: Sequence[Block]) -> list[Block]:
@@ -273,10 +308,21 @@ def _observations(parsed: _Parsed, aliases: dict[str, str]) -> Iterable[Observat
                 parsed.source,
                 pong.line,
             )
+        elif ping.outcome is PingOutcome.PEER_RELAY:
+            last = ping.pongs[-1]
+            yield Observation(
+                parsed.label,
+                other,
+                PathKind.PEER_RELAY,
+                f"tailscale ping ended via {last.via}",
+                parsed.source,
+                last.line,
+            )
         elif ping.outcome in (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY):
             line = ping.verdict_line or ping.pongs[-1].line
-            path = PathKind.PEER_RELAY if all(p.path is PathKind.PEER_RELAY for p in ping.pongs) else PathKind.DERP
-            yield Observation(parsed.label, other, path, f"tailscale ping only via {first.via}", parsed.source, line)
+            yield Observation(
+                parsed.label, other, PathKind.DERP, f"tailscale ping only via {first.via}", parsed.source, line
+            )
 
 
 def _without_repeats(findings: list[Finding]) -> list[Finding]:
@@ -356,7 +402,8 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             sample = hide_keys(run.lines[0].text)
             sample = sample if len(sample) <= 70 else sample[:67] + "..."
             warnings.append(f"{parsed.source}: skipped {run.span} ({run.reason}): {sample!r}")
-        ctx = InputFacts(item.label, item.source, os_ping=parsed.os_ping)
+        # "Success." lines (`tailscale up`/`login` done) let a status rule see a login that completed later.
+        ctx = InputFacts(item.label, item.source, os_ping=parsed.os_ping, extra={"successes": parsed.split.successes})
         findings.extend(_run("input", parsed.split, ctx))
         if parsed.netchecks:
             if len(parsed.netchecks) > 1:
@@ -368,7 +415,8 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             block, report = parsed.netchecks[-1]
             profile = build_profile(item.label, item.source, report)
             profiles.append(profile)
-            findings.extend(_run("netcheck", profile, InputFacts(item.label, item.source, command=block.command)))
+            facts = InputFacts(item.label, item.source, command=block.command, extra={"direct": _direct_paths(parsed)})
+            findings.extend(_run("netcheck", profile, facts))
         for _, status in parsed.statuses:
             findings.extend(_run("status", status, ctx))
         for _, ping in parsed.pings:

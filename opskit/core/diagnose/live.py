@@ -36,6 +36,22 @@ class DaemonProcess:
         return self.parent_name.lower() in SERVICE_PARENTS or self.parent_pid == 1
 
 
+# journalctl's own words around (or instead of) entries: "-- No entries --", "-- Boot 0123… --",
+# "No journal files were found.", "Hint: You are currently not seeing messages from other users …".
+_JOURNAL_NOTICE = ("-- ", "No journal files", "Hint: ", "Warning: ")
+
+
+def journal_has_entries(output: str) -> bool:
+    """Whether journalctl printed any entry (not only its notices about having none to show)."""
+    # An entry starts at the line's start (its stamp); indented lines continue a hint or a message.
+    return any(line[:1].strip() and not line.startswith(_JOURNAL_NOTICE) for line in output.splitlines())
+
+
+def journal_hidden_from_user(output: str) -> bool:
+    """journalctl said this user cannot see the system's entries (not root, not in systemd-journal/adm)."""
+    return "not seeing messages from other users" in output or "insufficient permissions" in output
+
+
 @dataclass(frozen=True)
 class CliRun:
     command: str  # "tailscale netcheck"

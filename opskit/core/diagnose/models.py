@@ -161,13 +161,18 @@ class StatusReport:
 
     @property
     def self_peer(self) -> StatusPeer | None:
-        """``tailscale status`` prints the local node first, and its cell is ``-`` (never active).
+        """``tailscale status`` prints the local node first, and its cell is ``-`` (never active), or
+        ``idle; offers exit node`` when it is an approved exit node (the CLI prints Self with the peers'
+        printer, and ``peerStatusFromNode`` sets ExitNodeOption for Self as for any node).
 
         A first row with another cell means the paste starts below the local node's row.
         """
-        if self.peers and (self.peers[0].cell == "-" or self.layout == "json"):
+        if self.peers and (self.peers[0].cell in _SELF_CELLS or self.layout == "json"):
             return self.peers[0]
         return None
+
+
+_SELF_CELLS = frozenset({"-", "idle; offers exit node"})
 
 
 # --------------------------------------------------------------------------------------------- ping
@@ -188,6 +193,10 @@ class PingOutcome(StrEnum):
     DIRECT = "direct"  # a direct pong arrived (exit 0)
     NOT_ESTABLISHED = "not-established"  # only DERP/peer-relay pongs, "direct connection not established"
     RELAYED_ONLY = "relayed-only"  # relayed pongs, paste ends without the verdict (truncated / -c)
+    # no direct pong and the last pong came through a Peer Relay (v1.86+; DERP pongs may come first): the path
+    # settled on the tailnet's own UDP relay, the intended fallback. A "direct connection not established"
+    # after it only says "not direct" (the CLI keeps pinging until direct or -c).
+    PEER_RELAY = "peer-relay"
     TIMEOUT = "timeout"
     ERROR = "error"
     SELF = "self"  # "<ip> is local Tailscale IP"
@@ -236,6 +245,9 @@ class WindowsErrorKind(StrEnum):
     CONTROL_UNREACHABLE = "control-unreachable"  # login: the coordination server (or its proxy) answered 502 …
     SSH_FAILED = "ssh-failed"  # `tailscale ssh`: refused by the SSH policy, or nothing answers on port 22
     CERT_FAILED = "cert-failed"  # `tailscale cert` / serve's on-demand certificate: HTTPS off, ACME/SetDNS failed
+    # `tailscale up/set/login` warnings (the prefs were applied): advertised routes cannot be forwarded …
+    IP_FORWARDING_DISABLED = "ip-forwarding-disabled"
+    UDP_GRO_SUBOPTIMAL = "udp-gro-suboptimal"  # … or are forwarded slower than they could be (an advisory)
     OTHER = "other"
 
 

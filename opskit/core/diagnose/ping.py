@@ -43,9 +43,27 @@ _NO_TARGET = re.compile(
 )
 
 
+# The CLI's fatal error under Go's log stamp ("2025/12/14 17:38:41 direct connection not established"): some
+# builds end `tailscale ping` with log.Fatal. Only the messages that end a ping run: a stamped "context
+# canceled" is as likely tailscaled's own log.
+_FATAL_STAMP = re.compile(
+    r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? (?=direct connection not established|no reply\b"
+    r"|error looking up IP of|no IPs found for|node found but lacks an IP|no matching peer)"
+)
+
+
+def _unstamped(text: str) -> str:
+    """The line without a Go log stamp in front of the CLI's closing error, if it has one."""
+    if text[4:5] == "/" and text[:1].isdigit():
+        stamp = _FATAL_STAMP.match(text)
+        if stamp:
+            return text[stamp.end() :]
+    return text
+
+
 def is_target_error(text: str) -> bool:
     """Whether a ``tailscale ping`` error line means no ping was sent (unknown name, bad usage)."""
-    return bool(_NO_TARGET.match(text))
+    return bool(_NO_TARGET.match(_unstamped(text)))
 
 
 _SELF = re.compile(r"^(?P<ip>\S+) is local Tailscale IP$")
@@ -61,6 +79,7 @@ _OS_PING = re.compile(
 
 
 def is_ping_line(text: str) -> bool:
+    text = _unstamped(text)
     return bool(
         _PONG.match(text)
         or (text[:1] in "-*v\u2022>" and _VIA_FRAGMENT.match(text))
@@ -121,7 +140,7 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
     verdict: SourceLine | None = None
     self_ping = False
     for line in lines:
-        text = line.text
+        text = _unstamped(line.text)
         pong = _PONG.match(text)
         fragment = None if pong else _VIA_FRAGMENT.match(text)
         if pong:
@@ -156,6 +175,8 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
         outcome = PingOutcome.SELF
     elif any(p.path is PathKind.DIRECT for p in pongs):
         outcome = PingOutcome.DIRECT
+    elif pongs and pongs[-1].path is PathKind.PEER_RELAY:
+        outcome = PingOutcome.PEER_RELAY
     elif verdict is not None:
         outcome = PingOutcome.NOT_ESTABLISHED
     elif pongs:

@@ -122,14 +122,38 @@ def prompt_command(text: str) -> str | None:
     return None
 
 
+# `docker compose logs` puts the service's name and a bar in front of everything the container printed: its
+# daemon's log, and also what a CLI in its entrypoint printed (`tailscale up`'s "# Health check:" bullets,
+# `tailscale funnel`'s status), which only reads as what it is once the prefix is gone.
+_COMPOSE_PREFIX = re.compile(r"^(?P<service>[\w.-]+)\s+\|(?:\s+|$)")
+
+
+def _compose_services(raw_lines: list[str]) -> frozenset[str]:
+    """The compose services whose prefix most of the paste carries (each on two lines or more), or none."""
+    counts: dict[str, int] = {}
+    filled = 0
+    for raw in raw_lines:
+        stripped = raw.strip().lstrip("> ")  # (also under markdown quote markers)
+        if not stripped:
+            continue
+        filled += 1
+        if (prefix := _COMPOSE_PREFIX.match(stripped)) is not None:
+            counts[prefix.group("service")] = counts.get(prefix.group("service"), 0) + 1
+    services = {service for service, count in counts.items() if count >= 2}
+    prefixed = sum(counts[service] for service in services)
+    return frozenset(services) if prefixed >= 3 and prefixed * 2 >= filled else frozenset()
+
+
 def split_lines(text: str) -> list[SourceLine]:
     """Number and clean every line; fences become blank, prompts carry their command."""
     lines: list[SourceLine] = []
     append = lines.append
+    raw_lines = _line_ends(text).split("\n")
+    services = _compose_services(raw_lines) if "|" in text else frozenset()
     # tuple.__new__ skips NamedTuple's Python-level __new__ in this once-per-input-line loop: bench/
     # diagnose.py (10,000 netcheck blocks, best CPU time) 552 ms with it, 572 ms with SourceLine(...).
     new = tuple.__new__
-    for number, raw in enumerate(_line_ends(text).split("\n"), start=1):
+    for number, raw in enumerate(raw_lines, start=1):
         cleaned = raw.strip()
         if not (cleaned.isascii() and cleaned.isprintable()) or "&" in cleaned:  # tabs, quotes, colours,
             cleaned = _clean(cleaned)  # HTML escapes: the slow path
@@ -147,6 +171,13 @@ def split_lines(text: str) -> list[SourceLine]:
         # ("> tailscale up" is a prompt, "> tailscale status of a connection: active; …" quoted prose.)
         while first == ">" and cleaned.startswith("> ") and (": " in cleaned or not _GT_PROMPT.match(cleaned)):
             cleaned = cleaned[2:].lstrip()
+            first = cleaned[:1]
+        if (
+            services
+            and (compose := _COMPOSE_PREFIX.match(cleaned)) is not None
+            and compose.group("service") in services
+        ):
+            cleaned = cleaned[compose.end() :]
             first = cleaned[:1]
         if not cleaned:
             append(new(SourceLine, (number, "", raw, None)))

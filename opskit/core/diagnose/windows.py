@@ -148,6 +148,26 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"500 Internal Server Error: (?:acme[.:]|getCertPEM|SetDNS \"?_acme-challenge|timeout waiting for order"
         r"|cert\(\")|does not support getting TLS certs",
     ),
+    # The warnings `tailscale up` / `set` / `login` print (prefixed "Warning: ") for prefs that advertise
+    # routes, an exit node or an app connector (cli/up.go warnOnAdvertiseRoutes; net/netutil/ip_forward.go
+    # CheckIPForwarding: nothing is checked without advertised routes): forwarding off altogether, off for
+    # one family ("IPv6 forwarding is disabled." then "Subnet routes and exit nodes may not work
+    # correctly."), off per interface ("Traffic
+    # received on eth0 won't be forwarded (net.ipv4.conf.eth0.forwarding disabled)"), the check failing,
+    # illumos' "IP forwarding is set to off", the BSDs needing manual configuration. Anchored at the start
+    # of the line: prose such as "Ensure IP forwarding is disabled" (hardening guides) is not the CLI.
+    (
+        WindowsErrorKind.IP_FORWARDING_DISABLED,
+        # also under a CI runner's or Go's log stamp (a workflow step running `tailscale up`)
+        r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?"
+        r"(?:Warning: )?(?:IP(?:v[46])? forwarding is (?:disabled|set to off)\b"
+        r"|Traffic received on \S+ won.t be forwarded \(|Subnet routes and exit nodes may not work correctly"
+        r"|Couldn.t check system.s IP forwarding configuration|Subnet routing and exit nodes only work with "
+        r"additional manual configuration)",
+    ),
+    # The throughput advisory the same commands print on Linux (net/netutil, CheckUDPGROForwarding): the
+    # default route's NIC lacks rx-udp-gro-forwarding (or has rx-gro-list on). Forwarding works.
+    (WindowsErrorKind.UDP_GRO_SUBOPTIMAL, r"UDP GRO forwarding is suboptimally configured on "),
     # HTTPS to the control server (`tailscale debug ts2021`, `up`, a login error) failing verification:
     # something intercepts TLS, or (expired / not yet valid) the clock is wrong.
     (
@@ -271,6 +291,15 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "ssh: connect to host",
     ),
     WindowsErrorKind.CERT_FAILED: ("acme", "getcertpem", "setdns", "waiting for order", "getting tls certs", 'cert("'),
+    WindowsErrorKind.IP_FORWARDING_DISABLED: (
+        "forwarding is disabled",
+        "forwarding is set to off",
+        "be forwarded (",
+        "may not work correctly",
+        "ip forwarding configuration",
+        "additional manual configuration",
+    ),
+    WindowsErrorKind.UDP_GRO_SUBOPTIMAL: ("suboptimally configured",),
     WindowsErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
     WindowsErrorKind.CLI_USAGE: (
         "flag provided but not defined",
@@ -509,6 +538,9 @@ def parse_windows(
         ):
             if previous.pid is None and error.pid is not None:
                 errors[-1] = replace(previous, pid=error.pid)
+            if error.kind is WindowsErrorKind.IP_FORWARDING_DISABLED:
+                # one warning in several lines, each naming a part (IPv6 off, an interface not forwarding)
+                errors[-1] = replace(errors[-1], detail=f"{errors[-1].detail}\n{error.detail}")
             continue
         errors.append(error)
     if successes:

@@ -54,7 +54,7 @@ _MARKERS = re.compile(
     r"^(?:logtail started$|LogID: \S+$|logpolicy[.:] |subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
     r"|Program starting: v\d"
     r"|(?:magicsock: derp[\w.]*\([^)]*\): )?derphttp\.Client\.\w+|derphttp: |magicsock: |wgengine: |wgengine\.\w+"
-    r"|\[RATELIMIT\] format\(|\[RATE LIMITED\] |(?:Accept|Drop): [A-Za-z0-9]+\{|dns: |dns udp query: |peerapi: "
+    r"|\[RATELIMIT\] format\(|\[RATE LIMITED\] |(?:Accept|Drop): [A-Za-z][\w-]*\{|dns: |dns udp query: |peerapi: "
     r"|portmapper: |authReconfig: |control: |Switching ipn state |open-conn-track: |netstack: |exec ping of "
     r"|health\(|router: |linuxfw: |monitor: |netmap: |Received error: |getLocalBackend error|CreateTUN"
     r"|tstun\.|\[Wintun\] |ipnserver: |ipnlocal: |LinkChange: |link state: |Creating [Ww]ire[Gg]uard device"
@@ -66,6 +66,9 @@ _MARKERS = re.compile(
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
     r"|shouldUseOneCGNATRoute|magicsock\.|tailscaled\.service|Active: failed \(Result: |Main PID: \d+ \(code="
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
+    r"|serve: creating a new proxy handler for |Hostinfo\.(?:WireIngress|IngressEnabled) changed to "  # serve.go
+    r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
+    r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
     r"|boot: \d{4}/\d{2}/\d{2} )"  # containerboot, the container image's init, starting tailscaled
 )
 # A shell running the daemon by hand: "# tailscaled 2>&1 | grep dns", "$ sudo tailscaled -port 4434".
@@ -123,7 +126,7 @@ _MARKER_WORDS = (
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
-    "runservice: ",
+    "runservice: ", "tsnet ", 'cert("', "serve: ", "Hostinfo.",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -372,6 +375,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         userspace = True
     if userspace is None and any(m.process == "tsnet" for m in messages):
         userspace = True  # an embedded tsnet node always runs on netstack (userspace networking)
+    if userspace is None and folded.kernel_tun:
+        userspace = False  # a tailscaleN device with a tailnet address, and nothing says netstack
     return DaemonLogReport(
         version=version,
         os=os_name,

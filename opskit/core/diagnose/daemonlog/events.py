@@ -129,6 +129,15 @@ _CONTROL_FAIL = re.compile(
     r"unable to connect to the Tailscale coordination server|fetch control key: |TryLogin: |lite map update error)"
     r"(?P<error>.*)$"
 )
+# The map poll's long-lived response stream ending after control answered: Go's body read gives a bare io error
+# ("PollNetMap: unexpected EOF", "PollNetMap: EOF"; HTTP/2: "stream error", "server sent GOAWAY") while a request
+# that never got an answer is wrapped as "Post \"…/map\": …". mapRoutine (controlclient/auto.go) reports the error
+# and polls again after a backoff: one reset is routine (a server restart, a load balancer's idle timeout), only
+# repeats with nothing between them say control stays lost.
+_MAP_STREAM_ENDED = re.compile(
+    r"PollNetMap: (?:unexpected EOF|EOF|http2: (?:server sent GOAWAY|stream error|response body closed)|"
+    r"stream error: |read tcp \S+: (?:read: )?connection reset by peer)"
+)
 _CONTROL_OK = re.compile(
     r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: "
     r"|mapRoutine: state:synchronized|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
@@ -167,7 +176,7 @@ def _control(message: str) -> Iterator[Event]:
         elif not (
             "state=NeedsLogin" in detail or _LOGIN.search(detail) or detail.rstrip().endswith("context canceled")
         ):
-            yield Raise("control-unreachable", "control", detail)
+            yield Raise("control-unreachable", "control", detail, weak=_MAP_STREAM_ENDED.search(detail) is not None)
             yield from _tls(detail)
     elif _CONTROL_OK.search(message) is not None:
         yield Clear("control-unreachable")
@@ -190,13 +199,24 @@ def _control(message: str) -> Iterator[Event]:
 
 # ------------------------------------------------------------------------------------------ ipn state
 
-_STATE = re.compile(r"Switching ipn state (?P<old>\w+) -> (?P<new>\w+)")
+# An embedded tsnet node (tsnet/tsnet.go) states its backend's state in words of its own: "LocalBackend state is
+# NeedsLogin; running StartLoginInteractive..." at start, "AuthLoop: state is Running; done" once it is no longer
+# waiting for a login, "Authkey is set; but state is NoState. Ignoring authkey." when saved state makes the key
+# unneeded; and hands out a login URL with "To start this tsnet server, restart with TS_AUTHKEY set, or go to: …".
+_STATE = re.compile(
+    r"Switching ipn state (?P<old>\w+) -> (?P<new>\w+)"
+    r"|^(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) (?P<tsnet>[A-Z]\w+)[;.]"
+)
+_TSNET_LOGIN_URL = re.compile(r"^To start this tsnet server, restart with TS_AUTHKEY set, or go to: \S")
 
 
 def _ipn_state(message: str) -> Iterator[Event]:
+    if _TSNET_LOGIN_URL.search(message) is not None:
+        yield Raise("login-required", "login", message)  # a person must open the URL (cleared by Running)
+        return
     if (switch := _STATE.search(message)) is None:
         return
-    state = switch.group("new")
+    state = switch.group("new") or switch.group("tsnet")
     yield Fact("state", state)
     if state == "NeedsLogin":
         yield Raise("login-required", "login", message)
@@ -207,6 +227,8 @@ def _ipn_state(message: str) -> Iterator[Event]:
         yield Clear("needs-machine-auth")
     elif switch.group("old") == "NeedsLogin":
         yield Raise("login-required", "login", message)  # it left NeedsLogin without logging in
+    elif message.startswith("AuthLoop: ") and state != "NoState":
+        yield Clear("login-required")  # tsnet's auth loop ends only once the node no longer waits for a login
 
 
 # --------------------------------------------------------------------------------------------- health
@@ -367,6 +389,10 @@ _USERSPACE = re.compile(
     r"|-tun[= \",]+userspace-networking|\[Wintun\]|CreateTUN"
 )
 
+# netmon's interface list (LinkChange / interfaces.State "ifs={… tailscale0:[100.114.50.9/32 fd7a:…/128 llu6]}")
+# holding a tailscaleN device with a tailnet address: tailscaled runs a kernel TUN (netstack mode creates none).
+_KERNEL_TUN = re.compile(r"(?:^|[\s{])tailscale\d+:\[(?:100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|fd7a:115c:a1e0:)")
+
 
 def _tun(message: str) -> Iterator[Event]:
     if (failure := _TUN.search(message)) is not None:
@@ -379,6 +405,9 @@ def _tun(message: str) -> Iterator[Event]:
         yield Fact("userspace", "true" if userspace else "false")
         if userspace and tun == "userspace-networking":
             yield Clear("crash", "engine")  # the TUN engine failed and tailscaled fell back to netstack
+    elif "interfaces.State{" in message and _KERNEL_TUN.search(message) is not None:
+        # a hint only: the list is the host's, and a tsnet node (sing-box, …) may run beside a system tailscaled
+        yield Fact("kernel-tun", "seen")
 
 
 # ------------------------------------------------------------------------ router / packet filter
@@ -405,7 +434,9 @@ def _router(message: str) -> Iterator[Event]:
         yield Raise("firewall-failed", "router", message[failure.start() :] if failure.start() > 20 else message)
 
 
-_DROP = re.compile(r"^Drop: (?P<packet>\w+\{[^}]*\})")
+# The packet's protocol as ipproto.Proto prints it: a name ("TCP", "ICMPv6", "Frag", "Unknown") or, for one it has
+# no name for, its number ("IPProto-44", IPv6's fragment header).
+_DROP = re.compile(r"^Drop: (?P<packet>[A-Za-z][\w-]*\{[^}]*\})")
 # The peer answered a connection attempt with a TSMP reject: its packet filter refused the flow ("acl": no
 # policy rule allows it; "shields": shields-up; "host-ip-forwarding-unavailable", "host-fw"). Rate-limited
 # repeats print only the format ("… rejected due to %v"), which says as much.
@@ -637,7 +668,14 @@ _EXEC_FAILED = re.compile(
 _SERVICE_VERDICT = ("Main process exited", "Failed with result", "Active: failed", "Start request repeated")
 
 
+# systemd speaking about a unit by name ("slurmrestd.service: Main process exited, code=dumped"): in a journal
+# mixing units (`journalctl -b | grep fail`) only tailscaled's own unit's exit is tailscaled's crash.
+_OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|socket|mount|timer): ")
+
+
 def _crash(message: str) -> Iterator[Event]:
+    if _OTHER_UNIT.match(message) is not None:
+        return
     if _EXEC_FAILED.search(message) is not None:
         yield Raise("exec-failed", "exec", message)
         return
@@ -729,7 +767,11 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),  # fmt: skip
         _control,
     ),
-    Recogniser("ipn", ("Switching ipn state",), _ipn_state),
+    Recogniser(
+        "ipn",
+        ("Switching ipn state", "LocalBackend state is", "AuthLoop: state is", "but state is", "tsnet server"),
+        _ipn_state,
+    ),
     Recogniser("health", ("health(",), _health),
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT"), _dns),
     Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x"), _tun),

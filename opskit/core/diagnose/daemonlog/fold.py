@@ -76,6 +76,7 @@ class Folded:
     issues: list[LogIssue] = field(default_factory=list)
     peers: list[LogPeer] = field(default_factory=list)
     derp_codes: dict[str, str] = field(default_factory=dict)
+    kernel_tun: bool = False  # the host's interface list shows a tailscaleN device with a tailnet address
 
 
 def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
@@ -197,6 +198,8 @@ def _fact(result: Folded, fact: Fact, line: SourceLine, peers: dict[str, LogPeer
             result.derp_codes[fact.value] = fact.extra
     elif fact.name == "userspace":
         result.userspace = fact.value == "true"
+    elif fact.name == "kernel-tun":
+        result.kernel_tun = True
     elif fact.name == "peer":
         known = peers.get(fact.value)
         if fact.extra or known is None:  # a timeout after "now using" does not erase the endpoint

@@ -19,7 +19,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     default 18:30:39.895744-0800 io.tailscale.ipn.macsys.network-extension     macOS Console (tab-separated)
     53457 default 19:53:44.078650-0800 IPNExtension   macOS Console with its PID column
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
-    TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000])
+    TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000], or the level)
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
     Mar 14 00:37:03 | tailscaled | 10767 |            pfSense's log page copied as columns
     05/05 07:04:23                                    a log viewer's month/day stamp
@@ -110,7 +110,8 @@ _GO_TEST = re.compile(r"^[\w.-]+\.go:\d+: ")
 _REPEATED = re.compile(r"^message repeated \d+ times: \[\s*(?P<msg>.*?)\]?$")
 _LOGFMT = re.compile(r'^time="[^"]*" level=\w+ msg="(?P<msg>.*?)"?$')
 _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
-_SINGBOX = re.compile(r"^(?:TRACE|DEBUG|INFO|WARN|ERROR)(?:\[\d+\])? endpoint/tailscale\[[^\]]*\]:\s+")
+# (a log view or a copy may drop the level and its elapsed-seconds column: "endpoint/tailscale[tailnet]: …")
+_SINGBOX = re.compile(r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?endpoint/tailscale\[[^\]]*\]:\s+")
 _LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
 _NOISE = re.compile(
     r"^(?:stdout|stderr|STDOUT|STDERR)\s+|^\d+(?:\.\d+)?M/\d+(?:\.\d+)?M\s+|^\^\d+(?:\.\d+)?[KMG]\s+|^\[v\d\]\s+|^_"
@@ -171,7 +172,7 @@ def message_of(text: str) -> Message:
             if tag is not None:
                 process, text = "tsnet", text[tag.end() :]
             continue
-        if first in "TDIWE" and (singbox := _SINGBOX.match(text)) is not None:
+        if first in "TDIWEFPe" and (singbox := _SINGBOX.match(text)) is not None:
             process, text = "tsnet", text[singbox.end() :]
             continue  # before syslog: "TRACE endpoint/tailscale[0]:" looks like "host proc[pid]:"
         if (syslog := _SYSLOG.match(text)) is not None:

@@ -55,6 +55,8 @@ RULES: tuple[Rule, ...] = (
     windows.tls_intercepted,
     windows.cert_failed,
     windows.ssh_failed,
+    windows.ip_forwarding_disabled,
+    windows.udp_gro_suboptimal,
     windows.control_unreachable,
     windows.other_error,
     daemonlog.hand_started,

@@ -91,7 +91,9 @@ def udp_blocked(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
 def hard_nat(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``MappingVariesByDestIP: true`` means two STUN servers saw different public ports: an
     endpoint-dependent ("hard", symmetric) NAT. Peers cannot predict the port to send to, so direct
-    paths need the other side to be easy/open, a port mapping, or IPv6.
+    paths need the other side to be easy/open, a port mapping, or IPv6. When the same paste shows peers
+    already on direct paths (a log's ``now using <endpoint>``, a status row's ``direct``), those paths do not
+    cross the NAT or the peers' UDP is open: info, not a warning.
 
     *Bad*::
 
@@ -137,6 +139,20 @@ def hard_nat(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
             f"Nothing required; for a path that never depends on {ctx.facts.label} speaking first, forward UDP "
             f"41641 to it and run tailscaled with --port=41641. {PROBE_PORT_NOTE}",
             ctx.facts.evidence(report.line("mapping"), report.line("portmap")),
+            severity=Severity.INFO,
+        )
+        return
+    direct = ctx.facts.extra.get("direct") or ()
+    if direct:
+        # the paths the NAT would block are already up: same LAN/VPC, or peers whose UDP is open
+        shown = ", ".join(f"[{name}] {endpoint}" for name, endpoint, _ in direct[:3])
+        yield ctx.finding(
+            f"{ctx.facts.label} is behind hard NAT with no port mapping, but the same paste shows its peers on "
+            f"direct paths ({shown}{', …' if len(direct) > 3 else ''}): those paths do not cross the NAT (same "
+            f"LAN or VPC) or the peers have open UDP. Only peers that are themselves behind hard NAT would stay on DERP.",
+            "Nothing required for these peers; for hard-NAT peers elsewhere, enable UPnP, NAT-PMP or PCP on the "
+            "router, or forward UDP 41641 to this node and run tailscaled with --port=41641. " + PROBE_PORT_NOTE,
+            ctx.facts.evidence(report.line("mapping"), direct[0][2]),
             severity=Severity.INFO,
         )
         return

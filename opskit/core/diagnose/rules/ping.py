@@ -47,12 +47,29 @@ def not_direct(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         $ tailscale ping bugg
         pong from bugg (100.127.11.6) via 198.51.100.6:41641 in 6ms
     """
-    if report.outcome not in (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY) or not report.pongs:
+    relayed = (PingOutcome.NOT_ESTABLISHED, PingOutcome.RELAYED_ONLY, PingOutcome.PEER_RELAY)
+    if report.outcome not in relayed or not report.pongs:
         return
     derp = sorted({p.derp_region or p.via for p in report.pongs if p.path is PathKind.DERP})
     peer_relays = sorted({p.via for p in report.pongs if p.path is PathKind.PEER_RELAY})
-    verdict = report.outcome is PingOutcome.NOT_ESTABLISHED
+    verdict = report.verdict_line is not None
     how = ", then 'direct connection not established'" if verdict else " and no direct pong in the paste"
+    if report.outcome is PingOutcome.PEER_RELAY:
+        over_derp = sum(1 for p in report.pongs if p.path is PathKind.DERP)
+        first = f" after {over_derp} pong(s) via DERP {', '.join(derp)}" if over_derp else ""
+        yield ctx.finding(
+            f"{ctx.facts.label} → {_peer(report)}: the path settled on Peer Relay {', '.join(peer_relays)}{first}"
+            f"{how}: not direct, but not DERP either: a tailnet node relays the UDP, the intended fallback when "
+            "hole punching fails.",
+            "Acceptable (Peer Relay throughput is close to direct); to get direct, see what the pairwise "
+            "prediction says would have to change on either NAT.",
+            ctx.facts.evidence(*(p.line for p in report.pongs[:1]), report.pongs[-1].line, report.verdict_line),
+            severity=Severity.INFO,
+            title="tailscale ping went through a Peer Relay, not DERP",
+            peer=_peer(report),
+            path="peer-relay",
+        )
+        return
     if derp:
         via = "DERP " + ", ".join(derp) + (f" (and peer relay {', '.join(peer_relays)})" if peer_relays else "")
         yield ctx.finding(

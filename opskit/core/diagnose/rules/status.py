@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from opskit.core.diagnose.models import PathKind, StatusPeer, StatusReport
@@ -112,7 +113,26 @@ def active_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Findi
 
         100.87.60.79    exit-node-1  someone@      linux   offline, last seen 3d ago
     """
-    for peer in status.peers:
+    me = status.self_peer
+    others = [p for p in status.peers if p is not me]
+    flagged = [p for p in others if p.active and p.offline]
+    two_way = [p for p in flagged if p.tx and p.rx]
+    if len(two_way) >= 2 and all(p.offline for p in others):
+        # Every peer row says offline, even several exchanging traffic both ways: presence is simply not
+        # reported (older Headscale releases sent no Online flag, so every peer reads offline), not each
+        # peer losing the control server at once.
+        yield ctx.finding(
+            f"{ctx.facts.label}: every peer is marked offline, yet {len(two_way)} of them are active with traffic "
+            "both ways: the control server reports no presence (older Headscale releases did not send it), so "
+            "'offline' here says nothing about the peers.",
+            "Nothing to fix for the tunnels. To get real online/offline states, upgrade the control server "
+            "(Headscale) to a release that reports presence.",
+            ctx.facts.evidence(*(p.line for p in two_way[:3])),
+            severity=Severity.INFO,
+            title="Every peer marked offline while traffic flows: presence not reported by the control server",
+        )
+        return
+    for peer in flagged:
         if peer.active and peer.offline:
             yield ctx.finding(
                 f"{ctx.facts.label} → {peer.host}: the data path is up ({peer.path.value}) but the control plane "
@@ -150,7 +170,20 @@ def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """
     if not status.health:
         return
-    messages = "; ".join(h.text.rstrip(". ") for h in status.health)
+    faults = [h for h in status.health if not _UPDATE_AVAILABLE.match(h.text)]
+    if not faults:  # only the update notice: tailscaled's update-available warnable is SeverityLow
+        notice = status.health[0]
+        yield ctx.finding(
+            f"{ctx.facts.label}: the only health message is the update notice ({notice.text.rstrip('. ')}): "
+            "a newer Tailscale exists; nothing is broken.",
+            "Optional: update (`tailscale update`, or `tailscale set --auto-update` to keep it current; the app "
+            "store on macOS/iOS/Android).",
+            ctx.facts.evidence(*(h.line for h in status.health)),
+            severity=Severity.INFO,
+            title="tailscaled says an update is available (not a fault)",
+        )
+        return
+    messages = "; ".join(h.text.rstrip(". ") for h in faults)
     lowered = messages.lower()
     hints = [advice for words, advice in _HEALTH_HINTS if any(word in lowered for word in words)]
     yield ctx.finding(
@@ -158,8 +191,14 @@ def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         "Fix what the health messages name first: "
         + ("; ".join(hints) if hints else "; ".join(advice for _, advice in _HEALTH_HINTS[:3]))
         + ".",
-        ctx.facts.evidence(*(h.line for h in status.health)),
+        ctx.facts.evidence(*(h.line for h in faults)),
     )
+
+
+# health/warnings.go `update-available` (SeverityLow): "An update from version X to Y is available[. Run
+# `tailscale update` …]". The security-update warnable ("A security update from …", SeverityMedium) stays a
+# warning.
+_UPDATE_AVAILABLE = re.compile(r"^(?:- )?An update from version \S+ to \S+ is available\b", re.IGNORECASE)
 
 
 # Health messages (old terse forms and the 1.70+ sentences) → what to check first.
@@ -235,6 +274,20 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
             "running without a GUI client."
         )
     elif message.startswith("To authenticate"):
+        # `tailscale up`/`login` print the URL, wait, then "Success." once the login (or a Headscale admin's
+        # `nodes register`) went through: a later "Success." in the same paste means it is done.
+        successes = ctx.facts.extra.get("successes", ())
+        done = next((s for s in successes if status.state_line and s.number > status.state_line.number), None)
+        if done is not None:
+            yield ctx.finding(
+                f'{ctx.facts.label}: the login printed "{message}" and its URL, then "Success." (line '
+                f"{done.number}): the node was authenticated (or registered by the Headscale admin) and is up.",
+                "Nothing to fix.",
+                ctx.facts.evidence(status.state_line, done),
+                severity=Severity.INFO,
+                title="Login waited for authentication, then succeeded",
+            )
+            return
         fix = (
             "`tailscale up` is waiting for a login: open the URL printed under this line and sign in; with "
             "Headscale an admin registers it (`headscale nodes register --user <user> --key <key from the "

@@ -957,6 +957,131 @@ def cert_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
+# Which forwarding check failed, from the CLI's warning (net/netutil/ip_forward.go): (pattern, cause).
+_FORWARDING_CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"check system.s IP forwarding", re.IGNORECASE),
+        "the CLI could not read the system's IP forwarding settings (no /proc/sys?), so subnet routes and the "
+        "exit node this node advertises may not be forwarded.",
+    ),
+    (
+        re.compile(r"manual configuration on", re.IGNORECASE),
+        "this OS forwards for subnet routes and exit nodes only after manual configuration Tailscale does not "
+        "do (and does not officially support).",
+    ),
+    (
+        re.compile(r"won.t be forwarded", re.IGNORECASE),
+        "IPv4 forwarding is off on some interfaces (per-interface sysctl): traffic arriving there for the "
+        "advertised subnet routes or exit node is dropped.",
+    ),
+    (
+        re.compile(r"^(?:Warning: )?IP forwarding is (?:disabled|set to off)", re.IGNORECASE),
+        "IP forwarding is off in the kernel, so the subnet routes or exit node this node advertises cannot "
+        "carry any traffic: peers that use them lose connectivity through it.",
+    ),
+    (
+        re.compile(r"IPv6 forwarding is disabled", re.IGNORECASE),
+        "IPv6 forwarding is off in the kernel: the IPv4 part of the advertised routes / exit node works, "
+        "IPv6 traffic through it is dropped.",
+    ),
+    (
+        re.compile(r"IPv4 forwarding is disabled", re.IGNORECASE),
+        "IPv4 forwarding is off in the kernel: the advertised subnet routes or exit node carry no IPv4 traffic.",
+    ),
+)
+
+
+@rule(
+    id="TS-CLI-IP-FORWARDING-DISABLED",
+    name="cli-ip-forwarding-disabled",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="tailscale up/set warned that IP forwarding is off: advertised subnet routes / exit node will not forward",
+    target="windows",
+)
+def ip_forwarding_disabled(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale up`` and ``login`` (cmd/tailscale/cli/up.go ``warnOnAdvertiseRoutes``), and ``set``,
+    ask tailscaled to check the kernel's forwarding settings only when the new prefs advertise routes
+    (``--advertise-routes``, ``--advertise-exit-node``) or an app connector, and the check itself
+    (net/netutil ``protocolsRequiredForForwarding``) has nothing to say without routes: the warning itself
+    says this node offers routes it cannot forward. The prefs were applied (it is a warning, not a refusal): the
+    node shows up as a subnet router or exit node in the admin console, and peers that use it lose
+    traffic through it. The IPv6-only form ("IPv6 forwarding is disabled." / "Subnet routes and exit nodes
+    may not work correctly.") means IPv4 is forwarded and IPv6 is not.
+
+    *Bad*::
+
+        # tailscale up --advertise-exit-node
+        Warning: IP forwarding is disabled, subnet routing/exit nodes will not work.
+        See https://tailscale.com/s/ip-forwarding
+
+    *Good*::
+
+        # tailscale up --advertise-exit-node
+        Warning: UDP GRO forwarding is suboptimally configured on eth0, UDP forwarding throughput capability will increase with a configuration change.
+    """
+    found = _errors(report, WindowsErrorKind.IP_FORWARDING_DISABLED)
+    if not found:
+        return
+    lines = [part for e in found for part in (e.detail or e.line.text).split("\n")]
+    text = "\n".join(lines)
+    causes = [cause for pattern, cause in _FORWARDING_CAUSES if any(pattern.search(line) for line in lines)]
+    cause = " Also: ".join(causes) if causes else _FORWARDING_CAUSES[3][1]
+    bsd = "manual configuration on" in text
+    fix = (
+        "Follow https://tailscale.com/kb/1019/subnets for this OS (e.g. FreeBSD: `sysctl net.inet.ip.forwarding=1 "
+        "net.inet6.ip6.forwarding=1` and the same in /etc/sysctl.conf), then run the same `tailscale up`/`set` again."
+        if bsd
+        else "Enable forwarding persistently: `echo 'net.ipv4.ip_forward = 1' | sudo tee -a "
+        "/etc/sysctl.d/99-tailscale.conf; echo 'net.ipv6.conf.all.forwarding = 1' | sudo tee -a "
+        "/etc/sysctl.d/99-tailscale.conf; sudo sysctl -p /etc/sysctl.d/99-tailscale.conf` (with firewalld also "
+        "`sudo firewall-cmd --permanent --add-masquerade && sudo firewall-cmd --reload`); then rerun the same "
+        "`tailscale up`/`set` command: no warning means it is fixed. Approve the routes/exit node in the admin "
+        "console if not done yet."
+    )
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
+@rule(
+    id="TS-CLI-UDP-GRO-SUBOPTIMAL",
+    name="cli-udp-gro-suboptimal",
+    family="tailscale-windows",
+    severity=Severity.INFO,
+    summary="tailscale up/set advised enabling UDP GRO forwarding on the default-route NIC (throughput, not a fault)",
+    target="windows",
+)
+def udp_gro_suboptimal(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: on Linux, a node that advertises routes or an exit node checks whether the NIC of its default
+    route has ``rx-udp-gro-forwarding`` on (and ``rx-gro-list`` off); without it forwarded UDP (WireGuard
+    from peers) is not coalesced and throughput is lower. Forwarding works either way: an advisory, not a
+    fault (Tailscale 1.54+ with Linux 6.2+ can use it).
+
+    *Bad*::
+
+        Warning: UDP GRO forwarding is suboptimally configured on eno1, UDP forwarding throughput capability will increase with a configuration change.
+        See https://tailscale.com/s/ethtool-config-udp-gro
+
+    *Good*::
+
+        Warning: IP forwarding is disabled, subnet routing/exit nodes will not work.
+    """
+    found = _errors(report, WindowsErrorKind.UDP_GRO_SUBOPTIMAL)
+    if not found:
+        return
+    nic = re.search(r"configured on (\S+?),", found[0].line.text)
+    device = nic.group(1) if nic else "$NETDEV"
+    yield ctx.finding(
+        f"{ctx.facts.label}: the NIC of the default route ({device}) does not coalesce forwarded UDP "
+        "(rx-udp-gro-forwarding off or rx-gro-list on): forwarding through this node works, with less "
+        "throughput than it could have.",
+        f"Optional, for throughput: `sudo ethtool -K {device} rx-udp-gro-forwarding on rx-gro-list off` (find the "
+        "NIC with `ip -o route get 8.8.8.8 | cut -f 5 -d ' '`); make it persistent with a networkd-dispatcher "
+        "script in /etc/networkd-dispatcher/routable.d/ or a systemd oneshot "
+        "(https://tailscale.com/s/ethtool-config-udp-gro).",
+        ctx.facts.evidence(*(e.line for e in found[:2])),
+    )
+
+
 @rule(
     id="TS-UP-CONTROL-UNREACHABLE",
     name="up-control-unreachable",
