@@ -7,10 +7,13 @@ neither Tailscale output nor known noise are returned as :class:`SkippedRun` so 
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from opskit.core.diagnose.daemonlog import is_daemon_log_line
+from opskit.core.diagnose.daemonlog import is_daemon_log_line, message_of
+from opskit.core.diagnose.daemonlog.events import is_dump_line
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
@@ -37,7 +40,7 @@ from opskit.core.diagnose.status import (
     truncated_status_document,
 )
 from opskit.core.diagnose.text import SourceLine, split_lines
-from opskit.core.diagnose.windows import console_wrapped, continues_up_refusal, is_windows_error_line
+from opskit.core.diagnose.windows import CONSOLE_WIDTH, console_wrapped, continues_up_refusal, is_windows_error_line
 
 # Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
 _NOISE = re.compile(
@@ -188,6 +191,106 @@ DAEMON_ANSWER = re.compile(
 )
 
 
+# A piece that cannot start a tailscaled message: the rest of a parenthesised flow, a bracketed key or list, a
+# quoted value or a "key=value" field ("(TCP a => b) to node [p/guc];", "online=yes, lastRecv=13m42s", "t=2026-…").
+_LOG_FRAGMENT = re.compile(r"^(?:[(\[{\"']|[\w.-]+=\S)")
+# A message cut where it cannot end: after a subsystem's name ("router:", "magicsock: disco:"), a comma, "=", "=>".
+_OPEN_END = (":", ",", "=", "=>", "(", "[", "{")
+_MAX_LOG_PIECES = 24
+_WIDTH_STRETCH = 32
+_MIN_WRAP_WIDTH = 50  # narrower "wraps" are short lines, not a width
+# What is left of a message when only its subsystem names (or nothing but the prefix) made it onto the line:
+# "router:", "magicsock: disco:", "".
+_NAMES_ONLY = re.compile(r"^(?:[\w.-]+:\s*)*$")
+
+
+def _unbalanced(text: str) -> bool:
+    return text.count("(") > text.count(")") or text.count("[") > text.count("]") or text.count("{") > text.count("}")
+
+
+def wrap_width(lines: Sequence[SourceLine]) -> int | None:
+    """The width a chat client or editor re-wrapped these lines at, or None: no sign of one. A re-wrapped paste
+    has several lines within a word of its longest; an unwrapped log's lengths spread out."""
+    widths = heapq.nlargest(8, (len(_printed(line).rstrip()) for line in lines))
+    if not widths or widths[0] < _MIN_WRAP_WIDTH:
+        return None
+    near = sum(1 for width in widths[:8] if width >= widths[0] - 12)
+    return widths[0] if near >= 3 else None
+
+
+def _log_continuation(
+    joined: str, head: SourceLine, last: SourceLine, piece: SourceLine, width: Callable[[], int | None]
+) -> str | None:
+    """The gap to join ``piece`` onto the log line ``joined`` with ("" for a console's mid-word cut, " " for a
+    wrap at a space), or None: ``piece`` is a line of its own.
+
+    A console (80 columns), a chat client or a person re-wrapping the paste breaks a long log line; the pieces
+    after the first carry no prefix of their own. Only a stamped line continues (its pieces are then the
+    unstamped lines under it), and only where the break shows: the console's width, a message left open
+    (":", ",", "=", an unclosed bracket), or a piece that cannot start a message ("(…", "key=value").
+    """
+    text = piece.text
+    if not text or piece.command is not None or text[0] == "#" or text.startswith(("--", "goroutine ", "panic: ")):
+        return None
+    if not any(char.isalnum() for char in text):
+        return None  # a quote marker, an ellipsis, a fence left over: no words to continue a message with
+    body = message_of(joined).text
+    if body == joined or (body and is_dump_line(body)) or body.startswith(("panic: ", "fatal error: ")):
+        return None  # an unstamped log (nothing tells its lines from pieces) or a trace (its frames stand alone)
+    if message_of(text).text != text:
+        return None  # a prefix of its own: the next line of the log
+    end = joined.rstrip()
+    cut = console_wrapped(last)
+    if not (end.endswith(_OPEN_END) or _LOG_FRAGMENT.match(text) or cut or _unbalanced(end)):
+        # re-wrapped at a width: the piece's first word would not have fitted on the line above
+        reach = len(_printed(last).rstrip()) + 1 + len(text.split(" ", 1)[0])
+        wrapped_at = width() if reach > _MIN_WRAP_WIDTH else None
+        if wrapped_at is None or reach <= wrapped_at:
+            return None
+    own = classify_line(text, False)
+    if own is not None and not (own is BlockKind.DAEMON_LOG and _NAMES_ONLY.match(body)):
+        # a line of its own (a status row, another log line; the indented lines of a multi-line error under
+        # "…: multiple errors:") unless all the line above kept was a subsystem's name ("monitor:")
+        return None
+    if cut and len(_printed(last).rstrip()) == CONSOLE_WIDTH and _lead(piece) <= _lead(head):
+        return ""  # the console cut mid-word (a space at the cut starts the next line: more indented than the head)
+    return " "
+
+
+def _lead(line: SourceLine) -> int:
+    decoration = _DECORATION.match(line.raw)
+    return decoration.end() if decoration is not None else 0
+
+
+def _join_log_pieces(
+    lines: list[SourceLine], head: SourceLine, index: int, width: Callable[[], int | None]
+) -> tuple[str, int]:
+    """``head``'s text with the pieces from ``lines[index]`` on that continue it, and the index after them."""
+    # A double-spaced paste (a copy that doubled every line end: a blank line above the head too) puts a blank
+    # line between the pieces as well.
+    double = index < 2 or not lines[index - 2].text
+    joined, last, end = head.text, head, index
+    while end < len(lines) and end - index < _MAX_LOG_PIECES:
+        at = end
+        if double and not lines[at].text and at + 1 < len(lines):
+            at += 1
+        gap = _log_continuation(joined, head, last, lines[at], width)
+        if gap is None:
+            break
+        joined, last = f"{joined}{gap}{lines[at].text}", lines[at]
+        end = at + 1
+    return joined, end
+
+
+# What a paste puts before a printed line: indentation (any whitespace, non-breaking too), quote markers, an
+# inline-code backtick.
+_DECORATION = re.compile(r"^[\s>`]*")
+
+
+def _printed(line: SourceLine) -> str:
+    return _DECORATION.sub("", line.raw.rstrip("\r\n"), count=1)
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -292,6 +395,17 @@ def split_input(text: str) -> SplitInput:
     while last_text_index >= 0 and not lines[last_text_index].text:
         last_text_index -= 1
     context: str | None = None  # what the last prompt's command was, computed once per prompt
+    # the width the paste was re-wrapped at around a line (a paste may mix wrapped and unwrapped parts), per
+    # stretch of _WIDTH_STRETCH lines, measured over it and its neighbours once a log line needs it
+    widths: dict[int, int | None] = {}
+
+    def paste_width() -> int | None:
+        stretch = index // _WIDTH_STRETCH
+        if stretch not in widths:
+            around = lines[max(0, (stretch - 1) * _WIDTH_STRETCH) : (stretch + 2) * _WIDTH_STRETCH]
+            widths[stretch] = wrap_width(around)
+        return widths[stretch]
+
     no_json_before = 0
     line_count = len(lines)
     index = 0
@@ -475,6 +589,12 @@ def split_input(text: str) -> SplitInput:
             successes.append(line)  # tailscaled answered a later command: it was running
             continue
         kind = classify_line(text, current_kind is _NETCHECK)
+        if (kind is BlockKind.DAEMON_LOG or kind is None) and index < line_count:
+            # a log line broken by a console, a chat or a person: its unstamped pieces join it (and a stamped
+            # line that says too little alone, "…-04:00 open-conn-track:", may be one once joined)
+            joined, end = _join_log_pieces(lines, line, index, paste_width)
+            if end > index and (kind is not None or is_daemon_log_line(joined)):
+                kind, line, index = BlockKind.DAEMON_LOG, line._replace(text=joined), end
         if kind is None and index < line_count:
             # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
             # only two or three lines together say what it is, and the last piece is not an error by itself.

@@ -300,6 +300,17 @@ def _typed_command(lines: Sequence[SourceLine], start_line: SourceLine | None, a
     return None
 
 
+# wgengine/router's Windows files (router_windows.go, ifconfig_windows.go) and Wintun's "(Code 0x%08X)" errors.
+_WINDOWS_ONLY = (
+    "ConfigureInterface: ",
+    "getipif: ",
+    "setroutes: ",
+    "setPrivateNetwork(",
+    "Due to a Windows limitation",
+    "(Code 0x",
+)
+
+
 def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
     if (
         any(m.form == "windows-service" for m in messages)
@@ -309,6 +320,8 @@ def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
         or "C:\\" in joined
         or "LocalApp" in joined
         or "ProgramData" in joined
+        # messages only tailscaled's Windows code prints: the Windows router, network category, Wintun's errors
+        or any(word in joined for word in _WINDOWS_ONLY)
     ):
         return "windows"
     if any(m.form == "macos" for m in messages) or "IPNExtension" in joined:

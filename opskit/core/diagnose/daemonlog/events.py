@@ -153,7 +153,13 @@ _LOGIN_ATTEMPT = re.compile(
 )
 # Control answered that it does not know this node (deleted, or its key expired long ago): log in again.
 _NODE_UNKNOWN = re.compile(r"failed 404: node not found")
-_LOGIN_DONE = re.compile(r"authRoutine: state:authenticated|RegisterReq: got response; .*authURL=false")
+_LOGIN_DONE = re.compile(
+    r"authRoutine: (?:state:(?:authenticated|synchronized)|loggedIn=true)|RegisterReq: got response; .*authURL=false"
+)
+# The auth routine idle with no login asked for while not logged in: the node was logged out (or never logged
+# in) and waits for `tailscale up` / the app's Log in (controlclient/auto.go: v1.0-v1.4x
+# "authRoutine: state:not-authenticated; goal=nil", later "[v1] authRoutine: loggedIn=false; goal=nil paused=…").
+_LOGGED_OUT = re.compile(r"authRoutine: (?:state:not-authenticated|loggedIn=false); goal=nil")
 _LOGIN = re.compile(
     r"nodeKeyExpired=true|node key (?:\[\w+\] )?(?:has )?expired|invalid key|key expired|"
     r"server reports new node key \S+ has expired"
@@ -178,6 +184,7 @@ def _control(message: str) -> Iterator[Event]:
         _LOGIN.search(message) is not None
         or _LOGIN_PENDING.search(message) is not None
         or _NODE_UNKNOWN.search(message)
+        or _LOGGED_OUT.search(message)
     ):
         yield Raise("login-required", "login", message)
     elif _LOGIN_ATTEMPT.search(message) is not None:
@@ -328,6 +335,9 @@ def _health(message: str) -> Iterator[Event]:
 _DNS_FORWARD = re.compile(
     r"no upstream resolvers set|upstream nameservers not set|DNS resolution failed due to missing upstream|"
     r"dns: error: |dns (?:udp|tcp) (?:query|read): |(?:dns: resolver|tsdns): forward: .*(?:error|timeout|failed)"
+    # the upstream answered SERVFAIL or REFUSED (forwarder.go: "sendUDP|sendTCP|recv: response code indicating
+    # server failure: 2" / "… refusal: 5"), or could not be retried or reached at all
+    r"|(?:dns: resolver|tsdns): forward: .*(?:response code indicating|could not retry|ListenPacket failed)"
 )
 # No route to the resolver is not a one-off: every query to it fails the same way until routing changes.
 _NO_ROUTE = re.compile(r"no route to host|network is unreachable")
@@ -369,6 +379,10 @@ _TUN = re.compile(
     # Android: the app's VPN interface is its TUN; establish() throws (a multi-user device's
     # SecurityException, VPN permission revoked) or returns null (another always-on VPN, no consent)
     r"|VpnService\.Builder\.establish(?:\(\))?(?::| returned null| failed)"
+    # Wintun's own error log (api/adapter.c LOG_ERROR: "<what>: <Windows message> (Code 0x%08X)"), with or
+    # without tailscaled's "[Wintun] " tag in front: the adapter cannot be created, set up or opened
+    r"|^(?:\[Wintun\] )?(?:Failed to|Timed out waiting for|Unable to) [^:]*"
+    r"(?:adapter|device|driver|[Ww]intun)[^:]*: .*\(Code 0x[0-9A-Fa-f]{8}\)$"
 )
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
@@ -403,7 +417,10 @@ _FIREWALL = re.compile(
     r"RULE_(?:INSERT|APPEND) failed|"
     r"running \[[^\]]*(?:iptables|ip6tables|nft)[^\]]*\]: exit status|^router: .*(?:failed|error)|"
     r"netfilter: .*(?:failed|error)|router: firewall: .*(?:failed|error)|adding route[^:]*: .*(?:failed|error|denied)|"
-    r"^addr (?:add|del) failed|error adding Tailscale-(?:In|Process) rule|^route (?:add|del) failed"
+    r"^addr (?:add|del) failed|error adding Tailscale-(?:In|Process) rule|^route (?:add|del) failed|"
+    # the Windows router (wgengine/router/router_windows.go, ifconfig_windows.go) logs these only on an error:
+    # "router: ConfigureInterface: <err>", v1.0-v1.4's "getipif: <err>", "setroutes: <err>"
+    r"^(?:router: )?ConfigureInterface: \S|^getipif: \S|^(?:router: )?setroutes: \S"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway).
@@ -479,6 +496,14 @@ _CONN_TRACK = re.compile(
     r"not connected to any DERP relay|in netmap but unknown to WireGuard)"
 )
 
+# Disco talking to a peer without saying yet whether it answers: "disco: send, starting discovery for [CnK7M]
+# (d:…)", "disco: d:…->d:… ([CnK7M], 192.168.86.239:50770) sent ping tx=…" / "… sent call-me-maybe" (magicsock's
+# disco send log; v1.0x "disco: [key] …"). The peer is one the node talks to: listed, with no path claimed.
+_DISCO_PEER = re.compile(
+    r"disco: send, starting discovery for \[(?P<key>[^\]]+)\]"
+    r"|\(\[(?P<key2>[^\]]+)\], [^)\s]+\) sent (?:ping|call-me-maybe|pong)"
+)
+
 # "open-conn-track: timeout opening (TCP a => [fd7a:115c:a1e0::e236:257d]:443); no associated peer node" with a
 # destination in the tailnet's own ranges (100.64.0.0/10, fd7a:115c:a1e0::/48).
 _NO_PEER = re.compile(
@@ -511,6 +536,8 @@ def _disco(message: str) -> Iterator[Event]:
         # To a public address this is NetworkManager's connectivity probe leaking into the tunnel (log spam,
         # wgengine/pendopen.go); to a tailnet address it is a node or Service this node's netmap does not have.
         yield Raise("no-peer-for-address", orphan.group("dst"), message[orphan.start() :])
+    elif (talking := _DISCO_PEER.search(message)) is not None:
+        yield Fact("peer", talking.group("key") or talking.group("key2"))
 
 
 # ------------------------------------------------------------------------------ WireGuard handshakes
@@ -523,6 +550,10 @@ _HANDSHAKE = re.compile(
     r"(?:\d+ seconds, retrying \(try (?P<try>\d+)\)|\d+ attempts, giving up)"
 )
 _HANDSHAKE_DONE = re.compile(r"(?:\[(?P<key>[^\]]+)\]|peer\((?P<key2>[^)]+)\)) - Received handshake response")
+# wireguard-go starting a handshake with a peer ("[CnK7M] - Sending handshake initiation"): a peer it talks to.
+_HANDSHAKE_SENT = re.compile(
+    r"(?:^|wg: )(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)]+)\)) - Sending handshake initiation"
+)
 
 
 def _wireguard(message: str) -> Iterator[Event]:
@@ -531,8 +562,11 @@ def _wireguard(message: str) -> Iterator[Event]:
         attempt = retry.group("try")
         weak = attempt is not None and int(attempt) <= 2
         yield Raise("peer-unreachable", key, message[retry.start() :], weak=weak)
+        yield Fact("peer", key)
     elif (done := _HANDSHAKE_DONE.search(message)) is not None:
         yield Clear("peer-unreachable", done.group("key") or done.group("key2"))
+    elif (sent := _HANDSHAKE_SENT.search(message)) is not None:
+        yield Fact("peer", sent.group("key") or sent.group("key2"))
 
 
 # ------------------------------------------------------------------------------ serve / funnel backend
@@ -619,6 +653,21 @@ def is_dump_request(message: str) -> bool:
     return _DUMP_REQUESTED.search(message) is not None
 
 
+# The service manager (or a container runtime, or a shell) could not execute tailscaled at all: systemd's
+# status 203/EXEC ("Main process exited, code=exited, status=203/EXEC", "Main PID: 6948 (code=exited,
+# status=203/EXEC)"), "Failed to execute …tailscaled…" / "Failed at step EXEC spawning …" / "Unable to locate
+# executable …", a binary for another CPU ("exec format error", "cannot execute binary file") or a missing one
+# ("exec: "tailscaled": executable file not found"). tailscaled never ran: nothing of it crashed.
+_EXEC_FAILED = re.compile(
+    r"status=203/EXEC|Failed at step EXEC spawning |"
+    r"(?:Failed to execute|Unable to locate executable|Failed to locate executable) [^:]*tailscale|"
+    r"tailscale\S*: (?:[Ee]xec format error|cannot execute binary file)|"
+    r"exec: \"?\S*tailscaled\"?: executable file not found"
+)
+# The service manager's own verdicts on the run: explained away by an exec failure (tailscaled never started).
+_SERVICE_VERDICT = ("Main process exited", "Failed with result", "Active: failed", "Start request repeated")
+
+
 # systemd speaking about a unit by name ("slurmrestd.service: Main process exited, code=dumped"): in a journal
 # mixing units (`journalctl -b | grep fail`) only tailscaled's own unit's exit is tailscaled's crash.
 _OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|socket|mount|timer): ")
@@ -627,12 +676,16 @@ _OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|so
 def _crash(message: str) -> Iterator[Event]:
     if _OTHER_UNIT.match(message) is not None:
         return
+    if _EXEC_FAILED.search(message) is not None:
+        yield Raise("exec-failed", "exec", message)
+        return
     if (crash := _CRASH.search(message)) is not None:
         # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
         found = crash.group(0)
         # the service manager seeing the process end: a crash unless a stop was asked for first (fold.py)
         key = "exit" if found.startswith(("Main process exited", "Failed with result")) else "crash"
-        yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else key, message)
+        unless = "exec-failed" if found.startswith(_SERVICE_VERDICT) else ""
+        yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else key, message, unless=unless)
     elif _DUMP_REQUESTED.search(message) is not None:
         yield Fact("dump", "requested")
         if message.startswith("SIGQUIT"):
@@ -721,13 +774,19 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser("health", ("health(",), _health),
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT"), _dns),
-    Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService"), _tun),
-    Recogniser("router", ("router", "netfilter", "iptables", "RULE_", "route"), _router),
+    Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x"), _tun),
+    Recogniser(
+        "router", ("router", "netfilter", "iptables", "RULE_", "route", "ConfigureInterface", "getipif"), _router
+    ),
     Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem"), _filter),
     Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
     Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
-    Recogniser("wireguard", ("Handshake did not complete", "Received handshake response"), _wireguard),
+    Recogniser(
+        "wireguard",
+        ("Handshake did not complete", "Received handshake response", "Sending handshake initiation"),
+        _wireguard,
+    ),
     Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial"), _serve),
     Recogniser(
         "crash",
@@ -739,6 +798,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "safesocket.Listen",
             "Main process exited",
             "Failed with result",
+            "EXEC",  # status=203/EXEC, "Failed at step EXEC spawning"
+            "execut",  # "Failed to execute", "cannot execute binary file", "Unable to locate executable"
+            "xec format",
             "Active: failed",
             "repeated too quickly",
             ") error: ",

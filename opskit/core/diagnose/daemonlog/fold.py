@@ -26,7 +26,7 @@ from opskit.core.diagnose.models import HomeDerp, LogIssue, LogPeer
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
 
-_RESTART_CLEARS = ("crash", "tun-unavailable", "firewall-failed", "state-unwritable", "port-in-use")
+_RESTART_CLEARS = ("crash", "tun-unavailable", "firewall-failed", "state-unwritable", "port-in-use", "exec-failed")
 _SEVERITY = {
     "log-upload-failing": Severity.INFO,
     "packet-dropped": Severity.WARNING,

@@ -17,6 +17,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     08-12 01:28:19.408 31087 31144 I com.tailscale.ipn:   Android logcat
     2023-05-27 01:02:04.758978-0400 0xba326 Default 0x0 19332 0 IPNExtension:   macOS unified log
     default 18:30:39.895744-0800 io.tailscale.ipn.macsys.network-extension     macOS Console (tab-separated)
+    53457 default 19:53:44.078650-0800 IPNExtension   macOS Console with its PID column
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
     TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000], or the level)
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
@@ -33,6 +34,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
                                                       iOS), a time column
     tailscaled Drop: …  /  tailscaled: …                 the program name alone (grep -h, some viewers)
     2025-01-20 06:42:26.1+00:002025/01/20 …           a runtime stamp glued to the line (TrueNAS, k8s UIs)
+    2026-03-17 04:35:27 Tailscale 2026/03/17 …        a viewer's stamp and the container's name (RouterOS)
 
 Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
 Pure functions: text in, (message, process) out.
@@ -82,6 +84,10 @@ _STAMP = re.compile(
     # TrueNAS/Kubernetes UIs glue the runtime's stamp to the line: "…06:42:26.1+00:002025/01/20 …"
     r"(?:\s+|$|(?<=[+-]\d\d:\d\d)(?=\w))"
 )
+# A log viewer's stamp, then the container's or program's name, then tailscaled's own Go stamp (RouterOS'
+# container log: "2026-03-17 04:35:27 Tailscale 2026/03/17 04:35:27 …"): after a stamp, a name right before
+# another stamp is the viewer's column, not the message.
+_NAME_BEFORE_STAMP = re.compile(r"^[A-Za-z][\w.-]*\s+(?=\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2})")
 # The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
 # as some syslog viewers and `grep -h` print it; a command line ("tailscaled --state=…") is not one.
 _BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")
@@ -92,9 +98,10 @@ _MACOS = re.compile(
     r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+0x[0-9a-f]+\s+\w+\s+0x[0-9a-f]+\s+\d+\s+\d+\s+"
     r"(?P<proc>[\w.-]+):\s+"
 )
-# macOS Console's copy (level, time, process, message; tabs already spaces), with or without the date.
+# macOS Console's copy (level, time, process, message; tabs already spaces), with or without the date, and with
+# or without the PID column Console can show first ("53457<TAB>default<TAB>19:53:44.078650-0800<TAB>IPNExtension").
 _CONSOLE = re.compile(
-    r"^(?:default|info|debug|error|fault|notice)\s+(?:\d{4}-\d{2}-\d{2}\s+)?\d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+"
+    r"^(?:\d+\s+)?(?:default|info|debug|error|fault|notice)\s+(?:\d{4}-\d{2}-\d{2}\s+)?\d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+"
     r"(?P<proc>(?:io\.tailscale\.|IPNExtension|Tailscale)[\w.-]*):?\s+"
 )
 # Go's testing log (t.Logf): "    magicsock.go:2546: magicsock: …".
@@ -131,16 +138,23 @@ def message_of(text: str) -> Message:
         form = "logtail"
     if "#011" in text:
         text = text.replace("#011", " ")  # rsyslog's escape of a tab (text.py made real tabs spaces)
+    stamped = False
     for _ in range(6):  # prefixes stack (container stamp + Go stamp + memory stats …); each round peels one
         first = text[:1]
         if not first:
             break
+        if stamped and first.isalpha() and (name := _NAME_BEFORE_STAMP.match(text)) is not None:
+            text, stamped = text[name.end() :], False
+            continue
         if first.isdigit():
             if (macos := _MACOS.match(text)) is not None:
                 process, form, text = macos.group("proc"), "macos", text[macos.end() :]
                 continue
             if (logcat := _LOGCAT.match(text)) is not None:
                 process, form, text = logcat.group("proc"), "logcat", text[logcat.end() :]
+                continue
+            if (console := _CONSOLE.match(text)) is not None:
+                process, form, text = console.group("proc"), "macos", text[console.end() :]
                 continue
             if (service := _WINDOWS_SERVICE.match(text)) is not None:
                 # before the syslog test: "…-04:00: tailscaled: engine fetch error" is not syslog's "host tailscaled:"
@@ -174,7 +188,7 @@ def message_of(text: str) -> Message:
         if first.isdigit() and (stamp := _STAMP.match(text)) is not None and stamp.end() > 0:
             if _WINDOWS_SERVICE.match(text):
                 form = "windows-service"
-            text = text[stamp.end() :]
+            text, stamped = text[stamp.end() :], True
             continue
         if first in "sS[_^0123456789" and (noise := _NOISE.match(text)) is not None:
             text = text[noise.end() :]

@@ -81,6 +81,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.peer_unreachable,
     daemonlog.packet_dropped,
     daemonlog.crash,
+    daemonlog.exec_failed,
     daemonlog.upload_failing,
     daemonlog.health_errors,
     derpcheck.region_failing,

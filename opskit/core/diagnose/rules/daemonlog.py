@@ -730,6 +730,45 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 
 
 @rule(
+    id="TS-LOG-EXEC-FAILED",
+    name="log-exec-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="the service manager cannot execute tailscaled (203/EXEC, exec format error, binary missing)",
+    target="daemon-log",
+)
+def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: systemd's ``status=203/EXEC`` (``Main process exited, code=exited, status=203/EXEC``,
+    ``Failed at step EXEC spawning /usr/sbin/tailscaled: No such file or directory``), ``exec format
+    error`` or ``executable file not found`` mean tailscaled never ran: the binary the unit (or container,
+    or init script) points at is missing, not executable, on a ``noexec`` mount, or built for another CPU.
+    The service manager's ``Failed with result 'exit-code'`` and ``Start request repeated too quickly``
+    that follow are its verdict on that, not a crash of tailscaled, so there is no tailscaled log to read.
+
+    *Bad*::
+
+        Dec 13 02:42:15 host systemd[1]: tailscaled.service: Main process exited, code=exited, status=203/EXEC
+        Dec 13 02:42:15 host systemd[1]: tailscaled.service: Failed with result 'exit-code'.
+
+    *Good*::
+
+        Dec 13 02:42:15 host systemd[1]: Started tailscaled.service - Tailscale node agent.
+        Dec 13 02:42:15 host tailscaled[6948]: Program starting: v1.78.1-t1a2b3c4d5, Go 1.23.3: []string{"/usr/sbin/tailscaled"}
+    """
+    issues = log.issues_of("exec-failed")
+    yield from _finding(
+        ctx,
+        issues,
+        f"the service manager cannot execute tailscaled ({_last(issues)}): it never ran, nothing crashed.",
+        "Check the binary the unit runs: `systemctl cat tailscaled` (its ExecStart path), `ls -l /usr/sbin/tailscaled` "
+        "(present, executable, not on a noexec mount: `findmnt -T /usr/sbin`), `file /usr/sbin/tailscaled` against "
+        "`uname -m` (an exec format error is a build for another CPU); reinstall the package for this "
+        "architecture (or fix the path, SELinux label: `restorecon -v /usr/sbin/tailscaled`), then "
+        "`systemctl reset-failed tailscaled && systemctl start tailscaled`.",
+    )
+
+
+@rule(
     id="TS-LOG-UPLOAD-FAILING",
     name="log-upload-failing",
     family="tailscale-daemon-log",
