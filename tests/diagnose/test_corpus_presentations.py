@@ -35,6 +35,7 @@ WRAPPINGS: dict[str, Callable[[str], str]] = {
     "code block indent": _each_line("    "),
     "tab indent": _each_line("\t"),
     "CRLF line ends": lambda text: text.replace("\n", "\r\n"),
+    "CRLF converted twice": lambda text: text.replace("\n", "\r\r\n"),
     "fence": lambda text: f"```\n{text}\n```",
     "fence with a language": lambda text: f"```console\n{text.rstrip()}\n```\n",
     "quoted fence": lambda text: _each_line("> ")(f"```\n{text.rstrip()}\n```"),
@@ -64,15 +65,22 @@ def test_every_paste_reads_the_same_however_it_is_wrapped(wrapping: str) -> None
     assert not wrong, f"{len(wrong)} of {len(TRUTH)} samples read differently when {wrapping}: {wrong}"
 
 
+# Line ends change last (a transport converts them after the text was written), and once.
+LINE_ENDS = ("CRLF line ends", "CRLF converted twice")
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     truth=st.sampled_from(TRUTH),
-    stack=st.lists(st.sampled_from(sorted(set(WRAPPINGS) - {"non-breaking spaces"})), min_size=2, max_size=3),
+    stack=st.lists(
+        st.sampled_from(sorted(set(WRAPPINGS) - {"non-breaking spaces", *LINE_ENDS})), min_size=1, max_size=3
+    ),
+    line_ends=st.sampled_from((None, *LINE_ENDS)),
 )
-def test_stacked_wrappings_keep_the_facts(truth: dict[str, Any], stack: list[str]) -> None:
+def test_stacked_wrappings_keep_the_facts(truth: dict[str, Any], stack: list[str], line_ends: str | None) -> None:
     def wrap(text: str) -> str:
-        for name in stack:
+        for name in (*stack, *((line_ends,) if line_ends else ())):
             text = WRAPPINGS[name](text)
         return text
 
-    assert _misses(truth, wrap) == [], stack
+    assert _misses(truth, wrap) == [], (stack, line_ends)

@@ -91,8 +91,11 @@ def _clean(raw: str) -> str:
 
 def _line_ends(text: str) -> str:
     """CRLF and CR become LF: lines are split on LF only, as editors number them (``str.splitlines``
-    would also break at form feeds and U+2028, shifting every later line number)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    would also break at form feeds and U+2028, shifting every later line number). CR CR LF is one line end
+    too: a Windows paste converted to CRLF a second time (a copy through a tool that adds CR before LF)."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
 
 
 # A count from `uniq -c` or a line number from `cat -n` / `nl` in front of what is unmistakably Tailscale
@@ -133,7 +136,7 @@ def _compose_services(raw_lines: list[str]) -> frozenset[str]:
     counts: dict[str, int] = {}
     filled = 0
     for raw in raw_lines:
-        stripped = raw.strip().lstrip("> ")  # (also under markdown quote markers)
+        stripped = raw.strip().lstrip("> \t")  # (also under markdown quote markers, tab-indented)
         if not stripped:
             continue
         filled += 1
