@@ -234,11 +234,11 @@ def _log_continuation(
         return None
     if not any(char.isalnum() for char in text):
         return None  # a quote marker, an ellipsis, a fence left over: no words to continue a message with
+    if message_of(text).text != text:
+        return None  # a prefix of its own: the next line of the log (most lines of a log: checked first)
     body = message_of(joined).text
     if body == joined or (body and is_dump_line(body)) or body.startswith(("panic: ", "fatal error: ")):
         return None  # an unstamped log (nothing tells its lines from pieces) or a trace (its frames stand alone)
-    if message_of(text).text != text:
-        return None  # a prefix of its own: the next line of the log
     end = joined.rstrip()
     cut = console_wrapped(last)
     if not (end.endswith(_OPEN_END) or _LOG_FRAGMENT.match(text) or cut or _unbalanced(end)):

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 # Catalan puts an article in front ("de des.", "d'abr."), CJK locales a number and a sign ("11月", "12월").
@@ -129,6 +130,9 @@ class Message(NamedTuple):
     form: str  # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "plain"
 
 
+# A line is peeled several times (the block splitter asks whether the next line continues this one, then reads
+# it as a line of its own; the fold reads it again): a small cache keeps a 50,000-line journal at one peel a line.
+@lru_cache(maxsize=1024)
 def message_of(text: str) -> Message:
     """Peel the prefixes off one cleaned line (see the module docstring)."""
     process: str | None = None
