@@ -72,6 +72,8 @@ PREFIXES = [
     # blind batch 8: pfSense's log page copied as columns, a viewer's month/day stamp
     "Mar 14 00:37:03 | tailscaled | 10767 | 2025/03/14 00:37:03 {msg}",
     "05/05 07:04:23 {msg}",
+    # blind batch 11: a PaaS log export's columns (Choreo: log type, component version, environment, level)
+    "2025-10-09T06:31:46.631Z Application Logs 1.0.0 Development INFO 2025/10/09 06:31:46 {msg}",
 ]
 
 # issue kind → messages that raise it (as tailscaled prints them)
@@ -158,6 +160,10 @@ BAD: dict[str, list[str]] = {
         "in a way forbidden by its access permissions.",
     ],
     "dns-config-failed": ['health("dns-os"): error: exit status 1'],
+    "destination-refused": [
+        "socks5: client connection failed: connect tcp 172.16.4.207:1433: connection was refused",
+        "socks5: client connection failed: dial tcp [fd00::5]:22: connect: connection refused",
+    ],
 }
 # kind → a later line that clears it (None: nothing in a log clears it but a restart or nothing at all)
 CLEARS: dict[str, str] = {

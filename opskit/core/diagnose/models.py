@@ -316,6 +316,7 @@ class LogPeer:
     key: str  # "Nm4ml" (the [..] short node key)
     endpoint: str | None
     line: SourceLine
+    derp_region: str | None = None  # the DERP region ID magicsock reaches it through when no direct path is seen
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,10 @@ def _tls(detail: str) -> Iterator[Event]:
 # ---------------------------------------------------------------------------------------- DERP relay
 
 _DERP_FAIL = re.compile(r"connect to region (?P<id>[^\s(]+) \((?P<code>[^)]*)\): (?P<error>.+?)(?:\"\))?$")
+# magicsock opening a DERP connection to reach a peer whose home that region is ("magicsock: adding connection to
+# derp-1 for [Zopo7]"): the peer is talked to over DERP; derphttp names the region ("connecting to derp-1 (nyc)").
+_PEER_VIA_DERP = re.compile(r"adding connection to derp-(?P<id>\d+) for \[(?P<key>[^\]]+)\]")
+_DERP_NAMED = re.compile(r"connecting to derp-(?P<id>\d+) \((?P<code>[\w-]+)\)")
 _DERP_OK = re.compile(r"magicsock: derp-(?P<id>[^\s;]+) connected")
 # The receive loop of an established connection ending ("derp.Recv(derp-4): derp.Recv: EOF"; v0.9x named the
 # region by host, "derp.Recv(derp2)"). One drop is routine (a server restart); repeated drops with no
@@ -111,6 +115,11 @@ def _derp(message: str) -> Iterator[Event]:
             weak=True,
         )
         return
+    if (via := _PEER_VIA_DERP.search(message)) is not None:
+        yield Fact("peer-derp", via.group("key"), via.group("id"))
+        return
+    if (named := _DERP_NAMED.search(message)) is not None:
+        yield Fact("derp-code", named.group("id"), named.group("code"))
     if (ok := _DERP_OK.search(message)) is not None:
         yield Clear("derp-unreachable", ok.group("id"))
     elif "active derp conns: " in message:
@@ -517,6 +526,7 @@ def _disco(message: str) -> Iterator[Event]:
         key, endpoint = using.group("key"), using.group("ep")
         yield Fact("peer", key, endpoint)
         yield Clear("peer-unreachable", key)
+        yield Clear("peer-unreachable", PROXIED_DIAL)  # a direct path came up: the dials' silence was the path
     elif (pong := _GOT_PONG.search(message)) is not None:
         key = pong.group("key")
         if not pong.group("ep").startswith("derp"):
@@ -538,6 +548,34 @@ def _disco(message: str) -> Iterator[Event]:
         yield Raise("no-peer-for-address", orphan.group("dst"), message[orphan.start() :])
     elif (talking := _DISCO_PEER.search(message)) is not None:
         yield Fact("peer", talking.group("key") or talking.group("key2"))
+
+
+# ------------------------------------------------------------------------------ proxied connections
+
+# Userspace networking's SOCKS5 server logs a client's dial that failed (net/socks5: "client connection failed: %v"
+# under the "socks5: " prefix cmd/tailscaled gives it). gVisor's netstack names a reset from the far side
+# "connection was refused", the kernel dialer "connect: connection refused": the tailnet path (subnet route, exit
+# node, peer) carried the SYN and the destination answered it with a reset — nothing listens there. (The outbound
+# HTTP proxy's "http: proxy error: …" is Go's reverse proxy, the same line serve's proxy logs: read as serve's.)
+_PROXY_REFUSED = re.compile(
+    r"socks5: client connection failed: (?:.*?: )?(?:dial|connect) tcp (?:\S+->)?"
+    r"(?P<dst>\[[0-9a-fA-F:.]+\]:\d+|[\w.-]+:\d+): (?:connect: )?connection (?:was )?refused"
+)
+# The same dial getting no answer at all: the route or the peer behind it does not carry the traffic. The line
+# names no destination, so every proxied dial shares one key, and a later refusal (an answer came back) or a
+# direct path clears it.
+_PROXY_TIMEOUT = re.compile(
+    r"socks5: client connection failed: (?:.*?: )?(?:context deadline exceeded|i/o timeout|connection timed out)\s*$"
+)
+PROXIED_DIAL = "the destination of a proxied connection"
+
+
+def _proxy(message: str) -> Iterator[Event]:
+    if (refused := _PROXY_REFUSED.search(message)) is not None:
+        yield Clear("peer-unreachable", PROXIED_DIAL)
+        yield Raise("destination-refused", refused.group("dst"), message[refused.start() :])
+    elif (timeout := _PROXY_TIMEOUT.search(message)) is not None:
+        yield Raise("peer-unreachable", PROXIED_DIAL, message[timeout.start() :], weak=True)
 
 
 # ------------------------------------------------------------------------------ WireGuard handshakes
@@ -830,6 +868,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _crash,
     ),  # fmt: skip
+    Recogniser("proxy", ("socks5: ",), _proxy),
     Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),
     Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),

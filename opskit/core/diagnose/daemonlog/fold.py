@@ -184,7 +184,7 @@ def _clears(event: Clear, slot: tuple[str, str], opened: _Open, home: HomeDerp |
 def _progress(event: Event) -> bool:
     """An event only a daemon that got past start-up logs: a restart's earlier failure is cured."""
     if isinstance(event, Fact):
-        return event.name in ("state", "home", "peer")
+        return event.name in ("state", "home", "peer", "peer-derp")
     return isinstance(event, Clear) and event.kind in ("derp-unreachable", "control-unreachable", "login-required")
 
 
@@ -204,3 +204,7 @@ def _fact(result: Folded, fact: Fact, line: SourceLine, peers: dict[str, LogPeer
         known = peers.get(fact.value)
         if fact.extra or known is None:  # a timeout after "now using" does not erase the endpoint
             peers[fact.value] = LogPeer(fact.value, fact.extra or None, line)
+    elif fact.name == "peer-derp":
+        known = peers.get(fact.value)
+        if known is None or not known.endpoint:  # a direct path found earlier still holds
+            peers[fact.value] = LogPeer(fact.value, None, line, derp_region=fact.extra)

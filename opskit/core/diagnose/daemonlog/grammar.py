@@ -35,6 +35,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     tailscaled Drop: …  /  tailscaled: …                 the program name alone (grep -h, some viewers)
     2025-01-20 06:42:26.1+00:002025/01/20 …           a runtime stamp glued to the line (TrueNAS, k8s UIs)
     2026-03-17 04:35:27 Tailscale 2026/03/17 …        a viewer's stamp and the container's name (RouterOS)
+    2025-10-09T06:31:46Z Application Logs 1.0.0 Development INFO 2025/10/09 …   a PaaS export's columns (Choreo)
 
 Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
 Pure functions: text in, (message, process) out.
@@ -88,7 +89,11 @@ _STAMP = re.compile(
 # A log viewer's stamp, then the container's or program's name, then tailscaled's own Go stamp (RouterOS'
 # container log: "2026-03-17 04:35:27 Tailscale 2026/03/17 04:35:27 …"): after a stamp, a name right before
 # another stamp is the viewer's column, not the message.
-_NAME_BEFORE_STAMP = re.compile(r"^[A-Za-z][\w.-]*\s+(?=\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2})")
+# A PaaS log export puts several columns there (Choreo: "2025-10-09T06:31:46.631Z Application Logs 1.0.0
+# Development INFO 2025/10/09 06:31:46 …": log type, component version, environment, level): up to six words.
+_NAME_BEFORE_STAMP = re.compile(
+    r"^[A-Za-z][\w.-]*(?:\s+[\w.-]+){0,5}?\s+(?=\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2})"
+)
 # The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
 # as some syslog viewers and `grep -h` print it; a command line ("tailscaled --state=…") is not one.
 _BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")

@@ -79,6 +79,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.tls_intercepted,
     daemonlog.clock_skew,
     daemonlog.peer_unreachable,
+    daemonlog.destination_refused,
     daemonlog.packet_dropped,
     daemonlog.crash,
     daemonlog.exec_failed,

@@ -620,6 +620,42 @@ def peer_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
 
 
 @rule(
+    id="TS-LOG-DESTINATION-REFUSED",
+    name="log-destination-refused",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="a connection through the tailnet reaches its destination, which refuses it",
+    target="daemon-log",
+)
+def destination_refused(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``socks5: client connection failed: connect tcp 172.16.4.207:1433: connection was refused``
+    (userspace networking's SOCKS5 server; gVisor's wording, the kernel dialer's is ``connect: connection
+    refused``) means the connection went through the
+    tailnet (a subnet route, an exit node, a peer) and the far side answered with a reset: the tailnet path
+    works, nothing listens on that port of the destination, or its host firewall rejects the connection.
+
+    *Bad*::
+
+        2025/10/08 16:25:12 socks5: client connection failed: connect tcp 172.16.4.207:1433: connection was refused
+
+    *Good*::
+
+        2025/10/08 16:17:52 magicsock: adding connection to derp-1 for [Zopo7]
+    """
+    issues = log.issues_of("destination-refused")
+    targets = ", ".join(sorted({issue.key for issue in issues if issue.key != "?"})) or "the destination"
+    yield from _finding(
+        ctx,
+        issues,
+        f"connections through the tailnet to {targets} are refused by the destination ({_last(issues)}): the "
+        "tailnet path works, nothing accepts connections on that port there.",
+        "On the destination host: check the service runs and listens on that address and port (`ss -ltnp`, "
+        "`netstat -ano` on Windows) and that its firewall allows the subnet router's (or exit node's) address "
+        "in; for a subnet route, test from the router itself (`nc -vz <ip> <port>`).",
+    )
+
+
+@rule(
     id="TS-LOG-PACKET-DROPPED",
     name="log-packet-dropped",
     family="tailscale-daemon-log",
