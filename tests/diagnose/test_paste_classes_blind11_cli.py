@@ -3,8 +3,8 @@
 - `tailscale status` rows whose owner column holds spaces (a Headscale OIDC login name: issuer URL and
   subject split by a space, a display name such as "Jane Doe"), self row first, any OS and status cell;
 - `tailscale ip` refusing with "no current Tailscale IPs; state: <State>" (cmd/tailscale/cli/ip.go), for
-  every backend state, under a shell prompt, an xtrace `+ ` or a fence: kind `not-running-state`, the state
-  read as the status state.
+  every backend state, under a shell prompt, an xtrace `+ ` (read as a prompt) or a fence: kind
+  `not-running-state`, the state read as the status state.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.status import is_status_line
+from opskit.core.diagnose.text import prompt_command
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import by_rule, run_text
 
@@ -95,8 +96,9 @@ WRAPPERS = [
     "$ tailscale ip -4\n{error}\n",
     "+ tailscale up --ssh --advertise-tags=tag:server --authkey=tskey-auth-...\n+ tailscale ip -4\n{error}\n",
     "```\n+ tailscale ip\n{error}\n```\n",
+    "+ sudo tailscale up --authkey=tskey-auth-...\n++ /usr/bin/tailscale ip -4\n{error}\n",
     "root@droplet:~# tailscale ip -6\n{error}\n",
-    "# tailscale ip -4\n{error}\nroot@droplet:~#\n",
+    "# tailscale ip -4\n{error}\n",
 ]
 
 
@@ -108,6 +110,7 @@ def test_no_current_ips_names_the_backend_state(state: tuple[str, str, str], wra
     document = _json(paste)
     assert [w["kind"] for w in document["windows"]] == ["not-running-state"], paste
     assert [s["state"] for s in document["statuses"]] == [status_state]
+    assert document["warnings"] == [], paste  # the xtrace "+ " commands are read as commands, not skipped
     assert document["summary"]["exit_code"] == 1
     (finding,) = by_rule(run_text(paste), "TS-CLI-NOT-RUNNING-STATE")
     assert name in finding.title and fix_word in finding.fix
@@ -120,3 +123,10 @@ def test_a_tailscale_ip_that_answered_is_no_problem() -> None:
     document = _json(paste)
     assert not [w for w in document["windows"] if w["kind"] == "not-running-state"]
     assert document["summary"]["exit_code"] == 0
+
+
+def test_xtrace_prefix_is_a_prompt_only_for_known_commands() -> None:
+    assert prompt_command("+ tailscale ip -4") == "tailscale ip -4"
+    assert prompt_command("++ sudo /usr/sbin/tailscaled --state=mem:") == "sudo /usr/sbin/tailscaled --state=mem:"
+    for text in ("+ install the package first", "+ added a line", "+tailscale status"):
+        assert prompt_command(text) is None, text
