@@ -1377,8 +1377,8 @@ def not_running_state(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
 
     *Good*::
 
-        $ tailscale ip -4
-        100.101.102.103
+        $ tailscale status
+        100.101.102.103  node  jane@  linux  -
     """
     found = _errors(report, WindowsErrorKind.NOT_RUNNING_STATE)
     if not found:
