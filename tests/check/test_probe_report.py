@@ -85,6 +85,8 @@ def _dump_dom(page: Path) -> _Dom:
 
 def _expected_counts(connections: list[dict[str, Any]], t: float) -> dict[str, int]:
     """The test's own reading of the JSON: which state each connection is in at time t."""
+    # Every ending the probe measured is a series: nginx cutting a slow header is EOF, but a loaded machine
+    # can see a reset (RST) instead, and a 408 where a server answers; each is drawn as what it was.
     counts = {"pending": 0, "open": 0, "closed_eof": 0}
     for c in connections:
         if t < c["opened_at"] or c["connected_at"] is None:
@@ -93,8 +95,8 @@ def _expected_counts(connections: list[dict[str, Any]], t: float) -> dict[str, i
             counts["pending"] += 1
         elif c["ending"] == "held" or t < c["connected_at"] + c["lifetime"]:
             counts["open"] += 1
-        elif c["ending"] == "eof":
-            counts["closed_eof"] += 1
+        else:
+            counts[f"closed_{c['ending']}"] = counts.get(f"closed_{c['ending']}", 0) + 1
     return counts
 
 
