@@ -31,9 +31,9 @@ from opskit.core.diagnose.ping import parse_os_ping, parse_ping
 from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
-from opskit.core.diagnose.status import gron_status_document, parse_status, parse_status_json
+from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.text import SourceLine, hide_keys
-from opskit.core.diagnose.windows import parse_windows
+from opskit.core.diagnose.windows import cli_backend_state, parse_windows
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
 
@@ -137,6 +137,18 @@ def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
     return parse_netcheck_text(block.lines, block.hints)
 
 
+def _states_from_cli_errors(windows: Sequence[tuple[Block, WindowsReport]]) -> list[tuple[Block, StatusReport]]:
+    """The backend state a CLI error names (`tailscale ip`'s "no current Tailscale IPs; state: NeedsLogin"),
+    as the status state it is: the same fact `tailscale status` would have shown."""
+    states: list[tuple[Block, StatusReport]] = []
+    for block, report in windows:
+        for error in report.errors:
+            message = backend_state_message(cli_backend_state(error) or "")
+            if message is not None:
+                states.append((block, StatusReport("messages only", (), (), message, error.line, from_cli_error=True)))
+    return states
+
+
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
     parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [])
@@ -161,6 +173,7 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.windows.append(
                 (block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated, split.successes))
             )
+    parsed.statuses.extend(_states_from_cli_errors(parsed.windows))
     for log_block in _daemon_log_blocks(split.blocks):
         if all(is_typed_command_line(line.text) for line in log_block.lines):
             continue  # only the command that would start tailscaled: no log to read

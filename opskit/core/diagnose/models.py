@@ -160,6 +160,9 @@ class StatusReport:
     health: tuple[HealthMessage, ...] = ()
     state_message: str | None = None  # "Tailscale is stopped." / "Logged out." ...
     state_line: SourceLine | None = None
+    # The state came from another command's error (`tailscale ip`: "no current Tailscale IPs; state: X"), not
+    # from `tailscale status`: that error's own rule explains it, the status rules stay silent.
+    from_cli_error: bool = False
 
     @property
     def self_peer(self) -> StatusPeer | None:
@@ -254,6 +257,8 @@ class WindowsErrorKind(StrEnum):
     # `tailscale up/set/login` warnings (the prefs were applied): advertised routes cannot be forwarded …
     IP_FORWARDING_DISABLED = "ip-forwarding-disabled"
     UDP_GRO_SUBOPTIMAL = "udp-gro-suboptimal"  # … or are forwarded slower than they could be (an advisory)
+    # `tailscale ip` (and what scripts build on it) refused: "no current Tailscale IPs; state: <BackendState>"
+    NOT_RUNNING_STATE = "not-running-state"
     OTHER = "other"
 
 

@@ -107,7 +107,7 @@ def parse_status_row(line: SourceLine) -> StatusPeer | None:
         return _retry_unwrapped(line) or _partial_row(line)
     fields = _parse_cell(cell)
     if fields is None:
-        return _retry_unwrapped(line) or _partial_row(line)
+        return _retry_spaced_owner(line) or _retry_unwrapped(line) or _partial_row(line)
     if not ip and _is_osless_row(host, os_name, line.text):
         # IP, host, owner and a bare status word: the OS column is blank (Mullvad exit nodes, tagged
         # devices without Hostinfo), so the regex slid every column one place to the left.
@@ -116,6 +116,33 @@ def parse_status_row(line: SourceLine) -> StatusPeer | None:
     elif cell.strip() in ("-", "online") and os_name.lower() not in KNOWN_OS:
         return _retry_unwrapped(line)
     return _peer(ip, host, owner, os_name, cell, line, fields, active=bool(fields["active"]))
+
+
+# The owner column is the user's login name as the control server gives it: Headscale with OIDC may hand
+# over an issuer URL and subject, a display name with spaces ("Jane Doe"), or the two split by a space
+# instead of "/". Such a row has more words than columns; the OS word (one of KNOWN_OS) and a status cell
+# after it mark where the owner ends. At most three words, so prose does not pass for an owner.
+_SPACED_OWNER_ROW = re.compile(
+    r"^(?P<ip>\S+)\s+(?P<host>" + _HOST_TOKEN + r")\s+(?P<owner>\S+(?:\s+\S+){1,2}?)\s+"
+    r"(?P<os>(?i:"
+    + "|".join(sorted((re.escape(o) for o in KNOWN_OS if o not in ("", "-")), key=len, reverse=True))
+    + r"))\s+(?P<cell>\S.*)$"
+)
+
+
+def _retry_spaced_owner(line: SourceLine) -> StatusPeer | None:
+    """A row whose owner column holds spaces (see _SPACED_OWNER_ROW), or None."""
+    match = _SPACED_OWNER_ROW.match(line.text)
+    if not match or not _IP_TOKEN.match(match.group("ip")):
+        return None
+    fields = _parse_cell(match.group("cell"))
+    if fields is None:
+        return None
+    owner = " ".join(match.group("owner").split())
+    return _peer(
+        match.group("ip"), match.group("host"), owner, match.group("os"), match.group("cell"), line, fields,
+        active=bool(fields["active"]),
+    )  # fmt: skip
 
 
 def _is_osless_row(first: str, os_name: str, text: str) -> bool:
@@ -316,6 +343,15 @@ def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
 # ------------------------------------------------------------------------------------ --json form
 
 
+def backend_state_message(state: str) -> str | None:
+    """The status state message for an ipn BackendState name (None when Running or unknown)."""
+    if state in ("Running", ""):
+        return None
+    if state == "Stopped":
+        return "Tailscale is stopped."
+    return "NeedsLogin" if state == "NeedsLogin" else f"BackendState {state}"
+
+
 def looks_like_status_json(document: object) -> bool:
     """``tailscale status --json``: has BackendState and Self/Peer maps."""
     return isinstance(document, dict) and "BackendState" in document and ("Peer" in document or "Self" in document)
@@ -436,12 +472,7 @@ def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) 
             if found is lines[0] and escaped != text[:40]:
                 found = _json_line(lines, escaped, lines[0])
             health.append(HealthMessage(hide_keys(text), found))
-    state = str(document.get("BackendState") or "")
-    state_message = None if state in ("Running", "") else f"BackendState {state}"
-    if state == "Stopped":
-        state_message = "Tailscale is stopped."
-    elif state == "NeedsLogin":
-        state_message = "NeedsLogin"
+    state_message = backend_state_message(str(document.get("BackendState") or ""))
     state_line = _json_line(lines, '"BackendState"', lines[0]) if state_message else None
     # Only a document with its Self object says which row is the local node ("json" marks it so).
     whole = "BackendState" in document

@@ -45,6 +45,9 @@ _PROMPTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?:\S+\s+)?(?P<cmd>tailscale.*)$"),  # ➜ ~ / ❯
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?P<cmd>.*)$"),
     re.compile(r"^>\s(?P<cmd>(?:tailscale(?:\.exe)?|whoami|net|ping)(?:\s.*)?)$"),
+    # A shell's xtrace (`set -x`: cloud-init, CI, entrypoint scripts) prints each command after "+ " ("++ "
+    # nested). Only for known commands: "+ " also starts markdown list items and diff lines.
+    re.compile(r"^\+{1,3}\s(?P<cmd>(?:sudo\s+)?(?:\S*/)?(?:tailscaled?|whoami|ping6?|systemctl)(?:\.exe)?(?:\s.*)?)$"),
 )
 # "> tailscale status" is a prompt, "> tailscale-1  | 2024/…" a quoted container log line.
 _GT_PROMPT = re.compile(r">\s(?:tailscale(?:\.exe)?|whoami)(?:\s|$)")

@@ -96,7 +96,23 @@ def _any_of(phrases: tuple[str, ...]) -> str:
     return "(?:" + "|".join(re.escape(p) for p in phrases) + ")"
 
 
+# `tailscale ip` asks LocalAPI for the node's addresses and, when it has none, says why with the backend state
+# (cmd/tailscale/cli/ip.go: `fmt.Errorf("no current Tailscale IPs; state: %v", st.BackendState)`): the node
+# is not Running — NeedsLogin (never logged in, auth key refused or expired), NeedsMachineAuth (awaiting
+# approval), Stopped (`tailscale down`), Starting/NoState (still coming up). The state is the fact.
+_NO_IPS_STATE = re.compile(r"no current Tailscale IPs; state: (?P<state>[A-Za-z]+)", re.IGNORECASE)
+
+
+def cli_backend_state(error: WindowsError) -> str | None:
+    """The backend state a ``not-running-state`` error names (``NeedsLogin``, ``Stopped``, …), or None."""
+    if error.kind is not WindowsErrorKind.NOT_RUNNING_STATE:
+        return None
+    match = _NO_IPS_STATE.search(error.line.text)
+    return match.group("state") if match else None
+
+
 _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
+    (WindowsErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern),
     # `tailscale up` with flags must restate every non-default setting (the quotes around `tailscale up`
     # may be typographic or lost in a paste, hence the single-character wildcards).
     (WindowsErrorKind.UP_FLAGS_REQUIRED, r"changing settings via .?tailscale up\b"),
@@ -313,6 +329,7 @@ _SIMPLE = tuple(
 # pattern: prose that mentions Tailscale (or a pipe) on every line must not pay for every pattern, nor
 # for the soft-wrap joins blocks.py tries after an unrecognised line.
 _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
+    WindowsErrorKind.NOT_RUNNING_STATE: ("no current tailscale ips",),
     WindowsErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
     WindowsErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),

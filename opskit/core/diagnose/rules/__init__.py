@@ -63,6 +63,7 @@ RULES: tuple[Rule, ...] = (
     windows.daemon_connection_reset,
     windows.derpmap_fetch_failed,
     windows.cli_panic,
+    windows.not_running_state,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,

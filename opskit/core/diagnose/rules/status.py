@@ -262,7 +262,7 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
 
         100.64.0.1  me  u@  linux  -
     """
-    if not status.state_message:
+    if not status.state_message or status.from_cli_error:
         return
     message = status.state_message
     if message.startswith("Tailscale is stopped"):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.text import hide_keys
+from opskit.core.diagnose.windows import cli_backend_state
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -1323,3 +1324,71 @@ def cli_panic(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         Report:
     """
     yield from _emit(WindowsErrorKind.CLI_PANIC, report, ctx)
+
+
+# What each backend state the CLI names means for a node without tailnet addresses, and what brings it up.
+_STATE_CAUSE_FIX: dict[str, tuple[str, str]] = {
+    "NeedsLogin": (
+        "the node has never logged in, or its login ended: a `tailscale up --authkey=…` before it that printed "
+        "nothing did not bring it up (the key was refused, expired or already used, or its tags are not ones "
+        "the key may apply), or the node key expired",
+        "Log in: `sudo tailscale up` and open the URL it prints, or `sudo tailscale up --auth-key=<a new key>` "
+        "(reusable for images and scripts that replay it; with `--advertise-tags`, a key created with those "
+        "tags, or tags the key's owner may apply in the ACL's tagOwners); with Headscale also "
+        "`--login-server=<its URL>`. Check `tailscale status` and `journalctl -u tailscaled` for why the key "
+        "was refused.",
+    ),
+    "NeedsMachineAuth": (
+        "the node logged in but waits for an admin to approve it (device approval is on)",
+        "Approve the machine in the admin console (Machines → Approve), or create the auth key pre-approved.",
+    ),
+    "Stopped": (
+        "Tailscale was turned off on this node (`tailscale down`, or the app's switch)",
+        "Run `sudo tailscale up` (with the same flags as before).",
+    ),
+}
+_STATE_STARTING = (
+    "tailscaled is still starting (no control answer yet): the command ran too early, or the daemon cannot "
+    "reach the coordination server",
+    "Retry after a few seconds (in a script, wait for `tailscale status` to succeed); if it stays so, check "
+    "`journalctl -u tailscaled` for control-server errors.",
+)
+
+
+@rule(
+    id="TS-CLI-NOT-RUNNING-STATE",
+    name="cli-not-running-state",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale ip found no tailnet address: the backend is not Running (state named: NeedsLogin, Stopped, …)",
+    target="windows",
+)
+def not_running_state(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale ip`` answers ``no current Tailscale IPs; state: <State>`` when the node has no
+    tailnet address, naming the backend state: NeedsLogin (not logged in: an auth key that was refused or
+    expired, a login never finished), NeedsMachineAuth (awaiting approval), Stopped (``tailscale down``),
+    Starting/NoState (still coming up). tailscaled runs (it answered); the node is not on the tailnet.
+
+    *Bad*::
+
+        + tailscale up --ssh --advertise-tags=tag:server --authkey=tskey-auth-...
+        + tailscale ip -4
+        no current Tailscale IPs; state: NeedsLogin
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  node  jane@  linux  -
+    """
+    found = _errors(report, WindowsErrorKind.NOT_RUNNING_STATE)
+    if not found:
+        return
+    state = cli_backend_state(found[-1]) or "unknown"
+    cause, fix = _STATE_CAUSE_FIX.get(state, _STATE_STARTING)
+    yield ctx.finding(
+        f'{ctx.facts.label}: `tailscale ip` found no tailnet address, backend state "{state}": {cause}. The node '
+        "is not on the tailnet; nothing can reach it.",
+        fix,
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+        title=f"Tailscale is not running on this node (state {state})",
+    )
