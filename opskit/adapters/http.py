@@ -295,7 +295,7 @@ def _token_of(observation: HttpObservation) -> str:
     try:
         document = json.loads(observation.body)
         return str(document.get("token") or document.get("access_token") or "")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):  # the server's body: any shape, any depth
         return ""
 
 
@@ -306,5 +306,5 @@ def _reported_version(observation: HttpObservation) -> str:
         return ""
     try:
         return str(json.loads(observation.body).get("harbor_version", ""))
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return ""

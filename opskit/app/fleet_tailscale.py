@@ -22,7 +22,7 @@ def _json_part(text: str) -> Any:
         return None
     try:
         return json.loads(text[start:])
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # (nested past the decoder's depth)
         return None
 
 

@@ -351,7 +351,7 @@ def _assess_token(observation: HarborObservation, realm_item: CheckItem) -> list
             try:
                 document = json.loads(credentials.body)
                 token = str(document.get("token") or document.get("access_token") or "")
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError):  # RecursionError: a body nested past any JSON depth
                 token = ""
         if token:
             items.append(CheckItem("token.login", title, Status.PASS, "200 with a token", millis=credentials.millis))
@@ -456,7 +456,7 @@ def _assess_health(health: HttpObservation) -> CheckItem:
             (str(c.get("name", "?")), str(c.get("status", "?")), str(c.get("error", "") or ""))
             for c in document.get("components", [])
         ]
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, RecursionError):  # (a body nested past any JSON depth)
         return CheckItem("health", title, Status.FAIL, "200 but not Harbor's health JSON", millis=health.millis)
     sick = [
         f"{name}: {status}" + (f" ({error})" if error else "")

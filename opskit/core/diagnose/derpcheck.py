@@ -151,7 +151,7 @@ def classify_message(text: str, level: str, line: SourceLine) -> DerpCheckMessag
 def _unquote(item: str) -> str | None:
     try:
         value = json.loads(item)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, str) else None
 
@@ -162,7 +162,7 @@ def _compact_document(text: str) -> dict[str, object] | None:
         return None
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the decoder's depth (a hostile paste)
         return None
     if not isinstance(document, dict) or not document or not set(document) <= set(DERP_CHECK_KEYS):
         return None

@@ -618,7 +618,7 @@ def _peer_object_lines(lines: Sequence[SourceLine], start: int) -> tuple[dict[st
         return None
     try:
         entry = json.loads("{" + "\n".join(line.text for line in lines[start:end]).rstrip(",") + "}")
-    except ValueError:
+    except (ValueError, RecursionError):  # cut short, or nested past the decoder's depth (a hostile paste)
         return None
     return {"Peer": {"excerpt": entry}}, end - 1
 
@@ -639,7 +639,7 @@ def status_json_fragment(lines: Sequence[SourceLine], start: int) -> tuple[dict[
     text = "\n".join([value, *(line.text for line in lines[start + 1 : end + 1])]).rstrip().rstrip(",")
     try:
         items = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
         return None
@@ -670,7 +670,7 @@ def status_json_excerpt(command: str, lines: Sequence[SourceLine], start: int) -
         return None
     try:
         value = json.loads("\n".join(line.text for line in lines[start : close + 1]))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return None

@@ -139,7 +139,7 @@ def endpoint_ips(endpoints_json: str | None) -> tuple[str, ...]:
         return ()
     try:
         items = json.loads(endpoints_json)
-    except ValueError:
+    except (ValueError, RecursionError):  # a tenant's column value: cut, or nested past the decoder's depth
         return ()
     found: list[str] = []
     for item in items if isinstance(items, list) else []:
