@@ -302,42 +302,6 @@ def test_redacted_addresses_do_not_hide_a_derp_failure(prefix: str, address: str
     assert "derp-unreachable" in _kinds(_log(prefix.format(msg=message) + "\n"))
 
 
-# derphttp names a region "region %d (%v)" (derphttp_client.go targetString); pastes redact the ID, the code or
-# both (blind batch 12: "derp.Recv(xxx): derphttp.Client.Recv connect to region xxx: tls: handshake message …").
-DERP_REGION_NAMES = [
-    ("9", "region 9 (dfw)"), ("900", "region 900 (home)"), ("xxx", "region xxx"), ("900", "region 900"),
-    ("<id>", "region <id> (***)"), ("***", "region ***"), ("XXX", "region XXX (XXX)"),
-]  # fmt: skip
-DERP_CONNECT_ERRORS = [
-    "tls: handshake message of length 3647366 bytes exceeds maximum of 65536 bytes",
-    "tls: first record does not look like a TLS handshake",
-    "dial tcp 203.0.113.7:443: i/o timeout",
-    "EOF",
-]
-
-
-@given(
-    st.sampled_from(PREFIXES),
-    st.sampled_from(DERP_REGION_NAMES),
-    st.sampled_from(DERP_CONNECT_ERRORS),
-    st.sampled_from(["Recv", "Send"]),
-    st.booleans(),
-    st.sampled_from(["", "when i exec \"systemctl status tailscaled -l \" the output is:\n"]),
-)
-@settings(max_examples=80, deadline=None)
-def test_a_derp_connect_failure_is_read_with_its_region_redacted(
-    prefix: str, region: tuple[str, str], error: str, verb: str, redacted_caller: bool, lead_in: str
-) -> None:
-    region_id, named = region
-    caller = f"derp.{verb}(xxx)" if redacted_caller else f"derp.{verb}(derp-{region_id})"
-    message = f"magicsock: [0xc0041183c0] {caller}: derphttp.Client.{verb} connect to {named}: {error}"
-    log = _log(lead_in + prefix.format(msg=message) + "\n")
-    assert "derp-unreachable" in _kinds(log)
-    assert log["exit"] == 1
-    # a TLS handshake that fails on size or record type is no certificate problem (no interception, no clock)
-    assert not _kinds(log) & {"tls-intercepted", "clock-skew", "crash", "control-unreachable"}
-
-
 @given(st.sampled_from(PREFIXES), st.integers(1, 28), st.sampled_from(["home is now", "reconnecting to home"]))
 @settings(max_examples=60, deadline=None)
 def test_home_derp_is_named_by_id_code_and_city(prefix: str, region_id: int, form: str) -> None:

@@ -80,9 +80,7 @@ def _tls(detail: str) -> Iterator[Event]:
 
 # derphttp names the region "region %d (%v)" (ID and code, derphttp_client.go targetString); a paste may redact
 # either or both ("region xxx: ", "region 900 (***)", "region <id>: ").
-_DERP_FAIL = re.compile(
-    r"connect to region (?P<id>[^\s(:]+)(?: \((?P<code>[^)]*)\))?: (?P<error>.+?)(?:\"\))?$"
-)
+_DERP_FAIL = re.compile(r"connect to region (?P<id>[^\s(:]+)(?: \((?P<code>[^)]*)\))?: (?P<error>.+?)(?:\"\))?$")
 # magicsock opening a DERP connection to reach a peer whose home that region is ("magicsock: adding connection to
 # derp-1 for [Zopo7]"): the peer is talked to over DERP; derphttp names the region ("connecting to derp-1 (nyc)").
 _PEER_VIA_DERP = re.compile(r"adding connection to derp-(?P<id>\d+) for \[(?P<key>[^\]]+)\]")
@@ -105,8 +103,8 @@ def _derp(message: str) -> Iterator[Event]:
     if (fail := _DERP_FAIL.search(message)) is not None:
         error = fail.group("error")
         code = fail.group("code")
-        named = f"region {fail.group('id')}" + (f" ({code})" if code else "")
-        yield Raise("derp-unreachable", fail.group("id"), f"{named}: {error}")
+        target = f"region {fail.group('id')}" + (f" ({code})" if code else "")
+        yield Raise("derp-unreachable", fail.group("id"), f"{target}: {error}")
         if code:
             yield Fact("derp-code", fail.group("id"), code)
         yield from _tls(error)

@@ -36,6 +36,8 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     2025-01-20 06:42:26.1+00:002025/01/20 …           a runtime stamp glued to the line (TrueNAS, k8s UIs)
     2026-03-17 04:35:27 Tailscale 2026/03/17 …        a viewer's stamp and the container's name (RouterOS)
     2025-10-09T06:31:46Z Application Logs 1.0.0 Development INFO 2025/10/09 …   a PaaS export's columns (Choreo)
+    2026/04/02 13:19:32.756410 TsInternal pm: …       an app's tag for tsnet's logger (taken off in daemonlog/
+                                                      __init__.py: only before a message only tailscaled prints)
 
 Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
 Pure functions: text in, (message, process) out.
