@@ -196,7 +196,7 @@ LINUX_START = [
 @given(
     st.sampled_from(SYNOLOGY_ARGV),
     st.sampled_from(TUN_ERRORS),
-    st.sampled_from(["1.10.0", "1.16.0", "1.58.2", "1.92.1"]),
+    st.sampled_from(["1.10.0", "1.16.0", "1.58.2", "1.92.1", "date.20210801"]),
     st.sampled_from(["", "2021/07/23 10:01:02 ", "2021-07-23T10:01:02.123Z "]),
     st.booleans(),
 )
@@ -254,3 +254,15 @@ NEUTRAL_PREFIXES = [
 def test_linux_only_start_lines_say_linux(prefix: str, line: str, how: str) -> None:
     log = _log(_mangle([prefix.format(msg=body) for body in ["logtail started", line]], how))
     assert log["os"] == "linux"
+
+
+@pytest.mark.parametrize("version", ["1.4.6", "1.2.10"])
+@pytest.mark.parametrize("argv", SYNOLOGY_ARGV)
+def test_a_synology_build_before_the_fallback_crashes_on_a_tun_error(version: str, argv: str) -> None:
+    """defaultTunName gained Synology's "tailscale0,userspace-networking" in v1.6: before it, tailscale0 alone."""
+    lines = [
+        f"Program starting: v{version}-t1, Go 1.15.5: []string{{{argv}}}",
+        'wgengine.NewUserspaceEngine(tun "tailscale0") error: permission denied',
+    ]
+    log = _log("\n".join(lines) + "\n")
+    assert {"tun-unavailable", "crash"} <= _kinds(log)

@@ -301,8 +301,9 @@ def _tun_names(argv: Sequence[str], joined: str, version: str | None) -> tuple[s
 
 
 def _at_least(version: str, floor: tuple[int, int]) -> bool:
-    major, minor = (int(part) for part in version.split(".")[:2])
-    return (major, minor) >= floor
+    """A release at or after ``floor``; a source build stamped by date ("date.20210312") is not compared."""
+    release = re.match(r"(\d+)\.(\d+)\.", version)
+    return release is None or (int(release.group(1)), int(release.group(2))) >= floor
 
 
 def _fallback_of(issue: LogIssue, tun_names: Sequence[str]) -> str | None:
