@@ -85,6 +85,8 @@ def _hostinfo(version: str, os_name: str, userspace: bool, mark: str, cut: bool)
     st.sampled_from(JSON_MARKS),
     st.booleans(),
     st.sampled_from(["plain", "crlf", "fence", "indent"]),
+    st.booleans(),
+    st.booleans(),
 )
 @settings(max_examples=100, deadline=None)
 def test_an_app_tagged_tsnet_start_is_read_with_its_hostinfo(
@@ -96,6 +98,8 @@ def test_an_app_tagged_tsnet_start_is_read_with_its_hostinfo(
     mark: str,
     cut: bool,
     how: str,
+    before: bool,
+    colon: bool,
 ) -> None:
     hostinfo_os, expected_os = os_pair
     bodies = [
@@ -106,8 +110,15 @@ def test_an_app_tagged_tsnet_start_is_read_with_its_hostinfo(
         "ipnext: active extensions:",
         _hostinfo(version, hostinfo_os, userspace, mark, cut),
     ]
-    lines = [f"{stamp}{tag} {body}" for body in bodies]
+    # Go's log.Lmsgprefix puts the tag after the stamp; without it log.New writes it first ("tsnet: 2026/…")
+    lines = [
+        f"{tag}{':' if before and colon else ''} {stamp}{body}" if before else f"{stamp}{tag} {body}" for body in bodies
+    ]
     lines.insert(3, f'{stamp.split(".")[0].rstrip()} tsnet starting with hostname "tsnet-win-pc", varRoot "tsnet-tx"')
+    for line, body in zip([*lines[:3], *lines[4:]], bodies, strict=True):
+        if body != "Start":  # (Start alone is no message only tailscaled prints: the tag stays on it)
+            # (text cleaning drops control characters such as the JSON mark's NUL before the grammar reads a line)
+            assert message_of(line.replace("\x00", "")).text == body.removeprefix("[v1] ").replace("\x00", "")
     log = _log(_mangle(lines, how))
     assert (log["version"], log["os"], log["userspace"]) == (version, expected_os, userspace)
     assert not _kinds(log) & {"crash", "login-required", "control-unreachable", "tun-unavailable", "hand-started"}
@@ -167,6 +178,19 @@ def test_no_tag_is_peeled_off_a_line_that_names_its_own_program_or_message(
 ) -> None:
     assert message_of(line).text == message
     assert is_daemon_log_line(line) is daemon
+
+
+@pytest.mark.parametrize("word", ["tsnet:", "tsnet", "[tsnet]:"])  # ("[tsnet] <stamp>" reads as a container name)
+@pytest.mark.parametrize("stamp", ["2026/04/02 13:19:32", "2026/04/02 13:19:32.756410", "2026-04-02T13:19:32Z"])
+def test_a_go_log_prefix_before_the_stamp_names_the_program(word: str, stamp: str) -> None:
+    """log.New(w, "tsnet: ", log.LstdFlags): the prefix is the program; an embedded tsnet node runs on netstack."""
+    lines = [
+        f"{word} {stamp} {body}" for body in ("magicsock: home is now derp-4 (fra)", "magicsock: derp-4 connected")
+    ]
+    assert message_of(lines[0]).process == "tsnet"
+    log = _log("\n".join(lines) + "\n")
+    assert log["userspace"] is True
+    assert log["home_derp"]["id"] == "4"
 
 
 # ------------------------------------------------ Linux-only start-up lines; the TUN fallback

@@ -108,6 +108,7 @@ _DAEMON_ONLY_FLAG = re.compile(
 _ARGV_TAIL = re.compile(r'^[^"\s]*"(?:, "(?:[^"\\]|\\.)*")*\}$')
 # containerboot's own lines ("boot: 2023/10/10 22:37:43 Starting tailscaled"), whatever stamp is in front
 _CONTAINERBOOT = re.compile(r"(?:^|\s)boot: \d{4}/\d{2}/\d{2} |containerboot")
+_CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp (grammar.py keeps it as the process)
 # A frame of the engine watchdog's goroutine dump ("#  0xb525c4  tailscale.com/net/dns.(*resolvedManager).run+0x324"):
 # not a status health bullet although it starts with "#".
 _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
@@ -142,7 +143,7 @@ _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, 
 
 
 def _belongs(text: str, message: Message) -> bool:
-    if is_tailscale_process(message.process) or _HAND_PROMPT.match(text):
+    if is_tailscale_process(message.process) or message.process == _CONTAINERBOOT_PROCESS or _HAND_PROMPT.match(text):
         return True
     if text[:1] == "-" and (
         (("tailscaled" in text or _DAEMON_ONLY_FLAG.search(text)) and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)
@@ -173,6 +174,7 @@ def _belongs(text: str, message: Message) -> bool:
 # "… [tsnet] magicsock: …". A word is only a tag when what follows it starts like a message only tailscaled
 # prints and the line read with the word does not: its own words ("Received error: …") stay. A word with a colon
 # is no tag: that is how tailscale's own loggers nest ("portmap: monitor: …" from the CLI's netcheck).
+_PROCESS_COLUMNS = ("journald", "macos", "logcat")
 _APP_TAG = re.compile(r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*)\s+(?=\S)")
 
 
@@ -182,7 +184,7 @@ def message_of(text: str) -> Message:
     message = _peel(text)
     body = message.text
     if (
-        message.process is not None  # a process column names the program: "systemd[1]: x.service: …" is its
+        message.form in _PROCESS_COLUMNS  # a process column names the program: "systemd[1]: x.service: …" is its
         or body == text.strip()  # no prefix at all: no stamp, so no tag column after it
         or (tag := _APP_TAG.match(body)) is None
         or _MARKERS.match(body) is not None  # tailscaled's own first word ("Received error: …", "LinkChange: …")
@@ -266,7 +268,7 @@ def _started_by_hand(
         return False, "the Tailscale app runs it (its network extension or VPN service)"
     if any(m.form == "journald" and m.process in ("tailscaled", "systemd") for m in messages):
         return False, "its lines come from the system journal or syslog, where the service manager sends them"
-    if any(_CONTAINERBOOT.search(m.text) for m in messages):
+    if any(m.process == _CONTAINERBOOT_PROCESS or _CONTAINERBOOT.search(m.text) for m in messages):
         return False, "containerboot (the container image's init) started it"
     if argv and _SHELL_ARGV0.match(argv[0]):
         # Service units, the Windows service and packages start it by absolute path; a bare name is a shell
