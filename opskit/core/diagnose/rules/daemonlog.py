@@ -682,19 +682,23 @@ def subnet_ping_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
         exec pinged 192.168.101.104 in 1.2ms
     """
     issues = log.issues_of("subnet-ping-failed")
-    targets = ", ".join(sorted({issue.key for issue in issues}))
+    # the rate limiter's "[RATELIMIT] format(…)" stands for more of the same pings: its host is unknown ("?")
+    hosts = sorted({issue.key for issue in issues if issue.key != "?"})
+    targets = ", ".join(hosts) or "a LAN host"
     yield from _finding(
         ctx,
         issues,
-        f"the subnet router's own ping to {targets} fails ({_last(issues)}): peers pinging that host "
+        f"the subnet router's own ping to {targets} fails "
+        f"({_last(tuple(issue for issue in issues if issue.key != '?') or issues)}): peers pinging that host "
         "through the route get no reply, the tailnet path to the router works.",
-        f"On the subnet router itself, run `ping {targets.split(', ')[0]}`: if it reports 'Destination host "
-        "unreachable' or times out, give the router a route to that LAN (same subnet, or a gateway that "
-        "knows it) and allow ICMP echo from the router's LAN address in the host's firewall (Windows: "
-        '`netsh advfirewall firewall add rule name="ICMPv4 echo" protocol=icmpv4:8,any dir=in '
-        "action=allow`); if `ping` itself fails to run, install it or give tailscaled's user the right to "
-        "run it (Synology: CAP_NET_RAW). Test the service itself with TCP (`nc -vz <ip> <port>`): "
-        "it may work although ping does not.",
+        f"On the subnet router itself, run `ping {hosts[0] if hosts else '<host>'}` as tailscaled's user and read "
+        "its error. 'Destination host unreachable' (Windows: 'unsuccessful ICMP reply received'): give the "
+        "router a route to that LAN (an address in it, or a gateway that knows it) and let the host answer ICMP "
+        "echo from the router (Windows host: `netsh advfirewall firewall add rule name=ICMPv4-echo "
+        "protocol=icmpv4:8,any dir=in action=allow`). 'Operation not permitted' or `exit status 2` in a "
+        "container or NAS: let the router send ICMP (Docker/Kubernetes: add the NET_RAW capability, or widen "
+        "`sysctl net.ipv4.ping_group_range`; Synology: CAP_NET_RAW on tailscaled); 'executable file not found': "
+        "install ping in the image. TCP/UDP through the route may work meanwhile (`nc -vz <ip> <port>`).",
     )
 
 
