@@ -11,6 +11,7 @@ writes it:
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from hypothesis import given, settings
@@ -247,3 +248,24 @@ def test_the_cgnat_finding_names_the_interface_and_its_address() -> None:
     text = _link_change(_state(["rmnet_data2:[100.95.17.3/29]", "tun0:[100.87.143.114/32]"], "rmnet_data2"), None)
     (finding,) = by_rule(run_text(text + "\n"), "TS-LOG-CGNAT-OVERLAP")
     assert "rmnet_data2 has 100.95.17.3/29" in finding.cause
+
+
+@given(
+    st.sampled_from(
+        [
+            "2022-06-09 08:33:31.25621467 +0000 UTC: 23.0M/186.1M {msg}",
+            "Nov 13 02:07:34 host tailscaled[11844]: {msg}",
+            "2024/11/27 09:01:10 {msg}",
+        ]
+    ),
+    st.one_of(st.just(0), st.integers(70, 130)),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_link_change_line_broken_by_a_console_or_a_re_wrap_is_read_whole(prefix: str, width: int) -> None:
+    state = _state(["rmnet_data2:[100.95.17.3/29]", "tun0:[100.87.143.114/32 fd7a:115c:a1e0::8f72/128]"], "")
+    line = prefix.format(msg=_link_change(state, None))
+    # 0: an 80-column console cutting mid-word; otherwise a chat client re-wrapping at spaces
+    pieces = [line[i : i + 80] for i in range(0, len(line), 80)] if width == 0 else textwrap.wrap(line, width)
+    log, exit_code = _log(_paste(pieces, "plain"))
+    assert _issues(log, "cgnat-overlap") == ["rmnet_data2 100.95.17.3/29"], pieces
+    assert exit_code == 1

@@ -627,7 +627,7 @@ def _tailnet_lock(message: str) -> Iterator[Event]:
 # adapter) beside an fd7a:115c:a1e0::/48 one; a subnet of 100.64.0.0/10 on any other interface is carrier-grade NAT
 # (a mobile carrier's rmnet/ccmni/pdp, a CPE's WAN) or another VPN or overlay (ZeroTier, a Kubernetes CNI) whose
 # addresses collide with Tailscale's route for the whole range. The last state of a line is the current one.
-_IFS = re.compile(r"\bifs=\{(?P<ifs>[^}]*)")
+_IFS = re.compile(r"ifs=\{(?P<ifs>[^}]*)")
 _IFACE = re.compile(r"(?:^|(?<=[{\s]))(?P<name>[^\s:\[\]{}][^:\[\]{}]*?):\[(?P<addrs>[^\]]*)\]")
 # an IPv4 prefix inside 100.64.0.0/10 (second octet 64-127), the rest possibly redacted ("100.95.x.y/29")
 _CGNAT_PREFIX = re.compile(r"^100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.[\w*]+\.[\w*]+/(?P<bits>\d+)$")
@@ -636,8 +636,8 @@ _CGNAT_PREFIX = re.compile(r"^100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.[\w*]+\.[
 def _cgnat_overlaps(message: str) -> list[tuple[str, str]]:
     """(interface, prefix) of every interface in the message's last interface list that is not Tailscale's and
     holds a subnet inside 100.64.0.0/10."""
-    start = message.rfind("interfaces.State{")
-    if (listing := _IFS.search(message, start)) is None:
+    # the last list ("ifs={" rather than "interfaces.State{", which a re-wrapped paste may have cut in two)
+    if (listing := _IFS.match(message, message.rfind("ifs={"))) is None:
         return []
     found: list[tuple[str, str]] = []
     for iface in _IFACE.finditer(listing.group("ifs")):
@@ -651,7 +651,7 @@ def _cgnat_overlaps(message: str) -> list[tuple[str, str]]:
 
 
 def _interfaces(message: str) -> Iterator[Event]:
-    if "interfaces.State{" not in message:
+    if "ifs={" not in message:
         return
     yield Clear("cgnat-overlap")  # the list is the current one: an earlier overlap is gone unless listed again
     for name, prefix in _cgnat_overlaps(message):
@@ -951,7 +951,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("proxy", ("socks5: ",), _proxy),
     Recogniser("subnet-ping", ("exec ping", "exec pinged"), _subnet_ping),
     Recogniser("tailnet-lock", ("ock is dropping",), _tailnet_lock),
-    Recogniser("interfaces", ("interfaces.State{",), _interfaces),
+    Recogniser("interfaces", ("ifs={",), _interfaces),
     Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),
     Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),
