@@ -384,6 +384,7 @@ FRAGMENTS = [
     "#\t0xb525c4\tx+0x1 ", "1 @ 0x43d6ae", '[RATELIMIT] format("', "-socket=/x/tailscaled.sock", " --port=1",
     "goSetupLogs initializing; version 1.2.3", "Entering exit handler.", "default 18:30:39.8-0800 io.tailscale.ipn.x ",
     "TRACE endpoint/tailscale[0]: ", "message repeated 3 times: [ ", "#011", "^3.2M ", "x.go:12: ", "de des. 16 ",
+    "sendOutboundUserPing: ", "exec ping of ", "ifs={", "ock is dropping",
 ]  # fmt: skip
 
 

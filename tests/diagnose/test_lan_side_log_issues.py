@@ -79,12 +79,20 @@ PING_ERRORS = st.sampled_from(
 )
 
 
-@given(PREFIXES, WRAPS, PING_TARGETS, DURATIONS, PING_ERRORS, st.integers(1, 4))
+# macOS/iOS: the router pings by itself and logs every failure, a timeout (a silent host) included
+APPLE_ERRORS = st.sampled_from(["context deadline exceeded", "sendto: no route to host", "i/o timeout"])
+
+
+@given(PREFIXES, WRAPS, PING_TARGETS, DURATIONS, PING_ERRORS, APPLE_ERRORS, st.booleans(), st.integers(1, 4))
 @settings(max_examples=120, deadline=None)
 def test_a_subnet_routers_failed_ping_is_read_whatever_the_error(
-    prefix: str, wrap: str, target: str, took: str, error: str, repeats: int
+    prefix: str, wrap: str, target: str, took: str, error: str, apple_error: str, apple: bool, repeats: int
 ) -> None:
-    message = f"exec ping of {target} failed in {took}{error}"
+    message = (
+        f"sendOutboundUserPing: ping to {target} failed: {apple_error}"
+        if apple
+        else f"exec ping of {target} failed in {took}{error}"
+    )
     log, exit_code = _log(_paste([prefix.format(msg=message)] * repeats, wrap))
     assert _issues(log, "subnet-ping-failed") == [target]
     assert exit_code == 1
@@ -92,12 +100,20 @@ def test_a_subnet_routers_failed_ping_is_read_whatever_the_error(
     assert {issue["kind"] for issue in log["issues"]} == {"subnet-ping-failed"}
 
 
-@given(PREFIXES, st.lists(IPV4, min_size=2, max_size=4, unique=True), st.data())
+@given(PREFIXES, st.lists(IPV4, min_size=2, max_size=4, unique=True), st.booleans(), st.data())
 @settings(max_examples=60, deadline=None)
-def test_a_later_successful_ping_clears_only_that_host(prefix: str, targets: list[str], data: st.DataObject) -> None:
+def test_a_later_successful_ping_clears_only_that_host(
+    prefix: str, targets: list[str], apple: bool, data: st.DataObject
+) -> None:
     answered = data.draw(st.sampled_from(targets))
-    lines = [prefix.format(msg=f"exec ping of {t} failed in 17.8ms: unsuccessful ICMP reply received") for t in targets]
-    lines.append(prefix.format(msg=f"exec pinged {answered} in 1.9ms"))
+    if apple:
+        failed = "sendOutboundUserPing: ping to {} failed: context deadline exceeded"
+        success = f"sendOutboundUserPing: pong from {answered} in 2.3ms"
+    else:
+        failed = "exec ping of {} failed in 17.8ms: unsuccessful ICMP reply received"
+        success = f"exec pinged {answered} in 1.9ms"
+    lines = [prefix.format(msg=failed.format(t)) for t in targets]
+    lines.append(prefix.format(msg=success))
     log, _ = _log(_paste(lines, "plain"))
     assert sorted(_issues(log, "subnet-ping-failed")) == sorted(t for t in targets if t != answered)
 

@@ -587,15 +587,19 @@ def _proxy(message: str) -> Iterator[Event]:
 # printing "Destination host unreachable"), the ping binary exited at once ("exit status 1/2") or could not be run
 # ("executable file not found", "permission denied"). A host that is only silent is never logged. Debug builds log
 # the success ("exec pinged %v in %v"), which clears that destination.
-_EXEC_PING_FAILED = re.compile(r"exec ping of (?P<dst>\S+) failed in \S")
-_EXEC_PINGED = re.compile(r"exec pinged (?P<dst>\S+) in ")
+# On macOS/iOS the router sends an unprivileged ping itself (netstack_userping_apple.go) and logs every outcome:
+# "sendOutboundUserPing: ping to %s failed: %v" (a timeout included: the host is silent), "… pong from %s in %v".
+_EXEC_PING_FAILED = re.compile(
+    r"exec ping of (?P<dst>\S+) failed in \S|sendOutboundUserPing: ping to (?P<dst2>\S+) failed"
+)
+_EXEC_PINGED = re.compile(r"exec pinged (?P<dst>\S+) in |sendOutboundUserPing: pong from (?P<dst2>\S+) in ")
 
 
 def _subnet_ping(message: str) -> Iterator[Event]:
     if (failed := _EXEC_PING_FAILED.search(message)) is not None:
-        yield Raise("subnet-ping-failed", failed.group("dst"), message[failed.start() :])
+        yield Raise("subnet-ping-failed", failed.group("dst") or failed.group("dst2"), message[failed.start() :])
     elif (pinged := _EXEC_PINGED.search(message)) is not None:
-        yield Clear("subnet-ping-failed", pinged.group("dst"))
+        yield Clear("subnet-ping-failed", pinged.group("dst") or pinged.group("dst2"))
 
 
 # ------------------------------------------------------------------------------------- tailnet lock
@@ -949,7 +953,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("proxy", ("socks5: ",), _proxy),
-    Recogniser("subnet-ping", ("exec ping", "exec pinged"), _subnet_ping),
+    Recogniser("subnet-ping", ("exec ping", "sendOutboundUserPing: "), _subnet_ping),
     Recogniser("tailnet-lock", ("ock is dropping",), _tailnet_lock),
     Recogniser("interfaces", ("ifs={",), _interfaces),
     Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),

@@ -670,8 +670,10 @@ def subnet_ping_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
     that ping failing at once (Tailscale logs it only under 0.5 s; a host that is merely silent is not
     logged): the router got an ICMP error back (``Destination host unreachable``: no route or no ARP
     answer for the host from the router), or the ``ping`` program exited at once or could not run
-    (``exit status 2``, ``executable file not found``, ``permission denied``). The tailnet path to the
-    router works; the route ends at the router for ICMP, while TCP/UDP may still get through.
+    (``exit status 2``, ``executable file not found``, ``permission denied``). macOS/iOS routers send the
+    ping themselves and log every failure, a silent host's timeout included (``sendOutboundUserPing: ping to
+    <ip> failed: …``). The tailnet path to the router works; the route ends at the router for ICMP, while
+    TCP/UDP may still get through.
 
     *Bad*::
 
