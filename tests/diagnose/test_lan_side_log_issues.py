@@ -186,6 +186,8 @@ ORDINARY = st.sampled_from(
         "docker0:nil",
         "wan:[100.63.255.2/24]",  # just below 100.64.0.0/10
         "wan6:[100.128.0.2/24]",  # just above it
+        "arcbr0:[100.115.92.1/30]",  # ChromeOS's VM/ARC range, which Tailscale never assigns
+        "eth0:[100.115.93.6/30]",
     ]
 )
 # Tailscale's own interface, whatever the platform calls it: a host address, usually beside its ULA address.
@@ -197,10 +199,20 @@ OWN = st.sampled_from(
         "Tailscale:[100.72.1.2/32 fd7a:115c:a1e0::4801:102/128]",
         "tailscale0:[100.90.0.3/32]",
         "tun0:[100.87.143.114/10 fd7a:115c:a1e0::8f72/128]",  # an odd prefix beside Tailscale's ULA: its own
+        "ts-custom:[100.90.0.4/32 fd7a:115c:a1e0::5a00:4/128]",  # --tun=ts-custom
+        "tun0:[100.87.143.114]",  # v1.0-v1.6 printed bare addresses
+        "utun3:[100.101.1.2/32]",  # no IPv6 (a Headscale tailnet without it)
     ]
 )
-OVERLAP_NAMES = st.sampled_from(["rmnet_data2", "ccmni1", "ztr2qsmswx", "Ethernet 3", "cni0", "wwan0", "pdp_ip0"])
-OVERLAP_PREFIXES = st.tuples(st.integers(64, 127), st.sampled_from(["1.2", "x.y", "17.3", "0.1"]), st.integers(10, 31))
+OVERLAP_NAMES = st.sampled_from(
+    ["rmnet_data2", "ccmni1", "ztr2qsmswx", "Ethernet 3", "cni0", "wwan0", "pdp_ip0", "wg0"]
+)
+# the prefix length, or none (v1.0-v1.6 printed bare addresses)
+OVERLAP_PREFIXES = st.tuples(
+    st.integers(64, 127).filter(lambda second: second != 115),
+    st.sampled_from(["1.2", "x.y", "17.3", "0.1"]),
+    st.one_of(st.integers(10, 32).map(lambda bits: f"/{bits}"), st.just("")),
+)
 
 
 def _state(interfaces: list[str], default: str) -> str:
@@ -228,7 +240,7 @@ def test_an_interface_inside_the_cgnat_range_is_an_overlap(
     wrap: str,
     ordinary: list[str],
     own: str,
-    overlap: tuple[str, tuple[int, str, int]] | None,
+    overlap: tuple[str, tuple[int, str, str]] | None,
     new_format: bool,
     data: st.DataObject,
 ) -> None:
@@ -236,7 +248,7 @@ def test_an_interface_inside_the_cgnat_range_is_an_overlap(
     expected: list[str] = []
     if overlap is not None:
         name, (second, rest, bits) = overlap
-        address = f"100.{second}.{rest}/{bits}"
+        address = f"100.{second}.{rest}{bits}"
         interfaces.append(f"{name}:[{address}]")
         expected = [f"{name} {address}"]
     order = data.draw(st.permutations(interfaces))

@@ -628,29 +628,43 @@ def _tailnet_lock(message: str) -> Iterator[Event]:
 # later "… rebinding: old: interfaces.State{…} new: interfaces.State{…} diff: …"): each up interface as
 # "name:[prefix prefix …]" (llu4/llu6/lo4 for link-local and loopback), "name:down", "name:nil"; Windows names hold
 # spaces ("Ethernet 2:[…]"). Tailscale's own addresses are host routes (/32 on tailscale0, utun, tun0, the Windows
-# adapter) beside an fd7a:115c:a1e0::/48 one; a subnet of 100.64.0.0/10 on any other interface is carrier-grade NAT
-# (a mobile carrier's rmnet/ccmni/pdp, a CPE's WAN) or another VPN or overlay (ZeroTier, a Kubernetes CNI) whose
-# addresses collide with Tailscale's route for the whole range. The last state of a line is the current one.
+# adapter) beside an fd7a:115c:a1e0::/48 one; an address of 100.64.0.0/10 on any other interface (a subnet on a
+# tun/utun one) is carrier-grade NAT (a mobile carrier's rmnet/ccmni/pdp, a CPE's WAN) or another VPN or overlay
+# (ZeroTier, WireGuard, a Kubernetes CNI) colliding with Tailscale's addresses — except ChromeOS's own VM range
+# 100.115.92.0/23, which Tailscale never assigns (net/tsaddr). The last state of a line is the current one.
 _IFS = re.compile(r"ifs=\{(?P<ifs>[^}]*)")
 _IFACE = re.compile(r"(?:^|(?<=[{\s]))(?P<name>[^\s:\[\]{}][^:\[\]{}]*?):\[(?P<addrs>[^\]]*)\]")
-# an IPv4 prefix inside 100.64.0.0/10 (second octet 64-127), the rest possibly redacted ("100.95.x.y/29")
-_CGNAT_PREFIX = re.compile(r"^100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.[\w*]+\.[\w*]+/(?P<bits>\d+)$")
+# an IPv4 address inside 100.64.0.0/10 (second octet 64-127), the rest possibly redacted ("100.95.x.y/29"), with
+# its prefix length (v1.8 on) or bare (v1.0-v1.6 printed addresses without one)
+_CGNAT_ADDRESS = re.compile(
+    r"^100\.(?P<second>6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.(?P<third>[\w*]+)\.[\w*]+(?:/(?P<bits>\d+))?$"
+)
+# Names Tailscale's own interface has: tailscale0 (Linux, BSD), "Tailscale" (Windows); utunN (macOS, iOS) and tun0
+# (Android) hold a host address (/32) or, before v1.8, a bare one — a subnet there is another VPN's.
+_OWN_NAME = re.compile(r"^(?:[Tt]ailscale|u?tun\d*$)")
 
 
 def _cgnat_overlaps(message: str) -> list[tuple[str, str]]:
-    """(interface, prefix) of every interface in the message's last interface list that is not Tailscale's and
-    holds a subnet inside 100.64.0.0/10."""
+    """(interface, address) of every interface in the message's last interface list that is not Tailscale's and
+    holds an address inside 100.64.0.0/10."""
     # the last list ("ifs={" rather than "interfaces.State{", which a re-wrapped paste may have cut in two)
     if (listing := _IFS.match(message, message.rfind("ifs={"))) is None:
         return []
     found: list[tuple[str, str]] = []
     for iface in _IFACE.finditer(listing.group("ifs")):
         name, addrs = iface.group("name"), iface.group("addrs").split()
-        if name.lower().startswith("tailscale") or any(a.lower().startswith("fd7a:115c:a1e0:") for a in addrs):
-            continue  # Tailscale's own interface
+        if any(a.lower().startswith("fd7a:115c:a1e0:") for a in addrs):
+            continue  # Tailscale's own interface, whatever its name (--tun=…)
+        own_name = _OWN_NAME.match(name) is not None
         for addr in addrs:
-            if (cgnat := _CGNAT_PREFIX.match(addr)) is not None and int(cgnat.group("bits")) < 32:
-                found.append((name, addr))
+            if (cgnat := _CGNAT_ADDRESS.match(addr)) is None:
+                continue
+            if cgnat.group("second") == "115" and cgnat.group("third") in ("92", "93"):
+                continue  # ChromeOS's VM/ARC range (100.115.92.0/23), which Tailscale never assigns from
+            bits = cgnat.group("bits")
+            if own_name and (name.lower().startswith("tailscale") or bits is None or int(bits) >= 32):
+                continue  # Tailscale's own address on its own interface
+            found.append((name, addr))
     return found
 
 
