@@ -93,6 +93,8 @@ class SplitInput:
     line_count: int = 0
     elevated: bool | None = None
     successes: tuple[SourceLine, ...] = ()  # `tailscale up`/`login` finishing: "Success."
+    # What a bare `tailscale ip` (flags only) printed: this node's own tailnet addresses
+    own_addresses: frozenset[str] = frozenset()
 
 
 # The command a prompt ran was the tailscale CLI itself (any path, `.exe`, sudo/doas in front), not the
@@ -104,6 +106,23 @@ _GO_TRACE = re.compile(
     r"^(?:\[signal |goroutine \d+ \[|created by |\s*\S+\.(?:go|s):\d+|\S+\(.*\)$|exit status \d+$"
     r"|\.\.\.(?:additional frames elided\.\.\.)?$|\[recovered\]|panic: |fatal error: )"
 )
+
+
+# `tailscale ip` (any path, sudo/doas in front) and its arguments: the addresses printed under it are its
+# answer, not unknown lines; under a bare one (flags only) they are the node's own addresses.
+_IP_COMMAND = re.compile(
+    r"^(?:(?:sudo|doas)\s+(?:-\S+\s+)*)?(?:\S*[/\\])?tailscale(?:\.exe)?\s+ip(?P<args>(?:\s+\S+)*)\s*$",
+    re.IGNORECASE,
+)
+_ADDRESS_ANSWER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7})$")
+
+
+def _ip_command_is_bare(command: str) -> bool | None:
+    """None when ``command`` is not `tailscale ip`; else whether it names no peer (only flags)."""
+    match = _IP_COMMAND.match(command)
+    if match is None:
+        return None
+    return all(arg.startswith("-") for arg in match.group("args").split())
 
 
 # `tailscale status`'s health item ("#     - …") as a terminal printed it: a message wider than the terminal
@@ -349,6 +368,8 @@ def split_input(text: str) -> SplitInput:
     admin_member: bool | None = None
     elevated: bool | None = None
     successes: list[SourceLine] = []
+    own_addresses: set[str] = set()
+    ip_command: bool | None = None  # the last prompt ran `tailscale ip`: bare (True) or naming a peer (False)
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -429,6 +450,7 @@ def split_input(text: str) -> SplitInput:
             in_cli_panic = False
             current_command = line.command
             context = _command_context(current_command)
+            ip_command = _ip_command_is_bare(current_command)
             command_output_lines = 0
             continue
         command_output_lines += 1
@@ -585,6 +607,10 @@ def split_input(text: str) -> SplitInput:
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
             continue
+        if ip_command is not None and _ADDRESS_ANSWER.match(text):
+            if ip_command:
+                own_addresses.add(text.lower())  # read by parse_windows: "no peer found with IP <own>"
+            continue  # `tailscale ip` answered with an address
         if "ailnet" in text and DAEMON_ANSWER.match(text):
             successes.append(line)  # tailscaled answered a later command: it was running
             continue
@@ -675,5 +701,6 @@ def split_input(text: str) -> SplitInput:
             "line_count": len(lines),
             "elevated": elevated,
             "successes": tuple(successes),
+            "own_addresses": frozenset(own_addresses),
         },
     )
