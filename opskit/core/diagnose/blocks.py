@@ -336,6 +336,8 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         # `tailscale ssh`'s ProxyCommand (`… nc <host> <port>`) run by a binary answering as tailscaled,
         # under the CLI's Go log stamp: the CLI's failure, though the words name the daemon
         or ('non-flag arguments: ["nc" ' in text)
+        # Synology's configure-host naming the package's daemon binary it did not find
+        or (first == "t" and text.startswith("tailscaled binary not found at "))
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):

@@ -123,7 +123,7 @@ _TAGS_NOT_PERMITTED = (
     r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)"
     r"|tailnet-owned auth key must have tags set"
     r"|(?:oauth|federated identity) authkeys require --advertise-tags"
-    r"|tag: \"[^\"]*\": (?:tags must start with .tag:.|tag names (?:must|can only))"
+    r"|tag: \"[^\"]*\": (?:tags must start with .tag:|tag names (?:must|can only))"
     r"|contains invalid tags: invalid tag \""
 )
 
