@@ -269,3 +269,45 @@ def test_peer_not_found_in_a_sentence_is_not_whois() -> None:
     """Only the whole line `peer not found` is whois' answer; words in a sentence are not."""
     paste = "the peer not found in the list was removed\n100.64.0.1  box  jane@  linux  -\n"
     assert not by_rule(run_text(paste), "TS-CLI-PEER-NOT-FOUND")
+
+
+# --------------------------------------------------------------------------- the same refusal in tailscaled's log
+
+LOG_PREFIXES = [
+    "Apr 30 10:00:0{n} host tailscaled[123]: ",
+    "2024/04/30 10:00:0{n} ",
+    "2024-04-30T10:00:0{n}.123Z ",
+    "2024-04-30T10:00:0{n}+02:00 tailscale[99]: ",
+]
+# ipnlocal logs control's answer as "Received error: %v": the registration's own error (RegisterResponse.Error,
+# a vizerror), or the HTTP refusal direct.go wraps as "register request: http 400: <body>".
+LOG_REFUSALS = [
+    "Received error: requested tags [tag:foo] are invalid or not permitted",
+    "Received error: register request: http 400: requested tags [] are invalid or not permitted",
+    "Received error: requested tags [tag:a tag:b] are invalid or not permitted",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    refusal=st.sampled_from(LOG_REFUSALS),
+    later_running=st.booleans(),
+)
+def test_a_tag_refusal_in_the_log_is_control_answering(prefix: str, refusal: str, later_running: bool) -> None:
+    lines = [
+        prefix.format(n=1) + "control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=false",
+        prefix.format(n=2) + refusal,
+    ]
+    if later_running:
+        lines.append(prefix.format(n=3) + "Switching ipn state NeedsLogin -> Running (WantRunning=true, nm=true)")
+    paste = "\n".join(lines) + "\n"
+    document = _json(paste)
+    issues = [i["kind"] for log in document["daemon_logs"] for i in log["issues"]]
+    assert "control-unreachable" not in issues, paste  # control answered: it refused the tags
+    if later_running:
+        assert "login-required" not in issues, paste
+    else:
+        assert "login-required" in issues, paste
+        (finding,) = by_rule(run_text(paste), "TS-LOG-LOGIN-REQUIRED")
+        assert "refused the tags" in finding.cause and "tagOwners" in finding.fix
