@@ -311,3 +311,42 @@ def test_a_tag_refusal_in_the_log_is_control_answering(prefix: str, refusal: str
         assert "login-required" in issues, paste
         (finding,) = by_rule(run_text(paste), "TS-LOG-LOGIN-REQUIRED")
         assert "refused the tags" in finding.cause and "tagOwners" in finding.fix
+
+
+# --------------------------------------------------------------------------- the shared name lookup
+
+LOOKUP_ERRORS = [
+    'error looking up IP of "foo": lookup foo on 127.0.0.53:53: no such host',
+    'error looking up IP of "nas": lookup nas on 100.100.100.100:53: no such host',
+    'no IPs found for "foo"',
+    "node found but lacks an IP",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    error=st.sampled_from(LOOKUP_ERRORS),
+    command=st.sampled_from(["tailscale ip foo", "sudo tailscale whois foo", "tailscale file cp a.txt foo:"]),
+    prompt=st.sampled_from(["$ ", "root@box:~# ", "PS C:\\> ", "+ "]),
+    fence=st.booleans(),
+)
+def test_a_failed_name_lookup_under_ip_or_whois_is_peer_not_found(
+    error: str, command: str, prompt: str, fence: bool
+) -> None:
+    """cli/ping.go tailscaleIPFromArg serves ip, whois and file cp too: under their prompt no ping ran."""
+    body = f"{prompt}{command}\n{error}\n"
+    paste = f"```\n{body}```\n" if fence else body
+    document = _json(paste)
+    assert [w["kind"] for w in document["windows"]] == ["peer-not-found"], paste
+    assert document["pings"] == [], paste
+    (finding,) = by_rule(run_text(paste), "TS-CLI-PEER-NOT-FOUND")
+    if '"' in error:
+        assert '"foo"' in finding.cause or '"nas"' in finding.cause
+
+
+@pytest.mark.parametrize("error", LOOKUP_ERRORS)
+@pytest.mark.parametrize("head", ["", "$ tailscale ping foo\n", "root@box:~# tailscale ping -c 3 foo\n"])
+def test_the_same_lookup_under_ping_or_bare_stays_a_ping(error: str, head: str) -> None:
+    document = _json(f"{head}{error}\n")
+    assert [p["outcome"] for p in document["pings"]] == ["error"]
+    assert document["windows"] == []

@@ -117,6 +117,13 @@ _IP_COMMAND = re.compile(
 _ADDRESS_ANSWER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7})$")
 
 
+# CLI commands other than ping that resolve a peer name with the same lookup (their failures read like ping's).
+_PEER_LOOKUP_COMMAND = re.compile(
+    r"^(?:(?:sudo|doas)\s+(?:-\S+\s+)*)?(?:\S*[/\\])?tailscale(?:\.exe)?\s+(?:ip|whois|file\s+cp|nc)\b",
+    re.IGNORECASE,
+)
+
+
 def _ip_command_is_bare(command: str) -> bool | None:
     """None when ``command`` is not `tailscale ip`; else whether it names no peer (only flags)."""
     match = _IP_COMMAND.match(command)
@@ -372,6 +379,7 @@ def split_input(text: str) -> SplitInput:
     successes: list[SourceLine] = []
     own_addresses: set[str] = set()
     ip_command: bool | None = None  # the last prompt ran `tailscale ip`: bare (True) or naming a peer (False)
+    peer_lookup_command = False  # the last prompt ran `tailscale ip/whois/file cp/nc`: not a ping
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -453,6 +461,7 @@ def split_input(text: str) -> SplitInput:
             current_command = line.command
             context = _command_context(current_command)
             ip_command = _ip_command_is_bare(current_command)
+            peer_lookup_command = _PEER_LOOKUP_COMMAND.match(current_command) is not None
             command_output_lines = 0
             continue
         command_output_lines += 1
@@ -617,6 +626,8 @@ def split_input(text: str) -> SplitInput:
             successes.append(line)  # tailscaled answered a later command: it was running
             continue
         kind = classify_line(text, current_kind is _NETCHECK)
+        if kind is BlockKind.PING and peer_lookup_command and is_windows_error_line(text):
+            kind = BlockKind.WINDOWS  # `tailscale ip <name>` failing its lookup in ping's words: no ping ran
         if (kind is BlockKind.DAEMON_LOG or kind is None) and index < line_count:
             # a log line broken by a console, a chat or a person: its unstamped pieces join it (and a stamped
             # line that says too little alone, "…-04:00 open-conn-track:", may be one once joined)

@@ -191,9 +191,13 @@ def unavailable_subcommand(error: WindowsError) -> tuple[str | None, str | None]
 # (cmd/tailscale/cli/ip.go "no peer found with IP %v", fixed by 7bfd4f521 for #2803); since 2026 it also
 # looks at VIP services ("no peer or service found with IP"). `whois` says "peer not found" (1.68+; before,
 # LocalAPI's 404 "no match for IP:port").
+# The CLI's shared name lookup (cli/ping.go tailscaleIPFromArg: netmap peers, then DNS) fails the same way for
+# `ip`, `whois`, `file cp` and `ping`; blocks.py reads these lines as a ping unless a prompt shows another
+# command ran.
+PEER_LOOKUP_FAILED = r'^(?:error looking up IP of "[^"]*": |no IPs found for "|node found but lacks an IP)'
 _PEER_NOT_FOUND = re.compile(
     r"no peer (?:or service )?found with (?:Tailscale )?IP (?P<ip>[0-9A-Fa-f.:]+)"
-    r"|no peer found for \"|^(?:tailscale whois: )?peer not found$|\bno match for IP:port\b",
+    r"|no peer found for \"|^(?:tailscale whois: )?peer not found$|\bno match for IP:port\b|" + PEER_LOOKUP_FAILED,
     re.IGNORECASE,
 )
 
@@ -450,7 +454,14 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "only supported on",
         "only implemented on",
     ),
-    WindowsErrorKind.PEER_NOT_FOUND: ("no peer", "peer not found", "no match for ip:port"),
+    WindowsErrorKind.PEER_NOT_FOUND: (
+        "no peer",
+        "peer not found",
+        "no match for ip:port",
+        "error looking up ip of",
+        "no ips found for",
+        "node found but lacks an ip",
+    ),
     WindowsErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
     WindowsErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),

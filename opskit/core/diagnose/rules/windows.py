@@ -1635,6 +1635,10 @@ def subcommand_unavailable(report: WindowsReport, ctx: DiagnoseContext) -> Itera
     )
 
 
+# The name the CLI looked up ("error looking up IP of \"x\"", "no IPs found for \"x\"", "no peer found for \"x\"").
+_LOOKED_UP_NAME = re.compile(r'(?:looking up IP of|found for) "([^"]*)"')
+
+
 @rule(
     id="TS-CLI-PEER-NOT-FOUND",
     name="cli-peer-not-found",
@@ -1680,7 +1684,8 @@ def peer_not_found(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Find
             "name too); `tailscale status` lists the peers' names."
         )
     else:
-        about = f" ({address})" if address else ""
+        named = next((m.group(1) for e in found if (m := _LOOKED_UP_NAME.search(e.line.text))), None)
+        about = f" ({address})" if address else f' ("{named}")' if named else ""
         cause = (
             f"no peer in this node's netmap has that name or address{about}: a typo, a node of another "
             "tailnet or user, one removed or expired, one an ACL hides from this node, or (before 1.16) this "
