@@ -70,6 +70,19 @@ TAG_ERRORS = [
         "rpc error: code = InvalidArgument desc = requested tags [tag:dev-skygate-host-1] are invalid or not permitted",
         ["tag:dev-skygate-host-1"],
     ),
+    (  # the Kubernetes operator's reconciler error, zap JSON with the API message's quotes escaped
+        '{"level":"error","logger":"tailscale","msg":"Reconciler error","error":"failed to create auth key: '
+        'Status: 400, Message: \\"requested tags [tag:k8s] are invalid or not permitted\\""}',
+        ["tag:k8s"],
+    ),
+    (  # Headscale's own log of the refusal
+        '2024-05-01T10:00:00Z ERR node registration failed error="requested tags [tag:x] are invalid or not permitted"',
+        ["tag:x"],
+    ),
+    (  # a GitHub Actions step log (runner stamp)
+        "2024-05-01T10:00:00.1234567Z backend error: requested tags [tag:github-actions] are invalid or not permitted",
+        ["tag:github-actions"],
+    ),
     ("Error creating tailnet key: tailnet-owned auth key must have tags set (400)", None),
     ("oauth authkeys require --advertise-tags", None),
     ("federated identity authkeys require --advertise-tags", None),
