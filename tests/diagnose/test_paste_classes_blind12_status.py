@@ -68,6 +68,21 @@ def test_a_direct_pong_with_a_lone_redacted_target_is_direct(
     assert "TS-PING-NOT-DIRECT" not in rule_ids(diagnosis)
 
 
+# An empty name: printed so for a node without one ("pong from  (IP)"), or left by deleting the redacted part.
+EMPTY_NAMES = ["pong from  (100.64.0.1)", "pong from (100.64.0.1)", "pong from ", "pong from  (100.x.y.z, 41234)"]
+
+
+@given(st.sampled_from(EMPTY_NAMES), st.integers(1, 4), st.booleans())
+@settings(max_examples=30, deadline=None)
+def test_pongs_with_an_empty_name_are_counted(head: str, relayed: int, direct: bool) -> None:
+    lines = [f"{head} via DERP(fra) in {40 + i}ms" for i in range(relayed)]
+    if direct:
+        lines.append(f"{head} via 198.51.100.7:41641 in 9ms")
+    pings, _ = _pings("\n".join(lines) + "\n")
+    expected = ("direct", relayed + 1) if direct else ("relayed-only", relayed)
+    assert [(p["outcome"], p["pongs"]) for p in pings] == [expected], lines
+
+
 # A sentence between two fences of one ping run (a blog post narrating it), in the languages posts use.
 BETWEEN = [
     "その後、直接接続に切り替わった。",
