@@ -152,7 +152,15 @@ def _status_peers(text: str) -> list[dict[str, Any]]:
     st.lists(st.sampled_from(OTHER_HEALTH), max_size=2, unique=True),
     st.sampled_from(BULLETS),
     st.booleans(),
-    st.sampled_from(["", "root@tailscale-router:~# tailscale status\n", "```bash\n$ tailscale status\n"]),
+    st.sampled_from(
+        [
+            "",
+            "root@tailscale-router:~# tailscale status\n",
+            "```bash\n$ tailscale status\n",
+            "$ tailscale status --header\nIP              Hostname          Owner   OS     Status\n"
+            "--              --------          -----   --     ------\n",
+        ]
+    ),
 )
 @settings(max_examples=80, deadline=None)
 def test_a_bare_offline_first_row_out_of_the_map_poll_is_the_self_row(
