@@ -295,6 +295,9 @@ class WindowsError:
     # A later line of the same paste showing the CLI then got through (`tailscale up`'s "Success."): the
     # error was a start-up race the retry outlived, not a problem left standing.
     cleared_by: SourceLine | None = None
+    # (cause, fix) for this very message when the CLI refusals catalog (cli_catalog/) read it: the kind's
+    # rule says these instead of its general text.
+    explanation: tuple[str, str] | None = None
     # `peer-not-found` naming an address the same paste shows as this node's own (a bare `tailscale ip`)
     names_self: bool = False
 
