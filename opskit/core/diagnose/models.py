@@ -259,6 +259,11 @@ class WindowsErrorKind(StrEnum):
     UDP_GRO_SUBOPTIMAL = "udp-gro-suboptimal"  # … or are forwarded slower than they could be (an advisory)
     # `tailscale ip` (and what scripts build on it) refused: "no current Tailscale IPs; state: <BackendState>"
     NOT_RUNNING_STATE = "not-running-state"
+    # `tailscale up --netfilter-mode=off|nodivert` warned that tailscaled installs no (or undiverted) firewall
+    # rules: deliberate (OpenWrt fw4 zones, own iptables), an advisory, not a failure
+    NETFILTER_OFF_WARNING = "netfilter-off-warning"
+    TAILDROP_FAILED = "taildrop-failed"  # `tailscale file cp` refused or failed (target check, PeerAPI, relay)
+    TAILNET_LOCK_FAILED = "tailnet-lock-failed"  # a `tailscale lock` command refused by tailscaled (or its CLI)
     OTHER = "other"
 
 
