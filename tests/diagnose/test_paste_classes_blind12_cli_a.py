@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.core.diagnose.windows import is_windows_error_line
+from opskit.core.diagnose.windows import is_windows_error_line, matches_error_pattern
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
 
@@ -326,3 +326,26 @@ def test_cert_refusals_are_cert_failed_with_their_cause(
     assert document["summary"]["exit_code"] == 1, paste
     causes = _causes(document, "TS-CLI-CERT-FAILED")
     assert len(causes) == 1 and word in causes[0], (paste, causes)
+
+
+# ------------------------------------------------------------------- the phrase pre-check hides none of them
+
+NEW_FRAGMENTS = [
+    "Warning: ", "netfilter=off; configure iptables yourself", "netfilter=nodivert; add iptables calls to ts-* chains",
+    " manually", "can't send to ", "can\u2019t send to ", "nas: ", "cannot send files: ", "Taildrop disabled; ",
+    "no storage directory", "file sharing not enabled by Tailscale admin", "file access denied", "Put \"http://",
+    "100.64.0.1:4321", "/v0/put/a.txt\": ", "localapi/v0/file-put/n123/a.txt\": ", "502 Bad Gateway:", "dial tcp ",
+    "network-lock modify failed: ", "tailnet-lock ", "lock sign access denied", "cannot add key {1 2} ",
+    ": already exists", "maximum number of keys reached", "Tailnet lock is NOT enabled.", "tailnet lock is not enabled",
+    "lock is already enabled", "incorrect disablement secret", "does not have a trusted tailnet lock key",
+    "HTTPS cert support is not enabled/configured for your tailnet.", "invalid domain \"nas\"; must be one of ",
+    "wildcard certificates are not enabled for this node", "cert access denied",
+    "cert support not compiled in this build",
+    "cert store is configured in read-only mode", "Tailnet Lock is not supported on your pricing plan", "x", " ",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(NEW_FRAGMENTS), min_size=1, max_size=6).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_word_precheck_never_hides_these_error_lines(text: str) -> None:
+    assert is_windows_error_line(text) == matches_error_pattern(text)
