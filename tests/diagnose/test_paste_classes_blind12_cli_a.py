@@ -342,6 +342,8 @@ NEW_FRAGMENTS = [
     "wildcard certificates are not enabled for this node", "cert access denied",
     "cert support not compiled in this build",
     "cert store is configured in read-only mode", "Tailnet Lock is not supported on your pricing plan", "x", " ",
+    "For domain, use \"", "nas.ts.net\".", "Valid domain options: [", "500 Internal Server Error: ", "signing failed: ",
+    "initialization failed: ",
 ]  # fmt: skip
 
 
@@ -349,3 +351,38 @@ NEW_FRAGMENTS = [
 @settings(max_examples=500, deadline=None)
 def test_word_precheck_never_hides_these_error_lines(text: str) -> None:
     assert is_windows_error_line(text) == matches_error_pattern(text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hint=st.sampled_from(
+        [
+            'For domain, use "nas.tail1234.ts.net".',
+            'Valid domain options: ["nas.tail1234.ts.net" "nas.example.com"].',
+        ]
+    ),
+    prompt=st.sampled_from(PROMPTS),
+    fence=st.sampled_from(FENCES),
+)
+def test_cert_without_its_name_is_usage_naming_the_allowed_name(hint: str, prompt: str, fence: tuple[str, str]) -> None:
+    paste = _paste("tailscale cert", ["Usage: tailscale cert [flags] <domain>", "", hint], prompt, fence, "")
+    document = _json(paste)
+    assert _kinds(document) == ["cli-usage"], paste
+    causes = _causes(document, "TS-CLI-USAGE")
+    assert len(causes) == 1 and "without the domain" in causes[0], (paste, causes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    line=st.sampled_from(
+        [
+            "500 Internal Server Error: signing failed: this node does not have a trusted tailnet lock key",
+            "500 Internal Server Error: initialization failed: tka init-begin RPC: request returned (403): plan",
+            "500 Internal Server Error: signing failed: signature failed: no key",
+        ]
+    ),
+    prompt=st.sampled_from(PROMPTS),
+)
+def test_lock_sign_and_init_500s_are_lock_refusals_not_backend_errors(line: str, prompt: str) -> None:
+    paste = _paste("tailscale lock sign nodekey:ab", [line], prompt, ("", ""), "")
+    assert _kinds(_json(paste)) == ["tailnet-lock-failed"], paste

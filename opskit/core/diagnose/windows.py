@@ -151,7 +151,10 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # server URL that differs from the one the node is logged in to
         r"|flag needs an argument: -|can.t change --login-server without --force-reauth"
         r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
-        r"|tailscaled does not take non-flag arguments",
+        r"|tailscaled does not take non-flag arguments"
+        # `tailscale cert` without its one argument: after "Usage: tailscale cert [flags] <domain>" the CLI
+        # names the domain(s) this node may ask for (cli/cert.go)
+        r"|^For domain, use \"[^\"]+\"\.?$|^Valid domain options: \[",
     ),
     # `tailscale up/set --ssh` refused by the CLI before anything changed: this build or platform cannot host
     # the Tailscale SSH server (envknob/featureknob CanRunTailscaleSSH: the sandboxed macOS GUI builds,
@@ -338,6 +341,8 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|cannot remove (?:the last|local) trusted signing key|incorrect disablement secret"
         r"|(?:network|tailnet)[- ]lock is already enabled|lock key of the current node must be one of the trusted"
         r"|central tka head differs from submitted AUM|\badd key failed: "
+        # LocalAPI's lock sign / lock init answers (ipn/localapi/tailnetlock.go: no other handler words them so)
+        r"|500 Internal Server Error: (?:signing|initialization) failed: "
         r"|^(?:Error: )?(?:network|tailnet)[- ]lock is (?-i:not) enabled$",
     ),
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
@@ -431,6 +436,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "disablement secret",
         "tka head",
         "add key failed",
+        "signing failed",
+        "initialization failed",
     ),
     WindowsErrorKind.SSH_SERVER_UNSUPPORTED: ("tailscale ssh server",),
     WindowsErrorKind.CLI_PANIC: ("panic: ", "fatal error: "),
@@ -453,6 +460,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "invalid value",
         "non-flag arguments",
         "not a valid ip address",
+        "for domain, use",
+        "valid domain options",
     ),
     WindowsErrorKind.PIPE_MISSING: ("pipe", "appears to be running", "dial unix"),
     WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe", "safesocket.listen"),

@@ -385,6 +385,14 @@ _LOGIN_SERVER_REFUSED = (
 
 
 # LocalAPI's 500 quoting tailscaled's own failure to fetch the control server's public key.
+# `tailscale cert` run without a name: the CLI's usage error names the one(s) allowed (cli/cert.go).
+_CERT_NAME_HINT = re.compile(r"^For domain, use |^Valid domain options: ", re.IGNORECASE)
+_CERT_NAME_MISSING = (
+    "`tailscale cert` was run without the domain to get a certificate for, so nothing was asked of the "
+    "control server; the CLI printed its usage and the name(s) this node may use. HTTPS certificates are "
+    "enabled for the tailnet (it lists a domain).",
+    "Run `sudo tailscale cert <the name it printed>` (the node's full MagicDNS name, e.g. `host.tailnet-1234.ts.net`).",
+)
 _CONTROL_KEY = re.compile(r"fetch control key: ", re.IGNORECASE)
 _CONTROL_KEY_UNREACHABLE = (
     "the CLI reached tailscaled (it answered 500), but tailscaled cannot reach the coordination server: "
@@ -413,6 +421,8 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
         cause, fix = _APPLE_APP_CANNOT_CONNECT
     if kind is WindowsErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
         cause, fix = _LOGIN_SERVER_REFUSED
+    if kind is WindowsErrorKind.CLI_USAGE and all(_CERT_NAME_HINT.search(e.line.text) for e in found):
+        cause, fix = _CERT_NAME_MISSING
     if kind is WindowsErrorKind.CONTROL_UNREACHABLE and all(_CONTROL_KEY.search(e.line.text) for e in found):
         cause, fix = _CONTROL_KEY_UNREACHABLE
     daemon = "tailscaled" if unix else "tailscaled.exe"
