@@ -155,6 +155,8 @@ TAILDROP = [
         "grant",
     ),
     ("tailscale file cp a.txt nas:", ["403 Forbidden: file access denied"], "operator"),
+    ("tailscale file cp a.txt nas:", ["409 Conflict: file already exists"], "already waits"),
+    ("tailscale file cp .env nas:", ["400 Bad Request: invalid filename"], "file name"),
     (
         "tailscale file cp a.txt nas:",
         ["can't send to nas: cannot send files: local Tailscale is not connected to the tailnet"],
@@ -344,6 +346,7 @@ NEW_FRAGMENTS = [
     "cert store is configured in read-only mode", "Tailnet Lock is not supported on your pricing plan", "x", " ",
     "For domain, use \"", "nas.ts.net\".", "Valid domain options: [", "500 Internal Server Error: ", "signing failed: ",
     "initialization failed: ",
+    "409 Conflict: ", "file already exists", "400 Bad Request: ", "invalid filename",
 ]  # fmt: skip
 
 

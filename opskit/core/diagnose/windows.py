@@ -327,7 +327,10 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|target seems to be running an old Tailscale version|Taildrop disabled; no storage directory"
         r"|Taildrop folder not configured or accessible|file sharing not enabled by Tailscale admin"
         r"|\bfile access denied\b|\bPut \"?https?://[^\s\"/]+/v0/put/[^\s\"]*\"?: |localapi/v0/file-put/\S*: "
-        r"|^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$",
+        r"|^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$"
+        # the receiving PeerAPI's own refusals relayed (feature/taildrop/peerapi.go: ErrFileExists is 409,
+        # ErrInvalidFileName 400)
+        r"|409 Conflict: file already exists|400 Bad Request: invalid filename",
     ),
     # A `tailscale lock` command refused: LocalAPI's answers (ipn/localapi, "network-lock …" before 1.90's
     # rename to "tailnet-lock …"), tailscaled's reasons inside them (tka/builder.go, ipnlocal) and the CLI's own
@@ -422,6 +425,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "/v0/put/",
         "file-put/",
         "502 bad gateway:",
+        "409 conflict",
+        "invalid filename",
     ),
     WindowsErrorKind.TAILNET_LOCK_FAILED: (
         "-lock ",

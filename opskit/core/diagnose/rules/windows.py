@@ -1541,6 +1541,19 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "folder (Synology/QNAP: the package's Taildrop share), restart it, and retry.",
     ),
     (
+        re.compile(r"409 Conflict: file already exists", re.IGNORECASE),
+        "the receiving peer refused the file: a file of that name already waits in its Taildrop inbox (or was "
+        "already received), and it does not overwrite.",
+        "On the receiving node, collect or delete the waiting file (`tailscale file get <dir>` or the app's "
+        "Taildrop inbox), or send under another name (`tailscale file cp --name=<new> …`).",
+    ),
+    (
+        re.compile(r"400 Bad Request: invalid filename", re.IGNORECASE),
+        "the receiving peer refused the file name (Taildrop accepts no path separators, control characters, "
+        "leading dots/dashes or reserved names).",
+        "Rename the file (or pass `--name=<plain name>`) and send it again.",
+    ),
+    (
         re.compile(r"file sharing not enabled by Tailscale admin|missing required Taildrop capability", re.IGNORECASE),
         "the tailnet does not grant this node file sharing (Taildrop): the admin has it off, or the control "
         "server (e.g. an older Headscale) does not give the capability.",
