@@ -70,12 +70,15 @@ AFTER_UP = [
     prompt=st.sampled_from(PROMPTS[:3]),
     fence=st.sampled_from(FENCES),
     routes=st.sampled_from(["", " --advertise-exit-node --advertise-routes=192.168.2.0/24 --accept-routes"]),
+    stamp=st.sampled_from(
+        ["", "2024-06-14T15:32:34.612397076Z ", "2024/06/14 15:32:34 ", "[12:01:33] WARNING: ", "    "]
+    ),
 )
 def test_netfilter_off_or_nodivert_warning_is_an_advisory(
-    warning: tuple[str, str, str], after: list[str], prompt: str, fence: tuple[str, str], routes: str
+    warning: tuple[str, str, str], after: list[str], prompt: str, fence: tuple[str, str], routes: str, stamp: str
 ) -> None:
     mode, line, meaning = warning
-    paste = _paste(f"tailscale up --netfilter-mode={mode}{routes}", ["", line, *after], prompt, fence, "")
+    paste = _paste(f"tailscale up --netfilter-mode={mode}{routes}", ["", stamp + line, *after], prompt, fence, "")
     document = _json(paste)
     assert _kinds(document) == ["netfilter-off-warning"], paste
     assert document["summary"]["exit_code"] == 0, paste  # deliberate (OpenWrt): not a problem

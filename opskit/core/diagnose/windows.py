@@ -228,7 +228,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # Chosen on purpose (OpenWrt's fw4 zones, a host firewall of one's own): the prefs were applied.
     (
         WindowsErrorKind.NETFILTER_OFF_WARNING,
-        r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?(?:Warning: )?"
+        # Not anchored: the words are the CLI's own, whatever a log stamp, add-on or container prefix is in front.
         r"netfilter=(?:off; configure iptables yourself|nodivert; add iptables calls to ts-\* chains manually)",
     ),
     # The throughput advisory the same commands print on Linux (net/netutil, CheckUDPGROForwarding): the
