@@ -21,7 +21,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.core.diagnose.windows import is_windows_error_line, matches_error_pattern
+from opskit.core.diagnose.models import WindowsErrorKind
+from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.windows import is_windows_error_line, matches_error_pattern, parse_windows_error
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
 
@@ -392,3 +394,10 @@ def test_cert_without_its_name_is_usage_naming_the_allowed_name(hint: str, promp
 def test_lock_sign_and_init_500s_are_lock_refusals_not_backend_errors(line: str, prompt: str) -> None:
     paste = _paste("tailscale lock sign nodekey:ab", [line], prompt, ("", ""), "")
     assert _kinds(_json(paste)) == ["tailnet-lock-failed"], paste
+
+
+def test_profile_access_denied_is_not_a_taildrop_refusal() -> None:
+    # LocalAPI's "profile access denied" / "user-profile access denied" (switch, whoami) end in the same words
+    for line in ("403 Forbidden: profile access denied", "403 Forbidden: user-profile access denied"):
+        error = parse_windows_error(SourceLine(1, line, line))
+        assert error is None or error.kind is not WindowsErrorKind.TAILDROP_FAILED, line
