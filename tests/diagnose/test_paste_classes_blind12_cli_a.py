@@ -2,7 +2,7 @@
 
 - `tailscale up --netfilter-mode=off|nodivert`'s warning (cli/up.go netfilterModeFromFlag): kind
   `netfilter-off-warning`, an advisory (exit 0), whatever follows (a login URL and "Success.");
-- `tailscale file cp` (Taildrop) failures in every wording of cli/file.go and feature/taildrop, the pre-1.18
+- `tailscale file cp` (Taildrop) failures in every wording of cli/file.go and feature/taildrop, the pre-1.20
   CLI's own PUT to the peer's PeerAPI and LocalAPI's bare "502 Bad Gateway:": kind `taildrop-failed`, the
   cause per wording, never "not running";
 - `tailscale lock` refusals ("network-lock …" before the rename, "tailnet-lock …" after; tka/builder.go

@@ -316,7 +316,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     ),
     # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
     # cli/file.go), LocalAPI's and the receiving peer's refusals (feature/taildrop: no storage directory, file
-    # sharing not granted, "file access denied"), before 1.18 the CLI's own PUT to the peer's PeerAPI
+    # sharing not granted, "file access denied"), before 1.20 the CLI's own PUT to the peer's PeerAPI
     # ('Put "http://100.x.y.z:port/v0/put/name": dial tcp …'), and since then LocalAPI's reverse proxy to the
     # peer failing: httputil's bare 502 with an empty body, printed by the CLI as "502 Bad Gateway:".
     # After the not-running dials above: "can't send to X: failed to get local status: dial unix …" is a

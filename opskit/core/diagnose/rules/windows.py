@@ -1503,26 +1503,26 @@ def not_running_state(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
     )
 
 
-# What a Taildrop send failed on (cli/file.go, feature/taildrop, the pre-1.18 CLI's own PUT to the peer's
+# What a Taildrop send failed on (cli/file.go, feature/taildrop, the pre-1.20 CLI's own PUT to the peer's
 # PeerAPI): (pattern, cause, fix), the first that matches the error lines.
 _UNROUTABLE = r"connect: (?:no route to host|network is unreachable)|A socket operation was attempted to an unreachable"
 _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
         re.compile(r"\bPut \"?https?://[^\s\"/]+/v0/put/\S*: .*(?:" + _UNROUTABLE + ")", re.IGNORECASE),
-        "the CLI (before 1.18 it sent files itself) dialled the receiving peer's PeerAPI from this machine's own "
+        "the CLI (before 1.20 it sent files itself) dialled the receiving peer's PeerAPI from this machine's own "
         "network stack, and the OS has no route to the peer's tailnet address: tailscaled runs in "
         "userspace-networking mode (no tailscale0 interface, no route to 100.64.0.0/10: Synology, containers, "
         "`--tun=userspace-networking`), so the file was not sent. The daemon itself runs.",
-        "Update Tailscale to 1.18 or later, where `tailscale file cp` hands the file to tailscaled, which reaches "
+        "Update Tailscale to 1.20 or later, where `tailscale file cp` hands the file to tailscaled, which reaches "
         "the peer in userspace mode too; or run tailscaled with a TUN device (drop --tun=userspace-networking).",
     ),
     (
         re.compile(r"\bPut \"?https?://[^\s\"/]+/v0/put/", re.IGNORECASE),
-        "the CLI (before 1.18 it sent files itself) could not reach the receiving peer's PeerAPI: the peer is "
+        "the CLI (before 1.20 it sent files itself) could not reach the receiving peer's PeerAPI: the peer is "
         "offline or not reachable from here (a firewall on its side, no direct or DERP path), so the file was "
         "not sent.",
         "Check the peer is online (`tailscale status`, `tailscale ping <peer>`), then retry; update Tailscale to "
-        "1.18 or later, where tailscaled itself carries the file to the peer.",
+        "1.20 or later, where tailscaled itself carries the file to the peer.",
     ),
     (
         re.compile(r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$", re.IGNORECASE),
@@ -1610,7 +1610,7 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
 )
 def taildrop_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale file cp <file> <peer>:`` first checks the target (``can't send to X: …``), then hands
-    the file to tailscaled, which relays it to the receiving peer's PeerAPI (before 1.18 the CLI PUT it to the
+    the file to tailscaled, which relays it to the receiving peer's PeerAPI (before 1.20 the CLI PUT it to the
     peer itself: ``Put "http://100.x.y.z:port/v0/put/<name>": …``). An error says where it stopped: the
     target (not ours, offline, no receiver), the tailnet (file sharing not granted), the peer (no Taildrop
     directory, no answer: ``502 Bad Gateway:``) or this machine's network stack (no route to the peer in
