@@ -93,6 +93,8 @@ class SplitInput:
     line_count: int = 0
     elevated: bool | None = None
     successes: tuple[SourceLine, ...] = ()  # `tailscale up`/`login` finishing: "Success."
+    # What a bare `tailscale ip` (flags only) printed: this node's own tailnet addresses
+    own_addresses: frozenset[str] = frozenset()
 
 
 # The command a prompt ran was the tailscale CLI itself (any path, `.exe`, sudo/doas in front), not the
@@ -104,6 +106,30 @@ _GO_TRACE = re.compile(
     r"^(?:\[signal |goroutine \d+ \[|created by |\s*\S+\.(?:go|s):\d+|\S+\(.*\)$|exit status \d+$"
     r"|\.\.\.(?:additional frames elided\.\.\.)?$|\[recovered\]|panic: |fatal error: )"
 )
+
+
+# `tailscale ip` (any path, sudo/doas in front) and its arguments: the addresses printed under it are its
+# answer, not unknown lines; under a bare one (flags only) they are the node's own addresses.
+_IP_COMMAND = re.compile(
+    r"^(?:(?:sudo|doas)\s+(?:-\S+\s+)*)?(?:\S*[/\\])?tailscale(?:\.exe)?\s+ip(?P<args>(?:\s+\S+)*)\s*$",
+    re.IGNORECASE,
+)
+_ADDRESS_ANSWER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7})$")
+
+
+# CLI commands other than ping that resolve a peer name with the same lookup (their failures read like ping's).
+_PEER_LOOKUP_COMMAND = re.compile(
+    r"^(?:(?:sudo|doas)\s+(?:-\S+\s+)*)?(?:\S*[/\\])?tailscale(?:\.exe)?\s+(?:ip|whois|file\s+cp|nc)\b",
+    re.IGNORECASE,
+)
+
+
+def _ip_command_is_bare(command: str) -> bool | None:
+    """None when ``command`` is not `tailscale ip`; else whether it names no peer (only flags)."""
+    match = _IP_COMMAND.match(command)
+    if match is None:
+        return None
+    return all(arg.startswith("-") for arg in match.group("args").split())
 
 
 # `tailscale status`'s health item ("#     - …") as a terminal printed it: a message wider than the terminal
@@ -317,6 +343,8 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         # `tailscale ssh`'s ProxyCommand (`… nc <host> <port>`) run by a binary answering as tailscaled,
         # under the CLI's Go log stamp: the CLI's failure, though the words name the daemon
         or ('non-flag arguments: ["nc" ' in text)
+        # Synology's configure-host naming the package's daemon binary it did not find
+        or (first == "t" and text.startswith("tailscaled binary not found at "))
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):
@@ -349,6 +377,9 @@ def split_input(text: str) -> SplitInput:
     admin_member: bool | None = None
     elevated: bool | None = None
     successes: list[SourceLine] = []
+    own_addresses: set[str] = set()
+    ip_command: bool | None = None  # the last prompt ran `tailscale ip`: bare (True) or naming a peer (False)
+    peer_lookup_command = False  # the last prompt ran `tailscale ip/whois/file cp/nc`: not a ping
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -429,6 +460,8 @@ def split_input(text: str) -> SplitInput:
             in_cli_panic = False
             current_command = line.command
             context = _command_context(current_command)
+            ip_command = _ip_command_is_bare(current_command)
+            peer_lookup_command = _PEER_LOOKUP_COMMAND.match(current_command) is not None
             command_output_lines = 0
             continue
         command_output_lines += 1
@@ -585,10 +618,16 @@ def split_input(text: str) -> SplitInput:
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
             continue
+        if ip_command is not None and _ADDRESS_ANSWER.match(text):
+            if ip_command:
+                own_addresses.add(text.lower())  # read by parse_windows: "no peer found with IP <own>"
+            continue  # `tailscale ip` answered with an address
         if "ailnet" in text and DAEMON_ANSWER.match(text):
             successes.append(line)  # tailscaled answered a later command: it was running
             continue
         kind = classify_line(text, current_kind is _NETCHECK)
+        if kind is BlockKind.PING and peer_lookup_command and is_windows_error_line(text):
+            kind = BlockKind.WINDOWS  # `tailscale ip <name>` failing its lookup in ping's words: no ping ran
         if (kind is BlockKind.DAEMON_LOG or kind is None) and index < line_count:
             # a log line broken by a console, a chat or a person: its unstamped pieces join it (and a stamped
             # line that says too little alone, "…-04:00 open-conn-track:", may be one once joined)
@@ -675,5 +714,6 @@ def split_input(text: str) -> SplitInput:
             "line_count": len(lines),
             "elevated": elevated,
             "successes": tuple(successes),
+            "own_addresses": frozenset(own_addresses),
         },
     )

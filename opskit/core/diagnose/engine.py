@@ -171,7 +171,17 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.derp_checks.append((block, parse_derp_check(block.lines)))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(
-                (block, parse_windows(block.lines, split.whoami, split.admin_member, split.elevated, split.successes))
+                (
+                    block,
+                    parse_windows(
+                        block.lines,
+                        split.whoami,
+                        split.admin_member,
+                        split.elevated,
+                        split.successes,
+                        split.own_addresses,
+                    ),
+                )
             )
     parsed.statuses.extend(_states_from_cli_errors(parsed.windows))
     for log_block in _daemon_log_blocks(split.blocks):

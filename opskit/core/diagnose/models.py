@@ -264,6 +264,13 @@ class WindowsErrorKind(StrEnum):
     NETFILTER_OFF_WARNING = "netfilter-off-warning"
     TAILDROP_FAILED = "taildrop-failed"  # `tailscale file cp` refused or failed (target check, PeerAPI, relay)
     TAILNET_LOCK_FAILED = "tailnet-lock-failed"  # a `tailscale lock` command refused by tailscaled (or its CLI)
+    # A node or auth key asked for tags the tailnet policy does not let it own, or for invalid/no tags
+    # (control's "requested tags [...] are invalid or not permitted", the CLI's tag checks, OAuth keys)
+    TAGS_NOT_PERMITTED = "tags-not-permitted"
+    CONFIGURE_HOST_FAILED = "configure-host-failed"  # Synology `tailscale configure-host` / `configure synology`
+    # a tailscaled/tailscale subcommand this OS or build does not have ("install-system-daemon not available on …")
+    DAEMON_SUBCOMMAND_UNAVAILABLE = "daemon-subcommand-unavailable"
+    PEER_NOT_FOUND = "peer-not-found"  # `tailscale ip`/`whois`: the name or address is no peer of the netmap
     OTHER = "other"
 
 
@@ -280,6 +287,8 @@ class WindowsError:
     # A later line of the same paste showing the CLI then got through (`tailscale up`'s "Success."): the
     # error was a start-up race the retry outlived, not a problem left standing.
     cleared_by: SourceLine | None = None
+    # `peer-not-found` naming an address the same paste shows as this node's own (a bare `tailscale ip`)
+    names_self: bool = False
 
 
 @dataclass(frozen=True)

@@ -111,8 +111,110 @@ def cli_backend_state(error: WindowsError) -> str | None:
     return match.group("state") if match else None
 
 
+# Tags a node or auth key asked for that it may not have. The coordination server (and Headscale, which copies
+# the wording) refuses a node's --advertise-tags, and the API refuses a new auth key (OAuth client / workload
+# identity federation in `tailscale up`, the GitHub Action, the k8s operator, Terraform) with "requested tags
+# [tag:a tag:b] are invalid or not permitted" (an empty list [] when no tag was asked for), or "tailnet-owned
+# auth key must have tags set"; the CLI itself refuses to mint an OAuth/federated key without tags
+# (feature/oauthkey, feature/identityfederation) and checks each tag's spelling (tailcfg.CheckTag, quoted by
+# cli/up.go as `tag: "x": <why>`); the operator rejects an Ingress's tags the same way.
+_TAGS_REQUESTED = re.compile(r"requested tags \[(?P<tags>[^\]]*)\]", re.IGNORECASE)
+_TAGS_NOT_PERMITTED = (
+    r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)"
+    r"|tailnet-owned auth key must have tags set"
+    r"|(?:oauth|federated identity) authkeys require --advertise-tags"
+    r"|tag: \"[^\"]*\": (?:tags must start with .tag:|tag names (?:must|can only))"
+    r"|contains invalid tags: invalid tag \""
+)
+
+
+def requested_tags(error: WindowsError) -> tuple[str, ...] | None:
+    """The tags a ``tags-not-permitted`` refusal lists (``()`` for ``[]``), or None when it lists none."""
+    match = _TAGS_REQUESTED.search(error.line.text)
+    if match is None:
+        return None
+    return tuple(tag.strip("\"',") for tag in match.group("tags").replace(",", " ").split())
+
+
+# Synology's `tailscale configure-host` (`configure synology` since 1.36) prepares DSM at boot so tailscaled can
+# use a TUN device: root check, DSM version, /dev/net/tun (mknod, chmod), then setcap on the package's tailscaled
+# (cmd/tailscale/cli/configure-synology.go). Each step fails with its own words; the step is the fact.
+CONFIGURE_HOST_STEPS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (step, re.compile(pattern, re.IGNORECASE))
+    for step, pattern in (
+        ("setcap", r"\bsetcap: (?:exit status \d+|fork/exec |signal: )"),
+        ("root", r"must be run as root, not \"[^\"]*\" \(\d+\)"),
+        ("dsm-version", r"unsupported DSM version \""),
+        ("tun-device", r"creating /dev/net(?:/tun)?: |chmod /dev/net(?:/tun)?: "),
+        ("package-missing", r"tailscaled binary not found at \S+\. Is the Tailscale \*\.spk package installed"),
+    )
+)
+
+
+def configure_host_step(error: WindowsError) -> str | None:
+    """Which step of Synology's configure-host a ``configure-host-failed`` error names (``setcap``, ``root``…)."""
+    return next((step for step, pattern in CONFIGURE_HOST_STEPS if pattern.search(error.line.text)), None)
+
+
+# A subcommand this OS or build does not have: tailscaled's own subcommands registered per OS
+# (cmd/tailscaled/tailscaled.go: "%s not available on %v", runtime.GOOS: install-system-daemon is registered only
+# by install_darwin.go and install_windows.go), and the CLI's platform-only commands (`tailscale
+# ssh` in the App Store macOS app, `update`, the appliance and device `configure` commands).
+_SUBCOMMAND_UNAVAILABLE = re.compile(
+    r"(?P<sub>(?:un)?install-system-daemon|be-child) not available on (?P<os>[\w-]+)"
+    r"|The .tailscale (?P<sub2>ssh). subcommand is not available on (?P<os2>macOS builds distributed through the "
+    r"App Store(?: or TestFlight)?)"
+    r"|The .(?P<sub3>update). command is not supported on (?P<os3>this platform)"
+    r"|the (?P<sub4>pve-appliance) subcommand is only available on (?P<os4>Linux)"
+    r"|(?P<sub5>flash-appliance) is (?:only supported on linux and darwin \(got (?P<os5>\w+)\)"
+    r"|not supported on (?P<os6>Windows))"
+    r"|only implemented on (?P<os7>Synology|JetKVM)\b",
+    re.IGNORECASE,
+)
+
+
+def unavailable_subcommand(error: WindowsError) -> tuple[str | None, str | None]:
+    """The subcommand and the platform a ``daemon-subcommand-unavailable`` error names (either may be None)."""
+    match = _SUBCOMMAND_UNAVAILABLE.search(error.line.text)
+    if match is None:
+        return None, None
+    groups = match.groupdict()
+    sub = next((groups[k] for k in ("sub", "sub2", "sub3", "sub4", "sub5") if groups[k]), None)
+    where = next((groups[k] for k in ("os", "os2", "os3", "os4", "os5", "os6") if groups[k]), None)
+    if groups["os7"]:
+        sub, where = "configure", f"only {groups['os7']}"
+    return sub, where
+
+
+# `tailscale ip <peer>` (and `whois`, `configure kubeconfig`) found no node of the netmap with that name or
+# address. Before 1.16 `tailscale ip` looked among peers only, so the node's own name failed too
+# (cmd/tailscale/cli/ip.go "no peer found with IP %v", fixed by 7bfd4f521 for #2803); since 2026 it also
+# looks at VIP services ("no peer or service found with IP"). `whois` says "peer not found" (1.68+; before,
+# LocalAPI's 404 "no match for IP:port").
+# The CLI's shared name lookup (cli/ping.go tailscaleIPFromArg: netmap peers, then DNS) fails the same way for
+# `ip`, `whois`, `file cp` and `ping`; blocks.py reads these lines as a ping unless a prompt shows another
+# command ran.
+PEER_LOOKUP_FAILED = r'^(?:error looking up IP of "[^"]*": |no IPs found for "|node found but lacks an IP)'
+_PEER_NOT_FOUND = re.compile(
+    r"no peer (?:or service )?found with (?:Tailscale )?IP (?P<ip>[0-9A-Fa-f.:]+)"
+    r"|no peer found for \"|^(?:tailscale whois: )?peer not found$|\bno match for IP:port\b|" + PEER_LOOKUP_FAILED,
+    re.IGNORECASE,
+)
+
+
+def missing_peer_address(error: WindowsError) -> str | None:
+    """The address a ``peer-not-found`` error says no peer has, or None."""
+    match = _PEER_NOT_FOUND.search(error.line.text)
+    return match.group("ip") if match and match.group("ip") else None
+
+
 _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (WindowsErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern),
+    # Before the auth-key, usage and backend errors: "backend error: requested tags … not permitted".
+    (WindowsErrorKind.TAGS_NOT_PERMITTED, _TAGS_NOT_PERMITTED),
+    (WindowsErrorKind.CONFIGURE_HOST_FAILED, "|".join(p.pattern for _, p in CONFIGURE_HOST_STEPS)),
+    (WindowsErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE, _SUBCOMMAND_UNAVAILABLE.pattern),
+    (WindowsErrorKind.PEER_NOT_FOUND, _PEER_NOT_FOUND.pattern),
     # `tailscale up` with flags must restate every non-default setting (the quotes around `tailscale up`
     # may be typographic or lost in a paste, hence the single-character wildcards).
     (WindowsErrorKind.UP_FLAGS_REQUIRED, r"changing settings via .?tailscale up\b"),
@@ -383,6 +485,36 @@ _SIMPLE = tuple(
 # for the soft-wrap joins blocks.py tries after an unrecognised line.
 _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     WindowsErrorKind.NOT_RUNNING_STATE: ("no current tailscale ips",),
+    WindowsErrorKind.TAGS_NOT_PERMITTED: (
+        "requested tags",
+        "must have tags set",
+        "authkeys require --advertise-tags",
+        "tags must start with",
+        "tag names ",
+        "contains invalid tags",
+    ),
+    WindowsErrorKind.CONFIGURE_HOST_FAILED: (
+        "setcap: ",
+        "must be run as root, not",
+        "unsupported dsm version",
+        "/dev/net",
+        "spk package",
+    ),
+    WindowsErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE: (
+        "not available on",
+        "not supported on",
+        "only available on",
+        "only supported on",
+        "only implemented on",
+    ),
+    WindowsErrorKind.PEER_NOT_FOUND: (
+        "no peer",
+        "peer not found",
+        "no match for ip:port",
+        "error looking up ip of",
+        "no ips found for",
+        "node found but lacks an ip",
+    ),
     WindowsErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
     WindowsErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),
@@ -708,12 +840,15 @@ def parse_windows(
     admin_member: bool | None = None,
     elevated: bool | None = None,
     successes: Sequence[SourceLine] = (),
+    own_addresses: frozenset[str] = frozenset(),
 ) -> WindowsReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``.
 
     ``successes`` are the input's "Success." lines (`tailscale up` / `login` done): an error that says
     tailscaled could not be reached yet, followed by one, was a start-up race the retry outlived
     (``cleared_by``), e.g. a CI step that starts tailscaled and loops `until tailscale up …`.
+    ``own_addresses`` are what a bare `tailscale ip` printed in the same paste: a ``peer-not-found`` for one
+    of them named this node itself (``names_self``).
     """
     errors: list[WindowsError] = []
     found = (parse_windows_error(line) for line in _unwrap(lines))
@@ -737,6 +872,14 @@ def parse_windows(
             _answered_later(error, success)
             if error.kind in OUTLIVED_BY_SUCCESS
             and (success := next((s for s in successes if s.number > error.line.number), None)) is not None
+            else error
+            for error in errors
+        ]
+    if own_addresses:
+        errors = [
+            replace(error, names_self=True)
+            if error.kind is WindowsErrorKind.PEER_NOT_FOUND
+            and (missing_peer_address(error) or "").lower() in own_addresses
             else error
             for error in errors
         ]

@@ -162,6 +162,9 @@ _LOGIN_ATTEMPT = re.compile(
 )
 # Control answered that it does not know this node (deleted, or its key expired long ago): log in again.
 _NODE_UNKNOWN = re.compile(r"failed 404: node not found")
+# Control (or Headscale) answered the registration by refusing the tags the node asked for (--advertise-tags,
+# an auth key's tags): reachable, and the node stays logged out until it asks for tags it may own.
+_TAGS_REFUSED = re.compile(r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)")
 _LOGIN_DONE = re.compile(
     r"authRoutine: (?:state:(?:authenticated|synchronized)|loggedIn=true)|RegisterReq: got response; .*authURL=false"
 )
@@ -180,7 +183,12 @@ def _control(message: str) -> Iterator[Event]:
         detail = message[fail.start() :]
         # The server answered "invalid/expired key": reachable, the node must log in (below). A
         # "context canceled" is tailscaled itself stopping the request (restart, logout, new prefs).
-        if _NODE_UNKNOWN.search(detail):
+        if _TAGS_REFUSED.search(detail):
+            # Only under tailscaled's own wording ("Received error: …"): the bare sentence is the CLI's or the
+            # API's (windows.py reads it), and an event would make it a log line.
+            yield Clear("control-unreachable")  # control answered
+            yield Raise("login-required", "login", message)
+        elif _NODE_UNKNOWN.search(detail):
             yield Clear("control-unreachable")  # control answered
         elif not (
             "state=NeedsLogin" in detail or _LOGIN.search(detail) or detail.rstrip().endswith("context canceled")

@@ -205,6 +205,19 @@ def login_required(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findi
     """
     issues = log.issues_of("login-required", "needs-machine-auth")
     approval = all(issue.kind == "needs-machine-auth" for issue in issues)
+    tags = tuple(issue for issue in issues if "requested tags" in issue.message)
+    if tags:
+        yield from _finding(
+            ctx,
+            issues,
+            f"the coordination server refused the tags this node asked for ({_last(tags)}): it stays logged out. "
+            "A tag must be declared in the policy's tagOwners and owned by whoever logs the node in (the user, "
+            "the auth key's owner or OAuth client); [] means no tag reached the request.",
+            "Advertise only tags you own (`tailscale up --advertise-tags=tag:x`), declare them in the policy "
+            '(`"tagOwners": {"tag:x": ["autogroup:admin"]}`; Headscale: its policy file), or use an auth '
+            "key created with those tags; then log in again.",
+        )
+        return
     yield from _finding(
         ctx,
         issues,

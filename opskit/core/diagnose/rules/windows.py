@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.text import hide_keys
-from opskit.core.diagnose.windows import cli_backend_state
+from opskit.core.diagnose.windows import (
+    cli_backend_state,
+    configure_host_step,
+    missing_peer_address,
+    requested_tags,
+    unavailable_subcommand,
+)
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -1747,3 +1753,308 @@ def tailnet_lock_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
         ),
     )
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
+@rule(
+    id="TS-CLI-TAGS-NOT-PERMITTED",
+    name="cli-tags-not-permitted",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="A node or new auth key asked for tags the tailnet policy does not let it own (or none, or invalid ones)",
+    target="windows",
+)
+def tags_not_permitted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a tag belongs to whoever the policy's ``tagOwners`` names. The coordination server (Headscale
+    too) refuses a node's ``--advertise-tags`` and the API refuses a new auth key with ``requested tags
+    [...] are invalid or not permitted`` when a tag is not declared there, or the asking user / OAuth
+    client / key may not apply it; an OAuth client or workload identity can only mint tagged keys, so an
+    empty list (``[]``) or ``tailnet-owned auth key must have tags set`` means no tag reached the request.
+    The CLI also refuses misspelt tags before asking anyone. The node did not join (or keep) the tags.
+
+    *Bad*::
+
+        $ sudo tailscale up --advertise-tags=tag:ci --auth-key=tskey-client-...
+        backend error: requested tags [tag:ci] are invalid or not permitted
+
+    *Good*::
+
+        $ sudo tailscale up --advertise-tags=tag:ci --auth-key=tskey-auth-...
+        backend error: invalid key: API key tskey-auth-... not valid
+    """
+    found = _errors(report, WindowsErrorKind.TAGS_NOT_PERMITTED)
+    if not found:
+        return
+    tags = next((t for t in (requested_tags(e) for e in found) if t is not None), None)
+    text = " ".join(e.line.text for e in found)
+    if "authkeys require --advertise-tags" in text or "must have tags set" in text or tags == ():
+        what = "no tag reached the request (an empty list)" if tags == () else "the request carried no tags"
+        cause = (
+            f"creating an auth key was refused: {what}. An OAuth client, a workload identity (federated) "
+            "credential or an API-only tailnet can only create tagged keys, which belong to the tailnet "
+            "rather than to a user; an empty `--advertise-tags`/`tags` input (an unset CI variable, a stray "
+            "comma) asks for none."
+        )
+        fix = (
+            "Pass the tags explicitly, e.g. `tailscale up --auth-key=tskey-client-…?ephemeral=true "
+            "--advertise-tags=tag:ci` (GitHub Action: `tags: tag:ci`; operator: its `tags` setting), using a "
+            "tag declared in the policy's tagOwners that the OAuth client was created with (its `auth_keys` "
+            "scope lists the tags it may use)."
+        )
+    elif tags or "requested tags" in text:
+        named = ", ".join(tags) if tags else "the requested tags"
+        cause = (
+            f"the coordination server refused {named}: a tag must be declared in the tailnet policy's "
+            "`tagOwners`, and the one asking (the logged-in user, the auth key's owner, or the OAuth "
+            "client/federated identity through its allowed tags) must be one of its owners. A typo in the "
+            "tag or a policy change not saved yet gives the same refusal."
+        )
+        fix = (
+            f'Declare the tag in the policy (Access controls → `"tagOwners": {{"{tags[0] if tags else "tag:x"}": '
+            '["autogroup:admin"]}`, or the OAuth client\'s tag as owner), give the OAuth client / key that '
+            "tag when creating it, or advertise only tags you own; check the spelling (`tag:` + letters, "
+            "digits, dashes). With Headscale, the same tagOwners in its policy file."
+        )
+    else:
+        cause = (
+            "the CLI (or the Kubernetes operator) refused a tag before asking the coordination server: a tag "
+            "is `tag:` followed by a letter, then letters, digits or dashes."
+        )
+        fix = "Correct the tag's spelling (e.g. `--advertise-tags=tag:web-server`; several are comma-separated)."
+    yield ctx.finding(
+        f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])), tags=list(tags or ())
+    )
+
+
+_CONFIGURE_HOST_STEP_TEXT: dict[str, tuple[str, str, str]] = {
+    "setcap": (
+        "setcap",
+        "giving the package's tailscaled the cap_net_admin and cap_net_raw file capabilities (`/bin/setcap "
+        "cap_net_admin,cap_net_raw+eip …/tailscaled`) failed{why}",
+        "Run it as root from a root shell (`sudo -i`, then `/var/packages/Tailscale/target/bin/tailscale "
+        "configure-host`), or as a DSM Task Scheduler boot-up task run by root; check that "
+        "/var/packages/Tailscale/target/bin/tailscaled is the package's regular file (not a symlink, not on a "
+        "volume without extended attributes); then `sudo synosystemctl restart pkgctl-Tailscale.service`.",
+    ),
+    "root": (
+        "root check",
+        "it refuses to run as a normal user: it creates /dev/net/tun and sets file capabilities",
+        "Run it as root: `sudo /var/packages/Tailscale/target/bin/tailscale configure-host` (or a DSM Task "
+        "Scheduler boot-up task with user root), then restart the package.",
+    ),
+    "dsm-version": (
+        "DSM version check",
+        "it only knows DSM 6 and 7 and did not recognise this system's version",
+        "Use the Tailscale package built for this DSM version; on other systems set up /dev/net/tun by hand "
+        "or keep userspace networking.",
+    ),
+    "tun-device": (
+        "/dev/net/tun",
+        "creating or opening up /dev/net/tun (mkdir, mknod, chmod) failed",
+        "Run it as root; if it still fails, the kernel lacks the tun module (`sudo insmod "
+        "/lib/modules/tun.ko`), so tailscaled can only run in userspace mode.",
+    ),
+    "package-missing": (
+        "package check",
+        "the Tailscale package's tailscaled is not at /var/packages/Tailscale/target/bin/tailscaled",
+        "Install the Tailscale package from the Package Center (or the .spk from pkgs.tailscale.com), then "
+        "run the command again.",
+    ),
+}
+_SETCAP_WHY = (
+    (
+        "invalid argument",
+        ": setcap answered 'Invalid argument' (the file cannot carry capabilities there: not a "
+        "regular file, a file system without security attributes, or a capability the kernel refuses)",
+    ),
+    ("operation not permitted", ": setcap answered 'Operation not permitted' (not run as root)"),
+    ("no such file", ": /bin/setcap or the tailscaled binary is missing"),
+)
+
+
+@rule(
+    id="TS-CLI-CONFIGURE-HOST-FAILED",
+    name="cli-configure-host-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="Synology `tailscale configure-host` / `configure synology` failed at a named step: no TUN access",
+    target="windows",
+)
+def configure_host_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: DSM 7 runs the Tailscale package as a normal user in userspace mode, so other programs on the
+    NAS cannot reach the tailnet (no outbound connections). ``tailscale configure-host`` (``configure
+    synology`` since 1.36), run as root at each boot, creates /dev/net/tun and gives tailscaled the
+    network capabilities with setcap. Each step fails in its own words; until it succeeds the package
+    stays in userspace mode. tailscaled itself is not what failed.
+
+    *Bad*::
+
+        # /var/packages/Tailscale/target/bin/tailscale configure-host
+        setcap: exit status 1, Failed to set capabilities on file `/var/packages/Tailscale/target/bin/tailscaled' (Invalid argument)
+
+    *Good*::
+
+        # /var/packages/Tailscale/target/bin/tailscale configure-host
+        Done. To restart Tailscale to use the new permissions, run:
+        # tailscale status
+        100.101.102.103  nas  jane@  linux  -
+    """
+    found = _errors(report, WindowsErrorKind.CONFIGURE_HOST_FAILED)
+    if not found:
+        return
+    step = configure_host_step(found[0]) or "setcap"
+    name, cause, fix = _CONFIGURE_HOST_STEP_TEXT[step]
+    lowered = found[0].line.text.lower()
+    why = next((text for word, text in _SETCAP_WHY if word in lowered), "")
+    yield ctx.finding(
+        f"{ctx.facts.label}: Synology's `tailscale configure-host` stopped at the {name} step: "
+        f"{cause.format(why=why)}. The package keeps running in userspace mode: the NAS's own programs "
+        "cannot open connections to the tailnet. tailscaled itself is not at fault.",
+        fix,
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+        title=f"configure-host failed at {name}",
+        step=step,
+    )
+
+
+@rule(
+    id="TS-CLI-SUBCOMMAND-UNAVAILABLE",
+    name="cli-subcommand-unavailable",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="A tailscaled/tailscale subcommand this OS or build does not have (install-system-daemon, …)",
+    target="windows",
+)
+def subcommand_unavailable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: tailscaled registers some subcommands per operating system: ``install-system-daemon`` /
+    ``uninstall-system-daemon`` exist only where tailscaled installs itself as a service (macOS launchd,
+    Windows); elsewhere (Linux, the BSDs), or in a build that left the installer out, it
+    answers ``<sub> not available on <os>`` and does nothing. The CLI has platform-only commands too
+    (``tailscale ssh`` is not in the App Store macOS app, ``update`` only where it can update). Nothing was
+    installed or changed; no network problem is involved.
+
+    *Bad*::
+
+        ➜  ~ sudo $HOME/go/bin/tailscaled install-system-daemon
+        install-system-daemon not available on darwin
+
+    *Good*::
+
+        ➜  ~ sudo $HOME/go/bin/tailscaled install-system-daemon
+        ➜  ~ tailscale status
+        100.101.102.103  mac  jane@  macOS  -
+    """
+    found = _errors(report, WindowsErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE)
+    if not found:
+        return
+    sub, where = unavailable_subcommand(found[0])
+    sub, where = sub or "the subcommand", where or "this platform"
+    if sub.endswith("system-daemon") and where.lower() in ("darwin", "windows"):
+        cause = (
+            f"tailscaled answered that it has no `{sub}` on {where}, where release builds have one: this "
+            "build left the service installer out (a custom build tag, or a regressed commit of the main "
+            "branch). Nothing was installed."
+        )
+        fix = (
+            "Use a release build (macOS: `go install tailscale.com/cmd/tailscaled@latest` or a tagged "
+            "version, Homebrew's `brew services start tailscale`, or the standalone app; Windows: the MSI), "
+            f"then run `sudo tailscaled {sub}` again."
+        )
+    elif sub.endswith("system-daemon"):
+        cause = (
+            f"tailscaled has no `{sub}` on {where}: it can install itself as a service only on macOS "
+            "(launchd) and Windows (cmd/tailscaled/install_darwin.go, install_windows.go). Nothing was "
+            "installed."
+        )
+        fix = (
+            "Install the OS's package instead (Linux: pkgs.tailscale.com ships the systemd unit; the BSDs: "
+            "the port/package with its rc script), or run `tailscaled --state=… --socket=…` from the OS's "
+            "own init system."
+        )
+    elif sub == "configure":
+        cause = f"this `tailscale configure` subcommand is {where}: it has nothing to do on this system"
+        fix = "Run it on the device it is for; nothing needs configuring here."
+    else:
+        cause = f"`{sub}` is not available on {where}; the command did nothing."
+        fix = (
+            "Use the variant of Tailscale that has it (macOS: the standalone app or open-source tailscaled "
+            "for `tailscale ssh`; updates through the OS's package manager or app store where `update` is "
+            "not supported), or the tool the message suggests."
+        )
+    yield ctx.finding(
+        f"{ctx.facts.label}: {cause}",
+        fix,
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+        title=f"{sub} is not available on {where}",
+        subcommand=sub,
+        platform=where,
+    )
+
+
+# The name the CLI looked up ("error looking up IP of \"x\"", "no IPs found for \"x\"", "no peer found for \"x\"").
+_LOOKED_UP_NAME = re.compile(r'(?:looking up IP of|found for) "([^"]*)"')
+
+
+@rule(
+    id="TS-CLI-PEER-NOT-FOUND",
+    name="cli-peer-not-found",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale ip/whois found no peer with that name or address in the netmap",
+    target="windows",
+)
+def peer_not_found(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale ip <name>`` (and ``whois``, ``configure kubeconfig``) resolve the name against the
+    netmap's peers (a MagicDNS short or full name, an address); no match is this error. Before 1.16
+    ``tailscale ip`` looked among the peers only, so the node's own name or address failed too
+    (tailscale/tailscale#2803). A peer this node cannot see (another tailnet, removed, hidden by ACLs,
+    a typo) gives the same answer. Not a daemon or network failure.
+
+    *Bad*::
+
+        $ tailscale ip
+        100.74.70.3
+        $ tailscale ip tsdev
+        no peer found with IP 100.74.70.3
+
+    *Good*::
+
+        $ tailscale ip monitoring
+        100.88.178.64
+        $ tailscale status
+        100.74.70.3    tsdev       jane@  linux  -
+        100.88.178.64  monitoring  jane@  linux  idle
+    """
+    found = _errors(report, WindowsErrorKind.PEER_NOT_FOUND)
+    if not found:
+        return
+    address = next((a for a in (missing_peer_address(e) for e in found) if a), None)
+    if any(e.names_self for e in found):
+        cause = (
+            f"the name resolved to {address}, this node's own address (a bare `tailscale ip` above printed "
+            "it), and this `tailscale ip` looks the name up among peers only, not the node itself (a CLI "
+            "limitation before 1.16, tailscale/tailscale#2803): not a network or daemon problem"
+        )
+        fix = (
+            "For this node's addresses run `tailscale ip` without a name (or update: 1.16+ answers for its own "
+            "name too); `tailscale status` lists the peers' names."
+        )
+    else:
+        named = next((m.group(1) for e in found if (m := _LOOKED_UP_NAME.search(e.line.text))), None)
+        about = f" ({address})" if address else f' ("{named}")' if named else ""
+        cause = (
+            f"no peer in this node's netmap has that name or address{about}: a typo, a node of another "
+            "tailnet or user, one removed or expired, one an ACL hides from this node, or (before 1.16) this "
+            "node's own name, which `tailscale ip` matched only among peers. Not a network failure"
+        )
+        fix = (
+            "See the names and addresses this node knows with `tailscale status` (the second column; full "
+            "MagicDNS names in `tailscale status --json`); for this node itself run `tailscale ip` without a "
+            "name; check the ACLs if the peer should be visible."
+        )
+    yield ctx.finding(
+        f"{ctx.facts.label}: {cause}.",
+        fix,
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+        address=address,
+        self_address=any(e.names_self for e in found),
+    )
