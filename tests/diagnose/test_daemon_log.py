@@ -164,6 +164,21 @@ BAD: dict[str, list[str]] = {
         "socks5: client connection failed: connect tcp 172.16.4.207:1433: connection was refused",
         "socks5: client connection failed: dial tcp [fd00::5]:22: connect: connection refused",
     ],
+    # blind batch 12: a subnet router's relayed ping, tailnet lock dropping an unsigned peer, a carrier's CGNAT address
+    "subnet-ping-failed": [
+        "exec ping of 192.168.101.104 failed in 17.8291ms: unsuccessful ICMP reply received",
+        "exec ping of 10.20.0.15 failed in 11.87ms: exit status 2",
+    ],
+    "tailnet-lock-dropped-peer": [
+        "Network lock is dropping peer nodeid:1693bf722320b3(nthPJrS9dr11CNTRL) due to missing signature",
+        "Tailnet lock is dropping peer 7718803021(nX3kPq2CNTRL) due to failed signature check: signature does not "
+        "verify",
+    ],
+    "cgnat-overlap": [
+        "LinkChange: major, rebinding. New state: interfaces.State{defaultRoute= ifs={rmnet_data2:[100.95.x.y/29] "
+        "tun0:[100.87.143.114/32 fd7a:115c:a1e0:ab12:4843:cd96:6257:8f72/128] wlan0:[192.168.178.37/24]} v4=true "
+        "v6=true}"
+    ],
 }
 # kind → a later line that clears it (None: nothing in a log clears it but a restart or nothing at all)
 CLEARS: dict[str, str] = {
@@ -177,6 +192,9 @@ CLEARS: dict[str, str] = {
     "tun-unavailable": 'Program starting: v1.80.0-t4f4686503, Go 1.23.5: []string{"/usr/sbin/tailscaled"}'
     "\nmagicsock: derp-4 connected; connGen=1",
     "dns-config-failed": 'health("dns-os"): ok',
+    "subnet-ping-failed": "exec pinged 192.168.101.104 in 2.1ms",
+    "cgnat-overlap": "LinkChange: major, rebinding. New state: interfaces.State{defaultRoute=wlan0 ifs={tun0:"
+    "[100.87.143.114/32 fd7a:115c:a1e0:ab12:4843:cd96:6257:8f72/128] wlan0:[192.168.178.37/24]} v4=true v6=true}",
 }
 # Lines of a healthy daemon: none of them raises an issue.
 HEALTHY = [
@@ -201,6 +219,10 @@ HEALTHY = [
     "open-conn-track: timeout opening (TCP 100.96.229.119:42798 => 185.125.190.49:80); no associated peer node",
     "open-conn-track: flow TCP 100.64.0.1:40000 > 100.64.0.2:22 got RST by peer",  # the peer's port is closed
     "magicsock: closing connection to derp-9 (zero-private-key), age 0s",
+    # an old node key a newer signed one replaced; Tailscale's own interface with its 100.64.0.0/10 host address
+    "Tailnet lock is dropping peer 7718803021(nX3kPq2CNTRL) due to key rotation",
+    "LinkChange: major, rebinding. New state: interfaces.State{defaultRoute=eth0 ifs={eth0:[192.168.1.20/24] "
+    "tailscale0:[100.101.7.9/32 fd7a:115c:a1e0::1f01:709/128 llu6]} v4=true v6=false}",
 ]
 # Lines opskit does not know (prose, other programs): they may sit anywhere in a paste.
 NOISE = st.sampled_from(
@@ -362,6 +384,7 @@ FRAGMENTS = [
     "#\t0xb525c4\tx+0x1 ", "1 @ 0x43d6ae", '[RATELIMIT] format("', "-socket=/x/tailscaled.sock", " --port=1",
     "goSetupLogs initializing; version 1.2.3", "Entering exit handler.", "default 18:30:39.8-0800 io.tailscale.ipn.x ",
     "TRACE endpoint/tailscale[0]: ", "message repeated 3 times: [ ", "#011", "^3.2M ", "x.go:12: ", "de des. 16 ",
+    "sendOutboundUserPing: ", "exec ping of ", "ifs={", "ock is dropping",
 ]  # fmt: skip
 
 

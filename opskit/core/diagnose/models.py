@@ -170,14 +170,27 @@ class StatusReport:
         ``idle; offers exit node`` when it is an approved exit node (the CLI prints Self with the peers'
         printer, and ``peerStatusFromNode`` sets ExitNodeOption for Self as for any node).
 
-        A first row with another cell means the paste starts below the local node's row.
+        A first row with another cell means the paste starts below the local node's row, except a bare
+        ``offline`` (no ``last seen``) under a health message saying the node lost its map session: Self's
+        Online is tailscaled's "in map poll" (ipnlocal ``ss.Online = b.health.GetInPollNetMap()``) and Self
+        has no LastSeen, so that is how the local node's own row reads while control is out of reach.
         """
-        if self.peers and (self.peers[0].cell in _SELF_CELLS or self.layout == "json"):
-            return self.peers[0]
+        if not self.peers:
+            return None
+        first = self.peers[0]
+        if first.cell in _SELF_CELLS or self.layout == "json":
+            return first
+        if first.cell == "offline" and any(
+            word in message.text.lower() for message in self.health for word in _NO_MAP_SESSION
+        ):
+            return first
         return None
 
 
 _SELF_CELLS = frozenset({"-", "idle; offers exit node"})
+# Health messages that mean the node is out of its map poll (old terse forms and the 1.70+ warnables
+# not-in-map-poll and mapresponse-timeout): the condition under which Self reads "offline".
+_NO_MAP_SESSION = ("map poll", "network map", "map response", "coordination server")
 
 
 # --------------------------------------------------------------------------------------------- ping
@@ -287,6 +300,9 @@ class WindowsError:
     # A later line of the same paste showing the CLI then got through (`tailscale up`'s "Success."): the
     # error was a start-up race the retry outlived, not a problem left standing.
     cleared_by: SourceLine | None = None
+    # (cause, fix) for this very message when the CLI refusals catalog (cli_catalog/) read it: the kind's
+    # rule says these instead of its general text.
+    explanation: tuple[str, str] | None = None
     # `peer-not-found` naming an address the same paste shows as this node's own (a bare `tailscale ip`)
     names_self: bool = False
 

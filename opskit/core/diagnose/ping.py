@@ -17,10 +17,15 @@ from opskit.core.diagnose.text import SourceLine
 
 # Stray punctuation is tolerated ("(100.xxx.xxx.xxx))", a trailing "." or ","): people retype and
 # redact pong lines, and a pong that is dropped would change the verdict. A redacted IP may also stand
-# without its parentheses, as a placeholder ("pong from "nas_name" "nas_ip" via DERP(fra) in 94ms").
+# without its parentheses, as a placeholder ("pong from "nas_name" "nas_ip" via DERP(fra) in 94ms"), or
+# be gone with the name: one token for both ("pong from ****** via DERP(tok)", "pong from x.x.x.x via",
+# "pong from <redacted host> via"). The CLI always prints "NAME (IP)", so a lone token is a redaction.
+# The name may be empty, as printed for a node without one or left by a redaction ("pong from  (IP) via",
+# "pong from  via", "pong from (IP) via").
 _PONG = re.compile(
-    r"^pong from (?P<node>\S+) (?:\((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+"
-    r"|(?P<placeholder>\"[^\"\s]{1,60}\"|<[^<>\s]{1,60}>))"
+    r"^pong from (?P<node><[^<>]{1,60}>|\[[^\[\]]{1,60}\]|[^\s(]\S*)?"
+    r"(?: ?\((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+"
+    r"| (?P<placeholder>\"[^\"\s]{1,60}\"|<[^<>\s]{1,60}>))?"
     r"[.,;:]? via (?P<via>\[[^\]]{1,60}\]:[^\s.,;]+|<[^<>]{1,60}>:[^\s.,;]+|\S+?)[.,;]?"
     r"(?: in (?P<latency>[0-9.]+[a-zµ]*s))?[.,;]*(?:\s+#.*)?\s*$"
 )
@@ -148,8 +153,8 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
             latency = parse_go_duration(pong.group("latency") or "")
             pongs.append(
                 Pong(
-                    pong.group("node"),
-                    pong.group("ip") or pong.group("placeholder"),
+                    pong.group("node") or "",
+                    pong.group("ip") or pong.group("placeholder") or "",
                     pong.group("via"),
                     path,
                     latency,

@@ -280,6 +280,7 @@ BARE_HEALTH = (
     "Tailscale could not connect to the '",
     "Tailscale could not connect to any relay server",
     "Tailscale can't reach the configured DNS servers",
+    "Tailscale hasn't received a network map from the coordination server",
 )
 _HEADER = re.compile(r"IP\s+Hostname\s+Owner\s+OS\s+Status$")  # the pre-v1.4 legacy header
 _HEADER_RULE = re.compile(r"--\s+-{8}\s+-{5}\s+--\s+-{6}$")

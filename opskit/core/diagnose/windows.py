@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
+from opskit.core.diagnose.cli_catalog import find_refusal
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.text import SourceLine, undo_go_quoting
 
@@ -631,7 +633,7 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
 }
 _OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
 _GATED = tuple((_PHRASES[kind], pattern) for kind, pattern in _SIMPLE)
-_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values())
+_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values(), CATALOG_PHRASES)
 
 
 _SPACES = re.compile(r"\s{2,}")
@@ -667,7 +669,9 @@ def is_windows_error_line(text: str) -> bool:
         _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text)
     ):
         return True
-    return any(pattern.search(text) for phrases, pattern in _GATED if any(p in lowered for p in phrases))
+    if any(pattern.search(text) for phrases, pattern in _GATED if any(p in lowered for p in phrases)):
+        return True
+    return find_refusal(text) is not None  # the CLI's other refusals, catalogued from its source
 
 
 def matches_error_pattern(text: str) -> bool:
@@ -725,6 +729,12 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
     for kind, pattern in _SIMPLE:
         if pattern.search(text):
             return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
+    catalogued = find_refusal(text)
+    if catalogued is not None:
+        refusal, found = catalogued
+        return WindowsError(
+            refusal.kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=refusal.explain(found)
+        )
     return None
 
 

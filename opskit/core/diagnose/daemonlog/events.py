@@ -586,6 +586,104 @@ def _proxy(message: str) -> Iterator[Event]:
         yield Raise("peer-unreachable", PROXIED_DIAL, message[timeout.start() :], weak=True)
 
 
+# ------------------------------------------------------------------------- subnet router's relayed pings
+
+# A subnet router (or app connector) in netstack mode answers a peer's ICMP echo to a LAN host itself: it runs the
+# OS's ping to that host and sends the echo reply back only if that ping succeeds (wgengine/netstack userPing,
+# "exec ping of %v failed in %v: %v"; before v1.20 without the error). It logs the failure only when the ping failed
+# fast (under 0.5 s): the LAN host answered with an ICMP error (Windows: "unsuccessful ICMP reply received", ping.exe
+# printing "Destination host unreachable"), the ping binary exited at once ("exit status 1/2") or could not be run
+# ("executable file not found", "permission denied"). A host that is only silent is never logged. Debug builds log
+# the success ("exec pinged %v in %v"), which clears that destination.
+# On macOS/iOS the router sends an unprivileged ping itself (netstack_userping_apple.go) and logs every outcome:
+# "sendOutboundUserPing: ping to %s failed: %v" (a timeout included: the host is silent), "… pong from %s in %v".
+_EXEC_PING_FAILED = re.compile(
+    r"exec ping of (?P<dst>\S+) failed in \S|sendOutboundUserPing: ping to (?P<dst2>\S+) failed"
+)
+_EXEC_PINGED = re.compile(r"exec pinged (?P<dst>\S+) in |sendOutboundUserPing: pong from (?P<dst2>\S+) in ")
+
+
+def _subnet_ping(message: str) -> Iterator[Event]:
+    if (failed := _EXEC_PING_FAILED.search(message)) is not None:
+        yield Raise("subnet-ping-failed", failed.group("dst") or failed.group("dst2"), message[failed.start() :])
+    elif (pinged := _EXEC_PINGED.search(message)) is not None:
+        yield Clear("subnet-ping-failed", pinged.group("dst") or pinged.group("dst2"))
+
+
+# ------------------------------------------------------------------------------------- tailnet lock
+
+# With tailnet lock (first named network lock) enabled, the node removes from its netmap every peer whose node key
+# carries no signature or one that does not verify (ipn/ipnlocal/tailnet-lock.go: "Tailnet lock is dropping peer
+# %v(%v) due to missing signature" / "… due to failed signature check: %v", v1.30-v1.5x "Network lock is …", the
+# delta path's "… dropping delta-upserted peer …"): that peer is unreachable from here until a signing node signs
+# it. A peer dropped "due to key rotation" is an old key a newer signed one replaced: nothing to do.
+_LOCK_DROPPED = re.compile(
+    r"(?:Tailnet|Network) [Ll]ock is dropping (?:delta-upserted )?peer (?P<id>[^\s(]+)(?:\((?P<stable>[^)\s]*)\))?"
+    r" due to (?:missing signature|failed signature check)"
+)
+
+
+def _tailnet_lock(message: str) -> Iterator[Event]:
+    if (dropped := _LOCK_DROPPED.search(message)) is not None:
+        peer = dropped.group("stable") or dropped.group("id")
+        yield Raise("tailnet-lock-dropped-peer", peer, message[dropped.start() :])
+
+
+# ------------------------------------------------------------------------ interfaces inside 100.64.0.0/10
+
+# netmon's interface list, as LinkChange logs it (v1.0-v1.5x "LinkChange: major, rebinding. New state:
+# interfaces.State{defaultRoute=wlan0 ifs={rmnet_data2:[100.95.1.2/29] tun0:[100.87.143.114/32 fd7a:…/128]} …}",
+# later "… rebinding: old: interfaces.State{…} new: interfaces.State{…} diff: …"): each up interface as
+# "name:[prefix prefix …]" (llu4/llu6/lo4 for link-local and loopback), "name:down", "name:nil"; Windows names hold
+# spaces ("Ethernet 2:[…]"). Tailscale's own addresses are host routes (/32 on tailscale0, utun, tun0, the Windows
+# adapter) beside an fd7a:115c:a1e0::/48 one; an address of 100.64.0.0/10 on any other interface (a subnet on a
+# tun/utun one) is carrier-grade NAT (a mobile carrier's rmnet/ccmni/pdp, a CPE's WAN) or another VPN or overlay
+# (ZeroTier, WireGuard, a Kubernetes CNI) colliding with Tailscale's addresses — except ChromeOS's own VM range
+# 100.115.92.0/23, which Tailscale never assigns (net/tsaddr). The last state of a line is the current one.
+_IFS = re.compile(r"ifs=\{(?P<ifs>[^}]*)")
+_IFACE = re.compile(r"(?:^|(?<=[{\s]))(?P<name>[^\s:\[\]{}][^:\[\]{}]*?):\[(?P<addrs>[^\]]*)\]")
+# an IPv4 address inside 100.64.0.0/10 (second octet 64-127), the rest possibly redacted ("100.95.x.y/29"), with
+# its prefix length (v1.8 on) or bare (v1.0-v1.6 printed addresses without one)
+_CGNAT_ADDRESS = re.compile(
+    r"^100\.(?P<second>6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.(?P<third>[\w*]+)\.[\w*]+(?:/(?P<bits>\d+))?$"
+)
+# Names Tailscale's own interface has: tailscale0 (Linux, BSD), "Tailscale" (Windows); utunN (macOS, iOS) and tun0
+# (Android) hold a host address (/32) or, before v1.8, a bare one — a subnet there is another VPN's.
+_OWN_NAME = re.compile(r"^(?:[Tt]ailscale|u?tun\d*$)")
+
+
+def _cgnat_overlaps(message: str) -> list[tuple[str, str]]:
+    """(interface, address) of every interface in the message's last interface list that is not Tailscale's and
+    holds an address inside 100.64.0.0/10."""
+    # the last list ("ifs={" rather than "interfaces.State{", which a re-wrapped paste may have cut in two)
+    if (listing := _IFS.match(message, message.rfind("ifs={"))) is None:
+        return []
+    found: list[tuple[str, str]] = []
+    for iface in _IFACE.finditer(listing.group("ifs")):
+        name, addrs = iface.group("name"), iface.group("addrs").split()
+        if any(a.lower().startswith("fd7a:115c:a1e0:") for a in addrs):
+            continue  # Tailscale's own interface, whatever its name (--tun=…)
+        own_name = _OWN_NAME.match(name) is not None
+        for addr in addrs:
+            if (cgnat := _CGNAT_ADDRESS.match(addr)) is None:
+                continue
+            if cgnat.group("second") == "115" and cgnat.group("third") in ("92", "93"):
+                continue  # ChromeOS's VM/ARC range (100.115.92.0/23), which Tailscale never assigns from
+            bits = cgnat.group("bits")
+            if own_name and (name.lower().startswith("tailscale") or bits is None or int(bits) >= 32):
+                continue  # Tailscale's own address on its own interface
+            found.append((name, addr))
+    return found
+
+
+def _interfaces(message: str) -> Iterator[Event]:
+    if "ifs={" not in message:
+        return
+    yield Clear("cgnat-overlap")  # the list is the current one: an earlier overlap is gone unless listed again
+    for name, prefix in _cgnat_overlaps(message):
+        yield Raise("cgnat-overlap", f"{name} {prefix}", message)
+
+
 # ------------------------------------------------------------------------------ WireGuard handshakes
 
 # wireguard-go (logged as "wg: [peer] - …"; before v1.4 "peer(key…) - …") re-sends a handshake initiation every
@@ -877,6 +975,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("proxy", ("socks5: ",), _proxy),
+    Recogniser("subnet-ping", ("exec ping", "sendOutboundUserPing: "), _subnet_ping),
+    Recogniser("tailnet-lock", ("ock is dropping",), _tailnet_lock),
+    Recogniser("interfaces", ("ifs={",), _interfaces),
     Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),
     Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),

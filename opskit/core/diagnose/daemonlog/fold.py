@@ -31,6 +31,7 @@ _SEVERITY = {
     "log-upload-failing": Severity.INFO,
     "packet-dropped": Severity.WARNING,
     "no-peer-for-address": Severity.WARNING,
+    "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work
 }
 _EVIDENCE = 3
 

@@ -669,6 +669,134 @@ def destination_refused(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
 
 
 @rule(
+    id="TS-LOG-SUBNET-PING-FAILED",
+    name="log-subnet-ping-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="a subnet router's ping to a LAN host fails: pings through the route get no answer",
+    target="daemon-log",
+)
+def subnet_ping_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a subnet router (or app connector) in netstack mode (userspace networking, Windows, Synology)
+    answers a peer's ping to a LAN host by running the OS's own ``ping`` to that host and replying only if
+    it succeeds. ``exec ping of 192.168.101.104 failed in 17.8ms: unsuccessful ICMP reply received`` is
+    that ping failing at once (Tailscale logs it only under 0.5 s; a host that is merely silent is not
+    logged): the router got an ICMP error back (``Destination host unreachable``: no route or no ARP
+    answer for the host from the router), or the ``ping`` program exited at once or could not run
+    (``exit status 2``, ``executable file not found``, ``permission denied``). macOS/iOS routers send the
+    ping themselves and log every failure, a silent host's timeout included (``sendOutboundUserPing: ping to
+    <ip> failed: …``). The tailnet path to the router works; the route ends at the router for ICMP, while
+    TCP/UDP may still get through.
+
+    *Bad*::
+
+        exec ping of 192.168.101.104 failed in 17.8291ms: unsuccessful ICMP reply received
+
+    *Good*::
+
+        exec pinged 192.168.101.104 in 1.2ms
+    """
+    issues = log.issues_of("subnet-ping-failed")
+    # the rate limiter's "[RATELIMIT] format(…)" stands for more of the same pings: its host is unknown ("?")
+    hosts = sorted({issue.key for issue in issues if issue.key != "?"})
+    targets = ", ".join(hosts) or "a LAN host"
+    yield from _finding(
+        ctx,
+        issues,
+        f"the subnet router's own ping to {targets} fails "
+        f"({_last(tuple(issue for issue in issues if issue.key != '?') or issues)}): peers pinging that host "
+        "through the route get no reply, the tailnet path to the router works.",
+        f"On the subnet router itself, run `ping {hosts[0] if hosts else '<host>'}` as tailscaled's user and read "
+        "its error. 'Destination host unreachable' (Windows: 'unsuccessful ICMP reply received'): give the "
+        "router a route to that LAN (an address in it, or a gateway that knows it) and let the host answer ICMP "
+        "echo from the router (Windows host: `netsh advfirewall firewall add rule name=ICMPv4-echo "
+        "protocol=icmpv4:8,any dir=in action=allow`). 'Operation not permitted' or `exit status 2` in a "
+        "container or NAS: let the router send ICMP (Docker/Kubernetes: add the NET_RAW capability, or widen "
+        "`sysctl net.ipv4.ping_group_range`; Synology: CAP_NET_RAW on tailscaled); 'executable file not found': "
+        "install ping in the image. TCP/UDP through the route may work meanwhile (`nc -vz <ip> <port>`).",
+    )
+
+
+@rule(
+    id="TS-LOG-TAILNET-LOCK-DROPPED-PEER",
+    name="log-tailnet-lock-dropped-peer",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailnet lock removes a peer whose node key is not signed: it is unreachable from this node",
+    target="daemon-log",
+)
+def tailnet_lock_dropped_peer(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: with tailnet lock enabled, a node keeps in its netmap only peers whose node key carries a
+    valid signature from a trusted signing key. ``Tailnet lock is dropping peer nodeid:…(nStableID)
+    due to missing signature`` (v1.30-v1.5x: ``Network lock is …``; ``… due to failed signature
+    check: …``) means that peer was added or re-keyed without being signed (a new device, a shared
+    node from another tailnet, a key rotated outside the lock): this node cannot reach it at all. A
+    node that still thinks the lock is on after it was disabled elsewhere drops peers the same way.
+
+    *Bad*::
+
+        raspnew tailscaled[3204]: Network lock is dropping peer nodeid:1693bf722320b3(nthPJrS9dr11CNTRL) due to missing signature
+
+    *Good*::
+
+        raspnew tailscaled[3204]: Tailnet lock is dropping peer nodeid:1693bf722320b3(nthPJrS9dr11CNTRL) due to key rotation
+    """
+    issues = log.issues_of("tailnet-lock-dropped-peer")
+    peers = ", ".join(sorted({issue.key for issue in issues}))
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailnet lock drops peer {peers} from this node's netmap: its node key is not signed by a "
+        "trusted tailnet lock key, so this node cannot reach it.",
+        "On a signing node run `tailscale lock status` to list the locked-out nodes, then "
+        "`tailscale lock sign <nodekey:…>` for each one you trust (a shared node or a new device needs "
+        "this too). If tailnet lock was meant to be off, run `tailscale lock disable <disablement-secret>`, "
+        "or on a node that still enforces a lock disabled elsewhere `tailscale lock local-disable`.",
+    )
+
+
+@rule(
+    id="TS-LOG-CGNAT-OVERLAP",
+    name="log-cgnat-overlap",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="a local interface holds an address inside 100.64.0.0/10, the range Tailscale routes",
+    target="daemon-log",
+)
+def cgnat_overlap(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Tailscale gives nodes addresses in 100.64.0.0/10 and routes that whole range into the
+    tunnel. netmon's interface list (``LinkChange: major, rebinding. New state: interfaces.State{…
+    ifs={rmnet_data2:[100.95.1.2/29] …}``) showing another interface with a subnet inside that range
+    means carrier-grade NAT (a mobile carrier or an ISP's CPE hands out 100.64/10 addresses) or another
+    VPN or overlay (ZeroTier, a Kubernetes CNI) uses it: traffic to that network's gateway and hosts is
+    captured by Tailscale's route, so that link (mobile data, the other VPN) breaks while Tailscale is on,
+    and tailnet peers whose address falls in the same subnet are unreachable.
+
+    *Bad*::
+
+        2022-06-09 08:33:31.25621467 +0000 UTC: LinkChange: major, rebinding. New state: interfaces.State{defaultRoute=rmnet_data2 ifs={rmnet_data2:[100.95.17.3/29] tun0:[100.87.143.114/32 fd7a:115c:a1e0:ab12:4843:cd96:6257:8f72/128] wlan0:[192.168.178.37/24]} v4=true v6=true}
+
+    *Good*::
+
+        2022-06-09 08:33:31.25621467 +0000 UTC: LinkChange: major, rebinding. New state: interfaces.State{defaultRoute=wlan0 ifs={tun0:[100.87.143.114/32 fd7a:115c:a1e0:ab12:4843:cd96:6257:8f72/128] wlan0:[192.168.178.37/24]} v4=true v6=true}
+    """
+    issues = log.issues_of("cgnat-overlap")
+    where = ", ".join(sorted({issue.key.replace(" ", " has ", 1) for issue in issues}))
+    yield from _finding(
+        ctx,
+        issues,
+        f"a local interface holds an address inside Tailscale's range 100.64.0.0/10 ({where}): carrier-grade "
+        "NAT or another VPN overlaps the addresses Tailscale routes, so that network's traffic is captured "
+        "by the tunnel.",
+        "Take that interface out of 100.64.0.0/10 where you can: on a phone, another APN (one giving a private "
+        "or IPv6-only address) or Wi-Fi; on a host, renumber the other VPN, overlay or CNI. Where the carrier's "
+        "address cannot change: keep tailnet devices out of its subnet (admin console, the device's 'Edit IPv4 "
+        "address'), and on Linux `tailscale set --netfilter-mode=off` stops Tailscale's ts-input rule that drops "
+        "100.64.0.0/10 sources arriving on other interfaces (then firewall the tailnet yourself).",
+    )
+
+
+@rule(
     id="TS-LOG-PACKET-DROPPED",
     name="log-packet-dropped",
     family="tailscale-daemon-log",

@@ -416,7 +416,8 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
     found = _errors(report, kind)
     if not found:
         return
-    cause, fix = _SIMPLE_TEXT[kind]
+    explained = found[0].explanation
+    cause, fix = explained if explained is not None else _SIMPLE_TEXT[kind]
     detail = found[0].detail
     unix = kind is WindowsErrorKind.PIPE_MISSING and ("dial unix" in detail or "connect: " in detail)
     if unix:

@@ -1,0 +1,62 @@
+"""The refusals the `tailscale` CLI prints, catalogued command family by command family from its source.
+
+Each blind batch of real pastes used to miss on a CLI refusal nobody had given a kind yet (`tailscale file
+cp`, `lock add`, `configure-host` …). The catalog names them before anyone pastes them: every entry is one
+user-visible message of the CLI (or of the LocalAPI/ipnlocal error the CLI relays), a pattern written from
+its text, the kind it belongs to, and what it means with the exact fix. windows.py tries the catalog after
+its own hand-written patterns, so a line those read keeps its kind.
+
+The entries live in one module per group of command families (``families_a``, ``families_b``); this module
+only holds the entry type and the look-up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from opskit.core.diagnose.models import WindowsErrorKind
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One message the CLI prints when a command fails, and what opskit says about it."""
+
+    kind: WindowsErrorKind
+    # A lower-case literal every line holding the message contains: the cheap test a line passes before the
+    # pattern runs (most lines of a big paste contain no catalog phrase).
+    phrase: str
+    # The message, with its values as named groups (the cause and fix below may use them as {name}).
+    pattern: re.Pattern[str]
+    cause: str
+    fix: str
+    source: str  # where the message comes from in Tailscale's source ("cmd/tailscale/cli/file.go")
+    example: str  # one real-looking instance of the message (generated tests start from it)
+
+    def explain(self, match: re.Match[str]) -> tuple[str, str]:
+        """(cause, fix) with the message's values filled in (a value the message lacked reads "?")."""
+        values = {name: (value if value is not None else "?") for name, value in match.groupdict().items()}
+        return self.cause.format_map(values), self.fix.format_map(values)
+
+
+def _entries() -> tuple[Refusal, ...]:
+    from opskit.core.diagnose.cli_catalog import families_a, families_b
+
+    return (*families_a.REFUSALS, *families_b.REFUSALS)
+
+
+REFUSALS: tuple[Refusal, ...] = _entries()
+PHRASES: frozenset[str] = frozenset(refusal.phrase for refusal in REFUSALS)
+
+
+@lru_cache(maxsize=512)
+def find_refusal(text: str) -> tuple[Refusal, re.Match[str]] | None:
+    """The first catalogued refusal ``text`` holds (its phrase, then its pattern), or None."""
+    lowered = text.lower()
+    for refusal in REFUSALS:
+        if refusal.phrase in lowered:
+            match = refusal.pattern.search(text)
+            if match is not None:
+                return refusal, match
+    return None

@@ -1,0 +1,43 @@
+"""The CLI refusals catalog (opskit/core/diagnose/cli_catalog/): every entry is whole and reads its own message.
+
+The per-family tests (test_cli_catalog_*.py) prove each family under the ways people paste; these tests hold
+for every entry whoever wrote it, so an entry cannot be added that opskit would not then report.
+"""
+
+from __future__ import annotations
+
+import string
+
+from opskit.core.diagnose.cli_catalog import REFUSALS, find_refusal
+from opskit.core.diagnose.models import WindowsErrorKind
+from opskit.output.diagnose import to_json
+from tests.diagnose.conftest import run_text
+
+
+def test_every_entry_is_whole() -> None:
+    for refusal in REFUSALS:
+        assert refusal.phrase == refusal.phrase.lower() and len(refusal.phrase) >= 8, refusal
+        assert refusal.phrase in refusal.example.lower(), refusal
+        assert refusal.cause.strip() and refusal.fix.strip(), refusal
+        assert refusal.source.startswith(("cmd/", "ipn/", "feature/", "client/", "tsnet/", "control/")), refusal
+        assert refusal.kind is not WindowsErrorKind.OTHER, refusal
+        groups = set(refusal.pattern.groupindex)
+        for text in (refusal.cause, refusal.fix):
+            named = {field for _, field, _, _ in string.Formatter().parse(text) if field}
+            assert named <= groups, (refusal, named - groups)
+
+
+def test_every_entry_reads_its_example_as_its_kind() -> None:
+    for refusal in REFUSALS:
+        found = find_refusal(refusal.example)
+        assert found is not None, refusal
+        assert found[0].kind is refusal.kind, (refusal, found[0])
+
+
+def test_every_example_pasted_alone_is_a_reported_refusal() -> None:
+    for refusal in REFUSALS:
+        diagnosis = run_text(f"{refusal.example}\n")
+        document = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+        kinds = [error["kind"] for error in document["windows"]]
+        assert refusal.kind.value in kinds, (refusal.example, kinds)
+        assert diagnosis.has_problems, refusal.example
