@@ -3,6 +3,10 @@
 - a service manager's status of the tailscaled unit (`systemctl status`, GNU Shepherd's `herd status`), with or
   without its indentation and log tail: one log block, started by the service manager, its version read from a
   versioned install path (Nix/Guix store, Homebrew Cellar, a tarball's folder);
+- log records run together on one line: Go-stamped records with a space between them, or an embedded tsnet
+  node's unstamped records with nothing between them: every record is read, in order;
+- the Linux router naming its netfilter mode (nftables/iptables): kernel mode, not userspace networking;
+- ``inbound-port-unhandled``: a connection over the tailnet for a port nothing on this node serves.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opskit.core.findings import Severity
 from opskit.errors import InputError
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
@@ -123,3 +128,97 @@ def test_status_fields_alone_are_no_log() -> None:
     """'Memory:', 'Main PID:' and 'Status:' lines mean something only under the unit's header."""
     with pytest.raises(InputError, match="nothing to diagnose"):
         run_text('Main PID: 491\nMemory: 29.8M\nStatus: "Stopped"\nTasks: 16\n')
+
+
+# Records of a start-up and a run, each (message, what it proves); joined below in generated ways.
+RECORDS = [
+    "[v1] using fake (no-op) tun device",
+    "magicsock: disco key = d:934177877bb89049",
+    "Creating WireGuard device...",
+    "Engine created.",
+    "Switching ipn state NoState -> Starting (WantRunning=true, nm=true)",
+    'health("overall"): error: not in map poll',
+    "magicsock: derp-2 connected; connGen=1",
+    'health("overall"): ok',
+    "Switching ipn state Starting -> Running (WantRunning=true, nm=true)",
+    "[unexpected] localbackend: got TCP conn without TCP config for port 3000; from 100.93.131.69:64405",
+]
+
+
+@given(
+    st.integers(0, 4),
+    st.booleans(),
+    st.sampled_from(["", "\n"]),
+    st.sampled_from(["", '[vJSON]1{"controltime":"2024-03-05T02:27:02Z"}']),
+)
+@settings(max_examples=40, deadline=None)
+def test_tsnet_records_glued_without_line_ends_are_each_read(
+    start: int, with_inbound: bool, end: str, json: str
+) -> None:
+    """An embedded node's log file written without line ends: the state is the last switch, a health warnable that
+    logged ok later is cleared, and a record at the end is read too."""
+    records = [*RECORDS[:start], *RECORDS[4:9], json, *RECORDS[9:] * with_inbound]
+    log = _only_log("".join(records) + end)
+    assert log["state"] == "Running"
+    kinds = [issue["kind"] for issue in log["issues"]]
+    assert "health:overall" not in kinds
+    assert ("inbound-port-unhandled" in kinds) is with_inbound
+
+
+STAMPS = ["2025/04/15 05:50:10", "2025/04/15 05:50:10.123456"]
+ROUTER = [
+    "router: nftables rule count: 0, iptables rule count: 0",
+    "router: nftables is available",
+    "router: netfilter running in nftables mode, v6 = true",
+]
+
+
+@given(
+    st.sampled_from(STAMPS),
+    st.integers(2, 3),
+    st.sampled_from(["nftables mode, v6 = true", "iptables mode v6 = true, v6filter = true, v6nat = true"]),
+)
+@settings(max_examples=20, deadline=None)
+def test_go_stamped_records_on_one_line_are_split_and_the_netfilter_mode_means_kernel_mode(
+    stamp: str, joined: int, mode: str
+) -> None:
+    records = [*ROUTER[:2], f"router: netfilter running in {mode}"]
+    first = " ".join(f"{stamp} {record}" for record in records[-joined:])
+    text = f"{first}\n{stamp} magicsock: disco key = d:3b174b2bfb19af50\n{stamp} Engine created.\n"
+    document = to_json(run_text(text), 1)
+    (log,) = document["daemon_logs"]
+    assert log["userspace"] is False
+    assert log["issues"] == []
+
+
+def test_a_logger_prefix_before_a_go_stamp_is_no_second_record() -> None:
+    """containerboot's "boot: <stamp> …" inside a stamped line is one record, not two."""
+    text = "2023/10/10 22:37:43 boot: 2023/10/10 22:37:43 Starting tailscaled and waiting for the state to be ready\n"
+    (log,) = to_json(run_text(text + "2023/10/10 22:37:44 Engine created.\n"), 1)["daemon_logs"]
+    assert log["hand_started"] is False  # containerboot started it: its line was read whole
+
+
+@given(
+    st.sampled_from(
+        [
+            "[unexpected] localbackend: got TCP conn without TCP config for port {port}; from 100.93.131.69:64405",
+            "[unexpected] localbackend: got TCP conn w/o serveConfig; from 100.93.131.69:50416 to port {port}",
+            "[unexpected] local-serve: no handler for 127.0.0.1:53412 to port {port}",
+            "handleIngress: [unexpected] no matching ingress serve handler for 203.0.113.9:41000 to port {port}",
+        ]
+    ),
+    st.integers(1, 65535),
+    st.sampled_from(["", "2024/03/05 02:27:03 ", "Mar 05 02:27:03 host tailscaled[812]: "]),
+    st.integers(1, 3),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_connection_for_a_port_nothing_serves_names_the_port(
+    template: str, port: int, prefix: str, times: int
+) -> None:
+    line = prefix + template.format(port=port)
+    diagnosis = run_text("\n".join([f"{prefix}Engine created.", *[line] * times]) + "\n")
+    (log,) = to_json(diagnosis, 1)["daemon_logs"]
+    assert [(issue["kind"], issue["count"]) for issue in log["issues"]] == [("inbound-port-unhandled", times)]
+    (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-LOG-INBOUND-PORT-UNHANDLED"]
+    assert f"port {port}" in finding.title or f"port {port}" in finding.fix
+    assert finding.severity is Severity.WARNING  # the path works: the app on this node does not listen
