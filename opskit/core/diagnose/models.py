@@ -284,6 +284,12 @@ class WindowsErrorKind(StrEnum):
     # a tailscaled/tailscale subcommand this OS or build does not have ("install-system-daemon not available on …")
     DAEMON_SUBCOMMAND_UNAVAILABLE = "daemon-subcommand-unavailable"
     PEER_NOT_FOUND = "peer-not-found"  # `tailscale ip`/`whois`: the name or address is no peer of the netmap
+    # `tailscale up`/`set`: "Some peers are advertising routes but --accept-routes is false" (their subnets are
+    # not reachable from this node); the prefs were applied
+    ACCEPT_ROUTES_OFF = "accept-routes-off"
+    # the exit node this node selected is not active ("selected but offline" in `tailscale exit-node list`)
+    EXIT_NODE_OFFLINE = "exit-node-offline"
+    SERVE_NOT_CONFIGURED = "serve-not-configured"  # `tailscale serve status`: "No serve config" / `{}`: nothing served
     # an app embedding tsnet (tsnet.Server.Up) gave up waiting for its node to reach Running: not logged in
     # (no/refused auth key, an interactive login nobody opened), or control unreachable
     TSNET_UP_TIMEOUT = "tsnet-up-timeout"

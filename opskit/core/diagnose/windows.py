@@ -93,6 +93,15 @@ SERVICE_MISSING = (
     r"|^Service \"?tailscaled?\"? not found"
     r"|/etc/init\.d/tailscale: (?:No such file or directory|not found)"  # OpenWrt's script (no "d")
 )
+# systemd could not start the unit: `systemctl start/restart/enable --now` waits for the job and reports its
+# result (systemd's bus-wait-for-jobs: "Job for X failed because <the Result= explained>. See …", "Job for X
+# failed. See …" without one, "A dependency job for X failed. See …"), or the unit is masked. The unit is
+# tailscaled's own (tailscaled.service, a template instance, or a hand-made tailscale.service); a
+# tailscaled-autoconnect-style oneshot that runs `tailscale up` is not the daemon.
+SERVICE_JOB_FAILED = (
+    r"|(?:A dependency job|Job) for tailscaled?(?:@[\w.-]*)?\.service failed\b"
+    r"|Unit tailscaled?(?:@[\w.-]*)?\.service is masked"
+)
 
 
 def _any_of(phrases: tuple[str, ...]) -> str:
@@ -211,6 +220,16 @@ def missing_peer_address(error: WindowsError) -> str | None:
     return match.group("ip") if match and match.group("ip") else None
 
 
+# A row of `tailscale exit-node list` (cli/exitnode.go runExitNodeList: tabwriter columns IP, HOSTNAME, COUNTRY,
+# CITY, STATUS; "-" for an unknown country or city, names of several words): its cells before STATUS. The IP may
+# be redacted ("100.91.x.xxx"), the hostname is the peer's MagicDNS name.
+_EXIT_NODE_LIST_ROW = r"^(?:[0-9A-Fa-f]{1,4}[.:][\w.:*]*|\S*(?:x{2,}|X{2,}|\*{2,})\S*)\s+\S+\s+(?:\S+\s+)+"
+EXIT_NODE_LIST_STATUS = re.compile(
+    _EXIT_NODE_LIST_ROW + r"(?P<status>-|selected|selected but offline|offline)(?:, last seen \S+ ago)?\s*$"
+)
+EXIT_NODE_LIST_HEADER = re.compile(r"^IP\s+HOSTNAME\s+COUNTRY\s+CITY\s+STATUS$")
+
+
 API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \""
 
 
@@ -250,11 +269,22 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     ),
     # `--exit-node=…` refused: no such node in the netmap, a node that offers no exit, or a platform that
     # forbids exit nodes (Home Assistant); before the generic usage errors ("invalid value … for --exit-node").
+    # `up`/`set` warn once the prefs are applied when peers advertise subnet routes this node does not accept
+    # (health/healthmsg WarnAcceptRoutesOff, printed bare by cli/up.go checkUpWarnings when it is the only
+    # warning; `status` and `up` with several warnings list it as a "#     - " health item: a status line).
+    (WindowsErrorKind.ACCEPT_ROUTES_OFF, r"Some peers are advertising routes but --accept-routes is false"),
     (
         WindowsErrorKind.EXIT_NODE_REFUSED,
         r"no node found in netmap with IP|is not advertising an exit node|exit nodes cannot be used on"
         r"|for --exit-node; must be",
     ),
+    # `tailscale exit-node list`'s status column for the exit node this node selected when it has no active
+    # connection to it (cli/exitnode.go peerStatus: "selected but offline", ", last seen 3d ago" since 1.86):
+    # before the exit-node refusals ("exit node" phrases) so the row is not read as a refused --exit-node.
+    (WindowsErrorKind.EXIT_NODE_OFFLINE, _EXIT_NODE_LIST_ROW + r"selected but offline(?:, last seen \S+ ago)?\s*$"),
+    # `tailscale serve status` (and `funnel status`) with an empty serve config (cli/serve_legacy.go
+    # runServeStatus: isServeConfigEmpty): nothing is served or funnelled.
+    (WindowsErrorKind.SERVE_NOT_CONFIGURED, r"^No serve config\.?$"),
     (
         WindowsErrorKind.FUNNEL_UNAVAILABLE,
         r"Funnel not available|Unable to turn on Funnel|Funnel support is disabled",
@@ -429,7 +459,8 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # Nothing installed to start tailscaled: the Windows GUI's "Tailscale service not installed on this
         # machine.", PowerShell's Get-/Start-Service, systemd (the unit is tailscaled.service: a missing
         # "tailscale.service" is a typo, not evidence), sysvinit, OpenWrt's procd `service` and init script.
-        + SERVICE_MISSING,
+        + SERVICE_MISSING
+        + SERVICE_JOB_FAILED,
     ),
     (
         WindowsErrorKind.VERSION_MISMATCH,
@@ -546,6 +577,9 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     WindowsErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
     WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key", "status: 401, message", "status: 403, message"),
     WindowsErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
+    WindowsErrorKind.ACCEPT_ROUTES_OFF: ("advertising routes but",),
+    WindowsErrorKind.EXIT_NODE_OFFLINE: ("selected but offline",),
+    WindowsErrorKind.SERVE_NOT_CONFIGURED: ("no serve config",),
     WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
     WindowsErrorKind.SSH_FAILED: (
         "ssh policy",
@@ -645,6 +679,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "could not be found",
         "unrecognized service",
         "no such file",
+        "job for tailscale",
+        "is masked",
     ),
     WindowsErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
     WindowsErrorKind.GUI_CANNOT_CONNECT: (
@@ -713,6 +749,9 @@ def _identity(raw: str | None) -> str | None:
     return undo_go_quoting(raw).strip() if raw else None
 
 
+_EMPTY_SERVE_JSON = frozenset({"{}", "null"})
+
+
 def parse_windows_error(line: SourceLine) -> WindowsError | None:
     """Classify one error line and pull out owner, caller and tailscaled's pid."""
     text = normalise_error_text(line.text)
@@ -756,6 +795,10 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
     for kind, pattern in _SIMPLE:
         if pattern.search(text):
             return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
+    if text in _EMPTY_SERVE_JSON:
+        # Not a pattern of is_windows_error_line: "{}" alone means nothing; blocks.py puts it in a CLI block only
+        # under a `serve status --json` prompt (the empty ipn.ServeConfig marshalled, or nil as null).
+        return WindowsError(WindowsErrorKind.SERVE_NOT_CONFIGURED, line, pid=daemon_pid, detail=text)
     catalogued = find_refusal(text)
     if catalogued is not None:
         refusal, found = catalogued

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
@@ -367,7 +367,8 @@ _SOCKET_MISSING = (
 
 # No Tailscale service at all (the GUI's "not installed", systemd, procd, sysvinit, PowerShell).
 _NOT_INSTALLED = re.compile(
-    r"not installed|Cannot find any service|Unit tailscaled\.service|unrecognized service|^Service \"?tailscale"
+    r"not installed|Cannot find any service|Unit tailscaled\.service (?:not found|could not be found)|unrecognized service"
+    r"|^Service \"?tailscale"
     r"|/etc/init\.d/tailscale:",
     re.IGNORECASE,
 )
@@ -382,6 +383,38 @@ _SERVICE_MISSING = (
     "(or start `tailscaled` from your own init script / procd service), then `service tailscale enable` and "
     "`start`; on systemd `systemctl enable --now tailscaled`.",
 )
+
+
+# systemd tried to start tailscaled's unit and the job failed (or the unit is masked): the service exists,
+# tailscaled did not come up. systemd names the unit's Result= in words (bus-wait-for-jobs explanations).
+_JOB_FAILED = re.compile(r"job for tailscaled?(?:@[\w.-]*)?\.service failed|\.service is masked", re.IGNORECASE)
+_JOB_RESULTS = (
+    ("attempted too often", "systemd gave up after too many failed starts in a row (start-limit-hit)"),
+    ("timeout was exceeded", "tailscaled did not finish starting within the unit's timeout"),
+    ("fatal signal", "tailscaled (or a command the unit runs before it) was killed by a signal while starting"),
+    ("out-of-memory", "tailscaled was killed by the out-of-memory killer while starting"),
+    ("exited with error code", "tailscaled, or a command the unit runs before it, exited with an error"),
+    ("dependency job", "a unit tailscaled's unit requires failed first"),
+    ("is masked", "the unit is masked (linked to /dev/null), so systemd refuses to start it"),
+)
+_SERVICE_JOB_FAILED = (
+    "systemd could not start tailscaled's unit: {why}, so tailscaled is not running and every `tailscale` "
+    "command fails until it is. The unit exists; the reason it stopped is in its journal, not in this message "
+    "(typically: the ExecStart path no longer exists after an OS update wiped it (SteamOS, immutable "
+    "distributions), /dev/net/tun missing, the state directory unwritable, UDP port 41641 taken, or a bad "
+    "flag in /etc/default/tailscaled).",
+    "Read why: `systemctl status tailscaled.service` and `journalctl -xeu tailscaled.service` (the last lines "
+    "before 'Failed with result'). Fix that cause, then `sudo systemctl reset-failed tailscaled.service` and "
+    "`sudo systemctl start tailscaled.service`{masked}.",
+)
+
+
+def _job_failed_text(found: Sequence[WindowsError]) -> tuple[str, str]:
+    text = " ".join(e.line.text for e in found).lower()
+    why = next((why for phrase, why in _JOB_RESULTS if phrase in text), "the start job failed")
+    masked = " (masked: `sudo systemctl unmask tailscaled.service` first)" if "is masked" in text else ""
+    cause, fix = _SERVICE_JOB_FAILED
+    return cause.format(why=why), fix.format(masked=masked)
 
 
 # The macOS/iOS app's own alert: no Windows service to start, the app's network extension is the backend.
@@ -464,6 +497,8 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
         cause, fix = _SOCKET_MISSING
     if kind is WindowsErrorKind.SERVICE_NOT_RUNNING and any(_NOT_INSTALLED.search(e.line.text) for e in found):
         cause, fix = _SERVICE_MISSING
+    elif kind is WindowsErrorKind.SERVICE_NOT_RUNNING and any(_JOB_FAILED.search(e.line.text) for e in found):
+        cause, fix = _job_failed_text([e for e in found if _JOB_FAILED.search(e.line.text)])
     if kind is WindowsErrorKind.GUI_CANNOT_CONNECT and all(_APPLE_APP.search(e.line.text) for e in found):
         cause, fix = _APPLE_APP_CANNOT_CONNECT
     if kind is WindowsErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
@@ -2147,3 +2182,126 @@ def tsnet_up_timeout(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
         "the app's start-up timeout if the login is interactive."
     )
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
+@rule(
+    id="TS-CLI-ACCEPT-ROUTES-OFF",
+    name="cli-accept-routes-off",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="tailscale up/set warned: peers advertise subnet routes this node does not accept",
+    target="windows",
+)
+def accept_routes_off(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: after ``tailscale up`` (or ``set``, ``login``) succeeds the CLI prints the health warnings worth
+    knowing (cli/up.go checkUpWarnings); ``Some peers are advertising routes but --accept-routes is false``
+    (health/healthmsg.WarnAcceptRoutesOff) means subnet routers in the tailnet advertise LAN prefixes and this
+    node ignores them (``--accept-routes`` defaults to false on Linux), so those LANs are unreachable from
+    here. The prefs were applied; the node is up. Deliberate on a subnet router on the same LAN as the routes.
+
+    *Bad*::
+
+        $ sudo tailscale up
+        Success.
+        Some peers are advertising routes but --accept-routes is false
+
+    *Good*::
+
+        $ sudo tailscale up --accept-routes
+        Success.
+        $ tailscale status
+        100.64.0.1   laptop   me@   linux   -
+    """
+    found = _errors(report, WindowsErrorKind.ACCEPT_ROUTES_OFF)
+    if not found:
+        return
+    yield ctx.finding(
+        f"{ctx.facts.label}: other nodes advertise subnet routes, but this node runs with --accept-routes=false "
+        "(the Linux default), so it installs none of them: the LANs behind those subnet routers are unreachable "
+        "from here, while tailnet addresses (100.x) still work. The node is up; this is a warning about routing.",
+        "If this node should reach those subnets: `sudo tailscale set --accept-routes` (or add --accept-routes to "
+        "your `tailscale up` flags). Leave it off on purpose only on a node that sits on the advertised LAN itself "
+        "(accepting its own LAN's route there can break local traffic).",
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+    )
+
+
+@rule(
+    id="TS-CLI-EXIT-NODE-OFFLINE",
+    name="cli-exit-node-offline",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="The exit node this node selected is offline: its internet traffic has nowhere to go",
+    target="windows",
+)
+def exit_node_offline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale exit-node list`` marks the exit node in use ``selected`` and, when this node has no
+    active connection to it, ``selected but offline`` (cli/exitnode.go peerStatus). With an exit node selected
+    all internet traffic goes to it; an exit node that does not answer blackholes it (Allow LAN access aside),
+    and DNS through it fails too.
+
+    *Bad*::
+
+        $ tailscale exit-node list
+         IP                HOSTNAME                   COUNTRY     CITY      STATUS
+         100.91.12.34      exit.tail1234.ts.net       -           -         selected but offline
+
+    *Good*::
+
+        $ tailscale exit-node list
+         IP                HOSTNAME                   COUNTRY     CITY      STATUS
+         100.91.12.34      exit.tail1234.ts.net       -           -         selected
+    """
+    found = _errors(report, WindowsErrorKind.EXIT_NODE_OFFLINE)
+    if not found:
+        return
+    host = next((m.group(1) for e in found if (m := re.match(r"\S+\s+(\S+)", e.line.text))), "the exit node")
+    yield ctx.finding(
+        f"{ctx.facts.label}: the exit node this node selected ({host}) is listed 'selected but offline': this node "
+        "has no working connection to it (the exit node is down, logged out, expired, or unreachable), yet all of "
+        "this node's internet traffic is sent to it, so internet access (and DNS through it) fails here while "
+        "tailnet addresses still work.",
+        f"Bring {host} back (check `tailscale status` on it: running, logged in, still advertising the exit node "
+        "and approved in the admin console), or stop using it: `tailscale set --exit-node=` (empty) or pick an "
+        "online one from `tailscale exit-node list` (`tailscale set --exit-node=<name>`).",
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+        exit_node=host,
+    )
+
+
+@rule(
+    id="TS-CLI-SERVE-NOT-CONFIGURED",
+    name="cli-serve-not-configured",
+    family="tailscale-windows",
+    severity=Severity.INFO,
+    summary="tailscale serve status: no serve config, nothing is served or funnelled",
+    target="windows",
+)
+def serve_not_configured(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale serve status`` prints ``No serve config`` (``--json``: ``{}``) when tailscaled's serve
+    config is empty (cli/serve_legacy.go runServeStatus): no HTTPS/TCP proxy and no Funnel on this node. An
+    answer, not an error; a problem only when something was meant to be served (a TS_SERVE_CONFIG file the
+    container did not apply, a `serve` run in the foreground that ended).
+
+    *Bad*::
+
+        $ tailscale serve status
+        No serve config
+
+    *Good*::
+
+        $ tailscale status
+        100.64.0.1   nas   me@   linux   -
+    """
+    found = _errors(report, WindowsErrorKind.SERVE_NOT_CONFIGURED)
+    if not found:
+        return
+    yield ctx.finding(
+        f"{ctx.facts.label}: tailscaled has no serve configuration: nothing on this node is served to the tailnet "
+        "or funnelled to the internet (no HTTPS/TCP proxy, no Funnel).",
+        "If something should be served: `tailscale serve --bg <port>` (or `tailscale funnel --bg <port>`); a "
+        "serve/funnel started without --bg stops when its command ends. In the container image, TS_SERVE_CONFIG "
+        "must name a JSON file visible inside the container (mount its directory) and is applied once the node is "
+        "logged in; check the container's log for serve config errors.",
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+    )
