@@ -570,6 +570,8 @@ def is_windows_error_line(text: str) -> bool:
     soft-wrapped error, and that line is then classified in its own turn.
     """
     lowered = text.lower()
+    if "  " in lowered:  # chat clients double spaces: the phrases are single-spaced, as normalise_error_text makes them
+        lowered = _SPACES.sub(" ", lowered)
     if not any(word in lowered for word in _ERROR_WORDS):
         return False
     text = normalise_error_text(text)
@@ -592,6 +594,14 @@ def matches_error_pattern(text: str) -> bool:
 
 def _identity(raw: str | None) -> str | None:
     return undo_go_quoting(raw).strip() if raw else None
+
+
+# Kinds whose patterns read only how the CLI wraps a daemon's answer ("backend error: …", "500 Internal Server
+# Error: …", "401 Unauthorized: …", "Access denied: …"), not what failed: when the text after the wrapper is a
+# catalogued refusal (cli_catalog/), that refusal's kind is the finding.
+_WRAPPER_KINDS = frozenset(
+    {WindowsErrorKind.BACKEND_ERROR, WindowsErrorKind.UNIX_ACCESS_DENIED, WindowsErrorKind.OTHER}
+)
 
 
 def parse_windows_error(line: SourceLine) -> WindowsError | None:
@@ -636,6 +646,8 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
         )
     for kind, pattern in _SIMPLE:
         if pattern.search(text):
+            if kind in _WRAPPER_KINDS and find_refusal(text) is not None:
+                break  # only the wrapper matched: the catalogued message inside it says what failed
             return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
     catalogued = find_refusal(text)
     if catalogued is not None:

@@ -68,6 +68,8 @@ RULES: tuple[Rule, ...] = (
     windows.configure_host_failed,
     windows.subcommand_unavailable,
     windows.peer_not_found,
+    windows.serve_failed,
+    windows.drive_failed,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,
