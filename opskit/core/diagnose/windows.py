@@ -255,7 +255,10 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # server URL that differs from the one the node is logged in to
         r"|flag needs an argument: -|can.t change --login-server without --force-reauth"
         r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
-        r"|tailscaled does not take non-flag arguments",
+        r"|tailscaled does not take non-flag arguments"
+        # `tailscale cert` without its one argument: after "Usage: tailscale cert [flags] <domain>" the CLI
+        # names the domain(s) this node may ask for (cli/cert.go)
+        r"|^For domain, use \"[^\"]+\"\.?$|^Valid domain options: \[",
     ),
     # `tailscale up/set --ssh` refused by the CLI before anything changed: this build or platform cannot host
     # the Tailscale SSH server (envknob/featureknob CanRunTailscaleSSH: the sandboxed macOS GUI builds,
@@ -282,6 +285,14 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         WindowsErrorKind.CERT_FAILED,
         r"500 Internal Server Error: (?:acme[.:]|getCertPEM|SetDNS \"?_acme-challenge|timeout waiting for order"
         r"|cert\(\"|failed to get cert dir)|does not support getting TLS certs"
+        # the CLI's own hint when the tailnet offers no certificate domains (cli/cert.go; the Synology
+        # configure command's "TLS certificate support …"), and tailscaled's other refusals (feature/acme,
+        # ipn/localapi/cert.go): a name that is not the node's, wildcards off, a build without ACME, a caller
+        # without cert access, a read-only cert store (Kubernetes) with nothing cached
+        r"|(?:HTTPS|TLS) cert(?:ificate)? support is not enabled/configured for your tailnet"
+        r"|invalid domain \"[^\"]*\"; (?:must be one of|wildcard certificates are not enabled)"
+        r"|wildcard certificates are not enabled for this node|cert support not compiled in this build"
+        r"|\bcert access denied|cert store is configured in read-only mode"
         # the request itself failing (the daemon closed the connection, or the call timed out)
         r"|local-tailscaled\.sock/localapi/v0/cert/",
     ),
@@ -315,6 +326,14 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|Traffic received on \S+ won.t be forwarded \(|Subnet routes and exit nodes may not work correctly"
         r"|Couldn.t check system.s IP forwarding configuration|Subnet routing and exit nodes only work with "
         r"additional manual configuration)",
+    ),
+    # `tailscale up --netfilter-mode=off` (or `nodivert`) warns that tailscaled will install no firewall rules
+    # (or will not hook its ts-* chains into the system's): cli/up.go netfilterModeFromFlag, printed "Warning: …".
+    # Chosen on purpose (OpenWrt's fw4 zones, a host firewall of one's own): the prefs were applied.
+    (
+        WindowsErrorKind.NETFILTER_OFF_WARNING,
+        # Not anchored: the words are the CLI's own, whatever a log stamp, add-on or container prefix is in front.
+        r"netfilter=(?:off; configure iptables yourself|nodivert; add iptables calls to ts-\* chains manually)",
     ),
     # The throughput advisory the same commands print on Linux (net/netutil, CheckUDPGROForwarding): the
     # default route's NIC lacks rx-udp-gro-forwarding (or has rx-gro-list on). Forwarding works.
@@ -398,6 +417,40 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         WindowsErrorKind.GUI_CANNOT_CONNECT,
         r"Failed to connect to Tailscale service|Tailscale: in use by other user"
         r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError",
+    ),
+    # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
+    # cli/file.go), LocalAPI's and the receiving peer's refusals (feature/taildrop: no storage directory, file
+    # sharing not granted, "file access denied"), before 1.20 the CLI's own PUT to the peer's PeerAPI
+    # ('Put "http://100.x.y.z:port/v0/put/name": dial tcp …'), and since then LocalAPI's reverse proxy to the
+    # peer failing: httputil's bare 502 with an empty body, printed by the CLI as "502 Bad Gateway:".
+    # After the not-running dials above: "can't send to X: failed to get local status: dial unix …" is a
+    # daemon that is not running.
+    (
+        WindowsErrorKind.TAILDROP_FAILED,
+        r"can.t send to \S+: |cannot send files: |owned by different user; can only send files to your own devices"
+        r"|target seems to be running an old Tailscale version|Taildrop disabled; no storage directory"
+        r"|Taildrop folder not configured or accessible|file sharing not enabled by Tailscale admin"
+        r"|\bfile access denied\b|\bPut \"?https?://[^\s\"/]+/v0/put/[^\s\"]*\"?: |localapi/v0/file-put/\S*: "
+        r"|^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$"
+        # the receiving PeerAPI's own refusals relayed (feature/taildrop/peerapi.go: ErrFileExists is 409,
+        # ErrInvalidFileName 400)
+        r"|409 Conflict: file already exists|400 Bad Request: invalid filename",
+    ),
+    # A `tailscale lock` command refused: LocalAPI's answers (ipn/localapi, "network-lock …" before 1.90's
+    # rename to "tailnet-lock …"), tailscaled's reasons inside them (tka/builder.go, ipnlocal) and the CLI's own
+    # checks (cli/tailnet-lock.go). "Tailnet Lock is NOT enabled." is `lock status` answering, not a refusal.
+    (
+        WindowsErrorKind.TAILNET_LOCK_FAILED,
+        r"(?:network|tailnet)-lock (?:modify|disable|local disable) (?:failed|access denied)"
+        r"|\block (?:init|sign|status) access denied|Tailnet Lock is not supported on your pricing plan"
+        r"|(?:network|tailnet)[- ]lock is not active|does not have a trusted (?:network|tailnet)[- ]lock key"
+        r"|cannot add key .*: (?:already exists|maximum number of keys reached)"
+        r"|cannot remove (?:the last|local) trusted signing key|incorrect disablement secret"
+        r"|(?:network|tailnet)[- ]lock is already enabled|lock key of the current node must be one of the trusted"
+        r"|central tka head differs from submitted AUM|\badd key failed: "
+        # LocalAPI's lock sign / lock init answers (ipn/localapi/tailnetlock.go: no other handler words them so)
+        r"|500 Internal Server Error: (?:signing|initialization) failed: "
+        r"|^(?:Error: )?(?:network|tailnet)[- ]lock is (?-i:not) enabled$",
     ),
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
@@ -487,6 +540,43 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         'cert("',
         "cert dir",
         "localapi/v0/cert/",
+        "not enabled/configured",
+        "; must be one of",
+        "wildcard certificates",
+        "cert support not compiled",
+        "cert access denied",
+        "read-only mode",
+    ),
+    WindowsErrorKind.NETFILTER_OFF_WARNING: ("netfilter=",),
+    WindowsErrorKind.TAILDROP_FAILED: (
+        "t send to ",
+        "cannot send files",
+        "send files to your own",
+        "old tailscale version",
+        "taildrop",
+        "file sharing not enabled",
+        "file access denied",
+        "/v0/put/",
+        "file-put/",
+        "502 bad gateway:",
+        "409 conflict",
+        "invalid filename",
+    ),
+    WindowsErrorKind.TAILNET_LOCK_FAILED: (
+        "-lock ",
+        "lock is ",
+        "lock key",
+        "lock init access",
+        "lock sign access",
+        "lock status access",
+        "pricing plan",
+        "cannot add key",
+        "trusted signing key",
+        "disablement secret",
+        "tka head",
+        "add key failed",
+        "signing failed",
+        "initialization failed",
     ),
     WindowsErrorKind.SSH_SERVER_UNSUPPORTED: ("tailscale ssh server",),
     WindowsErrorKind.CLI_PANIC: ("panic: ", "fatal error: "),
@@ -509,6 +599,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "invalid value",
         "non-flag arguments",
         "not a valid ip address",
+        "for domain, use",
+        "valid domain options",
     ),
     WindowsErrorKind.PIPE_MISSING: ("pipe", "appears to be running", "dial unix"),
     WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe", "safesocket.listen"),
