@@ -1,4 +1,4 @@
-"""The CLI refusals of group B (serve/funnel, ssh, Taildrive, cert, Taildrop, Tailnet Lock), generated from the catalog.
+"""CLI refusals of group B (serve/funnel, ssh, Taildrive, cert, Taildrop, Tailnet Lock), generated from the catalog.
 
 Every entry of cli_catalog/families_b.py is pasted the ways people paste it (under a shell prompt, fenced,
 quoted, in inline code inside prose, with CRLF line ends, with doubled spaces, under Go's log stamp, and,
@@ -158,6 +158,18 @@ NORMAL_OUTPUT = (
     "Error: listen tcp :8080: bind: address already in use\n",
     "HAProxy: PROXY protocol header is malformed on frontend fe_https\n",
     "ssh: Could not resolve hostname nas: Name or service not known\n",
+    "$ sudo tailscale cert nas.tail1234.ts.net\nWrote public cert to nas.tail1234.ts.net.crt\n"
+    "Wrote private key to nas.tail1234.ts.net.key\n",
+    "$ tailscale lock status\nTailnet Lock is NOT enabled.\n\nThis node's tailnet-lock key: tlpub:5e8f1a\n",
+    "$ tailscale lock status\nTailnet Lock is ENABLED.\n\nThis node is accessible under Tailnet Lock.\n"
+    "Trusted signing keys:\n\ttlpub:5e8f1a\t1\t(self)\n",
+    "$ tailscale file cp --targets\n100.101.102.103\tmy-phone\n100.101.102.104\tlaptop\toffline; last seen 3h ago\n",
+    "$ tailscale file get ~/Downloads\nwrote photo.jpg as /home/me/Downloads/photo.jpg (123456 bytes)\n"
+    "moved 1/1 files\n",
+    "Certbot: Domain example.com was not valid for the ACME challenge; renewal info fetched.\n",
+    "certbot: unexpected account status, the ACME server said the order is pending\n",
+    "git: error: failed to sign commit with the key: gpg failed to sign the data\n",
+    "usage: tar [-]{acdrtux}[-befhjklmopqsvwzBCDHJLNOPqSUXZ] [options]\n",
     "404 Not Found: the page you requested was not found\n",
     "400 Bad Request: invalid request body\n",
 )

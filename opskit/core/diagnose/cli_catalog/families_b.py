@@ -435,7 +435,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "tun mode",
+        " tun mode ",
         r"(?:cannot configure TUN mode in combination with TCP or web handlers|cannot turn on TUN mode with "
         r"existing TCP or web handlers|cannot add TCP or web handlers as TUN mode is enabled) for "
         r"(?P<service>\S+)",
@@ -528,10 +528,10 @@ _SSH_FAMILY: tuple[Refusal, ...] = (
 _DRIVE_FAMILY: tuple[Refusal, ...] = (
     _entry(
         _DRIVE,
-        "taildrive sharing not enabled",
-        r"taildrive sharing not enabled",
-        "Taildrive refused to share: this node lacks the `drive:share` node attribute in the tailnet policy "
-        "(Taildrive is opt-in per node).",
+        "sharing not enabled, please add the attribute",
+        rf"(?P<feature>taildrive|tailfs) sharing not enabled, please add the attribute {_Q}?(?P<attr>\w+:share)",
+        "{feature} refused to share: this node lacks the `{attr}` node attribute in the tailnet policy "
+        "(Taildrive is opt-in per node; 1.62-1.64 called it TailFS and the attribute tailfs:share).",
         'Add a "nodeAttrs" entry {{"target": [this node, its tag or autogroup:member], "attr": ["drive:share", '
         '"drive:access"]}} in the policy file, and a grant with "tailscale.com/cap/drive" for who may read it; '
         "then rerun `tailscale drive share`.",
@@ -549,6 +549,28 @@ _DRIVE_FAMILY: tuple[Refusal, ...] = (
         "restart tailscaled, and check the node has the `drive:share` / `drive:access` attributes.",
         "ipn/ipnlocal/drive.go",
         "500 Internal Server Error: Taildrive not enabled",
+    ),
+    _entry(
+        _DRIVE,
+        "tailfs not enabled",
+        r"\btailfs not enabled",
+        "tailscaled here (or the peer that answered) runs TailFS, Taildrive's 1.62-1.64 preview, without it "
+        "switched on: no share is offered or reachable.",
+        "Update Tailscale on both nodes (1.64+ calls it Taildrive and needs only the `drive:share` / "
+        "`drive:access` node attributes), then share again with `tailscale drive share`.",
+        "ipn/ipnlocal/drive.go",
+        "404 Not Found: tailfs not enabled",
+    ),
+    _entry(
+        _DRIVE,
+        "tailfs not permitted",
+        r"\btailfs not permitted",
+        "the peer refused access to its TailFS shares: no grant lets this node use them (TailFS, Taildrive's "
+        "1.62-1.64 preview).",
+        "Update both nodes to Taildrive (1.64+) and grant access in the policy (a grant with app "
+        '"tailscale.com/cap/drive" for the shares, plus the `drive:access` node attribute here).',
+        "ipn/ipnlocal/drive.go",
+        "403 Forbidden: tailfs not permitted",
     ),
     _entry(
         _DRIVE,
@@ -613,4 +635,566 @@ _DRIVE_FAMILY: tuple[Refusal, ...] = (
     ),
 )
 
-REFUSALS: tuple[Refusal, ...] = (*_SERVE_FAMILY, *_SSH_FAMILY, *_DRIVE_FAMILY)
+_CERT = WindowsErrorKind.CERT_FAILED
+_ACME = "feature/acme/cert.go"
+_CERT_RETRY = (
+    "Retry `tailscale cert <name>.<tailnet>.ts.net` in a few minutes (status.tailscale.com); if it persists, "
+    "update Tailscale and check tailscaled's log around the request."
+)
+
+# `tailscale cert` and `configure synology-cert` (what windows.py's cert-failed patterns do not read already).
+_CERT_FAMILY: tuple[Refusal, ...] = (
+    _entry(
+        _USAGE,
+        "allowed with --serve-demo",
+        r"too many arguments; max 1 allowed with --serve-demo",
+        "`tailscale cert --serve-demo` takes at most one argument, the listen address.",
+        "Run `tailscale cert --serve-demo [:443]` alone; get certificate files with `tailscale cert <domain>`.",
+        "cmd/tailscale/cli/cert.go",
+        "too many arguments; max 1 allowed with --serve-demo (the listen address)",
+    ),
+    _entry(
+        _CERT,
+        "was not one of the valid domain options",
+        rf"Domain {_Q}(?P<domain>{_NOT_Q}*){_Q} was not one of the valid domain options: (?P<domains>\[.*\])",
+        "`tailscale configure synology-cert --domain {domain}` was refused: this node may only get "
+        "certificates for {domains}.",
+        "Pass one of {domains} to --domain (or leave --domain out to use the first).",
+        "cmd/tailscale/cli/configure-synology-cert.go",
+        'Domain "nas.example.com" was not one of the valid domain options: ["nas.tail1234.ts.net"].',
+    ),
+    _entry(
+        _CERT,
+        'method of "syno.',
+        rf"(?:calling|decoding response json from|error response from) {_Q}(?P<method>{_NOT_Q}+){_Q} method of "
+        rf"{_Q}(?P<api>SYNO\.{_NOT_Q}+){_Q} API",
+        "`tailscale configure synology-cert` got the certificate but DSM's web API ({api}, method {method}) "
+        "failed to list or import it: DSM's certificate store was not updated.",
+        "Run it as root on the NAS (`sudo tailscale configure synology-cert`, DSM 7+), check that `synowebapi` "
+        "works, and import the files from `tailscale cert` by hand in Control Panel > Security > Certificate "
+        "if it keeps failing.",
+        "cmd/tailscale/cli/configure-synology-cert.go",
+        'error response from "import" method of "SYNO.Core.Certificate" API: map[code:5508]',
+    ),
+    _entry(
+        _CERT,
+        "decoding certificate ",
+        r"decoding certificate (?P<what>list|upload) response payload",
+        "DSM's certificate API answered `tailscale configure synology-cert` with something it could not read "
+        "(the certificate {what} step): DSM's certificate store was not updated.",
+        "Update DSM and the Tailscale package, retry as root, or import the files from `tailscale cert` by hand "
+        "(Control Panel > Security > Certificate).",
+        "cmd/tailscale/cli/configure-synology-cert.go",
+        "decoding certificate list response payload: unexpected end of JSON input",
+    ),
+    _entry(
+        _CERT,
+        "acme extension not registered",
+        r"acme extension not registered",
+        "this tailscaled was built without certificate (ACME) support, so `tailscale cert` and serve's HTTPS "
+        "cannot get a certificate (a trimmed build, e.g. a router or NAS package).",
+        "Install the full Tailscale build for this platform (pkgs.tailscale.com), or serve plain HTTP "
+        "(`tailscale serve --http=80 …`).",
+        _ACME,
+        "500 Internal Server Error: acme extension not registered on this LocalBackend",
+    ),
+    _entry(
+        _CERT,
+        "challenge not offered",
+        r"(?P<challenge>tls-alpn-01|dns-01) challenge not offered",
+        "the ACME server offered no {challenge} challenge for the order, the only way tailscaled proves the "
+        "name: no certificate was issued.",
+        _CERT_RETRY,
+        _ACME,
+        "dns-01 challenge not offered",
+    ),
+    _entry(
+        _CERT,
+        "acme challenge type",
+        rf"unknown ACME challenge type {_Q}(?P<challenge>{_NOT_Q}*)",
+        'tailscaled was asked for ACME challenge type "{challenge}", which it does not implement (dns-01, or '
+        "tls-alpn-01 for the Kubernetes operator's proxies).",
+        "Update Tailscale (the request and the daemon disagree), then retry the certificate.",
+        _ACME,
+        'unknown ACME challenge type "http-01"',
+    ),
+    _entry(
+        _CERT,
+        "acme account status",
+        rf"unexpected ACME account status {_Q}(?P<status>{_NOT_Q}*)",
+        "Let's Encrypt reports this node's ACME account as \"{status}\" (deactivated or revoked): it cannot "
+        "order certificates with it.",
+        "Remove the node's cached ACME account (the `acme-account.key.pem` under tailscaled's certs directory, "
+        "e.g. /var/lib/tailscale/certs), restart tailscaled and retry `tailscale cert` (a new account is made).",
+        _ACME,
+        'unexpected ACME account status "deactivated"',
+    ),
+    _entry(
+        _CERT,
+        "renewal info from acme server",
+        r"failed to fetch renewal info from ACME server: (?P<why>.+)",
+        "tailscaled could not ask Let's Encrypt when to renew the cached certificate ({why}): the ACME server "
+        "is unreachable from this machine.",
+        "Check that this machine reaches https://acme-v02.api.letsencrypt.org (firewall, proxy, DNS); retry "
+        "`tailscale cert`.",
+        _ACME,
+        "failed to fetch renewal info from ACME server: context deadline exceeded",
+    ),
+    _entry(
+        _CERT,
+        "chain from certstore",
+        r"could not parse certificate chain from certStore, got (?P<blocks>\d+) PEM block",
+        "the certificate tailscaled cached is damaged ({blocks} PEM blocks where a chain was expected): it "
+        "cannot be used or renewed.",
+        "Delete the node's files from tailscaled's certs directory (e.g. /var/lib/tailscale/certs/<name>.crt "
+        "and .key, or the kube Secret), then rerun `tailscale cert`.",
+        _ACME,
+        "could not parse certificate chain from certStore, got 0 PEM block(s)",
+    ),
+    _entry(
+        _CERT,
+        "negative certificate lifetime",
+        r"negative certificate lifetime (?P<lifetime>\S+)",
+        "the cached certificate's validity ends before it starts ({lifetime}): a damaged certificate, or a "
+        "clock that was far off when it was checked.",
+        "Check the system clock (NTP), delete the cached certificate from tailscaled's certs directory and "
+        "rerun `tailscale cert`.",
+        _ACME,
+        "negative certificate lifetime -2h0m0s",
+    ),
+    _entry(
+        _CERT,
+        "no tailscalevarroot",
+        r"\bno TailscaleVarRoot\b",
+        "tailscaled has no state directory to keep certificates in (started without --statedir / a --state "
+        "file path, or with in-memory state).",
+        "Start tailscaled with `--statedir=/var/lib/tailscale` (or a --state file under a writable directory), "
+        "then rerun `tailscale cert`.",
+        "feature/acme/certstore.go",
+        "500 Internal Server Error: no TailscaleVarRoot",
+    ),
+    _entry(
+        _CERT,
+        "acme/autocert:",
+        r"acme/autocert: (?P<why>invalid account key found in cache|failed to parse private key"
+        r"|unknown private key type in PKCS#8 wrapping)",
+        "a key tailscaled cached for certificates is unreadable ({why}): the ACME account or certificate key "
+        "in its certs directory is damaged.",
+        "Delete the damaged key from tailscaled's certs directory (acme-account.key.pem, or <name>.key), "
+        "restart tailscaled and rerun `tailscale cert`.",
+        "feature/acme/certstore.go",
+        "acme/autocert: invalid account key found in cache",
+    ),
+    _entry(
+        _CERT,
+        "acmekey: ",
+        r"\bacmeKey: (?P<why>(?:open|read|write|mkdir|stat|create|remove|rename) .+)",
+        "tailscaled could not read or create its ACME account key ({why}).",
+        "Check that tailscaled's certs directory is writable by the daemon (e.g. /var/lib/tailscale/certs), "
+        "then rerun `tailscale cert`.",
+        "feature/acme/certstore.go",
+        "500 Internal Server Error: acmeKey: read /var/lib/tailscale/certs/acme-account.key.pem: is a directory",
+    ),
+    _entry(
+        _CERT,
+        "invalid type; want",
+        rf"invalid type; want {_Q}cert{_Q} \(default\), {_Q}key{_Q}, or {_Q}pair{_Q}?",
+        "LocalAPI's cert endpoint was asked for a type it does not serve: the caller (a script or an older or "
+        "newer client) and tailscaled disagree.",
+        "Use `tailscale cert <domain>` from the same version as tailscaled, or request type cert, key or pair.",
+        "ipn/localapi/cert.go",
+        '400 Bad Request: invalid type; want "cert" (default), "key", or "pair"',
+    ),
+)
+
+_TAILDROP = WindowsErrorKind.TAILDROP_FAILED
+_FILE = "cmd/tailscale/cli/file.go"
+
+# `tailscale file cp/get` (what windows.py's taildrop-failed patterns do not read already).
+_FILE_FAMILY: tuple[Refusal, ...] = (
+    _entry(
+        _USAGE,
+        "usage: tailscale file",
+        r"usage: tailscale file (?P<sub>cp|get)\b",
+        "`tailscale file {sub}` was given the wrong arguments: nothing was sent or received.",
+        "Use its form: `tailscale file cp <files...> <target>:` (the target ends in a colon) or `tailscale "
+        "file get <target-directory>`.",
+        _FILE,
+        "usage: tailscale file cp <files...> <target>:",
+    ),
+    _entry(
+        _USAGE,
+        "must end in colon",
+        r"final argument to .tailscale file cp. must end in colon",
+        "`tailscale file cp`'s last argument is the target, and it must end in a colon: it was read as a file.",
+        "Add the colon: `tailscale file cp photo.jpg my-phone:` (`tailscale file cp --targets` lists targets).",
+        _FILE,
+        "final argument to 'tailscale file cp' must end in colon",
+    ),
+    _entry(
+        _USAGE,
+        "an ipv6 literal must be written as",
+        r"an IPv6 literal must be written as \[(?P<ip>[0-9A-Fa-f:.]+)\]",
+        "`tailscale file cp` was given a bare IPv6 target; the colon that ends the target makes it ambiguous.",
+        "Bracket it: `tailscale file cp <files> [{ip}]:` (or use the peer's name).",
+        _FILE,
+        "an IPv6 literal must be written as [fd7a:115c:a1e0::1]",
+    ),
+    _entry(
+        _USAGE,
+        "--name= with multiple files",
+        r"can.t use --name= with multiple files",
+        "`tailscale file cp --name=` renames one file; several were given.",
+        "Send one file per `--name=`, or drop --name to keep the files' names.",
+        _FILE,
+        "can't use --name= with multiple files",
+    ),
+    _entry(
+        _USAGE,
+        "as stdin file when providing",
+        r"can.t use .-. as STDIN file when providing filename arguments",
+        "`tailscale file cp -` reads one file from stdin and cannot be mixed with file names.",
+        "Send stdin alone: `cat x | tailscale file cp --name=x - <target>:`.",
+        _FILE,
+        "can't use '-' as STDIN file when providing filename arguments",
+    ),
+    _entry(
+        _USAGE,
+        "invalid arguments with --targets",
+        r"invalid arguments with --targets",
+        "`tailscale file cp --targets` lists where files can go and takes no other arguments.",
+        "Run `tailscale file cp --targets` alone, then `tailscale file cp <files> <target>:`.",
+        _FILE,
+        "invalid arguments with --targets",
+    ),
+    _entry(
+        _USAGE,
+        "(skip|overwrite|rename)",
+        rf"{_Q}?(?P<value>[^\s\"'`]*){_Q}? is not one of \(skip\|overwrite\|rename\)",
+        '`tailscale file get --conflict="{value}"` was refused: it takes skip, overwrite or rename.',
+        "Pass `--conflict=skip`, `--conflict=overwrite` or `--conflict=rename`.",
+        _FILE,
+        '"keep" is not one of (skip|overwrite|rename)',
+    ),
+    _entry(
+        _USAGE,
+        "--wait with /dev/null",
+        r"can.t use --wait with /dev/null target",
+        "`tailscale file get --wait /dev/null` would wait forever to discard files: refused.",
+        "Drop --wait to discard what is waiting now, or receive into a directory.",
+        _FILE,
+        "can't use --wait with /dev/null target",
+    ),
+    _entry(
+        _TAILDROP,
+        "runs in a macos sandbox that can't read files",
+        r"the GUI version of Tailscale on macOS runs in a macOS sandbox that can.t read files",
+        "the macOS GUI app's CLI is sandboxed: it cannot read the files named on the command line to send them.",
+        "Send from Finder (Share > Tailscale) or the menu bar, pipe the file in (`cat f | tailscale file cp "
+        "--name=f - <target>:`), or use the open-source tailscaled's CLI.",
+        _FILE,
+        "the GUI version of Tailscale on macOS runs in a macOS sandbox that can't read files",
+    ),
+    _entry(
+        _TAILDROP,
+        "getting waitingfiles: ",
+        r"getting WaitingFiles: (?P<why>(?:\d{3} |Access denied|Failed to connect|Get |EOF|context |dial ).*)",
+        "`tailscale file get` could not list the files waiting in tailscaled's Taildrop inbox ({why}).",
+        "Check tailscaled runs and that Taildrop has a storage directory (tailscaled --statedir; NAS packages: "
+        "the Taildrop shared folder), run as root/operator, then retry `tailscale file get <dir>`.",
+        _FILE,
+        "getting WaitingFiles: 403 Forbidden: file access denied",
+    ),
+    _entry(
+        _TAILDROP,
+        "opening inbox file",
+        rf"opening inbox file {_Q}(?P<name>{_NOT_Q}*){_Q}: (?P<why>.+)",
+        '`tailscale file get` could not open the received file "{name}" from the Taildrop inbox ({why}).',
+        "Retry `tailscale file get`; if it keeps failing, check the Taildrop directory's permissions "
+        "(/var/lib/tailscale/files) and free space.",
+        _FILE,
+        'opening inbox file "photo.jpg": 404 Not Found: file not found',
+    ),
+    _entry(
+        _TAILDROP,
+        "from inbox: ",
+        rf"deleting {_Q}(?P<name>{_NOT_Q}*){_Q} from inbox: (?P<why>.+)",
+        '`tailscale file get` saved "{name}" but could not remove it from the Taildrop inbox ({why}): it will '
+        "be received again next time.",
+        "Delete it by hand from the Taildrop directory, or retry `tailscale file get`.",
+        _FILE,
+        'deleting "photo.jpg" from inbox: 500 Internal Server Error: permission denied',
+    ),
+    _entry(
+        _TAILDROP,
+        "in runfilegetonebatch(",
+        r"too many errors in runFileGetOneBatch\(\)\. (?P<left>\d+) files unexamined",
+        "`tailscale file get` gave up after repeated errors; {left} received files are still in the inbox.",
+        "Read the errors above it (permissions or space in the target directory), fix them and rerun "
+        "`tailscale file get <dir>`.",
+        _FILE,
+        "too many errors in runFileGetOneBatch(). 3 files unexamined",
+    ),
+    _entry(
+        _TAILDROP,
+        "quarantine attribute to file",
+        r"failed to apply quarantine attribute to file (?P<file>\S+)",
+        "`tailscale file get` on macOS could not mark the received file {file} as downloaded (quarantine attribute).",
+        "Check the target directory is on a local macOS volume you may write to, and retry.",
+        _FILE,
+        "failed to apply quarantine attribute to file /Users/me/Downloads/a.zip: operation not permitted",
+    ),
+    _entry(
+        _TAILDROP,
+        "how to resolve this conflict",
+        r"file issue\. how to resolve this conflict\? no one knows",
+        "`tailscale file get` met an unexpected conflict writing a received file (a --conflict mode it does "
+        "not handle).",
+        "Rerun with an explicit `--conflict=rename` (or skip/overwrite).",
+        _FILE,
+        "file issue. how to resolve this conflict? no one knows.",
+    ),
+    _entry(
+        _TAILDROP,
+        "misconfigured taildrop extension",
+        r"misconfigured taildrop extension",
+        "tailscaled's Taildrop is not set up (a build or platform where it does not run, or a daemon started "
+        "without a place to keep files).",
+        "Run a full tailscaled build with a state directory (--statedir), or update the package; then retry.",
+        "feature/taildrop/localapi.go",
+        "500 Internal Server Error: misconfigured taildrop extension",
+    ),
+    _entry(
+        _TAILDROP,
+        "failed to get taildrop manager",
+        r"failed to get taildrop manager",
+        "the receiving node's Taildrop is not set up, so it refused the file.",
+        "On the receiver: give tailscaled a state directory (or the NAS package's Taildrop folder) and "
+        "restart it; then send again.",
+        "feature/taildrop/peerapi.go",
+        "500 Internal Server Error: failed to get taildrop manager",
+    ),
+    _entry(
+        _TAILDROP,
+        "unsupported distro for taildrop",
+        r"(?P<distro>\S+) is an unsupported distro for Taildrop dir",
+        "tailscaled looks for a NAS shared folder to keep Taildrop files in, and {distro} is not a NAS it "
+        "knows: received files have nowhere to go.",
+        "Run tailscaled with a state directory (--statedir) so Taildrop uses <statedir>/files.",
+        "feature/taildrop/paths.go",
+        "qnap is an unsupported distro for Taildrop dir",
+    ),
+    _entry(
+        _TAILDROP,
+        "shared folder",
+        rf"(?:symlink to )?shared folder {_Q}(?P<name>Taildrop){_Q} not found|symlink {_Q}(?P<link>Taildrop){_Q}"
+        r"(?: to shared folder not valid| not found)",
+        "the NAS package keeps received Taildrop files in a shared folder named Taildrop, and it does not "
+        "exist (or its link is broken): files sent here are refused.",
+        "Create a shared folder named `Taildrop` on the NAS (Synology: Control Panel > Shared Folder; Unraid/"
+        "QNAP: a share named Taildrop), give the Tailscale package access to it, and restart Tailscale.",
+        "feature/taildrop/paths.go",
+        'shared folder "Taildrop" not found',
+    ),
+)
+
+_LOCK = WindowsErrorKind.TAILNET_LOCK_FAILED
+_LOCK_CLI = "cmd/tailscale/cli/tailnet-lock.go"
+_LOCK_IPN = "ipn/ipnlocal/tailnet-lock.go"
+
+# `tailscale lock` (what windows.py's tailnet-lock-failed patterns do not read already).
+_LOCK_FAMILY: tuple[Refusal, ...] = (
+    _entry(
+        _USAGE,
+        "tailscale lock: unknown subcommand",
+        r"tailscale lock: unknown subcommand: (?P<sub>\S+)",
+        "`tailscale lock {sub}` is no subcommand of this CLI's `lock` (a typo, or a newer command).",
+        "See `tailscale lock --help` (status, init, add, remove, sign, disable, log, …); update the CLI for "
+        "newer subcommands.",
+        _LOCK_CLI,
+        "tailscale lock: unknown subcommand: revoke",
+    ),
+    _entry(
+        _USAGE,
+        "tailscale lock status: unexpected",
+        r"tailscale lock status: unexpected argument",
+        "`tailscale lock status` takes no arguments.",
+        "Run `tailscale lock status` (add --json for machine output).",
+        _LOCK_CLI,
+        "tailscale lock status: unexpected argument",
+    ),
+    _entry(
+        _USAGE,
+        "expected one or more tailnet lock keys",
+        r"missing argument, expected one or more tailnet lock keys",
+        "the `tailscale lock` command (init, add, remove or revoke-keys) was given no Tailnet Lock key.",
+        "Pass the keys (tlpub:…, shown by `tailscale lock status` on each signing node): `tailscale lock add "
+        "tlpub:<key>`.",
+        _LOCK_CLI,
+        "missing argument, expected one or more tailnet lock keys",
+    ),
+    _entry(
+        _USAGE,
+        "usage: tailscale lock",
+        r"usage: (?:tailscale )?lock (?P<sub>sign|disable|disablement-kdf|tskey-wrap)\b",
+        "`tailscale lock {sub}` was given the wrong arguments.",
+        "Use its form: `tailscale lock sign <node-key> [<rotation-key>]`, `tailscale lock disable "
+        "<disablement-secret>`, `tailscale lock tskey-wrap <auth-key>`.",
+        _LOCK_CLI,
+        "usage: tailscale lock sign <node-key> [<rotation-key>]",
+    ),
+    _entry(
+        _USAGE,
+        "disablement-secret:",
+        r"expected value with .disablement:. or .disablement-secret:. prefix, got",
+        "`tailscale lock init` reads keys (tlpub:…) and disablement values; one argument was neither.",
+        "Pass each disablement value as `disablement:<hex>` or `disablement-secret:<hex>` (and the keys as tlpub:…).",
+        _LOCK_CLI,
+        'parsing argument 2: expected value with "disablement:" or "disablement-secret:" prefix, got "abc"',
+    ),
+    _entry(
+        _USAGE,
+        "parsing disablement ",
+        r"parsing disablement \d+: (?P<why>.+)",
+        "a disablement value given to `tailscale lock init` could not be read ({why}).",
+        "Give it as `disablement:<hex>` (or `disablement-secret:<hex>`, 32 random bytes in hex).",
+        _LOCK_CLI,
+        "parsing disablement 1: encoding/hex: invalid byte: U+0067 'g'",
+    ),
+    _entry(
+        _USAGE,
+        "decoding node-key",
+        r"decoding (?P<which>node-key|rotation-key): (?P<why>.+)",
+        "`tailscale lock sign` could not read its {which} argument ({why}).",
+        "Copy the node key exactly as `tailscale lock status` lists it under locked-out nodes (nodekey:…), and "
+        "a rotation key as tlpub:….",
+        _LOCK_CLI,
+        "decoding node-key: key hex has the wrong size, got 10 want 64",
+    ),
+    _entry(
+        _USAGE,
+        "decoding aum hash",
+        r"decoding AUM hash: (?P<why>.+)",
+        "the Tailnet Lock update hash given on the command line could not be read ({why}).",
+        "Copy the hash exactly from `tailscale lock log`.",
+        _LOCK_CLI,
+        "decoding AUM hash: illegal base32 data at input byte 4",
+    ),
+    _entry(
+        _USAGE,
+        "invalid fork-from hash",
+        r"invalid fork-from hash: (?P<why>.+)",
+        "`tailscale lock revoke-keys --fork-from` was given a hash it cannot read ({why}).",
+        "Copy the AUM hash to fork from exactly from `tailscale lock log`.",
+        _LOCK_CLI,
+        "invalid fork-from hash: illegal base32 data at input byte 0",
+    ),
+    _entry(
+        _LOCK,
+        "key was already wrapped",
+        r"provided key was already wrapped",
+        "`tailscale lock tskey-wrap` was given an auth key it had already wrapped (signed) for Tailnet Lock.",
+        "Use the wrapped key as is (`tailscale up --auth-key=<wrapped key>`); wrap only the original tskey-….",
+        _LOCK_CLI,
+        "Error: provided key was already wrapped",
+    ),
+    _entry(
+        _LOCK,
+        "recovery aum",
+        r"(?P<step>generation of|co-signing|submitting) recovery AUM failed: (?P<why>.+)"
+        r"|decoding recovery AUM: (?P<why2>.+)|this node has already signed this recovery AUM",
+        "`tailscale lock revoke-keys` (revoking compromised keys) failed at a step of the recovery update: "
+        "{step} ({why}).",
+        "Each trusted signing node signs the recovery update in turn (`tailscale lock revoke-keys --cosign "
+        "<hex>`) until enough have, then `--finish`; pass the hex from the previous node unchanged and "
+        "do not sign twice on one node.",
+        _LOCK_CLI,
+        "submitting recovery AUM failed: 500 Internal Server Error: central tka head differs",
+    ),
+    _entry(
+        _LOCK,
+        "affected sigs for key",
+        r"affected sigs for key (?P<key>[0-9A-Fa-f]+): (?P<why>.+)",
+        "`tailscale lock remove` could not find the node signatures made by key {key} to re-sign them ({why}).",
+        "Retry; or remove with `--re-sign=false` and re-sign affected nodes by hand (`tailscale lock sign "
+        "nodekey:…` on another signing node).",
+        _LOCK_CLI,
+        "affected sigs for key 4F2A9C: 500 Internal Server Error: tailnet-lock is not active",
+    ),
+    _entry(
+        _LOCK,
+        "failed to sign nodekey:",
+        r"failed to sign (?P<node>nodekey:[0-9a-f]+): (?P<why>.+)",
+        "re-signing {node} with another trusted key failed ({why}): the node may lose access when the key is removed.",
+        "Sign it by hand on a signing node (`tailscale lock sign {node}`), then retry the removal.",
+        _LOCK_CLI,
+        "failed to sign nodekey:8e5d2c7a1b: 500 Internal Server Error: signing failed: no such key",
+    ),
+    _entry(
+        _LOCK,
+        "signing deeplink verification",
+        r"signing deeplink verification access denied",
+        "tailscaled refused to verify a Tailnet Lock signing link for this caller (not root, not the operator).",
+        "Rerun with sudo (or after `sudo tailscale set --operator=$USER`).",
+        "ipn/localapi/tailnetlock.go",
+        "Access denied: signing deeplink verification access denied",
+    ),
+    _entry(
+        _LOCK,
+        "reading log failed: ",
+        r"(?:Internal Server Error|backend error): reading log failed: (?P<why>.+)",
+        "`tailscale lock log` could not read Tailnet Lock's update log from tailscaled ({why}).",
+        "Check `tailscale lock status` (no log without Tailnet Lock enabled); restart tailscaled and retry.",
+        "ipn/localapi/tailnetlock.go",
+        "500 Internal Server Error: reading log failed: tailnet-lock is not active",
+    ),
+    _entry(
+        _LOCK,
+        "missing netmap: verify",
+        r"missing netmap: verify that you are logged in",
+        "the `tailscale lock` command needs this node's network map, and it has none: it is not logged in "
+        "(or not connected yet).",
+        "Log in first (`tailscale up`, check `tailscale status`), then rerun the lock command.",
+        _LOCK_IPN,
+        "500 Internal Server Error: initialization failed: missing netmap: verify that you are logged in",
+    ),
+    _entry(
+        _LOCK,
+        "no node-key: is tailscale logged in",
+        r"no node-key: is tailscale logged in\?",
+        "Tailnet Lock needs this node's node key, and it has none: it is not logged in.",
+        "Log in (`tailscale up`), then rerun the lock command.",
+        _LOCK_IPN,
+        "tailnet-lock modify failed: no node-key: is tailscale logged in?",
+    ),
+    _entry(
+        _LOCK,
+        "is disallowed on this node",
+        rf"TKA with stateID of {_Q}(?P<state>{_NOT_Q}*){_Q}? is disallowed on this node",
+        "this node refuses the tailnet's Tailnet Lock state ({state}): Tailnet Lock was disabled here with a "
+        "disablement secret, and the same lock may not be re-enabled on it.",
+        "If the lock was re-initialised on purpose, reset this node's lock state (`tailscale lock local-disable` "
+        "is the other way round; re-login with `tailscale up --force-reauth`), or ask a tailnet admin.",
+        _LOCK_IPN,
+        'TKA with stateID of "12345:67890" is disallowed on this node',
+    ),
+    _entry(
+        _LOCK,
+        "tka init-begin rpc",
+        r"tka init-begin RPC: (?P<why>.+)",
+        "`tailscale lock init` could not start initialising Tailnet Lock with the coordination server ({why}).",
+        "Check the node is online and logged in (`tailscale status`), that the tailnet's plan allows Tailnet "
+        "Lock, then retry; Headscale does not implement Tailnet Lock.",
+        _LOCK_IPN,
+        "500 Internal Server Error: initialization failed: tka init-begin RPC: 404 Not Found",
+    ),
+)
+
+REFUSALS: tuple[Refusal, ...] = (
+    *_SERVE_FAMILY,
+    *_SSH_FAMILY,
+    *_DRIVE_FAMILY,
+    *_CERT_FAMILY,
+    *_FILE_FAMILY,
+    *_LOCK_FAMILY,
+)

@@ -1129,6 +1129,9 @@ def cert_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding
     found = _errors(report, WindowsErrorKind.CERT_FAILED)
     if not found:
         return
+    if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
+        yield from _emit(WindowsErrorKind.CERT_FAILED, report, ctx)
+        return
     text = " ".join(e.line.text for e in found)
     cause, fix = next(
         ((c, f) for pattern, c, f in _CERT_CAUSES if pattern.search(text)),
@@ -1652,6 +1655,9 @@ def taildrop_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fin
     found = _errors(report, WindowsErrorKind.TAILDROP_FAILED)
     if not found:
         return
+    if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
+        yield from _emit(WindowsErrorKind.TAILDROP_FAILED, report, ctx)
+        return
     lines = [e.line.text.strip() for e in found]
     cause, fix = next(
         ((c, f) for pattern, c, f in _TAILDROP_CAUSES if any(pattern.search(line) for line in lines)),
@@ -1759,6 +1765,9 @@ def tailnet_lock_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
     """
     found = _errors(report, WindowsErrorKind.TAILNET_LOCK_FAILED)
     if not found:
+        return
+    if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
+        yield from _emit(WindowsErrorKind.TAILNET_LOCK_FAILED, report, ctx)
         return
     text = " ".join(e.line.text for e in found)
     cause, fix = next(
