@@ -22,6 +22,7 @@ from functools import lru_cache
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.cli_catalog import find_refusal
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
+from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import SourceLine, undo_go_quoting
 
 _QUOTED = r'"(?P<{name}>(?:[^"\\]|\\.)*)(?P<{name}_end>"?)'
@@ -634,45 +635,7 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
 _OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
 _GATED = tuple((_PHRASES[kind], pattern) for kind, pattern in _SIMPLE)
 _ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values(), CATALOG_PHRASES)
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-def _whole_tokens(phrase: str) -> list[str]:
-    """The tokens of ``phrase`` that any line holding it holds as whole tokens too (not cut at its ends)."""
-    tokens = list(_TOKEN.finditer(phrase))
-    return [
-        token.group()
-        for token in tokens
-        if (token.start() > 0 or not phrase[0].isalnum()) and (token.end() < len(phrase) or not phrase[-1].isalnum())
-    ]
-
-
-def _index_phrases(phrases: frozenset[str]) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
-    """Phrases by their longest whole token, and those without one (always tried).
-
-    With some 250 phrases (the CLI refusals catalog's among them), trying each on every line of a big paste
-    dominated the run; a line's tokens name the few phrases it can hold, so only those are tried.
-    """
-    by_token: dict[str, list[str]] = {}
-    always: list[str] = []
-    for phrase in sorted(phrases):
-        tokens = _whole_tokens(phrase)
-        if tokens:
-            by_token.setdefault(max(tokens, key=len), []).append(phrase)
-        else:
-            always.append(phrase)
-    return {token: tuple(group) for token, group in by_token.items()}, tuple(always)
-
-
-_WORDS_BY_TOKEN, _WORDS_ALWAYS = _index_phrases(_ERROR_WORDS)
-
-
-def _holds_error_word(lowered: str) -> bool:
-    """Whether the lower-cased line contains any phrase of _ERROR_WORDS (same answer as trying them all)."""
-    holds = lowered.__contains__  # map() over it runs the checks in C: several times a generator's speed
-    if any(map(holds, _WORDS_ALWAYS)):
-        return True
-    return any(any(map(holds, _WORDS_BY_TOKEN[token])) for token in _WORDS_BY_TOKEN.keys() & _TOKEN.findall(lowered))
+_ANY_ERROR_WORD = any_word_pattern(_ERROR_WORDS)
 
 
 _SPACES = re.compile(r"\s{2,}")
@@ -703,7 +666,7 @@ def is_windows_error_line(text: str) -> bool:
     lowered = text.lower()
     if "  " in lowered:  # chat clients double spaces: the phrases are single-spaced, as normalise_error_text makes them
         lowered = _SPACES.sub(" ", lowered)
-    if not _holds_error_word(lowered):
+    if _ANY_ERROR_WORD.search(lowered) is None:
         return False
     text = normalise_error_text(text)
     if any(word in lowered for word in _OWNER_PHRASES) and (
