@@ -46,7 +46,7 @@ _SERVE_HELP = (
 _SERVE_FAMILY: tuple[Refusal, ...] = (
     _entry(
         _USAGE,
-        "for usage info",
+        "usage info",
         rf"try {_Q}?tailscale (?P<command>serve|funnel) --help{_Q}? for usage info",
         "`tailscale {command}` rejected its command line (a wrong number of arguments, a target or port it "
         "cannot read, or the pre-1.52 syntax given to a newer CLI): nothing was served or changed.",
@@ -131,7 +131,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _USAGE,
-        "cannot specify both --all and --service",
+        "--all and --service",
         r"cannot specify both --all and --service",
         "`tailscale serve get-config/set-config` was given --all and --service together: one or the other.",
         "Pass `--all` for every Service of this node, or `--service=svc:<name>` for one.",
@@ -140,7 +140,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _USAGE,
-        "must specify either --service",
+        "--service=svc:<",
         r"must specify either --service=svc:<service-name> or --all",
         "`tailscale serve get-config/set-config` needs to know which Services the file holds.",
         "Add `--service=svc:<name>` (one Service) or `--all` (every Service) to the command.",
@@ -149,7 +149,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _USAGE,
-        "https+insecure://",
+        "+insecure://",
         r"must be a URL starting with http://, https://, or https\+insecure://",
         "serve's proxy target is not a URL it accepts: it must start with http://, https:// or "
         "https+insecure:// (a bare host:port is only read as such by the 1.52+ CLI).",
@@ -188,7 +188,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _USAGE,
-        "unable to serve; text cannot",
+        "serve; text cannot",
         r"unable to serve; text cannot be an empty string",
         "`tailscale serve text:` was given no text: a text handler needs something to answer with.",
         'Put the text after the colon: `tailscale serve --bg "text:Hello"`.',
@@ -197,7 +197,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _USAGE,
-        "cannot serve multiple types",
+        "serve multiple types",
         r"cannot serve multiple types for a single mount point",
         "serve was given more than one of --https, --http, --tcp, --tls-terminated-tcp for one handler.",
         "Pass one type per command (`tailscale serve --https=443 3000`), and run serve again for another port.",
@@ -206,7 +206,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _USAGE,
-        "is too high for",
+        "too high for",
         r"port number (?P<port>\d+) is too high for (?P<flag>\S+) flag",
         "serve's --{flag} was given port {port}: a port is at most 65535.",
         "Give a port from 1 to 65535 (`--{flag}=443`).",
@@ -215,7 +215,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "service hosts must be tagged",
+        "hosts must be tagged",
         r"service hosts must be tagged nodes",
         "`tailscale serve --service=…` was refused: only a tagged node may host a Tailscale Service, and this "
         "node is owned by a user (no tags).",
@@ -227,7 +227,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "cannot serve web; already serving tcp",
+        "web; already serving tcp",
         r"cannot serve web; already serving TCP",
         "serve was asked for an HTTP/HTTPS handler on a port that already forwards raw TCP: one port is "
         "either web or TCP.",
@@ -238,7 +238,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "cannot serve tcp; already serving web",
+        "tcp; already serving web",
         r"cannot serve TCP; already serving web on (?P<port>\d+)(?: for (?P<name>\S+))?",
         "serve was asked to forward TCP on port {port} of {name}, which already has HTTP/HTTPS handlers: one "
         "port is either web or TCP.",
@@ -249,7 +249,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "cannot remove web handler; currently serving tcp",
+        "web handler; currently serving",
         r"cannot remove web handler; currently serving TCP",
         "a web handler was asked off on a port that forwards TCP: there is no web handler to remove there.",
         "Turn the TCP forward off instead (`tailscale serve --tcp=<port> off`); `tailscale serve status` shows "
@@ -279,7 +279,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "service is not being served in tun mode",
+        "not being served in tun mode",
         r"service is not being served in TUN mode",
         "`--tun off` was asked for a Service that is not served in TUN mode (it has port handlers, or none).",
         "Remove its port handlers instead (`tailscale serve --service=svc:<name> --https=443 off`) or clear "
@@ -310,7 +310,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "cannot mount a path for tcp serve",
+        "mount a path for tcp",
         r"cannot mount a path for TCP serve",
         "--set-path was given with a TCP forward: paths only exist for HTTP/HTTPS handlers.",
         "Drop --set-path for --tcp / --tls-terminated-tcp, or serve over --https/--http to mount a path.",
@@ -392,7 +392,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "to serve a path or unix socket",
+        "serve a path or unix socket",
         r"must be a Windows local admin to serve a path or Unix socket",
         "tailscaled refused to serve a file path or Unix socket for a Windows user who is not a local "
         "administrator (it would expose files as the service's account).",
@@ -403,7 +403,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "to serve a path or unix socket",
+        "serve a path or unix socket",
         r"must be root, or be an operator and able to run .sudo tailscale. to serve a path or Unix socket",
         "tailscaled refused to serve a file path or Unix socket: the caller is neither root nor the "
         "operator with sudo rights (serving files exposes them with tailscaled's privileges).",
@@ -435,7 +435,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        " tun mode ",
+        "tun mode ",
         r"(?:cannot configure TUN mode in combination with TCP or web handlers|cannot turn on TUN mode with "
         r"existing TCP or web handlers|cannot add TCP or web handlers as TUN mode is enabled) for "
         r"(?P<service>\S+)",
@@ -448,7 +448,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "listener already exists for port",
+        "listener already exists",
         r"(?P<fg>foreground )?listener already exists for port (?P<port>\d+)",
         "port {port} is already served (another `tailscale serve`/`funnel` session in the foreground, or a "
         "background config): one port has one listener.",
@@ -459,7 +459,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
-        "is already serving",
+        "already serving ",
         rf"want to serve {_Q}(?P<want>{_NOT_Q}*){_Q}, but port (?P<port>\d+) is already serving "
         rf"{_Q}(?P<have>{_NOT_Q}*){_Q}?",
         'port {port} already serves "{have}"; tailscaled refused to serve "{want}" on it too.',
@@ -585,7 +585,7 @@ _DRIVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _DRIVE,
-        "share names may only contain",
+        "names may only contain",
         r"Share names may only contain the letters a-z, underscore _, parentheses \(\), or spaces",
         "the Taildrive share name was refused: it holds characters other than a-z, _, (), and spaces "
         "(digits, dots and dashes included).",
@@ -606,7 +606,7 @@ _DRIVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _DRIVE,
-        "share name already used",
+        "name already used",
         r"share name already used",
         "`tailscale drive rename` was refused: another Taildrive share already has the new name.",
         "Pick another name, or unshare the other one first (`tailscale drive unshare <name>`); `tailscale "
@@ -869,7 +869,7 @@ _FILE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _USAGE,
-        "(skip|overwrite|rename)",
+        "|overwrite|",
         rf"{_Q}?(?P<value>[^\s\"'`]*){_Q}? is not one of \(skip\|overwrite\|rename\)",
         '`tailscale file get --conflict="{value}"` was refused: it takes skip, overwrite or rename.',
         "Pass `--conflict=skip`, `--conflict=overwrite` or `--conflict=rename`.",
@@ -887,7 +887,7 @@ _FILE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _TAILDROP,
-        "runs in a macos sandbox that can't read files",
+        "runs in a macos sandbox",
         r"the GUI version of Tailscale on macOS runs in a macOS sandbox that can.t read files",
         "the macOS GUI app's CLI is sandboxed: it cannot read the files named on the command line to send them.",
         "Send from Finder (Share > Tailscale) or the menu bar, pipe the file in (`cat f | tailscale file cp "
@@ -946,7 +946,7 @@ _FILE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _TAILDROP,
-        "how to resolve this conflict",
+        "conflict? no one knows",
         r"file issue\. how to resolve this conflict\? no one knows",
         "`tailscale file get` met an unexpected conflict writing a received file (a --conflict mode it does "
         "not handle).",
@@ -1091,7 +1091,7 @@ _LOCK_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _LOCK,
-        "key was already wrapped",
+        "already wrapped",
         r"provided key was already wrapped",
         "`tailscale lock tskey-wrap` was given an auth key it had already wrapped (signed) for Tailnet Lock.",
         "Use the wrapped key as is (`tailscale up --auth-key=<wrapped key>`); wrap only the original tskey-….",
@@ -1123,7 +1123,7 @@ _LOCK_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _LOCK,
-        "failed to sign nodekey:",
+        "sign nodekey:",
         r"failed to sign (?P<node>nodekey:[0-9a-f]+): (?P<why>.+)",
         "re-signing {node} with another trusted key failed ({why}): the node may lose access when the key is removed.",
         "Sign it by hand on a signing node (`tailscale lock sign {node}`), then retry the removal.",
@@ -1150,7 +1150,7 @@ _LOCK_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _LOCK,
-        "missing netmap: verify",
+        "netmap: verify",
         r"missing netmap: verify that you are logged in",
         "the `tailscale lock` command needs this node's network map, and it has none: it is not logged in "
         "(or not connected yet).",
