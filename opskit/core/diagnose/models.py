@@ -286,6 +286,9 @@ class WindowsErrorKind(StrEnum):
     PEER_NOT_FOUND = "peer-not-found"  # `tailscale ip`/`whois`: the name or address is no peer of the netmap
     SERVE_FAILED = "serve-failed"  # `tailscale serve`/`funnel` refused the config (port taken, untagged Service host…)
     DRIVE_FAILED = "drive-failed"  # `tailscale drive` (Taildrive): not enabled for the node, bad or unknown share name
+    # an app embedding tsnet (tsnet.Server.Up) gave up waiting for its node to reach Running: not logged in
+    # (no/refused auth key, an interactive login nobody opened), or control unreachable
+    TSNET_UP_TIMEOUT = "tsnet-up-timeout"
     OTHER = "other"
 
 
