@@ -290,6 +290,8 @@ class WindowsErrorKind(StrEnum):
     # the exit node this node selected is not active ("selected but offline" in `tailscale exit-node list`)
     EXIT_NODE_OFFLINE = "exit-node-offline"
     SERVE_NOT_CONFIGURED = "serve-not-configured"  # `tailscale serve status`: "No serve config" / `{}`: nothing served
+    SERVE_FAILED = "serve-failed"  # `tailscale serve`/`funnel` refused the config (port taken, untagged Service host…)
+    DRIVE_FAILED = "drive-failed"  # `tailscale drive` (Taildrive): not enabled for the node, bad or unknown share name
     # an app embedding tsnet (tsnet.Server.Up) gave up waiting for its node to reach Running: not logged in
     # (no/refused auth key, an interactive login nobody opened), or control unreachable
     TSNET_UP_TIMEOUT = "tsnet-up-timeout"

@@ -725,6 +725,8 @@ def is_windows_error_line(text: str) -> bool:
     soft-wrapped error, and that line is then classified in its own turn.
     """
     lowered = text.lower()
+    if "  " in lowered:  # chat clients double spaces: the phrases are single-spaced, as normalise_error_text makes them
+        lowered = _SPACES.sub(" ", lowered)
     if _ANY_ERROR_WORD.search(lowered) is None:
         return False
     text = normalise_error_text(text)
@@ -750,6 +752,13 @@ def _identity(raw: str | None) -> str | None:
 
 
 _EMPTY_SERVE_JSON = frozenset({"{}", "null"})
+
+# Kinds whose patterns read only how the CLI wraps a daemon's answer ("backend error: …", "500 Internal Server
+# Error: …", "401 Unauthorized: …", "Access denied: …"), not what failed: when the text after the wrapper is a
+# catalogued refusal (cli_catalog/), that refusal's kind is the finding.
+_WRAPPER_KINDS = frozenset(
+    {WindowsErrorKind.BACKEND_ERROR, WindowsErrorKind.UNIX_ACCESS_DENIED, WindowsErrorKind.OTHER}
+)
 
 
 def parse_windows_error(line: SourceLine) -> WindowsError | None:
@@ -794,7 +803,14 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
         )
     for kind, pattern in _SIMPLE:
         if pattern.search(text):
-            return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
+            catalogued = find_refusal(text)
+            if kind in _WRAPPER_KINDS and catalogued is not None:
+                break  # only the wrapper matched: the catalogued message inside it says what failed
+            # The same kind catalogued more precisely ("tailnet-lock modify failed: no node-key: …"): the
+            # kind stays the hand-written pattern's, the catalogued message's own cause and fix are said.
+            same = catalogued is not None and catalogued[0].kind is kind
+            explanation = catalogued[0].explain(catalogued[1]) if catalogued is not None and same else None
+            return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=explanation)
     if text in _EMPTY_SERVE_JSON:
         # Not a pattern of is_windows_error_line: "{}" alone means nothing; blocks.py puts it in a CLI block only
         # under a `serve status --json` prompt (the empty ipn.ServeConfig marshalled, or nil as null).

@@ -75,6 +75,8 @@ RULES: tuple[Rule, ...] = (
     windows.accept_routes_off,
     windows.exit_node_offline,
     windows.serve_not_configured,
+    windows.serve_failed,
+    windows.drive_failed,
     windows.tsnet_up_timeout,
     windows.other_error,
     daemonlog.hand_started,

@@ -47,6 +47,8 @@ def _emit_first_cause(
         return
     lines = [e.line.text.strip() for e in found]
     cause, fix = next(((c, f) for pattern, c, f in causes if any(pattern.search(line) for line in lines)), default)
+    if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
+        cause, fix = found[0].explanation
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
@@ -349,6 +351,19 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
         "running; paste the full error for a closer diagnosis.",
+    ),
+    WindowsErrorKind.SERVE_FAILED: (
+        "`tailscale serve`/`funnel` refused the change and nothing new is served: the port already serves "
+        "another type (web vs TCP) or another session, the target or flags do not fit, or (Tailscale "
+        "Services) this node may not host one.",
+        "Read what the message names, check `tailscale serve status`, turn the conflicting handler off "
+        "(`tailscale serve --https=443 off`, or `tailscale serve reset`), then rerun the command.",
+    ),
+    WindowsErrorKind.DRIVE_FAILED: (
+        "`tailscale drive` (Taildrive) refused: the node lacks the `drive:share` attribute, this build has no "
+        "Taildrive, or the share name is invalid or unknown.",
+        'Grant `drive:share`/`drive:access` in the policy\'s "nodeAttrs", use a lower-case share name, and '
+        "check the shares with `tailscale drive list`.",
     ),
 }
 
@@ -1031,6 +1046,9 @@ def ssh_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]
     """
     found = _errors(report, WindowsErrorKind.SSH_FAILED)
     if not found:
+        return
+    if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
+        yield from _emit(WindowsErrorKind.SSH_FAILED, report, ctx)
         return
     text = " ".join(e.line.text for e in found)
     if "does not take non-flag arguments" in text:
@@ -2135,6 +2153,61 @@ def peer_not_found(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Find
         address=address,
         self_address=any(e.names_self for e in found),
     )
+
+
+@rule(
+    id="TS-CLI-SERVE-FAILED",
+    name="cli-serve-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale serve/funnel refused the change: nothing new is served",
+    target="windows",
+)
+def serve_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: serve and funnel keep one handler per port and type; the CLI and tailscaled refuse a change
+    that collides with what is served (``cannot serve TCP; already serving web on 443``, ``foreground
+    listener already exists for port 443``), a Service on an untagged node (``service hosts must be tagged
+    nodes``), a path on the sandboxed macOS app, or tailscaled's own socket as a target. Each message says
+    which: the finding carries its own fix (from the CLI refusals catalog).
+
+    *Bad*::
+
+        $ sudo tailscale serve --bg --tcp=443 tcp://127.0.0.1:8443
+        cannot serve TCP; already serving web on 443 for nas.tail1234.ts.net
+
+    *Good*::
+
+        $ tailscale serve --bg 3000
+        Access denied: serve config denied
+    """
+    yield from _emit(WindowsErrorKind.SERVE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-DRIVE-FAILED",
+    name="cli-drive-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale drive (Taildrive) refused: not enabled for this node, or a bad share name",
+    target="windows",
+)
+def drive_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Taildrive is opt-in per node: sharing needs the ``drive:share`` node attribute (``taildrive
+    sharing not enabled, please add the attribute "drive:share" …``), a build and platform with Taildrive
+    (``Taildrive not enabled``), and share names of a-z, ``_``, ``()`` and spaces. The message says which;
+    the finding carries its own fix (from the CLI refusals catalog).
+
+    *Bad*::
+
+        $ tailscale drive share docs /home/me/docs
+        Access denied: taildrive sharing not enabled, please add the attribute "drive:share" to this node in your ACLs' "nodeAttrs" section
+
+    *Good*::
+
+        $ tailscale drive list
+        failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
+    """
+    yield from _emit(WindowsErrorKind.DRIVE_FAILED, report, ctx)
 
 
 @rule(
