@@ -279,6 +279,13 @@ class WindowsErrorKind(StrEnum):
     # a tailscaled/tailscale subcommand this OS or build does not have ("install-system-daemon not available on …")
     DAEMON_SUBCOMMAND_UNAVAILABLE = "daemon-subcommand-unavailable"
     PEER_NOT_FOUND = "peer-not-found"  # `tailscale ip`/`whois`: the name or address is no peer of the netmap
+    SWITCH_FAILED = "switch-failed"  # `tailscale switch`: no such login profile, or tailscaled refused the switch
+    # `tailscale update`, `version --upstream`, `set --auto-update`: this install cannot (auto-)update, or it failed
+    UPDATE_FAILED = "update-failed"
+    DNS_QUERY_FAILED = "dns-query-failed"  # `tailscale dns query` / `dns status`: tailscaled's resolver failed
+    # `tailscale configure` (kubeconfig, pve-appliance, flash-appliance, jetkvm, macOS sysext); Synology's
+    # configure-host has its own kind
+    CONFIGURE_FAILED = "configure-failed"
     OTHER = "other"
 
 

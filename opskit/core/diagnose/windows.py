@@ -19,8 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
-from opskit.core.diagnose.cli_catalog import find_refusal
+from opskit.core.diagnose.cli_catalog import find_refusal, may_hold_refusal
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.text import SourceLine, undo_go_quoting
 
@@ -425,6 +424,12 @@ _SIMPLE = tuple(
     (kind, re.compile(pattern, 0 if kind is WindowsErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
     for kind, pattern in _SIMPLE_PATTERNS
 )
+# The catalog (cli_catalog/) is tried after the specific patterns and before the generic ones, which read any
+# LocalAPI status or "backend error:" whatever its body: a catalogued message relayed as "backend error: …",
+# "500 Internal Server Error: …" or "503 Service Unavailable: no netmap" is that message's kind.
+_GENERIC_KINDS = (WindowsErrorKind.NO_BACKEND, WindowsErrorKind.BACKEND_ERROR, WindowsErrorKind.OTHER)
+_SPECIFIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind not in _GENERIC_KINDS)
+_GENERIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _GENERIC_KINDS)
 
 
 # Each pattern above contains one of its phrases here (case aside). Most lines of a big paste contain none,
@@ -541,7 +546,7 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
 }
 _OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
 _GATED = tuple((_PHRASES[kind], pattern) for kind, pattern in _SIMPLE)
-_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values(), CATALOG_PHRASES)
+_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values())  # the catalog has its own (may_hold_refusal)
 
 
 _SPACES = re.compile(r"\s{2,}")
@@ -571,7 +576,8 @@ def is_windows_error_line(text: str) -> bool:
     """
     lowered = text.lower()
     if not any(word in lowered for word in _ERROR_WORDS):
-        return False
+        # none of the hand-written patterns can match: only a catalogued message may be here
+        return may_hold_refusal(lowered) and find_refusal(normalise_error_text(text)) is not None
     text = normalise_error_text(text)
     if any(word in lowered for word in _OWNER_PHRASES) and (
         _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text)
@@ -579,7 +585,8 @@ def is_windows_error_line(text: str) -> bool:
         return True
     if any(pattern.search(text) for phrases, pattern in _GATED if any(p in lowered for p in phrases)):
         return True
-    return find_refusal(text) is not None  # the CLI's other refusals, catalogued from its source
+    # the CLI's other refusals, catalogued from its source
+    return may_hold_refusal(lowered) and find_refusal(text) is not None
 
 
 def matches_error_pattern(text: str) -> bool:
@@ -634,7 +641,7 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
             pid=daemon_pid,
             detail=f"client pid {in_use.group('pid')}" if in_use.group("pid") else "",
         )
-    for kind, pattern in _SIMPLE:
+    for kind, pattern in _SPECIFIC:
         if pattern.search(text):
             return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
     catalogued = find_refusal(text)
@@ -643,6 +650,9 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
         return WindowsError(
             refusal.kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=refusal.explain(found)
         )
+    for kind, pattern in _GENERIC:
+        if pattern.search(text):
+            return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
     return None
 
 
