@@ -272,6 +272,11 @@ class WindowsErrorKind(StrEnum):
     UDP_GRO_SUBOPTIMAL = "udp-gro-suboptimal"  # … or are forwarded slower than they could be (an advisory)
     # `tailscale ip` (and what scripts build on it) refused: "no current Tailscale IPs; state: <BackendState>"
     NOT_RUNNING_STATE = "not-running-state"
+    # `tailscale up --netfilter-mode=off|nodivert` warned that tailscaled installs no (or undiverted) firewall
+    # rules: deliberate (OpenWrt fw4 zones, own iptables), an advisory, not a failure
+    NETFILTER_OFF_WARNING = "netfilter-off-warning"
+    TAILDROP_FAILED = "taildrop-failed"  # `tailscale file cp` refused or failed (target check, PeerAPI, relay)
+    TAILNET_LOCK_FAILED = "tailnet-lock-failed"  # a `tailscale lock` command refused by tailscaled (or its CLI)
     # A node or auth key asked for tags the tailnet policy does not let it own, or for invalid/no tags
     # (control's "requested tags [...] are invalid or not permitted", the CLI's tag checks, OAuth keys)
     TAGS_NOT_PERMITTED = "tags-not-permitted"
@@ -286,6 +291,9 @@ class WindowsErrorKind(StrEnum):
     # `tailscale configure` (kubeconfig, pve-appliance, flash-appliance, jetkvm, macOS sysext); Synology's
     # configure-host has its own kind
     CONFIGURE_FAILED = "configure-failed"
+    # an app embedding tsnet (tsnet.Server.Up) gave up waiting for its node to reach Running: not logged in
+    # (no/refused auth key, an interactive login nobody opened), or control unreachable
+    TSNET_UP_TIMEOUT = "tsnet-up-timeout"
     OTHER = "other"
 
 

@@ -19,8 +19,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.cli_catalog import find_refusal, may_hold_refusal
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
+from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import SourceLine, undo_go_quoting
 
 _QUOTED = r'"(?P<{name}>(?:[^"\\]|\\.)*)(?P<{name}_end>"?)'
@@ -209,6 +211,9 @@ def missing_peer_address(error: WindowsError) -> str | None:
     return match.group("ip") if match and match.group("ip") else None
 
 
+API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \""
+
+
 _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (WindowsErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern),
     # Before the auth-key, usage and backend errors: "backend error: requested tags … not permitted".
@@ -227,7 +232,22 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     ),
     # The control server refused the auth key (`tailscale up --authkey …`, also via k3s, Ansible, add-ons):
     # "backend error: invalid key: API key tskey-… not valid", Headscale's "unable to validate API key".
-    (WindowsErrorKind.AUTH_KEY_REJECTED, r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"),
+    # A node embedding tsnet (tsnsrv, golink, tsidp, caddy-tailscale, …) whose tsnet.Server.Up returned when its
+    # context expired before the backend reached Running (tsnet/tsnet.go: every error of Up is "tsnet.Up: %w";
+    # the IPN bus watch or LocalAPI call it waited on ends with the context's error). Before DEADLINE, which
+    # would read a wrapped `local-tailscaled.sock … context deadline exceeded` as a hung tailscaled.
+    (WindowsErrorKind.TSNET_UP_TIMEOUT, r"\btsnet\.Up: (?:.*: )?context deadline exceeded"),
+    (
+        WindowsErrorKind.AUTH_KEY_REJECTED,
+        r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"
+        # `tailscale up` (the GitHub Action, the operator, tsnet) minting an auth key with an OAuth client or a
+        # federated identity: the Tailscale API refused the credential (401) or its scopes (403). The error is
+        # the API client's ErrResponse (client/tailscale: `Status: %d, Message: %q`), bare (feature/oauthkey)
+        # or after "unexpected error while creating authkey: " (feature/identityfederation). A 400's
+        # "requested tags" is matched above as tags-not-permitted.
+        + "|"
+        + API_KEY_REFUSED,
+    ),
     # `--exit-node=…` refused: no such node in the netmap, a node that offers no exit, or a platform that
     # forbids exit nodes (Home Assistant); before the generic usage errors ("invalid value … for --exit-node").
     (
@@ -254,7 +274,10 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # server URL that differs from the one the node is logged in to
         r"|flag needs an argument: -|can.t change --login-server without --force-reauth"
         r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
-        r"|tailscaled does not take non-flag arguments",
+        r"|tailscaled does not take non-flag arguments"
+        # `tailscale cert` without its one argument: after "Usage: tailscale cert [flags] <domain>" the CLI
+        # names the domain(s) this node may ask for (cli/cert.go)
+        r"|^For domain, use \"[^\"]+\"\.?$|^Valid domain options: \[",
     ),
     # `tailscale up/set --ssh` refused by the CLI before anything changed: this build or platform cannot host
     # the Tailscale SSH server (envknob/featureknob CanRunTailscaleSSH: the sandboxed macOS GUI builds,
@@ -268,7 +291,12 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # on port 22 of a tailnet name or address (MagicDNS name, 100.64.0.0/10, fd7a:115c:a1e0::/48).
     (
         WindowsErrorKind.SSH_FAILED,
-        r"tailnet policy does not permit you to SSH|failed to evaluate SSH policy|tailssh: rejecting connection"
+        # tailssh's banners (errBanner: "tailscale: " + message; errDenied's default for a Reject action):
+        # "… does not permit you to SSH to this node" / "… as user %q", "failed to evaluate tailnet policy",
+        # before 1.86 "failed to evaluate SSH policy"; people retell the first shorter ("… does not permit
+        # access").
+        r"tailnet policy does not permit\b|failed to evaluate (?:SSH|tailnet) policy|tailssh: rejecting connection"
+        r"|^tailscale: access denied\.?$"
         r"|Permission denied \(tailscale\)|Tailscale SSH enabled, but access controls don.t allow"
         r"|ssh: connect to host (?:\S+\.(?:ts\.net|tailscale\.net)\.?|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+"
         r"|fd7a:115c:a1e0:[\w:]*) port \d+: (?:Operation timed out|Connection timed out|Connection refused"
@@ -281,6 +309,14 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         WindowsErrorKind.CERT_FAILED,
         r"500 Internal Server Error: (?:acme[.:]|getCertPEM|SetDNS \"?_acme-challenge|timeout waiting for order"
         r"|cert\(\"|failed to get cert dir)|does not support getting TLS certs"
+        # the CLI's own hint when the tailnet offers no certificate domains (cli/cert.go; the Synology
+        # configure command's "TLS certificate support …"), and tailscaled's other refusals (feature/acme,
+        # ipn/localapi/cert.go): a name that is not the node's, wildcards off, a build without ACME, a caller
+        # without cert access, a read-only cert store (Kubernetes) with nothing cached
+        r"|(?:HTTPS|TLS) cert(?:ificate)? support is not enabled/configured for your tailnet"
+        r"|invalid domain \"[^\"]*\"; (?:must be one of|wildcard certificates are not enabled)"
+        r"|wildcard certificates are not enabled for this node|cert support not compiled in this build"
+        r"|\bcert access denied|cert store is configured in read-only mode"
         # the request itself failing (the daemon closed the connection, or the call timed out)
         r"|local-tailscaled\.sock/localapi/v0/cert/",
     ),
@@ -314,6 +350,14 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"|Traffic received on \S+ won.t be forwarded \(|Subnet routes and exit nodes may not work correctly"
         r"|Couldn.t check system.s IP forwarding configuration|Subnet routing and exit nodes only work with "
         r"additional manual configuration)",
+    ),
+    # `tailscale up --netfilter-mode=off` (or `nodivert`) warns that tailscaled will install no firewall rules
+    # (or will not hook its ts-* chains into the system's): cli/up.go netfilterModeFromFlag, printed "Warning: …".
+    # Chosen on purpose (OpenWrt's fw4 zones, a host firewall of one's own): the prefs were applied.
+    (
+        WindowsErrorKind.NETFILTER_OFF_WARNING,
+        # Not anchored: the words are the CLI's own, whatever a log stamp, add-on or container prefix is in front.
+        r"netfilter=(?:off; configure iptables yourself|nodivert; add iptables calls to ts-\* chains manually)",
     ),
     # The throughput advisory the same commands print on Linux (net/netutil, CheckUDPGROForwarding): the
     # default route's NIC lacks rx-udp-gro-forwarding (or has rx-gro-list on). Forwarding works.
@@ -398,6 +442,40 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         r"Failed to connect to Tailscale service|Tailscale: in use by other user"
         r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError",
     ),
+    # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
+    # cli/file.go), LocalAPI's and the receiving peer's refusals (feature/taildrop: no storage directory, file
+    # sharing not granted, "file access denied"), before 1.20 the CLI's own PUT to the peer's PeerAPI
+    # ('Put "http://100.x.y.z:port/v0/put/name": dial tcp …'), and since then LocalAPI's reverse proxy to the
+    # peer failing: httputil's bare 502 with an empty body, printed by the CLI as "502 Bad Gateway:".
+    # After the not-running dials above: "can't send to X: failed to get local status: dial unix …" is a
+    # daemon that is not running.
+    (
+        WindowsErrorKind.TAILDROP_FAILED,
+        r"can.t send to \S+: |cannot send files: |owned by different user; can only send files to your own devices"
+        r"|target seems to be running an old Tailscale version|Taildrop disabled; no storage directory"
+        r"|Taildrop folder not configured or accessible|file sharing not enabled by Tailscale admin"
+        r"|\bfile access denied\b|\bPut \"?https?://[^\s\"/]+/v0/put/[^\s\"]*\"?: |localapi/v0/file-put/\S*: "
+        r"|^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$"
+        # the receiving PeerAPI's own refusals relayed (feature/taildrop/peerapi.go: ErrFileExists is 409,
+        # ErrInvalidFileName 400)
+        r"|409 Conflict: file already exists|400 Bad Request: invalid filename",
+    ),
+    # A `tailscale lock` command refused: LocalAPI's answers (ipn/localapi, "network-lock …" before 1.90's
+    # rename to "tailnet-lock …"), tailscaled's reasons inside them (tka/builder.go, ipnlocal) and the CLI's own
+    # checks (cli/tailnet-lock.go). "Tailnet Lock is NOT enabled." is `lock status` answering, not a refusal.
+    (
+        WindowsErrorKind.TAILNET_LOCK_FAILED,
+        r"(?:network|tailnet)-lock (?:modify|disable|local disable) (?:failed|access denied)"
+        r"|\block (?:init|sign|status) access denied|Tailnet Lock is not supported on your pricing plan"
+        r"|(?:network|tailnet)[- ]lock is not active|does not have a trusted (?:network|tailnet)[- ]lock key"
+        r"|cannot add key .*: (?:already exists|maximum number of keys reached)"
+        r"|cannot remove (?:the last|local) trusted signing key|incorrect disablement secret"
+        r"|(?:network|tailnet)[- ]lock is already enabled|lock key of the current node must be one of the trusted"
+        r"|central tka head differs from submitted AUM|\badd key failed: "
+        # LocalAPI's lock sign / lock init answers (ipn/localapi/tailnetlock.go: no other handler words them so)
+        r"|500 Internal Server Error: (?:signing|initialization) failed: "
+        r"|^(?:Error: )?(?:network|tailnet)[- ]lock is (?-i:not) enabled$",
+    ),
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
     # The CLI's own "backend error: <text>" (`tailscale up` on any OS) is the same report.
@@ -471,12 +549,14 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     ),
     WindowsErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
     WindowsErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
-    WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),
+    WindowsErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
+    WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key", "status: 401, message", "status: 403, message"),
     WindowsErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
     WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
     WindowsErrorKind.SSH_FAILED: (
         "ssh policy",
-        "permit you to ssh",
+        "tailnet policy",
+        "tailscale: access denied",
         "tailssh",
         "permission denied (tailscale)",
         "tailscale ssh enabled",
@@ -492,6 +572,43 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         'cert("',
         "cert dir",
         "localapi/v0/cert/",
+        "not enabled/configured",
+        "; must be one of",
+        "wildcard certificates",
+        "cert support not compiled",
+        "cert access denied",
+        "read-only mode",
+    ),
+    WindowsErrorKind.NETFILTER_OFF_WARNING: ("netfilter=",),
+    WindowsErrorKind.TAILDROP_FAILED: (
+        "t send to ",
+        "cannot send files",
+        "send files to your own",
+        "old tailscale version",
+        "taildrop",
+        "file sharing not enabled",
+        "file access denied",
+        "/v0/put/",
+        "file-put/",
+        "502 bad gateway:",
+        "409 conflict",
+        "invalid filename",
+    ),
+    WindowsErrorKind.TAILNET_LOCK_FAILED: (
+        "-lock ",
+        "lock is ",
+        "lock key",
+        "lock init access",
+        "lock sign access",
+        "lock status access",
+        "pricing plan",
+        "cannot add key",
+        "trusted signing key",
+        "disablement secret",
+        "tka head",
+        "add key failed",
+        "signing failed",
+        "initialization failed",
     ),
     WindowsErrorKind.SSH_SERVER_UNSUPPORTED: ("tailscale ssh server",),
     WindowsErrorKind.CLI_PANIC: ("panic: ", "fatal error: "),
@@ -514,6 +631,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "invalid value",
         "non-flag arguments",
         "not a valid ip address",
+        "for domain, use",
+        "valid domain options",
     ),
     WindowsErrorKind.PIPE_MISSING: ("pipe", "appears to be running", "dial unix"),
     WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe", "safesocket.listen"),
@@ -546,7 +665,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
 }
 _OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
 _GATED = tuple((_PHRASES[kind], pattern) for kind, pattern in _SIMPLE)
-_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values())  # the catalog has its own (may_hold_refusal)
+_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values(), CATALOG_PHRASES)
+_ANY_ERROR_WORD = any_word_pattern(_ERROR_WORDS)
 
 
 _SPACES = re.compile(r"\s{2,}")
@@ -575,9 +695,9 @@ def is_windows_error_line(text: str) -> bool:
     soft-wrapped error, and that line is then classified in its own turn.
     """
     lowered = text.lower()
-    if not any(word in lowered for word in _ERROR_WORDS):
-        # none of the hand-written patterns can match: only a catalogued message may be here
-        return may_hold_refusal(lowered) and find_refusal(normalise_error_text(text)) is not None
+    if _ANY_ERROR_WORD.search(lowered) is None:
+        # only a catalogued message whose spaces a paste doubled may still be here (its phrase has single spaces)
+        return "  " in text and may_hold_refusal(lowered) and find_refusal(normalise_error_text(text)) is not None
     text = normalise_error_text(text)
     if any(word in lowered for word in _OWNER_PHRASES) and (
         _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from opskit.core.diagnose.daemonlog.events import (
     EVENT_WORDS,
@@ -32,16 +33,19 @@ from opskit.core.diagnose.daemonlog.grammar import (
     Message,
     is_newest_first,
     is_tailscale_process,
-    message_of,
     when_of,
 )
+from opskit.core.diagnose.daemonlog.grammar import message_of as _peel
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
+from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
 
 __all__ = [
     "is_daemon_log_line",
     "is_daemon_log_line_slow",
+    "is_service_status_field",
+    "is_service_status_header",
     "is_typed_command_line",
     "message_of",
     "parse_daemon_log",
@@ -65,12 +69,35 @@ _MARKERS = re.compile(
     r"|tlsdial: |logtail: |bootstrapDNS\(|\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN"
     r"|requestEngineStatus|tailscaled got signal |got signal \w+; shutting down"
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
-    r"|shouldUseOneCGNATRoute|magicsock\.|tailscaled\.service|Active: failed \(Result: |Main PID: \d+ \(code="
+    r"|shouldUseOneCGNATRoute|magicsock\.|Active: failed \(Result: |Main PID: \d+ \(code="
+    r"|(?:[\u25cf\u25cb\u00d7*]\s*)?(?:tailscaled\.service|Status of tailscaled:$)"  # systemctl/herd status
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
     r"|serve: creating a new proxy handler for |Hostinfo\.(?:WireIngress|IngressEnabled) changed to "  # serve.go
     r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
     r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
-    r"|boot: \d{4}/\d{2}/\d{2} )"  # containerboot, the container image's init, starting tailscaled
+    r"|boot: \d{4}/\d{2}/\d{2} "  # containerboot, the container image's init, starting tailscaled
+    r'|\[v(?:\\u0000|\\x00)?JSON\]\d\{"(?:Hostinfo|SupportInfo|controltime)":'  # logger.Logf.JSON records
+    r"|linkChange: |ipnext: |netmap packet filter: "
+    # net/tstun/tun_linux.go diagnosing a TUN that failed to open: kernel, modprobe, the device's mode
+    r"|Linux kernel version: |'modprobe tun' successful$|/dev/net/tun: [\w-]{10,}$|tun module (?:loaded|not loaded)"
+    r"|TUN device \S+ is busy|no TUN, and failed to look up kernel version)"
+)
+# A service manager's status of tailscaled's unit pasted above its log tail (`systemctl status tailscaled`, GNU
+# Shepherd's `herd status tailscaled`), often with its indentation lost. Its header ("● tailscaled.service - …",
+# "● Status of tailscaled:") is a marker above; the fields under it belong to the same block (blocks.py asks
+# ``is_service_status_field`` only there: "Memory: 9.7M" alone says nothing) and say the service manager runs it.
+_SERVICE_HEADER = re.compile(r"^(?:[\u25cf\u25cb\u00d7*]\s*)?(?:tailscaled\.service(?: - |$)|Status of tailscaled:$)")
+_SERVICE_FIELD = re.compile(
+    r"^(?:Loaded|Active|Docs|Main PID|Status|Tasks|Memory|CPU|CGroup|IP|IO|Drop-In|Process|TriggeredBy|Invocation"
+    r"|Notify|FD Store|Mem peak|Swap peak|Command|Provides|Requires|Conflicts|Running value is):\s"
+    r"|^It is (?:running|enabled|disabled|stopped|starting|stopping)\b|^Will (?:not )?be respawned\.$"
+    r"|^Recent messages \(|^[\u2514\u251c\u2502\u2500]+\s*(?:\d+ \S|[\w.@-]+\.conf$)"
+)
+# A versioned install path naming the binary: the Nix/Guix store ("…-tailscale-1.54.0/bin/tailscaled",
+# "…-tailscaled-1.96.4/bin/tailscaled"), Homebrew's Cellar ("Cellar/tailscale/1.54.0/bin/tailscaled"), a static
+# tarball's folder ("tailscale_1.54.0_arm64/tailscaled"): its version when no start line says it.
+_PATH_VERSION = re.compile(
+    r"(?:^|[/\s-])tailscaled?[-_/]v?(?P<version>\d+\.\d+\.\d+)(?:[-_.+][\w.+-]*)?/(?:s?bin/)?tailscaled(?:\s|$)"
 )
 # A shell running the daemon by hand: "# tailscaled 2>&1 | grep dns", "$ sudo tailscaled -port 4434".
 # Windows: a quoted path with spaces, and v1.0-v1.4's service binary run as "tailscale-ipn.exe /runservice".
@@ -103,6 +130,7 @@ _DAEMON_ONLY_FLAG = re.compile(
 _ARGV_TAIL = re.compile(r'^[^"\s]*"(?:, "(?:[^"\\]|\\.)*")*\}$')
 # containerboot's own lines ("boot: 2023/10/10 22:37:43 Starting tailscaled"), whatever stamp is in front
 _CONTAINERBOOT = re.compile(r"(?:^|\s)boot: \d{4}/\d{2}/\d{2} |containerboot")
+_CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp (grammar.py keeps it as the process)
 # A frame of the engine watchdog's goroutine dump ("#  0xb525c4  tailscale.com/net/dns.(*resolvedManager).run+0x324"):
 # not a status health bullet although it starts with "#".
 _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
@@ -112,6 +140,7 @@ _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _SHELL_ARGV0 = re.compile(r"^(?:\.{1,2}/|[\w.-]+/)*tailscaled$")
 # The program word of a typed command line: a path (Unix or Windows) ending in tailscaled, nothing glued before it.
 _PROGRAM = re.compile(r'^"?(?:[\w.@+~:-]*[/\\])*tailscaled(?:\.exe)?"?$')
+_VERSION_OF = re.compile(r"\d+\.\d+\.\d+")
 _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 
 _PROCESS_WORDS = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale")
@@ -127,14 +156,17 @@ _MARKER_WORDS = (
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
-    "runservice: ", "tsnet ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
+    "runservice: ", "tsnet ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ", "JSON]",
+    "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
+    "tun module", "TUN device ", "no TUN",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
+_ANY_WORD = any_word_pattern(_WORDS)
 
 
 def _belongs(text: str, message: Message) -> bool:
-    if is_tailscale_process(message.process) or _HAND_PROMPT.match(text):
+    if is_tailscale_process(message.process) or message.process == _CONTAINERBOOT_PROCESS or _HAND_PROMPT.match(text):
         return True
     if text[:1] == "-" and (
         (("tailscaled" in text or _DAEMON_ONLY_FLAG.search(text)) and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)
@@ -158,6 +190,44 @@ def _belongs(text: str, message: Message) -> bool:
         not (isinstance(event, Fact) and event.name == "userspace" and "userspace-networking" in body)
         for event in events_of(body)
     )
+
+
+# A program embedding tsnet (or wrapping tailscaled's output) often gives tailscale's logger a tag of its own,
+# between the stamp and the message: "2026/04/02 13:19:32.756410 TsInternal pm: using backend prefs …",
+# "… [tsnet] magicsock: …". A word is only a tag when what follows it starts like a message only tailscaled
+# prints and the line read with the word does not: its own words ("Received error: …") stay. A word with a colon
+# is no tag: that is how tailscale's own loggers nest ("portmap: monitor: …" from the CLI's netcheck).
+_PROCESS_COLUMNS = ("journald", "macos", "logcat")
+_APP_TAG = re.compile(r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*)\s+(?=\S)")
+
+
+@lru_cache(maxsize=1024)
+def message_of(text: str) -> Message:
+    """tailscaled's message with every prefix removed (grammar.py), and an app's logger tag after the stamp."""
+    message = _peel(text)
+    body = message.text
+    if (
+        message.form in _PROCESS_COLUMNS  # a process column names the program: "systemd[1]: x.service: …" is its
+        or body == text.strip()  # no prefix at all: no stamp, so no tag column after it
+        or (tag := _APP_TAG.match(body)) is None
+        or _MARKERS.match(body) is not None  # tailscaled's own first word ("Received error: …", "LinkChange: …")
+    ):
+        return message
+    inner = _peel(body[tag.end() :])  # "TsInternal [v1] netmap …": the tag may stand before tailscaled's own
+    if _MARKERS.match(inner.text) is None:  # a subsystem's own prefix, not just words an event also reads
+        return message
+    return Message(inner.text, message.process, message.form)
+
+
+def is_service_status_field(text: str) -> bool:
+    """A field of a service manager's status of the tailscaled unit ("Main PID: 491", "└─511 /usr/sbin/tailscaled
+    …"): part of the log block only under the status header (blocks.py)."""
+    return _SERVICE_FIELD.match(text) is not None
+
+
+def is_service_status_header(text: str) -> bool:
+    """The first line of `systemctl status tailscaled` or `herd status tailscaled`."""
+    return _SERVICE_HEADER.match(text) is not None
 
 
 def is_typed_command_line(text: str) -> bool:
@@ -190,7 +260,7 @@ def is_daemon_log_line_slow(text: str) -> bool:
 
 def is_daemon_log_line(text: str) -> bool:
     """A line of tailscaled's log (cheap word test first: most lines of a paste have none)."""
-    if not any(word in text for word in _WORDS):
+    if _ANY_WORD.search(text) is None:
         return False
     return is_daemon_log_line_slow(text)
 
@@ -224,6 +294,8 @@ def _started_by_hand(
         return False, "the Windows service started it (/subproc)"
     if command and ("tailscale-service" in command or "tailscaled.service" in command):
         return False, "it is the service's log"
+    if (header := next((line.text for line in lines if _SERVICE_HEADER.match(line.text)), None)) is not None:
+        return False, f"the service manager's status of its unit is pasted with it (`{header}`)"
     if any("$STATE_DIRECTORY" in m.text for m in messages):
         return False, "systemd started it (it set $STATE_DIRECTORY)"
     if any(m.form == "windows-service" for m in messages):
@@ -232,7 +304,7 @@ def _started_by_hand(
         return False, "the Tailscale app runs it (its network extension or VPN service)"
     if any(m.form == "journald" and m.process in ("tailscaled", "systemd") for m in messages):
         return False, "its lines come from the system journal or syslog, where the service manager sends them"
-    if any(_CONTAINERBOOT.search(m.text) for m in messages):
+    if any(m.process == _CONTAINERBOOT_PROCESS or _CONTAINERBOOT.search(m.text) for m in messages):
         return False, "containerboot (the container image's init) started it"
     if argv and _SHELL_ARGV0.match(argv[0]):
         # Service units, the Windows service and packages start it by absolute path; a bare name is a shell
@@ -243,6 +315,44 @@ def _started_by_hand(
 
 
 _EXITING = ("flushing log.", "logger closing down")  # the process ending, not going on
+
+# The Synology package's files (DSM 6 "/volume1/@appstore/Tailscale", DSM 7 "/var/packages/Tailscale",
+# its state under "@appdata/Tailscale"): tailscaled runs on Synology's Linux.
+_SYNOLOGY = re.compile(r"/volume\d+/@app(?:store|data)/Tailscale\b|/var/packages/Tailscale/|/@appdata/Tailscale\b")
+_TUN_FLAG = re.compile(r"^-{1,2}tun(?:=(?P<value>.*))?$")
+_ENGINE_FAILED = re.compile(r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\) error: ')
+
+
+def _tun_names(argv: Sequence[str], joined: str, version: str | None) -> tuple[str, ...]:
+    """The TUN names tailscaled tries in order (cmd/tailscaled createEngine splits --tun at commas and falls
+    back to the next on an error): its --tun flag, or the default that has a fallback — on Synology since
+    v1.6 "tailscale0,userspace-networking" (defaultTunName). Empty: not known."""
+    for index, arg in enumerate(argv):
+        if (flag := _TUN_FLAG.match(arg)) is not None:
+            value = flag.group("value")
+            if value is None:
+                value = argv[index + 1] if index + 1 < len(argv) else ""
+            return tuple(name for name in value.split(",") if name)
+    if _SYNOLOGY.search(joined) and (version is None or _at_least(version, (1, 6))):
+        return ("tailscale0", "userspace-networking")
+    return ()
+
+
+def _at_least(version: str, floor: tuple[int, int]) -> bool:
+    """A release at or after ``floor``; a source build stamped by date ("date.20210312") is not compared."""
+    release = re.match(r"(\d+)\.(\d+)\.", version)
+    return release is None or (int(release.group(1)), int(release.group(2))) >= floor
+
+
+def _fallback_of(issue: LogIssue, tun_names: Sequence[str]) -> str | None:
+    """The TUN name tailscaled tries next after an engine that failed on one (a paste cut at the error still
+    shows no crash: the failure is the TUN's, not the daemon's), or None: it was the last, or not known."""
+    if issue.kind != "crash" or issue.key != "engine":
+        return None
+    failed = _ENGINE_FAILED.search(issue.message)
+    if failed is None or failed.group("tun") not in tun_names[:-1]:
+        return None
+    return tun_names[tun_names.index(failed.group("tun")) + 1]
 
 
 def _went_on_after(issue: LogIssue, lines: Sequence[SourceLine], messages: Sequence[Message]) -> bool:
@@ -311,8 +421,34 @@ _WINDOWS_ONLY = (
     "(Code 0x",
 )
 
+# Messages only tailscaled's Linux code prints (net/tstun/tun_linux.go: the kernel version and the `modprobe tun`
+# it runs when /dev/net/tun is missing; util/linuxfw), and the Synology package's paths (DSM is Linux).
+_LINUX_ONLY = ("Linux kernel version: ", "'modprobe tun' ", "`modprobe tun` ", "/dev/net/tun", "linuxfw: ")
+# The Hostinfo record tailscaled logs as structured JSON when it starts (ipnlocal: logf.JSON(1, "Hostinfo", hi)
+# writes "[v\x00JSON]1{"Hostinfo":{…}}"; a copy drops the NUL, a log upload escapes it): the node's own word on
+# its version, OS and netstack mode, also for an embedded tsnet node that prints no "Program starting".
+_HOSTINFO = re.compile(r'\[v(?:\\u0000|\\x00)?JSON\]\d\{"Hostinfo":\{')
+_HOSTINFO_FIELD = re.compile(r'"(?P<field>IPNVersion|OS|Userspace)":(?:"(?P<text>[^"]*)"|(?P<bool>true|false))')
+# Hostinfo's OS (runtime.GOOS, "macOS"/"iOS" for the Apple apps) → the report's OS names.
+_HOSTINFO_OS = {"windows": "windows", "linux": "linux", "macos": "macos", "darwin": "macos", "android": "android"}
 
-def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
+
+def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
+    """IPNVersion, OS and Userspace from the last Hostinfo record of the log (a record cut short still
+    names the fields before the cut)."""
+    fields: dict[str, str] = {}
+    for message in messages:
+        if "JSON]" in message.text and (record := _HOSTINFO.search(message.text)) is not None:
+            fields = {
+                found.group("field"): found.group("text") or found.group("bool") or ""
+                for found in _HOSTINFO_FIELD.finditer(message.text, record.end())
+            }
+    return fields
+
+
+def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = None) -> str | None:
+    if hostinfo_os is not None and hostinfo_os.lower() in _HOSTINFO_OS:
+        return _HOSTINFO_OS[hostinfo_os.lower()]
     if (
         any(m.form == "windows-service" for m in messages)
         or ".exe" in joined.lower()
@@ -329,7 +465,14 @@ def _os_of(joined: str, messages: Sequence[Message]) -> str | None:
         return "macos"
     if any(m.form == "logcat" for m in messages) or "com.tailscale.ipn" in joined:
         return "android"
-    if "/var/lib/" in joined or "/etc/" in joined or "systemd" in joined or any(m.form == "journald" for m in messages):
+    if (
+        "/var/lib/" in joined
+        or "/etc/" in joined
+        or "systemd" in joined
+        or any(m.form == "journald" for m in messages)
+        or any(word in joined for word in _LINUX_ONLY)
+        or _SYNOLOGY.search(joined)
+    ):
         return "linux"
     return None
 
@@ -360,18 +503,29 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         elif version is None and (app := _APP_START.search(message.text)) is not None:
             version, start_line = app.group("version"), line
     joined = " ".join(argv) + " " + " ".join(line.text for line in lines)
+    hostinfo = _hostinfo(messages)
+    if version is None and (ipn := _VERSION_OF.match(hostinfo.get("IPNVersion", ""))) is not None:
+        version = ipn.group(0)
     if version is None and (module := _MODULE_VERSION.search(joined)) is not None:
         version = module.group("version")  # a panic's goroutine trace names the module version
+    if version is None and (path := _PATH_VERSION.search(joined)) is not None:
+        version = path.group("version")  # the binary's versioned install path (a service status, a command line)
     typed = _typed_command(lines, start_line, argv)
     hand_started, why = _started_by_hand(command, argv, lines, messages, typed, start_line)
     folded = fold(_events(lines, messages))
-    issues = [issue for issue in folded.issues if not _went_on_after(issue, lines, messages)]
-    os_name = _os_of(joined, messages)
+    tun_names = _tun_names(argv, joined, version)
+    fallbacks = {issue: name for issue in folded.issues if (name := _fallback_of(issue, tun_names)) is not None}
+    issues = [issue for issue in folded.issues if not _went_on_after(issue, lines, messages) and issue not in fallbacks]
+    os_name = _os_of(joined, messages, hostinfo.get("OS"))
     if hand_started:
         anchor = start_line or lines[0]
         severity = Severity.WARNING if os_name == "windows" else Severity.INFO
         issues.append(LogIssue("hand-started", severity, why, "hand", (anchor,)))
     userspace = folded.userspace
+    if "userspace-networking" in fallbacks.values():
+        userspace = True  # the next name tailscaled tries after the failed TUN is netstack
+    if userspace is None and hostinfo.get("Userspace") in ("true", "false"):
+        userspace = hostinfo["Userspace"] == "true"
     if userspace is None and any("userspace-networking" in a for a in argv):
         userspace = True
     if userspace is None and any(m.process == "tsnet" for m in messages):

@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from opskit.core.diagnose.phrases import any_word_pattern
+
 
 @dataclass(frozen=True)
 class Raise:
@@ -78,7 +80,9 @@ def _tls(detail: str) -> Iterator[Event]:
 
 # ---------------------------------------------------------------------------------------- DERP relay
 
-_DERP_FAIL = re.compile(r"connect to region (?P<id>[^\s(]+) \((?P<code>[^)]*)\): (?P<error>.+?)(?:\"\))?$")
+# derphttp names the region "region %d (%v)" (ID and code, derphttp_client.go targetString); a paste may redact
+# either or both ("region xxx: ", "region 900 (***)", "region <id>: ").
+_DERP_FAIL = re.compile(r"connect to region (?P<id>[^\s(:]+)(?: \((?P<code>[^)]*)\))?: (?P<error>.+?)(?:\"\))?$")
 # magicsock opening a DERP connection to reach a peer whose home that region is ("magicsock: adding connection to
 # derp-1 for [Zopo7]"): the peer is talked to over DERP; derphttp names the region ("connecting to derp-1 (nyc)").
 _PEER_VIA_DERP = re.compile(r"adding connection to derp-(?P<id>\d+) for \[(?P<key>[^\]]+)\]")
@@ -87,7 +91,7 @@ _DERP_OK = re.compile(r"magicsock: derp-(?P<id>[^\s;]+) connected")
 # The receive loop of an established connection ending ("derp.Recv(derp-4): derp.Recv: EOF"; v0.9x named the
 # region by host, "derp.Recv(derp2)"). One drop is routine (a server restart); repeated drops with no
 # "derp-N connected" after them say the connection never stays up. A close tailscaled asked for is not one.
-_DERP_RECV = re.compile(r"derp\.Recv\(derp-?(?P<id>\d+)\): (?P<error>.+)$")
+_DERP_RECV = re.compile(r"derp\.Recv\((?:derp-?)?(?P<id>[^\s()]+)\): (?P<error>.+)$")
 _DERP_RECV_HARMLESS = ("connect to region", "closed", "context canceled", "zero-private-key")
 # "magicsock: 2 active derp conns: derp-4=cr4ms,wr4ms derp-6=cr0s,wr0s": each listed region is connected.
 _ACTIVE_CONN = re.compile(r"derp-(\d+)=cr")
@@ -100,8 +104,11 @@ _HOME = re.compile(
 def _derp(message: str) -> Iterator[Event]:
     if (fail := _DERP_FAIL.search(message)) is not None:
         error = fail.group("error")
-        yield Raise("derp-unreachable", fail.group("id"), f"region {fail.group('id')} ({fail.group('code')}): {error}")
-        yield Fact("derp-code", fail.group("id"), fail.group("code"))
+        code = fail.group("code")
+        target = f"region {fail.group('id')}" + (f" ({code})" if code else "")
+        yield Raise("derp-unreachable", fail.group("id"), f"{target}: {error}")
+        if code:
+            yield Fact("derp-code", fail.group("id"), code)
         yield from _tls(error)
         return
     if (recv := _DERP_RECV.search(message)) is not None and not any(
@@ -446,7 +453,16 @@ _FIREWALL_HARMLESS = (
 )  # fmt: skip
 
 
+# The Linux router's netfilter runner saying which firewall it drives (util/linuxfw: "netfilter running in nftables
+# mode, v6 = %v", "netfilter running in iptables mode v6 = …"), logged under the router's "router: " prefix: only the
+# kernel TUN path creates that router (cmd/tailscaled tryEngine: netstack mode creates none), so not userspace.
+_NETFILTER_MODE = re.compile(r"^router: netfilter running in (?:nftables|iptables) mode\b")
+
+
 def _router(message: str) -> Iterator[Event]:
+    if _NETFILTER_MODE.match(message) is not None:
+        yield Fact("userspace", "false")
+        return
     if (failure := _FIREWALL.search(message)) is not None and not any(word in message for word in _FIREWALL_HARMLESS):
         yield Raise("firewall-failed", "router", message[failure.start() :] if failure.start() > 20 else message)
 
@@ -713,6 +729,28 @@ def _wireguard(message: str) -> Iterator[Event]:
         yield Fact("peer", sent.group("key") or sent.group("key2"))
 
 
+# ---------------------------------------------------------------------- inbound port nothing serves
+
+# A connection reached this node over the tailnet for a TCP port nothing on it handles: with netstack (userspace
+# networking, an embedded tsnet node) tailscaled looks the port up in its serve config and finds no handler
+# (ipn/ipnlocal, before v1.52: "[unexpected] localbackend: got TCP conn without TCP config for port %v; from %v",
+# "… got TCP conn w/o serveConfig; from %v to port %v"; since then "[unexpected] local-serve: no handler for %v to
+# port %v", and a funnel/ingress connection "handleIngress: [unexpected] no matching ingress serve handler for %v to
+# port %v" / "got ingress conn for unconfigured %q; rejecting"): the connection is dropped.
+_INBOUND_UNHANDLED = re.compile(
+    r"got TCP conn without TCP config for port (?P<port>\d+)"
+    r"|got TCP conn w/o serveConfig; from \S+ to port (?P<port2>\d+)"
+    r"|(?:local-serve: no handler|no matching ingress serve handler) for \S+ to port (?P<port3>\d+)"
+    r"|got ingress conn for unconfigured \"[^\"]*?:(?P<port4>\d+)\"; rejecting"
+)
+
+
+def _inbound(message: str) -> Iterator[Event]:
+    if (unhandled := _INBOUND_UNHANDLED.search(message)) is not None:
+        port = next(group for group in unhandled.group("port", "port2", "port3", "port4") if group)
+        yield Raise("inbound-port-unhandled", port, message[unhandled.start() :])
+
+
 # ------------------------------------------------------------------------------ serve / funnel backend
 
 _SERVE_BACKEND = re.compile(
@@ -932,6 +970,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _wireguard,
     ),
     Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial"), _serve),
+    Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
     Recogniser(
         "crash",
         (
@@ -985,6 +1024,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
 
 # Every word any recogniser needs: a line holding none of them raises no event.
 EVENT_WORDS: tuple[str, ...] = tuple(dict.fromkeys(word for r in RECOGNISERS for word in r.words))
+_ANY_EVENT_WORD = any_word_pattern(EVENT_WORDS)
 
 
 _RATELIMIT = re.compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
@@ -1004,6 +1044,8 @@ def events_of(message: str) -> Iterator[Event]:
 
 
 def _events_of(message: str) -> Iterator[Event]:
+    if _ANY_EVENT_WORD.search(message) is None:
+        return  # no recogniser's word: most lines that reach here (a word of the line test, not of an event)
     for recogniser in RECOGNISERS:
         if any(word in message for word in recogniser.words):
             yield from recogniser.read(message)

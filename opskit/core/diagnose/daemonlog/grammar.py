@@ -36,6 +36,9 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     2025-01-20 06:42:26.1+00:002025/01/20 …           a runtime stamp glued to the line (TrueNAS, k8s UIs)
     2026-03-17 04:35:27 Tailscale 2026/03/17 …        a viewer's stamp and the container's name (RouterOS)
     2025-10-09T06:31:46Z Application Logs 1.0.0 Development INFO 2025/10/09 …   a PaaS export's columns (Choreo)
+    2026/04/02 13:19:32.756410 TsInternal pm: …       an app's tag for tsnet's logger (taken off in daemonlog/
+                                                      __init__.py: only before a message only tailscaled prints)
+    tsnet: 2026/04/02 13:19:32 …  /  INFO 2026-…     Go's log.New prefix (or a level) before the stamp
 
 Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
 Pure functions: text in, (message, process) out.
@@ -93,6 +96,13 @@ _STAMP = re.compile(
 # Development INFO 2025/10/09 06:31:46 …": log type, component version, environment, level): up to six words.
 _NAME_BEFORE_STAMP = re.compile(
     r"^[A-Za-z][\w.-]*(?:\s+[\w.-]+){0,5}?\s+(?=\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2})"
+)
+# Go's log.New(w, "tsnet: ", log.LstdFlags) writes its prefix BEFORE the stamp ("tsnet: 2026/04/02 13:19:32 …",
+# containerboot's "boot: 2023/10/10 …", "TsInternal 2026/04/02 …", a level "INFO 2026-04-02T13:19:32Z …"): one word
+# (or a bracketed one) right before a dated stamp at the start of the line, kept as the line's process. (With
+# log.Lmsgprefix the prefix comes after the stamp: daemonlog/__init__.py.)
+_WORD_BEFORE_STAMP = re.compile(
+    r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*):?\s+(?=\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2})"
 )
 # The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
 # as some syslog viewers and `grep -h` print it; a command line ("tailscaled --state=…") is not one.
@@ -207,6 +217,12 @@ def message_of(text: str) -> Message:
             continue
         if ".go:" in text[:40] and (test_log := _GO_TEST.match(text)) is not None:
             text = text[test_log.end() :]
+            continue
+        if not stamped and (first.isalpha() or first == "[") and (word := _WORD_BEFORE_STAMP.match(text)) is not None:
+            # last: journald, syslog, Console and logfmt forms above keep their process; this word names the
+            # program ("boot" is containerboot, "tsnet" an embedded node) unless a column before it did
+            process = process or word.group(0).strip().strip("[]:")
+            text = text[word.end() :]
             continue
         break
     if text.endswith("_") and not text.endswith("__"):

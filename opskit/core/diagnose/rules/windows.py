@@ -9,6 +9,7 @@ from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsR
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import (
+    API_KEY_REFUSED,
     cli_backend_state,
     configure_host_step,
     missing_peer_address,
@@ -31,6 +32,22 @@ STATEDIR_NOTE = (
 
 def _errors(report: WindowsReport, kind: WindowsErrorKind) -> list[WindowsError]:
     return [e for e in report.errors if e.kind is kind]
+
+
+_Causes = tuple[tuple[re.Pattern[str], str, str], ...]
+
+
+def _emit_first_cause(
+    kind: WindowsErrorKind, causes: _Causes, default: tuple[str, str], report: WindowsReport, ctx: DiagnoseContext
+) -> Iterator[Finding]:
+    """One finding for all errors of ``kind``: the cause and fix of the first of ``causes`` whose pattern one of
+    their lines holds (the wording says why), else ``default``."""
+    found = _errors(report, kind)
+    if not found:
+        return
+    lines = [e.line.text.strip() for e in found]
+    cause, fix = next(((c, f) for pattern, c, f in causes if any(pattern.search(line) for line in lines)), default)
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
 def _identity_kind(name: str) -> str:
@@ -417,6 +434,14 @@ _LOGIN_SERVER_REFUSED = (
 
 
 # LocalAPI's 500 quoting tailscaled's own failure to fetch the control server's public key.
+# `tailscale cert` run without a name: the CLI's usage error names the one(s) allowed (cli/cert.go).
+_CERT_NAME_HINT = re.compile(r"^For domain, use |^Valid domain options: ", re.IGNORECASE)
+_CERT_NAME_MISSING = (
+    "`tailscale cert` was run without the domain to get a certificate for, so nothing was asked of the "
+    "control server; the CLI printed its usage and the name(s) this node may use. HTTPS certificates are "
+    "enabled for the tailnet (it lists a domain).",
+    "Run `sudo tailscale cert <the name it printed>` (the node's full MagicDNS name, e.g. `host.tailnet-1234.ts.net`).",
+)
 _CONTROL_KEY = re.compile(r"fetch control key: ", re.IGNORECASE)
 _CONTROL_KEY_UNREACHABLE = (
     "the CLI reached tailscaled (it answered 500), but tailscaled cannot reach the coordination server: "
@@ -426,6 +451,29 @@ _CONTROL_KEY_UNREACHABLE = (
     "Check from this machine that `curl -sv https://controlplane.tailscale.com/key?v=71` answers (or your "
     "--login-server's /key); allow the control server (TCP 443) through the firewall / security software, or "
     "set the proxy for tailscaled (HTTPS_PROXY in its environment); try another network to confirm.",
+)
+
+
+# `tailscale up` given an OAuth client secret (tskey-client-…, the GitHub Action's oauth-secret, the operator)
+# or a federated identity mints an auth key through the Tailscale API first; the API's refusal is printed as
+# the API client's `Status: 401|403, Message: "…"`.
+_API_REFUSED = re.compile(API_KEY_REFUSED, re.IGNORECASE)
+_OAUTH_FORBIDDEN = (
+    "the Tailscale API refused to mint the auth key `tailscale up` asked for with an OAuth client (or a "
+    'federated identity): 403, the client lacks permission ("calling actor does not have enough permissions": '
+    "it has no `auth_keys` write scope, or it may not use the tags passed with --advertise-tags). The node never "
+    "got a key, so it never joined the tailnet (a CI runner: the step fails with exit code 1).",
+    "In the admin console (Settings > OAuth clients) create a client with the `auth_keys` "
+    "(Keys > Auth Keys) write scope and the tag(s) the node advertises, each owned by it in the policy's "
+    "tagOwners (e.g. tag:ci); put its ID and secret in the CI secrets (GitHub Action: oauth-client-id, "
+    "oauth-secret, tags: tag:ci) and rerun.",
+)
+_OAUTH_UNAUTHORIZED = (
+    "the Tailscale API refused the OAuth client (or federated identity) `tailscale up` used to mint its auth key: "
+    "401, the credential is invalid (a revoked or mistyped client secret, a secret from another tailnet, an "
+    "empty CI secret). The node never got a key.",
+    "Check the OAuth client still exists in the admin console (Settings > OAuth clients) and that the secret "
+    "passed (tskey-client-…, GitHub Action: oauth-secret) is its current one; generate a new client if unsure.",
 )
 
 
@@ -446,8 +494,13 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
         cause, fix = _APPLE_APP_CANNOT_CONNECT
     if kind is WindowsErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
         cause, fix = _LOGIN_SERVER_REFUSED
+    if kind is WindowsErrorKind.CLI_USAGE and all(_CERT_NAME_HINT.search(e.line.text) for e in found):
+        cause, fix = _CERT_NAME_MISSING
     if kind is WindowsErrorKind.CONTROL_UNREACHABLE and all(_CONTROL_KEY.search(e.line.text) for e in found):
         cause, fix = _CONTROL_KEY_UNREACHABLE
+    if kind is WindowsErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
+        forbidden = all("403" in e.line.text for e in found)
+        cause, fix = _OAUTH_FORBIDDEN if forbidden else _OAUTH_UNAUTHORIZED
     daemon = "tailscaled" if unix else "tailscaled.exe"
     pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
     evidence = ctx.facts.evidence(*(e.line for e in found[:3]))
@@ -798,6 +851,10 @@ def auth_key_rejected(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
     """*Why*: ``backend error: invalid key: …`` after ``tailscale up --authkey`` is the control server's
     answer, not a local fault: the key was spent, expired, revoked or belongs elsewhere (with Headscale,
     ``unable to validate API key``). Restarting tailscaled or reinstalling does not help; a new key does.
+    Given an OAuth client secret (the GitHub Action, the operator) or a federated identity, ``up`` first
+    mints a key through the Tailscale API; the API's 403 (``Status: 403, Message: "calling actor does not
+    have enough permissions …"``: no ``auth_keys`` scope, or tags the client may not use) or 401 (a bad
+    secret) is the same refusal, fixed on the OAuth client.
 
     *Bad*::
 
@@ -1014,11 +1071,51 @@ def ssh_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]
 # What `tailscale cert` failed on, from LocalAPI's 500 body: (pattern, cause, fix), the first that matches.
 _CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
-        re.compile(r"does not support getting TLS certs", re.IGNORECASE),
-        "the tailnet does not issue HTTPS certificates: 'HTTPS Certificates' (and MagicDNS, which it needs) are "
-        "not enabled, so `tailscale cert`, serve/Funnel HTTPS and the Kubernetes operator's proxy get none.",
-        "In the admin console's DNS page (https://login.tailscale.com/admin/dns) enable MagicDNS and then "
-        "HTTPS Certificates; retry `tailscale cert <name>.<tailnet>.ts.net` (the full MagicDNS name).",
+        re.compile(
+            r"does not support getting TLS certs|cert(?:ificate)? support is not enabled/configured", re.IGNORECASE
+        ),
+        "the tailnet does not issue HTTPS certificates: the control server gives this node no certificate "
+        "domains ('HTTPS Certificates', and MagicDNS which it needs, are not enabled; a self-hosted control "
+        "server such as Headscale offers none), so `tailscale cert`, serve/Funnel HTTPS and the Kubernetes "
+        "operator's proxy get none. tailscaled runs and answered; nothing is wrong on this machine.",
+        "Tailscale: in the admin console's DNS page (https://login.tailscale.com/admin/dns) enable MagicDNS and "
+        "then HTTPS Certificates; retry `tailscale cert <name>.<tailnet>.ts.net` (the full MagicDNS name). "
+        "Headscale or another self-hosted control server: it cannot issue these; get a certificate for a name "
+        "you own with another ACME client (certbot, Caddy, acme.sh) instead.",
+    ),
+    (
+        re.compile(r"invalid domain \"[^\"]*\"; must be one of", re.IGNORECASE),
+        "the name asked for is not one this node may get a certificate for: only its own MagicDNS name(s), "
+        "listed after 'must be one of', are allowed (not a short host name, another node's name or an alias).",
+        "Run `tailscale cert` with exactly one of the names listed (e.g. `tailscale cert "
+        "<host>.<tailnet>.ts.net`; `tailscale cert` without a name prints the allowed one).",
+    ),
+    (
+        re.compile(r"wildcard certificates are not enabled", re.IGNORECASE),
+        "a wildcard certificate (`*.<node>.<tailnet>.ts.net`) was asked for, but the tailnet does not grant "
+        "this node subdomain resolution, so only the node's own name can have a certificate.",
+        "Ask for the node's own name instead, or grant the node the subdomain capability in the tailnet policy "
+        "(nodeAttrs) and retry.",
+    ),
+    (
+        re.compile(r"cert support not compiled in this build", re.IGNORECASE),
+        "this tailscaled was built without certificate (ACME) support (a minimal or custom build), so it "
+        "cannot get certificates at all.",
+        "Install an official Tailscale build (or rebuild without omitting the ACME feature), then retry.",
+    ),
+    (
+        re.compile(r"\bcert access denied", re.IGNORECASE),
+        "tailscaled refused the certificate request (403): the calling user may not fetch certificates "
+        "(neither root/Administrator, the operator, nor the TS_PERMIT_CERT_UID user).",
+        "Run it with `sudo tailscale cert …` (Windows: an elevated console), or start tailscaled with "
+        "TS_PERMIT_CERT_UID=<uid or name of the service user> (e.g. for Caddy) and retry.",
+    ),
+    (
+        re.compile(r"cert store is configured in read-only mode", re.IGNORECASE),
+        "the certificate store is read-only (a Kubernetes proxy replica that only reads what another writes) "
+        "and holds no usable certificate yet, so none is issued here.",
+        "Wait for the replica that may write the certificate to issue it (check its logs), or give this "
+        "proxy write access to the cert store; then retry.",
     ),
     (
         re.compile(r"x509:|certificate signed by unknown authority", re.IGNORECASE),
@@ -1089,19 +1186,76 @@ def cert_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding
         $ sudo tailscale up
         500 Internal Server Error: cannot start backend when state store is unhealthy
     """
-    found = _errors(report, WindowsErrorKind.CERT_FAILED)
-    if not found:
-        return
-    text = " ".join(e.line.text for e in found)
-    cause, fix = next(
-        ((c, f) for pattern, c, f in _CERT_CAUSES if pattern.search(text)),
+    yield from _emit_first_cause(
+        WindowsErrorKind.CERT_FAILED,
+        _CERT_CAUSES,
         (
             "getting the node's TLS certificate failed (LocalAPI answered 500): no certificate was issued.",
             "Read the error after '500 Internal Server Error:'; check HTTPS Certificates is enabled for the "
             "tailnet and the name is the node's full MagicDNS name, then retry.",
         ),
+        report,
+        ctx,
     )
-    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
+@rule(
+    id="TS-CLI-NETFILTER-OFF",
+    name="cli-netfilter-off",
+    family="tailscale-windows",
+    severity=Severity.INFO,
+    summary="tailscale up warned that netfilter mode is off/nodivert: tailscaled installs no firewall rules of its own",
+    target="windows",
+)
+def netfilter_off_warning(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale up --netfilter-mode=off`` tells tailscaled to install no iptables/nftables rules: no
+    ts-input/ts-forward chains, no masquerading of subnet-router or exit-node traffic, no drop of spoofed
+    100.64.0.0/10 packets from other interfaces. ``nodivert`` creates the ts-* chains but does not jump to
+    them from INPUT/FORWARD/POSTROUTING. The CLI warns and applies the prefs: usually deliberate (OpenWrt,
+    where the fw4 zone of the tailscale0 interface does the job, or a firewall managed by hand), not a fault.
+
+    *Bad*::
+
+        # tailscale up --netfilter-mode=off --advertise-exit-node
+        Warning: netfilter=off; configure iptables yourself.
+
+    *Good*::
+
+        # tailscale up --advertise-exit-node
+        Warning: IP forwarding is disabled, subnet routing/exit nodes will not work.
+    """
+    found = _errors(report, WindowsErrorKind.NETFILTER_OFF_WARNING)
+    if not found:
+        return
+    nodivert = all("nodivert" in e.line.text for e in found)
+    if nodivert:
+        cause = (
+            "netfilter mode is nodivert (`--netfilter-mode=nodivert`): tailscaled creates its ts-input, "
+            "ts-forward and ts-postrouting chains but does not hook them into INPUT, FORWARD and POSTROUTING, so "
+            "until you do, its rules (accepting tailnet traffic, masquerading subnet-router and exit-node "
+            "traffic) do not apply. The prefs were applied; this is an advisory."
+        )
+        fix = (
+            "If this is what you want, add the jumps yourself (`iptables -A INPUT -j ts-input`, `iptables -A "
+            "FORWARD -j ts-forward`, `iptables -t nat -A POSTROUTING -j ts-postrouting`, the same for ip6tables) "
+            "in your firewall configuration; otherwise run `tailscale up --netfilter-mode=on` (with your other "
+            "flags)."
+        )
+    else:
+        cause = (
+            "netfilter mode is off (`--netfilter-mode=off`): tailscaled installs no firewall rules at all: "
+            "nothing accepts tailnet traffic on tailscale0 for it, nothing masquerades subnet-router or "
+            "exit-node traffic, nothing drops spoofed 100.64.0.0/10 packets arriving on other interfaces. The "
+            "prefs were applied; usual and deliberate on OpenWrt (its fw4 zones do this), an advisory, not a "
+            "failure."
+        )
+        fix = (
+            "Nothing to fix if your firewall handles it. OpenWrt: put the tailscale0 interface in a zone (e.g. "
+            "'tailscale', input/output/forward ACCEPT, masquerading on for exit-node or subnet traffic) with "
+            "forwarding to and from lan/wan as needed. Elsewhere: add the accept/forward/masquerade rules "
+            "yourself, or run `tailscale up --netfilter-mode=on` (with your other flags) to let tailscaled do it."
+        )
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:2])))
 
 
 # Which forwarding check failed, from the CLI's warning (net/netutil/ip_forward.go): (pattern, cause).
@@ -1427,6 +1581,248 @@ def not_running_state(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
         fix,
         ctx.facts.evidence(*(e.line for e in found[:3])),
         title=f"Tailscale is not running on this node (state {state})",
+    )
+
+
+# What a Taildrop send failed on (cli/file.go, feature/taildrop, the pre-1.20 CLI's own PUT to the peer's
+# PeerAPI): (pattern, cause, fix), the first that matches the error lines.
+_UNROUTABLE = r"connect: (?:no route to host|network is unreachable)|A socket operation was attempted to an unreachable"
+_TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(r"\bPut \"?https?://[^\s\"/]+/v0/put/\S*: .*(?:" + _UNROUTABLE + ")", re.IGNORECASE),
+        "the CLI (before 1.20 it sent files itself) dialled the receiving peer's PeerAPI from this machine's own "
+        "network stack, and the OS has no route to the peer's tailnet address: tailscaled runs in "
+        "userspace-networking mode (no tailscale0 interface, no route to 100.64.0.0/10: Synology, containers, "
+        "`--tun=userspace-networking`), so the file was not sent. The daemon itself runs.",
+        "Update Tailscale to 1.20 or later, where `tailscale file cp` hands the file to tailscaled, which reaches "
+        "the peer in userspace mode too; or run tailscaled with a TUN device (drop --tun=userspace-networking).",
+    ),
+    (
+        re.compile(r"\bPut \"?https?://[^\s\"/]+/v0/put/", re.IGNORECASE),
+        "the CLI (before 1.20 it sent files itself) could not reach the receiving peer's PeerAPI: the peer is "
+        "offline or not reachable from here (a firewall on its side, no direct or DERP path), so the file was "
+        "not sent.",
+        "Check the peer is online (`tailscale status`, `tailscale ping <peer>`), then retry; update Tailscale to "
+        "1.20 or later, where tailscaled itself carries the file to the peer.",
+    ),
+    (
+        re.compile(r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$", re.IGNORECASE),
+        "tailscaled accepted the file (the CLI reached it: the service runs) and relaying it to the receiving "
+        "peer's PeerAPI failed: the peer did not answer (offline, asleep, unreachable, or with no PeerAPI "
+        "listening), so its reverse proxy answered a bare 502 and the file was not sent.",
+        "Check the target: `tailscale status` (online? same user?) and `tailscale ping <peer>`; wake or start "
+        "Tailscale on it and retry. With Headscale, use a version that supports Taildrop and keep both nodes "
+        "under the same user (`tailscale file cp --targets` lists who can receive).",
+    ),
+    (
+        re.compile(r"Taildrop disabled; no storage directory|Taildrop folder not configured or accessible", re.I),
+        "the receiving peer refused the file: its tailscaled has no Taildrop directory (a daemon started "
+        "without --statedir/state directory, or a NAS package whose Taildrop share is not set up).",
+        "On the receiving node, give tailscaled a state directory (`--statedir=…`) or configure its Taildrop "
+        "folder (Synology/QNAP: the package's Taildrop share), restart it, and retry.",
+    ),
+    (
+        re.compile(r"409 Conflict: file already exists", re.IGNORECASE),
+        "the receiving peer refused the file: a file of that name already waits in its Taildrop inbox (or was "
+        "already received), and it does not overwrite.",
+        "On the receiving node, collect or delete the waiting file (`tailscale file get <dir>` or the app's "
+        "Taildrop inbox), or send under another name (`tailscale file cp --name=<new> …`).",
+    ),
+    (
+        re.compile(r"400 Bad Request: invalid filename", re.IGNORECASE),
+        "the receiving peer refused the file name (Taildrop accepts no path separators, control characters, "
+        "leading dots/dashes or reserved names).",
+        "Rename the file (or pass `--name=<plain name>`) and send it again.",
+    ),
+    (
+        re.compile(r"file sharing not enabled by Tailscale admin|missing required Taildrop capability", re.IGNORECASE),
+        "the tailnet does not grant this node file sharing (Taildrop): the admin has it off, or the control "
+        "server (e.g. an older Headscale) does not give the capability.",
+        "Enable 'Send Files' in the admin console (Settings → Features), or with Headscale upgrade to a version "
+        "that grants Taildrop; then retry.",
+    ),
+    (
+        re.compile(r"owned by (?:a )?different user", re.IGNORECASE),
+        "the target belongs to another user: Taildrop only sends between devices of the same user (shared and "
+        "other users' devices cannot receive).",
+        "Send to one of your own devices (`tailscale file cp --targets` lists them); move files between users "
+        "another way.",
+    ),
+    (
+        re.compile(
+            r"target's OS does not support Taildrop|not advertising a file sharing API|old Tailscale vers", re.I
+        ),
+        "the target cannot receive files: its OS or Tailscale version has no Taildrop receiver (PeerAPI "
+        "not advertised).",
+        "Update Tailscale on the target (and use a platform that supports Taildrop), then retry.",
+    ),
+    (
+        re.compile(r"peer is offline|reportedly offline", re.IGNORECASE),
+        "the target is offline: tailscaled could not deliver the file.",
+        "Bring the target online (open Tailscale on it), check with `tailscale status`, and retry.",
+    ),
+    (
+        re.compile(r"unknown target|invalid or unrecognized peer|not in your Tailnet|not a Tailscale IP", re.I),
+        "the target is not a device of this tailnet that this node knows (a typo, a removed node, an address "
+        "outside 100.64.0.0/10).",
+        "Use a name or 100.x address from `tailscale file cp --targets` (or `tailscale status`), ending in ':'.",
+    ),
+    (
+        re.compile(r"not connected to the tailnet|no netmap available", re.IGNORECASE),
+        "this node is not connected to the tailnet (logged out, stopped or still starting), so it cannot send.",
+        "Bring it up (`tailscale up`; check `tailscale status`), then retry the send.",
+    ),
+    (
+        re.compile(r"\bfile access denied", re.IGNORECASE),
+        "tailscaled refused this user the Taildrop API (403): only root/Administrator or the operator user may "
+        "send and receive files.",
+        "Run it with `sudo`, or make your user the operator once: `sudo tailscale set --operator=$USER`.",
+    ),
+)
+
+
+@rule(
+    id="TS-CLI-TAILDROP-FAILED",
+    name="cli-taildrop-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale file cp (Taildrop) could not send the file",
+    target="windows",
+)
+def taildrop_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale file cp <file> <peer>:`` first checks the target (``can't send to X: …``), then hands
+    the file to tailscaled, which relays it to the receiving peer's PeerAPI (before 1.20 the CLI PUT it to the
+    peer itself: ``Put "http://100.x.y.z:port/v0/put/<name>": …``). An error says where it stopped: the
+    target (not ours, offline, no receiver), the tailnet (file sharing not granted), the peer (no Taildrop
+    directory, no answer: ``502 Bad Gateway:``) or this machine's network stack (no route to the peer in
+    userspace-networking mode). tailscaled answered in each case: it is not "not running".
+
+    *Bad*::
+
+        $ tailscale file cp hello phone:
+        Put "http://100.118.149.75:43959/v0/put/hello": dial tcp 100.118.149.75:43959: connect: no route to host
+
+    *Good*::
+
+        $ tailscale file cp hello phone:
+        can't send to phone: failed to get local status: Get "http://local-tailscaled.sock/localapi/v0/status": dial unix /var/run/tailscale/tailscaled.sock: connect: no such file or directory
+    """
+    yield from _emit_first_cause(
+        WindowsErrorKind.TAILDROP_FAILED,
+        _TAILDROP_CAUSES,
+        (
+            "the Taildrop send failed; tailscaled answered (the service runs), the file was not delivered.",
+            "Read the error after the target; check the target with `tailscale file cp --targets` and "
+            "`tailscale ping <peer>`, then retry.",
+        ),
+        report,
+        ctx,
+    )
+
+
+# Why tailscaled (or the CLI) refused a `tailscale lock` command: (pattern, cause, fix), the first that matches.
+_LOCK_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(r"cannot add key .*: already exists", re.IGNORECASE),
+        "the key given to `tailscale lock add` is already a trusted signing key of the tailnet lock: nothing "
+        "was changed (often a node's own key, or one added before).",
+        "Check the trusted keys with `tailscale lock status`; to trust another node, run `tailscale lock status` "
+        "on that node and pass its own `tlpub:…` key to `tailscale lock add`.",
+    ),
+    (
+        re.compile(r"maximum number of keys reached", re.IGNORECASE),
+        "the tailnet lock already trusts the maximum number of signing keys: no key can be added.",
+        "Remove a key no longer needed (`tailscale lock remove tlpub:…`), then add the new one.",
+    ),
+    (
+        re.compile(r"access denied", re.IGNORECASE),
+        "tailscaled refused the tailnet-lock request (403): this user may not change (or read) the tailnet "
+        "lock through LocalAPI.",
+        "Run the command with `sudo` (Windows: an elevated console).",
+    ),
+    (
+        re.compile(r"not supported on your pricing plan", re.IGNORECASE),
+        "the tailnet's plan does not include Tailnet Lock: the coordination server refused to initialise it.",
+        "Use a plan that includes Tailnet Lock (see https://tailscale.com/pricing), then run `tailscale lock "
+        "init` again.",
+    ),
+    (
+        re.compile(r"lock is not (?:active|enabled)", re.IGNORECASE),
+        "Tailnet Lock is not enabled on this tailnet (or this node has not synced it), so there is nothing to "
+        "add to, sign or change.",
+        "Initialise it first (`tailscale lock init <trusted keys>` on a node whose key will be trusted), or run "
+        "the command on a tailnet where `tailscale lock status` says it is enabled.",
+    ),
+    (
+        re.compile(r"lock is already enabled", re.IGNORECASE),
+        "`tailscale lock init` was refused: Tailnet Lock is already enabled on this tailnet.",
+        "Nothing to initialise: manage it with `tailscale lock add/remove/sign` from a trusted node.",
+    ),
+    (
+        re.compile(r"does not have a trusted .*lock key|lock key of the current node must be one of", re.I),
+        "this node's tailnet-lock key is not a trusted signing key, so it may not sign or change the lock (on "
+        "`init`, its own key must be among the keys given).",
+        "Run the command on a trusted node (`tailscale lock status` there lists it as trusted), or include this "
+        "node's `tlpub:…` key (from `tailscale lock status` here) in `tailscale lock init`.",
+    ),
+    (
+        re.compile(r"cannot remove (?:the last|local) trusted signing key", re.IGNORECASE),
+        "`tailscale lock remove` was refused: the key is the last trusted one (the lock would lock everyone "
+        "out) or this node's own key while re-signing.",
+        "Add another trusted key first, or use `tailscale lock disable <disablement secret>`; or run the "
+        "removal from another trusted node (or with --re-sign=false).",
+    ),
+    (
+        re.compile(r"incorrect disablement secret", re.IGNORECASE),
+        "`tailscale lock disable` was refused: the disablement secret does not match any of the tailnet's.",
+        "Use one of the disablement secrets printed by `tailscale lock init` (kept offline); without one, "
+        "contact Tailscale support.",
+    ),
+    (
+        re.compile(r"central tka head differs", re.IGNORECASE),
+        "the change raced another tailnet-lock update: the coordination server's lock state moved on first.",
+        "Retry the same command after a few seconds.",
+    ),
+)
+
+
+@rule(
+    id="TS-CLI-TAILNET-LOCK-FAILED",
+    name="cli-tailnet-lock-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="A tailscale lock command was refused: the tailnet lock was not changed",
+    target="windows",
+)
+def tailnet_lock_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale lock add/remove/sign/init/disable`` ask tailscaled (LocalAPI) to change the tailnet
+    lock (Tailnet Lock, "network-lock" in older messages). A refusal (``500 Internal Server Error:
+    network-lock modify failed: …``, ``tailnet lock is not enabled``) comes from the daemon or the CLI after
+    it read the lock state: tailscaled runs, and the reason is in the message (a key already trusted, this
+    node not trusted, no lock, no permission). Nothing was changed.
+
+    *Bad*::
+
+        $ tailscale lock add tlpub:0123
+        error: 500 Internal Server Error: network-lock modify failed: modify network-lock keys: cannot add key {25519 1 [1 2 3] map[]}: already exists
+
+    *Good*::
+
+        $ tailscale lock status
+        Tailnet lock is NOT enabled.
+        $ tailscale status
+        100.64.0.1  nas  me@  linux  -
+    """
+    yield from _emit_first_cause(
+        WindowsErrorKind.TAILNET_LOCK_FAILED,
+        _LOCK_CAUSES,
+        (
+            "tailscaled refused the tailnet-lock change (the daemon runs and answered): the lock was not changed.",
+            "Read the reason after 'failed:'; check `tailscale lock status` (enabled? this node trusted?) and "
+            "retry from a trusted node.",
+        ),
+        report,
+        ctx,
     )
 
 
@@ -1847,3 +2243,50 @@ def configure_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(WindowsErrorKind.CONFIGURE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-TSNET-UP-TIMEOUT",
+    name="tsnet-up-timeout",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="An app embedding tsnet gave up before its node reached Running (not logged in, or control unreachable)",
+    target="windows",
+)
+def tsnet_up_timeout(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a program that embeds Tailscale as a library (tsnet: tsnsrv, golink, tsidp, caddy-tailscale,
+    setec, …) starts its own node and calls ``tsnet.Server.Up``, which waits until that node's backend is
+    Running. When the program's deadline passes first, Up returns ``tsnet.Up: context deadline exceeded``.
+    The node was not logged in (no auth key given, so it waits for an interactive login whose URL is only in
+    the app's verbose log; a spent, expired or foreign key; a node awaiting approval) or could not reach the
+    control server. No tailscaled or CLI is involved: not a hung daemon.
+
+    *Bad*::
+
+        could not connect to tailnet: tsnet.Up: context deadline exceeded
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  grafana  tagged-devices  linux  -
+    """
+    found = _errors(report, WindowsErrorKind.TSNET_UP_TIMEOUT)
+    if not found:
+        return
+    cause = (
+        "a program embedding Tailscale (tsnet) gave up waiting for its own node to come up: tsnet.Up's context "
+        "expired before the node reached Running. The node is most likely not logged in (no auth key, so it "
+        "waits for an interactive login whose URL only the app's log shows; a spent, expired or revoked key; "
+        "awaiting approval), or it cannot reach the control server. Not tailscaled or the CLI: this node lives "
+        "inside the app."
+    )
+    fix = (
+        "Give the app an auth key: TS_AUTHKEY (or TS_AUTH_KEY) in its environment, or its own auth-key flag or "
+        "file, reusable or "
+        "tagged if it restarts; check its state directory (tsnet's Dir) is writable and kept across restarts, so "
+        "it need not log in again; read the app's log lines before the error (with verbose tsnet logging) for "
+        "'To start this tsnet server, restart with TS_AUTHKEY set, or go to: <URL>' or a control server error, "
+        "and allow HTTPS to the control server; raise "
+        "the app's start-up timeout if the login is interactive."
+    )
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
