@@ -116,9 +116,10 @@ def _by_key() -> dict[str, tuple[str, ...]]:
     return {key: tuple(group) for key, group in phrases.items()}
 
 
-# The pre-filter every line of a paste goes through (windows.py), cheap whatever the catalog's size: the line's
-# words meet the key words in one set operation, and only the phrases of the key words found are looked for;
-# the few phrases without a key word (one or two words) are looked for with `in` (a pass over the line each).
+# The second test a line goes through before the entries are tried one by one (windows.py: after its word
+# trie, and alone for a line whose spaces a paste doubled, which the trie's single-spaced phrases miss): the
+# line's words meet the key words in one set operation, and only the phrases of the key words found are looked
+# for; the few phrases without a key word are looked for with `in`.
 _PHRASES_BY_KEY: dict[str, tuple[str, ...]] = _by_key()
 _KEY_WORDS: frozenset[str] = frozenset(_PHRASES_BY_KEY)
 _WITHOUT_KEY = frozenset(phrase for phrase in PHRASES if not _key_words(phrase))
