@@ -48,7 +48,7 @@ _PROMPTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:[~/][^\s]*\s)?#\s(?P<cmd>(?:sudo\s+)?(?:tailscale|whoami|ping|ping6|ip|systemctl)\b.*)$"),
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?:\S+\s+)?(?P<cmd>tailscale.*)$"),  # ➜ ~ / ❯
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?P<cmd>.*)$"),
-    re.compile(r"^>\s(?P<cmd>(?:tailscale(?:\.exe)?|whoami|net|ping)(?:\s.*)?)$"),
+    _QUOTED_COMMAND := re.compile(r"^>\s(?P<cmd>(?:tailscale(?:\.exe)?|whoami|net|ping)(?:\s.*)?)$"),
     # A shell's xtrace (`set -x`: cloud-init, CI, entrypoint scripts) prints each command after "+ " ("++ "
     # nested). Only for known commands: "+ " also starts markdown list items and diff lines.
     re.compile(r"^\+{1,3}\s(?P<cmd>(?:sudo\s+)?(?:\S*/)?(?:tailscaled?|whoami|ping6?|systemctl)(?:\.exe)?(?:\s.*)?)$"),
@@ -129,12 +129,25 @@ def prompt_command(text: str) -> str | None:
     for pattern in _PROMPTS:
         match = pattern.match(text)
         if match:
+            if pattern is _QUOTED_COMMAND and _catalogued(text[2:]):
+                return None  # a refusal quoted in Markdown ("> tailscale ip -1, -4, and -6 are mutually …")
             return match.group("cmd").strip()
     bare = _BARE_COMMAND.match(text)
-    # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command.
-    if bare and len(text) < 120 and ": " not in text:
+    # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command; nor is a
+    # refusal of the CLI that starts with its name ("tailscale ip -1, -4, and -6 are mutually exclusive",
+    # "Tailscale SSH server administratively disabled").
+    if bare and len(text) < 120 and ": " not in text and not _catalogued(text):
         return bare.group("cmd").strip()
     return None
+
+
+def _catalogued(text: str) -> bool:
+    from opskit.core.diagnose.cli_catalog import find_refusal  # the catalog's entries import models, then this
+
+    return find_refusal(_SPACE_RUNS.sub(" ", text).strip()) is not None
+
+
+_SPACE_RUNS = re.compile(r"\s{2,}")
 
 
 # `docker compose logs` puts the service's name and a bar in front of everything the container printed: its

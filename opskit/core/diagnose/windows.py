@@ -533,6 +533,12 @@ _SIMPLE = tuple(
     (kind, re.compile(pattern, 0 if kind is WindowsErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
     for kind, pattern in _SIMPLE_PATTERNS
 )
+# The catalog (cli_catalog/) is tried after the specific patterns and before the generic ones, which read any
+# LocalAPI status or "backend error:" whatever its body: a catalogued message relayed as "backend error: …",
+# "500 Internal Server Error: …" or "503 Service Unavailable: no netmap" is that message's kind.
+_GENERIC_KINDS = (WindowsErrorKind.NO_BACKEND, WindowsErrorKind.BACKEND_ERROR, WindowsErrorKind.OTHER)
+_SPECIFIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind not in _GENERIC_KINDS)
+_GENERIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _GENERIC_KINDS)
 
 
 # Each pattern above contains one of its phrases here (case aside). Most lines of a big paste contain none,
@@ -728,7 +734,7 @@ def is_windows_error_line(text: str) -> bool:
     if "  " in lowered:  # chat clients double spaces: the phrases are single-spaced, as normalise_error_text makes them
         lowered = _SPACES.sub(" ", lowered)
     if _ANY_ERROR_WORD.search(lowered) is None:
-        return False
+        return False  # the catalog's phrases are among the words: no catalogued message either
     text = normalise_error_text(text)
     if any(word in lowered for word in _OWNER_PHRASES) and (
         _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text)
@@ -801,7 +807,7 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
             pid=daemon_pid,
             detail=f"client pid {in_use.group('pid')}" if in_use.group("pid") else "",
         )
-    for kind, pattern in _SIMPLE:
+    for kind, pattern in _SPECIFIC:
         if pattern.search(text):
             catalogued = find_refusal(text)
             if kind in _WRAPPER_KINDS and catalogued is not None:
@@ -821,6 +827,9 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
         return WindowsError(
             refusal.kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=refusal.explain(found)
         )
+    for kind, pattern in _GENERIC:
+        if pattern.search(text):
+            return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
     return None
 
 

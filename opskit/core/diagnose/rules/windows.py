@@ -347,6 +347,32 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "proxy blocks controlplane.tailscale.com); with a custom control server, netcheck needs the node logged "
         "in to it.",
     ),
+    WindowsErrorKind.SWITCH_FAILED: (
+        "`tailscale switch` did not switch login profiles: no profile matches the name given, or tailscaled "
+        "refused the switch (not root or the operator, a profile removed meanwhile), or the new profile did not "
+        "settle in time.",
+        "List the profiles with `tailscale switch --list` and use a name or ID from it; run as root or the "
+        "operator (`sudo tailscale set --operator=$USER` once); add an account with `tailscale login`.",
+    ),
+    WindowsErrorKind.UPDATE_FAILED: (
+        "updating Tailscale from the CLI failed or was refused (`tailscale update`, `tailscale set "
+        "--auto-update`, `tailscale version --upstream`): this install cannot update itself, or the package "
+        "manager step it ran failed.",
+        "Update Tailscale the way it was installed (apt/dnf/apk/pkg, Homebrew, the NAS package center, the "
+        "container image, the app store) and read the package manager's own error.",
+    ),
+    WindowsErrorKind.DNS_QUERY_FAILED: (
+        "`tailscale dns query` / `tailscale dns status` got no answer from tailscaled's DNS: the node is not "
+        "connected (no netmap), has no DNS manager, or the resolver failed.",
+        "Bring the node up (`tailscale up`, `tailscale status`), then retry; run the query as root or the "
+        "operator; check the tailnet's DNS settings in the admin console.",
+    ),
+    WindowsErrorKind.CONFIGURE_FAILED: (
+        "a `tailscale configure` command (kubeconfig, pve-appliance, flash-appliance, jetkvm, the macOS system "
+        "extension) refused or failed on this machine: a prerequisite of the target is missing.",
+        "Run it where it belongs and as it asks (on the Proxmox host, as root, with the whole disk named, with "
+        "the macOS Standalone app's CLI); `tailscale configure <command> --help` lists its needs.",
+    ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -1051,7 +1077,10 @@ def ssh_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]
         yield from _emit(WindowsErrorKind.SSH_FAILED, report, ctx)
         return
     text = " ".join(e.line.text for e in found)
-    if "does not take non-flag arguments" in text:
+    explained = found[0].explanation  # the catalog's own reading (`tailscale nc`'s dial refused)
+    if explained is not None:
+        cause, fix = explained
+    elif "does not take non-flag arguments" in text:
         cause = (
             "`tailscale ssh` never reached the node: its ProxyCommand (`<this binary> nc <host> 22`) ran as "
             "tailscaled, which refuses the arguments, so ssh's proxy closed at once (`Connection closed by "
@@ -2208,6 +2237,120 @@ def drive_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
         failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
     """
     yield from _emit(WindowsErrorKind.DRIVE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-SWITCH-FAILED",
+    name="cli-switch-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="`tailscale switch` did not switch login profiles",
+    target="windows",
+)
+def switch_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale switch NAME`` matches NAME against the node's login profiles (name, tailnet, account,
+    ID: cmd/tailscale/cli/switch.go) and asks tailscaled to switch: no match, a refusal (403 not root or the
+    operator, 404 a profile removed) or a switch that never settles are each printed and exit 1. Nothing about
+    the network is wrong.
+
+    *Bad*::
+
+        $ tailscale switch work
+        No profile named "work"
+
+    *Good*::
+
+        $ tailscale switch work
+        Switching to account "work"
+        Success.
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(WindowsErrorKind.SWITCH_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-UPDATE-FAILED",
+    name="cli-update-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="updating Tailscale from the CLI failed or was refused",
+    target="windows",
+)
+def update_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale update`` (clientupdate) drives the platform's package manager (apt, apk, pkg,
+    synopkg …) and ``set --auto-update`` needs an install tailscaled can update itself (ipn/ipnlocal
+    checkAutoUpdatePrefsLocked): a distribution or container install is refused, a package manager step fails
+    with its own output.
+
+    *Bad*::
+
+        $ sudo tailscale set --auto-update
+        Auto-updates are not supported on this platform.
+
+    *Good*::
+
+        $ sudo tailscale set --auto-update
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(WindowsErrorKind.UPDATE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-DNS-QUERY-FAILED",
+    name="cli-dns-query-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="`tailscale dns query`/`dns status` got no answer from tailscaled's DNS",
+    target="windows",
+)
+def dns_query_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale dns query`` asks tailscaled's own resolver through LocalAPI and ``dns status`` asks
+    for its DNS configuration (cmd/tailscale/cli/dns-query.go, dns-status.go): a node without a netmap or a DNS
+    manager, or a failing resolver, answers with an error instead.
+
+    *Bad*::
+
+        $ tailscale dns query example.com
+        failed to query DNS: 500 Internal Server Error: DNS manager not available
+
+    *Good*::
+
+        $ tailscale dns query example.com
+        DNS query for "example.com" (A) using internal resolver:
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(WindowsErrorKind.DNS_QUERY_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-CONFIGURE-FAILED",
+    name="cli-configure-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="a `tailscale configure` command refused or failed",
+    target="windows",
+)
+def configure_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the ``tailscale configure`` commands prepare something outside Tailscale (a kubeconfig, a Proxmox
+    VM, an appliance disk, a JetKVM, the macOS system extension: cmd/tailscale/cli/configure*.go) and check its
+    prerequisites first; each refusal names the one missing (Synology's configure-host is its own kind).
+
+    *Bad*::
+
+        $ tailscale configure pve-appliance
+        /etc/pve is not a directory: run this on a Proxmox VE host
+
+    *Good*::
+
+        $ tailscale configure kubeconfig tailscale-operator
+        kubeconfig configured for "tailscale-operator"
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(WindowsErrorKind.CONFIGURE_FAILED, report, ctx)
 
 
 @rule(
