@@ -204,7 +204,7 @@ def message_of(text: str) -> Message:
         if first in "TDIWEFPe" and (singbox := _SINGBOX.match(text)) is not None:
             process, text = "tsnet", text[singbox.end() :]
             continue  # before syslog: "TRACE endpoint/tailscale[0]:" looks like "host proc[pid]:"
-        if ": " in text[:48] and (kmsg := _KMSG.match(text)) is not None:
+        if ": [" in text[:80] and (kmsg := _KMSG.match(text)) is not None:
             text, form = text[kmsg.end() :], "kmsg"
             if text.startswith(_TALOS_TAG):
                 process, text = "talos", text[len(_TALOS_TAG) :]
