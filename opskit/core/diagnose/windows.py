@@ -22,6 +22,7 @@ from functools import lru_cache
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.cli_catalog import find_refusal
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
+from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import SourceLine, undo_go_quoting
 
 _QUOTED = r'"(?P<{name}>(?:[^"\\]|\\.)*)(?P<{name}_end>"?)'
@@ -634,6 +635,7 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
 _OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
 _GATED = tuple((_PHRASES[kind], pattern) for kind, pattern in _SIMPLE)
 _ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values(), CATALOG_PHRASES)
+_ANY_ERROR_WORD = any_word_pattern(_ERROR_WORDS)
 
 
 _SPACES = re.compile(r"\s{2,}")
@@ -662,7 +664,7 @@ def is_windows_error_line(text: str) -> bool:
     soft-wrapped error, and that line is then classified in its own turn.
     """
     lowered = text.lower()
-    if not any(word in lowered for word in _ERROR_WORDS):
+    if _ANY_ERROR_WORD.search(lowered) is None:
         return False
     text = normalise_error_text(text)
     if any(word in lowered for word in _OWNER_PHRASES) and (

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from opskit.core.diagnose.models import WindowsErrorKind
+from opskit.core.diagnose.phrases import any_word_pattern
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,15 @@ def _entries() -> tuple[Refusal, ...]:
 
 REFUSALS: tuple[Refusal, ...] = _entries()
 PHRASES: frozenset[str] = frozenset(refusal.phrase for refusal in REFUSALS)
+_ANY_PHRASE = any_word_pattern(PHRASES)
 
 
 @lru_cache(maxsize=512)
 def find_refusal(text: str) -> tuple[Refusal, re.Match[str]] | None:
     """The first catalogued refusal ``text`` holds (its phrase, then its pattern), or None."""
     lowered = text.lower()
+    if _ANY_PHRASE.search(lowered) is None:
+        return None
     for refusal in REFUSALS:
         if refusal.phrase in lowered:
             match = refusal.pattern.search(text)

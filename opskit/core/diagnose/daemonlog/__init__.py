@@ -38,6 +38,7 @@ from opskit.core.diagnose.daemonlog.grammar import (
 )
 from opskit.core.diagnose.daemonlog.grammar import message_of as _peel
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
+from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
 
@@ -142,6 +143,7 @@ _MARKER_WORDS = (
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
+_ANY_WORD = any_word_pattern(_WORDS)
 
 
 def _belongs(text: str, message: Message) -> bool:
@@ -230,7 +232,7 @@ def is_daemon_log_line_slow(text: str) -> bool:
 
 def is_daemon_log_line(text: str) -> bool:
     """A line of tailscaled's log (cheap word test first: most lines of a paste have none)."""
-    if not any(word in text for word in _WORDS):
+    if _ANY_WORD.search(text) is None:
         return False
     return is_daemon_log_line_slow(text)
 

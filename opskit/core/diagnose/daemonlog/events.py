@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
 
 
@@ -1150,6 +1151,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
 
 # Every word any recogniser needs: a line holding none of them raises no event.
 EVENT_WORDS: tuple[str, ...] = tuple(dict.fromkeys(word for r in RECOGNISERS for word in r.words))
+_ANY_EVENT_WORD = any_word_pattern(EVENT_WORDS)
 
 
 _RATELIMIT = re.compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
@@ -1169,6 +1171,8 @@ def events_of(message: str) -> Iterator[Event]:
 
 
 def _events_of(message: str) -> Iterator[Event]:
+    if _ANY_EVENT_WORD.search(message) is None:
+        return  # no recogniser's word: most lines that reach here (a word of the line test, not of an event)
     for recogniser in RECOGNISERS:
         if any(word in message for word in recogniser.words):
             yield from recogniser.read(message)

@@ -33,6 +33,22 @@ def _errors(report: WindowsReport, kind: WindowsErrorKind) -> list[WindowsError]
     return [e for e in report.errors if e.kind is kind]
 
 
+_Causes = tuple[tuple[re.Pattern[str], str, str], ...]
+
+
+def _emit_first_cause(
+    kind: WindowsErrorKind, causes: _Causes, default: tuple[str, str], report: WindowsReport, ctx: DiagnoseContext
+) -> Iterator[Finding]:
+    """One finding for all errors of ``kind``: the cause and fix of the first of ``causes`` whose pattern one of
+    their lines holds (the wording says why), else ``default``."""
+    found = _errors(report, kind)
+    if not found:
+        return
+    lines = [e.line.text.strip() for e in found]
+    cause, fix = next(((c, f) for pattern, c, f in causes if any(pattern.search(line) for line in lines)), default)
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
 def _identity_kind(name: str) -> str:
     if re.match(r"^S-1-\d+(?:-\d+)+$", name):
         return "sid"
@@ -1110,19 +1126,17 @@ def cert_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding
         $ sudo tailscale up
         500 Internal Server Error: cannot start backend when state store is unhealthy
     """
-    found = _errors(report, WindowsErrorKind.CERT_FAILED)
-    if not found:
-        return
-    text = " ".join(e.line.text for e in found)
-    cause, fix = next(
-        ((c, f) for pattern, c, f in _CERT_CAUSES if pattern.search(text)),
+    yield from _emit_first_cause(
+        WindowsErrorKind.CERT_FAILED,
+        _CERT_CAUSES,
         (
             "getting the node's TLS certificate failed (LocalAPI answered 500): no certificate was issued.",
             "Read the error after '500 Internal Server Error:'; check HTTPS Certificates is enabled for the "
             "tailnet and the name is the node's full MagicDNS name, then retry.",
         ),
+        report,
+        ctx,
     )
-    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
 @rule(
@@ -1633,19 +1647,17 @@ def taildrop_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fin
         $ tailscale file cp hello phone:
         can't send to phone: failed to get local status: Get "http://local-tailscaled.sock/localapi/v0/status": dial unix /var/run/tailscale/tailscaled.sock: connect: no such file or directory
     """
-    found = _errors(report, WindowsErrorKind.TAILDROP_FAILED)
-    if not found:
-        return
-    lines = [e.line.text.strip() for e in found]
-    cause, fix = next(
-        ((c, f) for pattern, c, f in _TAILDROP_CAUSES if any(pattern.search(line) for line in lines)),
+    yield from _emit_first_cause(
+        WindowsErrorKind.TAILDROP_FAILED,
+        _TAILDROP_CAUSES,
         (
             "the Taildrop send failed; tailscaled answered (the service runs), the file was not delivered.",
             "Read the error after the target; check the target with `tailscale file cp --targets` and "
             "`tailscale ping <peer>`, then retry.",
         ),
+        report,
+        ctx,
     )
-    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
 # Why tailscaled (or the CLI) refused a `tailscale lock` command: (pattern, cause, fix), the first that matches.
@@ -1741,19 +1753,17 @@ def tailnet_lock_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
         $ tailscale status
         100.64.0.1  nas  me@  linux  -
     """
-    found = _errors(report, WindowsErrorKind.TAILNET_LOCK_FAILED)
-    if not found:
-        return
-    text = " ".join(e.line.text for e in found)
-    cause, fix = next(
-        ((c, f) for pattern, c, f in _LOCK_CAUSES if pattern.search(text)),
+    yield from _emit_first_cause(
+        WindowsErrorKind.TAILNET_LOCK_FAILED,
+        _LOCK_CAUSES,
         (
             "tailscaled refused the tailnet-lock change (the daemon runs and answered): the lock was not changed.",
             "Read the reason after 'failed:'; check `tailscale lock status` (enabled? this node trusted?) and "
             "retry from a trusted node.",
         ),
+        report,
+        ctx,
     )
-    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
 @rule(
