@@ -127,6 +127,15 @@ def test_one_redacted_receive_drop_alone_is_routine() -> None:
     assert "derp-unreachable" not in _kinds(log)
 
 
+@given(st.sampled_from(PREFIXES), st.integers(1, 28))
+@settings(max_examples=30, deadline=None)
+def test_redacted_receive_drops_hold_until_a_relay_connects(prefix: str, region_id: int) -> None:
+    drops = [prefix.format(msg="magicsock: derp.Recv: read tcp6 [REDACTED] failed")] * 2
+    assert "derp-unreachable" in _kinds(_log(_mangle(drops, "plain")))
+    connected = prefix.format(msg=f"magicsock: derp-{region_id} connected")
+    assert "derp-unreachable" not in _kinds(_log(_mangle([*drops, connected], "plain")))
+
+
 # ----------------------------------------------- lookups through Tailscale's resolver (100.100.100.100)
 
 QUAD100 = ["100.100.100.100:53", "[fd7a:115c:a1e0::53]:53"]
