@@ -284,6 +284,9 @@ class WindowsErrorKind(StrEnum):
     # a tailscaled/tailscale subcommand this OS or build does not have ("install-system-daemon not available on …")
     DAEMON_SUBCOMMAND_UNAVAILABLE = "daemon-subcommand-unavailable"
     PEER_NOT_FOUND = "peer-not-found"  # `tailscale ip`/`whois`: the name or address is no peer of the netmap
+    # an app embedding tsnet (tsnet.Server.Up) gave up waiting for its node to reach Running: not logged in
+    # (no/refused auth key, an interactive login nobody opened), or control unreachable
+    TSNET_UP_TIMEOUT = "tsnet-up-timeout"
     OTHER = "other"
 
 

@@ -21,9 +21,11 @@ from opskit.core.diagnose.text import SourceLine
 # be gone with the name: one token for both ("pong from ****** via DERP(tok)", "pong from x.x.x.x via",
 # "pong from <redacted host> via"). The CLI always prints "NAME (IP)", so a lone token is a redaction.
 # The name may be empty, as printed for a node without one or left by a redaction ("pong from  (IP) via",
-# "pong from  via", "pong from (IP) via").
+# "pong from  via", "pong from (IP) via"). A hand-edited name may itself open with parentheses, the address
+# dropped ("pong from (vps)xxx via 173.xxx.xxx.xxx:xxxxx"): a word right after the ")" makes it a name, not
+# the "(IP)" of an empty name.
 _PONG = re.compile(
-    r"^pong from (?P<node><[^<>]{1,60}>|\[[^\[\]]{1,60}\]|[^\s(]\S*)?"
+    r"^pong from (?P<node><[^<>]{1,60}>|\[[^\[\]]{1,60}\]|\([^()\s]{1,60}\)[\w-]\S*|[^\s(]\S*)?"
     r"(?: ?\((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+"
     r"| (?P<placeholder>\"[^\"\s]{1,60}\"|<[^<>\s]{1,60}>))?"
     r"[.,;:]? via (?P<via>\[[^\]]{1,60}\]:[^\s.,;]+|<[^<>]{1,60}>:[^\s.,;]+|\S+?)[.,;]?"
@@ -123,11 +125,21 @@ def _classify_via(via: str) -> tuple[PathKind, str | None]:
     return PathKind.UNKNOWN, None
 
 
+_COMMAND_ENDS = ("#", "|", ";", "&", ">", "2>")
+
+
 def ping_target(command: str | None) -> str | None:
     """The peer named on a ``tailscale ping [flags] TARGET`` command line."""
     if not command:
         return None
     words = command.split()
+    # The command ends where the shell would end it: a "# comment" people add after it ("# this works"),
+    # a pipe, a redirection or the next command.
+    end = next((i for i, word in enumerate(words) if word.startswith(_COMMAND_ENDS)), len(words))
+    words = words[:end]
+    glued = next((i for i, word in enumerate(words) if word.endswith(";")), None)  # "nas; echo done"
+    if glued is not None:
+        words = [*words[:glued], words[glued].rstrip(";")]
     for index, word in enumerate(words):
         if word.lower().rstrip('"').endswith(("tailscale", "tailscale.exe")) and index + 1 < len(words):
             if words[index + 1] != "ping":

@@ -211,6 +211,9 @@ def missing_peer_address(error: WindowsError) -> str | None:
     return match.group("ip") if match and match.group("ip") else None
 
 
+API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \""
+
+
 _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (WindowsErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern),
     # Before the auth-key, usage and backend errors: "backend error: requested tags … not permitted".
@@ -229,7 +232,22 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     ),
     # The control server refused the auth key (`tailscale up --authkey …`, also via k3s, Ansible, add-ons):
     # "backend error: invalid key: API key tskey-… not valid", Headscale's "unable to validate API key".
-    (WindowsErrorKind.AUTH_KEY_REJECTED, r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"),
+    # A node embedding tsnet (tsnsrv, golink, tsidp, caddy-tailscale, …) whose tsnet.Server.Up returned when its
+    # context expired before the backend reached Running (tsnet/tsnet.go: every error of Up is "tsnet.Up: %w";
+    # the IPN bus watch or LocalAPI call it waited on ends with the context's error). Before DEADLINE, which
+    # would read a wrapped `local-tailscaled.sock … context deadline exceeded` as a hung tailscaled.
+    (WindowsErrorKind.TSNET_UP_TIMEOUT, r"\btsnet\.Up: (?:.*: )?context deadline exceeded"),
+    (
+        WindowsErrorKind.AUTH_KEY_REJECTED,
+        r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"
+        # `tailscale up` (the GitHub Action, the operator, tsnet) minting an auth key with an OAuth client or a
+        # federated identity: the Tailscale API refused the credential (401) or its scopes (403). The error is
+        # the API client's ErrResponse (client/tailscale: `Status: %d, Message: %q`), bare (feature/oauthkey)
+        # or after "unexpected error while creating authkey: " (feature/identityfederation). A 400's
+        # "requested tags" is matched above as tags-not-permitted.
+        + "|"
+        + API_KEY_REFUSED,
+    ),
     # `--exit-node=…` refused: no such node in the netmap, a node that offers no exit, or a platform that
     # forbids exit nodes (Home Assistant); before the generic usage errors ("invalid value … for --exit-node").
     (
@@ -273,7 +291,12 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # on port 22 of a tailnet name or address (MagicDNS name, 100.64.0.0/10, fd7a:115c:a1e0::/48).
     (
         WindowsErrorKind.SSH_FAILED,
-        r"tailnet policy does not permit you to SSH|failed to evaluate SSH policy|tailssh: rejecting connection"
+        # tailssh's banners (errBanner: "tailscale: " + message; errDenied's default for a Reject action):
+        # "… does not permit you to SSH to this node" / "… as user %q", "failed to evaluate tailnet policy",
+        # before 1.86 "failed to evaluate SSH policy"; people retell the first shorter ("… does not permit
+        # access").
+        r"tailnet policy does not permit\b|failed to evaluate (?:SSH|tailnet) policy|tailssh: rejecting connection"
+        r"|^tailscale: access denied\.?$"
         r"|Permission denied \(tailscale\)|Tailscale SSH enabled, but access controls don.t allow"
         r"|ssh: connect to host (?:\S+\.(?:ts\.net|tailscale\.net)\.?|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+"
         r"|fd7a:115c:a1e0:[\w:]*) port \d+: (?:Operation timed out|Connection timed out|Connection refused"
@@ -520,12 +543,14 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     ),
     WindowsErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
     WindowsErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
-    WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key",),
+    WindowsErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
+    WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key", "status: 401, message", "status: 403, message"),
     WindowsErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
     WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
     WindowsErrorKind.SSH_FAILED: (
         "ssh policy",
-        "permit you to ssh",
+        "tailnet policy",
+        "tailscale: access denied",
         "tailssh",
         "permission denied (tailscale)",
         "tailscale ssh enabled",

@@ -71,6 +71,7 @@ RULES: tuple[Rule, ...] = (
     windows.configure_host_failed,
     windows.subcommand_unavailable,
     windows.peer_not_found,
+    windows.tsnet_up_timeout,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,

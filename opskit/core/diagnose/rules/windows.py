@@ -9,6 +9,7 @@ from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsR
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import (
+    API_KEY_REFUSED,
     cli_backend_state,
     configure_host_step,
     missing_peer_address,
@@ -427,6 +428,29 @@ _CONTROL_KEY_UNREACHABLE = (
 )
 
 
+# `tailscale up` given an OAuth client secret (tskey-client-…, the GitHub Action's oauth-secret, the operator)
+# or a federated identity mints an auth key through the Tailscale API first; the API's refusal is printed as
+# the API client's `Status: 401|403, Message: "…"`.
+_API_REFUSED = re.compile(API_KEY_REFUSED, re.IGNORECASE)
+_OAUTH_FORBIDDEN = (
+    "the Tailscale API refused to mint the auth key `tailscale up` asked for with an OAuth client (or a "
+    'federated identity): 403, the client lacks permission ("calling actor does not have enough permissions": '
+    "it has no `auth_keys` write scope, or it may not use the tags passed with --advertise-tags). The node never "
+    "got a key, so it never joined the tailnet (a CI runner: the step fails with exit code 1).",
+    "In the admin console (Settings > OAuth clients) create a client with the `auth_keys` "
+    "(Keys > Auth Keys) write scope and the tag(s) the node advertises, each owned by it in the policy's "
+    "tagOwners (e.g. tag:ci); put its ID and secret in the CI secrets (GitHub Action: oauth-client-id, "
+    "oauth-secret, tags: tag:ci) and rerun.",
+)
+_OAUTH_UNAUTHORIZED = (
+    "the Tailscale API refused the OAuth client (or federated identity) `tailscale up` used to mint its auth key: "
+    "401, the credential is invalid (a revoked or mistyped client secret, a secret from another tailnet, an "
+    "empty CI secret). The node never got a key.",
+    "Check the OAuth client still exists in the admin console (Settings > OAuth clients) and that the secret "
+    "passed (tskey-client-…, GitHub Action: oauth-secret) is its current one; generate a new client if unsure.",
+)
+
+
 def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
     found = _errors(report, kind)
@@ -448,6 +472,9 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
         cause, fix = _CERT_NAME_MISSING
     if kind is WindowsErrorKind.CONTROL_UNREACHABLE and all(_CONTROL_KEY.search(e.line.text) for e in found):
         cause, fix = _CONTROL_KEY_UNREACHABLE
+    if kind is WindowsErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
+        forbidden = all("403" in e.line.text for e in found)
+        cause, fix = _OAUTH_FORBIDDEN if forbidden else _OAUTH_UNAUTHORIZED
     daemon = "tailscaled" if unix else "tailscaled.exe"
     pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
     evidence = ctx.facts.evidence(*(e.line for e in found[:3]))
@@ -798,6 +825,10 @@ def auth_key_rejected(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
     """*Why*: ``backend error: invalid key: …`` after ``tailscale up --authkey`` is the control server's
     answer, not a local fault: the key was spent, expired, revoked or belongs elsewhere (with Headscale,
     ``unable to validate API key``). Restarting tailscaled or reinstalling does not help; a new key does.
+    Given an OAuth client secret (the GitHub Action, the operator) or a federated identity, ``up`` first
+    mints a key through the Tailscale API; the API's 403 (``Status: 403, Message: "calling actor does not
+    have enough permissions …"``: no ``auth_keys`` scope, or tags the client may not use) or 401 (a bad
+    secret) is the same refusal, fixed on the OAuth client.
 
     *Bad*::
 
@@ -2069,3 +2100,50 @@ def peer_not_found(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Find
         address=address,
         self_address=any(e.names_self for e in found),
     )
+
+
+@rule(
+    id="TS-TSNET-UP-TIMEOUT",
+    name="tsnet-up-timeout",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="An app embedding tsnet gave up before its node reached Running (not logged in, or control unreachable)",
+    target="windows",
+)
+def tsnet_up_timeout(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a program that embeds Tailscale as a library (tsnet: tsnsrv, golink, tsidp, caddy-tailscale,
+    setec, …) starts its own node and calls ``tsnet.Server.Up``, which waits until that node's backend is
+    Running. When the program's deadline passes first, Up returns ``tsnet.Up: context deadline exceeded``.
+    The node was not logged in (no auth key given, so it waits for an interactive login whose URL is only in
+    the app's verbose log; a spent, expired or foreign key; a node awaiting approval) or could not reach the
+    control server. No tailscaled or CLI is involved: not a hung daemon.
+
+    *Bad*::
+
+        could not connect to tailnet: tsnet.Up: context deadline exceeded
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  grafana  tagged-devices  linux  -
+    """
+    found = _errors(report, WindowsErrorKind.TSNET_UP_TIMEOUT)
+    if not found:
+        return
+    cause = (
+        "a program embedding Tailscale (tsnet) gave up waiting for its own node to come up: tsnet.Up's context "
+        "expired before the node reached Running. The node is most likely not logged in (no auth key, so it "
+        "waits for an interactive login whose URL only the app's log shows; a spent, expired or revoked key; "
+        "awaiting approval), or it cannot reach the control server. Not tailscaled or the CLI: this node lives "
+        "inside the app."
+    )
+    fix = (
+        "Give the app an auth key: TS_AUTHKEY (or TS_AUTH_KEY) in its environment, or its own auth-key flag or "
+        "file, reusable or "
+        "tagged if it restarts; check its state directory (tsnet's Dir) is writable and kept across restarts, so "
+        "it need not log in again; read the app's log lines before the error (with verbose tsnet logging) for "
+        "'To start this tsnet server, restart with TS_AUTHKEY set, or go to: <URL>' or a control server error, "
+        "and allow HTTPS to the control server; raise "
+        "the app's start-up timeout if the login is interactive."
+    )
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
