@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
+from opskit.core.diagnose.windows import API_KEY_REFUSED
 
 
 @dataclass(frozen=True)
@@ -979,12 +980,15 @@ _AUTH_KEY_MINT = re.compile(
     r"|(?P<wif>failed to exchange JWT for access token: .+|token exchange failed with status .+"
     r"|unexpected error while creating authkey: .+|error resolving auth key: .+)$"
 )
-# Tags refused or missing (the API's "requested tags [] are invalid or not permitted", "tailnet-owned auth key must
-# have tags set", the CLI's "oauth authkeys require --advertise-tags") are the CLI's own kind, tags-not-permitted
-# (windows.py reads them): not read here, so that such a line stays the CLI's refusal.
-_MINT_TAGS = re.compile(
+# The API's own answers to the mint are the CLI's kinds (windows.py reads them): tags refused or missing
+# ("requested tags [] are invalid or not permitted", "tailnet-owned auth key must have tags set", the CLI's "oauth
+# authkeys require --advertise-tags") are tags-not-permitted, the credential or its scopes refused ('Status: 403,
+# Message: "calling actor does not have enough permissions …"', windows.API_KEY_REFUSED) auth-key-rejected. Not
+# read here, so that such a line stays the CLI's refusal; what is left is the API not reached or not answering
+# (DNS, network, TLS) and the OAuth token endpoint's own refusals.
+_MINT_CLI_KINDS = re.compile(
     r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)|must have tags set"
-    r"|authkeys require --advertise-tags"
+    r"|authkeys require --advertise-tags|" + API_KEY_REFUSED
 )
 # Why, from the error's own words, most specific first: each has its own fix (TS-LOG-AUTH-KEY-MINT-FAILED).
 _MINT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -1005,14 +1009,14 @@ _MINT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 def is_auth_key_mint_error(message: str) -> bool:
     """`tailscale up` failing to mint an auth key from OAuth credentials (its 401 is the API's, not LocalAPI's)."""
-    return _AUTH_KEY_MINT.search(message) is not None and _MINT_TAGS.search(message) is None
+    return _AUTH_KEY_MINT.search(message) is not None and _MINT_CLI_KINDS.search(message) is None
 
 
 def _auth_key_mint(message: str) -> Iterator[Event]:
     if (mint := _AUTH_KEY_MINT.search(message)) is None:
         return
     detail = message[mint.start() :]
-    if _MINT_TAGS.search(detail) is not None:
+    if _MINT_CLI_KINDS.search(detail) is not None:
         return
     why = next((reason for reason, words in _MINT_REASONS if words.search(detail)), "api")
     yield Raise("auth-key-mint-failed", why, detail)

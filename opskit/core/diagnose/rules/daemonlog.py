@@ -995,8 +995,9 @@ def auth_key_mint_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator
     fails the node never logs in and containerboot restarts tailscaled in a loop. The error says which step
     and why: the API host does not resolve (``lookup api.tailscale.com on 127.0.0.11:53: server
     misbehaving``), cannot be reached, TLS is intercepted, the client secret is refused (401,
-    ``invalid_client``) or the client lacks the ``auth_keys`` scope (403). (Tags refused or missing are the
-    CLI's ``tags-not-permitted``, TS-CLI rules.)
+    ``invalid_client``) or the client lacks the ``auth_keys`` scope (403). (The API's own answers are the
+    CLI's kinds: tags refused or missing ``tags-not-permitted``, ``Status: 401/403, Message: …``
+    ``auth-key-rejected``.)
 
     *Bad*::
 
