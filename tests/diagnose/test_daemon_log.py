@@ -169,6 +169,13 @@ BAD: dict[str, list[str]] = {
         "exec ping of 192.168.101.104 failed in 17.8291ms: unsuccessful ICMP reply received",
         "exec ping of 10.20.0.15 failed in 11.87ms: exit status 2",
     ],
+    # blind batch 13: a connection over the tailnet for a port nothing on this (netstack/tsnet) node serves
+    "inbound-port-unhandled": [
+        "[unexpected] localbackend: got TCP conn without TCP config for port 3000; from 100.93.131.69:64405",
+        "[unexpected] localbackend: got TCP conn w/o serveConfig; from 100.93.131.69:50416 to port 8080",
+        "[unexpected] local-serve: no handler for 127.0.0.1:53412 to port 443",
+        "handleIngress: [unexpected] no matching ingress serve handler for 203.0.113.9:41000 to port 8443",
+    ],
     "tailnet-lock-dropped-peer": [
         "Network lock is dropping peer nodeid:1693bf722320b3(nthPJrS9dr11CNTRL) due to missing signature",
         "Tailnet lock is dropping peer 7718803021(nX3kPq2CNTRL) due to failed signature check: signature does not "

@@ -12,7 +12,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from opskit.core.diagnose.daemonlog import is_daemon_log_line, message_of
+from opskit.core.diagnose.daemonlog import (
+    is_daemon_log_line,
+    is_service_status_field,
+    is_service_status_header,
+    message_of,
+)
 from opskit.core.diagnose.daemonlog.events import is_dump_line
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
@@ -388,6 +393,7 @@ def split_input(text: str) -> SplitInput:
     # blank lines allowed between the pieces: 1 where the paste has a blank after every line (CRLF line ends
     # converted twice), seen as a blank between "# Health check:" and its first item, which never has one
     health_gaps_allowed = health_gaps = 0
+    service_status = False  # the log block began with a service manager's status of the unit
 
     def close_block() -> None:
         nonlocal current, current_kind, seen_keys
@@ -655,6 +661,8 @@ def split_input(text: str) -> SplitInput:
                         break
                 if kind is not None:
                     break
+        if kind is None and service_status and current_kind is BlockKind.DAEMON_LOG and is_service_status_field(text):
+            kind = BlockKind.DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
         if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
         if kind is None and current_kind is BlockKind.WINDOWS and "See http" in text and _KB_LINK.match(text):
@@ -693,6 +701,9 @@ def split_input(text: str) -> SplitInput:
             close_block()
             current_kind = kind
             block_command = current_command
+            service_status = False
+        if kind is BlockKind.DAEMON_LOG and not service_status:
+            service_status = is_service_status_header(text)
         current.append(line)
         current_hints.append(None)
         if kind is _STATUS and text[0] == "#" and _HEALTH_ITEM.match(text) and text[-1] not in ".!?)":

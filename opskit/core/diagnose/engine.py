@@ -234,7 +234,10 @@ def _daemon_log_blocks(blocks: Sequence[Block]) -> list[Block]:
     merged: list[Block] = []
     for group in groups:
         first_log = next(b for b in group if b.kind is BlockKind.DAEMON_LOG)
-        lines = sorted({line.number: line for b in group for line in b.lines}.values(), key=lambda line: line.number)
+        # (one input line may hold several records run together: text.py splits them under the same number, so a
+        # line is known by its number and text; the stable sort keeps such records in their order)
+        unique = {(line.number, line.text): line for b in group for line in b.lines}
+        lines = sorted(unique.values(), key=lambda line: line.number)
         merged.append(first_log if len(group) == 1 else Block(BlockKind.DAEMON_LOG, tuple(lines), first_log.command))
     return merged
 

@@ -7,6 +7,7 @@ works on :class:`SourceLine` so that evidence can quote the line *and* its numbe
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
@@ -217,6 +218,12 @@ def split_lines(text: str) -> list[SourceLine]:
             for piece in _unflatten(cleaned):
                 append(new(SourceLine, (number, piece, raw, None)))
             continue
+        if len(cleaned) >= _GLUED_MIN and (records := _split_run_together(cleaned)) is not None:
+            # log records run together on one line (a viewer or a copy lost the line ends, a program wrote its
+            # log without them): one SourceLine per record, all carrying the original line number
+            for record in records:
+                append(new(SourceLine, (number, record, raw, None)))
+            continue
         if first in _DIGITS and _COUNT_PREFIX.match(cleaned):
             # `… | sort | uniq -c` (or `cat -n`, `nl`) puts a count or line number in front of the output.
             cleaned = _COUNT_PREFIX.sub("", cleaned, count=1)
@@ -239,6 +246,48 @@ def _unflatten(text: str) -> list[str]:
         pieces.append("Report:")
     pieces.extend(p.strip() for p in _FLAT_SPLIT.split(rest if sep else text) if p.strip())
     return pieces
+
+
+# Log records run together on one line. Two shapes:
+# - Go-stamped records with only a space between them ("2025/04/15 05:50:10 router: nftables is available
+#   2025/04/15 05:50:10 router: netfilter running …"): split before every later Go log stamp of the line (not one
+#   right after a logger's own prefix word: "boot: 2023/10/10 …" is containerboot's one record);
+# - unstamped records with nothing between them, as an embedded tsnet node's log file can be written
+#   ("…(WantRunning=true, nm=true)[v1] shouldUseOneCGNATRoute: …magicsock: SetPrivateKey called"): split where a
+#   message only tailscaled starts with is glued to the end of the one before (no space between them), when a long
+#   line holds several such seams (one could be a word inside a message).
+_GLUED_MIN = 120
+_GO_STAMP = r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
+_STAMPED_START = re.compile(rf"^{_GO_STAMP} \S")
+_STAMPED_SEAM = re.compile(rf"(?<=\S) +(?={_GO_STAMP} \S)")
+_LOGGER_WORD = re.compile(rf"^{_GO_STAMP} [A-Za-z][\w.-]*:?$")
+_RECORD_START = (
+    r"\[v\d\] |\[vJSON\]\d\{|\[unexpected\] |\[RATELIMIT\] |magicsock: |wgengine: |wg: \[v\d\] |netcheck: "
+    r"|derphttp\.Client\.|health\(\"|control: |Switching ipn state |monitor: |LinkChange: |portmapper: |netmap: "
+    r"|dns: |Accept: |Drop: |ipnlocal: |tsnet (?:running|starting) |Creating WireGuard device|Bringing \w+ \w* ?up"
+    r"|Engine created\.|Starting network monitor|Clearing router settings|onPortUpdate\(|link state: |derp-\d+: "
+    r"|logtail: |logpolicy: |pm: |peerapi: |netstack: |open-conn-track: |Received error: |authReconfig: "
+    r"|Program starting: v\d|LogID: |Backend: logs: |active login: |Start$"
+)
+_GLUED_SEAM = re.compile(rf"(?<=[^\s(\[=/])(?={_RECORD_START})")
+_GLUED_SEAMS_MIN = 3
+
+
+def _split_run_together(text: str) -> list[str] | None:
+    """The records of a line holding several tailscaled log records run together, or None: one record."""
+    if text[:1] in _DIGITS and _STAMPED_START.match(text) is not None and _STAMPED_SEAM.search(text, 20):
+        pieces: list[str] = []
+        for piece in _STAMPED_SEAM.split(text):
+            if pieces and _LOGGER_WORD.match(pieces[-1]) is not None:
+                pieces[-1] = f"{pieces[-1]} {piece}"  # "<stamp> boot: <stamp> …": a logger's prefix, one record
+            else:
+                pieces.append(piece)
+        return pieces if len(pieces) > 1 else None
+    seams = [match.start() for match in _GLUED_SEAM.finditer(text)]
+    if len(seams) < _GLUED_SEAMS_MIN:
+        return None
+    bounds = [0, *seams, len(text)]
+    return [text[start:end].strip() for start, end in itertools.pairwise(bounds) if text[start:end].strip()]
 
 
 def undo_go_quoting(text: str) -> str:

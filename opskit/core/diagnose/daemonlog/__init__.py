@@ -45,6 +45,8 @@ from opskit.core.findings import Severity
 __all__ = [
     "is_daemon_log_line",
     "is_daemon_log_line_slow",
+    "is_service_status_field",
+    "is_service_status_header",
     "is_typed_command_line",
     "message_of",
     "parse_daemon_log",
@@ -68,7 +70,8 @@ _MARKERS = re.compile(
     r"|tlsdial: |logtail: |bootstrapDNS\(|\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN"
     r"|requestEngineStatus|tailscaled got signal |got signal \w+; shutting down"
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
-    r"|shouldUseOneCGNATRoute|magicsock\.|tailscaled\.service|Active: failed \(Result: |Main PID: \d+ \(code="
+    r"|shouldUseOneCGNATRoute|magicsock\.|Active: failed \(Result: |Main PID: \d+ \(code="
+    r"|(?:[\u25cf\u25cb\u00d7*]\s*)?(?:tailscaled\.service|Status of tailscaled:$)"  # systemctl/herd status
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
     r"|serve: creating a new proxy handler for |Hostinfo\.(?:WireIngress|IngressEnabled) changed to "  # serve.go
     r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
@@ -79,6 +82,23 @@ _MARKERS = re.compile(
     # net/tstun/tun_linux.go diagnosing a TUN that failed to open: kernel, modprobe, the device's mode
     r"|Linux kernel version: |'modprobe tun' successful$|/dev/net/tun: [\w-]{10,}$|tun module (?:loaded|not loaded)"
     r"|TUN device \S+ is busy|no TUN, and failed to look up kernel version)"
+)
+# A service manager's status of tailscaled's unit pasted above its log tail (`systemctl status tailscaled`, GNU
+# Shepherd's `herd status tailscaled`), often with its indentation lost. Its header ("● tailscaled.service - …",
+# "● Status of tailscaled:") is a marker above; the fields under it belong to the same block (blocks.py asks
+# ``is_service_status_field`` only there: "Memory: 9.7M" alone says nothing) and say the service manager runs it.
+_SERVICE_HEADER = re.compile(r"^(?:[\u25cf\u25cb\u00d7*]\s*)?(?:tailscaled\.service(?: - |$)|Status of tailscaled:$)")
+_SERVICE_FIELD = re.compile(
+    r"^(?:Loaded|Active|Docs|Main PID|Status|Tasks|Memory|CPU|CGroup|IP|IO|Drop-In|Process|TriggeredBy|Invocation"
+    r"|Notify|FD Store|Mem peak|Swap peak|Command|Provides|Requires|Conflicts|Running value is):\s"
+    r"|^It is (?:running|enabled|disabled|stopped|starting|stopping)\b|^Will (?:not )?be respawned\.$"
+    r"|^Recent messages \(|^[\u2514\u251c\u2502\u2500]+\s*(?:\d+ \S|[\w.@-]+\.conf$)"
+)
+# A versioned install path naming the binary: the Nix/Guix store ("…-tailscale-1.54.0/bin/tailscaled",
+# "…-tailscaled-1.96.4/bin/tailscaled"), Homebrew's Cellar ("Cellar/tailscale/1.54.0/bin/tailscaled"), a static
+# tarball's folder ("tailscale_1.54.0_arm64/tailscaled"): its version when no start line says it.
+_PATH_VERSION = re.compile(
+    r"(?:^|[/\s-])tailscaled?[-_/]v?(?P<version>\d+\.\d+\.\d+)(?:[-_.+][\w.+-]*)?/(?:s?bin/)?tailscaled(?:\s|$)"
 )
 # A shell running the daemon by hand: "# tailscaled 2>&1 | grep dns", "$ sudo tailscaled -port 4434".
 # Windows: a quoted path with spaces, and v1.0-v1.4's service binary run as "tailscale-ipn.exe /runservice".
@@ -202,6 +222,17 @@ def message_of(text: str) -> Message:
     return Message(inner.text, message.process, message.form)
 
 
+def is_service_status_field(text: str) -> bool:
+    """A field of a service manager's status of the tailscaled unit ("Main PID: 491", "└─511 /usr/sbin/tailscaled
+    …"): part of the log block only under the status header (blocks.py)."""
+    return _SERVICE_FIELD.match(text) is not None
+
+
+def is_service_status_header(text: str) -> bool:
+    """The first line of `systemctl status tailscaled` or `herd status tailscaled`."""
+    return _SERVICE_HEADER.match(text) is not None
+
+
 def is_typed_command_line(text: str) -> bool:
     """A command line that runs tailscaled, or the wrapped end of one: it says who started a log, but a
     paste holding nothing else holds no log."""
@@ -266,6 +297,8 @@ def _started_by_hand(
         return False, "the Windows service started it (/subproc)"
     if command and ("tailscale-service" in command or "tailscaled.service" in command):
         return False, "it is the service's log"
+    if (header := next((line.text for line in lines if _SERVICE_HEADER.match(line.text)), None)) is not None:
+        return False, f"the service manager's status of its unit is pasted with it (`{header}`)"
     if any("$STATE_DIRECTORY" in m.text for m in messages):
         return False, "systemd started it (it set $STATE_DIRECTORY)"
     if any(m.form == "windows-service" for m in messages):
@@ -478,6 +511,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         version = ipn.group(0)
     if version is None and (module := _MODULE_VERSION.search(joined)) is not None:
         version = module.group("version")  # a panic's goroutine trace names the module version
+    if version is None and (path := _PATH_VERSION.search(joined)) is not None:
+        version = path.group("version")  # the binary's versioned install path (a service status, a command line)
     typed = _typed_command(lines, start_line, argv)
     hand_started, why = _started_by_hand(command, argv, lines, messages, typed, start_line)
     folded = fold(_events(lines, messages))

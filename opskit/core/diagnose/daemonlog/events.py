@@ -505,7 +505,16 @@ _FIREWALL_HARMLESS = (
 )  # fmt: skip
 
 
+# The Linux router's netfilter runner saying which firewall it drives (util/linuxfw: "netfilter running in nftables
+# mode, v6 = %v", "netfilter running in iptables mode v6 = …"), logged under the router's "router: " prefix: only the
+# kernel TUN path creates that router (cmd/tailscaled tryEngine: netstack mode creates none), so not userspace.
+_NETFILTER_MODE = re.compile(r"^router: netfilter running in (?:nftables|iptables) mode\b")
+
+
 def _router(message: str) -> Iterator[Event]:
+    if _NETFILTER_MODE.match(message) is not None:
+        yield Fact("userspace", "false")
+        return
     if (failure := _FIREWALL.search(message)) is not None and not any(word in message for word in _FIREWALL_HARMLESS):
         yield Raise("firewall-failed", "router", message[failure.start() :] if failure.start() > 20 else message)
 
@@ -770,6 +779,28 @@ def _wireguard(message: str) -> Iterator[Event]:
         yield Clear("peer-unreachable", done.group("key") or done.group("key2"))
     elif (sent := _HANDSHAKE_SENT.search(message)) is not None:
         yield Fact("peer", sent.group("key") or sent.group("key2"))
+
+
+# ---------------------------------------------------------------------- inbound port nothing serves
+
+# A connection reached this node over the tailnet for a TCP port nothing on it handles: with netstack (userspace
+# networking, an embedded tsnet node) tailscaled looks the port up in its serve config and finds no handler
+# (ipn/ipnlocal, before v1.52: "[unexpected] localbackend: got TCP conn without TCP config for port %v; from %v",
+# "… got TCP conn w/o serveConfig; from %v to port %v"; since then "[unexpected] local-serve: no handler for %v to
+# port %v", and a funnel/ingress connection "handleIngress: [unexpected] no matching ingress serve handler for %v to
+# port %v" / "got ingress conn for unconfigured %q; rejecting"): the connection is dropped.
+_INBOUND_UNHANDLED = re.compile(
+    r"got TCP conn without TCP config for port (?P<port>\d+)"
+    r"|got TCP conn w/o serveConfig; from \S+ to port (?P<port2>\d+)"
+    r"|(?:local-serve: no handler|no matching ingress serve handler) for \S+ to port (?P<port3>\d+)"
+    r"|got ingress conn for unconfigured \"[^\"]*?:(?P<port4>\d+)\"; rejecting"
+)
+
+
+def _inbound(message: str) -> Iterator[Event]:
+    if (unhandled := _INBOUND_UNHANDLED.search(message)) is not None:
+        port = next(group for group in unhandled.group("port", "port2", "port3", "port4") if group)
+        yield Raise("inbound-port-unhandled", port, message[unhandled.start() :])
 
 
 # ------------------------------------------------------------------------------ serve / funnel backend
@@ -1083,6 +1114,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _wireguard,
     ),
     Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial"), _serve),
+    Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
     Recogniser(
         "crash",
         (

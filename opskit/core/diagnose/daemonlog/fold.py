@@ -31,6 +31,7 @@ _SEVERITY = {
     "log-upload-failing": Severity.INFO,
     "packet-dropped": Severity.WARNING,
     "no-peer-for-address": Severity.WARNING,
+    "inbound-port-unhandled": Severity.WARNING,  # the tailnet path works: the app on this node does not listen
     "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work
 }
 _EVIDENCE = 3

@@ -89,6 +89,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.clock_skew,
     daemonlog.peer_unreachable,
     daemonlog.destination_refused,
+    daemonlog.inbound_port_unhandled,
     daemonlog.subnet_ping_failed,
     daemonlog.tailnet_lock_dropped_peer,
     daemonlog.cgnat_overlap,

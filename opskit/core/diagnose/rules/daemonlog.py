@@ -670,6 +670,47 @@ def destination_refused(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
 
 
 @rule(
+    id="TS-LOG-INBOUND-PORT-UNHANDLED",
+    name="log-inbound-port-unhandled",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="a connection over the tailnet reached this node for a port nothing on it serves",
+    target="daemon-log",
+)
+def inbound_port_unhandled(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: with netstack (userspace networking, an app embedding tsnet) tailscaled itself takes every TCP
+    connection a peer opens to this node and hands it to the listener or ``tailscale serve`` handler of that
+    port. ``[unexpected] localbackend: got TCP conn without TCP config for port 3000; from 100.93.131.69:64405``
+    (before v1.52; since then ``local-serve: no handler for … to port N``, and for funnel/ingress ``no matching
+    ingress serve handler``) means none exists: the program did not listen on that port (yet), listened on
+    another one or on the host's own network instead of the tailnet, or the serve config lost that port. The
+    connection is dropped; the tailnet path from the peer works.
+
+    *Bad*::
+
+        [unexpected] localbackend: got TCP conn without TCP config for port 3000; from 100.93.131.69:64405
+
+    *Good*::
+
+        Accept: TCP{100.93.131.69:64405 > 100.99.93.94:3000} 64 tcp ok
+    """
+    issues = log.issues_of("inbound-port-unhandled")
+    ports = sorted({issue.key for issue in issues}, key=lambda port: int(port) if port.isdigit() else 0)
+    named = ", ".join(ports)
+    yield from _finding(
+        ctx,
+        issues,
+        f"connections from the tailnet reach this node on TCP port {named} and nothing on it serves that port "
+        f"({_last(issues)}): each one is dropped, though the path from the peer works.",
+        f"Make the program listen on port {ports[0] if ports else '<port>'} on the tailnet side: an app embedding "
+        'tsnet must call `srv.Listen("tcp", ":<port>")` (or ListenTLS/ListenFunnel) on its tsnet.Server, not '
+        "net.Listen on the host; a userspace-networking tailscaled forwards a port to a local service with "
+        "`tailscale serve --bg --tcp <port> tcp://localhost:<port>` (or `tailscale serve --bg <port>` for HTTP). "
+        "Check with `tailscale serve status`; or connect to the port the program really listens on.",
+    )
+
+
+@rule(
     id="TS-LOG-SUBNET-PING-FAILED",
     name="log-subnet-ping-failed",
     family="tailscale-daemon-log",
