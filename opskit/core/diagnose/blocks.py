@@ -45,7 +45,14 @@ from opskit.core.diagnose.status import (
     truncated_status_document,
 )
 from opskit.core.diagnose.text import SourceLine, split_lines
-from opskit.core.diagnose.windows import CONSOLE_WIDTH, console_wrapped, continues_up_refusal, is_windows_error_line
+from opskit.core.diagnose.windows import (
+    CONSOLE_WIDTH,
+    EXIT_NODE_LIST_HEADER,
+    EXIT_NODE_LIST_STATUS,
+    console_wrapped,
+    continues_up_refusal,
+    is_windows_error_line,
+)
 
 # Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
 _NOISE = re.compile(
@@ -129,6 +136,31 @@ _PEER_LOOKUP_COMMAND = re.compile(
 )
 
 
+# `tailscale exit-node list` (any path, global flags, `--`): its table's rows are not `tailscale status` rows, and
+# it ends with hints ("# To view the complete list of exit nodes…", "# To use an exit node, use…", "# To have
+# Tailscale suggest an exit node…").
+_EXIT_NODE_LIST_COMMAND = re.compile(r"\btailscale(?:\.exe)?\s+(?:--\S*\s+)*exit-node\s+list\b", re.IGNORECASE)
+_EXIT_NODE_LIST_HINTS = (
+    "# To view the complete list of exit nodes",
+    "# To use an exit node",
+    "# To have Tailscale suggest",
+)
+
+
+_SERVE_STATUS_JSON = re.compile(
+    r"\btailscale(?:\.exe)?\s+(?:--\S*\s+)*(?:serve|funnel)\s+status\b.*\s--?json\b", re.IGNORECASE
+)
+
+
+def _exit_node_list_line(text: str) -> bool:
+    """A line of `tailscale exit-node list`'s output: its header, a row, a closing hint."""
+    return (
+        EXIT_NODE_LIST_HEADER.match(text) is not None
+        or EXIT_NODE_LIST_STATUS.match(text) is not None
+        or text.startswith(_EXIT_NODE_LIST_HINTS)
+    )
+
+
 def _ip_command_is_bare(command: str) -> bool | None:
     """None when ``command`` is not `tailscale ip`; else whether it names no peer (only flags)."""
     match = _IP_COMMAND.match(command)
@@ -206,6 +238,13 @@ _LOCALAPI_500 = re.compile(
 _KB_LINK = re.compile(
     r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?(?:- )?"
     r"See https?://(?:www\.)?tailscale\.com/(?:s|kb)/\S+$"
+)
+
+
+# The line systemctl ends a failed job's message with (bus-wait-for-jobs: `See "systemctl status X" and
+# "journalctl -xeu X" for details.`; single quotes and `journalctl -xn`/`-xe` in older systemd).
+_SYSTEMD_SEE = re.compile(
+    r"^See [\"']systemctl status [^\"']+[\"'](?: and [\"']journalctl -x\w*[^\"']*[\"'])? for details\.?$"
 )
 
 
@@ -322,6 +361,19 @@ def _printed(line: SourceLine) -> str:
     return _DECORATION.sub("", line.raw.rstrip("\r\n"), count=1)
 
 
+def _commented_output(text: str) -> str | None:
+    """What a line reads as without the ``# `` an author put in front of every output line to show it as a comment
+    in a shell block (``# Success.``, ``# Some peers are advertising routes …``), or None: the line is read as
+    it is. The CLI's own ``#`` lines (``# Health check:``, ``#     - …`` items, a root prompt) already read as
+    themselves and are left alone; so is a comment whose words are no output either (``# Result``)."""
+    if classify_line(text, False) is not None:
+        return None
+    bare = text[2:].strip()
+    if not bare or bare[0] == "#":
+        return None
+    return bare if _SUCCESS.match(bare) or classify_line(bare, False) is not None else None
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -385,6 +437,7 @@ def split_input(text: str) -> SplitInput:
     own_addresses: set[str] = set()
     ip_command: bool | None = None  # the last prompt ran `tailscale ip`: bare (True) or naming a peer (False)
     peer_lookup_command = False  # the last prompt ran `tailscale ip/whois/file cp/nc`: not a ping
+    exit_node_list = False  # the last prompt ran `tailscale exit-node list`, or its header was seen
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -468,8 +521,12 @@ def split_input(text: str) -> SplitInput:
             context = _command_context(current_command)
             ip_command = _ip_command_is_bare(current_command)
             peer_lookup_command = _PEER_LOOKUP_COMMAND.match(current_command) is not None
+            exit_node_list = _EXIT_NODE_LIST_COMMAND.search(current_command) is not None
             command_output_lines = 0
-            continue
+            if bare or not is_windows_error_line(text):
+                continue
+            # the command's output glued onto its prompt's line (a page that lost the line break: "$ sudo
+            # systemctl start tailscaled Job for tailscaled.service failed …"): the line is its output too
         command_output_lines += 1
         if in_cli_panic and _GO_TRACE.match(text):
             current.append(line)  # the CLI's goroutine trace: part of its panic, not a tailscaled log
@@ -556,6 +613,16 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
+        if (text == "{}" or text == "null") and current_command and _SERVE_STATUS_JSON.search(current_command):
+            # `serve status --json` (or `funnel status --json`) printing an empty serve config: read by windows.py
+            # as serve-not-configured (the JSON readers below would skip it as some other JSON)
+            flush_skip()
+            if current_kind is not BlockKind.WINDOWS:
+                close_block()
+                current_kind, block_command = BlockKind.WINDOWS, current_command
+            current.append(line)
+            current_hints.append(None)
+            continue
         if (text[0] == "{" or text[:2] in ('"I', '"W', '"E')) and current_kind is not _NETCHECK:
             # `tailscale debug derp <region>`: whole, cut, one member, or compact (before the JSON readers:
             # its objects are none of theirs, and its messages would otherwise read as log lines)
@@ -621,6 +688,8 @@ def split_input(text: str) -> SplitInput:
             flush_skip()
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
             continue
+        if text[:2] == "# " and (uncommented := _commented_output(text)) is not None:
+            line, text = line._replace(text=uncommented), uncommented
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
             continue
@@ -631,7 +700,13 @@ def split_input(text: str) -> SplitInput:
         if "ailnet" in text and DAEMON_ANSWER.match(text):
             successes.append(line)  # tailscaled answered a later command: it was running
             continue
-        kind = classify_line(text, current_kind is _NETCHECK)
+        if text[:2] == "IP" and EXIT_NODE_LIST_HEADER.match(text):
+            exit_node_list = True
+        kind: BlockKind | None
+        if exit_node_list and _exit_node_list_line(text):
+            kind = BlockKind.WINDOWS  # `exit-node list` output: a "selected but offline" row is its finding
+        else:
+            kind = classify_line(text, current_kind is _NETCHECK)
         if kind is BlockKind.PING and peer_lookup_command and is_windows_error_line(text):
             kind = BlockKind.WINDOWS  # `tailscale ip <name>` failing its lookup in ping's words: no ping ran
         if (kind is BlockKind.DAEMON_LOG or kind is None) and index < line_count:
@@ -667,6 +742,8 @@ def split_input(text: str) -> SplitInput:
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
         if kind is None and current_kind is BlockKind.WINDOWS and "See http" in text and _KB_LINK.match(text):
             kind = BlockKind.WINDOWS  # the KB link closing the CLI message above
+        if kind is None and current_kind is BlockKind.WINDOWS and text[:4] == "See " and _SYSTEMD_SEE.match(text):
+            kind = BlockKind.WINDOWS  # the second line of systemctl's "Job for tailscaled.service failed …"
         if current_kind is BlockKind.WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
             # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
             # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).

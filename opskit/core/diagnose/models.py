@@ -284,6 +284,21 @@ class WindowsErrorKind(StrEnum):
     # a tailscaled/tailscale subcommand this OS or build does not have ("install-system-daemon not available on …")
     DAEMON_SUBCOMMAND_UNAVAILABLE = "daemon-subcommand-unavailable"
     PEER_NOT_FOUND = "peer-not-found"  # `tailscale ip`/`whois`: the name or address is no peer of the netmap
+    # `tailscale up`/`set`: "Some peers are advertising routes but --accept-routes is false" (their subnets are
+    # not reachable from this node); the prefs were applied
+    ACCEPT_ROUTES_OFF = "accept-routes-off"
+    # the exit node this node selected is not active ("selected but offline" in `tailscale exit-node list`)
+    EXIT_NODE_OFFLINE = "exit-node-offline"
+    SERVE_NOT_CONFIGURED = "serve-not-configured"  # `tailscale serve status`: "No serve config" / `{}`: nothing served
+    SERVE_FAILED = "serve-failed"  # `tailscale serve`/`funnel` refused the config (port taken, untagged Service host…)
+    DRIVE_FAILED = "drive-failed"  # `tailscale drive` (Taildrive): not enabled for the node, bad or unknown share name
+    SWITCH_FAILED = "switch-failed"  # `tailscale switch`: no such login profile, or tailscaled refused the switch
+    # `tailscale update`, `version --upstream`, `set --auto-update`: this install cannot (auto-)update, or it failed
+    UPDATE_FAILED = "update-failed"
+    DNS_QUERY_FAILED = "dns-query-failed"  # `tailscale dns query` / `dns status`: tailscaled's resolver failed
+    # `tailscale configure` (kubeconfig, pve-appliance, flash-appliance, jetkvm, macOS sysext); Synology's
+    # configure-host has its own kind
+    CONFIGURE_FAILED = "configure-failed"
     # an app embedding tsnet (tsnet.Server.Up) gave up waiting for its node to reach Running: not logged in
     # (no/refused auth key, an interactive login nobody opened), or control unreachable
     TSNET_UP_TIMEOUT = "tsnet-up-timeout"

@@ -41,15 +41,19 @@ _PROMPTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^[A-Za-z]:\\[^>]*>\s?(?P<cmd>.*)$"),  # cmd.exe  C:\>  C:\Users\x>
     re.compile(r"^(?:\([\w.-]+\)\s+)?[\w.@-]+@[\w.-]+(?::[^\s$#>]*)?\s?[$#%>]\s(?P<cmd>.*)$"),  # user@host:~$
     re.compile(r"^(?:[~/][^\s]*\s)?[$%]\s(?P<cmd>.*)$"),  # "$ cmd", "~ % cmd"
+    # bash prompts that bracket user@host and the directory: SteamOS "(deck@steamdeck ~)$", Fedora/RHEL
+    # "[root@fedora ~]#"
+    re.compile(r"^[(\[][\w.-]+@[\w.-]+(?:\s[^)\]]*)?[)\]]\s?[$#%]\s(?P<cmd>.*)$"),
     # "# cmd" only for known commands: "# Health check:" and "# Warning:" are tailscale output.
     re.compile(r"^(?:[~/][^\s]*\s)?#\s(?P<cmd>(?:sudo\s+)?(?:tailscale|whoami|ping|ping6|ip|systemctl)\b.*)$"),
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?:\S+\s+)?(?P<cmd>tailscale.*)$"),  # ➜ ~ / ❯
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?P<cmd>.*)$"),
-    re.compile(r"^>\s(?P<cmd>(?:tailscale(?:\.exe)?|whoami|net|ping)(?:\s.*)?)$"),
+    _QUOTED_COMMAND := re.compile(r"^>\s(?P<cmd>(?:tailscale(?:\.exe)?|whoami|net|ping)(?:\s.*)?)$"),
     # A shell's xtrace (`set -x`: cloud-init, CI, entrypoint scripts) prints each command after "+ " ("++ "
     # nested). Only for known commands: "+ " also starts markdown list items and diff lines.
     re.compile(r"^\+{1,3}\s(?P<cmd>(?:sudo\s+)?(?:\S*/)?(?:tailscaled?|whoami|ping6?|systemctl)(?:\.exe)?(?:\s.*)?)$"),
 )
+_BRACKET_PROMPT = re.compile(r"\[[\w.-]+@[\w.-]+[\s\]]")  # "[root@fedora ~]# …", not a "[v1] …" log line
 # "> tailscale status" is a prompt, "> tailscale-1  | 2024/…" a quoted container log line.
 _GT_PROMPT = re.compile(r">\s(?:tailscale(?:\.exe)?|whoami)(?:\s|$)")
 _SUBCOMMANDS = (
@@ -57,7 +61,9 @@ _SUBCOMMANDS = (
     "funnel|cert|web|switch|configure|lock|dns|metrics|syspolicy|update|file|drive|nc|ssh|licenses"
 )
 _BARE_COMMAND = re.compile(
-    r"^(?P<cmd>(?:sudo\s+)?(?:\"?[\w:\\/ .()-]*[\\/])?tailscale(?:\.exe)?\"?\s+(?:" + _SUBCOMMANDS + r")\b.*)$",
+    # global flags may come before the subcommand (`tailscale --socket=/x.sock status`), and `--` ends them
+    r"^(?P<cmd>(?:sudo\s+)?(?:\"?[\w:\\/ .()-]*[\\/])?tailscale(?:\.exe)?\"?\s+(?:--socket[= ]\S+\s+)?(?:--\s+)?"
+    r"(?:" + _SUBCOMMANDS + r")\b.*)$",
     re.IGNORECASE,
 )
 
@@ -116,17 +122,32 @@ _NOT_PROMPT_START = frozenset("*-0123456789{}[")
 
 def prompt_command(text: str) -> str | None:
     """The command of a shell-prompt line (``PS C:\\> tailscale status`` → ``tailscale status``)."""
-    if not text or text[0] in _NOT_PROMPT_START or text.startswith(("pong from", "Report:")):
+    if not text or text.startswith(("pong from", "Report:")):
+        return None
+    if text[0] in _NOT_PROMPT_START and not (text[0] == "[" and _BRACKET_PROMPT.match(text)):
         return None
     for pattern in _PROMPTS:
         match = pattern.match(text)
         if match:
+            if pattern is _QUOTED_COMMAND and _catalogued(text[2:]):
+                return None  # a refusal quoted in Markdown ("> tailscale ip -1, -4, and -6 are mutually …")
             return match.group("cmd").strip()
     bare = _BARE_COMMAND.match(text)
-    # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command.
-    if bare and len(text) < 120 and ": " not in text:
+    # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command; nor is a
+    # refusal of the CLI that starts with its name ("tailscale ip -1, -4, and -6 are mutually exclusive",
+    # "Tailscale SSH server administratively disabled").
+    if bare and len(text) < 120 and ": " not in text and not _catalogued(text):
         return bare.group("cmd").strip()
     return None
+
+
+def _catalogued(text: str) -> bool:
+    from opskit.core.diagnose.cli_catalog import find_refusal  # the catalog's entries import models, then this
+
+    return find_refusal(_SPACE_RUNS.sub(" ", text).strip()) is not None
+
+
+_SPACE_RUNS = re.compile(r"\s{2,}")
 
 
 # `docker compose logs` puts the service's name and a bar in front of everything the container printed: its
@@ -228,7 +249,7 @@ def split_lines(text: str) -> list[SourceLine]:
             # `… | sort | uniq -c` (or `cat -n`, `nl`) puts a count or line number in front of the output.
             cleaned = _COUNT_PREFIX.sub("", cleaned, count=1)
             first = cleaned[0]
-        command = None if first in _NOT_PROMPT_START or inline_code else prompt_command(cleaned)
+        command = None if (first in _NOT_PROMPT_START and first != "[") or inline_code else prompt_command(cleaned)
         append(new(SourceLine, (number, cleaned, raw, command)))
     return lines
 

@@ -93,6 +93,15 @@ SERVICE_MISSING = (
     r"|^Service \"?tailscaled?\"? not found"
     r"|/etc/init\.d/tailscale: (?:No such file or directory|not found)"  # OpenWrt's script (no "d")
 )
+# systemd could not start the unit: `systemctl start/restart/enable --now` waits for the job and reports its
+# result (systemd's bus-wait-for-jobs: "Job for X failed because <the Result= explained>. See …", "Job for X
+# failed. See …" without one, "A dependency job for X failed. See …"), or the unit is masked. The unit is
+# tailscaled's own (tailscaled.service, a template instance, or a hand-made tailscale.service); a
+# tailscaled-autoconnect-style oneshot that runs `tailscale up` is not the daemon.
+SERVICE_JOB_FAILED = (
+    r"|(?:A dependency job|Job) for tailscaled?(?:@[\w.-]*)?\.service failed\b"
+    r"|Unit tailscaled?(?:@[\w.-]*)?\.service is masked"
+)
 
 
 def _any_of(phrases: tuple[str, ...]) -> str:
@@ -211,6 +220,16 @@ def missing_peer_address(error: WindowsError) -> str | None:
     return match.group("ip") if match and match.group("ip") else None
 
 
+# A row of `tailscale exit-node list` (cli/exitnode.go runExitNodeList: tabwriter columns IP, HOSTNAME, COUNTRY,
+# CITY, STATUS; "-" for an unknown country or city, names of several words): its cells before STATUS. The IP may
+# be redacted ("100.91.x.xxx"), the hostname is the peer's MagicDNS name.
+_EXIT_NODE_LIST_ROW = r"^(?:[0-9A-Fa-f]{1,4}[.:][\w.:*]*|\S*(?:x{2,}|X{2,}|\*{2,})\S*)\s+\S+\s+(?:\S+\s+)+"
+EXIT_NODE_LIST_STATUS = re.compile(
+    _EXIT_NODE_LIST_ROW + r"(?P<status>-|selected|selected but offline|offline)(?:, last seen \S+ ago)?\s*$"
+)
+EXIT_NODE_LIST_HEADER = re.compile(r"^IP\s+HOSTNAME\s+COUNTRY\s+CITY\s+STATUS$")
+
+
 API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \""
 
 
@@ -250,11 +269,22 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     ),
     # `--exit-node=…` refused: no such node in the netmap, a node that offers no exit, or a platform that
     # forbids exit nodes (Home Assistant); before the generic usage errors ("invalid value … for --exit-node").
+    # `up`/`set` warn once the prefs are applied when peers advertise subnet routes this node does not accept
+    # (health/healthmsg WarnAcceptRoutesOff, printed bare by cli/up.go checkUpWarnings when it is the only
+    # warning; `status` and `up` with several warnings list it as a "#     - " health item: a status line).
+    (WindowsErrorKind.ACCEPT_ROUTES_OFF, r"Some peers are advertising routes but --accept-routes is false"),
     (
         WindowsErrorKind.EXIT_NODE_REFUSED,
         r"no node found in netmap with IP|is not advertising an exit node|exit nodes cannot be used on"
         r"|for --exit-node; must be",
     ),
+    # `tailscale exit-node list`'s status column for the exit node this node selected when it has no active
+    # connection to it (cli/exitnode.go peerStatus: "selected but offline", ", last seen 3d ago" since 1.86):
+    # before the exit-node refusals ("exit node" phrases) so the row is not read as a refused --exit-node.
+    (WindowsErrorKind.EXIT_NODE_OFFLINE, _EXIT_NODE_LIST_ROW + r"selected but offline(?:, last seen \S+ ago)?\s*$"),
+    # `tailscale serve status` (and `funnel status`) with an empty serve config (cli/serve_legacy.go
+    # runServeStatus: isServeConfigEmpty): nothing is served or funnelled.
+    (WindowsErrorKind.SERVE_NOT_CONFIGURED, r"^No serve config\.?$"),
     (
         WindowsErrorKind.FUNNEL_UNAVAILABLE,
         r"Funnel not available|Unable to turn on Funnel|Funnel support is disabled",
@@ -429,7 +459,8 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # Nothing installed to start tailscaled: the Windows GUI's "Tailscale service not installed on this
         # machine.", PowerShell's Get-/Start-Service, systemd (the unit is tailscaled.service: a missing
         # "tailscale.service" is a typo, not evidence), sysvinit, OpenWrt's procd `service` and init script.
-        + SERVICE_MISSING,
+        + SERVICE_MISSING
+        + SERVICE_JOB_FAILED,
     ),
     (
         WindowsErrorKind.VERSION_MISMATCH,
@@ -502,6 +533,12 @@ _SIMPLE = tuple(
     (kind, re.compile(pattern, 0 if kind is WindowsErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
     for kind, pattern in _SIMPLE_PATTERNS
 )
+# The catalog (cli_catalog/) is tried after the specific patterns and before the generic ones, which read any
+# LocalAPI status or "backend error:" whatever its body: a catalogued message relayed as "backend error: …",
+# "500 Internal Server Error: …" or "503 Service Unavailable: no netmap" is that message's kind.
+_GENERIC_KINDS = (WindowsErrorKind.NO_BACKEND, WindowsErrorKind.BACKEND_ERROR, WindowsErrorKind.OTHER)
+_SPECIFIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind not in _GENERIC_KINDS)
+_GENERIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _GENERIC_KINDS)
 
 
 # Each pattern above contains one of its phrases here (case aside). Most lines of a big paste contain none,
@@ -546,6 +583,9 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     WindowsErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
     WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key", "status: 401, message", "status: 403, message"),
     WindowsErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
+    WindowsErrorKind.ACCEPT_ROUTES_OFF: ("advertising routes but",),
+    WindowsErrorKind.EXIT_NODE_OFFLINE: ("selected but offline",),
+    WindowsErrorKind.SERVE_NOT_CONFIGURED: ("no serve config",),
     WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
     WindowsErrorKind.SSH_FAILED: (
         "ssh policy",
@@ -645,6 +685,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "could not be found",
         "unrecognized service",
         "no such file",
+        "job for tailscale",
+        "is masked",
     ),
     WindowsErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
     WindowsErrorKind.GUI_CANNOT_CONNECT: (
@@ -689,8 +731,10 @@ def is_windows_error_line(text: str) -> bool:
     soft-wrapped error, and that line is then classified in its own turn.
     """
     lowered = text.lower()
+    if "  " in lowered:  # chat clients double spaces: the phrases are single-spaced, as normalise_error_text makes them
+        lowered = _SPACES.sub(" ", lowered)
     if _ANY_ERROR_WORD.search(lowered) is None:
-        return False
+        return False  # the catalog's phrases are among the words: no catalogued message either
     text = normalise_error_text(text)
     if any(word in lowered for word in _OWNER_PHRASES) and (
         _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text)
@@ -711,6 +755,16 @@ def matches_error_pattern(text: str) -> bool:
 
 def _identity(raw: str | None) -> str | None:
     return undo_go_quoting(raw).strip() if raw else None
+
+
+_EMPTY_SERVE_JSON = frozenset({"{}", "null"})
+
+# Kinds whose patterns read only how the CLI wraps a daemon's answer ("backend error: …", "500 Internal Server
+# Error: …", "401 Unauthorized: …", "Access denied: …"), not what failed: when the text after the wrapper is a
+# catalogued refusal (cli_catalog/), that refusal's kind is the finding.
+_WRAPPER_KINDS = frozenset(
+    {WindowsErrorKind.BACKEND_ERROR, WindowsErrorKind.UNIX_ACCESS_DENIED, WindowsErrorKind.OTHER}
+)
 
 
 def parse_windows_error(line: SourceLine) -> WindowsError | None:
@@ -753,15 +807,29 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
             pid=daemon_pid,
             detail=f"client pid {in_use.group('pid')}" if in_use.group("pid") else "",
         )
-    for kind, pattern in _SIMPLE:
+    for kind, pattern in _SPECIFIC:
         if pattern.search(text):
-            return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
+            catalogued = find_refusal(text)
+            if kind in _WRAPPER_KINDS and catalogued is not None:
+                break  # only the wrapper matched: the catalogued message inside it says what failed
+            # The same kind catalogued more precisely ("tailnet-lock modify failed: no node-key: …"): the
+            # kind stays the hand-written pattern's, the catalogued message's own cause and fix are said.
+            same = catalogued is not None and catalogued[0].kind is kind
+            explanation = catalogued[0].explain(catalogued[1]) if catalogued is not None and same else None
+            return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=explanation)
+    if text in _EMPTY_SERVE_JSON:
+        # Not a pattern of is_windows_error_line: "{}" alone means nothing; blocks.py puts it in a CLI block only
+        # under a `serve status --json` prompt (the empty ipn.ServeConfig marshalled, or nil as null).
+        return WindowsError(WindowsErrorKind.SERVE_NOT_CONFIGURED, line, pid=daemon_pid, detail=text)
     catalogued = find_refusal(text)
     if catalogued is not None:
         refusal, found = catalogued
         return WindowsError(
             refusal.kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=refusal.explain(found)
         )
+    for kind, pattern in _GENERIC:
+        if pattern.search(text):
+            return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
     return None
 
 

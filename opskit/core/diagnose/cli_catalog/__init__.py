@@ -44,7 +44,8 @@ class Refusal:
 def _entries() -> tuple[Refusal, ...]:
     from opskit.core.diagnose.cli_catalog import families_a, families_b
 
-    return (*families_a.REFUSALS, *families_b.REFUSALS)
+    # Group B first: its "usage: tailscale service …" is more specific than group A's "usage: tailscale …".
+    return (*families_b.REFUSALS, *families_a.REFUSALS)
 
 
 REFUSALS: tuple[Refusal, ...] = _entries()

@@ -1,7 +1,854 @@
-"""Catalogued CLI refusals: the command families of group A (see the package docstring)."""
+"""Catalogued CLI refusals: the command families of group A (see the package docstring).
+
+Written from the messages of Tailscale's CLI source (cmd/tailscale/cli at commit de9ec7ee2, v1.103.0-pre) and
+the ipn/ipnlocal, ipn/localapi, ipn/prefs.go, net/netutil and clientupdate errors those commands relay: cli.go
+(subcommand errors), up/login/set/down/logout, switch, exit-node, ip, whois, ping, netcheck, dns, configure
+(kubeconfig, Proxmox, flash and JetKVM appliances, the macOS system extension), update/version, nc, id-token,
+metrics, get, service, debug. Each pattern is anchored on text only tailscale prints (a flag, a subcommand, a
+tailscale noun); messages made only of format verbs or generic words ("invalid argument", "unknown arguments",
+"no reply", "aborted") are left out, and messages an existing hand-written pattern of windows.py reads keep
+that kind (they never reach the catalog). Entries are tried in order: the more specific message first.
+"""
 
 from __future__ import annotations
 
-from opskit.core.diagnose.cli_catalog import Refusal
+import re
 
-REFUSALS: tuple[Refusal, ...] = ()
+from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.models import WindowsErrorKind
+
+_USAGE = WindowsErrorKind.CLI_USAGE
+_EXIT = WindowsErrorKind.EXIT_NODE_REFUSED
+_SSH_SERVER = WindowsErrorKind.SSH_SERVER_UNSUPPORTED
+_SWITCH = WindowsErrorKind.SWITCH_FAILED
+_UPDATE = WindowsErrorKind.UPDATE_FAILED
+_DNS = WindowsErrorKind.DNS_QUERY_FAILED
+_CONFIGURE = WindowsErrorKind.CONFIGURE_FAILED
+_NC = WindowsErrorKind.SSH_FAILED
+
+_CLI = "cmd/tailscale/cli/"
+_QUOTED = r'"(?P<{name}>(?:[^"\\]|\\.)*)"'  # a Go %q value
+_EDGE_QUOTED = r'"?(?P<{name}>(?:[^"\\]|\\.)*)"?'
+
+
+def _q(name: str) -> str:
+    return _QUOTED.format(name=name)
+
+
+def _q_edge(name: str) -> str:
+    """A %q value that starts or ends its message: windows.py strips the quotes that wrap a whole line (and
+    people's backticks around it), taking the value's first or last quote with them."""
+    return _EDGE_QUOTED.format(name=name)
+
+
+def _entry(
+    kind: WindowsErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str
+) -> Refusal:
+    """One catalog entry; every pattern ignores case (people retype messages)."""
+    return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
+
+
+_SUBCOMMANDS = r"(?P<command>tailscale(?: [a-z][\w-]*){0,3})"
+
+REFUSALS: tuple[Refusal, ...] = (
+    # ------------------------------------------------------------------ cli.go, and every command's usage checks
+    _entry(
+        _USAGE,
+        "unknown subcommand: ",
+        _SUBCOMMANDS + r": unknown subcommand: (?P<sub>\S+)",
+        "`{command}` has no subcommand `{sub}`: a typo, or a subcommand this CLI version does not have yet "
+        "(newer than this build) or any more (renamed, e.g. `tailscale configure synology` was `configure-host`). "
+        "Nothing ran.",
+        "List the subcommands this build has with `{command} --help` and `tailscale version`; update Tailscale if "
+        "the documentation you follow names a newer subcommand.",
+        _CLI + "cli.go",
+        "tailscale debug: unknown subcommand: netmapp",
+    ),
+    _entry(
+        _USAGE,
+        "missing subcommand: ",
+        _SUBCOMMANDS + r": missing subcommand: (?P<subs>.+)",
+        "`{command}` only groups subcommands and was run without one. Nothing ran.",
+        "Add one of its subcommands: {subs} (e.g. `{command} <subcommand> --help`).",
+        _CLI + "cli.go",
+        "tailscale exit-node: missing subcommand: list, suggest",
+    ),
+    _entry(
+        _USAGE,
+        "debug: subcommand or",
+        r"tailscale debug: subcommand or flag required",
+        "`tailscale debug` was run bare: it needs a subcommand or a flag. Nothing ran.",
+        "Run `tailscale debug --help` for its subcommands (`tailscale debug prefs`, `netmap`, `derp <region>` …).",
+        _CLI + "debug.go",
+        "tailscale debug: subcommand or flag required",
+    ),
+    _entry(
+        _USAGE,
+        "usage: tailscale",
+        r"(?<![\w-])usage: (?P<usage>tailscale (?:switch|ping|nc|id-token|metrics|debug|service)\b.*)",
+        "the command was given the wrong number of arguments; the CLI answered with its usage line "
+        "(`{usage}`). Nothing ran.",
+        "Run it again as the usage line says (`{usage}`); `tailscale <command> --help` explains each argument.",
+        _CLI + "switch.go, ping.go, nc.go, id-token.go, metrics.go, service.go, debug.go",
+        "usage: tailscale switch NAME",
+    ),
+    _entry(
+        _USAGE,
+        "-6 are mutually exclusive",
+        r"tailscale ip -1, -4, and -6 are mutually exclusive",
+        "`tailscale ip` was given more than one of -1, -4 and -6, which each pick one address kind. Nothing ran.",
+        "Use one of them: `tailscale ip -4` (the IPv4 address), `tailscale ip -6` or `tailscale ip -1` (the first).",
+        _CLI + "ip.go",
+        "tailscale ip -1, -4, and -6 are mutually exclusive",
+    ),
+    _entry(
+        _USAGE,
+        "arguments, expected at most",
+        r"too many arguments, expected at most one peer",
+        "`tailscale ip` / `tailscale whois` take at most one peer (a name or an address), and got several.",
+        "Ask about one peer per command: `tailscale ip <name>`, `tailscale whois <address>`.",
+        _CLI + "ip.go, whois.go",
+        "too many arguments, expected at most one peer",
+    ),
+    _entry(
+        _USAGE,
+        "argument, expected one",
+        r"missing argument, expected one peer",
+        "`tailscale whois` was run without the peer to look up.",
+        "Name the peer's Tailscale address (or address:port): `tailscale whois 100.101.102.103`.",
+        _CLI + "whois.go",
+        "missing argument, expected one peer",
+    ),
+    _entry(
+        _USAGE,
+        "can only be used with --exit-node",
+        r"--exit-node-allow-lan-access can only be used with --exit-node",
+        "`--exit-node-allow-lan-access` was given without `--exit-node`: LAN access is an option of using an exit "
+        "node, and `tailscale up` restates every setting, so the exit node must be named in the same command.",
+        "Name the exit node too: `tailscale up --exit-node=<name or IP> --exit-node-allow-lan-access` (or change "
+        "only this option with `tailscale set --exit-node-allow-lan-access`).",
+        _CLI + "up.go",
+        "--exit-node-allow-lan-access can only be used with --exit-node",
+    ),
+    _entry(
+        _USAGE,
+        "invalid value --netfilter-mode",
+        r"invalid value --netfilter-mode=" + _q_edge("mode"),
+        '--netfilter-mode="{mode}" is not a mode tailscaled knows. Nothing changed.',
+        "Use one of on, nodivert or off (Linux only): `tailscale up --netfilter-mode=nodivert`.",
+        _CLI + "up.go",
+        'invalid value --netfilter-mode="none"',
+    ),
+    _entry(
+        _EXIT,
+        "not supported on synology",
+        r"--exit-node is not supported on Synology",
+        "`--exit-node` was refused on Synology: DSM's package runs tailscaled without the routing it needs to send "
+        "this NAS's traffic through an exit node (tailscale/tailscale#1995). Nothing changed.",
+        "Do not use an exit node on the Synology itself (use it on the clients), or run Tailscale in a container / "
+        "VM on the NAS with its own TUN device; advertising the NAS as an exit node (--advertise-exit-node) works.",
+        _CLI + "up.go",
+        "--exit-node is not supported on Synology; see https://github.com/tailscale/tailscale/issues/1995",
+    ),
+    _entry(
+        _USAGE,
+        "not supported on synology",
+        r"--(?P<flag>accept-routes|netfilter-mode values besides \"off\") (?:is )?not supported on Synology",
+        "`tailscale up --{flag}` was refused on Synology: DSM's package cannot install the routes or firewall rules "
+        "(tailscale/tailscale#1995). Nothing changed.",
+        "Leave the flag out on Synology (the netfilter mode there is always off), or run Tailscale in a container "
+        "or VM on the NAS when it must accept routes.",
+        _CLI + "up.go",
+        "--accept-routes is not supported on Synology; see https://github.com/tailscale/tailscale/issues/1995",
+    ),
+    _entry(
+        _USAGE,
+        "unknown setting ",
+        r"unknown setting " + _q("name") + r"; see \"?tailscale set --help\"? for valid settings",
+        '`tailscale get {name}`: there is no setting named "{name}" (get reads the settings `tailscale set` '
+        "changes, by their flag name).",
+        "List the valid names with `tailscale set --help` and ask for one of them (`tailscale get accept-routes`).",
+        _CLI + "get.go",
+        'unknown setting "exitnode"; see "tailscale set --help" for valid settings',
+    ),
+    _entry(
+        _USAGE,
+        "both --version and --track",
+        r"cannot specify both --version and --track",
+        "`tailscale update` was given both --version and --track: a version already implies its track. "
+        "Nothing was updated.",
+        "Give one: `tailscale update --version=1.80.3` or `tailscale update --track=stable`.",
+        _CLI + "update.go",
+        "cannot specify both --version and --track",
+    ),
+    _entry(
+        _USAGE,
+        "--json argument cannot be used",
+        r"--json argument cannot be used with tailscale switch",
+        "`tailscale switch --json` only lists the profiles; combined with a profile name it is refused.",
+        "Use `tailscale switch --list --json` to list, `tailscale switch <name>` to switch.",
+        _CLI + "switch.go",
+        "--json argument cannot be used with tailscale switch NAME",
+    ),
+    _entry(
+        _USAGE,
+        "; see 'tailscale dns",
+        r"unexpected flags after query name: (?P<flags>.+?); see 'tailscale dns query --help'?",
+        "`tailscale dns query` takes its flags before the name; {flags} came after it and were not read.",
+        "Put the flags first: `tailscale dns query --type=AAAA <name>` (see `tailscale dns query --help`).",
+        _CLI + "dns-query.go",
+        "unexpected flags after query name: --type=AAAA; see 'tailscale dns query --help'",
+    ),
+    _entry(
+        _USAGE,
+        "has non-address bits set",
+        r"(?:route )?(?P<route>[0-9A-Fa-f.:]+/\d+) has non-address bits set; expected (?P<masked>[0-9A-Fa-f.:]+/\d+)",
+        "the route {route} (--advertise-routes) has host bits set below its prefix length: Tailscale wants the "
+        "network address. Nothing changed.",
+        "Advertise the network itself: `--advertise-routes={masked}`.",
+        _CLI + "up.go, set.go (net/netutil/routes.go, ipn/ipnlocal/local.go)",
+        "192.168.1.10/24 has non-address bits set; expected 192.168.1.0/24",
+    ),
+    _entry(
+        _USAGE,
+        " counterpart, please also advertise",
+        r"(?P<route>0\.0\.0\.0/0|::/0) advertised without its IPv[46] counterpart, please also advertise "
+        r"(?P<other>0\.0\.0\.0/0|::/0)",
+        "--advertise-routes names the default route {route} alone: Tailscale offers an exit node for both "
+        "families at once. Nothing changed.",
+        "Use `--advertise-exit-node` (it advertises both), or list both: `--advertise-routes={route},{other}`.",
+        _CLI + "up.go, set.go (net/netutil/routes.go)",
+        "0.0.0.0/0 advertised without its IPv6 counterpart, please also advertise ::/0",
+    ),
+    _entry(
+        _USAGE,
+        "is required (e.g. --storage=",
+        r"--storage is required \(e\.g\. --storage=",
+        "`tailscale configure pve-appliance` needs the Proxmox storage to create the VM's disk on.",
+        "Name it: `tailscale configure pve-appliance --storage=local-lvm` (`pvesm status` lists the storages).",
+        _CLI + "configure-pve-appliance.go",
+        "--storage is required (e.g. --storage=local-lvm)",
+    ),
+    _entry(
+        _USAGE,
+        "id-token: works-in-progress require",
+        r"tailscale id-token: works-in-progress require TAILSCALE_USE_WIP_CODE=1",
+        "`tailscale id-token` is a work-in-progress command, switched off unless the environment enables it.",
+        "Run it as `TAILSCALE_USE_WIP_CODE=1 tailscale id-token <audience>` (it is not a stable interface).",
+        _CLI + "id-token.go",
+        "tailscale id-token: works-in-progress require TAILSCALE_USE_WIP_CODE=1 envvar",
+    ),
+    _entry(
+        _USAGE,
+        "use --danger to proceed",
+        r"this command is dangerous; use --danger to proceed",
+        "a `tailscale debug` command that writes tailscaled's state store refused to run without --danger.",
+        "Only if you mean to change the state store: add --danger (`tailscale debug dev-store-set --danger <key> "
+        "<value>`); otherwise leave it, it is a developer command.",
+        _CLI + "debug.go",
+        "this command is dangerous; use --danger to proceed",
+    ),
+    _entry(
+        _USAGE,
+        "invalid --force-port value",
+        r"invalid --force-port value " + _q("port") + r"; must be \"80\" or \"443\"?",
+        '`tailscale debug ts2021 --force-port="{port}"`: only 80 and 443 are control ports. Nothing ran.',
+        "Use `--force-port=443` (or 80).",
+        _CLI + "debug.go",
+        'invalid --force-port value "8443"; must be "80" or "443"',
+    ),
+    _entry(
+        _USAGE,
+        "relay server static endpoints",
+        r"failed to set relay server static endpoints: " + _q("endpoint") + r" is not a valid IP:port",
+        '`tailscale set --relay-server-static-endpoints`: "{endpoint}" is not an address:port. Nothing changed.',
+        "Give each endpoint as IP:port, comma-separated (`--relay-server-static-endpoints=203.0.113.5:40000`; "
+        "IPv6 as [2001:db8::1]:40000).",
+        _CLI + "set.go",
+        'failed to set relay server static endpoints: "relay.example.com:40000" is not a valid IP:port',
+    ),
+    _entry(
+        _USAGE,
+        "enable shields-up when",
+        r"Cannot enable shields-up when Funnel is enabled",
+        "tailscaled refused --shields-up: this node has Funnel on, and shields-up would block the connections "
+        "Funnel exists to let in. Nothing changed.",
+        "Turn Funnel off first (`tailscale funnel reset`, or `tailscale funnel --https=443 off`), then "
+        "`tailscale set --shields-up`; or keep Funnel and leave shields-up off.",
+        "ipn/ipnlocal/local.go",
+        "Cannot enable shields-up when Funnel is enabled.",
+    ),
+    # ------------------------------------------------------------------ exit nodes (up/set --exit-node, exit-node)
+    _entry(
+        _EXIT,
+        "ip address to this machine",
+        r"cannot use (?P<node>\S+) as an exit node as it is a local IP address to this machine",
+        "--exit-node={node} names this machine itself (one of its own addresses): a node cannot route through "
+        "itself. Nothing changed.",
+        "To offer this machine as an exit node use `tailscale set --advertise-exit-node`; to use one, name another "
+        "node (`tailscale exit-node list`).",
+        "ipn/prefs.go",
+        "cannot use 100.64.0.5 as an exit node as it is a local IP address to this machine; did you mean "
+        "--advertise-exit-node?",
+    ),
+    _entry(
+        _EXIT,
+        "cannot resolve exit node by hostname",
+        r"cannot resolve exit node by hostname while Tailscale is starting up",
+        "--exit-node was given a name while tailscaled had no peers yet (still starting or logging in), so the "
+        "name could not be looked up. Nothing changed.",
+        "Wait until `tailscale status` lists peers and retry, or give the exit node's Tailscale IP "
+        "(`--exit-node=100.x.y.z`).",
+        "ipn/prefs.go",
+        "cannot resolve exit node by hostname while Tailscale is starting up; please use its Tailscale IP address "
+        "instead",
+    ),
+    _entry(
+        _EXIT,
+        "ambiguous exit node name",
+        r"ambiguous exit node name " + _q_edge("name"),
+        'more than one peer answers to "{name}" (the same short name in several tailnets/users, or '
+        "duplicate hostnames), so the exit node is ambiguous. Nothing changed.",
+        "Give the full MagicDNS name or the Tailscale IP of the one you mean (`tailscale exit-node list` shows both): "
+        "`tailscale set --exit-node=<name>.<tailnet>.ts.net`.",
+        "ipn/prefs.go",
+        'ambiguous exit node name "gateway"',
+    ),
+    _entry(
+        _EXIT,
+        "has no tailscale ip",
+        r"node " + _q("name") + r" has no Tailscale IP\?",
+        'the peer "{name}" chosen as exit node has no Tailscale address in this node\'s netmap (it is not '
+        "fully registered, or its addresses are hidden from this node). Nothing changed.",
+        "Check the node in `tailscale status` and the admin console (is it logged in and approved?); give its "
+        "Tailscale IP once it has one.",
+        "ipn/prefs.go",
+        'node "gateway" has no Tailscale IP?',
+    ),
+    _entry(
+        _EXIT,
+        "cannot advertise an exit node and use",
+        r"Cannot advertise an exit node and use an exit node at the same time",
+        "tailscaled refused the settings: they would make this node both offer itself as an exit node "
+        "(--advertise-exit-node) and send its traffic through another one (--exit-node). Nothing changed.",
+        "Choose one: `tailscale set --exit-node=` (stop using one) or `tailscale set --advertise-exit-node=false` "
+        "(stop offering); with `tailscale up` restate the flags without the one you drop.",
+        "ipn/ipnlocal/local.go",
+        "Cannot advertise an exit node and use an exit node at the same time.",
+    ),
+    _entry(
+        _EXIT,
+        "cannot be changed: ",
+        r"exit node cannot be changed: (?P<why>.+)",
+        "the exit node setting is fixed by a system policy (MDM / Group Policy ExitNodeID or ExitNodeIP, without "
+        "AllowExitNodeOverride): tailscaled refuses to change it ({why}).",
+        "Ask whoever manages the device's Tailscale policy to change the exit node or allow the override "
+        "(`tailscale syspolicy list` shows the policies in force).",
+        "ipn/ipnlocal/local.go",
+        "exit node cannot be changed: managed by policy",
+    ),
+    _entry(
+        _EXIT,
+        "no exit nodes found for",
+        r"no exit nodes found for " + _q_edge("filter"),
+        '`tailscale exit-node list --filter="{filter}"` found no exit node in that country or city among the '
+        "peers offering one to this node (the filter is matched against the location of Mullvad and other "
+        "location-tagged exit nodes).",
+        "Run `tailscale exit-node list` without --filter to see the countries available, and use a name from it.",
+        _CLI + "exitnode.go",
+        'no exit nodes found for "Germany"',
+    ),
+    _entry(
+        _EXIT,
+        "no exit nodes found",
+        r"no exit nodes found",
+        "`tailscale exit-node list` found no peer offering an exit node to this node: none advertises one, its "
+        "route is not approved, or the policy does not let this node use it.",
+        "On the node meant as exit: `tailscale set --advertise-exit-node`; approve it in the admin console "
+        "(Machines > … > Edit route settings > Use as exit node) and allow autogroup:internet in the policy.",
+        _CLI + "exitnode.go",
+        "no exit nodes found",
+    ),
+    _entry(
+        _EXIT,
+        "no preferred derp",
+        r"no preferred DERP, try again later",
+        "`tailscale exit-node suggest` needs this node's home DERP region to rank exit nodes, and it has none yet "
+        "(just started, or no DERP region reachable).",
+        "Wait a few seconds and retry; if it stays, `tailscale netcheck` shows whether any DERP region answers.",
+        "ipn/ipnlocal/local.go",
+        "suggest exit node: no preferred DERP, try again later",
+    ),
+    _entry(
+        _EXIT,
+        "suggest exit node: ",
+        r"suggest exit node: (?P<why>.+)",
+        "`tailscale exit-node suggest` could not suggest one: {why}.",
+        "Check that peers offer exit nodes (`tailscale exit-node list`) and that the node is up (`tailscale "
+        "status`); pick one yourself with `tailscale set --exit-node=<name>`.",
+        _CLI + "exitnode.go",
+        "suggest exit node: 500 Internal Server Error: no network map, try again later",
+    ),
+    _entry(
+        _EXIT,
+        "no prior exit node to enable",
+        r"no prior exit node to enable",
+        "using an exit node was switched back on (the apps' exit-node toggle) but this profile never had one to "
+        "go back to.",
+        "Name the exit node: `tailscale set --exit-node=<name or IP>` (`tailscale exit-node list`).",
+        "ipn/ipnlocal/local.go",
+        "no prior exit node to enable",
+    ),
+    _entry(
+        _EXIT,
+        "enable & prior exit",
+        r"no exit node IP to enable & prior exit node IP was never resolved",
+        "the exit node was switched back on but the one used before was given by IP and never matched a node "
+        "of the netmap.",
+        "Name a current exit node: `tailscale set --exit-node=<name or IP>` (`tailscale exit-node list`).",
+        "ipn/ipnlocal/local.go",
+        "no exit node IP to enable & prior exit node IP was never resolved an a node",
+    ),
+    # ------------------------------------------------------------------ up/set --ssh: the server refused
+    _entry(
+        _SSH_SERVER,
+        "ssh server; not enabled",
+        r"Unable to enable local Tailscale SSH server; not enabled on Tailnet",
+        "`--ssh` was refused: Tailscale SSH is not enabled for this tailnet (control did not give this node the "
+        "SSH capability). Nothing changed.",
+        'Enable Tailscale SSH for the tailnet (an "ssh" section in the tailnet policy file, '
+        "https://tailscale.com/s/ssh), then retry `tailscale set --ssh`.",
+        "ipn/ipnlocal/local.go",
+        "Unable to enable local Tailscale SSH server; not enabled on Tailnet. See https://tailscale.com/s/ssh",
+    ),
+    _entry(
+        _SSH_SERVER,
+        "ssh server administratively disabled",
+        r"Tailscale SSH server administratively disabled",
+        "`--ssh` was refused: this tailscaled was started with its SSH server disabled (TS_DISABLE_SSH_SERVER in "
+        "its environment, or a build without it). Nothing changed.",
+        "Remove TS_DISABLE_SSH_SERVER from tailscaled's environment (systemd unit, /etc/default/tailscaled) and "
+        "restart it, or use OpenSSH on this node instead.",
+        "ipn/ipnlocal/local.go",
+        "Tailscale SSH server administratively disabled",
+    ),
+    _entry(
+        _SSH_SERVER,
+        "ssh support not available; import",
+        r"SSH support not available; import",
+        "this tailscaled was built without the Tailscale SSH server (a minimal or custom build).",
+        "Install an official build (or rebuild with the SSH feature), or use OpenSSH on this node.",
+        "ipn/ipnlocal/local.go",
+        'SSH support not available; import _ "tailscale.com/feature/ssh"',
+    ),
+    # ------------------------------------------------------------------ tailscale nc (ssh's ProxyCommand)
+    _entry(
+        _NC,
+        "unexpected http response: ",
+        r"Dial\(" + _q("host") + r", (?P<port>\d+)\): (?P<why>unexpected HTTP response: .+)",
+        "`tailscale nc {host} {port}` (the ProxyCommand `tailscale ssh` and ssh configs use) could not open the "
+        "connection through tailscaled: {why}. ssh then sees its proxy close at once.",
+        "Check the name resolves to a peer (`tailscale ping {host}`) and that something listens on port {port} "
+        "there (for 22: `tailscale set --ssh` on the target, or an sshd); a 'resolve failure' means the name is "
+        "no MagicDNS name of the tailnet.",
+        _CLI + "nc.go (ipn/localapi/localapi.go)",
+        'Dial("server", 22): unexpected HTTP response: 502 Bad Gateway, dial failure: connection refused',
+    ),
+    # ------------------------------------------------------------------ switch (login profiles)
+    _entry(
+        _SWITCH,
+        "no profile named",
+        r"No profile named " + _q_edge("name"),
+        "`tailscale switch {name}`: no login profile of this node has that name, tailnet, account or ID.",
+        "List the profiles with `tailscale switch --list` and use a name or ID from it; add another account with "
+        "`tailscale login`.",
+        _CLI + "switch.go",
+        'No profile named "work"',
+    ),
+    _entry(
+        _SWITCH,
+        "failed to switch to account: ",
+        r"Failed to switch to account: (?P<why>.+)",
+        "tailscaled refused to switch login profiles: {why} (a 403 is a non-admin / non-operator user, a 404 a "
+        "profile that no longer exists).",
+        "Run it as root or the operator (`sudo tailscale switch …`, or once `sudo tailscale set --operator=$USER`); "
+        "check the profile with `tailscale switch --list`.",
+        _CLI + "switch.go",
+        "Failed to switch to account: 404 Not Found: Profile not found",
+    ),
+    _entry(
+        _SWITCH,
+        "failed to remove account: ",
+        r"Failed to remove account: (?P<why>.+)",
+        "tailscaled refused to remove the login profile: {why}.",
+        "Run it as root or the operator; check the name with `tailscale switch --list`.",
+        _CLI + "switch.go",
+        "Failed to remove account: 403 Forbidden: profiles access denied",
+    ),
+    _entry(
+        _SWITCH,
+        "waiting for switch to complete",
+        r"Timed out waiting for switch to complete",
+        "the profile switch was accepted but tailscaled did not reach a settled state (Running or NeedsLogin) "
+        "before the CLI gave up: the new profile is still connecting to its control server.",
+        "Check `tailscale status` (and `tailscale switch --list` for the current profile); if it stays Starting, "
+        "the new profile's control server is unreachable (see tailscaled's log).",
+        _CLI + "switch.go",
+        "Timed out waiting for switch to complete.",
+    ),
+    _entry(
+        _SWITCH,
+        '" already in use',
+        r"profile name " + _q("name") + r" already in use",
+        'another login profile of this node is already called "{name}" (`tailscale set --nickname`). Nothing changed.',
+        "Pick another nickname, or rename the other profile first (`tailscale switch --list` shows them).",
+        "ipn/ipnlocal/local.go",
+        'profile name "home" already in use',
+    ),
+    _entry(
+        _SWITCH,
+        "404 not found: profile",
+        r"404 Not Found: Profile not found",
+        "tailscaled has no login profile with the ID the CLI asked for (removed meanwhile, or a stale ID).",
+        "List the profiles with `tailscale switch --list` and retry with a current one.",
+        "ipn/localapi/localapi.go",
+        "404 Not Found: Profile not found",
+    ),
+    # ------------------------------------------------------------------ update, version --upstream, --auto-update
+    _entry(
+        _UPDATE,
+        "auto-updates are not supported",
+        r"Auto-updates are not supported on this platform",
+        "`--auto-update` was refused: this install cannot update itself (a distribution/Homebrew/NAS package or "
+        "a container, not an official package tailscaled knows how to update). Nothing changed.",
+        "Update through the package manager that installed Tailscale (apt/dnf/apk, Homebrew, the NAS package "
+        "center, the container image) and leave auto-update off.",
+        "ipn/ipnlocal/local.go",
+        "Auto-updates are not supported on this platform.",
+    ),
+    _entry(
+        _UPDATE,
+        "support is disabled in this build",
+        r"Auto-update support is disabled in this build",
+        "`--auto-update` was refused: this tailscaled was built without the updater.",
+        "Update it the way it was installed; for auto-updates install an official build.",
+        "ipn/ipnlocal/local.go",
+        "Auto-update support is disabled in this build",
+    ),
+    _entry(
+        _UPDATE,
+        "failed to enable automatic updates",
+        r"failed to enable automatic updates: (?P<why>.+)",
+        "`tailscale set --auto-update` could not switch on the platform's updater: {why}.",
+        "Fix what the error names (run as root / administrator), or update by hand with `tailscale update`.",
+        _CLI + "set.go",
+        'failed to enable automatic updates: exit status 1, "Access is denied."',
+    ),
+    _entry(
+        _UPDATE,
+        "fetching latest version",
+        r"fetching latest version not supported in this build",
+        "`tailscale version --upstream` needs the updater, which this build does not include.",
+        "Compare with https://pkgs.tailscale.com/stable/ (or the changelog) by hand.",
+        _CLI + "version.go",
+        "fetching latest version not supported in this build",
+    ),
+    _entry(
+        _UPDATE,
+        "support is not linked into",
+        r"gokrazy update support is not linked into this binary",
+        "`tailscale update` on a gokrazy appliance needs the appliance updater, which this binary lacks.",
+        "Update the appliance image (flash or deploy a newer one) instead.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "gokrazy update support is not linked into this binary",
+    ),
+    _entry(
+        _UPDATE,
+        "unsupported track ",
+        r"unsupported track " + _q_edge("track"),
+        '`tailscale update --track="{track}"`: the tracks are stable and unstable. Nothing was updated.',
+        "Use `tailscale update --track=stable` (or unstable).",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        'unsupported track "beta"',
+    ),
+    _entry(
+        _UPDATE,
+        "installing a specific version on",
+        r"installing a specific version on (?P<where>Synology|apk-based distros|FreeBSD) is not supported",
+        "`tailscale update --version` is refused on {where}: the updater there can only install the latest "
+        "version from the package repository.",
+        "Drop --version (`tailscale update`), or install that version with the platform's own tools.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "installing a specific version on Synology is not supported",
+    ),
+    _entry(
+        _UPDATE,
+        "cannot find synology package",
+        r"cannot find Synology package for os=(?P<os>\S+) arch=(?P<arch>\S+)",
+        "`tailscale update` found no Synology package for this NAS (os={os} arch={arch}).",
+        "Update through DSM's Package Center (or download the .spk for the model from pkgs.tailscale.com); "
+        "report the model to Tailscale.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "cannot find Synology package for os=dsm7 arch=armv5, please report a bug with your device model",
+    ),
+    _entry(
+        _UPDATE,
+        "unsupported synology cpu",
+        r"unsupported Synology CPU architecture " + _q("arch"),
+        '`tailscale update` does not know this NAS\'s CPU ("{arch}"), so it cannot pick a package.',
+        "Update through DSM's Package Center or install the matching .spk by hand.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        'unsupported Synology CPU architecture "ppc" (Go arch "ppc64")',
+    ),
+    _entry(
+        _UPDATE,
+        "synopkg ",
+        r"synopkg (?P<step>install|start) failed: ",
+        "`tailscale update` downloaded the package but DSM's `synopkg {step}` failed (often: Package Center only "
+        "trusts Synology's own publisher).",
+        "In Package Center > Settings > General allow packages from 'Any publisher', then rerun "
+        "`tailscale update`, or install the .spk by hand in Package Center.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "synopkg install failed: exit status 1",
+    ),
+    _entry(
+        _UPDATE,
+        "apt-get ",
+        r"apt-get (?P<step>update|install) failed: .*; output:",
+        "`tailscale update` ran `apt-get {step}` and it failed (the output follows: a repository that does not "
+        "answer, a held or broken package, no root).",
+        "Run `sudo apt-get update && sudo apt-get install tailscale` yourself and fix what apt reports (the "
+        "pkgs.tailscale.com repository and its key in /etc/apt/sources.list.d/tailscale.list).",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "apt-get update failed: exit status 100; output:",
+    ),
+    _entry(
+        _UPDATE,
+        "dpkg --configure tailscale",
+        r"dpkg --configure tailscale failed",
+        "`tailscale update` installed the package but configuring it failed (its maintainer scripts).",
+        "Run `sudo dpkg --configure -a` and read its error; then `sudo systemctl restart tailscaled`.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "dpkg --configure tailscale failed: exit status 1; output:",
+    ),
+    _entry(
+        _UPDATE,
+        "tailscale repo file",
+        _q_edge("file") + r" does not look like a tailscale repo file",
+        '`tailscale update` refused to edit "{file}": it is not the repository file Tailscale\'s installer '
+        "writes (changed by hand or by another tool), so the track cannot be switched safely.",
+        "Restore the file from https://pkgs.tailscale.com (the install instructions for the distro) or update "
+        "with the package manager directly.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        '"/etc/apt/sources.list.d/tailscale.list" does not look like a tailscale repo file, it contains an '
+        'unexpected "deb" section',
+    ),
+    _entry(
+        _UPDATE,
+        "not installed via pkg",
+        r"Tailscale was not installed via pkg, binary updates on FreeBSD are not supported",
+        "`tailscale update` on FreeBSD only updates the pkg package, and this Tailscale was installed otherwise "
+        "(ports, a copied binary).",
+        "Reinstall with `pkg install tailscale`, or update the way it was installed.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "Tailscale was not installed via pkg, binary updates on FreeBSD are not supported; please reinstall "
+        "Tailscale using pkg or update manually",
+    ),
+    _entry(
+        _UPDATE,
+        "failed tailscale update using",
+        r"failed tailscale update using (?P<tool>apk|pkg)",
+        "`tailscale update` ran `{tool}` to upgrade the package and it failed.",
+        "Run the upgrade yourself (`apk upgrade tailscale` / `pkg upgrade tailscale`) and fix what it reports.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "failed tailscale update using apk: exit status 1",
+    ),
+    _entry(
+        _UPDATE,
+        "failed refresh ",
+        r"failed (?:refresh|checking) (?P<tool>apk|pkg) (?:repository indexes|for latest tailscale version)",
+        "`tailscale update` could not read the {tool} repository (no network, a broken repository list).",
+        "Run `{tool} update` yourself and fix what it reports, then retry.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "failed refresh apk repository indexes: exit status 1, output:",
+    ),
+    _entry(
+        _UPDATE,
+        "under systemd or init.d",
+        r"tailscaled is not running under systemd or init\.d",
+        "`tailscale update` installed the new version but could not restart tailscaled: it is not run by systemd "
+        "or an init.d script, so the old daemon keeps running.",
+        "Restart tailscaled the way it is started here (its container, supervisor or script), then check "
+        "`tailscale version`.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "failed to restart tailscaled after update: tailscaled is not running under systemd or init.d",
+    ),
+    _entry(
+        _UPDATE,
+        "restart tailscaled after update",
+        r"failed to restart tailscaled after update: (?P<why>.+)",
+        "the new version is installed but restarting tailscaled failed ({why}): the old daemon may still run.",
+        "Restart it yourself (`sudo systemctl restart tailscaled`, `service tailscaled restart`) and check "
+        "`tailscale version`.",
+        _CLI + "update.go (clientupdate/clientupdate.go)",
+        "failed to restart tailscaled after update: exit status 1, output:",
+    ),
+    # ------------------------------------------------------------------ dns query / dns status
+    _entry(
+        _DNS,
+        "to query dns: ",
+        r"failed to query DNS: (?P<why>.+)",
+        "`tailscale dns query` asked tailscaled's resolver (100.100.100.100) and it failed: {why}.",
+        "Check the node is up with MagicDNS on (`tailscale dns status`); a 403 needs root or the operator "
+        "(`sudo tailscale dns query …`); an upstream failure means the tailnet's DNS servers do not answer.",
+        _CLI + "dns-query.go",
+        "failed to query DNS: 500 Internal Server Error: DNS manager not available",
+    ),
+    _entry(
+        _DNS,
+        "fetch dns config: ",
+        r"failed to fetch DNS config: (?P<why>.+)",
+        "`tailscale dns status` could not get the DNS configuration from tailscaled: {why} (a 503 'no netmap': "
+        "the node is not logged in or not connected yet).",
+        "Bring the node up (`tailscale up`, then `tailscale status`) and retry.",
+        _CLI + "dns-status.go",
+        "failed to fetch DNS config: 503 Service Unavailable: no netmap",
+    ),
+    _entry(
+        _DNS,
+        "dns manager not available",
+        r"DNS manager not available",
+        "tailscaled has no DNS manager (not started fully, or a userspace/tsnet node without OS DNS "
+        "integration), so it cannot answer DNS questions or show its DNS settings.",
+        "Check the node is running (`tailscale status`); with --tun=userspace-networking resolve names through "
+        "100.100.100.100 from apps instead.",
+        "ipn/ipnlocal/local.go",
+        "DNS manager not available",
+    ),
+    # ------------------------------------------------------------------ configure (kubeconfig, appliances, macOS)
+    _entry(
+        _CONFIGURE,
+        "cannot write kubeconfig at",
+        r"cannot write kubeconfig at " + _q("path"),
+        '`tailscale configure kubeconfig` could not write "{path}" (the macOS GUI apps run in a sandbox that may '
+        "only write under the home directory; elsewhere: permissions, a missing directory).",
+        "Point KUBECONFIG at a file under your home directory (`KUBECONFIG=~/.kube/config tailscale configure "
+        "kubeconfig <operator>`), or fix the file's permissions.",
+        _CLI + "configure-kube.go",
+        'cannot write kubeconfig at "/etc/kubernetes/admin.conf": open /etc/kubernetes/admin.conf: permission denied',
+    ),
+    _entry(
+        _CONFIGURE,
+        "not currently reachable on any known peer",
+        _q_edge("name") + r" is in MagicDNS, but is not currently reachable on any known peer",
+        "`tailscale configure kubeconfig {name}`: the name is a MagicDNS record, but no peer of this node "
+        "serves it (the operator's API proxy is down, or the policy hides it from this node).",
+        "Check the Kubernetes operator's proxy is running and visible (`tailscale status`), and that the tailnet "
+        "policy grants this user access to it.",
+        _CLI + "configure-kube.go",
+        '"tailscale-operator" is in MagicDNS, but is not currently reachable on any known peer',
+    ),
+    _entry(
+        _CONFIGURE,
+        "/etc/pve is not a directory: run",
+        r"/etc/pve is not a directory: run this on a Proxmox VE host",
+        "`tailscale configure pve-appliance` was run on a machine that is not a Proxmox VE host.",
+        "Run it on the Proxmox VE node itself (as root).",
+        _CLI + "configure-pve-appliance.go",
+        "/etc/pve is not a directory: run this on a Proxmox VE host",
+    ),
+    _entry(
+        _CONFIGURE,
+        "on the proxmox ve host",
+        r"`?qm`? not found in \$PATH: run this on the Proxmox VE host",
+        "`tailscale configure pve-appliance` needs Proxmox's `qm` tool, which is not on PATH.",
+        "Run it on the Proxmox VE host as root (a login shell: `sudo -i`), where /usr/sbin/qm exists.",
+        _CLI + "configure-pve-appliance.go",
+        "`qm` not found in $PATH: run this on the Proxmox VE host",
+    ),
+    _entry(
+        _CONFIGURE,
+        "raw block device requires root",
+        r"writing to a raw block device requires root; re-run with sudo",
+        "`tailscale configure flash-appliance` writes the disk directly, which needs root.",
+        "Re-run it with sudo: `sudo tailscale configure flash-appliance --disk=/dev/…`.",
+        _CLI + "configure-flash-appliance.go",
+        "writing to a raw block device requires root; re-run with sudo",
+    ),
+    _entry(
+        _CONFIGURE,
+        "no candidate disks found",
+        r"no candidate disks found; insert an SD card or USB drive, or pass --disk",
+        "`tailscale configure flash-appliance` found no removable disk to write.",
+        "Insert the SD card / USB drive, or name it with `--disk=/dev/…` (the whole disk, not a partition).",
+        _CLI + "configure-flash-appliance.go",
+        "no candidate disks found; insert an SD card or USB drive, or pass --disk",
+    ),
+    _entry(
+        _CONFIGURE,
+        "pass --disk=",
+        r"on Linux, pass --disk=/dev/sdX|pass --disk=/dev/\.\.\. to pick one",
+        "`tailscale configure flash-appliance` will not guess the disk to overwrite (on Linux it never does; "
+        "elsewhere there were several candidates).",
+        "Name the whole disk: `--disk=/dev/sdX` (check it with `lsblk`; everything on it is erased).",
+        _CLI + "configure-flash-appliance.go",
+        "on Linux, pass --disk=/dev/sdX (auto-discovery is macOS-only)",
+    ),
+    _entry(
+        _CONFIGURE,
+        "disk path ",
+        r"disk path " + _q("path") + r" (?:looks like a partition|must start with /dev/|does not look like a macOS"
+        r" whole-disk device)",
+        '`tailscale configure flash-appliance --disk="{path}"` is not a whole disk device.',
+        "Give the whole disk (`/dev/sdb`, macOS `/dev/disk4`), not a partition (`/dev/sdb1`, `/dev/disk4s1`).",
+        _CLI + "configure-flash-appliance_linux.go, configure-flash-appliance_darwin.go",
+        'disk path "/dev/sdb1" looks like a partition; pass the whole disk',
+    ),
+    _entry(
+        _CONFIGURE,
+        "is currently mounted; unmount it first",
+        r"(?P<disk>/dev/\S+) \(or one of its partitions\) is currently mounted; unmount it first",
+        "`tailscale configure flash-appliance` refuses to overwrite {disk}: it (or a partition) is mounted.",
+        "Unmount it first (`sudo umount {disk}*`) and make sure it is the disk you mean to erase.",
+        _CLI + "configure-flash-appliance_linux.go",
+        "/dev/sdb (or one of its partitions) is currently mounted; unmount it first",
+    ),
+    _entry(
+        _CONFIGURE,
+        "appliance gafs published",
+        r"no appliance GAFs published on " + _q("track") + r" track",
+        'no appliance image is published on the "{track}" track.',
+        "Use the stable track (the default) or another track that has images.",
+        _CLI + "configure-flash-appliance.go",
+        'no appliance GAFs published on "unstable" track',
+    ),
+    _entry(
+        _CONFIGURE,
+        "not published; available",
+        r"variant " + _q("variant") + r" not published; available: (?P<available>.+)",
+        'the appliance variant "{variant}" does not exist.',
+        "Pick one of: {available} (`--variant=<one>`).",
+        _CLI + "configure-flash-appliance.go",
+        'variant "rpi5" not published; available: rpi4, pc',
+    ),
+    _entry(
+        _CONFIGURE,
+        "/userdata/init.d",
+        r"unable to create /userdata/init\.d",
+        "`tailscale configure jetkvm` could not create the JetKVM's init directory to start Tailscale at boot.",
+        "Run it as root on the JetKVM and check /userdata is writable (not full).",
+        _CLI + "configure-jetkvm.go",
+        "unable to create /userdata/init.d",
+    ),
+    _entry(
+        _CONFIGURE,
+        "unsupported command: requires",
+        r"unsupported command: requires (?:a|the Standalone \(\.pkg installer\)) GUI build of the (?:macOS )?client",
+        "`tailscale configure sysext` / `mac-vpn` only work with the macOS GUI app's own CLI (the Standalone "
+        ".pkg build for the system extension), not with the open-source tailscaled or the App Store build.",
+        "Run the command with the CLI inside the app (`/Applications/Tailscale.app/Contents/MacOS/Tailscale "
+        "configure …`) of the Standalone build, or manage the extension in System Settings.",
+        _CLI + "configure_apple.go",
+        "unsupported command: requires the Standalone (.pkg installer) GUI build of the client",
+    ),
+)

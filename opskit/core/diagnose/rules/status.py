@@ -147,6 +147,48 @@ def active_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Findi
 
 
 @rule(
+    id="TS-STATUS-EXIT-NODE-OFFLINE",
+    name="status-exit-node-offline",
+    family="tailscale-status",
+    severity=Severity.WARNING,
+    summary="The exit node in use is offline and idle: internet traffic has nowhere to go",
+    target="status",
+)
+def exit_node_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``idle; exit node; offline`` is the exit node this node uses (cli/status.go prints ``exit node``
+    only for the selected one) with no traffic through it and marked offline by the control server: all of
+    this node's internet traffic is sent to a node that is gone. (``active; exit node; …; offline`` still
+    carries traffic: see TS-STATUS-ACTIVE-OFFLINE.)
+
+    *Bad*::
+
+        100.64.0.1    laptop   me@  linux  -
+        100.91.12.34  exit-1   me@  linux  idle; exit node; offline, last seen 3d ago
+
+    *Good*::
+
+        100.64.0.1    laptop   me@  linux  -
+        100.91.12.34  exit-1   me@  linux  active; exit node; direct 198.51.100.9:41641, tx 18186 rx 94925
+    """
+    me = status.self_peer
+    for peer in status.peers:
+        if peer is me or peer.exit_node != "exit node" or not peer.offline or peer.active:
+            continue
+        name = peer_name(peer)
+        seen = f" (last seen {peer.last_seen})" if peer.last_seen else ""
+        yield ctx.finding(
+            f"{ctx.facts.label}: the exit node in use, {name}, is offline{seen} and nothing flows through it: every "
+            "internet-bound packet (and DNS through the exit node) of this node goes to a node that is not there, "
+            "so the internet is unreachable from here while tailnet addresses still work.",
+            f"Bring {name} back (running, logged in, key not expired, still an approved exit node), or stop using "
+            "it: `tailscale set --exit-node=` (empty) or choose an online one from `tailscale exit-node list`.",
+            ctx.facts.evidence(peer.line),
+            peer=peer.host,
+            severity=Severity.WARNING,
+        )
+
+
+@rule(
     id="TS-STATUS-HEALTH",
     name="status-health",
     family="tailscale-status",

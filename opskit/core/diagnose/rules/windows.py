@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
@@ -47,6 +47,8 @@ def _emit_first_cause(
         return
     lines = [e.line.text.strip() for e in found]
     cause, fix = next(((c, f) for pattern, c, f in causes if any(pattern.search(line) for line in lines)), default)
+    if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
+        cause, fix = found[0].explanation
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
 
 
@@ -345,10 +347,49 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "proxy blocks controlplane.tailscale.com); with a custom control server, netcheck needs the node logged "
         "in to it.",
     ),
+    WindowsErrorKind.SWITCH_FAILED: (
+        "`tailscale switch` did not switch login profiles: no profile matches the name given, or tailscaled "
+        "refused the switch (not root or the operator, a profile removed meanwhile), or the new profile did not "
+        "settle in time.",
+        "List the profiles with `tailscale switch --list` and use a name or ID from it; run as root or the "
+        "operator (`sudo tailscale set --operator=$USER` once); add an account with `tailscale login`.",
+    ),
+    WindowsErrorKind.UPDATE_FAILED: (
+        "updating Tailscale from the CLI failed or was refused (`tailscale update`, `tailscale set "
+        "--auto-update`, `tailscale version --upstream`): this install cannot update itself, or the package "
+        "manager step it ran failed.",
+        "Update Tailscale the way it was installed (apt/dnf/apk/pkg, Homebrew, the NAS package center, the "
+        "container image, the app store) and read the package manager's own error.",
+    ),
+    WindowsErrorKind.DNS_QUERY_FAILED: (
+        "`tailscale dns query` / `tailscale dns status` got no answer from tailscaled's DNS: the node is not "
+        "connected (no netmap), has no DNS manager, or the resolver failed.",
+        "Bring the node up (`tailscale up`, `tailscale status`), then retry; run the query as root or the "
+        "operator; check the tailnet's DNS settings in the admin console.",
+    ),
+    WindowsErrorKind.CONFIGURE_FAILED: (
+        "a `tailscale configure` command (kubeconfig, pve-appliance, flash-appliance, jetkvm, the macOS system "
+        "extension) refused or failed on this machine: a prerequisite of the target is missing.",
+        "Run it where it belongs and as it asks (on the Proxmox host, as root, with the whole disk named, with "
+        "the macOS Standalone app's CLI); `tailscale configure <command> --help` lists its needs.",
+    ),
     WindowsErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
         "running; paste the full error for a closer diagnosis.",
+    ),
+    WindowsErrorKind.SERVE_FAILED: (
+        "`tailscale serve`/`funnel` refused the change and nothing new is served: the port already serves "
+        "another type (web vs TCP) or another session, the target or flags do not fit, or (Tailscale "
+        "Services) this node may not host one.",
+        "Read what the message names, check `tailscale serve status`, turn the conflicting handler off "
+        "(`tailscale serve --https=443 off`, or `tailscale serve reset`), then rerun the command.",
+    ),
+    WindowsErrorKind.DRIVE_FAILED: (
+        "`tailscale drive` (Taildrive) refused: the node lacks the `drive:share` attribute, this build has no "
+        "Taildrive, or the share name is invalid or unknown.",
+        'Grant `drive:share`/`drive:access` in the policy\'s "nodeAttrs", use a lower-case share name, and '
+        "check the shares with `tailscale drive list`.",
     ),
 }
 
@@ -367,7 +408,8 @@ _SOCKET_MISSING = (
 
 # No Tailscale service at all (the GUI's "not installed", systemd, procd, sysvinit, PowerShell).
 _NOT_INSTALLED = re.compile(
-    r"not installed|Cannot find any service|Unit tailscaled\.service|unrecognized service|^Service \"?tailscale"
+    r"not installed|Cannot find any service|Unit tailscaled\.service (?:not found|could not be found)|unrecognized service"
+    r"|^Service \"?tailscale"
     r"|/etc/init\.d/tailscale:",
     re.IGNORECASE,
 )
@@ -382,6 +424,38 @@ _SERVICE_MISSING = (
     "(or start `tailscaled` from your own init script / procd service), then `service tailscale enable` and "
     "`start`; on systemd `systemctl enable --now tailscaled`.",
 )
+
+
+# systemd tried to start tailscaled's unit and the job failed (or the unit is masked): the service exists,
+# tailscaled did not come up. systemd names the unit's Result= in words (bus-wait-for-jobs explanations).
+_JOB_FAILED = re.compile(r"job for tailscaled?(?:@[\w.-]*)?\.service failed|\.service is masked", re.IGNORECASE)
+_JOB_RESULTS = (
+    ("attempted too often", "systemd gave up after too many failed starts in a row (start-limit-hit)"),
+    ("timeout was exceeded", "tailscaled did not finish starting within the unit's timeout"),
+    ("fatal signal", "tailscaled (or a command the unit runs before it) was killed by a signal while starting"),
+    ("out-of-memory", "tailscaled was killed by the out-of-memory killer while starting"),
+    ("exited with error code", "tailscaled, or a command the unit runs before it, exited with an error"),
+    ("dependency job", "a unit tailscaled's unit requires failed first"),
+    ("is masked", "the unit is masked (linked to /dev/null), so systemd refuses to start it"),
+)
+_SERVICE_JOB_FAILED = (
+    "systemd could not start tailscaled's unit: {why}, so tailscaled is not running and every `tailscale` "
+    "command fails until it is. The unit exists; the reason it stopped is in its journal, not in this message "
+    "(typically: the ExecStart path no longer exists after an OS update wiped it (SteamOS, immutable "
+    "distributions), /dev/net/tun missing, the state directory unwritable, UDP port 41641 taken, or a bad "
+    "flag in /etc/default/tailscaled).",
+    "Read why: `systemctl status tailscaled.service` and `journalctl -xeu tailscaled.service` (the last lines "
+    "before 'Failed with result'). Fix that cause, then `sudo systemctl reset-failed tailscaled.service` and "
+    "`sudo systemctl start tailscaled.service`{masked}.",
+)
+
+
+def _job_failed_text(found: Sequence[WindowsError]) -> tuple[str, str]:
+    text = " ".join(e.line.text for e in found).lower()
+    why = next((why for phrase, why in _JOB_RESULTS if phrase in text), "the start job failed")
+    masked = " (masked: `sudo systemctl unmask tailscaled.service` first)" if "is masked" in text else ""
+    cause, fix = _SERVICE_JOB_FAILED
+    return cause.format(why=why), fix.format(masked=masked)
 
 
 # The macOS/iOS app's own alert: no Windows service to start, the app's network extension is the backend.
@@ -464,6 +538,8 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
         cause, fix = _SOCKET_MISSING
     if kind is WindowsErrorKind.SERVICE_NOT_RUNNING and any(_NOT_INSTALLED.search(e.line.text) for e in found):
         cause, fix = _SERVICE_MISSING
+    elif kind is WindowsErrorKind.SERVICE_NOT_RUNNING and any(_JOB_FAILED.search(e.line.text) for e in found):
+        cause, fix = _job_failed_text([e for e in found if _JOB_FAILED.search(e.line.text)])
     if kind is WindowsErrorKind.GUI_CANNOT_CONNECT and all(_APPLE_APP.search(e.line.text) for e in found):
         cause, fix = _APPLE_APP_CANNOT_CONNECT
     if kind is WindowsErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
@@ -997,8 +1073,14 @@ def ssh_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]
     found = _errors(report, WindowsErrorKind.SSH_FAILED)
     if not found:
         return
+    if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
+        yield from _emit(WindowsErrorKind.SSH_FAILED, report, ctx)
+        return
     text = " ".join(e.line.text for e in found)
-    if "does not take non-flag arguments" in text:
+    explained = found[0].explanation  # the catalog's own reading (`tailscale nc`'s dial refused)
+    if explained is not None:
+        cause, fix = explained
+    elif "does not take non-flag arguments" in text:
         cause = (
             "`tailscale ssh` never reached the node: its ProxyCommand (`<this binary> nc <host> 22`) ran as "
             "tailscaled, which refuses the arguments, so ssh's proxy closed at once (`Connection closed by "
@@ -2103,6 +2185,175 @@ def peer_not_found(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Find
 
 
 @rule(
+    id="TS-CLI-SERVE-FAILED",
+    name="cli-serve-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale serve/funnel refused the change: nothing new is served",
+    target="windows",
+)
+def serve_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: serve and funnel keep one handler per port and type; the CLI and tailscaled refuse a change
+    that collides with what is served (``cannot serve TCP; already serving web on 443``, ``foreground
+    listener already exists for port 443``), a Service on an untagged node (``service hosts must be tagged
+    nodes``), a path on the sandboxed macOS app, or tailscaled's own socket as a target. Each message says
+    which: the finding carries its own fix (from the CLI refusals catalog).
+
+    *Bad*::
+
+        $ sudo tailscale serve --bg --tcp=443 tcp://127.0.0.1:8443
+        cannot serve TCP; already serving web on 443 for nas.tail1234.ts.net
+
+    *Good*::
+
+        $ tailscale serve --bg 3000
+        Access denied: serve config denied
+    """
+    yield from _emit(WindowsErrorKind.SERVE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-DRIVE-FAILED",
+    name="cli-drive-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale drive (Taildrive) refused: not enabled for this node, or a bad share name",
+    target="windows",
+)
+def drive_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Taildrive is opt-in per node: sharing needs the ``drive:share`` node attribute (``taildrive
+    sharing not enabled, please add the attribute "drive:share" …``), a build and platform with Taildrive
+    (``Taildrive not enabled``), and share names of a-z, ``_``, ``()`` and spaces. The message says which;
+    the finding carries its own fix (from the CLI refusals catalog).
+
+    *Bad*::
+
+        $ tailscale drive share docs /home/me/docs
+        Access denied: taildrive sharing not enabled, please add the attribute "drive:share" to this node in your ACLs' "nodeAttrs" section
+
+    *Good*::
+
+        $ tailscale drive list
+        failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
+    """
+    yield from _emit(WindowsErrorKind.DRIVE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-SWITCH-FAILED",
+    name="cli-switch-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="`tailscale switch` did not switch login profiles",
+    target="windows",
+)
+def switch_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale switch NAME`` matches NAME against the node's login profiles (name, tailnet, account,
+    ID: cmd/tailscale/cli/switch.go) and asks tailscaled to switch: no match, a refusal (403 not root or the
+    operator, 404 a profile removed) or a switch that never settles are each printed and exit 1. Nothing about
+    the network is wrong.
+
+    *Bad*::
+
+        $ tailscale switch work
+        No profile named "work"
+
+    *Good*::
+
+        $ tailscale switch work
+        Switching to account "work"
+        Success.
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(WindowsErrorKind.SWITCH_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-UPDATE-FAILED",
+    name="cli-update-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="updating Tailscale from the CLI failed or was refused",
+    target="windows",
+)
+def update_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale update`` (clientupdate) drives the platform's package manager (apt, apk, pkg,
+    synopkg …) and ``set --auto-update`` needs an install tailscaled can update itself (ipn/ipnlocal
+    checkAutoUpdatePrefsLocked): a distribution or container install is refused, a package manager step fails
+    with its own output.
+
+    *Bad*::
+
+        $ sudo tailscale set --auto-update
+        Auto-updates are not supported on this platform.
+
+    *Good*::
+
+        $ sudo tailscale set --auto-update
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(WindowsErrorKind.UPDATE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-DNS-QUERY-FAILED",
+    name="cli-dns-query-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="`tailscale dns query`/`dns status` got no answer from tailscaled's DNS",
+    target="windows",
+)
+def dns_query_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale dns query`` asks tailscaled's own resolver through LocalAPI and ``dns status`` asks
+    for its DNS configuration (cmd/tailscale/cli/dns-query.go, dns-status.go): a node without a netmap or a DNS
+    manager, or a failing resolver, answers with an error instead.
+
+    *Bad*::
+
+        $ tailscale dns query example.com
+        failed to query DNS: 500 Internal Server Error: DNS manager not available
+
+    *Good*::
+
+        $ tailscale dns query example.com
+        DNS query for "example.com" (A) using internal resolver:
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(WindowsErrorKind.DNS_QUERY_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-CONFIGURE-FAILED",
+    name="cli-configure-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="a `tailscale configure` command refused or failed",
+    target="windows",
+)
+def configure_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the ``tailscale configure`` commands prepare something outside Tailscale (a kubeconfig, a Proxmox
+    VM, an appliance disk, a JetKVM, the macOS system extension: cmd/tailscale/cli/configure*.go) and check its
+    prerequisites first; each refusal names the one missing (Synology's configure-host is its own kind).
+
+    *Bad*::
+
+        $ tailscale configure pve-appliance
+        /etc/pve is not a directory: run this on a Proxmox VE host
+
+    *Good*::
+
+        $ tailscale configure kubeconfig tailscale-operator
+        kubeconfig configured for "tailscale-operator"
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(WindowsErrorKind.CONFIGURE_FAILED, report, ctx)
+
+
+@rule(
     id="TS-TSNET-UP-TIMEOUT",
     name="tsnet-up-timeout",
     family="tailscale-windows",
@@ -2147,3 +2398,126 @@ def tsnet_up_timeout(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
         "the app's start-up timeout if the login is interactive."
     )
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
+@rule(
+    id="TS-CLI-ACCEPT-ROUTES-OFF",
+    name="cli-accept-routes-off",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="tailscale up/set warned: peers advertise subnet routes this node does not accept",
+    target="windows",
+)
+def accept_routes_off(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: after ``tailscale up`` (or ``set``, ``login``) succeeds the CLI prints the health warnings worth
+    knowing (cli/up.go checkUpWarnings); ``Some peers are advertising routes but --accept-routes is false``
+    (health/healthmsg.WarnAcceptRoutesOff) means subnet routers in the tailnet advertise LAN prefixes and this
+    node ignores them (``--accept-routes`` defaults to false on Linux), so those LANs are unreachable from
+    here. The prefs were applied; the node is up. Deliberate on a subnet router on the same LAN as the routes.
+
+    *Bad*::
+
+        $ sudo tailscale up
+        Success.
+        Some peers are advertising routes but --accept-routes is false
+
+    *Good*::
+
+        $ sudo tailscale up --accept-routes
+        Success.
+        $ tailscale status
+        100.64.0.1   laptop   me@   linux   -
+    """
+    found = _errors(report, WindowsErrorKind.ACCEPT_ROUTES_OFF)
+    if not found:
+        return
+    yield ctx.finding(
+        f"{ctx.facts.label}: other nodes advertise subnet routes, but this node runs with --accept-routes=false "
+        "(the Linux default), so it installs none of them: the LANs behind those subnet routers are unreachable "
+        "from here, while tailnet addresses (100.x) still work. The node is up; this is a warning about routing.",
+        "If this node should reach those subnets: `sudo tailscale set --accept-routes` (or add --accept-routes to "
+        "your `tailscale up` flags). Leave it off on purpose only on a node that sits on the advertised LAN itself "
+        "(accepting its own LAN's route there can break local traffic).",
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+    )
+
+
+@rule(
+    id="TS-CLI-EXIT-NODE-OFFLINE",
+    name="cli-exit-node-offline",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="The exit node this node selected is offline: its internet traffic has nowhere to go",
+    target="windows",
+)
+def exit_node_offline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale exit-node list`` marks the exit node in use ``selected`` and, when this node has no
+    active connection to it, ``selected but offline`` (cli/exitnode.go peerStatus). With an exit node selected
+    all internet traffic goes to it; an exit node that does not answer blackholes it (Allow LAN access aside),
+    and DNS through it fails too.
+
+    *Bad*::
+
+        $ tailscale exit-node list
+         IP                HOSTNAME                   COUNTRY     CITY      STATUS
+         100.91.12.34      exit.tail1234.ts.net       -           -         selected but offline
+
+    *Good*::
+
+        $ tailscale exit-node list
+         IP                HOSTNAME                   COUNTRY     CITY      STATUS
+         100.91.12.34      exit.tail1234.ts.net       -           -         selected
+    """
+    found = _errors(report, WindowsErrorKind.EXIT_NODE_OFFLINE)
+    if not found:
+        return
+    host = next((m.group(1) for e in found if (m := re.match(r"\S+\s+(\S+)", e.line.text))), "the exit node")
+    yield ctx.finding(
+        f"{ctx.facts.label}: the exit node this node selected ({host}) is listed 'selected but offline': this node "
+        "has no working connection to it (the exit node is down, logged out, expired, or unreachable), yet all of "
+        "this node's internet traffic is sent to it, so internet access (and DNS through it) fails here while "
+        "tailnet addresses still work.",
+        f"Bring {host} back (check `tailscale status` on it: running, logged in, still advertising the exit node "
+        "and approved in the admin console), or stop using it: `tailscale set --exit-node=` (empty) or pick an "
+        "online one from `tailscale exit-node list` (`tailscale set --exit-node=<name>`).",
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+        exit_node=host,
+    )
+
+
+@rule(
+    id="TS-CLI-SERVE-NOT-CONFIGURED",
+    name="cli-serve-not-configured",
+    family="tailscale-windows",
+    severity=Severity.INFO,
+    summary="tailscale serve status: no serve config, nothing is served or funnelled",
+    target="windows",
+)
+def serve_not_configured(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale serve status`` prints ``No serve config`` (``--json``: ``{}``) when tailscaled's serve
+    config is empty (cli/serve_legacy.go runServeStatus): no HTTPS/TCP proxy and no Funnel on this node. An
+    answer, not an error; a problem only when something was meant to be served (a TS_SERVE_CONFIG file the
+    container did not apply, a `serve` run in the foreground that ended).
+
+    *Bad*::
+
+        $ tailscale serve status
+        No serve config
+
+    *Good*::
+
+        $ tailscale status
+        100.64.0.1   nas   me@   linux   -
+    """
+    found = _errors(report, WindowsErrorKind.SERVE_NOT_CONFIGURED)
+    if not found:
+        return
+    yield ctx.finding(
+        f"{ctx.facts.label}: tailscaled has no serve configuration: nothing on this node is served to the tailnet "
+        "or funnelled to the internet (no HTTPS/TCP proxy, no Funnel).",
+        "If something should be served: `tailscale serve --bg <port>` (or `tailscale funnel --bg <port>`); a "
+        "serve/funnel started without --bg stops when its command ends. In the container image, TS_SERVE_CONFIG "
+        "must name a JSON file visible inside the container (mount its directory) and is applied once the node is "
+        "logged in; check the container's log for serve config errors.",
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+    )
