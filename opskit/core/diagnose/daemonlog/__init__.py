@@ -25,6 +25,7 @@ from opskit.core.diagnose.daemonlog.events import (
     Event,
     Fact,
     events_of,
+    is_auth_key_mint_error,
     is_dump_line,
     is_dump_request,
 )
@@ -175,6 +176,8 @@ def _belongs(text: str, message: Message) -> bool:
     body = message.text
     if is_dump_request(body):
         return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
+    if ("/api/v2/" in body or "oauth2: " in body) and is_auth_key_mint_error(body):
+        return True  # the API's 401 while minting an auth key, not the CLI quoting LocalAPI's refusal
     if not body or (body[0] in "#-" and not _DUMP_FRAME.match(body)) or _CLI_ERROR.search(text):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
         # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.phrases import any_word_pattern
+from opskit.core.diagnose.regions import PUBLIC_REGIONS
+from opskit.core.diagnose.windows import API_KEY_REFUSED
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,12 @@ def _tls(detail: str) -> Iterator[Event]:
 # ---------------------------------------------------------------------------------------- DERP relay
 
 # derphttp names the region "region %d (%v)" (ID and code, derphttp_client.go targetString); a paste may redact
-# either or both ("region xxx: ", "region 900 (***)", "region <id>: ").
-_DERP_FAIL = re.compile(r"connect to region (?P<id>[^\s(:]+)(?: \((?P<code>[^)]*)\))?: (?P<error>.+?)(?:\"\))?$")
+# either or both ("region xxx: ", "region 900 (***)", "region <id>: "), or the whole target with the error after it
+# ("derphttp.Client.Recv connect to derp-node", "… connect to [REDACTED]": a failed connect all the same).
+_DERP_FAIL = re.compile(
+    r"connect to region (?P<id>[^\s(:]+)(?: \((?P<code>[^)]*)\))?: (?P<error>.+?)(?:\"\))?$"
+    r"|derphttp\.Client\.\w+ connect to (?P<redacted>derp-[^\s:]+|<[^<>]*>|\[[^\[\]]*\]|\*+|x+)(?:: (?P<error2>.+?))?$"
+)
 # magicsock opening a DERP connection to reach a peer whose home that region is ("magicsock: adding connection to
 # derp-1 for [Zopo7]"): the peer is talked to over DERP; derphttp names the region ("connecting to derp-1 (nyc)").
 _PEER_VIA_DERP = re.compile(r"adding connection to derp-(?P<id>\d+) for \[(?P<key>[^\]]+)\]")
@@ -91,7 +97,8 @@ _DERP_OK = re.compile(r"magicsock: derp-(?P<id>[^\s;]+) connected")
 # The receive loop of an established connection ending ("derp.Recv(derp-4): derp.Recv: EOF"; v0.9x named the
 # region by host, "derp.Recv(derp2)"). One drop is routine (a server restart); repeated drops with no
 # "derp-N connected" after them say the connection never stays up. A close tailscaled asked for is not one.
-_DERP_RECV = re.compile(r"derp\.Recv\((?:derp-?)?(?P<id>[^\s()]+)\): (?P<error>.+)$")
+# A redaction may take the region with it ("magicsock: derp.Recv: read tcp6 [REDACTED] failed"): region "?".
+_DERP_RECV = re.compile(r"derp\.Recv(?:\((?:derp-?)?(?P<id>[^\s()]+)\))?: (?P<error>.+)$")
 _DERP_RECV_HARMLESS = ("connect to region", "closed", "context canceled", "zero-private-key")
 # "magicsock: 2 active derp conns: derp-4=cr4ms,wr4ms derp-6=cr0s,wr0s": each listed region is connected.
 _ACTIVE_CONN = re.compile(r"derp-(\d+)=cr")
@@ -103,6 +110,12 @@ _HOME = re.compile(
 
 def _derp(message: str) -> Iterator[Event]:
     if (fail := _DERP_FAIL.search(message)) is not None:
+        if (redacted := fail.group("redacted")) is not None:
+            # the key a success would name the same redacted target by ("magicsock: derp-node connected")
+            error = fail.group("error2") or "connect failed"
+            yield Raise("derp-unreachable", redacted.removeprefix("derp-"), f"{redacted} (redacted): {error}")
+            yield from _tls(error)
+            return
         error = fail.group("error")
         code = fail.group("code")
         target = f"region {fail.group('id')}" + (f" ({code})" if code else "")
@@ -114,7 +127,7 @@ def _derp(message: str) -> Iterator[Event]:
     if (recv := _DERP_RECV.search(message)) is not None and not any(
         w in recv.group("error") for w in _DERP_RECV_HARMLESS
     ):
-        region = recv.group("id")
+        region = recv.group("id") or "?"
         yield Raise(
             "derp-unreachable",
             region,
@@ -249,6 +262,7 @@ def _ipn_state(message: str) -> Iterator[Event]:
     elif state in ("Starting", "Running"):
         yield Clear("login-required")
         yield Clear("needs-machine-auth")
+        yield Clear("auth-key-mint-failed")  # a key was minted after all (a later try): the node logged in
     elif switch.group("old") == "NeedsLogin":
         yield Raise("login-required", "login", message)  # it left NeedsLogin without logging in
     elif message.startswith("AuthLoop: ") and state != "NoState":
@@ -259,6 +273,15 @@ def _ipn_state(message: str) -> Iterator[Event]:
 
 _HEALTH = re.compile(r'health\((?:warnable=)?"?(?P<name>[\w-]+)"?\): (?P<state>error|warning|ok)(?:: (?P<msg>.*))?$')
 _HOME_REGION = re.compile(r"home DERP region (?P<id>\d+)|region (?P<id2>\d+)")
+# The home-relay warnables name the home region (health/warnings.go: no-derp-connection "Tailscale could not
+# connect to the '%s' relay server." / "… the relay server with ID '%s'.", derp-timed-out "Tailscale hasn't heard
+# from the '%s' relay server in %v." / "… the home relay server (region ID '%v') …"): by the DERP map's name
+# ("Johannesburg", a custom region's own name) or, without one, by ID. Both speak of the home region only.
+_HOME_RELAY_NAMED = re.compile(
+    r"(?:could not connect to|hasn't heard from) the (?:'(?P<name>[^']+)' relay server"
+    r"|relay server with ID '(?P<id>\d+)'|home relay server \(region ID '(?P<id2>\d+)'\))"
+)
+_HOME_WARNABLES = frozenset(("no-derp-connection", "derp-timed-out"))
 
 
 # Warnable codes (health/warnings.go, tsconst) and the old names of v1.0-v1.5x ("overall", "dns-os", "router")
@@ -318,6 +341,22 @@ def _health_kind(name: str, message: str) -> tuple[str, str]:
     return f"health:{name}", name
 
 
+_PUBLIC_BY_NAME = {region.name.lower(): region for region in PUBLIC_REGIONS}
+
+
+def _home_relay(detail: str) -> Fact | None:
+    """The home region a home-relay warnable names: a public region by its ID and code, a custom one as named."""
+    if (named := _HOME_RELAY_NAMED.search(detail)) is None:
+        return None
+    region_id = named.group("id") or named.group("id2")
+    if region_id is not None:
+        return Fact("home", region_id, "") if region_id != "0" else None
+    name = named.group("name")
+    if (public := _PUBLIC_BY_NAME.get(name.lower())) is not None:
+        return Fact("home", str(public.region_id), public.code)
+    return Fact("home", name, name)  # a custom region (Headscale, a self-hosted derper): its ID is not shown
+
+
 # The key each kind is raised with elsewhere, so that a warnable and a log message about the same thing
 # fold into one issue.
 _KEYS = {
@@ -349,6 +388,8 @@ def _health(message: str) -> Iterator[Event]:
         return
     detail = (health.group("msg") or "").strip()
     kind, key = _health_kind(name, detail)
+    if name in _HOME_WARNABLES and (home := _home_relay(detail)) is not None:
+        yield home
     yield Raise(kind, key, detail or name, origin=name)
     if kind in ("login-required", "control-unreachable") or name == "tls-connection-failed":
         yield from _tls(detail)  # "You are logged out. The last login error was: … x509: …"
@@ -362,6 +403,15 @@ _DNS_FORWARD = re.compile(
     # the upstream answered SERVFAIL or REFUSED (forwarder.go: "sendUDP|sendTCP|recv: response code indicating
     # server failure: 2" / "… refusal: 5"), or could not be retried or reached at all
     r"|(?:dns: resolver|tsdns): forward: .*(?:response code indicating|could not retry|ListenPacket failed)"
+)
+# A program on the node (containerboot, tsnet, any Go or C program) resolving through Tailscale's own resolver,
+# 100.100.100.100 (IPv6 fd7a:115c:a1e0::53), gets no answer: Go's resolver prints "lookup <name> on
+# 100.100.100.100:53: read udp …->100.100.100.100:53: i/o timeout" (or "server misbehaving": SERVFAIL, what
+# tailscaled answers when its upstream fails; "connection refused": nothing listens there). That is MagicDNS
+# failing to forward, whoever logged it. ("no such host" is an answer: the name does not exist.)
+_QUAD100_LOOKUP = re.compile(
+    r"lookup \S+ on (?:100\.100\.100\.100|\[fd7a:115c:a1e0::53\]):53: "
+    r"(?:.*\b(?:i/o timeout|connection refused)$|server misbehaving$)"
 )
 # No route to the resolver is not a one-off: every query to it fails the same way until routing changes.
 _NO_ROUTE = re.compile(r"no route to host|network is unreachable")
@@ -387,6 +437,8 @@ def _dns(message: str) -> Iterator[Event]:
         twin = "dns-forward-failing" if "no upstream resolvers set" in message else ""
         weak = _NO_ROUTE.search(message) is None
         yield Raise("dns-forward-failing", "forward", message[forward.start() :], weak=weak, twin=twin)
+    elif (lookup := _QUAD100_LOOKUP.search(message)) is not None:
+        yield Raise("dns-forward-failing", "forward", message[lookup.start() :], weak=True)
     elif _DNS_CONFIG.search(message) is not None and not any(word in message for word in _DNS_HARMLESS):
         yield Raise("dns-config-failed", "dns", message)
 
@@ -846,6 +898,31 @@ _EXEC_FAILED = re.compile(
     r"tailscale\S*: (?:[Ee]xec format error|cannot execute binary file)|"
     r"exec: \"?\S*tailscaled\"?: executable file not found"
 )
+# Another service supervisor's verdict that the tailscale service (its process, container or extension) ended with an
+# error, as systemd's "Main process exited, code=exited, status=1/FAILURE" says it; repeated, a restart loop:
+# Talos' machined ("service[ext-tailscale](Waiting): Error running Containerd(ext-tailscale), going to restart
+# forever: task \"ext-tailscale\" failed: exit code 1", "… going to restart until it succeeds: …", "(Failed): Failed
+# to run service: …"), supervisord ("exited: tailscaled (exit status 1; not expected)", "gave up: tailscaled entered
+# FATAL state, too many start retries too quickly"), OpenWrt's procd ("Instance tailscale::instance1 s in a crash
+# loop 6 crashes, 0 seconds since last crash"), Kubernetes ("Back-off restarting failed container tailscale").
+# Only when the supervised thing is named tailscale*: a supervisor speaks about every service.
+_SUPERVISED = r"[\w@.:-]*tailscale[\w@.:-]*"
+_SUPERVISOR_EXIT = re.compile(
+    rf"service\[{_SUPERVISED}\]\((?:Waiting|Failed|Finished)\): (?:Error running .*, going to restart|Failed to run "
+    rf"service: )|exited: {_SUPERVISED} \(exit status [1-9]\d*; not expected\)"
+    rf"|gave up: {_SUPERVISED} entered FATAL state|Instance {_SUPERVISED} s in a crash loop"
+    rf"|Back-off restarting failed container {_SUPERVISED}"
+)
+# The supervisor starting the tailscale service again (Talos: "service[ext-tailscale](Running): Started task
+# ext-tailscale (PID 6803) for container ext-tailscale"): a new run, as tailscaled's own "Program starting" is.
+_SUPERVISOR_START = re.compile(rf"service\[{_SUPERVISED}\]\(Running\): Started task ")
+
+
+def is_supervisor_verdict(message: str) -> bool:
+    """A service supervisor (Talos, supervisord, procd, Kubernetes) saying the tailscale service ended on an error."""
+    return _SUPERVISOR_EXIT.search(message) is not None
+
+
 # The service manager's own verdicts on the run: explained away by an exec failure (tailscaled never started).
 _SERVICE_VERDICT = ("Main process exited", "Failed with result", "Active: failed", "Start request repeated")
 
@@ -860,6 +937,13 @@ def _crash(message: str) -> Iterator[Event]:
         return
     if _EXEC_FAILED.search(message) is not None:
         yield Raise("exec-failed", "exec", message)
+        return
+    if _SUPERVISOR_START.search(message) is not None:
+        yield Fact("restart", "")
+        return
+    if (verdict := _SUPERVISOR_EXIT.search(message)) is not None:
+        # the supervisor seeing it end: a crash unless a stop was asked for first, no crash if it never ran
+        yield Raise("crash", "exit", message[verdict.start() :], unless="exec-failed")
         return
     if (crash := _CRASH.search(message)) is not None:
         # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
@@ -910,6 +994,66 @@ def _restart(message: str) -> Iterator[Event]:
         yield Fact("restart", start.group("version") or start.group("app"))
 
 
+# ------------------------------------------------------------------------- auth keys minted from OAuth
+
+# `tailscale up --auth-key=tskey-client-…` (containerboot's TS_AUTHKEY, the k8s operator's proxies, tsnet's
+# TS_AUTHKEY) mints a one-off auth key from OAuth client credentials before logging in (feature/oauthkey:
+# CreateKey POSTs to /api/v2/tailnet/-/keys through an oauth2 client that first POSTs to /api/v2/oauth/token;
+# workload identity federation exchanges a JWT at /api/v2/oauth/token-exchange). When that fails the node never
+# logs in, and the error says why: Go's net/http error names the request ('Post "https://api.tailscale.com/api/
+# v2/tailnet/-/keys": Post "…/oauth/token": dial tcp: lookup api.tailscale.com on 127.0.0.11:53: server
+# misbehaving'), the oauth2 package the refusal ("oauth2: cannot fetch token: 401 Unauthorized", 'oauth2:
+# "invalid_client" …'), the API client its answer ('Status: 403, Message: "calling actor does not have enough
+# permissions …"' after the request), feature/identityfederation its own wrapping.
+_AUTH_KEY_MINT = re.compile(
+    r'(?:Post|POST) "?https?://[^"\s]+/api/v2/(?:tailnet/[^/"\s]+/keys|oauth/token(?:-exchange)?)"?: (?P<error>.+)$'
+    r"|(?P<oauth>oauth2: (?:cannot fetch token: |\"invalid_|\"unauthorized_client|server response missing).*)$"
+    r"|(?P<wif>failed to exchange JWT for access token: .+|token exchange failed with status .+"
+    r"|unexpected error while creating authkey: .+|error resolving auth key: .+)$"
+)
+# The API's own answers to the mint are the CLI's kinds (windows.py reads them): tags refused or missing
+# ("requested tags [] are invalid or not permitted", "tailnet-owned auth key must have tags set", the CLI's "oauth
+# authkeys require --advertise-tags") are tags-not-permitted, the credential or its scopes refused ('Status: 403,
+# Message: "calling actor does not have enough permissions …"', windows.API_KEY_REFUSED) auth-key-rejected. Not
+# read here, so that such a line stays the CLI's refusal; what is left is the API not reached or not answering
+# (DNS, network, TLS) and the OAuth token endpoint's own refusals.
+_MINT_CLI_KINDS = re.compile(
+    r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)|must have tags set"
+    r"|authkeys require --advertise-tags|" + API_KEY_REFUSED
+)
+# Why, from the error's own words, most specific first: each has its own fix (TS-LOG-AUTH-KEY-MINT-FAILED).
+_MINT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (reason, re.compile(words, re.IGNORECASE))
+    for reason, words in (
+        ("tls", r"x509: |tls: "),
+        ("dns", r"\blookup \S+(?: on \S+)?: |no such host|server misbehaving"),
+        ("scopes", r"\b403\b|Forbidden|enough permissions|insufficient scope|invalid_scope"),
+        ("credentials", r"\b401\b|Unauthorized|invalid_client|unauthorized_client|invalid_grant"),
+        (
+            "network",
+            r"dial tcp|connection refused|i/o timeout|deadline exceeded|network is unreachable|no route to host"
+            r"|connection reset|\bEOF\b|proxyconnect",
+        ),
+    )
+)
+
+
+def is_auth_key_mint_error(message: str) -> bool:
+    """`tailscale up` failing to mint an auth key from OAuth credentials (its 401 is the API's, not LocalAPI's)."""
+    return _AUTH_KEY_MINT.search(message) is not None and _MINT_CLI_KINDS.search(message) is None
+
+
+def _auth_key_mint(message: str) -> Iterator[Event]:
+    if (mint := _AUTH_KEY_MINT.search(message)) is None:
+        return
+    detail = message[mint.start() :]
+    if _MINT_CLI_KINDS.search(detail) is not None:
+        return
+    why = next((reason for reason, words in _MINT_REASONS if words.search(detail)), "api")
+    yield Raise("auth-key-mint-failed", why, detail)
+    yield from _tls(detail)
+
+
 # -------------------------------------------------------------------------------------- log upload
 
 _UPLOAD = re.compile(r"logtail: (?:upload: )?(?:log upload of .* failed|dial \S+ failed)(?P<error>.*)$")
@@ -928,7 +1072,7 @@ def _logtail(message: str) -> Iterator[Event]:
 # -------------------------------------------------------------------------------------- the registry
 
 RECOGNISERS: tuple[Recogniser, ...] = (
-    Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv("), _derp),
+    Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
     Recogniser(
         "control",
         (
@@ -955,7 +1099,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _ipn_state,
     ),
     Recogniser("health", ("health(",), _health),
-    Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT"), _dns),
+    Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT", "100.100.100.100:53", "a1e0::53]:53"), _dns),
     Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x"), _tun),
     Recogniser(
         "router", ("router", "netfilter", "iptables", "RULE_", "route", "ConfigureInterface", "getipif"), _router
@@ -1000,6 +1144,13 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             " @ 0x",
             "+0x",
             "watchdog",
+            "going to restart",  # service supervisors (_SUPERVISOR_EXIT, _SUPERVISOR_START)
+            "Started task ",
+            "Failed to run service",
+            "not expected)",
+            "entered FATAL state",
+            "in a crash loop",
+            "Back-off restarting",
             "SIG",
             " gp=0x",
             "fault address",
@@ -1020,6 +1171,18 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),
     Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),
+    Recogniser(
+        "auth-key-mint",
+        (
+            "/api/v2/",
+            "oauth2: ",
+            "exchange JWT",
+            "token exchange",
+            "creating authkey",
+            "resolving auth key",
+        ),
+        _auth_key_mint,
+    ),
 )
 
 # Every word any recogniser needs: a line holding none of them raises no event.

@@ -177,6 +177,8 @@ def _clears(event: Clear, slot: tuple[str, str], opened: _Open, home: HomeDerp |
         return opened.raised.origin == event.origin
     if slot[0] == event.kind and (event.key is None or slot[1] == event.key):
         return True
+    if slot == ("derp-unreachable", "?"):
+        return event.kind == slot[0]  # a drop whose region a redaction took: any relay connecting again ends it
     # a warnable's "no home relay" is over once the home region (or any, home unknown) connects
     return (
         slot == ("derp-unreachable", "home") and event.kind == slot[0] and (home is None or home.region_id == event.key)

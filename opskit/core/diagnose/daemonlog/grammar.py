@@ -39,6 +39,9 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     2026/04/02 13:19:32.756410 TsInternal pm: …       an app's tag for tsnet's logger (taken off in daemonlog/
                                                       __init__.py: only before a message only tailscaled prints)
     tsnet: 2026/04/02 13:19:32 …  /  INFO 2026-…     Go's log.New prefix (or a level) before the stamp
+    172.20.0.2: user: warning: [2024-05-04T00:15:09.5Z]: [talos] …   the kernel ring buffer as `talosctl dmesg`
+                                                      prints it (node, facility, level, stamp; the node may be
+                                                      gone), Talos' machined tagging its lines "[talos]"
 
 Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
 Pure functions: text in, (message, process) out.
@@ -120,6 +123,13 @@ _CONSOLE = re.compile(
     r"^(?:\d+\s+)?(?:default|info|debug|error|fault|notice)\s+(?:\d{4}-\d{2}-\d{2}\s+)?\d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+"
     r"(?P<proc>(?:io\.tailscale\.|IPNExtension|Tailscale)[\w.-]*):?\s+"
 )
+# The kernel ring buffer as `talosctl dmesg` (and `dmesg -x` with ISO stamps) prints it: "[node: ]facility: level:
+# [RFC 3339 stamp]: …"; Talos' machined writes its service supervisor's lines there, tagged "[talos] ".
+_KMSG = re.compile(
+    r"^(?:[\w.:-]+:\s+)?(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local\d)\s*:\s*"
+    r"(?:emerg|alert|crit|err|warn|warning|notice|info|debug)\s*:\s*\[\d{4}-\d{2}-\d{2}T[^\]]+\]:?\s+"
+)
+_TALOS_TAG = "[talos] "
 # Go's testing log (t.Logf): "    magicsock.go:2546: magicsock: …".
 _GO_TEST = re.compile(r"^[\w.-]+\.go:\d+: ")
 # rsyslog folds repeats: "message repeated 3 times: [ open-conn-track: …]".
@@ -194,6 +204,11 @@ def message_of(text: str) -> Message:
         if first in "TDIWEFPe" and (singbox := _SINGBOX.match(text)) is not None:
             process, text = "tsnet", text[singbox.end() :]
             continue  # before syslog: "TRACE endpoint/tailscale[0]:" looks like "host proc[pid]:"
+        if ": [" in text[:80] and (kmsg := _KMSG.match(text)) is not None:
+            text, form = text[kmsg.end() :], "kmsg"
+            if text.startswith(_TALOS_TAG):
+                process, text = "talos", text[len(_TALOS_TAG) :]
+            continue
         if (syslog := _SYSLOG.match(text)) is not None:
             process = syslog.group("proc") or syslog.group("proc2") or syslog.group("proc3") or syslog.group("proc4")
             form, text = "journald", text[syslog.end() :]

@@ -106,6 +106,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.packet_dropped,
     daemonlog.crash,
     daemonlog.exec_failed,
+    daemonlog.auth_key_mint_failed,
     daemonlog.upload_failing,
     daemonlog.health_errors,
     derpcheck.region_failing,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from opskit.core.diagnose.daemonlog.events import is_supervisor_verdict
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.findings import Finding, Severity
@@ -924,6 +925,20 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     unprivileged = any(
         "must be root" in line.text or ("safesocket" in line.text and _NOT_ROOT.search(line.text)) for line in log.lines
     )
+    if not others and not cli and all(is_supervisor_verdict(issue.message) for issue in issues):
+        # only the supervisor's side is pasted: it saw the service end and restarts it, tailscaled's reason is
+        # in the service's own output
+        yield from _finding(
+            ctx,
+            issues,
+            f"the tailscale service keeps exiting on an error and its supervisor restarts it ({_last(issues)}); "
+            "the paste shows only the supervisor's lines, tailscaled's own reason is in the service's output.",
+            "Read the service's own output: Talos `talosctl logs ext-tailscale`, supervisord `supervisorctl tail "
+            "tailscaled stderr`, OpenWrt `logread -e tailscale`, Kubernetes `kubectl logs <pod> -c tailscale "
+            "--previous`; fix what its last lines name (often the auth key, TS_AUTHKEY / TS_EXTRA_ARGS, or the "
+            "state directory), then restart the service.",
+        )
+        return
     yield from _finding(
         ctx,
         issues,
@@ -983,6 +998,77 @@ def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
         "`uname -m` (an exec format error is a build for another CPU); reinstall the package for this "
         "architecture (or fix the path, SELinux label: `restorecon -v /usr/sbin/tailscaled`), then "
         "`systemctl reset-failed tailscaled && systemctl start tailscaled`.",
+    )
+
+
+# What each reason for a failed auth-key mint needs (the key the log model raises it with).
+_MINT_FIXES = {
+    "dns": "the API host's name does not resolve in this container/host: fix its DNS (Docker: the daemon's `dns:` "
+    "or the host's /etc/resolv.conf behind 127.0.0.11; Kubernetes: CoreDNS and the pod's dnsPolicy), check with "
+    "`nslookup api.tailscale.com` from the same place, then restart the container.",
+    "network": "the API cannot be reached: allow outbound HTTPS (TCP 443) to api.tailscale.com (or the control server "
+    "you use: `?baseURL=` on the client secret), or set HTTPS_PROXY for the container; check with `curl -sv "
+    "https://api.tailscale.com/api/v2/oauth/token`.",
+    "tls": "the TLS connection to the API is intercepted or the clock is wrong: trust the proxy's CA in the "
+    "container (or exempt api.tailscale.com from inspection) and check the clock.",
+    "credentials": "the API refused the OAuth client (401 / invalid_client): the client secret is wrong, revoked or "
+    "truncated; create a new OAuth client (admin console → Settings → OAuth clients) and pass its secret as "
+    "`tskey-client-…` in TS_AUTHKEY / --auth-key.",
+    "scopes": "the OAuth client may not create auth keys (403): give it the `auth_keys` write scope and the tags it "
+    "must assign (it can only mint keys for tags it owns), or use a client that has them.",
+    "api": "the API answered with an error: read it above, check the OAuth client (scopes `auth_keys`, its tags) "
+    "and the tailnet, then restart.",
+}
+
+
+@rule(
+    id="TS-LOG-AUTH-KEY-MINT-FAILED",
+    name="log-auth-key-mint-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="no auth key could be created from the OAuth client credentials (DNS, network, TLS, 401/403)",
+    target="daemon-log",
+)
+def auth_key_mint_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: with an OAuth client secret (``tskey-client-…``) as its auth key, ``tailscale up`` (containerboot's
+    TS_AUTHKEY, the Kubernetes operator's proxies, a tsnet app) first creates a one-off auth key through the
+    API: a ``POST /api/v2/oauth/token`` for an access token, then ``POST /api/v2/tailnet/-/keys``. When that
+    fails the node never logs in and containerboot restarts tailscaled in a loop. The error says which step
+    and why: the API host does not resolve (``lookup api.tailscale.com on 127.0.0.11:53: server
+    misbehaving``), cannot be reached, TLS is intercepted, the client secret is refused (401,
+    ``invalid_client``) or the client lacks the ``auth_keys`` scope (403). (The API's own answers are the
+    CLI's kinds: tags refused or missing ``tags-not-permitted``, ``Status: 401/403, Message: …``
+    ``auth-key-rejected``.)
+
+    *Bad*::
+
+        Post "https://api.tailscale.com/api/v2/tailnet/-/keys": Post "https://api.tailscale.com/api/v2/oauth/token": dial tcp: lookup api.tailscale.com on 127.0.0.11:53: server misbehaving
+        boot: 2025/07/23 15:09:50 failed to auth tailscale: failed to auth tailscale: tailscale up failed: exit status 1
+
+    *Good*::
+
+        boot: 2025/07/23 15:09:51 Starting tailscaled
+        2025/07/23 15:09:53 Switching ipn state Starting -> Running (WantRunning=true, nm=true)
+    """
+    issues = log.issues_of("auth-key-mint-failed")
+    if not issues:
+        return
+    reasons = list(dict.fromkeys(issue.key for issue in issues))
+    named = {
+        "dns": "the API host's name does not resolve (DNS)",
+        "network": "the API cannot be reached (network)",
+        "tls": "TLS to the API fails (interception or clock)",
+        "credentials": "the API refused the OAuth client secret (401)",
+        "scopes": "the OAuth client lacks the scope or tags (403)",
+        "api": "the API answered with an error",
+    }
+    yield from _finding(
+        ctx,
+        issues,
+        "no auth key could be created from the OAuth client credentials — "
+        + "; ".join(named.get(reason, reason) for reason in reasons)
+        + f" ({_last(issues)}); the node cannot log in.",
+        " ".join(f"{reason}: {_MINT_FIXES.get(reason, _MINT_FIXES['api'])}" for reason in reasons),
     )
 
 
