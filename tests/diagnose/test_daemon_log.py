@@ -1279,3 +1279,38 @@ def test_an_android_vpn_interface_refused_is_tun_unavailable_with_android_advice
     diagnosis = run_text(prefix.format(msg=message))
     (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-LOG-TUN-UNAVAILABLE"]
     assert "Android" in finding.fix and "modprobe" not in finding.fix
+
+
+# net/tstun/tun_linux.go diagnoseLinuxTUNFailure runs only when a kernel TUN device failed to open (netstack opens
+# none), so each of its lines says kernel-TUN mode: userspace is False, even when the paste stops before CreateTUN's
+# error (blind 14: 670, 765). A later fallback to netstack still wins (the last engine line decides).
+_KERNEL_TUN_DIAGNOSES = [
+    "is CONFIG_TUN enabled in your kernel? `modprobe tun` failed with: modprobe: FATAL: Module tun not found",
+    "is CONFIG_TUN enabled in your kernel? `modprobe tun` failed with: modprobe: FATAL: Module tun n>",
+    "is CONFIG_TUN enabled in your kernel? `modprobe tun` failed with: modprobe: can't change directory to "
+    "'/lib/modules': No such file or directory",
+    "tun module not loaded nor found on disk",
+    "'modprobe tun' successful",
+    "tun module loaded in kernel, but /dev/net/tun does not exist",
+    "kernel/drivers/net/tun.ko found on disk, but not for current kernel; are you in middle of a system update "
+    "and haven't rebooted? found: linux-image-6.1.0-9-amd64: /lib/modules/6.1.0-9-amd64/kernel/drivers/net/tun.ko",
+    'Starting userspace wireguard engine with tun device "tailscale0"',
+]
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(_KERNEL_TUN_DIAGNOSES), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_a_kernel_tun_diagnosis_says_not_userspace(prefix: str, diagnosis: str, fallback: bool) -> None:
+    lines = [prefix.format(msg=m) for m in ["Linux kernel version: 6.8.12-4-pve", diagnosis]]
+    if fallback:
+        lines.append(prefix.format(msg='wgengine.NewUserspaceEngine(tun "userspace-networking") ...'))
+    log = _log(_mangle(lines, "plain"))
+    assert log["userspace"] is fallback, lines
+
+
+@given(st.sampled_from(PREFIXES))
+@settings(max_examples=20, deadline=None)
+def test_the_old_fake_tun_engine_is_userspace(prefix: str) -> None:
+    for wording in ["Starting userspace wireguard engine (with fake TUN device)",
+                    "Starting userspace WireGuard engine (with fake TUN device)"]:  # fmt: skip
+        assert _log(_mangle([prefix.format(msg=wording)], "plain"))["userspace"] is True

@@ -463,6 +463,16 @@ _TUN = re.compile(
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
     r"|-tun[= \",]+userspace-networking|\[Wintun\]|CreateTUN"
+    # wgengine before v1.6: "Starting userspace wireguard engine with tun device %q" (a kernel TUN; fake mode
+    # logged "(with fake TUN device)", its newer wording "Starting userspace WireGuard engine (with fake TUN device)")
+    r'|[Ss]tarting userspace [Ww]ire[Gg]uard engine (?:with tun device "(?P<old_tun>[^"]*)"|\(with fake TUN device\))'
+)
+# net/tstun/tun_linux.go diagnoseLinuxTUNFailure: only CreateTUN of a kernel TUN device runs it (netstack mode
+# opens no TUN), so any of its lines says tailscaled is in kernel-TUN mode, whether or not the device came up.
+_KERNEL_TUN_DIAGNOSIS = re.compile(
+    r"is CONFIG_TUN enabled in your kernel\?|'modprobe tun' successful|tun module loaded in kernel, but "
+    r"|tun module not loaded nor found on disk|kernel/drivers/net/tun\.ko found on disk|"
+    r"created TUN device \S+ after doing `modprobe tun`|^TUN device \S+ is busy"
 )
 
 # netmon's interface list (LinkChange / interfaces.State "ifs={… tailscale0:[100.114.50.9/32 fd7a:…/128 llu6]}")
@@ -474,13 +484,15 @@ def _tun(message: str) -> Iterator[Event]:
     if (failure := _TUN.search(message)) is not None:
         yield Raise("tun-unavailable", "tun", message[failure.start() :])
     if (engine := _USERSPACE.search(message)) is not None:
-        tun = engine.group("tun")
+        tun = engine.group("tun") or engine.group("old_tun")
         userspace = (
             "userspace-networking" in engine.group(0) or "fake" in engine.group(0) or tun == "userspace-networking"
         )
         yield Fact("userspace", "true" if userspace else "false")
         if userspace and tun == "userspace-networking":
             yield Clear("crash", "engine")  # the TUN engine failed and tailscaled fell back to netstack
+    elif _KERNEL_TUN_DIAGNOSIS.search(message) is not None:
+        yield Fact("userspace", "false")
     elif "interfaces.State{" in message and _KERNEL_TUN.search(message) is not None:
         # a hint only: the list is the host's, and a tsnet node (sing-box, …) may run beside a system tailscaled
         yield Fact("kernel-tun", "seen")
