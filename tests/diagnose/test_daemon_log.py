@@ -1314,3 +1314,29 @@ def test_the_old_fake_tun_engine_is_userspace(prefix: str) -> None:
     for wording in ["Starting userspace wireguard engine (with fake TUN device)",
                     "Starting userspace WireGuard engine (with fake TUN device)"]:  # fmt: skip
         assert _log(_mangle([prefix.format(msg=wording)], "plain"))["userspace"] is True
+
+
+# Android logcat, whole or with its pid/tid/level/tag columns elided by the poster ("09-03 07:09:40.802 ... "), and
+# the app's own socket binding line (tailscale-android App.kt) say Android (blind 14: 492).
+_LOGCAT_PREFIXES = [
+    "09-03 07:09:40.802 ... {msg}",
+    "09-03 07:09:40.802  ...  {msg}",
+    "09-03 07:09:40.802 \u2026 {msg}",
+    "08-12 01:28:19.408 31087 31144 D App     : {msg}",
+    "08-12 01:28:19.408 31087 31144 I com.tailscale.ipn: {msg}",
+]
+_ANDROID_BINDINGS = [
+    "bindSocketToActiveNetwork: binding fd=148 to net=274 iface=rmnet_data0",
+    "bindSocketToActiveNetwork: binding fd=31 to net=101 iface=wlan0",
+    "bindSocketToActiveNetwork: bind failed fd=31 net=101 iface=wlan0: java.net.SocketException: EPERM",
+]
+
+
+@given(st.sampled_from(_LOGCAT_PREFIXES), st.sampled_from(_ANDROID_BINDINGS), st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_an_android_log_with_its_columns_elided_says_android(prefix: str, binding: str, dns_first: bool) -> None:
+    dns = "dns udp query: waiting for response or error from [100.100.100.100]: context deadline exceeded"
+    bodies = [dns] * 3 + [binding] if dns_first else [binding] + [dns] * 3
+    log = _log("\n".join(prefix.format(msg=m) for m in bodies) + "\n")
+    assert log["os"] == "android"
+    assert "dns-forward-failing" in _kinds(log)
