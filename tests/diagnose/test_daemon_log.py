@@ -1340,3 +1340,34 @@ def test_an_android_log_with_its_columns_elided_says_android(prefix: str, bindin
     log = _log("\n".join(prefix.format(msg=m) for m in bodies) + "\n")
     assert log["os"] == "android"
     assert "dns-forward-failing" in _kinds(log)
+
+
+# safesocket.Listen refuses with "address already in use" only when a live tailscaled answers on the LocalAPI socket
+# (safesocket/unixsocket.go dials it first): this second daemon exits, the running one is fine — socket-in-use, not
+# a crash, whether the logger's close-down comes before or after the error (blind 14: 775).
+_SOCKET_ERRORS = [
+    "safesocket.Listen: /var/run/tailscale/tailscaled.sock: address already in use",
+    "safesocket.Listen: /run/tailscale/tailscaled.sock: address already in use",
+    "safesocket.Listen: /tmp/tailscaled.sock: address already in use",
+    "safesocket.Listen: /var/run/tailscaled.socket: address already in use; tailscaled already running under "
+    "launchd (to stop, run: $ sudo launchctl stop com.tailscale.tailscaled)",
+]
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(_SOCKET_ERRORS), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_a_second_tailscaled_finding_the_socket_served_is_not_a_crash(
+    prefix: str, error: str, close_first: bool
+) -> None:
+    start = 'Program starting: v1.68.1-tf02ad8397-g8f9cb4763, Go 1.22.4: []string{"./tailscaled"}'
+    closing = ["flushing log.", "logger closing down"]
+    bodies = [start, *(closing + [error] if close_first else [error] + closing)]
+    log = _log(_mangle([prefix.format(msg=m) for m in bodies], "plain"))
+    assert "socket-in-use" in _kinds(log) and "crash" not in _kinds(log), bodies
+    assert log["exit"] == 1  # a warning: the extra start failed
+
+
+def test_a_socket_in_use_finding_says_the_running_daemon_is_fine() -> None:
+    diagnosis = run_text(f"2024/10/09 02:07:26 {_SOCKET_ERRORS[0]}\n")
+    (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-LOG-SOCKET-IN-USE"]
+    assert "already runs" in finding.cause and "stop the extra start" in finding.fix

@@ -944,8 +944,17 @@ _SERVICE_VERDICT = ("Main process exited", "Failed with result", "Active: failed
 _OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|socket|mount|timer): ")
 
 
+# safesocket.Listen (safesocket/unixsocket.go) dials the LocalAPI socket first and refuses with "<path>: address
+# already in use" only when something answers there: another tailscaled already runs and serves it. This one exits
+# (cmd/tailscaled: "safesocket.Listen: %v"), the running one is untouched: not a crash of the daemon in service.
+_SOCKET_IN_USE = re.compile(r"safesocket\.Listen: \S+: address already in use")
+
+
 def _crash(message: str) -> Iterator[Event]:
     if _OTHER_UNIT.match(message) is not None:
+        return
+    if (in_use := _SOCKET_IN_USE.search(message)) is not None:
+        yield Raise("socket-in-use", "socket", message[in_use.start() :])
         return
     if _EXEC_FAILED.search(message) is not None:
         yield Raise("exec-failed", "exec", message)
