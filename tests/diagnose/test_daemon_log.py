@@ -1371,3 +1371,27 @@ def test_a_socket_in_use_finding_says_the_running_daemon_is_fine() -> None:
     diagnosis = run_text(f"2024/10/09 02:07:26 {_SOCKET_ERRORS[0]}\n")
     (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-LOG-SOCKET-IN-USE"]
     assert "already runs" in finding.cause and "stop the extra start" in finding.fix
+
+
+# A rate-limited control error whose format is only a verb ('[RATELIMIT] format("Received error: %v")') names no
+# error: a login loop against a server that answers (Headscale refusing the register POST) logs the same line, so
+# what still holds is the pending login, not control-unreachable; a named error still says unreachable (blind 14: 667).
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["Received error: %v", "TryLogin: %v"]),
+    st.sampled_from(["(10 dropped)", "(1 dropped)", "(9 dropped)"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_rate_limited_bare_control_error_does_not_hide_a_pending_login(prefix: str, form: str, dropped: str) -> None:
+    bodies = [
+        "control: LoginInteractive -> regen=true",
+        "control: doLogin(regen=true, hasUrl=false)",
+        "control: Generating a new nodekey.",
+        "control: RegisterReq: onode= node=[sGHUS] fup=false nks=false",
+        f'[RATELIMIT] format("{form}") {dropped}',
+    ]
+    log = _log(_mangle([prefix.format(msg=m) for m in bodies], "plain"))
+    assert "login-required" in _kinds(log) and "control-unreachable" not in _kinds(log), bodies
+    named = [*bodies[:-1], "Received error: fetch control key: Get \"https://hs.example.com/key?v=88\": dial tcp "
+             "203.0.113.9:443: connect: connection refused"] * 2  # fmt: skip
+    assert "control-unreachable" in _kinds(_log(_mangle([prefix.format(msg=m) for m in named], "plain")))

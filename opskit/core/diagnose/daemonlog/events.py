@@ -1212,6 +1212,9 @@ _ANY_EVENT_WORD = any_word_pattern(EVENT_WORDS)
 
 
 _RATELIMIT = re.compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
+# A rate-limited control error whose format is only a verb ("Received error: %v", "TryLogin: %v") names no
+# error: a refused registration (control answered) logs the same format, so it is no evidence control is unreachable.
+_VERB_ONLY_CONTROL_ERROR = re.compile(r"(?:Received error|TryLogin|PollNetMap|lite map update error): %[vsw]$")
 
 
 def events_of(message: str) -> Iterator[Event]:
@@ -1220,7 +1223,10 @@ def events_of(message: str) -> Iterator[Event]:
         # The rate limiter prints the format of a message logged too often ("router: %s add failed: %v"): it
         # stands for repeats of that message. Its issue holds; what the verbs would have named (a peer, a
         # region) is unknown ("?"), and it proves no success.
+        verb_only = _VERB_ONLY_CONTROL_ERROR.search(limited.group("format")) is not None
         for event in _events_of(limited.group("format")):
+            if verb_only and isinstance(event, Raise) and event.kind == "control-unreachable":
+                continue
             if isinstance(event, Raise):
                 yield replace(event, key="?" if "%" in event.key else event.key, detail=message)
         return
