@@ -478,7 +478,15 @@ def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) 
     # Only a document with its Self object says which row is the local node ("json" marks it so).
     whole = "BackendState" in document
     layout = ("json" if isinstance(me, dict) else "json (no self)") if whole else "json (fragment)"
-    return StatusReport(layout, tuple(peers), tuple(health), state_message, state_line)
+    backend_state = document.get("BackendState")
+    return StatusReport(
+        layout,
+        tuple(peers),
+        tuple(health),
+        state_message,
+        state_line,
+        backend_state=backend_state if isinstance(backend_state, str) and backend_state else None,
+    )
 
 
 # ------------------------------------------------------------------------- fragments of --json
