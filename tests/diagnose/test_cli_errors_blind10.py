@@ -457,3 +457,35 @@ def test_a_hand_cut_peer_object_reads_with_a_blank_after_every_line(end: str, fe
     fields = ['    "Online": true,', '    "KeepAlive": false,', '    "ExitNode": false,', '    "Active": false,']
     text = end.join((["```"] if fence else []) + fields + (["```"] if fence else []))
     assert [b["kind"] for b in to_json(run_text(text), 1)["blocks"]] == ["status"], repr(text)
+
+
+# fix14-cli (blind 502): the port mapper's other UPnP discovery lines during netcheck (net/portmapper: a reply
+# from a non-standard source port, still used; the [v1] reply dump; "UPnP meta changed"; an unrecognised or
+# surplus reply) are netcheck chatter: read as netcheck, alone or around a report, quoted or not, no problem.
+PORTMAP_CHATTER = [
+    "portmap: UPnP discovery response from non-UPnP port 37565",
+    "portmap: [v1] UPnP reply {Location:http://192.168.0.1:49152/IGDdevicedesc_brlan0.xml Server:Linux UPnP/1.0 "
+    'USN:uuid:ebf5a0a0}, "HTTP/1.1 200 OK\\r\\nCACHE-CONTROL: max-age=1800\\r\\n\\r\\n"',
+    "portmap: UPnP meta changed: [{Location:http://192.168.1.1:5000/rootDesc.xml Server:OpenWRT/22 USN:uuid:1}]",
+    "portmap: unrecognized UPnP discovery response; ignoring: bad response",
+    "portmap: too many UPnP responses: skipping",
+]
+
+
+@given(
+    st.lists(st.sampled_from(PORTMAP_CHATTER), min_size=1, max_size=3),
+    st.sampled_from(["", "2023/03/08 22:32:00 ", "2025/03/01 10:00:00.123456 "]),
+    st.sampled_from(["alone", "before", "after"]),
+    st.sampled_from(["", "> "]),
+    st.sampled_from(["", "$ "]),
+)
+@settings(max_examples=40, deadline=None)
+def test_the_port_mappers_upnp_discovery_chatter_is_netcheck_without_a_problem(
+    lines: list[str], stamp: str, where: str, quote: str, prompt: str
+) -> None:
+    logged = [f"{stamp}{line}" for line in lines]
+    body = {"alone": logged, "before": [*logged, *NETCHECK_REPORT], "after": [*NETCHECK_REPORT[1:], *logged]}[where]
+    text = "\n".join(f"{quote}{line}" for line in _paste(prompt, "tailscale netcheck", body, ("", "")).split("\n"))
+    report = run_text(text)
+    assert [b["kind"] for b in to_json(report, 0)["blocks"]] == ["netcheck"], text
+    assert [f.rule_id for f in report.findings if f.severity is not Severity.INFO] == [], text

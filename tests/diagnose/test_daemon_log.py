@@ -1279,3 +1279,28 @@ def test_an_android_vpn_interface_refused_is_tun_unavailable_with_android_advice
     diagnosis = run_text(prefix.format(msg=message))
     (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-LOG-TUN-UNAVAILABLE"]
     assert "Android" in finding.fix and "modprobe" not in finding.fix
+
+
+# fix14-cli (blind 669): `log show` names the sender image in parentheses when a system library or framework
+# logs inside Tailscale's extension process ("IPNExtension: (libsystem_secinit.dylib) AppSandbox …"): the OS's
+# line, not tailscaled's. Tailscale's own messages in the same process (no sender) stay log lines.
+MACOS_STAMPS = [
+    "2023-06-07 13:26:30.346562+1000 0x16cdd5 Activity 0x7fe1d0 98039 0 IPNExtension: ",
+    "2023-05-27 01:02:04.761562-0400 0xba325    Activity    0x3bf747             19332  0    IPNExtension: ",
+    "2024-01-02 03:04:05.000001+0000 0x1 Default 0x0 512 0 io.tailscale.ipn.macsys.network-extension: ",
+]
+MACOS_SENDERS = ["libsystem_secinit.dylib", "Security", "CFNetwork", "libnetwork.dylib", "Network", "libxpc.dylib"]
+MACOS_SENDER_MESSAGES = ["AppSandbox request successful", "SecTrustEvaluateIfNecessary", "nw_path_evaluator_start"]
+
+
+@given(st.sampled_from(MACOS_STAMPS), st.sampled_from(MACOS_SENDERS), st.sampled_from(MACOS_SENDER_MESSAGES))
+@settings(max_examples=30, deadline=None)
+def test_a_system_library_line_in_the_macos_extension_is_not_a_tailscaled_line(
+    stamp: str, sender: str, message: str
+) -> None:
+    line = f"{stamp}({sender}) {message}"
+    assert not is_daemon_log_line(line)
+    assert is_daemon_log_line(line) == is_daemon_log_line_slow(line)
+    with pytest.raises(InputError):
+        run_text(line + "\n" + line + "\n")
+    assert is_daemon_log_line(f"{stamp}magicsock: derp-1 connected; connGen=1")

@@ -1447,3 +1447,72 @@ def test_an_error_the_derp_check_reader_does_not_know_is_never_no_problems() -> 
     assert diagnosis.has_problems
     (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-DERP-REGION-FAILING"]
     assert "a sentence from a newer client" in finding.cause and finding.severity is Severity.WARNING
+
+
+# fix14-cli (blind 766): `tailscale serve`/`funnel` on a node without the HTTPS capability prints the control
+# server's QueryFeature text and the enable URL (cli/serve_legacy.go enableFeatureInteractive): Serve is not
+# enabled for the tailnet. Funnel's own wording of the same flow stays funnel-unavailable.
+SERVE_NOT_ENABLED_TEXTS = [
+    "Serve is not enabled on your tailnet.",
+    "Serve is not yet enabled on your tailnet.",
+    "Serve is not enabled for this tailnet.",
+    "HTTPS is not enabled on your tailnet.",
+    "HTTPS certificates are not enabled for your tailnet.",
+]
+SERVE_COMMANDS = ["tailscale serve http://192.168.1.101:8080", "sudo tailscale serve --bg 3000",
+                  "tailscale serve https / http://127.0.0.1:8080", "root@ct:~# tailscale serve 8123"]  # fmt: skip
+SERVE_WRAPS = [
+    "{m}\nTo enable, visit:\n\n         https://login.tailscale.com/f/serve?node=nXYZ\n",
+    "$ {c}\n\n{m}\nTo enable, visit:\n\n         https://login.tailscale.com/f/serve?node=<redacted>\n",
+    "```bash\n{c}\n\n{m}\nTo enable, visit:\n\n         https://login.tailscale.com/f/serve?node=n1\n```",
+    "> {m}",
+    "I ran `{c}` and got `{m}`",
+]
+
+
+@given(st.sampled_from(SERVE_NOT_ENABLED_TEXTS), st.sampled_from(SERVE_COMMANDS), st.sampled_from(SERVE_WRAPS))
+@settings(max_examples=40, deadline=None)
+def test_serve_not_enabled_for_the_tailnet_is_its_own_kind(message: str, command: str, wrap: str) -> None:
+    text = wrap.format(m=message, c=command)
+    assert _windows_kinds(text) == ["serve-not-enabled"], text
+    report = run_text(text)
+    (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-SERVE-NOT-ENABLED"]
+    assert "not enabled for this tailnet" in finding.cause and "login.tailscale.com/f/serve" in finding.fix
+    assert finding.severity is Severity.ERROR
+
+
+@given(st.sampled_from(["Funnel is not enabled on your tailnet.", "Funnel is not yet enabled for this tailnet."]))
+@settings(max_examples=4, deadline=None)
+def test_funnel_not_enabled_for_the_tailnet_stays_funnel_unavailable(message: str) -> None:
+    assert _windows_kinds(f"$ tailscale funnel 443 on\n{message}\nTo enable, visit:\n") == ["funnel-unavailable"]
+
+
+def test_other_features_not_enabled_are_not_serve() -> None:
+    text = "Unable to enable local Tailscale SSH server; not enabled on Tailnet. See https://tailscale.com/s/ssh"
+    assert "serve-not-enabled" not in _windows_kinds(text)
+
+
+# fix14-cli (blind 493): tailscaled started from a locked declarative config file (`tailscaled --config=…`)
+# refuses every prefs change from the CLI (ipn/ipnlocal/local.go isConfigLocked_Locked, serve.go): the daemon
+# answered, so it is not "not running".
+CONFIG_LOCKED = "can't reconfigure tailscaled when using a config file; config file is locked"
+CONFIG_LOCKED_WRAPS = [
+    "{m}",
+    "$ sudo tailscale set --advertise-exit-node\n{m}",
+    "$ tailscale up --advertise-routes=10.0.0.0/24\nbackend error: {m}",
+    "$ tailscale serve --bg 8080\n500 Internal Server Error: {m}",
+    "I tried to run `tailscale set --advertise-exit-node` but resulted in a `{m}`.",
+    "> {m}",
+    "```\n{m}\n```",
+]
+
+
+@given(st.sampled_from(CONFIG_LOCKED_WRAPS))
+@settings(max_examples=10, deadline=None)
+def test_a_locked_config_file_refusal_is_config_file_locked_not_a_stopped_daemon(wrap: str) -> None:
+    text = wrap.format(m=CONFIG_LOCKED)
+    assert _windows_kinds(text) == ["config-file-locked"], text
+    report = run_text(text)
+    (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-CONFIG-FILE-LOCKED"]
+    assert "config file" in finding.cause and "restart tailscaled" in finding.fix
+    assert "TS-WIN-BACKEND-ERROR" not in rule_ids(report)

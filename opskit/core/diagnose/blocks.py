@@ -26,8 +26,8 @@ from opskit.core.diagnose.netcheck import (
     bullet_key,
     is_netcheck_line,
     is_netcheck_log_line,
+    is_portmap_line,
     is_region_line,
-    is_upnp_not_gateway_line,
     looks_like_netcheck_json,
     match_plain_region,
     parse_json_text,
@@ -764,13 +764,13 @@ def split_input(text: str) -> SplitInput:
             first = text[0]
             if first == "*":
                 key = bullet_key(text) or ""
-            elif (first == "-" and is_region_line(text)) or is_upnp_not_gateway_line(text):
+            elif (first == "-" and is_region_line(text)) or is_portmap_line(text):
                 key = ""  # region lines, and the port mapper's log lines, repeat within one report
             else:
                 key = text.split(":", 1)[0].lstrip("*\u2022- ").strip()
             new_report = text == "Report:" or (key and key in seen_keys)
             # the port mapper logs while netcheck probes, before its "Report:": the same run, not a new one
-            if current_kind is _NETCHECK and new_report and not all(is_upnp_not_gateway_line(c.text) for c in current):
+            if current_kind is _NETCHECK and new_report and not all(is_portmap_line(c.text) for c in current):
                 close_block()
             if key and text != "Report:":
                 seen_keys.add(key)

@@ -293,6 +293,11 @@ class WindowsErrorKind(StrEnum):
     # the exit node this node selected is not active ("selected but offline" in `tailscale exit-node list`)
     EXIT_NODE_OFFLINE = "exit-node-offline"
     SERVE_NOT_CONFIGURED = "serve-not-configured"  # `tailscale serve status`: "No serve config" / `{}`: nothing served
+    # `tailscale serve`/`funnel`: control says Serve (HTTPS) is not enabled for the tailnet and prints the URL
+    # that enables it (cli/serve_legacy.go enableFeatureInteractive prints QueryFeature's Text and URL)
+    SERVE_NOT_ENABLED = "serve-not-enabled"
+    # `tailscale set`/`up`/`serve` refused: tailscaled runs from a locked --config file (ipnlocal isConfigLocked)
+    CONFIG_FILE_LOCKED = "config-file-locked"
     SERVE_FAILED = "serve-failed"  # `tailscale serve`/`funnel` refused the config (port taken, untagged Service host…)
     DRIVE_FAILED = "drive-failed"  # `tailscale drive` (Taildrive): not enabled for the node, bad or unknown share name
     SWITCH_FAILED = "switch-failed"  # `tailscale switch`: no such login profile, or tailscaled refused the switch

@@ -95,19 +95,29 @@ _UPNP_NOT_GATEWAY = re.compile(
 )
 
 
+# The port mapper's other UPnP discovery lines during `tailscale netcheck` (net/portmapper/portmapper.go: a
+# reply from a non-standard source port, still used; the [v1] reply dump with the raw SSDP answer; "UPnP meta
+# changed"; an unrecognised or surplus reply, ignored): chatter of the probe, nothing that fails.
+_PORTMAP_CHATTER = re.compile(
+    r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )?portmap: (?:\[v1\] )?"
+    r"(?:UPnP discovery response from non-UPnP port \d+$|UPnP reply \{|UPnP meta changed: "
+    r"|unrecognized UPnP discovery response; ignoring|too many UPnP responses: skipping)"
+)
+
+
 def is_upnp_not_gateway_line(text: str) -> bool:
     """netcheck's port mapper saying a UPnP gateway answered from an address other than the gateway."""
     return "UPnP discovery response from" in text and _UPNP_NOT_GATEWAY.match(text) is not None
 
 
+def is_portmap_line(text: str) -> bool:
+    """A line netcheck's port mapper logs about UPnP discovery (the not-gateway finding or mere chatter)."""
+    return "portmap: " in text and (is_upnp_not_gateway_line(text) or _PORTMAP_CHATTER.match(text) is not None)
+
+
 def is_netcheck_line(text: str) -> bool:
     """True for a line of the human netcheck layout (``Report:``, ``* UDP:``, ``- fra: 5ms``)."""
-    return (
-        text == "Report:"
-        or bullet_key(text) is not None
-        or bool(_KEY_LINE.match(text))
-        or ("UPnP discovery response from" in text and _UPNP_NOT_GATEWAY.match(text) is not None)
-    )
+    return text == "Report:" or bullet_key(text) is not None or bool(_KEY_LINE.match(text)) or is_portmap_line(text)
 
 
 def is_region_line(text: str) -> bool:
@@ -327,6 +337,8 @@ def parse_netcheck_text(
             values["upnp_responder"] = (upnp.group("responder"), upnp.group("gateway"))
             sources["upnp_responder"] = line
             continue
+        if first in "p2" and _PORTMAP_CHATTER.match(text) is not None:
+            continue  # the port mapper's discovery chatter: read, says nothing about the network
         if first == "-":
             latency_entry = _region_entry(text, line)
             if latency_entry is not None:

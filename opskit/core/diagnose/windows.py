@@ -285,6 +285,24 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # `tailscale serve status` (and `funnel status`) with an empty serve config (cli/serve_legacy.go
     # runServeStatus: isServeConfigEmpty): nothing is served or funnelled.
     (WindowsErrorKind.SERVE_NOT_CONFIGURED, r"^No serve config\.?$"),
+    # `tailscale serve`/`funnel` on a node without the HTTPS capability: the CLI prints the control server's
+    # QueryFeature text ("Serve is not enabled on your tailnet.", "To enable, visit:") and the enable URL
+    # (cli/serve_legacy.go enableFeatureInteractive). Funnel's own wording stays funnel-unavailable.
+    (
+        WindowsErrorKind.FUNNEL_UNAVAILABLE,
+        r"\bFunnel (?:is )?not (?:yet )?enabled (?:on|for) (?:your|this|the) tailnet",
+    ),
+    (
+        WindowsErrorKind.SERVE_NOT_ENABLED,
+        r"\b(?:Serve|HTTPS(?: certificates)?) (?:is|are) not (?:yet )?enabled (?:on|for) "
+        r"(?:your|this|the) tailnet",
+    ),
+    # tailscaled started with a locked declarative config file (`tailscaled --config=…`) refuses every prefs
+    # change (ipn/ipnlocal/local.go isConfigLocked_Locked, serve.go): the daemon answered, nothing changed.
+    (
+        WindowsErrorKind.CONFIG_FILE_LOCKED,
+        r"can'?t reconfigure tailscaled when using a config file|config file is locked",
+    ),
     (
         WindowsErrorKind.FUNNEL_UNAVAILABLE,
         r"Funnel not available|Unable to turn on Funnel|Funnel support is disabled",
@@ -586,6 +604,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
     WindowsErrorKind.ACCEPT_ROUTES_OFF: ("advertising routes but",),
     WindowsErrorKind.EXIT_NODE_OFFLINE: ("selected but offline",),
     WindowsErrorKind.SERVE_NOT_CONFIGURED: ("no serve config",),
+    WindowsErrorKind.SERVE_NOT_ENABLED: ("not enabled on", "not enabled for", "not yet enabled"),
+    WindowsErrorKind.CONFIG_FILE_LOCKED: ("when using a config file", "config file is locked"),
     WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
     WindowsErrorKind.SSH_FAILED: (
         "ssh policy",

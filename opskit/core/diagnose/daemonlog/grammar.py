@@ -117,6 +117,10 @@ _MACOS = re.compile(
     r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+0x[0-9a-f]+\s+\w+\s+0x[0-9a-f]+\s+\d+\s+\d+\s+"
     r"(?P<proc>[\w.-]+):\s+"
 )
+# `log show` names the sender image in parentheses when it is not the process's main binary: a system library or
+# framework logging inside the extension ("IPNExtension: (libsystem_secinit.dylib) AppSandbox …", "(Security)",
+# "(CFNetwork)"). Tailscale's own Go log lines carry no sender: such a line is the OS's, not tailscaled's.
+_MACOS_SENDER = re.compile(r"^\((?P<sender>[\w.+-]+)\)\s")
 # macOS Console's copy (level, time, process, message; tabs already spaces), with or without the date, and with
 # or without the PID column Console can show first ("53457<TAB>default<TAB>19:53:44.078650-0800<TAB>IPNExtension").
 _CONSOLE = re.compile(
@@ -178,6 +182,10 @@ def message_of(text: str) -> Message:
         if first.isdigit():
             if (macos := _MACOS.match(text)) is not None:
                 process, form, text = macos.group("proc"), "macos", text[macos.end() :]
+                if (sender := _MACOS_SENDER.match(text)) is not None and sender.group("sender") not in (
+                    TAILSCALE_PROCESSES
+                ):
+                    process = sender.group("sender")  # a system library's line in Tailscale's process
                 continue
             if (logcat := _LOGCAT.match(text)) is not None:
                 process, form, text = logcat.group("proc"), "logcat", text[logcat.end() :]

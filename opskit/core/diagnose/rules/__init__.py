@@ -76,6 +76,8 @@ RULES: tuple[Rule, ...] = (
     windows.exit_node_offline,
     windows.serve_not_configured,
     windows.serve_failed,
+    windows.serve_not_enabled,
+    windows.config_file_locked,
     windows.drive_failed,
     windows.switch_failed,
     windows.update_failed,

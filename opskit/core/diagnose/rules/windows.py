@@ -361,6 +361,22 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "Update Tailscale the way it was installed (apt/dnf/apk/pkg, Homebrew, the NAS package center, the "
         "container image, the app store) and read the package manager's own error.",
     ),
+    WindowsErrorKind.SERVE_NOT_ENABLED: (
+        "`tailscale serve` (or `funnel`) stopped before serving anything: Serve and the HTTPS certificates it "
+        "needs are not enabled for this tailnet, so this node lacks the HTTPS capability. The coordination "
+        "server answered with the link that enables it; nothing is wrong with the backend or the network.",
+        "Open the URL the CLI printed (https://login.tailscale.com/f/serve?node=…) as a tailnet admin and "
+        "enable Serve/HTTPS, or enable HTTPS certificates in the admin console (DNS page: MagicDNS and HTTPS "
+        "Certificates); then rerun the same `tailscale serve` command.",
+    ),
+    WindowsErrorKind.CONFIG_FILE_LOCKED: (
+        "tailscaled was started from a declarative config file (`tailscaled --config=…`) that locks its "
+        "preferences, so it refuses every change made with `tailscale set`, `up` or `serve`: the daemon is "
+        "running and answered, and nothing changed.",
+        'Put the setting in the config file instead (e.g. `"AdvertiseExitNode": true` or '
+        '`"AdvertiseRoutes"`), or set `"Locked": false` in it to allow CLI changes, then restart '
+        "tailscaled (`sudo systemctl restart tailscaled`).",
+    ),
     WindowsErrorKind.DNS_QUERY_FAILED: (
         "`tailscale dns query` / `tailscale dns status` got no answer from tailscaled's DNS: the node is not "
         "connected (no netmap), has no DNS manager, or the resolver failed.",
@@ -2295,6 +2311,58 @@ def update_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findi
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(WindowsErrorKind.UPDATE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-SERVE-NOT-ENABLED",
+    name="cli-serve-not-enabled",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="`tailscale serve` refused: Serve/HTTPS is not enabled for the tailnet",
+    target="windows",
+)
+def serve_not_enabled(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: before serving, the CLI checks the node has the HTTPS capability; without it, it asks the
+    coordination server how to enable the feature and prints its text and link
+    (cmd/tailscale/cli/serve_legacy.go enableFeatureInteractive), then exits: nothing is served.
+
+    *Bad*::
+
+        $ tailscale serve http://192.168.1.101:8080
+        Serve is not enabled on your tailnet.
+        To enable, visit:
+                 https://login.tailscale.com/f/serve?node=n1234
+
+    *Good*::
+
+        No serve config
+    """
+    yield from _emit(WindowsErrorKind.SERVE_NOT_ENABLED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-CONFIG-FILE-LOCKED",
+    name="cli-config-file-locked",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscaled runs from a locked config file: CLI preference changes are refused",
+    target="windows",
+)
+def config_file_locked(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a tailscaled started with ``--config=FILE`` takes its preferences from that file and, unless
+    it says ``"Locked": false``, refuses edits from the CLI (ipn/ipnlocal/local.go isConfigLocked_Locked).
+
+    *Bad*::
+
+        $ tailscale set --advertise-exit-node
+        can't reconfigure tailscaled when using a config file; config file is locked
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(WindowsErrorKind.CONFIG_FILE_LOCKED, report, ctx)
 
 
 @rule(
