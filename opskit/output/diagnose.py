@@ -163,7 +163,7 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
             {
                 "label": i.label,
                 "layout": s.layout,
-                "state": s.state_message,
+                "state": s.state_message or s.backend_state,
                 "health": [h.text for h in s.health],
                 "peers": len(s.peers),
             }

@@ -108,7 +108,9 @@ def _peer_facts(expected_peers: list[dict[str, Any]], peers: list[dict[str, Any]
         if "name" in expected:
             candidates = [p for p in peers if _lower(p.get("name")) == _lower(expected["name"])]
         else:
-            candidates = [p for p in peers if not p.get("self")]
+            # an unnamed expectation is matched against the self row only when it says self = true (a
+            # redacted name, or a truth that gives only the address): otherwise never against the self row
+            candidates = [p for p in peers if bool(p.get("self")) == bool(expected.get("self"))]
         if not any(_peer_matches(expected, p) for p in candidates):
             shown = [{k: p.get(k) for k in ("name", "ip", "path", "derp", "endpoint", "offline")} for p in candidates]
             yield f"peer {expected}: no match among {shown or 'no peer of that name'}"

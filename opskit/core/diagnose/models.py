@@ -163,6 +163,9 @@ class StatusReport:
     # The state came from another command's error (`tailscale ip`: "no current Tailscale IPs; state: X"), not
     # from `tailscale status`: that error's own rule explains it, the status rules stay silent.
     from_cli_error: bool = False
+    # The BackendState a `status --json` document names, "Running" included (the text form prints no state
+    # when running, so state_message stays None there): what the JSON output's "state" shows when no message.
+    backend_state: str | None = None
 
     @property
     def self_peer(self) -> StatusPeer | None:

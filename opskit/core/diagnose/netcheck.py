@@ -190,6 +190,17 @@ def _derp_home(value: str) -> tuple[DerpHomeState, str | None, int | None]:
     return DerpHomeState.OK, value, None
 
 
+def _unnamed_home(latencies: list[DerpLatency], state: DerpHomeState) -> tuple[DerpHomeState, str | None]:
+    """A blank ``Nearest DERP:`` over measured latencies: the CLI prints the preferred region's RegionName
+    there (cmd/tailscale/cli/netcheck.go), blank when the derpMap gives that region none (a custom region
+    with only a RegionCode), and the same empty name in that region's ``- code: 9.3ms   ()`` row. When
+    exactly one answering region has an empty name, it is the home; with several, which one is unknown."""
+    unnamed = [entry for entry in latencies if entry.name == "" and entry.latency_ms is not None]
+    if len(unnamed) != 1:
+        return state, None
+    return DerpHomeState.OK, unnamed[0].code
+
+
 def _ipv4(value: str) -> tuple[bool | None, str | None]:
     lowered = value.strip().lower()
     if lowered.startswith("yes"):
@@ -225,6 +236,14 @@ def region_parts(text: str) -> tuple[str, str, str | None] | None:
         return None
     if not tail:
         return code, raw_latency, ""
+    close = tail.rfind(")")
+    if (
+        tail[-1] != ")"
+        and close > 0
+        and tail[close + 1 : close + 2].isspace()
+        and tail.count("(", 0, close) == tail.count(")", 0, close + 1)
+    ):
+        return code, raw_latency, tail[1:close]  # a note typed after the row: `()     <--- seems good`
     return code, raw_latency, tail[1:-1] if tail[-1] == ")" else None
 
 
@@ -347,6 +366,8 @@ def parse_netcheck_text(
         _portmap(values["PortMapping"]) if "PortMapping" in values else (PortMapState.UNKNOWN, ())
     )
     home_state, home, _home_id = _derp_home(values.get("Nearest DERP", ""))
+    if home is None and "Nearest DERP" in values and not values["Nearest DERP"].strip():
+        home_state, home = _unnamed_home(latencies, home_state)
     # build_frozen, not ParsedNetcheck(...): see models.build_frozen for the measured gain.
     return build_frozen(
         NetcheckReport,

@@ -35,6 +35,9 @@ _LEGACY_ROW = re.compile(
 )
 _TXRX = re.compile(r",\s*tx (?P<tx>\d+) rx (?P<rx>\d+)\s*$")
 _LAST_SEEN = re.compile(r",\s*last seen (?P<ago>\S+ ago)")
+# A note the poster typed after a row's cell (`tx 17168 rx 0   <-- not ok`, `-  # this one`, `← broken`):
+# an arrow or comment marker after whitespace; the CLI's cell never holds one.
+_TRAILING_NOTE = re.compile(r"\s+(?:<-+|<=+|←|⬅|#|//)(?:\s.*)?$")
 _STATE_MESSAGES = (
     "Tailscale is stopped.",
     "Logged out.",
@@ -53,6 +56,8 @@ KNOWN_OS = {
 def _parse_cell(cell: str) -> dict[str, object] | None:
     """Fields of a status cell, or None when the text is not a status cell at all."""
     cell = cell.strip()
+    if "<" in cell or "#" in cell or "/" in cell or "←" in cell or "⬅" in cell:
+        cell = _TRAILING_NOTE.sub("", cell)
     fields: dict[str, object] = {}
     txrx = _TXRX.search(cell)
     if txrx:
@@ -478,7 +483,15 @@ def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) 
     # Only a document with its Self object says which row is the local node ("json" marks it so).
     whole = "BackendState" in document
     layout = ("json" if isinstance(me, dict) else "json (no self)") if whole else "json (fragment)"
-    return StatusReport(layout, tuple(peers), tuple(health), state_message, state_line)
+    backend_state = document.get("BackendState")
+    return StatusReport(
+        layout,
+        tuple(peers),
+        tuple(health),
+        state_message,
+        state_line,
+        backend_state=backend_state if isinstance(backend_state, str) and backend_state else None,
+    )
 
 
 # ------------------------------------------------------------------------- fragments of --json
