@@ -1281,6 +1281,122 @@ def test_an_android_vpn_interface_refused_is_tun_unavailable_with_android_advice
     assert "Android" in finding.fix and "modprobe" not in finding.fix
 
 
+# net/tstun/tun_linux.go diagnoseLinuxTUNFailure runs only when a kernel TUN device failed to open (netstack opens
+# none), so each of its lines says kernel-TUN mode: userspace is False, even when the paste stops before CreateTUN's
+# error (blind 14: 670, 765). A later fallback to netstack still wins (the last engine line decides).
+_KERNEL_TUN_DIAGNOSES = [
+    "is CONFIG_TUN enabled in your kernel? `modprobe tun` failed with: modprobe: FATAL: Module tun not found",
+    "is CONFIG_TUN enabled in your kernel? `modprobe tun` failed with: modprobe: FATAL: Module tun n>",
+    "is CONFIG_TUN enabled in your kernel? `modprobe tun` failed with: modprobe: can't change directory to "
+    "'/lib/modules': No such file or directory",
+    "tun module not loaded nor found on disk",
+    "'modprobe tun' successful",
+    "tun module loaded in kernel, but /dev/net/tun does not exist",
+    "kernel/drivers/net/tun.ko found on disk, but not for current kernel; are you in middle of a system update "
+    "and haven't rebooted? found: linux-image-6.1.0-9-amd64: /lib/modules/6.1.0-9-amd64/kernel/drivers/net/tun.ko",
+    'Starting userspace wireguard engine with tun device "tailscale0"',
+]
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(_KERNEL_TUN_DIAGNOSES), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_a_kernel_tun_diagnosis_says_not_userspace(prefix: str, diagnosis: str, fallback: bool) -> None:
+    lines = [prefix.format(msg=m) for m in ["Linux kernel version: 6.8.12-4-pve", diagnosis]]
+    if fallback:
+        lines.append(prefix.format(msg='wgengine.NewUserspaceEngine(tun "userspace-networking") ...'))
+    log = _log(_mangle(lines, "plain"))
+    assert log["userspace"] is fallback, lines
+
+
+@given(st.sampled_from(PREFIXES))
+@settings(max_examples=20, deadline=None)
+def test_the_old_fake_tun_engine_is_userspace(prefix: str) -> None:
+    for wording in ["Starting userspace wireguard engine (with fake TUN device)",
+                    "Starting userspace WireGuard engine (with fake TUN device)"]:  # fmt: skip
+        assert _log(_mangle([prefix.format(msg=wording)], "plain"))["userspace"] is True
+
+
+# Android logcat, whole or with its pid/tid/level/tag columns elided by the poster ("09-03 07:09:40.802 ... "), and
+# the app's own socket binding line (tailscale-android App.kt) say Android (blind 14: 492).
+_LOGCAT_PREFIXES = [
+    "09-03 07:09:40.802 ... {msg}",
+    "09-03 07:09:40.802  ...  {msg}",
+    "09-03 07:09:40.802 \u2026 {msg}",
+    "08-12 01:28:19.408 31087 31144 D App     : {msg}",
+    "08-12 01:28:19.408 31087 31144 I com.tailscale.ipn: {msg}",
+]
+_ANDROID_BINDINGS = [
+    "bindSocketToActiveNetwork: binding fd=148 to net=274 iface=rmnet_data0",
+    "bindSocketToActiveNetwork: binding fd=31 to net=101 iface=wlan0",
+    "bindSocketToActiveNetwork: bind failed fd=31 net=101 iface=wlan0: java.net.SocketException: EPERM",
+]
+
+
+@given(st.sampled_from(_LOGCAT_PREFIXES), st.sampled_from(_ANDROID_BINDINGS), st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_an_android_log_with_its_columns_elided_says_android(prefix: str, binding: str, dns_first: bool) -> None:
+    dns = "dns udp query: waiting for response or error from [100.100.100.100]: context deadline exceeded"
+    bodies = [dns] * 3 + [binding] if dns_first else [binding] + [dns] * 3
+    log = _log("\n".join(prefix.format(msg=m) for m in bodies) + "\n")
+    assert log["os"] == "android"
+    assert "dns-forward-failing" in _kinds(log)
+
+
+# safesocket.Listen refuses with "address already in use" only when a live tailscaled answers on the LocalAPI socket
+# (safesocket/unixsocket.go dials it first): this second daemon exits, the running one is fine — socket-in-use, not
+# a crash, whether the logger's close-down comes before or after the error (blind 14: 775).
+_SOCKET_ERRORS = [
+    "safesocket.Listen: /var/run/tailscale/tailscaled.sock: address already in use",
+    "safesocket.Listen: /run/tailscale/tailscaled.sock: address already in use",
+    "safesocket.Listen: /tmp/tailscaled.sock: address already in use",
+    "safesocket.Listen: /var/run/tailscaled.socket: address already in use; tailscaled already running under "
+    "launchd (to stop, run: $ sudo launchctl stop com.tailscale.tailscaled)",
+]
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(_SOCKET_ERRORS), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_a_second_tailscaled_finding_the_socket_served_is_not_a_crash(
+    prefix: str, error: str, close_first: bool
+) -> None:
+    start = 'Program starting: v1.68.1-tf02ad8397-g8f9cb4763, Go 1.22.4: []string{"./tailscaled"}'
+    closing = ["flushing log.", "logger closing down"]
+    bodies = [start, *(closing + [error] if close_first else [error] + closing)]
+    log = _log(_mangle([prefix.format(msg=m) for m in bodies], "plain"))
+    assert "socket-in-use" in _kinds(log) and "crash" not in _kinds(log), bodies
+    assert log["exit"] == 1  # a warning: the extra start failed
+
+
+def test_a_socket_in_use_finding_says_the_running_daemon_is_fine() -> None:
+    diagnosis = run_text(f"2024/10/09 02:07:26 {_SOCKET_ERRORS[0]}\n")
+    (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-LOG-SOCKET-IN-USE"]
+    assert "already runs" in finding.cause and "stop the extra start" in finding.fix
+
+
+# A rate-limited control error whose format is only a verb ('[RATELIMIT] format("Received error: %v")') names no
+# error: a login loop against a server that answers (Headscale refusing the register POST) logs the same line, so
+# what still holds is the pending login, not control-unreachable; a named error still says unreachable (blind 14: 667).
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["Received error: %v", "TryLogin: %v"]),
+    st.sampled_from(["(10 dropped)", "(1 dropped)", "(9 dropped)"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_rate_limited_bare_control_error_does_not_hide_a_pending_login(prefix: str, form: str, dropped: str) -> None:
+    bodies = [
+        "control: LoginInteractive -> regen=true",
+        "control: doLogin(regen=true, hasUrl=false)",
+        "control: Generating a new nodekey.",
+        "control: RegisterReq: onode= node=[sGHUS] fup=false nks=false",
+        f'[RATELIMIT] format("{form}") {dropped}',
+    ]
+    log = _log(_mangle([prefix.format(msg=m) for m in bodies], "plain"))
+    assert "login-required" in _kinds(log) and "control-unreachable" not in _kinds(log), bodies
+    named = [*bodies[:-1], "Received error: fetch control key: Get \"https://hs.example.com/key?v=88\": dial tcp "
+             "203.0.113.9:443: connect: connection refused"] * 2  # fmt: skip
+    assert "control-unreachable" in _kinds(_log(_mangle([prefix.format(msg=m) for m in named], "plain")))
+
+
 # fix14-cli (blind 669): `log show` names the sender image in parentheses when a system library or framework
 # logs inside Tailscale's extension process ("IPNExtension: (libsystem_secinit.dylib) AppSandbox …"): the OS's
 # line, not tailscaled's. Tailscale's own messages in the same process (no sender) stay log lines.

@@ -81,7 +81,9 @@ _MARKERS = re.compile(
     r"|linkChange: |ipnext: |netmap packet filter: "
     # net/tstun/tun_linux.go diagnosing a TUN that failed to open: kernel, modprobe, the device's mode
     r"|Linux kernel version: |'modprobe tun' successful$|/dev/net/tun: [\w-]{10,}$|tun module (?:loaded|not loaded)"
-    r"|TUN device \S+ is busy|no TUN, and failed to look up kernel version)"
+    r"|TUN device \S+ is busy|no TUN, and failed to look up kernel version"
+    # the Android app binding tailscaled's sockets to the active network (tailscale-android App.kt)
+    r"|bindSocketToActiveNetwork: )"
 )
 # A service manager's status of tailscaled's unit pasted above its log tail (`systemctl status tailscaled`, GNU
 # Shepherd's `herd status tailscaled`), often with its indentation lost. Its header ("● tailscaled.service - …",
@@ -159,7 +161,7 @@ _MARKER_WORDS = (
     "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
     "runservice: ", "tsnet ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ", "JSON]",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
-    "tun module", "TUN device ", "no TUN",
+    "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -427,6 +429,10 @@ _WINDOWS_ONLY = (
 # Messages only tailscaled's Linux code prints (net/tstun/tun_linux.go: the kernel version and the `modprobe tun`
 # it runs when /dev/net/tun is missing; util/linuxfw), and the Synology package's paths (DSM is Linux).
 _LINUX_ONLY = ("Linux kernel version: ", "'modprobe tun' ", "`modprobe tun` ", "/dev/net/tun", "linuxfw: ")
+# Messages only the Android app prints (tailscale-android App.kt: the socket binding the app does for tailscaled on
+# the active network, "bindSocketToActiveNetwork: binding fd=… to net=… iface=rmnet_data0"), for a logcat excerpt
+# whose tag and pid columns were cut ("09-03 07:09:40.802 ... bindSocketToActiveNetwork: …").
+_ANDROID_ONLY = ("bindSocketToActiveNetwork: ",)
 # The Hostinfo record tailscaled logs as structured JSON when it starts (ipnlocal: logf.JSON(1, "Hostinfo", hi)
 # writes "[v\x00JSON]1{"Hostinfo":{…}}"; a copy drops the NUL, a log upload escapes it): the node's own word on
 # its version, OS and netstack mode, also for an embedded tsnet node that prints no "Program starting".
@@ -466,7 +472,11 @@ def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = N
         return "windows"
     if any(m.form == "macos" for m in messages) or "IPNExtension" in joined:
         return "macos"
-    if any(m.form == "logcat" for m in messages) or "com.tailscale.ipn" in joined:
+    if (
+        any(m.form == "logcat" for m in messages)
+        or "com.tailscale.ipn" in joined
+        or any(word in joined for word in _ANDROID_ONLY)
+    ):
         return "android"
     if (
         "/var/lib/" in joined

@@ -463,6 +463,16 @@ _TUN = re.compile(
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
     r"|-tun[= \",]+userspace-networking|\[Wintun\]|CreateTUN"
+    # wgengine before v1.6: "Starting userspace wireguard engine with tun device %q" (a kernel TUN; fake mode
+    # logged "(with fake TUN device)", its newer wording "Starting userspace WireGuard engine (with fake TUN device)")
+    r'|[Ss]tarting userspace [Ww]ire[Gg]uard engine (?:with tun device "(?P<old_tun>[^"]*)"|\(with fake TUN device\))'
+)
+# net/tstun/tun_linux.go diagnoseLinuxTUNFailure: only CreateTUN of a kernel TUN device runs it (netstack mode
+# opens no TUN), so any of its lines says tailscaled is in kernel-TUN mode, whether or not the device came up.
+_KERNEL_TUN_DIAGNOSIS = re.compile(
+    r"is CONFIG_TUN enabled in your kernel\?|'modprobe tun' successful|tun module loaded in kernel, but "
+    r"|tun module not loaded nor found on disk|kernel/drivers/net/tun\.ko found on disk|"
+    r"created TUN device \S+ after doing `modprobe tun`|^TUN device \S+ is busy"
 )
 
 # netmon's interface list (LinkChange / interfaces.State "ifs={… tailscale0:[100.114.50.9/32 fd7a:…/128 llu6]}")
@@ -474,13 +484,15 @@ def _tun(message: str) -> Iterator[Event]:
     if (failure := _TUN.search(message)) is not None:
         yield Raise("tun-unavailable", "tun", message[failure.start() :])
     if (engine := _USERSPACE.search(message)) is not None:
-        tun = engine.group("tun")
+        tun = engine.group("tun") or engine.group("old_tun")
         userspace = (
             "userspace-networking" in engine.group(0) or "fake" in engine.group(0) or tun == "userspace-networking"
         )
         yield Fact("userspace", "true" if userspace else "false")
         if userspace and tun == "userspace-networking":
             yield Clear("crash", "engine")  # the TUN engine failed and tailscaled fell back to netstack
+    elif _KERNEL_TUN_DIAGNOSIS.search(message) is not None:
+        yield Fact("userspace", "false")
     elif "interfaces.State{" in message and _KERNEL_TUN.search(message) is not None:
         # a hint only: the list is the host's, and a tsnet node (sing-box, …) may run beside a system tailscaled
         yield Fact("kernel-tun", "seen")
@@ -932,8 +944,17 @@ _SERVICE_VERDICT = ("Main process exited", "Failed with result", "Active: failed
 _OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|socket|mount|timer): ")
 
 
+# safesocket.Listen (safesocket/unixsocket.go) dials the LocalAPI socket first and refuses with "<path>: address
+# already in use" only when something answers there: another tailscaled already runs and serves it. This one exits
+# (cmd/tailscaled: "safesocket.Listen: %v"), the running one is untouched: not a crash of the daemon in service.
+_SOCKET_IN_USE = re.compile(r"safesocket\.Listen: \S+: address already in use")
+
+
 def _crash(message: str) -> Iterator[Event]:
     if _OTHER_UNIT.match(message) is not None:
+        return
+    if (in_use := _SOCKET_IN_USE.search(message)) is not None:
+        yield Raise("socket-in-use", "socket", message[in_use.start() :])
         return
     if _EXEC_FAILED.search(message) is not None:
         yield Raise("exec-failed", "exec", message)
@@ -1191,6 +1212,9 @@ _ANY_EVENT_WORD = any_word_pattern(EVENT_WORDS)
 
 
 _RATELIMIT = re.compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
+# A rate-limited control error whose format is only a verb ("Received error: %v", "TryLogin: %v") names no
+# error: a refused registration (control answered) logs the same format, so it is no evidence control is unreachable.
+_VERB_ONLY_CONTROL_ERROR = re.compile(r"(?:Received error|TryLogin|PollNetMap|lite map update error): %[vsw]$")
 
 
 def events_of(message: str) -> Iterator[Event]:
@@ -1199,7 +1223,10 @@ def events_of(message: str) -> Iterator[Event]:
         # The rate limiter prints the format of a message logged too often ("router: %s add failed: %v"): it
         # stands for repeats of that message. Its issue holds; what the verbs would have named (a peer, a
         # region) is unknown ("?"), and it proves no success.
+        verb_only = _VERB_ONLY_CONTROL_ERROR.search(limited.group("format")) is not None
         for event in _events_of(limited.group("format")):
+            if verb_only and isinstance(event, Raise) and event.kind == "control-unreachable":
+                continue
             if isinstance(event, Raise):
                 yield replace(event, key="?" if "%" in event.key else event.key, detail=message)
         return

@@ -10,7 +10,8 @@ Resolution rules (docs/diagnose.md, "tailscaled logs"):
   router, state, port) only once the new run gets further (an ipn state, a home DERP, a connection, a
   peer): a restart loop cut off before that still shows the failure;
 - ``logger closing down`` after a ``Program starting`` with no signal or shutdown request between them
-  is the daemon exiting on its own (a crash); a fallback to userspace networking clears a failed TUN engine's crash;
+  is the daemon exiting on its own (a crash) unless a second tailscaled found the LocalAPI socket served
+  (``socket-in-use``); a fallback to userspace networking clears a failed TUN engine's crash;
 - a goroutine trace is a crash's unless the dump was asked for (SIGQUIT, ``goroutine profile: total``, the
   running goroutine writing the dump: ``serveGoroutines``, runtime/pprof): then its trace raises nothing;
 - DNS forwarding errors count only when repeated (one-off failures happen) unless health raised them.
@@ -30,6 +31,7 @@ _RESTART_CLEARS = ("crash", "tun-unavailable", "firewall-failed", "state-unwrita
 _SEVERITY = {
     "log-upload-failing": Severity.INFO,
     "packet-dropped": Severity.WARNING,
+    "socket-in-use": Severity.WARNING,  # the daemon already running is fine: only the extra start failed
     "no-peer-for-address": Severity.WARNING,
     "inbound-port-unhandled": Severity.WARNING,  # the tailnet path works: the app on this node does not listen
     "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work
@@ -107,7 +109,13 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             if event.value == "signal":
                 stop_requested = True
             elif started and not stop_requested:
-                event = Raise("crash", "exit", "tailscaled exited on its own (no stop was requested before it)")
+                # unless it is a second tailscaled leaving because one already serves the LocalAPI socket
+                event = Raise(
+                    "crash",
+                    "exit",
+                    "tailscaled exited on its own (no stop was requested before it)",
+                    unless="socket-in-use",
+                )
         if isinstance(event, Fact) and event.name == "restart":
             stop_requested, started, dump_requested = False, True, False
             for slot in [s for s in open_issues if s[0] in _RESTART_CLEARS]:

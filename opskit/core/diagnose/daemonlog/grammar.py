@@ -112,7 +112,11 @@ _WORD_BEFORE_STAMP = re.compile(
 _BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")
 # Only the Windows service writes its log file with this stamp (logpolicy's file logger, "…000Z07:00: ").
 _WINDOWS_SERVICE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2}): ")
-_LOGCAT = re.compile(r"^\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+\s+\d+\s+\d+ [VDIWEF] (?P<proc>[^:]+?)\s*:\s+")
+# Android logcat's threadtime line; also with its pid, tid, level and tag columns elided by the poster
+# ("09-03 07:09:40.802 ... bindSocketToActiveNetwork: …"): the MM-DD stamp with milliseconds is logcat's.
+_LOGCAT = re.compile(
+    r"^\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+\s+(?:\d+\s+\d+ [VDIWEF] (?P<proc>[^:]+?)\s*:\s+|(?:\.{3}|\u2026)\s+)"
+)
 _MACOS = re.compile(
     r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+0x[0-9a-f]+\s+\w+\s+0x[0-9a-f]+\s+\d+\s+\d+\s+"
     r"(?P<proc>[\w.-]+):\s+"

@@ -95,6 +95,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.firewall_failed,
     daemonlog.state_unwritable,
     daemonlog.port_in_use,
+    daemonlog.socket_in_use,
     daemonlog.serve_backend_down,
     daemonlog.no_peer_for_address,
     daemonlog.tls_intercepted,

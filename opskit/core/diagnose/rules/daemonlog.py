@@ -455,6 +455,43 @@ def port_in_use(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
 
 
 @rule(
+    id="TS-LOG-SOCKET-IN-USE",
+    name="log-socket-in-use",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="a second tailscaled exited: another one already serves the LocalAPI socket",
+    target="daemon-log",
+)
+def socket_in_use(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``safesocket.Listen: /var/run/tailscale/tailscaled.sock: address already in use`` is logged by
+    a tailscaled that found the LocalAPI socket answering when it dialled it first (safesocket/unixsocket.go):
+    another tailscaled already runs and serves it, so this one exits. The running daemon is fine; the extra
+    start (usually by hand, ``sudo tailscaled &`` beside the service, or a second entrypoint in a container)
+    is what failed. Only when nothing should be running is the socket's owner worth finding. Good is one
+    tailscaled, started by the service manager.
+
+    *Bad*::
+
+        safesocket.Listen: /var/run/tailscale/tailscaled.sock: address already in use
+
+    *Good*::
+
+        Program starting: v1.68.1-tf02ad8397-g8f9cb4763, Go 1.22.4: []string{"/usr/sbin/tailscaled", "--port=41641"}
+    """
+    issues = log.issues_of("socket-in-use")
+    yield from _finding(
+        ctx,
+        issues,
+        f"a second tailscaled could not listen on the LocalAPI socket and exited ({_last(issues)}): another "
+        "tailscaled already runs and answers there; that one is unaffected.",
+        "Do not start tailscaled again beside the running one: use it (`tailscale status`, `tailscale up`) or stop "
+        "the extra start (the hand-started `tailscaled`, a second container entrypoint). To replace the running "
+        "daemon, stop it through its service manager first (`sudo systemctl stop tailscaled`; macOS `sudo "
+        "launchctl stop com.tailscale.tailscaled`), then find no other with `pgrep -a tailscaled`.",
+    )
+
+
+@rule(
     id="TS-LOG-SERVE-BACKEND-DOWN",
     name="log-serve-backend-down",
     family="tailscale-daemon-log",
