@@ -131,7 +131,7 @@ def cli_backend_state(error: WindowsError) -> str | None:
 # (feature/oauthkey, feature/identityfederation) and checks each tag's spelling (tailcfg.CheckTag, quoted by
 # cli/up.go as `tag: "x": <why>`); the operator rejects an Ingress's tags the same way.
 _TAGS_REQUESTED = re.compile(r"requested tags \[(?P<tags>[^\]]*)\]", re.IGNORECASE)
-_TAGS_NOT_PERMITTED = (
+TAGS_NOT_PERMITTED = (
     r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)"
     r"|tailnet-owned auth key must have tags set"
     r"|(?:oauth|federated identity) authkeys require --advertise-tags"
@@ -236,7 +236,7 @@ API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \""
 _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     (WindowsErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern),
     # Before the auth-key, usage and backend errors: "backend error: requested tags … not permitted".
-    (WindowsErrorKind.TAGS_NOT_PERMITTED, _TAGS_NOT_PERMITTED),
+    (WindowsErrorKind.TAGS_NOT_PERMITTED, TAGS_NOT_PERMITTED),
     (WindowsErrorKind.CONFIGURE_HOST_FAILED, "|".join(p.pattern for _, p in CONFIGURE_HOST_STEPS)),
     (WindowsErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE, _SUBCOMMAND_UNAVAILABLE.pattern),
     (WindowsErrorKind.PEER_NOT_FOUND, _PEER_NOT_FOUND.pattern),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
-from opskit.core.diagnose.windows import API_KEY_REFUSED
+from opskit.core.diagnose.windows import API_KEY_REFUSED, TAGS_NOT_PERMITTED
 
 
 @dataclass(frozen=True)
@@ -1032,16 +1032,12 @@ _AUTH_KEY_MINT = re.compile(
     r"|(?P<wif>failed to exchange JWT for access token: .+|token exchange failed with status .+"
     r"|unexpected error while creating authkey: .+|error resolving auth key: .+)$"
 )
-# The API's own answers to the mint are the CLI's kinds (windows.py reads them): tags refused or missing
-# ("requested tags [] are invalid or not permitted", "tailnet-owned auth key must have tags set", the CLI's "oauth
-# authkeys require --advertise-tags") are tags-not-permitted, the credential or its scopes refused ('Status: 403,
+# The API's own answers to the mint are the CLI's kinds, read by windows.py's own patterns: tags refused or
+# missing (windows.TAGS_NOT_PERMITTED) are tags-not-permitted, the credential or its scopes refused ('Status: 403,
 # Message: "calling actor does not have enough permissions …"', windows.API_KEY_REFUSED) auth-key-rejected. Not
 # read here, so that such a line stays the CLI's refusal; what is left is the API not reached or not answering
 # (DNS, network, TLS) and the OAuth token endpoint's own refusals.
-_MINT_CLI_KINDS = re.compile(
-    r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)|must have tags set"
-    r"|authkeys require --advertise-tags|" + API_KEY_REFUSED
-)
+_MINT_CLI_KINDS = re.compile(f"{TAGS_NOT_PERMITTED}|{API_KEY_REFUSED}", re.IGNORECASE)
 # Why, from the error's own words, most specific first: each has its own fix (TS-LOG-AUTH-KEY-MINT-FAILED).
 _MINT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(words, re.IGNORECASE))
