@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from opskit.core.diagnose.derpcheck import DerpCheckReport
 from opskit.core.diagnose.engine import Diagnosis, InputReports
+from opskit.core.diagnose.lockstatus import LockStatusReport
 from opskit.core.diagnose.models import DaemonLogReport, LogPeer, PathKind, PingReport, Pong, StatusPeer
 from opskit.core.diagnose.paths import PairPrediction, Prediction
 from opskit.core.diagnose.profile import NatProfile, endpoint_host
@@ -186,6 +187,7 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
         ],
         "daemon_logs": [daemon_log_json(i.label, log) for i in diagnosis.inputs for log in i.daemon_logs],
         "derp_checks": [derp_check_json(i.label, check) for i in diagnosis.inputs for check in i.derp_checks],
+        "tailnet_locks": [lock_status_json(i.label, lock) for i in diagnosis.inputs for lock in i.lock_statuses],
         "findings": [finding_json(f) for f in diagnosis.findings],
         "warnings": list(diagnosis.warnings),
         "live": _live_json(diagnosis),
@@ -210,6 +212,33 @@ def derp_check_json(label: str, check: DerpCheckReport) -> dict[str, Any]:
             }
             for m in check.messages
         ],
+    }
+
+
+def lock_status_json(label: str, lock: LockStatusReport) -> dict[str, Any]:
+    """One pasted `tailscale lock status`: the lock's state, this node's signature, trusted keys, locked-out nodes."""
+    return {
+        "label": label,
+        "enabled": lock.enabled,
+        "node_signed": lock.node_signed,
+        "signature_kind": lock.sig_kind,
+        "sign_command": lock.sign_command,
+        "own_key": lock.own_key,
+        "trusted_keys": [
+            {"key": k.key, "votes": k.votes, "own": k.own, "preauth_key": k.preauth, "line": k.line.number}
+            for k in lock.trusted_keys
+        ],
+        "locked_out": [
+            {
+                "name": n.name or None,
+                "addresses": list(n.addresses),
+                "stable_id": n.stable_id,
+                "node_key": n.node_key,
+                "line": n.line.number,
+            }
+            for n in lock.locked_out
+        ],
+        "line": lock.lines[0].number,
     }
 
 

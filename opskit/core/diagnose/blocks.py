@@ -20,6 +20,7 @@ from opskit.core.diagnose.daemonlog import (
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
+from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
@@ -547,6 +548,13 @@ def split_input(text: str) -> SplitInput:
             health_gaps = 0
             continue
         health_wrap = 0
+        if is_lock_status_start(text) and (lock_end := lock_status_extent(lines, index - 1)) is not None:
+            close_block()  # `tailscale lock status`: read whole (its lines would otherwise be skipped as prose)
+            flush_skip()
+            successes.append(line)  # tailscaled answered it: a "not running" error before it was outlived
+            blocks.append(Block(BlockKind.TAILNET_LOCK, tuple(lines[index - 1 : lock_end + 1]), current_command))
+            index = lock_end + 1
+            continue
         if (text[0] == "p" or text[0] == "f") and is_cli_panic_start(text, current_command):
             close_block()
             flush_skip()

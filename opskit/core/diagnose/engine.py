@@ -13,6 +13,7 @@ from opskit.core.diagnose.blocks import Block, SplitInput, split_input
 from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.live import LiveSnapshot
+from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status
 from opskit.core.diagnose.models import (
     BlockKind,
     DaemonLogReport,
@@ -74,6 +75,7 @@ class InputReports:
     windows: tuple[WindowsReport, ...] = ()
     daemon_logs: tuple[DaemonLogReport, ...] = ()
     derp_checks: tuple[DerpCheckReport, ...] = ()
+    lock_statuses: tuple[LockStatusReport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class _Parsed:
     os_ping: OsPingReport | None
     daemon_logs: list[tuple[Block, DaemonLogReport]]
     derp_checks: list[tuple[Block, DerpCheckReport]]
+    lock_statuses: list[tuple[Block, LockStatusReport]]
 
 
 def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
@@ -151,7 +154,7 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, WindowsReport]]) -> l
 
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
-    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [])
+    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
     for block in split.blocks:
@@ -169,6 +172,8 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.pings.append((block, parse_ping(block.lines, block.command)))
         elif block.kind is BlockKind.DERP_CHECK:
             parsed.derp_checks.append((block, parse_derp_check(block.lines)))
+        elif block.kind is BlockKind.TAILNET_LOCK:
+            parsed.lock_statuses.append((block, parse_lock_status(block.lines)))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(
                 (
@@ -250,6 +255,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.windows
         or parsed.daemon_logs
         or parsed.derp_checks
+        or parsed.lock_statuses
     )
 
 
@@ -274,6 +280,8 @@ def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
         yield summary(block, ", ".join(sorted({e.kind.value for e in windows.errors})))
     for block, derp_check in parsed.derp_checks:
         yield summary(block, derp_check.layout)
+    for block, lock_status in parsed.lock_statuses:
+        yield summary(block, lock_status.layout)
     for block, log in parsed.daemon_logs:
         started = {True: ", started by hand", False: ", started by the service", None: ""}[log.hand_started]
         yield summary(block, f"tailscaled {('v' + log.version) if log.version else '(version not shown)'}{started}")
@@ -453,6 +461,10 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             findings.extend(_run("daemon-log", log, ctx))
         for block, derp_check in parsed.derp_checks:
             findings.extend(_run("derp-check", derp_check, InputFacts(item.label, item.source, command=block.command)))
+        for block, lock_status in parsed.lock_statuses:
+            findings.extend(
+                _run("tailnet-lock", lock_status, InputFacts(item.label, item.source, command=block.command))
+            )
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]
@@ -480,6 +492,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
                 tuple(r for _, r in p.windows),
                 tuple(r for _, r in p.daemon_logs),
                 tuple(r for _, r in p.derp_checks),
+                tuple(r for _, r in p.lock_statuses),
             )
             for p in parsed_inputs
             if _recognised(p)

@@ -46,6 +46,7 @@ class BlockKind(StrEnum):
     OS_PING = "os-ping"
     DAEMON_LOG = "tailscaled-log"
     DERP_CHECK = "derp-check"  # `tailscale debug derp <region>`
+    TAILNET_LOCK = "tailnet-lock-status"  # `tailscale lock status`
 
 
 # ----------------------------------------------------------------------------------------- netcheck

@@ -344,7 +344,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         # before 1.86 "failed to evaluate SSH policy"; people retell the first shorter ("… does not permit
         # access").
         r"tailnet policy does not permit\b|failed to evaluate (?:SSH|tailnet) policy|tailssh: rejecting connection"
-        r"|^tailscale: access denied\.?$"
+        r"|(?:^|\berror: )tailscale: access denied\.?$"  # the banner alone, or told as "… this error: <banner>"
         r"|Permission denied \(tailscale\)|Tailscale SSH enabled, but access controls don.t allow"
         r"|ssh: connect to host (?:\S+\.(?:ts\.net|tailscale\.net)\.?|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+"
         r"|fd7a:115c:a1e0:[\w:]*) port \d+: (?:Operation timed out|Connection timed out|Connection refused"

@@ -11,7 +11,9 @@ from opskit.core.findings import Evidence, Finding, Severity
 from opskit.core.rules.docs import doc_examples, doc_section
 
 LintTarget = Literal["nginx", "haproxy", "cross"]
-DiagnoseTarget = Literal["input", "netcheck", "status", "ping", "windows", "daemon-log", "derp-check", "pairs", "live"]
+DiagnoseTarget = Literal[
+    "input", "netcheck", "status", "ping", "windows", "daemon-log", "derp-check", "tailnet-lock", "pairs", "live"
+]
 CheckTarget = Literal["harbor", "resolver"]  # the `opskit check` command whose table the check belongs to
 Target = LintTarget | DiagnoseTarget | CheckTarget
 LINT_TARGETS: tuple[str, ...] = get_args(LintTarget)

@@ -5,7 +5,18 @@ The framework (decorator, Rule, RuleContext) is opskit.core.rules, shared with l
 
 from __future__ import annotations
 
-from opskit.core.diagnose.rules import daemonlog, derpcheck, live, netcheck, pairs, ping, skipped, status, windows
+from opskit.core.diagnose.rules import (
+    daemonlog,
+    derpcheck,
+    live,
+    lockstatus,
+    netcheck,
+    pairs,
+    ping,
+    skipped,
+    status,
+    windows,
+)
 from opskit.core.diagnose.rules.facts import DiagnoseContext, InputFacts
 from opskit.core.rules import Rule
 
@@ -115,6 +126,9 @@ RULES: tuple[Rule, ...] = (
     derpcheck.region_failing,
     derpcheck.stun_no_response,
     derpcheck.check_notes,
+    lockstatus.node_locked_out,
+    lockstatus.peers_locked_out,
+    lockstatus.lock_state,
     pairs.derp_only,
     pairs.uncertain,
     pairs.first_contact,
