@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 
 from opskit.core.diagnose.cli_catalog import REFUSALS, find_refusal
-from opskit.core.diagnose.models import WindowsErrorKind
+from opskit.core.diagnose.models import CliErrorKind
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
 
@@ -20,7 +20,7 @@ def test_every_entry_is_whole() -> None:
         assert refusal.phrase in refusal.example.lower(), refusal
         assert refusal.cause.strip() and refusal.fix.strip(), refusal
         assert refusal.source.startswith(("cmd/", "ipn/", "feature/", "client/", "tsnet/", "control/")), refusal
-        assert refusal.kind is not WindowsErrorKind.OTHER, refusal
+        assert refusal.kind is not CliErrorKind.OTHER, refusal
         groups = set(refusal.pattern.groupindex)
         for text in (refusal.cause, refusal.fix):
             named = {field for _, field, _, _ in string.Formatter().parse(text) if field}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from opskit.core.diagnose.cli_catalog import REFUSALS, Refusal, families_b, find_refusal
-from opskit.core.diagnose.models import WindowsErrorKind
+from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.windows import normalise_error_text
 from opskit.errors import InputError
 from opskit.output.diagnose import to_json
@@ -184,5 +184,5 @@ NORMAL_OUTPUT = (
 @pytest.mark.parametrize("text", NORMAL_OUTPUT, ids=range(len(NORMAL_OUTPUT)))
 def test_normal_output_and_near_miss_prose_are_no_family_b_refusal(text: str) -> None:
     kinds = set(_kinds(text))
-    assert not kinds & {k.value for k in FAMILY_KINDS - {WindowsErrorKind.SSH_FAILED}}, (text, kinds)
-    assert WindowsErrorKind.SERVE_FAILED.value not in kinds and WindowsErrorKind.DRIVE_FAILED.value not in kinds
+    assert not kinds & {k.value for k in FAMILY_KINDS - {CliErrorKind.SSH_FAILED}}, (text, kinds)
+    assert CliErrorKind.SERVE_FAILED.value not in kinds and CliErrorKind.DRIVE_FAILED.value not in kinds

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from opskit.core.diagnose.blocks import split_input
 from opskit.core.diagnose.models import (
     BlockKind,
+    CliErrorKind,
     DerpHomeState,
     Ipv6State,
     PathKind,
     PingOutcome,
     PortMapState,
-    WindowsErrorKind,
 )
 from opskit.core.diagnose.netcheck import parse_go_duration, parse_netcheck_log, parse_netcheck_text
 from opskit.core.diagnose.ping import parse_ping
@@ -374,7 +374,7 @@ def test_go_quoting_is_undone() -> None:
 )
 def test_owner_and_caller_across_versions(message: str, owner: str, caller: str | None, mode: str) -> None:
     error = parse_windows_error(line(message))
-    assert error is not None and error.kind is WindowsErrorKind.NOT_OWNER
+    assert error is not None and error.kind is CliErrorKind.NOT_OWNER
     assert (error.owner, error.caller, error.mode) == (owner, caller, mode)
 
 
@@ -398,39 +398,39 @@ def test_truncated_caller_is_flagged() -> None:
     [
         (
             'Get "http://local-tailscaled.sock/localapi/v0/status": context deadline exceeded',
-            WindowsErrorKind.DEADLINE,
+            CliErrorKind.DEADLINE,
             "TS-WIN-DEADLINE",
         ),
         (
             "Tailscale backend error: failed to look up user from userid: The trust relationship between "
             "this "
             "workstation and the primary domain failed.",
-            WindowsErrorKind.DOMAIN_TRUST,
+            CliErrorKind.DOMAIN_TRUST,
             "TS-WIN-DOMAIN-TRUST",
         ),
         (
             "failed to connect to local tailscaled process; is the Tailscale service running?",
-            WindowsErrorKind.SERVICE_NOT_RUNNING,
+            CliErrorKind.SERVICE_NOT_RUNNING,
             "TS-WIN-SERVICE-NOT-RUNNING",
         ),
         (
             "Failed to connect to Tailscale service.",
-            WindowsErrorKind.GUI_CANNOT_CONNECT,
+            CliErrorKind.GUI_CANNOT_CONNECT,
             "TS-WIN-SERVICE-NOT-RUNNING",
         ),
         (
             'Warning: client version "1.80.0-t1" != tailscaled server version "1.78.1-t2"',
-            WindowsErrorKind.VERSION_MISMATCH,
+            CliErrorKind.VERSION_MISMATCH,
             "TS-WIN-VERSION-MISMATCH",
         ),
         (
             "Access denied: checkprefs access denied",
-            WindowsErrorKind.UNIX_ACCESS_DENIED,
+            CliErrorKind.UNIX_ACCESS_DENIED,
             "TS-LOCALAPI-ACCESS-DENIED",
         ),
     ],
 )
-def test_other_windows_errors(message: str, kind: WindowsErrorKind, rule_id: str) -> None:
+def test_other_windows_errors(message: str, kind: CliErrorKind, rule_id: str) -> None:
     error = parse_windows_error(line(message))
     assert error is not None and error.kind is kind
     assert by_rule(run_text(message), rule_id)

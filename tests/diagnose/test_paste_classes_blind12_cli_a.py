@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.core.diagnose.models import WindowsErrorKind
+from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.windows import is_windows_error_line, matches_error_pattern, parse_windows_error
 from opskit.output.diagnose import to_json
@@ -400,4 +400,4 @@ def test_profile_access_denied_is_not_a_taildrop_refusal() -> None:
     # LocalAPI's "profile access denied" / "user-profile access denied" (switch, whoami) end in the same words
     for line in ("403 Forbidden: profile access denied", "403 Forbidden: user-profile access denied"):
         error = parse_windows_error(SourceLine(1, line, line))
-        assert error is None or error.kind is not WindowsErrorKind.TAILDROP_FAILED, line
+        assert error is None or error.kind is not CliErrorKind.TAILDROP_FAILED, line

@@ -16,6 +16,7 @@ from opskit.core.diagnose.live import LiveSnapshot
 from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status
 from opskit.core.diagnose.models import (
     BlockKind,
+    CliErrorReport,
     DaemonLogReport,
     HomeDerp,
     NetcheckReport,
@@ -24,7 +25,6 @@ from opskit.core.diagnose.models import (
     PingOutcome,
     PingReport,
     StatusReport,
-    WindowsReport,
 )
 from opskit.core.diagnose.netcheck import parse_netcheck_json, parse_netcheck_log, parse_netcheck_text
 from opskit.core.diagnose.paths import Observation, PairPrediction, predict_all
@@ -72,7 +72,7 @@ class InputReports:
     source: str
     statuses: tuple[StatusReport, ...] = ()
     pings: tuple[PingReport, ...] = ()
-    windows: tuple[WindowsReport, ...] = ()
+    windows: tuple[CliErrorReport, ...] = ()
     daemon_logs: tuple[DaemonLogReport, ...] = ()
     derp_checks: tuple[DerpCheckReport, ...] = ()
     lock_statuses: tuple[LockStatusReport, ...] = ()
@@ -110,7 +110,7 @@ class _Parsed:
     netchecks: list[tuple[Block, NetcheckReport]]
     statuses: list[tuple[Block, StatusReport]]
     pings: list[tuple[Block, PingReport]]
-    windows: list[tuple[Block, WindowsReport]]
+    windows: list[tuple[Block, CliErrorReport]]
     os_ping: OsPingReport | None
     daemon_logs: list[tuple[Block, DaemonLogReport]]
     derp_checks: list[tuple[Block, DerpCheckReport]]
@@ -140,7 +140,7 @@ def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
     return parse_netcheck_text(block.lines, block.hints)
 
 
-def _states_from_cli_errors(windows: Sequence[tuple[Block, WindowsReport]]) -> list[tuple[Block, StatusReport]]:
+def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> list[tuple[Block, StatusReport]]:
     """The backend state a CLI error names (`tailscale ip`'s "no current Tailscale IPs; state: NeedsLogin"),
     as the status state it is: the same fact `tailscale status` would have shown."""
     states: list[tuple[Block, StatusReport]] = []

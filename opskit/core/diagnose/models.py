@@ -242,10 +242,14 @@ class OsPingReport:
     lines: tuple[SourceLine, ...]
 
 
-# ------------------------------------------------------------------------------------------ windows
+# -------------------------------------------------------------------------------- CLI and GUI errors
+# Read by windows.py (the module's name is where it began: the Windows GUI's and LocalAPI's errors). The JSON
+# keeps the names users script against: block kind "windows-error", the "windows" list.
 
 
-class WindowsErrorKind(StrEnum):
+class CliErrorKind(StrEnum):
+    """What a Tailscale CLI, GUI or LocalAPI error means, on any OS."""
+
     NOT_OWNER = "not-owner"  # 401: LocalAPI owned by another identity
     PIPE_MISSING = "pipe-missing"
     PIPE_ACCESS_DENIED = "pipe-access-denied"
@@ -315,8 +319,8 @@ class WindowsErrorKind(StrEnum):
 
 
 @dataclass(frozen=True)
-class WindowsError:
-    kind: WindowsErrorKind
+class CliError:
+    kind: CliErrorKind
     line: SourceLine
     owner: str | None = None  # identity that owns tailscaled (Go quoting undone)
     caller: str | None = None  # identity that was refused
@@ -335,8 +339,8 @@ class WindowsError:
 
 
 @dataclass(frozen=True)
-class WindowsReport:
-    errors: tuple[WindowsError, ...]
+class CliErrorReport:
+    errors: tuple[CliError, ...]
     whoami: str | None = None  # from a pasted ``whoami``
     whoami_line: SourceLine | None = None
     elevated: bool | None = None

@@ -2,7 +2,7 @@
 
 Named for where it started, the Windows CLI ↔ tailscaled (LocalAPI) errors; it now reads every OS's CLI
 and GUI refusals too (`tailscale up` flags, the macOS app CLI, auth keys, usage, exit nodes, Funnel, TLS
-towards the control server). Each kind is one ``WindowsErrorKind`` and one rule in rules/windows.py.
+towards the control server). Each kind is one ``CliErrorKind`` and one rule in rules/windows.py.
 
 The 401 body changed over versions (tailscale-facts.md §4.2):
 - v1.2: ``Tailscale running in server mode as X. Access denied.`` / ``Tailscale running as X. Access denied.``
@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.cli_catalog import find_refusal
-from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
+from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import SourceLine, undo_go_quoting
 
@@ -115,9 +115,9 @@ def _any_of(phrases: tuple[str, ...]) -> str:
 _NO_IPS_STATE = re.compile(r"no current Tailscale IPs; state: (?P<state>[A-Za-z]+)", re.IGNORECASE)
 
 
-def cli_backend_state(error: WindowsError) -> str | None:
+def cli_backend_state(error: CliError) -> str | None:
     """The backend state a ``not-running-state`` error names (``NeedsLogin``, ``Stopped``, …), or None."""
-    if error.kind is not WindowsErrorKind.NOT_RUNNING_STATE:
+    if error.kind is not CliErrorKind.NOT_RUNNING_STATE:
         return None
     match = _NO_IPS_STATE.search(error.line.text)
     return match.group("state") if match else None
@@ -140,7 +140,7 @@ TAGS_NOT_PERMITTED = (
 )
 
 
-def requested_tags(error: WindowsError) -> tuple[str, ...] | None:
+def requested_tags(error: CliError) -> tuple[str, ...] | None:
     """The tags a ``tags-not-permitted`` refusal lists (``()`` for ``[]``), or None when it lists none."""
     match = _TAGS_REQUESTED.search(error.line.text)
     if match is None:
@@ -163,7 +163,7 @@ CONFIGURE_HOST_STEPS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-def configure_host_step(error: WindowsError) -> str | None:
+def configure_host_step(error: CliError) -> str | None:
     """Which step of Synology's configure-host a ``configure-host-failed`` error names (``setcap``, ``root``…)."""
     return next((step for step, pattern in CONFIGURE_HOST_STEPS if pattern.search(error.line.text)), None)
 
@@ -185,7 +185,7 @@ _SUBCOMMAND_UNAVAILABLE = re.compile(
 )
 
 
-def unavailable_subcommand(error: WindowsError) -> tuple[str | None, str | None]:
+def unavailable_subcommand(error: CliError) -> tuple[str | None, str | None]:
     """The subcommand and the platform a ``daemon-subcommand-unavailable`` error names (either may be None)."""
     match = _SUBCOMMAND_UNAVAILABLE.search(error.line.text)
     if match is None:
@@ -214,7 +214,7 @@ _PEER_NOT_FOUND = re.compile(
 )
 
 
-def missing_peer_address(error: WindowsError) -> str | None:
+def missing_peer_address(error: CliError) -> str | None:
     """The address a ``peer-not-found`` error says no peer has, or None."""
     match = _PEER_NOT_FOUND.search(error.line.text)
     return match.group("ip") if match and match.group("ip") else None
@@ -233,20 +233,20 @@ EXIT_NODE_LIST_HEADER = re.compile(r"^IP\s+HOSTNAME\s+COUNTRY\s+CITY\s+STATUS$")
 API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \""
 
 
-_SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
-    (WindowsErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern),
+_SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
+    (CliErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern),
     # Before the auth-key, usage and backend errors: "backend error: requested tags … not permitted".
-    (WindowsErrorKind.TAGS_NOT_PERMITTED, TAGS_NOT_PERMITTED),
-    (WindowsErrorKind.CONFIGURE_HOST_FAILED, "|".join(p.pattern for _, p in CONFIGURE_HOST_STEPS)),
-    (WindowsErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE, _SUBCOMMAND_UNAVAILABLE.pattern),
-    (WindowsErrorKind.PEER_NOT_FOUND, _PEER_NOT_FOUND.pattern),
+    (CliErrorKind.TAGS_NOT_PERMITTED, TAGS_NOT_PERMITTED),
+    (CliErrorKind.CONFIGURE_HOST_FAILED, "|".join(p.pattern for _, p in CONFIGURE_HOST_STEPS)),
+    (CliErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE, _SUBCOMMAND_UNAVAILABLE.pattern),
+    (CliErrorKind.PEER_NOT_FOUND, _PEER_NOT_FOUND.pattern),
     # `tailscale up` with flags must restate every non-default setting (the quotes around `tailscale up`
     # may be typographic or lost in a paste, hence the single-character wildcards).
-    (WindowsErrorKind.UP_FLAGS_REQUIRED, r"changing settings via .?tailscale up\b"),
+    (CliErrorKind.UP_FLAGS_REQUIRED, r"changing settings via .?tailscale up\b"),
     # The macOS app's CLI reaches the daemon through the GUI app/network extension; when it cannot start or
     # reach the app it says so ("Tailscale.CLIError error 3", "CLI failed to start: Failed to load …").
     (
-        WindowsErrorKind.GUI_FAILED_TO_START,
+        CliErrorKind.GUI_FAILED_TO_START,
         r"The Tailscale (?:GUI|CLI) failed to start|Tailscale\.\s?CLIError error \d",
     ),
     # The control server refused the auth key (`tailscale up --authkey …`, also via k3s, Ansible, add-ons):
@@ -255,9 +255,9 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # context expired before the backend reached Running (tsnet/tsnet.go: every error of Up is "tsnet.Up: %w";
     # the IPN bus watch or LocalAPI call it waited on ends with the context's error). Before DEADLINE, which
     # would read a wrapped `local-tailscaled.sock … context deadline exceeded` as a hung tailscaled.
-    (WindowsErrorKind.TSNET_UP_TIMEOUT, r"\btsnet\.Up: (?:.*: )?context deadline exceeded"),
+    (CliErrorKind.TSNET_UP_TIMEOUT, r"\btsnet\.Up: (?:.*: )?context deadline exceeded"),
     (
-        WindowsErrorKind.AUTH_KEY_REJECTED,
+        CliErrorKind.AUTH_KEY_REJECTED,
         r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"
         # `tailscale up` (the GitHub Action, the operator, tsnet) minting an auth key with an OAuth client or a
         # federated identity: the Tailscale API refused the credential (401) or its scopes (403). The error is
@@ -272,51 +272,51 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # `up`/`set` warn once the prefs are applied when peers advertise subnet routes this node does not accept
     # (health/healthmsg WarnAcceptRoutesOff, printed bare by cli/up.go checkUpWarnings when it is the only
     # warning; `status` and `up` with several warnings list it as a "#     - " health item: a status line).
-    (WindowsErrorKind.ACCEPT_ROUTES_OFF, r"Some peers are advertising routes but --accept-routes is false"),
+    (CliErrorKind.ACCEPT_ROUTES_OFF, r"Some peers are advertising routes but --accept-routes is false"),
     (
-        WindowsErrorKind.EXIT_NODE_REFUSED,
+        CliErrorKind.EXIT_NODE_REFUSED,
         r"no node found in netmap with IP|is not advertising an exit node|exit nodes cannot be used on"
         r"|for --exit-node; must be",
     ),
     # `tailscale exit-node list`'s status column for the exit node this node selected when it has no active
     # connection to it (cli/exitnode.go peerStatus: "selected but offline", ", last seen 3d ago" since 1.86):
     # before the exit-node refusals ("exit node" phrases) so the row is not read as a refused --exit-node.
-    (WindowsErrorKind.EXIT_NODE_OFFLINE, _EXIT_NODE_LIST_ROW + r"selected but offline(?:, last seen \S+ ago)?\s*$"),
+    (CliErrorKind.EXIT_NODE_OFFLINE, _EXIT_NODE_LIST_ROW + r"selected but offline(?:, last seen \S+ ago)?\s*$"),
     # `tailscale serve status` (and `funnel status`) with an empty serve config (cli/serve_legacy.go
     # runServeStatus: isServeConfigEmpty): nothing is served or funnelled.
-    (WindowsErrorKind.SERVE_NOT_CONFIGURED, r"^No serve config\.?$"),
+    (CliErrorKind.SERVE_NOT_CONFIGURED, r"^No serve config\.?$"),
     # `tailscale serve`/`funnel` on a node without the HTTPS capability: the CLI prints the control server's
     # QueryFeature text ("Serve is not enabled on your tailnet.", "To enable, visit:") and the enable URL
     # (cli/serve_legacy.go enableFeatureInteractive). Funnel's own wording stays funnel-unavailable.
     (
-        WindowsErrorKind.FUNNEL_UNAVAILABLE,
+        CliErrorKind.FUNNEL_UNAVAILABLE,
         r"\bFunnel (?:is )?not (?:yet )?enabled (?:on|for) (?:your|this|the) tailnet",
     ),
     (
-        WindowsErrorKind.SERVE_NOT_ENABLED,
+        CliErrorKind.SERVE_NOT_ENABLED,
         r"\b(?:Serve|HTTPS(?: certificates)?) (?:is|are) not (?:yet )?enabled (?:on|for) "
         r"(?:your|this|the) tailnet",
     ),
     # tailscaled started with a locked declarative config file (`tailscaled --config=…`) refuses every prefs
     # change (ipn/ipnlocal/local.go isConfigLocked_Locked, serve.go): the daemon answered, nothing changed.
     (
-        WindowsErrorKind.CONFIG_FILE_LOCKED,
+        CliErrorKind.CONFIG_FILE_LOCKED,
         r"can'?t reconfigure tailscaled when using a config file|config file is locked",
     ),
     (
-        WindowsErrorKind.FUNNEL_UNAVAILABLE,
+        CliErrorKind.FUNNEL_UNAVAILABLE,
         r"Funnel not available|Unable to turn on Funnel|Funnel support is disabled",
     ),
     # `tailscale ssh`'s ProxyCommand is `<this binary> nc <host> <port>`: when the binary runs under the
     # daemon's name (a combined tailscale/tailscaled build), tailscaled refuses the arguments and ssh's proxy
     # closes at once. Before CLI_USAGE, which reads the same refusal of a daemon started with stray words.
-    (WindowsErrorKind.SSH_FAILED, r'tailscaled does not take non-flag arguments: \["nc" '),
+    (CliErrorKind.SSH_FAILED, r'tailscaled does not take non-flag arguments: \["nc" '),
     # A Go panic of the CLI (blocks.py keeps only panics printed under a `tailscale <cmd>` prompt, with their
     # goroutine trace, in a CLI block: tailscaled's own panics are read by the daemon log model).
-    (WindowsErrorKind.CLI_PANIC, r"^(?:panic|fatal error): "),
+    (CliErrorKind.CLI_PANIC, r"^(?:panic|fatal error): "),
     # The CLI's flag parser (Go's flag package) and argument checks: the command never ran.
     (
-        WindowsErrorKind.CLI_USAGE,
+        CliErrorKind.CLI_USAGE,
         r"flag provided but not defined: -|invalid value \"[^\"]*\" for (?:flag )?-|too many non-flag arguments"
         # a flag that takes a value given bare ("tailscale set --exit-node"), and `up` refusing a control
         # server URL that differs from the one the node is logged in to
@@ -331,14 +331,14 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # the Tailscale SSH server (envknob/featureknob CanRunTailscaleSSH: the sandboxed macOS GUI builds,
     # Synology, QNAP, an OS without it, or TS_DISABLE_SSH_SERVER set).
     (
-        WindowsErrorKind.SSH_SERVER_UNSUPPORTED,
+        CliErrorKind.SSH_SERVER_UNSUPPORTED,
         r"The Tailscale SSH server (?:does not run (?:in sandboxed Tailscale GUI builds|on \w+)"
         r"|is not supported on \w+|has been administratively disabled)",
     ),
     # `tailscale ssh` (or plain ssh to a node): Tailscale SSH's own refusals, and the ssh client finding nothing
     # on port 22 of a tailnet name or address (MagicDNS name, 100.64.0.0/10, fd7a:115c:a1e0::/48).
     (
-        WindowsErrorKind.SSH_FAILED,
+        CliErrorKind.SSH_FAILED,
         # tailssh's banners (errBanner: "tailscale: " + message; errDenied's default for a Reject action):
         # "… does not permit you to SSH to this node" / "… as user %q", "failed to evaluate tailnet policy",
         # before 1.86 "failed to evaluate SSH policy"; people retell the first shorter ("… does not permit
@@ -354,7 +354,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # the tailnet has no HTTPS certificates, the ACME DNS-01 record was not written (SetDNS), Let's Encrypt
     # refused the order. Before the TLS check: "acme.GetReg: … x509: …" is this machine's CA bundle.
     (
-        WindowsErrorKind.CERT_FAILED,
+        CliErrorKind.CERT_FAILED,
         r"500 Internal Server Error: (?:acme[.:]|getCertPEM|SetDNS \"?_acme-challenge|timeout waiting for order"
         r"|cert\(\"|failed to get cert dir)|does not support getting TLS certs"
         # the CLI's own hint when the tailnet offers no certificate domains (cli/cert.go; the Synology
@@ -372,13 +372,13 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # fetch fails (no DNS, control unreachable) netcheck stops before measuring anything (cmd/tailscale/cli
     # netcheck.go prodDERPMap: "fetch prodDERPMap failed: …", "fetch prodDERPMap: <status>: …").
     (
-        WindowsErrorKind.DERPMAP_FETCH_FAILED,
+        CliErrorKind.DERPMAP_FETCH_FAILED,
         r"(?:fetch|create) prodDERPMap\b|Failed to fetch a DERP map",
     ),
     # LocalAPI's connection closed or reset while the CLI waited for the answer: tailscaled accepted the
     # request and then went away (crashed, killed, restarted). Not "not running": it was, until then.
     (
-        WindowsErrorKind.DAEMON_CONNECTION_RESET,
+        CliErrorKind.DAEMON_CONNECTION_RESET,
         r"local-tailscaled\.sock/localapi/[^\s\"]*\"?: (?:(?:unexpected )?EOF\b|.*(?:connection reset by peer"
         r"|forcibly closed by the remote host|broken pipe))",
     ),
@@ -391,7 +391,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # illumos' "IP forwarding is set to off", the BSDs needing manual configuration. Anchored at the start
     # of the line: prose such as "Ensure IP forwarding is disabled" (hardening guides) is not the CLI.
     (
-        WindowsErrorKind.IP_FORWARDING_DISABLED,
+        CliErrorKind.IP_FORWARDING_DISABLED,
         # also under a CI runner's or Go's log stamp (a workflow step running `tailscale up`)
         r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?"
         r"(?:Warning: )?(?:IP(?:v[46])? forwarding is (?:disabled|set to off)\b"
@@ -403,17 +403,17 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # (or will not hook its ts-* chains into the system's): cli/up.go netfilterModeFromFlag, printed "Warning: …".
     # Chosen on purpose (OpenWrt's fw4 zones, a host firewall of one's own): the prefs were applied.
     (
-        WindowsErrorKind.NETFILTER_OFF_WARNING,
+        CliErrorKind.NETFILTER_OFF_WARNING,
         # Not anchored: the words are the CLI's own, whatever a log stamp, add-on or container prefix is in front.
         r"netfilter=(?:off; configure iptables yourself|nodivert; add iptables calls to ts-\* chains manually)",
     ),
     # The throughput advisory the same commands print on Linux (net/netutil, CheckUDPGROForwarding): the
     # default route's NIC lacks rx-udp-gro-forwarding (or has rx-gro-list on). Forwarding works.
-    (WindowsErrorKind.UDP_GRO_SUBOPTIMAL, r"UDP GRO forwarding is suboptimally configured on "),
+    (CliErrorKind.UDP_GRO_SUBOPTIMAL, r"UDP GRO forwarding is suboptimally configured on "),
     # HTTPS to the control server (`tailscale debug ts2021`, `up`, a login error) failing verification:
     # something intercepts TLS, or (expired / not yet valid) the clock is wrong.
     (
-        WindowsErrorKind.TLS_INTERCEPTED,
+        CliErrorKind.TLS_INTERCEPTED,
         r"x509: certificate (?:signed by unknown authority|is not trusted|is valid for|has expired or is not yet valid)"
         r"|tls: failed to verify certificate",
     ),
@@ -422,17 +422,17 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # A LocalAPI 500 (`logout`, `up`, `login`) whose body is tailscaled's own failure to fetch the control
     # server's key (controlclient: "fetch control key: …"): the daemon answered, control is unreachable.
     (
-        WindowsErrorKind.CONTROL_UNREACHABLE,
+        CliErrorKind.CONTROL_UNREACHABLE,
         r"backend not found or not available|(?:500 Internal Server Error|backend error): fetch control key: ",
     ),
-    (WindowsErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
+    (CliErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     # The Unix CLI sees a tailscaled process but not the socket it dials: started with another --socket,
     # still starting, or its socket file removed (the same as a missing pipe on Windows).
     # The CLI only says "appears to be running as …, pid N" when it found a tailscaled process
     # (cmd/tailscale/cli: fixTailscaledConnectError), so a failed dial after it is a socket/port mismatch:
     # no socket file, a stale one nobody listens on, or (macOS) no LocalAPI port found (127.0.0.1:0).
     (
-        WindowsErrorKind.PIPE_MISSING,
+        CliErrorKind.PIPE_MISSING,
         r"appears to be running(?: as (?:tailscaled(?:\.exe)?|IPNExtension), pid \d+)?\).*dial (?:unix|tcp) \S+: "
         + _DIAL_FAILED,
     ),
@@ -440,26 +440,26 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # no /var/run (Android, some NAS and router firmwares): it dials the current directory, never where
     # the platform's tailscaled listens (its --socket), whether or not a daemon runs.
     (
-        WindowsErrorKind.PIPE_MISSING,
+        CliErrorKind.PIPE_MISSING,
         r"dial unix (?![/@])[^\s:]*tailscale\S*: connect: no such file or directory",
     ),
     (
-        WindowsErrorKind.PIPE_ACCESS_DENIED,
+        CliErrorKind.PIPE_ACCESS_DENIED,
         r"^(?=.*tailscale).*(?:safesocket\.Listen|namedpipe\.Listen|pipe).*" + _any_of(_ACCESS_DENIED),
     ),
-    (WindowsErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
+    (CliErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
     # Only the CLI's own call to tailscaled: tailscaled's log also says "context deadline exceeded"
     # when the control server or log server is unreachable, which is a network problem, not a hung daemon.
     (
-        WindowsErrorKind.DEADLINE,
+        CliErrorKind.DEADLINE,
         r"(?:local-tailscaled\.sock|localapi|local tailscaled).*context deadline exceeded",
     ),
-    (WindowsErrorKind.DOMAIN_TRUST, r"trust relationship between this workstation and the primary domain"),
+    (CliErrorKind.DOMAIN_TRUST, r"trust relationship between this workstation and the primary domain"),
     # The socket exists but this user may not open it: an access problem, even though the client library
     # words it "Failed to connect to local Tailscale daemon … not running?".
-    (WindowsErrorKind.UNIX_ACCESS_DENIED, r"dial unix \S*tailscale\S*: connect: permission denied"),
+    (CliErrorKind.UNIX_ACCESS_DENIED, r"dial unix \S*tailscale\S*: connect: permission denied"),
     (
-        WindowsErrorKind.SERVICE_NOT_RUNNING,
+        CliErrorKind.SERVICE_NOT_RUNNING,
         r"is the Tailscale service running\?"
         r"|failed to connect to local tailscaled process \(is it running\?\)"
         r"|Failed to connect to local Tailscale daemon"
@@ -481,13 +481,13 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
         + SERVICE_JOB_FAILED,
     ),
     (
-        WindowsErrorKind.VERSION_MISMATCH,
+        CliErrorKind.VERSION_MISMATCH,
         r'Warning: client version "[^"]*" != tailscaled server version|Version mismatch! frontend=',
     ),
     # The macOS/iOS app's alert "Could not connect to Tailscale: The operation couldn't be completed.
     # (Tailscale.BackendMessageError error N.)": the app cannot reach its network extension (the backend).
     (
-        WindowsErrorKind.GUI_CANNOT_CONNECT,
+        CliErrorKind.GUI_CANNOT_CONNECT,
         r"Failed to connect to Tailscale service|Tailscale: in use by other user"
         r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError",
     ),
@@ -499,7 +499,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # After the not-running dials above: "can't send to X: failed to get local status: dial unix …" is a
     # daemon that is not running.
     (
-        WindowsErrorKind.TAILDROP_FAILED,
+        CliErrorKind.TAILDROP_FAILED,
         r"can.t send to \S+: |cannot send files: |owned by different user; can only send files to your own devices"
         r"|target seems to be running an old Tailscale version|Taildrop disabled; no storage directory"
         r"|Taildrop folder not configured or accessible|file sharing not enabled by Tailscale admin"
@@ -513,7 +513,7 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # rename to "tailnet-lock …"), tailscaled's reasons inside them (tka/builder.go, ipnlocal) and the CLI's own
     # checks (cli/tailnet-lock.go). "Tailnet Lock is NOT enabled." is `lock status` answering, not a refusal.
     (
-        WindowsErrorKind.TAILNET_LOCK_FAILED,
+        CliErrorKind.TAILNET_LOCK_FAILED,
         r"(?:network|tailnet)-lock (?:modify|disable|local disable) (?:failed|access denied)"
         r"|\block (?:init|sign|status) access denied|Tailnet Lock is not supported on your pricing plan"
         r"|(?:network|tailnet)[- ]lock is not active|does not have a trusted (?:network|tailnet)[- ]lock key"
@@ -528,33 +528,33 @@ _SIMPLE_PATTERNS: tuple[tuple[WindowsErrorKind, str], ...] = (
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
     # The CLI's own "backend error: <text>" (`tailscale up` on any OS) is the same report.
-    (WindowsErrorKind.BACKEND_ERROR, r"Tailscale backend error|(?:^|: |up failed: )backend error: "),
+    (CliErrorKind.BACKEND_ERROR, r"Tailscale backend error|(?:^|: |up failed: )backend error: "),
     # LocalAPI answered the CLI with an error status ("500 Internal Server Error: cannot start/log in
     # backend when state store is unhealthy"): tailscaled runs, its backend refused. Printed by the CLI as
     # "<status>: <body>"; the specific bodies (exit nodes, 503 no backend) are matched above.
     (
-        WindowsErrorKind.BACKEND_ERROR,
+        CliErrorKind.BACKEND_ERROR,
         r"(?:^|: |`|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )500 Internal Server Error: \S",
     ),
     (
-        WindowsErrorKind.UNIX_ACCESS_DENIED,
+        CliErrorKind.UNIX_ACCESS_DENIED,
         r"^Access denied: |Use 'sudo tailscale ",
     ),
     (
-        WindowsErrorKind.OTHER,
+        CliErrorKind.OTHER,
         r"401 Unauthorized|empty user uid in connection identity|failed to look up user from"
         r"|failed to connect to local tailscaled",
     ),
 )
 # Order matters: the specific causes first, the generic LocalAPI failure last.
 _SIMPLE = tuple(
-    (kind, re.compile(pattern, 0 if kind is WindowsErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
+    (kind, re.compile(pattern, 0 if kind is CliErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
     for kind, pattern in _SIMPLE_PATTERNS
 )
 # The catalog (cli_catalog/) is tried after the specific patterns and before the generic ones, which read any
 # LocalAPI status or "backend error:" whatever its body: a catalogued message relayed as "backend error: …",
 # "500 Internal Server Error: …" or "503 Service Unavailable: no netmap" is that message's kind.
-_GENERIC_KINDS = (WindowsErrorKind.NO_BACKEND, WindowsErrorKind.BACKEND_ERROR, WindowsErrorKind.OTHER)
+_GENERIC_KINDS = (CliErrorKind.NO_BACKEND, CliErrorKind.BACKEND_ERROR, CliErrorKind.OTHER)
 _SPECIFIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind not in _GENERIC_KINDS)
 _GENERIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _GENERIC_KINDS)
 
@@ -564,9 +564,9 @@ _GENERIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _GENERI
 # regex is no faster than the patterns themselves). Phrases, not the bare word "tailscale", and per
 # pattern: prose that mentions Tailscale (or a pipe) on every line must not pay for every pattern, nor
 # for the soft-wrap joins blocks.py tries after an unrecognised line.
-_PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
-    WindowsErrorKind.NOT_RUNNING_STATE: ("no current tailscale ips",),
-    WindowsErrorKind.TAGS_NOT_PERMITTED: (
+_PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
+    CliErrorKind.NOT_RUNNING_STATE: ("no current tailscale ips",),
+    CliErrorKind.TAGS_NOT_PERMITTED: (
         "requested tags",
         "must have tags set",
         "authkeys require --advertise-tags",
@@ -574,21 +574,21 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "tag names ",
         "contains invalid tags",
     ),
-    WindowsErrorKind.CONFIGURE_HOST_FAILED: (
+    CliErrorKind.CONFIGURE_HOST_FAILED: (
         "setcap: ",
         "must be run as root, not",
         "unsupported dsm version",
         "/dev/net",
         "spk package",
     ),
-    WindowsErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE: (
+    CliErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE: (
         "not available on",
         "not supported on",
         "only available on",
         "only supported on",
         "only implemented on",
     ),
-    WindowsErrorKind.PEER_NOT_FOUND: (
+    CliErrorKind.PEER_NOT_FOUND: (
         "no peer",
         "peer not found",
         "no match for ip:port",
@@ -596,18 +596,18 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "no ips found for",
         "node found but lacks an ip",
     ),
-    WindowsErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
-    WindowsErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
-    WindowsErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
-    WindowsErrorKind.AUTH_KEY_REJECTED: ("invalid key", "status: 401, message", "status: 403, message"),
-    WindowsErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
-    WindowsErrorKind.ACCEPT_ROUTES_OFF: ("advertising routes but",),
-    WindowsErrorKind.EXIT_NODE_OFFLINE: ("selected but offline",),
-    WindowsErrorKind.SERVE_NOT_CONFIGURED: ("no serve config",),
-    WindowsErrorKind.SERVE_NOT_ENABLED: ("not enabled on", "not enabled for", "not yet enabled"),
-    WindowsErrorKind.CONFIG_FILE_LOCKED: ("when using a config file", "config file is locked"),
-    WindowsErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
-    WindowsErrorKind.SSH_FAILED: (
+    CliErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
+    CliErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
+    CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
+    CliErrorKind.AUTH_KEY_REJECTED: ("invalid key", "status: 401, message", "status: 403, message"),
+    CliErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
+    CliErrorKind.ACCEPT_ROUTES_OFF: ("advertising routes but",),
+    CliErrorKind.EXIT_NODE_OFFLINE: ("selected but offline",),
+    CliErrorKind.SERVE_NOT_CONFIGURED: ("no serve config",),
+    CliErrorKind.SERVE_NOT_ENABLED: ("not enabled on", "not enabled for", "not yet enabled"),
+    CliErrorKind.CONFIG_FILE_LOCKED: ("when using a config file", "config file is locked"),
+    CliErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
+    CliErrorKind.SSH_FAILED: (
         "ssh policy",
         "tailnet policy",
         "tailscale: access denied",
@@ -617,7 +617,7 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "ssh: connect to host",
         "non-flag arguments",
     ),
-    WindowsErrorKind.CERT_FAILED: (
+    CliErrorKind.CERT_FAILED: (
         "acme",
         "getcertpem",
         "setdns",
@@ -633,8 +633,8 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "cert access denied",
         "read-only mode",
     ),
-    WindowsErrorKind.NETFILTER_OFF_WARNING: ("netfilter=",),
-    WindowsErrorKind.TAILDROP_FAILED: (
+    CliErrorKind.NETFILTER_OFF_WARNING: ("netfilter=",),
+    CliErrorKind.TAILDROP_FAILED: (
         "t send to ",
         "cannot send files",
         "send files to your own",
@@ -648,7 +648,7 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "409 conflict",
         "invalid filename",
     ),
-    WindowsErrorKind.TAILNET_LOCK_FAILED: (
+    CliErrorKind.TAILNET_LOCK_FAILED: (
         "-lock ",
         "lock is ",
         "lock key",
@@ -664,11 +664,11 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "signing failed",
         "initialization failed",
     ),
-    WindowsErrorKind.SSH_SERVER_UNSUPPORTED: ("tailscale ssh server",),
-    WindowsErrorKind.CLI_PANIC: ("panic: ", "fatal error: "),
-    WindowsErrorKind.DERPMAP_FETCH_FAILED: ("prodderpmap", "fetch a derp map"),
-    WindowsErrorKind.DAEMON_CONNECTION_RESET: ("local-tailscaled",),
-    WindowsErrorKind.IP_FORWARDING_DISABLED: (
+    CliErrorKind.SSH_SERVER_UNSUPPORTED: ("tailscale ssh server",),
+    CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: "),
+    CliErrorKind.DERPMAP_FETCH_FAILED: ("prodderpmap", "fetch a derp map"),
+    CliErrorKind.DAEMON_CONNECTION_RESET: ("local-tailscaled",),
+    CliErrorKind.IP_FORWARDING_DISABLED: (
         "forwarding is disabled",
         "forwarding is set to off",
         "be forwarded (",
@@ -676,9 +676,9 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "ip forwarding configuration",
         "additional manual configuration",
     ),
-    WindowsErrorKind.UDP_GRO_SUBOPTIMAL: ("suboptimally configured",),
-    WindowsErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
-    WindowsErrorKind.CLI_USAGE: (
+    CliErrorKind.UDP_GRO_SUBOPTIMAL: ("suboptimally configured",),
+    CliErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
+    CliErrorKind.CLI_USAGE: (
         "flag provided but not defined",
         "flag needs an argument",
         "login-server without",
@@ -688,13 +688,13 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "for domain, use",
         "valid domain options",
     ),
-    WindowsErrorKind.PIPE_MISSING: ("pipe", "appears to be running", "dial unix"),
-    WindowsErrorKind.PIPE_ACCESS_DENIED: ("pipe", "safesocket.listen"),
-    WindowsErrorKind.NO_BACKEND: ("503 service unavailable",),
-    WindowsErrorKind.DEADLINE: ("deadline exceeded",),
-    WindowsErrorKind.DOMAIN_TRUST: ("trust relationship",),
-    WindowsErrorKind.CONTROL_UNREACHABLE: ("backend not found", "fetch control key"),
-    WindowsErrorKind.SERVICE_NOT_RUNNING: (
+    CliErrorKind.PIPE_MISSING: ("pipe", "appears to be running", "dial unix"),
+    CliErrorKind.PIPE_ACCESS_DENIED: ("pipe", "safesocket.listen"),
+    CliErrorKind.NO_BACKEND: ("503 service unavailable",),
+    CliErrorKind.DEADLINE: ("deadline exceeded",),
+    CliErrorKind.DOMAIN_TRUST: ("trust relationship",),
+    CliErrorKind.CONTROL_UNREACHABLE: ("backend not found", "fetch control key"),
+    CliErrorKind.SERVICE_NOT_RUNNING: (
         "service running",
         "failed to connect",
         "dial unix",
@@ -708,16 +708,16 @@ _PHRASES: dict[WindowsErrorKind, tuple[str, ...]] = {
         "job for tailscale",
         "is masked",
     ),
-    WindowsErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
-    WindowsErrorKind.GUI_CANNOT_CONNECT: (
+    CliErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
+    CliErrorKind.GUI_CANNOT_CONNECT: (
         "failed to connect",
         "in use by other user",
         "could not connect to tailscale",
         "backendmessageerror",
     ),
-    WindowsErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error"),
-    WindowsErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),
-    WindowsErrorKind.OTHER: ("401 unauthorized", "empty user uid", "look up user", "failed to connect"),
+    CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error"),
+    CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),
+    CliErrorKind.OTHER: ("401 unauthorized", "empty user uid", "look up user", "failed to connect"),
 }
 _OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
 _GATED = tuple((_PHRASES[kind], pattern) for kind, pattern in _SIMPLE)
@@ -782,12 +782,10 @@ _EMPTY_SERVE_JSON = frozenset({"{}", "null"})
 # Kinds whose patterns read only how the CLI wraps a daemon's answer ("backend error: …", "500 Internal Server
 # Error: …", "401 Unauthorized: …", "Access denied: …"), not what failed: when the text after the wrapper is a
 # catalogued refusal (cli_catalog/), that refusal's kind is the finding.
-_WRAPPER_KINDS = frozenset(
-    {WindowsErrorKind.BACKEND_ERROR, WindowsErrorKind.UNIX_ACCESS_DENIED, WindowsErrorKind.OTHER}
-)
+_WRAPPER_KINDS = frozenset({CliErrorKind.BACKEND_ERROR, CliErrorKind.UNIX_ACCESS_DENIED, CliErrorKind.OTHER})
 
 
-def parse_windows_error(line: SourceLine) -> WindowsError | None:
+def parse_windows_error(line: SourceLine) -> CliError | None:
     """Classify one error line and pull out owner, caller and tailscaled's pid."""
     text = normalise_error_text(line.text)
     pid_match = _DAEMON_PID.search(text)
@@ -798,8 +796,8 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
         truncated = not match.group("owner_end") or (
             match.group("caller") is not None and not match.group("caller_end")
         )
-        return WindowsError(
-            WindowsErrorKind.NOT_OWNER,
+        return CliError(
+            CliErrorKind.NOT_OWNER,
             line,
             owner=_identity(match.group("owner")),
             caller=_identity(match.group("caller")),
@@ -810,8 +808,8 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
     running_as = _RUNNING_AS.search(text)
     if running_as:
         mode = "running in server mode" if running_as.group("mode") else "running"
-        return WindowsError(
-            WindowsErrorKind.NOT_OWNER,
+        return CliError(
+            CliErrorKind.NOT_OWNER,
             line,
             owner=_identity(running_as.group("owner")),
             mode=mode,
@@ -819,8 +817,8 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
         )
     in_use = _IN_USE_BY.search(text)
     if in_use:
-        return WindowsError(
-            WindowsErrorKind.NOT_OWNER,
+        return CliError(
+            CliErrorKind.NOT_OWNER,
             line,
             owner=_identity(in_use.group("owner")),
             mode="already in use",
@@ -836,33 +834,33 @@ def parse_windows_error(line: SourceLine) -> WindowsError | None:
             # kind stays the hand-written pattern's, the catalogued message's own cause and fix are said.
             same = catalogued is not None and catalogued[0].kind is kind
             explanation = catalogued[0].explain(catalogued[1]) if catalogued is not None and same else None
-            return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=explanation)
+            return CliError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=explanation)
     if text in _EMPTY_SERVE_JSON:
         # Not a pattern of is_windows_error_line: "{}" alone means nothing; blocks.py puts it in a CLI block only
         # under a `serve status --json` prompt (the empty ipn.ServeConfig marshalled, or nil as null).
-        return WindowsError(WindowsErrorKind.SERVE_NOT_CONFIGURED, line, pid=daemon_pid, detail=text)
+        return CliError(CliErrorKind.SERVE_NOT_CONFIGURED, line, pid=daemon_pid, detail=text)
     catalogued = find_refusal(text)
     if catalogued is not None:
         refusal, found = catalogued
-        return WindowsError(
+        return CliError(
             refusal.kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=refusal.explain(found)
         )
     for kind, pattern in _GENERIC:
         if pattern.search(text):
-            return WindowsError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
+            return CliError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
     return None
 
 
 # Causes that stand on their own when the first match of a line named what failed: `tailscale cert`'s 500
 # "acme.GetReg: … x509: certificate signed by unknown authority" is both a failed certificate and this
 # machine's TLS problem; a cert request whose connection the daemon dropped is also a daemon going away.
-_COMPANION_KINDS = (WindowsErrorKind.TLS_INTERCEPTED, WindowsErrorKind.DAEMON_CONNECTION_RESET)
+_COMPANION_KINDS = (CliErrorKind.TLS_INTERCEPTED, CliErrorKind.DAEMON_CONNECTION_RESET)
 _COMPANIONS = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _COMPANION_KINDS)
 
 
-def with_companions(error: WindowsError) -> list[WindowsError]:
+def with_companions(error: CliError) -> list[CliError]:
     """The error, then every cause of its line that is its own kind and also holds (see _COMPANIONS)."""
-    if error.kind is WindowsErrorKind.NOT_OWNER:
+    if error.kind is CliErrorKind.NOT_OWNER:
         return [error]
     text = normalise_error_text(error.line.text)
     return [error] + [
@@ -873,11 +871,11 @@ def with_companions(error: WindowsError) -> list[WindowsError]:
 # Errors that only say tailscaled could not be reached (yet): a later "Success." proves it then was.
 OUTLIVED_BY_SUCCESS = frozenset(
     {
-        WindowsErrorKind.SERVICE_NOT_RUNNING,
-        WindowsErrorKind.PIPE_MISSING,
-        WindowsErrorKind.DEADLINE,
-        WindowsErrorKind.NO_BACKEND,
-        WindowsErrorKind.OTHER,
+        CliErrorKind.SERVICE_NOT_RUNNING,
+        CliErrorKind.PIPE_MISSING,
+        CliErrorKind.DEADLINE,
+        CliErrorKind.NO_BACKEND,
+        CliErrorKind.OTHER,
     }
 )
 _SAME_MESSAGE_LINES = 3  # a wrapped error's halves are this close; a repeated error is further apart
@@ -930,10 +928,10 @@ def continues_up_refusal(text: str) -> bool:
     return cheap and bool(_UP_CONTINUATION.search(text))
 
 
-def _with_up_suggestions(errors: list[WindowsError], lines: Sequence[SourceLine]) -> list[WindowsError]:
+def _with_up_suggestions(errors: list[CliError], lines: Sequence[SourceLine]) -> list[CliError]:
     """Give each `tailscale up` refusal the command the CLI suggested under it (its ``detail``)."""
     for index, error in enumerate(errors):
-        if error.kind is not WindowsErrorKind.UP_FLAGS_REQUIRED:
+        if error.kind is not CliErrorKind.UP_FLAGS_REQUIRED:
             continue
         for line in lines:
             match = _UP_SUGGESTION.search(line.text) if line.number > error.line.number else None
@@ -948,14 +946,14 @@ def _with_up_suggestions(errors: list[WindowsError], lines: Sequence[SourceLine]
 _RETRY_SUCCEEDED = re.compile(r"(?:^|\s)Success\.$")
 
 
-def _answered_later(error: WindowsError, success: SourceLine) -> WindowsError:
+def _answered_later(error: CliError, success: SourceLine) -> CliError:
     """An error the paste outlives. After a retry's "Success." it was a start-up race; after tailscaled's answer
     to another command (`lock status`) the daemon was running all along, so a "not running" before it was the
     CLI's own wording for a LocalAPI call that failed otherwise (fixTailscaledConnectError rewrites any error
     when it finds no process named tailscaled, as the macOS app's CLI and pre-1.90 `tailscale lock log` with
     Tailnet Lock off did): not "not running" (kind other)."""
-    if error.kind is WindowsErrorKind.SERVICE_NOT_RUNNING and not _RETRY_SUCCEEDED.search(success.text):
-        return replace(error, kind=WindowsErrorKind.OTHER, cleared_by=success)
+    if error.kind is CliErrorKind.SERVICE_NOT_RUNNING and not _RETRY_SUCCEEDED.search(success.text):
+        return replace(error, kind=CliErrorKind.OTHER, cleared_by=success)
     return replace(error, cleared_by=success)
 
 
@@ -966,7 +964,7 @@ def parse_windows(
     elevated: bool | None = None,
     successes: Sequence[SourceLine] = (),
     own_addresses: frozenset[str] = frozenset(),
-) -> WindowsReport:
+) -> CliErrorReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``.
 
     ``successes`` are the input's "Success." lines (`tailscale up` / `login` done): an error that says
@@ -975,7 +973,7 @@ def parse_windows(
     ``own_addresses`` are what a bare `tailscale ip` printed in the same paste: a ``peer-not-found`` for one
     of them named this node itself (``names_self``).
     """
-    errors: list[WindowsError] = []
+    errors: list[CliError] = []
     found = (parse_windows_error(line) for line in _unwrap(lines))
     for error in (each for first in found if first is not None for each in with_companions(first)):
         previous = errors[-1] if errors else None
@@ -987,7 +985,7 @@ def parse_windows(
         ):
             if previous.pid is None and error.pid is not None:
                 errors[-1] = replace(previous, pid=error.pid)
-            if error.kind is WindowsErrorKind.IP_FORWARDING_DISABLED:
+            if error.kind is CliErrorKind.IP_FORWARDING_DISABLED:
                 # one warning in several lines, each naming a part (IPv6 off, an interface not forwarding)
                 errors[-1] = replace(errors[-1], detail=f"{errors[-1].detail}\n{error.detail}")
             continue
@@ -1003,12 +1001,12 @@ def parse_windows(
     if own_addresses:
         errors = [
             replace(error, names_self=True)
-            if error.kind is WindowsErrorKind.PEER_NOT_FOUND
+            if error.kind is CliErrorKind.PEER_NOT_FOUND
             and (missing_peer_address(error) or "").lower() in own_addresses
             else error
             for error in errors
         ]
-    return WindowsReport(
+    return CliErrorReport(
         errors=tuple(_with_up_suggestions(errors, lines)),
         whoami=whoami.text if whoami else None,
         whoami_line=whoami,

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from opskit.core.diagnose.models import WindowsErrorKind
+from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.phrases import any_word_pattern
 
 
@@ -24,7 +24,7 @@ from opskit.core.diagnose.phrases import any_word_pattern
 class Refusal:
     """One message the CLI prints when a command fails, and what opskit says about it."""
 
-    kind: WindowsErrorKind
+    kind: CliErrorKind
     # A lower-case literal every line holding the message contains: the cheap test a line passes before the
     # pattern runs (most lines of a big paste contain no catalog phrase).
     phrase: str

@@ -15,16 +15,16 @@ from __future__ import annotations
 import re
 
 from opskit.core.diagnose.cli_catalog import Refusal
-from opskit.core.diagnose.models import WindowsErrorKind
+from opskit.core.diagnose.models import CliErrorKind
 
-_USAGE = WindowsErrorKind.CLI_USAGE
-_EXIT = WindowsErrorKind.EXIT_NODE_REFUSED
-_SSH_SERVER = WindowsErrorKind.SSH_SERVER_UNSUPPORTED
-_SWITCH = WindowsErrorKind.SWITCH_FAILED
-_UPDATE = WindowsErrorKind.UPDATE_FAILED
-_DNS = WindowsErrorKind.DNS_QUERY_FAILED
-_CONFIGURE = WindowsErrorKind.CONFIGURE_FAILED
-_NC = WindowsErrorKind.SSH_FAILED
+_USAGE = CliErrorKind.CLI_USAGE
+_EXIT = CliErrorKind.EXIT_NODE_REFUSED
+_SSH_SERVER = CliErrorKind.SSH_SERVER_UNSUPPORTED
+_SWITCH = CliErrorKind.SWITCH_FAILED
+_UPDATE = CliErrorKind.UPDATE_FAILED
+_DNS = CliErrorKind.DNS_QUERY_FAILED
+_CONFIGURE = CliErrorKind.CONFIGURE_FAILED
+_NC = CliErrorKind.SSH_FAILED
 
 _CLI = "cmd/tailscale/cli/"
 _QUOTED = r'"(?P<{name}>(?:[^"\\]|\\.)*)"'  # a Go %q value
@@ -41,9 +41,7 @@ def _q_edge(name: str) -> str:
     return _EDGE_QUOTED.format(name=name)
 
 
-def _entry(
-    kind: WindowsErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str
-) -> Refusal:
+def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
     """One catalog entry; every pattern ignores case (people retype messages)."""
     return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
 

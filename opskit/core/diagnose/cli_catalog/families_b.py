@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 
 from opskit.core.diagnose.cli_catalog import Refusal
-from opskit.core.diagnose.models import WindowsErrorKind
+from opskit.core.diagnose.models import CliErrorKind
 
-_USAGE = WindowsErrorKind.CLI_USAGE
-_SERVE = WindowsErrorKind.SERVE_FAILED
-_DRIVE = WindowsErrorKind.DRIVE_FAILED
+_USAGE = CliErrorKind.CLI_USAGE
+_SERVE = CliErrorKind.SERVE_FAILED
+_DRIVE = CliErrorKind.DRIVE_FAILED
 
 _SERVE_V2 = "cmd/tailscale/cli/serve_v2.go"
 _SERVE_LEGACY = "cmd/tailscale/cli/serve_legacy.go"
@@ -32,9 +32,7 @@ _Q = "[\"'`\u2018\u2019\u201c\u201d]"
 _NOT_Q = "[^\"'`\u2018\u2019\u201c\u201d]"
 
 
-def _entry(
-    kind: WindowsErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str
-) -> Refusal:
+def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
     return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
 
 
@@ -480,7 +478,7 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         "Warning: funnel=on for nas.tail1234.ts.net:443, but no serve config",
     ),
     _entry(
-        WindowsErrorKind.DAEMON_CONNECTION_RESET,
+        CliErrorKind.DAEMON_CONNECTION_RESET,
         "lost connection to tailscaled",
         r"lost connection to tailscaled: (?P<why>.+)",
         "serve/funnel was waiting for the feature to be enabled and lost its connection to tailscaled "
@@ -513,7 +511,7 @@ _SSH_FAMILY: tuple[Refusal, ...] = (
         "usage: tailscale ssh [user@]<host>",
     ),
     _entry(
-        WindowsErrorKind.SSH_FAILED,
+        CliErrorKind.SSH_FAILED,
         "no system",
         rf"no system {_Q}?ssh{_Q}? command found(?:: (?P<why>.+))?",
         "`tailscale ssh` wraps this machine's OpenSSH client and found none on PATH ({why}): nothing was "
@@ -635,7 +633,7 @@ _DRIVE_FAMILY: tuple[Refusal, ...] = (
     ),
 )
 
-_CERT = WindowsErrorKind.CERT_FAILED
+_CERT = CliErrorKind.CERT_FAILED
 _ACME = "feature/acme/cert.go"
 _CERT_RETRY = (
     "Retry `tailscale cert <name>.<tailnet>.ts.net` in a few minutes (status.tailscale.com); if it persists, "
@@ -807,7 +805,7 @@ _CERT_FAMILY: tuple[Refusal, ...] = (
     ),
 )
 
-_TAILDROP = WindowsErrorKind.TAILDROP_FAILED
+_TAILDROP = CliErrorKind.TAILDROP_FAILED
 _FILE = "cmd/tailscale/cli/file.go"
 
 # `tailscale file cp/get` (what windows.py's taildrop-failed patterns do not read already).
@@ -998,7 +996,7 @@ _FILE_FAMILY: tuple[Refusal, ...] = (
     ),
 )
 
-_LOCK = WindowsErrorKind.TAILNET_LOCK_FAILED
+_LOCK = CliErrorKind.TAILNET_LOCK_FAILED
 _LOCK_CLI = "cmd/tailscale/cli/tailnet-lock.go"
 _LOCK_IPN = "ipn/ipnlocal/tailnet-lock.go"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from opskit.core.diagnose.models import OsPingReport, WindowsReport
+from opskit.core.diagnose.models import CliErrorReport, OsPingReport
 from opskit.core.diagnose.text import SourceLine, hide_keys
 from opskit.core.findings import Evidence
 from opskit.core.rules import RuleContext
@@ -22,7 +22,7 @@ class InputFacts:
     label: str
     source: str
     os_ping: OsPingReport | None = None
-    windows: WindowsReport | None = None
+    windows: CliErrorReport | None = None
     command: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 

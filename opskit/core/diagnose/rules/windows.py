@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from opskit.core.diagnose.models import WindowsError, WindowsErrorKind, WindowsReport
+from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import (
@@ -30,7 +30,7 @@ STATEDIR_NOTE = (
 )
 
 
-def _errors(report: WindowsReport, kind: WindowsErrorKind) -> list[WindowsError]:
+def _errors(report: CliErrorReport, kind: CliErrorKind) -> list[CliError]:
     return [e for e in report.errors if e.kind is kind]
 
 
@@ -38,7 +38,7 @@ _Causes = tuple[tuple[re.Pattern[str], str, str], ...]
 
 
 def _emit_first_cause(
-    kind: WindowsErrorKind, causes: _Causes, default: tuple[str, str], report: WindowsReport, ctx: DiagnoseContext
+    kind: CliErrorKind, causes: _Causes, default: tuple[str, str], report: CliErrorReport, ctx: DiagnoseContext
 ) -> Iterator[Finding]:
     """One finding for all errors of ``kind``: the cause and fix of the first of ``causes`` whose pattern one of
     their lines holds (the wording says why), else ``default``."""
@@ -68,7 +68,7 @@ def _identity_kind(name: str) -> str:
     summary="LocalAPI refused: tailscaled belongs to another identity",
     target="windows",
 )
-def not_owner(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def not_owner(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: on Windows tailscaled serves one user at a time. ``CheckIPNConnectionAllowed`` admits a
     LocalAPI caller only if it is that current user (or LocalSystem, since v1.58); Unattended Mode
     ("server mode") just pins the owner. Elevation does not change identity: ``ADMIN01\\Administrator``,
@@ -85,7 +85,7 @@ def not_owner(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         PS C:\\> tailscale status
         failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 11700). Got error: 503 Service Unavailable: no backend
     """
-    for error in _errors(report, WindowsErrorKind.NOT_OWNER):
+    for error in _errors(report, CliErrorKind.NOT_OWNER):
         owner = error.owner or "another account"
         caller = error.caller or report.whoami
         caller_text = f'"{caller}"' if caller else "your account"
@@ -165,8 +165,8 @@ def not_owner(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         )
 
 
-_SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
-    WindowsErrorKind.PIPE_MISSING: (
+_SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
+    CliErrorKind.PIPE_MISSING: (
         "tailscaled.exe is running but its LocalAPI named pipe "
         r"\\.\pipe\ProtectedPrefix\Administrators\Tailscale\tailscaled does not exist: the daemon's "
         "listener died (a known 1.52.0 regression, #10025). This is not a permissions problem.",
@@ -174,62 +174,62 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "recurs, "
         "upgrade Tailscale.",
     ),
-    WindowsErrorKind.PIPE_ACCESS_DENIED: (
+    CliErrorKind.PIPE_ACCESS_DENIED: (
         "tailscaled could not create its protected named pipe (Access is denied): it was started by a "
         "non-elevated user. Only an elevated process or LocalSystem may create it (#10321).",
         "Do not start tailscaled.exe by hand; start the Tailscale service (`Start-Service Tailscale`), which "
         "runs as LocalSystem. If you must run it by hand for debugging, use an elevated console.",
     ),
-    WindowsErrorKind.NO_BACKEND: (
+    CliErrorKind.NO_BACKEND: (
         "tailscaled is running and answered, but its backend never initialised (503 no backend, #13494, "
         "#9653): the daemon is broken inside, not refusing you. Permissions are not the issue.",
         "Read the service log (C:\\ProgramData\\Tailscale\\Logs or the Event Viewer) for the start-up error; "
         "restart the service; if it persists, repair/reinstall Tailscale.",
     ),
-    WindowsErrorKind.DEADLINE: (
+    CliErrorKind.DEADLINE: (
         "the CLI reached tailscaled's LocalAPI but got no answer in time (context deadline exceeded, "
         "#14077): "
         "the daemon is hung or still starting.",
         "Wait a minute and retry; if it persists restart the Tailscale service and check its log for what "
         "blocks start-up (DNS, firewall drivers, a stuck network adapter).",
     ),
-    WindowsErrorKind.DOMAIN_TRUST: (
+    CliErrorKind.DOMAIN_TRUST: (
         "tailscaled could not look up your user because the machine's trust relationship with the domain "
         "failed (DC unreachable or machine account broken, #2177). It cannot decide whether you are the "
         "owner.",
         "Restore domain connectivity (VPN/line of sight to a DC) or repair the machine account "
         "(`Test-ComputerSecureChannel -Repair`); then retry.",
     ),
-    WindowsErrorKind.SERVICE_NOT_RUNNING: (
+    CliErrorKind.SERVICE_NOT_RUNNING: (
         "the CLI found no reachable tailscaled: the Tailscale service is not running (or tailscaled stopped "
         "when the last GUI client disconnected, because Unattended Mode is off).",
         "Start the service (`Start-Service Tailscale`) and set it to Automatic; if it stops whenever the "
         "tray "
         "app closes, enable Unattended Mode (`tailscale up --unattended`).",
     ),
-    WindowsErrorKind.GUI_CANNOT_CONNECT: (
+    CliErrorKind.GUI_CANNOT_CONNECT: (
         "the Tailscale GUI cannot talk to the service, or the service is in use by another Windows user "
         "(single-user daemon).",
         "Check the Tailscale service is running; if another user owns it, sign in as that user or have them "
         "log out / turn off Unattended Mode.",
     ),
-    WindowsErrorKind.VERSION_MISMATCH: (
+    CliErrorKind.VERSION_MISMATCH: (
         "the CLI and tailscaled are different versions: a leftover tailscale.exe on PATH or a half-finished "
         "upgrade. Mixed versions misreport errors.",
         "Run the tailscale.exe from the installed Tailscale folder, or finish/repeat the upgrade so both match.",
     ),
-    WindowsErrorKind.UNIX_ACCESS_DENIED: (
+    CliErrorKind.UNIX_ACCESS_DENIED: (
         "on Linux/macOS the LocalAPI refuses non-root users that are not the configured operator.",
         "Use `sudo tailscale …`, or once `sudo tailscale set --operator=$USER` to allow your user.",
     ),
-    WindowsErrorKind.BACKEND_ERROR: (
+    CliErrorKind.BACKEND_ERROR: (
         "the GUI shows 'Tailscale backend error': the service is running and its backend answered, but "
         "with an error it could not get past (typically creating the Tailscale network adapter, a registry "
         "or driver problem left by another VPN, or a frontend/backend version mismatch).",
         "Read the text after 'backend error:' (the cause); update Tailscale; remove leftover TUN/TAP or "
         "other VPN adapters; then restart the Tailscale service. The service itself is not the problem.",
     ),
-    WindowsErrorKind.UP_FLAGS_REQUIRED: (
+    CliErrorKind.UP_FLAGS_REQUIRED: (
         "`tailscale up` refused and changed nothing: with any flag, `up` takes the flags as the complete set "
         "of settings, so a setting made earlier (a previous `up`, `tailscale set`, the GUI, an add-on's "
         "options, or a default that changed with an upgrade, e.g. --stateful-filtering in 1.66.4) would be "
@@ -239,7 +239,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "--<flag>=<value>`, which leaves the others alone. In an add-on or container, fix the option list "
         "(or enable its 'reset' option once) so the `up` it runs matches the stored settings.",
     ),
-    WindowsErrorKind.GUI_FAILED_TO_START: (
+    CliErrorKind.GUI_FAILED_TO_START: (
         'the macOS CLI could not start or reach the Tailscale app ("The Tailscale GUI failed to start", '
         "Tailscale.CLIError): the CLI bundled with Tailscale.app talks to the daemon through the app and "
         "its network extension, so it fails when the app is not running in your login session, when another "
@@ -250,7 +250,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "run it in the user's session (`launchctl asuser $(id -u) …`); if it persists, reinstall the app "
         "or use the open-source tailscaled build.",
     ),
-    WindowsErrorKind.AUTH_KEY_REJECTED: (
+    CliErrorKind.AUTH_KEY_REJECTED: (
         'the coordination server refused the auth key passed to `tailscale up` ("invalid key"): a one-off '
         "key that was already used, an expired or revoked key, a key of another tailnet, an API or OAuth "
         "credential where an auth key belongs, or with Headscale a pre-auth key it does not know (another "
@@ -260,7 +260,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "and `tailscale up --login-server=<url> --auth-key=<key>`. Once the node is in, remove the key from "
         "scripts or add-on options so restarts do not replay a spent key.",
     ),
-    WindowsErrorKind.CLI_USAGE: (
+    CliErrorKind.CLI_USAGE: (
         "the tailscale CLI rejected its own command line, so the command never ran: an unknown or misspelt "
         "flag (flags are dashed: --login-server, not -login_server), a flag and its value passed as ONE "
         'argument by a wrapper (systemd/NixOS extraUpFlags ["--login-server https://…"], TS_EXTRA_ARGS '
@@ -270,7 +270,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "`--name=value`; in wrappers put one flag per list item or environment word, and do not repeat a "
         "flag the wrapper already sets (hostname, auth key).",
     ),
-    WindowsErrorKind.EXIT_NODE_REFUSED: (
+    CliErrorKind.EXIT_NODE_REFUSED: (
         "the exit node setting was refused: no node with that address or name is in this node's netmap "
         "(a public IP given instead of the 100.x address, a name that is not unique, a node hidden by ACLs "
         "or not shared), the node does not offer itself as an exit node (not advertised or not approved), or "
@@ -279,7 +279,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "exit node run `tailscale set --advertise-exit-node` and approve it in the admin console (Headscale: "
         "approve its 0.0.0.0/0 and ::/0 routes); on Home Assistant use another device as the client.",
     ),
-    WindowsErrorKind.FUNNEL_UNAVAILABLE: (
+    CliErrorKind.FUNNEL_UNAVAILABLE: (
         "Funnel is not available to this node: it needs HTTPS certificates enabled for the tailnet, MagicDNS, "
         "the `funnel` node attribute granted to this node in the policy file (a tagged node must be matched "
         "by its tag, not autogroup:member), and incoming connections allowed (shields-up off).",
@@ -287,7 +287,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "matches this node, turn shields-up off, then retry; 1.50.0 had a bug reading these (fixed in "
         "1.50.1).",
     ),
-    WindowsErrorKind.TLS_INTERCEPTED: (
+    CliErrorKind.TLS_INTERCEPTED: (
         "HTTPS to the coordination server failed certificate verification (x509): something between this "
         "machine and the server presents its own certificate — TLS-inspecting security software, a corporate "
         "proxy or firewall, a captive portal — so login and the control connection cannot work. (With a "
@@ -296,7 +296,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "and the DERP servers from TLS inspection (or your Headscale URL); with Headscale use a certificate "
         "for its exact host name from a CA the clients trust.",
     ),
-    WindowsErrorKind.CONTROL_UNREACHABLE: (
+    CliErrorKind.CONTROL_UNREACHABLE: (
         "logging in failed before it started: the coordination server's front end answered HTTP 502 "
         '"backend not found or not available" (it found no control server behind it for this request: '
         "a server-side condition, usually passing, which tailscaled retries with back-off; less often a "
@@ -308,7 +308,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "Tailscale with a valid certificate), try another network or turn off a filtering DNS/proxy/VPN; with "
         "Headscale, check the reverse proxy's upstream and that `--login-server` points at it.",
     ),
-    WindowsErrorKind.SSH_SERVER_UNSUPPORTED: (
+    CliErrorKind.SSH_SERVER_UNSUPPORTED: (
         "`--ssh` was refused and nothing changed: this build of Tailscale cannot run the Tailscale SSH server "
         "(the sandboxed macOS GUI builds, App Store and standalone, do not include it; Synology and QNAP "
         "packages, Windows and other platforms without it say so too, and TS_DISABLE_SSH_SERVER disables it). "
@@ -318,7 +318,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "install-system-daemon`) instead of the app, or enable the OS's own sshd (Remote Login) and connect "
         "over the tailnet address.",
     ),
-    WindowsErrorKind.DAEMON_CONNECTION_RESET: (
+    CliErrorKind.DAEMON_CONNECTION_RESET: (
         "tailscaled accepted the CLI's LocalAPI request and then dropped the connection before answering "
         "(EOF / connection reset by peer): the daemon (or the macOS network extension) crashed, was killed "
         "(out of memory, a watchdog, a service manager restart) or restarted in the middle of the command. "
@@ -327,7 +327,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "tailscaled -b`, `logread | grep tailscale`, the macOS Console); check free memory on small routers "
         "(`dmesg | grep -i oom`); restart tailscaled and rerun the command; update if it crashes repeatedly.",
     ),
-    WindowsErrorKind.CLI_PANIC: (
+    CliErrorKind.CLI_PANIC: (
         "the tailscale CLI itself crashed (a Go panic with its goroutine trace, printed under the command): a "
         "bug in this CLI version, hit on the way to its answer, so the command printed nothing usable and "
         "nothing about the network or the peers can be read from it. tailscaled is not the one that crashed.",
@@ -336,7 +336,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "version`; meanwhile read the same facts another way (`tailscale status`, `tailscale debug netmap`, "
         "the daemon's log).",
     ),
-    WindowsErrorKind.DERPMAP_FETCH_FAILED: (
+    CliErrorKind.DERPMAP_FETCH_FAILED: (
         "`tailscale netcheck` produced no report: tailscaled had no DERP map to give it (the node is not "
         "logged in or has no netmap yet), and the CLI's own fetch of the default map from the coordination "
         "server failed, so nothing was measured. Nothing about UDP, NAT or DERP latency can be read from it; "
@@ -347,21 +347,21 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "proxy blocks controlplane.tailscale.com); with a custom control server, netcheck needs the node logged "
         "in to it.",
     ),
-    WindowsErrorKind.SWITCH_FAILED: (
+    CliErrorKind.SWITCH_FAILED: (
         "`tailscale switch` did not switch login profiles: no profile matches the name given, or tailscaled "
         "refused the switch (not root or the operator, a profile removed meanwhile), or the new profile did not "
         "settle in time.",
         "List the profiles with `tailscale switch --list` and use a name or ID from it; run as root or the "
         "operator (`sudo tailscale set --operator=$USER` once); add an account with `tailscale login`.",
     ),
-    WindowsErrorKind.UPDATE_FAILED: (
+    CliErrorKind.UPDATE_FAILED: (
         "updating Tailscale from the CLI failed or was refused (`tailscale update`, `tailscale set "
         "--auto-update`, `tailscale version --upstream`): this install cannot update itself, or the package "
         "manager step it ran failed.",
         "Update Tailscale the way it was installed (apt/dnf/apk/pkg, Homebrew, the NAS package center, the "
         "container image, the app store) and read the package manager's own error.",
     ),
-    WindowsErrorKind.SERVE_NOT_ENABLED: (
+    CliErrorKind.SERVE_NOT_ENABLED: (
         "`tailscale serve` (or `funnel`) stopped before serving anything: Serve and the HTTPS certificates it "
         "needs are not enabled for this tailnet, so this node lacks the HTTPS capability. The coordination "
         "server answered with the link that enables it; nothing is wrong with the backend or the network.",
@@ -369,7 +369,7 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         "enable Serve/HTTPS, or enable HTTPS certificates in the admin console (DNS page: MagicDNS and HTTPS "
         "Certificates); then rerun the same `tailscale serve` command.",
     ),
-    WindowsErrorKind.CONFIG_FILE_LOCKED: (
+    CliErrorKind.CONFIG_FILE_LOCKED: (
         "tailscaled was started from a declarative config file (`tailscaled --config=…`) that locks its "
         "preferences, so it refuses every change made with `tailscale set`, `up` or `serve`: the daemon is "
         "running and answered, and nothing changed.",
@@ -377,31 +377,31 @@ _SIMPLE_TEXT: dict[WindowsErrorKind, tuple[str, str]] = {
         '`"AdvertiseRoutes"`), or set `"Locked": false` in it to allow CLI changes, then restart '
         "tailscaled (`sudo systemctl restart tailscaled`).",
     ),
-    WindowsErrorKind.DNS_QUERY_FAILED: (
+    CliErrorKind.DNS_QUERY_FAILED: (
         "`tailscale dns query` / `tailscale dns status` got no answer from tailscaled's DNS: the node is not "
         "connected (no netmap), has no DNS manager, or the resolver failed.",
         "Bring the node up (`tailscale up`, `tailscale status`), then retry; run the query as root or the "
         "operator; check the tailnet's DNS settings in the admin console.",
     ),
-    WindowsErrorKind.CONFIGURE_FAILED: (
+    CliErrorKind.CONFIGURE_FAILED: (
         "a `tailscale configure` command (kubeconfig, pve-appliance, flash-appliance, jetkvm, the macOS system "
         "extension) refused or failed on this machine: a prerequisite of the target is missing.",
         "Run it where it belongs and as it asks (on the Proxmox host, as root, with the whole disk named, with "
         "the macOS Standalone app's CLI); `tailscale configure <command> --help` lists its needs.",
     ),
-    WindowsErrorKind.OTHER: (
+    CliErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
         "running; paste the full error for a closer diagnosis.",
     ),
-    WindowsErrorKind.SERVE_FAILED: (
+    CliErrorKind.SERVE_FAILED: (
         "`tailscale serve`/`funnel` refused the change and nothing new is served: the port already serves "
         "another type (web vs TCP) or another session, the target or flags do not fit, or (Tailscale "
         "Services) this node may not host one.",
         "Read what the message names, check `tailscale serve status`, turn the conflicting handler off "
         "(`tailscale serve --https=443 off`, or `tailscale serve reset`), then rerun the command.",
     ),
-    WindowsErrorKind.DRIVE_FAILED: (
+    CliErrorKind.DRIVE_FAILED: (
         "`tailscale drive` (Taildrive) refused: the node lacks the `drive:share` attribute, this build has no "
         "Taildrive, or the share name is invalid or unknown.",
         'Grant `drive:share`/`drive:access` in the policy\'s "nodeAttrs", use a lower-case share name, and '
@@ -466,7 +466,7 @@ _SERVICE_JOB_FAILED = (
 )
 
 
-def _job_failed_text(found: Sequence[WindowsError]) -> tuple[str, str]:
+def _job_failed_text(found: Sequence[CliError]) -> tuple[str, str]:
     text = " ".join(e.line.text for e in found).lower()
     why = next((why for phrase, why in _JOB_RESULTS if phrase in text), "the start job failed")
     masked = " (masked: `sudo systemctl unmask tailscaled.service` first)" if "is masked" in text else ""
@@ -541,7 +541,7 @@ _OAUTH_UNAUTHORIZED = (
 )
 
 
-def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
     found = _errors(report, kind)
     if not found:
@@ -549,22 +549,22 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
     explained = found[0].explanation
     cause, fix = explained if explained is not None else _SIMPLE_TEXT[kind]
     detail = found[0].detail
-    unix = kind is WindowsErrorKind.PIPE_MISSING and ("dial unix" in detail or "connect: " in detail)
+    unix = kind is CliErrorKind.PIPE_MISSING and ("dial unix" in detail or "connect: " in detail)
     if unix:
         cause, fix = _SOCKET_MISSING
-    if kind is WindowsErrorKind.SERVICE_NOT_RUNNING and any(_NOT_INSTALLED.search(e.line.text) for e in found):
+    if kind is CliErrorKind.SERVICE_NOT_RUNNING and any(_NOT_INSTALLED.search(e.line.text) for e in found):
         cause, fix = _SERVICE_MISSING
-    elif kind is WindowsErrorKind.SERVICE_NOT_RUNNING and any(_JOB_FAILED.search(e.line.text) for e in found):
+    elif kind is CliErrorKind.SERVICE_NOT_RUNNING and any(_JOB_FAILED.search(e.line.text) for e in found):
         cause, fix = _job_failed_text([e for e in found if _JOB_FAILED.search(e.line.text)])
-    if kind is WindowsErrorKind.GUI_CANNOT_CONNECT and all(_APPLE_APP.search(e.line.text) for e in found):
+    if kind is CliErrorKind.GUI_CANNOT_CONNECT and all(_APPLE_APP.search(e.line.text) for e in found):
         cause, fix = _APPLE_APP_CANNOT_CONNECT
-    if kind is WindowsErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
+    if kind is CliErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
         cause, fix = _LOGIN_SERVER_REFUSED
-    if kind is WindowsErrorKind.CLI_USAGE and all(_CERT_NAME_HINT.search(e.line.text) for e in found):
+    if kind is CliErrorKind.CLI_USAGE and all(_CERT_NAME_HINT.search(e.line.text) for e in found):
         cause, fix = _CERT_NAME_MISSING
-    if kind is WindowsErrorKind.CONTROL_UNREACHABLE and all(_CONTROL_KEY.search(e.line.text) for e in found):
+    if kind is CliErrorKind.CONTROL_UNREACHABLE and all(_CONTROL_KEY.search(e.line.text) for e in found):
         cause, fix = _CONTROL_KEY_UNREACHABLE
-    if kind is WindowsErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
+    if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
         forbidden = all("403" in e.line.text for e in found)
         cause, fix = _OAUTH_FORBIDDEN if forbidden else _OAUTH_UNAUTHORIZED
     daemon = "tailscaled" if unix else "tailscaled.exe"
@@ -610,7 +610,7 @@ def _emit(kind: WindowsErrorKind, report: WindowsReport, ctx: DiagnoseContext) -
     summary="tailscaled's named pipe (Unix: its socket) is missing",
     target="windows",
 )
-def pipe_missing(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def pipe_missing(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot
     find the file specified.`` while tailscaled.exe runs: the LocalAPI listener is gone. On Linux/macOS the
     same: a tailscaled process runs (``appears to be running as tailscaled, pid N``) but the CLI's dial fails
@@ -626,7 +626,7 @@ def pipe_missing(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
 
         safesocket.Listen: namedpipe.Listen: open \\\\\\\\.\\\\pipe\\\\ProtectedPrefix\\\\Administrators\\\\Tailscale\\\\tailscaled: Access is denied.
     """
-    yield from _emit(WindowsErrorKind.PIPE_MISSING, report, ctx)
+    yield from _emit(CliErrorKind.PIPE_MISSING, report, ctx)
 
 
 @rule(
@@ -637,7 +637,7 @@ def pipe_missing(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
     summary="tailscaled may not create its named pipe",
     target="windows",
 )
-def pipe_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def pipe_access_denied(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``safesocket.Listen: namedpipe.Listen: … Access is denied.``: the protected pipe prefix needs
     an elevated creator; a tailscaled started by a normal user cannot listen.
 
@@ -649,7 +649,7 @@ def pipe_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
 
         Got error: Get "http://local-tailscaled.sock/localapi/v0/status": open \\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled: The system cannot find the file specified.
     """
-    yield from _emit(WindowsErrorKind.PIPE_ACCESS_DENIED, report, ctx)
+    yield from _emit(CliErrorKind.PIPE_ACCESS_DENIED, report, ctx)
 
 
 @rule(
@@ -660,7 +660,7 @@ def pipe_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
     summary="tailscaled has no backend (503)",
     target="windows",
 )
-def no_backend(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def no_backend(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``503 Service Unavailable: no backend``: the daemon answers, its backend failed to start.
 
     *Bad*::
@@ -671,7 +671,7 @@ def no_backend(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]
 
         Get "http://local-tailscaled.sock/localapi/v0/status": context deadline exceeded
     """
-    yield from _emit(WindowsErrorKind.NO_BACKEND, report, ctx)
+    yield from _emit(CliErrorKind.NO_BACKEND, report, ctx)
 
 
 @rule(
@@ -682,7 +682,7 @@ def no_backend(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]
     summary="tailscaled did not answer in time",
     target="windows",
 )
-def deadline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def deadline(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``context deadline exceeded`` on a LocalAPI request: the daemon is hung or starting.
 
     *Bad*::
@@ -693,7 +693,7 @@ def deadline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 
         Got error: 503 Service Unavailable: no backend
     """
-    yield from _emit(WindowsErrorKind.DEADLINE, report, ctx)
+    yield from _emit(CliErrorKind.DEADLINE, report, ctx)
 
 
 @rule(
@@ -704,7 +704,7 @@ def deadline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     summary="Domain trust failure prevents the user lookup",
     target="windows",
 )
-def domain_trust(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def domain_trust(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``The trust relationship between this workstation and the primary domain failed.``: the
     SID→user lookup tailscaled does for every LocalAPI caller fails on a domain-joined PC without a DC.
 
@@ -716,7 +716,7 @@ def domain_trust(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
 
         401 Unauthorized: Tailscale already in use ("PC\\\\a"); connection from "PC\\\\b" not allowed
     """
-    yield from _emit(WindowsErrorKind.DOMAIN_TRUST, report, ctx)
+    yield from _emit(CliErrorKind.DOMAIN_TRUST, report, ctx)
 
 
 @rule(
@@ -727,7 +727,7 @@ def domain_trust(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
     summary="The Tailscale service is not running",
     target="windows",
 )
-def service_not_running(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def service_not_running(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``is the Tailscale service running?`` / ``Failed to connect to local Tailscale daemon``:
     no tailscaled to talk to. Without Unattended Mode tailscaled also idles when the last GUI/CLI
     client disconnects (the "works only while the GUI runs" symptom, #5880).
@@ -740,8 +740,8 @@ def service_not_running(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
 
         Got error: 503 Service Unavailable: no backend
     """
-    yield from _emit(WindowsErrorKind.SERVICE_NOT_RUNNING, report, ctx)
-    yield from _emit(WindowsErrorKind.GUI_CANNOT_CONNECT, report, ctx)
+    yield from _emit(CliErrorKind.SERVICE_NOT_RUNNING, report, ctx)
+    yield from _emit(CliErrorKind.GUI_CANNOT_CONNECT, report, ctx)
 
 
 @rule(
@@ -752,7 +752,7 @@ def service_not_running(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
     summary="CLI and tailscaled versions differ",
     target="windows",
 )
-def version_mismatch(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def version_mismatch(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``Warning: client version "x" != tailscaled server version "y"``: mixed versions.
 
     *Bad*::
@@ -763,7 +763,7 @@ def version_mismatch(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
 
         Got error: 503 Service Unavailable: no backend
     """
-    yield from _emit(WindowsErrorKind.VERSION_MISMATCH, report, ctx)
+    yield from _emit(CliErrorKind.VERSION_MISMATCH, report, ctx)
 
 
 @rule(
@@ -774,7 +774,7 @@ def version_mismatch(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
     summary="LocalAPI access denied (Linux/macOS)",
     target="windows",
 )
-def unix_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def unix_access_denied(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``Access denied: …`` + ``Use 'sudo tailscale …'``: non-root, non-operator user on Unix.
 
     *Bad*::
@@ -788,7 +788,7 @@ def unix_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
 
         401 Unauthorized: Tailscale already in use ("PC\\\\a"); connection from "PC\\\\b" not allowed
     """
-    yield from _emit(WindowsErrorKind.UNIX_ACCESS_DENIED, report, ctx)
+    yield from _emit(CliErrorKind.UNIX_ACCESS_DENIED, report, ctx)
 
 
 @rule(
@@ -799,7 +799,7 @@ def unix_access_denied(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
     summary="The CLI could not use tailscaled's LocalAPI",
     target="windows",
 )
-def other_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def other_error(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a LocalAPI failure without a recognised body (e.g. a bare ``401 Unauthorized``).
 
     *Bad*::
@@ -810,7 +810,7 @@ def other_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding
 
         Got error: 503 Service Unavailable: no backend
     """
-    yield from _emit(WindowsErrorKind.OTHER, report, ctx)
+    yield from _emit(CliErrorKind.OTHER, report, ctx)
 
 
 @rule(
@@ -821,7 +821,7 @@ def other_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding
     summary="tailscaled's backend reported an error",
     target="windows",
 )
-def backend_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def backend_error(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``Tailscale backend error: …`` is the GUI relaying the backend's own failure; the backend
     answered, so "the service is not running" would send the user the wrong way.
 
@@ -833,7 +833,7 @@ def backend_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findi
 
         Failed to connect to Tailscale service.
     """
-    yield from _emit(WindowsErrorKind.BACKEND_ERROR, report, ctx)
+    yield from _emit(CliErrorKind.BACKEND_ERROR, report, ctx)
 
 
 @rule(
@@ -844,7 +844,7 @@ def backend_error(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findi
     summary="`tailscale up` refused: it must restate every non-default setting",
     target="windows",
 )
-def up_flags_required(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def up_flags_required(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale up`` with flags treats them as the whole desired configuration; when a setting
     made earlier (or a default changed by an upgrade) is missing from the command line, it refuses rather
     than reset it silently. Nothing changed: the fix is the command it prints, ``--reset``, or
@@ -866,10 +866,10 @@ def up_flags_required(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
         Use 'sudo tailscale up'.
         To not require root, use 'sudo tailscale set --operator=$USER' once.
     """
-    found = _errors(report, WindowsErrorKind.UP_FLAGS_REQUIRED)
+    found = _errors(report, CliErrorKind.UP_FLAGS_REQUIRED)
     if not found:
         return
-    cause, fix = _SIMPLE_TEXT[WindowsErrorKind.UP_FLAGS_REQUIRED]
+    cause, fix = _SIMPLE_TEXT[CliErrorKind.UP_FLAGS_REQUIRED]
     suggested = next((e.detail for e in found if e.detail), "")
     if suggested:
         fix = f"The CLI's own suggestion here: `{hide_keys(suggested)}`. {fix}"
@@ -889,7 +889,7 @@ def up_flags_required(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
     summary="The macOS CLI could not start or reach the Tailscale app",
     target="windows",
 )
-def macos_gui_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def macos_gui_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: the CLI inside Tailscale.app works through the running app; ``The Tailscale GUI failed to
     start … (Tailscale.CLIError error 3.)`` means it could not reach it (app not running in this login
     session, or the CLI run from a sandboxed app or launchd job), which no daemon restart fixes.
@@ -902,7 +902,7 @@ def macos_gui_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
 
         failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
     """
-    yield from _emit(WindowsErrorKind.GUI_FAILED_TO_START, report, ctx)
+    yield from _emit(CliErrorKind.GUI_FAILED_TO_START, report, ctx)
 
 
 @rule(
@@ -913,7 +913,7 @@ def macos_gui_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
     summary="The coordination server refused the auth key",
     target="windows",
 )
-def auth_key_rejected(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def auth_key_rejected(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``backend error: invalid key: …`` after ``tailscale up --authkey`` is the control server's
     answer, not a local fault: the key was spent, expired, revoked or belongs elsewhere (with Headscale,
     ``unable to validate API key``). Restarting tailscaled or reinstalling does not help; a new key does.
@@ -934,7 +934,7 @@ def auth_key_rejected(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
         use the command below to explicitly mention the current value of
         all non-default settings:
     """
-    yield from _emit(WindowsErrorKind.AUTH_KEY_REJECTED, report, ctx)
+    yield from _emit(CliErrorKind.AUTH_KEY_REJECTED, report, ctx)
 
 
 @rule(
@@ -945,7 +945,7 @@ def auth_key_rejected(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
     summary="The tailscale CLI rejected its command line: nothing ran",
     target="windows",
 )
-def cli_usage(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def cli_usage(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``flag provided but not defined: -login_server`` or ``invalid value … for flag`` come from the
     CLI's own argument parser: the command never reached tailscaled, so nothing about the network or the
     daemon can be read from it. Wrappers (systemd units, NixOS ``extraUpFlags``, container
@@ -959,7 +959,7 @@ def cli_usage(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 
         failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
     """
-    yield from _emit(WindowsErrorKind.CLI_USAGE, report, ctx)
+    yield from _emit(CliErrorKind.CLI_USAGE, report, ctx)
 
 
 @rule(
@@ -970,7 +970,7 @@ def cli_usage(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     summary="The exit node setting was refused",
     target="windows",
 )
-def exit_node_refused(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def exit_node_refused(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``no node found in netmap with IP …``, ``node "x" is not advertising an exit node`` or a
     platform refusal mean the exit node was never set: traffic still leaves locally. The usual cause is
     the exit node's public IP given instead of its Tailscale address, or an exit node not yet approved.
@@ -985,7 +985,7 @@ def exit_node_refused(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
         $ tailscale ping 100.64.0.9
         pong from gw (100.64.0.9) via 203.0.113.7:41641 in 12ms
     """
-    yield from _emit(WindowsErrorKind.EXIT_NODE_REFUSED, report, ctx)
+    yield from _emit(CliErrorKind.EXIT_NODE_REFUSED, report, ctx)
 
 
 @rule(
@@ -996,7 +996,7 @@ def exit_node_refused(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
     summary="Funnel is not available to this node",
     target="windows",
 )
-def funnel_unavailable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def funnel_unavailable(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``Funnel not available; HTTPS must be enabled`` / ``"funnel" node attribute not set`` /
     ``Unable to turn on Funnel while shields-up is enabled``: a tailnet setting or policy is missing, not
     a connectivity problem; no restart fixes it.
@@ -1009,7 +1009,7 @@ def funnel_unavailable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
 
         Access denied: serve config denied
     """
-    yield from _emit(WindowsErrorKind.FUNNEL_UNAVAILABLE, report, ctx)
+    yield from _emit(CliErrorKind.FUNNEL_UNAVAILABLE, report, ctx)
 
 
 @rule(
@@ -1020,7 +1020,7 @@ def funnel_unavailable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
     summary="HTTPS to the coordination server fails certificate verification",
     target="windows",
 )
-def tls_intercepted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def tls_intercepted(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``x509: certificate signed by unknown authority`` (``tls: failed to verify certificate``) on
     the control server's URL means another certificate was presented: TLS inspection, a proxy or a captive
     portal. ``has expired or is not yet valid`` means the system clock is wrong. Neither is fixed by
@@ -1034,10 +1034,10 @@ def tls_intercepted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fin
 
         failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
     """
-    found = _errors(report, WindowsErrorKind.TLS_INTERCEPTED)
+    found = _errors(report, CliErrorKind.TLS_INTERCEPTED)
     if not found:
         return
-    cause, fix = _SIMPLE_TEXT[WindowsErrorKind.TLS_INTERCEPTED]
+    cause, fix = _SIMPLE_TEXT[CliErrorKind.TLS_INTERCEPTED]
     if any("expired or is not yet valid" in e.line.text for e in found):
         cause = (
             "the control server's certificate looks expired or not yet valid: this machine's clock is wrong "
@@ -1066,7 +1066,7 @@ def tls_intercepted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fin
     summary="tailscale ssh failed: refused by the SSH policy, or nothing answers on port 22",
     target="windows",
 )
-def ssh_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def ssh_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: Tailscale SSH checks every connection against the tailnet policy's ``ssh`` rules (source,
     destination, user); a connection no rule accepts ends with ``tailnet policy does not permit you to SSH
     to this node`` (older: ``failed to evaluate SSH policy``, ``Permission denied (tailscale)``). When the
@@ -1086,11 +1086,11 @@ def ssh_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]
         $ tailscale ping server
         pong from server (100.101.102.103) via 192.168.1.20:41641 in 3ms
     """
-    found = _errors(report, WindowsErrorKind.SSH_FAILED)
+    found = _errors(report, CliErrorKind.SSH_FAILED)
     if not found:
         return
     if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
-        yield from _emit(WindowsErrorKind.SSH_FAILED, report, ctx)
+        yield from _emit(CliErrorKind.SSH_FAILED, report, ctx)
         return
     text = " ".join(e.line.text for e in found)
     explained = found[0].explanation  # the catalog's own reading (`tailscale nc`'s dial refused)
@@ -1237,7 +1237,7 @@ _CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     summary="tailscale cert (or serve's HTTPS) could not get a TLS certificate",
     target="windows",
 )
-def cert_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def cert_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale cert`` asks tailscaled (LocalAPI) for a Let's Encrypt certificate of the node's
     MagicDNS name; serve/Funnel HTTPS and the Kubernetes operator's proxy ask the same on demand. A 500 from
     it names the step that failed: the tailnet has no HTTPS certificates enabled, the coordination server
@@ -1256,7 +1256,7 @@ def cert_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding
         500 Internal Server Error: cannot start backend when state store is unhealthy
     """
     yield from _emit_first_cause(
-        WindowsErrorKind.CERT_FAILED,
+        CliErrorKind.CERT_FAILED,
         _CERT_CAUSES,
         (
             "getting the node's TLS certificate failed (LocalAPI answered 500): no certificate was issued.",
@@ -1276,7 +1276,7 @@ def cert_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding
     summary="tailscale up warned that netfilter mode is off/nodivert: tailscaled installs no firewall rules of its own",
     target="windows",
 )
-def netfilter_off_warning(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def netfilter_off_warning(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale up --netfilter-mode=off`` tells tailscaled to install no iptables/nftables rules: no
     ts-input/ts-forward chains, no masquerading of subnet-router or exit-node traffic, no drop of spoofed
     100.64.0.0/10 packets from other interfaces. ``nodivert`` creates the ts-* chains but does not jump to
@@ -1293,7 +1293,7 @@ def netfilter_off_warning(report: WindowsReport, ctx: DiagnoseContext) -> Iterat
         # tailscale up --advertise-exit-node
         Warning: IP forwarding is disabled, subnet routing/exit nodes will not work.
     """
-    found = _errors(report, WindowsErrorKind.NETFILTER_OFF_WARNING)
+    found = _errors(report, CliErrorKind.NETFILTER_OFF_WARNING)
     if not found:
         return
     nodivert = all("nodivert" in e.line.text for e in found)
@@ -1369,7 +1369,7 @@ _FORWARDING_CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
     summary="tailscale up/set warned that IP forwarding is off: advertised subnet routes / exit node will not forward",
     target="windows",
 )
-def ip_forwarding_disabled(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def ip_forwarding_disabled(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale up`` and ``login`` (cmd/tailscale/cli/up.go ``warnOnAdvertiseRoutes``), and ``set``,
     ask tailscaled to check the kernel's forwarding settings only when the new prefs advertise routes
     (``--advertise-routes``, ``--advertise-exit-node``) or an app connector, and the check itself
@@ -1390,7 +1390,7 @@ def ip_forwarding_disabled(report: WindowsReport, ctx: DiagnoseContext) -> Itera
         # tailscale up --advertise-exit-node
         Warning: UDP GRO forwarding is suboptimally configured on eth0, UDP forwarding throughput capability will increase with a configuration change.
     """
-    found = _errors(report, WindowsErrorKind.IP_FORWARDING_DISABLED)
+    found = _errors(report, CliErrorKind.IP_FORWARDING_DISABLED)
     if not found:
         return
     lines = [part for e in found for part in (e.detail or e.line.text).split("\n")]
@@ -1420,7 +1420,7 @@ def ip_forwarding_disabled(report: WindowsReport, ctx: DiagnoseContext) -> Itera
     summary="tailscale up/set advised enabling UDP GRO forwarding on the default-route NIC (throughput, not a fault)",
     target="windows",
 )
-def udp_gro_suboptimal(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def udp_gro_suboptimal(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: on Linux, a node that advertises routes or an exit node checks whether the NIC of its default
     route has ``rx-udp-gro-forwarding`` on (and ``rx-gro-list`` off); without it forwarded UDP (WireGuard
     from peers) is not coalesced and throughput is lower. Forwarding works either way: an advisory, not a
@@ -1435,7 +1435,7 @@ def udp_gro_suboptimal(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
 
         Warning: IP forwarding is disabled, subnet routing/exit nodes will not work.
     """
-    found = _errors(report, WindowsErrorKind.UDP_GRO_SUBOPTIMAL)
+    found = _errors(report, CliErrorKind.UDP_GRO_SUBOPTIMAL)
     if not found:
         return
     nic = re.search(r"configured on (\S+?),", found[0].line.text)
@@ -1460,7 +1460,7 @@ def udp_gro_suboptimal(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
     summary="Login cannot reach the coordination server (an HTTP error answered instead)",
     target="windows",
 )
-def control_unreachable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def control_unreachable(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``502: backend not found or not available`` after ``tailscale up`` (or in the mobile apps) is
     an HTTP answer from whatever sits at the coordination server's address, not from tailscaled: the
     daemon runs and relayed it. Restarting or reinstalling Tailscale does not help; the network path to
@@ -1475,7 +1475,7 @@ def control_unreachable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
 
         failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
     """
-    yield from _emit(WindowsErrorKind.CONTROL_UNREACHABLE, report, ctx)
+    yield from _emit(CliErrorKind.CONTROL_UNREACHABLE, report, ctx)
 
 
 @rule(
@@ -1486,7 +1486,7 @@ def control_unreachable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
     summary="--ssh refused: this build or platform cannot run the Tailscale SSH server",
     target="windows",
 )
-def ssh_server_unsupported(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def ssh_server_unsupported(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale up --ssh`` / ``set --ssh`` first checks that this build may host the Tailscale SSH
     server (envknob/featureknob ``CanRunTailscaleSSH``): not the sandboxed macOS GUI builds, not the
     Synology/QNAP packages, not Windows, and not with ``TS_DISABLE_SSH_SERVER``. The refusal changes nothing;
@@ -1502,7 +1502,7 @@ def ssh_server_unsupported(report: WindowsReport, ctx: DiagnoseContext) -> Itera
         $ sudo tailscale up --ssh
         failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
     """
-    yield from _emit(WindowsErrorKind.SSH_SERVER_UNSUPPORTED, report, ctx)
+    yield from _emit(CliErrorKind.SSH_SERVER_UNSUPPORTED, report, ctx)
 
 
 @rule(
@@ -1513,7 +1513,7 @@ def ssh_server_unsupported(report: WindowsReport, ctx: DiagnoseContext) -> Itera
     summary="tailscaled dropped the CLI's LocalAPI request mid-way (EOF / connection reset): it died or restarted",
     target="windows",
 )
-def daemon_connection_reset(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def daemon_connection_reset(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: the CLI talks to tailscaled over LocalAPI (HTTP on its socket or named pipe). ``… localapi/v0/…":
     EOF`` or ``read: connection reset by peer`` means the request was accepted and the connection then
     closed without an answer: the daemon went away during the command (a crash, the OOM killer, a
@@ -1529,7 +1529,7 @@ def daemon_connection_reset(report: WindowsReport, ctx: DiagnoseContext) -> Iter
         # tailscale ping peer
         pong from peer (100.64.0.3) via DERP(fra) in 23ms
     """
-    yield from _emit(WindowsErrorKind.DAEMON_CONNECTION_RESET, report, ctx)
+    yield from _emit(CliErrorKind.DAEMON_CONNECTION_RESET, report, ctx)
 
 
 @rule(
@@ -1540,7 +1540,7 @@ def daemon_connection_reset(report: WindowsReport, ctx: DiagnoseContext) -> Iter
     summary="tailscale netcheck could not fetch a DERP map: no report was made",
     target="windows",
 )
-def derpmap_fetch_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def derpmap_fetch_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: netcheck measures against the DERP map; tailscaled gives it one once logged in, otherwise the
     CLI fetches ``/derpmap/default`` from the control server itself (``No DERP map from tailscaled; using
     default.``). When that fetch fails (``fetch prodDERPMap failed: …``) netcheck stops: no UDP, NAT or
@@ -1556,7 +1556,7 @@ def derpmap_fetch_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterato
         Report:
                 * UDP: true
     """
-    yield from _emit(WindowsErrorKind.DERPMAP_FETCH_FAILED, report, ctx)
+    yield from _emit(CliErrorKind.DERPMAP_FETCH_FAILED, report, ctx)
 
 
 @rule(
@@ -1567,7 +1567,7 @@ def derpmap_fetch_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterato
     summary="The tailscale CLI panicked: the command gave no answer",
     target="windows",
 )
-def cli_panic(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def cli_panic(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a ``panic: …`` and goroutine trace printed right under ``tailscale <command>`` come from the
     CLI process, not from tailscaled (whose panics are in its log, under the service manager). The CLI
     died before printing its result, so the paste holds a bug report, not a measurement.
@@ -1582,7 +1582,7 @@ def cli_panic(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         C:\\Users\\me>tailscale netcheck
         Report:
     """
-    yield from _emit(WindowsErrorKind.CLI_PANIC, report, ctx)
+    yield from _emit(CliErrorKind.CLI_PANIC, report, ctx)
 
 
 # What each backend state the CLI names means for a node without tailnet addresses, and what brings it up.
@@ -1622,7 +1622,7 @@ _STATE_STARTING = (
     summary="tailscale ip found no tailnet address: the backend is not Running (state named: NeedsLogin, Stopped, …)",
     target="windows",
 )
-def not_running_state(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def not_running_state(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale ip`` answers ``no current Tailscale IPs; state: <State>`` when the node has no
     tailnet address, naming the backend state: NeedsLogin (not logged in: an auth key that was refused or
     expired, a login never finished), NeedsMachineAuth (awaiting approval), Stopped (``tailscale down``),
@@ -1639,7 +1639,7 @@ def not_running_state(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
         $ tailscale status
         100.101.102.103  node  jane@  linux  -
     """
-    found = _errors(report, WindowsErrorKind.NOT_RUNNING_STATE)
+    found = _errors(report, CliErrorKind.NOT_RUNNING_STATE)
     if not found:
         return
     state = cli_backend_state(found[-1]) or "unknown"
@@ -1758,7 +1758,7 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     summary="tailscale file cp (Taildrop) could not send the file",
     target="windows",
 )
-def taildrop_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def taildrop_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale file cp <file> <peer>:`` first checks the target (``can't send to X: …``), then hands
     the file to tailscaled, which relays it to the receiving peer's PeerAPI (before 1.20 the CLI PUT it to the
     peer itself: ``Put "http://100.x.y.z:port/v0/put/<name>": …``). An error says where it stopped: the
@@ -1777,7 +1777,7 @@ def taildrop_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fin
         can't send to phone: failed to get local status: Get "http://local-tailscaled.sock/localapi/v0/status": dial unix /var/run/tailscale/tailscaled.sock: connect: no such file or directory
     """
     yield from _emit_first_cause(
-        WindowsErrorKind.TAILDROP_FAILED,
+        CliErrorKind.TAILDROP_FAILED,
         _TAILDROP_CAUSES,
         (
             "the Taildrop send failed; tailscaled answered (the service runs), the file was not delivered.",
@@ -1863,7 +1863,7 @@ _LOCK_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     summary="A tailscale lock command was refused: the tailnet lock was not changed",
     target="windows",
 )
-def tailnet_lock_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def tailnet_lock_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale lock add/remove/sign/init/disable`` ask tailscaled (LocalAPI) to change the tailnet
     lock (Tailnet Lock, "network-lock" in older messages). A refusal (``500 Internal Server Error:
     network-lock modify failed: …``, ``tailnet lock is not enabled``) comes from the daemon or the CLI after
@@ -1883,7 +1883,7 @@ def tailnet_lock_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
         100.64.0.1  nas  me@  linux  -
     """
     yield from _emit_first_cause(
-        WindowsErrorKind.TAILNET_LOCK_FAILED,
+        CliErrorKind.TAILNET_LOCK_FAILED,
         _LOCK_CAUSES,
         (
             "tailscaled refused the tailnet-lock change (the daemon runs and answered): the lock was not changed.",
@@ -1903,7 +1903,7 @@ def tailnet_lock_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator
     summary="A node or new auth key asked for tags the tailnet policy does not let it own (or none, or invalid ones)",
     target="windows",
 )
-def tags_not_permitted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def tags_not_permitted(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a tag belongs to whoever the policy's ``tagOwners`` names. The coordination server (Headscale
     too) refuses a node's ``--advertise-tags`` and the API refuses a new auth key with ``requested tags
     [...] are invalid or not permitted`` when a tag is not declared there, or the asking user / OAuth
@@ -1921,7 +1921,7 @@ def tags_not_permitted(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
         $ sudo tailscale up --advertise-tags=tag:ci --auth-key=tskey-auth-...
         backend error: invalid key: API key tskey-auth-... not valid
     """
-    found = _errors(report, WindowsErrorKind.TAGS_NOT_PERMITTED)
+    found = _errors(report, CliErrorKind.TAGS_NOT_PERMITTED)
     if not found:
         return
     tags = next((t for t in (requested_tags(e) for e in found) if t is not None), None)
@@ -2019,7 +2019,7 @@ _SETCAP_WHY = (
     summary="Synology `tailscale configure-host` / `configure synology` failed at a named step: no TUN access",
     target="windows",
 )
-def configure_host_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def configure_host_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: DSM 7 runs the Tailscale package as a normal user in userspace mode, so other programs on the
     NAS cannot reach the tailnet (no outbound connections). ``tailscale configure-host`` (``configure
     synology`` since 1.36), run as root at each boot, creates /dev/net/tun and gives tailscaled the
@@ -2038,7 +2038,7 @@ def configure_host_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterat
         # tailscale status
         100.101.102.103  nas  jane@  linux  -
     """
-    found = _errors(report, WindowsErrorKind.CONFIGURE_HOST_FAILED)
+    found = _errors(report, CliErrorKind.CONFIGURE_HOST_FAILED)
     if not found:
         return
     step = configure_host_step(found[0]) or "setcap"
@@ -2064,7 +2064,7 @@ def configure_host_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterat
     summary="A tailscaled/tailscale subcommand this OS or build does not have (install-system-daemon, …)",
     target="windows",
 )
-def subcommand_unavailable(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def subcommand_unavailable(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: tailscaled registers some subcommands per operating system: ``install-system-daemon`` /
     ``uninstall-system-daemon`` exist only where tailscaled installs itself as a service (macOS launchd,
     Windows); elsewhere (Linux, the BSDs), or in a build that left the installer out, it
@@ -2083,7 +2083,7 @@ def subcommand_unavailable(report: WindowsReport, ctx: DiagnoseContext) -> Itera
         ➜  ~ tailscale status
         100.101.102.103  mac  jane@  macOS  -
     """
-    found = _errors(report, WindowsErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE)
+    found = _errors(report, CliErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE)
     if not found:
         return
     sub, where = unavailable_subcommand(found[0])
@@ -2142,7 +2142,7 @@ _LOOKED_UP_NAME = re.compile(r'(?:looking up IP of|found for) "([^"]*)"')
     summary="tailscale ip/whois found no peer with that name or address in the netmap",
     target="windows",
 )
-def peer_not_found(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def peer_not_found(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale ip <name>`` (and ``whois``, ``configure kubeconfig``) resolve the name against the
     netmap's peers (a MagicDNS short or full name, an address); no match is this error. Before 1.16
     ``tailscale ip`` looked among the peers only, so the node's own name or address failed too
@@ -2164,7 +2164,7 @@ def peer_not_found(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Find
         100.74.70.3    tsdev       jane@  linux  -
         100.88.178.64  monitoring  jane@  linux  idle
     """
-    found = _errors(report, WindowsErrorKind.PEER_NOT_FOUND)
+    found = _errors(report, CliErrorKind.PEER_NOT_FOUND)
     if not found:
         return
     address = next((a for a in (missing_peer_address(e) for e in found) if a), None)
@@ -2208,7 +2208,7 @@ def peer_not_found(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Find
     summary="tailscale serve/funnel refused the change: nothing new is served",
     target="windows",
 )
-def serve_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def serve_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: serve and funnel keep one handler per port and type; the CLI and tailscaled refuse a change
     that collides with what is served (``cannot serve TCP; already serving web on 443``, ``foreground
     listener already exists for port 443``), a Service on an untagged node (``service hosts must be tagged
@@ -2225,7 +2225,7 @@ def serve_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
         $ tailscale serve --bg 3000
         Access denied: serve config denied
     """
-    yield from _emit(WindowsErrorKind.SERVE_FAILED, report, ctx)
+    yield from _emit(CliErrorKind.SERVE_FAILED, report, ctx)
 
 
 @rule(
@@ -2236,7 +2236,7 @@ def serve_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
     summary="tailscale drive (Taildrive) refused: not enabled for this node, or a bad share name",
     target="windows",
 )
-def drive_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def drive_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: Taildrive is opt-in per node: sharing needs the ``drive:share`` node attribute (``taildrive
     sharing not enabled, please add the attribute "drive:share" …``), a build and platform with Taildrive
     (``Taildrive not enabled``), and share names of a-z, ``_``, ``()`` and spaces. The message says which;
@@ -2252,7 +2252,7 @@ def drive_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
         $ tailscale drive list
         failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
     """
-    yield from _emit(WindowsErrorKind.DRIVE_FAILED, report, ctx)
+    yield from _emit(CliErrorKind.DRIVE_FAILED, report, ctx)
 
 
 @rule(
@@ -2263,7 +2263,7 @@ def drive_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findin
     summary="`tailscale switch` did not switch login profiles",
     target="windows",
 )
-def switch_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def switch_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale switch NAME`` matches NAME against the node's login profiles (name, tailnet, account,
     ID: cmd/tailscale/cli/switch.go) and asks tailscaled to switch: no match, a refusal (403 not root or the
     operator, 404 a profile removed) or a switch that never settles are each printed and exit 1. Nothing about
@@ -2282,7 +2282,7 @@ def switch_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findi
         $ tailscale status
         100.101.102.103  laptop  alice@  linux  -
     """
-    yield from _emit(WindowsErrorKind.SWITCH_FAILED, report, ctx)
+    yield from _emit(CliErrorKind.SWITCH_FAILED, report, ctx)
 
 
 @rule(
@@ -2293,7 +2293,7 @@ def switch_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findi
     summary="updating Tailscale from the CLI failed or was refused",
     target="windows",
 )
-def update_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def update_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale update`` (clientupdate) drives the platform's package manager (apt, apk, pkg,
     synopkg …) and ``set --auto-update`` needs an install tailscaled can update itself (ipn/ipnlocal
     checkAutoUpdatePrefsLocked): a distribution or container install is refused, a package manager step fails
@@ -2310,7 +2310,7 @@ def update_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findi
         $ tailscale status
         100.101.102.103  laptop  alice@  linux  -
     """
-    yield from _emit(WindowsErrorKind.UPDATE_FAILED, report, ctx)
+    yield from _emit(CliErrorKind.UPDATE_FAILED, report, ctx)
 
 
 @rule(
@@ -2321,7 +2321,7 @@ def update_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Findi
     summary="`tailscale serve` refused: Serve/HTTPS is not enabled for the tailnet",
     target="windows",
 )
-def serve_not_enabled(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def serve_not_enabled(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: before serving, the CLI checks the node has the HTTPS capability; without it, it asks the
     coordination server how to enable the feature and prints its text and link
     (cmd/tailscale/cli/serve_legacy.go enableFeatureInteractive), then exits: nothing is served.
@@ -2337,7 +2337,7 @@ def serve_not_enabled(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
 
         No serve config
     """
-    yield from _emit(WindowsErrorKind.SERVE_NOT_ENABLED, report, ctx)
+    yield from _emit(CliErrorKind.SERVE_NOT_ENABLED, report, ctx)
 
 
 @rule(
@@ -2348,7 +2348,7 @@ def serve_not_enabled(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
     summary="tailscaled runs from a locked config file: CLI preference changes are refused",
     target="windows",
 )
-def config_file_locked(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def config_file_locked(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a tailscaled started with ``--config=FILE`` takes its preferences from that file and, unless
     it says ``"Locked": false``, refuses edits from the CLI (ipn/ipnlocal/local.go isConfigLocked_Locked).
 
@@ -2362,7 +2362,7 @@ def config_file_locked(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
         $ tailscale status
         100.101.102.103  laptop  alice@  linux  -
     """
-    yield from _emit(WindowsErrorKind.CONFIG_FILE_LOCKED, report, ctx)
+    yield from _emit(CliErrorKind.CONFIG_FILE_LOCKED, report, ctx)
 
 
 @rule(
@@ -2373,7 +2373,7 @@ def config_file_locked(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[
     summary="`tailscale dns query`/`dns status` got no answer from tailscaled's DNS",
     target="windows",
 )
-def dns_query_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def dns_query_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale dns query`` asks tailscaled's own resolver through LocalAPI and ``dns status`` asks
     for its DNS configuration (cmd/tailscale/cli/dns-query.go, dns-status.go): a node without a netmap or a DNS
     manager, or a failing resolver, answers with an error instead.
@@ -2390,7 +2390,7 @@ def dns_query_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
         $ tailscale status
         100.101.102.103  laptop  alice@  linux  -
     """
-    yield from _emit(WindowsErrorKind.DNS_QUERY_FAILED, report, ctx)
+    yield from _emit(CliErrorKind.DNS_QUERY_FAILED, report, ctx)
 
 
 @rule(
@@ -2401,7 +2401,7 @@ def dns_query_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
     summary="a `tailscale configure` command refused or failed",
     target="windows",
 )
-def configure_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def configure_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: the ``tailscale configure`` commands prepare something outside Tailscale (a kubeconfig, a Proxmox
     VM, an appliance disk, a JetKVM, the macOS system extension: cmd/tailscale/cli/configure*.go) and check its
     prerequisites first; each refusal names the one missing (Synology's configure-host is its own kind).
@@ -2418,7 +2418,7 @@ def configure_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
         $ tailscale status
         100.101.102.103  laptop  alice@  linux  -
     """
-    yield from _emit(WindowsErrorKind.CONFIGURE_FAILED, report, ctx)
+    yield from _emit(CliErrorKind.CONFIGURE_FAILED, report, ctx)
 
 
 @rule(
@@ -2429,7 +2429,7 @@ def configure_failed(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
     summary="An app embedding tsnet gave up before its node reached Running (not logged in, or control unreachable)",
     target="windows",
 )
-def tsnet_up_timeout(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def tsnet_up_timeout(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a program that embeds Tailscale as a library (tsnet: tsnsrv, golink, tsidp, caddy-tailscale,
     setec, …) starts its own node and calls ``tsnet.Server.Up``, which waits until that node's backend is
     Running. When the program's deadline passes first, Up returns ``tsnet.Up: context deadline exceeded``.
@@ -2446,7 +2446,7 @@ def tsnet_up_timeout(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
         $ tailscale status
         100.101.102.103  grafana  tagged-devices  linux  -
     """
-    found = _errors(report, WindowsErrorKind.TSNET_UP_TIMEOUT)
+    found = _errors(report, CliErrorKind.TSNET_UP_TIMEOUT)
     if not found:
         return
     cause = (
@@ -2476,7 +2476,7 @@ def tsnet_up_timeout(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Fi
     summary="tailscale up/set warned: peers advertise subnet routes this node does not accept",
     target="windows",
 )
-def accept_routes_off(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def accept_routes_off(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: after ``tailscale up`` (or ``set``, ``login``) succeeds the CLI prints the health warnings worth
     knowing (cli/up.go checkUpWarnings); ``Some peers are advertising routes but --accept-routes is false``
     (health/healthmsg.WarnAcceptRoutesOff) means subnet routers in the tailnet advertise LAN prefixes and this
@@ -2496,7 +2496,7 @@ def accept_routes_off(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
         $ tailscale status
         100.64.0.1   laptop   me@   linux   -
     """
-    found = _errors(report, WindowsErrorKind.ACCEPT_ROUTES_OFF)
+    found = _errors(report, CliErrorKind.ACCEPT_ROUTES_OFF)
     if not found:
         return
     yield ctx.finding(
@@ -2518,7 +2518,7 @@ def accept_routes_off(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
     summary="The exit node this node selected is offline: its internet traffic has nowhere to go",
     target="windows",
 )
-def exit_node_offline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def exit_node_offline(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale exit-node list`` marks the exit node in use ``selected`` and, when this node has no
     active connection to it, ``selected but offline`` (cli/exitnode.go peerStatus). With an exit node selected
     all internet traffic goes to it; an exit node that does not answer blackholes it (Allow LAN access aside),
@@ -2536,7 +2536,7 @@ def exit_node_offline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
          IP                HOSTNAME                   COUNTRY     CITY      STATUS
          100.91.12.34      exit.tail1234.ts.net       -           -         selected
     """
-    found = _errors(report, WindowsErrorKind.EXIT_NODE_OFFLINE)
+    found = _errors(report, CliErrorKind.EXIT_NODE_OFFLINE)
     if not found:
         return
     host = next((m.group(1) for e in found if (m := re.match(r"\S+\s+(\S+)", e.line.text))), "the exit node")
@@ -2561,7 +2561,7 @@ def exit_node_offline(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[F
     summary="tailscale serve status: no serve config, nothing is served or funnelled",
     target="windows",
 )
-def serve_not_configured(report: WindowsReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+def serve_not_configured(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale serve status`` prints ``No serve config`` (``--json``: ``{}``) when tailscaled's serve
     config is empty (cli/serve_legacy.go runServeStatus): no HTTPS/TCP proxy and no Funnel on this node. An
     answer, not an error; a problem only when something was meant to be served (a TS_SERVE_CONFIG file the
@@ -2577,7 +2577,7 @@ def serve_not_configured(report: WindowsReport, ctx: DiagnoseContext) -> Iterato
         $ tailscale status
         100.64.0.1   nas   me@   linux   -
     """
-    found = _errors(report, WindowsErrorKind.SERVE_NOT_CONFIGURED)
+    found = _errors(report, CliErrorKind.SERVE_NOT_CONFIGURED)
     if not found:
         return
     yield ctx.finding(
