@@ -1401,7 +1401,11 @@ def test_nothing_on_port_22_of_a_tailnet_node_is_ssh_failed(host: str, errno: st
     text = wrap.format(m=f"ssh: connect to host {host} port 22: {errno}")
     assert _windows_kinds(text) == ["ssh-failed"], text
     (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-CLI-SSH-FAILED"]
-    assert "nothing answers SSH" in finding.cause and "tailscale set --ssh" in finding.fix
+    assert "tailscale set --ssh" in finding.fix
+    if errno in ("No route to host", "Host is down"):  # an ICMP answer came back: the path or a REJECT rule
+        assert "ICMP unreachable" in finding.cause and "tailscale ping" in finding.fix
+    else:
+        assert "nothing answers SSH" in finding.cause
 
 
 def test_ssh_to_a_host_outside_the_tailnet_is_not_tailscales() -> None:

@@ -108,6 +108,22 @@ class SplitInput:
     successes: tuple[SourceLine, ...] = ()  # `tailscale up`/`login` finishing: "Success."
     # What a bare `tailscale ip` (flags only) printed: this node's own tailnet addresses
     own_addresses: frozenset[str] = frozenset()
+    # Host names the paste ties to a tailnet address (a status row's name, an OS ping resolving to 100.64/10 or
+    # fd7a:115c:a1e0::/48): ssh failing to reach one is a tailnet host failing, whatever its DNS domain
+    tailnet_hosts: frozenset[str] = frozenset()
+
+
+_TAILNET_IP = r"(?:100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d{1,3}\.\d{1,3}|fd7a:115c:a1e0:[0-9a-f:]*)"
+# a status row's address and name; an OS ping's header naming the address a host name resolved to
+_STATUS_ROW_HOST = re.compile(rf"^{_TAILNET_IP}\s+\(?\"?([A-Za-z0-9][\w.-]*)", re.IGNORECASE)
+_OS_PING_HOST = re.compile(rf"^(?:PING|Pinging) ([A-Za-z0-9][\w.-]*) [(\[]{_TAILNET_IP}[)\]]", re.IGNORECASE)
+_SSH_CONNECT_HOST = re.compile(r"^ssh: connect to host ([A-Za-z0-9][\w.-]*) port \d+: ")
+
+
+def _names(host: str) -> tuple[str, str]:
+    """A host name and its first label, lower case: `azdev.ts.example.com` is also `azdev` in a status row."""
+    host = host.lower().rstrip(".")
+    return host, host.split(".", 1)[0]
 
 
 # The command a prompt ran was the tailscale CLI itself (any path, `.exe`, sudo/doas in front), not the
@@ -436,6 +452,7 @@ def split_input(text: str) -> SplitInput:
     elevated: bool | None = None
     successes: list[SourceLine] = []
     own_addresses: set[str] = set()
+    tailnet_hosts: set[str] = set()
     ip_command: bool | None = None  # the last prompt ran `tailscale ip`: bare (True) or naming a peer (False)
     peer_lookup_command = False  # the last prompt ran `tailscale ip/whois/file cp/nc`: not a ping
     exit_node_list = False  # the last prompt ran `tailscale exit-node list`, or its header was seen
@@ -715,6 +732,17 @@ def split_input(text: str) -> SplitInput:
             kind = BlockKind.WINDOWS  # `exit-node list` output: a "selected but offline" row is its finding
         else:
             kind = classify_line(text, current_kind is _NETCHECK)
+        if kind is _STATUS or kind is BlockKind.OS_PING:
+            named = (_STATUS_ROW_HOST if kind is _STATUS else _OS_PING_HOST).match(text)
+            if named is not None:
+                tailnet_hosts.update(_names(named[1]))
+        elif (
+            kind is None
+            and text[:4] == "ssh:"
+            and (ssh := _SSH_CONNECT_HOST.match(text)) is not None
+            and tailnet_hosts.intersection(_names(ssh[1]))
+        ):
+            kind = BlockKind.WINDOWS  # ssh to a host the paste showed on the tailnet (read by parse_windows)
         if kind is BlockKind.PING and peer_lookup_command and is_windows_error_line(text):
             kind = BlockKind.WINDOWS  # `tailscale ip <name>` failing its lookup in ping's words: no ping ran
         if (kind is BlockKind.DAEMON_LOG or kind is None) and index < line_count:
@@ -811,5 +839,6 @@ def split_input(text: str) -> SplitInput:
             "elevated": elevated,
             "successes": tuple(successes),
             "own_addresses": frozenset(own_addresses),
+            "tailnet_hosts": frozenset(tailnet_hosts),
         },
     )

@@ -185,6 +185,7 @@ def _parse_input(item: InputText) -> _Parsed:
                         split.elevated,
                         split.successes,
                         split.own_addresses,
+                        split.tailnet_hosts,
                     ),
                 )
             )

@@ -957,6 +957,19 @@ def _answered_later(error: CliError, success: SourceLine) -> CliError:
     return replace(error, cleared_by=success)
 
 
+_SSH_CONNECT_FAILED = re.compile(
+    r"^ssh: connect to host ([A-Za-z0-9][\w.-]*) port \d+: (?:Operation timed out|Connection timed out"
+    r"|Connection refused|No route to host|Host is down)$"
+)
+
+
+def _ssh_to_tailnet_host(line: SourceLine, tailnet_hosts: frozenset[str]) -> CliError | None:
+    if not tailnet_hosts or (match := _SSH_CONNECT_FAILED.match(line.text)) is None:
+        return None
+    host = match[1].lower().rstrip(".")
+    return CliError(CliErrorKind.SSH_FAILED, line) if {host, host.split(".", 1)[0]} & tailnet_hosts else None
+
+
 def parse_windows(
     lines: Sequence[SourceLine],
     whoami: SourceLine | None = None,
@@ -964,6 +977,7 @@ def parse_windows(
     elevated: bool | None = None,
     successes: Sequence[SourceLine] = (),
     own_addresses: frozenset[str] = frozenset(),
+    tailnet_hosts: frozenset[str] = frozenset(),
 ) -> CliErrorReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``.
 
@@ -971,10 +985,12 @@ def parse_windows(
     tailscaled could not be reached yet, followed by one, was a start-up race the retry outlived
     (``cleared_by``), e.g. a CI step that starts tailscaled and loops `until tailscale up …`.
     ``own_addresses`` are what a bare `tailscale ip` printed in the same paste: a ``peer-not-found`` for one
-    of them named this node itself (``names_self``).
+    of them named this node itself (``names_self``). ``tailnet_hosts`` are names the paste tied to a tailnet
+    address (status rows, an OS ping's header): ssh failing to connect to one is ``ssh-failed`` though the name
+    is under the user's own DNS domain, not ts.net.
     """
     errors: list[CliError] = []
-    found = (parse_windows_error(line) for line in _unwrap(lines))
+    found = (parse_windows_error(line) or _ssh_to_tailnet_host(line, tailnet_hosts) for line in _unwrap(lines))
     for error in (each for first in found if first is not None for each in with_companions(first)):
         previous = errors[-1] if errors else None
         # One message wrapped over a few lines can match twice (both halves name the cause): keep one.

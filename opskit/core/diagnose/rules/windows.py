@@ -1110,6 +1110,20 @@ def ssh_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding
             "ts_include_cli) install the separate `tailscale` wrapper, or run `ssh -o ProxyCommand='tailscale "
             "nc %h %p' user@host`."
         )
+    elif "ssh: connect to host" in text and re.search(r": (?:No route to host|Host is down)$", text):
+        # EHOSTUNREACH / EHOSTDOWN: an ICMP unreachable came back (or the kernel had no way out), not silence
+        cause = (
+            "the node did not take the SSH connection over the tailnet: 'No route to host' is an ICMP "
+            "unreachable, from the target's firewall rejecting the port (firewalld's default REJECT answers "
+            "host-prohibited) or from the path itself (the peer offline or not in this node's netmap, or the "
+            "tailnet policy not letting this node reach it)."
+        )
+        fix = (
+            "Run `tailscale ping <node>`: pongs mean the tailnet path works, so open TCP 22 on the target "
+            "(`firewall-cmd --zone=trusted --add-interface=tailscale0`, or an allow rule for tailscale0) and "
+            "check an sshd or Tailscale SSH (`sudo tailscale set --ssh`) listens; no pong means the peer is "
+            "down or unreachable: check `tailscale status` on both sides and the tailnet policy's access rules."
+        )
     elif "ssh: connect to host" in text and not re.search(r"policy|Permission denied|access controls", text):
         cause = (
             "nothing answers SSH on the node over the tailnet (port 22 timed out or was refused on its "
