@@ -185,6 +185,11 @@ _NODE_UNKNOWN = re.compile(r"failed 404: node not found")
 # Control (or Headscale) answered the registration by refusing the tags the node asked for (--advertise-tags,
 # an auth key's tags): reachable, and the node stays logged out until it asks for tags it may own.
 _TAGS_REFUSED = re.compile(r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)")
+# Control answered the registration POST with a client error (controlclient/direct.go: "register request: http %d:
+# %.200s": 400 invalid key, 401, 403 "bad machine key", 404, 410 "auth path not found"): reachable, and the node is
+# not logged in until a login (a fresh key, or fresh state) succeeds. 408 and 429 are the server's own load, and a
+# 5xx is control (or the proxy before it) failing: both stay control trouble.
+_REGISTER_REFUSED = re.compile(r"register request: http 4(?!08|29)\d\d\b")
 _LOGIN_DONE = re.compile(
     r"authRoutine: (?:state:(?:authenticated|synchronized)|loggedIn=true)|RegisterReq: got response; .*authURL=false"
 )
@@ -203,11 +208,12 @@ def _control(message: str) -> Iterator[Event]:
         detail = message[fail.start() :]
         # The server answered "invalid/expired key": reachable, the node must log in (below). A
         # "context canceled" is tailscaled itself stopping the request (restart, logout, new prefs).
-        if _TAGS_REFUSED.search(detail):
+        if _TAGS_REFUSED.search(detail) or _REGISTER_REFUSED.search(detail):
             # Only under tailscaled's own wording ("Received error: …"): the bare sentence is the CLI's or the
             # API's (windows.py reads it), and an event would make it a log line.
             yield Clear("control-unreachable")  # control answered
-            yield Raise("login-required", "login", message)
+            if not _LOGIN.search(message):  # raised below (an "invalid key" answer)
+                yield Raise("login-required", "login", message)
         elif _NODE_UNKNOWN.search(detail):
             yield Clear("control-unreachable")  # control answered
         elif not (
@@ -1208,6 +1214,16 @@ _ANY_EVENT_WORD = any_word_pattern(EVENT_WORDS)
 
 
 _RATELIMIT = re.compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
+# The limiter's older wordings (types/logger/logger.go, before "[RATELIMIT] format(…)" of April 2021 on):
+#   May-Dec 2020   "[RATE LIMITED] %s"                                  the format bare, to the end of the line
+#   Dec 2020       "[RATE LIMITED] format string \"%s\""               the format quoted, nothing escaped
+#   Jan-Apr 2021   "[RATE LIMITED] format string \"%s\" (example: \"%s\")"  and one message it stands for, formatted
+# A format stands for repeats like the newer wording; an example is a real message and is read as one.
+_RATE_LIMITED_V1 = re.compile(
+    r'^\[RATE LIMITED\] (?:format string "(?P<quoted>.*?)"(?: \(example: "(?P<example>.*)"\))?|(?P<format>.+?))\s*$'
+)
+# Its first wording (May 2020, for two weeks) logged the repeated message itself, formatted, behind a sentence.
+_SUPPRESSED_MAY_2020 = "Repeated messages were suppressed by rate limiting. Original message: "
 # A rate-limited control error whose format is only a verb ("Received error: %v", "TryLogin: %v") names no
 # error: a refused registration (control answered) logs the same format, so it is no evidence control is unreachable.
 _VERB_ONLY_CONTROL_ERROR = re.compile(r"(?:Received error|TryLogin|PollNetMap|lite map update error): %[vsw]$")
@@ -1215,12 +1231,23 @@ _VERB_ONLY_CONTROL_ERROR = re.compile(r"(?:Received error|TryLogin|PollNetMap|li
 
 def events_of(message: str) -> Iterator[Event]:
     """Every event one message raises, recognisers in registry order."""
+    if message.startswith(_SUPPRESSED_MAY_2020):
+        yield from _events_of(message.removeprefix(_SUPPRESSED_MAY_2020))  # the message itself, formatted
+        return
+    form = None
     if message.startswith("[RATELIMIT] format(") and (limited := _RATELIMIT.match(message)) is not None:
+        form = limited.group("format")
+    elif message.startswith("[RATE LIMITED] ") and (older := _RATE_LIMITED_V1.match(message)) is not None:
+        if older.group("example") is not None:
+            yield from _events_of(older.group("example"))
+            return
+        form = older.group("quoted") if older.group("quoted") is not None else older.group("format")
+    if form is not None:
         # The rate limiter prints the format of a message logged too often ("router: %s add failed: %v"): it
         # stands for repeats of that message. Its issue holds; what the verbs would have named (a peer, a
         # region) is unknown ("?"), and it proves no success.
-        verb_only = _VERB_ONLY_CONTROL_ERROR.search(limited.group("format")) is not None
-        for event in _events_of(limited.group("format")):
+        verb_only = _VERB_ONLY_CONTROL_ERROR.search(form) is not None
+        for event in _events_of(form):
             if verb_only and isinstance(event, Raise) and event.kind == "control-unreachable":
                 continue
             if isinstance(event, Raise):

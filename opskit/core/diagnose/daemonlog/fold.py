@@ -37,6 +37,8 @@ _SEVERITY = {
     "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work
 }
 _EVIDENCE = 3
+# The rate limiter's warning (today's wording, and v1.0-v1.6's): it says a message came often, a real line says what
+_LIMITER, _LIMITER_V1 = "[RATELIMIT]", "[RATE LIMITED]"
 
 
 @dataclass
@@ -138,7 +140,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                     # a crash's first line names the cause (panic: …); what follows is its trace and exit; a
                     # rate-limited format says less than the message it stands for
                     detail=current.raised.detail
-                    if event.kind == "crash" or event.detail.startswith("[RATELIMIT]")
+                    if event.kind == "crash" or event.detail.startswith((_LIMITER, _LIMITER_V1))
                     else event.detail,
                 )
                 current.count += 1
@@ -172,7 +174,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                 message=opened.raised.detail,
                 key=key_shown,
                 # the rate limiter's "[RATELIMIT] format(…)" says it happened often, a real line says what
-                lines=tuple(sorted(opened.lines, key=lambda line: "[RATELIMIT]" in line.text)),
+                lines=tuple(sorted(opened.lines, key=lambda line: _LIMITER in line.text or _LIMITER_V1 in line.text)),
                 count=opened.count,
             )
         )
