@@ -15,6 +15,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opskit.core.diagnose.daemonlog import is_daemon_log_line, is_daemon_log_line_slow
+from opskit.output.diagnose import to_json
+from tests.diagnose.conftest import run_text
 from tests.diagnose.test_daemon_log import BAD, MANGLE, PREFIXES, RATE_LIMITED, _kinds, _log, _mangle
 
 # '[RATELIMIT] format("…")' → the bare format (none of these holds an escaped character)
@@ -99,3 +102,61 @@ def test_a_registration_control_refuses_is_a_login_not_a_lost_control(
 def test_a_registration_control_fails_to_answer_stays_control_trouble(prefix: str, failure: str) -> None:
     log = _log(prefix.format(msg=f"Received error: register request: http {failure}") + "\n")
     assert "control-unreachable" in _kinds(log)
+
+
+# v0.9x (early 2020: relaynode, taillogin, the first tailscaled) logged controlclient's messages without
+# "control: " (control/controlclient/direct.go of February 2020), and "No AuthURL" once a registration went
+# through ("key rotation is complete"). taillogin, daemon and CLI in one, printed its login prompt amid them
+# (blind 15: 685).
+EARLY_CONTROL = [
+    "direct.TryLogin(false, 0)",
+    "direct.WaitLoginURL",
+    "doLogin(regen=false, hasUrl=true)",
+    "Generating a new nodekey.",
+    "LoginInteractive -> regen=true",
+    "RegisterReq: onode=[empty] node=[pub:\u2026skWv] fup=true",
+    "RegisterReq: returned.",
+    "No AuthURL",
+    "AuthURL is https://login2.tails...",
+    "PollNetMap: stream=-1 :0 []",
+]
+LOG_PREFIXES = ["{msg}", "2020/02/16 00:41:07 {msg}", "Feb 16 00:41:07 host tailscaled[812]: {msg}"]
+PADDING = st.sampled_from(["", "   ", " " * 40])
+
+
+@given(st.sampled_from(LOG_PREFIXES), st.sampled_from(EARLY_CONTROL), PADDING)
+@settings(max_examples=40, deadline=None)
+def test_an_early_control_message_is_a_log_line(prefix: str, message: str, padding: str) -> None:
+    line = prefix.format(msg=message) + padding
+    assert is_daemon_log_line(line) and is_daemon_log_line_slow(line), line
+
+
+@given(
+    st.sampled_from(LOG_PREFIXES),
+    st.booleans(),  # the prompt printed amid the log
+    st.booleans(),  # the registration completed ("No AuthURL" and the map poll after it)
+    PADDING,
+    st.sampled_from(["plain", "crlf", "fence", "indent"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_an_early_login_that_completes_leaves_nothing_to_do(
+    prefix: str, prompt: bool, completed: bool, padding: str, how: str
+) -> None:
+    before = ["logtail started", "RegisterReq: onode=[empty] node=[pub:\u2026skWv] fup=false", "RegisterReq: returned.",
+              "AuthURL is https://login2.tails..."]  # fmt: skip
+    after = ["direct.WaitLoginURL", "doLogin(regen=false, hasUrl=true)",
+             "RegisterReq: onode=[empty] node=[pub:\u2026skWv] fup=true", "RegisterReq: returned."]  # fmt: skip
+    done = ["No AuthURL", "PollNetMap: stream=-1 :0 []"] if completed else []
+    shown = ["To authenticate, visit:", "", "        https://login2.tailscale.io/a/8d4bd10b056", ""] if prompt else []
+    lines = [
+        *(prefix.format(msg=m) + padding for m in before),
+        *(line + padding for line in shown),
+        *(prefix.format(msg=m) + padding for m in [*after, *done]),
+        *(["Success."] if prompt and completed else []),  # the CLI's own word that the login went through
+    ]
+    diagnosis = run_text(_mangle(lines, how))
+    document = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+    (log,) = document["daemon_logs"]  # one log, on both sides of the prompt
+    assert ("login-required" in _kinds(log)) is not completed, lines
+    assert "control-unreachable" not in _kinds(log)
+    assert diagnosis.has_problems is not completed

@@ -170,6 +170,7 @@ _MAP_STREAM_ENDED = re.compile(
 _CONTROL_OK = re.compile(
     r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: "
     r"|mapRoutine: state:synchronized|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
+    r"|^PollNetMap: stream="  # v0.9x (early 2020) logged controlclient's messages without "control: "
 )
 # The node is waiting for a person to log in: an auth URL was handed out, an interactive login or a
 # re-authentication started (a new node key), or login attempts back off. Cleared by a later Running/Starting
@@ -190,8 +191,11 @@ _TAGS_REFUSED = re.compile(r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid o
 # not logged in until a login (a fresh key, or fresh state) succeeds. 408 and 429 are the server's own load, and a
 # 5xx is control (or the proxy before it) failing: both stay control trouble.
 _REGISTER_REFUSED = re.compile(r"register request: http 4(?!08|29)\d\d\b")
+# v0.9x (early 2020) answered a registration with "AuthURL is …" or, once the key was registered (controlclient
+# direct.go: "key rotation is complete"), "No AuthURL".
 _LOGIN_DONE = re.compile(
     r"authRoutine: (?:state:(?:authenticated|synchronized)|loggedIn=true)|RegisterReq: got response; .*authURL=false"
+    r"|^(?:control: )?No AuthURL\s*$"
 )
 # The auth routine idle with no login asked for while not logged in: the node was logged out (or never logged
 # in) and waits for `tailscale up` / the app's Log in (controlclient/auto.go: v1.0-v1.4x
