@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.daemonlog import is_daemon_log_line, is_daemon_log_line_slow
+from opskit.core.diagnose.regions import PUBLIC_REGIONS, Region
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
 from tests.diagnose.test_daemon_log import BAD, MANGLE, PREFIXES, RATE_LIMITED, _kinds, _log, _mangle
@@ -160,3 +161,59 @@ def test_an_early_login_that_completes_leaves_nothing_to_do(
     assert ("login-required" in _kinds(log)) is not completed, lines
     assert "control-unreachable" not in _kinds(log)
     assert diagnosis.has_problems is not completed
+
+
+# magicsock connects to the home relay it chooses at once ("home is now derp-4 (fra)", then "adding connection to
+# derp-4 for home-keep-alive", "connecting to derp-4 (fra)", "derp-4 connected"): a log going on for 10 s or more
+# after the choice with no word of that region says the node is not connected to its home (blind 15: 687).
+STAMPS = [
+    "2021-02-24 {clock}.377207334 +0100 +0100: {msg}",  # logtail's local copy
+    "2021/02/24 {clock} {msg}",
+    "2021-02-24T{clock}.377Z {msg}",
+    "Feb 24 {clock} host tailscaled[812]: {msg}",
+]
+CONNECTED = [
+    "magicsock: adding connection to derp-{id} for home-keep-alive",
+    "derphttp.Client.Connect: connecting to derp-{id} ({code})",
+    "magicsock: derp-{id} connected; connGen=1",
+    "magicsock: 1 active derp conns: derp-{id}=cr0s,wr0s",
+]
+OTHER = [
+    "logtail: backoff: 7 msec",
+    'logtail: dialed "log.tailscale.io:443" in 122ms',
+    "control: cancelMapSafely: channel was full",
+    "magicsock: derp-{id}0 connected; connGen=1",  # another region (40 is not 4)
+]
+
+
+def _clock(seconds: int) -> str:
+    seconds += 9 * 3600 + 59 * 60 + 50  # 09:59:50: a gap crosses the minute and the hour
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+@given(
+    st.sampled_from(STAMPS),
+    st.sampled_from(PUBLIC_REGIONS[:12]),
+    st.integers(min_value=0, max_value=900),
+    st.sampled_from([None, *CONNECTED]),
+    st.booleans(),  # the connection line comes before the choice (a peer's region that became home)
+    st.lists(st.sampled_from(OTHER), min_size=1, max_size=3),
+)
+@settings(max_examples=80, deadline=None)
+def test_a_home_relay_never_connected_to_is_unreachable(
+    stamp: str, region: Region, gap: int, connected: str | None, before: bool, others: list[str]
+) -> None:
+    ids = {"id": region.region_id, "code": region.code}
+    choice = [
+        stamp.format(clock=_clock(0), msg=f"magicsock: home is now derp-{region.region_id} ({region.code})"),
+        stamp.format(clock=_clock(0), msg=f"control: NetInfo: NetInfo{{varies=true derp=#{region.region_id}}}"),
+    ]
+    tail = [stamp.format(clock=_clock(gap), msg=m.format(**ids)) for m in others]
+    word = [stamp.format(clock=_clock(0), msg=connected.format(**ids))] if connected else []
+    lines = [*word, *choice, *tail] if before else [*choice, *word, *tail]
+    log = _log("\n".join(lines) + "\n")
+    silent = connected is None and gap >= 10
+    assert ("derp-unreachable" in _kinds(log)) is silent, lines
+    if silent:
+        (issue,) = [i for i in log["issues"] if i["kind"] == "derp-unreachable"]
+        assert issue["about"] == f"{region.region_id} ({region.code})"

@@ -503,6 +503,65 @@ def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterato
             yield line, event
 
 
+# magicsock choosing its home relay ("magicsock: home is now derp-4 (fra)") opens a connection to it at once:
+# "adding connection to derp-4 for home-keep-alive", derphttp "connecting to derp-4 (fra)", then "derp-4
+# connected" (or a "connect to region 4" error) within milliseconds. A log that goes on for seconds after the
+# choice with no word of that region is a node telling control a home it is not connected to (blind 15: 687):
+# peers relaying to it through that region cannot reach it. Any other line naming the region, before or after,
+# counts as word of it (even an attempt; its errors raise their own issue); NetInfo's "derp=#4" is the choice
+# again, not a connection.
+_HOME_CHOSEN = re.compile(r"^magicsock: home is now derp-(?P<id>\d+)(?: \((?P<code>[^)]*)\))?")
+_HOME_SILENCE_SECONDS = 10.0
+_CLOCK = re.compile(r"(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)$")
+
+
+def _seconds_between(earlier: str, later: str) -> float | None:
+    """Seconds from one stamp key (when_of) to another, or None: the stamps do not compare."""
+    (day_a, _, clock_a), (day_b, _, clock_b) = earlier.rpartition(" "), later.rpartition(" ")
+    a, b = _CLOCK.match(clock_a), _CLOCK.match(clock_b)
+    if a is None or b is None or len(day_a) != len(day_b):
+        return None
+    if day_a != day_b:
+        return float("inf") if day_b > day_a else None
+    seconds_a = int(a.group(1)) * 3600 + int(a.group(2)) * 60 + float(a.group(3))
+    return int(b.group(1)) * 3600 + int(b.group(2)) * 60 + float(b.group(3)) - seconds_a
+
+
+def _home_never_connected(
+    lines: Sequence[SourceLine], messages: Sequence[Message], issues: Sequence[LogIssue]
+) -> LogIssue | None:
+    """The home region magicsock chose, when the log goes on for a while after it with no word of that region."""
+    pairs = list(zip(lines, messages, strict=True))
+    if is_newest_first([when_of(line.text) for line in lines]):
+        pairs.reverse()
+    chosen = None
+    for index, (_, message) in enumerate(pairs):
+        if (home := _HOME_CHOSEN.match(message.text)) is not None:
+            chosen = index, home
+    if chosen is None or any(issue.kind == "derp-unreachable" for issue in issues):
+        return None
+    index, home = chosen
+    region = home.group("id")
+    named = re.compile(rf"\bderp-{region}\b|\bregion {region}\b")  # connecting, connected, its errors, its conns
+    if any(named.search(m.text) for n, (_, m) in enumerate(pairs) if n != index and not _HOME_CHOSEN.match(m.text)):
+        return None
+    start = when_of(pairs[index][0].text)
+    last = next((stamp for line, _ in reversed(pairs[index + 1 :]) if (stamp := when_of(line.text))), None)
+    if start is None or last is None or (elapsed := _seconds_between(start, last)) is None:
+        return None
+    if elapsed < _HOME_SILENCE_SECONDS:
+        return None
+    code = home.group("code")
+    shown = f"derp-{region}" + (f" ({code})" if code else "")
+    return LogIssue(
+        "derp-unreachable",
+        Severity.ERROR,
+        f"home is now {shown}, and in the {elapsed:.0f} s of log after it no connection to it follows",
+        f"{region} ({code})" if code else region,
+        (pairs[index][0],),
+    )
+
+
 def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> DaemonLogReport:
     """Everything the log says, folded in order (see fold.py for what clears what)."""
     messages = [message_of(line.text) for line in lines]
@@ -533,6 +592,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     tun_names = _tun_names(argv, joined, version)
     fallbacks = {issue: name for issue in folded.issues if (name := _fallback_of(issue, tun_names)) is not None}
     issues = [issue for issue in folded.issues if not _went_on_after(issue, lines, messages) and issue not in fallbacks]
+    if (silent_home := _home_never_connected(lines, messages, issues)) is not None:
+        issues.append(silent_home)
     os_name = _os_of(joined, messages, hostinfo.get("OS"))
     if hand_started:
         anchor = start_line or lines[0]
