@@ -93,6 +93,8 @@ def test_a_registration_control_refuses_is_a_login_not_a_lost_control(
     ]
     log = _log(_mangle([prefix.format(msg=m) for m in bodies], how))
     assert "login-required" in _kinds(log) and "control-unreachable" not in _kinds(log), bodies
+    (issue,) = [i for i in log["issues"] if i["kind"] == "login-required"]
+    assert f"register request: http {refusal[:3]}" in issue["message"]  # the answer, not the backoff after it
     # once the login goes through, nothing holds
     done = _log(_mangle([prefix.format(msg=m) for m in [*bodies, "Switching ipn state NeedsLogin -> Running"]], how))
     assert not _kinds(done) & {"login-required", "control-unreachable"}

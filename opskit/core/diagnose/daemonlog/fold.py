@@ -138,9 +138,12 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                     weak=current.raised.weak and event.weak,
                     unless=current.raised.unless if current.raised.unless == event.unless else "",
                     # a crash's first line names the cause (panic: …); what follows is its trace and exit; a
-                    # rate-limited format says less than the message it stands for
+                    # rate-limited format says less than the message it stands for, a login attempt backing off
+                    # less than the answer that refused the login
                     detail=current.raised.detail
-                    if event.kind == "crash" or event.detail.startswith((_LIMITER, _LIMITER_V1))
+                    if event.kind == "crash"
+                    or event.detail.startswith((_LIMITER, _LIMITER_V1))
+                    or (event.unless and not current.raised.unless)
                     else event.detail,
                 )
                 current.count += 1
