@@ -164,8 +164,8 @@ _MARKER_WORDS = (
     "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
     "runservice: ", "tsnet ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ", "JSON]",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
+    # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
-    "No AuthURL", "PollNetMap: ", "AuthURL is ", "LoginInteractive", "Generating a new ",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
