@@ -137,6 +137,9 @@ _CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp 
 # A frame of the engine watchdog's goroutine dump ("#  0xb525c4  tailscale.com/net/dns.(*resolvedManager).run+0x324"):
 # not a status health bullet although it starts with "#".
 _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
+# cmd/tailscaled's log.Fatalf on a missing flag: "--socket is required", "--statedir (or at least --state) is
+# required", v0.98-v1.2's "--state is required". Its leading "--" is not a list item or a wrapped command line.
+_REQUIRED_FLAG = re.compile(r"^--(?:state|statedir|socket)(?: \(or at least --state\))? is required$")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # argv[0] of a daemon a shell started: "tailscaled", "./tailscaled", "bin/tailscaled" (not "/usr/sbin/…", not
 # "C:\\Program Files\\…", not "tailscaled.exe" from a service's own folder).
@@ -180,6 +183,8 @@ def _belongs(text: str, message: Message) -> bool:
         return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
     if ("/api/v2/" in body or "oauth2: " in body) and is_auth_key_mint_error(body):
         return True  # the API's 401 while minting an auth key, not the CLI quoting LocalAPI's refusal
+    if body[:2] == "--" and _REQUIRED_FLAG.match(body):
+        return True  # tailscaled's fatal refusal to start without a flag, printed without a stamp by old versions
     if not body or (body[0] in "#-" and not _DUMP_FRAME.match(body)) or _CLI_ERROR.search(text):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
         # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)

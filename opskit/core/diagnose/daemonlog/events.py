@@ -142,6 +142,7 @@ def _derp(message: str) -> Iterator[Event]:
         yield Fact("derp-code", named.group("id"), named.group("code"))
     if (ok := _DERP_OK.search(message)) is not None:
         yield Clear("derp-unreachable", ok.group("id"))
+        yield Clear("derp-send-queue-full", ok.group("id"))  # a fresh connection starts with an empty queue
     elif "active derp conns: " in message:
         for region in _ACTIVE_CONN.findall(message):
             yield Clear("derp-unreachable", region)
@@ -149,6 +150,30 @@ def _derp(message: str) -> Iterator[Event]:
         region = next(g for g in home.group("id", "id2", "id3", "id4", "id5") if g)
         if region != "0":  # derp=0 / derp=#0: no home chosen yet (no STUN answer), not a region
             yield Fact("home", region, home.group("code") or "")
+
+
+# magicsock hands a packet for a DERP region to that region's writer through a small queue; when the writer cannot
+# keep up (the relay connection stalled or too slow) it drops the packet after three tries and returns
+# errDropDerpPacket, "too many DERP packets queued; dropping" (wgengine/magicsock, since v0.9x). wireguard-go logs it
+# per data packet ("[xI8Q9] - Failed to send data packet too many DERP packets queued; dropping", since v1.4
+# "peer(xI8Q9…) - Failed to send data packets: …", silenced by wglog in later versions), disco per message
+# ("magicsock: disco: failed to send ping to 127.3.3.40:1 [xI8Q9]: …": the magic IP's port is the region ID).
+_DERP_QUEUE_FULL = re.compile(r"too many DERP packets queued; dropping")
+_QUEUE_PEER = re.compile(
+    r"(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)\s]+)\)) - Failed to send data packet"
+    r"|127\.3\.3\.40:(?P<region>\d+) \[(?P<key3>[^\]\s]+)\]:"
+)
+
+
+def _derp_queue(message: str) -> Iterator[Event]:
+    if _DERP_QUEUE_FULL.search(message) is None:
+        return
+    peer = _QUEUE_PEER.search(message)
+    region = (peer.group("region") if peer else None) or "?"
+    # one dropped packet in a burst happens; repeated, the region's connection is backed up
+    yield Raise("derp-send-queue-full", region, message, weak=True)
+    if peer is not None and (key := peer.group("key") or peer.group("key2") or peer.group("key3")):
+        yield Fact("peer-derp", key, region)
 
 
 # ----------------------------------------------------------------------------- control / coordination
@@ -834,6 +859,8 @@ def _serve(message: str) -> Iterator[Event]:
 
 # -------------------------------------------------------------------------------- crash and restart
 
+# tailscale's unit as systemd names it ("tailscaled.service", "tailscale-relay.service", "tailscaled@x.service").
+_TAILSCALE_UNIT = r"[\w@.:-]*tailscale[\w@.:-]*\.service"
 _CRASH = re.compile(
     r"^panic: |^fatal error: |getLocalBackend error: |safesocket\.Listen: |"
     # the Go runtime dying on a signal ("SIGSEGV: segmentation violation", "[signal SIGBUS: bus error …]")
@@ -843,7 +870,8 @@ _CRASH = re.compile(
     r"^wgengine\.New: |"
     # tailscaled's own fatal errors (cmd/tailscaled): a bad command line, no root, a missing flag, a proxy or the
     # engine ending under it
-    r"does not take non-flag arguments|requires root; use sudo tailscaled|^--socket is required|"
+    # (v0.98-v1.2 refused to run without a state file: "--state is required"; later "--statedir (or at least --state)")
+    r"does not take non-flag arguments|requires root; use sudo tailscaled|^--socket is required|^--state is required$|"
     r"^--statedir \(or at least --state\) is required|^--bird-socket is not supported on |^ipnserver\.Run: |"
     r"^(?:HTTP proxy|SOCKS5 server) exited: |failed to start netstack: |^LocalBackend\.Start: |"
     r"wgengine has been closed; shutting down|"
@@ -854,8 +882,18 @@ _CRASH = re.compile(
     r"failed to run localhost IPC server: |"
     # the engine watchdog's verdict: it dumped every goroutine and now exits tailscaled
     r"watchdog timeout on |"
-    r"Main process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
-    r"Active: failed \(Result: |Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: "
+    r"[Mm]ain process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
+    r"Active: failed \(Result: |Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: |"
+    # systemd before v233 (CentOS/RHEL 7, Debian 8) words its verdicts differently and names the unit inside the
+    # sentence: "Unit tailscaled.service entered failed state.", "tailscaled.service failed.", "start request
+    # repeated too quickly for tailscaled.service" (only tailscale's own unit: the journal speaks of every unit)
+    rf"^Unit {_TAILSCALE_UNIT} entered failed state\.?$|^{_TAILSCALE_UNIT} failed\.?$|"
+    rf"^start request repeated too quickly for {_TAILSCALE_UNIT}\.?$"
+)
+# The service manager's verdicts on the run (old systemd's among them): the exit it saw, not the cause.
+_VERDICT = re.compile(
+    r"^(?:[Mm]ain process exited|Failed with result|Active: failed|[Ss]tart request repeated|Unit \S+ entered failed"
+    r"|\S+\.service failed)"
 )
 # A goroutine trace: a crash's ("goroutine 49 [running]:" under panic:, possibly cut off above it), the engine
 # watchdog's pprof dump just before it exits tailscaled ("1 @ 0x…", "#  0x… func+0x… file:line"), or a dump
@@ -935,10 +973,6 @@ def is_supervisor_verdict(message: str) -> bool:
     return _SUPERVISOR_EXIT.search(message) is not None
 
 
-# The service manager's own verdicts on the run: explained away by an exec failure (tailscaled never started).
-_SERVICE_VERDICT = ("Main process exited", "Failed with result", "Active: failed", "Start request repeated")
-
-
 # systemd speaking about a unit by name ("slurmrestd.service: Main process exited, code=dumped"): in a journal
 # mixing units (`journalctl -b | grep fail`) only tailscaled's own unit's exit is tailscaled's crash.
 _OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|socket|mount|timer): ")
@@ -970,8 +1004,14 @@ def _crash(message: str) -> Iterator[Event]:
         # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
         found = crash.group(0)
         # the service manager seeing the process end: a crash unless a stop was asked for first (fold.py)
-        key = "exit" if found.startswith(("Main process exited", "Failed with result")) else "crash"
-        unless = "exec-failed" if found.startswith(_SERVICE_VERDICT) else ""
+        verdict_seen = _VERDICT.match(found) is not None
+        key = (
+            "exit"
+            if verdict_seen and not found.startswith(("Active: failed", "Start request", "start request"))
+            else "crash"
+        )
+        # the service manager's own verdicts: explained away by an exec failure (tailscaled never started)
+        unless = "exec-failed" if verdict_seen else ""
         yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else key, message, unless=unless)
     elif _DUMP_REQUESTED.search(message) is not None:
         yield Fact("dump", "requested")
@@ -1090,6 +1130,7 @@ def _logtail(message: str) -> Iterator[Event]:
 
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
+    Recogniser("derp-queue", ("DERP packets queued",), _derp_queue),
     Recogniser(
         "control",
         (
@@ -1147,6 +1188,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "xec format",
             "Active: failed",
             "repeated too quickly",
+            "ain process exited",  # systemd < v233 writes "main process exited"
+            "entered failed state",
+            ".service failed",
             ") error: ",
             "non-flag arguments",
             "requires root; use sudo",

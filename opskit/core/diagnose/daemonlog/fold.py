@@ -34,6 +34,7 @@ _SEVERITY = {
     "socket-in-use": Severity.WARNING,  # the daemon already running is fine: only the extra start failed
     "no-peer-for-address": Severity.WARNING,
     "inbound-port-unhandled": Severity.WARNING,  # the tailnet path works: the app on this node does not listen
+    "derp-send-queue-full": Severity.WARNING,  # relayed traffic is lossy or stalled, not cut off
     "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work
 }
 _EVIDENCE = 3
@@ -159,7 +160,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             k == opened.raised.unless and open_issues[(k, x)].holds() for k, x in open_issues
         ):
             continue  # explained by what still holds (login attempts while control cannot be reached)
-        if kind == "derp-unreachable" and key in result.derp_codes:
+        if kind in ("derp-unreachable", "derp-send-queue-full") and key in result.derp_codes:
             key_shown = f"{key} ({result.derp_codes[key]})"
         else:
             key_shown = key
@@ -185,7 +186,7 @@ def _clears(event: Clear, slot: tuple[str, str], opened: _Open, home: HomeDerp |
         return opened.raised.origin == event.origin
     if slot[0] == event.kind and (event.key is None or slot[1] == event.key):
         return True
-    if slot == ("derp-unreachable", "?"):
+    if slot[1] == "?" and slot[0] in ("derp-unreachable", "derp-send-queue-full"):
         return event.kind == slot[0]  # a drop whose region a redaction took: any relay connecting again ends it
     # a warnable's "no home relay" is over once the home region (or any, home unknown) connects
     return (

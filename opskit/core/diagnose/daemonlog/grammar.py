@@ -23,6 +23,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
     Mar 14 00:37:03 | tailscaled | 10767 |            pfSense's log page copied as columns
     05/05 07:04:23                                    a log viewer's month/day stamp
+    04-23,14:36:03.590 63.0M/92.1M                    2020 pastes: month-day,time and memory stats
     Feb 18 14:59:57 Tower tailscaled: / <30>1 2024-…Z host tailscaled 123 - - …   syslog without PID, RFC 5424
     tailscale-1  | …  /  [pod/ts-0/tailscale] …      docker compose, kubectl logs --prefix
     [tailscale-beszel] 2026-05-30T07:06:28.7Z …       a container's name in brackets before a stamp
@@ -67,8 +68,9 @@ _DATE = (
 _HOST = r"(?:[\w.-]+|<[^<>\s]*>|\[[^\[\]\s]*\]|\*+|\{[^{}\s]*\})"
 _SYSLOG = re.compile(
     r"^(?:<\d+>\d? ?)?(?:" + _DATE + r"\s+)?(?:(?P<host>" + _HOST + r")\s+)?(?P<proc>[\w.@/-]+)\[\d+\]:\s*"
-    # syslog without a PID (Unraid, busybox): only with a date and only for tailscaled itself
-    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc2>tailscaled):\s+"
+    # syslog without a PID (Unraid, busybox; RHEL/CentOS 7's /var/log/messages writes systemd's lines so):
+    # only with a date and only for tailscaled itself and the service manager speaking of it
+    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc2>tailscaled|systemd):\s+"
     # RFC 5424 (pfSense/OPNsense, rsyslog): <pri>1 stamp host app procid msgid [sd] message
     r"|^(?:<\d+>\d )?\d{4}-\d{2}-\d{2}T\S+ \S+ (?P<proc3>tailscaled) \S+ \S+ (?:\[[^\]]*\]|-) "
     # a firewall's log page copied as columns (pfSense: "Mar 14 00:37:03 | tailscaled | 10767 | …")
@@ -88,6 +90,7 @@ _STAMP = re.compile(
     r"|\d{1,3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})"
     r"|\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
     r"|\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"  # a log viewer's month/day stamp ("05/05 07:04:23")
+    r"|\d{2}-\d{2},\d{2}:\d{2}:\d{2}(?:\.\d+)?"  # 2020 log pastes' month-day,time ("04-23,14:36:03.590")
     r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
     # TrueNAS/Kubernetes UIs glue the runtime's stamp to the line: "…06:42:26.1+00:002025/01/20 …"
     r"(?:\s+|$|(?<=[+-]\d\d:\d\d)(?=\w))"

@@ -98,6 +98,7 @@ RULES: tuple[Rule, ...] = (
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,
+    daemonlog.derp_send_queue_full,
     daemonlog.control_unreachable,
     daemonlog.login_required,
     daemonlog.dns_forward_failing,

@@ -144,6 +144,52 @@ def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
 
 
 @rule(
+    id="TS-LOG-DERP-SEND-QUEUE-FULL",
+    name="log-derp-send-queue-full",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="tailscaled's writes to a DERP region back up: relayed packets are dropped",
+    target="daemon-log",
+)
+def derp_send_queue_full(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: magicsock hands each packet for a DERP region to that region's writer through a small queue;
+    ``too many DERP packets queued; dropping`` is the queue still full after three tries, so the packet is
+    dropped. wireguard-go logs it per data packet (``[xI8Q9] - Failed to send data packet too many DERP
+    packets queued; dropping``; ``peer(…) - Failed to send data packets: …``), disco per message (``magicsock:
+    disco: failed to send ping to 127.3.3.40:1 [xI8Q9]: …``, the port being the region). The connection to the
+    relay exists but is stalled or too slow for the traffic: relayed packets to the peers behind it are lost,
+    so their connections stall or crawl. Once is a burst; repeated, the connection is backed up. A later
+    ``magicsock: derp-N connected`` (a fresh connection) clears it.
+
+    *Bad*::
+
+        04-23,14:36:03.590 63.0M/92.1M [xI8Q9] - Failed to send data packet too many DERP packets queued; dropping
+        04-23,14:36:03.590 63.0M/92.1M [xI8Q9] - Failed to send data packet too many DERP packets queued; dropping
+
+    *Good*::
+
+        04-23,14:36:03.590 63.0M/92.1M [xI8Q9] - Failed to send data packet too many DERP packets queued; dropping
+        04-23,14:36:09.120 63.0M/92.1M magicsock: derp-1 connected; connGen=2
+    """
+    issues = log.issues_of("derp-send-queue-full")
+    regions = sorted({issue.key for issue in issues} - {"?"})
+    where = f"DERP region {', '.join(regions)}" if regions else "a DERP region (the lines do not name it)"
+    peers = sorted({peer.key for peer in log.peers if peer.derp_region is not None and not peer.endpoint})
+    to_peers = f" to {', '.join(peers)}" if peers else ""
+    region_arg = regions[0].split(" ")[0] if regions else "<region>"
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled's writes to {where} back up and it drops relayed packets{to_peers} ({_last(issues)}): the "
+        "relay connection is stalled or too slow, so traffic to peers reached through it is lossy or stalls.",
+        f"Check that DERP connection: `tailscale netcheck` (latency to each region) and `tailscale debug derp "
+        f"{region_arg}`; check the uplink for saturation or loss (a slow or congested link, a proxy or middlebox "
+        "throttling the long-lived TLS connection); let the peers connect directly (UDP 41641 open) so traffic "
+        "stops going through DERP; upgrade very old clients.",
+    )
+
+
+@rule(
     id="TS-LOG-CONTROL-UNREACHABLE",
     name="log-control-unreachable",
     family="tailscale-daemon-log",
