@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.diagnose.conftest import run_text
 from tests.diagnose.test_daemon_log import NOISE, PREFIXES, _kinds, _log, _mangle
 
 REQUIRED_FLAGS = ["--state is required", "--socket is required", "--statedir (or at least --state) is required"]
@@ -155,3 +156,55 @@ def test_a_fresh_derp_connection_clears_the_full_queue(form: str) -> None:
     log = _log("\n".join([drop, drop, "2024/01/12 10:41:09 magicsock: derp-1 connected; connGen=2"]) + "\n")
     assert "derp-send-queue-full" not in _kinds(log)
     assert log["exit"] == 0
+
+
+# logpolicy failing to save its log config in the state directory ({dir}: that directory, {err}: the OS's error).
+LOG_CONFIG_UNSAVED = [
+    'logpolicy.Config write: "{dir}/relay.conf.log.conf.new.tmp": open {dir}/relay.conf.log.conf.new.tmp: {err}',
+    "logpolicy.Config.Save for {dir}/tailscaled.log.conf: open {dir}/tailscaled.log.conf.tmp: {err}",
+    "logpolicy.Config.Save for {dir}/tailscaled.log.conf: mkdir {dir}: {err}",
+]
+OS_ERRORS = ["no such file or directory", "permission denied", "read-only file system", "no space left on device"]
+FIRST_START = [  # a missing config at the first start is routine: logpolicy makes a new one
+    "logpolicy.Read {dir}/tailscaled.log.conf: open {dir}/tailscaled.log.conf: no such file or directory",
+    "logpolicy.ConfigFromFile {dir}/tailscaled.log.conf: open {dir}/tailscaled.log.conf: no such file or directory",
+    "logpolicy.Config.Validate for {dir}/tailscaled.log.conf: config is nil",
+]
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(LOG_CONFIG_UNSAVED),
+    st.sampled_from(OS_ERRORS),
+    st.sampled_from(["/var/lib/tailscale", "/data/ts-state", "/home/deck/.local/share/tailscale"]),
+    st.booleans(),
+    st.sampled_from(["plain", "fence", "crlf"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_logpolicy_failing_to_save_its_config_is_state_unwritable(
+    prefix: str, form: str, error: str, directory: str, read_first: bool, how: str
+) -> None:
+    lines = [
+        *([prefix.format(msg=FIRST_START[0].format(dir=directory))] if read_first else []),
+        prefix.format(msg=form.format(dir=directory, err=error)),
+        prefix.format(msg="logtail started"),
+    ]
+    log = _log(_mangle(lines, how))
+    assert _kinds(log) - {"hand-started"} == {"state-unwritable"}, lines
+    assert log["exit"] == 1
+
+
+@given(st.sampled_from(PREFIXES), st.lists(st.sampled_from(FIRST_START), min_size=1, max_size=3))
+@settings(max_examples=40, deadline=None)
+def test_a_missing_log_config_at_the_first_start_is_routine(prefix: str, starts: list[str]) -> None:
+    lines = [prefix.format(msg=line.format(dir="/var/lib/tailscale")) for line in starts]
+    log = _log(_mangle([*lines, prefix.format(msg="logtail started")], "plain"))
+    assert "state-unwritable" not in _kinds(log), lines
+
+
+def test_the_fix_names_the_directory_logpolicy_could_not_create() -> None:
+    line = LOG_CONFIG_UNSAVED[0].format(dir="/var/lib/tailscale", err="no such file or directory")
+    findings = run_text(f"2020/02/12 13:54:23 {line}\n").findings
+    (finding,) = [f for f in findings if f.rule_id == "TS-LOG-STATE-UNWRITABLE"]
+    assert "sudo mkdir -p /var/lib/tailscale`" in finding.fix
+    assert "does not exist" in finding.cause

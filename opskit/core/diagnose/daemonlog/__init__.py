@@ -56,7 +56,7 @@ __all__ = [
 # prefix is gone. A line matching none of them still belongs to the log when its prefix names
 # tailscaled (journald ``tailscaled[PID]:``, logcat ``com.tailscale.ipn``, …) or when it raises an event.
 _MARKERS = re.compile(
-    r"^(?:logtail started$|LogID: \S+$|logpolicy[.:] |subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
+    r"^(?:logtail started$|LogID: \S+$|logpolicy(?:[.:] |\.[A-Z][\w.]* )|subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
     r"|Program starting: v\d"
     r"|(?:magicsock: derp[\w.]*\([^)]*\): )?derphttp\.Client\.\w+|derphttp: |magicsock: |wgengine: |wgengine\.\w+"
     r"|\[RATELIMIT\] format\(|\[RATE LIMITED\] |(?:Accept|Drop): [A-Za-z][\w-]*\{|dns: |dns udp query: |peerapi: "

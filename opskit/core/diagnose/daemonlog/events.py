@@ -585,8 +585,22 @@ _STATE_STORE = re.compile(
 )
 
 
+# logpolicy saving the log config (the node's log ID) next to the state, in the state directory: "logpolicy.Config
+# write: …" (2020: it ignored MkdirAll's error, so a directory it could not create shows as "no such file or
+# directory" on the temporary file), "logpolicy.Config.Save for <path>: …" since. The directory is missing and cannot
+# be created, or not writable: the state kept there cannot be written either. (logpolicy's "ConfigFromFile"/"Read"
+# failing on a missing file is a first start, not a failure.)
+_LOG_CONFIG_UNSAVED = re.compile(
+    r"logpolicy\.Config(?: write:|\.Save for) .*?(?:no such file or directory|permission denied|operation not "
+    r"permitted|read-only file system|no space left on device|Access is denied|cannot find the path)",
+    re.IGNORECASE,
+)
+
+
 def _store(message: str) -> Iterator[Event]:
-    if _STATE_STORE.search(message) is not None and "logpolicy" not in message:
+    if (unsaved := _LOG_CONFIG_UNSAVED.search(message)) is not None:
+        yield Raise("state-unwritable", "store", message[unsaved.start() :])
+    elif _STATE_STORE.search(message) is not None and "logpolicy" not in message:
         yield Raise("state-unwritable", "store", message)
 
 
@@ -1163,7 +1177,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         "router", ("router", "netfilter", "iptables", "RULE_", "route", "ConfigureInterface", "getipif"), _router
     ),
     Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem"), _filter),
-    Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
+    Recogniser("store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config"), _store),
     Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
     Recogniser(

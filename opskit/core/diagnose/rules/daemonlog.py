@@ -33,6 +33,8 @@ def _finding(
     )
 
 
+# the file logpolicy could not open, in a directory that does not exist: "open /var/lib/tailscale/x.tmp: no such …"
+_MISSING_DIR = re.compile(r"open \"?(?P<dir>/[^\s\":]+)/[^/\s\":]+\"?: no such file or directory", re.IGNORECASE)
 _NOT_ROOT = re.compile(r"permission denied|operation not permitted", re.IGNORECASE)
 
 
@@ -444,7 +446,9 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     """*Why*: tailscaled keeps its node key and prefs in the state file (``--state``, default
     /var/lib/tailscale/tailscaled.state; ``C:\\ProgramData\\Tailscale\\server-state.conf`` on Windows).
     Permission, read-only or full-disk errors there stop it (``store.New: …``), or lose the login at every
-    restart.
+    restart. logpolicy saving its log config (the node's log ID) in that directory and failing
+    (``logpolicy.Config.Save for …: …``; 2020's ``logpolicy.Config write: …: no such file or directory`` when
+    it could not create the directory) shows the same directory cannot be written.
 
     *Bad*::
 
@@ -455,11 +459,27 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
         logpolicy: using system state directory "/var/lib/tailscale"
     """
     issues = log.issues_of("state-unwritable")
+    # logpolicy could not create the directory it keeps the log config in, next to the state
+    missing_dir = next(
+        (
+            (where.group("dir") if (where := _MISSING_DIR.search(issue.message)) else "<its state directory>")
+            for issue in issues
+            if issue.message.startswith("logpolicy.Config") and "no such file or directory" in issue.message.lower()
+        ),
+        None,
+    )
     yield from _finding(
         ctx,
         issues,
-        f"tailscaled cannot write its state ({_last(issues)}).",
-        "Give the daemon a writable, persistent state directory (`tailscaled --statedir=/path`, in Kubernetes a "
+        f"tailscaled cannot write its state ({_last(issues)})"
+        + (": its state directory does not exist and could not be created." if missing_dir else "."),
+        (
+            f"Create the directory and let the program's user write it (`sudo mkdir -p {missing_dir}`), or run it "
+            "as root (`sudo …`). "
+            if missing_dir
+            else ""
+        )
+        + "Give the daemon a writable, persistent state directory (`tailscaled --statedir=/path`, in Kubernetes a "
         "volume or `--state=kube:<secret>` with RBAC, in containers TS_STATE_DIR on a volume); check `ls -ld "
         "/var/lib/tailscale` (0700, owned by the daemon's user), free space and read-only mounts.",
     )
