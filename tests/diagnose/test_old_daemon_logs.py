@@ -122,26 +122,28 @@ STAMPS_2020 = ["04-23,14:36:03.590 63.0M/92.1M {msg}", "04-23,14:36:03.590 {msg}
 
 @given(
     st.sampled_from(STAMPS_2020),
-    st.sampled_from(QUEUE_FULL),  # one log, one version: one form
-    st.lists(st.sampled_from(["xI8Q9", "ICORl", "+XbWr", "AbCd…WxYz"]), min_size=2),
+    st.lists(
+        st.tuples(st.sampled_from(QUEUE_FULL), st.sampled_from(["xI8Q9", "ICORl", "+XbWr", "AbCd…WxYz"])), min_size=2
+    ),
     st.sampled_from([1, 2, 901]),
     st.lists(NOISE, max_size=2),
     st.sampled_from(["plain", "fence", "quote", "crlf"]),
 )
 @settings(max_examples=80, deadline=None)
 def test_repeated_derp_queue_drops_are_derp_send_queue_full(
-    prefix: str, form: str, keys: list[str], region: int, noise: list[str], how: str
+    prefix: str, drops: list[tuple[str, str]], region: int, noise: list[str], how: str
 ) -> None:
-    lines = [prefix.format(msg=form.format(key=key, region=region)) for key in keys]
+    lines = [prefix.format(msg=form.format(key=key, region=region)) for form, key in drops]
     log = _log(_mangle([*lines[:1], *noise, *lines[1:]], how))
     assert "derp-send-queue-full" in _kinds(log), lines
     assert {"crash", "derp-unreachable", "peer-unreachable"}.isdisjoint(_kinds(log))
     assert log["exit"] == 1
     # every peer a drop names is reached over DERP
-    assert {peer["name"]: peer["path"] for peer in log["peers"]} == {key: "derp" for key in keys}
+    assert {peer["name"]: peer["path"] for peer in log["peers"]} == {key: "derp" for _, key in drops}
     regions = {issue["about"] for issue in log["issues"] if issue["kind"] == "derp-send-queue-full"}
-    # disco's line names the region (127.3.3.40's port); wireguard-go's does not
-    assert regions == ({str(region)} if form.startswith("magicsock") else {"?"})
+    # disco's line names the region (127.3.3.40's port), wireguard-go's does not: its drops go to the one named
+    named = any(form.startswith("magicsock") for form, _ in drops)
+    assert regions == ({str(region)} if named else {"?"})
 
 
 @pytest.mark.parametrize("form", QUEUE_FULL)
@@ -208,3 +210,11 @@ def test_the_fix_names_the_directory_logpolicy_could_not_create() -> None:
     (finding,) = [f for f in findings if f.rule_id == "TS-LOG-STATE-UNWRITABLE"]
     assert "sudo mkdir -p /var/lib/tailscale`" in finding.fix
     assert "does not exist" in finding.cause
+
+
+@pytest.mark.parametrize(("region", "shown"), [(4, "DERP region 4 (fra, Frankfurt)"), (901, "DERP region 901 ")])
+def test_the_queue_finding_names_the_region_and_how_to_check_it(region: int, shown: str) -> None:
+    drop = f"2021/03/02 10:14:09 {QUEUE_FULL[3].format(key='xI8Q9', region=region)}"
+    (finding,) = [f for f in run_text(f"{drop}\n{drop}\n").findings if f.rule_id == "TS-LOG-DERP-SEND-QUEUE-FULL"]
+    assert shown in finding.cause and "xI8Q9" in finding.cause
+    assert f"`tailscale debug derp {region}`" in finding.fix

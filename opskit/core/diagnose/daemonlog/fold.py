@@ -153,6 +153,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             _fact(result, event, line, peers)
     for slot, opened in after_restart.items():
         open_issues.setdefault(slot, opened)  # the new run never got further: the old failure stands
+    _merge_unnamed_queue_drops(open_issues)
     for (kind, key), opened in open_issues.items():
         if not opened.holds():
             continue
@@ -179,6 +180,19 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
         )
     result.peers = list(peers.values())
     return result
+
+
+def _merge_unnamed_queue_drops(open_issues: dict[tuple[str, str], _Open]) -> None:
+    """wireguard-go's drop lines name no region, disco's do: with one region named, the unnamed drops are its."""
+    unnamed = open_issues.get(("derp-send-queue-full", "?"))
+    named = [slot for slot in open_issues if slot[0] == "derp-send-queue-full" and slot[1] != "?"]
+    if unnamed is None or len(named) != 1:
+        return
+    region = open_issues[named[0]]
+    region.units.extend(unnamed.units)
+    region.count += unnamed.count
+    region.lines = sorted({*region.lines, *unnamed.lines}, key=lambda line: line.number)[:_EVIDENCE]
+    del open_issues[("derp-send-queue-full", "?")]
 
 
 def _clears(event: Clear, slot: tuple[str, str], opened: _Open, home: HomeDerp | None) -> bool:

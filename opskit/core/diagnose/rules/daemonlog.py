@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from opskit.core.diagnose.daemonlog.events import is_supervisor_verdict
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
+from opskit.core.diagnose.regions import region
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
@@ -145,6 +146,13 @@ def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     )
 
 
+def _region_shown(key: str) -> str:
+    """ "4" → "4 (fra, Frankfurt)" for a public region (IDs under 900); custom and already-named keys as they are."""
+    if not key.isdigit() or int(key) >= 900 or (public := region(key)) is None or not public["name"]:
+        return key
+    return f"{key} ({public['code']}, {public['name']})"
+
+
 @rule(
     id="TS-LOG-DERP-SEND-QUEUE-FULL",
     name="log-derp-send-queue-full",
@@ -175,7 +183,11 @@ def derp_send_queue_full(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator
     """
     issues = log.issues_of("derp-send-queue-full")
     regions = sorted({issue.key for issue in issues} - {"?"})
-    where = f"DERP region {', '.join(regions)}" if regions else "a DERP region (the lines do not name it)"
+    where = (
+        f"DERP region {', '.join(_region_shown(key) for key in regions)}"
+        if regions
+        else "a DERP region (the lines do not name it)"
+    )
     peers = sorted({peer.key for peer in log.peers if peer.derp_region is not None and not peer.endpoint})
     to_peers = f" to {', '.join(peers)}" if peers else ""
     region_arg = regions[0].split(" ")[0] if regions else "<region>"
