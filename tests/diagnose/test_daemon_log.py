@@ -74,6 +74,9 @@ PREFIXES = [
     "05/05 07:04:23 {msg}",
     # blind batch 11: a PaaS log export's columns (Choreo: log type, component version, environment, level)
     "2025-10-09T06:31:46.631Z Application Logs 1.0.0 Development INFO 2025/10/09 06:31:46 {msg}",
+    # blind batch 15: a retyped/OCR'd journal with a space before the pid
+    "Oct 31 17:10:32 jellyfish tailscaled [761]: {msg}",
+    "2021-07-17T15:03:36.462Z host tailscaled [14930]: {msg}",
 ]
 
 # issue kind → messages that raise it (as tailscaled prints them)
@@ -464,6 +467,38 @@ def test_netinfo_lines_do_not_cut_a_log_in_two(prefix: str, kind: str, netinfos:
 def test_the_windows_service_log_stamp_says_windows_and_service(offset: str, body: str) -> None:
     log = _log(f"2024-01-07T23:58:51.587{offset}: {body}\n")
     assert (log["os"], log["hand_started"]) == ("windows", False)
+
+
+@given(
+    st.sampled_from(
+        ["Oct 31 17:10:32 jellyfish", "Nov  3 09:01:02 pi", "2025-10-31T17:10:32.1+01:00 nas", "Oct 31 17:10:32"]
+    ),
+    st.sampled_from(["tailscaled [761]", "systemd [1]", "systemd[1]"]),
+    st.sampled_from(["\n", "\n\n", "\n\n\n"]),
+    st.lists(st.sampled_from(HEALTHY[2:8]), min_size=2, max_size=5),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_journal_with_a_space_before_the_pid_is_linux_and_the_service(
+    stamp: str, process: str, gap: str, bodies: list[str]
+) -> None:
+    # a retyped or OCR'd journal ("tailscaled [761]:"), its records separated by blank lines
+    lines = [f"{stamp} tailscaled [761]: {body}" for body in bodies]
+    lines.insert(1, f"{stamp} {process}: Stopping tailscaled.service - Tailscale node agent")
+    document = to_json(run_text(gap.join(lines) + "\n"), 1)
+    (log,) = document["daemon_logs"]
+    assert (log["os"], log["hand_started"]) == ("linux", False)
+    assert [b["kind"] for b in document["blocks"]] == ["tailscaled-log"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "magicsock [12]: x",  # no date: a message of its own, not a journal prefix
+        "peer [abc]: x",
+    ],
+)
+def test_a_bracketed_word_without_a_date_is_not_a_journal_prefix(line: str) -> None:
+    assert message_of(line).text == line
 
 
 def test_a_panic_trace_gives_the_module_version() -> None:

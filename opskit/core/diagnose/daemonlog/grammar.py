@@ -6,6 +6,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     Nov 13 02:07:34 host tailscaled[11844]:           journald / syslog, any locale ("янв 30", "11月 21",
                                                       Catalan "de des. 16" / "d'abr. 3", Korean "12월 16")
     Jun 29 23:11:32 tailscaled[73232]:                journald with the host removed
+    Oct 31 17:10:32 host tailscaled [761]:            a retyped journal, a space before the pid
     tailscaled[1863]:                                 journald, date and host cut off
     Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]:   OpenWrt logread
     2021-07-17T15:03:36.462Z host tailscaled[14930]:  journald --output=short-iso
@@ -73,6 +74,9 @@ _SYSLOG = re.compile(
     r"|^(?:<\d+>\d )?\d{4}-\d{2}-\d{2}T\S+ \S+ (?P<proc3>tailscaled) \S+ \S+ (?:\[[^\]]*\]|-) "
     # a firewall's log page copied as columns (pfSense: "Mar 14 00:37:03 | tailscaled | 10767 | …")
     r"|^" + _DATE + r"\s+\|\s+(?P<proc4>[\w.@/-]+)\s+\|\s+(?:\d+\s+\|\s+)?"
+    # a retyped or OCR'd journal with a space before the pid ("Oct 31 17:10:32 host tailscaled [761]: …"): only
+    # with a date, since a message of its own may hold "word [12]: …"
+    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc5>[\w.@/-]+) \[\d+\]:\s*"
 )
 # Compose and Kubernetes prefixes: "tailscale-1  | …", "ts_1 | …", "[pod/ts-0/tailscale] …", and a container's
 # name in brackets ("[tailscale-beszel] 2026-05-30T…", podman-compose "[ts] | …") — only before a stamp or a
@@ -222,7 +226,13 @@ def message_of(text: str) -> Message:
                 process, text = "talos", text[len(_TALOS_TAG) :]
             continue
         if (syslog := _SYSLOG.match(text)) is not None:
-            process = syslog.group("proc") or syslog.group("proc2") or syslog.group("proc3") or syslog.group("proc4")
+            process = (
+                syslog.group("proc")
+                or syslog.group("proc2")
+                or syslog.group("proc3")
+                or syslog.group("proc4")
+                or syslog.group("proc5")
+            )
             form, text = "journald", text[syslog.end() :]
             continue
         if first == "[" and (stamp := _BRACKET_STAMP.match(text) or _CONTAINER.match(text)) is not None:
