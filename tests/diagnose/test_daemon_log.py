@@ -1286,6 +1286,35 @@ def test_the_router_probing_ip_for_fwmask_support_is_no_firewall_failure(prefix:
 
 
 @given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["router: ", ""]),
+    st.sampled_from([
+        "ip6tables filtering is not supported on this host: running [/usr/sbin/ip6tables -t filter -S --wait]: exit "
+        "status 3: ip6tables v1.8.4 (legacy): can't initialize ip6tables table `filter': Table does not exist (do you "
+        "need to insmod?)",
+        "ip6tables filtering is not supported on this host: running [/sbin/ip6tables -t filter -S --wait]: exit status "
+        "1: ip6tables v1.8.7 (nf_tables): can't initialize ip6tables table `filter': Table does not exist",
+        "ip6tables filtering is not supported on this host: running [ip6tables -t filter -S --wait]: exit status 4: "
+        "ip6tables: Permission denied (you must be root)",
+        "detect iptables rule: running [iptables -S --wait]: exit status 1: iptables: Operation not permitted",
+        'iptables not found: exec: "iptables": executable file not found in $PATH; falling back to nftables',
+    ]),
+    st.sampled_from(["v6 = true, v6filter = false, v6nat = false", "v6 = true, v6filter = false, v6nat = true"]),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_linuxfw_probing_what_the_host_supports_is_no_firewall_failure(
+    prefix: str, router: str, probe: str, modes: str
+) -> None:
+    # util/linuxfw lists ip6tables' filter table (checkSupportsV6Filter) and counts rules to choose a mode: an error
+    # there is a detection, after which it runs without that table (Codespaces and other containers)
+    lines = [router + probe, f"{router}netfilter running in iptables mode {modes}", "Engine created."]
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert "firewall-failed" not in _kinds(log)
+    failed = prefix.format(msg="router: firewall: error adding Tailscale-In rule: exit status 1")
+    assert "firewall-failed" in _kinds(_log("\n".join([*(prefix.format(msg=line) for line in lines), failed]) + "\n"))
+
+
+@given(
     st.sampled_from(["May 09 02:27:56 vega tailscaled[21494]: {msg}", "{msg}"]),
     st.sampled_from([["SIGQUIT: quit", "PC=0x469021 m=0 sigcode=0", "", "goroutine 0 [idle]:",
                       "runtime.futex(0xe40628, 0x80, 0x0, 0x0, 0x0)"],

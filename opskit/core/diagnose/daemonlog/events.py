@@ -511,9 +511,15 @@ _FIREWALL = re.compile(
     r"^(?:router: )?ConfigureInterface: \S|^getipif: \S|^(?:router: )?setroutes: \S"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
-# `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway).
+# `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
+# lists the IPv6 "filter" table to learn whether to filter IPv6 at all ("ip6tables filtering is not supported on
+# this host: %v", checkSupportsV6Filter: containers such as Codespaces have ip6tables but no kernel filter table)
+# and counts existing rules to pick a mode ("detect iptables rule: %v", "iptables not found: %v; falling back to
+# nftables"): whatever error those carry, tailscaled carries on without that table or with the other tool.
 _FIREWALL_HARMLESS = (
     "continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6", "ip command fwmask support",
+    "filtering is not supported on this host", "detect iptables rule:", "detect nftables rule:",
+    "falling back to nftables",
 )  # fmt: skip
 
 
