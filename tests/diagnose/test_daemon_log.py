@@ -140,6 +140,9 @@ BAD: dict[str, list[str]] = {
         "open-conn-track: flow TCP 100.64.0.61:39478 > 10.200.1.38:53 rejected due to acl",
         '[RATELIMIT] format("open-conn-track: flow %v %v > %v rejected due to %v")',
         "open-conn-track: timeout opening (TCP 100.64.0.2:40730 => 100.64.0.9:443); peer reported problem: acl",
+        # wireguard-go could not write an inbound packet: the packet filter refused it (tstun ErrFiltered)
+        "Failed to write packet to TUN device: packet dropped by filter",
+        "wg: Failed to write packets to TUN device: packet dropped by filter",
     ],
     "serve-backend-unreachable": [
         "netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: "
@@ -1283,6 +1286,36 @@ def test_the_router_probing_ip_for_fwmask_support_is_no_firewall_failure(prefix:
     assert "firewall-failed" not in _kinds(log)
     failed = prefix.format(msg="router: firewall: error adding Tailscale-In rule: exit status 1")
     assert "firewall-failed" in _kinds(_log("\n".join([*(prefix.format(msg=line) for line in lines), failed]) + "\n"))
+
+
+# The rate limiter of v1.0-v1.6 (types/logger before 2021-04): "[RATE LIMITED] format string "%s" (example: "%s")",
+# and before 2020-06 "[RATE LIMITED] %s" (the format bare) → the issue its message raises (None: none).
+OLD_RATE_LIMITED = {
+    'format string "Failed to write packet to TUN device: %v" (example: "Failed to write packet to TUN device: '
+    'packet dropped by filter")': "packet-dropped",
+    'format string "router: %s add failed: %v" (example: "router: route add failed: exit status 2")': "firewall-failed",
+    'format string "open-conn-track: timeout opening %v to node %v; online=%v, lastRecv=%v" (example: '
+    '"open-conn-track: timeout opening (TCP 100.64.0.1:4 => 100.64.0.2:22) to node [Vdhdo]; online=yes, '
+    'lastRecv=1m")': "peer-unreachable",
+    'format string "Accept: %v" (example: "Accept: TCP{100.64.0.1:1 > 100.64.0.2:22} 52 tcp ok")': None,
+    'format string "dns: %s" (example: "dns: resolving "x.ts.net" failed")': None,
+    "router: %s add failed: %v": "firewall-failed",
+    "open-conn-track: flow %v %v > %v rejected due to %v": "packet-dropped",
+    "magicsock: derp-%d does not know about peer %s, removing route": None,
+}
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(sorted(OLD_RATE_LIMITED)),
+    st.sampled_from(["Accept: TCP{100.122.98.51:41694 > 100.113.21.116:5900} 334 ok out", "Engine created."]),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_old_rate_limiter_stands_for_its_example_or_format(prefix: str, form: str, before: str) -> None:
+    log = _log(prefix.format(msg=before) + "\n" + prefix.format(msg=f"[RATE LIMITED] {form}") + "\n")
+    kind = OLD_RATE_LIMITED[form]
+    assert _kinds(log) - {"hand-started"} == ({kind} if kind else set())
+    assert all("%" not in issue["about"] for issue in log["issues"])
 
 
 @given(

@@ -70,13 +70,14 @@ _SYSLOG = re.compile(
     r"^(?:<\d+>\d? ?)?(?:" + _DATE + r"\s+)?(?:(?P<host>" + _HOST + r")\s+)?(?P<proc>[\w.@/-]+)\[\d+\]:\s*"
     # syslog without a PID (Unraid, busybox): only with a date and only for tailscaled itself
     r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc2>tailscaled):\s+"
+    # a retyped or OCR'd journal with a space before the pid ("Oct 31 17:10:32 host tailscaled [761]: …"): only
+    # with a date, since a message of its own may hold "word [12]: …"; before RFC 5424, which would read "[761]:"
+    # as the msgid and the message's own "[CnK7M]" as structured data
+    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc5>[\w.@/-]+) \[\d+\]:\s*"
     # RFC 5424 (pfSense/OPNsense, rsyslog): <pri>1 stamp host app procid msgid [sd] message
     r"|^(?:<\d+>\d )?\d{4}-\d{2}-\d{2}T\S+ \S+ (?P<proc3>tailscaled) \S+ \S+ (?:\[[^\]]*\]|-) "
     # a firewall's log page copied as columns (pfSense: "Mar 14 00:37:03 | tailscaled | 10767 | …")
     r"|^" + _DATE + r"\s+\|\s+(?P<proc4>[\w.@/-]+)\s+\|\s+(?:\d+\s+\|\s+)?"
-    # a retyped or OCR'd journal with a space before the pid ("Oct 31 17:10:32 host tailscaled [761]: …"): only
-    # with a date, since a message of its own may hold "word [12]: …"
-    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc5>[\w.@/-]+) \[\d+\]:\s*"
 )
 # Compose and Kubernetes prefixes: "tailscale-1  | …", "ts_1 | …", "[pod/ts-0/tailscale] …", and a container's
 # name in brackets ("[tailscale-beszel] 2026-05-30T…", podman-compose "[ts] | …") — only before a stamp or a
