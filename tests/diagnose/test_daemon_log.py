@@ -77,6 +77,8 @@ PREFIXES = [
     # blind batch 15: a retyped/OCR'd journal with a space before the pid
     "Oct 31 17:10:32 jellyfish tailscaled [761]: {msg}",
     "2021-07-17T15:03:36.462Z host tailscaled [14930]: {msg}",
+    # the v0.100-v1.2 Windows GUI relaying its service subprocess, with memory counters
+    "srv: 0.8M/0.0M {msg}",
 ]
 
 # issue kind → messages that raise it (as tailscaled prints them)
@@ -502,6 +504,25 @@ def test_a_journal_with_a_space_before_the_pid_is_linux_and_the_service(
 )
 def test_a_bracketed_word_without_a_date_is_not_a_journal_prefix(line: str) -> None:
     assert message_of(line).text == line
+
+
+@given(
+    st.sampled_from(["{msg}", "srv: 0.8M/0.0M {msg}", "2020/10/22 10:00:01 {msg}", "srv: {msg}"]),
+    st.sampled_from([
+        ('no TUN failure diagnostics for OS "windows"', "windows"),
+        ('no TUN failure diagnostics for OS "linux"', "linux"),
+        ('no TUN failure diagnostics for OS "darwin"', "macos"),
+        ("local disk logdir: C:\\Users\\IEUser\\AppData\\Local\\Tailscale\\Logs", "windows"),
+        ("CreateTUN: Error creating interface: Unable to set name of Wintun interface: Device-level registry key "
+         "open failed: Access is denied.", "windows"),
+    ]),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_the_os_is_read_from_what_only_its_code_prints(prefix: str, case: tuple[str, str]) -> None:
+    said, os_name = case
+    lines = ['Starting userspace wireguard engine with tun device "Tailscale"', said, "Engine created."]
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert log["os"] == os_name
 
 
 def test_a_panic_trace_gives_the_module_version() -> None:

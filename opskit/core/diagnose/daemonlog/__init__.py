@@ -62,7 +62,7 @@ _MARKERS = re.compile(
     r"|\[RATELIMIT\] format\(|\[RATE LIMITED\] |(?:Accept|Drop): [A-Za-z][\w-]*\{|dns: |dns udp query: |peerapi: "
     r"|portmapper: |authReconfig: |control: |Switching ipn state |open-conn-track: |netstack: |exec ping of "
     r"|sendOutboundUserPing: |health\(|router: |linuxfw: |monitor: |netmap: |Received error: |getLocalBackend error"
-    r"|CreateTUN"
+    r"|CreateTUN|local disk logdir: |no TUN failure diagnostics for OS "
     r"|tstun\.|\[Wintun\] |ipnserver: |ipnlocal: |LinkChange: |link state: |Creating [Ww]ire[Gg]uard device"
     r"|Engine created\.$|Bringing (?:router|[Ww]ire[Gg]uard device) up|flushing log\.$|logger closing down$"
     r"|onPortUpdate\(|derp-\d+: |blockEngineUpdates\(|Backend: logs: |pm: |got LocalBackend|active login: |appc: "
@@ -152,7 +152,8 @@ _MARKER_WORDS = (
     "wgengine", "RATELIMIT", "RATE LIMITED", "Accept: ", "Drop: ", "dns", "peerapi: ", "portmapper", "authReconfig: ",
     "control: ", "Switching ipn state", "open-conn-track: ", "netstack: ", "exec ping of ", "health(", "router: ",
     "linuxfw: ", "monitor: ", "netmap: ", "Received error: ", "getLocalBackend", "CreateTUN", "tstun.",
-    "[Wintun]", "ipnserver: ", "ipnlocal: ", "LinkChange: ", "link state: ", "ire", "Engine created.",
+    "[Wintun]", "local disk logdir: ", "no TUN failure diagnostics", "ipnserver: ", "ipnlocal: ", "LinkChange: ",
+    "link state: ", "ire", "Engine created.",
     "Bringing ", "flushing log.", "logger closing down", "onPortUpdate(", "derp-", "blockEngineUpdates(",
     "Backend: logs: ", "pm: ", "got LocalBackend", "active login: ", "appc: ", "tsdial: ", "SetPrefs: ",
     "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
@@ -424,7 +425,13 @@ _WINDOWS_ONLY = (
     "setPrivateNetwork(",
     "Due to a Windows limitation",
     "(Code 0x",
+    # Wintun is the Windows TUN driver ("Unable to set name of Wintun interface", "[Wintun] …"); log/filelogger
+    # writes its local log copy on Windows only
+    "Wintun",
+    "local disk logdir: ",
 )
+# net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
+_TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
 
 # Messages only tailscaled's Linux code prints (net/tstun/tun_linux.go: the kernel version and the `modprobe tun`
 # it runs when /dev/net/tun is missing; util/linuxfw), and the Synology package's paths (DSM is Linux).
@@ -458,6 +465,8 @@ def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
 def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = None) -> str | None:
     if hostinfo_os is not None and hostinfo_os.lower() in _HOSTINFO_OS:
         return _HOSTINFO_OS[hostinfo_os.lower()]
+    if (goos := _TUN_GOOS.search(joined)) is not None and goos.group("goos") in _HOSTINFO_OS:
+        return _HOSTINFO_OS[goos.group("goos")]
     if (
         any(m.form == "windows-service" for m in messages)
         or ".exe" in joined.lower()

@@ -31,6 +31,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     message repeated 3 times: [ … ]                   rsyslog folding repeats (the closing "]" goes too)
     ##011 0xb525c4#011tailscale.com/…                 rsyslog's #011 escape of a tab
     [2024-01-01 10:00:00] …                           a supervisor's bracketed stamp
+    srv: 0.8M/0.0M …                                  the old Windows GUI relaying its service subprocess
     stdout / stderr, 19.8M/125.1M, ^3.2M, 05:51:29, [v1], _italics_   stream names, memory stats (Android,
                                                       iOS), a time column
     tailscaled Drop: …  /  tailscaled: …                 the program name alone (grep -h, some viewers)
@@ -152,6 +153,9 @@ _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
 # (a log view or a copy may drop the level and its elapsed-seconds column: "endpoint/tailscale[tailnet]: …")
 _SINGBOX = re.compile(r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?endpoint/tailscale\[[^\]]*\]:\s+")
 _LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
+# The Windows GUI of v0.100-v1.2 (tailscale-ipn) running the service as its subprocess ("tailscale-ipn /subproc")
+# and relaying its output tagged "srv: " (then memory counters, taken off below).
+_SUBPROC_TAG = "srv: "
 _NOISE = re.compile(
     r"^(?:stdout|stderr|STDOUT|STDERR)\s+|^\d+(?:\.\d+)?M/\d+(?:\.\d+)?M\s+|^\^\d+(?:\.\d+)?[KMG]\s+|^\[v\d\]\s+|^_"
 )
@@ -246,6 +250,9 @@ def message_of(text: str) -> Message:
             if _WINDOWS_SERVICE.match(text):
                 form = "windows-service"
             text, stamped = text[stamp.end() :], True
+            continue
+        if first == "s" and text.startswith(_SUBPROC_TAG):
+            text = text[len(_SUBPROC_TAG) :]
             continue
         if first in "sS[_^0123456789" and (noise := _NOISE.match(text)) is not None:
             text = text[noise.end() :]
