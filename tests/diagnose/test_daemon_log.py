@@ -525,6 +525,39 @@ def test_the_os_is_read_from_what_only_its_code_prints(prefix: str, case: tuple[
     assert log["os"] == os_name
 
 
+@given(
+    st.sampled_from(["2025-05-18T16:29:32.055Z", "2025/05/18 16:29:32", "[2025-05-18 16:29:32]"]),
+    st.sampled_from(["[agent] INFO:", "[agent] info:", "[tsnet] WARN:", "[ts] DEBUG:", "TsInternal", "[agent]"]),
+    st.lists(
+        st.sampled_from([
+            "tsnet running state path /var/lib/headplane/agent/tailscaled.state",
+            'tsnet starting with hostname "agent", varRoot "/var/lib/headplane/agent"',
+            "Authkey is set; but state is NoState. Ignoring authkey. Re-run with TSNET_FORCE_LOGIN=1 to force use of "
+            "authkey.",
+            "AuthLoop: state is Running; done",
+            "magicsock: home is now derp-4 (fra)",
+        ]),
+        min_size=2,
+        max_size=5,
+    ),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_an_apps_component_tag_and_level_before_tsnet_lines_are_taken_off(
+    stamp: str, tag: str, bodies: list[str]
+) -> None:
+    # an app embedding tsnet logs its node's lines under a component tag and a level (Headplane's "[agent] INFO:")
+    own = [f"{stamp} [server] INFO: Running Node.js 22.15.1", f"{stamp} [config] INFO: Found a valid file at /x"]
+    text = "\n".join([*own, *(f"{stamp} {tag} {body}" for body in bodies)]) + "\n"
+    document = to_json(run_text(text), 1)
+    (log,) = document["daemon_logs"]
+    assert [b["kind"] for b in document["blocks"]] == ["tailscaled-log"]
+    assert "login-required" not in _kinds(log)
+    assert not any("[agent]" in warning or tag in warning for warning in document["warnings"])
+    # the app's own lines alone are no Tailscale output
+    with pytest.raises(InputError, match="nothing to diagnose"):
+        run_text("\n".join(own) + "\n")
+
+
 def test_a_panic_trace_gives_the_module_version() -> None:
     trace = "goroutine 49 [running]:\ntailscale.com/net/dns.(*resolvedManager).run(0xc000865110)\n"
     log = _log(trace + "\ttailscale.com@v1.38.1/net/dns/resolved.go:219 +0x87b\n")

@@ -75,6 +75,8 @@ _MARKERS = re.compile(
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
     r"|serve: creating a new proxy handler for |Hostinfo\.(?:WireIngress|IngressEnabled) changed to "  # serve.go
     r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
+    r"|(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) [A-Z]\w+[;.]"  # tsnet's login
+    r"|To start this tsnet server, "
     r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
     r"|boot: \d{4}/\d{2}/\d{2} "  # containerboot, the container image's init, starting tailscaled
     r'|\[v(?:\\u0000|\\x00)?JSON\]\d\{"(?:Hostinfo|SupportInfo|controltime)":'  # logger.Logf.JSON records
@@ -160,7 +162,8 @@ _MARKER_WORDS = (
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
-    "runservice: ", "tsnet ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ", "JSON]",
+    "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
+    "JSON]",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ",
 )  # fmt: skip
@@ -204,7 +207,12 @@ def _belongs(text: str, message: Message) -> bool:
 # prints and the line read with the word does not: its own words ("Received error: …") stay. A word with a colon
 # is no tag: that is how tailscale's own loggers nest ("portmap: monitor: …" from the CLI's netcheck).
 _PROCESS_COLUMNS = ("journald", "macos", "logcat")
-_APP_TAG = re.compile(r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*)\s+(?=\S)")
+# The app's logger may add a level after its component tag (Headplane: "2025-05-18T16:29:32.055Z [agent] INFO: tsnet
+# running state path …").
+_APP_TAG = re.compile(
+    r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*)"
+    r"(?:\s+(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|trace|debug|info|warn|warning|error|fatal):)?\s+(?=\S)"
+)
 
 
 @lru_cache(maxsize=1024)
