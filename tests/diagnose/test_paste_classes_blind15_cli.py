@@ -1,0 +1,72 @@
+"""Generated tests for the CLI classes blind batch 15 missed (corpus 673, 683, 705, 781, 782), on variants:
+
+- `tailscale status` rows whose host column is a placeholder the poster typed in place of a name, spaces
+  and all (`<this machine>`, `[my laptop]`): read as one host, the self row first, every column kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opskit.output.diagnose import to_json
+from tests.diagnose.conftest import run_text
+
+
+def _json(text: str) -> dict[str, Any]:
+    diagnosis = run_text(text)
+    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+
+
+# --------------------------------------------------------------------------- placeholder host names
+
+PLACEHOLDERS = ["<this machine>", "<my laptop>", "<redacted hostname>", "[this host]", "<hostname>", "[redacted]"]
+OWNERS = ["private", "jane@", "tagged-devices", "Jane Doe"]
+OS_NAMES = ["linux", "windows", "macOS", "android"]
+CELLS = [
+    ("-", "idle", None, None),
+    ("offline", "offline", None, None),
+    ('active; relay "fra", tx 4321 rx 1234', "derp", 4321, None),
+    ("active; offers exit node; direct X.X.X.X:1234, tx 1332 rx 1452", "direct", 1332, "X.X.X.X:1234"),
+    ("active; direct 203.0.113.7:41641, tx 99 rx 77", "direct", 99, "203.0.113.7:41641"),
+]
+FENCES = [("", ""), ("```\n", "```\n"), ("$ tailscale status\n", "")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    self_name=st.sampled_from(PLACEHOLDERS),
+    peer_name=st.sampled_from([*PLACEHOLDERS, "server1"]),
+    owner=st.sampled_from(OWNERS),
+    os_name=st.sampled_from(OS_NAMES),
+    cell=st.sampled_from(CELLS),
+    fence=st.sampled_from(FENCES),
+    gap=st.sampled_from(["  ", "      ", "\t"]),
+)
+def test_placeholder_host_names_are_read_whole(
+    self_name: str,
+    peer_name: str,
+    owner: str,
+    os_name: str,
+    cell: tuple[str, str, int | None, str | None],
+    fence: tuple[str, str],
+    gap: str,
+) -> None:
+    text, path, tx, endpoint = cell
+    if peer_name == self_name:
+        peer_name = "server1"
+    paste = (
+        f"{fence[0]}100.64.0.1{gap}{self_name}{gap}{owner}{gap}{os_name}{gap}-\n"
+        f"100.64.0.2{gap}{peer_name}{gap}{owner}{gap}{os_name}{gap}{text}\n"
+        f"100.64.0.4{gap}raspi{gap}{owner}{gap}{os_name}{gap}offline\n{fence[1]}"
+    )
+    peers = {p["name"]: p for p in _json(paste)["peers"]}
+    assert set(peers) == {self_name, peer_name, "raspi"}, paste
+    me = peers[self_name]
+    assert me["self"] is True and me["ip"] == "100.64.0.1" and me["os"].lower() == os_name.lower()
+    peer = peers[peer_name]
+    assert peer["self"] is False and peer["ip"] == "100.64.0.2"
+    assert peer["path"] == path and peer["tx"] == tx and peer["endpoint"] == endpoint
+    assert peers["raspi"]["path"] == "offline"
