@@ -1,7 +1,11 @@
 """Generated tests for the CLI classes blind batch 15 missed (corpus 673, 683, 705, 781, 782), on variants:
 
 - `tailscale status` rows whose host column is a placeholder the poster typed in place of a name, spaces
-  and all (`<this machine>`, `[my laptop]`): read as one host, the self row first, every column kept.
+  and all (`<this machine>`, `[my laptop]`): read as one host, the self row first, every column kept;
+- before LocalAPI (<= 1.2) clients dialled tailscaled through safesocket: the old Windows GUI's "Tailscale
+  service is not running." over the dial error it got (`safesocket.Connect: dial tcp 127.0.0.1:41112: …
+  refused`) is one GUI message (`gui-cannot-connect`, its cause naming the refused dial); the CLI's "Failed
+  to connect to connect to tailscaled. (safesocket.Connect: …)" is `service-not-running`.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opskit.core.diagnose.windows import is_windows_error_line
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
 
@@ -70,3 +75,58 @@ def test_placeholder_host_names_are_read_whole(
     assert peer["self"] is False and peer["ip"] == "100.64.0.2"
     assert peer["path"] == path and peer["tx"] == tx and peer["endpoint"] == endpoint
     assert peers["raspi"]["path"] == "offline"
+
+
+# --------------------------------------------------------------------------- pre-LocalAPI safesocket dials
+
+DIALS = [
+    "dial tcp 127.0.0.1:41112: connectex: No connection could be made because the target machine actively refused it.",
+    "dial tcp 127.0.0.1:41112: connect: connection refused",
+    "dial unix /var/run/tailscale/tailscaled.sock: connect: no such file or directory",
+]
+GUI_LAYOUTS = [
+    "Tailscale service is not running.\nsafesocket.Connect: {dial}\n",
+    "Tailscale service is not running.\n\nsafesocket.Connect: {dial}\n",
+    "> Tailscale service is not running.\n> safesocket.Connect: {dial}\n",
+    "```\nTailscale service is not running.\nsafesocket.Connect: {dial}\n```\n",
+    "Tailscale service is not running. safesocket.Connect: {dial}\n",
+    "Tailscale service is not running\n",
+]
+CLI_LAYOUTS = [
+    "Failed to connect to connect to tailscaled. (safesocket.Connect: {dial})\n",
+    "2020/09/23 10:11:12 Failed to connect to connect to tailscaled. (safesocket.Connect: {dial})\n",
+    "PS C:\\> tailscale status\n2020/09/23 10:11:12 Failed to connect to connect to tailscaled. "
+    "(safesocket.Connect: {dial})\n",
+    "$ sudo tailscale up\nFailed to connect to tailscaled. (safesocket.Connect: {dial})\n",
+]
+
+
+def _kinds(paste: str) -> list[str]:
+    return [e["kind"] for e in _json(paste)["windows"]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(layout=st.sampled_from(GUI_LAYOUTS), dial=st.sampled_from(DIALS[:2]))  # the Windows GUI dialled TCP
+def test_the_old_windows_gui_saying_the_service_is_not_running_is_one_gui_message(layout: str, dial: str) -> None:
+    paste = layout.format(dial=dial)
+    document = _json(paste)
+    assert _kinds(paste) == ["gui-cannot-connect"], paste
+    assert document["summary"]["exit_code"] == 1
+    if "{dial}" in layout:
+        cause = " ".join(f["cause"] for f in document["findings"] if f["rule"] == "TS-WIN-SERVICE-NOT-RUNNING")
+        assert "nothing listened" in cause and dial.split(": ")[0] in cause, cause
+
+
+@settings(max_examples=30, deadline=None)
+@given(layout=st.sampled_from(CLI_LAYOUTS), dial=st.sampled_from(DIALS))
+def test_the_pre_localapi_cli_failing_to_dial_tailscaled_is_service_not_running(layout: str, dial: str) -> None:
+    paste = layout.format(dial=dial)
+    assert _kinds(paste) == ["service-not-running"], paste
+
+
+def test_prose_saying_the_service_is_not_running_is_not_the_gui() -> None:
+    for prose in (
+        "I think the Tailscale service is not running after the update, any idea?",
+        "Is the Tailscale service is not running bug fixed?",
+    ):
+        assert not is_windows_error_line(prose), prose

@@ -474,6 +474,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # Before the friendly wording (<= 1.14) the raw LocalAPI error; macOS talked to it over loopback TCP.
         r"|local-tailscaled\.sock/localapi\S*: dial (?:unix|tcp) \S+: "
         + _DIAL_FAILED
+        # Before LocalAPI (<= 1.2) every client dialled the IPC socket through safesocket: the CLI's "Failed
+        # to connect to connect to tailscaled. (safesocket.Connect: …)", on Windows TCP 127.0.0.1:41112.
+        # (Under the old GUI's own sentence on the same line it is the GUI's message: gui-cannot-connect.)
+        + r"|(?<!is not running\. )(?<!is not running )safesocket\.Connect: dial (?:unix|tcp) \S+: "
+        + _DIAL_FAILED
         # Nothing installed to start tailscaled: the Windows GUI's "Tailscale service not installed on this
         # machine.", PowerShell's Get-/Start-Service, systemd (the unit is tailscaled.service: a missing
         # "tailscale.service" is a typo, not evidence), sysvinit, OpenWrt's procd `service` and init script.
@@ -489,6 +494,9 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     (
         CliErrorKind.GUI_CANNOT_CONNECT,
         r"Failed to connect to Tailscale service|Tailscale: in use by other user"
+        # The old Windows GUI's (<= 1.2) message box, over the dial error it got: "Tailscale service is not
+        # running." / "safesocket.Connect: dial tcp 127.0.0.1:41112: connectex: … actively refused it."
+        r"|(?:^|: )Tailscale service is not running\b"
         r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError",
     ),
     # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
@@ -697,6 +705,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.SERVICE_NOT_RUNNING: (
         "service running",
         "failed to connect",
+        "safesocket.connect",
         "dial unix",
         "local-tailscaled",
         "not installed",
@@ -711,6 +720,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
     CliErrorKind.GUI_CANNOT_CONNECT: (
         "failed to connect",
+        "service is not running",
         "in use by other user",
         "could not connect to tailscale",
         "backendmessageerror",
@@ -878,6 +888,8 @@ OUTLIVED_BY_SUCCESS = frozenset(
         CliErrorKind.OTHER,
     }
 )
+# A dial error on its own line (no CLI sentence in front): under a GUI's message it is that message's detail.
+_BARE_DIAL = re.compile(r"^(?:safesocket\.Connect: )?dial (?:unix|tcp) \S+: ")
 _SAME_MESSAGE_LINES = 3  # a wrapped error's halves are this close; a repeated error is further apart
 CONSOLE_WIDTH = 80  # cmd.exe and conhost wrap at 80 columns by default
 _PASTE_DECORATION = re.compile(r"^(?:\s*>)*\s*")  # Markdown quote markers and indentation added by pasting
@@ -1004,6 +1016,16 @@ def parse_windows(
             if error.kind is CliErrorKind.IP_FORWARDING_DISABLED:
                 # one warning in several lines, each naming a part (IPv6 off, an interface not forwarding)
                 errors[-1] = replace(errors[-1], detail=f"{errors[-1].detail}\n{error.detail}")
+            continue
+        if (
+            previous is not None
+            and previous.kind is CliErrorKind.GUI_CANNOT_CONNECT
+            and error.kind is CliErrorKind.SERVICE_NOT_RUNNING
+            and 0 < error.line.number - previous.line.number <= _SAME_MESSAGE_LINES
+            and _BARE_DIAL.match(normalise_error_text(error.line.text))
+        ):
+            # The GUI's message box prints the dial error it got under its own sentence: one message.
+            errors[-1] = replace(previous, detail=f"{previous.detail}\n{error.detail}".strip())
             continue
         errors.append(error)
     if successes:

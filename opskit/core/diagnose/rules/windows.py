@@ -485,6 +485,19 @@ _APPLE_APP_CANNOT_CONNECT = (
     "VPN configuration and reinstall the app from the same source (App Store or standalone).",
 )
 
+# The old Windows GUI's "Tailscale service is not running." over the dial error it got: the GUI reached no
+# listener on the service's IPC endpoint (127.0.0.1:41112 before LocalAPI's named pipe).
+_GUI_DIAL_FAILED = re.compile(r"dial (?:tcp|unix) \S+: .*(?:actively refused|connection refused|no such file)", re.I)
+_GUI_DIAL_FAILED_TEXT = (
+    "the Tailscale GUI dialled the service's IPC endpoint and nothing listened there ('{dial}'): the Tailscale "
+    "service is stopped, crashed, or still starting (it listens only once its start-up is done, and on a "
+    "slow machine or with much firewall setup that can take a while); a process seen in Task Manager is not "
+    "proof that it listens.",
+    "Check the service (`Get-Service Tailscale`, Services > Tailscale: Running, Automatic) and wait a minute "
+    "after it starts, then reopen the GUI; if it keeps failing, read the service log "
+    "(C:\\ProgramData\\Tailscale\\Logs) for why it stops or hangs before listening, and update Tailscale.",
+)
+
 
 # `tailscale up --login-server=X` where X is not the control server the node is logged in to.
 _LOGIN_SERVER_CHANGE = re.compile(r"can.t change --login-server without --force-reauth", re.IGNORECASE)
@@ -558,6 +571,8 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
         cause, fix = _job_failed_text([e for e in found if _JOB_FAILED.search(e.line.text)])
     if kind is CliErrorKind.GUI_CANNOT_CONNECT and all(_APPLE_APP.search(e.line.text) for e in found):
         cause, fix = _APPLE_APP_CANNOT_CONNECT
+    elif kind is CliErrorKind.GUI_CANNOT_CONNECT and (dial := _GUI_DIAL_FAILED.search(found[0].detail)):
+        cause, fix = _GUI_DIAL_FAILED_TEXT[0].format(dial=dial.group(0)), _GUI_DIAL_FAILED_TEXT[1]
     if kind is CliErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
         cause, fix = _LOGIN_SERVER_REFUSED
     if kind is CliErrorKind.CLI_USAGE and all(_CERT_NAME_HINT.search(e.line.text) for e in found):
