@@ -5,7 +5,10 @@
 - before LocalAPI (<= 1.2) clients dialled tailscaled through safesocket: the old Windows GUI's "Tailscale
   service is not running." over the dial error it got (`safesocket.Connect: dial tcp 127.0.0.1:41112: …
   refused`) is one GUI message (`gui-cannot-connect`, its cause naming the refused dial); the CLI's "Failed
-  to connect to connect to tailscaled. (safesocket.Connect: …)" is `service-not-running`.
+  to connect to connect to tailscaled. (safesocket.Connect: …)" is `service-not-running`;
+- Taildrop answered by a tailscaled without PeerAPI (1.6-1.18 "peerapi disabled[; no storage configured]",
+  1.20-1.56 "peerapi unavailable; not listening"), also in 1.4-1.18's client wording "HTTP 500 Internal
+  Server Error: <body>" with its "(expected 200)" tail on the next line: `taildrop-failed`, not "not running".
 """
 
 from __future__ import annotations
@@ -130,3 +133,46 @@ def test_prose_saying_the_service_is_not_running_is_not_the_gui() -> None:
         "Is the Tailscale service is not running bug fixed?",
     ):
         assert not is_windows_error_line(prose), prose
+
+
+# --------------------------------------------------------------------------- Taildrop without PeerAPI
+
+BODIES = ["peerapi disabled", "peerapi disabled; no storage configured", "peerapi unavailable; not listening"]
+FILE_COMMANDS = [
+    ("sudo tailscale file get /volume1/downloads/", "getting WaitingFiles: "),
+    ("tailscale file get --wait .", "getting WaitingFiles: "),
+    ("tailscale file get ~/Downloads", ""),
+]
+STATUS_FORMS = [
+    "HTTP 500 Internal Server Error: {body}\n (expected 200)",
+    "HTTP 500 Internal Server Error: {body}\n(expected 200)",
+    "HTTP 500 Internal Server Error: {body} (expected 200)",
+    "500 Internal Server Error: {body}",
+    "expected 204 No Content; got HTTP 500 Internal Server Error: {body}",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    body=st.sampled_from(BODIES),
+    command=st.sampled_from(FILE_COMMANDS),
+    form=st.sampled_from(STATUS_FORMS),
+    fence=st.sampled_from(FENCES),
+)
+def test_taildrop_answered_without_peerapi_is_taildrop_failed(
+    body: str, command: tuple[str, str], form: str, fence: tuple[str, str]
+) -> None:
+    typed, wrapper = command
+    paste = f"{fence[0]}$ {typed}\n{wrapper}{form.format(body=body)}\n{fence[1]}"
+    diagnosis = run_text(paste)
+    document = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+    assert [e["kind"] for e in document["windows"]] == ["taildrop-failed"], paste
+    assert document["summary"]["exit_code"] == 1
+    finding = next(f for f in document["findings"] if f["rule"] == "TS-CLI-TAILDROP-FAILED")
+    assert "PeerAPI" in finding["cause"] and "--statedir" in finding["fix"]
+    assert not [w for w in diagnosis.warnings if "skipped" in w], diagnosis.warnings
+
+
+def test_tailscaleds_own_peerapi_log_line_is_not_a_cli_refusal() -> None:
+    for line in ("peerapi disabled; no state directory", "peerapi disabled; error making directory: mkdir x: EROFS"):
+        assert not is_windows_error_line(line), line

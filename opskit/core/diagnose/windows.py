@@ -542,7 +542,9 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # "<status>: <body>"; the specific bodies (exit nodes, 503 no backend) are matched above.
     (
         CliErrorKind.BACKEND_ERROR,
-        r"(?:^|: |`|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )500 Internal Server Error: \S",
+        # 1.4-1.18's LocalAPI client put "HTTP " in front ("getting WaitingFiles: HTTP 500 Internal Server
+        # Error: <body> (expected 200)", "expected 204 No Content; got HTTP 500 …").
+        r"(?:^|: |`|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d |got )(?:HTTP )?500 Internal Server Error: \S",
     ),
     (
         CliErrorKind.UNIX_ACCESS_DENIED,

@@ -1784,7 +1784,7 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     name="cli-taildrop-failed",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="tailscale file cp (Taildrop) could not send the file",
+    summary="Taildrop (tailscale file cp / file get) failed",
     target="windows",
 )
 def taildrop_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
