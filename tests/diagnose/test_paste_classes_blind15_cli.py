@@ -8,7 +8,12 @@
   to connect to connect to tailscaled. (safesocket.Connect: …)" is `service-not-running`;
 - Taildrop answered by a tailscaled without PeerAPI (1.6-1.18 "peerapi disabled[; no storage configured]",
   1.20-1.56 "peerapi unavailable; not listening"), also in 1.4-1.18's client wording "HTTP 500 Internal
-  Server Error: <body>" with its "(expected 200)" tail on the next line: `taildrop-failed`, not "not running".
+  Server Error: <body>" with its "(expected 200)" tail on the next line: `taildrop-failed`, not "not running";
+- installing or updating Tailscale as a systemd system extension (Steam Deck/SteamOS scripts, Flatcar, atomic
+  desktops) failing: systemctl's "Job for systemd-sysext.service failed …" (after an installer's progress
+  text, retyped), the unit's journal ("Hierarchy /usr is already merged", "Failed with result", "Failed to
+  start Merge System Extension Images into /usr/"), bare or under journald stamps: `install-failed` (with the
+  unmerge advice when the journal says a hierarchy is merged), never `service-not-running`.
 """
 
 from __future__ import annotations
@@ -176,3 +181,74 @@ def test_taildrop_answered_without_peerapi_is_taildrop_failed(
 def test_tailscaleds_own_peerapi_log_line_is_not_a_cli_refusal() -> None:
     for line in ("peerapi disabled; no state directory", "peerapi disabled; error making directory: mkdir x: EROFS"):
         assert not is_windows_error_line(line), line
+
+
+# --------------------------------------------------------------------------- Tailscale sysext not merged
+
+JOB_LINES = [
+    "Job for systemd-sysext.service failed because the control process exited with error code.",
+    "Job for systemd-sysext.se rvice failed because the control process exited with error code.",
+    "Job for systemd-sysext.service failed.",
+    "A dependency job for systemd-sysext.service failed. See 'journalctl -xe' for details.",
+]
+SEE = 'See "systemctl status systemd-sysext.service" and "journalctl -xeu systemd-sysext.service" for details.'
+BEFORE = [
+    "",
+    "root permissions detected continuing...\nInstalling Tailscale: Getting version...got 1.50.1. Downloading...done. "
+    "Installing...",
+    "$ sudo bash tailscale.sh\n",
+    "(deck@steamdeck ~)$ sudo systemctl restart systemd-sysext\n",
+]
+JOURNAL = [
+    "",
+    "Hierarchy /usr is already merged\nsystemd-sysext.service: Failed with result 'exit-code'\n"
+    "Failed to start Merge System Extension Images into /usr/\n",
+    "Dec 06 10:00:01 steamdeck systemd-sysext[812]: Hierarchy '/usr' is already merged.\n"
+    "Dec 06 10:00:01 steamdeck systemd[1]: systemd-sysext.service: Failed with result 'exit-code'.\n"
+    "Dec 06 10:00:01 steamdeck systemd[1]: Failed to start systemd-sysext.service - Merge System Extension Images "
+    "into /usr/ and /opt/.\n",
+    "Dec 06 10:00:01 steamdeck systemd[1]: Failed to start Merge System Extension Images into /usr/ and /opt/.\n",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    job=st.sampled_from(JOB_LINES),
+    before=st.sampled_from(BEFORE),
+    journal=st.sampled_from(JOURNAL),
+    fence=st.sampled_from(FENCES[:2]),
+    see_apart=st.booleans(),
+)
+def test_a_tailscale_system_extension_not_merged_is_install_failed(
+    job: str, before: str, journal: str, fence: tuple[str, str], see_apart: bool
+) -> None:
+    see = f"\n{SEE}" if see_apart else f" {SEE}"
+    paste = f"{fence[0]}{before}{job}{see}\n{journal}{fence[1]}"
+    document = _json(paste)
+    kinds = {e["kind"] for e in document["windows"]}
+    assert kinds == {"install-failed"}, (paste, kinds)
+    assert document["summary"]["exit_code"] == 1
+    finding = next(f for f in document["findings"] if f["rule"] == "TS-CLI-INSTALL-FAILED")
+    assert "systemd-sysext" in finding["fix"] and "installer" in finding["fix"]
+    if "already merged" in journal:
+        assert "unmerge" in finding["fix"] and "still merged" in finding["cause"], finding
+
+
+@settings(max_examples=20, deadline=None)
+@given(journal=st.sampled_from(JOURNAL[1:]))
+def test_the_sysext_journal_alone_is_install_failed(journal: str) -> None:
+    assert {e["kind"] for e in _json(journal)["windows"]} == {"install-failed"}, journal
+
+
+def test_tailscaleds_own_job_failure_stays_service_not_running() -> None:
+    paste = "Job for tailscaled.service failed because the control process exited with error code.\n" + SEE + "\n"
+    assert {e["kind"] for e in _json(paste)["windows"]} == {"service-not-running"}
+
+
+def test_prose_about_system_extensions_is_not_an_install_failure() -> None:
+    for prose in (
+        "I installed it with systemd-sysext on my Steam Deck and it works",
+        "How do I merge system extension images after an update?",
+        "the branch is already merged upstream",
+    ):
+        assert not is_windows_error_line(prose), prose

@@ -256,6 +256,19 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # the IPN bus watch or LocalAPI call it waited on ends with the context's error). Before DEADLINE, which
     # would read a wrapped `local-tailscaled.sock … context deadline exceeded` as a hung tailscaled.
     (CliErrorKind.TSNET_UP_TIMEOUT, r"\btsnet\.Up: (?:.*: )?context deadline exceeded"),
+    # Where Tailscale is installed as a systemd system extension (the Steam Deck/SteamOS install scripts,
+    # Flatcar, Fedora atomic desktops: a tailscale sysext image merged over /usr by systemd-sysext.service), the
+    # installer's `systemctl restart systemd-sysext` failing is the install failing: systemctl's "Job for
+    # systemd-sysext.service failed …" (matched on the unit's name, whatever a retyped copy did to ".service"),
+    # the unit's result and start failure in its journal, and systemd-sysext's own "Hierarchy /usr is already
+    # merged" (an extension is still merged: it must be unmerged or refreshed first). Not tailscaled's unit.
+    (
+        CliErrorKind.INSTALL_FAILED,
+        r"(?:A dependency job|Job) for systemd-sysext\b\S*(?: \S+)? failed\b"
+        r"|\bsystemd-sysext\.service: Failed with result"
+        r"|Failed to start (?:systemd-sysext\.service - )?Merge System Extension Images into /usr"
+        r"|\bHierarchy '?/(?:usr|opt)/?'? is already merged",
+    ),
     (
         CliErrorKind.AUTH_KEY_REJECTED,
         r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"
@@ -609,6 +622,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
     CliErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
+    CliErrorKind.INSTALL_FAILED: ("systemd-sysext", "merge system extension", "is already merged"),
     CliErrorKind.AUTH_KEY_REJECTED: ("invalid key", "status: 401, message", "status: 403, message"),
     CliErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
     CliErrorKind.ACCEPT_ROUTES_OFF: ("advertising routes but",),
@@ -1015,8 +1029,9 @@ def parse_windows(
         ):
             if previous.pid is None and error.pid is not None:
                 errors[-1] = replace(previous, pid=error.pid)
-            if error.kind is CliErrorKind.IP_FORWARDING_DISABLED:
-                # one warning in several lines, each naming a part (IPv6 off, an interface not forwarding)
+            if error.kind in (CliErrorKind.IP_FORWARDING_DISABLED, CliErrorKind.INSTALL_FAILED):
+                # one warning in several lines, each naming a part (IPv6 off, an interface not forwarding), or a
+                # failed install's systemctl error and the journal lines saying why
                 errors[-1] = replace(errors[-1], detail=f"{errors[-1].detail}\n{error.detail}")
             continue
         if (
