@@ -13,17 +13,21 @@
   desktops) failing: systemctl's "Job for systemd-sysext.service failed …" (after an installer's progress
   text, retyped), the unit's journal ("Hierarchy /usr is already merged", "Failed with result", "Failed to
   start Merge System Extension Images into /usr/"), bare or under journald stamps: `install-failed` (with the
-  unmerge advice when the journal says a hierarchy is merged), never `service-not-running`.
+  unmerge advice when the journal says a hierarchy is merged), never `service-not-running`; Tailscale's
+  install script (scripts/installer.sh) stopping before it installed anything is the same kind, with the
+  message's own cause and fix (cli_catalog/installer.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.core.diagnose.windows import is_windows_error_line
+from opskit.core.diagnose.cli_catalog import Refusal, find_refusal, installer
+from opskit.core.diagnose.windows import is_windows_error_line, normalise_error_text
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import run_text
 
@@ -252,3 +256,44 @@ def test_prose_about_system_extensions_is_not_an_install_failure() -> None:
         "the branch is already merged upstream",
     ):
         assert not is_windows_error_line(prose), prose
+
+
+INSTALL_COMMAND = "curl -fsSL https://tailscale.com/install.sh | sh"
+INSTALLER_WAYS = {
+    "prompt": "$ " + INSTALL_COMMAND + "\n{message}\n",
+    "progress": "$ " + INSTALL_COMMAND + "\nInstalling Tailscale for ubuntu jammy, using method apt\n{message}\n",
+    "fenced": "```\nroot@vps:~# " + INSTALL_COMMAND + "\n{message}\n```\n",
+    "quoted": '"{message}"\n',
+    "inline-code": "The script stops with `{message}` every time.\n",
+    "crlf": "$ " + INSTALL_COMMAND + "\r\n{message}\r\n",
+    "doubled-spaces": "$ " + INSTALL_COMMAND + "\n{doubled}\n",
+}
+INSTALLER_CASES = [
+    pytest.param(refusal, text, id=f"{refusal.phrase[:20]}-{way}")
+    for refusal in installer.REFUSALS
+    for way, text in INSTALLER_WAYS.items()
+]
+
+
+@pytest.mark.parametrize(("refusal", "way"), INSTALLER_CASES)
+def test_the_install_script_stopping_is_install_failed_with_its_own_cause(refusal: Refusal, way: str) -> None:
+    paste = way.format(message=refusal.example, doubled=refusal.example.replace(" ", "  "))
+    diagnosis = run_text(paste)
+    document = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+    assert [e["kind"] for e in document["windows"]] == ["install-failed"], paste
+    assert document["summary"]["exit_code"] == 1
+    found = find_refusal(normalise_error_text(refusal.example))
+    assert found is not None and found[0] is refusal
+    cause, fix = refusal.explain(found[1])
+    assert any(cause in f.cause and fix in f.fix for f in diagnosis.findings), paste
+
+
+def test_the_install_scripts_progress_and_advisories_are_not_failures() -> None:
+    for line in (
+        "Installing Tailscale for ubuntu jammy, using method apt",
+        "Installation complete! Log in to start using Tailscale by running:",
+        "Warning: Arch Linux maintains their own Tailscale package. Version pinning may not work as expected, "
+        "as the target version may no longer be available.",
+        "the installer reached pkgs.tailscale.com fine",
+    ):
+        assert not is_windows_error_line(line), line

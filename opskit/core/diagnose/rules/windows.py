@@ -2480,7 +2480,7 @@ def configure_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
     name="cli-install-failed",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="Installing or updating Tailscale failed (system extension not merged)",
+    summary="Installing or updating Tailscale failed (install script, system extension), outside tailscale update",
     target="windows",
 )
 def install_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -2489,7 +2489,9 @@ def install_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fin
     restarts systemd-sysext.service, which merges every extension over /usr. When that unit fails, systemctl
     prints ``Job for systemd-sysext.service failed …`` and Tailscale is neither installed nor updated; the
     unit's journal names the reason (``Hierarchy /usr is already merged``: unmerge or refresh first). This is
-    not tailscaled's unit failing: tailscaled never got that far.
+    not tailscaled's unit failing: tailscaled never got that far. Tailscale's Linux install script
+    (install.sh) stopping before it installed anything (an OS it does not know, no curl/wget, no way to root,
+    pkgs.tailscale.com unreachable, SteamOS sent to the Deck installer) is the same kind (CLI refusals catalog).
 
     *Bad*::
 
