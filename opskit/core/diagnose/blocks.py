@@ -568,13 +568,6 @@ def split_input(text: str) -> SplitInput:
             health_gaps = 0
             continue
         health_wrap = 0
-        if is_lock_status_start(text) and (lock_end := lock_status_extent(lines, index - 1)) is not None:
-            close_block()  # `tailscale lock status`: read whole (its lines would otherwise be skipped as prose)
-            flush_skip()
-            successes.append(line)  # tailscaled answered it: a "not running" error before it was outlived
-            blocks.append(Block(BlockKind.TAILNET_LOCK, tuple(lines[index - 1 : lock_end + 1]), current_command))
-            index = lock_end + 1
-            continue
         if (text[0] == "p" or text[0] == "f") and is_cli_panic_start(text, current_command):
             close_block()
             flush_skip()
@@ -628,6 +621,13 @@ def split_input(text: str) -> SplitInput:
                     current.append(line)
                     current_hints.append(hint)
                     continue
+        if is_lock_status_start(text) and (lock_end := lock_status_extent(lines, index - 1)) is not None:
+            close_block()  # `tailscale lock status`: read whole (its lines would otherwise be skipped as prose)
+            flush_skip()
+            successes.append(line)  # tailscaled answered it: a "not running" error before it was outlived
+            blocks.append(Block(BlockKind.TAILNET_LOCK, tuple(lines[index - 1 : lock_end + 1]), current_command))
+            index = lock_end + 1
+            continue
         # Context from non-Tailscale commands that the diagnosis can use.
         if context == "whoami" and command_output_lines == 1:
             whoami = line
