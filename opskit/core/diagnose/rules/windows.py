@@ -2500,9 +2500,9 @@ def install_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fin
 
     *Good*::
 
-        $ systemd-sysext status
-        HIERARCHY EXTENSIONS SINCE
-        /usr      tailscale  Sat 2026-12-05 10:00:00 UTC
+        $ sudo systemctl restart systemd-sysext
+        $ tailscale status
+        100.101.102.103  steamdeck  deck@  linux  -
     """
     yield from _emit(CliErrorKind.INSTALL_FAILED, report, ctx)
 
