@@ -62,7 +62,7 @@ _MARKERS = re.compile(
     r"|\[RATELIMIT\] format\(|\[RATE LIMITED\] |(?:Accept|Drop): [A-Za-z][\w-]*\{|dns: |dns udp query: |peerapi: "
     r"|portmapper: |authReconfig: |control: |Switching ipn state |open-conn-track: |netstack: |exec ping of "
     r"|sendOutboundUserPing: |health\(|router: |linuxfw: |monitor: |netmap: |Received error: |getLocalBackend error"
-    r"|CreateTUN"
+    r"|CreateTUN|local disk logdir: |no TUN failure diagnostics for OS "
     r"|tstun\.|\[Wintun\] |ipnserver: |ipnlocal: |LinkChange: |link state: |Creating [Ww]ire[Gg]uard device"
     r"|Engine created\.$|Bringing (?:router|[Ww]ire[Gg]uard device) up|flushing log\.$|logger closing down$"
     r"|onPortUpdate\(|derp-\d+: |blockEngineUpdates\(|Backend: logs: |pm: |got LocalBackend|active login: |appc: "
@@ -75,6 +75,8 @@ _MARKERS = re.compile(
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
     r"|serve: creating a new proxy handler for |Hostinfo\.(?:WireIngress|IngressEnabled) changed to "  # serve.go
     r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
+    r"|(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) [A-Z]\w+[;.]"  # tsnet's login
+    r"|To start this tsnet server, "
     r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
     r"|boot: \d{4}/\d{2}/\d{2} "  # containerboot, the container image's init, starting tailscaled
     r'|\[v(?:\\u0000|\\x00)?JSON\]\d\{"(?:Hostinfo|SupportInfo|controltime)":'  # logger.Logf.JSON records
@@ -152,14 +154,16 @@ _MARKER_WORDS = (
     "wgengine", "RATELIMIT", "RATE LIMITED", "Accept: ", "Drop: ", "dns", "peerapi: ", "portmapper", "authReconfig: ",
     "control: ", "Switching ipn state", "open-conn-track: ", "netstack: ", "exec ping of ", "health(", "router: ",
     "linuxfw: ", "monitor: ", "netmap: ", "Received error: ", "getLocalBackend", "CreateTUN", "tstun.",
-    "[Wintun]", "ipnserver: ", "ipnlocal: ", "LinkChange: ", "link state: ", "ire", "Engine created.",
+    "[Wintun]", "local disk logdir: ", "no TUN failure diagnostics", "ipnserver: ", "ipnlocal: ", "LinkChange: ",
+    "link state: ", "ire", "Engine created.",
     "Bringing ", "flushing log.", "logger closing down", "onPortUpdate(", "derp-", "blockEngineUpdates(",
     "Backend: logs: ", "pm: ", "got LocalBackend", "active login: ", "appc: ", "tsdial: ", "SetPrefs: ",
     "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
-    "runservice: ", "tsnet ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ", "JSON]",
+    "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
+    "JSON]",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ",
 )  # fmt: skip
@@ -203,7 +207,12 @@ def _belongs(text: str, message: Message) -> bool:
 # prints and the line read with the word does not: its own words ("Received error: …") stay. A word with a colon
 # is no tag: that is how tailscale's own loggers nest ("portmap: monitor: …" from the CLI's netcheck).
 _PROCESS_COLUMNS = ("journald", "macos", "logcat")
-_APP_TAG = re.compile(r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*)\s+(?=\S)")
+# The app's logger may add a level after its component tag (Headplane: "2025-05-18T16:29:32.055Z [agent] INFO: tsnet
+# running state path …").
+_APP_TAG = re.compile(
+    r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*)"
+    r"(?:\s+(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|trace|debug|info|warn|warning|error|fatal):)?\s+(?=\S)"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -424,7 +433,13 @@ _WINDOWS_ONLY = (
     "setPrivateNetwork(",
     "Due to a Windows limitation",
     "(Code 0x",
+    # Wintun is the Windows TUN driver ("Unable to set name of Wintun interface", "[Wintun] …"); log/filelogger
+    # writes its local log copy on Windows only
+    "Wintun",
+    "local disk logdir: ",
 )
+# net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
+_TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
 
 # Messages only tailscaled's Linux code prints (net/tstun/tun_linux.go: the kernel version and the `modprobe tun`
 # it runs when /dev/net/tun is missing; util/linuxfw), and the Synology package's paths (DSM is Linux).
@@ -458,6 +473,8 @@ def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
 def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = None) -> str | None:
     if hostinfo_os is not None and hostinfo_os.lower() in _HOSTINFO_OS:
         return _HOSTINFO_OS[hostinfo_os.lower()]
+    if (goos := _TUN_GOOS.search(joined)) is not None and goos.group("goos") in _HOSTINFO_OS:
+        return _HOSTINFO_OS[goos.group("goos")]
     if (
         any(m.form == "windows-service" for m in messages)
         or ".exe" in joined.lower()

@@ -511,9 +511,15 @@ _FIREWALL = re.compile(
     r"^(?:router: )?ConfigureInterface: \S|^getipif: \S|^(?:router: )?setroutes: \S"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
-# `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway).
+# `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
+# lists the IPv6 "filter" table to learn whether to filter IPv6 at all ("ip6tables filtering is not supported on
+# this host: %v", checkSupportsV6Filter: containers such as Codespaces have ip6tables but no kernel filter table)
+# and counts existing rules to pick a mode ("detect iptables rule: %v", "iptables not found: %v; falling back to
+# nftables"): whatever error those carry, tailscaled carries on without that table or with the other tool.
 _FIREWALL_HARMLESS = (
     "continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6", "ip command fwmask support",
+    "filtering is not supported on this host", "detect iptables rule:", "detect nftables rule:",
+    "falling back to nftables",
 )  # fmt: skip
 
 
@@ -543,9 +549,17 @@ _REJECTED = re.compile(
 )
 
 
+# wireguard-go could not hand a received packet to the TUN because Tailscale's inbound packet filter refused it
+# (net/tstun/wrap.go ErrFiltered "packet dropped by filter", under wireguard-go's "Failed to write packet(s) to TUN
+# device: %v", "wg: " before it since wglog): a filter drop, the TUN itself works.
+_FILTERED_WRITE = re.compile(r"Failed to write packets? to TUN device: packet dropped by filter")
+
+
 def _filter(message: str) -> Iterator[Event]:
     if _DROP.match(message) is not None:
         yield Raise("packet-dropped", "filter", message)
+    elif (filtered := _FILTERED_WRITE.search(message)) is not None:
+        yield Raise("packet-dropped", "filter", message[filtered.start() :])
     elif (rejected := _REJECTED.search(message)) is not None:
         yield Raise("packet-dropped", "filter", message[rejected.start() :])
 
@@ -1121,7 +1135,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser(
         "router", ("router", "netfilter", "iptables", "RULE_", "route", "ConfigureInterface", "getipif"), _router
     ),
-    Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem"), _filter),
+    Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem", "dropped by filter"), _filter),
     Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
     Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
@@ -1207,7 +1221,13 @@ EVENT_WORDS: tuple[str, ...] = tuple(dict.fromkeys(word for r in RECOGNISERS for
 _ANY_EVENT_WORD = any_word_pattern(EVENT_WORDS)
 
 
-_RATELIMIT = re.compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
+_RATELIMIT = re.compile(
+    r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)'
+    # the rate limiter of v1.0-v1.6 (types/logger, until 2021-04): the format and one message it made, or (before
+    # 2020-06) the format bare; both quoted with %s, unescaped
+    r'|^\[RATE LIMITED\] format string "(?P<old>.*?)" \(example: "(?P<example>.*)"\)$'
+    r"|^\[RATE LIMITED\] (?P<bare>.+)"
+)
 # A rate-limited control error whose format is only a verb ("Received error: %v", "TryLogin: %v") names no
 # error: a refused registration (control answered) logs the same format, so it is no evidence control is unreachable.
 _VERB_ONLY_CONTROL_ERROR = re.compile(r"(?:Received error|TryLogin|PollNetMap|lite map update error): %[vsw]$")
@@ -1215,12 +1235,14 @@ _VERB_ONLY_CONTROL_ERROR = re.compile(r"(?:Received error|TryLogin|PollNetMap|li
 
 def events_of(message: str) -> Iterator[Event]:
     """Every event one message raises, recognisers in registry order."""
-    if message.startswith("[RATELIMIT] format(") and (limited := _RATELIMIT.match(message)) is not None:
+    if message.startswith(("[RATELIMIT] format(", "[RATE LIMITED] ")) and (limited := _RATELIMIT.match(message)):
         # The rate limiter prints the format of a message logged too often ("router: %s add failed: %v"): it
         # stands for repeats of that message. Its issue holds; what the verbs would have named (a peer, a
-        # region) is unknown ("?"), and it proves no success.
-        verb_only = _VERB_ONLY_CONTROL_ERROR.search(limited.group("format")) is not None
-        for event in _events_of(limited.group("format")):
+        # region) is unknown ("?"), and it proves no success. An old limiter's example is one such message.
+        format_ = limited.group("format") or limited.group("old") or limited.group("bare")
+        read = limited.group("example") or format_
+        verb_only = _VERB_ONLY_CONTROL_ERROR.search(format_) is not None
+        for event in _events_of(read):
             if verb_only and isinstance(event, Raise) and event.kind == "control-unreachable":
                 continue
             if isinstance(event, Raise):

@@ -138,7 +138,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                     # a crash's first line names the cause (panic: …); what follows is its trace and exit; a
                     # rate-limited format says less than the message it stands for
                     detail=current.raised.detail
-                    if event.kind == "crash" or event.detail.startswith("[RATELIMIT]")
+                    if event.kind == "crash" or event.detail.startswith(("[RATELIMIT]", "[RATE LIMITED]"))
                     else event.detail,
                 )
                 current.count += 1
@@ -172,7 +172,9 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                 message=opened.raised.detail,
                 key=key_shown,
                 # the rate limiter's "[RATELIMIT] format(…)" says it happened often, a real line says what
-                lines=tuple(sorted(opened.lines, key=lambda line: "[RATELIMIT]" in line.text)),
+                lines=tuple(
+                    sorted(opened.lines, key=lambda line: "[RATELIMIT]" in line.text or "[RATE LIMITED]" in line.text)
+                ),
                 count=opened.count,
             )
         )
