@@ -95,6 +95,7 @@ RULES: tuple[Rule, ...] = (
     windows.dns_query_failed,
     windows.configure_failed,
     windows.tsnet_up_timeout,
+    windows.install_failed,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,
