@@ -56,13 +56,13 @@ __all__ = [
 # prefix is gone. A line matching none of them still belongs to the log when its prefix names
 # tailscaled (journald ``tailscaled[PID]:``, logcat ``com.tailscale.ipn``, …) or when it raises an event.
 _MARKERS = re.compile(
-    r"^(?:logtail started$|LogID: \S+$|logpolicy[.:] |subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
+    r"^(?:logtail started$|LogID: \S+$|logpolicy(?:[.:] |\.[A-Z][\w.]* )|subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
     r"|Program starting: v\d"
     r"|(?:magicsock: derp[\w.]*\([^)]*\): )?derphttp\.Client\.\w+|derphttp: |magicsock: |wgengine: |wgengine\.\w+"
     r"|\[RATELIMIT\] format\(|\[RATE LIMITED\] |(?:Accept|Drop): [A-Za-z][\w-]*\{|dns: |dns udp query: |peerapi: "
     r"|portmapper: |authReconfig: |control: |Switching ipn state |open-conn-track: |netstack: |exec ping of "
     r"|sendOutboundUserPing: |health\(|router: |linuxfw: |monitor: |netmap: |Received error: |getLocalBackend error"
-    r"|CreateTUN"
+    r"|CreateTUN|local disk logdir: |no TUN failure diagnostics for OS "
     r"|tstun\.|\[Wintun\] |ipnserver: |ipnlocal: |LinkChange: |link state: |Creating [Ww]ire[Gg]uard device"
     r"|Engine created\.$|Bringing (?:router|[Ww]ire[Gg]uard device) up|flushing log\.$|logger closing down$"
     r"|onPortUpdate\(|derp-\d+: |blockEngineUpdates\(|Backend: logs: |pm: |got LocalBackend|active login: |appc: "
@@ -75,6 +75,8 @@ _MARKERS = re.compile(
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
     r"|serve: creating a new proxy handler for |Hostinfo\.(?:WireIngress|IngressEnabled) changed to "  # serve.go
     r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
+    r"|(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) [A-Z]\w+[;.]"  # tsnet's login
+    r"|To start this tsnet server, "
     r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
     r"|boot: \d{4}/\d{2}/\d{2} "  # containerboot, the container image's init, starting tailscaled
     # controlclient's login and map messages, logged without "control: " before it came (v0.9x, early 2020)
@@ -140,6 +142,9 @@ _CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp 
 # A frame of the engine watchdog's goroutine dump ("#  0xb525c4  tailscale.com/net/dns.(*resolvedManager).run+0x324"):
 # not a status health bullet although it starts with "#".
 _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
+# cmd/tailscaled's log.Fatalf on a missing flag: "--socket is required", "--statedir (or at least --state) is
+# required", v0.98-v1.2's "--state is required". Its leading "--" is not a list item or a wrapped command line.
+_REQUIRED_FLAG = re.compile(r"^--(?:state|statedir|socket)(?: \(or at least --state\))? is required$")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # argv[0] of a daemon a shell started: "tailscaled", "./tailscaled", "bin/tailscaled" (not "/usr/sbin/…", not
 # "C:\\Program Files\\…", not "tailscaled.exe" from a service's own folder).
@@ -155,14 +160,16 @@ _MARKER_WORDS = (
     "wgengine", "RATELIMIT", "RATE LIMITED", "Accept: ", "Drop: ", "dns", "peerapi: ", "portmapper", "authReconfig: ",
     "control: ", "Switching ipn state", "open-conn-track: ", "netstack: ", "exec ping of ", "health(", "router: ",
     "linuxfw: ", "monitor: ", "netmap: ", "Received error: ", "getLocalBackend", "CreateTUN", "tstun.",
-    "[Wintun]", "ipnserver: ", "ipnlocal: ", "LinkChange: ", "link state: ", "ire", "Engine created.",
+    "[Wintun]", "local disk logdir: ", "no TUN failure diagnostics", "ipnserver: ", "ipnlocal: ", "LinkChange: ",
+    "link state: ", "ire", "Engine created.",
     "Bringing ", "flushing log.", "logger closing down", "onPortUpdate(", "derp-", "blockEngineUpdates(",
     "Backend: logs: ", "pm: ", "got LocalBackend", "active login: ", "appc: ", "tsdial: ", "SetPrefs: ",
     "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
-    "runservice: ", "tsnet ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ", "JSON]",
+    "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
+    "JSON]",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
@@ -184,6 +191,8 @@ def _belongs(text: str, message: Message) -> bool:
         return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
     if ("/api/v2/" in body or "oauth2: " in body) and is_auth_key_mint_error(body):
         return True  # the API's 401 while minting an auth key, not the CLI quoting LocalAPI's refusal
+    if body[:2] == "--" and _REQUIRED_FLAG.match(body):
+        return True  # tailscaled's fatal refusal to start without a flag, printed without a stamp by old versions
     if not body or (body[0] in "#-" and not _DUMP_FRAME.match(body)) or _CLI_ERROR.search(text):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
         # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)
@@ -207,7 +216,12 @@ def _belongs(text: str, message: Message) -> bool:
 # prints and the line read with the word does not: its own words ("Received error: …") stay. A word with a colon
 # is no tag: that is how tailscale's own loggers nest ("portmap: monitor: …" from the CLI's netcheck).
 _PROCESS_COLUMNS = ("journald", "macos", "logcat")
-_APP_TAG = re.compile(r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*)\s+(?=\S)")
+# The app's logger may add a level after its component tag (Headplane: "2025-05-18T16:29:32.055Z [agent] INFO: tsnet
+# running state path …").
+_APP_TAG = re.compile(
+    r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*)"
+    r"(?:\s+(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|trace|debug|info|warn|warning|error|fatal):)?\s+(?=\S)"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -428,7 +442,13 @@ _WINDOWS_ONLY = (
     "setPrivateNetwork(",
     "Due to a Windows limitation",
     "(Code 0x",
+    # Wintun is the Windows TUN driver ("Unable to set name of Wintun interface", "[Wintun] …"); log/filelogger
+    # writes its local log copy on Windows only
+    "Wintun",
+    "local disk logdir: ",
 )
+# net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
+_TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
 
 # Messages only tailscaled's Linux code prints (net/tstun/tun_linux.go: the kernel version and the `modprobe tun`
 # it runs when /dev/net/tun is missing; util/linuxfw), and the Synology package's paths (DSM is Linux).
@@ -462,6 +482,8 @@ def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
 def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = None) -> str | None:
     if hostinfo_os is not None and hostinfo_os.lower() in _HOSTINFO_OS:
         return _HOSTINFO_OS[hostinfo_os.lower()]
+    if (goos := _TUN_GOOS.search(joined)) is not None and goos.group("goos") in _HOSTINFO_OS:
+        return _HOSTINFO_OS[goos.group("goos")]
     if (
         any(m.form == "windows-service" for m in messages)
         or ".exe" in joined.lower()

@@ -34,6 +34,7 @@ _SEVERITY = {
     "socket-in-use": Severity.WARNING,  # the daemon already running is fine: only the extra start failed
     "no-peer-for-address": Severity.WARNING,
     "inbound-port-unhandled": Severity.WARNING,  # the tailnet path works: the app on this node does not listen
+    "derp-send-queue-full": Severity.WARNING,  # relayed traffic is lossy or stalled, not cut off
     "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work
 }
 _EVIDENCE = 3
@@ -157,6 +158,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             _fact(result, event, line, peers)
     for slot, opened in after_restart.items():
         open_issues.setdefault(slot, opened)  # the new run never got further: the old failure stands
+    _merge_unnamed_queue_drops(open_issues)
     for (kind, key), opened in open_issues.items():
         if not opened.holds():
             continue
@@ -164,7 +166,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             k == opened.raised.unless and open_issues[(k, x)].holds() for k, x in open_issues
         ):
             continue  # explained by what still holds (login attempts while control cannot be reached)
-        if kind == "derp-unreachable" and key in result.derp_codes:
+        if kind in ("derp-unreachable", "derp-send-queue-full") and key in result.derp_codes:
             key_shown = f"{key} ({result.derp_codes[key]})"
         else:
             key_shown = key
@@ -185,12 +187,25 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     return result
 
 
+def _merge_unnamed_queue_drops(open_issues: dict[tuple[str, str], _Open]) -> None:
+    """wireguard-go's drop lines name no region, disco's do: with one region named, the unnamed drops are its."""
+    unnamed = open_issues.get(("derp-send-queue-full", "?"))
+    named = [slot for slot in open_issues if slot[0] == "derp-send-queue-full" and slot[1] != "?"]
+    if unnamed is None or len(named) != 1:
+        return
+    region = open_issues[named[0]]
+    region.units.extend(unnamed.units)
+    region.count += unnamed.count
+    region.lines = sorted({*region.lines, *unnamed.lines}, key=lambda line: line.number)[:_EVIDENCE]
+    del open_issues[("derp-send-queue-full", "?")]
+
+
 def _clears(event: Clear, slot: tuple[str, str], opened: _Open, home: HomeDerp | None) -> bool:
     if event.origin:
         return opened.raised.origin == event.origin
     if slot[0] == event.kind and (event.key is None or slot[1] == event.key):
         return True
-    if slot == ("derp-unreachable", "?"):
+    if slot[1] == "?" and slot[0] in ("derp-unreachable", "derp-send-queue-full"):
         return event.kind == slot[0]  # a drop whose region a redaction took: any relay connecting again ends it
     # a warnable's "no home relay" is over once the home region (or any, home unknown) connects
     return (
