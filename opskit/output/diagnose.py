@@ -300,7 +300,7 @@ def _log_peer_json(label: str, peer: LogPeer) -> dict[str, Any]:
         "self": False,
         "path": "direct" if peer.endpoint else "derp" if peer.derp_region else "unknown",
         "endpoint": peer.endpoint,
-        "derp": region(peer.derp_region) if peer.derp_region and not peer.endpoint else None,
+        "derp": region(peer.derp_region) if peer.derp_region not in (None, "?") and not peer.endpoint else None,
         "tx": None,
         "rx": None,
         "exit_node": None,

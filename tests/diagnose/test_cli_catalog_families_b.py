@@ -74,6 +74,8 @@ def _pasted(refusal: Refusal) -> dict[str, str]:
     if refusal.source.startswith(("ipn/", "feature/")) and not refusal.example[:3].isdigit():
         ways["backend-error"] = f"$ {command}\nbackend error: {message}\n"
         ways["http-500"] = f"$ {command}\n500 Internal Server Error: {message}\n"
+        # 1.4-1.18's LocalAPI client: "HTTP <status>: <body> (expected 200)", the body's newline before the tail
+        ways["old-client-http-500"] = f"$ {command}\nHTTP 500 Internal Server Error: {message}\n (expected 200)\n"
     return ways
 
 

@@ -74,6 +74,11 @@ PREFIXES = [
     "05/05 07:04:23 {msg}",
     # blind batch 11: a PaaS log export's columns (Choreo: log type, component version, environment, level)
     "2025-10-09T06:31:46.631Z Application Logs 1.0.0 Development INFO 2025/10/09 06:31:46 {msg}",
+    # blind batch 15: a retyped/OCR'd journal with a space before the pid
+    "Oct 31 17:10:32 jellyfish tailscaled [761]: {msg}",
+    "2021-07-17T15:03:36.462Z host tailscaled [14930]: {msg}",
+    # the v0.100-v1.2 Windows GUI relaying its service subprocess, with memory counters
+    "srv: 0.8M/0.0M {msg}",
 ]
 
 # issue kind → messages that raise it (as tailscaled prints them)
@@ -137,6 +142,9 @@ BAD: dict[str, list[str]] = {
         "open-conn-track: flow TCP 100.64.0.61:39478 > 10.200.1.38:53 rejected due to acl",
         '[RATELIMIT] format("open-conn-track: flow %v %v > %v rejected due to %v")',
         "open-conn-track: timeout opening (TCP 100.64.0.2:40730 => 100.64.0.9:443); peer reported problem: acl",
+        # wireguard-go could not write an inbound packet: the packet filter refused it (tstun ErrFiltered)
+        "Failed to write packet to TUN device: packet dropped by filter",
+        "wg: Failed to write packets to TUN device: packet dropped by filter",
     ],
     "serve-backend-unreachable": [
         "netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: "
@@ -464,6 +472,90 @@ def test_netinfo_lines_do_not_cut_a_log_in_two(prefix: str, kind: str, netinfos:
 def test_the_windows_service_log_stamp_says_windows_and_service(offset: str, body: str) -> None:
     log = _log(f"2024-01-07T23:58:51.587{offset}: {body}\n")
     assert (log["os"], log["hand_started"]) == ("windows", False)
+
+
+@given(
+    st.sampled_from(
+        ["Oct 31 17:10:32 jellyfish", "Nov  3 09:01:02 pi", "2025-10-31T17:10:32.1+01:00 nas", "Oct 31 17:10:32"]
+    ),
+    st.sampled_from(["tailscaled [761]", "systemd [1]", "systemd[1]"]),
+    st.sampled_from(["\n", "\n\n", "\n\n\n"]),
+    st.lists(st.sampled_from(HEALTHY[2:8]), min_size=2, max_size=5),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_journal_with_a_space_before_the_pid_is_linux_and_the_service(
+    stamp: str, process: str, gap: str, bodies: list[str]
+) -> None:
+    # a retyped or OCR'd journal ("tailscaled [761]:"), its records separated by blank lines
+    lines = [f"{stamp} tailscaled [761]: {body}" for body in bodies]
+    lines.insert(1, f"{stamp} {process}: Stopping tailscaled.service - Tailscale node agent")
+    document = to_json(run_text(gap.join(lines) + "\n"), 1)
+    (log,) = document["daemon_logs"]
+    assert (log["os"], log["hand_started"]) == ("linux", False)
+    assert [b["kind"] for b in document["blocks"]] == ["tailscaled-log"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "magicsock [12]: x",  # no date: a message of its own, not a journal prefix
+        "peer [abc]: x",
+    ],
+)
+def test_a_bracketed_word_without_a_date_is_not_a_journal_prefix(line: str) -> None:
+    assert message_of(line).text == line
+
+
+@given(
+    st.sampled_from(["{msg}", "srv: 0.8M/0.0M {msg}", "2020/10/22 10:00:01 {msg}", "srv: {msg}"]),
+    st.sampled_from([
+        ('no TUN failure diagnostics for OS "windows"', "windows"),
+        ('no TUN failure diagnostics for OS "linux"', "linux"),
+        ('no TUN failure diagnostics for OS "darwin"', "macos"),
+        ("local disk logdir: C:\\Users\\IEUser\\AppData\\Local\\Tailscale\\Logs", "windows"),
+        ("CreateTUN: Error creating interface: Unable to set name of Wintun interface: Device-level registry key "
+         "open failed: Access is denied.", "windows"),
+    ]),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_the_os_is_read_from_what_only_its_code_prints(prefix: str, case: tuple[str, str]) -> None:
+    said, os_name = case
+    lines = ['Starting userspace wireguard engine with tun device "Tailscale"', said, "Engine created."]
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert log["os"] == os_name
+
+
+@given(
+    st.sampled_from(["2025-05-18T16:29:32.055Z", "2025/05/18 16:29:32", "[2025-05-18 16:29:32]"]),
+    st.sampled_from(["[agent] INFO:", "[agent] info:", "[tsnet] WARN:", "[ts] DEBUG:", "TsInternal", "[agent]"]),
+    st.lists(
+        st.sampled_from([
+            "tsnet running state path /var/lib/headplane/agent/tailscaled.state",
+            'tsnet starting with hostname "agent", varRoot "/var/lib/headplane/agent"',
+            "Authkey is set; but state is NoState. Ignoring authkey. Re-run with TSNET_FORCE_LOGIN=1 to force use of "
+            "authkey.",
+            "AuthLoop: state is Running; done",
+            "magicsock: home is now derp-4 (fra)",
+        ]),
+        min_size=2,
+        max_size=5,
+    ),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_an_apps_component_tag_and_level_before_tsnet_lines_are_taken_off(
+    stamp: str, tag: str, bodies: list[str]
+) -> None:
+    # an app embedding tsnet logs its node's lines under a component tag and a level (Headplane's "[agent] INFO:")
+    own = [f"{stamp} [server] INFO: Running Node.js 22.15.1", f"{stamp} [config] INFO: Found a valid file at /x"]
+    text = "\n".join([*own, *(f"{stamp} {tag} {body}" for body in bodies)]) + "\n"
+    document = to_json(run_text(text), 1)
+    (log,) = document["daemon_logs"]
+    assert [b["kind"] for b in document["blocks"]] == ["tailscaled-log"]
+    assert "login-required" not in _kinds(log)
+    assert not any("[agent]" in warning or tag in warning for warning in document["warnings"])
+    # the app's own lines alone are no Tailscale output
+    with pytest.raises(InputError, match="nothing to diagnose"):
+        run_text("\n".join(own) + "\n")
 
 
 def test_a_panic_trace_gives_the_module_version() -> None:
@@ -1244,6 +1336,65 @@ def test_the_router_probing_ip_for_fwmask_support_is_no_firewall_failure(prefix:
         "router: ip command does NOT support fwmark masks",
         "router: policy routing available; found 3 rules",
     ]
+    log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert "firewall-failed" not in _kinds(log)
+    failed = prefix.format(msg="router: firewall: error adding Tailscale-In rule: exit status 1")
+    assert "firewall-failed" in _kinds(_log("\n".join([*(prefix.format(msg=line) for line in lines), failed]) + "\n"))
+
+
+# The rate limiter of v1.0-v1.6 (types/logger before 2021-04): "[RATE LIMITED] format string "%s" (example: "%s")",
+# and before 2020-06 "[RATE LIMITED] %s" (the format bare) → the issue its message raises (None: none).
+OLD_RATE_LIMITED = {
+    'format string "Failed to write packet to TUN device: %v" (example: "Failed to write packet to TUN device: '
+    'packet dropped by filter")': "packet-dropped",
+    'format string "router: %s add failed: %v" (example: "router: route add failed: exit status 2")': "firewall-failed",
+    'format string "open-conn-track: timeout opening %v to node %v; online=%v, lastRecv=%v" (example: '
+    '"open-conn-track: timeout opening (TCP 100.64.0.1:4 => 100.64.0.2:22) to node [Vdhdo]; online=yes, '
+    'lastRecv=1m")': "peer-unreachable",
+    'format string "Accept: %v" (example: "Accept: TCP{100.64.0.1:1 > 100.64.0.2:22} 52 tcp ok")': None,
+    'format string "dns: %s" (example: "dns: resolving "x.ts.net" failed")': None,
+    "router: %s add failed: %v": "firewall-failed",
+    "open-conn-track: flow %v %v > %v rejected due to %v": "packet-dropped",
+    "magicsock: derp-%d does not know about peer %s, removing route": None,
+}
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(sorted(OLD_RATE_LIMITED)),
+    st.sampled_from(["Accept: TCP{100.122.98.51:41694 > 100.113.21.116:5900} 334 ok out", "Engine created."]),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_old_rate_limiter_stands_for_its_example_or_format(prefix: str, form: str, before: str) -> None:
+    log = _log(prefix.format(msg=before) + "\n" + prefix.format(msg=f"[RATE LIMITED] {form}") + "\n")
+    kind = OLD_RATE_LIMITED[form]
+    assert _kinds(log) - {"hand-started"} == ({kind} if kind else set())
+    assert all("%" not in issue["about"] for issue in log["issues"])
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["router: ", ""]),
+    st.sampled_from([
+        "ip6tables filtering is not supported on this host: running [/usr/sbin/ip6tables -t filter -S --wait]: exit "
+        "status 3: ip6tables v1.8.4 (legacy): can't initialize ip6tables table `filter': Table does not exist (do you "
+        "need to insmod?)",
+        "ip6tables filtering is not supported on this host: running [/sbin/ip6tables -t filter -S --wait]: exit status "
+        "1: ip6tables v1.8.7 (nf_tables): can't initialize ip6tables table `filter': Table does not exist",
+        "ip6tables filtering is not supported on this host: running [ip6tables -t filter -S --wait]: exit status 4: "
+        "ip6tables: Permission denied (you must be root)",
+        "detect iptables rule: running [iptables -S --wait]: exit status 1: iptables: Operation not permitted",
+        'iptables not found: exec: "iptables": executable file not found in $PATH; falling back to nftables',
+    ]),
+    st.sampled_from(["v6 = true, v6filter = false, v6nat = false", "v6 = true, v6filter = false, v6nat = true"]),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_linuxfw_probing_what_the_host_supports_is_no_firewall_failure(
+    prefix: str, router: str, probe: str, modes: str
+) -> None:
+    # util/linuxfw lists ip6tables' filter table (checkSupportsV6Filter) and counts rules to choose a mode: an error
+    # there is a detection, after which it runs without that table (Codespaces and other containers)
+    lines = [router + probe, f"{router}netfilter running in iptables mode {modes}", "Engine created."]
     log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
     assert "firewall-failed" not in _kinds(log)
     failed = prefix.format(msg="router: firewall: error adding Tailscale-In rule: exit status 1")

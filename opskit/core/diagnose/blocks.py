@@ -260,6 +260,9 @@ _KB_LINK = re.compile(
 
 # The line systemctl ends a failed job's message with (bus-wait-for-jobs: `See "systemctl status X" and
 # "journalctl -xeu X" for details.`; single quotes and `journalctl -xn`/`-xe` in older systemd).
+# The tail 1.4-1.18's LocalAPI client put after an error body ("HTTP 500 Internal Server Error: <body>
+# (expected 200)"): the body ends in a newline, so the console shows it on a line of its own.
+_EXPECTED_STATUS = re.compile(r"^\(expected \d{3}\b[^()]{0,40}\)\.?$")
 _SYSTEMD_SEE = re.compile(
     r"^See [\"']systemctl status [^\"']+[\"'](?: and [\"']journalctl -x\w*[^\"']*[\"'])? for details\.?$"
 )
@@ -780,6 +783,13 @@ def split_input(text: str) -> SplitInput:
             kind = BlockKind.WINDOWS  # the KB link closing the CLI message above
         if kind is None and current_kind is BlockKind.WINDOWS and text[:4] == "See " and _SYSTEMD_SEE.match(text):
             kind = BlockKind.WINDOWS  # the second line of systemctl's "Job for tailscaled.service failed …"
+        if (
+            kind is None
+            and current_kind is BlockKind.WINDOWS
+            and text[:10] == "(expected "
+            and _EXPECTED_STATUS.match(text)
+        ):
+            kind = BlockKind.WINDOWS  # the "(expected 200)" tail of the LocalAPI error above
         if current_kind is BlockKind.WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
             # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
             # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).

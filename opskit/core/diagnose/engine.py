@@ -216,15 +216,27 @@ def _home_from_health(statuses: Sequence[tuple[Block, StatusReport]]) -> HomeDer
     return None
 
 
+# The login prompt `tailscale up` (or 2020's taillogin/relaynode, daemon and CLI in one) prints amid the log it
+# runs beside: "To authenticate, visit:", blank lines and the URL. It stays a status block of its own.
+_LOGIN_PROMPT_LINE = re.compile(r"\s*(?:To authenticate, visit:|https?://\S+)?\s*")
+
+
+def _login_prompt_only(block: Block) -> bool:
+    return block.kind is BlockKind.STATUS and all(_LOGIN_PROMPT_LINE.fullmatch(line.text) for line in block.lines)
+
+
 def _daemon_log_blocks(blocks: Sequence[Block]) -> list[Block]:
     """One block per tailscaled log: the splitter cuts a log at each NetInfo/netcheck-report line (those
-    become netcheck blocks too); the log keeps them, in order, so that its fold sees the whole log."""
+    become netcheck blocks too), and at a login prompt printed amid it; the log keeps the NetInfo lines, in
+    order, and goes on past the prompt, so that its fold sees the whole log (a login completed after it)."""
     groups: list[list[Block]] = []
     current: list[Block] | None = None
     pending: list[Block] = []  # NetInfo/report blocks since the last log block
     for block in blocks:
         if block.kind is BlockKind.NETCHECK and block.log_form:
             pending.append(block)
+        elif current is not None and _login_prompt_only(block):
+            continue  # the log goes on after the prompt
         elif block.kind is BlockKind.DAEMON_LOG:
             if current is None:
                 current = []

@@ -25,7 +25,9 @@ _IP_TOKEN = re.compile(
     r"|<[^<>\s]{1,30}>|\[[^\[\]\s]{1,30}\]|\.{3,}|\u2026)$"
 )
 _REDACTED_IP = re.compile(r"[xyzXYZ*#<>\[\]_;]|\.\.\.|\u2026|^[0-9]{1,3}(?:\.[a-w]{1,3}){3}$")
-_HOST_TOKEN = r'(?:\("[^"]*"\)|\S+(?: \([^)]*\))?)'  # ("hostname") | xn--abc (unicode)
+# A host cell: ("hostname") | xn--abc (unicode) | a placeholder the poster typed in place of a name, which
+# may hold spaces (`<this machine>`, `[my laptop]`, `<redacted hostname>`).
+_HOST_TOKEN = r'(?:<[^<>\s][^<>]{0,38}>|\[[^\[\]\s][^\[\]]{0,38}\]|\("[^"]*"\)|\S+(?: \([^)]*\))?)'
 _ROW = re.compile(
     r"^(?:(?P<ip>\S+)\s+)?(?P<host>" + _HOST_TOKEN + r")\s+(?P<owner>\S+)\s+(?P<os>\S+)\s+(?P<cell>\S.*)$"
 )

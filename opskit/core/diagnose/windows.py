@@ -256,6 +256,19 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # the IPN bus watch or LocalAPI call it waited on ends with the context's error). Before DEADLINE, which
     # would read a wrapped `local-tailscaled.sock … context deadline exceeded` as a hung tailscaled.
     (CliErrorKind.TSNET_UP_TIMEOUT, r"\btsnet\.Up: (?:.*: )?context deadline exceeded"),
+    # Where Tailscale is installed as a systemd system extension (the Steam Deck/SteamOS install scripts,
+    # Flatcar, Fedora atomic desktops: a tailscale sysext image merged over /usr by systemd-sysext.service), the
+    # installer's `systemctl restart systemd-sysext` failing is the install failing: systemctl's "Job for
+    # systemd-sysext.service failed …" (matched on the unit's name, whatever a retyped copy did to ".service"),
+    # the unit's result and start failure in its journal, and systemd-sysext's own "Hierarchy /usr is already
+    # merged" (an extension is still merged: it must be unmerged or refreshed first). Not tailscaled's unit.
+    (
+        CliErrorKind.INSTALL_FAILED,
+        r"(?:A dependency job|Job) for systemd-sysext\b\S*(?: \S+)? failed\b"
+        r"|\bsystemd-sysext\.service: Failed with result"
+        r"|Failed to start (?:systemd-sysext\.service - )?Merge System Extension Images into /usr"
+        r"|\bHierarchy '?/(?:usr|opt)/?'? is already merged",
+    ),
     (
         CliErrorKind.AUTH_KEY_REJECTED,
         r"backend error: invalid key: |invalid key: (?:API key|unable to validate)"
@@ -474,6 +487,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # Before the friendly wording (<= 1.14) the raw LocalAPI error; macOS talked to it over loopback TCP.
         r"|local-tailscaled\.sock/localapi\S*: dial (?:unix|tcp) \S+: "
         + _DIAL_FAILED
+        # Before LocalAPI (<= 1.2) every client dialled the IPC socket through safesocket: the CLI's "Failed
+        # to connect to connect to tailscaled. (safesocket.Connect: …)", on Windows TCP 127.0.0.1:41112.
+        # (Under the old GUI's own sentence on the same line it is the GUI's message: gui-cannot-connect.)
+        + r"|(?<!is not running\. )(?<!is not running )safesocket\.Connect: dial (?:unix|tcp) \S+: "
+        + _DIAL_FAILED
         # Nothing installed to start tailscaled: the Windows GUI's "Tailscale service not installed on this
         # machine.", PowerShell's Get-/Start-Service, systemd (the unit is tailscaled.service: a missing
         # "tailscale.service" is a typo, not evidence), sysvinit, OpenWrt's procd `service` and init script.
@@ -489,6 +507,9 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     (
         CliErrorKind.GUI_CANNOT_CONNECT,
         r"Failed to connect to Tailscale service|Tailscale: in use by other user"
+        # The old Windows GUI's (<= 1.2) message box, over the dial error it got: "Tailscale service is not
+        # running." / "safesocket.Connect: dial tcp 127.0.0.1:41112: connectex: … actively refused it."
+        r"|(?:^|: )Tailscale service is not running\b"
         r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError",
     ),
     # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
@@ -534,7 +555,9 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # "<status>: <body>"; the specific bodies (exit nodes, 503 no backend) are matched above.
     (
         CliErrorKind.BACKEND_ERROR,
-        r"(?:^|: |`|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )500 Internal Server Error: \S",
+        # 1.4-1.18's LocalAPI client put "HTTP " in front ("getting WaitingFiles: HTTP 500 Internal Server
+        # Error: <body> (expected 200)", "expected 204 No Content; got HTTP 500 …").
+        r"(?:^|: |`|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d |got )(?:HTTP )?500 Internal Server Error: \S",
     ),
     (
         CliErrorKind.UNIX_ACCESS_DENIED,
@@ -599,6 +622,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
     CliErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
+    CliErrorKind.INSTALL_FAILED: ("systemd-sysext", "merge system extension", "is already merged"),
     CliErrorKind.AUTH_KEY_REJECTED: ("invalid key", "status: 401, message", "status: 403, message"),
     CliErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
     CliErrorKind.ACCEPT_ROUTES_OFF: ("advertising routes but",),
@@ -697,6 +721,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.SERVICE_NOT_RUNNING: (
         "service running",
         "failed to connect",
+        "safesocket.connect",
         "dial unix",
         "local-tailscaled",
         "not installed",
@@ -711,6 +736,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
     CliErrorKind.GUI_CANNOT_CONNECT: (
         "failed to connect",
+        "service is not running",
         "in use by other user",
         "could not connect to tailscale",
         "backendmessageerror",
@@ -878,6 +904,8 @@ OUTLIVED_BY_SUCCESS = frozenset(
         CliErrorKind.OTHER,
     }
 )
+# A dial error on its own line (no CLI sentence in front): under a GUI's message it is that message's detail.
+_BARE_DIAL = re.compile(r"^(?:safesocket\.Connect: )?dial (?:unix|tcp) \S+: ")
 _SAME_MESSAGE_LINES = 3  # a wrapped error's halves are this close; a repeated error is further apart
 CONSOLE_WIDTH = 80  # cmd.exe and conhost wrap at 80 columns by default
 _PASTE_DECORATION = re.compile(r"^(?:\s*>)*\s*")  # Markdown quote markers and indentation added by pasting
@@ -1001,9 +1029,20 @@ def parse_windows(
         ):
             if previous.pid is None and error.pid is not None:
                 errors[-1] = replace(previous, pid=error.pid)
-            if error.kind is CliErrorKind.IP_FORWARDING_DISABLED:
-                # one warning in several lines, each naming a part (IPv6 off, an interface not forwarding)
+            if error.kind in (CliErrorKind.IP_FORWARDING_DISABLED, CliErrorKind.INSTALL_FAILED):
+                # one warning in several lines, each naming a part (IPv6 off, an interface not forwarding), or a
+                # failed install's systemctl error and the journal lines saying why
                 errors[-1] = replace(errors[-1], detail=f"{errors[-1].detail}\n{error.detail}")
+            continue
+        if (
+            previous is not None
+            and previous.kind is CliErrorKind.GUI_CANNOT_CONNECT
+            and error.kind is CliErrorKind.SERVICE_NOT_RUNNING
+            and 0 < error.line.number - previous.line.number <= _SAME_MESSAGE_LINES
+            and _BARE_DIAL.match(normalise_error_text(error.line.text))
+        ):
+            # The GUI's message box prints the dial error it got under its own sentence: one message.
+            errors[-1] = replace(previous, detail=f"{previous.detail}\n{error.detail}".strip())
             continue
         errors.append(error)
     if successes:

@@ -893,10 +893,31 @@ _FILE_FAMILY: tuple[Refusal, ...] = (
         _FILE,
         "the GUI version of Tailscale on macOS runs in a macOS sandbox that can't read files",
     ),
+    # Before 1.20 tailscaled ran PeerAPI (the per-node HTTP server Taildrop receives through) only when it
+    # had a Taildrop directory, and LocalAPI's file calls answered 500 "peerapi disabled" (ipn/ipnlocal:
+    # WaitingFiles/OpenFile/DeleteFile; "…; no storage configured" from the PeerAPI server); 1.20-1.56 said
+    # "peerapi unavailable; not listening". Its own log said "peerapi disabled; no state directory" (a log
+    # line, read by the daemon-log model, not here).
+    _entry(
+        _TAILDROP,
+        "peerapi ",
+        r"\bpeerapi (?:disabled(?:; no storage configured)?(?!; (?:no state directory|error making))"
+        r"|unavailable; not listening)",
+        "tailscaled answered, but its PeerAPI (the per-node server Taildrop receives files through) is not "
+        "running: before 1.20 it started only with a Taildrop directory (a state directory it could create "
+        "files/ in). This node cannot receive files (other devices cannot send to it) and `tailscale "
+        "file get` has no inbox to list.",
+        "Run tailscaled with a writable state directory (--statedir, /var/lib/tailscale; on a NAS, the "
+        "package's data volume) and restart it, or update Tailscale (1.20+ runs PeerAPI without one); then "
+        "check `tailscale file get` again.",
+        "ipn/ipnlocal/peerapi.go",
+        "500 Internal Server Error: peerapi disabled",
+    ),
     _entry(
         _TAILDROP,
         "getting waitingfiles: ",
-        r"getting WaitingFiles: (?P<why>(?:\d{3} |Access denied|Failed to connect|Get |EOF|context |dial ).*)",
+        r"getting WaitingFiles: "
+        r"(?P<why>(?:(?:HTTP )?\d{3} |Access denied|Failed to connect|Get |EOF|context |dial ).*)",
         "`tailscale file get` could not list the files waiting in tailscaled's Taildrop inbox ({why}).",
         "Check tailscaled runs and that Taildrop has a storage directory (tailscaled --statedir; NAS packages: "
         "the Taildrop shared folder), run as root/operator, then retry `tailscale file get <dir>`.",

@@ -56,13 +56,13 @@ __all__ = [
 # prefix is gone. A line matching none of them still belongs to the log when its prefix names
 # tailscaled (journald ``tailscaled[PID]:``, logcat ``com.tailscale.ipn``, …) or when it raises an event.
 _MARKERS = re.compile(
-    r"^(?:logtail started$|LogID: \S+$|logpolicy[.:] |subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
+    r"^(?:logtail started$|LogID: \S+$|logpolicy(?:[.:] |\.[A-Z][\w.]* )|subproc mode: logid=|\(logID \"[0-9a-f]+\"\)$"
     r"|Program starting: v\d"
     r"|(?:magicsock: derp[\w.]*\([^)]*\): )?derphttp\.Client\.\w+|derphttp: |magicsock: |wgengine: |wgengine\.\w+"
     r"|\[RATELIMIT\] format\(|\[RATE LIMITED\] |(?:Accept|Drop): [A-Za-z][\w-]*\{|dns: |dns udp query: |peerapi: "
     r"|portmapper: |authReconfig: |control: |Switching ipn state |open-conn-track: |netstack: |exec ping of "
     r"|sendOutboundUserPing: |health\(|router: |linuxfw: |monitor: |netmap: |Received error: |getLocalBackend error"
-    r"|CreateTUN"
+    r"|CreateTUN|local disk logdir: |no TUN failure diagnostics for OS "
     r"|tstun\.|\[Wintun\] |ipnserver: |ipnlocal: |LinkChange: |link state: |Creating [Ww]ire[Gg]uard device"
     r"|Engine created\.$|Bringing (?:router|[Ww]ire[Gg]uard device) up|flushing log\.$|logger closing down$"
     r"|onPortUpdate\(|derp-\d+: |blockEngineUpdates\(|Backend: logs: |pm: |got LocalBackend|active login: |appc: "
@@ -75,8 +75,13 @@ _MARKERS = re.compile(
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
     r"|serve: creating a new proxy handler for |Hostinfo\.(?:WireIngress|IngressEnabled) changed to "  # serve.go
     r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
+    r"|(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) [A-Z]\w+[;.]"  # tsnet's login
+    r"|To start this tsnet server, "
     r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
     r"|boot: \d{4}/\d{2}/\d{2} "  # containerboot, the container image's init, starting tailscaled
+    # controlclient's login and map messages, logged without "control: " before it came (v0.9x, early 2020)
+    r"|direct\.(?:TryLogin|TryLogout|WaitLoginURL)\b|doLogin\(regen=|RegisterReq: |No AuthURL\s*$|PollNetMap: "
+    r"|AuthURL is |LoginInteractive -> regen=|Generating a new (?:machine|node)key\."
     r'|\[v(?:\\u0000|\\x00)?JSON\]\d\{"(?:Hostinfo|SupportInfo|controltime)":'  # logger.Logf.JSON records
     r"|linkChange: |ipnext: |netmap packet filter: "
     # net/tstun/tun_linux.go diagnosing a TUN that failed to open: kernel, modprobe, the device's mode
@@ -137,6 +142,9 @@ _CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp 
 # A frame of the engine watchdog's goroutine dump ("#  0xb525c4  tailscale.com/net/dns.(*resolvedManager).run+0x324"):
 # not a status health bullet although it starts with "#".
 _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
+# cmd/tailscaled's log.Fatalf on a missing flag: "--socket is required", "--statedir (or at least --state) is
+# required", v0.98-v1.2's "--state is required". Its leading "--" is not a list item or a wrapped command line.
+_REQUIRED_FLAG = re.compile(r"^--(?:state|statedir|socket)(?: \(or at least --state\))? is required$")
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # argv[0] of a daemon a shell started: "tailscaled", "./tailscaled", "bin/tailscaled" (not "/usr/sbin/…", not
 # "C:\\Program Files\\…", not "tailscaled.exe" from a service's own folder).
@@ -152,16 +160,19 @@ _MARKER_WORDS = (
     "wgengine", "RATELIMIT", "RATE LIMITED", "Accept: ", "Drop: ", "dns", "peerapi: ", "portmapper", "authReconfig: ",
     "control: ", "Switching ipn state", "open-conn-track: ", "netstack: ", "exec ping of ", "health(", "router: ",
     "linuxfw: ", "monitor: ", "netmap: ", "Received error: ", "getLocalBackend", "CreateTUN", "tstun.",
-    "[Wintun]", "ipnserver: ", "ipnlocal: ", "LinkChange: ", "link state: ", "ire", "Engine created.",
+    "[Wintun]", "local disk logdir: ", "no TUN failure diagnostics", "ipnserver: ", "ipnlocal: ", "LinkChange: ",
+    "link state: ", "ire", "Engine created.",
     "Bringing ", "flushing log.", "logger closing down", "onPortUpdate(", "derp-", "blockEngineUpdates(",
     "Backend: logs: ", "pm: ", "got LocalBackend", "active login: ", "appc: ", "tsdial: ", "SetPrefs: ",
     "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
-    "runservice: ", "tsnet ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ", "JSON]",
+    "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
+    "JSON]",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
-    "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ",
+    # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
+    "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -180,6 +191,8 @@ def _belongs(text: str, message: Message) -> bool:
         return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
     if ("/api/v2/" in body or "oauth2: " in body) and is_auth_key_mint_error(body):
         return True  # the API's 401 while minting an auth key, not the CLI quoting LocalAPI's refusal
+    if body[:2] == "--" and _REQUIRED_FLAG.match(body):
+        return True  # tailscaled's fatal refusal to start without a flag, printed without a stamp by old versions
     if not body or (body[0] in "#-" and not _DUMP_FRAME.match(body)) or _CLI_ERROR.search(text):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
         # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)
@@ -203,7 +216,12 @@ def _belongs(text: str, message: Message) -> bool:
 # prints and the line read with the word does not: its own words ("Received error: …") stay. A word with a colon
 # is no tag: that is how tailscale's own loggers nest ("portmap: monitor: …" from the CLI's netcheck).
 _PROCESS_COLUMNS = ("journald", "macos", "logcat")
-_APP_TAG = re.compile(r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*)\s+(?=\S)")
+# The app's logger may add a level after its component tag (Headplane: "2025-05-18T16:29:32.055Z [agent] INFO: tsnet
+# running state path …").
+_APP_TAG = re.compile(
+    r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*)"
+    r"(?:\s+(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|trace|debug|info|warn|warning|error|fatal):)?\s+(?=\S)"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -424,7 +442,13 @@ _WINDOWS_ONLY = (
     "setPrivateNetwork(",
     "Due to a Windows limitation",
     "(Code 0x",
+    # Wintun is the Windows TUN driver ("Unable to set name of Wintun interface", "[Wintun] …"); log/filelogger
+    # writes its local log copy on Windows only
+    "Wintun",
+    "local disk logdir: ",
 )
+# net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
+_TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
 
 # Messages only tailscaled's Linux code prints (net/tstun/tun_linux.go: the kernel version and the `modprobe tun`
 # it runs when /dev/net/tun is missing; util/linuxfw), and the Synology package's paths (DSM is Linux).
@@ -458,6 +482,8 @@ def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
 def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = None) -> str | None:
     if hostinfo_os is not None and hostinfo_os.lower() in _HOSTINFO_OS:
         return _HOSTINFO_OS[hostinfo_os.lower()]
+    if (goos := _TUN_GOOS.search(joined)) is not None and goos.group("goos") in _HOSTINFO_OS:
+        return _HOSTINFO_OS[goos.group("goos")]
     if (
         any(m.form == "windows-service" for m in messages)
         or ".exe" in joined.lower()
@@ -499,6 +525,65 @@ def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterato
             yield line, event
 
 
+# magicsock choosing its home relay ("magicsock: home is now derp-4 (fra)") opens a connection to it at once:
+# "adding connection to derp-4 for home-keep-alive", derphttp "connecting to derp-4 (fra)", then "derp-4
+# connected" (or a "connect to region 4" error) within milliseconds. A log that goes on for seconds after the
+# choice with no word of that region is a node telling control a home it is not connected to (blind 15: 687):
+# peers relaying to it through that region cannot reach it. Any other line naming the region, before or after,
+# counts as word of it (even an attempt; its errors raise their own issue); NetInfo's "derp=#4" is the choice
+# again, not a connection.
+_HOME_CHOSEN = re.compile(r"^magicsock: home is now derp-(?P<id>\d+)(?: \((?P<code>[^)]*)\))?")
+_HOME_SILENCE_SECONDS = 10.0
+_CLOCK = re.compile(r"(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)$")
+
+
+def _seconds_between(earlier: str, later: str) -> float | None:
+    """Seconds from one stamp key (when_of) to another, or None: the stamps do not compare."""
+    (day_a, _, clock_a), (day_b, _, clock_b) = earlier.rpartition(" "), later.rpartition(" ")
+    a, b = _CLOCK.match(clock_a), _CLOCK.match(clock_b)
+    if a is None or b is None or len(day_a) != len(day_b):
+        return None
+    if day_a != day_b:
+        return float("inf") if day_b > day_a else None
+    seconds_a = int(a.group(1)) * 3600 + int(a.group(2)) * 60 + float(a.group(3))
+    return int(b.group(1)) * 3600 + int(b.group(2)) * 60 + float(b.group(3)) - seconds_a
+
+
+def _home_never_connected(
+    lines: Sequence[SourceLine], messages: Sequence[Message], issues: Sequence[LogIssue]
+) -> LogIssue | None:
+    """The home region magicsock chose, when the log goes on for a while after it with no word of that region."""
+    pairs = list(zip(lines, messages, strict=True))
+    if is_newest_first([when_of(line.text) for line in lines]):
+        pairs.reverse()
+    chosen = None
+    for index, (_, message) in enumerate(pairs):
+        if (home := _HOME_CHOSEN.match(message.text)) is not None:
+            chosen = index, home
+    if chosen is None or any(issue.kind == "derp-unreachable" for issue in issues):
+        return None
+    index, home = chosen
+    region = home.group("id")
+    named = re.compile(rf"\bderp-{region}\b|\bregion {region}\b")  # connecting, connected, its errors, its conns
+    if any(named.search(m.text) for n, (_, m) in enumerate(pairs) if n != index and not _HOME_CHOSEN.match(m.text)):
+        return None
+    start = when_of(pairs[index][0].text)
+    last = next((stamp for line, _ in reversed(pairs[index + 1 :]) if (stamp := when_of(line.text))), None)
+    if start is None or last is None or (elapsed := _seconds_between(start, last)) is None:
+        return None
+    if elapsed < _HOME_SILENCE_SECONDS:
+        return None
+    code = home.group("code")
+    shown = f"derp-{region}" + (f" ({code})" if code else "")
+    return LogIssue(
+        "derp-unreachable",
+        Severity.ERROR,
+        f"home is now {shown}, and in the {elapsed:.0f} s of log after it no connection to it follows",
+        f"{region} ({code})" if code else region,
+        (pairs[index][0],),
+    )
+
+
 def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> DaemonLogReport:
     """Everything the log says, folded in order (see fold.py for what clears what)."""
     messages = [message_of(line.text) for line in lines]
@@ -529,6 +614,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     tun_names = _tun_names(argv, joined, version)
     fallbacks = {issue: name for issue in folded.issues if (name := _fallback_of(issue, tun_names)) is not None}
     issues = [issue for issue in folded.issues if not _went_on_after(issue, lines, messages) and issue not in fallbacks]
+    if (silent_home := _home_never_connected(lines, messages, issues)) is not None:
+        issues.append(silent_home)
     os_name = _os_of(joined, messages, hostinfo.get("OS"))
     if hand_started:
         anchor = start_line or lines[0]

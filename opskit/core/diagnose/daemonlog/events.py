@@ -142,6 +142,7 @@ def _derp(message: str) -> Iterator[Event]:
         yield Fact("derp-code", named.group("id"), named.group("code"))
     if (ok := _DERP_OK.search(message)) is not None:
         yield Clear("derp-unreachable", ok.group("id"))
+        yield Clear("derp-send-queue-full", ok.group("id"))  # a fresh connection starts with an empty queue
     elif "active derp conns: " in message:
         for region in _ACTIVE_CONN.findall(message):
             yield Clear("derp-unreachable", region)
@@ -149,6 +150,30 @@ def _derp(message: str) -> Iterator[Event]:
         region = next(g for g in home.group("id", "id2", "id3", "id4", "id5") if g)
         if region != "0":  # derp=0 / derp=#0: no home chosen yet (no STUN answer), not a region
             yield Fact("home", region, home.group("code") or "")
+
+
+# magicsock hands a packet for a DERP region to that region's writer through a small queue; when the writer cannot
+# keep up (the relay connection stalled or too slow) it drops the packet after three tries and returns
+# errDropDerpPacket, "too many DERP packets queued; dropping" (wgengine/magicsock, since v0.9x). wireguard-go logs it
+# per data packet ("[xI8Q9] - Failed to send data packet too many DERP packets queued; dropping", since v1.4
+# "peer(xI8Q9…) - Failed to send data packets: …", silenced by wglog in later versions), disco per message
+# ("magicsock: disco: failed to send ping to 127.3.3.40:1 [xI8Q9]: …": the magic IP's port is the region ID).
+_DERP_QUEUE_FULL = re.compile(r"too many DERP packets queued; dropping")
+_QUEUE_PEER = re.compile(
+    r"(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)\s]+)\)) - Failed to send data packet"
+    r"|127\.3\.3\.40:(?P<region>\d+) \[(?P<key3>[^\]\s]+)\]:"
+)
+
+
+def _derp_queue(message: str) -> Iterator[Event]:
+    if _DERP_QUEUE_FULL.search(message) is None:
+        return
+    peer = _QUEUE_PEER.search(message)
+    region = (peer.group("region") if peer else None) or "?"
+    # one dropped packet in a burst happens; repeated, the region's connection is backed up
+    yield Raise("derp-send-queue-full", region, message, weak=True)
+    if peer is not None and (key := peer.group("key") or peer.group("key2") or peer.group("key3")):
+        yield Fact("peer-derp", key, region)
 
 
 # ----------------------------------------------------------------------------- control / coordination
@@ -170,6 +195,7 @@ _MAP_STREAM_ENDED = re.compile(
 _CONTROL_OK = re.compile(
     r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: "
     r"|mapRoutine: state:synchronized|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
+    r"|^PollNetMap: stream="  # v0.9x (early 2020) logged controlclient's messages without "control: "
 )
 # The node is waiting for a person to log in: an auth URL was handed out, an interactive login or a
 # re-authentication started (a new node key), or login attempts back off. Cleared by a later Running/Starting
@@ -185,8 +211,16 @@ _NODE_UNKNOWN = re.compile(r"failed 404: node not found")
 # Control (or Headscale) answered the registration by refusing the tags the node asked for (--advertise-tags,
 # an auth key's tags): reachable, and the node stays logged out until it asks for tags it may own.
 _TAGS_REFUSED = re.compile(r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)")
+# Control answered the registration POST with a client error (controlclient/direct.go: "register request: http %d:
+# %.200s": 400 invalid key, 401, 403 "bad machine key", 404, 410 "auth path not found"): reachable, and the node is
+# not logged in until a login (a fresh key, or fresh state) succeeds. 408 and 429 are the server's own load, and a
+# 5xx is control (or the proxy before it) failing: both stay control trouble.
+_REGISTER_REFUSED = re.compile(r"register request: http 4(?!08|29)\d\d\b")
+# v0.9x (early 2020) answered a registration with "AuthURL is …" or, once the key was registered (controlclient
+# direct.go: "key rotation is complete"), "No AuthURL".
 _LOGIN_DONE = re.compile(
     r"authRoutine: (?:state:(?:authenticated|synchronized)|loggedIn=true)|RegisterReq: got response; .*authURL=false"
+    r"|^(?:control: )?No AuthURL\s*$"
 )
 # The auth routine idle with no login asked for while not logged in: the node was logged out (or never logged
 # in) and waits for `tailscale up` / the app's Log in (controlclient/auto.go: v1.0-v1.4x
@@ -203,11 +237,12 @@ def _control(message: str) -> Iterator[Event]:
         detail = message[fail.start() :]
         # The server answered "invalid/expired key": reachable, the node must log in (below). A
         # "context canceled" is tailscaled itself stopping the request (restart, logout, new prefs).
-        if _TAGS_REFUSED.search(detail):
+        if _TAGS_REFUSED.search(detail) or _REGISTER_REFUSED.search(detail):
             # Only under tailscaled's own wording ("Received error: …"): the bare sentence is the CLI's or the
             # API's (windows.py reads it), and an event would make it a log line.
             yield Clear("control-unreachable")  # control answered
-            yield Raise("login-required", "login", message)
+            if not _LOGIN.search(message):  # raised below (an "invalid key" answer)
+                yield Raise("login-required", "login", message)
         elif _NODE_UNKNOWN.search(detail):
             yield Clear("control-unreachable")  # control answered
         elif not (
@@ -511,9 +546,15 @@ _FIREWALL = re.compile(
     r"^(?:router: )?ConfigureInterface: \S|^getipif: \S|^(?:router: )?setroutes: \S"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
-# `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway).
+# `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
+# lists the IPv6 "filter" table to learn whether to filter IPv6 at all ("ip6tables filtering is not supported on
+# this host: %v", checkSupportsV6Filter: containers such as Codespaces have ip6tables but no kernel filter table)
+# and counts existing rules to pick a mode ("detect iptables rule: %v", "iptables not found: %v; falling back to
+# nftables"): whatever error those carry, tailscaled carries on without that table or with the other tool.
 _FIREWALL_HARMLESS = (
     "continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6", "ip command fwmask support",
+    "filtering is not supported on this host", "detect iptables rule:", "detect nftables rule:",
+    "falling back to nftables",
 )  # fmt: skip
 
 
@@ -543,9 +584,17 @@ _REJECTED = re.compile(
 )
 
 
+# wireguard-go could not hand a received packet to the TUN because Tailscale's inbound packet filter refused it
+# (net/tstun/wrap.go ErrFiltered "packet dropped by filter", under wireguard-go's "Failed to write packet(s) to TUN
+# device: %v", "wg: " before it since wglog): a filter drop, the TUN itself works.
+_FILTERED_WRITE = re.compile(r"Failed to write packets? to TUN device: packet dropped by filter")
+
+
 def _filter(message: str) -> Iterator[Event]:
     if _DROP.match(message) is not None:
         yield Raise("packet-dropped", "filter", message)
+    elif (filtered := _FILTERED_WRITE.search(message)) is not None:
+        yield Raise("packet-dropped", "filter", message[filtered.start() :])
     elif (rejected := _REJECTED.search(message)) is not None:
         yield Raise("packet-dropped", "filter", message[rejected.start() :])
 
@@ -560,8 +609,22 @@ _STATE_STORE = re.compile(
 )
 
 
+# logpolicy saving the log config (the node's log ID) next to the state, in the state directory: "logpolicy.Config
+# write: …" (2020: it ignored MkdirAll's error, so a directory it could not create shows as "no such file or
+# directory" on the temporary file), "logpolicy.Config.Save for <path>: …" since. The directory is missing and cannot
+# be created, or not writable: the state kept there cannot be written either. (logpolicy's "ConfigFromFile"/"Read"
+# failing on a missing file is a first start, not a failure.)
+_LOG_CONFIG_UNSAVED = re.compile(
+    r"logpolicy\.Config(?: write:|\.Save for) .*?(?:no such file or directory|permission denied|operation not "
+    r"permitted|read-only file system|no space left on device|Access is denied|cannot find the path)",
+    re.IGNORECASE,
+)
+
+
 def _store(message: str) -> Iterator[Event]:
-    if _STATE_STORE.search(message) is not None and "logpolicy" not in message:
+    if (unsaved := _LOG_CONFIG_UNSAVED.search(message)) is not None:
+        yield Raise("state-unwritable", "store", message[unsaved.start() :])
+    elif _STATE_STORE.search(message) is not None and "logpolicy" not in message:
         yield Raise("state-unwritable", "store", message)
 
 
@@ -834,6 +897,8 @@ def _serve(message: str) -> Iterator[Event]:
 
 # -------------------------------------------------------------------------------- crash and restart
 
+# tailscale's unit as systemd names it ("tailscaled.service", "tailscale-relay.service", "tailscaled@x.service").
+_TAILSCALE_UNIT = r"[\w@.:-]*tailscale[\w@.:-]*\.service"
 _CRASH = re.compile(
     r"^panic: |^fatal error: |getLocalBackend error: |safesocket\.Listen: |"
     # the Go runtime dying on a signal ("SIGSEGV: segmentation violation", "[signal SIGBUS: bus error …]")
@@ -843,7 +908,8 @@ _CRASH = re.compile(
     r"^wgengine\.New: |"
     # tailscaled's own fatal errors (cmd/tailscaled): a bad command line, no root, a missing flag, a proxy or the
     # engine ending under it
-    r"does not take non-flag arguments|requires root; use sudo tailscaled|^--socket is required|"
+    # (v0.98-v1.2 refused to run without a state file: "--state is required"; later "--statedir (or at least --state)")
+    r"does not take non-flag arguments|requires root; use sudo tailscaled|^--socket is required|^--state is required$|"
     r"^--statedir \(or at least --state\) is required|^--bird-socket is not supported on |^ipnserver\.Run: |"
     r"^(?:HTTP proxy|SOCKS5 server) exited: |failed to start netstack: |^LocalBackend\.Start: |"
     r"wgengine has been closed; shutting down|"
@@ -854,8 +920,18 @@ _CRASH = re.compile(
     r"failed to run localhost IPC server: |"
     # the engine watchdog's verdict: it dumped every goroutine and now exits tailscaled
     r"watchdog timeout on |"
-    r"Main process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
-    r"Active: failed \(Result: |Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: "
+    r"[Mm]ain process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
+    r"Active: failed \(Result: |Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: |"
+    # systemd before v233 (CentOS/RHEL 7, Debian 8) words its verdicts differently and names the unit inside the
+    # sentence: "Unit tailscaled.service entered failed state.", "tailscaled.service failed.", "start request
+    # repeated too quickly for tailscaled.service" (only tailscale's own unit: the journal speaks of every unit)
+    rf"^Unit {_TAILSCALE_UNIT} entered failed state\.?$|^{_TAILSCALE_UNIT} failed\.?$|"
+    rf"^start request repeated too quickly for {_TAILSCALE_UNIT}\.?$"
+)
+# The service manager's verdicts on the run (old systemd's among them): the exit it saw, not the cause.
+_VERDICT = re.compile(
+    r"^(?:[Mm]ain process exited|Failed with result|Active: failed|[Ss]tart request repeated|Unit \S+ entered failed"
+    r"|\S+\.service failed)"
 )
 # A goroutine trace: a crash's ("goroutine 49 [running]:" under panic:, possibly cut off above it), the engine
 # watchdog's pprof dump just before it exits tailscaled ("1 @ 0x…", "#  0x… func+0x… file:line"), or a dump
@@ -935,10 +1011,6 @@ def is_supervisor_verdict(message: str) -> bool:
     return _SUPERVISOR_EXIT.search(message) is not None
 
 
-# The service manager's own verdicts on the run: explained away by an exec failure (tailscaled never started).
-_SERVICE_VERDICT = ("Main process exited", "Failed with result", "Active: failed", "Start request repeated")
-
-
 # systemd speaking about a unit by name ("slurmrestd.service: Main process exited, code=dumped"): in a journal
 # mixing units (`journalctl -b | grep fail`) only tailscaled's own unit's exit is tailscaled's crash.
 _OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|socket|mount|timer): ")
@@ -970,8 +1042,14 @@ def _crash(message: str) -> Iterator[Event]:
         # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
         found = crash.group(0)
         # the service manager seeing the process end: a crash unless a stop was asked for first (fold.py)
-        key = "exit" if found.startswith(("Main process exited", "Failed with result")) else "crash"
-        unless = "exec-failed" if found.startswith(_SERVICE_VERDICT) else ""
+        verdict_seen = _VERDICT.match(found) is not None
+        key = (
+            "exit"
+            if verdict_seen and not found.startswith(("Active: failed", "Start request", "start request"))
+            else "crash"
+        )
+        # the service manager's own verdicts: explained away by an exec failure (tailscaled never started)
+        unless = "exec-failed" if verdict_seen else ""
         yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else key, message, unless=unless)
     elif _DUMP_REQUESTED.search(message) is not None:
         yield Fact("dump", "requested")
@@ -1090,6 +1168,7 @@ def _logtail(message: str) -> Iterator[Event]:
 
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
+    Recogniser("derp-queue", ("DERP packets queued",), _derp_queue),
     Recogniser(
         "control",
         (
@@ -1121,8 +1200,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser(
         "router", ("router", "netfilter", "iptables", "RULE_", "route", "ConfigureInterface", "getipif"), _router
     ),
-    Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem"), _filter),
-    Recogniser("store", ("state", "store", "StateStore", "tailscale"), _store),
+    Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem", "dropped by filter"), _filter),
+    Recogniser("store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config"), _store),
     Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
     Recogniser(
@@ -1147,6 +1226,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "xec format",
             "Active: failed",
             "repeated too quickly",
+            "ain process exited",  # systemd < v233 writes "main process exited"
+            "entered failed state",
+            ".service failed",
             ") error: ",
             "non-flag arguments",
             "requires root; use sudo",
@@ -1208,6 +1290,16 @@ _ANY_EVENT_WORD = any_word_pattern(EVENT_WORDS)
 
 
 _RATELIMIT = re.compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
+# The limiter's older wordings (types/logger/logger.go, before "[RATELIMIT] format(…)" of April 2021 on):
+#   May-Dec 2020   "[RATE LIMITED] %s"                                  the format bare, to the end of the line
+#   Dec 2020       "[RATE LIMITED] format string \"%s\""               the format quoted, nothing escaped
+#   Jan-Apr 2021   "[RATE LIMITED] format string \"%s\" (example: \"%s\")"  and one message it stands for, formatted
+# A format stands for repeats like the newer wording; an example is a real message and is read as one.
+_RATE_LIMITED_V1 = re.compile(
+    r'^\[RATE LIMITED\] (?:format string "(?P<quoted>.*?)"(?: \(example: "(?P<example>.*)"\))?|(?P<format>.+?))\s*$'
+)
+# Its first wording (May 2020, for two weeks) logged the repeated message itself, formatted, behind a sentence.
+_SUPPRESSED_MAY_2020 = "Repeated messages were suppressed by rate limiting. Original message: "
 # A rate-limited control error whose format is only a verb ("Received error: %v", "TryLogin: %v") names no
 # error: a refused registration (control answered) logs the same format, so it is no evidence control is unreachable.
 _VERB_ONLY_CONTROL_ERROR = re.compile(r"(?:Received error|TryLogin|PollNetMap|lite map update error): %[vsw]$")
@@ -1215,12 +1307,23 @@ _VERB_ONLY_CONTROL_ERROR = re.compile(r"(?:Received error|TryLogin|PollNetMap|li
 
 def events_of(message: str) -> Iterator[Event]:
     """Every event one message raises, recognisers in registry order."""
+    if message.startswith(_SUPPRESSED_MAY_2020):
+        yield from _events_of(message.removeprefix(_SUPPRESSED_MAY_2020))  # the message itself, formatted
+        return
+    form = None
     if message.startswith("[RATELIMIT] format(") and (limited := _RATELIMIT.match(message)) is not None:
+        form = limited.group("format")
+    elif message.startswith("[RATE LIMITED] ") and (older := _RATE_LIMITED_V1.match(message)) is not None:
+        if older.group("example") is not None:
+            yield from _events_of(older.group("example"))
+            return
+        form = older.group("quoted") if older.group("quoted") is not None else older.group("format")
+    if form is not None:
         # The rate limiter prints the format of a message logged too often ("router: %s add failed: %v"): it
         # stands for repeats of that message. Its issue holds; what the verbs would have named (a peer, a
         # region) is unknown ("?"), and it proves no success.
-        verb_only = _VERB_ONLY_CONTROL_ERROR.search(limited.group("format")) is not None
-        for event in _events_of(limited.group("format")):
+        verb_only = _VERB_ONLY_CONTROL_ERROR.search(form) is not None
+        for event in _events_of(form):
             if verb_only and isinstance(event, Raise) and event.kind == "control-unreachable":
                 continue
             if isinstance(event, Raise):

@@ -34,9 +34,12 @@ _SEVERITY = {
     "socket-in-use": Severity.WARNING,  # the daemon already running is fine: only the extra start failed
     "no-peer-for-address": Severity.WARNING,
     "inbound-port-unhandled": Severity.WARNING,  # the tailnet path works: the app on this node does not listen
+    "derp-send-queue-full": Severity.WARNING,  # relayed traffic is lossy or stalled, not cut off
     "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work
 }
 _EVIDENCE = 3
+# The rate limiter's warning (today's wording, and v1.0-v1.6's): it says a message came often, a real line says what
+_LIMITER, _LIMITER_V1 = "[RATELIMIT]", "[RATE LIMITED]"
 
 
 @dataclass
@@ -136,9 +139,12 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                     weak=current.raised.weak and event.weak,
                     unless=current.raised.unless if current.raised.unless == event.unless else "",
                     # a crash's first line names the cause (panic: …); what follows is its trace and exit; a
-                    # rate-limited format says less than the message it stands for
+                    # rate-limited format says less than the message it stands for, a login attempt backing off
+                    # less than the answer that refused the login
                     detail=current.raised.detail
-                    if event.kind == "crash" or event.detail.startswith("[RATELIMIT]")
+                    if event.kind == "crash"
+                    or event.detail.startswith((_LIMITER, _LIMITER_V1))
+                    or (event.unless and not current.raised.unless)
                     else event.detail,
                 )
                 current.count += 1
@@ -152,6 +158,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             _fact(result, event, line, peers)
     for slot, opened in after_restart.items():
         open_issues.setdefault(slot, opened)  # the new run never got further: the old failure stands
+    _merge_unnamed_queue_drops(open_issues)
     for (kind, key), opened in open_issues.items():
         if not opened.holds():
             continue
@@ -159,7 +166,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             k == opened.raised.unless and open_issues[(k, x)].holds() for k, x in open_issues
         ):
             continue  # explained by what still holds (login attempts while control cannot be reached)
-        if kind == "derp-unreachable" and key in result.derp_codes:
+        if kind in ("derp-unreachable", "derp-send-queue-full") and key in result.derp_codes:
             key_shown = f"{key} ({result.derp_codes[key]})"
         else:
             key_shown = key
@@ -172,7 +179,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                 message=opened.raised.detail,
                 key=key_shown,
                 # the rate limiter's "[RATELIMIT] format(…)" says it happened often, a real line says what
-                lines=tuple(sorted(opened.lines, key=lambda line: "[RATELIMIT]" in line.text)),
+                lines=tuple(sorted(opened.lines, key=lambda line: _LIMITER in line.text or _LIMITER_V1 in line.text)),
                 count=opened.count,
             )
         )
@@ -180,12 +187,25 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     return result
 
 
+def _merge_unnamed_queue_drops(open_issues: dict[tuple[str, str], _Open]) -> None:
+    """wireguard-go's drop lines name no region, disco's do: with one region named, the unnamed drops are its."""
+    unnamed = open_issues.get(("derp-send-queue-full", "?"))
+    named = [slot for slot in open_issues if slot[0] == "derp-send-queue-full" and slot[1] != "?"]
+    if unnamed is None or len(named) != 1:
+        return
+    region = open_issues[named[0]]
+    region.units.extend(unnamed.units)
+    region.count += unnamed.count
+    region.lines = sorted({*region.lines, *unnamed.lines}, key=lambda line: line.number)[:_EVIDENCE]
+    del open_issues[("derp-send-queue-full", "?")]
+
+
 def _clears(event: Clear, slot: tuple[str, str], opened: _Open, home: HomeDerp | None) -> bool:
     if event.origin:
         return opened.raised.origin == event.origin
     if slot[0] == event.kind and (event.key is None or slot[1] == event.key):
         return True
-    if slot == ("derp-unreachable", "?"):
+    if slot[1] == "?" and slot[0] in ("derp-unreachable", "derp-send-queue-full"):
         return event.kind == slot[0]  # a drop whose region a redaction took: any relay connecting again ends it
     # a warnable's "no home relay" is over once the home region (or any, home unknown) connects
     return (

@@ -6,6 +6,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     Nov 13 02:07:34 host tailscaled[11844]:           journald / syslog, any locale ("янв 30", "11月 21",
                                                       Catalan "de des. 16" / "d'abr. 3", Korean "12월 16")
     Jun 29 23:11:32 tailscaled[73232]:                journald with the host removed
+    Oct 31 17:10:32 host tailscaled [761]:            a retyped journal, a space before the pid
     tailscaled[1863]:                                 journald, date and host cut off
     Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]:   OpenWrt logread
     2021-07-17T15:03:36.462Z host tailscaled[14930]:  journald --output=short-iso
@@ -23,6 +24,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
     Mar 14 00:37:03 | tailscaled | 10767 |            pfSense's log page copied as columns
     05/05 07:04:23                                    a log viewer's month/day stamp
+    04-23,14:36:03.590 63.0M/92.1M                    2020 pastes: month-day,time and memory stats
     Feb 18 14:59:57 Tower tailscaled: / <30>1 2024-…Z host tailscaled 123 - - …   syslog without PID, RFC 5424
     tailscale-1  | …  /  [pod/ts-0/tailscale] …      docker compose, kubectl logs --prefix
     [tailscale-beszel] 2026-05-30T07:06:28.7Z …       a container's name in brackets before a stamp
@@ -30,6 +32,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     message repeated 3 times: [ … ]                   rsyslog folding repeats (the closing "]" goes too)
     ##011 0xb525c4#011tailscale.com/…                 rsyslog's #011 escape of a tab
     [2024-01-01 10:00:00] …                           a supervisor's bracketed stamp
+    srv: 0.8M/0.0M …                                  the old Windows GUI relaying its service subprocess
     stdout / stderr, 19.8M/125.1M, ^3.2M, 05:51:29, [v1], _italics_   stream names, memory stats (Android,
                                                       iOS), a time column
     tailscaled Drop: …  /  tailscaled: …                 the program name alone (grep -h, some viewers)
@@ -67,8 +70,13 @@ _DATE = (
 _HOST = r"(?:[\w.-]+|<[^<>\s]*>|\[[^\[\]\s]*\]|\*+|\{[^{}\s]*\})"
 _SYSLOG = re.compile(
     r"^(?:<\d+>\d? ?)?(?:" + _DATE + r"\s+)?(?:(?P<host>" + _HOST + r")\s+)?(?P<proc>[\w.@/-]+)\[\d+\]:\s*"
-    # syslog without a PID (Unraid, busybox): only with a date and only for tailscaled itself
-    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc2>tailscaled):\s+"
+    # syslog without a PID (Unraid, busybox; RHEL/CentOS 7's /var/log/messages writes systemd's lines so):
+    # only with a date and only for tailscaled itself and the service manager speaking of it
+    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc2>tailscaled|systemd):\s+"
+    # a retyped or OCR'd journal with a space before the pid ("Oct 31 17:10:32 host tailscaled [761]: …"): only
+    # with a date, since a message of its own may hold "word [12]: …"; before RFC 5424, which would read "[761]:"
+    # as the msgid and the message's own "[CnK7M]" as structured data
+    r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc5>[\w.@/-]+) \[\d+\]:\s*"
     # RFC 5424 (pfSense/OPNsense, rsyslog): <pri>1 stamp host app procid msgid [sd] message
     r"|^(?:<\d+>\d )?\d{4}-\d{2}-\d{2}T\S+ \S+ (?P<proc3>tailscaled) \S+ \S+ (?:\[[^\]]*\]|-) "
     # a firewall's log page copied as columns (pfSense: "Mar 14 00:37:03 | tailscaled | 10767 | …")
@@ -88,6 +96,7 @@ _STAMP = re.compile(
     r"|\d{1,3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})"
     r"|\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
     r"|\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"  # a log viewer's month/day stamp ("05/05 07:04:23")
+    r"|\d{2}-\d{2},\d{2}:\d{2}:\d{2}(?:\.\d+)?"  # 2020 log pastes' month-day,time ("04-23,14:36:03.590")
     r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
     # TrueNAS/Kubernetes UIs glue the runtime's stamp to the line: "…06:42:26.1+00:002025/01/20 …"
     r"(?:\s+|$|(?<=[+-]\d\d:\d\d)(?=\w))"
@@ -147,6 +156,9 @@ _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
 # (a log view or a copy may drop the level and its elapsed-seconds column: "endpoint/tailscale[tailnet]: …")
 _SINGBOX = re.compile(r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?endpoint/tailscale\[[^\]]*\]:\s+")
 _LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
+# The Windows GUI of v0.100-v1.2 (tailscale-ipn) running the service as its subprocess ("tailscale-ipn /subproc")
+# and relaying its output tagged "srv: " (then memory counters, taken off below).
+_SUBPROC_TAG = "srv: "
 _NOISE = re.compile(
     r"^(?:stdout|stderr|STDOUT|STDERR)\s+|^\d+(?:\.\d+)?M/\d+(?:\.\d+)?M\s+|^\^\d+(?:\.\d+)?[KMG]\s+|^\[v\d\]\s+|^_"
 )
@@ -222,7 +234,13 @@ def message_of(text: str) -> Message:
                 process, text = "talos", text[len(_TALOS_TAG) :]
             continue
         if (syslog := _SYSLOG.match(text)) is not None:
-            process = syslog.group("proc") or syslog.group("proc2") or syslog.group("proc3") or syslog.group("proc4")
+            process = (
+                syslog.group("proc")
+                or syslog.group("proc2")
+                or syslog.group("proc3")
+                or syslog.group("proc4")
+                or syslog.group("proc5")
+            )
             form, text = "journald", text[syslog.end() :]
             continue
         if first == "[" and (stamp := _BRACKET_STAMP.match(text) or _CONTAINER.match(text)) is not None:
@@ -235,6 +253,9 @@ def message_of(text: str) -> Message:
             if _WINDOWS_SERVICE.match(text):
                 form = "windows-service"
             text, stamped = text[stamp.end() :], True
+            continue
+        if first == "s" and text.startswith(_SUBPROC_TAG):
+            text = text[len(_SUBPROC_TAG) :]
             continue
         if first in "sS[_^0123456789" and (noise := _NOISE.match(text)) is not None:
             text = text[noise.end() :]

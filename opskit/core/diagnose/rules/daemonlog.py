@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from opskit.core.diagnose.daemonlog.events import is_supervisor_verdict
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
+from opskit.core.diagnose.regions import region
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
@@ -33,6 +34,8 @@ def _finding(
     )
 
 
+# the file logpolicy could not open, in a directory that does not exist: "open /var/lib/tailscale/x.tmp: no such …"
+_MISSING_DIR = re.compile(r"open \"?(?P<dir>/[^\s\":]+)/[^/\s\":]+\"?: no such file or directory", re.IGNORECASE)
 _NOT_ROOT = re.compile(r"permission denied|operation not permitted", re.IGNORECASE)
 
 
@@ -140,6 +143,63 @@ def derp_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
         else "Check outbound TCP 443 to the region (`tailscale debug derp <region>`, `curl -v "
         "https://derpN.tailscale.com/derp`), proxies and TLS interception on the way; `tailscale netcheck` "
         "shows which regions answer.",
+    )
+
+
+def _region_shown(key: str) -> str:
+    """ "4" → "4 (fra, Frankfurt)" for a public region (IDs under 900); custom and already-named keys as they are."""
+    if not key.isdigit() or int(key) >= 900 or (public := region(key)) is None or not public["name"]:
+        return key
+    return f"{key} ({public['code']}, {public['name']})"
+
+
+@rule(
+    id="TS-LOG-DERP-SEND-QUEUE-FULL",
+    name="log-derp-send-queue-full",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="tailscaled's writes to a DERP region back up: relayed packets are dropped",
+    target="daemon-log",
+)
+def derp_send_queue_full(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: magicsock hands each packet for a DERP region to that region's writer through a small queue;
+    ``too many DERP packets queued; dropping`` is the queue still full after three tries, so the packet is
+    dropped. wireguard-go logs it per data packet (``[xI8Q9] - Failed to send data packet too many DERP
+    packets queued; dropping``; ``peer(…) - Failed to send data packets: …``), disco per message (``magicsock:
+    disco: failed to send ping to 127.3.3.40:1 [xI8Q9]: …``, the port being the region). The connection to the
+    relay exists but is stalled or too slow for the traffic: relayed packets to the peers behind it are lost,
+    so their connections stall or crawl. Once is a burst; repeated, the connection is backed up. A later
+    ``magicsock: derp-N connected`` (a fresh connection) clears it.
+
+    *Bad*::
+
+        04-23,14:36:03.590 63.0M/92.1M [xI8Q9] - Failed to send data packet too many DERP packets queued; dropping
+        04-23,14:36:03.590 63.0M/92.1M [xI8Q9] - Failed to send data packet too many DERP packets queued; dropping
+
+    *Good*::
+
+        04-23,14:36:03.590 63.0M/92.1M [xI8Q9] - Failed to send data packet too many DERP packets queued; dropping
+        04-23,14:36:09.120 63.0M/92.1M magicsock: derp-1 connected; connGen=2
+    """
+    issues = log.issues_of("derp-send-queue-full")
+    regions = sorted({issue.key for issue in issues} - {"?"})
+    where = (
+        f"DERP region {', '.join(_region_shown(key) for key in regions)}"
+        if regions
+        else "a DERP region (the lines do not name it)"
+    )
+    peers = sorted({peer.key for peer in log.peers if peer.derp_region is not None and not peer.endpoint})
+    to_peers = f" to {', '.join(peers)}" if peers else ""
+    region_arg = regions[0].split(" ")[0] if regions else "<region>"
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled's writes to {where} back up and it drops relayed packets{to_peers} ({_last(issues)}): the "
+        "relay connection is stalled or too slow, so traffic to peers reached through it is lossy or stalls.",
+        f"Check that DERP connection: `tailscale netcheck` (latency to each region) and `tailscale debug derp "
+        f"{region_arg}`; check the uplink for saturation or loss (a slow or congested link, a proxy or middlebox "
+        "throttling the long-lived TLS connection); let the peers connect directly (UDP 41641 open) so traffic "
+        "stops going through DERP; upgrade very old clients.",
     )
 
 
@@ -398,7 +458,9 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     """*Why*: tailscaled keeps its node key and prefs in the state file (``--state``, default
     /var/lib/tailscale/tailscaled.state; ``C:\\ProgramData\\Tailscale\\server-state.conf`` on Windows).
     Permission, read-only or full-disk errors there stop it (``store.New: …``), or lose the login at every
-    restart.
+    restart. logpolicy saving its log config (the node's log ID) in that directory and failing
+    (``logpolicy.Config.Save for …: …``; 2020's ``logpolicy.Config write: …: no such file or directory`` when
+    it could not create the directory) shows the same directory cannot be written.
 
     *Bad*::
 
@@ -409,11 +471,27 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
         logpolicy: using system state directory "/var/lib/tailscale"
     """
     issues = log.issues_of("state-unwritable")
+    # logpolicy could not create the directory it keeps the log config in, next to the state
+    missing_dir = next(
+        (
+            (where.group("dir") if (where := _MISSING_DIR.search(issue.message)) else "<its state directory>")
+            for issue in issues
+            if issue.message.startswith("logpolicy.Config") and "no such file or directory" in issue.message.lower()
+        ),
+        None,
+    )
     yield from _finding(
         ctx,
         issues,
-        f"tailscaled cannot write its state ({_last(issues)}).",
-        "Give the daemon a writable, persistent state directory (`tailscaled --statedir=/path`, in Kubernetes a "
+        f"tailscaled cannot write its state ({_last(issues)})"
+        + (": its state directory does not exist and could not be created." if missing_dir else "."),
+        (
+            f"Create the directory and let the program's user write it (`sudo mkdir -p {missing_dir}`), or run it "
+            "as root (`sudo …`). "
+            if missing_dir
+            else ""
+        )
+        + "Give the daemon a writable, persistent state directory (`tailscaled --statedir=/path`, in Kubernetes a "
         "volume or `--state=kube:<secret>` with RBAC, in containers TS_STATE_DIR on a volume); check `ls -ld "
         "/var/lib/tailscale` (0700, owned by the daemon's user), free space and read-only mounts.",
     )

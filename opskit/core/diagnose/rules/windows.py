@@ -383,6 +383,17 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "Bring the node up (`tailscale up`, `tailscale status`), then retry; run the query as root or the "
         "operator; check the tailnet's DNS settings in the admin console.",
     ),
+    CliErrorKind.INSTALL_FAILED: (
+        "installing or updating Tailscale failed before it ran: Tailscale is installed here as a systemd system "
+        "extension (a sysext image merged over /usr by systemd-sysext.service, as the Steam Deck/SteamOS install "
+        "scripts, Flatcar and atomic desktops do) and systemd-sysext.service failed to merge it, so this run "
+        "installed or updated nothing and started no tailscaled. Its journal says why (often an extension still "
+        "merged: 'Hierarchy /usr is already merged'; or an image whose extension-release does not match the OS "
+        "after an OS update).",
+        "Read `journalctl -xeu systemd-sysext.service`; if an extension is still merged, run `sudo systemd-sysext "
+        "unmerge` (or `sudo systemd-sysext refresh`), check `systemd-sysext status`, then re-run the installer "
+        "(after a SteamOS update, re-run it so the extension matches the new OS version).",
+    ),
     CliErrorKind.CONFIGURE_FAILED: (
         "a `tailscale configure` command (kubeconfig, pve-appliance, flash-appliance, jetkvm, the macOS system "
         "extension) refused or failed on this machine: a prerequisite of the target is missing.",
@@ -485,6 +496,31 @@ _APPLE_APP_CANNOT_CONNECT = (
     "VPN configuration and reinstall the app from the same source (App Store or standalone).",
 )
 
+# The old Windows GUI's "Tailscale service is not running." over the dial error it got: the GUI reached no
+# listener on the service's IPC endpoint (127.0.0.1:41112 before LocalAPI's named pipe).
+_GUI_DIAL_FAILED = re.compile(r"dial (?:tcp|unix) \S+: .*(?:actively refused|connection refused|no such file)", re.I)
+_GUI_DIAL_FAILED_TEXT = (
+    "the Tailscale GUI dialled the service's IPC endpoint and nothing listened there ('{dial}'): the Tailscale "
+    "service is stopped, crashed, or still starting (it listens only once its start-up is done, and on a "
+    "slow machine or with much firewall setup that can take a while); a process seen in Task Manager is not "
+    "proof that it listens.",
+    "Check the service (`Get-Service Tailscale`, Services > Tailscale: Running, Automatic) and wait a minute "
+    "after it starts, then reopen the GUI; if it keeps failing, read the service log "
+    "(C:\\ProgramData\\Tailscale\\Logs) for why it stops or hangs before listening, and update Tailscale.",
+)
+
+# systemd-sysext's own reason in the unit's journal: an extension is still merged over the hierarchy.
+_SYSEXT_MERGED = re.compile(r"Hierarchy '?(?P<hierarchy>/\w+)/?'? is already merged", re.IGNORECASE)
+_SYSEXT_ALREADY_MERGED = (
+    "installing or updating Tailscale failed before it ran: Tailscale is installed here as a systemd system "
+    "extension, and systemd-sysext.service refused to merge because an extension is still merged over /usr "
+    "('Hierarchy … is already merged': the unit's merge does not replace a merge that is in place), so the new "
+    "or updated Tailscale was not put in place and no tailscaled was started by this run.",
+    "Unmerge first: `sudo systemd-sysext unmerge` (or `sudo systemd-sysext refresh`, which unmerges and merges "
+    "again), check `systemd-sysext status` lists the tailscale extension, then re-run the installer or "
+    "`sudo systemctl restart systemd-sysext.service`, and `sudo systemctl start tailscaled`.",
+)
+
 
 # `tailscale up --login-server=X` where X is not the control server the node is logged in to.
 _LOGIN_SERVER_CHANGE = re.compile(r"can.t change --login-server without --force-reauth", re.IGNORECASE)
@@ -558,6 +594,10 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
         cause, fix = _job_failed_text([e for e in found if _JOB_FAILED.search(e.line.text)])
     if kind is CliErrorKind.GUI_CANNOT_CONNECT and all(_APPLE_APP.search(e.line.text) for e in found):
         cause, fix = _APPLE_APP_CANNOT_CONNECT
+    elif kind is CliErrorKind.INSTALL_FAILED and any(_SYSEXT_MERGED.search(e.detail) for e in found):
+        cause, fix = _SYSEXT_ALREADY_MERGED
+    elif kind is CliErrorKind.GUI_CANNOT_CONNECT and (dial := _GUI_DIAL_FAILED.search(found[0].detail)):
+        cause, fix = _GUI_DIAL_FAILED_TEXT[0].format(dial=dial.group(0)), _GUI_DIAL_FAILED_TEXT[1]
     if kind is CliErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
         cause, fix = _LOGIN_SERVER_REFUSED
     if kind is CliErrorKind.CLI_USAGE and all(_CERT_NAME_HINT.search(e.line.text) for e in found):
@@ -1769,7 +1809,7 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     name="cli-taildrop-failed",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="tailscale file cp (Taildrop) could not send the file",
+    summary="Taildrop (tailscale file cp / file get) failed",
     target="windows",
 )
 def taildrop_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -2433,6 +2473,38 @@ def configure_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(CliErrorKind.CONFIGURE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-INSTALL-FAILED",
+    name="cli-install-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="Installing or updating Tailscale failed (install script, system extension), outside tailscale update",
+    target="windows",
+)
+def install_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: on an immutable /usr (SteamOS on the Steam Deck, Flatcar, Fedora atomic desktops) Tailscale is
+    installed as a systemd system extension: the installer puts a sysext image in /var/lib/extensions and
+    restarts systemd-sysext.service, which merges every extension over /usr. When that unit fails, systemctl
+    prints ``Job for systemd-sysext.service failed …`` and Tailscale is neither installed nor updated; the
+    unit's journal names the reason (``Hierarchy /usr is already merged``: unmerge or refresh first). This is
+    not tailscaled's unit failing: tailscaled never got that far. Tailscale's Linux install script
+    (install.sh) stopping before it installed anything (an OS it does not know, no curl/wget, no way to root,
+    pkgs.tailscale.com unreachable, SteamOS sent to the Deck installer) is the same kind (CLI refusals catalog).
+
+    *Bad*::
+
+        Installing Tailscale: Getting version...got 1.50.1. Downloading...done. Installing...Job for systemd-sysext.service failed because the control process exited with error code.
+        See "systemctl status systemd-sysext.service" and "journalctl -xeu systemd-sysext.service" for details.
+
+    *Good*::
+
+        $ sudo systemctl restart systemd-sysext
+        $ tailscale status
+        100.101.102.103  steamdeck  deck@  linux  -
+    """
+    yield from _emit(CliErrorKind.INSTALL_FAILED, report, ctx)
 
 
 @rule(

@@ -1,0 +1,105 @@
+"""Catalogued refusals of Tailscale's Linux install script (scripts/installer.sh, `curl -fsSL
+https://tailscale.com/install.sh | sh`), at commit de9ec7ee2: each one stops the script before anything is
+installed (kind ``install-failed``: installing Tailscale itself failed, outside `tailscale update`).
+
+The script's own questions and progress ("Installing Tailscale for …", "Installation complete!") are not
+refusals; its "Warning: … maintains their own Tailscale package" advisories are not failures either. Its
+"unsupported track X" is left to the catalog's `tailscale update --track` entry (the same words).
+"""
+
+from __future__ import annotations
+
+import re
+
+from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.models import CliErrorKind
+
+_INSTALL = CliErrorKind.INSTALL_FAILED
+_SCRIPT = "scripts/installer.sh"
+_STATIC = "https://pkgs.tailscale.com/stable/#static"
+
+
+def _entry(phrase: str, pattern: str, cause: str, fix: str, example: str) -> Refusal:
+    return Refusal(_INSTALL, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, _SCRIPT, example)
+
+
+REFUSALS: tuple[Refusal, ...] = (
+    _entry(
+        "determine what kind of linux",
+        r"Couldn.t determine what kind of Linux is running",
+        "Tailscale's install script could not recognise this Linux distribution (from /etc/os-release) and "
+        "installed nothing.",
+        f"Install the static binaries ({_STATIC}: tailscale and tailscaled, plus a service unit), or the "
+        "distribution's own tailscale package.",
+        "Couldn't determine what kind of Linux is running.",
+    ),
+    _entry(
+        "determine what operating system",
+        r"Couldn.t determine what operating system you.re running",
+        "Tailscale's install script could not tell which operating system this is (no /etc/os-release it "
+        "knows, or not Linux/FreeBSD/OpenBSD/macOS) and installed nothing.",
+        f"Install Tailscale the way https://tailscale.com/download lists for this system, or the static "
+        f"binaries ({_STATIC}).",
+        "Couldn't determine what operating system you're running.",
+    ),
+    _entry(
+        "supported by this script yet",
+        r"(?P<system>[\w.-]+(?: [\w.-]+)?) isn.t supported by this script yet",
+        'Tailscale\'s install script knows "{system}" but has no package for it (this release or version) '
+        "and installed nothing.",
+        f"Use the distribution's own tailscale package if it has one, or the static binaries ({_STATIC}); on "
+        "an older release, upgrade it.",
+        "ubuntu 14.04 isn't supported by this script yet.",
+    ),
+    _entry(
+        "needs either curl or wget",
+        r"The installer needs either curl or wget to download files",
+        "Tailscale's install script found neither curl nor wget to download the package with: nothing was installed.",
+        "Install curl (or wget) with the system's package manager, then run the install script again.",
+        "The installer needs either curl or wget to download files.",
+    ),
+    _entry(
+        "installer cannot reach",
+        r"The installer cannot reach (?P<url>https?://[^\s`'\"]+)",
+        "Tailscale's install script could not download from {url} (no internet access, DNS, a proxy or "
+        "firewall, or TLS interception): nothing was installed. The lines after it show curl's or wget's error.",
+        "Check `curl -v {url}` from this machine (DNS, proxy variables, firewall, the clock for TLS), fix what "
+        "it shows, then run the install script again.",
+        "The installer cannot reach https://pkgs.tailscale.com/",
+    ),
+    _entry(
+        "needs to run commands as root",
+        r"This installer needs to run commands as root",
+        "Tailscale's install script is not running as root and found neither sudo nor doas to become root: "
+        "nothing was installed.",
+        "Run it as root (`su -c 'curl -fsSL https://tailscale.com/install.sh | sh'`), or install sudo or doas.",
+        "This installer needs to run commands as root.",
+    ),
+    _entry(
+        "requires the community repo",
+        r"installing tailscale requires the community repo to be enabled in /etc/apk/repositories",
+        "on Alpine, the tailscale package lives in the community repository, which is not enabled here: the "
+        "install script installed nothing.",
+        "Uncomment the community line in /etc/apk/repositories, run `apk update`, then `apk add tailscale` (or "
+        "the install script again).",
+        "installing tailscale requires the community repo to be enabled in /etc/apk/repositories",
+    ),
+    _entry(
+        "install tailscale on steamos",
+        r"To install Tailscale on SteamOS, please follow the instructions here",
+        "Tailscale's install script does not install on SteamOS (its /usr is read-only and replaced by every "
+        "OS update): it stopped and points to the Steam Deck installer, which adds Tailscale as a systemd "
+        "system extension.",
+        "Follow https://github.com/tailscale-dev/deck-tailscale (re-run it after SteamOS updates).",
+        "To install Tailscale on SteamOS, please follow the instructions here:",
+    ),
+    _entry(
+        "dnf 5 detected",
+        r"dnf 5 detected, but .dnf-command\(config-manager\). not available and dnf-3 not found",
+        "Tailscale's install script needs dnf's config-manager to add the Tailscale repository, and this "
+        "dnf 5 has no config-manager plugin (nor dnf-3): nothing was installed.",
+        "Install it (`sudo dnf install 'dnf-command(config-manager)'`, dnf5-plugins), then run the install "
+        "script again.",
+        "dnf 5 detected, but 'dnf-command(config-manager)' not available and dnf-3 not found",
+    ),
+)
