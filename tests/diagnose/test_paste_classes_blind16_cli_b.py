@@ -69,6 +69,8 @@ TUNNEL_MESSAGES = [
     ("The operation couldn’t be completed. (NEVPNErrorDomain error 1.)", "allow the VPN configuration"),
     ("Could not start Tailscale: The operation couldn't be completed. (NEVPNErrorDomain error 2.)", "VPN"),
     ("NEVPNErrorDomain error 5", "allow the VPN configuration"),
+    ('Error Domain=NEVPNErrorDomain Code=1 "(null)"', "allow the VPN configuration"),
+    ('startVPNTunnel failed: Error Domain=NEVPNErrorDomain Code=4 "The VPN configuration is stale"', "VPN"),
     ("Failed to allow VPN configuration", "allow the VPN configuration"),
     ("Tailscale failed to add the VPN configuration.", "allow the VPN configuration"),
     ("Can't add a VPN configuration for Tailscale", "allow the VPN configuration"),
@@ -209,3 +211,28 @@ def test_systray_failure_beside_a_tailscaled_answer_is_still_the_tray() -> None:
 def test_other_trays_and_prose_are_no_systray_failure(line: str) -> None:
     document = _json(f"{line}\n$ tailscale status\n100.101.102.103  laptop  alice@  linux  -\n")
     assert "systray-failed" not in _kinds(document), line
+
+
+SUDO_RUN = """$ sudo tailscale systray
+2025/10/10 19:51:39 starting
+
+It appears that you might be running the systray with sudo/doas.
+This can lead to issues with D-Bus, and should be avoided.
+
+The systray application should be run with the same user as your desktop session.
+This usually means that you should run the application like:
+
+tailscale systray
+
+See https://tailscale.com/kb/1597/linux-systray for more information.
+2025/10/10 19:51:39 systray error: failed to register: {reason}
+"""
+
+
+@pytest.mark.parametrize("reason", REGISTER_REASONS)
+def test_a_whole_sudo_run_is_one_tray_finding(reason: str) -> None:
+    document = _json(SUDO_RUN.format(reason=reason))
+    assert set(_kinds(document)) == {"systray-failed"}
+    finding = _finding(document, "TS-CLI-SYSTRAY-FAILED")
+    assert "sudo" in finding["cause"] and "not with sudo" in finding["fix"]
+    assert document["findings"] == [finding]

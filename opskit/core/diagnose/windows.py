@@ -248,12 +248,13 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # The iOS/macOS app could not start its VPN tunnel (the packet-tunnel Network Extension): the iOS app's
     # "An issue in this version of iOS is preventing the Tailscale tunnel from starting. Reboot …", the macOS
     # app's "Oops! The Tailscale network extension failed to start.", Apple's NEVPNErrorDomain codes 1-6
-    # (configuration invalid, disabled, connection failed, stale, read/write failed, unknown) and the VPN
+    # (configuration invalid, disabled, connection failed, stale, read/write failed, unknown), as the app's
+    # alert words them or as NSError prints them (`Error Domain=NEVPNErrorDomain Code=1 "…"`), and the VPN
     # configuration the app could not get allowed or added. Before GUI_FAILED_TO_START ("failed to start").
     (
         CliErrorKind.TUNNEL_START_FAILED,
         r"preventing the Tailscale tunnel from starting|\bThe Tailscale network extension failed to start"
-        r"|\bNEVPNErrorDomain(?: error)? [1-6]\b"
+        r"|\bNEVPNErrorDomain(?: error | Code=| )[1-6]\b"
         r"|\bfail(?:ed|s)? to (?:allow|add|install|save) (?:the |a )?VPN configuration"
         r"|\bcan.?t add (?:the |a )?VPN configuration",
     ),

@@ -621,7 +621,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
             ),
         ),
         (
-            re.compile(r"NEVPNErrorDomain(?: error)? [1-6]|VPN configuration", re.IGNORECASE),
+            re.compile(r"NEVPNErrorDomain(?: error | Code=| )[1-6]|VPN configuration", re.IGNORECASE),
             (
                 "the system refused the app's VPN configuration (Apple's NEVPNErrorDomain: 1 invalid, 2 "
                 "disabled, 3 connection failed, 4 stale, 5 could not be saved, 6 unknown; or the 'Allow VPN "
