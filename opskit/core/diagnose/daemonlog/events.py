@@ -605,7 +605,15 @@ _STATE_STORE = re.compile(
     r"(?:store\.New|StateStore|WriteState|state (?:store|file|directory)|creating state directory|tailscaled\.state|"
     r"/var/lib/tailscale|server-state\.conf)[^\n]*?(?:permission denied|operation not permitted|read-only file system|"
     r"no space left on device|Access is denied)|state store is unhealthy|[Ff]ailed to save new controlclient state|"
-    r"error writing machine key to store|kube ?store: (?:error|failed)"
+    r"error writing machine key to store|kube ?store: (?:error|failed)|"
+    # cmd/tailscaled: store.New failing at all is the state store that cannot be opened ("store.New: %w" when the
+    # daemon exits on it, "store.New failed: %v; starting with in-memory store with a health warning" since the
+    # state-store-health warnable): a directory it cannot create, a state file it cannot parse, a TPM-sealed one
+    # the TPM will not unseal (feature/tpm: reset, replaced, TPM_RC_LOCKOUT in dictionary-attack lockout) — its
+    # state cannot be read, whatever the wrapping. feature/tpm's own words name the sealed file outside store.New
+    # too (sealing it on a write, migrating it to or from the sealed format at start).
+    r"\bstore\.New(?: failed)?: \S|failed to (?:un)?seal (?:state file|encryption key (?:with|to) TPM)|"
+    r"has not been TPM-sealed or is corrupt|failed to migrate existing (?:TPM-sealed )?state file|newTPMStore\("
 )
 
 
