@@ -100,3 +100,109 @@ def test_an_empty_state_file_treated_as_missing_is_no_failure() -> None:
     line = 'store.NewFileStore("/var/lib/tailscale/tailscaled.state"): file empty; treating it like a missing file'
     log = _log(f'logpolicy: using system state directory "/var/lib/tailscale"\n{line} [warning]\n')
     assert "state-unwritable" not in _kinds(log)
+
+
+# ------------------------------------------------------- a unit status whose last run ended on an error
+
+# systemd's systemctl status: "(Result: …)" follows the Active state whenever the last run did not succeed, in
+# whatever state the unit is now; the main process line says how that run ended.
+FAILING_ACTIVE = [
+    "failed",
+    "activating (auto-restart)",
+    "deactivating (stop-post)",
+    "deactivating (final-sigterm)",
+    "inactive (dead)",
+]
+RESULTS = ["exit-code", "signal", "core-dump", "timeout", "watchdog", "start-limit-hit", "oom-kill"]
+FAULT_ENDS = ["code=exited, status=1/FAILURE", "code=exited, status=2/INVALIDARGUMENT", "code=dumped, signal=ABRT",
+              "code=killed, signal=SEGV"]  # fmt: skip
+CLEAN_ENDS = ["code=exited, status=0/SUCCESS", "code=killed, signal=TERM"]
+EXEC_START = (
+    "ExecStart=/usr/sbin/tailscaled --state=/var/lib/tailscale/tailscaled.state "
+    "--socket=/run/tailscale/tailscaled.sock --port=${PORT} $FLAGS"
+)
+JOURNAL_TAIL = [
+    "Oct 28 09:50:02 myhostname tailscaled[19144]: router: portUpdate(port=41641, network=udp4)",
+    'Oct 28 09:50:02 myhostname tailscaled[19144]: Rebind; defIf="enx96b90be1c786", ips=[xxxx]',
+    "Oct 28 09:50:02 myhostname tailscaled[19144]: magicsock: 0 active derp conns",
+]
+
+
+def _unit_status(active: str, main_end: str | None, process_end: str | None, indent: str) -> list[str]:
+    lines = [
+        "\u25cf tailscaled.service - Tailscale node agent",
+        f"{indent}Loaded: loaded (/usr/lib/systemd/system/tailscaled.service; enabled; preset: enabled)",
+        f"{indent}Active: {active} since Tue 2025-10-28 09:50:02 HKT; 489ms ago",
+        f"{indent}Docs: https://tailscale.com/kb/",
+    ]
+    if process_end is not None:
+        lines.append(f"{indent}Process: 19144 {EXEC_START} ({process_end})")
+    if main_end is not None:
+        lines.append(f"{indent}Main PID: 19144 ({main_end}); Control PID: 19202 (tailscaled)")
+    lines += [f"{indent}Tasks: 5 (limit: 38158)", f"{indent}CGroup: /system.slice/tailscaled.service"]
+    return lines
+
+
+@given(
+    st.sampled_from(FAILING_ACTIVE),
+    st.sampled_from(RESULTS),
+    st.sampled_from([*FAULT_ENDS, *CLEAN_ENDS]),
+    st.booleans(),
+    st.sampled_from(["     ", ""]),
+    st.booleans(),
+    MANGLES,
+)
+@settings(max_examples=80, deadline=None)
+def test_a_unit_status_with_a_failed_result_is_a_crash_in_any_state(
+    state: str, result: str, end: str, with_process: bool, indent: str, journal: bool, how: str
+) -> None:
+    lines = _unit_status(f"{state} (Result: {result})", end, end if with_process else None, indent)
+    log = _log(_mangle(lines + (["", *JOURNAL_TAIL] if journal else []), how))
+    assert "crash" in _kinds(log), lines
+    assert "exec-failed" not in _kinds(log)
+    assert log["exit"] == 1
+    assert log["hand_started"] is False
+
+
+@given(
+    st.sampled_from(["activating (start)", "deactivating (stop-sigterm)", "deactivating (stop-post)"]),
+    st.sampled_from(FAULT_ENDS),
+    st.booleans(),
+    st.sampled_from(["     ", ""]),
+    MANGLES,
+)
+@settings(max_examples=40, deadline=None)
+def test_a_main_process_that_ended_on_an_error_is_a_crash_before_the_result_is_shown(
+    state: str, end: str, both: bool, indent: str, how: str
+) -> None:
+    # the main process line alone (no Result on the Active line yet) says how tailscaled's run ended
+    log = _log(_mangle(_unit_status(state, end, end if both else None, indent) + JOURNAL_TAIL, how))
+    assert "crash" in _kinds(log)
+
+
+@given(
+    st.sampled_from(["active (running)", "deactivating (stop-sigterm)", "inactive (dead)", "deactivating (stop-post)"]),
+    st.sampled_from([*CLEAN_ENDS, None]),
+    st.sampled_from(["     ", ""]),
+    MANGLES,
+)
+@settings(max_examples=40, deadline=None)
+def test_a_unit_status_of_a_clean_run_or_stop_is_no_crash(state: str, end: str | None, indent: str, how: str) -> None:
+    log = _log(_mangle(_unit_status(state, end, end, indent) + JOURNAL_TAIL, how))
+    assert "crash" not in _kinds(log)
+
+
+@given(st.sampled_from(FAILING_ACTIVE), st.sampled_from(["     ", ""]))
+@settings(max_examples=10, deadline=None)
+def test_a_unit_whose_binary_could_not_be_executed_is_no_crash(state: str, indent: str) -> None:
+    end = "code=exited, status=203/EXEC"
+    log = _log("\n".join(_unit_status(f"{state} (Result: exit-code)", end, end, indent)) + "\n")
+    assert "exec-failed" in _kinds(log)
+    assert "crash" not in _kinds(log)
+
+
+def test_another_units_status_line_in_a_tailscaled_journal_is_not_its_exit() -> None:
+    # a non-tailscale ExecStart ending badly is another program's; only tailscaled's own is read
+    lines = [*JOURNAL_TAIL, "    Process: 812 ExecStart=/usr/bin/dockerd (code=exited, status=1/FAILURE)"]
+    log = _log("\n".join(lines) + "\n")
+    assert "crash" not in _kinds(log)
