@@ -933,6 +933,32 @@ def _serve(message: str) -> Iterator[Event]:
             yield Raise("netstack-forward-unreachable", target, detail)
 
 
+# ------------------------------------------------------------------------------------ package update
+
+# An update or reinstall of Tailscale (a device package's auto-updater script, apt/dnf/yum, curl|sh of install.sh,
+# `tailscale update` in clientupdate/) downloads from pkgs.tailscale.com, usually after stopping tailscaled. The
+# downloader's own error naming that host means the update did not finish: curl "curl: (6) Could not resolve host:
+# pkgs.tailscale.com", "curl: (7) Failed to connect to pkgs.tailscale.com port 443 …"; apt "Temporary failure
+# resolving 'pkgs.tailscale.com'", "Failed to fetch https://pkgs.tailscale.com/…"; dnf "Curl error (6): Couldn't
+# resolve host name for https://pkgs.tailscale.com/…"; wget "unable to resolve host address 'pkgs.tailscale.com'",
+# busybox "wget: bad address 'pkgs.tailscale.com'". Unless a new tailscaled run follows, the node is left without
+# the daemon it stopped (or on the old version).
+_PKGS_HOST = "pkgs.tailscale.com"
+_DOWNLOAD_FAILED = re.compile(
+    r"could(?: not|n't) resolve|temporary failure (?:in name )?resolv|failed to (?:fetch|connect to|download)"
+    r"|unable to resolve|bad address|name or service not known|no address associated|network is unreachable"
+    r"|connection (?:timed out|refused)|curl: \(\d+\)|curl error|returned error: \d{3}"
+    r"|\b(?:403|404|50[0-4]) (?:Forbidden|Not Found|Internal Server Error|Bad Gateway|Service Unavailable"
+    r"|Gateway Time)",
+    re.IGNORECASE,
+)
+
+
+def _update(message: str) -> Iterator[Event]:
+    if _PKGS_HOST in message and _DOWNLOAD_FAILED.search(message) is not None:
+        yield Raise("update-failed", _PKGS_HOST, message)
+
+
 # -------------------------------------------------------------------------------- crash and restart
 
 # tailscale's unit as systemd names it ("tailscaled.service", "tailscale-relay.service", "tailscaled@x.service").
@@ -1301,6 +1327,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _crash,
     ),  # fmt: skip
+    Recogniser("update", (_PKGS_HOST,), _update),
     Recogniser("proxy", ("socks5: ",), _proxy),
     Recogniser("subnet-ping", ("exec ping", "sendOutboundUserPing: "), _subnet_ping),
     Recogniser(

@@ -120,6 +120,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.subnet_ping_failed,
     daemonlog.tailnet_lock_dropped_peer,
     daemonlog.tailnet_lock_sync_failed,
+    daemonlog.update_failed,
     daemonlog.cgnat_overlap,
     daemonlog.packet_dropped,
     daemonlog.crash,

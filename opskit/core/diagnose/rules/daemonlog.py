@@ -1007,6 +1007,45 @@ def tailnet_lock_sync_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
 
 
 @rule(
+    id="TS-LOG-UPDATE-FAILED",
+    name="log-update-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="an update of Tailscale could not download its package: the daemon it stopped may not come back",
+    target="daemon-log",
+)
+def update_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a package update or reinstall of Tailscale (a device package's auto-updater, apt/dnf, the
+    install script, ``tailscale update``) downloads from pkgs.tailscale.com, usually after stopping
+    tailscaled. ``curl: (6) Could not resolve host: pkgs.tailscale.com`` (apt: ``Temporary failure resolving
+    'pkgs.tailscale.com'``, ``Failed to fetch https://pkgs.tailscale.com/…``) means that download failed (DNS or
+    the Internet down, a proxy or firewall in the way): the update did not finish, and unless tailscaled starts
+    again later in the log, the node is left without it (off the tailnet) or on the old version.
+
+    *Bad*::
+
+        Dec 09 03:40:15 Ruteren systemd[1]: Stopped Tailscale node agent.
+        Dec 09 03:40:15 Ruteren bash[2279971]: curl: (6) Could not resolve host: pkgs.tailscale.com
+
+    *Good*::
+
+        Dec 09 03:41:02 Ruteren tailscaled[2280112]: Program starting: v1.92.3-t…, Go 1.25.5: …
+    """
+    issues = log.issues_of("update-failed")
+    yield from _finding(
+        ctx,
+        issues,
+        f"an update of Tailscale could not download its package ({_last(issues)}): it did not finish, and "
+        "tailscaled, stopped for it, may not be running (the node is off the tailnet) or still runs the old version.",
+        "On the node: check DNS and Internet access (`nslookup pkgs.tailscale.com`, `curl -sI https://pkgs.tailscale.com`"
+        "), then start Tailscale again (`sudo systemctl start tailscaled`, or re-run the update or the package's "
+        "installer so it finishes) and check `tailscale status` and `tailscale version`. An auto-updater that "
+        "stops tailscaled before it has the new package leaves the node offline whenever the download fails: "
+        "run it when the network is up, or make it download first.",
+    )
+
+
+@rule(
     id="TS-LOG-CGNAT-OVERLAP",
     name="log-cgnat-overlap",
     family="tailscale-daemon-log",

@@ -1,4 +1,4 @@
-"""Generated tests for two tailscaled log classes of blind batch 16, read the way Tailscale's source writes them:
+"""Generated tests for three tailscaled log classes of blind batch 16, read the way Tailscale's source writes them:
 
 - netstack's forwarded connections (wgengine/netstack/netstack.go forwardTCP: ``netstack: could not connect to
   local server at %s: %v``, ``local backend server`` since v1.5x): the same line for this node's own services
@@ -6,7 +6,9 @@
   connection an exit node or subnet router forwards (the real destination: refused there is
   ``destination-refused``, no way there is ``netstack-forward-unreachable``);
 - ``tailnet-lock-sync-failed``: ipn/ipnlocal ``[v1] TKA sync error: %v`` around tkaSyncIfNeeded's errors,
-  ``initTKALocked: %v`` and ``TKA desync: …``; ``tkaSyncIfNeeded: no node key in prefs`` is a node not logged in.
+  ``initTKALocked: %v`` and ``TKA desync: …``; ``tkaSyncIfNeeded: no node key in prefs`` is a node not logged in;
+- ``update-failed``: an update or reinstall of Tailscale whose download from pkgs.tailscale.com fails (curl, apt,
+  dnf, wget wordings) in the journal where tailscaled was stopped for it; a new run that gets further clears it.
 """
 
 from __future__ import annotations
@@ -154,3 +156,74 @@ def test_the_statedir_lock_error_wrapped_by_hand_is_still_read(wrap_at: int) -> 
 def test_a_node_without_a_node_key_is_no_lock_failure() -> None:
     document = _document("logtail started\nTKA sync error: tkaSyncIfNeeded: no node key in prefs\n")
     assert "tailnet-lock-sync-failed" not in _kinds(document)
+
+
+UPDATER_PREFIXES = st.sampled_from(
+    [
+        "{msg}",
+        "Dec 09 03:40:15 Ruteren bash[2279971]: {msg}",
+        "Dec 09 03:40:15 router sh[812]: {msg}",
+        "Dec 09 03:40:15 router tailscale-update.sh[812]: {msg}",
+        "2025-12-09T03:40:15+01:00 gw tailscale-unifi[4411]: {msg}",
+    ]
+)
+DOWNLOAD_FAILURES = st.sampled_from(
+    [
+        "curl: (6) Could not resolve host: pkgs.tailscale.com",
+        "curl: (7) Failed to connect to pkgs.tailscale.com port 443 after 3 ms: Couldn't connect to server",
+        "W: Failed to fetch https://pkgs.tailscale.com/stable/debian/dists/bookworm/InRelease  Temporary failure "
+        "resolving 'pkgs.tailscale.com'",
+        "  Temporary failure resolving 'pkgs.tailscale.com'",
+        "Curl error (6): Couldn't resolve host name for https://pkgs.tailscale.com/stable/fedora/repodata/repomd.xml "
+        "[Could not resolve host: pkgs.tailscale.com]",
+        "wget: unable to resolve host address 'pkgs.tailscale.com'",
+        "wget: bad address 'pkgs.tailscale.com'",
+        "curl: (22) The requested URL returned error: 404 for https://pkgs.tailscale.com/stable/tailscale_1.92.3_arm64.tgz",
+    ]
+)
+STOPPED = [
+    "Dec 09 03:40:14 Ruteren tailscaled[2279937]: flushing log.",
+    "Dec 09 03:40:14 Ruteren tailscaled[2279937]: logger closing down",
+    "Dec 09 03:40:15 Ruteren systemd[1]: tailscaled.service: Succeeded.",
+    "Dec 09 03:40:15 Ruteren systemd[1]: Stopped Tailscale node agent.",
+]
+STARTED_AGAIN = [
+    'Dec 09 03:41:02 Ruteren tailscaled[2280112]: Program starting: v1.92.3-t1a2b3c4d5, Go 1.25.5: []string{"/usr/sbin/'
+    'tailscaled", "--port=41641"}',
+    "Dec 09 03:41:04 Ruteren tailscaled[2280112]: Switching ipn state Starting -> Running (WantRunning=true, nm=true)",
+]
+
+
+@given(UPDATER_PREFIXES, DOWNLOAD_FAILURES, MANGLES, st.booleans())
+@settings(max_examples=80, deadline=None)
+def test_an_update_whose_download_fails_is_update_failed(prefix: str, failure: str, how: str, stopped: bool) -> None:
+    lines = [*(STOPPED if stopped else STOPPED[-1:]), prefix.format(msg="Installing latest Tailscale package...")]
+    document = _document(_paste([*lines, prefix.format(msg=failure)], how))
+    assert _kinds(document) - {"hand-started"} == {"update-failed"}
+    assert document["summary"]["exit_code"] == 1
+    (finding,) = by_rule(document["diagnosis"], "TS-LOG-UPDATE-FAILED")
+    assert "pkgs.tailscale.com" in finding.fix
+
+
+@given(UPDATER_PREFIXES, DOWNLOAD_FAILURES, MANGLES)
+@settings(max_examples=40, deadline=None)
+def test_a_new_run_that_gets_further_clears_a_failed_update(prefix: str, failure: str, how: str) -> None:
+    document = _document(_paste([*STOPPED, prefix.format(msg=failure), *STARTED_AGAIN], how))
+    assert "update-failed" not in _kinds(document)
+
+
+@given(
+    UPDATER_PREFIXES,
+    st.sampled_from(
+        [
+            "Get:2 https://pkgs.tailscale.com/stable/debian bookworm/main amd64 Packages [503 kB]",
+            "Hit:1 https://pkgs.tailscale.com/stable/debian bookworm InRelease",
+            "curl -fsSL https://pkgs.tailscale.com/stable/debian/bookworm.noarmor.gpg",
+            "Installing latest Tailscale package repository from pkgs.tailscale.com...",
+        ]
+    ),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_download_that_works_is_no_failed_update(prefix: str, line: str) -> None:
+    text = _paste([STOPPED[0], prefix.format(msg=line)], "plain")
+    assert "update-failed" not in _kinds(_document(text))
