@@ -984,7 +984,8 @@ def tailnet_lock_sync_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
 
     *Good*::
 
-        tka initialized at head A2BKUT…
+        Switching ipn state NoState -> NeedsLogin (WantRunning=false, nm=false)
+        [v1] TKA sync error: tkaSyncIfNeeded: no node key in prefs
     """
     issues = log.issues_of("tailnet-lock-sync-failed")
     # "network-lock is not supported in this configuration, try setting --statedir", wrapped or cut after "supported"
