@@ -150,7 +150,7 @@ BAD: dict[str, list[str]] = {
         "netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: "
         "connection refused",
         # as pasted from a web UI with doubled spaces; serve's reverse proxy (Go's httputil) failing to dial
-        "netstack: could not connect to local backend  server at 192.168.5.201:1168: dial tcp 192.168.5.201:1168: "
+        "netstack: could not connect to local backend  server at 127.0.0.1:1168: dial tcp 127.0.0.1:1168: "
         "connect:  connection refused",
         "http: proxy error: dial tcp 127.0.0.1:8123: connect: connection refused",
     ],
@@ -171,6 +171,9 @@ BAD: dict[str, list[str]] = {
     "destination-refused": [
         "socks5: client connection failed: connect tcp 172.16.4.207:1433: connection was refused",
         "socks5: client connection failed: dial tcp [fd00::5]:22: connect: connection refused",
+        # netstack forwarding to a subnet route's host (blind batch 16: not a local backend)
+        "netstack: could not connect to local backend  server at 192.168.5.201:1168: dial tcp 192.168.5.201:1168: "
+        "connect:  connection refused",
     ],
     # blind batch 12: a subnet router's relayed ping, tailnet lock dropping an unsigned peer, a carrier's CGNAT address
     "subnet-ping-failed": [

@@ -774,10 +774,23 @@ _LOCK_DROPPED = re.compile(
 )
 
 
+# After each netmap tailscaled brings its tailnet lock (TKA) state in line with control's (ipn/ipnlocal/local.go
+# "[v1] TKA sync error: %v" around tkaSyncIfNeeded's errors in tailnet-lock.go, network-lock.go before v1.9x):
+# "bootstrap: network-lock is not supported in this configuration, try setting --statedir" (no state directory,
+# before v1.90), "fetching bootstrap: …", "tka sync: …", "tka bootstrap: …", "tka compact: …"; loading the stored
+# state at start fails as "initTKALocked: opening tailchonk: …" / "… initializing tka: …"; a sync that ends out of
+# step logs "TKA desync: expected consensus after sync but …". Either way this node does not hold the tailnet's lock
+# state: it cannot check peers' signatures as the lock wants (lock-signed peers may be dropped, changes not seen).
+# "tkaSyncIfNeeded: no node key in prefs" is a node not logged in yet (login-required says so), not a lock failure.
+_LOCK_SYNC_FAILED = re.compile(r"TKA sync error: (?!tkaSyncIfNeeded: no node key)\S|initTKALocked: \S|TKA desync: ")
+
+
 def _tailnet_lock(message: str) -> Iterator[Event]:
     if (dropped := _LOCK_DROPPED.search(message)) is not None:
         peer = dropped.group("stable") or dropped.group("id")
         yield Raise("tailnet-lock-dropped-peer", peer, message[dropped.start() :])
+    elif (unsynced := _LOCK_SYNC_FAILED.search(message)) is not None:
+        yield Raise("tailnet-lock-sync-failed", "tka", message[unsynced.start() :])
 
 
 # ------------------------------------------------------------------------ interfaces inside 100.64.0.0/10
@@ -897,10 +910,61 @@ _SERVE_BACKEND = re.compile(
 )
 
 
+# netstack's forwardTCP logs "could not connect to local (backend )server at %s" for EVERY connection it forwards,
+# not only its own services (wgengine/netstack/netstack.go): a connection to this node's tailnet address is dialled
+# on loopback (127.0.0.1/::1; a tailnet address, 100.64/10 or fd7a:115c:a1e0::, is this node's too), one to a
+# subnet route's host or through an exit node is dialled at its real destination. Only the first is a local
+# backend; for the others the destination's answer says what failed: a refusal (the path works, nothing listens
+# there) or no way to it at all ("network is unreachable", "no route to host", a timeout: this node has no route,
+# e.g. no IPv6 upstream).
+# (The destination is an address or host:port as Go's net.Dial prints it.)
+_LOCAL_TARGET = re.compile(
+    r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:127\.[\d.]+\]|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.[\d.]+"
+    r"|\[fd7a:115c:a1e0:[0-9a-fA-F:]*\])(?::\d+)?$"
+)
+_DIAL_REFUSED = re.compile(r"connection\s+(?:was\s+)?refused")
+
+
 def _serve(message: str) -> Iterator[Event]:
     if (down := _SERVE_BACKEND.search(message)) is not None:
         target = down.group("target") or down.group("target2") or down.group("target3") or "backend"
-        yield Raise("serve-backend-unreachable", target, message[down.start() :])
+        detail = message[down.start() :]
+        if target in ("%s", "%v"):
+            # the rate limiter's format of that line: which destination, so which kind, is unknown; it is printed
+            # only after the message itself was logged several times, and those lines say it
+            return
+        if down.group("target") is None or _LOCAL_TARGET.match(target) is not None:
+            yield Raise("serve-backend-unreachable", target, detail)
+        elif _DIAL_REFUSED.search(down.group("error")) is not None:
+            yield Raise("destination-refused", target, detail)
+        else:
+            yield Raise("netstack-forward-unreachable", target, detail)
+
+
+# ------------------------------------------------------------------------------------ package update
+
+# An update or reinstall of Tailscale (a device package's auto-updater script, apt/dnf/yum, curl|sh of install.sh,
+# `tailscale update` in clientupdate/) downloads from pkgs.tailscale.com, usually after stopping tailscaled. The
+# downloader's own error naming that host means the update did not finish: curl "curl: (6) Could not resolve host:
+# pkgs.tailscale.com", "curl: (7) Failed to connect to pkgs.tailscale.com port 443 …"; apt "Temporary failure
+# resolving 'pkgs.tailscale.com'", "Failed to fetch https://pkgs.tailscale.com/…"; dnf "Curl error (6): Couldn't
+# resolve host name for https://pkgs.tailscale.com/…"; wget "unable to resolve host address 'pkgs.tailscale.com'",
+# busybox "wget: bad address 'pkgs.tailscale.com'". Unless a new tailscaled run follows, the node is left without
+# the daemon it stopped (or on the old version).
+_PKGS_HOST = "pkgs.tailscale.com"
+_DOWNLOAD_FAILED = re.compile(
+    r"could(?: not|n't) resolve|temporary failure (?:in name )?resolv|failed to (?:fetch|connect to|download)"
+    r"|unable to resolve|bad address|name or service not known|no address associated|network is unreachable"
+    r"|connection (?:timed out|refused)|curl: \(\d+\)|curl error|returned error: \d{3}"
+    r"|\b(?:403|404|50[0-4]) (?:Forbidden|Not Found|Internal Server Error|Bad Gateway|Service Unavailable"
+    r"|Gateway Time)",
+    re.IGNORECASE,
+)
+
+
+def _update(message: str) -> Iterator[Event]:
+    if _PKGS_HOST in message and _DOWNLOAD_FAILED.search(message) is not None:
+        yield Raise("update-failed", _PKGS_HOST, message)
 
 
 # -------------------------------------------------------------------------------- crash and restart
@@ -1281,9 +1345,12 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _crash,
     ),  # fmt: skip
+    Recogniser("update", (_PKGS_HOST,), _update),
     Recogniser("proxy", ("socks5: ",), _proxy),
     Recogniser("subnet-ping", ("exec ping", "sendOutboundUserPing: "), _subnet_ping),
-    Recogniser("tailnet-lock", ("ock is dropping",), _tailnet_lock),
+    Recogniser(
+        "tailnet-lock", ("ock is dropping", "TKA sync error: ", "initTKALocked: ", "TKA desync: "), _tailnet_lock
+    ),
     Recogniser("interfaces", ("ifs={",), _interfaces),
     Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),
     Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),

@@ -27,7 +27,15 @@ from opskit.core.diagnose.models import HomeDerp, LogIssue, LogPeer
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
 
-_RESTART_CLEARS = ("crash", "tun-unavailable", "firewall-failed", "state-unwritable", "port-in-use", "exec-failed")
+_RESTART_CLEARS = (
+    "crash",
+    "tun-unavailable",
+    "firewall-failed",
+    "state-unwritable",
+    "port-in-use",
+    "exec-failed",
+    "update-failed",  # a new run that gets further: the update finished (or the old package came back)
+)
 _SEVERITY = {
     "log-upload-failing": Severity.INFO,
     "packet-dropped": Severity.WARNING,

@@ -807,6 +807,54 @@ def destination_refused(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
 
 
 @rule(
+    id="TS-LOG-NETSTACK-FORWARD-UNREACHABLE",
+    name="log-netstack-forward-unreachable",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="an exit node or subnet router in userspace mode has no way to the destination it forwards to",
+    target="daemon-log",
+)
+def netstack_forward_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: in userspace networking (``--tun=userspace-networking``: containers, the Home Assistant add-on,
+    Synology, Windows subnet routers) tailscaled's netstack ends every TCP connection a peer sends through this
+    node (as exit node or subnet router) and dials the destination itself from the host. ``netstack: could not
+    connect to local server at [2a00:1450:400e:811::200a]:443: dial tcp …: connect: network is unreachable``
+    (the "local server" wording is historic: the address is the real destination) means the host has no route
+    there: no IPv6 upstream while the exit node also carries ``::/0``, a subnet route to a LAN the host is not
+    on, or (``no route to host``, ``i/o timeout``) a destination that does not answer from here. Those
+    connections fail for every peer using this node.
+
+    *Bad*::
+
+        netstack: could not connect to local server at [2a00:1450:400e:811::200a]:443: dial tcp [2a00:1450:400e:811::200a]:443: connect: network is unreachable
+
+    *Good*::
+
+        netstack: could not connect to local backend server at 127.0.0.1:8123: dial tcp 127.0.0.1:8123: connect: connection refused
+    """
+    issues = log.issues_of("netstack-forward-unreachable")
+    targets = sorted({issue.key for issue in issues})
+    ipv6 = any(target.startswith("[") for target in targets)
+    shown = ", ".join(targets[:3]) + (f" and {len(targets) - 3} more" if len(targets) > 3 else "")
+    yield from _finding(
+        ctx,
+        issues,
+        f"this node forwards connections from the tailnet (exit node or subnet route, userspace networking) but "
+        f"cannot reach their destination {shown} ({_last(issues)}): those connections fail for every peer.",
+        (
+            "The host has no IPv6 route while peers send IPv6 through this exit node: give the host (or the "
+            "container's network: Docker `enable_ipv6`, Home Assistant's network settings) IPv6 connectivity, "
+            "or use an exit node that has it; check with `ip -6 route get <address>` on the host. "
+            if ipv6
+            else ""
+        )
+        + "From the node itself, test the destination (`ip route get <ip>`, `nc -vz <ip> <port>`): give the host a "
+        "route to it (the LAN of an advertised subnet route must be reachable from the host or the container's "
+        "network), or stop advertising routes it cannot reach (`tailscale set --advertise-routes=…`).",
+    )
+
+
+@rule(
     id="TS-LOG-INBOUND-PORT-UNHANDLED",
     name="log-inbound-port-unhandled",
     family="tailscale-daemon-log",
@@ -931,6 +979,92 @@ def tailnet_lock_dropped_peer(log: DaemonLogReport, ctx: DiagnoseContext) -> Ite
         "`tailscale lock sign <nodekey:…>` for each one you trust (a shared node or a new device needs "
         "this too). If tailnet lock was meant to be off, run `tailscale lock disable <disablement-secret>`, "
         "or on a node that still enforces a lock disabled elsewhere `tailscale lock local-disable`.",
+    )
+
+
+@rule(
+    id="TS-LOG-TAILNET-LOCK-SYNC-FAILED",
+    name="log-tailnet-lock-sync-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailscaled cannot bootstrap or sync the tailnet lock state: lock-signed peers may be dropped",
+    target="daemon-log",
+)
+def tailnet_lock_sync_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: with tailnet lock enabled, every node keeps its own copy of the lock's state (the chain of
+    AUMs, kept under its state directory) and brings it up to date with the coordination server after each
+    netmap. ``TKA sync error: bootstrap: network-lock is not supported in this configuration, try setting
+    --statedir`` means tailscaled runs without a state directory (``--state=mem:``, a container or tsnet app
+    with no ``--statedir``): before v1.90 it cannot hold lock state at all. Other ``TKA sync error:`` causes
+    (``fetching bootstrap: …``, ``tka sync: …``), ``initTKALocked: …`` (the stored state cannot be opened) and
+    ``TKA desync: …`` mean the same: this node does not have the tailnet's lock state, so it cannot verify
+    peers' signatures as the lock requires and may drop lock-signed peers or miss lock changes.
+
+    *Bad*::
+
+        TKA sync error: bootstrap: network-lock is not supported in this configuration, try setting --statedir
+
+    *Good*::
+
+        Switching ipn state NoState -> NeedsLogin (WantRunning=false, nm=false)
+        [v1] TKA sync error: tkaSyncIfNeeded: no node key in prefs
+    """
+    issues = log.issues_of("tailnet-lock-sync-failed")
+    # "network-lock is not supported in this configuration, try setting --statedir", wrapped or cut after "supported"
+    no_statedir = any(word in issue.message for issue in issues for word in ("statedir", "lock is not supported"))
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled cannot bootstrap or sync this node's tailnet lock state ({_last(issues)}): with tailnet "
+        "lock on, it cannot check peers' signatures and may drop signed peers or miss lock changes.",
+        (
+            "Give tailscaled a persistent state directory: run it with `--statedir=/var/lib/tailscale` (or "
+            "`--state=/var/lib/tailscale/tailscaled.state`, which implies it; containers: set TS_STATE_DIR to a "
+            "mounted volume; tsnet: set Server.Dir), then restart it."
+            if no_statedir
+            else "Check `tailscale lock status` on this node against a signing node; make sure tailscaled's state "
+            "directory is persistent and writable (`--statedir`), and that the node reaches the coordination "
+            "server (`tailscale netcheck`, the log's control lines); then restart tailscaled to retry the sync."
+        ),
+    )
+
+
+@rule(
+    id="TS-LOG-UPDATE-FAILED",
+    name="log-update-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="an update of Tailscale could not download its package: the daemon it stopped may not come back",
+    target="daemon-log",
+)
+def update_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a package update or reinstall of Tailscale (a device package's auto-updater, apt/dnf, the
+    install script, ``tailscale update``) downloads from pkgs.tailscale.com, usually after stopping
+    tailscaled. ``curl: (6) Could not resolve host: pkgs.tailscale.com`` (apt: ``Temporary failure resolving
+    'pkgs.tailscale.com'``, ``Failed to fetch https://pkgs.tailscale.com/…``) means that download failed (DNS or
+    the Internet down, a proxy or firewall in the way): the update did not finish, and unless tailscaled starts
+    again later in the log, the node is left without it (off the tailnet) or on the old version.
+
+    *Bad*::
+
+        Dec 09 03:40:15 Ruteren systemd[1]: Stopped Tailscale node agent.
+        Dec 09 03:40:15 Ruteren bash[2279971]: curl: (6) Could not resolve host: pkgs.tailscale.com
+
+    *Good*::
+
+        Dec 09 03:41:02 Ruteren tailscaled[2280112]: Program starting: v1.92.3-t…, Go 1.25.5: …
+    """
+    issues = log.issues_of("update-failed")
+    yield from _finding(
+        ctx,
+        issues,
+        f"an update of Tailscale could not download its package ({_last(issues)}): it did not finish, and "
+        "tailscaled, stopped for it, may not be running (the node is off the tailnet) or still runs the old version.",
+        "On the node: check DNS and Internet access (`nslookup pkgs.tailscale.com`, `curl -sI https://pkgs.tailscale.com`"
+        "), then start Tailscale again (`sudo systemctl start tailscaled`, or re-run the update or the package's "
+        "installer so it finishes) and check `tailscale status` and `tailscale version`. An auto-updater that "
+        "stops tailscaled before it has the new package leaves the node offline whenever the download fails: "
+        "run it when the network is up, or make it download first.",
     )
 
 
