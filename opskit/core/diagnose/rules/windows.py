@@ -10,6 +10,7 @@ from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import (
     API_KEY_REFUSED,
+    NOT_A_NODE_AUTH_KEY,
     cli_backend_state,
     configure_host_step,
     missing_peer_address,
@@ -576,6 +577,22 @@ _OAUTH_UNAUTHORIZED = (
     "passed (tskey-client-…, GitHub Action: oauth-secret) is its current one; generate a new client if unsure.",
 )
 
+# The coordination server refusing, as a node auth key, a credential of another kind: the message names the
+# key's capabilities ({KeyCapabilityBits(OAUTH_CLIENT|CONTROL_API_SCOPE_AUTH_KEYS) [tag:…]}). Clients that
+# resolve OAuth client secrets into auth keys (feature/oauthkey: the CLI, tsnet since 1.90) never send one.
+_NOT_NODE_AUTH = re.compile(NOT_A_NODE_AUTH_KEY, re.IGNORECASE)
+_NOT_AN_AUTH_KEY = (
+    "the coordination server refused the key as a node auth key: it is another kind of credential (the "
+    "message lists its capabilities, e.g. OAUTH_CLIENT: an OAuth client secret tskey-client-…, or an API "
+    "access token), passed as-is by a client that does not mint an auth key from it (a tsnet program such "
+    "as tsidp or golink built before 1.90, an old `tailscale up`, a wrapper's TS_AUTHKEY). The node never "
+    "logged in.",
+    "Pass a real auth key (admin console: Settings > Keys > Generate auth key, tskey-auth-…) as TS_AUTHKEY / "
+    "--auth-key; or keep the OAuth client secret and use a client that exchanges it for a key (tailscale "
+    "CLI or a tsnet program built with 1.90 or later) with the tags it owns (--advertise-tags=tag:…, "
+    "tsnet AdvertiseTags).",
+)
+
 
 def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
@@ -607,6 +624,8 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
     if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
         forbidden = all("403" in e.line.text for e in found)
         cause, fix = _OAUTH_FORBIDDEN if forbidden else _OAUTH_UNAUTHORIZED
+    if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_NOT_NODE_AUTH.search(e.line.text) for e in found):
+        cause, fix = _NOT_AN_AUTH_KEY
     daemon = "tailscaled" if unix else "tailscaled.exe"
     pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
     evidence = ctx.facts.evidence(*(e.line for e in found[:3]))
