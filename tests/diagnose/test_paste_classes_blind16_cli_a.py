@@ -1,5 +1,10 @@
-"""Generated tests for CLI classes blind batch 16 missed (corpus 642, …), on variants:
+"""Generated tests for CLI classes blind batch 16 missed (corpus 632, 642, …), on variants:
 
+- a Go panic pasted without the prompt that ran it, whose goroutine trace runs in the tailscale CLI's own
+  code (tailscale.com/cmd/tailscale/cli.printReport, cmd/tailscale/cli/netcheck.go:183, main.main in
+  cmd/tailscale/tailscale.go; any module version, build directory, indentation, fence, elision): the CLI's
+  crash (`cli-panic`), not tailscaled's; a trace in tailscaled's code (cmd/tailscaled, ipnlocal, derphttp)
+  stays a daemon crash;
 - the coordination server refusing, as a node auth key, a credential of another kind (an OAuth client
   secret, an API token): its ErrMessage "key cannot be used for node auth: {KeyCapabilityBits(…) [tags]}"
   after `tailscale up`'s "backend error: " (cmd/tailscale/cli/up.go) or tsnet's "tsnet.Up: backend: "
@@ -86,3 +91,104 @@ def test_an_ordinary_invalid_key_keeps_the_generic_advice() -> None:
 def test_the_auth_key_help_text_is_not_a_refusal() -> None:
     with pytest.raises(InputError):  # `tailscale up --help`'s flag text names node auth keys; nothing refused
         run_text('  --auth-key string\n        node authorization key; if it begins with "file:", then it\'s a path\n')
+
+
+# --------------------------------------------------------------------------- CLI panic without its prompt
+
+PANIC_LINES = [
+    "panic: runtime error: invalid memory address or nil pointer dereference",
+    "panic: runtime error: index out of range [0] with length 0",
+    "panic: assignment to entry in nil map",
+    "fatal error: concurrent map writes",
+]
+SIGNAL_LINES = [
+    [],
+    ["[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x4a7d20]"],
+    ["[signal 0xc0000005 code=0x0 addr=0x18 pc=0x102c25f]", ""],
+]
+HEADERS = [[], ["", "goroutine 1 [running]:"], ["goroutine 1 [running]:"]]
+CLI_FRAMES = [
+    ["tailscale.com/cmd/tailscale/cli.printReport(...)", "    cmd/tailscale/cli/netcheck.go:183"],
+    [
+        "tailscale.com/cmd/tailscale/cli.printReport(0x400009a660, 0x40000b5290)",
+        "\ttailscale.com@v1.66.4/cmd/tailscale/cli/netcheck.go:158 +0x490",
+        "tailscale.com/cmd/tailscale/cli.runNetcheck({0x7070c0, 0xaf89e0}, {0x400010bd28?, 0x0?, 0x0?})",
+        "\ttailscale.com@v1.66.4/cmd/tailscale/cli/netcheck.go:97 +0x504",
+    ],
+    [  # the crash in a library the CLI called: the CLI's frames come further down the same goroutine
+        "tailscale.com/client/local.(*Client).Status(0xc000123450, {0x10b2f40, 0xc000012345})",
+        "\t/home/runner/work/tailscale/tailscale/client/local/local.go:512 +0x25",
+        "...additional frames elided...",
+        "main.main()",
+        "\t/home/runner/work/tailscale/tailscale/cmd/tailscale/tailscale.go:26 +0x5f",
+    ],
+    ["github.com/tailscale/tailscale/cmd/tailscale/cli.runStatus(0xc0000a2000, {0xc000010250, 0x0, 0x0})"],
+]
+INDENTS = ["", "  ", "\t"]
+PASTE_WRAPS = [("", ""), ("```\n", "```\n"), ("Running netcheck crashes:\n\n```go\n", "```\n")]
+
+
+@given(
+    st.sampled_from(PANIC_LINES),
+    st.sampled_from(SIGNAL_LINES),
+    st.sampled_from(HEADERS),
+    st.sampled_from(CLI_FRAMES),
+    st.sampled_from(INDENTS),
+    st.sampled_from(PASTE_WRAPS),
+    st.booleans(),
+)
+@settings(max_examples=80, deadline=None)
+def test_a_panic_whose_trace_runs_in_the_cli_is_cli_panic_without_a_prompt(
+    panic: str,
+    signal: list[str],
+    header: list[str],
+    frames: list[str],
+    indent: str,
+    wrap: tuple[str, str],
+    exit_status: bool,
+) -> None:
+    trace = [panic, *signal, *header, *frames, *(["exit status 2"] if exit_status else [])]
+    text = wrap[0] + "".join(f"{indent}{line}\n" if line else "\n" for line in trace) + wrap[1]
+    document = _json(text)
+    assert [w["kind"] for w in document["windows"]] == ["cli-panic"], text
+    assert not document["daemon_logs"], text
+    rules = {f["rule"] for f in document["findings"]}
+    assert "TS-CLI-PANIC" in rules and "TS-LOG-CRASH" not in rules, text
+    # every trace line is read as part of the panic (only the prose around it may be skipped)
+    assert not [w for w in document["warnings"] if "tailscale" in w.split(":", 1)[1] or "+0x" in w], text
+
+
+DAEMON_FRAMES = [
+    [
+        "tailscale.com/derp/derphttp.(*Client).Close(0xc00069c2d0)",
+        "        tailscale.com@v1.32.0/derp/derphttp/derphttp_client.go:988 +0x38",
+        "created by tailscale.com/net/netcheck.(*Client).GetReport",
+    ],
+    [
+        "tailscale.com/ipn/ipnlocal.(*LocalBackend).setClientStatus(0xc000254000, {0x0, 0x0})",
+        "\ttailscale.com@v1.58.2/ipn/ipnlocal/local.go:1100 +0x1234",
+        "main.main()",
+        "\ttailscale.com@v1.58.2/cmd/tailscaled/tailscaled.go:350 +0x19",
+    ],
+]
+
+
+@given(st.sampled_from(PANIC_LINES), st.sampled_from(DAEMON_FRAMES), st.sampled_from(INDENTS))
+@settings(max_examples=20, deadline=None)
+def test_a_panic_in_tailscaleds_code_stays_a_daemon_crash(panic: str, frames: list[str], indent: str) -> None:
+    text = "".join(f"{indent}{line}\n" for line in [panic, "", "goroutine 7 [running]:", *frames])
+    document = _json(text)
+    assert "cli-panic" not in [w["kind"] for w in document["windows"] or []], text
+    assert "TS-LOG-CRASH" in {f["rule"] for f in document["findings"]}, text
+
+
+def test_a_cli_frame_after_the_trace_ended_does_not_claim_the_panic() -> None:
+    # a daemon's panic, then (after prose) the user's own `tailscale netcheck` trace: the first stays tailscaled's
+    text = (
+        "panic: runtime error: invalid memory address or nil pointer dereference\n"
+        "tailscale.com/ipn/ipnlocal.(*LocalBackend).Start(0xc000254000)\n"
+        "Then I ran netcheck and saw\n"
+        "tailscale.com/cmd/tailscale/cli.printReport(...)\n"
+    )
+    document = _json(text)
+    assert "cli-panic" not in [w["kind"] for w in document["windows"] or []], text

@@ -329,7 +329,8 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "(`dmesg | grep -i oom`); restart tailscaled and rerun the command; update if it crashes repeatedly.",
     ),
     CliErrorKind.CLI_PANIC: (
-        "the tailscale CLI itself crashed (a Go panic with its goroutine trace, printed under the command): a "
+        "the tailscale CLI itself crashed (a Go panic printed under the command, or whose goroutine trace runs "
+        "in the CLI's code, cmd/tailscale/cli): a "
         "bug in this CLI version, hit on the way to its answer, so the command printed nothing usable and "
         "nothing about the network or the peers can be read from it. tailscaled is not the one that crashed.",
         "Update Tailscale (CLI and daemon together) and rerun the command; if it still panics, search or open "
