@@ -1,5 +1,10 @@
-"""Generated tests for CLI classes blind batch 16 missed (corpus 632, 642, …), on variants:
+"""Generated tests for CLI classes blind batch 16 missed (corpus 632, 633, 642), on variants:
 
+- `tailscale serve get-config` failing to export the running serve config of a Service (cli/serve_v2.go
+  runServeGetConfig: `invalid proxy handler` for a unix-socket target before 1.102, `root handler not set`,
+  `HTTP/HTTPS is set but no handlers in config`, `parse port`, `parse TCPForward=`), under a prompt, after
+  `error:`, in a numbered step, in inline code, with any quotes: `serve-config-invalid` (nothing refused,
+  nothing served changed), while `set-config`'s own refusal stays `serve-failed`;
 - a Go panic pasted without the prompt that ran it, whose goroutine trace runs in the tailscale CLI's own
   code (tailscale.com/cmd/tailscale/cli.printReport, cmd/tailscale/cli/netcheck.go:183, main.main in
   cmd/tailscale/tailscale.go; any module version, build directory, indentation, fence, elision): the CLI's
@@ -192,3 +197,59 @@ def test_a_cli_frame_after_the_trace_ended_does_not_claim_the_panic() -> None:
     )
     document = _json(text)
     assert "cli-panic" not in [w["kind"] for w in document["windows"] or []], text
+
+
+# --------------------------------------------------------------------------- serve get-config export failures
+
+GET_CONFIG_ERRORS = [
+    'service "{svc}": invalid proxy handler "unix:/run/{name}.sock"',
+    'service "{svc}": invalid proxy handler "127.0.0.1:8080"',
+    'service "{svc}": invalid proxy handler "http://[::1]": address [::1]: missing port in address',
+    'service "{svc}": root handler not set',
+    'service "{svc}": HTTP/HTTPS is set but no handlers in config',
+    'service "{svc}": parse port "http": strconv.ParseUint: parsing "http": invalid syntax',
+    'parse TCPForward="unix:/run/{name}.sock": address unix:/run/{name}.sock: too many colons in address',
+]
+SERVICES = ["svc:myservice", "svc:web", "svc:grafana-prod"]
+GET_CONFIG_WRAPS = [
+    "{e}",
+    "error: {e}",
+    "$ sudo tailscale serve get-config --all\nerror: {e}",
+    "root@nas:~# tailscale serve get-config --service={svc} > {name}.json\n{e}",
+    "2. attempt to get-config `sudo tailscale serve get-config --all`\n3. error: `{e}`",
+    "When I export the config it says `{e}` and writes nothing.",
+]
+QUOTE_STYLES = [('"', '"'), ("\u201c", "\u201d")]
+
+
+@given(
+    st.sampled_from(GET_CONFIG_ERRORS),
+    st.sampled_from(SERVICES),
+    st.sampled_from(GET_CONFIG_WRAPS),
+    st.sampled_from(QUOTE_STYLES),
+)
+@settings(max_examples=80, deadline=None)
+def test_serve_get_config_failing_to_export_is_serve_config_invalid(
+    error: str, svc: str, wrap: str, quotes: tuple[str, str]
+) -> None:
+    name = svc.removeprefix("svc:")
+    message = error.format(svc=svc, name=name)
+    if quotes != ('"', '"'):  # a retyped or rendered message: typographic quotes around the values
+        parts = message.split('"')
+        message = "".join(part + (quotes[i % 2] if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+    text = wrap.format(e=message, svc=svc, name=name) + "\n"
+    document = _json(text)
+    assert [w["kind"] for w in document["windows"]] == ["serve-config-invalid"], text
+    (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-CONFIG-INVALID"]
+    assert "get-config" in finding["cause"] and "unchanged" in finding["cause"]
+    assert "1.102" in finding["fix"]
+    if "TCPForward" not in message:
+        assert svc in finding["cause"], finding["cause"]
+    assert "TS-CLI-SERVE-FAILED" not in {f["rule"] for f in document["findings"]}
+
+
+@given(st.sampled_from(SERVICES), st.sampled_from(["", "error: ", "$ tailscale serve set-config --all s.json\n"]))
+@settings(max_examples=10, deadline=None)
+def test_set_config_refusing_a_file_stays_serve_failed(svc: str, before: str) -> None:
+    text = f'{before}service "{svc}": source ports must be TCP\n'
+    assert _kinds(text) == ["serve-failed"], text

@@ -414,6 +414,14 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "Read what the message names, check `tailscale serve status`, turn the conflicting handler off "
         "(`tailscale serve --https=443 off`, or `tailscale serve reset`), then rerun the command.",
     ),
+    CliErrorKind.SERVE_CONFIG_INVALID: (
+        "`tailscale serve get-config` could not write out the node's running serve config as a Services config "
+        "file: it holds a handler the CLI cannot express there (a unix-socket target before 1.102, a proxy "
+        'without scheme://host:port, an HTTP(S) port without a "/" handler). Nothing was refused and what '
+        "is served is unchanged; only the export failed.",
+        "Update the tailscale CLI to 1.102 or later; meanwhile read the live config with `tailscale serve "
+        "status --json`, or serve the Service from a host:port target and rerun get-config.",
+    ),
     CliErrorKind.DRIVE_FAILED: (
         "`tailscale drive` (Taildrive) refused: the node lacks the `drive:share` attribute, this build has no "
         "Taildrive, or the share name is invalid or unknown.",
@@ -2300,6 +2308,34 @@ def serve_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Findi
         Access denied: serve config denied
     """
     yield from _emit(CliErrorKind.SERVE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-SERVE-CONFIG-INVALID",
+    name="cli-serve-config-invalid",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale serve get-config could not export the running serve config of a Service",
+    target="windows",
+)
+def serve_config_invalid(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale serve get-config`` translates the node's running serve config, Service by Service,
+    into the declarative Services config file; a handler it cannot express there stops it (before 1.102 a
+    unix-socket proxy target, which has no ``scheme://``, is an ``invalid proxy handler``). The config
+    itself is in effect: nothing was refused, only the export failed, so the fix is a newer CLI or a
+    target the file can hold, not a change of what is served.
+
+    *Bad*::
+
+        $ sudo tailscale serve get-config --all
+        error: service "svc:web": invalid proxy handler "unix:/run/web.sock"
+
+    *Good*::
+
+        $ sudo tailscale serve set-config --service=svc:web web.json
+        service "svc:web": source ports must be TCP
+    """
+    yield from _emit(CliErrorKind.SERVE_CONFIG_INVALID, report, ctx)
 
 
 @rule(
