@@ -205,6 +205,27 @@ def is_cli_panic_start(text: str, command: str | None) -> bool:
     )
 
 
+# A goroutine frame in the tailscale CLI's own code: its package (tailscale.com/cmd/tailscale/cli.runNetcheck,
+# printReport, …) or source files (cmd/tailscale/cli/netcheck.go:183, cmd/tailscale/tailscale.go:26), under
+# any module path or build directory. tailscaled never runs that code (a combined tailscaled binary runs it
+# only as its `tailscale` CLI mode), so a trace naming it is the CLI's crash. "cmd/tailscaled/" never matches.
+_CLI_FRAME = re.compile(r"\bcmd/tailscale/(?:cli[./]|tailscale\.go:\d)")
+_PANIC_LOOKAHEAD = 200  # trace lines read after "panic: …" for a CLI frame (the panicking goroutine is first)
+
+
+def panic_trace_in_cli(lines: Sequence[SourceLine], start: int) -> bool:
+    """A Go panic (its first line before `start`) whose trace, from `lines[start]` on, names the CLI's code."""
+    for line in lines[start : start + _PANIC_LOOKAHEAD]:
+        text = line.text
+        if not text:
+            continue
+        if line.command is not None or not _GO_TRACE.match(text):
+            return False
+        if _CLI_FRAME.search(text):
+            return True
+    return False
+
+
 def _command_context(command: str) -> str:
     """Which kind of command produced the following lines (decides how to treat unknown lines)."""
     lowered = command.strip().lower()
@@ -568,7 +589,10 @@ def split_input(text: str) -> SplitInput:
             health_gaps = 0
             continue
         health_wrap = 0
-        if (text[0] == "p" or text[0] == "f") and is_cli_panic_start(text, current_command):
+        if (text[0] == "p" or text[0] == "f") and (
+            is_cli_panic_start(text, current_command)
+            or (text.startswith(("panic: ", "fatal error: ")) and panic_trace_in_cli(lines, index))
+        ):
             close_block()
             flush_skip()
             current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True

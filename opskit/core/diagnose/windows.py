@@ -231,6 +231,7 @@ EXIT_NODE_LIST_HEADER = re.compile(r"^IP\s+HOSTNAME\s+COUNTRY\s+CITY\s+STATUS$")
 
 
 API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \""
+NOT_A_NODE_AUTH_KEY = r"\bkey cannot be used for node auth\b"
 
 
 _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
@@ -300,7 +301,12 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # or after "unexpected error while creating authkey: " (feature/identityfederation). A 400's
         # "requested tags" is matched above as tags-not-permitted.
         + "|"
-        + API_KEY_REFUSED,
+        + API_KEY_REFUSED
+        # The coordination server refusing a credential that is not a node auth key (an OAuth client secret,
+        # an API token) passed as one: the backend's ErrMessage, after "backend error: " (cli/up.go) or
+        # "tsnet.Up: backend: " (tsnet/tsnet.go), names the key's capabilities ({KeyCapabilityBits(…) [tags]}).
+        + "|"
+        + NOT_A_NODE_AUTH_KEY,
     ),
     # `--exit-node=…` refused: no such node in the netmap, a node that offers no exit, or a platform that
     # forbids exit nodes (Home Assistant); before the generic usage errors ("invalid value … for --exit-node").
@@ -652,7 +658,12 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.SYSTRAY_FAILED: ("systray error: ", "systray with sudo"),
     CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
     CliErrorKind.INSTALL_FAILED: ("systemd-sysext", "merge system extension", "is already merged"),
-    CliErrorKind.AUTH_KEY_REJECTED: ("invalid key", "status: 401, message", "status: 403, message"),
+    CliErrorKind.AUTH_KEY_REJECTED: (
+        "invalid key",
+        "status: 401, message",
+        "status: 403, message",
+        "cannot be used for node auth",
+    ),
     CliErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
     CliErrorKind.ACCEPT_ROUTES_OFF: ("advertising routes but",),
     CliErrorKind.EXIT_NODE_OFFLINE: ("selected but offline",),

@@ -21,6 +21,7 @@ from opskit.core.diagnose.models import CliErrorKind
 _USAGE = CliErrorKind.CLI_USAGE
 _SERVE = CliErrorKind.SERVE_FAILED
 _DRIVE = CliErrorKind.DRIVE_FAILED
+_SERVE_EXPORT = CliErrorKind.SERVE_CONFIG_INVALID
 
 _SERVE_V2 = "cmd/tailscale/cli/serve_v2.go"
 _SERVE_LEGACY = "cmd/tailscale/cli/serve_legacy.go"
@@ -379,14 +380,44 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     _entry(
         _SERVE,
         'service "svc:',
-        rf"service {_Q}(?P<service>svc:{_NOT_Q}+){_Q}: (?P<problem>HTTP/HTTPS is set but no handlers in config"
-        r"|root handler not set|source ports must be TCP|invalid proxy handler .+|parse port .+)",
+        rf"service {_Q}(?P<service>svc:{_NOT_Q}+){_Q}: (?P<problem>source ports must be TCP)",
         "`tailscale serve set-config` refused the config of {service}: {problem}.",
         'Fix {service} in the file: each "endpoints" entry maps "tcp:<port>" to a target, an HTTP/HTTPS '
         'endpoint needs a "/" handler pointing at a valid URL; compare with `tailscale serve get-config '
         "--service={service}`.",
         _SERVE_V2,
-        'service "svc:web": root handler not set',
+        'service "svc:web": source ports must be TCP',
+    ),
+    # `serve get-config` (runServeGetConfig) translating the running serve config of each Service into the
+    # Services config file: a handler it cannot express stops it. Not a refusal of a change: what is served
+    # stays as it is, only the export failed (before 1.102 a unix-socket proxy, "unix:/path", had no
+    # "scheme://" and was "invalid proxy handler").
+    _entry(
+        _SERVE_EXPORT,
+        'service "svc:',
+        rf"service {_Q}(?P<service>svc:{_NOT_Q}+){_Q}: (?P<problem>HTTP/HTTPS is set but no handlers in config"
+        r"|root handler not set|invalid proxy handler .+|parse port .+)",
+        "`tailscale serve get-config` could not write out the running serve config of {service} ({problem}): "
+        "it holds a handler the CLI cannot express in the Services config file (before 1.102 a unix-socket "
+        'target, "unix:/path"; a proxy without scheme://host:port; an HTTP(S) port without a "/" handler). '
+        "Nothing was refused and what is served is unchanged; only the export failed.",
+        "Update the tailscale CLI to 1.102 or later (it exports unix-socket targets); meanwhile read the live "
+        "config with `tailscale serve status --json`, or serve {service} from a target the file can hold "
+        "(e.g. `tailscale serve --service={service} --https=443 http://127.0.0.1:8080`) and rerun get-config.",
+        _SERVE_V2,
+        'service "svc:web": invalid proxy handler "unix:/run/web.sock"',
+    ),
+    _entry(
+        _SERVE_EXPORT,
+        "parse tcpforward=",
+        rf"parse TCPForward={_Q}(?P<target>{_NOT_Q}*){_Q}: (?P<why>.+)",
+        "`tailscale serve get-config` could not write out a TCP forward of the running serve config: its "
+        "target {target} is no host:port ({why}). Nothing was refused and what is served is unchanged; only "
+        "the export failed.",
+        "Update the tailscale CLI (1.102 and later export unix-socket targets); meanwhile read the live config "
+        "with `tailscale serve status --json`, or forward the port to a host:port target and rerun get-config.",
+        _SERVE_V2,
+        'parse TCPForward="unix:/run/db.sock": address unix:/run/db.sock: too many colons in address',
     ),
     _entry(
         _SERVE,

@@ -89,6 +89,7 @@ RULES: tuple[Rule, ...] = (
     windows.serve_failed,
     windows.serve_not_enabled,
     windows.config_file_locked,
+    windows.serve_config_invalid,
     windows.drive_failed,
     windows.switch_failed,
     windows.update_failed,

@@ -10,6 +10,7 @@ from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import (
     API_KEY_REFUSED,
+    NOT_A_NODE_AUTH_KEY,
     cli_backend_state,
     configure_host_step,
     missing_peer_address,
@@ -328,7 +329,8 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "(`dmesg | grep -i oom`); restart tailscaled and rerun the command; update if it crashes repeatedly.",
     ),
     CliErrorKind.CLI_PANIC: (
-        "the tailscale CLI itself crashed (a Go panic with its goroutine trace, printed under the command): a "
+        "the tailscale CLI itself crashed (a Go panic printed under the command, or whose goroutine trace runs "
+        "in the CLI's code, cmd/tailscale/cli): a "
         "bug in this CLI version, hit on the way to its answer, so the command printed nothing usable and "
         "nothing about the network or the peers can be read from it. tailscaled is not the one that crashed.",
         "Update Tailscale (CLI and daemon together) and rerun the command; if it still panics, search or open "
@@ -427,6 +429,14 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "Services) this node may not host one.",
         "Read what the message names, check `tailscale serve status`, turn the conflicting handler off "
         "(`tailscale serve --https=443 off`, or `tailscale serve reset`), then rerun the command.",
+    ),
+    CliErrorKind.SERVE_CONFIG_INVALID: (
+        "`tailscale serve get-config` could not write out the node's running serve config as a Services config "
+        "file: it holds a handler the CLI cannot express there (a unix-socket target before 1.102, a proxy "
+        'without scheme://host:port, an HTTP(S) port without a "/" handler). Nothing was refused and what '
+        "is served is unchanged; only the export failed.",
+        "Update the tailscale CLI to 1.102 or later; meanwhile read the live config with `tailscale serve "
+        "status --json`, or serve the Service from a host:port target and rerun get-config.",
     ),
     CliErrorKind.DRIVE_FAILED: (
         "`tailscale drive` (Taildrive) refused: the node lacks the `drive:share` attribute, this build has no "
@@ -592,6 +602,22 @@ _OAUTH_UNAUTHORIZED = (
     "passed (tskey-client-…, GitHub Action: oauth-secret) is its current one; generate a new client if unsure.",
 )
 
+# The coordination server refusing, as a node auth key, a credential of another kind: the message names the
+# key's capabilities ({KeyCapabilityBits(OAUTH_CLIENT|CONTROL_API_SCOPE_AUTH_KEYS) [tag:…]}). Clients that
+# resolve OAuth client secrets into auth keys (feature/oauthkey: the CLI, tsnet since 1.90) never send one.
+_NOT_NODE_AUTH = re.compile(NOT_A_NODE_AUTH_KEY, re.IGNORECASE)
+_NOT_AN_AUTH_KEY = (
+    "the coordination server refused the key as a node auth key: it is another kind of credential (the "
+    "message lists its capabilities, e.g. OAUTH_CLIENT: an OAuth client secret tskey-client-…, or an API "
+    "access token), passed as-is by a client that does not mint an auth key from it (a tsnet program such "
+    "as tsidp or golink built before 1.90, an old `tailscale up`, a wrapper's TS_AUTHKEY). The node never "
+    "logged in.",
+    "Pass a real auth key (admin console: Settings > Keys > Generate auth key, tskey-auth-…) as TS_AUTHKEY / "
+    "--auth-key; or keep the OAuth client secret and use a client that exchanges it for a key (tailscale "
+    "CLI or a tsnet program built with 1.90 or later) with the tags it owns (--advertise-tags=tag:…, "
+    "tsnet AdvertiseTags).",
+)
+
 
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
@@ -700,6 +726,8 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
     if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
         forbidden = all("403" in e.line.text for e in found)
         cause, fix = _OAUTH_FORBIDDEN if forbidden else _OAUTH_UNAUTHORIZED
+    if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_NOT_NODE_AUTH.search(e.line.text) for e in found):
+        cause, fix = _NOT_AN_AUTH_KEY
     daemon = "tailscaled" if unix else "tailscaled.exe"
     pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
     evidence = ctx.facts.evidence(*(e.line for e in found[:3]))
@@ -2373,6 +2401,34 @@ def serve_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Findi
         Access denied: serve config denied
     """
     yield from _emit(CliErrorKind.SERVE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-SERVE-CONFIG-INVALID",
+    name="cli-serve-config-invalid",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscale serve get-config could not export the running serve config of a Service",
+    target="windows",
+)
+def serve_config_invalid(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale serve get-config`` translates the node's running serve config, Service by Service,
+    into the declarative Services config file; a handler it cannot express there stops it (before 1.102 a
+    unix-socket proxy target, which has no ``scheme://``, is an ``invalid proxy handler``). The config
+    itself is in effect: nothing was refused, only the export failed, so the fix is a newer CLI or a
+    target the file can hold, not a change of what is served.
+
+    *Bad*::
+
+        $ sudo tailscale serve get-config --all
+        error: service "svc:web": invalid proxy handler "unix:/run/web.sock"
+
+    *Good*::
+
+        $ sudo tailscale serve set-config --service=svc:web web.json
+        service "svc:web": source ports must be TCP
+    """
+    yield from _emit(CliErrorKind.SERVE_CONFIG_INVALID, report, ctx)
 
 
 @rule(
