@@ -126,3 +126,18 @@ def test_a_netcheck_beside_it_stays_the_profile_and_learns_the_double_nat() -> N
     assert profile.portmap_usable is False and "double-nat" in profile.artefacts
     assert by_rule(diagnosis, "TS-PORTMAP-DOUBLE-NAT")
     assert {b.kind for b in diagnosis.blocks} == {"netcheck", "portmap-debug"}
+
+
+def test_a_upnp_answer_from_another_device_than_the_gateway_is_told_as_in_netcheck() -> None:
+    text = (
+        "$ tailscale debug portmap\ngw=192.168.5.1; self=192.168.5.40\n"
+        "portmapper: UPnP discovery response from 192.168.5.2, but gateway IP is 192.168.5.1\n"
+        "portmapper: [v1] UPnP reply {Location:http://192.168.5.2:5000/rootDesc.xml Server:MiniUPnPd/2.3 "
+        'USN:uuid:a}, "HTTP/1.1 200 OK\\r\\n\\r\\n"\n'
+        "Probe: {PCP:false PMP:false UPnP:true}\nmapping: 203.0.113.50:41641\n"
+    )
+    diagnosis = run_text(text)
+    (finding,) = by_rule(diagnosis, "TS-NETCHECK-UPNP-NOT-GATEWAY")
+    assert "192.168.5.2" in finding.cause and finding.evidence[0].line == 3
+    assert not by_rule(diagnosis, "TS-PORTMAP-DOUBLE-NAT")  # a public mapping
+    assert {f.rule_id for f in diagnosis.findings} == {"TS-NETCHECK-UPNP-NOT-GATEWAY"}  # no unmeasured-field noise

@@ -404,6 +404,11 @@ def _without_repeats(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
+# The netcheck rules that read only what a portmap debug measures (the others would read its unmeasured UDP,
+# mapping and DERP fields as missing).
+_PORTMAP_MEASURED_RULES = frozenset({"TS-NETCHECK-UPNP-NOT-GATEWAY"})
+
+
 def _with_portmap_debug(profile: NatProfile, debugs: Sequence[tuple[Block, PortmapDebugReport]]) -> NatProfile:
     """A port mapper that reports a private or CGNAT external address sits behind a second NAT: its mappings
     give no public endpoint, so port mapping is not usable for this node whatever answered."""
@@ -486,10 +491,16 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             facts = InputFacts(item.label, item.source, command=block.command, extra={"direct": _direct_paths(parsed)})
             findings.extend(_run("netcheck", profile, facts))
         elif parsed.portmap_debugs:
-            # no netcheck: the port mappers' answers are this node's NAT profile (the rest stays unknown); the
-            # netcheck rules do not run on it (they would read its unmeasured fields as missing)
-            report = portmap_netcheck_report(parsed.portmap_debugs[-1][1])
-            profiles.append(_with_portmap_debug(build_profile(item.label, item.source, report), parsed.portmap_debugs))
+            # no netcheck: the port mappers' answers are this node's NAT profile (the rest stays unknown)
+            block, debug = parsed.portmap_debugs[-1]
+            profile = _with_portmap_debug(
+                build_profile(item.label, item.source, portmap_netcheck_report(debug)), parsed.portmap_debugs
+            )
+            profiles.append(profile)
+            facts = InputFacts(item.label, item.source, command=block.command)
+            for netcheck_rule in rules_for("netcheck"):
+                if netcheck_rule.info.id in _PORTMAP_MEASURED_RULES:
+                    findings.extend(netcheck_rule.run(profile, facts))
         for block, portmap in parsed.portmap_debugs:
             findings.extend(_run("portmap-debug", portmap, InputFacts(item.label, item.source, command=block.command)))
         for _, status in parsed.statuses:
