@@ -319,6 +319,12 @@ class CliErrorKind(StrEnum):
     # installing or updating Tailscale itself failed outside `tailscale update` (an installer script, a systemd
     # system extension that would not merge into /usr: SteamOS, Flatcar, atomic desktops)
     INSTALL_FAILED = "install-failed"
+    # the iOS/macOS app could not start its VPN tunnel (the Network Extension): another VPN or a profile/MDM
+    # restriction, the VPN configuration missing, disabled or stale, or an iOS fault the app detected
+    TUNNEL_START_FAILED = "tunnel-start-failed"
+    # the Linux `tailscale systray` could not show its tray icon over D-Bus: no StatusNotifierWatcher (GNOME
+    # without the AppIndicator extension), or run under sudo without the desktop user's session bus
+    SYSTRAY_FAILED = "systray-failed"
     OTHER = "other"
 
 

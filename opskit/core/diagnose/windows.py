@@ -245,9 +245,31 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     (CliErrorKind.UP_FLAGS_REQUIRED, r"changing settings via .?tailscale up\b"),
     # The macOS app's CLI reaches the daemon through the GUI app/network extension; when it cannot start or
     # reach the app it says so ("Tailscale.CLIError error 3", "CLI failed to start: Failed to load …").
+    # The iOS/macOS app could not start its VPN tunnel (the packet-tunnel Network Extension): the iOS app's
+    # "An issue in this version of iOS is preventing the Tailscale tunnel from starting. Reboot …", the macOS
+    # app's "Oops! The Tailscale network extension failed to start.", Apple's NEVPNErrorDomain codes 1-6
+    # (configuration invalid, disabled, connection failed, stale, read/write failed, unknown), as the app's
+    # alert words them or as NSError prints them (`Error Domain=NEVPNErrorDomain Code=1 "…"`), and the VPN
+    # configuration the app could not get allowed or added. Before GUI_FAILED_TO_START ("failed to start").
+    (
+        CliErrorKind.TUNNEL_START_FAILED,
+        r"preventing the Tailscale tunnel from starting|\bThe Tailscale network extension failed to start"
+        r"|\bNEVPNErrorDomain(?: error | Code=| )[1-6]\b"
+        r"|\bfail(?:ed|s)? to (?:allow|add|install|save) (?:the |a )?VPN configuration"
+        r"|\bcan.?t add (?:the |a )?VPN configuration",
+    ),
     (
         CliErrorKind.GUI_FAILED_TO_START,
         r"The Tailscale (?:GUI|CLI) failed to start|Tailscale\.\s?CLIError error \d",
+    ),
+    # The Linux `tailscale systray` (client/systray on fyne.io/systray): the tray library logs every failure to
+    # set up its StatusNotifierItem on the session bus as "systray error: …" ("failed to register: The name
+    # org.kde.StatusNotifierWatcher was not provided by any .service files", "… The name is not activatable",
+    # before 2024 "failed to register our icon with the notifier watcher (maybe no tray is running?)", "failed
+    # to connect to DBus: …"); client/systray/systray.go warns when it runs under sudo/doas.
+    (
+        CliErrorKind.SYSTRAY_FAILED,
+        r"(?<![\w-])systray error: \S|running the systray with sudo/doas",
     ),
     # The control server refused the auth key (`tailscale up --authkey …`, also via k3s, Ansible, add-ons):
     # "backend error: invalid key: API key tskey-… not valid", Headscale's "unable to validate API key".
@@ -620,7 +642,14 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "node found but lacks an ip",
     ),
     CliErrorKind.UP_FLAGS_REQUIRED: ("changing settings via",),
+    CliErrorKind.TUNNEL_START_FAILED: (
+        "tunnel from starting",
+        "network extension failed to start",
+        "nevpnerrordomain",
+        "vpn configuration",
+    ),
     CliErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
+    CliErrorKind.SYSTRAY_FAILED: ("systray error: ", "systray with sudo"),
     CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
     CliErrorKind.INSTALL_FAILED: ("systemd-sysext", "merge system extension", "is already merged"),
     CliErrorKind.AUTH_KEY_REJECTED: ("invalid key", "status: 401, message", "status: 403, message"),

@@ -70,7 +70,7 @@ _MARKERS = re.compile(
     r"|tlsdial: |logtail: |bootstrapDNS\(|\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN"
     r"|requestEngineStatus|tailscaled got signal |got signal \w+; shutting down"
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
-    r"|shouldUseOneCGNATRoute|magicsock\.|Active: failed \(Result: |Main PID: \d+ \(code="
+    r"|shouldUseOneCGNATRoute|magicsock\.|Active: [a-z]+(?: \([\w-]+\))? \(Result: (?!success\))|Main PID: \d+ \(code="
     r"|(?:[\u25cf\u25cb\u00d7*]\s*)?(?:tailscaled\.service|Status of tailscaled:$)"  # systemctl/herd status
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
     r"|serve: creating a new proxy handler for |Hostinfo\.(?:WireIngress|IngressEnabled) changed to "  # serve.go
@@ -167,7 +167,7 @@ _MARKER_WORDS = (
     "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
-    "shouldUseOneCGNATRoute", "Active: failed", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
+    "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
     "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
     "JSON]",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",

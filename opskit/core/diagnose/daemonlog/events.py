@@ -605,7 +605,15 @@ _STATE_STORE = re.compile(
     r"(?:store\.New|StateStore|WriteState|state (?:store|file|directory)|creating state directory|tailscaled\.state|"
     r"/var/lib/tailscale|server-state\.conf)[^\n]*?(?:permission denied|operation not permitted|read-only file system|"
     r"no space left on device|Access is denied)|state store is unhealthy|[Ff]ailed to save new controlclient state|"
-    r"error writing machine key to store|kube ?store: (?:error|failed)"
+    r"error writing machine key to store|kube ?store: (?:error|failed)|"
+    # cmd/tailscaled: store.New failing at all is the state store that cannot be opened ("store.New: %w" when the
+    # daemon exits on it, "store.New failed: %v; starting with in-memory store with a health warning" since the
+    # state-store-health warnable): a directory it cannot create, a state file it cannot parse, a TPM-sealed one
+    # the TPM will not unseal (feature/tpm: reset, replaced, TPM_RC_LOCKOUT in dictionary-attack lockout) — its
+    # state cannot be read, whatever the wrapping. feature/tpm's own words name the sealed file outside store.New
+    # too (sealing it on a write, migrating it to or from the sealed format at start).
+    r"\bstore\.New(?: failed)?: \S|failed to (?:un)?seal (?:state file|encryption key (?:with|to) TPM)|"
+    r"has not been TPM-sealed or is corrupt|failed to migrate existing (?:TPM-sealed )?state file|newTPMStore\("
 )
 
 
@@ -899,6 +907,16 @@ def _serve(message: str) -> Iterator[Event]:
 
 # tailscale's unit as systemd names it ("tailscaled.service", "tailscale-relay.service", "tailscaled@x.service").
 _TAILSCALE_UNIT = r"[\w@.:-]*tailscale[\w@.:-]*\.service"
+# `systemctl status tailscaled`: the unit's Active line shows "(Result: …)" whenever its last run did not succeed,
+# in whatever state it is now ("failed (Result: exit-code)", "activating (auto-restart) (Result: exit-code)" in a
+# restart loop, "deactivating (stop-post) (Result: exit-code)" while ExecStopPost's --cleanup runs, "inactive (dead)
+# (Result: signal)"); its main process line tells how that run ended ("Main PID: 19144 (code=exited,
+# status=1/FAILURE)", "Process: 19144 ExecStart=/usr/sbin/tailscaled … (code=exited, status=1/FAILURE)" for the
+# notify unit, "(code=dumped, signal=ABRT)"). A non-zero status or a fault signal is tailscaled exiting on an
+# error; TERM/INT/HUP are a stop, KILL a stop that timed out or the OOM killer (its Result says which).
+_UNIT_RESULT = r"Active: [a-z]+(?: \([\w-]+\))? \(Result: (?!success\))[\w-]+\)"
+_FAULT_END = r"\(code=(?:exited, status=(?!0/)\d+|(?:killed|dumped), signal=(?:SEGV|BUS|ABRT|ILL|FPE|SYS|TRAP|QUIT)\b)"
+_MAIN_EXIT = rf"Main PID: \d+ {_FAULT_END}|Process: \d+ ExecStart=\S*tailscale.* {_FAULT_END}"
 _CRASH = re.compile(
     r"^panic: |^fatal error: |getLocalBackend error: |safesocket\.Listen: |"
     # the Go runtime dying on a signal ("SIGSEGV: segmentation violation", "[signal SIGBUS: bus error …]")
@@ -921,7 +939,7 @@ _CRASH = re.compile(
     # the engine watchdog's verdict: it dumped every goroutine and now exits tailscaled
     r"watchdog timeout on |"
     r"[Mm]ain process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
-    r"Active: failed \(Result: |Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: |"
+    rf"{_UNIT_RESULT}|{_MAIN_EXIT}|Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: |"
     # systemd before v233 (CentOS/RHEL 7, Debian 8) words its verdicts differently and names the unit inside the
     # sentence: "Unit tailscaled.service entered failed state.", "tailscaled.service failed.", "start request
     # repeated too quickly for tailscaled.service" (only tailscale's own unit: the journal speaks of every unit)
@@ -930,7 +948,8 @@ _CRASH = re.compile(
 )
 # The service manager's verdicts on the run (old systemd's among them): the exit it saw, not the cause.
 _VERDICT = re.compile(
-    r"^(?:[Mm]ain process exited|Failed with result|Active: failed|[Ss]tart request repeated|Unit \S+ entered failed"
+    r"^(?:[Mm]ain process exited|Failed with result|Active: |Main PID: |Process: |[Ss]tart request repeated"
+    r"|Unit \S+ entered failed"
     r"|\S+\.service failed)"
 )
 # A goroutine trace: a crash's ("goroutine 49 [running]:" under panic:, possibly cut off above it), the engine
@@ -1044,9 +1063,7 @@ def _crash(message: str) -> Iterator[Event]:
         # the service manager seeing the process end: a crash unless a stop was asked for first (fold.py)
         verdict_seen = _VERDICT.match(found) is not None
         key = (
-            "exit"
-            if verdict_seen and not found.startswith(("Active: failed", "Start request", "start request"))
-            else "crash"
+            "exit" if verdict_seen and not found.startswith(("Active: ", "Start request", "start request")) else "crash"
         )
         # the service manager's own verdicts: explained away by an exec failure (tailscaled never started)
         unless = "exec-failed" if verdict_seen else ""
@@ -1224,7 +1241,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "EXEC",  # status=203/EXEC, "Failed at step EXEC spawning"
             "execut",  # "Failed to execute", "cannot execute binary file", "Unable to locate executable"
             "xec format",
-            "Active: failed",
+            "(Result: ",  # systemctl status: Active: … (Result: exit-code)
+            "(code=",  # systemctl status: Main PID: … (code=exited, status=1/FAILURE)
             "repeated too quickly",
             "ain process exited",  # systemd < v233 writes "main process exited"
             "entered failed state",

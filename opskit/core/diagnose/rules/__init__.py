@@ -97,6 +97,8 @@ RULES: tuple[Rule, ...] = (
     windows.configure_failed,
     windows.tsnet_up_timeout,
     windows.install_failed,
+    windows.tunnel_start_failed,
+    windows.systray_failed,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,

@@ -446,6 +446,11 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     )
 
 
+# feature/tpm's errors on a TPM-sealed state file ("failed to unseal state file: failed to unseal encryption key
+# with TPM: tpm2.Unseal: TPM_RC_LOCKOUT …", "state file … has not been TPM-sealed or is corrupt")
+_TPM_SEALED = re.compile(r"(?:un)?seal (?:state file|encryption key)|TPM-sealed|tpm2\.\w+: |newTPMStore\(")
+
+
 @rule(
     id="TS-LOG-STATE-UNWRITABLE",
     name="log-state-unwritable",
@@ -458,7 +463,9 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     """*Why*: tailscaled keeps its node key and prefs in the state file (``--state``, default
     /var/lib/tailscale/tailscaled.state; ``C:\\ProgramData\\Tailscale\\server-state.conf`` on Windows).
     Permission, read-only or full-disk errors there stop it (``store.New: …``), or lose the login at every
-    restart. logpolicy saving its log config (the node's log ID) in that directory and failing
+    restart; a state file sealed with the machine's TPM (``--encrypt-state``) that the TPM will not unseal
+    (``failed to unseal state file: … TPM_RC_LOCKOUT``: dictionary-attack lockout; a reset or replaced TPM)
+    cannot be read at all. logpolicy saving its log config (the node's log ID) in that directory and failing
     (``logpolicy.Config.Save for …: …``; 2020's ``logpolicy.Config write: …: no such file or directory`` when
     it could not create the directory) shows the same directory cannot be written.
 
@@ -480,6 +487,21 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
         ),
         None,
     )
+    if any(_TPM_SEALED.search(issue.message) for issue in issues):
+        # feature/tpm: the state file is sealed with this machine's TPM (--encrypt-state, or the EncryptState
+        # policy) and the TPM will not unseal it: the file is intact, no permission or disk fix applies
+        yield from _finding(
+            ctx,
+            issues,
+            f"tailscaled cannot read its TPM-sealed state file: the TPM refuses to unseal it ({_last(issues)}).",
+            "If the TPM is in dictionary-attack lockout (`TPM_RC_LOCKOUT`), wait for the lockout to expire or clear "
+            "it (`tpm2_dictionarylockout --clear-lockout`) and restart tailscaled; if the TPM was reset, cleared or "
+            "replaced, the sealed state is lost: move the state file aside (`/var/lib/tailscale/tailscaled.state`), "
+            "restart tailscaled and log in again (`tailscale up`); to stop sealing it, run tailscaled with "
+            "`--encrypt-state=false` (FLAGS in /etc/default/tailscaled) or turn the EncryptState policy off "
+            "(https://tailscale.com/s/state-store-init-error).",
+        )
+        return
     yield from _finding(
         ctx,
         issues,

@@ -394,6 +394,22 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "unmerge` (or `sudo systemd-sysext refresh`), check `systemd-sysext status`, then re-run the installer "
         "(after a SteamOS update, re-run it so the extension matches the new OS version).",
     ),
+    CliErrorKind.TUNNEL_START_FAILED: (
+        "the iOS/macOS Tailscale app could not start its VPN tunnel (its Network Extension): the system refused "
+        "or failed the VPN connection (another VPN or a profile/MDM restriction, the Tailscale VPN configuration "
+        "missing, disabled or stale), so nothing reaches the tailnet from this device. Not tailscaled or the "
+        "network: the tunnel never started.",
+        "Do what the message says; otherwise quit Tailscale, turn other VPNs off, in Settings > VPN (macOS: "
+        "System Settings > VPN / Network > Filters & VPN) remove the Tailscale configuration, reopen the app and "
+        "allow the VPN configuration again; check no MDM/Screen Time profile forbids VPN changes; reboot.",
+    ),
+    CliErrorKind.SYSTRAY_FAILED: (
+        "the Linux tray client (`tailscale systray`) could not show its icon: the tray library could not set up "
+        "its StatusNotifierItem on the D-Bus session bus. tailscaled and the network are not involved.",
+        "Run `tailscale systray` as the desktop user, in the graphical session (not with sudo, not over ssh); "
+        "on GNOME install and enable the AppIndicator extension (gnome-shell-extension-appindicator), then log "
+        "in again.",
+    ),
     CliErrorKind.CONFIGURE_FAILED: (
         "a `tailscale configure` command (kubeconfig, pve-appliance, flash-appliance, jetkvm, the macOS system "
         "extension) refused or failed on this machine: a prerequisite of the target is missing.",
@@ -577,6 +593,79 @@ _OAUTH_UNAUTHORIZED = (
 )
 
 
+# The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
+_BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
+    CliErrorKind.TUNNEL_START_FAILED: (
+        (
+            re.compile(r"preventing the Tailscale tunnel from starting", re.IGNORECASE),
+            (
+                "the iOS app detected a fault of this iOS version that keeps the system from starting its VPN "
+                "tunnel (the message: 'An issue in this version of iOS is preventing the Tailscale tunnel from "
+                "starting'): the tunnel never came up, so this device is not on the tailnet. Nothing on the "
+                "tailnet or the network is at fault.",
+                "Reboot the iPhone/iPad and open Tailscale again, as the message says; if it returns, update iOS "
+                "and the app, or remove the Tailscale VPN configuration (Settings > General > VPN & Device "
+                "Management > VPN) and let the app add it again.",
+            ),
+        ),
+        (
+            re.compile(r"network extension failed to start", re.IGNORECASE),
+            (
+                "the macOS app's network extension (the VPN tunnel provider) did not start ('The Tailscale "
+                "network extension failed to start'): the extension is not allowed or not enabled, another "
+                "VPN/network filter holds the system's VPN, or it is stuck after an update.",
+                "Quit Tailscale; in System Settings > General > Login Items & Extensions > Network Extensions "
+                "(and VPN & Filters) allow Tailscale, turn other VPNs off, reopen the app; if it persists, "
+                "reboot, or remove the Tailscale VPN configuration and reinstall from the same source (App "
+                "Store or standalone).",
+            ),
+        ),
+        (
+            re.compile(r"NEVPNErrorDomain(?: error | Code=| )[1-6]|VPN configuration", re.IGNORECASE),
+            (
+                "the system refused the app's VPN configuration (Apple's NEVPNErrorDomain: 1 invalid, 2 "
+                "disabled, 3 connection failed, 4 stale, 5 could not be saved, 6 unknown; or the 'Allow VPN "
+                "configuration' step failed): another VPN owns the system's VPN, a profile/MDM restriction "
+                "forbids VPN changes, or the saved configuration is missing or out of date.",
+                "Turn other VPNs off; remove the Tailscale entry in Settings > VPN (macOS: System Settings > "
+                "VPN), reopen the app and allow the VPN configuration when asked; check no MDM or Screen Time "
+                "restriction blocks VPN configurations; reboot if it persists.",
+            ),
+        ),
+    ),
+    CliErrorKind.SYSTRAY_FAILED: (
+        (
+            re.compile(r"systray error: failed to connect to DBus", re.IGNORECASE),
+            (
+                "`tailscale systray` found no D-Bus session bus ('systray error: failed to connect to DBus'): it "
+                "runs outside the desktop user's graphical session (with sudo, as root, over ssh, from a system "
+                "service), where DBUS_SESSION_BUS_ADDRESS is not set, so no tray icon can be shown.",
+                "Run `tailscale systray` as the desktop user inside the graphical session (not with sudo; let "
+                "that user manage Tailscale with `sudo tailscale set --operator=$USER`), or start it as a "
+                "systemd user service (`tailscale configure systray --enable-startup=systemd`).",
+            ),
+        ),
+        (
+            re.compile(
+                r"systray error: failed to register(?! signal)|running the systray with sudo/doas", re.IGNORECASE
+            ),
+            (
+                "`tailscale systray` could not register its tray icon: no StatusNotifierWatcher (tray host) "
+                "answers on the D-Bus session bus it reached ('The name org.kde.StatusNotifierWatcher was not "
+                "provided by any .service files' / 'is not activatable'). Either it ran with sudo or as root, "
+                "whose session has no tray host, or the desktop has none: GNOME shows no tray icons without "
+                "the AppIndicator extension, and XEmbed-only bars (i3bar) have no watcher. tailscaled and the "
+                "network are not involved.",
+                "Run `tailscale systray` as the desktop user, not with sudo (let that user manage Tailscale with "
+                "`sudo tailscale set --operator=$USER`); on GNOME install and enable the AppIndicator and "
+                "KStatusNotifierItem Support extension (gnome-shell-extension-appindicator) and log in again; "
+                "`busctl --user list | grep StatusNotifierWatcher` shows whether a tray host is there.",
+            ),
+        ),
+    ),
+}
+
+
 def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """One finding for all errors of ``kind`` in the block (the same cause repeated is one problem)."""
     found = _errors(report, kind)
@@ -585,6 +674,10 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
     explained = found[0].explanation
     cause, fix = explained if explained is not None else _SIMPLE_TEXT[kind]
     detail = found[0].detail
+    for message, text in _BY_MESSAGE.get(kind, ()):
+        if any(message.search(e.line.text) for e in found):
+            cause, fix = text
+            break
     unix = kind is CliErrorKind.PIPE_MISSING and ("dial unix" in detail or "connect: " in detail)
     if unix:
         cause, fix = _SOCKET_MISSING
@@ -2473,6 +2566,63 @@ def configure_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(CliErrorKind.CONFIGURE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-TUNNEL-START-FAILED",
+    name="cli-tunnel-start-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The iOS/macOS app could not start its VPN tunnel (network extension, VPN configuration)",
+    target="windows",
+)
+def tunnel_start_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: on iOS and macOS the Tailscale app is only the front end; the tunnel is a Network Extension the
+    system starts from the app's VPN configuration. When the system will not start it (another VPN holds the
+    system's VPN, an MDM/Screen Time restriction, the configuration missing, disabled or stale, an iOS fault
+    the app detects) the app says so in its own words or Apple's NEVPNErrorDomain code, and the device is off
+    the tailnet. tailscaled, the network and the tailnet are not at fault, and "start the service" means
+    nothing there: the fix is on the device, as the message says.
+
+    *Bad*::
+
+        An issue in this version of iOS is preventing the Tailscale tunnel from starting. Reboot your iPhone and open Tailscale again to fix this
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  iphone  alice@  iOS  -
+    """
+    yield from _emit(CliErrorKind.TUNNEL_START_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-SYSTRAY-FAILED",
+    name="cli-systray-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The Linux tailscale systray could not show its tray icon (no StatusNotifierWatcher, sudo, no D-Bus)",
+    target="windows",
+)
+def systray_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: `tailscale systray` (Linux) shows its icon as a StatusNotifierItem on the desktop user's D-Bus
+    session bus and asks the session's StatusNotifierWatcher to display it. Run with sudo (root's session has no
+    tray host, and the tray warns about sudo/doas), outside the graphical session (no session bus at all), or on
+    a desktop without a watcher (GNOME without the AppIndicator extension, XEmbed-only bars), the tray library
+    logs ``systray error: failed to register: The name org.kde.StatusNotifierWatcher was not provided by any
+    .service files`` and no icon appears. tailscaled is not involved: this is not "service not running".
+
+    *Bad*::
+
+        2025/10/10 19:51:39 starting
+        2025/10/10 19:51:39 systray error: failed to register: The name org.kde.StatusNotifierWatcher was not provided by any .service files
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(CliErrorKind.SYSTRAY_FAILED, report, ctx)
 
 
 @rule(
