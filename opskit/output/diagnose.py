@@ -504,7 +504,7 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
                         _tri(p.udp),
                         p.ipv4_text(),
                         p.report.ipv6_state.value,
-                        p.mapping.value + (" (artefact?)" if p.artefacts else ""),
+                        p.mapping.value + (" (artefact?)" if set(p.artefacts) - {"double-nat"} else ""),
                         p.portmap_text,
                         _tri(p.report.captive_portal),
                         _home(p),

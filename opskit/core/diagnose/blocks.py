@@ -35,6 +35,7 @@ from opskit.core.diagnose.netcheck import (
     region_hint,
 )
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
+from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_debug_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
     is_gron_status_line,
@@ -539,6 +540,7 @@ def split_input(text: str) -> SplitInput:
         return widths[stretch]
 
     no_json_before = 0
+    no_portmap_before = 0
     line_count = len(lines)
     index = 0
     while index < line_count:
@@ -652,6 +654,17 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(BlockKind.TAILNET_LOCK, tuple(lines[index - 1 : lock_end + 1]), current_command))
             index = lock_end + 1
             continue
+        if index > no_portmap_before and is_portmap_debug_start(text):
+            portmap_end, is_portmap = portmap_debug_extent(lines, index - 1, current_command)
+            if is_portmap:  # `tailscale debug portmap`: read whole (its port mapper lines are no tailscaled log)
+                close_block()
+                flush_skip()
+                blocks.append(
+                    Block(BlockKind.PORTMAP_DEBUG, tuple(lines[index - 1 : portmap_end + 1]), current_command)
+                )
+                index = portmap_end + 1
+                continue
+            no_portmap_before = portmap_end + 1  # a log's own portmapper lines: not rescanned from each one
         # Context from non-Tailscale commands that the diagnosis can use.
         if context == "whoami" and command_output_lines == 1:
             whoami = line

@@ -29,6 +29,12 @@ from opskit.core.diagnose.models import (
 from opskit.core.diagnose.netcheck import parse_netcheck_json, parse_netcheck_log, parse_netcheck_text
 from opskit.core.diagnose.paths import Observation, PairPrediction, predict_all
 from opskit.core.diagnose.ping import parse_os_ping, parse_ping
+from opskit.core.diagnose.portmapdebug import (
+    PortmapDebugReport,
+    behind_second_nat,
+    parse_portmap_debug,
+    portmap_netcheck_report,
+)
 from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
@@ -76,6 +82,7 @@ class InputReports:
     daemon_logs: tuple[DaemonLogReport, ...] = ()
     derp_checks: tuple[DerpCheckReport, ...] = ()
     lock_statuses: tuple[LockStatusReport, ...] = ()
+    portmap_debugs: tuple[PortmapDebugReport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,7 @@ class _Parsed:
     daemon_logs: list[tuple[Block, DaemonLogReport]]
     derp_checks: list[tuple[Block, DerpCheckReport]]
     lock_statuses: list[tuple[Block, LockStatusReport]]
+    portmap_debugs: list[tuple[Block, PortmapDebugReport]]
 
 
 def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
@@ -154,7 +162,7 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
 
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
-    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [])
+    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
     for block in split.blocks:
@@ -174,6 +182,8 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.derp_checks.append((block, parse_derp_check(block.lines)))
         elif block.kind is BlockKind.TAILNET_LOCK:
             parsed.lock_statuses.append((block, parse_lock_status(block.lines)))
+        elif block.kind is BlockKind.PORTMAP_DEBUG:
+            parsed.portmap_debugs.append((block, parse_portmap_debug(block.lines)))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(
                 (
@@ -269,6 +279,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.daemon_logs
         or parsed.derp_checks
         or parsed.lock_statuses
+        or parsed.portmap_debugs
     )
 
 
@@ -295,6 +306,8 @@ def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
         yield summary(block, derp_check.layout)
     for block, lock_status in parsed.lock_statuses:
         yield summary(block, lock_status.layout)
+    for block, portmap in parsed.portmap_debugs:
+        yield summary(block, portmap.layout + (" (cut before its result)" if portmap.cut else ""))
     for block, log in parsed.daemon_logs:
         started = {True: ", started by hand", False: ", started by the service", None: ""}[log.hand_started]
         yield summary(block, f"tailscaled {('v' + log.version) if log.version else '(version not shown)'}{started}")
@@ -391,6 +404,19 @@ def _without_repeats(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
+# The netcheck rules that read only what a portmap debug measures (the others would read its unmeasured UDP,
+# mapping and DERP fields as missing).
+_PORTMAP_MEASURED_RULES = frozenset({"TS-NETCHECK-UPNP-NOT-GATEWAY"})
+
+
+def _with_portmap_debug(profile: NatProfile, debugs: Sequence[tuple[Block, PortmapDebugReport]]) -> NatProfile:
+    """A port mapper that reports a private or CGNAT external address sits behind a second NAT: its mappings
+    give no public endpoint, so port mapping is not usable for this node whatever answered."""
+    if not any(behind_second_nat(report) for _, report in debugs):
+        return profile
+    return replace(profile, portmap_usable=False, artefacts=(*profile.artefacts, "double-nat"))
+
+
 def _run(subject_kind: str, subject: object, facts: InputFacts) -> list[Finding]:
     findings: list[Finding] = []
     for rule_obj in rules_for(subject_kind):
@@ -461,9 +487,22 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
                 )
             block, report = parsed.netchecks[-1]
             profile = build_profile(item.label, item.source, report)
-            profiles.append(profile)
+            profiles.append(_with_portmap_debug(profile, parsed.portmap_debugs))
             facts = InputFacts(item.label, item.source, command=block.command, extra={"direct": _direct_paths(parsed)})
             findings.extend(_run("netcheck", profile, facts))
+        elif parsed.portmap_debugs:
+            # no netcheck: the port mappers' answers are this node's NAT profile (the rest stays unknown)
+            block, debug = parsed.portmap_debugs[-1]
+            profile = _with_portmap_debug(
+                build_profile(item.label, item.source, portmap_netcheck_report(debug)), parsed.portmap_debugs
+            )
+            profiles.append(profile)
+            facts = InputFacts(item.label, item.source, command=block.command)
+            for netcheck_rule in rules_for("netcheck"):
+                if netcheck_rule.info.id in _PORTMAP_MEASURED_RULES:
+                    findings.extend(netcheck_rule.run(profile, facts))
+        for block, portmap in parsed.portmap_debugs:
+            findings.extend(_run("portmap-debug", portmap, InputFacts(item.label, item.source, command=block.command)))
         for _, status in parsed.statuses:
             findings.extend(_run("status", status, ctx))
         for _, ping in parsed.pings:
@@ -506,6 +545,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
                 tuple(r for _, r in p.daemon_logs),
                 tuple(r for _, r in p.derp_checks),
                 tuple(r for _, r in p.lock_statuses),
+                tuple(r for _, r in p.portmap_debugs),
             )
             for p in parsed_inputs
             if _recognised(p)

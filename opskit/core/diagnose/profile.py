@@ -91,7 +91,8 @@ class NatProfile:
     def portmap_text(self) -> str:
         state = self.report.portmap_state
         if state is PortMapState.FOUND:
-            return ", ".join(self.report.portmap_protocols)
+            protocols = ", ".join(self.report.portmap_protocols)
+            return protocols + " (behind a second NAT)" if "double-nat" in self.artefacts else protocols
         return {
             PortMapState.NONE_FOUND: "none answered",
             PortMapState.NOT_CHECKED: "not checked",

@@ -12,7 +12,17 @@ from opskit.core.rules.docs import doc_examples, doc_section
 
 LintTarget = Literal["nginx", "haproxy", "cross"]
 DiagnoseTarget = Literal[
-    "input", "netcheck", "status", "ping", "windows", "daemon-log", "derp-check", "tailnet-lock", "pairs", "live"
+    "input",
+    "netcheck",
+    "status",
+    "ping",
+    "windows",
+    "daemon-log",
+    "derp-check",
+    "tailnet-lock",
+    "portmap-debug",
+    "pairs",
+    "live",
 ]
 CheckTarget = Literal["harbor", "resolver"]  # the `opskit check` command whose table the check belongs to
 Target = LintTarget | DiagnoseTarget | CheckTarget
