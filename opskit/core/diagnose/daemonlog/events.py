@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
@@ -64,6 +64,12 @@ class Recogniser:
     subsystem: str
     words: tuple[str, ...]
     read: Callable[[str], Iterator[Event]]
+    # "does the message hold one of the words?" as one regex search, not a Python loop over the words: every
+    # line holding any event word runs it for every recogniser
+    holds_word: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "holds_word", any_word_pattern(self.words))
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -1421,5 +1427,5 @@ def _events_of(message: str) -> Iterator[Event]:
     if _ANY_EVENT_WORD.search(message) is None:
         return  # no recogniser's word: most lines that reach here (a word of the line test, not of an event)
     for recogniser in RECOGNISERS:
-        if any(word in message for word in recogniser.words):
+        if recogniser.holds_word.search(message) is not None:
             yield from recogniser.read(message)
