@@ -20,6 +20,7 @@ from opskit.core.diagnose.daemonlog import (
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
+from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
@@ -541,6 +542,8 @@ def split_input(text: str) -> SplitInput:
 
     no_json_before = 0
     no_portmap_before = 0
+    # the "Code: <warnable>" lines closing a health warning copied from the desktop app, in order
+    warning_code_lines = [i for i, each in enumerate(lines) if is_code_line(each.text)]
     line_count = len(lines)
     index = 0
     while index < line_count:
@@ -647,6 +650,20 @@ def split_input(text: str) -> SplitInput:
                     current.append(line)
                     current_hints.append(hint)
                     continue
+        if (
+            warning_code_lines
+            and index - 1 >= warning_code_lines[0] - WARNING_LOOKAHEAD
+            and (warning_end := gui_health_warning_extent(lines, index - 1)) is not None
+        ):
+            close_block()  # the desktop app's health warning: title, text, "Code: <warnable>", read whole
+            flush_skip()
+            blocks.append(Block(BlockKind.WINDOWS, tuple(lines[index - 1 : warning_end + 1]), current_command))
+            index = warning_end + 1
+            while warning_code_lines and warning_code_lines[0] < index:
+                warning_code_lines.pop(0)
+            continue
+        while warning_code_lines and warning_code_lines[0] < index:
+            warning_code_lines.pop(0)
         if is_lock_status_start(text) and (lock_end := lock_status_extent(lines, index - 1)) is not None:
             close_block()  # `tailscale lock status`: read whole (its lines would otherwise be skipped as prose)
             flush_skip()

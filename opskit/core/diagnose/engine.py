@@ -16,8 +16,10 @@ from opskit.core.diagnose.live import LiveSnapshot
 from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status
 from opskit.core.diagnose.models import (
     BlockKind,
+    CliErrorKind,
     CliErrorReport,
     DaemonLogReport,
+    HealthMessage,
     HomeDerp,
     NetcheckReport,
     OsPingReport,
@@ -154,6 +156,12 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
     states: list[tuple[Block, StatusReport]] = []
     for block, report in windows:
         for error in report.errors:
+            if error.kind is CliErrorKind.GUI_HEALTH_WARNING:
+                # the app's health warning is the item `tailscale status` lists under "# Health check:"
+                text = error.detail.split("\n")[1]
+                health = (HealthMessage(text, error.line),)
+                states.append((block, StatusReport("messages only", (), health, None, None, from_cli_error=True)))
+                continue
             message = backend_state_message(cli_backend_state(error) or "")
             if message is not None:
                 states.append((block, StatusReport("messages only", (), (), message, error.line, from_cli_error=True)))

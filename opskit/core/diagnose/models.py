@@ -319,6 +319,8 @@ class CliErrorKind(StrEnum):
     # an app embedding tsnet (tsnet.Server.Up) gave up waiting for its node to reach Running: not logged in
     # (no/refused auth key, an interactive login nobody opened), or control unreachable
     TSNET_UP_TIMEOUT = "tsnet-up-timeout"
+    # the desktop app's health warning copied out: title, the warnable's text, "Code: <warnable>"
+    GUI_HEALTH_WARNING = "gui-health-warning"
     # installing or updating Tailscale itself failed outside `tailscale update` (an installer script, a systemd
     # system extension that would not merge into /usr: SteamOS, Flatcar, atomic desktops)
     INSTALL_FAILED = "install-failed"

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.cli_catalog import find_refusal
+from opskit.core.diagnose.guiwarning import parse_gui_health_warning
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import SourceLine, undo_go_quoting
@@ -1057,6 +1058,14 @@ def parse_windows(
     address (status rows, an OS ping's header): ssh failing to connect to one is ``ssh-failed`` though the name
     is under the user's own DNS domain, not ts.net.
     """
+    if (warning := parse_gui_health_warning(lines)) is not None:
+        # the desktop app's health warning (a block of its own): the warnable, not an error line to match
+        error = CliError(
+            CliErrorKind.GUI_HEALTH_WARNING,
+            warning.text_line,
+            detail=f"{warning.title or ''}\n{warning.text}\n{warning.code}",  # title, text, warnable code
+        )
+        return CliErrorReport(errors=(error,), whoami=whoami.text if whoami else None, whoami_line=whoami)
     errors: list[CliError] = []
     found = (parse_windows_error(line) or _ssh_to_tailnet_host(line, tailnet_hosts) for line in _unwrap(lines))
     for error in (each for first in found if first is not None for each in with_companions(first)):

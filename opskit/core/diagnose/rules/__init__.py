@@ -86,6 +86,7 @@ RULES: tuple[Rule, ...] = (
     windows.peer_not_found,
     windows.accept_routes_off,
     windows.exit_node_offline,
+    windows.gui_health_warning,
     windows.serve_not_configured,
     windows.serve_failed,
     windows.serve_not_enabled,

@@ -210,8 +210,8 @@ def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 
         100.64.0.1  me  u@  linux  -
     """
-    if not status.health:
-        return
+    if not status.health or status.from_cli_error:
+        return  # a health item read from the desktop app's warning: TS-CLI-GUI-HEALTH-WARNING says it
     faults = [h for h in status.health if not _UPDATE_AVAILABLE.match(h.text)]
     if not faults:  # only the update notice: tailscaled's update-available warnable is SeverityLow
         notice = status.health[0]
@@ -226,13 +226,9 @@ def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         )
         return
     messages = "; ".join(h.text.rstrip(". ") for h in faults)
-    lowered = messages.lower()
-    hints = [advice for words, advice in _HEALTH_HINTS if any(word in lowered for word in words)]
     yield ctx.finding(
         f"{ctx.facts.label}: tailscaled reports: {messages}.",
-        "Fix what the health messages name first: "
-        + ("; ".join(hints) if hints else "; ".join(advice for _, advice in _HEALTH_HINTS[:3]))
-        + ".",
+        "Fix what the health messages name first: " + health_advice(messages) + ".",
         ctx.facts.evidence(*(h.line for h in faults)),
     )
 
@@ -241,6 +237,14 @@ def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 # `tailscale update` …]". The security-update warnable ("A security update from …", SeverityMedium) stays a
 # warning.
 _UPDATE_AVAILABLE = re.compile(r"^(?:- )?An update from version \S+ to \S+ is available\b", re.IGNORECASE)
+
+
+def health_advice(messages: str) -> str:
+    """What to check first for these health messages (or warnable codes): the hints whose words they name,
+    else the three most common ones."""
+    lowered = messages.lower().replace("-", " ")
+    hints = [advice for words, advice in _HEALTH_HINTS if any(word in lowered for word in words)]
+    return "; ".join(hints) if hints else "; ".join(advice for _, advice in _HEALTH_HINTS[:3])
 
 
 # Health messages (old terse forms and the 1.70+ sentences) → what to check first.

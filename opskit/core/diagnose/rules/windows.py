@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
+from opskit.core.diagnose.rules.status import health_advice
 from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import (
     API_KEY_REFUSED,
@@ -2881,3 +2882,56 @@ def serve_not_configured(report: CliErrorReport, ctx: DiagnoseContext) -> Iterat
         "logged in; check the container's log for serve config errors.",
         ctx.facts.evidence(*(e.line for e in found[:3])),
     )
+
+
+# warnables that are notices, not faults (health/warnings.go: SeverityLow, or the app's normal start-up)
+_NOTICE_WARNABLES = frozenset({"update-available", "is-using-unstable-version", "warming-up", "wantrunning-false"})
+
+
+@rule(
+    id="TS-CLI-GUI-HEALTH-WARNING",
+    name="cli-gui-health-warning",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="The desktop app shows a tailscaled health warning (title, text, Code: <warnable>)",
+    target="windows",
+)
+def gui_health_warning(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the macOS/Windows app lists tailscaled's active health warnables: the warnable's title, its
+    text and ``Code: <warnable>`` (health/state.go UnhealthyState). It is the same state ``tailscale status``
+    prints under ``# Health check:``: ``dns-forward-failing`` means the DNS forwarder gets no answer from the
+    configured resolvers, ``no-derp-home`` no relay server, ``not-in-map-poll`` no control connection. A
+    notice (``update-available``) is not a fault.
+
+    *Bad*::
+
+        > **DNS unavailable**
+        > Tailscale can't reach the configured DNS servers. Internet connectivity may be affected.
+        > Code: dns-forward-failing
+
+    *Good*::
+
+        > **Update available**
+        > An update from version 1.80.2 to 1.82.0 is available.
+        > Code: update-available
+    """
+    for error in _errors(report, CliErrorKind.GUI_HEALTH_WARNING):
+        title, text, code = (error.detail.split("\n") + ["", "", ""])[:3]
+        named = f"'{title}' " if title else ""
+        if code in _NOTICE_WARNABLES:
+            yield ctx.finding(
+                f"{ctx.facts.label}: the app's warning {named}({code}) is a notice, not a fault: {text}",
+                "Nothing to fix (for an update: `tailscale update`, or the app store on macOS).",
+                ctx.facts.evidence(error.line),
+                severity=Severity.INFO,
+                title=f"the app shows the notice {code} (not a fault)",
+            )
+            continue
+        yield ctx.finding(
+            f"{ctx.facts.label}: the Tailscale app shows the health warning {named}(warnable {code}): {text} "
+            "tailscaled holds this warning until the condition clears.",
+            "Fix what the warning names first: " + health_advice(f"{text} {code}") + ". Then check the warning "
+            "is gone from the app (or from `tailscale status`'s '# Health check:').",
+            ctx.facts.evidence(error.line),
+            title=f"the app warns: {title or code}",
+        )
