@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from opskit.core.diagnose.derpcheck import DerpCheckReport
+from opskit.core.diagnose.dnsstatus import DnsStatusReport
 from opskit.core.diagnose.engine import Diagnosis, InputReports
 from opskit.core.diagnose.lockstatus import LockStatusReport
 from opskit.core.diagnose.models import DaemonLogReport, LogPeer, PathKind, PingReport, Pong, StatusPeer
@@ -188,6 +189,7 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
         "daemon_logs": [daemon_log_json(i.label, log) for i in diagnosis.inputs for log in i.daemon_logs],
         "derp_checks": [derp_check_json(i.label, check) for i in diagnosis.inputs for check in i.derp_checks],
         "tailnet_locks": [lock_status_json(i.label, lock) for i in diagnosis.inputs for lock in i.lock_statuses],
+        "dns_statuses": [dns_status_json(i.label, dns) for i in diagnosis.inputs for dns in i.dns_statuses],
         "findings": [finding_json(f) for f in diagnosis.findings],
         "warnings": list(diagnosis.warnings),
         "live": _live_json(diagnosis),
@@ -212,6 +214,24 @@ def derp_check_json(label: str, check: DerpCheckReport) -> dict[str, Any]:
             }
             for m in check.messages
         ],
+    }
+
+
+def dns_status_json(label: str, dns: DnsStatusReport) -> dict[str, Any]:
+    """One pasted `tailscale dns status`: Tailscale DNS in use, MagicDNS, resolvers, split DNS, the OS's DNS."""
+    return {
+        "label": label,
+        "tailscale_dns": dns.tailscale_dns,
+        "magicdns": dns.magicdns,
+        "suffix": dns.suffix,
+        "self_name": dns.self_name,
+        "logged_in": None if dns.no_tailnet is None and dns.magicdns is None else dns.no_tailnet is None,
+        "resolvers": None if dns.resolvers is None else [item for item, _ in dns.resolvers],
+        "split_dns": [{"domain": r.domain, "resolver": r.resolver, "line": r.line.number} for r in dns.routes],
+        "search_domains": list(dns.search_domains),
+        "system_nameservers": None if dns.system_nameservers is None else list(dns.system_nameservers),
+        "system_unreadable": dns.system_unreadable,
+        "line": dns.lines[0].number,
     }
 
 

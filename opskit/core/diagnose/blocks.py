@@ -20,6 +20,7 @@ from opskit.core.diagnose.daemonlog import (
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
+from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
@@ -664,6 +665,13 @@ def split_input(text: str) -> SplitInput:
             continue
         while warning_code_lines and warning_code_lines[0] < index:
             warning_code_lines.pop(0)
+        if is_dns_status_start(text) and (dns_end := dns_status_extent(lines, index - 1)) is not None:
+            close_block()  # `tailscale dns status`: read whole (its lines would otherwise be skipped as prose)
+            flush_skip()
+            successes.append(line)  # tailscaled answered it
+            blocks.append(Block(BlockKind.DNS_STATUS, tuple(lines[index - 1 : dns_end + 1]), current_command))
+            index = dns_end + 1
+            continue
         if is_lock_status_start(text) and (lock_end := lock_status_extent(lines, index - 1)) is not None:
             close_block()  # `tailscale lock status`: read whole (its lines would otherwise be skipped as prose)
             flush_skip()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
 from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
+from opskit.core.diagnose.dnsstatus import DnsStatusReport, parse_dns_status
 from opskit.core.diagnose.live import LiveSnapshot
 from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status
 from opskit.core.diagnose.models import (
@@ -84,6 +85,7 @@ class InputReports:
     daemon_logs: tuple[DaemonLogReport, ...] = ()
     derp_checks: tuple[DerpCheckReport, ...] = ()
     lock_statuses: tuple[LockStatusReport, ...] = ()
+    dns_statuses: tuple[DnsStatusReport, ...] = ()
     portmap_debugs: tuple[PortmapDebugReport, ...] = ()
 
 
@@ -124,6 +126,7 @@ class _Parsed:
     daemon_logs: list[tuple[Block, DaemonLogReport]]
     derp_checks: list[tuple[Block, DerpCheckReport]]
     lock_statuses: list[tuple[Block, LockStatusReport]]
+    dns_statuses: list[tuple[Block, DnsStatusReport]]
     portmap_debugs: list[tuple[Block, PortmapDebugReport]]
 
 
@@ -170,7 +173,7 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
 
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
-    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [])
+    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
     for block in split.blocks:
@@ -190,6 +193,8 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.derp_checks.append((block, parse_derp_check(block.lines)))
         elif block.kind is BlockKind.TAILNET_LOCK:
             parsed.lock_statuses.append((block, parse_lock_status(block.lines)))
+        elif block.kind is BlockKind.DNS_STATUS:
+            parsed.dns_statuses.append((block, parse_dns_status(block.lines)))
         elif block.kind is BlockKind.PORTMAP_DEBUG:
             parsed.portmap_debugs.append((block, parse_portmap_debug(block.lines)))
         elif block.kind is BlockKind.WINDOWS:
@@ -287,6 +292,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.daemon_logs
         or parsed.derp_checks
         or parsed.lock_statuses
+        or parsed.dns_statuses
         or parsed.portmap_debugs
     )
 
@@ -314,6 +320,8 @@ def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
         yield summary(block, derp_check.layout)
     for block, lock_status in parsed.lock_statuses:
         yield summary(block, lock_status.layout)
+    for block, dns_status in parsed.dns_statuses:
+        yield summary(block, dns_status.layout)
     for block, portmap in parsed.portmap_debugs:
         yield summary(block, portmap.layout + (" (cut before its result)" if portmap.cut else ""))
     for block, log in parsed.daemon_logs:
@@ -525,6 +533,8 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             findings.extend(
                 _run("tailnet-lock", lock_status, InputFacts(item.label, item.source, command=block.command))
             )
+        for block, dns_status in parsed.dns_statuses:
+            findings.extend(_run("dns-status", dns_status, InputFacts(item.label, item.source, command=block.command)))
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]
@@ -553,6 +563,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
                 tuple(r for _, r in p.daemon_logs),
                 tuple(r for _, r in p.derp_checks),
                 tuple(r for _, r in p.lock_statuses),
+                tuple(r for _, r in p.dns_statuses),
                 tuple(r for _, r in p.portmap_debugs),
             )
             for p in parsed_inputs

@@ -47,6 +47,7 @@ class BlockKind(StrEnum):
     DAEMON_LOG = "tailscaled-log"
     DERP_CHECK = "derp-check"  # `tailscale debug derp <region>`
     TAILNET_LOCK = "tailnet-lock-status"  # `tailscale lock status`
+    DNS_STATUS = "dns-status"  # `tailscale dns status`
     PORTMAP_DEBUG = "portmap-debug"  # `tailscale debug portmap`
 
 

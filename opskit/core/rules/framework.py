@@ -20,6 +20,7 @@ DiagnoseTarget = Literal[
     "daemon-log",
     "derp-check",
     "tailnet-lock",
+    "dns-status",
     "portmap-debug",
     "pairs",
     "live",

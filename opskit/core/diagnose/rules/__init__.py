@@ -8,6 +8,7 @@ from __future__ import annotations
 from opskit.core.diagnose.rules import (
     daemonlog,
     derpcheck,
+    dnsstatus,
     live,
     lockstatus,
     netcheck,
@@ -136,6 +137,10 @@ RULES: tuple[Rule, ...] = (
     derpcheck.region_failing,
     derpcheck.stun_no_response,
     derpcheck.check_notes,
+    dnsstatus.no_tailnet,
+    dnsstatus.no_resolver,
+    dnsstatus.not_used,
+    dnsstatus.dns_state,
     lockstatus.node_locked_out,
     lockstatus.peers_locked_out,
     lockstatus.lock_state,

@@ -2911,9 +2911,8 @@ def gui_health_warning(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator
 
     *Good*::
 
-        > **Update available**
-        > An update from version 1.80.2 to 1.82.0 is available.
-        > Code: update-available
+        $ tailscale status
+        100.64.0.1  mac  me@  macOS  -
     """
     for error in _errors(report, CliErrorKind.GUI_HEALTH_WARNING):
         title, text, code = (error.detail.split("\n") + ["", "", ""])[:3]
