@@ -14,13 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.errors import InputError
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import run_text
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+from tests.diagnose.conftest import run_json, run_text
 
 
 def _output(
@@ -153,7 +147,7 @@ def test_dns_status_is_read_in_every_state(prompt: str, quote: bool, **parts: An
     text = prompt + _output(**parts)
     if quote:  # posted as a markdown quote
         text = "".join(f"> {line}\n" for line in text.splitlines())
-    document = _json(text)
+    document = run_json(text)
     assert [b["kind"] for b in document["blocks"]] == ["dns-status"]
     (dns,) = document["dns_statuses"]
     rules = {f["rule"] for f in document["findings"]}
@@ -197,7 +191,7 @@ def test_the_output_cut_above_magicdns_is_still_read() -> None:
         bootstrap=False,
     )
     cut = text[text.index("MagicDNS: enabled") :]
-    document = _json(cut)
+    document = run_json(cut)
     (dns,) = document["dns_statuses"]
     assert dns["tailscale_dns"] is None and dns["magicdns"] is True and dns["resolvers"] == ["1.1.1.1"]
     assert {f["rule"] for f in document["findings"]} == {"TS-DNS-STATUS"}

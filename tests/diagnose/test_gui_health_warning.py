@@ -8,21 +8,12 @@ as the status health item it is; notices are info; never a GUI connection failur
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.errors import InputError
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import run_text
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
-
+from tests.diagnose.conftest import run_json, run_text
 
 # (title, text, code, words of the advice)
 WARNABLES = [
@@ -94,7 +85,7 @@ def test_app_health_warning_is_read_in_every_layout(
     shown = (title.title() if title_case else title) if titled else None
     # an untitled text wrapped by the paste cannot be told from a plain title over one line: the app always
     # shows the title, so that layout is left out
-    document = _json(_layout(shown, text, code, bold, quote, blanks, wrap if titled else 0))
+    document = run_json(_layout(shown, text, code, bold, quote, blanks, wrap if titled else 0))
     kinds = [e["kind"] for e in document.get("windows") or []]
     assert kinds == ["gui-health-warning"], document.get("windows")
     assert not {"gui-cannot-connect", "service-not-running"} & set(kinds)
@@ -110,7 +101,7 @@ def test_app_health_warning_is_read_in_every_layout(
 
 @pytest.mark.parametrize(("title", "text", "code"), NOTICES)
 def test_notice_warnables_are_info(title: str, text: str, code: str) -> None:
-    document = _json(_layout(title, text, code, bold=True, quote=True, blanks=False, wrap=0))
+    document = run_json(_layout(title, text, code, bold=True, quote=True, blanks=False, wrap=0))
     found = [f for f in document["findings"] if f["rule"] == "TS-CLI-GUI-HEALTH-WARNING"]
     assert len(found) == 1 and found[0]["severity"] == "info"
     assert document["summary"]["exit_code"] == 0
