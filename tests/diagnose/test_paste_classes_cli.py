@@ -1520,3 +1520,58 @@ def test_a_locked_config_file_refusal_is_config_file_locked_not_a_stopped_daemon
     (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-CONFIG-FILE-LOCKED"]
     assert "config file" in finding.cause and "restart tailscaled" in finding.fix
     assert "TS-WIN-BACKEND-ERROR" not in rule_ids(report)
+
+
+# fix17 (corpus 585): the macOS app's alert when its local service (the network/system extension) answers with
+# something it cannot use, quoted in prose, in an issue form, or bare, in any case of "tailscale".
+INVALID_RESPONSE = ["Invalid response from local tailscale service", "Invalid response from local Tailscale service"]
+INVALID_RESPONSE_WRAPS = [
+    "{m}",
+    'Toggling connect prompts user "{m}"',
+    "The app shows: {m}.",
+    "> {m}",
+    "`{m}`",
+    "**Error:** {m}",
+]
+
+
+@given(st.sampled_from(INVALID_RESPONSE), st.sampled_from(INVALID_RESPONSE_WRAPS), st.booleans())
+@settings(max_examples=30, deadline=None)
+def test_the_apple_app_getting_an_invalid_response_from_its_service_is_gui_cannot_connect(
+    alert: str, wrap: str, prose_before: bool
+) -> None:
+    text = ("The service starts fine, and then seems to just shut down.\n" if prose_before else "") + wrap.format(
+        m=alert
+    )
+    assert _windows_kinds(text) == ["gui-cannot-connect"], text
+    causes = [f.cause for f in run_text(text).findings if f.severity is Severity.ERROR]
+    assert causes and all("network extension" in c for c in causes), causes
+
+
+# fix17 (corpus 575): the macOS/iOS app's CLI is a Swift binary; a Swift runtime trap aborts it before it asks
+# tailscaled anything. Swift 5.3+ prints "<file>.swift:<line>: <kind>: <message>", older Swift "<kind>:
+# <message>: file <file>.swift, line <line>"; the shell then names the SIGTRAP.
+SWIFT_TRAPS = [
+    "Tailscale/BundleIdentifiers.swift:{n}: Fatal error: The current bundleIdentifier is unknown to the registry",
+    "IPN/Backend.swift:{n}: Fatal error: Unexpectedly found nil while unwrapping an Optional value",
+    "Tailscale/CLI.swift:{n}: Precondition failed: no shared container",
+    "Fatal error: Unexpectedly found nil while unwrapping an Optional value: file Tailscale/CLI.swift, line {n}",
+]
+SWIFT_AFTER = ["", "Trace/BPT trap: 5", "zsh: trace trap  tailscale status", "Illegal instruction: 4"]
+SWIFT_BEFORE = ["", "$ tailscale status\n", "user@mac ~ % tailscale up\n", "```\n"]
+
+
+@given(
+    st.sampled_from(SWIFT_TRAPS),
+    st.integers(min_value=1, max_value=9999),
+    st.sampled_from(SWIFT_BEFORE),
+    st.sampled_from(SWIFT_AFTER),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_swift_runtime_trap_of_the_apple_app_cli_is_a_cli_crash(trap: str, n: int, before: str, after: str) -> None:
+    text = f"{before}{trap.format(n=n)}\n{after}\n"
+    assert _windows_kinds(text) == ["cli-panic"], text
+    diagnosis = run_text(text)
+    assert "TS-CLI-PANIC" in rule_ids(diagnosis)
+    assert "TS-WIN-SERVICE-NOT-RUNNING" not in rule_ids(diagnosis)
+

@@ -355,6 +355,15 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # A Go panic of the CLI (blocks.py keeps only panics printed under a `tailscale <cmd>` prompt, with their
     # goroutine trace, in a CLI block: tailscaled's own panics are read by the daemon log model).
     (CliErrorKind.CLI_PANIC, r"^(?:panic|fatal error): "),
+    # The macOS/iOS app's CLI is the app's own (Swift) binary: a Swift runtime trap (fatalError, a failed
+    # precondition or assertion, a nil unwrapped) aborts it before it asks tailscaled anything. Swift prints
+    # "<file>.swift:<line>: Fatal error: <message>" (Swift 5.3+), before that "Fatal error: <message>: file
+    # <file>.swift, line <line>"; the shell then reports the SIGTRAP ("Trace/BPT trap: 5", "trace trap").
+    (
+        CliErrorKind.CLI_PANIC,
+        r"(?:^|\s)[\w./+-]+\.swift:\d+: (?:Fatal error|Precondition failed|Assertion failed)\b"
+        r"|^(?:Fatal error|Precondition failed|Assertion failed): .*: file [\w./+-]+\.swift, line \d+$",
+    ),
     # The CLI's flag parser (Go's flag package) and argument checks: the command never ran.
     (
         CliErrorKind.CLI_USAGE,
@@ -538,7 +547,10 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # The old Windows GUI's (<= 1.2) message box, over the dial error it got: "Tailscale service is not
         # running." / "safesocket.Connect: dial tcp 127.0.0.1:41112: connectex: … actively refused it."
         r"|(?:^|: )Tailscale service is not running\b"
-        r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError",
+        r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError"
+        # The macOS app's alert when its local service (the network/system extension) answered with something
+        # it could not use, typically while the extension was stopping or restarting.
+        r"|Invalid response from (?:the )?local Tailscale service",
     ),
     # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
     # cli/file.go), LocalAPI's and the receiving peer's refusals (feature/taildrop: no storage directory, file
@@ -729,7 +741,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "initialization failed",
     ),
     CliErrorKind.SSH_SERVER_UNSUPPORTED: ("tailscale ssh server",),
-    CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: "),
+    CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: ", ".swift"),
     CliErrorKind.DERPMAP_FETCH_FAILED: ("prodderpmap", "fetch a derp map"),
     CliErrorKind.DAEMON_CONNECTION_RESET: ("local-tailscaled",),
     CliErrorKind.IP_FORWARDING_DISABLED: (
@@ -780,6 +792,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "in use by other user",
         "could not connect to tailscale",
         "backendmessageerror",
+        "invalid response from",
     ),
     CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error"),
     CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),

@@ -330,13 +330,16 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
     ),
     CliErrorKind.CLI_PANIC: (
         "the tailscale CLI itself crashed (a Go panic printed under the command, or whose goroutine trace runs "
-        "in the CLI's code, cmd/tailscale/cli): a "
+        "in the CLI's code, cmd/tailscale/cli; or the macOS/iOS app's Swift CLI trapping with "
+        "`<file>.swift:<line>: Fatal error: …`, which the shell reports as `Trace/BPT trap: 5`): a "
         "bug in this CLI version, hit on the way to its answer, so the command printed nothing usable and "
         "nothing about the network or the peers can be read from it. tailscaled is not the one that crashed.",
         "Update Tailscale (CLI and daemon together) and rerun the command; if it still panics, search or open "
         "an issue at https://github.com/tailscale/tailscale/issues with the whole trace and `tailscale "
         "version`; meanwhile read the same facts another way (`tailscale status`, `tailscale debug netmap`, "
-        "the daemon's log).",
+        "the daemon's log). The macOS app's CLI is the app binary itself: run it as "
+        "/Applications/Tailscale.app/Contents/MacOS/Tailscale (or the `tailscale` the app's settings install), "
+        "not a copy or a symlink elsewhere, which leaves it unable to tell which app bundle it belongs to.",
     ),
     CliErrorKind.DERPMAP_FETCH_FAILED: (
         "`tailscale netcheck` produced no report: tailscaled had no DERP map to give it (the node is not "
@@ -512,11 +515,18 @@ def _job_failed_text(found: Sequence[CliError]) -> tuple[str, str]:
 
 
 # The macOS/iOS app's own alert: no Windows service to start, the app's network extension is the backend.
-_APPLE_APP = re.compile(r"Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError", re.IGNORECASE)
+# Also its "Invalid response from local tailscale service" (the extension answered, but not usably: stopping,
+# restarting or crashed mid-request).
+_APPLE_APP = re.compile(
+    r"Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError"
+    r"|Invalid response from (?:the )?local Tailscale service",
+    re.IGNORECASE,
+)
 _APPLE_APP_CANNOT_CONNECT = (
     "the macOS/iOS Tailscale app cannot reach its backend, the Tailscale network extension "
-    "('Could not connect to Tailscale … Tailscale.BackendMessageError'): the extension is not running, was "
-    "disabled or not allowed, or is stuck after an update.",
+    "('Could not connect to Tailscale … Tailscale.BackendMessageError', 'Invalid response from local tailscale "
+    "service'): the extension is not running, was disabled or not allowed, stops or crashes by itself, or is "
+    "stuck after an update.",
     "Quit Tailscale, check System Settings > General > Login Items & Extensions > Network Extensions (and "
     "VPN & Filters) allows Tailscale, then reopen the app; if it persists, reboot, or remove the Tailscale "
     "VPN configuration and reinstall the app from the same source (App Store or standalone).",
