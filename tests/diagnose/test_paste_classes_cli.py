@@ -1574,4 +1574,3 @@ def test_a_swift_runtime_trap_of_the_apple_app_cli_is_a_cli_crash(trap: str, n: 
     diagnosis = run_text(text)
     assert "TS-CLI-PANIC" in rule_ids(diagnosis)
     assert "TS-WIN-SERVICE-NOT-RUNNING" not in rule_ids(diagnosis)
-
