@@ -1377,8 +1377,6 @@ SSH_REFUSALS = [
     "tailscale: failed to evaluate SSH policy",
     "failed to evaluate SSH policy: tailssh: rejecting connection; no matching policy",
     "Permission denied (tailscale).",
-    "Tailscale SSH enabled, but access controls don't allow anyone to access this device. Update your tailnet's "
-    "ACLs at https://tailscale.com/s/ssh-policy",
 ]
 SSH_HOSTS = ["imac.tail1234.ts.net.", "imac.me.gmail.com.beta.tailscale.net.", "100.101.102.103", "100.64.0.7",
              "fd7a:115c:a1e0::53"]  # fmt: skip
@@ -1574,3 +1572,49 @@ def test_a_swift_runtime_trap_of_the_apple_app_cli_is_a_cli_crash(trap: str, n: 
     diagnosis = run_text(text)
     assert "TS-CLI-PANIC" in rule_ids(diagnosis)
     assert "TS-WIN-SERVICE-NOT-RUNNING" not in rule_ids(diagnosis)
+
+
+# fix17 (corpus 582): tailscaled's health message when Tailscale SSH is on but the tailnet policy has no SSH rule
+# (ipn/ipnlocal/local.go sshOnButUnusableHealthCheckMessageLocked, its three endings), as `up`/`set` print it:
+# a warning about who may come in, not a refused session, so never ssh-failed.
+NO_SSH_ACCESS = "Tailscale SSH enabled, but access controls don{a}t allow anyone to access this device. "
+NO_SSH_ACCESS_ENDINGS = [
+    ("Ask your admin to update your tailnet's ACLs to allow access.", "tailnet admin"),
+    ("Update your tailnet's ACLs to allow access.", "Headscale"),
+    ("Update your tailnet's ACLs at https://tailscale.com/s/ssh-policy", "admin console"),
+    ("", "Headscale"),  # retold without its second sentence (short enough to look like a typed command)
+]
+NO_SSH_ACCESS_WRAPS = [
+    "{m}",
+    "`{m}`",
+    "$ sudo tailscale up --ssh\n{m}",
+    "root@server:~# tailscale set --ssh\n{m}",
+    "After logging in it prints: {m}",
+    "> {m}",
+    "```\n{m}\n```",
+]
+
+
+@given(
+    st.sampled_from(NO_SSH_ACCESS_ENDINGS),
+    st.sampled_from(NO_SSH_ACCESS_WRAPS),
+    st.sampled_from(["'", "\u2019"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_ssh_on_with_no_ssh_rule_in_the_policy_is_its_own_warning(
+    ending: tuple[str, str], wrap: str, apostrophe: str
+) -> None:
+    text = wrap.format(m=(NO_SSH_ACCESS.format(a=apostrophe) + ending[0]).strip()) + "\n"
+    assert _windows_kinds(text) == ["ssh-policy-no-access"], text
+    document = to_json(run_text(text), 1)
+    (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-SSH-POLICY-NO-ACCESS"]
+    assert finding["severity"] == "warning"
+    assert ending[1] in finding["fix"]
+    assert '"ssh"' in finding["fix"]
+    assert document["summary"]["exit_code"] == 1
+    assert "TS-CLI-SSH-FAILED" not in {f["rule"] for f in document["findings"]}
+
+
+def test_a_policy_refusal_of_a_session_stays_ssh_failed() -> None:
+    text = "$ tailscale ssh root@server\ntailscale: tailnet policy does not permit you to SSH to this node\n"
+    assert _windows_kinds(text) == ["ssh-failed"]

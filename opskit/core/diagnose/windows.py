@@ -385,6 +385,16 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"The Tailscale SSH server (?:does not run (?:in sandboxed Tailscale GUI builds|on \w+)"
         r"|is not supported on \w+|has been administratively disabled)",
     ),
+    # tailscaled's health message when Tailscale SSH is on but the netmap's SSH policy has no rule at all
+    # (ipn/ipnlocal/local.go sshOnButUnusableHealthCheckMessageLocked: "Tailscale SSH enabled, but access controls
+    # don't allow anyone to access this device." then "Ask your admin to update …" for a non-admin, "Update
+    # your tailnet's ACLs to allow access." with a custom control server, "… at https://tailscale.com/s/ssh-policy"
+    # otherwise), printed by `up`/`set` (cli/up.go upWorthyWarning) and listed by `status`. No session was
+    # refused: nobody can be admitted until the policy gains an "ssh" rule.
+    (
+        CliErrorKind.SSH_POLICY_NO_ACCESS,
+        r"Tailscale SSH enabled, but access controls don.t allow anyone(?: to access this device)?",
+    ),
     # `tailscale ssh` (or plain ssh to a node): Tailscale SSH's own refusals, and the ssh client finding nothing
     # on port 22 of a tailnet name or address (MagicDNS name, 100.64.0.0/10, fd7a:115c:a1e0::/48).
     (
@@ -395,7 +405,7 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # access").
         r"tailnet policy does not permit\b|failed to evaluate (?:SSH|tailnet) policy|tailssh: rejecting connection"
         r"|(?:^|\berror: )tailscale: access denied\.?$"  # the banner alone, or told as "… this error: <banner>"
-        r"|Permission denied \(tailscale\)|Tailscale SSH enabled, but access controls don.t allow"
+        r"|Permission denied \(tailscale\)"
         r"|ssh: connect to host (?:\S+\.(?:ts\.net|tailscale\.net)\.?|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+"
         r"|fd7a:115c:a1e0:[\w:]*) port \d+: (?:Operation timed out|Connection timed out|Connection refused"
         r"|No route to host|Host is down)",
@@ -683,13 +693,13 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.SERVE_NOT_ENABLED: ("not enabled on", "not enabled for", "not yet enabled"),
     CliErrorKind.CONFIG_FILE_LOCKED: ("when using a config file", "config file is locked"),
     CliErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
+    CliErrorKind.SSH_POLICY_NO_ACCESS: ("tailscale ssh enabled, but",),
     CliErrorKind.SSH_FAILED: (
         "ssh policy",
         "tailnet policy",
         "tailscale: access denied",
         "tailssh",
         "permission denied (tailscale)",
-        "tailscale ssh enabled",
         "ssh: connect to host",
         "non-flag arguments",
     ),

@@ -85,6 +85,7 @@ RULES: tuple[Rule, ...] = (
     windows.subcommand_unavailable,
     windows.peer_not_found,
     windows.accept_routes_off,
+    windows.ssh_policy_no_access,
     windows.exit_node_offline,
     windows.serve_not_configured,
     windows.serve_failed,

@@ -2771,6 +2771,56 @@ def tsnet_up_timeout(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
 
 
 @rule(
+    id="TS-CLI-SSH-POLICY-NO-ACCESS",
+    name="cli-ssh-policy-no-access",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="Tailscale SSH is on, but the tailnet policy lets no one SSH to this node",
+    target="windows",
+)
+def ssh_policy_no_access(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: with ``--ssh`` on, tailscaled checks the SSH policy its netmap carries; when that policy has no
+    rule at all it raises the health message ``Tailscale SSH enabled, but access controls don't allow anyone
+    to access this device`` (ipn/ipnlocal sshOnButUnusableHealthCheckMessageLocked), which ``up``/``set``
+    print and ``status`` lists. The login and the prefs worked; no session was refused yet, but every one
+    will be until the tailnet policy gains an ``ssh`` rule for this node.
+
+    *Bad*::
+
+        $ sudo tailscale up --ssh
+        Tailscale SSH enabled, but access controls don't allow anyone to access this device. Update your
+        tailnet's ACLs at https://tailscale.com/s/ssh-policy
+
+    *Good*::
+
+        $ tailscale ssh root@server
+        tailscale: tailnet policy does not permit you to SSH to this node
+    """
+    found = _errors(report, CliErrorKind.SSH_POLICY_NO_ACCESS)
+    if not found:
+        return
+    text = " ".join(e.line.text for e in found)
+    if re.search(r"ask your admin", text, re.IGNORECASE):
+        who = "Ask a tailnet admin (you are not one) to add"
+    elif re.search(r"tailscale\.com/s/ssh-policy", text, re.IGNORECASE):
+        who = "In the admin console's access controls (https://tailscale.com/s/ssh-policy), add"
+    else:  # a custom control server (Headscale): its policy file
+        who = "In the control server's policy (Headscale: the policy file, then reload it), add"
+    yield ctx.finding(
+        f"{ctx.facts.label}: Tailscale SSH is enabled on this node, but the tailnet policy it received has no "
+        "SSH rule at all, so nobody may SSH to it: every Tailscale SSH connection will be refused (`tailnet "
+        "policy does not permit you to SSH to this node`). The login and the settings worked; only SSH access "
+        'is missing. Rules written under "acls" or "grants" do not count: Tailscale SSH reads the "ssh" '
+        "section only.",
+        f'{who} an "ssh" rule, e.g. {{"action": "accept", "src": ["autogroup:member"], "dst": '
+        '["autogroup:self"], "users": ["autogroup:nonroot", "root"]} (for a tagged node: its tag in "dst" and '
+        'the users or groups allowed in "src"); the warning clears once the new policy reaches the node. If '
+        "SSH here is not wanted, turn it off with `tailscale set --ssh=false`.",
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+    )
+
+
+@rule(
     id="TS-CLI-ACCEPT-ROUTES-OFF",
     name="cli-accept-routes-off",
     family="tailscale-windows",
