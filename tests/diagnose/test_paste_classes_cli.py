@@ -310,6 +310,8 @@ def test_tailscale_up_waiting_for_a_login_is_a_node_without_a_tunnel(before: str
     diagnosis = run_text(f"{before}\nTo authenticate, visit:{gap}{url}\n\n")
     (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-STATUS-NOT-RUNNING"]
     assert "waiting for a login" in finding.fix
+    # fix17 (corpus 835): said as what it is, `up`'s pending login, not a `tailscale status` answer
+    assert "login is pending" in finding.cause and "`tailscale status` says" not in finding.cause
 
 
 @given(st.sampled_from(["\u00a5", "\u20a9", "\\"]), st.sampled_from(["running in server mode", "already in use"]))
