@@ -33,7 +33,6 @@ IP_FAILURES = [
      "RTNETLINK answers: Permission denied"),
     ('running "ip addr add 100.101.102.103/32 dev tailscale0" failed: exit status 2',
      "RTNETLINK answers: Operation not permitted"),
-    ('running "ip link set dev tailscale0 up" failed: exit status 1', "Cannot find device \"tailscale0\""),
 ]  # fmt: skip
 # how the engine's error reaches the log: cmd/tailscaled's wrappings, the newer engine's own
 WRAPPINGS = ["wgengine.New: {err}", 'wgengine.NewUserspaceEngine(tun "tailscale0") error: {err}', "{err}",
@@ -103,6 +102,24 @@ def test_a_clean_up_the_router_carries_on_after_is_no_failure(prefix: str) -> No
     ]
     log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
     assert "firewall-failed" not in _kinds(log)
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["{err}", 'wgengine.NewUserspaceEngine(tun "tailscale0") error: {err}']),
+    st.sampled_from(["exit status 1", "fork/exec /sbin/ip: invalid argument"]),
+    st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_bringing_the_tun_link_up_failing_stays_the_tun_devices(
+    prefix: str, wrapping: str, why: str, at_router_stage: bool
+) -> None:
+    # router.Up runs `ip link set dev tailscale0 up` (v1.0-v1.2x): the device itself will not come up
+    failed = wrapping.format(err=f'running "ip link set dev tailscale0 up" failed: {why}')
+    lines = [START, *(["Bringing router up..."] if at_router_stage else []), failed, *EXIT]
+    kinds = _kinds(_log("\n".join(prefix.format(msg=line) for line in lines) + "\n"))
+    assert "tun-unavailable" in kinds, lines
+    assert "firewall-failed" not in kinds, lines
 
 
 # bare errors router.Up / router.Set(nil) returned before v1.2x wrapped them, and the TUN-side ones

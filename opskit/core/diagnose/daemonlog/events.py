@@ -492,6 +492,9 @@ def _dns(message: str) -> Iterator[Event]:
 _TUN = re.compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
     r"TUN: |tstun\.New\(|"
+    # the Linux router bringing the TUN link up with iproute2 (runner.go 'running %q failed: %w\n%s'): the device
+    # itself will not come up, whichever stage ran it
+    r'running "ip link set (?:dev )?\S+ up" failed: |'
     r"\[Wintun\] .*(?:[Ff]ailed|[Ee]rror)|CreateAdapter: .*failed|failed to create TUN device|"
     r"CreateTUN: .*(?:no such|not permitted|permission denied|not found)|open /dev/net/tun: "
     # Android: the app's VPN interface is its TUN; establish() throws (a multi-user device's
@@ -528,7 +531,7 @@ _KERNEL_TUN = re.compile(r"(?:^|[\s{])tailscale\d+:\[(?:100\.(?:6[4-9]|[7-9]\d|1
 # kernel without policy routing), so only the stage line before it (_ENGINE_STAGE) tells them apart.
 _ENGINE_ERROR = re.compile(
     r'NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: '
-    r'(?!.*(?:router|netfilter|iptables|nftables|dns|resolv|running "ip |ip rules))'
+    r'(?!.*(?:router|netfilter|iptables|nftables|dns|resolv|running "ip (?:-[46] )?(?:rule|route|addr)|ip rules))'
 )
 # wgengine.NewUserspaceEngine's stage lines (wgengine/userspace.go), in the order it logs them: the router's two
 # stages, and every other one (the WireGuard device, the link/network monitor, done).
@@ -577,8 +580,10 @@ _FIREWALL = re.compile(
     # the Linux router running iproute2 (wgengine/router/runner.go, v1.0-v1.2x: 'running %q failed: %w\n%s', the
     # command's own error on the next line; router_linux.go: "listing ip rules: %w"): an `ip rule`/`ip route`/
     # `ip addr`/`ip link` it needs failed (a kernel without (IPv6) policy routing, an iproute2 too old for the
-    # arguments). The engine wraps it since v1.2x: "router.Up: %w", "router.Set(nil): %w".
-    r'|running "ip [^"]+" failed: |listing ip rules: \S|\brouter\.(?:Up|Set\(nil\)): \S'
+    # arguments). The engine wraps it since v1.2x: "router.Up: %w", "router.Set(nil): %w". (`ip link set … up`
+    # failing is the TUN device that cannot be brought up: _TUN.)
+    r'|running "ip (?:-[46] )?(?:rule|route|addr(?:ess)?) [^"]*" failed: |listing ip rules: \S'
+    r"|\brouter\.(?:Up|Set\(nil\)): \S"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
@@ -1314,7 +1319,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser("health", ("health(",), _health),
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT", "100.100.100.100:53", "a1e0::53]:53"), _dns),
-    Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x"), _tun),
+    Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x", 'running "ip link'), _tun),
     Recogniser(
         "router",
         (
