@@ -32,6 +32,19 @@ def run_text(text: str, label: str = "node") -> Diagnosis:
     return diagnose([InputText(label, f"{label}.txt", text)])
 
 
+def run_json(text: str, label: str = "node") -> dict[str, Any]:
+    """The `--format json` document for one pasted input, with the exit code the CLI would give."""
+    from opskit.output.diagnose import to_json
+
+    diagnosis = run_text(text, label)
+    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+
+
+def cli_kinds(text: str) -> list[str]:
+    """The CLI/GUI error kinds read in a paste, in order (`windows[].kind` of the JSON)."""
+    return [error["kind"] for error in run_json(text)["windows"] or []]
+
+
 def by_rule(diagnosis: Diagnosis, rule_id: str) -> list[Finding]:
     return [f for f in diagnosis.findings if f.rule_id == rule_id]
 

@@ -13,24 +13,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.findings import Severity
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import by_rule, run_text
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
-
-
-def _kinds(text: str) -> list[str]:
-    return [w["kind"] for w in _json(text)["windows"] or []]
-
+from tests.diagnose.conftest import by_rule, cli_kinds, run_json, run_text
 
 # ------------------------------------------------------------------------- CLI warnings after `up`/`set`
 
@@ -96,7 +83,7 @@ def test_forwarding_warnings_are_ip_forwarding_disabled_a_problem(
     text = _paste(command, message, link, wrap)
     if stamped:
         text = "\n".join(STAMPED + line for line in text.split("\n"))
-    document = _json(text)
+    document = run_json(text)
     assert [w["kind"] for w in document["windows"]] == ["ip-forwarding-disabled"], text
     report = run_text(text)
     (finding,) = by_rule(report, "TS-CLI-IP-FORWARDING-DISABLED")
@@ -138,7 +125,7 @@ def test_udp_gro_advisory_is_info_naming_the_nic(nic: str, command: str, wrap: s
         "increase with a configuration change."
     )
     text = _paste(command, message, "See https://tailscale.com/s/ethtool-config-udp-gro" if link else "", wrap)
-    document = _json(text)
+    document = run_json(text)
     assert [w["kind"] for w in document["windows"]] == ["udp-gro-suboptimal"], text
     (finding,) = by_rule(run_text(text), "TS-CLI-UDP-GRO-SUBOPTIMAL")
     assert finding.severity is Severity.INFO
@@ -154,7 +141,7 @@ def test_both_warnings_of_one_up_are_both_read() -> None:
         "Warning: UDP GRO forwarding is suboptimally configured on eth0, UDP forwarding throughput capability will "
         "increase with a configuration change.\nSee https://tailscale.com/s/ethtool-config-udp-gro\n"
     )
-    assert sorted(_kinds(text)) == ["ip-forwarding-disabled", "udp-gro-suboptimal"]
+    assert sorted(cli_kinds(text)) == ["ip-forwarding-disabled", "udp-gro-suboptimal"]
 
 
 # ------------------------------------------------------------------------------ login URL, then Success
@@ -205,7 +192,7 @@ def test_the_first_row_idle_offering_an_exit_node_is_the_local_node(
     text = "\n".join(
         [row("100.113.186.105", "jkg-server", "linux", "idle; offers exit node")] + [row(*p) for p in peers]
     )
-    rows = [p for p in _json(text)["peers"] if p["from"] == "status"]
+    rows = [p for p in run_json(text)["peers"] if p["from"] == "status"]
     assert rows[0]["name"] == "jkg-server" and rows[0]["self"] is True
     assert rows[0]["exit_node"] == "offers exit node"
     assert not any(r["self"] for r in rows[1:]), rows
@@ -214,7 +201,7 @@ def test_the_first_row_idle_offering_an_exit_node_is_the_local_node(
 def test_a_first_row_that_is_offline_or_active_is_not_the_local_node() -> None:
     for cell in ("idle; offers exit node; offline, last seen 1m ago", 'active; relay "fra", tx 10 rx 20'):
         text = f"100.64.0.2  peer  someone@  linux  {cell}\n100.64.0.3  other  someone@  linux  offline"
-        rows = _json(text)["peers"]
+        rows = run_json(text)["peers"]
         assert not rows[0]["self"], cell
 
 
@@ -246,7 +233,7 @@ def test_an_update_notice_alone_is_not_a_health_problem(notice: str, other: str)
         assert "An update from" not in finding.cause
     else:
         assert finding.severity is Severity.INFO
-        assert _json(text)["summary"]["exit_code"] == 0
+        assert run_json(text)["summary"]["exit_code"] == 0
 
 
 # --------------------------------------------------------------------- no presence from the control server
@@ -298,7 +285,7 @@ def test_the_ping_verdict_under_a_go_log_stamp_is_read(stamp: str, pongs: int) -
     text = (
         "$ tailscale ping router-0\n" + "\n".join([DERP_PONG] * pongs) + f"\n{stamp}direct connection not established\n"
     )
-    document = _json(text)
+    document = run_json(text)
     (ping,) = document["pings"]
     assert ping["outcome"] == "not-established" and ping["pongs"] == pongs
     assert "TS-INPUT-UNREAD" not in {f["rule"] for f in document["findings"]}
@@ -308,7 +295,7 @@ def test_the_ping_verdict_under_a_go_log_stamp_is_read(stamp: str, pongs: int) -
 @settings(max_examples=4, deadline=None)
 def test_a_stamped_no_reply_is_a_ping_without_reply(stamp: str) -> None:
     text = '$ tailscale ping nas\nping "100.64.0.5" timed out\nping "100.64.0.5" timed out\n' + f"{stamp}no reply\n"
-    (ping,) = _json(text)["pings"]
+    (ping,) = run_json(text)["pings"]
     assert ping["outcome"] == "timeout"
 
 
@@ -325,7 +312,7 @@ def test_a_ping_that_ends_on_a_peer_relay_has_outcome_peer_relay(derp: int, rela
     text = "\n".join([DERP_PONG] * derp + [RELAY_PONG] * relay) + (
         "\ndirect connection not established" if verdict else ""
     )
-    document = _json(text)
+    document = run_json(text)
     (ping,) = document["pings"]
     assert ping["outcome"] == "peer-relay" and ping["path"] == "peer-relay"
     assert document["summary"]["exit_code"] == 0
@@ -334,7 +321,7 @@ def test_a_ping_that_ends_on_a_peer_relay_has_outcome_peer_relay(derp: int, rela
 
 
 def test_a_ping_that_falls_back_from_peer_relay_to_derp_is_relayed() -> None:
-    document = _json(f"{RELAY_PONG}\n{DERP_PONG}\n")
+    document = run_json(f"{RELAY_PONG}\n{DERP_PONG}\n")
     (ping,) = document["pings"]
     assert ping["outcome"] == "relayed-only"
     assert document["summary"]["exit_code"] == 1

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from opskit.core.diagnose.text import hide_keys
 from opskit.errors import InputError
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import by_rule, run_text
+from tests.diagnose.conftest import by_rule, run_json, run_text
 
 KEY = "tlpub:" + "5d2e1f0a9b8c7d6e" * 4
 NODE_KEY = "nodekey:" + "7e0a9d2c5b4f3e1d" * 4
@@ -96,11 +95,6 @@ def _paste(body: str, prompt: str, fence: tuple[str, str], prose: str) -> str:
     return f"{prose}{fence[0]}{prompt}\n{body}{fence[1]}"
 
 
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
-
-
 @given(
     st.sampled_from(WORDINGS),
     st.booleans(),
@@ -114,7 +108,7 @@ def test_every_wording_reads_the_node_and_the_locked_out_peers(
     wording: tuple[Any, ...], signed: bool, peers: bool, prompt: str, fence: tuple[str, str], prose: str
 ) -> None:
     text = _paste(_status(wording, signed, peers), prompt, fence, prose)
-    document = _json(text)
+    document = run_json(text)
     (lock,) = document["tailnet_locks"]
     assert lock["enabled"] is True and lock["node_signed"] is signed, text
     assert [k["key"] for k in lock["trusted_keys"]] == [KEY] and lock["trusted_keys"][0]["own"], text
@@ -140,7 +134,7 @@ def test_every_wording_reads_the_node_and_the_locked_out_peers(
 @settings(max_examples=20, deadline=None)
 def test_a_tailnet_without_the_lock_is_a_note(wording: tuple[Any, ...], prompt: str, fence: tuple[str, str]) -> None:
     text = _paste(wording[0].format(state="NOT enabled") + "\n", prompt, fence, "")
-    document = _json(text)
+    document = run_json(text)
     assert document["tailnet_locks"][0]["enabled"] is False
     assert document["summary"]["exit_code"] == 0
     (note,) = by_rule(run_text(text), "TS-LOCK-STATUS")
@@ -149,7 +143,7 @@ def test_a_tailnet_without_the_lock_is_a_note(wording: tuple[Any, ...], prompt: 
 
 def test_a_paste_cut_above_the_header_starts_at_the_node_line() -> None:
     text = "...\nThis node is LOCKED OUT by tailnet lock, and action is required to establish connectivity.\n"
-    document = _json(text)
+    document = run_json(text)
     (lock,) = document["tailnet_locks"]
     assert lock["enabled"] is True and lock["node_signed"] is False and lock["sign_command"] is None
     (finding,) = by_rule(run_text(text), "TS-LOCK-NODE-LOCKED-OUT")
@@ -161,7 +155,7 @@ def test_an_unnamed_locked_out_node_keeps_its_address_not_a_name() -> None:
         "Tailnet lock is ENABLED.\n\nThe following nodes are locked out by tailnet lock and cannot connect to other "
         f"nodes:\n\t\t100.88.12.41\tnL7Fv2CNTRL\t{PEER_KEY}\n"
     )
-    (node,) = _json(text)["tailnet_locks"][0]["locked_out"]
+    (node,) = run_json(text)["tailnet_locks"][0]["locked_out"]
     assert node["name"] is None and node["addresses"] == ["100.88.12.41"] and node["stable_id"] == "nL7Fv2CNTRL"
 
 
@@ -176,7 +170,7 @@ def test_prose_that_only_mentions_the_lock_is_no_lock_status(start: str, rest: s
         return  # that is the status's own line
     text = f"I think {line}\n"
     try:
-        document = _json(text)
+        document = run_json(text)
     except InputError:  # nothing recognised: the right answer for prose
         return
     assert document["tailnet_locks"] == []

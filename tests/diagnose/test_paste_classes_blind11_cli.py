@@ -9,21 +9,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.status import is_status_line
 from opskit.core.diagnose.text import prompt_command
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import by_rule, run_text
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
-
+from tests.diagnose.conftest import by_rule, run_json, run_text
 
 # --------------------------------------------------------------------------- owner column with spaces
 
@@ -62,7 +53,7 @@ def test_rows_whose_owner_holds_spaces_are_read_whole(
         f"100.64.0.9{gap}peer-one{gap}{owner.replace(' ', '/')}{gap}{peer_os}{gap}{text}\n"
         f"100.64.0.4{gap}peer-two{gap}{owner}{gap}{peer_os}{gap}{text}\n"
     )
-    peers = {p["name"]: p for p in _json(paste)["peers"]}
+    peers = {p["name"]: p for p in run_json(paste)["peers"]}
     assert set(peers) == {"haru", "peer-one", "peer-two"}, paste
     assert peers["haru"]["self"] is True and peers["haru"]["ip"] == "100.64.0.3"
     assert peers["haru"]["os"].lower() == self_os.lower()
@@ -107,7 +98,7 @@ WRAPPERS = [
 def test_no_current_ips_names_the_backend_state(state: tuple[str, str, str], wrapper: str) -> None:
     name, status_state, fix_word = state
     paste = wrapper.format(error=f"no current Tailscale IPs; state: {name}")
-    document = _json(paste)
+    document = run_json(paste)
     assert [w["kind"] for w in document["windows"]] == ["not-running-state"], paste
     assert [s["state"] for s in document["statuses"]] == [status_state]
     assert document["warnings"] == [], paste  # the xtrace "+ " commands are read as commands, not skipped
@@ -120,7 +111,7 @@ def test_no_current_ips_names_the_backend_state(state: tuple[str, str, str], wra
 
 def test_a_tailscale_ip_that_answered_is_no_problem() -> None:
     paste = "$ tailscale status\n100.101.102.103  box  jane@  linux  -\n$ tailscale ip -4\n100.101.102.103\n"
-    document = _json(paste)
+    document = run_json(paste)
     assert not [w for w in document["windows"] if w["kind"] == "not-running-state"]
     assert document["summary"]["exit_code"] == 0
 

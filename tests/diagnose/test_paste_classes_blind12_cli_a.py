@@ -24,17 +24,11 @@ from hypothesis import strategies as st
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.windows import is_windows_error_line, matches_error_pattern, parse_windows_error
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import run_text
+from tests.diagnose.conftest import run_json
 
 PROMPTS = ["", "$ ", "root@OpenWrt:~# ", "C:\\Users\\me>", "craig@somehost:~$ "]
 FENCES = [("", ""), ("```\n", "\n```"), ("```console\n", "\n```"), ("```bash\n", "\n```")]
 INDENTS = ["", "    ", "\t", "> "]
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
 
 
 def _paste(command: str, output: list[str], prompt: str, fence: tuple[str, str], indent: str) -> str:
@@ -81,7 +75,7 @@ def test_netfilter_off_or_nodivert_warning_is_an_advisory(
 ) -> None:
     mode, line, meaning = warning
     paste = _paste(f"tailscale up --netfilter-mode={mode}{routes}", ["", stamp + line, *after], prompt, fence, "")
-    document = _json(paste)
+    document = run_json(paste)
     assert _kinds(document) == ["netfilter-off-warning"], paste
     assert document["summary"]["exit_code"] == 0, paste  # deliberate (OpenWrt): not a problem
     causes = _causes(document, "TS-CLI-NETFILTER-OFF")
@@ -95,7 +89,7 @@ def test_netfilter_warning_beside_forwarding_off_keeps_both() -> None:
         "Warning: IP forwarding is disabled, subnet routing/exit nodes will not work.\n"
         "See https://tailscale.com/s/ip-forwarding\n"
     )
-    document = _json(paste)
+    document = run_json(paste)
     assert sorted(_kinds(document)) == ["ip-forwarding-disabled", "netfilter-off-warning"]
     assert document["summary"]["exit_code"] == 1  # the forwarding warning is a problem, the netfilter one is not
 
@@ -105,7 +99,7 @@ def test_prose_about_netfilter_mode_is_not_the_warning() -> None:
         "On OpenWrt I use --netfilter-mode=off because fw4 handles the zone; netfilter=off means no rules.\n"
         "$ tailscale status\n100.64.0.1  router  me@  linux  -\n"
     )
-    assert "netfilter-off-warning" not in _kinds(_json(paste))
+    assert "netfilter-off-warning" not in _kinds(run_json(paste))
 
 
 # ------------------------------------------------------------------------------------------- Taildrop
@@ -182,7 +176,7 @@ def test_taildrop_failures_name_their_cause(
 ) -> None:
     command, output, word = case
     paste = _paste(command, output, prompt, fence, indent)
-    document = _json(paste)
+    document = run_json(paste)
     assert _kinds(document) == ["taildrop-failed"], paste
     assert document["summary"]["exit_code"] == 1, paste
     causes = _causes(document, "TS-CLI-TAILDROP-FAILED")
@@ -195,12 +189,12 @@ def test_taildrop_send_through_a_daemon_that_is_not_running_stays_not_running() 
         'can\'t send to nas: failed to get local status: Get "http://local-tailscaled.sock/localapi/v0/status": '
         "dial unix /var/run/tailscale/tailscaled.sock: connect: no such file or directory\n"
     )
-    assert _kinds(_json(paste)) == ["service-not-running"]
+    assert _kinds(run_json(paste)) == ["service-not-running"]
 
 
 def test_a_send_that_printed_nothing_is_no_taildrop_failure() -> None:
     paste = "$ tailscale file cp hello phone:\n$ tailscale status\n100.64.0.1  phone  me@  iOS  -\n"
-    assert "taildrop-failed" not in _kinds(_json(paste))
+    assert "taildrop-failed" not in _kinds(run_json(paste))
 
 
 # ---------------------------------------------------------------------------------------- Tailnet Lock
@@ -269,7 +263,7 @@ def test_tailnet_lock_refusals_say_why(
 ) -> None:
     command, output, word = case
     paste = _paste(command, ([""] if blank else []) + output, prompt, fence, indent)
-    document = _json(paste)
+    document = run_json(paste)
     assert _kinds(document) == ["tailnet-lock-failed"], paste
     assert document["summary"]["exit_code"] == 1, paste
     causes = _causes(document, "TS-CLI-TAILNET-LOCK-FAILED")
@@ -283,7 +277,7 @@ def test_lock_status_saying_not_enabled_is_an_answer_not_a_refusal() -> None:
     paste = (
         "$ tailscale lock status\nTailnet lock is NOT enabled.\n$ tailscale status\n100.64.0.1  nas  me@  linux  -\n"
     )
-    document = _json(paste)
+    document = run_json(paste)
     assert "tailnet-lock-failed" not in _kinds(document)
     assert document["summary"]["exit_code"] == 0
 
@@ -328,7 +322,7 @@ def test_cert_refusals_are_cert_failed_with_their_cause(
 ) -> None:
     output, word = case
     paste = _paste(f"{sudo}tailscale cert", output, prompt, fence, indent)
-    document = _json(paste)
+    document = run_json(paste)
     assert _kinds(document) == ["cert-failed"], paste
     assert document["summary"]["exit_code"] == 1, paste
     causes = _causes(document, "TS-CLI-CERT-FAILED")
@@ -374,7 +368,7 @@ def test_word_precheck_never_hides_these_error_lines(text: str) -> None:
 )
 def test_cert_without_its_name_is_usage_naming_the_allowed_name(hint: str, prompt: str, fence: tuple[str, str]) -> None:
     paste = _paste("tailscale cert", ["Usage: tailscale cert [flags] <domain>", "", hint], prompt, fence, "")
-    document = _json(paste)
+    document = run_json(paste)
     assert _kinds(document) == ["cli-usage"], paste
     causes = _causes(document, "TS-CLI-USAGE")
     assert len(causes) == 1 and "without the domain" in causes[0], (paste, causes)
@@ -393,7 +387,7 @@ def test_cert_without_its_name_is_usage_naming_the_allowed_name(hint: str, promp
 )
 def test_lock_sign_and_init_500s_are_lock_refusals_not_backend_errors(line: str, prompt: str) -> None:
     paste = _paste("tailscale lock sign nodekey:ab", [line], prompt, ("", ""), "")
-    assert _kinds(_json(paste)) == ["tailnet-lock-failed"], paste
+    assert _kinds(run_json(paste)) == ["tailnet-lock-failed"], paste
 
 
 def test_profile_access_denied_is_not_a_taildrop_refusal() -> None:

@@ -16,20 +16,11 @@ of the wordings in Tailscale's source, under every wrapping people paste them in
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import by_rule, run_text
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
-
+from tests.diagnose.conftest import by_rule, cli_kinds, run_json, run_text
 
 # How people paste one CLI error: bare, under a prompt (Unix, zsh theme, Windows, xtrace), fenced, as inline
 # code, quoted, inside a sentence. {cmd} is the command that printed it, {error} the error line.
@@ -46,10 +37,6 @@ WRAPPERS = [
     "> {error}\n",
 ]
 PROSE = "However when I run it I'm always getting this error : {error}\n"
-
-
-def _kinds(paste: str) -> list[str]:
-    return [w["kind"] for w in _json(paste)["windows"]]
 
 
 # --------------------------------------------------------------------------- tags-not-permitted
@@ -97,7 +84,7 @@ TAG_ERRORS = [
 def test_refused_tags_are_read_as_tags_not_permitted(case: tuple[str, list[str] | None], wrapper: str) -> None:
     error, tags = case
     paste = wrapper.format(cmd="sudo tailscale up --advertise-tags=tag:ci --auth-key=tskey-client-k1", error=error)
-    assert _kinds(paste) == ["tags-not-permitted"], paste
+    assert cli_kinds(paste) == ["tags-not-permitted"], paste
     (finding,) = by_rule(run_text(paste), "TS-CLI-TAGS-NOT-PERMITTED")
     if tags is not None:
         assert finding.extra["tags"] == tags
@@ -151,7 +138,7 @@ CONFIGURE_COMMANDS = [
 def test_configure_host_names_the_failing_step(case: tuple[str, str], wrapper: str, cmd: str) -> None:
     error, step = case
     paste = wrapper.format(cmd=cmd, error=error)
-    assert _kinds(paste) == ["configure-host-failed"], paste
+    assert cli_kinds(paste) == ["configure-host-failed"], paste
     (finding,) = by_rule(run_text(paste), "TS-CLI-CONFIGURE-HOST-FAILED")
     assert finding.extra["step"] == step
     assert "userspace" in finding.cause
@@ -183,7 +170,7 @@ def test_a_daemon_subcommand_missing_on_this_os_names_the_platform(
     goos: str, sub: str, wrapper: str, binary: str
 ) -> None:
     paste = wrapper.format(cmd=f"{binary} {sub}", error=f"{sub} not available on {goos}")
-    document = _json(paste)
+    document = run_json(paste)
     assert [w["kind"] for w in document["windows"]] == ["daemon-subcommand-unavailable"], paste
     assert document["daemon_logs"] == []  # the typed command and its answer are no tailscaled log
     (finding,) = by_rule(run_text(paste), "TS-CLI-SUBCOMMAND-UNAVAILABLE")
@@ -223,7 +210,7 @@ CLI_PLATFORM_ONLY = [
 @pytest.mark.parametrize("wrapper", WRAPPERS)
 def test_platform_only_cli_commands(cmd: str, error: str, sub: str, wrapper: str) -> None:
     paste = wrapper.format(cmd=cmd, error=error)
-    assert _kinds(paste) == ["daemon-subcommand-unavailable"], paste
+    assert cli_kinds(paste) == ["daemon-subcommand-unavailable"], paste
     (finding,) = by_rule(run_text(paste), "TS-CLI-SUBCOMMAND-UNAVAILABLE")
     assert finding.extra["subcommand"] == sub
 
@@ -251,7 +238,7 @@ def test_no_peer_found_knows_the_node_itself(
     peer = f"{prompt}tailscale ip monitoring\n{PEER_V4}\n{PEER_V6}\n"
     body = (peer + own if peer_first else own + peer) + f"{prompt}tailscale ip tsdev\n{wording.format(ip=missing)}\n"
     paste = f"```\n{body}```\n" if fence else body
-    document = _json(paste)
+    document = run_json(paste)
     assert [w["kind"] for w in document["windows"]] == ["peer-not-found"], paste
     assert document["warnings"] == [], paste  # the addresses under `tailscale ip` are its answer
     (finding,) = by_rule(run_text(paste), "TS-CLI-PEER-NOT-FOUND")
@@ -273,7 +260,7 @@ def test_no_peer_found_knows_the_node_itself(
 @pytest.mark.parametrize("wrapper", [w for w in WRAPPERS if "`" not in w or "```" in w])
 def test_whois_and_kubeconfig_find_no_peer(cmd: str, error: str, wrapper: str) -> None:
     paste = wrapper.format(cmd=cmd, error=error)
-    assert _kinds(paste) == ["peer-not-found"], paste
+    assert cli_kinds(paste) == ["peer-not-found"], paste
     (finding,) = by_rule(run_text(paste), "TS-CLI-PEER-NOT-FOUND")
     assert finding.extra["self_address"] is False
 
@@ -315,7 +302,7 @@ def test_a_tag_refusal_in_the_log_is_control_answering(prefix: str, refusal: str
     if later_running:
         lines.append(prefix.format(n=3) + "Switching ipn state NeedsLogin -> Running (WantRunning=true, nm=true)")
     paste = "\n".join(lines) + "\n"
-    document = _json(paste)
+    document = run_json(paste)
     issues = [i["kind"] for log in document["daemon_logs"] for i in log["issues"]]
     assert "control-unreachable" not in issues, paste  # control answered: it refused the tags
     if later_running:
@@ -349,7 +336,7 @@ def test_a_failed_name_lookup_under_ip_or_whois_is_peer_not_found(
     """cli/ping.go tailscaleIPFromArg serves ip, whois and file cp too: under their prompt no ping ran."""
     body = f"{prompt}{command}\n{error}\n"
     paste = f"```\n{body}```\n" if fence else body
-    document = _json(paste)
+    document = run_json(paste)
     assert [w["kind"] for w in document["windows"]] == ["peer-not-found"], paste
     assert document["pings"] == [], paste
     (finding,) = by_rule(run_text(paste), "TS-CLI-PEER-NOT-FOUND")
@@ -360,6 +347,6 @@ def test_a_failed_name_lookup_under_ip_or_whois_is_peer_not_found(
 @pytest.mark.parametrize("error", LOOKUP_ERRORS)
 @pytest.mark.parametrize("head", ["", "$ tailscale ping foo\n", "root@box:~# tailscale ping -c 3 foo\n"])
 def test_the_same_lookup_under_ping_or_bare_stays_a_ping(error: str, head: str) -> None:
-    document = _json(f"{head}{error}\n")
+    document = run_json(f"{head}{error}\n")
     assert [p["outcome"] for p in document["pings"]] == ["error"]
     assert document["windows"] == []

@@ -24,17 +24,11 @@ from hypothesis import strategies as st
 
 from opskit.core.diagnose.text import split_lines
 from opskit.errors import InputError
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import run_text
+from tests.diagnose.conftest import run_json
 
 PROMPTS = ["", "$ ", "root@OpenWrt:~# ", "pi@raspberrypi:~ $ ", "# "]
 FENCES = [("", ""), ("```\n", "\n```"), ("```console\n", "\n```"), ("```sh\n", "\n````")]
 INDENTS = ["", "    ", "\t", "> ", " "]
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
 
 
 def _paste(command: str | None, output: list[str], prompt: str, fence: tuple[str, str], indent: str) -> str:
@@ -77,7 +71,7 @@ def test_accept_routes_warning_after_up_is_its_own_kind(
     if commented:  # the author showed the output as comments: "# Result", "# Success.", "# Some peers …"
         output = ["# Result", *(f"# {line}" if line else line for line in output)]
     paste = _paste(command, output, prompt, fence, indent)
-    document = _json(paste)
+    document = run_json(paste)
     assert _kinds(document) == ["accept-routes-off"], paste
     assert document["summary"]["exit_code"] == 1, paste  # the advertised subnets are unreachable from here
     assert "TS-CLI-ACCEPT-ROUTES-OFF" in _rules(document), paste
@@ -91,7 +85,7 @@ def test_accept_routes_warning_after_up_is_its_own_kind(
 )
 def test_accept_routes_as_a_health_item_stays_status_health(header: str, other: list[str], indent: str) -> None:
     paste = "\n".join(indent + line for line in [header, *other, f"#     - {ACCEPT_ROUTES}"]) + "\n"
-    document = _json(paste)
+    document = run_json(paste)
     assert "accept-routes-off" not in _kinds(document), paste
     assert any(ACCEPT_ROUTES in h for s in document["statuses"] for h in s["health"]), paste
 
@@ -100,7 +94,7 @@ def test_author_comment_prefix_is_only_taken_off_what_then_reads_as_output() -> 
     lines = split_lines("# Result\n# Success.\n# tailscale status\n# Health check:\n#     - x\n")
     assert [line.text for line in lines][:2] == ["# Result", "# Success."]  # split_lines keeps the text
     with pytest.raises(InputError):  # nothing but a comment and a success: nothing to diagnose
-        _json("# Result\n# Success.\n")
+        run_json("# Result\n# Success.\n")
 
 
 # ---------------------------------------------------------------------------------------- exit node offline
@@ -154,7 +148,7 @@ def test_selected_but_offline_exit_node_is_its_own_kind(
             "# To use an exit node, use `tailscale set --exit-node=` followed by the IP or hostname.",
         ]
     paste = _paste(command, output, prompt if command else "", fence, indent)
-    document = _json(paste)
+    document = run_json(paste)
     assert _kinds(document) == ["exit-node-offline"], paste
     assert document["summary"]["exit_code"] == 1, paste
     findings = [f for f in document["findings"] if f["rule"] == "TS-CLI-EXIT-NODE-OFFLINE"]
@@ -168,7 +162,7 @@ def test_selected_but_offline_exit_node_is_its_own_kind(
 @given(status=st.sampled_from(["selected", "-", "offline, last seen 1d ago"]), place=st.sampled_from(PLACES))
 def test_exit_node_list_without_an_offline_selection_is_no_finding(status: str, place: tuple[str, str]) -> None:
     paste = "$ tailscale exit-node list\n\n" + _exit_row("100.91.12.34", "exit.tail1234.ts.net", place, status) + "\n"
-    document = _json(paste)
+    document = run_json(paste)
     assert "exit-node-offline" not in _kinds(document), paste
     assert document["peers"] == [], paste  # not read as a status row
 
@@ -192,7 +186,7 @@ def test_empty_serve_config_is_info(
     plain = f"{prompt}{runner}tailscale {sub} status\nNo serve config\n"
     as_json = f"{prompt}{runner}tailscale {sub} status {json_flag}\n{answer}\n"
     paste = f"{fence[0]}{plain if text_first else ''}{as_json}{fence[1]}\n"
-    document = _json(paste)
+    document = run_json(paste)
     expected = ["serve-not-configured"] * (2 if text_first else 1)
     assert _kinds(document) == expected, paste
     assert document["summary"]["exit_code"] == 0, paste  # an answer: nothing is served
@@ -200,7 +194,7 @@ def test_empty_serve_config_is_info(
 
 
 def test_empty_json_elsewhere_is_not_a_serve_answer() -> None:
-    document = _json("$ tailscale debug prefs\n{}\n$ tailscale status\n100.64.0.1  nas  me@  linux  -\n")
+    document = run_json("$ tailscale debug prefs\n{}\n$ tailscale status\n100.64.0.1  nas  me@  linux  -\n")
     assert "serve-not-configured" not in _kinds(document)
 
 
@@ -240,7 +234,7 @@ def test_systemd_job_failed_is_service_not_running_with_the_reason(
     command = f"{prompt}sudo systemctl {verb} {unit.removesuffix('.service')}"
     message = f"Job for {unit} failed because {explanation}.{see.format(u=unit)}"
     paste = f"{fence[0]}{command}{' ' if glued else chr(10)}{message}{fence[1]}\n"
-    document = _json(paste)
+    document = run_json(paste)
     assert _kinds(document) == ["service-not-running"], paste
     assert document["summary"]["exit_code"] == 1, paste
     finding = next(f for f in document["findings"] if f["rule"] == "TS-WIN-SERVICE-NOT-RUNNING")
@@ -262,7 +256,7 @@ def test_systemd_job_failed_is_service_not_running_with_the_reason(
 )
 def test_systemd_dependency_masked_and_bare_failures(line: tuple[str, str], prompt: str) -> None:
     text, meaning = line
-    document = _json(f"{prompt}sudo systemctl start tailscaled\n{text}\n")
+    document = run_json(f"{prompt}sudo systemctl start tailscaled\n{text}\n")
     assert _kinds(document) == ["service-not-running"], text
     finding = next(f for f in document["findings"] if f["rule"] == "TS-WIN-SERVICE-NOT-RUNNING")
     assert meaning in finding["cause"] + finding["fix"], (text, finding)
@@ -274,7 +268,7 @@ def test_another_units_job_failing_is_not_tailscaled() -> None:
         "Job for tailscale-autoconnect.service failed because the control process exited with error code.\n"
     )
     with pytest.raises(InputError):  # nothing of tailscaled's: nothing to diagnose
-        _json(paste)
+        run_json(paste)
 
 
 @settings(max_examples=40, deadline=None)
@@ -294,7 +288,7 @@ def test_status_row_of_an_offline_exit_node_in_use(
         "100.91.12.35  nas      me@  linux  idle; offers exit node; offline, last seen 9d ago",
     ]
     paste = prompt + "\n".join(indent + row for row in rows) + "\n"
-    document = _json(paste)
+    document = run_json(paste)
     findings = [f for f in document["findings"] if f["rule"] == "TS-STATUS-EXIT-NODE-OFFLINE"]
     assert len(findings) == 1 and "exit-1" in findings[0]["cause"], paste  # not nas: it only offers one
     assert document["summary"]["exit_code"] == 1, paste
@@ -312,6 +306,6 @@ def test_status_json_exit_node_offline_only_when_idle_and_offline(online: bool, 
         '{"Version": "1.80.0", "BackendState": "Running", "Self": {"HostName": "laptop", "OS": "linux", '
         '"TailscaleIPs": ["100.64.0.1"], "Online": true}, "Peer": {"nodekey:abc": ' + peer + "}}\n"
     )
-    document = _json(paste)
+    document = run_json(paste)
     flagged = any(f["rule"] == "TS-STATUS-EXIT-NODE-OFFLINE" for f in document["findings"])
     assert flagged == (not online and not active), paste

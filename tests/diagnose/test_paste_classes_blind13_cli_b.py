@@ -14,25 +14,13 @@ the wordings in Tailscale's source, under every wrapping people paste them in:
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.ping import parse_ping, ping_target
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.windows import is_windows_error_line, parse_windows_error
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import by_rule, run_text
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
-
-
-def _kinds(paste: str) -> list[str]:
-    return [w["kind"] for w in _json(paste)["windows"] or []]
+from tests.diagnose.conftest import by_rule, cli_kinds, run_json, run_text
 
 
 def _line_kind(line: str) -> str | None:
@@ -79,7 +67,7 @@ TSNET_WRAPS = [
 @settings(max_examples=60, deadline=None)
 def test_a_tsnet_node_that_never_came_up_is_tsnet_up_timeout(error: str, wrap: str, wrapper: str) -> None:
     text = wrapper.format(cmd="tsnsrv -name grafana http://127.0.0.1:3000", error=wrap.format(e=error))
-    assert _kinds(text) == ["tsnet-up-timeout"], text
+    assert cli_kinds(text) == ["tsnet-up-timeout"], text
     (finding,) = by_rule(run_text(text), "TS-TSNET-UP-TIMEOUT")
     assert "not logged in" in finding.cause and "TS_AUTHKEY" in finding.fix and "state directory" in finding.fix
     # not the CLI timing out on a hung local tailscaled, and no service to start
@@ -92,7 +80,7 @@ def test_a_cancelled_tsnet_up_is_not_a_timeout() -> None:
 
 def test_the_cli_timing_out_on_local_tailscaled_stays_deadline_exceeded() -> None:
     text = 'Get "http://local-tailscaled.sock/localapi/v0/status": context deadline exceeded\n'
-    assert _kinds(text) == ["deadline-exceeded"]
+    assert cli_kinds(text) == ["deadline-exceeded"]
 
 
 # --------------------------------------------------------------------------- ssh-failed (policy banners)
@@ -116,7 +104,7 @@ def test_tailscale_ssh_policy_banners_in_every_wording_are_ssh_failed(banner: st
     if after and wrapper.startswith(("`", "However")):
         after = ""  # inline code and prose hold one line
     text = wrapper.format(cmd="tailscale ssh alice@server", error=banner + after)
-    assert _kinds(text) == ["ssh-failed"], text
+    assert cli_kinds(text) == ["ssh-failed"], text
     (finding,) = by_rule(run_text(text), "TS-CLI-SSH-FAILED")
     assert "policy" in finding.cause and '"ssh" rule' in finding.fix
 
@@ -159,7 +147,7 @@ def test_the_api_refusing_an_oauth_client_is_auth_key_rejected(
     if "\n" in body and wrapper.startswith(("`", "However")):
         body = error
     text = wrapper.format(cmd=command, error=body)
-    assert _kinds(text) == ["auth-key-rejected"], text
+    assert cli_kinds(text) == ["auth-key-rejected"], text
     (finding,) = by_rule(run_text(text), "TS-UP-AUTH-KEY-REJECTED")
     assert "OAuth client" in finding.cause
     if status == 403:
@@ -174,7 +162,7 @@ def test_other_api_statuses_are_not_an_auth_key_refusal() -> None:
         "unexpected error while creating authkey: "
         'Status: 400, Message: "requested tags [tag:ci] are invalid or not permitted"'
     )
-    assert _kinds(tags + "\n") == ["tags-not-permitted"]
+    assert cli_kinds(tags + "\n") == ["tags-not-permitted"]
 
 
 def test_a_plain_invalid_key_keeps_its_own_advice() -> None:
@@ -206,7 +194,7 @@ def test_a_pong_whose_name_opens_with_parentheses_is_read(
 ) -> None:
     fence_end = "```\n" if before.startswith("```") else ""
     text = f"{before}sudo tailscale ping 100.xx.xx.xx{comment}\npong from {name} via {via[0]} in 87ms\n{fence_end}"
-    pings = _json(text)["pings"]
+    pings = run_json(text)["pings"]
     assert [(p["path"], p["pongs"], p["target"]) for p in pings] == [(via[1], 1, "100.xx.xx.xx")], text
 
 

@@ -20,8 +20,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,13 +27,7 @@ from hypothesis import strategies as st
 from opskit.core.diagnose.cli_catalog import Refusal, find_refusal, installer
 from opskit.core.diagnose.windows import is_windows_error_line, normalise_error_text
 from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import run_text
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
-
+from tests.diagnose.conftest import cli_kinds, run_json, run_text
 
 # --------------------------------------------------------------------------- placeholder host names
 
@@ -79,7 +71,7 @@ def test_placeholder_host_names_are_read_whole(
         f"100.64.0.2{gap}{peer_name}{gap}{owner}{gap}{os_name}{gap}{text}\n"
         f"100.64.0.4{gap}raspi{gap}{owner}{gap}{os_name}{gap}offline\n{fence[1]}"
     )
-    peers = {p["name"]: p for p in _json(paste)["peers"]}
+    peers = {p["name"]: p for p in run_json(paste)["peers"]}
     assert set(peers) == {self_name, peer_name, "raspi"}, paste
     me = peers[self_name]
     assert me["self"] is True and me["ip"] == "100.64.0.1" and me["os"].lower() == os_name.lower()
@@ -113,16 +105,12 @@ CLI_LAYOUTS = [
 ]
 
 
-def _kinds(paste: str) -> list[str]:
-    return [e["kind"] for e in _json(paste)["windows"]]
-
-
 @settings(max_examples=40, deadline=None)
 @given(layout=st.sampled_from(GUI_LAYOUTS), dial=st.sampled_from(DIALS[:2]))  # the Windows GUI dialled TCP
 def test_the_old_windows_gui_saying_the_service_is_not_running_is_one_gui_message(layout: str, dial: str) -> None:
     paste = layout.format(dial=dial)
-    document = _json(paste)
-    assert _kinds(paste) == ["gui-cannot-connect"], paste
+    document = run_json(paste)
+    assert cli_kinds(paste) == ["gui-cannot-connect"], paste
     assert document["summary"]["exit_code"] == 1
     if "{dial}" in layout:
         cause = " ".join(f["cause"] for f in document["findings"] if f["rule"] == "TS-WIN-SERVICE-NOT-RUNNING")
@@ -133,7 +121,7 @@ def test_the_old_windows_gui_saying_the_service_is_not_running_is_one_gui_messag
 @given(layout=st.sampled_from(CLI_LAYOUTS), dial=st.sampled_from(DIALS))
 def test_the_pre_localapi_cli_failing_to_dial_tailscaled_is_service_not_running(layout: str, dial: str) -> None:
     paste = layout.format(dial=dial)
-    assert _kinds(paste) == ["service-not-running"], paste
+    assert cli_kinds(paste) == ["service-not-running"], paste
 
 
 def test_prose_saying_the_service_is_not_running_is_not_the_gui() -> None:
@@ -228,7 +216,7 @@ def test_a_tailscale_system_extension_not_merged_is_install_failed(
 ) -> None:
     see = f"\n{SEE}" if see_apart else f" {SEE}"
     paste = f"{fence[0]}{before}{job}{see}\n{journal}{fence[1]}"
-    document = _json(paste)
+    document = run_json(paste)
     kinds = {e["kind"] for e in document["windows"]}
     assert kinds == {"install-failed"}, (paste, kinds)
     assert document["summary"]["exit_code"] == 1
@@ -241,12 +229,12 @@ def test_a_tailscale_system_extension_not_merged_is_install_failed(
 @settings(max_examples=20, deadline=None)
 @given(journal=st.sampled_from(JOURNAL[1:]))
 def test_the_sysext_journal_alone_is_install_failed(journal: str) -> None:
-    assert {e["kind"] for e in _json(journal)["windows"]} == {"install-failed"}, journal
+    assert {e["kind"] for e in run_json(journal)["windows"]} == {"install-failed"}, journal
 
 
 def test_tailscaleds_own_job_failure_stays_service_not_running() -> None:
     paste = "Job for tailscaled.service failed because the control process exited with error code.\n" + SEE + "\n"
-    assert {e["kind"] for e in _json(paste)["windows"]} == {"service-not-running"}
+    assert {e["kind"] for e in run_json(paste)["windows"]} == {"service-not-running"}
 
 
 def test_prose_about_system_extensions_is_not_an_install_failure() -> None:

@@ -20,25 +20,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.errors import InputError
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import by_rule, run_text
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
-
-
-def _kinds(text: str) -> list[str]:
-    return [w["kind"] for w in _json(text)["windows"] or []]
-
+from tests.diagnose.conftest import by_rule, cli_kinds, run_json, run_text
 
 # --------------------------------------------------------------------------- key cannot be used for node auth
 
@@ -73,7 +60,7 @@ NOT_NODE_KEY_BEFORE = [
 def test_a_credential_that_is_not_a_node_auth_key_is_auth_key_rejected(caps: str, wrap: str, before: str) -> None:
     error = "key cannot be used for node auth" + (f": {caps}" if caps else "")
     text = before + wrap.format(e=error) + "\n"
-    document = _json(text)
+    document = run_json(text)
     assert [w["kind"] for w in document["windows"]] == ["auth-key-rejected"], text
     (finding,) = [f for f in document["findings"] if f["rule"] == "TS-UP-AUTH-KEY-REJECTED"]
     assert "not a" in finding["cause"] or "another kind of credential" in finding["cause"]
@@ -154,7 +141,7 @@ def test_a_panic_whose_trace_runs_in_the_cli_is_cli_panic_without_a_prompt(
 ) -> None:
     trace = [panic, *signal, *header, *frames, *(["exit status 2"] if exit_status else [])]
     text = wrap[0] + "".join(f"{indent}{line}\n" if line else "\n" for line in trace) + wrap[1]
-    document = _json(text)
+    document = run_json(text)
     assert [w["kind"] for w in document["windows"]] == ["cli-panic"], text
     assert not document["daemon_logs"], text
     rules = {f["rule"] for f in document["findings"]}
@@ -182,7 +169,7 @@ DAEMON_FRAMES = [
 @settings(max_examples=20, deadline=None)
 def test_a_panic_in_tailscaleds_code_stays_a_daemon_crash(panic: str, frames: list[str], indent: str) -> None:
     text = "".join(f"{indent}{line}\n" for line in [panic, "", "goroutine 7 [running]:", *frames])
-    document = _json(text)
+    document = run_json(text)
     assert "cli-panic" not in [w["kind"] for w in document["windows"] or []], text
     assert "TS-LOG-CRASH" in {f["rule"] for f in document["findings"]}, text
 
@@ -195,7 +182,7 @@ def test_a_cli_frame_after_the_trace_ended_does_not_claim_the_panic() -> None:
         "Then I ran netcheck and saw\n"
         "tailscale.com/cmd/tailscale/cli.printReport(...)\n"
     )
-    document = _json(text)
+    document = run_json(text)
     assert "cli-panic" not in [w["kind"] for w in document["windows"] or []], text
 
 
@@ -238,7 +225,7 @@ def test_serve_get_config_failing_to_export_is_serve_config_invalid(
         parts = message.split('"')
         message = "".join(part + (quotes[i % 2] if i < len(parts) - 1 else "") for i, part in enumerate(parts))
     text = wrap.format(e=message, svc=svc, name=name) + "\n"
-    document = _json(text)
+    document = run_json(text)
     assert [w["kind"] for w in document["windows"]] == ["serve-config-invalid"], text
     (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-CONFIG-INVALID"]
     assert "get-config" in finding["cause"] and "unchanged" in finding["cause"]
@@ -252,4 +239,4 @@ def test_serve_get_config_failing_to_export_is_serve_config_invalid(
 @settings(max_examples=10, deadline=None)
 def test_set_config_refusing_a_file_stays_serve_failed(svc: str, before: str) -> None:
     text = f'{before}service "{svc}": source ports must be TCP\n'
-    assert _kinds(text) == ["serve-failed"], text
+    assert cli_kinds(text) == ["serve-failed"], text

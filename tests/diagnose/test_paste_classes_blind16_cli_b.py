@@ -20,13 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import run_text
-
-
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+from tests.diagnose.conftest import run_json
 
 
 def _kinds(document: dict[str, Any]) -> list[str]:
@@ -86,7 +80,7 @@ def test_tunnel_start_failures_are_read_in_any_wrapping(
     if spaced:
         text = text.replace(" ", "  ", 2)
     paste = f"{wrapping[0]}{text}{wrapping[1]}\n"
-    document = _json(paste)
+    document = run_json(paste)
     assert _kinds(document) == ["tunnel-start-failed"], paste
     finding = _finding(document, "TS-CLI-TUNNEL-START-FAILED")
     assert finding["severity"] == "error"
@@ -120,7 +114,7 @@ def test_ios_tunnel_message_beside_a_windows_gui_box_is_both(version: str, first
     box = WINDOWS_BOX.format(version=version, blanks="   ")
     between = "\nI also have an error on my Windows PC following the same update.\n\n"
     paste = ios + between + box if first == "ios" else box + between + ios
-    document = _json(paste)
+    document = run_json(paste)
     assert sorted(_kinds(document)) == ["gui-cannot-connect", "tunnel-start-failed"], paste
     _finding(document, "TS-CLI-TUNNEL-START-FAILED")
 
@@ -135,7 +129,7 @@ def test_ios_tunnel_message_beside_a_windows_gui_box_is_both(version: str, first
     ],
 )
 def test_prose_about_vpn_configurations_is_no_refusal(prose: str) -> None:
-    document = _json(f"{prose}\n$ tailscale status\n100.101.102.103  iphone  alice@  iOS  -\n")
+    document = run_json(f"{prose}\n$ tailscale status\n100.101.102.103  iphone  alice@  iOS  -\n")
     assert "tunnel-start-failed" not in _kinds(document), prose
 
 
@@ -179,7 +173,7 @@ def test_systray_failures_are_read_in_any_wrapping(
     text, fix_word = message
     head = "2025/10/10 19:51:39 starting\n" if starting and "\n" in wrapping[0] else ""
     paste = f"{command}{wrapping[0]}{head}{text}{wrapping[1]}\n"
-    document = _json(paste)
+    document = run_json(paste)
     assert _kinds(document) == ["systray-failed"], paste
     finding = _finding(document, "TS-CLI-SYSTRAY-FAILED")
     assert fix_word in finding["fix"], (paste, finding["fix"])
@@ -194,7 +188,7 @@ def test_systray_failure_beside_a_tailscaled_answer_is_still_the_tray() -> None:
         "2025/10/10 19:51:39 starting\n"
         "2025/10/10 19:51:39 systray error: failed to register: The name is not activatable\n"
     )
-    document = _json(paste)
+    document = run_json(paste)
     assert "systray-failed" in _kinds(document), paste
     assert "not with sudo" in _finding(document, "TS-CLI-SYSTRAY-FAILED")["fix"]
 
@@ -209,7 +203,7 @@ def test_systray_failure_beside_a_tailscaled_answer_is_still_the_tray() -> None:
     ],
 )
 def test_other_trays_and_prose_are_no_systray_failure(line: str) -> None:
-    document = _json(f"{line}\n$ tailscale status\n100.101.102.103  laptop  alice@  linux  -\n")
+    document = run_json(f"{line}\n$ tailscale status\n100.101.102.103  laptop  alice@  linux  -\n")
     assert "systray-failed" not in _kinds(document), line
 
 
@@ -231,7 +225,7 @@ See https://tailscale.com/kb/1597/linux-systray for more information.
 
 @pytest.mark.parametrize("reason", REGISTER_REASONS)
 def test_a_whole_sudo_run_is_one_tray_finding(reason: str) -> None:
-    document = _json(SUDO_RUN.format(reason=reason))
+    document = run_json(SUDO_RUN.format(reason=reason))
     assert set(_kinds(document)) == {"systray-failed"}
     finding = _finding(document, "TS-CLI-SYSTRAY-FAILED")
     assert "sudo" in finding["cause"] and "not with sudo" in finding["fix"]

@@ -6,13 +6,10 @@ for "No route to host" a cause that names the ICMP answer, not "nothing listens"
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import by_rule, run_text
+from tests.diagnose.conftest import by_rule, run_json, run_text
 
 DOMAINS = ["", ".ts.r10e.tech", ".home.arpa", ".corp.example.com", ".lan"]
 ERRORS = ["No route to host", "Connection timed out", "Operation timed out", "Connection refused", "Host is down"]
@@ -30,11 +27,6 @@ OS_PINGS = [
 HOSTS = ["azdev", "nas-01", "build.box"]
 
 
-def _json(text: str) -> dict[str, Any]:
-    diagnosis = run_text(text)
-    return to_json(diagnosis, 1 if diagnosis.has_problems else 0)
-
-
 @given(
     st.sampled_from(HOSTS),
     st.sampled_from(DOMAINS),
@@ -49,7 +41,7 @@ def test_ssh_to_a_host_the_paste_ties_to_the_tailnet_is_ssh_failed(
     if tie == "status" and "." in host:
         return  # a status row shows a bare MagicDNS label, never a dotted name
     text = f"{shown}$ ssh ops@{host}{domain}\nssh: connect to host {host}{domain} port 22: {error}\n"
-    document = _json(text)
+    document = run_json(text)
     assert "ssh-failed" in [w["kind"] for w in document["windows"]], text
     assert document["summary"]["exit_code"] == 1
     (finding,) = by_rule(run_text(text), "TS-CLI-SSH-FAILED")
@@ -63,7 +55,7 @@ def test_ssh_to_a_host_the_paste_ties_to_the_tailnet_is_ssh_failed(
 @settings(max_examples=20, deadline=None)
 def test_ssh_to_a_host_the_paste_does_not_tie_to_the_tailnet_is_not_read(error: str, host: str) -> None:
     text = f"{STATUS.format(host='azdev')}$ ssh ops@{host}\nssh: connect to host {host} port 22: {error}\n"
-    assert "ssh-failed" not in [w["kind"] for w in _json(text)["windows"]], text
+    assert "ssh-failed" not in [w["kind"] for w in run_json(text)["windows"]], text
 
 
 def test_an_os_ping_to_a_lan_address_ties_nothing() -> None:
@@ -72,4 +64,4 @@ def test_an_os_ping_to_a_lan_address_ties_nothing() -> None:
         "$ ssh nas.lan\nssh: connect to host nas.lan port 22: No route to host\n$ tailscale status\n"
         "100.72.11.62 laptop ops@ linux -\n"
     )
-    assert "ssh-failed" not in [w["kind"] for w in _json(text)["windows"]]
+    assert "ssh-failed" not in [w["kind"] for w in run_json(text)["windows"]]

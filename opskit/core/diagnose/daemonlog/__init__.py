@@ -88,7 +88,9 @@ _MARKERS = re.compile(
     r"|Linux kernel version: |'modprobe tun' successful$|/dev/net/tun: [\w-]{10,}$|tun module (?:loaded|not loaded)"
     r"|TUN device \S+ is busy|no TUN, and failed to look up kernel version"
     # the Android app binding tailscaled's sockets to the active network (tailscale-android App.kt)
-    r"|bindSocketToActiveNetwork: )"
+    r"|bindSocketToActiveNetwork: "
+    # the periodic peer statistics line (ipnlocal, wgengine before it: "[v1] v%v peers: %v", version.Long)
+    r"|(?:\[v1\] )?v\d+\.\d+\.\d+\S* peers:(?: |$))"
 )
 # A service manager's status of tailscaled's unit pasted above its log tail (`systemctl status tailscaled`, GNU
 # Shepherd's `herd status tailscaled`), often with its indentation lost. Its header ("● tailscaled.service - …",
@@ -152,6 +154,9 @@ _SHELL_ARGV0 = re.compile(r"^(?:\.{1,2}/|[\w.-]+/)*tailscaled$")
 # The program word of a typed command line: a path (Unix or Windows) ending in tailscaled, nothing glued before it.
 _PROGRAM = re.compile(r'^"?(?:[\w.@+~:-]*[/\\])*tailscaled(?:\.exe)?"?$')
 _VERSION_OF = re.compile(r"\d+\.\d+\.\d+")
+# The periodic peer statistics line names the running daemon's version.Long ("[v1] v1.76.3-t02acaa00e-g551df6588
+# peers: …"; "v0.98.0-… peers: …" before the [v1] tag): the version when no start line is in the paste.
+_STATS_VERSION = re.compile(rf"^(?:\[v1\] )?v(?P<version>{VERSION})\S* peers:(?: |$)")
 _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 
 _PROCESS_WORDS = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale")
@@ -173,6 +178,7 @@ _MARKER_WORDS = (
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
+    " peers:",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -609,6 +615,9 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     hostinfo = _hostinfo(messages)
     if version is None and (ipn := _VERSION_OF.match(hostinfo.get("IPNVersion", ""))) is not None:
         version = ipn.group(0)
+    if version is None:
+        stats = (_STATS_VERSION.match(m.text) for m in messages if " peers:" in m.text)
+        version = next((found.group("version") for found in stats if found is not None), None)
     if version is None and (module := _MODULE_VERSION.search(joined)) is not None:
         version = module.group("version")  # a panic's goroutine trace names the module version
     if version is None and (path := _PATH_VERSION.search(joined)) is not None:

@@ -239,9 +239,24 @@ _LOGIN = re.compile(
     r"nodeKeyExpired=true|node key (?:\[\w+\] )?(?:has )?expired|invalid key|key expired|"
     r"server reports new node key \S+ has expired"
 )
+# net/dnsfallback: when the OS resolver cannot resolve a name tailscaled must reach, it asks DERP servers' bootstrap
+# DNS ("trying bootstrapDNS(%q, %q) for %q ...", then per candidate "bootstrapDNS(%q, %q) for %q error: %v" or
+# "… = %v" with the addresses). The control client (controlclient, controlhttp) and logtail use it; the name sought
+# says whose lookup it is. For the coordination server (controlplane.tailscale.com, a Headscale host): a failed try
+# is control not reached (the next candidate's answer clears it; the connection's own outcome follows in the log).
+# logtail's (log.tailscale.io/.com) is log upload only (its own "logtail: dial … failed" line says so).
+_BOOTSTRAP_DNS = re.compile(r'bootstrapDNS\("[^"]*", "[^"]*"\) for "(?P<host>[^"]+)" (?:(?P<error>error: .+)|= \S)')
+_LOG_HOST = re.compile(r"^log\.tailscale\.(?:io|com)$")
 
 
 def _control(message: str) -> Iterator[Event]:
+    if (bootstrap := _BOOTSTRAP_DNS.search(message)) is not None:
+        if _LOG_HOST.match(bootstrap.group("host")) is None:
+            if bootstrap.group("error") is not None:
+                yield Raise("control-unreachable", "control", message[bootstrap.start() :])
+            else:
+                yield Clear("control-unreachable", "control")
+        return
     if (fail := _CONTROL_FAIL.search(message)) is not None:
         detail = message[fail.start() :]
         # The server answered "invalid/expired key": reachable, the node must log in (below). A
@@ -670,8 +685,32 @@ _LOG_CONFIG_UNSAVED = re.compile(
     re.IGNORECASE,
 )
 
+# In Kubernetes the state is a Secret (containerboot's TS_KUBE_SECRET, kubestore): containerboot and kubestore ask
+# the API server about it. kube/kubeclient logs a failed access review ("error checking %s permission on secret %s:
+# %v", get/update/patch/create: the API not answering, a TLS alert, a refusal) and returns the missing rights
+# containerboot stops on ("some Kubernetes permissions are missing, please check your RBAC configuration: missing
+# get permission on secret …"); containerboot's own reads and writes of it fail with "getting (Tailscale state)
+# Secret %s: …", "error retrieving/patching state Secret: …", "failed to read state Secret …", "… does not exist
+# and we don't have permissions to create it", "storing device ID / device IPs and FQDN in Kubernetes Secret: …".
+# Each says the node's state Secret cannot be read or written: the node cannot keep its identity.
+_STATE_SECRET = re.compile(
+    r"error checking (?:get|update|patch|create) permission on secret \S+: \S"
+    r"|some Kubernetes permissions are missing, please check your RBAC configuration"
+    r"|getting (?:Tailscale state )?Secret \S+: \S|error (?:retrieving|patching) state [Ss]ecret: \S"
+    r"|failed to read state Secret \S+ to reset state: \S|state Secret \S+ does not exist and we don't have permissions"
+    r"|storing device (?:ID|IPs and FQDN) in Kubernetes Secret: \S"
+)
+
+
+def is_state_secret_error(message: str) -> bool:
+    """containerboot or kubestore failing to read, write or check its rights on the Kubernetes state Secret."""
+    return _STATE_SECRET.search(message) is not None
+
 
 def _store(message: str) -> Iterator[Event]:
+    if (secret := _STATE_SECRET.search(message)) is not None:
+        yield Raise("state-unwritable", "store", message[secret.start() :])
+        return
     if (unsaved := _LOG_CONFIG_UNSAVED.search(message)) is not None:
         yield Raise("state-unwritable", "store", message[unsaved.start() :])
     elif _STATE_STORE.search(message) is not None and "logpolicy" not in message:
@@ -1309,6 +1348,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "reauth",
             "LoginInteractive",
             "authRoutine",
+            "bootstrapDNS(",
         ),  # fmt: skip
         _control,
     ),
@@ -1339,7 +1379,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         "engine-stage", ("Bringing ", "Clearing router", "Creating ", "monitor...", "Engine created"), _engine_stage
     ),
     Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem", "dropped by filter"), _filter),
-    Recogniser("store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config"), _store),
+    Recogniser("store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret"), _store),
     Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
     Recogniser(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from opskit.core.diagnose.daemonlog.events import is_supervisor_verdict
+from opskit.core.diagnose.daemonlog.events import is_state_secret_error, is_supervisor_verdict
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.regions import region
 from opskit.core.diagnose.rules.facts import DiagnoseContext
@@ -467,7 +467,10 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     (``failed to unseal state file: … TPM_RC_LOCKOUT``: dictionary-attack lockout; a reset or replaced TPM)
     cannot be read at all. logpolicy saving its log config (the node's log ID) in that directory and failing
     (``logpolicy.Config.Save for …: …``; 2020's ``logpolicy.Config write: …: no such file or directory`` when
-    it could not create the directory) shows the same directory cannot be written.
+    it could not create the directory) shows the same directory cannot be written. In Kubernetes the state is
+    a Secret: containerboot or kubestore failing to check its rights on it (``error checking get permission on
+    secret …: …``), missing them (``some Kubernetes permissions are missing …``) or failing to read or write it
+    through the API server (``getting Tailscale state Secret …: …``) leaves the node without its identity.
 
     *Bad*::
 
@@ -500,6 +503,20 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
             "restart tailscaled and log in again (`tailscale up`); to stop sealing it, run tailscaled with "
             "`--encrypt-state=false` (FLAGS in /etc/default/tailscaled) or turn the EncryptState policy off "
             "(https://tailscale.com/s/state-store-init-error).",
+        )
+        return
+    if any(is_state_secret_error(issue.message) for issue in issues):
+        # kube/kubeclient, cmd/containerboot: the state lives in a Secret reached through the API server
+        yield from _finding(
+            ctx,
+            issues,
+            f"the node cannot read or write its state Secret through the Kubernetes API ({_last(issues)}).",
+            "Let the pod's ServiceAccount get, update and patch its state Secret (and create it if it does not "
+            "exist yet): a Role on `secrets` with that `resourceNames` bound to it; check with `kubectl auth can-i "
+            "get secret/<name> --as=system:serviceaccount:<namespace>:<serviceaccount>`. If the API call itself "
+            "fails (a TLS alert, a timeout, refused), the pod cannot reach the API server: check it "
+            "(`kubectl get --raw /readyz`, its certificates, k3s's logs) before restarting the pod, or keep the "
+            'state on a volume instead (`TS_KUBE_SECRET=""` with `TS_STATE_DIR`).',
         )
         return
     yield from _finding(
