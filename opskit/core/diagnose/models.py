@@ -297,6 +297,9 @@ class CliErrorKind(StrEnum):
     # `tailscale up`/`set`: "Some peers are advertising routes but --accept-routes is false" (their subnets are
     # not reachable from this node); the prefs were applied
     ACCEPT_ROUTES_OFF = "accept-routes-off"
+    # `tailscale up`/`set --ssh` warned: Tailscale SSH is on here, but the tailnet policy has
+    # no SSH rule at all, so no one can SSH in yet; the prefs were applied (not a refused session: ssh-failed)
+    SSH_POLICY_NO_ACCESS = "ssh-policy-no-access"
     # the exit node this node selected is not active ("selected but offline" in `tailscale exit-node list`)
     EXIT_NODE_OFFLINE = "exit-node-offline"
     SERVE_NOT_CONFIGURED = "serve-not-configured"  # `tailscale serve status`: "No serve config" / `{}`: nothing served

@@ -67,6 +67,8 @@ _BARE_COMMAND = re.compile(
     re.IGNORECASE,
 )
 
+_PRODUCT_SSH = re.compile(r"Tailscale SSH\b")
+
 
 class SourceLine(NamedTuple):
     """One input line: 1-based number, cleaned text (no indentation or padding), raw text.
@@ -135,8 +137,9 @@ def prompt_command(text: str) -> str | None:
     bare = _BARE_COMMAND.match(text)
     # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command; nor is a
     # refusal of the CLI that starts with its name ("tailscale ip -1, -4, and -6 are mutually exclusive",
-    # "Tailscale SSH server administratively disabled").
-    if bare and len(text) < 120 and ": " not in text and not _catalogued(text):
+    # "Tailscale SSH server administratively disabled"); nor the product's name "Tailscale SSH" opening a message
+    # ("Tailscale SSH enabled, but access controls don't allow anyone …"): nobody types the subcommand in capitals.
+    if bare and len(text) < 120 and ": " not in text and not _PRODUCT_SSH.match(text) and not _catalogued(text):
         return bare.group("cmd").strip()
     return None
 

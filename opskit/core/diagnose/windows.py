@@ -356,6 +356,15 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # A Go panic of the CLI (blocks.py keeps only panics printed under a `tailscale <cmd>` prompt, with their
     # goroutine trace, in a CLI block: tailscaled's own panics are read by the daemon log model).
     (CliErrorKind.CLI_PANIC, r"^(?:panic|fatal error): "),
+    # The macOS/iOS app's CLI is the app's own (Swift) binary: a Swift runtime trap (fatalError, a failed
+    # precondition or assertion, a nil unwrapped) aborts it before it asks tailscaled anything. Swift prints
+    # "<file>.swift:<line>: Fatal error: <message>" (Swift 5.3+), before that "Fatal error: <message>: file
+    # <file>.swift, line <line>"; the shell then reports the SIGTRAP ("Trace/BPT trap: 5", "trace trap").
+    (
+        CliErrorKind.CLI_PANIC,
+        r"(?:^|\s)[\w./+-]+\.swift:\d+: (?:Fatal error|Precondition failed|Assertion failed)\b"
+        r"|^(?:Fatal error|Precondition failed|Assertion failed): .*: file [\w./+-]+\.swift, line \d+$",
+    ),
     # The CLI's flag parser (Go's flag package) and argument checks: the command never ran.
     (
         CliErrorKind.CLI_USAGE,
@@ -377,6 +386,16 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"The Tailscale SSH server (?:does not run (?:in sandboxed Tailscale GUI builds|on \w+)"
         r"|is not supported on \w+|has been administratively disabled)",
     ),
+    # tailscaled's health message when Tailscale SSH is on but the netmap's SSH policy has no rule at all
+    # (ipn/ipnlocal/local.go sshOnButUnusableHealthCheckMessageLocked: "Tailscale SSH enabled, but access controls
+    # don't allow anyone to access this device." then "Ask your admin to update …" for a non-admin, "Update
+    # your tailnet's ACLs to allow access." with a custom control server, "… at https://tailscale.com/s/ssh-policy"
+    # otherwise), printed by `up`/`set` (cli/up.go upWorthyWarning) and listed by `status`. No session was
+    # refused: nobody can be admitted until the policy gains an "ssh" rule.
+    (
+        CliErrorKind.SSH_POLICY_NO_ACCESS,
+        r"Tailscale SSH enabled, but access controls don.t allow anyone(?: to access this device)?",
+    ),
     # `tailscale ssh` (or plain ssh to a node): Tailscale SSH's own refusals, and the ssh client finding nothing
     # on port 22 of a tailnet name or address (MagicDNS name, 100.64.0.0/10, fd7a:115c:a1e0::/48).
     (
@@ -387,7 +406,7 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # access").
         r"tailnet policy does not permit\b|failed to evaluate (?:SSH|tailnet) policy|tailssh: rejecting connection"
         r"|(?:^|\berror: )tailscale: access denied\.?$"  # the banner alone, or told as "… this error: <banner>"
-        r"|Permission denied \(tailscale\)|Tailscale SSH enabled, but access controls don.t allow"
+        r"|Permission denied \(tailscale\)"
         r"|ssh: connect to host (?:\S+\.(?:ts\.net|tailscale\.net)\.?|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+"
         r"|fd7a:115c:a1e0:[\w:]*) port \d+: (?:Operation timed out|Connection timed out|Connection refused"
         r"|No route to host|Host is down)",
@@ -539,7 +558,10 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # The old Windows GUI's (<= 1.2) message box, over the dial error it got: "Tailscale service is not
         # running." / "safesocket.Connect: dial tcp 127.0.0.1:41112: connectex: … actively refused it."
         r"|(?:^|: )Tailscale service is not running\b"
-        r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError",
+        r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError"
+        # The macOS app's alert when its local service (the network/system extension) answered with something
+        # it could not use, typically while the extension was stopping or restarting.
+        r"|Invalid response from (?:the )?local Tailscale service",
     ),
     # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
     # cli/file.go), LocalAPI's and the receiving peer's refusals (feature/taildrop: no storage directory, file
@@ -672,13 +694,13 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.SERVE_NOT_ENABLED: ("not enabled on", "not enabled for", "not yet enabled"),
     CliErrorKind.CONFIG_FILE_LOCKED: ("when using a config file", "config file is locked"),
     CliErrorKind.FUNNEL_UNAVAILABLE: ("funnel",),
+    CliErrorKind.SSH_POLICY_NO_ACCESS: ("tailscale ssh enabled, but",),
     CliErrorKind.SSH_FAILED: (
         "ssh policy",
         "tailnet policy",
         "tailscale: access denied",
         "tailssh",
         "permission denied (tailscale)",
-        "tailscale ssh enabled",
         "ssh: connect to host",
         "non-flag arguments",
     ),
@@ -730,7 +752,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "initialization failed",
     ),
     CliErrorKind.SSH_SERVER_UNSUPPORTED: ("tailscale ssh server",),
-    CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: "),
+    CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: ", ".swift"),
     CliErrorKind.DERPMAP_FETCH_FAILED: ("prodderpmap", "fetch a derp map"),
     CliErrorKind.DAEMON_CONNECTION_RESET: ("local-tailscaled",),
     CliErrorKind.IP_FORWARDING_DISABLED: (
@@ -781,6 +803,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "in use by other user",
         "could not connect to tailscale",
         "backendmessageerror",
+        "invalid response from",
     ),
     CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error"),
     CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),

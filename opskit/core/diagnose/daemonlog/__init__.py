@@ -457,8 +457,13 @@ _WINDOWS_ONLY = (
 _TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
 
 # Messages only tailscaled's Linux code prints (net/tstun/tun_linux.go: the kernel version and the `modprobe tun`
-# it runs when /dev/net/tun is missing; util/linuxfw), and the Synology package's paths (DSM is Linux).
-_LINUX_ONLY = ("Linux kernel version: ", "'modprobe tun' ", "`modprobe tun` ", "/dev/net/tun", "linuxfw: ")
+# it runs when /dev/net/tun is missing; util/linuxfw), and the Synology package's paths (DSM is Linux). The Linux
+# router is the only one that runs iproute2's `ip` (wgengine/router/runner.go 'running "ip …" failed',
+# router_linux.go "listing ip rules: ") or checks the kernel for IPv6 policy routing (router_linux.go, util/linuxfw).
+_LINUX_ONLY = (
+    "Linux kernel version: ", "'modprobe tun' ", "`modprobe tun` ", "/dev/net/tun", "linuxfw: ", 'running "ip ',
+    "listing ip rules: ", "support IPv6 policy routing",
+)  # fmt: skip
 # Messages only the Android app prints (tailscale-android App.kt: the socket binding the app does for tailscaled on
 # the active network, "bindSocketToActiveNetwork: binding fd=… to net=… iface=rmnet_data0"), for a logcat excerpt
 # whose tag and pid columns were cut ("09-03 07:09:40.802 ... bindSocketToActiveNetwork: …").

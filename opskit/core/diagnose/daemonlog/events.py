@@ -34,6 +34,9 @@ class Raise:
     weak: bool = False  # one line alone is not enough (one-off DNS failures happen): needs two
     unless: str = ""  # a kind that, still holding at the end, explains this one away (login attempts vs control)
     twin: str = ""  # the warnable set together with this message (one event logged twice, counted once)
+    # what it is instead when the engine was bringing its router up as it failed (fold.py: a bare engine error
+    # names no subsystem; the stage line logged before it does)
+    in_router: str = ""
 
 
 @dataclass(frozen=True)
@@ -503,9 +506,10 @@ def _dns(message: str) -> Iterator[Event]:
 
 _TUN = re.compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
-    # an engine error that is not the router's or DNS's is bringing the TUN device up
-    r'TUN: |tstun\.New\(|NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: '
-    r"(?!.*(?:router|netfilter|iptables|nftables|dns|resolv))|"
+    r"TUN: |tstun\.New\(|"
+    # the Linux router bringing the TUN link up with iproute2 (runner.go 'running %q failed: %w\n%s'): the device
+    # itself will not come up, whichever stage ran it
+    r'running "ip link set (?:dev )?\S+ up" failed: |'
     r"\[Wintun\] .*(?:[Ff]ailed|[Ee]rror)|CreateAdapter: .*failed|failed to create TUN device|"
     r"CreateTUN: .*(?:no such|not permitted|permission denied|not found)|open /dev/net/tun: "
     # Android: the app's VPN interface is its TUN; establish() throws (a multi-user device's
@@ -536,9 +540,32 @@ _KERNEL_TUN_DIAGNOSIS = re.compile(
 _KERNEL_TUN = re.compile(r"(?:^|[\s{])tailscale\d+:\[(?:100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|fd7a:115c:a1e0:)")
 
 
+# cmd/tailscaled tryEngine: "wgengine.NewUserspaceEngine(tun %q) error: %v". An engine error that names neither
+# the router nor DNS is the TUN device's (tstun.New, wgdev.Up) unless the engine was bringing its router up when
+# it failed: before v1.2x router.Up's and router.Set(nil)'s errors came back bare ("operation not supported" from a
+# kernel without policy routing), so only the stage line before it (_ENGINE_STAGE) tells them apart.
+_ENGINE_ERROR = re.compile(
+    r'NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: '
+    r'(?!.*(?:router|netfilter|iptables|nftables|dns|resolv|running "ip (?:-[46] )?(?:rule|route|addr)|ip rules))'
+)
+# wgengine.NewUserspaceEngine's stage lines (wgengine/userspace.go), in the order it logs them: the router's two
+# stages, and every other one (the WireGuard device, the link/network monitor, done).
+_ENGINE_STAGE = re.compile(
+    r"^(?:(?P<router>Bringing router up|Clearing router settings)\.\.\.|Creating [Ww]ire[Gg]uard device\.\.\."
+    r"|Bringing [Ww]ire[Gg]uard device up\.\.\.|Starting (?:link|network) monitor\.\.\.|Engine created\.)$"
+)
+
+
+def _engine_stage(message: str) -> Iterator[Event]:
+    if (stage := _ENGINE_STAGE.match(message)) is not None:
+        yield Fact("engine-stage", "router" if stage.group("router") else "other")
+
+
 def _tun(message: str) -> Iterator[Event]:
     if (failure := _TUN.search(message)) is not None:
         yield Raise("tun-unavailable", "tun", message[failure.start() :])
+    elif (engine_error := _ENGINE_ERROR.search(message)) is not None:
+        yield Raise("tun-unavailable", "tun", message[engine_error.start() :], in_router="firewall-failed")
     if (engine := _USERSPACE.search(message)) is not None:
         tun = engine.group("tun") or engine.group("old_tun")
         userspace = (
@@ -565,6 +592,13 @@ _FIREWALL = re.compile(
     # the Windows router (wgengine/router/router_windows.go, ifconfig_windows.go) logs these only on an error:
     # "router: ConfigureInterface: <err>", v1.0-v1.4's "getipif: <err>", "setroutes: <err>"
     r"^(?:router: )?ConfigureInterface: \S|^getipif: \S|^(?:router: )?setroutes: \S"
+    # the Linux router running iproute2 (wgengine/router/runner.go, v1.0-v1.2x: 'running %q failed: %w\n%s', the
+    # command's own error on the next line; router_linux.go: "listing ip rules: %w"): an `ip rule`/`ip route`/
+    # `ip addr`/`ip link` it needs failed (a kernel without (IPv6) policy routing, an iproute2 too old for the
+    # arguments). The engine wraps it since v1.2x: "router.Up: %w", "router.Set(nil): %w". (`ip link set … up`
+    # failing is the TUN device that cannot be brought up: _TUN.)
+    r'|running "ip (?:-[46] )?(?:rule|route|addr(?:ess)?) [^"]*" failed: |listing ip rules: \S'
+    r"|\brouter\.(?:Up|Set\(nil\)): \S"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
@@ -589,6 +623,8 @@ def _router(message: str) -> Iterator[Event]:
     if _NETFILTER_MODE.match(message) is not None:
         yield Fact("userspace", "false")
         return
+    if message.startswith("note: "):
+        return  # router_linux.go: "note: %v", a clean-up that failed and that it carries on after (harmless)
     if (failure := _FIREWALL.search(message)) is not None and not any(word in message for word in _FIREWALL_HARMLESS):
         yield Raise("firewall-failed", "router", message[failure.start() :] if failure.start() > 20 else message)
 
@@ -1323,9 +1359,24 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser("health", ("health(",), _health),
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT", "100.100.100.100:53", "a1e0::53]:53"), _dns),
-    Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x"), _tun),
+    Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x", 'running "ip link'), _tun),
     Recogniser(
-        "router", ("router", "netfilter", "iptables", "RULE_", "route", "ConfigureInterface", "getipif"), _router
+        "router",
+        (
+            "router",
+            "netfilter",
+            "iptables",
+            "RULE_",
+            "route",
+            "ConfigureInterface",
+            "getipif",
+            'running "ip ',
+            "ip rules",
+        ),
+        _router,
+    ),
+    Recogniser(
+        "engine-stage", ("Bringing ", "Clearing router", "Creating ", "monitor...", "Engine created"), _engine_stage
     ),
     Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem", "dropped by filter"), _filter),
     Recogniser("store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret"), _store),

@@ -1,6 +1,8 @@
 """Fold a log's events, in order, into the report: what still holds at the end of the paste.
 
 Resolution rules (docs/diagnose.md, "tailscaled logs"):
+- a bare engine error (``NewUserspaceEngine(tun …) error: …`` naming no subsystem) is the TUN device's, or the
+  router's when the engine's last stage line before it was ``Bringing router up...`` / ``Clearing router settings...``;
 - a health warnable that logs ``ok`` clears everything it raised;
 - ``magicsock: derp-N connected`` clears DERP failures of region N;
 - a later ``Switching ipn state … -> Starting/Running`` clears login-required / needs-machine-auth,
@@ -46,6 +48,7 @@ _SEVERITY = {
     "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work
 }
 _EVIDENCE = 3
+_KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with
 # The rate limiter's warning (today's wording, and v1.0-v1.6's): it says a message came often, a real line says what
 _LIMITER, _LIMITER_V1 = "[RATELIMIT]", "[RATE LIMITED]"
 
@@ -104,7 +107,18 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     stop_requested = False
     started = False  # the run's own start is in the paste: only then can its exit be judged
     dump_requested = False  # someone asked for the goroutine dump that follows: its trace is no crash
+    engine_stage = ""  # the stage wgengine last logged starting ("router": bringing its router up)
     for line, event in events:
+        if isinstance(event, Fact) and event.name == "engine-stage":
+            engine_stage = event.value
+            continue
+        if isinstance(event, Raise) and event.in_router:
+            # a bare engine error: the router's when the engine was bringing its router up as it failed
+            event = (
+                replace(event, kind=event.in_router, key=_KEY_OF.get(event.in_router, event.key), in_router="")
+                if engine_stage == "router"
+                else replace(event, in_router="")
+            )
         if isinstance(event, Fact) and event.name == "dump":
             if event.value == "requested":
                 dump_requested = True
@@ -128,7 +142,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                     unless="socket-in-use",
                 )
         if isinstance(event, Fact) and event.name == "restart":
-            stop_requested, started, dump_requested = False, True, False
+            stop_requested, started, dump_requested, engine_stage = False, True, False, ""
             for slot in [s for s in open_issues if s[0] in _RESTART_CLEARS]:
                 after_restart[slot] = open_issues.pop(slot)
             continue

@@ -86,6 +86,7 @@ RULES: tuple[Rule, ...] = (
     windows.subcommand_unavailable,
     windows.peer_not_found,
     windows.accept_routes_off,
+    windows.ssh_policy_no_access,
     windows.exit_node_offline,
     windows.gui_health_warning,
     windows.serve_not_configured,

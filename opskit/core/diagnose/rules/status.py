@@ -345,8 +345,20 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
         fix = "Approve the node in the admin console (Headscale: `headscale nodes register`)."
     else:
         fix = "Restart tailscaled and check its log for why the backend is in this state."
+    if message.startswith("To authenticate"):
+        # cli/up.go prints the URL while the backend is not Running and "Success." only once it is: a pending
+        # first login (a normal step, but the node has no tailnet address until someone completes it)
+        cause = (
+            f'{ctx.facts.label}: `tailscale up`/`login` printed "{message}" and its URL, and no "Success." after '
+            "it: the node is not logged in yet (the interactive login is pending), so it has no tailnet address "
+            "and no peer can reach it until the login is completed."
+        )
+    else:
+        cause = (
+            f'{ctx.facts.label}: `tailscale status` says "{message}": this node has no tunnel, so no peer can reach it.'
+        )
     yield ctx.finding(
-        f'{ctx.facts.label}: `tailscale status` says "{message}": this node has no tunnel, so no peer can reach it.',
+        cause,
         fix,
         ctx.facts.evidence(status.state_line),
     )

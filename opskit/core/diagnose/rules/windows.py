@@ -331,13 +331,16 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
     ),
     CliErrorKind.CLI_PANIC: (
         "the tailscale CLI itself crashed (a Go panic printed under the command, or whose goroutine trace runs "
-        "in the CLI's code, cmd/tailscale/cli): a "
+        "in the CLI's code, cmd/tailscale/cli; or the macOS/iOS app's Swift CLI trapping with "
+        "`<file>.swift:<line>: Fatal error: …`, which the shell reports as `Trace/BPT trap: 5`): a "
         "bug in this CLI version, hit on the way to its answer, so the command printed nothing usable and "
         "nothing about the network or the peers can be read from it. tailscaled is not the one that crashed.",
         "Update Tailscale (CLI and daemon together) and rerun the command; if it still panics, search or open "
         "an issue at https://github.com/tailscale/tailscale/issues with the whole trace and `tailscale "
         "version`; meanwhile read the same facts another way (`tailscale status`, `tailscale debug netmap`, "
-        "the daemon's log).",
+        "the daemon's log). The macOS app's CLI is the app binary itself: run it as "
+        "/Applications/Tailscale.app/Contents/MacOS/Tailscale (or the `tailscale` the app's settings install), "
+        "not a copy or a symlink elsewhere, which leaves it unable to tell which app bundle it belongs to.",
     ),
     CliErrorKind.DERPMAP_FETCH_FAILED: (
         "`tailscale netcheck` produced no report: tailscaled had no DERP map to give it (the node is not "
@@ -513,11 +516,18 @@ def _job_failed_text(found: Sequence[CliError]) -> tuple[str, str]:
 
 
 # The macOS/iOS app's own alert: no Windows service to start, the app's network extension is the backend.
-_APPLE_APP = re.compile(r"Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError", re.IGNORECASE)
+# Also its "Invalid response from local tailscale service" (the extension answered, but not usably: stopping,
+# restarting or crashed mid-request).
+_APPLE_APP = re.compile(
+    r"Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError"
+    r"|Invalid response from (?:the )?local Tailscale service",
+    re.IGNORECASE,
+)
 _APPLE_APP_CANNOT_CONNECT = (
     "the macOS/iOS Tailscale app cannot reach its backend, the Tailscale network extension "
-    "('Could not connect to Tailscale … Tailscale.BackendMessageError'): the extension is not running, was "
-    "disabled or not allowed, or is stuck after an update.",
+    "('Could not connect to Tailscale … Tailscale.BackendMessageError', 'Invalid response from local tailscale "
+    "service'): the extension is not running, was disabled or not allowed, stops or crashes by itself, or is "
+    "stuck after an update.",
     "Quit Tailscale, check System Settings > General > Login Items & Extensions > Network Extensions (and "
     "VPN & Filters) allows Tailscale, then reopen the app; if it persists, reboot, or remove the Tailscale "
     "VPN configuration and reinstall the app from the same source (App Store or standalone).",
@@ -2759,6 +2769,56 @@ def tsnet_up_timeout(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
         "the app's start-up timeout if the login is interactive."
     )
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
+@rule(
+    id="TS-CLI-SSH-POLICY-NO-ACCESS",
+    name="cli-ssh-policy-no-access",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="Tailscale SSH is on, but the tailnet policy lets no one SSH to this node",
+    target="windows",
+)
+def ssh_policy_no_access(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: with ``--ssh`` on, tailscaled checks the SSH policy its netmap carries; when that policy has no
+    rule at all it raises the health message ``Tailscale SSH enabled, but access controls don't allow anyone
+    to access this device`` (ipn/ipnlocal sshOnButUnusableHealthCheckMessageLocked), which ``up``/``set``
+    print and ``status`` lists. The login and the prefs worked; no session was refused yet, but every one
+    will be until the tailnet policy gains an ``ssh`` rule for this node.
+
+    *Bad*::
+
+        $ sudo tailscale up --ssh
+        Tailscale SSH enabled, but access controls don't allow anyone to access this device. Update your
+        tailnet's ACLs at https://tailscale.com/s/ssh-policy
+
+    *Good*::
+
+        $ tailscale ssh root@server
+        tailscale: tailnet policy does not permit you to SSH to this node
+    """
+    found = _errors(report, CliErrorKind.SSH_POLICY_NO_ACCESS)
+    if not found:
+        return
+    text = " ".join(e.line.text for e in found)
+    if re.search(r"ask your admin", text, re.IGNORECASE):
+        who = "Ask a tailnet admin (you are not one) to add"
+    elif re.search(r"tailscale\.com/s/ssh-policy", text, re.IGNORECASE):
+        who = "In the admin console's access controls (https://tailscale.com/s/ssh-policy), add"
+    else:  # a custom control server (Headscale): its policy file
+        who = "In the control server's policy (Headscale: the policy file, then reload it), add"
+    yield ctx.finding(
+        f"{ctx.facts.label}: Tailscale SSH is enabled on this node, but the tailnet policy it received has no "
+        "SSH rule at all, so nobody may SSH to it: every Tailscale SSH connection will be refused (`tailnet "
+        "policy does not permit you to SSH to this node`). The login and the settings worked; only SSH access "
+        'is missing. Rules written under "acls" or "grants" do not count: Tailscale SSH reads the "ssh" '
+        "section only.",
+        f'{who} an "ssh" rule, e.g. {{"action": "accept", "src": ["autogroup:member"], "dst": '
+        '["autogroup:self"], "users": ["autogroup:nonroot", "root"]} (for a tagged node: its tag in "dst" and '
+        'the users or groups allowed in "src"); the warning clears once the new policy reaches the node. If '
+        "SSH here is not wanted, turn it off with `tailscale set --ssh=false`.",
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+    )
 
 
 @rule(
