@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from opskit.core.findings import Severity
 from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import rule_ids, run_text
+from tests.diagnose.conftest import cli_kinds, rule_ids, run_text
 
 STAMPS = ["", "2024/11/15 15:34:33 "]
 PROMPTS = [
@@ -32,10 +32,6 @@ PROMPTS = [
     "\u276f ",
 ]
 FENCES = [("", ""), ("```\n", "\n```"), ("```console\n", "\n```"), ("``` \n", "\n```")]
-
-
-def _windows_kinds(text: str) -> list[str]:
-    return [w["kind"] for w in to_json(run_text(text), 1)["windows"] or []]
 
 
 def _paste(prompt: str, command: str, output: list[str], fence: tuple[str, str]) -> str:
@@ -68,7 +64,7 @@ def test_cert_dir_failures_are_cert_failed_not_service_not_running(
 ) -> None:
     output = [f"{stamp}{error}"] + ([" (expected 200)"] if expected_200 else [])
     text = _paste(prompt, command.format(n=name), output, fence)
-    assert _windows_kinds(text) == ["cert-failed"], text
+    assert cli_kinds(text) == ["cert-failed"], text
     report = run_text(text)
     (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-CERT-FAILED"]
     assert "directory it keeps certificates in" in finding.cause
@@ -102,7 +98,7 @@ def test_a_localapi_request_dropped_mid_way_is_daemon_connection_reset(
     method, path = endpoint
     line = f'{lead}{method} "http://local-tailscaled.sock/localapi/v0/{path}": {drop}'
     text = _paste(prompt, "tailscale ping peer" if prompt else "", [line], ("", ""))
-    assert _windows_kinds(text) == ["daemon-connection-reset"], text
+    assert cli_kinds(text) == ["daemon-connection-reset"], text
     report = run_text(text)
     assert "TS-CLI-DAEMON-CONNECTION-RESET" in rule_ids(report)
     assert "TS-WIN-SERVICE-NOT-RUNNING" not in rule_ids(report)
@@ -112,7 +108,7 @@ def test_a_localapi_request_dropped_mid_way_is_daemon_connection_reset(
 @settings(max_examples=20, deadline=None)
 def test_a_dropped_cert_request_is_cert_failed_and_the_daemon_going_away(drop: str, name: str, lead: str) -> None:
     text = f'{lead}Get "http://local-tailscaled.sock/localapi/v0/cert/{name}?type=pair": {drop}'
-    assert _windows_kinds(text) == ["cert-failed", "daemon-connection-reset"], text
+    assert cli_kinds(text) == ["cert-failed", "daemon-connection-reset"], text
     (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-CLI-CERT-FAILED"]
     assert "dropped the connection" in finding.cause
 
@@ -156,7 +152,7 @@ def test_ssh_server_refusals_are_ssh_server_unsupported(
     message: str, command: str, prompt: str, stamp: str, fence: tuple[str, str]
 ) -> None:
     text = _paste(prompt, command, [f"{stamp}{message}"], fence)
-    assert _windows_kinds(text) == ["ssh-server-unsupported"], text
+    assert cli_kinds(text) == ["ssh-server-unsupported"], text
     report = run_text(text)
     assert "TS-CLI-SSH-SERVER-UNSUPPORTED" in rule_ids(report)
     assert "TS-WIN-SERVICE-NOT-RUNNING" not in rule_ids(report)
@@ -178,7 +174,7 @@ def test_ssh_proxycommand_run_as_tailscaled_is_ssh_failed_with_its_cause(
         "Connection closed by UNKNOWN port 65535",
     ]
     text = _paste("$ ", f"tailscale ssh {host} -v", lines, ("```console\n", "\n```"))
-    assert _windows_kinds(text) == ["ssh-failed"], text
+    assert cli_kinds(text) == ["ssh-failed"], text
     report = run_text(text)
     (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-SSH-FAILED"]
     assert "ProxyCommand" in finding.cause
@@ -225,7 +221,7 @@ def test_a_panic_under_a_cli_prompt_is_cli_panic_not_a_daemon_crash(
 
 def test_tailscaleds_own_panic_stays_a_daemon_crash() -> None:
     text = "$ sudo tailscaled --state=/var/lib/tailscale/tailscaled.state\n" + "\n".join([PANICS[0], *TRACE])
-    assert "cli-panic" not in _windows_kinds(text)
+    assert "cli-panic" not in cli_kinds(text)
 
 
 DERPMAP_FAILURES = [
@@ -257,7 +253,7 @@ def test_netcheck_without_a_derp_map_is_derpmap_fetch_failed_and_no_udp_verdict(
     failure: str, preamble: list[str], prompt: str, fence: tuple[str, str]
 ) -> None:
     text = _paste(prompt, "tailscale netcheck" if prompt else "", [*preamble, failure], fence)
-    assert _windows_kinds(text) == ["derpmap-fetch-failed"], text
+    assert cli_kinds(text) == ["derpmap-fetch-failed"], text
     ids = rule_ids(run_text(text))
     assert "TS-NETCHECK-DERPMAP-FETCH-FAILED" in ids
     assert "TS-NETCHECK-UDP-BLOCKED" not in ids
@@ -275,7 +271,7 @@ def test_localapi_500_fetch_control_key_is_control_unreachable(sub: str, why: st
         f'{stamp}500 Internal Server Error: fetch control key: Get "https://controlplane.tailscale.com/key?v=90": {why}'
     )
     text = _paste(prompt, f"tailscale {sub}" if prompt else "", [line], ("", ""))
-    assert _windows_kinds(text) == ["control-unreachable"], text
+    assert cli_kinds(text) == ["control-unreachable"], text
     report = run_text(text)
     (finding,) = [f for f in report.findings if f.rule_id == "TS-UP-CONTROL-UNREACHABLE"]
     assert "fetching its key" in finding.cause
@@ -296,7 +292,7 @@ def test_the_old_appears_to_be_running_wording_with_a_failed_dial_is_pipe_missin
         f'"http://local-tailscaled.sock/localapi/v0/{endpoint}": dial unix /var/run/tailscale/tailscaled.sock: '
         f"connect: {errno}"
     )
-    assert _windows_kinds(text) == ["pipe-missing"], text
+    assert cli_kinds(text) == ["pipe-missing"], text
 
 
 HEALTH_MESSAGES = [
@@ -412,7 +408,7 @@ def test_not_running_then_the_daemon_answering_another_command_is_not_a_daemon_p
     second = _paste("$ ", "tailscale lock status", [answer], fence)
     text = f"{first}\n{prose}\n{second}"
     report = run_text(text)
-    assert "service-not-running" not in _windows_kinds(text), text
+    assert "service-not-running" not in cli_kinds(text), text
     assert all(f.severity is Severity.INFO for f in report.findings), (text, report.findings)
 
 
@@ -420,7 +416,7 @@ def test_not_running_then_the_daemon_answering_another_command_is_not_a_daemon_p
 @settings(max_examples=8, deadline=None)
 def test_not_running_with_no_later_answer_still_stands(error: str, stamp: str) -> None:
     text = f"$ tailscale lock log\n{stamp}{error}\n$ tailscale lock status\n{stamp}{error}"
-    assert set(_windows_kinds(text)) == {"service-not-running"}, text
+    assert set(cli_kinds(text)) == {"service-not-running"}, text
 
 
 @given(st.sampled_from(["", "2023/09/18 10:00:00 ", "When invoking tailscale cert I get:\n\n"]))
@@ -430,7 +426,7 @@ def test_an_acme_x509_failure_is_cert_failed_and_a_tls_problem_towards_lets_encr
         f'{lead}500 Internal Server Error: acme.GetReg: Get "https://acme-v02.api.letsencrypt.org/directory": '
         "tls: failed to verify certificate: x509: certificate signed by unknown authority"
     )
-    assert _windows_kinds(text) == ["cert-failed", "tls-intercepted"], text
+    assert cli_kinds(text) == ["cert-failed", "tls-intercepted"], text
     (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-TLS-INTERCEPTED"]
     assert "Let's Encrypt" in finding.cause and "coordination server" not in finding.cause
 

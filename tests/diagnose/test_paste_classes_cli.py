@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from opskit.core.findings import Severity
 from opskit.output.diagnose import to_json
-from tests.diagnose.conftest import rule_ids, run_text
+from tests.diagnose.conftest import cli_kinds, rule_ids, run_text
 
 UP_REFUSAL = [
     "Error: changing settings via {q}tailscale up{q} requires mentioning all",
@@ -47,10 +47,6 @@ BEFORE = [
 SUGGESTIONS = ["", "tailscale up --ssh --accept-routes", "\ttailscale up --hostname=nas --stateful-filtering"]
 
 
-def _windows_kinds(text: str) -> list[str]:
-    return [w["kind"] for w in to_json(run_text(text), 1)["windows"] or []]
-
-
 @given(
     st.sampled_from(LINE_PREFIXES),
     st.sampled_from(QUOTES),
@@ -68,7 +64,7 @@ def test_the_up_refusal_is_read_however_it_is_wrapped(
     if exit_status:
         lines.append("exit status 1")
     diagnosis = run_text("\n".join(lines) + "\n")
-    assert set(_windows_kinds("\n".join(lines) + "\n")) == {"up-flags-required"}, lines
+    assert set(cli_kinds("\n".join(lines) + "\n")) == {"up-flags-required"}, lines
     (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-UP-FLAGS-REQUIRED"]
     assert finding.extra["suggested"] == (suggestion.strip() or None)  # the command it printed, when pasted
     assert diagnosis.has_problems
@@ -87,7 +83,7 @@ def test_the_up_refusal_soft_wrapped_at_any_space_is_still_read(width: int, quot
         else:
             current = f"{current} {word}".strip()
     lines.append(current)
-    assert "up-flags-required" in _windows_kinds("\n".join(lines) + "\n"), lines
+    assert "up-flags-required" in cli_kinds("\n".join(lines) + "\n"), lines
 
 
 MACOS_APP_ERRORS = [
@@ -111,7 +107,7 @@ def test_the_macos_app_cli_errors_are_their_own_kind(message: str, wrapper: str,
     words = text.split(" ")
     if cut_words and cut_words < len(words):  # soft-wrapped once, anywhere
         text = " ".join(words[:cut_words]) + "\n" + " ".join(words[cut_words:])
-    assert set(_windows_kinds(text + "\n")) == {"gui-failed-to-start"}, text
+    assert set(cli_kinds(text + "\n")) == {"gui-failed-to-start"}, text
     assert "TS-MACOS-GUI-FAILED" in rule_ids(run_text(text + "\n"))
 
 
@@ -145,7 +141,7 @@ def test_a_localapi_dial_error_says_what_the_socket_did(socket: str, wrapper: st
         # The CLI sees the process: its socket is elsewhere (no file, or a stale one nobody listens on:
         # ECONNREFUSED means no listener, a busy daemon would make it wait), not the service stopped.
         kind = "pipe-missing"
-    assert _windows_kinds(text + "\n") == [kind], text
+    assert cli_kinds(text + "\n") == [kind], text
 
 
 def test_a_dial_error_on_some_other_socket_is_not_tailscale() -> None:
@@ -245,13 +241,13 @@ def test_a_missing_pipe_is_read_in_any_display_language(message: str, request: s
         "failed to connect to local tailscaled (which appears to be running as tailscaled.exe, pid 6584). "
         f"Got error: {request}open {PIPE}: {message}\n"
     )
-    assert _windows_kinds(text) == ["pipe-missing"], text
+    assert cli_kinds(text) == ["pipe-missing"], text
 
 
 @given(st.sampled_from(DENIED_TRANSLATED))
 @settings(max_examples=10, deadline=None)
 def test_a_pipe_listener_refused_is_read_in_any_display_language(message: str) -> None:
-    assert _windows_kinds(f"safesocket.Listen: namedpipe.Listen: open {PIPE}: {message}\n") == ["pipe-access-denied"]
+    assert cli_kinds(f"safesocket.Listen: namedpipe.Listen: open {PIPE}: {message}\n") == ["pipe-access-denied"]
 
 
 @given(
@@ -376,7 +372,7 @@ WRAPS = [
 def test_cli_refusals_are_read_by_what_was_refused(case: tuple[str, str], wrap: str) -> None:
     message, kind = case
     text = wrap.format(message) + "\n"
-    assert _windows_kinds(text) == [kind], text
+    assert cli_kinds(text) == [kind], text
 
 
 @given(
@@ -421,7 +417,7 @@ def test_pastes_copied_from_html_keep_their_escapes_and_are_still_read(entity: t
     escaped, plain = entity
     if plain != '"':  # Go quotes the relay with double quotes; a single-quote escape is tested on the up refusal
         text = f"Error: changing settings via {escaped}tailscale up{escaped} requires mentioning all\n"
-        assert _windows_kinds(text) == ["up-flags-required"]
+        assert cli_kinds(text) == ["up-flags-required"]
         return
     row = f"100.64.0.2  nas  u@  linux  active; relay {escaped}{region}{escaped}, tx 100 rx 0"
     peers = [p for p in to_json(run_text(f"100.64.0.1  me  u@  linux  -\n{row}\n"), 1)["peers"] if not p["self"]]
@@ -434,7 +430,7 @@ def test_a_console_hard_wrap_at_80_columns_mid_word_is_joined(cut: int, before: 
     message = "Error: changing settings via 'tailscale up' requires mentioning all"
     head = "x" * (80 - cut) + message[:cut]  # the console filled its 80 columns, then went on
     text = (before + "\n" if before else "") + head + "\n" + message[cut:] + "\n"
-    assert "up-flags-required" in _windows_kinds(text), text
+    assert "up-flags-required" in cli_kinds(text), text
 
 
 BARE_HEALTH_LINES = [
@@ -504,7 +500,7 @@ def test_a_running_daemon_without_its_socket_is_a_missing_socket_not_a_stopped_s
     (entry,) = to_json(run_text(text), 1)["windows"]
     assert (entry["kind"], entry["pid"]) == ("pipe-missing", pid)
     no_process = text.replace(f" (which appears to be running as tailscaled, pid {pid})", "")
-    assert _windows_kinds(no_process) == ["service-not-running"]  # no process seen: it is not running
+    assert cli_kinds(no_process) == ["service-not-running"]  # no process seen: it is not running
 
 
 PEER_FIELDS = [
@@ -695,9 +691,9 @@ def test_the_windows_tcp_era_localapi_refused_is_read_like_the_unix_one(pid: int
 def test_a_relative_socket_path_is_the_cli_looking_in_the_wrong_place(socket: str, path: str, wrap: str) -> None:
     dial = f"dial unix {socket}: connect: no such file or directory"
     text = wrap.format(CLIENT_ERROR.format(path=path, dial=dial)) + "\n"
-    assert _windows_kinds(text) == ["pipe-missing"], text
+    assert cli_kinds(text) == ["pipe-missing"], text
     absolute = text.replace(f"dial unix {socket}", "dial unix /var/run/tailscale/tailscaled.sock")
-    assert _windows_kinds(absolute) == ["service-not-running"]  # no process seen, the usual place: not running
+    assert cli_kinds(absolute) == ["service-not-running"]  # no process seen, the usual place: not running
 
 
 @given(
@@ -875,7 +871,7 @@ SERVICE_WRAPS = [
 def test_no_tailscale_service_installed_is_a_daemon_that_cannot_run(message: str, wrap: str) -> None:
     text = wrap.format(message) + "\n"
     diagnosis = run_text(text)
-    assert _windows_kinds(text) == ["service-not-running"], text
+    assert cli_kinds(text) == ["service-not-running"], text
     (finding,) = [f for f in diagnosis.findings if f.rule_id == "TS-WIN-SERVICE-NOT-RUNNING"]
     assert "Reinstall" in finding.fix and finding.severity is Severity.ERROR
 
@@ -910,7 +906,7 @@ def test_inline_code_command_and_output_pairs_are_read(
 ) -> None:
     message, kind = output
     text = f"`{command}`{arrow}`{message}`\n{after}"
-    kinds = _windows_kinds(text)
+    kinds = cli_kinds(text)
     assert kinds[0] == kind, text
     assert set(kinds[1:]) <= {"service-not-running"}
 
@@ -931,7 +927,7 @@ CONTROL_502_WRAPS = [
 def test_a_502_backend_not_found_at_login_is_control_unreachable(wrap: str, status: str) -> None:
     text = wrap.format(f"{status}backend not found or not available") + "\n"
     diagnosis = run_text(text)
-    assert _windows_kinds(text) == ["control-unreachable"], text
+    assert cli_kinds(text) == ["control-unreachable"], text
     assert rule_ids(diagnosis) == {"TS-UP-CONTROL-UNREACHABLE"} and diagnosis.has_problems
 
 
@@ -973,7 +969,7 @@ APPLE_WRAPS = ["{m}", "**{m}**", "> {m}", "`{m}`", "Error: {m}", "    {m}"]
 @settings(max_examples=40, deadline=None)
 def test_the_apple_app_that_cannot_reach_its_extension_is_gui_cannot_connect(alert: str, wrap: str, n: str) -> None:
     text = wrap.format(m=alert.format(n=n))
-    assert _windows_kinds(text) == ["gui-cannot-connect"], text
+    assert cli_kinds(text) == ["gui-cannot-connect"], text
     report = run_text(text)
     causes = [f.cause for f in report.findings if f.severity is Severity.ERROR]
     assert causes and all("network extension" in c for c in causes), causes
@@ -1355,7 +1351,7 @@ def test_tailscale_cert_failures_are_cert_failed_with_the_fix_for_their_cause(ca
     text = wrap.format(e=error)
     # an x509 failure reaching Let's Encrypt is also this machine's TLS problem, its own kind (blind 434)
     also = ["tls-intercepted"] if "x509" in error else []
-    assert _windows_kinds(text) == ["cert-failed", *also], text
+    assert cli_kinds(text) == ["cert-failed", *also], text
     report = run_text(text)
     (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-CERT-FAILED"]
     assert cause in finding.cause, (text, finding.cause)
@@ -1366,7 +1362,7 @@ def test_other_acme_clients_and_localapi_500s_are_not_cert_failed() -> None:
     from opskit.core.diagnose.windows import is_windows_error_line
 
     assert not is_windows_error_line("caddy: acme: error: 403 :: urn:ietf:params:acme:error:unauthorized")
-    assert _windows_kinds("500 Internal Server Error: cannot start backend when state store is unhealthy") == [
+    assert cli_kinds("500 Internal Server Error: cannot start backend when state store is unhealthy") == [
         "backend-error"
     ]
 
@@ -1390,7 +1386,7 @@ SSH_WRAPS = ["{m}", "$ tailscale ssh root@server\n{m}", "> {m}", "`{m}`", "```\n
 @settings(max_examples=30, deadline=None)
 def test_tailscale_ssh_policy_refusals_are_ssh_failed(message: str, wrap: str) -> None:
     text = wrap.format(m=message)
-    assert _windows_kinds(text) == ["ssh-failed"], text
+    assert cli_kinds(text) == ["ssh-failed"], text
     (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-CLI-SSH-FAILED"]
     assert "policy" in finding.cause and '"ssh" rule' in finding.fix
 
@@ -1399,7 +1395,7 @@ def test_tailscale_ssh_policy_refusals_are_ssh_failed(message: str, wrap: str) -
 @settings(max_examples=40, deadline=None)
 def test_nothing_on_port_22_of_a_tailnet_node_is_ssh_failed(host: str, errno: str, wrap: str) -> None:
     text = wrap.format(m=f"ssh: connect to host {host} port 22: {errno}")
-    assert _windows_kinds(text) == ["ssh-failed"], text
+    assert cli_kinds(text) == ["ssh-failed"], text
     (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-CLI-SSH-FAILED"]
     assert "tailscale set --ssh" in finding.fix
     if errno in ("No route to host", "Host is down"):  # an ICMP answer came back: the path or a REJECT rule
@@ -1428,7 +1424,7 @@ def test_a_bare_flag_that_needs_a_value_is_cli_usage(flag: str, sub: str, before
     text = before.format(sub=sub, flag=flag) + f"flag needs an argument: -{flag}"
     if usage:
         text += f"\nChange specified preferences\n\nUSAGE\n  tailscale {sub} [flags]\n"
-    assert _windows_kinds(text) == ["cli-usage"], text
+    assert cli_kinds(text) == ["cli-usage"], text
 
 
 @given(
@@ -1438,7 +1434,7 @@ def test_a_bare_flag_that_needs_a_value_is_cli_usage(flag: str, sub: str, before
 @settings(max_examples=12, deadline=None)
 def test_up_refusing_another_login_server_is_cli_usage_with_force_reauth_advice(url: str, wrap: str) -> None:
     text = wrap.format(url=url, m="can't change --login-server without --force-reauth")
-    assert _windows_kinds(text) == ["cli-usage"], text
+    assert cli_kinds(text) == ["cli-usage"], text
     (finding,) = [f for f in run_text(text).findings if f.rule_id == "TS-CLI-USAGE"]
     assert "--force-reauth" in finding.fix and "ControlURL" in finding.fix
 
@@ -1478,7 +1474,7 @@ SERVE_WRAPS = [
 @settings(max_examples=40, deadline=None)
 def test_serve_not_enabled_for_the_tailnet_is_its_own_kind(message: str, command: str, wrap: str) -> None:
     text = wrap.format(m=message, c=command)
-    assert _windows_kinds(text) == ["serve-not-enabled"], text
+    assert cli_kinds(text) == ["serve-not-enabled"], text
     report = run_text(text)
     (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-SERVE-NOT-ENABLED"]
     assert "not enabled for this tailnet" in finding.cause and "login.tailscale.com/f/serve" in finding.fix
@@ -1488,12 +1484,12 @@ def test_serve_not_enabled_for_the_tailnet_is_its_own_kind(message: str, command
 @given(st.sampled_from(["Funnel is not enabled on your tailnet.", "Funnel is not yet enabled for this tailnet."]))
 @settings(max_examples=4, deadline=None)
 def test_funnel_not_enabled_for_the_tailnet_stays_funnel_unavailable(message: str) -> None:
-    assert _windows_kinds(f"$ tailscale funnel 443 on\n{message}\nTo enable, visit:\n") == ["funnel-unavailable"]
+    assert cli_kinds(f"$ tailscale funnel 443 on\n{message}\nTo enable, visit:\n") == ["funnel-unavailable"]
 
 
 def test_other_features_not_enabled_are_not_serve() -> None:
     text = "Unable to enable local Tailscale SSH server; not enabled on Tailnet. See https://tailscale.com/s/ssh"
-    assert "serve-not-enabled" not in _windows_kinds(text)
+    assert "serve-not-enabled" not in cli_kinds(text)
 
 
 # fix14-cli (blind 493): tailscaled started from a locked declarative config file (`tailscaled --config=…`)
@@ -1515,7 +1511,7 @@ CONFIG_LOCKED_WRAPS = [
 @settings(max_examples=10, deadline=None)
 def test_a_locked_config_file_refusal_is_config_file_locked_not_a_stopped_daemon(wrap: str) -> None:
     text = wrap.format(m=CONFIG_LOCKED)
-    assert _windows_kinds(text) == ["config-file-locked"], text
+    assert cli_kinds(text) == ["config-file-locked"], text
     report = run_text(text)
     (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-CONFIG-FILE-LOCKED"]
     assert "config file" in finding.cause and "restart tailscaled" in finding.fix
@@ -1543,7 +1539,7 @@ def test_the_apple_app_getting_an_invalid_response_from_its_service_is_gui_canno
     text = ("The service starts fine, and then seems to just shut down.\n" if prose_before else "") + wrap.format(
         m=alert
     )
-    assert _windows_kinds(text) == ["gui-cannot-connect"], text
+    assert cli_kinds(text) == ["gui-cannot-connect"], text
     causes = [f.cause for f in run_text(text).findings if f.severity is Severity.ERROR]
     assert causes and all("network extension" in c for c in causes), causes
 
@@ -1570,7 +1566,7 @@ SWIFT_BEFORE = ["", "$ tailscale status\n", "user@mac ~ % tailscale up\n", "```\
 @settings(max_examples=40, deadline=None)
 def test_a_swift_runtime_trap_of_the_apple_app_cli_is_a_cli_crash(trap: str, n: int, before: str, after: str) -> None:
     text = f"{before}{trap.format(n=n)}\n{after}\n"
-    assert _windows_kinds(text) == ["cli-panic"], text
+    assert cli_kinds(text) == ["cli-panic"], text
     diagnosis = run_text(text)
     assert "TS-CLI-PANIC" in rule_ids(diagnosis)
     assert "TS-WIN-SERVICE-NOT-RUNNING" not in rule_ids(diagnosis)
@@ -1607,7 +1603,7 @@ def test_ssh_on_with_no_ssh_rule_in_the_policy_is_its_own_warning(
     ending: tuple[str, str], wrap: str, apostrophe: str
 ) -> None:
     text = wrap.format(m=(NO_SSH_ACCESS.format(a=apostrophe) + ending[0]).strip()) + "\n"
-    assert _windows_kinds(text) == ["ssh-policy-no-access"], text
+    assert cli_kinds(text) == ["ssh-policy-no-access"], text
     document = to_json(run_text(text), 1)
     (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-SSH-POLICY-NO-ACCESS"]
     assert finding["severity"] == "warning"
@@ -1619,4 +1615,4 @@ def test_ssh_on_with_no_ssh_rule_in_the_policy_is_its_own_warning(
 
 def test_a_policy_refusal_of_a_session_stays_ssh_failed() -> None:
     text = "$ tailscale ssh root@server\ntailscale: tailnet policy does not permit you to SSH to this node\n"
-    assert _windows_kinds(text) == ["ssh-failed"]
+    assert cli_kinds(text) == ["ssh-failed"]
