@@ -48,7 +48,7 @@ from opskit.core.diagnose.status import (
     status_json_fragment,
     truncated_status_document,
 )
-from opskit.core.diagnose.text import SourceLine, split_lines
+from opskit.core.diagnose.text import TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine, split_lines
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
     EXIT_NODE_LIST_HEADER,
@@ -116,7 +116,7 @@ class SplitInput:
     tailnet_hosts: frozenset[str] = frozenset()
 
 
-_TAILNET_IP = r"(?:100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d{1,3}\.\d{1,3}|fd7a:115c:a1e0:[0-9a-f:]*)"
+_TAILNET_IP = rf"(?:{TAILNET_V4_PREFIX}\d{{1,3}}\.\d{{1,3}}|{TAILNET_V6_PREFIX}[0-9a-f:]*)"
 # a status row's address and name; an OS ping's header naming the address a host name resolved to
 _STATUS_ROW_HOST = re.compile(rf"^{_TAILNET_IP}\s+\(?\"?([A-Za-z0-9][\w.-]*)", re.IGNORECASE)
 _OS_PING_HOST = re.compile(rf"^(?:PING|Pinging) ([A-Za-z0-9][\w.-]*) [(\[]{_TAILNET_IP}[)\]]", re.IGNORECASE)

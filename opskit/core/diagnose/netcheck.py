@@ -26,7 +26,7 @@ from opskit.core.diagnose.models import (
     PortMapState,
     build_frozen,
 )
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import GO_STAMP, SourceLine
 
 NETCHECK_KEYS = (
     "UDP",
@@ -89,17 +89,17 @@ def bullet_key(text: str) -> str | None:
 # What `tailscale netcheck`'s port mapper logs (prefix "portmap: ", under the CLI's Go log stamp or bare) when
 # a UPnP Internet Gateway Device answers discovery from an address that is not the default gateway
 # (net/portmapper: logged, and the reply is still used; tailscale/tailscale#5502).
-_UPNP_NOT_GATEWAY = re.compile(
-    r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )?portmap: UPnP discovery response from "
-    r"(?P<responder>[\w.:%\[\]]+), but gateway IP is (?P<gateway>[\w.:%\[\]]+)"
+UPNP_NOT_GATEWAY = (
+    r"UPnP discovery response from (?P<responder>[\w.:%\[\]]+), but gateway IP is (?P<gateway>[\w.:%\[\]]+)"
 )
+_UPNP_NOT_GATEWAY = re.compile(rf"^(?:{GO_STAMP} )?portmap: {UPNP_NOT_GATEWAY}")
 
 
 # The port mapper's other UPnP discovery lines during `tailscale netcheck` (net/portmapper/portmapper.go: a
 # reply from a non-standard source port, still used; the [v1] reply dump with the raw SSDP answer; "UPnP meta
 # changed"; an unrecognised or surplus reply, ignored): chatter of the probe, nothing that fails.
 _PORTMAP_CHATTER = re.compile(
-    r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )?portmap: (?:\[v1\] )?"
+    rf"^(?:{GO_STAMP} )?portmap: (?:\[v1\] )?"
     r"(?:UPnP discovery response from non-UPnP port \d+$|UPnP reply \{|UPnP meta changed: "
     r"|unrecognized UPnP discovery response; ignoring|too many UPnP responses: skipping)"
 )

@@ -22,17 +22,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from opskit.core.diagnose.models import NetcheckReport, PortMapState
+from opskit.core.diagnose.netcheck import UPNP_NOT_GATEWAY
 from opskit.core.diagnose.profile import AddressScope, address_scope
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import GO_STAMP, SourceLine
 
 # Go's log date the old tailscaled -debug-portmap printed before every line (log.Printf).
-_GO_LOG_DATE = re.compile(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? ")
+_GO_LOG_DATE = re.compile(rf"^{GO_STAMP} ")
 _GW_SELF = re.compile(r"^gw=(?P<gw>[0-9A-Fa-f.:%\w-]+); self=(?P<self>[0-9A-Fa-f.:%\w-]+)$")
 _PROBE = re.compile(r"^Probe: \{PCP:(?P<pcp>true|false) PMP:(?P<pmp>true|false) UPnP:(?P<upnp>true|false)\}")
 _PMP_RESPONSE = re.compile(r"Got PMP response; IP: (?P<ip>[0-9.]+), epoch: \d+")
 _PCP_RESPONSE = re.compile(r"Got PCP response: epoch: \d+")
 _UPNP_REPLY = re.compile(r"UPnP reply \{|saw UPnP type |UPnP meta changed: ")
-_UPNP_ELSEWHERE = re.compile(r"UPnP discovery response from (?P<from>\S+), but gateway IP is (?P<gw>\S+)")
+_UPNP_ELSEWHERE = re.compile(UPNP_NOT_GATEWAY)
 _UPNP_EXTERNAL = re.compile(r"client\.GetExternalIPAddress: (?P<ip>[0-9.]+), ")
 _OBTAINED = re.compile(r"successfully obtained mapping: .*?external=(?P<ext>\S+) type=(?P<type>\w+)")
 _MAPPING = re.compile(r"^(?:cb: )?mapping: (?P<ext>\S+)$")
@@ -166,7 +167,7 @@ def parse_portmap_debug(lines: Sequence[SourceLine]) -> PortmapDebugReport:
             elif _PCP_RESPONSE.search(plain):
                 answered.setdefault("PCP", line)
             elif (match := _UPNP_ELSEWHERE.search(plain)) is not None:
-                upnp_elsewhere = (match["from"], match["gw"], line)
+                upnp_elsewhere = (match["responder"], match["gateway"], line)
             elif _UPNP_REPLY.search(plain):
                 answered.setdefault("UPnP", line)
             elif (match := _UPNP_EXTERNAL.search(plain)) is not None:

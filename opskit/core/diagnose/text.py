@@ -70,6 +70,13 @@ _BARE_COMMAND = re.compile(
 _PRODUCT_SSH = re.compile(r"Tailscale SSH\b")
 
 
+# Go's log package stamp ("2024/05/01 12:00:00", with microseconds under log.Lmicroseconds)
+GO_STAMP = r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
+# How a tailnet address starts: 100.64.0.0/10 (its first two octets and the dot after) or fd7a:115c:a1e0::/48.
+TAILNET_V4_PREFIX = r"100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\."
+TAILNET_V6_PREFIX = r"fd7a:115c:a1e0:"
+
+
 class SourceLine(NamedTuple):
     """One input line: 1-based number, cleaned text (no indentation or padding), raw text.
 
@@ -281,10 +288,9 @@ def _unflatten(text: str) -> list[str]:
 #   message only tailscaled starts with is glued to the end of the one before (no space between them), when a long
 #   line holds several such seams (one could be a word inside a message).
 _GLUED_MIN = 120
-_GO_STAMP = r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
-_STAMPED_START = re.compile(rf"^{_GO_STAMP} \S")
-_STAMPED_SEAM = re.compile(rf"(?<=\S) +(?={_GO_STAMP} \S)")
-_LOGGER_WORD = re.compile(rf"^{_GO_STAMP} [A-Za-z][\w.-]*:?$")
+_STAMPED_START = re.compile(rf"^{GO_STAMP} \S")
+_STAMPED_SEAM = re.compile(rf"(?<=\S) +(?={GO_STAMP} \S)")
+_LOGGER_WORD = re.compile(rf"^{GO_STAMP} [A-Za-z][\w.-]*:?$")
 _RECORD_START = (
     r"\[v\d\] |\[vJSON\]\d\{|\[unexpected\] |\[RATELIMIT\] |magicsock: |wgengine: |wg: \[v\d\] |netcheck: "
     r"|derphttp\.Client\.|health\(\"|control: |Switching ipn state |monitor: |LinkChange: |portmapper: |netmap: "

@@ -24,7 +24,7 @@ from opskit.core.diagnose.cli_catalog import find_refusal
 from opskit.core.diagnose.guiwarning import parse_gui_health_warning
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
-from opskit.core.diagnose.text import SourceLine, undo_go_quoting
+from opskit.core.diagnose.text import TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine, undo_go_quoting
 
 _QUOTED = r'"(?P<{name}>(?:[^"\\]|\\.)*)(?P<{name}_end>"?)'
 _OWNER_CALLER = re.compile(
@@ -407,8 +407,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"tailnet policy does not permit\b|failed to evaluate (?:SSH|tailnet) policy|tailssh: rejecting connection"
         r"|(?:^|\berror: )tailscale: access denied\.?$"  # the banner alone, or told as "… this error: <banner>"
         r"|Permission denied \(tailscale\)"
-        r"|ssh: connect to host (?:\S+\.(?:ts\.net|tailscale\.net)\.?|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+"
-        r"|fd7a:115c:a1e0:[\w:]*) port \d+: (?:Operation timed out|Connection timed out|Connection refused"
+        r"|ssh: connect to host (?:\S+\.(?:ts\.net|tailscale\.net)\.?|" + TAILNET_V4_PREFIX + r"\d+\.\d+"
+        r"|" + TAILNET_V6_PREFIX + r"[\w:]*) port \d+: (?:Operation timed out|Connection timed out|Connection refused"
         r"|No route to host|Host is down)",
     ),
     # `tailscale cert` (and serve's or the operator's on-demand certificate) answered by LocalAPI with 500:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
+from opskit.core.diagnose.text import TAILNET_V4_PREFIX, TAILNET_V6_PREFIX
 from opskit.core.diagnose.windows import API_KEY_REFUSED, TAGS_NOT_PERMITTED
 
 
@@ -537,7 +538,7 @@ _KERNEL_TUN_DIAGNOSIS = re.compile(
 
 # netmon's interface list (LinkChange / interfaces.State "ifs={… tailscale0:[100.114.50.9/32 fd7a:…/128 llu6]}")
 # holding a tailscaleN device with a tailnet address: tailscaled runs a kernel TUN (netstack mode creates none).
-_KERNEL_TUN = re.compile(r"(?:^|[\s{])tailscale\d+:\[(?:100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|fd7a:115c:a1e0:)")
+_KERNEL_TUN = re.compile(r"(?:^|[\s{])tailscale\d+:\[(?:" + TAILNET_V4_PREFIX + "|" + TAILNET_V6_PREFIX + ")")
 
 
 # cmd/tailscaled tryEngine: "wgengine.NewUserspaceEngine(tun %q) error: %v". An engine error that names neither
@@ -756,8 +757,8 @@ _DISCO_PEER = re.compile(
 # "open-conn-track: timeout opening (TCP a => [fd7a:115c:a1e0::e236:257d]:443); no associated peer node" with a
 # destination in the tailnet's own ranges (100.64.0.0/10, fd7a:115c:a1e0::/48).
 _NO_PEER = re.compile(
-    r"open-conn-track: timeout opening \(\w+ \S+ => \[?(?P<dst>(?:100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+"
-    r"|fd7a:115c:a1e0:[0-9a-f:]*))\]?:\d+\); no associated peer node"
+    r"open-conn-track: timeout opening \(\w+ \S+ => \[?(?P<dst>(?:" + TAILNET_V4_PREFIX + r"\d+\.\d+"
+    r"|" + TAILNET_V6_PREFIX + r"[0-9a-f:]*))\]?:\d+\); no associated peer node"
 )
 
 
@@ -1000,8 +1001,8 @@ _SERVE_BACKEND = re.compile(
 # e.g. no IPv6 upstream).
 # (The destination is an address or host:port as Go's net.Dial prints it.)
 _LOCAL_TARGET = re.compile(
-    r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:127\.[\d.]+\]|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.[\d.]+"
-    r"|\[fd7a:115c:a1e0:[0-9a-fA-F:]*\])(?::\d+)?$"
+    r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:127\.[\d.]+\]|" + TAILNET_V4_PREFIX + r"[\d.]+"
+    r"|\[" + TAILNET_V6_PREFIX + r"[0-9a-fA-F:]*\])(?::\d+)?$"
 )
 _DIAL_REFUSED = re.compile(r"connection\s+(?:was\s+)?refused")
 
