@@ -55,7 +55,9 @@ from opskit.core.diagnose.windows import (
     EXIT_NODE_LIST_STATUS,
     console_wrapped,
     continues_up_refusal,
+    host_names,
     is_windows_error_line,
+    ssh_failed_host,
 )
 
 # Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
@@ -120,13 +122,6 @@ _TAILNET_IP = rf"(?:{TAILNET_V4_PREFIX}\d{{1,3}}\.\d{{1,3}}|{TAILNET_V6_PREFIX}[
 # a status row's address and name; an OS ping's header naming the address a host name resolved to
 _STATUS_ROW_HOST = re.compile(rf"^{_TAILNET_IP}\s+\(?\"?([A-Za-z0-9][\w.-]*)", re.IGNORECASE)
 _OS_PING_HOST = re.compile(rf"^(?:PING|Pinging) ([A-Za-z0-9][\w.-]*) [(\[]{_TAILNET_IP}[)\]]", re.IGNORECASE)
-_SSH_CONNECT_HOST = re.compile(r"^ssh: connect to host ([A-Za-z0-9][\w.-]*) port \d+: ")
-
-
-def _names(host: str) -> tuple[str, str]:
-    """A host name and its first label, lower case: `azdev.ts.example.com` is also `azdev` in a status row."""
-    host = host.lower().rstrip(".")
-    return host, host.split(".", 1)[0]
 
 
 # The command a prompt ran was the tailscale CLI itself (any path, `.exe`, sudo/doas in front), not the
@@ -800,12 +795,11 @@ def split_input(text: str) -> SplitInput:
         if kind is _STATUS or kind is BlockKind.OS_PING:
             named = (_STATUS_ROW_HOST if kind is _STATUS else _OS_PING_HOST).match(text)
             if named is not None:
-                tailnet_hosts.update(_names(named[1]))
+                tailnet_hosts.update(host_names(named[1]))
         elif (
             kind is None
-            and text[:4] == "ssh:"
-            and (ssh := _SSH_CONNECT_HOST.match(text)) is not None
-            and tailnet_hosts.intersection(_names(ssh[1]))
+            and (ssh_host := ssh_failed_host(text)) is not None
+            and tailnet_hosts.intersection(host_names(ssh_host))
         ):
             kind = BlockKind.WINDOWS  # ssh to a host the paste showed on the tailnet (read by parse_windows)
         if kind is BlockKind.PING and peer_lookup_command and is_windows_error_line(text):

@@ -1055,11 +1055,21 @@ _SSH_CONNECT_FAILED = re.compile(
 )
 
 
+def host_names(host: str) -> frozenset[str]:
+    """A host name and its first label, lower case: `azdev.ts.example.com` is also `azdev` in a status row."""
+    host = host.lower().rstrip(".")
+    return frozenset((host, host.split(".", 1)[0]))
+
+
+def ssh_failed_host(text: str) -> str | None:
+    """The host an ssh client could not connect to (timed out, refused, unreachable), or None."""
+    match = _SSH_CONNECT_FAILED.match(text) if text[:4] == "ssh:" else None
+    return match[1] if match is not None else None
+
+
 def _ssh_to_tailnet_host(line: SourceLine, tailnet_hosts: frozenset[str]) -> CliError | None:
-    if not tailnet_hosts or (match := _SSH_CONNECT_FAILED.match(line.text)) is None:
-        return None
-    host = match[1].lower().rstrip(".")
-    return CliError(CliErrorKind.SSH_FAILED, line) if {host, host.split(".", 1)[0]} & tailnet_hosts else None
+    host = ssh_failed_host(line.text) if tailnet_hosts else None
+    return CliError(CliErrorKind.SSH_FAILED, line) if host and host_names(host) & tailnet_hosts else None
 
 
 def parse_windows(
