@@ -109,7 +109,7 @@ _DERP_OK = re.compile(r"magicsock: derp-(?P<id>[^\s;]+) connected")
 # "derp-N connected" after them say the connection never stays up. A close tailscaled asked for is not one.
 # A redaction may take the region with it ("magicsock: derp.Recv: read tcp6 [REDACTED] failed"): region "?".
 _DERP_RECV = re.compile(r"derp\.Recv(?:\((?:derp-?)?(?P<id>[^\s()]+)\))?: (?P<error>.+)$")
-_DERP_RECV_HARMLESS = ("connect to region", "closed", "context canceled", "zero-private-key")
+_DERP_RECV_HARMLESS = ("connect to region", "closed", "context canceled", "zero-private-key", "network down, closing")
 # "magicsock: 2 active derp conns: derp-4=cr4ms,wr4ms derp-6=cr0s,wr0s": each listed region is connected.
 _ACTIVE_CONN = re.compile(r"derp-(\d+)=cr")
 _HOME = re.compile(
@@ -350,7 +350,6 @@ _WARNABLE_KINDS = {
     "no-derp-home": "derp-unreachable",
     "no-derp-connection": "derp-unreachable",
     "derp-timed-out": "derp-unreachable",
-    "derp-region-error": "derp-unreachable",
     "not-in-map-poll": "control-unreachable",
     "mapresponse-timeout": "control-unreachable",
     "control-health": "control-unreachable",
@@ -364,11 +363,58 @@ _WARNABLE_KINDS = {
     "router": "firewall-failed",
     "state-store-health": "state-unwritable",
     "no-udp4-bind": "port-in-use",
+    # read from the source (every health.Register of the tree, v1.68+, and the legacy subsystems' warnables): Tailnet
+    # Lock without a state directory or failing to sync, the DNS manager and the SELinux relabel of resolv.conf, a
+    # network box known to intercept TLS (net/tlsdial blockblame: a vendor's certificate on control's connection)
+    "no-tailnet-lock-state-dir": "tailnet-lock-sync-failed",
+    "tailnet-lock": "tailnet-lock-sync-failed",
+    "dns-manager": "dns-config-failed",
+    "resolv-conf-relabel-failed": "dns-config-failed",
+    "blockblame-mitm-detected": "tls-intercepted",
 }
+# Severity low (health.SeverityLow) or a notice: not a problem on its own. derp-region-error is the relay server's
+# own notice about its region (the connection to it works); ssh-unavailable-selinux-enabled and local-log-config-error
+# are SeverityLow in the source.
 INFO_WARNABLES = frozenset(
     ("update-available", "security-update-available", "is-using-unstable-version", "warming-up", "wantrunning-false",
-     "tls-cert-pending", "test-warnable")
+     "tls-cert-pending", "test-warnable", "derp-region-error", "ssh-unavailable-selinux-enabled",
+     "local-log-config-error")
 )  # fmt: skip
+# Every warnable code the tree registers (health/warnings.go, tsconst, and the packages' own health.Register): a known
+# code is read by its name (the table above, else health:<code>), never by words of its text — an invalid packet
+# filter "the coordination server sent" is control answering, not control unreachable.
+_KNOWN_WARNABLES = frozenset(
+    ("update-available", "security-update-available", "is-using-unstable-version", "network-status",
+     "wantrunning-false", "local-log-config-error", "login-state", "not-in-map-poll", "no-derp-home",
+     "no-derp-connection", "derp-timed-out", "derp-region-error", "no-udp4-bind", "mapresponse-timeout",
+     "tls-connection-failed", "magicsock-receive-func-error", "test-warnable", "apply-disk-config", "warming-up",
+     "ip-forwarding-off", "macos-screen-time", "macos-screen-time-controlclient", "tls-cert-pending",
+     "captive-portal-detected", "posture-checking-serial-collection-failed", "invalid-packet-filter", "sync-disabled",
+     "ssh-unavailable-selinux-enabled", "nosnat-with-advertised-exit-node", "no-tailnet-lock-state-dir",
+     "state-store-health", "resolv-conf-relabel-failed", "resolv-conf-overwritten", "dns-read-os-config-failed",
+     "dns-set-os-config-failed", "dns-forward-failing", "blockblame-mitm-detected", "set-network-category-failed",
+     "docker-stateful-filtering", "router", "dns", "dns-manager", "tailnet-lock")
+)  # fmt: skip
+# v1.14-v1.66 logged one "overall" warnable, health.OverallError: the failing checks' own errors, several joined as
+# "multiple errors:" (one per line, or "; " when a paste folds them). Each part names its check (health/health.go):
+# the newer warnable that took its place says what it is.
+_OVERALL_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(words), name)
+    for words, name in (
+        (r"^network down$", "network-status"),
+        (r"^not logged in\b", "login-state"),
+        (r"^not in map poll$", "not-in-map-poll"),
+        (r"^no map response in ", "mapresponse-timeout"),
+        (r"^no DERP home$", "no-derp-home"),
+        (r"^(?:not connected to|haven't heard from) home DERP region ", "no-derp-connection"),
+        (r"^no udp4 bind$", "no-udp4-bind"),
+        (r"^Receive\w+ is not running$", "magicsock-receive-func-error"),
+        (r"^derp\d+: ", "derp-region-error"),
+        (r"^TLS connection error for ", "tls-connection-failed"),
+        (r"^(?:router|dns|dns-os|dns-manager|tailnet-lock): ", ""),  # a subsystem's error: named by its subsystem
+    )
+)
+_OVERALL_SPLIT = re.compile(r"^multiple errors:\s*|\s*(?:\n\t|; )\s*")
 
 
 def _health_kind(name: str, message: str) -> tuple[str, str]:
@@ -379,6 +425,8 @@ def _health_kind(name: str, message: str) -> tuple[str, str]:
         # wantrunning-false warnable says
         return "health:wantrunning-false", "wantrunning-false"
     kind = _WARNABLE_KINDS.get(name)
+    if kind is None and name in _KNOWN_WARNABLES:
+        return f"health:{name}", name
     if kind == "derp-unreachable" or (
         kind is None and ("home derp" in lowered or "relay server" in lowered or "derp region" in lowered)
     ):
@@ -427,6 +475,8 @@ _KEYS = {
     "firewall-failed": "router",
     "state-unwritable": "store",
     "port-in-use": "port",
+    "tailnet-lock-sync-failed": "tka",
+    "tls-intercepted": "tls",
 }
 
 
@@ -447,10 +497,28 @@ def _health(message: str) -> Iterator[Event]:
             yield Clear(kind)  # the warnable's own check passes: its log-message twins are stale too
         return
     detail = (health.group("msg") or "").strip()
+    if name == "overall":
+        # each check the overall error joins, read as the warnable that took its place (cleared together by "ok")
+        for part_name, part in _overall_parts(detail):
+            yield from _warnable_failing(part_name, part, origin=name)
+        return
+    yield from _warnable_failing(name, detail, origin=name)
+
+
+def _overall_parts(detail: str) -> Iterator[tuple[str, str]]:
+    """(warnable, error) for each check the v1.14-v1.66 overall health error names; "overall" for one it does not."""
+    for part in filter(None, _OVERALL_SPLIT.split(detail)):
+        found = next((name for words, name in _OVERALL_PARTS if words.search(part)), None)
+        if found == "":  # a subsystem's own error ("router: …"): its subsystem warnable
+            found = part.split(":", 1)[0]
+        yield found or "overall", part
+
+
+def _warnable_failing(name: str, detail: str, origin: str) -> Iterator[Event]:
     kind, key = _health_kind(name, detail)
     if name in _HOME_WARNABLES and (home := _home_relay(detail)) is not None:
         yield home
-    yield Raise(kind, key, detail or name, origin=name)
+    yield Raise(kind, key, detail or name, origin=origin)
     if kind in ("login-required", "control-unreachable") or name == "tls-connection-failed":
         yield from _tls(detail)  # "You are logged out. The last login error was: … x509: …"
 

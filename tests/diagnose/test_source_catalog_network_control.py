@@ -1,0 +1,709 @@
+"""Catalog test: tailscaled's network and control messages, read from Tailscale's source before anyone pasted them.
+
+Each entry is one or more messages as tailscaled (or tsnet, containerboot) logs them, with the issues an expert
+reads from them ("none": a routine line that must raise nothing) and where the wording comes from: the source
+file (tailscale/tailscale at de9ec7ee2, v1.103.0-pre) and the versions that print it (`git log -S`). Every entry is
+run under several line prefixes people paste (journald, Go log stamp, container runtime, syslog, macOS, Windows)
+and every message twice (a lone disco timeout or DERP drop is routine: the recognisers want a repeat), after a
+routine "logtail started" line so that the paste is a tailscaled log.
+
+Areas: health warnables (every `health.Register(&health.Warnable{…})` of the tree, their `ok` lines, the v1.0-v1.6x
+`health("overall")` / subsystem wording), control/controlclient, ipn/ipnlocal state and errors, tsnet,
+wgengine/magicsock and derp/derphttp, net/netcheck, net/portmapper, net/dnsfallback, wgengine/pendopen, tka,
+clientupdate, logtail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.diagnose.conftest import run_json
+
+# A paste's line prefixes: the message goes where {msg} is.
+PREFIXES = (
+    "{msg}",
+    "Nov 13 02:07:34 host tailscaled[11844]: {msg}",
+    "2024/01/12 10:41:06 {msg}",
+    "tailscale-1  | 2024/01/12 10:41:06 {msg}",
+    "2024-04-30T03:52:44.875476938-04:00 2024/04/30 07:52:44 {msg}",
+    "Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]: 2024/10/17 10:02:08 {msg}",
+    "2022-11-06 18:09:07.789407752 +0000 UTC: {msg}",
+    "2023-05-27 01:02:04.758978-0400  localhost tailscaled[19332]: {msg}",
+)
+
+# Issues that never make a problem (exit 0): log upload is harmless, and low-severity warnables are notices.
+NOT_PROBLEMS = frozenset(
+    (
+        "log-upload-failing",
+        "health:update-available",
+        "health:security-update-available",
+        "health:is-using-unstable-version",
+        "health:wantrunning-false",
+        "health:tls-cert-pending",
+        "health:local-log-config-error",
+        "health:ssh-unavailable-selinux-enabled",
+        "health:derp-region-error",
+    )
+)
+
+Entry = tuple[tuple[str, ...], frozenset[str], str]
+
+
+def _e(messages: str | tuple[str, ...], kinds: str, source: str) -> Entry:
+    lines = (messages,) if isinstance(messages, str) else messages
+    return lines, frozenset(kinds.split()) if kinds != "none" else frozenset(), source
+
+
+CATALOG: list[Entry] = [
+    # ------------------------------------------------------------------ health warnables (health/warnings.go)
+    # ipn/ipnlocal/local.go "health(warnable=%s): error: %s" / "…: ok" (v1.68 on)
+    _e(
+        "health(warnable=network-status): error: Tailscale cannot connect because the network is down. Check your "
+        "Internet connection.",
+        "health:network-status",
+        "health/warnings.go NetworkStatusWarnable, Medium, v1.68+",
+    ),
+    _e(
+        "health(warnable=wantrunning-false): error: Tailscale is stopped.",
+        "health:wantrunning-false",
+        "health/warnings.go IPNStateWarnable, Low, v1.68+",
+    ),
+    _e(
+        "health(warnable=local-log-config-error): error: The local log is misconfigured: open /var/log/tailscale: "
+        "permission denied",
+        "health:local-log-config-error",
+        "health/warnings.go localLogWarnable, Low, v1.68+",
+    ),
+    _e(
+        "health(warnable=login-state): error: You are logged out. The last login error was: register request: http "
+        "401: invalid key: API key does not exist",
+        "login-required",
+        "health/warnings.go LoginStateWarnable, Medium, v1.68+",
+    ),
+    _e(
+        "health(warnable=login-state): error: You are logged out.",
+        "login-required",
+        "health/warnings.go LoginStateWarnable (no error), v1.68+",
+    ),
+    _e(
+        "health(warnable=not-in-map-poll): error: Unable to connect to the Tailscale coordination server to "
+        "synchronize the state of your tailnet. Peer reachability might degrade over time.",
+        "control-unreachable",
+        "health/warnings.go notInMapPollWarnable, v1.68+",
+    ),
+    _e(
+        "health(warnable=no-derp-home): error: Tailscale could not connect to any relay server. Check your Internet "
+        "connection.",
+        "derp-unreachable",
+        "health/warnings.go noDERPHomeWarnable, v1.68+",
+    ),
+    _e(
+        "health(warnable=no-derp-connection): error: Tailscale could not connect to the 'Frankfurt' relay server. "
+        "Your Internet connection might be down, or the server might be temporarily unavailable.",
+        "derp-unreachable",
+        "health/warnings.go noDERPConnectionWarnable (named), v1.68+",
+    ),
+    _e(
+        "health(warnable=no-derp-connection): error: Tailscale could not connect to the relay server with ID '900'. "
+        "Your Internet connection might be down, or the server might be temporarily unavailable.",
+        "derp-unreachable",
+        "health/warnings.go noDERPConnectionWarnable (by ID), v1.68+",
+    ),
+    _e(
+        "health(warnable=derp-timed-out): error: Tailscale hasn't heard from the 'New York City' relay server in "
+        "1m10s. The server might be temporarily unavailable, or your Internet connection might be down.",
+        "derp-unreachable",
+        "health/warnings.go derpTimeoutWarnable, v1.68+",
+    ),
+    _e(
+        "health(warnable=derp-region-error): error: The relay server #900 is reporting an issue: region is being "
+        "drained for maintenance",
+        "health:derp-region-error",
+        "health/warnings.go derpRegionErrorWarnable, Low (a notice from the relay), v1.68+",
+    ),
+    _e(
+        "health(warnable=no-udp4-bind): error: Tailscale couldn't listen for incoming UDP connections.",
+        "port-in-use",
+        "health/warnings.go noUDP4BindWarnable, v1.68+",
+    ),
+    _e(
+        "health(warnable=mapresponse-timeout): error: Tailscale hasn't received a network map from the coordination "
+        "server in 2m0s.",
+        "control-unreachable",
+        "health/warnings.go mapResponseTimeoutWarnable, v1.68+",
+    ),
+    _e(
+        "health(warnable=tls-connection-failed): error: Tailscale could not establish an encrypted connection with "
+        "'\"controlplane.tailscale.com\"': x509: certificate signed by unknown authority",
+        "health:tls-connection-failed tls-intercepted",
+        "health/warnings.go tlsConnectionFailedWarnable, v1.68+",
+    ),
+    _e(
+        "health(warnable=magicsock-receive-func-error): error: The MagicSock function ReceiveIPv4 is not running. "
+        "You might experience connectivity issues.",
+        "health:magicsock-receive-func-error",
+        "health/warnings.go magicsockReceiveFuncWarnable, v1.68+",
+    ),
+    _e(
+        "health(warnable=apply-disk-config): error: An error occurred applying the Tailscale envknob configuration "
+        "stored on disk: parse error on line 3",
+        "health:apply-disk-config",
+        "health/warnings.go applyDiskConfigWarnable, v1.70+",
+    ),
+    _e(
+        "health(warnable=ip-forwarding-off): error: Subnet routing is enabled, but IP forwarding is disabled. Check "
+        "that IP forwarding is enabled on your machine.",
+        "health:ip-forwarding-off",
+        "health/warnings.go ipForwardingWarnable, v1.76+",
+    ),
+    _e(
+        "health(warnable=update-available): error: An update from version 1.80.0 to 1.82.5 is available. Run "
+        "`tailscale update` or `tailscale set --auto-update` to update now.",
+        "health:update-available",
+        "health/warnings.go updateAvailableWarnable, Low, v1.68+",
+    ),
+    _e(
+        "health(warnable=security-update-available): error: A security update from version 1.80.0 to 1.80.3 is "
+        "available.",
+        "health:security-update-available",
+        "health/warnings.go securityUpdateAvailableWarnable, v1.68+",
+    ),
+    _e(
+        "health(warnable=is-using-unstable-version): error: This is an unstable version of Tailscale meant for "
+        "testing and development purposes. Please report any issues to Tailscale.",
+        "health:is-using-unstable-version",
+        "health/warnings.go unstableWarnable, Low, v1.68+",
+    ),
+    _e("health(warnable=warming-up): error: Tailscale is starting. Please wait.", "none", "warmingUpWarnable, v1.70+"),
+    _e(
+        "health(warnable=tls-cert-pending): error: Fetching TLS certificate for node.tail1234.ts.net",
+        "health:tls-cert-pending",
+        "feature/acme/acme.go certPendingWarnable, Low",
+    ),
+    _e(
+        "health(warnable=macos-screen-time): error: macOS Screen Time seems to be blocking Tailscale. Try disabling "
+        "Screen Time in System Settings > Screen Time > Content & Privacy > Access to Web Content.",
+        "health:macos-screen-time",
+        "control/controlhttp/client.go macOSScreenTime, High, v1.8x+",
+    ),
+    _e(
+        "health(warnable=captive-portal-detected): error: This network requires you to log in using your web browser.",
+        "health:captive-portal-detected",
+        "feature/captiveportal/captiveportal.go, High, v1.76+",
+    ),
+    _e(
+        "health(warnable=posture-checking-serial-collection-failed): error: Tailscale could not collect the serial "
+        "number of this device: exit status 1",
+        "health:posture-checking-serial-collection-failed",
+        "feature/posture/posture.go, Medium",
+    ),
+    _e(
+        "health(warnable=invalid-packet-filter): error: The coordination server sent an invalid packet filter "
+        "permitting traffic to unlocked nodes; rejecting all packets for safety",
+        "health:invalid-packet-filter",
+        "ipn/ipnlocal/local.go invalidPacketFilterWarnable, High (control answered: not control-unreachable)",
+    ),
+    _e(
+        "health(warnable=sync-disabled): error: Tailscale control plane syncing is disabled; run `tailscale set "
+        "--sync` to restore",
+        "health:sync-disabled",
+        "ipn/ipnlocal/local.go warnSyncDisabled, High",
+    ),
+    _e(
+        "health(warnable=ssh-unavailable-selinux-enabled): error: SELinux is enabled; Tailscale SSH may not work. See "
+        "https://tailscale.com/s/ssh-selinux",
+        "health:ssh-unavailable-selinux-enabled",
+        "ipn/ipnlocal/local.go warnSSHSELinuxWarnable, Low",
+    ),
+    _e(
+        "health(warnable=nosnat-with-advertised-exit-node): error: snat-subnet-routes is disabled while advertising "
+        "as an exit node; internet traffic through this exit node may not work as expected",
+        "health:nosnat-with-advertised-exit-node",
+        "ipn/ipnlocal/local.go warnNoSNATWithExitNode, Medium",
+    ),
+    _e(
+        "health(warnable=no-tailnet-lock-state-dir): error: Tailnet Lock state is only being stored in-memory. Set "
+        "--statedir to store state on disk, which is more secure. See "
+        "https://tailscale.com/kb/1226/tailnet-lock#tailnet-lock-state",
+        "tailnet-lock-sync-failed",
+        "ipn/ipnlocal/tailnet-lock.go noTailnetLockStateDirWarnable, Medium",
+    ),
+    _e(
+        "health(warnable=tailnet-lock): error: tka sync: fetching bootstrap: 500 Internal Server Error",
+        "tailnet-lock-sync-failed",
+        "health/health.go legacy subsystem warnable SysTKA, v1.68+",
+    ),
+    _e(
+        "health(warnable=state-store-health): error: Tailscale could not initialize its state store: open "
+        "/var/lib/tailscale/tailscaled.state: permission denied",
+        "state-unwritable",
+        "ipn/store.go StateStoreHealth, High",
+    ),
+    _e(
+        "health(warnable=resolv-conf-relabel-failed): error: Failed to restore the SELinux label on /etc/resolv.conf; "
+        "DNS may break when other services manage the file. See https://github.com/tailscale/tailscale/issues/20149",
+        "dns-config-failed",
+        "net/dns/direct.go selinuxRelabelWarnable, Medium",
+    ),
+    _e(
+        "health(warnable=resolv-conf-overwritten): error: System DNS config not ideal. /etc/resolv.conf overwritten. "
+        "See https://tailscale.com/s/dns-fight",
+        "dns-config-failed",
+        "net/dns/direct.go resolvTrampleWarnable, Medium",
+    ),
+    _e(
+        "health(warnable=dns-manager): error: getting OS base config is not supported",
+        "dns-config-failed",
+        "health/health.go legacy subsystem warnable SysDNSManager, v1.68+",
+    ),
+    _e(
+        "health(warnable=dns-forward-failing): error: Tailscale can't reach the configured DNS servers. Internet "
+        "connectivity may be affected.",
+        "dns-forward-failing",
+        "net/dns/resolver/forwarder.go dnsForwarderFailing",
+    ),
+    _e(
+        "health(warnable=blockblame-mitm-detected): error: Network may be blocking Tailscale. The manufacturer of "
+        "your router or firewall (Palo Alto Networks) may be intercepting Tailscale's encrypted connections.",
+        "tls-intercepted",
+        "net/tlsdial/tlsdial.go mitmBlockWarnable, Medium",
+    ),
+    _e(
+        "health(warnable=set-network-category-failed): error: Failed to set the network category to private on the "
+        "Tailscale adapter. This may prevent Tailscale from working correctly. Error: Access is denied.",
+        "health:set-network-category-failed",
+        "wgengine/router/osrouter/ifconfig_windows.go networkCategoryWarnable, Medium",
+    ),
+    _e(
+        "health(warnable=docker-stateful-filtering): error: Stateful filtering is enabled and Docker was detected; "
+        "this may prevent Docker containers on this host from resolving DNS and connecting to Tailscale nodes.",
+        "health:docker-stateful-filtering",
+        "wgengine/router/osrouter/router_linux.go dockerStatefulFilteringWarnable, Medium",
+    ),
+    # a warnable that logs ok later holds no more: its kind is cleared (ipn/ipnlocal/local.go "…: ok")
+    _e(
+        (
+            "health(warnable=no-tailnet-lock-state-dir): error: Tailnet Lock state is only being stored in-memory.",
+            "health(warnable=no-tailnet-lock-state-dir): ok",
+        ),
+        "none",
+        "ipn/ipnlocal/local.go health ok line",
+    ),
+    _e(
+        (
+            "health(warnable=network-status): error: Tailscale cannot connect because the network is down.",
+            "health(warnable=network-status): ok",
+        ),
+        "none",
+        "ipn/ipnlocal/local.go health ok line",
+    ),
+    _e(
+        (
+            "health(warnable=mapresponse-timeout): error: Tailscale hasn't received a network map from the "
+            "coordination server in 2m0s.",
+            "health(warnable=mapresponse-timeout): ok",
+        ),
+        "none",
+        "ipn/ipnlocal/local.go health ok line",
+    ),
+    _e(
+        (
+            "health(warnable=blockblame-mitm-detected): error: Network may be blocking Tailscale.",
+            "health(warnable=blockblame-mitm-detected): ok",
+        ),
+        "none",
+        "ipn/ipnlocal/local.go health ok line",
+    ),
+    # v1.0-v1.6x: ipn/ipnlocal/local.go 'health(%q): error: %v' over health.OverallError (health/health.go)
+    _e('health("overall"): error: network down', "health:network-status", "health/health.go v1.14-v1.66"),
+    _e('health("overall"): error: no DERP home', "derp-unreachable", "health/health.go v1.14-v1.66"),
+    _e(
+        'health("overall"): error: not connected to home DERP region 4',
+        "derp-unreachable",
+        "health/health.go v1.14-v1.66",
+    ),
+    _e(
+        'health("overall"): error: haven\'t heard from home DERP region 4 in 2m0s',
+        "derp-unreachable",
+        "health/health.go v1.14-v1.66",
+    ),
+    _e('health("overall"): error: no udp4 bind', "port-in-use", "health/health.go v1.14-v1.66"),
+    _e(
+        'health("overall"): error: ReceiveIPv4 is not running',
+        "health:magicsock-receive-func-error",
+        "health/health.go v1.24-v1.66",
+    ),
+    _e('health("overall"): error: not in map poll', "control-unreachable", "health/health.go v1.14-v1.66"),
+    _e('health("overall"): error: no map response in 2m0s', "control-unreachable", "health/health.go v1.14-v1.66"),
+    _e(
+        'health("overall"): error: not logged in, last login error=register request: http 401: invalid key',
+        "login-required",
+        "health/health.go v1.14-v1.66",
+    ),
+    _e(
+        'health("overall"): error: TLS connection error for "controlplane.tailscale.com": x509: certificate signed '
+        "by unknown authority",
+        "health:tls-connection-failed tls-intercepted",
+        "health/health.go v1.36-v1.66",
+    ),
+    _e(
+        'health("overall"): error: state=Stopped, wantRunning=false',
+        "health:wantrunning-false",
+        "health/health.go v1.14-v1.66",
+    ),
+    _e('health("tailnet-lock"): error: tka sync: fetching bootstrap: EOF', "tailnet-lock-sync-failed", "v1.30-v1.66"),
+    _e('health("dns-manager"): error: getting OS base config is not supported', "dns-config-failed", "v1.40-v1.66"),
+    _e(
+        ('health("overall"): error: no DERP home', 'health("overall"): ok'),
+        "none",
+        "health/health.go v1.14-v1.66 ok line",
+    ),
+    # ------------------------------------------------------------- control/controlclient, ipn/ipnlocal
+    _e(
+        'control: [v1] TryLogin: fetch control key: Get "https://controlplane.tailscale.com/key?v=88": dial tcp '
+        "192.200.0.109:443: i/o timeout",
+        "control-unreachable",
+        "control/controlclient/direct.go fetch control key, auto.go report, v1.0+",
+    ),
+    _e(
+        'Received error: fetch control key: Get "https://controlplane.tailscale.com/key?v=88": x509: certificate '
+        "signed by unknown authority",
+        "control-unreachable tls-intercepted",
+        "ipn/ipnlocal/local.go 'Received error: %v'",
+    ),
+    _e(
+        "Received error: register request: http 401: invalid key: API key does not exist",
+        "login-required",
+        "control/controlclient/direct.go 'register request: http %d: %.200s'",
+    ),
+    _e(
+        "control: [v1] TryLogin: invalid key: unable to validate API key",
+        "login-required",
+        "direct.go vizerror.New(resp.Error) (RegisterResponse.Error), auto.go report",
+    ),
+    _e(
+        "control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=false; authURL=false",
+        "needs-machine-auth",
+        "control/controlclient/direct.go RegisterReq: got response",
+    ),
+    _e(
+        "Switching ipn state Starting -> NeedsMachineAuth (WantRunning=true, nm=true)",
+        "needs-machine-auth",
+        "ipn/ipnlocal/local.go enterState",
+    ),
+    _e(
+        "Switching ipn state NoState -> NeedsLogin (WantRunning=true, nm=false)",
+        "login-required",
+        "ipn/ipnlocal/local.go",
+    ),
+    _e(
+        (
+            "Switching ipn state NoState -> NeedsLogin (WantRunning=true, nm=false)",
+            "control: AuthURL is https://login.tailscale.com/a/1a2b3c4d5e6f",
+            "control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=true; authURL=false",
+            "Switching ipn state NeedsLogin -> Starting (WantRunning=true, nm=true)",
+            "Switching ipn state Starting -> Running (WantRunning=true, nm=true)",
+        ),
+        "none",
+        "a login that completes",
+    ),
+    _e(
+        "control: map response long-poll timed out!",
+        "control-unreachable",
+        "control/controlclient/direct.go v1.0+",
+    ),
+    _e(
+        'control: [v1] mapRoutine: PollNetMap: Post "https://controlplane.tailscale.com/machine/map": context '
+        "deadline exceeded",
+        "control-unreachable",
+        "auto.go report (v1.34+ '[v1] %s: %v')",
+    ),
+    _e(
+        "control: [v1] PollNetMap: initial fetch failed 403: node not authorized",
+        "control-unreachable",
+        "direct.go 'initial fetch failed %d: %.200s'",
+    ),
+    _e(
+        "control: controlhttp: failed dialing using DialPlan, falling back to DNS; errs=dial tcp 1.2.3.4:80: i/o "
+        "timeout",
+        "none",
+        "control/controlhttp/client.go (a fallback, not a failure)",
+    ),
+    _e(
+        'control: bootstrapDNS("derp1f.tailscale.com", "199.38.181.104") for "controlplane.tailscale.com" error: '
+        'Get "https://derp1f.tailscale.com/bootstrap-dns?q=controlplane.tailscale.com": dial tcp 199.38.181.104:443: '
+        "i/o timeout",
+        "control-unreachable",
+        "net/dnsfallback/dnsfallback.go v1.10+",
+    ),
+    _e(
+        'logtail: bootstrapDNS("derp9.tailscale.com", "207.148.3.137") for "log.tailscale.io" error: dial tcp: i/o '
+        "timeout",
+        "none",
+        "net/dnsfallback for logtail (log upload only)",
+    ),
+    _e(
+        "control: client.Login(false, 0)",
+        "none",
+        "control/controlclient/auto.go",
+    ),
+    _e(
+        "control: [v1] authRoutine: state:authenticated; goal=nil",
+        "none",
+        "control/controlclient/auto.go v1.0-v1.4x",
+    ),
+    _e(
+        "control: netmap: control says to open URL https://login.tailscale.com/a/abc; opening...",
+        "none",
+        "direct.go (a browser popup, e.g. after Tailnet-side re-auth)",
+    ),
+    # ------------------------------------------------------------------------------------------ tsnet
+    _e(
+        "tsnet.Up: backend: invalid key: unable to validate API key",
+        "auth-key-rejected",
+        "tsnet/tsnet.go 'tsnet.Up: backend: %s' (ErrMessage), v1.36+",
+    ),
+    _e(
+        "tsnet.Up: backend: invalid key: API key kJ4b7Q3CNTRL not valid",
+        "auth-key-rejected",
+        "tsnet/tsnet.go 'tsnet.Up: backend: %s' (ErrMessage), v1.36+",
+    ),
+    _e(
+        "To start this tsnet server, restart with TS_AUTHKEY set, or go to: https://login.tailscale.com/a/1a2b3c",
+        "login-required",
+        "tsnet/tsnet.go v1.36+",
+    ),
+    _e(
+        (
+            "LocalBackend state is NeedsLogin; running StartLoginInteractive...",
+            "AuthLoop: state is Running; done",
+        ),
+        "none",
+        "tsnet/tsnet.go",
+    ),
+    # --------------------------------------------------------------------- magicsock / derphttp (DERP)
+    _e(
+        "magicsock: derp.Send(127.3.3.40:2): derphttp.Client.Send connect to region 2 (sfo): dial tcp "
+        "64.227.102.117:443: connect: network is unreachable",
+        "derp-unreachable",
+        "derp/derphttp/derphttp_client.go '%s connect to %v: %v', v1.0+",
+    ),
+    _e(
+        "magicsock: [0xc0004e8000] derp.Recv(derp-4): derphttp.Client.Recv connect to region 4 (fra): tls: failed "
+        "to verify certificate: x509: certificate signed by unknown authority",
+        "derp-unreachable tls-intercepted",
+        "wgengine/magicsock/derp.go 'magicsock: [%p] derp.Recv(derp-%d): %v'",
+    ),
+    _e(
+        (
+            "magicsock: [0xc0004e8000] derp.Recv(derp-4): derphttp.Client.Recv connect to region 4 (fra): context "
+            "deadline exceeded",
+            "magicsock: derp-4 connected; connGen=2",
+        ),
+        "none",
+        "a DERP connect that succeeds later (magicsock/derp.go 'derp-%d connected')",
+    ),
+    _e(
+        "magicsock: derp-2 does not know about peer [Ab1Cd], removing route",
+        "none",
+        "wgengine/magicsock/derp.go (the peer left that region)",
+    ),
+    _e(
+        "magicsock: closing connection to derp-4 (idle), age 1m0s",
+        "none",
+        "wgengine/magicsock/derp.go",
+    ),
+    _e(
+        "[v1] magicsock: derp.Recv(derp-4): network down, closing",
+        "none",
+        "wgengine/magicsock/derp.go (tailscaled closing on purpose)",
+    ),
+    _e(
+        "magicsock: disco: failed to send ping to 127.3.3.40:4 [xI8Q9]: too many DERP packets queued; dropping",
+        "derp-send-queue-full",
+        "wgengine/magicsock errDropDerpPacket",
+    ),
+    _e(
+        "magicsock: endpoint update (link-change-major) failed: netcheck: STUN send error: sendto: network is "
+        "unreachable",
+        "none",
+        "wgengine/magicsock/magicsock.go (retried on the next change)",
+    ),
+    _e(
+        "magicsock: last netcheck reported send error. Rebinding.",
+        "none",
+        "wgengine/magicsock/magicsock.go",
+    ),
+    _e(
+        "magicsock: unable to bind udp4 port 41641: listen udp4 :41641: bind: address already in use",
+        "port-in-use",
+        "wgengine/magicsock/magicsock.go bindSocket",
+    ),
+    _e(
+        "magicsock: [warning] failed to force-set UDP read buffer size to 7340032: operation not permitted; using "
+        "kernel default values (impacts throughput only)",
+        "none",
+        "wgengine/magicsock/magicsock.go (throughput only)",
+    ),
+    _e(
+        "magicsock: disco: node [Ab1Cd] d:0123456789abcdef now using 203.0.113.7:41641 mtu=1360 tx=abcdef012345",
+        "none",
+        "wgengine/magicsock/endpoint.go (a direct path)",
+    ),
+    _e(
+        "magicsock: disco: timeout waiting for pong 0a1b2c3d4e5f from 198.51.100.9:41641 ([Ab1Cd], d:0123456789abcdef)",
+        "peer-unreachable",
+        "wgengine/magicsock/endpoint.go (repeated)",
+    ),
+    # ---------------------------------------------------------------------------- pendopen (wgengine)
+    _e(
+        "open-conn-track: timeout opening (TCP 100.101.102.103:52344 => 100.88.1.2:22) to node [Ab1Cd]; online=yes, "
+        "lastRecv=1m2s",
+        "peer-unreachable",
+        "wgengine/pendopen.go",
+    ),
+    _e(
+        "open-conn-track: timeout opening (TCP 100.101.102.103:52344 => 100.88.1.2:443); no associated peer node",
+        "no-peer-for-address",
+        "wgengine/pendopen.go",
+    ),
+    _e(
+        "open-conn-track: timeout opening (TCP 100.96.229.119:42798 => 185.125.190.49:80); no associated peer node",
+        "none",
+        "wgengine/pendopen.go (NetworkManager's probe leaking into the tunnel)",
+    ),
+    # ---------------------------------------------------------------------------------- netcheck / portmapper
+    _e(
+        "netcheck: [v1] report: udp=true v6=false v6os=true mapvarydest=false hair= portmap= v4a=203.0.113.7:41641 "
+        "derp=4 derpdist=4v4:22ms",
+        "none",
+        "net/netcheck/netcheck.go report",
+    ),
+    _e(
+        "[v1] netcheck: measuring HTTPS latency of fra (4): Get \"https://derp4d.tailscale.com/derp/latency-check\": "
+        "context deadline exceeded",
+        "none",
+        "net/netcheck/netcheck.go (one region's latency)",
+    ),
+    _e(
+        'netcheck: DNS lookup error for "derp4d.tailscale.com" (node "4d" region 4): lookup derp4d.tailscale.com: '
+        "no such host",
+        "none",
+        "net/netcheck/netcheck.go",
+    ),
+    _e("portmapper: PMP probe failed due result code: {ResultCode:5}", "none", "net/portmapper/portmapper.go"),
+    _e(
+        "[v1] portmapper: UPnP reply 192.168.1.1:1900 not from gateway, ignoring",
+        "none",
+        "net/portmapper (routine)",
+    ),
+    # ----------------------------------------------------------------------------------------- tailnet lock
+    _e(
+        "Tailnet lock is dropping peer 12345(nAb1CdCNTRL) due to missing signature",
+        "tailnet-lock-dropped-peer",
+        "ipn/ipnlocal/tailnet-lock.go v1.5x+",
+    ),
+    _e(
+        "Network lock is dropping peer 12345(nAb1CdCNTRL) due to failed signature check: invalid signature",
+        "tailnet-lock-dropped-peer",
+        "ipn/ipnlocal/network-lock.go v1.30-v1.5x",
+    ),
+    _e(
+        "Tailnet lock is dropping peer 12345(nAb1CdCNTRL) due to key rotation",
+        "none",
+        "ipn/ipnlocal/tailnet-lock.go (an old key a newer one replaced)",
+    ),
+    _e(
+        "[v1] TKA sync error: bootstrap: network-lock is not supported in this configuration, try setting --statedir",
+        "tailnet-lock-sync-failed",
+        "ipn/ipnlocal/local.go '[v1] TKA sync error: %v'",
+    ),
+    # ------------------------------------------------------------------------------------- serve / inbound
+    _e(
+        "http: proxy error: dial tcp 127.0.0.1:8080: connect: connection refused",
+        "serve-backend-unreachable",
+        "ipn/ipnlocal/serve.go reverse proxy (Go's httputil)",
+    ),
+    _e(
+        "[unexpected] local-serve: no handler for 100.64.0.2:52344 to port 443",
+        "inbound-port-unhandled",
+        "ipn/ipnlocal/serve.go v1.52+",
+    ),
+    # ------------------------------------------------------------------------------------- logtail / update
+    _e(
+        'logtail: upload: log upload of 4021 bytes compressed failed: Post "https://log.tailscale.com/c/tailnode.log.'
+        'tailscale.io/abc": dial tcp: lookup log.tailscale.com: no such host',
+        "log-upload-failing",
+        "logtail/logtail.go 'log upload of %d bytes %s failed: %v'",
+    ),
+    _e(
+        "c2n: update command failed: exit status 1, output: apt-get update failed: exit status 100; output:\nErr:1 "
+        "https://pkgs.tailscale.com/stable/debian bookworm InRelease Could not resolve 'pkgs.tailscale.com'",
+        "update-failed",
+        "feature/clientupdate/clientupdate.go '%s: update command failed: %v, output: %s', v1.48+",
+    ),
+    _e(
+        "offline auto-update: failed: failed to find cmd/tailscale binary: exec: \"tailscale\": executable file not "
+        "found in $PATH",
+        "update-failed",
+        "feature/clientupdate/clientupdate.go 'offline auto-update: failed: %v', v1.66+",
+    ),
+    _e(
+        (
+            "c2n: update command failed: exit status 1, output: something failed",
+            "c2n: update attempt complete",
+        ),
+        "none",
+        "a later update attempt that completes",
+    ),
+]
+
+
+def _paste(prefix: str, messages: tuple[str, ...]) -> str:
+    lines = [prefix.format(msg="logtail started")]
+    for message in messages:
+        # a multi-line message (apt's output after "output:") keeps its continuation lines bare
+        first, *rest = message.split("\n")
+        lines += [prefix.format(msg=first), *rest] * (2 if len(messages) == 1 else 1)
+    return "\n".join(lines) + "\n"
+
+
+def _read(prefix: str, messages: tuple[str, ...]) -> tuple[set[str], int]:
+    document: dict[str, Any] = run_json(_paste(prefix, messages))
+    kinds = {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
+    kinds |= {window["kind"] for window in document["windows"]}
+    return kinds - {"hand-started"}, document["summary"]["exit_code"]
+
+
+CASES = [
+    pytest.param(prefix, entry, id=f"{index:03d}-{p}")
+    for index, entry in enumerate(CATALOG)
+    for p, prefix in enumerate(PREFIXES)
+    if p % 4 == index % 4 or p == 2  # every entry under the Go log stamp and one more prefix, in turn
+]
+
+
+@pytest.mark.parametrize(("prefix", "entry"), CASES)
+def test_each_catalog_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
+    messages, expected, source = entry
+    kinds, exit_code = _read(prefix, messages)
+    assert kinds == set(expected), (source, messages)
+    assert exit_code == (1 if expected - NOT_PROBLEMS else 0), (source, messages)
+
+
+def catalog_score() -> tuple[int, int]:
+    """(entries read right under every prefix, entries): the figure a run before and after a change reports."""
+    right = 0
+    for messages, expected, _ in CATALOG:
+        ok = True
+        for prefix in PREFIXES:
+            kinds, exit_code = _read(prefix, messages)
+            ok = ok and kinds == set(expected) and exit_code == (1 if expected - NOT_PROBLEMS else 0)
+        right += ok
+    return right, len(CATALOG)
+
+
+if __name__ == "__main__":
+    print("read right: %d/%d" % catalog_score())
