@@ -582,7 +582,7 @@ CATALOG: list[Entry] = [
         "net/netcheck/netcheck.go report",
     ),
     _e(
-        "[v1] netcheck: measuring HTTPS latency of fra (4): Get \"https://derp4d.tailscale.com/derp/latency-check\": "
+        '[v1] netcheck: measuring HTTPS latency of fra (4): Get "https://derp4d.tailscale.com/derp/latency-check": '
         "context deadline exceeded",
         "none",
         "net/netcheck/netcheck.go (one region's latency)",
@@ -645,10 +645,11 @@ CATALOG: list[Entry] = [
         "feature/clientupdate/clientupdate.go '%s: update command failed: %v, output: %s', v1.48+",
     ),
     _e(
-        "offline auto-update: failed: failed to find cmd/tailscale binary: exec: \"tailscale\": executable file not "
+        'offline auto-update: failed: failed to find cmd/tailscale binary: exec: "tailscale": executable file not '
         "found in $PATH",
-        "update-failed",
-        "feature/clientupdate/clientupdate.go 'offline auto-update: failed: %v', v1.66+",
+        "none",
+        "feature/clientupdate/clientupdate.go 'offline auto-update: failed: %v', v1.66+: the running daemon is"
+        " untouched (update-failed is an update that stopped it and did not finish)",
     ),
     _e(
         (
@@ -706,4 +707,5 @@ def catalog_score() -> tuple[int, int]:
 
 
 if __name__ == "__main__":
-    print("read right: %d/%d" % catalog_score())
+    right, total = catalog_score()
+    print(f"read right: {right}/{total}")

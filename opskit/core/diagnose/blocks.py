@@ -441,6 +441,10 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         or ('non-flag arguments: ["nc" ' in text)
         # Synology's configure-host naming the package's daemon binary it did not find
         or (first == "t" and text.startswith("tailscaled binary not found at "))
+        # tsnet's Up returning the backend's error to the embedding program (tsnet/tsnet.go "tsnet.Up: backend: %s",
+        # printed by the program's own log.Fatal): the app's refusal (an auth key control rejected), whatever
+        # words of tailscaled's log ("invalid key") it holds
+        or "tsnet.Up: backend: " in text
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):
