@@ -631,12 +631,147 @@ CATALOG: list[Entry] = [
         "inbound-port-unhandled",
         "ipn/ipnlocal/serve.go v1.52+",
     ),
+    _e(
+        "localbackend: failed to TCP proxy port 443 (from 100.101.102.103:52344) to 127.0.0.1:8080: dial tcp "
+        "127.0.0.1:8080: connect: connection refused",
+        "serve-backend-unreachable",
+        "ipn/ipnlocal/serve.go 'localbackend: failed to TCP proxy port %v (from %v) to %s: %v', v1.3x+",
+    ),
+    _e(
+        "localbackend: failed to TCP proxy port 5432 (from 100.101.102.103:52344) to db.internal:5432: dial tcp: "
+        "lookup db.internal: no such host",
+        "serve-backend-unreachable",
+        "ipn/ipnlocal/serve.go (a serve backend on another host)",
+    ),
+    # ---------------------------------------------------- control, the 2020-2022 wordings (v1.0-v1.3x)
+    _e(
+        'control: PollNetMap: Post "https://login.tailscale.com/machine/3fa85f64/map": dial tcp: lookup '
+        "login.tailscale.com on 127.0.0.53:53: server misbehaving",
+        "control-unreachable",
+        "control/controlclient/auto.go v1.0 'c.logf(\"%s: %v\", msg, err)', the pre-noise URL",
+    ),
+    _e(
+        'control: TryLogin: Post "https://login.tailscale.com/machine/register": x509: certificate signed by '
+        "unknown authority",
+        "control-unreachable tls-intercepted",
+        "control/controlclient/auto.go v1.0-v1.2x",
+    ),
+    _e(
+        'control: [v1] TryLogin: Post "https://controlplane.tailscale.com/ts2021": tls: failed to verify certificate: '
+        "x509: certificate has expired or is not yet valid: current time 2020-01-01T00:00:05Z is before "
+        "2025-06-01T00:00:00Z",
+        "control-unreachable clock-skew",
+        "control/controlhttp (Noise over HTTPS), v1.32+",
+    ),
+    _e(
+        'control: [v1] TryLogin: register request: Post "https://controlplane.tailscale.com/machine/register": '
+        "unexpected EOF",
+        "control-unreachable",
+        "control/controlclient/direct.go 'register request: %w'",
+    ),
+    _e("Received error: register request: http 500: internal error", "control-unreachable", "direct.go, a 5xx"),
+    _e(
+        "Received error: register request: http 403: machine key not authorized",
+        "login-required",
+        "direct.go, a 4xx: control answered",
+    ),
+    _e(
+        "Received error: invalid key: unable to validate API key",
+        "login-required",
+        "ipn/ipnlocal/local.go over direct.go's RegisterResponse.Error",
+    ),
+    _e(
+        "Received error: PollNetMap: initial fetch failed 404: node not found",
+        "login-required",
+        "direct.go 'initial fetch failed %d: %.200s' (the node was deleted)",
+    ),
+    _e(
+        "control: RegisterReq: got response; nodeKeyExpired=true, machineAuthorized=true; authURL=false",
+        "login-required",
+        "direct.go RegisterReq: got response",
+    ),
+    _e("control: server reports new node key [Ab1Cd] has expired", "login-required", "direct.go v1.0+"),
+    _e("control: Old key expired -> regen=true", "login-required", "direct.go v1.0+"),
+    _e("control: [v1] authRoutine: state:not-authenticated; goal=nil", "login-required", "auto.go v1.0-v1.4x"),
+    _e("control: [v1] authRoutine: loggedIn=false; goal=nil paused=false", "login-required", "auto.go v1.5x+"),
+    _e("control: mapRoutine: state:synchronized", "none", "auto.go v1.0-v1.4x"),
+    _e("control: [v1] mapRoutine: netmap received: loggedIn=true inMapPoll=true", "none", "auto.go v1.5x+"),
+    _e("control: doLogin(regen=false, hasUrl=false)", "none", "direct.go"),
+    # ------------------------------------------------------------- containerboot (operator-managed proxies)
+    _e(
+        "boot: 2025/07/01 10:00:00 Auth key failed to authenticate (may be expired or single-use), disconnecting "
+        "from control and requesting new key from operator",
+        "login-required",
+        "cmd/containerboot/main.go, 2025+",
+    ),
+    _e(
+        (
+            "Auth key failed to authenticate (may be expired or single-use), disconnecting from control and "
+            "requesting new key from operator",
+            "Switching ipn state Starting -> Running (WantRunning=true, nm=true)",
+        ),
+        "none",
+        "cmd/containerboot: the operator's new key worked",
+    ),
+    # ---------------------------------------------------------------------- DERP, more wordings (v1.0+)
+    _e(
+        "magicsock: [0xc000a2c000] derp.Recv(derp-2): derp.Recv: unexpectedly large frame of 1414811695 bytes returned",
+        "derp-unreachable",
+        "derp/derp_client.go (an HTTP answer where a DERP frame should be: a proxy in the way), repeated",
+    ),
+    _e("derphttp.Client.Connect: connecting to derp-2 (sfo)", "none", "derp/derphttp/derphttp_client.go"),
+    _e("magicsock: home is now derp-2 (sfo)", "none", "wgengine/magicsock/derp.go"),
+    _e("magicsock: DERP packet from unknown key: [Ab1Cd]", "none", "wgengine/magicsock v1.0-v1.2x"),
+    _e("magicsock: derp route for [Ab1Cd] set to derp-2 (shared home)", "none", "wgengine/magicsock/derp.go"),
+    _e(
+        "magicsock: Rebind ignoring IPv6 bind failure: listen udp6 :41641: socket: address family not supported by "
+        "protocol",
+        "none",
+        "wgengine/magicsock/magicsock.go (no IPv6 on the host)",
+    ),
+    _e(
+        "Receive func ReceiveIPv4 exiting with error: *net.OpError, read udp4 0.0.0.0:41641: use of closed network "
+        "connection",
+        "none",
+        "wgengine/magicsock/magicsock.go (a rebind closing the socket)",
+    ),
+    _e(
+        "wg: [Ab1Cd] - Handshake did not complete after 5 seconds, retrying (try 3)",
+        "peer-unreachable",
+        "wireguard-go under wglog, v1.4+",
+    ),
+    _e(
+        "peerapi: failed to do peerAPI listen, harmless (netstack available) but error was: listen tcp4 "
+        "100.64.0.1:0: bind: cannot assign requested address",
+        "none",
+        "ipn/ipnlocal/peerapi.go",
+    ),
+    # ------------------------------------------------------------------------------- tailnet lock, more
+    _e(
+        "initTKALocked: opening tailchonk: open /var/lib/tailscale/tka: permission denied",
+        "tailnet-lock-sync-failed state-unwritable",
+        "ipn/ipnlocal/tailnet-lock.go (its state directory is not writable)",
+    ),
+    _e("[v1] TKA sync error: tkaSyncIfNeeded: no node key in prefs", "none", "not logged in yet (not a lock failure)"),
+    _e('health("dns-os"): error: getting OS base config is not supported', "dns-config-failed", "v1.2x-v1.66"),
+    _e('health("router"): error: setting up netfilter: exit status 4', "firewall-failed", "v1.14-v1.66"),
     # ------------------------------------------------------------------------------------- logtail / update
     _e(
         'logtail: upload: log upload of 4021 bytes compressed failed: Post "https://log.tailscale.com/c/tailnode.log.'
         'tailscale.io/abc": dial tcp: lookup log.tailscale.com: no such host',
         "log-upload-failing",
         "logtail/logtail.go 'log upload of %d bytes %s failed: %v'",
+    ),
+    _e(
+        'logtail: dial "log.tailscale.io:443" failed: dial tcp: lookup log.tailscale.io on 127.0.0.11:53: no such host '
+        "(in 3ms), trying bootstrap...",
+        "log-upload-failing",
+        "logtail/logtail.go v1.0-v1.3x",
+    ),
+    _e(
+        "logtail: upload: log upload of 12345 bytes compressed failed 429: rate limited",
+        "log-upload-failing",
+        "logtail/logtail.go 'log upload of %d bytes %s failed %d: %s'",
     ),
     _e(
         "c2n: update command failed: exit status 1, output: apt-get update failed: exit status 100; output:\nErr:1 "

@@ -210,7 +210,13 @@ _CONTROL_OK = re.compile(
 # The node is waiting for a person to log in: an auth URL was handed out, an interactive login or a
 # re-authentication started (a new node key), or login attempts back off. Cleared by a later Running/Starting
 # state or a completed login.
-_LOGIN_PENDING = re.compile(r"Received auth URL|AuthURL is |popBrowserAuthNow|authURL=true")
+# containerboot of an operator-managed proxy (cmd/containerboot, 2025 on) seeing its auth key refused ("Auth key failed
+# to authenticate (may be expired or single-use), disconnecting from control and requesting new key from operator"):
+# not logged in until the operator's new key works (a later Running clears it).
+_LOGIN_PENDING = re.compile(
+    r"Received auth URL|AuthURL is |popBrowserAuthNow|authURL=true"
+    r"|Auth key failed to authenticate \(may be expired or single-use\)"
+)
 # A login attempt under way (a new node key, an interactive login, retries backing off): a person must log in
 # once control answers, but while control is unreachable that is why no login can happen (fold.py).
 _LOGIN_ATTEMPT = re.compile(
@@ -1075,7 +1081,16 @@ _LOCAL_TARGET = re.compile(
 _DIAL_REFUSED = re.compile(r"connection\s+(?:was\s+)?refused")
 
 
+# serve's TCP forwarder (`tailscale serve --tcp`, a TCP service: ipn/ipnlocal/serve.go since v1.3x, "localbackend:
+# failed to TCP proxy port %v (from %v) to %s: %v") dialling the backend its serve config names: whatever the host,
+# it is the serve backend that does not answer (a unix socket backend too).
+_SERVE_TCP_FORWARD = re.compile(r"localbackend: failed to TCP proxy port \d+ \(from \S+\) to (?P<target>\S+?): \S")
+
+
 def _serve(message: str) -> Iterator[Event]:
+    if (forward := _SERVE_TCP_FORWARD.search(message)) is not None:
+        yield Raise("serve-backend-unreachable", forward.group("target"), message[forward.start() :])
+        return
     if (down := _SERVE_BACKEND.search(message)) is not None:
         target = down.group("target") or down.group("target2") or down.group("target3") or "backend"
         detail = message[down.start() :]
@@ -1456,7 +1471,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ("Handshake did not complete", "Received handshake response", "Sending handshake initiation"),
         _wireguard,
     ),
-    Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial"), _serve),
+    Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial", "TCP proxy port"), _serve),
     Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
     Recogniser(
         "crash",
