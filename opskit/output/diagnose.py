@@ -310,6 +310,14 @@ def daemon_log_json(label: str, log: DaemonLogReport) -> dict[str, Any]:
     }
 
 
+def _log_peer_path(peer: LogPeer) -> str:
+    """A peer relay's endpoint carries its virtual network ID (magicsock epAddr "203.0.113.9:7777:vni:12", v1.8x+):
+    the path goes through a peer relay, not straight to the peer."""
+    if peer.endpoint:
+        return "peer-relay" if ":vni:" in peer.endpoint else "direct"
+    return "derp" if peer.derp_region else "unknown"
+
+
 def _log_peer_json(label: str, peer: LogPeer) -> dict[str, Any]:
     return {
         "label": label,
@@ -318,7 +326,7 @@ def _log_peer_json(label: str, peer: LogPeer) -> dict[str, Any]:
         "ip": None,
         "os": None,
         "self": False,
-        "path": "direct" if peer.endpoint else "derp" if peer.derp_region else "unknown",
+        "path": _log_peer_path(peer),
         "endpoint": peer.endpoint,
         "derp": region(peer.derp_region) if peer.derp_region not in (None, "?") and not peer.endpoint else None,
         "tx": None,

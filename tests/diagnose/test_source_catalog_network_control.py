@@ -797,6 +797,86 @@ CATALOG: list[Entry] = [
 ]
 
 
+# The node facts a log gives: message(s) → {fact: value} ("peers": (name, path, endpoint) of each peer seen).
+FactEntry = tuple[tuple[str, ...], dict[str, Any], str]
+FACT_CATALOG: list[FactEntry] = [
+    (
+        ('Program starting: v1.80.0-t1234abcd-g5678, Go 1.23.4: []string{"/usr/sbin/tailscaled"}',),
+        {"version": "1.80.0"},
+        "logpolicy/logpolicy.go 'Program starting: v%v, Go %v: %#v', v1.0+",
+    ),
+    (
+        ('Program starting: v1.0.1-t3c4d5e6f7, Go 1.14.4: []string{"/usr/sbin/tailscaled", "--port=41641"}',),
+        {"version": "1.0.1"},
+        "logpolicy/logpolicy.go v1.0",
+    ),
+    (
+        ("Switching ipn state Starting -> Running (WantRunning=true)",),
+        {"state": "Running"},
+        "ipn/local.go v1.0-v1.2 (no nm=)",
+    ),
+    (
+        ("Switching ipn state NoState -> NeedsLogin (WantRunning=true, nm=false)",),
+        {"state": "NeedsLogin"},
+        "ipn/ipnlocal/local.go",
+    ),
+    (("magicsock: home is now derp-2 (sfo)",), {"home_derp": "2"}, "wgengine/magicsock/derp.go"),
+    (
+        (
+            "netcheck: report: udp=true v6=false mapvarydest=false hair=false portmap=? v4a=203.0.113.7:41641 derp=9 "
+            "derpdist=9v4:20ms",
+        ),
+        {"home_derp": "9"},
+        "net/netcheck v1.0-v1.3x (report line without [v1])",
+    ),
+    (
+        ('wgengine.NewUserspaceEngine(tun "userspace-networking") ...',),
+        {"userspace": True},
+        "cmd/tailscaled tryEngine",
+    ),
+    (
+        ('Starting userspace wireguard engine with tun device "tailscale0"',),
+        {"userspace": False},
+        "wgengine/userspace.go before v1.6",
+    ),
+    (
+        ("magicsock: disco: node [Xy9Zz] d:0123456789abcdef now using 198.51.100.7:41641 mtu=1360 tx=abcdef012345",),
+        {"peers": [("Xy9Zz", "direct", "198.51.100.7:41641")]},
+        "wgengine/magicsock/endpoint.go",
+    ),
+    (
+        ("magicsock: disco: node [Ab1Cd] d:0123456789abcdef now using 203.0.113.9:7777:vni:12 mtu=1280",),
+        {"peers": [("Ab1Cd", "peer-relay", "203.0.113.9:7777:vni:12")]},
+        "wgengine/magicsock/endpoint.go, a peer relay's epAddr (v1.86+)",
+    ),
+    (
+        ("magicsock: disco: node [Xy9Zz] d:0123456789abcdef now using 198.51.100.7:41641",),
+        {"peers": [("Xy9Zz", "direct", "198.51.100.7:41641")]},
+        "wgengine/magicsock v1.2x-v1.5x (no mtu=)",
+    ),
+]
+
+
+def _facts(prefix: str, messages: tuple[str, ...]) -> dict[str, Any]:
+    document: dict[str, Any] = run_json(_paste(prefix, messages))
+    (log,) = document["daemon_logs"]
+    return {
+        "version": log["version"],
+        "state": log["state"],
+        "home_derp": (log["home_derp"] or {}).get("id"),
+        "userspace": log["userspace"],
+        "peers": [(peer["name"], peer["path"], peer["endpoint"]) for peer in document["peers"]],
+    }
+
+
+@pytest.mark.parametrize(("prefix", "entry"), [pytest.param(p, e, id=f"{i:02d}") for i, e in enumerate(FACT_CATALOG)
+                                                for p in PREFIXES[1:3]])  # fmt: skip
+def test_each_catalog_message_gives_its_node_fact(prefix: str, entry: FactEntry) -> None:
+    messages, expected, source = entry
+    facts = _facts(prefix, messages)
+    assert {name: facts[name] for name in expected} == expected, source
+
+
 def _paste(prefix: str, messages: tuple[str, ...]) -> str:
     lines = [prefix.format(msg="logtail started")]
     for message in messages:
