@@ -755,6 +755,46 @@ CATALOG: list[Entry] = [
     _e("[v1] TKA sync error: tkaSyncIfNeeded: no node key in prefs", "none", "not logged in yet (not a lock failure)"),
     _e('health("dns-os"): error: getting OS base config is not supported', "dns-config-failed", "v1.2x-v1.66"),
     _e('health("router"): error: setting up netfilter: exit status 4', "firewall-failed", "v1.14-v1.66"),
+    # ------------------------------------------------------------ ipn/ipnlocal: state saved, routine errors
+    _e(
+        "failed to save updated and reconciled prefs (but still using updated prefs in memory): open "
+        "/var/lib/tailscale/tailscaled.state.tmp: read-only file system",
+        "state-unwritable",
+        "ipn/ipnlocal/local.go v1.5x+",
+    ),
+    _e(
+        "Failed to save new controlclient state: open /var/lib/tailscale/tailscaled.state.tmp: no space left on device",
+        "state-unwritable",
+        "ipn/ipnlocal/local.go v1.0+",
+    ),
+    _e(
+        "error writing machine key to store: open /var/lib/tailscale/tailscaled.state: permission denied",
+        "state-unwritable",
+        "ipn/ipnlocal/local.go",
+    ),
+    _e("wgengine status error: engine closing; no status", "none", "ipn/ipnlocal/local.go (shutting down)"),
+    _e("Reconfig(down): wgengine: Reconfig: wgdev.Reconfig: engine closing", "none", "ipn/ipnlocal (shutting down)"),
+    _e(
+        "failed to log out ephemeral node on shutdown after 5s: context deadline exceeded",
+        "none",
+        "ipn/ipnlocal/local.go (the node is going away anyway)",
+    ),
+    _e(
+        '[unexpected] peerapi listen("100.101.102.103") error: listen tcp4 100.101.102.103:0: bind: cannot assign '
+        "requested address",
+        "none",
+        "ipn/ipnlocal/local.go (retried once the address is up)",
+    ),
+    _e(
+        "magicsock: disco: failed to send ping to 192.168.1.20:41641 [Ab1Cd]: sendto: operation not permitted",
+        "none",
+        "wgengine/magicsock 'disco: failed to send %v to %v %s: %v' (one candidate path)",
+    ),
+    _e(
+        "magicsock: disco: failed to send call-me-maybe to 127.3.3.40:2 [Ab1Cd]: derp.Send: connection closed",
+        "none",
+        "wgengine/magicsock (a DERP connection being replaced)",
+    ),
     # ------------------------------------------------------------------------------------- logtail / update
     _e(
         'logtail: upload: log upload of 4021 bytes compressed failed: Post "https://log.tailscale.com/c/tailnode.log.'
