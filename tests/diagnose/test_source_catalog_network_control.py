@@ -353,6 +353,11 @@ CATALOG: list[Entry] = [
         "health:wantrunning-false",
         "health/health.go v1.14-v1.66",
     ),
+    _e(
+        'health("overall"): error: multiple errors: not in map poll; no DERP home',
+        "control-unreachable derp-unreachable",
+        "the same, folded onto one line",
+    ),
     _e('health("tailnet-lock"): error: tka sync: fetching bootstrap: EOF', "tailnet-lock-sync-failed", "v1.30-v1.66"),
     _e('health("dns-manager"): error: getting OS base config is not supported', "dns-config-failed", "v1.40-v1.66"),
     _e(
@@ -915,6 +920,18 @@ def test_each_catalog_message_gives_its_node_fact(prefix: str, entry: FactEntry)
     messages, expected, source = entry
     facts = _facts(prefix, messages)
     assert {name: facts[name] for name in expected} == expected, source
+
+
+# health/health.go v1.14-v1.66 over util/multierr: "multiple errors:" then "\n\t<err>" per check. A journal or
+# syslog prefixes every line of it; each check is read.
+MULTI_LINE_OVERALL = ('health("overall"): error: multiple errors:', "\tnot in map poll", "\tno udp4 bind")
+
+
+@pytest.mark.parametrize("prefix", [PREFIXES[1], PREFIXES[5], PREFIXES[7]])
+def test_a_multi_line_overall_health_error_under_a_journal_prefix_reads_each_check(prefix: str) -> None:
+    kinds, exit_code = _read(prefix, MULTI_LINE_OVERALL)
+    assert kinds == {"control-unreachable", "port-in-use"}
+    assert exit_code == 1
 
 
 def _paste(prefix: str, messages: tuple[str, ...]) -> str:

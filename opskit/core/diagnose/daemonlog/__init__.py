@@ -28,6 +28,8 @@ from opskit.core.diagnose.daemonlog.events import (
     is_auth_key_mint_error,
     is_dump_line,
     is_dump_request,
+    is_overall_errors_head,
+    is_overall_errors_part,
 )
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
@@ -531,9 +533,20 @@ def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterato
     pairs = list(zip(lines, messages, strict=True))
     if is_newest_first([when_of(line.text) for line in lines]):
         pairs.reverse()  # a newest-first log page: what still holds is what its top lines say
-    for line, message in pairs:
-        for event in events_of(message.text):
+    at = 0
+    while at < len(pairs):
+        line, message = pairs[at]
+        text = message.text
+        if is_overall_errors_head(text):
+            # the checks of a multi-line overall health error, each on a line (and prefix) of its own
+            parts = []
+            while at + 1 < len(pairs) and is_overall_errors_part(pairs[at + 1][1].text):
+                at += 1
+                parts.append(pairs[at][1].text.strip())
+            text = f"{text.rstrip()} {'; '.join(parts)}" if parts else text
+        for event in events_of(text):
             yield line, event
+        at += 1
 
 
 # magicsock choosing its home relay ("magicsock: home is now derp-4 (fra)") opens a connection to it at once:

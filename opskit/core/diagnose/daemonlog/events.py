@@ -421,6 +421,20 @@ _OVERALL_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _OVERALL_SPLIT = re.compile(r"^multiple errors:\s*|\s*(?:\n\t|; )\s*")
+# A journal or syslog gives each line of that multi-line error its own prefix: the head ends at "multiple errors:",
+# and the checks follow as messages of their own (daemonlog._events joins them back).
+_OVERALL_HEAD = re.compile(r'^health\("?overall"?\): error: multiple errors:\s*$')
+
+
+def is_overall_errors_head(message: str) -> bool:
+    """The first line of the v1.14-v1.66 overall health error when it joins several checks (one per line after)."""
+    return message.startswith("health(") and _OVERALL_HEAD.match(message) is not None
+
+
+def is_overall_errors_part(message: str) -> bool:
+    """One check's error as the overall health error lists it ("not in map poll", "no udp4 bind", …)."""
+    part = message.strip()
+    return any(words.search(part) for words, name in _OVERALL_PARTS if name)
 
 
 def _health_kind(name: str, message: str) -> tuple[str, str]:
