@@ -476,6 +476,17 @@ CATALOG: list[Entry] = [
         "tsnet/tsnet.go 'tsnet.Up: backend: %s' (ErrMessage), v1.36+",
     ),
     _e(
+        "tsnet.Up: backend: requested tags [tag:web] are invalid or not permitted",
+        "tags-not-permitted",
+        "tsnet/tsnet.go over control's RegisterResponse.Error (the app's refusal)",
+    ),
+    _e(
+        'tsnet.Up: backend: fetch control key: Get "https://controlplane.tailscale.com/key?v=88": dial tcp '
+        "192.200.0.109:443: i/o timeout",
+        "control-unreachable",
+        "tsnet/tsnet.go: control not reached (a network failure, no refusal)",
+    ),
+    _e(
         "To start this tsnet server, restart with TS_AUTHKEY set, or go to: https://login.tailscale.com/a/1a2b3c",
         "login-required",
         "tsnet/tsnet.go v1.36+",
