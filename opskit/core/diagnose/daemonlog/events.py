@@ -480,6 +480,12 @@ _DNS_CONFIG = re.compile(
     r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d|"
     r"failed to configure (?:systemd-)?resolved|error restarting resolved|Error deleting NRPT|"
     r"resolv\.conf[^:]*: .*(?:failed|invalid argument|denied|read-only)|(?:replacing|writing) resolv\.conf failed"
+    # the OS configurator that cannot be made or reached at all (net/dns, host-integration catalog): the engine
+    # failing on it ("dns.NewOSConfigurator: %w", a build without that mode "tailscaled was built without DNS %q
+    # support"), resolved's D-Bus connection failing ("dns: dbus connection error: %v"), Windows too old for the
+    # NRPT split DNS it was given ("Split DNS unsupported on this Windows version")
+    r"|dns\.NewOSConfigurator: \S|tailscaled was built without DNS \S+ support|^dns: dbus connection error: \S"
+    r"|Split DNS unsupported on this Windows version"
 )
 _DNS_HARMLESS = (
     "resolvedIsActuallyResolver",
@@ -520,6 +526,9 @@ _TUN = re.compile(
     # without tailscaled's "[Wintun] " tag in front: the adapter cannot be created, set up or opened
     r"|^(?:\[Wintun\] )?(?:Failed to|Timed out waiting for|Unable to) [^:]*"
     r"(?:adapter|device|driver|[Ww]intun)[^:]*: .*\(Code 0x[0-9A-Fa-f]{8}\)$"
+    # Windows: the Wintun adapter never came up (net/tstun/ifstatus_windows.go, v1.6-: "timeout waiting %v for TUN
+    # interface to come up", returned as "timeout waiting for TUN interface to come up")
+    r"|timeout waiting (?:\S+ )?for TUN interface to come up"
 )
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
@@ -600,6 +609,9 @@ _FIREWALL = re.compile(
     # failing is the TUN device that cannot be brought up: _TUN.)
     r'|running "ip (?:-[46] )?(?:rule|route|addr(?:ess)?) [^"]*" failed: |listing ip rules: \S'
     r"|\brouter\.(?:Up|Set\(nil\)): \S"
+    # Windows v1.12-: the firewall subprocess (tailscaled /firewall, cmd/tailscaled/tailscaled_windows.go) exits on
+    # "failed to enable firewall: %v" and "failed to update routes (%v)"
+    r"|^failed to enable firewall: \S|^failed to update routes \("
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
@@ -611,6 +623,9 @@ _FIREWALL_HARMLESS = (
     "continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6", "ip command fwmask support",
     "filtering is not supported on this host", "detect iptables rule:", "detect nftables rule:",
     "falling back to nftables",
+    # a route already gone when deleted (router_linux.go), routes kept as they were when merging them fails
+    # (consolidating_router.go)
+    "ignoring error", "keeping existing routes",
 )  # fmt: skip
 
 
@@ -663,7 +678,9 @@ _STATE_STORE = re.compile(
     r"(?:store\.New|StateStore|WriteState|state (?:store|file|directory)|creating state directory|tailscaled\.state|"
     r"/var/lib/tailscale|server-state\.conf)[^\n]*?(?:permission denied|operation not permitted|read-only file system|"
     r"no space left on device|Access is denied)|state store is unhealthy|[Ff]ailed to save new controlclient state|"
-    r"error writing machine key to store|kube ?store: (?:error|failed)|"
+    r"error writing machine key to store|kube ?store: (?:error|failed)(?! creating (?:tailscaled state (?:update )?)?Event)|"
+    # cmd/tailscaled cannot create the --statedir it was given (v1.20-: "failed to create state directory: %v")
+    r"failed to create state directory: \S|"
     # cmd/tailscaled: store.New failing at all is the state store that cannot be opened ("store.New: %w" when the
     # daemon exits on it, "store.New failed: %v; starting with in-memory store with a health warning" since the
     # state-store-health warnable): a directory it cannot create, a state file it cannot parse, a TPM-sealed one
@@ -1077,6 +1094,11 @@ _CRASH = re.compile(
     r"^--statedir \(or at least --state\) is required|^--bird-socket is not supported on |^ipnserver\.Run: |"
     r"^(?:HTTP proxy|SOCKS5 server) exited: |failed to start netstack: |^LocalBackend\.Start: |"
     r"wgengine has been closed; shutting down|"
+    # cmd/tailscaled's other fatal exits (host-integration catalog): its debug listener ("debug server: %v", v1.16-),
+    # Windows' service check and network monitor ("svc.IsWindowsService failed: %v", "Could not create netMon: %v"),
+    # a flag this OS does not support ("--encrypt-state is not supported on %s", v1.86-)
+    r"^debug server: \S|^svc\.IsWindowsService failed: |^Could not create netMon: |"
+    r"^--(?:encrypt-state|hardware-attestation) is not supported on |"
     # Go's flag package refusing tailscaled's command line: after the error it prints "Usage of …tailscaled:"
     # and exits 2 (the CLI's own usage text reads "USAGE", so this is the daemon)
     r"^Usage of (?:.*[/\\])?tailscaled(?:\.exe)?:$|"
@@ -1149,7 +1171,9 @@ _EXEC_FAILED = re.compile(
     r"status=203/EXEC|Failed at step EXEC spawning |"
     r"(?:Failed to execute|Unable to locate executable|Failed to locate executable) [^:]*tailscale|"
     r"tailscale\S*: (?:[Ee]xec format error|cannot execute binary file)|"
-    r"exec: \"?\S*tailscaled\"?: executable file not found"
+    r"exec: \"?\S*tailscaled\"?: executable file not found|"
+    # the Windows service starting its tailscaled subprocess (cmd/tailscaled/tailscaled_windows.go babysitProc)
+    r"^starting subprocess failed: \S"
 )
 # Another service supervisor's verdict that the tailscale service (its process, container or extension) ended with an
 # error, as systemd's "Main process exited, code=exited, status=1/FAILURE" says it; repeated, a restart loop:
@@ -1373,6 +1397,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "getipif",
             'running "ip ',
             "ip rules",
+            "firewall",
         ),
         _router,
     ),
@@ -1440,6 +1465,10 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "pprof.",
             "Stack(",
             "GoroutineDump",
+            "debug server: ",
+            "IsWindowsService",
+            "netMon",
+            "subprocess failed",
         ),
         _crash,
     ),  # fmt: skip

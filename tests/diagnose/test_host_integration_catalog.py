@@ -1,0 +1,240 @@
+"""The host-integration catalog: tailscaled's log messages from the subsystems that set the node up on its OS
+(wgengine/router + osrouter, util/linuxfw, net/tstun, wgengine/netstack, net/dns and its OS configurators,
+ipn/store + feature/tpm + logpolicy, cmd/tailscaled's own start-up and fatal exits), read from Tailscale's
+source (tailscale/tailscale at de9ec7ee2, 2026-08-22, and the tags back to v1.0) before anyone pasted them.
+
+Each entry is one message as tailscaled logs it, with realistic values, the issue an expert reads from it
+("none": a routine line that must raise nothing) and where it comes from (file:line at HEAD or the tag, and
+the versions that print that wording). Every entry is read under the prefixes people paste it with (journald,
+a Go log stamp, a container's stamp, the Windows service log, syslog) after one healthy line.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.diagnose.test_daemon_log import _kinds, _log
+
+# the prefixes the catalog is read under: journald, a bare Go log stamp, a container runtime's stamp before
+# Go's, the Windows service log's RFC 3339 stamp, OpenWrt's syslog with Go's stamp inside
+HOST_PREFIXES = (
+    "Nov 13 02:07:34 host tailscaled[11844]: {msg}",
+    "2024/01/12 10:41:06 {msg}",
+    "2024-04-30T03:52:44.875476938-04:00 2024/04/30 07:52:44 {msg}",
+    "2021-06-15T16:01:48.840-07:00: {msg}",
+    "Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]: 2024/10/17 10:02:08 {msg}",
+)
+HEALTHY_FIRST = "magicsock: derp-4 connected; connGen=1"
+
+_IPT = "running [/usr/sbin/iptables -t filter -N ts-input --wait]: exit status 4: iptables v1.8.7 (nf_tables)"
+_IPT_ERR = f"{_IPT}: Could not fetch rule set generation id: Permission denied (you must be root)"
+
+# (message, expected kind or "none", source and versions)
+CATALOG: tuple[tuple[str, str, str], ...] = (
+    # ------------------------------------------------------------------ wgengine/router, util/linuxfw (Linux)
+    (f"router: setting netfilter mode: could not set up netfilter: {_IPT_ERR}", "firewall-failed",
+     "router_linux.go setNetfilterMode, v1.0-"),
+    (f"wgengine: Reconfig: router config failed (setting up netfilter: {_IPT_ERR}); continuing to DNS config so "
+     "name resolution still works", "firewall-failed", "wgengine/userspace.go:908, v1.92- (#20488)"),
+    ('wgengine.NewUserspaceEngine(tun "tailscale0") error: creating router: could not create new netfilter: '
+     "netlink receive: operation not permitted", "firewall-failed", "cmd/tailscaled/tailscaled.go:856, v1.50-"),
+    ('wgengine.NewUserspaceEngine(tun "tailscale0") error: router.Up: setting netfilter mode: exit status 1',
+     "firewall-failed", "wgengine/userspace.go:557, v1.24-"),
+    ("router: route add failed: route add 100.100.100.100/32 dev tailscale0 table 52: file exists", "firewall-failed",
+     "router_linux.go:1880 '%s add failed', v1.0-"),
+    ("router: addr add failed: addr add 100.101.102.103/32 dev tailscale0: permission denied", "firewall-failed",
+     "router_linux.go:1880, v1.0-"),
+    ("router: error querying IP rules (does kernel have IP_MULTIPLE_TABLES?): operation not supported",
+     "firewall-failed", "router_linux.go:161, v1.18- (2021-11)"),
+    ("router: THROW ERROR adding 10.0.0.0/8: &errors.errorString{s:\"operation not supported\"}", "firewall-failed",
+     "router_linux.go:1228, v1.18- (2021-10)"),
+    ("router: updateMagicsockPort(port=41641, network=udp4) failed: running [/usr/sbin/iptables -t filter -A "
+     "ts-input -p udp --dport 41641 -j ACCEPT --wait]: exit status 4", "firewall-failed",
+     "router_linux.go:152, v1.90- (2025-10)"),
+    ('running "ip -6 rule add pref 5210 fwmark 0x80000/0xff0000 table main" failed: exit status 2\n'
+     "RTNETLINK answers: Address family not supported by protocol", "firewall-failed",
+     "wgengine/router/runner.go, v1.0-v1.20"),
+    ("router: netfilter running in iptables mode v6 = true, v6filter = true, v6nat = true", "none",
+     "util/linuxfw/iptables.go:112, v1.52-"),
+    ("router: netfilter running in nftables mode, v6 = true", "none", "util/linuxfw/nftables_runner.go:684, v1.52-"),
+    ('router: iptables not found: exec: "iptables": executable file not found in $PATH; falling back to nftables',
+     "none", "util/linuxfw/detector.go:50, v1.52-"),
+    ('router: disabling tunneled IPv6 due to missing ip6tables: exec: "ip6tables": executable file not found in '
+     "$PATH", "none", "util/linuxfw/iptables.go:103, v1.0-"),
+    ("router: ip6tables filtering is not supported on this host: running [/usr/sbin/ip6tables -S --wait]: exit "
+     "status 3", "none", "util/linuxfw/iptables.go:135, v1.52-"),
+    ("router: failed to delete legacy rule, continuing anyway: exit status 1", "none", "router_linux.go, v1.0-v1.50"),
+    ("router: consolidateRoutes failed, keeping existing routes: invalid prefix", "none",
+     "wgengine/router/consolidating_router.go:45, v1.80-"),
+    ("router: warning: tried to delete route 10.0.0.0/8 but it was already gone; ignoring error", "none",
+     "router_linux.go:1329, v1.0-"),
+    ("router: sysctl(net.ipv4.conf.tailscale0.rp_filter=2): ok", "none", "router_linux.go:1404"),
+    ("router: linuxfw: clear iptables: exit status 1", "none", "util/linuxfw/iptables.go:192, v1.52-"),
+    ("router: cleanup: did not find default chain: no such file or directory", "none",
+     "util/linuxfw/nftables_runner.go:2395, v1.52-"),
+    # ---------------------------------------------------------------- BSD / OpenBSD routers (ifconfig, route)
+    ("router: running ifconfig failed: exit status 1\nifconfig: ioctl (SIOCAIFADDR): File exists",
+     "firewall-failed", "router_userspace_bsd.go:96, router_openbsd.go:68, v1.0-"),
+    ("router: addr add failed: [ifconfig tailscale0 inet 100.101.102.103/32 100.101.102.103] => exit status 1",
+     "firewall-failed", "router_userspace_bsd.go:148, v1.0-"),
+    ("router: route add failed: [route -q -n add -inet 100.64.0.0/10 -iface 100.101.102.103]: exit status 1",
+     "firewall-failed", "router_openbsd.go:152, v1.0-"),
+    ("router: failed to set up bypass rtable: sysctl: operation not permitted", "firewall-failed",
+     "router_openbsd.go:259, v1.90-"),
+    # ------------------------------------------------------------------------ Windows router and firewall
+    ("router: ConfigureInterface: getipif: Element not found.", "firewall-failed",
+     "router_windows.go:96, v1.6-"),
+    ("router: firewall: error adding Tailscale-In rule to allow 100.64.0.0/10: Access is denied.",
+     "firewall-failed", "router_windows.go:336, v1.0-"),
+    ("router: firewall: set failed: exit status 1", "firewall-failed", "router_windows.go:264, v1.0-"),
+    ("setroutes: syncRoutes: Element not found.", "firewall-failed", "ifconfig_windows.go:456, v1.0-"),
+    ("failed to enable firewall: The parameter is incorrect.", "firewall-failed",
+     "cmd/tailscaled/tailscaled_windows.go:375 (firewall subprocess), v1.12-"),
+    ("failed to update routes (The object already exists.)", "firewall-failed",
+     "cmd/tailscaled/tailscaled_windows.go:389, v1.12-"),
+    ("router: firewall: added Tailscale-In rule to allow 100.64.0.0/10 in 31.2ms", "none",
+     "router_windows.go:339, v1.0-"),
+    ("router: firewall: cleared Tailscale-In firewall rules in 71ms", "none", "router_windows.go:298, v1.0-"),
+    ("router: monitorDefaultRoutes done after 5.1ms", "none", "router_windows.go:79, v1.0-"),
+    # ------------------------------------------------------------------------------------- net/tstun
+    ('CreateTUN("tailscale0") failed; /dev/net/tun does not exist', "tun-unavailable", "net/tstun/tun.go, v1.0-"),
+    ("is CONFIG_TUN enabled in your kernel? `modprobe tun` failed with: modprobe: FATAL: Module tun not found in "
+     "directory /lib/modules/6.1.21-v8+", "tun-unavailable", "net/tstun/tun_linux.go:67, v1.0-"),
+    ("failed to create TUN device as non-root user; use 'sudo tailscaled', or run under launchd with 'sudo "
+     "tailscaled install-system-daemon'", "tun-unavailable", "net/tstun/tun_macos.go:20, v1.6-"),
+    ('failed to create TUN device "tailscale0"; try using tun device "utun" instead for automatic selection',
+     "tun-unavailable", "net/tstun/tun_macos.go:23, v1.6-"),
+    ("timeout waiting 10s for TUN interface to come up", "tun-unavailable",
+     "net/tstun/ifstatus_windows.go:105, v1.6-"),
+    ('wgengine.NewUserspaceEngine(tun "Tailscale") error: tstun.New("Tailscale"): Error creating interface: '
+     "Cannot create a file when that file already exists.", "tun-unavailable", "cmd/tailscaled/tailscaled.go:833"),
+    ('tailscaled: engine fetch error (try 3) in 1.2s (total 4.5s, sysUptime 12s): tstun.New("Tailscale"): '
+     "Error creating interface: The system cannot find the file specified.", "tun-unavailable",
+     "cmd/tailscaled/tailscaled_windows.go, v1.8-v1.34"),
+    ("tun: unbound stale interface tailscale0", "none", "net/tstun/tun.go:120"),
+    ("TUN interface is up after 312ms", "none", "net/tstun/ifstatus_windows.go:92, v1.6-"),
+    ("Linux kernel version: 6.1.21-v8+", "none", "net/tstun/tun_linux.go"),
+    # ----------------------------------------------------------------------------- wgengine/netstack
+    ("netstack: could not connect to local backend server at 10.0.0.5:22: dial tcp 10.0.0.5:22: connect: no "
+     "route to host", "netstack-forward-unreachable", "wgengine/netstack/netstack.go:1784, v1.60-"),
+    ("netstack: could not connect to local server at 192.168.1.20:443: dial tcp 192.168.1.20:443: connect: "
+     "connection refused", "destination-refused", "wgengine/netstack/netstack.go, v1.2-v1.58"),
+    ('wgengine.NewUserspaceEngine(tun "userspace-networking") ...', "none", "cmd/tailscaled/tailscaled.go:758"),
+    ("failed to start netstack: could not create netstack NIC: duplicate nic id", "crash",
+     "cmd/tailscaled/tailscaled.go:736, v1.4-"),
+    # ------------------------------------------------------------------- net/dns: OS configurators
+    ("dns: error setting DNS config: setLinkDNS: Unit dbus-org.freedesktop.resolve1.service not found.",
+     "dns-config-failed", "net/dns/manager.go:119, v1.94- (2025-12)"),
+    ("dns: failed to configure resolved: setLinkDNS: The name org.freedesktop.resolve1 was not provided by any "
+     ".service files", "dns-config-failed", "net/dns/resolved.go:119, v1.40-"),
+    ("failed to configure systemd-resolved: dbus: connection closed by user", "dns-config-failed",
+     "net/dns/resolved.go:252, v1.8-"),
+    ("dns: dbus connection error: dial unix /var/run/dbus/system_bus_socket: connect: no such file or directory",
+     "dns-config-failed", "net/dns/resolved.go:145, v1.30-"),
+    ("dns: restart of systemd-resolved failed: exit status 1", "dns-config-failed",
+     "net/dns/direct.go:612, v1.20-"),
+    ("dns: error restarting resolved after 2.5s: exit status 5", "dns-config-failed", "net/dns/direct.go:434"),
+    ("dns: error running command resolvconf -m 0 -x -a tailscale stderr=\"resolvconf: signature mismatch: "
+     "/etc/resolv.conf\" exitCode=1: exit status 1", "dns-config-failed", "net/dns/openresolv.go:39, v1.62-"),
+    ("wgengine: error setting DNS config after major link change: running resolvconf -m 0 -x -a tailscale: "
+     "exit status 1", "dns-config-failed", "wgengine/userspace.go:1187, v1.12-"),
+    ('wgengine.NewUserspaceEngine(tun "tailscale0") error: dns.NewOSConfigurator: tailscaled was built without '
+     'DNS "resolved" support', "dns-config-failed", "cmd/tailscaled/tailscaled.go:863 + net/dns/manager_linux.go"
+     ":109, v1.88-"),
+    ("dns: Error deleting NRPT rule key \"{6ee2b6a4-2c3f-4f10-9ad6-2f6d4d0a1b2c}\": Access is denied.",
+     "dns-config-failed", "net/dns/nrpt_windows.go:170, v1.14-"),
+    ("dns: Split DNS unsupported on this Windows version", "dns-config-failed",
+     "net/dns/manager_windows.go:174, v1.26-"),
+    ("dns: resolvedIsActuallyResolver error: resolv.conf doesn't point to systemd-resolved; points to "
+     "[192.168.1.1]", "none", "net/dns/manager_linux.go:198, v1.10-"),
+    ("dns: ResolvConfMode error: reading /etc/resolv.conf: open /etc/resolv.conf: no such file or directory",
+     "none", "net/dns/manager_linux.go:160"),
+    ('dns: rename of "/etc/resolv.conf" to "/etc/resolv.pre-tailscale-backup.conf" failed (invalid cross-device '
+     "link), falling back to copy+delete", "none", "net/dns/direct.go:291, v1.8-"),
+    ("dns: ignoring SetDNS permission error on Synology (Issue 4017); was: open /etc/resolv.conf: permission "
+     "denied", "none", "net/dns/direct.go:384, v1.24-"),
+    ("dns: Set: {DefaultResolvers:[] Routes:{} SearchDomains:[] Hosts:3}", "none", "net/dns/manager.go:192"),
+    ("dns: OScfg: {Nameservers:[100.100.100.100] SearchDomains:[tail1234.ts.net] MatchDomains:[]}", "none",
+     "net/dns/manager.go:207"),
+    ('dns: using "systemd-resolved" mode', "none", "net/dns/manager_linux.go"),
+    ("dns: nrptRuleDatabase using group policy: false, was false", "none", "net/dns/nrpt_windows.go:99, v1.26-"),
+    ("dns: ran ipconfig /flushdns in 212ms", "none", "net/dns/manager_windows.go:527"),
+    # ------------------------------------------------------------------- net/dns/resolver/forwarder.go
+    ("dns: resolver: forward: sendUDP: response code indicating server failure: 2", "dns-forward-failing",
+     "net/dns/resolver/forwarder.go:848, v1.30-"),
+    ("dns: resolver: forward: no upstream resolvers set, returning SERVFAIL", "dns-forward-failing",
+     "net/dns/resolver/forwarder.go:1248, v1.36-"),
+    ("dns: resolver: forward: ListenPacket failed: listen udp4 :0: socket: too many open files",
+     "dns-forward-failing", "net/dns/resolver/forwarder.go:908, v1.8-"),
+    ("dns: resolver: forward: DoH error from 45.90.28.0: Post \"https://dns.nextdns.io/abc123\": context deadline "
+     "exceeded", "dns-forward-failing", "net/dns/resolver/forwarder.go, v1.12-v1.24"),
+    ("tsdns: error: forward: dial udp 192.168.1.1:53: connect: network is unreachable", "dns-forward-failing",
+     "wgengine/userspace.go, v1.0-v1.4"),
+    # --------------------------------------------------------------------- ipn/store, feature/tpm, logpolicy
+    ("getLocalBackend error: store.New: open /var/lib/tailscale/tailscaled.state: permission denied",
+     "state-unwritable", "cmd/tailscaled/tailscaled.go:701, v1.0-"),
+    ("store.New failed: newTPMStore(\"/var/lib/tailscale/tailscaled.state\"): failed to unseal state file: "
+     "tpm2.Unseal: TPM_RC_AUTH_FAIL; starting with in-memory store with a health warning", "state-unwritable",
+     "cmd/tailscaled/tailscaled.go:703, v1.88-"),
+    ("failed to create state directory: mkdir /data/tailscale: read-only file system", "state-unwritable",
+     "cmd/tailscaled/tailscaled.go:303, v1.20-"),
+    ("failed to create state directory: mkdir /config/tailscale/state: no such file or directory",
+     "state-unwritable", "cmd/tailscaled/tailscaled.go:303, v1.20-"),
+    ("getLocalBackend error: store.New: creating state directory: mkdir /var/lib/tailscale: permission denied",
+     "state-unwritable", "ipn/store/stores.go:161, v1.26-"),
+    ("getLocalBackend error: store.New: error loading state from kube Secret: secrets \"ts-state\" is "
+     "forbidden: User \"system:serviceaccount:default:tailscale\" cannot get resource \"secrets\"",
+     "state-unwritable", "ipn/store/kubestore/store_kube.go:146, v1.78-"),
+    ("store.New: unable to parse the ARN correctly: arn: invalid prefix", "state-unwritable",
+     "ipn/store/awsstore/store_aws.go:154, v1.12-"),
+    ("kubestore: error creating tailscaled state Event: events is forbidden", "none",
+     "ipn/store/kubestore/store_kube.go:452, v1.80-"),
+    ("logpolicy.Config.Save for /var/lib/tailscale/tailscaled.log.conf: open /var/lib/tailscale/"
+     "tailscaled.log.conf.tmp: read-only file system", "state-unwritable", "logpolicy/logpolicy.go:632, v1.0-"),
+    ('logpolicy: using $STATE_DIRECTORY, "/var/lib/tailscale"', "none", "logpolicy/logpolicy.go"),
+    # ---------------------------------------------------------------- cmd/tailscaled start-up and fatal exits
+    ('tailscaled does not take non-flag arguments: ["up"]', "crash", "cmd/tailscaled/tailscaled.go:263, v1.0-"),
+    ("tailscaled requires root; use sudo tailscaled (or use --tun=userspace-networking)", "crash",
+     "cmd/tailscaled/tailscaled.go:282, v1.8-"),
+    ("--statedir (or at least --state) is required", "crash", "cmd/tailscaled/tailscaled.go:525, v1.4-"),
+    ("safesocket.Listen: /var/run/tailscale/tailscaled.sock: address already in use", "socket-in-use",
+     "cmd/tailscaled/tailscaled.go:557, v1.0-"),
+    ("debug server: listen tcp 127.0.0.1:8080: bind: address already in use", "crash",
+     "cmd/tailscaled/tailscaled.go:890, v1.16-"),
+    ("ipnserver.Run: listen unix /var/run/tailscale/tailscaled.sock: bind: read-only file system", "crash",
+     "cmd/tailscaled/tailscaled.go:641, v1.0-"),
+    ("Could not create netMon: route ip+net: no such network interface", "crash",
+     "cmd/tailscaled/tailscaled_windows.go:340, v1.40-"),
+    ("svc.IsWindowsService failed: Access is denied.", "crash", "cmd/tailscaled/tailscaled_windows.go:134, v1.0-"),
+    ("--encrypt-state is not supported on freebsd", "crash", "cmd/tailscaled/tailscaled.go:1029, v1.86-"),
+    ("starting subprocess failed: fork/exec C:\\Program Files\\Tailscale\\tailscaled.exe: Access is denied.",
+     "exec-failed", "cmd/tailscaled/tailscaled_windows.go:516, v1.0-"),
+    ("Got Windows Service event: Interrogate", "none", "cmd/tailscaled/tailscaled_windows.go:217"),
+    ("config: none present at \"/etc/tailscale/config.json\"; continuing unconfigured", "none",
+     "cmd/tailscaled/tailscaled.go:455"),
+    ("got LocalBackend in 41ms", "none", "cmd/tailscaled/tailscaled.go:615"),
+    ("Running service...", "none", "cmd/tailscaled/tailscaled.go:501"),
+)  # fmt: skip
+
+
+# One forwarded query failing is routine (a flaky upstream, one timeout): the forwarder's failures count from the
+# second on, so they are logged twice here, as a failing upstream logs them.
+_REPEATED = ("dns-forward-failing",)
+
+
+def _read(prefix: str, message: str, kind: str) -> dict[str, object]:
+    first, *rest = message.split("\n")
+    once = [prefix.format(msg=first), *rest]
+    lines = [prefix.format(msg=HEALTHY_FIRST), *once, *(once if kind in _REPEATED else [])]
+    return _log("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("prefix", HOST_PREFIXES)
+@pytest.mark.parametrize(("message", "kind", "source"), CATALOG, ids=[c[0][:60] for c in CATALOG])
+def test_the_host_integration_catalog_reads_right(prefix: str, message: str, kind: str, source: str) -> None:
+    log = _read(prefix, message, kind)
+    kinds = _kinds(log)
+    if kind == "none":
+        assert not kinds, (source, kinds)
+    else:
+        assert kind in kinds, (source, kinds)
