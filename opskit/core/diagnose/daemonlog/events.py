@@ -678,7 +678,8 @@ _STATE_STORE = re.compile(
     r"(?:store\.New|StateStore|WriteState|state (?:store|file|directory)|creating state directory|tailscaled\.state|"
     r"/var/lib/tailscale|server-state\.conf)[^\n]*?(?:permission denied|operation not permitted|read-only file system|"
     r"no space left on device|Access is denied)|state store is unhealthy|[Ff]ailed to save new controlclient state|"
-    r"error writing machine key to store|kube ?store: (?:error|failed)(?! creating (?:tailscaled state (?:update )?)?Event)|"
+    r"error writing machine key to store|"
+    r"kube ?store: (?:error|failed)(?! creating (?:tailscaled state (?:update )?)?Event)|"  # an Event is no state
     # cmd/tailscaled cannot create the --statedir it was given (v1.20-: "failed to create state directory: %v")
     r"failed to create state directory: \S|"
     # cmd/tailscaled: store.New failing at all is the state store that cannot be opened ("store.New: %w" when the
