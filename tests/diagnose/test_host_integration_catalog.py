@@ -192,6 +192,62 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("logpolicy.Config.Save for /var/lib/tailscale/tailscaled.log.conf: open /var/lib/tailscale/"
      "tailscaled.log.conf.tmp: read-only file system", "state-unwritable", "logpolicy/logpolicy.go:632, v1.0-"),
     ('logpolicy: using $STATE_DIRECTORY, "/var/lib/tailscale"', "none", "logpolicy/logpolicy.go"),
+    # ------------------------------------------- the router's and DNS's errors as ipnlocal logs them (v1.0-)
+    # ipn/ipnlocal authReconfig (v1.0: "authReconfig: ra=%v dns=%v 0x%02x: %v", "[v1] " before it since v1.8)
+    ("authReconfig: ra=true dns=true 0x02: adding [-i tailscale0 -j MARK --set-mark 0x40000] in v4/filter/"
+     "ts-forward: running [iptables -t filter -A ts-forward -i tailscale0 -j MARK --set-mark 0x40000 --wait]: "
+     "exit status 1: iptables: No chain/target/match by that name.", "firewall-failed",
+     "ipn/ipnlocal + router_linux.go 'adding %v in v4/filter/ts-forward', v1.0-v1.50"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: adding IP rules: kernel doesn't support IPv6 policy routing: "
+     "exit status 2", "firewall-failed", "router_linux.go 'kernel doesn't support IPv6 policy routing', v1.8-"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: 1 add route failures; first was: route add 10.1.0.0/16 dev "
+     "tailscale0 table 52: invalid argument", "firewall-failed", "router_linux.go '%d add %s failures', v1.0-"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: adding address \"100.101.102.103/32\" to tunnel interface: "
+     "permission denied", "firewall-failed", "router_linux.go 'adding address %q to tunnel interface', v1.0-"),
+    ("[v1] authReconfig: ra=false dns=true 0x02: setLinkDNS: Unit dbus-org.freedesktop.resolve1.service not "
+     "found.", "dns-config-failed", "net/dns/resolved.go 'setLinkDNS: %w', v1.4-"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: running /sbin/resolvconf -a tailscale: resolvconf: Error: "
+     "/etc/resolv.conf isn't a symlink, not doing anything.", "dns-config-failed",
+     "net/dns/debian_resolvconf.go 'running %s: %s', v1.6-"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: <nil>", "none", "ipn/ipnlocal, v1.8-"),
+    ("authReconfig: ra=true dns=true 0x02: <nil>", "none", "ipn/ipnlocal, v1.0-v1.6"),
+    ("wgengine: Reconfig: configuring router", "none", "wgengine/userspace.go, v1.0-"),
+    # ------------------------------------------------ health warnables these subsystems set (v1.0- / v1.66-)
+    ("health(warnable=router): error: setting netfilter mode: could not set up netfilter: exit status 4",
+     "firewall-failed", "health SysRouter (SetRouterHealth), v1.66-"),
+    ('health("router"): error: adding IP rules: operation not supported', "firewall-failed",
+     "health SysRouter, v1.0-v1.64"),
+    ('health("dns"): error: setLinkDNS: Unit dbus-org.freedesktop.resolve1.service not found.',
+     "dns-config-failed", "health SysDNS, v1.0-v1.64"),
+    ("health(warnable=dns-manager): error: getting OS base config: reading /etc/resolv.conf: permission denied",
+     "dns-config-failed", "health SysDNSManager (SetDNSManagerHealth), v1.66-"),
+    ("health(warnable=dns-manager): error: exit status 1", "dns-config-failed", "health SysDNSManager, v1.66-"),
+    ("health(warnable=resolv-conf-relabel-failed): error: Failed to restore the SELinux label on /etc/resolv.conf; "
+     "DNS may break when other services manage the file. See https://github.com/tailscale/tailscale/issues/20149",
+     "health:resolv-conf-relabel-failed", "net/dns/direct.go:360, v1.92-"),
+    ("health(warnable=set-network-category-failed): error: Failed to set the network category to private on the "
+     "Tailscale adapter. This may prevent Tailscale from working correctly. Error: timeout",
+     "health:set-network-category-failed", "wgengine/router/osrouter/ifconfig_windows.go:240, v1.66-"),
+    ("health(warnable=ip-forwarding-off): warning: Subnet routing is enabled, but IP forwarding is disabled. Check "
+     "that IP forwarding is enabled on your machine.", "health:ip-forwarding-off", "health/warnings.go:306, v1.66-"),
+    ("health(warnable=docker-stateful-filtering): warning: Stateful filtering is enabled and Docker was detected; "
+     "this may prevent Docker containers on this host from resolving DNS and connecting to Tailscale nodes. See "
+     "https://tailscale.com/s/stateful-docker", "health:docker-stateful-filtering",
+     "wgengine/router/osrouter/router_linux.go:640, v1.66-"),
+    ("health(warnable=state-store-health): error: state store is unhealthy: failed to unmarshal state file",
+     "state-unwritable", "cmd/tailscaled/tailscaled.go:705, v1.88-"),
+    ("health(warnable=router): ok", "none", "health, v1.66-"),
+    # --------------------------------------------------------------------- old wordings (2020-2022)
+    ("tsdns: error: forward: no upstream resolvers set", "dns-forward-failing", "wgengine/tsdns, v1.0-v1.4"),
+    ("dns: error: forward: dial udp 8.8.8.8:53: connect: network is unreachable", "dns-forward-failing",
+     "wgengine/userspace.go 'dns: error: %v', v1.6-v1.20"),
+    ("Starting userspace wireguard engine with tun device \"tailscale0\"", "none", "wgengine/userspace.go, v1.0-v1.4"),
+    ("ipnserver.Run: safesocket.Listen: /var/run/tailscale/tailscaled.sock: address already in use",
+     "socket-in-use", "ipn/ipnserver, v1.0-v1.20"),
+    ("wgengine.New: CreateTUN: open /dev/net/tun: no such file or directory", "tun-unavailable",
+     "cmd/tailscaled 'wgengine.New: %v', v1.0-v1.4"),
+    ("router: setting netfilter mode: could not set up netfilter: running [iptables -t filter -N ts-input]: exit "
+     "status 3: modprobe: FATAL: Module ip_tables not found", "firewall-failed", "router_linux.go, v1.0-v1.50"),
     # ---------------------------------------------------------------- cmd/tailscaled start-up and fatal exits
     ('tailscaled does not take non-flag arguments: ["up"]', "crash", "cmd/tailscaled/tailscaled.go:263, v1.0-"),
     ("tailscaled requires root; use sudo tailscaled (or use --tun=userspace-networking)", "crash",

@@ -358,6 +358,7 @@ _WARNABLE_KINDS = {
     "dns-forward-failing": "dns-forward-failing",
     "dns": "dns-config-failed",
     "dns-os": "dns-config-failed",
+    "dns-manager": "dns-config-failed",  # health.SysDNSManager (SetDNSManagerHealth): the OS DNS manager's own error
     "dns-set-os-config-failed": "dns-config-failed",
     "dns-read-os-config-failed": "dns-config-failed",
     "resolv-conf-overwritten": "dns-config-failed",
@@ -643,6 +644,33 @@ def _router(message: str) -> Iterator[Event]:
         return  # router_linux.go: "note: %v", a clean-up that failed and that it carries on after (harmless)
     if (failure := _FIREWALL.search(message)) is not None and not any(word in message for word in _FIREWALL_HARMLESS):
         yield Raise("firewall-failed", "router", message[failure.start() :] if failure.start() > 20 else message)
+
+
+# ipnlocal logs what applying a netmap to the engine returned (ipn/ipnlocal authReconfig, v1.0-: "authReconfig:
+# ra=%v dns=%v 0x%02x: %v", "[v1] " in front since v1.8): "<nil>" when it worked, else the router's or the DNS
+# manager's error, bare (wgengine Reconfig returns router.Set's and dns.Set's errors unwrapped). Which of the two
+# failed shows in the error's own words (host-integration catalog: router_linux.go's "adding IP rules: …", "adding
+# address %q to tunnel interface", "%d add route failures; first was: …", iptables runs; net/dns's "setLinkDNS: …",
+# "running /sbin/resolvconf …", "getting OS base config: …").
+_RECONFIG_ERROR = re.compile(r"authReconfig: ra=\w+ dns=\w+ 0x[0-9a-f]+: (?!<nil>)(?P<error>\S.*)$")
+_RECONFIG_DNS = re.compile(
+    r"setLink\w+: |resolv|[Rr]esolved|NetworkManager|getting OS base config|OSConfigurator|NRPT|scutil|\bDNS\b"
+    r"|dbus-org\.freedesktop\.resolve1"
+)
+_RECONFIG_ROUTER = re.compile(
+    r"iptables|ip6tables|nftables|netfilter|IP rules|policy routing|\broute\b|\baddress\b|tunnel interface"
+    r"|\brule\b|ts-(?:input|forward|postrouting)|interface (?:up|down)|ConfigureInterface|setroutes|ifconfig"
+)
+
+
+def _reconfig(message: str) -> Iterator[Event]:
+    if (failed := _RECONFIG_ERROR.search(message)) is None:
+        return
+    error = failed.group("error")
+    if _RECONFIG_DNS.search(error) is not None:
+        yield Raise("dns-config-failed", "dns", message[failed.start() :])
+    elif _RECONFIG_ROUTER.search(error) is not None:
+        yield Raise("firewall-failed", "router", message[failed.start() :])
 
 
 # The packet's protocol as ipproto.Proto prints it: a name ("TCP", "ICMPv6", "Frag", "Unknown") or, for one it has
@@ -1402,6 +1430,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _router,
     ),
+    Recogniser("reconfig", ("authReconfig: ra=",), _reconfig),
     Recogniser(
         "engine-stage", ("Bringing ", "Clearing router", "Creating ", "monitor...", "Engine created"), _engine_stage
     ),
