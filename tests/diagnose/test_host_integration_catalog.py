@@ -248,6 +248,17 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "cmd/tailscaled 'wgengine.New: %v', v1.0-v1.4"),
     ("router: setting netfilter mode: could not set up netfilter: running [iptables -t filter -N ts-input]: exit "
      "status 3: modprobe: FATAL: Module ip_tables not found", "firewall-failed", "router_linux.go, v1.0-v1.50"),
+    ("authReconfig: ra=true dns=true 0x02: dns set: resolv.conf is not a symlink to /etc/resolvconf/run/"
+     "resolv.conf", "dns-config-failed", "wgengine/router/dns + router_linux.go 'dns set: %w', v1.0-v1.4"),
+    ("authReconfig: ra=true dns=true 0x02: setting up filter/ts-input: running [iptables -t filter -N ts-input]: "
+     "exit status 3: iptables v1.6.1: can't initialize iptables table `filter': Table does not exist",
+     "firewall-failed", "router_linux.go 'setting up %s/%s', v1.0-v1.20"),
+    # ------------------------------------------------------------------- wgengine/filter via net/tstun
+    ("Drop: TCP{100.101.102.103:53212 > 100.64.0.5:22} 60 no rules matched", "packet-dropped",
+     "wgengine/filter/filter.go:364 '%s: %s %d %s', v1.0-"),
+    ("Accept: TCP{100.101.102.103:53212 > 100.64.0.5:22} 60 ok", "none", "wgengine/filter/filter.go:364, v1.0-"),
+    ("wg: [v2] [xI8Q9] - Failed to write packets to TUN device: packet dropped by filter", "packet-dropped",
+     "net/tstun/wrap.go ErrFiltered under wireguard-go, v1.20-"),
     # ---------------------------------------------------------------- cmd/tailscaled start-up and fatal exits
     ('tailscaled does not take non-flag arguments: ["up"]', "crash", "cmd/tailscaled/tailscaled.go:263, v1.0-"),
     ("tailscaled requires root; use sudo tailscaled (or use --tun=userspace-networking)", "crash",
@@ -265,6 +276,16 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("--encrypt-state is not supported on freebsd", "crash", "cmd/tailscaled/tailscaled.go:1029, v1.86-"),
     ("starting subprocess failed: fork/exec C:\\Program Files\\Tailscale\\tailscaled.exe: Access is denied.",
      "exec-failed", "cmd/tailscaled/tailscaled_windows.go:516, v1.0-"),
+    ("creating link monitor: route ip+net: netlinkrib: address family not supported by protocol", "crash",
+     "cmd/tailscaled/tailscaled.go, v1.2-v1.38 (netmon.New since)"),
+    ("netstack.Create: could not create netstack NIC: duplicate nic id", "crash",
+     "cmd/tailscaled/tailscaled.go, v1.4-v1.24"),
+    ("SOCKS5 listener: listen tcp 127.0.0.1:1055: bind: address already in use", "crash",
+     "cmd/tailscaled/tailscaled.go, v1.6-"),
+    ("HTTP proxy listener: listen tcp 127.0.0.1:1055: bind: address already in use", "crash",
+     "cmd/tailscaled/tailscaled.go, v1.14-"),
+    ("filewall creation failed: Access is denied.", "firewall-failed",
+     "cmd/tailscaled/tailscaled_windows.go (firewall subprocess), v1.10-v1.12"),
     ("Got Windows Service event: Interrogate", "none", "cmd/tailscaled/tailscaled_windows.go:217"),
     ("config: none present at \"/etc/tailscale/config.json\"; continuing unconfigured", "none",
      "cmd/tailscaled/tailscaled.go:455"),
@@ -294,3 +315,50 @@ def test_the_host_integration_catalog_reads_right(prefix: str, message: str, kin
         assert not kinds, (source, kinds)
     else:
         assert kind in kinds, (source, kinds)
+
+
+# Lines only one OS's tailscaled code prints (file in the comment): a log holding one of them and no "Program
+# starting" line (cut off above the paste) is that OS's.
+OS_ONLY: tuple[tuple[str, str, str], ...] = (
+    ("router: firewall: cleared Tailscale-In firewall rules in 71ms", "windows", "router_windows.go:298"),
+    ("router: firewall: added Tailscale-Process rule in 40ms", "windows", "router_windows.go:327"),
+    ("router: firewall: starting netsh goroutine", "windows", "router_windows.go:191"),
+    ("dns: nrptRuleDatabase using group policy: false, was false", "windows", "net/dns/nrpt_windows.go:99"),
+    ('dns: Error deleting NRPT rule key "{6ee2b6a4}": Access is denied.', "windows", "net/dns/nrpt_windows.go:170"),
+    ("dns: ran ipconfig /flushdns in 212ms", "windows", "net/dns/manager_windows.go:527"),
+    ("dns: ran ipconfig /registerdns in 1.2s", "windows", "net/dns/manager_windows.go:513"),
+    ("router: ConfigureInterface: winnet.NewNetworkListManager: Class not registered", "windows",
+     "ifconfig_windows.go:184"),
+    ("TUN interface is up after 312ms", "windows", "net/tstun/ifstatus_windows.go:92"),
+    ("router: monitorDefaultRoutes done after 5.1ms", "windows", "router_windows.go:79"),
+    ("Got Windows Service event: Interrogate", "windows", "cmd/tailscaled/tailscaled_windows.go:217"),
+    ("Cannot load wintun.dll for uninstall: The specified module could not be found.", "windows",
+     "cmd/tailscaled/tailscaled_windows.go:553"),
+    ("dns: WSL: could not list distributions: exit status 1", "windows", "net/dns/manager_windows.go:95"),
+    ("tailscaled: engine fetch error (try 3) in 1.2s (total 4.5s, sysUptime 12s): Access is denied.", "windows",
+     "cmd/tailscaled/tailscaled_windows.go, v1.8-v1.34"),
+    ("router: netfilter running in iptables mode v6 = true, v6filter = true, v6nat = true", "linux",
+     "util/linuxfw/iptables.go:112"),
+    ("router: netfilter running in nftables mode, v6 = true", "linux", "util/linuxfw/nftables_runner.go:684"),
+    ('dns: using "NetworkManager" mode', "linux", "net/dns/manager_linux.go"),
+    ("router: sysctl(net.ipv4.conf.tailscale0.rp_filter=2): ok", "linux", "router_linux.go:1404"),
+    ("router: warning: failed to enable src_valid_mark: permission denied", "linux", "router_linux.go:574"),
+    ("dns: restart of systemd-resolved failed: exit status 1", "linux", "net/dns/direct.go:612"),
+    ("failed to create TUN device as non-root user; use 'sudo tailscaled', or run under launchd with 'sudo "
+     "tailscaled install-system-daemon'", "macos", "net/tstun/tun_macos.go:20"),
+    ('failed to create TUN device "tailscale0"; try using tun device "utun" instead for automatic selection', "macos",
+     "net/tstun/tun_macos.go:23"),
+    ("dns: scutil set State:/Network/Service/Tailscale/DNS: exit status 1", "macos", "net/dns/manager_darwin.go:165"),
+    ("router: failed to set up bypass rtable: sysctl: operation not permitted", "openbsd", "router_openbsd.go:259"),
+    ("router: ifconfig destroy: exit status 1", "freebsd", "router_freebsd.go:25"),
+    ('no TUN failure diagnostics for OS "freebsd"', "freebsd", "net/tstun/tun.go:145"),
+    ('no TUN failure diagnostics for OS "openbsd"', "openbsd", "net/tstun/tun.go:145"),
+)  # fmt: skip
+
+
+# prefixes that name no OS themselves (the Windows service log's stamp does)
+@pytest.mark.parametrize("prefix", ("2024/01/12 10:41:06 {msg}", "[2024-01-12 10:41:06] {msg}"))
+@pytest.mark.parametrize(("message", "os_name", "source"), OS_ONLY, ids=[c[0][:50] for c in OS_ONLY])
+def test_a_line_only_one_os_prints_names_the_os(prefix: str, message: str, os_name: str, source: str) -> None:
+    log = _log(f"{prefix.format(msg=HEALTHY_FIRST)}\n{prefix.format(msg=message)}\n")
+    assert log["os"] == os_name, source

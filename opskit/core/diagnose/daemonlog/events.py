@@ -613,6 +613,7 @@ _FIREWALL = re.compile(
     # Windows v1.12-: the firewall subprocess (tailscaled /firewall, cmd/tailscaled/tailscaled_windows.go) exits on
     # "failed to enable firewall: %v" and "failed to update routes (%v)"
     r"|^failed to enable firewall: \S|^failed to update routes \("
+    r"|^filewall creation failed: \S"  # its v1.10-v1.12 wording (sic)
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
@@ -1128,6 +1129,10 @@ _CRASH = re.compile(
     # a flag this OS does not support ("--encrypt-state is not supported on %s", v1.86-)
     r"^debug server: \S|^svc\.IsWindowsService failed: |^Could not create netMon: |"
     r"^--(?:encrypt-state|hardware-attestation) is not supported on |"
+    # and its older ones: the link monitor (v1.2-v1.38 "creating link monitor: %v"), netstack (v1.4-v1.24
+    # "netstack.Create: %v"), the SOCKS5 / HTTP proxy listeners of userspace mode ("SOCKS5 listener: %v", "HTTP proxy
+    # listener: %v")
+    r"^creating link monitor: \S|^netstack\.Create: \S|^(?:SOCKS5|HTTP proxy) listener: \S|"
     # Go's flag package refusing tailscaled's command line: after the error it prints "Usage of …tailscaled:"
     # and exits 2 (the CLI's own usage text reads "USAGE", so this is the daemon)
     r"^Usage of (?:.*[/\\])?tailscaled(?:\.exe)?:$|"
@@ -1427,6 +1432,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             'running "ip ',
             "ip rules",
             "firewall",
+            "filewall",
         ),
         _router,
     ),
@@ -1499,6 +1505,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "IsWindowsService",
             "netMon",
             "subprocess failed",
+            "link monitor: ",
+            "netstack.Create",
+            " listener: ",
         ),
         _crash,
     ),  # fmt: skip
