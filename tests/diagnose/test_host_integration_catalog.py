@@ -191,6 +191,19 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "ipn/store/kubestore/store_kube.go:452, v1.80-"),
     ("logpolicy.Config.Save for /var/lib/tailscale/tailscaled.log.conf: open /var/lib/tailscale/"
      "tailscaled.log.conf.tmp: read-only file system", "state-unwritable", "logpolicy/logpolicy.go:632, v1.0-"),
+    ('pm: WriteState("_machinekey"): open /var/lib/tailscale/tailscaled.state.tmp: read-only file system',
+     "state-unwritable", "ipn/ipnlocal/profiles.go:568, v1.34-"),
+    ('pm: WriteState("profile-3f2a"): error patching Secret ts-0: secrets "ts-0" is forbidden: User '
+     '"system:serviceaccount:tailscale:ts" cannot patch resource "secrets"', "state-unwritable",
+     "ipn/ipnlocal/profiles.go:568 + ipn/store/kubestore/store_kube.go:508, v1.78-"),
+    ('pm: WriteState("_profiles"): write /data/x.tmp: no space left on device', "state-unwritable",
+     "ipn/ipnlocal/profiles.go:568, v1.34-"),
+    ("getLocalBackend error: calling ReadState on state store: failed to unseal state file: tpm2.Unseal: "
+     "TPM_RC_POLICY_FAIL", "state-unwritable", "ipn/ipnlocal/profiles.go:907, v1.34-"),
+    ('store.NewFileStore("/var/lib/tailscale/tailscaled.state"): file empty; treating it like a missing file '
+     "[warning]", "none", "ipn/store/stores.go:169, v1.12-"),
+    ('migrated "/var/lib/tailscale/tailscaled.state" from plaintext to TPM-sealed format', "none",
+     "ipn/store/stores.go:342, v1.86-"),
     ('logpolicy: using $STATE_DIRECTORY, "/var/lib/tailscale"', "none", "logpolicy/logpolicy.go"),
     # ------------------------------------------- the router's and DNS's errors as ipnlocal logs them (v1.0-)
     # ipn/ipnlocal authReconfig (v1.0: "authReconfig: ra=%v dns=%v 0x%02x: %v", "[v1] " before it since v1.8)
@@ -209,6 +222,14 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("[v1] authReconfig: ra=true dns=true 0x02: running /sbin/resolvconf -a tailscale: resolvconf: Error: "
      "/etc/resolv.conf isn't a symlink, not doing anything.", "dns-config-failed",
      "net/dns/debian_resolvconf.go 'running %s: %s', v1.6-"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: getDeviceByIpIface: Object does not exist at path "
+     "/org/freedesktop/NetworkManager/Devices/5", "dns-config-failed", "net/dns/nm.go:115, v1.8-"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: reapply: Device is not activated", "dns-config-failed",
+     "net/dns/nm.go:263, v1.8-"),
+    ("wgengine: Reconfig: router config failed (adding IP rules: operation not supported); continuing to DNS "
+     "config so name resolution still works", "firewall-failed", "wgengine/userspace.go:908, v1.92-"),
+    ('dns: error running command resolvconf -m 0 -x -a tailscale: exec: "resolvconf": executable file not found '
+     "in $PATH", "dns-config-failed", "net/dns/openresolv.go:35, v1.62-"),
     ("[v1] authReconfig: ra=true dns=true 0x02: <nil>", "none", "ipn/ipnlocal, v1.8-"),
     ("authReconfig: ra=true dns=true 0x02: <nil>", "none", "ipn/ipnlocal, v1.0-v1.6"),
     ("wgengine: Reconfig: configuring router", "none", "wgengine/userspace.go, v1.0-"),

@@ -487,6 +487,8 @@ _DNS_CONFIG = re.compile(
     # NRPT split DNS it was given ("Split DNS unsupported on this Windows version")
     r"|dns\.NewOSConfigurator: \S|tailscaled was built without DNS \S+ support|^dns: dbus connection error: \S"
     r"|Split DNS unsupported on this Windows version"
+    # openresolv's resolvconf failing to run at all (net/dns/openresolv.go, v1.62-: "error running command %s: %v")
+    r"|dns: error running command \S"
 )
 _DNS_HARMLESS = (
     "resolvedIsActuallyResolver",
@@ -614,6 +616,8 @@ _FIREWALL = re.compile(
     # "failed to enable firewall: %v" and "failed to update routes (%v)"
     r"|^failed to enable firewall: \S|^failed to update routes \("
     r"|^filewall creation failed: \S"  # its v1.10-v1.12 wording (sic)
+    # v1.92-: wgengine goes on to DNS after the router failed ("wgengine: Reconfig: router config failed (%v); …")
+    r"|Reconfig: router config failed \(\S"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
@@ -657,6 +661,8 @@ _RECONFIG_ERROR = re.compile(r"authReconfig: ra=\w+ dns=\w+ 0x[0-9a-f]+: (?!<nil
 _RECONFIG_DNS = re.compile(
     r"setLink\w+: |resolv|[Rr]esolved|NetworkManager|getting OS base config|OSConfigurator|NRPT|scutil|\bDNS\b"
     r"|dbus-org\.freedesktop\.resolve1"
+    # net/dns/nm.go's NetworkManager D-Bus calls
+    r"|getDeviceByIpIface: |getAppliedConnection: |reapply: |connecting to system bus: "
 )
 _RECONFIG_ROUTER = re.compile(
     r"iptables|ip6tables|nftables|netfilter|IP rules|policy routing|\broute\b|\baddress\b|tunnel interface"
@@ -711,6 +717,9 @@ _STATE_STORE = re.compile(
     r"kube ?store: (?:error|failed)(?! creating (?:tailscaled state (?:update )?)?Event)|"  # an Event is no state
     # cmd/tailscaled cannot create the --statedir it was given (v1.20-: "failed to create state directory: %v")
     r"failed to create state directory: \S|"
+    # the profile manager writing a state key, or reading the store at all (ipn/ipnlocal/profiles.go, v1.34-):
+    # any error is the store refusing (a full disk, a kube Secret it may not patch, a TPM that will not unseal)
+    r"WriteState\(\"[^\"]*\"\): \S|calling ReadState on state store: \S|"
     # cmd/tailscaled: store.New failing at all is the state store that cannot be opened ("store.New: %w" when the
     # daemon exits on it, "store.New failed: %v; starting with in-memory store with a health warning" since the
     # state-store-health warnable): a directory it cannot create, a state file it cannot parse, a TPM-sealed one
@@ -1441,7 +1450,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         "engine-stage", ("Bringing ", "Clearing router", "Creating ", "monitor...", "Engine created"), _engine_stage
     ),
     Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem", "dropped by filter"), _filter),
-    Recogniser("store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret"), _store),
+    Recogniser(
+        "store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret", "WriteState("), _store
+    ),
     Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
     Recogniser(
