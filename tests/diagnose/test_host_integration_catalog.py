@@ -119,6 +119,23 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "route to host", "netstack-forward-unreachable", "wgengine/netstack/netstack.go:1784, v1.60-"),
     ("netstack: could not connect to local server at 192.168.1.20:443: dial tcp 192.168.1.20:443: connect: "
      "connection refused", "destination-refused", "wgengine/netstack/netstack.go, v1.2-v1.58"),
+    ("netstack: could not create UDP socket, preventing forwarding to 10.0.0.5:53: listen udp4 0.0.0.0:0: socket: "
+     "too many open files", "netstack-forward-unreachable", "wgengine/netstack/netstack.go:2105, v1.4-"),
+    ("write packet to 10.0.0.5:53 failed: write udp 0.0.0.0:41234->10.0.0.5:53: sendto: network is unreachable",
+     "netstack-forward-unreachable", "wgengine/netstack/netstack.go:2181 startPacketCopy, v1.4-"),
+    ("netstack: UDP session between 100.101.102.103:53 and 192.168.1.1:53 timed out", "none",
+     "wgengine/netstack/netstack.go:2137, v1.4-"),
+    ("netstack: could not bind local port 53: listen udp4 100.101.102.103:53: bind: address already in use, "
+     "trying again with random port", "none", "wgengine/netstack/netstack.go:2101, v1.10-"),
+    # --------------------------------------------------------------------------- the WireGuard UDP port
+    ("magicsock: unable to bind udp4 port 41641: listen udp4 :41641: bind: address already in use", "port-in-use",
+     "wgengine/magicsock/magicsock.go:3764, v1.8-"),
+    ("magicsock: bind: default port udp4/41641 unavailable; picking random", "port-in-use",
+     "wgengine/magicsock/magicsock.go:2247, v1.0-v1.6"),
+    ("magicsock: bind(udp4/41641): listen udp4 :41641: bind: address already in use", "port-in-use",
+     "wgengine/magicsock/magicsock.go:2254, v1.0-v1.6"),
+    ("magicsock: ignoring IPv6 bind failure: listen udp6 :41641: socket: address family not supported by protocol",
+     "none", "wgengine/magicsock/magicsock.go:2224, v1.0-v1.6"),
     ('wgengine.NewUserspaceEngine(tun "userspace-networking") ...', "none", "cmd/tailscaled/tailscaled.go:758"),
     ("failed to start netstack: could not create netstack NIC: duplicate nic id", "crash",
      "cmd/tailscaled/tailscaled.go:736, v1.4-"),

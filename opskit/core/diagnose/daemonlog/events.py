@@ -783,8 +783,17 @@ _PORT = re.compile(
 )
 
 
+# magicsock v1.0-v1.6 taking a random port because the fixed one was taken ("magicsock: bind: default port %s/%v
+# unavailable; picking random"). netstack binding a forwarded UDP flow's local port and taking a random one instead
+# ("netstack: could not bind local port %v: %v, trying again with random port") is not the WireGuard port.
+_PORT_TAKEN = re.compile(r"default port \S+ unavailable; picking random")
+_PORT_NOT_WIREGUARD = "trying again with random port"
+
+
 def _port(message: str) -> Iterator[Event]:
-    if _PORT.search(message) is not None:
+    if _PORT_NOT_WIREGUARD in message:
+        return
+    if _PORT.search(message) is not None or _PORT_TAKEN.search(message) is not None:
         yield Raise("port-in-use", "port", message)
 
 
@@ -1077,6 +1086,27 @@ def _serve(message: str) -> Iterator[Event]:
             yield Raise("destination-refused", target, detail)
         else:
             yield Raise("netstack-forward-unreachable", target, detail)
+
+
+# netstack forwarding a UDP flow (a subnet router or exit node in userspace mode) cannot open the socket to its
+# destination ("netstack: could not create UDP socket, preventing forwarding to %v: %v", v1.4-) or cannot send to it
+# (startPacketCopy "write packet to %s failed: %v"): the flow goes nowhere. A refusal (ICMP port unreachable) is the
+# destination answering; no route, an unreachable network or a socket it cannot open is this node's side.
+_UDP_FORWARD = re.compile(
+    r"netstack: could not create UDP socket, preventing forwarding to (?P<dst>\S+?): (?P<error>.+)$"
+    r"|^write packet to (?P<dst2>\S+) failed: (?P<error2>.*(?:unreachable|no route to host|refused|timeout).*)$"
+)
+
+
+def _netstack_udp(message: str) -> Iterator[Event]:
+    if (failed := _UDP_FORWARD.search(message)) is None:
+        return
+    target = failed.group("dst") or failed.group("dst2")
+    if target in ("%s", "%v"):
+        return  # the rate limiter's format: its own lines said which
+    error = failed.group("error") or failed.group("error2")
+    kind = "destination-refused" if _DIAL_REFUSED.search(error) else "netstack-forward-unreachable"
+    yield Raise(kind, target, message[failed.start() :])
 
 
 # ------------------------------------------------------------------------------------ package update
@@ -1453,7 +1483,10 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser(
         "store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret", "WriteState("), _store
     ),
-    Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
+    Recogniser(
+        "port", ("address already in use", "Only one usage", "forbidden by its access", "unavailable; picking"), _port
+    ),
+    Recogniser("netstack-udp", ("preventing forwarding to ", "write packet to "), _netstack_udp),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
     Recogniser(
         "wireguard",
