@@ -111,6 +111,21 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ('tailscaled: engine fetch error (try 3) in 1.2s (total 4.5s, sysUptime 12s): tstun.New("Tailscale"): '
      "Error creating interface: The system cannot find the file specified.", "tun-unavailable",
      "cmd/tailscaled/tailscaled_windows.go, v1.8-v1.34"),
+    # net/tstun/tun_linux.go diagnoseLinuxTUNFailure, run only after CreateTUN failed (v1.0-; OpenWrt packages v1.60-)
+    ("TUN device tailscale0 is busy; another process probably still has it open (from old version of Tailscale "
+     "that had a bug)", "tun-unavailable", "net/tstun/tun_linux.go:32, v1.0-"),
+    ("tun module loaded in kernel, but /dev/net/tun does not exist", "tun-unavailable",
+     "net/tstun/tun_linux.go:58, v1.0-"),
+    ("tun module not loaded nor found on disk", "tun-unavailable", "net/tstun/tun_linux.go:73, v1.0-"),
+    ("kernel/drivers/net/tun.ko found on disk, but not for current kernel; are you in middle of a system update "
+     "and haven't rebooted? found: /lib/modules/5.10.0-9-amd64/kernel/drivers/net/tun.ko", "tun-unavailable",
+     "net/tstun/tun_linux.go:77, v1.0-"),
+    ("Missing required package kmod-tun; run: opkg install kmod-tun", "tun-unavailable",
+     "net/tstun/tun_linux.go:113, v1.60-"),
+    ("no TUN, and failed to look up kernel version: exec: \"uname\": executable file not found in $PATH",
+     "tun-unavailable", "net/tstun/tun_linux.go:41, v1.0-"),
+    ("'modprobe tun' successful", "none", "net/tstun/tun_linux.go:49, v1.0-"),
+    ('created TUN device "tailscale0" after doing `modprobe tun`', "none", "net/tstun/tun.go:68, v1.0-"),
     ("tun: unbound stale interface tailscale0", "none", "net/tstun/tun.go:120"),
     ("TUN interface is up after 312ms", "none", "net/tstun/ifstatus_windows.go:92, v1.6-"),
     ("Linux kernel version: 6.1.21-v8+", "none", "net/tstun/tun_linux.go"),

@@ -532,6 +532,11 @@ _TUN = re.compile(
     # Windows: the Wintun adapter never came up (net/tstun/ifstatus_windows.go, v1.6-: "timeout waiting %v for TUN
     # interface to come up", returned as "timeout waiting for TUN interface to come up")
     r"|timeout waiting (?:\S+ )?for TUN interface to come up"
+    # net/tstun/tun_linux.go's diagnosis, printed only after CreateTUN failed (v1.0-): the device held by another
+    # process, no tun module for the running kernel, OpenWrt without kmod-tun (v1.60-)
+    r"|^TUN device \S+ is busy; |tun module (?:not loaded nor found on disk|loaded in kernel, but )"
+    r"|tun\.ko found on disk, but not for current kernel|^Missing required package kmod-tun"
+    r"|^no TUN, and failed to look up kernel version"
 )
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
