@@ -25,6 +25,7 @@ HOST_PREFIXES = (
     "Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]: 2024/10/17 10:02:08 {msg}",
 )
 HEALTHY_FIRST = "magicsock: derp-4 connected; connGen=1"
+HAND_PREFIXES = ("2024/01/12 10:41:06 {msg}", "2024-04-30T03:52:44.875476938-04:00 2024/04/30 07:52:44 {msg}")
 
 _IPT = "running [/usr/sbin/iptables -t filter -N ts-input --wait]: exit status 4: iptables v1.8.7 (nf_tables)"
 _IPT_ERR = f"{_IPT}: Could not fetch rule set generation id: Permission denied (you must be root)"
@@ -289,6 +290,18 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "wgengine/router/osrouter/router_linux.go:640, v1.66-"),
     ("health(warnable=state-store-health): error: state store is unhealthy: failed to unmarshal state file",
      "state-unwritable", "cmd/tailscaled/tailscaled.go:705, v1.88-"),
+    ("health(warnable=dns-forward-failing): error: Tailscale can't reach the configured DNS servers. Internet "
+     "connectivity may be affected.", "dns-forward-failing", "net/dns/resolver/forwarder.go:271, v1.66-"),
+    ("health(warnable=resolv-conf-overwritten): warning: System DNS config not ideal. /etc/resolv.conf "
+     "overwritten. See https://tailscale.com/s/dns-fight", "dns-config-failed", "net/dns/direct.go:505, v1.66-"),
+    ("health(warnable=dns-set-os-config-failed): error: Tailscale failed to set the DNS configuration of your "
+     "device: setLinkDNS: Access denied", "dns-config-failed", "net/dns/manager.go:296, v1.74-"),
+    ("health(warnable=dns-read-os-config-failed): warning: Tailscale failed to fetch the DNS configuration of "
+     "your device: reading /etc/resolv.conf: permission denied", "dns-config-failed", "net/dns/manager.go:286, v1.74-"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: getting AF_INET interface: Element not found.",
+     "dns-config-failed", "net/dns/manager_windows.go:117, v1.14-"),
+    ("dns: WSL(\"Ubuntu\") SetDNS: wslRun([wsl.exe -u root -d Ubuntu -e cat /etc/resolv.conf]): exit status 1",
+     "dns-config-failed", "net/dns/wsl_windows.go:105, v1.16- (the DNS of that WSL distro is not set)"),
     ("health(warnable=router): ok", "none", "health, v1.66-"),
     # --------------------------------------------------------------------- old wordings (2020-2022)
     ("tsdns: error: forward: no upstream resolvers set", "dns-forward-failing", "wgengine/tsdns, v1.0-v1.4"),
@@ -339,6 +352,16 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "cmd/tailscaled/tailscaled.go, v1.14-"),
     ("filewall creation failed: Access is denied.", "firewall-failed",
      "cmd/tailscaled/tailscaled_windows.go (firewall subprocess), v1.10-v1.12"),
+    # who started it: argv[0] a shell gives (a relative path), sudo, a service's absolute path (logpolicy.go:700)
+    ('Program starting: v1.56.1-t906f85d10-g2b5c4c4e7, Go 1.21.5: []string{"./tailscaled", "--state=mem:"}',
+     "hand-started", "logpolicy/logpolicy.go:700, v1.0-"),
+    ('Program starting: v1.56.1, Go 1.21.5: []string{"/usr/sbin/tailscaled", "--state=/var/lib/tailscale/'
+     'tailscaled.state", "--socket=/run/tailscale/tailscaled.sock", "--port=41641"}', "none",
+     "logpolicy/logpolicy.go:700, v1.0-"),
+    ("runservice: The service process could not connect to the service controller.", "hand-started",
+     "cmd/tailscaled/tailscaled.go:503 (Windows), v1.0-"),
+    ('Program starting: vdate.20200410, Go 1.14.1: []string{"tailscaled", "-state", "/home/pi/ts.state"}',
+     "hand-started", "logpolicy/logpolicy.go, v0.98 (2020)"),
     ("Got Windows Service event: Interrogate", "none", "cmd/tailscaled/tailscaled_windows.go:217"),
     ("config: none present at \"/etc/tailscale/config.json\"; continuing unconfigured", "none",
      "cmd/tailscaled/tailscaled.go:455"),
@@ -362,6 +385,10 @@ def _read(prefix: str, message: str, kind: str) -> dict[str, object]:
 @pytest.mark.parametrize("prefix", HOST_PREFIXES)
 @pytest.mark.parametrize(("message", "kind", "source"), CATALOG, ids=[c[0][:60] for c in CATALOG])
 def test_the_host_integration_catalog_reads_right(prefix: str, message: str, kind: str, source: str) -> None:
+    if kind == "hand-started" and prefix not in HAND_PREFIXES:
+        # the journal, syslog and the Windows service's log file are where a service's output goes: a daemon
+        # started from a shell writes to that shell (only Go's own stamp, or a container's around it)
+        prefix = HAND_PREFIXES[0]
     log = _read(prefix, message, kind)
     kinds = _kinds(log)
     if kind == "none":
