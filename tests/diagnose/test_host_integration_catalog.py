@@ -298,8 +298,12 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "device: setLinkDNS: Access denied", "dns-config-failed", "net/dns/manager.go:296, v1.74-"),
     ("health(warnable=dns-read-os-config-failed): warning: Tailscale failed to fetch the DNS configuration of "
      "your device: reading /etc/resolv.conf: permission denied", "dns-config-failed", "net/dns/manager.go:286, v1.74-"),
-    ("[v1] authReconfig: ra=true dns=true 0x02: getting AF_INET interface: Element not found.",
-     "dns-config-failed", "net/dns/manager_windows.go:117, v1.14-"),
+    # (a bare "getting AF_INET interface: …" is both net/dns/manager_windows.go's and ifconfig_windows.go's: not
+    # catalogued, the router's own "router: ConfigureInterface: …" line above it says which)
+    ("[v1] authReconfig: ra=true dns=true 0x02: syncAddresses: adding IP \"100.101.102.103/32\": The object "
+     "already exists.", "firewall-failed", "wgengine/router/osrouter/ifconfig_windows.go:426, v1.0-"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: error setting v4 MTU: The parameter is incorrect.",
+     "firewall-failed", "wgengine/router/osrouter/ifconfig_windows.go:74, v1.20-"),
     ("dns: WSL(\"Ubuntu\") SetDNS: wslRun([wsl.exe -u root -d Ubuntu -e cat /etc/resolv.conf]): exit status 1",
      "dns-config-failed", "net/dns/wsl_windows.go:105, v1.16- (the DNS of that WSL distro is not set)"),
     ("health(warnable=router): ok", "none", "health, v1.66-"),

@@ -668,12 +668,12 @@ _RECONFIG_DNS = re.compile(
     r"|dbus-org\.freedesktop\.resolve1"
     # net/dns/nm.go's NetworkManager D-Bus calls
     r"|getDeviceByIpIface: |getAppliedConnection: |reapply: |connecting to system bus: "
-    # net/dns/manager_windows.go setting DNS on the Tailscale adapter's IPv4/IPv6 interface
-    r"|getting AF_INET6? interface: "
 )
 _RECONFIG_ROUTER = re.compile(
     r"iptables|ip6tables|nftables|netfilter|IP rules|policy routing|\broute\b|\baddress\b|tunnel interface"
     r"|\brule\b|ts-(?:input|forward|postrouting)|interface (?:up|down)|ConfigureInterface|setroutes|ifconfig"
+    # the Windows router's configureInterface (ifconfig_windows.go), returned bare to the engine
+    r"|syncAddresses: |(?:adding|deleting) IP \"|skip-as-source|\bMTU\b|interfaceFromLUID|monitorDefaultRoutes"
 )
 
 
