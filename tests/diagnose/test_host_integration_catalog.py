@@ -127,6 +127,8 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "tun-unavailable", "net/tstun/tun_linux.go:41, v1.0-"),
     ("'modprobe tun' successful", "none", "net/tstun/tun_linux.go:49, v1.0-"),
     ('created TUN device "tailscale0" after doing `modprobe tun`', "none", "net/tstun/tun.go:68, v1.0-"),
+    ('Error pre-loading "C:\\Program Files\\Tailscale\\wintun.dll": The specified module could not be found.',
+     "tun-unavailable", "cmd/tailscaled/tailscaled_windows.go:334, v1.54- (no Wintun driver to load)"),
     ("tun: unbound stale interface tailscale0", "none", "net/tstun/tun.go:120"),
     ("TUN interface is up after 312ms", "none", "net/tstun/ifstatus_windows.go:92, v1.6-"),
     ("Linux kernel version: 6.1.21-v8+", "none", "net/tstun/tun_linux.go"),
@@ -237,6 +239,18 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "[warning]", "none", "ipn/store/stores.go:169, v1.12-"),
     ('migrated "/var/lib/tailscale/tailscaled.state" from plaintext to TPM-sealed format', "none",
      "ipn/store/stores.go:342, v1.86-"),
+    ("logpolicy.ConfigFromFile /var/lib/tailscale/tailscaled.log.conf: open /var/lib/tailscale/tailscaled.log.conf: "
+     "no such file or directory", "none", "logpolicy/logpolicy.go:626, v1.0- (a first start)"),
+    ('logpolicy.Config.Validate for /var/lib/tailscale/tailscaled.log.conf: config collection "x" does not match '
+     '"tailnode.log.tailscale.io"', "none", "logpolicy/logpolicy.go:629, v1.0-"),
+    ("Unable to create /tmp directory for log storage: mkdir /tmp: read-only file system", "none",
+     "logpolicy/logpolicy.go:742, v1.26- (the log buffer, not the state)"),
+    ("filch failed: open /var/cache/tailscale/tailscaled.log1.txt: permission denied", "none",
+     "logpolicy/logpolicy.go:754, v1.0- (the log buffer, not the state)"),
+    ('logpolicy: invalid TS_LOG_TARGET "ftp://x": unsupported scheme; using default log host', "none",
+     "logpolicy/logpolicy.go:663, v1.36-"),
+    ("kube store: error updating Secret after stripping AttestationKey: secrets \"ts-0\" is forbidden",
+     "state-unwritable", "ipn/store/kubestore/store_kube.go:608, v1.88-"),
     ('logpolicy: using $STATE_DIRECTORY, "/var/lib/tailscale"', "none", "logpolicy/logpolicy.go"),
     # ------------------------------------------- the router's and DNS's errors as ipnlocal logs them (v1.0-)
     # ipn/ipnlocal authReconfig (v1.0: "authReconfig: ra=%v dns=%v 0x%02x: %v", "[v1] " before it since v1.8)

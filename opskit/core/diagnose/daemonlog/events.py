@@ -537,6 +537,8 @@ _TUN = re.compile(
     r"|^TUN device \S+ is busy; |tun module (?:not loaded nor found on disk|loaded in kernel, but )"
     r"|tun\.ko found on disk, but not for current kernel|^Missing required package kmod-tun"
     r"|^no TUN, and failed to look up kernel version"
+    # the Windows service cannot load its own wintun.dll (cmd/tailscaled/tailscaled_windows.go, v1.54-)
+    r'|^Error pre-loading "[^"]*wintun\.dll": '
 )
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
