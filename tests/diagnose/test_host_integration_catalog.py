@@ -277,6 +277,10 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "config so name resolution still works", "firewall-failed", "wgengine/userspace.go:908, v1.92-"),
     ('dns: error running command resolvconf -m 0 -x -a tailscale: exec: "resolvconf": executable file not found '
      "in $PATH", "dns-config-failed", "net/dns/openresolv.go:35, v1.62-"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: create table: netlink receive: operation not permitted",
+     "firewall-failed", "util/linuxfw/nftables_runner.go:940, v1.52-"),
+    ("[v1] authReconfig: ra=true dns=true 0x02: create input chain: conn.Receive: netlink receive: invalid "
+     "argument", "firewall-failed", "util/linuxfw/nftables_runner.go:948, v1.52-"),
     ("[v1] authReconfig: ra=true dns=true 0x02: <nil>", "none", "ipn/ipnlocal, v1.8-"),
     ("authReconfig: ra=true dns=true 0x02: <nil>", "none", "ipn/ipnlocal, v1.0-v1.6"),
     ("wgengine: Reconfig: configuring router", "none", "wgengine/userspace.go, v1.0-"),

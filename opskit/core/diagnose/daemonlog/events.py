@@ -676,6 +676,8 @@ _RECONFIG_ROUTER = re.compile(
     r"|\brule\b|ts-(?:input|forward|postrouting)|interface (?:up|down)|ConfigureInterface|setroutes|ifconfig"
     # the Windows router's configureInterface (ifconfig_windows.go), returned bare to the engine
     r"|syncAddresses: |(?:adding|deleting) IP \"|skip-as-source|\bMTU\b|interfaceFromLUID|monitorDefaultRoutes"
+    # util/linuxfw's nftables runner ("create table: …", "create input chain: …", "error ensuring nat table: …")
+    r"|\b(?:chain|table): |\b(?:nat|filter) table\b|netlink receive"
 )
 
 
