@@ -281,6 +281,11 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "firewall-failed", "util/linuxfw/nftables_runner.go:940, v1.52-"),
     ("[v1] authReconfig: ra=true dns=true 0x02: create input chain: conn.Receive: netlink receive: invalid "
      "argument", "firewall-failed", "util/linuxfw/nftables_runner.go:948, v1.52-"),
+    ("authReconfig: ra=true dns=true 0x02: setting SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\\"
+     "Interfaces\\{c5a7b1a4-1d2e-4f3a-9b8c-7d6e5f4a3b2c}[NameServer]: Access is denied.", "dns-config-failed",
+     "wgengine/router/dns/registry_windows.go:50, v1.0-v1.8"),
+    ("authReconfig: ra=true dns=true 0x02: RevertLink: Link tailscale0 not known", "dns-config-failed",
+     "wgengine/router/dns/resolved.go:184, v1.0-v1.8"),
     ("[v1] authReconfig: ra=true dns=true 0x02: <nil>", "none", "ipn/ipnlocal, v1.8-"),
     ("authReconfig: ra=true dns=true 0x02: <nil>", "none", "ipn/ipnlocal, v1.0-v1.6"),
     ("wgengine: Reconfig: configuring router", "none", "wgengine/userspace.go, v1.0-"),

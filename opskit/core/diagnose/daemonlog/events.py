@@ -670,6 +670,10 @@ _RECONFIG_DNS = re.compile(
     r"|dbus-org\.freedesktop\.resolve1"
     # net/dns/nm.go's NetworkManager D-Bus calls
     r"|getDeviceByIpIface: |getAppliedConnection: |reapply: |connecting to system bus: "
+    # v1.0-v1.8's Windows DNS in the registry ("setting %s[%s]: %w" on the adapter's Tcpip key, waiting on it),
+    # resolved's RevertLink
+    r"|\\Parameters\\Interfaces\\\S*\[(?:NameServer|SearchList|Domain)\]: |timeout waiting for registry key"
+    r"|RegNotifyChangeKeyValue|RevertLink: "
 )
 _RECONFIG_ROUTER = re.compile(
     r"iptables|ip6tables|nftables|netfilter|IP rules|policy routing|\broute\b|\baddress\b|tunnel interface"
