@@ -469,3 +469,28 @@ OS_ONLY: tuple[tuple[str, str, str], ...] = (
 def test_a_line_only_one_os_prints_names_the_os(prefix: str, message: str, os_name: str, source: str) -> None:
     log = _log(f"{prefix.format(msg=HEALTHY_FIRST)}\n{prefix.format(msg=message)}\n")
     assert log["os"] == os_name, source
+
+
+# The start line of the versions the wordings span (2020's date builds to 2026), above the message: the reading
+# does not depend on which version logged it.
+START_LINES = (
+    'Program starting: vdate.20200410, Go 1.14.1: []string{"/usr/sbin/tailscaled", "--port=41641"}',
+    'Program starting: v1.20.4-t5d1f5b5c0-g1e6d4ca51, Go 1.17.5-ts: []string{"/usr/sbin/tailscaled", "--port=41641"}',
+    'Program starting: v1.56.1-t906f85d10-g2b5c4c4e7, Go 1.21.5: []string{"/usr/sbin/tailscaled", "--port=41641"}',
+    'Program starting: v1.92.0, Go 1.25.3: []string{"/usr/sbin/tailscaled", "--port=41641"}',
+)
+_BY_VERSION = tuple(entry for entry in CATALOG if entry[1] != "hand-started")
+
+
+@pytest.mark.parametrize("start", START_LINES, ids=("v0.98", "v1.20", "v1.56", "v1.92"))
+@pytest.mark.parametrize(("message", "kind", "source"), _BY_VERSION, ids=[c[0][:60] for c in _BY_VERSION])
+def test_the_catalog_reads_the_same_under_every_version(start: str, message: str, kind: str, source: str) -> None:
+    prefix = "Nov 13 02:07:34 host tailscaled[11844]: {msg}"
+    first, *rest = message.split("\n")
+    once = [prefix.format(msg=first), *rest]
+    lines = [prefix.format(msg=start), *once, *(once if kind in _REPEATED else [])]
+    kinds = _kinds(_log("\n".join(lines) + "\n"))
+    if kind == "none":
+        assert not kinds, (source, kinds)
+    else:
+        assert kind in kinds, (source, kinds)
