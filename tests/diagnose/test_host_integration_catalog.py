@@ -93,6 +93,9 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "cmd/tailscaled/tailscaled_windows.go:375 (firewall subprocess), v1.12-"),
     ("failed to update routes (The object already exists.)", "firewall-failed",
      "cmd/tailscaled/tailscaled_windows.go:389, v1.12-"),
+    ("setPrivateNetwork(try=3): GetCategory: The RPC server is unavailable.", "health:set-network-category-failed",
+     "wgengine/router/osrouter/ifconfig_windows.go:281, v1.0- (the warnable since v1.66)"),
+    ("setPrivateNetwork(try=0): not found", "none", "ifconfig_windows.go:289, v1.0- (the adapter not listed yet)"),
     ("router: firewall: added Tailscale-In rule to allow 100.64.0.0/10 in 31.2ms", "none",
      "router_windows.go:339, v1.0-"),
     ("router: firewall: cleared Tailscale-In firewall rules in 71ms", "none", "router_windows.go:298, v1.0-"),
@@ -494,3 +497,19 @@ def test_the_catalog_reads_the_same_under_every_version(start: str, message: str
         assert not kinds, (source, kinds)
     else:
         assert kind in kinds, (source, kinds)
+
+
+def test_a_network_category_set_on_a_retry_is_no_issue_and_its_warnable_is_the_same_one() -> None:
+    stamp = "2024-01-12 10:41:06.123 -0500 -0500: {msg}"
+    failed = stamp.format(msg="setPrivateNetwork(try=0): GetCategory: The RPC server is unavailable.")
+    warnable = stamp.format(
+        msg="health(warnable=set-network-category-failed): error: Failed to set the network category to private on "
+        "the Tailscale adapter. This may prevent Tailscale from working correctly. Error: GetCategory: The RPC "
+        "server is unavailable."
+    )
+    succeeded = stamp.format(msg="setPrivateNetwork(try=1): success")
+    healthy = stamp.format(msg=HEALTHY_FIRST)
+    assert not _kinds(_log("\n".join([healthy, failed, succeeded]) + "\n"))
+    log = _log("\n".join([healthy, failed, warnable]) + "\n")
+    assert [issue["kind"] for issue in log["issues"]] == ["health:set-network-category-failed"]
+    assert log["os"] == "windows"

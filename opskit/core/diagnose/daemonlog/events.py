@@ -695,6 +695,25 @@ def _reconfig(message: str) -> Iterator[Event]:
         yield Raise("firewall-failed", "router", message[failed.start() :])
 
 
+# The Windows router marking the Tailscale adapter's network Private (ifconfig_windows.go, v1.0-: it polls up to 20
+# times, "setPrivateNetwork(try=%d): %v" on an error, "…: success" once set after a retry, "…: not found" while the
+# adapter is not listed yet). Since v1.66 an error sets the set-network-category-failed warnable and a success
+# clears it: the message is that warnable's event (same kind and key, so the two fold into one issue). A network
+# left Public lets Windows' firewall profile for public networks block what peers send.
+_NETWORK_CATEGORY = re.compile(r"^setPrivateNetwork\(try=\d+\): (?P<outcome>.+)$")
+_CATEGORY_WARNABLE = "set-network-category-failed"
+
+
+def _network_category(message: str) -> Iterator[Event]:
+    if (attempt := _NETWORK_CATEGORY.match(message)) is None:
+        return
+    outcome = attempt.group("outcome")
+    if outcome == "success":
+        yield Clear(f"health:{_CATEGORY_WARNABLE}")
+    elif outcome != "not found":
+        yield Raise(f"health:{_CATEGORY_WARNABLE}", _CATEGORY_WARNABLE, message)
+
+
 # The packet's protocol as ipproto.Proto prints it: a name ("TCP", "ICMPv6", "Frag", "Unknown") or, for one it has
 # no name for, its number ("IPProto-44", IPv6's fragment header).
 _DROP = re.compile(r"^Drop: (?P<packet>[A-Za-z][\w-]*\{[^}]*\})")
@@ -1491,6 +1510,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _router,
     ),
     Recogniser("reconfig", ("authReconfig: ra=",), _reconfig),
+    Recogniser("network-category", ("setPrivateNetwork(",), _network_category),
     Recogniser(
         "engine-stage", ("Bringing ", "Clearing router", "Creating ", "monitor...", "Engine created"), _engine_stage
     ),
