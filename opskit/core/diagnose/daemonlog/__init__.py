@@ -91,6 +91,8 @@ _MARKERS = re.compile(
     r"|TUN device \S+ is busy|no TUN, and failed to look up kernel version"
     # the Android app binding tailscaled's sockets to the active network (tailscale-android App.kt)
     r"|bindSocketToActiveNetwork: "
+    # the Windows service's own lines (cmd/tailscaled/tailscaled_windows.go, net/tstun/ifstatus_windows.go)
+    r"|Got Windows Service event: |Cannot load wintun\.dll |TUN interface is up after "
     # the periodic peer statistics line (ipnlocal, wgengine before it: "[v1] v%v peers: %v", version.Long)
     r"|(?:\[v1\] )?v\d+\.\d+\.\d+\S* peers:(?: |$))"
 )
@@ -148,7 +150,12 @@ _CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp 
 _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
 # cmd/tailscaled's log.Fatalf on a missing flag: "--socket is required", "--statedir (or at least --state) is
 # required", v0.98-v1.2's "--state is required". Its leading "--" is not a list item or a wrapped command line.
-_REQUIRED_FLAG = re.compile(r"^--(?:state|statedir|socket)(?: \(or at least --state\))? is required$")
+# Its refusal of a flag this OS cannot honour ("--bird-socket is not supported on %s", v1.86's "--encrypt-state is not
+# supported on %s") starts with "--" the same way.
+_REQUIRED_FLAG = re.compile(
+    r"^--(?:(?:state|statedir|socket)(?: \(or at least --state\))? is required"
+    r"|(?:bird-socket|encrypt-state|hardware-attestation) is not supported on \w+)$"
+)
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # argv[0] of a daemon a shell started: "tailscaled", "./tailscaled", "bin/tailscaled" (not "/usr/sbin/…", not
 # "C:\\Program Files\\…", not "tailscaled.exe" from a service's own folder).
@@ -180,7 +187,7 @@ _MARKER_WORDS = (
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
-    " peers:",
+    " peers:", "Windows Service event", "wintun.dll", "TUN interface is up",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -454,7 +461,14 @@ _WINDOWS_ONLY = (
     # writes its local log copy on Windows only
     "Wintun",
     "local disk logdir: ",
-)
+    # the rest of tailscaled's Windows-only code (host-integration catalog): the router's firewall tweaker (netsh,
+    # the Tailscale-In/-Process rules), its default-route monitor and network category (winnet), the NRPT rule
+    # database and ipconfig runs of net/dns (manager_windows.go, nrpt_windows.go, wsl_windows.go), the Wintun
+    # adapter coming up (net/tstun/ifstatus_windows.go), the service and its subprocess (tailscaled_windows.go)
+    "Tailscale-In ", "Tailscale-Process ", "netsh", "NRPT", "nrptRuleDatabase", "ipconfig /", "winnet.",
+    "monitorDefaultRoutes", "Windows Service", "wintun.dll", "WSL: ", "WSL SetDNS", "WSL(", "engine fetch error (try",
+    "TUN interface is up after", "for TUN interface to come up", "svc.IsWindowsService",
+)  # fmt: skip
 # net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
 _TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
 
@@ -465,6 +479,9 @@ _TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
 _LINUX_ONLY = (
     "Linux kernel version: ", "'modprobe tun' ", "`modprobe tun` ", "/dev/net/tun", "linuxfw: ", 'running "ip ',
     "listing ip rules: ", "support IPv6 policy routing",
+    # util/linuxfw and the Linux router's netfilter, sysctl and rp_filter work; net/dns's NetworkManager and
+    # systemd-resolved configurators (only manager_linux.go picks them)
+    "netfilter running in ", "iptables", "nftables", "rp_filter", "src_valid_mark", "NetworkManager", "resolve1",
 )  # fmt: skip
 # Messages only the Android app prints (tailscale-android App.kt: the socket binding the app does for tailscaled on
 # the active network, "bindSocketToActiveNetwork: binding fd=… to net=… iface=rmnet_data0"), for a logcat excerpt
@@ -476,7 +493,17 @@ _ANDROID_ONLY = ("bindSocketToActiveNetwork: ",)
 _HOSTINFO = re.compile(r'\[v(?:\\u0000|\\x00)?JSON\]\d\{"Hostinfo":\{')
 _HOSTINFO_FIELD = re.compile(r'"(?P<field>IPNVersion|OS|Userspace)":(?:"(?P<text>[^"]*)"|(?P<bool>true|false))')
 # Hostinfo's OS (runtime.GOOS, "macOS"/"iOS" for the Apple apps) → the report's OS names.
-_HOSTINFO_OS = {"windows": "windows", "linux": "linux", "macos": "macos", "darwin": "macos", "android": "android"}
+_HOSTINFO_OS = {
+    "windows": "windows", "linux": "linux", "macos": "macos", "darwin": "macos", "android": "android",
+    "freebsd": "freebsd", "openbsd": "openbsd",
+}  # fmt: skip
+# Messages only tailscaled's macOS (darwin) code prints: net/tstun/tun_macos.go's two TUN refusals, net/dns's
+# scutil runs (manager_darwin.go), cmd/tailscaled install_darwin.go's launchctl.
+_MACOS_ONLY = ("install-system-daemon", 'try using tun device "utun"', "scutil", "launchctl ")
+# The BSD routers: OpenBSD's bypass routing table (router_openbsd.go), FreeBSD's interface teardown
+# (router_freebsd.go "ifconfig destroy: …").
+_OPENBSD_ONLY = ("bypass rtable",)
+_FREEBSD_ONLY = ("ifconfig destroy: ",)
 
 
 def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
@@ -509,7 +536,7 @@ def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = N
         or any(word in joined for word in _WINDOWS_ONLY)
     ):
         return "windows"
-    if any(m.form == "macos" for m in messages) or "IPNExtension" in joined:
+    if any(m.form == "macos" for m in messages) or "IPNExtension" in joined or any(w in joined for w in _MACOS_ONLY):
         return "macos"
     if (
         any(m.form == "logcat" for m in messages)
@@ -526,6 +553,10 @@ def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = N
         or _SYNOLOGY.search(joined)
     ):
         return "linux"
+    if any(word in joined for word in _OPENBSD_ONLY):
+        return "openbsd"
+    if any(word in joined for word in _FREEBSD_ONLY):
+        return "freebsd"
     return None
 
 

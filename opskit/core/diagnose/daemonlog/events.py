@@ -363,6 +363,7 @@ _WARNABLE_KINDS = {
     "dns-forward-failing": "dns-forward-failing",
     "dns": "dns-config-failed",
     "dns-os": "dns-config-failed",
+    "dns-manager": "dns-config-failed",  # health.SysDNSManager (SetDNSManagerHealth): the OS DNS manager's own error
     "dns-set-os-config-failed": "dns-config-failed",
     "dns-read-os-config-failed": "dns-config-failed",
     "resolv-conf-overwritten": "dns-config-failed",
@@ -568,6 +569,14 @@ _DNS_CONFIG = re.compile(
     r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d|"
     r"failed to configure (?:systemd-)?resolved|error restarting resolved|Error deleting NRPT|"
     r"resolv\.conf[^:]*: .*(?:failed|invalid argument|denied|read-only)|(?:replacing|writing) resolv\.conf failed"
+    # the OS configurator that cannot be made or reached at all (net/dns, host-integration catalog): the engine
+    # failing on it ("dns.NewOSConfigurator: %w", a build without that mode "tailscaled was built without DNS %q
+    # support"), resolved's D-Bus connection failing ("dns: dbus connection error: %v"), Windows too old for the
+    # NRPT split DNS it was given ("Split DNS unsupported on this Windows version")
+    r"|dns\.NewOSConfigurator: \S|tailscaled was built without DNS \S+ support|^dns: dbus connection error: \S"
+    r"|Split DNS unsupported on this Windows version"
+    # openresolv's resolvconf failing to run at all (net/dns/openresolv.go, v1.62-: "error running command %s: %v")
+    r"|dns: error running command \S"
 )
 _DNS_HARMLESS = (
     "resolvedIsActuallyResolver",
@@ -608,6 +617,16 @@ _TUN = re.compile(
     # without tailscaled's "[Wintun] " tag in front: the adapter cannot be created, set up or opened
     r"|^(?:\[Wintun\] )?(?:Failed to|Timed out waiting for|Unable to) [^:]*"
     r"(?:adapter|device|driver|[Ww]intun)[^:]*: .*\(Code 0x[0-9A-Fa-f]{8}\)$"
+    # Windows: the Wintun adapter never came up (net/tstun/ifstatus_windows.go, v1.6-: "timeout waiting %v for TUN
+    # interface to come up", returned as "timeout waiting for TUN interface to come up")
+    r"|timeout waiting (?:\S+ )?for TUN interface to come up"
+    # net/tstun/tun_linux.go's diagnosis, printed only after CreateTUN failed (v1.0-): the device held by another
+    # process, no tun module for the running kernel, OpenWrt without kmod-tun (v1.60-)
+    r"|^TUN device \S+ is busy; |tun module (?:not loaded nor found on disk|loaded in kernel, but )"
+    r"|tun\.ko found on disk, but not for current kernel|^Missing required package kmod-tun"
+    r"|^no TUN, and failed to look up kernel version"
+    # the Windows service cannot load its own wintun.dll (cmd/tailscaled/tailscaled_windows.go, v1.54-)
+    r'|^Error pre-loading "[^"]*wintun\.dll": '
 )
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
@@ -688,6 +707,12 @@ _FIREWALL = re.compile(
     # failing is the TUN device that cannot be brought up: _TUN.)
     r'|running "ip (?:-[46] )?(?:rule|route|addr(?:ess)?) [^"]*" failed: |listing ip rules: \S'
     r"|\brouter\.(?:Up|Set\(nil\)): \S"
+    # Windows v1.12-: the firewall subprocess (tailscaled /firewall, cmd/tailscaled/tailscaled_windows.go) exits on
+    # "failed to enable firewall: %v" and "failed to update routes (%v)"
+    r"|^failed to enable firewall: \S|^failed to update routes \("
+    r"|^filewall creation failed: \S"  # its v1.10-v1.12 wording (sic)
+    # v1.92-: wgengine goes on to DNS after the router failed ("wgengine: Reconfig: router config failed (%v); …")
+    r"|Reconfig: router config failed \(\S"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
@@ -699,6 +724,9 @@ _FIREWALL_HARMLESS = (
     "continuing anyway", "linuxfw: clear", "harmless", "disabling tunneled IPv6", "ip command fwmask support",
     "filtering is not supported on this host", "detect iptables rule:", "detect nftables rule:",
     "falling back to nftables",
+    # a route already gone when deleted (router_linux.go), routes kept as they were when merging them fails
+    # (consolidating_router.go)
+    "ignoring error", "keeping existing routes",
 )  # fmt: skip
 
 
@@ -716,6 +744,62 @@ def _router(message: str) -> Iterator[Event]:
         return  # router_linux.go: "note: %v", a clean-up that failed and that it carries on after (harmless)
     if (failure := _FIREWALL.search(message)) is not None and not any(word in message for word in _FIREWALL_HARMLESS):
         yield Raise("firewall-failed", "router", message[failure.start() :] if failure.start() > 20 else message)
+
+
+# ipnlocal logs what applying a netmap to the engine returned (ipn/ipnlocal authReconfig, v1.0-: "authReconfig:
+# ra=%v dns=%v 0x%02x: %v", "[v1] " in front since v1.8): "<nil>" when it worked, else the router's or the DNS
+# manager's error, bare (wgengine Reconfig returns router.Set's and dns.Set's errors unwrapped). Which of the two
+# failed shows in the error's own words (host-integration catalog: router_linux.go's "adding IP rules: …", "adding
+# address %q to tunnel interface", "%d add route failures; first was: …", iptables runs; net/dns's "setLinkDNS: …",
+# "running /sbin/resolvconf …", "getting OS base config: …").
+_RECONFIG_ERROR = re.compile(r"authReconfig: ra=\w+ dns=\w+ 0x[0-9a-f]+: (?!<nil>)(?P<error>\S.*)$")
+_RECONFIG_DNS = re.compile(
+    r"setLink\w+: |resolv|[Rr]esolved|NetworkManager|getting OS base config|OSConfigurator|NRPT|scutil|\bDNS\b"
+    r"|dbus-org\.freedesktop\.resolve1"
+    # net/dns/nm.go's NetworkManager D-Bus calls
+    r"|getDeviceByIpIface: |getAppliedConnection: |reapply: |connecting to system bus: "
+    # v1.0-v1.8's Windows DNS in the registry ("setting %s[%s]: %w" on the adapter's Tcpip key, waiting on it),
+    # resolved's RevertLink
+    r"|\\Parameters\\Interfaces\\\S*\[(?:NameServer|SearchList|Domain)\]: |timeout waiting for registry key"
+    r"|RegNotifyChangeKeyValue|RevertLink: "
+)
+_RECONFIG_ROUTER = re.compile(
+    r"iptables|ip6tables|nftables|netfilter|IP rules|policy routing|\broute\b|\baddress\b|tunnel interface"
+    r"|\brule\b|ts-(?:input|forward|postrouting)|interface (?:up|down)|ConfigureInterface|setroutes|ifconfig"
+    # the Windows router's configureInterface (ifconfig_windows.go), returned bare to the engine
+    r"|syncAddresses: |(?:adding|deleting) IP \"|skip-as-source|\bMTU\b|interfaceFromLUID|monitorDefaultRoutes"
+    # util/linuxfw's nftables runner ("create table: …", "create input chain: …", "error ensuring nat table: …")
+    r"|\b(?:chain|table): |\b(?:nat|filter) table\b|netlink receive"
+)
+
+
+def _reconfig(message: str) -> Iterator[Event]:
+    if (failed := _RECONFIG_ERROR.search(message)) is None:
+        return
+    error = failed.group("error")
+    if _RECONFIG_DNS.search(error) is not None:
+        yield Raise("dns-config-failed", "dns", message[failed.start() :])
+    elif _RECONFIG_ROUTER.search(error) is not None:
+        yield Raise("firewall-failed", "router", message[failed.start() :])
+
+
+# The Windows router marking the Tailscale adapter's network Private (ifconfig_windows.go, v1.0-: it polls up to 20
+# times, "setPrivateNetwork(try=%d): %v" on an error, "…: success" once set after a retry, "…: not found" while the
+# adapter is not listed yet). Since v1.66 an error sets the set-network-category-failed warnable and a success
+# clears it: the message is that warnable's event (same kind and key, so the two fold into one issue). A network
+# left Public lets Windows' firewall profile for public networks block what peers send.
+_NETWORK_CATEGORY = re.compile(r"^setPrivateNetwork\(try=\d+\): (?P<outcome>.+)$")
+_CATEGORY_WARNABLE = "set-network-category-failed"
+
+
+def _network_category(message: str) -> Iterator[Event]:
+    if (attempt := _NETWORK_CATEGORY.match(message)) is None:
+        return
+    outcome = attempt.group("outcome")
+    if outcome == "success":
+        yield Clear(f"health:{_CATEGORY_WARNABLE}")
+    elif outcome != "not found":
+        yield Raise(f"health:{_CATEGORY_WARNABLE}", _CATEGORY_WARNABLE, message)
 
 
 # The packet's protocol as ipproto.Proto prints it: a name ("TCP", "ICMPv6", "Frag", "Unknown") or, for one it has
@@ -751,7 +835,13 @@ _STATE_STORE = re.compile(
     r"(?:store\.New|StateStore|WriteState|state (?:store|file|directory)|creating state directory|tailscaled\.state|"
     r"/var/lib/tailscale|server-state\.conf)[^\n]*?(?:permission denied|operation not permitted|read-only file system|"
     r"no space left on device|Access is denied)|state store is unhealthy|[Ff]ailed to save new controlclient state|"
-    r"error writing machine key to store|kube ?store: (?:error|failed)|"
+    r"error writing machine key to store|"
+    r"kube ?store: (?:error|failed)(?! creating (?:tailscaled state (?:update )?)?Event)|"  # an Event is no state
+    # cmd/tailscaled cannot create the --statedir it was given (v1.20-: "failed to create state directory: %v")
+    r"failed to create state directory: \S|"
+    # the profile manager writing a state key, or reading the store at all (ipn/ipnlocal/profiles.go, v1.34-):
+    # any error is the store refusing (a full disk, a kube Secret it may not patch, a TPM that will not unseal)
+    r"WriteState\(\"[^\"]*\"\): \S|calling ReadState on state store: \S|"
     # cmd/tailscaled: store.New failing at all is the state store that cannot be opened ("store.New: %w" when the
     # daemon exits on it, "store.New failed: %v; starting with in-memory store with a health warning" since the
     # state-store-health warnable): a directory it cannot create, a state file it cannot parse, a TPM-sealed one
@@ -815,8 +905,17 @@ _PORT = re.compile(
 )
 
 
+# magicsock v1.0-v1.6 taking a random port because the fixed one was taken ("magicsock: bind: default port %s/%v
+# unavailable; picking random"). netstack binding a forwarded UDP flow's local port and taking a random one instead
+# ("netstack: could not bind local port %v: %v, trying again with random port") is not the WireGuard port.
+_PORT_TAKEN = re.compile(r"default port \S+ unavailable; picking random")
+_PORT_NOT_WIREGUARD = "trying again with random port"
+
+
 def _port(message: str) -> Iterator[Event]:
-    if _PORT.search(message) is not None:
+    if _PORT_NOT_WIREGUARD in message:
+        return
+    if _PORT.search(message) is not None or _PORT_TAKEN.search(message) is not None:
         yield Raise("port-in-use", "port", message)
 
 
@@ -1120,6 +1219,27 @@ def _serve(message: str) -> Iterator[Event]:
             yield Raise("netstack-forward-unreachable", target, detail)
 
 
+# netstack forwarding a UDP flow (a subnet router or exit node in userspace mode) cannot open the socket to its
+# destination ("netstack: could not create UDP socket, preventing forwarding to %v: %v", v1.4-) or cannot send to it
+# (startPacketCopy "write packet to %s failed: %v"): the flow goes nowhere. A refusal (ICMP port unreachable) is the
+# destination answering; no route, an unreachable network or a socket it cannot open is this node's side.
+_UDP_FORWARD = re.compile(
+    r"netstack: could not create UDP socket, preventing forwarding to (?P<dst>\S+?): (?P<error>.+)$"
+    r"|^write packet to (?P<dst2>\S+) failed: (?P<error2>.*(?:unreachable|no route to host|refused|timeout).*)$"
+)
+
+
+def _netstack_udp(message: str) -> Iterator[Event]:
+    if (failed := _UDP_FORWARD.search(message)) is None:
+        return
+    target = failed.group("dst") or failed.group("dst2")
+    if target in ("%s", "%v"):
+        return  # the rate limiter's format: its own lines said which
+    error = failed.group("error") or failed.group("error2")
+    kind = "destination-refused" if _DIAL_REFUSED.search(error) else "netstack-forward-unreachable"
+    yield Raise(kind, target, message[failed.start() :])
+
+
 # ------------------------------------------------------------------------------------ package update
 
 # An update or reinstall of Tailscale (a device package's auto-updater script, apt/dnf/yum, curl|sh of install.sh,
@@ -1174,6 +1294,15 @@ _CRASH = re.compile(
     r"^--statedir \(or at least --state\) is required|^--bird-socket is not supported on |^ipnserver\.Run: |"
     r"^(?:HTTP proxy|SOCKS5 server) exited: |failed to start netstack: |^LocalBackend\.Start: |"
     r"wgengine has been closed; shutting down|"
+    # cmd/tailscaled's other fatal exits (host-integration catalog): its debug listener ("debug server: %v", v1.16-),
+    # Windows' service check and network monitor ("svc.IsWindowsService failed: %v", "Could not create netMon: %v"),
+    # a flag this OS does not support ("--encrypt-state is not supported on %s", v1.86-)
+    r"^debug server: \S|^svc\.IsWindowsService failed: |^Could not create netMon: |"
+    r"^--(?:encrypt-state|hardware-attestation) is not supported on |"
+    # and its older ones: the link monitor (v1.2-v1.38 "creating link monitor: %v"), netstack (v1.4-v1.24
+    # "netstack.Create: %v"), the SOCKS5 / HTTP proxy listeners of userspace mode ("SOCKS5 listener: %v", "HTTP proxy
+    # listener: %v")
+    r"^creating link monitor: \S|^netstack\.Create: \S|^(?:SOCKS5|HTTP proxy) listener: \S|"
     # Go's flag package refusing tailscaled's command line: after the error it prints "Usage of …tailscaled:"
     # and exits 2 (the CLI's own usage text reads "USAGE", so this is the daemon)
     r"^Usage of (?:.*[/\\])?tailscaled(?:\.exe)?:$|"
@@ -1246,7 +1375,9 @@ _EXEC_FAILED = re.compile(
     r"status=203/EXEC|Failed at step EXEC spawning |"
     r"(?:Failed to execute|Unable to locate executable|Failed to locate executable) [^:]*tailscale|"
     r"tailscale\S*: (?:[Ee]xec format error|cannot execute binary file)|"
-    r"exec: \"?\S*tailscaled\"?: executable file not found"
+    r"exec: \"?\S*tailscaled\"?: executable file not found|"
+    # the Windows service starting its tailscaled subprocess (cmd/tailscaled/tailscaled_windows.go babysitProc)
+    r"^starting subprocess failed: \S"
 )
 # Another service supervisor's verdict that the tailscale service (its process, container or extension) ended with an
 # error, as systemd's "Main process exited, code=exited, status=1/FAILURE" says it; repeated, a restart loop:
@@ -1470,15 +1601,24 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "getipif",
             'running "ip ',
             "ip rules",
+            "firewall",
+            "filewall",
         ),
         _router,
     ),
+    Recogniser("reconfig", ("authReconfig: ra=",), _reconfig),
+    Recogniser("network-category", ("setPrivateNetwork(",), _network_category),
     Recogniser(
         "engine-stage", ("Bringing ", "Clearing router", "Creating ", "monitor...", "Engine created"), _engine_stage
     ),
     Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem", "dropped by filter"), _filter),
-    Recogniser("store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret"), _store),
-    Recogniser("port", ("address already in use", "Only one usage", "forbidden by its access"), _port),
+    Recogniser(
+        "store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret", "WriteState("), _store
+    ),
+    Recogniser(
+        "port", ("address already in use", "Only one usage", "forbidden by its access", "unavailable; picking"), _port
+    ),
+    Recogniser("netstack-udp", ("preventing forwarding to ", "write packet to "), _netstack_udp),
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
     Recogniser(
         "wireguard",
@@ -1537,6 +1677,13 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "pprof.",
             "Stack(",
             "GoroutineDump",
+            "debug server: ",
+            "IsWindowsService",
+            "netMon",
+            "subprocess failed",
+            "link monitor: ",
+            "netstack.Create",
+            " listener: ",
         ),
         _crash,
     ),  # fmt: skip
