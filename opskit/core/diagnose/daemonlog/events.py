@@ -507,7 +507,7 @@ def _dns(message: str) -> Iterator[Event]:
 
 _TUN = re.compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
-    r"TUN: |tstun\.New\(|"
+    r"(?<!update)TUN: |tstun\.New\(|"
     # the Linux router bringing the TUN link up with iproute2 (runner.go 'running %q failed: %w\n%s'): the device
     # itself will not come up, whichever stage ran it
     r'running "ip link set (?:dev )?\S+ up" failed: |'
@@ -580,6 +580,35 @@ def _tun(message: str) -> Iterator[Event]:
     elif "interfaces.State{" in message and _KERNEL_TUN.search(message) is not None:
         # a hint only: the list is the host's, and a tsnet node (sing-box, …) may run beside a system tailscaled
         yield Fact("kernel-tun", "seen")
+
+
+# --------------------------------------------------------------------- Android app (tailscale-android)
+
+# The Android app's VPN interface is its TUN (libtailscale net.go/backend.go, cmd/tailscale before v1.64): every
+# failure of updateTUN is logged as "VPN update failed: <err>" (establish() throwing, the multi-user SecurityException
+# "VPN cannot be created on this device due to an Android bug with multiple users", establish() returning null
+# "VPN service not prepared or was revoked": no VPN consent, or another VPN app took it, detachFd), then "tunnel
+# brought down on VPN service error: <err>"; StartVPNWorker finds VpnService.prepare() asking for consent again
+# ("Tailscale isn't ready to start the VPN, notify the user.": the "Tailscale Connection Failed" notification).
+_ANDROID_VPN_FAILED = re.compile(
+    r"^VPN update failed: \S|^tunnel brought down on VPN service error: |^updateTUN: could not establish VPN because "
+    r"|VPN service not prepared or was revoked|VPN cannot be created on this device due to an Android bug"
+    r"|^Tailscale isn.t ready to start the VPN"
+)
+# updateTUN got its interface from establish() (logged before it checks the descriptor for null, so a null one
+# raises again right after)
+_ANDROID_VPN_UP = "updateTUN: established VPN"
+# The app's backend failing to start (libtailscale backend.go: LocalBackend.Start's error, then a panic)
+_ANDROID_BACKEND_FAILED = re.compile(r"^Failed to start LocalBackend, panicking: \S")
+
+
+def _android(message: str) -> Iterator[Event]:
+    if (failed := _ANDROID_VPN_FAILED.search(message)) is not None:
+        yield Raise("tun-unavailable", "tun", message[failed.start() :])
+    elif message.startswith(_ANDROID_VPN_UP):
+        yield Clear("tun-unavailable")
+    elif _ANDROID_BACKEND_FAILED.match(message) is not None:
+        yield Raise("crash", "crash", message)
 
 
 # ------------------------------------------------------------------------ router / packet filter
@@ -1444,6 +1473,20 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("update", (_PKGS_HOST,), _update),
+    Recogniser(
+        "android",
+        (
+            "VPN update failed",
+            "VPN service error",
+            "establish VPN",
+            "not prepared or was revoked",
+            "Android bug",
+            "ready to start the VPN",
+            "updateTUN: established",
+            "Failed to start LocalBackend",
+        ),
+        _android,
+    ),  # fmt: skip
     Recogniser("proxy", ("socks5: ",), _proxy),
     Recogniser("subnet-ping", ("exec ping", "sendOutboundUserPing: "), _subnet_ping),
     Recogniser(

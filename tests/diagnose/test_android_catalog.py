@@ -1,0 +1,225 @@
+"""Catalog of what the Android app (tailscale-android) logs and shows when it fails, read from its source before
+anyone pasted it: every user-visible error string and every logcat line that tells a failure, instantiated the
+way logcat prints it (threadtime, brief, time, tag, long, with and without the year, Android Studio's copy), with
+the reading an expert expects ("none" for the app's routine lines).
+
+Source: github.com/tailscale/tailscale-android at 582940f78d (June 2026); the Go side's lines moved from
+cmd/tailscale/ (the Gio app, v1.0-v1.62) to libtailscale/ (v1.64+, March 2024) with the same wording.
+Go lines carry the process name as logcat tag ("com.tailscale.ipn": libtailscale/log.go tags every line with
+os.Args[0]); the Kotlin side logs under its class tags ("App", "IPNService", "StartVPNWorker", …: util/TSLog.kt).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opskit.core.diagnose.daemonlog.grammar import message_of
+from opskit.errors import InputError
+from tests.diagnose.conftest import run_json
+
+GO_TAG = "com.tailscale.ipn"
+
+# (message, logcat tag, level, the log issues an expert reads (space-separated) or "none"); source file:line and
+# versions in the comment above each
+LOG_LINES: list[tuple[str, str, str, str]] = [
+    # libtailscale/backend.go:410 closeVpnService ("VPN update failed: %v"), net.go:33 errMultipleUsers (v1.20+)
+    (
+        "VPN update failed: VPN cannot be created on this device due to an Android bug with multiple users",
+        GO_TAG,
+        "I",
+        "tun-unavailable",
+    ),
+    # net.go:204 updateTUN: establish() threw a SecurityException naming INTERACT_ACROSS_USERS (v1.20+)
+    (
+        "updateTUN: could not establish VPN because java.lang.SecurityException: Permission Denial: "
+        "getUserInfo requires android.permission.INTERACT_ACROSS_USERS",
+        GO_TAG,
+        "I",
+        "tun-unavailable",
+    ),
+    # net.go:27 errVPNNotPrepared via backend.go:410 (cmd/tailscale/main.go before v1.64)
+    ("VPN update failed: VPN service not prepared or was revoked", GO_TAG, "I", "tun-unavailable"),
+    # net.go:214 establish() returned null (another always-on VPN, consent revoked) (v1.66+)
+    (
+        "updateTUN: could not establish VPN because builder.Establish returned a nil ParcelFileDescriptor",
+        GO_TAG,
+        "I",
+        "tun-unavailable",
+    ),
+    # net.go:208 establish() threw (v1.0+)
+    (
+        "VPN update failed: VpnService.Builder.establish: java.lang.IllegalStateException: "
+        "Cannot establish VPN: the VPN is not prepared",
+        GO_TAG,
+        "I",
+        "tun-unavailable",
+    ),
+    # net.go:225 the VPN interface's descriptor could not be taken over (v1.64+)
+    ("VPN update failed: detachFd: java.io.IOException: bad file descriptor", GO_TAG, "I", "tun-unavailable"),
+    # backend.go:421 the tunnel brought down after one of the above (v1.64+)
+    (
+        "tunnel brought down on VPN service error: VPN service not prepared or was revoked",
+        GO_TAG,
+        "I",
+        "tun-unavailable",
+    ),
+    # tailscale.go:78 the backend could not start (runBackend's NewUserspaceEngine / NewLocalBackend) (v1.64+)
+    (
+        'fatal error: runBackend: NewUserspaceEngine: wgengine.NewUserspaceEngine(tun "tun0") error: '
+        "creating router: operation not permitted",
+        GO_TAG,
+        "I",
+        "crash firewall-failed",
+    ),
+    # backend.go:383 LocalBackend.Start failed and the app panics (v1.64+)
+    ("Failed to start LocalBackend, panicking: store.New: permission denied", GO_TAG, "I", "crash state-unwritable"),
+    # StartVPNWorker.java:43 (the "Start VPN" intent, Tasker, a boot receiver): VpnService.prepare() says the
+    # app has no VPN consent (never given, or another VPN app took it): the user gets "Tailscale Connection
+    # Failed" (v1.66+)
+    ("Tailscale isn't ready to start the VPN, notify the user.", "StartVPNWorker", "E", "tun-unavailable"),
+    # --- routine lines of the app: nothing to report
+    ("updateTUN: established VPN", GO_TAG, "I", "none"),  # net.go:212
+    ("Setting vpn activity status to true", GO_TAG, "I", "none"),  # net.go:210
+    ("onVPNRequested: rebind required", GO_TAG, "I", "none"),  # backend.go:235
+    ("tunnel brought down on disconnect", GO_TAG, "I", "none"),  # backend.go:256
+    ("goSetupLogs: success", GO_TAG, "I", "none"),  # tailscale.go:158
+    ("updateTUN: added 2 local addrs", GO_TAG, "I", "none"),  # net.go:198
+    ("remote log upload disabled by user preference", GO_TAG, "I", "none"),  # tailscale.go:152
+    ("getDNSBaseConfig: none found; falling back to Google public DNS", GO_TAG, "I", "none"),  # net.go:292
+    ("loaded user CA certificates into ExtraRootCAs", GO_TAG, "I", "none"),  # backend.go:290
+    (
+        "bindSocketToActiveNetwork: binding fd=143 to net=112 iface=wlan0",  # App.kt:467
+        "App",
+        "D",
+        "none",
+    ),
+    ("no networks available to pick default network", "NetworkChangeCallback", "W", "none"),  # :155
+]
+
+# The formats logcat (and Android Studio) print a line in: {lvl} level letter, {tag}, {msg}.
+FORMATS = {
+    "threadtime": "05-01 10:00:00.123 12345 12360 {lvl} {tag}: {msg}",
+    "threadtime-padded": "05-01 10:00:00.123 12345 12360 {lvl} {tag:<8}: {msg}",
+    "threadtime-year": "2024-05-01 10:00:00.123 12345 12360 {lvl} {tag}: {msg}",
+    "threadtime-uid": "05-01 10:00:00.123 u0_a245 12345 12360 {lvl} {tag}: {msg}",
+    "brief": "{lvl}/{tag}(12345): {msg}",
+    "brief-padded": "{lvl}/{tag}( 2345): {msg}",
+    "time": "05-01 10:00:00.123 {lvl}/{tag}(12345): {msg}",
+    "time-year": "2024-05-01 10:00:00.123 {lvl}/{tag}(12345): {msg}",
+    "tag": "{lvl}/{tag}: {msg}",
+    "process": "{lvl}(12345) {msg}  ({tag})",
+    "studio": "2024-05-01 10:00:00.123 12345-12360 {tag} com.tailscale.ipn {lvl}  {msg}",
+    "studio-old": "2024-05-01 10:00:00.123 12345-12360/com.tailscale.ipn {lvl}/{tag}: {msg}",
+}
+
+
+def reading(text: str) -> set[str]:
+    """The log issues and CLI/GUI kinds opskit reads from a paste ("none" when it reads no problem)."""
+    try:
+        document = run_json(text)
+    except InputError:
+        return {"none"}
+    found = {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
+    found |= {error["kind"] for error in document["windows"]}
+    return found or {"none"}
+
+
+def _logcat(fmt: str, message: str, tag: str, level: str) -> str:
+    line = FORMATS[fmt].format(lvl=level, tag=tag, msg=message)
+    # a start line around it, as any excerpt of the app's log has
+    start = FORMATS[fmt].format(lvl="I", tag=GO_TAG, msg="onVPNRequested: rebind required")
+    return f"{start}\n{line}\n"
+
+
+LOG_CASES = [
+    pytest.param(fmt, message, tag, level, expected, id=f"{fmt}-{index}")
+    for index, (message, tag, level, expected) in enumerate(LOG_LINES)
+    for fmt in FORMATS
+]
+
+
+@pytest.mark.parametrize(("fmt", "message", "tag", "level", "expected"), LOG_CASES)
+def test_every_catalogued_logcat_line_is_read_as_an_expert_reads_it(
+    fmt: str, message: str, tag: str, level: str, expected: str
+) -> None:
+    assert reading(_logcat(fmt, message, tag, level)) == set(expected.split())
+
+
+# (text as the app shows it, expected CLI/GUI kind, source)
+GUI_TEXTS: list[tuple[str, str]] = [
+    # strings.xml multiple_vpn_explainer under vpn_permission_denied: VpnViewModel/MainActivity (v1.72+)
+    (
+        "VPN permission denied\nOnly one VPN can be active, and it appears another is already running. "
+        "Before starting Tailscale, disable the other VPN.",
+        "tunnel-start-failed",
+    ),
+    (
+        "Only one VPN can be active, and it appears another is already running. Before starting Tailscale, "
+        "disable the other VPN.",
+        "tunnel-start-failed",
+    ),
+    # strings.xml vpn_permission_needed / vpn_explainer: the fallback dialog (v1.80+)
+    (
+        "VPN permission needed\nTailscale needs VPN access, but it looks like your device may not show VPN "
+        "settings. If you are using another VPN app or have work policies, disable them first, then try again.",
+        "tunnel-start-failed",
+    ),
+    # StartVPNWorker.java: the notification title_connection_failed + body_open_tailscale (v1.66+)
+    ("Tailscale Connection Failed\nTap here to open Tailscale.", "tunnel-start-failed"),
+    # strings.xml vpn_is_not_ready_to_start (the Start VPN intent's notification)
+    ("VPN is not ready to start", "tunnel-start-failed"),
+    # strings.xml invalidAuthKey under invalidAuthKeyTitle (CustomLogin.kt, v1.64+)
+    ("Invalid key\nThe provided auth key is not in the correct format.", "auth-key-rejected"),
+    # strings.xml taildrop_share_failed / share_device_not_connected (ShareActivity, TaildropView)
+    ("Taildrop failed\nTaildrop failed. Some files were not shared. Please try again.", "taildrop-failed"),
+    (
+        "Unable to share files with this device. This device is not currently connected to the tailnet.",
+        "taildrop-failed",
+    ),
+    # strings.xml switch_user_failed_title / switch_user_failed (UserSwitcherView)
+    ("Cannot switch to user\nUnable to switch users. Please try again.", "switch-failed"),
+    # strings.xml peer_with_name_is_not_an_exit_node (UseExitNodeWorker)
+    ("Use Exit Node Intent Failed\nPeer with name my-server is not an exit node", "exit-node-refused"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GUI_TEXTS, ids=[f"gui-{i}" for i in range(len(GUI_TEXTS))])
+def test_every_catalogued_app_message_is_read_as_its_kind(text: str, expected: str) -> None:
+    assert expected in reading(text + "\n")
+
+
+ROUTINE_APP_TEXTS = [
+    "Set up a VPN connection so you can start using Tailscale.",
+    "Connect to VPN",
+    "Tailscale is a mesh VPN for securely connecting your devices.",
+    "Running an exit node will severely impact battery life.",
+    "Not connected",
+]
+
+
+@given(st.sampled_from(ROUTINE_APP_TEXTS), st.sampled_from(sorted(FORMATS)))
+@settings(max_examples=30, deadline=None)
+def test_the_apps_routine_texts_and_lines_raise_nothing(text: str, fmt: str) -> None:
+    assert reading(text + "\n") == {"none"}
+    assert reading(_logcat(fmt, "updateTUN: established VPN", GO_TAG, "I")) == {"none"}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize(("tag", "level"), [(GO_TAG, "I"), ("StartVPNWorker", "E"), ("App", "W")])
+def test_every_logcat_format_is_peeled_to_the_message_and_its_tag(fmt: str, tag: str, level: str) -> None:
+    message = "VPN update failed: VPN service not prepared or was revoked"
+    peeled = message_of(FORMATS[fmt].format(lvl=level, tag=tag, msg=message))
+    assert (peeled.text, peeled.form) == (message, "logcat")
+    assert peeled.process == tag
+
+
+def test_the_long_format_header_names_the_tag_and_the_message_under_it_is_read() -> None:
+    header = message_of("[ 05-01 10:00:00.123 12345:12360 E/StartVPNWorker ]")
+    assert (header.text, header.process, header.form) == ("", "StartVPNWorker", "logcat")
+    paste = (
+        "[ 05-01 10:00:00.123 12345:12360 I/com.tailscale.ipn ]\nVPN update failed: VPN service not prepared or was "
+        "revoked\n\n[ 05-01 10:00:01.123 12345:12360 I/com.tailscale.ipn ]\nonVPNRequested: rebind required\n"
+    )
+    assert reading(paste) == {"tun-unavailable"}
