@@ -79,7 +79,55 @@ LOG_LINES: list[tuple[str, str, str, str]] = [
     # app has no VPN consent (never given, or another VPN app took it): the user gets "Tailscale Connection
     # Failed" (v1.66+)
     ("Tailscale isn't ready to start the VPN, notify the user.", "StartVPNWorker", "E", "tun-unavailable"),
+    # MainActivity.kt:165/:168 Android's VPN consent answered no: another VPN app holds the VPN, or the user
+    # declined (v1.72+; then the "VPN permission denied" / "VPN permission needed" dialogs)
+    ("Another VPN is likely active", "VpnPermission", "D", "tun-unavailable"),
+    ("Permission was denied by the user", "VpnPermission", "D", "tun-unavailable"),
+    # Android's runtime killing the app on an uncaught exception (AndroidRuntime's two lines; the process line
+    # names the app) and a native crash of its process (libc's "Fatal signal", the Go side dying on a signal)
+    ("Process: com.tailscale.ipn, PID: 12345", "AndroidRuntime", "E", "crash"),
+    (
+        "Fatal signal 6 (SIGABRT), code -1 (SI_QUEUE) in tid 12360 (Thread-7), pid 12345 (com.tailscale.ipn)",
+        "libc",
+        "F",
+        "crash",
+    ),
+    # App.kt:596 / IPNService.kt:140 / App.kt:623: Android refused to start the VPN service from the background
+    # (Android 12+ foreground-service limits, 8+ background service limits, battery restrictions) (v1.66+)
+    (
+        "startVPN hit ForegroundServiceStartNotAllowedException: android.app.ForegroundServiceStartNotAllowedException:"
+        " startForegroundService() not allowed due to mAllowStartForeground false: service com.tailscale.ipn/.IPNService",
+        "App",
+        "E",
+        "android-background-start-blocked",
+    ),
+    (
+        "Failed to start foreground service: android.app.ForegroundServiceStartNotAllowedException: startForeground() "
+        "not allowed due to mAllowStartForeground false: service com.tailscale.ipn/.IPNService",
+        "IPNService",
+        "E",
+        "android-background-start-blocked",
+    ),
+    (
+        "restartVPN hit IllegalStateException in startService(): java.lang.IllegalStateException: Not allowed to "
+        "start service Intent { act=com.tailscale.ipn.RESTART_VPN cmp=com.tailscale.ipn/.IPNService }: app is in "
+        "background uid UidRecord{a1b2c3 u0a245 CEM  idle}",
+        "App",
+        "E",
+        "android-background-start-blocked",
+    ),
+    # Android's ActivityManager (system_server) refusing the same start
+    (
+        "Background start not allowed: service Intent { act=com.tailscale.ipn.START_VPN "
+        "cmp=com.tailscale.ipn/.IPNService } to com.tailscale.ipn/.IPNService from pid=12345 uid=10245 "
+        "pkg=com.tailscale.ipn startFg?=true",
+        "ActivityManager",
+        "W",
+        "android-background-start-blocked",
+    ),
     # --- routine lines of the app: nothing to report
+    ("VPN permission granted", "VpnPermission", "D", "none"),  # MainActivity.kt:160
+    ("Process: com.google.android.gms, PID: 4242", "AndroidRuntime", "E", "none"),  # another app's crash
     ("updateTUN: established VPN", GO_TAG, "I", "none"),  # net.go:212
     ("Setting vpn activity status to true", GO_TAG, "I", "none"),  # net.go:210
     ("onVPNRequested: rebind required", GO_TAG, "I", "none"),  # backend.go:235
@@ -223,3 +271,11 @@ def test_the_long_format_header_names_the_tag_and_the_message_under_it_is_read()
         "revoked\n\n[ 05-01 10:00:01.123 12345:12360 I/com.tailscale.ipn ]\nonVPNRequested: rebind required\n"
     )
     assert reading(paste) == {"tun-unavailable"}
+
+
+def test_a_later_established_vpn_clears_what_blocked_it() -> None:
+    for message, tag, level, expected in LOG_LINES:
+        if expected not in ("tun-unavailable", "android-background-start-blocked"):
+            continue
+        up = FORMATS["threadtime"].format(lvl="I", tag=GO_TAG, msg="updateTUN: established VPN")
+        assert reading(_logcat("threadtime", message, tag, level) + up + "\n") == {"none"}, message

@@ -594,19 +594,44 @@ _ANDROID_VPN_FAILED = re.compile(
     r"^VPN update failed: \S|^tunnel brought down on VPN service error: |^updateTUN: could not establish VPN because "
     r"|VPN service not prepared or was revoked|VPN cannot be created on this device due to an Android bug"
     r"|^Tailscale isn.t ready to start the VPN"
+    # MainActivity's VPN consent answered no (tag "VpnPermission"): another VPN app holds the VPN, or the user declined
+    r"|^Another VPN is likely active$|^Permission was denied by the user$"
 )
 # updateTUN got its interface from establish() (logged before it checks the descriptor for null, so a null one
 # raises again right after)
-_ANDROID_VPN_UP = "updateTUN: established VPN"
+_ANDROID_VPN_UP = ("updateTUN: established VPN", "VPN permission granted")
 # The app's backend failing to start (libtailscale backend.go: LocalBackend.Start's error, then a panic)
-_ANDROID_BACKEND_FAILED = re.compile(r"^Failed to start LocalBackend, panicking: \S")
+# Android killing the app's process: the runtime's uncaught-exception report (AndroidRuntime: "FATAL EXCEPTION: main",
+# then "Process: com.tailscale.ipn, PID: N": only that line names the app) or a native crash (libc: "Fatal signal 6
+# (SIGABRT), … pid N (com.tailscale.ipn)"); another app's crash in the same logcat is not Tailscale's.
+_ANDROID_BACKEND_FAILED = re.compile(
+    r"^Failed to start LocalBackend, panicking: \S|^Process: com\.tailscale\.ipn(?::\w+)?, PID: \d+"
+    r"|^Fatal signal \d+ \(SIG\w+\).*\bpid \d+ \(com\.tailscale\.ipn(?::\w+)?\)$"
+)
+
+
+# Android refusing to start the app's VPN service from the background (Android 8+ background service limits, 12+
+# foreground-service limits, a battery-restricted app): App.kt's "startVPN hit ForegroundServiceStartNotAllowedException:
+# …" / "restartVPN hit IllegalStateException in startService(): … Not allowed to start service Intent …: app is in
+# background", IPNService.kt's "Failed to start foreground service: …ForegroundServiceStartNotAllowedException…", and
+# ActivityManager's own "Background start not allowed: service Intent { … com.tailscale.ipn … }".
+_ANDROID_BACKGROUND_BLOCKED = re.compile(
+    r"^startVPN hit ForegroundServiceStartNotAllowedException"
+    r"|^Failed to start foreground service: \S*ForegroundServiceStartNotAllowedException"
+    r"|^(?:re)?startVPN hit (?:IllegalStateException in startService\(\)|exception)?: .*"
+    r"(?:Not allowed to start service|ForegroundServiceStartNotAllowed)"
+    r"|^Background start not allowed: service Intent \{[^}]*com\.tailscale\.ipn"
+)
 
 
 def _android(message: str) -> Iterator[Event]:
-    if (failed := _ANDROID_VPN_FAILED.search(message)) is not None:
+    if (blocked := _ANDROID_BACKGROUND_BLOCKED.search(message)) is not None:
+        yield Raise("android-background-start-blocked", "android", message[blocked.start() :])
+    elif (failed := _ANDROID_VPN_FAILED.search(message)) is not None:
         yield Raise("tun-unavailable", "tun", message[failed.start() :])
     elif message.startswith(_ANDROID_VPN_UP):
         yield Clear("tun-unavailable")
+        yield Clear("android-background-start-blocked")  # the VPN service did start after all
     elif _ANDROID_BACKEND_FAILED.match(message) is not None:
         yield Raise("crash", "crash", message)
 
@@ -1484,6 +1509,14 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "ready to start the VPN",
             "updateTUN: established",
             "Failed to start LocalBackend",
+            "Another VPN is",
+            "denied by the user",
+            "VPN permission granted",
+            "Process: com.tailscale.ipn",
+            "(com.tailscale.ipn",
+            "ForegroundServiceStartNotAllowed",
+            "Not allowed to start service",
+            "Background start not allowed",
         ),
         _android,
     ),  # fmt: skip
