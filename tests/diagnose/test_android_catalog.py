@@ -96,7 +96,8 @@ LOG_LINES: list[tuple[str, str, str, str]] = [
     # (Android 12+ foreground-service limits, 8+ background service limits, battery restrictions) (v1.66+)
     (
         "startVPN hit ForegroundServiceStartNotAllowedException: android.app.ForegroundServiceStartNotAllowedException:"
-        " startForegroundService() not allowed due to mAllowStartForeground false: service com.tailscale.ipn/.IPNService",
+        " startForegroundService() not allowed due to mAllowStartForeground false: "
+        "service com.tailscale.ipn/.IPNService",
         "App",
         "E",
         "android-background-start-blocked",
