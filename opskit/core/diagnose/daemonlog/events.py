@@ -612,9 +612,10 @@ _ANDROID_BACKEND_FAILED = re.compile(
 
 # Android refusing to start the app's VPN service from the background (Android 8+ background service limits, 12+
 # foreground-service limits, a battery-restricted app): App.kt's "startVPN hit
-# ForegroundServiceStartNotAllowedException: …" / "restartVPN hit IllegalStateException in startService(): … Not allowed to start service Intent …: app is in
-# background", IPNService.kt's "Failed to start foreground service: …ForegroundServiceStartNotAllowedException…", and
-# ActivityManager's own "Background start not allowed: service Intent { … com.tailscale.ipn … }".
+# ForegroundServiceStartNotAllowedException: …" / "restartVPN hit IllegalStateException in startService(): … Not
+# allowed to start service Intent …: app is in background", IPNService.kt's "Failed to start foreground service:
+# …ForegroundServiceStartNotAllowedException…", and ActivityManager's own "Background start not allowed: service
+# Intent { … com.tailscale.ipn … }".
 _ANDROID_BACKGROUND_BLOCKED = re.compile(
     r"^startVPN hit ForegroundServiceStartNotAllowedException"
     r"|^Failed to start foreground service: \S*ForegroundServiceStartNotAllowedException"
