@@ -83,8 +83,10 @@ LOG_LINES: list[tuple[str, str, str, str]] = [
     # declined (v1.72+; then the "VPN permission denied" / "VPN permission needed" dialogs)
     ("Another VPN is likely active", "VpnPermission", "D", "tun-unavailable"),
     ("Permission was denied by the user", "VpnPermission", "D", "tun-unavailable"),
-    # Android's runtime killing the app on an uncaught exception (AndroidRuntime's two lines; the process line
-    # names the app) and a native crash of its process (libc's "Fatal signal", the Go side dying on a signal)
+    # Android's runtime killing the app on an uncaught exception (AOSP RuntimeInit.java: AndroidRuntime's "FATAL
+    # EXCEPTION: <thread>" then "Process: <name>, PID: <pid>", the line that names the app) and a native crash of
+    # its process (bionic's debuggerd handler: libc "Fatal signal %d (%s), code %d (%s%s)%s in tid %d (%s), pid %d
+    # (%s)"; the Go side dying on a signal)
     ("Process: com.tailscale.ipn, PID: 12345", "AndroidRuntime", "E", "crash"),
     (
         "Fatal signal 6 (SIGABRT), code -1 (SI_QUEUE) in tid 12360 (Thread-7), pid 12345 (com.tailscale.ipn)",
@@ -117,7 +119,8 @@ LOG_LINES: list[tuple[str, str, str, str]] = [
         "E",
         "android-background-start-blocked",
     ),
-    # Android's ActivityManager (system_server) refusing the same start
+    # Android's ActivityManager refusing the same start (AOSP ActiveServices.java: "Background start not allowed:
+    # service <intent> to <component> from pid=… uid=… pkg=… startFg?=…", Android 8+)
     (
         "Background start not allowed: service Intent { act=com.tailscale.ipn.START_VPN "
         "cmp=com.tailscale.ipn/.IPNService } to com.tailscale.ipn/.IPNService from pid=12345 uid=10245 "
@@ -262,6 +265,32 @@ def test_every_logcat_format_is_peeled_to_the_message_and_its_tag(fmt: str, tag:
     peeled = message_of(FORMATS[fmt].format(lvl=level, tag=tag, msg=message))
     assert (peeled.text, peeled.form) == (message, "logcat")
     assert peeled.process == tag
+
+
+def test_android_studio_rows_whose_tag_column_was_left_blank_keep_the_package() -> None:
+    for line in (
+        "2024-05-01 10:00:00.123 12345-12360 com.tailscale.ipn E  VPN update failed: VPN service not prepared or "
+        "was revoked",
+        "2024-05-01 10:00:00.123 12345-12360 E  VPN update failed: VPN service not prepared or was revoked",
+        "09-03 07:09:40.802 ... VPN update failed: VPN service not prepared or was revoked",
+    ):
+        peeled = message_of(line)
+        assert (peeled.text, peeled.form) == ("VPN update failed: VPN service not prepared or was revoked", "logcat")
+        assert peeled.process in ("com.tailscale.ipn", None)
+        assert reading(line + "\n") == {"tun-unavailable"}
+
+
+def test_a_truncated_process_name_in_a_native_crash_is_still_the_app() -> None:
+    crash = (
+        "05-01 10:00:00.123  4200  4242 F libc    : Fatal signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), fault addr 0x0 "
+        "in tid 4242 (Thread-3), pid 4200 (com.tailscale.i)\n"
+    )
+    assert reading(crash) == {"crash"}
+    other = (
+        "05-01 10:00:00.123 9 9 F libc: Fatal signal 6 (SIGABRT), code -1 (SI_QUEUE) in tid 9 (main), pid 9 "
+        "(com.example.app)\n05-01 10:00:01.000 1 1 I com.tailscale.ipn: onVPNRequested: rebind required\n"
+    )
+    assert reading(other) == {"none"}
 
 
 def test_the_long_format_header_names_the_tag_and_the_message_under_it_is_read() -> None:

@@ -606,7 +606,8 @@ _ANDROID_VPN_UP = ("updateTUN: established VPN", "VPN permission granted")
 # (SIGABRT), … pid N (com.tailscale.ipn)"); another app's crash in the same logcat is not Tailscale's.
 _ANDROID_BACKEND_FAILED = re.compile(
     r"^Failed to start LocalBackend, panicking: \S|^Process: com\.tailscale\.ipn(?::\w+)?, PID: \d+"
-    r"|^Fatal signal \d+ \(SIG\w+\).*\bpid \d+ \(com\.tailscale\.ipn(?::\w+)?\)$"
+    # (the kernel's 15-character thread name may cut the package: "(com.tailscale.i)")
+    r"|^Fatal signal \d+ \(SIG\w+\).*\bpid \d+ \(com\.tailscale\.i(?:pn(?::\w+)?|p)?\)$"
 )
 
 
@@ -1514,7 +1515,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "denied by the user",
             "VPN permission granted",
             "Process: com.tailscale.ipn",
-            "(com.tailscale.ipn",
+            "(com.tailscale.i",
             "ForegroundServiceStartNotAllowed",
             "Not allowed to start service",
             "Background start not allowed",
