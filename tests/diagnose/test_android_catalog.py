@@ -148,6 +148,35 @@ LOG_LINES: list[tuple[str, str, str, str]] = [
         "none",
     ),
     ("no networks available to pick default network", "NetworkChangeCallback", "W", "none"),  # :155
+    # backend.go:225/:231 (main.go:604 before v1.64: "[unexpected] VpnService.protect(%d) = %v, %v"): best effort, the
+    # Go side carries on; the app's own binding failing (App.kt:475) the same
+    ("[unexpected] VpnService.protect(143) returned false", GO_TAG, "I", "none"),
+    ("[unexpected] VpnService.protect(143) = false, <nil>", GO_TAG, "I", "none"),
+    ("[unexpected] IPNService.bindSocketToNetwork(143) returned false", GO_TAG, "I", "none"),
+    (
+        "bindSocketToActiveNetwork: bind failed fd=143 net=112 iface=wlan0: java.net.SocketException: Binding "
+        "socket to network 112 failed: EPERM (Operation not permitted)",
+        "App",
+        "W",
+        "none",
+    ),
+    # VpnViewModel.kt:50 consent not given yet (the first start asks for it); App.kt:290; IPNService.kt:162 (an
+    # app named by MDM or the user that is not installed); Client.kt:314; tailscale.go:164 (logs kept in memory)
+    ("VpnService.prepare returned non-null intent", "VpnViewModel", "D", "none"),
+    ("Set Tile Ready: false", "App", "D", "none"),
+    (
+        "Failed to add allowed application: android.content.pm.PackageManager$NameNotFoundException: com.example.app",
+        "IPNService",
+        "E",
+        "none",
+    ),
+    ("Executing request:GET:localapi/v0/status on app com.tailscale.ipn.App@1a2b3c", "LocalAPIRequest", "D", "none"),
+    (
+        "SetupLogs: filch setup failed: open /data/user/0/com.tailscale.ipn/files/logs: permission denied",
+        GO_TAG,
+        "I",
+        "none",
+    ),
 ]
 
 # The formats logcat (and Android Studio) print a line in: {lvl} level letter, {tag}, {msg}.
