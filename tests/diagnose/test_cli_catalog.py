@@ -44,3 +44,18 @@ def test_every_example_pasted_alone_is_a_reported_refusal() -> None:
         kinds = [error["kind"] for error in document["windows"]]
         assert refusal.kind.value in kinds, (refusal.example, kinds)
         assert diagnosis.has_problems, refusal.example
+
+
+def _said(text: str) -> list[str]:
+    """What opskit says about a pasted message: each finding's cause and fix, in order."""
+    return [f"{finding.cause} | {finding.fix}" for finding in run_text(text).findings]
+
+
+def test_wrapping_a_message_in_quotes_or_code_changes_nothing_it_says() -> None:
+    # A message's own values keep their quotes ("unix:/run/web.sock" with its closing one) however it was
+    # wrapped: in inline code, in quotes, after "error:", or with a stray quote a cut selection left.
+    wrappings = ("`{}`", '"{}"', "error: `{}`", "Error: {}", "{}`", "`{}")
+    for refusal in REFUSALS:
+        bare = _said(f"{refusal.example}\n")
+        for wrapping in wrappings:
+            assert _said(wrapping.format(refusal.example) + "\n") == bare, (wrapping, refusal.example)

@@ -48,7 +48,7 @@ from opskit.core.diagnose.status import (
     status_json_fragment,
     truncated_status_document,
 )
-from opskit.core.diagnose.text import TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine, split_lines
+from opskit.core.diagnose.text import GO_STAMP, TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine, split_lines
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
     EXIT_NODE_LIST_HEADER,
@@ -62,7 +62,7 @@ from opskit.core.diagnose.windows import (
 
 # Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
 _NOISE = re.compile(
-    r"^(?:\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? .*portmap: |portmap: |netcheck: UDP test failure|"
+    rf"^(?:{GO_STAMP} .*portmap: |portmap: |netcheck: UDP test failure|"
     r"No DERP map from tailscaled|attempting to fetch a DERPMap|# Warning: this JSON format|"
     r"Warning: this JSON format|\.\.\.+$|\u2026+$|Serving Tailscale status at )"
 )

@@ -830,7 +830,39 @@ def normalise_error_text(text: str) -> str:
         text = _SPACES.sub(" ", text)
     if "¥" in text or "₩" in text:
         text = text.replace("¥", "\\").replace("₩", "\\")
-    return text.strip("`'\" ")
+    text = _unwrap_quotes(text.strip("` "))
+    if text.count("`") == 1:  # the other half of inline code around the message's tail (``error: `…` ``)
+        text = text.replace("`", "")
+    return text
+
+
+def _unwrap_quotes(text: str) -> str:
+    """``text`` without the quotes wrapped around it, keeping a quote that closes the message's own value.
+
+    ``"context deadline exceeded"`` loses both quotes and a stray one left by a cut selection goes (an odd
+    count of that quote), but ``service "svc:web": invalid proxy handler "unix:/run/web.sock"`` keeps all
+    four: they belong to the values the finding quotes back.
+    """
+    while text:
+        first, last = text[0], text[-1]
+        if len(text) > 1 and first == last and first in "'\"" and _wrapped_in(text, first):
+            text = text[1:-1].strip("` ")
+        elif last in "'\"" and text.count(last) % 2:
+            text = text[:-1].rstrip("` ")
+        elif first in "'\"" and text.count(first) % 2:
+            text = text[1:].lstrip("` ")
+        else:
+            return text
+    return text
+
+
+def _wrapped_in(text: str, quote: str) -> bool:
+    """Whether ``text``'s first and last character (both ``quote``) wrap it, rather than each closing or
+    opening a value of its own: inside, the next such quote must open a value (after a space, a bracket,
+    ``=``, ``:`` or ``,``), as in ``"invalid mount point "api""``, not close one (``"svc:web": … "x.sock"``).
+    """
+    inner = text.find(quote, 1, len(text) - 1)
+    return inner < 0 or text[inner - 1] in " ([{=:,"
 
 
 @lru_cache(maxsize=512)
