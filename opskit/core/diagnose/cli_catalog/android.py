@@ -44,7 +44,7 @@ REFUSALS: tuple[Refusal, ...] = (
     _entry(
         _TUNNEL,
         "vpn permission denied",
-        r"^VPN permission denied\.?$",
+        r"(?-i:\bVPN permission denied\b)",
         "Android denied the Tailscale app its VPN permission (another VPN app holds the VPN, or the request was "
         "dismissed), so the tunnel did not start.",
         _ANOTHER_VPN_FIX,
@@ -69,7 +69,7 @@ REFUSALS: tuple[Refusal, ...] = (
     _entry(
         _TUNNEL,
         "tailscale connection failed",
-        r"^Tailscale Connection Failed\b",
+        r"(?-i:\bTailscale Connection Failed\b)",  # the notification's title case, not prose
         "Something started Tailscale's VPN in the background (the quick settings tile, boot, an automation app's "
         "Start VPN intent) while the app had no VPN consent from Android (never given, revoked, or another VPN "
         "app took the VPN): the tunnel did not start.",
