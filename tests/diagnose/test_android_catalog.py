@@ -189,6 +189,8 @@ FORMATS = {
     "brief-padded": "{lvl}/{tag}( 2345): {msg}",
     "time": "05-01 10:00:00.123 {lvl}/{tag}(12345): {msg}",
     "time-year": "2024-05-01 10:00:00.123 {lvl}/{tag}(12345): {msg}",
+    "epoch": "1714557600.123 12345 12360 {lvl} {tag}: {msg}",
+    "monotonic": "8123.456 12345 12360 {lvl} {tag}: {msg}",
     "tag": "{lvl}/{tag}: {msg}",
     "process": "{lvl}(12345) {msg}  ({tag})",
     "studio": "2024-05-01 10:00:00.123 12345-12360 {tag} com.tailscale.ipn {lvl}  {msg}",

@@ -128,7 +128,8 @@ _WINDOWS_SERVICE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|
 # after the stamp instead. Android Studio's Logcat copies "pid-tid tag package L  message" (tag and package columns
 # left blank on a repeat), its older window "pid-tid/package L/tag: message".
 _LOGCAT = re.compile(
-    r"^(?:\d{4}-)?\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+\s+(?:"
+    # (`-v epoch` / `-v monotonic` write seconds instead: "1714557600.123", "8123.456")
+    r"^(?:(?:\d{4}-)?\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+|\d+\.\d{3})\s+(?:"
     r"(?:[a-z]\w*\s+)?\d+\s+\d+ [VDIWEFA] (?P<proc>[^:]+?)\s*:\s+"
     r"|[VDIWEFA]/(?P<proc_time>[^:(]+?)\s*\(\s*\d+\):\s+"
     r"|\d+-\d+/(?P<pkg_old>[\w.?:-]+)\s+[VDIWEFA]/(?P<proc_old>[^:]+?)\s*:\s+"
