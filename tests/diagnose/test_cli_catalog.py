@@ -20,7 +20,8 @@ def test_every_entry_is_whole() -> None:
         assert refusal.phrase in refusal.example.lower(), refusal
         assert refusal.cause.strip() and refusal.fix.strip(), refusal
         # a file of Tailscale's repository (scripts/installer.sh: the Linux install script)
-        sources = ("cmd/", "ipn/", "feature/", "client/", "tsnet/", "control/", "scripts/")
+        # or the Android app's ("tailscale-android android/src/…")
+        sources = ("cmd/", "ipn/", "feature/", "client/", "tsnet/", "control/", "scripts/", "tailscale-android ")
         assert refusal.source.startswith(sources), refusal
         assert refusal.kind is not CliErrorKind.OTHER, refusal
         groups = set(refusal.pattern.groupindex)

@@ -42,10 +42,10 @@ class Refusal:
 
 
 def _entries() -> tuple[Refusal, ...]:
-    from opskit.core.diagnose.cli_catalog import families_a, families_b, installer
+    from opskit.core.diagnose.cli_catalog import android, families_a, families_b, installer
 
     # Group B first: its "usage: tailscale service …" is more specific than group A's "usage: tailscale …".
-    return (*families_b.REFUSALS, *families_a.REFUSALS, *installer.REFUSALS)
+    return (*families_b.REFUSALS, *families_a.REFUSALS, *installer.REFUSALS, *android.REFUSALS)
 
 
 REFUSALS: tuple[Refusal, ...] = _entries()

@@ -604,7 +604,7 @@ def _dns(message: str) -> Iterator[Event]:
 
 _TUN = re.compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
-    r"TUN: |tstun\.New\(|"
+    r"(?<!update)TUN: |tstun\.New\(|"
     # the Linux router bringing the TUN link up with iproute2 (runner.go 'running %q failed: %w\n%s'): the device
     # itself will not come up, whichever stage ran it
     r'running "ip link set (?:dev )?\S+ up" failed: |'
@@ -687,6 +687,62 @@ def _tun(message: str) -> Iterator[Event]:
     elif "interfaces.State{" in message and _KERNEL_TUN.search(message) is not None:
         # a hint only: the list is the host's, and a tsnet node (sing-box, …) may run beside a system tailscaled
         yield Fact("kernel-tun", "seen")
+
+
+# --------------------------------------------------------------------- Android app (tailscale-android)
+
+# The Android app's VPN interface is its TUN (libtailscale net.go/backend.go, cmd/tailscale before v1.64): every
+# failure of updateTUN is logged as "VPN update failed: <err>" (establish() throwing, the multi-user SecurityException
+# "VPN cannot be created on this device due to an Android bug with multiple users", establish() returning null
+# "VPN service not prepared or was revoked": no VPN consent, or another VPN app took it, detachFd), then "tunnel
+# brought down on VPN service error: <err>"; StartVPNWorker finds VpnService.prepare() asking for consent again
+# ("Tailscale isn't ready to start the VPN, notify the user.": the "Tailscale Connection Failed" notification).
+_ANDROID_VPN_FAILED = re.compile(
+    r"^VPN update failed: \S|^tunnel brought down on VPN service error: |^updateTUN: could not establish VPN because "
+    r"|VPN service not prepared or was revoked|VPN cannot be created on this device due to an Android bug"
+    r"|^Tailscale isn.t ready to start the VPN"
+    # MainActivity's VPN consent answered no (tag "VpnPermission"): another VPN app holds the VPN, or the user declined
+    r"|^Another VPN is likely active$|^Permission was denied by the user$"
+)
+# updateTUN got its interface from establish() (logged before it checks the descriptor for null, so a null one
+# raises again right after)
+_ANDROID_VPN_UP = ("updateTUN: established VPN", "VPN permission granted")
+# The app's backend failing to start (libtailscale backend.go: LocalBackend.Start's error, then a panic)
+# Android killing the app's process: the runtime's uncaught-exception report (AndroidRuntime: "FATAL EXCEPTION: main",
+# then "Process: com.tailscale.ipn, PID: N": only that line names the app) or a native crash (libc: "Fatal signal 6
+# (SIGABRT), … pid N (com.tailscale.ipn)"); another app's crash in the same logcat is not Tailscale's.
+_ANDROID_BACKEND_FAILED = re.compile(
+    r"^Failed to start LocalBackend, panicking: \S|^Process: com\.tailscale\.ipn(?::\w+)?, PID: \d+"
+    # (the kernel's 15-character thread name may cut the package: "(com.tailscale.i)")
+    r"|^Fatal signal \d+ \(SIG\w+\).*\bpid \d+ \(com\.tailscale\.i(?:pn(?::\w+)?|p)?\)$"
+)
+
+
+# Android refusing to start the app's VPN service from the background (Android 8+ background service limits, 12+
+# foreground-service limits, a battery-restricted app): App.kt's "startVPN hit
+# ForegroundServiceStartNotAllowedException: …" / "restartVPN hit IllegalStateException in startService(): … Not
+# allowed to start service Intent …: app is in background", IPNService.kt's "Failed to start foreground service:
+# …ForegroundServiceStartNotAllowedException…", and ActivityManager's own "Background start not allowed: service
+# Intent { … com.tailscale.ipn … }".
+_ANDROID_BACKGROUND_BLOCKED = re.compile(
+    r"^startVPN hit ForegroundServiceStartNotAllowedException"
+    r"|^Failed to start foreground service: \S*ForegroundServiceStartNotAllowedException"
+    r"|^(?:re)?startVPN hit (?:IllegalStateException in startService\(\)|exception)?: .*"
+    r"(?:Not allowed to start service|ForegroundServiceStartNotAllowed)"
+    r"|^Background start not allowed: service Intent \{[^}]*com\.tailscale\.ipn"
+)
+
+
+def _android(message: str) -> Iterator[Event]:
+    if (blocked := _ANDROID_BACKGROUND_BLOCKED.search(message)) is not None:
+        yield Raise("android-background-start-blocked", "android", message[blocked.start() :])
+    elif (failed := _ANDROID_VPN_FAILED.search(message)) is not None:
+        yield Raise("tun-unavailable", "tun", message[failed.start() :])
+    elif message.startswith(_ANDROID_VPN_UP):
+        yield Clear("tun-unavailable")
+        yield Clear("android-background-start-blocked")  # the VPN service did start after all
+    elif _ANDROID_BACKEND_FAILED.match(message) is not None:
+        yield Raise("crash", "crash", message)
 
 
 # ------------------------------------------------------------------------ router / packet filter
@@ -1688,6 +1744,28 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("update", (_PKGS_HOST,), _update),
+    Recogniser(
+        "android",
+        (
+            "VPN update failed",
+            "VPN service error",
+            "establish VPN",
+            "not prepared or was revoked",
+            "Android bug",
+            "ready to start the VPN",
+            "updateTUN: established",
+            "Failed to start LocalBackend",
+            "Another VPN is",
+            "denied by the user",
+            "VPN permission granted",
+            "Process: com.tailscale.ipn",
+            "(com.tailscale.i",
+            "ForegroundServiceStartNotAllowed",
+            "Not allowed to start service",
+            "Background start not allowed",
+        ),
+        _android,
+    ),  # fmt: skip
     Recogniser("proxy", ("socks5: ",), _proxy),
     Recogniser("subnet-ping", ("exec ping", "sendOutboundUserPing: "), _subnet_ping),
     Recogniser(

@@ -15,7 +15,8 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     23-10-10T22:37:43.517919674Z                      a runtime stamp whose start the selection cut off
     2022-11-06 18:09:07.789407752 +0000 UTC:          Go time.Time (bug reports, log uploads)
     2021/06/15 16:01:48.123456                        Go's log package
-    08-12 01:28:19.408 31087 31144 I com.tailscale.ipn:   Android logcat
+    08-12 01:28:19.408 31087 31144 I com.tailscale.ipn:   Android logcat (threadtime; also -v year/uid/time,
+                                                      brief "E/tag(123): ", tag, process, long, Android Studio)
     2023-05-27 01:02:04.758978-0400 0xba326 Default 0x0 19332 0 IPNExtension:   macOS unified log
     default 18:30:39.895744-0800 io.tailscale.ipn.macsys.network-extension     macOS Console (tab-separated)
     53457 default 19:53:44.078650-0800 IPNExtension   macOS Console with its PID column
@@ -123,9 +124,39 @@ _BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")
 _WINDOWS_SERVICE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2}): ")
 # Android logcat's threadtime line; also with its pid, tid, level and tag columns elided by the poster
 # ("09-03 07:09:40.802 ... bindSocketToActiveNetwork: …"): the MM-DD stamp with milliseconds is logcat's.
+# `logcat -v year` / `-v uid` add the year and the app's user ("u0_a245") to it; `-v time` writes "L/tag(pid): "
+# after the stamp instead. Android Studio's Logcat copies "pid-tid tag package L  message" (tag and package columns
+# left blank on a repeat), its older window "pid-tid/package L/tag: message".
 _LOGCAT = re.compile(
-    r"^\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+\s+(?:\d+\s+\d+ [VDIWEF] (?P<proc>[^:]+?)\s*:\s+|(?:\.{3}|\u2026)\s+)"
+    # (`-v epoch` / `-v monotonic` write seconds instead: "1714557600.123", "8123.456")
+    r"^(?:(?:\d{4}-)?\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+|\d+\.\d{3})\s+(?:"
+    r"(?:[a-z]\w*\s+)?\d+\s+\d+ [VDIWEFA] (?P<proc>[^:]+?)\s*:\s+"
+    r"|[VDIWEFA]/(?P<proc_time>[^:(]+?)\s*\(\s*\d+\):\s+"
+    r"|\d+-\d+/(?P<pkg_old>[\w.?:-]+)\s+[VDIWEFA]/(?P<proc_old>[^:]+?)\s*:\s+"
+    r"|\d+-\d+\s+(?:(?P<studio_a>\S+)\s+)??(?:(?P<studio_b>\S+)\s+)??[VDIWEFA]\s+"
+    r"|(?:\.{3}|\u2026)\s+)"
 )
+# logcat's formats without a stamp: brief "E/tag( 1234): ", tag "E/tag: ", process "E( 1234) message  (tag)",
+# and the header line of `-v long` ("[ 05-01 10:00:00.123 12345:12360 E/tag ]", the message on the lines under it).
+_LOGCAT_BARE = re.compile(
+    r"^[VDIWEF]/(?P<proc>[\w.$-]{2,}(?: [\w.$-]+)?)\s*(?:\(\s*\d+\))?:\s+"
+    r"|^[VDIWEF]\(\s*\d+\)\s+(?=.*\s\((?P<proc_end>[\w.$ -]+)\)$)"
+    r"|^\[ (?:\d{4}-)?\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+\s+\d+:\s*\d+ [VDIWEFA]/(?P<proc_long>[^\]]+?)\s*\]$"
+)
+
+
+def _logcat_process(match: re.Match[str]) -> str | None:
+    """The tag a logcat line names (the Go side's is the app's process name, "com.tailscale.ipn"); in Android
+    Studio's copy, the tag column, or the package column when the tag was left blank."""
+    tag = match.group("proc") or match.group("proc_time") or match.group("proc_old")
+    if tag is not None:
+        return tag.strip()
+    first, second = match.group("studio_a"), match.group("studio_b")
+    if first is not None and second is not None:
+        return first
+    return first
+
+
 _MACOS = re.compile(
     r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+0x[0-9a-f]+\s+\w+\s+0x[0-9a-f]+\s+\d+\s+\d+\s+"
     r"(?P<proc>[\w.-]+):\s+"
@@ -204,7 +235,7 @@ def message_of(text: str) -> Message:
                     process = sender.group("sender")  # a system library's line in Tailscale's process
                 continue
             if (logcat := _LOGCAT.match(text)) is not None:
-                process, form, text = logcat.group("proc"), "logcat", text[logcat.end() :]
+                process, form, text = _logcat_process(logcat), "logcat", text[logcat.end() :]
                 continue
             if (console := _CONSOLE.match(text)) is not None:
                 process, form, text = console.group("proc"), "macos", text[console.end() :]
@@ -228,6 +259,13 @@ def message_of(text: str) -> Message:
         if first in "TDIWEFPe" and (singbox := _SINGBOX.match(text)) is not None:
             process, text = "tsnet", text[singbox.end() :]
             continue  # before syslog: "TRACE endpoint/tailscale[0]:" looks like "host proc[pid]:"
+        if first in "VDIWEF[" and text[1:2] in "/( " and (bare_logcat := _LOGCAT_BARE.match(text)) is not None:
+            peeled_tag = bare_logcat.group("proc") or bare_logcat.group("proc_long") or bare_logcat.group("proc_end")
+            text, form = text[bare_logcat.end() :], "logcat"
+            process = peeled_tag.strip() if peeled_tag else None
+            if bare_logcat.group("proc_end") is not None:
+                text = text[: text.rfind("(")].rstrip()  # the process format's tag column, at the end
+            continue
         if ": [" in text[:80] and (kmsg := _KMSG.match(text)) is not None:
             text, form = text[kmsg.end() :], "kmsg"
             if text.startswith(_TALOS_TAG):

@@ -112,6 +112,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.dns_forward_failing,
     daemonlog.dns_config_failed,
     daemonlog.tun_unavailable,
+    daemonlog.android_background_start_blocked,
     daemonlog.firewall_failed,
     daemonlog.state_unwritable,
     daemonlog.port_in_use,

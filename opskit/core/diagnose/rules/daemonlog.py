@@ -413,6 +413,42 @@ def tun_unavailable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
 
 
 @rule(
+    id="TS-LOG-ANDROID-BACKGROUND-START-BLOCKED",
+    name="log-android-background-start-blocked",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="Android would not let the Tailscale app start its VPN service in the background",
+    target="daemon-log",
+)
+def android_background_start_blocked(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the Android app starts its VPN service (IPNService) from the background when the quick settings
+    tile, a boot, an always-on restart or an automation app's Start VPN intent asks for it. Android 12+ refuses
+    a foreground service started from the background (``ForegroundServiceStartNotAllowedException``), Android 8+
+    a background service (``Not allowed to start service Intent …: app is in background``), more so when the
+    app's battery use is restricted or optimised: the VPN does not come up (or does not come back) until the
+    app is opened. Good is the service starting and ``updateTUN: established VPN`` after it.
+
+    *Bad*::
+
+        05-01 10:00:00.123 12345 12360 E App     : startVPN hit ForegroundServiceStartNotAllowedException: android.app.ForegroundServiceStartNotAllowedException: startForegroundService() not allowed due to mAllowStartForeground false: service com.tailscale.ipn/.IPNService
+
+    *Good*::
+
+        05-01 10:00:02.456 12345 12360 I com.tailscale.ipn: updateTUN: established VPN
+    """
+    issues = log.issues_of("android-background-start-blocked")
+    yield from _finding(
+        ctx,
+        issues,
+        f"Android would not let the Tailscale app start its VPN service in the background ({_last(issues)}): "
+        "the VPN stays down until the app is opened.",
+        "Settings > Apps > Tailscale > App battery usage (Battery): Unrestricted (and on Samsung/Xiaomi/Huawei "
+        "remove Tailscale from sleeping/restricted apps); open the app and connect once. For a VPN that must stay "
+        "on, Settings > Network & internet > VPN > Tailscale's gear: Always-on VPN.",
+    )
+
+
+@rule(
     id="TS-LOG-FIREWALL-FAILED",
     name="log-firewall-failed",
     family="tailscale-daemon-log",
