@@ -371,11 +371,10 @@ _WARNABLE_KINDS = {
     "state-store-health": "state-unwritable",
     "no-udp4-bind": "port-in-use",
     # read from the source (every health.Register of the tree, v1.68+, and the legacy subsystems' warnables): Tailnet
-    # Lock without a state directory or failing to sync, the DNS manager and the SELinux relabel of resolv.conf, a
-    # network box known to intercept TLS (net/tlsdial blockblame: a vendor's certificate on control's connection)
+    # Lock without a state directory or failing to sync, the SELinux relabel of resolv.conf, a network box known to
+    # intercept TLS (net/tlsdial blockblame: a vendor's certificate on control's connection)
     "no-tailnet-lock-state-dir": "tailnet-lock-sync-failed",
     "tailnet-lock": "tailnet-lock-sync-failed",
-    "dns-manager": "dns-config-failed",
     "resolv-conf-relabel-failed": "dns-config-failed",
     "blockblame-mitm-detected": "tls-intercepted",
 }
