@@ -302,9 +302,10 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("health(warnable=dns-manager): error: getting OS base config: reading /etc/resolv.conf: permission denied",
      "dns-config-failed", "health SysDNSManager (SetDNSManagerHealth), v1.66-"),
     ("health(warnable=dns-manager): error: exit status 1", "dns-config-failed", "health SysDNSManager, v1.66-"),
+    # titled "DNS configuration issue" in the source: the same issue the network/control catalog gives it
     ("health(warnable=resolv-conf-relabel-failed): error: Failed to restore the SELinux label on /etc/resolv.conf; "
      "DNS may break when other services manage the file. See https://github.com/tailscale/tailscale/issues/20149",
-     "health:resolv-conf-relabel-failed", "net/dns/direct.go:360, v1.92-"),
+     "dns-config-failed", "net/dns/direct.go:360, v1.92-"),
     ("health(warnable=set-network-category-failed): error: Failed to set the network category to private on the "
      "Tailscale adapter. This may prevent Tailscale from working correctly. Error: timeout",
      "health:set-network-category-failed", "wgengine/router/osrouter/ifconfig_windows.go:240, v1.66-"),
