@@ -114,6 +114,15 @@ def _any_of(phrases: tuple[str, ...]) -> str:
 # is not Running — NeedsLogin (never logged in, auth key refused or expired), NeedsMachineAuth (awaiting
 # approval), Stopped (`tailscale down`), Starting/NoState (still coming up). The state is the fact.
 _NO_IPS_STATE = re.compile(r"no current Tailscale IPs; state: (?P<state>[A-Za-z]+)", re.IGNORECASE)
+# tailscaled answered, but its WireGuard engine holds no node key (magicsock.Conn with a zero private key: not
+# logged in, logged out, or `tailscale down`): `tailscale ping` gets the engine's "local tailscaled stopped"
+# (wgengine/magicsock/magicsock.go Conn.Ping, printed by cli/ping.go, bare or under log.Fatal's stamp), and
+# `tailscale debug peer-endpoint-changes` LocalAPI's 500 "getting endpoint changes: tailscaled stopped".
+ENGINE_STOPPED = re.compile(
+    r"(?:^|: |^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )local tailscaled stopped\.?$"
+    r"|getting endpoint changes: tailscaled stopped\b",
+    re.IGNORECASE,
+)
 
 
 def cli_backend_state(error: CliError) -> str | None:
@@ -236,7 +245,7 @@ NOT_A_NODE_AUTH_KEY = r"\bkey cannot be used for node auth\b"
 
 
 _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
-    (CliErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern),
+    (CliErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern + "|" + ENGINE_STOPPED.pattern),
     # Before the auth-key, usage and backend errors: "backend error: requested tags … not permitted".
     (CliErrorKind.TAGS_NOT_PERMITTED, TAGS_NOT_PERMITTED),
     (CliErrorKind.CONFIGURE_HOST_FAILED, "|".join(p.pattern for _, p in CONFIGURE_HOST_STEPS)),
@@ -639,7 +648,7 @@ _GENERIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _GENERI
 # pattern: prose that mentions Tailscale (or a pipe) on every line must not pay for every pattern, nor
 # for the soft-wrap joins blocks.py tries after an unrecognised line.
 _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
-    CliErrorKind.NOT_RUNNING_STATE: ("no current tailscale ips",),
+    CliErrorKind.NOT_RUNNING_STATE: ("no current tailscale ips", "tailscaled stopped"),
     CliErrorKind.TAGS_NOT_PERMITTED: (
         "requested tags",
         "must have tags set",

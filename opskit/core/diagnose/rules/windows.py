@@ -11,10 +11,12 @@ from opskit.core.diagnose.rules.status import health_advice
 from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import (
     API_KEY_REFUSED,
+    ENGINE_STOPPED,
     NOT_A_NODE_AUTH_KEY,
     cli_backend_state,
     configure_host_step,
     missing_peer_address,
+    normalise_error_text,
     requested_tags,
     unavailable_subcommand,
 )
@@ -1805,7 +1807,8 @@ _STATE_STARTING = (
     name="cli-not-running-state",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="tailscale ip found no tailnet address: the backend is not Running (state named: NeedsLogin, Stopped, …)",
+    summary="the backend is not Running: tailscale ip names its state (NeedsLogin, Stopped, …), the engine answers "
+    '"local tailscaled stopped"',
     target="windows",
 )
 def not_running_state(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -1813,6 +1816,7 @@ def not_running_state(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
     tailnet address, naming the backend state: NeedsLogin (not logged in: an auth key that was refused or
     expired, a login never finished), NeedsMachineAuth (awaiting approval), Stopped (``tailscale down``),
     Starting/NoState (still coming up). tailscaled runs (it answered); the node is not on the tailnet.
+    ``tailscale ping`` on such a node gets the engine's own ``local tailscaled stopped`` (no node key).
 
     *Bad*::
 
@@ -1827,6 +1831,18 @@ def not_running_state(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
     """
     found = _errors(report, CliErrorKind.NOT_RUNNING_STATE)
     if not found:
+        return
+    if all(ENGINE_STOPPED.search(normalise_error_text(e.line.text)) for e in found):
+        yield ctx.finding(
+            f'{ctx.facts.label}: tailscaled answered "local tailscaled stopped": its WireGuard engine holds no '
+            "node key, so the backend is not Running (not logged in, logged out, or turned off with `tailscale "
+            "down` or the app's switch). Nothing was sent to the peer; this says nothing about the connection.",
+            "Check `tailscale status` (it names the state: Logged out, Stopped, NeedsLogin); run `tailscale up` "
+            "(or turn Tailscale on in the app) and log in, then retry. On Windows, if the app still shows it off, "
+            "restart the Tailscale service (`net stop Tailscale` then `net start Tailscale`, as administrator).",
+            ctx.facts.evidence(*(e.line for e in found[:3])),
+            title="Tailscale is not running on this node (its engine is stopped)",
+        )
         return
     state = cli_backend_state(found[-1]) or "unknown"
     cause, fix = _STATE_CAUSE_FIX.get(state, _STATE_STARTING)
