@@ -69,3 +69,47 @@ def _kinds_or_none(text: str) -> list[str]:
         return cli_kinds(text)
     except InputError:
         return []
+
+
+# 424: tailscaled took the connection but answered with no HTTP: net/http's "malformed HTTP status code/response/
+# version" on a LocalAPI request (a 1.22-1.32 Windows service whose engine would not start answering with its IPN
+# error message, ipn/ipnserver/server.go). The backend answered, broken: backend-error, not a stopped service.
+NOT_HTTP_REQUESTS = [
+    'Post "http://local-tailscaled.sock/localapi/v0/bugreport?note="',
+    'Get "http://local-tailscaled.sock/localapi/v0/status"',
+    'Get "http://local-tailscaled.sock/localapi/v0/prefs"',
+    'Patch "http://local-tailscaled.sock/localapi/v0/prefs"',
+]
+NOT_HTTP_ERRORS = [
+    'malformed HTTP status code "Error"',
+    'malformed HTTP response "\\x00\\x00\\x00\\x8a{\\"ErrMessage\\":\\"wgengine.NewUserspaceEngine"',
+    'malformed HTTP version "\\x00\\x00\\x01"',
+]
+NOT_HTTP_WRAPS = ["{m}", "`{m}`", "Bug report: {m}", "```\n{m}\n```", "> {m}", "2022/03/13 10:01:02 {m}"]
+
+
+@given(
+    st.sampled_from(NOT_HTTP_REQUESTS),
+    st.sampled_from(NOT_HTTP_ERRORS),
+    st.sampled_from(NOT_HTTP_WRAPS),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_localapi_answer_that_is_not_http_is_a_backend_error(
+    request: str, error: str, wrap: str, with_net_http: bool
+) -> None:
+    message = f"{request}: {'net/http: ' if with_net_http else ''}HTTP/1.x transport connection broken: {error}"
+    text = wrap.format(m=message) + "\n"
+    assert cli_kinds(text) == ["backend-error"], text
+    diagnosis = run_text(text)
+    finding = next(f for f in diagnosis.findings if f.rule_id == "TS-WIN-BACKEND-ERROR")
+    assert "did not answer with LocalAPI" in finding.cause, finding.cause
+    assert "TS-CLI-SERVICE-NOT-RUNNING" not in rule_ids(diagnosis), text
+
+
+def test_a_malformed_http_answer_from_elsewhere_is_not_tailscaled() -> None:
+    # The same net/http words from a request to another server say nothing about tailscaled.
+    text = (
+        'Get "http://192.168.1.1:8080/api": net/http: HTTP/1.x transport connection broken: malformed HTTP response\n'
+    )
+    assert "backend-error" not in _kinds_or_none(text)

@@ -240,6 +240,12 @@ EXIT_NODE_LIST_STATUS = re.compile(
 EXIT_NODE_LIST_HEADER = re.compile(r"^IP\s+HOSTNAME\s+COUNTRY\s+CITY\s+STATUS$")
 
 
+LOCALAPI_NOT_HTTP = re.compile(
+    r"local-tailscaled\.sock/localapi/\S*: (?:net/http: )?HTTP/1\.x transport connection broken: "
+    r"malformed HTTP (?:status code|response|version)\b",
+    re.IGNORECASE,
+)
+
 API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \""
 NOT_A_NODE_AUTH_KEY = r"\bkey cannot be used for node auth\b"
 
@@ -619,6 +625,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # Error: <body> (expected 200)", "expected 204 No Content; got HTTP 500 …").
         r"(?:^|: |`|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d |got )(?:HTTP )?500 Internal Server Error: \S",
     ),
+    # LocalAPI's answer was no HTTP at all: net/http's "malformed HTTP status code/response/version" on a request
+    # to local-tailscaled.sock. Up to 1.32, a Windows tailscaled whose engine would not start (getEngine failing:
+    # the TUN adapter) answered every client connection with its old IPN error message instead of LocalAPI
+    # (ipn/ipnserver/server.go Run: bs.SendErrorMessage(errMsg)), which the HTTP client cannot parse.
+    (CliErrorKind.BACKEND_ERROR, LOCALAPI_NOT_HTTP.pattern),
     (
         CliErrorKind.UNIX_ACCESS_DENIED,
         r"^Access denied: |Use 'sudo tailscale ",
@@ -814,7 +825,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "backendmessageerror",
         "invalid response from",
     ),
-    CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error"),
+    CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error", "malformed http"),
     CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),
     CliErrorKind.OTHER: ("401 unauthorized", "empty user uid", "look up user", "failed to connect"),
 }

@@ -12,6 +12,7 @@ from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import (
     API_KEY_REFUSED,
     ENGINE_STOPPED,
+    LOCALAPI_NOT_HTTP,
     NOT_A_NODE_AUTH_KEY,
     cli_backend_state,
     configure_host_step,
@@ -634,6 +635,21 @@ _NOT_AN_AUTH_KEY = (
 
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
+    CliErrorKind.BACKEND_ERROR: (
+        (
+            LOCALAPI_NOT_HTTP,
+            (
+                "tailscaled is running and took the CLI's/GUI's connection, but did not answer with LocalAPI (HTTP): "
+                "up to 1.32, a Windows service whose engine could not start (typically creating the Tailscale "
+                "network adapter: a Wintun/TAP driver or registry problem, another VPN's leftover adapter) "
+                "answers every connection with its backend error message instead, which the HTTP client reads "
+                "as a malformed status line. The backend is broken; the service itself runs.",
+                "Read tailscaled's log for the engine error (Windows: C:\\ProgramData\\Tailscale\\Logs, or "
+                "the Event Viewer), update Tailscale, remove leftover TUN/TAP or other VPN adapters, then restart "
+                "the Tailscale service (or reboot).",
+            ),
+        ),
+    ),
     CliErrorKind.TUNNEL_START_FAILED: (
         (
             re.compile(r"preventing the Tailscale tunnel from starting", re.IGNORECASE),
