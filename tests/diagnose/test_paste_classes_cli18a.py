@@ -113,3 +113,52 @@ def test_a_malformed_http_answer_from_elsewhere_is_not_tailscaled() -> None:
         'Get "http://192.168.1.1:8080/api": net/http: HTTP/1.x transport connection broken: malformed HTTP response\n'
     )
     assert "backend-error" not in _kinds_or_none(text)
+
+
+# 918: a Windows package manager ran Tailscale's installer and the installer failed (its exit code is Windows
+# Installer's): winget's "Installer failed with exit code: N", Chocolatey's "The install of tailscale was NOT
+# successful." Installing failed outside `tailscale update`: install-failed.
+WINGET_BEFORE = [
+    "",
+    "PS C:\\Users\\me> winget upgrade --id tailscale.tailscale\n",
+    "Found Tailscale [tailscale.tailscale] Version {v}\n"
+    "This application is licensed to you by its owner.\n"
+    "Downloading https://pkgs.tailscale.com/stable/tailscale-setup-{v}.exe\n"
+    "  ██████████████████████████████  40.7 MB / 40.7 MB\n"
+    "Successfully verified installer hash\n"
+    "Starting package install...\n",
+]
+WINGET_AFTER = ["", "Installer log is available at: C:\\Users\\me\\AppData\\Local\\Temp\\WinGet\\x.log\n"]
+CHOCO = [
+    'ERROR: Running ["C:\\Windows\\System32\\msiexec.exe" /i "C:\\Users\\me\\AppData\\Local\\Temp\\chocolatey\\'
+    "tailscale\\{v}\\tailscale-setup-{v}-amd64.msi\" /qn /norestart ] was not successful. Exit code was '{code}'.\n"
+    "The {op} of tailscale was NOT successful.\n",
+    "The {op} of tailscale was NOT successful.\n",
+]
+
+
+@given(
+    st.sampled_from(WINGET_BEFORE),
+    st.sampled_from(WINGET_AFTER),
+    st.sampled_from(["1.50.0", "1.62.1", "1.84.3"]),
+    st.sampled_from(["1603", "1618", "1620", "1638", "-2147024891", "0x80070005"]),
+    st.sampled_from(["{m}", "```\n{m}```\n", "> {m}"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_winget_running_tailscales_installer_that_fails_is_install_failed(
+    before: str, after: str, version: str, code: str, wrap: str
+) -> None:
+    paste = before.format(v=version) + f"Installer failed with exit code: {code}\n" + after
+    text = wrap.format(m=paste) if wrap != "> {m}" else "".join(f"> {line}\n" for line in paste.splitlines())
+    assert cli_kinds(text) == ["install-failed"], text
+    diagnosis = run_text(text)
+    finding = next(f for f in diagnosis.findings if f.rule_id == "TS-CLI-INSTALL-FAILED")
+    assert "package manager" in finding.cause and "sysext" not in finding.cause, finding.cause
+    assert "TS-CLI-SERVICE-NOT-RUNNING" not in rule_ids(diagnosis)
+
+
+@given(st.sampled_from(CHOCO), st.sampled_from(["install", "upgrade"]), st.sampled_from(["1603", "1618"]))
+@settings(max_examples=12, deadline=None)
+def test_chocolatey_not_installing_tailscale_is_install_failed(template: str, op: str, code: str) -> None:
+    text = template.format(v="1.62.1", op=op, code=code)
+    assert "install-failed" in cli_kinds(text), text

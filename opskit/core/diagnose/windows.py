@@ -240,6 +240,11 @@ EXIT_NODE_LIST_STATUS = re.compile(
 EXIT_NODE_LIST_HEADER = re.compile(r"^IP\s+HOSTNAME\s+COUNTRY\s+CITY\s+STATUS$")
 
 
+PACKAGE_MANAGER_INSTALL_FAILED = re.compile(
+    r"\bInstaller failed with exit code: (?P<code>-?\d+|0x[0-9A-Fa-f]+)"
+    r"|\bThe (?:install|upgrade) of tailscale\S* was NOT successful",
+    re.IGNORECASE,
+)
 LOCALAPI_NOT_HTTP = re.compile(
     r"local-tailscaled\.sock/localapi/\S*: (?:net/http: )?HTTP/1\.x transport connection broken: "
     r"malformed HTTP (?:status code|response|version)\b",
@@ -306,7 +311,9 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"(?:A dependency job|Job) for systemd-sysext\b\S*(?: \S+)? failed\b"
         r"|\bsystemd-sysext\.service: Failed with result"
         r"|Failed to start (?:systemd-sysext\.service - )?Merge System Extension Images into /usr"
-        r"|\bHierarchy '?/(?:usr|opt)/?'? is already merged",
+        r"|\bHierarchy '?/(?:usr|opt)/?'? is already merged" + "|" + PACKAGE_MANAGER_INSTALL_FAILED.pattern,
+        # Windows package managers running Tailscale's own installer (tailscale-setup-*.exe/.msi): winget's
+        # "Installer failed with exit code: 1603", Chocolatey's "The install of tailscale was NOT successful."
     ),
     (
         CliErrorKind.AUTH_KEY_REJECTED,
@@ -700,7 +707,13 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     CliErrorKind.SYSTRAY_FAILED: ("systray error: ", "systray with sudo"),
     CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
-    CliErrorKind.INSTALL_FAILED: ("systemd-sysext", "merge system extension", "is already merged"),
+    CliErrorKind.INSTALL_FAILED: (
+        "systemd-sysext",
+        "merge system extension",
+        "is already merged",
+        "installer failed with exit code",
+        "was not successful",
+    ),
     CliErrorKind.AUTH_KEY_REJECTED: (
         "invalid key",
         "status: 401, message",

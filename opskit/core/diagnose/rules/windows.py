@@ -14,6 +14,7 @@ from opskit.core.diagnose.windows import (
     ENGINE_STOPPED,
     LOCALAPI_NOT_HTTP,
     NOT_A_NODE_AUTH_KEY,
+    PACKAGE_MANAGER_INSTALL_FAILED,
     cli_backend_state,
     configure_host_step,
     missing_peer_address,
@@ -635,6 +636,24 @@ _NOT_AN_AUTH_KEY = (
 
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
+    CliErrorKind.INSTALL_FAILED: (
+        (
+            PACKAGE_MANAGER_INSTALL_FAILED,
+            (
+                "the Windows package manager (winget, Chocolatey) downloaded Tailscale's installer, but the "
+                "installer itself failed, so Tailscale was not installed or upgraded (an upgrade leaves the old "
+                "version in place). Its exit code is Windows Installer's: 1603 a fatal error during installation "
+                "(often the Tailscale service or app still running and locking files, or a pending reboot), 1618 "
+                "another installation in progress, 1620 the installation package could not be opened, 1638 "
+                "another version is already installed, 1602 cancelled by the user. Not a network or service "
+                "problem.",
+                "Read the installer log the package manager names (winget: the DiagOutputDir log; `msiexec /l*v` "
+                "for a verbose one); quit the Tailscale app, finish pending Windows updates or reboot, then run the "
+                "upgrade again, or download the installer from https://pkgs.tailscale.com/stable/ (or "
+                "https://tailscale.com/download/windows) and run it as administrator.",
+            ),
+        ),
+    ),
     CliErrorKind.BACKEND_ERROR: (
         (
             LOCALAPI_NOT_HTTP,
@@ -2729,7 +2748,8 @@ def systray_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fin
     name="cli-install-failed",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="Installing or updating Tailscale failed (install script, system extension), outside tailscale update",
+    summary="Installing or updating Tailscale failed (install script, system extension, a Windows package manager), "
+    "outside tailscale update",
     target="windows",
 )
 def install_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -2740,7 +2760,9 @@ def install_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fin
     unit's journal names the reason (``Hierarchy /usr is already merged``: unmerge or refresh first). This is
     not tailscaled's unit failing: tailscaled never got that far. Tailscale's Linux install script
     (install.sh) stopping before it installed anything (an OS it does not know, no curl/wget, no way to root,
-    pkgs.tailscale.com unreachable, SteamOS sent to the Deck installer) is the same kind (CLI refusals catalog).
+    pkgs.tailscale.com unreachable, SteamOS sent to the Deck installer) is the same kind (CLI refusals catalog),
+    and so is a Windows package manager whose run of Tailscale's installer failed (winget's ``Installer failed
+    with exit code: 1603``, Chocolatey's ``The install of tailscale was NOT successful.``).
 
     *Bad*::
 
