@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.errors import InputError
-from tests.diagnose.conftest import cli_kinds, rule_ids, run_text
+from tests.diagnose.conftest import cli_kinds, rule_ids, run_json, run_text
 
 # How a one-line CLI answer reaches an issue: under a prompt (cmd.exe, PowerShell, a Unix shell, none), bare,
 # under log.Fatal's Go stamp, in inline code, in a fence.
@@ -162,3 +162,56 @@ def test_winget_running_tailscales_installer_that_fails_is_install_failed(
 def test_chocolatey_not_installing_tailscale_is_install_failed(template: str, op: str, code: str) -> None:
     text = template.format(v="1.62.1", op=op, code=code)
     assert "install-failed" in cli_kinds(text), text
+
+
+# 423: the Windows GUI's/CLI's own log (cmd.log*.txt) holds raw logtail upload records, {"logtail": {…},
+# "text": "<message>\n"}: the message inside is read as what it is (the CLI/GUI error), JSON escapes undone and
+# the uploader's trailing "logid: …" line dropped.
+LOGTAIL_MESSAGES = [
+    (
+        "backend error: wgengine.NewUserspaceEngine: InterfaceFromIndexEx() - interface with specified LUID not found",
+        "backend-error",
+    ),
+    (
+        "Tailscale backend error: wgengine.NewUserspaceEngine: Error creating interface: Timeout waiting for registry value",
+        "backend-error",
+    ),
+    ("backend error: invalid key: API key tskey-abcdef not valid", "auth-key-rejected"),
+]
+LOGTAIL_HEADS = [
+    '"logtail": {{"client_time": "2020-08-16T11:18:27.662758-07:00"}}',
+    '"logtail": {{"client_time": "2022-04-26T09:00:01.5Z", "proc_id": 1234, "proc_seq": 7}}',
+    '"logtail": {{"server_time": "2022-04-26T09:00:01.5Z", "client_time": "2022-04-26T09:00:01.4Z"}}',
+]
+LOGTAIL_TAILS = ["\\n", "\\n\\nlogid: b947223b55c7dff13bcbaa4cf1c34e38545d642ec74b4517387805ccf0be613b\\n", ""]
+
+
+@given(
+    st.sampled_from(LOGTAIL_MESSAGES),
+    st.sampled_from(LOGTAIL_HEADS),
+    st.sampled_from(LOGTAIL_TAILS),
+    st.booleans(),
+    st.sampled_from(["{m}", "```\n{m}\n```", "cmd.log2.txt says:\n```\n{m}\n```"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_logtail_json_record_is_read_as_the_message_it_holds(
+    case: tuple[str, str], head: str, tail: str, text_first: bool, wrap: str
+) -> None:
+    message, kind = case
+    body = f'"text": "{message}{tail}"'
+    record = "{" + (f"{body}, {head.format()}" if text_first else f"{head.format()}, {body}") + "}"
+    text = wrap.format(m=record) + "\n"
+    assert cli_kinds(text) == [kind], text
+    assert "TS-CLI-SERVICE-NOT-RUNNING" not in rule_ids(run_text(text))
+
+
+def test_a_logtail_record_with_escaped_quotes_keeps_the_message_values() -> None:
+    # Go's %q names inside the message, then JSON's escaping over them: both undone, the owner read whole.
+    record = (
+        '{"logtail": {"client_time": "2022-04-26T09:00:01.5Z"}, "text": "401 Unauthorized: Tailscale running in '
+        'server mode (\\"DESKTOP\\\\\\\\alice\\"); connection from \\"DESKTOP\\\\\\\\bob\\" not allowed\\n"}'
+    )
+    document = run_json(record + "\n")
+    errors = document["windows"] or []
+    assert [e["kind"] for e in errors] == ["not-owner"], record
+    assert errors[0]["owner"] == "DESKTOP\\alice" and errors[0]["caller"] == "DESKTOP\\bob", errors

@@ -859,6 +859,8 @@ def normalise_error_text(text: str) -> str:
     patterns (case-insensitive), typographic quotes by text.py. Japanese and Korean Windows consoles show
     the backslash as ``¥`` / ``₩`` (``PC¥¥alice``, ``¥¥.¥pipe¥…``): it is the same character.
     """
+    if text[:1] == "{" and '"logtail"' in text:
+        text = logtail_record_text(text)
     if "  " in text:
         text = _SPACES.sub(" ", text)
     if "¥" in text or "₩" in text:
@@ -867,6 +869,24 @@ def normalise_error_text(text: str) -> str:
     if text.count("`") == 1:  # the other half of inline code around the message's tail (``error: `…` ``)
         text = text.replace("`", "")
     return text
+
+
+# One record of Tailscale's log upload as logtail writes it to disk or the wire (the Windows GUI's and CLI's
+# cmd.log*.txt hold them): {"logtail": {"client_time": …}, "text": "<the message>\n"}, the message JSON-escaped.
+_LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
+_JSON_ESCAPE = re.compile(r'\\(["\\/nrt])')
+_JSON_UNESCAPED = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "r": "", "t": " "}
+
+
+def logtail_record_text(text: str) -> str:
+    """The message a raw logtail JSON record holds (its first line; a trailing ``logid: …`` line is the
+    uploader's), or ``text`` unchanged when it is no such record."""
+    match = _LOGTAIL_TEXT.search(text)
+    if match is None:
+        return text
+    message = _JSON_ESCAPE.sub(lambda m: _JSON_UNESCAPED[m.group(1)], match.group("text"))
+    first = next((line.strip() for line in message.split("\n") if line.strip()), "")
+    return first or text
 
 
 def _unwrap_quotes(text: str) -> str:
