@@ -173,7 +173,8 @@ LOGTAIL_MESSAGES = [
         "backend-error",
     ),
     (
-        "Tailscale backend error: wgengine.NewUserspaceEngine: Error creating interface: Timeout waiting for registry value",
+        "Tailscale backend error: wgengine.NewUserspaceEngine: Error creating interface: Timeout waiting for "
+        "registry value",
         "backend-error",
     ),
     ("backend error: invalid key: API key tskey-abcdef not valid", "auth-key-rejected"),
