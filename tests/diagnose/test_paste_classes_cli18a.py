@@ -216,3 +216,48 @@ def test_a_logtail_record_with_escaped_quotes_keeps_the_message_values() -> None
     errors = document["windows"] or []
     assert [e["kind"] for e in errors] == ["not-owner"], record
     assert errors[0]["owner"] == "DESKTOP\\alice" and errors[0]["caller"] == "DESKTOP\\bob", errors
+
+
+# 919: prose quoting what the CLI answered as inline code, inside the sentence ("4. See error, specifically
+# `2024/11/19 00:40:30 error looking up IP of "node": …`"): the quoted answer is read; the command quoted the
+# same way is not output. `tailscale ping`'s lookup failure is the ping's error (TS-PING-NO-TARGET).
+PROSE_BEFORE = ["4. See error, specifically ", "When I run it I get ", "- it fails with: ", "Output: ", "Result is "]
+QUOTED_ANSWERS = [
+    ('error looking up IP of "{p}": lookup {p}: no such host', "ping"),
+    ('2024/11/19 00:40:30 error looking up IP of "{p}": lookup {p} on 100.100.100.100:53: no such host', "ping"),
+    ("pong from {p} (100.101.102.103) via DERP(fra) in 41ms", "ping"),
+    (
+        "failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)",
+        "windows-error",
+    ),
+    ("backend error: invalid key: API key tskey-auth-xxxxx not valid", "windows-error"),
+]
+PROSE_AFTER = ["", ".", " (every time)", " and nothing else"]
+
+
+@given(
+    st.sampled_from(PROSE_BEFORE),
+    st.sampled_from(QUOTED_ANSWERS),
+    st.sampled_from(PROSE_AFTER),
+    st.sampled_from(["node", "nas", "my-laptop"]),
+    st.booleans(),
+)
+@settings(max_examples=80, deadline=None)
+def test_a_cli_answer_quoted_inline_in_prose_is_read(
+    before: str, answer: tuple[str, str], after: str, peer: str, command_line: bool
+) -> None:
+    quoted, kind = answer
+    text = (f"3. Run `tailscale ping {peer}` (this checks the connection)\n" if command_line else "") + (
+        f"{before}`{quoted.format(p=peer)}`{after}\n"
+    )
+    document = run_json(text)
+    assert [block["kind"] for block in document["blocks"]] == [kind], text
+
+
+def test_prose_quoting_only_a_command_stays_unrecognised() -> None:
+    assert _kinds_or_none("3. Run `tailscale ping node` (this checks to see if your connection is working)\n") == []
+    try:
+        run_text("Then run `tailscale status` and `tailscale netcheck` on both nodes.\n")
+    except InputError:
+        return
+    raise AssertionError("prose quoting commands was read as output")

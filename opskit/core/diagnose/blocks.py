@@ -413,6 +413,23 @@ def _commented_output(text: str) -> str | None:
     return bare if _SUCCESS.match(bare) or classify_line(bare, False) is not None else None
 
 
+# Inline code spans of a line of prose ("4. See error, specifically `… error looking up IP of "node": …`"); the last
+# may have lost its closing backtick to split_lines, which strips one that ends the line.
+_INLINE_SPAN = re.compile(r"`([^`]+)(?:`|$)")
+
+
+def _quoted_cli_answer(text: str) -> str | None:
+    """The CLI's answer (a ping result or a CLI/GUI error) a line of prose quotes as inline code, or None: the
+    line is read as it is (it is output itself, or no span of it is an answer opskit knows)."""
+    if classify_line(text, False) is not None:
+        return None
+    for span in _INLINE_SPAN.findall(text):
+        answer = span.strip()
+        if answer and classify_line(answer, False) in (BlockKind.PING, BlockKind.WINDOWS):
+            return answer
+    return None
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -779,6 +796,8 @@ def split_input(text: str) -> SplitInput:
             continue
         if text[:2] == "# " and (uncommented := _commented_output(text)) is not None:
             line, text = line._replace(text=uncommented), uncommented
+        elif "`" in text and (quoted := _quoted_cli_answer(text)) is not None:
+            line, text = line._replace(text=quoted), quoted  # prose quoting what the CLI answered, inline
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
             continue
