@@ -423,8 +423,8 @@ def _quoted_cli_answer(text: str) -> str | None:
     line is read as it is (it is output itself, or no span of it is an answer opskit knows)."""
     if classify_line(text, False) is not None:
         return None
-    for span in _INLINE_SPAN.findall(text):
-        answer = span.strip()
+    for span in _INLINE_SPAN.finditer(text):
+        answer = span.group(1).strip()
         if answer and classify_line(answer, False) in (BlockKind.PING, BlockKind.WINDOWS):
             return answer
     return None
