@@ -77,6 +77,15 @@ _ACCESS_DENIED = (
 )
 
 
+# The macOS/iOS app's alert that it cannot reach its network extension: "Could not connect to Tailscale" then its
+# reason after a colon (the NSError's text), a period, nothing, or a comma and a short error ("could not connect to
+# Tailscale, internal error"); "Tailscale" followed by other words ("… Tailscale coordination server") is prose.
+APPLE_ALERT_CANNOT_CONNECT = (
+    r"Could not connect to Tailscale(?:[:.]|$|, (?:an? )?(?:[\w-]+ )?error(?=$|[.:;(]| occurred| \())"
+    r"|Tailscale\.BackendMessageError"
+)
+
+
 # A LocalAPI dial that reached nobody: no socket file, nobody listening (Unix, and Windows when LocalAPI was
 # TCP 127.0.0.1:41112), or (macOS) no LocalAPI port found at all, so the CLI dialled port 0.
 _DIAL_FAILED = (
@@ -557,11 +566,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"Failed to connect to Tailscale service|Tailscale: in use by other user"
         # The old Windows GUI's (<= 1.2) message box, over the dial error it got: "Tailscale service is not
         # running." / "safesocket.Connect: dial tcp 127.0.0.1:41112: connectex: … actively refused it."
-        r"|(?:^|: )Tailscale service is not running\b"
-        r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError"
+        r"|(?:^|: )Tailscale service is not running\b|"
+        + APPLE_ALERT_CANNOT_CONNECT
         # The macOS app's alert when its local service (the network/system extension) answered with something
         # it could not use, typically while the extension was stopping or restarting.
-        r"|Invalid response from (?:the )?local Tailscale service",
+        + r"|Invalid response from (?:the )?local Tailscale service",
     ),
     # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
     # cli/file.go), LocalAPI's and the receiving peer's refusals (feature/taildrop: no storage directory, file
