@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.cli_catalog import find_refusal
-from opskit.core.diagnose.guiwarning import parse_gui_health_warning
+from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine, undo_go_quoting
@@ -820,7 +820,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
 }
 _OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
 _GATED = tuple((_PHRASES[kind], pattern) for kind, pattern in _SIMPLE)
-_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values(), CATALOG_PHRASES)
+_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values(), CATALOG_PHRASES, QUOTED_WARNING_PHRASES)
 _ANY_ERROR_WORD = any_word_pattern(_ERROR_WORDS)
 
 
@@ -893,7 +893,10 @@ def is_windows_error_line(text: str) -> bool:
         return True
     if any(pattern.search(text) for phrases, pattern in _GATED if any(p in lowered for p in phrases)):
         return True
-    return find_refusal(text) is not None  # the CLI's other refusals, catalogued from its source
+    if find_refusal(text) is not None:  # the CLI's other refusals, catalogued from its source
+        return True
+    # the app's health banner quoted in a sentence (a bare one is a `tailscale status` health line, status.py)
+    return any(p in lowered for p in QUOTED_WARNING_PHRASES) and quoted_health_warning(text) is not None
 
 
 def matches_error_pattern(text: str) -> bool:
@@ -976,6 +979,9 @@ def parse_windows_error(line: SourceLine) -> CliError | None:
         return CliError(
             refusal.kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=refusal.explain(found)
         )
+    if (warning := quoted_health_warning(text)) is not None:
+        # the app's health banner (title and text) quoted in a sentence of the user's, without its "Code:" line
+        return CliError(CliErrorKind.GUI_HEALTH_WARNING, line, detail="\n".join(warning))
     for kind, pattern in _GENERIC:
         if pattern.search(text):
             return CliError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))
