@@ -340,3 +340,34 @@ def test_a_later_established_vpn_clears_what_blocked_it() -> None:
             continue
         up = FORMATS["threadtime"].format(lvl="I", tag=GO_TAG, msg="updateTUN: established VPN")
         assert reading(_logcat("threadtime", message, tag, level) + up + "\n") == {"none"}, message
+
+
+# fix18 (corpus 486): Android's own always-on VPN dialog (AOSP VpnDialogs always_on_disconnected_message and its
+# lockdown twin), quoted in prose, retyped ("setup", lower case, a typographic apostrophe, "the public internet"):
+# when it names Tailscale, Tailscale's tunnel did not start. Naming another VPN app it is that app's, not ours.
+_ALWAYS_ON_HEADS = [
+    "Tailscale is set up to stay connected all the time, but it can't connect right now.",
+    "tailscale is setup to stay connected all the time, but it can\u2019t connect right now.",
+    "Tailscale is set-up to stay connected all the time but it cant connect right now.",
+]
+_ALWAYS_ON_TAILS = [
+    " Your phone will use a public network until it can reconnect to Tailscale.",
+    " Your phone will use the public internet until tailscale can connect.",
+    " You won't have a connection until the VPN can reconnect.",
+    "",
+]
+_ALWAYS_ON_WRAPS = ["{m}", "> {m}", 'I get a notification from the VPN system stating "{m}"', "`{m}`", "**{m}**"]
+
+
+@given(st.sampled_from(_ALWAYS_ON_HEADS), st.sampled_from(_ALWAYS_ON_TAILS), st.sampled_from(_ALWAYS_ON_WRAPS))
+@settings(max_examples=40, deadline=None)
+def test_androids_always_on_vpn_dialog_naming_tailscale_is_its_tunnel_not_starting(
+    head: str, tail: str, wrap: str
+) -> None:
+    assert reading(wrap.format(m=head + tail) + "\n") == {"tunnel-start-failed"}
+
+
+@pytest.mark.parametrize("app", ["WireGuard", "Mullvad VPN", "NordVPN"])
+def test_androids_always_on_vpn_dialog_naming_another_vpn_app_is_not_tailscales(app: str) -> None:
+    text = f"{app} is set up to stay connected all the time, but it can't connect right now.\n"
+    assert reading(text) == {"none"}

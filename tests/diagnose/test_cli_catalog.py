@@ -20,8 +20,12 @@ def test_every_entry_is_whole() -> None:
         assert refusal.phrase in refusal.example.lower(), refusal
         assert refusal.cause.strip() and refusal.fix.strip(), refusal
         # a file of Tailscale's repository (scripts/installer.sh: the Linux install script)
-        # or the Android app's ("tailscale-android android/src/…")
-        sources = ("cmd/", "ipn/", "feature/", "client/", "tsnet/", "control/", "scripts/", "tailscale-android ")
+        # or the Android app's ("tailscale-android android/src/…"), or Android's own dialog about the app's VPN
+        # ("AOSP packages/apps/VpnDialogs …": the always-on VPN that cannot connect)
+        sources = (
+            "cmd/", "ipn/", "feature/", "client/", "tsnet/", "control/", "scripts/", "tailscale-android ",
+            "AOSP packages/apps/VpnDialogs ",
+        )  # fmt: skip
         assert refusal.source.startswith(sources), refusal
         assert refusal.kind is not CliErrorKind.OTHER, refusal
         groups = set(refusal.pattern.groupindex)

@@ -1496,6 +1496,40 @@ def test_an_android_log_with_its_columns_elided_says_android(prefix: str, bindin
     assert "dns-forward-failing" in _kinds(log)
 
 
+# fix18 (corpus 421): a logcat line quoted without its stamp, pid and level columns, only the app's tag before the
+# message ("com.tailscale.ipn: fatal error: …"), or with its level letter kept; the macOS extension's Console line
+# without its columns likewise. The app's process names the line Tailscale's, whatever the message.
+_BARE_APP_TAGS = [
+    ("com.tailscale.ipn: {msg}", "android"),
+    ("E com.tailscale.ipn: {msg}", "android"),
+    ("`com.tailscale.ipn: {msg}`", "android"),
+    ("IPNExtension: {msg}", "macos"),
+    ("io.tailscale.ipn.macsys.network-extension: {msg}", "macos"),
+]
+_APP_FATALS = [
+    "fatal error: glGetError: 0x501",
+    "fatal error: concurrent map writes",
+    "panic: runtime error: invalid memory address or nil pointer dereference",
+]
+
+
+@given(st.sampled_from(_BARE_APP_TAGS), st.sampled_from(_APP_FATALS), MANGLE)
+@settings(max_examples=40, deadline=None)
+def test_the_apps_tag_alone_before_a_fatal_error_is_its_crash(tag: tuple[str, str], fatal: str, how: str) -> None:
+    form, os_name = tag
+    log = _log(_mangle([form.format(msg=fatal)], how))
+    assert log["os"] == os_name
+    assert _kinds(log) == {"crash"}
+
+
+@pytest.mark.parametrize(
+    "prose",
+    ["com.tailscale.ipn crashed on start", "IPNExtension keeps restarting", "the com.tailscale.ipn: package"],
+)
+def test_the_apps_name_in_prose_is_no_log_line(prose: str) -> None:
+    assert not is_daemon_log_line(prose)
+
+
 # safesocket.Listen refuses with "address already in use" only when a live tailscaled answers on the LocalAPI socket
 # (safesocket/unixsocket.go dials it first): this second daemon exits, the running one is fine — socket-in-use, not
 # a crash, whether the logger's close-down comes before or after the error (blind 14: 775).

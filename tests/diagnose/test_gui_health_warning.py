@@ -118,3 +118,75 @@ def test_notice_warnables_are_info(title: str, text: str, code: str) -> None:
 def test_other_code_lines_are_no_app_warning(text: str) -> None:
     with pytest.raises(InputError):  # nothing else in them either: exit 2, "nothing to diagnose"
         run_text(text)
+
+
+# fix18 (corpus 478): the banner quoted inside the user's own sentence, without its "Code:" line, its title in any
+# case or left out, the text in quotes (straight, typographic, mismatched) or inline code. The warnable is named by
+# its text's words; every warnable whose text says which it is (health/warnings.go, forwarder.go), its values filled.
+QUOTED = [
+    ("DNS unavailable", "Tailscale can't reach the configured DNS servers. Internet connectivity may be affected.",
+     "dns-forward-failing"),
+    ("Network down", "Tailscale cannot connect because the network is down. Check your Internet connection.",
+     "network-status"),
+    ("Out of sync", "Unable to connect to the Tailscale coordination server to synchronize the state of your "
+     "tailnet. Peer reachability might degrade over time.", "not-in-map-poll"),
+    ("No home relay server", "Tailscale could not connect to any relay server. Check your Internet connection.",
+     "no-derp-home"),
+    ("Relay server unavailable", "Tailscale could not connect to the 'Frankfurt' relay server. Your Internet "
+     "connection might be down, or the server might be temporarily unavailable.", "no-derp-connection"),
+    ("Relay server timed out", "Tailscale hasn't heard from the home relay server (region ID '999') in 10m0s. The "
+     "server might be temporarily unavailable, or your Internet connection might be down.", "derp-timed-out"),
+    ("NAT traversal setup failure", "Tailscale couldn't listen for incoming UDP connections.", "no-udp4-bind"),
+    ("Network map response timeout", "Tailscale hasn't received a network map from the coordination server in 5m.",
+     "mapresponse-timeout"),
+    ("MagicSock function not running", "The MagicSock function ReceiveIPv4 is not running. You might experience "
+     "connectivity issues.", "magicsock-receive-func-error"),
+    ("IP forwarding is off", "Subnet routing is enabled, but IP forwarding is disabled. Check that IP forwarding is "
+     "enabled on your machine.", "ip-forwarding-off"),
+]  # fmt: skip
+QUOTED_SENTENCES = [
+    'In the Tailscale app I see "Connected" with a warning, and the banner {title} {text}',
+    "The app keeps showing {title} `{text}`",
+    "After the update I get: {text}",
+    "iOS app shows a red triangle: {title}: \u201c{text}\u201d",
+]
+QUOTED_TITLES = ['"{t}"', "\"{t}'", "**{t}**", "{t}"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    warnable=st.sampled_from(QUOTED),
+    sentence=st.sampled_from(QUOTED_SENTENCES),
+    title_form=st.sampled_from(QUOTED_TITLES),
+    upper=st.booleans(),
+)
+def test_a_banner_quoted_in_a_sentence_is_the_apps_health_warning(
+    warnable: tuple[str, str, str], sentence: str, title_form: str, upper: bool
+) -> None:
+    title, text, code = warnable
+    shown = title_form.format(t=title.upper() if upper else title)
+    document = run_json(sentence.format(title=shown, text=text) + "\n")
+    kinds = [e["kind"] for e in document.get("windows") or []]
+    assert kinds == ["gui-health-warning"], document.get("windows")
+    first_words = " ".join(text.split(" ")[:4])
+    assert any(first_words in h for s in document["statuses"] for h in s["health"]), document["statuses"]
+    found = [f for f in document["findings"] if f["rule"] == "TS-CLI-GUI-HEALTH-WARNING"]
+    assert len(found) == 1 and code in found[0]["cause"]
+
+
+@pytest.mark.parametrize(
+    ("text", "block"),
+    [
+        # `tailscale status`'s health item, bare or bulleted: the status block's, not the app's banner
+        ("Tailscale can't reach the configured DNS servers. Internet connectivity may be affected.\n", "status"),
+        ("# Health check:\n#     - Tailscale could not connect to any relay server. Check your Internet "
+         "connection.\n", "status"),
+        # tailscaled's own log of the warnable
+        ('2024/08/07 10:00:00 health(warnable=dns-forward-failing): error: Tailscale can\'t reach the configured '
+         "DNS servers. Internet connectivity may be affected.\n", "tailscaled-log"),
+    ],
+)  # fmt: skip
+def test_the_warnable_text_in_status_or_the_log_stays_theirs(text: str, block: str) -> None:
+    document = run_json(text)
+    assert [b["kind"] for b in document["blocks"]] == [block], document["blocks"]
+    assert not document.get("windows")

@@ -961,6 +961,10 @@ APPLE_ALERTS = [
     "(Tailscale.BackendMessageError error {n}.)",
     "Could not connect to Tailscale.",
     "The operation couldn't be completed. (Tailscale.BackendMessageError error {n}.)",
+    # fix18 (corpus 479): the short alert, its reason after a comma, typed in lower case
+    "could not connect to Tailscale, internal error",
+    "Could not connect to Tailscale, an unknown error occurred.",
+    "Could not connect to Tailscale, internal error (code {n})",
 ]
 APPLE_WRAPS = ["{m}", "**{m}**", "> {m}", "`{m}`", "Error: {m}", "    {m}"]
 
@@ -980,6 +984,13 @@ def test_could_not_connect_to_a_tailscale_server_is_not_the_apple_alert() -> Non
     from opskit.core.diagnose.windows import is_windows_error_line
 
     assert not is_windows_error_line("Could not connect to Tailscale coordination server at all")
+    # nor is prose that goes on after a comma: only a short "<reason> error" closes the alert
+    for prose in (
+        "I could not connect to tailscale, so I rebooted",
+        "could not connect to tailscale, error is the same as before",
+        "Could not connect to Tailscale, errors everywhere in the log",
+    ):
+        assert not is_windows_error_line(prose), prose
 
 
 # dev10-cli (corpus 540, 541, known limit (a)): `tailscale debug derp <region>`, LocalAPI's per-node

@@ -11,6 +11,10 @@ warnable's Title, its Text and its Code, e.g. (net/dns/resolver/forwarder.go, wa
 People paste it bare, as a markdown quote (``> **DNS Unavailable**``), with the title in bold or left
 out, the text wrapped over a few lines, blank lines between the parts. The ``Code: <warnable>`` line is
 what only this layout has; the title and text are read from the lines above it.
+
+People also quote the banner inside a sentence of their own, without its code ('I get the banner "DNS
+UNAVAILABLE" "Tailscale can't reach the configured DNS servers. …"'): ``quoted_health_warning`` reads a
+warnable's text there by its words, which name the warnable (the texts below, from health.Register in the source).
 """
 
 from __future__ import annotations
@@ -84,3 +88,64 @@ def parse_gui_health_warning(lines: Sequence[SourceLine]) -> GuiHealthWarning | 
         body = body[1:]
     text = " ".join(line.text.strip() for line in body)
     return GuiHealthWarning(title, text, match["code"], body[0], filled[-1])
+
+
+# (warnable code, title, the start of its text) for the warnables whose text names them; the values a text formats
+# (a relay server's name, a duration, an error) are left open. health/warnings.go and net/dns/resolver/forwarder.go.
+_WARNABLE_TEXTS: tuple[tuple[str, str, str], ...] = (
+    ("dns-forward-failing", "DNS unavailable", r"Tailscale can'?t reach the configured DNS servers"),
+    ("network-status", "Network down", r"Tailscale cannot connect because the network is down"),
+    (
+        "not-in-map-poll",
+        "Out of sync",
+        r"Unable to connect to the Tailscale coordination server to synchronize the state of your tailnet",
+    ),
+    ("no-derp-home", "No home relay server", r"Tailscale could not connect to any relay server"),
+    (
+        "no-derp-connection",
+        "Relay server unavailable",
+        r"Tailscale could not connect to the (?:'[^']+' relay server|relay server with ID '\d+')",
+    ),
+    (
+        "derp-timed-out",
+        "Relay server timed out",
+        r"Tailscale hasn'?t heard from the (?:'[^']+' relay server|home relay server \(region ID '\d+'\)) in",
+    ),
+    ("no-udp4-bind", "NAT traversal setup failure", r"Tailscale couldn'?t listen for incoming UDP connections"),
+    (
+        "mapresponse-timeout",
+        "Network map response timeout",
+        r"Tailscale hasn'?t received a network map from the coordination server in",
+    ),
+    ("tls-connection-failed", "Encrypted connection failed", r"Tailscale could not establish an encrypted connection"),
+    ("magicsock-receive-func-error", "MagicSock function not running", r"The MagicSock function \S+ is not running"),
+    ("ip-forwarding-off", "IP forwarding is off", r"Subnet routing is enabled, but IP forwarding is disabled"),
+    ("login-state", "Logged out", r"You are logged out\. The last login error was:"),
+)
+_WARNABLE_TEXT = re.compile(
+    "|".join(f"(?P<w{index}>{words})" for index, (_, _, words) in enumerate(_WARNABLE_TEXTS)), re.IGNORECASE
+)
+# Lower-case words each text above holds: the cheap test a line passes before the pattern runs.
+QUOTED_WARNING_PHRASES = (
+    "configured dns servers",
+    "because the network is down",
+    "synchronize the state of your tailnet",
+    "relay server",
+    "listen for incoming udp connections",
+    "network map from the coordination server",
+    "establish an encrypted connection",
+    "the magicsock function",
+    "but ip forwarding is disabled",
+    "you are logged out. the last login error",
+)
+_CLOSING = "\"'`*_)]\u201d\u2019 "
+
+
+def quoted_health_warning(text: str) -> tuple[str, str, str] | None:
+    """(title, text, warnable code) of a health warning whose text ``text`` quotes in a sentence of its own (the app's
+    banner typed out), or None. The text runs from the warnable's words to the end of the line, quotes taken off."""
+    match = _WARNABLE_TEXT.search(text)
+    if match is None or match.lastgroup is None:
+        return None
+    code, title, _ = _WARNABLE_TEXTS[int(match.lastgroup[1:])]
+    return title, text[match.start() :].rstrip(_CLOSING), code

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.cli_catalog import find_refusal
-from opskit.core.diagnose.guiwarning import parse_gui_health_warning
+from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine, undo_go_quoting
@@ -74,6 +74,15 @@ _ACCESS_DENIED = (
     "存取被拒",
     "アクセスが拒否されました",
     "액세스가 거부되었습니다",
+)
+
+
+# The macOS/iOS app's alert that it cannot reach its network extension: "Could not connect to Tailscale" then its
+# reason after a colon (the NSError's text), a period, nothing, or a comma and a short error ("could not connect to
+# Tailscale, internal error"); "Tailscale" followed by other words ("… Tailscale coordination server") is prose.
+APPLE_ALERT_CANNOT_CONNECT = (
+    r"Could not connect to Tailscale(?:[:.]|$|, (?:an? )?(?:[\w-]+ )?error(?=$|[.:;(]| occurred| \())"
+    r"|Tailscale\.BackendMessageError"
 )
 
 
@@ -579,11 +588,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"Failed to connect to Tailscale service|Tailscale: in use by other user"
         # The old Windows GUI's (<= 1.2) message box, over the dial error it got: "Tailscale service is not
         # running." / "safesocket.Connect: dial tcp 127.0.0.1:41112: connectex: … actively refused it."
-        r"|(?:^|: )Tailscale service is not running\b"
-        r"|Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError"
+        r"|(?:^|: )Tailscale service is not running\b|"
+        + APPLE_ALERT_CANNOT_CONNECT
         # The macOS app's alert when its local service (the network/system extension) answered with something
         # it could not use, typically while the extension was stopping or restarting.
-        r"|Invalid response from (?:the )?local Tailscale service",
+        + r"|Invalid response from (?:the )?local Tailscale service",
     ),
     # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
     # cli/file.go), LocalAPI's and the receiving peer's refusals (feature/taildrop: no storage directory, file
@@ -844,7 +853,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
 }
 _OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
 _GATED = tuple((_PHRASES[kind], pattern) for kind, pattern in _SIMPLE)
-_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values(), CATALOG_PHRASES)
+_ERROR_WORDS = frozenset(_OWNER_PHRASES).union(*_PHRASES.values(), CATALOG_PHRASES, QUOTED_WARNING_PHRASES)
 _ANY_ERROR_WORD = any_word_pattern(_ERROR_WORDS)
 
 
@@ -937,7 +946,10 @@ def is_windows_error_line(text: str) -> bool:
         return True
     if any(pattern.search(text) for phrases, pattern in _GATED if any(p in lowered for p in phrases)):
         return True
-    return find_refusal(text) is not None  # the CLI's other refusals, catalogued from its source
+    if find_refusal(text) is not None:  # the CLI's other refusals, catalogued from its source
+        return True
+    # the app's health banner quoted in a sentence (a bare one is a `tailscale status` health line, status.py)
+    return any(p in lowered for p in QUOTED_WARNING_PHRASES) and quoted_health_warning(text) is not None
 
 
 def matches_error_pattern(text: str) -> bool:
@@ -1020,6 +1032,9 @@ def parse_windows_error(line: SourceLine) -> CliError | None:
         return CliError(
             refusal.kind, line, pid=daemon_pid, detail=undo_go_quoting(text), explanation=refusal.explain(found)
         )
+    if (warning := quoted_health_warning(text)) is not None:
+        # the app's health banner (title and text) quoted in a sentence of the user's, without its "Code:" line
+        return CliError(CliErrorKind.GUI_HEALTH_WARNING, line, detail="\n".join(warning))
     for kind, pattern in _GENERIC:
         if pattern.search(text):
             return CliError(kind, line, pid=daemon_pid, detail=undo_go_quoting(text))

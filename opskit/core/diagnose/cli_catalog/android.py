@@ -89,6 +89,27 @@ REFUSALS: tuple[Refusal, ...] = (
         _STRINGS + " vpn_is_not_ready_to_start",
         "VPN is not ready to start",
     ),
+    # Android's own dialog, not the app's (AOSP packages/apps/VpnDialogs AlwaysOnDisconnectedDialog, strings
+    # always_on_disconnected_message / _lockdown, Android 8+; shown from the "Can't connect to always-on VPN"
+    # notification): "<VPN app> is set up to stay connected all the time, but it can't connect right now. Your phone
+    # will use a public network until it can reconnect to <VPN app>." (lockdown: "You won't have a connection
+    # until the VPN can reconnect."). People retype it ("setup", "the public internet"); only when it names
+    # Tailscale is it Tailscale's tunnel.
+    _entry(
+        _TUNNEL,
+        "stay connected all the time",
+        r"\bTailscale is set[ -]?up to stay connected all the time,? but it can'?t connect(?: right now)?",
+        "Android's always-on VPN is set to Tailscale, but Tailscale's VPN service did not come up (typically after "
+        "a reboot or an app update: the app was not started, is logged out, lost its VPN consent to another VPN "
+        "app, or the system stopped it): until it connects the phone uses the public network without the tailnet "
+        '(with "Block connections without VPN" on, no network at all).',
+        "Open the Tailscale app and connect (log in if asked, accept Android's VPN request); check Settings > "
+        'Network & internet > VPN > Tailscale (gear) keeps "Always-on VPN" on and no other VPN app holds it, and '
+        "exempt Tailscale from battery optimisation so the system does not stop it.",
+        "AOSP packages/apps/VpnDialogs res/values/strings.xml always_on_disconnected_message",
+        "Tailscale is set up to stay connected all the time, but it can't connect right now. Your phone will use a "
+        "public network until it can reconnect to Tailscale.",
+    ),
     # invalidAuthKey under invalidAuthKeyTitle (CustomLogin.kt: "Log in with auth key", v1.64+)
     _entry(
         CliErrorKind.AUTH_KEY_REJECTED,

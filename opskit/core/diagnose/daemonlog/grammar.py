@@ -37,6 +37,8 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     stdout / stderr, 19.8M/125.1M, ^3.2M, 05:51:29, [v1], _italics_   stream names, memory stats (Android,
                                                       iOS), a time column
     tailscaled Drop: …  /  tailscaled: …                 the program name alone (grep -h, some viewers)
+    com.tailscale.ipn: …  /  E com.tailscale.ipn: …  /  IPNExtension: …   the app's process alone (a logcat or
+                                                      Console line quoted without its columns)
     2025-01-20 06:42:26.1+00:002025/01/20 …           a runtime stamp glued to the line (TrueNAS, k8s UIs)
     2026-03-17 04:35:27 Tailscale 2026/03/17 …        a viewer's stamp and the container's name (RouterOS)
     2025-10-09T06:31:46Z Application Logs 1.0.0 Development INFO 2025/10/09 …   a PaaS export's columns (Choreo)
@@ -120,6 +122,13 @@ _WORD_BEFORE_STAMP = re.compile(
 # The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
 # as some syslog viewers and `grep -h` print it; a command line ("tailscaled --state=…") is not one.
 _BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")
+# The app's process name (Android's logcat tag, the macOS network extension, the old Windows GUI) alone before the
+# message, followed by its colon: a logcat line quoted without its stamp, pid and level columns ("com.tailscale.ipn:
+# fatal error: glGetError: 0x501"; with the level letter kept, "E com.tailscale.ipn: …"), a Console line without
+# its columns ("IPNExtension: …").
+_BARE_APP_PROCESS = re.compile(
+    r"^(?:[VDIWEF] )?(?P<proc>com\.tailscale\.ipn|IPNExtension|io\.tailscale\.ipn[\w.-]*|tailscale-ipn):\s+(?=\S)"
+)
 # Only the Windows service writes its log file with this stamp (logpolicy's file logger, "…000Z07:00: ").
 _WINDOWS_SERVICE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2}): ")
 # Android logcat's threadtime line; also with its pid, tid, level and tag columns elided by the poster
@@ -300,6 +309,13 @@ def message_of(text: str) -> Message:
             continue
         if first == "t" and (bare := _BARE_PROCESS.match(text)) is not None:
             process, text = bare.group("proc"), text[bare.end() :]
+            continue
+        if first in "ciIVDWEFt" and (app := _BARE_APP_PROCESS.match(text)) is not None:
+            process, text = app.group("proc"), text[app.end() :]
+            if process == "com.tailscale.ipn":
+                form = "logcat"
+            elif process != "tailscale-ipn":
+                form = "macos"  # the network extension's name, as Console and `log show` give it
             continue
         if ".go:" in text[:40] and (test_log := _GO_TEST.match(text)) is not None:
             text = text[test_log.end() :]

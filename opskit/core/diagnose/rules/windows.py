@@ -11,6 +11,7 @@ from opskit.core.diagnose.rules.status import health_advice
 from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import (
     API_KEY_REFUSED,
+    APPLE_ALERT_CANNOT_CONNECT,
     ENGINE_STOPPED,
     LOCALAPI_NOT_HTTP,
     NOT_A_NODE_AUTH_KEY,
@@ -523,8 +524,7 @@ def _job_failed_text(found: Sequence[CliError]) -> tuple[str, str]:
 # Also its "Invalid response from local tailscale service" (the extension answered, but not usably: stopping,
 # restarting or crashed mid-request).
 _APPLE_APP = re.compile(
-    r"Could not connect to Tailscale(?:[:.]|$)|Tailscale\.BackendMessageError"
-    r"|Invalid response from (?:the )?local Tailscale service",
+    APPLE_ALERT_CANNOT_CONNECT + r"|Invalid response from (?:the )?local Tailscale service",
     re.IGNORECASE,
 )
 _APPLE_APP_CANNOT_CONNECT = (
