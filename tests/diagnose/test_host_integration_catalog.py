@@ -191,6 +191,14 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "link), falling back to copy+delete", "none", "net/dns/direct.go:291, v1.8-"),
     ("dns: ignoring SetDNS permission error on Synology (Issue 4017); was: open /etc/resolv.conf: permission "
      "denied", "none", "net/dns/direct.go:384, v1.24-"),
+    # cmd/tailscaled hands NewOSConfigurator its logger without "dns: ": the resolv.conf manager's own lines
+    # come unprefixed (blind 18: 921)
+    ('rename of "/etc/resolv.conf" to "/etc/resolv.pre-tailscale-backup.conf" failed (rename /etc/resolv.conf '
+     "/etc/resolv.pre-tailscale-backup.conf: device or resource busy), falling back to copy+delete", "none",
+     "net/dns/direct.go:291, v1.8-"),
+    ("trample: resolv.conf changed from what we expected. did some other program interfere? current contents: "
+     '"nameserver 1.1.1.1\\n"', "none", "net/dns/direct.go:551, v1.36-"),
+    ("restart of systemd-resolved failed: exit status 1", "none", "net/dns/direct.go:612"),
     ("dns: Set: {DefaultResolvers:[] Routes:{} SearchDomains:[] Hosts:3}", "none", "net/dns/manager.go:192"),
     ("dns: OScfg: {Nameservers:[100.100.100.100] SearchDomains:[tail1234.ts.net] MatchDomains:[]}", "none",
      "net/dns/manager.go:207"),

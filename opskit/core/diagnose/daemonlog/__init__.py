@@ -26,6 +26,7 @@ from opskit.core.diagnose.daemonlog.events import (
     Fact,
     events_of,
     is_auth_key_mint_error,
+    is_cgnat_address,
     is_dump_line,
     is_dump_request,
     is_overall_errors_head,
@@ -81,6 +82,11 @@ _MARKERS = re.compile(
     r"|To start this tsnet server, "
     r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
     r"|boot: \d{4}/\d{2}/\d{2} "  # containerboot, the container image's init, starting tailscaled
+    # net/dns's resolv.conf manager (direct.go), which cmd/tailscaled hands its logger with no "dns: " prefix
+    # (NewOSConfigurator(logf, …)): its backup, trample watch and resolved restarts
+    r'|rename of "[^"]+" to "[^"]+" failed \(.*\), falling back to copy\+delete$|trample: (?:resolv\.conf|read error: )'
+    r"|restarting systemd-resolved\.\.\.$|restart(?:ed| of) systemd-resolved(?:$| failed: )"
+    r"|(?:error restarting|restarted) resolved after |ignoring SetDNS permission error on Synology "
     # controlclient's login and map messages, logged without "control: " before it came (v0.9x, early 2020)
     r"|direct\.(?:TryLogin|TryLogout|WaitLoginURL)\b|doLogin\(regen=|RegisterReq: |No AuthURL\s*$|PollNetMap: "
     r"|AuthURL is |LoginInteractive -> regen=|Generating a new (?:machine|node)key\."
@@ -188,6 +194,8 @@ _MARKER_WORDS = (
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
     " peers:", "Windows Service event", "wintun.dll", "TUN interface is up",
+    # net/dns/direct.go's unprefixed lines
+    "rename of ", "trample: ", "systemd-resolved", "resolved after ", "SetDNS permission",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -482,6 +490,10 @@ _LINUX_ONLY = (
     # util/linuxfw and the Linux router's netfilter, sysctl and rp_filter work; net/dns's NetworkManager and
     # systemd-resolved configurators (only manager_linux.go picks them)
     "netfilter running in ", "iptables", "nftables", "rp_filter", "src_valid_mark", "NetworkManager", "resolve1",
+    # the netlink route and address messages of the Linux network monitor (net/netmon/netmon_linux.go, wgengine/
+    # monitor before it: "monitor: RTM_DELROUTE: src=, dst=fe80::/64, …", "RTM_NEWADDR: …"); the BSDs' and macOS'
+    # route sockets name theirs RTM_ADD / RTM_DELETE
+    "RTM_NEWROUTE: ", "RTM_DELROUTE: ", "RTM_NEWADDR", "RTM_DELADDR",
 )  # fmt: skip
 # Messages only the Android app prints (tailscale-android App.kt: the socket binding the app does for tailscaled on
 # the active network, "bindSocketToActiveNetwork: binding fd=… to net=… iface=rmnet_data0"), for a logcat excerpt
@@ -639,6 +651,42 @@ def _home_never_connected(
     )
 
 
+# The local end of a Go network error ("read udp 100.64.1.129:53491->100.65.0.10:53: i/o timeout", "dial tcp
+# 10.0.0.5:40112->…", "write tcp …->…"): the address this host sent from.
+_LOCAL_END = re.compile(r"\b(?:read|write|dial) (?:udp|tcp)[46]? (?P<local>\d{1,3}(?:\.\d{1,3}){3}):\d+->")
+
+
+def _pod_in_cgnat(
+    lines: Sequence[SourceLine], messages: Sequence[Message], issues: Sequence[LogIssue]
+) -> LogIssue | None:
+    """containerboot (and its kubeclient) sending from an address inside 100.64.0.0/10: it runs before and beside
+    tailscaled and never binds a tailnet address, so that address is the pod's own (a CNI or cluster network in
+    Tailscale's CGNAT range, blind 18: 482): cgnat-overlap, as an interface list naming it would be."""
+    if any(issue.kind == "cgnat-overlap" for issue in issues):
+        return None
+    found: list[SourceLine] = []
+    address = ""
+    for line, message in zip(lines, messages, strict=True):
+        if message.process != _CONTAINERBOOT_PROCESS or "->" not in message.text:
+            continue
+        for local in _LOCAL_END.finditer(message.text):
+            if is_cgnat_address(local.group("local")):
+                address = address or local.group("local")
+                found.append(line)
+                break
+    if not found:
+        return None
+    evidence = (found[0], *found[1:][-2:])
+    return LogIssue(
+        "cgnat-overlap",
+        Severity.ERROR,
+        f"containerboot sends from {address}, inside 100.64.0.0/10: the pod's own network overlaps Tailscale's range",
+        f"pod {address}",
+        evidence,
+        len(found),
+    )
+
+
 def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> DaemonLogReport:
     """Everything the log says, folded in order (see fold.py for what clears what)."""
     messages = [message_of(line.text) for line in lines]
@@ -674,6 +722,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     issues = [issue for issue in folded.issues if not _went_on_after(issue, lines, messages) and issue not in fallbacks]
     if (silent_home := _home_never_connected(lines, messages, issues)) is not None:
         issues.append(silent_home)
+    if (pod_overlap := _pod_in_cgnat(lines, messages, issues)) is not None:
+        issues.append(pod_overlap)
     os_name = _os_of(joined, messages, hostinfo.get("OS"))
     if hand_started:
         anchor = start_line or lines[0]

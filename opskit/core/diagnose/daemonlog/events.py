@@ -33,7 +33,8 @@ class Raise:
     detail: str
     origin: str = ""  # the health warnable that raised it ("" = a log message)
     weak: bool = False  # one line alone is not enough (one-off DNS failures happen): needs two
-    unless: str = ""  # a kind that, still holding at the end, explains this one away (login attempts vs control)
+    # kinds (space-separated) that, still holding at the end, explain this one away (login attempts vs control)
+    unless: str = ""
     twin: str = ""  # the warnable set together with this message (one event logged twice, counted once)
     # what it is instead when the engine was bringing its router up as it failed (fold.py: a bare engine error
     # names no subsystem; the stage line logged before it does)
@@ -252,6 +253,12 @@ _LOGIN = re.compile(
 # says whose lookup it is. For the coordination server (controlplane.tailscale.com, a Headscale host): a failed try
 # is control not reached (the next candidate's answer clears it; the connection's own outcome follows in the log).
 # logtail's (log.tailscale.io/.com) is log upload only (its own "logtail: dial … failed" line says so).
+# controlclient/direct.go (v1.64 on, "require ts2021 Noise"; earlier clients fell back to the legacy protocol):
+# control answered /key without a Noise (ts2021) key, so this client cannot register or poll the map at all:
+# "control server is too old; no noise key" (a Headscale without Noise support, such as v0.12, or another server
+# too old for the client). Reachable, but never usable until the server is upgraded (or the client downgraded):
+# not control-unreachable.
+_NO_NOISE_KEY = re.compile(r"control server is too old; no noise key")
 _BOOTSTRAP_DNS = re.compile(r'bootstrapDNS\("[^"]*", "[^"]*"\) for "(?P<host>[^"]+)" (?:(?P<error>error: .+)|= \S)')
 _LOG_HOST = re.compile(r"^log\.tailscale\.(?:io|com)$")
 
@@ -268,6 +275,10 @@ def _control(message: str) -> Iterator[Event]:
         detail = message[fail.start() :]
         # The server answered "invalid/expired key": reachable, the node must log in (below). A
         # "context canceled" is tailscaled itself stopping the request (restart, logout, new prefs).
+        if _NO_NOISE_KEY.search(detail) is not None:
+            yield Clear("control-unreachable")  # control answered /key
+            yield Raise("control-too-old", "control", detail)
+            return
         if _TAGS_REFUSED.search(detail) or _REGISTER_REFUSED.search(detail):
             # Only under tailscaled's own wording ("Received error: …"): the bare sentence is the CLI's or the
             # API's (windows.py reads it), and an event would make it a log line.
@@ -281,8 +292,10 @@ def _control(message: str) -> Iterator[Event]:
         ):
             yield Raise("control-unreachable", "control", detail, weak=_MAP_STREAM_ENDED.search(detail) is not None)
             yield from _tls(detail)
-    elif _CONTROL_OK.search(message) is not None:
+    elif (answered := _CONTROL_OK.search(message)) is not None:
         yield Clear("control-unreachable")
+        if "control server key from" not in answered.group(0):
+            yield Clear("control-too-old")  # registered or mapped: the server speaks this client's protocol
     if (
         _LOGIN.search(message) is not None
         or _LOGIN_PENDING.search(message) is not None
@@ -291,7 +304,8 @@ def _control(message: str) -> Iterator[Event]:
     ):
         yield Raise("login-required", "login", message)
     elif _LOGIN_ATTEMPT.search(message) is not None:
-        yield Raise("login-required", "login", message, unless="control-unreachable")
+        # a login attempt that cannot get through: control unreachable, or too old to speak this client's protocol
+        yield Raise("login-required", "login", message, unless="control-unreachable control-too-old")
     elif _LOGIN_DONE.search(message) is not None:
         yield Clear("login-required")
     # Control authorizes a machine only once it is logged in: with an auth URL in the same response the node
@@ -328,6 +342,8 @@ def _ipn_state(message: str) -> Iterator[Event]:
     elif state in ("Starting", "Running"):
         yield Clear("login-required")
         yield Clear("needs-machine-auth")
+        if state == "Running":
+            yield Clear("control-too-old")  # registered and mapped: the server speaks this client's protocol
         yield Clear("auth-key-mint-failed")  # a key was minted after all (a later try): the node logged in
     elif switch.group("old") == "NeedsLogin":
         yield Raise("login-required", "login", message)  # it left NeedsLogin without logging in
@@ -1140,6 +1156,12 @@ _CGNAT_ADDRESS = re.compile(
 _OWN_NAME = re.compile(r"^(?:[Tt]ailscale|u?tun\d*$)")
 
 
+def is_cgnat_address(address: str) -> bool:
+    """An IPv4 address inside 100.64.0.0/10 that Tailscale could assign (not ChromeOS's 100.115.92.0/23)."""
+    cgnat = _CGNAT_ADDRESS.match(address)
+    return cgnat is not None and not (cgnat.group("second") == "115" and cgnat.group("third") in ("92", "93"))
+
+
 def _cgnat_overlaps(message: str) -> list[tuple[str, str]]:
     """(interface, address) of every interface in the message's last interface list that is not Tailscale's and
     holds an address inside 100.64.0.0/10."""
@@ -1365,6 +1387,16 @@ _CRASH = re.compile(
     r"failed to run localhost IPC server: |"
     # the engine watchdog's verdict: it dumped every goroutine and now exits tailscaled
     r"watchdog timeout on |"
+    # containerboot (the container image's init) exiting on a fatal error (cmd/containerboot: before v1.76
+    # log.Fatalf("Timed out waiting for tailscaled socket"), "Waiting for tailscaled socket: %v"; v1.76 on main()'s
+    # log.Fatal of run()'s error: "failed to bring up tailscale: timed out waiting for tailscaled socket", "tailscaled
+    # left running state (now in state %q), exiting" (grammar.py may peel its "tailscaled" off as a process); and its
+    # other Fatalf: "Waiting for tailscaled to exit: %v", "error shutting tailscaled down: %v", "no tailscaled config
+    # file found in %q …", "error reading tailscaled config directory %q: %v"): the pod's container ends and restarts
+    r"^Timed out waiting for tailscaled socket$|^Waiting for tailscaled (?:socket|to exit): \S|"
+    r"^failed to bring up tailscale: \S|left running state \(now in state \"?\w+\"?\), exiting$|"
+    r"^error shutting tailscaled down: \S|^no tailscaled config file found in |"
+    r"^error reading tailscaled config directory |"
     r"[Mm]ain process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
     rf"{_UNIT_RESULT}|{_MAIN_EXIT}|Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: |"
     # systemd before v233 (CentOS/RHEL 7, Debian 8) words its verdicts differently and names the unit inside the
@@ -1462,6 +1494,32 @@ def is_supervisor_verdict(message: str) -> bool:
 # systemd speaking about a unit by name ("slurmrestd.service: Main process exited, code=dumped"): in a journal
 # mixing units (`journalctl -b | grep fail`) only tailscaled's own unit's exit is tailscaled's crash.
 _OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|socket|mount|timer): ")
+
+
+# The node's HTTPS certificate (`tailscale cert`, Serve/Funnel, the operator's ingress): its fetch logs under
+# `cert("<domain>"): ` (ipn/ipnlocal/cert.go, feature/acme/cert.go since 2025). A renewal in the background failing
+# ("async renewal failed: getCertPem: %v", e.g. ACME 409 alreadyReplaced, a rate limit), a fetch failing
+# ("getCertPEM: %v") or the ACME order failing ("acme: WaitOrder: OrderError status %q", "acme: WaitOrder error:
+# %v"): the certificate is not (re)issued, and HTTPS breaks once the current one expires. "got cert" ends it.
+# (A copy may wrap the line right after "async renewal failed:".)
+_CERT = re.compile(r'^cert\("(?P<domain>[^"\s]+)"\): (?P<what>.*)$')
+# A fetch for a name that is not the node's (cert.go: 'invalid domain %q; must be one of %q'): the failure is about
+# the node's certificate under its own name, so a later "got cert" for that name ends it.
+_CERT_OWN_NAME = re.compile(r'must be one of \["(?P<own>[^"]+)"')
+_CERT_FAILED = re.compile(
+    r"^(?:async renewal failed:(?:\s|$)|getCertPEM: \S|acme: WaitOrder(?:: OrderError status | error: ))"
+)
+
+
+def _cert(message: str) -> Iterator[Event]:
+    if (cert := _CERT.match(message)) is None:
+        return
+    what = cert.group("what")
+    if _CERT_FAILED.match(what) is not None:
+        own = _CERT_OWN_NAME.search(what)
+        yield Raise("cert-failed", own.group("own") if own is not None else cert.group("domain"), message)
+    elif what == "got cert":
+        yield Clear("cert-failed", cert.group("domain"))
 
 
 # safesocket.Listen (safesocket/unixsocket.go) dials the LocalAPI socket first and refuses with "<path>: address
@@ -1739,9 +1797,15 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "link monitor: ",
             "netstack.Create",
             " listener: ",
+            "aiting for tailscaled",  # containerboot's fatal exits
+            "failed to bring up tailscale",
+            "left running state",
+            "shutting tailscaled down",
+            "tailscaled config",
         ),
         _crash,
     ),  # fmt: skip
+    Recogniser("cert", ('cert("',), _cert),
     Recogniser("update", (_PKGS_HOST,), _update),
     Recogniser(
         "android",

@@ -185,7 +185,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
         if not opened.holds():
             continue
         if opened.raised.unless and any(
-            k == opened.raised.unless and open_issues[(k, x)].holds() for k, x in open_issues
+            k in opened.raised.unless.split() and open_issues[(k, x)].holds() for k, x in open_issues
         ):
             continue  # explained by what still holds (login attempts while control cannot be reached)
         if kind in ("derp-unreachable", "derp-send-queue-full") and key in result.derp_codes:

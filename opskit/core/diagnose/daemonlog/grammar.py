@@ -129,6 +129,13 @@ _BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")
 _BARE_APP_PROCESS = re.compile(
     r"^(?:[VDIWEF] )?(?P<proc>com\.tailscale\.ipn|IPNExtension|io\.tailscale\.ipn[\w.-]*|tailscale-ipn):\s+(?=\S)"
 )
+
+# zerolog's ConsoleWriter, the logger of Go programs embedding tsnet (tsdproxy and others) that pass tailscale's
+# lines through it: its default stamp is time.Kitchen ("7:40AM"), then a three-letter level (TRC DBG INF WRN ERR
+# FTL PNC, "???" for none); with another TimeFormat the stamp is one _STAMP reads and the level follows it.
+# Its sorted key=value fields after the message are left in place: tailscaled's own messages end in key=value too.
+_ZEROLOG_KITCHEN = re.compile(r"^\d{1,2}:\d{2}(?:AM|PM) (?:TRC|DBG|INF|WRN|ERR|FTL|PNC|\?\?\?) +")
+_ZEROLOG_LEVEL = re.compile(r"^(?:TRC|DBG|INF|WRN|ERR|FTL|PNC) +(?=\S)")
 # Only the Windows service writes its log file with this stamp (logpolicy's file logger, "…000Z07:00: ").
 _WINDOWS_SERVICE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2}): ")
 # Android logcat's threadtime line; also with its pid, tid, level and tag columns elided by the poster
@@ -212,7 +219,7 @@ class Message(NamedTuple):
 
     text: str
     process: str | None  # "tailscaled", "systemd", "IPNExtension", "tsnet", … or None: no process shown
-    form: str  # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "plain"
+    form: str  # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "zerolog", "plain"
 
 
 # A line is peeled several times (the block splitter asks whether the next line continues this one, then reads
@@ -232,6 +239,9 @@ def message_of(text: str) -> Message:
         first = text[:1]
         if not first:
             break
+        if stamped and first in "TDIWEFP" and (level := _ZEROLOG_LEVEL.match(text)) is not None:
+            form, text, stamped = "zerolog", text[level.end() :], False
+            continue
         if stamped and first.isalpha() and (name := _NAME_BEFORE_STAMP.match(text)) is not None:
             text, stamped = text[name.end() :], False
             continue
@@ -248,6 +258,9 @@ def message_of(text: str) -> Message:
                 continue
             if (console := _CONSOLE.match(text)) is not None:
                 process, form, text = console.group("proc"), "macos", text[console.end() :]
+                continue
+            if (kitchen := _ZEROLOG_KITCHEN.match(text)) is not None:
+                form, text = "zerolog", text[kitchen.end() :]
                 continue
             if (service := _WINDOWS_SERVICE.match(text)) is not None:
                 # before the syslog test: "…-04:00: tailscaled: engine fetch error" is not syslog's "host tailscaled:"
@@ -300,6 +313,11 @@ def message_of(text: str) -> Message:
             if _WINDOWS_SERVICE.match(text):
                 form = "windows-service"
             text, stamped = text[stamp.end() :], True
+            continue
+        if first == ":" and text[1:2] == " ":
+            # what a selection (or a redaction) leaves of a journal prefix whose stamp, host and process were cut
+            # off up to their last colon (": Received error: …"): tailscaled's messages never start with one
+            text = text[2:]
             continue
         if first == "s" and text.startswith(_SUBPROC_TAG):
             text = text[len(_SUBPROC_TAG) :]

@@ -116,6 +116,8 @@ RULES: tuple[Rule, ...] = (
     daemonlog.firewall_failed,
     daemonlog.state_unwritable,
     daemonlog.port_in_use,
+    daemonlog.control_too_old,
+    daemonlog.cert_failed,
     daemonlog.socket_in_use,
     daemonlog.serve_backend_down,
     daemonlog.no_peer_for_address,

@@ -608,6 +608,82 @@ def port_in_use(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
 
 
 @rule(
+    id="TS-LOG-CONTROL-TOO-OLD",
+    name="log-control-too-old",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="the coordination server answers but is too old for this client's protocol",
+    target="daemon-log",
+)
+def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``Received error: control server is too old; no noise key`` is controlclient (direct.go) finding
+    no Noise (ts2021) key in the coordination server's ``/key`` answer. Clients since v1.64 speak only that
+    protocol to control, so the node can neither register nor poll its map: it loops on ``doLogin`` and never
+    gets an auth URL. The server is reachable (not a network problem): it is a Headscale without Noise support (v0.12 and older) or
+    another control server too old for the client. A later ``RegisterReq: got response`` or map response clears it.
+
+    *Bad*::
+
+        May 09 10:12:03 pi tailscaled[812]: Received error: control server is too old; no noise key
+
+    *Good*::
+
+        May 09 10:12:03 pi tailscaled[812]: control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=true; authURL=false
+    """
+    issues = log.issues_of("control-too-old")
+    yield from _finding(
+        ctx,
+        issues,
+        f"the coordination server answered but is too old for this client ({_last(issues)}): it offers no Noise "
+        "(ts2021) key, so the node can never register or get its map.",
+        "Upgrade the control server: Headscale to a current release (one that speaks the Noise protocol; "
+        "follow its upgrade notes version by version), or point `tailscale up --login-server=` at a current "
+        "server. Only as a stopgap, run a client old enough for that server.",
+    )
+
+
+@rule(
+    id="TS-LOG-CERT-FAILED",
+    name="log-cert-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailscaled cannot get or renew the node's HTTPS certificate",
+    target="daemon-log",
+)
+def cert_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``cert("<name>.ts.net"): async renewal failed: getCertPem: …`` (a renewal in the background),
+    ``getCertPEM: …`` (a fetch) or ``acme: WaitOrder error: …`` is tailscaled failing to have the node's
+    certificate issued by Let's Encrypt (ACME) for ``tailscale cert``, Serve or Funnel. The ACME server's answer
+    says why: ``409 … alreadyReplaced`` (an earlier renewal order already replaced that certificate, so every new
+    order naming it is refused), ``429 … rateLimited``, a SetDNS (DNS-01 TXT record) failure. Until it succeeds
+    the certificate is not (re)issued, and HTTPS to the node fails once the current one expires. A later
+    ``got cert`` for the name clears it.
+
+    *Bad*::
+
+        cert("homeassistant.tail95810e.ts.net"): async renewal failed: getCertPem: 409 urn:ietf:params:acme:error:alreadyReplaced: …
+
+    *Good*::
+
+        cert("homeassistant.tail95810e.ts.net"): got cert
+    """
+    issues = log.issues_of("cert-failed")
+    names = ", ".join(dict.fromkeys(issue.key for issue in issues))
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled cannot get or renew the HTTPS certificate of {names} ({_last(issues)}): HTTPS to the node "
+        "(Serve, Funnel, `tailscale cert`) breaks once the current certificate expires.",
+        "Read the ACME error in the line: for `409 … alreadyReplaced` the order names (ARI 'replaces') a "
+        "certificate already replaced: remove the cached `<name>.crt`/`.key` (tailscaled's state dir `certs/`, "
+        "e.g. /var/lib/tailscale/certs) and restart tailscaled, or run it once with "
+        "`TS_DEBUG_ACME_FORCE_RENEWAL=true`, so the next order carries no 'replaces' hint; for `429 "
+        "rateLimited` wait out Let's Encrypt's limit; check that HTTPS certificates are enabled for the tailnet "
+        "(admin console, DNS page) and run `tailscale cert <name>` to see the error at once.",
+    )
+
+
+@rule(
     id="TS-LOG-SOCKET-IN-USE",
     name="log-socket-in-use",
     family="tailscale-daemon-log",
