@@ -378,7 +378,7 @@ def _tun_names(argv: Sequence[str], joined: str, version: str | None) -> tuple[s
 
 def _at_least(version: str, floor: tuple[int, int]) -> bool:
     """A release at or after ``floor``; a source build stamped by date ("date.20210312") is not compared."""
-    release = re.match(r"(\d+)\.(\d+)\.", version)
+    release = re.match(r"(\d+)\.(\d+)(?:\.|$)", version)  # "0.98": a pre-1.0 tag's major.minor
     return release is None or (int(release.group(1)), int(release.group(2))) >= floor
 
 

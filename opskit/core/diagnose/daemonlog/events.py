@@ -1526,8 +1526,10 @@ def _stop(message: str) -> Iterator[Event]:
         yield Fact("stopping", "exit")  # a crash unless a signal asked for it (fold.py)
 
 
-# tailscaled's version as "Program starting: v…" prints it: 1.52.0, or date.20200410 for the builds of 2020.
-VERSION = r"\d+\.\d+\.\d+|date\.\d{8}"
+# tailscaled's version as "Program starting: v…" prints it: 1.52.0, date.20200410 for the open-source builds of
+# 2020, or the old-style major.minor of the pre-1.0 release tags with git describe's suffix ("v0.98-0", "v0.95-0";
+# version/mkversion.sh: "Valid values look like: 1.2.3-1234-abcdef, 0.98-1234-abcdef, … 0.99-abcdef").
+VERSION = r"\d+\.\d+\.\d+|date\.\d{8}|0\.\d{2,3}(?=-\w)"
 _START = re.compile(
     rf"Program starting: v(?P<version>{VERSION})|goSetupLogs initializing; version (?P<app>\d+\.\d+\.\d+)"
 )
