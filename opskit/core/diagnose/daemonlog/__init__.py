@@ -468,6 +468,7 @@ _WINDOWS_ONLY = (
     "Tailscale-In ", "Tailscale-Process ", "netsh", "NRPT", "nrptRuleDatabase", "ipconfig /", "winnet.",
     "monitorDefaultRoutes", "Windows Service", "wintun.dll", "WSL: ", "WSL SetDNS", "WSL(", "engine fetch error (try",
     "TUN interface is up after", "for TUN interface to come up", "svc.IsWindowsService",
+    "*dns.windowsManager",  # net/dns manager.go logs its OS configurator's type: "dns: using %T"
 )  # fmt: skip
 # net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
 _TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
@@ -482,6 +483,8 @@ _LINUX_ONLY = (
     # util/linuxfw and the Linux router's netfilter, sysctl and rp_filter work; net/dns's NetworkManager and
     # systemd-resolved configurators (only manager_linux.go picks them)
     "netfilter running in ", "iptables", "nftables", "rp_filter", "src_valid_mark", "NetworkManager", "resolve1",
+    # "dns: using %T" naming a configurator built only for Linux (resolved.go, nm.go: linux && !android)
+    "*dns.resolvedManager", "*dns.nmManager",
 )  # fmt: skip
 # Messages only the Android app prints (tailscale-android App.kt: the socket binding the app does for tailscaled on
 # the active network, "bindSocketToActiveNetwork: binding fd=… to net=… iface=rmnet_data0"), for a logcat excerpt
@@ -498,11 +501,17 @@ _HOSTINFO_OS = {
     "freebsd": "freebsd", "openbsd": "openbsd",
 }  # fmt: skip
 # Messages only tailscaled's macOS (darwin) code prints: net/tstun/tun_macos.go's two TUN refusals, net/dns's
-# scutil runs (manager_darwin.go), cmd/tailscaled install_darwin.go's launchctl.
-_MACOS_ONLY = ("install-system-daemon", 'try using tun device "utun"', "scutil", "launchctl ")
+# scutil runs (manager_darwin.go), cmd/tailscaled install_darwin.go's launchctl; the open-source tailscaled's own
+# macOS start-up: its DNS configurator's type ("dns: using *dns.darwinConfigurator", manager.go "using %T"), its
+# default TUN name (cmd/tailscaled defaultTunName: "utun" on darwin, 'wgengine.NewUserspaceEngine(tun "utun")') and
+# its system state directory (paths_unix.go, safesocket_darwin.go: "/Library/Tailscale").
+_MACOS_ONLY = (
+    "install-system-daemon", 'try using tun device "utun"', "scutil", "launchctl ", "*dns.darwinConfigurator",
+    'NewUserspaceEngine(tun "utun")', '"/Library/Tailscale', "/Library/Tailscale/",
+)  # fmt: skip
 # The BSD routers: OpenBSD's bypass routing table (router_openbsd.go), FreeBSD's interface teardown
 # (router_freebsd.go "ifconfig destroy: …").
-_OPENBSD_ONLY = ("bypass rtable",)
+_OPENBSD_ONLY = ("bypass rtable", "*dns.resolvdManager")  # resolvd.go: openbsd only
 _FREEBSD_ONLY = ("ifconfig destroy: ",)
 
 
