@@ -601,6 +601,12 @@ def _dns(message: str) -> Iterator[Event]:
 
 # ----------------------------------------------------------------------------- TUN / Wintun device
 
+# Wintun's own error log (api/adapter.c LOG_ERROR: "<what>: <Windows message> (Code 0x%08X)"), with or without
+# tailscaled's "[Wintun] " tag in front: the adapter cannot be created, set up or opened.
+_WINTUN_ERROR = (
+    r"^(?:\[Wintun\] )?(?:Failed to|Timed out waiting for|Unable to) [^:]*"
+    r"(?:adapter|device|driver|[Ww]intun)[^:]*: .*\(Code 0x[0-9A-Fa-f]{8}\)$"
+)
 _TUN = re.compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
     r"(?<!update)TUN: |tstun\.New\(|"
@@ -612,10 +618,7 @@ _TUN = re.compile(
     # Android: the app's VPN interface is its TUN; establish() throws (a multi-user device's
     # SecurityException, VPN permission revoked) or returns null (another always-on VPN, no consent)
     r"|VpnService\.Builder\.establish(?:\(\))?(?::| returned null| failed)"
-    # Wintun's own error log (api/adapter.c LOG_ERROR: "<what>: <Windows message> (Code 0x%08X)"), with or
-    # without tailscaled's "[Wintun] " tag in front: the adapter cannot be created, set up or opened
-    r"|^(?:\[Wintun\] )?(?:Failed to|Timed out waiting for|Unable to) [^:]*"
-    r"(?:adapter|device|driver|[Ww]intun)[^:]*: .*\(Code 0x[0-9A-Fa-f]{8}\)$"
+    rf"|{_WINTUN_ERROR}"
     # Windows: the Wintun adapter never came up (net/tstun/ifstatus_windows.go, v1.6-: "timeout waiting %v for TUN
     # interface to come up", returned as "timeout waiting for TUN interface to come up")
     r"|timeout waiting (?:\S+ )?for TUN interface to come up"
@@ -630,6 +633,8 @@ _TUN = re.compile(
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
     r"|-tun[= \",]+userspace-networking|\[Wintun\]|CreateTUN"
+    # Wintun's own error, untagged: tailscaled was creating its Wintun adapter, a kernel TUN (netstack creates none)
+    rf"|{_WINTUN_ERROR}"
     # wgengine before v1.6: "Starting userspace wireguard engine with tun device %q" (a kernel TUN; fake mode
     # logged "(with fake TUN device)", its newer wording "Starting userspace WireGuard engine (with fake TUN device)")
     r'|[Ss]tarting userspace [Ww]ire[Gg]uard engine (?:with tun device "(?P<old_tun>[^"]*)"|\(with fake TUN device\))'
