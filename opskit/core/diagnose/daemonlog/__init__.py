@@ -508,6 +508,8 @@ _HOSTINFO_OS = {
 _MACOS_ONLY = (
     "install-system-daemon", 'try using tun device "utun"', "scutil", "launchctl ", "*dns.darwinConfigurator",
     'NewUserspaceEngine(tun "utun")', '"/Library/Tailscale', "/Library/Tailscale/",
+    # the Apple app's VPN connection (events.py _apple_vpn), whatever layout the Console/`log show` copy has
+    "Last disconnect error for ",
 )  # fmt: skip
 # The BSD routers: OpenBSD's bypass routing table (router_openbsd.go), FreeBSD's interface teardown
 # (router_freebsd.go "ifconfig destroy: …").

@@ -749,6 +749,31 @@ def _android(message: str) -> Iterator[Event]:
         yield Raise("crash", "crash", message)
 
 
+# ---------------------------------------------------------------- macOS / iOS app: the system's VPN session
+
+# The iOS/macOS app's tunnel is a Network Extension the system starts from the app's VPN configuration ("Tailscale
+# Tunnel"). The app logs the connection's lastDisconnectError as it changes: 'Last disconnect error for Tailscale
+# Tunnel changed from "none" to "<Apple's message, in the user's language>"' ("The VPN session failed because an
+# internal error occurred.", Swedish "VPN-sessionen misslyckades eftersom ett internt fel inträffade."): the system
+# failed or refused to start the tunnel. A change back to "none" clears it; so does the extension's Go side starting
+# again ("goSetupLogs initializing") and getting further (fold.py).
+_LAST_DISCONNECT_ERROR = re.compile(
+    r'(?:^|\s)Last disconnect error for (?P<name>[^"]*?[Tt]ailscale[^"]*?) changed from (?:"[^"]*"|\S+) to '
+    r'(?:"(?P<quoted>[^"]*)"|(?P<bare>\S.*?))\.?\s*$'
+)
+_NO_ERROR = ("none", "(null)", "nil", "")
+
+
+def _apple_vpn(message: str) -> Iterator[Event]:
+    if (change := _LAST_DISCONNECT_ERROR.search(message)) is None:
+        return
+    error = (change.group("quoted") if change.group("quoted") is not None else change.group("bare")).strip()
+    if error.lower() in _NO_ERROR:
+        yield Clear("tunnel-start-failed")
+    else:
+        yield Raise("tunnel-start-failed", "vpn", f"the VPN session of {change.group('name')} failed: {error}")
+
+
 # ------------------------------------------------------------------------ router / packet filter
 
 _FIREWALL = re.compile(
@@ -1651,6 +1676,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("health", ("health(",), _health),
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT", "100.100.100.100:53", "a1e0::53]:53"), _dns),
     Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x", 'running "ip link'), _tun),
+    Recogniser("apple-vpn", ("Last disconnect error for ",), _apple_vpn),
     Recogniser(
         "router",
         (
