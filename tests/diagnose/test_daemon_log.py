@@ -1608,3 +1608,35 @@ def test_a_system_library_line_in_the_macos_extension_is_not_a_tailscaled_line(
     with pytest.raises(InputError):
         run_text(line + "\n" + line + "\n")
     assert is_daemon_log_line(f"{stamp}magicsock: derp-1 connected; connGen=1")
+
+
+# The pre-1.0 release tags were major.minor ("v0.95", "v0.98"): tailscaled printed git describe's form, "v0.98-0",
+# "v0.98-35-gabcdef", "v0.99-gabcdef" (version/mkversion.sh). Its version is that major.minor, and the argv beside it
+# still says who started it (a shell's "./tailscaled", the Windows service's "/subproc"). Prefixes that name no
+# service manager (a journal line says systemd ran it), as a terminal or a log file shows them.
+@given(
+    st.sampled_from(["{msg}", "2024/01/12 10:41:06 {msg}", "> {msg}", "    {msg}", "2020/07/22 18:01:02 {msg}\r"]),
+    st.sampled_from(["0.95", "0.96", "0.97", "0.98", "0.99"]),
+    st.sampled_from(["-0", "-35-gabcdef12", "-gabcdef12", "-0, Go 1.14.2-tsad6f208"]),
+    st.sampled_from(
+        [
+            ('"./tailscaled", "--state=tailscaled.state"', True),
+            ('"tailscaled"', True),
+            ('"C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscale-ipn.exe", "/subproc", "d97d"', False),
+        ]
+    ),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_pre_1_0_major_minor_version_is_read(
+    prefix: str, release: str, describe: str, argv: tuple[str, bool | None]
+) -> None:
+    words, by_hand = argv
+    start = f"Program starting: v{release}{describe}: []string{{{words}}}"
+    text = "\n".join(prefix.format(msg=m) for m in ["logtail started", start, "magicsock: starting endpoint update"])
+    log = _log(text + "\n")
+    assert (log["version"], log["hand_started"]) == (release, by_hand)
+
+
+@pytest.mark.parametrize("line", ["Program starting: v1.2-0: []string{}", "Program starting: v0.98: []string{}"])
+def test_a_two_part_version_without_describe_suffix_or_after_1_0_is_not_read(line: str) -> None:
+    assert _log(f"logtail started\n{line}\nmagicsock: starting endpoint update\n")["version"] is None

@@ -88,6 +88,8 @@ def test_wintuns_own_errors_are_tun_unavailable_with_or_without_its_tag(message:
     assert "tun-unavailable" in _kinds(log)
     assert log["os"] == "windows"
     assert _kinds(log) & {"firewall-failed", "control-unreachable", "dns-config-failed"} == set()
+    # only a kernel TUN creates a Wintun adapter (netstack mode creates none), tagged or not (blind 18: 429)
+    assert log["userspace"] is False
 
 
 @given(

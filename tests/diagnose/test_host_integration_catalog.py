@@ -472,6 +472,16 @@ OS_ONLY: tuple[tuple[str, str, str], ...] = (
     ("router: ifconfig destroy: exit status 1", "freebsd", "router_freebsd.go:25"),
     ('no TUN failure diagnostics for OS "freebsd"', "freebsd", "net/tstun/tun.go:145"),
     ('no TUN failure diagnostics for OS "openbsd"', "openbsd", "net/tstun/tun.go:145"),
+    # "dns: using %T" (net/dns/manager.go:124) names the OS configurator, each built for one OS
+    ("dns: using *dns.darwinConfigurator", "macos", "net/dns/manager_darwin.go:30"),
+    ("dns: using *dns.windowsManager", "windows", "net/dns/manager_windows.go:47"),
+    ("dns: using *dns.resolvedManager", "linux", "net/dns/resolved.go:62 (linux && !android)"),
+    ("dns: using *dns.nmManager", "linux", "net/dns/nm.go:31 (linux && !android)"),
+    ("dns: using *dns.resolvdManager", "openbsd", "net/dns/resolvd.go:29 (openbsd)"),
+    # the open-source tailscaled's macOS start-up: its default TUN name and system state directory
+    ('wgengine.NewUserspaceEngine(tun "utun") ...', "macos", "cmd/tailscaled/tailscaled.go:758, defaultTunName darwin"),
+    ('logpolicy: using system state directory "/Library/Tailscale"', "macos",
+     "logpolicy/logpolicy.go:257, paths/paths_unix.go:33"),
 )  # fmt: skip
 
 

@@ -386,7 +386,7 @@ def _tun_names(argv: Sequence[str], joined: str, version: str | None) -> tuple[s
 
 def _at_least(version: str, floor: tuple[int, int]) -> bool:
     """A release at or after ``floor``; a source build stamped by date ("date.20210312") is not compared."""
-    release = re.match(r"(\d+)\.(\d+)\.", version)
+    release = re.match(r"(\d+)\.(\d+)(?:\.|$)", version)  # "0.98": a pre-1.0 tag's major.minor
     return release is None or (int(release.group(1)), int(release.group(2))) >= floor
 
 
@@ -476,6 +476,7 @@ _WINDOWS_ONLY = (
     "Tailscale-In ", "Tailscale-Process ", "netsh", "NRPT", "nrptRuleDatabase", "ipconfig /", "winnet.",
     "monitorDefaultRoutes", "Windows Service", "wintun.dll", "WSL: ", "WSL SetDNS", "WSL(", "engine fetch error (try",
     "TUN interface is up after", "for TUN interface to come up", "svc.IsWindowsService",
+    "*dns.windowsManager",  # net/dns manager.go logs its OS configurator's type: "dns: using %T"
 )  # fmt: skip
 # net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
 _TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
@@ -494,6 +495,8 @@ _LINUX_ONLY = (
     # monitor before it: "monitor: RTM_DELROUTE: src=, dst=fe80::/64, …", "RTM_NEWADDR: …"); the BSDs' and macOS'
     # route sockets name theirs RTM_ADD / RTM_DELETE
     "RTM_NEWROUTE: ", "RTM_DELROUTE: ", "RTM_NEWADDR", "RTM_DELADDR",
+    # "dns: using %T" naming a configurator built only for Linux (resolved.go, nm.go: linux && !android)
+    "*dns.resolvedManager", "*dns.nmManager",
 )  # fmt: skip
 # Messages only the Android app prints (tailscale-android App.kt: the socket binding the app does for tailscaled on
 # the active network, "bindSocketToActiveNetwork: binding fd=… to net=… iface=rmnet_data0"), for a logcat excerpt
@@ -510,11 +513,19 @@ _HOSTINFO_OS = {
     "freebsd": "freebsd", "openbsd": "openbsd",
 }  # fmt: skip
 # Messages only tailscaled's macOS (darwin) code prints: net/tstun/tun_macos.go's two TUN refusals, net/dns's
-# scutil runs (manager_darwin.go), cmd/tailscaled install_darwin.go's launchctl.
-_MACOS_ONLY = ("install-system-daemon", 'try using tun device "utun"', "scutil", "launchctl ")
+# scutil runs (manager_darwin.go), cmd/tailscaled install_darwin.go's launchctl; the open-source tailscaled's own
+# macOS start-up: its DNS configurator's type ("dns: using *dns.darwinConfigurator", manager.go "using %T"), its
+# default TUN name (cmd/tailscaled defaultTunName: "utun" on darwin, 'wgengine.NewUserspaceEngine(tun "utun")') and
+# its system state directory (paths_unix.go, safesocket_darwin.go: "/Library/Tailscale").
+_MACOS_ONLY = (
+    "install-system-daemon", 'try using tun device "utun"', "scutil", "launchctl ", "*dns.darwinConfigurator",
+    'NewUserspaceEngine(tun "utun")', '"/Library/Tailscale', "/Library/Tailscale/",
+    # the Apple app's VPN connection (events.py _apple_vpn), whatever layout the Console/`log show` copy has
+    "Last disconnect error for ",
+)  # fmt: skip
 # The BSD routers: OpenBSD's bypass routing table (router_openbsd.go), FreeBSD's interface teardown
 # (router_freebsd.go "ifconfig destroy: …").
-_OPENBSD_ONLY = ("bypass rtable",)
+_OPENBSD_ONLY = ("bypass rtable", "*dns.resolvdManager")  # resolvd.go: openbsd only
 _FREEBSD_ONLY = ("ifconfig destroy: ",)
 
 

@@ -617,6 +617,12 @@ def _dns(message: str) -> Iterator[Event]:
 
 # ----------------------------------------------------------------------------- TUN / Wintun device
 
+# Wintun's own error log (api/adapter.c LOG_ERROR: "<what>: <Windows message> (Code 0x%08X)"), with or without
+# tailscaled's "[Wintun] " tag in front: the adapter cannot be created, set up or opened.
+_WINTUN_ERROR = (
+    r"^(?:\[Wintun\] )?(?:Failed to|Timed out waiting for|Unable to) [^:]*"
+    r"(?:adapter|device|driver|[Ww]intun)[^:]*: .*\(Code 0x[0-9A-Fa-f]{8}\)$"
+)
 _TUN = re.compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
     r"(?<!update)TUN: |tstun\.New\(|"
@@ -628,10 +634,7 @@ _TUN = re.compile(
     # Android: the app's VPN interface is its TUN; establish() throws (a multi-user device's
     # SecurityException, VPN permission revoked) or returns null (another always-on VPN, no consent)
     r"|VpnService\.Builder\.establish(?:\(\))?(?::| returned null| failed)"
-    # Wintun's own error log (api/adapter.c LOG_ERROR: "<what>: <Windows message> (Code 0x%08X)"), with or
-    # without tailscaled's "[Wintun] " tag in front: the adapter cannot be created, set up or opened
-    r"|^(?:\[Wintun\] )?(?:Failed to|Timed out waiting for|Unable to) [^:]*"
-    r"(?:adapter|device|driver|[Ww]intun)[^:]*: .*\(Code 0x[0-9A-Fa-f]{8}\)$"
+    rf"|{_WINTUN_ERROR}"
     # Windows: the Wintun adapter never came up (net/tstun/ifstatus_windows.go, v1.6-: "timeout waiting %v for TUN
     # interface to come up", returned as "timeout waiting for TUN interface to come up")
     r"|timeout waiting (?:\S+ )?for TUN interface to come up"
@@ -646,6 +649,8 @@ _TUN = re.compile(
 _USERSPACE = re.compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
     r"|-tun[= \",]+userspace-networking|\[Wintun\]|CreateTUN"
+    # Wintun's own error, untagged: tailscaled was creating its Wintun adapter, a kernel TUN (netstack creates none)
+    rf"|{_WINTUN_ERROR}"
     # wgengine before v1.6: "Starting userspace wireguard engine with tun device %q" (a kernel TUN; fake mode
     # logged "(with fake TUN device)", its newer wording "Starting userspace WireGuard engine (with fake TUN device)")
     r'|[Ss]tarting userspace [Ww]ire[Gg]uard engine (?:with tun device "(?P<old_tun>[^"]*)"|\(with fake TUN device\))'
@@ -758,6 +763,31 @@ def _android(message: str) -> Iterator[Event]:
         yield Clear("android-background-start-blocked")  # the VPN service did start after all
     elif _ANDROID_BACKEND_FAILED.match(message) is not None:
         yield Raise("crash", "crash", message)
+
+
+# ---------------------------------------------------------------- macOS / iOS app: the system's VPN session
+
+# The iOS/macOS app's tunnel is a Network Extension the system starts from the app's VPN configuration ("Tailscale
+# Tunnel"). The app logs the connection's lastDisconnectError as it changes: 'Last disconnect error for Tailscale
+# Tunnel changed from "none" to "<Apple's message, in the user's language>"' ("The VPN session failed because an
+# internal error occurred.", Swedish "VPN-sessionen misslyckades eftersom ett internt fel inträffade."): the system
+# failed or refused to start the tunnel. A change back to "none" clears it; so does the extension's Go side starting
+# again ("goSetupLogs initializing") and getting further (fold.py).
+_LAST_DISCONNECT_ERROR = re.compile(
+    r'(?:^|\s)Last disconnect error for (?P<name>[^"]*?[Tt]ailscale[^"]*?) changed from (?:"[^"]*"|\S+) to '
+    r'(?:"(?P<quoted>[^"]*)"|(?P<bare>\S.*?))\.?\s*$'
+)
+_NO_ERROR = ("none", "(null)", "nil", "")
+
+
+def _apple_vpn(message: str) -> Iterator[Event]:
+    if (change := _LAST_DISCONNECT_ERROR.search(message)) is None:
+        return
+    error = (change.group("quoted") if change.group("quoted") is not None else change.group("bare")).strip()
+    if error.lower() in _NO_ERROR:
+        yield Clear("tunnel-start-failed")
+    else:
+        yield Raise("tunnel-start-failed", "vpn", f"the VPN session of {change.group('name')} failed: {error}")
 
 
 # ------------------------------------------------------------------------ router / packet filter
@@ -1584,8 +1614,10 @@ def _stop(message: str) -> Iterator[Event]:
         yield Fact("stopping", "exit")  # a crash unless a signal asked for it (fold.py)
 
 
-# tailscaled's version as "Program starting: v…" prints it: 1.52.0, or date.20200410 for the builds of 2020.
-VERSION = r"\d+\.\d+\.\d+|date\.\d{8}"
+# tailscaled's version as "Program starting: v…" prints it: 1.52.0, date.20200410 for the open-source builds of
+# 2020, or the old-style major.minor of the pre-1.0 release tags with git describe's suffix ("v0.98-0", "v0.95-0";
+# version/mkversion.sh: "Valid values look like: 1.2.3-1234-abcdef, 0.98-1234-abcdef, … 0.99-abcdef").
+VERSION = r"\d+\.\d+\.\d+|date\.\d{8}|0\.\d{2,3}(?=-\w)"
 _START = re.compile(
     rf"Program starting: v(?P<version>{VERSION})|goSetupLogs initializing; version (?P<app>\d+\.\d+\.\d+)"
 )
@@ -1702,6 +1734,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("health", ("health(",), _health),
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT", "100.100.100.100:53", "a1e0::53]:53"), _dns),
     Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x", 'running "ip link'), _tun),
+    Recogniser("apple-vpn", ("Last disconnect error for ",), _apple_vpn),
     Recogniser(
         "router",
         (

@@ -37,6 +37,7 @@ _RESTART_CLEARS = (
     "port-in-use",
     "exec-failed",
     "update-failed",  # a new run that gets further: the update finished (or the old package came back)
+    "tunnel-start-failed",  # the app's network extension started its Go side again: the system started the tunnel
 )
 _SEVERITY = {
     "log-upload-failing": Severity.INFO,

@@ -113,6 +113,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.dns_config_failed,
     daemonlog.tun_unavailable,
     daemonlog.android_background_start_blocked,
+    daemonlog.tunnel_start_failed,
     daemonlog.firewall_failed,
     daemonlog.state_unwritable,
     daemonlog.port_in_use,

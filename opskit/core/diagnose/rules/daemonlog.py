@@ -413,6 +413,45 @@ def tun_unavailable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
 
 
 @rule(
+    id="TS-LOG-TUNNEL-START-FAILED",
+    name="log-tunnel-start-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="the macOS/iOS system could not start the Tailscale app's VPN tunnel (Network Extension)",
+    target="daemon-log",
+)
+def tunnel_start_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: on macOS and iOS the app's tunnel is a Network Extension the system starts from the app's VPN
+    configuration ("Tailscale Tunnel"). When the system fails or refuses to start it (a stale or broken VPN
+    configuration, another VPN holding the system's VPN, an MDM/Screen Time restriction, the extension failing
+    as it loads) the app logs the connection's new ``Last disconnect error``, in the user's language ("The VPN
+    session failed because an internal error occurred."), and stays disconnected: it cannot log in or reach the
+    tailnet. Not tailscaled, control or DERP: the tunnel never started. Good is the error back to "none", or the
+    extension's Go side starting again and getting further.
+
+    *Bad*::
+
+        default	01:15:19.456599+0200	Tailscale	Last disconnect error for Tailscale Tunnel changed from "none" to "The VPN session failed because an internal error occurred."
+
+    *Good*::
+
+        default	01:16:02.120311+0200	Tailscale	Last disconnect error for Tailscale Tunnel changed from "The VPN session failed because an internal error occurred." to "none"
+    """
+    issues = log.issues_of("tunnel-start-failed")
+    yield from _finding(
+        ctx,
+        issues,
+        f"the system could not start the Tailscale app's VPN tunnel ({_last(issues)}), so the app stays "
+        "disconnected and this device is off the tailnet.",
+        "Quit Tailscale and turn other VPN apps off; remove the 'Tailscale Tunnel' VPN configuration (macOS: System "
+        "Settings > VPN, Catalina-Monterey: System Preferences > Network; iOS: Settings > General > VPN & Device "
+        "Management > VPN), reopen the app and allow the VPN configuration (and, for the macOS standalone app, its "
+        "system extension in Privacy & Security) again; check no MDM/Screen Time profile forbids VPN changes; "
+        "reboot, and update the OS and the app if it returns.",
+    )
+
+
+@rule(
     id="TS-LOG-ANDROID-BACKGROUND-START-BLOCKED",
     name="log-android-background-start-blocked",
     family="tailscale-daemon-log",
