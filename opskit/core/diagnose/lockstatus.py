@@ -29,9 +29,12 @@ from opskit.core.diagnose.text import SourceLine
 _LOCK = r"(?:network|tailnet)[- ]lock"
 HEADER = re.compile(rf"^{_LOCK} is (ENABLED|NOT enabled)\.$", re.IGNORECASE)
 # "Our node …" is the wording of the first development builds (PR #6182, before v1.30 shipped "This node …")
-_SIGNED = re.compile(rf"^(?:This|Our) node is (?:accessible under|trusted by) {_LOCK}\.(?: Node signature:)?$", re.IGNORECASE)
+_SIGNED = re.compile(
+    rf"^(?:This|Our) node is (?:accessible under|trusted by) {_LOCK}\.(?: Node signature:)?$", re.IGNORECASE
+)
 _LOCKED_OUT = re.compile(
-    rf"^(?:This|Our) node (?:is LOCKED OUT by|IS NOT trusted by) {_LOCK}, and action is required to establish connectivity\.$",
+    rf"^(?:This|Our) node (?:is LOCKED OUT by|IS NOT trusted by) {_LOCK}, "
+    r"and action is required to establish connectivity\.$",
     re.IGNORECASE,
 )
 _RUN_ON_TRUSTED = re.compile(r"^Run the following command on a node with a (?:trusted|network-lock) key:$")

@@ -261,7 +261,7 @@ def split_lines(text: str) -> list[SourceLine]:
             first = cleaned[0]
         command = None if (first in _NOT_PROMPT_START and first != "[") or inline_code else prompt_command(cleaned)
         append(new(SourceLine, (number, cleaned, raw, command)))
-    if "Health check:" in text:
+    if "check:" in text:  # "Health check:" (its blank may be a non-breaking space in the raw text)
         _restore_health_markers(lines)
     return lines
 
