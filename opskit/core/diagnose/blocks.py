@@ -706,7 +706,7 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(BlockKind.EXIT_NODE_LIST, tuple(lines[index - 1 : exit_end + 1]), current_command))
             index = exit_end + 1
             continue
-        if is_relay_start(text) and (relay_end := peer_relay_extent(lines, index - 1)) is not None:
+        if text[:7] == "Server " and is_relay_start(text) and (relay_end := peer_relay_extent(lines, index - 1)):
             close_block()  # `tailscale debug peer-relay-sessions`, read whole
             flush_skip()
             successes.append(line)
