@@ -8,7 +8,15 @@ from opskit.core.diagnose.derpcheck import DerpCheckReport
 from opskit.core.diagnose.dnsstatus import DnsStatusReport
 from opskit.core.diagnose.engine import Diagnosis, InputReports
 from opskit.core.diagnose.lockstatus import LockStatusReport
-from opskit.core.diagnose.models import DaemonLogReport, LogPeer, PathKind, PingReport, Pong, StatusPeer
+from opskit.core.diagnose.models import (
+    DaemonLogReport,
+    LogPeer,
+    NetmapPeer,
+    PathKind,
+    PingReport,
+    Pong,
+    StatusPeer,
+)
 from opskit.core.diagnose.paths import PairPrediction, Prediction
 from opskit.core.diagnose.profile import NatProfile, endpoint_host
 from opskit.core.diagnose.regions import region
@@ -432,7 +440,32 @@ def _input_peers(item: InputReports) -> list[dict[str, Any]]:
             rows.append(entry)
     for log in item.daemon_logs:
         rows.extend(_log_peer_json(item.label, peer) for peer in log.peers)
+    rows.extend({**_status_peer_json(item.label, p, False), "from": "exit-node-list"} for p in item.exit_node_rows)
+    rows.extend(_netmap_peer_json(item.label, peer) for peer in item.netmap_peers)
     return rows
+
+
+def _netmap_peer_json(label: str, peer: NetmapPeer) -> dict[str, Any]:
+    first = peer.line
+    return {
+        "label": label,
+        "from": "debug-netmap",
+        "name": peer.name or None,
+        "ip": next((a.split("/")[0] for a in peer.addresses if "." in a), None),
+        "os": None,
+        "self": False,
+        "path": "offline" if peer.online is False else "unknown",
+        "endpoint": None,
+        "derp": None,
+        "tx": None,
+        "rx": None,
+        "exit_node": None,
+        "offline": peer.online is False,
+        "last_seen": None,
+        "partial": False,
+        "line": first.number,
+        "evidence": first.text,
+    }
 
 
 def ping_json(label: str, report: PingReport) -> dict[str, Any]:

@@ -21,6 +21,16 @@ PEER_KEY = "nodekey:" + "0e3b5d0c4a9c1c7a" * 4
 
 # (header, signed line, locked-out line, run-on line, own-key label, trusted header, own mark, locked-out header)
 WORDINGS = [
+    (  # development builds before v1.30 (PR #6182): "Our node …", "our public-key:"
+        "Network-lock is {state}.",
+        "Our node is trusted by network-lock.",
+        "Our node IS NOT trusted by network-lock, and action is required to establish connectivity.",
+        "Run the following command on a node with a network-lock key:",
+        "our public-key:",
+        "Keys trusted to make changes to network-lock:",
+        "(us)",
+        None,
+    ),
     (  # v1.30-v1.33
         "Network-lock is {state}.",
         "This node is trusted by network-lock.",
@@ -179,3 +189,23 @@ def test_prose_that_only_mentions_the_lock_is_no_lock_status(start: str, rest: s
 def test_a_credential_in_lock_output_is_never_printed_back() -> None:
     secret = "disablement-secret:" + "A1B2C3D4E5F60718" * 4
     assert "A1B2C3D4E5F60718" not in hide_keys(f"\t{secret}")
+
+
+# fix18-status (blind 418): up to v1.33 the CLI printed `tailscale lock sign <nodekey>` alone, tab-indented; that
+# line looks like a typed command and must not end the status (the trusted keys below it were lost).
+@given(st.sampled_from(WORDINGS[:2]), st.sampled_from(PROMPTS + ["[xxx@tslptp:~/nl-test]$ sudo ./tailscale lock"]))
+@settings(max_examples=20, deadline=None)
+def test_a_sign_command_with_the_node_key_alone_stays_inside_the_status(wording: tuple[Any, ...], prompt: str) -> None:
+    header, _, locked_line, run_on, own_label, trusted_header, own_mark, _ = wording
+    body = "\n".join(
+        [header.format(state="ENABLED"), "", locked_line, run_on, f"\ttailscale lock sign {NODE_KEY}", ""]
+        + [f"{own_label} {KEY}", "", trusted_header, f"\t{KEY}\t1\t{own_mark}"]
+    )
+    text = f"```shell\n{prompt}\n{body}\n```"
+    document = run_json(text)
+    (lock,) = document["tailnet_locks"]
+    assert lock["node_signed"] is False and lock["sign_command"] == f"tailscale lock sign {NODE_KEY}", text
+    assert [k["key"] for k in lock["trusted_keys"]] == [KEY] and lock["own_key"] == KEY, text
+    assert document["summary"]["exit_code"] == 1
+    (finding,) = by_rule(run_text(text), "TS-LOCK-NODE-LOCKED-OUT")
+    assert f"tailscale lock sign {NODE_KEY}" in finding.fix

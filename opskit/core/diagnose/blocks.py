@@ -12,6 +12,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from opskit.core.diagnose.cliviews import (
+    exit_node_list_extent,
+    is_netmap_command,
+    is_relay_start,
+    netmap_piece,
+    peer_relay_extent,
+)
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
     is_service_status_field,
@@ -236,8 +243,22 @@ def _command_context(command: str) -> str:
     return "tailscale" if "tailscale" in lowered else "other"
 
 
-def _json_end(lines: list[SourceLine], start: int) -> int | None:
-    """Index of the line closing the JSON object that opens at ``start`` (brace counting)."""
+def _netmap_block(lines: list[SourceLine], start: int, command: str | None) -> Block | None:
+    """The `tailscale debug netmap` JSON (an object, or what a jq filter cut out of it) opening at ``start``."""
+    end = _json_end(lines, start, "[]" if lines[start].text[0] == "[" else "{}")
+    if end is None:
+        return None
+    chunk = lines[start : end + 1]
+    document = parse_json_text("\n".join(x.text for x in chunk))
+    piece = netmap_piece(command, document)
+    if piece is None:
+        return None
+    return Block(BlockKind.DEBUG_NETMAP, tuple(chunk), command, (piece, document))
+
+
+def _json_end(lines: list[SourceLine], start: int, brackets: str = "{}") -> int | None:
+    """Index of the line closing the JSON object (array) that opens at ``start`` (bracket counting)."""
+    opening, closing = brackets[0], brackets[1]
     depth = 0
     in_string = escaped = False
     for index in range(start, min(len(lines), start + _MAX_JSON_LINES)):
@@ -251,9 +272,9 @@ def _json_end(lines: list[SourceLine], start: int) -> int | None:
                     in_string = False
             elif char == '"':
                 in_string = True
-            elif char == "{":
+            elif char == opening:
                 depth += 1
-            elif char == "}":
+            elif char == closing:
                 depth -= 1
                 if depth == 0:
                     return index
@@ -695,6 +716,33 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(BlockKind.TAILNET_LOCK, tuple(lines[index - 1 : lock_end + 1]), current_command))
             index = lock_end + 1
             continue
+        if text[:3] == "IP " and (exit_end := exit_node_list_extent(lines, index - 1)) is not None:
+            close_block()  # `tailscale exit-node list`: its table and hints, read whole
+            flush_skip()
+            successes.append(line)  # tailscaled answered it
+            blocks.append(Block(BlockKind.EXIT_NODE_LIST, tuple(lines[index - 1 : exit_end + 1]), current_command))
+            index = exit_end + 1
+            continue
+        if text[:7] == "Server " and is_relay_start(text) and (relay_end := peer_relay_extent(lines, index - 1)):
+            close_block()  # `tailscale debug peer-relay-sessions`, read whole
+            flush_skip()
+            successes.append(line)
+            blocks.append(
+                Block(BlockKind.PEER_RELAY_SESSIONS, tuple(lines[index - 1 : relay_end + 1]), current_command)
+            )
+            index = relay_end + 1
+            continue
+        if (
+            text[0] in "{["
+            and is_netmap_command(current_command)
+            and (netmap := _netmap_block(lines, index - 1, current_command))
+        ):
+            close_block()  # `tailscale debug netmap [| jq .Field]`: its JSON, read whole
+            flush_skip()
+            successes.append(line)
+            blocks.append(netmap)
+            index = index - 1 + len(netmap.lines)
+            continue
         if index > no_portmap_before and is_portmap_debug_start(text):
             portmap_end, is_portmap = portmap_debug_extent(lines, index - 1, current_command)
             if is_portmap:  # `tailscale debug portmap`: read whole (its port mapper lines are no tailscaled log)
@@ -782,6 +830,8 @@ def split_input(text: str) -> SplitInput:
                 )
                 if json_kind is None and (peer := peer_entry_document(document)) is not None:
                     json_kind, document = _STATUS, peer  # one peer cut out of `status --json` (jq)
+                if json_kind is None and netmap_piece(None, document) == "whole":
+                    json_kind, document = BlockKind.DEBUG_NETMAP, ("whole", document)  # `debug netmap`, unnamed
                 if json_kind is not None:
                     close_block()
                     flush_skip()

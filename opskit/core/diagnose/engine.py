@@ -10,6 +10,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
+from opskit.core.diagnose.cliviews import (
+    CliView,
+    DebugNetmapReport,
+    ExitNodeListReport,
+    parse_debug_netmap,
+    parse_exit_node_list,
+    parse_peer_relay_sessions,
+)
 from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.dnsstatus import DnsStatusReport, parse_dns_status
@@ -23,10 +31,12 @@ from opskit.core.diagnose.models import (
     HealthMessage,
     HomeDerp,
     NetcheckReport,
+    NetmapPeer,
     OsPingReport,
     PathKind,
     PingOutcome,
     PingReport,
+    StatusPeer,
     StatusReport,
 )
 from opskit.core.diagnose.netcheck import parse_netcheck_json, parse_netcheck_log, parse_netcheck_text
@@ -87,6 +97,9 @@ class InputReports:
     lock_statuses: tuple[LockStatusReport, ...] = ()
     dns_statuses: tuple[DnsStatusReport, ...] = ()
     portmap_debugs: tuple[PortmapDebugReport, ...] = ()
+    cli_views: tuple[CliView, ...] = ()  # exit-node list, peer relay sessions, debug netmap
+    exit_node_rows: tuple[StatusPeer, ...] = ()  # the rows of the exit-node lists (peers offering an exit node)
+    netmap_peers: tuple[NetmapPeer, ...] = ()  # the peers of the pasted netmaps
 
 
 @dataclass(frozen=True)
@@ -128,6 +141,7 @@ class _Parsed:
     lock_statuses: list[tuple[Block, LockStatusReport]]
     dns_statuses: list[tuple[Block, DnsStatusReport]]
     portmap_debugs: list[tuple[Block, PortmapDebugReport]]
+    cli_views: list[tuple[Block, CliView]]
 
 
 def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
@@ -173,7 +187,7 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
 
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
-    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [], [])
+    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
     for block in split.blocks:
@@ -197,6 +211,13 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.dns_statuses.append((block, parse_dns_status(block.lines)))
         elif block.kind is BlockKind.PORTMAP_DEBUG:
             parsed.portmap_debugs.append((block, parse_portmap_debug(block.lines)))
+        elif block.kind is BlockKind.EXIT_NODE_LIST:
+            parsed.cli_views.append((block, parse_exit_node_list(block.lines)))
+        elif block.kind is BlockKind.PEER_RELAY_SESSIONS:
+            parsed.cli_views.append((block, parse_peer_relay_sessions(block.lines)))
+        elif block.kind is BlockKind.DEBUG_NETMAP and isinstance(block.json_document, tuple):
+            piece, document = block.json_document
+            parsed.cli_views.append((block, parse_debug_netmap(block.lines, piece, document)))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(
                 (
@@ -294,6 +315,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.lock_statuses
         or parsed.dns_statuses
         or parsed.portmap_debugs
+        or parsed.cli_views
     )
 
 
@@ -324,6 +346,8 @@ def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
         yield summary(block, dns_status.layout)
     for block, portmap in parsed.portmap_debugs:
         yield summary(block, portmap.layout + (" (cut before its result)" if portmap.cut else ""))
+    for block, view in parsed.cli_views:
+        yield summary(block, view.layout)
     for block, log in parsed.daemon_logs:
         started = {True: ", started by hand", False: ", started by the service", None: ""}[log.hand_started]
         yield summary(block, f"tailscaled {('v' + log.version) if log.version else '(version not shown)'}{started}")
@@ -535,6 +559,8 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             )
         for block, dns_status in parsed.dns_statuses:
             findings.extend(_run("dns-status", dns_status, InputFacts(item.label, item.source, command=block.command)))
+        for block, view in parsed.cli_views:
+            findings.extend(_run("cli-view", view, InputFacts(item.label, item.source, command=block.command)))
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]
@@ -565,6 +591,9 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
                 tuple(r for _, r in p.lock_statuses),
                 tuple(r for _, r in p.dns_statuses),
                 tuple(r for _, r in p.portmap_debugs),
+                tuple(r for _, r in p.cli_views),
+                tuple(row for _, r in p.cli_views if isinstance(r, ExitNodeListReport) for row in r.rows),
+                tuple(peer for _, r in p.cli_views if isinstance(r, DebugNetmapReport) for peer in r.peers),
             )
             for p in parsed_inputs
             if _recognised(p)

@@ -28,9 +28,13 @@ from opskit.core.diagnose.text import SourceLine
 
 _LOCK = r"(?:network|tailnet)[- ]lock"
 HEADER = re.compile(rf"^{_LOCK} is (ENABLED|NOT enabled)\.$", re.IGNORECASE)
-_SIGNED = re.compile(rf"^This node is (?:accessible under|trusted by) {_LOCK}\.(?: Node signature:)?$", re.IGNORECASE)
+# "Our node …" is the wording of the first development builds (PR #6182, before v1.30 shipped "This node …")
+_SIGNED = re.compile(
+    rf"^(?:This|Our) node is (?:accessible under|trusted by) {_LOCK}\.(?: Node signature:)?$", re.IGNORECASE
+)
 _LOCKED_OUT = re.compile(
-    rf"^This node (?:is LOCKED OUT by|IS NOT trusted by) {_LOCK}, and action is required to establish connectivity\.$",
+    rf"^(?:This|Our) node (?:is LOCKED OUT by|IS NOT trusted by) {_LOCK}, "
+    r"and action is required to establish connectivity\.$",
     re.IGNORECASE,
 )
 _RUN_ON_TRUSTED = re.compile(r"^Run the following command on a node with a (?:trusted|network-lock) key:$")
@@ -136,15 +140,19 @@ def lock_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     end = start
     index = start + 1
     stop = min(len(lines), start + _MAX_LINES)
+    after_run_on = _RUN_ON_TRUSTED.match(first) is not None
     while index < stop:
         line = lines[index]
-        if line.command is not None:
-            break
         text = line.text
+        # the tab-indented `tailscale lock sign nodekey:…` under "Run the following command …" reads like a
+        # typed command; it is output there
+        if line.command is not None and not (after_run_on and _SIGN_COMMAND.match(text)):
+            break
         if text:
             if not _continues(text, section):
                 break
             section = _section(text, section)
+            after_run_on = _RUN_ON_TRUSTED.match(text) is not None
             end = index
         index += 1
     return end
@@ -154,7 +162,7 @@ def is_lock_status_start(text: str) -> bool:
     """Cheap test for the caller's loop: could ``text`` begin a lock status?"""
     return (
         text[-1:] in ".:"
-        and text[:4] in ("Netw", "netw", "Tail", "tail", "This")
+        and text[:4] in ("Netw", "netw", "Tail", "tail", "This", "Our ")
         and (HEADER.match(text) is not None or _SIGNED.match(text) is not None or _LOCKED_OUT.match(text) is not None)
     )
 

@@ -49,6 +49,9 @@ class BlockKind(StrEnum):
     TAILNET_LOCK = "tailnet-lock-status"  # `tailscale lock status`
     DNS_STATUS = "dns-status"  # `tailscale dns status`
     PORTMAP_DEBUG = "portmap-debug"  # `tailscale debug portmap`
+    EXIT_NODE_LIST = "exit-node-list"  # `tailscale exit-node list`
+    PEER_RELAY_SESSIONS = "peer-relay-sessions"  # `tailscale debug peer-relay-sessions`
+    DEBUG_NETMAP = "debug-netmap"  # `tailscale debug netmap` (whole, or a piece cut out with jq)
 
 
 # ----------------------------------------------------------------------------------------- netcheck
@@ -148,6 +151,16 @@ class StatusPeer:
     tx: int | None = None
     rx: int | None = None
     partial: bool = False  # the row did not fit the column grammar: only its status cell was read
+
+
+@dataclass(frozen=True)
+class NetmapPeer:
+    """A peer of a pasted ``tailscale debug netmap`` (tailcfg.Node: Name, Addresses, Online)."""
+
+    name: str
+    addresses: tuple[str, ...]
+    online: bool | None
+    line: SourceLine  # where its netmap JSON starts
 
 
 @dataclass(frozen=True)

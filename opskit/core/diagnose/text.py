@@ -261,7 +261,47 @@ def split_lines(text: str) -> list[SourceLine]:
             first = cleaned[0]
         command = None if (first in _NOT_PROMPT_START and first != "[") or inline_code else prompt_command(cleaned)
         append(new(SourceLine, (number, cleaned, raw, command)))
+    if "check:" in text:  # "Health check:" (its blank may be a non-breaking space in the raw text)
+        _restore_health_markers(lines)
     return lines
+
+
+# a list item, maybe in inline code; not a task-list box ("- [ ] …"), which no health message starts with
+_LIST_ITEM = re.compile(r"^[-*]\s+`?(?P<msg>[^`\[][^`]*?)`?$")
+
+
+def _restore_health_markers(lines: list[SourceLine]) -> None:
+    """Put back the ``#`` markers of ``tailscale status``'s health block (cli/status.go printHealth:
+    ``# Health check:`` then ``#     - <message>``) where Markdown took them: outside a fence GitHub renders
+    ``# Health check:`` as a heading and the items as a list, so a copy (or a post typed from it) holds
+    ``Health check:`` and ``- <message>`` items, each maybe in inline code."""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if line.text != "Health check:":
+            continue
+        items: list[int] = []
+        probe = index
+        while probe < len(lines):
+            text = lines[probe].text
+            if not text:
+                if items:
+                    break
+                probe += 1
+                continue
+            if (item := _LIST_ITEM.match(text)) is None:
+                break
+            items.append(probe)
+            probe += 1
+        if not items:
+            continue  # a "Health check:" heading of prose, not the status block
+        lines[index - 1] = line._replace(text="# Health check:")
+        for at in items:
+            item = _LIST_ITEM.match(lines[at].text)
+            assert item is not None
+            lines[at] = lines[at]._replace(text="#     - " + item["msg"].strip(), command=None)
+        index = items[-1] + 1
 
 
 # "`cmd` => `output`" (also ->, →, ⇒ or a colon between them): a command and its output quoted inline.

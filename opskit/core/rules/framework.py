@@ -21,6 +21,7 @@ DiagnoseTarget = Literal[
     "derp-check",
     "tailnet-lock",
     "dns-status",
+    "cli-view",
     "portmap-debug",
     "pairs",
     "live",

@@ -6,6 +6,7 @@ The framework (decorator, Rule, RuleContext) is opskit.core.rules, shared with l
 from __future__ import annotations
 
 from opskit.core.diagnose.rules import (
+    cliviews,
     daemonlog,
     derpcheck,
     dnsstatus,
@@ -146,6 +147,11 @@ RULES: tuple[Rule, ...] = (
     dnsstatus.no_resolver,
     dnsstatus.not_used,
     dnsstatus.dns_state,
+    cliviews.exit_node_list,
+    cliviews.peer_relay_not_running,
+    cliviews.peer_relay_sessions,
+    cliviews.netmap_ssh_no_rules,
+    cliviews.netmap_note,
     lockstatus.node_locked_out,
     lockstatus.peers_locked_out,
     lockstatus.lock_state,

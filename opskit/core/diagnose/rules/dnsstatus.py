@@ -124,15 +124,17 @@ def no_resolver(report: DnsStatusReport, ctx: DiagnoseContext) -> Iterator[Findi
     id="TS-DNS-STATUS-NOT-USED",
     name="dns-status-not-used",
     family="tailscale-dns",
-    severity=Severity.WARNING,
-    summary="tailscale dns status: this device does not use Tailscale DNS (--accept-dns=false)",
+    # a note, like the other settings an owner chooses (netfilter off, hand-started on Linux): the CLI states
+    # it without a warning, and nothing fails in the paste itself
+    severity=Severity.INFO,
+    summary="tailscale dns status: this device does not use Tailscale DNS (--accept-dns=false): a note",
     target="dns-status",
 )
 def not_used(report: DnsStatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``Tailscale DNS: disabled.`` means tailscaled does not manage this device's DNS (``--accept-dns``
     is off): MagicDNS names, split-DNS routes and the tailnet's nameservers do not work here, whatever the
-    admin console sets. Deliberate on a DNS server or a router, the cause of "MagicDNS names don't resolve"
-    everywhere else.
+    admin console sets. The owner's choice (deliberate on a DNS server or a router), so a note; it is the cause
+    of "MagicDNS names don't resolve" everywhere else, which the note says.
 
     *Bad*::
 
