@@ -117,12 +117,14 @@ def _line_ends(text: str) -> str:
     return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
 
 
-# A count from `uniq -c` or a line number from `cat -n` / `nl` in front of what is unmistakably Tailscale
-# output: a netcheck bullet or region line, `Report:`, a pong, a status row that starts with its tailnet
-# address. Not in front of anything else: "401
+# A count from `uniq -c` or a line number from `cat -n` / `nl` / a log viewer in front of what is unmistakably
+# Tailscale output: a netcheck bullet or region line, `Report:`, a pong, a status row that starts with its
+# tailnet address, or a log record's stamp (Android logcat's "MM-DD hh:mm:ss.mmm", with `-v year` its year too;
+# Go's log package "YYYY/MM/DD hh:mm:ss"; `grep -n`'s "N:" before a stamp). Not in front of anything else: "401
 # Unauthorized: …" and "503 Service Unavailable" start with a number too.
 _COUNT_PREFIX = re.compile(
     r"^\d{1,9}\s+(?=\* [A-Z][\w ]*:|- [^\s:]{1,32}[:,] |Report:|pong from |(?:100\.|fd7a:)\S*\s+\S+\s+\S+\s+\S)"
+    r"|^\d{1,9}(?:\s+|:)(?=(?:\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d[\s.])"
 )
 _DIGITS = frozenset("0123456789")
 # Lines starting with these are output (netcheck bullets, status rows, JSON), never a prompt.

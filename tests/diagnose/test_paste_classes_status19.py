@@ -1,0 +1,81 @@
+"""Paste classes blind batches 19/20 missed in status blocks and numbered logs (generated variants).
+
+Each test names the class it proves and the corpus sample that showed it; the variants come from the
+formats Tailscale's source prints (cmd/tailscale/cli/status.go printHealth, health/warnings.go) and the
+wrappings people paste them in.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opskit.core.diagnose.text import split_lines
+from tests.diagnose.conftest import run_json
+
+# ------------------------------------------------- line numbers in front of a log's records (corpus 376)
+
+# A log viewer (or `cat -n`, `nl`, `grep -n`) numbers every line of an Android logcat or a Go-stamped log.
+LOGCAT_RECORDS = [
+    "12-12 16:13:30.867 26735 17122 I com.tailscale.ipn: 20.1M/98.8M dns: Set: {DefaultResolvers:[] "
+    "Routes:{example.com.beta.tailscale.net.:[] :[w.x.y.z:53] :[]}+65arpa SearchDomains:[example.ts.net. ] Hosts:58}",
+    "12-12 16:13:30.876 26735 17122 I com.tailscale.ipn: getDnsConfigFromLinkProperties: 2602:1:2:3:4::1 10.1.10.1",
+    "12-12 16:13:30.877 26735 17122 I com.tailscale.ipn: getDnsServersFromSystemProperties:",
+    "12-12 16:13:30.879 26735 17122 I com.tailscale.ipn: getDnsServersFromNetworkInfo: 10.1.10.1",
+]
+GO_RECORDS = [
+    "2024/05/01 12:00:00 logtail started",
+    '2024/05/01 12:00:00 Program starting: v1.64.0-t1234567-gabcdef, Go 1.22.2: []string{"tailscaled"}',
+    "2024/05/01 12:00:01 control: client.Login(false, 0)",
+    "2024/05/01 12:00:02 Switching ipn state Starting -> Running (WantRunning=true, nm=true)",
+]
+NUMBERING = ["{n} ", "{n:6d}\t", "{n:6d}  ", "{n}:", "{n}\t"]
+
+
+def _numbered(records: list[str], prefix: str, start: int, gaps: list[int]) -> str:
+    numbers, n = [], start
+    for gap in gaps[: len(records)] + [1] * (len(records) - len(gaps)):
+        numbers.append(n)
+        n += gap
+    return "".join(prefix.format(n=number) + record + "\n" for number, record in zip(numbers, records, strict=True))
+
+
+@given(
+    st.sampled_from(["logcat", "logcat-year", "go"]),
+    st.sampled_from(NUMBERING),
+    st.integers(1, 99_999),
+    st.lists(st.integers(1, 9), max_size=4),
+)
+@settings(max_examples=25, deadline=None)
+def test_numbered_log_lines_read_as_the_log_they_number(form: str, prefix: str, start: int, gaps: list[int]) -> None:
+    records = {
+        "logcat": LOGCAT_RECORDS,
+        "logcat-year": ["2021-" + record for record in LOGCAT_RECORDS],
+        "go": GO_RECORDS,
+    }[form]
+    plain = run_json("".join(record + "\n" for record in records))
+    numbered = run_json(_numbered(records, prefix, start, gaps))
+    assert [b["kind"] for b in numbered["blocks"]] == ["tailscaled-log"], numbered["blocks"]
+
+    def summary(document: dict[str, object]) -> object:
+        (log,) = document["daemon_logs"]  # type: ignore[misc]
+        return {key: value for key, value in log.items() if key not in ("label",)}
+
+    assert summary(numbered) == summary(plain)
+    assert numbered["summary"]["exit_code"] == plain["summary"]["exit_code"] == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("503 Service Unavailable: no backend", True),  # a status code, not a line number
+        ("10 12-12 is not a stamp", True),
+        ("2024 05/01 12:00:00 only half a Go stamp", True),
+        ("10988 12-12 16:13:30.867 26735 17122 I com.tailscale.ipn: x", False),
+        ("7:2024/05/01 12:00:00.123456 x", False),
+    ],
+)
+def test_only_a_number_before_a_log_stamp_is_taken_for_a_line_number(line: str, kept: bool) -> None:
+    (source,) = split_lines(line)
+    assert (source.text == line) is kept, source.text
