@@ -79,3 +79,39 @@ def test_numbered_log_lines_read_as_the_log_they_number(form: str, prefix: str, 
 def test_only_a_number_before_a_log_stamp_is_taken_for_a_line_number(line: str, kept: bool) -> None:
     (source,) = split_lines(line)
     assert (source.text == line) is kept, source.text
+
+
+# ------------------------------------- a health block whose items lost their "#" (corpus 372: ".# Health check:")
+
+# cli/status.go printHealth writes "# Health check:" then "#     - <message>" per item; a copy may keep the
+# header's "#" (a stray character before it, or Markdown's "##") while the items lose theirs.
+HEALTH_MESSAGES = [
+    "dns-os: setLinkDNS: Failed to activate service 'org.freedesktop.resolve1': timed out "
+    "(service_start_timeout=25000ms)",
+    "Tailscale can't reach the configured DNS servers. Internet connectivity may be affected.",
+    "not connected to home DERP region 1",
+    "Some peers are advertising routes but --accept-routes is false",
+]
+
+
+@given(
+    st.sampled_from(["# Health check:", ".# Health check:", "## Health check:", "Health check:", "`# Health check:"]),
+    st.sampled_from(["    - ", "- ", "  -  ", "\t- "]),
+    st.lists(st.sampled_from(HEALTH_MESSAGES), min_size=1, max_size=3, unique=True),
+    st.booleans(),
+)
+@settings(max_examples=30, deadline=None)
+def test_health_items_without_their_hash_under_a_kept_header_are_health(
+    header: str, bullet: str, messages: list[str], fenced: bool
+) -> None:
+    body = header + "\n" + "".join(bullet + message + "\n" for message in messages)
+    text = f"```\n{body}```\n" if fenced else body
+    document = run_json(text)
+    (status,) = document["statuses"]
+    assert status["health"] == messages, text
+    assert document["summary"]["exit_code"] == 1
+
+
+def test_a_health_heading_over_prose_is_not_a_health_block() -> None:
+    text = "## Health check:\nI ran the command below and it printed nothing odd.\n"
+    assert "# Health check:" not in [line.text for line in split_lines(text)]

@@ -272,16 +272,22 @@ def split_lines(text: str) -> list[SourceLine]:
 _LIST_ITEM = re.compile(r"^[-*]\s+`?(?P<msg>[^`\[][^`]*?)`?$")
 
 
+# The block's header with its "#" kept, doubled or preceded by a stray character a copy picked up (".# Health
+# check:", "## Health check:"): its items may still have lost their own "#" (an indented "    - <message>").
+_HEALTH_HEADER = re.compile(r"^[^\w\s]{0,2}#+\s*Health check:$")
+
+
 def _restore_health_markers(lines: list[SourceLine]) -> None:
     """Put back the ``#`` markers of ``tailscale status``'s health block (cli/status.go printHealth:
-    ``# Health check:`` then ``#     - <message>``) where Markdown took them: outside a fence GitHub renders
-    ``# Health check:`` as a heading and the items as a list, so a copy (or a post typed from it) holds
-    ``Health check:`` and ``- <message>`` items, each maybe in inline code."""
+    ``# Health check:`` then ``#     - <message>``) where Markdown or a copy took them: outside a fence GitHub
+    renders ``# Health check:`` as a heading and the items as a list, so a copy (or a post typed from it) holds
+    ``Health check:`` and ``- <message>`` items, each maybe in inline code; a copy may also keep the header's
+    ``#`` (with a stray character before it) and lose the items' own."""
     index = 0
     while index < len(lines):
         line = lines[index]
         index += 1
-        if line.text != "Health check:":
+        if line.text != "Health check:" and _HEALTH_HEADER.match(line.text) is None:
             continue
         items: list[int] = []
         probe = index
