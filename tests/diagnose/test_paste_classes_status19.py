@@ -115,3 +115,62 @@ def test_health_items_without_their_hash_under_a_kept_header_are_health(
 def test_a_health_heading_over_prose_is_not_a_health_block() -> None:
     text = "## Health check:\nI ran the command below and it printed nothing odd.\n"
     assert "# Health check:" not in [line.text for line in split_lines(text)]
+
+
+# ------------------------ a logged-out node's own row reads "offline" (corpus 368: login-state health warning)
+
+# Self's Online is "in map poll" (ipnlocal: ss.Online = b.health.GetInPollNetMap()), so a node that is logged
+# out (health/warnings.go LoginStateWarnable; before 1.70 "not logged in, last login error=…") prints its own
+# row as "offline". Such a first row is the local node.
+LOGIN_STATE_MESSAGES = [
+    "You are logged out.",
+    'You are logged out. The last login error was: fetch control key: Get "https://controlplane.tailscale.com/key?'
+    'v=142": x509: certificate signed by unknown authority',
+    "not logged in, last login error=register request: Post https://login.tailscale.com/machine/register: EOF",
+]
+
+
+@given(
+    st.sampled_from(LOGIN_STATE_MESSAGES),
+    st.sampled_from(["100.67.109.63", "100.x.y.z", "fd7a:115c:a1e0::1"]),
+    st.sampled_from(["userid:8181701273929718", "me@", "jane@example.com"]),
+    st.sampled_from(["macOS", "linux", "windows"]),
+    st.sampled_from(["  ", "   ", "\t"]),
+    st.booleans(),
+)
+@settings(max_examples=30, deadline=None)
+def test_the_first_row_offline_under_a_logged_out_warning_is_the_local_node(
+    message: str, ip: str, owner: str, os_name: str, gap: str, padded: bool
+) -> None:
+    row = gap.join([ip, "blackbook-pro", owner, os_name, "offline"]) + ("  " if padded else "")
+    text = f"{row}\n\n# Health check:\n#     - {message}\n"
+    (peer,) = run_json(text)["peers"]
+    assert (peer["name"], peer["self"], peer["offline"]) == ("blackbook-pro", True, True), text
+
+
+def test_a_first_row_offline_without_such_a_warning_stays_a_peer() -> None:
+    text = "100.67.109.63  nas  me@  linux  offline\n\n# Health check:\n#     - Some peers are advertising routes\n"
+    (peer,) = run_json(text)["peers"]
+    assert peer["self"] is False
+
+
+# ------------------------------------- fish's prompt ("~>", "user@host ~/dir>") starts a command (corpus 368)
+
+
+@given(
+    st.sampled_from(["~> ", "me@mbp ~> ", "me@mbp ~/src/tailscale> ", "/tmp> ", "root@nas /root# "]),
+    st.sampled_from(LOGIN_STATE_MESSAGES),
+)
+@settings(max_examples=20, deadline=None)
+def test_a_fish_prompt_after_a_health_item_starts_the_next_command(prompt: str, message: str) -> None:
+    text = (
+        f"{prompt}tailscale status\n100.67.109.63  blackbook-pro  me@  macOS  offline\n\n# Health check:\n"
+        f"#     - {message}\n{prompt}tailscale netcheck\n\nReport:\n\t* UDP: true\n\t* IPv4: yes, 203.0.113.9:41641\n"
+        "\t* IPv6: no, but OS has support\n\t* MappingVariesByDestIP: false\n\t* Nearest DERP: Frankfurt\n"
+        "\t* DERP latency:\n\t\t- fra: 12ms   (Frankfurt)\n"
+    )
+    document = run_json(text)
+    assert sorted(b["kind"] for b in document["blocks"]) == ["netcheck", "status"], text
+    (status,) = document["statuses"]
+    assert status["health"] == [message]  # the prompt line is not glued to the item
+    assert document["nodes"][0]["udp"] is True

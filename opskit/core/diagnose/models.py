@@ -190,9 +190,10 @@ class StatusReport:
         printer, and ``peerStatusFromNode`` sets ExitNodeOption for Self as for any node).
 
         A first row with another cell means the paste starts below the local node's row, except a bare
-        ``offline`` (no ``last seen``) under a health message saying the node lost its map session: Self's
-        Online is tailscaled's "in map poll" (ipnlocal ``ss.Online = b.health.GetInPollNetMap()``) and Self
-        has no LastSeen, so that is how the local node's own row reads while control is out of reach.
+        ``offline`` (no ``last seen``) under a health message saying the node lost (or, logged out, never
+        had) its map session: Self's Online is tailscaled's "in map poll" (ipnlocal ``ss.Online =
+        b.health.GetInPollNetMap()``) and Self has no LastSeen, so that is how the local node's own row reads
+        while control is out of reach or the node is logged out.
         """
         if not self.peers:
             return None
@@ -208,8 +209,10 @@ class StatusReport:
 
 _SELF_CELLS = frozenset({"-", "idle; offers exit node"})
 # Health messages that mean the node is out of its map poll (old terse forms and the 1.70+ warnables
-# not-in-map-poll and mapresponse-timeout): the condition under which Self reads "offline".
-_NO_MAP_SESSION = ("map poll", "network map", "map response", "coordination server")
+# not-in-map-poll and mapresponse-timeout), or never got one because it is logged out (the login-state
+# warnable "You are logged out[. The last login error was: …]", before 1.70 "not logged in, last login
+# error=…"): the conditions under which Self reads "offline".
+_NO_MAP_SESSION = ("map poll", "network map", "map response", "coordination server", "logged out", "not logged in")
 
 
 # --------------------------------------------------------------------------------------------- ping

@@ -44,6 +44,9 @@ _PROMPTS: tuple[re.Pattern[str], ...] = (
     # bash prompts that bracket user@host and the directory: SteamOS "(deck@steamdeck ~)$", Fedora/RHEL
     # "[root@fedora ~]#"
     re.compile(r"^[(\[][\w.-]+@[\w.-]+(?:\s[^)\]]*)?[)\]]\s?[$#%]\s(?P<cmd>.*)$"),
+    # fish's prompt: the directory (~ or a path; "user@host " before it in the default prompt) then ">", or "#"
+    # for root (only after user@host: "/ # cmd" is busybox's, below)
+    re.compile(r"^(?:[\w.-]+@[\w.-]+\s[~/][^\s>#]*[>#]|[~/][^\s>#]*>)\s(?P<cmd>\S.*)$"),
     # "# cmd" only for known commands: "# Health check:" and "# Warning:" are tailscale output.
     re.compile(r"^(?:[~/][^\s]*\s)?#\s(?P<cmd>(?:sudo\s+)?(?:tailscale|whoami|ping|ping6|ip|systemctl)\b.*)$"),
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?:\S+\s+)?(?P<cmd>tailscale.*)$"),  # ➜ ~ / ❯
