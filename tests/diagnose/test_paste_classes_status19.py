@@ -174,3 +174,61 @@ def test_a_fish_prompt_after_a_health_item_starts_the_next_command(prompt: str, 
     (status,) = document["statuses"]
     assert status["health"] == [message]  # the prompt line is not glued to the item
     assert document["nodes"][0]["udp"] is True
+
+
+# ----------------- a health item that is a Go multierr: "multiple errors:" then one error per line (corpus 820)
+
+# util/multierr's Error() writes "multiple errors:" and "\n\t<error>" per error; printHealth prints the message
+# whole after "#     - ", so the errors follow on tab-indented lines without "#", and an error holding a
+# command's stderr breaks onto further lines of its own (iptables: "Try `iptables -h' or 'iptables --help' …").
+MULTIERR_ERRORS = [
+    "adding [-m mark --mark 0x40000/0xff0000 -j MASQUERADE] in nat/ts-postrouting: running [/usr/sbin/iptables -t "
+    "nat -A ts-postrouting -m mark --mark 0x40000/0xff0000 -j MASQUERADE --wait]: exit status 2: iptables v1.8.7 "
+    "(nf_tables): Chain 'MASQUERADE' does not exist",
+    "adding [-o tailscale0 -m conntrack ! --ctstate ESTABLISHED,RELATED -j DROP] in filter/ts-forward: running "
+    "[/usr/sbin/iptables -t filter -I ts-forward 4 -o tailscale0 -m conntrack ! --ctstate ESTABLISHED,RELATED -j "
+    "DROP --wait]: exit status 2: iptables v1.8.7 (nf_tables): Couldn't load match `conntrack':No such file or "
+    "directory",
+    "adding [-i tailscale0 -j MARK --set-mark 0x40000/0xff0000] in filter/ts-forward: running [/sbin/iptables -t "
+    "filter -A ts-forward -i tailscale0 -j MARK --set-mark 0x40000/0xff0000 --wait]: exit status 1: iptables: No "
+    "chain/target/match by that name.",
+]
+IPTABLES_HINT = "Try `iptables -h' or 'iptables --help' for more information."
+
+
+@given(
+    st.lists(st.sampled_from(MULTIERR_ERRORS), min_size=1, max_size=3, unique=True),
+    st.sampled_from(["\t", "        ", "    "]),
+    st.lists(st.sampled_from(["", "hint", "blank+hint"]), min_size=3, max_size=3),
+    st.sampled_from(["fence", "none", "prompt"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_multierr_health_item_keeps_every_error_it_lists(
+    errors: list[str], indent: str, tails: list[str], after: str
+) -> None:
+    lines = ["# Health check:", "#     - multiple errors:"]
+    for error, tail in zip(errors, tails, strict=False):
+        lines.append(indent + error)
+        lines.extend({"": [], "hint": [IPTABLES_HINT, ""], "blank+hint": ["", IPTABLES_HINT, ""]}[tail])
+    body = "\n".join(lines) + "\n"
+    text = {
+        "fence": f"```\n{body}```\nThe router still forwards nothing.\n",
+        "none": body,
+        "prompt": body + "$ tailscale ping nas\npong from nas (100.101.6.89) via 203.0.113.7:41641 in 3ms\n",
+    }[after]
+    document = run_json(text)
+    (status,) = document["statuses"]
+    (message,) = status["health"]
+    assert message.startswith("multiple errors: "), message
+    assert all(error in message for error in errors), message
+    assert [b["kind"] for b in document["blocks"] if b["kind"] != "ping"] == ["status"], text
+    assert (after == "prompt") == bool(document["pings"])
+    (finding,) = (f for f in document["findings"] if f["rule"] == "TS-STATUS-HEALTH")
+    assert "firewall rules" in finding["fix"]
+
+
+def test_a_multierr_item_without_indented_errors_stays_as_printed() -> None:
+    text = "# Health check:\n#     - multiple errors:\n100.101.6.89  nas  me@  linux  -\n"
+    document = run_json(text)
+    assert document["statuses"][0]["health"] == ["multiple errors:"]
+    assert [p["name"] for p in document["peers"]] == ["nas"]

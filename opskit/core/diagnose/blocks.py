@@ -197,6 +197,48 @@ _HEALTH_ITEM = re.compile(r"#\s+-\s")
 _MIN_TERMINAL_WIDTH = 60
 
 
+# A health message that is a Go multierr (util/multierr Error: "multiple errors:" then "\n\t<error>" per error)
+# spans lines: printHealth prints it whole after "#     - ", so each error sits on its own tab-indented line with
+# no "#", and an error may hold line breaks of its own (a command's stderr: iptables' "Try `iptables -h' …").
+_MULTIERR_HEAD = "multiple errors:"
+_MULTIERR_LOOSE_LINES = 2  # unindented lines an error may carry (its own line breaks), at most
+
+
+def _indent(raw: str) -> int:
+    return len(raw.expandtabs(8)) - len(raw.expandtabs(8).lstrip())
+
+
+def _multierr_errors(lines: Sequence[SourceLine], start: int, head: SourceLine) -> tuple[list[str], int]:
+    """The errors under a health item that ends ``multiple errors:`` (each with the lines it broke onto,
+    joined), and the index of the first line after them; no errors when none is indented below the item."""
+    errors: list[list[str]] = []
+    head_indent = _indent(head.raw)
+    index = end = start
+    loose = blanks = 0
+    while index < len(lines):
+        line = lines[index]
+        if not line.text:
+            blanks += 1
+            stripped = line.raw.strip()
+            if line.command is not None or stripped.startswith(("```", "~~~")) or blanks > 1:
+                break
+            index += 1
+            continue
+        if line.command is not None or line.text[0] == "#":
+            break
+        if _indent(line.raw) > head_indent:
+            errors.append([line.text])
+            loose = 0
+        elif errors and loose < _MULTIERR_LOOSE_LINES and classify_line(line.text, False) is None:
+            errors[-1].append(line.text)
+            loose += 1
+        else:
+            break
+        blanks = 0
+        index = end = index + 1
+    return [" ".join(error) for error in errors], end
+
+
 def _printed_width(line: SourceLine) -> int:
     return len(line.raw.rstrip("\r\n"))
 
@@ -958,6 +1000,12 @@ def split_input(text: str) -> SplitInput:
             service_status = is_service_status_header(text)
         current.append(line)
         current_hints.append(None)
+        if kind is _STATUS and text.endswith(_MULTIERR_HEAD) and _HEALTH_ITEM.match(text):
+            errors, after = _multierr_errors(lines, index, line)
+            if errors:
+                current[-1] = line._replace(text=f"{text} {'; '.join(errors)}")
+                index = after
+                continue
         if kind is _STATUS and text[0] == "#" and _HEALTH_ITEM.match(text) and text[-1] not in ".!?)":
             # an item that ends mid-sentence at a terminal-like width may go on below (a finished one may not)
             width = _printed_width(line)

@@ -277,6 +277,20 @@ _HEALTH_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
         "several nodes replay it) and log in with it once",
     ),
     (
+        ("iptables", "nftables", "netfilter", "ts postrouting", "ts forward", "ts input"),
+        "'iptables …/nftables … exit status' (adding a rule to a ts-* chain) → tailscaled could not install its "
+        "firewall rules: install the iptables/ip6tables extensions it uses (MASQUERADE, conntrack, mark) or the "
+        "nftables tool and kernel modules (or set TS_DEBUG_FIREWALL_MODE=nftables), or run with "
+        "`tailscale up --netfilter-mode=off` and manage the rules yourself; then restart tailscaled",
+    ),
+    (
+        ("setlinkdns", "resolve1", "systemd resolved"),
+        "'setLinkDNS: Failed to activate service org.freedesktop.resolve1' → tailscaled talks to "
+        "systemd-resolved over D-Bus and resolved does not start: `systemctl status systemd-resolved dbus`, "
+        "enable and start it (or point /etc/resolv.conf away from resolved's stub so tailscaled writes the file "
+        "itself), then restart tailscaled",
+    ),
+    (
         ("dns servers", "dns forward"),
         "'can't reach the configured DNS servers' → check the DNS servers set in the admin console or "
         "Headscale (and the exit node's DNS when one is in use)",
