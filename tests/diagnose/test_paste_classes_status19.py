@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.text import split_lines
+from opskit.errors import InputError
 from tests.diagnose.conftest import run_json
 
 # ------------------------------------------------- line numbers in front of a log's records (corpus 376)
@@ -232,3 +233,49 @@ def test_a_multierr_item_without_indented_errors_stays_as_printed() -> None:
     document = run_json(text)
     assert document["statuses"][0]["health"] == ["multiple errors:"]
     assert [p["name"] for p in document["peers"]] == ["nas"]
+
+
+# ------------------ an abridged locked-out header over `tailscale lock status` rows (corpus 815, a docs page)
+
+# tailnet-lock.go prints "The following nodes are locked out by tailnet lock and cannot connect to other nodes:"
+# (v1.34 betas: "The following peers are locked out by tailnet lock & do not have connectivity:"); people who
+# document or retype it shorten it. The rows under it (name, addresses, stable ID, node key) are as printed.
+ABRIDGED_HEADERS = [
+    "The following nodes are locked out:",
+    "The following peers are locked out:",
+    "The following nodes are locked out by Tailnet Lock:",
+    "The following nodes are locked out by tailnet-lock:",
+    "The following peers are locked out by tailnet lock & do not have connectivity:",
+]
+LOCK_KEY = "tlpub:" + "2cf55e11a9f65220" * 4
+LOCKED_NODE_KEY = "nodekey:" + "38e0e68cc940b9a5" * 4
+
+
+@given(
+    st.sampled_from(ABRIDGED_HEADERS),
+    st.sampled_from(["us-atl-wg-302.mullvad.ts.net.", "build-7", "nas.tail1234.ts.net."]),
+    st.sampled_from(["Tailnet lock", "Tailnet Lock"]),
+    st.booleans(),
+)
+@settings(max_examples=25, deadline=None)
+def test_an_abridged_locked_out_header_still_lists_the_locked_out_nodes(
+    header: str, name: str, lock: str, fenced: bool
+) -> None:
+    body = (
+        f"{lock} is ENABLED.\n\nThis node is accessible under {lock.lower()}. Node signature:\nSigKind: direct\n"
+        f"Pubkey: [9Y8Bj]\nKeyID: {LOCK_KEY}\n\nTrusted signing keys:\n\t{LOCK_KEY}\t1\t(self)\n\n{header}\n"
+        f"\t{name}\t100.117.10.73,fd7a:115c:a1e0::cc01:a51\tncqp5kyPF311CNTRL\t{LOCKED_NODE_KEY}\n"
+    )
+    document = run_json(f"```\n{body}```\n" if fenced else body)
+    (report,) = document["tailnet_locks"]
+    assert [(n["name"], n["node_key"]) for n in report["locked_out"]] == [(name, LOCKED_NODE_KEY)]
+    assert document["summary"]["exit_code"] == 1
+    (finding,) = (f for f in document["findings"] if f["rule"] == "TS-LOCK-PEERS-LOCKED-OUT")
+    assert f"out: {name.rstrip('.')}. Their keys" in finding["cause"]
+    assert f"tailscale lock sign {LOCKED_NODE_KEY}" in finding["fix"]
+
+
+def test_prose_saying_nodes_are_locked_out_is_no_lock_status() -> None:
+    text = "The following nodes are locked out:\nnas and the build box, since yesterday.\n"
+    with pytest.raises(InputError):
+        run_json(text)

@@ -43,9 +43,11 @@ _SIGNATURE_FIELD = re.compile(r"^(SigKind|Pubkey|KeyID|WrappingPubkey|Nested):\s
 _OWN_KEY = re.compile(r"^(?:our public-key|This node's (?:public-key|tailnet-lock key)): ((?:tl|nl)pub:[0-9a-f]+)$")
 _TRUSTED_HEADER = re.compile(rf"^(?:Trusted signing keys|Keys trusted to make changes to {_LOCK}):$", re.IGNORECASE)
 _TRUSTED_ROW = re.compile(r"^((?:tl|nl)pub:[0-9a-f]+)\s+(\d+)\s*(.*)$")
+# (people abridge it when they retype or document it: "The following nodes are locked out:"; the rows under
+# it are what make it this header)
 _LOCKED_OUT_HEADER = re.compile(
-    r"^The following (?:peers|nodes) are locked out by tailnet lock"
-    r"(?: & do not have connectivity| and cannot connect to other nodes):$",
+    rf"^The following (?:peers|nodes) are locked out(?: by {_LOCK})?"
+    r"(?: & do not have connectivity| and cannot connect to other nodes)?:$",
     re.IGNORECASE,
 )
 # name, addresses (comma-separated, maybe none), stable ID, node key; a node without a name leaves its column empty

@@ -91,7 +91,9 @@ def peers_locked_out(report: LockStatusReport, ctx: DiagnoseContext) -> Iterator
     if not report.locked_out:
         return
     names = ", ".join(
-        node.name or (node.addresses[0] if node.addresses else node.stable_id) for node in report.locked_out
+        # (a name is its MagicDNS FQDN, "host.tailnet.ts.net.": the root's dot would close the sentence twice)
+        node.name.rstrip(".") or (node.addresses[0] if node.addresses else node.stable_id)
+        for node in report.locked_out
     )
     commands = "; ".join(f"`tailscale lock sign {node.node_key}`" for node in report.locked_out[:5])
     more = f" (and {len(report.locked_out) - 5} more)" if len(report.locked_out) > 5 else ""
