@@ -279,3 +279,66 @@ def test_prose_saying_nodes_are_locked_out_is_no_lock_status() -> None:
     text = "The following nodes are locked out:\nnas and the build box, since yesterday.\n"
     with pytest.raises(InputError):
         run_json(text)
+
+
+# ------------------ a health message of `tailscale status` quoted in a line of prose (corpus 710)
+
+# The sentences health/warnings.go (and the pre-1.70 terse forms) print are distinctive: quoted in prose
+# ("tailscale status … got a report of "not connected to home DERP region XXX"") they are what status said.
+QUOTED_HEALTH = [
+    "not connected to home DERP region XXX",
+    "not connected to home DERP region 900",
+    "not connected to home DERP region 1",
+]
+# the 1.70+ sentences the desktop apps also show as warnings: quoted, the GUI-warning recogniser reads them first
+QUOTED_WARNINGS = [
+    "Unable to connect to the Tailscale coordination server to synchronize the state of your tailnet",
+    "Tailscale hasn't received a network map from the coordination server in 10m0s",
+    "Tailscale can't reach the configured DNS servers. Internet connectivity may be affected",
+]
+NETCHECK_UNDER_PROSE = (
+    "Report:\n\t* UDP: true\n\t* IPv4: yes, 203.0.113.9:14644\n\t* MappingVariesByDestIP: false\n"
+    "\t* Nearest DERP: home server\n\t* DERP latency:\n\t\t.......\n"
+)
+
+
+@given(
+    st.sampled_from(QUOTED_HEALTH),
+    st.sampled_from(['"{m}"', "\u201c{m}\u201d", "`{m}`", '("{m}")']),
+    st.sampled_from(
+        [
+            "      But when I check with tailscale status, I got a report of {q}.",
+            "Running tailscale status says {q} every few minutes",
+            "Status: {q}",
+        ]
+    ),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_health_message_quoted_in_prose_is_what_status_said(message: str, quote: str, sentence: str) -> None:
+    text = sentence.format(q=quote.format(m=message)) + "\n" + NETCHECK_UNDER_PROSE
+    document = run_json(text)
+    (status,) = document["statuses"]
+    assert status["health"] == [message], text
+    assert document["summary"]["exit_code"] == 1
+    assert document["nodes"][0]["derp_home"] == "home server"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'I expected "not much" to change after the upgrade.',
+        'The docs say "Tailscale is great" and "You should try it".',
+        "it is not connected to home DERP region 900 as far as I can tell",  # not quoted: the poster's own words
+    ],
+)
+def test_prose_quoting_no_health_message_adds_no_health(sentence: str) -> None:
+    document = run_json(sentence + "\n" + NETCHECK_UNDER_PROSE)
+    assert document["statuses"] == []
+
+
+@pytest.mark.parametrize("message", QUOTED_WARNINGS)
+def test_a_quoted_warning_sentence_is_a_problem_too(message: str) -> None:
+    text = f'But when I check with tailscale status, I got a report of "{message}".\n' + NETCHECK_UNDER_PROSE
+    document = run_json(text)
+    assert document["summary"]["exit_code"] == 1
+    assert any(message in h for s in document["statuses"] for h in s["health"])

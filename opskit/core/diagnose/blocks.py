@@ -481,15 +481,30 @@ def _commented_output(text: str) -> str | None:
 _INLINE_SPAN = re.compile(r"`([^`]+)(?:`|$)")
 
 
+# A health message `tailscale status` printed (BARE_HEALTH: distinctive sentences, never prose of their own),
+# quoted in a line of prose: 'status got a report of "not connected to home DERP region 900"'.
+_QUOTED_HEALTH = re.compile(r'(?:^|[\s(:])"(?P<msg>(?:' + "|".join(re.escape(h) for h in BARE_HEALTH) + r')[^"]*)"')
+
+
+def _may_quote_health(text: str) -> bool:
+    """Cheap test for the caller's loop: could a double-quoted span of ``text`` be a health message?"""
+    return '"' in text and ('"not ' in text or '"You ' in text or '"Unable ' in text or '"Tailscale ' in text)
+
+
 def _quoted_cli_answer(text: str) -> str | None:
-    """The CLI's answer (a ping result or a CLI/GUI error) a line of prose quotes as inline code, or None: the
-    line is read as it is (it is output itself, or no span of it is an answer opskit knows)."""
+    """The CLI's answer (a ping result or a CLI/GUI error) a line of prose quotes as inline code, or a health
+    message of ``tailscale status`` it quotes (inline code or double quotes), or None: the line is read as it is
+    (it is output itself, or no span of it is an answer opskit knows)."""
     if classify_line(text, False) is not None:
         return None
     for span in _INLINE_SPAN.finditer(text):
         answer = span.group(1).strip()
         if answer and classify_line(answer, False) in (BlockKind.PING, BlockKind.WINDOWS):
             return answer
+        if answer.startswith(BARE_HEALTH):
+            return answer
+    if _may_quote_health(text) and (health := _QUOTED_HEALTH.search(text)) is not None:
+        return health.group("msg").strip().rstrip(".,;")
     return None
 
 
@@ -888,7 +903,7 @@ def split_input(text: str) -> SplitInput:
             continue
         if text[:2] == "# " and (uncommented := _commented_output(text)) is not None:
             line, text = line._replace(text=uncommented), uncommented
-        elif "`" in text and (quoted := _quoted_cli_answer(text)) is not None:
+        elif ("`" in text or _may_quote_health(text)) and (quoted := _quoted_cli_answer(text)) is not None:
             line, text = line._replace(text=quoted), quoted  # prose quoting what the CLI answered, inline
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
