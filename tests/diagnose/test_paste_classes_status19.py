@@ -202,10 +202,11 @@ IPTABLES_HINT = "Try `iptables -h' or 'iptables --help' for more information."
     st.sampled_from(["\t", "        ", "    "]),
     st.lists(st.sampled_from(["", "hint", "blank+hint"]), min_size=3, max_size=3),
     st.sampled_from(["fence", "none", "prompt"]),
+    st.sampled_from(["", "> ", "> > "]),
 )
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=40, deadline=None)
 def test_a_multierr_health_item_keeps_every_error_it_lists(
-    errors: list[str], indent: str, tails: list[str], after: str
+    errors: list[str], indent: str, tails: list[str], after: str, quote: str
 ) -> None:
     lines = ["# Health check:", "#     - multiple errors:"]
     for error, tail in zip(errors, tails, strict=False):
@@ -217,7 +218,7 @@ def test_a_multierr_health_item_keeps_every_error_it_lists(
         "none": body,
         "prompt": body + "$ tailscale ping nas\npong from nas (100.101.6.89) via 203.0.113.7:41641 in 3ms\n",
     }[after]
-    document = run_json(text)
+    document = run_json("".join(quote + line + "\n" for line in text.splitlines()))  # maybe a Markdown quote
     (status,) = document["statuses"]
     (message,) = status["health"]
     assert message.startswith("multiple errors: "), message
@@ -256,17 +257,19 @@ LOCKED_NODE_KEY = "nodekey:" + "38e0e68cc940b9a5" * 4
     st.sampled_from(["us-atl-wg-302.mullvad.ts.net.", "build-7", "nas.tail1234.ts.net."]),
     st.sampled_from(["Tailnet lock", "Tailnet Lock"]),
     st.booleans(),
+    st.sampled_from(["", "> ", "> > "]),
 )
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=30, deadline=None)
 def test_an_abridged_locked_out_header_still_lists_the_locked_out_nodes(
-    header: str, name: str, lock: str, fenced: bool
+    header: str, name: str, lock: str, fenced: bool, quote: str
 ) -> None:
     body = (
         f"{lock} is ENABLED.\n\nThis node is accessible under {lock.lower()}. Node signature:\nSigKind: direct\n"
         f"Pubkey: [9Y8Bj]\nKeyID: {LOCK_KEY}\n\nTrusted signing keys:\n\t{LOCK_KEY}\t1\t(self)\n\n{header}\n"
         f"\t{name}\t100.117.10.73,fd7a:115c:a1e0::cc01:a51\tncqp5kyPF311CNTRL\t{LOCKED_NODE_KEY}\n"
     )
-    document = run_json(f"```\n{body}```\n" if fenced else body)
+    text = f"```\n{body}```\n" if fenced else body
+    document = run_json("".join(quote + line + "\n" for line in text.splitlines()))  # maybe a Markdown quote
     (report,) = document["tailnet_locks"]
     assert [(n["name"], n["node_key"]) for n in report["locked_out"]] == [(name, LOCKED_NODE_KEY)]
     assert document["summary"]["exit_code"] == 1
@@ -342,3 +345,9 @@ def test_a_quoted_warning_sentence_is_a_problem_too(message: str) -> None:
     document = run_json(text)
     assert document["summary"]["exit_code"] == 1
     assert any(message in h for s in document["statuses"] for h in s["health"])
+
+
+@pytest.mark.parametrize("marker", [">", "> ", "> >", ">>", " > > "])
+def test_an_empty_line_inside_a_markdown_quote_is_blank(marker: str) -> None:
+    lines = split_lines(f"> Tailnet lock is ENABLED.\n{marker}\n> Trusted signing keys:")
+    assert [line.text for line in lines] == ["Tailnet lock is ENABLED.", "", "Trusted signing keys:"]

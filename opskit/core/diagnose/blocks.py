@@ -204,8 +204,13 @@ _MULTIERR_HEAD = "multiple errors:"
 _MULTIERR_LOOSE_LINES = 2  # unindented lines an error may carry (its own line breaks), at most
 
 
+_QUOTE_MARKERS = re.compile(r"^(?:[ \t]*>(?: |(?=\t)))+")
+
+
 def _indent(raw: str) -> int:
-    return len(raw.expandtabs(8)) - len(raw.expandtabs(8).lstrip())
+    """How far a printed line is indented, inside the Markdown quote markers a paste may put before it."""
+    text = _QUOTE_MARKERS.sub("", raw).expandtabs(8)
+    return len(text) - len(text.lstrip())
 
 
 def _multierr_errors(lines: Sequence[SourceLine], start: int, head: SourceLine) -> tuple[list[str], int]:
@@ -219,7 +224,7 @@ def _multierr_errors(lines: Sequence[SourceLine], start: int, head: SourceLine) 
         line = lines[index]
         if not line.text:
             blanks += 1
-            stripped = line.raw.strip()
+            stripped = _QUOTE_MARKERS.sub("", line.raw).strip()
             if line.command is not None or stripped.startswith(("```", "~~~")) or blanks > 1:
                 break
             index += 1

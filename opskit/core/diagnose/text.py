@@ -215,6 +215,8 @@ def split_lines(text: str) -> list[SourceLine]:
         while first == ">" and cleaned.startswith("> ") and (": " in cleaned or not _GT_PROMPT.match(cleaned)):
             cleaned = cleaned[2:].lstrip()
             first = cleaned[:1]
+        if first == ">" and not cleaned.strip("> "):
+            cleaned = first = ""  # a blank line inside a Markdown quote (">", "> >"): blank
         if (
             services
             and (compose := _COMPOSE_PREFIX.match(cleaned)) is not None
