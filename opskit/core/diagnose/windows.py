@@ -249,9 +249,41 @@ EXIT_NODE_LIST_STATUS = re.compile(
 EXIT_NODE_LIST_HEADER = re.compile(r"^IP\s+HOSTNAME\s+COUNTRY\s+CITY\s+STATUS$")
 
 
+# A Windows package manager whose run of Tailscale's installer failed: winget's "Installer failed with exit code:
+# N", its log's "ShellExecute installer failed: N" (the installer process's exit code, 3221225477 = 0xC0000005 an
+# access violation) and winget-pkgs validation's "Installation failed with exit code N" (winget's own HRESULT,
+# -1978335226 = APPINSTALLER_CLI_ERROR_SHELLEXEC_INSTALL_FAILED), Chocolatey's "The install of tailscale was NOT
+# successful."
 PACKAGE_MANAGER_INSTALL_FAILED = re.compile(
     r"\bInstaller failed with exit code: (?P<code>-?\d+|0x[0-9A-Fa-f]+)"
+    r"|\bShellExecute installer failed: (?P<shell_code>-?\d+|0x[0-9A-Fa-f]+)"
+    r"|^(?:\S+ ){0,3}Installation failed with exit code:? (?P<winget_code>-?\d+|0x[0-9A-Fa-f]+)"
     r"|\bThe (?:install|upgrade) of tailscale\S* was NOT successful",
+    re.IGNORECASE,
+)
+# Windows Installer (msiexec: tailscale-setup-*.msi, or the .exe bundle running it) failing on Tailscale's own
+# package, as its dialog, the Application event log (MsiInstaller) or a verbose log (`msiexec /l*v`, "MSI (s)
+# (90:B8) [14:58:00:115]: …") words it: "Product: Tailscale -- Error 1920. …" / "-- Installation (operation)
+# failed.", the service errors 1920-1939 on the Tailscale service ("Error 1920. Service 'Tailscale' (Tailscale)
+# failed to start. Verify that you have sufficient privileges …", also without the "Error N." when retyped), the
+# end-of-install event "Product Name: Tailscale. … Installation success or error status: 1603.", a custom action
+# of the package failing ("Custom Action CheckServiceDependencies (PID 0x3DB4 (15796)) [23:45:43.734]: Error:
+# …": the installer checks the services tailscaled depends on, cmd/tailscaled/install_windows.go
+# serviceDependencies, "kept in sync with the TailscaledDependencies … in the installer"), and MSI's own
+# "CustomAction X returned actual error code N". The routine "Note: 1: 2205 …" table look-ups are not failures.
+WINDOWS_INSTALLER_SERVICE_FAILED = re.compile(
+    r"(?:\bError (?P<msi_error>19[23]\d)\.? )?\bService '?Tailscale\w*'? \(Tailscale\w*\) "
+    r"(?P<service_step>failed to start|could not be (?:installed|stopped|deleted|configured))"
+    r"|\bCustom Action (?P<action>\w+) \(PID 0x[0-9A-Fa-f]+ \(\d+\)\) \[[\d:.]+\]: Error: "
+    r"(?:Obtaining Config for \"(?P<dependency>[\w.-]+)\")?",
+    re.IGNORECASE,
+)
+WINDOWS_INSTALLER_FAILED = re.compile(
+    r"\bProduct: Tailscale\b[^\n]{0,40}? -- (?:Error (?P<product_error>\d{4})\b|(?:Installation|Removal|Configuration)"
+    r"(?: operation)? failed)"
+    r"|\bProduct Name: Tailscale\b.*\bInstallation success or error status: (?P<status>[1-9]\d*)"
+    r"|\bCustomAction (?P<custom_action>\w+) returned actual error code (?P<action_code>[1-9]\d*)"
+    r"|" + WINDOWS_INSTALLER_SERVICE_FAILED.pattern,
     re.IGNORECASE,
 )
 LOCALAPI_NOT_HTTP = re.compile(
@@ -320,9 +352,14 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"(?:A dependency job|Job) for systemd-sysext\b\S*(?: \S+)? failed\b"
         r"|\bsystemd-sysext\.service: Failed with result"
         r"|Failed to start (?:systemd-sysext\.service - )?Merge System Extension Images into /usr"
-        r"|\bHierarchy '?/(?:usr|opt)/?'? is already merged" + "|" + PACKAGE_MANAGER_INSTALL_FAILED.pattern,
+        r"|\bHierarchy '?/(?:usr|opt)/?'? is already merged"
+        + "|"
+        + PACKAGE_MANAGER_INSTALL_FAILED.pattern
+        + "|"
+        + WINDOWS_INSTALLER_FAILED.pattern,
         # Windows package managers running Tailscale's own installer (tailscale-setup-*.exe/.msi): winget's
-        # "Installer failed with exit code: 1603", Chocolatey's "The install of tailscale was NOT successful."
+        # "Installer failed with exit code: 1603", Chocolatey's "The install of tailscale was NOT successful.";
+        # and Windows Installer's own errors on Tailscale's package (MSI dialog, event log, verbose log).
     ),
     (
         CliErrorKind.AUTH_KEY_REJECTED,
@@ -721,7 +758,15 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "merge system extension",
         "is already merged",
         "installer failed with exit code",
+        "installation failed with exit code",
+        "shellexecute installer failed",
         "was not successful",
+        "product: tailscale",
+        "product name: tailscale",
+        "service 'tailscale",
+        "service tailscale",
+        "custom action ",
+        "returned actual error code",
     ),
     CliErrorKind.AUTH_KEY_REJECTED: (
         "invalid key",

@@ -16,6 +16,8 @@ from opskit.core.diagnose.windows import (
     LOCALAPI_NOT_HTTP,
     NOT_A_NODE_AUTH_KEY,
     PACKAGE_MANAGER_INSTALL_FAILED,
+    WINDOWS_INSTALLER_FAILED,
+    WINDOWS_INSTALLER_SERVICE_FAILED,
     cli_backend_state,
     configure_host_step,
     missing_peer_address,
@@ -638,6 +640,37 @@ _NOT_AN_AUTH_KEY = (
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
     CliErrorKind.INSTALL_FAILED: (
         (
+            WINDOWS_INSTALLER_SERVICE_FAILED,
+            (
+                "Windows Installer stopped installing (or upgrading) Tailscale at its service: the Tailscale "
+                "service it installed did not start (Error 1920), could not be installed, stopped or configured "
+                "(1921-1939), or the package's check of the services tailscaled depends on (Dnscache, iphlpsvc, "
+                "netprofm, WinHttpAutoProxySvc) failed. The installation was rolled back: Tailscale is not "
+                "installed or running (an upgrade may leave none). Usual causes: one of those Windows services "
+                "is missing or disabled (Windows Server Core/containers, debloat tools), the Wintun network "
+                "adapter could not be created, or security software blocking the service. Not missing admin "
+                "rights, whatever the message suggests.",
+                "Check the dependencies (`sc.exe qc iphlpsvc`, likewise Dnscache, netprofm, WinHttpAutoProxySvc): "
+                "each must exist and not be Disabled (`sc.exe config iphlpsvc start= auto`); read tailscaled's "
+                "log (C:\\ProgramData\\Tailscale\\Logs) and the System event log for why the service stopped; "
+                "remove leftover Tailscale/Wintun adapters in Device Manager, reboot and run the installer again "
+                "(`msiexec /i tailscale-setup-<version>-amd64.msi /l*v install.log` for a full log).",
+            ),
+        ),
+        (
+            WINDOWS_INSTALLER_FAILED,
+            (
+                "Windows Installer failed on Tailscale's package (tailscale-setup-*.msi, or the .exe that runs "
+                "it) and rolled back: Tailscale was not installed or upgraded. The MSI error or exit status "
+                "named is the reason (1603 a fatal error during installation: often the Tailscale app or "
+                "service still running and holding files, a pending reboot, or a failed custom action; 1618 "
+                "another installation in progress; 1638 another version already installed).",
+                "Read the verbose log around the first 'Return value 3' (`msiexec /i tailscale-setup-<version>"
+                "-amd64.msi /l*v install.log`); quit the Tailscale app, finish pending Windows updates or reboot, "
+                "then run the installer again as administrator.",
+            ),
+        ),
+        (
             PACKAGE_MANAGER_INSTALL_FAILED,
             (
                 "the Windows package manager (winget, Chocolatey) downloaded Tailscale's installer, but the "
@@ -645,7 +678,8 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
                 "version in place). Its exit code is Windows Installer's: 1603 a fatal error during installation "
                 "(often the Tailscale service or app still running and locking files, or a pending reboot), 1618 "
                 "another installation in progress, 1620 the installation package could not be opened, 1638 "
-                "another version is already installed, 1602 cancelled by the user. Not a network or service "
+                "another version is already installed, 1602 cancelled by the user; winget's 'ShellExecute installer "
+                "failed: 3221225477' (0xC0000005) is the installer process crashing. Not a network or service "
                 "problem.",
                 "Read the installer log the package manager names (winget: the DiagOutputDir log; `msiexec /l*v` "
                 "for a verbose one); quit the Tailscale app, finish pending Windows updates or reboot, then run the "
