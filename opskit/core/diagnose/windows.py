@@ -1090,7 +1090,16 @@ def parse_windows_error(line: SourceLine) -> CliError | None:
 # "acme.GetReg: … x509: certificate signed by unknown authority" is both a failed certificate and this
 # machine's TLS problem; a cert request whose connection the daemon dropped is also a daemon going away.
 _COMPANION_KINDS = (CliErrorKind.TLS_INTERCEPTED, CliErrorKind.DAEMON_CONNECTION_RESET)
-_COMPANIONS = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _COMPANION_KINDS)
+# The Linux client library's hint when LocalAPI does not answer (client/local/local.go tailscaledConnectHint):
+# "systemd tailscaled.service not running." when systemctl shows the unit loaded but not active/running. Under
+# the CLI's "which appears to be running as tailscaled, pid N" (a process seen, its socket missing: pipe-missing)
+# systemd's word that the service is down holds too: the unit is failing at start-up (a restart loop leaves a
+# short-lived process), or the process is not the service's.
+SYSTEMD_UNIT_NOT_RUNNING = re.compile(r"\bsystemd tailscaled\.service not running\b", re.IGNORECASE)
+_COMPANIONS = (
+    *((kind, pattern) for kind, pattern in _SIMPLE if kind in _COMPANION_KINDS),
+    (CliErrorKind.SERVICE_NOT_RUNNING, SYSTEMD_UNIT_NOT_RUNNING),
+)
 
 
 def with_companions(error: CliError) -> list[CliError]:

@@ -16,6 +16,7 @@ from opskit.core.diagnose.windows import (
     LOCALAPI_NOT_HTTP,
     NOT_A_NODE_AUTH_KEY,
     PACKAGE_MANAGER_INSTALL_FAILED,
+    SYSTEMD_UNIT_NOT_RUNNING,
     WINDOWS_INSTALLER_FAILED,
     WINDOWS_INSTALLER_SERVICE_FAILED,
     cli_backend_state,
@@ -469,6 +470,19 @@ _SOCKET_MISSING = (
     "otherwise restart tailscaled so it recreates its socket (`systemctl restart tailscaled`).",
 )
 
+# The Linux client library's hint (client/local/local.go tailscaledConnectHint): systemctl shows tailscaled.service
+# loaded but not active/running. A tailscaled process the CLI saw next to it (and no socket) is the unit failing at
+# start-up in a restart loop, or a process that is not the service's.
+_SYSTEMD_UNIT_DOWN = (
+    "the CLI could not reach tailscaled's LocalAPI and systemd reports tailscaled.service loaded but not "
+    "running (the client library asks `systemctl show tailscaled.service`). When the CLI also saw a tailscaled "
+    "process (its pid) without a socket, the service is failing at start-up and being restarted (a missing TUN "
+    "device in a container or LXC, a missing iptables/nftables binary, a bad flag or state file), or that "
+    "process is not the service's. Not a permissions problem.",
+    "Read why it stops: `systemctl status tailscaled` and `journalctl -u tailscaled -n 50` (the last lines "
+    "before it exits); fix that (e.g. install iptables, give an LXC container /dev/net/tun, or run tailscaled "
+    "with --tun=userspace-networking), then `sudo systemctl restart tailscaled` and run the command again.",
+)
 
 # No Tailscale service at all (the GUI's "not installed", systemd, procd, sysvinit, PowerShell).
 _NOT_INSTALLED = re.compile(
@@ -793,6 +807,9 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
         cause, fix = _SERVICE_MISSING
     elif kind is CliErrorKind.SERVICE_NOT_RUNNING and any(_JOB_FAILED.search(e.line.text) for e in found):
         cause, fix = _job_failed_text([e for e in found if _JOB_FAILED.search(e.line.text)])
+    elif kind is CliErrorKind.SERVICE_NOT_RUNNING and all(SYSTEMD_UNIT_NOT_RUNNING.search(e.detail) for e in found):
+        cause, fix = _SYSTEMD_UNIT_DOWN
+        unix = True
     if kind is CliErrorKind.GUI_CANNOT_CONNECT and all(_APPLE_APP.search(e.line.text) for e in found):
         cause, fix = _APPLE_APP_CANNOT_CONNECT
     elif kind is CliErrorKind.INSTALL_FAILED and any(_SYSEXT_MERGED.search(e.detail) for e in found):
