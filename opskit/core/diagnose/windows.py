@@ -286,6 +286,7 @@ WINDOWS_INSTALLER_FAILED = re.compile(
     r"|" + WINDOWS_INSTALLER_SERVICE_FAILED.pattern,
     re.IGNORECASE,
 )
+GUI_FETCH_FILES_FAILED = re.compile(r"\bfetchFiles: (?:HTTP )?[45]\d\d [A-Z]", re.IGNORECASE)
 LOCALAPI_NOT_HTTP = re.compile(
     r"local-tailscaled\.sock/localapi/\S*: (?:net/http: )?HTTP/1\.x transport connection broken: "
     r"malformed HTTP (?:status code|response|version)\b",
@@ -647,7 +648,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"|^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$"
         # the receiving PeerAPI's own refusals relayed (feature/taildrop/peerapi.go: ErrFileExists is 409,
         # ErrInvalidFileName 400)
-        r"|409 Conflict: file already exists|400 Bad Request: invalid filename",
+        r"|409 Conflict: file already exists|400 Bad Request: invalid filename"
+        # The Windows app (GUI) polls tailscaled for received files and logs its own "fetchFiles: <LocalAPI's
+        # answer>" (the 1.x GUI log: "fetchFiles: HTTP 500 Internal Server Error: open <file>: The system cannot
+        # find the file specified."): the daemon answered, the Taildrop receive is what fails.
+        r"|" + GUI_FETCH_FILES_FAILED.pattern,
     ),
     # A `tailscale lock` command refused: LocalAPI's answers (ipn/localapi, "network-lock …" before 1.90's
     # rename to "tailnet-lock …"), tailscaled's reasons inside them (tka/builder.go, ipnlocal) and the CLI's own
@@ -821,6 +826,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "502 bad gateway:",
         "409 conflict",
         "invalid filename",
+        "fetchfiles: ",
     ),
     CliErrorKind.TAILNET_LOCK_FAILED: (
         "-lock ",

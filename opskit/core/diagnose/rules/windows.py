@@ -13,6 +13,7 @@ from opskit.core.diagnose.windows import (
     API_KEY_REFUSED,
     APPLE_ALERT_CANNOT_CONNECT,
     ENGINE_STOPPED,
+    GUI_FETCH_FILES_FAILED,
     LOCALAPI_NOT_HTTP,
     NOT_A_NODE_AUTH_KEY,
     PACKAGE_MANAGER_INSTALL_FAILED,
@@ -2035,6 +2036,27 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "send and receive files.",
         "Run it with `sudo`, or make your user the operator once: `sudo tailscale set --operator=$USER`.",
     ),
+    (
+        re.compile(
+            GUI_FETCH_FILES_FAILED.pattern + r".*(?:cannot find the (?:file|path) specified|no such file)", re.I
+        ),
+        "a Taildrop receive is stuck: the Windows app keeps asking tailscaled for the files it received (its log's "
+        "`fetchFiles`, every few seconds) and tailscaled answers with an error because a file its inbox lists is "
+        "gone from disk (a partial or removed file in tailscaled's Taildrop directory: antivirus, a cleanup, an "
+        "interrupted transfer). tailscaled runs and answers; the file never reaches Downloads.",
+        "Look in tailscaled's Taildrop directory (C:\\ProgramData\\Tailscale\\files\\…), delete the stuck "
+        "entries (and any *.partial), restart the Tailscale service, update Tailscale, then have the sender send "
+        "the file again.",
+    ),
+    (
+        GUI_FETCH_FILES_FAILED,
+        "a Taildrop receive fails: the Windows app asks tailscaled for the files it received (its log's "
+        "`fetchFiles`) and tailscaled answers with an error (the status after `fetchFiles:`), so the file never "
+        "reaches Downloads. tailscaled runs and answers.",
+        "Read the error after the status (403: the app's user may not use Taildrop; 500: tailscaled's Taildrop "
+        "directory, C:\\ProgramData\\Tailscale\\files\\…, unreadable or a file in it gone); fix it, restart the "
+        "Tailscale service, and have the sender send the file again.",
+    ),
 )
 
 
@@ -2813,7 +2835,9 @@ def install_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fin
     (install.sh) stopping before it installed anything (an OS it does not know, no curl/wget, no way to root,
     pkgs.tailscale.com unreachable, SteamOS sent to the Deck installer) is the same kind (CLI refusals catalog),
     and so is a Windows package manager whose run of Tailscale's installer failed (winget's ``Installer failed
-    with exit code: 1603``, Chocolatey's ``The install of tailscale was NOT successful.``).
+    with exit code: 1603``, Chocolatey's ``The install of tailscale was NOT successful.``), and Windows Installer
+    failing on Tailscale's package (``Product: Tailscale -- Error 1920. Service 'Tailscale' (Tailscale) failed to
+    start.``, a failing custom action such as its check of the services tailscaled depends on).
 
     *Bad*::
 
