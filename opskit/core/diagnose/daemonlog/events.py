@@ -214,8 +214,11 @@ _CONTROL_OK = re.compile(
 # containerboot of an operator-managed proxy (cmd/containerboot, 2025 on) seeing its auth key refused ("Auth key failed
 # to authenticate (may be expired or single-use), disconnecting from control and requesting new key from operator"):
 # not logged in until the operator's new key works (a later Running clears it).
+# The control client's own state naming a login URL handed out and not yet visited (controlclient status.go
+# "state:url-visit-required", logged by auto.go's "authRoutine: %s; wantLoggedIn=%v" and "mapRoutine: %s", v1.0-v1.4x):
+# a person must open it; a later "state:authenticated"/"synchronized" or Starting/Running clears it.
 _LOGIN_PENDING = re.compile(
-    r"Received auth URL|AuthURL is |popBrowserAuthNow|authURL=true"
+    r"Received auth URL|AuthURL is |popBrowserAuthNow|authURL=true|(?:auth|map)Routine: state:url-visit-required\b"
     r"|Auth key failed to authenticate \(may be expired or single-use\)"
 )
 # A login attempt under way (a new node key, an interactive login, retries backing off): a person must log in
@@ -288,7 +291,10 @@ def _control(message: str) -> Iterator[Event]:
         elif _NODE_UNKNOWN.search(detail):
             yield Clear("control-unreachable")  # control answered
         elif not (
-            "state=NeedsLogin" in detail or _LOGIN.search(detail) or detail.rstrip().endswith("context canceled")
+            "state=NeedsLogin" in detail
+            or _LOGIN.search(detail)
+            # (a poster's markdown may wrap the end of the line in ** or `)
+            or detail.rstrip().rstrip("*_`").endswith("context canceled")
         ):
             yield Raise("control-unreachable", "control", detail, weak=_MAP_STREAM_ENDED.search(detail) is not None)
             yield from _tls(detail)
@@ -1722,6 +1728,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "reauth",
             "LoginInteractive",
             "authRoutine",
+            "url-visit-required",
             "bootstrapDNS(",
         ),  # fmt: skip
         _control,
