@@ -35,7 +35,7 @@ URL_WAIT = st.sampled_from(
 CANCELED = st.sampled_from(
     [
         'WaitLoginURL: register request: Post "https://controlplane.tailscale.com/machine/XXXXXX": context canceled',
-        'WaitLoginURL: register request: Post "https://controlplane.tailscale.com/machine/XXXXXX": **context canceled**',
+        'WaitLoginURL: register request: Post "https://controlplane.tailscale.com/machine/XX": **context canceled**',
         'TryLogin: register request: Post "https://hs.example.net/machine/abc": `context canceled`',
     ]
 )
