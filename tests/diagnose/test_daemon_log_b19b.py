@@ -67,3 +67,50 @@ def test_other_control_client_states_ask_for_no_login(prefix: str, control: str,
     lines = [HEALTHY, f"{control}authRoutine: state:{state}; wantLoggedIn=true", f"{control}mapRoutine: state:{state}"]
     log = _log("\n".join(prefix.format(msg=line) for line in lines) + "\n")
     assert "login-required" not in _kinds(log)
+
+
+# ------------------------------------------------------------- Go's Windows error wordings name the OS
+
+WINDOWS_ERRORS = st.sampled_from(
+    [
+        'TryLogin: fetch control key: Get "https://controlplane.tailscale.com/key?v=113": proxyconnect tcp: dial tcp '
+        "127.0.0.1:7890: connectex: No connection could be made because the target machine actively refused it.",
+        'Received error: fetch control key: Get "https://hs.example.net/key?v=68": dial tcp 10.0.0.5:443: connectex: '
+        "A connection attempt failed because the connected party did not properly respond after a period of time, "
+        "or established connection failed because connected host has failed to respond.",
+        "derp-4: derp.Recv(derp-4): read tcp 192.168.1.20:50301->199.38.181.104:443: wsarecv: An existing connection "
+        "was forcibly closed by the remote host.",
+        "magicsock: derp-4 does not know about peer [abc], removing route; write udp4 0.0.0.0:41641->1.2.3.4:41641: "
+        "wsasendto: The requested address is not valid in its context.",
+    ]
+)
+UNIX_ERRORS = st.sampled_from(
+    [
+        'TryLogin: fetch control key: Get "https://controlplane.tailscale.com/key?v=113": proxyconnect tcp: dial tcp '
+        "127.0.0.1:7890: connect: connection refused",
+        "derp-4: derp.Recv(derp-4): read tcp 192.168.1.20:50301->199.38.181.104:443: read: connection reset by peer",
+    ]
+)
+PROSE_PREFIXES = st.sampled_from(["", "the service log always shows: ", "When I closed Clash, the log shows:  "])
+
+
+@given(st.sampled_from(PREFIXES[:4]), WINDOWS_ERRORS, MANGLES)
+@settings(max_examples=40, deadline=None)
+def test_go_windows_socket_errors_name_windows(prefix: str, message: str, how: str) -> None:
+    log = _log(_mangle([prefix.format(msg=HEALTHY), prefix.format(msg=message)], how))
+    assert log["os"] == "windows"
+
+
+@given(PROSE_PREFIXES, WINDOWS_ERRORS.filter(lambda m: m.startswith(("TryLogin", "Received error"))), MANGLES)
+@settings(max_examples=30, deadline=None)
+def test_a_control_error_quoted_in_prose_names_windows(lead: str, message: str, how: str) -> None:
+    log = _log(_mangle([f"{lead}{message}"], how))
+    assert log["os"] == "windows"
+    assert "control-unreachable" in _kinds(log)
+
+
+@given(st.sampled_from(PREFIXES[:4]), UNIX_ERRORS, MANGLES)
+@settings(max_examples=30, deadline=None)
+def test_the_same_errors_in_unix_words_name_no_windows(prefix: str, message: str, how: str) -> None:
+    log = _log(_mangle([prefix.format(msg=HEALTHY), prefix.format(msg=message)], how))
+    assert log["os"] != "windows"

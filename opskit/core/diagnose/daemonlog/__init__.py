@@ -477,6 +477,15 @@ _WINDOWS_ONLY = (
     "monitorDefaultRoutes", "Windows Service", "wintun.dll", "WSL: ", "WSL SetDNS", "WSL(", "engine fetch error (try",
     "TUN interface is up after", "for TUN interface to come up", "svc.IsWindowsService",
     "*dns.windowsManager",  # net/dns manager.go logs its OS configurator's type: "dns: using %T"
+    # Go's own errors on Windows, in any message quoting one (a control dial through a proxy, a DERP read): the
+    # Winsock call the net package names (os.NewSyscallError("connectex"/"wsarecv"/"wsasend…"/"acceptex")) and the
+    # Windows system messages of its errors (WSAECONNREFUSED, WSAETIMEDOUT, WSAECONNRESET, ERROR_PATH_NOT_FOUND)
+    ": connectex: ", ": wsarecv: ", ": wsasend: ", ": wsarecvfrom: ", ": wsasendto: ", ": wsarecvmsg: ",
+    ": wsasendmsg: ", ": acceptex: ",
+    "No connection could be made because the target machine actively refused it",
+    "did not properly respond after a period of time, or established connection failed because connected host",
+    "An existing connection was forcibly closed by the remote host",
+    "The system cannot find the path specified",
 )  # fmt: skip
 # net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
 _TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
