@@ -114,3 +114,35 @@ def test_a_control_error_quoted_in_prose_names_windows(lead: str, message: str, 
 def test_the_same_errors_in_unix_words_name_no_windows(prefix: str, message: str, how: str) -> None:
     log = _log(_mangle([prefix.format(msg=HEALTHY), prefix.format(msg=message)], how))
     assert log["os"] != "windows"
+
+
+# ------------------------------------------------------------- relaynode's fatal exits (v0.9x, 2020)
+
+RELAYNODE_PREFIXES = st.sampled_from(
+    [*PREFIXES, "Feb 16 12:00:01 ct relaynode[614]: 2020/02/16 12:00:01 {msg}", "2020/02/16 12:00:01 {msg}"]
+)
+RELAYNODE_FATALS = st.sampled_from(
+    [
+        "Error starting wireguard engine: no such file or directory",
+        "Error starting wireguard engine: operation not permitted",
+        "Error getting wg config: bad key",
+        "Error reconfiguring engine: wgengine: Reconfig: ip: exit status 2",
+        "Wireguard engine status error: IpcGetOperation: EOF",
+        'too many non-flag arguments: "up"',
+        "--routes: not an IP range: 10.0.0.0/33",
+    ]
+)
+TUN_REFUSALS = st.sampled_from(
+    ["CreateTUN: no such file or directory", "CreateTUN: operation not permitted", "CreateTUN: permission denied"]
+)
+
+
+@given(RELAYNODE_PREFIXES, st.one_of(st.none(), TUN_REFUSALS), RELAYNODE_FATALS, MANGLES)
+@settings(max_examples=60, deadline=None)
+def test_relaynode_fatal_exits_are_crashes(prefix: str, tun: str | None, fatal: str, how: str) -> None:
+    lines = [prefix.format(msg=line) for line in ([tun] if tun else []) + [fatal]]
+    log = _log(_mangle(lines, how))
+    kinds = _kinds(log)
+    assert "crash" in kinds
+    assert ("tun-unavailable" in kinds) is (tun is not None)
+    assert log["exit"] == 1

@@ -157,10 +157,11 @@ _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
 # cmd/tailscaled's log.Fatalf on a missing flag: "--socket is required", "--statedir (or at least --state) is
 # required", v0.98-v1.2's "--state is required". Its leading "--" is not a list item or a wrapped command line.
 # Its refusal of a flag this OS cannot honour ("--bird-socket is not supported on %s", v1.86's "--encrypt-state is not
-# supported on %s") starts with "--" the same way.
+# supported on %s") starts with "--" the same way, and so does relaynode's "--routes: not an IP range: %s" (2020).
 _REQUIRED_FLAG = re.compile(
     r"^--(?:(?:state|statedir|socket)(?: \(or at least --state\))? is required"
-    r"|(?:bird-socket|encrypt-state|hardware-attestation) is not supported on \w+)$"
+    r"|(?:bird-socket|encrypt-state|hardware-attestation) is not supported on \w+"
+    r"|routes: not an IP range: \S+)$"  # relaynode (v0.9x) refusing its --routes flag
 )
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # argv[0] of a daemon a shell started: "tailscaled", "./tailscaled", "bin/tailscaled" (not "/usr/sbin/…", not

@@ -1416,6 +1416,10 @@ _CRASH = re.compile(
     # "netstack.Create: %v"), the SOCKS5 / HTTP proxy listeners of userspace mode ("SOCKS5 listener: %v", "HTTP proxy
     # listener: %v")
     r"^creating link monitor: \S|^netstack\.Create: \S|^(?:SOCKS5|HTTP proxy) listener: \S|"
+    # relaynode, the Linux client of v0.9x (2020, cmd/relaynode: log.Fatalf on its engine and its command line): the
+    # engine it cannot start ("Error starting wireguard engine: %v", after "CreateTUN: …"), reconfigure or read
+    r"^Error (?:starting wireguard engine|getting wg config|reconfiguring engine): \S|"
+    r"^Wireguard engine status error: \S|^too many non-flag arguments: |^--routes: not an IP range: |"
     # Go's flag package refusing tailscaled's command line: after the error it prints "Usage of …tailscaled:"
     # and exits 2 (the CLI's own usage text reads "USAGE", so this is the daemon)
     r"^Usage of (?:.*[/\\])?tailscaled(?:\.exe)?:$|"
@@ -1824,6 +1828,12 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             " gp=0x",
             "fault address",
             "wgengine.New: ",
+            "Error starting wireguard engine",  # relaynode (v0.9x)
+            "Error getting wg config",
+            "Error reconfiguring engine",
+            "Wireguard engine status error",
+            "too many non-flag arguments",
+            "not an IP range",
             "Usage of ",
             "goroutine profile",
             "serveGoroutines",
