@@ -146,3 +146,61 @@ def test_relaynode_fatal_exits_are_crashes(prefix: str, tun: str | None, fatal: 
     assert "crash" in kinds
     assert ("tun-unavailable" in kinds) is (tun is not None)
     assert log["exit"] == 1
+
+
+# ------------------------------------------- the Windows service's subprocess dying on a state file it cannot write
+
+WIN_STAMPS = st.sampled_from(["", "2022-05-26 20:54:13.0886801 -0700 PDT: ", "2022-05-26 20:54:13.09 +0200 CEST: "])
+SUBPROC_START = (
+    'Program starting: v1.25.91-tfc5839864-g75e9154c1: []string{"C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\'
+    'tailscaled.exe", "/subproc", "2646014839487dfcdbf94544078db3865f63fa7a9ce8cacd2b799d3b7c4c5570"}'
+)
+STATE_RENAMES = st.sampled_from(
+    [
+        "ipnserver: rename .\\..tmp1113218995 : The system cannot find the path specified.",
+        "ipnserver: rename C:\\ProgramData\\Tailscale\\server-state.conf.tmp2211 C:\\ProgramData\\Tailscale\\"
+        "server-state.conf: Access is denied.",
+        "ipnserver: rename C:\\Users\\Jo Smith\\AppData\\Local\\Tailscale\\server-state.conf.tmp77 "
+        "C:\\Users\\Jo Smith\\AppData\\Local\\Tailscale\\server-state.conf: The process cannot access "
+        "the file because it is being used by another process.",
+        "rename /var/lib/tailscale/tailscaled.state.tmp4039 /var/lib/tailscale/tailscaled.state: read-only file system",
+    ]
+)
+EXIT_ERRORS = st.sampled_from(["exit status 1", "exit status 3221225477", "exit status 2"])
+
+
+@given(WIN_STAMPS, STATE_RENAMES, EXIT_ERRORS, st.booleans(), MANGLES)
+@settings(max_examples=60, deadline=None)
+def test_subprocess_dying_on_an_unwritable_state_file(
+    stamp: str, rename: str, exited: str, came_back: bool, how: str
+) -> None:
+    lines = [
+        SUBPROC_START,
+        "subproc mode: logid=2646014839487dfcdbf94544078db3865f63fa7a9ce8cacd2b799d3b7c4c5570",
+        "tailscaled: getting engine... (try 1)",
+        rename,
+        f"subprocess exited: {exited}",
+        "BabysitProc: backoff: 30953 msec",
+        'exec: "C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscaled.exe" [/subproc 2646014839487dfcdb]',
+    ]
+    if came_back:  # the next run gets further: what made the last one fail is cured
+        lines += [SUBPROC_START, "Switching ipn state NoState -> Running (WantRunning=true, nm=true)"]
+    log = _log(_mangle([f"{stamp}{line}" for line in lines], how))
+    kinds = _kinds(log)
+    assert ("crash" in kinds) is not came_back
+    assert ("state-unwritable" in kinds) is not came_back
+    assert log["exit"] == (0 if came_back else 1)
+
+
+@given(WIN_STAMPS, MANGLES)
+@settings(max_examples=20, deadline=None)
+def test_a_clean_subprocess_exit_and_other_renames_are_no_failure(stamp: str, how: str) -> None:
+    lines = [
+        SUBPROC_START,
+        # another file's atomic write (not the state file, not the subprocess's fatal): no state trouble
+        "dns: rename C:\\Windows\\System32\\drivers\\etc\\hosts.tmp12 C:\\Windows\\System32\\drivers\\etc\\hosts: "
+        "Access is denied.",
+        "subprocess exited: <nil>",
+    ]
+    log = _log(_mangle([f"{stamp}{line}" for line in lines], how))
+    assert not {"crash", "state-unwritable"} & _kinds(log)

@@ -993,7 +993,22 @@ def is_state_secret_error(message: str) -> bool:
     return _STATE_SECRET.search(message) is not None
 
 
+# atomicfile.WriteFile (the state file store's every write, and its first "{}" write that checks the path is writable)
+# writes "<file>.tmp<digits>" beside the file and renames it into place; Go words a failed rename "rename <old> <new>:
+# <error>" (an empty --state path leaves "<new>" empty: 'rename .\\..tmp1113218995 : The system cannot find the path
+# specified.'). Into the state file (tailscaled.state, Windows' server-state.conf, any *.state), or under the Windows
+# subprocess's fatal "ipnserver: %v" (cmd/tailscaled/tailscaled_windows.go: startIPNServer's only file write is the
+# state store): the state cannot be written.
+_STATE_RENAME = re.compile(r"(?P<fatal>^ipnserver: )?(?P<what>rename (?P<tmp>.*?\.tmp\d+) (?P<dest>.*?): \S.*)")
+_STATE_FILE = re.compile(r"(?:tailscaled\.state|server-state\.conf|\.state)$")
+
+
 def _store(message: str) -> Iterator[Event]:
+    if (renamed := _STATE_RENAME.search(message)) is not None and (
+        renamed.group("fatal") is not None or _STATE_FILE.search(renamed.group("dest")) is not None
+    ):
+        yield Raise("state-unwritable", "store", renamed.group("what"))
+        return
     if (secret := _STATE_SECRET.search(message)) is not None:
         yield Raise("state-unwritable", "store", message[secret.start() :])
         return
@@ -1520,6 +1535,9 @@ _SUPERVISOR_EXIT = re.compile(
     rf"service: )|exited: {_SUPERVISED} \(exit status [1-9]\d*; not expected\)"
     rf"|gave up: {_SUPERVISED} entered FATAL state|Instance {_SUPERVISED} s in a crash loop"
     rf"|Back-off restarting failed container {_SUPERVISED}"
+    # the Windows service's babysitter (cmd/tailscaled/tailscaled_windows.go babysitProc) seeing its tailscaled
+    # /subproc end: "subprocess exited: %v" of cmd.Wait's error ("exit status 1"; "<nil>" for a clean exit)
+    r"|^subprocess exited: (?!<nil>)\S"
 )
 # The supervisor starting the tailscale service again (Talos: "service[ext-tailscale](Running): Started task
 # ext-tailscale (PID 6803) for container ext-tailscale"): a new run, as tailscaled's own "Program starting" is.
@@ -1770,7 +1788,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem", "dropped by filter"), _filter),
     Recogniser(
-        "store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret", "WriteState("), _store
+        "store",
+        ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret", "WriteState(", ".tmp"),
+        _store,
     ),
     Recogniser(
         "port", ("address already in use", "Only one usage", "forbidden by its access", "unavailable; picking"), _port
@@ -1818,6 +1838,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "+0x",
             "watchdog",
             "going to restart",  # service supervisors (_SUPERVISOR_EXIT, _SUPERVISOR_START)
+            "subprocess exited: ",
             "Started task ",
             "Failed to run service",
             "not expected)",
