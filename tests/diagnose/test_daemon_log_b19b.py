@@ -204,3 +204,39 @@ def test_a_clean_subprocess_exit_and_other_renames_are_no_failure(stamp: str, ho
     ]
     log = _log(_mangle([f"{stamp}{line}" for line in lines], how))
     assert not {"crash", "state-unwritable"} & _kinds(log)
+
+
+# ------------------------------------------- a Windows start's log flush is run() returning, whatever follows it
+
+AFTER_FLUSH = st.lists(
+    st.sampled_from(
+        [
+            '2024/04/22 10:31:24 logtail: dialed "10.20.245.10:3128" in 9ms',
+            'tshttpproxy: CONNECT response from http://10.20.245.10:3128 for target "log.tailscale.io:443" (auth '
+            '"Negotiate TlRMTVNTUA...(66 total bytes)"): 200 Connection established',
+            'WSL: could not list distributions: wslRun([wsl.exe -l]): exit status 1: ""',
+        ]
+    ),
+    max_size=3,
+)
+
+
+@given(st.sampled_from(["C:\\Program Files\\Tailscale>", "PS C:\\Program Files\\Tailscale> "]), AFTER_FLUSH, MANGLES)
+@settings(max_examples=30, deadline=None)
+def test_a_hand_started_windows_daemon_flushing_its_log_has_exited(prompt: str, after: list[str], how: str) -> None:
+    # logpolicy's "flushing log." is printed only by Policy.Shutdown, which only run()'s deferred flush calls
+    # (cmd/tailscaled/tailscaled.go): what follows is logtail's last upload and goroutines finishing, not a new run
+    lines = [
+        f"{prompt}tailscaled.exe --verbose=3",
+        'Program starting: v1.64.2-t67a648908-gf5b4f5dbe, Go 1.22.2: []string{"tailscaled.exe", "--verbose=3"}',
+        "logpolicy: using dir C:\\ProgramData\\Tailscale",
+        "dns: using *dns.windowsManager",
+        "running ipconfig /registerdns ...",
+        "flushing log.",
+        "logger closing down",
+        *after,
+    ]
+    log = _log(_mangle(lines, how))
+    assert log["os"] == "windows"
+    assert log["hand_started"] is True
+    assert {"crash", "hand-started"} <= _kinds(log)
