@@ -1434,7 +1434,8 @@ _CRASH = re.compile(
     # relaynode, the Linux client of v0.9x (2020, cmd/relaynode: log.Fatalf on its engine and its command line): the
     # engine it cannot start ("Error starting wireguard engine: %v", after "CreateTUN: …"), reconfigure or read
     r"^Error (?:starting wireguard engine|getting wg config|reconfiguring engine): \S|"
-    r"^Wireguard engine status error: \S|^too many non-flag arguments: |^--routes: not an IP range: |"
+    # (not its "too many non-flag arguments: %#v": the CLI refuses its command line in the same words)
+    r"^Wireguard engine status error: \S|^--routes: not an IP range: |"
     # Go's flag package refusing tailscaled's command line: after the error it prints "Usage of …tailscaled:"
     # and exits 2 (the CLI's own usage text reads "USAGE", so this is the daemon)
     r"^Usage of (?:.*[/\\])?tailscaled(?:\.exe)?:$|"
@@ -1853,7 +1854,6 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "Error getting wg config",
             "Error reconfiguring engine",
             "Wireguard engine status error",
-            "too many non-flag arguments",
             "not an IP range",
             "Usage of ",
             "goroutine profile",
