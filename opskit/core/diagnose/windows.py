@@ -456,9 +456,13 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"|(?:HTTPS|TLS) cert(?:ificate)? support is not enabled/configured for your tailnet"
         r"|invalid domain \"[^\"]*\"; (?:must be one of|wildcard certificates are not enabled)"
         r"|wildcard certificates are not enabled for this node|cert support not compiled in this build"
-        r"|\bcert access denied|cert store is configured in read-only mode"
-        # the request itself failing (the daemon closed the connection, or the call timed out)
-        r"|local-tailscaled\.sock/localapi/v0/cert/",
+        r"|cert store is configured in read-only mode"
+        # the request itself failing (the daemon closed the connection, or the call timed out); a request that
+        # never reached tailscaled (its dial failed: no socket, nobody listening, no permission) is not a
+        # certificate failure but the daemon not running / not reachable, read below (Traefik's and Caddy's
+        # certificate resolvers quote it: 'Unable to fetch certificate … error="Get \"http://local-tailscaled
+        # .sock/localapi/v0/cert/…\": dial unix …: connect: connection refused"')
+        r"|local-tailscaled\.sock/localapi/v0/cert/(?!.*: dial (?:unix|tcp) )",
     ),
     # `tailscale netcheck` fetches the DERP map itself when tailscaled has none (not logged in): when that
     # fetch fails (no DNS, control unreachable) netcheck stops before measuring anything (cmd/tailscale/cli
@@ -648,7 +652,12 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     (CliErrorKind.BACKEND_ERROR, LOCALAPI_NOT_HTTP.pattern),
     (
         CliErrorKind.UNIX_ACCESS_DENIED,
-        r"^Access denied: |Use 'sudo tailscale ",
+        r"^Access denied: |Use 'sudo tailscale "
+        # LocalAPI's 403 for a certificate (ipn/localapi/cert.go: neither PermitWrite, root or the operator, nor
+        # PermitCert, TS_PERMIT_CERT_UID), printed "Access denied: cert access denied" (client/local's
+        # AccessDeniedError; "403 Forbidden: …" before it) and quoted mid-line by the certificate resolvers of
+        # Traefik and Caddy (error="Access denied: cert access denied"): a permission refusal, no ACME was tried.
+        r"|\bcert access denied\b",
     ),
     (
         CliErrorKind.OTHER,
@@ -759,7 +768,6 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "; must be one of",
         "wildcard certificates",
         "cert support not compiled",
-        "cert access denied",
         "read-only mode",
     ),
     CliErrorKind.NETFILTER_OFF_WARNING: ("netfilter=",),

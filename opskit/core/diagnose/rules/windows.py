@@ -636,6 +636,40 @@ _NOT_AN_AUTH_KEY = (
 
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
+    # A Unix dial of tailscaled's socket that reached nobody (no file, or a file nobody listens on): the CLI on
+    # Linux/macOS, or another program using LocalAPI through the socket (a reverse proxy's certificate resolver).
+    CliErrorKind.SERVICE_NOT_RUNNING: (
+        (
+            re.compile(r"dial unix \S+: connect: (?:no such file or directory|connection refused)", re.IGNORECASE),
+            (
+                "nothing answers on tailscaled's Unix socket (no socket file, or a file nobody listens on): "
+                "tailscaled is not running there (stopped, crashed, still starting), or it listens on another "
+                "--socket. A program that uses LocalAPI through a mounted socket (Traefik's or Caddy's "
+                "certificate resolver, a sidecar) sees the same when the daemon it mounted from stopped or was "
+                "restarted after the mount (the mounted file is then stale).",
+                "Check and start the daemon (`sudo systemctl status tailscaled`, `sudo systemctl enable --now "
+                "tailscaled`, `journalctl -u tailscaled` for why it stopped); a daemon run with "
+                "--socket=<path> is reached with `tailscale --socket=<path> …`; in containers mount the socket's "
+                "directory (/var/run/tailscale), not the file, so a restarted daemon's new socket is seen.",
+            ),
+        ),
+    ),
+    CliErrorKind.UNIX_ACCESS_DENIED: (
+        (
+            re.compile(r"\bcert access denied\b"),
+            (
+                "tailscaled refused the certificate request (LocalAPI 403 'cert access denied'): the calling user "
+                "may not fetch certificates, being neither root/Administrator, the operator, nor the "
+                "TS_PERMIT_CERT_UID user. A reverse proxy that gets its certificate from tailscaled (Traefik's "
+                "or Caddy's Tailscale resolver, through the mounted tailscaled.sock) runs as such a user. "
+                "tailscaled runs and answered; no certificate (ACME) step was tried.",
+                "Run it with `sudo tailscale cert …` (Windows: an elevated console), or start tailscaled with "
+                "TS_PERMIT_CERT_UID=<uid or name of the user the proxy runs as> (e.g. TS_PERMIT_CERT_UID=traefik "
+                "or the container's numeric uid, in /etc/default/tailscaled or the tailscaled container's "
+                "environment), restart tailscaled and retry.",
+            ),
+        ),
+    ),
     CliErrorKind.INSTALL_FAILED: (
         (
             PACKAGE_MANAGER_INSTALL_FAILED,
@@ -1394,13 +1428,6 @@ _CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "this tailscaled was built without certificate (ACME) support (a minimal or custom build), so it "
         "cannot get certificates at all.",
         "Install an official Tailscale build (or rebuild without omitting the ACME feature), then retry.",
-    ),
-    (
-        re.compile(r"\bcert access denied", re.IGNORECASE),
-        "tailscaled refused the certificate request (403): the calling user may not fetch certificates "
-        "(neither root/Administrator, the operator, nor the TS_PERMIT_CERT_UID user).",
-        "Run it with `sudo tailscale cert …` (Windows: an elevated console), or start tailscaled with "
-        "TS_PERMIT_CERT_UID=<uid or name of the service user> (e.g. for Caddy) and retry.",
     ),
     (
         re.compile(r"cert store is configured in read-only mode", re.IGNORECASE),

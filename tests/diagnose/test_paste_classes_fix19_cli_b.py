@@ -1,0 +1,132 @@
+"""Generated tests for the CLI classes blind batches 19 and 20 missed (corpus 734, 735, …), on variants.
+
+- A LocalAPI certificate request whose dial reached nobody (Traefik's/Caddy's Tailscale certificate resolver
+  quoting `Get "http://local-tailscaled.sock/localapi/v0/cert/<name>?type=pair": dial unix <socket>: connect:
+  connection refused`, or the CLI's own pre-1.16 wording): tailscaled is not running there
+  (`service-not-running`), never a certificate failure; a dial refused for permission is `unix-access-denied`.
+- LocalAPI's 403 for a certificate (ipn/localapi/cert.go "cert access denied", printed "Access denied: …" by
+  client/local's AccessDeniedError, "403 Forbidden: …" before it), bare or quoted in a proxy's log line: a
+  permission refusal (`unix-access-denied`) with the TS_PERMIT_CERT_UID fix, not `cert-failed`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.diagnose.conftest import run_json
+
+FENCES = [("", ""), ("```\n", "\n```"), ("```log\n", "\n```")]
+INDENTS = ["", "    ", "> "]
+SOCKETS = ["/var/run/tailscale/tailscaled.sock", "/run/tailscale/tailscaled.sock", "/tmp/tailscaled.sock"]
+DOMAINS = ["test.magicDNS.ts.net", "master.XXX.ts.net", "nas.tail1234.ts.net"]
+
+
+def _kinds(document: dict[str, Any]) -> list[str]:
+    return [w["kind"] for w in document["windows"]]
+
+
+def _causes(document: dict[str, Any]) -> list[str]:
+    return [f["cause"] for f in document["findings"]]
+
+
+def _wrap(line: str, fence: tuple[str, str], indent: str) -> str:
+    return f"{fence[0]}{indent}{line}{fence[1]}\n"
+
+
+def _escaped(error: str, style: str) -> str:
+    """The error as a log line carries it: logfmt/zerolog quote it (inner quotes escaped), plain prints it bare."""
+    return error.replace('"', '\\"') if style != "plain" else error
+
+
+# Traefik v2/v3 (logfmt and zerolog console), Caddy (JSON) and a bare CLI line: how the error reaches a paste.
+def _resolver_line(error: str, domain: str, style: str) -> str:
+    if style == "zerolog":
+        return (
+            "2023-12-19T09:44:49Z ERR github.com/traefik/traefik/v3/pkg/provider/tailscale/provider.go:249 > "
+            f'Unable to fetch certificate for domain "{domain}" error="{_escaped(error, style)}" '
+            "providerName=myresolver.tailscale"
+        )
+    if style == "logfmt":
+        return (
+            f'time="2023-07-18T10:00:00Z" level=error msg="Unable to fetch certificate for domain \\"{domain}\\"" '
+            f'error="{_escaped(error, style)}" providerName=ts.tailscale'
+        )
+    if style == "bare-resolver":
+        return (
+            f'Unable to fetch certificate for domain "{domain}" error="{_escaped(error, style)}" '
+            "providerName=ts.tailscale"
+        )
+    return error  # the CLI's own line (`tailscale cert` before the friendly wording)
+
+
+STYLES = ["zerolog", "logfmt", "bare-resolver", "plain"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    style=st.sampled_from(STYLES),
+    domain=st.sampled_from(DOMAINS),
+    socket=st.sampled_from(SOCKETS),
+    refusal=st.sampled_from(["connection refused", "no such file or directory"]),
+    query=st.sampled_from(["?type=pair", "?type=cert", ""]),
+    fence=st.sampled_from(FENCES),
+    indent=st.sampled_from(INDENTS),
+)
+def test_cert_request_that_reached_no_daemon_is_service_not_running(
+    style: str, domain: str, socket: str, refusal: str, query: str, fence: tuple[str, str], indent: str
+) -> None:
+    error = (
+        f'Get "http://local-tailscaled.sock/localapi/v0/cert/{domain}{query}": dial unix {socket}: connect: {refusal}'
+    )
+    paste = _wrap(_resolver_line(error, domain, style), fence, indent)
+    document = run_json(paste)
+    assert _kinds(document) == ["service-not-running"], paste
+    assert document["summary"]["exit_code"] == 1, paste
+    (cause,) = _causes(document)
+    assert "Unix socket" in cause and "Start-Service" not in " ".join(f["fix"] for f in document["findings"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(style=st.sampled_from(STYLES), domain=st.sampled_from(DOMAINS), socket=st.sampled_from(SOCKETS))
+def test_cert_request_dial_refused_for_permission_is_access_denied(style: str, domain: str, socket: str) -> None:
+    error = (
+        f'Get "http://local-tailscaled.sock/localapi/v0/cert/{domain}?type=pair": dial unix {socket}: '
+        "connect: permission denied"
+    )
+    document = run_json(_resolver_line(error, domain, style) + "\n")
+    assert _kinds(document) == ["unix-access-denied"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(style=st.sampled_from(STYLES), domain=st.sampled_from(DOMAINS))
+def test_cert_request_the_daemon_dropped_stays_a_certificate_failure(style: str, domain: str) -> None:
+    # The request reached tailscaled, which went away before answering: the certificate was not issued.
+    error = f'Get "http://local-tailscaled.sock/localapi/v0/cert/{domain}?type=pair": EOF'
+    document = run_json(_resolver_line(error, domain, style) + "\n")
+    assert "cert-failed" in _kinds(document)
+    assert "service-not-running" not in _kinds(document)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    style=st.sampled_from(STYLES),
+    domain=st.sampled_from(DOMAINS),
+    wrapper=st.sampled_from(["Access denied: ", "403 Forbidden: "]),
+    prompt=st.sampled_from(["", "$ sudo -u traefik tailscale cert nas.tail1234.ts.net\n", "$ tailscale cert x\n"]),
+    fence=st.sampled_from(FENCES),
+    indent=st.sampled_from(INDENTS),
+)
+def test_cert_access_denied_is_a_localapi_permission_refusal(
+    style: str, domain: str, wrapper: str, prompt: str, fence: tuple[str, str], indent: str
+) -> None:
+    line = _resolver_line(f"{wrapper}cert access denied", domain, style)
+    paste = f"{fence[0]}{prompt}{indent}{line}{fence[1]}\n"
+    document = run_json(paste)
+    assert _kinds(document) == ["unix-access-denied"], paste
+    assert document["summary"]["exit_code"] == 1, paste
+    (cause,) = _causes(document)
+    assert "TS_PERMIT_CERT_UID" in cause, cause
+    assert "TS_PERMIT_CERT_UID=" in document["findings"][0]["fix"]
