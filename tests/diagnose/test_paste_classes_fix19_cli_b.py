@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opskit.errors import InputError
 from tests.diagnose.conftest import run_json
 
 FENCES = [("", ""), ("```\n", "\n```"), ("```log\n", "\n```")]
@@ -130,3 +132,88 @@ def test_cert_access_denied_is_a_localapi_permission_refusal(
     (cause,) = _causes(document)
     assert "TS_PERMIT_CERT_UID" in cause, cause
     assert "TS_PERMIT_CERT_UID=" in document["findings"][0]["fix"]
+
+
+# --------------------------------------------------------------------------- serve/funnel refusals (722, 395)
+
+# cli/serve_v2.go backgroundExistsMsg (1.54-1.90): "background configuration already exists, use `tailscale %s
+# --%s=%d off` to remove the existing configuration", with the command and serve type of the refused one.
+BACKGROUND_EXISTS = [
+    "background configuration already exists, use `tailscale {command} --{type}={port} off` to remove the "
+    "existing configuration",
+    "error: background configuration already exists, use `tailscale {command} --{type}={port} off` to remove "
+    "the existing configuration",
+    "background configuration already exists",
+    "The error : (background configuration already exists)",
+]
+HANDLER_MISSING = [
+    "--{type}={port} off gives handler does not exist",
+    "`tailscale {command} --{type}={port} off` says: handler does not exist",
+    "tailscale {command} --{type} {port} off -> error: handler does not exist",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    message=st.sampled_from(BACKGROUND_EXISTS + HANDLER_MISSING),
+    command=st.sampled_from(["serve", "funnel"]),
+    serve_type=st.sampled_from(["https", "http", "tcp", "tls-terminated-tcp"]),
+    port=st.sampled_from(["443", "8443", "10000"]),
+    fence=st.sampled_from(FENCES),
+    indent=st.sampled_from(INDENTS),
+)
+def test_serve_refusing_a_change_is_serve_failed(
+    message: str, command: str, serve_type: str, port: str, fence: tuple[str, str], indent: str
+) -> None:
+    text = message.format(command=command, type=serve_type, port=port)
+    paste = fence[0] + "\n".join(indent + line for line in text.split("\n")) + fence[1] + "\n"
+    document = run_json(paste)
+    assert _kinds(document) == ["serve-failed"], paste
+    assert document["summary"]["exit_code"] == 1, paste
+    (cause,) = _causes(document)
+    assert "{" not in cause and "?" not in cause, cause
+
+
+@pytest.mark.parametrize(
+    "prose",
+    ["The route handler does not exist yet", "error: handler does not exist", "this handler does not exist in nginx"],
+)
+def test_handler_does_not_exist_alone_is_not_claimed_for_serve(prose: str) -> None:
+    # Generic words without a serve command or flag on the line: nothing says Tailscale.
+    with pytest.raises(InputError, match="nothing to diagnose"):
+        run_json(prose + "\n")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    command=st.sampled_from(["funnel --tcp 433 tcp://192.168.1.250:22", "serve --bg http://10.0.0.5:8080"]),
+    wrapper=st.sampled_from(["error: failed to apply TCP serve: unable to expand target: ", "error: ", ""]),
+    prompt=st.sampled_from([">", "$ ", "PS C:\\> "]),
+    enable=st.sampled_from(
+        [
+            [],
+            [
+                "Funnel is not enabled on your tailnet.",
+                "To enable, visit:",
+                "",
+                "  https://login.tailscale.com/f/funnel?node=nho4o",
+                "",
+                "Success.",
+            ],
+        ]
+    ),
+)
+def test_remote_proxy_target_refused_is_serve_failed(
+    command: str, wrapper: str, prompt: str, enable: list[str]
+) -> None:
+    lines = [
+        f"{prompt}tailscale {command}",
+        "",
+        *enable,
+        f"{wrapper}only localhost or 127.0.0.1 proxies are currently supported",
+    ]
+    document = run_json("\n".join(lines) + "\n")
+    assert "serve-failed" in _kinds(document)
+    assert "serve-config-invalid" not in _kinds(document)
+    fix = next(f["fix"] for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-FAILED")
+    assert "1.92" in fix and "127.0.0.1" in fix
