@@ -8,7 +8,8 @@ hand-written patterns do not read already). appc-routes (cli/appcroutes.go) prin
 Written from the message texts of Tailscale's source (the CLI prints a command's error bare, LocalAPI's as
 ``<status>: <body>``, a 403 as ``Access denied: <body>``); messages that are only format verbs or generic
 words ("invalid port", "not a directory") are left out: nothing in them says Tailscale ("handler does not
-exist" is read only beside a serve flag or command). Order matters: the first entry whose phrase and pattern match wins, so specific messages first.
+exist" is read only beside a serve flag or command). Order matters: the first entry whose phrase and pattern
+match wins, so specific messages first.
 """
 
 from __future__ import annotations
