@@ -217,3 +217,75 @@ def test_remote_proxy_target_refused_is_serve_failed(
     assert "serve-config-invalid" not in _kinds(document)
     fix = next(f["fix"] for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-FAILED")
     assert "1.92" in fix and "127.0.0.1" in fix
+
+
+# ------------------------------------------------------------ netlinkrib denied in an app sandbox (730)
+
+NETLINKRIB_LINES = [
+    "error: tsnet: route ip+net: netlinkrib: permission denied",
+    "tsnet: route ip+net: netlinkrib: permission denied",
+    "route ip+net: netlinkrib: permission denied",
+    'time="2026-07-19T10:00:00+08:00" level=warning msg="[TCP] dial Tailscale-fnos (match IPCIDR/100.64.0.0/10) '
+    '172.19.0.1:54158 --> 100.100.181.10:8989 error: tsnet: route ip+net: netlinkrib: permission denied"',
+    "07-19 10:00:00.123  4321  4380 E GoLog   : tsnet: route ip+net: netlinkrib: permission denied",
+    "failed to start tailscale: route ip+net: netlinkrib: operation not permitted",
+]
+AROUND = [
+    ([], []),
+    (["### 关键日志", ""], ["", "该错误会持续重复出现。"]),
+    (["[TCP] dial Tailscale-fnos (match IPCIDR/100.64.0.0/10)", "172.19.0.1:54158 --> 100.100.181.10:8989"], []),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    line=st.sampled_from(NETLINKRIB_LINES),
+    around=st.sampled_from(AROUND),
+    repeat=st.integers(min_value=1, max_value=3),
+    fence=st.sampled_from(FENCES),
+    indent=st.sampled_from(INDENTS),
+)
+def test_netlinkrib_denied_is_its_own_kind(
+    line: str, around: tuple[list[str], list[str]], repeat: int, fence: tuple[str, str], indent: str
+) -> None:
+    before, after = around
+    body = [*before, *([indent + line] * repeat), *after]
+    paste = fence[0] + "\n".join(body) + fence[1] + "\n"
+    document = run_json(paste)
+    assert _kinds(document) == ["netlinkrib-permission-denied"], paste
+    assert document["summary"]["exit_code"] == 1
+    finding = next(f for f in document["findings"] if f["rule"] == "TS-CLI-NETLINKRIB-DENIED")
+    assert "sandbox" in finding["cause"] and "userspace networking" in finding["fix"]
+
+
+# ------------------------------------------------------ the Docker Desktop extension's host warning (823)
+
+HOST_WARNINGS = [
+    "Your host device is not running Tailscale",
+    "Tailscale is installed on your host device, but is not running.",
+    "Tailscale is not installed on your host device. Please install it to access these container URLs.",
+]
+TELLINGS = [
+    "{w}",
+    "the Tailscale Docker-Extension claims `{w}` and `No containers are running`.",
+    'The extension says "{w}" although the App Store client runs.',
+    "* {w}",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    warning=st.sampled_from(HOST_WARNINGS),
+    telling=st.sampled_from(TELLINGS),
+    fence=st.sampled_from(FENCES),
+    prose=st.sampled_from([[], ["## Observation", "After upgrading Docker Desktop 4.8.2 to 4.9.0:"]]),
+)
+def test_docker_extension_host_warning_is_a_detection_note(
+    warning: str, telling: str, fence: tuple[str, str], prose: list[str]
+) -> None:
+    paste = fence[0] + "\n".join([*prose, telling.format(w=warning)]) + fence[1] + "\n"
+    document = run_json(paste)
+    assert _kinds(document) == ["gui-host-not-detected"], paste
+    assert document["summary"]["exit_code"] == 0, paste  # information to check, not a daemon that is down
+    finding = next(f for f in document["findings"] if f["rule"] == "TS-GUI-HOST-NOT-DETECTED")
+    assert "tailscale status --json" in finding["cause"] and "tailscale status" in finding["fix"]

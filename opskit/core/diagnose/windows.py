@@ -309,6 +309,20 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # the IPN bus watch or LocalAPI call it waited on ends with the context's error). Before DEADLINE, which
     # would read a wrapped `local-tailscaled.sock … context deadline exceeded` as a hung tailscaled.
     (CliErrorKind.TSNET_UP_TIMEOUT, r"\btsnet\.Up: (?:.*: )?context deadline exceeded"),
+    # Go's net.Interfaces/InterfaceAddrs read the routing table over a netlink route socket (syscall.NetlinkRIB,
+    # wrapped "route ip+net: netlinkrib: …"); an Android (targetSdk >= 30) or HarmonyOS app sandbox forbids
+    # binding it, so a node embedded in the app (tsnet, a proxy's Tailscale outbound) fails to start and every
+    # dial through it repeats the error. Before the generic "permission denied" readings.
+    (CliErrorKind.NETLINKRIB_PERMISSION_DENIED, r"\bnetlinkrib: (?:permission denied|operation not permitted)"),
+    # The Docker Desktop extension's warning about the host (tailscale-dev/docker-extension HostWarning: the title
+    # "Your host device is not running Tailscale" over "Tailscale is installed on your host device, but is not
+    # running." or "Tailscale is not installed on your host device."): it ran the host's `tailscale status --json`
+    # and got no Running backend or no answer. Users paste it when the host's client runs fine.
+    (
+        CliErrorKind.GUI_HOST_NOT_DETECTED,
+        r"\bYour host device is not running Tailscale|\bTailscale is installed on your host device, but is not running"
+        r"|\bTailscale is not installed on your host device",
+    ),
     # Where Tailscale is installed as a systemd system extension (the Steam Deck/SteamOS install scripts,
     # Flatcar, Fedora atomic desktops: a tailscale sysext image merged over /usr by systemd-sysext.service), the
     # installer's `systemctl restart systemd-sysext` failing is the install failing: systemctl's "Job for
@@ -725,6 +739,8 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     CliErrorKind.SYSTRAY_FAILED: ("systray error: ", "systray with sudo"),
     CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
+    CliErrorKind.NETLINKRIB_PERMISSION_DENIED: ("netlinkrib",),
+    CliErrorKind.GUI_HOST_NOT_DETECTED: ("host device",),
     CliErrorKind.INSTALL_FAILED: (
         "systemd-sysext",
         "merge system extension",

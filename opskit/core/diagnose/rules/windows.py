@@ -414,6 +414,33 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "System Settings > VPN / Network > Filters & VPN) remove the Tailscale configuration, reopen the app and "
         "allow the VPN configuration again; check no MDM/Screen Time profile forbids VPN changes; reboot.",
     ),
+    CliErrorKind.NETLINKRIB_PERMISSION_DENIED: (
+        "an app that embeds Tailscale (tsnet, typically inside a sandboxed mobile app such as a proxy client's "
+        "Tailscale outbound on Android or HarmonyOS) cannot read the device's network interfaces: Go's net.Interfaces asks "
+        "a netlink route socket ('route ip+net: netlinkrib: permission denied'), which the app sandbox forbids "
+        "(Android apps targeting SDK 30+, HarmonyOS). The embedded node never starts, never logs in or shows in "
+        "the admin console, and every connection through it fails with this error. Not a stopped tailscaled, "
+        "not a refused auth key.",
+        "The app must not rely on netlink inside the sandbox: ask its developer to feed tsnet the interfaces from "
+        "the platform's API (Tailscale's Android app registers them with netmon.RegisterInterfaceGetter from "
+        "Android's ConnectivityManager; HarmonyOS has its own network API) or to run the node with userspace "
+        "networking and no interface monitor; meanwhile use the official Tailscale app (its VPN service) on the "
+        "device, or run tailscaled (--tun=userspace-networking) on another machine and point the proxy at it.",
+    ),
+    CliErrorKind.GUI_HOST_NOT_DETECTED: (
+        "the Docker Desktop extension says the host does not run Tailscale, but that is its detection, not a "
+        "stopped daemon: it looks for the `tailscale` CLI on the host and runs `tailscale status --json` there "
+        "through Docker Desktop, and shows this when that call fails or the answer's BackendState is not Running "
+        "(the Mac App Store app's sandboxed CLI, a CLI not on the PATH Docker Desktop uses, a Docker Desktop "
+        "upgrade changing how host commands run). If the host's client is connected, Tailscale works; the "
+        "warning only means the extension cannot confirm it.",
+        "Check the host really runs: `tailscale status` on the host (macOS: /Applications/Tailscale.app/Contents/"
+        "MacOS/Tailscale status) shows it connected and the admin console's Machines page shows it online. If so, "
+        "the warning is a false alarm: make the CLI findable (macOS app: Settings > Install CLI, or the "
+        "standalone/Homebrew variant instead of the App Store one), update the extension and Docker Desktop, and "
+        "dismiss the warning; if the host is really down, start Tailscale there and log in with the same account "
+        "as the extension.",
+    ),
     CliErrorKind.SYSTRAY_FAILED: (
         "the Linux tray client (`tailscale systray`) could not show its icon: the tray library could not set up "
         "its StatusNotifierItem on the D-Bus session bus. tailscaled and the network are not involved.",
@@ -2739,6 +2766,60 @@ def tunnel_start_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterato
         100.101.102.103  iphone  alice@  iOS  -
     """
     yield from _emit(CliErrorKind.TUNNEL_START_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-NETLINKRIB-DENIED",
+    name="cli-netlinkrib-permission-denied",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="An app embedding Tailscale cannot read network interfaces: the app sandbox denies netlink",
+    target="windows",
+)
+def netlinkrib_permission_denied(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Go reads network interfaces and addresses over a netlink route socket (``syscall.NetlinkRIB``);
+    Android apps targeting SDK 30 and later, and HarmonyOS apps, may not bind one. A node embedded in such an app
+    (tsnet, a proxy's Tailscale outbound) then fails with ``route ip+net: netlinkrib: permission denied`` and
+    never starts; the official Android app avoids it by handing tailscaled the interfaces from the platform's
+    API. Not a stopped tailscaled, not an auth key problem.
+
+    *Bad*::
+
+        error: tsnet: route ip+net: netlinkrib: permission denied
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  phone  alice@  android  -
+    """
+    yield from _emit(CliErrorKind.NETLINKRIB_PERMISSION_DENIED, report, ctx)
+
+
+@rule(
+    id="TS-GUI-HOST-NOT-DETECTED",
+    name="gui-host-not-detected",
+    family="tailscale-windows",
+    severity=Severity.INFO,
+    summary="The Docker Desktop extension says the host does not run Tailscale (its detection, often a false alarm)",
+    target="windows",
+)
+def gui_host_not_detected(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the Tailscale extension for Docker Desktop checks the host by running the host's ``tailscale status
+    --json`` through Docker Desktop and warns "Your host device is not running Tailscale" when the CLI is not
+    found, the call fails, or the backend is not Running. The sandboxed Mac App Store client, a CLI off Docker
+    Desktop's PATH or a Docker Desktop upgrade make the check fail while the host's Tailscale is connected: the
+    warning says what the extension could see, not that the host is down (information, to be checked).
+
+    *Bad*::
+
+        the Tailscale Docker-Extension claims `Your host device is not running Tailscale`
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  mac  alice@  macOS  -
+    """
+    yield from _emit(CliErrorKind.GUI_HOST_NOT_DETECTED, report, ctx)
 
 
 @rule(
