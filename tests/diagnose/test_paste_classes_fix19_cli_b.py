@@ -289,3 +289,34 @@ def test_docker_extension_host_warning_is_a_detection_note(
     assert document["summary"]["exit_code"] == 0, paste  # information to check, not a daemon that is down
     finding = next(f for f in document["findings"] if f["rule"] == "TS-GUI-HOST-NOT-DETECTED")
     assert "tailscale status --json" in finding["cause"] and "tailscale status" in finding["fix"]
+
+
+# ------------------------------------------- `tailscale ping` to an address no peer owns, 2021 wording (459)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    command=st.sampled_from(
+        [
+            "go run ./cmd/tailscale --socket /Users/josh/t/sock ping 100.N.N.N",
+            "./tailscale --socket=/tmp/ts.sock ping 100.101.102.103",
+            "sudo tailscale ping 100.101.102.103",
+            "tailscale ping --verbose 100.101.102.103",
+        ]
+    ),
+    prompt=st.sampled_from(["", "$ ", "% "]),
+    stamp=st.sampled_from(["", "2021/06/01 10:00:00 "]),
+    tail=st.sampled_from([[], ["exit status 1"]]),
+    fence=st.sampled_from(FENCES),
+)
+def test_ping_exit_node_found_but_not_enabled_is_no_target(
+    command: str, prompt: str, stamp: str, tail: list[str], fence: tuple[str, str]
+) -> None:
+    lines = [prompt + command, stamp + "exit node found but not enabled", *tail]
+    paste = fence[0] + "\n".join(lines) + fence[1] + "\n"
+    document = run_json(paste)
+    (ping,) = document["pings"]
+    assert ping["outcome"] == "error" and ping["pongs"] == 0, paste
+    assert ping["target"] == command.split()[-1], paste
+    assert "exit-node-refused" not in _kinds(document) and "service-not-running" not in _kinds(document)
+    assert [f["rule"] for f in document["findings"]] == ["TS-PING-NO-TARGET"], paste
