@@ -320,3 +320,39 @@ def test_ping_exit_node_found_but_not_enabled_is_no_target(
     assert ping["target"] == command.split()[-1], paste
     assert "exit-node-refused" not in _kinds(document) and "service-not-running" not in _kinds(document)
     assert [f["rule"] for f in document["findings"]] == ["TS-PING-NO-TARGET"], paste
+
+
+# ------------------------------------------------ serve/funnel's enable prompt answered by "Success." (395)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    feature=st.sampled_from(
+        [("Funnel", "funnel", "TS-FUNNEL-UNAVAILABLE"), ("Serve", "serve", "TS-CLI-SERVE-NOT-ENABLED")]
+    ),
+    success=st.booleans(),
+    indent=st.sampled_from(["", "         ", "\t"]),
+    fence=st.sampled_from(FENCES),
+)
+def test_enable_prompt_followed_by_success_is_resolved(
+    feature: tuple[str, str, str], success: bool, indent: str, fence: tuple[str, str]
+) -> None:
+    name, command, rule = feature
+    lines = [
+        f"$ tailscale {command} --bg 3000",
+        "",
+        f"{name} is not enabled on your tailnet.",
+        "To enable, visit:",
+        "",
+        f"{indent}https://login.tailscale.com/f/{command}?node=nho4oGYG7X11CNTRL",
+        "",
+        *(["Success."] if success else []),
+    ]
+    document = run_json(fence[0] + "\n".join(lines) + fence[1] + "\n")
+    (finding,) = [f for f in document["findings"] if f["rule"] == rule]
+    if success:
+        assert finding["severity"] == "info" and "resolved" in finding["cause"]
+        assert document["summary"]["exit_code"] == 0
+    else:
+        assert finding["severity"] == "error"
+        assert document["summary"]["exit_code"] == 1

@@ -1092,6 +1092,19 @@ OUTLIVED_BY_SUCCESS = frozenset(
         CliErrorKind.OTHER,
     }
 )
+# serve/funnel's feature prompt (cli/serve_legacy.go enableFeatureInteractive): "Funnel is not enabled on your
+# tailnet." / "Serve is not enabled …", the enable URL, and then the CLI waits for the admin to enable it and
+# goes on: a "Success." after it means the feature was enabled meanwhile (the prompt is resolved).
+_ENABLE_PROMPT = re.compile(r"\b(?:Funnel|Serve|HTTPS) (?:is )?not (?:yet )?enabled (?:on|for) ", re.IGNORECASE)
+
+
+def is_enable_prompt(error: CliError) -> bool:
+    """Whether ``error`` is serve/funnel's interactive enable prompt (resolved by a later "Success.")."""
+    return error.kind in (CliErrorKind.FUNNEL_UNAVAILABLE, CliErrorKind.SERVE_NOT_ENABLED) and bool(
+        _ENABLE_PROMPT.search(error.line.text)
+    )
+
+
 # A dial error on its own line (no CLI sentence in front): under a GUI's message it is that message's detail.
 _BARE_DIAL = re.compile(r"^(?:safesocket\.Connect: )?dial (?:unix|tcp) \S+: ")
 _SAME_MESSAGE_LINES = 3  # a wrapped error's halves are this close; a repeated error is further apart
@@ -1254,7 +1267,7 @@ def parse_windows(
     if successes:
         errors = [
             _answered_later(error, success)
-            if error.kind in OUTLIVED_BY_SUCCESS
+            if (error.kind in OUTLIVED_BY_SUCCESS or is_enable_prompt(error))
             and (success := next((s for s in successes if s.number > error.line.number), None)) is not None
             else error
             for error in errors

@@ -18,6 +18,7 @@ from opskit.core.diagnose.windows import (
     PACKAGE_MANAGER_INSTALL_FAILED,
     cli_backend_state,
     configure_host_step,
+    is_enable_prompt,
     missing_peer_address,
     normalise_error_text,
     requested_tags,
@@ -852,6 +853,19 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
             (*evidence, *ctx.facts.evidence(cleared[-1])),
             severity=Severity.INFO,
             title=f"{ctx.info.summary}: misleading, tailscaled answered a later command",
+            resolved_line=cleared[-1].number,
+        )
+        return
+    if len(cleared) == len(found) and all(is_enable_prompt(e) for e in found):
+        yield ctx.finding(  # the CLI waited on its enable link and went on: the feature was enabled meanwhile
+            f"{ctx.facts.label}: resolved within the paste: serve/funnel said the feature was not enabled and "
+            f"printed its enable link, then waited until it was enabled and went on (line {cleared[-1].number}: "
+            f"{cleared[-1].text!r}). Nothing is left to enable; read what the command printed after that.",
+            "Nothing to enable any more. If the command failed later (another error after 'Success.'), fix that; "
+            "`tailscale serve status` / `tailscale funnel status` show what is served now.",
+            (*evidence, *ctx.facts.evidence(cleared[-1])),
+            severity=Severity.INFO,
+            title=f"{ctx.info.summary} at first: resolved, the feature was enabled",
             resolved_line=cleared[-1].number,
         )
         return
