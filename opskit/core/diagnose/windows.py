@@ -342,6 +342,20 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # the IPN bus watch or LocalAPI call it waited on ends with the context's error). Before DEADLINE, which
     # would read a wrapped `local-tailscaled.sock … context deadline exceeded` as a hung tailscaled.
     (CliErrorKind.TSNET_UP_TIMEOUT, r"\btsnet\.Up: (?:.*: )?context deadline exceeded"),
+    # Go's net.Interfaces/InterfaceAddrs read the routing table over a netlink route socket (syscall.NetlinkRIB,
+    # wrapped "route ip+net: netlinkrib: …"); an Android (targetSdk >= 30) or HarmonyOS app sandbox forbids
+    # binding it, so a node embedded in the app (tsnet, a proxy's Tailscale outbound) fails to start and every
+    # dial through it repeats the error. Before the generic "permission denied" readings.
+    (CliErrorKind.NETLINKRIB_PERMISSION_DENIED, r"\bnetlinkrib: (?:permission denied|operation not permitted)"),
+    # The Docker Desktop extension's warning about the host (tailscale-dev/docker-extension HostWarning: the title
+    # "Your host device is not running Tailscale" over "Tailscale is installed on your host device, but is not
+    # running." or "Tailscale is not installed on your host device."): it ran the host's `tailscale status --json`
+    # and got no Running backend or no answer. Users paste it when the host's client runs fine.
+    (
+        CliErrorKind.GUI_HOST_NOT_DETECTED,
+        r"\bYour host device is not running Tailscale|\bTailscale is installed on your host device, but is not running"
+        r"|\bTailscale is not installed on your host device",
+    ),
     # Where Tailscale is installed as a systemd system extension (the Steam Deck/SteamOS install scripts,
     # Flatcar, Fedora atomic desktops: a tailscale sysext image merged over /usr by systemd-sysext.service), the
     # installer's `systemctl restart systemd-sysext` failing is the install failing: systemctl's "Job for
@@ -494,9 +508,13 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"|(?:HTTPS|TLS) cert(?:ificate)? support is not enabled/configured for your tailnet"
         r"|invalid domain \"[^\"]*\"; (?:must be one of|wildcard certificates are not enabled)"
         r"|wildcard certificates are not enabled for this node|cert support not compiled in this build"
-        r"|\bcert access denied|cert store is configured in read-only mode"
-        # the request itself failing (the daemon closed the connection, or the call timed out)
-        r"|local-tailscaled\.sock/localapi/v0/cert/",
+        r"|cert store is configured in read-only mode"
+        # the request itself failing (the daemon closed the connection, or the call timed out); a request that
+        # never reached tailscaled (its dial failed: no socket, nobody listening, no permission) is not a
+        # certificate failure but the daemon not running / not reachable, read below (Traefik's and Caddy's
+        # certificate resolvers quote it: 'Unable to fetch certificate … error="Get \"http://local-tailscaled
+        # .sock/localapi/v0/cert/…\": dial unix …: connect: connection refused"')
+        r"|local-tailscaled\.sock/localapi/v0/cert/(?!.*: dial (?:unix|tcp) )",
     ),
     # `tailscale netcheck` fetches the DERP map itself when tailscaled has none (not logged in): when that
     # fetch fails (no DNS, control unreachable) netcheck stops before measuring anything (cmd/tailscale/cli
@@ -690,7 +708,12 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     (CliErrorKind.BACKEND_ERROR, LOCALAPI_NOT_HTTP.pattern),
     (
         CliErrorKind.UNIX_ACCESS_DENIED,
-        r"^Access denied: |Use 'sudo tailscale ",
+        r"^Access denied: |Use 'sudo tailscale "
+        # LocalAPI's 403 for a certificate (ipn/localapi/cert.go: neither PermitWrite, root or the operator, nor
+        # PermitCert, TS_PERMIT_CERT_UID), printed "Access denied: cert access denied" (client/local's
+        # AccessDeniedError; "403 Forbidden: …" before it) and quoted mid-line by the certificate resolvers of
+        # Traefik and Caddy (error="Access denied: cert access denied"): a permission refusal, no ACME was tried.
+        r"|\bcert access denied\b",
     ),
     (
         CliErrorKind.OTHER,
@@ -758,6 +781,8 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     CliErrorKind.SYSTRAY_FAILED: ("systray error: ", "systray with sudo"),
     CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
+    CliErrorKind.NETLINKRIB_PERMISSION_DENIED: ("netlinkrib",),
+    CliErrorKind.GUI_HOST_NOT_DETECTED: ("host device",),
     CliErrorKind.INSTALL_FAILED: (
         "systemd-sysext",
         "merge system extension",
@@ -809,7 +834,6 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "; must be one of",
         "wildcard certificates",
         "cert support not compiled",
-        "cert access denied",
         "read-only mode",
     ),
     CliErrorKind.NETFILTER_OFF_WARNING: ("netfilter=",),
@@ -1128,6 +1152,19 @@ OUTLIVED_BY_SUCCESS = frozenset(
         CliErrorKind.OTHER,
     }
 )
+# serve/funnel's feature prompt (cli/serve_legacy.go enableFeatureInteractive): "Funnel is not enabled on your
+# tailnet." / "Serve is not enabled …", the enable URL, and then the CLI waits for the admin to enable it and
+# goes on: a "Success." after it means the feature was enabled meanwhile (the prompt is resolved).
+_ENABLE_PROMPT = re.compile(r"\b(?:Funnel|Serve|HTTPS) (?:is )?not (?:yet )?enabled (?:on|for) ", re.IGNORECASE)
+
+
+def is_enable_prompt(error: CliError) -> bool:
+    """Whether ``error`` is serve/funnel's interactive enable prompt (resolved by a later "Success.")."""
+    return error.kind in (CliErrorKind.FUNNEL_UNAVAILABLE, CliErrorKind.SERVE_NOT_ENABLED) and bool(
+        _ENABLE_PROMPT.search(error.line.text)
+    )
+
+
 # A dial error on its own line (no CLI sentence in front): under a GUI's message it is that message's detail.
 _BARE_DIAL = re.compile(r"^(?:safesocket\.Connect: )?dial (?:unix|tcp) \S+: ")
 _SAME_MESSAGE_LINES = 3  # a wrapped error's halves are this close; a repeated error is further apart
@@ -1290,7 +1327,7 @@ def parse_windows(
     if successes:
         errors = [
             _answered_later(error, success)
-            if error.kind in OUTLIVED_BY_SUCCESS
+            if (error.kind in OUTLIVED_BY_SUCCESS or is_enable_prompt(error))
             and (success := next((s for s in successes if s.number > error.line.number), None)) is not None
             else error
             for error in errors

@@ -104,6 +104,8 @@ RULES: tuple[Rule, ...] = (
     windows.install_failed,
     windows.tunnel_start_failed,
     windows.systray_failed,
+    windows.netlinkrib_permission_denied,
+    windows.gui_host_not_detected,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,

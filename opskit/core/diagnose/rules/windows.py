@@ -22,6 +22,7 @@ from opskit.core.diagnose.windows import (
     WINDOWS_INSTALLER_SERVICE_FAILED,
     cli_backend_state,
     configure_host_step,
+    is_enable_prompt,
     missing_peer_address,
     normalise_error_text,
     requested_tags,
@@ -418,6 +419,33 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "System Settings > VPN / Network > Filters & VPN) remove the Tailscale configuration, reopen the app and "
         "allow the VPN configuration again; check no MDM/Screen Time profile forbids VPN changes; reboot.",
     ),
+    CliErrorKind.NETLINKRIB_PERMISSION_DENIED: (
+        "an app that embeds Tailscale (tsnet, typically inside a sandboxed mobile app such as a proxy client's "
+        "Tailscale outbound on Android or HarmonyOS) cannot read the device's network interfaces: Go's net.Interfaces asks "
+        "a netlink route socket ('route ip+net: netlinkrib: permission denied'), which the app sandbox forbids "
+        "(Android apps targeting SDK 30+, HarmonyOS). The embedded node never starts, never logs in or shows in "
+        "the admin console, and every connection through it fails with this error. Not a stopped tailscaled, "
+        "not a refused auth key.",
+        "The app must not rely on netlink inside the sandbox: ask its developer to feed tsnet the interfaces from "
+        "the platform's API (Tailscale's Android app registers them with netmon.RegisterInterfaceGetter from "
+        "Android's ConnectivityManager; HarmonyOS has its own network API) or to run the node with userspace "
+        "networking and no interface monitor; meanwhile use the official Tailscale app (its VPN service) on the "
+        "device, or run tailscaled (--tun=userspace-networking) on another machine and point the proxy at it.",
+    ),
+    CliErrorKind.GUI_HOST_NOT_DETECTED: (
+        "the Docker Desktop extension says the host does not run Tailscale, but that is its detection, not a "
+        "stopped daemon: it looks for the `tailscale` CLI on the host and runs `tailscale status --json` there "
+        "through Docker Desktop, and shows this when that call fails or the answer's BackendState is not Running "
+        "(the Mac App Store app's sandboxed CLI, a CLI not on the PATH Docker Desktop uses, a Docker Desktop "
+        "upgrade changing how host commands run). If the host's client is connected, Tailscale works; the "
+        "warning only means the extension cannot confirm it.",
+        "Check the host really runs: `tailscale status` on the host (macOS: /Applications/Tailscale.app/Contents/"
+        "MacOS/Tailscale status) shows it connected and the admin console's Machines page shows it online. If so, "
+        "the warning is a false alarm: make the CLI findable (macOS app: Settings > Install CLI, or the "
+        "standalone/Homebrew variant instead of the App Store one), update the extension and Docker Desktop, and "
+        "dismiss the warning; if the host is really down, start Tailscale there and log in with the same account "
+        "as the extension.",
+    ),
     CliErrorKind.SYSTRAY_FAILED: (
         "the Linux tray client (`tailscale systray`) could not show its icon: the tray library could not set up "
         "its StatusNotifierItem on the D-Bus session bus. tailscaled and the network are not involved.",
@@ -653,6 +681,40 @@ _NOT_AN_AUTH_KEY = (
 
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
+    # A Unix dial of tailscaled's socket that reached nobody (no file, or a file nobody listens on): the CLI on
+    # Linux/macOS, or another program using LocalAPI through the socket (a reverse proxy's certificate resolver).
+    CliErrorKind.SERVICE_NOT_RUNNING: (
+        (
+            re.compile(r"dial unix \S+: connect: (?:no such file or directory|connection refused)", re.IGNORECASE),
+            (
+                "nothing answers on tailscaled's Unix socket (no socket file, or a file nobody listens on): "
+                "tailscaled is not running there (stopped, crashed, still starting), or it listens on another "
+                "--socket. A program that uses LocalAPI through a mounted socket (Traefik's or Caddy's "
+                "certificate resolver, a sidecar) sees the same when the daemon it mounted from stopped or was "
+                "restarted after the mount (the mounted file is then stale).",
+                "Check and start the daemon (`sudo systemctl status tailscaled`, `sudo systemctl enable --now "
+                "tailscaled`, `journalctl -u tailscaled` for why it stopped); a daemon run with "
+                "--socket=<path> is reached with `tailscale --socket=<path> …`; in containers mount the socket's "
+                "directory (/var/run/tailscale), not the file, so a restarted daemon's new socket is seen.",
+            ),
+        ),
+    ),
+    CliErrorKind.UNIX_ACCESS_DENIED: (
+        (
+            re.compile(r"\bcert access denied\b"),
+            (
+                "tailscaled refused the certificate request (LocalAPI 403 'cert access denied'): the calling user "
+                "may not fetch certificates, being neither root/Administrator, the operator, nor the "
+                "TS_PERMIT_CERT_UID user. A reverse proxy that gets its certificate from tailscaled (Traefik's "
+                "or Caddy's Tailscale resolver, through the mounted tailscaled.sock) runs as such a user. "
+                "tailscaled runs and answered; no certificate (ACME) step was tried.",
+                "Run it with `sudo tailscale cert …` (Windows: an elevated console), or start tailscaled with "
+                "TS_PERMIT_CERT_UID=<uid or name of the user the proxy runs as> (e.g. TS_PERMIT_CERT_UID=traefik "
+                "or the container's numeric uid, in /etc/default/tailscaled or the tailscaled container's "
+                "environment), restart tailscaled and retry.",
+            ),
+        ),
+    ),
     CliErrorKind.INSTALL_FAILED: (
         (
             WINDOWS_INSTALLER_SERVICE_FAILED,
@@ -843,6 +905,19 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
             (*evidence, *ctx.facts.evidence(cleared[-1])),
             severity=Severity.INFO,
             title=f"{ctx.info.summary}: misleading, tailscaled answered a later command",
+            resolved_line=cleared[-1].number,
+        )
+        return
+    if len(cleared) == len(found) and all(is_enable_prompt(e) for e in found):
+        yield ctx.finding(  # the CLI waited on its enable link and went on: the feature was enabled meanwhile
+            f"{ctx.facts.label}: resolved within the paste: serve/funnel said the feature was not enabled and "
+            f"printed its enable link, then waited until it was enabled and went on (line {cleared[-1].number}: "
+            f"{cleared[-1].text!r}). Nothing is left to enable; read what the command printed after that.",
+            "Nothing to enable any more. If the command failed later (another error after 'Success.'), fix that; "
+            "`tailscale serve status` / `tailscale funnel status` show what is served now.",
+            (*evidence, *ctx.facts.evidence(cleared[-1])),
+            severity=Severity.INFO,
+            title=f"{ctx.info.summary} at first: resolved, the feature was enabled",
             resolved_line=cleared[-1].number,
         )
         return
@@ -1446,13 +1521,6 @@ _CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "this tailscaled was built without certificate (ACME) support (a minimal or custom build), so it "
         "cannot get certificates at all.",
         "Install an official Tailscale build (or rebuild without omitting the ACME feature), then retry.",
-    ),
-    (
-        re.compile(r"\bcert access denied", re.IGNORECASE),
-        "tailscaled refused the certificate request (403): the calling user may not fetch certificates "
-        "(neither root/Administrator, the operator, nor the TS_PERMIT_CERT_UID user).",
-        "Run it with `sudo tailscale cert …` (Windows: an elevated console), or start tailscaled with "
-        "TS_PERMIT_CERT_UID=<uid or name of the service user> (e.g. for Caddy) and retry.",
     ),
     (
         re.compile(r"cert store is configured in read-only mode", re.IGNORECASE),
@@ -2785,6 +2853,60 @@ def tunnel_start_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterato
         100.101.102.103  iphone  alice@  iOS  -
     """
     yield from _emit(CliErrorKind.TUNNEL_START_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-NETLINKRIB-DENIED",
+    name="cli-netlinkrib-permission-denied",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="An app embedding Tailscale cannot read network interfaces: the app sandbox denies netlink",
+    target="windows",
+)
+def netlinkrib_permission_denied(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Go reads network interfaces and addresses over a netlink route socket (``syscall.NetlinkRIB``);
+    Android apps targeting SDK 30 and later, and HarmonyOS apps, may not bind one. A node embedded in such an app
+    (tsnet, a proxy's Tailscale outbound) then fails with ``route ip+net: netlinkrib: permission denied`` and
+    never starts; the official Android app avoids it by handing tailscaled the interfaces from the platform's
+    API. Not a stopped tailscaled, not an auth key problem.
+
+    *Bad*::
+
+        error: tsnet: route ip+net: netlinkrib: permission denied
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  phone  alice@  android  -
+    """
+    yield from _emit(CliErrorKind.NETLINKRIB_PERMISSION_DENIED, report, ctx)
+
+
+@rule(
+    id="TS-GUI-HOST-NOT-DETECTED",
+    name="gui-host-not-detected",
+    family="tailscale-windows",
+    severity=Severity.INFO,
+    summary="The Docker Desktop extension says the host does not run Tailscale (its detection, often a false alarm)",
+    target="windows",
+)
+def gui_host_not_detected(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the Tailscale extension for Docker Desktop checks the host by running the host's ``tailscale status
+    --json`` through Docker Desktop and warns "Your host device is not running Tailscale" when the CLI is not
+    found, the call fails, or the backend is not Running. The sandboxed Mac App Store client, a CLI off Docker
+    Desktop's PATH or a Docker Desktop upgrade make the check fail while the host's Tailscale is connected: the
+    warning says what the extension could see, not that the host is down (information, to be checked).
+
+    *Bad*::
+
+        the Tailscale Docker-Extension claims `Your host device is not running Tailscale`
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  mac  alice@  macOS  -
+    """
+    yield from _emit(CliErrorKind.GUI_HOST_NOT_DETECTED, report, ctx)
 
 
 @rule(
