@@ -26,6 +26,14 @@ from opskit.core.diagnose.daemonlog import (
     message_of,
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
+from opskit.core.diagnose.debugviews import (
+    is_serve_status_start,
+    is_ts2021_start,
+    json5_document,
+    prefs_document,
+    serve_status_extent,
+    ts2021_extent,
+)
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
@@ -76,6 +84,8 @@ _NOISE = re.compile(
 # A whole `status --json` runs ~40 lines a peer (more with CapMap): a big tailnet's is tens of thousands.
 # The window bounds a scan for a closing brace that never comes (scanned once: no_json_before).
 _MAX_JSON_LINES = 200_000
+# A JSON5 reading (comments, trailing commas) is tried only on objects this short: `debug prefs` runs ~40 lines.
+_MAX_JSON5_LINES = 400
 # Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11, and these
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK
@@ -723,6 +733,23 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(BlockKind.EXIT_NODE_LIST, tuple(lines[index - 1 : exit_end + 1]), current_command))
             index = exit_end + 1
             continue
+        if text[0] in "#|ht" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
+            close_block()  # `tailscale serve status` / `funnel status`: its tree, read whole
+            flush_skip()
+            successes.append(line)  # tailscaled answered it
+            blocks.append(Block(BlockKind.SERVE_STATUS, tuple(lines[index - 1 : serve_end + 1]), current_command))
+            index = serve_end + 1
+            continue
+        if (
+            ("Fetching keys from " in text or current_command is not None)
+            and is_ts2021_start(text, current_command)
+            and (ts_end := ts2021_extent(lines, index - 1, current_command)) is not None
+        ):
+            close_block()  # `tailscale debug ts2021`: the CLI's own trace of the control handshake, read whole
+            flush_skip()
+            blocks.append(Block(BlockKind.DEBUG_TS2021, tuple(lines[index - 1 : ts_end + 1]), current_command))
+            index = ts_end + 1
+            continue
         if text[:7] == "Server " and is_relay_start(text) and (relay_end := peer_relay_extent(lines, index - 1)):
             close_block()  # `tailscale debug peer-relay-sessions`, read whole
             flush_skip()
@@ -830,6 +857,15 @@ def split_input(text: str) -> SplitInput:
                 )
                 if json_kind is None and (peer := peer_entry_document(document)) is not None:
                     json_kind, document = _STATUS, peer  # one peer cut out of `status --json` (jq)
+                if json_kind is None and (
+                    prefs := prefs_document(
+                        json5_document("\n".join(x.text for x in chunk))
+                        if document is None and len(chunk) <= _MAX_JSON5_LINES
+                        else document,
+                        current_command,
+                    )
+                ):
+                    json_kind, document = BlockKind.DEBUG_PREFS, prefs  # `tailscale debug prefs` (JSON or JSON5)
                 if json_kind is None and netmap_piece(None, document) == "whole":
                     json_kind, document = BlockKind.DEBUG_NETMAP, ("whole", document)  # `debug netmap`, unnamed
                 if json_kind is not None:
