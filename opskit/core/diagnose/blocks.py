@@ -32,6 +32,7 @@ from opskit.core.diagnose.debugviews import (
     json5_document,
     prefs_document,
     serve_status_extent,
+    ts2021_cli_errors,
     ts2021_extent,
 )
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
@@ -747,7 +748,10 @@ def split_input(text: str) -> SplitInput:
         ):
             close_block()  # `tailscale debug ts2021`: the CLI's own trace of the control handshake, read whole
             flush_skip()
-            blocks.append(Block(BlockKind.DEBUG_TS2021, tuple(lines[index - 1 : ts_end + 1]), current_command))
+            trace = tuple(lines[index - 1 : ts_end + 1])
+            blocks.append(Block(BlockKind.DEBUG_TS2021, trace, current_command))
+            if cli_errors := ts2021_cli_errors(trace):
+                blocks.append(Block(BlockKind.WINDOWS, cli_errors, current_command))
             index = ts_end + 1
             continue
         if text[:7] == "Server " and is_relay_start(text) and (relay_end := peer_relay_extent(lines, index - 1)):

@@ -46,6 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.windows import is_windows_error_line
 
 _MAX_LINES = 5000
 
@@ -211,6 +212,7 @@ class Ts2021Report:
     handshake: bool  # "did noise handshake"
     winner: str | None  # the control address the final connection reached
     failures: tuple[SourceLine, ...]  # the lines that say a step failed
+    cli_errors: tuple[SourceLine, ...]  # those of them the CLI error reader knows (x509 …): read there as well
     dial_errors: tuple[SourceLine, ...]  # dials that failed (not the ones cancelled once another won)
     lines: tuple[SourceLine, ...]
 
@@ -294,7 +296,14 @@ def parse_ts2021(lines: Sequence[SourceLine]) -> Ts2021Report:
     if handshake:
         # an attempt that failed before one that worked is history, not the outcome
         failures = [f for f in failures if "error on attempt" not in f.text]
-    return Ts2021Report(url, handshake, winner, tuple(failures), tuple(dial_errors), tuple(lines))
+    cli_errors = tuple(line for line in failures if is_windows_error_line(line.text))
+    return Ts2021Report(url, handshake, winner, tuple(failures), cli_errors, tuple(dial_errors), tuple(lines))
+
+
+def ts2021_cli_errors(lines: Sequence[SourceLine]) -> tuple[SourceLine, ...]:
+    """The lines of a ts2021 trace that the CLI error reader knows (a key fetch failing on TLS interception, …):
+    they are read as those CLI errors too, as they were before the trace had a kind of its own."""
+    return parse_ts2021(lines).cli_errors
 
 
 # ----------------------------------------------------------------------------------------- debug prefs

@@ -131,7 +131,10 @@ def ts2021_failed(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
     """
     if not isinstance(report, Ts2021Report) or report.handshake:
         return
-    evidence = report.failures or report.dial_errors
+    # a failure the CLI error reader knows (TLS interception, …) is its finding, with its own fix
+    evidence = [line for line in report.failures if line not in report.cli_errors]
+    if not evidence and not report.cli_errors:
+        evidence = list(report.dial_errors)
     if not evidence:
         return
     server = report.url.split("/key", 1)[0] if report.url else "the control server"
