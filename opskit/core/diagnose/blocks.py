@@ -64,6 +64,7 @@ from opskit.core.diagnose.status import (
     status_json_fragment,
     truncated_status_document,
 )
+from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
 from opskit.core.diagnose.text import GO_STAMP, TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine, split_lines
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
@@ -103,7 +104,7 @@ class Block:
     lines: tuple[SourceLine, ...]
     command: str | None = None  # the shell command shown before the block, if any
     json_document: object | None = field(default=None, compare=False)
-    log_form: bool = False  # a single tailscaled log line (report: / NetInfo{})
+    log_form: bool = False  # a single tailscaled log line (report: / NetInfo{}), or a run of 2020 STUN log lines
     # Per line, what the splitter already worked out (a bullet's key, a region line's parts), so the
     # netcheck parser does not redo it; None where nothing is known. Empty for other kinds.
     hints: tuple[LineHint, ...] = field(default=(), compare=False)
@@ -879,6 +880,16 @@ def split_input(text: str) -> SplitInput:
                     index = end + 1
                     continue
                 no_json_before = end + 1  # some other JSON: its inner objects are not ours either
+        if (
+            (" says we are " in text or "stunner: " in text or "STUN replies" in text)
+            and is_stun_log_line(text)
+            and (stun_end := stun_log_extent(lines, index - 1)) is not None
+        ):
+            close_block()  # netcheck's 2020 log: one line per STUN answer ("derp1…:3478 says we are ip:port")
+            flush_skip()
+            blocks.append(Block(_NETCHECK, tuple(lines[index - 1 : stun_end + 1]), current_command, log_form=True))
+            index = stun_end + 1
+            continue
         if ("report: " in text or "NetInfo{" in text or "netcheck: udp=" in text) and is_netcheck_log_line(text):
             close_block()
             flush_skip()

@@ -53,6 +53,7 @@ from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
+from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
 from opskit.core.diagnose.windows import cli_backend_state, parse_windows
 from opskit.core.findings import Finding
@@ -164,6 +165,8 @@ def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
     if block.json_document is not None and isinstance(block.json_document, dict):
         return parse_netcheck_json(block.json_document, block.lines[0])
     if block.log_form:
+        if is_stun_log_line(block.lines[0].text):
+            return parse_stun_log(block.lines)
         return parse_netcheck_log(block.lines[0])
     return parse_netcheck_text(block.lines, block.hints)
 
