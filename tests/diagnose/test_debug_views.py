@@ -278,3 +278,51 @@ def test_other_json_with_a_few_pref_like_names_is_not_prefs() -> None:
     text = '{\n  "RouteAll": true,\n  "Name": "x"\n}'
     with pytest.raises(InputError):  # nothing recognised: not read as prefs
         run_json(text)
+
+
+@given(
+    host=st.sampled_from(HOSTS),
+    port=st.sampled_from(["443", "8443", "10000"]),
+    funnel=st.booleans(),
+    handlers=st.lists(st.sampled_from(HANDLERS), min_size=1, max_size=3, unique_by=lambda h: h[0]),
+    tcp_forward=st.booleans(),
+    foreground=st.booleans(),
+    command=st.sampled_from(["", "$ tailscale serve status --json\n", "$ tailscale funnel status --json\n"]),
+    indent=st.sampled_from([2, 4, None]),
+)
+@settings(max_examples=40, deadline=None)
+def test_serve_status_json_is_read_like_the_tree(
+    host: str,
+    port: str,
+    funnel: bool,
+    handlers: list[tuple[str, str, str]],
+    tcp_forward: bool,
+    foreground: bool,
+    command: str,
+    indent: int | None,
+) -> None:
+    field = {"proxy": "Proxy", "path": "Path", "text": "Text"}
+    config: dict[str, object] = {
+        "TCP": {port: {"HTTPS": True}},
+        "Web": {f"{host}:{port}": {"Handlers": {m: {field[k]: t} for m, k, t in handlers}}},
+    }
+    if funnel:
+        config["AllowFunnel"] = {f"{host}:{port}": True}
+    if tcp_forward:
+        config["TCP"] = {port: {"HTTPS": True}, "5432": {"TCPForward": "127.0.0.1:5432"}}
+    if foreground:  # a `tailscale serve` running in the foreground keeps its config under its session
+        config = {"Foreground": {"a1b2c3": config}}
+    text = command + json.dumps(config, indent=indent)
+    document = run_json(text)
+    assert [b["kind"] for b in document["blocks"]] == ["serve-status"], text
+    assert document["summary"]["exit_code"] == 0, text
+    (note,) = [f for f in document["findings"] if f["rule"] == "TS-SERVE-STATUS"]
+    assert ("Funnel is on" in note["cause"]) is funnel, note["cause"]
+    for mount, kind, target in handlers:
+        assert f"{mount} → {kind} {target}" in note["cause"], note["cause"]
+    assert ("→ tcp://127.0.0.1:5432" in note["cause"]) is tcp_forward, note["cause"]
+
+
+def test_an_empty_serve_config_stays_serve_not_configured() -> None:
+    document = run_json("$ tailscale serve status --json\n{}\n")
+    assert "serve-not-configured" in {e["kind"] for e in document["windows"]}

@@ -27,6 +27,7 @@ from opskit.core.diagnose.daemonlog import (
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
 from opskit.core.diagnose.debugviews import (
+    is_serve_config,
     is_serve_status_start,
     is_ts2021_start,
     json5_document,
@@ -871,6 +872,8 @@ def split_input(text: str) -> SplitInput:
                     )
                 ):
                     json_kind, document = BlockKind.DEBUG_PREFS, prefs  # `tailscale debug prefs` (JSON or JSON5)
+                if json_kind is None and is_serve_config(document):
+                    json_kind = BlockKind.SERVE_STATUS  # `serve status --json` / `funnel status --json`
                 if json_kind is None and netmap_piece(None, document) == "whole":
                     json_kind, document = BlockKind.DEBUG_NETMAP, ("whole", document)  # `debug netmap`, unnamed
                 if json_kind is not None:

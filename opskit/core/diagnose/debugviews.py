@@ -186,6 +186,71 @@ def parse_serve_status(lines: Sequence[SourceLine]) -> ServeStatusReport:
     return ServeStatusReport(tuple(entries), tuple(funnel_urls), funnel_error, tuple(unserved), tuple(lines))
 
 
+# `serve status --json` / `funnel status --json`: ipn.ServeConfig (ipn/serve.go)
+_SERVE_KEYS = frozenset({"TCP", "Web", "Services", "AllowFunnel", "Foreground"})
+_TCP_HANDLER_KEYS = frozenset({"HTTPS", "HTTP", "TCPForward", "TerminateTLS", "ProxyProtocol"})
+_HANDLER_KINDS = (("Proxy", "proxy"), ("Path", "path"), ("Text", "text"), ("Redirect", "redirect"))
+
+
+def is_serve_config(document: object) -> bool:
+    """``document`` is a non-empty ipn.ServeConfig: only its members, serving something, TCP handlers well formed."""
+    if not isinstance(document, dict) or not document or not document.keys() <= _SERVE_KEYS:
+        return False
+    if not document.keys() & {"TCP", "Web", "Services", "Foreground"}:
+        return False
+    tcp = document.get("TCP") or {}
+    web = document.get("Web") or {}
+    return (
+        isinstance(tcp, dict)
+        and isinstance(web, dict)
+        and all(isinstance(h, dict) and h.keys() <= _TCP_HANDLER_KEYS for h in tcp.values())
+        and all(isinstance(w, dict) and w.keys() <= {"Handlers"} for w in web.values())
+    )
+
+
+def _config_entries(config: dict[str, object], line: SourceLine) -> tuple[list[ServedEntry], list[str]]:
+    tcp = config.get("TCP") if isinstance(config.get("TCP"), dict) else {}
+    web = config.get("Web") if isinstance(config.get("Web"), dict) else {}
+    funnel = config.get("AllowFunnel") if isinstance(config.get("AllowFunnel"), dict) else {}
+    assert isinstance(tcp, dict) and isinstance(web, dict) and isinstance(funnel, dict)
+    funnel_ports = {str(hp).rsplit(":", 1)[-1] for hp, on in funnel.items() if on is True}
+    entries: list[ServedEntry] = []
+    for hostport, site in web.items():
+        host, _, port = str(hostport).rpartition(":")
+        handler_map = site.get("Handlers") if isinstance(site, dict) else None
+        plain = isinstance(tcp.get(port), dict) and tcp[port].get("HTTP") is True
+        scheme = "http" if plain else "https"
+        shown_port = "" if (scheme, port) in (("https", "443"), ("http", "80")) else f":{port}"
+        handlers = []
+        for mount, handler in (handler_map or {}).items() if isinstance(handler_map, dict) else ():
+            if isinstance(handler, dict):
+                kind, target = next(((k, handler[key]) for key, k in _HANDLER_KINDS if handler.get(key)), ("", ""))
+                handlers.append(f"{mount} → {kind} {target}".rstrip())
+        entries.append(
+            ServedEntry(f"{scheme}://{host}{shown_port}", funnel.get(hostport) is True, tuple(handlers), line)
+        )
+    for port, handler in tcp.items():
+        if isinstance(handler, dict) and isinstance(handler.get("TCPForward"), str):
+            entries.append(
+                ServedEntry(f"tcp port {port}", str(port) in funnel_ports, (f"→ tcp://{handler['TCPForward']}",), line)
+            )
+    foreground = config.get("Foreground")
+    urls = [f"https://{hp}" for hp, on in funnel.items() if on is True]
+    if isinstance(foreground, dict):
+        for session in foreground.values():
+            if isinstance(session, dict):
+                more, more_urls = _config_entries(session, line)
+                entries += more
+                urls += more_urls
+    return entries, urls
+
+
+def parse_serve_config(lines: Sequence[SourceLine], document: dict[str, object]) -> ServeStatusReport:
+    """`serve status --json`: the same report as the tree (entries, Funnel URLs) from ipn.ServeConfig."""
+    entries, urls = _config_entries(document, lines[0])
+    return ServeStatusReport(tuple(entries), tuple(urls), None, (), tuple(lines))
+
+
 # ----------------------------------------------------------------------------------------- debug ts2021
 
 # log.Printf's stamp: Go's default "2006/01/02 15:04:05", with microseconds, or the time alone

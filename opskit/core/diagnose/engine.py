@@ -19,7 +19,7 @@ from opskit.core.diagnose.cliviews import (
     parse_peer_relay_sessions,
 )
 from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
-from opskit.core.diagnose.debugviews import parse_debug_prefs, parse_serve_status, parse_ts2021
+from opskit.core.diagnose.debugviews import parse_debug_prefs, parse_serve_config, parse_serve_status, parse_ts2021
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.dnsstatus import DnsStatusReport, parse_dns_status
 from opskit.core.diagnose.live import LiveSnapshot
@@ -223,7 +223,13 @@ def _parse_input(item: InputText) -> _Parsed:
             piece, document = block.json_document
             parsed.cli_views.append((block, parse_debug_netmap(block.lines, piece, document)))
         elif block.kind is BlockKind.SERVE_STATUS:
-            parsed.cli_views.append((block, parse_serve_status(block.lines)))
+            served = block.json_document
+            view = (
+                parse_serve_status(block.lines)
+                if not isinstance(served, dict)
+                else parse_serve_config(block.lines, served)
+            )
+            parsed.cli_views.append((block, view))
         elif block.kind is BlockKind.DEBUG_TS2021:
             parsed.cli_views.append((block, parse_ts2021(block.lines)))
         elif block.kind is BlockKind.DEBUG_PREFS and isinstance(block.json_document, dict):
