@@ -50,6 +50,12 @@ from opskit.core.diagnose.windows import is_windows_error_line
 
 _MAX_LINES = 5000
 
+
+def _blank(text: str) -> bool:
+    """An empty line, or one only a markdown quote marker kept (``>``, ``> >``): a blank line of quoted output."""
+    return not text.strip("> ")
+
+
 # ----------------------------------------------------------------------------------------- serve status
 
 _FUNNEL_HEADER = re.compile(r"^# Funnel(?: on)?:$")
@@ -131,7 +137,7 @@ def serve_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     served = False
     for index in range(start, min(len(lines), start + _MAX_LINES)):
         line = lines[index]
-        if not line.text:
+        if _blank(line.text):
             continue
         if index > start and line.command is not None:
             break
@@ -324,7 +330,7 @@ def ts2021_extent(lines: Sequence[SourceLine], start: int, command: str | None) 
     steps = 0
     for index in range(start + 1, min(len(lines), start + _MAX_LINES)):
         line = lines[index]
-        if not line.text:
+        if _blank(line.text):
             continue
         if line.command is not None or not _ts2021_line(ts2021_message(line.text)):
             break

@@ -47,7 +47,7 @@ def stun_log_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     decisive = False
     for index in range(start, min(len(lines), start + 2000)):
         line = lines[index]
-        if not line.text:
+        if not line.text.strip("> "):  # blank, or only a markdown quote marker kept
             continue
         if (index > start and line.command is not None) or not is_stun_log_line(line.text):
             break
