@@ -52,6 +52,9 @@ class BlockKind(StrEnum):
     EXIT_NODE_LIST = "exit-node-list"  # `tailscale exit-node list`
     PEER_RELAY_SESSIONS = "peer-relay-sessions"  # `tailscale debug peer-relay-sessions`
     DEBUG_NETMAP = "debug-netmap"  # `tailscale debug netmap` (whole, or a piece cut out with jq)
+    SERVE_STATUS = "serve-status"  # `tailscale serve status` / `funnel status`: the served tree
+    DEBUG_TS2021 = "debug-ts2021"  # `tailscale debug ts2021`: the control plane's Noise handshake trace
+    DEBUG_PREFS = "debug-prefs"  # `tailscale debug prefs`: ipn.Prefs as JSON (or JSON5)
 
 
 # ----------------------------------------------------------------------------------------- netcheck
