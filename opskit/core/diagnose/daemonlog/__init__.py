@@ -311,6 +311,8 @@ def is_daemon_log_line(text: str) -> bool:
     return is_daemon_log_line_slow(text)
 
 
+# tailscaled's "-cleanup" bool flag (Go's flag package: one or two dashes, "=true"-style values).
+_CLEANUP_FLAG = re.compile(r"^--?cleanup(?:=(?:1|t|T|true|TRUE|True))?$")
 _APP_PROCESSES = ("IPNExtension", "io.tailscale.", "com.tailscale.ipn", "tailscale-ipn")
 
 
@@ -336,6 +338,10 @@ def _started_by_hand(
         return True, f"its command line was typed in a terminal and pasted with the log (`{bare}`)"
     if any(_NOT_BY_SCM in m.text for m in messages):
         return True, "it was run from a prompt: Windows says the service manager did not start it (error 1063)"
+    if any(_CLEANUP_FLAG.match(arg) for arg in argv[1:]):
+        # Nothing typed it (the checks above): the one-shot run that clears routes and firewall rules and
+        # exits, which the systemd unit (ExecStopPost), init scripts, add-ons and package post-install steps run.
+        return False, "it is the one-shot --cleanup run that service scripts and package installers run"
     if "/subproc" in argv or any("subproc mode" in line.text for line in lines):
         return False, "the Windows service started it (/subproc)"
     if command and ("tailscale-service" in command or "tailscaled.service" in command):
