@@ -528,6 +528,8 @@ _MACOS_ONLY = (
     'NewUserspaceEngine(tun "utun")', '"/Library/Tailscale', "/Library/Tailscale/",
     # the Apple app's VPN connection (events.py _apple_vpn), whatever layout the Console/`log show` copy has
     "Last disconnect error for ",
+    # the Mac apps' bundle IDs (macos: App Store, macsys: standalone) and macOS's code-signing helper refusing one
+    "io.tailscale.ipn.macos", "io.tailscale.ipn.macsys", "taskgated-helper",
 )  # fmt: skip
 # The BSD routers: OpenBSD's bypass routing table (router_openbsd.go), FreeBSD's interface teardown
 # (router_freebsd.go "ifconfig destroy: …").

@@ -790,6 +790,24 @@ def _apple_vpn(message: str) -> Iterator[Event]:
         yield Raise("tunnel-start-failed", "vpn", f"the VPN session of {change.group('name')} failed: {error}")
 
 
+# macOS itself refusing to run a Tailscale binary (the standalone app's system extension, the app): its code
+# signing check (AMFI, through taskgated-helper) finds entitlements the signature's provisioning profile does not
+# grant, "io.tailscale.ipn.macsys.network-extension: Unsatisfied entitlements: com.apple.security.application-groups",
+# then "Disallowing: io.tailscale.ipn.macsys.network-extension": the extension never runs, so no tunnel (and no
+# daemon). The bundle IDs are the app's (io.tailscale.ipn.macos, .macsys, their network-extension).
+_TAILSCALE_BUNDLE = r"io\.tailscale\.[\w.-]*\w"
+_UNSATISFIED_ENTITLEMENTS = re.compile(rf"(?P<id>{_TAILSCALE_BUNDLE}): Unsatisfied entitlements: (?P<what>\S.*?)\s*$")
+_DISALLOWING = re.compile(rf"(?:^|\s)Disallowing: (?P<id>{_TAILSCALE_BUNDLE})\s*$")
+
+
+def _apple_code_signing(message: str) -> Iterator[Event]:
+    if (unsatisfied := _UNSATISFIED_ENTITLEMENTS.search(message)) is not None:
+        bundle, what = unsatisfied.group("id"), unsatisfied.group("what")
+        yield Raise("tunnel-start-failed", "signing", f"macOS refused {bundle}: unsatisfied entitlements ({what})")
+    elif (disallowed := _DISALLOWING.search(message)) is not None:
+        yield Raise("tunnel-start-failed", "signing", f"macOS disallowed {disallowed.group('id')} (code signing)")
+
+
 # ------------------------------------------------------------------------ router / packet filter
 
 _FIREWALL = re.compile(
@@ -1735,6 +1753,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT", "100.100.100.100:53", "a1e0::53]:53"), _dns),
     Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x", 'running "ip link'), _tun),
     Recogniser("apple-vpn", ("Last disconnect error for ",), _apple_vpn),
+    Recogniser("apple-code-signing", ("Unsatisfied entitlements: ", "Disallowing: io.tailscale."), _apple_code_signing),
     Recogniser(
         "router",
         (

@@ -328,7 +328,13 @@ def message_of(text: str) -> Message:
         if first == "t" and (bare := _BARE_PROCESS.match(text)) is not None:
             process, text = bare.group("proc"), text[bare.end() :]
             continue
-        if first in "ciIVDWEFt" and (app := _BARE_APP_PROCESS.match(text)) is not None:
+        if (
+            first in "ciIVDWEFt"
+            # a system process's column already named the logger ("taskgated-helper: io.tailscale.…: Unsatisfied
+            # entitlements"): the bundle ID after it is what that line is about, not who logged it
+            and (process is None or is_tailscale_process(process))
+            and (app := _BARE_APP_PROCESS.match(text)) is not None
+        ):
             process, text = app.group("proc"), text[app.end() :]
             if process == "com.tailscale.ipn":
                 form = "logcat"

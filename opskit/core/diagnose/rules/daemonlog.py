@@ -427,7 +427,9 @@ def tunnel_start_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     as it loads) the app logs the connection's new ``Last disconnect error``, in the user's language ("The VPN
     session failed because an internal error occurred."), and stays disconnected: it cannot log in or reach the
     tailnet. Not tailscaled, control or DERP: the tunnel never started. Good is the error back to "none", or the
-    extension's Go side starting again and getting further.
+    extension's Go side starting again and getting further. macOS's code-signing check refusing the extension
+    itself (taskgated-helper: ``io.tailscale.…: Unsatisfied entitlements: …``, ``Disallowing: io.tailscale.…``) is
+    the same failure one step earlier: the installed build does not match its signature, reinstall it.
 
     *Bad*::
 
@@ -438,6 +440,20 @@ def tunnel_start_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
         default	01:16:02.120311+0200	Tailscale	Last disconnect error for Tailscale Tunnel changed from "The VPN session failed because an internal error occurred." to "none"
     """
     issues = log.issues_of("tunnel-start-failed")
+    if issues and all(issue.key == "signing" for issue in issues):
+        yield from _finding(
+            ctx,
+            issues,
+            f"macOS will not run Tailscale's code ({_last(issues)}): its signature check fails, so the network "
+            "extension (and the daemon in it) never starts and this device is off the tailnet.",
+            "The installed Tailscale build does not match its signature (a damaged, partial or mixed install, "
+            "e.g. the App Store and standalone apps over each other): quit Tailscale, delete Tailscale.app from "
+            "/Applications (confirm removing its system extension), install the current standalone package from "
+            "https://pkgs.tailscale.com/stable/#macos (or the App Store app, not both), approve its system "
+            "extension and VPN configuration again (System Settings > General > Login Items & Extensions, or "
+            "Privacy & Security), and reboot; `systemextensionsctl list` should then show it [activated enabled].",
+        )
+        return
     yield from _finding(
         ctx,
         issues,
