@@ -154,6 +154,9 @@ _CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp 
 # A frame of the engine watchdog's goroutine dump ("#  0xb525c4  tailscale.com/net/dns.(*resolvedManager).run+0x324"):
 # not a status health bullet although it starts with "#".
 _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
+# a native backtrace frame of an Android crash report ("#00 pc 00000000004b1bf8  /data/app/…/base.apk"): events.py
+# decides whether it is in the Tailscale app's code
+_NATIVE_FRAME = re.compile(r"#\d+ pc [0-9a-f]+\s")
 # cmd/tailscaled's log.Fatalf on a missing flag: "--socket is required", "--statedir (or at least --state) is
 # required", v0.98-v1.2's "--state is required". Its leading "--" is not a list item or a wrapped command line.
 # Its refusal of a flag this OS cannot honour ("--bird-socket is not supported on %s", v1.86's "--encrypt-state is not
@@ -216,7 +219,11 @@ def _belongs(text: str, message: Message) -> bool:
         return True  # the API's 401 while minting an auth key, not the CLI quoting LocalAPI's refusal
     if body[:2] == "--" and _REQUIRED_FLAG.match(body):
         return True  # tailscaled's fatal refusal to start without a flag, printed without a stamp by old versions
-    if not body or (body[0] in "#-" and not _DUMP_FRAME.match(body)) or _CLI_ERROR.search(text):
+    if (
+        not body
+        or (body[0] in "#-" and not _DUMP_FRAME.match(body) and not _NATIVE_FRAME.match(body))
+        or _CLI_ERROR.search(text)
+    ):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
         # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)
         return False

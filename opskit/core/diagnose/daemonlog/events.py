@@ -736,6 +736,16 @@ _ANDROID_BACKEND_FAILED = re.compile(
     # (the kernel's 15-character thread name may cut the package: "(com.tailscale.i)")
     r"|^Fatal signal \d+ \(SIG\w+\).*\bpid \d+ \(com\.tailscale\.i(?:pn(?::\w+)?|p)?\)$"
 )
+# A native crash report of the app's process, whoever shows it: debuggerd's tombstone header ("pid: N, tid: N, name:
+# T  >>> com.tailscale.ipn <<<", in a tombstone file or logcat's DEBUG lines), GrapheneOS's crash report header
+# ("package: com.tailscale.ipn:303", the versionCode after the colon), and a backtrace frame inside the app's own
+# code ("#00 pc 00000000004b1bf8  /data/app/~~…/com.tailscale.ipn-…/base.apk (offset …)", or its lib/<abi>/*.so):
+# Android writes these only for a process that died on a signal (the Go runtime aborting is SIGABRT).
+_ANDROID_NATIVE_CRASH = re.compile(
+    r"\bpid: \d+, tid: \d+, name: .*>>> com\.tailscale\.ipn(?::\w+)? <<<"
+    r"|^package: com\.tailscale\.ipn(?::\d+)?$"
+    r"|^#\d+ pc [0-9a-f]+\s+/data/app/\S*?/com\.tailscale\.ipn-[^/\s]*/(?:base\.apk|lib/[^/\s]+/[^/\s]+\.so)\b"
+)
 
 
 # Android refusing to start the app's VPN service from the background (Android 8+ background service limits, 12+
@@ -763,6 +773,25 @@ def _android(message: str) -> Iterator[Event]:
         yield Clear("android-background-start-blocked")  # the VPN service did start after all
     elif _ANDROID_BACKEND_FAILED.match(message) is not None:
         yield Raise("crash", "crash", message)
+    elif _ANDROID_NATIVE_CRASH.search(message) is not None:
+        yield Raise("crash", "crash", f"Android's native crash report: {message}")
+
+
+# ---------------------------------------------------------------- an app embedding tsnet giving up on its node
+
+# A program embedding tsnet waits for its node to reach Running (tsnet.Server.Up) under a deadline of its own and
+# gives up: tsnet's own "tsnet.Up: context deadline exceeded", or the program's wording around it ("starting tsnet
+# server for service \"x\" (check network connectivity to Tailscale) timed out after 30s"). Why the node was slow
+# (a login it waits for, control or the network) is in the lines before, when the paste has them.
+_TSNET_START_TIMEOUT = re.compile(
+    r"tsnet\.Up: (?:[^:]*: )?context deadline exceeded"
+    r"|\btsnet (?:server|node)\b.*\b(?:timed out|deadline exceeded)\b"
+)
+
+
+def _tsnet_start(message: str) -> Iterator[Event]:
+    if (timeout := _TSNET_START_TIMEOUT.search(message)) is not None:
+        yield Raise("tsnet-start-timeout", "tsnet", message[max(0, timeout.start() - 120) :])
 
 
 # ---------------------------------------------------------------- macOS / iOS app: the system's VPN session
@@ -1858,6 +1887,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("cert", ('cert("',), _cert),
+    Recogniser("tsnet-start", ("tsnet.Up: ", "tsnet server", "tsnet node"), _tsnet_start),
     Recogniser("update", (_PKGS_HOST,), _update),
     Recogniser(
         "android",
@@ -1878,6 +1908,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "ForegroundServiceStartNotAllowed",
             "Not allowed to start service",
             "Background start not allowed",
+            ">>> com.tailscale.ipn",
+            "package: com.tailscale.ipn",
+            "/com.tailscale.ipn-",
         ),
         _android,
     ),  # fmt: skip

@@ -198,7 +198,14 @@ _TALOS_TAG = "[talos] "
 _GO_TEST = re.compile(r"^[\w.-]+\.go:\d+: ")
 # rsyslog folds repeats: "message repeated 3 times: [ open-conn-track: …]".
 _REPEATED = re.compile(r"^message repeated \d+ times: \[\s*(?P<msg>.*?)\]?$")
-_LOGFMT = re.compile(r'^time="[^"]*" level=\w+ msg="(?P<msg>.*?)"?$')
+# logfmt: logrus's TextFormatter (time quoted, the message to the end) and Go's log/slog TextHandler of programs
+# embedding tsnet (time=2026-04-10T15:46:05.095Z level=DEBUG msg="…" key=value …: the time bare, the message quoted
+# only when it needs to be, attributes after it). An error attribute is the message's cause: it is read after the
+# message, as Go chains errors ("service start failed: …").
+_LOGFMT = re.compile(
+    r'^time=(?:"[^"]*"|\S+) level=\w+ msg=(?:"(?P<msg>(?:[^"\\]|\\.)*)(?:"|$)|(?P<bare>[^\s"]+))(?P<attrs>.*)$'
+)
+_LOGFMT_ERROR = re.compile(r'(?:^|\s)(?:error|err)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"]+))')
 _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
 # (a log view or a copy may drop the level and its elapsed-seconds column: "endpoint/tailscale[tailnet]: …")
 _SINGBOX = re.compile(r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?endpoint/tailscale\[[^\]]*\]:\s+")
@@ -220,6 +227,17 @@ class Message(NamedTuple):
     text: str
     process: str | None  # "tailscaled", "systemd", "IPNExtension", "tsnet", … or None: no process shown
     form: str  # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "zerolog", "plain"
+
+
+def _logfmt_message(logfmt: re.Match[str]) -> str:
+    """The message of a logfmt line (its quotes unescaped), with its error attribute after it."""
+    message = logfmt.group("msg") if logfmt.group("msg") is not None else logfmt.group("bare")
+    message = message.replace('\\"', '"')
+    error = _LOGFMT_ERROR.search(logfmt.group("attrs"))
+    if error is None:
+        return message
+    cause = error.group("quoted") if error.group("quoted") is not None else error.group("bare")
+    return f"{message}: {cause.replace(chr(92) + chr(34), chr(34))}"
 
 
 # A line is peeled several times (the block splitter asks whether the next line continues this one, then reads
@@ -273,7 +291,7 @@ def message_of(text: str) -> Message:
             text = repeated.group("msg")
             continue
         if first == "t" and text.startswith("time=") and (logfmt := _LOGFMT.match(text)) is not None:
-            text, form = logfmt.group("msg").replace('\\"', '"'), "logfmt"
+            text, form = _logfmt_message(logfmt), "logfmt"
             tag = _TSNET_TAG.match(text)
             if tag is not None:
                 process, text = "tsnet", text[tag.end() :]
