@@ -3,7 +3,8 @@ run that service scripts and package installers start (not a hand start); macOS 
 for its code signature (taskgated-helper's "Unsatisfied entitlements" and "Disallowing"): tunnel-start-failed;
 Android's native crash report of the app's process (debuggerd's tombstone, GrapheneOS's crash report): crash;
 Go's log/slog key=value layout (logfmt with attributes after the message, an error attribute read as its cause);
-an app embedding tsnet giving up on its node (tsnet/tsnet.go Server.Up's deadline): tsnet-start-timeout.
+an app embedding tsnet giving up on its node in its own words, in such a line's error attribute (tsnet/tsnet.go
+Server.Up's deadline): the app error kind tsnet-up-timeout.
 
 Each class is proven over the prefixes, argv spellings and wrappings it comes in, and the wordings Tailscale's
 source prints (cmd/tailscaled/tailscaled.go's -cleanup flag, cmd/tailscaled/tailscaled.service's
@@ -298,7 +299,7 @@ TSNET_TIMEOUTS = [
     st.sampled_from(SLOG_ATTRS),
 )
 @settings(max_examples=60, deadline=None)
-def test_an_app_giving_up_on_its_tsnet_node_is_tsnet_start_timeout(
+def test_an_app_giving_up_on_its_tsnet_node_is_tsnet_up_timeout(
     stamp: str, level: str, error: str, where: str, attrs: str
 ) -> None:
     if where == "msg":
@@ -307,11 +308,11 @@ def test_an_app_giving_up_on_its_tsnet_node_is_tsnet_start_timeout(
         escaped = error.replace('"', '\\"')
         line = _slog(stamp, level, "service start failed", f'{attrs} duration=34.7s {where}="{escaped}"', False)
     before = _slog(stamp, "DEBUG", "wg: [v2] Device closed", attrs, False)
-    log = _log(f"{before}\n{line}\n")
-    assert "tsnet-start-timeout" in _kinds(log)
-    assert not {"crash", "login-required"} & _kinds(log)
-    assert log["exit"] == 1
-    (finding,) = [f for f in run_json(f"{before}\n{line}\n")["findings"] if f["rule"] == "TS-LOG-TSNET-START-TIMEOUT"]
+    document = run_json(f"{before}\n{line}\n")
+    assert "tsnet-up-timeout" in [error["kind"] for error in document["windows"]], line
+    assert not {"crash", "login-required"} & {i["kind"] for log in document["daemon_logs"] for i in log["issues"]}
+    assert document["summary"]["exit_code"] == 1
+    (finding,) = [f for f in document["findings"] if f["rule"] == "TS-TSNET-UP-TIMEOUT"]
     assert "auth key" in finding["fix"]
 
 
@@ -326,8 +327,16 @@ def test_an_app_giving_up_on_its_tsnet_node_is_tsnet_start_timeout(
     )
 )
 @settings(max_examples=10, deadline=None)
-def test_a_tsnet_node_that_starts_or_another_timeout_is_no_tsnet_start_timeout(msg: str) -> None:
+def test_a_tsnet_node_that_starts_or_another_timeout_is_no_tsnet_up_timeout(msg: str) -> None:
     text = "\n".join(
         _slog(SLOG_STAMPS[0], "INFO", m, " service=web", False) for m in [msg, "magicsock: derp-4 connected"]
     )
-    assert "tsnet-start-timeout" not in _kinds(_log(text + "\n"))
+    assert "tsnet-up-timeout" not in [error["kind"] for error in run_json(text + "\n")["windows"] or []]
+
+
+@given(st.sampled_from(["", " component=ts"]))
+@settings(max_examples=5, deadline=None)
+def test_a_logrus_message_with_unescaped_quotes_runs_to_the_end_of_the_line(attrs: str) -> None:
+    msg = 'LocalBackend state is NeedsLogin; running "StartLoginInteractive"...'
+    line = f'time="2021-01-01T00:00:00Z" level=info msg="{msg}"{attrs}'
+    assert "login-required" in _kinds(_log(line + "\n"))

@@ -308,7 +308,12 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # context expired before the backend reached Running (tsnet/tsnet.go: every error of Up is "tsnet.Up: %w";
     # the IPN bus watch or LocalAPI call it waited on ends with the context's error). Before DEADLINE, which
     # would read a wrapped `local-tailscaled.sock … context deadline exceeded` as a hung tailscaled.
-    (CliErrorKind.TSNET_UP_TIMEOUT, r"\btsnet\.Up: (?:.*: )?context deadline exceeded"),
+    # The embedding app's own words for the same deadline (tsbridge: "starting tsnet server for service \"x\"
+    # (check network connectivity to Tailscale) timed out after 30s").
+    (
+        CliErrorKind.TSNET_UP_TIMEOUT,
+        r"\btsnet\.Up: (?:.*: )?context deadline exceeded|\btsnet (?:server|node)\b.*\btimed out after \d",
+    ),
     # Where Tailscale is installed as a systemd system extension (the Steam Deck/SteamOS install scripts,
     # Flatcar, Fedora atomic desktops: a tailscale sysext image merged over /usr by systemd-sysext.service), the
     # installer's `systemctl restart systemd-sysext` failing is the install failing: systemctl's "Job for
@@ -715,7 +720,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     ),
     CliErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     CliErrorKind.SYSTRAY_FAILED: ("systray error: ", "systray with sudo"),
-    CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
+    CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up", "tsnet server", "tsnet node"),
     CliErrorKind.INSTALL_FAILED: (
         "systemd-sysext",
         "merge system extension",

@@ -777,23 +777,6 @@ def _android(message: str) -> Iterator[Event]:
         yield Raise("crash", "crash", f"Android's native crash report: {message}")
 
 
-# ---------------------------------------------------------------- an app embedding tsnet giving up on its node
-
-# A program embedding tsnet waits for its node to reach Running (tsnet.Server.Up) under a deadline of its own and
-# gives up: tsnet's own "tsnet.Up: context deadline exceeded", or the program's wording around it ("starting tsnet
-# server for service \"x\" (check network connectivity to Tailscale) timed out after 30s"). Why the node was slow
-# (a login it waits for, control or the network) is in the lines before, when the paste has them.
-_TSNET_START_TIMEOUT = re.compile(
-    r"tsnet\.Up: (?:[^:]*: )?context deadline exceeded"
-    r"|\btsnet (?:server|node)\b.*\b(?:timed out|deadline exceeded)\b"
-)
-
-
-def _tsnet_start(message: str) -> Iterator[Event]:
-    if (timeout := _TSNET_START_TIMEOUT.search(message)) is not None:
-        yield Raise("tsnet-start-timeout", "tsnet", message[max(0, timeout.start() - 120) :])
-
-
 # ---------------------------------------------------------------- macOS / iOS app: the system's VPN session
 
 # The iOS/macOS app's tunnel is a Network Extension the system starts from the app's VPN configuration ("Tailscale
@@ -1887,7 +1870,6 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("cert", ('cert("',), _cert),
-    Recogniser("tsnet-start", ("tsnet.Up: ", "tsnet server", "tsnet node"), _tsnet_start),
     Recogniser("update", (_PKGS_HOST,), _update),
     Recogniser(
         "android",

@@ -202,8 +202,12 @@ _REPEATED = re.compile(r"^message repeated \d+ times: \[\s*(?P<msg>.*?)\]?$")
 # embedding tsnet (time=2026-04-10T15:46:05.095Z level=DEBUG msg="…" key=value …: the time bare, the message quoted
 # only when it needs to be, attributes after it). An error attribute is the message's cause: it is read after the
 # message, as Go chains errors ("service start failed: …").
+# A message whose inner quotes were not escaped (some loggers, a retyped copy) does not end at its first quote
+# unless only key=value attributes follow: otherwise it runs to the end of the line, as logrus's did.
 _LOGFMT = re.compile(
-    r'^time=(?:"[^"]*"|\S+) level=\w+ msg=(?:"(?P<msg>(?:[^"\\]|\\.)*)(?:"|$)|(?P<bare>[^\s"]+))(?P<attrs>.*)$'
+    r'^time=(?:"[^"]*"|\S+) level=\w+ msg=(?:"(?P<msg>(?:[^"\\]|\\.)*)"'
+    r'(?P<attrs>(?:\s+[\w.-]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*))*)\s*$'
+    r'|"(?P<rest>.*?)"?$|(?P<bare>[^\s"]+)(?P<bare_attrs>.*)$)'
 )
 _LOGFMT_ERROR = re.compile(r'(?:^|\s)(?:error|err)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"]+))')
 _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
@@ -231,9 +235,11 @@ class Message(NamedTuple):
 
 def _logfmt_message(logfmt: re.Match[str]) -> str:
     """The message of a logfmt line (its quotes unescaped), with its error attribute after it."""
+    if logfmt.group("rest") is not None:
+        return logfmt.group("rest").replace('\\"', '"')
     message = logfmt.group("msg") if logfmt.group("msg") is not None else logfmt.group("bare")
     message = message.replace('\\"', '"')
-    error = _LOGFMT_ERROR.search(logfmt.group("attrs"))
+    error = _LOGFMT_ERROR.search(logfmt.group("attrs") or logfmt.group("bare_attrs") or "")
     if error is None:
         return message
     cause = error.group("quoted") if error.group("quoted") is not None else error.group("bare")

@@ -119,7 +119,6 @@ RULES: tuple[Rule, ...] = (
     daemonlog.state_unwritable,
     daemonlog.port_in_use,
     daemonlog.control_too_old,
-    daemonlog.tsnet_start_timeout,
     daemonlog.cert_failed,
     daemonlog.socket_in_use,
     daemonlog.serve_backend_down,

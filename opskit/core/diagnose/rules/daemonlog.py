@@ -698,46 +698,6 @@ def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
 
 
 @rule(
-    id="TS-LOG-TSNET-START-TIMEOUT",
-    name="log-tsnet-start-timeout",
-    family="tailscale-daemon-log",
-    severity=Severity.ERROR,
-    summary="an app embedding tsnet gave up waiting for its Tailscale node to come up",
-    target="daemon-log",
-)
-def tsnet_start_timeout(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: a program embedding tsnet (tsbridge, tsdproxy, a Go service with its own node) starts the node
-    and waits for it to reach Running (``tsnet.Server.Up``) under a deadline of its own; when the deadline passes
-    it logs ``tsnet.Up: context deadline exceeded`` or its own words ("starting tsnet server … timed out after
-    30s") and tears the node down: that service is not on the tailnet. The node was slow for a reason of its own:
-    a login it waits for (no or an expired auth key), control it cannot reach, or a network blocking it; the lines
-    before the timeout name it when the paste has them.
-
-    *Bad*::
-
-        time=2026-04-10T15:46:05.126Z level=DEBUG msg="service start failed" service=service1 error="starting tsnet server for service \"service1\" (check network connectivity to Tailscale) timed out after 30s"
-
-    *Good*::
-
-        time=2026-04-10T15:46:05.126Z level=INFO msg="service started" service=service1
-    """
-    issues = log.issues_of("tsnet-start-timeout")
-    others = [i.kind for i in log.issues if i.kind not in ("tsnet-start-timeout", "hand-started")]
-    yield from _finding(
-        ctx,
-        issues,
-        f"the app embedding tsnet gave up waiting for its Tailscale node ({_last(issues)}), so that service is not "
-        "on the tailnet" + (f"; the log names why before it: {', '.join(dict.fromkeys(others))}." if others else "."),
-        "Find why the node does not reach Running: read the app's log at debug level before the timeout (a "
-        "login URL or NeedsLogin, control or DERP errors); check its auth key (TS_AUTHKEY or the app's "
-        "authkey/OAuth setting: not expired, reusable for several services, tagged as the ACLs require; a node "
-        "with saved state ignores a new key unless TSNET_FORCE_LOGIN=1 or its state dir is cleared), "
-        "that it reaches the control server (HTTPS to controlplane.tailscale.com or your login server) and DERP "
-        "(TCP 443, UDP 3478 and 41641 outbound); then raise the app's start timeout if the node comes up slowly.",
-    )
-
-
-@rule(
     id="TS-LOG-CERT-FAILED",
     name="log-cert-failed",
     family="tailscale-daemon-log",
