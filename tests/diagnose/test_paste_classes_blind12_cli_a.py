@@ -304,7 +304,7 @@ CERT = [
         "wildcard",
     ),
     (["500 Internal Server Error: cert support not compiled in this build"], "built without"),
-    (["403 Forbidden: cert access denied"], "may not fetch certificates"),
+    # LocalAPI's 403 "cert access denied" is a permission refusal (unix-access-denied): test_paste_classes_fix19_cli_b
     (["500 Internal Server Error: your Tailscale account does not support getting TLS certs"], "no certificate"),
 ]
 

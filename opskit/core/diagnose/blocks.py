@@ -26,6 +26,16 @@ from opskit.core.diagnose.daemonlog import (
     message_of,
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
+from opskit.core.diagnose.debugviews import (
+    is_serve_config,
+    is_serve_status_start,
+    is_ts2021_start,
+    json5_document,
+    prefs_document,
+    serve_status_extent,
+    ts2021_cli_errors,
+    ts2021_extent,
+)
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
@@ -55,6 +65,7 @@ from opskit.core.diagnose.status import (
     status_json_fragment,
     truncated_status_document,
 )
+from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
 from opskit.core.diagnose.text import GO_STAMP, TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine, split_lines
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
@@ -76,6 +87,8 @@ _NOISE = re.compile(
 # A whole `status --json` runs ~40 lines a peer (more with CapMap): a big tailnet's is tens of thousands.
 # The window bounds a scan for a closing brace that never comes (scanned once: no_json_before).
 _MAX_JSON_LINES = 200_000
+# A JSON5 reading (comments, trailing commas) is tried only on objects this short: `debug prefs` runs ~40 lines.
+_MAX_JSON5_LINES = 400
 # Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11, and these
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK
@@ -92,7 +105,7 @@ class Block:
     lines: tuple[SourceLine, ...]
     command: str | None = None  # the shell command shown before the block, if any
     json_document: object | None = field(default=None, compare=False)
-    log_form: bool = False  # a single tailscaled log line (report: / NetInfo{})
+    log_form: bool = False  # a single tailscaled log line (report: / NetInfo{}), or a run of 2020 STUN log lines
     # Per line, what the splitter already worked out (a bullet's key, a region line's parts), so the
     # netcheck parser does not redo it; None where nothing is known. Empty for other kinds.
     hints: tuple[LineHint, ...] = field(default=(), compare=False)
@@ -723,6 +736,26 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(BlockKind.EXIT_NODE_LIST, tuple(lines[index - 1 : exit_end + 1]), current_command))
             index = exit_end + 1
             continue
+        if text[0] in "#|ht" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
+            close_block()  # `tailscale serve status` / `funnel status`: its tree, read whole
+            flush_skip()
+            successes.append(line)  # tailscaled answered it
+            blocks.append(Block(BlockKind.SERVE_STATUS, tuple(lines[index - 1 : serve_end + 1]), current_command))
+            index = serve_end + 1
+            continue
+        if (
+            ("Fetching keys from " in text or current_command is not None)
+            and is_ts2021_start(text, current_command)
+            and (ts_end := ts2021_extent(lines, index - 1, current_command)) is not None
+        ):
+            close_block()  # `tailscale debug ts2021`: the CLI's own trace of the control handshake, read whole
+            flush_skip()
+            trace = tuple(lines[index - 1 : ts_end + 1])
+            blocks.append(Block(BlockKind.DEBUG_TS2021, trace, current_command))
+            if cli_errors := ts2021_cli_errors(trace):
+                blocks.append(Block(BlockKind.WINDOWS, cli_errors, current_command))
+            index = ts_end + 1
+            continue
         if text[:7] == "Server " and is_relay_start(text) and (relay_end := peer_relay_extent(lines, index - 1)):
             close_block()  # `tailscale debug peer-relay-sessions`, read whole
             flush_skip()
@@ -830,6 +863,17 @@ def split_input(text: str) -> SplitInput:
                 )
                 if json_kind is None and (peer := peer_entry_document(document)) is not None:
                     json_kind, document = _STATUS, peer  # one peer cut out of `status --json` (jq)
+                if json_kind is None and (
+                    prefs := prefs_document(
+                        json5_document("\n".join(x.text for x in chunk))
+                        if document is None and len(chunk) <= _MAX_JSON5_LINES
+                        else document,
+                        current_command,
+                    )
+                ):
+                    json_kind, document = BlockKind.DEBUG_PREFS, prefs  # `tailscale debug prefs` (JSON or JSON5)
+                if json_kind is None and is_serve_config(document):
+                    json_kind = BlockKind.SERVE_STATUS  # `serve status --json` / `funnel status --json`
                 if json_kind is None and netmap_piece(None, document) == "whole":
                     json_kind, document = BlockKind.DEBUG_NETMAP, ("whole", document)  # `debug netmap`, unnamed
                 if json_kind is not None:
@@ -839,6 +883,16 @@ def split_input(text: str) -> SplitInput:
                     index = end + 1
                     continue
                 no_json_before = end + 1  # some other JSON: its inner objects are not ours either
+        if (
+            (" says we are " in text or "stunner: " in text or "STUN replies" in text)
+            and is_stun_log_line(text)
+            and (stun_end := stun_log_extent(lines, index - 1)) is not None
+        ):
+            close_block()  # netcheck's 2020 log: one line per STUN answer ("derp1…:3478 says we are ip:port")
+            flush_skip()
+            blocks.append(Block(_NETCHECK, tuple(lines[index - 1 : stun_end + 1]), current_command, log_form=True))
+            index = stun_end + 1
+            continue
         if ("report: " in text or "NetInfo{" in text or "netcheck: udp=" in text) and is_netcheck_log_line(text):
             close_block()
             flush_skip()

@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from opskit.core.diagnose.debugviews import DebugPrefsReport, ServeStatusReport, Ts2021Report
 from opskit.core.diagnose.models import NetmapPeer, StatusPeer
 from opskit.core.diagnose.text import SourceLine
 
@@ -298,4 +299,11 @@ def parse_debug_netmap(lines: Sequence[SourceLine], piece: str, document: object
     return DebugNetmapReport(piece, ssh_rules, ssh_line, peers, tuple(lines))
 
 
-CliView = ExitNodeListReport | PeerRelaySessionsReport | DebugNetmapReport
+CliView = (
+    ExitNodeListReport
+    | PeerRelaySessionsReport
+    | DebugNetmapReport
+    | ServeStatusReport
+    | Ts2021Report
+    | DebugPrefsReport
+)

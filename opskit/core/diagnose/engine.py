@@ -19,6 +19,7 @@ from opskit.core.diagnose.cliviews import (
     parse_peer_relay_sessions,
 )
 from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
+from opskit.core.diagnose.debugviews import parse_debug_prefs, parse_serve_config, parse_serve_status, parse_ts2021
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.dnsstatus import DnsStatusReport, parse_dns_status
 from opskit.core.diagnose.live import LiveSnapshot
@@ -52,6 +53,7 @@ from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
+from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
 from opskit.core.diagnose.windows import cli_backend_state, parse_windows
 from opskit.core.findings import Finding
@@ -163,6 +165,8 @@ def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
     if block.json_document is not None and isinstance(block.json_document, dict):
         return parse_netcheck_json(block.json_document, block.lines[0])
     if block.log_form:
+        if is_stun_log_line(block.lines[0].text):
+            return parse_stun_log(block.lines)
         return parse_netcheck_log(block.lines[0])
     return parse_netcheck_text(block.lines, block.hints)
 
@@ -218,6 +222,18 @@ def _parse_input(item: InputText) -> _Parsed:
         elif block.kind is BlockKind.DEBUG_NETMAP and isinstance(block.json_document, tuple):
             piece, document = block.json_document
             parsed.cli_views.append((block, parse_debug_netmap(block.lines, piece, document)))
+        elif block.kind is BlockKind.SERVE_STATUS:
+            served = block.json_document
+            view = (
+                parse_serve_status(block.lines)
+                if not isinstance(served, dict)
+                else parse_serve_config(block.lines, served)
+            )
+            parsed.cli_views.append((block, view))
+        elif block.kind is BlockKind.DEBUG_TS2021:
+            parsed.cli_views.append((block, parse_ts2021(block.lines)))
+        elif block.kind is BlockKind.DEBUG_PREFS and isinstance(block.json_document, dict):
+            parsed.cli_views.append((block, parse_debug_prefs(block.lines, block.json_document)))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(
                 (

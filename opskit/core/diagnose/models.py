@@ -52,6 +52,9 @@ class BlockKind(StrEnum):
     EXIT_NODE_LIST = "exit-node-list"  # `tailscale exit-node list`
     PEER_RELAY_SESSIONS = "peer-relay-sessions"  # `tailscale debug peer-relay-sessions`
     DEBUG_NETMAP = "debug-netmap"  # `tailscale debug netmap` (whole, or a piece cut out with jq)
+    SERVE_STATUS = "serve-status"  # `tailscale serve status` / `funnel status`: the served tree
+    DEBUG_TS2021 = "debug-ts2021"  # `tailscale debug ts2021`: the control plane's Noise handshake trace
+    DEBUG_PREFS = "debug-prefs"  # `tailscale debug prefs`: ipn.Prefs as JSON (or JSON5)
 
 
 # ----------------------------------------------------------------------------------------- netcheck
@@ -347,6 +350,13 @@ class CliErrorKind(StrEnum):
     # the Linux `tailscale systray` could not show its tray icon over D-Bus: no StatusNotifierWatcher (GNOME
     # without the AppIndicator extension), or run under sudo without the desktop user's session bus
     SYSTRAY_FAILED = "systray-failed"
+    # an app embedding Tailscale (tsnet, in an Android/HarmonyOS app sandbox) cannot read the routing table: Go's
+    # net.Interfaces asks a netlink route socket the sandbox forbids ("route ip+net: netlinkrib: permission
+    # denied"), so the embedded node never starts
+    NETLINKRIB_PERMISSION_DENIED = "netlinkrib-permission-denied"
+    # a front end (the Docker Desktop extension) says the host does not run Tailscale while it does: its check
+    # of the host's CLI failed (a detection false alarm, not a stopped daemon)
+    GUI_HOST_NOT_DETECTED = "gui-host-not-detected"
     OTHER = "other"
 
 

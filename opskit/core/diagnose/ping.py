@@ -39,14 +39,16 @@ _VIA_FRAGMENT = re.compile(
 )
 _TIMEOUT = re.compile(r'^(?:ping "[^"]*" timed out|timeout waiting for ping reply)')
 _NOT_ESTABLISHED = "direct connection not established"
+# "exit node found but not enabled" (wgengine, 1.10-era development builds, 0994a9f7c): no peer owns the address,
+# only an exit node this node has not selected would route it, so no ping is sent: a target that is no node.
 _ERRORS = re.compile(
     r"^(?:no reply|usage: (?:tailscale )?ping\b|error looking up IP of|no IPs found for|"
-    r"node found but lacks an IP|no matching peer|context canceled)"
+    r"node found but lacks an IP|no matching peer|context canceled|exit node found but not enabled)"
 )
 # The errors that mean no ping was sent at all: the target named no tailnet node, or the usage was wrong.
 _NO_TARGET = re.compile(
     r"^(?:usage: (?:tailscale )?ping\b|error looking up IP of|no IPs found for|node found but lacks an IP"
-    r"|no matching peer)"
+    r"|no matching peer|exit node found but not enabled)"
 )
 
 
@@ -55,7 +57,8 @@ _NO_TARGET = re.compile(
 # canceled" is as likely tailscaled's own log.
 _FATAL_STAMP = re.compile(
     r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? (?=direct connection not established|no reply\b"
-    r"|error looking up IP of|no IPs found for|node found but lacks an IP|no matching peer)"
+    r"|error looking up IP of|no IPs found for|node found but lacks an IP|no matching peer"
+    r"|exit node found but not enabled)"
 )
 
 
@@ -142,9 +145,13 @@ def ping_target(command: str | None) -> str | None:
         words = [*words[:glued], words[glued].rstrip(";")]
     for index, word in enumerate(words):
         if word.lower().rstrip('"').endswith(("tailscale", "tailscale.exe")) and index + 1 < len(words):
-            if words[index + 1] != "ping":
+            rest = words[index + 1 :]
+            # the CLI's global flags before the subcommand: `tailscale --socket <path> ping …` (a test daemon)
+            while len(rest) > 1 and rest[0].startswith("--socket"):
+                rest = rest[1:] if "=" in rest[0] else rest[2:]
+            if not rest or rest[0] != "ping":
                 return None
-            targets = [w for w in words[index + 2 :] if not w.startswith("-")]
+            targets = [w for w in rest[1:] if not w.startswith("-")]
             return targets[-1] if targets else None
     return None
 

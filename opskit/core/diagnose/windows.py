@@ -249,11 +249,44 @@ EXIT_NODE_LIST_STATUS = re.compile(
 EXIT_NODE_LIST_HEADER = re.compile(r"^IP\s+HOSTNAME\s+COUNTRY\s+CITY\s+STATUS$")
 
 
+# A Windows package manager whose run of Tailscale's installer failed: winget's "Installer failed with exit code:
+# N", its log's "ShellExecute installer failed: N" (the installer process's exit code, 3221225477 = 0xC0000005 an
+# access violation) and winget-pkgs validation's "Installation failed with exit code N" (winget's own HRESULT,
+# -1978335226 = APPINSTALLER_CLI_ERROR_SHELLEXEC_INSTALL_FAILED), Chocolatey's "The install of tailscale was NOT
+# successful."
 PACKAGE_MANAGER_INSTALL_FAILED = re.compile(
     r"\bInstaller failed with exit code: (?P<code>-?\d+|0x[0-9A-Fa-f]+)"
+    r"|\bShellExecute installer failed: (?P<shell_code>-?\d+|0x[0-9A-Fa-f]+)"
+    r"|^(?:\S+ ){0,3}Installation failed with exit code:? (?P<winget_code>-?\d+|0x[0-9A-Fa-f]+)"
     r"|\bThe (?:install|upgrade) of tailscale\S* was NOT successful",
     re.IGNORECASE,
 )
+# Windows Installer (msiexec: tailscale-setup-*.msi, or the .exe bundle running it) failing on Tailscale's own
+# package, as its dialog, the Application event log (MsiInstaller) or a verbose log (`msiexec /l*v`, "MSI (s)
+# (90:B8) [14:58:00:115]: …") words it: "Product: Tailscale -- Error 1920. …" / "-- Installation (operation)
+# failed.", the service errors 1920-1939 on the Tailscale service ("Error 1920. Service 'Tailscale' (Tailscale)
+# failed to start. Verify that you have sufficient privileges …", also without the "Error N." when retyped), the
+# end-of-install event "Product Name: Tailscale. … Installation success or error status: 1603.", a custom action
+# of the package failing ("Custom Action CheckServiceDependencies (PID 0x3DB4 (15796)) [23:45:43.734]: Error:
+# …": the installer checks the services tailscaled depends on, cmd/tailscaled/install_windows.go
+# serviceDependencies, "kept in sync with the TailscaledDependencies … in the installer"), and MSI's own
+# "CustomAction X returned actual error code N". The routine "Note: 1: 2205 …" table look-ups are not failures.
+WINDOWS_INSTALLER_SERVICE_FAILED = re.compile(
+    r"(?:\bError (?P<msi_error>19[23]\d)\.? )?\bService '?Tailscale\w*'? \(Tailscale\w*\) "
+    r"(?P<service_step>failed to start|could not be (?:installed|stopped|deleted|configured))"
+    r"|\bCustom Action (?P<action>\w+) \(PID 0x[0-9A-Fa-f]+ \(\d+\)\) \[[\d:.]+\]: Error: "
+    r"(?:Obtaining Config for \"(?P<dependency>[\w.-]+)\")?",
+    re.IGNORECASE,
+)
+WINDOWS_INSTALLER_FAILED = re.compile(
+    r"\bProduct: Tailscale\b[^\n]{0,40}? -- (?:Error (?P<product_error>\d{4})\b|(?:Installation|Removal|Configuration)"
+    r"(?: operation)? failed)"
+    r"|\bProduct Name: Tailscale\b.*\bInstallation success or error status: (?P<status>[1-9]\d*)"
+    r"|\bCustomAction (?P<custom_action>\w+) returned actual error code (?P<action_code>[1-9]\d*)"
+    r"|" + WINDOWS_INSTALLER_SERVICE_FAILED.pattern,
+    re.IGNORECASE,
+)
+GUI_FETCH_FILES_FAILED = re.compile(r"\bfetchFiles: (?:HTTP )?[45]\d\d [A-Z]", re.IGNORECASE)
 LOCALAPI_NOT_HTTP = re.compile(
     r"local-tailscaled\.sock/localapi/\S*: (?:net/http: )?HTTP/1\.x transport connection broken: "
     r"malformed HTTP (?:status code|response|version)\b",
@@ -314,6 +347,20 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         CliErrorKind.TSNET_UP_TIMEOUT,
         r"\btsnet\.Up: (?:.*: )?context deadline exceeded|\btsnet (?:server|node)\b.*\btimed out after \d",
     ),
+    # Go's net.Interfaces/InterfaceAddrs read the routing table over a netlink route socket (syscall.NetlinkRIB,
+    # wrapped "route ip+net: netlinkrib: …"); an Android (targetSdk >= 30) or HarmonyOS app sandbox forbids
+    # binding it, so a node embedded in the app (tsnet, a proxy's Tailscale outbound) fails to start and every
+    # dial through it repeats the error. Before the generic "permission denied" readings.
+    (CliErrorKind.NETLINKRIB_PERMISSION_DENIED, r"\bnetlinkrib: (?:permission denied|operation not permitted)"),
+    # The Docker Desktop extension's warning about the host (tailscale-dev/docker-extension HostWarning: the title
+    # "Your host device is not running Tailscale" over "Tailscale is installed on your host device, but is not
+    # running." or "Tailscale is not installed on your host device."): it ran the host's `tailscale status --json`
+    # and got no Running backend or no answer. Users paste it when the host's client runs fine.
+    (
+        CliErrorKind.GUI_HOST_NOT_DETECTED,
+        r"\bYour host device is not running Tailscale|\bTailscale is installed on your host device, but is not running"
+        r"|\bTailscale is not installed on your host device",
+    ),
     # Where Tailscale is installed as a systemd system extension (the Steam Deck/SteamOS install scripts,
     # Flatcar, Fedora atomic desktops: a tailscale sysext image merged over /usr by systemd-sysext.service), the
     # installer's `systemctl restart systemd-sysext` failing is the install failing: systemctl's "Job for
@@ -325,9 +372,14 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"(?:A dependency job|Job) for systemd-sysext\b\S*(?: \S+)? failed\b"
         r"|\bsystemd-sysext\.service: Failed with result"
         r"|Failed to start (?:systemd-sysext\.service - )?Merge System Extension Images into /usr"
-        r"|\bHierarchy '?/(?:usr|opt)/?'? is already merged" + "|" + PACKAGE_MANAGER_INSTALL_FAILED.pattern,
+        r"|\bHierarchy '?/(?:usr|opt)/?'? is already merged"
+        + "|"
+        + PACKAGE_MANAGER_INSTALL_FAILED.pattern
+        + "|"
+        + WINDOWS_INSTALLER_FAILED.pattern,
         # Windows package managers running Tailscale's own installer (tailscale-setup-*.exe/.msi): winget's
-        # "Installer failed with exit code: 1603", Chocolatey's "The install of tailscale was NOT successful."
+        # "Installer failed with exit code: 1603", Chocolatey's "The install of tailscale was NOT successful.";
+        # and Windows Installer's own errors on Tailscale's package (MSI dialog, event log, verbose log).
     ),
     (
         CliErrorKind.AUTH_KEY_REJECTED,
@@ -461,9 +513,13 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"|(?:HTTPS|TLS) cert(?:ificate)? support is not enabled/configured for your tailnet"
         r"|invalid domain \"[^\"]*\"; (?:must be one of|wildcard certificates are not enabled)"
         r"|wildcard certificates are not enabled for this node|cert support not compiled in this build"
-        r"|\bcert access denied|cert store is configured in read-only mode"
-        # the request itself failing (the daemon closed the connection, or the call timed out)
-        r"|local-tailscaled\.sock/localapi/v0/cert/",
+        r"|cert store is configured in read-only mode"
+        # the request itself failing (the daemon closed the connection, or the call timed out); a request that
+        # never reached tailscaled (its dial failed: no socket, nobody listening, no permission) is not a
+        # certificate failure but the daemon not running / not reachable, read below (Traefik's and Caddy's
+        # certificate resolvers quote it: 'Unable to fetch certificate … error="Get \"http://local-tailscaled
+        # .sock/localapi/v0/cert/…\": dial unix …: connect: connection refused"')
+        r"|local-tailscaled\.sock/localapi/v0/cert/(?!.*: dial (?:unix|tcp) )",
     ),
     # `tailscale netcheck` fetches the DERP map itself when tailscaled has none (not logged in): when that
     # fetch fails (no DNS, control unreachable) netcheck stops before measuring anything (cmd/tailscale/cli
@@ -615,7 +671,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"|^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$"
         # the receiving PeerAPI's own refusals relayed (feature/taildrop/peerapi.go: ErrFileExists is 409,
         # ErrInvalidFileName 400)
-        r"|409 Conflict: file already exists|400 Bad Request: invalid filename",
+        r"|409 Conflict: file already exists|400 Bad Request: invalid filename"
+        # The Windows app (GUI) polls tailscaled for received files and logs its own "fetchFiles: <LocalAPI's
+        # answer>" (the 1.x GUI log: "fetchFiles: HTTP 500 Internal Server Error: open <file>: The system cannot
+        # find the file specified."): the daemon answered, the Taildrop receive is what fails.
+        r"|" + GUI_FETCH_FILES_FAILED.pattern,
     ),
     # A `tailscale lock` command refused: LocalAPI's answers (ipn/localapi, "network-lock …" before 1.90's
     # rename to "tailnet-lock …"), tailscaled's reasons inside them (tka/builder.go, ipnlocal) and the CLI's own
@@ -653,7 +713,12 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     (CliErrorKind.BACKEND_ERROR, LOCALAPI_NOT_HTTP.pattern),
     (
         CliErrorKind.UNIX_ACCESS_DENIED,
-        r"^Access denied: |Use 'sudo tailscale ",
+        r"^Access denied: |Use 'sudo tailscale "
+        # LocalAPI's 403 for a certificate (ipn/localapi/cert.go: neither PermitWrite, root or the operator, nor
+        # PermitCert, TS_PERMIT_CERT_UID), printed "Access denied: cert access denied" (client/local's
+        # AccessDeniedError; "403 Forbidden: …" before it) and quoted mid-line by the certificate resolvers of
+        # Traefik and Caddy (error="Access denied: cert access denied"): a permission refusal, no ACME was tried.
+        r"|\bcert access denied\b",
     ),
     (
         CliErrorKind.OTHER,
@@ -721,12 +786,22 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     CliErrorKind.SYSTRAY_FAILED: ("systray error: ", "systray with sudo"),
     CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up", "tsnet server", "tsnet node"),
+    CliErrorKind.NETLINKRIB_PERMISSION_DENIED: ("netlinkrib",),
+    CliErrorKind.GUI_HOST_NOT_DETECTED: ("host device",),
     CliErrorKind.INSTALL_FAILED: (
         "systemd-sysext",
         "merge system extension",
         "is already merged",
         "installer failed with exit code",
+        "installation failed with exit code",
+        "shellexecute installer failed",
         "was not successful",
+        "product: tailscale",
+        "product name: tailscale",
+        "service 'tailscale",
+        "service tailscale",
+        "custom action ",
+        "returned actual error code",
     ),
     CliErrorKind.AUTH_KEY_REJECTED: (
         "invalid key",
@@ -764,7 +839,6 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "; must be one of",
         "wildcard certificates",
         "cert support not compiled",
-        "cert access denied",
         "read-only mode",
     ),
     CliErrorKind.NETFILTER_OFF_WARNING: ("netfilter=",),
@@ -781,6 +855,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "502 bad gateway:",
         "409 conflict",
         "invalid filename",
+        "fetchfiles: ",
     ),
     CliErrorKind.TAILNET_LOCK_FAILED: (
         "-lock ",
@@ -1050,7 +1125,16 @@ def parse_windows_error(line: SourceLine) -> CliError | None:
 # "acme.GetReg: … x509: certificate signed by unknown authority" is both a failed certificate and this
 # machine's TLS problem; a cert request whose connection the daemon dropped is also a daemon going away.
 _COMPANION_KINDS = (CliErrorKind.TLS_INTERCEPTED, CliErrorKind.DAEMON_CONNECTION_RESET)
-_COMPANIONS = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _COMPANION_KINDS)
+# The Linux client library's hint when LocalAPI does not answer (client/local/local.go tailscaledConnectHint):
+# "systemd tailscaled.service not running." when systemctl shows the unit loaded but not active/running. Under
+# the CLI's "which appears to be running as tailscaled, pid N" (a process seen, its socket missing: pipe-missing)
+# systemd's word that the service is down holds too: the unit is failing at start-up (a restart loop leaves a
+# short-lived process), or the process is not the service's.
+SYSTEMD_UNIT_NOT_RUNNING = re.compile(r"\bsystemd tailscaled\.service not running\b", re.IGNORECASE)
+_COMPANIONS = (
+    *((kind, pattern) for kind, pattern in _SIMPLE if kind in _COMPANION_KINDS),
+    (CliErrorKind.SERVICE_NOT_RUNNING, SYSTEMD_UNIT_NOT_RUNNING),
+)
 
 
 def with_companions(error: CliError) -> list[CliError]:
@@ -1073,6 +1157,19 @@ OUTLIVED_BY_SUCCESS = frozenset(
         CliErrorKind.OTHER,
     }
 )
+# serve/funnel's feature prompt (cli/serve_legacy.go enableFeatureInteractive): "Funnel is not enabled on your
+# tailnet." / "Serve is not enabled …", the enable URL, and then the CLI waits for the admin to enable it and
+# goes on: a "Success." after it means the feature was enabled meanwhile (the prompt is resolved).
+_ENABLE_PROMPT = re.compile(r"\b(?:Funnel|Serve|HTTPS) (?:is )?not (?:yet )?enabled (?:on|for) ", re.IGNORECASE)
+
+
+def is_enable_prompt(error: CliError) -> bool:
+    """Whether ``error`` is serve/funnel's interactive enable prompt (resolved by a later "Success.")."""
+    return error.kind in (CliErrorKind.FUNNEL_UNAVAILABLE, CliErrorKind.SERVE_NOT_ENABLED) and bool(
+        _ENABLE_PROMPT.search(error.line.text)
+    )
+
+
 # A dial error on its own line (no CLI sentence in front): under a GUI's message it is that message's detail.
 _BARE_DIAL = re.compile(r"^(?:safesocket\.Connect: )?dial (?:unix|tcp) \S+: ")
 _SAME_MESSAGE_LINES = 3  # a wrapped error's halves are this close; a repeated error is further apart
@@ -1235,7 +1332,7 @@ def parse_windows(
     if successes:
         errors = [
             _answered_later(error, success)
-            if error.kind in OUTLIVED_BY_SUCCESS
+            if (error.kind in OUTLIVED_BY_SUCCESS or is_enable_prompt(error))
             and (success := next((s for s in successes if s.number > error.line.number), None)) is not None
             else error
             for error in errors

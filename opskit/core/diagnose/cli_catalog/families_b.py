@@ -7,8 +7,9 @@ hand-written patterns do not read already). appc-routes (cli/appcroutes.go) prin
 
 Written from the message texts of Tailscale's source (the CLI prints a command's error bare, LocalAPI's as
 ``<status>: <body>``, a 403 as ``Access denied: <body>``); messages that are only format verbs or generic
-words ("invalid port", "handler does not exist", "not a directory") are left out: nothing in them says
-Tailscale. Order matters: the first entry whose phrase and pattern match wins, so specific messages first.
+words ("invalid port", "not a directory") are left out: nothing in them says Tailscale ("handler does not
+exist" is read only beside a serve flag or command). Order matters: the first entry whose phrase and pattern
+match wins, so specific messages first.
 """
 
 from __future__ import annotations
@@ -301,11 +302,30 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         _SERVE,
         "127.0.0.1 proxies",
         r"only localhost or 127\.0\.0\.1 proxies are currently supported",
-        "the CLI (before 1.52) proxies only to this machine: the target named another host.",
-        "Proxy to a local port (`http://127.0.0.1:<port>`), update Tailscale (1.52+ serves other hosts: "
-        "`tailscale serve --bg http://192.168.1.10:8080`), or run serve on the machine that runs the service.",
+        "serve/funnel up to 1.90 proxy only to this machine (the pre-1.52 CLI, then ipn.ExpandProxyTargetValue, "
+        "also for `--tcp` forwards: 'unable to expand target: …'): the target named another host, so nothing was "
+        "served or funnelled.",
+        "Proxy to a local port (`http://127.0.0.1:<port>`, `tcp://127.0.0.1:<port>`), update Tailscale (1.92+ "
+        "accepts other hosts: `tailscale serve --bg http://192.168.1.10:8080`), or run serve on the machine that "
+        "runs the service.",
         _SERVE_LEGACY,
         "only localhost or 127.0.0.1 proxies are currently supported",
+    ),
+    # 1.54-1.90 (cli/serve_v2.go backgroundExistsMsg, removed by ac74d2819): a foreground serve/funnel on a port
+    # that a background (--bg) config already serves; the CLI names the command that removes it.
+    _entry(
+        _SERVE,
+        "background configuration already exists",
+        rf"background configuration already exists(?:, use {_Q}?tailscale (?P<command>serve|funnel) "
+        rf"--(?P<type>[\w-]+)=(?P<port>\d+) off{_Q}?)?",
+        "serve/funnel refused: a background (--bg) configuration already serves that port, and a foreground "
+        "serve/funnel would shadow it (one port has one config); nothing was changed.",
+        "Look at `tailscale serve status` (and `tailscale funnel status`); turn the background config off with "
+        "the command the CLI named (`tailscale serve --https=443 off`), or `tailscale serve reset` if that says "
+        "'handler does not exist' (a stale config kept for the node), then rerun.",
+        _SERVE_V2,
+        "background configuration already exists, use `tailscale serve --https=443 off` to remove the existing "
+        "configuration",
     ),
     _entry(
         _SERVE,
@@ -366,6 +386,20 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         "reset` to clear everything).",
         _SERVE_V2,
         "failed to remove web serve: handler does not exist",
+    ),
+    # serve's "handler does not exist" (cli/serve_v2.go, serve_legacy.go) is generic words: only with a serve
+    # flag or command on the line (a retyped "`--https=443 off` gives handler does not exist").
+    _entry(
+        _SERVE,
+        "handler does not exist",
+        r"(?:\b(?:serve|funnel)\b|--(?:https?|tcp|tls-terminated-tcp|set-path)[= ]\S+).*handler does not exist"
+        r"|handler does not exist.*(?:\b(?:serve|funnel)\b|--(?:https?|tcp|tls-terminated-tcp)[= ]\d+)",
+        "serve/funnel was asked to remove a handler this node's serve config does not hold (another port, type "
+        "or path; on a shared machine another user's config): nothing was removed.",
+        "Look at `tailscale serve status` (and `tailscale funnel status`) for what is really served and turn "
+        "that off, or clear everything with `tailscale serve reset`.",
+        _SERVE_V2,
+        "tailscale serve --https=443 off: handler does not exist",
     ),
     _entry(
         _SERVE,

@@ -75,7 +75,7 @@ _MARKERS = re.compile(
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
     r"|shouldUseOneCGNATRoute|magicsock\.|Active: [a-z]+(?: \([\w-]+\))? \(Result: (?!success\))|Main PID: \d+ \(code="
     r"|(?:[\u25cf\u25cb\u00d7*]\s*)?(?:tailscaled\.service|Status of tailscaled:$)"  # systemctl/herd status
-    r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: "
+    r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: |BabysitProc: "
     r"|serve: creating a new proxy handler for |Hostinfo\.(?:WireIngress|IngressEnabled) changed to "  # serve.go
     r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
     r"|(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) [A-Z]\w+[;.]"  # tsnet's login
@@ -160,10 +160,11 @@ _NATIVE_FRAME = re.compile(r"#\d+ pc [0-9a-f]+\s")
 # cmd/tailscaled's log.Fatalf on a missing flag: "--socket is required", "--statedir (or at least --state) is
 # required", v0.98-v1.2's "--state is required". Its leading "--" is not a list item or a wrapped command line.
 # Its refusal of a flag this OS cannot honour ("--bird-socket is not supported on %s", v1.86's "--encrypt-state is not
-# supported on %s") starts with "--" the same way.
+# supported on %s") starts with "--" the same way, and so does relaynode's "--routes: not an IP range: %s" (2020).
 _REQUIRED_FLAG = re.compile(
     r"^--(?:(?:state|statedir|socket)(?: \(or at least --state\))? is required"
-    r"|(?:bird-socket|encrypt-state|hardware-attestation) is not supported on \w+)$"
+    r"|(?:bird-socket|encrypt-state|hardware-attestation) is not supported on \w+"
+    r"|routes: not an IP range: \S+)$"  # relaynode (v0.9x) refusing its --routes flag
 )
 _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # argv[0] of a daemon a shell started: "tailscaled", "./tailscaled", "bin/tailscaled" (not "/usr/sbin/…", not
@@ -192,7 +193,7 @@ _MARKER_WORDS = (
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
     "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
-    "JSON]",
+    "JSON]", "BabysitProc: ",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
@@ -490,6 +491,15 @@ _WINDOWS_ONLY = (
     "monitorDefaultRoutes", "Windows Service", "wintun.dll", "WSL: ", "WSL SetDNS", "WSL(", "engine fetch error (try",
     "TUN interface is up after", "for TUN interface to come up", "svc.IsWindowsService",
     "*dns.windowsManager",  # net/dns manager.go logs its OS configurator's type: "dns: using %T"
+    # Go's own errors on Windows, in any message quoting one (a control dial through a proxy, a DERP read): the
+    # Winsock call the net package names (os.NewSyscallError("connectex"/"wsarecv"/"wsasend…"/"acceptex")) and the
+    # Windows system messages of its errors (WSAECONNREFUSED, WSAETIMEDOUT, WSAECONNRESET, ERROR_PATH_NOT_FOUND)
+    ": connectex: ", ": wsarecv: ", ": wsasend: ", ": wsarecvfrom: ", ": wsasendto: ", ": wsarecvmsg: ",
+    ": wsasendmsg: ", ": acceptex: ",
+    "No connection could be made because the target machine actively refused it",
+    "did not properly respond after a period of time, or established connection failed because connected host",
+    "An existing connection was forcibly closed by the remote host",
+    "The system cannot find the path specified",
 )  # fmt: skip
 # net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
 _TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')

@@ -214,8 +214,11 @@ _CONTROL_OK = re.compile(
 # containerboot of an operator-managed proxy (cmd/containerboot, 2025 on) seeing its auth key refused ("Auth key failed
 # to authenticate (may be expired or single-use), disconnecting from control and requesting new key from operator"):
 # not logged in until the operator's new key works (a later Running clears it).
+# The control client's own state naming a login URL handed out and not yet visited (controlclient status.go
+# "state:url-visit-required", logged by auto.go's "authRoutine: %s; wantLoggedIn=%v" and "mapRoutine: %s", v1.0-v1.4x):
+# a person must open it; a later "state:authenticated"/"synchronized" or Starting/Running clears it.
 _LOGIN_PENDING = re.compile(
-    r"Received auth URL|AuthURL is |popBrowserAuthNow|authURL=true"
+    r"Received auth URL|AuthURL is |popBrowserAuthNow|authURL=true|(?:auth|map)Routine: state:url-visit-required\b"
     r"|Auth key failed to authenticate \(may be expired or single-use\)"
 )
 # A login attempt under way (a new node key, an interactive login, retries backing off): a person must log in
@@ -288,7 +291,10 @@ def _control(message: str) -> Iterator[Event]:
         elif _NODE_UNKNOWN.search(detail):
             yield Clear("control-unreachable")  # control answered
         elif not (
-            "state=NeedsLogin" in detail or _LOGIN.search(detail) or detail.rstrip().endswith("context canceled")
+            "state=NeedsLogin" in detail
+            or _LOGIN.search(detail)
+            # (a poster's markdown may wrap the end of the line in ** or `)
+            or detail.rstrip().rstrip("*_`").endswith("context canceled")
         ):
             yield Raise("control-unreachable", "control", detail, weak=_MAP_STREAM_ENDED.search(detail) is not None)
             yield from _tls(detail)
@@ -1017,7 +1023,22 @@ def is_state_secret_error(message: str) -> bool:
     return _STATE_SECRET.search(message) is not None
 
 
+# atomicfile.WriteFile (the state file store's every write, and its first "{}" write that checks the path is writable)
+# writes "<file>.tmp<digits>" beside the file and renames it into place; Go words a failed rename "rename <old> <new>:
+# <error>" (an empty --state path leaves "<new>" empty: 'rename .\\..tmp1113218995 : The system cannot find the path
+# specified.'). Into the state file (tailscaled.state, Windows' server-state.conf, any *.state), or under the Windows
+# subprocess's fatal "ipnserver: %v" (cmd/tailscaled/tailscaled_windows.go: startIPNServer's only file write is the
+# state store): the state cannot be written.
+_STATE_RENAME = re.compile(r"(?P<fatal>^ipnserver: )?(?P<what>rename (?P<tmp>.*?\.tmp\d+) (?P<dest>.*?): \S.*)")
+_STATE_FILE = re.compile(r"(?:tailscaled\.state|server-state\.conf|\.state)$")
+
+
 def _store(message: str) -> Iterator[Event]:
+    if (renamed := _STATE_RENAME.search(message)) is not None and (
+        renamed.group("fatal") is not None or _STATE_FILE.search(renamed.group("dest")) is not None
+    ):
+        yield Raise("state-unwritable", "store", renamed.group("what"))
+        return
     if (secret := _STATE_SECRET.search(message)) is not None:
         yield Raise("state-unwritable", "store", message[secret.start() :])
         return
@@ -1440,6 +1461,11 @@ _CRASH = re.compile(
     # "netstack.Create: %v"), the SOCKS5 / HTTP proxy listeners of userspace mode ("SOCKS5 listener: %v", "HTTP proxy
     # listener: %v")
     r"^creating link monitor: \S|^netstack\.Create: \S|^(?:SOCKS5|HTTP proxy) listener: \S|"
+    # relaynode, the Linux client of v0.9x (2020, cmd/relaynode: log.Fatalf on its engine and its command line): the
+    # engine it cannot start ("Error starting wireguard engine: %v", after "CreateTUN: …"), reconfigure or read
+    r"^Error (?:starting wireguard engine|getting wg config|reconfiguring engine): \S|"
+    # (not its "too many non-flag arguments: %#v": the CLI refuses its command line in the same words)
+    r"^Wireguard engine status error: \S|^--routes: not an IP range: |"
     # Go's flag package refusing tailscaled's command line: after the error it prints "Usage of …tailscaled:"
     # and exits 2 (the CLI's own usage text reads "USAGE", so this is the daemon)
     r"^Usage of (?:.*[/\\])?tailscaled(?:\.exe)?:$|"
@@ -1540,6 +1566,9 @@ _SUPERVISOR_EXIT = re.compile(
     rf"service: )|exited: {_SUPERVISED} \(exit status [1-9]\d*; not expected\)"
     rf"|gave up: {_SUPERVISED} entered FATAL state|Instance {_SUPERVISED} s in a crash loop"
     rf"|Back-off restarting failed container {_SUPERVISED}"
+    # the Windows service's babysitter (cmd/tailscaled/tailscaled_windows.go babysitProc) seeing its tailscaled
+    # /subproc end: "subprocess exited: %v" of cmd.Wait's error ("exit status 1"; "<nil>" for a clean exit)
+    r"|^subprocess exited: (?!<nil>)\S"
 )
 # The supervisor starting the tailscale service again (Talos: "service[ext-tailscale](Running): Started task
 # ext-tailscale (PID 6803) for container ext-tailscale"): a new run, as tailscaled's own "Program starting" is.
@@ -1752,6 +1781,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "reauth",
             "LoginInteractive",
             "authRoutine",
+            "url-visit-required",
             "bootstrapDNS(",
         ),  # fmt: skip
         _control,
@@ -1790,7 +1820,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem", "dropped by filter"), _filter),
     Recogniser(
-        "store", ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret", "WriteState("), _store
+        "store",
+        ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret", "WriteState(", ".tmp"),
+        _store,
     ),
     Recogniser(
         "port", ("address already in use", "Only one usage", "forbidden by its access", "unavailable; picking"), _port
@@ -1838,6 +1870,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "+0x",
             "watchdog",
             "going to restart",  # service supervisors (_SUPERVISOR_EXIT, _SUPERVISOR_START)
+            "subprocess exited: ",
             "Started task ",
             "Failed to run service",
             "not expected)",
@@ -1848,6 +1881,11 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             " gp=0x",
             "fault address",
             "wgengine.New: ",
+            "Error starting wireguard engine",  # relaynode (v0.9x)
+            "Error getting wg config",
+            "Error reconfiguring engine",
+            "Wireguard engine status error",
+            "not an IP range",
             "Usage of ",
             "goroutine profile",
             "serveGoroutines",

@@ -13,11 +13,16 @@ from opskit.core.diagnose.windows import (
     API_KEY_REFUSED,
     APPLE_ALERT_CANNOT_CONNECT,
     ENGINE_STOPPED,
+    GUI_FETCH_FILES_FAILED,
     LOCALAPI_NOT_HTTP,
     NOT_A_NODE_AUTH_KEY,
     PACKAGE_MANAGER_INSTALL_FAILED,
+    SYSTEMD_UNIT_NOT_RUNNING,
+    WINDOWS_INSTALLER_FAILED,
+    WINDOWS_INSTALLER_SERVICE_FAILED,
     cli_backend_state,
     configure_host_step,
+    is_enable_prompt,
     missing_peer_address,
     normalise_error_text,
     requested_tags,
@@ -414,6 +419,33 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "System Settings > VPN / Network > Filters & VPN) remove the Tailscale configuration, reopen the app and "
         "allow the VPN configuration again; check no MDM/Screen Time profile forbids VPN changes; reboot.",
     ),
+    CliErrorKind.NETLINKRIB_PERMISSION_DENIED: (
+        "an app that embeds Tailscale (tsnet, typically inside a sandboxed mobile app such as a proxy client's "
+        "Tailscale outbound on Android or HarmonyOS) cannot read the device's network interfaces: Go's net.Interfaces asks "
+        "a netlink route socket ('route ip+net: netlinkrib: permission denied'), which the app sandbox forbids "
+        "(Android apps targeting SDK 30+, HarmonyOS). The embedded node never starts, never logs in or shows in "
+        "the admin console, and every connection through it fails with this error. Not a stopped tailscaled, "
+        "not a refused auth key.",
+        "The app must not rely on netlink inside the sandbox: ask its developer to feed tsnet the interfaces from "
+        "the platform's API (Tailscale's Android app registers them with netmon.RegisterInterfaceGetter from "
+        "Android's ConnectivityManager; HarmonyOS has its own network API) or to run the node with userspace "
+        "networking and no interface monitor; meanwhile use the official Tailscale app (its VPN service) on the "
+        "device, or run tailscaled (--tun=userspace-networking) on another machine and point the proxy at it.",
+    ),
+    CliErrorKind.GUI_HOST_NOT_DETECTED: (
+        "the Docker Desktop extension says the host does not run Tailscale, but that is its detection, not a "
+        "stopped daemon: it looks for the `tailscale` CLI on the host and runs `tailscale status --json` there "
+        "through Docker Desktop, and shows this when that call fails or the answer's BackendState is not Running "
+        "(the Mac App Store app's sandboxed CLI, a CLI not on the PATH Docker Desktop uses, a Docker Desktop "
+        "upgrade changing how host commands run). If the host's client is connected, Tailscale works; the "
+        "warning only means the extension cannot confirm it.",
+        "Check the host really runs: `tailscale status` on the host (macOS: /Applications/Tailscale.app/Contents/"
+        "MacOS/Tailscale status) shows it connected and the admin console's Machines page shows it online. If so, "
+        "the warning is a false alarm: make the CLI findable (macOS app: Settings > Install CLI, or the "
+        "standalone/Homebrew variant instead of the App Store one), update the extension and Docker Desktop, and "
+        "dismiss the warning; if the host is really down, start Tailscale there and log in with the same account "
+        "as the extension.",
+    ),
     CliErrorKind.SYSTRAY_FAILED: (
         "the Linux tray client (`tailscale systray`) could not show its icon: the tray library could not set up "
         "its StatusNotifierItem on the D-Bus session bus. tailscaled and the network are not involved.",
@@ -467,6 +499,19 @@ _SOCKET_MISSING = (
     "otherwise restart tailscaled so it recreates its socket (`systemctl restart tailscaled`).",
 )
 
+# The Linux client library's hint (client/local/local.go tailscaledConnectHint): systemctl shows tailscaled.service
+# loaded but not active/running. A tailscaled process the CLI saw next to it (and no socket) is the unit failing at
+# start-up in a restart loop, or a process that is not the service's.
+_SYSTEMD_UNIT_DOWN = (
+    "the CLI could not reach tailscaled's LocalAPI and systemd reports tailscaled.service loaded but not "
+    "running (the client library asks `systemctl show tailscaled.service`). When the CLI also saw a tailscaled "
+    "process (its pid) without a socket, the service is failing at start-up and being restarted (a missing TUN "
+    "device in a container or LXC, a missing iptables/nftables binary, a bad flag or state file), or that "
+    "process is not the service's. Not a permissions problem.",
+    "Read why it stops: `systemctl status tailscaled` and `journalctl -u tailscaled -n 50` (the last lines "
+    "before it exits); fix that (e.g. install iptables, give an LXC container /dev/net/tun, or run tailscaled "
+    "with --tun=userspace-networking), then `sudo systemctl restart tailscaled` and run the command again.",
+)
 
 # No Tailscale service at all (the GUI's "not installed", systemd, procd, sysvinit, PowerShell).
 _NOT_INSTALLED = re.compile(
@@ -636,7 +681,72 @@ _NOT_AN_AUTH_KEY = (
 
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
+    # A Unix dial of tailscaled's socket that reached nobody (no file, or a file nobody listens on): the CLI on
+    # Linux/macOS, or another program using LocalAPI through the socket (a reverse proxy's certificate resolver).
+    CliErrorKind.SERVICE_NOT_RUNNING: (
+        (
+            re.compile(r"dial unix \S+: connect: (?:no such file or directory|connection refused)", re.IGNORECASE),
+            (
+                "nothing answers on tailscaled's Unix socket (no socket file, or a file nobody listens on): "
+                "tailscaled is not running there (stopped, crashed, still starting), or it listens on another "
+                "--socket. A program that uses LocalAPI through a mounted socket (Traefik's or Caddy's "
+                "certificate resolver, a sidecar) sees the same when the daemon it mounted from stopped or was "
+                "restarted after the mount (the mounted file is then stale).",
+                "Check and start the daemon (`sudo systemctl status tailscaled`, `sudo systemctl enable --now "
+                "tailscaled`, `journalctl -u tailscaled` for why it stopped); a daemon run with "
+                "--socket=<path> is reached with `tailscale --socket=<path> …`; in containers mount the socket's "
+                "directory (/var/run/tailscale), not the file, so a restarted daemon's new socket is seen.",
+            ),
+        ),
+    ),
+    CliErrorKind.UNIX_ACCESS_DENIED: (
+        (
+            re.compile(r"\bcert access denied\b"),
+            (
+                "tailscaled refused the certificate request (LocalAPI 403 'cert access denied'): the calling user "
+                "may not fetch certificates, being neither root/Administrator, the operator, nor the "
+                "TS_PERMIT_CERT_UID user. A reverse proxy that gets its certificate from tailscaled (Traefik's "
+                "or Caddy's Tailscale resolver, through the mounted tailscaled.sock) runs as such a user. "
+                "tailscaled runs and answered; no certificate (ACME) step was tried.",
+                "Run it with `sudo tailscale cert …` (Windows: an elevated console), or start tailscaled with "
+                "TS_PERMIT_CERT_UID=<uid or name of the user the proxy runs as> (e.g. TS_PERMIT_CERT_UID=traefik "
+                "or the container's numeric uid, in /etc/default/tailscaled or the tailscaled container's "
+                "environment), restart tailscaled and retry.",
+            ),
+        ),
+    ),
     CliErrorKind.INSTALL_FAILED: (
+        (
+            WINDOWS_INSTALLER_SERVICE_FAILED,
+            (
+                "Windows Installer stopped installing (or upgrading) Tailscale at its service: the Tailscale "
+                "service it installed did not start (Error 1920), could not be installed, stopped or configured "
+                "(1921-1939), or the package's check of the services tailscaled depends on (Dnscache, iphlpsvc, "
+                "netprofm, WinHttpAutoProxySvc) failed. The installation was rolled back: Tailscale is not "
+                "installed or running (an upgrade may leave none). Usual causes: one of those Windows services "
+                "is missing or disabled (Windows Server Core/containers, debloat tools), the Wintun network "
+                "adapter could not be created, or security software blocking the service. Not missing admin "
+                "rights, whatever the message suggests.",
+                "Check the dependencies (`sc.exe qc iphlpsvc`, likewise Dnscache, netprofm, WinHttpAutoProxySvc): "
+                "each must exist and not be Disabled (`sc.exe config iphlpsvc start= auto`); read tailscaled's "
+                "log (C:\\ProgramData\\Tailscale\\Logs) and the System event log for why the service stopped; "
+                "remove leftover Tailscale/Wintun adapters in Device Manager, reboot and run the installer again "
+                "(`msiexec /i tailscale-setup-<version>-amd64.msi /l*v install.log` for a full log).",
+            ),
+        ),
+        (
+            WINDOWS_INSTALLER_FAILED,
+            (
+                "Windows Installer failed on Tailscale's package (tailscale-setup-*.msi, or the .exe that runs "
+                "it) and rolled back: Tailscale was not installed or upgraded. The MSI error or exit status "
+                "named is the reason (1603 a fatal error during installation: often the Tailscale app or "
+                "service still running and holding files, a pending reboot, or a failed custom action; 1618 "
+                "another installation in progress; 1638 another version already installed).",
+                "Read the verbose log around the first 'Return value 3' (`msiexec /i tailscale-setup-<version>"
+                "-amd64.msi /l*v install.log`); quit the Tailscale app, finish pending Windows updates or reboot, "
+                "then run the installer again as administrator.",
+            ),
+        ),
         (
             PACKAGE_MANAGER_INSTALL_FAILED,
             (
@@ -645,7 +755,8 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
                 "version in place). Its exit code is Windows Installer's: 1603 a fatal error during installation "
                 "(often the Tailscale service or app still running and locking files, or a pending reboot), 1618 "
                 "another installation in progress, 1620 the installation package could not be opened, 1638 "
-                "another version is already installed, 1602 cancelled by the user. Not a network or service "
+                "another version is already installed, 1602 cancelled by the user; winget's 'ShellExecute installer "
+                "failed: 3221225477' (0xC0000005) is the installer process crashing. Not a network or service "
                 "problem.",
                 "Read the installer log the package manager names (winget: the DiagOutputDir log; `msiexec /l*v` "
                 "for a verbose one); quit the Tailscale app, finish pending Windows updates or reboot, then run the "
@@ -759,6 +870,9 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
         cause, fix = _SERVICE_MISSING
     elif kind is CliErrorKind.SERVICE_NOT_RUNNING and any(_JOB_FAILED.search(e.line.text) for e in found):
         cause, fix = _job_failed_text([e for e in found if _JOB_FAILED.search(e.line.text)])
+    elif kind is CliErrorKind.SERVICE_NOT_RUNNING and all(SYSTEMD_UNIT_NOT_RUNNING.search(e.detail) for e in found):
+        cause, fix = _SYSTEMD_UNIT_DOWN
+        unix = True
     if kind is CliErrorKind.GUI_CANNOT_CONNECT and all(_APPLE_APP.search(e.line.text) for e in found):
         cause, fix = _APPLE_APP_CANNOT_CONNECT
     elif kind is CliErrorKind.INSTALL_FAILED and any(_SYSEXT_MERGED.search(e.detail) for e in found):
@@ -791,6 +905,19 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
             (*evidence, *ctx.facts.evidence(cleared[-1])),
             severity=Severity.INFO,
             title=f"{ctx.info.summary}: misleading, tailscaled answered a later command",
+            resolved_line=cleared[-1].number,
+        )
+        return
+    if len(cleared) == len(found) and all(is_enable_prompt(e) for e in found):
+        yield ctx.finding(  # the CLI waited on its enable link and went on: the feature was enabled meanwhile
+            f"{ctx.facts.label}: resolved within the paste: serve/funnel said the feature was not enabled and "
+            f"printed its enable link, then waited until it was enabled and went on (line {cleared[-1].number}: "
+            f"{cleared[-1].text!r}). Nothing is left to enable; read what the command printed after that.",
+            "Nothing to enable any more. If the command failed later (another error after 'Success.'), fix that; "
+            "`tailscale serve status` / `tailscale funnel status` show what is served now.",
+            (*evidence, *ctx.facts.evidence(cleared[-1])),
+            severity=Severity.INFO,
+            title=f"{ctx.info.summary} at first: resolved, the feature was enabled",
             resolved_line=cleared[-1].number,
         )
         return
@@ -1396,13 +1523,6 @@ _CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "Install an official Tailscale build (or rebuild without omitting the ACME feature), then retry.",
     ),
     (
-        re.compile(r"\bcert access denied", re.IGNORECASE),
-        "tailscaled refused the certificate request (403): the calling user may not fetch certificates "
-        "(neither root/Administrator, the operator, nor the TS_PERMIT_CERT_UID user).",
-        "Run it with `sudo tailscale cert …` (Windows: an elevated console), or start tailscaled with "
-        "TS_PERMIT_CERT_UID=<uid or name of the service user> (e.g. for Caddy) and retry.",
-    ),
-    (
         re.compile(r"cert store is configured in read-only mode", re.IGNORECASE),
         "the certificate store is read-only (a Kubernetes proxy replica that only reads what another writes) "
         "and holds no usable certificate yet, so none is issued here.",
@@ -1983,6 +2103,27 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "tailscaled refused this user the Taildrop API (403): only root/Administrator or the operator user may "
         "send and receive files.",
         "Run it with `sudo`, or make your user the operator once: `sudo tailscale set --operator=$USER`.",
+    ),
+    (
+        re.compile(
+            GUI_FETCH_FILES_FAILED.pattern + r".*(?:cannot find the (?:file|path) specified|no such file)", re.I
+        ),
+        "a Taildrop receive is stuck: the Windows app keeps asking tailscaled for the files it received (its log's "
+        "`fetchFiles`, every few seconds) and tailscaled answers with an error because a file its inbox lists is "
+        "gone from disk (a partial or removed file in tailscaled's Taildrop directory: antivirus, a cleanup, an "
+        "interrupted transfer). tailscaled runs and answers; the file never reaches Downloads.",
+        "Look in tailscaled's Taildrop directory (C:\\ProgramData\\Tailscale\\files\\…), delete the stuck "
+        "entries (and any *.partial), restart the Tailscale service, update Tailscale, then have the sender send "
+        "the file again.",
+    ),
+    (
+        GUI_FETCH_FILES_FAILED,
+        "a Taildrop receive fails: the Windows app asks tailscaled for the files it received (its log's "
+        "`fetchFiles`) and tailscaled answers with an error (the status after `fetchFiles:`), so the file never "
+        "reaches Downloads. tailscaled runs and answers.",
+        "Read the error after the status (403: the app's user may not use Taildrop; 500: tailscaled's Taildrop "
+        "directory, C:\\ProgramData\\Tailscale\\files\\…, unreadable or a file in it gone); fix it, restart the "
+        "Tailscale service, and have the sender send the file again.",
     ),
 )
 
@@ -2715,6 +2856,60 @@ def tunnel_start_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterato
 
 
 @rule(
+    id="TS-CLI-NETLINKRIB-DENIED",
+    name="cli-netlinkrib-permission-denied",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="An app embedding Tailscale cannot read network interfaces: the app sandbox denies netlink",
+    target="windows",
+)
+def netlinkrib_permission_denied(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Go reads network interfaces and addresses over a netlink route socket (``syscall.NetlinkRIB``);
+    Android apps targeting SDK 30 and later, and HarmonyOS apps, may not bind one. A node embedded in such an app
+    (tsnet, a proxy's Tailscale outbound) then fails with ``route ip+net: netlinkrib: permission denied`` and
+    never starts; the official Android app avoids it by handing tailscaled the interfaces from the platform's
+    API. Not a stopped tailscaled, not an auth key problem.
+
+    *Bad*::
+
+        error: tsnet: route ip+net: netlinkrib: permission denied
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  phone  alice@  android  -
+    """
+    yield from _emit(CliErrorKind.NETLINKRIB_PERMISSION_DENIED, report, ctx)
+
+
+@rule(
+    id="TS-GUI-HOST-NOT-DETECTED",
+    name="gui-host-not-detected",
+    family="tailscale-windows",
+    severity=Severity.INFO,
+    summary="The Docker Desktop extension says the host does not run Tailscale (its detection, often a false alarm)",
+    target="windows",
+)
+def gui_host_not_detected(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the Tailscale extension for Docker Desktop checks the host by running the host's ``tailscale status
+    --json`` through Docker Desktop and warns "Your host device is not running Tailscale" when the CLI is not
+    found, the call fails, or the backend is not Running. The sandboxed Mac App Store client, a CLI off Docker
+    Desktop's PATH or a Docker Desktop upgrade make the check fail while the host's Tailscale is connected: the
+    warning says what the extension could see, not that the host is down (information, to be checked).
+
+    *Bad*::
+
+        the Tailscale Docker-Extension claims `Your host device is not running Tailscale`
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  mac  alice@  macOS  -
+    """
+    yield from _emit(CliErrorKind.GUI_HOST_NOT_DETECTED, report, ctx)
+
+
+@rule(
     id="TS-CLI-SYSTRAY-FAILED",
     name="cli-systray-failed",
     family="tailscale-windows",
@@ -2762,7 +2957,9 @@ def install_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fin
     (install.sh) stopping before it installed anything (an OS it does not know, no curl/wget, no way to root,
     pkgs.tailscale.com unreachable, SteamOS sent to the Deck installer) is the same kind (CLI refusals catalog),
     and so is a Windows package manager whose run of Tailscale's installer failed (winget's ``Installer failed
-    with exit code: 1603``, Chocolatey's ``The install of tailscale was NOT successful.``).
+    with exit code: 1603``, Chocolatey's ``The install of tailscale was NOT successful.``), and Windows Installer
+    failing on Tailscale's package (``Product: Tailscale -- Error 1920. Service 'Tailscale' (Tailscale) failed to
+    start.``, a failing custom action such as its check of the services tailscaled depends on).
 
     *Bad*::
 

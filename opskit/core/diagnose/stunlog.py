@@ -1,0 +1,104 @@
+"""Read netcheck's 2020 log layout: before the ``Report:`` block (netcheck/netcheck.go until April 2020, commit
+73249f80 "aggregate spammy logging onto one concise line"), `tailscale netcheck` logged each STUN answer on a
+line of its own, and the stunner package its retries::
+
+    2020/03/17 19:20:48 derp1.tailscale.com:3478 says we are 66.130.147.6:37015 (in 28.422465ms)
+    2020/03/17 19:20:48 stunner: slow STUN response from derp2.tailscale.com:3478: 1 retries
+    2020/03/17 19:20:48 stunner: no STUN response from derp3.tailscale.com:3478
+    2020/03/17 19:20:48 netcheck: no IPv4 UDP STUN replies
+
+Each ``says we are`` is one STUN server seeing this node's public ip:port: UDP works, and the same ip:port
+from two servers or more is an endpoint-independent ("easy") mapping; different ports, a hard one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from opskit.core.diagnose.models import DerpHomeState, DerpLatency, Ipv6State, NetcheckReport
+from opskit.core.diagnose.netcheck import parse_go_duration
+from opskit.core.diagnose.text import GO_STAMP, SourceLine
+
+_PREFIX = rf"^(?:{GO_STAMP} )?(?:netcheck: )?"
+_SAYS = re.compile(_PREFIX + r"(?P<server>\S+):(?P<port>\d+) says we are (?P<addr>\S+) \(in (?P<took>[^)]+)\)$")
+_STUNNER = re.compile(
+    _PREFIX + r"(?:\[unexpected\] )?stunner: (?:slow STUN response from \S+: \d+ retries"
+    r"|no STUN response from (?P<silent>\S+)|received bad STUN response: .+|got STUN packet for unknown TxID \S+"
+    r"|received non-STUN packet|sendSTUN\(.+\): .+)$"
+)
+_NO_REPLIES = re.compile(_PREFIX + r"(?:no IPv4 UDP STUN replies|IPv6 seemed configured, but no UDP STUN replies)$")
+_REGION = re.compile(r"^derp(\d+)(?:-v6)?\.")
+
+
+def is_stun_log_line(text: str) -> bool:
+    """A line of netcheck's 2020 STUN log (a server's answer, the stunner's retries, no replies)."""
+    if " says we are " in text:
+        return _SAYS.match(text) is not None
+    return ("stunner: " in text and _STUNNER.match(text) is not None) or (
+        "STUN replies" in text and _NO_REPLIES.match(text) is not None
+    )
+
+
+def stun_log_extent(lines: Sequence[SourceLine], start: int) -> int | None:
+    """The index of the last line of a 2020 STUN log run starting at ``lines[start]``, or None: the run must
+    hold an answer (``says we are``) or say that none came."""
+    end = start
+    decisive = False
+    for index in range(start, min(len(lines), start + 2000)):
+        line = lines[index]
+        if not line.text.strip("> "):  # blank, or only a markdown quote marker kept
+            continue
+        if (index > start and line.command is not None) or not is_stun_log_line(line.text):
+            break
+        decisive = decisive or " says we are " in line.text or "STUN replies" in line.text
+        end = index
+    return end if decisive else None
+
+
+def parse_stun_log(lines: Sequence[SourceLine]) -> NetcheckReport:
+    v4: dict[str, str] = {}  # STUN server → the ip:port it saw
+    v6: dict[str, str] = {}
+    best: dict[str, tuple[float | None, int | None, SourceLine]] = {}
+    no_v4_replies: SourceLine | None = None
+    first_answer: SourceLine | None = None
+    for line in lines:
+        text = line.text
+        if (says := _SAYS.match(text)) is not None:
+            server, addr = says["server"], says["addr"]
+            (v6 if addr.startswith("[") else v4)[server] = addr
+            first_answer = first_answer or line
+            took = parse_go_duration(says["took"])
+            region = _REGION.match(server)
+            previous = best.get(server)
+            if previous is None or (took is not None and (previous[0] is None or took < previous[0])):
+                best[server] = (took, int(region[1]) if region else None, line)
+        elif (stunner := _STUNNER.match(text)) is not None and stunner["silent"]:
+            server = stunner["silent"].rsplit(":", 1)[0]
+            best.setdefault(server, (None, int(r[1]) if (r := _REGION.match(server)) else None, line))
+        elif "IPv4 UDP STUN" in text and _NO_REPLIES.match(text):
+            no_v4_replies = line
+    answered = bool(v4 or v6)
+    mapping_varies = len(set(v4.values())) > 1 if len(v4) >= 2 else None
+    latencies = tuple(
+        sorted(
+            (
+                DerpLatency(f"#{rid}" if rid else server, server, ms, rid, line)
+                for server, (ms, rid, line) in best.items()
+            ),
+            key=lambda entry: (entry.latency_ms is None, entry.latency_ms or 0.0),
+        )
+    )
+    evidence = first_answer or no_v4_replies or lines[0]
+    return NetcheckReport(
+        layout="netcheck log (2020: says we are)",
+        udp=True if answered else (False if no_v4_replies is not None else None),
+        ipv4=True if v4 else (False if no_v4_replies is not None else None),
+        ipv4_endpoint=next(iter(v4.values()), None),
+        ipv6_state=Ipv6State.GLOBAL if v6 else Ipv6State.UNKNOWN,
+        ipv6_endpoint=next(iter(v6.values()), None),
+        mapping_varies=mapping_varies,
+        derp_home_state=DerpHomeState.UNKNOWN,
+        latencies=latencies,
+        lines={key: evidence for key in ("udp", "ipv4", "mapping")},
+    )
