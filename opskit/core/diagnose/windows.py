@@ -341,7 +341,12 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # context expired before the backend reached Running (tsnet/tsnet.go: every error of Up is "tsnet.Up: %w";
     # the IPN bus watch or LocalAPI call it waited on ends with the context's error). Before DEADLINE, which
     # would read a wrapped `local-tailscaled.sock … context deadline exceeded` as a hung tailscaled.
-    (CliErrorKind.TSNET_UP_TIMEOUT, r"\btsnet\.Up: (?:.*: )?context deadline exceeded"),
+    # The embedding app's own words for the same deadline (tsbridge: "starting tsnet server for service \"x\"
+    # (check network connectivity to Tailscale) timed out after 30s").
+    (
+        CliErrorKind.TSNET_UP_TIMEOUT,
+        r"\btsnet\.Up: (?:.*: )?context deadline exceeded|\btsnet (?:server|node)\b.*\btimed out after \d",
+    ),
     # Go's net.Interfaces/InterfaceAddrs read the routing table over a netlink route socket (syscall.NetlinkRIB,
     # wrapped "route ip+net: netlinkrib: …"); an Android (targetSdk >= 30) or HarmonyOS app sandbox forbids
     # binding it, so a node embedded in the app (tsnet, a proxy's Tailscale outbound) fails to start and every
@@ -780,7 +785,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     ),
     CliErrorKind.GUI_FAILED_TO_START: ("failed to start", "clierror"),
     CliErrorKind.SYSTRAY_FAILED: ("systray error: ", "systray with sudo"),
-    CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up",),
+    CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up", "tsnet server", "tsnet node"),
     CliErrorKind.NETLINKRIB_PERMISSION_DENIED: ("netlinkrib",),
     CliErrorKind.GUI_HOST_NOT_DETECTED: ("host device",),
     CliErrorKind.INSTALL_FAILED: (

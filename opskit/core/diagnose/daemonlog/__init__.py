@@ -154,6 +154,9 @@ _CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp 
 # A frame of the engine watchdog's goroutine dump ("#  0xb525c4  tailscale.com/net/dns.(*resolvedManager).run+0x324"):
 # not a status health bullet although it starts with "#".
 _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
+# a native backtrace frame of an Android crash report ("#00 pc 00000000004b1bf8  /data/app/…/base.apk"): events.py
+# decides whether it is in the Tailscale app's code
+_NATIVE_FRAME = re.compile(r"#\d+ pc [0-9a-f]+\s")
 # cmd/tailscaled's log.Fatalf on a missing flag: "--socket is required", "--statedir (or at least --state) is
 # required", v0.98-v1.2's "--state is required". Its leading "--" is not a list item or a wrapped command line.
 # Its refusal of a flag this OS cannot honour ("--bird-socket is not supported on %s", v1.86's "--encrypt-state is not
@@ -217,7 +220,11 @@ def _belongs(text: str, message: Message) -> bool:
         return True  # the API's 401 while minting an auth key, not the CLI quoting LocalAPI's refusal
     if body[:2] == "--" and _REQUIRED_FLAG.match(body):
         return True  # tailscaled's fatal refusal to start without a flag, printed without a stamp by old versions
-    if not body or (body[0] in "#-" and not _DUMP_FRAME.match(body)) or _CLI_ERROR.search(text):
+    if (
+        not body
+        or (body[0] in "#-" and not _DUMP_FRAME.match(body) and not _NATIVE_FRAME.match(body))
+        or _CLI_ERROR.search(text)
+    ):
         # empty; a `tailscale status` health bullet ("#     - dns-os: …") or a list item quoting one;
         # or the CLI/GUI quoting a LocalAPI or service error (windows.py reads those)
         return False
@@ -312,6 +319,8 @@ def is_daemon_log_line(text: str) -> bool:
     return is_daemon_log_line_slow(text)
 
 
+# tailscaled's "-cleanup" bool flag (Go's flag package: one or two dashes, "=true"-style values).
+_CLEANUP_FLAG = re.compile(r"^--?cleanup(?:=(?:1|t|T|true|TRUE|True))?$")
 _APP_PROCESSES = ("IPNExtension", "io.tailscale.", "com.tailscale.ipn", "tailscale-ipn")
 
 
@@ -337,6 +346,10 @@ def _started_by_hand(
         return True, f"its command line was typed in a terminal and pasted with the log (`{bare}`)"
     if any(_NOT_BY_SCM in m.text for m in messages):
         return True, "it was run from a prompt: Windows says the service manager did not start it (error 1063)"
+    if any(_CLEANUP_FLAG.match(arg) for arg in argv[1:]):
+        # Nothing typed it (the checks above): the one-shot run that clears routes and firewall rules and
+        # exits, which the systemd unit (ExecStopPost), init scripts, add-ons and package post-install steps run.
+        return False, "it is the one-shot --cleanup run that service scripts and package installers run"
     if "/subproc" in argv or any("subproc mode" in line.text for line in lines):
         return False, "the Windows service started it (/subproc)"
     if command and ("tailscale-service" in command or "tailscaled.service" in command):
@@ -532,6 +545,8 @@ _MACOS_ONLY = (
     'NewUserspaceEngine(tun "utun")', '"/Library/Tailscale', "/Library/Tailscale/",
     # the Apple app's VPN connection (events.py _apple_vpn), whatever layout the Console/`log show` copy has
     "Last disconnect error for ",
+    # the Mac apps' bundle IDs (macos: App Store, macsys: standalone) and macOS's code-signing helper refusing one
+    "io.tailscale.ipn.macos", "io.tailscale.ipn.macsys", "taskgated-helper",
 )  # fmt: skip
 # The BSD routers: OpenBSD's bypass routing table (router_openbsd.go), FreeBSD's interface teardown
 # (router_freebsd.go "ifconfig destroy: …").

@@ -742,6 +742,16 @@ _ANDROID_BACKEND_FAILED = re.compile(
     # (the kernel's 15-character thread name may cut the package: "(com.tailscale.i)")
     r"|^Fatal signal \d+ \(SIG\w+\).*\bpid \d+ \(com\.tailscale\.i(?:pn(?::\w+)?|p)?\)$"
 )
+# A native crash report of the app's process, whoever shows it: debuggerd's tombstone header ("pid: N, tid: N, name:
+# T  >>> com.tailscale.ipn <<<", in a tombstone file or logcat's DEBUG lines), GrapheneOS's crash report header
+# ("package: com.tailscale.ipn:303", the versionCode after the colon), and a backtrace frame inside the app's own
+# code ("#00 pc 00000000004b1bf8  /data/app/~~…/com.tailscale.ipn-…/base.apk (offset …)", or its lib/<abi>/*.so):
+# Android writes these only for a process that died on a signal (the Go runtime aborting is SIGABRT).
+_ANDROID_NATIVE_CRASH = re.compile(
+    r"\bpid: \d+, tid: \d+, name: .*>>> com\.tailscale\.ipn(?::\w+)? <<<"
+    r"|^package: com\.tailscale\.ipn(?::\d+)?$"
+    r"|^#\d+ pc [0-9a-f]+\s+/data/app/\S*?/com\.tailscale\.ipn-[^/\s]*/(?:base\.apk|lib/[^/\s]+/[^/\s]+\.so)\b"
+)
 
 
 # Android refusing to start the app's VPN service from the background (Android 8+ background service limits, 12+
@@ -769,6 +779,8 @@ def _android(message: str) -> Iterator[Event]:
         yield Clear("android-background-start-blocked")  # the VPN service did start after all
     elif _ANDROID_BACKEND_FAILED.match(message) is not None:
         yield Raise("crash", "crash", message)
+    elif _ANDROID_NATIVE_CRASH.search(message) is not None:
+        yield Raise("crash", "crash", f"Android's native crash report: {message}")
 
 
 # ---------------------------------------------------------------- macOS / iOS app: the system's VPN session
@@ -794,6 +806,24 @@ def _apple_vpn(message: str) -> Iterator[Event]:
         yield Clear("tunnel-start-failed")
     else:
         yield Raise("tunnel-start-failed", "vpn", f"the VPN session of {change.group('name')} failed: {error}")
+
+
+# macOS itself refusing to run a Tailscale binary (the standalone app's system extension, the app): its code
+# signing check (AMFI, through taskgated-helper) finds entitlements the signature's provisioning profile does not
+# grant, "io.tailscale.ipn.macsys.network-extension: Unsatisfied entitlements: com.apple.security.application-groups",
+# then "Disallowing: io.tailscale.ipn.macsys.network-extension": the extension never runs, so no tunnel (and no
+# daemon). The bundle IDs are the app's (io.tailscale.ipn.macos, .macsys, their network-extension).
+_TAILSCALE_BUNDLE = r"io\.tailscale\.[\w.-]*\w"
+_UNSATISFIED_ENTITLEMENTS = re.compile(rf"(?P<id>{_TAILSCALE_BUNDLE}): Unsatisfied entitlements: (?P<what>\S.*?)\s*$")
+_DISALLOWING = re.compile(rf"(?:^|\s)Disallowing: (?P<id>{_TAILSCALE_BUNDLE})\s*$")
+
+
+def _apple_code_signing(message: str) -> Iterator[Event]:
+    if (unsatisfied := _UNSATISFIED_ENTITLEMENTS.search(message)) is not None:
+        bundle, what = unsatisfied.group("id"), unsatisfied.group("what")
+        yield Raise("tunnel-start-failed", "signing", f"macOS refused {bundle}: unsatisfied entitlements ({what})")
+    elif (disallowed := _DISALLOWING.search(message)) is not None:
+        yield Raise("tunnel-start-failed", "signing", f"macOS disallowed {disallowed.group('id')} (code signing)")
 
 
 # ------------------------------------------------------------------------ router / packet filter
@@ -1765,6 +1795,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT", "100.100.100.100:53", "a1e0::53]:53"), _dns),
     Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x", 'running "ip link'), _tun),
     Recogniser("apple-vpn", ("Last disconnect error for ",), _apple_vpn),
+    Recogniser("apple-code-signing", ("Unsatisfied entitlements: ", "Disallowing: io.tailscale."), _apple_code_signing),
     Recogniser(
         "router",
         (
@@ -1897,6 +1928,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "ForegroundServiceStartNotAllowed",
             "Not allowed to start service",
             "Background start not allowed",
+            ">>> com.tailscale.ipn",
+            "package: com.tailscale.ipn",
+            "/com.tailscale.ipn-",
         ),
         _android,
     ),  # fmt: skip

@@ -198,7 +198,18 @@ _TALOS_TAG = "[talos] "
 _GO_TEST = re.compile(r"^[\w.-]+\.go:\d+: ")
 # rsyslog folds repeats: "message repeated 3 times: [ open-conn-track: …]".
 _REPEATED = re.compile(r"^message repeated \d+ times: \[\s*(?P<msg>.*?)\]?$")
-_LOGFMT = re.compile(r'^time="[^"]*" level=\w+ msg="(?P<msg>.*?)"?$')
+# logfmt: logrus's TextFormatter (time quoted, the message to the end) and Go's log/slog TextHandler of programs
+# embedding tsnet (time=2026-04-10T15:46:05.095Z level=DEBUG msg="…" key=value …: the time bare, the message quoted
+# only when it needs to be, attributes after it). An error attribute is the message's cause: it is read after the
+# message, as Go chains errors ("service start failed: …").
+# A message whose inner quotes were not escaped (some loggers, a retyped copy) does not end at its first quote
+# unless only key=value attributes follow: otherwise it runs to the end of the line, as logrus's did.
+_LOGFMT = re.compile(
+    r'^time=(?:"[^"]*"|\S+) level=\w+ msg=(?:"(?P<msg>(?:[^"\\]|\\.)*)"'
+    r'(?P<attrs>(?:\s+[\w.-]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*))*)\s*$'
+    r'|"(?P<rest>.*?)"?$|(?P<bare>[^\s"]+)(?P<bare_attrs>.*)$)'
+)
+_LOGFMT_ERROR = re.compile(r'(?:^|\s)(?:error|err)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"]+))')
 _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
 # (a log view or a copy may drop the level and its elapsed-seconds column: "endpoint/tailscale[tailnet]: …")
 _SINGBOX = re.compile(r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?endpoint/tailscale\[[^\]]*\]:\s+")
@@ -220,6 +231,19 @@ class Message(NamedTuple):
     text: str
     process: str | None  # "tailscaled", "systemd", "IPNExtension", "tsnet", … or None: no process shown
     form: str  # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "zerolog", "plain"
+
+
+def _logfmt_message(logfmt: re.Match[str]) -> str:
+    """The message of a logfmt line (its quotes unescaped), with its error attribute after it."""
+    if logfmt.group("rest") is not None:
+        return logfmt.group("rest").replace('\\"', '"')
+    message = logfmt.group("msg") if logfmt.group("msg") is not None else logfmt.group("bare")
+    message = message.replace('\\"', '"')
+    error = _LOGFMT_ERROR.search(logfmt.group("attrs") or logfmt.group("bare_attrs") or "")
+    if error is None:
+        return message
+    cause = error.group("quoted") if error.group("quoted") is not None else error.group("bare")
+    return f"{message}: {cause.replace(chr(92) + chr(34), chr(34))}"
 
 
 # A line is peeled several times (the block splitter asks whether the next line continues this one, then reads
@@ -273,7 +297,7 @@ def message_of(text: str) -> Message:
             text = repeated.group("msg")
             continue
         if first == "t" and text.startswith("time=") and (logfmt := _LOGFMT.match(text)) is not None:
-            text, form = logfmt.group("msg").replace('\\"', '"'), "logfmt"
+            text, form = _logfmt_message(logfmt), "logfmt"
             tag = _TSNET_TAG.match(text)
             if tag is not None:
                 process, text = "tsnet", text[tag.end() :]
@@ -328,7 +352,13 @@ def message_of(text: str) -> Message:
         if first == "t" and (bare := _BARE_PROCESS.match(text)) is not None:
             process, text = bare.group("proc"), text[bare.end() :]
             continue
-        if first in "ciIVDWEFt" and (app := _BARE_APP_PROCESS.match(text)) is not None:
+        if (
+            first in "ciIVDWEFt"
+            # a system process's column already named the logger ("taskgated-helper: io.tailscale.…: Unsatisfied
+            # entitlements"): the bundle ID after it is what that line is about, not who logged it
+            and (process is None or is_tailscale_process(process))
+            and (app := _BARE_APP_PROCESS.match(text)) is not None
+        ):
             process, text = app.group("proc"), text[app.end() :]
             if process == "com.tailscale.ipn":
                 form = "logcat"

@@ -427,7 +427,9 @@ def tunnel_start_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     as it loads) the app logs the connection's new ``Last disconnect error``, in the user's language ("The VPN
     session failed because an internal error occurred."), and stays disconnected: it cannot log in or reach the
     tailnet. Not tailscaled, control or DERP: the tunnel never started. Good is the error back to "none", or the
-    extension's Go side starting again and getting further.
+    extension's Go side starting again and getting further. macOS's code-signing check refusing the extension
+    itself (taskgated-helper: ``io.tailscale.…: Unsatisfied entitlements: …``, ``Disallowing: io.tailscale.…``) is
+    the same failure one step earlier: the installed build does not match its signature, reinstall it.
 
     *Bad*::
 
@@ -438,6 +440,20 @@ def tunnel_start_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
         default	01:16:02.120311+0200	Tailscale	Last disconnect error for Tailscale Tunnel changed from "The VPN session failed because an internal error occurred." to "none"
     """
     issues = log.issues_of("tunnel-start-failed")
+    if issues and all(issue.key == "signing" for issue in issues):
+        yield from _finding(
+            ctx,
+            issues,
+            f"macOS will not run Tailscale's code ({_last(issues)}): its signature check fails, so the network "
+            "extension (and the daemon in it) never starts and this device is off the tailnet.",
+            "The installed Tailscale build does not match its signature (a damaged, partial or mixed install, "
+            "e.g. the App Store and standalone apps over each other): quit Tailscale, delete Tailscale.app from "
+            "/Applications (confirm removing its system extension), install the current standalone package from "
+            "https://pkgs.tailscale.com/stable/#macos (or the App Store app, not both), approve its system "
+            "extension and VPN configuration again (System Settings > General > Login Items & Extensions, or "
+            "Privacy & Security), and reboot; `systemextensionsctl list` should then show it [activated enabled].",
+        )
+        return
     yield from _finding(
         ctx,
         issues,
@@ -1316,6 +1332,11 @@ def packet_dropped(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findi
     )
 
 
+# events.py's Android app deaths with no cause of tailscaled's own: a native crash report, the runtime's FATAL
+# EXCEPTION ("Process: com.tailscale.ipn, PID: N"), libc's "Fatal signal N (SIG…) … (com.tailscale.ipn)"
+_ANDROID_APP_DIED = ("Android's native crash report: ", "Process: com.tailscale.ipn", "Fatal signal ")
+
+
 @rule(
     id="TS-LOG-CRASH",
     name="log-crash",
@@ -1376,6 +1397,18 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
             "tailscaled stderr`, OpenWrt `logread -e tailscale`, Kubernetes `kubectl logs <pod> -c tailscale "
             "--previous`; fix what its last lines name (often the auth key, TS_AUTHKEY / TS_EXTRA_ARGS, or the "
             "state directory), then restart the service.",
+        )
+        return
+    if log.os == "android" and not others and not cli and all(i.message.startswith(_ANDROID_APP_DIED) for i in issues):
+        # the Android app hosts the backend in its own process: there is no service to restart, only the app
+        yield from _finding(
+            ctx,
+            issues,
+            f"the Tailscale app's process died ({_last(issues)}), so Tailscale does not run on this device.",
+            "Update the Tailscale app (Google Play, F-Droid, or the APK from https://pkgs.tailscale.com/stable/#android); "
+            "if this build keeps crashing, install it from another of those sources (a broken store build) or the "
+            "previous version, then open it again; if it persists, report the crash report with the app's version "
+            "(Settings > About) at https://github.com/tailscale/tailscale/issues.",
         )
         return
     yield from _finding(
