@@ -15,8 +15,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.blocks import Block, split_input
+from opskit.core.diagnose.daemonlog import events
 from opskit.core.diagnose.models import BlockKind, build_frozen
 from opskit.core.diagnose.netcheck import parse_netcheck_text, region_hint, region_latency, region_parts
+from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.status import is_status_line, parse_status_row
 from opskit.core.diagnose.text import SourceLine
@@ -187,3 +189,25 @@ def test_gron_precheck_never_hides_a_gron_line(text: str) -> None:
 
     if _GRON.match(text):
         assert classify_line(text, False) is BlockKind.STATUS
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(events.EVENT_WORDS)),
+            st.sampled_from(["", " ", "x", ": ", "-", "["]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_one_scan_finds_the_same_log_recognisers_as_a_search_for_each(pieces: list[tuple[str, str]]) -> None:
+    # Event words overlap ("router" inside "router: ", one word's tail starting another): the one-scan dispatch must
+    # pick exactly the recognisers whose own words a search would find, whatever the words run into.
+    line = "".join(word + glue for word, glue in pieces)
+    expected = {i for i, r in enumerate(events.RECOGNISERS) if any_word_pattern(r.words).search(line)}
+    found: set[int] = set()
+    for match in events._EVENT_WORD_AT.finditer(line):
+        found |= events._recognisers_at(match.group(1))
+    assert found == expected, line

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
@@ -69,12 +70,6 @@ class Recogniser:
     subsystem: str
     words: tuple[str, ...]
     read: Callable[[str], Iterator[Event]]
-    # "does the message hold one of the words?" as one regex search, not a Python loop over the words: every
-    # line holding any event word runs it for every recogniser
-    holds_word: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "holds_word", any_word_pattern(self.words))
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -1960,6 +1955,23 @@ RECOGNISERS: tuple[Recogniser, ...] = (
 # Every word any recogniser needs: a line holding none of them raises no event.
 EVENT_WORDS: tuple[str, ...] = tuple(dict.fromkeys(word for r in RECOGNISERS for word in r.words))
 _ANY_EVENT_WORD = any_word_pattern(EVENT_WORDS)
+# The same words found at every position of a line in one scan (a lookahead matches without consuming, so words that
+# overlap are all seen). The word pattern is a trie: at a position it matches the LONGEST event word there, and every
+# shorter event word matching at that position is a prefix of it.
+_EVENT_WORD_AT = re.compile(f"(?=({_ANY_EVENT_WORD.pattern}))")
+_RECOGNISERS_WITH_WORD: dict[str, frozenset[int]] = {
+    word: frozenset(i for i, recogniser in enumerate(RECOGNISERS) if word in recogniser.words) for word in EVENT_WORDS
+}
+
+
+@lru_cache(maxsize=4096)
+def _recognisers_at(longest: str) -> frozenset[int]:
+    """The recognisers (positions in RECOGNISERS) holding a word that matches where ``longest`` was found: one of
+    ``longest``'s prefixes that is an event word."""
+    found: frozenset[int] = frozenset()
+    for end in range(1, len(longest) + 1):
+        found |= _RECOGNISERS_WITH_WORD.get(longest[:end], frozenset())
+    return found
 
 
 _RATELIMIT = re.compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
@@ -2006,8 +2018,10 @@ def events_of(message: str) -> Iterator[Event]:
 
 
 def _events_of(message: str) -> Iterator[Event]:
-    if _ANY_EVENT_WORD.search(message) is None:
-        return  # no recogniser's word: most lines that reach here (a word of the line test, not of an event)
-    for recogniser in RECOGNISERS:
-        if recogniser.holds_word.search(message) is not None:
-            yield from recogniser.read(message)
+    # Which recognisers hold a word of the message, from one scan of it rather than one search per recogniser (a
+    # line of prose with one common word, "router", used to run every recogniser's search); read in their order.
+    wanted: frozenset[int] = frozenset()
+    for found in _EVENT_WORD_AT.finditer(message):
+        wanted |= _recognisers_at(found.group(1))
+    for index in sorted(wanted):
+        yield from RECOGNISERS[index].read(message)
