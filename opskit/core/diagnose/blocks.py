@@ -66,7 +66,14 @@ from opskit.core.diagnose.status import (
     truncated_status_document,
 )
 from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
-from opskit.core.diagnose.text import GO_STAMP, TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine, split_lines
+from opskit.core.diagnose.text import (
+    GO_STAMP,
+    TAILNET_V4_PREFIX,
+    TAILNET_V6_PREFIX,
+    SourceLine,
+    split_lines,
+    typed_tailscale_command,
+)
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
     EXIT_NODE_LIST_HEADER,
@@ -174,7 +181,7 @@ _PEER_LOOKUP_COMMAND = re.compile(
 # `tailscale exit-node list` (any path, global flags, `--`): its table's rows are not `tailscale status` rows, and
 # it ends with hints ("# To view the complete list of exit nodes…", "# To use an exit node, use…", "# To have
 # Tailscale suggest an exit node…").
-_EXIT_NODE_LIST_COMMAND = re.compile(r"\btailscale(?:\.exe)?\s+(?:--\S*\s+)*exit-node\s+list\b", re.IGNORECASE)
+_EXIT_NODE_LIST_COMMAND = typed_tailscale_command(r"exit-node\s+list")
 _EXIT_NODE_LIST_HINTS = (
     "# To view the complete list of exit nodes",
     "# To use an exit node",
@@ -182,9 +189,7 @@ _EXIT_NODE_LIST_HINTS = (
 )
 
 
-_SERVE_STATUS_JSON = re.compile(
-    r"\btailscale(?:\.exe)?\s+(?:--\S*\s+)*(?:serve|funnel)\s+status\b.*\s--?json\b", re.IGNORECASE
-)
+_SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--?json")
 
 
 def _exit_node_list_line(text: str) -> bool:

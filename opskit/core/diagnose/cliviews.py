@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from opskit.core.diagnose.debugviews import DebugPrefsReport, ServeStatusReport, Ts2021Report
 from opskit.core.diagnose.models import NetmapPeer, StatusPeer
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
 
 # ----------------------------------------------------------------------------------------- exit-node list
 
@@ -224,7 +224,7 @@ NETMAP_KEYS = frozenset(
      "DERPMap", "CollectServices", "TKAEnabled", "TKAHead", "Domain", "DomainAuditLogID", "UserProfiles",
      "ControlHealth", "MachineKey", "Expiry", "AllCaps", "DisplayMessages"}
 )  # fmt: skip
-_NETMAP_COMMAND = re.compile(r"\btailscale(?:\.exe)?\s+(?:--\S+\s+)*debug\s+netmap\b")
+_NETMAP_COMMAND = typed_tailscale_command(r"debug\s+netmap", flags=0)
 _JQ_FIELD = re.compile(r"\|\s*jq\b[^|]*?['\"]?\.(?P<field>[A-Za-z]+)\b")
 
 

@@ -45,7 +45,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import GO_STAMP, SourceLine, typed_tailscale_command
 from opskit.core.diagnose.windows import is_windows_error_line
 
 _MAX_LINES = 5000
@@ -260,7 +260,7 @@ def parse_serve_config(lines: Sequence[SourceLine], document: dict[str, object])
 # ----------------------------------------------------------------------------------------- debug ts2021
 
 # log.Printf's stamp: Go's default "2006/01/02 15:04:05", with microseconds, or the time alone
-_TS_STAMP = re.compile(r"^(?:\d{4}/\d\d/\d\d )?\d\d:\d\d:\d\d(?:\.\d+)? ")
+_TS_STAMP = re.compile(rf"^(?:{GO_STAMP}|\d\d:\d\d:\d\d(?:\.\d+)?) ")
 _TS_FETCH = re.compile(r"^Fetching keys from (?P<url>https?://\S+) \.\.\.$")
 _TS_DIAL = re.compile(r'^Dial\("(?P<net>\w+)", "(?P<addr>[^"]+)"\) (?:\.\.\.|= (?P<result>.+))$')
 _TS_CONNECTED = re.compile(r"^(?P<local>\S+) / (?P<remote>\S+)$")
@@ -274,7 +274,7 @@ _TS_OTHER = re.compile(
     r"^(?:did noise handshake$|GotConn: |got public key: |using ACE server |tshttpproxy\.ProxyFromEnvironment = |"
     r"whoami response: |netmon: |controlhttp: |dnscache: |\[v\d\] )"
 )
-_TS2021_COMMAND = re.compile(r"\btailscale(?:\.exe)?\s+(?:--\S+\s+)*debug\s+ts2021\b", re.IGNORECASE)
+_TS2021_COMMAND = typed_tailscale_command(r"debug\s+ts2021")
 
 
 @dataclass(frozen=True)
@@ -386,7 +386,7 @@ PREFS_KEYS = frozenset(
      "NoStatefulFiltering", "NetfilterMode", "NetfilterKind", "OperatorUser", "ForceDaemon", "AllowSingleHosts",
      "InternalExitNodePrior", "AutoExitNode", "AppConnector", "PostureChecking", "DriveShares", "NotepadURLs"}
 )  # fmt: skip
-_PREFS_COMMAND = re.compile(r"\btailscale(?:\.exe)?\s+(?:--\S+\s+)*debug\s+prefs\b", re.IGNORECASE)
+_PREFS_COMMAND = typed_tailscale_command(r"debug\s+prefs")
 _MIN_PREFS_KEYS = 4
 
 

@@ -73,6 +73,12 @@ _BARE_COMMAND = re.compile(
 _PRODUCT_SSH = re.compile(r"Tailscale SSH\b")
 
 
+def typed_tailscale_command(subcommand: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """A command line running ``tailscale <subcommand>`` (a regex fragment, e.g. ``debug\\s+prefs``): after
+    sudo, a path or ``tailscale.exe``, with global flags such as ``--socket=…`` before the subcommand."""
+    return re.compile(rf"\btailscale(?:\.exe)?\s+(?:--\S*\s+)*{subcommand}\b", flags)
+
+
 # Go's log package stamp ("2024/05/01 12:00:00", with microseconds under log.Lmicroseconds)
 GO_STAMP = r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
 # How a tailnet address starts: 100.64.0.0/10 (its first two octets and the dot after) or fd7a:115c:a1e0::/48.
