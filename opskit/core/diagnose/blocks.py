@@ -559,6 +559,8 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         or ('non-flag arguments: ["nc" ' in text)
         # Synology's configure-host naming the package's daemon binary it did not find
         or (first == "t" and text.startswith("tailscaled binary not found at "))
+        # the GitHub Action's verdict that tailscaled's LocalAPI never answered (src/main.ts waitForDaemonReady)
+        or (first == "t" and text.startswith("tailscaled daemon did not become ready"))
         # tsnet's Up returning the backend's error to the embedding program (tsnet/tsnet.go "tsnet.Up: backend: %s",
         # printed by the program's own log.Fatal): the app's refusal (an auth key control rejected), whatever
         # words of tailscaled's log ("invalid key") it holds

@@ -42,10 +42,10 @@ class Refusal:
 
 
 def _entries() -> tuple[Refusal, ...]:
-    from opskit.core.diagnose.cli_catalog import android, families_a, families_b, installer
+    from opskit.core.diagnose.cli_catalog import android, families_a, families_b, installer, wrappers
 
     # Group B first: its "usage: tailscale service …" is more specific than group A's "usage: tailscale …".
-    return (*families_b.REFUSALS, *families_a.REFUSALS, *installer.REFUSALS, *android.REFUSALS)
+    return (*families_b.REFUSALS, *families_a.REFUSALS, *installer.REFUSALS, *android.REFUSALS, *wrappers.REFUSALS)
 
 
 REFUSALS: tuple[Refusal, ...] = _entries()

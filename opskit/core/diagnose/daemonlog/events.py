@@ -1754,6 +1754,64 @@ def _logtail(message: str) -> Iterator[Event]:
         yield Clear("log-upload-failing")
 
 
+# ------------------------------------------------------------------- wrappers around tailscaled (their own words)
+
+# What the programs that run tailscaled say about it in their own words (read from their source, see
+# tests/diagnose/test_wrapper_catalog.py). The Home Assistant add-on's s6 finish script (hassio-addons/
+# addon-tailscale tailscaled/finish) reports tailscaled's exit: "Service tailscaled exited with code N (by signal S)";
+# s6 gives 256 for a process killed by a signal (15: the add-on stopped), 0 a clean exit, anything else a failure.
+_S6_SERVICE_EXIT = re.compile(r"^Service tailscaled exited with code (?P<code>\d+) \(by signal (?P<signal>\d+)\)")
+# containerboot (cmd/containerboot/main.go:551, v1.40+): the node waits for an admin to approve it.
+_BOOT_MACHINE_AUTH = re.compile(r"^machine authorization required, please visit the admin panel")
+# containerboot exiting because tailscaled left Running (main.go:735, v1.50+): the state it names is why.
+_BOOT_LEFT_RUNNING = re.compile(r"left running state \(now in state \"?(?P<state>\w+)\"?\), exiting$")
+# containerboot cannot make the TUN device (tailscaled.go:87 log.Fatalf "ensuring that /dev/net/tun exists: %v",
+# v1.34+; main.go:340 "unable to create tuntap device file: %w", v1.76+): the container lacks /dev/net/tun or the
+# right to make it (no NET_ADMIN/privileged, or userspace networking wanted: TS_USERSPACE=true); it exits.
+_BOOT_TUN = re.compile(r"^(?:ensuring that /dev/net/tun exists|unable to create tuntap device file): \S")
+# containerboot's run() returning an error to main()'s log.Fatal (cmd/containerboot/main.go v1.76+, settings.go,
+# tailscaled.go; before v1.76 the same wordings under log.Fatalf): the container exits and its runtime restarts it.
+# The heads are containerboot's own; the cause follows them (a `tailscale up` refusal printed above it keeps its
+# kind). "invalid configuration" only naming one of its TS_* settings; IP forwarding it could not turn on for a
+# proxy or router (main.go:347/:349, after "Failed to enable IP forwarding: …").
+_BOOT_FATAL = re.compile(
+    r"^(?:failed to auth tailscale|error waiting for tailscaled socket|starting tailscaled failed"
+    r"|failed to watch tailscaled (?:for updates|config)|failed to read from tailscaled"
+    r"|rewatching tailscaled for updates after auth|error initializing kube client"
+    r"|error setting up for running on Kubernetes|error clearing previous state from Secret"
+    r"|failed to get a reissued authkey|error creating new netfilter runner|failed to unset serve config"
+    r"|(?:egress|ingress) proxy failed|installing (?:egress|ingress) proxy rules(?: for [^:]+)?"
+    r"|error installing ingress proxy rules|installing rules to forward traffic to node's tailnet IP"
+    r"|autoadvertisement: failed to (?:get serve config|refresh advertise services)): \S"
+    r"|^invalid configuration: .*\bTS_[A-Z_]+"
+    r"|^you can (?:either set the sysctls as a privileged initContainer|fix this by running the container with "
+    r"privileged=true)"
+)
+
+
+def _wrapper(message: str) -> Iterator[Event]:
+    if (exit_ := _S6_SERVICE_EXIT.match(message)) is not None:
+        code, signal = int(exit_.group("code")), int(exit_.group("signal"))
+        if code == 256 and signal in (2, 15):
+            yield Fact("stopping", "signal")  # the add-on stopped (SIGTERM/SIGINT): no crash
+        elif code != 0:
+            yield Raise("crash", "exit", message)
+    elif _BOOT_MACHINE_AUTH.match(message) is not None:
+        yield Raise("needs-machine-auth", "machine-auth", message)
+    elif (left := _BOOT_LEFT_RUNNING.search(message)) is not None:
+        state = left.group("state")
+        yield Fact("state", state)
+        if state == "NeedsLogin":
+            yield Raise("login-required", "login", message)
+        elif state == "NeedsMachineAuth":
+            yield Raise("needs-machine-auth", "machine-auth", message)
+    elif _BOOT_TUN.match(message) is not None:
+        yield Raise("tun-unavailable", "tun", message)
+        yield Raise("crash", "crash", message)
+    elif _BOOT_FATAL.search(message) is not None:
+        yield Raise("crash", "crash", message)
+
+
 # -------------------------------------------------------------------------------------- the registry
 
 RECOGNISERS: tuple[Recogniser, ...] = (
@@ -1938,6 +1996,37 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),
     Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),
+    Recogniser(
+        "wrapper",
+        (
+            "Service tailscaled exited",
+            "machine authorization required",
+            "left running state",
+            "/dev/net/tun exists",
+            "tuntap device file",
+            # containerboot's fatal heads (_BOOT_FATAL)
+            "failed to auth tailscale",
+            "tailscaled socket",
+            "starting tailscaled failed",
+            "failed to watch tailscaled",
+            "failed to read from tailscaled",
+            "rewatching tailscaled",
+            "kube client",
+            "running on Kubernetes",
+            "previous state from Secret",
+            "reissued authkey",
+            "netfilter runner",
+            "unset serve config",
+            "proxy failed",
+            "proxy rules",
+            "forward traffic to node",
+            "autoadvertisement: ",
+            "invalid configuration: ",
+            "privileged initContainer",
+            "container with privileged=true",
+        ),
+        _wrapper,
+    ),
     Recogniser(
         "auth-key-mint",
         (

@@ -33,6 +33,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     message repeated 3 times: [ … ]                   rsyslog folding repeats (the closing "]" goes too)
     ##011 0xb525c4#011tailscale.com/…                 rsyslog's #011 escape of a tab
     [2024-01-01 10:00:00] …                           a supervisor's bracketed stamp
+    [10:00:00] FATAL: …                               bashio (Home Assistant add-ons), kept as process "bashio"
     srv: 0.8M/0.0M …                                  the old Windows GUI relaying its service subprocess
     stdout / stderr, 19.8M/125.1M, ^3.2M, 05:51:29, [v1], _italics_   stream names, memory stats (Android,
                                                       iOS), a time column
@@ -89,6 +90,9 @@ _SYSLOG = re.compile(
 # name in brackets ("[tailscale-beszel] 2026-05-30T…", podman-compose "[ts] | …") — only before a stamp or a
 # bar, since tailscaled's own messages start with brackets too ("[v1] …", "[unexpected] …", "[RATELIMIT] …").
 _CONTAINER = re.compile(r"^(?:[\w.-]+\s+\|\s+|\[pod/[^\]]+\]\s+|\[[\w.-]+\](?:\s+\|\s+|\s+(?=\d{4}[-/])))")
+# bashio, the shell library of Home Assistant add-ons (hassio-addons/addon-tailscale: its s6 service scripts): its
+# default format "[%T] LEVEL: message" ("[10:00:00] FATAL: …" from bashio::exit.nok); kept as the line's process.
+_BASHIO = re.compile(r"^\[\d{2}:\d{2}:\d{2}\] (?:TRACE|DEBUG|INFO|NOTICE|WARNING|ERROR|FATAL): ")
 # A bracketed stamp from supervisors and log shippers: "[2024-01-01 10:00:00] …", "[12:00:01] …".
 _BRACKET_STAMP = re.compile(r"^\[(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}[^\]]*\]\s+")
 # A stamp of its own (container runtime, Windows service log, Go time.Time), optionally ending in ":".
@@ -121,7 +125,9 @@ _WORD_BEFORE_STAMP = re.compile(
 )
 # The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
 # as some syslog viewers and `grep -h` print it; a command line ("tailscaled --state=…") is not one.
-_BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")
+# (The GitHub Action's own verdict "tailscaled daemon did not become ready within timeout, …" is a sentence about
+# tailscaled, not its line.)
+_BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-])(?!daemon did not become ready\b))")
 # The app's process name (Android's logcat tag, the macOS network extension, the old Windows GUI) alone before the
 # message, followed by its colon: a logcat line quoted without its stamp, pid and level columns ("com.tailscale.ipn:
 # fatal error: glGetError: 0x501"; with the level letter kept, "E com.tailscale.ipn: …"), a Console line without
@@ -266,6 +272,16 @@ def message_of(text: str) -> Message:
         if stamped and first in "TDIWEFP" and (level := _ZEROLOG_LEVEL.match(text)) is not None:
             form, text, stamped = "zerolog", text[level.end() :], False
             continue
+        if (
+            stamped
+            and first.isalpha()
+            and (word := _WORD_BEFORE_STAMP.match(text)) is not None
+            and word.group(0).rstrip().endswith(":")
+        ):
+            # Go's log.New prefix after a container runtime's stamp (`kubectl logs --timestamps`, a compose
+            # viewer): "2024-05-01T10:00:00.1Z boot: 2024/05/01 10:00:00 …" is containerboot's line
+            process, text, stamped = process or word.group(0).strip().strip("[]:"), text[word.end() :], False
+            continue
         if stamped and first.isalpha() and (name := _NAME_BEFORE_STAMP.match(text)) is not None:
             text, stamped = text[name.end() :], False
             continue
@@ -326,6 +342,9 @@ def message_of(text: str) -> Message:
                 or syslog.group("proc5")
             )
             form, text = "journald", text[syslog.end() :]
+            continue
+        if first == "[" and (bashio := _BASHIO.match(text)) is not None:
+            process, text = process or "bashio", text[bashio.end() :]
             continue
         if first == "[" and (stamp := _BRACKET_STAMP.match(text) or _CONTAINER.match(text)) is not None:
             text = text[stamp.end() :]
