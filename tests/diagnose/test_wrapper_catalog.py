@@ -52,8 +52,8 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "",
         "no-backend",
     ),
-    # src/main.ts:306 validateAuth: no credential input (v4.0+); action.yml:76 of v2-v3 (::error title=⛔ error
-    # hint::OAuth identity empty, …)
+    # src/main.ts:306 validateAuth: no credential input (v4.1+, Oct 2025); action.yml:76 of v3 / :56 of v2 (June 2023
+    # to v3: ::error title=⛔ error hint::OAuth identity empty, …)
     (
         "action",
         "error",
@@ -70,7 +70,7 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "",
         "cli-usage",
     ),
-    # src/main.ts:282 an OAuth secret without tags (v4.0+)
+    # src/main.ts:282 an OAuth secret without tags (v4.1+)
     ("action", "error", "the tags parameter is required when using an OAuth client", "", "cli-usage"),
     # src/main.ts:296 workload identity with a client older than 1.90 (v4.1+)
     (
@@ -80,7 +80,7 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "",
         "cli-usage",
     ),
-    # action.yml:339 of v3 (hostname check before `tailscale up`)
+    # action.yml:339 of v3 (Sep 2025; hostname check before `tailscale up`, gone in v4)
     (
         "action",
         "error",
@@ -104,7 +104,7 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
     ("action", "info", "✅ Ping host build-cache reachable via DERP!", "", "none"),
     ("action", "info", "✅ Tailscale up command completed successfully on attempt 1", "", "none"),
     # ------------------------------------------------------------------------- Home Assistant add-on
-    # post-tailscaled/run:42 (bashio::exit.nok prints FATAL) (v0.19+)
+    # post-tailscaled/run:42 (bashio::exit.nok prints FATAL) (Sep 2025, after v0.26.1)
     (
         "bashio",
         "FATAL",
@@ -112,10 +112,10 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "",
         "exit-node-refused",
     ),
-    # share-homeassistant/run:25/:64 (v0.21+): HTTPS certificates / Funnel not enabled for the tailnet or node
+    # share-homeassistant/run:25/:64 (v0.12.0+): HTTPS certificates / Funnel not enabled for the tailnet or node
     ("bashio", "FATAL", "Tailscale's HTTPS support is disabled", "", "serve-not-enabled"),
     ("bashio", "FATAL", "Tailscale's Funnel support is disabled", "", "funnel-unavailable"),
-    # share-homeassistant/run:30 (v0.21+)
+    # share-homeassistant/run:30 (v0.12.0+)
     (
         "bashio",
         "FATAL",
@@ -123,7 +123,7 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "",
         "serve-failed",
     ),
-    # share-homeassistant/run:53 Home Assistant refuses the proxied request (no trusted_proxies) (v0.21+)
+    # share-homeassistant/run:53 Home Assistant refuses the proxied request (no trusted_proxies) (v0.13.0+)
     (
         "bashio",
         "FATAL",
@@ -132,11 +132,22 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "",
         "serve-failed",
     ),
-    # post-tailscaled/run:150 (v0.22+)
+    # post-tailscaled/run:150 (v0.26.0+)
     ("bashio", "FATAL", "Unable to remove previous Tailscale Serve and Funnel settings", "", "serve-failed"),
-    # tailscaled/finish:12 s6 reports tailscaled's exit; 256 = killed by a signal (15: a stop) (v0.13+)
+    # tailscaled/finish:12 s6 reports tailscaled's exit; 256 = killed by a signal (15: a stop) (v0.8.0+)
     ("bashio", "INFO", "Service tailscaled exited with code 1 (by signal 0)", "", "crash"),
     ("bashio", "INFO", "Service tailscaled exited with code 256 (by signal 15)", "", "none"),
+    # usr/bin/protect-subnet-routes:68 (exit.nok, v0.26.1+) and the NetworkManager dispatcher's protect-subnets
+    # (log.error, v0.23.3+): the `ip rule`s keeping the host's own subnets off Tailscale's table were not added
+    ("bashio", "FATAL", "  Adding route 192.168.1.0/24 to ip rules is unsuccessful", "", "firewall-failed"),
+    (
+        "bashio",
+        "ERROR",
+        "Failed to protect subnet routes. Halting add-on to prevent network loss.",
+        "",
+        "firewall-failed",
+    ),
+    ("bashio", "INFO", "  Adding route 192.168.1.0/24 to ip rules", "", "none"),
     # --- the add-on's routine lines (tailscaled/run:10/:37, post-tailscaled/run:128/:157/:190, local-network)
     ("bashio", "INFO", "Starting Tailscale...", "", "none"),
     ("bashio", "INFO", "Tailscale is running", "", "none"),
@@ -266,10 +277,38 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "",
         "auth-key-mint-failed",
     ),
+    # operator.go:228 tsnet.Up of the operator's own node: control refused its auth key (v1.50+)
+    (
+        "zap",
+        "fatal",
+        "starting tailscale server: tsnet: tsnet.Up: backend: invalid key: unable to validate API key",
+        "",
+        "auth-key-rejected",
+    ),
+    # sts.go:233 a proxy's auth key from the API, refused for its tags (controller-runtime's "Reconciler error"
+    # with the reconciler's error attribute) (v1.52+)
+    (
+        "zap",
+        "error",
+        "Reconciler error",
+        'failed to provision: failed to create or get API key secret: Status: 400, Message: "requested tags '
+        '[tag:k8s] are invalid or not permitted"',
+        "tags-not-permitted",
+    ),
+    # the same mint failing at the OAuth token endpoint (the client secret revoked)
+    (
+        "zap",
+        "error",
+        "Reconciler error",
+        'failed to provision: failed to create or get API key secret: Post "https://api.tailscale.com/api/v2/'
+        'tailnet/-/keys": oauth2: cannot fetch token: 401 Unauthorized',
+        "auth-key-mint-failed",
+    ),
     # --- routine (operator.go:282 "Startup complete, operator running", the manager's start)
     ("zap", "info", "Startup complete, operator running", "", "none"),
     # ------------------------------------------------------------- Traefik's Tailscale certificate resolver
-    # pkg/provider/tailscale/provider.go:250 (v3.0+; v2.10+ with the same words): the LocalAPI call failed
+    # pkg/provider/tailscale/provider.go:250 (v3.0.0-beta1+, zerolog since beta3, logrus before): the LocalAPI
+    # call failed, relayed as client/local words it
     (
         "traefik",
         "error",
@@ -284,6 +323,8 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         _CERT_DENIED,
         "unix-access-denied",
     ),
+    # provider.go:315 (v3.0+): a router's Host rule names a domain outside the tailnet's ts.net name
+    ("traefik", "error", "Domain app.example.com is not a valid Tailscale domain", "", "cert-failed"),
     # --- routine (provider.go:254, a debug line)
     ("traefik", "debug", 'Fetched certificate for domain "nas.tail1234.ts.net"', "", "none"),
     # ------------------------------------------------------------------- Caddy's tls.get_certificate.tailscale
@@ -352,8 +393,9 @@ def _traefik(fmt: str, level: str, msg: str, err: str) -> str:
         short = {"error": "ERR", "debug": "DBG", "info": "INF"}[level]
         tail = f" error={json.dumps(err)}" if err else ""
         return f"2024-05-01T10:00:00Z {short} {msg}{tail} providerName=myresolver.tailscale"
-    full = f"{msg}: {err}" if err else msg
-    return f'time="2024-05-01T10:00:00Z" level={level} msg={json.dumps(full)} providerName=myresolver.tailscale'
+    # v3.0 betas logged through logrus (logger.WithError(err).Errorf(…)): the error as its own attribute
+    tail = f" error={json.dumps(err)}" if err else ""
+    return f'time="2024-05-01T10:00:00Z" level={level} msg={json.dumps(msg)}{tail} providerName=myresolver.tailscale'
 
 
 def _caddy(fmt: str, level: str, msg: str, err: str) -> str:
@@ -374,7 +416,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "boot": ("bare", "kubectl", "compose", "container"),
     "golog": ("fatal", "stamped", "slog"),
     "zap": ("epoch", "iso", "console"),
-    "traefik": ("v3", "v2"),
+    "traefik": ("v3", "v3-beta"),
     "caddy": ("json", "console"),
 }
 

@@ -198,6 +198,19 @@ REFUSALS: tuple[Refusal, ...] = (
         "tsnet/tsnet.go",
         "tsnet: backend in state NeedsMachineAuth",
     ),
+    # -------------------------------------------------------- Traefik's Tailscale certificate resolver
+    # traefik/traefik pkg/provider/tailscale/provider.go:315 sanitizeDomains (v3.0+)
+    _entry(
+        CliErrorKind.CERT_FAILED,
+        "is not a valid tailscale domain",
+        r"Domain (?P<domain>\S+) is not a valid Tailscale domain",
+        "Traefik's Tailscale certificate resolver skipped {domain}: it is not a name under the tailnet's ts.net "
+        "domain, and Tailscale issues certificates only for its nodes' own names.",
+        "Use the node's full MagicDNS name (`Host(`node.tailnet-name.ts.net`)`) in the router's rule, or give "
+        "{domain} another certificate resolver (ACME).",
+        "traefik/traefik pkg/provider/tailscale/provider.go",
+        "Domain app.example.com is not a valid Tailscale domain",
+    ),
     # ------------------------------------------------------------------------- Home Assistant add-on
     # post-tailscaled/run:42 (bashio::exit.nok): the add-on's own check of its options
     _entry(

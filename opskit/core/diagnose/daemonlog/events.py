@@ -1761,6 +1761,10 @@ def _logtail(message: str) -> Iterator[Event]:
 # addon-tailscale tailscaled/finish) reports tailscaled's exit: "Service tailscaled exited with code N (by signal S)";
 # s6 gives 256 for a process killed by a signal (15: the add-on stopped), 0 a clean exit, anything else a failure.
 _S6_SERVICE_EXIT = re.compile(r"^Service tailscaled exited with code (?P<code>\d+) \(by signal (?P<signal>\d+)\)")
+# The add-on keeps the host's own subnets out of Tailscale's routing table with `ip rule`s before it accepts routes
+# (usr/bin/protect-subnet-routes:68 "Adding route %s to ip rules is unsuccessful", v0.26.1+; the NetworkManager
+# dispatcher's "Failed to protect subnet routes. Halting add-on to prevent network loss.", v0.23.3+): it stops.
+_ADDON_PROTECT_FAILED = re.compile(r"^Failed to protect subnet routes\b|^Adding route \S+ to ip rules is unsuccessful")
 # containerboot (cmd/containerboot/main.go:551, v1.40+): the node waits for an admin to approve it.
 _BOOT_MACHINE_AUTH = re.compile(r"^machine authorization required, please visit the admin panel")
 # containerboot exiting because tailscaled left Running (main.go:735, v1.50+): the state it names is why.
@@ -1796,6 +1800,8 @@ def _wrapper(message: str) -> Iterator[Event]:
             yield Fact("stopping", "signal")  # the add-on stopped (SIGTERM/SIGINT): no crash
         elif code != 0:
             yield Raise("crash", "exit", message)
+    elif _ADDON_PROTECT_FAILED.match(message) is not None:
+        yield Raise("firewall-failed", "ip-rule", message)
     elif _BOOT_MACHINE_AUTH.match(message) is not None:
         yield Raise("needs-machine-auth", "machine-auth", message)
     elif (left := _BOOT_LEFT_RUNNING.search(message)) is not None:
@@ -2000,6 +2006,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         "wrapper",
         (
             "Service tailscaled exited",
+            "protect subnet routes",
+            "to ip rules is unsuccessful",
             "machine authorization required",
             "left running state",
             "/dev/net/tun exists",
