@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from opskit.core.diagnose.cli_catalog import Refusal, wrappers
 from opskit.errors import InputError
@@ -509,3 +511,70 @@ def test_the_add_ons_own_fatal_line_keeps_tailscaleds_failure_above_it() -> None
         "[10:00:02] FATAL: Unable to start up Tailscale\n"
     )
     assert reading(paste) == {"auth-key-rejected"}
+
+
+_TAILSCALED_START = (
+    "2024/05/01 10:00:00 logtail started\n"
+    '2024/05/01 10:00:00 Program starting: v1.66.4-t1234abcd, Go 1.22.3: []string{"{binary}", "--state={state}"}\n'
+    "2024/05/01 10:00:01 magicsock: derp-4 connected; connGen=1\n"
+)
+
+
+def _daemon_log(text: str) -> dict[str, object]:
+    logs = run_json(text)["daemon_logs"]
+    assert len(logs) == 1, logs
+    log: dict[str, object] = logs[0]
+    return log
+
+
+def test_the_synology_packages_log_file_says_the_package_started_tailscaled() -> None:
+    # release/dist/synology/files/scripts/start-stop-status (tailscale/tailscale at de9ec7ee2): the start line it
+    # writes at the top of tailscaled.stdout.log, sed's cut after 200 lines, and its stop line
+    binary = "/var/packages/Tailscale/target/bin/tailscaled"
+    state = "/var/packages/Tailscale/var/tailscaled.state"
+    paste = (
+        f"2024-05-01T10:00:00+02:00 Starting tailscale with: {binary} --state={state} --port=41641\n"
+        + _TAILSCALED_START.replace("{binary}", binary).replace("{state}", state)
+        + "[further tailscaled logs suppressed]\n"
+        "2024-05-01T12:00:00+02:00 Stopping tailscale service PID=12345\n"
+    )
+    log = _daemon_log(paste)
+    assert log["hand_started"] is False and "Synology package" in str(log["why"])
+    assert log["issues"] == [] and run_json(paste)["warnings"] == []
+
+
+@pytest.mark.parametrize("colour", [False, True])
+def test_the_home_assistant_add_ons_log_says_the_add_on_started_tailscaled(colour: bool) -> None:
+    # tailscaled/run:10/:37 and its sed's note after 200 lines (hassio-addons/addon-tailscale at b75e536)
+    head = (
+        "[10:00:00] INFO: Starting Tailscale...\n"
+        "[10:00:00] NOTICE: Tailscale logs will be suppressed after 200 lines, set add-on's configuration option "
+        "'log_level' to 'debug' to see further logs\n"
+    )
+    if colour:
+        head = "".join(f"\x1b[32m{line}\x1b[0m\n" for line in head.splitlines())
+    paste = (
+        head
+        + _TAILSCALED_START.replace("{binary}", "/opt/tailscaled").replace("{state}", "/data/tailscaled.state")
+        + "[further tailscaled logs suppressed, set add-on's configuration option 'log_level' to 'debug' to see "
+        "further tailscaled logs]\n"
+    )
+    log = _daemon_log(paste)
+    assert log["hand_started"] is False and "Home Assistant add-on" in str(log["why"])
+    assert log["issues"] == []
+
+
+@given(
+    st.integers(min_value=0, max_value=23),
+    st.integers(min_value=0, max_value=59),
+    st.sampled_from(["INFO", "NOTICE", "WARNING", "ERROR", "FATAL", "DEBUG"]),
+    st.integers(min_value=0, max_value=300),
+    st.sampled_from([0, 2, 6, 9, 11, 15]),
+)
+@settings(max_examples=60, deadline=None)
+def test_s6s_report_of_tailscaleds_exit_is_a_crash_unless_clean_or_stopped(
+    hour: int, minute: int, level: str, code: int, signal: int
+) -> None:
+    line = f"[{hour:02d}:{minute:02d}:07] {level}: Service tailscaled exited with code {code} (by signal {signal})\n"
+    stopped = code == 256 and signal in (2, 15)
+    assert reading(line) == ({"none"} if code == 0 or stopped else {"crash"})
