@@ -212,8 +212,8 @@ _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, 
 _ANY_WORD = any_word_pattern(_WORDS)
 
 
-# The lines a wrapper writes into tailscaled's log around it: the Synology package's start line and both its and the
-# Home Assistant add-on's note that the rest was cut, the package's stop line ("[further tailscaled logs suppressed…]", sed after 200
+# The lines a wrapper writes into tailscaled's log around it: the Synology package's start and stop lines, its and
+# the Home Assistant add-on's note that the rest was cut ("[further tailscaled logs suppressed…]", sed after 200
 # lines); the add-on's bashio notes that it starts tailscaled. Routine: they say who started it (_started_by_hand).
 _WRAPPER_LINE = re.compile(r"^\[further tailscaled logs suppressed\b|^Stopping tailscale service PID=\d+$")
 _BASHIO_START = ("Starting Tailscale...", "Tailscale logs will be suppressed after ")
