@@ -578,3 +578,32 @@ def test_s6s_report_of_tailscaleds_exit_is_a_crash_unless_clean_or_stopped(
     line = f"[{hour:02d}:{minute:02d}:07] {level}: Service tailscaled exited with code {code} (by signal {signal})\n"
     stopped = code == 256 and signal in (2, 15)
     assert reading(line) == ({"none"} if code == 0 or stopped else {"crash"})
+
+
+# The operator's own tsnet node logs through zap under logger "tailscaled" (cmd/k8s-operator/operator.go:207,
+# Logf: zlog.Named("tailscaled").Debugf); caddy-tailscale's nodes under Caddy's "tailscale" app logger
+# (tailscale/caddy-tailscale module.go:269): tailscaled's own messages inside a JSON record.
+@pytest.mark.parametrize(("logger", "ts"), [("tailscaled", '"2024-05-01T10:00:00Z"'), ("tailscale", "1714557600.1")])
+def test_tailscaleds_lines_inside_zap_json_records_are_an_embedded_nodes_log(logger: str, ts: str) -> None:
+    def record(msg: str) -> str:
+        return json.dumps({"level": "debug", "ts": json.loads(ts), "logger": logger, "msg": msg})
+
+    paste = "\n".join(
+        record(msg)
+        for msg in (
+            'Program starting: v1.66.4-t1234abcd, Go 1.22.3: []string{"/usr/local/bin/operator"}',
+            "magicsock: derp-4 connected; connGen=1",
+            "Switching ipn state NoState -> NeedsLogin (WantRunning=true, nm=false)",
+        )
+    )
+    log = _daemon_log(paste + "\n")
+    assert [issue["kind"] for issue in log["issues"]] == ["login-required"]  # type: ignore[index]
+    assert (log["version"], log["state"], log["userspace"]) == ("1.66.4", "NeedsLogin", True)
+    running = record("Switching ipn state Starting -> Running (WantRunning=true, nm=true)")
+    assert reading(paste + "\n" + running + "\n") == {"none"}
+
+
+def test_a_json_record_that_is_no_log_line_stays_what_it_was() -> None:
+    # `tailscale status --json` on one line (jq -c) has no "msg": not a log record
+    document = run_json('{"BackendState": "NeedsLogin", "Self": {"HostName": "a"}}\n')
+    assert [block["kind"] for block in document["blocks"]] == ["status"] and document["daemon_logs"] == []

@@ -23,6 +23,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
     TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000], or the level)
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
+    {"level":"info","ts":…,"logger":"tailscaled","msg":"…"}   a zap/slog JSON record (k8s operator, Caddy)
     Mar 14 00:37:03 | tailscaled | 10767 |            pfSense's log page copied as columns
     05/05 07:04:23                                    a log viewer's month/day stamp
     04-23,14:36:03.590 63.0M/92.1M                    2020 pastes: month-day,time and memory stats
@@ -57,6 +58,7 @@ Pure functions: text in, (message, process) out.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from functools import lru_cache
 from typing import NamedTuple
@@ -220,6 +222,31 @@ _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
 # (a log view or a copy may drop the level and its elapsed-seconds column: "endpoint/tailscale[tailnet]: …")
 _SINGBOX = re.compile(r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?endpoint/tailscale\[[^\]]*\]:\s+")
 _LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
+# A JSON log record of a Go program's structured logger (zap: the Kubernetes operator, whose tsnet node logs under
+# logger "tailscaled"; Caddy, whose caddy-tailscale app logs its tsnet nodes under "tailscale"; slog's JSON handler):
+# {"level":"info","ts":…,"logger":"…","msg":"…","error":"…"}. The message is read with its error after it, as
+# logfmt's; a logger named after Tailscale is an embedded tsnet node's (process "tsnet").
+_RECORD_STAMP_KEYS = ("level", "L", "ts", "time")
+_TSNET_LOGGERS = ("tailscaled", "tailscale")
+
+
+def _json_record(text: str) -> tuple[str, str | None] | None:
+    """(message, logger) of a one-line JSON log record, or None when ``text`` is none."""
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or not isinstance(message := record.get("msg"), str):
+        return None
+    if not any(key in record for key in _RECORD_STAMP_KEYS):
+        return None
+    error = record.get("error", record.get("err"))
+    if isinstance(error, str) and error:
+        message = f"{message}: {error}"
+    logger = record.get("logger")
+    return " ".join(message.split("\n")), logger if isinstance(logger, str) else None
+
+
 # The Windows GUI of v0.100-v1.2 (tailscale-ipn) running the service as its subprocess ("tailscale-ipn /subproc")
 # and relaying its output tagged "srv: " (then memory counters, taken off below).
 _SUBPROC_TAG = "srv: "
@@ -236,7 +263,8 @@ class Message(NamedTuple):
 
     text: str
     process: str | None  # "tailscaled", "systemd", "IPNExtension", "tsnet", … or None: no process shown
-    form: str  # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "zerolog", "plain"
+    # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "zerolog", "zap", "plain"
+    form: str
 
 
 def _logfmt_message(logfmt: re.Match[str]) -> str:
@@ -262,6 +290,10 @@ def message_of(text: str) -> Message:
     if text[:1] == "{" and '"logtail"' in text and (logtail := _LOGTAIL_TEXT.search(text)):
         text = logtail.group("text").replace("\\n", "").replace('\\"', '"').replace("\\\\", "\\")
         form = "logtail"
+    elif text[:1] == "{" and '"msg"' in text and text.rstrip()[-1:] == "}" and (record := _json_record(text)):
+        text, form = record[0], "zap"
+        if record[1] in _TSNET_LOGGERS:
+            process = "tsnet"
     if "#011" in text:
         text = text.replace("#011", " ")  # rsyslog's escape of a tab (text.py made real tabs spaces)
     stamped = False
