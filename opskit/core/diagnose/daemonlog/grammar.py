@@ -225,9 +225,10 @@ _LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
 # A JSON log record of a Go program's structured logger (zap: the Kubernetes operator, whose tsnet node logs under
 # logger "tailscaled"; Caddy, whose caddy-tailscale app logs its tsnet nodes under "tailscale"; slog's JSON handler):
 # {"level":"info","ts":…,"logger":"…","msg":"…","error":"…"}. The message is read with its error after it, as
-# logfmt's; a logger named after Tailscale is an embedded tsnet node's (process "tsnet").
+# logfmt's; the operator's "tailscaled" logger is its embedded tsnet node (process "tsnet"). (Caddy's "tailscale"
+# logger also carries the app's own records and the operator's API errors: it names no process.)
 _RECORD_STAMP_KEYS = ("level", "L", "ts", "time")
-_TSNET_LOGGERS = ("tailscaled", "tailscale")
+_TSNET_LOGGERS = ("tailscaled",)
 
 
 def _json_record(text: str) -> tuple[str, str | None] | None:
