@@ -115,8 +115,12 @@ CATALOG: tuple[View, ...] = (
         '  "DistroVersion": "12.7",\n  "DistroCodeName": "bookworm",\n  "Hostname": "nas",\n'
         '  "Machine": "x86_64",\n  "GoArch": "amd64",\n  "GoVersion": "go1.23.1"\n}',
         "debug-hostinfo",
-        {"version": "1.76.1", "os": "linux", "os_version": "Debian 12.7 (bookworm); kernel=6.1.0-25-amd64",
-         "hostname": "nas"},
+        {
+            "version": "1.76.1",
+            "os": "linux",
+            "os_version": "Debian 12.7 (bookworm); kernel=6.1.0-25-amd64",
+            "hostname": "nas",
+        },
     ),  # fmt: skip
     # --- tailscale whois (whois.go printWhoIs, v1.56+): tabwriter(10, 5, 5) ---------------------------------
     View(
@@ -126,8 +130,12 @@ CATALOG: tuple[View, ...] = (
         "  Addresses:     [100.101.102.103/32 fd7a:115c:a1e0::1/128]\n"
         "User:\n  Name:          alice@example.com\n  ID:            1234567890",
         "whois",
-        {"name": "laptop.tail1234.ts.net", "addresses": ["100.101.102.103", "fd7a:115c:a1e0::1"],
-         "user": "alice@example.com", "tags": []},
+        {
+            "name": "laptop.tail1234.ts.net",
+            "addresses": ["100.101.102.103", "fd7a:115c:a1e0::1"],
+            "user": "alice@example.com",
+            "tags": [],
+        },
     ),  # fmt: skip
     # a tagged node: Tags instead of User; AllowedIPs beyond its own addresses; Capabilities with JSON values
     View(
@@ -139,8 +147,12 @@ CATALOG: tuple[View, ...] = (
         "Capabilities:\n  - https://tailscale.com/cap/ssh\n  - tailscale.com/cap/file-sharing-target:\n"
         '      [\n        {\n          "name": "admin"\n        }\n      ]',
         "whois",
-        {"name": "router.tail1234.ts.net", "tags": ["tag:router", "tag:exit"], "user": None,
-         "routes": ["192.168.1.0/24", "0.0.0.0/0", "::/0"]},
+        {
+            "name": "router.tail1234.ts.net",
+            "tags": ["tag:router", "tag:exit"],
+            "user": None,
+            "routes": ["192.168.1.0/24", "0.0.0.0/0", "::/0"],
+        },
     ),  # fmt: skip
     # --json: whoisAndTailnet (apitype.WhoIsResponse: Node, UserProfile, CapMap)
     View(
@@ -237,9 +249,13 @@ CATALOG: tuple[View, ...] = (
         '\t\t\t\t\t"HostName": "derp4f.tailscale.com",\n\t\t\t\t\t"IPv4": "185.40.234.219"\n'
         "\t\t\t\t}\n\t\t\t]\n\t\t}\n\t}\n}",
         "derp-map",
-        {"regions": [{"id": 1, "code": "nyc", "name": "New York City", "custom": False},
-                     {"id": 4, "code": "fra", "name": "Frankfurt", "custom": False}],
-         "omit_default_regions": False},
+        {
+            "regions": [
+                {"id": 1, "code": "nyc", "name": "New York City", "custom": False},
+                {"id": 4, "code": "fra", "name": "Frankfurt", "custom": False},
+            ],
+            "omit_default_regions": False,
+        },
     ),  # fmt: skip
     # Headscale's embedded DERP server alone (omitDefaultRegions)
     View(
@@ -251,8 +267,10 @@ CATALOG: tuple[View, ...] = (
         '\t\t\t\t\t"IPv4": "203.0.113.10",\n\t\t\t\t\t"STUNPort": 3478,\n\t\t\t\t\t"DERPPort": 443\n'
         '\t\t\t\t}\n\t\t\t]\n\t\t}\n\t},\n\t"omitDefaultRegions": true\n}',
         "derp-map",
-        {"regions": [{"id": 999, "code": "headscale", "name": "Headscale Embedded DERP", "custom": True}],
-         "omit_default_regions": True},
+        {
+            "regions": [{"id": 999, "code": "headscale", "name": "Headscale Embedded DERP", "custom": True}],
+            "omit_default_regions": True,
+        },
     ),  # fmt: skip
     # a self-hosted derper added beside the default regions (ACL "derpMap"), one STUN-only node
     View(
@@ -265,8 +283,12 @@ CATALOG: tuple[View, ...] = (
         '\t\t\t"Nodes": [\n\t\t\t\t{\n\t\t\t\t\t"Name": "900a",\n\t\t\t\t\t"RegionID": 900,\n'
         '\t\t\t\t\t"HostName": "derp.example.org",\n\t\t\t\t\t"DERPPort": 8443\n\t\t\t\t}\n\t\t\t]\n\t\t}\n\t}\n}',
         "derp-map",
-        {"regions": [{"id": 2, "code": "sfo", "name": "San Francisco", "custom": False},
-                     {"id": 900, "code": "myderp", "name": "My DERP", "custom": True}]},
+        {
+            "regions": [
+                {"id": 2, "code": "sfo", "name": "San Francisco", "custom": False},
+                {"id": 900, "code": "myderp", "name": "My DERP", "custom": True},
+            ]
+        },
     ),  # fmt: skip
     # --- routine answers -----------------------------------------------------------------------------------
     # bugreport.go: the marker (localapi.go: BUG-<logid>-<YYYYMMDDhhmmssZ>-<hex>); --record's two markers
@@ -310,7 +332,8 @@ CATALOG: tuple[View, ...] = (
     View(
         "syspolicy-list",
         "tailscale syspolicy list",
-        "Name               Origin                 Value   Error\n----               ------                 -----   -----\n"
+        "Name               Origin                 Value   Error\n"
+        "----               ------                 -----   -----\n"
         "AllowIncomingConnections  Device Policy (GP)  never\nExitNodeID         Device Policy (GP)     auto:any\n",
         ROUTINE,
     ),
@@ -336,7 +359,8 @@ CATALOG: tuple[View, ...] = (
         "dns-query",
         "tailscale dns query google.com",
         'DNS query for "google.com." (A) using internal resolver:\n\nForwarding to resolver: 1.1.1.1:53\n\n'
-        "Response code: RCodeSuccess\n\nName         TTL  Class      Type   Body\n----         ---  -----      ----   ----\n"
+        "Response code: RCodeSuccess\n\nName         TTL  Class      Type   Body\n"
+        "----         ---  -----      ----   ----\n"
         "google.com.  229  ClassINET  TypeA  142.250.185.78\n",
         ROUTINE,
     ),

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from opskit.core.diagnose.clianswers import cli_answer_end
 from opskit.core.diagnose.cliviews import (
     exit_node_list_extent,
     is_netmap_command,
@@ -19,7 +20,6 @@ from opskit.core.diagnose.cliviews import (
     netmap_piece,
     peer_relay_extent,
 )
-from opskit.core.diagnose.clianswers import cli_answer_end
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
     is_service_status_field,
@@ -545,7 +545,11 @@ def _text_view(
     text = lines[start].text
     first = text[0]
     end: int | None
-    if (first.isdigit() or first == "C") and len(text) < 80 and (end := version_extent(lines, start, command)) is not None:
+    if (
+        (first.isdigit() or first == "C")
+        and len(text) < 80
+        and (end := version_extent(lines, start, command)) is not None
+    ):
         return BlockKind.VERSION, end
     if first == "M" and text == "Machine:" and (end := whois_extent(lines, start)) is not None:
         return BlockKind.WHOIS, end
@@ -859,7 +863,11 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(view_kind, tuple(lines[index - 1 : view_end + 1]), current_command))
             index = view_end + 1
             continue
-        if text[0] == "[" and (switch_list or text == "[") and (listed := _json_list_view(lines, index - 1, current_command)):
+        if (
+            text[0] == "["
+            and (switch_list or text == "[")
+            and (listed := _json_list_view(lines, index - 1, current_command))
+        ):
             close_block()  # `switch --list --json`: the profiles as a JSON array
             flush_skip()
             successes.append(line)

@@ -103,11 +103,7 @@ def parse_derp_map(lines: Sequence[SourceLine], document: dict[str, Any]) -> Der
             if n.get("HostName") or n.get("IPv4") or n.get("IPv6")
         )
         named = [str(n["HostName"]).lower().rstrip(".") for n in nodes if isinstance(n.get("HostName"), str)]
-        custom = (
-            any(not host.endswith(".tailscale.com") for host in named)
-            if named
-            else region_id not in _PUBLIC_IDS
-        )
+        custom = any(not host.endswith(".tailscale.com") for host in named) if named else region_id not in _PUBLIC_IDS
         regions.append(
             DerpMapRegion(
                 region_id,

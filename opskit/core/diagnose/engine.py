@@ -238,8 +238,8 @@ def _parse_input(item: InputText) -> _Parsed:
         elif block.kind is BlockKind.DEBUG_PREFS and isinstance(block.json_document, dict):
             parsed.cli_views.append((block, parse_debug_prefs(block.lines, block.json_document)))
         elif block.kind in VIEW_KINDS:
-            if (view := parse_view(block.kind, block.lines, block.json_document)) is not None:
-                parsed.views.append((block, view))
+            if (answer := parse_view(block.kind, block.lines, block.json_document)) is not None:
+                parsed.views.append((block, answer))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(
                 (
@@ -588,7 +588,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             findings.extend(_run("cli-view", view, InputFacts(item.label, item.source, command=block.command)))
         for block, answer in parsed.views:
             facts = InputFacts(item.label, item.source, command=block.command)
-            findings.extend(_run(answer.rule_target, answer, facts))
+            findings.extend(_run("cli-view", answer, facts))
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]

@@ -25,9 +25,7 @@ from typing import Any, ClassVar
 from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
 
 _FIRST = re.compile(r"^(?P<client>Client: )?(?P<version>\d+\.\d+\.\d+)(?P<suffix>-[\w.-]+)?$")
-_FIELD = re.compile(
-    r"^(?P<key>track|tailscale commit|long version|other commit|go version|upstream): (?P<value>\S.*)$"
-)
+_FIELD = re.compile(r"^(?P<key>track|tailscale commit|long version|other commit|go version|upstream): (?P<value>\S.*)$")
 _DAEMON = re.compile(r"^(?P<key>Daemon|Upstream): (?P<version>\d+\.\d+\.\d+)(?:-[\w.-]+)?$")
 _SHORT = re.compile(r"\d+\.\d+\.\d+")
 _COMMAND = typed_tailscale_command(r"version\b")

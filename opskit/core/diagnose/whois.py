@@ -141,9 +141,7 @@ def parse_whois(lines: Sequence[SourceLine]) -> WhoisReport:
             user = value
         elif section == "Tailnet" and key == "Name":
             tailnet = value
-    return WhoisReport(
-        name, node_id, addresses, routes, tags, user, tailnet, None, tuple(capabilities), tuple(lines)
-    )
+    return WhoisReport(name, node_id, addresses, routes, tags, user, tailnet, None, tuple(capabilities), tuple(lines))
 
 
 def is_whois_json(document: object) -> bool:
