@@ -15,12 +15,16 @@ warning or error, no block of another kind) and leave no line unread.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from opskit.core.diagnose.blocks import split_input
+from opskit.core.diagnose.regions import PUBLIC_REGIONS
 from opskit.errors import InputError
 from tests.diagnose.conftest import run_json
 
@@ -396,6 +400,52 @@ CATALOG: tuple[View, ...] = (
         'Switching to account "bob@gmail.com"\nSuccess.',
         ROUTINE,
     ),
+    # licenses.go runLicenses
+    View(
+        "licenses",
+        "tailscale licenses",
+        "\nTailscale wouldn't be possible without the contributions of thousands of open\n"
+        "source developers. To see the open source packages included in Tailscale and\n"
+        "their respective license information, visit:\n\n    https://tailscale.com/licenses/tailscale",
+        ROUTINE,
+    ),
+    # metrics.go runMetricsPrint (v1.74+): Prometheus text of the client metrics (usermetric)
+    View(
+        "metrics-print",
+        "tailscale metrics print",
+        "# TYPE tailscaled_advertised_routes gauge\n"
+        "# HELP tailscaled_advertised_routes Number of advertised network routes (e.g. by a subnet router)\n"
+        "tailscaled_advertised_routes 0\n# TYPE tailscaled_inbound_bytes_total counter\n"
+        "# HELP tailscaled_inbound_bytes_total Counts the number of bytes received from other peers\n"
+        'tailscaled_inbound_bytes_total{path="direct_ipv4"} 1234567\n'
+        'tailscaled_inbound_bytes_total{path="derp"} 2048\n'
+        "# TYPE tailscaled_health_messages gauge\n"
+        "# HELP tailscaled_health_messages Number of health messages broken down by type.\n"
+        'tailscaled_health_messages{type="warning"} 1',
+        ROUTINE,
+    ),
+    # debug.go runDebugComponentLogs
+    View(
+        "component-logs",
+        "tailscale debug component-logs magicsock",
+        'Enabled debug logs for component "magicsock" for 1h0m0s',
+        ROUTINE,
+    ),
+    # up.go: the login URL under "To authenticate, visit:" (read as a status message), then "Success."
+    View(
+        "up-login",
+        "sudo tailscale up",
+        "\nTo authenticate, visit:\n\n\thttps://login.tailscale.com/a/1a2b3c4d5e6f\n\nSuccess.",
+        ROUTINE,
+        allowed=("status",),
+    ),
+    View(
+        "up-login-headscale",
+        "sudo tailscale up --login-server https://hs.example.com",
+        "\nTo authenticate, visit:\n\n\thttps://hs.example.com/register/mkey:5b6c7d8e9f0a1b2c3d4e5f60718293a4\n\nSuccess.",
+        ROUTINE,
+        allowed=("status",),
+    ),
     # ip.go: the node's addresses
     View("ip", "tailscale ip", "100.101.102.103\nfd7a:115c:a1e0::1", ROUTINE, needs_command=True),
     View("ip-4", "tailscale ip -4", "100.101.102.103", ROUTINE, needs_command=True),
@@ -486,3 +536,81 @@ if __name__ == "__main__":
             by_view.setdefault(view.name, []).append(how)
     for name, hows in by_view.items():
         print(f"  {name}: {', '.join(hows)}")
+
+
+# --- negatives: what merely looks like a view stays what it was ----------------------------------------------
+
+NOT_VIEWS = (
+    "1.2.3",  # a bare version number, no command, no field under it
+    "go version go1.21.5 linux/amd64",  # `go version`, not the CLI's field
+    "Machine:\n  Model: ThinkPad X1",  # no whois Name/ID
+    "ID    Name    Account",  # not the profile table's header
+    "Suggested fix: restart the service",
+    '{\n  "Regions": ["eu", "us"]\n}',  # no DERP map
+    '{\n  "OS": "linux"\n}',  # one member is no hostinfo
+)
+
+
+@pytest.mark.parametrize("text", NOT_VIEWS)
+def test_what_only_looks_like_a_view_is_not_read_as_one(text: str) -> None:
+    kinds = {block.kind.value for block in split_input(text + "\n").blocks}
+    assert not kinds & {"version", "debug-hostinfo", "whois", "switch-list", "exit-node-suggest", "derp-map"}, kinds
+
+
+def test_the_local_api_token_is_never_repeated_beside_other_output() -> None:
+    text = (
+        "$ tailscale debug local-creds\ncurl -u:6f1c2e9a8b7d4c3e2f1a0b9c http://localhost:41112/localapi/v0/status\n"
+        "$ tailscale status\n100.101.102.103  laptop  alice@  windows  -\n"
+    )
+    document = run_json(text)
+    assert "6f1c2e9a8b7d4c3e2f1a0b9c" not in str(document)
+    assert not document["warnings"], document["warnings"]
+
+
+def test_a_view_amid_other_output_keeps_both_readings() -> None:
+    text = (
+        "$ tailscale status\n100.101.102.103  laptop  alice@  linux  -\n100.88.1.2  router  alice@  linux  offline\n\n"
+        f"$ tailscale version\n1.76.1\n  tailscale commit: {_COMMIT}\n  go version: go1.23.1\n\n"
+        "$ tailscale exit-node suggest\nNo exit node suggestion is available.\n"
+    )
+    document = run_json(text)
+    assert [b["kind"] for b in document["blocks"]] == ["status", "version", "exit-node-suggest"]
+    assert {p["name"] for p in document["peers"]} >= {"laptop", "router"}
+
+
+@given(
+    regions=st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=999),
+            st.sampled_from(["derp{}f.tailscale.com", "derp{}.example.org", "10.0.0.{}", ""]),
+        ),
+        min_size=0,
+        max_size=5,
+        unique_by=lambda region: region[0],
+    ),
+    omit=st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_derp_map_names_every_region_and_whether_it_is_custom(regions: list[tuple[int, str]], omit: bool) -> None:
+    document: dict[str, Any] = {"Regions": {}}
+    for region_id, host in regions:
+        nodes = [{"Name": f"{region_id}a", "RegionID": region_id, "HostName": host.format(region_id)}] if host else []
+        document["Regions"][str(region_id)] = {
+            "RegionID": region_id,
+            "RegionCode": f"r{region_id}",
+            "RegionName": f"Region {region_id}",
+            "Nodes": nodes,
+        }
+    if omit:
+        document["omitDefaultRegions"] = True
+    text = "$ tailscale debug derp-map\n" + json.dumps(document, indent="\t") + "\n"
+    (view,) = run_json(text)["views"]
+    public = {r.region_id for r in PUBLIC_REGIONS}
+    # custom: a node not under tailscale.com (an address as host name too); without a host name, an ID none of
+    # Tailscale's public regions has
+    expected = [
+        (region_id, not host.endswith(".tailscale.com") if host else region_id not in public)
+        for region_id, host in sorted(regions)
+    ]
+    assert [(r["id"], r["custom"]) for r in view["regions"]] == expected
+    assert view["omit_default_regions"] is omit

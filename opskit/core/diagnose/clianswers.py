@@ -35,6 +35,8 @@ _ONE_LINE = re.compile(
     r"|curl -u:\S+ http://localhost:\d+/localapi/v0/status"
     r"|curl --unix-socket \S+ http://local-tailscaled\.sock/localapi/v0/status"
     r"|site \d+ \(0x[0-9a-f]+\), \S+"  # `debug via <4via6 prefix>`
+    r"|Enabled debug logs for component \"[^\"]+\" for \S+|Disabled debug logs for component \"[^\"]+\""
+    r"|# (?:TYPE|HELP) tailscaled?_\w+ .*|tailscaled?_\w+(?:\{[^{}]*\})? -?[\d.e+-]+|tailscaled?_\w+(?:\{[^{}]*\})? NaN"
     r"|Switching to account \".*\"|Already on account \".*\""
     r")$"
 )
@@ -54,7 +56,18 @@ _DNS_QUERY_LINE = re.compile(
     r"^(?:Forwarding to resolver: \S.*|Multiple resolvers available:|- \S.*|Response code: \w+"
     r"|No answers were returned\.|\(no answers found\))$"
 )
-_FIRST = frozenset("ABRPWwmCUkscS0123456789")
+_FIRST = frozenset("ABRPWwmCUkscSEDt#0123456789")
+# `tailscale licenses` (licenses.go): four lines of text and the URL
+_LICENSES = "Tailscale wouldn't be possible without the contributions of thousands of open"
+_LICENSES_LINE = re.compile(
+    r"^(?:source developers\. To see the open source packages included in Tailscale and"
+    r"|their respective license information, visit:|https://tailscale\.com/licenses/\S+)$"
+)
+# the URL `tailscale up`/`login` prints under "To authenticate, visit:" (Tailscale's /a/<code>, Headscale's
+# /register/<key>): the prompt's own line is read as the status it is; the URL below it is part of it
+_AUTH_PROMPT = "To authenticate, visit:"
+_AUTH_URL = re.compile(r"^https?://\S+/(?:a|register)/\S+$")
+_AUTH_LOOKBACK = 3
 _MAX_ROWS = 2000
 
 
@@ -99,6 +112,17 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
         return start
     if text[0] == "D" and _DNS_QUERY.match(text):
         return _dns_query_end(lines, start)
+    if text == _LICENSES:
+        end = start
+        for index in range(start + 1, min(len(lines), start + 6)):
+            if lines[index].text and _LICENSES_LINE.match(lines[index].text) is None:
+                break
+            end = index if lines[index].text else end
+        return end
+    if text[0] == "h" and _AUTH_URL.match(text):
+        above = [line.text for line in lines[max(0, start - _AUTH_LOOKBACK) : start] if line.text]
+        if above and above[-1] == _AUTH_PROMPT:
+            return start
     if text[0] in "nN" and (table := _table_end(lines, start)) is not None:
         return table
     if command is not None:
