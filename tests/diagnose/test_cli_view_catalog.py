@@ -184,6 +184,17 @@ CATALOG: tuple[View, ...] = (
         "whois",
         {"name": "nas.tail1234.ts.net", "user": "alice@example.com", "tailnet": "example.com"},
     ),
+    # a paste that cut the top ("..." in its place), under the command: the capabilities alone
+    View(
+        "whois-capabilities",
+        "tailscale whois 100.99.12.86",
+        '...\nCapabilities:\n  - tailscale.com/cap/drive:\n      [\n        {\n          "shares": [\n'
+        '            "*"\n          ],\n          "access": "rw"\n        }\n      ]\n'
+        "  - tailscale.com/cap/drive-sharer",
+        "whois",
+        {"name": None, "capabilities": ["tailscale.com/cap/drive", "tailscale.com/cap/drive-sharer"]},
+        needs_command=True,
+    ),
     # --- tailscale switch --list (switch.go listProfiles) ----------------------------------------------------
     # v1.56+ (2dc064536): tabwriter(2, 2, 2) "ID  Tailnet  Account", "*" after the current profile's name
     View(

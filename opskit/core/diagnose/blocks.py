@@ -551,7 +551,7 @@ def _text_view(
         and (end := version_extent(lines, start, command)) is not None
     ):
         return BlockKind.VERSION, end
-    if first == "M" and text == "Machine:" and (end := whois_extent(lines, start)) is not None:
+    if text[-1] == ":" and first in "MUTC" and (end := whois_extent(lines, start, command)) is not None:
         return BlockKind.WHOIS, end
     if (switch_list or text[:3] == "ID ") and (end := switch_list_extent(lines, start, command)) is not None:
         return BlockKind.SWITCH_LIST, end

@@ -30,13 +30,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
 
 _SECTION = re.compile(r"^(Machine|User|Tailnet|Capabilities):$")
 _FIELD = re.compile(r"^(?P<key>Name|ID|Addresses|AllowedIPs|Tags|MagicDNS Suffix):\s+(?P<value>\S.*)$")
 _CAPABILITY = re.compile(r"^- \S+$")
 _JSON_PIECE = re.compile(r'^(?:[\[\]{},]+|"[^"]*"\s*:.*|"[^"]*",?|-?\d[\d.]*,?|true,?|false,?|null,?)$')
 _MAX_LINES = 2000
+_COMMAND = typed_tailscale_command(r"who(?:is|ami)\b")
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,20 @@ class WhoisReport:
         }
 
 
-def whois_extent(lines: Sequence[SourceLine], start: int) -> int | None:
-    """The index of the last line of a whois answer whose ``Machine:`` line is ``lines[start]``, or None."""
-    if lines[start].text != "Machine:":
+def is_whois_command(command: str | None) -> bool:
+    return command is not None and _COMMAND.search(command) is not None
+
+
+def whois_extent(lines: Sequence[SourceLine], start: int, command: str | None = None) -> int | None:
+    """The index of the last line of a whois answer starting at ``lines[start]``, or None.
+
+    It starts at its ``Machine:`` line; under a typed `whois`/`whoami` also at a later section (a paste that cut
+    the top, "..." in its place)."""
+    first = _SECTION.match(lines[start].text)
+    if first is None or (first[1] != "Machine" and not is_whois_command(command)):
         return None
     end = start
-    section = "Machine"
+    section = first[1]
     named = False
     for index in range(start + 1, min(len(lines), start + _MAX_LINES)):
         line = lines[index]
@@ -94,7 +103,7 @@ def whois_extent(lines: Sequence[SourceLine], start: int) -> int | None:
         elif section != "Capabilities" or not (_CAPABILITY.match(text) or _JSON_PIECE.match(text)):
             break
         end = index
-    return end if named else None
+    return end if named or (first[1] != "Machine" and end > start) else None
 
 
 def _list(value: str) -> tuple[str, ...]:
@@ -112,7 +121,7 @@ def parse_whois(lines: Sequence[SourceLine]) -> WhoisReport:
     routes: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     capabilities: list[str] = []
-    section = "Machine"
+    section = ""
     for line in lines:
         text = line.text
         if (match := _SECTION.match(text)) is not None:
