@@ -40,6 +40,7 @@ class View:
     facts: dict[str, Any] = field(default_factory=dict)
     needs_command: bool = False  # says nothing about itself without its command
     allowed: tuple[str, ...] = ()  # other block kinds that are right for a routine answer (a login prompt: status)
+    problem: str | None = None  # the rule of the warning an expert reads in it
     secret: str | None = None  # a value opskit must never print
 
 
@@ -91,6 +92,7 @@ CATALOG: tuple[View, ...] = (
         f"Client: 1.76.1\n  tailscale commit: {_COMMIT}\n  go version: go1.23.1\nDaemon: 1.74.0-t1234abcd5-g5678ef901",
         "version",
         {"client": "1.76.1", "daemon": "1.74.0"},
+        problem="TS-VERSION-MISMATCH",  # the CLI itself warns (cli.go: client version != tailscaled server version)
     ),
     # --upstream (v1.76+, 2024): "  upstream: <latest>" after the version
     View(
@@ -511,6 +513,10 @@ def read_right(view: View, text: str) -> tuple[bool, str]:
     if view.secret and document is not None and view.secret in str(document):
         return False, "the token was printed"
     problems = [] if document is None else [f["rule"] for f in document["findings"] if f["severity"] != "info"]
+    if view.problem is not None:
+        if problems != [view.problem]:
+            return False, f"expected only {view.problem}, got {problems}"
+        problems = []
     if view.kind == ROUTINE:
         wrong = kinds - set(view.allowed)
         ok = not wrong and not unread and not problems

@@ -21,25 +21,46 @@ from collections.abc import Sequence
 
 from opskit.core.diagnose.text import GO_STAMP, SourceLine, typed_tailscale_command
 
-_ONE_LINE = re.compile(
-    rf"^(?:{GO_STAMP} )?(?:"
-    r"BUG-[0-9a-f]{16,}-\d{14}Z-[0-9a-f]{8,}|BUG-NO-LOGS-NO-SUPPORT-this-node-has-had-its-logging-disabled"
-    r"|Recording started; please reproduce your issue and then press Enter\.\.\."
-    r"|Please provide both bugreport markers above to the support team or GitHub issue\."
-    r"|Wrote (?:public cert|private key) to \S.*|(?:Public cert|Private key) unchanged at \S.*"
-    r"|wrote .+ as .+ \(\d+ bytes\)|moved \d+/\d+ files"
-    r"|Current: \d+\.\d+\.\d+\S*, Latest: \d+\.\d+\.\d+\S*"
-    r"|Updating Tailscale from \S+ to \S+; --yes given, continuing without prompts\."
-    r"|kubeconfig configured for \"[^\"]+\" at URL \"[^\"]+\""
-    r"|web server running on: \S+|starting tailscaled web client at \S+|stopping tailscaled web client"
-    r"|curl -u:\S+ http://localhost:\d+/localapi/v0/status"
-    r"|curl --unix-socket \S+ http://local-tailscaled\.sock/localapi/v0/status"
-    r"|site \d+ \(0x[0-9a-f]+\), \S+"  # `debug via <4via6 prefix>`
-    r"|Enabled debug logs for component \"[^\"]+\" for \S+|Disabled debug logs for component \"[^\"]+\""
-    r"|# (?:TYPE|HELP) tailscaled?_\w+ .*|tailscaled?_\w+(?:\{[^{}]*\})? -?[\d.e+-]+|tailscaled?_\w+(?:\{[^{}]*\})? NaN"
-    r"|Switching to account \".*\"|Already on account \".*\""
-    r")$"
+# one-line answers, by their first character (a prose line then costs one short match at most)
+_ONE_LINE_ANSWERS = (
+    r"BUG-[0-9a-f]{16,}-\d{14}Z-[0-9a-f]{8,}|BUG-NO-LOGS-NO-SUPPORT-this-node-has-had-its-logging-disabled",
+    r"Recording started; please reproduce your issue and then press Enter\.\.\.",
+    r"Please provide both bugreport markers above to the support team or GitHub issue\.",
+    r"Wrote (?:public cert|private key) to \S.*",
+    r"Public cert unchanged at \S.*",
+    r"Private key unchanged at \S.*",
+    r"wrote .+ as .+ \(\d+ bytes\)|web server running on: \S+",
+    r"moved \d+/\d+ files",
+    r"Current: \d+\.\d+\.\d+\S*, Latest: \d+\.\d+\.\d+\S*",
+    r"Updating Tailscale from \S+ to \S+; --yes given, continuing without prompts\.",
+    r"kubeconfig configured for \"[^\"]+\" at URL \"[^\"]+\"",
+    r"starting tailscaled web client at \S+|stopping tailscaled web client|site \d+ \(0x[0-9a-f]+\), \S+",
+    r"curl -u:\S+ http://localhost:\d+/localapi/v0/status"
+    r"|curl --unix-socket \S+ http://local-tailscaled\.sock/localapi/v0/status",
+    r"Enabled debug logs for component \"[^\"]+\" for \S+",
+    r"Disabled debug logs for component \"[^\"]+\"",
+    r"# (?:TYPE|HELP) tailscaled?_\w+ .*",
+    r"tailscaled?_\w+(?:\{[^{}]*\})? (?:-?[\d.e+-]+|NaN)",
+    r"Switching to account \".*\"",
+    r"Already on account \".*\"",
 )
+_GROUPED: dict[str, list[str]] = {}
+for _answer in _ONE_LINE_ANSWERS:
+    _GROUPED.setdefault(_answer[0], []).append(_answer)
+_BY_FIRST = {first: re.compile(f"(?:{'|'.join(answers)})$") for first, answers in _GROUPED.items()}
+_STAMP = re.compile(rf"{GO_STAMP} ")  # the CLI's own log.Printf (cert, web)
+
+
+def _one_line(text: str) -> bool:
+    if text[0].isdigit():
+        stamp = _STAMP.match(text)
+        if stamp is None:
+            return False
+        text = text[stamp.end() :]
+    pattern = _BY_FIRST.get(text[:1])
+    return pattern is not None and pattern.match(text) is not None
+
+
 # answers that say nothing about themselves: read only under their command
 _UNDER_COMMAND = (
     (typed_tailscale_command(r"debug\s+via"), re.compile(r"^fd7a:115c:a1e0:b1a:[0-9a-f:]+/\d+$")),
@@ -56,7 +77,6 @@ _DNS_QUERY_LINE = re.compile(
     r"^(?:Forwarding to resolver: \S.*|Multiple resolvers available:|- \S.*|Response code: \w+"
     r"|No answers were returned\.|\(no answers found\))$"
 )
-_FIRST = frozenset("ABRPWwmCUkscSEDt#0123456789")
 # `tailscale licenses` (licenses.go): four lines of text and the URL
 _LICENSES = "Tailscale wouldn't be possible without the contributions of thousands of open"
 _LICENSES_LINE = re.compile(
@@ -108,7 +128,7 @@ def _dns_query_end(lines: Sequence[SourceLine], start: int) -> int:
 def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None) -> int | None:
     """The index of the last line of a routine CLI answer starting at ``lines[start]``, or None: none starts there."""
     text = lines[start].text
-    if text[0] in _FIRST and _ONE_LINE.match(text):
+    if _one_line(text):
         return start
     if text[0] == "D" and _DNS_QUERY.match(text):
         return _dns_query_end(lines, start)
@@ -123,7 +143,7 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
         above = [line.text for line in lines[max(0, start - _AUTH_LOOKBACK) : start] if line.text]
         if above and above[-1] == _AUTH_PROMPT:
             return start
-    if text[0] in "nN" and (table := _table_end(lines, start)) is not None:
+    if text[:4] in ("name", "Name") and (table := _table_end(lines, start)) is not None:
         return table
     if command is not None:
         for typed, answer in _UNDER_COMMAND:

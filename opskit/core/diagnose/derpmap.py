@@ -57,7 +57,8 @@ class DerpMapReport:
     @property
     def layout(self) -> str:
         custom = len(self.custom)
-        return f"tailscale debug derp-map ({len(self.regions)} regions, {custom} custom)"
+        count = len(self.regions)
+        return f"tailscale debug derp-map ({count} region{'s' if count != 1 else ''}, {custom} custom)"
 
     def facts(self) -> dict[str, Any]:
         return {

@@ -53,7 +53,7 @@ class VersionReport:
 
     @property
     def mismatch(self) -> bool:
-        """The CLI and tailscaled run different releases (the CLI warns when their versions differ)."""
+        """The CLI and tailscaled run different releases (major.minor.patch; the CLI warns when they differ)."""
         return self.client is not None and self.daemon is not None and self.client != self.daemon
 
     def facts(self) -> dict[str, Any]:

@@ -170,6 +170,7 @@ RULES: tuple[Rule, ...] = (
     lockstatus.node_locked_out,
     lockstatus.peers_locked_out,
     lockstatus.lock_state,
+    versionview.version_mismatch,
     versionview.version_note,
     hostinfo.hostinfo_note,
     whois.whois_note,

@@ -34,11 +34,11 @@ def version_note(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 
     *Bad*::
 
-        $ tailscale version --daemon
-        Client: 1.76.1
+        $ tailscale version --upstream
+        1.76.1
           tailscale commit: 0f8e1a5b0e06de4fa93bff2a2acbfd4c3a3ca8a1
           go version: go1.23.1
-        Daemon: 1.74.0-t1234abcd5-g5678ef901
+          upstream: 1.78.1
 
     *Good*::
 
@@ -47,25 +47,18 @@ def version_note(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """
     if not isinstance(report, VersionReport):
         return
-    if report.client is None and report.daemon is None:
-        return
+    if (report.client is None and report.daemon is None) or report.mismatch:
+        return  # a mismatch: TS-VERSION-MISMATCH says it
     parts = [f"the CLI runs Tailscale {report.client}" if report.client else "the CLI's version is not shown"]
     if report.unstable:
         parts[0] += " (unstable track)"
     if report.daemon:
         parts.append(f"tailscaled runs {report.daemon}")
     fix = "Nothing to fix."
-    if report.mismatch:
-        parts.append("the two differ: an update replaced one and not the other, or two installs are on the PATH")
-        fix = (
-            "Update (or reinstall) so the CLI and tailscaled come from the same release, then restart tailscaled; "
-            "`which -a tailscale` (Windows: `where tailscale`) shows a second install."
-        )
     if report.upstream and report.client:
         if _newer(report.upstream, report.client):
             parts.append(f"the latest release is {report.upstream}")
-            if not report.mismatch:
-                fix = "Nothing fails here; `tailscale update` (or the package manager) brings the latest release."
+            fix = "Nothing fails here; `tailscale update` (or the package manager) brings the latest release."
         else:
             parts.append(f"it is the latest release ({report.upstream})")
     yield ctx.finding(
@@ -73,4 +66,46 @@ def version_note(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         fix,
         ctx.facts.evidence(report.lines[0], *(line for line in report.lines if line.text.startswith("Daemon: "))),
         title="tailscale version",
+    )
+
+
+@rule(
+    id="TS-VERSION-MISMATCH",
+    name="version-mismatch",
+    family="tailscale-version",
+    severity=Severity.WARNING,
+    summary="tailscale version --daemon: the CLI and tailscaled run different releases",
+    target="cli-view",
+)
+def version_mismatch(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the CLI and tailscaled speak over LocalAPI, which changes between releases; a CLI of another
+    release than its daemon (an update that replaced one and not the other, a second install earlier on the
+    PATH, a container image and host binary apart) may send what the daemon does not understand. The CLI
+    itself warns (``Warning: client version … != tailscaled server version …``).
+
+    *Bad*::
+
+        $ tailscale version --daemon
+        Client: 1.76.1
+          tailscale commit: 0f8e1a5b0e06de4fa93bff2a2acbfd4c3a3ca8a1
+          go version: go1.23.1
+        Daemon: 1.74.0-t1234abcd5-g5678ef901
+
+    *Good*::
+
+        $ tailscale version --daemon
+        Client: 1.76.1
+          tailscale commit: 0f8e1a5b0e06de4fa93bff2a2acbfd4c3a3ca8a1
+          go version: go1.23.1
+        Daemon: 1.76.1-t0f8e1a5b0-g5d6e1b7a3
+    """
+    if not isinstance(report, VersionReport) or not report.mismatch:
+        return
+    daemon_line = next((line for line in report.lines if line.text.startswith("Daemon: ")), None)
+    yield ctx.finding(
+        f"{ctx.facts.label}: the CLI runs Tailscale {report.client} but tailscaled runs {report.daemon}: an update "
+        "replaced one and not the other, or another install's CLI comes first on the PATH.",
+        "Update (or reinstall) so the CLI and tailscaled come from the same release, then restart tailscaled; "
+        "`which -a tailscale` (Windows: `where tailscale`) lists a second install.",
+        ctx.facts.evidence(report.lines[0], daemon_line),
     )
