@@ -413,6 +413,25 @@ CATALOG: tuple[View, ...] = (
         'Switching to account "bob@gmail.com"\nSuccess.',
         ROUTINE,
     ),
+    # tailnet-lock.go nlDescribeUpdate (`lock log`): since 2025-06 the hash in base32 and "tlpub:" key IDs
+    View(
+        "lock-log",
+        "tailscale lock log",
+        "update AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQTCQKRMFYYDENBWHA5DYPQ (checkpoint)\nDisablement values:\n"
+        " - 5b3c9e4a0d1f2e3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80912a3b\nKeys:\n  Type: 25519\n"
+        "  KeyID: tlpub:44a0e23cd53a4b8acc02f6732813d8f5ba8b35d02d48bf94c9f1724ebe31c943\n  Votes: 1\n\n"
+        "update BAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQTCQKRMFYYDENBWHA5DYPQ (add-key)\nType: 25519\n"
+        "KeyID: tlpub:0e3b5d0c4a9c1c7a4b8e7d6f5e4d3c2b1a0918273645f6e7d8c9b0a1f2e3d4c5\nMetadata: map[]",
+        ROUTINE,
+    ),
+    # v1.34-v1.86: the hash and key IDs in hex
+    View(
+        "lock-log-hex",
+        "tailscale lock log",
+        "update 5f2a9c0e1d3b4a6978c5e4d3b2a19081726354a5b6c7d8e9f0a1b2c3d4e5f6a7 (remove-key)\n"
+        "KeyID: 0e3b5d0c4a9c1c7a4b8e7d6f5e4d3c2b1a0918273645f6e7d8c9b0a1f2e3d4c5",
+        ROUTINE,
+    ),
     # licenses.go runLicenses
     View(
         "licenses",

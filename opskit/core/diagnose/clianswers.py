@@ -7,7 +7,7 @@ cert to …``, ``Private key unchanged at …``, also under Go's log stamp), fil
 ``No policy settings``), update.go (``Current: X, Latest: Y``, ``Updating Tailscale from X to Y; --yes given …``),
 configure-kube.go (``kubeconfig configured for "…" at URL "…"``), web.go (``web server running on: …``,
 ``starting tailscaled web client at …``), dns-query.go (``DNS query for "name" (TYPE) using internal resolver:``,
-its resolvers, response code and answer table), debug.go (``debug local-creds``: the curl command carrying a
+its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s update stanzas), debug.go (``debug local-creds``: the curl command carrying a
 LocalAPI token, recognised so that it is never repeated in a warning; ``debug via``'s 4via6 prefix or site),
 switch.go (``Switching to account "…"``, ``Already on account "…"``).
 
@@ -88,6 +88,15 @@ _LICENSES_LINE = re.compile(
 _AUTH_PROMPT = "To authenticate, visit:"
 _AUTH_URL = re.compile(r"^https?://\S+/(?:a|register)/\S+$")
 _AUTH_LOOKBACK = 3
+# `tailscale lock log` (tailnet-lock.go nlDescribeUpdate): one stanza per update, "update <hash> (<change>)" (the hash
+# in hex before 2025-06, base32 since) and the key it adds, removes or updates, or a checkpoint's whole state
+_LOCK_UPDATE = re.compile(
+    r"^update (?:[0-9a-f]{64}|[A-Z2-7]{52}) \((?:add-key|remove-key|update-key|checkpoint|no-op|invalid|AUM\?<\d+>)\)$"
+)
+_LOCK_LOG_LINE = re.compile(
+    r"^(?:Disablement values:|Keys:|- [0-9a-f]{64}|Type: \S+|KeyID: (?:tlpub:|nlpub:)?[0-9a-f]+|KeyID: <Error: .*>"
+    r"|Votes: \d+|Metadata: .*|State: .*)$"
+)
 _MAX_ROWS = 2000
 
 
@@ -132,6 +141,17 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
         return start
     if text[0] == "D" and _DNS_QUERY.match(text):
         return _dns_query_end(lines, start)
+    if text[0] == "u" and _LOCK_UPDATE.match(text):
+        end = start
+        for index in range(start + 1, min(len(lines), start + _MAX_ROWS)):
+            line = lines[index]
+            if line.command is not None:
+                break
+            if line.text:
+                if not (_LOCK_UPDATE.match(line.text) or _LOCK_LOG_LINE.match(line.text)):
+                    break
+                end = index
+        return end
     if text == _LICENSES:
         end = start
         for index in range(start + 1, min(len(lines), start + 6)):
