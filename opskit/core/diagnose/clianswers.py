@@ -7,9 +7,11 @@ cert to …``, ``Private key unchanged at …``, also under Go's log stamp), fil
 ``No policy settings``), update.go (``Current: X, Latest: Y``, ``Updating Tailscale from X to Y; --yes given …``),
 configure-kube.go (``kubeconfig configured for "…" at URL "…"``), web.go (``web server running on: …``,
 ``starting tailscaled web client at …``), dns-query.go (``DNS query for "name" (TYPE) using internal resolver:``,
-its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s update stanzas), debug.go (``debug local-creds``: the curl command carrying a
-LocalAPI token, recognised so that it is never repeated in a warning; ``debug via``'s 4via6 prefix or site),
-switch.go (``Switching to account "…"``, ``Already on account "…"``).
+its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s update stanzas), debug.go
+(``debug local-creds``: the curl command carrying a LocalAPI token, recognised so that it is never repeated in a
+warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``), metrics.go (``metrics print``'s
+Prometheus lines), licenses.go, up.go (the login URL under ``To authenticate, visit:``), switch.go (``Switching to
+account "…"``, ``Already on account "…"``).
 
 The splitter drops these lines silently (as it does a shell's noise): they are output it knows, not unread lines.
 """
