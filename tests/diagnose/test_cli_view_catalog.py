@@ -85,6 +85,23 @@ CATALOG: tuple[View, ...] = (
         {"client": "1.6.0"},
         needs_command=True,
     ),
+    # `tailscale --version` / `-V` run `version` (cli.go); tailscaled's own -version flag prints the daemon's
+    View(
+        "version-flag",
+        "tailscale --version",
+        "1.6.0-t0a4ba3b4c-g9f4b2c8b4",
+        "version",
+        {"client": "1.6.0"},
+        needs_command=True,
+    ),
+    View(
+        "tailscaled-version",
+        "/usr/sbin/tailscaled --version",
+        f"1.82.5\n  tailscale commit: {_COMMIT}\n  other commit: {_OTHER}\n  go version: go1.24.2",
+        "version",
+        {"client": None, "daemon": "1.82.5"},
+        needs_command=True,  # bare, it is the CLI's
+    ),
     # --daemon (v1.0+): "Client: <String()>" then "Daemon: <st.Version>" (the daemon's long version)
     View(
         "version-daemon",

@@ -238,7 +238,7 @@ def _parse_input(item: InputText) -> _Parsed:
         elif block.kind is BlockKind.DEBUG_PREFS and isinstance(block.json_document, dict):
             parsed.cli_views.append((block, parse_debug_prefs(block.lines, block.json_document)))
         elif block.kind in VIEW_KINDS:
-            if (answer := parse_view(block.kind, block.lines, block.json_document)) is not None:
+            if (answer := parse_view(block.kind, block.lines, block.json_document, block.command)) is not None:
                 parsed.views.append((block, answer))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(

@@ -28,7 +28,9 @@ _FIRST = re.compile(r"^(?P<client>Client: )?(?P<version>\d+\.\d+\.\d+)(?P<suffix
 _FIELD = re.compile(r"^(?P<key>track|tailscale commit|long version|other commit|go version|upstream): (?P<value>\S.*)$")
 _DAEMON = re.compile(r"^(?P<key>Daemon|Upstream): (?P<version>\d+\.\d+\.\d+)(?:-[\w.-]+)?$")
 _SHORT = re.compile(r"\d+\.\d+\.\d+")
-_COMMAND = typed_tailscale_command(r"version\b")
+_COMMAND = typed_tailscale_command(r"(?:version\b|--?version\b|-V\b)")
+# tailscaled's own -version flag prints the same text: there the version is the daemon's
+_DAEMON_COMMAND = re.compile(r"\btailscaled(?:\.exe)?\s+(?:-\S+\s+)*--?version\b")
 _MAX_LINES = 12
 
 
@@ -48,8 +50,8 @@ class VersionReport:
 
     @property
     def layout(self) -> str:
-        shown = f"client {self.client}" if self.client else "client version not shown"
-        return f"tailscale version ({shown}{f', daemon {self.daemon}' if self.daemon else ''})"
+        shown = [f"client {self.client}" if self.client else "", f"daemon {self.daemon}" if self.daemon else ""]
+        return f"tailscale version ({', '.join(part for part in shown if part) or 'version not shown'})"
 
     @property
     def mismatch(self) -> bool:
@@ -69,7 +71,7 @@ class VersionReport:
 
 
 def is_version_command(command: str | None) -> bool:
-    return command is not None and _COMMAND.search(command) is not None
+    return command is not None and (_COMMAND.search(command) is not None or _DAEMON_COMMAND.search(command) is not None)
 
 
 def version_extent(lines: Sequence[SourceLine], start: int, command: str | None) -> int | None:
@@ -97,7 +99,8 @@ def version_extent(lines: Sequence[SourceLine], start: int, command: str | None)
     return end
 
 
-def parse_version(lines: Sequence[SourceLine]) -> VersionReport:
+def parse_version(lines: Sequence[SourceLine], command: str | None = None) -> VersionReport:
+    """The versions shown; under `tailscaled --version` the one printed is the daemon's."""
     client = client_long = daemon = daemon_long = upstream = go = None
     unstable = False
     for line in lines:
@@ -119,6 +122,8 @@ def parse_version(lines: Sequence[SourceLine]) -> VersionReport:
                 upstream = value
     if client is not None and not unstable:
         unstable = int(client.split(".")[1]) % 2 == 1  # odd minors are the unstable track (its line since v1.40)
+    if command is not None and daemon is None and _DAEMON_COMMAND.search(command) is not None:
+        client, client_long, daemon, daemon_long = None, None, client, client_long
     return VersionReport(client, client_long, daemon, daemon_long, upstream, go, unstable, tuple(lines))
 
 

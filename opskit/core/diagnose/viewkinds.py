@@ -56,11 +56,13 @@ def json_view_kind(document: object) -> BlockKind | None:
     return None
 
 
-def parse_view(kind: BlockKind, lines: Sequence[SourceLine], document: object) -> ViewReport | None:
-    """The report of a view block (``document``: its JSON, when it is the JSON form)."""
+def parse_view(
+    kind: BlockKind, lines: Sequence[SourceLine], document: object, command: str | None = None
+) -> ViewReport | None:
+    """The report of a view block (``document``: its JSON, when it is the JSON form; ``command``: the one typed)."""
     doc: Any = document
     if kind is BlockKind.VERSION:
-        return parse_version_json(lines, doc) if isinstance(doc, dict) else parse_version(lines)
+        return parse_version_json(lines, doc) if isinstance(doc, dict) else parse_version(lines, command)
     if kind is BlockKind.DEBUG_HOSTINFO and isinstance(doc, dict):
         return parse_hostinfo(lines, doc)
     if kind is BlockKind.WHOIS:

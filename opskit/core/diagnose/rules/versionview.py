@@ -49,11 +49,11 @@ def version_note(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         return
     if (report.client is None and report.daemon is None) or report.mismatch:
         return  # a mismatch: TS-VERSION-MISMATCH says it
-    parts = [f"the CLI runs Tailscale {report.client}" if report.client else "the CLI's version is not shown"]
+    parts = [f"the CLI runs Tailscale {report.client}"] if report.client else []
+    if report.daemon:
+        parts.append(f"tailscaled runs Tailscale {report.daemon}")
     if report.unstable:
         parts[0] += " (unstable track)"
-    if report.daemon:
-        parts.append(f"tailscaled runs {report.daemon}")
     fix = "Nothing to fix."
     if report.upstream and report.client:
         if _newer(report.upstream, report.client):
