@@ -12,13 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from opskit.core.diagnose.cliviews import (
-    exit_node_list_extent,
-    is_netmap_command,
-    is_relay_start,
-    netmap_piece,
-    peer_relay_extent,
-)
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
     is_service_status_field,
@@ -26,18 +19,10 @@ from opskit.core.diagnose.daemonlog import (
     message_of,
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
-from opskit.core.diagnose.debugviews import (
-    is_serve_config,
-    is_serve_status_start,
-    is_ts2021_start,
-    json5_document,
-    prefs_document,
-    serve_status_extent,
-    ts2021_cli_errors,
-    ts2021_extent,
-)
+from opskit.core.diagnose.debugprefs import prefs_document
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
+from opskit.core.diagnose.exitnodes import exit_node_list_extent
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
@@ -53,8 +38,11 @@ from opskit.core.diagnose.netcheck import (
     parse_json_text,
     region_hint,
 )
+from opskit.core.diagnose.netmap import is_netmap_command, netmap_piece
+from opskit.core.diagnose.peerrelay import is_relay_start, peer_relay_extent
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_debug_extent
+from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_start, serve_status_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
     is_gron_status_line,
@@ -71,9 +59,11 @@ from opskit.core.diagnose.text import (
     TAILNET_V4_PREFIX,
     TAILNET_V6_PREFIX,
     SourceLine,
+    json5_document,
     split_lines,
     typed_tailscale_command,
 )
+from opskit.core.diagnose.ts2021 import is_ts2021_start, ts2021_cli_errors, ts2021_extent
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
     EXIT_NODE_LIST_HEADER,

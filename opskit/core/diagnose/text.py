@@ -8,6 +8,7 @@ works on :class:`SourceLine` so that evidence can quote the line *and* its numbe
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from typing import NamedTuple
 
@@ -101,6 +102,11 @@ class SourceLine(NamedTuple):
     @property
     def is_blank(self) -> bool:
         return not self.text and self.command is None
+
+
+def blank_output_line(text: str) -> bool:
+    """An empty line, or one only a markdown quote marker kept (``>``, ``> >``): a blank line of quoted output."""
+    return not text.strip("> ")
 
 
 # Pastes copied out of an HTML page (a mail digest, a forum's or a web UI's log view) keep its escapes:
@@ -410,3 +416,51 @@ def hide_keys(text: str) -> str:
     if "tskey-" in text:
         text = _TAILSCALE_KEY.sub(r"\1…", text)
     return _DISABLEMENT_SECRET.sub(r"\1…", text) if "disablement-secret:" in text else text
+
+
+def json5_document(text: str) -> object | None:
+    """``text`` read as JSON5 as people paste it: ``//`` and ``/* … */`` comments (an elided part) and trailing
+    commas allowed; None when it is not that either."""
+    out: list[str] = []
+    index, length = 0, len(text)
+    in_string = False
+    while index < length:
+        char = text[index]
+        if in_string:
+            out.append(char)
+            if char == "\\" and index + 1 < length:
+                out.append(text[index + 1])
+                index += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+            out.append(char)
+        elif text.startswith("/*", index):
+            close = text.find("*/", index + 2)
+            if close < 0:
+                return None
+            out.append("null" if _value_expected(out) else " ")
+            index = close + 2
+            continue
+        elif text.startswith("//", index):
+            newline = text.find("\n", index)
+            index = length if newline < 0 else newline
+            continue
+        else:
+            out.append(char)
+        index += 1
+    cleaned = re.sub(r",(\s*[}\]])", r"\1", "".join(out))
+    cleaned = re.sub(r"\{\s*null\s*\}", "{}", cleaned)  # "{ /* … */ }": an object whose members were cut
+    cleaned = re.sub(r"\[\s*null\s*\]", "[]", cleaned)
+    try:
+        document: object = json.loads(cleaned)
+    except (ValueError, RecursionError):
+        return None
+    return document
+
+
+def _value_expected(out: list[str]) -> bool:
+    """Whether a comment at this point stands where a value goes (after ":", "[" or ",", inside an object)."""
+    before = "".join(out[-40:]).rstrip()
+    return before.endswith((":", "[", "{"))
