@@ -71,6 +71,7 @@ from opskit.core.diagnose.windows import (
     console_wrapped,
     continues_up_refusal,
     host_names,
+    is_command_answer,
     is_windows_error_line,
     ssh_failed_host,
 )
@@ -177,9 +178,6 @@ _EXIT_NODE_LIST_HINTS = (
     "# To use an exit node",
     "# To have Tailscale suggest",
 )
-
-
-_SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--?json")
 
 
 def _exit_node_list_line(text: str) -> bool:
@@ -857,9 +855,10 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
-        if (text == "{}" or text == "null") and current_command and _SERVE_STATUS_JSON.search(current_command):
-            # `serve status --json` (or `funnel status --json`) printing an empty serve config: read by windows.py
-            # as serve-not-configured (the JSON readers below would skip it as some other JSON)
+        if current_command is not None and is_command_answer(text, current_command):
+            # a line that is a CLI error only as its command's answer: `serve status --json` printing an empty
+            # serve config (read by windows.py as serve-not-configured; the JSON readers below would skip it as
+            # some other JSON), serve's bare "handler does not exist" (serve-failed)
             flush_skip()
             if current_kind is not BlockKind.WINDOWS:
                 close_block()

@@ -244,6 +244,7 @@ def _parse_input(item: InputText) -> _Parsed:
                         split.successes,
                         split.own_addresses,
                         split.tailnet_hosts,
+                        block.command,
                     ),
                 )
             )
