@@ -51,6 +51,7 @@ from opskit.core.diagnose.status import (
     peer_entry_document,
     status_json_excerpt,
     status_json_fragment,
+    status_prose_health,
     truncated_status_document,
 )
 from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
@@ -499,13 +500,18 @@ _QUOTED_HEALTH = re.compile(r'(?:^|[\s(:])"(?P<msg>(?:' + "|".join(re.escape(h) 
 
 def _may_quote_health(text: str) -> bool:
     """Cheap test for the caller's loop: could a double-quoted span of ``text`` be a health message?"""
-    return '"' in text and ('"not ' in text or '"You ' in text or '"Unable ' in text or '"Tailscale ' in text)
+    return (
+        '"' in text and ('"not ' in text or '"You ' in text or '"Unable ' in text or '"Tailscale ' in text)
+    ) or text[:17].lower() == "tailscale status "
 
 
 def _quoted_cli_answer(text: str) -> str | None:
     """The CLI's answer (a ping result or a CLI/GUI error) a line of prose quotes as inline code, or a health
     message of ``tailscale status`` it quotes (inline code or double quotes), or None: the line is read as it is
-    (it is output itself, or no span of it is an answer opskit knows)."""
+    (it is output itself, or no span of it is an answer opskit knows). A sentence about `tailscale status` quoting a
+    health message reads as that message under the status health header (``#     - …``)."""
+    if text[:17].lower() == "tailscale status " and (status_health := status_prose_health(text)) is not None:
+        return f"#     - {status_health}"
     if classify_line(text, False) is not None:
         return None
     for span in _INLINE_SPAN.finditer(text):
