@@ -24,7 +24,7 @@ from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
 from opskit.core.diagnose.exitnodes import exit_node_list_extent
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
-from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_extent
+from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
@@ -936,6 +936,8 @@ def split_input(text: str) -> SplitInput:
                     json_kind, document = BlockKind.DEBUG_PREFS, prefs  # `tailscale debug prefs` (JSON or JSON5)
                 if json_kind is None and is_serve_config(document):
                     json_kind = BlockKind.SERVE_STATUS  # `serve status --json` / `funnel status --json`
+                if json_kind is None and (lock := lock_status_document(document, current_command)) is not None:
+                    json_kind, document = BlockKind.TAILNET_LOCK, lock  # `tailscale lock status --json`
                 if json_kind is None and netmap_piece(None, document) == "whole":
                     json_kind, document = BlockKind.DEBUG_NETMAP, ("whole", document)  # `debug netmap`, unnamed
                 if json_kind is not None:

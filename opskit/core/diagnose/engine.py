@@ -17,7 +17,7 @@ from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.dnsstatus import DnsStatusReport, parse_dns_status
 from opskit.core.diagnose.exitnodes import ExitNodeListReport, parse_exit_node_list
 from opskit.core.diagnose.live import LiveSnapshot
-from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status
+from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status, parse_lock_status_json
 from opskit.core.diagnose.models import (
     BlockKind,
     CliErrorKind,
@@ -208,7 +208,12 @@ def _parse_input(item: InputText) -> _Parsed:
         elif block.kind is BlockKind.DERP_CHECK:
             parsed.derp_checks.append((block, parse_derp_check(block.lines)))
         elif block.kind is BlockKind.TAILNET_LOCK:
-            parsed.lock_statuses.append((block, parse_lock_status(block.lines)))
+            lock = (
+                parse_lock_status_json(block.lines, block.json_document)
+                if isinstance(block.json_document, dict)
+                else parse_lock_status(block.lines)
+            )
+            parsed.lock_statuses.append((block, lock))
         elif block.kind is BlockKind.DNS_STATUS:
             parsed.dns_statuses.append((block, parse_dns_status(block.lines)))
         elif block.kind is BlockKind.PORTMAP_DEBUG:
