@@ -107,12 +107,12 @@ CATALOG: list[Entry] = [
     _e('invalid CONNECT target "evil.example:443"; want "log.tailscale.com:443"', "none", "ipnserver/proxyconnect.go"),
     # ------------------------------------------------------------------ ssh/tailssh
     _e(
-        'ssh-conn-20240112T104106-8f3a91c2d4: handling conn: 100.101.102.103:52144->alice@100.64.0.5:22',
+        "ssh-conn-20240112T104106-8f3a91c2d4: handling conn: 100.101.102.103:52144->alice@100.64.0.5:22",
         "none",
         "ssh/tailssh/tailssh.go, v1.24+",
     ),
     _e(
-        'ssh-session(sess-20240112T104106-8f3a91c2d4): handling new SSH connection from alice@example.com '
+        "ssh-session(sess-20240112T104106-8f3a91c2d4): handling new SSH connection from alice@example.com "
         '(100.101.102.103) to ssh-user "alice"',
         "none",
         "ssh/tailssh/tailssh.go v1.24+",
@@ -144,8 +144,7 @@ CATALOG: list[Entry] = [
     ),
     _e("ssh-session(sess-20240112T104106-8f3a91c2d4): ssh: agent forwarding requested", "none", "ssh/tailssh"),
     _e(
-        "ssh-session(sess-20240112T104106-8f3a91c2d4): terminating SSH session from 100.101.102.103: context "
-        "canceled",
+        "ssh-session(sess-20240112T104106-8f3a91c2d4): terminating SSH session from 100.101.102.103: context canceled",
         "none",
         "ssh/tailssh (a session the user closed)",
     ),
@@ -229,8 +228,7 @@ CATALOG: list[Entry] = [
         "net/udprelay/server.go v1.86+",
     ),
     _e(
-        "relayserver: ignoring IPv6 bind failure: listen udp6 :40000: socket: address family not supported by "
-        "protocol",
+        "relayserver: ignoring IPv6 bind failure: listen udp6 :40000: socket: address family not supported by protocol",
         "none",
         "net/udprelay/server.go (IPv6 off: ignored, says so)",
     ),
@@ -291,7 +289,7 @@ CATALOG: list[Entry] = [
     ),
     _e(
         "[v1] checkCaptivePortalEndpoint failed with endpoint {http://derp1.tailscale.com/generate_204 204 "
-        "derp1.tailscale.com false}: Get \"http://derp1.tailscale.com/generate_204\": context deadline exceeded",
+        'derp1.tailscale.com false}: Get "http://derp1.tailscale.com/generate_204": context deadline exceeded',
         "none",
         "net/captivedetection: one probe of several",
     ),
@@ -302,7 +300,7 @@ CATALOG: list[Entry] = [
         "util/winutil/s4u/s4u_windows.go (Tailscale SSH on Windows)",
     ),
     _e(
-        "Failed retrieving Status for service \"Dnscache\": Access is denied.",
+        'Failed retrieving Status for service "Dnscache": Access is denied.',
         "none",
         "util/winutil/svcdiag_windows.go (a diagnostic of other services)",
     ),
@@ -333,7 +331,7 @@ CATALOG: list[Entry] = [
     _e("auditlog: created", "none", "ipn/auditlog/auditlog.go v1.86+"),
     _e("auditlog: complete 3 audit log transactions", "none", "ipn/auditlog/auditlog.go"),
     _e(
-        "auditlog: retrying after 2.5s, Post \"https://controlplane.tailscale.com/machine/audit-log\": context "
+        'auditlog: retrying after 2.5s, Post "https://controlplane.tailscale.com/machine/audit-log": context '
         "deadline exceeded",
         "none",
         "ipn/auditlog (queued and retried)",
@@ -365,7 +363,7 @@ CATALOG: list[Entry] = [
         "wgengine/userspace.go",
     ),
     _e("wgengine: Reconfig: removing session keys for 1 peers", "none", "wgengine/userspace.go"),
-    _e("wgengine: Reconfig: [Xy9Zz] changed from \"\" to \"d:0123456789abcdef\"", "none", "wgengine/userspace.go"),
+    _e('wgengine: Reconfig: [Xy9Zz] changed from "" to "d:0123456789abcdef"', "none", "wgengine/userspace.go"),
     _e("wgengine: got TSMP pong 02a3b4c5, peerAPIPort=39447; cb=true", "none", "wgengine/userspace.go"),
     _e("wgengine: got diagnostic ICMP response 0102", "none", "wgengine/userspace.go v1.60+"),
     _e("ping(100.70.1.2): sending disco ping to [Xy9Zz] laptop ...", "none", "wgengine/userspace.go"),
@@ -459,6 +457,35 @@ CATALOG: list[Entry] = [
         "wireguard-go device/receive.go (a stray packet)",
     ),
     _e("wg: Received packet with invalid mac1", "none", "wireguard-go device/receive.go"),
+    # the same lines in older tailscaled: "wg: " from v1.36 (wgengine/wglog), verbose lines "[v2] " from v1.6, the
+    # peer as wireguard-go prints it ("peer(Xy9Z…abcd)") before v1.2
+    _e(
+        "wg: [v2] [Xy9Zz] - Handshake did not complete after 5 seconds, retrying (try 3)",
+        "peer-unreachable",
+        "v1.36+ at --verbose=2",
+    ),
+    _e("[v2] [Xy9Zz] - Handshake did not complete after 20 attempts, giving up", "peer-unreachable", "v1.6-v1.34"),
+    _e(
+        "peer(Xy9Z…abcd) - Handshake did not complete after 5 seconds, retrying (try 4)",
+        "peer-unreachable",
+        "v1.0-v1.2",
+    ),
+    _e("[Xy9Zz] - Failed to send handshake initiation: no UDP or DERP addr", "peer-unreachable", "v1.2-v1.34"),
+    _e(
+        "peer(Xy9Z…abcd) - Failed to send handshake initiation: no UDP or DERP addr",
+        "peer-unreachable",
+        "v1.0-v1.2",
+    ),
+    _e("[v2] [Xy9Zz] - Sending handshake initiation", "none", "v1.6-v1.34"),
+    _e("wg: [v2] [Xy9Zz] - Retrying handshake because we stopped hearing back after 15 seconds", "none", "v1.36+"),
+    _e(
+        "Failed to read packet from TUN device: read /dev/net/tun: file descriptor in bad state",
+        "tun-unavailable",
+        "v1.0-v1.34 (no 'wg: ')",
+    ),
+    _e("wg: Failed to read packet from TUN device: os: file already closed", "none", "a TUN closed on shutdown"),
+    _e("wg: Trouble determining MTU, assuming default: operation not supported", "none", "device/device.go"),
+    _e("wg: Bind close failed: use of closed network connection", "none", "device/device.go"),
 ]
 
 # containerboot's own lines (cmd/containerboot), under BOOT_PREFIXES.
@@ -522,7 +549,100 @@ BOOT_CATALOG: list[Entry] = [
         "health:ip-forwarding-off",
         "cmd/containerboot (a proxy/router container cannot forward)",
     ),
+    _e(
+        (
+            "Failed to enable IP forwarding: open /proc/sys/net/ipv4/ip_forward: read-only file system",
+            "To run tailscale as a proxy or router container, IP forwarding must be enabled.",
+            "you can fix this by running the container with privileged=true, or the equivalent in your container "
+            "runtime that permits access to sysctls.",
+        ),
+        "health:ip-forwarding-off crash",
+        "cmd/containerboot v1.76+ (run()'s error, log.Fatal); v1.34-v1.74 log.Fatalf 'You can fix this …'",
+    ),
+    _e(
+        "unable to create tuntap device file: mknod /dev/net/tun: operation not permitted",
+        "tun-unavailable crash",
+        "cmd/containerboot v1.76+ (run()'s error)",
+    ),
+    _e(
+        "installing ingress proxy rules: running [/sbin/iptables -t nat -A PREROUTING -d 100.70.1.2 -j DNAT "
+        "--to-destination 10.0.0.5 --wait]: exit status 3",
+        "firewall-failed crash",
+        "cmd/containerboot (an ingress proxy cannot install its DNAT rule)",
+    ),
+    _e(
+        "Some Kubernetes permissions are missing, please check your RBAC configuration: missing get permission on "
+        'secret "ts-proxy-0"',
+        "state-unwritable crash",
+        "cmd/containerboot log.Fatalf v1.34-v1.74",
+    ),
+    _e(
+        'Getting authkey from kube secret: secrets "tailscale" is forbidden: User '
+        '"system:serviceaccount:default:default" cannot get resource "secrets" in API group "" in the namespace '
+        '"default"',
+        "state-unwritable crash",
+        "cmd/containerboot log.Fatalf v1.34-v1.50",
+    ),
+    _e(
+        "authkey found in TS_KUBE_SECRET, but the pod doesn't have patch permissions on the secret to manage the "
+        "authkey.",
+        "state-unwritable crash",
+        "cmd/containerboot log.Fatalf v1.34-v1.74",
+    ),
+    _e("storing device ID in kube secret: context deadline exceeded", "state-unwritable crash", "v1.34-v1.74"),
+    _e("failed to unset serve config: context deadline exceeded", "crash", "cmd/containerboot"),
+    _e("serve proxy: failed to read serve config: unexpected end of JSON input", "crash", "cmd/containerboot"),
+    _e("invalid configuration: TS_SERVE_CONFIG is set but TS_USERSPACE is not", "crash", "cmd/containerboot v1.76+"),
+    _e(
+        "Auth key missing or invalid (NeedsLogin state), disconnecting from control and requesting new key from "
+        "operator",
+        "login-required",
+        "cmd/containerboot v1.9x (an operator-managed proxy)",
+    ),
+    _e(
+        "[warning] failed to symlink socket: symlink /tmp/tailscaled.sock /var/run/tailscale/tailscaled.sock: file "
+        'exists\n\tTo interact with the Tailscale CLI please use `tailscale --socket="/tmp/tailscaled.sock"`',
+        "none",
+        "cmd/containerboot (the CLI needs --socket: a hint)",
+    ),
+    _e(
+        "reconfigureTimer: last DNS resolution attempt failed, next DNS resolution attempt in 5m0s",
+        "none",
+        "cmd/containerboot (a DNS-named proxy target retried)",
+    ),
+    _e(
+        "tailnet target is an IPv6 address, but this host does not support IPv6 in the chosen firewall mode. This "
+        "will probably not work.",
+        "none",
+        "cmd/containerboot egress (a warning)",
+    ),
 ]
+
+
+# The node facts a log gives: message(s) → the peers seen, as (name, path, endpoint).
+FactEntry = tuple[tuple[str, ...], list[tuple[str, str, str | None]], str]
+FACT_CATALOG: list[FactEntry] = [
+    (("wg: [v2] [Xy9Zz] - Sending handshake initiation",), [("Xy9Zz", "unknown", None)], "wireguard-go, v1.36+"),
+    (("[v2] [Xy9Zz] - Sending handshake initiation",), [("Xy9Zz", "unknown", None)], "wireguard-go, v1.6-v1.34"),
+    (
+        ("wg: [Ab1Cd] - Failed to send handshake initiation: no UDP or DERP addr",),
+        [("Ab1Cd", "unknown", None)],
+        "wireguard-go over magicsock: a peer tailscaled tries to reach",
+    ),
+    (
+        ("wg: [v2] [Ab1Cd] - Handshake did not complete after 20 attempts, giving up",),
+        [("Ab1Cd", "unknown", None)],
+        "wireguard-go device/timers.go",
+    ),
+]
+
+
+@pytest.mark.parametrize(("prefix", "entry"), [pytest.param(p, e, id=f"{i:02d}") for i, e in enumerate(FACT_CATALOG)
+                                                for p in PREFIXES[1:3]])  # fmt: skip
+def test_each_catalog_message_gives_its_peer(prefix: str, entry: FactEntry) -> None:
+    messages, expected, source = entry
+    document: dict[str, Any] = run_json(_paste(prefix, messages))
+    assert [(peer["name"], peer["path"], peer["endpoint"]) for peer in document["peers"]] == expected, source
 
 
 def _paste(prefix: str, messages: tuple[str, ...]) -> str:

@@ -1293,7 +1293,9 @@ _NO_PATH = re.compile(
 )
 # wireguard-go's TUN reader failing while the device is open (device/send.go "Failed to read packet from TUN device:
 # %v"; it stays quiet once the device is closing): the TUN device went away under tailscaled.
-_TUN_READ_FAILED = re.compile(r"(?:^|wg: )Failed to read packet from TUN device: (?!.*(?:file already closed|closed))\S")
+_TUN_READ_FAILED = re.compile(
+    r"(?:^|wg: )Failed to read packet from TUN device: (?!.*(?:file already closed|closed))\S"
+)
 
 
 def _wireguard(message: str) -> Iterator[Event]:
@@ -1793,6 +1795,23 @@ _BOOT_FATAL = re.compile(
 _BOOT_RULES = re.compile(
     r"^(?:error )?installing (?:ingress|egress) proxy rules\b[^:]*: \S|^error creating new netfilter runner: \S"
 )
+# The state Secret (v1.34-v1.74 Fatalf wordings, "kube secret"; later ones are _STATE_SECRET's): the node cannot keep
+# its identity, and containerboot stops.
+_BOOT_SECRET = re.compile(
+    r"^Some Kubernetes permissions are missing, please check your RBAC configuration: \S"
+    r"|^(?:Getting authkey from|deleting authkey from|storing device ID in) (?:kube secret|Kubernetes Secret): \S"
+    r"|^authkey found in TS_KUBE_SECRET, but the pod doesn't have patch permissions on the secret"
+)
+# Its other fatal exits: its configuration, its Kubernetes client, the serve config of a Serve/ingress proxy.
+_BOOT_OTHER_FATAL = re.compile(
+    r"^(?:invalid configuration|error initializing kube client|error setting up for running on Kubernetes"
+    r"|failed to unset serve config|(?:serve proxy: )?failed to (?:add fsnotify watch|read serve config|set serve "
+    r"config|get serve config)|(?:serve proxy: )?error (?:updating serve config|storing HTTPS endpoint|ensuring cert "
+    r"loops)|error refreshing advertised services): \S"
+)
+# An operator-managed proxy finding its key refused at start (v1.9x "Auth key missing or invalid (NeedsLogin state),
+# disconnecting from control and requesting new key from operator"): not logged in until a new key works.
+_BOOT_KEY_REFUSED = re.compile(r"^Auth key missing or invalid \(NeedsLogin state\)")
 _BOOT_FORWARDING = re.compile(r"^Failed to enable IP forwarding: \S")
 _BOOT_MACHINE_AUTH = re.compile(r"^machine authorization required, please visit the admin panel")
 _BOOT_LEFT_STATE = re.compile(r"left running state \(now in state \"?(?P<state>\w+)\"?\), exiting$")
@@ -1802,8 +1821,13 @@ def _containerboot(message: str) -> Iterator[Event]:
     if _BOOT_TUN.search(message) is not None:
         yield Raise("tun-unavailable", "tun", message)
         yield Raise("crash", "boot", message)
-    elif _BOOT_FATAL.search(message) is not None:
+    elif _BOOT_FATAL.search(message) is not None or _BOOT_OTHER_FATAL.search(message) is not None:
         yield Raise("crash", "boot", message)
+    elif _BOOT_SECRET.search(message) is not None:
+        yield Raise("state-unwritable", "kube-secret", message)
+        yield Raise("crash", "boot", message)
+    elif _BOOT_KEY_REFUSED.search(message) is not None:
+        yield Raise("login-required", "login", message)
     elif _BOOT_RULES.search(message) is not None:
         yield Raise("firewall-failed", "boot-rules", message)
         yield Raise("crash", "boot", message)
@@ -2023,6 +2047,19 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "enable IP forwarding",
             "machine authorization required",
             "left running state",
+            "Kubernetes permissions are missing",
+            "kube secret",
+            "Kubernetes Secret",
+            "TS_KUBE_SECRET",
+            "invalid configuration",
+            "kube client",
+            "running on Kubernetes",
+            "serve config",
+            "fsnotify watch",
+            "HTTPS endpoint",
+            "cert loops",
+            "advertised services",
+            "Auth key missing or invalid",
         ),
         _containerboot,
     ),
