@@ -180,6 +180,49 @@ CATALOG: list[Entry] = [
         "none",
         "ssh/tailssh/incubator.go",
     ),
+    # refusals: the same concept as the CLI kind ssh-failed
+    _e(
+        "ssh-conn-20250404T101500-8f3a91c2d4: failed to evaluate SSH policy: tailssh: rejecting connection; no "
+        "matching policy",
+        "ssh-failed",
+        "ssh/tailssh/tailssh.go errBanner, v1.83-v1.8x",
+    ),
+    _e(
+        "ssh-conn-20230412T104106-8f3a91c2d4: rejecting SSH public key ssh-ed25519 "
+        "AAAAC3NzaC1lZDI1NTE5AAAAIJ5q7c0n9w0yYtH3cQ2bq4Zk: ssh: access denied: tailssh: rejecting connection; no "
+        "matching policy",
+        "ssh-failed",
+        "ssh/tailssh PublicKeyHandler, v1.24-v1.6x",
+    ),
+    _e(
+        "ssh-conn-20260101T101500-8f3a91c2d4: tailnet policy does not permit you to SSH to this node: failed to "
+        "evaluate policy, result: rejected",
+        "ssh-failed",
+        "ssh/tailssh/tailssh.go HEAD",
+    ),
+    _e(
+        'ssh-conn-20250901T080001-0a1b2c3d4e: failed to look up local user "deploy" : user: unknown user deploy',
+        "ssh-failed",
+        "ssh/tailssh v1.83+ (the rule maps to a local user this node does not have)",
+    ),
+    _e(
+        "ssh-conn-20220612T104106-8f3a91c2d4: failed to lookup deploy: user: unknown user deploy", "ssh-failed", "v1.24"
+    ),
+    _e("ssh-conn-20221012T104106-8f3a91c2d4: access denied for alice@example.com", "ssh-failed", "v1.24-v1.30"),
+    _e(
+        (
+            "ssh-conn-20250404T101500-8f3a91c2d4: failed to evaluate SSH policy: tailssh: rejecting connection; no "
+            "matching policy",
+            'ssh-session(sess-20250404T102000-9e8d7c6b5a): access granted to ci@example.com as ssh-user "ci"',
+        ),
+        "none",
+        "a later granted session (the policy was fixed)",
+    ),
+    _e(
+        "ssh-conn-20240112T104106-8f3a91c2d4: failed to look up local user's group IDs: exit status 1",
+        "ssh-failed",
+        "ssh/tailssh v1.40+ (the connection is refused: the local user's groups cannot be read)",
+    ),
     _e(
         "health(warnable=ssh-unavailable-selinux-enabled): error: SELinux is enabled; Tailscale SSH may not work. "
         "See https://tailscale.com/s/ssh-selinux",

@@ -1772,6 +1772,34 @@ def _logtail(message: str) -> Iterator[Event]:
         yield Clear("log-upload-failing")
 
 
+# ------------------------------------------------------------------------------- Tailscale SSH server
+
+# This node's Tailscale SSH server refusing a connection (ssh/tailssh, services catalog; its connection lines carry
+# "ssh-conn-<stamp>-<id>: "): the tailnet policy has no rule for the caller (v1.24-v1.82 "rejecting SSH public key
+# <key>: ssh: access denied: tailssh: rejecting connection; no matching policy" / "…; no SSH policy", v1.24-v1.30
+# "access denied for <login>"; v1.83+ "failed to evaluate SSH policy: tailssh: rejecting connection; …"; v1.9x
+# "tailnet policy does not permit you to SSH to this node: …", "failed to evaluate tailnet policy: …"), or the
+# local user it maps to does not exist or has no readable groups ("failed to lookup|look up <user>: …", v1.83+
+# 'failed to look up local user "<user>" : …', "failed to look up local user's group IDs: …"). The same concept
+# as the CLI kind ssh-failed; a later granted session clears it.
+_SSH_REFUSED = re.compile(
+    r"(?:^|: )(?:rejecting SSH public key \S+ \S+: |failed to evaluate (?:SSH|tailnet) policy: "
+    r"|tailnet policy does not permit you to SSH\b|access denied for \S+@\S+$"
+    r"|failed to (?:lookup|look up) (?:local user \"[^\"]*\" ?|local user's group IDs|\S+): \S)"
+)
+_SSH_GRANTED = re.compile(r": (?:access granted to \S+ as ssh-user |accepting SSH public key )")
+_SSH_CONN = re.compile(r"^ssh-conn-\d{8}T\d{6}-[0-9a-f]+: ")
+
+
+def _tailssh(message: str) -> Iterator[Event]:
+    if not message.startswith("ssh-"):
+        return
+    if _SSH_CONN.match(message) is not None and (refused := _SSH_REFUSED.search(message)) is not None:
+        yield Raise("ssh-failed", "ssh", message[refused.start() :].removeprefix(": "))
+    elif _SSH_GRANTED.search(message) is not None:
+        yield Clear("ssh-failed")
+
+
 # --------------------------------------------------------------------------- containerboot's own lines
 
 # containerboot (cmd/containerboot, the container image's entrypoint, "boot: " before its Go stamp) stops the
@@ -2032,6 +2060,21 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),
     Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),
+    Recogniser(
+        "tailssh",
+        (
+            "rejecting SSH public key",
+            "evaluate SSH policy",
+            "evaluate tailnet policy",
+            "policy does not permit",
+            "access denied for",
+            "failed to lookup",
+            "failed to look up",
+            "access granted to",
+            "accepting SSH public key",
+        ),
+        _tailssh,
+    ),
     Recogniser(
         "containerboot",
         (
