@@ -91,6 +91,22 @@ CATALOG: list[Entry] = [
     ),
     _e("ipnserver: try1: trying getEngine again...", "none", "ipn/ipnserver v1.6-v1.34 (a retry)"),
     _e("1: GetEngine worked; exiting failure loop", "none", "ipn/ipnserver v1.6-v1.34"),
+    _e(
+        "ipnserver: initial getEngine call: router.Up: setting netfilter mode: exit status 4",
+        "firewall-failed",
+        "ipn/ipnserver v1.6-v1.34 (Windows/unattended: the engine's router failed; tailscaled retries)",
+    ),
+    _e(
+        "ipnserver1: getEngine failed again: CreateTUN: open /dev/net/tun: no such file or directory",
+        "tun-unavailable",
+        "ipn/ipnserver v1.6-v1.34",
+    ),
+    _e(
+        "ipnserver: Accept: accept unix /var/run/tailscale/tailscaled.sock: use of closed network connection",
+        "none",
+        "",
+    ),
+    _e("GotCommandMsg: unknown command", "none", "ipn/ipnserver v1.0-v1.30 (an old CLI's message)"),
     _e("[warning] issue 869: os/user.LookupId failed; ignoring", "none", "ipn/ipnserver v1.4-v1.30"),
     _e("BabysitProc: got signal: interrupt", "none", "ipn/ipnserver v1.0-v1.34 (Windows subprocess babysitter)"),
     _e("error obtaining access token: Access is denied.", "none", "ipn/ipnserver v1.58-v1.60"),
@@ -255,6 +271,27 @@ CATALOG: list[Entry] = [
         "feature/taildrop/delete.go (the files directory under the state directory cannot be read)",
     ),
     _e("taildrop: put file.bin error: unexpected EOF", "none", "feature/taildrop/send.go (one interrupted send)"),
+    _e(
+        "taildrop: cannot create FileOps: mkdir /var/lib/tailscale/files: read-only file system",
+        "state-unwritable",
+        "feature/taildrop/ext.go (the files directory under the state directory cannot be made)",
+    ),
+    _e(
+        "peerapi: put Create error: open /var/lib/tailscale/files/photo.jpg.partial: permission denied",
+        "state-unwritable",
+        "ipn/ipnlocal/peerapi.go v1.8-v1.80 (a received file cannot be written)",
+    ),
+    _e("peerapi: put Copy error: unexpected EOF", "none", "ipn/ipnlocal/peerapi.go (the sender stopped)"),
+    _e("peerapi starting without Taildrop directory configured", "none", "ipn/ipnlocal v1.8-v1.80"),
+    _e(
+        '[unexpected] peerapi listen("100.101.102.103:0") error: listen tcp4 100.101.102.103:0: bind: cannot assign '
+        "requested address",
+        "none",
+        "ipn/ipnlocal/local.go v1.8+ (the address not up yet: retried)",
+    ),
+    _e("no Taildrop directory configured", "none", "feature/taildrop/ext.go"),
+    _e("resuming put at offset 1048576 after 120ms", "none", "feature/taildrop/localapi.go"),
+    _e("Synology Taildrop: using /volume1/Taildrop", "none", "ipn/ipnserver v1.8-v1.50"),
     _e("taildrive: not enabled", "none", "ipn/ipnlocal/peerapi_drive.go v1.64+"),
     _e("taildrive: not permitted", "none", "ipn/ipnlocal/peerapi_drive.go"),
     _e('starting taildrive file server with sudo as user "alice"', "none", "drive/driveimpl/remote_impl.go"),
@@ -294,6 +331,12 @@ CATALOG: list[Entry] = [
         "appc/appconnector.go",
     ),
     _e("appc: [v2] advertised route for example.com: 93.184.216.34", "none", "appc/appconnector.go"),
+    _e(
+        "appc: failed to advertise routes for example.com: [93.184.216.34/32]: setting prefs: context canceled",
+        "none",
+        "appc/appconnector.go (one route update during a shutdown)",
+    ),
+    _e("appc: [v2] observed new routes for example.com: [93.184.216.34/32]", "none", "appc/observe.go"),
     # ------------------------------------------------------------------ net/netmon, net/captivedetection
     _e(
         "monitor: RTM_NEWROUTE: src=, dst=10.128.0.0/10, gw=, outif=10, table=52",
@@ -303,6 +346,15 @@ CATALOG: list[Entry] = [
     _e("monitor: RTM_DELADDR: eth0(2) 192.168.1.20/24 / 192.168.1.20", "none", "net/netmon/netmon_linux.go"),
     _e("monitor: ip rule deleted: {Family:2 DstLength:0 SrcLength:0 Tos:0 Table:52}", "none", "netmon_linux.go"),
     _e("monitor: gateway and self IP changed: gw=192.168.1.1 self=192.168.1.20", "none", "net/netmon/netmon.go"),
+    _e("monitor: RTM_DELROUTE: src=, dst=0.0.0.0/0, gw=192.168.1.1, outif=2, table=254", "none", "netmon_linux.go"),
+    _e("monitor: ip rule deleted; failed to parse netlink message: short buffer", "none", "netmon_linux.go"),
+    _e("monitor: error from link monitor: netlink receive: no buffer space available", "none", "net/netmon/netmon.go"),
+    _e("monitor: interfaces.State: route ip+net: no such network interface", "none", "net/netmon/netmon.go"),
+    _e(
+        "monitor: winipcfg.RegisterRouteChangeCallback error: The RPC server is unavailable.",
+        "none",
+        "net/netmon/netmon_windows.go (polling takes over)",
+    ),
     _e("monitor: time jump detected (slept 7m12s), probably wake from sleep", "none", "net/netmon/netmon.go"),
     _e("monitor_linux: AF_NETLINK RTMGRP failed, falling back to polling", "none", "net/netmon/netmon_linux.go"),
     _e(
@@ -324,6 +376,17 @@ CATALOG: list[Entry] = [
     ),
     _e("LinkChange: all links down; pausing: interfaces.State{defaultRoute= ifs={} v4=false v6=false}", "none", ""),
     _e("[v1] LinkChange: minor", "none", "wgengine/userspace.go"),
+    _e("wgengine: Reconfig: configuring DNS", "none", "wgengine/userspace.go"),
+    _e("wgengine: Reconfig: configuring router", "none", "wgengine/userspace.go"),
+    _e("[v1] wgengine: Reconfig done", "none", "wgengine/userspace.go"),
+    _e("Closing the engine because the WireGuard device has been closed...", "none", "wgengine/userspace.go v1.5x+"),
+    _e(
+        "wgengine: error setting DNS config after major link change: setting DNS: open /etc/resolv.conf: read-only "
+        "file system",
+        "dns-config-failed",
+        "wgengine/userspace.go v1.2x+",
+    ),
+    _e("wgengine: set DNS config again after major link change", "none", "wgengine/userspace.go"),
     _e("DetectCaptivePortal(found=false)", "none", "net/captivedetection/captivedetection.go v1.72+"),
     _e(
         "captivedetection: current DERPMap is empty, using map from dnsfallback",
