@@ -226,6 +226,23 @@ CATALOG: list[Entry] = [
     ),
     _e("ssh-conn-20221012T104106-8f3a91c2d4: access denied for alice@example.com", "ssh-failed", "v1.24-v1.30"),
     _e(
+        "ssh-conn-20240112T104106-8f3a91c2d4: failed to fetch next SSH action: fetch failed from "
+        "https://login.tailscale.com/machine/ssh/action/from/n1234/to/n5678: context deadline exceeded",
+        "ssh-failed",
+        "ssh/tailssh v1.83+ (a `check` rule's next step could not be fetched: the connection is refused)",
+    ),
+    _e(
+        "ssh-conn-20240112T104106-8f3a91c2d4: terminal error: error sending auth welcome message: EOF",
+        "none",
+        "ssh/tailssh errUnexpected (the client went away)",
+    ),
+    _e(
+        "ssh-conn-20240112T104106-8f3a91c2d4: failed to get connection info: tailssh: rejecting non-Tailscale remote "
+        "address 192.168.1.5:50000",
+        "none",
+        "ssh/tailssh (a LAN client on port 22 of the tailnet address: not a tailnet connection)",
+    ),
+    _e(
         (
             "ssh-conn-20250404T101500-8f3a91c2d4: failed to evaluate SSH policy: tailssh: rejecting connection; no "
             "matching policy",
@@ -563,6 +580,12 @@ CATALOG: list[Entry] = [
         "wireguard-go device/receive.go (a stray packet)",
     ),
     _e("wg: Received packet with invalid mac1", "none", "wireguard-go device/receive.go"),
+    _e("wg: Failed to read packet from TUN device: Element not found.", "tun-unavailable", "Wintun's adapter gone"),
+    _e(
+        "wg: [Xy9Zz] - Failed to send handshake initiation: too many DERP packets queued; dropping",
+        "derp-send-queue-full",
+        "wireguard-go device/send.go over magicsock's DERP queue",
+    ),
     # the same lines in older tailscaled: "wg: " from v1.36 (wgengine/wglog), verbose lines "[v2] " from v1.6, the
     # peer as wireguard-go prints it ("peer(Xy9Z…abcd)") before v1.2
     _e(

@@ -1780,11 +1780,12 @@ def _logtail(message: str) -> Iterator[Event]:
 # "access denied for <login>"; v1.83+ "failed to evaluate SSH policy: tailssh: rejecting connection; …"; v1.9x
 # "tailnet policy does not permit you to SSH to this node: …", "failed to evaluate tailnet policy: …"), or the
 # local user it maps to does not exist or has no readable groups ("failed to lookup|look up <user>: …", v1.83+
-# 'failed to look up local user "<user>" : …', "failed to look up local user's group IDs: …"). The same concept
+# 'failed to look up local user "<user>" : …', "failed to look up local user's group IDs: …"), or a `check` rule's
+# next action could not be fetched from control ("failed to fetch next SSH action: …", v1.83+). The same concept
 # as the CLI kind ssh-failed; a later granted session clears it.
 _SSH_REFUSED = re.compile(
     r"(?:^|: )(?:rejecting SSH public key \S+ \S+: |failed to evaluate (?:SSH|tailnet) policy: "
-    r"|tailnet policy does not permit you to SSH\b|access denied for \S+@\S+$"
+    r"|tailnet policy does not permit you to SSH\b|access denied for \S+@\S+$|failed to fetch next SSH action: \S"
     r"|failed to (?:lookup|look up) (?:local user \"[^\"]*\" ?|local user's group IDs|\S+): \S)"
 )
 _SSH_GRANTED = re.compile(r": (?:access granted to \S+ as ssh-user |accepting SSH public key )")
@@ -2072,6 +2073,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "failed to look up",
             "access granted to",
             "accepting SSH public key",
+            "next SSH action",
         ),
         _tailssh,
     ),
