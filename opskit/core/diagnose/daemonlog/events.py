@@ -1293,9 +1293,7 @@ _NO_PATH = re.compile(
 )
 # wireguard-go's TUN reader failing while the device is open (device/send.go "Failed to read packet from TUN device:
 # %v"; it stays quiet once the device is closing): the TUN device went away under tailscaled.
-_TUN_READ_FAILED = re.compile(
-    r"(?:^|wg: )Failed to read packet from TUN device: (?!.*closed)\S"
-)
+_TUN_READ_FAILED = re.compile(r"(?:^|wg: )Failed to read packet from TUN device: (?!.*closed)\S")
 
 
 def _wireguard(message: str) -> Iterator[Event]:
