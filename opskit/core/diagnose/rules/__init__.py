@@ -127,6 +127,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.port_in_use,
     daemonlog.control_too_old,
     daemonlog.cert_failed,
+    daemonlog.ssh_failed,
     daemonlog.socket_in_use,
     daemonlog.serve_backend_down,
     daemonlog.no_peer_for_address,
