@@ -236,7 +236,7 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "",
         "Failed to enable IP forwarding: open /proc/sys/net/ipv4/ip_forward: read-only file system",
         "",
-        "none",
+        "health:ip-forwarding-off",  # main's containerboot recogniser (services catalog) reads it so
     ),
     # --- routine lines (tailscaled.go:148, main.go:561/:822)
     ("boot", "", "Running 'tailscale up'", "", "none"),
