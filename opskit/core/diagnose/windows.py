@@ -550,7 +550,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"(?:Warning: )?(?:IP(?:v[46])? forwarding is (?:disabled|set to off)\b"
         r"|Traffic received on \S+ won.t be forwarded \(|Subnet routes and exit nodes may not work correctly"
         r"|Couldn.t check system.s IP forwarding configuration|Subnet routing and exit nodes only work with "
-        r"additional manual configuration)",
+        r"additional manual configuration"
+        # v1.0-v1.4 (cli/up.go checkIPForwarding): "%s is disabled. Subnet routes won't work.", "couldn't check|parse
+        # %s (%v).\nSubnet routes won't work without IP forwarding." (the sysctl's name where today's says IPvN)
+        r"|net\.ipv[46]\.\S+ is disabled\. Subnet routes won.t work|couldn.t (?:check|parse) net\.ipv[46]\.\S+ \("
+        r"|Subnet routes won.t work without IP forwarding)",
     ),
     # `tailscale up --netfilter-mode=off` (or `nodivert`) warns that tailscaled will install no firewall rules
     # (or will not hook its ts-* chains into the system's): cli/up.go netfilterModeFromFlag, printed "Warning: …".
@@ -884,6 +888,9 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "may not work correctly",
         "ip forwarding configuration",
         "additional manual configuration",
+        "subnet routes won't work",
+        "couldn't check net.ipv",
+        "couldn't parse net.ipv",
     ),
     CliErrorKind.UDP_GRO_SUBOPTIMAL: ("suboptimally configured",),
     CliErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
