@@ -154,6 +154,20 @@ LOG_CATALOG: tuple[tuple[str, str, str], ...] = (
     ("ipnserver: now in server mode; user=DESKTOP-1\\alice", "none", "v1.2.0:ipn/ipnserver/server.go:353"),
     ("client disconnected; staying alive in server mode", "none", "v1.2.0:ipn/ipnserver/server.go:314"),
     ("1: Incoming control connection.", "none", "v0.98.0:ipn/ipnserver/server.go:176, v0.98"),
+    ('wgengine.NewUserspaceEngine: (try 3) CreateTUN("Tailscale") failed: Error creating interface: Access is denied.',
+     "tun-unavailable", "v1.6.0:cmd/tailscaled/tailscaled_windows.go:188, v1.6"),
+    ('ipnserver: unattended mode engine load: CreateTUN("Tailscale") failed: Error creating interface: Access is '
+     "denied.", "tun-unavailable", "v1.4.0:ipn/ipnserver/server.go:565, v1.4-v1.6"),
+    ("blocking client while server in use; connIdentity=&{0xc000112000 4321 DESKTOP-1\\bob false}", "none",
+     "v1.4.0:ipn/ipnserver/server.go:187, v1.4-v1.20"),
+    ("authReconfig: ra=true dns=true 0x02: dns set: running resolvconf -m 0 -x -a tailscale0: exit status 1",
+     "dns-config-failed", "v1.2.0:wgengine/router/router_linux.go:201 (returned to ipn/local.go), v1.2-v1.6"),
+    ("authReconfig: ra=true dns=true 0x02: Due to a Windows limitation, one cannot have interface routes without an "
+     "interface address", "firewall-failed", "v1.0.0:wgengine/router/ifconfig_windows.go:286, v1.0-v1.6"),
+    ("magicsock: DERP packet from unknown key: [Zopo7]", "none", "v0.98.0:wgengine/magicsock/magicsock.go:1161"),
+    ("tsdns: enqueue: closing", "none", "v1.0.0:wgengine/userspace.go:407, v1.0-v1.6 (at shutdown)"),
+    ("LinkChange: major, rebinding. New state: interfaces.State{defaultRoute=eth0 ifs={eth0:[192.168.1.20/24]} "
+     "v4=true v6=false}", "none", "v1.2.0:wgengine/userspace.go:1152, v1.2-v1.20"),
     ("Control connection done.", "none", "v0.98.0:ipn/ipnserver/server.go:66, v0.98"),
 )  # fmt: skip
 
@@ -248,6 +262,15 @@ CLI_CATALOG: tuple[tuple[str, str, str], ...] = (
     ("Warning: couldn't check net.ipv4.ip_forward (open /proc/sys/net/ipv4/ip_forward: no such file or directory).\n"
      "Subnet routes won't work without IP forwarding.", "ip-forwarding-disabled",
      "v1.0.0:cmd/tailscale/cli/up.go:131, v1.0-v1.4"),
+    ("Failed to connect to tailscaled. (safesocket.Connect: dial unix /var/run/tailscale/tailscaled.sock: connect: "
+     "connection refused)", "service-not-running", "v1.4.0:cmd/tailscale/cli/cli.go:102, v1.4-v1.20"),
+    ("safesocket: failed to connect to /var/run/tailscaled.socket: dial unix /var/run/tailscaled.socket: connect: no "
+     "such file or directory; failed to connect to Tailscale IPNExtension: failed to find Tailscale's IPNExtension "
+     "process", "service-not-running", "v1.12.0:safesocket/unixsocket.go:33, v1.12-v1.20"),
+    ("backend error: register request: http 403: node key already in use", "backend-error",
+     "v0.98.0:cmd/tailscale/tailscale.go:174 (log.Fatalf), v0.98-v1.20"),
+    ('backend error: PollNetMap: Post "https://login.tailscale.com/machine/abc/map": dial tcp: lookup '
+     "login.tailscale.com: no such host", "backend-error", "v0.98.0:cmd/tailscale/tailscale.go:174, v0.98-v1.20"),
     ("Warning: netfilter=off; configure iptables yourself.", "netfilter-off-warning",
      "v1.0.0:cmd/tailscale/cli/up.go:200"),
 )  # fmt: skip

@@ -700,7 +700,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
     # The CLI's own "backend error: <text>" (`tailscale up` on any OS) is the same report.
-    (CliErrorKind.BACKEND_ERROR, r"Tailscale backend error|(?:^|: |up failed: )backend error: "),
+    # v0.98-v1.20's CLI said it with log.Fatalf, under Go's log stamp ("2020/06/10 12:00:01 backend error: …").
+    (
+        CliErrorKind.BACKEND_ERROR,
+        r"Tailscale backend error|(?:^|: |up failed: |^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )backend error: ",
+    ),
     # LocalAPI answered the CLI with an error status ("500 Internal Server Error: cannot start/log in
     # backend when state store is unhealthy"): tailscaled runs, its backend refused. Printed by the CLI as
     # "<status>: <body>"; the specific bodies (exit nodes, 503 no backend) are matched above.

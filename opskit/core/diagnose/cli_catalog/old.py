@@ -27,12 +27,12 @@ REFUSALS: tuple[Refusal, ...] = (
     _entry(
         _USAGE,
         "is not a valid cidr prefix",
-        r'"?(?P<value>[^"\s]*)"? is not a valid CIDR prefix: (?P<error>.+)',
+        r"\"?(?P<value>[^\"\s]*)\"? is not a valid CIDR prefix: (?P<error>.+?)[\"`']?\s*$",
         "`tailscale up --advertise-routes` was given `{value}`, which is not an IP prefix ({error}). Nothing changed "
         "(this is the v0.98 CLI's wording; later versions say `is not a valid IP address or CIDR prefix`).",
         "Give every advertised route as a network prefix, comma-separated: `tailscale up "
         "--advertise-routes=192.168.1.0/24,10.0.0.0/8`.",
-        "v0.98 cmd/tailscale/tailscale.go",
+        "cmd/tailscale/tailscale.go (v0.98)",
         '"10.0.0.0/33" is not a valid CIDR prefix: invalid CIDR address: 10.0.0.0/33',
     ),
     _entry(
@@ -41,7 +41,7 @@ REFUSALS: tuple[Refusal, ...] = (
         r'invalid value --netfilter-mode: "?(?P<mode>[^"\s]*)"?',
         '--netfilter-mode "{mode}" is not a mode tailscaled knows. Nothing changed.',
         "Use one of on, nodivert or off (Linux only): `tailscale up --netfilter-mode=nodivert`.",
-        "v1.0-v1.6 cmd/tailscale/cli/up.go",
+        "cmd/tailscale/cli/up.go (v1.0-v1.6)",
         'invalid value --netfilter-mode: "bogus"',
     ),
     _entry(
@@ -51,7 +51,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "`tailscale up --hostname` was given a name of {bytes} bytes; the limit is 256. Nothing changed.",
         "Pass a shorter name (a DNS label: letters, digits and hyphens, at most 63 per label): `tailscale up "
         "--hostname=<name>`.",
-        "v1.0-v1.20 cmd/tailscale/cli/up.go",
+        "cmd/tailscale/cli/up.go (v1.0-v1.20)",
         "hostname too long: 300 bytes (max 256)",
     ),
     _entry(
@@ -61,7 +61,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "`tailscale ip` was given both -4 and -6, which each pick one address family. Nothing ran (v1.8-v1.14 "
         "called the command `tailscale up` in this message).",
         "Use one of them: `tailscale ip -4` (the IPv4 address) or `tailscale ip -6`.",
-        "v1.8-v1.18 cmd/tailscale/cli/ip.go",
+        "cmd/tailscale/cli/ip.go (v1.8-v1.18)",
         "tailscale ip -4 and -6 are mutually exclusive",
     ),
     _entry(
@@ -70,7 +70,7 @@ REFUSALS: tuple[Refusal, ...] = (
         r"file subcommand required; run 'tailscale file -h' for details",
         "`tailscale file` was run without its subcommand (`cp` or `get`). Nothing ran.",
         "Send with `tailscale file cp <files> <target>:`, receive with `tailscale file get <directory>`.",
-        "v1.8-v1.20 cmd/tailscale/cli/file.go",
+        "cmd/tailscale/cli/file.go (v1.8-v1.20)",
         "file subcommand required; run 'tailscale file -h' for details",
     ),
     _entry(
@@ -80,7 +80,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "`tailscale file get` was run without the directory to put the received files in (or with more than one). "
         "Nothing was received.",
         "Name one directory: `tailscale file get ~/Downloads` (add `--wait` to wait for files still on their way).",
-        "v1.8-v1.20 cmd/tailscale/cli/file.go",
+        "cmd/tailscale/cli/file.go (v1.8-v1.20)",
         "usage: file get <target-directory>",
     ),
     _entry(
@@ -90,7 +90,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "the CLI was given an empty `--socket`, so it has no LocalAPI socket to reach tailscaled on. Nothing ran.",
         "Leave `--socket` out (the default socket) or give tailscaled's: `tailscale "
         "--socket=/var/run/tailscale/tailscaled.sock up`.",
-        "v0.98 cmd/tailscale/tailscale.go, v1.0-v1.20 cmd/tailscale/cli/cli.go",
+        "cmd/tailscale/tailscale.go (v0.98), cmd/tailscale/cli/cli.go (v1.0-v1.20)",
         "--socket cannot be empty",
     ),
     _entry(
@@ -101,7 +101,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "changed.",
         "To offer this machine as an exit node, run `tailscale up --advertise-exit-node`; to use another one, give "
         "that node's Tailscale address: `tailscale up --exit-node=<100.x.y.z>`.",
-        "v1.6-v1.20 cmd/tailscale/cli/up.go",
+        "cmd/tailscale/cli/up.go (v1.6-v1.20)",
         "cannot use 192.168.1.5 as the exit node as it is a local IP address to this machine, did you mean "
         "--advertise-exit-node?",
     ),
@@ -113,7 +113,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "Tailscale IP. Nothing changed.",
         "Give the exit node's Tailscale IP (`tailscale status` lists it): `tailscale up --exit-node=100.x.y.z`, or "
         "update Tailscale (v1.20 on accepts a node name).",
-        "v1.6-v1.18 cmd/tailscale/cli/up.go",
+        "cmd/tailscale/cli/up.go (v1.6-v1.18)",
         'invalid IP address "nas" for --exit-node: ParseIP("nas"): unable to parse IP',
     ),
     _entry(
@@ -125,7 +125,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "have changed it. Nothing changed (v1.8's wording).",
         "Repeat every non-default flag you use in the same `tailscale up` command (or add `--reset` to go back to "
         "defaults for the ones left out).",
-        "v1.8 cmd/tailscale/cli/up.go",
+        "cmd/tailscale/cli/up.go (v1.8)",
         "'tailscale up' without --reset requires all preferences with changing values to be explicitly mentioned; "
         'this command would change the value of flagless pref "RouteAll"',
     ),
