@@ -271,6 +271,12 @@ CLI_CATALOG: tuple[tuple[str, str, str], ...] = (
      "v0.98.0:cmd/tailscale/tailscale.go:174 (log.Fatalf), v0.98-v1.20"),
     ('backend error: PollNetMap: Post "https://login.tailscale.com/machine/abc/map": dial tcp: lookup '
      "login.tailscale.com: no such host", "backend-error", "v0.98.0:cmd/tailscale/tailscale.go:174, v0.98-v1.20"),
+    ("EOF (tailscaled stopped running?)", "daemon-connection-reset", "v1.8.0:cmd/tailscale/cli/cli.go:191, v1.8-v1.20"),
+    ("read unix @->/var/run/tailscale/tailscaled.sock: read: connection reset by peer (tailscaled stopped running?)",
+     "daemon-connection-reset", "v1.8.0:cmd/tailscale/cli/cli.go:191, v1.8-v1.20"),
+    ("timeout running stop", "deadline-exceeded", "v1.2.0:cmd/tailscale/cli/down.go:33, v1.2-v1.6"),
+    ("Access denied: cert access denied\n\nUse 'sudo tailscale cert' or 'tailscale up --operator=$USER' to not "
+     "require root.", "unix-access-denied", "v1.16.0:cmd/tailscale/cli/cert.go:96, v1.16-v1.20"),
     ("Warning: netfilter=off; configure iptables yourself.", "netfilter-off-warning",
      "v1.0.0:cmd/tailscale/cli/up.go:200"),
 )  # fmt: skip

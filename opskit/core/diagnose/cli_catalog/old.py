@@ -16,6 +16,8 @@ from opskit.core.diagnose.models import CliErrorKind
 _USAGE = CliErrorKind.CLI_USAGE
 _EXIT = CliErrorKind.EXIT_NODE_REFUSED
 _FLAGS = CliErrorKind.UP_FLAGS_REQUIRED
+_RESET = CliErrorKind.DAEMON_CONNECTION_RESET
+_DEADLINE = CliErrorKind.DEADLINE
 
 
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
@@ -128,5 +130,28 @@ REFUSALS: tuple[Refusal, ...] = (
         "cmd/tailscale/cli/up.go (v1.8)",
         "'tailscale up' without --reset requires all preferences with changing values to be explicitly mentioned; "
         'this command would change the value of flagless pref "RouteAll"',
+    ),
+    _entry(
+        _RESET,
+        "(tailscaled stopped running?)",
+        r"\S \(tailscaled stopped running\?\)",
+        "the CLI's connection to tailscaled closed (EOF or reset) while it waited for the daemon's answer: tailscaled "
+        "went away mid-command (crashed, was restarted or stopped). v1.8-v1.20's wording.",
+        "Check whether tailscaled is running and why it stopped: `systemctl status tailscaled` and `journalctl -u "
+        "tailscaled -n 200` (Windows: the Tailscale service and its log in C:\\ProgramData\\Tailscale\\Logs), then "
+        "run the command again.",
+        "cmd/tailscale/cli/cli.go (v1.8-v1.20)",
+        "EOF (tailscaled stopped running?)",
+    ),
+    _entry(
+        _DEADLINE,
+        "timeout running stop",
+        r"(?<![\w-])timeout running stop\b",
+        "`tailscale down` asked tailscaled to stop and got no answer within 5 seconds: the daemon is hung or too busy "
+        "to answer its LocalAPI (v1.2-v1.6's wording).",
+        "Look at tailscaled's log for what it is stuck on; restart it (`sudo systemctl restart tailscaled`) and run "
+        "`tailscale down` again.",
+        "cmd/tailscale/cli/down.go (v1.2-v1.6)",
+        "timeout running stop",
     ),
 )
