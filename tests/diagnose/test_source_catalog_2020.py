@@ -406,3 +406,24 @@ def test_a_v098_tailscaled_whose_port_is_taken() -> None:
     log = _only_log(run_json(TAILSCALED_V098_PORT_TAKEN))
     assert _kinds(log) - {"hand-started"} == {"crash", "port-in-use"}
     assert log["version"] == "0.98"
+
+
+WINDOWS_V1_2_ENGINE_LATE = """\
+2021-02-01T08:00:03.120-08:00: logtail started
+2021-02-01T08:00:03.121-08:00: Program starting: v1.2.10-tdb8ba5da2-g7a4f4f2c2, Go 1.15.6: \
+[]string{"C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscaled.exe"}
+2021-02-01T08:00:04.310-08:00: ipnserver: initial getEngine call: CreateTUN: Error creating interface: The device is \
+not ready.
+2021-02-01T08:00:09.002-08:00: ipnserver: try1: trying getEngine again...
+2021-02-01T08:00:10.415-08:00: 1: GetEngine worked; exiting failure loop
+"""
+
+
+def test_a_v1_2_windows_engine_that_comes_up_on_a_retry_is_no_tun_failure() -> None:
+    # v1.2.0:ipn/ipnserver/server.go:415-432: the service retries its engine on each client connection
+    log = _only_log(run_json(WINDOWS_V1_2_ENGINE_LATE))
+    assert not _kinds(log), log["issues"]
+    assert log["os"] == "windows"
+    assert log["version"] == "1.2.10"
+    failed = WINDOWS_V1_2_ENGINE_LATE.rsplit("\n", 2)[0] + "\n"
+    assert _kinds(_only_log(run_json(failed))) == {"tun-unavailable"}

@@ -1785,6 +1785,9 @@ _OLD_STORE = re.compile(
 )
 _OLD_DERP_URL = re.compile(r"magicsock: derphttp\.NewClient: node (?P<id>\d+), host \"[^\"]*\" invalid\? err: ")
 _OLD_KEY_EXPIRED = "Key expired; setting loggedIn=false."
+# the Windows service of v1.0-v1.20 retrying its engine after "ipnserver: initial getEngine call: <error>" (Wintun not
+# ready yet at boot): "%d: GetEngine worked; exiting failure loop" (ipn/ipnserver/server.go): the TUN came up after all
+_OLD_ENGINE_WORKED = re.compile(r"^\d+: GetEngine worked; exiting failure loop")
 _OLD_ROUTER = re.compile(r"^(?:running ip link failed|iptables (?:forward|nat) failed): \S")
 _OLD_DNS = re.compile(r"^(?:failed to restore system resolv\.conf|service systemd-resolved restart): \S")
 
@@ -1798,6 +1801,8 @@ def _old_wordings(message: str) -> Iterator[Event]:
         yield Raise("derp-unreachable", derp.group("id"), message[derp.start() :])
     if message.startswith(_OLD_KEY_EXPIRED):
         yield Raise("login-required", "login", message)
+    if _OLD_ENGINE_WORKED.search(message) is not None:
+        yield Clear("tun-unavailable")
     if _OLD_ROUTER.search(message) is not None:
         yield Raise("firewall-failed", "router", message)
     elif _OLD_DNS.search(message) is not None:
@@ -1821,6 +1826,7 @@ _OLD_WORDS = (
     "iptables nat failed: ",
     "restore system resolv.conf",
     "service systemd-resolved restart: ",
+    "GetEngine worked",
 )
 
 
