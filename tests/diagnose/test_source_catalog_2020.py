@@ -427,3 +427,39 @@ def test_a_v1_2_windows_engine_that_comes_up_on_a_retry_is_no_tun_failure() -> N
     assert log["version"] == "1.2.10"
     failed = WINDOWS_V1_2_ENGINE_LATE.rsplit("\n", 2)[0] + "\n"
     assert _kinds(_only_log(run_json(failed))) == {"tun-unavailable"}
+
+
+# v0.98.0:cmd/tailscale/netcheck.go:39-63: latencies keyed by the region's STUN servers (IPv4 and IPv6), the nearest
+# region by ID and city (derp/derpmap/derpmap.go's Geo), tabs before the bullets.
+NETCHECK_V098 = """\
+$ tailscale netcheck
+
+Report:
+\t* UDP: true
+\t* IPv4: yes, 203.0.113.7:41641
+\t* IPv6: yes, [2001:db8::7]:41641
+\t* MappingVariesByDestIP: false
+\t* HairPinning: false
+\t* Nearest DERP: 2 (San Francisco)
+\t* DERP latency:
+\t\t- derp1-v6.tailscale.com:3478 = 80.1ms
+\t\t- derp1.tailscale.com:3478 = 78.2ms
+\t\t- derp2.tailscale.com:3478 = 11.9ms
+\t\t- derp3.tailscale.com:3478 = 180.5ms
+\t\t- derp4.tailscale.com:3478 = 150.1ms
+"""
+
+
+def test_the_v098_netcheck_layout_is_read_whole() -> None:
+    document = run_json(NETCHECK_V098)
+    (node,) = document["nodes"]
+    assert node["layout"] == "text v0.98"
+    assert node["derp_home_region"] == {"code": "sfo", "name": "San Francisco"}
+    assert [(d["code"], d["latency_ms"]) for d in node["derp_latencies"]] == [
+        ("nyc", 78.2),
+        ("sfo", 11.9),
+        ("sin", 180.5),
+        ("fra", 150.1),
+    ]
+    assert node["mapping"] == "easy"
+    assert not document["warnings"]
