@@ -47,8 +47,8 @@ _REGION_LINE = re.compile(
     r"\s*(?:\((?P<name>[^)]*)\)?)?\s*$"
 )
 _OLD_REGION_LINE = re.compile(r"^-\s*(?P<id>\d+)\s*,\s*(?P<code>[^\s=]+)\s*=\s*(?P<latency>\S*)\s*$")
-# v0.98 (cmd/tailscale/netcheck.go, spring 2020) keyed the latencies by the region's STUN server ("- derp2.tailscale.com:
-# 3478 = 11.9ms", and "derp2-v6.tailscale.com:3478" for IPv6) and named the nearest region by ID and city ("2 (San
+# v0.98 (cmd/tailscale/netcheck.go, spring 2020) keyed the latencies by the region's STUN server ("- derp2.tailscale
+# .com:3478 = 11.9ms", and "derp2-v6.tailscale.com:3478" for IPv6) and named the nearest region by ID and city ("2 (San
 # Francisco)"): the IDs are today's public region IDs.
 _V098_REGION_LINE = re.compile(
     r"^-\s*derp(?P<id>\d+)(?:-v6)?\.tailscale\.com:\d+\s*=\s*(?P<latency>\S*)\s*$", re.IGNORECASE
