@@ -463,3 +463,25 @@ def test_the_v098_netcheck_layout_is_read_whole() -> None:
     ]
     assert node["mapping"] == "easy"
     assert not document["warnings"]
+
+
+# v1.14-v1.20 `tailscale status` prints health.go's terse messages under "# Health check:" (v1.6.0:health/health.go:225
+# "no map response in %v", :235 "haven't heard from home DERP region %v in %v", v1.8.0:health/health.go:270 "no udp4
+# bind"): the advice names what each one is about.
+STATUS_V1_20_HEALTH = """\
+$ tailscale status
+100.101.102.103 nas          alice@       linux   -
+
+# Health check:
+#     - no map response in 5m0s
+#     - haven't heard from home DERP region 1 in 2m10s
+#     - no udp4 bind
+"""
+
+
+def test_the_v1_20_status_health_items_get_their_own_advice() -> None:
+    document = run_json(STATUS_V1_20_HEALTH)
+    (health,) = [finding for finding in document["findings"] if finding["rule"] == "TS-STATUS-HEALTH"]
+    assert "'no map response in …'" in health["fix"]
+    assert "'no udp4 bind'" in health["fix"]
+    assert "home DERP region" in health["fix"]

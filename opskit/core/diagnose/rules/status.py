@@ -255,11 +255,19 @@ _HEALTH_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
         "UDP 3478 to that DERP region (with Headscale or a custom DERP, its address and certificate)",
     ),
     (
-        ("map poll", "coordination server"),
-        "'not in map poll' / 'unable to connect to the coordination server' → check the connection to the "
-        "control server (with Headscale: its URL, TLS and reverse proxy)",
+        # v1.6-v1.20's terse forms: "no map response in 5m0s" (health.go), "not in map poll"
+        ("map poll", "coordination server", "no map response", "network map from the coordination"),
+        "'not in map poll' / 'no map response in …' / 'unable to connect to the coordination server' → check the "
+        "connection to the control server (with Headscale: its URL, TLS and reverse proxy)",
     ),
     (("state=stopped", "tailscale is stopped"), "'state=Stopped' → run `tailscale up`"),
+    (
+        # v1.8-v1.66's "no udp4 bind" (health.go), the no-udp4-bind warnable's "couldn't listen for incoming UDP"
+        ("no udp4 bind", "listen for incoming udp"),
+        "'no udp4 bind' → tailscaled could not open its UDP port: another process holds it (a second tailscaled, "
+        "another WireGuard), or on Windows the port lies in an excluded range (`netsh int ipv4 show "
+        "excludedportrange protocol=udp`); free it or pick another with `--port`, then restart tailscaled",
+    ),
     (
         ("not logged in", "logged out", "login error"),
         "'not logged in, last login error=…' → log in again (`tailscale up`); a 404 from /machine/register "
