@@ -165,6 +165,14 @@ LOG_CATALOG: tuple[tuple[str, str, str], ...] = (
     ("authReconfig: ra=true dns=true 0x02: Due to a Windows limitation, one cannot have interface routes without an "
      "interface address", "firewall-failed", "v1.0.0:wgengine/router/ifconfig_windows.go:286, v1.0-v1.6"),
     ("magicsock: DERP packet from unknown key: [Zopo7]", "none", "v0.98.0:wgengine/magicsock/magicsock.go:1161"),
+    ("netstack: could not connect to local server on port 22: dial tcp 127.0.0.1:22: connect: connection refused",
+     "serve-backend-unreachable", "v1.6.0:wgengine/netstack/netstack.go:366, v1.6"),
+    ("netstack: could not connect to local UDP server on port 53: dial udp 127.0.0.1:53: connect: connection refused",
+     "serve-backend-unreachable", "v1.6.0:wgengine/netstack/netstack.go:422, v1.6-v1.8"),
+    ("failed to save UpdatePrefs state: open /var/lib/tailscale/tailscaled.state.tmp: read-only file system",
+     "state-unwritable", "v1.12.0:ipn/ipnlocal/local.go:769, v1.12-v1.20"),
+    ("authReconfig: ra=true dns=true 0x02: SetLinkDNS: Unit dbus-org.freedesktop.resolve1.service not found.",
+     "dns-config-failed", "v1.0.0:wgengine/router/dns_resolved.go:132, v1.0-v1.6"),
     ("tsdns: enqueue: closing", "none", "v1.0.0:wgengine/userspace.go:407, v1.0-v1.6 (at shutdown)"),
     ("LinkChange: major, rebinding. New state: interfaces.State{defaultRoute=eth0 ifs={eth0:[192.168.1.20/24]} "
      "v4=true v6=false}", "none", "v1.2.0:wgengine/userspace.go:1152, v1.2-v1.20"),
@@ -258,10 +266,10 @@ CLI_CATALOG: tuple[tuple[str, str, str], ...] = (
     ("Tailscale running in server mode as DESKTOP-1\\alice. Access denied.", "not-owner",
      "v1.2.0:ipn/ipnserver/server.go:288, v1.2"),
     ("Warning: net.ipv4.ip_forward is disabled. Subnet routes won't work.", "ip-forwarding-disabled",
-     "v1.0.0:cmd/tailscale/cli/up.go:140, v1.0-v1.4"),
+     "v1.0.0:cmd/tailscale/cli/up.go:140, v1.8.0:ipn/ipnlocal/local.go:2634, v1.0-v1.20"),
     ("Warning: couldn't check net.ipv4.ip_forward (open /proc/sys/net/ipv4/ip_forward: no such file or directory).\n"
      "Subnet routes won't work without IP forwarding.", "ip-forwarding-disabled",
-     "v1.0.0:cmd/tailscale/cli/up.go:131, v1.0-v1.4"),
+     "v1.0.0:cmd/tailscale/cli/up.go:131, v1.8.0:ipn/ipnlocal/local.go:2625, v1.0-v1.20"),
     ("Failed to connect to tailscaled. (safesocket.Connect: dial unix /var/run/tailscale/tailscaled.sock: connect: "
      "connection refused)", "service-not-running", "v1.4.0:cmd/tailscale/cli/cli.go:102, v1.4-v1.20"),
     ("safesocket: failed to connect to /var/run/tailscaled.socket: dial unix /var/run/tailscaled.socket: connect: no "

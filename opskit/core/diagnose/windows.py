@@ -551,8 +551,9 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"|Traffic received on \S+ won.t be forwarded \(|Subnet routes and exit nodes may not work correctly"
         r"|Couldn.t check system.s IP forwarding configuration|Subnet routing and exit nodes only work with "
         r"additional manual configuration"
-        # v1.0-v1.4 (cli/up.go checkIPForwarding): "%s is disabled. Subnet routes won't work.", "couldn't check|parse
-        # %s (%v).\nSubnet routes won't work without IP forwarding." (the sysctl's name where today's says IPvN)
+        # v1.0-v1.20 (cli/up.go; from v1.8 ipnlocal CheckIPForwarding): "%s is disabled. Subnet routes won't work.",
+        # "couldn't check|parse %s (%v).\nSubnet routes won't work without IP forwarding." (the sysctl's name where
+        # today's says IPvN)
         r"|net\.ipv[46]\.\S+ is disabled\. Subnet routes won.t work|couldn.t (?:check|parse) net\.ipv[46]\.\S+ \("
         r"|Subnet routes won.t work without IP forwarding)",
     ),

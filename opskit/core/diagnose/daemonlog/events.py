@@ -1788,6 +1788,10 @@ _OLD_KEY_EXPIRED = "Key expired; setting loggedIn=false."
 # the Windows service of v1.0-v1.20 retrying its engine after "ipnserver: initial getEngine call: <error>" (Wintun not
 # ready yet at boot): "%d: GetEngine worked; exiting failure loop" (ipn/ipnserver/server.go): the TUN came up after all
 _OLD_ENGINE_WORKED = re.compile(r"^\d+: GetEngine worked; exiting failure loop")
+# v1.6-v1.8 netstack (userspace networking) forwarding a connection to this node's own address to the same port on
+# localhost: "netstack: could not connect to local server on port %v: %v" (TCP), "… local UDP server on port %v: %v";
+# today's "could not connect to local server at 127.0.0.1:%d": nothing on this host answers on that port.
+_OLD_NETSTACK_LOCAL = re.compile(r"netstack: could not connect to local (?:UDP )?server on port (?P<port>\d+): \S")
 _OLD_ROUTER = re.compile(r"^(?:running ip link failed|iptables (?:forward|nat) failed): \S")
 _OLD_DNS = re.compile(r"^(?:failed to restore system resolv\.conf|service systemd-resolved restart): \S")
 
@@ -1801,6 +1805,8 @@ def _old_wordings(message: str) -> Iterator[Event]:
         yield Raise("derp-unreachable", derp.group("id"), message[derp.start() :])
     if message.startswith(_OLD_KEY_EXPIRED):
         yield Raise("login-required", "login", message)
+    if (local := _OLD_NETSTACK_LOCAL.search(message)) is not None:
+        yield Raise("serve-backend-unreachable", f"localhost:{local.group('port')}", message[local.start() :])
     if _OLD_ENGINE_WORKED.search(message) is not None:
         yield Clear("tun-unavailable")
     if _OLD_ROUTER.search(message) is not None:
@@ -1827,6 +1833,7 @@ _OLD_WORDS = (
     "restore system resolv.conf",
     "service systemd-resolved restart: ",
     "GetEngine worked",
+    "server on port ",
 )
 
 
