@@ -12,13 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from opskit.core.diagnose.cliviews import (
-    exit_node_list_extent,
-    is_netmap_command,
-    is_relay_start,
-    netmap_piece,
-    peer_relay_extent,
-)
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
     is_service_status_field,
@@ -26,20 +19,12 @@ from opskit.core.diagnose.daemonlog import (
     message_of,
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
-from opskit.core.diagnose.debugviews import (
-    is_serve_config,
-    is_serve_status_start,
-    is_ts2021_start,
-    json5_document,
-    prefs_document,
-    serve_status_extent,
-    ts2021_cli_errors,
-    ts2021_extent,
-)
+from opskit.core.diagnose.debugprefs import prefs_document
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
+from opskit.core.diagnose.exitnodes import exit_node_list_extent
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
-from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_extent
+from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
@@ -53,8 +38,11 @@ from opskit.core.diagnose.netcheck import (
     parse_json_text,
     region_hint,
 )
+from opskit.core.diagnose.netmap import is_netmap_command, netmap_piece
+from opskit.core.diagnose.peerrelay import is_relay_start, peer_relay_extent
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_debug_extent
+from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_start, serve_status_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
     is_gron_status_line,
@@ -63,6 +51,7 @@ from opskit.core.diagnose.status import (
     peer_entry_document,
     status_json_excerpt,
     status_json_fragment,
+    status_prose_health,
     truncated_status_document,
 )
 from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
@@ -71,9 +60,11 @@ from opskit.core.diagnose.text import (
     TAILNET_V4_PREFIX,
     TAILNET_V6_PREFIX,
     SourceLine,
+    json5_document,
     split_lines,
     typed_tailscale_command,
 )
+from opskit.core.diagnose.ts2021 import is_ts2021_start, ts2021_cli_errors, ts2021_extent
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
     EXIT_NODE_LIST_HEADER,
@@ -81,6 +72,7 @@ from opskit.core.diagnose.windows import (
     console_wrapped,
     continues_up_refusal,
     host_names,
+    is_command_answer,
     is_windows_error_line,
     ssh_failed_host,
 )
@@ -187,9 +179,6 @@ _EXIT_NODE_LIST_HINTS = (
     "# To use an exit node",
     "# To have Tailscale suggest",
 )
-
-
-_SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--?json")
 
 
 def _exit_node_list_line(text: str) -> bool:
@@ -511,13 +500,18 @@ _QUOTED_HEALTH = re.compile(r'(?:^|[\s(:])"(?P<msg>(?:' + "|".join(re.escape(h) 
 
 def _may_quote_health(text: str) -> bool:
     """Cheap test for the caller's loop: could a double-quoted span of ``text`` be a health message?"""
-    return '"' in text and ('"not ' in text or '"You ' in text or '"Unable ' in text or '"Tailscale ' in text)
+    return (
+        '"' in text and ('"not ' in text or '"You ' in text or '"Unable ' in text or '"Tailscale ' in text)
+    ) or text[:17].lower() == "tailscale status "
 
 
 def _quoted_cli_answer(text: str) -> str | None:
     """The CLI's answer (a ping result or a CLI/GUI error) a line of prose quotes as inline code, or a health
     message of ``tailscale status`` it quotes (inline code or double quotes), or None: the line is read as it is
-    (it is output itself, or no span of it is an answer opskit knows)."""
+    (it is output itself, or no span of it is an answer opskit knows). A sentence about `tailscale status` quoting a
+    health message reads as that message under the status health header (``#     - …``)."""
+    if text[:17].lower() == "tailscale status " and (status_health := status_prose_health(text)) is not None:
+        return f"#     - {status_health}"
     if classify_line(text, False) is not None:
         return None
     for span in _INLINE_SPAN.finditer(text):
@@ -867,9 +861,10 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
-        if (text == "{}" or text == "null") and current_command and _SERVE_STATUS_JSON.search(current_command):
-            # `serve status --json` (or `funnel status --json`) printing an empty serve config: read by windows.py
-            # as serve-not-configured (the JSON readers below would skip it as some other JSON)
+        if current_command is not None and is_command_answer(text, current_command):
+            # a line that is a CLI error only as its command's answer: `serve status --json` printing an empty
+            # serve config (read by windows.py as serve-not-configured; the JSON readers below would skip it as
+            # some other JSON), serve's bare "handler does not exist" (serve-failed)
             flush_skip()
             if current_kind is not BlockKind.WINDOWS:
                 close_block()
@@ -941,6 +936,8 @@ def split_input(text: str) -> SplitInput:
                     json_kind, document = BlockKind.DEBUG_PREFS, prefs  # `tailscale debug prefs` (JSON or JSON5)
                 if json_kind is None and is_serve_config(document):
                     json_kind = BlockKind.SERVE_STATUS  # `serve status --json` / `funnel status --json`
+                if json_kind is None and (lock := lock_status_document(document, current_command)) is not None:
+                    json_kind, document = BlockKind.TAILNET_LOCK, lock  # `tailscale lock status --json`
                 if json_kind is None and netmap_piece(None, document) == "whole":
                     json_kind, document = BlockKind.DEBUG_NETMAP, ("whole", document)  # `debug netmap`, unnamed
                 if json_kind is not None:

@@ -10,20 +10,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
-from opskit.core.diagnose.cliviews import (
-    CliView,
-    DebugNetmapReport,
-    ExitNodeListReport,
-    parse_debug_netmap,
-    parse_exit_node_list,
-    parse_peer_relay_sessions,
-)
+from opskit.core.diagnose.cliviews import CliView
 from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
-from opskit.core.diagnose.debugviews import parse_debug_prefs, parse_serve_config, parse_serve_status, parse_ts2021
+from opskit.core.diagnose.debugprefs import parse_debug_prefs
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.dnsstatus import DnsStatusReport, parse_dns_status
+from opskit.core.diagnose.exitnodes import ExitNodeListReport, parse_exit_node_list
 from opskit.core.diagnose.live import LiveSnapshot
-from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status
+from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status, parse_lock_status_json
 from opskit.core.diagnose.models import (
     BlockKind,
     CliErrorKind,
@@ -41,7 +35,9 @@ from opskit.core.diagnose.models import (
     StatusReport,
 )
 from opskit.core.diagnose.netcheck import parse_netcheck_json, parse_netcheck_log, parse_netcheck_text
+from opskit.core.diagnose.netmap import DebugNetmapReport, parse_debug_netmap
 from opskit.core.diagnose.paths import Observation, PairPrediction, predict_all
+from opskit.core.diagnose.peerrelay import parse_peer_relay_sessions
 from opskit.core.diagnose.ping import parse_os_ping, parse_ping
 from opskit.core.diagnose.portmapdebug import (
     PortmapDebugReport,
@@ -52,9 +48,11 @@ from opskit.core.diagnose.portmapdebug import (
 from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
+from opskit.core.diagnose.servestatus import parse_serve_config, parse_serve_status
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
+from opskit.core.diagnose.ts2021 import parse_ts2021
 from opskit.core.diagnose.windows import cli_backend_state, parse_windows
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
@@ -210,7 +208,12 @@ def _parse_input(item: InputText) -> _Parsed:
         elif block.kind is BlockKind.DERP_CHECK:
             parsed.derp_checks.append((block, parse_derp_check(block.lines)))
         elif block.kind is BlockKind.TAILNET_LOCK:
-            parsed.lock_statuses.append((block, parse_lock_status(block.lines)))
+            lock = (
+                parse_lock_status_json(block.lines, block.json_document)
+                if isinstance(block.json_document, dict)
+                else parse_lock_status(block.lines)
+            )
+            parsed.lock_statuses.append((block, lock))
         elif block.kind is BlockKind.DNS_STATUS:
             parsed.dns_statuses.append((block, parse_dns_status(block.lines)))
         elif block.kind is BlockKind.PORTMAP_DEBUG:
@@ -246,6 +249,7 @@ def _parse_input(item: InputText) -> _Parsed:
                         split.successes,
                         split.own_addresses,
                         split.tailnet_hosts,
+                        block.command,
                     ),
                 )
             )

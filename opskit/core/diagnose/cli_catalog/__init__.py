@@ -50,6 +50,16 @@ def _entries() -> tuple[Refusal, ...]:
 
 
 REFUSALS: tuple[Refusal, ...] = _entries()
+
+
+def _command_answers() -> tuple[tuple[re.Pattern[str], Refusal], ...]:
+    from opskit.core.diagnose.cli_catalog import families_b
+
+    return families_b.COMMAND_ANSWERS
+
+
+# Refusals read only under the command that prints them: (that command's pattern, the refusal).
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = _command_answers()
 PHRASES: frozenset[str] = frozenset(refusal.phrase for refusal in REFUSALS)
 _ANY_PHRASE = any_word_pattern(PHRASES)
 
@@ -65,4 +75,16 @@ def find_refusal(text: str) -> tuple[Refusal, re.Match[str]] | None:
             match = refusal.pattern.search(text)
             if match is not None:
                 return refusal, match
+    return None
+
+
+def find_command_answer(text: str, command: str | None) -> tuple[Refusal, re.Match[str]] | None:
+    """The catalogued refusal ``text`` is when it is the whole answer of ``command`` (the command typed above
+    it), for messages too generic to read anywhere else (serve's "handler does not exist"); or None."""
+    if command is None:
+        return None
+    lowered = text.lower()
+    for typed, refusal in COMMAND_ANSWERS:
+        if refusal.phrase in lowered and (match := refusal.pattern.search(text)) and typed.search(command):
+            return refusal, match
     return None

@@ -1287,8 +1287,18 @@ _HANDSHAKE = re.compile(
 _HANDSHAKE_DONE = re.compile(r"(?:\[(?P<key>[^\]]+)\]|peer\((?P<key2>[^)]+)\)) - Received handshake response")
 # wireguard-go starting a handshake with a peer ("[CnK7M] - Sending handshake initiation"): a peer it talks to.
 _HANDSHAKE_SENT = re.compile(
-    r"(?:^|wg: )(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)]+)\)) - Sending handshake initiation"
+    r"(?:^|wg: )(?:\[v2\] )?(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)]+)\)) - Sending handshake initiation"
 )
+# wireguard-go asking magicsock to send to a peer that has neither a direct endpoint nor a DERP home (services
+# catalog; device/send.go's Errorf "%v - Failed to send handshake initiation: %v", and before v1.6, when tailscaled
+# still logged it, "… - Failed to send data packet: %v"): nothing can reach that peer.
+_NO_PATH = re.compile(
+    r"(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)]+)\)) - Failed to send (?:handshake initiation|data packet): "
+    r"no UDP or DERP addr"
+)
+# wireguard-go's TUN reader failing while the device is open (device/send.go "Failed to read packet from TUN device:
+# %v"; it stays quiet once the device is closing): the TUN device went away under tailscaled.
+_TUN_READ_FAILED = re.compile(r"(?:^|wg: )Failed to read packet from TUN device: (?!.*closed)\S")
 
 
 def _wireguard(message: str) -> Iterator[Event]:
@@ -1302,6 +1312,12 @@ def _wireguard(message: str) -> Iterator[Event]:
         yield Clear("peer-unreachable", done.group("key") or done.group("key2"))
     elif (sent := _HANDSHAKE_SENT.search(message)) is not None:
         yield Fact("peer", sent.group("key") or sent.group("key2"))
+    elif (no_path := _NO_PATH.search(message)) is not None:
+        key = no_path.group("key") or no_path.group("key2")
+        yield Raise("peer-unreachable", key, message[no_path.start() :], weak=True)
+        yield Fact("peer", key)
+    elif _TUN_READ_FAILED.search(message) is not None:
+        yield Raise("tun-unavailable", "tun-read", message)
 
 
 # ---------------------------------------------------------------------- inbound port nothing serves
@@ -1759,6 +1775,105 @@ def _logtail(message: str) -> Iterator[Event]:
         yield Clear("log-upload-failing")
 
 
+# ------------------------------------------------------------------------------- Tailscale SSH server
+
+# This node's Tailscale SSH server refusing a connection (ssh/tailssh, services catalog; its connection lines carry
+# "ssh-conn-<stamp>-<id>: "): the tailnet policy has no rule for the caller (v1.24-v1.82 "rejecting SSH public key
+# <key>: ssh: access denied: tailssh: rejecting connection; no matching policy" / "…; no SSH policy", v1.24-v1.30
+# "access denied for <login>"; v1.83+ "failed to evaluate SSH policy: tailssh: rejecting connection; …"; v1.9x
+# "tailnet policy does not permit you to SSH to this node: …", "failed to evaluate tailnet policy: …"), or the
+# local user it maps to does not exist or has no readable groups ("failed to lookup|look up <user>: …", v1.83+
+# 'failed to look up local user "<user>" : …', "failed to look up local user's group IDs: …"), or a `check` rule's
+# next action could not be fetched from control ("failed to fetch next SSH action: …", v1.83+). The same concept
+# as the CLI kind ssh-failed; a later granted session clears it.
+_SSH_REFUSED = re.compile(
+    r"(?:^|: )(?:rejecting SSH public key \S+ \S+: |failed to evaluate (?:SSH|tailnet) policy: "
+    r"|tailnet policy does not permit you to SSH\b|access denied for \S+@\S+$|failed to fetch next SSH action: \S"
+    r"|failed to (?:lookup|look up) (?:local user \"[^\"]*\" ?|local user's group IDs|\S+): \S)"
+)
+_SSH_GRANTED = re.compile(r": (?:access granted to \S+ as ssh-user |accepting SSH public key )")
+_SSH_CONN = re.compile(r"^ssh-conn-\d{8}T\d{6}-[0-9a-f]+: ")
+
+
+def _tailssh(message: str) -> Iterator[Event]:
+    if not message.startswith("ssh-"):
+        return
+    if _SSH_CONN.match(message) is not None and (refused := _SSH_REFUSED.search(message)) is not None:
+        yield Raise("ssh-failed", "ssh", message[refused.start() :].removeprefix(": "))
+    elif _SSH_GRANTED.search(message) is not None:
+        yield Clear("ssh-failed")
+
+
+# --------------------------------------------------------------------------- containerboot's own lines
+
+# containerboot (cmd/containerboot, the container image's entrypoint, "boot: " before its Go stamp) stops the
+# container on what it cannot do (services catalog; log.Fatalf before v1.76, since then main()'s log.Fatal of run()'s
+# error, the same words): no TUN device file and no right to make one ("Unable to create tuntap device file: %v"
+# v1.34-v1.38 and again v1.76 on, "ensuring that /dev/net/tun exists: %v" v1.40-v1.74), its login through
+# tailscaled failing ("failed to auth tailscale: %v"), losing its watch on tailscaled ("failed to watch tailscaled for
+# updates: %v", "failed to read from tailscaled: %v", "rewatching tailscaled for updates after auth: %v"), no new key
+# from the operator ("failed to get a reissued authkey: %v"), its proxy rules ("installing ingress|egress proxy
+# rules…: %v", "error creating new netfilter runner: %v"), and a proxy or router container that may not enable IP
+# forwarding ("Failed to enable IP forwarding: %v", then "You can fix this by running the container with
+# privileged=true…" / "…either set the sysctls as a privileged initContainer…"). It also says when the node waits
+# for an admin ("machine authorization required, please visit the admin panel").
+_BOOT_TUN = re.compile(r"^(?:[Uu]nable to create tuntap device file|ensuring that /dev/net/tun exists): \S")
+_BOOT_FATAL = re.compile(
+    r"^(?:failed to auth tailscale|failed to watch tailscaled for updates|failed to read from tailscaled"
+    r"|rewatching tailscaled for updates after auth|failed to get a reissued authkey): \S"
+    r"|^[Yy]ou can (?:either set the sysctls as a privileged initContainer|fix this by running the container with "
+    r"privileged=true)"
+)
+_BOOT_RULES = re.compile(
+    r"^(?:error )?installing (?:ingress|egress) proxy rules\b[^:]*: \S|^error creating new netfilter runner: \S"
+)
+# The state Secret (v1.34-v1.74 Fatalf wordings, "kube secret"; later ones are _STATE_SECRET's): the node cannot keep
+# its identity, and containerboot stops.
+_BOOT_SECRET = re.compile(
+    r"^Some Kubernetes permissions are missing, please check your RBAC configuration: \S"
+    r"|^(?:Getting authkey from|deleting authkey from|storing device ID in) (?:kube secret|Kubernetes Secret): \S"
+    r"|^authkey found in TS_KUBE_SECRET, but the pod doesn't have patch permissions on the secret"
+)
+# Its other fatal exits: its configuration, its Kubernetes client, the serve config of a Serve/ingress proxy.
+_BOOT_OTHER_FATAL = re.compile(
+    r"^(?:invalid configuration|error initializing kube client|error setting up for running on Kubernetes"
+    r"|failed to unset serve config|(?:serve proxy: )?failed to (?:add fsnotify watch|read serve config|set serve "
+    r"config|get serve config)|(?:serve proxy: )?error (?:updating serve config|storing HTTPS endpoint|ensuring cert "
+    r"loops)|error refreshing advertised services): \S"
+)
+# An operator-managed proxy finding its key refused at start (v1.9x "Auth key missing or invalid (NeedsLogin state),
+# disconnecting from control and requesting new key from operator"): not logged in until a new key works.
+_BOOT_KEY_REFUSED = re.compile(r"^Auth key missing or invalid \(NeedsLogin state\)")
+_BOOT_FORWARDING = re.compile(r"^Failed to enable IP forwarding: \S")
+_BOOT_MACHINE_AUTH = re.compile(r"^machine authorization required, please visit the admin panel")
+_BOOT_LEFT_STATE = re.compile(r"left running state \(now in state \"?(?P<state>\w+)\"?\), exiting$")
+
+
+def _containerboot(message: str) -> Iterator[Event]:
+    if _BOOT_TUN.search(message) is not None:
+        yield Raise("tun-unavailable", "tun", message)
+        yield Raise("crash", "boot", message)
+    elif _BOOT_FATAL.search(message) is not None or _BOOT_OTHER_FATAL.search(message) is not None:
+        yield Raise("crash", "boot", message)
+    elif _BOOT_SECRET.search(message) is not None:
+        yield Raise("state-unwritable", "kube-secret", message)
+        yield Raise("crash", "boot", message)
+    elif _BOOT_KEY_REFUSED.search(message) is not None:
+        yield Raise("login-required", "login", message)
+    elif _BOOT_RULES.search(message) is not None:
+        yield Raise("firewall-failed", "boot-rules", message)
+        yield Raise("crash", "boot", message)
+    elif _BOOT_FORWARDING.search(message) is not None:
+        yield Raise("health:ip-forwarding-off", "ip-forwarding-off", message)
+    elif _BOOT_MACHINE_AUTH.search(message) is not None:
+        yield Raise("needs-machine-auth", "machine-auth", message)
+    elif (left := _BOOT_LEFT_STATE.search(message)) is not None:
+        if left.group("state") == "NeedsLogin":
+            yield Raise("login-required", "login", message)
+        elif left.group("state") == "NeedsMachineAuth":
+            yield Raise("needs-machine-auth", "machine-auth", message)
+
+
 # -------------------------------------------------------------------------------------- the registry
 
 # ------------------------------------------------------------------------- 2020-2021 wordings (v0.98-v1.20)
@@ -1907,7 +2022,13 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
     Recogniser(
         "wireguard",
-        ("Handshake did not complete", "Received handshake response", "Sending handshake initiation"),
+        (
+            "Handshake did not complete",
+            "Received handshake response",
+            "Sending handshake initiation",
+            "no UDP or DERP addr",
+            "packet from TUN device",
+        ),
         _wireguard,
     ),
     Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial", "TCP proxy port"), _serve),
@@ -2019,6 +2140,53 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),
     Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),
+    Recogniser(
+        "tailssh",
+        (
+            "rejecting SSH public key",
+            "evaluate SSH policy",
+            "evaluate tailnet policy",
+            "policy does not permit",
+            "access denied for",
+            "failed to lookup",
+            "failed to look up",
+            "access granted to",
+            "accepting SSH public key",
+            "next SSH action",
+        ),
+        _tailssh,
+    ),
+    Recogniser(
+        "containerboot",
+        (
+            "tuntap device file",
+            "/dev/net/tun exists",
+            "failed to auth tailscale",
+            "tailscaled for updates",
+            "failed to read from tailscaled",
+            "reissued authkey",
+            "privileged",
+            "proxy rules",
+            "netfilter runner",
+            "enable IP forwarding",
+            "machine authorization required",
+            "left running state",
+            "Kubernetes permissions are missing",
+            "kube secret",
+            "Kubernetes Secret",
+            "TS_KUBE_SECRET",
+            "invalid configuration",
+            "kube client",
+            "running on Kubernetes",
+            "serve config",
+            "fsnotify watch",
+            "HTTPS endpoint",
+            "cert loops",
+            "advertised services",
+            "Auth key missing or invalid",
+        ),
+        _containerboot,
+    ),
     Recogniser(
         "auth-key-mint",
         (

@@ -119,6 +119,8 @@ _NAME_BEFORE_STAMP = re.compile(
 _WORD_BEFORE_STAMP = re.compile(
     r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*):?\s+(?=\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2})"
 )
+# containerboot's prefix with its Go stamp after a runtime's stamp ("2023-10-10T22:37:43.51Z boot: 2023/10/10 …").
+_BOOT_AFTER_STAMP = re.compile(r"^boot:\s+(?=\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2})")
 # The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
 # as some syslog viewers and `grep -h` print it; a command line ("tailscaled --state=…") is not one.
 _BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")
@@ -367,6 +369,12 @@ def message_of(text: str) -> Message:
             continue
         if ".go:" in text[:40] and (test_log := _GO_TEST.match(text)) is not None:
             text = text[test_log.end() :]
+            continue
+        if stamped and first == "b" and (boot := _BOOT_AFTER_STAMP.match(text)) is not None:
+            # containerboot's "boot: <Go stamp>" after a container runtime's own stamp (docker logs -t, kubectl
+            # logs --timestamps): its Go stamp follows and is peeled next
+            process = process or "boot"
+            text, stamped = text[boot.end() :], False
             continue
         if not stamped and (first.isalpha() or first == "[") and (word := _WORD_BEFORE_STAMP.match(text)) is not None:
             # last: journald, syslog, Console and logfmt forms above keep their process; this word names the
