@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from opskit.core.diagnose.clianswers import cli_answer_end
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
     is_service_status_field,
@@ -23,6 +24,7 @@ from opskit.core.diagnose.debugprefs import prefs_document
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
 from opskit.core.diagnose.exitnodes import exit_node_list_extent
+from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_extent
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
@@ -55,6 +57,7 @@ from opskit.core.diagnose.status import (
     truncated_status_document,
 )
 from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
+from opskit.core.diagnose.switchlist import is_switch_list_command, switch_list_extent
 from opskit.core.diagnose.text import (
     GO_STAMP,
     TAILNET_V4_PREFIX,
@@ -65,6 +68,9 @@ from opskit.core.diagnose.text import (
     typed_tailscale_command,
 )
 from opskit.core.diagnose.ts2021 import is_ts2021_start, ts2021_cli_errors, ts2021_extent
+from opskit.core.diagnose.versionview import version_extent
+from opskit.core.diagnose.viewkinds import json_view_kind
+from opskit.core.diagnose.whois import whois_extent
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
     EXIT_NODE_LIST_HEADER,
@@ -525,6 +531,49 @@ def _quoted_cli_answer(text: str) -> str | None:
     return None
 
 
+def _text_view(
+    lines: list[SourceLine], start: int, command: str | None, switch_list: bool
+) -> tuple[BlockKind, int] | None:
+    """The text view (kind, index of its last line) that starts at ``lines[start]``: `tailscale version`,
+    `whois`/`whoami`, `switch --list`, `exit-node suggest`; or None."""
+    text = lines[start].text
+    first = text[0]
+    end: int | None
+    if (
+        (first.isdigit() or first == "C")
+        and len(text) < 80
+        and (end := version_extent(lines, start, command)) is not None
+    ):
+        return BlockKind.VERSION, end
+    if text[-1] == ":" and first in "MUTC" and (end := whois_extent(lines, start, command)) is not None:
+        return BlockKind.WHOIS, end
+    if (switch_list or text[:3] == "ID ") and (end := switch_list_extent(lines, start, command)) is not None:
+        return BlockKind.SWITCH_LIST, end
+    if first in "SN" and is_suggest_start(text) and (end := suggest_extent(lines, start)) is not None:
+        return BlockKind.EXIT_NODE_SUGGEST, end
+    return None
+
+
+_MAX_LIST_LOOKAHEAD = 8
+
+
+def _json_list_view(lines: list[SourceLine], start: int, command: str | None) -> Block | None:
+    """`switch --list --json`'s array opening at ``lines[start]``: under its command, or (a bare "[") when one of
+    its next lines names an account."""
+    if lines[start].text == "[" and not any(
+        '"account"' in line.text for line in lines[start + 1 : start + _MAX_LIST_LOOKAHEAD]
+    ):
+        return None
+    end = _json_end(lines, start, "[]")
+    if end is None:
+        return None
+    chunk = lines[start : end + 1]
+    document = parse_json_text("\n".join(x.text for x in chunk))
+    if json_view_kind(document) is not BlockKind.SWITCH_LIST:
+        return None
+    return Block(BlockKind.SWITCH_LIST, tuple(chunk), command, document)
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -594,6 +643,7 @@ def split_input(text: str) -> SplitInput:
     ip_command: bool | None = None  # the last prompt ran `tailscale ip`: bare (True) or naming a peer (False)
     peer_lookup_command = False  # the last prompt ran `tailscale ip/whois/file cp/nc`: not a ping
     exit_node_list = False  # the last prompt ran `tailscale exit-node list`, or its header was seen
+    switch_list = False  # the last prompt ran `tailscale switch --list`
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -681,6 +731,7 @@ def split_input(text: str) -> SplitInput:
             ip_command = _ip_command_is_bare(current_command)
             peer_lookup_command = _PEER_LOOKUP_COMMAND.match(current_command) is not None
             exit_node_list = _EXIT_NODE_LIST_COMMAND.search(current_command) is not None
+            switch_list = is_switch_list_command(current_command)
             command_output_lines = 0
             if bare or not is_windows_error_line(text):
                 continue
@@ -796,6 +847,26 @@ def split_input(text: str) -> SplitInput:
             successes.append(line)  # tailscaled answered it
             blocks.append(Block(BlockKind.EXIT_NODE_LIST, tuple(lines[index - 1 : exit_end + 1]), current_command))
             index = exit_end + 1
+            continue
+        if (view := _text_view(lines, index - 1, current_command, switch_list)) is not None:
+            close_block()  # version, whois/whoami, switch --list, exit-node suggest: read whole
+            flush_skip()
+            view_kind, view_end = view
+            if view_kind is not BlockKind.VERSION:
+                successes.append(line)  # tailscaled answered it
+            blocks.append(Block(view_kind, tuple(lines[index - 1 : view_end + 1]), current_command))
+            index = view_end + 1
+            continue
+        if (
+            text[0] == "["
+            and (switch_list or text == "[")
+            and (listed := _json_list_view(lines, index - 1, current_command))
+        ):
+            close_block()  # `switch --list --json`: the profiles as a JSON array
+            flush_skip()
+            successes.append(line)
+            blocks.append(listed)
+            index = index - 1 + len(listed.lines)
             continue
         if text[0] in "#|ht" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
             close_block()  # `tailscale serve status` / `funnel status`: its tree, read whole
@@ -940,6 +1011,8 @@ def split_input(text: str) -> SplitInput:
                     json_kind, document = BlockKind.TAILNET_LOCK, lock  # `tailscale lock status --json`
                 if json_kind is None and netmap_piece(None, document) == "whole":
                     json_kind, document = BlockKind.DEBUG_NETMAP, ("whole", document)  # `debug netmap`, unnamed
+                if json_kind is None:
+                    json_kind = json_view_kind(document)  # version --json, debug hostinfo, whois --json, derp-map
                 if json_kind is not None:
                     close_block()
                     flush_skip()
@@ -1042,6 +1115,9 @@ def split_input(text: str) -> SplitInput:
             # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
             kind = BlockKind.WINDOWS
         if kind is None:
+            if (answer_end := cli_answer_end(lines, index - 1, current_command)) is not None:
+                index = answer_end + 1  # a routine answer of the CLI (clianswers.py): known, nothing to read
+                continue
             if _NOISE.match(text):
                 continue
             if context not in (None, "tailscale"):

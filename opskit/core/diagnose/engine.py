@@ -53,6 +53,7 @@ from opskit.core.diagnose.status import backend_state_message, gron_status_docum
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
 from opskit.core.diagnose.ts2021 import parse_ts2021
+from opskit.core.diagnose.viewkinds import VIEW_KINDS, ViewReport, parse_view
 from opskit.core.diagnose.windows import cli_backend_state, parse_windows
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
@@ -100,6 +101,7 @@ class InputReports:
     cli_views: tuple[CliView, ...] = ()  # exit-node list, peer relay sessions, debug netmap
     exit_node_rows: tuple[StatusPeer, ...] = ()  # the rows of the exit-node lists (peers offering an exit node)
     netmap_peers: tuple[NetmapPeer, ...] = ()  # the peers of the pasted netmaps
+    views: tuple[ViewReport, ...] = ()  # version, debug hostinfo, whois, switch --list, exit-node suggest, derp-map
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class _Parsed:
     dns_statuses: list[tuple[Block, DnsStatusReport]]
     portmap_debugs: list[tuple[Block, PortmapDebugReport]]
     cli_views: list[tuple[Block, CliView]]
+    views: list[tuple[Block, ViewReport]]
 
 
 def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
@@ -189,7 +192,7 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
 
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
-    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [], [], [])
+    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [], [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
     for block in split.blocks:
@@ -237,6 +240,9 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.cli_views.append((block, parse_ts2021(block.lines)))
         elif block.kind is BlockKind.DEBUG_PREFS and isinstance(block.json_document, dict):
             parsed.cli_views.append((block, parse_debug_prefs(block.lines, block.json_document)))
+        elif block.kind in VIEW_KINDS:
+            if (answer := parse_view(block.kind, block.lines, block.json_document, block.command)) is not None:
+                parsed.views.append((block, answer))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(
                 (
@@ -338,6 +344,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.dns_statuses
         or parsed.portmap_debugs
         or parsed.cli_views
+        or parsed.views
     )
 
 
@@ -370,6 +377,8 @@ def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
         yield summary(block, portmap.layout + (" (cut before its result)" if portmap.cut else ""))
     for block, view in parsed.cli_views:
         yield summary(block, view.layout)
+    for block, answer in parsed.views:
+        yield summary(block, answer.layout)
     for block, log in parsed.daemon_logs:
         started = {True: ", started by hand", False: ", started by the service", None: ""}[log.hand_started]
         yield summary(block, f"tailscaled {('v' + log.version) if log.version else '(version not shown)'}{started}")
@@ -583,6 +592,9 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             findings.extend(_run("dns-status", dns_status, InputFacts(item.label, item.source, command=block.command)))
         for block, view in parsed.cli_views:
             findings.extend(_run("cli-view", view, InputFacts(item.label, item.source, command=block.command)))
+        for block, answer in parsed.views:
+            facts = InputFacts(item.label, item.source, command=block.command)
+            findings.extend(_run("cli-view", answer, facts))
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]
@@ -616,6 +628,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
                 tuple(r for _, r in p.cli_views),
                 tuple(row for _, r in p.cli_views if isinstance(r, ExitNodeListReport) for row in r.rows),
                 tuple(peer for _, r in p.cli_views if isinstance(r, DebugNetmapReport) for peer in r.peers),
+                tuple(r for _, r in p.views),
             )
             for p in parsed_inputs
             if _recognised(p)
