@@ -288,7 +288,9 @@ def _home_from_health(statuses: Sequence[tuple[Block, StatusReport]]) -> HomeDer
 
 # The login prompt `tailscale up` (or 2020's taillogin/relaynode, daemon and CLI in one) prints amid the log it
 # runs beside: "To authenticate, visit:", blank lines and the URL. It stays a status block of its own.
-_LOGIN_PROMPT_LINE = re.compile(r"\s*(?:To authenticate, visit:|https?://\S+)?\s*")
+_LOGIN_PROMPT_LINE = re.compile(
+    r"\s*(?:To authenticate, visit:|To (?:authorize|approve) your machine, visit \(as admin\):|https?://\S+)?\s*"
+)
 
 
 def _login_prompt_only(block: Block) -> bool:

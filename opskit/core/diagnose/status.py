@@ -49,6 +49,12 @@ _STATE_MESSAGES = (
     "unexpected state:",
     "Log in at:",
     "To authenticate, visit:",  # `tailscale up` waiting for an interactive login (or a Headscale admin)
+    # v1.8-v1.18 worded the state of a node waiting for an admin's approval "authorized" (cli/status.go)
+    "Machine is not yet authorized by tailnet admin.",
+    # `tailscale up` logged in, waiting for an admin to approve the device: "To authorize your machine, visit (as
+    # admin):" (v0.98-v1.2x), "To approve your machine, visit (as admin):" since, then the admin console's URL
+    "To authorize your machine, visit (as admin):",
+    "To approve your machine, visit (as admin):",
 )
 KNOWN_OS = {
     "linux", "windows", "macos", "ios", "android", "freebsd", "openbsd", "illumos", "solaris",

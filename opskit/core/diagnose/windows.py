@@ -556,7 +556,12 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"(?:Warning: )?(?:IP(?:v[46])? forwarding is (?:disabled|set to off)\b"
         r"|Traffic received on \S+ won.t be forwarded \(|Subnet routes and exit nodes may not work correctly"
         r"|Couldn.t check system.s IP forwarding configuration|Subnet routing and exit nodes only work with "
-        r"additional manual configuration)",
+        r"additional manual configuration"
+        # v1.0-v1.20 (cli/up.go; from v1.8 ipnlocal CheckIPForwarding): "%s is disabled. Subnet routes won't work.",
+        # "couldn't check|parse %s (%v).\nSubnet routes won't work without IP forwarding." (the sysctl's name where
+        # today's says IPvN)
+        r"|net\.ipv[46]\.\S+ is disabled\. Subnet routes won.t work|couldn.t (?:check|parse) net\.ipv[46]\.\S+ \("
+        r"|Subnet routes won.t work without IP forwarding)",
     ),
     # `tailscale up --netfilter-mode=off` (or `nodivert`) warns that tailscaled will install no firewall rules
     # (or will not hook its ts-* chains into the system's): cli/up.go netfilterModeFromFlag, printed "Warning: …".
@@ -702,7 +707,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
     # The CLI's own "backend error: <text>" (`tailscale up` on any OS) is the same report.
-    (CliErrorKind.BACKEND_ERROR, r"Tailscale backend error|(?:^|: |up failed: )backend error: "),
+    # v0.98-v1.20's CLI said it with log.Fatalf, under Go's log stamp ("2020/06/10 12:00:01 backend error: …").
+    (
+        CliErrorKind.BACKEND_ERROR,
+        r"Tailscale backend error|(?:^|: |up failed: |^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )backend error: ",
+    ),
     # LocalAPI answered the CLI with an error status ("500 Internal Server Error: cannot start/log in
     # backend when state store is unhealthy"): tailscaled runs, its backend refused. Printed by the CLI as
     # "<status>: <body>"; the specific bodies (exit nodes, 503 no backend) are matched above.
@@ -890,6 +899,9 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "may not work correctly",
         "ip forwarding configuration",
         "additional manual configuration",
+        "subnet routes won't work",
+        "couldn't check net.ipv",
+        "couldn't parse net.ipv",
     ),
     CliErrorKind.UDP_GRO_SUBOPTIMAL: ("suboptimally configured",),
     CliErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),

@@ -6,7 +6,8 @@ user-visible message of the CLI (or of the LocalAPI/ipnlocal error the CLI relay
 its text, the kind it belongs to, and what it means with the exact fix. windows.py tries the catalog after
 its own hand-written patterns, so a line those read keeps its kind.
 
-The entries live in one module per group of command families (``families_a``, ``families_b``); this module
+The entries live in one module per group of command families (``families_a``, ``families_b``; ``old``: the
+wordings of v0.98-v1.20 that are gone); this module
 only holds the entry type and the look-up.
 """
 
@@ -42,10 +43,17 @@ class Refusal:
 
 
 def _entries() -> tuple[Refusal, ...]:
-    from opskit.core.diagnose.cli_catalog import android, families_a, families_b, installer, wrappers
+    from opskit.core.diagnose.cli_catalog import android, families_a, families_b, installer, old, wrappers
 
     # Group B first: its "usage: tailscale service …" is more specific than group A's "usage: tailscale …".
-    return (*families_b.REFUSALS, *families_a.REFUSALS, *installer.REFUSALS, *android.REFUSALS, *wrappers.REFUSALS)
+    return (
+        *families_b.REFUSALS,
+        *families_a.REFUSALS,
+        *old.REFUSALS,
+        *installer.REFUSALS,
+        *android.REFUSALS,
+        *wrappers.REFUSALS,
+    )
 
 
 REFUSALS: tuple[Refusal, ...] = _entries()

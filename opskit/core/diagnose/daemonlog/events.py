@@ -654,7 +654,9 @@ _USERSPACE = re.compile(
     rf"|{_WINTUN_ERROR}"
     # wgengine before v1.6: "Starting userspace wireguard engine with tun device %q" (a kernel TUN; fake mode
     # logged "(with fake TUN device)", its newer wording "Starting userspace WireGuard engine (with fake TUN device)")
-    r'|[Ss]tarting userspace [Ww]ire[Gg]uard engine (?:with tun device "(?P<old_tun>[^"]*)"|\(with fake TUN device\))'
+    # (v0.98-v1.0 worded fake mode "(FAKE tuntap device).")
+    r'|[Ss]tarting userspace [Ww]ire[Gg]uard engine (?:with tun device "(?P<old_tun>[^"]*)"'
+    r"|\((?:with fake TUN device|FAKE tuntap device)\))"
 )
 # net/tstun/tun_linux.go diagnoseLinuxTUNFailure: only CreateTUN of a kernel TUN device runs it (netstack mode
 # opens no TUN), so any of its lines says tailscaled is in kernel-TUN mode, whether or not the device came up.
@@ -698,7 +700,9 @@ def _tun(message: str) -> Iterator[Event]:
     if (engine := _USERSPACE.search(message)) is not None:
         tun = engine.group("tun") or engine.group("old_tun")
         userspace = (
-            "userspace-networking" in engine.group(0) or "fake" in engine.group(0) or tun == "userspace-networking"
+            "userspace-networking" in engine.group(0)
+            or "fake" in engine.group(0).lower()
+            or tun == "userspace-networking"
         )
         yield Fact("userspace", "true" if userspace else "false")
         if userspace and tun == "userspace-networking":
@@ -987,12 +991,13 @@ _STATE_STORE = re.compile(
 
 # logpolicy saving the log config (the node's log ID) next to the state, in the state directory: "logpolicy.Config
 # write: …" (2020: it ignored MkdirAll's error, so a directory it could not create shows as "no such file or
-# directory" on the temporary file), "logpolicy.Config.Save for <path>: …" since. The directory is missing and cannot
+# directory" on the temporary file), "logpolicy.Config.Save: …" (v0.98-v1.20), "logpolicy.Config.Save for <path>: …"
+# since. The directory is missing and cannot
 # be created, or not writable: the state kept there cannot be written either. (logpolicy's "ConfigFromFile"/"Read"
 # failing on a missing file is a first start, not a failure.)
 _LOG_CONFIG_UNSAVED = re.compile(
-    r"logpolicy\.Config(?: write:|\.Save for) .*?(?:no such file or directory|permission denied|operation not "
-    r"permitted|read-only file system|no space left on device|Access is denied|cannot find the path)",
+    r"logpolicy\.Config(?: write:|\.Save(?: for .+?:|:)) .*?(?:no such file or directory|permission denied|"
+    r"operation not permitted|read-only file system|no space left on device|Access is denied|cannot find the path)",
     re.IGNORECASE,
 )
 
@@ -1905,6 +1910,82 @@ def _containerboot(message: str) -> Iterator[Event]:
 
 # -------------------------------------------------------------------------------------- the registry
 
+# ------------------------------------------------------------------------- 2020-2021 wordings (v0.98-v1.20)
+
+# Messages only the old releases printed (read from the tags v0.98-v1.20 of tailscale/tailscale; HEAD words them
+# otherwise or no longer has them), each mapped to the issue today's wording of the same event raises:
+# - cmd/tailscaled's fatal exits of v1.18-v1.20 ("ipnserver.StateStore: %w", "ipnserver.New: %w", "monitor.New: %w",
+#   returned from run() and logged by log.Fatal): tailscaled exited;
+# - relaynode (the v0.9x Linux client, cmd/relaynode): log.Fatal without a --config file or on a config it cannot
+#   load ("load config: %v"), and its config (the node's keys, relay.conf) it cannot save ("save config: %v");
+# - the ipn backend reading or writing its state (v0.98-v1.4 ipn/local.go "store.ReadState(%q): %v", "store.WriteState:
+#   %v", "loading requested state: %v"; v1.18-v1.20 ipnserver "calling ReadState on store: %v"): any error is the store
+#   refusing (a corrupt state file, a read-only or full disk); a state key not written yet is no error there;
+# - magicsock v0.98 refusing a DERP server's URL ("magicsock: derphttp.NewClient: node %d, host %q invalid? err: %v");
+# - controlclient v0.98-v1.2 finding the node key expired ("Key expired; setting loggedIn=false.");
+# - the 2020 Linux router (wgengine/router_linux.go of v0.98: "running ip link failed: %v", "iptables forward failed:
+#   %v", "iptables nat failed: %v") and its resolv.conf handling ("failed to restore system resolv.conf: %v",
+#   "service systemd-resolved restart: %s").
+_OLD_FATAL = re.compile(
+    r"^(?:ipnserver\.(?:StateStore|New)|monitor\.New): \S|^no --config file specified$|^load config: \S"
+)
+_OLD_STORE = re.compile(
+    r"store\.(?:ReadState\(\"[^\"]*\"\)|WriteState): \S|calling ReadState on store: \S|^(?:load|save) config: \S"
+)
+_OLD_DERP_URL = re.compile(r"magicsock: derphttp\.NewClient: node (?P<id>\d+), host \"[^\"]*\" invalid\? err: ")
+_OLD_KEY_EXPIRED = "Key expired; setting loggedIn=false."
+# the Windows service of v1.0-v1.20 retrying its engine after "ipnserver: initial getEngine call: <error>" (Wintun not
+# ready yet at boot): "%d: GetEngine worked; exiting failure loop" (ipn/ipnserver/server.go): the TUN came up after all
+_OLD_ENGINE_WORKED = re.compile(r"^\d+: GetEngine worked; exiting failure loop")
+# v1.6-v1.8 netstack (userspace networking) forwarding a connection to this node's own address to the same port on
+# localhost: "netstack: could not connect to local server on port %v: %v" (TCP), "… local UDP server on port %v: %v";
+# today's "could not connect to local server at 127.0.0.1:%d": nothing on this host answers on that port.
+_OLD_NETSTACK_LOCAL = re.compile(r"netstack: could not connect to local (?:UDP )?server on port (?P<port>\d+): \S")
+_OLD_ROUTER = re.compile(r"^(?:running ip link failed|iptables (?:forward|nat) failed): \S")
+_OLD_DNS = re.compile(r"^(?:failed to restore system resolv\.conf|service systemd-resolved restart): \S")
+
+
+def _old_wordings(message: str) -> Iterator[Event]:
+    if _OLD_FATAL.search(message) is not None:
+        yield Raise("crash", "crash", message)
+    if _OLD_STORE.search(message) is not None:
+        yield Raise("state-unwritable", "store", message)
+    if (derp := _OLD_DERP_URL.search(message)) is not None:
+        yield Raise("derp-unreachable", derp.group("id"), message[derp.start() :])
+    if message.startswith(_OLD_KEY_EXPIRED):
+        yield Raise("login-required", "login", message)
+    if (local := _OLD_NETSTACK_LOCAL.search(message)) is not None:
+        yield Raise("serve-backend-unreachable", f"localhost:{local.group('port')}", message[local.start() :])
+    if _OLD_ENGINE_WORKED.search(message) is not None:
+        yield Clear("tun-unavailable")
+    if _OLD_ROUTER.search(message) is not None:
+        yield Raise("firewall-failed", "router", message)
+    elif _OLD_DNS.search(message) is not None:
+        yield Raise("dns-config-failed", "dns", message)
+
+
+_OLD_WORDS = (
+    "ipnserver.StateStore: ",
+    "ipnserver.New: ",
+    "monitor.New: ",
+    "no --config file",
+    "load config: ",
+    "save config: ",
+    "store.ReadState(",
+    "store.WriteState: ",
+    "ReadState on store: ",
+    "derphttp.NewClient: node ",
+    _OLD_KEY_EXPIRED,
+    "running ip link failed: ",
+    "iptables forward failed: ",
+    "iptables nat failed: ",
+    "restore system resolv.conf",
+    "service systemd-resolved restart: ",
+    "GetEngine worked",
+    "server on port ",
+)
+
+
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
     Recogniser("derp-queue", ("DERP packets queued",), _derp_queue),
@@ -2169,6 +2250,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _auth_key_mint,
     ),
+    Recogniser("old-2020", _OLD_WORDS, _old_wordings),
 )
 
 # Every word any recogniser needs: a line holding none of them raises no event.
