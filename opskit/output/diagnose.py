@@ -198,6 +198,11 @@ def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
         "derp_checks": [derp_check_json(i.label, check) for i in diagnosis.inputs for check in i.derp_checks],
         "tailnet_locks": [lock_status_json(i.label, lock) for i in diagnosis.inputs for lock in i.lock_statuses],
         "dns_statuses": [dns_status_json(i.label, dns) for i in diagnosis.inputs for dns in i.dns_statuses],
+        "views": [
+            {"label": i.label, "kind": view.rule_target, "line": view.lines[0].number, **view.facts()}
+            for i in diagnosis.inputs
+            for view in i.views
+        ],
         "findings": [finding_json(f) for f in diagnosis.findings],
         "warnings": list(diagnosis.warnings),
         "live": _live_json(diagnosis),

@@ -12,13 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from opskit.core.diagnose.cliviews import (
-    exit_node_list_extent,
-    is_netmap_command,
-    is_relay_start,
-    netmap_piece,
-    peer_relay_extent,
-)
+from opskit.core.diagnose.clianswers import cli_answer_end
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
     is_service_status_field,
@@ -26,20 +20,13 @@ from opskit.core.diagnose.daemonlog import (
     message_of,
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
-from opskit.core.diagnose.debugviews import (
-    is_serve_config,
-    is_serve_status_start,
-    is_ts2021_start,
-    json5_document,
-    prefs_document,
-    serve_status_extent,
-    ts2021_cli_errors,
-    ts2021_extent,
-)
+from opskit.core.diagnose.debugprefs import prefs_document
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
+from opskit.core.diagnose.exitnodes import exit_node_list_extent
+from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_extent
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
-from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_extent
+from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
@@ -53,8 +40,11 @@ from opskit.core.diagnose.netcheck import (
     parse_json_text,
     region_hint,
 )
+from opskit.core.diagnose.netmap import is_netmap_command, netmap_piece
+from opskit.core.diagnose.peerrelay import is_relay_start, peer_relay_extent
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_debug_extent
+from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_start, serve_status_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
     is_gron_status_line,
@@ -63,17 +53,24 @@ from opskit.core.diagnose.status import (
     peer_entry_document,
     status_json_excerpt,
     status_json_fragment,
+    status_prose_health,
     truncated_status_document,
 )
 from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
+from opskit.core.diagnose.switchlist import is_switch_list_command, switch_list_extent
 from opskit.core.diagnose.text import (
     GO_STAMP,
     TAILNET_V4_PREFIX,
     TAILNET_V6_PREFIX,
     SourceLine,
+    json5_document,
     split_lines,
     typed_tailscale_command,
 )
+from opskit.core.diagnose.ts2021 import is_ts2021_start, ts2021_cli_errors, ts2021_extent
+from opskit.core.diagnose.versionview import version_extent
+from opskit.core.diagnose.viewkinds import json_view_kind
+from opskit.core.diagnose.whois import whois_extent
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
     EXIT_NODE_LIST_HEADER,
@@ -81,6 +78,7 @@ from opskit.core.diagnose.windows import (
     console_wrapped,
     continues_up_refusal,
     host_names,
+    is_command_answer,
     is_windows_error_line,
     ssh_failed_host,
 )
@@ -187,9 +185,6 @@ _EXIT_NODE_LIST_HINTS = (
     "# To use an exit node",
     "# To have Tailscale suggest",
 )
-
-
-_SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--?json")
 
 
 def _exit_node_list_line(text: str) -> bool:
@@ -511,13 +506,18 @@ _QUOTED_HEALTH = re.compile(r'(?:^|[\s(:])"(?P<msg>(?:' + "|".join(re.escape(h) 
 
 def _may_quote_health(text: str) -> bool:
     """Cheap test for the caller's loop: could a double-quoted span of ``text`` be a health message?"""
-    return '"' in text and ('"not ' in text or '"You ' in text or '"Unable ' in text or '"Tailscale ' in text)
+    return (
+        '"' in text and ('"not ' in text or '"You ' in text or '"Unable ' in text or '"Tailscale ' in text)
+    ) or text[:17].lower() == "tailscale status "
 
 
 def _quoted_cli_answer(text: str) -> str | None:
     """The CLI's answer (a ping result or a CLI/GUI error) a line of prose quotes as inline code, or a health
     message of ``tailscale status`` it quotes (inline code or double quotes), or None: the line is read as it is
-    (it is output itself, or no span of it is an answer opskit knows)."""
+    (it is output itself, or no span of it is an answer opskit knows). A sentence about `tailscale status` quoting a
+    health message reads as that message under the status health header (``#     - …``)."""
+    if text[:17].lower() == "tailscale status " and (status_health := status_prose_health(text)) is not None:
+        return f"#     - {status_health}"
     if classify_line(text, False) is not None:
         return None
     for span in _INLINE_SPAN.finditer(text):
@@ -529,6 +529,49 @@ def _quoted_cli_answer(text: str) -> str | None:
     if _may_quote_health(text) and (health := _QUOTED_HEALTH.search(text)) is not None:
         return health.group("msg").strip().rstrip(".,;")
     return None
+
+
+def _text_view(
+    lines: list[SourceLine], start: int, command: str | None, switch_list: bool
+) -> tuple[BlockKind, int] | None:
+    """The text view (kind, index of its last line) that starts at ``lines[start]``: `tailscale version`,
+    `whois`/`whoami`, `switch --list`, `exit-node suggest`; or None."""
+    text = lines[start].text
+    first = text[0]
+    end: int | None
+    if (
+        (first.isdigit() or first == "C")
+        and len(text) < 80
+        and (end := version_extent(lines, start, command)) is not None
+    ):
+        return BlockKind.VERSION, end
+    if text[-1] == ":" and first in "MUTC" and (end := whois_extent(lines, start, command)) is not None:
+        return BlockKind.WHOIS, end
+    if (switch_list or text[:3] == "ID ") and (end := switch_list_extent(lines, start, command)) is not None:
+        return BlockKind.SWITCH_LIST, end
+    if first in "SN" and is_suggest_start(text) and (end := suggest_extent(lines, start)) is not None:
+        return BlockKind.EXIT_NODE_SUGGEST, end
+    return None
+
+
+_MAX_LIST_LOOKAHEAD = 8
+
+
+def _json_list_view(lines: list[SourceLine], start: int, command: str | None) -> Block | None:
+    """`switch --list --json`'s array opening at ``lines[start]``: under its command, or (a bare "[") when one of
+    its next lines names an account."""
+    if lines[start].text == "[" and not any(
+        '"account"' in line.text for line in lines[start + 1 : start + _MAX_LIST_LOOKAHEAD]
+    ):
+        return None
+    end = _json_end(lines, start, "[]")
+    if end is None:
+        return None
+    chunk = lines[start : end + 1]
+    document = parse_json_text("\n".join(x.text for x in chunk))
+    if json_view_kind(document) is not BlockKind.SWITCH_LIST:
+        return None
+    return Block(BlockKind.SWITCH_LIST, tuple(chunk), command, document)
 
 
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
@@ -559,6 +602,8 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         or ('non-flag arguments: ["nc" ' in text)
         # Synology's configure-host naming the package's daemon binary it did not find
         or (first == "t" and text.startswith("tailscaled binary not found at "))
+        # the GitHub Action's verdict that tailscaled's LocalAPI never answered (src/main.ts waitForDaemonReady)
+        or (first == "t" and text.startswith("tailscaled daemon did not become ready"))
         # tsnet's Up returning the backend's error to the embedding program (tsnet/tsnet.go "tsnet.Up: backend: %s",
         # printed by the program's own log.Fatal): the app's refusal (an auth key control rejected), whatever
         # words of tailscaled's log ("invalid key") it holds
@@ -600,6 +645,7 @@ def split_input(text: str) -> SplitInput:
     ip_command: bool | None = None  # the last prompt ran `tailscale ip`: bare (True) or naming a peer (False)
     peer_lookup_command = False  # the last prompt ran `tailscale ip/whois/file cp/nc`: not a ping
     exit_node_list = False  # the last prompt ran `tailscale exit-node list`, or its header was seen
+    switch_list = False  # the last prompt ran `tailscale switch --list`
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -687,6 +733,7 @@ def split_input(text: str) -> SplitInput:
             ip_command = _ip_command_is_bare(current_command)
             peer_lookup_command = _PEER_LOOKUP_COMMAND.match(current_command) is not None
             exit_node_list = _EXIT_NODE_LIST_COMMAND.search(current_command) is not None
+            switch_list = is_switch_list_command(current_command)
             command_output_lines = 0
             if bare or not is_windows_error_line(text):
                 continue
@@ -803,6 +850,26 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(BlockKind.EXIT_NODE_LIST, tuple(lines[index - 1 : exit_end + 1]), current_command))
             index = exit_end + 1
             continue
+        if (view := _text_view(lines, index - 1, current_command, switch_list)) is not None:
+            close_block()  # version, whois/whoami, switch --list, exit-node suggest: read whole
+            flush_skip()
+            view_kind, view_end = view
+            if view_kind is not BlockKind.VERSION:
+                successes.append(line)  # tailscaled answered it
+            blocks.append(Block(view_kind, tuple(lines[index - 1 : view_end + 1]), current_command))
+            index = view_end + 1
+            continue
+        if (
+            text[0] == "["
+            and (switch_list or text == "[")
+            and (listed := _json_list_view(lines, index - 1, current_command))
+        ):
+            close_block()  # `switch --list --json`: the profiles as a JSON array
+            flush_skip()
+            successes.append(line)
+            blocks.append(listed)
+            index = index - 1 + len(listed.lines)
+            continue
         if text[0] in "#|ht" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
             close_block()  # `tailscale serve status` / `funnel status`: its tree, read whole
             flush_skip()
@@ -867,9 +934,10 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
-        if (text == "{}" or text == "null") and current_command and _SERVE_STATUS_JSON.search(current_command):
-            # `serve status --json` (or `funnel status --json`) printing an empty serve config: read by windows.py
-            # as serve-not-configured (the JSON readers below would skip it as some other JSON)
+        if current_command is not None and is_command_answer(text, current_command):
+            # a line that is a CLI error only as its command's answer: `serve status --json` printing an empty
+            # serve config (read by windows.py as serve-not-configured; the JSON readers below would skip it as
+            # some other JSON), serve's bare "handler does not exist" (serve-failed)
             flush_skip()
             if current_kind is not BlockKind.WINDOWS:
                 close_block()
@@ -941,8 +1009,12 @@ def split_input(text: str) -> SplitInput:
                     json_kind, document = BlockKind.DEBUG_PREFS, prefs  # `tailscale debug prefs` (JSON or JSON5)
                 if json_kind is None and is_serve_config(document):
                     json_kind = BlockKind.SERVE_STATUS  # `serve status --json` / `funnel status --json`
+                if json_kind is None and (lock := lock_status_document(document, current_command)) is not None:
+                    json_kind, document = BlockKind.TAILNET_LOCK, lock  # `tailscale lock status --json`
                 if json_kind is None and netmap_piece(None, document) == "whole":
                     json_kind, document = BlockKind.DEBUG_NETMAP, ("whole", document)  # `debug netmap`, unnamed
+                if json_kind is None:
+                    json_kind = json_view_kind(document)  # version --json, debug hostinfo, whois --json, derp-map
                 if json_kind is not None:
                     close_block()
                     flush_skip()
@@ -1045,6 +1117,9 @@ def split_input(text: str) -> SplitInput:
             # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
             kind = BlockKind.WINDOWS
         if kind is None:
+            if (answer_end := cli_answer_end(lines, index - 1, current_command)) is not None:
+                index = answer_end + 1  # a routine answer of the CLI (clianswers.py): known, nothing to read
+                continue
             if _NOISE.match(text):
                 continue
             if context not in (None, "tailscale"):

@@ -10,20 +10,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
-from opskit.core.diagnose.cliviews import (
-    CliView,
-    DebugNetmapReport,
-    ExitNodeListReport,
-    parse_debug_netmap,
-    parse_exit_node_list,
-    parse_peer_relay_sessions,
-)
+from opskit.core.diagnose.cliviews import CliView
 from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
-from opskit.core.diagnose.debugviews import parse_debug_prefs, parse_serve_config, parse_serve_status, parse_ts2021
+from opskit.core.diagnose.debugprefs import parse_debug_prefs
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.dnsstatus import DnsStatusReport, parse_dns_status
+from opskit.core.diagnose.exitnodes import ExitNodeListReport, parse_exit_node_list
 from opskit.core.diagnose.live import LiveSnapshot
-from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status
+from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status, parse_lock_status_json
 from opskit.core.diagnose.models import (
     BlockKind,
     CliErrorKind,
@@ -41,7 +35,9 @@ from opskit.core.diagnose.models import (
     StatusReport,
 )
 from opskit.core.diagnose.netcheck import parse_netcheck_json, parse_netcheck_log, parse_netcheck_text
+from opskit.core.diagnose.netmap import DebugNetmapReport, parse_debug_netmap
 from opskit.core.diagnose.paths import Observation, PairPrediction, predict_all
+from opskit.core.diagnose.peerrelay import parse_peer_relay_sessions
 from opskit.core.diagnose.ping import parse_os_ping, parse_ping
 from opskit.core.diagnose.portmapdebug import (
     PortmapDebugReport,
@@ -52,9 +48,12 @@ from opskit.core.diagnose.portmapdebug import (
 from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
+from opskit.core.diagnose.servestatus import parse_serve_config, parse_serve_status
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
+from opskit.core.diagnose.ts2021 import parse_ts2021
+from opskit.core.diagnose.viewkinds import VIEW_KINDS, ViewReport, parse_view
 from opskit.core.diagnose.windows import cli_backend_state, parse_windows
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
@@ -102,6 +101,7 @@ class InputReports:
     cli_views: tuple[CliView, ...] = ()  # exit-node list, peer relay sessions, debug netmap
     exit_node_rows: tuple[StatusPeer, ...] = ()  # the rows of the exit-node lists (peers offering an exit node)
     netmap_peers: tuple[NetmapPeer, ...] = ()  # the peers of the pasted netmaps
+    views: tuple[ViewReport, ...] = ()  # version, debug hostinfo, whois, switch --list, exit-node suggest, derp-map
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,7 @@ class _Parsed:
     dns_statuses: list[tuple[Block, DnsStatusReport]]
     portmap_debugs: list[tuple[Block, PortmapDebugReport]]
     cli_views: list[tuple[Block, CliView]]
+    views: list[tuple[Block, ViewReport]]
 
 
 def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
@@ -191,7 +192,7 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
 
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
-    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [], [], [])
+    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [], [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
     for block in split.blocks:
@@ -210,7 +211,12 @@ def _parse_input(item: InputText) -> _Parsed:
         elif block.kind is BlockKind.DERP_CHECK:
             parsed.derp_checks.append((block, parse_derp_check(block.lines)))
         elif block.kind is BlockKind.TAILNET_LOCK:
-            parsed.lock_statuses.append((block, parse_lock_status(block.lines)))
+            lock = (
+                parse_lock_status_json(block.lines, block.json_document)
+                if isinstance(block.json_document, dict)
+                else parse_lock_status(block.lines)
+            )
+            parsed.lock_statuses.append((block, lock))
         elif block.kind is BlockKind.DNS_STATUS:
             parsed.dns_statuses.append((block, parse_dns_status(block.lines)))
         elif block.kind is BlockKind.PORTMAP_DEBUG:
@@ -234,6 +240,9 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.cli_views.append((block, parse_ts2021(block.lines)))
         elif block.kind is BlockKind.DEBUG_PREFS and isinstance(block.json_document, dict):
             parsed.cli_views.append((block, parse_debug_prefs(block.lines, block.json_document)))
+        elif block.kind in VIEW_KINDS:
+            if (answer := parse_view(block.kind, block.lines, block.json_document, block.command)) is not None:
+                parsed.views.append((block, answer))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(
                 (
@@ -246,6 +255,7 @@ def _parse_input(item: InputText) -> _Parsed:
                         split.successes,
                         split.own_addresses,
                         split.tailnet_hosts,
+                        block.command,
                     ),
                 )
             )
@@ -278,7 +288,9 @@ def _home_from_health(statuses: Sequence[tuple[Block, StatusReport]]) -> HomeDer
 
 # The login prompt `tailscale up` (or 2020's taillogin/relaynode, daemon and CLI in one) prints amid the log it
 # runs beside: "To authenticate, visit:", blank lines and the URL. It stays a status block of its own.
-_LOGIN_PROMPT_LINE = re.compile(r"\s*(?:To authenticate, visit:|https?://\S+)?\s*")
+_LOGIN_PROMPT_LINE = re.compile(
+    r"\s*(?:To authenticate, visit:|To (?:authorize|approve) your machine, visit \(as admin\):|https?://\S+)?\s*"
+)
 
 
 def _login_prompt_only(block: Block) -> bool:
@@ -332,6 +344,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.dns_statuses
         or parsed.portmap_debugs
         or parsed.cli_views
+        or parsed.views
     )
 
 
@@ -364,6 +377,8 @@ def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
         yield summary(block, portmap.layout + (" (cut before its result)" if portmap.cut else ""))
     for block, view in parsed.cli_views:
         yield summary(block, view.layout)
+    for block, answer in parsed.views:
+        yield summary(block, answer.layout)
     for block, log in parsed.daemon_logs:
         started = {True: ", started by hand", False: ", started by the service", None: ""}[log.hand_started]
         yield summary(block, f"tailscaled {('v' + log.version) if log.version else '(version not shown)'}{started}")
@@ -577,6 +592,9 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             findings.extend(_run("dns-status", dns_status, InputFacts(item.label, item.source, command=block.command)))
         for block, view in parsed.cli_views:
             findings.extend(_run("cli-view", view, InputFacts(item.label, item.source, command=block.command)))
+        for block, answer in parsed.views:
+            facts = InputFacts(item.label, item.source, command=block.command)
+            findings.extend(_run("cli-view", answer, facts))
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]
@@ -610,6 +628,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
                 tuple(r for _, r in p.cli_views),
                 tuple(row for _, r in p.cli_views if isinstance(r, ExitNodeListReport) for row in r.rows),
                 tuple(peer for _, r in p.cli_views if isinstance(r, DebugNetmapReport) for peer in r.peers),
+                tuple(r for _, r in p.views),
             )
             for p in parsed_inputs
             if _recognised(p)

@@ -16,6 +16,21 @@ The CLI's wording changed with the feature's name (cmd/tailscale/cli/network-loc
 
 A locked-out node's status also prints the command that signs it, under "Run the following command on a
 node with a trusted key:". Every line keeps its source line, so findings can quote it.
+
+``tailscale lock status --json`` (v1.36+) prints the same facts as JSON, in two layouts:
+
+    v1.36-v1.92  ipnstate.NetworkLockStatus marshalled: "Enabled", "Head" (32 numbers or null), "PublicKey"
+                 ("nlpub:…": the key's text form; the human layout prints it "tlpub:…"), "NodeKey", "NodeKeySigned",
+                 "NodeKeySignature" (v1.68+: "SigKind" a number, 1 direct 2 rotation 3 credential), "TrustedKeys"
+                 ([{"Key", "Metadata", "Votes"}], "Kind" later), "VisiblePeers" (v1.86+), "FilteredPeers"
+                 ([{"Name", "ID", "StableID", "TailscaleIPs", "NodeKey"}] or null), "StateID" (v1.50+)
+    v1.94+       the stable schema (cmd/tailscale/tslockjsonv1): "SchemaVersion": "1", "Enabled", "PublicKey"
+                 ("tlpub:…"), "NodeKey"; when enabled also "Head" (a hash string), "NodeKeySigned",
+                 "NodeKeySignature" ("SigKind": "direct" …), "TrustedKeys" ([{"Kind", "Votes", "Public", "Meta"}]),
+                 "VisiblePeers", "FilteredPeers" ([{"ID", "DNSName", "TailscaleIPs", "NodeKey"}]), "State"
+
+parse_lock_status_json reads either into the same report; the CLI's sign command for a locked-out node is
+rebuilt from its node key and tailnet-lock key, as the human layout prints it.
 """
 
 from __future__ import annotations
@@ -24,7 +39,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
 
 _LOCK = r"(?:network|tailnet)[- ]lock"
 HEADER = re.compile(rf"^{_LOCK} is (ENABLED|NOT enabled)\.$", re.IGNORECASE)
@@ -91,11 +106,12 @@ class LockStatusReport:
     trusted_keys: tuple[TrustedKey, ...]
     locked_out: tuple[LockedOutNode, ...]
     lines: tuple[SourceLine, ...]
+    json_form: bool = False  # `tailscale lock status --json`
 
     @property
     def layout(self) -> str:
         state = {True: "enabled", False: "not enabled", None: "state not shown"}[self.enabled]
-        return f"tailscale lock status ({state})"
+        return f"tailscale lock status{' --json' if self.json_form else ''} ({state})"
 
 
 def _continues(text: str, section: str) -> bool:
@@ -224,4 +240,121 @@ def parse_lock_status(lines: Sequence[SourceLine]) -> LockStatusReport:
         tuple(trusted),
         tuple(locked),
         tuple(lines),
+    )
+
+
+# ------------------------------------------------------------------------------------------- --json
+
+# The members of either JSON layout; "Enabled" is in every one (omitted by neither).
+_JSON_KEYS = frozenset(
+    {"SchemaVersion", "_WARNING", "Enabled", "Head", "PublicKey", "NodeKey", "NodeKeySigned", "NodeKeySignature",
+     "TrustedKeys", "VisiblePeers", "FilteredPeers", "StateID", "State"}
+)  # fmt: skip
+_LOCK_STATUS_JSON_COMMAND = typed_tailscale_command(r"lock\s+status\b.*--?json")
+_NL_KEY = re.compile(r"^(?:tl|nl)pub:([0-9a-f]+)$")
+_SIG_KINDS = {0: "invalid", 1: "direct", 2: "rotation", 3: "credential"}
+
+
+def lock_status_document(document: object, command: str | None) -> dict[str, object] | None:
+    """``document`` when it is `tailscale lock status --json`: only its members, "Enabled" among them, and a
+    tailnet-lock key or the command shown."""
+    if not isinstance(document, dict) or not isinstance(document.get("Enabled"), bool):
+        return None
+    if not document.keys() <= _JSON_KEYS or len(document) < 2:
+        return None
+    key = document.get("PublicKey")
+    shown = command is not None and _LOCK_STATUS_JSON_COMMAND.search(command) is not None
+    return document if shown or (isinstance(key, str) and _NL_KEY.match(key)) else None
+
+
+def _cli_key(key: object) -> str | None:
+    """A tailnet-lock key as the human layout prints it ("tlpub:…"; JSON before v1.94 says "nlpub:…")."""
+    match = _NL_KEY.match(key) if isinstance(key, str) else None
+    return f"tlpub:{match[1]}" if match else None
+
+
+def _line_of(lines: Sequence[SourceLine], member: str, after: int = 0) -> SourceLine:
+    """The line showing ``"member"`` (from index ``after``), or the document's first line."""
+    return next((line for line in lines[after:] if f'"{member}"' in line.text), lines[0])
+
+
+def _first_showing(lines: Sequence[SourceLine], start: int, *values: object) -> SourceLine:
+    """The first line from ``start`` showing the first of ``values`` any line shows, or ``lines[start]``."""
+    for value in values:
+        if isinstance(value, str) and value:
+            found = next((line for line in lines[start:] if value in line.text), None)
+            if found is not None:
+                return found
+    return lines[start]
+
+
+def _sig_kind(signature: object) -> str | None:
+    kind = signature.get("SigKind") if isinstance(signature, dict) else None
+    if isinstance(kind, str):
+        return kind or None
+    return _SIG_KINDS.get(kind) if isinstance(kind, int) and not isinstance(kind, bool) else None
+
+
+def parse_lock_status_json(lines: Sequence[SourceLine], document: dict[str, object]) -> LockStatusReport:
+    """`tailscale lock status --json` (either layout) as the same report as the human layout."""
+    enabled = document["Enabled"] is True
+    own_key = _cli_key(document.get("PublicKey"))
+    signed = document.get("NodeKeySigned")
+    # the human layout says signed or locked out only for an enabled lock with both keys known
+    node_signed = signed if enabled and isinstance(signed, bool) and own_key and document.get("NodeKey") else None
+    node_line = _line_of(lines, "NodeKeySigned") if node_signed is not None else None
+    node_key = document.get("NodeKey")
+    sign_command = (
+        f"tailscale lock sign {node_key} {own_key}"
+        if node_signed is False and isinstance(node_key, str) and own_key
+        else None
+    )
+    trusted: list[TrustedKey] = []
+    members = document.get("TrustedKeys") if enabled else None
+    cursor = lines.index(_line_of(lines, "TrustedKeys"))
+    for member in members if isinstance(members, list) else ():
+        if not isinstance(member, dict) or (key := _cli_key(member.get("Key") or member.get("Public"))) is None:
+            continue
+        meta = member.get("Metadata") if "Metadata" in member else member.get("Meta")
+        meta = meta if isinstance(meta, dict) else {}
+        preauth = None
+        if meta.get("purpose") == "pre-auth key":
+            preauth = str(meta.get("authkey_stableid") or "")
+        votes = member.get("Votes")
+        line = _first_showing(lines, cursor, key.split(":", 1)[1])
+        cursor = lines.index(line)
+        trusted.append(TrustedKey(key, votes if isinstance(votes, int) else 0, key == own_key, preauth, line))
+    locked: list[LockedOutNode] = []
+    peers = document.get("FilteredPeers") if enabled else None
+    cursor = lines.index(_line_of(lines, "FilteredPeers"))
+    for peer in peers if isinstance(peers, list) else ():
+        if not isinstance(peer, dict):
+            continue
+        name = peer.get("DNSName") if "DNSName" in peer else peer.get("Name")
+        stable = peer.get("StableID") if "StableID" in peer else peer.get("ID")
+        addresses = peer.get("TailscaleIPs")
+        key = peer.get("NodeKey")
+        line = _first_showing(lines, cursor, key, name)
+        cursor = lines.index(line)
+        locked.append(
+            LockedOutNode(
+                name if isinstance(name, str) else "",
+                tuple(a for a in addresses if isinstance(a, str)) if isinstance(addresses, list) else (),
+                str(stable) if isinstance(stable, (str, int)) and not isinstance(stable, bool) else "",
+                key if isinstance(key, str) else "",
+                line,
+            )
+        )
+    return LockStatusReport(
+        enabled,
+        _line_of(lines, "Enabled"),
+        node_signed,
+        node_line,
+        _sig_kind(document.get("NodeKeySignature")) if node_signed else None,
+        sign_command,
+        own_key,
+        tuple(trusted),
+        tuple(locked),
+        tuple(lines),
+        json_form=True,
     )

@@ -55,6 +55,12 @@ class BlockKind(StrEnum):
     SERVE_STATUS = "serve-status"  # `tailscale serve status` / `funnel status`: the served tree
     DEBUG_TS2021 = "debug-ts2021"  # `tailscale debug ts2021`: the control plane's Noise handshake trace
     DEBUG_PREFS = "debug-prefs"  # `tailscale debug prefs`: ipn.Prefs as JSON (or JSON5)
+    VERSION = "version"  # `tailscale version` (text, --daemon, --upstream, --json)
+    DEBUG_HOSTINFO = "debug-hostinfo"  # `tailscale debug hostinfo`: tailcfg.Hostinfo as JSON
+    WHOIS = "whois"  # `tailscale whois` / `whoami` (text or --json)
+    SWITCH_LIST = "switch-list"  # `tailscale switch --list` (table, old name list, --json)
+    EXIT_NODE_SUGGEST = "exit-node-suggest"  # `tailscale exit-node suggest`
+    DERP_MAP = "derp-map"  # `tailscale debug derp-map`: tailcfg.DERPMap as JSON
 
 
 # ----------------------------------------------------------------------------------------- netcheck

@@ -26,6 +26,7 @@ from opskit.core.diagnose.models import (
     PortMapState,
     build_frozen,
 )
+from opskit.core.diagnose.regions import PUBLIC_REGIONS
 from opskit.core.diagnose.text import GO_STAMP, SourceLine
 
 NETCHECK_KEYS = (
@@ -46,6 +47,14 @@ _REGION_LINE = re.compile(
     r"\s*(?:\((?P<name>[^)]*)\)?)?\s*$"
 )
 _OLD_REGION_LINE = re.compile(r"^-\s*(?P<id>\d+)\s*,\s*(?P<code>[^\s=]+)\s*=\s*(?P<latency>\S*)\s*$")
+# v0.98 (cmd/tailscale/netcheck.go, spring 2020) keyed the latencies by the region's STUN server ("- derp2.tailscale
+# .com:3478 = 11.9ms", and "derp2-v6.tailscale.com:3478" for IPv6) and named the nearest region by ID and city ("2 (San
+# Francisco)"): the IDs are today's public region IDs.
+_V098_REGION_LINE = re.compile(
+    r"^-\s*derp(?P<id>\d+)(?:-v6)?\.tailscale\.com:\d+\s*=\s*(?P<latency>\S*)\s*$", re.IGNORECASE
+)
+_V098_HOME = re.compile(r"^(?P<id>\d+) \((?P<city>[^()]* [^()]*)\)$")  # a city of two words or more
+_PUBLIC_BY_ID = {region.region_id: region for region in PUBLIC_REGIONS}
 # "report: udp=…"; before v1.0 (2020) the report followed the subsystem's prefix: "netcheck: udp=…"
 _REPORT_LOG = re.compile(r"\b(?:report|netcheck): (?P<body>udp=\S*(?: \S+)*)")
 _NETINFO_LOG = re.compile(r"NetInfo\{(?P<body>[^}]*)\}?")
@@ -121,7 +130,9 @@ def is_netcheck_line(text: str) -> bool:
 
 
 def is_region_line(text: str) -> bool:
-    return region_parts(text) is not None or ("=" in text and bool(_OLD_REGION_LINE.match(text)))
+    return region_parts(text) is not None or (
+        "=" in text and (_OLD_REGION_LINE.match(text) is not None or _V098_REGION_LINE.match(text) is not None)
+    )
 
 
 def is_netcheck_log_line(text: str) -> bool:
@@ -187,6 +198,10 @@ def _derp_home(value: str) -> tuple[DerpHomeState, str | None, int | None]:
     old = re.match(r"^(\d+) \((\S+)\)$", value)  # v1.0: "3 (sin)"
     if old:
         return DerpHomeState.OK, old.group(2), int(old.group(1))
+    if (v098 := _V098_HOME.match(value)) is not None:  # v0.98: "2 (San Francisco)"
+        region_id = int(v098.group("id"))
+        known = _PUBLIC_BY_ID.get(region_id)
+        return DerpHomeState.OK, known.code if known is not None else f"#{region_id}", region_id
     return DerpHomeState.OK, value, None
 
 
@@ -296,6 +311,11 @@ def _region_entry(text: str, line: SourceLine) -> tuple[DerpLatency, bool] | Non
             latency = parse_go_duration(old.group("latency"))
             old_id = int(old.group("id"))
             return DerpLatency(old.group("code"), old.group("code"), latency, old_id, line), True
+        if (v098 := _V098_REGION_LINE.match(text)) is not None:
+            region_id = int(v098.group("id"))
+            known = _PUBLIC_BY_ID.get(region_id)
+            code, name = (known.code, known.name) if known is not None else (f"#{region_id}", "")
+            return DerpLatency(code, name, parse_go_duration(v098.group("latency")), region_id, line), True
     parts = region_parts(text)
     if parts is None:
         return None
@@ -365,6 +385,8 @@ def parse_netcheck_text(
     portmap_state, protocols = (
         _portmap(values["PortMapping"]) if "PortMapping" in values else (PortMapState.UNKNOWN, ())
     )
+    if old_layout and len({entry.code for entry in latencies}) < len(latencies):
+        latencies = _one_row_per_region(latencies)
     home_state, home, _home_id = _derp_home(values.get("Nearest DERP", ""))
     if home is None and "Nearest DERP" in values and not values["Nearest DERP"].strip():
         home_state, home = _unnamed_home(latencies, home_state)
@@ -407,9 +429,23 @@ _FIELD_NAMES = {
 }
 
 
+def _one_row_per_region(latencies: list[DerpLatency]) -> list[DerpLatency]:
+    """v0.98 printed a region's IPv4 and IPv6 STUN servers on rows of their own: one row per region, the faster."""
+    best: dict[str, DerpLatency] = {}
+    for entry in latencies:
+        kept = best.get(entry.code)
+        if kept is None or (
+            entry.latency_ms is not None and (kept.latency_ms is None or entry.latency_ms < kept.latency_ms)
+        ):
+            best[entry.code] = entry
+    return list(best.values())
+
+
 def _layout(values: dict[str, Any], old_layout: bool) -> str:
     """Best guess at the CLI version range from which lines exist and how they look."""
     home = values.get("Nearest DERP", "").strip()
+    if _V098_HOME.match(home) is not None:
+        return "text v0.98"
     if old_layout or (home[:1].isdigit() and re.match(r"^\d+ \(\S+\)$", home)):
         return "text v1.0"
     time = values.get("Time", "").strip()

@@ -13,8 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from opskit.core.diagnose.guiwarning import quoted_health_warning
 from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, StatusReport
-from opskit.core.diagnose.text import SourceLine, hide_keys
+from opskit.core.diagnose.text import SourceLine, hide_keys, is_prose_after_subcommand
 
 # A Tailscale IP as printed or as people redact it: 100.101.6.89, 100.xxx.xxx.xxx, 100.x.y.z, fd7a:…,
 # ***, <redacted>, [redacted], xxx, ..., 100.___.___.___, 100.a;b;c, 100.XXXXX.
@@ -48,6 +49,12 @@ _STATE_MESSAGES = (
     "unexpected state:",
     "Log in at:",
     "To authenticate, visit:",  # `tailscale up` waiting for an interactive login (or a Headscale admin)
+    # v1.8-v1.18 worded the state of a node waiting for an admin's approval "authorized" (cli/status.go)
+    "Machine is not yet authorized by tailnet admin.",
+    # `tailscale up` logged in, waiting for an admin to approve the device: "To authorize your machine, visit (as
+    # admin):" (v0.98-v1.2x), "To approve your machine, visit (as admin):" since, then the admin console's URL
+    "To authorize your machine, visit (as admin):",
+    "To approve your machine, visit (as admin):",
 )
 KNOWN_OS = {
     "linux", "windows", "macos", "ios", "android", "freebsd", "openbsd", "illumos", "solaris",
@@ -289,6 +296,39 @@ BARE_HEALTH = (
     "Tailscale can't reach the configured DNS servers",
     "Tailscale hasn't received a network map from the coordination server",
 )
+# A sentence about `tailscale status`'s output that quotes a health message: `tailscale status shows "Some peers
+# are advertising routes but --accept-routes is false"`, `tailscale status says: # Health check: #     - …`.
+_STATUS_PROSE = re.compile(r"^(?:sudo\s+)?tailscale(?:\.exe)?\s+status\s", re.IGNORECASE)
+# (a closing backtick that ended the line is gone: split_lines strips it)
+_PROSE_QUOTE = re.compile(r'"(?P<dq>[^"]{8,})"|`(?P<bq>[^`]{8,})(?:`|$)')
+_PROSE_REST = re.compile(r":\s+(?P<rest>.+)$")  # "says: <message>", tried after the quoted spans
+_HEALTH_PREFIX = re.compile(r"^(?:#\s*Health check:\s*)?(?:#\s+-\s+)?")
+_NEXT_ITEM = re.compile(r"\s+#\s+-\s")
+# health messages `tailscale status` prints that are not BARE_HEALTH (which read on their own lines anywhere)
+_STATUS_ONLY_HEALTH = ("Some peers are advertising routes but --accept-routes is false",)
+
+
+def status_prose_health(text: str) -> str | None:
+    """The health message a sentence about `tailscale status` quotes (double quotes, inline code, its ``#     -``
+    item, or after a colon), or None: not such a sentence, or what it quotes is no health message."""
+    if _STATUS_PROSE.match(text) is None or not is_prose_after_subcommand(text):
+        return None
+    spans = [quote["dq"] or quote["bq"] for quote in _PROSE_QUOTE.finditer(text)]
+    if (rest := _PROSE_REST.search(text)) is not None:
+        spans.append(rest["rest"])
+    for quoted in spans:
+        # "says: # Health check: #     - …" (the status block pasted onto one line): its first item
+        message = _NEXT_ITEM.split(_HEALTH_PREFIX.sub("", quoted.strip(), count=1), maxsplit=1)[0]
+        message = message.strip().strip('"`').rstrip(".,;")
+        if (
+            message.startswith(BARE_HEALTH)
+            or message.startswith(_STATUS_ONLY_HEALTH)
+            or quoted_health_warning(message) is not None
+        ):
+            return message
+    return None
+
+
 _HEADER = re.compile(r"IP\s+Hostname\s+Owner\s+OS\s+Status$")  # the pre-v1.4 legacy header
 _HEADER_RULE = re.compile(r"--\s+-{8}\s+-{5}\s+--\s+-{6}$")
 

@@ -8,6 +8,7 @@ works on :class:`SourceLine` so that evidence can quote the line *and* its numbe
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from typing import NamedTuple
 
@@ -72,6 +73,117 @@ _BARE_COMMAND = re.compile(
 
 _PRODUCT_SSH = re.compile(r"Tailscale SSH\b")
 
+# What follows `tailscale <subcommand>` in a sentence about its output ("tailscale status shows "…"", "tailscale
+# ping reports …"): the words of a command are flags, their values, arguments and shell syntax, never these.
+_PROSE_WORDS = frozenset(
+    [
+        "shows",
+        "show",
+        "showed",
+        "shown",
+        "showing",
+        "says",
+        "said",
+        "say",
+        "saying",
+        "reports",
+        "reported",
+        "reporting",
+        "prints",
+        "printed",
+        "printing",
+        "gives",
+        "gave",
+        "giving",
+        "returns",
+        "returned",
+        "returning",
+        "outputs",
+        "outputted",
+        "displays",
+        "displayed",
+        "lists",
+        "listed",
+        "tells",
+        "told",
+        "is",
+        "was",
+        "are",
+        "were",
+        "still",
+        "keeps",
+        "kept",
+        "just",
+        "now",
+        "also",
+        "then",
+        "does",
+        "did",
+        "doesn't",
+        "didn't",
+        "fails",
+        "failed",
+        "works",
+        "worked",
+        "hangs",
+        "hung",
+        "gets",
+        "got",
+        "reads",
+        "complains",
+        "complained",
+        "claims",
+        "claimed",
+        "indicates",
+        "indicated",
+        "produces",
+        "produced",
+        "responds",
+        "responded",
+        "answers",
+        "answered",
+        "and",
+        "but",
+        "which",
+        "that",
+        "where",
+        "when",
+        "while",
+        "because",
+    ]
+)
+# Subcommands that take no argument (cmd/tailscale/cli: status, netcheck, version, up, down, login, logout and set
+# refuse non-flag arguments): a quoted phrase there that is no flag's value is what the sentence quotes.
+_FLAGS_ONLY_SUBCOMMANDS = frozenset({"status", "netcheck", "version", "up", "down", "login", "logout", "set"})
+_COMMAND_WORD = re.compile(r"\"[^\"]*\"|'[^']*'|`[^`]*`?|\S+")
+_SHELL_WORD = re.compile(r"^(?:\||\|\||&&?|;|[0-9]?>>?\S*|<|#.*)$")
+_TYPED_SUBCOMMAND = re.compile(
+    r"tailscale(?:\.exe)?\"?\s+(?:--socket[= ]\S+\s+)?(?:--\s+)?(?P<sub>" + _SUBCOMMANDS + r")\b", re.IGNORECASE
+)
+
+
+def is_prose_after_subcommand(command: str) -> bool:
+    """Whether the words after ``command``'s subcommand are a sentence, not its flags and arguments:
+    ``tailscale status shows "Some peers are advertising routes …"`` is prose, ``tailscale status --json |
+    grep x`` and ``tailscale ping -c 5 nas`` are commands."""
+    typed = _TYPED_SUBCOMMAND.search(command)
+    if typed is None:
+        return False
+    flags_only = typed["sub"].lower() in _FLAGS_ONLY_SUBCOMMANDS
+    previous_flag = False  # the word before was a flag without "=": this one may be its value
+    for word in _COMMAND_WORD.findall(command[typed.end() :]):
+        if _SHELL_WORD.match(word):
+            return False  # a pipe, a redirection, a comment: the command's words ended
+        if word.lower().rstrip(":,") in _PROSE_WORDS:
+            return True
+        if word[0] == "-":
+            previous_flag = "=" not in word
+            continue
+        if flags_only and not previous_flag and word[0] in "\"'`" and " " in word:
+            return True
+        previous_flag = False
+    return False
+
 
 def typed_tailscale_command(subcommand: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """A command line running ``tailscale <subcommand>`` (a regex fragment, e.g. ``debug\\s+prefs``): after
@@ -101,6 +213,11 @@ class SourceLine(NamedTuple):
     @property
     def is_blank(self) -> bool:
         return not self.text and self.command is None
+
+
+def blank_output_line(text: str) -> bool:
+    """An empty line, or one only a markdown quote marker kept (``>``, ``> >``): a blank line of quoted output."""
+    return not text.strip("> ")
 
 
 # Pastes copied out of an HTML page (a mail digest, a forum's or a web UI's log view) keep its escapes:
@@ -149,15 +266,25 @@ def prompt_command(text: str) -> str | None:
     for pattern in _PROMPTS:
         match = pattern.match(text)
         if match:
-            if pattern is _QUOTED_COMMAND and _catalogued(text[2:]):
-                return None  # a refusal quoted in Markdown ("> tailscale ip -1, -4, and -6 are mutually …")
+            if pattern is _QUOTED_COMMAND and (_catalogued(text[2:]) or is_prose_after_subcommand(match["cmd"])):
+                # a refusal quoted in Markdown ("> tailscale ip -1, -4, and -6 are mutually …"), or a sentence
+                return None
             return match.group("cmd").strip()
     bare = _BARE_COMMAND.match(text)
     # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command; nor is a
     # refusal of the CLI that starts with its name ("tailscale ip -1, -4, and -6 are mutually exclusive",
     # "Tailscale SSH server administratively disabled"); nor the product's name "Tailscale SSH" opening a message
     # ("Tailscale SSH enabled, but access controls don't allow anyone …"): nobody types the subcommand in capitals.
-    if bare and len(text) < 120 and ": " not in text and not _PRODUCT_SSH.match(text) and not _catalogued(text):
+    # nor a sentence about a command's output ("tailscale status shows "…"": words after the subcommand that are
+    # no flags or arguments of it).
+    if (
+        bare
+        and len(text) < 120
+        and ": " not in text
+        and not _PRODUCT_SSH.match(text)
+        and not _catalogued(text)
+        and not is_prose_after_subcommand(text)
+    ):
         return bare.group("cmd").strip()
     return None
 
@@ -410,3 +537,51 @@ def hide_keys(text: str) -> str:
     if "tskey-" in text:
         text = _TAILSCALE_KEY.sub(r"\1…", text)
     return _DISABLEMENT_SECRET.sub(r"\1…", text) if "disablement-secret:" in text else text
+
+
+def json5_document(text: str) -> object | None:
+    """``text`` read as JSON5 as people paste it: ``//`` and ``/* … */`` comments (an elided part) and trailing
+    commas allowed; None when it is not that either."""
+    out: list[str] = []
+    index, length = 0, len(text)
+    in_string = False
+    while index < length:
+        char = text[index]
+        if in_string:
+            out.append(char)
+            if char == "\\" and index + 1 < length:
+                out.append(text[index + 1])
+                index += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+            out.append(char)
+        elif text.startswith("/*", index):
+            close = text.find("*/", index + 2)
+            if close < 0:
+                return None
+            out.append("null" if _value_expected(out) else " ")
+            index = close + 2
+            continue
+        elif text.startswith("//", index):
+            newline = text.find("\n", index)
+            index = length if newline < 0 else newline
+            continue
+        else:
+            out.append(char)
+        index += 1
+    cleaned = re.sub(r",(\s*[}\]])", r"\1", "".join(out))
+    cleaned = re.sub(r"\{\s*null\s*\}", "{}", cleaned)  # "{ /* … */ }": an object whose members were cut
+    cleaned = re.sub(r"\[\s*null\s*\]", "[]", cleaned)
+    try:
+        document: object = json.loads(cleaned)
+    except (ValueError, RecursionError):
+        return None
+    return document
+
+
+def _value_expected(out: list[str]) -> bool:
+    """Whether a comment at this point stands where a value goes (after ":", "[" or ",", inside an object)."""
+    before = "".join(out[-40:]).rstrip()
+    return before.endswith((":", "[", "{"))

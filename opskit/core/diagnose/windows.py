@@ -20,11 +20,17 @@ from dataclasses import replace
 from functools import lru_cache
 
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
-from opskit.core.diagnose.cli_catalog import find_refusal
+from opskit.core.diagnose.cli_catalog import find_command_answer, find_refusal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
-from opskit.core.diagnose.text import TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine, undo_go_quoting
+from opskit.core.diagnose.text import (
+    TAILNET_V4_PREFIX,
+    TAILNET_V6_PREFIX,
+    SourceLine,
+    typed_tailscale_command,
+    undo_go_quoting,
+)
 
 _QUOTED = r'"(?P<{name}>(?:[^"\\]|\\.)*)(?P<{name}_end>"?)'
 _OWNER_CALLER = re.compile(
@@ -550,7 +556,12 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"(?:Warning: )?(?:IP(?:v[46])? forwarding is (?:disabled|set to off)\b"
         r"|Traffic received on \S+ won.t be forwarded \(|Subnet routes and exit nodes may not work correctly"
         r"|Couldn.t check system.s IP forwarding configuration|Subnet routing and exit nodes only work with "
-        r"additional manual configuration)",
+        r"additional manual configuration"
+        # v1.0-v1.20 (cli/up.go; from v1.8 ipnlocal CheckIPForwarding): "%s is disabled. Subnet routes won't work.",
+        # "couldn't check|parse %s (%v).\nSubnet routes won't work without IP forwarding." (the sysctl's name where
+        # today's says IPvN)
+        r"|net\.ipv[46]\.\S+ is disabled\. Subnet routes won.t work|couldn.t (?:check|parse) net\.ipv[46]\.\S+ \("
+        r"|Subnet routes won.t work without IP forwarding)",
     ),
     # `tailscale up --netfilter-mode=off` (or `nodivert`) warns that tailscaled will install no firewall rules
     # (or will not hook its ts-* chains into the system's): cli/up.go netfilterModeFromFlag, printed "Warning: …".
@@ -696,7 +707,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
     # The CLI's own "backend error: <text>" (`tailscale up` on any OS) is the same report.
-    (CliErrorKind.BACKEND_ERROR, r"Tailscale backend error|(?:^|: |up failed: )backend error: "),
+    # v0.98-v1.20's CLI said it with log.Fatalf, under Go's log stamp ("2020/06/10 12:00:01 backend error: …").
+    (
+        CliErrorKind.BACKEND_ERROR,
+        r"Tailscale backend error|(?:^|: |up failed: |^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )backend error: ",
+    ),
     # LocalAPI answered the CLI with an error status ("500 Internal Server Error: cannot start/log in
     # backend when state store is unhealthy"): tailscaled runs, its backend refused. Printed by the CLI as
     # "<status>: <body>"; the specific bodies (exit nodes, 503 no backend) are matched above.
@@ -884,6 +899,9 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "may not work correctly",
         "ip forwarding configuration",
         "additional manual configuration",
+        "subnet routes won't work",
+        "couldn't check net.ipv",
+        "couldn't parse net.ipv",
     ),
     CliErrorKind.UDP_GRO_SUBOPTIMAL: ("suboptimally configured",),
     CliErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
@@ -1045,6 +1063,29 @@ def _identity(raw: str | None) -> str | None:
 
 
 _EMPTY_SERVE_JSON = frozenset({"{}", "null"})
+_SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--?json")
+
+
+def is_command_answer(text: str, command: str | None) -> bool:
+    """Whether ``text`` is a CLI error only as the whole answer of ``command``, the command typed above it:
+    ``{}`` / ``null`` under `serve status --json` (nothing served), serve's bare ``handler does not exist``."""
+    if command is None:
+        return False
+    if text in _EMPTY_SERVE_JSON:
+        return _SERVE_STATUS_JSON.search(command) is not None
+    if "exist" not in text:  # the look-up's messages all say "does not exist"
+        return False
+    return find_command_answer(normalise_error_text(text), command) is not None
+
+
+def _command_answer(line: SourceLine, command: str | None) -> CliError | None:
+    """The catalogued refusal a line is as the answer of the command typed above it (is_command_answer)."""
+    found = find_command_answer(normalise_error_text(line.text), command)
+    if found is None:
+        return None
+    refusal, match = found
+    return CliError(refusal.kind, line, detail=undo_go_quoting(line.text), explanation=refusal.explain(match))
+
 
 # Kinds whose patterns read only how the CLI wraps a daemon's answer ("backend error: …", "500 Internal Server
 # Error: …", "401 Unauthorized: …", "Access denied: …"), not what failed: when the text after the wrapper is a
@@ -1282,6 +1323,7 @@ def parse_windows(
     successes: Sequence[SourceLine] = (),
     own_addresses: frozenset[str] = frozenset(),
     tailnet_hosts: frozenset[str] = frozenset(),
+    command: str | None = None,
 ) -> CliErrorReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``.
 
@@ -1291,7 +1333,8 @@ def parse_windows(
     ``own_addresses`` are what a bare `tailscale ip` printed in the same paste: a ``peer-not-found`` for one
     of them named this node itself (``names_self``). ``tailnet_hosts`` are names the paste tied to a tailnet
     address (status rows, an OS ping's header): ssh failing to connect to one is ``ssh-failed`` though the name
-    is under the user's own DNS domain, not ts.net.
+    is under the user's own DNS domain, not ts.net. ``command`` is the command typed above the block: a line
+    too generic to be an error alone is read as its answer (is_command_answer).
     """
     if (warning := parse_gui_health_warning(lines)) is not None:
         # the desktop app's health warning (a block of its own): the warnable, not an error line to match
@@ -1302,7 +1345,10 @@ def parse_windows(
         )
         return CliErrorReport(errors=(error,), whoami=whoami.text if whoami else None, whoami_line=whoami)
     errors: list[CliError] = []
-    found = (parse_windows_error(line) or _ssh_to_tailnet_host(line, tailnet_hosts) for line in _unwrap(lines))
+    found = (
+        parse_windows_error(line) or _command_answer(line, command) or _ssh_to_tailnet_host(line, tailnet_hosts)
+        for line in _unwrap(lines)
+    )
     for error in (each for first in found if first is not None for each in with_companions(first)):
         previous = errors[-1] if errors else None
         # One message wrapped over a few lines can match twice (both halves name the cause): keep one.

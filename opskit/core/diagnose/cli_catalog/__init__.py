@@ -6,7 +6,8 @@ user-visible message of the CLI (or of the LocalAPI/ipnlocal error the CLI relay
 its text, the kind it belongs to, and what it means with the exact fix. windows.py tries the catalog after
 its own hand-written patterns, so a line those read keeps its kind.
 
-The entries live in one module per group of command families (``families_a``, ``families_b``); this module
+The entries live in one module per group of command families (``families_a``, ``families_b``; ``old``: the
+wordings of v0.98-v1.20 that are gone); this module
 only holds the entry type and the look-up.
 """
 
@@ -42,13 +43,30 @@ class Refusal:
 
 
 def _entries() -> tuple[Refusal, ...]:
-    from opskit.core.diagnose.cli_catalog import android, families_a, families_b, installer
+    from opskit.core.diagnose.cli_catalog import android, families_a, families_b, installer, old, wrappers
 
     # Group B first: its "usage: tailscale service …" is more specific than group A's "usage: tailscale …".
-    return (*families_b.REFUSALS, *families_a.REFUSALS, *installer.REFUSALS, *android.REFUSALS)
+    return (
+        *families_b.REFUSALS,
+        *families_a.REFUSALS,
+        *old.REFUSALS,
+        *installer.REFUSALS,
+        *android.REFUSALS,
+        *wrappers.REFUSALS,
+    )
 
 
 REFUSALS: tuple[Refusal, ...] = _entries()
+
+
+def _command_answers() -> tuple[tuple[re.Pattern[str], Refusal], ...]:
+    from opskit.core.diagnose.cli_catalog import families_b
+
+    return families_b.COMMAND_ANSWERS
+
+
+# Refusals read only under the command that prints them: (that command's pattern, the refusal).
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = _command_answers()
 PHRASES: frozenset[str] = frozenset(refusal.phrase for refusal in REFUSALS)
 _ANY_PHRASE = any_word_pattern(PHRASES)
 
@@ -64,4 +82,16 @@ def find_refusal(text: str) -> tuple[Refusal, re.Match[str]] | None:
             match = refusal.pattern.search(text)
             if match is not None:
                 return refusal, match
+    return None
+
+
+def find_command_answer(text: str, command: str | None) -> tuple[Refusal, re.Match[str]] | None:
+    """The catalogued refusal ``text`` is when it is the whole answer of ``command`` (the command typed above
+    it), for messages too generic to read anywhere else (serve's "handler does not exist"); or None."""
+    if command is None:
+        return None
+    lowered = text.lower()
+    for typed, refusal in COMMAND_ANSWERS:
+        if refusal.phrase in lowered and (match := refusal.pattern.search(text)) and typed.search(command):
+            return refusal, match
     return None

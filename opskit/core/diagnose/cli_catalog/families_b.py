@@ -8,7 +8,8 @@ hand-written patterns do not read already). appc-routes (cli/appcroutes.go) prin
 Written from the message texts of Tailscale's source (the CLI prints a command's error bare, LocalAPI's as
 ``<status>: <body>``, a 403 as ``Access denied: <body>``); messages that are only format verbs or generic
 words ("invalid port", "not a directory") are left out: nothing in them says Tailscale ("handler does not
-exist" is read only beside a serve flag or command). Order matters: the first entry whose phrase and pattern
+exist" is read only beside a serve flag or command, or alone as the answer of a typed serve/funnel command:
+COMMAND_ANSWERS at the end). Order matters: the first entry whose phrase and pattern
 match wins, so specific messages first.
 """
 
@@ -18,6 +19,7 @@ import re
 
 from opskit.core.diagnose.cli_catalog import Refusal
 from opskit.core.diagnose.models import CliErrorKind
+from opskit.core.diagnose.text import typed_tailscale_command
 
 _USAGE = CliErrorKind.CLI_USAGE
 _SERVE = CliErrorKind.SERVE_FAILED
@@ -1281,4 +1283,41 @@ REFUSALS: tuple[Refusal, ...] = (
     *_CERT_FAMILY,
     *_FILE_FAMILY,
     *_LOCK_FAMILY,
+)
+
+
+# Messages whose words alone say nothing Tailscale, read only as the answer of the command typed above them
+# (blocks.py keeps the prompt's command with the block): serve's bare "handler does not exist" (cli/serve.go
+# 1.34-1.50 and serve_legacy.go since, as "error: handler does not exist"; cli/serve_v2.go 1.86+ wraps it,
+# "failed to remove web serve: handler does not exist", read above) and 1.86+'s "service does not exist"
+# (removeWebServe/removeTunServe for a --service the serve config does not hold).
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
+    (
+        typed_tailscale_command(r"(?:serve|funnel)"),
+        _entry(
+            _SERVE,
+            "handler does not exist",
+            r"^(?:error: )?handler does not exist\.?$",
+            "serve/funnel was asked to remove a handler this node's serve config does not hold (another port, "
+            "type or path; on a shared machine another user's config): nothing was removed.",
+            "Look at `tailscale serve status` (and `tailscale funnel status`) for what is really served and turn "
+            "that off, or clear everything with `tailscale serve reset`.",
+            _SERVE_LEGACY,
+            "error: handler does not exist",
+        ),
+    ),
+    (
+        typed_tailscale_command(r"(?:serve|funnel)\b.*\s--service"),
+        _entry(
+            _SERVE,
+            "service does not exist",
+            r"^(?:error: )?service does not exist\.?$",
+            "serve was asked to remove a Service's handler, but this node's serve config holds no such Service "
+            "(another name, or never served here): nothing was removed.",
+            "Check `tailscale serve status` for the Services this node serves (`svc:<name>` entries) and give that "
+            "name to --service, or clear everything with `tailscale serve reset`.",
+            _SERVE_V2,
+            "error: service does not exist",
+        ),
+    ),
 )

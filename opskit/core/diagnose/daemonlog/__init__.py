@@ -151,6 +151,9 @@ _ARGV_TAIL = re.compile(r'^[^"\s]*"(?:, "(?:[^"\\]|\\.)*")*\}$')
 # containerboot's own lines ("boot: 2023/10/10 22:37:43 Starting tailscaled"), whatever stamp is in front
 _CONTAINERBOOT = re.compile(r"(?:^|\s)boot: \d{4}/\d{2}/\d{2} |containerboot")
 _CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp (grammar.py keeps it as the process)
+# The Synology package's start-stop-status writes the command it starts at the top of tailscaled.stdout.log
+# (release/dist/synology/files/scripts/start-stop-status: "<date --iso-8601=second> Starting tailscale with: …").
+_SYNOLOGY_START = re.compile(r"(?:^|\s)Starting tailscale with: \S*/(?:var/packages|@appstore)/Tailscale/")
 # A frame of the engine watchdog's goroutine dump ("#  0xb525c4  tailscale.com/net/dns.(*resolvedManager).run+0x324"):
 # not a status health bullet although it starts with "#".
 _DUMP_FRAME = re.compile(r"#\s+0x[0-9a-f]+\s+\S+\+0x")
@@ -178,7 +181,10 @@ _VERSION_OF = re.compile(r"\d+\.\d+\.\d+")
 _STATS_VERSION = re.compile(rf"^(?:\[v1\] )?v(?P<version>{VERSION})\S* peers:(?: |$)")
 _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 
-_PROCESS_WORDS = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale")
+_PROCESS_WORDS = (
+    "tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale",
+    "Starting Tailscale", "Tailscale logs will be suppressed",  # the Home Assistant add-on's own (_WRAPPER_LINE)
+)  # fmt: skip
 _MARKER_WORDS = (
     "logtail", "LogID", "logpolicy", "subproc mode", "(logID", "Program starting: v", "derphttp", "magicsock",
     "wgengine", "RATELIMIT", "RATE LIMITED", "Accept: ", "Drop: ", "dns", "peerapi: ", "portmapper", "authReconfig: ",
@@ -206,8 +212,19 @@ _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, 
 _ANY_WORD = any_word_pattern(_WORDS)
 
 
+# The lines a wrapper writes into tailscaled's log around it: the Synology package's start and stop lines, its and
+# the Home Assistant add-on's note that the rest was cut ("[further tailscaled logs suppressed…]", sed after 200
+# lines); the add-on's bashio notes that it starts tailscaled. Routine: they say who started it (_started_by_hand).
+_WRAPPER_LINE = re.compile(r"^\[further tailscaled logs suppressed\b|^Stopping tailscale service PID=\d+$")
+_BASHIO_START = ("Starting Tailscale...", "Tailscale logs will be suppressed after ")
+
+
 def _belongs(text: str, message: Message) -> bool:
     if is_tailscale_process(message.process) or message.process == _CONTAINERBOOT_PROCESS or _HAND_PROMPT.match(text):
+        return True
+    if _WRAPPER_LINE.match(message.text) or _SYNOLOGY_START.search(text):
+        return True
+    if message.process == "bashio" and message.text.startswith(_BASHIO_START):
         return True
     if text[:1] == "-" and (
         (("tailscaled" in text or _DAEMON_ONLY_FLAG.search(text)) and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)
@@ -366,6 +383,10 @@ def _started_by_hand(
         return False, "its lines come from the system journal or syslog, where the service manager sends them"
     if any(m.process == _CONTAINERBOOT_PROCESS or _CONTAINERBOOT.search(m.text) for m in messages):
         return False, "containerboot (the container image's init) started it"
+    if any(_SYNOLOGY_START.match(m.text) for m in messages) or any(_SYNOLOGY_START.search(x.text) for x in lines):
+        return False, "the Synology package started it (its start-stop-status script logs the command it runs)"
+    if any(m.process == "bashio" for m in messages):
+        return False, "the Home Assistant add-on started it (its s6 service; the add-on's bashio lines are with it)"
     if argv and _SHELL_ARGV0.match(argv[0]):
         # Service units, the Windows service and packages start it by absolute path; a bare name is a shell
         # finding it on PATH, a relative one a shell in that folder (containerboot also execs a bare name:
@@ -375,6 +396,7 @@ def _started_by_hand(
 
 
 _EXITING = ("flushing log.", "logger closing down")  # the process ending, not going on
+
 
 # The Synology package's files (DSM 6 "/volume1/@appstore/Tailscale", DSM 7 "/var/packages/Tailscale",
 # its state under "@appdata/Tailscale"): tailscaled runs on Synology's Linux.

@@ -654,7 +654,9 @@ _USERSPACE = re.compile(
     rf"|{_WINTUN_ERROR}"
     # wgengine before v1.6: "Starting userspace wireguard engine with tun device %q" (a kernel TUN; fake mode
     # logged "(with fake TUN device)", its newer wording "Starting userspace WireGuard engine (with fake TUN device)")
-    r'|[Ss]tarting userspace [Ww]ire[Gg]uard engine (?:with tun device "(?P<old_tun>[^"]*)"|\(with fake TUN device\))'
+    # (v0.98-v1.0 worded fake mode "(FAKE tuntap device).")
+    r'|[Ss]tarting userspace [Ww]ire[Gg]uard engine (?:with tun device "(?P<old_tun>[^"]*)"'
+    r"|\((?:with fake TUN device|FAKE tuntap device)\))"
 )
 # net/tstun/tun_linux.go diagnoseLinuxTUNFailure: only CreateTUN of a kernel TUN device runs it (netstack mode
 # opens no TUN), so any of its lines says tailscaled is in kernel-TUN mode, whether or not the device came up.
@@ -698,7 +700,9 @@ def _tun(message: str) -> Iterator[Event]:
     if (engine := _USERSPACE.search(message)) is not None:
         tun = engine.group("tun") or engine.group("old_tun")
         userspace = (
-            "userspace-networking" in engine.group(0) or "fake" in engine.group(0) or tun == "userspace-networking"
+            "userspace-networking" in engine.group(0)
+            or "fake" in engine.group(0).lower()
+            or tun == "userspace-networking"
         )
         yield Fact("userspace", "true" if userspace else "false")
         if userspace and tun == "userspace-networking":
@@ -987,12 +991,13 @@ _STATE_STORE = re.compile(
 
 # logpolicy saving the log config (the node's log ID) next to the state, in the state directory: "logpolicy.Config
 # write: …" (2020: it ignored MkdirAll's error, so a directory it could not create shows as "no such file or
-# directory" on the temporary file), "logpolicy.Config.Save for <path>: …" since. The directory is missing and cannot
+# directory" on the temporary file), "logpolicy.Config.Save: …" (v0.98-v1.20), "logpolicy.Config.Save for <path>: …"
+# since. The directory is missing and cannot
 # be created, or not writable: the state kept there cannot be written either. (logpolicy's "ConfigFromFile"/"Read"
 # failing on a missing file is a first start, not a failure.)
 _LOG_CONFIG_UNSAVED = re.compile(
-    r"logpolicy\.Config(?: write:|\.Save for) .*?(?:no such file or directory|permission denied|operation not "
-    r"permitted|read-only file system|no space left on device|Access is denied|cannot find the path)",
+    r"logpolicy\.Config(?: write:|\.Save(?: for .+?:|:)) .*?(?:no such file or directory|permission denied|"
+    r"operation not permitted|read-only file system|no space left on device|Access is denied|cannot find the path)",
     re.IGNORECASE,
 )
 
@@ -1282,8 +1287,18 @@ _HANDSHAKE = re.compile(
 _HANDSHAKE_DONE = re.compile(r"(?:\[(?P<key>[^\]]+)\]|peer\((?P<key2>[^)]+)\)) - Received handshake response")
 # wireguard-go starting a handshake with a peer ("[CnK7M] - Sending handshake initiation"): a peer it talks to.
 _HANDSHAKE_SENT = re.compile(
-    r"(?:^|wg: )(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)]+)\)) - Sending handshake initiation"
+    r"(?:^|wg: )(?:\[v2\] )?(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)]+)\)) - Sending handshake initiation"
 )
+# wireguard-go asking magicsock to send to a peer that has neither a direct endpoint nor a DERP home (services
+# catalog; device/send.go's Errorf "%v - Failed to send handshake initiation: %v", and before v1.6, when tailscaled
+# still logged it, "… - Failed to send data packet: %v"): nothing can reach that peer.
+_NO_PATH = re.compile(
+    r"(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)]+)\)) - Failed to send (?:handshake initiation|data packet): "
+    r"no UDP or DERP addr"
+)
+# wireguard-go's TUN reader failing while the device is open (device/send.go "Failed to read packet from TUN device:
+# %v"; it stays quiet once the device is closing): the TUN device went away under tailscaled.
+_TUN_READ_FAILED = re.compile(r"(?:^|wg: )Failed to read packet from TUN device: (?!.*closed)\S")
 
 
 def _wireguard(message: str) -> Iterator[Event]:
@@ -1297,6 +1312,12 @@ def _wireguard(message: str) -> Iterator[Event]:
         yield Clear("peer-unreachable", done.group("key") or done.group("key2"))
     elif (sent := _HANDSHAKE_SENT.search(message)) is not None:
         yield Fact("peer", sent.group("key") or sent.group("key2"))
+    elif (no_path := _NO_PATH.search(message)) is not None:
+        key = no_path.group("key") or no_path.group("key2")
+        yield Raise("peer-unreachable", key, message[no_path.start() :], weak=True)
+        yield Fact("peer", key)
+    elif _TUN_READ_FAILED.search(message) is not None:
+        yield Raise("tun-unavailable", "tun-read", message)
 
 
 # ---------------------------------------------------------------------- inbound port nothing serves
@@ -1754,7 +1775,216 @@ def _logtail(message: str) -> Iterator[Event]:
         yield Clear("log-upload-failing")
 
 
+# ------------------------------------------------------------------- wrappers around tailscaled (their own words)
+
+# What the programs that run tailscaled say about it in their own words (read from their source, see
+# tests/diagnose/test_wrapper_catalog.py). The Home Assistant add-on's s6 finish script (hassio-addons/
+# addon-tailscale tailscaled/finish) reports tailscaled's exit: "Service tailscaled exited with code N (by signal S)";
+# s6 gives 256 for a process killed by a signal (15: the add-on stopped), 0 a clean exit, anything else a failure.
+_S6_SERVICE_EXIT = re.compile(r"^Service tailscaled exited with code (?P<code>\d+) \(by signal (?P<signal>\d+)\)")
+# The add-on keeps the host's own subnets out of Tailscale's routing table with `ip rule`s before it accepts routes
+# (usr/bin/protect-subnet-routes:68 "Adding route %s to ip rules is unsuccessful", v0.26.1+; the NetworkManager
+# dispatcher's "Failed to protect subnet routes. Halting add-on to prevent network loss.", v0.23.3+): it stops.
+_ADDON_PROTECT_FAILED = re.compile(r"^Failed to protect subnet routes\b|^Adding route \S+ to ip rules is unsuccessful")
+# containerboot's other fatal heads (run()'s errors under main()'s log.Fatal, cmd/containerboot/main.go v1.76+) that
+# its own recogniser (_containerboot below) does not name: the container exits and its runtime restarts it.
+_BOOT_FATAL_MORE = re.compile(
+    r"^(?:error waiting for tailscaled socket|starting tailscaled failed|failed to watch tailscaled config"
+    r"|error clearing previous state from Secret|(?:egress|ingress) proxy failed"
+    r"|installing rules to forward traffic to node's tailnet IP"
+    r"|autoadvertisement: failed to (?:get serve config|refresh advertise services)): \S"
+)
+
+
+def _wrapper(message: str) -> Iterator[Event]:
+    if (exit_ := _S6_SERVICE_EXIT.match(message)) is not None:
+        code, signal = int(exit_.group("code")), int(exit_.group("signal"))
+        if code == 256 and signal in (2, 15):
+            yield Fact("stopping", "signal")  # the add-on stopped (SIGTERM/SIGINT): no crash
+        elif code != 0:
+            yield Raise("crash", "exit", message)
+    elif _ADDON_PROTECT_FAILED.match(message) is not None:
+        yield Raise("firewall-failed", "ip-rule", message)
+    elif _BOOT_FATAL_MORE.match(message) is not None:
+        yield Raise("crash", "boot", message)
+
+
+# ------------------------------------------------------------------------------- Tailscale SSH server
+
+# This node's Tailscale SSH server refusing a connection (ssh/tailssh, services catalog; its connection lines carry
+# "ssh-conn-<stamp>-<id>: "): the tailnet policy has no rule for the caller (v1.24-v1.82 "rejecting SSH public key
+# <key>: ssh: access denied: tailssh: rejecting connection; no matching policy" / "…; no SSH policy", v1.24-v1.30
+# "access denied for <login>"; v1.83+ "failed to evaluate SSH policy: tailssh: rejecting connection; …"; v1.9x
+# "tailnet policy does not permit you to SSH to this node: …", "failed to evaluate tailnet policy: …"), or the
+# local user it maps to does not exist or has no readable groups ("failed to lookup|look up <user>: …", v1.83+
+# 'failed to look up local user "<user>" : …', "failed to look up local user's group IDs: …"), or a `check` rule's
+# next action could not be fetched from control ("failed to fetch next SSH action: …", v1.83+). The same concept
+# as the CLI kind ssh-failed; a later granted session clears it.
+_SSH_REFUSED = re.compile(
+    r"(?:^|: )(?:rejecting SSH public key \S+ \S+: |failed to evaluate (?:SSH|tailnet) policy: "
+    r"|tailnet policy does not permit you to SSH\b|access denied for \S+@\S+$|failed to fetch next SSH action: \S"
+    r"|failed to (?:lookup|look up) (?:local user \"[^\"]*\" ?|local user's group IDs|\S+): \S)"
+)
+_SSH_GRANTED = re.compile(r": (?:access granted to \S+ as ssh-user |accepting SSH public key )")
+_SSH_CONN = re.compile(r"^ssh-conn-\d{8}T\d{6}-[0-9a-f]+: ")
+
+
+def _tailssh(message: str) -> Iterator[Event]:
+    if not message.startswith("ssh-"):
+        return
+    if _SSH_CONN.match(message) is not None and (refused := _SSH_REFUSED.search(message)) is not None:
+        yield Raise("ssh-failed", "ssh", message[refused.start() :].removeprefix(": "))
+    elif _SSH_GRANTED.search(message) is not None:
+        yield Clear("ssh-failed")
+
+
+# --------------------------------------------------------------------------- containerboot's own lines
+
+# containerboot (cmd/containerboot, the container image's entrypoint, "boot: " before its Go stamp) stops the
+# container on what it cannot do (services catalog; log.Fatalf before v1.76, since then main()'s log.Fatal of run()'s
+# error, the same words): no TUN device file and no right to make one ("Unable to create tuntap device file: %v"
+# v1.34-v1.38 and again v1.76 on, "ensuring that /dev/net/tun exists: %v" v1.40-v1.74), its login through
+# tailscaled failing ("failed to auth tailscale: %v"), losing its watch on tailscaled ("failed to watch tailscaled for
+# updates: %v", "failed to read from tailscaled: %v", "rewatching tailscaled for updates after auth: %v"), no new key
+# from the operator ("failed to get a reissued authkey: %v"), its proxy rules ("installing ingress|egress proxy
+# rules…: %v", "error creating new netfilter runner: %v"), and a proxy or router container that may not enable IP
+# forwarding ("Failed to enable IP forwarding: %v", then "You can fix this by running the container with
+# privileged=true…" / "…either set the sysctls as a privileged initContainer…"). It also says when the node waits
+# for an admin ("machine authorization required, please visit the admin panel").
+_BOOT_TUN = re.compile(r"^(?:[Uu]nable to create tuntap device file|ensuring that /dev/net/tun exists): \S")
+_BOOT_FATAL = re.compile(
+    r"^(?:failed to auth tailscale|failed to watch tailscaled for updates|failed to read from tailscaled"
+    r"|rewatching tailscaled for updates after auth|failed to get a reissued authkey): \S"
+    r"|^[Yy]ou can (?:either set the sysctls as a privileged initContainer|fix this by running the container with "
+    r"privileged=true)"
+)
+_BOOT_RULES = re.compile(
+    r"^(?:error )?installing (?:ingress|egress) proxy rules\b[^:]*: \S|^error creating new netfilter runner: \S"
+)
+# The state Secret (v1.34-v1.74 Fatalf wordings, "kube secret"; later ones are _STATE_SECRET's): the node cannot keep
+# its identity, and containerboot stops.
+_BOOT_SECRET = re.compile(
+    r"^Some Kubernetes permissions are missing, please check your RBAC configuration: \S"
+    r"|^(?:Getting authkey from|deleting authkey from|storing device ID in) (?:kube secret|Kubernetes Secret): \S"
+    r"|^authkey found in TS_KUBE_SECRET, but the pod doesn't have patch permissions on the secret"
+)
+# Its other fatal exits: its configuration, its Kubernetes client, the serve config of a Serve/ingress proxy.
+_BOOT_OTHER_FATAL = re.compile(
+    r"^(?:invalid configuration|error initializing kube client|error setting up for running on Kubernetes"
+    r"|failed to unset serve config|(?:serve proxy: )?failed to (?:add fsnotify watch|read serve config|set serve "
+    r"config|get serve config)|(?:serve proxy: )?error (?:updating serve config|storing HTTPS endpoint|ensuring cert "
+    r"loops)|error refreshing advertised services): \S"
+)
+# An operator-managed proxy finding its key refused at start (v1.9x "Auth key missing or invalid (NeedsLogin state),
+# disconnecting from control and requesting new key from operator"): not logged in until a new key works.
+_BOOT_KEY_REFUSED = re.compile(r"^Auth key missing or invalid \(NeedsLogin state\)")
+_BOOT_FORWARDING = re.compile(r"^Failed to enable IP forwarding: \S")
+_BOOT_MACHINE_AUTH = re.compile(r"^machine authorization required, please visit the admin panel")
+_BOOT_LEFT_STATE = re.compile(r"left running state \(now in state \"?(?P<state>\w+)\"?\), exiting$")
+
+
+def _containerboot(message: str) -> Iterator[Event]:
+    if _BOOT_TUN.search(message) is not None:
+        yield Raise("tun-unavailable", "tun", message)
+        yield Raise("crash", "boot", message)
+    elif _BOOT_FATAL.search(message) is not None or _BOOT_OTHER_FATAL.search(message) is not None:
+        yield Raise("crash", "boot", message)
+    elif _BOOT_SECRET.search(message) is not None:
+        yield Raise("state-unwritable", "kube-secret", message)
+        yield Raise("crash", "boot", message)
+    elif _BOOT_KEY_REFUSED.search(message) is not None:
+        yield Raise("login-required", "login", message)
+    elif _BOOT_RULES.search(message) is not None:
+        yield Raise("firewall-failed", "boot-rules", message)
+        yield Raise("crash", "boot", message)
+    elif _BOOT_FORWARDING.search(message) is not None:
+        yield Raise("health:ip-forwarding-off", "ip-forwarding-off", message)
+    elif _BOOT_MACHINE_AUTH.search(message) is not None:
+        yield Raise("needs-machine-auth", "machine-auth", message)
+    elif (left := _BOOT_LEFT_STATE.search(message)) is not None:
+        if left.group("state") == "NeedsLogin":
+            yield Raise("login-required", "login", message)
+        elif left.group("state") == "NeedsMachineAuth":
+            yield Raise("needs-machine-auth", "machine-auth", message)
+
+
 # -------------------------------------------------------------------------------------- the registry
+
+# ------------------------------------------------------------------------- 2020-2021 wordings (v0.98-v1.20)
+
+# Messages only the old releases printed (read from the tags v0.98-v1.20 of tailscale/tailscale; HEAD words them
+# otherwise or no longer has them), each mapped to the issue today's wording of the same event raises:
+# - cmd/tailscaled's fatal exits of v1.18-v1.20 ("ipnserver.StateStore: %w", "ipnserver.New: %w", "monitor.New: %w",
+#   returned from run() and logged by log.Fatal): tailscaled exited;
+# - relaynode (the v0.9x Linux client, cmd/relaynode): log.Fatal without a --config file or on a config it cannot
+#   load ("load config: %v"), and its config (the node's keys, relay.conf) it cannot save ("save config: %v");
+# - the ipn backend reading or writing its state (v0.98-v1.4 ipn/local.go "store.ReadState(%q): %v", "store.WriteState:
+#   %v", "loading requested state: %v"; v1.18-v1.20 ipnserver "calling ReadState on store: %v"): any error is the store
+#   refusing (a corrupt state file, a read-only or full disk); a state key not written yet is no error there;
+# - magicsock v0.98 refusing a DERP server's URL ("magicsock: derphttp.NewClient: node %d, host %q invalid? err: %v");
+# - controlclient v0.98-v1.2 finding the node key expired ("Key expired; setting loggedIn=false.");
+# - the 2020 Linux router (wgengine/router_linux.go of v0.98: "running ip link failed: %v", "iptables forward failed:
+#   %v", "iptables nat failed: %v") and its resolv.conf handling ("failed to restore system resolv.conf: %v",
+#   "service systemd-resolved restart: %s").
+_OLD_FATAL = re.compile(
+    r"^(?:ipnserver\.(?:StateStore|New)|monitor\.New): \S|^no --config file specified$|^load config: \S"
+)
+_OLD_STORE = re.compile(
+    r"store\.(?:ReadState\(\"[^\"]*\"\)|WriteState): \S|calling ReadState on store: \S|^(?:load|save) config: \S"
+)
+_OLD_DERP_URL = re.compile(r"magicsock: derphttp\.NewClient: node (?P<id>\d+), host \"[^\"]*\" invalid\? err: ")
+_OLD_KEY_EXPIRED = "Key expired; setting loggedIn=false."
+# the Windows service of v1.0-v1.20 retrying its engine after "ipnserver: initial getEngine call: <error>" (Wintun not
+# ready yet at boot): "%d: GetEngine worked; exiting failure loop" (ipn/ipnserver/server.go): the TUN came up after all
+_OLD_ENGINE_WORKED = re.compile(r"^\d+: GetEngine worked; exiting failure loop")
+# v1.6-v1.8 netstack (userspace networking) forwarding a connection to this node's own address to the same port on
+# localhost: "netstack: could not connect to local server on port %v: %v" (TCP), "… local UDP server on port %v: %v";
+# today's "could not connect to local server at 127.0.0.1:%d": nothing on this host answers on that port.
+_OLD_NETSTACK_LOCAL = re.compile(r"netstack: could not connect to local (?:UDP )?server on port (?P<port>\d+): \S")
+_OLD_ROUTER = re.compile(r"^(?:running ip link failed|iptables (?:forward|nat) failed): \S")
+_OLD_DNS = re.compile(r"^(?:failed to restore system resolv\.conf|service systemd-resolved restart): \S")
+
+
+def _old_wordings(message: str) -> Iterator[Event]:
+    if _OLD_FATAL.search(message) is not None:
+        yield Raise("crash", "crash", message)
+    if _OLD_STORE.search(message) is not None:
+        yield Raise("state-unwritable", "store", message)
+    if (derp := _OLD_DERP_URL.search(message)) is not None:
+        yield Raise("derp-unreachable", derp.group("id"), message[derp.start() :])
+    if message.startswith(_OLD_KEY_EXPIRED):
+        yield Raise("login-required", "login", message)
+    if (local := _OLD_NETSTACK_LOCAL.search(message)) is not None:
+        yield Raise("serve-backend-unreachable", f"localhost:{local.group('port')}", message[local.start() :])
+    if _OLD_ENGINE_WORKED.search(message) is not None:
+        yield Clear("tun-unavailable")
+    if _OLD_ROUTER.search(message) is not None:
+        yield Raise("firewall-failed", "router", message)
+    elif _OLD_DNS.search(message) is not None:
+        yield Raise("dns-config-failed", "dns", message)
+
+
+_OLD_WORDS = (
+    "ipnserver.StateStore: ",
+    "ipnserver.New: ",
+    "monitor.New: ",
+    "no --config file",
+    "load config: ",
+    "save config: ",
+    "store.ReadState(",
+    "store.WriteState: ",
+    "ReadState on store: ",
+    "derphttp.NewClient: node ",
+    _OLD_KEY_EXPIRED,
+    "running ip link failed: ",
+    "iptables forward failed: ",
+    "iptables nat failed: ",
+    "restore system resolv.conf",
+    "service systemd-resolved restart: ",
+    "GetEngine worked",
+    "server on port ",
+)
+
 
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
@@ -1826,7 +2056,13 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
     Recogniser(
         "wireguard",
-        ("Handshake did not complete", "Received handshake response", "Sending handshake initiation"),
+        (
+            "Handshake did not complete",
+            "Received handshake response",
+            "Sending handshake initiation",
+            "no UDP or DERP addr",
+            "packet from TUN device",
+        ),
         _wireguard,
     ),
     Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial", "TCP proxy port"), _serve),
@@ -1939,6 +2175,70 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),
     Recogniser(
+        "wrapper",
+        (
+            "Service tailscaled exited",
+            "protect subnet routes",
+            "to ip rules is unsuccessful",
+            # containerboot's fatal heads _containerboot does not read (_BOOT_FATAL_MORE)
+            "tailscaled socket",
+            "starting tailscaled failed",
+            "failed to watch tailscaled",
+            "previous state from Secret",
+            "proxy failed",
+            "forward traffic to node",
+            "autoadvertisement: ",
+        ),
+        _wrapper,
+    ),
+    Recogniser(
+        "tailssh",
+        (
+            "rejecting SSH public key",
+            "evaluate SSH policy",
+            "evaluate tailnet policy",
+            "policy does not permit",
+            "access denied for",
+            "failed to lookup",
+            "failed to look up",
+            "access granted to",
+            "accepting SSH public key",
+            "next SSH action",
+        ),
+        _tailssh,
+    ),
+    Recogniser(
+        "containerboot",
+        (
+            "tuntap device file",
+            "/dev/net/tun exists",
+            "failed to auth tailscale",
+            "tailscaled for updates",
+            "failed to read from tailscaled",
+            "reissued authkey",
+            "privileged",
+            "proxy rules",
+            "netfilter runner",
+            "enable IP forwarding",
+            "machine authorization required",
+            "left running state",
+            "Kubernetes permissions are missing",
+            "kube secret",
+            "Kubernetes Secret",
+            "TS_KUBE_SECRET",
+            "invalid configuration",
+            "kube client",
+            "running on Kubernetes",
+            "serve config",
+            "fsnotify watch",
+            "HTTPS endpoint",
+            "cert loops",
+            "advertised services",
+            "Auth key missing or invalid",
+        ),
+        _containerboot,
+    ),
+    Recogniser(
         "auth-key-mint",
         (
             "/api/v2/",
@@ -1950,6 +2250,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _auth_key_mint,
     ),
+    Recogniser("old-2020", _OLD_WORDS, _old_wordings),
 )
 
 # Every word any recogniser needs: a line holding none of them raises no event.

@@ -23,6 +23,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
     TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000], or the level)
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
+    {"level":"info","ts":…,"logger":"tailscaled","msg":"…"}   a zap/slog JSON record (k8s operator, Caddy)
     Mar 14 00:37:03 | tailscaled | 10767 |            pfSense's log page copied as columns
     05/05 07:04:23                                    a log viewer's month/day stamp
     04-23,14:36:03.590 63.0M/92.1M                    2020 pastes: month-day,time and memory stats
@@ -33,6 +34,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     message repeated 3 times: [ … ]                   rsyslog folding repeats (the closing "]" goes too)
     ##011 0xb525c4#011tailscale.com/…                 rsyslog's #011 escape of a tab
     [2024-01-01 10:00:00] …                           a supervisor's bracketed stamp
+    [10:00:00] FATAL: …                               bashio (Home Assistant add-ons), kept as process "bashio"
     srv: 0.8M/0.0M …                                  the old Windows GUI relaying its service subprocess
     stdout / stderr, 19.8M/125.1M, ^3.2M, 05:51:29, [v1], _italics_   stream names, memory stats (Android,
                                                       iOS), a time column
@@ -56,6 +58,7 @@ Pure functions: text in, (message, process) out.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from functools import lru_cache
 from typing import NamedTuple
@@ -89,6 +92,9 @@ _SYSLOG = re.compile(
 # name in brackets ("[tailscale-beszel] 2026-05-30T…", podman-compose "[ts] | …") — only before a stamp or a
 # bar, since tailscaled's own messages start with brackets too ("[v1] …", "[unexpected] …", "[RATELIMIT] …").
 _CONTAINER = re.compile(r"^(?:[\w.-]+\s+\|\s+|\[pod/[^\]]+\]\s+|\[[\w.-]+\](?:\s+\|\s+|\s+(?=\d{4}[-/])))")
+# bashio, the shell library of Home Assistant add-ons (hassio-addons/addon-tailscale: its s6 service scripts): its
+# default format "[%T] LEVEL: message" ("[10:00:00] FATAL: …" from bashio::exit.nok); kept as the line's process.
+_BASHIO = re.compile(r"^\[\d{2}:\d{2}:\d{2}\] (?:TRACE|DEBUG|INFO|NOTICE|WARNING|ERROR|FATAL): ")
 # A bracketed stamp from supervisors and log shippers: "[2024-01-01 10:00:00] …", "[12:00:01] …".
 _BRACKET_STAMP = re.compile(r"^\[(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}[^\]]*\]\s+")
 # A stamp of its own (container runtime, Windows service log, Go time.Time), optionally ending in ":".
@@ -119,9 +125,13 @@ _NAME_BEFORE_STAMP = re.compile(
 _WORD_BEFORE_STAMP = re.compile(
     r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*):?\s+(?=\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2})"
 )
+# containerboot's prefix with its Go stamp after a runtime's stamp ("2023-10-10T22:37:43.51Z boot: 2023/10/10 …").
+_BOOT_AFTER_STAMP = re.compile(r"^boot:\s+(?=\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2})")
 # The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
 # as some syslog viewers and `grep -h` print it; a command line ("tailscaled --state=…") is not one.
-_BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-]))")
+# (The GitHub Action's own verdict "tailscaled daemon did not become ready within timeout, …" is a sentence about
+# tailscaled, not its line.)
+_BARE_PROCESS = re.compile(r"^(?P<proc>tailscaled)(?::\s+|\s+(?=[^\s-])(?!daemon did not become ready\b))")
 # The app's process name (Android's logcat tag, the macOS network extension, the old Windows GUI) alone before the
 # message, followed by its colon: a logcat line quoted without its stamp, pid and level columns ("com.tailscale.ipn:
 # fatal error: glGetError: 0x501"; with the level letter kept, "E com.tailscale.ipn: …"), a Console line without
@@ -214,6 +224,32 @@ _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
 # (a log view or a copy may drop the level and its elapsed-seconds column: "endpoint/tailscale[tailnet]: …")
 _SINGBOX = re.compile(r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?endpoint/tailscale\[[^\]]*\]:\s+")
 _LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
+# A JSON log record of a Go program's structured logger (zap: the Kubernetes operator, whose tsnet node logs under
+# logger "tailscaled"; Caddy, whose caddy-tailscale app logs its tsnet nodes under "tailscale"; slog's JSON handler):
+# {"level":"info","ts":…,"logger":"…","msg":"…","error":"…"}. The message is read with its error after it, as
+# logfmt's; the operator's "tailscaled" logger is its embedded tsnet node (process "tsnet"). (Caddy's "tailscale"
+# logger also carries the app's own records and the operator's API errors: it names no process.)
+_RECORD_STAMP_KEYS = ("level", "L", "ts", "time")
+_TSNET_LOGGERS = ("tailscaled",)
+
+
+def _json_record(text: str) -> tuple[str, str | None] | None:
+    """(message, logger) of a one-line JSON log record, or None when ``text`` is none."""
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or not isinstance(message := record.get("msg"), str):
+        return None
+    if not any(key in record for key in _RECORD_STAMP_KEYS):
+        return None
+    error = record.get("error", record.get("err"))
+    if isinstance(error, str) and error:
+        message = f"{message}: {error}"
+    logger = record.get("logger")
+    return " ".join(message.split("\n")), logger if isinstance(logger, str) else None
+
+
 # The Windows GUI of v0.100-v1.2 (tailscale-ipn) running the service as its subprocess ("tailscale-ipn /subproc")
 # and relaying its output tagged "srv: " (then memory counters, taken off below).
 _SUBPROC_TAG = "srv: "
@@ -230,7 +266,8 @@ class Message(NamedTuple):
 
     text: str
     process: str | None  # "tailscaled", "systemd", "IPNExtension", "tsnet", … or None: no process shown
-    form: str  # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "zerolog", "plain"
+    # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "zerolog", "zap", "plain"
+    form: str
 
 
 def _logfmt_message(logfmt: re.Match[str]) -> str:
@@ -256,6 +293,10 @@ def message_of(text: str) -> Message:
     if text[:1] == "{" and '"logtail"' in text and (logtail := _LOGTAIL_TEXT.search(text)):
         text = logtail.group("text").replace("\\n", "").replace('\\"', '"').replace("\\\\", "\\")
         form = "logtail"
+    elif text[:1] == "{" and '"msg"' in text and text.rstrip()[-1:] == "}" and (record := _json_record(text)):
+        text, form = record[0], "zap"
+        if record[1] in _TSNET_LOGGERS:
+            process = "tsnet"
     if "#011" in text:
         text = text.replace("#011", " ")  # rsyslog's escape of a tab (text.py made real tabs spaces)
     stamped = False
@@ -265,6 +306,16 @@ def message_of(text: str) -> Message:
             break
         if stamped and first in "TDIWEFP" and (level := _ZEROLOG_LEVEL.match(text)) is not None:
             form, text, stamped = "zerolog", text[level.end() :], False
+            continue
+        if (
+            stamped
+            and first.isalpha()
+            and (word := _WORD_BEFORE_STAMP.match(text)) is not None
+            and word.group(0).rstrip().endswith(":")
+        ):
+            # Go's log.New prefix after a container runtime's stamp (`kubectl logs --timestamps`, a compose
+            # viewer): "2024-05-01T10:00:00.1Z boot: 2024/05/01 10:00:00 …" is containerboot's line
+            process, text, stamped = process or word.group(0).strip().strip("[]:"), text[word.end() :], False
             continue
         if stamped and first.isalpha() and (name := _NAME_BEFORE_STAMP.match(text)) is not None:
             text, stamped = text[name.end() :], False
@@ -327,6 +378,9 @@ def message_of(text: str) -> Message:
             )
             form, text = "journald", text[syslog.end() :]
             continue
+        if first == "[" and (bashio := _BASHIO.match(text)) is not None:
+            process, text = process or "bashio", text[bashio.end() :]
+            continue
         if first == "[" and (stamp := _BRACKET_STAMP.match(text) or _CONTAINER.match(text)) is not None:
             text = text[stamp.end() :]
             continue
@@ -367,6 +421,12 @@ def message_of(text: str) -> Message:
             continue
         if ".go:" in text[:40] and (test_log := _GO_TEST.match(text)) is not None:
             text = text[test_log.end() :]
+            continue
+        if stamped and first == "b" and (boot := _BOOT_AFTER_STAMP.match(text)) is not None:
+            # containerboot's "boot: <Go stamp>" after a container runtime's own stamp (docker logs -t, kubectl
+            # logs --timestamps): its Go stamp follows and is peeled next
+            process = process or "boot"
+            text, stamped = text[boot.end() :], False
             continue
         if not stamped and (first.isalpha() or first == "[") and (word := _WORD_BEFORE_STAMP.match(text)) is not None:
             # last: journald, syslog, Console and logfmt forms above keep their process; this word names the

@@ -739,6 +739,43 @@ def cert_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
 
 
 @rule(
+    id="TS-LOG-SSH-FAILED",
+    name="log-ssh-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="this node's Tailscale SSH server refused an SSH connection",
+    target="daemon-log",
+)
+def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Tailscale SSH (``tailscale set --ssh``) answers port 22 on the node's tailnet addresses and checks
+    every connection against the ``ssh`` rules of the tailnet policy. Its connection lines (``ssh-conn-<stamp>-<id>:
+    …``) say when it refuses one: no rule lets that user or device in (``failed to evaluate SSH policy: tailssh:
+    rejecting connection; no matching policy``, older ``rejecting SSH public key …: ssh: access denied: …``, newer
+    ``tailnet policy does not permit you to SSH to this node: …``), or the local user the rule maps to does not
+    exist on this node (``failed to look up local user "bob" : user: unknown user bob``). The client only sees the
+    connection closed or ``Permission denied (tailscale)``. A later ``access granted to … as ssh-user …`` clears it.
+
+    *Bad*::
+
+        Nov 13 02:07:34 host tailscaled[11844]: ssh-conn-20250404T101500-8f3a91c2d4: failed to evaluate SSH policy: tailssh: rejecting connection; no matching policy
+
+    *Good*::
+
+        Nov 13 02:07:34 host tailscaled[11844]: ssh-session(sess-20250404T101500-8f3a91c2d4): access granted to alice@example.com as ssh-user "alice"
+    """
+    issues = log.issues_of("ssh-failed")
+    yield from _finding(
+        ctx,
+        issues,
+        f"this node's Tailscale SSH server refused a connection ({_last(issues)}).",
+        "Add or fix the `ssh` rule of the tailnet policy (admin console, Access controls) so that it lets the "
+        "caller's user or tag in as that local user, from that source, to this node's tag or owner (`action: "
+        "accept` or `check`), and test it with the policy's `sshTests`; if the line names a local user that does "
+        "not exist, create it on this node or connect as one that exists (`ssh existing-user@node`).",
+    )
+
+
+@rule(
     id="TS-LOG-SOCKET-IN-USE",
     name="log-socket-in-use",
     family="tailscale-daemon-log",

@@ -255,11 +255,19 @@ _HEALTH_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
         "UDP 3478 to that DERP region (with Headscale or a custom DERP, its address and certificate)",
     ),
     (
-        ("map poll", "coordination server"),
-        "'not in map poll' / 'unable to connect to the coordination server' → check the connection to the "
-        "control server (with Headscale: its URL, TLS and reverse proxy)",
+        # v1.6-v1.20's terse forms: "no map response in 5m0s" (health.go), "not in map poll"
+        ("map poll", "coordination server", "no map response", "network map from the coordination"),
+        "'not in map poll' / 'no map response in …' / 'unable to connect to the coordination server' → check the "
+        "connection to the control server (with Headscale: its URL, TLS and reverse proxy)",
     ),
     (("state=stopped", "tailscale is stopped"), "'state=Stopped' → run `tailscale up`"),
+    (
+        # v1.8-v1.66's "no udp4 bind" (health.go), the no-udp4-bind warnable's "couldn't listen for incoming UDP"
+        ("no udp4 bind", "listen for incoming udp"),
+        "'no udp4 bind' → tailscaled could not open its UDP port: another process holds it (a second tailscaled, "
+        "another WireGuard), or on Windows the port lies in an excluded range (`netsh int ipv4 show "
+        "excludedportrange protocol=udp`); free it or pick another with `--port`, then restart tailscaled",
+    ),
     (
         ("not logged in", "logged out", "login error"),
         "'not logged in, last login error=…' → log in again (`tailscale up`); a 404 from /machine/register "
@@ -298,6 +306,15 @@ _HEALTH_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+# `tailscale up` waiting for an admin's device approval (cli/up.go: "To authorize your machine, visit (as admin):"
+# v0.98-v1.2x, "To approve your machine, visit (as admin):" since) and the state `status` shows meanwhile
+# ("Machine is not yet authorized by tailnet admin." v1.8-v1.18, "… approved …" since).
+_APPROVAL_PROMPTS = ("To authorize your machine", "To approve your machine")
+_APPROVAL_WAITS = ("Machine is not yet approved", "Machine is not yet authorized", *_APPROVAL_PROMPTS)
+# the prompts after which `tailscale up` prints "Success." once the login (or the approval) went through
+_LOGIN_PROMPTS = ("To authenticate", *_APPROVAL_PROMPTS)
+
+
 @rule(
     id="TS-STATUS-NOT-RUNNING",
     name="status-not-running",
@@ -333,7 +350,7 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
             "keeps "
             "running without a GUI client."
         )
-    elif message.startswith("To authenticate"):
+    elif message.startswith(_LOGIN_PROMPTS):
         # `tailscale up`/`login` print the URL, wait, then "Success." once the login (or a Headscale admin's
         # `nodes register`) went through: a later "Success." in the same paste means it is done.
         successes = ctx.facts.extra.get("successes", ())
@@ -353,13 +370,24 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
             "Headscale an admin registers it (`headscale nodes register --user <user> --key <key from the "
             "URL>`). To skip the browser, pass a pre-auth key (`tailscale up --auth-key=…`)."
         )
+        if message.startswith(_APPROVAL_PROMPTS):
+            fix = (
+                "An admin of the tailnet approves the device in the admin console (Machines, the URL printed under "
+                'this line); `tailscale up` then prints "Success.". To skip the wait, use a pre-approved auth key.'
+            )
     elif message.startswith(("Logged out", "Log in at", "NeedsLogin")):
         fix = "Log in again (`tailscale up --login-server=<your Headscale URL>`), or re-register the node key."
-    elif message.startswith("Machine is not yet approved"):
+    elif message.startswith(_APPROVAL_WAITS):
         fix = "Approve the node in the admin console (Headscale: `headscale nodes register`)."
     else:
         fix = "Restart tailscaled and check its log for why the backend is in this state."
-    if message.startswith("To authenticate"):
+    if message.startswith(_APPROVAL_PROMPTS):
+        cause = (
+            f'{ctx.facts.label}: `tailscale up` printed "{message}" and the admin console\'s URL, and no "Success." '
+            "after it: the node is logged in but device approval is on and no admin has approved it yet, so it has "
+            "no tunnel and no peer can reach it."
+        )
+    elif message.startswith("To authenticate"):
         # cli/up.go prints the URL while the backend is not Running and "Success." only once it is: a pending
         # first login (a normal step, but the node has no tailnet address until someone completes it)
         cause = (

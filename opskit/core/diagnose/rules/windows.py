@@ -1999,6 +1999,16 @@ def not_running_state(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
             title="Tailscale is not running on this node (its engine is stopped)",
         )
         return
+    if (explained := found[-1].explanation) is not None:
+        # a catalogued wording (cli_catalog/wrappers.py: the GitHub Action's state check, `tailscale up --timeout`)
+        # says its own cause and fix
+        yield ctx.finding(
+            f"{ctx.facts.label}: {explained[0]}",
+            explained[1],
+            ctx.facts.evidence(*(e.line for e in found[:3])),
+            title="Tailscale is not running on this node (it did not reach Running)",
+        )
+        return
     state = cli_backend_state(found[-1]) or "unknown"
     cause, fix = _STATE_CAUSE_FIX.get(state, _STATE_STARTING)
     yield ctx.finding(

@@ -1,0 +1,288 @@
+"""Catalogued refusals of the programs that wrap the tailscale CLI and print their own verdict on it: the GitHub
+Action (github.com/tailscale/github-action at d1b6cd2, v4.1.3: src/main.ts; the composite action.yml of v2-v3 for
+the shell steps' `::error` wordings) and the Home Assistant add-on (github.com/hassio-addons/addon-tailscale at
+b75e536, 2026-01-28: its s6-overlay service scripts, whose `bashio::exit.nok` prints `[hh:mm:ss] FATAL: …`).
+
+A wrapper that relays a LocalAPI or CLI answer (`tailscale up`'s own refusal printed above its verdict) is read by
+that answer's own entry; these entries are the wrappers' own words, each mapped to the CLI kind that is the same
+concept (an input the wrapper refuses before running `tailscale up` is the command line refused: ``cli-usage``).
+The patterns are anchored on the wrappers' exact sentences (their values as named groups); the web view's
+``Error: `` and the raw log's ``##[error]`` around them do not matter (the catalog searches the line).
+"""
+
+from __future__ import annotations
+
+import re
+
+from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.models import CliErrorKind
+
+_ACTION = "tailscale/github-action src/main.ts"
+_ACTION_V3 = "tailscale/github-action action.yml (v2-v3)"
+_ADDON = "hassio-addons/addon-tailscale tailscale/rootfs/etc/s6-overlay/s6-rc.d"
+_ACTION_INPUTS = (
+    "Set the inputs in the workflow's `uses: tailscale/github-action@v4` step: "
+    "`authkey: ${{{{ secrets.TS_AUTHKEY }}}}`, "
+    "or `oauth-client-id` + `oauth-secret` with `tags: tag:ci` (the OAuth client needs the auth_keys scope and "
+    "that tag), or `oauth-client-id` + `audience` + `tags` for workload identity. A secret is empty when the "
+    "workflow runs from a fork's pull request or the secret's name is misspelled."
+)
+
+
+def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
+    return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
+
+
+REFUSALS: tuple[Refusal, ...] = (
+    # ------------------------------------------------------------------------------------- GitHub Action
+    # src/main.ts:162: `tailscale status --json` after `tailscale up` names a state other than Running (v4.0+)
+    _entry(
+        CliErrorKind.NOT_RUNNING_STATE,
+        "tailscale backend state:",
+        r"Tailscale backend state: (?P<state>[A-Za-z]+)",
+        "The GitHub Action ran `tailscale up` and then found the node in state {state}, not Running: NeedsLogin "
+        "means the auth key (or the OAuth/federated credentials) did not log it in (expired, used, revoked, or a "
+        "key of another tailnet), NeedsMachineAuth that the tailnet requires device approval.",
+        "Create a fresh reusable, ephemeral, pre-approved auth key (or check the OAuth client's scope and tags) "
+        "and store it in the repository's secret; with device approval on, pre-approve the key or its tags.",
+        _ACTION,
+        "❌ Tailscale backend state: NeedsLogin",
+    ),
+    # src/main.ts:813: the LocalAPI never answered in 15 s after the action started tailscaled (v4.0+)
+    _entry(
+        CliErrorKind.NO_BACKEND,
+        "daemon did not become ready",
+        r"tailscaled daemon did not become ready within timeout(?:, last error: (?P<error>.+))?",
+        "The GitHub Action started tailscaled but its LocalAPI did not answer `tailscale status` within 15 "
+        "seconds (last error: {error}): tailscaled exited at start (a bad `tailscaled-args` flag, no TUN on the "
+        "runner, a state directory it cannot write) or is still starting.",
+        "Read tailscaled's own output in the step's log (run with ACTIONS_STEP_DEBUG=true for more); check the "
+        "`tailscaled-args` and `statedir` inputs, and on a container job use `--tun=userspace-networking`.",
+        _ACTION,
+        "tailscaled daemon did not become ready within timeout, last error: /usr/bin/tailscale failed with exit code 1",
+    ),
+    # src/main.ts:306 validateAuth (v4.0+)
+    _entry(
+        CliErrorKind.CLI_USAGE,
+        "provide either an auth key, oauth secret",
+        r"Please provide either an auth key, OAuth secret and tags, or federated identity client ID",
+        "The GitHub Action was given no credential it can log in with: `authkey` is empty, and neither "
+        "`oauth-secret` nor `audience` with `oauth-client-id` came with `tags`.",
+        _ACTION_INPUTS,
+        _ACTION,
+        "Please provide either an auth key, OAuth secret and tags, or federated identity client ID and audience "
+        "with tags.",
+    ),
+    # action.yml:76 of v3 / :56 of v2: the same check in the composite action's shell step
+    _entry(
+        CliErrorKind.CLI_USAGE,
+        "oauth identity empty",
+        r"OAuth identity empty, Maybe you need to populate it in the Secrets",
+        "The GitHub Action (v2-v3) got neither an auth key nor an OAuth client secret: the secrets its inputs "
+        "name are empty in this run.",
+        _ACTION_INPUTS,
+        _ACTION_V3,
+        "OAuth identity empty, Maybe you need to populate it in the Secrets for your workflow, see more in "
+        "https://docs.github.com/en/actions/security-guides/encrypted-secrets and https://tailscale.com/s/oauth-clients",
+    ),
+    # src/main.ts:282 (v4.0+)
+    _entry(
+        CliErrorKind.CLI_USAGE,
+        "tags parameter is required when using an oauth client",
+        r"the tags parameter is required when using an OAuth client",
+        "The GitHub Action was given an OAuth client secret without `tags`: a node logged in with an OAuth "
+        "client must be tagged (it has no user).",
+        "Add `tags: tag:ci` (tags the OAuth client may assign, owned in the tailnet policy's tagOwners) to the "
+        "action's inputs.",
+        _ACTION,
+        "the tags parameter is required when using an OAuth client",
+    ),
+    # src/main.ts:296 (v4.1+)
+    _entry(
+        CliErrorKind.CLI_USAGE,
+        "workload identity federation requires",
+        r"Workload identity federation requires using tailscale version (?P<minimum>\d+\.\d+\.\d+) or later",
+        "The GitHub Action was asked for workload identity federation (`audience`) with a `version` input older "
+        "than {minimum}, which cannot log in that way.",
+        "Set the action's `version` input to {minimum} or later (or `latest`), or log in with an auth key / "
+        "OAuth secret instead.",
+        _ACTION,
+        "Workload identity federation requires using tailscale version 1.90.0 or later.",
+    ),
+    # action.yml:339 of v3: the hostname input checked before `tailscale up`
+    _entry(
+        CliErrorKind.CLI_USAGE,
+        "is not a valid dns label",
+        r"HOSTNAME '(?P<hostname>[^']*)' is not a valid DNS label",
+        "The GitHub Action (v3) refused the hostname '{hostname}': a node name must be a DNS label (letters, "
+        "digits and dashes, 1-63 characters, no dash at either end).",
+        "Set the action's `hostname` input to a valid DNS label (e.g. replace `_` and `.` with `-`), or leave it "
+        "unset for github-<runner name>.",
+        _ACTION_V3,
+        "HOSTNAME 'github-runner_01' is not a valid DNS label. It should contain only alphanumeric characters and "
+        "dashes, be 1-63 characters long, and not start or end with a dash.",
+    ),
+    # src/main.ts:95 (v4), action.yml:70 of v3 / :50 of v2 (annotated "⛔ error hint"): only a whole line
+    _entry(
+        CliErrorKind.INSTALL_FAILED,
+        "support linux",
+        r"(?:^|\]|::|Error: )\s*Support Linux(?:, Windows, and macOS)? Only\s*$",
+        "The GitHub Action runs only on Linux, Windows and macOS runners (v2: Linux only): this runner's OS "
+        "(RUNNER_OS) is none of them, so nothing was installed.",
+        "Run the job on a `ubuntu-*`, `windows-*` or `macos-*` runner (v2: `ubuntu-*`, or move to "
+        "tailscale/github-action@v4), or install Tailscale on the self-hosted runner yourself.",
+        _ACTION,
+        "Support Linux, Windows, and macOS Only",
+    ),
+    # src/main.ts:513/:631: the downloaded package did not match the expected SHA-256 (v4.0+); v2-v3 let
+    # `sha256sum -c` say it ("tailscale.tgz: FAILED", "WARNING: 1 computed checksum did NOT match")
+    _entry(
+        CliErrorKind.INSTALL_FAILED,
+        "sha256 checksum mismatch",
+        r"(?:^|\]|Error: )\s*SHA256 checksum mismatch\s*$",
+        "The GitHub Action downloaded the Tailscale package but its SHA-256 did not match the expected sum (the "
+        "`sha256sum` input, or the one published on pkgs.tailscale.com): a `sha256sum` input for another version "
+        "or architecture, or a download a proxy altered. Nothing was installed.",
+        "Remove the `sha256sum` input or set it to the sum pkgs.tailscale.com publishes for this `version` and "
+        "architecture; with a cache, clear the action's cached package.",
+        _ACTION,
+        "SHA256 checksum mismatch",
+    ),
+    # src/main.ts:921: one `tailscale up` attempt outlived the action's `timeout` input (default 60s) (v4.0+)
+    _entry(
+        CliErrorKind.NOT_RUNNING_STATE,
+        "tailscale up attempt",
+        r"Tailscale up attempt (?P<attempt>\d+) failed: (?P<error>Timeout\b.*)",
+        "`tailscale up` in the GitHub Action did not finish within the action's `timeout` (attempt {attempt}): "
+        "the node did not reach Running — control unreachable from the runner, or a login that waits (an auth "
+        "key that needs approval or is not accepted).",
+        "Read `tailscale up`'s own output above; check the auth key or OAuth client and that the runner reaches "
+        "controlplane.tailscale.com (HTTPS) — or raise the `timeout` input.",
+        _ACTION,
+        "Tailscale up attempt 3 failed: Timeout",
+    ),
+    # cmd/tailscale/cli/up.go:829 `tailscale up --timeout=…` expired before Running (v1.26+; the Action, scripts)
+    _entry(
+        CliErrorKind.NOT_RUNNING_STATE,
+        "timeout waiting for tailscale service to enter a running state",
+        r"timeout waiting for Tailscale service to enter a Running state",
+        "`tailscale up --timeout` expired before the node reached Running: control was not reached, or the login "
+        "waits (an auth key refused or needing approval, a login URL nobody opened).",
+        "Run `tailscale status` to see the state and its health messages; check the auth key and that this host "
+        "reaches the control server over HTTPS, then run `tailscale up` again.",
+        "cmd/tailscale/cli/up.go",
+        'timeout waiting for Tailscale service to enter a Running state; check health with "tailscale status"',
+    ),
+    # ------------------------------------------------------------------- tsnet, to the program embedding it
+    # tsnet/tsnet.go ListenTLS (v1.38+): the node has no HTTPS certificate domain (MagicDNS or HTTPS off)
+    _entry(
+        CliErrorKind.SERVE_NOT_ENABLED,
+        "you must enable",
+        r"tsnet: you must enable (?P<feature>MagicDNS|HTTPS) in the (?:DNS page of the )?admin panel to proceed",
+        "The program embedding Tailscale (tsnet) asked for a TLS listener, but the tailnet has {feature} off, so "
+        "the node has no certificate name.",
+        "In the admin console's DNS page enable MagicDNS and HTTPS Certificates (https://tailscale.com/s/https), "
+        "then restart the program.",
+        "tsnet/tsnet.go",
+        "tsnet: you must enable HTTPS in the admin panel to proceed. See https://tailscale.com/s/https",
+    ),
+    # tsnet/tsnet.go:391 Server.Dial and friends wait for Running (v1.52+): a state other than NeedsLogin/Starting
+    _entry(
+        CliErrorKind.NOT_RUNNING_STATE,
+        "tsnet: backend in state",
+        r"tsnet: backend in state (?P<state>[A-Za-z]+)",
+        "The program embedding Tailscale (tsnet) dialled out while its node was in state {state}, not Running "
+        "(Stopped, NeedsMachineAuth: awaiting approval, …).",
+        "Check the program's own log for tsnet's login lines (an auth key, an approval the tailnet requires); "
+        "approve the device in the admin console or give the program a valid pre-approved TS_AUTHKEY.",
+        "tsnet/tsnet.go",
+        "tsnet: backend in state NeedsMachineAuth",
+    ),
+    # -------------------------------------------------------- Traefik's Tailscale certificate resolver
+    # traefik/traefik pkg/provider/tailscale/provider.go:315 sanitizeDomains (v3.0+)
+    _entry(
+        CliErrorKind.CERT_FAILED,
+        "is not a valid tailscale domain",
+        r"Domain (?P<domain>\S+) is not a valid Tailscale domain",
+        "Traefik's Tailscale certificate resolver skipped {domain}: it is not a name under the tailnet's ts.net "
+        "domain, and Tailscale issues certificates only for its nodes' own names.",
+        "Use the node's full MagicDNS name (`Host(`node.tailnet-name.ts.net`)`) in the router's rule, or give "
+        "{domain} another certificate resolver (ACME).",
+        "traefik/traefik pkg/provider/tailscale/provider.go",
+        "Domain app.example.com is not a valid Tailscale domain",
+    ),
+    # ------------------------------------------------------------------------- Home Assistant add-on
+    # post-tailscaled/run:42 (bashio::exit.nok): the add-on's own check of its options
+    _entry(
+        CliErrorKind.EXIT_NODE_REFUSED,
+        "advertise this device as an exit node and at the same time",
+        r"You can't advertise this device as an exit node and at the same time specify an exit node to use",
+        "The Home Assistant add-on refused its options: `advertise_exit_node` is on and `exit_node` names an exit "
+        "node to use, and a node cannot be both.",
+        "In the add-on's Configuration turn `advertise_exit_node` off or clear `exit_node`, then restart it.",
+        _ADDON + "/post-tailscaled/run",
+        "You can't advertise this device as an exit node and at the same time specify an exit node to use",
+    ),
+    # share-homeassistant/run:25: the node has no HTTPS capability (certificates off in the tailnet) (v0.21+)
+    _entry(
+        CliErrorKind.SERVE_NOT_ENABLED,
+        "tailscale's https support is disabled",
+        r"Tailscale's HTTPS support is disabled",
+        "The Home Assistant add-on was set to share Home Assistant (`share_homeassistant`), which needs Tailscale "
+        "Serve's HTTPS, but HTTPS certificates are not enabled for this tailnet (the node has no `https` "
+        "capability).",
+        "In the admin console (DNS page) enable MagicDNS and HTTPS Certificates, or turn `share_homeassistant` "
+        "off; restart the add-on.",
+        _ADDON + "/share-homeassistant/run",
+        "Tailscale's HTTPS support is disabled",
+    ),
+    # share-homeassistant/run:64: the node has no funnel capability (v0.21+)
+    _entry(
+        CliErrorKind.FUNNEL_UNAVAILABLE,
+        "tailscale's funnel support is disabled",
+        r"Tailscale's Funnel support is disabled",
+        "The Home Assistant add-on was set to `share_homeassistant: funnel`, but this node has no Funnel "
+        "permission (the tailnet policy grants it no `funnel` node attribute).",
+        "In the admin console enable Funnel for this node (the `funnel` nodeAttr in the policy file, HTTPS "
+        "certificates on), or set `share_homeassistant: serve` for the tailnet only; restart the add-on.",
+        _ADDON + "/share-homeassistant/run",
+        "Tailscale's Funnel support is disabled",
+    ),
+    # share-homeassistant/run:30 (v0.21+)
+    _entry(
+        CliErrorKind.SERVE_FAILED,
+        "home assistant is not accessible through plain http",
+        r"Home Assistant is not accessible through plain HTTP connection",
+        "The Home Assistant add-on cannot share Home Assistant: Home Assistant itself serves HTTPS (ssl_certificate "
+        "in its http: config), and the add-on proxies to it over plain HTTP only.",
+        "Remove `ssl_certificate`/`ssl_key` from Home Assistant's `http:` configuration (Tailscale provides the "
+        "HTTPS), restart Home Assistant, then the add-on.",
+        _ADDON + "/share-homeassistant/run",
+        "Tailscale's HTTPS support is enabled, but Home Assistant is not accessible through plain HTTP connection",
+    ),
+    # share-homeassistant/run:53 (v0.21+): Home Assistant refused the proxied request
+    _entry(
+        CliErrorKind.SERVE_FAILED,
+        "unable to connect to home assistant as reverse proxy",
+        r"Unable to connect to Home Assistant as reverse proxy",
+        "The Home Assistant add-on's test request through its proxy was refused by Home Assistant: its `http:` "
+        "configuration does not trust the add-on as a reverse proxy.",
+        "Add to Home Assistant's configuration.yaml `http: use_x_forwarded_for: true` and `trusted_proxies: "
+        "[127.0.0.1]`, restart Home Assistant, then the add-on.",
+        _ADDON + "/share-homeassistant/run",
+        "Unable to connect to Home Assistant as reverse proxy. Please check your configuration based on the "
+        'add-on\'s documentation under "Option: share_homeassistant".',
+    ),
+    # post-tailscaled/run:150 (v0.22+): `tailscale serve reset` failed
+    _entry(
+        CliErrorKind.SERVE_FAILED,
+        "unable to remove previous tailscale serve and funnel",
+        r"Unable to remove previous Tailscale Serve and Funnel settings",
+        "The Home Assistant add-on's one-off `tailscale serve reset` (removing Serve/Funnel settings older "
+        "versions left) failed, so the add-on stopped.",
+        "Read the `tailscale serve` error printed above it; restart the add-on once tailscaled runs "
+        "(`tailscale status` in the add-on's terminal).",
+        _ADDON + "/post-tailscaled/run",
+        "Unable to remove previous Tailscale Serve and Funnel settings",
+    ),
+)

@@ -1,0 +1,174 @@
+"""Routine answers of the CLI: output that says a command did what it was asked, with nothing to diagnose.
+
+Read from cmd/tailscale/cli at de9ec7ee2 (and their history): bugreport.go (the ``BUG-<log id>-<UTC
+YYYYMMDDhhmmssZ>-<hex>`` marker, localapi.go; ``--record``'s prompt and closing line), cert.go (``Wrote public
+cert to …``, ``Private key unchanged at …``, also under Go's log stamp), file.go (``wrote X as Y (N bytes)``,
+``moved N/M files``), drive.go (the ``name path as`` table), syspolicy.go (the ``Name Origin Value Error`` table,
+``No policy settings``), update.go (``Current: X, Latest: Y``, ``Updating Tailscale from X to Y; --yes given …``),
+configure-kube.go (``kubeconfig configured for "…" at URL "…"``), web.go (``web server running on: …``,
+``starting tailscaled web client at …``), dns-query.go (``DNS query for "name" (TYPE) using internal resolver:``,
+its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s update stanzas), debug.go
+(``debug local-creds``: the curl command carrying a LocalAPI token, recognised so that it is never repeated in a
+warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``), metrics.go (``metrics print``'s
+Prometheus lines), licenses.go, up.go (the login URL under ``To authenticate, visit:``), switch.go (``Switching to
+account "…"``, ``Already on account "…"``).
+
+The splitter drops these lines silently (as it does a shell's noise): they are output it knows, not unread lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from opskit.core.diagnose.text import GO_STAMP, SourceLine, typed_tailscale_command
+
+# one-line answers, by their first character (a prose line then costs one short match at most)
+_ONE_LINE_ANSWERS = (
+    r"BUG-[0-9a-f]{16,}-\d{14}Z-[0-9a-f]{8,}|BUG-NO-LOGS-NO-SUPPORT-this-node-has-had-its-logging-disabled",
+    r"Recording started; please reproduce your issue and then press Enter\.\.\.",
+    r"Please provide both bugreport markers above to the support team or GitHub issue\.",
+    r"Wrote (?:public cert|private key) to \S.*",
+    r"Public cert unchanged at \S.*",
+    r"Private key unchanged at \S.*",
+    r"wrote .+ as .+ \(\d+ bytes\)|web server running on: \S+",
+    r"moved \d+/\d+ files",
+    r"Current: \d+\.\d+\.\d+\S*, Latest: \d+\.\d+\.\d+\S*",
+    r"Updating Tailscale from \S+ to \S+; --yes given, continuing without prompts\.",
+    r"kubeconfig configured for \"[^\"]+\" at URL \"[^\"]+\"",
+    r"starting tailscaled web client at \S+|stopping tailscaled web client|site \d+ \(0x[0-9a-f]+\), \S+",
+    r"curl -u:\S+ http://localhost:\d+/localapi/v0/status"
+    r"|curl --unix-socket \S+ http://local-tailscaled\.sock/localapi/v0/status",
+    r"Enabled debug logs for component \"[^\"]+\" for \S+",
+    r"Disabled debug logs for component \"[^\"]+\"",
+    r"# (?:TYPE|HELP) tailscaled?_\w+ .*",
+    r"tailscaled?_\w+(?:\{[^{}]*\})? (?:-?[\d.e+-]+|NaN)",
+    r"Switching to account \".*\"",
+    r"Already on account \".*\"",
+)
+_GROUPED: dict[str, list[str]] = {}
+for _answer in _ONE_LINE_ANSWERS:
+    _GROUPED.setdefault(_answer[0], []).append(_answer)
+_BY_FIRST = {first: re.compile(f"(?:{'|'.join(answers)})$") for first, answers in _GROUPED.items()}
+_STAMP = re.compile(rf"{GO_STAMP} ")  # the CLI's own log.Printf (cert, web)
+
+
+def _one_line(text: str) -> bool:
+    if text[0].isdigit():
+        stamp = _STAMP.match(text)
+        if stamp is None:
+            return False
+        text = text[stamp.end() :]
+    pattern = _BY_FIRST.get(text[:1])
+    return pattern is not None and pattern.match(text) is not None
+
+
+# answers that say nothing about themselves: read only under their command
+_UNDER_COMMAND = (
+    (typed_tailscale_command(r"debug\s+via"), re.compile(r"^fd7a:115c:a1e0:b1a:[0-9a-f:]+/\d+$")),
+    (typed_tailscale_command(r"syspolicy\s+list"), re.compile(r"^No policy settings$")),
+)  # fmt: skip
+# tables: a header, a line of dashes, rows up to a blank line
+_TABLE_HEADERS = (
+    (re.compile(r"^name\s+path\s+as$"), re.compile(r"^-+\s+-+\s+-+$")),  # drive list
+    (re.compile(r"^Name\s+Origin\s+Value\s+Error$"), re.compile(r"^-+\s+-+\s+-+\s+-+$")),  # syspolicy list
+    (re.compile(r"^Name\s+TTL\s+Class\s+Type\s+Body$"), re.compile(r"^-+\s+-+\s+-+\s+-+\s+-+$")),  # dns query
+)
+_DNS_QUERY = re.compile(r'^DNS query for ".*" \(\w+\) using internal resolver:$')
+_DNS_QUERY_LINE = re.compile(
+    r"^(?:Forwarding to resolver: \S.*|Multiple resolvers available:|- \S.*|Response code: \w+"
+    r"|No answers were returned\.|\(no answers found\))$"
+)
+# `tailscale licenses` (licenses.go): four lines of text and the URL
+_LICENSES = "Tailscale wouldn't be possible without the contributions of thousands of open"
+_LICENSES_LINE = re.compile(
+    r"^(?:source developers\. To see the open source packages included in Tailscale and"
+    r"|their respective license information, visit:|https://tailscale\.com/licenses/\S+)$"
+)
+# the URL `tailscale up`/`login` prints under "To authenticate, visit:" (Tailscale's /a/<code>, Headscale's
+# /register/<key>): the prompt's own line is read as the status it is; the URL below it is part of it
+_AUTH_PROMPT = "To authenticate, visit:"
+_AUTH_URL = re.compile(r"^https?://\S+/(?:a|register)/\S+$")
+_AUTH_LOOKBACK = 3
+# `tailscale lock log` (tailnet-lock.go nlDescribeUpdate): one stanza per update, "update <hash> (<change>)" (the hash
+# in hex before 2025-06, base32 since) and the key it adds, removes or updates, or a checkpoint's whole state
+_LOCK_UPDATE = re.compile(
+    r"^update (?:[0-9a-f]{64}|[A-Z2-7]{52}) \((?:add-key|remove-key|update-key|checkpoint|no-op|invalid|AUM\?<\d+>)\)$"
+)
+_LOCK_LOG_LINE = re.compile(
+    r"^(?:Disablement values:|Keys:|- [0-9a-f]{64}|Type: \S+|KeyID: (?:tlpub:|nlpub:)?[0-9a-f]+|KeyID: <Error: .*>"
+    r"|Votes: \d+|Metadata: .*|State: .*)$"
+)
+_MAX_ROWS = 2000
+
+
+def _table_end(lines: Sequence[SourceLine], start: int) -> int | None:
+    text = lines[start].text
+    for header, dashes in _TABLE_HEADERS:
+        if header.match(text) is None:
+            continue
+        below = start + 1
+        if below >= len(lines) or dashes.match(lines[below].text) is None:
+            return None
+        end = below
+        for index in range(below + 1, min(len(lines), below + _MAX_ROWS)):
+            if not lines[index].text or lines[index].command is not None:
+                break
+            end = index
+        return end
+    return None
+
+
+def _dns_query_end(lines: Sequence[SourceLine], start: int) -> int:
+    end = start
+    for index in range(start + 1, min(len(lines), start + _MAX_ROWS)):
+        line = lines[index]
+        if line.command is not None:
+            break
+        if not line.text:
+            continue
+        if _DNS_QUERY_LINE.match(line.text):
+            end = index
+        elif (table := _table_end(lines, index)) is not None:
+            return table
+        else:
+            break
+    return end
+
+
+def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None) -> int | None:
+    """The index of the last line of a routine CLI answer starting at ``lines[start]``, or None: none starts there."""
+    text = lines[start].text
+    if _one_line(text):
+        return start
+    if text[0] == "D" and _DNS_QUERY.match(text):
+        return _dns_query_end(lines, start)
+    if text[0] == "u" and _LOCK_UPDATE.match(text):
+        end = start
+        for index in range(start + 1, min(len(lines), start + _MAX_ROWS)):
+            line = lines[index]
+            if line.command is not None:
+                break
+            if line.text:
+                if not (_LOCK_UPDATE.match(line.text) or _LOCK_LOG_LINE.match(line.text)):
+                    break
+                end = index
+        return end
+    if text == _LICENSES:
+        end = start
+        for index in range(start + 1, min(len(lines), start + 6)):
+            if lines[index].text and _LICENSES_LINE.match(lines[index].text) is None:
+                break
+            end = index if lines[index].text else end
+        return end
+    if text[0] == "h" and _AUTH_URL.match(text):
+        above = [line.text for line in lines[max(0, start - _AUTH_LOOKBACK) : start] if line.text]
+        if above and above[-1] == _AUTH_PROMPT:
+            return start
+    if text[:4] in ("name", "Name") and (table := _table_end(lines, start)) is not None:
+        return table
+    if command is not None:
+        for typed, answer in _UNDER_COMMAND:
+            if answer.match(text) and typed.search(command):
+                return start
+    return None

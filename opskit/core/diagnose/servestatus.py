@@ -1,0 +1,231 @@
+"""Parse ``tailscale serve status`` and ``tailscale funnel status``, the tree and its ``--json`` form.
+
+The tree (cmd/tailscale/cli/serve_legacy.go runServeStatus, funnel.go printFunnelStatus, serve_status.go) starts,
+when Funnel is on, with a header naming the Funnel URLs, then one tree per served host::
+
+    # Funnel on:
+    #     - https://node.tail1234.ts.net
+
+    https://node.tail1234.ts.net (Funnel on)
+    |-- /api proxy http://127.0.0.1:3978
+    |-- /    path  /var/www
+
+    |-- tcp://node.tail1234.ts.net:5432 (TLS-terminated TCP, tailnet only)
+    |-- tcp://100.101.102.103:5432
+    |--> tcp://127.0.0.1:5432
+
+A Service's entries carry its name (``https://db.tail1234.ts.net (tailnet only) (svc:db)``, ``tun (L3
+forwarding) (svc:db)``). ``Warning: funnel=on for <host:port>, but no serve config`` (stderr) closes it when a
+Funnel port has nothing behind it. ``No serve config`` alone is CLI kind serve-not-configured (windows.py).
+
+``--json`` prints ipn.ServeConfig (ipn/serve.go): ``TCP``, ``Web`` with ``Handlers``, ``AllowFunnel``,
+``Services``, ``Foreground`` sessions; it is read into the same report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from opskit.core.diagnose.text import SourceLine, blank_output_line
+
+_MAX_LINES = 5000
+
+_FUNNEL_HEADER = re.compile(r"^# Funnel(?: on)?:$")
+_FUNNEL_ITEM = re.compile(r"^#\s+- (?P<item>(?:https|tcp)://\S+|Unable to get Funnel status: .+)$")
+_SERVE_HOST = re.compile(
+    r"^(?P<url>(?:https?|tcp)://\S+) \((?:TLS-terminated TCP, )?(?P<state>Funnel on|tailnet only)\)"
+    r"(?: \((?P<service>svc:[\w-]+)\))?$"
+)
+_SERVE_TUN = re.compile(r"^tun \(L3 forwarding\) \((?P<service>svc:[\w-]+)\)$")
+_SERVE_HANDLER = re.compile(r"^\|-- (?P<mount>/\S*)\s+(?P<type>path|proxy|text)?\s*(?P<target>.*?)\s*$")
+_SERVE_TCP = re.compile(
+    r"^\|-- (?P<url>tcp://\S+)(?: \((?:TLS-terminated TCP, )?(?P<state>Funnel on|tailnet only)\))?$"
+)
+_SERVE_FORWARD = re.compile(r"^\|--> (?P<target>\S+)$")
+_FUNNEL_WARNING = re.compile(r"^Warning: funnel=on for (?P<hostport>\S+), but no serve config$")
+
+
+@dataclass(frozen=True)
+class ServedEntry:
+    url: str  # what is served: "https://node.ts.net", "tcp://node.ts.net:5432"
+    funnel: bool  # open to the internet (Funnel on), not tailnet only
+    handlers: tuple[str, ...]  # "/api → proxy http://127.0.0.1:3978", "→ tcp://127.0.0.1:5432"
+    line: SourceLine
+
+
+@dataclass(frozen=True)
+class ServeStatusReport:
+    entries: tuple[ServedEntry, ...]
+    funnel_urls: tuple[str, ...]  # the "# Funnel on:" items
+    funnel_error: str | None  # "Unable to get Funnel status: …"
+    unserved_funnel: tuple[tuple[str, SourceLine], ...]  # "Warning: funnel=on for X, but no serve config"
+    lines: tuple[SourceLine, ...]
+
+    @property
+    def funnel_on(self) -> bool:
+        return bool(self.funnel_urls) or any(entry.funnel for entry in self.entries)
+
+    @property
+    def layout(self) -> str:
+        count = len(self.entries)
+        return (
+            f"tailscale serve status ({count} served entr{'ies' if count != 1 else 'y'}, "
+            f"Funnel {'on' if self.funnel_on else 'off'})"
+        )
+
+
+def _serve_line(text: str) -> str | None:
+    """Which line of a serve status tree ``text`` is ("header", "item", "host", "handler", …), or None."""
+    first = text[0]
+    if first == "#":
+        if _FUNNEL_HEADER.match(text):
+            return "header"
+        return "item" if _FUNNEL_ITEM.match(text) else None
+    if first == "|":
+        if _SERVE_FORWARD.match(text):
+            return "forward"
+        if _SERVE_TCP.match(text):
+            return "tcp"
+        return "handler" if _SERVE_HANDLER.match(text) else None
+    if _SERVE_HOST.match(text):
+        return "host"
+    if _SERVE_TUN.match(text):
+        return "tun"
+    if first == "W" and _FUNNEL_WARNING.match(text):
+        return "warning"
+    return None
+
+
+def is_serve_status_start(text: str) -> bool:
+    return text[0] in "#|ht" and _serve_line(text) in ("header", "host", "tcp", "tun")
+
+
+def serve_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
+    """The index of the last line of a serve/funnel status starting at ``lines[start]``, or None. A "# Funnel
+    on:" header alone is `tailscale status`'s (it prints the same lines): a served host or handler must follow."""
+    if not is_serve_status_start(lines[start].text):
+        return None
+    end = start
+    served = False
+    for index in range(start, min(len(lines), start + _MAX_LINES)):
+        line = lines[index]
+        if blank_output_line(line.text):
+            continue
+        if index > start and line.command is not None:
+            break
+        kind = _serve_line(line.text)
+        if kind is None or (kind == "header" and index > start):
+            break
+        served = served or kind in ("host", "tcp", "tun", "handler")
+        end = index
+    return end if served else None
+
+
+def parse_serve_status(lines: Sequence[SourceLine]) -> ServeStatusReport:
+    entries: list[ServedEntry] = []
+    funnel_urls: list[str] = []
+    funnel_error: str | None = None
+    unserved: list[tuple[str, SourceLine]] = []
+    current: tuple[str, bool, SourceLine] | None = None
+    handlers: list[str] = []
+
+    def close() -> None:
+        if current is not None:
+            entries.append(ServedEntry(current[0], current[1], tuple(handlers), current[2]))
+
+    for line in lines:
+        text = line.text
+        if not text:
+            continue
+        if (match := _FUNNEL_ITEM.match(text)) is not None:
+            item = match["item"]
+            if item.startswith("Unable"):
+                funnel_error = item
+            else:
+                funnel_urls.append(item)
+        elif (match := _SERVE_HOST.match(text)) is not None:
+            close()
+            current, handlers = (match["url"], match["state"] == "Funnel on", line), []
+        elif (match := _SERVE_TUN.match(text)) is not None:
+            close()
+            current, handlers = (f"tun ({match['service']})", False, line), []
+        elif (match := _SERVE_TCP.match(text)) is not None:
+            if match["state"] is not None:  # the legacy TCP tree: its first "|-- tcp://name:port (…)" line
+                close()
+                current, handlers = (match["url"], match["state"] == "Funnel on", line), []
+        elif (match := _SERVE_FORWARD.match(text)) is not None:
+            handlers.append(f"→ {match['target']}")
+        elif (match := _SERVE_HANDLER.match(text)) is not None:
+            kind = f"{match['type']} " if match["type"] else ""
+            handlers.append(f"{match['mount']} → {kind}{match['target']}".rstrip())
+        elif (match := _FUNNEL_WARNING.match(text)) is not None:
+            unserved.append((match["hostport"], line))
+    close()
+    return ServeStatusReport(tuple(entries), tuple(funnel_urls), funnel_error, tuple(unserved), tuple(lines))
+
+
+# `serve status --json` / `funnel status --json`: ipn.ServeConfig (ipn/serve.go)
+_SERVE_KEYS = frozenset({"TCP", "Web", "Services", "AllowFunnel", "Foreground"})
+_TCP_HANDLER_KEYS = frozenset({"HTTPS", "HTTP", "TCPForward", "TerminateTLS", "ProxyProtocol"})
+_HANDLER_KINDS = (("Proxy", "proxy"), ("Path", "path"), ("Text", "text"), ("Redirect", "redirect"))
+
+
+def is_serve_config(document: object) -> bool:
+    """``document`` is a non-empty ipn.ServeConfig: only its members, serving something, TCP handlers well formed."""
+    if not isinstance(document, dict) or not document or not document.keys() <= _SERVE_KEYS:
+        return False
+    if not document.keys() & {"TCP", "Web", "Services", "Foreground"}:
+        return False
+    tcp = document.get("TCP") or {}
+    web = document.get("Web") or {}
+    return (
+        isinstance(tcp, dict)
+        and isinstance(web, dict)
+        and all(isinstance(h, dict) and h.keys() <= _TCP_HANDLER_KEYS for h in tcp.values())
+        and all(isinstance(w, dict) and w.keys() <= {"Handlers"} for w in web.values())
+    )
+
+
+def _config_entries(config: dict[str, object], line: SourceLine) -> tuple[list[ServedEntry], list[str]]:
+    tcp = config.get("TCP") if isinstance(config.get("TCP"), dict) else {}
+    web = config.get("Web") if isinstance(config.get("Web"), dict) else {}
+    funnel = config.get("AllowFunnel") if isinstance(config.get("AllowFunnel"), dict) else {}
+    assert isinstance(tcp, dict) and isinstance(web, dict) and isinstance(funnel, dict)
+    funnel_ports = {str(hp).rsplit(":", 1)[-1] for hp, on in funnel.items() if on is True}
+    entries: list[ServedEntry] = []
+    for hostport, site in web.items():
+        host, _, port = str(hostport).rpartition(":")
+        handler_map = site.get("Handlers") if isinstance(site, dict) else None
+        plain = isinstance(tcp.get(port), dict) and tcp[port].get("HTTP") is True
+        scheme = "http" if plain else "https"
+        shown_port = "" if (scheme, port) in (("https", "443"), ("http", "80")) else f":{port}"
+        handlers = []
+        for mount, handler in (handler_map or {}).items() if isinstance(handler_map, dict) else ():
+            if isinstance(handler, dict):
+                kind, target = next(((k, handler[key]) for key, k in _HANDLER_KINDS if handler.get(key)), ("", ""))
+                handlers.append(f"{mount} → {kind} {target}".rstrip())
+        entries.append(
+            ServedEntry(f"{scheme}://{host}{shown_port}", funnel.get(hostport) is True, tuple(handlers), line)
+        )
+    for port, handler in tcp.items():
+        if isinstance(handler, dict) and isinstance(handler.get("TCPForward"), str):
+            entries.append(
+                ServedEntry(f"tcp port {port}", str(port) in funnel_ports, (f"→ tcp://{handler['TCPForward']}",), line)
+            )
+    foreground = config.get("Foreground")
+    urls = [f"https://{hp}" for hp, on in funnel.items() if on is True]
+    if isinstance(foreground, dict):
+        for session in foreground.values():
+            if isinstance(session, dict):
+                more, more_urls = _config_entries(session, line)
+                entries += more
+                urls += more_urls
+    return entries, urls
+
+
+def parse_serve_config(lines: Sequence[SourceLine], document: dict[str, object]) -> ServeStatusReport:
+    """`serve status --json`: the same report as the tree (entries, Funnel URLs) from ipn.ServeConfig."""
+    entries, urls = _config_entries(document, lines[0])
+    return ServeStatusReport(tuple(entries), tuple(urls), None, (), tuple(lines))

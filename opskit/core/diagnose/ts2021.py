@@ -1,0 +1,141 @@
+"""Parse ``tailscale debug ts2021`` (cmd/tailscale/cli/debug.go runTS2021): each step of the control plane's
+Noise handshake, logged with log.Printf (Go's date/time stamp, or time only)::
+
+    Fetching keys from https://controlplane.tailscale.com/key?v=97 ...
+    Dial("tcp", "18.159.140.118:80") ...
+    Dial("tcp", "18.159.140.118:80") = 172.16.0.2:56402 / 18.159.140.118:80
+    controlhttp.Dial = 0xc000208110, <nil>            (before v1.80: the dial's result)
+    did noise handshake
+    final underlying conn: 172.16.0.2:56402 / 18.159.140.118:80
+
+A failure is ``Do: <error>`` (the key fetch), ``Status: 403 Forbidden``, ``JSON: <error>``, ``error on attempt
+1/2: <error>``, ``controlhttp.Dial = 0x0, <error>``, ``peer = …, want …`` or ``whoami request returned status …``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from opskit.core.diagnose.text import GO_STAMP, SourceLine, blank_output_line, typed_tailscale_command
+from opskit.core.diagnose.windows import is_windows_error_line
+
+_MAX_LINES = 5000
+
+# log.Printf's stamp: Go's default "2006/01/02 15:04:05", with microseconds, or the time alone
+_TS_STAMP = re.compile(rf"^(?:{GO_STAMP}|\d\d:\d\d:\d\d(?:\.\d+)?) ")
+_TS_FETCH = re.compile(r"^Fetching keys from (?P<url>https?://\S+) \.\.\.$")
+_TS_DIAL = re.compile(r'^Dial\("(?P<net>\w+)", "(?P<addr>[^"]+)"\) (?:\.\.\.|= (?P<result>.+))$')
+_TS_CONNECTED = re.compile(r"^(?P<local>\S+) / (?P<remote>\S+)$")
+_TS_CONTROLHTTP = re.compile(r"^controlhttp\.Dial = (?P<conn>\S+), (?P<err>.+)$")
+_TS_FINAL = re.compile(r"^final underlying conn: (?P<local>\S+) / (?P<remote>\S+)$")
+_TS_FAILURE = re.compile(
+    r"^(?:Do: |Status: |JSON: |error on attempt \d+/\d+: |peer = .+, want |whoami request returned status |"
+    r"NewNoiseClient: )"
+)
+_TS_OTHER = re.compile(
+    r"^(?:did noise handshake$|GotConn: |got public key: |using ACE server |tshttpproxy\.ProxyFromEnvironment = |"
+    r"whoami response: |netmon: |controlhttp: |dnscache: |\[v\d\] )"
+)
+_TS2021_COMMAND = typed_tailscale_command(r"debug\s+ts2021")
+
+
+@dataclass(frozen=True)
+class Ts2021Report:
+    url: str | None  # the key URL fetched ("https://controlplane.tailscale.com/key?v=97")
+    handshake: bool  # "did noise handshake"
+    winner: str | None  # the control address the final connection reached
+    failures: tuple[SourceLine, ...]  # the lines that say a step failed
+    cli_errors: tuple[SourceLine, ...]  # those of them the CLI error reader knows (x509 …): read there as well
+    dial_errors: tuple[SourceLine, ...]  # dials that failed (not the ones cancelled once another won)
+    lines: tuple[SourceLine, ...]
+
+    @property
+    def layout(self) -> str:
+        state = "handshake done" if self.handshake else "failed" if self.failures else "cut before the handshake"
+        return f"tailscale debug ts2021 ({state})"
+
+
+def ts2021_message(text: str) -> str:
+    """``text`` without log.Printf's stamp."""
+    stamp = _TS_STAMP.match(text)
+    return text[stamp.end() :] if stamp is not None else text
+
+
+def _ts2021_line(message: str) -> bool:
+    return bool(
+        _TS_DIAL.match(message)
+        or _TS_FETCH.match(message)
+        or _TS_OTHER.match(message)
+        or _TS_CONTROLHTTP.match(message)
+        or _TS_FINAL.match(message)
+        or _TS_FAILURE.match(message)
+    )
+
+
+def is_ts2021_command(command: str | None) -> bool:
+    return command is not None and _TS2021_COMMAND.search(command) is not None
+
+
+def is_ts2021_start(text: str, command: str | None) -> bool:
+    """The first line of a ts2021 trace: its key fetch, or any of its steps under the command's prompt."""
+    if "Fetching keys from " in text:
+        return _TS_FETCH.match(ts2021_message(text)) is not None
+    return is_ts2021_command(command) and _ts2021_line(ts2021_message(text))
+
+
+def ts2021_extent(lines: Sequence[SourceLine], start: int, command: str | None) -> int | None:
+    """The index of the last line of a ts2021 trace starting at ``lines[start]``, or None. Without the command
+    shown, the key fetch alone is not enough: a dial or the handshake must follow."""
+    if not is_ts2021_start(lines[start].text, command):
+        return None
+    end = start
+    steps = 0
+    for index in range(start + 1, min(len(lines), start + _MAX_LINES)):
+        line = lines[index]
+        if blank_output_line(line.text):
+            continue
+        if line.command is not None or not _ts2021_line(ts2021_message(line.text)):
+            break
+        steps += 1
+        end = index
+    return end if steps or is_ts2021_command(command) else None
+
+
+def parse_ts2021(lines: Sequence[SourceLine]) -> Ts2021Report:
+    url: str | None = None
+    handshake = False
+    winner: str | None = None
+    failures: list[SourceLine] = []
+    dial_errors: list[SourceLine] = []
+    for line in lines:
+        message = ts2021_message(line.text)
+        if (match := _TS_FETCH.match(message)) is not None:
+            url = match["url"]
+        elif (match := _TS_DIAL.match(message)) is not None and match["result"] is not None:
+            connected = _TS_CONNECTED.match(match["result"])
+            if connected is not None:
+                winner = winner or connected["remote"]
+            elif "operation was canceled" not in match["result"] and "context canceled" not in match["result"]:
+                dial_errors.append(line)
+        elif (match := _TS_CONTROLHTTP.match(message)) is not None:
+            if match["err"] != "<nil>":
+                failures.append(line)
+        elif (match := _TS_FINAL.match(message)) is not None:
+            handshake, winner = True, match["remote"]
+        elif message == "did noise handshake":
+            handshake = True
+        elif _TS_FAILURE.match(message):
+            failures.append(line)
+    if handshake:
+        # an attempt that failed before one that worked is history, not the outcome
+        failures = [f for f in failures if "error on attempt" not in f.text]
+    cli_errors = tuple(line for line in failures if is_windows_error_line(line.text))
+    return Ts2021Report(url, handshake, winner, tuple(failures), cli_errors, tuple(dial_errors), tuple(lines))
+
+
+def ts2021_cli_errors(lines: Sequence[SourceLine]) -> tuple[SourceLine, ...]:
+    """The lines of a ts2021 trace that the CLI error reader knows (a key fetch failing on TLS interception, …):
+    they are read as those CLI errors too, as they were before the trace had a kind of its own."""
+    return parse_ts2021(lines).cli_errors
