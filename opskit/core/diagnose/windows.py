@@ -299,7 +299,11 @@ LOCALAPI_NOT_HTTP = re.compile(
     re.IGNORECASE,
 )
 
-API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \""
+# The Tailscale API refusing the credential `tailscale up` mints its auth key with: the API client's ErrResponse
+# (client/tailscale: `Status: %d, Message: %q`), and workload identity federation's own wording of the token
+# endpoint's answer when it trades the CI job's OIDC token (a JWT) for an access token (feature/identityfederation
+# exchangeJWTForToken: "token exchange failed with status %d: %s", the body as sent, '{"message":"Unauthorized"}').
+API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \"|\btoken exchange failed with status 40[13]:(?: |$)"
 NOT_A_NODE_AUTH_KEY = r"\bkey cannot be used for node auth\b"
 
 
@@ -822,6 +826,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "invalid key",
         "status: 401, message",
         "status: 403, message",
+        "token exchange failed with status 40",
         "cannot be used for node auth",
     ),
     CliErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),

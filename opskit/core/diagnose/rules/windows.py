@@ -661,6 +661,21 @@ _OAUTH_UNAUTHORIZED = (
     "Check the OAuth client still exists in the admin console (Settings > OAuth clients) and that the secret "
     "passed (tskey-client-…, GitHub Action: oauth-secret) is its current one; generate a new client if unsure.",
 )
+# Workload identity federation (`tailscale up --client-id=… --id-token=…`, the GitHub Action's oauth-client-id with
+# audience): Tailscale's token endpoint refused to trade the CI job's OIDC token for an access token.
+_TOKEN_EXCHANGE = re.compile(r"\btoken exchange failed with status 40[13]:(?: |$)", re.IGNORECASE)
+_TOKEN_EXCHANGE_REFUSED = (
+    "the Tailscale API refused the workload identity federation exchange: `tailscale up` (the GitHub Action, a "
+    "CI job) sent the job's OIDC token (a JWT) for an access token and got 401/403, so no auth key was minted and "
+    "the node never joined. The token does not match the federated identity (trust credential) set up in "
+    "Tailscale: another issuer, a subject (repository, branch, environment) or audience its pattern does not "
+    "allow, or a client ID that is not that credential's.",
+    "In the admin console (Settings > Trust credentials) check the federated identity: issuer "
+    "(https://token.actions.githubusercontent.com for GitHub), subject pattern matching the job's `sub` claim "
+    "(e.g. repo:owner/repo:ref:refs/heads/main, or :environment:<name>), audience equal to the one the job "
+    "requests; pass its client ID (oauth-client-id / --client-id), give the workflow `permissions: id-token: "
+    "write`, and make sure the credential has the auth_keys scope and owns the tags advertised.",
+)
 
 # The coordination server refusing, as a node auth key, a credential of another kind: the message names the
 # key's capabilities ({KeyCapabilityBits(OAUTH_CLIENT|CONTROL_API_SCOPE_AUTH_KEYS) [tag:…]}). Clients that
@@ -888,6 +903,8 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
     if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
         forbidden = all("403" in e.line.text for e in found)
         cause, fix = _OAUTH_FORBIDDEN if forbidden else _OAUTH_UNAUTHORIZED
+        if all(_TOKEN_EXCHANGE.search(e.line.text) for e in found):
+            cause, fix = _TOKEN_EXCHANGE_REFUSED
     if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_NOT_NODE_AUTH.search(e.line.text) for e in found):
         cause, fix = _NOT_AN_AUTH_KEY
     daemon = "tailscaled" if unix else "tailscaled.exe"

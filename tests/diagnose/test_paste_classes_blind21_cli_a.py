@@ -1,0 +1,78 @@
+"""Paste classes behind blind batch 21's CLI misses (fix round cli-a), each proven over its variants.
+
+- workload identity federation's token exchange refused by the Tailscale API (401/403): auth-key-rejected;
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.windows import is_windows_error_line, parse_windows_error
+from tests.diagnose.conftest import by_rule, cli_kinds, run_json, run_text
+
+
+def _line_kind(line: str) -> str | None:
+    """The kind one line is read as, or None when it is no CLI error opskit knows."""
+    error = parse_windows_error(SourceLine(1, line, line)) if is_windows_error_line(line) else None
+    return error.kind.value if error else None
+
+
+# How people paste one error: bare, under a prompt, fenced (with a language), as inline code, quoted, in prose.
+WRAPPERS = [
+    "{error}\n",
+    "$ {cmd}\n{error}\n",
+    "runner@fv-az123:~$ {cmd}\n{error}\n",
+    "```\n$ {cmd}\n{error}\n```\n",
+    "```bash\n{error}\n```\n",
+    "```\n{error}\n```\n",
+    "`{error}`\n",
+    "> {error}\n",
+    "After turning on debug logging I see this error: {error}\n",
+]
+
+# ------------------------------------------------------------- workload identity federation: exchange refused
+
+# feature/identityfederation exchangeJWTForToken: "token exchange failed with status %d: %s" (the body as the API
+# sent it), wrapped by "failed to exchange JWT for access token: %w"; the CLI or the Action prints it.
+EXCHANGE_BODIES = ['{"message":"Unauthorized"}', '{"message":"forbidden"}', '{"message":"invalid token"}', ""]
+EXCHANGE_WRAPS = [
+    "{e}",
+    "failed to exchange JWT for access token: {e}",
+    "2025-11-10T12:00:00.1234567Z failed to exchange JWT for access token: {e}",
+    "Error: failed to exchange JWT for access token: {e}",
+]
+WIF_COMMANDS = [
+    "tailscale up --client-id=kAbC123CNTRL --id-token=$ID_TOKEN --advertise-tags=tag:ci",
+    "sudo tailscale up --client-id=${TS_CLIENT_ID} --audience=api.tailscale.com/kAbC --advertise-tags=tag:ci",
+]
+
+
+@given(
+    st.sampled_from((401, 403)),
+    st.sampled_from(EXCHANGE_BODIES),
+    st.sampled_from(EXCHANGE_WRAPS),
+    st.sampled_from(WIF_COMMANDS),
+    st.sampled_from(WRAPPERS),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_refused_identity_federation_exchange_is_auth_key_rejected(
+    status: int, body: str, wrap: str, command: str, wrapper: str
+) -> None:
+    error = wrap.format(e=f"token exchange failed with status {status}: {body}".rstrip())
+    text = wrapper.format(cmd=command, error=error)
+    assert cli_kinds(text) == ["auth-key-rejected"], text
+    (finding,) = by_rule(run_text(text), "TS-UP-AUTH-KEY-REJECTED")
+    assert "workload identity federation" in finding.cause
+    assert "Trust credentials" in finding.fix and "id-token: write" in finding.fix
+
+
+def test_other_exchange_failures_stay_the_log_s_mint_failure() -> None:
+    # 400/5xx are not a refused credential: a tailscaled/containerboot log reads them as auth-key-mint-failed
+    for status in (400, 500, 502):
+        line = f"failed to exchange JWT for access token: token exchange failed with status {status}: oops"
+        assert _line_kind(line) is None, line
+        document = run_json(f"2025/07/23 15:09:50 {line}\n")
+        (log,) = document["daemon_logs"]
+        assert [issue["kind"] for issue in log["issues"]] == ["auth-key-mint-failed"]
