@@ -1,10 +1,12 @@
 """Paste classes behind blind batch 21's CLI misses (fix round cli-a), each proven over its variants.
 
 - workload identity federation's token exchange refused by the Tailscale API (401/403): auth-key-rejected;
+- a remote update tailscaled refused (its CLI not found where expected, or not its build): update-failed;
 """
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,3 +78,32 @@ def test_other_exchange_failures_stay_the_log_s_mint_failure() -> None:
         document = run_json(f"2025/07/23 15:09:50 {line}\n")
         (log,) = document["daemon_logs"]
         assert [issue["kind"] for issue in log["issues"]] == ["auth-key-mint-failed"]
+
+
+# ----------------------------------------------------- a remote update the node refused (admin console, auto-update)
+
+# What tailscaled answers the console's update request with (feature/clientupdate, ipn/ipnlocal before 1.90), and
+# how the console and people relay it: the console's "Failed to update <machine>: node returned error: \"…\"",
+# its outer quote kept, lost or unclosed, in prose, in a fence.
+UPDATE_REFUSALS = [
+    "failed to find cmd/tailscale binary: tailscale executable not found in expected place",
+    'failed to find cmd/tailscale binary: exec: \\"/usr/bin/tailscale\\": permission denied',
+    'cmd/tailscale version "1.90.2-t1234abcd" does not match tailscaled version "1.88.1-t5678ef01"',
+]
+CONSOLE_WRAPS = [
+    "{e}",
+    'Failed to update kindle: node returned error: "{e}"',
+    '"Failed to update kindle: node returned error: "{e}"',
+    'Failed to update nas-01: node returned error: "{e}',
+    'Tried to update via the web portal but receive the message: "Failed to update pi: node returned error: "{e}""',
+    "```\nFailed to update pi: node returned error: {e}\n```",
+]
+
+
+@pytest.mark.parametrize("wrap", CONSOLE_WRAPS)
+@pytest.mark.parametrize("refusal", UPDATE_REFUSALS)
+def test_a_remote_update_the_node_refused_is_update_failed(refusal: str, wrap: str) -> None:
+    text = wrap.format(e=refusal) + "\n"
+    assert cli_kinds(text) == ["update-failed"], text
+    (finding,) = by_rule(run_text(text), "TS-CLI-UPDATE-FAILED")
+    assert "remote update" in finding.cause and "nothing was updated" in finding.cause.lower()
