@@ -2,6 +2,7 @@
 
 - workload identity federation's token exchange refused by the Tailscale API (401/403): auth-key-rejected;
 - a remote update tailscaled refused (its CLI not found where expected, or not its build): update-failed;
+- LocalAPI's 403 ("Access denied: serve config denied", "<what> access denied") quoted mid-line: unix-access-denied;
 """
 
 from __future__ import annotations
@@ -107,3 +108,54 @@ def test_a_remote_update_the_node_refused_is_update_failed(refusal: str, wrap: s
     assert cli_kinds(text) == ["update-failed"], text
     (finding,) = by_rule(run_text(text), "TS-CLI-UPDATE-FAILED")
     assert "remote update" in finding.cause and "nothing was updated" in finding.cause.lower()
+
+
+# --------------------------------------------- LocalAPI's 403 quoted mid-line by a program acting for the user
+
+# ipn/localapi's 403 bodies, as client/local's AccessDeniedError prints them ("Access denied: <body>").
+LOCALAPI_403_BODIES = [
+    "serve config denied",
+    "cert access denied",
+    "status access denied",
+    "login access denied",
+    "debug access denied",
+    "denied; no debug access",
+    "id-token access denied",
+    "access denied",
+]
+# What the calling program wraps around it: the VS Code extension's output channel (tsrelay), a Go program's
+# own wraps and log stamp, a slog attribute, a JS Error.
+CALLER_WRAPS = [
+    "2023-06-04 20:35:30.717 [info] [tsrelay] error creating serve: error setting serve config: "
+    "sending serve config: {e}",
+    "[tsrelay] error creating serve: {e}",
+    "2024/05/01 10:00:00 error setting serve config: sending serve config: {e}",
+    'time=2024-05-01T10:00:00Z level=ERROR msg="localapi call failed" err="{e}"',
+    "Error: failed to get status: {e}",
+    "{e}",
+]
+
+
+@given(st.sampled_from(LOCALAPI_403_BODIES), st.sampled_from(CALLER_WRAPS), st.sampled_from(("", "```\n")))
+@settings(max_examples=60, deadline=None)
+def test_localapi_refusing_a_user_mid_line_is_unix_access_denied(body: str, wrap: str, fence: str) -> None:
+    line = wrap.format(e=f"Access denied: {body}")
+    text = f"{fence}{line}\n{fence}"
+    assert cli_kinds(text) == ["unix-access-denied"], text
+    (finding,) = by_rule(run_text(text), "TS-LOCALAPI-ACCESS-DENIED")
+    assert ("TS_PERMIT_CERT_UID" if body.startswith("cert ") else "--operator=$USER") in finding.fix
+    if body == "serve config denied":
+        assert "serve config" in finding.cause and "VS Code" in finding.fix
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ERROR 1045 (28000): Access denied for user 'root'@'localhost'",
+        "upload failed: Access denied: please contact your administrator",
+        "git push: remote: Access denied: you do not have write access",
+        "Error: Access denied: bucket policy forbids it",
+    ],
+)
+def test_other_programs_access_denied_is_not_tailscale_s(line: str) -> None:
+    assert _line_kind(line) != "unix-access-denied", line

@@ -737,7 +737,13 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # PermitCert, TS_PERMIT_CERT_UID), printed "Access denied: cert access denied" (client/local's
         # AccessDeniedError; "403 Forbidden: …" before it) and quoted mid-line by the certificate resolvers of
         # Traefik and Caddy (error="Access denied: cert access denied"): a permission refusal, no ACME was tried.
-        r"|\bcert access denied\b",
+        r"|\bcert access denied\b"
+        # The same client error (client/local AccessDeniedError: "Access denied: <LocalAPI's 403 body>") quoted
+        # mid-line by a program that called LocalAPI as a user (the VS Code extension's tsrelay helper: "error
+        # setting serve config: sending serve config: Access denied: serve config denied"): the body is one of
+        # ipn/localapi's refusals, each ending "denied" ("serve config denied", "<what> access denied", "denied;
+        # no debug access").
+        r"|(?:: |[\s\"'`(\[])Access denied: (?:[\w /-]+ )?(?:access )?denied(?:; no debug access)?\b",
     ),
     (
         CliErrorKind.OTHER,

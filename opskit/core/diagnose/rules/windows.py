@@ -716,6 +716,17 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
     ),
     CliErrorKind.UNIX_ACCESS_DENIED: (
         (
+            re.compile(r"\bserve config denied\b"),
+            (
+                "tailscaled refused to change the serve config (LocalAPI 403 'serve config denied'): the caller is "
+                "neither root nor the operator. `tailscale serve`/`funnel` run without sudo, or a program acting "
+                "for the user (the VS Code extension's tsrelay helper, a script) get this. tailscaled runs and "
+                "answered; nothing was served.",
+                "Allow your user once with `sudo tailscale set --operator=$USER` (then serve, funnel and the VS Code "
+                "extension work without sudo), or run `sudo tailscale serve …`; then retry.",
+            ),
+        ),
+        (
             re.compile(r"\bcert access denied\b"),
             (
                 "tailscaled refused the certificate request (LocalAPI 403 'cert access denied'): the calling user "
