@@ -3,6 +3,7 @@
 - workload identity federation's token exchange refused by the Tailscale API (401/403): auth-key-rejected;
 - a remote update tailscaled refused (its CLI not found where expected, or not its build): update-failed;
 - LocalAPI's 403 ("Access denied: serve config denied", "<what> access denied") quoted mid-line: unix-access-denied;
+- a registration request that never reached control: control-unreachable in the log and relayed by the CLI;
 """
 
 from __future__ import annotations
@@ -159,3 +160,55 @@ def test_localapi_refusing_a_user_mid_line_is_unix_access_denied(body: str, wrap
 )
 def test_other_programs_access_denied_is_not_tailscale_s(line: str) -> None:
     assert _line_kind(line) != "unix-access-denied", line
+
+
+# ------------------------------------------------ a registration request that never reached the control server
+
+# controlclient/direct.go "register request: %w" around net/http's error: the POST got no answer (controlhttp's
+# "connection attempts aborted by context", a dial timeout, a refused or reset connection) or a 5xx.
+REGISTER_FAILURES = [
+    'register request: Post "https://controlplane.tailscale.com/machine/register": connection attempts aborted '
+    "by context: context deadline exceeded",
+    'register request: Post "https://controlplane.tailscale.com/machine/register": dial tcp 192.0.2.1:443: i/o timeout',
+    'register request: Post "https://hs.example.com/machine/register": read tcp 10.0.0.2:51234->'
+    "192.0.2.1:443: read: connection reset by peer",
+    "register request: http 502: <html>bad gateway</html>",
+]
+# tailscaled's own log line ("Received error: %v", ipn/ipnlocal), bare or under its prefixes.
+LOG_WRAPS = [
+    "Received error: {e}",
+    "2023/07/26 20:06:53 Received error: {e}",
+    "tailscale_web_1  | 2023/07/26 20:06:53 Received error: {e}",
+    "Jul 26 20:06:53 umbrel tailscaled[812]: Received error: {e}",
+    "```\nReceived error: {e}\n```",
+]
+# the same error relayed to a person by the CLI or LocalAPI
+RELAY_WRAPS = [
+    "backend error: {e}",
+    "$ sudo tailscale up\nbackend error: {e}",
+    "500 Internal Server Error: {e}",
+    "`backend error: {e}`",
+]
+
+
+@given(st.sampled_from(REGISTER_FAILURES), st.sampled_from(LOG_WRAPS))
+@settings(max_examples=40, deadline=None)
+def test_a_register_request_without_an_answer_in_tailscaled_s_log_is_control_unreachable(error: str, wrap: str) -> None:
+    document = run_json(wrap.format(e=error) + "\n")
+    (log,) = document["daemon_logs"]
+    assert "control-unreachable" in [issue["kind"] for issue in log["issues"]]
+
+
+@given(st.sampled_from(REGISTER_FAILURES), st.sampled_from(RELAY_WRAPS))
+@settings(max_examples=40, deadline=None)
+def test_a_register_request_without_an_answer_relayed_by_the_cli_is_control_unreachable(error: str, wrap: str) -> None:
+    text = wrap.format(e=error) + "\n"
+    assert cli_kinds(text) == ["control-unreachable"], text
+    (finding,) = by_rule(run_text(text), "TS-UP-CONTROL-UNREACHABLE")
+    assert "/machine/register" in finding.cause and "controlplane.tailscale.com/key" in finding.fix
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404])
+def test_a_registration_control_answered_is_not_control_unreachable(status: int) -> None:
+    kind = _line_kind(f"backend error: register request: http {status}: invalid key")
+    assert kind != "control-unreachable"

@@ -591,7 +591,12 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # server's key (controlclient: "fetch control key: …"): the daemon answered, control is unreachable.
     (
         CliErrorKind.CONTROL_UNREACHABLE,
-        r"backend not found or not available|(?:500 Internal Server Error|backend error): fetch control key: ",
+        r"backend not found or not available|(?:500 Internal Server Error|backend error): fetch control key: "
+        # the registration request itself relayed the same way: its POST never got an answer ('register request:
+        # Post "https://…/machine/register": … context deadline exceeded', controlclient/direct.go "register
+        # request: %w") or control's front end failed (5xx); a 4xx is control answering (a refused key: not this)
+        r"|(?:500 Internal Server Error|backend error): (?:TryLogin: )?register request: "
+        r"(?:Post \"?https?://|http 5\d\d\b)",
     ),
     (CliErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     # The Unix CLI sees a tailscaled process but not the socket it dials: started with another --socket,
@@ -931,7 +936,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.NO_BACKEND: ("503 service unavailable",),
     CliErrorKind.DEADLINE: ("deadline exceeded",),
     CliErrorKind.DOMAIN_TRUST: ("trust relationship",),
-    CliErrorKind.CONTROL_UNREACHABLE: ("backend not found", "fetch control key"),
+    CliErrorKind.CONTROL_UNREACHABLE: ("backend not found", "fetch control key", "register request: "),
     CliErrorKind.SERVICE_NOT_RUNNING: (
         "service running",
         "failed to connect",

@@ -639,6 +639,17 @@ _CONTROL_KEY_UNREACHABLE = (
     "set the proxy for tailscaled (HTTPS_PROXY in its environment); try another network to confirm.",
 )
 
+_REGISTER_REQUEST = re.compile(r"register request: ", re.IGNORECASE)
+_REGISTER_UNREACHABLE = (
+    "tailscaled runs and relayed it, but its login never reached the coordination server: the registration "
+    "request (POST /machine/register) got no answer in time (a timeout, refused or reset connection) or "
+    "control's front end failed (5xx), so the node cannot log in. Not a refused key (control did not answer) "
+    "and not a local daemon problem: the network path to control is blocked or too slow.",
+    "Check from this machine (or container) that `curl -sv https://controlplane.tailscale.com/key?v=71` answers "
+    "(or your --login-server's /key) quickly; allow TCP 443 to the control server through the firewall, "
+    "proxy (HTTPS_PROXY for tailscaled) or container network (DNS, MTU), check status.tailscale.com, then retry "
+    "the login.",
+)
 
 # `tailscale up` given an OAuth client secret (tskey-client-…, the GitHub Action's oauth-secret, the operator)
 # or a federated identity mints an auth key through the Tailscale API first; the API's refusal is printed as
@@ -911,6 +922,8 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
         cause, fix = _CERT_NAME_MISSING
     if kind is CliErrorKind.CONTROL_UNREACHABLE and all(_CONTROL_KEY.search(e.line.text) for e in found):
         cause, fix = _CONTROL_KEY_UNREACHABLE
+    elif kind is CliErrorKind.CONTROL_UNREACHABLE and all(_REGISTER_REQUEST.search(e.line.text) for e in found):
+        cause, fix = _REGISTER_UNREACHABLE
     if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
         forbidden = all("403" in e.line.text for e in found)
         cause, fix = _OAUTH_FORBIDDEN if forbidden else _OAUTH_UNAUTHORIZED
