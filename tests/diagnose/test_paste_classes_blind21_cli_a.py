@@ -4,6 +4,8 @@
 - a remote update tailscaled refused (its CLI not found where expected, or not its build): update-failed;
 - LocalAPI's 403 ("Access denied: serve config denied", "<what> access denied") quoted mid-line: unix-access-denied;
 - a registration request that never reached control: control-unreachable in the log and relayed by the CLI;
+- `tailscale update` crashing (Go signal or panic) under its `Extracting "…tgz"` line or prompt:
+  cli-panic + update-failed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.windows import is_windows_error_line, parse_windows_error
+from opskit.errors import InputError
 from tests.diagnose.conftest import by_rule, cli_kinds, run_json, run_text
 
 
@@ -212,3 +215,64 @@ def test_a_register_request_without_an_answer_relayed_by_the_cli_is_control_unre
 def test_a_registration_control_answered_is_not_control_unreachable(status: int) -> None:
     kind = _line_kind(f"backend error: register request: http {status}: invalid key")
     assert kind != "control-unreachable"
+
+
+# ------------------------------------------------------------------- `tailscale update` crashing while it runs
+
+# The Go runtime's crash header: a fatal signal outside Go code (runtime/signal_unix.go) or a panic, with what
+# posters keep of the rest (nothing, the PC line, a goroutine header).
+CRASHES = [
+    "SIGBUS: bus error\nPC=Bus error",
+    "SIGBUS: bus error\nPC=0x1c2d4 m=0 sigcode=2\n\ngoroutine 0 [idle]:",
+    "SIGSEGV: segmentation violation\nPC=0x0 m=3 sigcode=1",
+    "SIGILL: illegal instruction\nPC=0x8a4f0 m=0 sigcode=1",
+    "panic: runtime error: invalid memory address or nil pointer dereference\n"
+    "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x5a1b2c]\n\ngoroutine 1 [running]:",
+    "fatal error: runtime: out of memory",
+]
+TARBALLS = [
+    ("/tmp/root/.cache/tailscale-update/tailscale_1.94.1_arm.tgz", "1.94.1"),
+    ("/root/.cache/tailscale-update/tailscale_1.80.0_arm64.tgz", "1.80.0"),
+    ("/home/pi/.cache/tailscale-update/tailscale_1.66.4_mips.tgz", "1.66.4"),
+]
+UPDATE_LEADS = [
+    'Extracting "{tarball}"\n',
+    '$ ./tailscale update\nUpdating to {version}\nExtracting "{tarball}"\n',
+    '[root@kindle bin]# ./tailscale update --yes\nExtracting "{tarball}"\n\n',
+    '```\nExtracting "{tarball}"\n',
+]
+
+
+@given(st.sampled_from(CRASHES), st.sampled_from(TARBALLS), st.sampled_from(UPDATE_LEADS))
+@settings(max_examples=60, deadline=None)
+def test_the_cli_crashing_while_it_updates_is_a_cli_panic_and_a_failed_update(
+    crash: str, tarball: tuple[str, str], lead: str
+) -> None:
+    path, version = tarball
+    text = lead.format(tarball=path, version=version) + crash + ("\n```\n" if lead.startswith("```") else "\n")
+    assert sorted(cli_kinds(text)) == ["cli-panic", "update-failed"], text
+    diagnosis = run_text(text)
+    (finding,) = by_rule(diagnosis, "TS-CLI-UPDATE-FAILED")
+    assert f"while installing {version}" in finding.cause and "did not finish" in finding.cause
+    assert "tailscale-update" in finding.fix
+    assert not by_rule(diagnosis, "TS-LOG-CRASH")  # the CLI's crash, not tailscaled's
+
+
+@given(st.sampled_from(CRASHES))
+@settings(max_examples=20, deadline=None)
+def test_a_crash_under_a_tailscale_update_prompt_is_a_failed_update(crash: str) -> None:
+    text = f"$ sudo tailscale update --yes\n{crash}\n"
+    assert sorted(cli_kinds(text)) == ["cli-panic", "update-failed"], text
+
+
+def test_a_signal_crash_in_tailscaled_s_log_stays_the_daemon_s() -> None:
+    text = (
+        '2024/01/01 10:00:00 Program starting: v1.60.0-t1234, Go 1.22.0: []string{"tailscaled"}\n'
+        "SIGSEGV: segmentation violation\nPC=0x1234 m=0 sigcode=1\n"
+    )
+    document = run_json(text)
+    assert [block["kind"] for block in document["blocks"]] == ["tailscaled-log"]
+    assert "crash" in [issue["kind"] for issue in document["daemon_logs"][0]["issues"]]
+    # an update that went on (no crash under its progress line) is no failure: nothing to diagnose
+    with pytest.raises(InputError):
+        run_text('Extracting "/root/.cache/tailscale-update/tailscale_1.94.1_arm.tgz"\nSuccess\n')

@@ -303,6 +303,12 @@ LOCALAPI_NOT_HTTP = re.compile(
 # (client/tailscale: `Status: %d, Message: %q`), and workload identity federation's own wording of the token
 # endpoint's answer when it trades the CI job's OIDC token (a JWT) for an access token (feature/identityfederation
 # exchangeJWTForToken: "token exchange failed with status %d: %s", the body as sent, '{"message":"Unauthorized"}').
+# The Go runtime's header for a fatal signal it got outside Go code (runtime/signal_unix.go sighandler/badsignal:
+# "SIGBUS: bus error", "SIGSEGV: segmentation violation", "SIGILL: illegal instruction"), then "PC=0x… m=…".
+_GO_SIGNALS = ("BUS", "SEGV", "ILL", "ABRT", "FPE", "TRAP", "SYS", "QUIT", "EMT", "STKFLT")
+GO_SIGNAL_CRASH = r"SIG(?:" + "|".join(_GO_SIGNALS) + r"): "
+GO_CRASH_START = re.compile(r"^(?:panic: |fatal error: |" + GO_SIGNAL_CRASH + r")")
+
 API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \"|\btoken exchange failed with status 40[13]:(?: |$)"
 NOT_A_NODE_AUTH_KEY = r"\bkey cannot be used for node auth\b"
 
@@ -453,7 +459,7 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     (CliErrorKind.SSH_FAILED, r'tailscaled does not take non-flag arguments: \["nc" '),
     # A Go panic of the CLI (blocks.py keeps only panics printed under a `tailscale <cmd>` prompt, with their
     # goroutine trace, in a CLI block: tailscaled's own panics are read by the daemon log model).
-    (CliErrorKind.CLI_PANIC, r"^(?:panic|fatal error): "),
+    (CliErrorKind.CLI_PANIC, r"^(?:panic|fatal error): |^" + GO_SIGNAL_CRASH),
     # The macOS/iOS app's CLI is the app's own (Swift) binary: a Swift runtime trap (fatalError, a failed
     # precondition or assertion, a nil unwrapped) aborts it before it asks tailscaled anything. Swift prints
     # "<file>.swift:<line>: Fatal error: <message>" (Swift 5.3+), before that "Fatal error: <message>: file
@@ -905,7 +911,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "initialization failed",
     ),
     CliErrorKind.SSH_SERVER_UNSUPPORTED: ("tailscale ssh server",),
-    CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: ", ".swift"),
+    CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: ", ".swift", *(f"sig{name.lower()}: " for name in _GO_SIGNALS)),
     CliErrorKind.DERPMAP_FETCH_FAILED: ("prodderpmap", "fetch a derp map"),
     CliErrorKind.DAEMON_CONNECTION_RESET: ("local-tailscaled",),
     CliErrorKind.IP_FORWARDING_DISABLED: (
@@ -1331,6 +1337,38 @@ def _ssh_to_tailnet_host(line: SourceLine, tailnet_hosts: frozenset[str]) -> Cli
     return CliError(CliErrorKind.SSH_FAILED, line) if host and host_names(host) & tailnet_hosts else None
 
 
+# The CLI crashing while it updated Tailscale: under a `tailscale update` prompt, or under the updater's own
+# progress line (clientupdate: `Extracting "…/tailscale_<version>_<arch>.tgz"`). The update did not finish.
+_UPDATE_COMMAND = typed_tailscale_command(r"update\b")
+_UPDATE_PROGRESS = re.compile(r'^Extracting "[^"]*tailscale_(?P<version>[\w.+-]+?)_[\w]+\.tgz"$')
+_UPDATE_CRASHED = (
+    "`tailscale update` crashed{version}: the Go runtime killed the CLI ({crash}), so the update did not finish: "
+    "the node stays on its old version (and, if it died while extracting, the tarball may be half-unpacked in "
+    "its cache). A bus error or segmentation fault there is usually the device: storage that fails or is full "
+    "under a memory-mapped file, too little memory, or a binary for the wrong ARM variant.",
+    "Check free space and the storage (`df -h`, `dmesg`), remove ~/.cache/tailscale-update and retry; if it "
+    "crashes again, update by hand: download the static tarball for this CPU from pkgs.tailscale.com, stop "
+    "tailscaled, replace both binaries, start it and check `tailscale version`.",
+)
+
+
+def _with_update_crash(errors: list[CliError], lines: Sequence[SourceLine], command: str | None) -> list[CliError]:
+    """Add ``update-failed`` for a CLI crash that happened while `tailscale update` ran."""
+    crash = next((error for error in errors if error.kind is CliErrorKind.CLI_PANIC), None)
+    if crash is None or any(error.kind is CliErrorKind.UPDATE_FAILED for error in errors):
+        return errors
+    progress = next(
+        (found for line in lines if line.number < crash.line.number and (found := _UPDATE_PROGRESS.match(line.text))),
+        None,
+    )
+    if progress is None and (command is None or _UPDATE_COMMAND.search(command) is None):
+        return errors
+    version = f" while installing {progress.group('version')}" if progress is not None else ""
+    cause, fix = _UPDATE_CRASHED
+    explanation = (cause.format(version=version, crash=crash.line.text.strip()), fix)
+    return [*errors, CliError(CliErrorKind.UPDATE_FAILED, crash.line, detail=crash.detail, explanation=explanation)]
+
+
 def parse_windows(
     lines: Sequence[SourceLine],
     whoami: SourceLine | None = None,
@@ -1407,6 +1445,7 @@ def parse_windows(
             else error
             for error in errors
         ]
+    errors = _with_update_crash(errors, lines, command)
     return CliErrorReport(
         errors=tuple(_with_up_suggestions(errors, lines)),
         whoami=whoami.text if whoami else None,
