@@ -699,7 +699,9 @@ REFUSALS: tuple[Refusal, ...] = (
     _entry(
         _UPDATE,
         "failed to find cmd/tailscale binary",
-        r"failed to find cmd/tailscale binary: (?P<why>[^\"]+)",
+        # not tailscaled's own log of its offline auto-update ("offline auto-update: failed: %v"): that leaves
+        # the running daemon untouched and is the log model's to read
+        r"(?<!auto-update: failed: )failed to find cmd/tailscale binary: (?P<why>[^\"]+)",
         "a remote update (the admin console's Update, or auto-update) reached tailscaled, but tailscaled could not "
         "find or run its `tailscale` CLI where this platform's package puts it ({why}): it updates by running "
         "`tailscale update`, so nothing was updated and the node stays on its old version. Typical of hand-placed "
@@ -713,7 +715,10 @@ REFUSALS: tuple[Refusal, ...] = (
     _entry(
         _UPDATE,
         "does not match tailscaled version",
-        r"cmd/tailscale version " + _q("cli") + r" does not match tailscaled version " + _q_edge("daemon"),
+        r"(?<!auto-update: failed: )cmd/tailscale version "
+        + _q("cli")
+        + r" does not match tailscaled version "
+        + _q_edge("daemon"),
         "a remote update (admin console, or auto-update) was refused by tailscaled: the `tailscale` CLI it found "
         '("{cli}") is not the same build as the running tailscaled ("{daemon}"), so it would not let that CLI '
         "run the update. Nothing was updated.",
