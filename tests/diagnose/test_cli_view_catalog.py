@@ -369,7 +369,26 @@ CATALOG: tuple[View, ...] = (
         "Name               Origin                 Value   Error\n"
         "----               ------                 -----   -----\n"
         "AllowIncomingConnections  Device Policy (GP)  never\nExitNodeID         Device Policy (GP)     auto:any\n",
-        ROUTINE,
+        "syspolicy-list",
+        {
+            "policies": [
+                {"name": "AllowIncomingConnections", "origin": "Device Policy (GP)", "value": "never", "error": None},
+                {"name": "ExitNodeID", "origin": "Device Policy (GP)", "value": "auto:any", "error": None},
+            ],
+            "errors": [],
+        },
+    ),
+    # a setting that could not be read: no value, the error in braces (printPolicySettings' "%s\t%s\t\t{%v}")
+    View(
+        "syspolicy-list-error",
+        "tailscale syspolicy reload",
+        "Name                         Origin             Value   Error\n"
+        "----                         ------             -----   -----\n"
+        "AdvertiseExitNode            Platform (Device)          {value type mismatch}\n"
+        "PostureChecking              Platform (Device)  always\n",
+        "syspolicy-list",
+        {"errors": ["AdvertiseExitNode"]},
+        problem="TS-SYSPOLICY-ERROR",
     ),
     View("syspolicy-none", "tailscale syspolicy list", "No policy settings", ROUTINE, needs_command=True),
     # update.go: --dry-run
@@ -598,6 +617,7 @@ NOT_VIEWS = (
     "go version go1.21.5 linux/amd64",  # `go version`, not the CLI's field
     "Machine:\n  Model: ThinkPad X1",  # no whois Name/ID
     "ID    Name    Account",  # not the profile table's header
+    "Name    Origin    Value    Error\nfoo     bar       baz",  # no dashed rule under the header
     "Suggested fix: restart the service",
     '{\n  "Regions": ["eu", "us"]\n}',  # no DERP map
     '{\n  "OS": "linux"\n}',  # one member is no hostinfo
@@ -607,7 +627,8 @@ NOT_VIEWS = (
 @pytest.mark.parametrize("text", NOT_VIEWS)
 def test_what_only_looks_like_a_view_is_not_read_as_one(text: str) -> None:
     kinds = {block.kind.value for block in split_input(text + "\n").blocks}
-    assert not kinds & {"version", "debug-hostinfo", "whois", "switch-list", "exit-node-suggest", "derp-map"}, kinds
+    views = {"version", "debug-hostinfo", "whois", "switch-list", "exit-node-suggest", "derp-map", "syspolicy-list"}
+    assert not kinds & views, kinds
 
 
 def test_the_local_api_token_is_never_repeated_beside_other_output() -> None:

@@ -1,8 +1,9 @@
 """The read-only CLI views with their own block kind and JSON facts (``views[]``): ``tailscale version``,
-``debug hostinfo``, ``whois``/``whoami``, ``switch --list``, ``exit-node suggest``, ``debug derp-map``.
+``debug hostinfo``, ``whois``/``whoami``, ``switch --list``, ``exit-node suggest``, ``debug derp-map``,
+``syspolicy list``.
 
 One module per view parses it (versionview.py, hostinfo.py, whois.py, switchlist.py, exitnodesuggest.py,
-derpmap.py); this one only says which kind a JSON document is and turns a block into its report.
+derpmap.py, syspolicy.py); this one only says which kind a JSON document is and turns a block into its report.
 """
 
 from __future__ import annotations
@@ -20,11 +21,20 @@ from opskit.core.diagnose.switchlist import (
     parse_switch_list,
     parse_switch_list_json,
 )
+from opskit.core.diagnose.syspolicy import SyspolicyListReport, parse_syspolicy_list
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.versionview import VersionReport, is_version_json, parse_version, parse_version_json
 from opskit.core.diagnose.whois import WhoisReport, is_whois_json, parse_whois, parse_whois_json
 
-ViewReport = VersionReport | HostinfoReport | WhoisReport | SwitchListReport | ExitNodeSuggestReport | DerpMapReport
+ViewReport = (
+    VersionReport
+    | HostinfoReport
+    | WhoisReport
+    | SwitchListReport
+    | ExitNodeSuggestReport
+    | DerpMapReport
+    | SyspolicyListReport
+)
 
 VIEW_KINDS = frozenset(
     {
@@ -34,6 +44,7 @@ VIEW_KINDS = frozenset(
         BlockKind.SWITCH_LIST,
         BlockKind.EXIT_NODE_SUGGEST,
         BlockKind.DERP_MAP,
+        BlockKind.SYSPOLICY_LIST,
     }
 )
 
@@ -71,6 +82,8 @@ def parse_view(
         return parse_switch_list_json(lines, doc) if isinstance(doc, list) else parse_switch_list(lines)
     if kind is BlockKind.EXIT_NODE_SUGGEST:
         return parse_exit_node_suggest(lines)
+    if kind is BlockKind.SYSPOLICY_LIST:
+        return parse_syspolicy_list(lines)
     if kind is BlockKind.DERP_MAP and isinstance(doc, dict):
         return parse_derp_map(lines, doc)
     return None
