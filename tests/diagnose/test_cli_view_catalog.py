@@ -390,6 +390,22 @@ CATALOG: tuple[View, ...] = (
         {"errors": ["AdvertiseExitNode"]},
         problem="TS-SYSPOLICY-ERROR",
     ),
+    # --json: setting.Snapshot (snapshot.go snapshotJSON, raw_item.go rawItemJSON), json.MarshalIndent with tabs
+    View(
+        "syspolicy-list-json",
+        "tailscale syspolicy list --json",
+        '{\n\t"Summary": {\n\t\t"Scope": "Device"\n\t},\n\t"Settings": {\n'
+        '\t\t"ExitNodeID": {\n\t\t\t"Value": "auto:any",\n\t\t\t"Origin": {\n\t\t\t\t"Name": "Platform",\n'
+        '\t\t\t\t"Scope": "Device"\n\t\t\t}\n\t\t},\n\t\t"AlwaysOn.Enabled": {\n\t\t\t"Value": true,\n'
+        '\t\t\t"Origin": {\n\t\t\t\t"Name": "Platform",\n\t\t\t\t"Scope": "Device"\n\t\t\t}\n\t\t}\n\t}\n}',
+        "syspolicy-list",
+        {
+            "policies": [
+                {"name": "AlwaysOn.Enabled", "origin": "Platform (Device)", "value": "true", "error": None},
+                {"name": "ExitNodeID", "origin": "Platform (Device)", "value": "auto:any", "error": None},
+            ]
+        },
+    ),
     View("syspolicy-none", "tailscale syspolicy list", "No policy settings", ROUTINE, needs_command=True),
     # update.go: --dry-run
     View("update-dry-run", "sudo tailscale update --dry-run", "Current: 1.76.1, Latest: 1.78.1", ROUTINE),

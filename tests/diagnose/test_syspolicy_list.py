@@ -1,11 +1,15 @@
 """`tailscale syspolicy list` / `reload` (cmd/tailscale/cli/syspolicy.go printPolicySettings) read as a view.
 
-Generated tables as the CLI's tabwriter (min width 0, padding 2) prints them: settings sorted by key, origins
-``<source> (<scope>)`` or a bare scope, values as ``%v``, and settings that could not be read with an empty value
-and ``{error}``. Each must give its rows in ``views[]`` and one TS-SYSPOLICY-ERROR warning per unreadable setting.
+Generated tables as the CLI's tabwriter (min width 0, padding 2) prints them, and their ``--json`` form
+(setting.Snapshot, ``{"Summary", "Settings": {key: {"Value", "Error", "Origin": {"Name", "Scope"}}}}``, tab-indented):
+settings sorted by key, origins ``<source> (<scope>)`` or a bare scope, values as ``%v``, and settings that could not
+be read with an empty value and ``{error}``. Each must give its rows in ``views[]`` and one TS-SYSPOLICY-ERROR
+warning per unreadable setting.
 """
 
 from __future__ import annotations
+
+import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -31,6 +35,21 @@ def _table(rows: list[tuple[str, str, str, str]]) -> str:
     )  # tabwriter pads every cell but the last; the last column ends the line (its cell may be empty)
 
 
+def _snapshot_json(rows: list[tuple[str, str, str | None, str | None]]) -> str:
+    def origin(text: str) -> dict[str, str]:
+        name, _, scope = text.partition(" (")
+        return {"Name": name, "Scope": scope.rstrip(")")} if scope else {"Scope": text}
+
+    def value(text: str) -> object:
+        return {"true": True, "false": False}.get(text, text.strip("[]").split() if text.startswith("[") else text)
+
+    settings_ = {
+        key: {**({"Value": value(v)} if v is not None else {}), **({"Error": e} if e else {}), "Origin": origin(o)}
+        for key, o, v, e in rows
+    }
+    return json.dumps({"Summary": {"Scope": "Device"}, "Settings": settings_}, indent="\t")
+
+
 @given(
     rows=st.lists(
         st.tuples(
@@ -42,14 +61,16 @@ def _table(rows: list[tuple[str, str, str, str]]) -> str:
     ),
     command=st.sampled_from(["$ tailscale syspolicy list", "PS C:\\> tailscale syspolicy reload", ""]),
     fence=st.booleans(),
+    as_json=st.booleans(),
 )
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 def test_a_policy_table_gives_its_settings_and_a_warning_per_error(
-    rows: list[tuple[str, tuple[str | None, str | None]]], command: str, fence: bool
+    rows: list[tuple[str, tuple[str | None, str | None]]], command: str, fence: bool, as_json: bool
 ) -> None:
     keyed = [(key, origin, value, error) for key, (origin, (value, error)) in zip(sorted(KEYS), rows, strict=False)]
     printed = [(k, o, v or "", "{" + e + "}" if e else "") for k, o, v, e in keyed]
-    text = "\n".join(line for line in [command, _table(printed)] if line)
+    output = _snapshot_json(keyed) if as_json else _table(printed)
+    text = "\n".join(line for line in [command + (" --json" if command and as_json else ""), output] if line)
     if fence:
         text = f"```console\n{text}\n```"
     document = run_json(text + "\n")

@@ -100,3 +100,58 @@ def syspolicy_list_extent(lines: Sequence[SourceLine], start: int) -> int | None
 def parse_syspolicy_list(lines: Sequence[SourceLine]) -> SyspolicyListReport:
     settings = tuple(row for line in lines[2:] if (row := _row(line)) is not None)
     return SyspolicyListReport(settings, tuple(lines))
+
+
+# `syspolicy list --json` (printPolicySettings with --json): setting.Snapshot as JSON, tab-indented:
+# {"Summary": {"Scope": "Device", …}, "Settings": {"<key>": {"Value": …, "Error": "<text>", "Origin": {"Name":
+# "Platform", "Scope": "Device"}}}} (raw_item.go rawItemJSON, origin.go settingOrigin; each member omitted when zero)
+_ITEM_MEMBERS = frozenset({"Value", "Error", "Origin"})
+
+
+def is_syspolicy_json(document: object) -> bool:
+    if not isinstance(document, dict) or "Settings" not in document or not set(document) <= {"Summary", "Settings"}:
+        return False
+    items = document["Settings"]
+    return (
+        isinstance(items, dict)
+        and bool(items)
+        and all(isinstance(item, dict) and set(item) <= _ITEM_MEMBERS for item in items.values())
+    )
+
+
+def _go_value(value: object) -> str | None:
+    """The value as the table's ``%v`` prints it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + " ".join(v for item in value if (v := _go_value(item)) is not None) + "]"
+    return str(value)
+
+
+def _origin(origin: object) -> str | None:
+    if not isinstance(origin, dict):
+        return None
+    name, scope = origin.get("Name"), origin.get("Scope")
+    if isinstance(name, str) and name:
+        return f"{name} ({scope})" if isinstance(scope, str) and scope else name
+    return scope if isinstance(scope, str) and scope else None
+
+
+def parse_syspolicy_json(lines: Sequence[SourceLine], document: dict[str, Any]) -> SyspolicyListReport:
+    settings = []
+    for key in sorted(document["Settings"]):
+        item = document["Settings"][key]
+        line = next((each for each in lines if each.text.startswith(f'"{key}"')), lines[0])
+        error = item.get("Error")
+        settings.append(
+            PolicySetting(
+                str(key),
+                _origin(item.get("Origin")),
+                _go_value(item.get("Value")),
+                error if isinstance(error, str) and error else None,
+                line,
+            )
+        )
+    return SyspolicyListReport(tuple(settings), tuple(lines))

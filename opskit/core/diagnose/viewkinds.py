@@ -21,7 +21,12 @@ from opskit.core.diagnose.switchlist import (
     parse_switch_list,
     parse_switch_list_json,
 )
-from opskit.core.diagnose.syspolicy import SyspolicyListReport, parse_syspolicy_list
+from opskit.core.diagnose.syspolicy import (
+    SyspolicyListReport,
+    is_syspolicy_json,
+    parse_syspolicy_json,
+    parse_syspolicy_list,
+)
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.versionview import VersionReport, is_version_json, parse_version, parse_version_json
 from opskit.core.diagnose.whois import WhoisReport, is_whois_json, parse_whois, parse_whois_json
@@ -51,7 +56,7 @@ VIEW_KINDS = frozenset(
 
 def json_view_kind(document: object) -> BlockKind | None:
     """The view a whole JSON document is (``version --json``, ``debug hostinfo``, ``whois --json``,
-    ``switch --list --json``, ``debug derp-map``), or None."""
+    ``switch --list --json``, ``debug derp-map``, ``syspolicy list --json``), or None."""
     if isinstance(document, list):
         return BlockKind.SWITCH_LIST if is_switch_list_json(document) else None
     if not isinstance(document, dict):
@@ -60,6 +65,8 @@ def json_view_kind(document: object) -> BlockKind | None:
         return BlockKind.VERSION
     if is_derp_map(document):
         return BlockKind.DERP_MAP
+    if is_syspolicy_json(document):
+        return BlockKind.SYSPOLICY_LIST
     if is_whois_json(document):
         return BlockKind.WHOIS
     if is_hostinfo_json(document):
@@ -83,7 +90,7 @@ def parse_view(
     if kind is BlockKind.EXIT_NODE_SUGGEST:
         return parse_exit_node_suggest(lines)
     if kind is BlockKind.SYSPOLICY_LIST:
-        return parse_syspolicy_list(lines)
+        return parse_syspolicy_json(lines, doc) if isinstance(doc, dict) else parse_syspolicy_list(lines)
     if kind is BlockKind.DERP_MAP and isinstance(doc, dict):
         return parse_derp_map(lines, doc)
     return None
