@@ -91,7 +91,7 @@ def _parse_cell(cell: str) -> dict[str, object] | None:
     fields["idle"] = head == "idle"
     fields["offline"] = head == "offline"
     fields["path"] = PathKind.NONE
-    for part in parts[1:]:
+    for position, part in enumerate(parts[1:], start=1):
         if part in ("exit node", "offers exit node"):
             fields["exit_node"] = part
         elif part == "offline":
@@ -105,7 +105,7 @@ def _parse_cell(cell: str) -> dict[str, object] | None:
         elif part.startswith("peer-relay"):
             fields["path"] = PathKind.PEER_RELAY
             fields["peer_relay"] = part[len("peer-relay") :].strip() or None
-        elif head == "active" and part is parts[-1] and _MASKED_PART.match(part):
+        elif head == "active" and position == len(parts) - 1 and _MASKED_PART.match(part):
             if fields["path"] == PathKind.NONE:
                 fields["path"] = PathKind.UNKNOWN  # the path part, masked: an active peer shown no path
         else:
