@@ -111,6 +111,10 @@ _ACTIVE_CONN = re.compile(r"derp-(\d+)=cr")
 _HOME = re.compile(
     r"home is now derp-(?P<id>\d+)(?: \((?P<code>[^)]*)\))?|reconnecting to home derp-(?P<id2>\d+)"
     r"|derp-(?P<id3>\d+) for home-keep-alive|NetInfo\{.*\bderp=#(?P<id4>\d+)|(?:report|netcheck): .*\bderp=(?P<id5>\d+)"
+    # magicsock's setPeerLastDerpLocked names the region a peer's packets came through, "our home"/"shared home" when
+    # it is this node's home ("[v1] magicsock: derp route for [lvsTt] set to derp-7 (our home)"; on a change,
+    # "changed from derp-4 => derp-7 (…)"); "their home" and "alt" say nothing of ours
+    r"|derp route for \S+ (?:set to|changed from derp-\d+ =>) derp-(?P<id6>\d+) \((?:our|shared) home\)"
 )
 
 
@@ -153,7 +157,7 @@ def _derp(message: str) -> Iterator[Event]:
         for region in _ACTIVE_CONN.findall(message):
             yield Clear("derp-unreachable", region)
     if (home := _HOME.search(message)) is not None:
-        region = next(g for g in home.group("id", "id2", "id3", "id4", "id5") if g)
+        region = next(g for g in home.group("id", "id2", "id3", "id4", "id5", "id6") if g)
         if region != "0":  # derp=0 / derp=#0: no home chosen yet (no STUN answer), not a region
             yield Fact("home", region, home.group("code") or "")
 
