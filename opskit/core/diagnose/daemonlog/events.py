@@ -1086,7 +1086,7 @@ _CONN_TRACK = re.compile(
     r"|open-conn-track: timeout opening %v to node"
     # the other diagnoses of pendopen.go: a peer too old for disco, without a DERP home, or missing from WireGuard
     r"|open-conn-track: timeout opening .+?; (?:peer|target) node (?P<key2>\S+) (?:running pre-0\.100|"
-    r"not connected to any DERP relay|in netmap but unknown to WireGuard)"
+    r"not connected to any DERP relay|in netmap but unknown to (?:WireGuard|wireguard))"
 )
 
 # Disco talking to a peer without saying yet whether it answers: "disco: send, starting discovery for [CnK7M]

@@ -1,0 +1,126 @@
+"""Generated tests for tailscaled-log classes found by blind batch 21: sing-box's full-timestamp lines and the
+home region magicsock names in a peer's DERP route, open-conn-track's 2021 "target node" wording, a daemon started
+by hand that dies at start-up (the network monitor or the TUN device), and a Home Assistant add-on's start-up giving
+up after tailscaled came up.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opskit.core.diagnose.daemonlog.grammar import message_of
+from tests.diagnose.test_daemon_log import _kinds, _log, _mangle
+
+# sing-box's log formatter (log/format.go): "<zone> <date> <time> LEVEL [id duration] tag: message" with its
+# default full TimestampFormat "-0700 2006-01-02 15:04:05"; the id column only inside a connection's context.
+SINGBOX_FULL = [
+    "+0000 2025-10-06 17:57:54 TRACE endpoint/tailscale[ts-ep]: {msg}",
+    "+0800 2025-10-06 17:57:54 DEBUG endpoint/tailscale[tailnet]: {msg}",
+    "-0700 2024-12-31 23:59:59 INFO endpoint/tailscale[ts]: {msg}",
+    "+0530 2025-01-02 03:04:05 WARN [3564458473 12ms] endpoint/tailscale[ts-ep]: {msg}",
+    "+0000 2025-10-06 17:57:54 ERROR [12 1.5s] endpoint/tailscale[ts-ep]: {msg}",
+]
+MESSAGES = [
+    "magicsock: derp-7 connected; connGen=1",
+    "wgengine: Reconfig: configuring userspace WireGuard config (with 1/8 peers)",
+    "[v1] magicsock: derp route for [lvsTt] set to derp-7 (our home)",
+]
+
+
+@given(st.sampled_from(SINGBOX_FULL), st.sampled_from(MESSAGES))
+@settings(max_examples=40, deadline=None)
+def test_singbox_full_timestamp_lines_are_the_endpoints_tsnet_lines(prefix: str, message: str) -> None:
+    peeled = message_of(prefix.format(msg=message))
+    assert peeled.text == message.removeprefix("[v1] ")
+    assert peeled.process == "tsnet"
+
+
+# magicsock's setPeerLastDerpLocked (wgengine/magicsock/derp.go): "our home" and "shared home" are this node's home
+# region; "their home" and "alt" are not.
+OUR_HOME = [
+    "[v1] magicsock: derp route for [lvsTt] set to derp-{id} (our home)",
+    "[v1] magicsock: derp route for [lvsTt] set to derp-{id} (shared home)",
+    "[v1] magicsock: derp route for [ab+Cd] changed from derp-{other} => derp-{id} (our home)",
+    "[v1] magicsock: derp route for [ab+Cd] changed from derp-{other} => derp-{id} (shared home)",
+]
+NOT_OURS = [
+    "[v1] magicsock: derp route for [lvsTt] set to derp-{other} (their home)",
+    "[v1] magicsock: derp route for [lvsTt] changed from derp-{id} => derp-{other} (alt)",
+]
+PREFIXES = [
+    "{msg}",
+    "2025/10/06 17:57:59 {msg}",
+    "Oct 06 17:57:59 host tailscaled[123]: {msg}",
+    *SINGBOX_FULL,
+]
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(OUR_HOME),
+    st.sampled_from(NOT_OURS),
+    st.sampled_from([(7, 4), (1, 9), (12, 2)]),
+    st.sampled_from(["plain", "fence", "crlf"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_derp_route_of_a_peer_names_our_home_region(
+    prefix: str, ours: str, theirs: str, ids: tuple[int, int], how: str
+) -> None:
+    home, other = ids
+    lines = [
+        prefix.format(msg="wgengine: idle peer [lvsTt] now active, reconfiguring WireGuard"),
+        prefix.format(msg=ours.format(id=home, other=other)),
+        prefix.format(msg=theirs.format(id=home, other=other)),
+    ]
+    log = _log(_mangle(lines, how))
+    assert log["home_derp"] is not None and log["home_derp"]["id"] == str(home), lines
+    assert "derp-unreachable" not in _kinds(log)
+
+
+@given(st.sampled_from(PREFIXES), st.sampled_from(NOT_OURS))
+@settings(max_examples=20, deadline=None)
+def test_a_peers_own_home_is_not_ours(prefix: str, theirs: str) -> None:
+    lines = [prefix.format(msg="magicsock: endpoints changed: 192.0.2.1:41641 (stun)"), prefix.format(msg=theirs)]
+    assert _log(_mangle([line.format(id=3, other=5) for line in lines], "plain"))["home_derp"] is None
+
+
+# wgengine/pendopen.go's diagnoses of a TCP open that timed out, as worded since 85e54af0d (2021; "wireguard" lower
+# case until f9e86e64b), with the flow as Go printed it (with or without the protocol) and the stamps of the time.
+PENDOPEN_DIAGNOSES = [
+    "target node [{key}] in netmap but unknown to wireguard",
+    "target node [{key}] in netmap but unknown to WireGuard",
+    "peer node [{key}] running pre-0.100",
+    "peer node [{key}] not connected to any DERP relay",
+]
+FLOWS = [
+    "([fd7a:115c:a1e0:ab12:4843:cd96:6279:6a74]:51448 => [2620:149:a41:203::a]:443)",
+    "(TCP 100.64.0.2:40730 => 100.64.0.9:443)",
+    "(100.101.102.103:51448 => 93.184.216.34:443)",
+]
+STAMPS = [
+    "{msg}",
+    "2021-04-20 15:14:36.185541 +0000 UTC: {msg}",
+    "2021/04/20 15:14:36 {msg}",
+    "Apr 20 15:14:36 host tailscaled[871]: {msg}",
+]
+
+
+@given(
+    st.sampled_from(STAMPS),
+    st.sampled_from(PENDOPEN_DIAGNOSES),
+    st.lists(st.sampled_from(FLOWS), min_size=1, max_size=6),
+    st.sampled_from(["plain", "fence", "quote"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_every_pendopen_diagnosis_of_a_timed_out_open_is_an_unreachable_peer(
+    stamp: str, diagnosis: str, flows: list[str], how: str
+) -> None:
+    lines = [
+        stamp.format(msg=f"open-conn-track: timeout opening {flow}; {diagnosis.format(key='ofyoE')}") for flow in flows
+    ]
+    log = _log(_mangle(lines, how))
+    issues = [issue for issue in log["issues"] if issue["kind"] == "peer-unreachable"]
+    assert [issue["about"] for issue in issues] == ["ofyoE"], lines
+    assert "no-peer-for-address" not in _kinds(log)
+    assert log["exit"] == 1
