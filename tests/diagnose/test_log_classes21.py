@@ -124,3 +124,45 @@ def test_every_pendopen_diagnosis_of_a_timed_out_open_is_an_unreachable_peer(
     assert [issue["about"] for issue in issues] == ["ofyoE"], lines
     assert "no-peer-for-address" not in _kinds(log)
     assert log["exit"] == 1
+
+
+# tailscaled started from a shell and dying at once on a start-up error run() returns (main log.Fatal()s it): the
+# network monitor (v1.40- "netmon.New: %w", v1.2-v1.38 "creating link monitor: %v") on a kernel without the netlink
+# route family (VMware ESXi, WSL 1, gVisor), or the LocalAPI socket. The typed command line comes first.
+TYPED = [
+    "./tailscaled --state=tailscaled.state -verbose 5",
+    "sudo ./tailscaled --state=/tmp/ts.state",
+    "tailscaled -verbose 5",
+    "$ sudo tailscaled --tun=userspace-networking",
+    "[root@esxi:~] ./tailscaled --state=tailscaled.state",
+    "[root@host ~]# ./tailscaled --state=/var/lib/tailscale/tailscaled.state",
+]
+STARTUP_FATAL = [
+    "netmon.New: route ip+net: netlinkrib: address family not supported by protocol",
+    "netmon.New: route ip+net: netlinkrib: permission denied",
+    "creating link monitor: route ip+net: netlinkrib: address family not supported by protocol",
+]
+GO_STAMPS = ["{msg}", "2023/09/16 19:44:20 {msg}", "2023/09/16 19:44:20.123456 {msg}"]
+
+
+@given(
+    st.sampled_from(TYPED),
+    st.sampled_from(GO_STAMPS),
+    st.sampled_from(STARTUP_FATAL),
+    st.sampled_from(["plain", "fence", "crlf", "indent"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_daemon_typed_in_a_shell_that_dies_at_start_up(typed: str, stamp: str, fatal: str, how: str) -> None:
+    log = _log(_mangle([typed, stamp.format(msg=fatal)], how))
+    assert {"crash", "hand-started"} <= _kinds(log), (typed, fatal)
+    assert log["hand_started"] is True
+    assert not {"tun-unavailable", "state-unwritable", "control-unreachable"} & _kinds(log)
+    assert log["exit"] == 1
+
+
+@given(st.sampled_from(GO_STAMPS), st.sampled_from(STARTUP_FATAL))
+@settings(max_examples=20, deadline=None)
+def test_the_network_monitors_start_up_error_alone_is_a_crash(stamp: str, fatal: str) -> None:
+    log = _log(stamp.format(msg=fatal) + "\n")
+    assert "crash" in _kinds(log)
+    assert log["hand_started"] is None

@@ -70,7 +70,7 @@ _MARKERS = re.compile(
     r"|Engine created\.$|Bringing (?:router|[Ww]ire[Gg]uard device) up|flushing log\.$|logger closing down$"
     r"|onPortUpdate\(|derp-\d+: |blockEngineUpdates\(|Backend: logs: |pm: |got LocalBackend|active login: |appc: "
     r"|tsdial: |SetPrefs: |EditPrefs: |panic: |goroutine \d+ \[running\]:|fatal error: |safesocket\.Listen"
-    r"|tlsdial: |logtail: |bootstrapDNS\(|\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN"
+    r"|tlsdial: |logtail: |bootstrapDNS\(|netmon\.New: |\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN"
     r"|requestEngineStatus|tailscaled got signal |got signal \w+; shutting down"
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
     r"|shouldUseOneCGNATRoute|magicsock\.|Active: [a-z]+(?: \([\w-]+\))? \(Result: (?!success\))|Main PID: \d+ \(code="
@@ -121,8 +121,9 @@ _PATH_VERSION = re.compile(
 )
 # A shell running the daemon by hand: "# tailscaled 2>&1 | grep dns", "$ sudo tailscaled -port 4434".
 # Windows: a quoted path with spaces, and v1.0-v1.4's service binary run as "tailscale-ipn.exe /runservice".
+# (a bracketed user@host prompt: ESXi's "[root@localhost:~] ", RHEL's "[root@host ~]# ")
 _HAND_PROMPT = re.compile(
-    r"^(?:\S*[#$%>]\s*)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\]|\"[^\"]*[/\\])?"
+    r"^(?:\S*[#$%>]\s*|\[[^\[\]@]+@[^\[\]]+\][#$%>]?\s+)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\]|\"[^\"]*[/\\])?"
     r"(?:tailscaled(?:\.exe)?\"?|tailscale-ipn\.exe\"?(?=\s+/runservice))(?:\s.*)?)$"
 )
 # Windows refuses a service's dispatcher started outside the service manager (ERROR_FAILED_SERVICE_CONTROLLER_
@@ -195,6 +196,7 @@ _MARKER_WORDS = (
     "Bringing ", "flushing log.", "logger closing down", "onPortUpdate(", "derp-", "blockEngineUpdates(",
     "Backend: logs: ", "pm: ", "got LocalBackend", "active login: ", "appc: ", "tsdial: ", "SetPrefs: ",
     "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
+    "netmon.New: ",
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',

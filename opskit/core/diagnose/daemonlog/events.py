@@ -1476,6 +1476,9 @@ _CRASH = re.compile(
     # Windows' service check and network monitor ("svc.IsWindowsService failed: %v", "Could not create netMon: %v"),
     # a flag this OS does not support ("--encrypt-state is not supported on %s", v1.86-)
     r"^debug server: \S|^svc\.IsWindowsService failed: |^Could not create netMon: |"
+    # the network monitor run() creates first (v1.40-, "netmon.New: %w"; main log.Fatal()s run()'s error): a kernel
+    # without the netlink route family it reads ("netlinkrib: address family not supported by protocol", ESXi)
+    r"^netmon\.New: \S|"
     r"^--(?:encrypt-state|hardware-attestation) is not supported on |"
     # and its older ones: the link monitor (v1.2-v1.38 "creating link monitor: %v"), netstack (v1.4-v1.24
     # "netstack.Create: %v"), the SOCKS5 / HTTP proxy listeners of userspace mode ("SOCKS5 listener: %v", "HTTP proxy
@@ -2130,6 +2133,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "debug server: ",
             "IsWindowsService",
             "netMon",
+            "netmon.New: ",
             "subprocess failed",
             "link monitor: ",
             "netstack.Create",
