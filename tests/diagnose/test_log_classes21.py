@@ -166,3 +166,64 @@ def test_the_network_monitors_start_up_error_alone_is_a_crash(stamp: str, fatal:
     log = _log(stamp.format(msg=fatal) + "\n")
     assert "crash" in _kinds(log)
     assert log["hand_started"] is None
+
+
+# A re-wrapped 1.2x start on a kernel without TUN (WSL 1, a container without /dev/net/tun): the user's (or the
+# terminal's) wraps split "Program starting" inside its Go version or before its argv, and the engine error right
+# after "error:" (cmd/tailscaled tryEngine: "wgengine.NewUserspaceEngine(tun %q) error: %v"); the cause follows on
+# lines of its own, then the daemon exits ("flushing log.").
+def _start_pieces(argv: str) -> list[list[str]]:
+    head = "Program starting: v1.26.0-te635c1a0b-g63b494195, Go"
+    return [
+        [head, f"1.18.3-ts04d67b90d8: []string{{{argv}}}"],
+        [f"{head} 1.18.3-ts04d67b90d8:", f"[]string{{{argv}}}"],
+        [f"{head} 1.18.3-ts04d67b90d8: []string{{{argv}}}"],
+    ]
+
+
+TUN_FAILURE = [
+    "LogID: 898ca950bcc7e4664773f5955f728624c8cceb897e94defba3be08281795ecf7",
+    'wgengine.NewUserspaceEngine(tun "tailscale0") ...',
+    "Linux kernel version: 4.4.0-17763-Microsoft",
+    "is CONFIG_TUN enabled in your kernel? `modprobe tun` failed with:",
+    "modprobe: FATAL: Module tun not found in directory",
+    "/lib/modules/4.4.0-17763-Microsoft",
+    "tun module not loaded nor found on disk",
+]
+ENGINE_ERRORS = [
+    ['wgengine.NewUserspaceEngine(tun "tailscale0") error:', 'tstun.New("tailscale0"): CreateTUN("tailscale0") failed; '
+     "/dev/net/tun", "does not exist"],
+    ['wgengine.NewUserspaceEngine(tun "tailscale0") error: tstun.New("tailscale0"): CreateTUN("tailscale0") failed;',
+     "/dev/net/tun does not exist"],
+]  # fmt: skip
+HAND_ARGV = ['"tailscaled"', '"./tailscaled", "--state=ts.state"', '"bin/tailscaled", "-verbose", "1"']
+SERVICE_ARGV = ['"/usr/sbin/tailscaled", "--state=/var/lib/tailscale/tailscaled.state", "--socket=/run/tailscale/ts.sock"']
+
+
+@given(
+    st.sampled_from([*HAND_ARGV, *SERVICE_ARGV]),
+    st.sampled_from(range(3)),
+    st.sampled_from(ENGINE_ERRORS),
+    st.sampled_from(["plain", "fence", "crlf"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_rewrapped_start_without_tun_is_a_crash_and_says_who_started_it(
+    argv: str, wrap: int, engine_error: list[str], how: str
+) -> None:
+    lines = [*_start_pieces(argv)[wrap], *TUN_FAILURE, *engine_error, "flushing log."]
+    log = _log(_mangle(lines, how))
+    assert {"tun-unavailable", "crash"} <= _kinds(log), lines
+    assert log["version"] == "1.26.0"
+    # (an absolute path alone does not prove a service: unknown, not False)
+    assert (log["hand_started"] is True) is (argv in HAND_ARGV), lines
+    assert ("hand-started" in _kinds(log)) is (argv in HAND_ARGV)
+
+
+@given(st.sampled_from(range(3)), st.sampled_from(ENGINE_ERRORS))
+@settings(max_examples=10, deadline=None)
+def test_a_wrapped_engine_error_with_a_fallback_tun_is_no_crash(wrap: int, engine_error: list[str]) -> None:
+    argv = '"/usr/sbin/tailscaled", "--tun=tailscale0,userspace-networking"'
+    lines = [*_start_pieces(argv)[wrap], *TUN_FAILURE, *engine_error]
+    log = _log(_mangle(lines, "plain"))
+    assert "crash" not in _kinds(log), lines
+    assert log["userspace"] is True

@@ -149,6 +149,9 @@ _DAEMON_ONLY_FLAG = re.compile(
 )
 # The rest of a "Program starting: … []string{…" line the terminal wrapped: Go's quoted argv up to "}".
 _ARGV_TAIL = re.compile(r'^[^"\s]*"(?:, "(?:[^"\\]|\\.)*")*\}$')
+# ... or wrapped before the argv began: the rest of the Go version, then the whole argv ("Go" / "1.18.3-ts04d67b90d8:
+# []string{"tailscaled"}", a user's re-wrap at a space; "Go 1.18.3:" / "[]string{…}").
+_ARGV_WHOLE_TAIL = re.compile(r'^(?:[\w.+-]*:\s*)?\[\]string\{(?:"(?:[^"\\]|\\.)*"(?:, "(?:[^"\\]|\\.)*")*)?\}$')
 # containerboot's own lines ("boot: 2023/10/10 22:37:43 Starting tailscaled"), whatever stamp is in front
 _CONTAINERBOOT = re.compile(r"(?:^|\s)boot: \d{4}/\d{2}/\d{2} |containerboot")
 _CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp (grammar.py keeps it as the process)
@@ -232,6 +235,8 @@ def _belongs(text: str, message: Message) -> bool:
         (("tailscaled" in text or _DAEMON_ONLY_FLAG.search(text)) and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)
     ):
         return True  # a wrapped tailscaled command line, or the wrapped end of its "Program starting" argv
+    if "[]string{" in text and _ARGV_WHOLE_TAIL.match(text):
+        return True  # the "Program starting" line wrapped before its argv: the rest of it
     body = message.text
     if is_dump_request(body):
         return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
@@ -404,7 +409,8 @@ _EXITING = ("flushing log.", "logger closing down")  # the process ending, not g
 # its state under "@appdata/Tailscale"): tailscaled runs on Synology's Linux.
 _SYNOLOGY = re.compile(r"/volume\d+/@app(?:store|data)/Tailscale\b|/var/packages/Tailscale/|/@appdata/Tailscale\b")
 _TUN_FLAG = re.compile(r"^-{1,2}tun(?:=(?P<value>.*))?$")
-_ENGINE_FAILED = re.compile(r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\) error: ')
+# (a re-wrapped paste may leave "error:" at the end of the line, its cause on the next)
+_ENGINE_FAILED = re.compile(r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\) error:(?: |$)')
 
 
 def _tun_names(argv: Sequence[str], joined: str, version: str | None) -> tuple[str, ...]:
@@ -758,8 +764,11 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         if match and (version is None or "cleanup" not in match.group("rest")):
             version, start_line = match.group("version"), line
             rest = match.group("rest")
-            if "}" not in rest and index + 1 < len(lines) and _ARGV_TAIL.match(lines[index + 1].text):
-                rest += lines[index + 1].text  # the terminal wrapped the argv
+            if "}" not in rest and index + 1 < len(lines):
+                if _ARGV_TAIL.match(lines[index + 1].text):
+                    rest += lines[index + 1].text  # the terminal wrapped the argv
+                elif "[]string{" not in rest and _ARGV_WHOLE_TAIL.match(lines[index + 1].text):
+                    rest += " " + lines[index + 1].text  # wrapped in the Go version, before the argv
             argv = tuple(a.replace("\\\\", "\\") for a in _ARG.findall(rest))
         elif version is None and (app := _APP_START.search(message.text)) is not None:
             version, start_line = app.group("version"), line

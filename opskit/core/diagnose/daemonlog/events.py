@@ -1507,7 +1507,7 @@ _CRASH = re.compile(
     r"^error shutting tailscaled down: \S|^no tailscaled config file found in |"
     r"^error reading tailscaled config directory |"
     r"[Mm]ain process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
-    rf"{_UNIT_RESULT}|{_MAIN_EXIT}|Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: |"
+    rf"{_UNIT_RESULT}|{_MAIN_EXIT}|Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error:(?: |$)|"
     # systemd before v233 (CentOS/RHEL 7, Debian 8) words its verdicts differently and names the unit inside the
     # sentence: "Unit tailscaled.service entered failed state.", "tailscaled.service failed.", "start request
     # repeated too quickly for tailscaled.service" (only tailscale's own unit: the journal speaks of every unit)
@@ -2093,7 +2093,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "ain process exited",  # systemd < v233 writes "main process exited"
             "entered failed state",
             ".service failed",
-            ") error: ",
+            ") error:",  # (a re-wrap may end the line right after "error:")
             "non-flag arguments",
             "requires root; use sudo",
             " is required",
