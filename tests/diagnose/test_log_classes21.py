@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.daemonlog.grammar import message_of
+from tests.diagnose.conftest import run_json
 from tests.diagnose.test_daemon_log import _kinds, _log, _mangle
 
 # sing-box's log formatter (log/format.go): "<zone> <date> <time> LEVEL [id duration] tag: message" with its
@@ -197,7 +198,9 @@ ENGINE_ERRORS = [
      "/dev/net/tun does not exist"],
 ]  # fmt: skip
 HAND_ARGV = ['"tailscaled"', '"./tailscaled", "--state=ts.state"', '"bin/tailscaled", "-verbose", "1"']
-SERVICE_ARGV = ['"/usr/sbin/tailscaled", "--state=/var/lib/tailscale/tailscaled.state", "--socket=/run/tailscale/ts.sock"']
+SERVICE_ARGV = [
+    '"/usr/sbin/tailscaled", "--state=/var/lib/tailscale/tailscaled.state", "--socket=/run/tailscale/ts.sock"'
+]
 
 
 @given(
@@ -227,3 +230,51 @@ def test_a_wrapped_engine_error_with_a_fallback_tun_is_no_crash(wrap: int, engin
     log = _log(_mangle(lines, "plain"))
     assert "crash" not in _kinds(log), lines
     assert log["userspace"] is True
+
+
+# The Home Assistant add-on (hassio-addons/addon-tailscale and its forks) giving up after `tailscale up`/`set` with its
+# options failed: the CLI's refusal, then bashio::exit.nok "Unable to start up Tailscale" under any stamp; the add-on
+# stops, tailscaled with it, even when tailscaled itself had come up (Running, a home relay).
+ADDON_TAILSCALED = [
+    "2025/11/04 15:59:23 Switching ipn state Starting -> Running (WantRunning=true, nm=true)",
+    "2025/11/04 15:59:23 magicsock: derp-11 connected; connGen=1",
+    "2025/11/04 15:59:23 health(warnable=no-derp-connection): ok",
+]
+CLI_REFUSALS = [
+    ('"" is not a valid IP address or CIDR prefix', "cli-usage"),
+    ('"10.10.11.1" is not a valid IP address or CIDR prefix', "cli-usage"),
+    ("backend error: invalid key: unable to validate API key", "auth-key-rejected"),
+]
+VERDICTS = [
+    "[15:59:25] FATAL: Unable to start up Tailscale",
+    "2025/11/04 15:59:25 FATAL: Unable to start up Tailscale",
+    "FATAL: Unable to start up Tailscale",
+    "\x1b[31m[15:59:25] FATAL: Unable to start up Tailscale\x1b[0m",
+]
+
+
+@given(
+    st.booleans(),
+    st.sampled_from(CLI_REFUSALS),
+    st.sampled_from(VERDICTS),
+    st.sampled_from(["plain", "fence", "crlf"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_the_add_on_giving_up_on_its_start_up_is_a_crash_after_the_clis_refusal(
+    with_daemon: bool, refusal: tuple[str, str], verdict: str, how: str
+) -> None:
+    lines = [*(ADDON_TAILSCALED if with_daemon else ["[15:59:20] INFO: Starting Tailscale..."]), refusal[0], verdict]
+    document = run_json(_mangle(lines, how))
+    issues = {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
+    assert "crash" in issues, lines
+    assert refusal[1] in {error["kind"] for error in document["windows"]} | issues, lines
+    assert document["summary"]["exit_code"] == 1
+    if with_daemon:
+        assert {log["state"] for log in document["daemon_logs"]} >= {"Running"}
+
+
+@given(st.sampled_from(CLI_REFUSALS))
+@settings(max_examples=5, deadline=None)
+def test_without_the_add_ons_verdict_tailscaled_running_is_no_crash(refusal: tuple[str, str]) -> None:
+    document = run_json(_mangle([*ADDON_TAILSCALED, refusal[0]], "plain"))
+    assert "crash" not in {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}

@@ -25,6 +25,7 @@ from opskit.core.diagnose.daemonlog.events import (
     Event,
     Fact,
     events_of,
+    is_addon_verdict,
     is_auth_key_mint_error,
     is_cgnat_address,
     is_dump_line,
@@ -188,6 +189,7 @@ _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 _PROCESS_WORDS = (
     "tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale",
     "Starting Tailscale", "Tailscale logs will be suppressed",  # the Home Assistant add-on's own (_WRAPPER_LINE)
+    "Unable to start up Tailscale",
 )  # fmt: skip
 _MARKER_WORDS = (
     "logtail", "LogID", "logpolicy", "subproc mode", "(logID", "Program starting: v", "derphttp", "magicsock",
@@ -231,6 +233,8 @@ def _belongs(text: str, message: Message) -> bool:
         return True
     if message.process == "bashio" and message.text.startswith(_BASHIO_START):
         return True
+    if is_addon_verdict(message.text):
+        return True  # the add-on giving up on its start-up (events.py _ADDON_GAVE_UP): the end of its log
     if text[:1] == "-" and (
         (("tailscaled" in text or _DAEMON_ONLY_FLAG.search(text)) and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)
     ):

@@ -1640,8 +1640,24 @@ def _cert(message: str) -> Iterator[Event]:
 _SOCKET_IN_USE = re.compile(r"safesocket\.Listen: \S+: address already in use")
 
 
+# The Home Assistant add-on giving up on its start-up: `tailscale up`/`set` with the add-on's options failed (its
+# refusal is printed above, by the CLI) and post-tailscaled/run calls bashio::exit.nok "Unable to start up
+# Tailscale" (hassio-addons/addon-tailscale and its forks; "[hh:mm:ss] FATAL: …", or another stamp before "FATAL:").
+# The failed oneshot halts the add-on's container, tailscaled with it (a crash loop under the watchdog): a crash,
+# whose cause is the refusal above it.
+_ADDON_GAVE_UP = re.compile(r"^(?:FATAL: )?Unable to start up Tailscale$")
+
+
+def is_addon_verdict(message: str) -> bool:
+    """The Home Assistant add-on's fatal verdict on its own start-up (the add-on stops)."""
+    return _ADDON_GAVE_UP.match(message) is not None
+
+
 def _crash(message: str) -> Iterator[Event]:
     if _OTHER_UNIT.match(message) is not None:
+        return
+    if _ADDON_GAVE_UP.match(message) is not None:
+        yield Raise("crash", "addon", message)
         return
     if (in_use := _SOCKET_IN_USE.search(message)) is not None:
         yield Raise("socket-in-use", "socket", message[in_use.start() :])
@@ -2081,6 +2097,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "fatal error: ",
             "goroutine ",
             "getLocalBackend error",
+            "Unable to start up Tailscale",  # the Home Assistant add-on's verdict (_ADDON_GAVE_UP)
             "safesocket.Listen",
             "Main process exited",
             "Failed with result",

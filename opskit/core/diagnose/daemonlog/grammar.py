@@ -225,7 +225,8 @@ _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
 # (a log view or a copy may drop the level and its elapsed-seconds column: "endpoint/tailscale[tailnet]: …"; a line
 # logged inside a connection's context carries "[id duration] " before the tag: "INFO [3564458473 12ms] endpoint/…")
 _SINGBOX = re.compile(
-    r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?(?:\[\d+ [\w.µ]+\] )?endpoint/tailscale\[[^\]]*\]:\s+"
+    r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?(?:\[\d+ [\w.µ]+\] )?"
+    r"endpoint/tailscale\[[^\]]*\]:\s+"
 )
 # sing-box's full timestamp (its default TimestampFormat "-0700 2006-01-02 15:04:05", zone first): the zone is
 # peeled here, the date and time by _STAMP next ("+0000 2025-10-06 17:57:54 TRACE endpoint/tailscale[ts-ep]: …").
