@@ -2579,6 +2579,9 @@ def peer_not_found(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fin
             "MagicDNS names in `tailscale status --json`); for this node itself run `tailscale ip` without a "
             "name; check the ACLs if the peer should be visible."
         )
+    if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
+        cause, fix = found[0].explanation
+        cause = cause.removesuffix(".")
     yield ctx.finding(
         f"{ctx.facts.label}: {cause}.",
         fix,
