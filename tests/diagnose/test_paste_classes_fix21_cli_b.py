@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opskit.errors import InputError
 from tests.diagnose.conftest import run_json
 
 FENCES = [("", ""), ("```\n", "\n```"), ("```text\n", "\n```")]
@@ -197,3 +198,87 @@ def test_a_programs_localapi_dial_to_a_relative_socket_is_service_not_running(
 )
 def test_the_clis_own_relative_dial_stays_pipe_missing(line: str) -> None:
     assert _kinds(run_json(f"$ tailscale status\n{line}\n")) == ["pipe-missing"]
+
+
+# --------------------------------------------------------------------------- the CLI's local web page (173)
+
+# cli/status.go (status --web: net.Listen on --listen, default 127.0.0.1:8384) and cli/web.go (http.ListenAndServe
+# on --listen, default localhost:8088, after logging "web server running on: …") return Go's listen error bare.
+WEB_COMMANDS = [
+    ("tailscale status --web", "127.0.0.1:8384"),
+    ("tailscale status --web ", "127.0.0.1:8384"),
+    ("sudo tailscale status --web --listen=0.0.0.0:8384", "0.0.0.0:8384"),
+    ("tailscale status -web -browser=false", "127.0.0.1:8384"),
+    ("tailscale web", "127.0.0.1:8088"),
+    ("tailscale web --listen 100.64.0.9:8088", "100.64.0.9:8088"),
+    ("tailscale.exe status --web", "127.0.0.1:8384"),
+]
+PROMPTS = ["$ ", "root@nas:~# ", "PS C:\\Users\\me> ", "% "]
+WEB_ERRORS = {
+    "address already in use": "another program already holds that port",
+    "Only one usage of each socket address (protocol/network address/port) is normally permitted.": (
+        "another program already holds that port"
+    ),
+    "permission denied": "the OS refused the port",
+    "An attempt was made to access a socket in a way forbidden by its access permissions.": "the OS refused",
+    "cannot assign requested address": "not one of this host's",
+}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    command=st.sampled_from(WEB_COMMANDS),
+    prompt=st.sampled_from(PROMPTS),
+    why=st.sampled_from(sorted(WEB_ERRORS)),
+    logged=st.booleans(),
+    fence=st.sampled_from(FENCES),
+    trailing_blank=st.booleans(),
+)
+def test_the_clis_web_page_failing_to_listen_is_web_listen_failed(
+    command: tuple[str, str], prompt: str, why: str, logged: bool, fence: tuple[str, str], trailing_blank: bool
+) -> None:
+    typed, address = command
+    lines = [prompt + typed]
+    if logged and "tailscale web" in typed:
+        lines.append(f"2024/05/02 10:00:00 web server running on: http://{address}")
+    lines.append(f"listen tcp {address}: bind: {why}")
+    if trailing_blank:
+        lines.append("")
+    paste = _paste(lines, fence, "")
+    document = run_json(paste)
+    assert _kinds(document) == ["web-listen-failed"], paste
+    (finding,) = document["findings"]
+    assert finding["rule"] == "TS-CLI-WEB-LISTEN-FAILED"
+    assert WEB_ERRORS[why] in finding["cause"] and address in finding["cause"], finding["cause"]
+    assert "--listen" in finding["fix"]
+    port = address.rsplit(":", 1)[1]
+    assert why.startswith(("address", "Only")) <= (f":{port}" in finding["fix"]), finding["fix"]
+    assert document["summary"]["exit_code"] == 1
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "listen tcp 127.0.0.1:8384: bind: address already in use\n",
+        "$ syncthing serve\nlisten tcp 127.0.0.1:8384: bind: address already in use\n",
+        "$ python3 -m http.server 8088\nlisten tcp 127.0.0.1:8088: bind: address already in use\n",
+    ],
+)
+def test_a_listen_error_of_another_program_is_not_claimed(paste: str) -> None:
+    # Go's listen error is every Go program's: only under `tailscale status --web` / `tailscale web` is it ours.
+    try:
+        document = run_json(paste)
+    except InputError:
+        return
+    assert "web-listen-failed" not in _kinds(document)
+    assert "service-not-running" not in _kinds(document)
+
+
+def test_a_status_table_after_the_web_error_is_still_read() -> None:
+    paste = (
+        "$ tailscale status --web\nlisten tcp 127.0.0.1:8384: bind: address already in use\n"
+        "$ tailscale status\n100.101.102.103  laptop  alice@  linux  -\n"
+    )
+    document = run_json(paste)
+    assert _kinds(document) == ["web-listen-failed"]
+    assert document["statuses"], document["blocks"]

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
-from opskit.core.diagnose.cli_catalog import find_command_answer, find_refusal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
@@ -1069,6 +1069,7 @@ def _identity(raw: str | None) -> str | None:
 
 
 _EMPTY_SERVE_JSON = frozenset({"{}", "null"})
+_ANY_ANSWER_PHRASE = any_word_pattern(frozenset(refusal.phrase for _, refusal in COMMAND_ANSWERS))
 _SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--?json")
 
 
@@ -1079,7 +1080,7 @@ def is_command_answer(text: str, command: str | None) -> bool:
         return False
     if text in _EMPTY_SERVE_JSON:
         return _SERVE_STATUS_JSON.search(command) is not None
-    if "exist" not in text:  # the look-up's messages all say "does not exist"
+    if _ANY_ANSWER_PHRASE.search(text.lower()) is None:  # the cheap test before the look-up
         return False
     return find_command_answer(normalise_error_text(text), command) is not None
 

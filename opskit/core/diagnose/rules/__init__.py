@@ -117,6 +117,7 @@ RULES: tuple[Rule, ...] = (
     windows.systray_failed,
     windows.netlinkrib_permission_denied,
     windows.gui_host_not_detected,
+    windows.web_listen_failed,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,

@@ -459,6 +459,11 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "Run it where it belongs and as it asks (on the Proxmox host, as root, with the whole disk named, with "
         "the macOS Standalone app's CLI); `tailscale configure <command> --help` lists its needs.",
     ),
+    CliErrorKind.WEB_LISTEN_FAILED: (
+        "the CLI's own local web page (`tailscale status --web`, `tailscale web`) could not listen on its address "
+        "(another program holds the port, or the OS refused it); tailscaled is not involved.",
+        "Pick another address with `--listen` (port 0 picks a free one), or stop the program holding the port.",
+    ),
     CliErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -2838,6 +2843,35 @@ def configure_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(CliErrorKind.CONFIGURE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-WEB-LISTEN-FAILED",
+    name="cli-web-listen-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="`tailscale status --web` / `tailscale web` could not listen: its local page did not start",
+    target="windows",
+)
+def web_listen_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale status --web`` serves the status as a local web page on ``--listen`` (default
+    127.0.0.1:8384, the port Syncthing's GUI also uses) and ``tailscale web`` the web client on ``--listen``
+    (default localhost:8088); when the CLI cannot listen there it prints Go's listen error and exits. Another
+    program holds the port, or the OS refuses it. tailscaled is not involved: not "service not running".
+
+    *Bad*::
+
+        $ tailscale status --web
+        listen tcp 127.0.0.1:8384: bind: address already in use
+
+    *Good*::
+
+        $ tailscale status --web --listen=127.0.0.1:8385
+        Serving Tailscale status at http://127.0.0.1:8385/ ...
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(CliErrorKind.WEB_LISTEN_FAILED, report, ctx)
 
 
 @rule(
