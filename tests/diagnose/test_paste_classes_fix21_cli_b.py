@@ -282,3 +282,57 @@ def test_a_status_table_after_the_web_error_is_still_read() -> None:
     document = run_json(paste)
     assert _kinds(document) == ["web-listen-failed"]
     assert document["statuses"], document["blocks"]
+
+
+# --------------------------------------------------------------------------- Funnel on, no serve config (797)
+
+# cli/funnel.go printFunnelStatus ("# Funnel on:" and one "#     - <url>" per Funnel host:port) then, on stderr,
+# printFunnelWarning: "\nWarning: funnel=on for <host:port>, but no serve config" per port with no TCP handler and
+# once "         run: `tailscale serve --help` to see how to configure handlers".
+FUNNEL_HOSTS = ["chicago-wsl.tail21459.ts.net", "nas.tail1234.ts.net"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    host=st.sampled_from(FUNNEL_HOSTS),
+    ports=st.sampled_from([["443"], ["8443"], ["443", "10000"]]),
+    command=st.sampled_from(["tailscale funnel status", "tailscale serve status", "sudo tailscale funnel status"]),
+    prompt=st.booleans(),
+    hint=st.booleans(),
+    fence=st.sampled_from(FENCES),
+)
+def test_funnel_on_without_serve_config_is_a_serve_status_and_serve_not_configured(
+    host: str, ports: list[str], command: str, prompt: bool, hint: bool, fence: tuple[str, str]
+) -> None:
+    lines = [f"$ {command}"] if prompt else []
+    lines += ["", "# Funnel on:"]
+    lines += [f"#     - https://{host}" + ("" if port == "443" else f":{port}") for port in ports]
+    lines.append("")
+    for port in ports:
+        lines += ["", f"Warning: funnel=on for {host}:{port}, but no serve config"]
+    if hint:
+        lines.append("         run: `tailscale serve --help` to see how to configure handlers")
+    paste = _paste(lines, fence, "")
+    document = run_json(paste)
+    kinds = {b["kind"] for b in document["blocks"]}
+    assert {"serve-status", "windows-error"} <= kinds and "status" not in kinds, paste
+    assert set(_kinds(document)) == {"serve-not-configured"}, paste
+    (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-NOT-CONFIGURED"]
+    assert finding["severity"] == "warning" and f"{host}:{ports[0]}" in finding["cause"], finding
+    assert not [f for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-FAILED"]
+    assert document["summary"]["exit_code"] == 1
+
+
+@pytest.mark.parametrize("host", FUNNEL_HOSTS)
+def test_the_funnel_warning_after_funnel_on_alone_is_serve_not_configured(host: str) -> None:
+    # `tailscale funnel 443 on` (legacy) prints the same warning when nothing is served on that port
+    paste = f"$ tailscale funnel 443 on\n\nWarning: funnel=on for {host}:443, but no serve config\n"
+    document = run_json(paste)
+    assert _kinds(document) == ["serve-not-configured"]
+    assert document["summary"]["exit_code"] == 1
+
+
+def test_no_serve_config_alone_stays_an_info_answer() -> None:
+    document = run_json("$ tailscale serve status\nNo serve config\n")
+    assert _kinds(document) == ["serve-not-configured"]
+    assert document["summary"]["exit_code"] == 0

@@ -533,8 +533,10 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         _IPN_SERVE,
         'want to serve "tcp", but port 443 is already serving "https"',
     ),
+    # printFunnelWarning (stderr, after `funnel status`, `serve status` and `funnel <port> on`): nothing was refused;
+    # the serve config has no handler behind a Funnel port, the concept of serve-not-configured
     _entry(
-        _SERVE,
+        CliErrorKind.SERVE_NOT_CONFIGURED,
         "but no serve config",
         r"funnel=on for (?P<hostport>\S+), but no serve config",
         "Funnel is switched on for {hostport}, but nothing is served there: the internet reaches a port with "

@@ -167,7 +167,6 @@ RULES: tuple[Rule, ...] = (
     peerrelay.peer_relay_sessions,
     netmap.netmap_ssh_no_rules,
     netmap.netmap_note,
-    servestatus.serve_funnel_unserved,
     servestatus.serve_status,
     ts2021.ts2021_failed,
     ts2021.ts2021_note,

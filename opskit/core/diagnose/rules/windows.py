@@ -3216,7 +3216,9 @@ def serve_not_configured(report: CliErrorReport, ctx: DiagnoseContext) -> Iterat
     """*Why*: ``tailscale serve status`` prints ``No serve config`` (``--json``: ``{}``) when tailscaled's serve
     config is empty (cli/serve_legacy.go runServeStatus): no HTTPS/TCP proxy and no Funnel on this node. An
     answer, not an error; a problem only when something was meant to be served (a TS_SERVE_CONFIG file the
-    container did not apply, a `serve` run in the foreground that ended).
+    container did not apply, a `serve` run in the foreground that ended). ``Warning: funnel=on for <host:port>,
+    but no serve config`` (cli/funnel.go printFunnelWarning) is the same concept for one port that Funnel opens
+    to the internet with no handler behind it: a warning.
 
     *Bad*::
 
@@ -3230,6 +3232,18 @@ def serve_not_configured(report: CliErrorReport, ctx: DiagnoseContext) -> Iterat
     """
     found = _errors(report, CliErrorKind.SERVE_NOT_CONFIGURED)
     if not found:
+        return
+    explained = next((e for e in found if e.explanation is not None), None)
+    if explained is not None and explained.explanation is not None:
+        # `Warning: funnel=on for <host:port>, but no serve config`: that port is open to the internet with
+        # nothing behind it (visitors get no answer), a fault, not a mere listing
+        cause, fix = explained.explanation
+        yield ctx.finding(
+            f"{ctx.facts.label}: {cause}",
+            fix,
+            ctx.facts.evidence(*(e.line for e in found[:3])),
+            severity=Severity.WARNING,
+        )
         return
     yield ctx.finding(
         f"{ctx.facts.label}: tailscaled has no serve configuration: nothing on this node is served to the tailnet "
