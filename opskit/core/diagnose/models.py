@@ -59,6 +59,7 @@ class BlockKind(StrEnum):
     DEBUG_HOSTINFO = "debug-hostinfo"  # `tailscale debug hostinfo`: tailcfg.Hostinfo as JSON
     WHOIS = "whois"  # `tailscale whois` / `whoami` (text or --json)
     SWITCH_LIST = "switch-list"  # `tailscale switch --list` (table, old name list, --json)
+    SYSPOLICY_LIST = "syspolicy-list"  # `tailscale syspolicy list|reload`: effective system/MDM policy settings
     EXIT_NODE_SUGGEST = "exit-node-suggest"  # `tailscale exit-node suggest`
     DERP_MAP = "derp-map"  # `tailscale debug derp-map`: tailcfg.DERPMap as JSON
 
