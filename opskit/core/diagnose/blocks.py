@@ -58,6 +58,7 @@ from opskit.core.diagnose.status import (
 )
 from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
 from opskit.core.diagnose.switchlist import is_switch_list_command, switch_list_extent
+from opskit.core.diagnose.syspolicy import syspolicy_list_extent
 from opskit.core.diagnose.text import (
     GO_STAMP,
     TAILNET_V4_PREFIX,
@@ -551,7 +552,7 @@ def _text_view(
     lines: list[SourceLine], start: int, command: str | None, switch_list: bool
 ) -> tuple[BlockKind, int] | None:
     """The text view (kind, index of its last line) that starts at ``lines[start]``: `tailscale version`,
-    `whois`/`whoami`, `switch --list`, `exit-node suggest`; or None."""
+    `whois`/`whoami`, `switch --list`, `exit-node suggest`, `syspolicy list`; or None."""
     text = lines[start].text
     first = text[0]
     end: int | None
@@ -567,6 +568,8 @@ def _text_view(
         return BlockKind.SWITCH_LIST, end
     if first in "SN" and is_suggest_start(text) and (end := suggest_extent(lines, start)) is not None:
         return BlockKind.EXIT_NODE_SUGGEST, end
+    if text[:5] == "Name " and (end := syspolicy_list_extent(lines, start)) is not None:
+        return BlockKind.SYSPOLICY_LIST, end
     return None
 
 

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
-from opskit.core.diagnose.cli_catalog import find_command_answer, find_refusal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
@@ -534,8 +534,9 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # never reached tailscaled (its dial failed: no socket, nobody listening, no permission) is not a
         # certificate failure but the daemon not running / not reachable, read below (Traefik's and Caddy's
         # certificate resolvers quote it: 'Unable to fetch certificate … error="Get \"http://local-tailscaled
-        # .sock/localapi/v0/cert/…\": dial unix …: connect: connection refused"')
-        r"|local-tailscaled\.sock/localapi/v0/cert/(?!.*: dial (?:unix|tcp) )",
+        # .sock/localapi/v0/cert/…\": dial unix …: connect: connection refused"'; on Windows the dial is an
+        # open of the named pipe, 'open \\.\pipe\…\tailscaled: …', its backslashes doubled in a JSON log)
+        r"|local-tailscaled\.sock/localapi/v0/cert/(?!.*: (?:dial (?:unix|tcp) |open \\+\.\\+pipe\\))",
     ),
     # `tailscale netcheck` fetches the DERP map itself when tailscaled has none (not logged in): when that
     # fetch fails (no DNS, control unreachable) netcheck stops before measuring anything (cmd/tailscale/cli
@@ -618,9 +619,14 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # A relative socket path ("dial unix tailscaled.sock") is the CLI's fallback default where the OS has
     # no /var/run (Android, some NAS and router firmwares): it dials the current directory, never where
     # the platform's tailscaled listens (its --socket), whether or not a daemon runs.
+    # A program calling LocalAPI itself (a proxy's certificate manager, whose log quotes the request 'Get
+    # "http://local-tailscaled.sock/localapi/v0/…": dial unix tailscaled.sock: …') got the same relative default
+    # because its own filesystem (a container) has no /var/run: no tailscaled socket is there for it, which
+    # SERVICE_NOT_RUNNING below reads like any dial to no socket.
     (
         CliErrorKind.PIPE_MISSING,
-        r"dial unix (?![/@])[^\s:]*tailscale\S*: connect: no such file or directory",
+        r"^(?!.*localapi/v0/[^\s\\\"]*(?:\\?\")?: dial unix )"
+        r".*dial unix (?![/@])[^\s:]*tailscale\S*: connect: no such file or directory",
     ),
     (
         CliErrorKind.PIPE_ACCESS_DENIED,
@@ -1085,6 +1091,7 @@ def _identity(raw: str | None) -> str | None:
 
 
 _EMPTY_SERVE_JSON = frozenset({"{}", "null"})
+_ANY_ANSWER_PHRASE = any_word_pattern(frozenset(refusal.phrase for _, refusal in COMMAND_ANSWERS))
 _SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--?json")
 
 
@@ -1095,7 +1102,7 @@ def is_command_answer(text: str, command: str | None) -> bool:
         return False
     if text in _EMPTY_SERVE_JSON:
         return _SERVE_STATUS_JSON.search(command) is not None
-    if "exist" not in text:  # the look-up's messages all say "does not exist"
+    if _ANY_ANSWER_PHRASE.search(text.lower()) is None:  # the cheap test before the look-up
         return False
     return find_command_answer(normalise_error_text(text), command) is not None
 

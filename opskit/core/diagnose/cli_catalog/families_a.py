@@ -772,12 +772,15 @@ REFUSALS: tuple[Refusal, ...] = (
         _CLI + "configure-kube.go",
         'cannot write kubeconfig at "/etc/kubernetes/admin.conf": open /etc/kubernetes/admin.conf: permission denied',
     ),
+    # The name is a MagicDNS record (a Tailscale Service's VIP) but no peer advertises that address: the CLI found
+    # no peer for the name, the same concept as its sibling "no peer found for %q" (peer-not-found).
     _entry(
-        _CONFIGURE,
+        CliErrorKind.PEER_NOT_FOUND,
         "not currently reachable on any known peer",
         _q_edge("name") + r" is in MagicDNS, but is not currently reachable on any known peer",
         "`tailscale configure kubeconfig {name}`: the name is a MagicDNS record, but no peer of this node "
-        "serves it (the operator's API proxy is down, or the policy hides it from this node).",
+        "serves it (the operator's API proxy or ProxyGroup is down or not yet approved, or the policy hides it from "
+        "this node): no kubeconfig entry was written.",
         "Check the Kubernetes operator's proxy is running and visible (`tailscale status`), and that the tailnet "
         "policy grants this user access to it.",
         _CLI + "configure-kube.go",

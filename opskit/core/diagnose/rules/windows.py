@@ -459,6 +459,11 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "Run it where it belongs and as it asks (on the Proxmox host, as root, with the whole disk named, with "
         "the macOS Standalone app's CLI); `tailscale configure <command> --help` lists its needs.",
     ),
+    CliErrorKind.WEB_LISTEN_FAILED: (
+        "the CLI's own local web page (`tailscale status --web`, `tailscale web`) could not listen on its address "
+        "(another program holds the port, or the OS refused it); tailscaled is not involved.",
+        "Pick another address with `--listen` (port 0 picks a free one), or stop the program holding the port.",
+    ),
     CliErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -2620,6 +2625,9 @@ def peer_not_found(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fin
             "MagicDNS names in `tailscale status --json`); for this node itself run `tailscale ip` without a "
             "name; check the ACLs if the peer should be visible."
         )
+    if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
+        cause, fix = found[0].explanation
+        cause = cause.removesuffix(".")
     yield ctx.finding(
         f"{ctx.facts.label}: {cause}.",
         fix,
@@ -2876,6 +2884,35 @@ def configure_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(CliErrorKind.CONFIGURE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-WEB-LISTEN-FAILED",
+    name="cli-web-listen-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="`tailscale status --web` / `tailscale web` could not listen: its local page did not start",
+    target="windows",
+)
+def web_listen_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale status --web`` serves the status as a local web page on ``--listen`` (default
+    127.0.0.1:8384, the port Syncthing's GUI also uses) and ``tailscale web`` the web client on ``--listen``
+    (default localhost:8088); when the CLI cannot listen there it prints Go's listen error and exits. Another
+    program holds the port, or the OS refuses it. tailscaled is not involved: not "service not running".
+
+    *Bad*::
+
+        $ tailscale status --web
+        listen tcp 127.0.0.1:8384: bind: address already in use
+
+    *Good*::
+
+        $ tailscale status --web --listen=127.0.0.1:8385
+        Serving Tailscale status at http://127.0.0.1:8385/ ...
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(CliErrorKind.WEB_LISTEN_FAILED, report, ctx)
 
 
 @rule(
@@ -3220,7 +3257,9 @@ def serve_not_configured(report: CliErrorReport, ctx: DiagnoseContext) -> Iterat
     """*Why*: ``tailscale serve status`` prints ``No serve config`` (``--json``: ``{}``) when tailscaled's serve
     config is empty (cli/serve_legacy.go runServeStatus): no HTTPS/TCP proxy and no Funnel on this node. An
     answer, not an error; a problem only when something was meant to be served (a TS_SERVE_CONFIG file the
-    container did not apply, a `serve` run in the foreground that ended).
+    container did not apply, a `serve` run in the foreground that ended). ``Warning: funnel=on for <host:port>,
+    but no serve config`` (cli/funnel.go printFunnelWarning) is the same concept for one port that Funnel opens
+    to the internet with no handler behind it: a warning.
 
     *Bad*::
 
@@ -3234,6 +3273,18 @@ def serve_not_configured(report: CliErrorReport, ctx: DiagnoseContext) -> Iterat
     """
     found = _errors(report, CliErrorKind.SERVE_NOT_CONFIGURED)
     if not found:
+        return
+    explained = next((e for e in found if e.explanation is not None), None)
+    if explained is not None and explained.explanation is not None:
+        # `Warning: funnel=on for <host:port>, but no serve config`: that port is open to the internet with
+        # nothing behind it (visitors get no answer), a fault, not a mere listing
+        cause, fix = explained.explanation
+        yield ctx.finding(
+            f"{ctx.facts.label}: {cause}",
+            fix,
+            ctx.facts.evidence(*(e.line for e in found[:3])),
+            severity=Severity.WARNING,
+        )
         return
     yield ctx.finding(
         f"{ctx.facts.label}: tailscaled has no serve configuration: nothing on this node is served to the tailnet "
