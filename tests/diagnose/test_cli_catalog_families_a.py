@@ -33,6 +33,7 @@ COMMANDS = {
     "get.go": "tailscale get exitnode",
     "exitnode.go": "tailscale exit-node list",
     "update.go": "sudo tailscale update",
+    "clientupdate.go": "sudo tailscale set --auto-update",
     "version.go": "tailscale version --upstream",
     "dns-query.go": "tailscale dns query example.com",
     "dns-status.go": "tailscale dns status",

@@ -369,7 +369,42 @@ CATALOG: tuple[View, ...] = (
         "Name               Origin                 Value   Error\n"
         "----               ------                 -----   -----\n"
         "AllowIncomingConnections  Device Policy (GP)  never\nExitNodeID         Device Policy (GP)     auto:any\n",
-        ROUTINE,
+        "syspolicy-list",
+        {
+            "policies": [
+                {"name": "AllowIncomingConnections", "origin": "Device Policy (GP)", "value": "never", "error": None},
+                {"name": "ExitNodeID", "origin": "Device Policy (GP)", "value": "auto:any", "error": None},
+            ],
+            "errors": [],
+        },
+    ),
+    # a setting that could not be read: no value, the error in braces (printPolicySettings' "%s\t%s\t\t{%v}")
+    View(
+        "syspolicy-list-error",
+        "tailscale syspolicy reload",
+        "Name                         Origin             Value   Error\n"
+        "----                         ------             -----   -----\n"
+        "AdvertiseExitNode            Platform (Device)          {value type mismatch}\n"
+        "PostureChecking              Platform (Device)  always\n",
+        "syspolicy-list",
+        {"errors": ["AdvertiseExitNode"]},
+        problem="TS-SYSPOLICY-ERROR",
+    ),
+    # --json: setting.Snapshot (snapshot.go snapshotJSON, raw_item.go rawItemJSON), json.MarshalIndent with tabs
+    View(
+        "syspolicy-list-json",
+        "tailscale syspolicy list --json",
+        '{\n\t"Summary": {\n\t\t"Scope": "Device"\n\t},\n\t"Settings": {\n'
+        '\t\t"ExitNodeID": {\n\t\t\t"Value": "auto:any",\n\t\t\t"Origin": {\n\t\t\t\t"Name": "Platform",\n'
+        '\t\t\t\t"Scope": "Device"\n\t\t\t}\n\t\t},\n\t\t"AlwaysOn.Enabled": {\n\t\t\t"Value": true,\n'
+        '\t\t\t"Origin": {\n\t\t\t\t"Name": "Platform",\n\t\t\t\t"Scope": "Device"\n\t\t\t}\n\t\t}\n\t}\n}',
+        "syspolicy-list",
+        {
+            "policies": [
+                {"name": "AlwaysOn.Enabled", "origin": "Platform (Device)", "value": "true", "error": None},
+                {"name": "ExitNodeID", "origin": "Platform (Device)", "value": "auto:any", "error": None},
+            ]
+        },
     ),
     View("syspolicy-none", "tailscale syspolicy list", "No policy settings", ROUTINE, needs_command=True),
     # update.go: --dry-run
@@ -598,6 +633,7 @@ NOT_VIEWS = (
     "go version go1.21.5 linux/amd64",  # `go version`, not the CLI's field
     "Machine:\n  Model: ThinkPad X1",  # no whois Name/ID
     "ID    Name    Account",  # not the profile table's header
+    "Name    Origin    Value    Error\nfoo     bar       baz",  # no dashed rule under the header
     "Suggested fix: restart the service",
     '{\n  "Regions": ["eu", "us"]\n}',  # no DERP map
     '{\n  "OS": "linux"\n}',  # one member is no hostinfo
@@ -607,7 +643,8 @@ NOT_VIEWS = (
 @pytest.mark.parametrize("text", NOT_VIEWS)
 def test_what_only_looks_like_a_view_is_not_read_as_one(text: str) -> None:
     kinds = {block.kind.value for block in split_input(text + "\n").blocks}
-    assert not kinds & {"version", "debug-hostinfo", "whois", "switch-list", "exit-node-suggest", "derp-map"}, kinds
+    views = {"version", "debug-hostinfo", "whois", "switch-list", "exit-node-suggest", "derp-map", "syspolicy-list"}
+    assert not kinds & views, kinds
 
 
 def test_the_local_api_token_is_never_repeated_beside_other_output() -> None:

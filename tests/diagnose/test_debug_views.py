@@ -90,11 +90,13 @@ def test_a_legacy_tcp_tree_and_an_unserved_funnel_port() -> None:
         ]
     )
     document = run_json(text)
-    assert [b["kind"] for b in document["blocks"]] == ["serve-status"]
+    # the warning is stderr's CLI message (serve-not-configured), after the tree
+    assert sorted(b["kind"] for b in document["blocks"]) == ["serve-status", "windows-error"]
+    assert [w["kind"] for w in document["windows"]] == ["serve-not-configured"]
     rules = {f["rule"]: f for f in document["findings"]}
     assert "tcp://node.tail1234.ts.net:5432" in rules["TS-SERVE-STATUS"]["cause"]
     assert "→ tcp://127.0.0.1:5432" in rules["TS-SERVE-STATUS"]["cause"]
-    assert "node.tail1234.ts.net:8443" in rules["TS-SERVE-FUNNEL-UNSERVED"]["cause"]
+    assert "node.tail1234.ts.net:8443" in rules["TS-CLI-SERVE-NOT-CONFIGURED"]["cause"]
     assert document["summary"]["exit_code"] == 1
 
 

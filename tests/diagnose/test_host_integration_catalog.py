@@ -383,6 +383,8 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
      "exec-failed", "cmd/tailscaled/tailscaled_windows.go:516, v1.0-"),
     ("creating link monitor: route ip+net: netlinkrib: address family not supported by protocol", "crash",
      "cmd/tailscaled/tailscaled.go, v1.2-v1.38 (netmon.New since)"),
+    ("netmon.New: route ip+net: netlinkrib: address family not supported by protocol", "crash",
+     "cmd/tailscaled/tailscaled.go:466, v1.40-"),
     ("netstack.Create: could not create netstack NIC: duplicate nic id", "crash",
      "cmd/tailscaled/tailscaled.go, v1.4-v1.24"),
     ("SOCKS5 listener: listen tcp 127.0.0.1:1055: bind: address already in use", "crash",

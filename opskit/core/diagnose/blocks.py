@@ -58,6 +58,7 @@ from opskit.core.diagnose.status import (
 )
 from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
 from opskit.core.diagnose.switchlist import is_switch_list_command, switch_list_extent
+from opskit.core.diagnose.syspolicy import syspolicy_list_extent
 from opskit.core.diagnose.text import (
     GO_STAMP,
     TAILNET_V4_PREFIX,
@@ -75,6 +76,8 @@ from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
     EXIT_NODE_LIST_HEADER,
     EXIT_NODE_LIST_STATUS,
+    GO_CRASH_START,
+    GO_SIGNAL_CRASH,
     console_wrapped,
     continues_up_refusal,
     host_names,
@@ -156,8 +159,16 @@ _CLI_COMMAND = re.compile(r"^(?:(?:sudo|doas)\s+(?:-\S+\s+)*)?(?:\S*[/\\])?tails
 # goroutine that created one, and the exit status; "..." where the poster elided frames.
 _GO_TRACE = re.compile(
     r"^(?:\[signal |goroutine \d+ \[|created by |\s*\S+\.(?:go|s):\d+|\S+\(.*\)$|exit status \d+$"
-    r"|\.\.\.(?:additional frames elided\.\.\.)?$|\[recovered\]|panic: |fatal error: )"
+    r"|\.\.\.(?:additional frames elided\.\.\.)?$|\[recovered\]|panic: |fatal error: "
+    # a fatal signal outside Go code (runtime/signal_unix.go: "SIGBUS: bus error", "PC=0x… m=0 sigcode=…",
+    # "signal arrived during cgo execution") and the registers it dumps ("r0      0x0", "rax    0x0")
+    r"|" + GO_SIGNAL_CRASH + r"|PC=\S+|signal arrived during |[a-z]{1,3}\d{0,2}\s+0x[0-9a-f]+$)"
 )
+# `tailscale update`'s own progress line on Linux (clientupdate updateLinuxBinary: `Extracting %q` with the release
+# tarball it downloaded to its cache, ~/.cache/tailscale-update/tailscale_<version>_<arch>.tgz): a Go crash right
+# under it is the CLI's own (the updater runs in the CLI process), not tailscaled's.
+UPDATE_EXTRACTING = re.compile(r'^Extracting "[^"]*tailscale_[\w.+-]+\.tgz"$')
+_UPDATE_CRASH_LOOKAHEAD = 3  # blank lines allowed between the progress line and the crash's first line
 
 
 # `tailscale ip` (any path, sudo/doas in front) and its arguments: the addresses printed under it are its
@@ -263,11 +274,7 @@ def _printed_width(line: SourceLine) -> int:
 
 def is_cli_panic_start(text: str, command: str | None) -> bool:
     """A Go panic printed right under a prompt that ran the tailscale CLI: the CLI crashed, not tailscaled."""
-    return (
-        command is not None
-        and text.startswith(("panic: ", "fatal error: "))
-        and _CLI_COMMAND.match(command) is not None
-    )
+    return command is not None and GO_CRASH_START.match(text) is not None and _CLI_COMMAND.match(command) is not None
 
 
 # A goroutine frame in the tailscale CLI's own code: its package (tailscale.com/cmd/tailscale/cli.runNetcheck,
@@ -288,6 +295,16 @@ def panic_trace_in_cli(lines: Sequence[SourceLine], start: int) -> bool:
             return False
         if _CLI_FRAME.search(text):
             return True
+    return False
+
+
+def _crash_follows(lines: Sequence[SourceLine], start: int) -> bool:
+    """Whether the first non-blank line from `lines[start]` on (within a few) opens a Go crash."""
+    for line in lines[start : start + _UPDATE_CRASH_LOOKAHEAD]:
+        if line.command is not None:
+            return False
+        if line.text:
+            return GO_CRASH_START.match(line.text) is not None
     return False
 
 
@@ -535,7 +552,7 @@ def _text_view(
     lines: list[SourceLine], start: int, command: str | None, switch_list: bool
 ) -> tuple[BlockKind, int] | None:
     """The text view (kind, index of its last line) that starts at ``lines[start]``: `tailscale version`,
-    `whois`/`whoami`, `switch --list`, `exit-node suggest`; or None."""
+    `whois`/`whoami`, `switch --list`, `exit-node suggest`, `syspolicy list`; or None."""
     text = lines[start].text
     first = text[0]
     end: int | None
@@ -551,6 +568,8 @@ def _text_view(
         return BlockKind.SWITCH_LIST, end
     if first in "SN" and is_suggest_start(text) and (end := suggest_extent(lines, start)) is not None:
         return BlockKind.EXIT_NODE_SUGGEST, end
+    if text[:5] == "Name " and (end := syspolicy_list_extent(lines, start)) is not None:
+        return BlockKind.SYSPOLICY_LIST, end
     return None
 
 
@@ -759,9 +778,16 @@ def split_input(text: str) -> SplitInput:
             health_gaps = 0
             continue
         health_wrap = 0
-        if (text[0] == "p" or text[0] == "f") and (
+        if text[0] == "E" and UPDATE_EXTRACTING.match(text) and _crash_follows(lines, index):
+            close_block()
+            flush_skip()
+            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
+            current.append(line)  # the update's progress line: what the CLI was doing when it crashed
+            current_hints.append(None)
+            continue
+        if (text[0] == "p" or text[0] == "f" or text[0] == "S") and (
             is_cli_panic_start(text, current_command)
-            or (text.startswith(("panic: ", "fatal error: ")) and panic_trace_in_cli(lines, index))
+            or (GO_CRASH_START.match(text) is not None and panic_trace_in_cli(lines, index))
         ):
             close_block()
             flush_skip()

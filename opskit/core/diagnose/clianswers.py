@@ -3,8 +3,8 @@
 Read from cmd/tailscale/cli at de9ec7ee2 (and their history): bugreport.go (the ``BUG-<log id>-<UTC
 YYYYMMDDhhmmssZ>-<hex>`` marker, localapi.go; ``--record``'s prompt and closing line), cert.go (``Wrote public
 cert to …``, ``Private key unchanged at …``, also under Go's log stamp), file.go (``wrote X as Y (N bytes)``,
-``moved N/M files``), drive.go (the ``name path as`` table), syspolicy.go (the ``Name Origin Value Error`` table,
-``No policy settings``), update.go (``Current: X, Latest: Y``, ``Updating Tailscale from X to Y; --yes given …``),
+``moved N/M files``), drive.go (the ``name path as`` table), syspolicy.go (``No policy settings``: its table is a view,
+syspolicy.py), update.go (``Current: X, Latest: Y``, ``Updating Tailscale from X to Y; --yes given …``),
 configure-kube.go (``kubeconfig configured for "…" at URL "…"``), web.go (``web server running on: …``,
 ``starting tailscaled web client at …``), dns-query.go (``DNS query for "name" (TYPE) using internal resolver:``,
 its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s update stanzas), debug.go
@@ -71,7 +71,6 @@ _UNDER_COMMAND = (
 # tables: a header, a line of dashes, rows up to a blank line
 _TABLE_HEADERS = (
     (re.compile(r"^name\s+path\s+as$"), re.compile(r"^-+\s+-+\s+-+$")),  # drive list
-    (re.compile(r"^Name\s+Origin\s+Value\s+Error$"), re.compile(r"^-+\s+-+\s+-+\s+-+$")),  # syspolicy list
     (re.compile(r"^Name\s+TTL\s+Class\s+Type\s+Body$"), re.compile(r"^-+\s+-+\s+-+\s+-+\s+-+$")),  # dns query
 )
 _DNS_QUERY = re.compile(r'^DNS query for ".*" \(\w+\) using internal resolver:$')

@@ -59,6 +59,7 @@ class BlockKind(StrEnum):
     DEBUG_HOSTINFO = "debug-hostinfo"  # `tailscale debug hostinfo`: tailcfg.Hostinfo as JSON
     WHOIS = "whois"  # `tailscale whois` / `whoami` (text or --json)
     SWITCH_LIST = "switch-list"  # `tailscale switch --list` (table, old name list, --json)
+    SYSPOLICY_LIST = "syspolicy-list"  # `tailscale syspolicy list|reload`: effective system/MDM policy settings
     EXIT_NODE_SUGGEST = "exit-node-suggest"  # `tailscale exit-node suggest`
     DERP_MAP = "derp-map"  # `tailscale debug derp-map`: tailcfg.DERPMap as JSON
 
@@ -366,6 +367,9 @@ class CliErrorKind(StrEnum):
     # a front end (the Docker Desktop extension) says the host does not run Tailscale while it does: its check
     # of the host's CLI failed (a detection false alarm, not a stopped daemon)
     GUI_HOST_NOT_DETECTED = "gui-host-not-detected"
+    # the CLI's own local web page (`tailscale status --web`, `tailscale web`) could not listen on its address:
+    # another program holds the port, or the address is not this host's / needs privileges (not tailscaled)
+    WEB_LISTEN_FAILED = "web-listen-failed"
     OTHER = "other"
 
 

@@ -15,8 +15,9 @@ when Funnel is on, with a header naming the Funnel URLs, then one tree per serve
     |--> tcp://127.0.0.1:5432
 
 A Service's entries carry its name (``https://db.tail1234.ts.net (tailnet only) (svc:db)``, ``tun (L3
-forwarding) (svc:db)``). ``Warning: funnel=on for <host:port>, but no serve config`` (stderr) closes it when a
-Funnel port has nothing behind it. ``No serve config`` alone is CLI kind serve-not-configured (windows.py).
+forwarding) (svc:db)``). ``Warning: funnel=on for <host:port>, but no serve config`` (stderr) follows it when a
+Funnel port has nothing behind it: a CLI message, not part of the tree; windows.py reads it, like ``No serve config``
+alone, as CLI kind serve-not-configured.
 
 ``--json`` prints ipn.ServeConfig (ipn/serve.go): ``TCP``, ``Web`` with ``Handlers``, ``AllowFunnel``,
 ``Services``, ``Foreground`` sessions; it is read into the same report.
@@ -60,7 +61,6 @@ class ServeStatusReport:
     entries: tuple[ServedEntry, ...]
     funnel_urls: tuple[str, ...]  # the "# Funnel on:" items
     funnel_error: str | None  # "Unable to get Funnel status: …"
-    unserved_funnel: tuple[tuple[str, SourceLine], ...]  # "Warning: funnel=on for X, but no serve config"
     lines: tuple[SourceLine, ...]
 
     @property
@@ -116,6 +116,11 @@ def serve_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
         if index > start and line.command is not None:
             break
         kind = _serve_line(line.text)
+        if kind == "warning":
+            # stderr's "Warning: funnel=on for …, but no serve config" (a CLI message, read by windows.py as
+            # serve-not-configured) closes the tree; only funnel/serve status prints it under the header
+            served = True
+            break
         if kind is None or (kind == "header" and index > start):
             break
         served = served or kind in ("host", "tcp", "tun", "handler")
@@ -127,7 +132,6 @@ def parse_serve_status(lines: Sequence[SourceLine]) -> ServeStatusReport:
     entries: list[ServedEntry] = []
     funnel_urls: list[str] = []
     funnel_error: str | None = None
-    unserved: list[tuple[str, SourceLine]] = []
     current: tuple[str, bool, SourceLine] | None = None
     handlers: list[str] = []
 
@@ -160,10 +164,8 @@ def parse_serve_status(lines: Sequence[SourceLine]) -> ServeStatusReport:
         elif (match := _SERVE_HANDLER.match(text)) is not None:
             kind = f"{match['type']} " if match["type"] else ""
             handlers.append(f"{match['mount']} → {kind}{match['target']}".rstrip())
-        elif (match := _FUNNEL_WARNING.match(text)) is not None:
-            unserved.append((match["hostport"], line))
     close()
-    return ServeStatusReport(tuple(entries), tuple(funnel_urls), funnel_error, tuple(unserved), tuple(lines))
+    return ServeStatusReport(tuple(entries), tuple(funnel_urls), funnel_error, tuple(lines))
 
 
 # `serve status --json` / `funnel status --json`: ipn.ServeConfig (ipn/serve.go)
@@ -228,4 +230,4 @@ def _config_entries(config: dict[str, object], line: SourceLine) -> tuple[list[S
 def parse_serve_config(lines: Sequence[SourceLine], document: dict[str, object]) -> ServeStatusReport:
     """`serve status --json`: the same report as the tree (entries, Funnel URLs) from ipn.ServeConfig."""
     entries, urls = _config_entries(document, lines[0])
-    return ServeStatusReport(tuple(entries), tuple(urls), None, (), tuple(lines))
+    return ServeStatusReport(tuple(entries), tuple(urls), None, tuple(lines))

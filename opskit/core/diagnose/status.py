@@ -36,7 +36,11 @@ _LEGACY_ROW = re.compile(
     r"^\[(?P<key>[^\]\s]{1,12})\]\s+(?P<os>\S+)\s+(?P<ip>\S+)\s+(?P<host>\S+)\s+"
     r"tx=\s*(?P<tx>\d+)\s+rx=\s*(?P<rx>\d+)\s*(?P<rest>.*)$"
 )
-_TXRX = re.compile(r",\s*tx (?P<tx>\d+) rx (?P<rx>\d+)\s*$")
+# tx/rx as printed, or one of them masked by the poster (`tx xxxxx rx 18832`): the masked one is not known
+_COUNT = r"\d+|x{2,}|X{2,}|\*{2,}"
+_TXRX = re.compile(rf",\s*tx (?P<tx>{_COUNT}) rx (?P<rx>{_COUNT})\s*$")
+# a whole cell part the poster masked (`active; direct xxxx`, `active; offers exit node; xxxx`): the path is hidden
+_MASKED_PART = re.compile(r"^(?:x{2,}|X{2,}|\*{2,}|<[^<>]{1,30}>|\[[^\[\]]{1,30}\]|\.{3,}|\u2026)$")
 _LAST_SEEN = re.compile(r",\s*last seen (?P<ago>\S+ ago)")
 # A note the poster typed after a row's cell (`tx 17168 rx 0   <-- not ok`, `-  # this one`, `← broken`):
 # an arrow or comment marker after whitespace; the CLI's cell never holds one.
@@ -70,7 +74,9 @@ def _parse_cell(cell: str) -> dict[str, object] | None:
     fields: dict[str, object] = {}
     txrx = _TXRX.search(cell)
     if txrx:
-        fields["tx"], fields["rx"] = int(txrx.group("tx")), int(txrx.group("rx"))
+        fields["tx"], fields["rx"] = (
+            int(count) if count.isdigit() else None for count in (txrx.group("tx"), txrx.group("rx"))
+        )
         cell = cell[: txrx.start()]
     last_seen = _LAST_SEEN.search(cell)
     if last_seen:
@@ -85,7 +91,7 @@ def _parse_cell(cell: str) -> dict[str, object] | None:
     fields["idle"] = head == "idle"
     fields["offline"] = head == "offline"
     fields["path"] = PathKind.NONE
-    for part in parts[1:]:
+    for position, part in enumerate(parts[1:], start=1):
         if part in ("exit node", "offers exit node"):
             fields["exit_node"] = part
         elif part == "offline":
@@ -99,6 +105,9 @@ def _parse_cell(cell: str) -> dict[str, object] | None:
         elif part.startswith("peer-relay"):
             fields["path"] = PathKind.PEER_RELAY
             fields["peer_relay"] = part[len("peer-relay") :].strip() or None
+        elif head == "active" and position == len(parts) - 1 and _MASKED_PART.match(part):
+            if fields["path"] == PathKind.NONE:
+                fields["path"] = PathKind.UNKNOWN  # the path part, masked: an active peer shown no path
         else:
             return None
     if head == "active" and fields["path"] == PathKind.NONE and len(parts) == 1:
@@ -179,7 +188,7 @@ def _is_osless_row(first: str, os_name: str, text: str) -> bool:
 # marker, a parenthesised remark or a "Before:"-style label in front. Tried only when a line does not
 # parse as it is, and kept only when what remains parses as a row.
 _SLASH_COLUMNS = " / "
-_LEAD_COMMENT = re.compile(r"^#\s+(?=[0-9a-fA-F*x<\[])")
+_LEAD_COMMENT = re.compile(r"^#\s+(?=[0-9a-fA-F*xX<\[])")
 _LEAD_REMARK = re.compile(r"^\([^()]{1,100}\)\s+")
 _LEAD_LABEL = re.compile(r"^[A-Za-z][\w ]{0,15}?\s?:\s+(?=\S)")
 
@@ -246,6 +255,9 @@ def _partial_row(line: SourceLine) -> StatusPeer | None:
         if not (ip or os_name or fields.get("tx") is not None or fields["path"] not in (PathKind.NONE,)):
             continue  # a bare "idle"/"offline" word needs a row around it
         host = words[0] if words else ""
+        if not host and ip and "." not in ip and ":" not in ip:
+            # one masked word for the IP, name and owner columns (`# xxxxx windows active; …`): it names the peer
+            host = ip
         owner = words[1] if len(words) > 1 else ""
         # a fragment may not show "active": None says "not shown", unlike False in a full row
         return _peer(ip, host, owner, os_name, cell, line, fields, active=fields["active"], partial=True)  # type: ignore[arg-type]

@@ -415,18 +415,27 @@ _LIST_ITEM = re.compile(r"^[-*]\s+`?(?P<msg>[^`\[][^`]*?)`?$")
 _HEALTH_HEADER = re.compile(r"^[^\w\s]{0,2}#+\s*Health check:$")
 
 
+# Every "#" of the block typed as another character (`x Health check:` / `x     - router: …`: a post outside a fence
+# where "#" would make a heading): the header's stand-in must start each item too.
+_STAND_IN_HEADER = re.compile(r"^(?P<mark>[^\w\s#]|[xX])\s+Health check:$")
+
+
 def _restore_health_markers(lines: list[SourceLine]) -> None:
     """Put back the ``#`` markers of ``tailscale status``'s health block (cli/status.go printHealth:
     ``# Health check:`` then ``#     - <message>``) where Markdown or a copy took them: outside a fence GitHub
     renders ``# Health check:`` as a heading and the items as a list, so a copy (or a post typed from it) holds
     ``Health check:`` and ``- <message>`` items, each maybe in inline code; a copy may also keep the header's
-    ``#`` (with a stray character before it) and lose the items' own."""
+    ``#`` (with a stray character before it) and lose the items' own, or show every ``#`` as one other character."""
     index = 0
     while index < len(lines):
         line = lines[index]
         index += 1
+        item_pattern = _LIST_ITEM
         if line.text != "Health check:" and _HEALTH_HEADER.match(line.text) is None:
-            continue
+            stand_in = _STAND_IN_HEADER.match(line.text)
+            if stand_in is None:
+                continue
+            item_pattern = re.compile(rf"^{re.escape(stand_in['mark'])}\s+-\s+(?P<msg>\S.*)$")
         items: list[int] = []
         probe = index
         while probe < len(lines):
@@ -436,7 +445,7 @@ def _restore_health_markers(lines: list[SourceLine]) -> None:
                     break
                 probe += 1
                 continue
-            if (item := _LIST_ITEM.match(text)) is None:
+            if item_pattern.match(text) is None:
                 break
             items.append(probe)
             probe += 1
@@ -444,7 +453,7 @@ def _restore_health_markers(lines: list[SourceLine]) -> None:
             continue  # a "Health check:" heading of prose, not the status block
         lines[index - 1] = line._replace(text="# Health check:")
         for at in items:
-            item = _LIST_ITEM.match(lines[at].text)
+            item = item_pattern.match(lines[at].text)
             assert item is not None
             lines[at] = lines[at]._replace(text="#     - " + item["msg"].strip(), command=None)
         index = items[-1] + 1

@@ -1,8 +1,9 @@
 """The read-only CLI views with their own block kind and JSON facts (``views[]``): ``tailscale version``,
-``debug hostinfo``, ``whois``/``whoami``, ``switch --list``, ``exit-node suggest``, ``debug derp-map``.
+``debug hostinfo``, ``whois``/``whoami``, ``switch --list``, ``exit-node suggest``, ``debug derp-map``,
+``syspolicy list``.
 
 One module per view parses it (versionview.py, hostinfo.py, whois.py, switchlist.py, exitnodesuggest.py,
-derpmap.py); this one only says which kind a JSON document is and turns a block into its report.
+derpmap.py, syspolicy.py); this one only says which kind a JSON document is and turns a block into its report.
 """
 
 from __future__ import annotations
@@ -20,11 +21,25 @@ from opskit.core.diagnose.switchlist import (
     parse_switch_list,
     parse_switch_list_json,
 )
+from opskit.core.diagnose.syspolicy import (
+    SyspolicyListReport,
+    is_syspolicy_json,
+    parse_syspolicy_json,
+    parse_syspolicy_list,
+)
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.versionview import VersionReport, is_version_json, parse_version, parse_version_json
 from opskit.core.diagnose.whois import WhoisReport, is_whois_json, parse_whois, parse_whois_json
 
-ViewReport = VersionReport | HostinfoReport | WhoisReport | SwitchListReport | ExitNodeSuggestReport | DerpMapReport
+ViewReport = (
+    VersionReport
+    | HostinfoReport
+    | WhoisReport
+    | SwitchListReport
+    | ExitNodeSuggestReport
+    | DerpMapReport
+    | SyspolicyListReport
+)
 
 VIEW_KINDS = frozenset(
     {
@@ -34,13 +49,14 @@ VIEW_KINDS = frozenset(
         BlockKind.SWITCH_LIST,
         BlockKind.EXIT_NODE_SUGGEST,
         BlockKind.DERP_MAP,
+        BlockKind.SYSPOLICY_LIST,
     }
 )
 
 
 def json_view_kind(document: object) -> BlockKind | None:
     """The view a whole JSON document is (``version --json``, ``debug hostinfo``, ``whois --json``,
-    ``switch --list --json``, ``debug derp-map``), or None."""
+    ``switch --list --json``, ``debug derp-map``, ``syspolicy list --json``), or None."""
     if isinstance(document, list):
         return BlockKind.SWITCH_LIST if is_switch_list_json(document) else None
     if not isinstance(document, dict):
@@ -49,6 +65,8 @@ def json_view_kind(document: object) -> BlockKind | None:
         return BlockKind.VERSION
     if is_derp_map(document):
         return BlockKind.DERP_MAP
+    if is_syspolicy_json(document):
+        return BlockKind.SYSPOLICY_LIST
     if is_whois_json(document):
         return BlockKind.WHOIS
     if is_hostinfo_json(document):
@@ -71,6 +89,8 @@ def parse_view(
         return parse_switch_list_json(lines, doc) if isinstance(doc, list) else parse_switch_list(lines)
     if kind is BlockKind.EXIT_NODE_SUGGEST:
         return parse_exit_node_suggest(lines)
+    if kind is BlockKind.SYSPOLICY_LIST:
+        return parse_syspolicy_json(lines, doc) if isinstance(doc, dict) else parse_syspolicy_list(lines)
     if kind is BlockKind.DERP_MAP and isinstance(doc, dict):
         return parse_derp_map(lines, doc)
     return None

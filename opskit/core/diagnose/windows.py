@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
-from opskit.core.diagnose.cli_catalog import find_command_answer, find_refusal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
@@ -299,7 +299,17 @@ LOCALAPI_NOT_HTTP = re.compile(
     re.IGNORECASE,
 )
 
-API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \""
+# The Tailscale API refusing the credential `tailscale up` mints its auth key with: the API client's ErrResponse
+# (client/tailscale: `Status: %d, Message: %q`), and workload identity federation's own wording of the token
+# endpoint's answer when it trades the CI job's OIDC token (a JWT) for an access token (feature/identityfederation
+# exchangeJWTForToken: "token exchange failed with status %d: %s", the body as sent, '{"message":"Unauthorized"}').
+# The Go runtime's header for a fatal signal it got outside Go code (runtime/signal_unix.go sighandler/badsignal:
+# "SIGBUS: bus error", "SIGSEGV: segmentation violation", "SIGILL: illegal instruction"), then "PC=0x… m=…".
+_GO_SIGNALS = ("BUS", "SEGV", "ILL", "ABRT", "FPE", "TRAP", "SYS", "QUIT", "EMT", "STKFLT")
+GO_SIGNAL_CRASH = r"SIG(?:" + "|".join(_GO_SIGNALS) + r"): "
+GO_CRASH_START = re.compile(r"^(?:panic: |fatal error: |" + GO_SIGNAL_CRASH + r")")
+
+API_KEY_REFUSED = r"(?:^|[\s`'\"])Status: 40[13], Message: \"|\btoken exchange failed with status 40[13]:(?: |$)"
 NOT_A_NODE_AUTH_KEY = r"\bkey cannot be used for node auth\b"
 
 
@@ -449,7 +459,7 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     (CliErrorKind.SSH_FAILED, r'tailscaled does not take non-flag arguments: \["nc" '),
     # A Go panic of the CLI (blocks.py keeps only panics printed under a `tailscale <cmd>` prompt, with their
     # goroutine trace, in a CLI block: tailscaled's own panics are read by the daemon log model).
-    (CliErrorKind.CLI_PANIC, r"^(?:panic|fatal error): "),
+    (CliErrorKind.CLI_PANIC, r"^(?:panic|fatal error): |^" + GO_SIGNAL_CRASH),
     # The macOS/iOS app's CLI is the app's own (Swift) binary: a Swift runtime trap (fatalError, a failed
     # precondition or assertion, a nil unwrapped) aborts it before it asks tailscaled anything. Swift prints
     # "<file>.swift:<line>: Fatal error: <message>" (Swift 5.3+), before that "Fatal error: <message>: file
@@ -524,8 +534,9 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # never reached tailscaled (its dial failed: no socket, nobody listening, no permission) is not a
         # certificate failure but the daemon not running / not reachable, read below (Traefik's and Caddy's
         # certificate resolvers quote it: 'Unable to fetch certificate … error="Get \"http://local-tailscaled
-        # .sock/localapi/v0/cert/…\": dial unix …: connect: connection refused"')
-        r"|local-tailscaled\.sock/localapi/v0/cert/(?!.*: dial (?:unix|tcp) )",
+        # .sock/localapi/v0/cert/…\": dial unix …: connect: connection refused"'; on Windows the dial is an
+        # open of the named pipe, 'open \\.\pipe\…\tailscaled: …', its backslashes doubled in a JSON log)
+        r"|local-tailscaled\.sock/localapi/v0/cert/(?!.*: (?:dial (?:unix|tcp) |open \\+\.\\+pipe\\))",
     ),
     # `tailscale netcheck` fetches the DERP map itself when tailscaled has none (not logged in): when that
     # fetch fails (no DNS, control unreachable) netcheck stops before measuring anything (cmd/tailscale/cli
@@ -587,7 +598,12 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # server's key (controlclient: "fetch control key: …"): the daemon answered, control is unreachable.
     (
         CliErrorKind.CONTROL_UNREACHABLE,
-        r"backend not found or not available|(?:500 Internal Server Error|backend error): fetch control key: ",
+        r"backend not found or not available|(?:500 Internal Server Error|backend error): fetch control key: "
+        # the registration request itself relayed the same way: its POST never got an answer ('register request:
+        # Post "https://…/machine/register": … context deadline exceeded', controlclient/direct.go "register
+        # request: %w") or control's front end failed (5xx); a 4xx is control answering (a refused key: not this)
+        r"|(?:500 Internal Server Error|backend error): (?:TryLogin: )?register request: "
+        r"(?:Post \"?https?://|http 5\d\d\b)",
     ),
     (CliErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     # The Unix CLI sees a tailscaled process but not the socket it dials: started with another --socket,
@@ -603,9 +619,14 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # A relative socket path ("dial unix tailscaled.sock") is the CLI's fallback default where the OS has
     # no /var/run (Android, some NAS and router firmwares): it dials the current directory, never where
     # the platform's tailscaled listens (its --socket), whether or not a daemon runs.
+    # A program calling LocalAPI itself (a proxy's certificate manager, whose log quotes the request 'Get
+    # "http://local-tailscaled.sock/localapi/v0/…": dial unix tailscaled.sock: …') got the same relative default
+    # because its own filesystem (a container) has no /var/run: no tailscaled socket is there for it, which
+    # SERVICE_NOT_RUNNING below reads like any dial to no socket.
     (
         CliErrorKind.PIPE_MISSING,
-        r"dial unix (?![/@])[^\s:]*tailscale\S*: connect: no such file or directory",
+        r"^(?!.*localapi/v0/[^\s\\\"]*(?:\\?\")?: dial unix )"
+        r".*dial unix (?![/@])[^\s:]*tailscale\S*: connect: no such file or directory",
     ),
     (
         CliErrorKind.PIPE_ACCESS_DENIED,
@@ -733,7 +754,13 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # PermitCert, TS_PERMIT_CERT_UID), printed "Access denied: cert access denied" (client/local's
         # AccessDeniedError; "403 Forbidden: …" before it) and quoted mid-line by the certificate resolvers of
         # Traefik and Caddy (error="Access denied: cert access denied"): a permission refusal, no ACME was tried.
-        r"|\bcert access denied\b",
+        r"|\bcert access denied\b"
+        # The same client error (client/local AccessDeniedError: "Access denied: <LocalAPI's 403 body>") quoted
+        # mid-line by a program that called LocalAPI as a user (the VS Code extension's tsrelay helper: "error
+        # setting serve config: sending serve config: Access denied: serve config denied"): the body is one of
+        # ipn/localapi's refusals, each ending "denied" ("serve config denied", "<what> access denied", "denied;
+        # no debug access").
+        r"|(?:: |[\s\"'`(\[])Access denied: (?:[\w /-]+ )?(?:access )?denied(?:; no debug access)?\b",
     ),
     (
         CliErrorKind.OTHER,
@@ -822,6 +849,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "invalid key",
         "status: 401, message",
         "status: 403, message",
+        "token exchange failed with status 40",
         "cannot be used for node auth",
     ),
     CliErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
@@ -889,7 +917,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "initialization failed",
     ),
     CliErrorKind.SSH_SERVER_UNSUPPORTED: ("tailscale ssh server",),
-    CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: ", ".swift"),
+    CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: ", ".swift", *(f"sig{name.lower()}: " for name in _GO_SIGNALS)),
     CliErrorKind.DERPMAP_FETCH_FAILED: ("prodderpmap", "fetch a derp map"),
     CliErrorKind.DAEMON_CONNECTION_RESET: ("local-tailscaled",),
     CliErrorKind.IP_FORWARDING_DISABLED: (
@@ -920,7 +948,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.NO_BACKEND: ("503 service unavailable",),
     CliErrorKind.DEADLINE: ("deadline exceeded",),
     CliErrorKind.DOMAIN_TRUST: ("trust relationship",),
-    CliErrorKind.CONTROL_UNREACHABLE: ("backend not found", "fetch control key"),
+    CliErrorKind.CONTROL_UNREACHABLE: ("backend not found", "fetch control key", "register request: "),
     CliErrorKind.SERVICE_NOT_RUNNING: (
         "service running",
         "failed to connect",
@@ -1063,6 +1091,7 @@ def _identity(raw: str | None) -> str | None:
 
 
 _EMPTY_SERVE_JSON = frozenset({"{}", "null"})
+_ANY_ANSWER_PHRASE = any_word_pattern(frozenset(refusal.phrase for _, refusal in COMMAND_ANSWERS))
 _SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--?json")
 
 
@@ -1073,7 +1102,7 @@ def is_command_answer(text: str, command: str | None) -> bool:
         return False
     if text in _EMPTY_SERVE_JSON:
         return _SERVE_STATUS_JSON.search(command) is not None
-    if "exist" not in text:  # the look-up's messages all say "does not exist"
+    if _ANY_ANSWER_PHRASE.search(text.lower()) is None:  # the cheap test before the look-up
         return False
     return find_command_answer(normalise_error_text(text), command) is not None
 
@@ -1315,6 +1344,38 @@ def _ssh_to_tailnet_host(line: SourceLine, tailnet_hosts: frozenset[str]) -> Cli
     return CliError(CliErrorKind.SSH_FAILED, line) if host and host_names(host) & tailnet_hosts else None
 
 
+# The CLI crashing while it updated Tailscale: under a `tailscale update` prompt, or under the updater's own
+# progress line (clientupdate: `Extracting "…/tailscale_<version>_<arch>.tgz"`). The update did not finish.
+_UPDATE_COMMAND = typed_tailscale_command(r"update\b")
+_UPDATE_PROGRESS = re.compile(r'^Extracting "[^"]*tailscale_(?P<version>[\w.+-]+?)_[\w]+\.tgz"$')
+_UPDATE_CRASHED = (
+    "`tailscale update` crashed{version}: the Go runtime killed the CLI ({crash}), so the update did not finish: "
+    "the node stays on its old version (and, if it died while extracting, the tarball may be half-unpacked in "
+    "its cache). A bus error or segmentation fault there is usually the device: storage that fails or is full "
+    "under a memory-mapped file, too little memory, or a binary for the wrong ARM variant.",
+    "Check free space and the storage (`df -h`, `dmesg`), remove ~/.cache/tailscale-update and retry; if it "
+    "crashes again, update by hand: download the static tarball for this CPU from pkgs.tailscale.com, stop "
+    "tailscaled, replace both binaries, start it and check `tailscale version`.",
+)
+
+
+def _with_update_crash(errors: list[CliError], lines: Sequence[SourceLine], command: str | None) -> list[CliError]:
+    """Add ``update-failed`` for a CLI crash that happened while `tailscale update` ran."""
+    crash = next((error for error in errors if error.kind is CliErrorKind.CLI_PANIC), None)
+    if crash is None or any(error.kind is CliErrorKind.UPDATE_FAILED for error in errors):
+        return errors
+    progress = next(
+        (found for line in lines if line.number < crash.line.number and (found := _UPDATE_PROGRESS.match(line.text))),
+        None,
+    )
+    if progress is None and (command is None or _UPDATE_COMMAND.search(command) is None):
+        return errors
+    version = f" while installing {progress.group('version')}" if progress is not None else ""
+    cause, fix = _UPDATE_CRASHED
+    explanation = (cause.format(version=version, crash=crash.line.text.strip()), fix)
+    return [*errors, CliError(CliErrorKind.UPDATE_FAILED, crash.line, detail=crash.detail, explanation=explanation)]
+
+
 def parse_windows(
     lines: Sequence[SourceLine],
     whoami: SourceLine | None = None,
@@ -1391,6 +1452,7 @@ def parse_windows(
             else error
             for error in errors
         ]
+    errors = _with_update_crash(errors, lines, command)
     return CliErrorReport(
         errors=tuple(_with_up_suggestions(errors, lines)),
         whoami=whoami.text if whoami else None,

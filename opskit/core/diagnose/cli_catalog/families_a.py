@@ -691,6 +691,43 @@ REFUSALS: tuple[Refusal, ...] = (
         _CLI + "update.go (clientupdate/clientupdate.go)",
         "failed to restart tailscaled after update: exit status 1, output:",
     ),
+    # A remote update (the admin console's "Update" on a machine: c2n /update) or an auto-update makes tailscaled
+    # run `tailscale update --yes` itself; first it looks for its CLI where the platform's package puts it
+    # (feature/clientupdate findCmdTailscale: beside tailscaled, /usr/bin/tailscale for /usr/sbin/tailscaled,
+    # the QNAP/Unraid package paths) and checks the two versions match. The console relays the node's refusal
+    # ("Failed to update <machine>: node returned error: \"…\"").
+    _entry(
+        _UPDATE,
+        "failed to find cmd/tailscale binary",
+        # not tailscaled's own log of its offline auto-update ("offline auto-update: failed: %v"): that leaves
+        # the running daemon untouched and is the log model's to read
+        r"(?<!auto-update: failed: )failed to find cmd/tailscale binary: (?P<why>[^\"]+)",
+        "a remote update (the admin console's Update, or auto-update) reached tailscaled, but tailscaled could not "
+        "find or run its `tailscale` CLI where this platform's package puts it ({why}): it updates by running "
+        "`tailscale update`, so nothing was updated and the node stays on its old version. Typical of hand-placed "
+        "or third-party installs (a plugin or script keeping both binaries in its own folder, a renamed binary).",
+        "Update the way Tailscale was installed here (the plugin's or package's own update, or replace both "
+        "binaries with the new release); or put the `tailscale` CLI where tailscaled expects it (next to "
+        "tailscaled; /usr/bin/tailscale for /usr/sbin/tailscaled) and retry the update from the admin console.",
+        "feature/clientupdate/clientupdate.go (ipn/ipnlocal c2n.go, local.go before 1.90)",
+        "failed to find cmd/tailscale binary: tailscale executable not found in expected place",
+    ),
+    _entry(
+        _UPDATE,
+        "does not match tailscaled version",
+        r"(?<!auto-update: failed: )cmd/tailscale version "
+        + _q("cli")
+        + r" does not match tailscaled version "
+        + _q_edge("daemon"),
+        "a remote update (admin console, or auto-update) was refused by tailscaled: the `tailscale` CLI it found "
+        '("{cli}") is not the same build as the running tailscaled ("{daemon}"), so it would not let that CLI '
+        "run the update. Nothing was updated.",
+        "Install the CLI and the daemon from the same release (reinstall the package, or restart tailscaled if "
+        "the package was upgraded but the old daemon still runs), check `tailscale version` against the daemon's, "
+        "then retry the update.",
+        "feature/clientupdate/clientupdate.go (ipn/ipnlocal c2n.go, local.go before 1.90)",
+        'cmd/tailscale version "1.90.2-t1234abcd" does not match tailscaled version "1.88.1-t5678ef01"',
+    ),
     # ------------------------------------------------------------------ dns query / dns status
     _entry(
         _DNS,
@@ -735,12 +772,15 @@ REFUSALS: tuple[Refusal, ...] = (
         _CLI + "configure-kube.go",
         'cannot write kubeconfig at "/etc/kubernetes/admin.conf": open /etc/kubernetes/admin.conf: permission denied',
     ),
+    # The name is a MagicDNS record (a Tailscale Service's VIP) but no peer advertises that address: the CLI found
+    # no peer for the name, the same concept as its sibling "no peer found for %q" (peer-not-found).
     _entry(
-        _CONFIGURE,
+        CliErrorKind.PEER_NOT_FOUND,
         "not currently reachable on any known peer",
         _q_edge("name") + r" is in MagicDNS, but is not currently reachable on any known peer",
         "`tailscale configure kubeconfig {name}`: the name is a MagicDNS record, but no peer of this node "
-        "serves it (the operator's API proxy is down, or the policy hides it from this node).",
+        "serves it (the operator's API proxy or ProxyGroup is down or not yet approved, or the policy hides it from "
+        "this node): no kubeconfig entry was written.",
         "Check the Kubernetes operator's proxy is running and visible (`tailscale status`), and that the tailnet "
         "policy grants this user access to it.",
         _CLI + "configure-kube.go",

@@ -533,8 +533,10 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         _IPN_SERVE,
         'want to serve "tcp", but port 443 is already serving "https"',
     ),
+    # printFunnelWarning (stderr, after `funnel status`, `serve status` and `funnel <port> on`): nothing was refused;
+    # the serve config has no handler behind a Funnel port, the concept of serve-not-configured
     _entry(
-        _SERVE,
+        CliErrorKind.SERVE_NOT_CONFIGURED,
         "but no serve config",
         r"funnel=on for (?P<hostport>\S+), but no serve config",
         "Funnel is switched on for {hostport}, but nothing is served there: the internet reaches a port with "
@@ -1291,7 +1293,57 @@ REFUSALS: tuple[Refusal, ...] = (
 # 1.34-1.50 and serve_legacy.go since, as "error: handler does not exist"; cli/serve_v2.go 1.86+ wraps it,
 # "failed to remove web serve: handler does not exist", read above) and 1.86+'s "service does not exist"
 # (removeWebServe/removeTunServe for a --service the serve config does not hold).
+#
+# The CLI's own local web page: `tailscale status --web` (cli/status.go: net.Listen("tcp", --listen), default
+# 127.0.0.1:8384, the port Syncthing's GUI also uses) and `tailscale web` (cli/web.go: http.ListenAndServe on
+# --listen, default localhost:8088) return Go's listen error bare: "listen tcp <addr>: bind: <why>", words any
+# program prints, so read only under those commands.
+_TYPED_WEB_PAGE = typed_tailscale_command(r"(?:status\b.*\s--?web\b|web\b)")
+_WEB_PAGE = (
+    "the CLI's own local web page (`tailscale status --web`, default 127.0.0.1:8384; `tailscale web`, default "
+    "localhost:8088) could not listen on {addr}"
+)
+_WEB_LISTEN = CliErrorKind.WEB_LISTEN_FAILED
+_LISTEN = r"^(?:error: )?listen tcp (?P<addr>\S*:(?P<port>\d+)): bind: "
+_WEB_LISTEN_ANSWERS: tuple[Refusal, ...] = (
+    _entry(
+        _WEB_LISTEN,
+        "listen tcp ",
+        _LISTEN + r"(?:address already in use|Only one usage of each socket address)",
+        _WEB_PAGE + ": another program already holds that port (8384 is Syncthing's GUI port). tailscaled, the "
+        "tailnet and connectivity are not involved; only this page did not start.",
+        "Give the page another address with `--listen` (`tailscale status --web --listen=127.0.0.1:8385`, "
+        "`tailscale web --listen=localhost:8089`; port 0 picks a free one), or stop the program holding the port "
+        "(`ss -ltnp 'sport = :{port}'`, `lsof -iTCP:{port} -sTCP:LISTEN`, Windows `netstat -ano | findstr :{port}`).",
+        "cmd/tailscale/cli/status.go, web.go",
+        "listen tcp 127.0.0.1:8384: bind: address already in use",
+    ),
+    _entry(
+        _WEB_LISTEN,
+        "listen tcp ",
+        _LISTEN + r"(?:permission denied|An attempt was made to access a socket in a way forbidden)",
+        _WEB_PAGE + ": the OS refused the port (below 1024 without privileges, or on Windows a port range "
+        "reserved by Hyper-V/WinNAT). tailscaled is not involved; only this page did not start.",
+        "Use an unprivileged free port with `--listen` (`--listen=127.0.0.1:8385`; port 0 picks a free one); on "
+        "Windows see the reserved ranges with `netsh interface ipv4 show excludedportrange protocol=tcp`.",
+        "cmd/tailscale/cli/status.go, web.go",
+        "listen tcp 127.0.0.1:80: bind: permission denied",
+    ),
+    _entry(
+        _WEB_LISTEN,
+        "listen tcp ",
+        _LISTEN + r"(?:cannot assign requested address|The requested address is not valid in its context)",
+        _WEB_PAGE + ": that address is not one of this host's (a mistyped --listen, or a tailnet address while "
+        "the node is down). tailscaled's service is not involved; only this page did not start.",
+        "Listen on an address this host has (`--listen=127.0.0.1:8384`, or the node's address from `tailscale ip "
+        "-4` once it is up).",
+        "cmd/tailscale/cli/status.go, web.go",
+        "listen tcp 100.64.0.9:8384: bind: cannot assign requested address",
+    ),
+)
+
 COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
+    *((_TYPED_WEB_PAGE, answer) for answer in _WEB_LISTEN_ANSWERS),
     (
         typed_tailscale_command(r"(?:serve|funnel)"),
         _entry(

@@ -25,6 +25,7 @@ from opskit.core.diagnose.daemonlog.events import (
     Event,
     Fact,
     events_of,
+    is_addon_verdict,
     is_auth_key_mint_error,
     is_cgnat_address,
     is_dump_line,
@@ -70,7 +71,7 @@ _MARKERS = re.compile(
     r"|Engine created\.$|Bringing (?:router|[Ww]ire[Gg]uard device) up|flushing log\.$|logger closing down$"
     r"|onPortUpdate\(|derp-\d+: |blockEngineUpdates\(|Backend: logs: |pm: |got LocalBackend|active login: |appc: "
     r"|tsdial: |SetPrefs: |EditPrefs: |panic: |goroutine \d+ \[running\]:|fatal error: |safesocket\.Listen"
-    r"|tlsdial: |logtail: |bootstrapDNS\(|\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN"
+    r"|tlsdial: |logtail: |bootstrapDNS\(|netmon\.New: |\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN"
     r"|requestEngineStatus|tailscaled got signal |got signal \w+; shutting down"
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
     r"|shouldUseOneCGNATRoute|magicsock\.|Active: [a-z]+(?: \([\w-]+\))? \(Result: (?!success\))|Main PID: \d+ \(code="
@@ -121,8 +122,9 @@ _PATH_VERSION = re.compile(
 )
 # A shell running the daemon by hand: "# tailscaled 2>&1 | grep dns", "$ sudo tailscaled -port 4434".
 # Windows: a quoted path with spaces, and v1.0-v1.4's service binary run as "tailscale-ipn.exe /runservice".
+# (a bracketed user@host prompt: ESXi's "[root@localhost:~] ", RHEL's "[root@host ~]# ")
 _HAND_PROMPT = re.compile(
-    r"^(?:\S*[#$%>]\s*)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\]|\"[^\"]*[/\\])?"
+    r"^(?:\S*[#$%>]\s*|\[[^\[\]@]+@[^\[\]]+\][#$%>]?\s+)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\]|\"[^\"]*[/\\])?"
     r"(?:tailscaled(?:\.exe)?\"?|tailscale-ipn\.exe\"?(?=\s+/runservice))(?:\s.*)?)$"
 )
 # Windows refuses a service's dispatcher started outside the service manager (ERROR_FAILED_SERVICE_CONTROLLER_
@@ -148,6 +150,9 @@ _DAEMON_ONLY_FLAG = re.compile(
 )
 # The rest of a "Program starting: … []string{…" line the terminal wrapped: Go's quoted argv up to "}".
 _ARGV_TAIL = re.compile(r'^[^"\s]*"(?:, "(?:[^"\\]|\\.)*")*\}$')
+# ... or wrapped before the argv began: the rest of the Go version, then the whole argv ("Go" / "1.18.3-ts04d67b90d8:
+# []string{"tailscaled"}", a user's re-wrap at a space; "Go 1.18.3:" / "[]string{…}").
+_ARGV_WHOLE_TAIL = re.compile(r'^(?:[\w.+-]*:\s*)?\[\]string\{(?:"(?:[^"\\]|\\.)*"(?:, "(?:[^"\\]|\\.)*")*)?\}$')
 # containerboot's own lines ("boot: 2023/10/10 22:37:43 Starting tailscaled"), whatever stamp is in front
 _CONTAINERBOOT = re.compile(r"(?:^|\s)boot: \d{4}/\d{2}/\d{2} |containerboot")
 _CONTAINERBOOT_PROCESS = "boot"  # its Go log prefix, "boot: " before the stamp (grammar.py keeps it as the process)
@@ -184,6 +189,7 @@ _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 _PROCESS_WORDS = (
     "tailscaled", "IPNExtension", "com.tailscale.ipn", "[Tailscale]", "endpoint/tailscale",
     "Starting Tailscale", "Tailscale logs will be suppressed",  # the Home Assistant add-on's own (_WRAPPER_LINE)
+    "Unable to start up Tailscale",
 )  # fmt: skip
 _MARKER_WORDS = (
     "logtail", "LogID", "logpolicy", "subproc mode", "(logID", "Program starting: v", "derphttp", "magicsock",
@@ -195,6 +201,7 @@ _MARKER_WORDS = (
     "Bringing ", "flushing log.", "logger closing down", "onPortUpdate(", "derp-", "blockEngineUpdates(",
     "Backend: logs: ", "pm: ", "got LocalBackend", "active login: ", "appc: ", "tsdial: ", "SetPrefs: ",
     "EditPrefs: ", "panic: ", "goroutine ", "fatal error: ", "safesocket.Listen", "tlsdial: ", "bootstrapDNS(",
+    "netmon.New: ",
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
@@ -226,10 +233,14 @@ def _belongs(text: str, message: Message) -> bool:
         return True
     if message.process == "bashio" and message.text.startswith(_BASHIO_START):
         return True
+    if is_addon_verdict(message.text):
+        return True  # the add-on giving up on its start-up (events.py _ADDON_GAVE_UP): the end of its log
     if text[:1] == "-" and (
         (("tailscaled" in text or _DAEMON_ONLY_FLAG.search(text)) and _FLAGS_ONLY.match(text)) or _ARGV_TAIL.match(text)
     ):
         return True  # a wrapped tailscaled command line, or the wrapped end of its "Program starting" argv
+    if "[]string{" in text and _ARGV_WHOLE_TAIL.match(text):
+        return True  # the "Program starting" line wrapped before its argv: the rest of it
     body = message.text
     if is_dump_request(body):
         return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
@@ -402,7 +413,8 @@ _EXITING = ("flushing log.", "logger closing down")  # the process ending, not g
 # its state under "@appdata/Tailscale"): tailscaled runs on Synology's Linux.
 _SYNOLOGY = re.compile(r"/volume\d+/@app(?:store|data)/Tailscale\b|/var/packages/Tailscale/|/@appdata/Tailscale\b")
 _TUN_FLAG = re.compile(r"^-{1,2}tun(?:=(?P<value>.*))?$")
-_ENGINE_FAILED = re.compile(r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\) error: ')
+# (a re-wrapped paste may leave "error:" at the end of the line, its cause on the next)
+_ENGINE_FAILED = re.compile(r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\) error:(?: |$)')
 
 
 def _tun_names(argv: Sequence[str], joined: str, version: str | None) -> tuple[str, ...]:
@@ -756,8 +768,11 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         if match and (version is None or "cleanup" not in match.group("rest")):
             version, start_line = match.group("version"), line
             rest = match.group("rest")
-            if "}" not in rest and index + 1 < len(lines) and _ARGV_TAIL.match(lines[index + 1].text):
-                rest += lines[index + 1].text  # the terminal wrapped the argv
+            if "}" not in rest and index + 1 < len(lines):
+                if _ARGV_TAIL.match(lines[index + 1].text):
+                    rest += lines[index + 1].text  # the terminal wrapped the argv
+                elif "[]string{" not in rest and _ARGV_WHOLE_TAIL.match(lines[index + 1].text):
+                    rest += " " + lines[index + 1].text  # wrapped in the Go version, before the argv
             argv = tuple(a.replace("\\\\", "\\") for a in _ARG.findall(rest))
         elif version is None and (app := _APP_START.search(message.text)) is not None:
             version, start_line = app.group("version"), line

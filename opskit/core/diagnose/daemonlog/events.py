@@ -111,6 +111,10 @@ _ACTIVE_CONN = re.compile(r"derp-(\d+)=cr")
 _HOME = re.compile(
     r"home is now derp-(?P<id>\d+)(?: \((?P<code>[^)]*)\))?|reconnecting to home derp-(?P<id2>\d+)"
     r"|derp-(?P<id3>\d+) for home-keep-alive|NetInfo\{.*\bderp=#(?P<id4>\d+)|(?:report|netcheck): .*\bderp=(?P<id5>\d+)"
+    # magicsock's setPeerLastDerpLocked names the region a peer's packets came through, "our home"/"shared home" when
+    # it is this node's home ("[v1] magicsock: derp route for [lvsTt] set to derp-7 (our home)"; on a change,
+    # "changed from derp-4 => derp-7 (…)"); "their home" and "alt" say nothing of ours
+    r"|derp route for \S+ (?:set to|changed from derp-\d+ =>) derp-(?P<id6>\d+) \((?:our|shared) home\)"
 )
 
 
@@ -153,7 +157,7 @@ def _derp(message: str) -> Iterator[Event]:
         for region in _ACTIVE_CONN.findall(message):
             yield Clear("derp-unreachable", region)
     if (home := _HOME.search(message)) is not None:
-        region = next(g for g in home.group("id", "id2", "id3", "id4", "id5") if g)
+        region = next(g for g in home.group("id", "id2", "id3", "id4", "id5", "id6") if g)
         if region != "0":  # derp=0 / derp=#0: no home chosen yet (no STUN answer), not a region
             yield Fact("home", region, home.group("code") or "")
 
@@ -1082,7 +1086,7 @@ _CONN_TRACK = re.compile(
     r"|open-conn-track: timeout opening %v to node"
     # the other diagnoses of pendopen.go: a peer too old for disco, without a DERP home, or missing from WireGuard
     r"|open-conn-track: timeout opening .+?; (?:peer|target) node (?P<key2>\S+) (?:running pre-0\.100|"
-    r"not connected to any DERP relay|in netmap but unknown to WireGuard)"
+    r"not connected to any DERP relay|in netmap but unknown to (?:WireGuard|wireguard))"
 )
 
 # Disco talking to a peer without saying yet whether it answers: "disco: send, starting discovery for [CnK7M]
@@ -1472,6 +1476,9 @@ _CRASH = re.compile(
     # Windows' service check and network monitor ("svc.IsWindowsService failed: %v", "Could not create netMon: %v"),
     # a flag this OS does not support ("--encrypt-state is not supported on %s", v1.86-)
     r"^debug server: \S|^svc\.IsWindowsService failed: |^Could not create netMon: |"
+    # the network monitor run() creates first (v1.40-, "netmon.New: %w"; main log.Fatal()s run()'s error): a kernel
+    # without the netlink route family it reads ("netlinkrib: address family not supported by protocol", ESXi)
+    r"^netmon\.New: \S|"
     r"^--(?:encrypt-state|hardware-attestation) is not supported on |"
     # and its older ones: the link monitor (v1.2-v1.38 "creating link monitor: %v"), netstack (v1.4-v1.24
     # "netstack.Create: %v"), the SOCKS5 / HTTP proxy listeners of userspace mode ("SOCKS5 listener: %v", "HTTP proxy
@@ -1500,7 +1507,7 @@ _CRASH = re.compile(
     r"^error shutting tailscaled down: \S|^no tailscaled config file found in |"
     r"^error reading tailscaled config directory |"
     r"[Mm]ain process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
-    rf"{_UNIT_RESULT}|{_MAIN_EXIT}|Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error: |"
+    rf"{_UNIT_RESULT}|{_MAIN_EXIT}|Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error:(?: |$)|"
     # systemd before v233 (CentOS/RHEL 7, Debian 8) words its verdicts differently and names the unit inside the
     # sentence: "Unit tailscaled.service entered failed state.", "tailscaled.service failed.", "start request
     # repeated too quickly for tailscaled.service" (only tailscale's own unit: the journal speaks of every unit)
@@ -1633,8 +1640,24 @@ def _cert(message: str) -> Iterator[Event]:
 _SOCKET_IN_USE = re.compile(r"safesocket\.Listen: \S+: address already in use")
 
 
+# The Home Assistant add-on giving up on its start-up: `tailscale up`/`set` with the add-on's options failed (its
+# refusal is printed above, by the CLI) and post-tailscaled/run calls bashio::exit.nok "Unable to start up
+# Tailscale" (hassio-addons/addon-tailscale and its forks; "[hh:mm:ss] FATAL: …", or another stamp before "FATAL:").
+# The failed oneshot halts the add-on's container, tailscaled with it (a crash loop under the watchdog): a crash,
+# whose cause is the refusal above it.
+_ADDON_GAVE_UP = re.compile(r"^(?:FATAL: )?Unable to start up Tailscale$")
+
+
+def is_addon_verdict(message: str) -> bool:
+    """The Home Assistant add-on's fatal verdict on its own start-up (the add-on stops)."""
+    return _ADDON_GAVE_UP.match(message) is not None
+
+
 def _crash(message: str) -> Iterator[Event]:
     if _OTHER_UNIT.match(message) is not None:
+        return
+    if _ADDON_GAVE_UP.match(message) is not None:
+        yield Raise("crash", "addon", message)
         return
     if (in_use := _SOCKET_IN_USE.search(message)) is not None:
         yield Raise("socket-in-use", "socket", message[in_use.start() :])
@@ -2074,6 +2097,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "fatal error: ",
             "goroutine ",
             "getLocalBackend error",
+            "Unable to start up Tailscale",  # the Home Assistant add-on's verdict (_ADDON_GAVE_UP)
             "safesocket.Listen",
             "Main process exited",
             "Failed with result",
@@ -2086,7 +2110,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "ain process exited",  # systemd < v233 writes "main process exited"
             "entered failed state",
             ".service failed",
-            ") error: ",
+            ") error:",  # (a re-wrap may end the line right after "error:")
             "non-flag arguments",
             "requires root; use sudo",
             " is required",
@@ -2126,6 +2150,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "debug server: ",
             "IsWindowsService",
             "netMon",
+            "netmon.New: ",
             "subprocess failed",
             "link monitor: ",
             "netstack.Create",

@@ -21,7 +21,8 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     default 18:30:39.895744-0800 io.tailscale.ipn.macsys.network-extension     macOS Console (tab-separated)
     53457 default 19:53:44.078650-0800 IPNExtension   macOS Console with its PID column
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
-    TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000], or the level)
+    TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000], or the level;
+    +0000 2025-10-06 17:57:54 TRACE endpoint/…:       with its full timestamp, zone first; "[id 12ms] " before the tag)
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
     {"level":"info","ts":…,"logger":"tailscaled","msg":"…"}   a zap/slog JSON record (k8s operator, Caddy)
     Mar 14 00:37:03 | tailscaled | 10767 |            pfSense's log page copied as columns
@@ -221,8 +222,15 @@ _LOGFMT = re.compile(
 )
 _LOGFMT_ERROR = re.compile(r'(?:^|\s)(?:error|err)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"]+))')
 _TSNET_TAG = re.compile(r"^\[Tailscale\](?:\([^)]*\))?\s*")
-# (a log view or a copy may drop the level and its elapsed-seconds column: "endpoint/tailscale[tailnet]: …")
-_SINGBOX = re.compile(r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?endpoint/tailscale\[[^\]]*\]:\s+")
+# (a log view or a copy may drop the level and its elapsed-seconds column: "endpoint/tailscale[tailnet]: …"; a line
+# logged inside a connection's context carries "[id duration] " before the tag: "INFO [3564458473 12ms] endpoint/…")
+_SINGBOX = re.compile(
+    r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?(?:\[\d+ [\w.µ]+\] )?"
+    r"endpoint/tailscale\[[^\]]*\]:\s+"
+)
+# sing-box's full timestamp (its default TimestampFormat "-0700 2006-01-02 15:04:05", zone first): the zone is
+# peeled here, the date and time by _STAMP next ("+0000 2025-10-06 17:57:54 TRACE endpoint/tailscale[ts-ep]: …").
+_ZONE_BEFORE_STAMP = re.compile(r"^[+-]\d{4} (?=\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})")
 _LOGTAIL_TEXT = re.compile(r'"text":\s*"(?P<text>(?:[^"\\]|\\.)*)"')
 # A JSON log record of a Go program's structured logger (zap: the Kubernetes operator, whose tsnet node logs under
 # logger "tailscaled"; Caddy, whose caddy-tailscale app logs its tsnet nodes under "tailscale"; slog's JSON handler):
@@ -353,7 +361,10 @@ def message_of(text: str) -> Message:
             if tag is not None:
                 process, text = "tsnet", text[tag.end() :]
             continue
-        if first in "TDIWEFPe" and (singbox := _SINGBOX.match(text)) is not None:
+        if first in "+-" and (zone := _ZONE_BEFORE_STAMP.match(text)) is not None:
+            text = text[zone.end() :]
+            continue
+        if first in "TDIWEFPe[" and (singbox := _SINGBOX.match(text)) is not None:
             process, text = "tsnet", text[singbox.end() :]
             continue  # before syslog: "TRACE endpoint/tailscale[0]:" looks like "host proc[pid]:"
         if first in "VDIWEF[" and text[1:2] in "/( " and (bare_logcat := _LOGCAT_BARE.match(text)) is not None:

@@ -1,5 +1,6 @@
 """Rules that read ``tailscale serve status`` / ``funnel status`` (see opskit/core/diagnose/servestatus.py): a
-finding for a Funnel port with nothing served behind it, otherwise a note of what is served.
+note of what is served. A Funnel port with nothing behind it is told by the CLI's own warning (``Warning: funnel=on
+for <host:port>, but no serve config``, stderr), which windows.py reads as CLI kind serve-not-configured.
 """
 
 from __future__ import annotations
@@ -54,43 +55,4 @@ def serve_status(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
         "this node), and for Funnel that the name resolves publicly and port 443/8443/10000 is the one used.",
         ctx.facts.evidence(*(entry.line for entry in report.entries[:3]) if report.entries else report.lines[:1]),
         title="tailscale serve status",
-    )
-
-
-@rule(
-    id="TS-SERVE-FUNNEL-UNSERVED",
-    name="serve-funnel-unserved",
-    family="tailscale-serve",
-    severity=Severity.WARNING,
-    summary="tailscale serve/funnel status: Funnel is on for a port that serves nothing",
-    target="cli-view",
-)
-def serve_funnel_unserved(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: the CLI warns ``Warning: funnel=on for <host:port>, but no serve config`` (cmd/tailscale/cli/
-    funnel.go printFunnelWarning) when a port is open to the internet but no handler serves it: visitors
-    reach the node and get nothing. ``Unable to get Funnel status`` means LocalAPI did not answer.
-
-    *Bad*::
-
-        $ tailscale serve status
-        https://node.tail1234.ts.net (tailnet only)
-        |-- / proxy http://127.0.0.1:3000
-
-        Warning: funnel=on for node.tail1234.ts.net:8443, but no serve config
-
-    *Good*::
-
-        $ tailscale serve status
-        https://node.tail1234.ts.net (Funnel on)
-        |-- / proxy http://127.0.0.1:3000
-    """
-    if not isinstance(report, ServeStatusReport) or not report.unserved_funnel:
-        return
-    ports = ", ".join(hostport for hostport, _ in report.unserved_funnel)
-    yield ctx.finding(
-        f"{ctx.facts.label}: Funnel is on for {ports} but nothing is served there: internet visitors reach the "
-        "node and get no answer.",
-        "Serve something on that port (`tailscale funnel --https=<port> <local target>`), or turn Funnel off "
-        "for it (`tailscale funnel --https=<port> off`); check with `tailscale funnel status`.",
-        ctx.facts.evidence(*(line for _, line in report.unserved_funnel)),
     )

@@ -459,6 +459,11 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "Run it where it belongs and as it asks (on the Proxmox host, as root, with the whole disk named, with "
         "the macOS Standalone app's CLI); `tailscale configure <command> --help` lists its needs.",
     ),
+    CliErrorKind.WEB_LISTEN_FAILED: (
+        "the CLI's own local web page (`tailscale status --web`, `tailscale web`) could not listen on its address "
+        "(another program holds the port, or the OS refused it); tailscaled is not involved.",
+        "Pick another address with `--listen` (port 0 picks a free one), or stop the program holding the port.",
+    ),
     CliErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -639,6 +644,17 @@ _CONTROL_KEY_UNREACHABLE = (
     "set the proxy for tailscaled (HTTPS_PROXY in its environment); try another network to confirm.",
 )
 
+_REGISTER_REQUEST = re.compile(r"register request: ", re.IGNORECASE)
+_REGISTER_UNREACHABLE = (
+    "tailscaled runs and relayed it, but its login never reached the coordination server: the registration "
+    "request (POST /machine/register) got no answer in time (a timeout, refused or reset connection) or "
+    "control's front end failed (5xx), so the node cannot log in. Not a refused key (control did not answer) "
+    "and not a local daemon problem: the network path to control is blocked or too slow.",
+    "Check from this machine (or container) that `curl -sv https://controlplane.tailscale.com/key?v=71` answers "
+    "(or your --login-server's /key) quickly; allow TCP 443 to the control server through the firewall, "
+    "proxy (HTTPS_PROXY for tailscaled) or container network (DNS, MTU), check status.tailscale.com, then retry "
+    "the login.",
+)
 
 # `tailscale up` given an OAuth client secret (tskey-client-…, the GitHub Action's oauth-secret, the operator)
 # or a federated identity mints an auth key through the Tailscale API first; the API's refusal is printed as
@@ -660,6 +676,21 @@ _OAUTH_UNAUTHORIZED = (
     "empty CI secret). The node never got a key.",
     "Check the OAuth client still exists in the admin console (Settings > OAuth clients) and that the secret "
     "passed (tskey-client-…, GitHub Action: oauth-secret) is its current one; generate a new client if unsure.",
+)
+# Workload identity federation (`tailscale up --client-id=… --id-token=…`, the GitHub Action's oauth-client-id with
+# audience): Tailscale's token endpoint refused to trade the CI job's OIDC token for an access token.
+_TOKEN_EXCHANGE = re.compile(r"\btoken exchange failed with status 40[13]:(?: |$)", re.IGNORECASE)
+_TOKEN_EXCHANGE_REFUSED = (
+    "the Tailscale API refused the workload identity federation exchange: `tailscale up` (the GitHub Action, a "
+    "CI job) sent the job's OIDC token (a JWT) for an access token and got 401/403, so no auth key was minted and "
+    "the node never joined. The token does not match the federated identity (trust credential) set up in "
+    "Tailscale: another issuer, a subject (repository, branch, environment) or audience its pattern does not "
+    "allow, or a client ID that is not that credential's.",
+    "In the admin console (Settings > Trust credentials) check the federated identity: issuer "
+    "(https://token.actions.githubusercontent.com for GitHub), subject pattern matching the job's `sub` claim "
+    "(e.g. repo:owner/repo:ref:refs/heads/main, or :environment:<name>), audience equal to the one the job "
+    "requests; pass its client ID (oauth-client-id / --client-id), give the workflow `permissions: id-token: "
+    "write`, and make sure the credential has the auth_keys scope and owns the tags advertised.",
 )
 
 # The coordination server refusing, as a node auth key, a credential of another kind: the message names the
@@ -700,6 +731,17 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
         ),
     ),
     CliErrorKind.UNIX_ACCESS_DENIED: (
+        (
+            re.compile(r"\bserve config denied\b"),
+            (
+                "tailscaled refused to change the serve config (LocalAPI 403 'serve config denied'): the caller is "
+                "neither root nor the operator. `tailscale serve`/`funnel` run without sudo, or a program acting "
+                "for the user (the VS Code extension's tsrelay helper, a script) get this. tailscaled runs and "
+                "answered; nothing was served.",
+                "Allow your user once with `sudo tailscale set --operator=$USER` (then serve, funnel and the VS Code "
+                "extension work without sudo), or run `sudo tailscale serve …`; then retry.",
+            ),
+        ),
         (
             re.compile(r"\bcert access denied\b"),
             (
@@ -885,9 +927,13 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
         cause, fix = _CERT_NAME_MISSING
     if kind is CliErrorKind.CONTROL_UNREACHABLE and all(_CONTROL_KEY.search(e.line.text) for e in found):
         cause, fix = _CONTROL_KEY_UNREACHABLE
+    elif kind is CliErrorKind.CONTROL_UNREACHABLE and all(_REGISTER_REQUEST.search(e.line.text) for e in found):
+        cause, fix = _REGISTER_UNREACHABLE
     if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
         forbidden = all("403" in e.line.text for e in found)
         cause, fix = _OAUTH_FORBIDDEN if forbidden else _OAUTH_UNAUTHORIZED
+        if all(_TOKEN_EXCHANGE.search(e.line.text) for e in found):
+            cause, fix = _TOKEN_EXCHANGE_REFUSED
     if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_NOT_NODE_AUTH.search(e.line.text) for e in found):
         cause, fix = _NOT_AN_AUTH_KEY
     daemon = "tailscaled" if unix else "tailscaled.exe"
@@ -2579,6 +2625,9 @@ def peer_not_found(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fin
             "MagicDNS names in `tailscale status --json`); for this node itself run `tailscale ip` without a "
             "name; check the ACLs if the peer should be visible."
         )
+    if found[0].explanation is not None:  # a catalogued refusal (cli_catalog/) says its own cause and fix
+        cause, fix = found[0].explanation
+        cause = cause.removesuffix(".")
     yield ctx.finding(
         f"{ctx.facts.label}: {cause}.",
         fix,
@@ -2835,6 +2884,35 @@ def configure_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(CliErrorKind.CONFIGURE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-WEB-LISTEN-FAILED",
+    name="cli-web-listen-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="`tailscale status --web` / `tailscale web` could not listen: its local page did not start",
+    target="windows",
+)
+def web_listen_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale status --web`` serves the status as a local web page on ``--listen`` (default
+    127.0.0.1:8384, the port Syncthing's GUI also uses) and ``tailscale web`` the web client on ``--listen``
+    (default localhost:8088); when the CLI cannot listen there it prints Go's listen error and exits. Another
+    program holds the port, or the OS refuses it. tailscaled is not involved: not "service not running".
+
+    *Bad*::
+
+        $ tailscale status --web
+        listen tcp 127.0.0.1:8384: bind: address already in use
+
+    *Good*::
+
+        $ tailscale status --web --listen=127.0.0.1:8385
+        Serving Tailscale status at http://127.0.0.1:8385/ ...
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(CliErrorKind.WEB_LISTEN_FAILED, report, ctx)
 
 
 @rule(
@@ -3179,7 +3257,9 @@ def serve_not_configured(report: CliErrorReport, ctx: DiagnoseContext) -> Iterat
     """*Why*: ``tailscale serve status`` prints ``No serve config`` (``--json``: ``{}``) when tailscaled's serve
     config is empty (cli/serve_legacy.go runServeStatus): no HTTPS/TCP proxy and no Funnel on this node. An
     answer, not an error; a problem only when something was meant to be served (a TS_SERVE_CONFIG file the
-    container did not apply, a `serve` run in the foreground that ended).
+    container did not apply, a `serve` run in the foreground that ended). ``Warning: funnel=on for <host:port>,
+    but no serve config`` (cli/funnel.go printFunnelWarning) is the same concept for one port that Funnel opens
+    to the internet with no handler behind it: a warning.
 
     *Bad*::
 
@@ -3193,6 +3273,18 @@ def serve_not_configured(report: CliErrorReport, ctx: DiagnoseContext) -> Iterat
     """
     found = _errors(report, CliErrorKind.SERVE_NOT_CONFIGURED)
     if not found:
+        return
+    explained = next((e for e in found if e.explanation is not None), None)
+    if explained is not None and explained.explanation is not None:
+        # `Warning: funnel=on for <host:port>, but no serve config`: that port is open to the internet with
+        # nothing behind it (visitors get no answer), a fault, not a mere listing
+        cause, fix = explained.explanation
+        yield ctx.finding(
+            f"{ctx.facts.label}: {cause}",
+            fix,
+            ctx.facts.evidence(*(e.line for e in found[:3])),
+            severity=Severity.WARNING,
+        )
         return
     yield ctx.finding(
         f"{ctx.facts.label}: tailscaled has no serve configuration: nothing on this node is served to the tailnet "
