@@ -1004,6 +1004,19 @@ _LOG_CONFIG_UNSAVED = re.compile(
     r"operation not permitted|read-only file system|no space left on device|Access is denied|cannot find the path)",
     re.IGNORECASE,
 )
+# logpolicy keeps its config in the state directory only when it finds one ("using system state directory",
+# "$STATE_DIRECTORY", --statedir, Windows' ProgramData dir); otherwise in the user's cache directory ("using
+# UserCacheDir": $XDG_CACHE_HOME or $HOME/.cache, "/.cache" with $HOME unset in a container; macOS Library/Caches),
+# Windows' LocalAppData, the working directory or a "tailscaled-log-*" temp dir (logpolicy/logpolicy.go LogsDir).
+# A config it cannot save there says nothing about the state (blind 22: 943, the store wrote its key fine).
+_LOG_CONFIG_OUTSIDE_STATE = re.compile(
+    r"(?:^|[/\\ ])\.cache(?:[/\\:]|$)|Library/Caches/|AppData\\Local\\|tailscaled-log-", re.IGNORECASE
+)
+_LOG_CONFIG_PATH = re.compile(r"logpolicy\.Config(?: write:|\.Save(?: for (?P<path>.+?):|:))(?P<error>.*)")
+# The state store's own write succeeding (ipn/ipnlocal: "machine key written to store", v1.2-): the state is
+# writable (ipn.WriteState went through), so no state failure logged before it still holds: a log config that failed
+# to save was not the state directory's problem.
+_STORE_WRITTEN = "machine key written to store"
 
 # In Kubernetes the state is a Secret (containerboot's TS_KUBE_SECRET, kubestore): containerboot and kubestore ask
 # the API server about it. kube/kubeclient logs a failed access review ("error checking %s permission on secret %s:
@@ -1047,7 +1060,12 @@ def _store(message: str) -> Iterator[Event]:
         yield Raise("state-unwritable", "store", message[secret.start() :])
         return
     if (unsaved := _LOG_CONFIG_UNSAVED.search(message)) is not None:
-        yield Raise("state-unwritable", "store", message[unsaved.start() :])
+        where = _LOG_CONFIG_PATH.search(message)
+        path = f"{where.group('path') or ''} {where.group('error')}" if where is not None else ""
+        if _LOG_CONFIG_OUTSIDE_STATE.search(path) is None:
+            yield Raise("state-unwritable", "store", message[unsaved.start() :])
+    elif message.endswith(_STORE_WRITTEN):
+        yield Clear("state-unwritable", "store")
     elif _STATE_STORE.search(message) is not None and "logpolicy" not in message:
         yield Raise("state-unwritable", "store", message)
 
