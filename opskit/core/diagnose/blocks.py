@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from opskit.core.diagnose.clianswers import cli_answer_end
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
+    is_embedder_fatal_line,
     is_service_status_field,
     is_service_status_header,
     message_of,
@@ -1125,6 +1126,8 @@ def split_input(text: str) -> SplitInput:
                     break
         if kind is None and service_status and current_kind is BlockKind.DAEMON_LOG and is_service_status_field(text):
             kind = BlockKind.DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
+        if kind is None and current_kind is BlockKind.DAEMON_LOG and is_embedder_fatal_line(text):
+            kind = BlockKind.DAEMON_LOG  # the embedding program's logrus "FATA[…]" exit closing its tailscale log
         if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
         if kind is None and current_kind is BlockKind.WINDOWS and "See http" in text and _KB_LINK.match(text):

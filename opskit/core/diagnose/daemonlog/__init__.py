@@ -24,6 +24,7 @@ from opskit.core.diagnose.daemonlog.events import (
     VERSION,
     Event,
     Fact,
+    Raise,
     events_of,
     is_addon_verdict,
     is_auth_key_mint_error,
@@ -338,6 +339,12 @@ def _command_words(command: str) -> tuple[bool, str, list[str]] | None:
 def is_daemon_log_line_slow(text: str) -> bool:
     """The general test, without the word prefilter (tests prove the two agree)."""
     return _belongs(text, message_of(text))
+
+
+def is_embedder_fatal_line(text: str) -> bool:
+    """The fatal (or panic) line of a program embedding tailscale, in logrus' terminal layout ("FATA[0011] …"): under
+    that program's tailscale log lines it is the program ending (blocks.py keeps it in the log block)."""
+    return text[:1] in "FP" and message_of(text).form == "logrus-fatal"
 
 
 def is_daemon_log_line(text: str) -> bool:
@@ -657,6 +664,9 @@ def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterato
                 at += 1
                 parts.append(pairs[at][1].text.strip())
             text = f"{text.rstrip()} {'; '.join(parts)}" if parts else text
+        if message.form == "logrus-fatal":
+            # the embedding program's logrus Fatal (os.Exit(1)) or Panic: it ends, its tailscale node with it
+            yield line, Raise("crash", "exit", text)
         for event in events_of(text):
             yield line, event
         at += 1

@@ -21,6 +21,8 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     default 18:30:39.895744-0800 io.tailscale.ipn.macsys.network-extension     macOS Console (tab-separated)
     53457 default 19:53:44.078650-0800 IPNExtension   macOS Console with its PID column
     time="…" level=debug msg="[Tailscale](ts) …"      logfmt of an embedded tsnet node
+    DEBU[0011] 2024/06/08 12:38:58 …  /  FATA[0011] …   logrus on a terminal (tsnet embedders: Daytona); the
+                                                      fatal level kept as form "logrus-fatal"
     TRACE[0000] endpoint/tailscale[ts-ep]:            sing-box's tsnet endpoint (also without the [0000], or the level;
     +0000 2025-10-06 17:57:54 TRACE endpoint/…:       with its full timestamp, zone first; "[id 12ms] " before the tag)
     {"logtail": {…}, "text": "…\\n"}                  raw log-upload JSON
@@ -228,6 +230,15 @@ _SINGBOX = re.compile(
     r"^(?:(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL|PANIC)(?:\[\d+\])? )?(?:\[\d+ [\w.µ]+\] )?"
     r"endpoint/tailscale\[[^\]]*\]:\s+"
 )
+# logrus's TextFormatter on a terminal (programs embedding tsnet, e.g. Daytona, route tailscale's logger into it):
+# the level cut to four capitals, then the seconds since start ("DEBU[0011] ", "FATA[0011] ") or, with
+# FullTimestamp, the time ("INFO[2024-06-08T12:38:58Z] "); the message is padded to 44 columns. Full level names
+# ("FATAL[0000]") are the same layout from loggers copying it. A fatal or panic level is the embedding program
+# ending (logrus' Fatal calls os.Exit(1), Panic panics): kept as the line's form "logrus-fatal".
+_LOGRUS = re.compile(
+    r"^(?P<level>PANIC?|FATAL?|ERROR?|WARN(?:ING)?|INFO|DEBUG?|TRACE?)\[(?:\d{4,}|\d{4}-\d{2}-\d{2}T[^\]]*)\]\s+"
+)
+_LOGRUS_FATAL = ("PANI", "PANIC", "FATA", "FATAL")
 # sing-box's full timestamp (its default TimestampFormat "-0700 2006-01-02 15:04:05", zone first): the zone is
 # peeled here, the date and time by _STAMP next ("+0000 2025-10-06 17:57:54 TRACE endpoint/tailscale[ts-ep]: …").
 _ZONE_BEFORE_STAMP = re.compile(r"^[+-]\d{4} (?=\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})")
@@ -274,7 +285,8 @@ class Message(NamedTuple):
 
     text: str
     process: str | None  # "tailscaled", "systemd", "IPNExtension", "tsnet", … or None: no process shown
-    # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "zerolog", "zap", "plain"
+    # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "zerolog", "zap", "plain",
+    # "logrus", "logrus-fatal"
     form: str
 
 
@@ -367,6 +379,9 @@ def message_of(text: str) -> Message:
         if first in "TDIWEFPe[" and (singbox := _SINGBOX.match(text)) is not None:
             process, text = "tsnet", text[singbox.end() :]
             continue  # before syslog: "TRACE endpoint/tailscale[0]:" looks like "host proc[pid]:"
+        if first in "PFEWIDT" and (logrus := _LOGRUS.match(text)) is not None:
+            form, text = "logrus-fatal" if logrus.group("level") in _LOGRUS_FATAL else "logrus", text[logrus.end() :]
+            continue
         if first in "VDIWEF[" and text[1:2] in "/( " and (bare_logcat := _LOGCAT_BARE.match(text)) is not None:
             peeled_tag = bare_logcat.group("proc") or bare_logcat.group("proc_long") or bare_logcat.group("proc_end")
             text, form = text[bare_logcat.end() :], "logcat"
