@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.diagnose.conftest import run_json
+from opskit.core.diagnose.daemonlog import message_of
+from opskit.errors import InputError
+from tests.diagnose.conftest import cli_kinds, run_json
 
 _START = '2022/05/08 15:41:01 Program starting: v1.24.2-tdce2409b1, Go 1.18.1: []string{"tailscaled"}'
 
@@ -78,3 +80,126 @@ def test_a_store_failure_after_the_key_was_written_still_holds() -> None:
     failure = "2022/05/08 15:41:09 store.New: open /var/lib/tailscale/tailscaled.state: permission denied"
     kinds, _ = _issues(f"{_START}\n{_STORE_WRITTEN}\n{failure}\n")
     assert "state-unwritable" in kinds
+
+
+# logrus' terminal layout (TextFormatter with colours off in a copy): level cut to four capitals, seconds since start or
+# the full timestamp, the message padded with spaces; tailscale's own Go stamp follows on the embedded node's lines.
+_LOGRUS_COLUMNS = ["{level}[0011] ", "{level}[0000] ", "{level}[2024-06-08T12:38:58Z] "]
+_TS_LINES = [
+    "2024/06/08 12:38:58 control: [v1] TryLogin: fetch control key: 404",
+    "2024/06/08 12:38:58 Received error: fetch control key: 404",
+]
+_FATAL_LEVELS = ["FATA", "FATAL", "PANI", "PANIC"]
+_OTHER_LEVELS = ["ERRO", "WARN", "INFO", "DEBU", "TRAC"]
+
+
+def _logrus(column: str, level: str, message: str, pad: bool) -> str:
+    return column.format(level=level) + (f"{message:<44} " if pad else message)
+
+
+@given(
+    st.sampled_from(_LOGRUS_COLUMNS),
+    st.sampled_from(_OTHER_LEVELS),
+    st.sampled_from(_FATAL_LEVELS),
+    st.sampled_from(["control is not running", "failed to start the server", "tsnet.Up: context canceled"]),
+    st.booleans(),
+    st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_an_embedding_programs_logrus_fatal_line_ends_its_tailscale_log_as_a_crash(
+    column: str, level: str, fatal: str, last_words: str, pad: bool, fenced: bool
+) -> None:
+    lines = [*(_logrus(column, level, line, pad) for line in _TS_LINES), _logrus(column, fatal, last_words, pad)]
+    text = "\n".join(["```", *lines, "```"] if fenced else lines) + "\n"
+    kinds, exit_code = _issues(text)
+    assert {"control-unreachable", "crash"} <= kinds
+    assert exit_code == 1
+
+
+@pytest.mark.parametrize("level", _OTHER_LEVELS)
+def test_a_logrus_line_below_fatal_is_no_crash(level: str) -> None:
+    lines = [_logrus("{level}[0011] ", "DEBU", line, True) for line in _TS_LINES]
+    kinds, _ = _issues("\n".join([*lines, f"{level}[0011] control is not running"]) + "\n")
+    assert "crash" not in kinds
+    assert "control-unreachable" in kinds
+
+
+def test_a_logrus_fatal_line_alone_is_no_tailscale_log() -> None:
+    with pytest.raises(InputError, match="nothing to diagnose"):
+        run_json("some text before\nFATA[0011] control is not running\n")
+
+
+@pytest.mark.parametrize("level", [*_OTHER_LEVELS, *_FATAL_LEVELS])
+def test_the_logrus_column_is_peeled_before_tailscales_message(level: str) -> None:
+    line = f"{level}[0007] 2024/06/08 12:38:58 magicsock: derp-4 connected "
+    assert message_of(line).text == "magicsock: derp-4 connected"
+
+
+# `tailscale debug ts2021` failing on its key fetch: the trace's "Do: <err>" step, then the CLI's exit error, the same
+# error unstamped (cmd/tailscale/cli/debug.go runTS2021 returns it; cmd/tailscale's main prints it and exits 1).
+_TS_STAMPS = ["00:54:10.987132 ", "2022/10/15 00:54:10 ", "2025/01/03 08:00:00.123456 "]
+_NETWORK_ERRORS = [
+    "net/http: TLS handshake timeout",
+    "dial tcp 18.159.140.118:443: i/o timeout",
+    "dial tcp 18.159.140.118:443: connect: connection refused",
+    "dial tcp: lookup controlplane.tailscale.com on 127.0.0.53:53: server misbehaving",
+    "read tcp 10.0.0.2:51234->18.159.140.118:443: read: connection reset by peer",
+    "EOF",
+    "context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+]
+
+
+@given(
+    st.sampled_from(_TS_STAMPS),
+    st.sampled_from(_NETWORK_ERRORS),
+    st.sampled_from(["https://controlplane.tailscale.com", "https://hs.example.com:8443"]),
+    st.sampled_from([41, 97, 130]),
+    st.sampled_from(["", "~# ", "$ "]),
+    st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_the_ts2021_clis_exit_error_is_control_unreachable_and_the_step_stays_the_traces(
+    stamp: str, error: str, server: str, version: int, prompt: str, fenced: bool
+) -> None:
+    url = f"{server}/key?v={version}"
+    lines = [
+        f"{prompt}tailscale debug ts2021",
+        f"{stamp}Fetching keys from {url} ...",
+        f'{stamp}Do: Get "{url}": {error}',
+        f'Get "{url}": {error}',
+    ]
+    document = run_json("\n".join(["```", *lines, "```"] if fenced else lines) + "\n")
+    assert [error["kind"] for error in document["windows"]] == ["control-unreachable"]
+    (cli_error,) = document["windows"]
+    assert cli_error["line"] == (5 if fenced else 4)
+    (failed,) = [f for f in document["findings"] if f["rule"] == "TS-TS2021-FAILED"]
+    assert [e["line"] for e in failed["evidence"]] == [4 if fenced else 3]
+    assert not document["warnings"] or all("line 1 " in w or "line 2 " in w for w in document["warnings"])
+
+
+@pytest.mark.parametrize("stamp", _TS_STAMPS)
+def test_a_ts2021_trace_without_the_exit_line_is_read_by_the_view_alone(stamp: str) -> None:
+    url = "https://controlplane.tailscale.com/key?v=41"
+    text = f'{stamp}Fetching keys from {url} ...\n{stamp}Do: Get "{url}": net/http: TLS handshake timeout\n'
+    document = run_json(text)
+    assert not document["windows"]
+    assert [f["rule"] for f in document["findings"]] == ["TS-TS2021-FAILED"]
+
+
+def test_a_ts2021_certificate_error_is_tls_interception_read_once() -> None:
+    url = "https://hs.example.com/key?v=97"
+    error = "tls: failed to verify certificate: x509: certificate signed by unknown authority"
+    text = f'00:54:00 Fetching keys from {url} ...\n00:54:01 Do: Get "{url}": {error}\nGet "{url}": {error}\n'
+    document = run_json(text)
+    assert [error["kind"] for error in document["windows"]] == ["tls-intercepted"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'Get "https://controlplane.tailscale.com/key?v=41": net/http: TLS handshake timeout',
+        'Get "http://10.0.0.5:8080/key?v=97": dial tcp 10.0.0.5:8080: connect: connection refused',
+    ],
+)
+def test_the_clis_failed_key_fetch_alone_is_control_unreachable(line: str) -> None:
+    assert cli_kinds(f"{line}\n") == ["control-unreachable"]

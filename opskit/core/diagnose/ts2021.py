@@ -39,6 +39,24 @@ _TS_OTHER = re.compile(
     r"whoami response: |netmon: |controlhttp: |dnscache: |\[v\d\] )"
 )
 _TS2021_COMMAND = typed_tailscale_command(r"debug\s+ts2021")
+# What the CLI prints last when the trace fails (cmd/tailscale/cli/debug.go runTS2021 returns the error its last step
+# logged, cmd/tailscale's main prints it to stderr unstamped and exits 1): "Do: <err>" then "<err>", "Status: 403
+# Forbidden" then "403 Forbidden", "JSON: <err>" then "decoding /keys JSON: <err>".
+_TS_RETURNED = re.compile(r"^(?:Do|Status): (?P<err>.+)$|^JSON: (?P<json>.+)$")
+
+
+def _returned_error(failure: str) -> str | None:
+    """The error line the CLI prints after the failed step ``failure`` (its message, no stamp), or None."""
+    match = _TS_RETURNED.match(failure)
+    if match is None:
+        return None
+    return match["err"] if match["err"] is not None else f"decoding /keys JSON: {match['json']}"
+
+
+def _is_final_error(text: str, last_failure: str | None) -> bool:
+    """``text`` is the CLI's own last line repeating the error of the trace's failed step ``last_failure``."""
+    returned = _returned_error(last_failure) if last_failure is not None else None
+    return returned is not None and _TS_STAMP.match(text) is None and text.strip() == returned.strip()
 
 
 @dataclass(frozen=True)
@@ -92,12 +110,18 @@ def ts2021_extent(lines: Sequence[SourceLine], start: int, command: str | None) 
         return None
     end = start
     steps = 0
+    last_failure: str | None = None
     for index in range(start + 1, min(len(lines), start + _MAX_LINES)):
         line = lines[index]
         if blank_output_line(line.text):
             continue
-        if line.command is not None or not _ts2021_line(ts2021_message(line.text)):
+        message = ts2021_message(line.text)
+        if line.command is None and _is_final_error(line.text, last_failure):
+            end = index  # the CLI's exit error closes the trace
             break
+        if line.command is not None or not _ts2021_line(message):
+            break
+        last_failure = message if _TS_FAILURE.match(message) else last_failure
         steps += 1
         end = index
     return end if steps or is_ts2021_command(command) else None
@@ -109,9 +133,12 @@ def parse_ts2021(lines: Sequence[SourceLine]) -> Ts2021Report:
     winner: str | None = None
     failures: list[SourceLine] = []
     dial_errors: list[SourceLine] = []
+    final: SourceLine | None = None  # the CLI's exit error after the failed step
     for line in lines:
         message = ts2021_message(line.text)
-        if (match := _TS_FETCH.match(message)) is not None:
+        if failures and _is_final_error(line.text, ts2021_message(failures[-1].text)):
+            final = line
+        elif (match := _TS_FETCH.match(message)) is not None:
             url = match["url"]
         elif (match := _TS_DIAL.match(message)) is not None and match["result"] is not None:
             connected = _TS_CONNECTED.match(match["result"])
@@ -131,7 +158,13 @@ def parse_ts2021(lines: Sequence[SourceLine]) -> Ts2021Report:
     if handshake:
         # an attempt that failed before one that worked is history, not the outcome
         failures = [f for f in failures if "error on attempt" not in f.text]
+    # the failed steps the CLI error reader knows (a key fetch failing on TLS interception) are read there as well,
+    # as before the trace had a kind; otherwise the CLI's exit error after the failed step is its error (one reading
+    # per line: the step stays the trace's, the exit line the CLI's: 'Get "…/key?v=41": net/http: TLS handshake
+    # timeout' is control unreachable)
     cli_errors = tuple(line for line in failures if is_windows_error_line(line.text))
+    if not cli_errors and final is not None and is_windows_error_line(final.text):
+        cli_errors = (final,)
     return Ts2021Report(url, handshake, winner, tuple(failures), cli_errors, tuple(dial_errors), tuple(lines))
 
 

@@ -603,7 +603,11 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # Post "https://…/machine/register": … context deadline exceeded', controlclient/direct.go "register
         # request: %w") or control's front end failed (5xx); a 4xx is control answering (a refused key: not this)
         r"|(?:500 Internal Server Error|backend error): (?:TryLogin: )?register request: "
-        r"(?:Post \"?https?://|http 5\d\d\b)",
+        r"(?:Post \"?https?://|http 5\d\d\b)"
+        # the CLI's own fetch of the control key failing, as its last stderr line (`tailscale debug ts2021`:
+        # cmd/tailscale/cli/debug.go runTS2021 returns http.Do's error, main prints it): 'Get "https://…/key?v=41":
+        # net/http: TLS handshake timeout', a dial timeout, a refusal, EOF (a certificate error is TLS interception)
+        r'|^Get "https?://[^"\s]+/key\?v=\d+": (?!.*(?:x509: |tls: failed to verify))\S',
     ),
     (CliErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     # The Unix CLI sees a tailscaled process but not the socket it dials: started with another --socket,
@@ -948,7 +952,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.NO_BACKEND: ("503 service unavailable",),
     CliErrorKind.DEADLINE: ("deadline exceeded",),
     CliErrorKind.DOMAIN_TRUST: ("trust relationship",),
-    CliErrorKind.CONTROL_UNREACHABLE: ("backend not found", "fetch control key", "register request: "),
+    CliErrorKind.CONTROL_UNREACHABLE: ("backend not found", "fetch control key", "register request: ", "/key?v="),
     CliErrorKind.SERVICE_NOT_RUNNING: (
         "service running",
         "failed to connect",
