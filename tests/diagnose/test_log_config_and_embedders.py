@@ -203,3 +203,51 @@ def test_a_ts2021_certificate_error_is_tls_interception_read_once() -> None:
 )
 def test_the_clis_failed_key_fetch_alone_is_control_unreachable(line: str) -> None:
     assert cli_kinds(f"{line}\n") == ["control-unreachable"]
+
+
+# The node's PeerAPI listener stopping on an Accept error (ipn/ipnlocal/peerapi.go serve: "peerapi.Accept: %v").
+_PEERAPI_PREFIXES = [
+    "{msg}",
+    "2022-03-27 01:18:16.815868906 +0000 UTC: 12.8M/236.5M {msg}",
+    "2022/03/27 01:18:16 {msg}",
+    "Mar 27 01:18:16 pi tailscaled[812]: {msg}",
+    "03-27 01:18:16.815 31087 31144 I com.tailscale.ipn: {msg}",
+]
+_ACCEPT_ERRORS = [
+    "accept tcp6 [fd7a:115c:a1e0:ab12:4843:cd96:626e:4740]:42858: accept: invalid argument",
+    "accept tcp4 100.110.71.64:42858: accept: invalid argument",
+    "accept tcp4 100.101.102.103:39447: accept4: too many open files",
+]
+
+
+@given(st.sampled_from(_PEERAPI_PREFIXES), st.lists(st.sampled_from(_ACCEPT_ERRORS), min_size=1, max_size=2))
+@settings(max_examples=30, deadline=None)
+def test_a_peerapi_accept_error_is_read_under_every_prefix(prefix: str, errors: list[str]) -> None:
+    text = "\n".join(prefix.format(msg=f"peerapi.Accept: {error}") for error in errors) + "\n"
+    document = run_json(text)
+    kinds = {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
+    assert kinds == {"peerapi-accept-failed"}
+    assert [f["rule"] for f in document["findings"]] == ["TS-LOG-PEERAPI-ACCEPT-FAILED"]
+    assert document["summary"]["exit_code"] == 1
+
+
+@pytest.mark.parametrize("prefix", _PEERAPI_PREFIXES)
+def test_a_new_peerapi_listener_clears_the_accept_error(prefix: str) -> None:
+    lines = [f"peerapi.Accept: {_ACCEPT_ERRORS[1]}", "peerapi: serving on http://100.110.71.64:42858"]
+    kinds, exit_code = _issues("\n".join(prefix.format(msg=line) for line in lines) + "\n")
+    assert "peerapi-accept-failed" not in kinds
+    assert exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "peerapi: failed to do peerAPI listen, harmless (netstack available) but error was: listen tcp6 [fd7a::1]:0: "
+        "bind: cannot assign requested address",
+        "peerapi: unknown peer 100.70.1.2:51234",
+        "peerapi: serving on http://100.101.102.103:39447",
+    ],
+)
+def test_other_peerapi_lines_are_no_accept_failure(line: str) -> None:
+    kinds, _ = _issues(f"2022/03/27 01:18:16 {line}\n")
+    assert "peerapi-accept-failed" not in kinds

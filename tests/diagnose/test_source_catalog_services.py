@@ -271,6 +271,11 @@ CATALOG: list[Entry] = [
         "ipn/ipnlocal/peerapi.go v1.22+ (says itself it is harmless)",
     ),
     _e("peerapi: unknown peer 100.70.1.2:51234", "none", "ipn/ipnlocal/peerapi.go"),
+    _e(
+        "peerapi.Accept: accept tcp4 100.110.71.64:42858: accept: invalid argument",
+        "peerapi-accept-failed",
+        "ipn/ipnlocal/peerapi.go serve() v1.4+ (the listener stops on any error but a closed one)",
+    ),
     _e("peerapi: no netmap", "none", "ipn/ipnlocal/peerapi.go"),
     _e(
         "peerapi: invalid request from 100.70.1.2:51234: peerapi: no PUT from non-owner",

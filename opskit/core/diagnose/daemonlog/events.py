@@ -1641,6 +1641,22 @@ _CERT_FAILED = re.compile(
 )
 
 
+# The node's PeerAPI listener (ipn/ipnlocal/peerapi.go serve(), v1.4+: "peerapi.Accept: %v") stops for good on any
+# Accept error but a closed listener: peers' connections to this node's PeerAPI on that address (Taildrop files sent
+# to it, peer DNS through it as exit node, Taildrive) are no longer taken (blind 22: 238, Android's "accept tcp6
+# [fd7a:…]:42858: accept: invalid argument"). A new listener ("peerapi: serving on <url>", after a link change or a
+# restart) clears it.
+_PEERAPI_ACCEPT = re.compile(r"^peerapi\.Accept: \S")
+_PEERAPI_SERVING = "peerapi: serving on "
+
+
+def _peerapi(message: str) -> Iterator[Event]:
+    if _PEERAPI_ACCEPT.match(message) is not None:
+        yield Raise("peerapi-accept-failed", "peerapi", message)
+    elif message.startswith(_PEERAPI_SERVING):
+        yield Clear("peerapi-accept-failed")
+
+
 def _cert(message: str) -> Iterator[Event]:
     if (cert := _CERT.match(message)) is None:
         return
@@ -2182,6 +2198,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("cert", ('cert("',), _cert),
+    Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING), _peerapi),
     Recogniser("update", (_PKGS_HOST,), _update),
     Recogniser(
         "android",

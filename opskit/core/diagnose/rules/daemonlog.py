@@ -698,6 +698,41 @@ def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
 
 
 @rule(
+    id="TS-LOG-PEERAPI-ACCEPT-FAILED",
+    name="log-peerapi-accept-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="the node's PeerAPI listener stopped accepting connections (Taildrop to it fails)",
+    target="daemon-log",
+)
+def peerapi_accept_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``peerapi.Accept: <error>`` is the node's PeerAPI listener (ipn/ipnlocal/peerapi.go) failing to
+    accept a connection; on any error but a closed listener it stops serving on that address (one line per
+    address: tcp4 and tcp6). Peers reach this node's PeerAPI to send it Taildrop files, to use it as an exit
+    node's DNS, and for Taildrive: those fail (the sender sees ``502 Bad Gateway`` or a refused connection). A
+    later ``peerapi: serving on …`` (a new listener after a link change or a restart) clears it.
+
+    *Bad*::
+
+        2022-03-27 01:18:16.8 +0000 UTC: 12.8M/236.5M peerapi.Accept: accept tcp4 100.110.71.64:42858: accept: invalid argument
+
+    *Good*::
+
+        peerapi: serving on http://100.110.71.64:42858
+    """
+    issues = log.issues_of("peerapi-accept-failed")
+    yield from _finding(
+        ctx,
+        issues,
+        f"the node's PeerAPI listener stopped accepting connections ({_last(issues)}): peers cannot send it "
+        "Taildrop files or reach its PeerAPI services (peer DNS, Taildrive) until it listens again.",
+        "Restart Tailscale on this node (turn it off and on in the app, or `sudo systemctl restart tailscaled`) "
+        "and check that the log then says `peerapi: serving on …`; if the Accept error comes back, update "
+        "Tailscale and report it with `tailscale bugreport` (the error after `accept:` is the OS's).",
+    )
+
+
+@rule(
     id="TS-LOG-CERT-FAILED",
     name="log-cert-failed",
     family="tailscale-daemon-log",
