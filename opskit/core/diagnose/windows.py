@@ -687,9 +687,15 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # it could not use, typically while the extension was stopping or restarting.
         + r"|Invalid response from (?:the )?local Tailscale service",
     ),
+    # LocalAPI's Taildrop endpoints refuse a caller without PermitWrite (feature/taildrop/localapi.go: file-put,
+    # files and the waiting-files list all answer 403 "file access denied"): a permission refusal of the calling
+    # user (neither root nor the operator: the CLI without sudo, a tray app such as Trayscale polling "get waiting
+    # files"), whichever Taildrop endpoint it asked; tailscaled runs and no transfer was tried. Before the Taildrop
+    # patterns, which would read the endpoint ("fetchFiles: …", "getting WaitingFiles: …") as a failed transfer.
+    (CliErrorKind.UNIX_ACCESS_DENIED, r"(?i:\bfile access denied\b)"),
     # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
     # cli/file.go), LocalAPI's and the receiving peer's refusals (feature/taildrop: no storage directory, file
-    # sharing not granted, "file access denied"), before 1.20 the CLI's own PUT to the peer's PeerAPI
+    # sharing not granted), before 1.20 the CLI's own PUT to the peer's PeerAPI
     # ('Put "http://100.x.y.z:port/v0/put/name": dial tcp …'), and since then LocalAPI's reverse proxy to the
     # peer failing: httputil's bare 502 with an empty body, printed by the CLI as "502 Bad Gateway:".
     # After the not-running dials above: "can't send to X: failed to get local status: dial unix …" is a
@@ -698,8 +704,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         CliErrorKind.TAILDROP_FAILED,
         r"can.t send to \S+: |cannot send files: |owned by different user; can only send files to your own devices"
         r"|target seems to be running an old Tailscale version|Taildrop disabled; no storage directory"
-        r"|Taildrop folder not configured or accessible|file sharing not enabled by Tailscale admin"
-        r"|\bfile access denied\b|\bPut \"?https?://[^\s\"/]+/v0/put/[^\s\"]*\"?: |localapi/v0/file-put/\S*: "
+        r"|Taildrop folder not configured or accessible|file sharing not enabled by (?:Tailscale )?admin"
+        r"|\bPut \"?https?://[^\s\"/]+/v0/put/[^\s\"]*\"?: |localapi/v0/file-put/\S*: "
         r"|^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$"
         # the receiving PeerAPI's own refusals relayed (feature/taildrop/peerapi.go: ErrFileExists is 409,
         # ErrInvalidFileName 400)
@@ -892,7 +898,6 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "old tailscale version",
         "taildrop",
         "file sharing not enabled",
-        "file access denied",
         "/v0/put/",
         "file-put/",
         "502 bad gateway:",

@@ -743,6 +743,17 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
             ),
         ),
         (
+            re.compile(r"\bfile access denied\b", re.IGNORECASE),
+            (
+                "tailscaled refused this user its Taildrop API (LocalAPI 403 'file access denied'): only root/"
+                "Administrator or the operator user may send, list or receive files. `tailscale file cp/get` run "
+                "without sudo, or a desktop program acting for the user (a tray app such as Trayscale asking for "
+                "waiting files) get this. tailscaled runs and answered; no file was sent or received.",
+                "Make your user the operator once: `sudo tailscale set --operator=$USER` (then the CLI and tray apps "
+                "work without sudo), or run `sudo tailscale file …`; then retry.",
+            ),
+        ),
+        (
             re.compile(r"\bcert access denied\b"),
             (
                 "tailscaled refused the certificate request (LocalAPI 403 'cert access denied'): the calling user "
@@ -2117,7 +2128,9 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "Rename the file (or pass `--name=<plain name>`) and send it again.",
     ),
     (
-        re.compile(r"file sharing not enabled by Tailscale admin|missing required Taildrop capability", re.IGNORECASE),
+        re.compile(
+            r"file sharing not enabled by (?:Tailscale )?admin|missing required Taildrop capability", re.IGNORECASE
+        ),
         "the tailnet does not grant this node file sharing (Taildrop): the admin has it off, or the control "
         "server (e.g. an older Headscale) does not give the capability.",
         "Enable 'Send Files' in the admin console (Settings → Features), or with Headscale upgrade to a version "
@@ -2153,12 +2166,6 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         re.compile(r"not connected to the tailnet|no netmap available", re.IGNORECASE),
         "this node is not connected to the tailnet (logged out, stopped or still starting), so it cannot send.",
         "Bring it up (`tailscale up`; check `tailscale status`), then retry the send.",
-    ),
-    (
-        re.compile(r"\bfile access denied", re.IGNORECASE),
-        "tailscaled refused this user the Taildrop API (403): only root/Administrator or the operator user may "
-        "send and receive files.",
-        "Run it with `sudo`, or make your user the operator once: `sudo tailscale set --operator=$USER`.",
     ),
     (
         re.compile(

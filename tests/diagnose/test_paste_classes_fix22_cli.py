@@ -1,0 +1,76 @@
+"""Generated tests for blind batch 22's CLI/GUI classes (corpus 554, 518, 615, 616, 519).
+
+- LocalAPI's Taildrop endpoints answer a caller without write permission 403 "file access denied"
+  (feature/taildrop/localapi.go: file-put, files, waiting files): a permission refusal of the calling user
+  (unix-access-denied), whichever program asked (the CLI, a tray app such as Trayscale) and whichever Taildrop
+  endpoint; not a failed transfer (corpus 554).
+- The control server's "file sharing not enabled by Tailscale admin" (feature/taildrop/ext.go) as users
+  retell it, with or without "Tailscale", after "403 forbidden" (corpus 518): taildrop-failed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opskit.errors import InputError
+from tests.diagnose.conftest import run_json
+
+STAMPS = ["", "2023/08/20 20:48:08 ", "2023-08-20T20:48:08.123Z ", "time=2023-08-20T20:48:08Z level=ERROR "]
+ACCESS_DENIED_LINES = [
+    'ERROR get waiting files err="Access denied: file access denied"',
+    'msg="get waiting files" err="Access denied: file access denied"',
+    "403 Forbidden: file access denied",
+    "Access denied: file access denied",
+    "getting WaitingFiles: 403 Forbidden: file access denied",
+    "getting WaitingFiles: Access denied: file access denied",
+    "fetchFiles: 403 Forbidden: file access denied",
+    "ERROR: get files: Access denied: file access denied",
+]
+WRAPS = ["{m}", "```\n{m}\n```", "`{m}`", "Launching Trayscale gets the following error:\n\n{m}", "> {m}"]
+NOT_A_TRANSFER = {"taildrop-failed", "service-not-running", "pipe-missing", "backend-error"}
+
+
+@given(st.sampled_from(STAMPS), st.sampled_from(ACCESS_DENIED_LINES), st.sampled_from(WRAPS))
+@settings(max_examples=80, deadline=None)
+def test_taildrop_file_access_denied_is_a_permission_refusal(stamp: str, line: str, wrap: str) -> None:
+    text = wrap.format(m=stamp + line) + "\n"
+    document = run_json(text)
+    kinds = [error["kind"] for error in document["windows"] or []]
+    assert "unix-access-denied" in kinds and not NOT_A_TRANSFER & set(kinds), (kinds, text)
+    causes = [f["cause"] for f in document["findings"] if f["rule"] == "TS-LOCALAPI-ACCESS-DENIED"]
+    assert causes and "Taildrop" in causes[0] and "operator" in causes[0], causes
+    assert document["summary"]["exit_code"] == 1
+
+
+SHARING_OFF = [
+    "403 forbidden file sharing not enabled by admin",
+    "403 Forbidden: file sharing not enabled by admin",
+    "500 Internal Server Error: file sharing not enabled by Tailscale admin",
+    "can't send to phone: file sharing not enabled by Tailscale admin",
+    "file sharing not enabled by Tailscale admin",
+]
+PROSE = [
+    "{m}",
+    'seeing this error when sending a file from windows to android tailscale "{m}"',
+    "I get `{m}` when I send a file",
+    "```\n{m}\n```",
+]
+
+
+@given(st.sampled_from(SHARING_OFF), st.sampled_from(PROSE))
+@settings(max_examples=40, deadline=None)
+def test_file_sharing_not_enabled_by_admin_is_taildrop_failed(message: str, prose: str) -> None:
+    text = prose.format(m=message) + "\n"
+    document = run_json(text)
+    kinds = [error["kind"] for error in document["windows"] or []]
+    assert kinds == ["taildrop-failed"], (kinds, text)
+    causes = [f["cause"] for f in document["findings"] if f["rule"] == "TS-CLI-TAILDROP-FAILED"]
+    assert causes and "file sharing" in causes[0], causes
+
+
+def test_prose_about_access_denied_files_is_not_the_localapi_refusal() -> None:
+    # Without LocalAPI's exact body nothing is claimed: "file access" in prose is no refusal.
+    with pytest.raises(InputError):
+        run_json("the NAS share gives me file access; is Taildrop denied here?\n")
