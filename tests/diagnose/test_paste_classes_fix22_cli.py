@@ -74,3 +74,39 @@ def test_prose_about_access_denied_files_is_not_the_localapi_refusal() -> None:
     # Without LocalAPI's exact body nothing is claimed: "file access" in prose is no refusal.
     with pytest.raises(InputError):
         run_json("the NAS share gives me file access; is Taildrop denied here?\n")
+
+
+# The VS Code extension's notification "unable to fetch status ${e.message}" (src/node-explorer-provider.ts): the
+# JSON parse error of its helper's non-JSON answer, worded by each Node/V8 version, or fetch failing outright.
+FETCH_ERRORS = [
+    'Unexpected token \'G\', "Get "http:"... is not valid JSON',
+    "Unexpected token G in JSON at position 0",
+    'SyntaxError: Unexpected token \'G\', "Get "http:"... is not valid JSON',
+    "Unexpected end of JSON input",
+    "fetch failed",
+    "TypeError: fetch failed",
+    "request to http://127.0.0.1:45678/peers failed, reason: connect ECONNREFUSED 127.0.0.1:45678",
+]
+NOTIFICATION = [
+    "unable to fetch status {e}",
+    "`unable to fetch status {e}\nSource:Tailscale`",
+    "VS Code shows:\n```\nunable to fetch status {e}\nSource: Tailscale (Extension)\n```",
+    "> unable to fetch status {e}",
+]
+
+
+@given(st.sampled_from(FETCH_ERRORS), st.sampled_from(NOTIFICATION))
+@settings(max_examples=40, deadline=None)
+def test_vscode_unable_to_fetch_status_is_the_front_end_cut_off(error: str, notification: str) -> None:
+    text = notification.format(e=error) + "\n"
+    document = run_json(text)
+    kinds = [e["kind"] for e in document["windows"] or []]
+    assert kinds == ["gui-cannot-connect"], (kinds, text)
+    causes = [f["cause"] for f in document["findings"]]
+    assert any("VS Code extension" in cause and "tsrelay" in cause for cause in causes), causes
+
+
+def test_prose_saying_unable_to_fetch_status_is_not_the_notification() -> None:
+    # Without the extension's error text after it, the words are prose about anything.
+    with pytest.raises(InputError):
+        run_json("the dashboard says unable to fetch status of the tailnet\n")

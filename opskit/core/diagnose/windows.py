@@ -685,7 +685,13 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         + APPLE_ALERT_CANNOT_CONNECT
         # The macOS app's alert when its local service (the network/system extension) answered with something
         # it could not use, typically while the extension was stopping or restarting.
-        + r"|Invalid response from (?:the )?local Tailscale service",
+        + r"|Invalid response from (?:the )?local Tailscale service"
+        # The VS Code extension's notification "unable to fetch status <error>" (src/node-explorer-provider.ts):
+        # it asks its tsrelay helper for the peers and parses the answer as JSON; the helper answered with its own
+        # error text (a failed LocalAPI request, 'Get "http://local-tailscaled.sock/…": …') or did not answer, so
+        # JavaScript's JSON parser or fetch failed. The extension cannot reach tailscaled through its helper.
+        + r"|(?:^|[\s\"'`(:])unable to fetch status:? (?:(?:SyntaxError: )?Unexpected (?:token|end of JSON)"
+        r"|.*is not valid JSON|.*in JSON at position|(?:TypeError: )?fetch failed|request to \S+ failed)",
     ),
     # LocalAPI's Taildrop endpoints refuse a caller without PermitWrite (feature/taildrop/localapi.go: file-put,
     # files and the waiting-files list all answer 403 "file access denied"): a permission refusal of the calling
@@ -977,6 +983,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "could not connect to tailscale",
         "backendmessageerror",
         "invalid response from",
+        "unable to fetch status",
     ),
     CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error", "malformed http"),
     CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),

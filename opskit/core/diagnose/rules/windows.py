@@ -730,6 +730,22 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
             ),
         ),
     ),
+    CliErrorKind.GUI_CANNOT_CONNECT: (
+        (
+            re.compile(r"unable to fetch status", re.IGNORECASE),
+            (
+                "the VS Code extension could not load this node's status: it asks its helper (tsrelay) for the "
+                "peers and got no JSON back, typically the helper's own error text ('Get \"http://local-tailscaled"
+                ".sock/…\": …', shown cut short as 'Get \"http:\"... is not valid JSON'): the helper cannot "
+                "reach tailscaled's LocalAPI (wrong socket, no permission, tailscaled from another install or in "
+                "WSL/a container) or did not start. Tailscale itself may well be connected.",
+                "Check the daemon answers from the same machine/user as VS Code (`tailscale status`); on Linux make "
+                "your user the operator (`sudo tailscale set --operator=$USER`); in a remote/WSL window install "
+                "Tailscale there too; then reload the window (Developer: Reload Window) and read the extension's "
+                "output (View > Output > Tailscale) for the helper's error.",
+            ),
+        ),
+    ),
     CliErrorKind.UNIX_ACCESS_DENIED: (
         (
             re.compile(r"\bserve config denied\b"),
