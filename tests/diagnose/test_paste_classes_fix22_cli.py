@@ -110,3 +110,52 @@ def test_prose_saying_unable_to_fetch_status_is_not_the_notification() -> None:
     # Without the extension's error text after it, the words are prose about anything.
     with pytest.raises(InputError):
         run_json("the dashboard says unable to fetch status of the tailnet\n")
+
+
+# The admin console's route settings of a machine offering no exit node, as front ends and users quote it.
+NOT_ADVERTISED = [
+    "This device does not advertise itself as an exit node. Re-run tailscale up with the --advertise-exit-node "
+    "flag to enable this option.",
+    "This machine does not advertise itself as an exit node.",
+    "Re-run tailscale up with the --advertise-exit-node flag to enable this option.",
+    "Exit node\nThis device does not advertise itself as an exit node.\nRe-run tailscale up with the "
+    "--advertise-exit-node flag to enable this option.",
+]
+QUOTES = [
+    "{m}",
+    '`"{m}"`',
+    "is there any way to use it as an exit node? I get this error shown in tailscale:\n\n`{m}`",
+    "```\n{m}\n```",
+    "> {m}",
+]
+
+
+@given(st.sampled_from(NOT_ADVERTISED), st.sampled_from(QUOTES))
+@settings(max_examples=40, deadline=None)
+def test_a_node_that_does_not_advertise_an_exit_node_is_named(message: str, quote: str) -> None:
+    text = quote.format(m=message) + "\n"
+    document = run_json(text)
+    kinds = {e["kind"] for e in document["windows"] or []}
+    assert kinds == {"exit-node-not-advertised"}, (kinds, text)
+    findings = [f for f in document["findings"] if f["rule"] == "TS-EXIT-NODE-NOT-ADVERTISED"]
+    assert len(findings) == 1 and "--advertise-exit-node" in findings[0]["fix"], findings
+    assert findings[0]["severity"] == "warning" and document["summary"]["exit_code"] == 1
+    assert not {"TS-EXIT-NODE-REFUSED", "TS-WIN-SERVICE-NOT-RUNNING"} & {f["rule"] for f in document["findings"]}
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "no exit node is selected and CT104 does not advertise itself as an exit node;\n",
+        "- **Nothing else**: the device does not advertise itself as an exit node.\n",
+        "this router intentionally does NOT advertise itself as an exit node.\n",
+    ],
+)
+def test_prose_saying_a_node_offers_no_exit_node_is_not_the_console_message(prose: str) -> None:
+    with pytest.raises(InputError):
+        run_json(prose)
+
+
+def test_using_an_exit_node_that_offers_none_stays_exit_node_refused() -> None:
+    text = '$ tailscale set --exit-node=nas\nnode "nas" is not advertising an exit node\n'
+    assert {e["kind"] for e in run_json(text)["windows"]} == {"exit-node-refused"}

@@ -294,6 +294,9 @@ class CliErrorKind(StrEnum):
     AUTH_KEY_REJECTED = "auth-key-rejected"  # `tailscale up --authkey`: "backend error: invalid key: …"
     CLI_USAGE = "cli-usage"  # the CLI rejected its own command line: unknown flag, bad value, stray argument
     EXIT_NODE_REFUSED = "exit-node-refused"  # `--exit-node=…` refused: not in the netmap, not offered, forbidden
+    # the admin console (and front ends quoting it) says this node does not offer itself as an exit node, so it
+    # cannot be chosen as one: not advertised (`--advertise-exit-node`); a configuration state, nothing failed
+    EXIT_NODE_NOT_ADVERTISED = "exit-node-not-advertised"
     FUNNEL_UNAVAILABLE = "funnel-unavailable"  # Funnel prerequisites missing (HTTPS, node attribute, shields-up)
     TLS_INTERCEPTED = "tls-intercepted"  # the CLI's HTTPS to the control server fails certificate checks
     CONTROL_UNREACHABLE = "control-unreachable"  # login: the coordination server (or its proxy) answered 502 …

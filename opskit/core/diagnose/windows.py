@@ -424,6 +424,16 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"no node found in netmap with IP|is not advertising an exit node|exit nodes cannot be used on"
         r"|for --exit-node; must be",
     ),
+    # The admin console's route settings of a machine that offers no exit node ("This device does not advertise
+    # itself as an exit node. Re-run tailscale up with the --advertise-exit-node flag to enable this option."),
+    # quoted by front ends (the Unraid plugin's page); not in tailscale/tailscale's CLI or web client. The node
+    # itself is fine and nothing was refused to it: it is not offered, so no other device can pick it. Only the
+    # console's own sentences (prose says "the device does not advertise itself as an exit node" of itself).
+    (
+        CliErrorKind.EXIT_NODE_NOT_ADVERTISED,
+        r"\b(?-i:This) (?:device|machine|node) does not advertise itself as an exit node"
+        r"|Re-run tailscale up with the --advertise-exit-node flag to enable this option",
+    ),
     # `tailscale exit-node list`'s status column for the exit node this node selected when it has no active
     # connection to it (cli/exitnode.go peerStatus: "selected but offline", ", last seen 3d ago" since 1.86):
     # before the exit-node refusals ("exit node" phrases) so the row is not read as a refused --exit-node.
@@ -865,6 +875,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "cannot be used for node auth",
     ),
     CliErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
+    CliErrorKind.EXIT_NODE_NOT_ADVERTISED: ("advertise itself as an exit node", "advertise-exit-node flag"),
     CliErrorKind.ACCEPT_ROUTES_OFF: ("advertising routes but",),
     CliErrorKind.EXIT_NODE_OFFLINE: ("selected but offline",),
     CliErrorKind.SERVE_NOT_CONFIGURED: ("no serve config",),

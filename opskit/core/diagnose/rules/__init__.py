@@ -79,6 +79,7 @@ RULES: tuple[Rule, ...] = (
     windows.auth_key_rejected,
     windows.cli_usage,
     windows.exit_node_refused,
+    windows.exit_node_not_advertised,
     windows.funnel_unavailable,
     windows.tls_intercepted,
     windows.cert_failed,

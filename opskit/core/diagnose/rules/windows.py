@@ -291,6 +291,14 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "exit node run `tailscale set --advertise-exit-node` and approve it in the admin console (Headscale: "
         "approve its 0.0.0.0/0 and ::/0 routes); on Home Assistant use another device as the client.",
     ),
+    CliErrorKind.EXIT_NODE_NOT_ADVERTISED: (
+        "this node does not offer itself as an exit node (the admin console's route settings, or a front end "
+        "quoting them: 'does not advertise itself as an exit node'), so it cannot be enabled or chosen as one; "
+        "nothing failed and the node itself is fine, it was only never told to advertise the default routes.",
+        "On this node run `tailscale set --advertise-exit-node` (or add --advertise-exit-node to the `tailscale up` "
+        "a wrapper or plugin runs; Linux: enable IP forwarding), then approve it as an exit node in the admin "
+        "console's route settings (Headscale: approve its 0.0.0.0/0 and ::/0 routes) and pick it on the clients.",
+    ),
     CliErrorKind.FUNNEL_UNAVAILABLE: (
         "Funnel is not available to this node: it needs HTTPS certificates enabled for the tailnet, MagicDNS, "
         "the `funnel` node attribute granted to this node in the policy file (a tagged node must be matched "
@@ -1395,6 +1403,33 @@ def exit_node_refused(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
         pong from gw (100.64.0.9) via 203.0.113.7:41641 in 12ms
     """
     yield from _emit(CliErrorKind.EXIT_NODE_REFUSED, report, ctx)
+
+
+@rule(
+    id="TS-EXIT-NODE-NOT-ADVERTISED",
+    name="exit-node-not-advertised",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="This node does not advertise itself as an exit node, so it cannot be chosen as one",
+    target="windows",
+)
+def exit_node_not_advertised(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the admin console's route settings of a machine say ``This device does not advertise itself as an
+    exit node. Re-run tailscale up with the --advertise-exit-node flag to enable this option.`` when its
+    tailscaled never advertised the default routes: no other device can use it as an exit node until it does
+    and the route is approved. Nothing failed (unlike ``exit-node-refused``, a client refused one it asked for).
+
+    *Bad*::
+
+        This device does not advertise itself as an exit node. Re-run tailscale up with the --advertise-exit-node flag to enable this option.
+
+    *Good*::
+
+        $ tailscale status
+        100.64.0.2   unraid   alice@   linux   offers exit node
+        100.64.0.3   laptop   alice@   macOS   -
+    """
+    yield from _emit(CliErrorKind.EXIT_NODE_NOT_ADVERTISED, report, ctx)
 
 
 @rule(
