@@ -159,3 +159,64 @@ def test_prose_saying_a_node_offers_no_exit_node_is_not_the_console_message(pros
 def test_using_an_exit_node_that_offers_none_stays_exit_node_refused() -> None:
     text = '$ tailscale set --exit-node=nas\nnode "nas" is not advertising an exit node\n'
     assert {e["kind"] for e in run_json(text)["windows"]} == {"exit-node-refused"}
+
+
+# `tailscale file cp`'s progress line (cmd/tailscale/cli/file.go progressPrinter): "%-36s    %10s    %12s" then
+# "    %7s    ETA hh:mm:ss" when the size is known; sizes by formatIEC.
+SIZES = ["0.00B", "512.00B", "3.25KiB", "1.89KiB", "12.00MiB", "1023.00MiB", "4.10GiB"]
+NAMES = ["6408b7c731ea2b7e9bc2e0b3_webclip.png", "photo.jpg", "a", "report 2024 final.pdf", "x" * 40]
+
+
+def _progress_line(name: str, sent: str, rate: str, percent: float, eta: str) -> str:
+    return f"{name:<36}    {sent:>10}    {rate + '/s':>12}    {f'{percent:.2f}%':>7}    {eta}"
+
+
+@given(
+    st.sampled_from(NAMES),
+    st.sampled_from(SIZES),
+    st.sampled_from(SIZES),
+    st.sampled_from(["ETA 00:00:00", "ETA -", "ETA 01:02:03"]),
+    st.sampled_from(["$ tailscale file cp ./{n} flip:\n", "tailscale file cp ./{n} flip:\n", ""]),
+    st.sampled_from([("```zsh\n", "```\n"), ("", ""), ("    ", "")]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_finished_file_cp_is_a_note(
+    name: str, sent: str, rate: str, eta: str, prompt: str, fence: tuple[str, str]
+) -> None:
+    line = _progress_line(name, sent, rate, 100.0, eta)
+    indent = fence[0] if fence[0].isspace() else ""
+    head = fence[0] if not indent else ""
+    text = head + indent + prompt.format(n=name) + indent + line + "\n" + fence[1]
+    document = run_json(text)
+    assert [b["kind"] for b in document["blocks"]] == ["file-cp-progress"], text
+    (view,) = document["views"]
+    assert view["file"] == name and view["sent"] == sent and view["percent"] == 100.0, view
+    assert [f["rule"] for f in document["findings"]] == ["TS-FILE-CP-PROGRESS"]
+    assert document["summary"]["exit_code"] == 0
+
+
+@given(st.sampled_from(NAMES), st.sampled_from(SIZES), st.floats(min_value=0, max_value=99.99))
+@settings(max_examples=40, deadline=None)
+def test_a_file_cp_that_stopped_short_is_a_warning(name: str, sent: str, percent: float) -> None:
+    text = f"$ tailscale file cp {name} nas:\n" + _progress_line(name, sent, "0.00B", percent, "ETA -") + "\n"
+    document = run_json(text)
+    rules = [f["rule"] for f in document["findings"]]
+    if f"{percent:.2f}" == "100.00":
+        return  # rounds up to a finished send
+    assert rules == ["TS-FILE-CP-INCOMPLETE"], (rules, text)
+    assert document["summary"]["exit_code"] == 1
+
+
+def test_a_bare_size_and_rate_line_without_its_command_is_no_progress_line() -> None:
+    with pytest.raises(InputError):
+        run_json("backup.tar       3.25KiB       1.89KiB/s\n")
+
+
+def test_an_error_after_the_progress_line_is_read_too() -> None:
+    text = (
+        "$ tailscale file cp a.txt nas:\n"
+        + _progress_line("a.txt", "1.00KiB", "0.00B", 40.0, "ETA -")
+        + "\ncan't send to nas: target seems to be running an old Tailscale version\n"
+    )
+    document = run_json(text)
+    assert "taildrop-failed" in {w["kind"] for w in document["windows"] or []}

@@ -62,6 +62,7 @@ class BlockKind(StrEnum):
     SYSPOLICY_LIST = "syspolicy-list"  # `tailscale syspolicy list|reload`: effective system/MDM policy settings
     EXIT_NODE_SUGGEST = "exit-node-suggest"  # `tailscale exit-node suggest`
     DERP_MAP = "derp-map"  # `tailscale debug derp-map`: tailcfg.DERPMap as JSON
+    FILE_CP_PROGRESS = "file-cp-progress"  # `tailscale file cp`'s progress line: how far a Taildrop send got
 
 
 # ----------------------------------------------------------------------------------------- netcheck
