@@ -21,8 +21,9 @@ from opskit.core.diagnose.text import SourceLine, hide_keys, is_prose_after_subc
 # ***, <redacted>, [redacted], xxx, ..., 100.___.___.___, 100.a;b;c, 100.XXXXX.
 _IP_TOKEN = re.compile(
     r"^(?:[0-9xyzXYZ*#_]{1,3}(?:[.;][0-9a-zA-Z*#_]{1,3}){3}"
-    # fewer groups, masked: 100.XXXXX, 100.x, 100.xx.xx (a redaction keeps the 100. and hides the rest)
-    r"|[0-9]{1,3}\.(?=[0-9.]*[xXyYzZ*#_])[0-9xXyYzZ*#_]{1,6}(?:\.[0-9xXyYzZ*#_]{1,6}){0,2}|[0-9a-fA-F:xX]*:[0-9a-fA-F:xX]+|\*{2,}|x{2,}|X{2,}"
+    # partly masked, any group count: 100.XXXXX, 100.x, 100.xx.xx, 100.125.75.2XXX (a group half hidden),
+    # 100.123.246..XXX (a dot doubled by hand): a redaction keeps the 100. and hides some of the rest
+    r"|[0-9]{1,3}\.(?=[0-9.]*[xXyYzZ*#_])[0-9xXyYzZ*#_]{1,6}(?:\.\.?[0-9xXyYzZ*#_]{1,6}){0,3}|[0-9a-fA-F:xX]*:[0-9a-fA-F:xX]+|\*{2,}|x{2,}|X{2,}"
     r"|<[^<>\s]{1,30}>|\[[^\[\]\s]{1,30}\]|\.{3,}|\u2026)$"
 )
 _REDACTED_IP = re.compile(r"[xyzXYZ*#<>\[\]_;]|\.\.\.|\u2026|^[0-9]{1,3}(?:\.[a-w]{1,3}){3}$")
