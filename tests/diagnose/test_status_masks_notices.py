@@ -117,3 +117,13 @@ def test_the_update_notice_alone_keeps_its_own_advice() -> None:
     text = SELF_ROW + "\n# Health check:\n#     - " + UPDATE_NOTICE + "\n"
     (finding,) = by_rule(run_text(text), "TS-STATUS-HEALTH")
     assert finding.severity is Severity.INFO and "update is available" in finding.title
+
+
+@given(st.sampled_from(UNSTABLE_NOTICES), st.booleans())
+@settings(max_examples=10, deadline=None)
+def test_the_unstable_notice_in_status_json_is_not_a_fault(notice: str, with_fault: bool) -> None:
+    items = ",\n".join(f'  "{item}"' for item in [notice] + ([FAULT] if with_fault else []))
+    text = "$ tailscale status --json | jq .Health\n[\n" + items + "\n]\n"
+    (finding,) = by_rule(run_text(text), "TS-STATUS-HEALTH")
+    assert finding.severity is (Severity.WARNING if with_fault else Severity.INFO)
+    assert run_json(text)["summary"]["exit_code"] == (1 if with_fault else 0)

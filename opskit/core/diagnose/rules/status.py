@@ -198,7 +198,9 @@ def exit_node_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Fi
 )
 def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: the ``# Health check:`` block is tailscaled's own list of what is broken (no DERP home,
-    not in map poll, DNS, ...); it is the most direct evidence there is.
+    not in map poll, DNS, ...); it is the most direct evidence there is. Its notices (an update is
+    available; this is an unstable (development) build) are tailscaled's SeverityLow warnables: information
+    (severity info), not a fault.
 
     *Bad*::
 
