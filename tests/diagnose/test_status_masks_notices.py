@@ -1,7 +1,8 @@
 """Generated tests for two `tailscale status` classes blind batch 22 missed (corpus 515, 516):
 
 - a row whose IP column is only partly masked by hand (`100.125.75.2XXX`, a group half hidden;
-  `100.123.246..XXX`, a dot doubled while typing the mask): every such row is a peer row;
+  `100.123.246..XXX`, a dot doubled while typing the mask; `?`, an ellipsis, bullets, block characters,
+  `<ip>`/`[redacted]` for a group): every such row is a peer row, its IP redacted;
 - a health block holding only notices (tailscaled's SeverityLow warnables): the unstable-track notice in
   both of its wordings (v1.36-v1.64 "This is an unstable (development) version of Tailscale; frequent
   updates and bugs are likely", v1.66+ health/warnings.go unstableWarnable "This is an unstable version
@@ -19,16 +20,32 @@ from tests.diagnose.conftest import by_rule, run_json, run_text
 
 # ------------------------------------------------------------------------------ partly masked IP columns
 
-MASKS = ["XXX", "xxx", "xx", "X", "***", "##", "__", "yyy"]
+MASKS = [
+    "XXX",
+    "xxx",
+    "xx",
+    "X",
+    "***",
+    "##",
+    "__",
+    "yyy",
+    "?",
+    "??",
+    "\u2026",
+    "\u25a0\u25a0",
+    "\u2022\u2022",
+    "\u2588\u2588",
+]
+PLACEHOLDERS = ["<ip>", "[redacted]", "<hidden>"]  # a whole group replaced by a word in brackets
 
 
 @st.composite
 def partly_masked_ip(draw: st.DrawFn) -> str:
     """A Tailscale IP with its tail hidden by hand: whole groups, part of a group, or a doubled dot."""
     groups = [str(draw(st.integers(64, 127))), str(draw(st.integers(0, 255))), str(draw(st.integers(0, 255)))]
-    mask = draw(st.sampled_from(MASKS))
+    style = draw(st.sampled_from(["whole", "half", "double-dot", "placeholder"]))
+    mask = draw(st.sampled_from(PLACEHOLDERS if style == "placeholder" else MASKS))
     keep = draw(st.integers(1, 3))  # how many groups after "100." stay readable
-    style = draw(st.sampled_from(["whole", "half", "double-dot"]))
     shown = groups[:keep]
     if style == "half" and keep < 3:
         tail = groups[keep][:1] + mask  # 100.125.75.2XXX
