@@ -1016,7 +1016,12 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
             resolved_line=cleared[-1].number,
         )
         return
-    yield ctx.finding(f"{ctx.facts.label}{pid}: {cause}", fix, evidence)
+    yield ctx.finding(f"{ctx.facts.label}{pid}: {cause}", fix, evidence, title=_TITLE_BY_KIND.get(kind, ""))
+
+
+# A kind reported under another kind's rule, whose summary would claim too much for it: an app that cannot reach
+# tailscaled does not show that the service is down.
+_TITLE_BY_KIND = {CliErrorKind.GUI_CANNOT_CONNECT: "A Tailscale app or front end cannot reach tailscaled"}
 
 
 @rule(
