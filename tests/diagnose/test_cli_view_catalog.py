@@ -354,6 +354,23 @@ CATALOG: tuple[View, ...] = (
         "wrote photo.jpg as photo.jpg (2318823 bytes)\nwrote notes.txt as notes (1).txt (1042 bytes)\nmoved 2/2 files",
         ROUTINE,
     ),
+    # file.go progressPrinter (runCp): the last repaint of `file cp`'s progress line (name padded to 36, sent,
+    # rate, share, ETA)
+    View(
+        "file-cp-progress",
+        "tailscale file cp ./photo.jpg phone:",
+        "photo.jpg                                 2.21MiB       1.10MiB/s    100.00%    ETA 00:00:00",
+        "file-cp-progress",
+        {"file": "photo.jpg", "sent": "2.21MiB", "percent": 100.0},
+    ),
+    View(
+        "file-cp-progress-stopped",
+        "tailscale file cp big.iso nas:",
+        "big.iso                                 512.00MiB          0.00B/s     12.50%    ETA -",
+        "file-cp-progress",
+        {"file": "big.iso", "percent": 12.5},
+        problem="TS-FILE-CP-INCOMPLETE",
+    ),
     # drive.go runDriveList: name/path/as and dashes
     View(
         "drive-list",

@@ -52,7 +52,8 @@ def test_the_gui_fetching_a_vanished_taildrop_file_is_taildrop_failed(
 
 
 @given(
-    st.sampled_from(STAMPS), st.sampled_from(["403 Forbidden: file access denied", "HTTP 500 Internal Server Error: x"])
+    st.sampled_from(STAMPS),
+    st.sampled_from(["403 Forbidden: Taildrop disabled; no storage directory", "HTTP 500 Internal Server Error: x"]),
 )
 @settings(max_examples=8, deadline=None)
 def test_any_error_answer_to_the_gui_fetch_is_taildrop_failed(stamp: str, answer: str) -> None:

@@ -153,7 +153,6 @@ TAILDROP = [
         ["500 Internal Server Error: file sharing not enabled by Tailscale admin"],
         "grant",
     ),
-    ("tailscale file cp a.txt nas:", ["403 Forbidden: file access denied"], "operator"),
     ("tailscale file cp a.txt nas:", ["409 Conflict: file already exists"], "already waits"),
     ("tailscale file cp .env nas:", ["400 Bad Request: invalid filename"], "file name"),
     (

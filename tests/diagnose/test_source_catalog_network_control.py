@@ -20,20 +20,19 @@ from typing import Any
 import pytest
 
 from tests.diagnose.conftest import run_json
-
-# A paste's line prefixes: the message goes where {msg} is.
-PREFIXES = (
-    "{msg}",
-    "Nov 13 02:07:34 host tailscaled[11844]: {msg}",
-    "2024/01/12 10:41:06 {msg}",
-    "tailscale-1  | 2024/01/12 10:41:06 {msg}",
-    "2024-04-30T03:52:44.875476938-04:00 2024/04/30 07:52:44 {msg}",
-    "Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]: 2024/10/17 10:02:08 {msg}",
-    "2022-11-06 18:09:07.789407752 +0000 UTC: {msg}",
-    "2023-05-27 01:02:04.758978-0400  localhost tailscaled[19332]: {msg}",
+from tests.diagnose.log_catalog import (
+    LOG_PREFIXES,
+    Entry,
+    entries_read_right,
+    entry,
+    expected_reading,
+    paste,
+    read,
+    rotating_cases,
 )
 
-# Issues that never make a problem (exit 0): log upload is harmless, and low-severity warnables are notices.
+PREFIXES = LOG_PREFIXES
+
 NOT_PROBLEMS = frozenset(
     (
         "log-upload-failing",
@@ -48,12 +47,7 @@ NOT_PROBLEMS = frozenset(
     )
 )
 
-Entry = tuple[tuple[str, ...], frozenset[str], str]
-
-
-def _e(messages: str | tuple[str, ...], kinds: str, source: str) -> Entry:
-    lines = (messages,) if isinstance(messages, str) else messages
-    return lines, frozenset(kinds.split()) if kinds != "none" else frozenset(), source
+_e = entry  # short, so the table below stays one entry per line
 
 
 CATALOG: list[Entry] = [
@@ -914,7 +908,7 @@ FACT_CATALOG: list[FactEntry] = [
 
 
 def _facts(prefix: str, messages: tuple[str, ...]) -> dict[str, Any]:
-    document: dict[str, Any] = run_json(_paste(prefix, messages))
+    document: dict[str, Any] = run_json(paste(prefix, messages))
     (log,) = document["daemon_logs"]
     return {
         "version": log["version"],
@@ -940,53 +934,23 @@ MULTI_LINE_OVERALL = ('health("overall"): error: multiple errors:', "\tnot in ma
 
 @pytest.mark.parametrize("prefix", [PREFIXES[1], PREFIXES[5], PREFIXES[7]])
 def test_a_multi_line_overall_health_error_under_a_journal_prefix_reads_each_check(prefix: str) -> None:
-    kinds, exit_code = _read(prefix, MULTI_LINE_OVERALL)
+    kinds, exit_code = read(prefix, MULTI_LINE_OVERALL)
     assert kinds == {"control-unreachable", "port-in-use"}
     assert exit_code == 1
 
 
-def _paste(prefix: str, messages: tuple[str, ...]) -> str:
-    lines = [prefix.format(msg="logtail started")]
-    for message in messages:
-        # a multi-line message (apt's output after "output:") keeps its continuation lines bare
-        first, *rest = message.split("\n")
-        lines += [prefix.format(msg=first), *rest] * (2 if len(messages) == 1 else 1)
-    return "\n".join(lines) + "\n"
-
-
-def _read(prefix: str, messages: tuple[str, ...]) -> tuple[set[str], int]:
-    document: dict[str, Any] = run_json(_paste(prefix, messages))
-    kinds = {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
-    kinds |= {window["kind"] for window in document["windows"]}
-    return kinds - {"hand-started"}, document["summary"]["exit_code"]
-
-
-CASES = [
-    pytest.param(prefix, entry, id=f"{index:03d}-{p}")
-    for index, entry in enumerate(CATALOG)
-    for p, prefix in enumerate(PREFIXES)
-    if p % 4 == index % 4 or p == 2  # every entry under the Go log stamp and one more prefix, in turn
-]
+CASES = rotating_cases(CATALOG, PREFIXES)
 
 
 @pytest.mark.parametrize(("prefix", "entry"), CASES)
 def test_each_catalog_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
     messages, expected, source = entry
-    kinds, exit_code = _read(prefix, messages)
-    assert kinds == set(expected), (source, messages)
-    assert exit_code == (1 if expected - NOT_PROBLEMS else 0), (source, messages)
+    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
 
 
 def catalog_score() -> tuple[int, int]:
     """(entries read right under every prefix, entries): the figure a run before and after a change reports."""
-    right = 0
-    for messages, expected, _ in CATALOG:
-        ok = True
-        for prefix in PREFIXES:
-            kinds, exit_code = _read(prefix, messages)
-            ok = ok and kinds == set(expected) and exit_code == (1 if expected - NOT_PROBLEMS else 0)
-        right += ok
-    return right, len(CATALOG)
+    return entries_read_right(CATALOG, PREFIXES, NOT_PROBLEMS), len(CATALOG)
 
 
 if __name__ == "__main__":

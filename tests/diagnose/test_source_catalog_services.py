@@ -23,18 +23,19 @@ from typing import Any
 import pytest
 
 from tests.diagnose.conftest import run_json
-
-# A paste's line prefixes: the message goes where {msg} is.
-PREFIXES = (
-    "{msg}",
-    "Nov 13 02:07:34 host tailscaled[11844]: {msg}",
-    "2024/01/12 10:41:06 {msg}",
-    "tailscale-1  | 2024/01/12 10:41:06 {msg}",
-    "2024-04-30T03:52:44.875476938-04:00 2024/04/30 07:52:44 {msg}",
-    "Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]: 2024/10/17 10:02:08 {msg}",
-    "2022-11-06 18:09:07.789407752 +0000 UTC: {msg}",
-    "2023-05-27 01:02:04.758978-0400  localhost tailscaled[19332]: {msg}",
+from tests.diagnose.log_catalog import (
+    LOG_PREFIXES,
+    Entry,
+    entries_read_right,
+    entry,
+    expected_reading,
+    issue_kinds,
+    paste,
+    read,
+    rotating_cases,
 )
+
+PREFIXES = LOG_PREFIXES
 
 # containerboot's lines: "boot: " and its own Go log stamp, as `docker logs`, compose and `kubectl logs` show them.
 BOOT_PREFIXES = (
@@ -46,12 +47,7 @@ BOOT_PREFIXES = (
 # Issues that never make a problem (exit 0).
 NOT_PROBLEMS = frozenset(("log-upload-failing", "health:ssh-unavailable-selinux-enabled"))
 
-Entry = tuple[tuple[str, ...], frozenset[str], str]
-
-
-def _e(messages: str | tuple[str, ...], kinds: str, source: str) -> Entry:
-    lines = (messages,) if isinstance(messages, str) else messages
-    return lines, frozenset(kinds.split()) if kinds != "none" else frozenset(), source
+_e = entry  # short, so the table below stays one entry per line
 
 
 CATALOG: list[Entry] = [
@@ -775,57 +771,27 @@ FACT_CATALOG: list[FactEntry] = [
                                                 for p in PREFIXES[1:3]])  # fmt: skip
 def test_each_catalog_message_gives_its_peer(prefix: str, entry: FactEntry) -> None:
     messages, expected, source = entry
-    document: dict[str, Any] = run_json(_paste(prefix, messages))
+    document: dict[str, Any] = run_json(paste(prefix, messages))
     assert [(peer["name"], peer["path"], peer["endpoint"]) for peer in document["peers"]] == expected, source
-
-
-def _paste(prefix: str, messages: tuple[str, ...]) -> str:
-    lines = [prefix.format(msg="logtail started")] if "boot:" not in prefix else []
-    for message in messages:
-        # a multi-line message (a goroutine dump) keeps its continuation lines bare
-        first, *rest = message.split("\n")
-        lines += [prefix.format(msg=first), *rest] * (2 if len(messages) == 1 else 1)
-    return "\n".join(lines) + "\n"
 
 
 def _boot_paste(prefix: str, messages: tuple[str, ...]) -> str:
     # containerboot starts tailscaled, whose own lines follow with the same runtime prefix and its Go stamp
     start = prefix.replace("boot: ", "").format(msg="logtail started")
-    return start + "\n" + _paste(prefix, messages)
-
-
-def _kinds(document: dict[str, Any]) -> tuple[set[str], int]:
-    kinds = {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
-    kinds |= {window["kind"] for window in document["windows"]}
-    return kinds - {"hand-started"}, document["summary"]["exit_code"]
-
-
-def _read(prefix: str, messages: tuple[str, ...]) -> tuple[set[str], int]:
-    return _kinds(run_json(_paste(prefix, messages)))
+    return start + "\n" + paste(prefix, messages, start=None)
 
 
 def _read_boot(prefix: str, messages: tuple[str, ...]) -> tuple[set[str], int]:
-    return _kinds(run_json(_boot_paste(prefix, messages)))
+    return issue_kinds(run_json(_boot_paste(prefix, messages)))
 
 
-def _expected_exit(expected: frozenset[str]) -> int:
-    return 1 if expected - NOT_PROBLEMS else 0
-
-
-CASES = [
-    pytest.param(prefix, entry, id=f"{index:03d}-{p}")
-    for index, entry in enumerate(CATALOG)
-    for p, prefix in enumerate(PREFIXES)
-    if p % 4 == index % 4 or p == 2  # every entry under the Go log stamp and one more prefix, in turn
-]
+CASES = rotating_cases(CATALOG, PREFIXES)
 
 
 @pytest.mark.parametrize(("prefix", "entry"), CASES)
 def test_each_catalog_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
     messages, expected, source = entry
-    kinds, exit_code = _read(prefix, messages)
-    assert kinds == set(expected), (source, messages)
-    assert exit_code == _expected_exit(expected), (source, messages)
+    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
 
 
 BOOT_CASES = [
@@ -839,18 +805,13 @@ BOOT_CASES = [
 @pytest.mark.parametrize(("prefix", "entry"), BOOT_CASES)
 def test_each_containerboot_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
     messages, expected, source = entry
-    kinds, exit_code = _read_boot(prefix, messages)
-    assert kinds == set(expected), (source, messages)
-    assert exit_code == _expected_exit(expected), (source, messages)
+    assert _read_boot(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
 
 
 def catalog_score() -> tuple[int, int]:
     """(entries read right under every prefix, entries): the figure a run before and after a change reports."""
-    right = 0
-    for messages, expected, _ in CATALOG:
-        right += all(_read(p, messages) == (set(expected), _expected_exit(expected)) for p in PREFIXES)
-    for messages, expected, _ in BOOT_CATALOG:
-        right += all(_read_boot(p, messages) == (set(expected), _expected_exit(expected)) for p in BOOT_PREFIXES)
+    right = entries_read_right(CATALOG, PREFIXES, NOT_PROBLEMS)
+    right += entries_read_right(BOOT_CATALOG, BOOT_PREFIXES, NOT_PROBLEMS, _read_boot)
     return right, len(CATALOG) + len(BOOT_CATALOG)
 
 
@@ -859,14 +820,14 @@ def failures() -> list[str]:
     out = []
     for messages, expected, _ in CATALOG:
         for p in PREFIXES:
-            got = _read(p, messages)
-            if got != (set(expected), _expected_exit(expected)):
+            got = read(p, messages)
+            if got != expected_reading(expected, NOT_PROBLEMS):
                 out.append(f"{messages[-1][:90]!r} under {p[:30]!r}: {sorted(got[0])} exit {got[1]}")
                 break
     for messages, expected, _ in BOOT_CATALOG:
         for p in BOOT_PREFIXES:
             got = _read_boot(p, messages)
-            if got != (set(expected), _expected_exit(expected)):
+            if got != expected_reading(expected, NOT_PROBLEMS):
                 out.append(f"BOOT {messages[-1][:90]!r} under {p[:30]!r}: {sorted(got[0])} exit {got[1]}")
                 break
     return out

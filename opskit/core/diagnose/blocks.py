@@ -26,6 +26,7 @@ from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
 from opskit.core.diagnose.exitnodes import exit_node_list_extent
 from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_extent
+from opskit.core.diagnose.filecp import file_cp_progress_extent
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
@@ -571,6 +572,9 @@ def _text_view(
         return BlockKind.EXIT_NODE_SUGGEST, end
     if text[:5] == "Name " and (end := syspolicy_list_extent(lines, start)) is not None:
         return BlockKind.SYSPOLICY_LIST, end
+    # `file cp`'s progress line ends in its rate or "ETA …" (a cheap gate before the pattern)
+    if (text[-1] == "s" or "ETA " in text) and (end := file_cp_progress_extent(lines, start, command)) is not None:
+        return BlockKind.FILE_CP_PROGRESS, end
     return None
 
 

@@ -62,6 +62,7 @@ class BlockKind(StrEnum):
     SYSPOLICY_LIST = "syspolicy-list"  # `tailscale syspolicy list|reload`: effective system/MDM policy settings
     EXIT_NODE_SUGGEST = "exit-node-suggest"  # `tailscale exit-node suggest`
     DERP_MAP = "derp-map"  # `tailscale debug derp-map`: tailcfg.DERPMap as JSON
+    FILE_CP_PROGRESS = "file-cp-progress"  # `tailscale file cp`'s progress line: how far a Taildrop send got
 
 
 # ----------------------------------------------------------------------------------------- netcheck
@@ -294,6 +295,9 @@ class CliErrorKind(StrEnum):
     AUTH_KEY_REJECTED = "auth-key-rejected"  # `tailscale up --authkey`: "backend error: invalid key: …"
     CLI_USAGE = "cli-usage"  # the CLI rejected its own command line: unknown flag, bad value, stray argument
     EXIT_NODE_REFUSED = "exit-node-refused"  # `--exit-node=…` refused: not in the netmap, not offered, forbidden
+    # the admin console (and front ends quoting it) says this node does not offer itself as an exit node, so it
+    # cannot be chosen as one: not advertised (`--advertise-exit-node`); a configuration state, nothing failed
+    EXIT_NODE_NOT_ADVERTISED = "exit-node-not-advertised"
     FUNNEL_UNAVAILABLE = "funnel-unavailable"  # Funnel prerequisites missing (HTTPS, node attribute, shields-up)
     TLS_INTERCEPTED = "tls-intercepted"  # the CLI's HTTPS to the control server fails certificate checks
     CONTROL_UNREACHABLE = "control-unreachable"  # login: the coordination server (or its proxy) answered 502 …

@@ -17,15 +17,20 @@ from opskit.core.diagnose.guiwarning import quoted_health_warning
 from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, StatusReport
 from opskit.core.diagnose.text import SourceLine, hide_keys, is_prose_after_subcommand
 
+# What people type over the digits they hide: x/y/z, *, #, _, ?, an ellipsis, a bullet, block characters.
+_MASK_CHARS = "xXyYzZ*#_?\u2026\u2022\u2588\u2591\u2592\u2593\u25a0"
 # A Tailscale IP as printed or as people redact it: 100.101.6.89, 100.xxx.xxx.xxx, 100.x.y.z, fd7a:…,
 # ***, <redacted>, [redacted], xxx, ..., 100.___.___.___, 100.a;b;c, 100.XXXXX.
 _IP_TOKEN = re.compile(
     r"^(?:[0-9xyzXYZ*#_]{1,3}(?:[.;][0-9a-zA-Z*#_]{1,3}){3}"
-    # fewer groups, masked: 100.XXXXX, 100.x, 100.xx.xx (a redaction keeps the 100. and hides the rest)
-    r"|[0-9]{1,3}\.(?=[0-9.]*[xXyYzZ*#_])[0-9xXyYzZ*#_]{1,6}(?:\.[0-9xXyYzZ*#_]{1,6}){0,2}|[0-9a-fA-F:xX]*:[0-9a-fA-F:xX]+|\*{2,}|x{2,}|X{2,}"
+    # partly masked, any group count: 100.XXXXX, 100.x, 100.xx.xx, 100.125.75.2XXX (a group half hidden),
+    # 100.123.246..XXX (a dot doubled by hand), 100.64.?.?, 100.64.0.…, 100.64.0.■■, 100.64.0.<ip>: a
+    # redaction keeps the 100. and hides some of the rest
+    r"|[0-9]{1,3}(?=[0-9.]*[" + _MASK_CHARS + r"<\[])(?:\.\.?(?:[0-9" + _MASK_CHARS + r"]{1,6}"
+    r"|<[^<>\s]{1,20}>|\[[^\[\]\s]{1,20}\])){1,4}|[0-9a-fA-F:xX]*:[0-9a-fA-F:xX]+|\*{2,}|x{2,}|X{2,}"
     r"|<[^<>\s]{1,30}>|\[[^\[\]\s]{1,30}\]|\.{3,}|\u2026)$"
 )
-_REDACTED_IP = re.compile(r"[xyzXYZ*#<>\[\]_;]|\.\.\.|\u2026|^[0-9]{1,3}(?:\.[a-w]{1,3}){3}$")
+_REDACTED_IP = re.compile(r"[" + _MASK_CHARS + r"<>\[\];]|\.\.\.|^[0-9]{1,3}(?:\.[a-w]{1,3}){3}$")
 # A host cell: ("hostname") | xn--abc (unicode) | a placeholder the poster typed in place of a name, which
 # may hold spaces (`<this machine>`, `[my laptop]`, `<redacted hostname>`).
 _HOST_TOKEN = r'(?:<[^<>\s][^<>]{0,38}>|\[[^\[\]\s][^\[\]]{0,38}\]|\("[^"]*"\)|\S+(?: \([^)]*\))?)'

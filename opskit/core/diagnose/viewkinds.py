@@ -1,6 +1,6 @@
 """The read-only CLI views with their own block kind and JSON facts (``views[]``): ``tailscale version``,
 ``debug hostinfo``, ``whois``/``whoami``, ``switch --list``, ``exit-node suggest``, ``debug derp-map``,
-``syspolicy list``.
+``syspolicy list``, ``file cp``'s progress line.
 
 One module per view parses it (versionview.py, hostinfo.py, whois.py, switchlist.py, exitnodesuggest.py,
 derpmap.py, syspolicy.py); this one only says which kind a JSON document is and turns a block into its report.
@@ -13,6 +13,7 @@ from typing import Any
 
 from opskit.core.diagnose.derpmap import DerpMapReport, is_derp_map, parse_derp_map
 from opskit.core.diagnose.exitnodesuggest import ExitNodeSuggestReport, parse_exit_node_suggest
+from opskit.core.diagnose.filecp import FileCpProgressReport, parse_file_cp_progress
 from opskit.core.diagnose.hostinfo import HostinfoReport, is_hostinfo_json, parse_hostinfo
 from opskit.core.diagnose.models import BlockKind
 from opskit.core.diagnose.switchlist import (
@@ -39,6 +40,7 @@ ViewReport = (
     | ExitNodeSuggestReport
     | DerpMapReport
     | SyspolicyListReport
+    | FileCpProgressReport
 )
 
 VIEW_KINDS = frozenset(
@@ -50,6 +52,7 @@ VIEW_KINDS = frozenset(
         BlockKind.EXIT_NODE_SUGGEST,
         BlockKind.DERP_MAP,
         BlockKind.SYSPOLICY_LIST,
+        BlockKind.FILE_CP_PROGRESS,
     }
 )
 
@@ -89,6 +92,8 @@ def parse_view(
         return parse_switch_list_json(lines, doc) if isinstance(doc, list) else parse_switch_list(lines)
     if kind is BlockKind.EXIT_NODE_SUGGEST:
         return parse_exit_node_suggest(lines)
+    if kind is BlockKind.FILE_CP_PROGRESS:
+        return parse_file_cp_progress(lines)
     if kind is BlockKind.SYSPOLICY_LIST:
         return parse_syspolicy_json(lines, doc) if isinstance(doc, dict) else parse_syspolicy_list(lines)
     if kind is BlockKind.DERP_MAP and isinstance(doc, dict):

@@ -424,6 +424,16 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"no node found in netmap with IP|is not advertising an exit node|exit nodes cannot be used on"
         r"|for --exit-node; must be",
     ),
+    # The admin console's route settings of a machine that offers no exit node ("This device does not advertise
+    # itself as an exit node. Re-run tailscale up with the --advertise-exit-node flag to enable this option."),
+    # quoted by front ends (the Unraid plugin's page); not in tailscale/tailscale's CLI or web client. The node
+    # itself is fine and nothing was refused to it: it is not offered, so no other device can pick it. Only the
+    # console's own sentences (prose says "the device does not advertise itself as an exit node" of itself).
+    (
+        CliErrorKind.EXIT_NODE_NOT_ADVERTISED,
+        r"\b(?-i:This) (?:device|machine|node) does not advertise itself as an exit node"
+        r"|Re-run tailscale up with the --advertise-exit-node flag to enable this option",
+    ),
     # `tailscale exit-node list`'s status column for the exit node this node selected when it has no active
     # connection to it (cli/exitnode.go peerStatus: "selected but offline", ", last seen 3d ago" since 1.86):
     # before the exit-node refusals ("exit node" phrases) so the row is not read as a refused --exit-node.
@@ -689,11 +699,23 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         + APPLE_ALERT_CANNOT_CONNECT
         # The macOS app's alert when its local service (the network/system extension) answered with something
         # it could not use, typically while the extension was stopping or restarting.
-        + r"|Invalid response from (?:the )?local Tailscale service",
+        + r"|Invalid response from (?:the )?local Tailscale service"
+        # The VS Code extension's notification "unable to fetch status <error>" (src/node-explorer-provider.ts):
+        # it asks its tsrelay helper for the peers and parses the answer as JSON; the helper answered with its own
+        # error text (a failed LocalAPI request, 'Get "http://local-tailscaled.sock/…": …') or did not answer, so
+        # JavaScript's JSON parser or fetch failed. The extension cannot reach tailscaled through its helper.
+        + r"|(?:^|[\s\"'`(:])unable to fetch status:? (?:(?:SyntaxError: )?Unexpected (?:token|end of JSON)"
+        r"|.*is not valid JSON|.*in JSON at position|(?:TypeError: )?fetch failed|request to \S+ failed)",
     ),
+    # LocalAPI's Taildrop endpoints refuse a caller without PermitWrite (feature/taildrop/localapi.go: file-put,
+    # files and the waiting-files list all answer 403 "file access denied"): a permission refusal of the calling
+    # user (neither root nor the operator: the CLI without sudo, a tray app such as Trayscale polling "get waiting
+    # files"), whichever Taildrop endpoint it asked; tailscaled runs and no transfer was tried. Before the Taildrop
+    # patterns, which would read the endpoint ("fetchFiles: …", "getting WaitingFiles: …") as a failed transfer.
+    (CliErrorKind.UNIX_ACCESS_DENIED, r"(?i:\bfile access denied\b)"),
     # `tailscale file cp` (Taildrop) refused or failed: the CLI's target checks ("can't send to X: …",
     # cli/file.go), LocalAPI's and the receiving peer's refusals (feature/taildrop: no storage directory, file
-    # sharing not granted, "file access denied"), before 1.20 the CLI's own PUT to the peer's PeerAPI
+    # sharing not granted), before 1.20 the CLI's own PUT to the peer's PeerAPI
     # ('Put "http://100.x.y.z:port/v0/put/name": dial tcp …'), and since then LocalAPI's reverse proxy to the
     # peer failing: httputil's bare 502 with an empty body, printed by the CLI as "502 Bad Gateway:".
     # After the not-running dials above: "can't send to X: failed to get local status: dial unix …" is a
@@ -702,8 +724,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         CliErrorKind.TAILDROP_FAILED,
         r"can.t send to \S+: |cannot send files: |owned by different user; can only send files to your own devices"
         r"|target seems to be running an old Tailscale version|Taildrop disabled; no storage directory"
-        r"|Taildrop folder not configured or accessible|file sharing not enabled by Tailscale admin"
-        r"|\bfile access denied\b|\bPut \"?https?://[^\s\"/]+/v0/put/[^\s\"]*\"?: |localapi/v0/file-put/\S*: "
+        r"|Taildrop folder not configured or accessible|file sharing not enabled by (?:Tailscale )?admin"
+        r"|\bPut \"?https?://[^\s\"/]+/v0/put/[^\s\"]*\"?: |localapi/v0/file-put/\S*: "
         r"|^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$"
         # the receiving PeerAPI's own refusals relayed (feature/taildrop/peerapi.go: ErrFileExists is 409,
         # ErrInvalidFileName 400)
@@ -857,6 +879,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "cannot be used for node auth",
     ),
     CliErrorKind.EXIT_NODE_REFUSED: ("no node found in netmap", "exit node", "--exit-node"),
+    CliErrorKind.EXIT_NODE_NOT_ADVERTISED: ("advertise itself as an exit node", "advertise-exit-node flag"),
     CliErrorKind.ACCEPT_ROUTES_OFF: ("advertising routes but",),
     CliErrorKind.EXIT_NODE_OFFLINE: ("selected but offline",),
     CliErrorKind.SERVE_NOT_CONFIGURED: ("no serve config",),
@@ -896,7 +919,6 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "old tailscale version",
         "taildrop",
         "file sharing not enabled",
-        "file access denied",
         "/v0/put/",
         "file-put/",
         "502 bad gateway:",
@@ -976,6 +998,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "could not connect to tailscale",
         "backendmessageerror",
         "invalid response from",
+        "unable to fetch status",
     ),
     CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error", "malformed http"),
     CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),

@@ -985,13 +985,14 @@ _FILE_FAMILY: tuple[Refusal, ...] = (
     _entry(
         _TAILDROP,
         "getting waitingfiles: ",
-        r"getting WaitingFiles: "
+        # (LocalAPI's 403 "file access denied" is the caller's permission: unix-access-denied, windows.py)
+        r"getting WaitingFiles: (?!.*file access denied)"
         r"(?P<why>(?:(?:HTTP )?\d{3} |Access denied|Failed to connect|Get |EOF|context |dial ).*)",
         "`tailscale file get` could not list the files waiting in tailscaled's Taildrop inbox ({why}).",
         "Check tailscaled runs and that Taildrop has a storage directory (tailscaled --statedir; NAS packages: "
         "the Taildrop shared folder), run as root/operator, then retry `tailscale file get <dir>`.",
         _FILE,
-        "getting WaitingFiles: 403 Forbidden: file access denied",
+        "getting WaitingFiles: 500 Internal Server Error: Taildrop disabled; no storage directory",
     ),
     _entry(
         _TAILDROP,

@@ -198,7 +198,9 @@ def exit_node_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Fi
 )
 def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: the ``# Health check:`` block is tailscaled's own list of what is broken (no DERP home,
-    not in map poll, DNS, ...); it is the most direct evidence there is.
+    not in map poll, DNS, ...); it is the most direct evidence there is. Its notices (an update is
+    available; this is an unstable (development) build) are tailscaled's SeverityLow warnables: information
+    (severity info), not a fault.
 
     *Bad*::
 
@@ -212,17 +214,30 @@ def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """
     if not status.health or status.from_cli_error:
         return  # a health item read from the desktop app's warning: TS-CLI-GUI-HEALTH-WARNING says it
-    faults = [h for h in status.health if not _UPDATE_AVAILABLE.match(h.text)]
-    if not faults:  # only the update notice: tailscaled's update-available warnable is SeverityLow
-        notice = status.health[0]
+    faults = [h for h in status.health if _health_notice(h.text) is None]
+    if not faults:  # only notices: tailscaled's update-available / unstable-version warnables are SeverityLow
+        kinds = {_health_notice(h.text) for h in status.health}
+        texts = "; ".join(h.text.rstrip(". ") for h in status.health)
+        if kinds == {"update"}:
+            title = "tailscaled says an update is available (not a fault)"
+            cause = f"the only health message is the update notice ({texts}): a newer Tailscale exists"
+            fix = (
+                "Optional: update (`tailscale update`, or `tailscale set --auto-update` to keep it current; the app "
+                "store on macOS/iOS/Android)."
+            )
+        else:
+            title = "tailscaled says this is an unstable (development) build (not a fault)"
+            cause = f"the only health messages are notices ({texts}): this node runs a build from the unstable track"
+            fix = (
+                "Nothing to fix. For fewer updates and fewer bugs, move to the stable track: "
+                "`tailscale update --track=stable` (or install the stable package)."
+            )
         yield ctx.finding(
-            f"{ctx.facts.label}: the only health message is the update notice ({notice.text.rstrip('. ')}): "
-            "a newer Tailscale exists; nothing is broken.",
-            "Optional: update (`tailscale update`, or `tailscale set --auto-update` to keep it current; the app "
-            "store on macOS/iOS/Android).",
+            f"{ctx.facts.label}: {cause}; nothing is broken.",
+            fix,
             ctx.facts.evidence(*(h.line for h in status.health)),
             severity=Severity.INFO,
-            title="tailscaled says an update is available (not a fault)",
+            title=title,
         )
         return
     messages = "; ".join(h.text.rstrip(". ") for h in faults)
@@ -237,6 +252,22 @@ def health(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 # `tailscale update` …]". The security-update warnable ("A security update from …", SeverityMedium) stays a
 # warning.
 _UPDATE_AVAILABLE = re.compile(r"^(?:- )?An update from version \S+ to \S+ is available\b", re.IGNORECASE)
+# The unstable-track notice, SeverityLow too: v1.36-v1.64 ipn/ipnlocal and health.go "This is an unstable
+# (development) version of Tailscale; frequent updates and bugs are likely"; v1.66+ health/warnings.go
+# unstableWarnable "This is an unstable version of Tailscale meant for testing and development purposes. …".
+_UNSTABLE_VERSION = re.compile(
+    r"^(?:- )?(?:Using an unstable version: )?This is an unstable (?:\(development\) )?version of Tailscale\b",
+    re.IGNORECASE,
+)
+
+
+def _health_notice(text: str) -> str | None:
+    """Which notice (not a fault) this health message is: "update", "unstable", or None for a fault."""
+    if _UPDATE_AVAILABLE.match(text):
+        return "update"
+    if _UNSTABLE_VERSION.match(text):
+        return "unstable"
+    return None
 
 
 def health_advice(messages: str) -> str:

@@ -291,6 +291,14 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "exit node run `tailscale set --advertise-exit-node` and approve it in the admin console (Headscale: "
         "approve its 0.0.0.0/0 and ::/0 routes); on Home Assistant use another device as the client.",
     ),
+    CliErrorKind.EXIT_NODE_NOT_ADVERTISED: (
+        "this node does not offer itself as an exit node (the admin console's route settings, or a front end "
+        "quoting them: 'does not advertise itself as an exit node'), so it cannot be enabled or chosen as one; "
+        "nothing failed and the node itself is fine, it was only never told to advertise the default routes.",
+        "On this node run `tailscale set --advertise-exit-node` (or add --advertise-exit-node to the `tailscale up` "
+        "a wrapper or plugin runs; Linux: enable IP forwarding), then approve it as an exit node in the admin "
+        "console's route settings (Headscale: approve its 0.0.0.0/0 and ::/0 routes) and pick it on the clients.",
+    ),
     CliErrorKind.FUNNEL_UNAVAILABLE: (
         "Funnel is not available to this node: it needs HTTPS certificates enabled for the tailnet, MagicDNS, "
         "the `funnel` node attribute granted to this node in the policy file (a tagged node must be matched "
@@ -730,6 +738,22 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
             ),
         ),
     ),
+    CliErrorKind.GUI_CANNOT_CONNECT: (
+        (
+            re.compile(r"unable to fetch status", re.IGNORECASE),
+            (
+                "the VS Code extension could not load this node's status: it asks its helper (tsrelay) for the "
+                "peers and got no JSON back, typically the helper's own error text ('Get \"http://local-tailscaled"
+                ".sock/…\": …', shown cut short as 'Get \"http:\"... is not valid JSON'): the helper cannot "
+                "reach tailscaled's LocalAPI (wrong socket, no permission, tailscaled from another install or in "
+                "WSL/a container) or did not start. Tailscale itself may well be connected.",
+                "Check the daemon answers from the same machine/user as VS Code (`tailscale status`); on Linux make "
+                "your user the operator (`sudo tailscale set --operator=$USER`); in a remote/WSL window install "
+                "Tailscale there too; then reload the window (Developer: Reload Window) and read the extension's "
+                "output (View > Output > Tailscale) for the helper's error.",
+            ),
+        ),
+    ),
     CliErrorKind.UNIX_ACCESS_DENIED: (
         (
             re.compile(r"\bserve config denied\b"),
@@ -740,6 +764,17 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
                 "answered; nothing was served.",
                 "Allow your user once with `sudo tailscale set --operator=$USER` (then serve, funnel and the VS Code "
                 "extension work without sudo), or run `sudo tailscale serve …`; then retry.",
+            ),
+        ),
+        (
+            re.compile(r"\bfile access denied\b", re.IGNORECASE),
+            (
+                "tailscaled refused this user its Taildrop API (LocalAPI 403 'file access denied'): only root/"
+                "Administrator or the operator user may send, list or receive files. `tailscale file cp/get` run "
+                "without sudo, or a desktop program acting for the user (a tray app such as Trayscale asking for "
+                "waiting files) get this. tailscaled runs and answered; no file was sent or received.",
+                "Make your user the operator once: `sudo tailscale set --operator=$USER` (then the CLI and tray apps "
+                "work without sudo), or run `sudo tailscale file …`; then retry.",
             ),
         ),
         (
@@ -981,7 +1016,12 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
             resolved_line=cleared[-1].number,
         )
         return
-    yield ctx.finding(f"{ctx.facts.label}{pid}: {cause}", fix, evidence)
+    yield ctx.finding(f"{ctx.facts.label}{pid}: {cause}", fix, evidence, title=_TITLE_BY_KIND.get(kind, ""))
+
+
+# A kind reported under another kind's rule, whose summary would claim too much for it: an app that cannot reach
+# tailscaled does not show that the service is down.
+_TITLE_BY_KIND = {CliErrorKind.GUI_CANNOT_CONNECT: "A Tailscale app or front end cannot reach tailscaled"}
 
 
 @rule(
@@ -1368,6 +1408,33 @@ def exit_node_refused(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
         pong from gw (100.64.0.9) via 203.0.113.7:41641 in 12ms
     """
     yield from _emit(CliErrorKind.EXIT_NODE_REFUSED, report, ctx)
+
+
+@rule(
+    id="TS-EXIT-NODE-NOT-ADVERTISED",
+    name="exit-node-not-advertised",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="This node does not advertise itself as an exit node, so it cannot be chosen as one",
+    target="windows",
+)
+def exit_node_not_advertised(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the admin console's route settings of a machine say ``This device does not advertise itself as an
+    exit node. Re-run tailscale up with the --advertise-exit-node flag to enable this option.`` when its
+    tailscaled never advertised the default routes: no other device can use it as an exit node until it does
+    and the route is approved. Nothing failed (unlike ``exit-node-refused``, a client refused one it asked for).
+
+    *Bad*::
+
+        This device does not advertise itself as an exit node. Re-run tailscale up with the --advertise-exit-node flag to enable this option.
+
+    *Good*::
+
+        $ tailscale status
+        100.64.0.2   unraid   alice@   linux   offers exit node
+        100.64.0.3   laptop   alice@   macOS   -
+    """
+    yield from _emit(CliErrorKind.EXIT_NODE_NOT_ADVERTISED, report, ctx)
 
 
 @rule(
@@ -2117,7 +2184,9 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "Rename the file (or pass `--name=<plain name>`) and send it again.",
     ),
     (
-        re.compile(r"file sharing not enabled by Tailscale admin|missing required Taildrop capability", re.IGNORECASE),
+        re.compile(
+            r"file sharing not enabled by (?:Tailscale )?admin|missing required Taildrop capability", re.IGNORECASE
+        ),
         "the tailnet does not grant this node file sharing (Taildrop): the admin has it off, or the control "
         "server (e.g. an older Headscale) does not give the capability.",
         "Enable 'Send Files' in the admin console (Settings → Features), or with Headscale upgrade to a version "
@@ -2153,12 +2222,6 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         re.compile(r"not connected to the tailnet|no netmap available", re.IGNORECASE),
         "this node is not connected to the tailnet (logged out, stopped or still starting), so it cannot send.",
         "Bring it up (`tailscale up`; check `tailscale status`), then retry the send.",
-    ),
-    (
-        re.compile(r"\bfile access denied", re.IGNORECASE),
-        "tailscaled refused this user the Taildrop API (403): only root/Administrator or the operator user may "
-        "send and receive files.",
-        "Run it with `sudo`, or make your user the operator once: `sudo tailscale set --operator=$USER`.",
     ),
     (
         re.compile(

@@ -1,0 +1,88 @@
+"""The harness the tailscaled log source catalogs share (network/control, services).
+
+A catalog entry is one or more messages as tailscaled logs them, the issues an expert reads from them (none for a
+routine line) and where the wording comes from. Each entry is pasted under the line prefixes people paste, after a
+routine "logtail started" line so that the paste is a tailscaled log, and a lone message twice (a single disco
+timeout or DERP drop is routine: the recognisers want a repeat).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import pytest
+
+from tests.diagnose.conftest import run_json
+
+# A paste's line prefixes: the message goes where {msg} is.
+LOG_PREFIXES = (
+    "{msg}",
+    "Nov 13 02:07:34 host tailscaled[11844]: {msg}",
+    "2024/01/12 10:41:06 {msg}",
+    "tailscale-1  | 2024/01/12 10:41:06 {msg}",
+    "2024-04-30T03:52:44.875476938-04:00 2024/04/30 07:52:44 {msg}",
+    "Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]: 2024/10/17 10:02:08 {msg}",
+    "2022-11-06 18:09:07.789407752 +0000 UTC: {msg}",
+    "2023-05-27 01:02:04.758978-0400  localhost tailscaled[19332]: {msg}",
+)
+
+# (messages, issues an expert reads, source file and versions)
+Entry = tuple[tuple[str, ...], frozenset[str], str]
+Reading = tuple[set[str], int]
+
+
+def entry(messages: str | tuple[str, ...], kinds: str, source: str) -> Entry:
+    """One catalog entry; `kinds` is a space-separated list of issue kinds, or "none"."""
+    lines = (messages,) if isinstance(messages, str) else messages
+    return lines, frozenset(kinds.split()) if kinds != "none" else frozenset(), source
+
+
+def paste(prefix: str, messages: tuple[str, ...], *, start: str | None = "logtail started") -> str:
+    """The messages under `prefix` (a lone one twice), after a routine `start` line unless it is None."""
+    lines = [prefix.format(msg=start)] if start is not None else []
+    for message in messages:
+        # a multi-line message (a goroutine dump, apt's output) keeps its continuation lines bare
+        first, *rest = message.split("\n")
+        lines += [prefix.format(msg=first), *rest] * (2 if len(messages) == 1 else 1)
+    return "\n".join(lines) + "\n"
+
+
+def issue_kinds(document: dict[str, Any]) -> Reading:
+    """The issues and CLI kinds a report names (hand-started aside: the prefixes decide it) and its exit code."""
+    kinds = {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
+    kinds |= {window["kind"] for window in document["windows"]}
+    return kinds - {"hand-started"}, document["summary"]["exit_code"]
+
+
+def read(prefix: str, messages: tuple[str, ...]) -> Reading:
+    """How opskit reads the entry's messages pasted under `prefix`."""
+    return issue_kinds(run_json(paste(prefix, messages)))
+
+
+def expected_reading(expected: frozenset[str], not_problems: frozenset[str]) -> Reading:
+    """The reading an expert expects: the issues, and exit 1 when any of them is a problem."""
+    return set(expected), 1 if expected - not_problems else 0
+
+
+def rotating_cases(catalog: Sequence[Entry], prefixes: Sequence[str], *, always: int = 2) -> list[Any]:
+    """Every entry under prefixes[always] (the Go log stamp) and one more prefix, in turn, as pytest params."""
+    return [
+        pytest.param(prefix, item, id=f"{index:03d}-{p}")
+        for index, item in enumerate(catalog)
+        for p, prefix in enumerate(prefixes)
+        if p % 4 == index % 4 or p == always
+    ]
+
+
+def entries_read_right(
+    catalog: Iterable[Entry],
+    prefixes: Sequence[str],
+    not_problems: frozenset[str],
+    reader: Callable[..., Reading] = read,
+) -> int:
+    """How many entries read as expected under every prefix (the figure reported before and after a change)."""
+    return sum(
+        all(reader(prefix, messages) == expected_reading(expected, not_problems) for prefix in prefixes)
+        for messages, expected, _ in catalog
+    )
