@@ -26,6 +26,7 @@ from tests.diagnose.log_catalog import (
     entries_read_right,
     entry,
     expected_reading,
+    issue_kinds,
     paste,
     read,
     rotating_cases,
@@ -351,6 +352,38 @@ CATALOG: list[Entry] = [
         'health("overall"): error: multiple errors: not in map poll; no DERP home',
         "control-unreachable derp-unreachable",
         "the same, folded onto one line",
+    ),
+    # ipn/ipnlocal updateExitNodeUsageWarning (v1.62-v1.96): healthmsg.WarnExitNodeUsage + ": [warn…], " +
+    # healthmsg.DisableRPFilter, first under "overall", from v1.68 as the exit-node-misconfiguration warnable
+    _e(
+        'health("overall"): error: multiple errors: not in map poll; The following issues on your machine will '
+        'likely make usage of exit nodes impossible: [interface "eth0" has strict reverse-path filtering enabled], '
+        "please set rp_filter=2 instead of rp_filter=1; see https://github.com/tailscale/tailscale/issues/3310",
+        "control-unreachable health:exit-node-misconfiguration",
+        "health/health.go v1.62-v1.66 overall over ipnlocal's rp_filter check",
+    ),
+    _e(
+        'health("overall"): error: The following issues on your machine will likely make usage of exit nodes '
+        'impossible: [interface "ens4" has strict reverse-path filtering enabled interface "tailscale0" has strict '
+        "reverse-path filtering enabled], please set rp_filter=2 instead of rp_filter=1; see "
+        "https://github.com/tailscale/tailscale/issues/3310",
+        "health:exit-node-misconfiguration",
+        "the same check alone, v1.62-v1.66",
+    ),
+    _e(
+        'health("overall"): error: multiple errors:\n\tnot in map poll\n\tThe following issues on your machine will '
+        'likely make usage of exit nodes impossible: [interface "eth0" has strict reverse-path filtering enabled], '
+        "please set rp_filter=2 instead of rp_filter=1; see https://github.com/tailscale/tailscale/issues/3310",
+        "control-unreachable health:exit-node-misconfiguration",
+        "the same as util/multierr prints it: one tab-indented error per line under the stamped head",
+    ),
+    _e(
+        "health(warnable=exit-node-misconfiguration): error: Exit node misconfiguration: The following issues on "
+        'your machine will likely make usage of exit nodes impossible: [interface "eth0" has strict reverse-path '
+        "filtering enabled], Please set rp_filter=2 instead of rp_filter=1; see "
+        "https://github.com/tailscale/tailscale/issues/3310",
+        "health:exit-node-misconfiguration",
+        "ipn/ipnlocal/local.go exitNodeMisconfigurationWarnable v1.68-v1.96",
     ),
     _e('health("tailnet-lock"): error: tka sync: fetching bootstrap: EOF', "tailnet-lock-sync-failed", "v1.30-v1.66"),
     _e('health("dns-manager"): error: getting OS base config is not supported', "dns-config-failed", "v1.40-v1.66"),
@@ -929,14 +962,52 @@ def test_each_catalog_message_gives_its_node_fact(prefix: str, entry: FactEntry)
 
 # health/health.go v1.14-v1.66 over util/multierr: "multiple errors:" then "\n\t<err>" per check. A journal or
 # syslog prefixes every line of it; each check is read.
-MULTI_LINE_OVERALL = ('health("overall"): error: multiple errors:', "\tnot in map poll", "\tno udp4 bind")
+MULTI_LINE_OVERALL = (
+    'health("overall"): error: multiple errors:',
+    "\tnot in map poll",
+    "\tno udp4 bind",
+    '\tThe following issues on your machine will likely make usage of exit nodes impossible: [interface "eth0" has '
+    "strict reverse-path filtering enabled], please set rp_filter=2 instead of rp_filter=1; see "
+    "https://github.com/tailscale/tailscale/issues/3310",
+)
 
 
 @pytest.mark.parametrize("prefix", [PREFIXES[1], PREFIXES[5], PREFIXES[7]])
 def test_a_multi_line_overall_health_error_under_a_journal_prefix_reads_each_check(prefix: str) -> None:
     kinds, exit_code = read(prefix, MULTI_LINE_OVERALL)
-    assert kinds == {"control-unreachable", "port-in-use"}
+    assert kinds == {"control-unreachable", "port-in-use", "health:exit-node-misconfiguration"}
     assert exit_code == 1
+
+
+_RP_FILTER = (
+    'The following issues on your machine will likely make usage of exit nodes impossible: [interface "eth0" has '
+    "strict reverse-path filtering enabled], please set rp_filter=2 instead of rp_filter=1; see "
+    "https://github.com/tailscale/tailscale/issues/3310"
+)
+_OVERALL_CHECKS = (
+    ("not in map poll", "control-unreachable"),
+    ("no udp4 bind", "port-in-use"),
+    ("no DERP home", "derp-unreachable"),
+    (_RP_FILTER, "health:exit-node-misconfiguration"),
+)
+
+
+@pytest.mark.parametrize("indent", ["\t", "    ", "  ", "\t\t"])
+@pytest.mark.parametrize("prefix", [PREFIXES[2], PREFIXES[3], PREFIXES[4]])
+@pytest.mark.parametrize("count", [2, 3, 4])
+def test_a_multi_line_overall_error_pasted_with_bare_indented_errors_reads_each(
+    prefix: str, indent: str, count: int
+) -> None:
+    # util/multierr's "\n\t<err>" lines carry no prefix of their own: each indented line under the stamped head is
+    # one error, however the paste re-indented it, whatever the checks' order
+    for start in range(len(_OVERALL_CHECKS)):
+        checks = [_OVERALL_CHECKS[(start + step) % len(_OVERALL_CHECKS)] for step in range(count)]
+        text = "\n".join(
+            [prefix.format(msg='health("overall"): error: multiple errors:')] + [indent + error for error, _ in checks]
+        )
+        kinds, exit_code = issue_kinds(run_json(text + "\n"))
+        assert kinds == {kind for _, kind in checks}, (prefix, indent, checks)
+        assert exit_code == 1
 
 
 CASES = rotating_cases(CATALOG, PREFIXES)

@@ -420,7 +420,7 @@ _KNOWN_WARNABLES = frozenset(
      "ssh-unavailable-selinux-enabled", "nosnat-with-advertised-exit-node", "no-tailnet-lock-state-dir",
      "state-store-health", "resolv-conf-relabel-failed", "resolv-conf-overwritten", "dns-read-os-config-failed",
      "dns-set-os-config-failed", "dns-forward-failing", "blockblame-mitm-detected", "set-network-category-failed",
-     "docker-stateful-filtering", "router", "dns", "dns-manager", "tailnet-lock")
+     "docker-stateful-filtering", "router", "dns", "dns-manager", "tailnet-lock", "exit-node-misconfiguration")
 )  # fmt: skip
 # v1.14-v1.66 logged one "overall" warnable, health.OverallError: the failing checks' own errors, several joined as
 # "multiple errors:" (one per line, or "; " when a paste folds them). Each part names its check (health/health.go):
@@ -438,10 +438,13 @@ _OVERALL_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Receive\w+ is not running$", "magicsock-receive-func-error"),
         (r"^derp\d+: ", "derp-region-error"),
         (r"^TLS connection error for ", "tls-connection-failed"),
+        # ipnlocal's strict rp_filter check (v1.62-v1.96): registered as its own warnable once "overall" went
+        (r"^(?:Exit node misconfiguration: )?The following issues on your machine will likely make usage of exit "
+         r"nodes impossible\b", "exit-node-misconfiguration"),
         (r"^(?:router|dns|dns-os|dns-manager|tailnet-lock): ", ""),  # a subsystem's error: named by its subsystem
     )
 )
-_OVERALL_SPLIT = re.compile(r"^multiple errors:\s*|\s*(?:\n\t|; )\s*")
+_OVERALL_SPLIT = re.compile(r"^multiple errors:\s*|\s*(?:\n\t|; (?!see ))\s*")  # "; see <url>" ends one error
 # A journal or syslog gives each line of that multi-line error its own prefix: the head ends at "multiple errors:",
 # and the checks follow as messages of their own (daemonlog._events joins them back).
 _OVERALL_HEAD = re.compile(r'^health\("?overall"?\): error: multiple errors:\s*$')
