@@ -439,8 +439,11 @@ _OVERALL_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^derp\d+: ", "derp-region-error"),
         (r"^TLS connection error for ", "tls-connection-failed"),
         # ipnlocal's strict rp_filter check (v1.62-v1.96): registered as its own warnable once "overall" went
-        (r"^(?:Exit node misconfiguration: )?The following issues on your machine will likely make usage of exit "
-         r"nodes impossible\b", "exit-node-misconfiguration"),
+        (
+            r"^(?:Exit node misconfiguration: )?The following issues on your machine will likely make usage of exit "
+            r"nodes impossible\b",
+            "exit-node-misconfiguration",
+        ),
         (r"^(?:router|dns|dns-os|dns-manager|tailnet-lock): ", ""),  # a subsystem's error: named by its subsystem
     )
 )
