@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -131,6 +132,69 @@ def test_udp_gro_advisory_is_info_naming_the_nic(nic: str, command: str, wrap: s
     assert finding.severity is Severity.INFO
     assert f"ethtool -K {nic} rx-udp-gro-forwarding on" in finding.fix
     assert document["summary"]["exit_code"] == 0
+
+
+# cli/risks.go presentRiskToUser (v1.68-v1.96): the LocalAPI check-reverse-path-filtering warning
+# (healthmsg.WarnExitNodeUsage + ":", one "- interface %q has strict reverse-path filtering enabled" per NIC,
+# healthmsg.DisableRPFilter), then "To skip this warning, use --accept-risk=linux-strict-rp-filter" and the prompt
+RP_COMMANDS = [
+    "$ tailscale up --exit-node=lizard",
+    "root@box:~# tailscale set --exit-node=100.64.0.7 --exit-node-allow-lan-access",
+    "$ sudo tailscale up --exit-node=us-nyc-wg-301.mullvad.ts.net",
+    "",
+]
+RP_NICS = ["ens4", "eth0", "tailscale0", "enp3s0", "wlan0.100", "br-lan", "docker0"]
+RP_ENDS = ["", "Continue? [y/N] ", "Continue? [y/N] y\nSuccess.", "$"]
+
+
+@given(
+    st.sampled_from(RP_COMMANDS),
+    st.lists(st.sampled_from(RP_NICS), min_size=1, max_size=3, unique=True),
+    st.sampled_from(RP_ENDS),
+    st.sampled_from(WRAPS),
+    st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_exit_node_strict_rp_filter_risk_is_one_warning_naming_each_nic(
+    command: str, nics: list[str], end: str, wrap: str, stamped: bool
+) -> None:
+    lines = [
+        "The following issues on your machine will likely make usage of exit nodes impossible:",
+        *(f'- interface "{nic}" has strict reverse-path filtering enabled' for nic in nics),
+        "Please set rp_filter=2 instead of rp_filter=1; see https://github.com/tailscale/tailscale/issues/3310",
+        "To skip this warning, use --accept-risk=linux-strict-rp-filter",
+    ]
+    if stamped:
+        lines = [STAMPED + line for line in lines]
+    text = wrap.format(t="\n".join(([command] if command else []) + lines + ([end] if end else [])))
+    document = run_json(text)
+    assert {w["kind"] for w in document["windows"]} == {"exit-node-rp-filter-risk"}, text
+    (finding,) = by_rule(run_text(text), "TS-CLI-EXIT-NODE-RP-FILTER-RISK")
+    assert finding.severity is Severity.WARNING
+    for nic in ["all", *nics]:
+        assert f"net.ipv4.conf.{nic}.rp_filter=2" in finding.fix, (nic, finding.fix)
+    assert document["summary"]["exit_code"] == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same words folded into a health item (status) or a log line: the warnable, not the CLI's question
+        '- The following issues on your machine will likely make usage of exit nodes impossible: [interface "eth0" '
+        "has strict reverse-path filtering enabled], please set rp_filter=2 instead of rp_filter=1; see "
+        "https://github.com/tailscale/tailscale/issues/3310",
+        "- Exit node misconfiguration: The following issues on your machine will likely make usage of exit nodes "
+        'impossible: [interface "eth0" has strict reverse-path filtering enabled], Please set rp_filter=2 instead of '
+        "rp_filter=1; see https://github.com/tailscale/tailscale/issues/3310",
+        '2024/02/21 21:17:07 health("overall"): error: The following issues on your machine will likely make usage '
+        'of exit nodes impossible: [interface "eth0" has strict reverse-path filtering enabled], please set '
+        "rp_filter=2 instead of rp_filter=1; see https://github.com/tailscale/tailscale/issues/3310",
+    ],
+)
+def test_the_folded_rp_filter_warnable_is_not_the_cli_risk_message(text: str) -> None:
+    from opskit.core.diagnose.windows import is_windows_error_line
+
+    assert not is_windows_error_line(text), text
 
 
 def test_both_warnings_of_one_up_are_both_read() -> None:

@@ -449,9 +449,10 @@ def _log_continuation(
     if body == joined or (body and is_dump_line(body)) or body.startswith(("panic: ", "fatal error: ")):
         return None  # an unstamped log (nothing tells its lines from pieces) or a trace (its frames stand alone)
     end = joined.rstrip()
-    if "multiple errors:" in body and _lead(piece) > _lead(head):
+    if "multiple errors:" in body and _lead(piece) > _lead(head) and classify_line(text, False) is None:
         # util/multierr's Error(): "multiple errors:" then "\n\t<error>" per error, each indented under the stamped
-        # head; joined as a folded paste shows them ("; " between errors), so each error is read on its own
+        # head; joined as a folded paste shows them ("; " between errors), so each error is read on its own (an
+        # error that is a line of its own, e.g. an iptables failure, stays one, read as before)
         return " " if end.endswith("multiple errors:") else "; "
     cut = console_wrapped(last)
     if not (end.endswith(_OPEN_END) or _LOG_FRAGMENT.match(text) or cut or _unbalanced(end)):

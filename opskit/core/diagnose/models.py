@@ -310,6 +310,10 @@ class CliErrorKind(StrEnum):
     # `tailscale up/set/login` warnings (the prefs were applied): advertised routes cannot be forwarded …
     IP_FORWARDING_DISABLED = "ip-forwarding-disabled"
     UDP_GRO_SUBOPTIMAL = "udp-gro-suboptimal"  # … or are forwarded slower than they could be (an advisory)
+    # `tailscale up`/`set --exit-node=…` on Linux (v1.68-v1.96, cli/risks.go linux-strict-rp-filter): an interface
+    # has strict reverse-path filtering (rp_filter=1), so replies through the exit node are dropped; a risk
+    # warning (the CLI asks to continue), the health warnable exit-node-misconfiguration says the same
+    EXIT_NODE_RP_FILTER_RISK = "exit-node-rp-filter-risk"
     # `tailscale ip` (and what scripts build on it) refused: "no current Tailscale IPs; state: <BackendState>"
     NOT_RUNNING_STATE = "not-running-state"
     # `tailscale up --netfilter-mode=off|nodivert` warned that tailscaled installs no (or undiverted) firewall

@@ -595,6 +595,19 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # The throughput advisory the same commands print on Linux (net/netutil, CheckUDPGROForwarding): the
     # default route's NIC lacks rx-udp-gro-forwarding (or has rx-gro-list on). Forwarding works.
     (CliErrorKind.UDP_GRO_SUBOPTIMAL, r"UDP GRO forwarding is suboptimally configured on "),
+    # The risk message `up`/`set --exit-node=…` printed on Linux (cli/risks.go presentRiskToUser over LocalAPI's
+    # check-reverse-path-filtering, v1.68-v1.96): the healthmsg.WarnExitNodeUsage head ending in ":", one
+    # '- interface "X" has strict reverse-path filtering enabled' per interface, healthmsg.DisableRPFilter, and
+    # "To skip this warning, use --accept-risk=linux-strict-rp-filter". The same words folded on one line
+    # ("…impossible: [interface …], please set …") are the health warnable a status or log shows, read there.
+    (
+        CliErrorKind.EXIT_NODE_RP_FILTER_RISK,
+        r"The following issues on your machine will likely make usage of exit nodes impossible:$"
+        r"|(?:^|-\s*)interface \"[^\"]*\" has strict reverse-path filtering enabled$"
+        # its own line ("…], please|Please set" folded after the list is the warnable)
+        r"|(?:^|(?<![,\]])\s)(?-i:Please) set rp_filter=2 instead of rp_filter=1\b"
+        r"|use --accept-risk=linux-strict-rp-filter\b",
+    ),
     # HTTPS to the control server (`tailscale debug ts2021`, `up`, a login error) failing verification:
     # something intercepts TLS, or (expired / not yet valid) the clock is wrong.
     (
@@ -958,6 +971,12 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "couldn't parse net.ipv",
     ),
     CliErrorKind.UDP_GRO_SUBOPTIMAL: ("suboptimally configured",),
+    CliErrorKind.EXIT_NODE_RP_FILTER_RISK: (
+        "usage of exit nodes impossible",
+        "strict reverse-path filtering enabled",
+        "rp_filter=2 instead of",
+        "linux-strict-rp-filter",
+    ),
     CliErrorKind.TLS_INTERCEPTED: ("x509: certificate", "failed to verify certificate"),
     CliErrorKind.CLI_USAGE: (
         "flag provided but not defined",
@@ -1447,7 +1466,11 @@ def parse_windows(
         ):
             if previous.pid is None and error.pid is not None:
                 errors[-1] = replace(previous, pid=error.pid)
-            if error.kind in (CliErrorKind.IP_FORWARDING_DISABLED, CliErrorKind.INSTALL_FAILED):
+            if error.kind in (
+                CliErrorKind.IP_FORWARDING_DISABLED,
+                CliErrorKind.INSTALL_FAILED,
+                CliErrorKind.EXIT_NODE_RP_FILTER_RISK,
+            ):
                 # one warning in several lines, each naming a part (IPv6 off, an interface not forwarding), or a
                 # failed install's systemctl error and the journal lines saying why
                 errors[-1] = replace(errors[-1], detail=f"{errors[-1].detail}\n{error.detail}")

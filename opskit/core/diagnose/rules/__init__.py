@@ -87,6 +87,7 @@ RULES: tuple[Rule, ...] = (
     windows.ssh_failed,
     windows.ip_forwarding_disabled,
     windows.udp_gro_suboptimal,
+    windows.exit_node_rp_filter_risk,
     windows.control_unreachable,
     windows.ssh_server_unsupported,
     windows.daemon_connection_reset,

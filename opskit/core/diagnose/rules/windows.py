@@ -1908,6 +1908,54 @@ def udp_gro_suboptimal(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator
     )
 
 
+# a Linux interface name (IFNAMSIZ 16 with its NUL): only such a name is put into the sysctl command shown
+_STRICT_RP_FILTER_NIC = re.compile(r'interface "(?P<nic>[\w.@:-]{1,15})" has strict reverse-path filtering enabled')
+
+
+@rule(
+    id="TS-CLI-EXIT-NODE-RP-FILTER-RISK",
+    name="cli-exit-node-rp-filter-risk",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="tailscale up/set --exit-node warned that strict rp_filter on Linux will drop the exit node's replies",
+    target="windows",
+)
+def exit_node_rp_filter_risk(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: with an exit node, this Linux machine's internet traffic leaves through ``tailscale0`` but the
+    replies' source addresses are internet addresses whose route (by the main table) points at the physical
+    NIC; strict reverse-path filtering (``rp_filter=1``, on the interface or ``all``: the kernel uses the
+    higher) drops every such reply. The CLI checks it before using an exit node and asks to continue;
+    ``--accept-risk=linux-strict-rp-filter`` only skips the question, the replies are still dropped.
+
+    *Bad*::
+
+        $ tailscale up --exit-node=lizard
+        The following issues on your machine will likely make usage of exit nodes impossible:
+        - interface "ens4" has strict reverse-path filtering enabled
+        Please set rp_filter=2 instead of rp_filter=1; see https://github.com/tailscale/tailscale/issues/3310
+        To skip this warning, use --accept-risk=linux-strict-rp-filter
+
+    *Good*::
+
+        $ tailscale up --exit-node=lizard
+    """
+    found = _errors(report, CliErrorKind.EXIT_NODE_RP_FILTER_RISK)
+    if not found:
+        return
+    nics = list(dict.fromkeys(m.group("nic") for e in found for m in _STRICT_RP_FILTER_NIC.finditer(e.detail)))
+    named = ", ".join(nics) if nics else "an interface"
+    sysctls = " ".join(f"net.ipv4.conf.{nic}.rp_filter=2" for nic in ["all", *nics])
+    yield ctx.finding(
+        f"{ctx.facts.label}: strict reverse-path filtering (rp_filter=1) on {named}: replies to traffic sent "
+        "through the exit node arrive on tailscale0 and are dropped by the kernel, so using an exit node will "
+        "likely cut this machine off the internet.",
+        f"Set loose mode: `sudo sysctl -w {sysctls}`, and persist it in /etc/sysctl.d/99-tailscale.conf (one "
+        "`net.ipv4.conf.<if>.rp_filter = 2` line each, then `sudo sysctl --system`); then rerun the same command: "
+        "no warning means it is fixed. `--accept-risk=linux-strict-rp-filter` only skips this warning.",
+        ctx.facts.evidence(*(e.line for e in found[:2])),
+    )
+
+
 @rule(
     id="TS-UP-CONTROL-UNREACHABLE",
     name="up-control-unreachable",
