@@ -1677,3 +1677,50 @@ def test_a_key_parse_error_outside_tailnet_lock_is_not_read_as_one() -> None:
     # "parsing key" with a wording Tailscale never prints (e.g. another tool's PEM key) is no lock refusal.
     with pytest.raises(InputError, match="nothing to diagnose"):
         cli_kinds("parsing key 1: open /etc/ssl/private/server.key: permission denied\n")
+
+
+# Headscale's own zerolog console lines (cmd/headscale, hscontrol): the control server's errors, not a node's CLI.
+HEADSCALE_CALLERS = [
+    "../../../home/runner/work/headscale/headscale/cmd/headscale/cli/serve.go:24",
+    "/go/src/headscale/hscontrol/app.go:512",
+    "hscontrol/poll.go:310",
+    "github.com/juanfont/headscale/hscontrol/db/db.go:88",
+]
+HEADSCALE_ERRORS = [
+    'Error initializing error="creating OIDC provider from issuer config: Get \\"https://dex.example/.well-known/'
+    'openid-configuration\\": tls: failed to verify certificate: x509: certificate signed by unknown authority"',
+    'failed to fetch derp map error="context deadline exceeded"',
+    'error="503 Service Unavailable" upstream DERP map',
+    'Error initializing error="failed to connect to database: dial unix /run/postgresql/.s.PGSQL.5432: '
+    'connect: no such file or directory"',
+]
+HEADSCALE_PREFIXES = ["2025-02-11T16:10:21Z ", "headscale  | 2024-11-02T08:00:01+01:00 ", "", "> 2023-06-01T10:00:00Z "]
+
+
+@given(
+    st.sampled_from(HEADSCALE_PREFIXES),
+    st.sampled_from(["FTL", "ERR", "WRN", "INF", "DBG"]),
+    st.sampled_from(HEADSCALE_CALLERS),
+    st.sampled_from(HEADSCALE_ERRORS),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_headscale_server_line_is_not_read_as_a_tailscale_cli_error(
+    prefix: str, level: str, caller: str, error: str, fenced: bool
+) -> None:
+    line = f"{prefix}{level} {caller} > {error}"
+    text = f"```\n{line}\n```\n" if fenced else line + "\n"
+    with pytest.raises(InputError, match="nothing to diagnose"):
+        run_text(text)
+
+
+@given(st.sampled_from(HEADSCALE_CALLERS), st.sampled_from(HEADSCALE_ERRORS))
+@settings(max_examples=20, deadline=None)
+def test_a_tailscale_cli_error_beside_headscale_server_lines_is_still_read(caller: str, error: str) -> None:
+    text = (
+        f"2025-02-11T16:10:21Z FTL {caller} > {error}\n"
+        "$ tailscale up --login-server https://hs.example\n"
+        'error fetching control key: Get "https://hs.example/key?v=106": tls: failed to verify certificate: '
+        "x509: certificate signed by unknown authority\n"
+    )
+    assert "tls-intercepted" in cli_kinds(text), text
