@@ -14,10 +14,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.findings import Severity
+from opskit.errors import InputError
 from opskit.output.diagnose import to_json
 from tests.diagnose.conftest import cli_kinds, rule_ids, run_text
 
@@ -1627,3 +1629,98 @@ def test_ssh_on_with_no_ssh_rule_in_the_policy_is_its_own_warning(
 def test_a_policy_refusal_of_a_session_stays_ssh_failed() -> None:
     text = "$ tailscale ssh root@server\ntailscale: tailnet policy does not permit you to SSH to this node\n"
     assert cli_kinds(text) == ["ssh-failed"]
+
+
+# parseNLArgs (cmd/tailscale/cli/tailnet-lock.go) wraps the key parse errors of types/key/util.go.
+LOCK_KEY_ERRORS = [
+    "parsing key {n}: key hex string doesn't have expected type prefix tlpub:",
+    "parsing key {n}: key hex has the wrong size, got {size} want 64",
+    'parsing key {n} votes: strconv.Atoi: parsing "x": invalid syntax',
+    "parsing key {n}: encoding/hex: invalid byte: U+0067 'g'",
+]
+LOCK_PROMPTS = [
+    "\u279c  tailscale git:(main) ./tool/go run ./cmd/tailscale lock {sub} {key}",
+    "$ tailscale lock {sub} {key}",
+    "root@nas:~# sudo tailscale lock {sub} {key}",
+    "PS C:\\Users\\me> tailscale lock {sub} {key}",
+]
+VERSION_WARNING = 'Warning: client version "1.{a}.84-t6d8acc267" != tailscaled server version "1.{a}.72-t1f8eea53a"'
+
+
+@given(
+    st.sampled_from(LOCK_KEY_ERRORS),
+    st.sampled_from(LOCK_PROMPTS),
+    st.sampled_from(["init", "add", "remove"]),
+    st.integers(min_value=1, max_value=5),
+    st.integers(min_value=0, max_value=63),
+    st.booleans(),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_tailnet_lock_key_the_cli_cannot_parse_is_a_usage_error(
+    error: str, prompt: str, sub: str, n: int, size: int, warned: bool, exit_status: bool
+) -> None:
+    lines = [prompt.format(sub=sub, key="foo:bar")]
+    if warned:
+        lines.append(VERSION_WARNING.format(a=60 + n))
+    lines.append(error.format(n=n, size=size))
+    if exit_status:
+        lines.append("exit status 1")
+    text = "\n".join(lines) + "\n"
+    kinds = cli_kinds(text)
+    assert "cli-usage" in kinds, text
+    assert ("version-mismatch" in kinds) is warned, text
+    assert "tailnet-lock-failed" not in kinds and "service-not-running" not in kinds, text
+
+
+def test_a_key_parse_error_outside_tailnet_lock_is_not_read_as_one() -> None:
+    # "parsing key" with a wording Tailscale never prints (e.g. another tool's PEM key) is no lock refusal.
+    with pytest.raises(InputError, match="nothing to diagnose"):
+        cli_kinds("parsing key 1: open /etc/ssl/private/server.key: permission denied\n")
+
+
+# Headscale's own zerolog console lines (cmd/headscale, hscontrol): the control server's errors, not a node's CLI.
+HEADSCALE_CALLERS = [
+    "../../../home/runner/work/headscale/headscale/cmd/headscale/cli/serve.go:24",
+    "/go/src/headscale/hscontrol/app.go:512",
+    "hscontrol/poll.go:310",
+    "github.com/juanfont/headscale/hscontrol/db/db.go:88",
+]
+HEADSCALE_ERRORS = [
+    'Error initializing error="creating OIDC provider from issuer config: Get \\"https://dex.example/.well-known/'
+    'openid-configuration\\": tls: failed to verify certificate: x509: certificate signed by unknown authority"',
+    'failed to fetch derp map error="context deadline exceeded"',
+    'error="503 Service Unavailable" upstream DERP map',
+    'Error initializing error="failed to connect to database: dial unix /run/postgresql/.s.PGSQL.5432: '
+    'connect: no such file or directory"',
+]
+HEADSCALE_PREFIXES = ["2025-02-11T16:10:21Z ", "headscale  | 2024-11-02T08:00:01+01:00 ", "", "> 2023-06-01T10:00:00Z "]
+
+
+@given(
+    st.sampled_from(HEADSCALE_PREFIXES),
+    st.sampled_from(["FTL", "ERR", "WRN", "INF", "DBG"]),
+    st.sampled_from(HEADSCALE_CALLERS),
+    st.sampled_from(HEADSCALE_ERRORS),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_headscale_server_line_is_not_read_as_a_tailscale_cli_error(
+    prefix: str, level: str, caller: str, error: str, fenced: bool
+) -> None:
+    line = f"{prefix}{level} {caller} > {error}"
+    text = f"```\n{line}\n```\n" if fenced else line + "\n"
+    with pytest.raises(InputError, match="nothing to diagnose"):
+        run_text(text)
+
+
+@given(st.sampled_from(HEADSCALE_CALLERS), st.sampled_from(HEADSCALE_ERRORS))
+@settings(max_examples=20, deadline=None)
+def test_a_tailscale_cli_error_beside_headscale_server_lines_is_still_read(caller: str, error: str) -> None:
+    text = (
+        f"2025-02-11T16:10:21Z FTL {caller} > {error}\n"
+        "$ tailscale up --login-server https://hs.example\n"
+        'error fetching control key: Get "https://hs.example/key?v=106": tls: failed to verify certificate: '
+        "x509: certificate signed by unknown authority\n"
+    )
+    assert "tls-intercepted" in cli_kinds(text), text

@@ -1099,6 +1099,21 @@ def _wrapped_in(text: str, quote: str) -> bool:
     return inner < 0 or text[inner - 1] in " ([{=:,"
 
 
+# A Headscale server's own log line in zerolog's console form: "<time> FTL <path>/cmd/headscale/cli/serve.go:24 >
+# Error initializing error=…" (levels TRC DBG INF WRN ERR FTL PNC; the caller path is the build's, often a CI
+# runner's "../../../home/runner/work/headscale/headscale/…", then hscontrol/… or cmd/headscale/…). Its errors
+# (an x509 failure fetching its OIDC issuer, a database it cannot open) are the control server's, not a
+# Tailscale node's CLI: such a line is never read as a CLI error, whatever Tailscale-like words it quotes.
+_HEADSCALE_SERVER_LINE = re.compile(
+    r"(?:^|\s)(?:TRC|DBG|INF|WRN|ERR|FTL|PNC)\s+(?:\S*/)?(?:cmd/headscale|hscontrol)/\S*\.go:\d+\s+>\s"
+)
+
+
+def is_headscale_server_line(text: str) -> bool:
+    """Whether a line is Headscale's own zerolog console output (see _HEADSCALE_SERVER_LINE)."""
+    return ".go:" in text and _HEADSCALE_SERVER_LINE.search(text) is not None
+
+
 @lru_cache(maxsize=512)
 def is_windows_error_line(text: str) -> bool:
     """Whether a line is a CLI/GUI error opskit knows: only the patterns whose phrases it contains run.
@@ -1111,6 +1126,8 @@ def is_windows_error_line(text: str) -> bool:
         lowered = _SPACES.sub(" ", lowered)
     if _ANY_ERROR_WORD.search(lowered) is None:
         return False  # the catalog's phrases are among the words: no catalogued message either
+    if is_headscale_server_line(text):
+        return False
     text = normalise_error_text(text)
     if any(word in lowered for word in _OWNER_PHRASES) and (
         _OWNER_CALLER.search(text) or _IN_USE_BY.search(text) or _RUNNING_AS.search(text)
@@ -1170,6 +1187,8 @@ _WRAPPER_KINDS = frozenset({CliErrorKind.BACKEND_ERROR, CliErrorKind.UNIX_ACCESS
 
 def parse_windows_error(line: SourceLine) -> CliError | None:
     """Classify one error line and pull out owner, caller and tailscaled's pid."""
+    if is_headscale_server_line(line.text):
+        return None
     text = normalise_error_text(line.text)
     pid_match = _DAEMON_PID.search(text)
     daemon_pid = int(pid_match.group("pid")) if pid_match else None

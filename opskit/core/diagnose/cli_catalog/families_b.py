@@ -1150,6 +1150,20 @@ _LOCK_FAMILY: tuple[Refusal, ...] = (
         _LOCK_CLI,
         "parsing disablement 1: encoding/hex: invalid byte: U+0067 'g'",
     ),
+    # parseNLArgs: a key argument of `lock init/add/remove` that is no tlpub: key (types/key/util.go wordings),
+    # or whose "?votes" suffix is no number.
+    _entry(
+        _USAGE,
+        "parsing key ",
+        r"parsing key \d+(?: votes)?: (?P<why>key hex string doesn't have expected type prefix \S+"
+        r"|key hex has the wrong size, got \d+ want \d+|strconv\.Atoi: .+|encoding/hex: .+)",
+        "a Tailnet Lock key given to `tailscale lock` (init, add or remove) could not be read ({why}). Nothing "
+        "was changed.",
+        "Copy each key exactly as `tailscale lock status` prints it on the signing node: `tlpub:` and 64 hex "
+        "digits (optionally `?<votes>`, a number).",
+        _LOCK_CLI,
+        "parsing key 1: key hex string doesn't have expected type prefix tlpub:",
+    ),
     _entry(
         _USAGE,
         "decoding node-key",
