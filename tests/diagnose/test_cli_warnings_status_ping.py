@@ -389,3 +389,40 @@ def test_a_ping_that_falls_back_from_peer_relay_to_derp_is_relayed() -> None:
     (ping,) = document["pings"]
     assert ping["outcome"] == "relayed-only"
     assert document["summary"]["exit_code"] == 1
+
+
+# ------------------------------------------- `tailscale status` health items listed as plain "- " bullets
+
+BULLET_HEALTH = [
+    "not connected to home DERP region 22",
+    'The following issues on your machine will likely make usage of exit nodes impossible: [interface "eth0" has '
+    "strict reverse-path filtering enabled], please set rp_filter=2 instead of rp_filter=1; see "
+    "https://github.com/tailscale/tailscale/issues/3310",
+    "Exit node misconfiguration: The following issues on your machine will likely make usage of exit nodes "
+    'impossible: [interface "ens4" has strict reverse-path filtering enabled interface "tailscale0" has strict '
+    "reverse-path filtering enabled], Please set rp_filter=2 instead of rp_filter=1; see "
+    "https://github.com/tailscale/tailscale/issues/3310",
+    "Tailscale can't reach the configured DNS servers. Internet connectivity may be affected.",
+]
+
+
+@given(
+    st.lists(st.sampled_from(BULLET_HEALTH), min_size=1, max_size=3, unique=True),
+    st.sampled_from(["- ", "-  ", "-\t"]),
+    st.sampled_from(WRAPS),
+)
+@settings(max_examples=30, deadline=None)
+def test_health_items_as_plain_dash_bullets_are_a_status_health_list(items: list[str], bullet: str, wrap: str) -> None:
+    text = wrap.format(t="\n".join(bullet + item for item in items))
+    document = run_json(text)
+    (status,) = document["statuses"]
+    assert status["health"] == items, text
+    assert document["windows"] == [], text
+    assert document["summary"]["exit_code"] == 1
+
+
+def test_a_dash_bullet_of_other_words_is_no_health_item() -> None:
+    from opskit.core.diagnose.status import is_status_line
+
+    for line in ("- not a health message at all", "- The following issues were fixed in 1.62:", "- interface eth0"):
+        assert not is_status_line(line), line

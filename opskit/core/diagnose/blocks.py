@@ -49,6 +49,7 @@ from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_de
 from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_start, serve_status_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
+    bare_health,
     is_gron_status_line,
     is_status_line,
     looks_like_status_json,
@@ -619,7 +620,7 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     # a health message (bulleted, or pasted without its bullet) and the CLI's own "backend error: …" and
     # "500 Internal Server Error: …" (a LocalAPI answer, bare or in inline code; tailscaled's own log lines
     # carry a prefix and no backtick).
-    if first in "#nYUT" and (first == "#" or text.startswith(BARE_HEALTH)) and is_status_line(text):
+    if first in "#nYUTE-" and (first == "#" or bare_health(text) is not None) and is_status_line(text):
         return _STATUS
     if (
         (first == "b" and text.startswith("backend error: "))

@@ -312,7 +312,18 @@ BARE_HEALTH = (
     "Tailscale could not connect to any relay server",
     "Tailscale can't reach the configured DNS servers",
     "Tailscale hasn't received a network map from the coordination server",
+    # ipnlocal's strict rp_filter check folded into one health message (v1.62-v1.96; from v1.68 under its title)
+    "The following issues on your machine will likely make usage of exit nodes impossible: [",
+    "Exit node misconfiguration: The following issues on your machine",
 )
+# a health message listed as a plain "- " bullet (the `# ` of `#     - ` dropped, e.g. in a PR description)
+_DASH_BULLET = re.compile(r"^-\s+")
+
+
+def bare_health(text: str) -> str | None:
+    """The health message a line holds on its own (bare, or as a plain ``- `` bullet), or None."""
+    message = _DASH_BULLET.sub("", text, count=1) if text[:1] == "-" else text
+    return message if message.startswith(BARE_HEALTH) else None
 # A sentence about `tailscale status`'s output that quotes a health message: `tailscale status shows "Some peers
 # are advertising routes but --accept-routes is false"`, `tailscale status says: # Health check: #     - …`.
 _STATUS_PROSE = re.compile(r"^(?:sudo\s+)?tailscale(?:\.exe)?\s+status\s", re.IGNORECASE)
@@ -356,7 +367,7 @@ def is_status_line(text: str) -> bool:
         text.startswith(("# Health check", "# To see the full list of exit nodes")) or _HEALTH_BULLET.match(text)
     ):
         return True
-    if text.startswith(_STATE_MESSAGES) or text.startswith(BARE_HEALTH):
+    if text.startswith(_STATE_MESSAGES) or bare_health(text) is not None:
         return True
     if _HEADER.match(text) or _HEADER_RULE.match(text):
         return True
@@ -380,8 +391,8 @@ def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
         if bullet:
             health.append(HealthMessage(hide_keys(bullet.group("msg").strip()), line))
             continue
-        if text.startswith(BARE_HEALTH):
-            health.append(HealthMessage(hide_keys(text), line))
+        if (message := bare_health(text)) is not None:
+            health.append(HealthMessage(hide_keys(message), line))
             continue
         if text.startswith(_STATE_MESSAGES):
             if state_message is None:
