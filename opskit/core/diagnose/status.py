@@ -324,6 +324,8 @@ def bare_health(text: str) -> str | None:
     """The health message a line holds on its own (bare, or as a plain ``- `` bullet), or None."""
     message = _DASH_BULLET.sub("", text, count=1) if text[:1] == "-" else text
     return message if message.startswith(BARE_HEALTH) else None
+
+
 # A sentence about `tailscale status`'s output that quotes a health message: `tailscale status shows "Some peers
 # are advertising routes but --accept-routes is false"`, `tailscale status says: # Health check: #     - …`.
 _STATUS_PROSE = re.compile(r"^(?:sudo\s+)?tailscale(?:\.exe)?\s+status\s", re.IGNORECASE)
