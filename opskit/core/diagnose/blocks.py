@@ -428,6 +428,9 @@ def wrap_width(lines: Sequence[SourceLine]) -> int | None:
     return widths[0] if near >= 3 else None
 
 
+_MULTIERR_PARTS = (None, BlockKind.STATUS)
+
+
 def _log_continuation(
     joined: str, head: SourceLine, last: SourceLine, piece: SourceLine, width: Callable[[], int | None]
 ) -> str | None:
@@ -450,10 +453,11 @@ def _log_continuation(
     if body == joined or (body and is_dump_line(body)) or body.startswith(("panic: ", "fatal error: ")):
         return None  # an unstamped log (nothing tells its lines from pieces) or a trace (its frames stand alone)
     end = joined.rstrip()
-    if "multiple errors:" in body and _lead(piece) > _lead(head) and classify_line(text, False) is None:
+    if "multiple errors:" in body and _lead(piece) > _lead(head) and classify_line(text, False) in _MULTIERR_PARTS:
         # util/multierr's Error(): "multiple errors:" then "\n\t<error>" per error, each indented under the stamped
         # head; joined as a folded paste shows them ("; " between errors), so each error is read on its own (an
-        # error that is a line of its own, e.g. an iptables failure, stays one, read as before)
+        # error that is a line of its own, e.g. an iptables failure, stays one, read as before; a health message
+        # `tailscale status` would also print bare is one of the health errors)
         return " " if end.endswith("multiple errors:") else "; "
     cut = console_wrapped(last)
     if not (end.endswith(_OPEN_END) or _LOG_FRAGMENT.match(text) or cut or _unbalanced(end)):

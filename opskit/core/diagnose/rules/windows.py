@@ -1938,6 +1938,7 @@ def exit_node_rp_filter_risk(report: CliErrorReport, ctx: DiagnoseContext) -> It
     *Good*::
 
         $ tailscale up --exit-node=lizard
+        Warning: UDP GRO forwarding is suboptimally configured on ens4, UDP forwarding throughput capability will increase with a configuration change.
     """
     found = _errors(report, CliErrorKind.EXIT_NODE_RP_FILTER_RISK)
     if not found:
