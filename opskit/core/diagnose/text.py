@@ -430,6 +430,8 @@ def _restore_health_markers(lines: list[SourceLine]) -> None:
     while index < len(lines):
         line = lines[index]
         index += 1
+        if not line.text.endswith("Health check:"):  # every header form ends so: most lines are out at once
+            continue
         item_pattern = _LIST_ITEM
         if line.text != "Health check:" and _HEALTH_HEADER.match(line.text) is None:
             stand_in = _STAND_IN_HEADER.match(line.text)

@@ -230,7 +230,7 @@ _BASHIO_START = ("Starting Tailscale...", "Tailscale logs will be suppressed aft
 def _belongs(text: str, message: Message) -> bool:
     if is_tailscale_process(message.process) or message.process == _CONTAINERBOOT_PROCESS or _HAND_PROMPT.match(text):
         return True
-    if _WRAPPER_LINE.match(message.text) or _SYNOLOGY_START.search(text):
+    if _WRAPPER_LINE.match(message.text) or ("Starting tailscale with: " in text and _SYNOLOGY_START.search(text)):
         return True
     if message.process == "bashio" and message.text.startswith(_BASHIO_START):
         return True
