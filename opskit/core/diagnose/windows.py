@@ -22,6 +22,7 @@ from functools import lru_cache
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
+from opskit.core.diagnose.headscale_log import is_headscale_server_line
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import (
@@ -1099,19 +1100,10 @@ def _wrapped_in(text: str, quote: str) -> bool:
     return inner < 0 or text[inner - 1] in " ([{=:,"
 
 
-# A Headscale server's own log line in zerolog's console form: "<time> FTL <path>/cmd/headscale/cli/serve.go:24 >
-# Error initializing error=…" (levels TRC DBG INF WRN ERR FTL PNC; the caller path is the build's, often a CI
-# runner's "../../../home/runner/work/headscale/headscale/…", then hscontrol/… or cmd/headscale/…). Its errors
-# (an x509 failure fetching its OIDC issuer, a database it cannot open) are the control server's, not a
-# Tailscale node's CLI: such a line is never read as a CLI error, whatever Tailscale-like words it quotes.
-_HEADSCALE_SERVER_LINE = re.compile(
-    r"(?:^|\s)(?:TRC|DBG|INF|WRN|ERR|FTL|PNC)\s+(?:\S*/)?(?:cmd/headscale|hscontrol)/\S*\.go:\d+\s+>\s"
-)
-
-
-def is_headscale_server_line(text: str) -> bool:
-    """Whether a line is Headscale's own zerolog console output (see _HEADSCALE_SERVER_LINE)."""
-    return ".go:" in text and _HEADSCALE_SERVER_LINE.search(text) is not None
+# A Headscale server's own log line (headscale_log.py: zerolog's console form, with or without its caller path, or
+# its JSON): its errors (an x509 failure fetching its OIDC issuer, a database it cannot open) are the control
+# server's, not a Tailscale node's CLI: such a line is never read as a CLI error, whatever Tailscale-like words it
+# quotes.
 
 
 @lru_cache(maxsize=512)

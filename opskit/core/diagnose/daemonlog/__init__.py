@@ -42,6 +42,7 @@ from opskit.core.diagnose.daemonlog.grammar import (
     when_of,
 )
 from opskit.core.diagnose.daemonlog.grammar import message_of as _peel
+from opskit.core.diagnose.headscale_log import is_headscale_server_line
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import SourceLine
@@ -230,6 +231,8 @@ _BASHIO_START = ("Starting Tailscale...", "Tailscale logs will be suppressed aft
 def _belongs(text: str, message: Message) -> bool:
     if is_tailscale_process(message.process) or message.process == _CONTAINERBOOT_PROCESS or _HAND_PROMPT.match(text):
         return True
+    if is_headscale_server_line(text):
+        return False  # the control server's own log: its errors quote Tailscale's words, none is a node's
     if _WRAPPER_LINE.match(message.text) or ("Starting tailscale with: " in text and _SYNOLOGY_START.search(text)):
         return True
     if message.process == "bashio" and message.text.startswith(_BASHIO_START):

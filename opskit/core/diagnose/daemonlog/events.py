@@ -1093,8 +1093,8 @@ _PORT_NOT_WIREGUARD = "trying again with random port"
 
 
 def _port(message: str) -> Iterator[Event]:
-    if _PORT_NOT_WIREGUARD in message:
-        return
+    if _PORT_NOT_WIREGUARD in message or message.startswith(_DERPER_STUN_FATAL):
+        return  # derper's STUN port is not the WireGuard port (_derper reads it)
     if _PORT.search(message) is not None or _PORT_TAKEN.search(message) is not None:
         yield Raise("port-in-use", "port", message)
 
@@ -2049,6 +2049,46 @@ _OLD_WORDS = (
 )
 
 
+# ------------------------------------------------------------------------- derper (a self-hosted relay)
+
+# derper's own log (cmd/derper, derp/derpserver, net/stunserver at de9ec7ee2; v1.50's older wordings): people who
+# run their own DERP paste it. What breaks the relay for its clients is `derp-server-failed` (the relay, not a
+# node's connection to it, `derp-unreachable`):
+#  * a refused client under --verify-clients / --verify-client-url: "derp: <addr>: client <key> rejected: <why>"
+#    (derpserver accept → verifyClient): the node is not in the tailnet of the tailscaled beside derper (a Headscale
+#    node against a derper logged in to Tailscale's control), that tailscaled does not answer, or is too old;
+#  * no TLS certificate: derper's http.Server logs a handshake that failed for want of one, "http: TLS handshake
+#    error from <addr>: " + acme/autocert's "unable to authorize …" or an ACME problem "<status> urn:ietf:params:
+#    acme:error:…" (Let's Encrypt cannot reach it, rate limits), manual mode's "cert mismatch with hostname: "<name>""
+#    (the DERP map's HostName is not the certificate's); --acme-ip-certs' "derper: acme: getting cert for …";
+#  * a fatal exit at start: "derper: <error>" (cert provider, config, listen), the mesh key, the rate config, the
+#    STUN listener (v1.50 and older: fatal), --home.
+# Routine: its start lines, "derper: acme: got/loaded … cert", a client that hung up before its key ("derp: <addr>:
+# receive client key: …"), autocert refusing a scanner ("missing server name", "not configured in HostWhitelist").
+_DERPER_REFUSED = re.compile(r"^derp: \S+: client \S+ rejected: (?P<why>\S.*)$")
+_DERPER_TLS = re.compile(
+    r"^http: TLS handshake error from \S+: (?:acme/autocert: unable to authorize |\d{3} urn:ietf:params:acme:error:"
+    r'|cert mismatch with hostname: "[^"]+")'
+)
+_DERPER_STUN_FATAL = "failed to open STUN listener: "
+_DERPER_FATAL = re.compile(
+    r"^(?:derper: (?!serving on |acme: |received SIGHUP|rate config re)\S|invalid mesh key: |startMesh: |"
+    r"unknown --home value |key in \S+ must contain |NewFileCache: |StaticFile failed to get key: |"
+    + re.escape(_DERPER_STUN_FATAL)
+    + r")"
+)
+_DERPER_IP_CERT = re.compile(r"^derper: acme: getting cert for \S+: \S")
+
+
+def _derper(message: str) -> Iterator[Event]:
+    if (refused := _DERPER_REFUSED.match(message)) is not None:
+        yield Raise("derp-server-failed", "verify-clients", refused.group("why"))
+    elif _DERPER_TLS.match(message) is not None or _DERPER_IP_CERT.match(message) is not None:
+        yield Raise("derp-server-failed", "certificate", message)
+    elif _DERPER_FATAL.match(message) is not None:
+        yield Raise("derp-server-failed", "start", message)
+
+
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
     Recogniser("derp-queue", ("DERP packets queued",), _derp_queue),
@@ -2317,6 +2357,22 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _auth_key_mint,
     ),
     Recogniser("old-2020", _OLD_WORDS, _old_wordings),
+    Recogniser(
+        "derper",
+        (
+            "rejected: ",
+            "TLS handshake error from ",
+            "derper: ",
+            "invalid mesh key: ",
+            "startMesh: ",
+            "unknown --home value ",
+            "must contain ",
+            "NewFileCache: ",
+            "StaticFile failed",
+            _DERPER_STUN_FATAL,
+        ),
+        _derper,
+    ),
 )
 
 # Every word any recogniser needs: a line holding none of them raises no event.

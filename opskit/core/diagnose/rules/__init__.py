@@ -138,6 +138,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.port_in_use,
     daemonlog.control_too_old,
     daemonlog.peerapi_accept_failed,
+    daemonlog.derp_server_failed,
     daemonlog.cert_failed,
     daemonlog.ssh_failed,
     daemonlog.socket_in_use,

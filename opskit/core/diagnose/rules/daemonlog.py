@@ -732,6 +732,60 @@ def peerapi_accept_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterato
     )
 
 
+_DERP_SERVER_FIXES = {
+    "verify-clients": "derper runs with --verify-clients (or --verify-client-url) and refuses these nodes: the "
+    "tailscaled beside it must be running, logged in to the SAME control server and tailnet as the nodes that use "
+    "this relay (a Headscale tailnet needs the derper host joined to Headscale, not to Tailscale's control), and "
+    "as new as derper (`tailscale version` vs `derper --version`); check with `tailscale status` on the derper host "
+    "that the refused node is listed, or drop --verify-clients",
+    "certificate": "derper has no valid TLS certificate for the name the nodes ask for: with --certmode=letsencrypt "
+    "the --hostname must resolve to this host and ports 80 and 443 must be reachable from the internet for the ACME "
+    "challenge (and Let's Encrypt's rate limits respected: wait, or reuse the --certdir that holds the last cert); "
+    "with --certmode=manual put <hostname>.crt/.key in --certdir and make the DERP map's HostName (or CertName) "
+    "the certificate's name",
+    "start": "derper exited at start: fix what its last line names (the --certdir files for --certmode=manual, the "
+    "-c config file it can create and write, a free --a listen port and STUN port 3478/udp, a 64-hex-digit mesh key, "
+    "a readable rate config) and start it again; until it runs, nodes whose DERP map names it get no relay there",
+}
+
+
+@rule(
+    id="TS-LOG-DERP-SERVER-FAILED",
+    name="log-derp-server-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="a self-hosted DERP relay (derper) refuses clients, has no TLS certificate, or exits at start",
+    target="daemon-log",
+)
+def derp_server_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: derper, the DERP relay people run for their own DERP map (custom regions, Headscale), logs its own
+    failures (cmd/derper, derp/derpserver): a client refused under ``--verify-clients`` (``derp: <addr>: client
+    nodekey:… rejected: peer … not authorized (not found in local tailscaled)``: the node is not in the tailnet of the
+    tailscaled running beside derper, or that tailscaled does not answer), a TLS handshake failing for want of a
+    certificate (acme/autocert ``unable to authorize``, an ACME ``urn:ietf:params:acme:error:…``, manual mode's
+    ``cert mismatch with hostname``), or a fatal exit at start (``derper: can not start cert provider: …``, a listen
+    port in use, a mesh key). Each leaves the nodes that use that region without a relay: their own logs show the
+    region as ``derp-unreachable``. Scanners' handshakes (``missing server name``, ``not configured in
+    HostWhitelist``) are routine.
+
+    *Bad*::
+
+        2024/06/20 09:12:44 derp: 100.64.0.5:40212: client nodekey:3f0b9a1c rejected: peer nodekey:3f0b9a1c not authorized (not found in local tailscaled)
+
+    *Good*::
+
+        2024/06/20 09:12:40 derper: serving on :443 with TLS
+    """
+    for key, fix in _DERP_SERVER_FIXES.items():
+        issues = tuple(issue for issue in log.issues_of("derp-server-failed") if issue.key == key)
+        yield from _finding(
+            ctx,
+            issues,
+            f"the self-hosted DERP relay (derper) fails its clients ({_last(issues)}).",
+            fix + ".",
+        )
+
+
 @rule(
     id="TS-LOG-CERT-FAILED",
     name="log-cert-failed",

@@ -1,0 +1,433 @@
+"""Catalog test: the servers and helpers around tailscaled, read from their source before anyone pasted them.
+
+Each entry is one or more messages as the program logs them, with the issues an expert reads from them ("none":
+a routine line that must raise nothing) and where the wording comes from (repository, file, versions). Every
+entry runs under the line prefixes people paste (tests/diagnose/log_catalog.py), after a routine tailscaled line,
+and a lone message twice.
+
+Sections:
+1. derper, the self-hosted DERP relay (tailscale/tailscale at de9ec7ee2: cmd/derper, derp/derpserver,
+   net/stunserver, types/logger's HTTP server filter; v1.50 for the older wordings; golang.org/x/crypto's
+   acme/autocert wordings as derper's http.Server logs them): its own failures are `derp-server-failed`, never a
+   node's `derp-unreachable`; its start-up and the noise of the open internet are routine.
+2. Headscale's own server lines (github.com/juanfont/headscale, hscontrol/ and cmd/ at v0.22.0 … v0.27.1 and
+   f20f1f12): zerolog's console line without its caller path and its JSON record. They are the control server's,
+   never a node's tailscaled lines nor a Tailscale CLI refusal, whatever Tailscale words their errors quote: a paste
+   of them alone stays unrecognised (as the corpus' truths 666, 948 and 966 read it), and beside a node's log they
+   add nothing to it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from opskit.core.diagnose.headscale_log import HEADSCALE_MESSAGES
+from opskit.errors import InputError
+from tests.diagnose.conftest import run_json
+from tests.diagnose.log_catalog import (
+    LOG_PREFIXES,
+    Entry,
+    entries_read_right,
+    entry,
+    expected_reading,
+    issue_kinds,
+    paste,
+    read,
+    rotating_cases,
+)
+
+NOT_PROBLEMS = frozenset(("log-upload-failing",))
+# derper logs under its own name in a journal or syslog (its unit, its container), not tailscaled's.
+DERPER_PREFIXES = tuple(prefix.replace("tailscaled[", "derper[") for prefix in LOG_PREFIXES)
+_e = entry
+_KEY = "nodekey:3f0b9a1c2d4e5f60718293a4b5c6d7e8f9011223344556677889900aabbccdd"
+
+DERPER: list[Entry] = [
+    # ------------------------------------------------------------------ start-up (routine)
+    _e("no config path specified; using /var/lib/derper/derper.key", "none", "cmd/derper/derper.go:126, all"),
+    _e("derper: serving on :443 with TLS", "none", "cmd/derper/derper.go:351, all"),
+    _e("derper: serving on :8080", "none", "cmd/derper/derper.go:417 (plain HTTP behind a proxy), all"),
+    _e("STUN server listening on [::]:3478", "none", "net/stunserver/stunserver.go:54, v1.52-"),
+    _e("running STUN server on [::]:3478", "none", "cmd/derper/derper.go v1.50 and older"),
+    _e("No mesh key configured", "none", "cmd/derper/derper.go:246"),
+    _e("DERP mesh key configured", "none", "cmd/derper/derper.go v1.50 and older"),
+    _e("Running in dev mode.", "none", "cmd/derper/derper.go:174"),
+    _e(
+        "derper: acme: loaded cached cert for 203.0.113.7 (expires 2026-12-01 10:00:00 +0000 UTC)",
+        "none",
+        "cmd/derper/ipcert.go:287, v1.9x-",
+    ),
+    _e(
+        "rate config applied: client-rate=10485760 bytes/sec, client-burst=20971520 bytes",
+        "none",
+        "derp/derpserver/derpserver.go:567",
+    ),
+    _e("derper: rate config reloaded successfully", "none", "cmd/derper/derper.go:446"),
+    _e(
+        "admission controller unreachable; allowing client " + _KEY,
+        "none",
+        "derp/derpserver/derpserver.go:1623 (fails open: the client is let in)",
+    ),
+    # ------------------------------------------------------------------ the open internet's noise (routine)
+    _e(
+        "http: TLS handshake error from 198.51.100.23:51234: acme/autocert: missing server name",
+        "none",
+        "x/crypto acme/autocert via derper's http.Server ErrorLog (a scanner without SNI)",
+    ),
+    _e(
+        'http: TLS handshake error from 198.51.100.23:51234: acme/autocert: host "203.0.113.7" not configured in '
+        "HostWhitelist",
+        "none",
+        "x/crypto acme/autocert HostWhitelist (a scanner by IP)",
+    ),
+    _e(
+        "http: TLS handshake error from 198.51.100.23:51234: tls: client offered only unsupported versions: [302 301]",
+        "none",
+        "crypto/tls via derper's http.Server (an old client: TLS 1.0/1.1 refused on purpose)",
+    ),
+    _e(
+        "http: TLS handshake error from 198.51.100.23:51234: tls: no cipher suite supported by both client and server",
+        "none",
+        "crypto/tls via derper's http.Server (a scanner)",
+    ),
+    _e(
+        "derp: 198.51.100.23:51234: receive client key: unexpected EOF",
+        "none",
+        "derp/derpserver/derpserver.go:676+1024 (a probe that hung up)",
+    ),
+    _e(
+        "derp: 198.51.100.23:51234: send server key: write tcp 203.0.113.7:443->198.51.100.23:51234: write: "
+        "broken pipe",
+        "none",
+        "derp/derpserver/derpserver.go:676+1019",
+    ),
+    _e("STUN ReadFrom: read udp [::]:3478: use of closed network connection", "none", "net/stunserver (shutting down)"),
+    # ------------------------------------------------------------------ --verify-clients refusals
+    # (a refusal quoting the LocalAPI error of the tailscaled beside derper is that daemon not running: the CLI kind
+    # service-not-running, as corpus 102 reads it)
+    _e(
+        f"derp: 100.64.0.5:40212: client {_KEY} rejected: peer {_KEY} not authorized (not found in local tailscaled)",
+        "derp-server-failed",
+        "derp/derpserver/derpserver.go:1029+1593, v1.68- (the node is not in the derper host's tailnet)",
+    ),
+    _e(
+        f"derp: 100.64.0.5:40212: client {_KEY} rejected: client {_KEY} not in set of peers",
+        "derp-server-failed",
+        "derp/derp_server.go v1.30-v1.66",
+    ),
+    _e(
+        f"derp: 100.64.0.5:40212: client {_KEY} rejected: failed to query local tailscaled status for {_KEY}: "
+        "Failed to connect to local Tailscale daemon for /localapi/v0/whois; not running? Error: dial unix "
+        "/var/run/tailscale/tailscaled.sock: connect: no such file or directory",
+        "service-not-running",
+        "derp/derpserver/derpserver.go:1600, v1.68- (no tailscaled beside derper)",
+    ),
+    _e(
+        "derp: 100.64.0.5:40212: client 3f0b9a1c2d4e5f60718293a4b5c6d7e8f9011223344556677889900aabbccdd rejected: "
+        "failed to query local tailscaled status: Failed to connect to local Tailscale daemon for /localapi/v0/status; "
+        "not running? Error: dial unix /var/run/tailscale/tailscaled.sock: connect: connection refused",
+        "service-not-running",
+        "derp/derp_server.go v1.30-v1.66",
+    ),
+    _e(
+        f"derp: 100.64.0.5:40212: client {_KEY} rejected: tailscaled version is too old (out of sync with derper "
+        "binary)",
+        "derp-server-failed",
+        "derp/derpserver/derpserver.go:1597, v1.68-",
+    ),
+    _e(
+        f"derp: 198.51.100.23:51234: client {_KEY} rejected: admission controller: 403 Forbidden",
+        "derp-server-failed",
+        "derp/derpserver/derpserver.go:1630 (--verify-client-url)",
+    ),
+    _e(
+        f"derp: 198.51.100.23:51234: client {_KEY} rejected: admission controller: {_KEY}/198.51.100.23 not allowed",
+        "derp-server-failed",
+        "derp/derpserver/derpserver.go:1637",
+    ),
+    # ------------------------------------------------------------------ certificates
+    _e(
+        'http: TLS handshake error from 100.64.0.5:40212: acme/autocert: unable to authorize "derp.example.com"; '
+        'challenge "tls-alpn-01" failed with error: acme: authorization error for derp.example.com: 403 '
+        'urn:ietf:params:acme:error:unauthorized: Cannot negotiate ALPN protocol "acme-tls/1" for tls-alpn-01 '
+        "challenge",
+        "derp-server-failed",
+        "x/crypto acme/autocert (Let's Encrypt cannot reach port 443 / 80: no certificate)",
+    ),
+    _e(
+        "http: TLS handshake error from 100.64.0.5:40212: 429 urn:ietf:params:acme:error:rateLimited: too many "
+        "certificates (5) already issued for this exact set of domains in the last 168h0m0s",
+        "derp-server-failed",
+        "x/crypto acme via autocert (Let's Encrypt's rate limit)",
+    ),
+    _e(
+        'http: TLS handshake error from 100.64.0.5:40212: cert mismatch with hostname: "derp.example.com"',
+        "derp-server-failed",
+        "cmd/derper/cert.go:174, v1.14- (--certmode=manual: the DERP map's HostName is not the cert's)",
+    ),
+    _e(
+        "derper: acme: getting cert for 203.0.113.7: finalizing order: 400 urn:ietf:params:acme:error:badCSR: "
+        "Error finalizing order (next attempt in 1h0m0s)",
+        "derp-server-failed",
+        "cmd/derper/ipcert.go:268, v1.9x- (--acme-ip-certs)",
+    ),
+    # ------------------------------------------------------------------ fatal exits (derper does not run)
+    _e(
+        'derper: can not start cert provider: can not load x509 key pair for hostname "derp.example.com": open '
+        "/var/lib/derper/derp.example.com.crt: no such file or directory",
+        "derp-server-failed",
+        "cmd/derper/derper.go:355 + cert.go:131, v1.14-",
+    ),
+    _e(
+        "derper: can not start cert provider: --hostname is an IP address; use --certmode=manual for a self-signed "
+        "cert, or set --acme-ip-certs to get LetsEncrypt IP address certs",
+        "derp-server-failed",
+        "cmd/derper/derper.go:355 + cert.go:61",
+    ),
+    _e('derper: can not start cert provider: unsupport cert mode: "lets-encrypt"', "derp-server-failed", "cert.go:106"),
+    _e("derper: -c <config path> not specified", "derp-server-failed", "cmd/derper/derper.go:124"),
+    _e(
+        "derper: config: invalid character 'P' looking for beginning of value",
+        "derp-server-failed",
+        "cmd/derper/derper.go:138",
+    ),
+    _e("derper: listen tcp :443: bind: address already in use", "derp-server-failed", "cmd/derper/derper.go:426"),
+    _e("invalid mesh key: key must contain exactly 64 hex digits", "derp-server-failed", "cmd/derper/derper.go:248"),
+    _e("startMesh: no hostname or IP for mesh peer", "derp-server-failed", "cmd/derper/derper.go:254"),
+    _e(
+        "derper: loading rate config: error reading rate config: open /etc/derper/rate.json: no such file or directory",
+        "derp-server-failed",
+        "cmd/derper/derper.go:200",
+    ),
+    _e(
+        "failed to open STUN listener: listen udp :3478: bind: address already in use",
+        "derp-server-failed",
+        "cmd/derper/derper.go v1.50 and older (fatal)",
+    ),
+    _e('unknown --home value "blank"', "derp-server-failed", "cmd/derper/derper.go:260"),
+]
+
+DERPER_CASES = rotating_cases(DERPER, DERPER_PREFIXES)
+
+
+@pytest.mark.parametrize(("prefix", "entry"), DERPER_CASES)
+def test_each_derper_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
+    messages, expected, source = entry
+    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["no config path specified; using /var/lib/derper/derper.key", "derper: serving on :443 with TLS"],
+)
+def test_a_derper_log_alone_is_read_without_a_tailscaled_line(start: str) -> None:
+    """A derper paste has no tailscaled line at all: its failure is still read, its start alone is not a log."""
+    text = paste("2024/11/05 14:24:02 {msg}", ("derper: listen tcp :443: bind: address already in use",), start=start)
+    assert issue_kinds(run_json(text)) == ({"derp-server-failed"}, 1)
+    routine = paste("2024/11/05 14:24:02 {msg}", ("STUN server listening on [::]:3478",), start=start)
+    with pytest.raises(InputError):  # nothing a Tailscale reader knows: exit 2, as for any unrecognised paste
+        run_json(routine)
+
+
+# ---------------------------------------------------------------------------------------------- 2. Headscale
+
+# Headscale's console lines: zerolog's RFC 3339 stamp and level (cmd/headscale/headscale.go: ConsoleWriter with
+# time.RFC3339), bare, in a journal (NixOS runs it as headscale-start), under docker compose, markdown-quoted; and
+# its JSON record (log.format: json; zerolog.TimeFieldFormat = TimeFormatUnix).
+HEADSCALE_PREFIXES = (
+    "2024-01-14T15:54:34Z {lvl} {msg}",
+    "Jan 14 15:54:34 nixos headscale-start[61416]: 2024-01-14T15:54:34+13:00 {lvl} {msg}",
+    "headscale     | 2025-07-18T02:27:17Z {lvl} {msg}",
+    "> 2025-07-18T02:27:17.123Z {lvl} {msg}",
+    "Jan 14 15:54:34 vps headscale[812]: 2024-01-14T15:54:34Z {lvl} {msg}",
+)
+_LEVEL_NAMES = {"TRC": "trace", "DBG": "debug", "INF": "info", "WRN": "warn", "ERR": "error", "FTL": "fatal"}
+_X509 = "tls: failed to verify certificate: x509: certificate signed by unknown authority"
+
+# (level, message, fields: key=value as zerolog's console prints them, source)
+HeadscaleEntry = tuple[str, str, tuple[tuple[str, str], ...], str]
+HEADSCALE: list[HeadscaleEntry] = [
+    (
+        "ERR",
+        "Could not load DERP map from path",
+        (("error", f'Get "https://controlplane.tailscale.com/derpmap/default": {_X509}'), ("func", "GetDERPMap")),
+        "hscontrol/derp/derp.go:119 v0.26 (hscontrol/derp.go v0.22)",
+    ),
+    (
+        "ERR",
+        "failed to build new DERPMap, retrying later",
+        (("error", 'Get "https://controlplane.tailscale.com/derpmap/default": context deadline exceeded'),),
+        "hscontrol/app.go v0.26-",
+    ),
+    (
+        "WRN",
+        "failed to set up OIDC provider, falling back to CLI based authentication",
+        (("error", f'Get "https://auth.example.com/.well-known/openid-configuration": {_X509}'),),
+        "hscontrol/app.go v0.22-",
+    ),
+    ("ERR", "noise upgrade failed", (("error", "unexpected EOF"),), "hscontrol/noise.go:82 v0.22"),
+    (
+        "ERR",
+        "Failed to reload ACL policy",
+        (("error", "err parsing policy: hujson: line 12, column 3: invalid character '}'"),),
+        "hscontrol/app.go:766 v0.22",
+    ),
+    (
+        "WRN",
+        "policy tests failed at boot; server starting anyway, fix the policy and reload",
+        (("error", "test 1: source group:admins cannot reach tag:server:22"),),
+        "hscontrol/app.go HEAD",
+    ),
+    ("ERR", "auth session expired before authorization completed", (), "hscontrol/auth.go HEAD"),
+    ("WRN", "state not found in cache, login session may have expired", (), "hscontrol/oidc.go v0.23-"),
+    (
+        "ERR",
+        "Invalid node key passed to registration url",
+        (("error", "key hex has the wrong size, got 62 want 64"),),
+        "hscontrol/handlers.go v0.22",
+    ),
+    (
+        "ERR",
+        "failed to open STUN listener: listen udp :3478: bind: address already in use",
+        (),
+        "hscontrol/derp/server/derp_server.go (the embedded DERP's STUN port; Msgf)",
+    ),
+    ("INF", "STUN server started at [::]:3478", (), "hscontrol/derp/server/derp_server.go"),
+    ("INF", "listening and serving HTTP on: 0.0.0.0:8080", (), "hscontrol/app.go:717 v0.22-"),
+    ("WRN", "Listening without TLS but ServerURL does not start with http://", (), "hscontrol/app.go v0.22"),
+    (
+        "INF",
+        "Long poll session started because client connected",
+        (("node", "laptop"), ("node.id", "3"), ("omitPeers", "false"), ("stream", "true")),
+        "hscontrol/poll.go v0.26-",
+    ),
+    ("ERR", "Failed to update last seen in database", (("error", "database is locked"),), "hscontrol/poll.go v0.22"),
+    (
+        "ERR",
+        "Failed to set up TLS configuration",
+        (("error", "open /etc/headscale/tls.crt: no such file or directory"),),
+        "hscontrol/app.go v0.22-",
+    ),
+    (
+        "DBG",
+        "Noise registration handler for client",
+        (("handler", "NoiseRegistrationHandler"), ("node.key", "nodekey:3f0b9a1c")),
+        "hscontrol/noise.go v0.22",
+    ),
+    (
+        "ERR",
+        "http internal server error",
+        (("error", "node key expired"), ("handler", "PollNetMap")),
+        "hscontrol/handlers.go httpError v0.23-",
+    ),
+]
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value) if " " in value or '"' in value else value
+
+
+def _headscale_console(prefix: str, level: str, message: str, fields: tuple[tuple[str, str], ...]) -> str:
+    # zerolog quotes a value holding a space or a quote, as JSON does
+    rendered = " ".join(f"{k}={_quoted(v)}" for k, v in fields)
+    return prefix.format(lvl=level, msg=f"{message} {rendered}".rstrip())
+
+
+def _headscale_json(level: str, message: str, fields: tuple[tuple[str, str], ...]) -> str:
+    record = {"level": _LEVEL_NAMES[level], **dict(fields), "time": 1705200874, "message": message}
+    return json.dumps(record, separators=(",", ":"))
+
+
+def _headscale_lines(prefix: str | None, item: HeadscaleEntry) -> str:
+    level, message, fields, _ = item
+    line = _headscale_json(level, message, fields) if prefix is None else _headscale_console(prefix, *item[:3])
+    return f"{line}\n{line}\n"
+
+
+_HS_FORMS = (*HEADSCALE_PREFIXES, None)  # None: the JSON record
+HEADSCALE_CASES = [
+    pytest.param(form, item, id=f"{index:03d}-{f}")
+    for index, item in enumerate(HEADSCALE)
+    for f, form in enumerate(_HS_FORMS)
+    if f % 3 == index % 3 or f == 0 or form is None
+]
+
+
+def _read_headscale(form: str | None, item: HeadscaleEntry) -> tuple[set[str], int] | None:
+    """A paste of the Headscale line alone: None when nothing is recognised (exit 2), else what is read."""
+    try:
+        return issue_kinds(run_json(_headscale_lines(form, item)))
+    except InputError:
+        return None
+
+
+@pytest.mark.parametrize(("form", "item"), HEADSCALE_CASES)
+def test_a_headscale_line_alone_is_not_a_node_log(form: str | None, item: HeadscaleEntry) -> None:
+    assert _read_headscale(form, item) is None, item[3]
+
+
+_NODE_LOG = (
+    "Jan 14 15:55:02 laptop tailscaled[700]: logtail started\n"
+    "Jan 14 15:55:03 laptop tailscaled[700]: Switching ipn state Starting -> Running (WantRunning=true, nm=true)\n"
+)
+
+
+@pytest.mark.parametrize(("form", "item"), HEADSCALE_CASES)
+def test_a_headscale_line_adds_nothing_to_a_node_log_beside_it(form: str | None, item: HeadscaleEntry) -> None:
+    document = run_json(_headscale_lines(form, item) + _NODE_LOG)
+    assert issue_kinds(document) == (set(), 0), item[3]
+    assert len(document["daemon_logs"]) == 1
+
+
+# Every message Headscale logs (headscale_log.HEADSCALE_MESSAGES, read from its source), each with an error that
+# quotes Tailscale's words, in turn under each form: none is a node's line.
+_TAILSCALE_WORDED_ERRORS = (
+    _X509,
+    "listen udp :3478: bind: address already in use",
+    "Received error: node key expired",
+    "magicsock: home is now derp-999",
+    "dial tcp 127.0.0.1:5432: connect: connection refused",
+)
+
+
+@pytest.mark.parametrize("index", range(0, len(HEADSCALE_MESSAGES), 3))
+def test_every_headscale_message_with_tailscale_words_is_not_a_node_line(index: int) -> None:
+    message = HEADSCALE_MESSAGES[index]
+    item = ("ERR", message, (("error", _TAILSCALE_WORDED_ERRORS[index % 5]),), "headscale_log.HEADSCALE_MESSAGES")
+    assert _read_headscale(_HS_FORMS[index % len(_HS_FORMS)], item) is None, message
+
+
+def headscale_read_right() -> int:
+    """Headscale entries read as an expert reads them under every form (alone: nothing recognised)."""
+    return sum(all(_read_headscale(form, item) is None for form in _HS_FORMS) for item in HEADSCALE)
+
+
+CATALOGS = {"derper": (DERPER, DERPER_PREFIXES)}
+
+
+def catalog_score() -> dict[str, tuple[int, int]]:
+    """Per section: (entries read right under every prefix, entries), the figure reported before and after."""
+    score = {name: (entries_read_right(c, ps, NOT_PROBLEMS), len(c)) for name, (c, ps) in CATALOGS.items()}
+    score["headscale"] = (headscale_read_right(), len(HEADSCALE))
+    return score
+
+
+def failures() -> list[str]:
+    """Each entry read wrong, with what was read (for a developer's run)."""
+    out = []
+    for name, (catalog, prefixes) in CATALOGS.items():
+        for messages, expected, _ in catalog:
+            for p in prefixes:
+                got = read(p, messages)
+                if got != expected_reading(expected, NOT_PROBLEMS):
+                    out.append(f"{name}: {messages[-1][:100]!r} under {p[:30]!r}: {sorted(got[0])} exit {got[1]}")
+                    break
+    return out
+
+
+if __name__ == "__main__":
+    for section, (right, total) in catalog_score().items():
+        print(f"{section}: read right {right}/{total}")
+    print("\n".join(failures()))
