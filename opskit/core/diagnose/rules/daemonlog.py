@@ -775,6 +775,7 @@ def derp_server_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
     *Good*::
 
         2024/06/20 09:12:40 derper: serving on :443 with TLS
+        2024/06/20 09:12:52 magicsock: derp-900 connected; connGen=1
     """
     for key, fix in _DERP_SERVER_FIXES.items():
         issues = tuple(issue for issue in log.issues_of("derp-server-failed") if issue.key == key)
