@@ -15,6 +15,12 @@ Sections:
    never a node's tailscaled lines nor a Tailscale CLI refusal, whatever Tailscale words their errors quote: a paste
    of them alone stays unrecognised (as the corpus' truths 666, 948 and 966 read it), and beside a node's log they
    add nothing to it.
+3. tailscaled's UDP send errors (tailscale/tailscale at de9ec7ee2: wgengine/magicsock sendUDPBatch / sendUDPStd /
+   maybeRebindOnError, magicsock_notplan9.go shouldRebind (v1.66-: EPERM, v1.80-: broken pipe), net/neterror
+   TreatAsLostUDP (v1.20-: Linux's EPERM from an OUTPUT DROP/REJECT is a lost packet, not an error), wgengine/wglog
+   (v1.6-: wireguard-go's "Failed to send data packet" dropped), net/batching's GSO fallback): the host's firewall or
+   security software refusing tailscaled's outbound UDP is the new `udp-send-blocked`; a full socket buffer, a
+   missing IPv6 route and a GSO fallback are routine.
 """
 
 from __future__ import annotations
@@ -231,6 +237,71 @@ def test_a_derper_log_alone_is_read_without_a_tailscaled_line(start: str) -> Non
         run_json(routine)
 
 
+# ------------------------------------------------------------------------------------ 3. UDP send errors
+
+_W = "write udp4 0.0.0.0:41641->203.0.113.7:41641"
+SEND_ERRORS: list[Entry] = [
+    _e(
+        'magicsock: performing rebind due to "operation-not-permitted"',
+        "udp-send-blocked",
+        "wgengine/magicsock/magicsock.go:1606 + magicsock_notplan9.go:30, v1.66- (EDR or an OUTPUT rule: EPERM)",
+    ),
+    _e(
+        'magicsock: not performing "operation-not-permitted" rebind due to throttle',
+        "udp-send-blocked",
+        "wgengine/magicsock/magicsock.go:1611, v1.66-",
+    ),
+    _e(
+        f"wg: [Ab1Cd] - Failed to send handshake initiation: {_W}: sendmmsg: operation not permitted",
+        "udp-send-blocked",
+        "wireguard-go device/send.go via magicsock sendUDPBatch, v1.36- (a batch: EPERM not treated as lost)",
+    ),
+    _e(
+        f"wg: [Ab1Cd] - Failed to send handshake initiation: {_W}: sendto: operation not permitted",
+        "udp-send-blocked",
+        "wireguard-go device/send.go, macOS/BSD (EPERM is lost only on Linux)",
+    ),
+    _e(
+        "[v2] [Ab1Cd] - Failed to send handshake initiation: write udp4 0.0.0.0:41641->203.0.113.7:41641: wsasendto: "
+        "An attempt was made to access a socket in a way forbidden by its access permissions.",
+        "udp-send-blocked",
+        "wireguard-go device/send.go under tailscaled's [v2] tag, v1.6-v1.34 on Windows (WSAEACCES)",
+    ),
+    _e(
+        f"peer(Ab1Cd…) - Failed to send data packet: {_W}: sendto: operation not permitted",
+        "udp-send-blocked",
+        "wireguard-go v1.0-v1.4 (before wglog dropped data packet failures)",
+    ),
+    # routine
+    _e('magicsock: performing rebind due to "broken-pipe"', "none", "magicsock_notplan9.go:22, v1.80- (healed by it)"),
+    _e(
+        "magicsock: disabled UDP GSO on 0.0.0.0:41641, NIC(s) may not support checksum offload",
+        "none",
+        "net/neterror ErrUDPGSODisabled via magicsock sendUDPBatch, v1.52- (a fallback)",
+    ),
+    _e(
+        f"wg: [Ab1Cd] - Failed to send handshake initiation: {_W}: sendmsg: no buffer space available",
+        "none",
+        "wireguard-go device/send.go (ENOBUFS: the socket buffer was full for a moment; retried)",
+    ),
+    _e(
+        "wg: [Ab1Cd] - Failed to send handshake initiation: write udp6 [::]:41641->[2001:db8::7]:41641: sendmmsg: "
+        "network is unreachable",
+        "none",
+        "wireguard-go device/send.go (no IPv6 route: the IPv4 path and DERP carry it)",
+    ),
+    _e(
+        "magicsock: disco: failed to send ping to [2001:db8::7]:41641 [Ab1Cd]: sendto: network is unreachable",
+        "none",
+        "wgengine/magicsock/magicsock.go:2071 (one candidate path without a route)",
+    ),
+    _e(
+        "netcheck: STUN send error: sendto: no buffer space available",
+        "none",
+        "net/netcheck (a probe; the next report retries)",
+    ),
+]
+
 # ---------------------------------------------------------------------------------------------- 2. Headscale
 
 # Headscale's console lines: zerolog's RFC 3339 stamp and level (cmd/headscale/headscale.go: ConsoleWriter with
@@ -404,7 +475,23 @@ def headscale_read_right() -> int:
     return sum(all(_read_headscale(form, item) is None for form in _HS_FORMS) for item in HEADSCALE)
 
 
-CATALOGS = {"derper": (DERPER, DERPER_PREFIXES)}
+SEND_ERROR_CASES = rotating_cases(SEND_ERRORS, LOG_PREFIXES)
+
+
+@pytest.mark.parametrize(("prefix", "entry"), SEND_ERROR_CASES)
+def test_each_send_error_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
+    messages, expected, source = entry
+    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+
+
+def test_one_refused_send_alone_is_no_finding() -> None:
+    """EDR has been seen to refuse a socket's sends once and let a new one through (the rebind's reason): one line
+    is a blip, two or more are a host that blocks tailscaled's UDP."""
+    one = 'Nov 13 02:07:34 host tailscaled[11844]: magicsock: performing rebind due to "operation-not-permitted"\n'
+    assert issue_kinds(run_json("Nov 13 02:07:30 host tailscaled[11844]: logtail started\n" + one)) == (set(), 0)
+
+
+CATALOGS = {"derper": (DERPER, DERPER_PREFIXES), "send-errors": (SEND_ERRORS, LOG_PREFIXES)}
 
 
 def catalog_score() -> dict[str, tuple[int, int]]:

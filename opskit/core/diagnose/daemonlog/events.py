@@ -2049,6 +2049,29 @@ _OLD_WORDS = (
 )
 
 
+# --------------------------------------------------------------------------- UDP sends the host refuses
+
+# The OS refusing tailscaled's outbound UDP with EPERM / WSAEACCES: an OUTPUT rule that drops or rejects it (iptables
+# or nftables, in either of tailscaled's netfilter modes: Linux returns EPERM to the sender), or security software
+# (EDR) on the socket. magicsock (v1.66-) rebinds on it, throttled to one per 5 s: 'magicsock: performing rebind due
+# to "operation-not-permitted"' / 'not performing "operation-not-permitted" rebind due to throttle'; wireguard-go's
+# sends fail with it ("… - Failed to send handshake initiation: write udp4 …: sendto|sendmsg|sendmmsg: operation not
+# permitted", Windows' wsasendto "… forbidden by its access permissions", v1.0-v1.4's "Failed to send data packet:
+# …"). Direct paths fail, traffic falls back to DERP (udp-send-blocked, weak: EDR has been seen to refuse one socket
+# once). Routine: a full socket buffer (ENOBUFS), no IPv6 route, a GSO fallback, a broken pipe healed by the rebind.
+_UDP_REBIND_EPERM = re.compile(r'magicsock: (?:performing rebind due to|not performing) "operation-not-permitted"')
+_UDP_SEND_REFUSED = re.compile(
+    r"(?:\[[^\]\s]+\]|peer\([^)]+\)) - Failed to send (?:handshake initiation|data packets?):? "
+    r"write udp[46]? \S+: (?:(?:sendto|sendmsg|sendmmsg): operation not permitted|wsasendto: [^\n]*forbidden by its "
+    r"access permissions)"
+)
+
+
+def _udp_send(message: str) -> Iterator[Event]:
+    if _UDP_REBIND_EPERM.search(message) is not None or _UDP_SEND_REFUSED.search(message) is not None:
+        yield Raise("udp-send-blocked", "udp", message, weak=True)
+
+
 # ------------------------------------------------------------------------- derper (a self-hosted relay)
 
 # derper's own log (cmd/derper, derp/derpserver, net/stunserver at de9ec7ee2; v1.50's older wordings): people who
@@ -2357,6 +2380,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _auth_key_mint,
     ),
     Recogniser("old-2020", _OLD_WORDS, _old_wordings),
+    Recogniser("udp-send", ('"operation-not-permitted"', "Failed to send "), _udp_send),
     Recogniser(
         "derper",
         (

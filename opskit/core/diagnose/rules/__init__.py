@@ -139,6 +139,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.control_too_old,
     daemonlog.peerapi_accept_failed,
     daemonlog.derp_server_failed,
+    daemonlog.udp_send_blocked,
     daemonlog.cert_failed,
     daemonlog.ssh_failed,
     daemonlog.socket_in_use,

@@ -732,6 +732,45 @@ def peerapi_accept_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterato
     )
 
 
+@rule(
+    id="TS-LOG-UDP-SEND-BLOCKED",
+    name="log-udp-send-blocked",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="the host refuses tailscaled's outbound UDP (a firewall OUTPUT rule or security software): no direct paths",
+    target="daemon-log",
+)
+def udp_send_blocked(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the OS answers tailscaled's UDP sends with EPERM (``operation not permitted``; Windows' WSAEACCES
+    ``… forbidden by its access permissions``): an OUTPUT rule that drops or rejects UDP (iptables or nftables —
+    Linux returns EPERM to the sender) or security software (EDR) holding the socket. magicsock rebinds on it
+    (``magicsock: performing rebind due to "operation-not-permitted"``, v1.66 on) and wireguard-go's handshakes fail
+    (``Failed to send handshake initiation: write udp4 …: sendmmsg: operation not permitted``). Peers are then
+    reached only through DERP relays (slower), or not at all where no relay is allowed. Two or more such lines: one is
+    a blip a rebind heals.
+
+    *Bad*::
+
+        Nov 13 02:07:34 host tailscaled[11844]: magicsock: performing rebind due to "operation-not-permitted"
+        Nov 13 02:07:41 host tailscaled[11844]: magicsock: performing rebind due to "operation-not-permitted"
+
+    *Good*::
+
+        Nov 13 02:07:34 host tailscaled[11844]: magicsock: performing rebind due to "broken-pipe"
+    """
+    issues = log.issues_of("udp-send-blocked")
+    yield from _finding(
+        ctx,
+        issues,
+        f"the host refuses tailscaled's outbound UDP ({_last(issues)}): direct connections fail, traffic to peers "
+        "relays over DERP at best.",
+        "Let tailscaled send UDP: on Linux look for an OUTPUT rule that drops or rejects it (`sudo iptables -S OUTPUT`, "
+        "`sudo nft list ruleset`, ufw's `default deny outgoing`) and allow UDP from its port (41641 by default) to any "
+        "destination; on Windows/macOS allow tailscaled (tailscale-ipn / the Tailscale app) in the endpoint security "
+        "or firewall product. `tailscale netcheck` should then show `UDP: true` and pings go direct.",
+    )
+
+
 _DERP_SERVER_FIXES = {
     "verify-clients": "derper runs with --verify-clients (or --verify-client-url) and refuses these nodes: the "
     "tailscaled beside it must be running, logged in to the SAME control server and tailnet as the nodes that use "
