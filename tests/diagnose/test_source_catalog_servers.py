@@ -21,6 +21,12 @@ Sections:
    (v1.6-: wireguard-go's "Failed to send data packet" dropped), net/batching's GSO fallback): the host's firewall or
    security software refusing tailscaled's outbound UDP is the new `udp-send-blocked`; a full socket buffer, a
    missing IPv6 route and a GSO fallback are routine.
+4. Tailscale SSH session recording (tailscale/tailscale at de9ec7ee2: ssh/tailssh/tailssh.go startNewRecording,
+   sessionrecording/connect.go; v1.24- "startNewRecording: %v", v1.40- fail-open vs fail-closed, v1.78- "recording
+   upload ended before the SSH session"): a session refused or closed because its recording could not be made is
+   `ssh-failed` (the session is refused, as the CLI kind reads it; the fix names the recorder), one that ran
+   unrecorded (fail open) the new `ssh-recording-failed`; and the Kubernetes operator's routine reconciler lines
+   (cmd/k8s-operator, zap JSON) raise nothing.
 """
 
 from __future__ import annotations
@@ -302,6 +308,90 @@ SEND_ERRORS: list[Entry] = [
     ),
 ]
 
+# -------------------------------------------------------------------------- 4. SSH session recording
+
+_SESS = "ssh-session(sess-20250404T101500-8f3a91c2d4): "
+_REC_DIAL = (
+    'recording: error starting recording on "100.64.0.9:80": Post "http://100.64.0.9:80/record": dial tcp '
+    "100.64.0.9:80: connect: connection refused"
+)
+RECORDING: list[Entry] = [
+    _e(
+        _SESS + "recording: error starting recording (rejecting session): " + _REC_DIAL,
+        "ssh-failed",
+        "ssh/tailssh/tailssh.go:1463, v1.40- (fail closed: the recorder is unreachable, the session refused)",
+    ),
+    _e(
+        _SESS + "startNewRecording: " + _REC_DIAL,
+        "ssh-failed",
+        'ssh/tailssh/tailssh.go:1075, v1.24- (the session is refused: "can\'t start new recording")',
+    ),
+    _e(
+        _SESS + "startNewRecording: no recorders configured",
+        "ssh-failed",
+        "ssh/tailssh/tailssh.go:1419 (the policy wants a recording, no recorder is set)",
+    ),
+    _e(
+        _SESS + "recording: error uploading recording (closing session): recording upload ended before the SSH session",
+        "ssh-failed",
+        "ssh/tailssh/tailssh.go:1496, v1.78- (fail closed mid-session)",
+    ),
+    _e(
+        _SESS + "recording: error uploading recording (closing session): recording: received error from the recorder: "
+        '"disk full"',
+        "ssh-failed",
+        "ssh/tailssh/tailssh.go:1496 + sessionrecording/connect.go:314, v1.66-",
+    ),
+    _e(
+        (
+            _SESS + "recording: error starting recording (failing open): " + _REC_DIAL,
+            _SESS + "startNewRecording: <nil>",  # what a fail-open start logs next
+        ),
+        "ssh-recording-failed",
+        "ssh/tailssh/tailssh.go:1469, v1.40- (fail open: the session runs unrecorded)",
+    ),
+    _e(
+        _SESS + "recording: error uploading recording (failing open): recording: unexpected status: 502 Bad Gateway",
+        "ssh-recording-failed",
+        "ssh/tailssh/tailssh.go:1503 + sessionrecording/connect.go:249",
+    ),
+    # routine
+    _e(_SESS + "startNewRecording: <nil>", "none", "ssh/tailssh/tailssh.go:1099"),
+    _e(_SESS + "recording: finished uploading recording", "none", "ssh/tailssh/tailssh.go:1478"),
+    _e(
+        (
+            _SESS + "recording: error starting recording (rejecting session): " + _REC_DIAL,
+            'ssh-session(sess-20250404T101622-0c1d2e3f4a): access granted to alice@example.com as ssh-user "alice"',
+            "ssh-session(sess-20250404T101622-0c1d2e3f4a): startNewRecording: <nil>",
+        ),
+        "none",
+        "a later session recorded: the recorder is back",
+    ),
+]
+
+# The operator's routine reconciler lines (cmd/k8s-operator at de9ec7ee2, zap JSON as controller-runtime logs them).
+_OP = '{{"level":"{level}","ts":"2025-04-04T10:15:00Z","logger":"{logger}","msg":"{msg}"}}'
+OPERATOR: list[Entry] = [
+    _e(_OP.format(level="debug", logger="service-reconciler", msg="starting reconcile"), "none", "svc.go:98"),
+    _e(_OP.format(level="debug", logger="service-reconciler", msg="reconcile finished"), "none", "svc.go:99"),
+    _e(
+        _OP.format(
+            level="info",
+            logger="proxygroup-reconciler",
+            msg="optimistic lock error, retrying: the object has "
+            "been modified; please apply your changes to the latest version and try again",
+        ),
+        "none",
+        "proxygroup.go (retried)",
+    ),
+    _e(
+        _OP.format(level="debug", logger="connector-reconciler", msg="Connector not found, assuming it was deleted"),
+        "none",
+        "connector.go:88",
+    ),
+    _e(_OP.format(level="info", logger="startup", msg="Startup complete, operator running"), "none", "operator.go"),
+]
+
 # ---------------------------------------------------------------------------------------------- 2. Headscale
 
 # Headscale's console lines: zerolog's RFC 3339 stamp and level (cmd/headscale/headscale.go: ConsoleWriter with
@@ -491,7 +581,31 @@ def test_one_refused_send_alone_is_no_finding() -> None:
     assert issue_kinds(run_json("Nov 13 02:07:30 host tailscaled[11844]: logtail started\n" + one)) == (set(), 0)
 
 
-CATALOGS = {"derper": (DERPER, DERPER_PREFIXES), "send-errors": (SEND_ERRORS, LOG_PREFIXES)}
+RECORDING_CASES = rotating_cases(RECORDING, LOG_PREFIXES)
+
+
+@pytest.mark.parametrize(("prefix", "entry"), RECORDING_CASES)
+def test_each_recording_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
+    messages, expected, source = entry
+    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+
+
+# zap JSON is pasted bare or behind kubectl's/a runtime's stamp
+OPERATOR_PREFIXES = ("{msg}", "2025-04-04T10:15:00.123456789Z {msg}", "operator-7d9f  | {msg}")
+
+
+@pytest.mark.parametrize(("prefix", "entry"), rotating_cases(OPERATOR, OPERATOR_PREFIXES, always=0))
+def test_each_routine_operator_line_raises_nothing(prefix: str, entry: Entry) -> None:
+    messages, expected, source = entry
+    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+
+
+CATALOGS = {
+    "derper": (DERPER, DERPER_PREFIXES),
+    "send-errors": (SEND_ERRORS, LOG_PREFIXES),
+    "ssh-recording": (RECORDING, LOG_PREFIXES),
+    "operator": (OPERATOR, OPERATOR_PREFIXES),
+}
 
 
 def catalog_score() -> dict[str, tuple[int, int]]:

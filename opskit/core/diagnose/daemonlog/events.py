@@ -2049,6 +2049,32 @@ _OLD_WORDS = (
 )
 
 
+# ----------------------------------------------------------------------- Tailscale SSH session recording
+
+# A session the tailnet policy wants recorded (ssh/tailssh startNewRecording, sessionrecording.ConnectToRecorder):
+# fail closed, the session is refused or closed when no recorder takes it ("recording: error starting recording
+# (rejecting session): …", "recording: error uploading recording (closing session): …", v1.40-; the refusal's own
+# "startNewRecording: <error>", v1.24-): the SSH session fails, `ssh-failed` keyed "recording" (the fix names the
+# recorder); fail open, it runs unrecorded ("… (failing open): …"): `ssh-recording-failed`. A later session that
+# starts ("startNewRecording: <nil>") clears the refusal; only a finished upload clears the unrecorded session
+# ("<nil>" is also what a fail-open start logs next).
+_RECORDING = re.compile(
+    r"^ssh-session\([^)]*\): (?:recording: error (?:starting|uploading) recording \((?P<how>rejecting session|"
+    r"closing session|failing open)\): |startNewRecording: (?!<nil>))(?P<why>\S.*)$"
+)
+_RECORDING_OK = re.compile(r"^ssh-session\([^)]*\): (?:startNewRecording: <nil>|recording: finished uploading)")
+
+
+def _ssh_recording(message: str) -> Iterator[Event]:
+    if (failed := _RECORDING.match(message)) is not None:
+        kind = "ssh-recording-failed" if failed.group("how") == "failing open" else "ssh-failed"
+        yield Raise(kind, "recording", failed.group("why"))
+    elif _RECORDING_OK.match(message) is not None:
+        yield Clear("ssh-failed", "recording")
+        if message.endswith("finished uploading recording"):
+            yield Clear("ssh-recording-failed")  # "<nil>" also follows a fail-open start: no recording proved
+
+
 # --------------------------------------------------------------------------- UDP sends the host refuses
 
 # The OS refusing tailscaled's outbound UDP with EPERM / WSAEACCES: an OUTPUT rule that drops or rejects it (iptables
@@ -2380,6 +2406,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _auth_key_mint,
     ),
     Recogniser("old-2020", _OLD_WORDS, _old_wordings),
+    Recogniser("ssh-recording", ("Recording: ", "recording: "), _ssh_recording),
     Recogniser("udp-send", ('"operation-not-permitted"', "Failed to send "), _udp_send),
     Recogniser(
         "derper",

@@ -140,6 +140,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.peerapi_accept_failed,
     daemonlog.derp_server_failed,
     daemonlog.udp_send_blocked,
+    daemonlog.ssh_recording_failed,
     daemonlog.cert_failed,
     daemonlog.ssh_failed,
     daemonlog.socket_in_use,

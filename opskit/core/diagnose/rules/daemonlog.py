@@ -733,6 +733,43 @@ def peerapi_accept_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterato
 
 
 @rule(
+    id="TS-LOG-SSH-RECORDING-FAILED",
+    name="log-ssh-recording-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="a Tailscale SSH session the policy wants recorded ran unrecorded: no recorder took it (fail open)",
+    target="daemon-log",
+)
+def ssh_recording_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: an ``ssh`` rule with ``recorder`` makes Tailscale SSH stream each session to a tsrecorder node
+    (ssh/tailssh startNewRecording). When none takes it and the rule does not enforce the recorder, the session runs
+    anyway, unrecorded: ``ssh-session(…): recording: error starting recording (failing open): recording: error
+    starting recording on "100.64.0.9:80": … connection refused`` (or ``error uploading recording (failing open)``
+    mid-session). Nothing fails for the user; the audit trail has a hole. (With ``enforceRecorder: true`` the session
+    is refused instead: ``ssh-failed``.) A later ``startNewRecording: <nil>`` or ``recording: finished uploading
+    recording`` clears it.
+
+    *Bad*::
+
+        Apr 04 10:15:00 host tailscaled[700]: ssh-session(sess-20250404T101500-8f3a91c2d4): recording: error starting recording (failing open): recording: error starting recording on "100.64.0.9:80": dial tcp 100.64.0.9:80: connect: connection refused
+
+    *Good*::
+
+        Apr 04 10:15:00 host tailscaled[700]: ssh-session(sess-20250404T101500-8f3a91c2d4): startNewRecording: <nil>
+    """
+    issues = log.issues_of("ssh-recording-failed")
+    yield from _finding(
+        ctx,
+        issues,
+        f"a Tailscale SSH session ran unrecorded ({_last(issues)}): the policy asks for a recording, no recorder "
+        "took it, and the rule fails open.",
+        "Bring the recorder back (the tsrecorder node named in the ssh rule's `recorder`: up, reachable from this "
+        "node under the tailnet policy, its storage writable); set `enforceRecorder: true` on the rule if sessions "
+        "must not run unrecorded.",
+    )
+
+
+@rule(
     id="TS-LOG-UDP-SEND-BLOCKED",
     name="log-udp-send-blocked",
     family="tailscale-daemon-log",
@@ -892,7 +929,17 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 
         Nov 13 02:07:34 host tailscaled[11844]: ssh-session(sess-20250404T101500-8f3a91c2d4): access granted to alice@example.com as ssh-user "alice"
     """
-    issues = log.issues_of("ssh-failed")
+    recording = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key == "recording")
+    yield from _finding(
+        ctx,
+        recording,
+        f"this node's Tailscale SSH server refused or closed a session it must record ({_last(recording)}): the "
+        "tailnet policy's ssh rule wants a recording (`recorder`, fail closed) and no recorder took it.",
+        "Make the recorder reachable from this node (the tsrecorder node named in the rule's `recorder` must be up, on "
+        "the tailnet, allowed by the policy to be reached from this node, and its storage writable), or set "
+        "`enforceRecorder: false` on the rule to let sessions run unrecorded when it is down.",
+    )
+    issues = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key != "recording")
     yield from _finding(
         ctx,
         issues,
