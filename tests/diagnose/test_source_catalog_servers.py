@@ -27,6 +27,11 @@ Sections:
    `ssh-failed` (the session is refused, as the CLI kind reads it; the fix names the recorder), one that ran
    unrecorded (fail open) the new `ssh-recording-failed`; and the Kubernetes operator's routine reconciler lines
    (cmd/k8s-operator, zap JSON) raise nothing.
+5. Wrappers' words not read yet: the NAS packages' Taildrop folder line (feature/taildrop/paths.go, ipn/ipnserver
+   v1.8-v1.50: "<distro> Taildrop support: shared folder "Taildrop" not found", "<distro> Taildrop: using …"), a
+   routine start-up note of tailscaled's under every prefix (before, under some prefixes the CLI's taildrop-failed);
+   the GitHub Action's ping verdict and its other refusals (tailscale/github-action at d1b6cd2, src/main.ts); and
+   caddy-tailscale's config errors as Caddy prints them (tailscale/caddy-tailscale at 4137648: app.go, module.go).
 """
 
 from __future__ import annotations
@@ -392,6 +397,69 @@ OPERATOR: list[Entry] = [
     _e(_OP.format(level="info", logger="startup", msg="Startup complete, operator running"), "none", "operator.go"),
 ]
 
+# ---------------------------------------------------------------------------------- 5. wrappers' words
+
+TAILDROP_FOLDER: list[Entry] = [
+    _e('synology Taildrop support: shared folder "Taildrop" not found', "none", "feature/taildrop/paths.go:69"),
+    _e(
+        'qnap Taildrop support: symlink to shared folder "Taildrop" not found',
+        "none",
+        "feature/taildrop/paths.go:109",
+    ),
+    _e('unraid Taildrop support: shared folder "Taildrop" not found', "none", "feature/taildrop/paths.go:114"),
+    _e('truenas Taildrop support: shared folder "Taildrop" not found', "none", "feature/taildrop/paths.go:92"),
+    _e('qnap Taildrop support: symlink "Taildrop" to shared folder not valid', "none", "paths.go:129"),
+    _e("synology Taildrop: using /volume1/Taildrop", "none", "feature/taildrop/paths.go (ext.go) v1.52-"),
+    _e("Synology Taildrop: using /volume1/Taildrop", "none", "ipn/ipnserver v1.8-v1.50"),
+]
+
+# The GitHub Action's lines, as a job log shows them (the runner's raw log with its stamp and annotation, the web
+# view's "Error: ", bare).
+ACTION_FORMS = ("2024-05-01T10:00:00.1234567Z ##[error]{msg}", "Error: {msg}", "{msg}")
+# (message, CLI kinds, ping rules, source)
+ACTION: list[tuple[str, frozenset[str], frozenset[str], str]] = [
+    (
+        "\u274c Ping host db-server did not respond",
+        frozenset(),
+        frozenset({"TS-PING-NO-REPLY"}),
+        "src/main.ts:239 v4.1- (3 minutes of `tailscale ping -c 1` without a pong)",
+    ),
+    (
+        "Caching of unstable releases is not supported on macOS runners",
+        frozenset({"cli-usage"}),
+        frozenset(),
+        "src/main.ts:106",
+    ),
+    (
+        "Cached MSI not found at D:\\a\\_temp\\tailscale-setup-1.94.2-amd64.msi",
+        frozenset({"install-failed"}),
+        frozenset(),
+        "src/main.ts:575",
+    ),
+    (
+        "Cached binaries not found in /opt/hostedtoolcache/tailscale/1.94.2/x64",
+        frozenset({"install-failed"}),
+        frozenset(),
+        "src/main.ts:1017",
+    ),
+]
+
+# caddy-tailscale's refusals as Caddy prints them: its Caddyfile adapter and the app's start.
+CADDY: list[tuple[str, frozenset[str], str]] = [
+    (
+        "Error: adapting config using caddyfile: parsing caddyfile tokens for 'tailscale': unrecognized "
+        "subdirective: authkey, at /etc/caddy/Caddyfile:4",
+        frozenset(),
+        "app.go:237 (a Caddyfile typo: Caddy's refusal, no Tailscale kind)",
+    ),
+    (
+        '{"level":"warn","ts":1714557600.1,"logger":"tailscale","msg":"Relying on TS_AUTHKEY_{HOST} env var is '
+        'deprecated. Set caddy config instead.","host":"nas"}',
+        frozenset(),
+        "module.go:326 (routine)",
+    ),
+]
+
 # ---------------------------------------------------------------------------------------------- 2. Headscale
 
 # Headscale's console lines: zerolog's RFC 3339 stamp and level (cmd/headscale/headscale.go: ConsoleWriter with
@@ -600,11 +668,62 @@ def test_each_routine_operator_line_raises_nothing(prefix: str, entry: Entry) ->
     assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
 
 
+TAILDROP_CASES = rotating_cases(TAILDROP_FOLDER, LOG_PREFIXES)
+
+
+@pytest.mark.parametrize(("prefix", "entry"), TAILDROP_CASES)
+def test_the_nas_taildrop_folder_line_is_routine_under_every_prefix(prefix: str, entry: Entry) -> None:
+    messages, expected, source = entry
+    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+
+
+def _action_reading(text: str) -> tuple[set[str], set[str]]:
+    """The CLI kinds and the rules a paste gives (nothing for a paste not recognised)."""
+    try:
+        document = run_json(text)
+    except InputError:
+        return set(), set()
+    return {w["kind"] for w in document["windows"]}, {f["rule"] for f in document["findings"]}
+
+
+@pytest.mark.parametrize("form", ACTION_FORMS)
+@pytest.mark.parametrize("item", ACTION, ids=lambda item: item[3])
+def test_each_action_line_reads_as_an_expert_reads_it(
+    form: str, item: tuple[str, frozenset[str], frozenset[str], str]
+) -> None:
+    message, kinds, rules, source = item
+    got_kinds, got_rules = _action_reading(form.format(msg=message) + "\n")
+    assert got_kinds == kinds, source
+    assert rules <= got_rules, source
+
+
+def test_the_action_ping_verdict_names_its_host() -> None:
+    document = run_json("Error: \u274c Ping host db-server did not respond\n")
+    assert [(p["target"], p["outcome"]) for p in document["pings"]] == [("db-server", "error")]
+
+
+@pytest.mark.parametrize("item", CADDY, ids=lambda item: item[2])
+def test_caddy_tailscale_lines_give_no_tailscale_kind(item: tuple[str, frozenset[str], str]) -> None:
+    message, kinds, source = item
+    assert _action_reading(message + "\n")[0] == kinds, source
+
+
+def wrappers_read_right() -> int:
+    """The Action's and caddy-tailscale's entries read as expected under every form."""
+    right = 0
+    for message, kinds, rules, _ in ACTION:
+        readings = [_action_reading(form.format(msg=message) + "\n") for form in ACTION_FORMS]
+        right += all(k == kinds and rules <= r for k, r in readings)
+    right += sum(_action_reading(message + "\n")[0] == kinds for message, kinds, _ in CADDY)
+    return right
+
+
 CATALOGS = {
     "derper": (DERPER, DERPER_PREFIXES),
     "send-errors": (SEND_ERRORS, LOG_PREFIXES),
     "ssh-recording": (RECORDING, LOG_PREFIXES),
     "operator": (OPERATOR, OPERATOR_PREFIXES),
+    "nas-taildrop": (TAILDROP_FOLDER, LOG_PREFIXES),
 }
 
 
@@ -612,6 +731,7 @@ def catalog_score() -> dict[str, tuple[int, int]]:
     """Per section: (entries read right under every prefix, entries), the figure reported before and after."""
     score = {name: (entries_read_right(c, ps, NOT_PROBLEMS), len(c)) for name, (c, ps) in CATALOGS.items()}
     score["headscale"] = (headscale_read_right(), len(HEADSCALE))
+    score["action+caddy"] = (wrappers_read_right(), len(ACTION) + len(CADDY))
     return score
 
 

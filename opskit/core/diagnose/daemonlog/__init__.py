@@ -90,6 +90,11 @@ _MARKERS = re.compile(
     r'|rename of "[^"]+" to "[^"]+" failed \(.*\), falling back to copy\+delete$|trample: (?:resolv\.conf|read error: )'
     r"|restarting systemd-resolved\.\.\.$|restart(?:ed| of) systemd-resolved(?:$| failed: )"
     r"|(?:error restarting|restarted) resolved after |ignoring SetDNS permission error on Synology "
+    # feature/taildrop (ipn/ipnserver v1.8-v1.50): where a NAS keeps Taildrop files, at every start; without the
+    # share it says so ("synology Taildrop support: shared folder "Taildrop" not found"): a routine start-up note of
+    # tailscaled's, like "no Taildrop directory configured" (the bare 'shared folder "Taildrop" not found' the CLI
+    # relays from a refused file stays its refusal, cli_catalog)
+    r"|(?i:synology|truenas|qnap|unraid) Taildrop(?: support)?: "
     # controlclient's login and map messages, logged without "control: " before it came (v0.9x, early 2020)
     r"|direct\.(?:TryLogin|TryLogout|WaitLoginURL)\b|doLogin\(regen=|RegisterReq: |No AuthURL\s*$|PollNetMap: "
     r"|AuthURL is |LoginInteractive -> regen=|Generating a new (?:machine|node)key\."
@@ -215,6 +220,7 @@ _MARKER_WORDS = (
     " peers:", "Windows Service event", "wintun.dll", "TUN interface is up",
     # net/dns/direct.go's unprefixed lines
     "rename of ", "trample: ", "systemd-resolved", "resolved after ", "SetDNS permission",
+    " Taildrop support: ", " Taildrop: ",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
