@@ -22,6 +22,7 @@ from functools import lru_cache
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
+from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import (
@@ -808,8 +809,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     ),
 )
 # Order matters: the specific causes first, the generic LocalAPI failure last.
-_SIMPLE = tuple(
-    (kind, re.compile(pattern, 0 if kind is CliErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
+_SIMPLE = tuple(  # compiled on first use (lazyre): a line reaches a kind's pattern only when it holds its phrase
+    (kind, lazy_compile(pattern, 0 if kind is CliErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
     for kind, pattern in _SIMPLE_PATTERNS
 )
 # The catalog (cli_catalog/) is tried after the specific patterns and before the generic ones, which read any
@@ -1266,7 +1267,7 @@ _COMPANION_KINDS = (CliErrorKind.TLS_INTERCEPTED, CliErrorKind.DAEMON_CONNECTION
 # systemd's word that the service is down holds too: the unit is failing at start-up (a restart loop leaves a
 # short-lived process), or the process is not the service's.
 SYSTEMD_UNIT_NOT_RUNNING = re.compile(r"\bsystemd tailscaled\.service not running\b", re.IGNORECASE)
-_COMPANIONS = (
+_COMPANIONS: tuple[tuple[CliErrorKind, LazyPattern | re.Pattern[str]], ...] = (
     *((kind, pattern) for kind, pattern in _SIMPLE if kind in _COMPANION_KINDS),
     (CliErrorKind.SERVICE_NOT_RUNNING, SYSTEMD_UNIT_NOT_RUNNING),
 )

@@ -12,9 +12,7 @@ that kind (they never reach the catalog). Entries are tried in order: the more s
 
 from __future__ import annotations
 
-import re
-
-from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
 
 _USAGE = CliErrorKind.CLI_USAGE
@@ -43,7 +41,7 @@ def _q_edge(name: str) -> str:
 
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
     """One catalog entry; every pattern ignores case (people retype messages)."""
-    return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
+    return catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
 _SUBCOMMANDS = r"(?P<command>tailscale(?: [a-z][\w-]*){0,3})"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import typed_tailscale_command
 
@@ -37,7 +37,7 @@ _NOT_Q = "[^\"'`\u2018\u2019\u201c\u201d]"
 
 
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
-    return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
+    return catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
 _SERVE_HELP = (
