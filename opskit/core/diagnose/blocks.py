@@ -83,6 +83,8 @@ from opskit.core.diagnose.windows import (
     GO_SIGNAL_CRASH,
     console_wrapped,
     continues_up_refusal,
+    error_word_head_across,
+    error_word_head_in,
     host_names,
     is_command_answer,
     is_windows_error_line,
@@ -1125,6 +1127,9 @@ def split_input(text: str) -> SplitInput:
             gaps = ("", " ") if console_wrapped(line) else (" ",)
             for gap in gaps:
                 joined = text
+                # whether the joined text may hold an error word: known from each line and seam, without
+                # scanning the joined text (windows.error_word_head_in): most lines of prose hold none
+                may_hold_error = error_word_head_in(text)
                 for extra in range(index, min(index + 2, line_count)):
                     piece = lines[extra].text
                     # a real prompt starts something new; a piece that merely starts with "tailscale up"
@@ -1132,8 +1137,11 @@ def split_input(text: str) -> SplitInput:
                     prompt = lines[extra].command is not None and piece != lines[extra].command
                     if not piece or prompt or is_windows_error_line(piece):
                         break
+                    may_hold_error = (
+                        may_hold_error or error_word_head_in(piece) or error_word_head_across(joined, gap, piece)
+                    )
                     joined = f"{joined}{gap}{piece}"
-                    if is_windows_error_line(joined):
+                    if may_hold_error and is_windows_error_line(joined):
                         kind, line, index = BlockKind.WINDOWS, line._replace(text=joined), extra + 1
                         break
                 if kind is not None:
