@@ -11,6 +11,8 @@ import heapq
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from opskit.core.diagnose.clianswers import cli_answer_end
 from opskit.core.diagnose.daemonlog import (
@@ -71,7 +73,7 @@ from opskit.core.diagnose.text import (
     split_lines,
     typed_tailscale_command,
 )
-from opskit.core.diagnose.ts2021 import is_ts2021_start, ts2021_cli_errors, ts2021_extent
+from opskit.core.diagnose.ts2021 import is_ts2021_command, is_ts2021_start, ts2021_cli_errors, ts2021_extent
 from opskit.core.diagnose.versionview import version_extent
 from opskit.core.diagnose.viewkinds import json_view_kind
 from opskit.core.diagnose.whois import whois_extent
@@ -81,6 +83,7 @@ from opskit.core.diagnose.windows import (
     EXIT_NODE_LIST_STATUS,
     GO_CRASH_START,
     GO_SIGNAL_CRASH,
+    command_has_answers,
     console_wrapped,
     continues_up_refusal,
     error_word_head_across,
@@ -311,6 +314,33 @@ def _crash_follows(lines: Sequence[SourceLine], start: int) -> bool:
         if line.text:
             return GO_CRASH_START.match(line.text) is not None
     return False
+
+
+class _TypedCommand(NamedTuple):
+    """What the splitter needs to know of a typed command (see split_input's variables of the same names)."""
+
+    context: str
+    ip_command: bool | None
+    peer_lookup_command: bool
+    exit_node_list: bool
+    switch_list: bool
+    command_answers: bool  # a line under it may be a CLI error only as its answer (windows.is_command_answer)
+    ts2021_typed: bool  # `tailscale debug ts2021`
+
+
+@lru_cache(maxsize=256)
+def _typed_command_facts(command: str) -> _TypedCommand:
+    """Each typed command's facts, worked out once per distinct command: a paste repeats the same few commands
+    (a loop of `tailscale netcheck`, a prompt before every ping), each fact a pattern search."""
+    return _TypedCommand(
+        _command_context(command),
+        _ip_command_is_bare(command),
+        _PEER_LOOKUP_COMMAND.match(command) is not None,
+        _EXIT_NODE_LIST_COMMAND.search(command) is not None,
+        is_switch_list_command(command),
+        command_has_answers(command),
+        is_ts2021_command(command),
+    )
 
 
 def _command_context(command: str) -> str:
@@ -682,6 +712,8 @@ def split_input(text: str) -> SplitInput:
     peer_lookup_command = False  # the last prompt ran `tailscale ip/whois/file cp/nc`: not a ping
     exit_node_list = False  # the last prompt ran `tailscale exit-node list`, or its header was seen
     switch_list = False  # the last prompt ran `tailscale switch --list`
+    command_answers = False  # a line under the last prompt may be a CLI error only as its answer (is_command_answer)
+    ts2021_typed = False  # the last prompt ran `tailscale debug ts2021`
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -765,11 +797,15 @@ def split_input(text: str) -> SplitInput:
             flush_skip()
             in_cli_panic = False
             current_command = line.command
-            context = _command_context(current_command)
-            ip_command = _ip_command_is_bare(current_command)
-            peer_lookup_command = _PEER_LOOKUP_COMMAND.match(current_command) is not None
-            exit_node_list = _EXIT_NODE_LIST_COMMAND.search(current_command) is not None
-            switch_list = is_switch_list_command(current_command)
+            (
+                context,
+                ip_command,
+                peer_lookup_command,
+                exit_node_list,
+                switch_list,
+                command_answers,
+                ts2021_typed,
+            ) = _typed_command_facts(current_command)
             command_output_lines = 0
             if bare or not is_windows_error_line(text):
                 continue
@@ -795,26 +831,10 @@ def split_input(text: str) -> SplitInput:
             health_gaps = 0
             continue
         health_wrap = 0
-        if text[0] == "E" and UPDATE_EXTRACTING.match(text) and _crash_follows(lines, index):
-            close_block()
-            flush_skip()
-            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
-            current.append(line)  # the update's progress line: what the CLI was doing when it crashed
-            current_hints.append(None)
-            continue
-        if (text[0] == "p" or text[0] == "f" or text[0] == "S") and (
-            is_cli_panic_start(text, current_command)
-            or (GO_CRASH_START.match(text) is not None and panic_trace_in_cli(lines, index))
-        ):
-            close_block()
-            flush_skip()
-            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
-            current.append(line)
-            current_hints.append(None)
-            continue
-        # Fast path for the bulk of big pastes: bullet and region lines inside a netcheck block.
+        first = text[0]
+        # Fast path for the bulk of big pastes: bullet and region lines inside a netcheck block (first: no check
+        # below it takes a line that starts with "-" or "*" before the general path, so it skips them all).
         if current_kind is _NETCHECK and (context is None or context == "tailscale"):
-            first = text[0]
             region = region_hint(text, line) if first == "-" else None
             if region is not None:
                 if pending_skip:
@@ -858,6 +878,23 @@ def split_input(text: str) -> SplitInput:
                     current.append(line)
                     current_hints.append(hint)
                     continue
+        if first == "E" and UPDATE_EXTRACTING.match(text) and _crash_follows(lines, index):
+            close_block()
+            flush_skip()
+            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
+            current.append(line)  # the update's progress line: what the CLI was doing when it crashed
+            current_hints.append(None)
+            continue
+        if (first == "p" or first == "f" or first == "S") and (
+            is_cli_panic_start(text, current_command)
+            or (GO_CRASH_START.match(text) is not None and panic_trace_in_cli(lines, index))
+        ):
+            close_block()
+            flush_skip()
+            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
+            current.append(line)
+            current_hints.append(None)
+            continue
         if (
             warning_code_lines
             and index - 1 >= warning_code_lines[0] - WARNING_LOOKAHEAD
@@ -921,7 +958,7 @@ def split_input(text: str) -> SplitInput:
             index = serve_end + 1
             continue
         if (
-            ("Fetching keys from " in text or current_command is not None)
+            ("Fetching keys from " in text or ts2021_typed)
             and is_ts2021_start(text, current_command)
             and (ts_end := ts2021_extent(lines, index - 1, current_command)) is not None
         ):
@@ -977,7 +1014,7 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
-        if current_command is not None and is_command_answer(text, current_command):
+        if command_answers and is_command_answer(text, current_command):
             # a line that is a CLI error only as its command's answer: `serve status --json` printing an empty
             # serve config (read by windows.py as serve-not-configured; the JSON readers below would skip it as
             # some other JSON), serve's bare "handler does not exist" (serve-failed)

@@ -1198,6 +1198,12 @@ _ANY_ANSWER_PHRASE = any_word_pattern(frozenset(refusal.phrase for _, refusal in
 _SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--?json")
 
 
+def command_has_answers(command: str) -> bool:
+    """Whether any line can be a CLI error as the whole answer of ``command`` (is_command_answer): asked once per
+    typed command by the splitter, so that its lines skip the test when none can."""
+    return _SERVE_STATUS_JSON.search(command) is not None or any(typed.search(command) for typed, _ in COMMAND_ANSWERS)
+
+
 def is_command_answer(text: str, command: str | None) -> bool:
     """Whether ``text`` is a CLI error only as the whole answer of ``command``, the command typed above it:
     ``{}`` / ``null`` under `serve status --json` (nothing served), serve's bare ``handler does not exist``."""
