@@ -14,6 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from opskit.core.diagnose import text as text_module
 from opskit.core.diagnose.blocks import Block, split_input
 from opskit.core.diagnose.daemonlog import events
 from opskit.core.diagnose.models import BlockKind, build_frozen
@@ -125,6 +126,20 @@ def test_seam_precheck_never_hides_a_joined_error(first: str, second: str, third
         joined = f"{joined}{gap}{piece}"
         if is_windows_error_line(joined):
             assert may_hold, joined
+
+
+PROMPT_FRAGMENTS = ["PS C:\\Users\\x> ", "C:\\> ", "root@host:~# ", "user@box ~ % ", "$ ", "% ", "~ $ ", "(venv) ",
+    "[root@fedora ~]# ", "(deck@steamdeck ~)$ ", "~/src> ", "/ # ", "# ", "> ", "+ ", "++ ", "\u279c  ~ ", "\u276f ",
+    "tailscale status", "sudo tailscale up", "whoami", "ping 100.64.0.1", "systemctl status tailscaled", "x", " ",
+    "tailscaled", "Health check:"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PROMPT_FRAGMENTS), min_size=1, max_size=5).map("".join))
+@settings(max_examples=1000, deadline=None)
+def test_prompt_mark_precheck_never_hides_a_prompt(text: str) -> None:
+    """prompt_command tries the prompt forms only on a line holding a prompt mark: every form needs one."""
+    if any(pattern.match(text) for pattern in text_module._PROMPTS):
+        assert text_module._PROMPT_MARK.search(text) is not None, text
 
 
 STATUS_FRAGMENTS = [
