@@ -614,8 +614,9 @@ def _text_view(
         return BlockKind.EXIT_NODE_SUGGEST, end
     if text[:5] == "Name " and (end := syspolicy_list_extent(lines, start)) is not None:
         return BlockKind.SYSPOLICY_LIST, end
-    # `file cp`'s progress line ends in its rate or "ETA …" (a cheap gate before the pattern)
-    if (text[-1] == "s" or "ETA " in text) and (end := file_cp_progress_extent(lines, start, command)) is not None:
+    # `file cp`'s progress line ends in its rate ("…B/s") or holds "ETA …" (filecp.PROGRESS; a cheap gate before it:
+    # not every line ending in "s", such as netcheck's "= 12.3ms")
+    if (text[-3:] == "B/s" or "ETA " in text) and (end := file_cp_progress_extent(lines, start, command)) is not None:
         return BlockKind.FILE_CP_PROGRESS, end
     return None
 
@@ -775,7 +776,8 @@ def split_input(text: str) -> SplitInput:
     no_json_before = 0
     no_portmap_before = 0
     # the "Code: <warnable>" lines closing a health warning copied from the desktop app, in order
-    warning_code_lines = [i for i, each in enumerate(lines) if is_code_line(each.text)]
+    # (is_code_line's own cheap test inlined: this runs once per line of the paste)
+    warning_code_lines = [i for i, each in enumerate(lines) if "Code:" in each.text[:9] and is_code_line(each.text)]
     line_count = len(lines)
     index = 0
     while index < line_count:
