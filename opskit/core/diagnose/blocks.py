@@ -74,6 +74,7 @@ from opskit.core.diagnose.text import (
 from opskit.core.diagnose.ts2021 import is_ts2021_start, ts2021_cli_errors, ts2021_extent
 from opskit.core.diagnose.versionview import version_extent
 from opskit.core.diagnose.viewkinds import json_view_kind
+from opskit.core.diagnose.watchipn import CONNECTED, watch_ipn_extent
 from opskit.core.diagnose.whois import whois_extent
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
@@ -585,6 +586,8 @@ def _text_view(
     # `file cp`'s progress line ends in its rate or "ETA …" (a cheap gate before the pattern)
     if (text[-1] == "s" or "ETA " in text) and (end := file_cp_progress_extent(lines, start, command)) is not None:
         return BlockKind.FILE_CP_PROGRESS, end
+    if (text == "{" or text == CONNECTED) and (end := watch_ipn_extent(lines, start)) is not None:
+        return BlockKind.DEBUG_WATCH_IPN, end
     return None
 
 

@@ -30,6 +30,7 @@ from opskit.core.diagnose.syspolicy import (
 )
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.versionview import VersionReport, is_version_json, parse_version, parse_version_json
+from opskit.core.diagnose.watchipn import WatchIpnReport, parse_watch_ipn
 from opskit.core.diagnose.whois import WhoisReport, is_whois_json, parse_whois, parse_whois_json
 
 ViewReport = (
@@ -41,6 +42,7 @@ ViewReport = (
     | DerpMapReport
     | SyspolicyListReport
     | FileCpProgressReport
+    | WatchIpnReport
 )
 
 VIEW_KINDS = frozenset(
@@ -53,6 +55,7 @@ VIEW_KINDS = frozenset(
         BlockKind.DERP_MAP,
         BlockKind.SYSPOLICY_LIST,
         BlockKind.FILE_CP_PROGRESS,
+        BlockKind.DEBUG_WATCH_IPN,
     }
 )
 
@@ -98,4 +101,6 @@ def parse_view(
         return parse_syspolicy_json(lines, doc) if isinstance(doc, dict) else parse_syspolicy_list(lines)
     if kind is BlockKind.DERP_MAP and isinstance(doc, dict):
         return parse_derp_map(lines, doc)
+    if kind is BlockKind.DEBUG_WATCH_IPN:
+        return parse_watch_ipn(lines)
     return None

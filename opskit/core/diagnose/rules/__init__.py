@@ -30,6 +30,7 @@ from opskit.core.diagnose.rules import (
     syspolicy,
     ts2021,
     versionview,
+    watchipn,
     whois,
     windows,
 )
@@ -191,6 +192,8 @@ RULES: tuple[Rule, ...] = (
     filecp.file_cp_sent,
     filecp.file_cp_incomplete,
     derpmap.derp_map_note,
+    watchipn.watch_ipn_error,
+    watchipn.watch_ipn_health,
     portmapdebug.double_nat,
     pairs.derp_only,
     pairs.uncertain,
