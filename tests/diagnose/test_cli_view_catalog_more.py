@@ -45,7 +45,9 @@ _HEALTH = (
     '\t\t\t\t"BrokenSince": "2025-03-02T10:11:12.123456789Z",\n\t\t\t\t"ImpactsConnectivity": true\n'
     "\t\t\t}\n\t\t}\n\t}"
 )
-_ENGINE = '{\n\t\t"RBytes": 52340,\n\t\t"WBytes": 18820,\n\t\t"NumLive": 3,\n\t\t"LiveDERPs": 1,\n\t\t"LivePeers": {}\n\t}'
+_ENGINE = (
+    '{\n\t\t"RBytes": 52340,\n\t\t"WBytes": 18820,\n\t\t"NumLive": 3,\n\t\t"LiveDERPs": 1,\n\t\t"LivePeers": {}\n\t}'
+)
 
 MORE: tuple[View, ...] = (
     # --- tailscale debug watch-ipn (debug.go runWatchIPN; ipn/backend.go Notify) ---------------------------------
@@ -139,8 +141,13 @@ MORE: tuple[View, ...] = (
         },
     ),  # fmt: skip
     # no change recorded: a nil ring prints null
-    View("peer-endpoint-changes-none", "tailscale debug peer-endpoint-changes 100.88.1.2", "null", ROUTINE,
-         needs_command=True),
+    View(
+        "peer-endpoint-changes-none",
+        "tailscale debug peer-endpoint-changes 100.88.1.2",
+        "null",
+        ROUTINE,
+        needs_command=True,
+    ),
     # asked for this node itself
     View(
         "peer-endpoint-changes-self",
@@ -231,8 +238,13 @@ MORE: tuple[View, ...] = (
     ),
     # --- the small debug answers ------------------------------------------------------------------------------
     # debug resolve: the addresses, one a line (net.DefaultResolver)
-    View("resolve", "tailscale debug resolve nas.tail1234.ts.net", "100.88.1.2\nfd7a:115c:a1e0::5801:102", ROUTINE,
-         needs_command=True),
+    View(
+        "resolve",
+        "tailscale debug resolve nas.tail1234.ts.net",
+        "100.88.1.2\nfd7a:115c:a1e0::5801:102",
+        ROUTINE,
+        needs_command=True,
+    ),
     # debug stat: "<path>: <mode>, <size>", a directory's first 25 entries
     View(
         "stat",

@@ -15,7 +15,9 @@ from opskit.core.diagnose.derpmap import DerpMapReport, is_derp_map, parse_derp_
 from opskit.core.diagnose.exitnodesuggest import ExitNodeSuggestReport, parse_exit_node_suggest
 from opskit.core.diagnose.filecp import FileCpProgressReport, parse_file_cp_progress
 from opskit.core.diagnose.hostinfo import HostinfoReport, is_hostinfo_json, parse_hostinfo
+from opskit.core.diagnose.metricsview import MetricsReport, parse_metrics
 from opskit.core.diagnose.models import BlockKind
+from opskit.core.diagnose.peerendpoints import PeerEndpointChangesReport, parse_peer_endpoint_changes
 from opskit.core.diagnose.switchlist import (
     SwitchListReport,
     is_switch_list_json,
@@ -43,6 +45,8 @@ ViewReport = (
     | SyspolicyListReport
     | FileCpProgressReport
     | WatchIpnReport
+    | PeerEndpointChangesReport
+    | MetricsReport
 )
 
 VIEW_KINDS = frozenset(
@@ -56,6 +60,8 @@ VIEW_KINDS = frozenset(
         BlockKind.SYSPOLICY_LIST,
         BlockKind.FILE_CP_PROGRESS,
         BlockKind.DEBUG_WATCH_IPN,
+        BlockKind.PEER_ENDPOINT_CHANGES,
+        BlockKind.METRICS,
     }
 )
 
@@ -103,4 +109,8 @@ def parse_view(
         return parse_derp_map(lines, doc)
     if kind is BlockKind.DEBUG_WATCH_IPN:
         return parse_watch_ipn(lines)
+    if kind is BlockKind.PEER_ENDPOINT_CHANGES:
+        return parse_peer_endpoint_changes(lines)
+    if kind is BlockKind.METRICS:
+        return parse_metrics(lines)
     return None

@@ -3,12 +3,12 @@ then each notification of tailscaled's IPN bus (ipn/backend.go Notify) as ``json
 
     Connected.
     {
-    	"Version": "1.80.2-t0f8e1a5b0-g5d6e1b7a3",
-    	"ErrMessage": null,
-    	"LoginFinished": null,
-    	"State": 2,
-    	"Prefs": null,
-    	...
+        "Version": "1.80.2-t0f8e1a5b0-g5d6e1b7a3",
+        "ErrMessage": null,
+        "LoginFinished": null,
+        "State": 2,
+        "Prefs": null,
+        ...
     }
 
 Every notification opens with ``Version`` and, within two members (``SessionID`` came in v1.58, omitted when

@@ -21,7 +21,9 @@ def _error_fix(message: str) -> str:
             "create --user <user>`) and log in again with it: `tailscale up --authkey=<new key>`."
         )
     if "expired" in lowered:
-        return "Log in again (`tailscale up --force-reauth`), or disable key expiry for this machine in the admin console."
+        return (
+            "Log in again (`tailscale up --force-reauth`), or disable key expiry for this machine in the admin console."
+        )
     return (
         "Act on the message: it is the control server's or tailscaled's refusal. Read tailscaled's log around it "
         "(`journalctl -u tailscaled`, or the service log) for the cause, fix it, then `tailscale up` again."
@@ -45,20 +47,20 @@ def watch_ipn_error(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Findin
 
         $ tailscale debug watch-ipn
         {
-        	"Version": "1.80.2-t0f8e1a5b0-g5d6e1b7a3",
-        	"ErrMessage": "invalid key: unable to validate API key",
-        	"LoginFinished": null,
-        	"State": null
+                "Version": "1.80.2-t0f8e1a5b0-g5d6e1b7a3",
+                "ErrMessage": "invalid key: unable to validate API key",
+                "LoginFinished": null,
+                "State": null
         }
 
     *Good*::
 
         $ tailscale debug watch-ipn
         {
-        	"Version": "1.80.2-t0f8e1a5b0-g5d6e1b7a3",
-        	"ErrMessage": null,
-        	"LoginFinished": null,
-        	"State": 6
+                "Version": "1.80.2-t0f8e1a5b0-g5d6e1b7a3",
+                "ErrMessage": null,
+                "LoginFinished": null,
+                "State": 6
         }
     """
     if not isinstance(report, WatchIpnReport):
@@ -91,29 +93,29 @@ def watch_ipn_health(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Findi
 
         $ tailscale debug watch-ipn --initial-health
         {
-        	"Version": "1.80.2-t0f8e1a5b0-g5d6e1b7a3",
-        	"ErrMessage": null,
-        	"Health": {
-        		"Warnings": {
-        			"no-derp-home": {
-        				"WarnableCode": "no-derp-home",
-        				"Severity": "medium",
-        				"Title": "No home relay server",
-        				"Text": "Tailscale could not connect to any relay server. Check your Internet connection."
-        			}
-        		}
-        	}
+                "Version": "1.80.2-t0f8e1a5b0-g5d6e1b7a3",
+                "ErrMessage": null,
+                "Health": {
+                        "Warnings": {
+                                "no-derp-home": {
+                                        "WarnableCode": "no-derp-home",
+                                        "Severity": "medium",
+                                        "Title": "No home relay server",
+                                        "Text": "Tailscale could not connect to any relay server. Check your Internet connection."
+                                }
+                        }
+                }
         }
 
     *Good*::
 
         $ tailscale debug watch-ipn --initial-health
         {
-        	"Version": "1.80.2-t0f8e1a5b0-g5d6e1b7a3",
-        	"ErrMessage": null,
-        	"Health": {
-        		"Warnings": {}
-        	}
+                "Version": "1.80.2-t0f8e1a5b0-g5d6e1b7a3",
+                "ErrMessage": null,
+                "Health": {
+                        "Warnings": {}
+                }
         }
     """
     if not isinstance(report, WatchIpnReport):
