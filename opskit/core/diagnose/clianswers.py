@@ -9,7 +9,9 @@ configure-kube.go (``kubeconfig configured for "…" at URL "…"``), web.go (``
 ``starting tailscaled web client at …``), dns-query.go (``DNS query for "name" (TYPE) using internal resolver:``,
 its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s update stanzas), debug.go
 (``debug local-creds``: the curl command carrying a LocalAPI token, recognised so that it is never repeated in a
-warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``), metrics.go (``metrics print``'s
+warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``; ``debug stat``'s lines; ``debug metrics --watch``'s
+changes; under their command, ``debug resolve``'s addresses, ``debug env``'s variables and ``debug
+peer-endpoint-changes``' ``null``), debug-capture.go (``Press Ctrl-C to stop the capture.``), metrics.go (``metrics print``'s
 Prometheus lines), licenses.go, up.go (the login URL under ``To authenticate, visit:``), switch.go (``Switching to
 account "…"``, ``Already on account "…"``).
 
@@ -45,6 +47,7 @@ _ONE_LINE_ANSWERS = (
     r"tailscaled?_\w+(?:\{[^{}]*\})? (?:-?[\d.e+-]+|NaN)",
     r"Switching to account \".*\"",
     r"Already on account \".*\"",
+    r"Press Ctrl-C to stop the capture\.",  # debug-capture.go (stderr), before the pcap streams
 )
 _GROUPED: dict[str, list[str]] = {}
 for _answer in _ONE_LINE_ANSWERS:
@@ -67,7 +70,23 @@ def _one_line(text: str) -> bool:
 _UNDER_COMMAND = (
     (typed_tailscale_command(r"debug\s+via"), re.compile(r"^fd7a:115c:a1e0:b1a:[0-9a-f:]+/\d+$")),
     (typed_tailscale_command(r"syspolicy\s+list"), re.compile(r"^No policy settings$")),
+    # debug.go: peer-endpoint-changes with no change recorded (a nil ring as JSON)
+    (typed_tailscale_command(r"debug\s+peer-endpoint-changes"), re.compile(r"^null$")),
+    # debug.go runDebugResolve: the addresses net.DefaultResolver found, one a line
+    (typed_tailscale_command(r"debug\s+resolve"), re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]+)$")),
+    # debug.go runEnv: the CLI's environment, KEY=VALUE (never repeated: a value may be a key)
+    (typed_tailscale_command(r"debug\s+env"), re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")),
 )  # fmt: skip
+# debug.go runStat: "<path>: <Go FileMode>, <size>", a directory's first 25 entries ("- name", then "..."), or the
+# lstat error for a path that is not there
+_STAT = re.compile(r"^\S+: [dalTLDpSugct?-]*[rwxsStT-]{9}, \d+$")
+_STAT_ENTRY = re.compile(r"^(?:- \S.*|\.\.\.)$")
+_STAT_ERROR = re.compile(r"^(?P<path>\S+): lstat (?P=path): .+$")
+# debug.go runDaemonMetrics --watch: "<name> <+delta> => <value>" per changed client metric
+_METRIC_WATCH = re.compile(
+    r"^(?:magicsock|controlclient|derp|netcheck|portmap|dns|health|netmon|tstun|peerapi|localapi|wgengine|ipnlocal"
+    r"|netstack|tailscaled)_[a-z0-9_]* +[+-]\d+ => -?\d+$"
+)
 # tables: a header, a line of dashes, rows up to a blank line
 _TABLE_HEADERS = (
     (re.compile(r"^name\s+path\s+as$"), re.compile(r"^-+\s+-+\s+-+$")),  # drive list
@@ -166,6 +185,18 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
             return start
     if text[:4] in ("name", "Name") and (table := _table_end(lines, start)) is not None:
         return table
+    if ": " in text:
+        if _STAT.match(text):
+            end = start
+            for index in range(start + 1, min(len(lines), start + 28)):
+                if lines[index].command is not None or not _STAT_ENTRY.match(lines[index].text):
+                    break
+                end = index
+            return end
+        if ": lstat " in text and _STAT_ERROR.match(text):
+            return start
+    if " => " in text and _METRIC_WATCH.match(text):
+        return start
     if command is not None:
         for typed, answer in _UNDER_COMMAND:
             if answer.match(text) and typed.search(command):
