@@ -11,7 +11,8 @@ its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s 
 (``debug local-creds``: the curl command carrying a LocalAPI token, recognised so that it is never repeated in a
 warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``; ``debug stat``'s lines; ``debug metrics --watch``'s
 changes; under their command, ``debug resolve``'s addresses, ``debug env``'s variables and ``debug
-peer-endpoint-changes``' ``null``), debug-capture.go (``Press Ctrl-C to stop the capture.``), metrics.go (``metrics print``'s
+peer-endpoint-changes``' ``null``), debug-capture.go (``Press Ctrl-C to stop the capture.``), configure-synology.go,
+configure-synology-cert.go, configure-jetkvm.go and configure-pve-appliance.go (what they did), metrics.go (``metrics print``'s
 Prometheus lines), licenses.go, up.go (the login URL under ``To authenticate, visit:``), switch.go (``Switching to
 account "…"``, ``Already on account "…"``).
 
@@ -48,6 +49,18 @@ _ONE_LINE_ANSWERS = (
     r"Switching to account \".*\"",
     r"Already on account \".*\"",
     r"Press Ctrl-C to stop the capture\.",  # debug-capture.go (stderr), before the pcap streams
+    # configure-synology.go (also as configure-host, v1.22+): DSM7's setcap done, DSM6's tun device ready
+    r"Done\. To restart Tailscale to use the new permissions, run:",
+    r"sudo synosystemctl restart pkgctl-Tailscale\.service",
+    r"/dev/net/tun exists and has permissions 0666\. Skipping setcap on DSM6\.",
+    # configure-synology-cert.go (under Go's log stamp), configure-jetkvm.go, configure-pve-appliance.go
+    r"Tailnet Certificate uploaded with ID \".*\"\.",
+    r"Ignoring supplied domain \".*\", TLS certificate will be created for \".*\"\.",
+    r"Done\. Now restart your JetKVM\.",
+    r"About to create Proxmox VM \d+ \(\".*\"\) on storage \".*\" from \S.*",
+    r"cores=\d+ memory=\d+MiB bridge=\S+ disk=\S+ start=(?:true|false)",
+    r"VM \d+ started\.|VM \d+ created; not started \(pass --start to auto-start\)\.",
+    r"Including SSH authorized_keys for breakglass access\.",
 )
 _GROUPED: dict[str, list[str]] = {}
 for _answer in _ONE_LINE_ANSWERS:
