@@ -9,12 +9,12 @@ configure-kube.go (``kubeconfig configured for "…" at URL "…"``), web.go (``
 ``starting tailscaled web client at …``), dns-query.go (``DNS query for "name" (TYPE) using internal resolver:``,
 its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s update stanzas), debug.go
 (``debug local-creds``: the curl command carrying a LocalAPI token, recognised so that it is never repeated in a
-warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``; ``debug stat``'s lines; ``debug metrics --watch``'s
-changes; under their command, ``debug resolve``'s addresses, ``debug env``'s variables and ``debug
+warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``; ``debug stat``'s lines; ``debug metrics
+--watch``'s changes; under their command, ``debug resolve``'s addresses, ``debug env``'s variables and ``debug
 peer-endpoint-changes``' ``null``), debug-capture.go (``Press Ctrl-C to stop the capture.``), configure-synology.go,
-configure-synology-cert.go, configure-jetkvm.go and configure-pve-appliance.go (what they did), metrics.go (``metrics print``'s
-Prometheus lines), licenses.go, up.go (the login URL under ``To authenticate, visit:``), switch.go (``Switching to
-account "…"``, ``Already on account "…"``).
+configure-synology-cert.go, configure-jetkvm.go and configure-pve-appliance.go (what they did), metrics.go (``metrics
+print``'s Prometheus lines, when not a metrics view: metricsview.py), licenses.go, up.go (the login URL under ``To
+authenticate, visit:``), switch.go (``Switching to account "…"``, ``Already on account "…"``).
 
 The splitter drops these lines silently (as it does a shell's noise): they are output it knows, not unread lines.
 """

@@ -181,7 +181,7 @@ def _health(document: object, text_lines: list[SourceLine]) -> tuple[HealthWarni
                 _hide(str(state.get("Title") or "")),
                 _hide(text if isinstance(text, str) else ""),
                 state.get("ImpactsConnectivity") is True,
-                line,
+                line._replace(text=_hide(line.text)),  # quoted as evidence: no secret in it either
             )
         )
     return tuple(found)
@@ -220,7 +220,7 @@ def parse_watch_ipn(lines: Sequence[SourceLine]) -> WatchIpnReport:
         message = notify.get("ErrMessage")
         if isinstance(message, str) and message:
             line = next(x for x in chunk if x.text.startswith('"ErrMessage": '))
-            errors.append((_hide(message), line))
+            errors.append((_hide(message), line._replace(text=_hide(line.text))))
         login_finished = login_finished or notify.get("LoginFinished") is not None
         browse = browse or bool(notify.get("BrowseToURL"))
         engine = notify.get("Engine")
