@@ -16,6 +16,7 @@ reads in JSON `views[]`; a routine entry raises nothing and leaves no line unrea
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -534,3 +535,14 @@ def test_derp_only_means_bytes_through_derp_and_none_elsewhere(paths: dict[str, 
     assert view["derp_only"] is expected
     rules = [f["rule"] for f in document["findings"]]
     assert ("TS-METRICS-DERP-ONLY" in rules) is expected
+
+
+DIAGNOSE_SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "diagnose.schema.json").read_text())
+
+
+@pytest.mark.parametrize("view", [v for v in MORE if v.kind not in (ROUTINE, CLI_ERROR)], ids=lambda v: v.name)
+def test_each_view_s_json_follows_the_schema(view: View) -> None:
+    import jsonschema
+
+    document = {"opskit": 1, "kind": "diagnose", **run_json(wrapped(view, "prompt"))}
+    jsonschema.validate(document, DIAGNOSE_SCHEMA)
