@@ -365,6 +365,23 @@ MORE: tuple[View, ...] = (
         "VM 105 created; not started (pass --start to auto-start).",
         ROUTINE,
     ),
+    # id-token.go: the OIDC ID token for an audience (a bearer credential: never repeated)
+    View(
+        "id-token",
+        "tailscale id-token https://sts.example.com",
+        "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJpc3MiOiJodHRwczovL2xvZ2luLnRhaWxzY2FsZS5jb20iLCJzdWIiOiJuMTIzIn0."
+        "c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl",
+        ROUTINE,
+        secret="c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl",
+    ),
+    # get.go (2026-06+): --all's table
+    View(
+        "get-all",
+        "tailscale get --all",
+        "NAME                 VALUE\naccept-dns           true\naccept-routes        false\n"
+        "advertise-exit-node  false\nhostname             nas\nshields-up           false",
+        ROUTINE,
+    ),
     # debug capture -o: its notice (stderr) before the pcap goes to the file
     View(
         "capture",

@@ -12,7 +12,8 @@ its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s 
 warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``; ``debug stat``'s lines; ``debug metrics
 --watch``'s changes; under their command, ``debug resolve``'s addresses, ``debug env``'s variables and ``debug
 peer-endpoint-changes``' ``null``), debug-capture.go (``Press Ctrl-C to stop the capture.``), configure-synology.go,
-configure-synology-cert.go, configure-jetkvm.go and configure-pve-appliance.go (what they did), metrics.go (``metrics
+configure-synology-cert.go, configure-jetkvm.go and configure-pve-appliance.go (what they did), id-token.go (the
+token, never repeated), get.go (``get --all``'s ``NAME  VALUE`` table), metrics.go (``metrics
 print``'s Prometheus lines, when not a metrics view: metricsview.py), licenses.go, up.go (the login URL under ``To
 authenticate, visit:``), switch.go (``Switching to account "…"``, ``Already on account "…"``).
 
@@ -90,6 +91,11 @@ _UNDER_COMMAND = (
     # debug.go runEnv: the CLI's environment, KEY=VALUE (never repeated: a value may be a key)
     (typed_tailscale_command(r"debug\s+env"), re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")),
 )  # fmt: skip
+# id-token.go: the OIDC ID token (a JWT: a bearer credential, recognised so that it is never repeated)
+_JWT = re.compile(r"^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$")
+# get.go (2026-06+): `tailscale get --all`'s tabwriter table, "NAME  VALUE" then "<setting>  <value>" rows
+_GET_HEADER = re.compile(r"^NAME\s+VALUE$")
+_GET_ROW = re.compile(r"^[a-z][a-z0-9-]*(?:\s+\S.*)?$")
 # debug.go runStat: "<path>: <Go FileMode>, <size>", a directory's first 25 entries ("- name", then "..."), or the
 # lstat error for a path that is not there
 _STAT = re.compile(r"^\S+: [dalTLDpSugct?-]*[rwxsStT-]{9}, \d+$")
@@ -210,6 +216,16 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
             return start
     if " => " in text and _METRIC_WATCH.match(text):
         return start
+    if text[:3] == "eyJ" and _JWT.match(text):
+        return start
+    if text[:4] == "NAME" and _GET_HEADER.match(text):
+        end = start
+        for index in range(start + 1, min(len(lines), start + _MAX_ROWS)):
+            line = lines[index]
+            if line.command is not None or not line.text or _GET_ROW.match(line.text) is None:
+                break
+            end = index
+        return end
     if command is not None:
         for typed, answer in _UNDER_COMMAND:
             if answer.match(text) and typed.search(command):
