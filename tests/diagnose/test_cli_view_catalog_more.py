@@ -319,6 +319,23 @@ MORE: tuple[View, ...] = (
         needs_command=True,
         problem="TS-CLI-USAGE",
     ),
+    # dns-query.go: the forwarded-to resolver failed (SERVFAIL) or refused; NXDOMAIN stays an answer (catalog 1)
+    View(
+        "dns-query-servfail",
+        "tailscale dns query nas.corp.example",
+        'DNS query for "nas.corp.example." (A) using internal resolver:\n\nForwarding to resolver: 10.0.0.53:53\n\n'
+        "Response code: RCodeServerFailure\n\nNo answers were returned.",
+        CLI_ERROR,
+        problem="TS-CLI-DNS-QUERY-FAILED",
+    ),
+    View(
+        "dns-query-refused",
+        "tailscale dns query example.com",
+        'DNS query for "example.com." (A) using internal resolver:\n\nMultiple resolvers available:\n'
+        "  - 192.0.2.53:53\n  - 198.51.100.53:53\n\nResponse code: RCodeRefused\n\nNo answers were returned.",
+        CLI_ERROR,
+        problem="TS-CLI-DNS-QUERY-FAILED",
+    ),
     # debug capture's refusals: no Wireshark to start (no -o); not root (the LocalAPI's 403, local.go Access denied)
     View(
         "capture-no-wireshark",

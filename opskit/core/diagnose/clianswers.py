@@ -49,6 +49,7 @@ _ONE_LINE_ANSWERS = (
     r"tailscaled?_\w+(?:\{[^{}]*\})? (?:-?[\d.e+-]+|NaN)",
     r"Switching to account \".*\"",
     r"Already on account \".*\"",
+    r"No answers were returned\.",  # dns query's, also after a failed response code (read on its own)
     r"Press Ctrl-C to stop the capture\.",  # debug-capture.go (stderr), before the pcap streams
     # configure-synology.go (also as configure-host, v1.22+): DSM7's setcap done, DSM6's tun device ready
     r"Done\. To restart Tailscale to use the new permissions, run:",
@@ -113,7 +114,9 @@ _TABLE_HEADERS = (
 )
 _DNS_QUERY = re.compile(r'^DNS query for ".*" \(\w+\) using internal resolver:$')
 _DNS_QUERY_LINE = re.compile(
-    r"^(?:Forwarding to resolver: \S.*|Multiple resolvers available:|- \S.*|Response code: \w+"
+    r"^(?:Forwarding to resolver: \S.*|Multiple resolvers available:|- \S.*"
+    # SERVFAIL and REFUSED are failures, read by the CLI catalog (families_a.py), not routine
+    r"|Response code: (?!RCodeServerFailure$|RCodeRefused$)\w+"
     r"|No answers were returned\.|\(no answers found\))$"
 )
 # `tailscale licenses` (licenses.go): four lines of text and the URL
