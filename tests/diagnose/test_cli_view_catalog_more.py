@@ -399,6 +399,59 @@ MORE: tuple[View, ...] = (
         "advertise-exit-node  false\nhostname             nas\nshields-up           false",
         ROUTINE,
     ),
+    # debug.go: statedir (a path), go-buildinfo (debug.BuildInfo, tab-separated), control-knobs and
+    # peer-relay-servers (DebugResultJSON, two-space JSON), dial-types (localapi/debug.go: one line per dialer)
+    View("statedir", "tailscale debug statedir", "/var/lib/tailscale", ROUTINE, needs_command=True),
+    View(
+        "go-buildinfo",
+        "tailscale debug go-buildinfo",
+        "go\tgo1.23.1\npath\ttailscale.com/cmd/tailscale\nmod\ttailscale.com\t(devel)\t\n"
+        "build\t-buildmode=exe\nbuild\tCGO_ENABLED=0\nbuild\tvcs.revision=0f8e1a5b0e06de4fa93bff2a2acbfd4c3a3ca8a1",
+        ROUTINE,
+        needs_command=True,
+    ),
+    View(
+        "control-knobs",
+        "tailscale debug control-knobs",
+        '{\n  "DisableUPnP": false,\n  "KeepFullWGConfig": false,\n  "RandomizeClientPort": true\n}',
+        ROUTINE,
+        needs_command=True,
+    ),
+    View(
+        "peer-relay-servers", "tailscale debug peer-relay-servers", '[\n  "100.88.1.2"\n]', ROUTINE, needs_command=True
+    ),
+    View(
+        "dial-types",
+        "sudo tailscale debug dial-types nas 22",
+        "[SystemDial] connected=true err=<nil>\n[UserDial] connected=true err=<nil>\n"
+        "[PeerDial] connected=false err=dial tcp 100.88.1.2:22: connect: connection refused\n"
+        "[BareDial] connected=true err=<nil>",
+        ROUTINE,
+    ),
+    # appcroutes.go (2025-09+): --all's two sections (indented JSON), --map's compact JSON, the summary per domain
+    View(
+        "appc-routes-map",
+        "tailscale appc-routes --map",
+        '{"github.com":["140.82.112.3/32","140.82.113.4/32"],"slack.com":["3.5.6.7/32"]}',
+        ROUTINE,
+        needs_command=True,
+    ),
+    View("appc-routes-none", "tailscale appc-routes", "not a connector", ROUTINE, needs_command=True),
+    View(
+        "appc-routes-all",
+        "tailscale appc-routes --all",
+        'Learned Routes\n==============\n {\n   "github.com": [\n     "140.82.112.3/32"\n   ]\n }\n\n'
+        'Routes from Policy\n==================\n [\n   "10.0.0.0/24"\n ]',
+        ROUTINE,
+        needs_command=True,
+    ),
+    View(
+        "appc-routes-summary",
+        "tailscale appc-routes",
+        "github.com      12\nslack.com       3",
+        ROUTINE,
+        needs_command=True,
+    ),
     # debug capture -o: its notice (stderr) before the pcap goes to the file
     View(
         "capture",

@@ -13,9 +13,11 @@ warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``; ``debug
 --watch``'s changes; under their command, ``debug resolve``'s addresses, ``debug env``'s variables and ``debug
 peer-endpoint-changes``' ``null``), debug-capture.go (``Press Ctrl-C to stop the capture.``), configure-synology.go,
 configure-synology-cert.go, configure-jetkvm.go and configure-pve-appliance.go (what they did), id-token.go (the
-token, never repeated), get.go (``get --all``'s ``NAME  VALUE`` table), metrics.go (``metrics
-print``'s Prometheus lines, when not a metrics view: metricsview.py), licenses.go, up.go (the login URL under ``To
-authenticate, visit:``), switch.go (``Switching to account "…"``, ``Already on account "…"``).
+token, never repeated), ``debug dial-types``' dialer lines, under their command ``debug statedir``, ``debug
+go-buildinfo``, ``debug control-knobs``, ``debug peer-relay-servers`` and ``appc-routes``, get.go (``get --all``'s
+``NAME  VALUE`` table), metrics.go (``metrics print``'s Prometheus lines, when not a metrics view: metricsview.py),
+licenses.go, up.go (the login URL under ``To authenticate, visit:``), switch.go (``Switching to account "…"``,
+``Already on account "…"``).
 
 The splitter drops these lines silently (as it does a shell's noise): they are output it knows, not unread lines.
 """
@@ -89,9 +91,51 @@ _UNDER_COMMAND = (
     (typed_tailscale_command(r"debug\s+peer-endpoint-changes"), re.compile(r"^null$")),
     # debug.go runDebugResolve: the addresses net.DefaultResolver found, one a line
     (typed_tailscale_command(r"debug\s+resolve"), re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]+)$")),
+    # debug.go runPrintStateDir: tailscaled's state directory
+    (typed_tailscale_command(r"debug\s+statedir"), re.compile(r"^(?:/\S*|[A-Za-z]:\\.*)$")),
+    # debug.go runGoBuildInfo: debug.BuildInfo's text (tab-separated: go, path, mod, dep, =>, build)
+    (typed_tailscale_command(r"debug\s+go-buildinfo"), re.compile(r"^(?:go|path|mod|dep|=>|build) \S.*$")),
+    # appcroutes.go (2025-09+): --all's section titles, --n's count, the per-domain summary "domain  N"
+    (
+        typed_tailscale_command(r"appc-routes"),
+        re.compile(r"^(?:Learned Routes|Routes from Policy|=+|\d+|not a connector|[\w.-]+\.[a-z]{2,} +\d+)$"),
+    ),
     # debug.go runEnv: the CLI's environment, KEY=VALUE (never repeated: a value may be a key)
     (typed_tailscale_command(r"debug\s+env"), re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")),
 )  # fmt: skip
+# debug.go runDebugDialTypes → localapi serveDebugDialTypes: one line per dialer
+_DIAL_TYPES = re.compile(r"^\[(?:SystemDial|UserDial|PeerDial|BareDial)\] connected=(?:true|false) err=.*$")
+# JSON answers read whole under their command: debug control-knobs, peer-relay-servers (DebugResultJSON), appc-routes
+_JSON_ANSWER_COMMAND = typed_tailscale_command(r"(?:debug\s+(?:control-knobs|peer-relay-servers)|appc-routes)")
+_MAX_JSON_DEPTH = 64
+
+
+def _json_answer_end(lines: Sequence[SourceLine], start: int) -> int | None:
+    """The index of the line closing the JSON value opening at ``lines[start]`` (strings skipped), or None."""
+    depth = 0
+    in_string = escaped = False
+    for index in range(start, min(len(lines), start + _MAX_ROWS * 10)):
+        for char in lines[index].text:
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char in "[{":
+                depth += 1
+                if depth > _MAX_JSON_DEPTH:
+                    return None
+            elif char in "]}":
+                depth -= 1
+                if depth == 0:
+                    return index
+    return None
+
+
 # id-token.go: the OIDC ID token (a JWT: a bearer credential, recognised so that it is never repeated)
 _JWT = re.compile(r"^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$")
 # get.go (2026-06+): `tailscale get --all`'s tabwriter table, "NAME  VALUE" then "<setting>  <value>" rows
@@ -221,6 +265,10 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
         return start
     if text[:3] == "eyJ" and _JWT.match(text):
         return start
+    if text[0] == "[" and _DIAL_TYPES.match(text):
+        return start
+    if text[0] in "[{" and command is not None and _JSON_ANSWER_COMMAND.search(command):
+        return _json_answer_end(lines, start)
     if text[:4] == "NAME" and _GET_HEADER.match(text):
         end = start
         for index in range(start + 1, min(len(lines), start + _MAX_ROWS)):
