@@ -31,6 +31,7 @@ from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_exten
 from opskit.core.diagnose.filecp import file_cp_progress_extent
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
+from opskit.core.diagnose.metricsview import is_metrics_start, metrics_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
@@ -45,6 +46,7 @@ from opskit.core.diagnose.netcheck import (
     region_hint,
 )
 from opskit.core.diagnose.netmap import is_netmap_command, netmap_piece
+from opskit.core.diagnose.peerendpoints import endpoint_changes_extent
 from opskit.core.diagnose.peerrelay import is_relay_start, peer_relay_extent
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_debug_extent
@@ -76,6 +78,7 @@ from opskit.core.diagnose.text import (
 from opskit.core.diagnose.ts2021 import is_ts2021_command, is_ts2021_start, ts2021_cli_errors, ts2021_extent
 from opskit.core.diagnose.versionview import version_extent
 from opskit.core.diagnose.viewkinds import json_view_kind
+from opskit.core.diagnose.watchipn import CONNECTED, watch_ipn_extent
 from opskit.core.diagnose.whois import whois_extent
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
@@ -618,6 +621,12 @@ def _text_view(
     # not every line ending in "s", such as netcheck's "= 12.3ms")
     if (text[-3:] == "B/s" or "ETA " in text) and (end := file_cp_progress_extent(lines, start, command)) is not None:
         return BlockKind.FILE_CP_PROGRESS, end
+    if (text == "{" or text == CONNECTED) and (end := watch_ipn_extent(lines, start)) is not None:
+        return BlockKind.DEBUG_WATCH_IPN, end
+    if text == "[" and (end := endpoint_changes_extent(lines, start)) is not None:
+        return BlockKind.PEER_ENDPOINT_CHANGES, end
+    if is_metrics_start(text) and (end := metrics_extent(lines, start)) is not None:
+        return BlockKind.METRICS, end
     return None
 
 
