@@ -16,8 +16,8 @@ tests/diagnose/test_source_catalog_servers.py keeps the reading.
 from __future__ import annotations
 
 import json
-import re
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.phrases import any_word_pattern
 
 HEADSCALE_MESSAGES: tuple[str, ...] = (
@@ -728,11 +728,11 @@ HEADSCALE_MESSAGES: tuple[str, ...] = (
 )  # fmt: skip
 
 # "<path>/cmd/headscale|hscontrol/<file>.go:N > ": a line with its caller is Headscale's whatever its message.
-_CALLER = re.compile(
+_CALLER = lazy_compile(
     r"(?:^|\s)(?:TRC|DBG|INF|WRN|ERR|FTL|PNC)\s+(?:\S*/)?(?:cmd/headscale|hscontrol)/\S*\.go:\d+\s+>\s"
 )
 # zerolog's console line (RFC 3339 stamp, a three-letter level), after any prefix (journald, compose, a quote).
-_CONSOLE = re.compile(
+_CONSOLE = lazy_compile(
     r"(?:^|\s)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)\s+"
     r"(?:TRC|DBG|INF|WRN|ERR|FTL|PNC)\s+(?P<message>\S.*)$"
 )

@@ -11,8 +11,10 @@ The views: ``tailscale version`` (versionview.py), ``debug hostinfo`` (hostinfo.
 (derpmap.py), ``syspolicy list`` (syspolicy.py), ``file cp``'s progress line (filecp.py), ``exit-node list``
 (exitnodes.py), ``debug peer-relay-sessions`` (peerrelay.py), ``debug netmap`` (netmap.py), ``serve status`` /
 ``funnel status`` (servestatus.py), ``debug ts2021`` (ts2021.py), ``debug prefs`` (debugprefs.py), ``lock
-status`` (lockstatus.py) and ``dns status`` (dnsstatus.py). The last two were read before ``views[]`` existed:
-JSON keeps their own arrays (``tailnet_locks``, ``dns_statuses``) beside their ``views[]`` entries.
+status`` (lockstatus.py), ``dns status`` (dnsstatus.py), ``debug watch-ipn`` (watchipn.py), ``debug
+peer-endpoint-changes`` (peerendpoints.py) and ``metrics print`` / ``debug metrics`` (metricsview.py). Lock
+status and dns status were read before ``views[]`` existed: JSON keeps their own arrays (``tailnet_locks``,
+``dns_statuses``) beside their ``views[]`` entries.
 
 Not views (docs/architecture.md says why): netcheck, its 2020 log layout (stunlog.py), ``debug portmap``
 (portmapdebug.py) and ``debug derp`` (derpcheck.py) are measurements that build a NAT profile or probe a
@@ -33,8 +35,10 @@ from opskit.core.diagnose.exitnodesuggest import parse_exit_node_suggest
 from opskit.core.diagnose.filecp import parse_file_cp_progress
 from opskit.core.diagnose.hostinfo import is_hostinfo_json, parse_hostinfo
 from opskit.core.diagnose.lockstatus import parse_lock_status, parse_lock_status_json
+from opskit.core.diagnose.metricsview import parse_metrics
 from opskit.core.diagnose.models import BlockKind
 from opskit.core.diagnose.netmap import parse_debug_netmap
+from opskit.core.diagnose.peerendpoints import parse_peer_endpoint_changes
 from opskit.core.diagnose.peerrelay import parse_peer_relay_sessions
 from opskit.core.diagnose.servestatus import parse_serve_config, parse_serve_status
 from opskit.core.diagnose.switchlist import is_switch_list_json, parse_switch_list, parse_switch_list_json
@@ -42,6 +46,7 @@ from opskit.core.diagnose.syspolicy import is_syspolicy_json, parse_syspolicy_js
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.ts2021 import parse_ts2021
 from opskit.core.diagnose.versionview import is_version_json, parse_version, parse_version_json
+from opskit.core.diagnose.watchipn import parse_watch_ipn
 from opskit.core.diagnose.whois import is_whois_json, parse_whois, parse_whois_json
 
 
@@ -136,6 +141,9 @@ VIEWS: tuple[View, ...] = (
     View(BlockKind.DEBUG_PREFS, _prefs),
     View(BlockKind.TAILNET_LOCK, _lock, rules="tailnet-lock"),
     View(BlockKind.DNS_STATUS, _text_only(parse_dns_status), rules="dns-status"),
+    View(BlockKind.DEBUG_WATCH_IPN, _text_only(parse_watch_ipn)),
+    View(BlockKind.PEER_ENDPOINT_CHANGES, _text_only(parse_peer_endpoint_changes)),
+    View(BlockKind.METRICS, _text_only(parse_metrics)),
 )
 
 VIEW_BY_BLOCK: Mapping[BlockKind, View] = {view.block: view for view in VIEWS}

@@ -12,9 +12,7 @@ The patterns are anchored on the wrappers' exact sentences (their values as name
 
 from __future__ import annotations
 
-import re
-
-from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
 
 _ACTION = "tailscale/github-action src/main.ts"
@@ -30,7 +28,7 @@ _ACTION_INPUTS = (
 
 
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
-    return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
+    return catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
 REFUSALS: tuple[Refusal, ...] = (
