@@ -231,48 +231,15 @@ def derp_check_json(label: str, check: DerpCheckReport) -> dict[str, Any]:
 
 
 def dns_status_json(label: str, dns: DnsStatusReport) -> dict[str, Any]:
-    """One pasted `tailscale dns status`: Tailscale DNS in use, MagicDNS, resolvers, split DNS, the OS's DNS."""
-    return {
-        "label": label,
-        "tailscale_dns": dns.tailscale_dns,
-        "magicdns": dns.magicdns,
-        "suffix": dns.suffix,
-        "self_name": dns.self_name,
-        "logged_in": None if dns.no_tailnet is None and dns.magicdns is None else dns.no_tailnet is None,
-        "resolvers": None if dns.resolvers is None else [item for item, _ in dns.resolvers],
-        "split_dns": [{"domain": r.domain, "resolver": r.resolver, "line": r.line.number} for r in dns.routes],
-        "search_domains": list(dns.search_domains),
-        "system_nameservers": None if dns.system_nameservers is None else list(dns.system_nameservers),
-        "system_unreadable": dns.system_unreadable,
-        "line": dns.lines[0].number,
-    }
+    """One pasted `tailscale dns status`: Tailscale DNS in use, MagicDNS, resolvers, split DNS, the OS's DNS (its
+    ``views[]`` facts, kept under ``dns_statuses`` for the documents written before ``views[]`` had it)."""
+    return {"label": label, **dns.facts(), "line": dns.lines[0].number}
 
 
 def lock_status_json(label: str, lock: LockStatusReport) -> dict[str, Any]:
-    """One pasted `tailscale lock status`: the lock's state, this node's signature, trusted keys, locked-out nodes."""
-    return {
-        "label": label,
-        "enabled": lock.enabled,
-        "node_signed": lock.node_signed,
-        "signature_kind": lock.sig_kind,
-        "sign_command": lock.sign_command,
-        "own_key": lock.own_key,
-        "trusted_keys": [
-            {"key": k.key, "votes": k.votes, "own": k.own, "preauth_key": k.preauth, "line": k.line.number}
-            for k in lock.trusted_keys
-        ],
-        "locked_out": [
-            {
-                "name": n.name or None,
-                "addresses": list(n.addresses),
-                "stable_id": n.stable_id,
-                "node_key": n.node_key,
-                "line": n.line.number,
-            }
-            for n in lock.locked_out
-        ],
-        "line": lock.lines[0].number,
-    }
+    """One pasted `tailscale lock status`: the lock's state, this node's signature, trusted keys, locked-out nodes
+    (its ``views[]`` facts, kept under ``tailnet_locks`` for the documents written before ``views[]`` had it)."""
+    return {"label": label, **lock.facts(), "line": lock.lines[0].number}
 
 
 def daemon_log_json(label: str, log: DaemonLogReport) -> dict[str, Any]:

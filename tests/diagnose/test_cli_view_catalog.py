@@ -523,7 +523,8 @@ CATALOG: tuple[View, ...] = (
         "# TYPE tailscaled_health_messages gauge\n"
         "# HELP tailscaled_health_messages Number of health messages broken down by type.\n"
         'tailscaled_health_messages{type="warning"} 1',
-        ROUTINE,
+        "metrics",  # a view of its own since test_cli_view_catalog_more.py (metricsview.py)
+        {"inbound_bytes": {"direct_ipv4": 1234567, "derp": 2048}, "health_warnings": 1, "derp_only": False},
     ),
     # debug.go runDebugComponentLogs
     View(

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from opskit.core.diagnose import text as text_module
 from opskit.core.diagnose.blocks import Block, split_input
 from opskit.core.diagnose.daemonlog import events
 from opskit.core.diagnose.models import BlockKind, build_frozen
@@ -22,7 +23,12 @@ from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.status import is_status_line, parse_status_row
 from opskit.core.diagnose.text import SourceLine
-from opskit.core.diagnose.windows import is_windows_error_line, matches_error_pattern
+from opskit.core.diagnose.windows import (
+    error_word_head_across,
+    error_word_head_in,
+    is_windows_error_line,
+    matches_error_pattern,
+)
 from tests.diagnose.conftest import SAMPLES, SCENARIO
 
 CORPUS = [p.read_text() for p in sorted(SAMPLES.rglob("*.txt"))] + [
@@ -97,6 +103,43 @@ ERROR_FRAGMENTS = [
 @settings(max_examples=1000, deadline=None)
 def test_windows_word_precheck_never_hides_an_error_line(text: str) -> None:
     assert is_windows_error_line(text) == matches_error_pattern(text)
+
+
+# Pieces of error words cut anywhere, so a word is often split across the seam of two lines (the soft-wrap join).
+SEAM_FRAGMENTS = [*ERROR_FRAGMENTS, "Failed t", "o connect to local Tailscale daemon", "dial u", "nix /run/x.sock: ",
+    "permission de", "nied", "Access den", "ied: ", "no such fi", "le or directory", "  ", "\u00a0 ", "\u0130",
+    "\u03a3"]  # fmt: skip
+_line = st.lists(st.sampled_from(SEAM_FRAGMENTS), min_size=1, max_size=5).map("".join).map(str.strip).filter(bool)
+
+
+@given(_line, _line, _line, st.sampled_from(["", " "]))
+@example("Failed t", "o connect to local Tailscale daemon", "x", "")  # the only word across the first seam
+@example("x", "dial u", "nix /var/run/x.sock: connection refused", "")  # across the second
+@settings(max_examples=1000, deadline=None)
+def test_seam_precheck_never_hides_a_joined_error(first: str, second: str, third: str, gap: str) -> None:
+    """blocks.py asks is_windows_error_line about two or three lines joined only when a line or a seam holds the
+    head of an error word: whenever the joined text is an error, the pre-check must have said so."""
+    may_hold = error_word_head_in(first)
+    joined = first
+    for piece in (second, third):
+        may_hold = may_hold or error_word_head_in(piece) or error_word_head_across(joined, gap, piece)
+        joined = f"{joined}{gap}{piece}"
+        if is_windows_error_line(joined):
+            assert may_hold, joined
+
+
+PROMPT_FRAGMENTS = ["PS C:\\Users\\x> ", "C:\\> ", "root@host:~# ", "user@box ~ % ", "$ ", "% ", "~ $ ", "(venv) ",
+    "[root@fedora ~]# ", "(deck@steamdeck ~)$ ", "~/src> ", "/ # ", "# ", "> ", "+ ", "++ ", "\u279c  ~ ", "\u276f ",
+    "tailscale status", "sudo tailscale up", "whoami", "ping 100.64.0.1", "systemctl status tailscaled", "x", " ",
+    "tailscaled", "Health check:"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PROMPT_FRAGMENTS), min_size=1, max_size=5).map("".join))
+@settings(max_examples=1000, deadline=None)
+def test_prompt_mark_precheck_never_hides_a_prompt(text: str) -> None:
+    """prompt_command tries the prompt forms only on a line holding a prompt mark: every form needs one."""
+    if any(pattern.match(text) for pattern in text_module._PROMPTS):
+        assert text_module._PROMPT_MARK.search(text) is not None, text
 
 
 STATUS_FRAGMENTS = [

@@ -11,6 +11,8 @@ import heapq
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from opskit.core.diagnose.clianswers import cli_answer_end
 from opskit.core.diagnose.daemonlog import (
@@ -29,6 +31,7 @@ from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_exten
 from opskit.core.diagnose.filecp import file_cp_progress_extent
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
+from opskit.core.diagnose.metricsview import is_metrics_start, metrics_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
@@ -43,6 +46,7 @@ from opskit.core.diagnose.netcheck import (
     region_hint,
 )
 from opskit.core.diagnose.netmap import is_netmap_command, netmap_piece
+from opskit.core.diagnose.peerendpoints import endpoint_changes_extent
 from opskit.core.diagnose.peerrelay import is_relay_start, peer_relay_extent
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_debug_extent
@@ -71,9 +75,10 @@ from opskit.core.diagnose.text import (
     split_lines,
     typed_tailscale_command,
 )
-from opskit.core.diagnose.ts2021 import is_ts2021_start, ts2021_cli_errors, ts2021_extent
+from opskit.core.diagnose.ts2021 import is_ts2021_command, is_ts2021_start, ts2021_cli_errors, ts2021_extent
 from opskit.core.diagnose.versionview import version_extent
 from opskit.core.diagnose.viewkinds import json_view_kind
+from opskit.core.diagnose.watchipn import CONNECTED, watch_ipn_extent
 from opskit.core.diagnose.whois import whois_extent
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
@@ -81,8 +86,11 @@ from opskit.core.diagnose.windows import (
     EXIT_NODE_LIST_STATUS,
     GO_CRASH_START,
     GO_SIGNAL_CRASH,
+    command_has_answers,
     console_wrapped,
     continues_up_refusal,
+    error_word_head_across,
+    error_word_head_in,
     host_names,
     is_command_answer,
     is_windows_error_line,
@@ -309,6 +317,33 @@ def _crash_follows(lines: Sequence[SourceLine], start: int) -> bool:
         if line.text:
             return GO_CRASH_START.match(line.text) is not None
     return False
+
+
+class _TypedCommand(NamedTuple):
+    """What the splitter needs to know of a typed command (see split_input's variables of the same names)."""
+
+    context: str
+    ip_command: bool | None
+    peer_lookup_command: bool
+    exit_node_list: bool
+    switch_list: bool
+    command_answers: bool  # a line under it may be a CLI error only as its answer (windows.is_command_answer)
+    ts2021_typed: bool  # `tailscale debug ts2021`
+
+
+@lru_cache(maxsize=256)
+def _typed_command_facts(command: str) -> _TypedCommand:
+    """Each typed command's facts, worked out once per distinct command: a paste repeats the same few commands
+    (a loop of `tailscale netcheck`, a prompt before every ping), each fact a pattern search."""
+    return _TypedCommand(
+        _command_context(command),
+        _ip_command_is_bare(command),
+        _PEER_LOOKUP_COMMAND.match(command) is not None,
+        _EXIT_NODE_LIST_COMMAND.search(command) is not None,
+        is_switch_list_command(command),
+        command_has_answers(command),
+        is_ts2021_command(command),
+    )
 
 
 def _command_context(command: str) -> str:
@@ -582,9 +617,16 @@ def _text_view(
         return BlockKind.EXIT_NODE_SUGGEST, end
     if text[:5] == "Name " and (end := syspolicy_list_extent(lines, start)) is not None:
         return BlockKind.SYSPOLICY_LIST, end
-    # `file cp`'s progress line ends in its rate or "ETA …" (a cheap gate before the pattern)
-    if (text[-1] == "s" or "ETA " in text) and (end := file_cp_progress_extent(lines, start, command)) is not None:
+    # `file cp`'s progress line ends in its rate ("…B/s") or holds "ETA …" (filecp.PROGRESS; a cheap gate before it:
+    # not every line ending in "s", such as netcheck's "= 12.3ms")
+    if (text[-3:] == "B/s" or "ETA " in text) and (end := file_cp_progress_extent(lines, start, command)) is not None:
         return BlockKind.FILE_CP_PROGRESS, end
+    if (text == "{" or text == CONNECTED) and (end := watch_ipn_extent(lines, start)) is not None:
+        return BlockKind.DEBUG_WATCH_IPN, end
+    if text == "[" and (end := endpoint_changes_extent(lines, start)) is not None:
+        return BlockKind.PEER_ENDPOINT_CHANGES, end
+    if is_metrics_start(text) and (end := metrics_extent(lines, start)) is not None:
+        return BlockKind.METRICS, end
     return None
 
 
@@ -680,6 +722,8 @@ def split_input(text: str) -> SplitInput:
     peer_lookup_command = False  # the last prompt ran `tailscale ip/whois/file cp/nc`: not a ping
     exit_node_list = False  # the last prompt ran `tailscale exit-node list`, or its header was seen
     switch_list = False  # the last prompt ran `tailscale switch --list`
+    command_answers = False  # a line under the last prompt may be a CLI error only as its answer (is_command_answer)
+    ts2021_typed = False  # the last prompt ran `tailscale debug ts2021`
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -741,7 +785,8 @@ def split_input(text: str) -> SplitInput:
     no_json_before = 0
     no_portmap_before = 0
     # the "Code: <warnable>" lines closing a health warning copied from the desktop app, in order
-    warning_code_lines = [i for i, each in enumerate(lines) if is_code_line(each.text)]
+    # (is_code_line's own cheap test inlined: this runs once per line of the paste)
+    warning_code_lines = [i for i, each in enumerate(lines) if "Code:" in each.text[:9] and is_code_line(each.text)]
     line_count = len(lines)
     index = 0
     while index < line_count:
@@ -763,11 +808,15 @@ def split_input(text: str) -> SplitInput:
             flush_skip()
             in_cli_panic = False
             current_command = line.command
-            context = _command_context(current_command)
-            ip_command = _ip_command_is_bare(current_command)
-            peer_lookup_command = _PEER_LOOKUP_COMMAND.match(current_command) is not None
-            exit_node_list = _EXIT_NODE_LIST_COMMAND.search(current_command) is not None
-            switch_list = is_switch_list_command(current_command)
+            (
+                context,
+                ip_command,
+                peer_lookup_command,
+                exit_node_list,
+                switch_list,
+                command_answers,
+                ts2021_typed,
+            ) = _typed_command_facts(current_command)
             command_output_lines = 0
             if bare or not is_windows_error_line(text):
                 continue
@@ -793,26 +842,10 @@ def split_input(text: str) -> SplitInput:
             health_gaps = 0
             continue
         health_wrap = 0
-        if text[0] == "E" and UPDATE_EXTRACTING.match(text) and _crash_follows(lines, index):
-            close_block()
-            flush_skip()
-            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
-            current.append(line)  # the update's progress line: what the CLI was doing when it crashed
-            current_hints.append(None)
-            continue
-        if (text[0] == "p" or text[0] == "f" or text[0] == "S") and (
-            is_cli_panic_start(text, current_command)
-            or (GO_CRASH_START.match(text) is not None and panic_trace_in_cli(lines, index))
-        ):
-            close_block()
-            flush_skip()
-            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
-            current.append(line)
-            current_hints.append(None)
-            continue
-        # Fast path for the bulk of big pastes: bullet and region lines inside a netcheck block.
+        first = text[0]
+        # Fast path for the bulk of big pastes: bullet and region lines inside a netcheck block (first: no check
+        # below it takes a line that starts with "-" or "*" before the general path, so it skips them all).
         if current_kind is _NETCHECK and (context is None or context == "tailscale"):
-            first = text[0]
             region = region_hint(text, line) if first == "-" else None
             if region is not None:
                 if pending_skip:
@@ -856,6 +889,23 @@ def split_input(text: str) -> SplitInput:
                     current.append(line)
                     current_hints.append(hint)
                     continue
+        if first == "E" and UPDATE_EXTRACTING.match(text) and _crash_follows(lines, index):
+            close_block()
+            flush_skip()
+            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
+            current.append(line)  # the update's progress line: what the CLI was doing when it crashed
+            current_hints.append(None)
+            continue
+        if (first == "p" or first == "f" or first == "S") and (
+            is_cli_panic_start(text, current_command)
+            or (GO_CRASH_START.match(text) is not None and panic_trace_in_cli(lines, index))
+        ):
+            close_block()
+            flush_skip()
+            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
+            current.append(line)
+            current_hints.append(None)
+            continue
         if (
             warning_code_lines
             and index - 1 >= warning_code_lines[0] - WARNING_LOOKAHEAD
@@ -919,7 +969,7 @@ def split_input(text: str) -> SplitInput:
             index = serve_end + 1
             continue
         if (
-            ("Fetching keys from " in text or current_command is not None)
+            ("Fetching keys from " in text or ts2021_typed)
             and is_ts2021_start(text, current_command)
             and (ts_end := ts2021_extent(lines, index - 1, current_command)) is not None
         ):
@@ -975,7 +1025,7 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
-        if current_command is not None and is_command_answer(text, current_command):
+        if command_answers and is_command_answer(text, current_command):
             # a line that is a CLI error only as its command's answer: `serve status --json` printing an empty
             # serve config (read by windows.py as serve-not-configured; the JSON readers below would skip it as
             # some other JSON), serve's bare "handler does not exist" (serve-failed)
@@ -1125,6 +1175,9 @@ def split_input(text: str) -> SplitInput:
             gaps = ("", " ") if console_wrapped(line) else (" ",)
             for gap in gaps:
                 joined = text
+                # whether the joined text may hold an error word: known from each line and seam, without
+                # scanning the joined text (windows.error_word_head_in): most lines of prose hold none
+                may_hold_error = error_word_head_in(text)
                 for extra in range(index, min(index + 2, line_count)):
                     piece = lines[extra].text
                     # a real prompt starts something new; a piece that merely starts with "tailscale up"
@@ -1132,8 +1185,11 @@ def split_input(text: str) -> SplitInput:
                     prompt = lines[extra].command is not None and piece != lines[extra].command
                     if not piece or prompt or is_windows_error_line(piece):
                         break
+                    may_hold_error = (
+                        may_hold_error or error_word_head_in(piece) or error_word_head_across(joined, gap, piece)
+                    )
                     joined = f"{joined}{gap}{piece}"
-                    if is_windows_error_line(joined):
+                    if may_hold_error and is_windows_error_line(joined):
                         kind, line, index = BlockKind.WINDOWS, line._replace(text=joined), extra + 1
                         break
                 if kind is not None:

@@ -9,9 +9,15 @@ configure-kube.go (``kubeconfig configured for "…" at URL "…"``), web.go (``
 ``starting tailscaled web client at …``), dns-query.go (``DNS query for "name" (TYPE) using internal resolver:``,
 its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s update stanzas), debug.go
 (``debug local-creds``: the curl command carrying a LocalAPI token, recognised so that it is never repeated in a
-warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``), metrics.go (``metrics print``'s
-Prometheus lines), licenses.go, up.go (the login URL under ``To authenticate, visit:``), switch.go (``Switching to
-account "…"``, ``Already on account "…"``).
+warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``; ``debug stat``'s lines; ``debug metrics
+--watch``'s changes; under their command, ``debug resolve``'s addresses, ``debug env``'s variables and ``debug
+peer-endpoint-changes``' ``null``), debug-capture.go (``Press Ctrl-C to stop the capture.``), configure-synology.go,
+configure-synology-cert.go, configure-jetkvm.go and configure-pve-appliance.go (what they did), id-token.go (the
+token, never repeated), ``debug dial-types``' dialer lines, under their command ``debug statedir``, ``debug
+go-buildinfo``, ``debug control-knobs``, ``debug peer-relay-servers`` and ``appc-routes``, get.go (``get --all``'s
+``NAME  VALUE`` table), metrics.go (``metrics print``'s Prometheus lines, when not a metrics view: metricsview.py),
+licenses.go, up.go (the login URL under ``To authenticate, visit:``), switch.go (``Switching to account "…"``,
+``Already on account "…"``).
 
 The splitter drops these lines silently (as it does a shell's noise): they are output it knows, not unread lines.
 """
@@ -45,6 +51,20 @@ _ONE_LINE_ANSWERS = (
     r"tailscaled?_\w+(?:\{[^{}]*\})? (?:-?[\d.e+-]+|NaN)",
     r"Switching to account \".*\"",
     r"Already on account \".*\"",
+    r"No answers were returned\.",  # dns query's, also after a failed response code (read on its own)
+    r"Press Ctrl-C to stop the capture\.",  # debug-capture.go (stderr), before the pcap streams
+    # configure-synology.go (also as configure-host, v1.22+): DSM7's setcap done, DSM6's tun device ready
+    r"Done\. To restart Tailscale to use the new permissions, run:",
+    r"sudo synosystemctl restart pkgctl-Tailscale\.service",
+    r"/dev/net/tun exists and has permissions 0666\. Skipping setcap on DSM6\.",
+    # configure-synology-cert.go (under Go's log stamp), configure-jetkvm.go, configure-pve-appliance.go
+    r"Tailnet Certificate uploaded with ID \".*\"\.",
+    r"Ignoring supplied domain \".*\", TLS certificate will be created for \".*\"\.",
+    r"Done\. Now restart your JetKVM\.",
+    r"About to create Proxmox VM \d+ \(\".*\"\) on storage \".*\" from \S.*",
+    r"cores=\d+ memory=\d+MiB bridge=\S+ disk=\S+ start=(?:true|false)",
+    r"VM \d+ started\.|VM \d+ created; not started \(pass --start to auto-start\)\.",
+    r"Including SSH authorized_keys for breakglass access\.",
 )
 _GROUPED: dict[str, list[str]] = {}
 for _answer in _ONE_LINE_ANSWERS:
@@ -67,7 +87,70 @@ def _one_line(text: str) -> bool:
 _UNDER_COMMAND = (
     (typed_tailscale_command(r"debug\s+via"), re.compile(r"^fd7a:115c:a1e0:b1a:[0-9a-f:]+/\d+$")),
     (typed_tailscale_command(r"syspolicy\s+list"), re.compile(r"^No policy settings$")),
+    # debug.go: peer-endpoint-changes with no change recorded (a nil ring as JSON)
+    (typed_tailscale_command(r"debug\s+peer-endpoint-changes"), re.compile(r"^null$")),
+    # debug.go runDebugResolve: the addresses net.DefaultResolver found, one a line
+    (typed_tailscale_command(r"debug\s+resolve"), re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]+)$")),
+    # debug.go runPrintStateDir: tailscaled's state directory
+    (typed_tailscale_command(r"debug\s+statedir"), re.compile(r"^(?:/\S*|[A-Za-z]:\\.*)$")),
+    # debug.go runGoBuildInfo: debug.BuildInfo's text (tab-separated: go, path, mod, dep, =>, build)
+    (typed_tailscale_command(r"debug\s+go-buildinfo"), re.compile(r"^(?:go|path|mod|dep|=>|build) \S.*$")),
+    # appcroutes.go (2025-09+): --all's section titles, --n's count, the per-domain summary "domain  N"
+    (
+        typed_tailscale_command(r"appc-routes"),
+        re.compile(r"^(?:Learned Routes|Routes from Policy|=+|\d+|not a connector|[\w.-]+\.[a-z]{2,} +\d+)$"),
+    ),
+    # debug.go runEnv: the CLI's environment, KEY=VALUE (never repeated: a value may be a key)
+    (typed_tailscale_command(r"debug\s+env"), re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")),
 )  # fmt: skip
+# debug.go runDebugDialTypes → localapi serveDebugDialTypes: one line per dialer
+_DIAL_TYPES = re.compile(r"^\[(?:SystemDial|UserDial|PeerDial|BareDial)\] connected=(?:true|false) err=.*$")
+# JSON answers read whole under their command: debug control-knobs, peer-relay-servers (DebugResultJSON), appc-routes
+_JSON_ANSWER_COMMAND = typed_tailscale_command(r"(?:debug\s+(?:control-knobs|peer-relay-servers)|appc-routes)")
+_MAX_JSON_DEPTH = 64
+
+
+def _json_answer_end(lines: Sequence[SourceLine], start: int) -> int | None:
+    """The index of the line closing the JSON value opening at ``lines[start]`` (strings skipped), or None."""
+    depth = 0
+    in_string = escaped = False
+    for index in range(start, min(len(lines), start + _MAX_ROWS * 10)):
+        for char in lines[index].text:
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char in "[{":
+                depth += 1
+                if depth > _MAX_JSON_DEPTH:
+                    return None
+            elif char in "]}":
+                depth -= 1
+                if depth == 0:
+                    return index
+    return None
+
+
+# id-token.go: the OIDC ID token (a JWT: a bearer credential, recognised so that it is never repeated)
+_JWT = re.compile(r"^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$")
+# get.go (2026-06+): `tailscale get --all`'s tabwriter table, "NAME  VALUE" then "<setting>  <value>" rows
+_GET_HEADER = re.compile(r"^NAME\s+VALUE$")
+_GET_ROW = re.compile(r"^[a-z][a-z0-9-]*(?:\s+\S.*)?$")
+# debug.go runStat: "<path>: <Go FileMode>, <size>", a directory's first 25 entries ("- name", then "..."), or the
+# lstat error for a path that is not there
+_STAT = re.compile(r"^\S+: [dalTLDpSugct?-]*[rwxsStT-]{9}, \d+$")
+_STAT_ENTRY = re.compile(r"^(?:- \S.*|\.\.\.)$")
+_STAT_ERROR = re.compile(r"^(?P<path>\S+): lstat (?P=path): .+$")
+# debug.go runDaemonMetrics --watch: "<name> <+delta> => <value>" per changed client metric
+_METRIC_WATCH = re.compile(
+    r"^(?:magicsock|controlclient|derp|netcheck|portmap|dns|health|netmon|tstun|peerapi|localapi|wgengine|ipnlocal"
+    r"|netstack|tailscaled)_[a-z0-9_]* +[+-]\d+ => -?\d+$"
+)
 # tables: a header, a line of dashes, rows up to a blank line
 _TABLE_HEADERS = (
     (re.compile(r"^name\s+path\s+as$"), re.compile(r"^-+\s+-+\s+-+$")),  # drive list
@@ -75,7 +158,9 @@ _TABLE_HEADERS = (
 )
 _DNS_QUERY = re.compile(r'^DNS query for ".*" \(\w+\) using internal resolver:$')
 _DNS_QUERY_LINE = re.compile(
-    r"^(?:Forwarding to resolver: \S.*|Multiple resolvers available:|- \S.*|Response code: \w+"
+    r"^(?:Forwarding to resolver: \S.*|Multiple resolvers available:|- \S.*"
+    # SERVFAIL and REFUSED are failures, read by the CLI catalog (families_a.py), not routine
+    r"|Response code: (?!RCodeServerFailure$|RCodeRefused$)\w+"
     r"|No answers were returned\.|\(no answers found\))$"
 )
 # `tailscale licenses` (licenses.go): four lines of text and the URL
@@ -166,6 +251,32 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
             return start
     if text[:4] in ("name", "Name") and (table := _table_end(lines, start)) is not None:
         return table
+    if ": " in text:
+        if _STAT.match(text):
+            end = start
+            for index in range(start + 1, min(len(lines), start + 28)):
+                if lines[index].command is not None or not _STAT_ENTRY.match(lines[index].text):
+                    break
+                end = index
+            return end
+        if ": lstat " in text and _STAT_ERROR.match(text):
+            return start
+    if " => " in text and _METRIC_WATCH.match(text):
+        return start
+    if text[:3] == "eyJ" and _JWT.match(text):
+        return start
+    if text[0] == "[" and _DIAL_TYPES.match(text):
+        return start
+    if text[0] in "[{" and command is not None and _JSON_ANSWER_COMMAND.search(command):
+        return _json_answer_end(lines, start)
+    if text[:4] == "NAME" and _GET_HEADER.match(text):
+        end = start
+        for index in range(start + 1, min(len(lines), start + _MAX_ROWS)):
+            line = lines[index]
+            if line.command is not None or not line.text or _GET_ROW.match(line.text) is None:
+                break
+            end = index
+        return end
     if command is not None:
         for typed, answer in _UNDER_COMMAND:
             if answer.match(text) and typed.search(command):

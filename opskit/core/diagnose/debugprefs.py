@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
 
@@ -21,14 +22,44 @@ _PREFS_COMMAND = typed_tailscale_command(r"debug\s+prefs")
 _MIN_PREFS_KEYS = 4
 
 
+# The prefs an operator reads first (ipn.Prefs field names): where it logs in, whether it runs, what it accepts,
+# advertises and uses. JSON views[] shows only these: the document also holds Persist (the node's private keys).
+OPERATOR_PREFS = (
+    "ControlURL",
+    "WantRunning",
+    "LoggedOut",
+    "CorpDNS",
+    "RouteAll",
+    "ExitNodeID",
+    "ExitNodeIP",
+    "ExitNodeAllowLANAccess",
+    "ShieldsUp",
+    "RunSSH",
+    "RunWebClient",
+    "Hostname",
+    "AdvertiseRoutes",
+    "AdvertiseTags",
+    "NoSNAT",
+    "NoStatefulFiltering",
+    "NetfilterMode",
+    "OperatorUser",
+    "ForceDaemon",
+    "AutoUpdate",
+)
+
+
 @dataclass(frozen=True)
 class DebugPrefsReport:
+    rule_target: ClassVar[str] = "debug-prefs"  # its kind in JSON views[]
     prefs: dict[str, object]
     lines: tuple[SourceLine, ...]
 
     @property
     def layout(self) -> str:
         return "tailscale debug prefs"
+
+    def facts(self) -> dict[str, Any]:
+        return {"prefs": {key: self.prefs[key] for key in OPERATOR_PREFS if key in self.prefs}}
 
     def line_of(self, key: str) -> SourceLine:
         """The line showing ``key`` (the first line when it is not on one of its own)."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from opskit.core.diagnose.text import SourceLine
 
@@ -88,6 +89,7 @@ class DnsRoute:
 class DnsStatusReport:
     """One pasted ``tailscale dns status``. None where the paste does not show the fact."""
 
+    rule_target: ClassVar[str] = "dns-status"  # its kind in JSON views[]
     tailscale_dns: bool | None  # this device uses Tailscale's DNS (--accept-dns)
     tailscale_dns_line: SourceLine | None
     magicdns: bool | None  # MagicDNS on tailnet-wide
@@ -112,6 +114,21 @@ class DnsStatusReport:
         ]
         magic = {True: "MagicDNS on", False: "MagicDNS off", None: "MagicDNS not shown"}[self.magicdns]
         return f"tailscale dns status ({use}, {magic})"
+
+    def facts(self) -> dict[str, Any]:
+        """(JSON ``dns_statuses[]`` is these with its label first and its line last.)"""
+        return {
+            "tailscale_dns": self.tailscale_dns,
+            "magicdns": self.magicdns,
+            "suffix": self.suffix,
+            "self_name": self.self_name,
+            "logged_in": None if self.no_tailnet is None and self.magicdns is None else self.no_tailnet is None,
+            "resolvers": None if self.resolvers is None else [item for item, _ in self.resolvers],
+            "split_dns": [{"domain": r.domain, "resolver": r.resolver, "line": r.line.number} for r in self.routes],
+            "search_domains": list(self.search_domains),
+            "system_nameservers": None if self.system_nameservers is None else list(self.system_nameservers),
+            "system_unreadable": self.system_unreadable,
+        }
 
 
 def _known(text: str) -> bool:

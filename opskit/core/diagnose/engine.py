@@ -10,14 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
-from opskit.core.diagnose.cliviews import CliView
 from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
-from opskit.core.diagnose.debugprefs import parse_debug_prefs
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
-from opskit.core.diagnose.dnsstatus import DnsStatusReport, parse_dns_status
-from opskit.core.diagnose.exitnodes import ExitNodeListReport, parse_exit_node_list
+from opskit.core.diagnose.dnsstatus import DnsStatusReport
+from opskit.core.diagnose.exitnodes import ExitNodeListReport
 from opskit.core.diagnose.live import LiveSnapshot
-from opskit.core.diagnose.lockstatus import LockStatusReport, parse_lock_status, parse_lock_status_json
+from opskit.core.diagnose.lockstatus import LockStatusReport
 from opskit.core.diagnose.models import (
     BlockKind,
     CliErrorKind,
@@ -35,9 +33,8 @@ from opskit.core.diagnose.models import (
     StatusReport,
 )
 from opskit.core.diagnose.netcheck import parse_netcheck_json, parse_netcheck_log, parse_netcheck_text
-from opskit.core.diagnose.netmap import DebugNetmapReport, parse_debug_netmap
+from opskit.core.diagnose.netmap import DebugNetmapReport
 from opskit.core.diagnose.paths import Observation, PairPrediction, predict_all
-from opskit.core.diagnose.peerrelay import parse_peer_relay_sessions
 from opskit.core.diagnose.ping import parse_os_ping, parse_ping
 from opskit.core.diagnose.portmapdebug import (
     PortmapDebugReport,
@@ -48,12 +45,10 @@ from opskit.core.diagnose.portmapdebug import (
 from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
-from opskit.core.diagnose.servestatus import parse_serve_config, parse_serve_status
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
-from opskit.core.diagnose.ts2021 import parse_ts2021
-from opskit.core.diagnose.viewkinds import VIEW_KINDS, ViewReport, parse_view
+from opskit.core.diagnose.viewkinds import VIEW_BY_BLOCK, View, ViewReport
 from opskit.core.diagnose.windows import cli_backend_state, parse_windows
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
@@ -95,13 +90,26 @@ class InputReports:
     windows: tuple[CliErrorReport, ...] = ()
     daemon_logs: tuple[DaemonLogReport, ...] = ()
     derp_checks: tuple[DerpCheckReport, ...] = ()
-    lock_statuses: tuple[LockStatusReport, ...] = ()
-    dns_statuses: tuple[DnsStatusReport, ...] = ()
     portmap_debugs: tuple[PortmapDebugReport, ...] = ()
-    cli_views: tuple[CliView, ...] = ()  # exit-node list, peer relay sessions, debug netmap
-    exit_node_rows: tuple[StatusPeer, ...] = ()  # the rows of the exit-node lists (peers offering an exit node)
-    netmap_peers: tuple[NetmapPeer, ...] = ()  # the peers of the pasted netmaps
-    views: tuple[ViewReport, ...] = ()  # version, debug hostinfo, whois, switch --list, exit-node suggest, derp-map
+    views: tuple[ViewReport, ...] = ()  # every view of the registry (viewkinds.VIEWS), in paste order
+
+    @property
+    def lock_statuses(self) -> tuple[LockStatusReport, ...]:
+        return tuple(view for view in self.views if isinstance(view, LockStatusReport))
+
+    @property
+    def dns_statuses(self) -> tuple[DnsStatusReport, ...]:
+        return tuple(view for view in self.views if isinstance(view, DnsStatusReport))
+
+    @property
+    def exit_node_rows(self) -> tuple[StatusPeer, ...]:
+        """The rows of the exit-node lists (peers offering an exit node)."""
+        return tuple(row for view in self.views if isinstance(view, ExitNodeListReport) for row in view.rows)
+
+    @property
+    def netmap_peers(self) -> tuple[NetmapPeer, ...]:
+        """The peers of the pasted netmaps."""
+        return tuple(peer for view in self.views if isinstance(view, DebugNetmapReport) for peer in view.peers)
 
 
 @dataclass(frozen=True)
@@ -140,11 +148,8 @@ class _Parsed:
     os_ping: OsPingReport | None
     daemon_logs: list[tuple[Block, DaemonLogReport]]
     derp_checks: list[tuple[Block, DerpCheckReport]]
-    lock_statuses: list[tuple[Block, LockStatusReport]]
-    dns_statuses: list[tuple[Block, DnsStatusReport]]
     portmap_debugs: list[tuple[Block, PortmapDebugReport]]
-    cli_views: list[tuple[Block, CliView]]
-    views: list[tuple[Block, ViewReport]]
+    views: list[tuple[Block, View, ViewReport]]  # (its block, its registry row, its report)
 
 
 def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
@@ -192,7 +197,7 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
 
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
-    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [], [], [], [])
+    parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
     for block in split.blocks:
@@ -210,39 +215,11 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.pings.append((block, parse_ping(block.lines, block.command)))
         elif block.kind is BlockKind.DERP_CHECK:
             parsed.derp_checks.append((block, parse_derp_check(block.lines)))
-        elif block.kind is BlockKind.TAILNET_LOCK:
-            lock = (
-                parse_lock_status_json(block.lines, block.json_document)
-                if isinstance(block.json_document, dict)
-                else parse_lock_status(block.lines)
-            )
-            parsed.lock_statuses.append((block, lock))
-        elif block.kind is BlockKind.DNS_STATUS:
-            parsed.dns_statuses.append((block, parse_dns_status(block.lines)))
         elif block.kind is BlockKind.PORTMAP_DEBUG:
             parsed.portmap_debugs.append((block, parse_portmap_debug(block.lines)))
-        elif block.kind is BlockKind.EXIT_NODE_LIST:
-            parsed.cli_views.append((block, parse_exit_node_list(block.lines)))
-        elif block.kind is BlockKind.PEER_RELAY_SESSIONS:
-            parsed.cli_views.append((block, parse_peer_relay_sessions(block.lines)))
-        elif block.kind is BlockKind.DEBUG_NETMAP and isinstance(block.json_document, tuple):
-            piece, document = block.json_document
-            parsed.cli_views.append((block, parse_debug_netmap(block.lines, piece, document)))
-        elif block.kind is BlockKind.SERVE_STATUS:
-            served = block.json_document
-            view = (
-                parse_serve_status(block.lines)
-                if not isinstance(served, dict)
-                else parse_serve_config(block.lines, served)
-            )
-            parsed.cli_views.append((block, view))
-        elif block.kind is BlockKind.DEBUG_TS2021:
-            parsed.cli_views.append((block, parse_ts2021(block.lines)))
-        elif block.kind is BlockKind.DEBUG_PREFS and isinstance(block.json_document, dict):
-            parsed.cli_views.append((block, parse_debug_prefs(block.lines, block.json_document)))
-        elif block.kind in VIEW_KINDS:
-            if (answer := parse_view(block.kind, block.lines, block.json_document, block.command)) is not None:
-                parsed.views.append((block, answer))
+        elif (view := VIEW_BY_BLOCK.get(block.kind)) is not None:
+            if (view_report := view.parse(block.lines, block.json_document, block.command)) is not None:
+                parsed.views.append((block, view, view_report))
         elif block.kind is BlockKind.WINDOWS:
             parsed.windows.append(
                 (
@@ -340,10 +317,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.windows
         or parsed.daemon_logs
         or parsed.derp_checks
-        or parsed.lock_statuses
-        or parsed.dns_statuses
         or parsed.portmap_debugs
-        or parsed.cli_views
         or parsed.views
     )
 
@@ -369,16 +343,10 @@ def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
         yield summary(block, ", ".join(sorted({e.kind.value for e in windows.errors})))
     for block, derp_check in parsed.derp_checks:
         yield summary(block, derp_check.layout)
-    for block, lock_status in parsed.lock_statuses:
-        yield summary(block, lock_status.layout)
-    for block, dns_status in parsed.dns_statuses:
-        yield summary(block, dns_status.layout)
     for block, portmap in parsed.portmap_debugs:
         yield summary(block, portmap.layout + (" (cut before its result)" if portmap.cut else ""))
-    for block, view in parsed.cli_views:
-        yield summary(block, view.layout)
-    for block, answer in parsed.views:
-        yield summary(block, answer.layout)
+    for block, _, report in parsed.views:
+        yield summary(block, report.layout)
     for block, log in parsed.daemon_logs:
         started = {True: ", started by hand", False: ", started by the service", None: ""}[log.hand_started]
         yield summary(block, f"tailscaled {('v' + log.version) if log.version else '(version not shown)'}{started}")
@@ -584,17 +552,9 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             findings.extend(_run("daemon-log", log, ctx))
         for block, derp_check in parsed.derp_checks:
             findings.extend(_run("derp-check", derp_check, InputFacts(item.label, item.source, command=block.command)))
-        for block, lock_status in parsed.lock_statuses:
-            findings.extend(
-                _run("tailnet-lock", lock_status, InputFacts(item.label, item.source, command=block.command))
-            )
-        for block, dns_status in parsed.dns_statuses:
-            findings.extend(_run("dns-status", dns_status, InputFacts(item.label, item.source, command=block.command)))
-        for block, view in parsed.cli_views:
-            findings.extend(_run("cli-view", view, InputFacts(item.label, item.source, command=block.command)))
-        for block, answer in parsed.views:
+        for block, view, view_report in parsed.views:
             facts = InputFacts(item.label, item.source, command=block.command)
-            findings.extend(_run("cli-view", answer, facts))
+            findings.extend(_run(view.rules, view_report, facts))
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]
@@ -617,18 +577,13 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             InputReports(
                 p.label,
                 p.source,
-                tuple(r for _, r in p.statuses),
-                tuple(r for _, r in p.pings),
-                tuple(r for _, r in p.windows),
-                tuple(r for _, r in p.daemon_logs),
-                tuple(r for _, r in p.derp_checks),
-                tuple(r for _, r in p.lock_statuses),
-                tuple(r for _, r in p.dns_statuses),
-                tuple(r for _, r in p.portmap_debugs),
-                tuple(r for _, r in p.cli_views),
-                tuple(row for _, r in p.cli_views if isinstance(r, ExitNodeListReport) for row in r.rows),
-                tuple(peer for _, r in p.cli_views if isinstance(r, DebugNetmapReport) for peer in r.peers),
-                tuple(r for _, r in p.views),
+                statuses=tuple(r for _, r in p.statuses),
+                pings=tuple(r for _, r in p.pings),
+                windows=tuple(r for _, r in p.windows),
+                daemon_logs=tuple(r for _, r in p.daemon_logs),
+                derp_checks=tuple(r for _, r in p.derp_checks),
+                portmap_debugs=tuple(r for _, r in p.portmap_debugs),
+                views=tuple(r for _, _, r in p.views),
             )
             for p in parsed_inputs
             if _recognised(p)

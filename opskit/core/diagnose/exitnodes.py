@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from opskit.core.diagnose.models import StatusPeer
 from opskit.core.diagnose.text import SourceLine
@@ -28,6 +29,7 @@ _MAX_ROWS = 5000
 
 @dataclass(frozen=True)
 class ExitNodeListReport:
+    rule_target: ClassVar[str] = "exit-node-list"  # its kind in JSON views[]
     rows: tuple[StatusPeer, ...]  # one per exit node: host, IP, status cell; exit_node "exit node" when selected
     header: SourceLine
     lines: tuple[SourceLine, ...]
@@ -35,6 +37,22 @@ class ExitNodeListReport:
     @property
     def layout(self) -> str:
         return f"tailscale exit-node list ({len(self.rows)} exit node{'s' if len(self.rows) != 1 else ''})"
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "exit_nodes": [
+                {
+                    "name": row.host,
+                    "ip": row.ip,
+                    "status": row.cell,
+                    "in_use": row.exit_node == "exit node",
+                    "offline": row.offline,
+                    "last_seen": row.last_seen,
+                    "line": row.line.number,
+                }
+                for row in self.rows
+            ]
+        }
 
 
 def _exit_row(line: SourceLine) -> StatusPeer | None:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
 
@@ -96,6 +97,7 @@ class LockedOutNode:
 class LockStatusReport:
     """One pasted ``tailscale lock status``. None where the paste does not show the fact."""
 
+    rule_target: ClassVar[str] = "tailnet-lock-status"  # its kind in JSON views[]
     enabled: bool | None
     header: SourceLine | None
     node_signed: bool | None  # this node's key is signed (accessible) / not (locked out)
@@ -112,6 +114,30 @@ class LockStatusReport:
     def layout(self) -> str:
         state = {True: "enabled", False: "not enabled", None: "state not shown"}[self.enabled]
         return f"tailscale lock status{' --json' if self.json_form else ''} ({state})"
+
+    def facts(self) -> dict[str, Any]:
+        """(JSON ``tailnet_locks[]`` is these with its label first and its line last.)"""
+        return {
+            "enabled": self.enabled,
+            "node_signed": self.node_signed,
+            "signature_kind": self.sig_kind,
+            "sign_command": self.sign_command,
+            "own_key": self.own_key,
+            "trusted_keys": [
+                {"key": k.key, "votes": k.votes, "own": k.own, "preauth_key": k.preauth, "line": k.line.number}
+                for k in self.trusted_keys
+            ],
+            "locked_out": [
+                {
+                    "name": n.name or None,
+                    "addresses": list(n.addresses),
+                    "stable_id": n.stable_id,
+                    "node_key": n.node_key,
+                    "line": n.line.number,
+                }
+                for n in self.locked_out
+            ],
+        }
 
 
 def _continues(text: str, section: str) -> bool:

@@ -63,6 +63,9 @@ class BlockKind(StrEnum):
     EXIT_NODE_SUGGEST = "exit-node-suggest"  # `tailscale exit-node suggest`
     DERP_MAP = "derp-map"  # `tailscale debug derp-map`: tailcfg.DERPMap as JSON
     FILE_CP_PROGRESS = "file-cp-progress"  # `tailscale file cp`'s progress line: how far a Taildrop send got
+    DEBUG_WATCH_IPN = "debug-watch-ipn"  # `tailscale debug watch-ipn`: the IPN bus notifications as JSON
+    PEER_ENDPOINT_CHANGES = "peer-endpoint-changes"  # `tailscale debug peer-endpoint-changes`: magicsock's ring
+    METRICS = "metrics"  # `tailscale metrics print` / `debug metrics`: Prometheus text of the counters
 
 
 # ----------------------------------------------------------------------------------------- netcheck

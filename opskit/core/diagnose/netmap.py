@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from opskit.core.diagnose.models import NetmapPeer
 from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
@@ -24,15 +25,28 @@ _JQ_FIELD = re.compile(r"\|\s*jq\b[^|]*?['\"]?\.(?P<field>[A-Za-z]+)\b")
 
 @dataclass(frozen=True)
 class DebugNetmapReport:
+    rule_target: ClassVar[str] = "debug-netmap"  # its kind in JSON views[]
     piece: str  # "whole" or the jq field shown ("SSHPolicy", "Peers", …)
     ssh_rules: int | None  # how many SSH rules the policy holds; None when the paste shows no SSHPolicy
     ssh_line: SourceLine | None
     peers: tuple[NetmapPeer, ...]
     lines: tuple[SourceLine, ...]
+    peers_shown: bool = False  # the paste holds the Peers list (a jq piece or a cut netmap may not)
 
     @property
     def layout(self) -> str:
         return "tailscale debug netmap" + ("" if self.piece == "whole" else f" (.{self.piece})")
+
+    def facts(self) -> dict[str, Any]:
+        online = [peer.online for peer in self.peers]
+        shown = self.peers_shown
+        return {
+            "piece": self.piece,  # "whole", or the field cut out with jq
+            "peer_count": len(self.peers) if shown else None,
+            "peers_online": online.count(True) if shown else None,
+            "peers_offline": online.count(False) if shown else None,
+            "ssh_rules": self.ssh_rules,  # null: the paste shows no SSH policy
+        }
 
 
 def is_netmap_command(command: str | None) -> bool:
@@ -90,4 +104,4 @@ def parse_debug_netmap(lines: Sequence[SourceLine], piece: str, document: object
         if isinstance(peers_doc, list)
         else ()
     )
-    return DebugNetmapReport(piece, ssh_rules, ssh_line, peers, tuple(lines))
+    return DebugNetmapReport(piece, ssh_rules, ssh_line, peers, tuple(lines), isinstance(peers_doc, list))

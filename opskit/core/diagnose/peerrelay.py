@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from opskit.core.diagnose.text import SourceLine
 
@@ -43,6 +44,7 @@ class RelaySession:
 
 @dataclass(frozen=True)
 class PeerRelaySessionsReport:
+    rule_target: ClassVar[str] = "peer-relay-sessions"  # its kind in JSON views[]
     port: int | None  # the relay server's UDP port; None when not configured / not running
     not_running: str | None  # what the CLI said instead of a port ("not configured (…)")
     server_line: SourceLine | None
@@ -56,6 +58,17 @@ class PeerRelaySessionsReport:
         return (
             f"tailscale debug peer-relay-sessions ({state}, {self.count if self.count is not None else '?'} sessions)"
         )
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "relay_port": self.port,
+            "relay_not_running": self.not_running,
+            "session_count": self.count,
+            "sessions": [
+                {"vni": s.vni, "clients": list(s.clients), "packets": s.packets, "line": s.line.number}
+                for s in self.sessions
+            ],
+        }
 
 
 def is_relay_start(text: str) -> bool:

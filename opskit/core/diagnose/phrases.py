@@ -12,12 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_NEVER = re.compile(r"(?!)")
+from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
+
+_NEVER = lazy_compile(r"(?!)")
 _Trie = dict[str, "_Trie"]
 
 
-def any_word_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """A pattern whose ``search`` finds a line holding any of ``words`` (exactly as ``word in line`` would)."""
+def any_word_pattern(words: Iterable[str]) -> LazyPattern:
+    """A pattern whose ``search`` finds a line holding any of ``words`` (exactly as ``word in line`` would).
+
+    Built and compiled on first use (lazyre): a trie of the hundreds of words of a catalog is a long regex,
+    and a paste that never reaches the catalog's test should not pay for it."""
     trie: _Trie = {}
     for word in words:
         if not word:
@@ -26,7 +31,7 @@ def any_word_pattern(words: Iterable[str]) -> re.Pattern[str]:
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}  # a word ends here
-    return re.compile(_branch(trie)) if trie else _NEVER
+    return lazy_compile(lambda: _branch(trie)) if trie else _NEVER
 
 
 def _branch(node: _Trie) -> str:

@@ -62,6 +62,16 @@ _FATAL_STAMP = re.compile(
 )
 
 
+# The GitHub Action's verdict on its `ping` input (tailscale/github-action src/main.ts:239, v4.1-): `tailscale ping -c 1
+# <host>` retried for 3 minutes gave neither a pong nor "direct connection not established" (its other errors, a
+# timeout or "no matching peer", are swallowed): no reply, under the runner's annotation ("Error: ", "##[error]",
+# the raw log's stamp before it).
+_ACTION_NO_REPLY = re.compile(
+    r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z )?(?:##\[error\]|Error: )?(?:\u274c )?"
+    r"Ping host (?P<target>\S+) did not respond\s*$"
+)
+
+
 def _unstamped(text: str) -> str:
     """The line without a Go log stamp in front of the CLI's closing error, if it has one."""
     if text[4:5] == "/" and text[:1].isdigit():
@@ -98,6 +108,7 @@ def is_ping_line(text: str) -> bool:
         or _SELF.match(text)
         or _PEERAPI.match(text)
         or (_ERRORS.match(text) and not text.startswith("ping statistics"))
+        or ("did not respond" in text and _ACTION_NO_REPLY.match(text) is not None)
     )
 
 
@@ -162,6 +173,7 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
     timeouts: list[SourceLine] = []
     errors: list[SourceLine] = []
     verdict: SourceLine | None = None
+    action_target: str | None = None  # the host the GitHub Action's verdict names
     self_ping = False
     for line in lines:
         text = _unstamped(line.text)
@@ -194,7 +206,10 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
             verdict = line
         elif _ERRORS.match(text):
             errors.append(line)
-    target = ping_target(command) or next((p.node for p in pongs if p.node), None)
+        elif (action := _ACTION_NO_REPLY.match(text)) is not None:
+            errors.append(line)
+            action_target = action_target or action.group("target")
+    target = ping_target(command) or next((p.node for p in pongs if p.node), None) or action_target
     if self_ping:
         outcome = PingOutcome.SELF
     elif any(p.path is PathKind.DIRECT for p in pongs):

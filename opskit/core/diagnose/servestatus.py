@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from opskit.core.diagnose.text import SourceLine, blank_output_line
 
@@ -58,6 +59,7 @@ class ServedEntry:
 
 @dataclass(frozen=True)
 class ServeStatusReport:
+    rule_target: ClassVar[str] = "serve-status"  # its kind in JSON views[]
     entries: tuple[ServedEntry, ...]
     funnel_urls: tuple[str, ...]  # the "# Funnel on:" items
     funnel_error: str | None  # "Unable to get Funnel status: …"
@@ -74,6 +76,17 @@ class ServeStatusReport:
             f"tailscale serve status ({count} served entr{'ies' if count != 1 else 'y'}, "
             f"Funnel {'on' if self.funnel_on else 'off'})"
         )
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "served": [
+                {"url": e.url, "funnel": e.funnel, "handlers": list(e.handlers), "line": e.line.number}
+                for e in self.entries
+            ],
+            "funnel_on": self.funnel_on,
+            "funnel_urls": list(self.funnel_urls),
+            "funnel_error": self.funnel_error,
+        }
 
 
 def _serve_line(text: str) -> str | None:

@@ -57,6 +57,10 @@ _PROMPTS: tuple[re.Pattern[str], ...] = (
     # nested). Only for known commands: "+ " also starts markdown list items and diff lines.
     re.compile(r"^\+{1,3}\s(?P<cmd>(?:sudo\s+)?(?:\S*/)?(?:tailscaled?|whoami|ping6?|systemctl)(?:\.exe)?(?:\s.*)?)$"),
 )
+# Every prompt form above holds one of these characters (">" PowerShell, cmd.exe, fish and a Markdown quote; "@"
+# user@host; "$" "%" "#" the shells'; "+" xtrace; the arrows of zsh/oh-my-posh themes): a line without any is no
+# prompt, known in one scan instead of a match per form (most lines of a big paste). A new form adds its mark here.
+_PROMPT_MARK = re.compile(r"[>@$%#+\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]")
 _BRACKET_PROMPT = re.compile(r"\[[\w.-]+@[\w.-]+[\s\]]")  # "[root@fedora ~]# …", not a "[v1] …" log line
 # "> tailscale status" is a prompt, "> tailscale-1  | 2024/…" a quoted container log line.
 _GT_PROMPT = re.compile(r">\s(?:tailscale(?:\.exe)?|whoami)(?:\s|$)")
@@ -263,7 +267,7 @@ def prompt_command(text: str) -> str | None:
         return None
     if text[0] in _NOT_PROMPT_START and not (text[0] == "[" and _BRACKET_PROMPT.match(text)):
         return None
-    for pattern in _PROMPTS:
+    for pattern in _PROMPTS if _PROMPT_MARK.search(text) is not None else ():
         match = pattern.match(text)
         if match:
             if pattern is _QUOTED_COMMAND and (_catalogued(text[2:]) or is_prose_after_subcommand(match["cmd"])):

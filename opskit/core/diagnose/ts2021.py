@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from opskit.core.diagnose.text import GO_STAMP, SourceLine, blank_output_line, typed_tailscale_command
 from opskit.core.diagnose.windows import is_windows_error_line
@@ -61,6 +62,7 @@ def _is_final_error(text: str, last_failure: str | None) -> bool:
 
 @dataclass(frozen=True)
 class Ts2021Report:
+    rule_target: ClassVar[str] = "debug-ts2021"  # its kind in JSON views[]
     url: str | None  # the key URL fetched ("https://controlplane.tailscale.com/key?v=97")
     handshake: bool  # "did noise handshake"
     winner: str | None  # the control address the final connection reached
@@ -73,6 +75,20 @@ class Ts2021Report:
     def layout(self) -> str:
         state = "handshake done" if self.handshake else "failed" if self.failures else "cut before the handshake"
         return f"tailscale debug ts2021 ({state})"
+
+    @property
+    def outcome(self) -> str:
+        """handshake-done, failed, or cut (the paste stops before the handshake)."""
+        return "handshake-done" if self.handshake else "failed" if self.failures else "cut"
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "key_url": self.url,
+            "connected_to": self.winner,
+            "failures": [{"text": ts2021_message(line.text), "line": line.number} for line in self.failures],
+            "dial_errors": [{"text": ts2021_message(line.text), "line": line.number} for line in self.dial_errors],
+        }
 
 
 def ts2021_message(text: str) -> str:

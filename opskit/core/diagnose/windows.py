@@ -22,6 +22,8 @@ from functools import lru_cache
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
+from opskit.core.diagnose.headscale_log import is_headscale_server_line
+from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import (
@@ -808,8 +810,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     ),
 )
 # Order matters: the specific causes first, the generic LocalAPI failure last.
-_SIMPLE = tuple(
-    (kind, re.compile(pattern, 0 if kind is CliErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
+_SIMPLE = tuple(  # compiled on first use (lazyre): a line reaches a kind's pattern only when it holds its phrase
+    (kind, lazy_compile(pattern, 0 if kind is CliErrorKind.UNIX_ACCESS_DENIED else re.IGNORECASE))
     for kind, pattern in _SIMPLE_PATTERNS
 )
 # The catalog (cli_catalog/) is tried after the specific patterns and before the generic ones, which read any
@@ -1099,19 +1101,51 @@ def _wrapped_in(text: str, quote: str) -> bool:
     return inner < 0 or text[inner - 1] in " ([{=:,"
 
 
-# A Headscale server's own log line in zerolog's console form: "<time> FTL <path>/cmd/headscale/cli/serve.go:24 >
-# Error initializing error=…" (levels TRC DBG INF WRN ERR FTL PNC; the caller path is the build's, often a CI
-# runner's "../../../home/runner/work/headscale/headscale/…", then hscontrol/… or cmd/headscale/…). Its errors
-# (an x509 failure fetching its OIDC issuer, a database it cannot open) are the control server's, not a
-# Tailscale node's CLI: such a line is never read as a CLI error, whatever Tailscale-like words it quotes.
-_HEADSCALE_SERVER_LINE = re.compile(
-    r"(?:^|\s)(?:TRC|DBG|INF|WRN|ERR|FTL|PNC)\s+(?:\S*/)?(?:cmd/headscale|hscontrol)/\S*\.go:\d+\s+>\s"
-)
+# A Headscale server's own log line (headscale_log.py: zerolog's console form, with or without its caller path, or
+# its JSON): its errors (an x509 failure fetching its OIDC issuer, a database it cannot open) are the control
+# server's, not a Tailscale node's CLI: such a line is never read as a CLI error, whatever Tailscale-like words it
+# quotes.
 
 
-def is_headscale_server_line(text: str) -> bool:
-    """Whether a line is Headscale's own zerolog console output (see _HEADSCALE_SERVER_LINE)."""
-    return ".go:" in text and _HEADSCALE_SERVER_LINE.search(text) is not None
+def _error_words_form(text: str) -> str:
+    """The form of a line the error words are looked for in: lower case, and single-spaced when the line holds a
+    double space (chat clients double spaces: the phrases are single-spaced, as normalise_error_text makes them)."""
+    lowered = text.lower()
+    return _SPACES.sub(" ", lowered) if "  " in lowered else lowered
+
+
+# The soft-wrap join (blocks.py) asks whether two or three lines joined are one error: for most lines of a big
+# paste the answer is no because the joined text holds no error word. That is known without scanning the joined
+# text again: a word in it lies in one of the lines, or across a seam between two, and then the word's first
+# _WORD_HEAD characters start within _WORD_HEAD - 1 characters of the seam. So each line is scanned once for the
+# heads of the words (error_word_head_in, cached: a line is joined to the two before it), and each seam only
+# within that reach (error_word_head_across); a match of either lets is_windows_error_line decide.
+_WORD_HEAD = 14  # long enough that common English ("because ", "network ") is no head: 30 of 50,000 lines of prose
+_ERROR_WORD_HEADS = frozenset(word[:_WORD_HEAD] for word in _ERROR_WORDS)
+# A head with a doubled or non-space blank could be split or made by the single-spacing of a joined text.
+assert not any("  " in head or any(c.isspace() and c != " " for c in head) for head in _ERROR_WORD_HEADS)
+_ANY_ERROR_WORD_HEAD = any_word_pattern(_ERROR_WORD_HEADS)
+
+
+@lru_cache(maxsize=4096)
+def error_word_head_in(text: str) -> bool:
+    """Whether ``text`` may hold an error word: the head of one is in it, single-spaced (a joined text is single-spaced
+    when any of its lines has a double space)."""
+    return _ANY_ERROR_WORD_HEAD.search(_SPACES.sub(" ", text.lower())) is not None
+
+
+def error_word_head_across(left: str, gap: str, right: str) -> bool:
+    """Whether the head of an error word lies across the seam of ``left + gap + right`` (``gap``: "" or " "), in the
+    text is_windows_error_line reads; True when unsure (a blank beside the seam)."""
+    if not left or not right or left[-1].isspace() or right[0].isspace():
+        return True  # a run of blanks across the seam: its single-spacing would move it (lines are stripped: never)
+    joined = _error_words_form(f"{left}{gap}{right}")
+    left_part = left.lower()
+    if "  " in joined:
+        left_part = _SPACES.sub(" ", left_part)
+    seam = len(left_part)
+    reach = _WORD_HEAD - 1
+    return _ANY_ERROR_WORD_HEAD.search(joined, max(0, seam - reach), seam + len(gap) + reach) is not None
 
 
 @lru_cache(maxsize=512)
@@ -1121,9 +1155,7 @@ def is_windows_error_line(text: str) -> bool:
     Cached: blocks.py asks again about the line after an unrecognised one when it tries to join a
     soft-wrapped error, and that line is then classified in its own turn.
     """
-    lowered = text.lower()
-    if "  " in lowered:  # chat clients double spaces: the phrases are single-spaced, as normalise_error_text makes them
-        lowered = _SPACES.sub(" ", lowered)
+    lowered = _error_words_form(text)
     if _ANY_ERROR_WORD.search(lowered) is None:
         return False  # the catalog's phrases are among the words: no catalogued message either
     if is_headscale_server_line(text):
@@ -1156,6 +1188,12 @@ def _identity(raw: str | None) -> str | None:
 _EMPTY_SERVE_JSON = frozenset({"{}", "null"})
 _ANY_ANSWER_PHRASE = any_word_pattern(frozenset(refusal.phrase for _, refusal in COMMAND_ANSWERS))
 _SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--?json")
+
+
+def command_has_answers(command: str) -> bool:
+    """Whether any line can be a CLI error as the whole answer of ``command`` (is_command_answer): asked once per
+    typed command by the splitter, so that its lines skip the test when none can."""
+    return _SERVE_STATUS_JSON.search(command) is not None or any(typed.search(command) for typed, _ in COMMAND_ANSWERS)
 
 
 def is_command_answer(text: str, command: str | None) -> bool:
@@ -1266,7 +1304,7 @@ _COMPANION_KINDS = (CliErrorKind.TLS_INTERCEPTED, CliErrorKind.DAEMON_CONNECTION
 # systemd's word that the service is down holds too: the unit is failing at start-up (a restart loop leaves a
 # short-lived process), or the process is not the service's.
 SYSTEMD_UNIT_NOT_RUNNING = re.compile(r"\bsystemd tailscaled\.service not running\b", re.IGNORECASE)
-_COMPANIONS = (
+_COMPANIONS: tuple[tuple[CliErrorKind, LazyPattern | re.Pattern[str]], ...] = (
     *((kind, pattern) for kind, pattern in _SIMPLE if kind in _COMPANION_KINDS),
     (CliErrorKind.SERVICE_NOT_RUNNING, SYSTEMD_UNIT_NOT_RUNNING),
 )

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.phrases import any_word_pattern
 
@@ -29,8 +30,9 @@ class Refusal:
     # A lower-case literal every line holding the message contains: the cheap test a line passes before the
     # pattern runs (most lines of a big paste contain no catalog phrase).
     phrase: str
-    # The message, with its values as named groups (the cause and fix below may use them as {name}).
-    pattern: re.Pattern[str]
+    # The message, with its values as named groups (the cause and fix below may use them as {name}); compiled
+    # on first use (lazyre): a paste reaches only the few entries whose phrase it holds.
+    pattern: LazyPattern
     cause: str
     fix: str
     source: str  # where the message comes from in Tailscale's source ("cmd/tailscale/cli/file.go")
@@ -40,6 +42,13 @@ class Refusal:
         """(cause, fix) with the message's values filled in (a value the message lacked reads "?")."""
         values = {name: (value if value is not None else "?") for name, value in match.groupdict().items()}
         return self.cause.format_map(values), self.fix.format_map(values)
+
+
+def catalog_entry(
+    kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str
+) -> Refusal:
+    """One entry of a catalog module: ``pattern`` (case-insensitive) is compiled when a line first needs it."""
+    return Refusal(kind, phrase, lazy_compile(pattern, re.IGNORECASE), cause, fix, source, example)
 
 
 def _entries() -> tuple[Refusal, ...]:

@@ -10,9 +10,7 @@ failure (an auth key, Taildrop, profiles, an exit node).
 
 from __future__ import annotations
 
-import re
-
-from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
 
 _STRINGS = "tailscale-android android/src/main/res/values/strings.xml"
@@ -25,7 +23,7 @@ _ANOTHER_VPN_FIX = (
 
 
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
-    return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
+    return catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
 REFUSALS: tuple[Refusal, ...] = (

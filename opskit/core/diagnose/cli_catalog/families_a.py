@@ -12,9 +12,7 @@ that kind (they never reach the catalog). Entries are tried in order: the more s
 
 from __future__ import annotations
 
-import re
-
-from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
 
 _USAGE = CliErrorKind.CLI_USAGE
@@ -43,7 +41,7 @@ def _q_edge(name: str) -> str:
 
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
     """One catalog entry; every pattern ignores case (people retype messages)."""
-    return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
+    return catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
 _SUBCOMMANDS = r"(?P<command>tailscale(?: [a-z][\w-]*){0,3})"
@@ -729,6 +727,21 @@ REFUSALS: tuple[Refusal, ...] = (
         'cmd/tailscale version "1.90.2-t1234abcd" does not match tailscaled version "1.88.1-t5678ef01"',
     ),
     # ------------------------------------------------------------------ dns query / dns status
+    # dns-query.go formatDNSQueryText: the answer's response code (dnsmessage.RCode's name); SERVFAIL and REFUSED
+    # are the resolver's failures (NXDOMAIN is an answer: the name does not exist)
+    _entry(
+        _DNS,
+        "response code: rcode",
+        r"Response code: (?P<rcode>RCodeServerFailure|RCodeRefused)\b",
+        "`tailscale dns query` got {rcode} from tailscaled's resolver (100.100.100.100): the resolver it forwarded "
+        "the name to (the one named above the code: a split-DNS or global nameserver, or the OS's) failed or "
+        "refused to answer. Apps on this node get the same failure for this name.",
+        "Check that resolver: query it directly (`dig @<resolver> <name>`), fix its address in the admin console's "
+        "DNS page (or the split-DNS route for this domain) if it is wrong or unreachable over the tailnet, and see "
+        "`tailscale dns status` for the resolvers this node uses.",
+        _CLI + "dns-query.go",
+        "Response code: RCodeServerFailure",
+    ),
     _entry(
         _DNS,
         "to query dns: ",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import typed_tailscale_command
 
@@ -37,7 +37,7 @@ _NOT_Q = "[^\"'`\u2018\u2019\u201c\u201d]"
 
 
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
-    return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
+    return catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
 _SERVE_HELP = (
@@ -1385,6 +1385,52 @@ COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
             "name to --service, or clear everything with `tailscale serve reset`.",
             _SERVE_V2,
             "error: service does not exist",
+        ),
+    ),
+    # debug-capture.go: without -o the CLI runs Wireshark on the stream (exec.CommandContext "wireshark")
+    (
+        typed_tailscale_command(r"debug\s+capture"),
+        _entry(
+            _USAGE,
+            'exec: "wireshark": ',
+            r'^exec: "wireshark": executable file not found in (?:\$PATH|%PATH%)$',
+            "`tailscale debug capture` without -o starts Wireshark to show the packets live, and Wireshark is not "
+            "installed (or not on the PATH): nothing was captured.",
+            "Write the capture to a file instead: `sudo tailscale debug capture -o /tmp/tailscale.pcap` (stop it "
+            "with Ctrl-C) and open the file in Wireshark, or install Wireshark on this machine.",
+            "cmd/tailscale/cli/debug-capture.go",
+            'exec: "wireshark": executable file not found in $PATH',
+        ),
+    ),
+    # debug.go runDebugComponentLogs → ipnlocal SetComponentDebugLogging: a name outside ipn.DebuggableComponents
+    (
+        typed_tailscale_command(r"debug\s+component-logs"),
+        _entry(
+            _USAGE,
+            "unknown component ",
+            r'^unknown component "(?P<component>[^"]*)"$',
+            "`tailscale debug component-logs` has no component `{component}`: tailscaled turns on debug logs only "
+            "for the components it lists (magicsock, sockstats, syspolicy; dns in some versions). Nothing changed.",
+            "Name one of them: `tailscale debug component-logs magicsock` (`--for=0` turns it off again); "
+            "`tailscale debug component-logs` alone prints the list this version knows.",
+            "ipn/ipnlocal/local.go",
+            'unknown component "derp"',
+        ),
+    ),
+    # debug.go runDebugResolve: net.DefaultResolver.LookupIP's error (the OS resolver, not 100.100.100.100)
+    (
+        typed_tailscale_command(r"debug\s+resolve"),
+        _entry(
+            CliErrorKind.DNS_QUERY_FAILED,
+            "lookup ",
+            r"^lookup (?P<host>\S+?)(?: on (?P<server>\S+))?: (?P<why>.+)$",
+            "The system resolver tailscale asked (its OS's, through {server} when named) could not resolve "
+            "`{host}`: {why}.",
+            "Check the name (a MagicDNS name is <machine>.<tailnet>.ts.net); `tailscale dns query {host}` asks "
+            "tailscaled's resolver (100.100.100.100) directly, and `tailscale dns status` shows whether this OS "
+            "uses it.",
+            "cmd/tailscale/cli/debug.go",
+            "lookup nas.tail1234.ts.net on 127.0.0.53:53: no such host",
         ),
     ),
 )

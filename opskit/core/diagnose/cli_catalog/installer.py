@@ -9,9 +9,7 @@ refusals; its "Warning: … maintains their own Tailscale package" advisories ar
 
 from __future__ import annotations
 
-import re
-
-from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
 
 _INSTALL = CliErrorKind.INSTALL_FAILED
@@ -20,7 +18,7 @@ _STATIC = "https://pkgs.tailscale.com/stable/#static"
 
 
 def _entry(phrase: str, pattern: str, cause: str, fix: str, example: str) -> Refusal:
-    return Refusal(_INSTALL, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, _SCRIPT, example)
+    return catalog_entry(_INSTALL, phrase, pattern, cause, fix, _SCRIPT, example)
 
 
 REFUSALS: tuple[Refusal, ...] = (

@@ -8,9 +8,7 @@ today's wording of the same refusal has. Patterns are written from the message t
 
 from __future__ import annotations
 
-import re
-
-from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
 
 _USAGE = CliErrorKind.CLI_USAGE
@@ -22,7 +20,7 @@ _DEADLINE = CliErrorKind.DEADLINE
 
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
     """One catalog entry; every pattern ignores case (people retype messages)."""
-    return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
+    return catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
 REFUSALS: tuple[Refusal, ...] = (

@@ -12,9 +12,7 @@ The patterns are anchored on the wrappers' exact sentences (their values as name
 
 from __future__ import annotations
 
-import re
-
-from opskit.core.diagnose.cli_catalog import Refusal
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
 
 _ACTION = "tailscale/github-action src/main.ts"
@@ -30,7 +28,7 @@ _ACTION_INPUTS = (
 
 
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
-    return Refusal(kind, phrase, re.compile(pattern, re.IGNORECASE), cause, fix, source, example)
+    return catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
 REFUSALS: tuple[Refusal, ...] = (
@@ -147,6 +145,29 @@ REFUSALS: tuple[Refusal, ...] = (
         "architecture; with a cache, clear the action's cached package.",
         _ACTION,
         "SHA256 checksum mismatch",
+    ),
+    # src/main.ts:106 (v4.1+): use-cache with the unstable track on a macOS runner
+    _entry(
+        CliErrorKind.CLI_USAGE,
+        "caching of unstable releases",
+        r"Caching of unstable releases is not supported on macOS runners",
+        "The GitHub Action refused its inputs: `use-cache: true` with `version: unstable` on a macOS runner (an "
+        "unstable build is not cached there). Nothing was installed.",
+        "Drop `use-cache` for this job, or pin a stable `version` (e.g. `latest` or 1.9x.y).",
+        _ACTION,
+        "Caching of unstable releases is not supported on macOS runners",
+    ),
+    # src/main.ts:575/:1017 (v4.0+): the action's tool cache said it held the package, but the files are gone
+    _entry(
+        CliErrorKind.INSTALL_FAILED,
+        "not found",
+        r"Cached (?:MSI not found at|binaries not found in) (?P<path>\S.*?)\s*$",
+        "The GitHub Action's tool cache named a cached Tailscale package that is not there ({path}): a runner "
+        "whose tool cache was cleaned or not restored. Nothing was installed.",
+        "Re-run the job without the cache (`use-cache: false`) or clear the action's cache entry so that it "
+        "downloads the package again.",
+        _ACTION,
+        "Cached binaries not found in /opt/hostedtoolcache/tailscale/1.94.2/x64",
     ),
     # src/main.ts:921: one `tailscale up` attempt outlived the action's `timeout` input (default 60s) (v4.0+)
     _entry(

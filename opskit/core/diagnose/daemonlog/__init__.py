@@ -42,6 +42,7 @@ from opskit.core.diagnose.daemonlog.grammar import (
     when_of,
 )
 from opskit.core.diagnose.daemonlog.grammar import message_of as _peel
+from opskit.core.diagnose.headscale_log import is_headscale_server_line
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import SourceLine
@@ -89,6 +90,11 @@ _MARKERS = re.compile(
     r'|rename of "[^"]+" to "[^"]+" failed \(.*\), falling back to copy\+delete$|trample: (?:resolv\.conf|read error: )'
     r"|restarting systemd-resolved\.\.\.$|restart(?:ed| of) systemd-resolved(?:$| failed: )"
     r"|(?:error restarting|restarted) resolved after |ignoring SetDNS permission error on Synology "
+    # feature/taildrop (ipn/ipnserver v1.8-v1.50): where a NAS keeps Taildrop files, at every start; without the
+    # share it says so ("synology Taildrop support: shared folder "Taildrop" not found"): a routine start-up note of
+    # tailscaled's, like "no Taildrop directory configured" (the bare 'shared folder "Taildrop" not found' the CLI
+    # relays from a refused file stays its refusal, cli_catalog)
+    r"|(?i:synology|truenas|qnap|unraid) Taildrop(?: support)?: "
     # controlclient's login and map messages, logged without "control: " before it came (v0.9x, early 2020)
     r"|direct\.(?:TryLogin|TryLogout|WaitLoginURL)\b|doLogin\(regen=|RegisterReq: |No AuthURL\s*$|PollNetMap: "
     r"|AuthURL is |LoginInteractive -> regen=|Generating a new (?:machine|node)key\."
@@ -214,6 +220,7 @@ _MARKER_WORDS = (
     " peers:", "Windows Service event", "wintun.dll", "TUN interface is up",
     # net/dns/direct.go's unprefixed lines
     "rename of ", "trample: ", "systemd-resolved", "resolved after ", "SetDNS permission",
+    " Taildrop support: ", " Taildrop: ",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 _WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
@@ -230,6 +237,8 @@ _BASHIO_START = ("Starting Tailscale...", "Tailscale logs will be suppressed aft
 def _belongs(text: str, message: Message) -> bool:
     if is_tailscale_process(message.process) or message.process == _CONTAINERBOOT_PROCESS or _HAND_PROMPT.match(text):
         return True
+    if is_headscale_server_line(text):
+        return False  # the control server's own log: its errors quote Tailscale's words, none is a node's
     if _WRAPPER_LINE.match(message.text) or ("Starting tailscale with: " in text and _SYNOLOGY_START.search(text)):
         return True
     if message.process == "bashio" and message.text.startswith(_BASHIO_START):

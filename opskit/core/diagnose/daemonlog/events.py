@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
 from opskit.core.diagnose.text import TAILNET_V4_PREFIX, TAILNET_V6_PREFIX
@@ -74,8 +75,8 @@ class Recogniser:
 
 # ------------------------------------------------------------------------------------------- helpers
 
-_X509_UNKNOWN = re.compile(r"x509: (?:certificate signed by unknown authority|.*certificate is not trusted)")
-_X509_CLOCK = re.compile(r"x509: certificate has expired or is not yet valid|current time \S+ is (?:before|after)")
+_X509_UNKNOWN = lazy_compile(r"x509: (?:certificate signed by unknown authority|.*certificate is not trusted)")
+_X509_CLOCK = lazy_compile(r"x509: certificate has expired or is not yet valid|current time \S+ is (?:before|after)")
 
 
 def _tls(detail: str) -> Iterator[Event]:
@@ -91,24 +92,24 @@ def _tls(detail: str) -> Iterator[Event]:
 # derphttp names the region "region %d (%v)" (ID and code, derphttp_client.go targetString); a paste may redact
 # either or both ("region xxx: ", "region 900 (***)", "region <id>: "), or the whole target with the error after it
 # ("derphttp.Client.Recv connect to derp-node", "… connect to [REDACTED]": a failed connect all the same).
-_DERP_FAIL = re.compile(
+_DERP_FAIL = lazy_compile(
     r"connect to region (?P<id>[^\s(:]+)(?: \((?P<code>[^)]*)\))?: (?P<error>.+?)(?:\"\))?$"
     r"|derphttp\.Client\.\w+ connect to (?P<redacted>derp-[^\s:]+|<[^<>]*>|\[[^\[\]]*\]|\*+|x+)(?:: (?P<error2>.+?))?$"
 )
 # magicsock opening a DERP connection to reach a peer whose home that region is ("magicsock: adding connection to
 # derp-1 for [Zopo7]"): the peer is talked to over DERP; derphttp names the region ("connecting to derp-1 (nyc)").
-_PEER_VIA_DERP = re.compile(r"adding connection to derp-(?P<id>\d+) for \[(?P<key>[^\]]+)\]")
-_DERP_NAMED = re.compile(r"connecting to derp-(?P<id>\d+) \((?P<code>[\w-]+)\)")
-_DERP_OK = re.compile(r"magicsock: derp-(?P<id>[^\s;]+) connected")
+_PEER_VIA_DERP = lazy_compile(r"adding connection to derp-(?P<id>\d+) for \[(?P<key>[^\]]+)\]")
+_DERP_NAMED = lazy_compile(r"connecting to derp-(?P<id>\d+) \((?P<code>[\w-]+)\)")
+_DERP_OK = lazy_compile(r"magicsock: derp-(?P<id>[^\s;]+) connected")
 # The receive loop of an established connection ending ("derp.Recv(derp-4): derp.Recv: EOF"; v0.9x named the
 # region by host, "derp.Recv(derp2)"). One drop is routine (a server restart); repeated drops with no
 # "derp-N connected" after them say the connection never stays up. A close tailscaled asked for is not one.
 # A redaction may take the region with it ("magicsock: derp.Recv: read tcp6 [REDACTED] failed"): region "?".
-_DERP_RECV = re.compile(r"derp\.Recv(?:\((?:derp-?)?(?P<id>[^\s()]+)\))?: (?P<error>.+)$")
+_DERP_RECV = lazy_compile(r"derp\.Recv(?:\((?:derp-?)?(?P<id>[^\s()]+)\))?: (?P<error>.+)$")
 _DERP_RECV_HARMLESS = ("connect to region", "closed", "context canceled", "zero-private-key", "network down, closing")
 # "magicsock: 2 active derp conns: derp-4=cr4ms,wr4ms derp-6=cr0s,wr0s": each listed region is connected.
-_ACTIVE_CONN = re.compile(r"derp-(\d+)=cr")
-_HOME = re.compile(
+_ACTIVE_CONN = lazy_compile(r"derp-(\d+)=cr")
+_HOME = lazy_compile(
     r"home is now derp-(?P<id>\d+)(?: \((?P<code>[^)]*)\))?|reconnecting to home derp-(?P<id2>\d+)"
     r"|derp-(?P<id3>\d+) for home-keep-alive|NetInfo\{.*\bderp=#(?P<id4>\d+)|(?:report|netcheck): .*\bderp=(?P<id5>\d+)"
     # magicsock's setPeerLastDerpLocked names the region a peer's packets came through, "our home"/"shared home" when
@@ -168,8 +169,8 @@ def _derp(message: str) -> Iterator[Event]:
 # per data packet ("[xI8Q9] - Failed to send data packet too many DERP packets queued; dropping", since v1.4
 # "peer(xI8Q9…) - Failed to send data packets: …", silenced by wglog in later versions), disco per message
 # ("magicsock: disco: failed to send ping to 127.3.3.40:1 [xI8Q9]: …": the magic IP's port is the region ID).
-_DERP_QUEUE_FULL = re.compile(r"too many DERP packets queued; dropping")
-_QUEUE_PEER = re.compile(
+_DERP_QUEUE_FULL = lazy_compile(r"too many DERP packets queued; dropping")
+_QUEUE_PEER = lazy_compile(
     r"(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)\s]+)\)) - Failed to send data packet"
     r"|127\.3\.3\.40:(?P<region>\d+) \[(?P<key3>[^\]\s]+)\]:"
 )
@@ -188,7 +189,7 @@ def _derp_queue(message: str) -> Iterator[Event]:
 
 # ----------------------------------------------------------------------------- control / coordination
 
-_CONTROL_FAIL = re.compile(
+_CONTROL_FAIL = lazy_compile(
     r"(?:Received error: |PollNetMap: (?!stream=)|map response long-poll timed out|"
     r"unable to connect to the Tailscale coordination server|fetch control key: |TryLogin: |lite map update error)"
     r"(?P<error>.*)$"
@@ -198,11 +199,11 @@ _CONTROL_FAIL = re.compile(
 # that never got an answer is wrapped as "Post \"…/map\": …". mapRoutine (controlclient/auto.go) reports the error
 # and polls again after a backoff: one reset is routine (a server restart, a load balancer's idle timeout), only
 # repeats with nothing between them say control stays lost.
-_MAP_STREAM_ENDED = re.compile(
+_MAP_STREAM_ENDED = lazy_compile(
     r"PollNetMap: (?:unexpected EOF|EOF|http2: (?:server sent GOAWAY|stream error|response body closed)|"
     r"stream error: |read tcp \S+: (?:read: )?connection reset by peer)"
 )
-_CONTROL_OK = re.compile(
+_CONTROL_OK = lazy_compile(
     r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: "
     r"|mapRoutine: state:synchronized|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
     r"|^PollNetMap: stream="  # v0.9x (early 2020) logged controlclient's messages without "control: "
@@ -216,36 +217,36 @@ _CONTROL_OK = re.compile(
 # The control client's own state naming a login URL handed out and not yet visited (controlclient status.go
 # "state:url-visit-required", logged by auto.go's "authRoutine: %s; wantLoggedIn=%v" and "mapRoutine: %s", v1.0-v1.4x):
 # a person must open it; a later "state:authenticated"/"synchronized" or Starting/Running clears it.
-_LOGIN_PENDING = re.compile(
+_LOGIN_PENDING = lazy_compile(
     r"Received auth URL|AuthURL is |popBrowserAuthNow|authURL=true|(?:auth|map)Routine: state:url-visit-required\b"
     r"|Auth key failed to authenticate \(may be expired or single-use\)"
 )
 # A login attempt under way (a new node key, an interactive login, retries backing off): a person must log in
 # once control answers, but while control is unreachable that is why no login can happen (fold.py).
-_LOGIN_ATTEMPT = re.compile(
+_LOGIN_ATTEMPT = lazy_compile(
     r"Generating a new nodekey|tailscaleUp\(reauth=true\)|LoginInteractive|authRoutine: backoff"
 )
 # Control answered that it does not know this node (deleted, or its key expired long ago): log in again.
-_NODE_UNKNOWN = re.compile(r"failed 404: node not found")
+_NODE_UNKNOWN = lazy_compile(r"failed 404: node not found")
 # Control (or Headscale) answered the registration by refusing the tags the node asked for (--advertise-tags,
 # an auth key's tags): reachable, and the node stays logged out until it asks for tags it may own.
-_TAGS_REFUSED = re.compile(r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)")
+_TAGS_REFUSED = lazy_compile(r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid or not (?:permitted|allowed)")
 # Control answered the registration POST with a client error (controlclient/direct.go: "register request: http %d:
 # %.200s": 400 invalid key, 401, 403 "bad machine key", 404, 410 "auth path not found"): reachable, and the node is
 # not logged in until a login (a fresh key, or fresh state) succeeds. 408 and 429 are the server's own load, and a
 # 5xx is control (or the proxy before it) failing: both stay control trouble.
-_REGISTER_REFUSED = re.compile(r"register request: http 4(?!08|29)\d\d\b")
+_REGISTER_REFUSED = lazy_compile(r"register request: http 4(?!08|29)\d\d\b")
 # v0.9x (early 2020) answered a registration with "AuthURL is …" or, once the key was registered (controlclient
 # direct.go: "key rotation is complete"), "No AuthURL".
-_LOGIN_DONE = re.compile(
+_LOGIN_DONE = lazy_compile(
     r"authRoutine: (?:state:(?:authenticated|synchronized)|loggedIn=true)|RegisterReq: got response; .*authURL=false"
     r"|^(?:control: )?No AuthURL\s*$"
 )
 # The auth routine idle with no login asked for while not logged in: the node was logged out (or never logged
 # in) and waits for `tailscale up` / the app's Log in (controlclient/auto.go: v1.0-v1.4x
 # "authRoutine: state:not-authenticated; goal=nil", later "[v1] authRoutine: loggedIn=false; goal=nil paused=…").
-_LOGGED_OUT = re.compile(r"authRoutine: (?:state:not-authenticated|loggedIn=false); goal=nil")
-_LOGIN = re.compile(
+_LOGGED_OUT = lazy_compile(r"authRoutine: (?:state:not-authenticated|loggedIn=false); goal=nil")
+_LOGIN = lazy_compile(
     r"nodeKeyExpired=true|node key (?:\[\w+\] )?(?:has )?expired|invalid key|key expired|"
     r"server reports new node key \S+ has expired"
 )
@@ -260,9 +261,9 @@ _LOGIN = re.compile(
 # "control server is too old; no noise key" (a Headscale without Noise support, such as v0.12, or another server
 # too old for the client). Reachable, but never usable until the server is upgraded (or the client downgraded):
 # not control-unreachable.
-_NO_NOISE_KEY = re.compile(r"control server is too old; no noise key")
-_BOOTSTRAP_DNS = re.compile(r'bootstrapDNS\("[^"]*", "[^"]*"\) for "(?P<host>[^"]+)" (?:(?P<error>error: .+)|= \S)')
-_LOG_HOST = re.compile(r"^log\.tailscale\.(?:io|com)$")
+_NO_NOISE_KEY = lazy_compile(r"control server is too old; no noise key")
+_BOOTSTRAP_DNS = lazy_compile(r'bootstrapDNS\("[^"]*", "[^"]*"\) for "(?P<host>[^"]+)" (?:(?P<error>error: .+)|= \S)')
+_LOG_HOST = lazy_compile(r"^log\.tailscale\.(?:io|com)$")
 
 
 def _control(message: str) -> Iterator[Event]:
@@ -325,11 +326,11 @@ def _control(message: str) -> Iterator[Event]:
 # NeedsLogin; running StartLoginInteractive..." at start, "AuthLoop: state is Running; done" once it is no longer
 # waiting for a login, "Authkey is set; but state is NoState. Ignoring authkey." when saved state makes the key
 # unneeded; and hands out a login URL with "To start this tsnet server, restart with TS_AUTHKEY set, or go to: …".
-_STATE = re.compile(
+_STATE = lazy_compile(
     r"Switching ipn state (?P<old>\w+) -> (?P<new>\w+)"
     r"|^(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) (?P<tsnet>[A-Z]\w+)[;.]"
 )
-_TSNET_LOGIN_URL = re.compile(r"^To start this tsnet server, restart with TS_AUTHKEY set, or go to: \S")
+_TSNET_LOGIN_URL = lazy_compile(r"^To start this tsnet server, restart with TS_AUTHKEY set, or go to: \S")
 
 
 def _ipn_state(message: str) -> Iterator[Event]:
@@ -358,13 +359,13 @@ def _ipn_state(message: str) -> Iterator[Event]:
 
 # --------------------------------------------------------------------------------------------- health
 
-_HEALTH = re.compile(r'health\((?:warnable=)?"?(?P<name>[\w-]+)"?\): (?P<state>error|warning|ok)(?:: (?P<msg>.*))?$')
-_HOME_REGION = re.compile(r"home DERP region (?P<id>\d+)|region (?P<id2>\d+)")
+_HEALTH = lazy_compile(r'health\((?:warnable=)?"?(?P<name>[\w-]+)"?\): (?P<state>error|warning|ok)(?:: (?P<msg>.*))?$')
+_HOME_REGION = lazy_compile(r"home DERP region (?P<id>\d+)|region (?P<id2>\d+)")
 # The home-relay warnables name the home region (health/warnings.go: no-derp-connection "Tailscale could not
 # connect to the '%s' relay server." / "… the relay server with ID '%s'.", derp-timed-out "Tailscale hasn't heard
 # from the '%s' relay server in %v." / "… the home relay server (region ID '%v') …"): by the DERP map's name
 # ("Johannesburg", a custom region's own name) or, without one, by ID. Both speak of the home region only.
-_HOME_RELAY_NAMED = re.compile(
+_HOME_RELAY_NAMED = lazy_compile(
     r"(?:could not connect to|hasn't heard from) the (?:'(?P<name>[^']+)' relay server"
     r"|relay server with ID '(?P<id>\d+)'|home relay server \(region ID '(?P<id2>\d+)'\))"
 )
@@ -447,10 +448,10 @@ _OVERALL_PARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:router|dns|dns-os|dns-manager|tailnet-lock): ", ""),  # a subsystem's error: named by its subsystem
     )
 )
-_OVERALL_SPLIT = re.compile(r"^multiple errors:\s*|\s*(?:\n\t|; (?!see ))\s*")  # "; see <url>" ends one error
+_OVERALL_SPLIT = lazy_compile(r"^multiple errors:\s*|\s*(?:\n\t|; (?!see ))\s*")  # "; see <url>" ends one error
 # A journal or syslog gives each line of that multi-line error its own prefix: the head ends at "multiple errors:",
 # and the checks follow as messages of their own (daemonlog._events joins them back).
-_OVERALL_HEAD = re.compile(r'^health\("?overall"?\): error: multiple errors:\s*$')
+_OVERALL_HEAD = lazy_compile(r'^health\("?overall"?\): error: multiple errors:\s*$')
 
 
 def is_overall_errors_head(message: str) -> bool:
@@ -572,7 +573,7 @@ def _warnable_failing(name: str, detail: str, origin: str) -> Iterator[Event]:
 
 # ------------------------------------------------------------------------------------------------ DNS
 
-_DNS_FORWARD = re.compile(
+_DNS_FORWARD = lazy_compile(
     r"no upstream resolvers set|upstream nameservers not set|DNS resolution failed due to missing upstream|"
     r"dns: error: |dns (?:udp|tcp) (?:query|read): |(?:dns: resolver|tsdns): forward: .*(?:error|timeout|failed)"
     # the upstream answered SERVFAIL or REFUSED (forwarder.go: "sendUDP|sendTCP|recv: response code indicating
@@ -584,13 +585,13 @@ _DNS_FORWARD = re.compile(
 # 100.100.100.100:53: read udp …->100.100.100.100:53: i/o timeout" (or "server misbehaving": SERVFAIL, what
 # tailscaled answers when its upstream fails; "connection refused": nothing listens there). That is MagicDNS
 # failing to forward, whoever logged it. ("no such host" is an answer: the name does not exist.)
-_QUAD100_LOOKUP = re.compile(
+_QUAD100_LOOKUP = lazy_compile(
     r"lookup \S+ on (?:100\.100\.100\.100|\[fd7a:115c:a1e0::53\]):53: "
     r"(?:.*\b(?:i/o timeout|connection refused)$|server misbehaving$)"
 )
 # No route to the resolver is not a one-off: every query to it fails the same way until routing changes.
-_NO_ROUTE = re.compile(r"no route to host|network is unreachable")
-_DNS_CONFIG = re.compile(
+_NO_ROUTE = lazy_compile(r"no route to host|network is unreachable")
+_DNS_CONFIG = lazy_compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
     r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d|"
     r"failed to configure (?:systemd-)?resolved|error restarting resolved|Error deleting NRPT|"
@@ -634,7 +635,7 @@ _WINTUN_ERROR = (
     r"^(?:\[Wintun\] )?(?:Failed to|Timed out waiting for|Unable to) [^:]*"
     r"(?:adapter|device|driver|[Ww]intun)[^:]*: .*\(Code 0x[0-9A-Fa-f]{8}\)$"
 )
-_TUN = re.compile(
+_TUN = lazy_compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
     r"(?<!update)TUN: |tstun\.New\(|"
     # the Linux router bringing the TUN link up with iproute2 (runner.go 'running %q failed: %w\n%s'): the device
@@ -657,7 +658,7 @@ _TUN = re.compile(
     # the Windows service cannot load its own wintun.dll (cmd/tailscaled/tailscaled_windows.go, v1.54-)
     r'|^Error pre-loading "[^"]*wintun\.dll": '
 )
-_USERSPACE = re.compile(
+_USERSPACE = lazy_compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
     r"|-tun[= \",]+userspace-networking|\[Wintun\]|CreateTUN"
     # Wintun's own error, untagged: tailscaled was creating its Wintun adapter, a kernel TUN (netstack creates none)
@@ -670,7 +671,7 @@ _USERSPACE = re.compile(
 )
 # net/tstun/tun_linux.go diagnoseLinuxTUNFailure: only CreateTUN of a kernel TUN device runs it (netstack mode
 # opens no TUN), so any of its lines says tailscaled is in kernel-TUN mode, whether or not the device came up.
-_KERNEL_TUN_DIAGNOSIS = re.compile(
+_KERNEL_TUN_DIAGNOSIS = lazy_compile(
     r"is CONFIG_TUN enabled in your kernel\?|'modprobe tun' successful|tun module loaded in kernel, but "
     r"|tun module not loaded nor found on disk|kernel/drivers/net/tun\.ko found on disk|"
     r"created TUN device \S+ after doing `modprobe tun`|^TUN device \S+ is busy"
@@ -678,20 +679,20 @@ _KERNEL_TUN_DIAGNOSIS = re.compile(
 
 # netmon's interface list (LinkChange / interfaces.State "ifs={… tailscale0:[100.114.50.9/32 fd7a:…/128 llu6]}")
 # holding a tailscaleN device with a tailnet address: tailscaled runs a kernel TUN (netstack mode creates none).
-_KERNEL_TUN = re.compile(r"(?:^|[\s{])tailscale\d+:\[(?:" + TAILNET_V4_PREFIX + "|" + TAILNET_V6_PREFIX + ")")
+_KERNEL_TUN = lazy_compile(r"(?:^|[\s{])tailscale\d+:\[(?:" + TAILNET_V4_PREFIX + "|" + TAILNET_V6_PREFIX + ")")
 
 
 # cmd/tailscaled tryEngine: "wgengine.NewUserspaceEngine(tun %q) error: %v". An engine error that names neither
 # the router nor DNS is the TUN device's (tstun.New, wgdev.Up) unless the engine was bringing its router up when
 # it failed: before v1.2x router.Up's and router.Set(nil)'s errors came back bare ("operation not supported" from a
 # kernel without policy routing), so only the stage line before it (_ENGINE_STAGE) tells them apart.
-_ENGINE_ERROR = re.compile(
+_ENGINE_ERROR = lazy_compile(
     r'NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: '
     r'(?!.*(?:router|netfilter|iptables|nftables|dns|resolv|running "ip (?:-[46] )?(?:rule|route|addr)|ip rules))'
 )
 # wgengine.NewUserspaceEngine's stage lines (wgengine/userspace.go), in the order it logs them: the router's two
 # stages, and every other one (the WireGuard device, the link/network monitor, done).
-_ENGINE_STAGE = re.compile(
+_ENGINE_STAGE = lazy_compile(
     r"^(?:(?P<router>Bringing router up|Clearing router settings)\.\.\.|Creating [Ww]ire[Gg]uard device\.\.\."
     r"|Bringing [Ww]ire[Gg]uard device up\.\.\.|Starting (?:link|network) monitor\.\.\.|Engine created\.)$"
 )
@@ -732,7 +733,7 @@ def _tun(message: str) -> Iterator[Event]:
 # "VPN service not prepared or was revoked": no VPN consent, or another VPN app took it, detachFd), then "tunnel
 # brought down on VPN service error: <err>"; StartVPNWorker finds VpnService.prepare() asking for consent again
 # ("Tailscale isn't ready to start the VPN, notify the user.": the "Tailscale Connection Failed" notification).
-_ANDROID_VPN_FAILED = re.compile(
+_ANDROID_VPN_FAILED = lazy_compile(
     r"^VPN update failed: \S|^tunnel brought down on VPN service error: |^updateTUN: could not establish VPN because "
     r"|VPN service not prepared or was revoked|VPN cannot be created on this device due to an Android bug"
     r"|^Tailscale isn.t ready to start the VPN"
@@ -746,7 +747,7 @@ _ANDROID_VPN_UP = ("updateTUN: established VPN", "VPN permission granted")
 # Android killing the app's process: the runtime's uncaught-exception report (AndroidRuntime: "FATAL EXCEPTION: main",
 # then "Process: com.tailscale.ipn, PID: N": only that line names the app) or a native crash (libc: "Fatal signal 6
 # (SIGABRT), … pid N (com.tailscale.ipn)"); another app's crash in the same logcat is not Tailscale's.
-_ANDROID_BACKEND_FAILED = re.compile(
+_ANDROID_BACKEND_FAILED = lazy_compile(
     r"^Failed to start LocalBackend, panicking: \S|^Process: com\.tailscale\.ipn(?::\w+)?, PID: \d+"
     # (the kernel's 15-character thread name may cut the package: "(com.tailscale.i)")
     r"|^Fatal signal \d+ \(SIG\w+\).*\bpid \d+ \(com\.tailscale\.i(?:pn(?::\w+)?|p)?\)$"
@@ -756,7 +757,7 @@ _ANDROID_BACKEND_FAILED = re.compile(
 # ("package: com.tailscale.ipn:303", the versionCode after the colon), and a backtrace frame inside the app's own
 # code ("#00 pc 00000000004b1bf8  /data/app/~~…/com.tailscale.ipn-…/base.apk (offset …)", or its lib/<abi>/*.so):
 # Android writes these only for a process that died on a signal (the Go runtime aborting is SIGABRT).
-_ANDROID_NATIVE_CRASH = re.compile(
+_ANDROID_NATIVE_CRASH = lazy_compile(
     r"\bpid: \d+, tid: \d+, name: .*>>> com\.tailscale\.ipn(?::\w+)? <<<"
     r"|^package: com\.tailscale\.ipn(?::\d+)?$"
     r"|^#\d+ pc [0-9a-f]+\s+/data/app/\S*?/com\.tailscale\.ipn-[^/\s]*/(?:base\.apk|lib/[^/\s]+/[^/\s]+\.so)\b"
@@ -769,7 +770,7 @@ _ANDROID_NATIVE_CRASH = re.compile(
 # allowed to start service Intent …: app is in background", IPNService.kt's "Failed to start foreground service:
 # …ForegroundServiceStartNotAllowedException…", and ActivityManager's own "Background start not allowed: service
 # Intent { … com.tailscale.ipn … }".
-_ANDROID_BACKGROUND_BLOCKED = re.compile(
+_ANDROID_BACKGROUND_BLOCKED = lazy_compile(
     r"^startVPN hit ForegroundServiceStartNotAllowedException"
     r"|^Failed to start foreground service: \S*ForegroundServiceStartNotAllowedException"
     r"|^(?:re)?startVPN hit (?:IllegalStateException in startService\(\)|exception)?: .*"
@@ -800,7 +801,7 @@ def _android(message: str) -> Iterator[Event]:
 # internal error occurred.", Swedish "VPN-sessionen misslyckades eftersom ett internt fel inträffade."): the system
 # failed or refused to start the tunnel. A change back to "none" clears it; so does the extension's Go side starting
 # again ("goSetupLogs initializing") and getting further (fold.py).
-_LAST_DISCONNECT_ERROR = re.compile(
+_LAST_DISCONNECT_ERROR = lazy_compile(
     r'(?:^|\s)Last disconnect error for (?P<name>[^"]*?[Tt]ailscale[^"]*?) changed from (?:"[^"]*"|\S+) to '
     r'(?:"(?P<quoted>[^"]*)"|(?P<bare>\S.*?))\.?\s*$'
 )
@@ -823,8 +824,8 @@ def _apple_vpn(message: str) -> Iterator[Event]:
 # then "Disallowing: io.tailscale.ipn.macsys.network-extension": the extension never runs, so no tunnel (and no
 # daemon). The bundle IDs are the app's (io.tailscale.ipn.macos, .macsys, their network-extension).
 _TAILSCALE_BUNDLE = r"io\.tailscale\.[\w.-]*\w"
-_UNSATISFIED_ENTITLEMENTS = re.compile(rf"(?P<id>{_TAILSCALE_BUNDLE}): Unsatisfied entitlements: (?P<what>\S.*?)\s*$")
-_DISALLOWING = re.compile(rf"(?:^|\s)Disallowing: (?P<id>{_TAILSCALE_BUNDLE})\s*$")
+_UNSATISFIED_ENTITLEMENTS = lazy_compile(rf"(?P<id>{_TAILSCALE_BUNDLE}): Unsatisfied entitlements: (?P<what>\S.*?)\s*$")
+_DISALLOWING = lazy_compile(rf"(?:^|\s)Disallowing: (?P<id>{_TAILSCALE_BUNDLE})\s*$")
 
 
 def _apple_code_signing(message: str) -> Iterator[Event]:
@@ -837,7 +838,7 @@ def _apple_code_signing(message: str) -> Iterator[Event]:
 
 # ------------------------------------------------------------------------ router / packet filter
 
-_FIREWALL = re.compile(
+_FIREWALL = lazy_compile(
     r"could not (?:set ?up|create new) netfilter|creating router: |iptables disabled in build|"
     r"RULE_(?:INSERT|APPEND) failed|"
     r"running \[[^\]]*(?:iptables|ip6tables|nft)[^\]]*\]: exit status|^router: .*(?:failed|error)|"
@@ -879,7 +880,7 @@ _FIREWALL_HARMLESS = (
 # The Linux router's netfilter runner saying which firewall it drives (util/linuxfw: "netfilter running in nftables
 # mode, v6 = %v", "netfilter running in iptables mode v6 = …"), logged under the router's "router: " prefix: only the
 # kernel TUN path creates that router (cmd/tailscaled tryEngine: netstack mode creates none), so not userspace.
-_NETFILTER_MODE = re.compile(r"^router: netfilter running in (?:nftables|iptables) mode\b")
+_NETFILTER_MODE = lazy_compile(r"^router: netfilter running in (?:nftables|iptables) mode\b")
 
 
 def _router(message: str) -> Iterator[Event]:
@@ -898,8 +899,8 @@ def _router(message: str) -> Iterator[Event]:
 # failed shows in the error's own words (host-integration catalog: router_linux.go's "adding IP rules: …", "adding
 # address %q to tunnel interface", "%d add route failures; first was: …", iptables runs; net/dns's "setLinkDNS: …",
 # "running /sbin/resolvconf …", "getting OS base config: …").
-_RECONFIG_ERROR = re.compile(r"authReconfig: ra=\w+ dns=\w+ 0x[0-9a-f]+: (?!<nil>)(?P<error>\S.*)$")
-_RECONFIG_DNS = re.compile(
+_RECONFIG_ERROR = lazy_compile(r"authReconfig: ra=\w+ dns=\w+ 0x[0-9a-f]+: (?!<nil>)(?P<error>\S.*)$")
+_RECONFIG_DNS = lazy_compile(
     r"setLink\w+: |resolv|[Rr]esolved|NetworkManager|getting OS base config|OSConfigurator|NRPT|scutil|\bDNS\b"
     r"|dbus-org\.freedesktop\.resolve1"
     # net/dns/nm.go's NetworkManager D-Bus calls
@@ -909,7 +910,7 @@ _RECONFIG_DNS = re.compile(
     r"|\\Parameters\\Interfaces\\\S*\[(?:NameServer|SearchList|Domain)\]: |timeout waiting for registry key"
     r"|RegNotifyChangeKeyValue|RevertLink: "
 )
-_RECONFIG_ROUTER = re.compile(
+_RECONFIG_ROUTER = lazy_compile(
     r"iptables|ip6tables|nftables|netfilter|IP rules|policy routing|\broute\b|\baddress\b|tunnel interface"
     r"|\brule\b|ts-(?:input|forward|postrouting)|interface (?:up|down)|ConfigureInterface|setroutes|ifconfig"
     # the Windows router's configureInterface (ifconfig_windows.go), returned bare to the engine
@@ -934,7 +935,7 @@ def _reconfig(message: str) -> Iterator[Event]:
 # adapter is not listed yet). Since v1.66 an error sets the set-network-category-failed warnable and a success
 # clears it: the message is that warnable's event (same kind and key, so the two fold into one issue). A network
 # left Public lets Windows' firewall profile for public networks block what peers send.
-_NETWORK_CATEGORY = re.compile(r"^setPrivateNetwork\(try=\d+\): (?P<outcome>.+)$")
+_NETWORK_CATEGORY = lazy_compile(r"^setPrivateNetwork\(try=\d+\): (?P<outcome>.+)$")
 _CATEGORY_WARNABLE = "set-network-category-failed"
 
 
@@ -950,11 +951,11 @@ def _network_category(message: str) -> Iterator[Event]:
 
 # The packet's protocol as ipproto.Proto prints it: a name ("TCP", "ICMPv6", "Frag", "Unknown") or, for one it has
 # no name for, its number ("IPProto-44", IPv6's fragment header).
-_DROP = re.compile(r"^Drop: (?P<packet>[A-Za-z][\w-]*\{[^}]*\})")
+_DROP = lazy_compile(r"^Drop: (?P<packet>[A-Za-z][\w-]*\{[^}]*\})")
 # The peer answered a connection attempt with a TSMP reject: its packet filter refused the flow ("acl": no
 # policy rule allows it; "shields": shields-up; "host-ip-forwarding-unavailable", "host-fw"). Rate-limited
 # repeats print only the format ("… rejected due to %v"), which says as much.
-_REJECTED = re.compile(
+_REJECTED = lazy_compile(
     r"open-conn-track: (?:flow \S+ \S+ > \S+ rejected due to|timeout opening .+?; peer reported problem:)"
     r" (?P<reason>\S+)"
 )
@@ -963,7 +964,7 @@ _REJECTED = re.compile(
 # wireguard-go could not hand a received packet to the TUN because Tailscale's inbound packet filter refused it
 # (net/tstun/wrap.go ErrFiltered "packet dropped by filter", under wireguard-go's "Failed to write packet(s) to TUN
 # device: %v", "wg: " before it since wglog): a filter drop, the TUN itself works.
-_FILTERED_WRITE = re.compile(r"Failed to write packets? to TUN device: packet dropped by filter")
+_FILTERED_WRITE = lazy_compile(r"Failed to write packets? to TUN device: packet dropped by filter")
 
 
 def _filter(message: str) -> Iterator[Event]:
@@ -977,7 +978,7 @@ def _filter(message: str) -> Iterator[Event]:
 
 # ------------------------------------------------------------------------------------- state store
 
-_STATE_STORE = re.compile(
+_STATE_STORE = lazy_compile(
     r"(?:store\.New|StateStore|WriteState|state (?:store|file|directory)|creating state directory|tailscaled\.state|"
     r"/var/lib/tailscale|server-state\.conf)[^\n]*?(?:permission denied|operation not permitted|read-only file system|"
     r"no space left on device|Access is denied)|state store is unhealthy|[Ff]ailed to save new controlclient state|"
@@ -1005,7 +1006,7 @@ _STATE_STORE = re.compile(
 # since. The directory is missing and cannot
 # be created, or not writable: the state kept there cannot be written either. (logpolicy's "ConfigFromFile"/"Read"
 # failing on a missing file is a first start, not a failure.)
-_LOG_CONFIG_UNSAVED = re.compile(
+_LOG_CONFIG_UNSAVED = lazy_compile(
     r"logpolicy\.Config(?: write:|\.Save(?: for .+?:|:)) .*?(?:no such file or directory|permission denied|"
     r"operation not permitted|read-only file system|no space left on device|Access is denied|cannot find the path)",
     re.IGNORECASE,
@@ -1015,10 +1016,10 @@ _LOG_CONFIG_UNSAVED = re.compile(
 # UserCacheDir": $XDG_CACHE_HOME or $HOME/.cache, "/.cache" with $HOME unset in a container; macOS Library/Caches),
 # Windows' LocalAppData, the working directory or a "tailscaled-log-*" temp dir (logpolicy/logpolicy.go LogsDir).
 # A config it cannot save there says nothing about the state (blind 22: 943, the store wrote its key fine).
-_LOG_CONFIG_OUTSIDE_STATE = re.compile(
+_LOG_CONFIG_OUTSIDE_STATE = lazy_compile(
     r"(?:^|[/\\ ])\.cache(?:[/\\:]|$)|Library/Caches/|AppData\\Local\\|tailscaled-log-", re.IGNORECASE
 )
-_LOG_CONFIG_PATH = re.compile(r"logpolicy\.Config(?: write:|\.Save(?: for (?P<path>.+?):|:))(?P<error>.*)")
+_LOG_CONFIG_PATH = lazy_compile(r"logpolicy\.Config(?: write:|\.Save(?: for (?P<path>.+?):|:))(?P<error>.*)")
 # The state store's own write succeeding (ipn/ipnlocal: "machine key written to store", v1.2-): the state is
 # writable (ipn.WriteState went through), so no state failure logged before it still holds: a log config that failed
 # to save was not the state directory's problem.
@@ -1032,7 +1033,7 @@ _STORE_WRITTEN = "machine key written to store"
 # Secret %s: …", "error retrieving/patching state Secret: …", "failed to read state Secret …", "… does not exist
 # and we don't have permissions to create it", "storing device ID / device IPs and FQDN in Kubernetes Secret: …".
 # Each says the node's state Secret cannot be read or written: the node cannot keep its identity.
-_STATE_SECRET = re.compile(
+_STATE_SECRET = lazy_compile(
     r"error checking (?:get|update|patch|create) permission on secret \S+: \S"
     r"|some Kubernetes permissions are missing, please check your RBAC configuration"
     r"|getting (?:Tailscale state )?Secret \S+: \S|error (?:retrieving|patching) state [Ss]ecret: \S"
@@ -1052,8 +1053,8 @@ def is_state_secret_error(message: str) -> bool:
 # specified.'). Into the state file (tailscaled.state, Windows' server-state.conf, any *.state), or under the Windows
 # subprocess's fatal "ipnserver: %v" (cmd/tailscaled/tailscaled_windows.go: startIPNServer's only file write is the
 # state store): the state cannot be written.
-_STATE_RENAME = re.compile(r"(?P<fatal>^ipnserver: )?(?P<what>rename (?P<tmp>.*?\.tmp\d+) (?P<dest>.*?): \S.*)")
-_STATE_FILE = re.compile(r"(?:tailscaled\.state|server-state\.conf|\.state)$")
+_STATE_RENAME = lazy_compile(r"(?P<fatal>^ipnserver: )?(?P<what>rename (?P<tmp>.*?\.tmp\d+) (?P<dest>.*?): \S.*)")
+_STATE_FILE = lazy_compile(r"(?:tailscaled\.state|server-state\.conf|\.state)$")
 
 
 def _store(message: str) -> Iterator[Event]:
@@ -1078,7 +1079,7 @@ def _store(message: str) -> Iterator[Event]:
 
 # ------------------------------------------------------------------------------------- UDP port
 
-_PORT = re.compile(
+_PORT = lazy_compile(
     r"(?:listen udp\d?|bind udp\d?|unable to bind)[^\n]*"
     # Windows WSAEACCES: the port lies in a range Hyper-V/WinNAT excluded, or another socket holds it exclusively
     r"(?:address already in use|Only one usage of each socket address|forbidden by its access permissions)"
@@ -1088,23 +1089,23 @@ _PORT = re.compile(
 # magicsock v1.0-v1.6 taking a random port because the fixed one was taken ("magicsock: bind: default port %s/%v
 # unavailable; picking random"). netstack binding a forwarded UDP flow's local port and taking a random one instead
 # ("netstack: could not bind local port %v: %v, trying again with random port") is not the WireGuard port.
-_PORT_TAKEN = re.compile(r"default port \S+ unavailable; picking random")
+_PORT_TAKEN = lazy_compile(r"default port \S+ unavailable; picking random")
 _PORT_NOT_WIREGUARD = "trying again with random port"
 
 
 def _port(message: str) -> Iterator[Event]:
-    if _PORT_NOT_WIREGUARD in message:
-        return
+    if _PORT_NOT_WIREGUARD in message or message.startswith(_DERPER_STUN_FATAL):
+        return  # derper's STUN port is not the WireGuard port (_derper reads it)
     if _PORT.search(message) is not None or _PORT_TAKEN.search(message) is not None:
         yield Raise("port-in-use", "port", message)
 
 
 # ------------------------------------------------------------------------------ disco / peers
 
-_PONG_TIMEOUT = re.compile(r"disco: timeout waiting for pong \S+ from (?P<ep>\S+) \(\[(?P<key>[^\]]+)\]")
-_NOW_USING = re.compile(r"disco: node \[(?P<key>[^\]]+)\] d:\w+ now using (?P<ep>\S+)")
-_GOT_PONG = re.compile(r"\(\[(?P<key>[^\]]+)\], (?P<ep>[^)\s]+)\)\s+got pong")
-_CONN_TRACK = re.compile(
+_PONG_TIMEOUT = lazy_compile(r"disco: timeout waiting for pong \S+ from (?P<ep>\S+) \(\[(?P<key>[^\]]+)\]")
+_NOW_USING = lazy_compile(r"disco: node \[(?P<key>[^\]]+)\] d:\w+ now using (?P<ep>\S+)")
+_GOT_PONG = lazy_compile(r"\(\[(?P<key>[^\]]+)\], (?P<ep>[^)\s]+)\)\s+got pong")
+_CONN_TRACK = lazy_compile(
     # (a line cut off after the node key by a terminal, a pager or a quote still names the peer)
     r"open-conn-track: timeout opening (?P<what>.+?) to node (?P<key>\S+?)(?:;|$)"
     r"|open-conn-track: timeout opening %v to node"
@@ -1116,14 +1117,14 @@ _CONN_TRACK = re.compile(
 # Disco talking to a peer without saying yet whether it answers: "disco: send, starting discovery for [CnK7M]
 # (d:…)", "disco: d:…->d:… ([CnK7M], 192.168.86.239:50770) sent ping tx=…" / "… sent call-me-maybe" (magicsock's
 # disco send log; v1.0x "disco: [key] …"). The peer is one the node talks to: listed, with no path claimed.
-_DISCO_PEER = re.compile(
+_DISCO_PEER = lazy_compile(
     r"disco: send, starting discovery for \[(?P<key>[^\]]+)\]"
     r"|\(\[(?P<key2>[^\]]+)\], [^)\s]+\) sent (?:ping|call-me-maybe|pong)"
 )
 
 # "open-conn-track: timeout opening (TCP a => [fd7a:115c:a1e0::e236:257d]:443); no associated peer node" with a
 # destination in the tailnet's own ranges (100.64.0.0/10, fd7a:115c:a1e0::/48).
-_NO_PEER = re.compile(
+_NO_PEER = lazy_compile(
     r"open-conn-track: timeout opening \(\w+ \S+ => \[?(?P<dst>(?:" + TAILNET_V4_PREFIX + r"\d+\.\d+"
     r"|" + TAILNET_V6_PREFIX + r"[0-9a-f:]*))\]?:\d+\); no associated peer node"
 )
@@ -1165,14 +1166,14 @@ def _disco(message: str) -> Iterator[Event]:
 # "connection was refused", the kernel dialer "connect: connection refused": the tailnet path (subnet route, exit
 # node, peer) carried the SYN and the destination answered it with a reset — nothing listens there. (The outbound
 # HTTP proxy's "http: proxy error: …" is Go's reverse proxy, the same line serve's proxy logs: read as serve's.)
-_PROXY_REFUSED = re.compile(
+_PROXY_REFUSED = lazy_compile(
     r"socks5: client connection failed: (?:.*?: )?(?:dial|connect) tcp (?:\S+->)?"
     r"(?P<dst>\[[0-9a-fA-F:.]+\]:\d+|[\w.-]+:\d+): (?:connect: )?connection (?:was )?refused"
 )
 # The same dial getting no answer at all: the route or the peer behind it does not carry the traffic. The line
 # names no destination, so every proxied dial shares one key, and a later refusal (an answer came back) or a
 # direct path clears it.
-_PROXY_TIMEOUT = re.compile(
+_PROXY_TIMEOUT = lazy_compile(
     r"socks5: client connection failed: (?:.*?: )?(?:context deadline exceeded|i/o timeout|connection timed out)\s*$"
 )
 PROXIED_DIAL = "the destination of a proxied connection"
@@ -1197,10 +1198,10 @@ def _proxy(message: str) -> Iterator[Event]:
 # the success ("exec pinged %v in %v"), which clears that destination.
 # On macOS/iOS the router sends an unprivileged ping itself (netstack_userping_apple.go) and logs every outcome:
 # "sendOutboundUserPing: ping to %s failed: %v" (a timeout included: the host is silent), "… pong from %s in %v".
-_EXEC_PING_FAILED = re.compile(
+_EXEC_PING_FAILED = lazy_compile(
     r"exec ping of (?P<dst>\S+) failed in \S|sendOutboundUserPing: ping to (?P<dst2>\S+) failed"
 )
-_EXEC_PINGED = re.compile(r"exec pinged (?P<dst>\S+) in |sendOutboundUserPing: pong from (?P<dst2>\S+) in ")
+_EXEC_PINGED = lazy_compile(r"exec pinged (?P<dst>\S+) in |sendOutboundUserPing: pong from (?P<dst2>\S+) in ")
 
 
 def _subnet_ping(message: str) -> Iterator[Event]:
@@ -1217,7 +1218,7 @@ def _subnet_ping(message: str) -> Iterator[Event]:
 # %v(%v) due to missing signature" / "… due to failed signature check: %v", v1.30-v1.5x "Network lock is …", the
 # delta path's "… dropping delta-upserted peer …"): that peer is unreachable from here until a signing node signs
 # it. A peer dropped "due to key rotation" is an old key a newer signed one replaced: nothing to do.
-_LOCK_DROPPED = re.compile(
+_LOCK_DROPPED = lazy_compile(
     r"(?:Tailnet|Network) [Ll]ock is dropping (?:delta-upserted )?peer (?P<id>[^\s(]+)(?:\((?P<stable>[^)\s]*)\))?"
     r" due to (?:missing signature|failed signature check)"
 )
@@ -1231,7 +1232,7 @@ _LOCK_DROPPED = re.compile(
 # step logs "TKA desync: expected consensus after sync but …". Either way this node does not hold the tailnet's lock
 # state: it cannot check peers' signatures as the lock wants (lock-signed peers may be dropped, changes not seen).
 # "tkaSyncIfNeeded: no node key in prefs" is a node not logged in yet (login-required says so), not a lock failure.
-_LOCK_SYNC_FAILED = re.compile(r"TKA sync error: (?!tkaSyncIfNeeded: no node key)\S|initTKALocked: \S|TKA desync: ")
+_LOCK_SYNC_FAILED = lazy_compile(r"TKA sync error: (?!tkaSyncIfNeeded: no node key)\S|initTKALocked: \S|TKA desync: ")
 
 
 def _tailnet_lock(message: str) -> Iterator[Event]:
@@ -1253,16 +1254,16 @@ def _tailnet_lock(message: str) -> Iterator[Event]:
 # tun/utun one) is carrier-grade NAT (a mobile carrier's rmnet/ccmni/pdp, a CPE's WAN) or another VPN or overlay
 # (ZeroTier, WireGuard, a Kubernetes CNI) colliding with Tailscale's addresses — except ChromeOS's own VM range
 # 100.115.92.0/23, which Tailscale never assigns (net/tsaddr). The last state of a line is the current one.
-_IFS = re.compile(r"ifs=\{(?P<ifs>[^}]*)")
-_IFACE = re.compile(r"(?:^|(?<=[{\s]))(?P<name>[^\s:\[\]{}][^:\[\]{}]*?):\[(?P<addrs>[^\]]*)\]")
+_IFS = lazy_compile(r"ifs=\{(?P<ifs>[^}]*)")
+_IFACE = lazy_compile(r"(?:^|(?<=[{\s]))(?P<name>[^\s:\[\]{}][^:\[\]{}]*?):\[(?P<addrs>[^\]]*)\]")
 # an IPv4 address inside 100.64.0.0/10 (second octet 64-127), the rest possibly redacted ("100.95.x.y/29"), with
 # its prefix length (v1.8 on) or bare (v1.0-v1.6 printed addresses without one)
-_CGNAT_ADDRESS = re.compile(
+_CGNAT_ADDRESS = lazy_compile(
     r"^100\.(?P<second>6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.(?P<third>[\w*]+)\.[\w*]+(?:/(?P<bits>\d+))?$"
 )
 # Names Tailscale's own interface has: tailscale0 (Linux, BSD), "Tailscale" (Windows); utunN (macOS, iOS) and tun0
 # (Android) hold a host address (/32) or, before v1.8, a bare one — a subnet there is another VPN's.
-_OWN_NAME = re.compile(r"^(?:[Tt]ailscale|u?tun\d*$)")
+_OWN_NAME = lazy_compile(r"^(?:[Tt]ailscale|u?tun\d*$)")
 
 
 def is_cgnat_address(address: str) -> bool:
@@ -1308,25 +1309,25 @@ def _interfaces(message: str) -> Iterator[Event]:
 # wireguard-go (logged as "wg: [peer] - …"; before v1.4 "peer(key…) - …") re-sends a handshake initiation every
 # 5 s that goes unanswered and gives up after 20 attempts. The first retry ("try 2") happens routinely (a lost
 # packet, a roaming peer): alone it needs a second; a later try or giving up says the peer does not answer.
-_HANDSHAKE = re.compile(
+_HANDSHAKE = lazy_compile(
     r"(?:\[(?P<key>[^\]]+)\]|peer\((?P<key2>[^)]+)\)) - Handshake did not complete after "
     r"(?:\d+ seconds, retrying \(try (?P<try>\d+)\)|\d+ attempts, giving up)"
 )
-_HANDSHAKE_DONE = re.compile(r"(?:\[(?P<key>[^\]]+)\]|peer\((?P<key2>[^)]+)\)) - Received handshake response")
+_HANDSHAKE_DONE = lazy_compile(r"(?:\[(?P<key>[^\]]+)\]|peer\((?P<key2>[^)]+)\)) - Received handshake response")
 # wireguard-go starting a handshake with a peer ("[CnK7M] - Sending handshake initiation"): a peer it talks to.
-_HANDSHAKE_SENT = re.compile(
+_HANDSHAKE_SENT = lazy_compile(
     r"(?:^|wg: )(?:\[v2\] )?(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)]+)\)) - Sending handshake initiation"
 )
 # wireguard-go asking magicsock to send to a peer that has neither a direct endpoint nor a DERP home (services
 # catalog; device/send.go's Errorf "%v - Failed to send handshake initiation: %v", and before v1.6, when tailscaled
 # still logged it, "… - Failed to send data packet: %v"): nothing can reach that peer.
-_NO_PATH = re.compile(
+_NO_PATH = lazy_compile(
     r"(?:\[(?P<key>[^\]\s]+)\]|peer\((?P<key2>[^)]+)\)) - Failed to send (?:handshake initiation|data packet): "
     r"no UDP or DERP addr"
 )
 # wireguard-go's TUN reader failing while the device is open (device/send.go "Failed to read packet from TUN device:
 # %v"; it stays quiet once the device is closing): the TUN device went away under tailscaled.
-_TUN_READ_FAILED = re.compile(r"(?:^|wg: )Failed to read packet from TUN device: (?!.*closed)\S")
+_TUN_READ_FAILED = lazy_compile(r"(?:^|wg: )Failed to read packet from TUN device: (?!.*closed)\S")
 
 
 def _wireguard(message: str) -> Iterator[Event]:
@@ -1356,7 +1357,7 @@ def _wireguard(message: str) -> Iterator[Event]:
 # "… got TCP conn w/o serveConfig; from %v to port %v"; since then "[unexpected] local-serve: no handler for %v to
 # port %v", and a funnel/ingress connection "handleIngress: [unexpected] no matching ingress serve handler for %v to
 # port %v" / "got ingress conn for unconfigured %q; rejecting"): the connection is dropped.
-_INBOUND_UNHANDLED = re.compile(
+_INBOUND_UNHANDLED = lazy_compile(
     r"got TCP conn without TCP config for port (?P<port>\d+)"
     r"|got TCP conn w/o serveConfig; from \S+ to port (?P<port2>\d+)"
     r"|(?:local-serve: no handler|no matching ingress serve handler) for \S+ to port (?P<port3>\d+)"
@@ -1372,7 +1373,7 @@ def _inbound(message: str) -> Iterator[Event]:
 
 # ------------------------------------------------------------------------------ serve / funnel backend
 
-_SERVE_BACKEND = re.compile(
+_SERVE_BACKEND = lazy_compile(
     r"netstack: could not connect to local\s+(?:backend\s+)?server\s+at (?P<target>\S+?):? (?P<error>.*)$"
     r"|serve: (?:proxy|http) (?:error|proxy error).*?(?:dial tcp (?P<target2>\S+?): )(?P<error2>.*)$"
     # serve's reverse proxy (Go's httputil, logging through tailscaled's logger) cannot dial its backend; a
@@ -1389,17 +1390,17 @@ _SERVE_BACKEND = re.compile(
 # there) or no way to it at all ("network is unreachable", "no route to host", a timeout: this node has no route,
 # e.g. no IPv6 upstream).
 # (The destination is an address or host:port as Go's net.Dial prints it.)
-_LOCAL_TARGET = re.compile(
+_LOCAL_TARGET = lazy_compile(
     r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:127\.[\d.]+\]|" + TAILNET_V4_PREFIX + r"[\d.]+"
     r"|\[" + TAILNET_V6_PREFIX + r"[0-9a-fA-F:]*\])(?::\d+)?$"
 )
-_DIAL_REFUSED = re.compile(r"connection\s+(?:was\s+)?refused")
+_DIAL_REFUSED = lazy_compile(r"connection\s+(?:was\s+)?refused")
 
 
 # serve's TCP forwarder (`tailscale serve --tcp`, a TCP service: ipn/ipnlocal/serve.go since v1.3x, "localbackend:
 # failed to TCP proxy port %v (from %v) to %s: %v") dialling the backend its serve config names: whatever the host,
 # it is the serve backend that does not answer (a unix socket backend too).
-_SERVE_TCP_FORWARD = re.compile(r"localbackend: failed to TCP proxy port \d+ \(from \S+\) to (?P<target>\S+?): \S")
+_SERVE_TCP_FORWARD = lazy_compile(r"localbackend: failed to TCP proxy port \d+ \(from \S+\) to (?P<target>\S+?): \S")
 
 
 def _serve(message: str) -> Iterator[Event]:
@@ -1425,7 +1426,7 @@ def _serve(message: str) -> Iterator[Event]:
 # destination ("netstack: could not create UDP socket, preventing forwarding to %v: %v", v1.4-) or cannot send to it
 # (startPacketCopy "write packet to %s failed: %v"): the flow goes nowhere. A refusal (ICMP port unreachable) is the
 # destination answering; no route, an unreachable network or a socket it cannot open is this node's side.
-_UDP_FORWARD = re.compile(
+_UDP_FORWARD = lazy_compile(
     r"netstack: could not create UDP socket, preventing forwarding to (?P<dst>\S+?): (?P<error>.+)$"
     r"|^write packet to (?P<dst2>\S+) failed: (?P<error2>.*(?:unreachable|no route to host|refused|timeout).*)$"
 )
@@ -1453,7 +1454,7 @@ def _netstack_udp(message: str) -> Iterator[Event]:
 # busybox "wget: bad address 'pkgs.tailscale.com'". Unless a new tailscaled run follows, the node is left without
 # the daemon it stopped (or on the old version).
 _PKGS_HOST = "pkgs.tailscale.com"
-_DOWNLOAD_FAILED = re.compile(
+_DOWNLOAD_FAILED = lazy_compile(
     r"could(?: not|n't) resolve|temporary failure (?:in name )?resolv|failed to (?:fetch|connect to|download)"
     r"|unable to resolve|bad address|name or service not known|no address associated|network is unreachable"
     r"|connection (?:timed out|refused)|curl: \(\d+\)|curl error|returned error: \d{3}"
@@ -1482,7 +1483,7 @@ _TAILSCALE_UNIT = r"[\w@.:-]*tailscale[\w@.:-]*\.service"
 _UNIT_RESULT = r"Active: [a-z]+(?: \([\w-]+\))? \(Result: (?!success\))[\w-]+\)"
 _FAULT_END = r"\(code=(?:exited, status=(?!0/)\d+|(?:killed|dumped), signal=(?:SEGV|BUS|ABRT|ILL|FPE|SYS|TRAP|QUIT)\b)"
 _MAIN_EXIT = rf"Main PID: \d+ {_FAULT_END}|Process: \d+ ExecStart=\S*tailscale.* {_FAULT_END}"
-_CRASH = re.compile(
+_CRASH = lazy_compile(
     r"^panic: |^fatal error: |getLocalBackend error: |safesocket\.Listen: |"
     # the Go runtime dying on a signal ("SIGSEGV: segmentation violation", "[signal SIGBUS: bus error …]")
     r"^\[?(?:signal )?SIG(?:SEGV|BUS|ILL|FPE|ABRT|TRAP|SYS): [a-z]|"
@@ -1539,7 +1540,7 @@ _CRASH = re.compile(
     rf"^start request repeated too quickly for {_TAILSCALE_UNIT}\.?$"
 )
 # The service manager's verdicts on the run (old systemd's among them): the exit it saw, not the cause.
-_VERDICT = re.compile(
+_VERDICT = lazy_compile(
     r"^(?:[Mm]ain process exited|Failed with result|Active: |Main PID: |Process: |[Ss]tart request repeated"
     r"|Unit \S+ entered failed"
     r"|\S+\.service failed)"
@@ -1551,11 +1552,11 @@ _VERDICT = re.compile(
 # (serveGoroutines, runtime/pprof, runtime.Stack), or it opens with "goroutine profile: total N" or
 # "SIGQUIT: quit"; fold.py then reads its trace as no crash. A goroutine parked in any other state
 # ("goroutine 17 [semacquire, 228 minutes]:") is only listed by a dump: no crash on its own.
-_TRACE = re.compile(r"^goroutine \d+ (?:gp=0x[0-9a-f]+ m=\S+ (?:mp=0x[0-9a-f]+ )?)?\[(?P<state>[^\]]*)\]:$")
-_WATCHDOG_DUMP = re.compile(
+_TRACE = lazy_compile(r"^goroutine \d+ (?:gp=0x[0-9a-f]+ m=\S+ (?:mp=0x[0-9a-f]+ )?)?\[(?P<state>[^\]]*)\]:$")
+_WATCHDOG_DUMP = lazy_compile(
     r"^\d+ @ 0x[0-9a-f]+(?: 0x[0-9a-f]+)*$|^#\s+0x[0-9a-f]+\s+\S+\+0x[0-9a-f]+\s|wgengine watchdog stacks:"
 )
-_DUMP_REQUESTED = re.compile(
+_DUMP_REQUESTED = lazy_compile(
     r"^SIGQUIT: quit$|^goroutine profile: total \d+$|(?:localapi\.\(\*Handler\)\.serveGoroutines|"
     r"^runtime/pprof\.\w+|^runtime/debug\.Stack|^runtime\.Stack|goroutines\.ScrubbedGoroutineDump)\("
 )
@@ -1563,7 +1564,7 @@ _DUMP_REQUESTED = re.compile(
 
 # A line of a goroutine dump that is not its header: a frame ("main.main()", "\truntime/sema.go:71 +0x25"),
 # "created by …", a pprof count or frame, the watchdog's in-flight list, the signal's register lines.
-_DUMP_BODY = re.compile(
+_DUMP_BODY = lazy_compile(
     r"^(?:[\w./*()\[\]{}~-]+\(.*\)$|\S+\.go:\d+(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?$|created by |#|"
     r"in-flight\[\d+\]: |wgengine watchdog in-flight:|PC=0x|\w+\s+0x[0-9a-f]+$|\.\.\.additional frames elided|"
     r"\d+ @ 0x)"
@@ -1591,7 +1592,7 @@ def is_dump_request(message: str) -> bool:
 # status=203/EXEC)"), "Failed to execute …tailscaled…" / "Failed at step EXEC spawning …" / "Unable to locate
 # executable …", a binary for another CPU ("exec format error", "cannot execute binary file") or a missing one
 # ("exec: "tailscaled": executable file not found"). tailscaled never ran: nothing of it crashed.
-_EXEC_FAILED = re.compile(
+_EXEC_FAILED = lazy_compile(
     r"status=203/EXEC|Failed at step EXEC spawning |"
     r"(?:Failed to execute|Unable to locate executable|Failed to locate executable) [^:]*tailscale|"
     r"tailscale\S*: (?:[Ee]xec format error|cannot execute binary file)|"
@@ -1608,7 +1609,7 @@ _EXEC_FAILED = re.compile(
 # loop 6 crashes, 0 seconds since last crash"), Kubernetes ("Back-off restarting failed container tailscale").
 # Only when the supervised thing is named tailscale*: a supervisor speaks about every service.
 _SUPERVISED = r"[\w@.:-]*tailscale[\w@.:-]*"
-_SUPERVISOR_EXIT = re.compile(
+_SUPERVISOR_EXIT = lazy_compile(
     rf"service\[{_SUPERVISED}\]\((?:Waiting|Failed|Finished)\): (?:Error running .*, going to restart|Failed to run "
     rf"service: )|exited: {_SUPERVISED} \(exit status [1-9]\d*; not expected\)"
     rf"|gave up: {_SUPERVISED} entered FATAL state|Instance {_SUPERVISED} s in a crash loop"
@@ -1619,7 +1620,7 @@ _SUPERVISOR_EXIT = re.compile(
 )
 # The supervisor starting the tailscale service again (Talos: "service[ext-tailscale](Running): Started task
 # ext-tailscale (PID 6803) for container ext-tailscale"): a new run, as tailscaled's own "Program starting" is.
-_SUPERVISOR_START = re.compile(rf"service\[{_SUPERVISED}\]\(Running\): Started task ")
+_SUPERVISOR_START = lazy_compile(rf"service\[{_SUPERVISED}\]\(Running\): Started task ")
 
 
 def is_supervisor_verdict(message: str) -> bool:
@@ -1629,7 +1630,7 @@ def is_supervisor_verdict(message: str) -> bool:
 
 # systemd speaking about a unit by name ("slurmrestd.service: Main process exited, code=dumped"): in a journal
 # mixing units (`journalctl -b | grep fail`) only tailscaled's own unit's exit is tailscaled's crash.
-_OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|socket|mount|timer): ")
+_OTHER_UNIT = lazy_compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|socket|mount|timer): ")
 
 
 # The node's HTTPS certificate (`tailscale cert`, Serve/Funnel, the operator's ingress): its fetch logs under
@@ -1638,11 +1639,11 @@ _OTHER_UNIT = re.compile(r"^(?![\w@.-]*tailscale)[\w@.\\-]+\.(?:service|scope|so
 # ("getCertPEM: %v") or the ACME order failing ("acme: WaitOrder: OrderError status %q", "acme: WaitOrder error:
 # %v"): the certificate is not (re)issued, and HTTPS breaks once the current one expires. "got cert" ends it.
 # (A copy may wrap the line right after "async renewal failed:".)
-_CERT = re.compile(r'^cert\("(?P<domain>[^"\s]+)"\): (?P<what>.*)$')
+_CERT = lazy_compile(r'^cert\("(?P<domain>[^"\s]+)"\): (?P<what>.*)$')
 # A fetch for a name that is not the node's (cert.go: 'invalid domain %q; must be one of %q'): the failure is about
 # the node's certificate under its own name, so a later "got cert" for that name ends it.
-_CERT_OWN_NAME = re.compile(r'must be one of \["(?P<own>[^"]+)"')
-_CERT_FAILED = re.compile(
+_CERT_OWN_NAME = lazy_compile(r'must be one of \["(?P<own>[^"]+)"')
+_CERT_FAILED = lazy_compile(
     r"^(?:async renewal failed:(?:\s|$)|getCertPEM: \S|acme: WaitOrder(?:: OrderError status | error: ))"
 )
 
@@ -1652,7 +1653,7 @@ _CERT_FAILED = re.compile(
 # to it, peer DNS through it as exit node, Taildrive) are no longer taken (blind 22: 238, Android's "accept tcp6
 # [fd7a:…]:42858: accept: invalid argument"). A new listener ("peerapi: serving on <url>", after a link change or a
 # restart) clears it.
-_PEERAPI_ACCEPT = re.compile(r"^peerapi\.Accept: \S")
+_PEERAPI_ACCEPT = lazy_compile(r"^peerapi\.Accept: \S")
 _PEERAPI_SERVING = "peerapi: serving on "
 
 
@@ -1677,7 +1678,7 @@ def _cert(message: str) -> Iterator[Event]:
 # safesocket.Listen (safesocket/unixsocket.go) dials the LocalAPI socket first and refuses with "<path>: address
 # already in use" only when something answers there: another tailscaled already runs and serves it. This one exits
 # (cmd/tailscaled: "safesocket.Listen: %v"), the running one is untouched: not a crash of the daemon in service.
-_SOCKET_IN_USE = re.compile(r"safesocket\.Listen: \S+: address already in use")
+_SOCKET_IN_USE = lazy_compile(r"safesocket\.Listen: \S+: address already in use")
 
 
 # The Home Assistant add-on giving up on its start-up: `tailscale up`/`set` with the add-on's options failed (its
@@ -1685,7 +1686,7 @@ _SOCKET_IN_USE = re.compile(r"safesocket\.Listen: \S+: address already in use")
 # Tailscale" (hassio-addons/addon-tailscale and its forks; "[hh:mm:ss] FATAL: …", or another stamp before "FATAL:").
 # The failed oneshot halts the add-on's container, tailscaled with it (a crash loop under the watchdog): a crash,
 # whose cause is the refusal above it.
-_ADDON_GAVE_UP = re.compile(r"^(?:FATAL: )?Unable to start up Tailscale$")
+_ADDON_GAVE_UP = lazy_compile(r"^(?:FATAL: )?Unable to start up Tailscale$")
 
 
 def is_addon_verdict(message: str) -> bool:
@@ -1739,7 +1740,7 @@ def _crash(message: str) -> Iterator[Event]:
 
 
 # A stop the operator asked for; "logger closing down" without one is the daemon exiting on its own.
-_SIGNAL = re.compile(
+_SIGNAL = lazy_compile(
     r"got signal \w+; shutting down|tailscaled got signal|shutting down on signal|^ipnserver: .*shutting down"
     r"|stopTunnel"  # the macOS/iOS system stopping the network extension (the user turned it off)
 )
@@ -1756,7 +1757,7 @@ def _stop(message: str) -> Iterator[Event]:
 # 2020, or the old-style major.minor of the pre-1.0 release tags with git describe's suffix ("v0.98-0", "v0.95-0";
 # version/mkversion.sh: "Valid values look like: 1.2.3-1234-abcdef, 0.98-1234-abcdef, … 0.99-abcdef").
 VERSION = r"\d+\.\d+\.\d+|date\.\d{8}|0\.\d{2,3}(?=-\w)"
-_START = re.compile(
+_START = lazy_compile(
     rf"Program starting: v(?P<version>{VERSION})|goSetupLogs initializing; version (?P<app>\d+\.\d+\.\d+)"
 )
 
@@ -1778,7 +1779,7 @@ def _restart(message: str) -> Iterator[Event]:
 # misbehaving'), the oauth2 package the refusal ("oauth2: cannot fetch token: 401 Unauthorized", 'oauth2:
 # "invalid_client" …'), the API client its answer ('Status: 403, Message: "calling actor does not have enough
 # permissions …"' after the request), feature/identityfederation its own wrapping.
-_AUTH_KEY_MINT = re.compile(
+_AUTH_KEY_MINT = lazy_compile(
     r'(?:Post|POST) "?https?://[^"\s]+/api/v2/(?:tailnet/[^/"\s]+/keys|oauth/token(?:-exchange)?)"?: (?P<error>.+)$'
     r"|(?P<oauth>oauth2: (?:cannot fetch token: |\"invalid_|\"unauthorized_client|server response missing).*)$"
     r"|(?P<wif>failed to exchange JWT for access token: .+|token exchange failed with status .+"
@@ -1789,7 +1790,7 @@ _AUTH_KEY_MINT = re.compile(
 # Message: "calling actor does not have enough permissions …"', windows.API_KEY_REFUSED) auth-key-rejected. Not
 # read here, so that such a line stays the CLI's refusal; what is left is the API not reached or not answering
 # (DNS, network, TLS) and the OAuth token endpoint's own refusals.
-_MINT_CLI_KINDS = re.compile(f"{TAGS_NOT_PERMITTED}|{API_KEY_REFUSED}", re.IGNORECASE)
+_MINT_CLI_KINDS = lazy_compile(f"{TAGS_NOT_PERMITTED}|{API_KEY_REFUSED}", re.IGNORECASE)
 # Why, from the error's own words, most specific first: each has its own fix (TS-LOG-AUTH-KEY-MINT-FAILED).
 _MINT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(words, re.IGNORECASE))
@@ -1825,7 +1826,7 @@ def _auth_key_mint(message: str) -> Iterator[Event]:
 
 # -------------------------------------------------------------------------------------- log upload
 
-_UPLOAD = re.compile(r"logtail: (?:upload: )?(?:log upload of .* failed|dial \S+ failed)(?P<error>.*)$")
+_UPLOAD = lazy_compile(r"logtail: (?:upload: )?(?:log upload of .* failed|dial \S+ failed)(?P<error>.*)$")
 
 
 def _logtail(message: str) -> Iterator[Event]:
@@ -1844,14 +1845,16 @@ def _logtail(message: str) -> Iterator[Event]:
 # tests/diagnose/test_wrapper_catalog.py). The Home Assistant add-on's s6 finish script (hassio-addons/
 # addon-tailscale tailscaled/finish) reports tailscaled's exit: "Service tailscaled exited with code N (by signal S)";
 # s6 gives 256 for a process killed by a signal (15: the add-on stopped), 0 a clean exit, anything else a failure.
-_S6_SERVICE_EXIT = re.compile(r"^Service tailscaled exited with code (?P<code>\d+) \(by signal (?P<signal>\d+)\)")
+_S6_SERVICE_EXIT = lazy_compile(r"^Service tailscaled exited with code (?P<code>\d+) \(by signal (?P<signal>\d+)\)")
 # The add-on keeps the host's own subnets out of Tailscale's routing table with `ip rule`s before it accepts routes
 # (usr/bin/protect-subnet-routes:68 "Adding route %s to ip rules is unsuccessful", v0.26.1+; the NetworkManager
 # dispatcher's "Failed to protect subnet routes. Halting add-on to prevent network loss.", v0.23.3+): it stops.
-_ADDON_PROTECT_FAILED = re.compile(r"^Failed to protect subnet routes\b|^Adding route \S+ to ip rules is unsuccessful")
+_ADDON_PROTECT_FAILED = lazy_compile(
+    r"^Failed to protect subnet routes\b|^Adding route \S+ to ip rules is unsuccessful"
+)
 # containerboot's other fatal heads (run()'s errors under main()'s log.Fatal, cmd/containerboot/main.go v1.76+) that
 # its own recogniser (_containerboot below) does not name: the container exits and its runtime restarts it.
-_BOOT_FATAL_MORE = re.compile(
+_BOOT_FATAL_MORE = lazy_compile(
     r"^(?:error waiting for tailscaled socket|starting tailscaled failed|failed to watch tailscaled config"
     r"|error clearing previous state from Secret|(?:egress|ingress) proxy failed"
     r"|installing rules to forward traffic to node's tailnet IP"
@@ -1883,13 +1886,13 @@ def _wrapper(message: str) -> Iterator[Event]:
 # 'failed to look up local user "<user>" : …', "failed to look up local user's group IDs: …"), or a `check` rule's
 # next action could not be fetched from control ("failed to fetch next SSH action: …", v1.83+). The same concept
 # as the CLI kind ssh-failed; a later granted session clears it.
-_SSH_REFUSED = re.compile(
+_SSH_REFUSED = lazy_compile(
     r"(?:^|: )(?:rejecting SSH public key \S+ \S+: |failed to evaluate (?:SSH|tailnet) policy: "
     r"|tailnet policy does not permit you to SSH\b|access denied for \S+@\S+$|failed to fetch next SSH action: \S"
     r"|failed to (?:lookup|look up) (?:local user \"[^\"]*\" ?|local user's group IDs|\S+): \S)"
 )
-_SSH_GRANTED = re.compile(r": (?:access granted to \S+ as ssh-user |accepting SSH public key )")
-_SSH_CONN = re.compile(r"^ssh-conn-\d{8}T\d{6}-[0-9a-f]+: ")
+_SSH_GRANTED = lazy_compile(r": (?:access granted to \S+ as ssh-user |accepting SSH public key )")
+_SSH_CONN = lazy_compile(r"^ssh-conn-\d{8}T\d{6}-[0-9a-f]+: ")
 
 
 def _tailssh(message: str) -> Iterator[Event]:
@@ -1914,25 +1917,25 @@ def _tailssh(message: str) -> Iterator[Event]:
 # forwarding ("Failed to enable IP forwarding: %v", then "You can fix this by running the container with
 # privileged=true…" / "…either set the sysctls as a privileged initContainer…"). It also says when the node waits
 # for an admin ("machine authorization required, please visit the admin panel").
-_BOOT_TUN = re.compile(r"^(?:[Uu]nable to create tuntap device file|ensuring that /dev/net/tun exists): \S")
-_BOOT_FATAL = re.compile(
+_BOOT_TUN = lazy_compile(r"^(?:[Uu]nable to create tuntap device file|ensuring that /dev/net/tun exists): \S")
+_BOOT_FATAL = lazy_compile(
     r"^(?:failed to auth tailscale|failed to watch tailscaled for updates|failed to read from tailscaled"
     r"|rewatching tailscaled for updates after auth|failed to get a reissued authkey): \S"
     r"|^[Yy]ou can (?:either set the sysctls as a privileged initContainer|fix this by running the container with "
     r"privileged=true)"
 )
-_BOOT_RULES = re.compile(
+_BOOT_RULES = lazy_compile(
     r"^(?:error )?installing (?:ingress|egress) proxy rules\b[^:]*: \S|^error creating new netfilter runner: \S"
 )
 # The state Secret (v1.34-v1.74 Fatalf wordings, "kube secret"; later ones are _STATE_SECRET's): the node cannot keep
 # its identity, and containerboot stops.
-_BOOT_SECRET = re.compile(
+_BOOT_SECRET = lazy_compile(
     r"^Some Kubernetes permissions are missing, please check your RBAC configuration: \S"
     r"|^(?:Getting authkey from|deleting authkey from|storing device ID in) (?:kube secret|Kubernetes Secret): \S"
     r"|^authkey found in TS_KUBE_SECRET, but the pod doesn't have patch permissions on the secret"
 )
 # Its other fatal exits: its configuration, its Kubernetes client, the serve config of a Serve/ingress proxy.
-_BOOT_OTHER_FATAL = re.compile(
+_BOOT_OTHER_FATAL = lazy_compile(
     r"^(?:invalid configuration|error initializing kube client|error setting up for running on Kubernetes"
     r"|failed to unset serve config|(?:serve proxy: )?failed to (?:add fsnotify watch|read serve config|set serve "
     r"config|get serve config)|(?:serve proxy: )?error (?:updating serve config|storing HTTPS endpoint|ensuring cert "
@@ -1940,10 +1943,10 @@ _BOOT_OTHER_FATAL = re.compile(
 )
 # An operator-managed proxy finding its key refused at start (v1.9x "Auth key missing or invalid (NeedsLogin state),
 # disconnecting from control and requesting new key from operator"): not logged in until a new key works.
-_BOOT_KEY_REFUSED = re.compile(r"^Auth key missing or invalid \(NeedsLogin state\)")
-_BOOT_FORWARDING = re.compile(r"^Failed to enable IP forwarding: \S")
-_BOOT_MACHINE_AUTH = re.compile(r"^machine authorization required, please visit the admin panel")
-_BOOT_LEFT_STATE = re.compile(r"left running state \(now in state \"?(?P<state>\w+)\"?\), exiting$")
+_BOOT_KEY_REFUSED = lazy_compile(r"^Auth key missing or invalid \(NeedsLogin state\)")
+_BOOT_FORWARDING = lazy_compile(r"^Failed to enable IP forwarding: \S")
+_BOOT_MACHINE_AUTH = lazy_compile(r"^machine authorization required, please visit the admin panel")
+_BOOT_LEFT_STATE = lazy_compile(r"left running state \(now in state \"?(?P<state>\w+)\"?\), exiting$")
 
 
 def _containerboot(message: str) -> Iterator[Event]:
@@ -1989,23 +1992,23 @@ def _containerboot(message: str) -> Iterator[Event]:
 # - the 2020 Linux router (wgengine/router_linux.go of v0.98: "running ip link failed: %v", "iptables forward failed:
 #   %v", "iptables nat failed: %v") and its resolv.conf handling ("failed to restore system resolv.conf: %v",
 #   "service systemd-resolved restart: %s").
-_OLD_FATAL = re.compile(
+_OLD_FATAL = lazy_compile(
     r"^(?:ipnserver\.(?:StateStore|New)|monitor\.New): \S|^no --config file specified$|^load config: \S"
 )
-_OLD_STORE = re.compile(
+_OLD_STORE = lazy_compile(
     r"store\.(?:ReadState\(\"[^\"]*\"\)|WriteState): \S|calling ReadState on store: \S|^(?:load|save) config: \S"
 )
-_OLD_DERP_URL = re.compile(r"magicsock: derphttp\.NewClient: node (?P<id>\d+), host \"[^\"]*\" invalid\? err: ")
+_OLD_DERP_URL = lazy_compile(r"magicsock: derphttp\.NewClient: node (?P<id>\d+), host \"[^\"]*\" invalid\? err: ")
 _OLD_KEY_EXPIRED = "Key expired; setting loggedIn=false."
 # the Windows service of v1.0-v1.20 retrying its engine after "ipnserver: initial getEngine call: <error>" (Wintun not
 # ready yet at boot): "%d: GetEngine worked; exiting failure loop" (ipn/ipnserver/server.go): the TUN came up after all
-_OLD_ENGINE_WORKED = re.compile(r"^\d+: GetEngine worked; exiting failure loop")
+_OLD_ENGINE_WORKED = lazy_compile(r"^\d+: GetEngine worked; exiting failure loop")
 # v1.6-v1.8 netstack (userspace networking) forwarding a connection to this node's own address to the same port on
 # localhost: "netstack: could not connect to local server on port %v: %v" (TCP), "… local UDP server on port %v: %v";
 # today's "could not connect to local server at 127.0.0.1:%d": nothing on this host answers on that port.
-_OLD_NETSTACK_LOCAL = re.compile(r"netstack: could not connect to local (?:UDP )?server on port (?P<port>\d+): \S")
-_OLD_ROUTER = re.compile(r"^(?:running ip link failed|iptables (?:forward|nat) failed): \S")
-_OLD_DNS = re.compile(r"^(?:failed to restore system resolv\.conf|service systemd-resolved restart): \S")
+_OLD_NETSTACK_LOCAL = lazy_compile(r"netstack: could not connect to local (?:UDP )?server on port (?P<port>\d+): \S")
+_OLD_ROUTER = lazy_compile(r"^(?:running ip link failed|iptables (?:forward|nat) failed): \S")
+_OLD_DNS = lazy_compile(r"^(?:failed to restore system resolv\.conf|service systemd-resolved restart): \S")
 
 
 def _old_wordings(message: str) -> Iterator[Event]:
@@ -2047,6 +2050,95 @@ _OLD_WORDS = (
     "GetEngine worked",
     "server on port ",
 )
+
+
+# ----------------------------------------------------------------------- Tailscale SSH session recording
+
+# A session the tailnet policy wants recorded (ssh/tailssh startNewRecording, sessionrecording.ConnectToRecorder):
+# fail closed, the session is refused or closed when no recorder takes it ("recording: error starting recording
+# (rejecting session): …", "recording: error uploading recording (closing session): …", v1.40-; the refusal's own
+# "startNewRecording: <error>", v1.24-): the SSH session fails, `ssh-failed` keyed "recording" (the fix names the
+# recorder); fail open, it runs unrecorded ("… (failing open): …"): `ssh-recording-failed`. A later session that
+# starts ("startNewRecording: <nil>") clears the refusal; only a finished upload clears the unrecorded session
+# ("<nil>" is also what a fail-open start logs next).
+_RECORDING = lazy_compile(
+    r"^ssh-session\([^)]*\): (?:recording: error (?:starting|uploading) recording \((?P<how>rejecting session|"
+    r"closing session|failing open)\): |startNewRecording: (?!<nil>))(?P<why>\S.*)$"
+)
+_RECORDING_OK = lazy_compile(r"^ssh-session\([^)]*\): (?:startNewRecording: <nil>|recording: finished uploading)")
+
+
+def _ssh_recording(message: str) -> Iterator[Event]:
+    if (failed := _RECORDING.match(message)) is not None:
+        kind = "ssh-recording-failed" if failed.group("how") == "failing open" else "ssh-failed"
+        yield Raise(kind, "recording", failed.group("why"))
+    elif _RECORDING_OK.match(message) is not None:
+        yield Clear("ssh-failed", "recording")
+        if message.endswith("finished uploading recording"):
+            yield Clear("ssh-recording-failed")  # "<nil>" also follows a fail-open start: no recording proved
+
+
+# --------------------------------------------------------------------------- UDP sends the host refuses
+
+# The OS refusing tailscaled's outbound UDP with EPERM / WSAEACCES: an OUTPUT rule that drops or rejects it (iptables
+# or nftables, in either of tailscaled's netfilter modes: Linux returns EPERM to the sender), or security software
+# (EDR) on the socket. magicsock (v1.66-) rebinds on it, throttled to one per 5 s: 'magicsock: performing rebind due
+# to "operation-not-permitted"' / 'not performing "operation-not-permitted" rebind due to throttle'; wireguard-go's
+# sends fail with it ("… - Failed to send handshake initiation: write udp4 …: sendto|sendmsg|sendmmsg: operation not
+# permitted", Windows' wsasendto "… forbidden by its access permissions", v1.0-v1.4's "Failed to send data packet:
+# …"). Direct paths fail, traffic falls back to DERP (udp-send-blocked, weak: EDR has been seen to refuse one socket
+# once). Routine: a full socket buffer (ENOBUFS), no IPv6 route, a GSO fallback, a broken pipe healed by the rebind.
+_UDP_REBIND_EPERM = lazy_compile(r'magicsock: (?:performing rebind due to|not performing) "operation-not-permitted"')
+_UDP_SEND_REFUSED = lazy_compile(
+    r"(?:\[[^\]\s]+\]|peer\([^)]+\)) - Failed to send (?:handshake initiation|data packets?):? "
+    r"write udp[46]? \S+: (?:(?:sendto|sendmsg|sendmmsg): operation not permitted|wsasendto: [^\n]*forbidden by its "
+    r"access permissions)"
+)
+
+
+def _udp_send(message: str) -> Iterator[Event]:
+    if _UDP_REBIND_EPERM.search(message) is not None or _UDP_SEND_REFUSED.search(message) is not None:
+        yield Raise("udp-send-blocked", "udp", message, weak=True)
+
+
+# ------------------------------------------------------------------------- derper (a self-hosted relay)
+
+# derper's own log (cmd/derper, derp/derpserver, net/stunserver at de9ec7ee2; v1.50's older wordings): people who
+# run their own DERP paste it. What breaks the relay for its clients is `derp-server-failed` (the relay, not a
+# node's connection to it, `derp-unreachable`):
+#  * a refused client under --verify-clients / --verify-client-url: "derp: <addr>: client <key> rejected: <why>"
+#    (derpserver accept → verifyClient): the node is not in the tailnet of the tailscaled beside derper (a Headscale
+#    node against a derper logged in to Tailscale's control), that tailscaled does not answer, or is too old;
+#  * no TLS certificate: derper's http.Server logs a handshake that failed for want of one, "http: TLS handshake
+#    error from <addr>: " + acme/autocert's "unable to authorize …" or an ACME problem "<status> urn:ietf:params:
+#    acme:error:…" (Let's Encrypt cannot reach it, rate limits), manual mode's "cert mismatch with hostname: "<name>""
+#    (the DERP map's HostName is not the certificate's); --acme-ip-certs' "derper: acme: getting cert for …";
+#  * a fatal exit at start: "derper: <error>" (cert provider, config, listen), the mesh key, the rate config, the
+#    STUN listener (v1.50 and older: fatal), --home.
+# Routine: its start lines, "derper: acme: got/loaded … cert", a client that hung up before its key ("derp: <addr>:
+# receive client key: …"), autocert refusing a scanner ("missing server name", "not configured in HostWhitelist").
+_DERPER_REFUSED = lazy_compile(r"^derp: \S+: client \S+ rejected: (?P<why>\S.*)$")
+_DERPER_TLS = lazy_compile(
+    r"^http: TLS handshake error from \S+: (?:acme/autocert: unable to authorize |\d{3} urn:ietf:params:acme:error:"
+    r'|cert mismatch with hostname: "[^"]+")'
+)
+_DERPER_STUN_FATAL = "failed to open STUN listener: "
+_DERPER_FATAL = lazy_compile(
+    r"^(?:derper: (?!serving on |acme: |received SIGHUP|rate config re)\S|invalid mesh key: |startMesh: |"
+    r"unknown --home value |key in \S+ must contain |NewFileCache: |StaticFile failed to get key: |"
+    + re.escape(_DERPER_STUN_FATAL)
+    + r")"
+)
+_DERPER_IP_CERT = lazy_compile(r"^derper: acme: getting cert for \S+: \S")
+
+
+def _derper(message: str) -> Iterator[Event]:
+    if (refused := _DERPER_REFUSED.match(message)) is not None:
+        yield Raise("derp-server-failed", "verify-clients", refused.group("why"))
+    elif _DERPER_TLS.match(message) is not None or _DERPER_IP_CERT.match(message) is not None:
+        yield Raise("derp-server-failed", "certificate", message)
+    elif _DERPER_FATAL.match(message) is not None:
+        yield Raise("derp-server-failed", "start", message)
 
 
 RECOGNISERS: tuple[Recogniser, ...] = (
@@ -2317,6 +2409,24 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _auth_key_mint,
     ),
     Recogniser("old-2020", _OLD_WORDS, _old_wordings),
+    Recogniser("ssh-recording", ("Recording: ", "recording: "), _ssh_recording),
+    Recogniser("udp-send", ('"operation-not-permitted"', "Failed to send "), _udp_send),
+    Recogniser(
+        "derper",
+        (
+            "rejected: ",
+            "TLS handshake error from ",
+            "derper: ",
+            "invalid mesh key: ",
+            "startMesh: ",
+            "unknown --home value ",
+            "must contain ",
+            "NewFileCache: ",
+            "StaticFile failed",
+            _DERPER_STUN_FATAL,
+        ),
+        _derper,
+    ),
 )
 
 # Every word any recogniser needs: a line holding none of them raises no event.
@@ -2325,7 +2435,7 @@ _ANY_EVENT_WORD = any_word_pattern(EVENT_WORDS)
 # The same words found at every position of a line in one scan (a lookahead matches without consuming, so words that
 # overlap are all seen). The word pattern is a trie: at a position it matches the LONGEST event word there, and every
 # shorter event word matching at that position is a prefix of it.
-_EVENT_WORD_AT = re.compile(f"(?=({_ANY_EVENT_WORD.pattern}))")
+_EVENT_WORD_AT = lazy_compile(lambda: f"(?=({_ANY_EVENT_WORD.pattern}))")  # lazyre: built on the first log line
 _RECOGNISERS_WITH_WORD: dict[str, frozenset[int]] = {
     word: frozenset(i for i, recogniser in enumerate(RECOGNISERS) if word in recogniser.words) for word in EVENT_WORDS
 }
@@ -2341,20 +2451,20 @@ def _recognisers_at(longest: str) -> frozenset[int]:
     return found
 
 
-_RATELIMIT = re.compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
+_RATELIMIT = lazy_compile(r'^\[RATELIMIT\] format\("(?P<format>(?:[^"\\]|\\.)*)"\)')
 # The limiter's older wordings (types/logger/logger.go, before "[RATELIMIT] format(…)" of April 2021 on):
 #   May-Dec 2020   "[RATE LIMITED] %s"                                  the format bare, to the end of the line
 #   Dec 2020       "[RATE LIMITED] format string \"%s\""               the format quoted, nothing escaped
 #   Jan-Apr 2021   "[RATE LIMITED] format string \"%s\" (example: \"%s\")"  and one message it stands for, formatted
 # A format stands for repeats like the newer wording; an example is a real message and is read as one.
-_RATE_LIMITED_V1 = re.compile(
+_RATE_LIMITED_V1 = lazy_compile(
     r'^\[RATE LIMITED\] (?:format string "(?P<quoted>.*?)"(?: \(example: "(?P<example>.*)"\))?|(?P<format>.+?))\s*$'
 )
 # Its first wording (May 2020, for two weeks) logged the repeated message itself, formatted, behind a sentence.
 _SUPPRESSED_MAY_2020 = "Repeated messages were suppressed by rate limiting. Original message: "
 # A rate-limited control error whose format is only a verb ("Received error: %v", "TryLogin: %v") names no
 # error: a refused registration (control answered) logs the same format, so it is no evidence control is unreachable.
-_VERB_ONLY_CONTROL_ERROR = re.compile(r"(?:Received error|TryLogin|PollNetMap|lite map update error): %[vsw]$")
+_VERB_ONLY_CONTROL_ERROR = lazy_compile(r"(?:Received error|TryLogin|PollNetMap|lite map update error): %[vsw]$")
 
 
 def events_of(message: str) -> Iterator[Event]:

@@ -47,6 +47,8 @@ _SEVERITY = {
     "inbound-port-unhandled": Severity.WARNING,  # the tailnet path works: the app on this node does not listen
     "derp-send-queue-full": Severity.WARNING,  # relayed traffic is lossy or stalled, not cut off
     "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work
+    "udp-send-blocked": Severity.WARNING,  # direct paths fail, traffic still relays over DERP
+    "ssh-recording-failed": Severity.WARNING,  # the session ran (fail open), only unrecorded
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with

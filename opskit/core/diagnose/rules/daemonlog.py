@@ -733,6 +733,137 @@ def peerapi_accept_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterato
 
 
 @rule(
+    id="TS-LOG-SSH-RECORDING-FAILED",
+    name="log-ssh-recording-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="a Tailscale SSH session the policy wants recorded ran unrecorded: no recorder took it (fail open)",
+    target="daemon-log",
+)
+def ssh_recording_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: an ``ssh`` rule with ``recorder`` makes Tailscale SSH stream each session to a tsrecorder node
+    (ssh/tailssh startNewRecording). When none takes it and the rule does not enforce the recorder, the session runs
+    anyway, unrecorded: ``ssh-session(…): recording: error starting recording (failing open): recording: error
+    starting recording on "100.64.0.9:80": … connection refused`` (or ``error uploading recording (failing open)``
+    mid-session). Nothing fails for the user; the audit trail has a hole. (With ``enforceRecorder: true`` the session
+    is refused instead: ``ssh-failed``.) A later ``startNewRecording: <nil>`` or ``recording: finished uploading
+    recording`` clears it.
+
+    *Bad*::
+
+        Apr 04 10:15:00 host tailscaled[700]: ssh-session(sess-20250404T101500-8f3a91c2d4): recording: error starting recording (failing open): recording: error starting recording on "100.64.0.9:80": dial tcp 100.64.0.9:80: connect: connection refused
+
+    *Good*::
+
+        Apr 04 10:15:00 host tailscaled[700]: ssh-session(sess-20250404T101500-8f3a91c2d4): startNewRecording: <nil>
+    """
+    issues = log.issues_of("ssh-recording-failed")
+    yield from _finding(
+        ctx,
+        issues,
+        f"a Tailscale SSH session ran unrecorded ({_last(issues)}): the policy asks for a recording, no recorder "
+        "took it, and the rule fails open.",
+        "Bring the recorder back (the tsrecorder node named in the ssh rule's `recorder`: up, reachable from this "
+        "node under the tailnet policy, its storage writable); set `enforceRecorder: true` on the rule if sessions "
+        "must not run unrecorded.",
+    )
+
+
+@rule(
+    id="TS-LOG-UDP-SEND-BLOCKED",
+    name="log-udp-send-blocked",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="the host refuses tailscaled's outbound UDP (a firewall OUTPUT rule or security software): no direct paths",
+    target="daemon-log",
+)
+def udp_send_blocked(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the OS answers tailscaled's UDP sends with EPERM (``operation not permitted``; Windows' WSAEACCES
+    ``… forbidden by its access permissions``): an OUTPUT rule that drops or rejects UDP (iptables or nftables —
+    Linux returns EPERM to the sender) or security software (EDR) holding the socket. magicsock rebinds on it
+    (``magicsock: performing rebind due to "operation-not-permitted"``, v1.66 on) and wireguard-go's handshakes fail
+    (``Failed to send handshake initiation: write udp4 …: sendmmsg: operation not permitted``). Peers are then
+    reached only through DERP relays (slower), or not at all where no relay is allowed. Two or more such lines: one is
+    a blip a rebind heals.
+
+    *Bad*::
+
+        Nov 13 02:07:34 host tailscaled[11844]: magicsock: performing rebind due to "operation-not-permitted"
+        Nov 13 02:07:41 host tailscaled[11844]: magicsock: performing rebind due to "operation-not-permitted"
+
+    *Good*::
+
+        Nov 13 02:07:34 host tailscaled[11844]: magicsock: performing rebind due to "broken-pipe"
+    """
+    issues = log.issues_of("udp-send-blocked")
+    yield from _finding(
+        ctx,
+        issues,
+        f"the host refuses tailscaled's outbound UDP ({_last(issues)}): direct connections fail, traffic to peers "
+        "relays over DERP at best.",
+        "Let tailscaled send UDP: on Linux look for an OUTPUT rule that drops or rejects it (`sudo iptables -S OUTPUT`, "
+        "`sudo nft list ruleset`, ufw's `default deny outgoing`) and allow UDP from its port (41641 by default) to any "
+        "destination; on Windows/macOS allow tailscaled (tailscale-ipn / the Tailscale app) in the endpoint security "
+        "or firewall product. `tailscale netcheck` should then show `UDP: true` and pings go direct.",
+    )
+
+
+_DERP_SERVER_FIXES = {
+    "verify-clients": "derper runs with --verify-clients (or --verify-client-url) and refuses these nodes: the "
+    "tailscaled beside it must be running, logged in to the SAME control server and tailnet as the nodes that use "
+    "this relay (a Headscale tailnet needs the derper host joined to Headscale, not to Tailscale's control), and "
+    "as new as derper (`tailscale version` vs `derper --version`); check with `tailscale status` on the derper host "
+    "that the refused node is listed, or drop --verify-clients",
+    "certificate": "derper has no valid TLS certificate for the name the nodes ask for: with --certmode=letsencrypt "
+    "the --hostname must resolve to this host and ports 80 and 443 must be reachable from the internet for the ACME "
+    "challenge (and Let's Encrypt's rate limits respected: wait, or reuse the --certdir that holds the last cert); "
+    "with --certmode=manual put <hostname>.crt/.key in --certdir and make the DERP map's HostName (or CertName) "
+    "the certificate's name",
+    "start": "derper exited at start: fix what its last line names (the --certdir files for --certmode=manual, the "
+    "-c config file it can create and write, a free --a listen port and STUN port 3478/udp, a 64-hex-digit mesh key, "
+    "a readable rate config) and start it again; until it runs, nodes whose DERP map names it get no relay there",
+}
+
+
+@rule(
+    id="TS-LOG-DERP-SERVER-FAILED",
+    name="log-derp-server-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="a self-hosted DERP relay (derper) refuses clients, has no TLS certificate, or exits at start",
+    target="daemon-log",
+)
+def derp_server_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: derper, the DERP relay people run for their own DERP map (custom regions, Headscale), logs its own
+    failures (cmd/derper, derp/derpserver): a client refused under ``--verify-clients`` (``derp: <addr>: client
+    nodekey:… rejected: peer … not authorized (not found in local tailscaled)``: the node is not in the tailnet of the
+    tailscaled running beside derper, or that tailscaled does not answer), a TLS handshake failing for want of a
+    certificate (acme/autocert ``unable to authorize``, an ACME ``urn:ietf:params:acme:error:…``, manual mode's
+    ``cert mismatch with hostname``), or a fatal exit at start (``derper: can not start cert provider: …``, a listen
+    port in use, a mesh key). Each leaves the nodes that use that region without a relay: their own logs show the
+    region as ``derp-unreachable``. Scanners' handshakes (``missing server name``, ``not configured in
+    HostWhitelist``) are routine.
+
+    *Bad*::
+
+        2024/06/20 09:12:44 derp: 100.64.0.5:40212: client nodekey:3f0b9a1c rejected: peer nodekey:3f0b9a1c not authorized (not found in local tailscaled)
+
+    *Good*::
+
+        2024/06/20 09:12:40 derper: serving on :443 with TLS
+        2024/06/20 09:12:52 magicsock: derp-900 connected; connGen=1
+    """
+    for key, fix in _DERP_SERVER_FIXES.items():
+        issues = tuple(issue for issue in log.issues_of("derp-server-failed") if issue.key == key)
+        yield from _finding(
+            ctx,
+            issues,
+            f"the self-hosted DERP relay (derper) fails its clients ({_last(issues)}).",
+            fix + ".",
+        )
+
+
+@rule(
     id="TS-LOG-CERT-FAILED",
     name="log-cert-failed",
     family="tailscale-daemon-log",
@@ -798,7 +929,17 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 
         Nov 13 02:07:34 host tailscaled[11844]: ssh-session(sess-20250404T101500-8f3a91c2d4): access granted to alice@example.com as ssh-user "alice"
     """
-    issues = log.issues_of("ssh-failed")
+    recording = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key == "recording")
+    yield from _finding(
+        ctx,
+        recording,
+        f"this node's Tailscale SSH server refused or closed a session it must record ({_last(recording)}): the "
+        "tailnet policy's ssh rule wants a recording (`recorder`, fail closed) and no recorder took it.",
+        "Make the recorder reachable from this node (the tsrecorder node named in the rule's `recorder` must be up, on "
+        "the tailnet, allowed by the policy to be reached from this node, and its storage writable), or set "
+        "`enforceRecorder: false` on the rule to let sessions run unrecorded when it is down.",
+    )
+    issues = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key != "recording")
     yield from _finding(
         ctx,
         issues,

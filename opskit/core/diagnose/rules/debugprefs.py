@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.cliviews import CliView
 from opskit.core.diagnose.debugprefs import DebugPrefsReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
+from opskit.core.diagnose.viewkinds import ViewReport
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -26,7 +26,7 @@ def _flag(prefs: dict[str, object], key: str) -> bool | None:
     summary="tailscale debug prefs: the node is stopped (WantRunning false) or logged out (LoggedOut true)",
     target="cli-view",
 )
-def prefs_not_running(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
+def prefs_not_running(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``WantRunning: false`` is what ``tailscale down`` (or the app's toggle) leaves: tailscaled runs
     but keeps the tunnel down. ``LoggedOut: true`` is what ``tailscale logout`` (or an expired key) leaves:
     the node has no identity until it logs in again. Either way no peer can reach it.
@@ -80,7 +80,7 @@ def prefs_not_running(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding
     summary="tailscale debug prefs: the node's settings that matter (control server, routes, exit node, DNS)",
     target="cli-view",
 )
-def prefs_note(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
+def prefs_note(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale debug prefs`` shows the node's ipn.Prefs: which control server, whether it accepts
     subnet routes (RouteAll) and Tailscale DNS (CorpDNS), its exit node, advertised routes, shields-up. People
     paste it to show their settings; a note lists what matters.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.cliviews import CliView
 from opskit.core.diagnose.exitnodes import ExitNodeListReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
+from opskit.core.diagnose.viewkinds import ViewReport
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -22,7 +22,7 @@ from opskit.core.rules import rule
     summary="tailscale exit-node list: the exit nodes offered, which is in use, which are offline (a note)",
     target="cli-view",
 )
-def exit_node_list(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
+def exit_node_list(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale exit-node list`` shows every peer that offers itself as an exit node and whether it
     is online; people paste it to ask why one cannot be used. An offline exit node not in use breaks nothing
     here: selecting it would not work until it is back.

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.cliviews import CliView
 from opskit.core.diagnose.netmap import DebugNetmapReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
+from opskit.core.diagnose.viewkinds import ViewReport
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -21,7 +21,7 @@ from opskit.core.rules import rule
     summary="tailscale debug netmap: the SSH policy this node received has no rules, so no one may SSH in",
     target="cli-view",
 )
-def netmap_ssh_no_rules(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
+def netmap_ssh_no_rules(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: Tailscale SSH on a node obeys the ``SSHPolicy`` in the netmap control sent it; ``"rules": null``
     (or ``[]``) means no rule matches this node, so every Tailscale SSH connection to it is refused (the same
     state as the health message ``Tailscale SSH enabled, but access controls don't allow anyone …``).
@@ -64,7 +64,7 @@ def netmap_ssh_no_rules(report: CliView, ctx: DiagnoseContext) -> Iterator[Findi
     summary="tailscale debug netmap: what the network map shows (SSH rules, peers online) (a note)",
     target="cli-view",
 )
-def netmap_note(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
+def netmap_note(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: the netmap is what control told this node: its peers (online or not) and the SSH policy.
     When nothing in it is wrong, a note says what it shows.
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.cliviews import CliView
 from opskit.core.diagnose.peerrelay import PeerRelaySessionsReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
+from opskit.core.diagnose.viewkinds import ViewReport
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -21,7 +21,7 @@ from opskit.core.rules import rule
     summary="tailscale debug peer-relay-sessions: this node's peer relay server is not running",
     target="cli-view",
 )
-def peer_relay_not_running(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
+def peer_relay_not_running(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale debug peer-relay-sessions`` asks this node's peer relay server for its sessions;
     ``Server port: not configured`` means no relay server runs here (no ``--relay-server-port``), so peers
     that the tailnet policy sends to this node as their relay fall back to DERP.
@@ -57,7 +57,7 @@ def peer_relay_not_running(report: CliView, ctx: DiagnoseContext) -> Iterator[Fi
     summary="tailscale debug peer-relay-sessions: the relay server's port and its sessions (a note)",
     target="cli-view",
 )
-def peer_relay_sessions(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
+def peer_relay_sessions(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a running peer relay server lists each session it relays (VNI, the two clients' endpoints, the
     packets each sent); sessions with traffic both ways are a relay at work.
 

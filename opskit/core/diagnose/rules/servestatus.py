@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.cliviews import CliView
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.servestatus import ServeStatusReport
+from opskit.core.diagnose.viewkinds import ViewReport
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -22,7 +22,7 @@ from opskit.core.rules import rule
     summary="tailscale serve/funnel status: what this node serves and whether Funnel is on (a note)",
     target="cli-view",
 )
-def serve_status(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
+def serve_status(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale serve status`` (and ``funnel status``) list what this node serves: each URL, whether
     it is open to the internet (Funnel on) or tailnet only, and what each path hands on to (a local proxy, a
     directory, a text). A listing: nothing in it fails.

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.cliviews import CliView
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.ts2021 import Ts2021Report
+from opskit.core.diagnose.viewkinds import ViewReport
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -21,7 +21,7 @@ from opskit.core.rules import rule
     summary="tailscale debug ts2021: the control plane's Noise handshake fails (control unreachable)",
     target="cli-view",
 )
-def ts2021_failed(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
+def ts2021_failed(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale debug ts2021`` does by hand what tailscaled does to reach its control server: fetch
     the server's key (``/key?v=N``), dial it (port 80, then 443), and do the Noise (ts2021) handshake. A
     failed step (``Do: …`` for the key fetch, ``Status: 403 …``, ``error on attempt 1/2: …``, a dial error) is
@@ -71,7 +71,7 @@ def ts2021_failed(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
     summary="tailscale debug ts2021: the control handshake succeeded, over the address shown (a note)",
     target="cli-view",
 )
-def ts2021_note(report: CliView, ctx: DiagnoseContext) -> Iterator[Finding]:
+def ts2021_note(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: a trace that ends ``did noise handshake`` / ``final underlying conn: <local> / <remote>`` shows
     the control server reachable. A dial ``operation was canceled`` is the losing side of the IPv4/IPv6 race
     (the other address connected first), not a failure.
