@@ -195,6 +195,42 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
     return states
 
 
+def _merge_repeated_pings(
+    pings: Sequence[tuple[Block, PingReport]], blocks: Sequence[Block]
+) -> list[tuple[Block, PingReport]]:
+    """Runs of `tailscale ping` to the same target, one after the other with the same outcome, as one run.
+
+    People repeat a short run (`tailscale ping host` stops at its first direct pong) to show it holds: the
+    paste's pongs are those of every run. Runs with a different outcome (before and after a fix) or with
+    another block between them stay apart.
+    """
+    position = {id(block): index for index, block in enumerate(blocks)}
+    merged: list[tuple[Block, PingReport]] = []
+    for block, report in pings:
+        if merged:
+            last_block, last = merged[-1]
+            if (
+                report.target is not None
+                and report.target == last.target
+                and report.outcome is last.outcome
+                and position.get(id(block), -1) == position.get(id(last_block), -2) + 1
+            ):
+                merged[-1] = (
+                    replace(last_block, lines=last_block.lines + block.lines, hints=()),
+                    replace(
+                        last,
+                        pongs=last.pongs + report.pongs,
+                        timeouts=last.timeouts + report.timeouts,
+                        errors=last.errors + report.errors,
+                        verdict_line=report.verdict_line or last.verdict_line,
+                    ),
+                )
+                position[id(merged[-1][0])] = position[id(block)]
+                continue
+        merged.append((block, report))
+    return merged
+
+
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
     parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [])
@@ -236,6 +272,7 @@ def _parse_input(item: InputText) -> _Parsed:
                     ),
                 )
             )
+    parsed.pings = _merge_repeated_pings(parsed.pings, split.blocks)
     parsed.statuses.extend(_states_from_cli_errors(parsed.windows))
     for log_block in _daemon_log_blocks(split.blocks):
         if all(is_typed_command_line(line.text) for line in log_block.lines):

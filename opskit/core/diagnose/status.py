@@ -180,7 +180,9 @@ def _retry_spaced_owner(line: SourceLine) -> StatusPeer | None:
 
 # A row without the owner column (posters cut it to hide their login): IP, host, OS, cell.
 _OWNERLESS_ROW = re.compile(
-    r"^(?P<ip>\S+)\s+(?P<host>" + _HOST_TOKEN + r")\s+(?P<os>(?i:"
+    r"^(?P<ip>\S+)\s+(?P<host>"
+    + _HOST_TOKEN
+    + r")\s+(?P<os>(?i:"
     + "|".join(sorted((re.escape(o) for o in KNOWN_OS if o not in ("", "-")), key=len, reverse=True))
     + r"))\s+(?P<cell>\S.*)$"
 )
@@ -188,8 +190,11 @@ _OWNERLESS_ROW = re.compile(
 
 def _is_ownerless_row(first: str, second: str, os_name: str) -> bool:
     """A row read as host/owner/OS whose "host" is a tailnet IP and "owner" a name: IP, host, OS, cell."""
-    return bool(os_name) and os_name.lower() in KNOWN_OS and os_name != "-" and (
-        second.lower() not in KNOWN_OS and _is_tailnet_ip(first)
+    return (
+        bool(os_name)
+        and os_name.lower() in KNOWN_OS
+        and os_name != "-"
+        and (second.lower() not in KNOWN_OS and _is_tailnet_ip(first))
     )
 
 
