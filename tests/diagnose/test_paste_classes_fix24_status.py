@@ -160,3 +160,55 @@ def test_runs_with_another_outcome_or_target_stay_apart() -> None:
         ("nas", "direct", 1),
         ("laptop", "direct", 1),
     ]
+
+
+# ---------------------------------------------------------------- netcheck values with a note after them
+
+NOTES = ["# UDP 可用", "# ⚠️ true 表示", "// why?", "<-- here", "<== this", "← home", "⬅ look", "#", "# (best)"]
+# (line of the report, what the JSON says for it)
+NETCHECK_LINES = [
+    ("* UDP: true", ("udp", True)),
+    ("* IPv4: yes, 120.192.215.66:11014", ("ipv4_scope", "public")),
+    ("* MappingVariesByDestIP: true", ("mapping", "hard")),
+    ("* HairPinning: false", ("hairpinning", False)),
+    ("* PortMapping: UPnP, NAT-PMP", ("port_mapping", ("upnp", "nat-pmp"))),
+    ("* CaptivePortal: false", ("captive_portal", False)),
+    ("* Nearest DERP: Hong Kong", ("derp_home", "Hong Kong")),
+]
+
+
+def _node_fact(node: dict[str, Any], key: str) -> Any:
+    if key == "ipv4_scope":
+        return node["ipv4"]["scope"]
+    if key == "port_mapping":
+        return tuple(p.lower() for p in node["port_mapping"]["protocols"])
+    return node[key]
+
+
+@given(
+    st.lists(st.sampled_from(NOTES), min_size=len(NETCHECK_LINES), max_size=len(NETCHECK_LINES)),
+    st.lists(st.booleans(), min_size=len(NETCHECK_LINES) + 2, max_size=len(NETCHECK_LINES) + 2),
+    st.sampled_from(["", "\t", "    "]),
+    st.sampled_from([" ", "   ", "                          ", "\t"]),
+    st.booleans(),
+)
+@settings(max_examples=120, deadline=None)
+def test_a_note_typed_after_a_netcheck_value_does_not_hide_the_value(
+    notes: list[str], annotated: list[bool], indent: str, gap: str, elided: bool
+) -> None:
+    lines = ["Report:"]
+    for (line, _), note, on in zip(NETCHECK_LINES, notes, annotated, strict=False):
+        lines.append(f"{indent}{line}{gap}{note}" if on else f"{indent}{line}")
+    lines.append(f"{indent}* DERP latency:")
+    lines.append(f"{indent}{indent or ' '}- hkg: 65.1ms  (Hong Kong)" + (f"{gap}{notes[0]}" if annotated[-2] else ""))
+    lines.append(f"{indent}{indent or ' '}- tok: 85.7ms" + (f"{gap}{notes[1]}" if annotated[-1] else "  (Tokyo)"))
+    if elided:
+        lines.append(f"{indent}{indent or ' '}- ...")
+    text = "$ tailscale netcheck\n" + "\n".join(lines) + "\n"
+    nodes = to_json(run_text(text), 1)["nodes"]
+    assert len(nodes) == 1, text
+    node = nodes[0]
+    for _, (key, want) in NETCHECK_LINES:
+        assert _node_fact(node, key) == want, (key, text)
+    assert node["derp_home_region"]["code"] == "hkg", text
+    assert [(r["code"], r["latency_ms"]) for r in node["derp_latencies"]] == [("hkg", 65.1), ("tok", 85.7)], text
