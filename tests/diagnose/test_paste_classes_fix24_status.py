@@ -212,3 +212,116 @@ def test_a_note_typed_after_a_netcheck_value_does_not_hide_the_value(
         assert _node_fact(node, key) == want, (key, text)
     assert node["derp_home_region"]["code"] == "hkg", text
     assert [(r["code"], r["latency_ms"]) for r in node["derp_latencies"]] == [("hkg", 65.1), ("tok", 85.7)], text
+
+
+# ------------------------------------------------ an OS route or ping that shows a tailnet address not reached
+
+
+def _linux_route(address: str, device: str, gateway: str | None) -> str:
+    via = f" via {gateway}" if gateway else ""
+    return f"$ ip route get {address}\n{address}{via} dev {device} src 10.0.0.26 uid 0\n    cache\n"
+
+
+def _macos_route(address: str, device: str, gateway: str | None) -> str:
+    return (
+        f"$ route get {address}\n   route to: {address}\ndestination: default\n       mask: default\n"
+        + (f"    gateway: {gateway}\n" if gateway else "")
+        + f"  interface: {device}\n      flags: <UP,GATEWAY,DONE,STATIC,PRCLONING>\n"
+    )
+
+
+def _windows_route(address: str, device: str, gateway: str | None) -> str:
+    return (
+        f"PS C:\\> Find-NetRoute -RemoteIPAddress {address}\n\n"
+        f"IPAddress         : 192.168.1.20\nInterfaceIndex    : 12\nInterfaceAlias    : {device}\n"
+        "AddressFamily     : IPv4\n\n"
+        "Caption            :\nDestinationPrefix  : 0.0.0.0/0\n"
+        f"InterfaceAlias     : {device}\nInterfaceIndex     : 12\nNextHop            : {gateway or '0.0.0.0'}\n"
+    )
+
+
+def _linux_ping(address: str) -> str:
+    return (
+        f"$ ping {address}\nPING {address} ({address}) 56(84) bytes of data.\n^C\n"
+        f"--- {address} ping statistics ---\n2 packets transmitted, 0 received, 100% packet loss, time 1018ms\n"
+    )
+
+
+def _macos_ping(address: str) -> str:
+    return (
+        f"$ ping {address}\nPING {address} ({address}): 56 data bytes\nRequest timeout for icmp_seq 0\n"
+        f"Request timeout for icmp_seq 1\n--- {address} ping statistics ---\n"
+        "3 packets transmitted, 0 packets received, 100.0% packet loss\n"
+    )
+
+
+def _windows_ping(address: str) -> str:
+    return (
+        f"PS C:\\> ping {address}\n\nPinging {address} with 32 bytes of data:\n"
+        "Request timed out.\nRequest timed out.\n\n"
+        f"Ping statistics for {address}:\n    Packets: Sent = 2, Received = 0, Lost = 2 (100% loss),\n"
+    )
+
+
+ROUTE_FORMS = {
+    "linux": (_linux_route, ["eth0", "ens3", "wlan0", "docker0", "wg0", "tun0"], ["tailscale0", "ts0"]),
+    "macos": (_macos_route, ["en0", "en7", "bridge100"], ["utun4", "utun12"]),
+    "windows": (_windows_route, ["Ethernet", "Wi-Fi", "OpenVPN TAP-Windows6"], ["Tailscale"]),
+}
+PING_FORMS = [_linux_ping, _macos_ping, _windows_ping]
+TAILNET_ADDRESSES = st.sampled_from(["100.114.70.3", "100.64.0.1", "100.127.255.254"])
+CONTEXT = "$ tailscale status\n100.101.102.103  web  alice@  linux  -\n"
+
+
+def _rules(text: str) -> list[str]:
+    return [finding["rule"] for finding in to_json(run_text(text), 1)["findings"]]
+
+
+@given(
+    st.sampled_from(sorted(ROUTE_FORMS)),
+    TAILNET_ADDRESSES,
+    st.integers(0, 10),
+    st.sampled_from([None, "10.0.0.1", "192.168.1.1"]),
+    st.sampled_from([None, *PING_FORMS]),
+    st.booleans(),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_route_lookup_sending_a_tailnet_address_elsewhere_is_an_error_naming_the_interface(
+    form: str, address: str, device_index: int, gateway: str | None, ping: Any, ping_first: bool
+) -> None:
+    route_of, outside, inside = ROUTE_FORMS[form]
+    device = outside[device_index % len(outside)]
+    route = route_of(address, device, gateway)
+    ping_text = ping(address) if ping is not None else ""
+    text = CONTEXT + (ping_text + route if ping_first else route + ping_text)
+    findings = [f for f in to_json(run_text(text), 1)["findings"] if f["rule"] == "TS-TAILNET-ROUTE-OUTSIDE"]
+    assert len(findings) == 1, text
+    assert findings[0]["severity"] == "error"
+    assert f"{address} out of {device}" in findings[0]["cause"], findings[0]["cause"]
+    assert ("lost every packet" in findings[0]["cause"]) == (ping is not None), text
+    rules = _rules(text)
+    assert "TS-OS-PING-TAILNET-LOST" not in rules  # the route finding names the cause of the loss
+    # the same lookup answering Tailscale's interface is fine
+    good = CONTEXT + route_of(address, inside[device_index % len(inside)], None)
+    assert not {"TS-TAILNET-ROUTE-OUTSIDE", "TS-OS-PING-TAILNET-LOST"} & set(_rules(good)), good
+
+
+@given(st.sampled_from(sorted(ROUTE_FORMS)), st.sampled_from(["192.168.1.7", "8.8.8.8", "100.63.0.1", "100.128.0.1"]))
+@settings(max_examples=30, deadline=None)
+def test_a_route_lookup_of_an_address_outside_the_tailnet_says_nothing(form: str, address: str) -> None:
+    route_of, outside, _ = ROUTE_FORMS[form]
+    assert "TS-TAILNET-ROUTE-OUTSIDE" not in _rules(CONTEXT + route_of(address, outside[0], "10.0.0.1"))
+
+
+@given(st.sampled_from(PING_FORMS), TAILNET_ADDRESSES)
+@settings(max_examples=30, deadline=None)
+def test_an_os_ping_to_a_tailnet_address_that_lost_everything_is_a_problem(ping: Any, address: str) -> None:
+    diagnosis = run_text(CONTEXT + ping(address))
+    findings = [f for f in to_json(diagnosis, 1)["findings"] if f["rule"] == "TS-OS-PING-TAILNET-LOST"]
+    assert len(findings) == 1 and address in findings[0]["cause"], ping(address)
+    assert diagnosis.has_problems
+    # to an address outside the tailnet, it is not Tailscale's business
+    assert "TS-OS-PING-TAILNET-LOST" not in _rules(CONTEXT + ping("192.168.1.7"))
+    # with `tailscale ping` in the paste, the ping rules decide (pongs: the peer's firewall)
+    with_ts_ping = CONTEXT + f"$ tailscale ping {address}\npong from k8s ({address}) via 203.0.113.9:41641 in 20ms\n"
+    assert "TS-OS-PING-TAILNET-LOST" not in _rules(with_ts_ping + ping(address))

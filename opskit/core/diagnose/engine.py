@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
 from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
@@ -43,6 +43,7 @@ from opskit.core.diagnose.portmapdebug import (
     portmap_netcheck_report,
 )
 from opskit.core.diagnose.profile import NatProfile, build_profile
+from opskit.core.diagnose.routelookup import RouteLookup, parse_route_lookups
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
@@ -150,6 +151,7 @@ class _Parsed:
     derp_checks: list[tuple[Block, DerpCheckReport]]
     portmap_debugs: list[tuple[Block, PortmapDebugReport]]
     views: list[tuple[Block, View, ViewReport]]  # (its block, its registry row, its report)
+    routes: list[RouteLookup] = field(default_factory=list)  # the OS's route answers (`ip route get` …)
 
 
 def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
@@ -236,6 +238,12 @@ def _parse_input(item: InputText) -> _Parsed:
     parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
+    route_command: str | None = None
+    for block in split.blocks:
+        if block.kind is BlockKind.ROUTE_LOOKUP:
+            # a Format-List answer's objects are split by blank lines: the later ones keep the command typed
+            route_command = block.command or route_command
+            parsed.routes.extend(parse_route_lookups(block.lines, route_command))
     for block in split.blocks:
         if block.kind is BlockKind.NETCHECK:
             report = _parse_netcheck_block(block)
@@ -356,6 +364,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.derp_checks
         or parsed.portmap_debugs
         or parsed.views
+        or any(route.tailnet_destination for route in parsed.routes)
     )
 
 
@@ -552,7 +561,12 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             sample = sample if len(sample) <= 70 else sample[:67] + "..."
             warnings.append(f"{parsed.source}: skipped {run.span} ({run.reason}): {sample!r}")
         # "Success." lines (`tailscale up`/`login` done) let a status rule see a login that completed later.
-        ctx = InputFacts(item.label, item.source, os_ping=parsed.os_ping, extra={"successes": parsed.split.successes})
+        ctx = InputFacts(
+            item.label,
+            item.source,
+            os_ping=parsed.os_ping,
+            extra={"successes": parsed.split.successes, "routes": tuple(parsed.routes)},
+        )
         findings.extend(_run("input", parsed.split, ctx))
         if parsed.netchecks:
             if len(parsed.netchecks) > 1:
