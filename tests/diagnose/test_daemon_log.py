@@ -1640,3 +1640,26 @@ def test_a_pre_1_0_major_minor_version_is_read(
 @pytest.mark.parametrize("line", ["Program starting: v1.2-0: []string{}", "Program starting: v0.98: []string{}"])
 def test_a_two_part_version_without_describe_suffix_or_after_1_0_is_not_read(line: str) -> None:
     assert _log(f"logtail started\n{line}\nmagicsock: starting endpoint update\n")["version"] is None
+
+
+# ------------------------------------------------------------------ classes blind batch 24 missed
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["context deadline exceeded", "read udp 100.101.102.103:53->10.0.0.53:53: i/o timeout",
+                     "write udp 127.0.0.1:41641->192.0.2.1:53: write: connection refused"]),
+    st.sampled_from(["", "```{line} ```", "`{line}`"]),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_one_dns_error_timeout_or_refusal_is_dns_forward_failing(prefix: str, error: str, wrap: str) -> None:
+    # v1.0-v1.30 engine (wgengine/userspace.go pollResolver): "dns: error: %v" after the forwarder gave up
+    line = prefix.format(msg=f"dns: error: {error}")
+    assert "dns-forward-failing" in _kinds(_log((wrap.format(line=line) if wrap else line) + "\n"))
+
+
+@given(st.sampled_from(PREFIXES))
+@settings(max_examples=10, deadline=None)
+def test_one_dns_error_of_another_kind_is_still_a_one_off(prefix: str) -> None:
+    line = prefix.format(msg="dns: error: dns: bad rdata")
+    assert "dns-forward-failing" not in _kinds(_log(line + "\n" + prefix.format(msg="magicsock: derp-4 connected") + "\n"))

@@ -591,6 +591,10 @@ _QUAD100_LOOKUP = lazy_compile(
 )
 # No route to the resolver is not a one-off: every query to it fails the same way until routing changes.
 _NO_ROUTE = lazy_compile(r"no route to host|network is unreachable")
+# v1.0-v1.30's engine logs "dns: error: <err>" (wgengine/userspace.go pollResolver) only once the forwarder gave
+# up on a query: every upstream was tried in parallel (retries included) for the whole 5 s responseTimeout
+# (net/dns/resolver/forwarder.go). A timeout or a refusal there is no lost packet: the upstream does not answer.
+_FORWARD_GAVE_UP = lazy_compile(r"^dns: error: .*(?:context deadline exceeded|i/o timeout|connection refused)")
 _DNS_CONFIG = lazy_compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
     r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d|"
@@ -619,7 +623,7 @@ def _dns(message: str) -> Iterator[Event]:
         # With no upstream resolver the forwarder sets the dns-forward-failing warnable as it logs this
         # (net/dns/resolver/forwarder.go): the warnable's line next to it is the same event, not a second one.
         twin = "dns-forward-failing" if "no upstream resolvers set" in message else ""
-        weak = _NO_ROUTE.search(message) is None
+        weak = _NO_ROUTE.search(message) is None and _FORWARD_GAVE_UP.search(message) is None
         yield Raise("dns-forward-failing", "forward", message[forward.start() :], weak=weak, twin=twin)
     elif (lookup := _QUAD100_LOOKUP.search(message)) is not None:
         yield Raise("dns-forward-failing", "forward", message[lookup.start() :], weak=True)

@@ -307,7 +307,8 @@ def dns_forward_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     ``no upstream resolvers set, returning SERVFAIL`` / ``upstream nameservers not set`` mean it has no
     upstream at all; repeated ``dns: error:`` lines or the warnable ``dns-forward-failing`` mean the
     upstreams (or the exit node's DNS) do not answer. One-off failures happen, so a single line does not
-    count; the warnable the forwarder sets together with a single ``no upstream resolvers set`` line is
+    count (unless it says ``no route to host``, or is a ``dns: error:`` timeout or refusal, which the engine
+    logs only after every upstream failed for the forwarder's whole 5 s deadline); the warnable the forwarder sets together with a single ``no upstream resolvers set`` line is
     that same event, not a second one. The warnable's ``ok`` clears it.
 
     *Bad*::
