@@ -1664,3 +1664,45 @@ def test_one_dns_error_of_another_kind_is_still_a_one_off(prefix: str) -> None:
     line = prefix.format(msg="dns: error: dns: bad rdata")
     later = prefix.format(msg="magicsock: derp-4 connected")
     assert "dns-forward-failing" not in _kinds(_log(line + "\n" + later + "\n"))
+
+
+@given(
+    st.sampled_from(PREFIXES + ["2022-08-09 23:58:50.127418483 -0400 -0400: {msg}"]),
+    st.sampled_from(["conn-20220810T035846-46b6e88e3e", "ssh-conn-20230412T104106-8f3a91c2d4"]),
+    st.sampled_from(["failed to lookup REDACTED: user: unknown user REDACTED",
+                     "failed to lookup dlin: user: unknown user dlin",
+                     'failed to look up local user "bob" : user: unknown user bob']),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_tailssh_user_lookup_failure_is_ssh_failed_v128_conn_prefix_too(prefix: str, conn: str, failed: str) -> None:
+    handling = prefix.format(msg=f"{conn}: handling conn: 100.117.1.2:49488->dlin@100.111.3.4:22")
+    log = _log(handling + "\n" + prefix.format(msg=f"{conn}: {failed}") + "\n")
+    assert "ssh-failed" in _kinds(log)
+    assert "crash" not in _kinds(log)
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["fork/exec /usr/sbin/tailscaled: permission denied",
+                     "fork/exec /usr/bin/tailscaled: operation not permitted",
+                     "chdir /home/ldapuser: permission denied", "context canceled"]),
+    st.booleans(),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_a_granted_ssh_session_that_cannot_start_is_ssh_failed(prefix: str, error: str, cut: bool) -> None:
+    sess = "ssh-session(sess-20230511T033604-7bc50db3b2)"
+    pty = f"{sess}: starting pty command: [/usr/sbin/tailscaled be-child ssh --uid=4007 --gid=2564"
+    lines = [
+        f'{sess}: access granted to user@example.com as ssh-user "ldaptestuser"',
+        pty + (">" if cut else " --local-user=ldaptestuser]"),  # the pager cuts long journald lines with ">"
+        f"{sess}: start failed: {error}",
+    ]
+    diagnosis = run_text("".join(prefix.format(msg=line) + "\n" for line in lines))
+    document = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+    assert document["summary"]["exit_code"] == 1
+    issues = [i for log in document["daemon_logs"] for i in log["issues"] if i["kind"] == "ssh-failed"]
+    assert [i["about"] for i in issues] == ["session"]
+    assert any(f["rule"] == "TS-LOG-SSH-FAILED" and "be-child" in f["cause"] for f in document["findings"])
+    # a later session the policy grants and that starts clears it
+    again = _log("".join(prefix.format(msg=line) + "\n" for line in [*lines, lines[0]]))
+    assert "ssh-failed" not in _kinds(again)

@@ -1896,14 +1896,22 @@ _SSH_REFUSED = lazy_compile(
     r"|failed to (?:lookup|look up) (?:local user \"[^\"]*\" ?|local user's group IDs|\S+): \S)"
 )
 _SSH_GRANTED = lazy_compile(r": (?:access granted to \S+ as ssh-user |accepting SSH public key )")
-_SSH_CONN = lazy_compile(r"^ssh-conn-\d{8}T\d{6}-[0-9a-f]+: ")
+# v1.28 named connections "conn-<stamp>-<id>" (ssh/tailssh connID), v1.30+ "ssh-conn-<stamp>-<id>"
+_SSH_CONN = lazy_compile(r"^(?:ssh-)?conn-\d{8}T\d{6}-[0-9a-f]+: ")
+# A session the policy granted whose process could not be started (v1.24+ "ssh-session(<id>): start failed: <err>",
+# ss.launchProcess: the `tailscaled be-child ssh` incubator cannot be exec'd as the user, e.g. "fork/exec
+# /usr/sbin/tailscaled: permission denied", a home directory it cannot enter, SELinux, a noexec mount): the
+# client's connection closes at once. `ssh-failed` keyed "session" (its own fix: the node, not the policy).
+_SSH_START_FAILED = lazy_compile(r"^ssh-session\([^)]*\): start failed: (?P<why>\S.*)$")
 
 
 def _tailssh(message: str) -> Iterator[Event]:
-    if not message.startswith("ssh-"):
+    if not message.startswith(("ssh-", "conn-")):
         return
     if _SSH_CONN.match(message) is not None and (refused := _SSH_REFUSED.search(message)) is not None:
         yield Raise("ssh-failed", "ssh", message[refused.start() :].removeprefix(": "))
+    elif (start := _SSH_START_FAILED.match(message)) is not None:
+        yield Raise("ssh-failed", "session", start.group("why"))
     elif _SSH_GRANTED.search(message) is not None:
         yield Clear("ssh-failed")
 
@@ -2366,6 +2374,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "access granted to",
             "accepting SSH public key",
             "next SSH action",
+            "start failed: ",
         ),
         _tailssh,
     ),

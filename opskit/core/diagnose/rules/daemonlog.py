@@ -920,7 +920,9 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     rejecting connection; no matching policy``, older ``rejecting SSH public key …: ssh: access denied: …``, newer
     ``tailnet policy does not permit you to SSH to this node: …``), or the local user the rule maps to does not
     exist on this node (``failed to look up local user "bob" : user: unknown user bob``). The client only sees the
-    connection closed or ``Permission denied (tailscale)``. A later ``access granted to … as ssh-user …`` clears it.
+    connection closed or ``Permission denied (tailscale)``. A session the policy granted can still fail to start
+    on the node (``ssh-session(…): start failed: fork/exec /usr/sbin/tailscaled: permission denied``: the ``be-child``
+    process cannot run as that user). A later ``access granted to … as ssh-user …`` clears it.
 
     *Bad*::
 
@@ -940,7 +942,19 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         "the tailnet, allowed by the policy to be reached from this node, and its storage writable), or set "
         "`enforceRecorder: false` on the rule to let sessions run unrecorded when it is down.",
     )
-    issues = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key != "recording")
+    session = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key == "session")
+    yield from _finding(
+        ctx,
+        session,
+        "the tailnet policy let the SSH user in, but this node could not start the session's process "
+        f"({_last(session)}): tailscaled runs `tailscaled be-child ssh` as the local user, and the OS refused it.",
+        "Check on this node that the local user can run the session: its home directory exists and is enterable "
+        "(`sudo -u USER ls ~USER`; a mode like drwxr-s--- owned by another group blocks it), its shell exists, and "
+        "`/usr/sbin/tailscaled` (and its directory) is executable by it (no `noexec` mount); with SELinux enforcing "
+        "check `ausearch -m avc -ts recent` for tailscaled denials. Then reconnect; `tailscale set --ssh=false` "
+        "and the system sshd is the fallback.",
+    )
+    issues = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key not in ("recording", "session"))
     yield from _finding(
         ctx,
         issues,
@@ -948,7 +962,8 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         "Add or fix the `ssh` rule of the tailnet policy (admin console, Access controls) so that it lets the "
         "caller's user or tag in as that local user, from that source, to this node's tag or owner (`action: "
         "accept` or `check`), and test it with the policy's `sshTests`; if the line names a local user that does "
-        "not exist, create it on this node or connect as one that exists (`ssh existing-user@node`).",
+        "not exist, create it on this node or connect as one that exists (`ssh existing-user@node`); a user from "
+        "LDAP/sssd must resolve with `getent passwd USER` on this node.",
     )
 
 
