@@ -1706,3 +1706,54 @@ def test_a_granted_ssh_session_that_cannot_start_is_ssh_failed(prefix: str, erro
     # a later session the policy grants and that starts clears it
     again = _log("".join(prefix.format(msg=line) + "\n" for line in [*lines, lines[0]]))
     assert "ssh-failed" not in _kinds(again)
+
+
+_TUN_WRITE_ERRORS = {
+    "write /dev/tun: no space left on device": "queue-full",
+    "write /dev/tun: no buffer space available": "queue-full",
+    "write /dev/net/tun: input/output error": "io-error",
+    "write /dev/net/tun: operation not permitted": "tun",
+}
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["wg: Failed to write packets to TUN device: {e}", "Failed to write packet to TUN device: {e}"]),
+    st.sampled_from(sorted(_TUN_WRITE_ERRORS)),
+)
+@settings(max_examples=60, deadline=None)
+def test_one_failed_tun_write_is_tun_write_failed_keyed_by_its_cause(prefix: str, wording: str, error: str) -> None:
+    log = _log(prefix.format(msg=wording.format(e=error)) + "\n")
+    issues = [issue for issue in log["issues"] if issue["kind"] == "tun-write-failed"]
+    assert [issue["about"] for issue in issues] == [_TUN_WRITE_ERRORS[error]]
+    assert log["exit"] == 1
+    assert not {"tun-unavailable", "state-unwritable", "crash"} & _kinds(log)
+
+
+@given(st.sampled_from(PREFIXES))
+@settings(max_examples=20, deadline=None)
+def test_a_closed_tun_write_alone_is_routine_repeated_it_is_not(prefix: str) -> None:
+    closed = prefix.format(msg="wg: Failed to write packets to TUN device: write /dev/net/tun: file already closed")
+    assert "tun-write-failed" not in _kinds(_log(closed + "\n"))
+    assert "tun-write-failed" in _kinds(_log(closed + "\n" + closed + "\n"))
+
+
+def test_a_restart_that_gets_further_clears_a_failed_tun_write() -> None:
+    failed = "2024/01/12 10:41:06 wg: Failed to write packets to TUN device: write /dev/tun: no space left on device\n"
+    start = '2024/01/12 10:42:00 Program starting: v1.68.1-t1, Go 1.22.4: []string{"/usr/sbin/tailscaled"}\n'
+    running = "2024/01/12 10:42:02 Switching ipn state Starting -> Running (WantRunning=true, nm=true)\n"
+    assert "tun-write-failed" in _kinds(_log(failed + start))
+    assert "tun-write-failed" not in _kinds(_log(failed + start + running))
+
+
+@given(
+    st.sampled_from(["Unified log, from `io.tailscale.ipn.macsys.network-extension`, thousands/min:",
+                     "Console (io.tailscale.ipn.macos.network-extension):", "From IPNExtension:"]),
+    st.sampled_from(["```\n", "\n", ""]),
+)  # fmt: skip
+@settings(max_examples=20, deadline=None)
+def test_the_prose_naming_the_mac_app_process_gives_the_log_its_os(lead_in: str, between: str) -> None:
+    line = "wg: Failed to write packets to TUN device: write /dev/tun: no space left on device"
+    assert _log(f"## Signature\n{lead_in}\n{between}{line}\n")["os"] == "macos"
+    # prose that names no process says nothing about the OS
+    assert _log(f"## Signature\nSeen thousands of times per minute:\n{between}{line}\n")["os"] is None

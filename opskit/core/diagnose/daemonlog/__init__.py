@@ -604,6 +604,15 @@ _OPENBSD_ONLY = ("bypass rtable", "*dns.resolvdManager")  # resolvd.go: openbsd 
 _FREEBSD_ONLY = ("ifconfig destroy: ",)
 
 
+def lead_in_os(text: str) -> str | None:
+    """The OS a line of prose introducing a log names by the process that logged it: the Mac apps' bundle IDs
+    ("Unified log, from `io.tailscale.ipn.macsys.network-extension`:"), IPNExtension. A process name, not a
+    claim ("on my Mac"): only the words that name one app's process on one OS."""
+    if "IPNExtension" in text or "io.tailscale.ipn.macos" in text or "io.tailscale.ipn.macsys" in text:
+        return "macos"
+    return None
+
+
 def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
     """IPNVersion, OS and Userspace from the last Hostinfo record of the log (a record cut short still
     names the fields before the cut)."""

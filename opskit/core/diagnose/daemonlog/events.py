@@ -2113,6 +2113,31 @@ def _udp_send(message: str) -> Iterator[Event]:
         yield Raise("udp-send-blocked", "udp", message, weak=True)
 
 
+# ------------------------------------------------------------------------ TUN writes (incoming packets)
+
+# wireguard-go cannot hand a decrypted packet to the TUN device (device/receive.go RoutineSequentialReceiver:
+# "Failed to write packet to TUN device: %v" before the 2023 batched I/O, "Failed to write packets to TUN device: %v"
+# since; tailscaled's wglog adds "wg: "): every packet coming in over the tailnet (peers, exit-node replies, MagicDNS
+# answers) is dropped while it lasts. The error says why: ENOSPC / ENOBUFS on a utun write (macOS, iOS: the utun
+# queue is full, the extension is stuck, not a full disk), EIO (Linux: the tun device's interface went down or was
+# removed under it), "file already closed" (the device closed under a running engine: at shutdown one such line is
+# routine, so it alone is weak). Keyed by that cause; a restart that gets further clears it.
+_TUN_WRITE = lazy_compile(r"Failed to write packets? to TUN device: (?P<why>\S.*)$")
+_TUN_WRITE_CAUSES = (
+    ("queue-full", ("no space left on device", "no buffer space available")),
+    ("io-error", ("input/output error",)),
+    ("closed", ("file already closed", "use of closed file", "bad file descriptor")),
+)
+
+
+def _tun_write(message: str) -> Iterator[Event]:
+    if (failed := _TUN_WRITE.search(message)) is None:
+        return
+    why = failed.group("why")
+    key = next((key for key, words in _TUN_WRITE_CAUSES if any(word in why for word in words)), "tun")
+    yield Raise("tun-write-failed", key, message[failed.start() :], weak=key == "closed")
+
+
 # ------------------------------------------------------------------------- derper (a self-hosted relay)
 
 # derper's own log (cmd/derper, derp/derpserver, net/stunserver at de9ec7ee2; v1.50's older wordings): people who
@@ -2424,6 +2449,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("old-2020", _OLD_WORDS, _old_wordings),
     Recogniser("ssh-recording", ("Recording: ", "recording: "), _ssh_recording),
     Recogniser("udp-send", ('"operation-not-permitted"', "Failed to send "), _udp_send),
+    Recogniser("tun-write", (" to TUN device: ",), _tun_write),
     Recogniser(
         "derper",
         (

@@ -414,6 +414,56 @@ def tun_unavailable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
 
 
 @rule(
+    id="TS-LOG-TUN-WRITE-FAILED",
+    name="log-tun-write-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="WireGuard cannot write incoming packets to the TUN device: everything coming in is dropped",
+    target="daemon-log",
+)
+def tun_write_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: wireguard-go decrypts each packet from a peer and writes it to the TUN device (``wg: Failed to write
+    packets to TUN device: …``, before 2023 ``Failed to write packet to TUN device: …``). While the writes fail,
+    every packet coming in over the tailnet is dropped: peers, an exit node's replies, MagicDNS answers. The error
+    names the cause: ``no space left on device`` / ``no buffer space available`` on a utun write (macOS, iOS) is the
+    utun queue being full (the network extension stopped draining it), not a full disk; ``input/output error``
+    (Linux) is the tun interface down or removed under tailscaled; ``file already closed`` is the device closed
+    under a running engine (one such line at shutdown is routine). A restart that gets further clears it.
+
+    *Bad*::
+
+        wg: Failed to write packets to TUN device: write /dev/tun: no space left on device
+
+    *Good*::
+
+        wg: Failed to write packets to TUN device: write /dev/net/tun: file already closed
+    """
+    issues = log.issues_of("tun-write-failed")
+    keys = {issue.key for issue in issues}
+    cause = (
+        "the utun queue is full (ENOSPC/ENOBUFS on the write: the network extension stopped draining it, not a "
+        "full disk)"
+        if "queue-full" in keys
+        else "the tun interface went down or was removed under tailscaled (EIO)"
+        if "io-error" in keys
+        else "the TUN device was closed under the running engine"
+        if "closed" in keys
+        else "the OS refused the write"
+    )
+    yield from _finding(
+        ctx,
+        issues,
+        f"WireGuard cannot write decrypted packets to the TUN device ({_last(issues)}): {cause}; every packet "
+        "coming in over Tailscale (peers, exit-node replies, MagicDNS answers) is dropped while it lasts.",
+        "Restart Tailscale (macOS/iOS: quit the app or toggle the VPN off and on; Linux: `sudo systemctl restart "
+        "tailscaled`). On macOS update Tailscale and macOS, and remove or disable other VPN, content-filter or "
+        "network extensions (System Settings > General > Login Items & Extensions > Network Extensions) that can "
+        "stall the utun; on Linux check the device is up (`ip link show tailscale0`), that nothing else deletes or "
+        "downs it (NetworkManager, another VPN), and its queue discipline (`tc qdisc show dev tailscale0`).",
+    )
+
+
+@rule(
     id="TS-LOG-TUNNEL-START-FAILED",
     name="log-tunnel-start-failed",
     family="tailscale-daemon-log",
