@@ -1757,3 +1757,35 @@ def test_the_prose_naming_the_mac_app_process_gives_the_log_its_os(lead_in: str,
     assert _log(f"## Signature\n{lead_in}\n{between}{line}\n")["os"] == "macos"
     # prose that names no process says nothing about the OS
     assert _log(f"## Signature\nSeen thousands of times per minute:\n{between}{line}\n")["os"] is None
+
+
+_WIN_SUBPROC = (
+    'exec: "C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscale-ipn.exe" [/subproc ...]\n'
+    'Program starting: v{v}: []string{{"C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscale-ipn.exe", "/subproc", '
+    '"..."}}\nsubproc mode: logid=....\n'
+    'srv: 0.9M/0.0M Starting userspace wireguard engine with tun device "Tailscale"\n'
+)
+
+
+@given(
+    st.sampled_from(["1.0.4-ge256174d6", "1.0.5-t1a2b3c4d5", "1.2.10-t7f3c2a1b0"]),
+    st.sampled_from(['"tailscale-ipn.exe"', '"C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscale-ipn.exe"']),
+)
+@settings(max_examples=20, deadline=None)
+def test_the_old_windows_server_run_from_a_console_is_hand_started(version: str, argv0: str) -> None:
+    head = "logtail started\n"
+    head += f'Program starting: v{version}, Go 1.14.4: []string{{{argv0}, "/server"}}\n'
+    head += "Running server directly...\n"
+    log = _log(head + _WIN_SUBPROC.format(v=version))
+    assert log["hand_started"] is True
+    assert "hand-started" in _kinds(log)
+    assert log["os"] == "windows"
+
+
+@given(st.sampled_from(["1.0.4-ge256174d6", "1.2.10-t7f3c2a1b0"]))
+@settings(max_examples=5, deadline=None)
+def test_the_old_windows_service_and_its_subproc_are_not_hand_started(version: str) -> None:
+    exe = "C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscale-ipn.exe"
+    service = f'Program starting: v{version}: []string{{"{exe}", "/runservice"}}\n'
+    log = _log("logtail started\n" + service + _WIN_SUBPROC.format(v=version))
+    assert log["hand_started"] is False
