@@ -342,6 +342,11 @@ TUN_WRITES: list[Entry] = [
         "tun-write-failed",
         "device/receive.go: the device closed under the engine (twice: not the one line of a shutdown)",
     ),
+    _e(
+        "wg: Failed to write packets to TUN device: packet dropped by filter",
+        "packet-dropped",
+        "net/tstun/wrap.go ErrFiltered under device/receive.go: the inbound filter's drop, the TUN works",
+    ),
 ]
 
 # -------------------------------------------------------------------------- 4. SSH session recording

@@ -2126,7 +2126,8 @@ _TUN_WRITE = lazy_compile(r"Failed to write packets? to TUN device: (?P<why>\S.*
 _TUN_WRITE_CAUSES = (
     ("queue-full", ("no space left on device", "no buffer space available")),
     ("io-error", ("input/output error",)),
-    ("closed", ("file already closed", "use of closed file", "bad file descriptor")),
+    # tstun's own ErrClosed ("device closed") is the same closed device behind Tailscale's wrapper
+    ("closed", ("file already closed", "use of closed file", "bad file descriptor", "device closed")),
 )
 
 
@@ -2134,6 +2135,8 @@ def _tun_write(message: str) -> Iterator[Event]:
     if (failed := _TUN_WRITE.search(message)) is None:
         return
     why = failed.group("why")
+    if why.startswith("packet dropped by filter"):
+        return  # tstun's ErrFiltered: the inbound filter's drop (_filter: packet-dropped), the TUN works
     key = next((key for key, words in _TUN_WRITE_CAUSES if any(word in why for word in words)), "tun")
     yield Raise("tun-write-failed", key, message[failed.start() :], weak=key == "closed")
 
