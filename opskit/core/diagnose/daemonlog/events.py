@@ -594,7 +594,11 @@ _NO_ROUTE = lazy_compile(r"no route to host|network is unreachable")
 # v1.0-v1.30's engine logs "dns: error: <err>" (wgengine/userspace.go pollResolver) only once the forwarder gave
 # up on a query: every upstream was tried in parallel (retries included) for the whole 5 s responseTimeout
 # (net/dns/resolver/forwarder.go). A timeout or a refusal there is no lost packet: the upstream does not answer.
-_FORWARD_GAVE_UP = lazy_compile(r"^dns: error: .*(?:context deadline exceeded|i/o timeout|connection refused)")
+# Not the exit node's DoH request ('dns: error: Post "http://<exit>:<port>/dns-query": …'): one HTTP request to one
+# peer, still a possible one-off (two needed).
+_FORWARD_GAVE_UP = lazy_compile(
+    r"^dns: error: (?!Post )(?:.*\b)?(?:context deadline exceeded|i/o timeout|connection refused)"
+)
 _DNS_CONFIG = lazy_compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
     r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d|"
