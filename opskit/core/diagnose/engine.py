@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
-from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
+from opskit.core.diagnose.daemonlog import is_typed_command_line, lead_in_os, parse_daemon_log
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.dnsstatus import DnsStatusReport
 from opskit.core.diagnose.exitnodes import ExitNodeListReport
@@ -285,7 +285,10 @@ def _parse_input(item: InputText) -> _Parsed:
     for log_block in _daemon_log_blocks(split.blocks):
         if all(is_typed_command_line(line.text) for line in log_block.lines):
             continue  # only the command that would start tailscaled: no log to read
-        parsed.daemon_logs.append((log_block, parse_daemon_log(log_block.lines, log_block.command)))
+        log = parse_daemon_log(log_block.lines, log_block.command)
+        if log.os is None and (os_name := _lead_in_os(split, log_block)) is not None:
+            log = replace(log, os=os_name)
+        parsed.daemon_logs.append((log_block, log))
     if (home := _home_from_health(parsed.statuses)) is not None:
         # One input is one node: a container's output holds its daemon's log and the health check its entrypoint's
         # `tailscale up` printed ("not connected to home DERP region 12"), both the same tailscaled's words.
@@ -294,6 +297,19 @@ def _parse_input(item: InputText) -> _Parsed:
             for block, log in parsed.daemon_logs
         ]
     return parsed
+
+
+_LEAD_IN_LINES = 3  # how far above a log its introducing prose may be ("Unified log, from …:", a fence, a blank)
+
+
+def _lead_in_os(split: SplitInput, block: Block) -> str | None:
+    """The OS the prose just above a log that names no OS of its own gives by naming the process that logged it."""
+    first = block.lines[0].number
+    for run in split.skipped:
+        for line in run.lines:
+            if first - _LEAD_IN_LINES <= line.number < first and (os_name := lead_in_os(line.text)) is not None:
+                return os_name
+    return None
 
 
 _HEALTH_HOME = re.compile(r"\bhome DERP region (?P<id>\d+)\b")

@@ -136,6 +136,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.dns_forward_failing,
     daemonlog.dns_config_failed,
     daemonlog.tun_unavailable,
+    daemonlog.tun_write_failed,
     daemonlog.android_background_start_blocked,
     daemonlog.tunnel_start_failed,
     daemonlog.firewall_failed,
