@@ -75,7 +75,13 @@ from opskit.core.diagnose.text import (
     split_lines,
     typed_tailscale_command,
 )
-from opskit.core.diagnose.ts2021 import is_ts2021_command, is_ts2021_start, ts2021_cli_errors, ts2021_extent
+from opskit.core.diagnose.ts2021 import (
+    TS2021_START_WORDS,
+    is_ts2021_command,
+    is_ts2021_start,
+    ts2021_cli_errors,
+    ts2021_extent,
+)
 from opskit.core.diagnose.versionview import version_extent
 from opskit.core.diagnose.viewkinds import json_view_kind
 from opskit.core.diagnose.watchipn import CONNECTED, watch_ipn_extent
@@ -969,7 +975,7 @@ def split_input(text: str) -> SplitInput:
             index = serve_end + 1
             continue
         if (
-            ("Fetching keys from " in text or ts2021_typed)
+            (ts2021_typed or any(word in text for word in TS2021_START_WORDS))
             and is_ts2021_start(text, current_command)
             and (ts_end := ts2021_extent(lines, index - 1, current_command)) is not None
         ):

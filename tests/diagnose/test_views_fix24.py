@@ -1,0 +1,159 @@
+"""Views and answers of blind batch 24 read as classes: a `tailscale debug ts2021` trace cut to its last lines
+(1027), its control dial refused with HTTP statuses by a proxy (1028), and serve's config write conflict (1006).
+
+Every case is generated over the ways people paste it (stamps, prompts, fences, versions, wordings taken from
+Tailscale's source: cmd/tailscale/cli/debug.go runTS2021, control/controlhttp/client.go, cmd/tailscale/cli/
+serve_v2.go, client/local/serve.go).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opskit.errors import InputError
+from tests.diagnose.conftest import run_json
+
+PROMPTS = ["", "$ ", "root@box:~# ", "PS C:\\> "]
+FENCES = [("", ""), ("```\n", "\n```"), ("``` console\n", "\n```\n")]
+STAMPS = ["", "15:52:49.435971 ", "2023/12/21 15:52:49 ", "2025/01/03 08:00:00.123456 "]
+LOCAL, REMOTE = "172.16.0.2:56402", "18.159.140.118:80"
+
+# The tail of a trace that worked, as people cut it: the lines only runTS2021 prints, without the command or the
+# key fetch (v1.38-era "controlhttp.Dial = %p, %v" then "did noise handshake"; later "GotConn" and the final conn).
+SUCCESS_TAILS = [
+    ["controlhttp.Dial = 0xc000208018, <nil>", "did noise handshake"],
+    ["controlhttp.Dial = 0xc000208018, <nil>", "did noise handshake", f"final underlying conn: {LOCAL} / {REMOTE}"],
+    ["did noise handshake", f"final underlying conn: {LOCAL} / {REMOTE}"],
+    ["GotConn: *ts2021.Conn", "did noise handshake", f"final underlying conn: {LOCAL} / {REMOTE}"],
+    ["HTTP proxy env: (none)", "tshttpproxy.ProxyFromEnvironment = (<nil>, <nil>)", "did noise handshake"],
+]
+
+
+@given(
+    tail=st.sampled_from(SUCCESS_TAILS),
+    stamp=st.sampled_from(STAMPS),
+    prompt=st.sampled_from(PROMPTS),
+    typed=st.booleans(),
+    fence=st.sampled_from(FENCES),
+)
+@settings(max_examples=50, deadline=None)
+def test_the_tail_of_a_ts2021_trace_reads_as_the_handshake_done(
+    tail: list[str], stamp: str, prompt: str, typed: bool, fence: tuple[str, str]
+) -> None:
+    command = f"{prompt}tailscale debug ts2021\n" if typed and prompt else ""
+    text = fence[0] + command + "\n".join(stamp + line for line in tail) + fence[1]
+    document = run_json(text)
+    assert [b["kind"] for b in document["blocks"]] == ["debug-ts2021"], text
+    assert document["summary"]["exit_code"] == 0, text
+    assert [f["rule"] for f in document["findings"]] == ["TS-TS2021"], document["findings"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did noise handshake\n",  # one line alone is not a trace
+        "controlhttp.Dial = 0xc000208018, <nil>\n",
+        "I ran it and it said it did noise handshake and then nothing\n",
+        "The HTTP proxy env: is empty here\n",
+    ],
+)
+def test_a_single_ts2021_line_or_prose_is_not_a_trace(text: str) -> None:
+    try:
+        document = run_json(text)
+    except InputError:  # nothing recognised
+        return
+    assert "debug-ts2021" not in [b["kind"] for b in document["blocks"]], text
+
+
+# The answers a control server's front end gives the Noise upgrade (controlhttp: "unexpected HTTP response: %s",
+# resp.Status; a masked or old client prints "308 unknown"), and the other side's error.
+STATUSES = [
+    "308 unknown",
+    "308 Permanent Redirect",
+    "301 Moved Permanently",
+    "400 Bad Request",
+    "404 Not Found",
+    "426 Upgrade Required",
+    "403 Forbidden",
+]
+
+
+@given(
+    http=st.sampled_from(STATUSES),
+    https=st.sampled_from([*STATUSES, "dial tcp 203.0.113.7:443: connect: connection refused"]),
+    swap=st.booleans(),
+    stamp=st.sampled_from(STAMPS),
+    prompt=st.sampled_from(PROMPTS),
+    fence=st.sampled_from(FENCES),
+    tls_warning=st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_control_upgrade_refused_with_http_statuses_is_control_unreachable_through_a_proxy(
+    http: str, https: str, swap: bool, stamp: str, prompt: str, fence: tuple[str, str], tls_warning: bool
+) -> None:
+    sides = [
+        f"unexpected HTTP response: {http}",
+        https if " " in https and ":" in https else f"unexpected HTTP response: {https}",
+    ]
+    if swap:
+        sides.reverse()
+    trace = [
+        "Fetching keys from https://hs.example.com/key?v=58 ...",
+        "got public key: mkey:5a1f",
+        'Dial("tcp", "203.0.113.7:80") ...',
+        'Dial("tcp", "203.0.113.7:80") = 192.168.1.20:56028 / 203.0.113.7:80',
+    ]
+    if tls_warning:
+        trace.append('tlsdial: warning: server cert for "hs.example.com" is not a Let\'s Encrypt cert')
+    trace.append(f"controlhttp.Dial = 0x0, all connection attempts failed (HTTP: {sides[0]}, HTTPS: {sides[1]})")
+    command = f"{prompt}tailscale debug ts2021 --verbose --host=hs.example.com\n" if prompt else ""
+    text = fence[0] + command + "\n".join(stamp + line for line in trace) + fence[1]
+    document = run_json(text)
+    kinds = [e["kind"] for e in document["windows"]]
+    assert kinds == ["control-unreachable"], (text, kinds)
+    assert "debug-ts2021" in [b["kind"] for b in document["blocks"]], text
+    assert document["summary"]["exit_code"] == 1, text
+    (finding,) = [f for f in document["findings"] if f["rule"] == "TS-UP-CONTROL-UNREACHABLE"]
+    assert "proxy" in finding["cause"] and "Upgrade" in finding["cause"], finding
+    assert not [f for f in document["findings"] if f["rule"] == "TS-TS2021-FAILED"]
+
+
+def test_a_control_dial_failing_on_a_certificate_stays_tls_interception() -> None:
+    text = (
+        "$ tailscale debug ts2021\n"
+        "controlhttp.Dial = 0x0, all connection attempts failed (HTTP: unexpected HTTP response: 200 OK, "
+        "HTTPS: tls: failed to verify certificate: x509: certificate signed by unknown authority)\n"
+    )
+    assert [e["kind"] for e in run_json(text)["windows"]] == ["tls-intercepted"]
+
+
+# serve's config write refused because another client changed it (If-Match etag): the CLI's hint, the error, or both
+CONFLICT_LINES = [
+    ["Another client is changing the serve config; please try again."],
+    ["sending serve config: Preconditions failed: etag mismatch"],
+    [
+        "Another client is changing the serve config; please try again.",
+        "sending serve config: Preconditions failed: etag mismatch",
+    ],
+]
+
+
+@given(
+    lines=st.sampled_from(CONFLICT_LINES),
+    command=st.sampled_from(["", "tailscale serve --bg --http=8080 3000", "tailscale funnel --bg 443"]),
+    prompt=st.sampled_from(PROMPTS[1:]),
+    fence=st.sampled_from([*FENCES, ("```shell\n", "\n```\n")]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_serve_config_write_conflict_is_serve_failed_with_the_retry_fix(
+    lines: list[str], command: str, prompt: str, fence: tuple[str, str]
+) -> None:
+    head = f"{prompt}{command}\n" if command else ""
+    text = fence[0] + head + "\n".join(lines) + fence[1]
+    document = run_json(text)
+    assert {e["kind"] for e in document["windows"]} == {"serve-failed"}, text
+    assert document["summary"]["exit_code"] == 1
+    (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-FAILED"]
+    assert "one at a time" in finding["fix"] and "etag" in finding["cause"], finding
