@@ -157,3 +157,34 @@ def test_a_serve_config_write_conflict_is_serve_failed_with_the_retry_fix(
     assert document["summary"]["exit_code"] == 1
     (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-FAILED"]
     assert "one at a time" in finding["fix"] and "etag" in finding["cause"], finding
+
+
+# `tailscale lock log` on a tailnet without the lock (v1.90+): "Tailnet Lock is not enabled", a state; `lock add` /
+# `remove` refusing with "tailnet lock is not enabled" stay refusals.
+@given(
+    prompt=st.sampled_from(PROMPTS),
+    indent=st.sampled_from(["", "    ", "\t"]),
+    fence=st.sampled_from(FENCES),
+    error_prefix=st.booleans(),
+    limit=st.sampled_from(["", " --limit 10"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_lock_log_answering_not_enabled_is_the_lock_state_not_a_failure(
+    prompt: str, indent: str, fence: tuple[str, str], error_prefix: bool, limit: str
+) -> None:
+    command = f"{indent}{prompt}tailscale lock log{limit}\n" if prompt else ""
+    answer = f"{indent}{'Error: ' if error_prefix else ''}Tailnet Lock is not enabled"
+    document = run_json(fence[0] + command + answer + fence[1])
+    assert [b["kind"] for b in document["blocks"]] == ["tailnet-lock-status"], document["blocks"]
+    assert document["blocks"][0]["layout"] == "tailscale lock log (not enabled)"
+    assert document["summary"]["exit_code"] == 0
+    assert document["windows"] == []
+    assert [lock["enabled"] for lock in document["tailnet_locks"]] == [False]
+
+
+@pytest.mark.parametrize("command", ["lock add tlpub:0a1b", "lock remove tlpub:0a1b", ""])
+def test_lock_add_or_remove_refused_because_the_lock_is_off_stays_a_refusal(command: str) -> None:
+    head = f"$ tailscale {command}\n" if command else ""
+    document = run_json(head + "tailnet lock is not enabled\n")
+    assert [e["kind"] for e in document["windows"]] == ["tailnet-lock-failed"]
+    assert document["summary"]["exit_code"] == 1

@@ -764,7 +764,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"|central tka head differs from submitted AUM|\badd key failed: "
         # LocalAPI's lock sign / lock init answers (ipn/localapi/tailnetlock.go: no other handler words them so)
         r"|500 Internal Server Error: (?:signing|initialization) failed: "
-        r"|^(?:Error: )?(?:network|tailnet)[- ]lock is (?-i:not) enabled$",
+        # (not lock log's "Tailnet Lock is not enabled": a state, lockstatus.py)
+        r"|^(?:Error: )?(?!(?-i:Tailnet Lock) )(?:network|tailnet)[- ]lock is (?-i:not) enabled$",
     ),
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
