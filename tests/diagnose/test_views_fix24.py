@@ -188,3 +188,67 @@ def test_lock_add_or_remove_refused_because_the_lock_is_off_stays_a_refusal(comm
     document = run_json(head + "tailnet lock is not enabled\n")
     assert [e["kind"] for e in document["windows"]] == ["tailnet-lock-failed"]
     assert document["summary"]["exit_code"] == 1
+
+
+# serve's/funnel's answer to a change (cmd/tailscale/cli/serve_v2.go messageForPort, v1.52+), generated over its
+# parts: the header (funnel or not, a Service awaiting approval), web mounts or the TCP tree, foreground or
+# background, the Service's undo lines; with or without the typed command above it.
+def _serve_answer(funnel: bool, service: str, tcp: bool, mounts: list[str], background: bool) -> list[str]:
+    host = f"{service.removeprefix('svc:')}.tail1234.ts.net" if service else "node.tail1234.ts.net"
+    header = "Available on the internet:" if funnel and not service else "Available within your tailnet:"
+    out = [header, ""]
+    if tcp:
+        out += [f"|-- tcp://{host}:6443 (TLS over TCP)", "|-- tcp://100.114.70.3:6443", "|--> tcp://127.0.0.1:22", ""]
+    else:
+        for mount in sorted(mounts, key=len):
+            out += [f"https://{host}{mount}", "|-- proxy http://127.0.0.1:2283", ""]
+    if not background and not service:
+        return [*out, "Press Ctrl+C to exit."]
+    sub = "funnel" if funnel and not service else "serve"
+    out.append(f"{sub.capitalize()} started and running in the background.")
+    if service:
+        kind = "tcp=6443" if tcp else "https=443"
+        out += [
+            f"To disable the proxy, run: tailscale serve --service={service} --{kind} off",
+            f"To remove config for the service, run: tailscale serve clear {service}",
+        ]
+    else:
+        out.append(f"To disable the proxy, run: tailscale {sub} --https=443 off")
+    return out
+
+
+@given(
+    funnel=st.booleans(),
+    service=st.sampled_from(["", "svc:immich", "svc:kube-apiserver"]),
+    tcp=st.booleans(),
+    mounts=st.lists(st.sampled_from(["/", "/api", "/files/"]), min_size=1, max_size=3, unique=True),
+    background=st.booleans(),
+    typed=st.booleans(),
+    fence=st.sampled_from(FENCES),
+)
+@settings(max_examples=60, deadline=None)
+def test_serve_and_funnel_answers_read_as_the_serve_view(
+    funnel: bool, service: str, tcp: bool, mounts: list[str], background: bool, typed: bool, fence: tuple[str, str]
+) -> None:
+    answer = _serve_answer(funnel, service, tcp, mounts, background)
+    command = f"$ tailscale {'funnel' if funnel else 'serve'} --bg 2283\n" if typed else ""
+    document = run_json(fence[0] + command + "\n".join(answer) + fence[1])
+    assert [b["kind"] for b in document["blocks"]] == ["serve-status"], document["blocks"]
+    assert document["summary"]["exit_code"] == 0
+    assert document["windows"] == []
+    (view,) = document["views"]
+    assert len(view["served"]) == 1, view
+    assert view["funnel_on"] == (funnel and not service)
+    if not tcp:
+        assert {h.split(" → ")[0] for h in view["served"][0]["handlers"]} == set(mounts)
+    layout = document["blocks"][0]["layout"]
+    assert ("background" in layout) == (background or bool(service)), layout
+
+
+def test_a_serve_answer_header_alone_or_in_prose_is_not_the_view() -> None:
+    for text in ("Available within your tailnet:\n", "Available on the internet: my blog, since Monday\n"):
+        try:
+            document = run_json(text)
+        except InputError:
+            continue
+        assert "serve-status" not in [b["kind"] for b in document["blocks"]], text

@@ -967,7 +967,7 @@ def split_input(text: str) -> SplitInput:
             blocks.append(listed)
             index = index - 1 + len(listed.lines)
             continue
-        if text[0] in "#|ht" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
+        if text[0] in "#|htAT" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
             close_block()  # `tailscale serve status` / `funnel status`: its tree, read whole
             flush_skip()
             successes.append(line)  # tailscaled answered it
