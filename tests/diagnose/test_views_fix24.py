@@ -252,3 +252,72 @@ def test_a_serve_answer_header_alone_or_in_prose_is_not_the_view() -> None:
         except InputError:
             continue
         assert "serve-status" not in [b["kind"] for b in document["blocks"]], text
+
+
+# `tailscale up|login --login-server=<A>` printing a login URL of another control server (login-server-mismatch)
+TAILSCALE_SERVERS = ["https://controlplane.tailscale.com", "https://login.tailscale.com"]
+SELF_HOSTED = ["https://hs.corp.net", "https://headscale.home.arpa:8443", "http://100.64.0.1:8080"]
+FLAG_FORMS = ["--login-server={url}", "--login-server {url}", "--login-server  {url}", '--login-server="{url}"']
+PREFIXES = ["$ ", "$ sudo ", "PS C:\\> ", "root@nas:~# "]
+INDENTS = ["", "        ", "\t"]
+
+
+def _login_paste(prefix: str, sub: str, flag: str, url: str, extra: str, indent: str, blank: bool) -> str:
+    gap = "\n" if blank else ""
+    return f"{prefix}tailscale {sub} {flag} {extra}\nTo authenticate, visit:\n{gap}{indent}{url}\n"
+
+
+@given(
+    named=st.sampled_from([*TAILSCALE_SERVERS, *SELF_HOSTED]),
+    flag=st.sampled_from(FLAG_FORMS),
+    sub=st.sampled_from(["up", "login"]),
+    prefix=st.sampled_from(PREFIXES),
+    extra=st.sampled_from(["", "--force-reauth --reset", "--unattended --accept-routes"]),
+    indent=st.sampled_from(INDENTS),
+    blank=st.booleans(),
+    other=st.sampled_from(
+        [
+            "https://hs.corp.net/register/nodekey:4a5b6c",
+            "https://old-hs.example.net.au/oidc/register/nodekey:*******",
+            "https://login.tailscale.com/a/1b2c3d4e5f",
+        ]
+    ),
+)
+@settings(max_examples=80, deadline=None)
+def test_a_login_url_of_another_control_server_is_login_server_mismatch(
+    named: str, flag: str, sub: str, prefix: str, extra: str, indent: str, blank: bool, other: str
+) -> None:
+    from urllib.parse import urlsplit
+
+    named_host, other_host = urlsplit(named).hostname, urlsplit(other).hostname
+    both_tailscale = named in TAILSCALE_SERVERS and other_host == "login.tailscale.com"
+    mismatch = named_host != other_host and not both_tailscale
+    text = _login_paste(prefix, sub, flag.format(url=named), other, extra, indent, blank)
+    document = run_json(text)
+    kinds = [e["kind"] for e in document["windows"]]
+    assert kinds == (["login-server-mismatch"] if mismatch else []), (text, kinds)
+    assert document["summary"]["exit_code"] == 1  # either way the login is pending
+    if mismatch:
+        (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-LOGIN-SERVER-MISMATCH"]
+        assert f"--login-server={named}" in finding["fix"] and other_host in finding["cause"], finding
+        (pending,) = [f for f in document["findings"] if f["rule"] == "TS-STATUS-NOT-RUNNING"]
+        assert "do not open it" in pending["fix"], pending
+
+
+@pytest.mark.parametrize(
+    ("command", "url"),
+    [
+        ("tailscale up --login-server=https://controlplane.tailscale.com", "https://login.tailscale.com/a/abc123"),
+        ("tailscale up", "https://hs.corp.net/register/nodekey:abcd"),  # no --login-server: nothing to compare
+        ("tailscale up --login-server=https://hs.corp.net", "https://hs.corp.net/oidc/register/nodekey:abcd"),
+        # a masked host says nothing
+        ("tailscale up --login-server=https://hs.corp.net", "https://example.com/register/nodekey:abcd"),
+        ("tailscale up --login-server=https://<my-server>", "https://hs.corp.net/register/nodekey:abcd"),
+        ("tailscale up --login-server=https://hs.corp.net", "https://***.***/register/nodekey:abcd"),
+        # `tailscale set` prints no login URL: a URL under it is not its answer
+        ("tailscale set --login-server=https://hs.corp.net", "https://login.tailscale.com/a/abc123"),
+    ],
+)
+def test_a_login_url_of_the_named_server_or_an_unknown_one_is_no_mismatch(command: str, url: str) -> None:
+    document = run_json(f"$ {command}\nTo authenticate, visit:\n\n\t{url}\n")
+    assert "login-server-mismatch" not in [e["kind"] for e in document["windows"]], document["windows"]
