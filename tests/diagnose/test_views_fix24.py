@@ -27,7 +27,7 @@ SUCCESS_TAILS = [
     ["controlhttp.Dial = 0xc000208018, <nil>", "did noise handshake", f"final underlying conn: {LOCAL} / {REMOTE}"],
     ["did noise handshake", f"final underlying conn: {LOCAL} / {REMOTE}"],
     ["GotConn: *ts2021.Conn", "did noise handshake", f"final underlying conn: {LOCAL} / {REMOTE}"],
-    ["HTTP proxy env: (none)", "tshttpproxy.ProxyFromEnvironment = (<nil>, <nil>)", "did noise handshake"],
+    ["controlhttp.Dial = 0xc000208018, <nil>", "GotConn: *ts2021.Conn", "did noise handshake"],
 ]
 
 

@@ -77,7 +77,6 @@ from opskit.core.diagnose.text import (
     typed_tailscale_command,
 )
 from opskit.core.diagnose.ts2021 import (
-    TS2021_START_WORDS,
     is_ts2021_command,
     is_ts2021_start,
     ts2021_cli_errors,
@@ -980,7 +979,13 @@ def split_input(text: str) -> SplitInput:
             index = serve_end + 1
             continue
         if (
-            (ts2021_typed or any(word in text for word in TS2021_START_WORDS))
+            # the cheap test first (every line meets it): words of the lines a trace can start at untyped
+            (
+                ts2021_typed
+                or "Fetching keys from " in text
+                or "controlhttp.Dial = " in text
+                or "noise handshake" in text
+            )
             and is_ts2021_start(text, current_command)
             and (ts_end := ts2021_extent(lines, index - 1, current_command)) is not None
         ):

@@ -42,20 +42,9 @@ _TS_OTHER = re.compile(
     r"whoami response: |netmon: |controlhttp: |dnscache: |\[v\d\] |HTTP proxy env: |tlsdial: warning: )"
 )
 # Lines only runTS2021 prints (no tailscaled log has them): a trace's fragment may start at any of them without
-# the command or the key fetch shown ("controlhttp.Dial = 0xc000208018, <nil>" / "did noise handshake").
-_TS_OWN_START = re.compile(
-    r"^(?:Fetching keys from \S+ \.\.\.$|controlhttp\.Dial = \S+, |did noise handshake$|final underlying conn: |"
-    r"HTTP proxy env: |tshttpproxy\.ProxyFromEnvironment = )"
-)
-# The words one of those lines holds: the splitter's cheap test before is_ts2021_start.
-TS2021_START_WORDS = (
-    "Fetching keys from ",
-    "controlhttp.Dial = ",
-    "noise handshake",
-    "final underlying conn: ",
-    "HTTP proxy env: ",
-    "tshttpproxy.ProxyFromEnvironment",
-)
+# the command or the key fetch shown ("controlhttp.Dial = 0xc000208018, <nil>" / "did noise handshake"). The
+# splitter tests their words ("Fetching keys from ", "controlhttp.Dial = ", "noise handshake") before this.
+_TS_OWN_START = re.compile(r"^(?:Fetching keys from \S+ \.\.\.$|controlhttp\.Dial = \S+, |did noise handshake$)")
 _TS2021_COMMAND = typed_tailscale_command(r"debug\s+ts2021")
 # What the CLI prints last when the trace fails (cmd/tailscale/cli/debug.go runTS2021 returns the error its last step
 # logged, cmd/tailscale's main prints it to stderr unstamped and exits 1): "Do: <err>" then "<err>", "Status: 403
