@@ -31,6 +31,7 @@ from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_exten
 from opskit.core.diagnose.filecp import file_cp_progress_extent
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
+from opskit.core.diagnose.loginserver import is_login_url_line, login_server_mismatch, named_login_server
 from opskit.core.diagnose.metricsview import is_metrics_start, metrics_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
@@ -76,7 +77,12 @@ from opskit.core.diagnose.text import (
     split_lines,
     typed_tailscale_command,
 )
-from opskit.core.diagnose.ts2021 import is_ts2021_command, is_ts2021_start, ts2021_cli_errors, ts2021_extent
+from opskit.core.diagnose.ts2021 import (
+    is_ts2021_command,
+    is_ts2021_start,
+    ts2021_cli_errors,
+    ts2021_extent,
+)
 from opskit.core.diagnose.versionview import version_extent
 from opskit.core.diagnose.viewkinds import json_view_kind
 from opskit.core.diagnose.watchipn import CONNECTED, watch_ipn_extent
@@ -330,6 +336,7 @@ class _TypedCommand(NamedTuple):
     switch_list: bool
     command_answers: bool  # a line under it may be a CLI error only as its answer (windows.is_command_answer)
     ts2021_typed: bool  # `tailscale debug ts2021`
+    login_server_named: bool  # `tailscale up/login --login-server=…`
 
 
 @lru_cache(maxsize=256)
@@ -344,6 +351,7 @@ def _typed_command_facts(command: str) -> _TypedCommand:
         is_switch_list_command(command),
         command_has_answers(command),
         is_ts2021_command(command),
+        named_login_server(command) is not None,
     )
 
 
@@ -727,6 +735,7 @@ def split_input(text: str) -> SplitInput:
     switch_list = False  # the last prompt ran `tailscale switch --list`
     command_answers = False  # a line under the last prompt may be a CLI error only as its answer (is_command_answer)
     ts2021_typed = False  # the last prompt ran `tailscale debug ts2021`
+    login_server_named = False  # the last prompt ran `tailscale up/login --login-server=…`
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -819,6 +828,7 @@ def split_input(text: str) -> SplitInput:
                 switch_list,
                 command_answers,
                 ts2021_typed,
+                login_server_named,
             ) = _typed_command_facts(current_command)
             command_output_lines = 0
             if bare or not is_windows_error_line(text):
@@ -964,7 +974,7 @@ def split_input(text: str) -> SplitInput:
             blocks.append(listed)
             index = index - 1 + len(listed.lines)
             continue
-        if text[0] in "#|ht" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
+        if text[0] in "#|htAT" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
             close_block()  # `tailscale serve status` / `funnel status`: its tree, read whole
             flush_skip()
             successes.append(line)  # tailscaled answered it
@@ -972,7 +982,13 @@ def split_input(text: str) -> SplitInput:
             index = serve_end + 1
             continue
         if (
-            ("Fetching keys from " in text or ts2021_typed)
+            # the cheap test first (every line meets it): words of the lines a trace can start at untyped
+            (
+                ts2021_typed
+                or "Fetching keys from " in text
+                or "controlhttp.Dial = " in text
+                or "noise handshake" in text
+            )
             and is_ts2021_start(text, current_command)
             and (ts_end := ts2021_extent(lines, index - 1, current_command)) is not None
         ):
@@ -1218,6 +1234,21 @@ def split_input(text: str) -> SplitInput:
             # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
             # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
             kind = BlockKind.WINDOWS
+        if (
+            kind is None
+            and login_server_named
+            and is_login_url_line(text)
+            and login_server_mismatch(text, current_command) is not None
+        ):
+            # the login URL `up --login-server=<A>` printed is another server's: read by windows.py as
+            # login-server-mismatch (the command's own flag says so, loginserver.py)
+            flush_skip()
+            if current_kind is not BlockKind.WINDOWS:
+                close_block()
+                current_kind, block_command = BlockKind.WINDOWS, current_command
+            current.append(line)
+            current_hints.append(None)
+            continue
         if kind is None:
             if (answer_end := cli_answer_end(lines, index - 1, current_command)) is not None:
                 index = answer_end + 1  # a routine answer of the CLI (clianswers.py): known, nothing to read

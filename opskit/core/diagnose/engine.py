@@ -577,11 +577,17 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             sample = sample if len(sample) <= 70 else sample[:67] + "..."
             warnings.append(f"{parsed.source}: skipped {run.span} ({run.reason}): {sample!r}")
         # "Success." lines (`tailscale up`/`login` done) let a status rule see a login that completed later.
+        # A login URL of another control server than `up --login-server` named: the status rule must not say "open it".
+        mismatch = any(e.kind is CliErrorKind.LOGIN_SERVER_MISMATCH for _, w in parsed.windows for e in w.errors)
         ctx = InputFacts(
             item.label,
             item.source,
             os_ping=parsed.os_ping,
-            extra={"successes": parsed.split.successes, "routes": tuple(parsed.routes)},
+            extra={
+                "successes": parsed.split.successes,
+                "routes": tuple(parsed.routes),
+                "login_server_mismatch": mismatch,
+            },
         )
         findings.extend(_run("input", parsed.split, ctx))
         if parsed.netchecks:

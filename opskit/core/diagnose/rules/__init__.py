@@ -95,6 +95,7 @@ RULES: tuple[Rule, ...] = (
     windows.exit_node_rp_filter_risk,
     windows.control_unreachable,
     windows.ssh_server_unsupported,
+    windows.login_server_mismatch,
     windows.daemon_connection_reset,
     windows.derpmap_fetch_failed,
     windows.cli_panic,
