@@ -720,7 +720,8 @@ REFUSALS: tuple[Refusal, ...] = (
     _entry(
         _UPDATE,
         "sources.list.d/tailscale.list",
-        r"(?:open /etc/apt/sources\.list\.d/tailscale\.list: (?P<why>[^;`'\"]+?)(?=\s*(?:$|[`'\"]))|(?P<why_odd>unexpected/unsupported) "
+        r"(?:open /etc/apt/sources\.list\.d/tailscale\.list: (?P<why>[^;`'\"]+?)(?=\s*(?:$|[`'\"]))"
+        r"|(?P<why_odd>unexpected/unsupported) "
         r"/etc/apt/sources\.list\.d/tailscale\.list contents)",
         "`tailscale update` on a Debian-family system edits only the one-line repository file "
         "/etc/apt/sources.list.d/tailscale.list (to pin the track) and then runs apt-get on that file alone; it "
@@ -743,7 +744,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "not from the tool's repository); nothing was updated.",
         "Run the suggested command yourself, as root: `{command}`, and fix what it reports.",
         _CLI + "update.go (clientupdate/clientupdate.go: dnf/yum, apk, pkg, QNAP qpkg_cli, Unraid plugin)",
-        'failed to check if Tailscale is upgradable using qpkg_cli: exit status 1; you can try updating using '
+        "failed to check if Tailscale is upgradable using qpkg_cli: exit status 1; you can try updating using "
         '"qpkg_cli --add Tailscale"',
     ),
     _entry(
@@ -767,7 +768,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "`tailscale update` on Windows copies tailscale.exe next to itself to run the install, and found none "
         "beside {exe} (a CLI copied out of C:\\Program Files\\Tailscale, or a broken install): nothing was "
         "updated.",
-        "Run the CLI from its install folder (`\"C:\\Program Files\\Tailscale\\tailscale.exe\" update`, elevated) "
+        'Run the CLI from its install folder (`"C:\\Program Files\\Tailscale\\tailscale.exe" update`, elevated) '
         "or install the new MSI from https://pkgs.tailscale.com/stable/.",
         _CLI + "update.go (clientupdate/clientupdate_windows.go)",
         r"cannot find tailscale.exe alongside C:\Users\me\tailscale.exe: file does not exist",
