@@ -6,6 +6,12 @@
   /etc/apt/sources.list.d/tailscale.list (a deb822 tailscale.sources setup fails with "open …tailscale.list: no
   such file or directory"): update-failed, whatever the confirmation prompt and the prompt before it
   (corpus 1020, 1005).
+- The shell cannot find the `tailscale` program (bash/sudo/sh/zsh/fish/Android sh, cmd, PowerShell 5 and 7, an
+  exec into a container without it): cli-not-found, with the Windows PATH fix for cmd/PowerShell; nothing about
+  tailscaled (corpus 1110).
+- LocalAPI's 403 "invalid localapi request" (ipn/localapi/localapi.go: Host not local-tailscaled.sock, or a
+  Referer/Origin header), bare, in curl -v output or relayed by a client: localapi-invalid-request, not a
+  permission or certificate failure (corpus 1021).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opskit.errors import InputError
 from tests.diagnose.conftest import run_json
 
 UPDATE_PROMPTS = [
@@ -59,3 +66,101 @@ def test_update_refusals_are_update_failed_with_their_cause(
     causes = [f["cause"] + f["fix"] for f in document["findings"] if f["rule"] == "TS-CLI-UPDATE-FAILED"]
     assert causes and cause_word in causes[0], causes
     assert document["summary"]["exit_code"] == 1
+
+
+SHELL_PROMPTS = ["umbrel@umbrel:~ $ ", "$ ", "root@nas:~# ", "% ", "", "pi@raspberrypi:~ $ sudo "]
+COMMANDS = ["tailscale status", "tailscale bugreport", "tailscale up --ssh", "tailscale version"]
+UNIX_NOT_FOUND = [
+    "-bash: tailscale: command not found",
+    "bash: tailscale: command not found",
+    "sudo: tailscale: command not found",
+    "zsh: command not found: tailscale",
+    "/bin/sh: 1: tailscale: not found",
+    "sh: tailscale: not found",
+    "ash: tailscale: not found",
+    "/system/bin/sh: tailscale: inaccessible or not found",
+    "fish: Unknown command: tailscale",
+    "fish: Unknown command 'tailscale'",
+    'OCI runtime exec failed: exec failed: unable to start container process: exec: "tailscale": executable file '
+    "not found in $PATH: unknown",
+    "-bash: tailscaled: command not found",
+]
+WINDOWS_NOT_FOUND = [
+    "'tailscale' is not recognized as an internal or external command,\noperable program or batch file.",
+    "tailscale : The term 'tailscale' is not recognized as the name of a cmdlet, function, script file, or operable "
+    "program. Check the spelling of the name, or if a path was included, verify that the path is correct and try "
+    "again.",
+    "tailscale: The term 'tailscale' is not recognized as a name of a cmdlet, function, script file, or executable "
+    "program.",
+    "'tailscale.exe' is not recognized as an internal or external command,",
+]
+NOT_DAEMON = {"service-not-running", "pipe-missing", "peer-not-found", "other"}
+
+
+@given(st.sampled_from(SHELL_PROMPTS), st.sampled_from(COMMANDS), st.sampled_from(UNIX_NOT_FOUND), st.booleans())
+@settings(max_examples=80, deadline=None)
+def test_a_unix_shell_not_finding_tailscale_is_cli_not_found(
+    prompt: str, command: str, line: str, fenced: bool
+) -> None:
+    text = f"{prompt}{command}\n{line}\n{prompt.strip()}\n"
+    text = f"```\n{text}```\n" if fenced else text
+    document = run_json(text)
+    kinds = [error["kind"] for error in document["windows"] or []]
+    assert "cli-not-found" in kinds and not NOT_DAEMON & set(kinds), (kinds, text)
+    causes = [f["cause"] + f["fix"] for f in document["findings"] if f["rule"] == "TS-CLI-NOT-FOUND"]
+    assert causes and "PATH" in causes[0] and "docker exec" in causes[0], causes
+    assert document["summary"]["exit_code"] == 1
+
+
+@given(st.sampled_from(["C:\\Users\\me>", "PS C:\\Users\\me> ", ""]), st.sampled_from(WINDOWS_NOT_FOUND))
+@settings(max_examples=30, deadline=None)
+def test_cmd_or_powershell_not_finding_tailscale_is_cli_not_found_with_the_windows_path(prompt: str, line: str) -> None:
+    text = f"{prompt}tailscale status\n{line}\n"
+    document = run_json(text)
+    kinds = [error["kind"] for error in document["windows"] or []]
+    assert "cli-not-found" in kinds and not NOT_DAEMON & set(kinds), (kinds, text)
+    causes = [f["cause"] + f["fix"] for f in document["findings"] if f["rule"] == "TS-CLI-NOT-FOUND"]
+    assert causes and "Program Files" in causes[0], causes
+
+
+def test_prose_and_other_programs_not_found_are_not_cli_not_found() -> None:
+    for text in (
+        "-bash: iptables: command not found\n",
+        "Unit tailscaled.service not found.\n",
+        "the tailscale binary was not found on my first try, then it worked\n",
+        "zsh: command not found: tailscale-ipn-helper\n",
+    ):
+        try:
+            document = run_json(text)
+        except InputError:
+            continue
+        kinds = [error["kind"] for error in document["windows"] or []]
+        assert "cli-not-found" not in kinds, (kinds, text)
+
+
+LOCALAPI_CALLS = [
+    "$ curl --unix-socket /var/run/tailscale/tailscaled.sock http://foo/localapi/v0/status\n",
+    "$ curl -v --unix-socket /run/tailscale/tailscaled.sock http://localhost/localapi/v0/cert/a.b.ts.net?type=pair\n"
+    "> GET /localapi/v0/cert/a.b.ts.net?type=pair HTTP/1.1\n> Host: localhost\n>\n< HTTP/1.1 403 Forbidden\n"
+    "< Content-Type: text/plain; charset=utf-8\n< Content-Length: 25\n<\n",
+    "",
+]
+INVALID_LINES = [
+    "invalid localapi request",
+    "403 Forbidden: invalid localapi request",
+    'caddy: getting certificate: HTTP 403: "invalid localapi request"',
+    "Error: unexpected status 403 Forbidden: invalid localapi request",
+]
+
+
+@given(st.sampled_from(LOCALAPI_CALLS), st.sampled_from(INVALID_LINES), st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_localapi_host_guard_refusal_is_localapi_invalid_request(call: str, line: str, fenced: bool) -> None:
+    text = f"{call}{line}\n"
+    text = f"```\n{text}```\n" if fenced else text
+    document = run_json(text)
+    kinds = [error["kind"] for error in document["windows"] or []]
+    assert "localapi-invalid-request" in kinds, (kinds, text)
+    assert not {"unix-access-denied", "cert-failed", "service-not-running", "pipe-missing"} & set(kinds), (kinds, text)
+    causes = [f["fix"] for f in document["findings"] if f["rule"] == "TS-LOCALAPI-INVALID-REQUEST"]
+    assert causes and "http://local-tailscaled.sock/localapi/" in causes[0], causes

@@ -175,6 +175,24 @@ def requested_tags(error: CliError) -> tuple[str, ...] | None:
     return tuple(tag.strip("\"',") for tag in match.group("tags").replace(",", " ").split())
 
 
+# The shell cannot find the `tailscale` (or tailscaled) program; the program's name is group ``program``.
+_PROGRAM = r"['\"]?(?:[\w:.~\\/-]*[\\/])?tailscaled?(?:\.exe)?['\"]?"
+CLI_NOT_FOUND = (
+    r"(?<![\w.-])tailscaled?(?:\.exe)?: (?:command not found|not found|inaccessible or not found)\b"
+    r"|\bcommand not found: tailscaled?(?:\.exe)?(?![\w.-])"
+    r"|\bUnknown command:? " + _PROGRAM + r"(?!\S)"
+    r"|'(?:[^']*\\)?tailscaled?(?:\.exe)?' is not recognized as an internal or external command"
+    r"|\bThe term " + _PROGRAM + r" is not recognized as (?:the|a) name of a cmdlet"
+    r"|\bexec: \"tailscaled?\": executable file not found in \$PATH"
+)
+_WINDOWS_SHELL_NOT_FOUND = re.compile(r"is not recognized as (?:an internal|the name|a name)", re.IGNORECASE)
+
+
+def cli_not_found_on_windows(error: CliError) -> bool:
+    """Whether a ``cli-not-found`` line is Windows' (cmd or PowerShell) rather than a Unix shell's."""
+    return _WINDOWS_SHELL_NOT_FOUND.search(error.line.text) is not None
+
+
 # Synology's `tailscale configure-host` (`configure synology` since 1.36) prepares DSM at boot so tailscaled can
 # use a TUN device: root check, DSM version, /dev/net/tun (mknod, chmod), then setcap on the package's tailscaled
 # (cmd/tailscale/cli/configure-synology.go). Each step fails with its own words; the step is the fact.
@@ -316,6 +334,17 @@ NOT_A_NODE_AUTH_KEY = r"\bkey cannot be used for node auth\b"
 
 
 _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
+    # The shell's own answer when it cannot find the program (not Tailscale's words): bash/sudo/sh/ash/dash
+    # ("-bash: tailscale: command not found", "/bin/sh: 1: tailscale: not found", Android's "/system/bin/sh:
+    # tailscale: inaccessible or not found"), zsh ("command not found: tailscale"), fish ("Unknown command:
+    # tailscale"), cmd ("'tailscale' is not recognized as an internal or external command"), PowerShell ("The
+    # term 'tailscale' is not recognized as the name of a cmdlet"; 7.x: "as a name of a cmdlet"), and an exec in a
+    # container without the binary (docker/kubectl exec: 'exec: "tailscale": executable file not found in $PATH').
+    # First: these lines say nothing about tailscaled, whatever else they hold.
+    (CliErrorKind.CLI_NOT_FOUND, CLI_NOT_FOUND),
+    # LocalAPI's DNS-rebinding guard (ipn/localapi/localapi.go ServeHTTP): a Host other than local-tailscaled.sock
+    # (or a Referer/Origin header) is answered 403 with this body before any handler or permission check runs.
+    (CliErrorKind.LOCALAPI_INVALID_REQUEST, r"\binvalid localapi request\b"),
     (CliErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern + "|" + ENGINE_STOPPED.pattern),
     # Before the auth-key, usage and backend errors: "backend error: requested tags … not permitted".
     (CliErrorKind.TAGS_NOT_PERMITTED, TAGS_NOT_PERMITTED),
@@ -871,6 +900,8 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up", "tsnet server", "tsnet node"),
     CliErrorKind.NETLINKRIB_PERMISSION_DENIED: ("netlinkrib",),
     CliErrorKind.GUI_HOST_NOT_DETECTED: ("host device",),
+    CliErrorKind.CLI_NOT_FOUND: ("not found", "not recognized", "unknown command"),
+    CliErrorKind.LOCALAPI_INVALID_REQUEST: ("invalid localapi request",),
     CliErrorKind.INSTALL_FAILED: (
         "systemd-sysext",
         "merge system extension",
