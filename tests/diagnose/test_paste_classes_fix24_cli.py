@@ -129,6 +129,7 @@ def test_prose_and_other_programs_not_found_are_not_cli_not_found() -> None:
         "Unit tailscaled.service not found.\n",
         "the tailscale binary was not found on my first try, then it worked\n",
         "zsh: command not found: tailscale-ipn-helper\n",
+        "-bash: /etc/init.d/tailscale: not found\n",
     ):
         try:
             document = run_json(text)
@@ -164,3 +165,65 @@ def test_localapi_host_guard_refusal_is_localapi_invalid_request(call: str, line
     assert not {"unix-access-denied", "cert-failed", "service-not-running", "pipe-missing"} & set(kinds), (kinds, text)
     causes = [f["fix"] for f in document["findings"] if f["rule"] == "TS-LOCALAPI-INVALID-REQUEST"]
     assert causes and "http://local-tailscaled.sock/localapi/" in causes[0], causes
+
+
+# `tailscale status` finding no socket, with `systemctl status tailscaled` in the same paste (corpus 1100)
+SOCKET_ERRORS = [
+    "failed to connect to local tailscaled (which appears to be running). Got error: Get "
+    '"http://local-tailscaled.sock/localapi/v0/status": dial unix /var/run/tailscale/tailscaled.sock: connect: '
+    "no such file or directory",
+    "failed to connect to local tailscaled (which appears to be running as tailscaled, pid 2254). Got error: Get "
+    '"http://local-tailscaled.sock/localapi/v0/status": dial unix /run/tailscale/tailscaled.sock: connect: no such '
+    "file or directory",
+]
+UNIT_STATES = [
+    "activating (start-pre) since Wed 2021-09-22 08:29:16 UTC; 9s ago",
+    "activating (auto-restart) (Result: exit-code) since Wed 2021-09-22 08:29:16 UTC; 2s ago",
+    "inactive (dead) since Wed 2021-09-22 08:29:16 UTC; 1min ago",
+    "failed (Result: exit-code) since Wed 2021-09-22 08:29:16 UTC; 5s ago",
+    "deactivating (stop-sigterm) since Wed 2021-09-22 08:29:16 UTC; 3s ago",
+]
+
+
+def _systemctl(active: str, cleanup_only: bool, bullet: str) -> str:
+    process = "/usr/sbin/tailscaled --cleanup" if cleanup_only else "/usr/sbin/tailscaled --state=/var/lib/x"
+    return (
+        f"{bullet} tailscaled.service - Tailscale node agent\n"
+        "   Loaded: loaded (/lib/systemd/system/tailscaled.service; enabled; vendor preset: enabled)\n"
+        f"   Active: {active}\n"
+        "     Docs: https://tailscale.com/kb/\n"
+        "  Process: 2225 ExecStopPost=/usr/sbin/tailscaled --cleanup (code=killed, signal=TERM)\n"
+        "    Tasks: 4 (limit: 2136)\n"
+        "   CGroup: /system.slice/tailscaled.service\n"
+        f"           `-2254 {process}\n"
+    )
+
+
+@given(
+    st.sampled_from(SOCKET_ERRORS),
+    st.sampled_from(UNIT_STATES),
+    st.booleans(),
+    st.sampled_from(["*", "\u25cf", "\u00d7"]),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_missing_socket_with_the_unit_not_active_is_service_not_running(
+    error: str, active: str, cleanup_only: bool, bullet: str, unit_first: bool
+) -> None:
+    cli = f"root@odroid:~# tailscale status\n{error}\n\n"
+    unit = f"root@odroid:~# sudo systemctl status tailscaled.service\n{_systemctl(active, cleanup_only, bullet)}\n"
+    text = f"```\n{unit + cli if unit_first else cli + unit}```\n"
+    document = run_json(text)
+    kinds = [item["kind"] for item in document["windows"] or []]
+    assert "service-not-running" in kinds and "pipe-missing" not in kinds, (kinds, text)
+    causes = [f["cause"] for f in document["findings"] if f["rule"] == "TS-WIN-SERVICE-NOT-RUNNING"]
+    assert causes and active.split(" since")[0].split(" (Result")[0] in causes[0], causes
+
+
+@given(st.sampled_from(SOCKET_ERRORS), st.booleans())
+@settings(max_examples=10, deadline=None)
+def test_missing_socket_with_the_unit_active_running_stays_pipe_missing(error: str, alone: bool) -> None:
+    unit = "" if alone else _systemctl("active (running) since Wed 2021-09-22 08:29:16 UTC; 9s ago", False, "*")
+    text = f"$ tailscale status\n{error}\n\n{unit}"
+    kinds = [item["kind"] for item in run_json(text)["windows"] or []]
+    assert kinds == ["pipe-missing"], (kinds, text)

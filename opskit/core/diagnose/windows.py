@@ -175,10 +175,11 @@ def requested_tags(error: CliError) -> tuple[str, ...] | None:
     return tuple(tag.strip("\"',") for tag in match.group("tags").replace(",", " ").split())
 
 
-# The shell cannot find the `tailscale` (or tailscaled) program; the program's name is group ``program``.
+# The shell cannot find the `tailscale` (or tailscaled) program. A path's last part is not read
+# ("/etc/init.d/tailscale: not found" is an init script missing, not the CLI).
 _PROGRAM = r"['\"]?(?:[\w:.~\\/-]*[\\/])?tailscaled?(?:\.exe)?['\"]?"
 CLI_NOT_FOUND = (
-    r"(?<![\w.-])tailscaled?(?:\.exe)?: (?:command not found|not found|inaccessible or not found)\b"
+    r"(?<![\w./\\-])tailscaled?(?:\.exe)?: (?:command not found|not found|inaccessible or not found)\b"
     r"|\bcommand not found: tailscaled?(?:\.exe)?(?![\w.-])"
     r"|\bUnknown command:? " + _PROGRAM + r"(?!\S)"
     r"|'(?:[^']*\\)?tailscaled?(?:\.exe)?' is not recognized as an internal or external command"
@@ -1508,6 +1509,63 @@ def _with_update_crash(errors: list[CliError], lines: Sequence[SourceLine], comm
     cause, fix = _UPDATE_CRASHED
     explanation = (cause.format(version=version, crash=crash.line.text.strip()), fix)
     return [*errors, CliError(CliErrorKind.UPDATE_FAILED, crash.line, detail=crash.detail, explanation=explanation)]
+
+
+# `systemctl status tailscaled` pasted beside the CLI's error: its Active line (and, while the unit is stopping or
+# before it starts, a control process that is only tailscaled's `--cleanup` run of ExecStartPre/ExecStopPost) says
+# whether tailscaled is up. A unit not active means nothing listens on the socket yet: the missing socket is the
+# service not (yet) running, whatever process the CLI saw (the `--cleanup` run is a process named tailscaled).
+_UNIT_NOT_ACTIVE = re.compile(
+    r"^\s*Active: (?P<state>(?:activating|inactive|failed|deactivating|reloading)\b(?: \([\w-]+\))?)"
+)
+_ONLY_CLEANUP = re.compile(r"^\s*(?:[`|]-|\u2514\u2500|\u251c\u2500)\s*\d+ \S*tailscaled --cleanup\s*$")
+
+
+def unit_not_active(lines: Sequence[SourceLine]) -> SourceLine | None:
+    """The line of a pasted `systemctl status tailscaled` saying the unit is not active (activating, inactive,
+    failed, deactivating), or whose only process is `tailscaled --cleanup`; None when the paste shows no such."""
+    for line in lines:
+        text = line.text
+        if "Active: " in text and _UNIT_NOT_ACTIVE.match(text) is not None:
+            return line
+        if "--cleanup" in text and _ONLY_CLEANUP.match(text) is not None:
+            return line
+    return None
+
+
+_UNIT_DOWN = (
+    "nothing listens on tailscaled's socket because the tailscaled service is not running yet: the pasted "
+    "`systemctl status` says the unit is {state} (line {line}), so the CLI's dial found no socket. A unit stuck "
+    "in 'activating (start-pre)' is running its ExecStartPre, `tailscaled --cleanup`, which can hang (a "
+    "firewall/iptables or DNS cleanup step waiting); a failed or inactive unit was stopped or crashed.",
+    "Read why the unit does not come up: `sudo journalctl -u tailscaled -b --no-pager | tail -50`; then `sudo "
+    "systemctl restart tailscaled` and `systemctl status tailscaled` until it says 'active (running)'. If it "
+    "hangs in start-pre, update Tailscale (older --cleanup runs could block on iptables/resolved) and check "
+    "`sudo tailscaled --cleanup` by hand.",
+)
+
+
+def socket_missing(report: CliErrorReport) -> bool:
+    """Whether ``report`` holds a Unix dial of tailscaled's socket that found no socket (``pipe-missing``)."""
+    return any(error.kind is CliErrorKind.PIPE_MISSING and "dial unix" in error.line.text for error in report.errors)
+
+
+def with_unit_state(report: CliErrorReport, unit_line: SourceLine | None) -> CliErrorReport:
+    """``report`` with a missing Unix socket read as ``service-not-running`` when the same paste's `systemctl
+    status` shows the unit not active (``unit_line``, from unit_not_active)."""
+    if unit_line is None or not socket_missing(report):
+        return report
+    match = _UNIT_NOT_ACTIVE.match(unit_line.text)
+    state = f"'{match.group('state')}'" if match is not None else "only running `tailscaled --cleanup`"
+    cause, fix = _UNIT_DOWN
+    explanation = (cause.format(state=state, line=unit_line.number), fix)
+    errors = tuple(
+        replace(error, kind=CliErrorKind.SERVICE_NOT_RUNNING, explanation=explanation)
+        if error.kind is CliErrorKind.PIPE_MISSING and "dial unix" in error.line.text
+        else error
+        for error in report.errors
+    )
+    return replace(report, errors=errors)
 
 
 def parse_windows(

@@ -977,7 +977,9 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
     explained = found[0].explanation
     cause, fix = explained if explained is not None else _SIMPLE_TEXT[kind]
     detail = found[0].detail
-    for message, text in _BY_MESSAGE.get(kind, ()):
+    # a "not running" the paste's `systemctl status` explained (windows.with_unit_state) keeps that reading
+    by_message = () if kind is CliErrorKind.SERVICE_NOT_RUNNING and explained is not None else _BY_MESSAGE.get(kind, ())
+    for message, text in by_message:
         if any(message.search(e.line.text) for e in found):
             cause, fix = text
             break
