@@ -227,3 +227,31 @@ def test_missing_socket_with_the_unit_active_running_stays_pipe_missing(error: s
     text = f"$ tailscale status\n{error}\n\n{unit}"
     kinds = [item["kind"] for item in run_json(text)["windows"] or []]
     assert kinds == ["pipe-missing"], (kinds, text)
+
+
+# An old CLI (v1.12-v1.16, base64 keys) decoding a newer tailscaled's status ("nodekey:<hex>"): corpus 1040
+DECODE_WRAPPERS = [
+    "failed to connect to local tailscaled (which appears to be running). Got error: {e}",
+    "failed to connect to local tailscaled (which appears to be running as tailscaled, pid 4242). Got error: {e}",
+    "can't fetch status from tailscaled: {e}",
+]
+DECODE_ERRORS = ["illegal base64 data at input byte 7", "json: illegal base64 data at input byte 8"]
+DECODE_LAYOUTS = [
+    "{m}\n",
+    "the result:\n```\n{m}\n```\n",
+    "$ sudo tailscale up --authkey tskey-abc\n{m}\n",
+    "Run tailscale/github-action@v1\n/usr/bin/sudo -E tailscale up --authkey ***\n{m}\nError: Process completed "
+    "with exit code 1.\n",
+]
+
+
+@given(st.sampled_from(DECODE_WRAPPERS), st.sampled_from(DECODE_ERRORS), st.sampled_from(DECODE_LAYOUTS))
+@settings(max_examples=30, deadline=None)
+def test_an_old_cli_failing_to_decode_status_keys_is_version_mismatch(wrapper: str, error: str, layout: str) -> None:
+    text = layout.format(m=wrapper.format(e=error))
+    document = run_json(text)
+    kinds = [item["kind"] for item in document["windows"] or []]
+    assert "version-mismatch" in kinds, (kinds, text)
+    assert not {"service-not-running", "pipe-missing", "auth-key-rejected", "other"} & set(kinds), (kinds, text)
+    causes = [f["cause"] for f in document["findings"] if f["rule"] == "TS-WIN-VERSION-MISMATCH"]
+    assert causes and "nodekey:" in causes[0], causes

@@ -731,7 +731,13 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     ),
     (
         CliErrorKind.VERSION_MISMATCH,
-        r'Warning: client version "[^"]*" != tailscaled server version|Version mismatch! frontend=',
+        r'Warning: client version "[^"]*" != tailscaled server version|Version mismatch! frontend='
+        # A CLI of v1.12-v1.16 decodes `status` keys as base64 (types/key.Public.UnmarshalText); tailscaled 1.18+
+        # sends them as "nodekey:<hex>" (key.NodePublic, ipn/ipnstate c1d009b9e), so the decode stops at the
+        # colon ("illegal base64 data at input byte 7"), wrapped by cli/diag.go's "(which appears to be
+        # running). Got error: …" (v1.12-v1.18) or up.go's older "can't fetch status from tailscaled: …".
+        + r"|(?:failed to connect to local tailscaled\b.*\bGot error|can't fetch status from tailscaled): "
+        r"(?:json: )?illegal base64 data at input byte \d+",
     ),
     # The macOS/iOS app's alert "Could not connect to Tailscale: The operation couldn't be completed.
     # (Tailscale.BackendMessageError error N.)": the app cannot reach its network extension (the backend).
@@ -1043,7 +1049,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "job for tailscale",
         "is masked",
     ),
-    CliErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
+    CliErrorKind.VERSION_MISMATCH: ("client version", "version mismatch", "illegal base64 data"),
     CliErrorKind.GUI_CANNOT_CONNECT: (
         "failed to connect",
         "service is not running",

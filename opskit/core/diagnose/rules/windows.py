@@ -745,6 +745,23 @@ _NOT_AN_AUTH_KEY = (
 
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
+    # an old CLI (v1.12-v1.16: base64 keys) reading a newer tailscaled's status ("nodekey:<hex>" keys, 1.18+)
+    CliErrorKind.VERSION_MISMATCH: (
+        (
+            re.compile(r"illegal base64 data at input byte \d+", re.IGNORECASE),
+            (
+                "the `tailscale` CLI is older than the tailscaled it talks to: it reached LocalAPI (tailscaled "
+                "runs) but could not decode the status answer, because tailscaled 1.18 and later send node keys "
+                "as 'nodekey:<hex>' while CLIs up to 1.16 expect base64 (the decode stops at the colon, 'input "
+                "byte 7'). Nothing was changed: `tailscale up`/`status` stopped there. Typical of two installs "
+                "side by side (an old binary earlier on PATH, a CI action or script downloading its own pinned "
+                "old CLI next to a newer preinstalled daemon, e.g. tailscale/github-action@v1).",
+                "Use the CLI that came with the running tailscaled (`which -a tailscale`, `tailscale version` vs "
+                "the daemon's version), or update both to the same release; in GitHub Actions move to "
+                "`tailscale/github-action@v2` or later (or set its `version` input to the daemon's release).",
+            ),
+        ),
+    ),
     # cmd's and PowerShell's wording: the Windows client is installed but its folder is not on PATH, or not installed
     CliErrorKind.CLI_NOT_FOUND: (
         (
