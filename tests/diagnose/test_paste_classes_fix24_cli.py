@@ -130,6 +130,8 @@ def test_prose_and_other_programs_not_found_are_not_cli_not_found() -> None:
         "the tailscale binary was not found on my first try, then it worked\n",
         "zsh: command not found: tailscale-ipn-helper\n",
         "-bash: /etc/init.d/tailscale: not found\n",
+        "offline auto-update: failed: failed to find cmd/tailscale binary: exec: "
+        '"tailscale": executable file not found in $PATH\n',
     ):
         try:
             document = run_json(text)

@@ -184,7 +184,7 @@ CLI_NOT_FOUND = (
     r"|\bUnknown command:? " + _PROGRAM + r"(?!\S)"
     r"|'(?:[^']*\\)?tailscaled?(?:\.exe)?' is not recognized as an internal or external command"
     r"|\bThe term " + _PROGRAM + r" is not recognized as (?:the|a) name of a cmdlet"
-    r"|\bexec: \"tailscaled?\": executable file not found in \$PATH"
+    r"|\bexec failed: .*\bexec: \"tailscaled?\": executable file not found in \$PATH"
 )
 _WINDOWS_SHELL_NOT_FOUND = re.compile(r"is not recognized as (?:an internal|the name|a name)", re.IGNORECASE)
 
@@ -340,7 +340,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # tailscale: inaccessible or not found"), zsh ("command not found: tailscale"), fish ("Unknown command:
     # tailscale"), cmd ("'tailscale' is not recognized as an internal or external command"), PowerShell ("The
     # term 'tailscale' is not recognized as the name of a cmdlet"; 7.x: "as a name of a cmdlet"), and an exec in a
-    # container without the binary (docker/kubectl exec: 'exec: "tailscale": executable file not found in $PATH').
+    # container without the binary (docker/kubectl exec: 'OCI runtime exec failed: exec failed: … exec: "tailscale":
+    # executable file not found in $PATH'; not tailscaled's own "failed to find cmd/tailscale binary: exec: …").
     # First: these lines say nothing about tailscaled, whatever else they hold.
     (CliErrorKind.CLI_NOT_FOUND, CLI_NOT_FOUND),
     # LocalAPI's DNS-rebinding guard (ipn/localapi/localapi.go ServeHTTP): a Host other than local-tailscaled.sock
