@@ -50,6 +50,7 @@ from opskit.core.diagnose.peerendpoints import endpoint_changes_extent
 from opskit.core.diagnose.peerrelay import is_relay_start, peer_relay_extent
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_debug_extent
+from opskit.core.diagnose.routelookup import is_route_lookup_line
 from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_start, serve_status_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
@@ -696,6 +697,8 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         return _STATUS
     if is_os_ping_line(text):
         return BlockKind.OS_PING
+    if is_route_lookup_line(text):
+        return BlockKind.ROUTE_LOOKUP
     return None
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
 from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
@@ -43,6 +43,7 @@ from opskit.core.diagnose.portmapdebug import (
     portmap_netcheck_report,
 )
 from opskit.core.diagnose.profile import NatProfile, build_profile
+from opskit.core.diagnose.routelookup import RouteLookup, parse_route_lookups
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
@@ -156,6 +157,7 @@ class _Parsed:
     derp_checks: list[tuple[Block, DerpCheckReport]]
     portmap_debugs: list[tuple[Block, PortmapDebugReport]]
     views: list[tuple[Block, View, ViewReport]]  # (its block, its registry row, its report)
+    routes: list[RouteLookup] = field(default_factory=list)  # the OS's route answers (`ip route get` …)
 
 
 def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
@@ -201,11 +203,53 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
     return states
 
 
+def _merge_repeated_pings(
+    pings: Sequence[tuple[Block, PingReport]], blocks: Sequence[Block]
+) -> list[tuple[Block, PingReport]]:
+    """Runs of `tailscale ping` to the same target, one after the other with the same outcome, as one run.
+
+    People repeat a short run (`tailscale ping host` stops at its first direct pong) to show it holds: the
+    paste's pongs are those of every run. Runs with a different outcome (before and after a fix) or with
+    another block between them stay apart.
+    """
+    position = {id(block): index for index, block in enumerate(blocks)}
+    merged: list[tuple[Block, PingReport]] = []
+    for block, report in pings:
+        if merged:
+            last_block, last = merged[-1]
+            if (
+                report.target is not None
+                and report.target == last.target
+                and report.outcome is last.outcome
+                and position.get(id(block), -1) == position.get(id(last_block), -2) + 1
+            ):
+                merged[-1] = (
+                    replace(last_block, lines=last_block.lines + block.lines, hints=()),
+                    replace(
+                        last,
+                        pongs=last.pongs + report.pongs,
+                        timeouts=last.timeouts + report.timeouts,
+                        errors=last.errors + report.errors,
+                        verdict_line=report.verdict_line or last.verdict_line,
+                    ),
+                )
+                position[id(merged[-1][0])] = position[id(block)]
+                continue
+        merged.append((block, report))
+    return merged
+
+
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
     parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
+    route_command: str | None = None
+    for block in split.blocks:
+        if block.kind is BlockKind.ROUTE_LOOKUP:
+            # a Format-List answer's objects are split by blank lines: the later ones keep the command typed
+            route_command = block.command or route_command
+            parsed.routes.extend(parse_route_lookups(block.lines, route_command))
     for block in split.blocks:
         if block.kind is BlockKind.NETCHECK:
             report = _parse_netcheck_block(block)
@@ -246,6 +290,7 @@ def _parse_input(item: InputText) -> _Parsed:
         # a missing socket beside `systemctl status` showing the unit not active: the service is not running
         unit_line = unit_not_active([line for block in split.blocks for line in block.lines])
         parsed.windows = [(block, with_unit_state(report, unit_line)) for block, report in parsed.windows]
+    parsed.pings = _merge_repeated_pings(parsed.pings, split.blocks)
     parsed.statuses.extend(_states_from_cli_errors(parsed.windows))
     for log_block in _daemon_log_blocks(split.blocks):
         if all(is_typed_command_line(line.text) for line in log_block.lines):
@@ -329,6 +374,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.derp_checks
         or parsed.portmap_debugs
         or parsed.views
+        or any(route.tailnet_destination for route in parsed.routes)
     )
 
 
@@ -525,7 +571,12 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             sample = sample if len(sample) <= 70 else sample[:67] + "..."
             warnings.append(f"{parsed.source}: skipped {run.span} ({run.reason}): {sample!r}")
         # "Success." lines (`tailscale up`/`login` done) let a status rule see a login that completed later.
-        ctx = InputFacts(item.label, item.source, os_ping=parsed.os_ping, extra={"successes": parsed.split.successes})
+        ctx = InputFacts(
+            item.label,
+            item.source,
+            os_ping=parsed.os_ping,
+            extra={"successes": parsed.split.successes, "routes": tuple(parsed.routes)},
+        )
         findings.extend(_run("input", parsed.split, ctx))
         if parsed.netchecks:
             if len(parsed.netchecks) > 1:

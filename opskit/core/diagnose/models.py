@@ -44,6 +44,7 @@ class BlockKind(StrEnum):
     PING = "ping"
     WINDOWS = "windows-error"
     OS_PING = "os-ping"
+    ROUTE_LOOKUP = "route-lookup"  # the OS's `ip route get` / `route get` / `Find-NetRoute` answer (not Tailscale's)
     DAEMON_LOG = "tailscaled-log"
     DERP_CHECK = "derp-check"  # `tailscale debug derp <region>`
     TAILNET_LOCK = "tailnet-lock-status"  # `tailscale lock status`

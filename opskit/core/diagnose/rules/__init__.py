@@ -24,6 +24,7 @@ from opskit.core.diagnose.rules import (
     peerrelay,
     ping,
     portmapdebug,
+    routelookup,
     servestatus,
     skipped,
     status,
@@ -40,6 +41,8 @@ from opskit.core.rules import Rule
 
 RULES: tuple[Rule, ...] = (
     skipped.unread,
+    routelookup.route_outside,
+    routelookup.os_ping_lost,
     netcheck.udp_blocked,
     netcheck.hard_nat,
     netcheck.mapping_unknown,
