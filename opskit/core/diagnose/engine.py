@@ -50,7 +50,13 @@ from opskit.core.diagnose.status import backend_state_message, gron_status_docum
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
 from opskit.core.diagnose.viewkinds import VIEW_BY_BLOCK, View, ViewReport
-from opskit.core.diagnose.windows import cli_backend_state, parse_windows
+from opskit.core.diagnose.windows import (
+    cli_backend_state,
+    parse_windows,
+    socket_missing,
+    unit_not_active,
+    with_unit_state,
+)
 from opskit.core.findings import Finding
 from opskit.errors import InputError, Problem
 
@@ -280,6 +286,10 @@ def _parse_input(item: InputText) -> _Parsed:
                     ),
                 )
             )
+    if any(socket_missing(report) for _, report in parsed.windows):
+        # a missing socket beside `systemctl status` showing the unit not active: the service is not running
+        unit_line = unit_not_active([line for block in split.blocks for line in block.lines])
+        parsed.windows = [(block, with_unit_state(report, unit_line)) for block, report in parsed.windows]
     parsed.pings = _merge_repeated_pings(parsed.pings, split.blocks)
     parsed.statuses.extend(_states_from_cli_errors(parsed.windows))
     for log_block in _daemon_log_blocks(split.blocks):

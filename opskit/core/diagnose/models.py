@@ -381,6 +381,12 @@ class CliErrorKind(StrEnum):
     # a front end (the Docker Desktop extension) says the host does not run Tailscale while it does: its check
     # of the host's CLI failed (a detection false alarm, not a stopped daemon)
     GUI_HOST_NOT_DETECTED = "gui-host-not-detected"
+    # the shell (bash/zsh/sh/fish, cmd, PowerShell) cannot find the `tailscale` program at all: not installed here,
+    # not on PATH, or Tailscale runs in a container/package whose CLI is elsewhere; nothing is known of tailscaled
+    CLI_NOT_FOUND = "cli-not-found"
+    # LocalAPI refused a request before reading it: 403 "invalid localapi request" (a Host other than
+    # local-tailscaled.sock, or a Referer/Origin header: ipn/localapi/localapi.go's DNS-rebinding guard)
+    LOCALAPI_INVALID_REQUEST = "localapi-invalid-request"
     # the CLI's own local web page (`tailscale status --web`, `tailscale web`) could not listen on its address:
     # another program holds the port, or the address is not this host's / needs privileges (not tailscaled)
     WEB_LISTEN_FAILED = "web-listen-failed"

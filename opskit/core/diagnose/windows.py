@@ -176,6 +176,25 @@ def requested_tags(error: CliError) -> tuple[str, ...] | None:
     return tuple(tag.strip("\"',") for tag in match.group("tags").replace(",", " ").split())
 
 
+# The shell cannot find the `tailscale` (or tailscaled) program. A path's last part is not read
+# ("/etc/init.d/tailscale: not found" is an init script missing, not the CLI).
+_PROGRAM = r"['\"]?(?:[\w:.~\\/-]*[\\/])?tailscaled?(?:\.exe)?['\"]?"
+CLI_NOT_FOUND = (
+    r"(?<![\w./\\-])tailscaled?(?:\.exe)?: (?:command not found|not found|inaccessible or not found)\b"
+    r"|\bcommand not found: tailscaled?(?:\.exe)?(?![\w.-])"
+    r"|\bUnknown command:? " + _PROGRAM + r"(?!\S)"
+    r"|'(?:[^']*\\)?tailscaled?(?:\.exe)?' is not recognized as an internal or external command"
+    r"|\bThe term " + _PROGRAM + r" is not recognized as (?:the|a) name of a cmdlet"
+    r"|\bexec failed: .*\bexec: \"tailscaled?\": executable file not found in \$PATH"
+)
+_WINDOWS_SHELL_NOT_FOUND = re.compile(r"is not recognized as (?:an internal|the name|a name)", re.IGNORECASE)
+
+
+def cli_not_found_on_windows(error: CliError) -> bool:
+    """Whether a ``cli-not-found`` line is Windows' (cmd or PowerShell) rather than a Unix shell's."""
+    return _WINDOWS_SHELL_NOT_FOUND.search(error.line.text) is not None
+
+
 # Synology's `tailscale configure-host` (`configure synology` since 1.36) prepares DSM at boot so tailscaled can
 # use a TUN device: root check, DSM version, /dev/net/tun (mknod, chmod), then setcap on the package's tailscaled
 # (cmd/tailscale/cli/configure-synology.go). Each step fails with its own words; the step is the fact.
@@ -317,6 +336,18 @@ NOT_A_NODE_AUTH_KEY = r"\bkey cannot be used for node auth\b"
 
 
 _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
+    # The shell's own answer when it cannot find the program (not Tailscale's words): bash/sudo/sh/ash/dash
+    # ("-bash: tailscale: command not found", "/bin/sh: 1: tailscale: not found", Android's "/system/bin/sh:
+    # tailscale: inaccessible or not found"), zsh ("command not found: tailscale"), fish ("Unknown command:
+    # tailscale"), cmd ("'tailscale' is not recognized as an internal or external command"), PowerShell ("The
+    # term 'tailscale' is not recognized as the name of a cmdlet"; 7.x: "as a name of a cmdlet"), and an exec in a
+    # container without the binary (docker/kubectl exec: 'OCI runtime exec failed: exec failed: … exec: "tailscale":
+    # executable file not found in $PATH'; not tailscaled's own "failed to find cmd/tailscale binary: exec: …").
+    # First: these lines say nothing about tailscaled, whatever else they hold.
+    (CliErrorKind.CLI_NOT_FOUND, CLI_NOT_FOUND),
+    # LocalAPI's DNS-rebinding guard (ipn/localapi/localapi.go ServeHTTP): a Host other than local-tailscaled.sock
+    # (or a Referer/Origin header) is answered 403 with this body before any handler or permission check runs.
+    (CliErrorKind.LOCALAPI_INVALID_REQUEST, r"\binvalid localapi request\b"),
     (CliErrorKind.NOT_RUNNING_STATE, _NO_IPS_STATE.pattern + "|" + ENGINE_STOPPED.pattern),
     # Before the auth-key, usage and backend errors: "backend error: requested tags … not permitted".
     (CliErrorKind.TAGS_NOT_PERMITTED, TAGS_NOT_PERMITTED),
@@ -702,7 +733,13 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     ),
     (
         CliErrorKind.VERSION_MISMATCH,
-        r'Warning: client version "[^"]*" != tailscaled server version|Version mismatch! frontend=',
+        r'Warning: client version "[^"]*" != tailscaled server version|Version mismatch! frontend='
+        # A CLI of v1.12-v1.16 decodes `status` keys as base64 (types/key.Public.UnmarshalText); tailscaled 1.18+
+        # sends them as "nodekey:<hex>" (key.NodePublic, ipn/ipnstate c1d009b9e), so the decode stops at the
+        # colon ("illegal base64 data at input byte 7"), wrapped by cli/diag.go's "(which appears to be
+        # running). Got error: …" (v1.12-v1.18) or up.go's older "can't fetch status from tailscaled: …".
+        + r"|(?:failed to connect to local tailscaled\b.*\bGot error|can't fetch status from tailscaled): "
+        r"(?:json: )?illegal base64 data at input byte \d+",
     ),
     # The macOS/iOS app's alert "Could not connect to Tailscale: The operation couldn't be completed.
     # (Tailscale.BackendMessageError error N.)": the app cannot reach its network extension (the backend).
@@ -873,6 +910,8 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.TSNET_UP_TIMEOUT: ("tsnet.up", "tsnet server", "tsnet node"),
     CliErrorKind.NETLINKRIB_PERMISSION_DENIED: ("netlinkrib",),
     CliErrorKind.GUI_HOST_NOT_DETECTED: ("host device",),
+    CliErrorKind.CLI_NOT_FOUND: ("not found", "not recognized", "unknown command"),
+    CliErrorKind.LOCALAPI_INVALID_REQUEST: ("invalid localapi request",),
     CliErrorKind.INSTALL_FAILED: (
         "systemd-sysext",
         "merge system extension",
@@ -1013,7 +1052,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "job for tailscale",
         "is masked",
     ),
-    CliErrorKind.VERSION_MISMATCH: ("client version", "version mismatch"),
+    CliErrorKind.VERSION_MISMATCH: ("client version", "version mismatch", "illegal base64 data"),
     CliErrorKind.GUI_CANNOT_CONNECT: (
         "failed to connect",
         "service is not running",
@@ -1501,6 +1540,63 @@ def _with_update_crash(errors: list[CliError], lines: Sequence[SourceLine], comm
     cause, fix = _UPDATE_CRASHED
     explanation = (cause.format(version=version, crash=crash.line.text.strip()), fix)
     return [*errors, CliError(CliErrorKind.UPDATE_FAILED, crash.line, detail=crash.detail, explanation=explanation)]
+
+
+# `systemctl status tailscaled` pasted beside the CLI's error: its Active line (and, while the unit is stopping or
+# before it starts, a control process that is only tailscaled's `--cleanup` run of ExecStartPre/ExecStopPost) says
+# whether tailscaled is up. A unit not active means nothing listens on the socket yet: the missing socket is the
+# service not (yet) running, whatever process the CLI saw (the `--cleanup` run is a process named tailscaled).
+_UNIT_NOT_ACTIVE = re.compile(
+    r"^\s*Active: (?P<state>(?:activating|inactive|failed|deactivating|reloading)\b(?: \([\w-]+\))?)"
+)
+_ONLY_CLEANUP = re.compile(r"^\s*(?:[`|]-|\u2514\u2500|\u251c\u2500)\s*\d+ \S*tailscaled --cleanup\s*$")
+
+
+def unit_not_active(lines: Sequence[SourceLine]) -> SourceLine | None:
+    """The line of a pasted `systemctl status tailscaled` saying the unit is not active (activating, inactive,
+    failed, deactivating), or whose only process is `tailscaled --cleanup`; None when the paste shows no such."""
+    for line in lines:
+        text = line.text
+        if "Active: " in text and _UNIT_NOT_ACTIVE.match(text) is not None:
+            return line
+        if "--cleanup" in text and _ONLY_CLEANUP.match(text) is not None:
+            return line
+    return None
+
+
+_UNIT_DOWN = (
+    "nothing listens on tailscaled's socket because the tailscaled service is not running yet: the pasted "
+    "`systemctl status` says the unit is {state} (line {line}), so the CLI's dial found no socket. A unit stuck "
+    "in 'activating (start-pre)' is running its ExecStartPre, `tailscaled --cleanup`, which can hang (a "
+    "firewall/iptables or DNS cleanup step waiting); a failed or inactive unit was stopped or crashed.",
+    "Read why the unit does not come up: `sudo journalctl -u tailscaled -b --no-pager | tail -50`; then `sudo "
+    "systemctl restart tailscaled` and `systemctl status tailscaled` until it says 'active (running)'. If it "
+    "hangs in start-pre, update Tailscale (older --cleanup runs could block on iptables/resolved) and check "
+    "`sudo tailscaled --cleanup` by hand.",
+)
+
+
+def socket_missing(report: CliErrorReport) -> bool:
+    """Whether ``report`` holds a Unix dial of tailscaled's socket that found no socket (``pipe-missing``)."""
+    return any(error.kind is CliErrorKind.PIPE_MISSING and "dial unix" in error.line.text for error in report.errors)
+
+
+def with_unit_state(report: CliErrorReport, unit_line: SourceLine | None) -> CliErrorReport:
+    """``report`` with a missing Unix socket read as ``service-not-running`` when the same paste's `systemctl
+    status` shows the unit not active (``unit_line``, from unit_not_active)."""
+    if unit_line is None or not socket_missing(report):
+        return report
+    match = _UNIT_NOT_ACTIVE.match(unit_line.text)
+    state = f"'{match.group('state')}'" if match is not None else "only running `tailscaled --cleanup`"
+    cause, fix = _UNIT_DOWN
+    explanation = (cause.format(state=state, line=unit_line.number), fix)
+    errors = tuple(
+        replace(error, kind=CliErrorKind.SERVICE_NOT_RUNNING, explanation=explanation)
+        if error.kind is CliErrorKind.PIPE_MISSING and "dial unix" in error.line.text
+        else error
+        for error in report.errors
+    )
+    return replace(report, errors=errors)
 
 
 def parse_windows(

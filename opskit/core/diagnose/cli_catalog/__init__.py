@@ -41,6 +41,11 @@ class Refusal:
     def explain(self, match: re.Match[str]) -> tuple[str, str]:
         """(cause, fix) with the message's values filled in (a value the message lacked reads "?")."""
         values = {name: (value if value is not None else "?") for name, value in match.groupdict().items()}
+        # an alternative wording's value (``why_odd``) stands in for its base name (``why``) when that one is unset
+        for name, value in match.groupdict().items():
+            base = name.removesuffix("_odd")
+            if base != name and value is not None and match.groupdict().get(base) is None:
+                values[base] = value
         return self.cause.format_map(values), self.fix.format_map(values)
 
 

@@ -594,7 +594,7 @@ REFUSALS: tuple[Refusal, ...] = (
     _entry(
         _UPDATE,
         "installing a specific version on",
-        r"installing a specific version on (?P<where>Synology|apk-based distros|FreeBSD) is not supported",
+        r"installing a specific version on (?P<where>Synology|apk-based distros|FreeBSD|QNAP|Unraid) is not supported",
         "`tailscale update --version` is refused on {where}: the updater there can only install the latest "
         "version from the package repository.",
         "Drop --version (`tailscale update`), or install that version with the platform's own tools.",
@@ -712,6 +712,100 @@ REFUSALS: tuple[Refusal, ...] = (
         "`tailscale version`.",
         _CLI + "update.go (clientupdate/clientupdate.go)",
         "failed to restart tailscaled after update: exit status 1, output:",
+    ),
+    # clientupdate's refusals before anything is downloaded (clientupdate.go, clientupdate_windows.go; v1.48's
+    # cli/update.go said the Windows one without "update "): the updater needs an elevated/root CLI
+    _entry(
+        _UPDATE,
+        "must be run as administrator",
+        r"(?:update )?must be run as Administrator",
+        "`tailscale update` on Windows installs the new MSI itself, so it refuses to run from a terminal that is "
+        "not elevated (it checks before downloading anything): nothing was updated, the old version keeps running.",
+        "Open the terminal as Administrator (right-click cmd.exe or PowerShell > Run as administrator, or "
+        "Windows+X then A) and run `tailscale update` again; or update from the tray menu or the MSI from "
+        "https://pkgs.tailscale.com/stable/.",
+        _CLI + "update.go (clientupdate/clientupdate_windows.go since v1.52)",
+        "update must be run as Administrator",
+    ),
+    _entry(
+        _UPDATE,
+        "must be root",
+        r"\bmust be root(?:; use (?P<tool>sudo|doas)\b|\.?\s*$)",
+        "`tailscale update` drives the package manager (apt, dnf/yum, apk, pacman, pkg, synopkg, qpkg_cli) and "
+        "refuses to start as an ordinary user: nothing was updated.",
+        "Run it as root: `sudo tailscale update` (`doas tailscale update` on Alpine/OpenBSD setups).",
+        _CLI + "update.go (clientupdate/clientupdate.go requireRoot)",
+        "must be root; use sudo",
+    ),
+    # Debian/Ubuntu: the updater reads and rewrites only the one-line-style /etc/apt/sources.list.d/tailscale.list
+    # (updateDebianAptSourcesList, then `apt-get update -o Dir::Etc::SourceList=sources.list.d/tailscale.list`):
+    # a repository configured as a deb822 tailscale.sources file (the newer install docs, Debian 13), or under
+    # another name, fails before apt runs
+    _entry(
+        _UPDATE,
+        "sources.list.d/tailscale.list",
+        r"(?:open /etc/apt/sources\.list\.d/tailscale\.list: (?P<why>[^;`'\"]+?)(?=\s*(?:$|[`'\"]))"
+        r"|(?P<why_odd>unexpected/unsupported) "
+        r"/etc/apt/sources\.list\.d/tailscale\.list contents)",
+        "`tailscale update` on a Debian-family system edits only the one-line repository file "
+        "/etc/apt/sources.list.d/tailscale.list (to pin the track) and then runs apt-get on that file alone; it "
+        "could not use it ({why}): the Tailscale repository is configured another way (a deb822 "
+        "/etc/apt/sources.list.d/tailscale.sources file, another file name, or a hand-edited line). It stopped "
+        "before apt ran: nothing was updated.",
+        "Update with apt itself: `sudo apt-get update && sudo apt-get install tailscale` (it reads "
+        "tailscale.sources as well); or, to use `tailscale update`, replace the repository file with the one-line "
+        "tailscale.list from https://pkgs.tailscale.com/stable/ (the distro's install instructions) and remove the "
+        ".sources duplicate.",
+        _CLI + "update.go (clientupdate/clientupdate.go updateDebianAptSourcesList)",
+        "open /etc/apt/sources.list.d/tailscale.list: no such file or directory",
+    ),
+    _entry(
+        _UPDATE,
+        "you can try updating using",
+        r'you can try updating using "(?P<command>[^"]+)"',
+        "`tailscale update` could not find out or install the newest version with this system's package tool "
+        "(the error before the advice says why: the repository did not answer, the tool failed, the package is "
+        "not from the tool's repository); nothing was updated.",
+        "Run the suggested command yourself, as root: `{command}`, and fix what it reports.",
+        _CLI + "update.go (clientupdate/clientupdate.go: dnf/yum, apk, pkg, QNAP qpkg_cli, Unraid plugin)",
+        "failed to check if Tailscale is upgradable using qpkg_cli: exit status 1; you can try updating using "
+        '"qpkg_cli --add Tailscale"',
+    ),
+    _entry(
+        _UPDATE,
+        "does not validate with",
+        r"signature (?P<sig>\S+) for (?:file|key) (?P<what>\S+) does not validate with (?:the current release "
+        r"signing key|any known root key)",
+        "`tailscale update` downloaded {what} but its signature ({sig}) does not verify against the keys this "
+        "build trusts: a download altered on the way (a proxy or mirror rewriting it) or an old build with "
+        "outdated keys. Nothing was installed.",
+        "Retry without any intercepting proxy/mirror in between; if it persists, install the new version by hand "
+        "from https://pkgs.tailscale.com/stable/ (the newer build carries the current keys).",
+        _CLI + "update.go (clientupdate/distsign/distsign.go)",
+        'signature "https://pkgs.tailscale.com/stable/tailscale_1.62.0_amd64.tgz.sig" for file "/tmp/t.tgz" does not '
+        "validate with the current release signing key",
+    ),
+    _entry(
+        _UPDATE,
+        "cannot find tailscale.exe alongside",
+        r"cannot find tailscale\.exe alongside (?P<exe>\S+?):",
+        "`tailscale update` on Windows copies tailscale.exe next to itself to run the install, and found none "
+        "beside {exe} (a CLI copied out of C:\\Program Files\\Tailscale, or a broken install): nothing was "
+        "updated.",
+        'Run the CLI from its install folder (`"C:\\Program Files\\Tailscale\\tailscale.exe" update`, elevated) '
+        "or install the new MSI from https://pkgs.tailscale.com/stable/.",
+        _CLI + "update.go (clientupdate/clientupdate_windows.go)",
+        r"cannot find tailscale.exe alongside C:\Users\me\tailscale.exe: file does not exist",
+    ),
+    _entry(
+        _UPDATE,
+        "not found in the qnap app center",
+        r"Tailscale was not found in the QNAP App Center",
+        "`tailscale update` on QNAP updates the App Center package, and this Tailscale is not installed from the "
+        "App Center: nothing was updated.",
+        "Install Tailscale from the QNAP App Center (or update it the way it was installed).",
+        _CLI + "update.go (clientupdate/clientupdate.go updateQNAP)",
+        "Tailscale was not found in the QNAP App Center",
     ),
     # A remote update (the admin console's "Update" on a machine: c2n /update) or an auto-update makes tailscaled
     # run `tailscale update --yes` itself; first it looks for its CLI where the platform's package puts it

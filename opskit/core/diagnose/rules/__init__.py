@@ -127,6 +127,8 @@ RULES: tuple[Rule, ...] = (
     windows.systray_failed,
     windows.netlinkrib_permission_denied,
     windows.gui_host_not_detected,
+    windows.cli_not_found,
+    windows.localapi_invalid_request,
     windows.web_listen_failed,
     windows.other_error,
     daemonlog.hand_started,

@@ -460,6 +460,31 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "dismiss the warning; if the host is really down, start Tailscale there and log in with the same account "
         "as the extension.",
     ),
+    CliErrorKind.CLI_NOT_FOUND: (
+        "the shell cannot find the `tailscale` program at all, so no command reached tailscaled: Tailscale is "
+        "not installed on this system, or its CLI is not on this shell's PATH. Container and package installs "
+        "keep the CLI inside their own container or package path: Umbrel and the Home Assistant add-on run "
+        "Tailscale in an app container, Docker and Kubernetes in the tailscale container/pod, Synology and QNAP "
+        "in the package folder (/var/packages/Tailscale/target/bin/); the Mac App Store app keeps it inside "
+        "Tailscale.app until the menu's 'Install CLI'. This says nothing about whether tailscaled runs.",
+        "Run the CLI where Tailscale is: Umbrel `~/umbrel/scripts/app compose tailscale exec web tailscale "
+        "status` (or `docker exec -it tailscale_web_1 tailscale status`), Docker `docker exec <container> "
+        "tailscale status`, Kubernetes `kubectl exec -n <ns> <pod> -- tailscale status`, Home Assistant the "
+        "add-on's own console, Synology/QNAP the package path (`/var/packages/Tailscale/target/bin/tailscale "
+        "status`), macOS `/Applications/Tailscale.app/Contents/MacOS/Tailscale status` or Settings > Install CLI; "
+        "on Linux install it (`curl -fsSL https://tailscale.com/install.sh | sh`) or add its folder to PATH.",
+    ),
+    CliErrorKind.LOCALAPI_INVALID_REQUEST: (
+        "tailscaled's LocalAPI is running and reachable, but refused this request before reading it (403 "
+        "'invalid localapi request'): its DNS-rebinding guard only serves requests addressed to the Host "
+        "'local-tailscaled.sock' and carrying no Referer or Origin header. The caller used another host name "
+        "(a hand-made `curl http://foo/localapi/...`, an old client library), went through a proxy, or is a "
+        "browser. Not a permission problem and not the certificate/handler itself failing: the handler never ran.",
+        "Address LocalAPI as local-tailscaled.sock: `curl --unix-socket /var/run/tailscale/tailscaled.sock "
+        "http://local-tailscaled.sock/localapi/v0/status` (for a certificate: `.../localapi/v0/cert/<name>"
+        "?type=pair`); send no Referer/Origin and put no browser or proxy in between; update the client library "
+        "(Caddy's tscert and similar send the right Host since late 2023).",
+    ),
     CliErrorKind.SYSTRAY_FAILED: (
         "the Linux tray client (`tailscale systray`) could not show its icon: the tray library could not set up "
         "its StatusNotifierItem on the D-Bus session bus. tailscaled and the network are not involved.",
@@ -726,6 +751,39 @@ _NOT_AN_AUTH_KEY = (
 
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
+    # an old CLI (v1.12-v1.16: base64 keys) reading a newer tailscaled's status ("nodekey:<hex>" keys, 1.18+)
+    CliErrorKind.VERSION_MISMATCH: (
+        (
+            re.compile(r"illegal base64 data at input byte \d+", re.IGNORECASE),
+            (
+                "the `tailscale` CLI is older than the tailscaled it talks to: it reached LocalAPI (tailscaled "
+                "runs) but could not decode the status answer, because tailscaled 1.18 and later send node keys "
+                "as 'nodekey:<hex>' while CLIs up to 1.16 expect base64 (the decode stops at the colon, 'input "
+                "byte 7'). Nothing was changed: `tailscale up`/`status` stopped there. Typical of two installs "
+                "side by side (an old binary earlier on PATH, a CI action or script downloading its own pinned "
+                "old CLI next to a newer preinstalled daemon, e.g. tailscale/github-action@v1).",
+                "Use the CLI that came with the running tailscaled (`which -a tailscale`, `tailscale version` vs "
+                "the daemon's version), or update both to the same release; in GitHub Actions move to "
+                "`tailscale/github-action@v2` or later (or set its `version` input to the daemon's release).",
+            ),
+        ),
+    ),
+    # cmd's and PowerShell's wording: the Windows client is installed but its folder is not on PATH, or not installed
+    CliErrorKind.CLI_NOT_FOUND: (
+        (
+            re.compile(r"is not recognized as (?:an internal|the name|a name)", re.IGNORECASE),
+            (
+                "Windows cannot find `tailscale` (cmd: 'is not recognized as an internal or external command'; "
+                "PowerShell: 'The term … is not recognized'): the Tailscale client is not installed, or its "
+                "folder (C:\\Program Files\\Tailscale) is not on this terminal's PATH (a terminal opened before "
+                "the install, a PATH entry removed). Nothing reached tailscaled; this says nothing about whether "
+                "it runs.",
+                'Run it by its full path: `& "C:\\Program Files\\Tailscale\\tailscale.exe" status`, or add '
+                "C:\\Program Files\\Tailscale to PATH (System Properties > Environment Variables) and open a new "
+                "terminal; if that folder is missing, install the client from https://tailscale.com/download/windows.",
+            ),
+        ),
+    ),
     # A Unix dial of tailscaled's socket that reached nobody (no file, or a file nobody listens on): the CLI on
     # Linux/macOS, or another program using LocalAPI through the socket (a reverse proxy's certificate resolver).
     CliErrorKind.SERVICE_NOT_RUNNING: (
@@ -942,7 +1000,9 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
     explained = found[0].explanation
     cause, fix = explained if explained is not None else _SIMPLE_TEXT[kind]
     detail = found[0].detail
-    for message, text in _BY_MESSAGE.get(kind, ()):
+    # a "not running" the paste's `systemctl status` explained (windows.with_unit_state) keeps that reading
+    by_message = () if kind is CliErrorKind.SERVICE_NOT_RUNNING and explained is not None else _BY_MESSAGE.get(kind, ())
+    for message, text in by_message:
         if any(message.search(e.line.text) for e in found):
             cause, fix = text
             break
@@ -3146,6 +3206,61 @@ def gui_host_not_detected(report: CliErrorReport, ctx: DiagnoseContext) -> Itera
         100.101.102.103  mac  alice@  macOS  -
     """
     yield from _emit(CliErrorKind.GUI_HOST_NOT_DETECTED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-NOT-FOUND",
+    name="cli-not-found",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The shell cannot find the `tailscale` program (not installed here, or not on PATH)",
+    target="windows",
+)
+def cli_not_found(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``command not found`` (bash, zsh, sh, fish), ``is not recognized`` (cmd, PowerShell) and an exec's
+    ``executable file not found in $PATH`` come from the shell, before any Tailscale code runs: the program is
+    not installed on this system or not on this shell's PATH. Container and NAS installs (Umbrel, the Home
+    Assistant add-on, Docker, Kubernetes, Synology, QNAP) and the Mac App Store app keep the CLI inside their
+    container, package or app bundle, so the host's shell never finds it. Nothing is known about tailscaled.
+
+    *Bad*::
+
+        umbrel@umbrel:~ $ tailscale status
+        -bash: tailscale: command not found
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  umbrel  alice@  linux  -
+    """
+    yield from _emit(CliErrorKind.CLI_NOT_FOUND, report, ctx)
+
+
+@rule(
+    id="TS-LOCALAPI-INVALID-REQUEST",
+    name="localapi-invalid-request",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="LocalAPI refused the request: wrong Host (not local-tailscaled.sock) or a Referer/Origin header",
+    target="windows",
+)
+def localapi_invalid_request(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: tailscaled's LocalAPI (ipn/localapi/localapi.go ServeHTTP) answers ``403 Forbidden`` with the body
+    ``invalid localapi request`` to any request whose Host is not ``local-tailscaled.sock`` or that carries a
+    Referer or Origin header: a guard against DNS rebinding from browsers. A hand-made curl with another host
+    name, an old client library, a proxy or a browser is refused before any handler or permission check runs.
+
+    *Bad*::
+
+        $ curl --unix-socket /var/run/tailscale/tailscaled.sock http://foo/localapi/v0/status
+        invalid localapi request
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  server  alice@  linux  -
+    """
+    yield from _emit(CliErrorKind.LOCALAPI_INVALID_REQUEST, report, ctx)
 
 
 @rule(
