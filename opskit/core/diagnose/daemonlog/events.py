@@ -758,7 +758,8 @@ _ANDROID_BACKEND_FAILED = lazy_compile(
 # code ("#00 pc 00000000004b1bf8  /data/app/~~…/com.tailscale.ipn-…/base.apk (offset …)", or its lib/<abi>/*.so):
 # Android writes these only for a process that died on a signal (the Go runtime aborting is SIGABRT).
 _ANDROID_NATIVE_CRASH = lazy_compile(
-    r"\bpid: \d+, tid: \d+, name: .*>>> com\.tailscale\.ipn(?::\w+)? <<<"
+    # (the closing "<<<" may be cut by the selection: ">>> com.tailscale.ipn <<")
+    r"\bpid: \d+, tid: \d+, name: .*>>> com\.tailscale\.ipn(?::\w+)?(?: <|$)"
     r"|^package: com\.tailscale\.ipn(?::\d+)?$"
     r"|^#\d+ pc [0-9a-f]+\s+/data/app/\S*?/com\.tailscale\.ipn-[^/\s]*/(?:base\.apk|lib/[^/\s]+/[^/\s]+\.so)\b"
 )
@@ -1580,6 +1581,18 @@ def is_dump_line(message: str) -> bool:
         or _DUMP_REQUESTED.search(message) is not None
         or _DUMP_BODY.match(message) is not None
     )
+
+
+# A call frame of a goroutine trace ("tailscale.com/ipn/ipnlocal.(*LocalBackend).StartLoginInteractive(0x40008b5180)",
+# "main.main()", with a "+0x1b8" offset in some dumps): it names the code that was running, not something that
+# happened. A function's name is not its message ("StartLoginInteractive" is no login prompt).
+# (Go prints a frame's arguments as hex words, "{…}" for a struct's, "..." for elided ones, "?" unknown ones.)
+_CALL_FRAME = lazy_compile(r"^[\w./*()\[\]{}~-]+\.[\w*()\[\]{}~.-]*\w\([\w{}, .?]*\)(?: \+0x[0-9a-f]+)?$")
+
+
+def is_call_frame(message: str) -> bool:
+    """A call frame of a goroutine trace: what was running, no event (unless it is the dump's own writer)."""
+    return message[-1:] in ")0123456789abcdef" and _CALL_FRAME.match(message) is not None
 
 
 def is_dump_request(message: str) -> bool:
