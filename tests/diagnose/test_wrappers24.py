@@ -193,3 +193,144 @@ def test_the_apps_selinux_denials_in_logcat_are_android_and_routine(
     assert log["os"] == "android"
     assert log["issues"] == []
     assert log["exit"] == 0
+
+
+def _windows(text: str) -> tuple[list[str], list[dict[str, Any]], int]:
+    diagnosis = run_text(text)
+    document = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+    kinds = [error["kind"] for error in document["windows"]]
+    return kinds, document["daemon_logs"], document["summary"]["exit_code"]
+
+
+# Android's package manager refusing the app's APK, as adb (new: "adb: failed to install X: Failure [...]", old:
+# "Failure [...]" alone) and pm print it; the code's own fix is named.
+_PM_CODES = [
+    ("INSTALL_FAILED_UPDATE_INCOMPATIBLE: Package com.tailscale.ipn signatures do not match previously installed "
+     "version; ignoring!", "adb uninstall com.tailscale.ipn"),
+    ("INSTALL_FAILED_UPDATE_INCOMPATIBLE: Package com.tailscale.ipn signatures do not match the previously "
+     "installed version; ignoring!", "adb uninstall com.tailscale.ipn"),
+    ("INSTALL_FAILED_VERSION_DOWNGRADE: Downgrade detected: Update version code 99 is older than current 120",
+     "adb install -r -d"),
+    ("INSTALL_FAILED_VERSION_DOWNGRADE", "adb install -r -d"),
+    ("INSTALL_FAILED_NO_MATCHING_ABIS: Failed to extract native libraries, res=-113", "ro.product.cpu.abi"),
+    ("INSTALL_FAILED_ALREADY_EXISTS: Attempt to re-install com.tailscale.ipn without first uninstalling.",
+     "adb install -r"),
+    ("INSTALL_FAILED_TEST_ONLY: installPackageLI", "adb install -t"),
+    ("INSTALL_FAILED_USER_RESTRICTED: Install canceled by user", "Install via USB"),
+    ("INSTALL_FAILED_INSUFFICIENT_STORAGE", "Free storage"),
+    ("INSTALL_PARSE_FAILED_NO_CERTIFICATES: No signature found in package of version 2 or newer for package "
+     "com.tailscale.ipn", "INSTALL_PARSE_FAILED_NO_CERTIFICATES"),
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(_PM_CODES),
+    st.sampled_from(["tailscale-debug.apk", "tailscale-fdroid.apk", "android/build/outputs/apk/tailscale.apk"]),
+    st.sampled_from(["adb", "adb-old", "fence-line", "quote"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_an_adb_install_failure_of_the_app_is_install_failed_with_its_codes_fix(
+    code: tuple[str, str], apk: str, how: str
+) -> None:
+    failure, fix_words = code
+    line = f"adb: failed to install {apk}: Failure [{failure}]"
+    if how == "adb-old" and "com.tailscale.ipn" not in failure:
+        how = "adb"  # the old form names no APK: only a reason naming the package says it is Tailscale's
+    if how == "adb-old":
+        line = f"Failure [{failure}]"
+    text = {
+        "adb": f"$ adb install {apk}\nPerforming Streamed Install\n{line}\n",
+        "adb-old": f"\tpkg: /data/local/tmp/{apk.rsplit('/', 1)[-1]}\n{line}\n",
+        "fence-line": f"I got the below when installing:\n```{line}\n```\n",
+        "quote": f"> {line}\n",
+    }[how]
+    kinds, logs, exit_code = _windows(text)
+    assert kinds == ["install-failed"]
+    assert logs == []
+    assert exit_code == 1
+    said = " ".join(f"{f.cause} {f.fix}" for f in run_text(text).findings)
+    assert fix_words in said
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "adb: failed to install other-app.apk: Failure [INSTALL_FAILED_UPDATE_INCOMPATIBLE: Package com.example.app "
+        "signatures do not match previously installed version; ignoring!]",
+        "Failure [INSTALL_FAILED_INSUFFICIENT_STORAGE]",
+    ],
+)
+def test_another_apps_install_failure_is_not_tailscales(line: str) -> None:
+    from opskit.core.diagnose.cli_catalog import find_refusal
+
+    assert find_refusal(line) is None
+
+
+# Downloading Tailscale failing in the download tool (the install script, the GitHub Action's curl step, a
+# Dockerfile, a PowerShell step): curl's, wget's and Invoke-WebRequest's wordings naming Tailscale's servers.
+_HOSTS = ["pkgs.tailscale.com", "tailscale.com"]
+_DOWNLOAD_ERRORS = [
+    ("curl: (6) Could not resolve host: {host}", "nslookup"),
+    ("curl: (7) Failed to connect to {host} port 443: Connection timed out", "outbound HTTPS"),
+    ("curl: (7) Failed to connect to {host} port 443 after 129 ms: Connection refused", "outbound HTTPS"),
+    ("curl: (28) Failed to connect to {host} port 443 after 130923 ms: Timeout was reached", "outbound HTTPS"),
+    ("curl: (7) Failed connect to {host}:443; Connection refused", "outbound HTTPS"),
+    ("curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to {host}:443 ", "ca-certificates"),
+    ("Resolving {host} ({host})... failed: Name or service not known.", "nslookup"),
+    ("Connecting to {host} ({host})|199.38.181.239|:443... failed: Connection timed out.", "outbound HTTPS"),
+    ("wget: unable to resolve host address \u2018{host}\u2019", "nslookup"),
+    ("wget: bad address '{host}'", "nslookup"),
+    ("Invoke-WebRequest : The remote name could not be resolved: '{host}'", "nslookup"),
+    ("Invoke-WebRequest: No such host is known. ({host}:443)", "nslookup"),
+]
+_PROGRESS = "  0     0    0     0    0     0      0      0 --:--:--  0:02:09 --:--:--     0"
+
+
+@given(
+    st.sampled_from(_DOWNLOAD_ERRORS),
+    st.sampled_from(_HOSTS),
+    st.sampled_from(["bare", "progress", "fence", "quote", "error-prefix"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_failed_download_of_tailscale_is_install_failed_with_the_network_cause(
+    error: tuple[str, str], host: str, how: str
+) -> None:
+    form, fix_words = error
+    line = form.format(host=host)
+    text = {
+        "bare": f"{line}\n",
+        "progress": f"```\n{_PROGRESS}\n{_PROGRESS}\n{line}\n```\n",
+        "fence": f"the action fails:\n```\n{line}\n```\n",
+        "quote": f"> {line}\n",
+        "error-prefix": f"Error: {line}\n",
+    }[how]
+    kinds, logs, exit_code = _windows(text)
+    assert kinds == ["install-failed"]
+    assert logs == []
+    assert exit_code == 1
+    said = " ".join(f"{f.cause} {f.fix}" for f in run_text(text).findings)
+    assert fix_words in said and host in said
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # the same tools failing on another host are not an install of Tailscale
+        "curl: (7) Failed to connect to example.com port 443: Connection timed out",
+        "curl: (6) Could not resolve host: login.tailscale.com.example.org",
+        "wget: bad address 'mytailscale.company.com'",
+    ],
+)
+def test_a_download_error_on_another_host_is_no_install_failure(line: str) -> None:
+    from opskit.core.diagnose.cli_catalog import find_refusal
+
+    assert find_refusal(line) is None
+
+
+def test_a_download_error_in_tailscaleds_log_stays_its_update_failure() -> None:
+    # tailscaled's own updater (a device package's auto-update) logs the same curl error under its log prefix
+    log = _log(
+        "Jan 10 03:00:01 nas tailscaled[812]: curl: (7) Failed to connect to pkgs.tailscale.com port 443: "
+        "Connection timed out\n"
+    )
+    assert "update-failed" in _kinds(log)

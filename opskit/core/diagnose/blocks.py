@@ -650,6 +650,10 @@ def _json_list_view(lines: list[SourceLine], start: int, command: str | None) ->
     return Block(BlockKind.SWITCH_LIST, tuple(chunk), command, document)
 
 
+# The first words of curl's, wget's and PowerShell's download errors (cli_catalog/installer.py reads them).
+_BARE_DOWNLOAD_ERRORS = ("curl: (", "wget: ", "Resolving ", "Connecting to ", "Invoke-WebRequest")
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -684,6 +688,14 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         # printed by the program's own log.Fatal): the app's refusal (an auth key control rejected), whatever
         # words of tailscaled's log ("invalid key") it holds
         or "tsnet.Up: backend: " in text
+        # a download tool's own error on Tailscale's package server, bare (the install script, the GitHub Action's
+        # curl step, a Dockerfile): the install failing before tailscaled exists, though tailscaled's log reads
+        # the same words when its own updater runs the download (a line under a log prefix: not this test)
+        or (
+            "tailscale.com" in text
+            and any(word in text for word in _BARE_DOWNLOAD_ERRORS)
+            and message_of(text).text == text
+        )
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):
