@@ -334,3 +334,53 @@ def test_a_download_error_in_tailscaleds_log_stays_its_update_failure() -> None:
         "Connection timed out\n"
     )
     assert "update-failed" in _kinds(log)
+
+
+# An embedded tsnet node returning its start or listen failure to the program, which prints it and exits
+# (tsnet/tsnet.go: doInit's "tsnet: %w" of s.start(), resolveListenAddr's "tsnet: %w" of net.SplitHostPort).
+_TSNET_FAILURES = [
+    "tsnet: address invalid AddrPort: missing port in address",
+    "tsnet: address 100.64.0.1: missing port in address",
+    "tsnet: address [fd7a:115c:a1e0::1:443: missing ']' in address",
+    "tsnet: address fd7a:115c:a1e0::1:443: too many colons in address",
+    "tsnet: in-memory store is only supported for Ephemeral nodes",
+    "tsnet: /var/lib/caddy/tailscale/app is not a directory",
+    "tsnet: NewLocalBackend: failed to read state: permission denied",
+    "tsnet: failed to start netstack: bind: address already in use",
+    "tsnet: starting backend: invalid auth key",
+    "tsnet: logpolicy.Config.Save for /data/tailscaled.log.conf: open /data/tailscaled.log.conf: read-only file system",
+    "tsnet: error creating filch: open /tsnet/tailscaled.log1.txt: permission denied",
+]
+
+
+@given(
+    st.sampled_from(_TSNET_FAILURES),
+    st.sampled_from(["{msg}", "2025/07/15 10:00:00 {msg}", "Error: loading initial config: loading new config: {msg}"]),
+    st.sampled_from(["plain", "prose", "fence"]),
+)
+@settings(max_examples=50, deadline=None)
+def test_a_tsnet_start_or_listen_failure_ends_the_program(failure: str, wrapping: str, how: str) -> None:
+    line = wrapping.format(msg=failure)
+    text = {
+        "plain": f"{line}\n",
+        "prose": f"caddy-tailscale does not work. caddy logs:\n\n{line}\n\nand then caddy exits.\n",
+        "fence": f"```\n{line}\n```\n",
+    }[how]
+    log = _log(text)
+    assert "crash" in _kinds(log)
+    assert not _kinds(log) & {"control-unreachable", "derp-unreachable", "login-required", "port-in-use"}
+    assert log["userspace"] in (None, True)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tsnet: use of closed network connection",  # the program closed its own server: no failure
+        "tsnet running state path /var/lib/tsnet/tailscaled.state",
+        "tsnet: address 100.64.0.1:443: connection refused",
+    ],
+)
+def test_other_tsnet_lines_are_no_start_failure(message: str) -> None:
+    from opskit.core.diagnose.daemonlog.events import events_of
+
+    assert not any(getattr(event, "kind", None) == "crash" for event in events_of(message))

@@ -794,6 +794,30 @@ def _android(message: str) -> Iterator[Event]:
         yield Raise("crash", "crash", f"Android's native crash report: {message}")
 
 
+# ------------------------------------------------------------------- tsnet: the embedded node's start failing
+
+# An embedded tsnet node (tsnet/tsnet.go) returning its start or listen failure to the program, which prints it and
+# exits (caddy-tailscale, tsnet apps: log.Fatal): Server.Start's error wrapped "tsnet: %w" (doInit: s.start()'s
+# "in-memory store is only supported for Ephemeral nodes", "%v is not a directory", "netstack.Create: …",
+# "NewLocalBackend: …", "failed to start netstack: …", "starting backend: …", the log policy's "logpolicy.… for …",
+# "error creating filch: …"), and Listen's address refused by net.SplitHostPort, "tsnet: %w" of resolveListenAddr
+# ("tsnet: address invalid AddrPort: missing port in address": the zero AddrPort's string when the node has no
+# address of that family). The node never served: the program ends (a crash of the embedding program).
+_TSNET_START_FAILED = lazy_compile(
+    # (the program may print it after its own context: caddy's "Error: loading initial config: …: tsnet: …")
+    r"(?:^|: )tsnet: (?:address \S.*: (?:missing port in address|too many colons in address|missing '\]' in address"
+    r"|unexpected '[\[\]]' in address)$"
+    r"|in-memory store is only supported for Ephemeral nodes|\S+ is not a directory$|netstack\.Create: \S"
+    r"|NewLocalBackend: \S|failed to start netstack: \S|starting backend: \S"
+    r"|logpolicy\.(?:Config\.Save|LoadConfig|Config\.Validate) for \S|error creating filch: \S)"
+)
+
+
+def _tsnet_start(message: str) -> Iterator[Event]:
+    if (failed := _TSNET_START_FAILED.search(message)) is not None:
+        yield Raise("crash", "crash", message[failed.start() :].removeprefix(": "))
+
+
 # ---------------------------------------------------------------- macOS / iOS app: the system's VPN session
 
 # The iOS/macOS app's tunnel is a Network Extension the system starts from the app's VPN configuration ("Tailscale
@@ -2337,6 +2361,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _android,
     ),  # fmt: skip
     Recogniser("proxy", ("socks5: ",), _proxy),
+    Recogniser("tsnet", ("tsnet: ",), _tsnet_start),
     Recogniser("subnet-ping", ("exec ping", "sendOutboundUserPing: "), _subnet_ping),
     Recogniser(
         "tailnet-lock", ("ock is dropping", "TKA sync error: ", "initTKALocked: ", "TKA desync: "), _tailnet_lock
