@@ -1640,3 +1640,156 @@ def test_a_pre_1_0_major_minor_version_is_read(
 @pytest.mark.parametrize("line", ["Program starting: v1.2-0: []string{}", "Program starting: v0.98: []string{}"])
 def test_a_two_part_version_without_describe_suffix_or_after_1_0_is_not_read(line: str) -> None:
     assert _log(f"logtail started\n{line}\nmagicsock: starting endpoint update\n")["version"] is None
+
+
+# ------------------------------------------------------------------ classes blind batch 24 missed
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["context deadline exceeded", "read udp 100.101.102.103:53->10.0.0.53:53: i/o timeout",
+                     "write udp 127.0.0.1:41641->192.0.2.1:53: write: connection refused"]),
+    st.sampled_from(["", "```{line} ```", "`{line}`"]),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_one_dns_error_timeout_or_refusal_is_dns_forward_failing(prefix: str, error: str, wrap: str) -> None:
+    # v1.0-v1.30 engine (wgengine/userspace.go pollResolver): "dns: error: %v" after the forwarder gave up
+    line = prefix.format(msg=f"dns: error: {error}")
+    assert "dns-forward-failing" in _kinds(_log((wrap.format(line=line) if wrap else line) + "\n"))
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    # the exit node's DoH request (one HTTP request to one peer) stays a possible one-off (test_paste_classes)
+    st.sampled_from(["dns: bad rdata", 'Post "http://100.127.227.19:38798/dns-query": context deadline exceeded']),
+)
+@settings(max_examples=20, deadline=None)
+def test_one_dns_error_of_another_kind_is_still_a_one_off(prefix: str, error: str) -> None:
+    line = prefix.format(msg=f"dns: error: {error}")
+    later = prefix.format(msg="magicsock: derp-4 connected")
+    assert "dns-forward-failing" not in _kinds(_log(line + "\n" + later + "\n"))
+
+
+@given(
+    st.sampled_from(PREFIXES + ["2022-08-09 23:58:50.127418483 -0400 -0400: {msg}"]),
+    st.sampled_from(["conn-20220810T035846-46b6e88e3e", "ssh-conn-20230412T104106-8f3a91c2d4"]),
+    st.sampled_from(["failed to lookup REDACTED: user: unknown user REDACTED",
+                     "failed to lookup dlin: user: unknown user dlin",
+                     'failed to look up local user "bob" : user: unknown user bob']),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_tailssh_user_lookup_failure_is_ssh_failed_v128_conn_prefix_too(prefix: str, conn: str, failed: str) -> None:
+    handling = prefix.format(msg=f"{conn}: handling conn: 100.117.1.2:49488->dlin@100.111.3.4:22")
+    log = _log(handling + "\n" + prefix.format(msg=f"{conn}: {failed}") + "\n")
+    assert "ssh-failed" in _kinds(log)
+    assert "crash" not in _kinds(log)
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["fork/exec /usr/sbin/tailscaled: permission denied",
+                     "fork/exec /usr/bin/tailscaled: operation not permitted",
+                     "chdir /home/ldapuser: permission denied", "context canceled"]),
+    st.booleans(),
+)  # fmt: skip
+@settings(max_examples=40, deadline=None)
+def test_a_granted_ssh_session_that_cannot_start_is_ssh_failed(prefix: str, error: str, cut: bool) -> None:
+    sess = "ssh-session(sess-20230511T033604-7bc50db3b2)"
+    pty = f"{sess}: starting pty command: [/usr/sbin/tailscaled be-child ssh --uid=4007 --gid=2564"
+    lines = [
+        f'{sess}: access granted to user@example.com as ssh-user "ldaptestuser"',
+        pty + (">" if cut else " --local-user=ldaptestuser]"),  # the pager cuts long journald lines with ">"
+        f"{sess}: start failed: {error}",
+    ]
+    diagnosis = run_text("".join(prefix.format(msg=line) + "\n" for line in lines))
+    document = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
+    assert document["summary"]["exit_code"] == 1
+    issues = [i for log in document["daemon_logs"] for i in log["issues"] if i["kind"] == "ssh-failed"]
+    assert [i["about"] for i in issues] == ["session"]
+    assert any(f["rule"] == "TS-LOG-SSH-FAILED" and "be-child" in f["cause"] for f in document["findings"])
+    # a later session the policy grants and that starts clears it
+    again = _log("".join(prefix.format(msg=line) + "\n" for line in [*lines, lines[0]]))
+    assert "ssh-failed" not in _kinds(again)
+
+
+_TUN_WRITE_ERRORS = {
+    "write /dev/tun: no space left on device": "queue-full",
+    "write /dev/tun: no buffer space available": "queue-full",
+    "write /dev/net/tun: input/output error": "io-error",
+    "write /dev/net/tun: operation not permitted": "tun",
+}
+
+
+@given(
+    st.sampled_from(PREFIXES),
+    st.sampled_from(["wg: Failed to write packets to TUN device: {e}", "Failed to write packet to TUN device: {e}"]),
+    st.sampled_from(sorted(_TUN_WRITE_ERRORS)),
+)
+@settings(max_examples=60, deadline=None)
+def test_one_failed_tun_write_is_tun_write_failed_keyed_by_its_cause(prefix: str, wording: str, error: str) -> None:
+    log = _log(prefix.format(msg=wording.format(e=error)) + "\n")
+    issues = [issue for issue in log["issues"] if issue["kind"] == "tun-write-failed"]
+    assert [issue["about"] for issue in issues] == [_TUN_WRITE_ERRORS[error]]
+    assert log["exit"] == 1
+    assert not {"tun-unavailable", "state-unwritable", "crash"} & _kinds(log)
+
+
+@given(st.sampled_from(PREFIXES))
+@settings(max_examples=20, deadline=None)
+def test_a_closed_tun_write_alone_is_routine_repeated_it_is_not(prefix: str) -> None:
+    closed = prefix.format(msg="wg: Failed to write packets to TUN device: write /dev/net/tun: file already closed")
+    assert "tun-write-failed" not in _kinds(_log(closed + "\n"))
+    assert "tun-write-failed" in _kinds(_log(closed + "\n" + closed + "\n"))
+
+
+def test_a_restart_that_gets_further_clears_a_failed_tun_write() -> None:
+    failed = "2024/01/12 10:41:06 wg: Failed to write packets to TUN device: write /dev/tun: no space left on device\n"
+    start = '2024/01/12 10:42:00 Program starting: v1.68.1-t1, Go 1.22.4: []string{"/usr/sbin/tailscaled"}\n'
+    running = "2024/01/12 10:42:02 Switching ipn state Starting -> Running (WantRunning=true, nm=true)\n"
+    assert "tun-write-failed" in _kinds(_log(failed + start))
+    assert "tun-write-failed" not in _kinds(_log(failed + start + running))
+
+
+@given(
+    st.sampled_from(["Unified log, from `io.tailscale.ipn.macsys.network-extension`, thousands/min:",
+                     "Console (io.tailscale.ipn.macos.network-extension):", "From IPNExtension:"]),
+    st.sampled_from(["```\n", "\n", ""]),
+)  # fmt: skip
+@settings(max_examples=20, deadline=None)
+def test_the_prose_naming_the_mac_app_process_gives_the_log_its_os(lead_in: str, between: str) -> None:
+    line = "wg: Failed to write packets to TUN device: write /dev/tun: no space left on device"
+    assert _log(f"## Signature\n{lead_in}\n{between}{line}\n")["os"] == "macos"
+    # prose that names no process says nothing about the OS
+    assert _log(f"## Signature\nSeen thousands of times per minute:\n{between}{line}\n")["os"] is None
+
+
+_WIN_SUBPROC = (
+    'exec: "C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscale-ipn.exe" [/subproc ...]\n'
+    'Program starting: v{v}: []string{{"C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscale-ipn.exe", "/subproc", '
+    '"..."}}\nsubproc mode: logid=....\n'
+    'srv: 0.9M/0.0M Starting userspace wireguard engine with tun device "Tailscale"\n'
+)
+
+
+@given(
+    st.sampled_from(["1.0.4-ge256174d6", "1.0.5-t1a2b3c4d5", "1.2.10-t7f3c2a1b0"]),
+    st.sampled_from(['"tailscale-ipn.exe"', '"C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscale-ipn.exe"']),
+)
+@settings(max_examples=20, deadline=None)
+def test_the_old_windows_server_run_from_a_console_is_hand_started(version: str, argv0: str) -> None:
+    head = "logtail started\n"
+    head += f'Program starting: v{version}, Go 1.14.4: []string{{{argv0}, "/server"}}\n'
+    head += "Running server directly...\n"
+    log = _log(head + _WIN_SUBPROC.format(v=version))
+    assert log["hand_started"] is True
+    assert "hand-started" in _kinds(log)
+    assert log["os"] == "windows"
+
+
+@given(st.sampled_from(["1.0.4-ge256174d6", "1.2.10-t7f3c2a1b0"]))
+@settings(max_examples=5, deadline=None)
+def test_the_old_windows_service_and_its_subproc_are_not_hand_started(version: str) -> None:
+    exe = "C:\\\\Program Files (x86)\\\\Tailscale IPN\\\\tailscale-ipn.exe"
+    service = f'Program starting: v{version}: []string{{"{exe}", "/runservice"}}\n'
+    log = _log("logtail started\n" + service + _WIN_SUBPROC.format(v=version))
+    assert log["hand_started"] is False

@@ -313,6 +313,42 @@ SEND_ERRORS: list[Entry] = [
     ),
 ]
 
+# wireguard-go's TUN writes (tailscale/wireguard-go device/receive.go RoutineSequentialReceiver: "Failed to write
+# packet to TUN device: %v" before the 2023 batched I/O, "Failed to write packets to TUN device: %v" since; wglog's
+# "wg: " in front): every incoming packet dropped, the new `tun-write-failed`
+TUN_WRITES: list[Entry] = [
+    _e(
+        "wg: Failed to write packets to TUN device: write /dev/tun: no space left on device",
+        "tun-write-failed",
+        "device/receive.go (batched, 2023-): macOS/iOS utun queue full (ENOSPC)",
+    ),
+    _e(
+        "wg: Failed to write packets to TUN device: write /dev/tun: no buffer space available",
+        "tun-write-failed",
+        "device/receive.go (batched): utun ENOBUFS",
+    ),
+    _e(
+        "wg: Failed to write packets to TUN device: write /dev/net/tun: input/output error",
+        "tun-write-failed",
+        "device/receive.go (batched): Linux EIO, the interface down or removed",
+    ),
+    _e(
+        "Failed to write packet to TUN device: write /dev/net/tun: input/output error",
+        "tun-write-failed",
+        "device/receive.go before 2023 (one packet per write; v1.0-v1.36)",
+    ),
+    _e(
+        "wg: Failed to write packets to TUN device: write /dev/net/tun: file already closed",
+        "tun-write-failed",
+        "device/receive.go: the device closed under the engine (twice: not the one line of a shutdown)",
+    ),
+    _e(
+        "wg: Failed to write packets to TUN device: packet dropped by filter",
+        "packet-dropped",
+        "net/tstun/wrap.go ErrFiltered under device/receive.go: the inbound filter's drop, the TUN works",
+    ),
+]
+
 # -------------------------------------------------------------------------- 4. SSH session recording
 
 _SESS = "ssh-session(sess-20250404T101500-8f3a91c2d4): "
@@ -649,6 +685,12 @@ def test_one_refused_send_alone_is_no_finding() -> None:
     assert issue_kinds(run_json("Nov 13 02:07:30 host tailscaled[11844]: logtail started\n" + one)) == (set(), 0)
 
 
+@pytest.mark.parametrize(("prefix", "entry"), rotating_cases(TUN_WRITES, LOG_PREFIXES))
+def test_each_tun_write_failure_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
+    messages, expected, source = entry
+    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+
+
 RECORDING_CASES = rotating_cases(RECORDING, LOG_PREFIXES)
 
 
@@ -721,6 +763,7 @@ def wrappers_read_right() -> int:
 CATALOGS = {
     "derper": (DERPER, DERPER_PREFIXES),
     "send-errors": (SEND_ERRORS, LOG_PREFIXES),
+    "tun-writes": (TUN_WRITES, LOG_PREFIXES),
     "ssh-recording": (RECORDING, LOG_PREFIXES),
     "operator": (OPERATOR, OPERATOR_PREFIXES),
     "nas-taildrop": (TAILDROP_FOLDER, LOG_PREFIXES),

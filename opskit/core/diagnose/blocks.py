@@ -31,6 +31,7 @@ from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_exten
 from opskit.core.diagnose.filecp import file_cp_progress_extent
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
+from opskit.core.diagnose.loginserver import is_login_url_line, login_server_mismatch, named_login_server
 from opskit.core.diagnose.metricsview import is_metrics_start, metrics_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
@@ -50,6 +51,7 @@ from opskit.core.diagnose.peerendpoints import endpoint_changes_extent
 from opskit.core.diagnose.peerrelay import is_relay_start, peer_relay_extent
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_debug_extent
+from opskit.core.diagnose.routelookup import is_route_lookup_line
 from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_start, serve_status_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
@@ -75,7 +77,12 @@ from opskit.core.diagnose.text import (
     split_lines,
     typed_tailscale_command,
 )
-from opskit.core.diagnose.ts2021 import is_ts2021_command, is_ts2021_start, ts2021_cli_errors, ts2021_extent
+from opskit.core.diagnose.ts2021 import (
+    is_ts2021_command,
+    is_ts2021_start,
+    ts2021_cli_errors,
+    ts2021_extent,
+)
 from opskit.core.diagnose.versionview import version_extent
 from opskit.core.diagnose.viewkinds import json_view_kind
 from opskit.core.diagnose.watchipn import CONNECTED, watch_ipn_extent
@@ -329,6 +336,7 @@ class _TypedCommand(NamedTuple):
     switch_list: bool
     command_answers: bool  # a line under it may be a CLI error only as its answer (windows.is_command_answer)
     ts2021_typed: bool  # `tailscale debug ts2021`
+    login_server_named: bool  # `tailscale up/login --login-server=…`
 
 
 @lru_cache(maxsize=256)
@@ -343,6 +351,7 @@ def _typed_command_facts(command: str) -> _TypedCommand:
         is_switch_list_command(command),
         command_has_answers(command),
         is_ts2021_command(command),
+        named_login_server(command) is not None,
     )
 
 
@@ -718,6 +727,8 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         return _STATUS
     if is_os_ping_line(text):
         return BlockKind.OS_PING
+    if is_route_lookup_line(text):
+        return BlockKind.ROUTE_LOOKUP
     return None
 
 
@@ -746,6 +757,7 @@ def split_input(text: str) -> SplitInput:
     switch_list = False  # the last prompt ran `tailscale switch --list`
     command_answers = False  # a line under the last prompt may be a CLI error only as its answer (is_command_answer)
     ts2021_typed = False  # the last prompt ran `tailscale debug ts2021`
+    login_server_named = False  # the last prompt ran `tailscale up/login --login-server=…`
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -838,6 +850,7 @@ def split_input(text: str) -> SplitInput:
                 switch_list,
                 command_answers,
                 ts2021_typed,
+                login_server_named,
             ) = _typed_command_facts(current_command)
             command_output_lines = 0
             if bare or not is_windows_error_line(text):
@@ -983,7 +996,7 @@ def split_input(text: str) -> SplitInput:
             blocks.append(listed)
             index = index - 1 + len(listed.lines)
             continue
-        if text[0] in "#|ht" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
+        if text[0] in "#|htAT" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
             close_block()  # `tailscale serve status` / `funnel status`: its tree, read whole
             flush_skip()
             successes.append(line)  # tailscaled answered it
@@ -991,7 +1004,13 @@ def split_input(text: str) -> SplitInput:
             index = serve_end + 1
             continue
         if (
-            ("Fetching keys from " in text or ts2021_typed)
+            # the cheap test first (every line meets it): words of the lines a trace can start at untyped
+            (
+                ts2021_typed
+                or "Fetching keys from " in text
+                or "controlhttp.Dial = " in text
+                or "noise handshake" in text
+            )
             and is_ts2021_start(text, current_command)
             and (ts_end := ts2021_extent(lines, index - 1, current_command)) is not None
         ):
@@ -1246,6 +1265,21 @@ def split_input(text: str) -> SplitInput:
             # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
             # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
             kind = BlockKind.WINDOWS
+        if (
+            kind is None
+            and login_server_named
+            and is_login_url_line(text)
+            and login_server_mismatch(text, current_command) is not None
+        ):
+            # the login URL `up --login-server=<A>` printed is another server's: read by windows.py as
+            # login-server-mismatch (the command's own flag says so, loginserver.py)
+            flush_skip()
+            if current_kind is not BlockKind.WINDOWS:
+                close_block()
+                current_kind, block_command = BlockKind.WINDOWS, current_command
+            current.append(line)
+            current_hints.append(None)
+            continue
         if kind is None:
             if (answer_end := cli_answer_end(lines, index - 1, current_command)) is not None:
                 index = answer_end + 1  # a routine answer of the CLI (clianswers.py): known, nothing to read

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
-from opskit.core.diagnose.daemonlog import is_typed_command_line, parse_daemon_log
+from opskit.core.diagnose.daemonlog import is_typed_command_line, lead_in_os, parse_daemon_log
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.dnsstatus import DnsStatusReport
 from opskit.core.diagnose.exitnodes import ExitNodeListReport
@@ -43,6 +43,7 @@ from opskit.core.diagnose.portmapdebug import (
     portmap_netcheck_report,
 )
 from opskit.core.diagnose.profile import NatProfile, build_profile
+from opskit.core.diagnose.routelookup import RouteLookup, parse_route_lookups
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
@@ -150,6 +151,7 @@ class _Parsed:
     derp_checks: list[tuple[Block, DerpCheckReport]]
     portmap_debugs: list[tuple[Block, PortmapDebugReport]]
     views: list[tuple[Block, View, ViewReport]]  # (its block, its registry row, its report)
+    routes: list[RouteLookup] = field(default_factory=list)  # the OS's route answers (`ip route get` …)
 
 
 def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
@@ -195,11 +197,53 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
     return states
 
 
+def _merge_repeated_pings(
+    pings: Sequence[tuple[Block, PingReport]], blocks: Sequence[Block]
+) -> list[tuple[Block, PingReport]]:
+    """Runs of `tailscale ping` to the same target, one after the other with the same outcome, as one run.
+
+    People repeat a short run (`tailscale ping host` stops at its first direct pong) to show it holds: the
+    paste's pongs are those of every run. Runs with a different outcome (before and after a fix) or with
+    another block between them stay apart.
+    """
+    position = {id(block): index for index, block in enumerate(blocks)}
+    merged: list[tuple[Block, PingReport]] = []
+    for block, report in pings:
+        if merged:
+            last_block, last = merged[-1]
+            if (
+                report.target is not None
+                and report.target == last.target
+                and report.outcome is last.outcome
+                and position.get(id(block), -1) == position.get(id(last_block), -2) + 1
+            ):
+                merged[-1] = (
+                    replace(last_block, lines=last_block.lines + block.lines, hints=()),
+                    replace(
+                        last,
+                        pongs=last.pongs + report.pongs,
+                        timeouts=last.timeouts + report.timeouts,
+                        errors=last.errors + report.errors,
+                        verdict_line=report.verdict_line or last.verdict_line,
+                    ),
+                )
+                position[id(merged[-1][0])] = position[id(block)]
+                continue
+        merged.append((block, report))
+    return merged
+
+
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
     parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
+    route_command: str | None = None
+    for block in split.blocks:
+        if block.kind is BlockKind.ROUTE_LOOKUP:
+            # a Format-List answer's objects are split by blank lines: the later ones keep the command typed
+            route_command = block.command or route_command
+            parsed.routes.extend(parse_route_lookups(block.lines, route_command))
     for block in split.blocks:
         if block.kind is BlockKind.NETCHECK:
             report = _parse_netcheck_block(block)
@@ -236,11 +280,15 @@ def _parse_input(item: InputText) -> _Parsed:
                     ),
                 )
             )
+    parsed.pings = _merge_repeated_pings(parsed.pings, split.blocks)
     parsed.statuses.extend(_states_from_cli_errors(parsed.windows))
     for log_block in _daemon_log_blocks(split.blocks):
         if all(is_typed_command_line(line.text) for line in log_block.lines):
             continue  # only the command that would start tailscaled: no log to read
-        parsed.daemon_logs.append((log_block, parse_daemon_log(log_block.lines, log_block.command)))
+        log = parse_daemon_log(log_block.lines, log_block.command)
+        if log.os is None and (os_name := _lead_in_os(split, log_block)) is not None:
+            log = replace(log, os=os_name)
+        parsed.daemon_logs.append((log_block, log))
     if (home := _home_from_health(parsed.statuses)) is not None:
         # One input is one node: a container's output holds its daemon's log and the health check its entrypoint's
         # `tailscale up` printed ("not connected to home DERP region 12"), both the same tailscaled's words.
@@ -249,6 +297,19 @@ def _parse_input(item: InputText) -> _Parsed:
             for block, log in parsed.daemon_logs
         ]
     return parsed
+
+
+_LEAD_IN_LINES = 3  # how far above a log its introducing prose may be ("Unified log, from …:", a fence, a blank)
+
+
+def _lead_in_os(split: SplitInput, block: Block) -> str | None:
+    """The OS the prose just above a log that names no OS of its own gives by naming the process that logged it."""
+    first = block.lines[0].number
+    for run in split.skipped:
+        for line in run.lines:
+            if first - _LEAD_IN_LINES <= line.number < first and (os_name := lead_in_os(line.text)) is not None:
+                return os_name
+    return None
 
 
 _HEALTH_HOME = re.compile(r"\bhome DERP region (?P<id>\d+)\b")
@@ -319,6 +380,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.derp_checks
         or parsed.portmap_debugs
         or parsed.views
+        or any(route.tailnet_destination for route in parsed.routes)
     )
 
 
@@ -515,7 +577,18 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             sample = sample if len(sample) <= 70 else sample[:67] + "..."
             warnings.append(f"{parsed.source}: skipped {run.span} ({run.reason}): {sample!r}")
         # "Success." lines (`tailscale up`/`login` done) let a status rule see a login that completed later.
-        ctx = InputFacts(item.label, item.source, os_ping=parsed.os_ping, extra={"successes": parsed.split.successes})
+        # A login URL of another control server than `up --login-server` named: the status rule must not say "open it".
+        mismatch = any(e.kind is CliErrorKind.LOGIN_SERVER_MISMATCH for _, w in parsed.windows for e in w.errors)
+        ctx = InputFacts(
+            item.label,
+            item.source,
+            os_ping=parsed.os_ping,
+            extra={
+                "successes": parsed.split.successes,
+                "routes": tuple(parsed.routes),
+                "login_server_mismatch": mismatch,
+            },
+        )
         findings.extend(_run("input", parsed.split, ctx))
         if parsed.netchecks:
             if len(parsed.netchecks) > 1:

@@ -44,6 +44,10 @@ from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
 
 _LOCK = r"(?:network|tailnet)[- ]lock"
 HEADER = re.compile(rf"^{_LOCK} is (ENABLED|NOT enabled)\.$", re.IGNORECASE)
+# `tailscale lock log` on a tailnet without the lock (v1.90+, cli/tailnet-lock.go runTailnetLockLog returns
+# errors.New("Tailnet Lock is not enabled"), printed bare): the same state as status's "… is NOT enabled.". Its
+# casing is its own: `lock add`/`remove` refuse with "tailnet lock is not enabled" (windows.py: a refusal).
+_LOG_NOT_ENABLED = re.compile(r"^(?:Error: )?Tailnet Lock is not enabled$")
 # "Our node …" is the wording of the first development builds (PR #6182, before v1.30 shipped "This node …")
 _SIGNED = re.compile(
     rf"^(?:This|Our) node is (?:accessible under|trusted by) {_LOCK}\.(?: Node signature:)?$", re.IGNORECASE
@@ -109,11 +113,13 @@ class LockStatusReport:
     locked_out: tuple[LockedOutNode, ...]
     lines: tuple[SourceLine, ...]
     json_form: bool = False  # `tailscale lock status --json`
+    log_answer: bool = False  # `tailscale lock log` answering "Tailnet Lock is not enabled"
 
     @property
     def layout(self) -> str:
         state = {True: "enabled", False: "not enabled", None: "state not shown"}[self.enabled]
-        return f"tailscale lock status{' --json' if self.json_form else ''} ({state})"
+        command = "lock log" if self.log_answer else "lock status"
+        return f"tailscale {command}{' --json' if self.json_form else ''} ({state})"
 
     def facts(self) -> dict[str, Any]:
         """(JSON ``tailnet_locks[]`` is these with its label first and its line last.)"""
@@ -178,6 +184,8 @@ def lock_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
 
     It begins at its "… lock is ENABLED." header, or (a paste cut above it) at the node's own line."""
     first = lines[start].text
+    if _LOG_NOT_ENABLED.match(first):
+        return start  # lock log's whole answer
     if not (HEADER.match(first) or _SIGNED.match(first) or _LOCKED_OUT.match(first)):
         return None
     section = _section(first, "")
@@ -205,9 +213,14 @@ def lock_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
 def is_lock_status_start(text: str) -> bool:
     """Cheap test for the caller's loop: could ``text`` begin a lock status?"""
     return (
-        text[-1:] in ".:"
-        and text[:4] in ("Netw", "netw", "Tail", "tail", "This", "Our ")
-        and (HEADER.match(text) is not None or _SIGNED.match(text) is not None or _LOCKED_OUT.match(text) is not None)
+        text[-1:] in ".:d"
+        and text[:4] in ("Netw", "netw", "Tail", "tail", "This", "Our ", "Erro")
+        and (
+            HEADER.match(text) is not None
+            or _SIGNED.match(text) is not None
+            or _LOCKED_OUT.match(text) is not None
+            or _LOG_NOT_ENABLED.match(text) is not None
+        )
     )
 
 
@@ -219,12 +232,15 @@ def parse_lock_status(lines: Sequence[SourceLine]) -> LockStatusReport:
     trusted: list[TrustedKey] = []
     locked: list[LockedOutNode] = []
     section = ""
+    log_answer = False
     for line in lines:
         text = line.text
         if not text:
             continue
         if (match := HEADER.match(text)) is not None:
             enabled, header = match[1] == "ENABLED", line
+        elif _LOG_NOT_ENABLED.match(text):
+            enabled, header, log_answer = False, line, True
         elif _SIGNED.match(text):
             node_signed, node_line = True, line
         elif _LOCKED_OUT.match(text):
@@ -266,6 +282,7 @@ def parse_lock_status(lines: Sequence[SourceLine]) -> LockStatusReport:
         tuple(trusted),
         tuple(locked),
         tuple(lines),
+        log_answer=log_answer,
     )
 
 

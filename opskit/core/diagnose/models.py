@@ -44,6 +44,7 @@ class BlockKind(StrEnum):
     PING = "ping"
     WINDOWS = "windows-error"
     OS_PING = "os-ping"
+    ROUTE_LOOKUP = "route-lookup"  # the OS's `ip route get` / `route get` / `Find-NetRoute` answer (not Tailscale's)
     DAEMON_LOG = "tailscaled-log"
     DERP_CHECK = "derp-check"  # `tailscale debug derp <region>`
     TAILNET_LOCK = "tailnet-lock-status"  # `tailscale lock status`
@@ -304,6 +305,8 @@ class CliErrorKind(StrEnum):
     FUNNEL_UNAVAILABLE = "funnel-unavailable"  # Funnel prerequisites missing (HTTPS, node attribute, shields-up)
     TLS_INTERCEPTED = "tls-intercepted"  # the CLI's HTTPS to the control server fails certificate checks
     CONTROL_UNREACHABLE = "control-unreachable"  # login: the coordination server (or its proxy) answered 502 …
+    # `up`/`login --login-server=<A>` printed a login URL of another control server: the daemon kept its old one
+    LOGIN_SERVER_MISMATCH = "login-server-mismatch"
     SSH_FAILED = "ssh-failed"  # `tailscale ssh`: refused by the SSH policy, or nothing answers on port 22
     CERT_FAILED = "cert-failed"  # `tailscale cert` / serve's on-demand certificate: HTTPS off, ACME/SetDNS failed
     SSH_SERVER_UNSUPPORTED = "ssh-server-unsupported"  # `up/set --ssh`: this build/platform cannot run Tailscale SSH

@@ -227,6 +227,16 @@ def _ipv4(value: str) -> tuple[bool | None, str | None]:
 
 
 _BAD_CODE_CHARS = frozenset(" ,=()")
+# A note the poster typed after a value or a region row (`true   # UDP works`, `(Hong Kong)  <-- home`,
+# `false // why?`, `← here`): a comment or arrow marker after whitespace. netcheck prints none of them.
+_TRAILING_NOTE = re.compile(r"\s+(?:<-+|<=+|\u2190|\u2b05|#(?!\d)|//).*$")
+
+
+def strip_note(value: str) -> str:
+    """``value`` without a note typed after it (unchanged when it holds no comment or arrow marker)."""
+    if "#" in value or "/" in value or "<" in value or "\u2190" in value or "\u2b05" in value:
+        return _TRAILING_NOTE.sub("", value)
+    return value
 
 
 def region_parts(text: str) -> tuple[str, str, str | None] | None:
@@ -239,7 +249,7 @@ def region_parts(text: str) -> tuple[str, str, str | None] | None:
     code, sep, rest = text[1:].lstrip().partition(":")
     if not sep or not code or len(code) > 32 or not _BAD_CODE_CHARS.isdisjoint(code):
         return None
-    rest = rest.strip()
+    rest = strip_note(rest.strip())
     if rest[:1] == "(" or not rest:
         raw_latency, tail = "", rest
     else:
@@ -380,6 +390,9 @@ def parse_netcheck_text(
             continue
         values[key] = value
         sources[key] = line
+    for key, value in values.items():
+        if type(value) is str:
+            values[key] = strip_note(value)
     ipv4, ipv4_endpoint = _ipv4(values.get("IPv4", ""))
     ipv6_state, ipv6_endpoint = _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)
     portmap_state, protocols = (

@@ -227,6 +227,27 @@ def parse_ping(lines: Sequence[SourceLine], command: str | None = None) -> PingR
     return PingReport(target, tuple(pongs), tuple(timeouts), tuple(errors), verdict, outcome)
 
 
+# The address an OS ping names: Linux/macOS "PING host (addr)" / "--- addr ping statistics ---", Windows
+# "Pinging host [addr] with 32 bytes of data:" / "Ping statistics for addr:".
+_OS_PING_TARGET = re.compile(
+    r"^(?:PING (?:\S+ \((?P<a>[0-9A-Fa-f.:]+)\)|(?P<b>[0-9A-Fa-f.:]+)\b)"
+    r"|Pinging (?:\S+ \[(?P<c>[0-9A-Fa-f.:]+)\]|(?P<d>[0-9A-Fa-f.:]+) )"
+    r"|--- (?P<e>[0-9A-Fa-f.:]+) ping statistics ---|Ping statistics for (?P<f>[0-9A-Fa-f.:]+):)"
+)
+
+
+def os_ping_targets(lines: Sequence[SourceLine]) -> tuple[str, ...]:
+    """The addresses an OS ping's lines name (header or statistics), in order, once each."""
+    targets: list[str] = []
+    for line in lines:
+        match = _OS_PING_TARGET.match(line.text)
+        if match is not None:
+            address = next(group for group in match.groups() if group)
+            if address not in targets:
+                targets.append(address)
+    return tuple(targets)
+
+
 def parse_os_ping(lines: Sequence[SourceLine]) -> OsPingReport:
     """Did the operating system's ping get no reply at all?"""
     texts = [line.text for line in lines]
@@ -236,6 +257,7 @@ def parse_os_ping(lines: Sequence[SourceLine]) -> OsPingReport:
     lost_all = any(
         "(100% loss)" in t
         or " 100% packet loss" in t
+        or " 100.0% packet loss" in t  # macOS/BSD: "2 packets transmitted, 0 packets received, 100.0% packet loss"
         or t.startswith(("Request timed out", "Request timeout"))
         or "host unreachable" in t.lower()
         for t in texts

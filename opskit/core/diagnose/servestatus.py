@@ -48,6 +48,25 @@ _SERVE_TCP = re.compile(
 _SERVE_FORWARD = re.compile(r"^\|--> (?P<target>\S+)$")
 _FUNNEL_WARNING = re.compile(r"^Warning: funnel=on for (?P<hostport>\S+), but no serve config$")
 
+# What `tailscale serve|funnel <target>` answers once tailscaled took the config (serve_v2.go messageForPort,
+# v1.52+, the same words since): a header, the served URL(s) each with its handler ("|-- proxy http://…", no mount:
+# the path ends the URL) or the TCP tree, then "Press Ctrl+C to exit." (foreground) or "<Serve|Funnel> started and
+# running in the background." with the commands that undo it (services: also "To remove config for the service").
+_CONFIRM_HEADER = re.compile(
+    r"^(?:Available (?P<where>on the internet|within your tailnet):"
+    r"|This machine is configured as a service proxy for (?P<service>svc:[\w-]+), but approval from an admin is "
+    r"required\. Once approved, it will be available in your Tailnet as:)$"
+)
+_CONFIRM_URL = re.compile(r"^(?P<base>(?:https?|tcp)://[^/\s]+)(?P<path>/\S*)?$")
+_CONFIRM_HANDLER = re.compile(r"^\|-- (?P<type>path|proxy|text|redirect)\s+(?P<target>.*?)\s*$")
+_CONFIRM_TCP = re.compile(r"^\|-- (?P<url>tcp://\S+)(?: \((?P<notes>[^)]*)\))?$")
+_CONFIRM_TAIL = re.compile(
+    r"^(?:Press Ctrl\+C to exit\.|(?P<started>Serve|Funnel) started and running in the background\."
+    r"|To disable the proxy, run: tailscale .+ off|To disable the service in TUN mode, run: tailscale .+ off"
+    r"|To remove config for the service, run: tailscale serve clear \S+"
+    r"|IPv4 and IPv6 traffic to \S+ is being routed to your operating system\.)$"
+)
+
 
 @dataclass(frozen=True)
 class ServedEntry:
@@ -64,6 +83,8 @@ class ServeStatusReport:
     funnel_urls: tuple[str, ...]  # the "# Funnel on:" items
     funnel_error: str | None  # "Unable to get Funnel status: …"
     lines: tuple[SourceLine, ...]
+    # serve's/funnel's answer to a change ("serve started …", "funnel in the foreground"), not a status listing
+    answer: str | None = None
 
     @property
     def funnel_on(self) -> bool:
@@ -72,10 +93,8 @@ class ServeStatusReport:
     @property
     def layout(self) -> str:
         count = len(self.entries)
-        return (
-            f"tailscale serve status ({count} served entr{'ies' if count != 1 else 'y'}, "
-            f"Funnel {'on' if self.funnel_on else 'off'})"
-        )
+        what = f"tailscale {self.answer}" if self.answer else "tailscale serve status"
+        return f"{what} ({count} served entr{'ies' if count != 1 else 'y'}, Funnel {'on' if self.funnel_on else 'off'})"
 
     def facts(self) -> dict[str, Any]:
         return {
@@ -112,7 +131,38 @@ def _serve_line(text: str) -> str | None:
 
 
 def is_serve_status_start(text: str) -> bool:
-    return text[0] in "#|ht" and _serve_line(text) in ("header", "host", "tcp", "tun")
+    first = text[0]
+    if first in "AT":  # serve's answer to a change: its header
+        return text[:10] in ("Available ", "This machi") and _CONFIRM_HEADER.match(text) is not None
+    return first in "#|ht" and _serve_line(text) in ("header", "host", "tcp", "tun")
+
+
+def _confirmation_line(text: str) -> str | None:
+    """Which line of serve's answer to a change ``text`` is ("url", "handler", "tail"), or None."""
+    if text[0] == "|":
+        return (
+            "handler"
+            if _CONFIRM_HANDLER.match(text) or _CONFIRM_TCP.match(text) or _SERVE_FORWARD.match(text)
+            else None
+        )
+    if _CONFIRM_URL.match(text):
+        return "url"
+    return "tail" if _CONFIRM_TAIL.match(text) else None
+
+
+def _confirmation_extent(lines: Sequence[SourceLine], start: int) -> int | None:
+    end = start
+    served = False
+    for index in range(start + 1, min(len(lines), start + _MAX_LINES)):
+        line = lines[index]
+        if blank_output_line(line.text):
+            continue
+        kind = None if line.command is not None else _confirmation_line(line.text)
+        if kind is None:
+            break
+        served = served or kind in ("url", "handler") or line.text.startswith("IPv4 and IPv6 traffic")
+        end = index
+    return end if served else None
 
 
 def serve_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
@@ -120,6 +170,8 @@ def serve_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     on:" header alone is `tailscale status`'s (it prints the same lines): a served host or handler must follow."""
     if not is_serve_status_start(lines[start].text):
         return None
+    if _CONFIRM_HEADER.match(lines[start].text):
+        return _confirmation_extent(lines, start)
     end = start
     served = False
     for index in range(start, min(len(lines), start + _MAX_LINES)):
@@ -141,7 +193,43 @@ def serve_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     return end if served else None
 
 
+def _parse_confirmation(lines: Sequence[SourceLine]) -> ServeStatusReport:
+    """serve's/funnel's answer to a change: the served URLs (a URL's path is its handler's mount)."""
+    funnel = False
+    answer = "serve (answer)"
+    urls: dict[str, tuple[SourceLine, list[str]]] = {}
+    current: list[str] | None = None
+    mount = ""
+    for line in lines:
+        text = line.text
+        if not text:
+            continue
+        if (match := _CONFIRM_HEADER.match(text)) is not None:
+            funnel = match["where"] == "on the internet"
+            if match["service"]:
+                answer = f"serve --service={match['service']} (awaiting approval)"
+        elif (match := _CONFIRM_URL.match(text)) is not None:
+            base, mount = match["base"], match["path"] or ""
+            current = urls.setdefault(base, (line, []))[1]
+        elif current is not None and (match := _CONFIRM_HANDLER.match(text)) is not None:
+            current.append(f"{mount or '/'} → {match['type']} {match['target']}".rstrip())
+        elif (match := _CONFIRM_TCP.match(text)) is not None and current is None:
+            current = urls.setdefault(match["url"], (line, []))[1]
+        elif current is not None and (match := _SERVE_FORWARD.match(text)) is not None:
+            current.append(f"→ {match['target']}")
+        elif (match := _CONFIRM_TAIL.match(text)) is not None and match["started"]:
+            answer = f"{match['started'].lower()} started in the background"
+        elif text == "Press Ctrl+C to exit.":
+            answer = "serve (in the foreground)"
+    entries = tuple(ServedEntry(url, funnel, tuple(handlers), line) for url, (line, handlers) in urls.items())
+    urls_on = tuple(entry.url for entry in entries) if funnel else ()
+    return ServeStatusReport(entries, urls_on, None, tuple(lines), answer=answer)
+
+
 def parse_serve_status(lines: Sequence[SourceLine]) -> ServeStatusReport:
+    first = next((line for line in lines if line.text), None)
+    if first is not None and _CONFIRM_HEADER.match(first.text):
+        return _parse_confirmation(lines)
     entries: list[ServedEntry] = []
     funnel_urls: list[str] = []
     funnel_error: str | None = None

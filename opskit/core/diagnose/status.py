@@ -43,7 +43,8 @@ _LEGACY_ROW = re.compile(
 )
 # tx/rx as printed, or one of them masked by the poster (`tx xxxxx rx 18832`): the masked one is not known
 _COUNT = r"\d+|x{2,}|X{2,}|\*{2,}"
-_TXRX = re.compile(rf",\s*tx (?P<tx>{_COUNT}) rx (?P<rx>{_COUNT})\s*$")
+# Re-aligned by hand (`46.48.65.87:1027,   tx 3091568  rx 2911324`): any spacing around the comma and the counts.
+_TXRX = re.compile(rf",\s*tx\s+(?P<tx>{_COUNT})\s+rx\s+(?P<rx>{_COUNT})\s*$")
 # a whole cell part the poster masked (`active; direct xxxx`, `active; offers exit node; xxxx`): the path is hidden
 _MASKED_PART = re.compile(r"^(?:x{2,}|X{2,}|\*{2,}|<[^<>]{1,30}>|\[[^\[\]]{1,30}\]|\.{3,}|\u2026)$")
 _LAST_SEEN = re.compile(r",\s*last seen (?P<ago>\S+ ago)")
@@ -135,8 +136,12 @@ def parse_status_row(line: SourceLine) -> StatusPeer | None:
         return _retry_unwrapped(line) or _partial_row(line)
     fields = _parse_cell(cell)
     if fields is None:
-        return _retry_spaced_owner(line) or _retry_unwrapped(line) or _partial_row(line)
-    if not ip and _is_osless_row(host, os_name, line.text):
+        return _retry_spaced_owner(line) or _retry_ownerless(line) or _retry_unwrapped(line) or _partial_row(line)
+    if not ip and _is_ownerless_row(host, owner, os_name):
+        # IP, host, OS and the cell: the poster dropped the owner column, so the regex took the IP for
+        # the host and the host for the owner.
+        ip, host, owner = host, owner, ""
+    elif not ip and _is_osless_row(host, os_name, line.text):
         # IP, host, owner and a bare status word: the OS column is blank (Mullvad exit nodes, tagged
         # devices without Hostinfo), so the regex slid every column one place to the left.
         ip, host, owner, os_name = host, owner, os_name, ""
@@ -173,6 +178,40 @@ def _retry_spaced_owner(line: SourceLine) -> StatusPeer | None:
     )  # fmt: skip
 
 
+# A row without the owner column (posters cut it to hide their login): IP, host, OS, cell.
+_OWNERLESS_ROW = re.compile(
+    r"^(?P<ip>\S+)\s+(?P<host>"
+    + _HOST_TOKEN
+    + r")\s+(?P<os>(?i:"
+    + "|".join(sorted((re.escape(o) for o in KNOWN_OS if o not in ("", "-")), key=len, reverse=True))
+    + r"))\s+(?P<cell>\S.*)$"
+)
+
+
+def _is_ownerless_row(first: str, second: str, os_name: str) -> bool:
+    """A row read as host/owner/OS whose "host" is a tailnet IP and "owner" a name: IP, host, OS, cell."""
+    return (
+        bool(os_name)
+        and os_name.lower() in KNOWN_OS
+        and os_name != "-"
+        and (second.lower() not in KNOWN_OS and _is_tailnet_ip(first))
+    )
+
+
+def _retry_ownerless(line: SourceLine) -> StatusPeer | None:
+    """A row without the owner column (see _OWNERLESS_ROW), or None."""
+    match = _OWNERLESS_ROW.match(line.text)
+    if not match or not _is_tailnet_ip(match.group("ip")) or match.group("host").lower() in KNOWN_OS:
+        return None
+    fields = _parse_cell(match.group("cell"))
+    if fields is None:
+        return None
+    return _peer(
+        match.group("ip"), match.group("host"), "", match.group("os"), match.group("cell"), line, fields,
+        active=bool(fields["active"]),
+    )  # fmt: skip
+
+
 def _is_osless_row(first: str, os_name: str, text: str) -> bool:
     """A four-column row whose first column is a Tailscale IP and whose OS column is blank.
 
@@ -181,6 +220,11 @@ def _is_osless_row(first: str, os_name: str, text: str) -> bool:
     """
     if os_name.lower() in KNOWN_OS or len(text.split()) != 4:
         return False
+    return _is_tailnet_ip(first)
+
+
+def _is_tailnet_ip(first: str) -> bool:
+    """A Tailscale address (100.64.0.0/10, fd7a:115c:a1e0::/48) as printed or partly redacted."""
     if first.startswith("fd7a:115c:a1e0:"):
         return True
     if not first.startswith("100.") or not _IP_TOKEN.match(first):

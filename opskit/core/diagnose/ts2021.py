@@ -33,12 +33,18 @@ _TS_CONTROLHTTP = re.compile(r"^controlhttp\.Dial = (?P<conn>\S+), (?P<err>.+)$"
 _TS_FINAL = re.compile(r"^final underlying conn: (?P<local>\S+) / (?P<remote>\S+)$")
 _TS_FAILURE = re.compile(
     r"^(?:Do: |Status: |JSON: |error on attempt \d+/\d+: |peer = .+, want |whoami request returned status |"
-    r"NewNoiseClient: )"
+    r"NewNoiseClient: |tlsdial: error: )"
 )
+# "HTTP proxy env: …" (v1.38-era runTS2021's first line); tlsdial's "warning: server cert for %q is not a Let's
+# Encrypt cert" (--verbose against a self-hosted server: a note, the handshake goes on)
 _TS_OTHER = re.compile(
     r"^(?:did noise handshake$|GotConn: |got public key: |using ACE server |tshttpproxy\.ProxyFromEnvironment = |"
-    r"whoami response: |netmon: |controlhttp: |dnscache: |\[v\d\] )"
+    r"whoami response: |netmon: |controlhttp: |dnscache: |\[v\d\] |HTTP proxy env: |tlsdial: warning: )"
 )
+# Lines only runTS2021 prints (no tailscaled log has them): a trace's fragment may start at any of them without
+# the command or the key fetch shown ("controlhttp.Dial = 0xc000208018, <nil>" / "did noise handshake"). The
+# splitter tests their words ("Fetching keys from ", "controlhttp.Dial = ", "noise handshake") before this.
+_TS_OWN_START = re.compile(r"^(?:Fetching keys from \S+ \.\.\.$|controlhttp\.Dial = \S+, |did noise handshake$)")
 _TS2021_COMMAND = typed_tailscale_command(r"debug\s+ts2021")
 # What the CLI prints last when the trace fails (cmd/tailscale/cli/debug.go runTS2021 returns the error its last step
 # logged, cmd/tailscale's main prints it to stderr unstamped and exits 1): "Do: <err>" then "<err>", "Status: 403
@@ -113,15 +119,17 @@ def is_ts2021_command(command: str | None) -> bool:
 
 
 def is_ts2021_start(text: str, command: str | None) -> bool:
-    """The first line of a ts2021 trace: its key fetch, or any of its steps under the command's prompt."""
-    if "Fetching keys from " in text:
-        return _TS_FETCH.match(ts2021_message(text)) is not None
-    return is_ts2021_command(command) and _ts2021_line(ts2021_message(text))
+    """The first line of a ts2021 trace: a line only the trace prints (its key fetch, the control dial's result,
+    the handshake), or any of its steps under the command's prompt."""
+    message = ts2021_message(text)
+    if _TS_OWN_START.match(message) is not None:
+        return True
+    return is_ts2021_command(command) and _ts2021_line(message)
 
 
 def ts2021_extent(lines: Sequence[SourceLine], start: int, command: str | None) -> int | None:
     """The index of the last line of a ts2021 trace starting at ``lines[start]``, or None. Without the command
-    shown, the key fetch alone is not enough: a dial or the handshake must follow."""
+    shown, one of its own lines alone is not enough: another step must follow."""
     if not is_ts2021_start(lines[start].text, command):
         return None
     end = start

@@ -24,6 +24,7 @@ from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.headscale_log import is_headscale_server_line
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
+from opskit.core.diagnose.loginserver import login_server_mismatch
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import (
@@ -764,7 +765,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"|central tka head differs from submitted AUM|\badd key failed: "
         # LocalAPI's lock sign / lock init answers (ipn/localapi/tailnetlock.go: no other handler words them so)
         r"|500 Internal Server Error: (?:signing|initialization) failed: "
-        r"|^(?:Error: )?(?:network|tailnet)[- ]lock is (?-i:not) enabled$",
+        # (not lock log's "Tailnet Lock is not enabled": a state, lockstatus.py)
+        r"|^(?:Error: )?(?!(?-i:Tailnet Lock) )(?:network|tailnet)[- ]lock is (?-i:not) enabled$",
     ),
     # The GUI's "Tailscale backend error: <text>": the backend *answered*, with an error (engine/TUN
     # creation failed, …); the service is running, so this is not "service not running".
@@ -1208,6 +1210,28 @@ def is_command_answer(text: str, command: str | None) -> bool:
     return find_command_answer(normalise_error_text(text), command) is not None
 
 
+def _login_server_mismatch(line: SourceLine, command: str | None) -> CliError | None:
+    """The login URL `up`/`login --login-server=<A>` printed, when it belongs to another control server."""
+    hosts = login_server_mismatch(line.text, command)
+    if hosts is None:
+        return None
+    named, answered = hosts
+    cause = (
+        f"`tailscale up`/`login` named --login-server {named}, but the login URL it printed is on {answered} "
+        "(another control server: a Headscale `/register/` path after Tailscale's, or Tailscale's login after a "
+        "self-hosted server's): the daemon did not switch and still uses its old control URL (a --reset or "
+        "--force-reauth that did not take, a policy/MDM `LoginURL` or the GUI's own setting overriding the flag, "
+        "or a second tailscaled answering the CLI). Logging in there would join the old server's network."
+    )
+    fix = (
+        f"Do not open that URL. Run `tailscale logout`, then `tailscale up --login-server={named} --force-reauth` "
+        "(and your other flags); check `tailscale debug prefs` shows ControlURL as the server you want, and that no "
+        "system policy sets LoginURL (Windows: HKLM\\SOFTWARE\\Policies\\Tailscale, macOS: the configuration "
+        "profile); on Windows/macOS also change the server in the app's settings."
+    )
+    return CliError(CliErrorKind.LOGIN_SERVER_MISMATCH, line, detail=line.text, explanation=(cause, fix))
+
+
 def _command_answer(line: SourceLine, command: str | None) -> CliError | None:
     """The catalogued refusal a line is as the answer of the command typed above it (is_command_answer)."""
     found = find_command_answer(normalise_error_text(line.text), command)
@@ -1510,7 +1534,10 @@ def parse_windows(
         return CliErrorReport(errors=(error,), whoami=whoami.text if whoami else None, whoami_line=whoami)
     errors: list[CliError] = []
     found = (
-        parse_windows_error(line) or _command_answer(line, command) or _ssh_to_tailnet_host(line, tailnet_hosts)
+        parse_windows_error(line)
+        or _command_answer(line, command)
+        or _login_server_mismatch(line, command)
+        or _ssh_to_tailnet_host(line, tailnet_hosts)
         for line in _unwrap(lines)
     )
     for error in (each for first in found if first is not None for each in with_companions(first)):

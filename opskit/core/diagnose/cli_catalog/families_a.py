@@ -244,6 +244,30 @@ REFUSALS: tuple[Refusal, ...] = (
         _CLI + "debug.go",
         "this command is dangerous; use --danger to proceed",
     ),
+    # controlhttp.Dial's error when both the port-80 and the port-443 upgrade fail (control/controlhttp/client.go:
+    # "all connection attempts failed (HTTP: %v, HTTPS: %v)"), `debug ts2021` printing it after "controlhttp.Dial =
+    # 0x0, ": read only when a side is an HTTP status ("unexpected HTTP response: 308 …"): TCP and TLS worked and
+    # the server (a proxy in front of it) answered the Noise upgrade with a plain HTTP status (an x509 side is
+    # TLS interception, read before the catalog)
+    _entry(
+        CliErrorKind.CONTROL_UNREACHABLE,
+        "all connection attempts failed",
+        r"all connection attempts failed \((?=[^)]*unexpected HTTP response: \d{3})HTTP: (?P<http>[^)]+?), "
+        r"HTTPS: (?P<https>[^)]+)\)",
+        "the control server's address accepted TCP (and TLS), but the Noise (ts2021) upgrade of the control "
+        "connection was answered with a plain HTTP status instead of switching protocols (HTTP: {http}; HTTPS: "
+        "{https}): a reverse proxy or web server in front of the control server (Headscale behind nginx, Caddy, "
+        "Traefik, Cloudflare) redirects the upgrade (301/308) or refuses it (400/404/426) because it does not "
+        "pass the `Upgrade: tailscale-control-protocol` / `Connection: upgrade` headers to the server, or the "
+        "host name points at another site. The node cannot open its control connection, so it cannot log in.",
+        "Make the proxy pass the upgrade to the control server on /ts2021 (nginx: `proxy_http_version 1.1; "
+        "proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade;`, no "
+        "port-80-to-443 redirect of /ts2021; Cloudflare: DNS only, not proxied), then re-run `tailscale debug "
+        "ts2021` until it prints `did noise handshake`.",
+        "control/controlhttp/client.go",
+        "all connection attempts failed (HTTP: unexpected HTTP response: 308 Permanent Redirect, HTTPS: "
+        "unexpected HTTP response: 400 Bad Request)",
+    ),
     _entry(
         _USAGE,
         "invalid --force-port value",

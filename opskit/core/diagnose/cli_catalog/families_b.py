@@ -533,6 +533,32 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         _IPN_SERVE,
         'want to serve "tcp", but port 443 is already serving "https"',
     ),
+    # SetServeConfig carries the config's etag (If-Match); when another client wrote the serve config between
+    # this command's read and write, tailscaled answers 412 and the CLI prints its hint and then the error
+    _entry(
+        _SERVE,
+        "another client is changing the serve config",
+        r"Another client is changing the serve config; please try again",
+        "two serve/funnel commands (or a script and a command, or the GUI) changed the serve config at the same "
+        "time: tailscaled refused this command's write because the config changed after it was read (its etag "
+        "no longer matched), so this command added or removed nothing.",
+        "Run the serve/funnel commands one at a time (in a script, wait for each to return before the next), "
+        "then retry this one alone; `tailscale serve status` shows what is served now.",
+        _SERVE_V2,
+        "Another client is changing the serve config; please try again.",
+    ),
+    _entry(
+        _SERVE,
+        "preconditions failed",
+        r"(?:sending serve config: )?Preconditions failed: etag mismatch",
+        "tailscaled refused the serve config write with 412 Precondition Failed (etag mismatch): another "
+        "serve/funnel command or client changed the serve config between this command's read and its write, "
+        "so this command's change was not applied.",
+        "Run the serve/funnel commands one at a time (in a script, wait for each to return before the next), "
+        "then retry this one alone; `tailscale serve status` shows what is served now.",
+        "client/local/serve.go",
+        "sending serve config: Preconditions failed: etag mismatch",
+    ),
     # printFunnelWarning (stderr, after `funnel status`, `serve status` and `funnel <port> on`): nothing was refused;
     # the serve config has no handler behind a Funnel port, the concept of serve-not-configured
     _entry(

@@ -138,6 +138,9 @@ _HAND_PROMPT = re.compile(
     r"^(?:\S*[#$%>]\s*|\[[^\[\]@]+@[^\[\]]+\][#$%>]?\s+)?(?P<cmd>(?:sudo\s+)?(?:\S*[/\\]|\"[^\"]*[/\\])?"
     r"(?:tailscaled(?:\.exe)?\"?|tailscale-ipn\.exe\"?(?=\s+/runservice))(?:\s.*)?)$"
 )
+# v1.0-v1.2's Windows binary run as a server from a console (its argv "tailscale-ipn.exe /server": it prints "Running
+# server directly..." and babysits its "/subproc" child like the service does); the service manager runs "/runservice".
+_GUI_SERVER_MODE = re.compile(r'\[\]string\{"[^"]*tailscale-ipn(?:\.exe)?", "/server"')
 # Windows refuses a service's dispatcher started outside the service manager (ERROR_FAILED_SERVICE_CONTROLLER_
 # CONNECT, 1063): the service binary was run from a prompt.
 _NOT_BY_SCM = "could not connect to the service controller"
@@ -399,6 +402,9 @@ def _started_by_hand(
         # Nothing typed it (the checks above): the one-shot run that clears routes and firewall rules and
         # exits, which the systemd unit (ExecStopPost), init scripts, add-ons and package post-install steps run.
         return False, "it is the one-shot --cleanup run that service scripts and package installers run"
+    if (server := next((m.text for m in messages if _GUI_SERVER_MODE.search(m.text)), None)) is not None:
+        # before the /subproc child it babysits: that child's start says who started its parent, not this
+        return True, f"the Windows server was run from a console (`{server}`), not by the service (/runservice)"
     if "/subproc" in argv or any("subproc mode" in line.text for line in lines):
         return False, "the Windows service started it (/subproc)"
     if command and ("tailscale-service" in command or "tailscaled.service" in command):
@@ -609,6 +615,15 @@ _MACOS_ONLY = (
 # (router_freebsd.go "ifconfig destroy: …").
 _OPENBSD_ONLY = ("bypass rtable", "*dns.resolvdManager")  # resolvd.go: openbsd only
 _FREEBSD_ONLY = ("ifconfig destroy: ",)
+
+
+def lead_in_os(text: str) -> str | None:
+    """The OS a line of prose introducing a log names by the process that logged it: the Mac apps' bundle IDs
+    ("Unified log, from `io.tailscale.ipn.macsys.network-extension`:"), IPNExtension. A process name, not a
+    claim ("on my Mac"): only the words that name one app's process on one OS."""
+    if "IPNExtension" in text or "io.tailscale.ipn.macos" in text or "io.tailscale.ipn.macsys" in text:
+        return "macos"
+    return None
 
 
 def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:

@@ -591,6 +591,14 @@ _QUAD100_LOOKUP = lazy_compile(
 )
 # No route to the resolver is not a one-off: every query to it fails the same way until routing changes.
 _NO_ROUTE = lazy_compile(r"no route to host|network is unreachable")
+# v1.0-v1.30's engine logs "dns: error: <err>" (wgengine/userspace.go pollResolver) only once the forwarder gave
+# up on a query: every upstream was tried in parallel (retries included) for the whole 5 s responseTimeout
+# (net/dns/resolver/forwarder.go). A timeout or a refusal there is no lost packet: the upstream does not answer.
+# Not the exit node's DoH request ('dns: error: Post "http://<exit>:<port>/dns-query": …'): one HTTP request to one
+# peer, still a possible one-off (two needed).
+_FORWARD_GAVE_UP = lazy_compile(
+    r"^dns: error: (?!Post )(?:.*\b)?(?:context deadline exceeded|i/o timeout|connection refused)"
+)
 _DNS_CONFIG = lazy_compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
     r"(?:failed|error|denied|timed out|exit status)|error setting DNS|dns: .*: exit status \d|"
@@ -619,7 +627,7 @@ def _dns(message: str) -> Iterator[Event]:
         # With no upstream resolver the forwarder sets the dns-forward-failing warnable as it logs this
         # (net/dns/resolver/forwarder.go): the warnable's line next to it is the same event, not a second one.
         twin = "dns-forward-failing" if "no upstream resolvers set" in message else ""
-        weak = _NO_ROUTE.search(message) is None
+        weak = _NO_ROUTE.search(message) is None and _FORWARD_GAVE_UP.search(message) is None
         yield Raise("dns-forward-failing", "forward", message[forward.start() :], weak=weak, twin=twin)
     elif (lookup := _QUAD100_LOOKUP.search(message)) is not None:
         yield Raise("dns-forward-failing", "forward", message[lookup.start() :], weak=True)
@@ -1929,14 +1937,22 @@ _SSH_REFUSED = lazy_compile(
     r"|failed to (?:lookup|look up) (?:local user \"[^\"]*\" ?|local user's group IDs|\S+): \S)"
 )
 _SSH_GRANTED = lazy_compile(r": (?:access granted to \S+ as ssh-user |accepting SSH public key )")
-_SSH_CONN = lazy_compile(r"^ssh-conn-\d{8}T\d{6}-[0-9a-f]+: ")
+# v1.28 named connections "conn-<stamp>-<id>" (ssh/tailssh connID), v1.30+ "ssh-conn-<stamp>-<id>"
+_SSH_CONN = lazy_compile(r"^(?:ssh-)?conn-\d{8}T\d{6}-[0-9a-f]+: ")
+# A session the policy granted whose process could not be started (v1.24+ "ssh-session(<id>): start failed: <err>",
+# ss.launchProcess: the `tailscaled be-child ssh` incubator cannot be exec'd as the user, e.g. "fork/exec
+# /usr/sbin/tailscaled: permission denied", a home directory it cannot enter, SELinux, a noexec mount): the
+# client's connection closes at once. `ssh-failed` keyed "session" (its own fix: the node, not the policy).
+_SSH_START_FAILED = lazy_compile(r"^ssh-session\([^)]*\): start failed: (?P<why>\S.*)$")
 
 
 def _tailssh(message: str) -> Iterator[Event]:
-    if not message.startswith("ssh-"):
+    if not message.startswith(("ssh-", "conn-")):
         return
     if _SSH_CONN.match(message) is not None and (refused := _SSH_REFUSED.search(message)) is not None:
         yield Raise("ssh-failed", "ssh", message[refused.start() :].removeprefix(": "))
+    elif (start := _SSH_START_FAILED.match(message)) is not None:
+        yield Raise("ssh-failed", "session", start.group("why"))
     elif _SSH_GRANTED.search(message) is not None:
         yield Clear("ssh-failed")
 
@@ -2136,6 +2152,34 @@ _UDP_SEND_REFUSED = lazy_compile(
 def _udp_send(message: str) -> Iterator[Event]:
     if _UDP_REBIND_EPERM.search(message) is not None or _UDP_SEND_REFUSED.search(message) is not None:
         yield Raise("udp-send-blocked", "udp", message, weak=True)
+
+
+# ------------------------------------------------------------------------ TUN writes (incoming packets)
+
+# wireguard-go cannot hand a decrypted packet to the TUN device (device/receive.go RoutineSequentialReceiver:
+# "Failed to write packet to TUN device: %v" before the 2023 batched I/O, "Failed to write packets to TUN device: %v"
+# since; tailscaled's wglog adds "wg: "): every packet coming in over the tailnet (peers, exit-node replies, MagicDNS
+# answers) is dropped while it lasts. The error says why: ENOSPC / ENOBUFS on a utun write (macOS, iOS: the utun
+# queue is full, the extension is stuck, not a full disk), EIO (Linux: the tun device's interface went down or was
+# removed under it), "file already closed" (the device closed under a running engine: at shutdown one such line is
+# routine, so it alone is weak). Keyed by that cause; a restart that gets further clears it.
+_TUN_WRITE = lazy_compile(r"Failed to write packets? to TUN device: (?P<why>\S.*)$")
+_TUN_WRITE_CAUSES = (
+    ("queue-full", ("no space left on device", "no buffer space available")),
+    ("io-error", ("input/output error",)),
+    # tstun's own ErrClosed ("device closed") is the same closed device behind Tailscale's wrapper
+    ("closed", ("file already closed", "use of closed file", "bad file descriptor", "device closed")),
+)
+
+
+def _tun_write(message: str) -> Iterator[Event]:
+    if (failed := _TUN_WRITE.search(message)) is None:
+        return
+    why = failed.group("why")
+    if why.startswith("packet dropped by filter"):
+        return  # tstun's ErrFiltered: the inbound filter's drop (_filter: packet-dropped), the TUN works
+    key = next((key for key, words in _TUN_WRITE_CAUSES if any(word in why for word in words)), "tun")
+    yield Raise("tun-write-failed", key, message[failed.start() :], weak=key == "closed")
 
 
 # ------------------------------------------------------------------------- derper (a self-hosted relay)
@@ -2400,6 +2444,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "access granted to",
             "accepting SSH public key",
             "next SSH action",
+            "start failed: ",
         ),
         _tailssh,
     ),
@@ -2449,6 +2494,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("old-2020", _OLD_WORDS, _old_wordings),
     Recogniser("ssh-recording", ("Recording: ", "recording: "), _ssh_recording),
     Recogniser("udp-send", ('"operation-not-permitted"', "Failed to send "), _udp_send),
+    Recogniser("tun-write", (" to TUN device: ",), _tun_write),
     Recogniser(
         "derper",
         (

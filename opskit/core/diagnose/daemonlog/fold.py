@@ -38,6 +38,7 @@ _RESTART_CLEARS = (
     "exec-failed",
     "update-failed",  # a new run that gets further: the update finished (or the old package came back)
     "tunnel-start-failed",  # the app's network extension started its Go side again: the system started the tunnel
+    "tun-write-failed",  # a new engine with a new TUN device that gets further writes again
 )
 _SEVERITY = {
     "log-upload-failing": Severity.INFO,

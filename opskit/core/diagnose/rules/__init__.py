@@ -24,6 +24,7 @@ from opskit.core.diagnose.rules import (
     peerrelay,
     ping,
     portmapdebug,
+    routelookup,
     servestatus,
     skipped,
     status,
@@ -40,6 +41,8 @@ from opskit.core.rules import Rule
 
 RULES: tuple[Rule, ...] = (
     skipped.unread,
+    routelookup.route_outside,
+    routelookup.os_ping_lost,
     netcheck.udp_blocked,
     netcheck.hard_nat,
     netcheck.mapping_unknown,
@@ -92,6 +95,7 @@ RULES: tuple[Rule, ...] = (
     windows.exit_node_rp_filter_risk,
     windows.control_unreachable,
     windows.ssh_server_unsupported,
+    windows.login_server_mismatch,
     windows.daemon_connection_reset,
     windows.derpmap_fetch_failed,
     windows.cli_panic,
@@ -133,6 +137,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.dns_forward_failing,
     daemonlog.dns_config_failed,
     daemonlog.tun_unavailable,
+    daemonlog.tun_write_failed,
     daemonlog.android_background_start_blocked,
     daemonlog.tunnel_start_failed,
     daemonlog.firewall_failed,

@@ -307,7 +307,8 @@ def dns_forward_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     ``no upstream resolvers set, returning SERVFAIL`` / ``upstream nameservers not set`` mean it has no
     upstream at all; repeated ``dns: error:`` lines or the warnable ``dns-forward-failing`` mean the
     upstreams (or the exit node's DNS) do not answer. One-off failures happen, so a single line does not
-    count; the warnable the forwarder sets together with a single ``no upstream resolvers set`` line is
+    count (unless it says ``no route to host``, or is a ``dns: error:`` timeout or refusal, which the engine
+    logs only after every upstream failed for the forwarder's whole 5 s deadline); the warnable the forwarder sets together with a single ``no upstream resolvers set`` line is
     that same event, not a second one. The warnable's ``ok`` clears it.
 
     *Bad*::
@@ -409,6 +410,56 @@ def tun_unavailable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
         else "Load the module (`modprobe tun`; in a container pass `--device /dev/net/tun` and NET_ADMIN, or "
         "create it: `mkdir -p /dev/net && mknod /dev/net/tun c 10 200`); where the kernel has no TUN "
         "(OpenVZ, some NAS), run `tailscaled --tun=userspace-networking`.",
+    )
+
+
+@rule(
+    id="TS-LOG-TUN-WRITE-FAILED",
+    name="log-tun-write-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="WireGuard cannot write incoming packets to the TUN device: everything coming in is dropped",
+    target="daemon-log",
+)
+def tun_write_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: wireguard-go decrypts each packet from a peer and writes it to the TUN device (``wg: Failed to write
+    packets to TUN device: …``, before 2023 ``Failed to write packet to TUN device: …``). While the writes fail,
+    every packet coming in over the tailnet is dropped: peers, an exit node's replies, MagicDNS answers. The error
+    names the cause: ``no space left on device`` / ``no buffer space available`` on a utun write (macOS, iOS) is the
+    utun queue being full (the network extension stopped draining it), not a full disk; ``input/output error``
+    (Linux) is the tun interface down or removed under tailscaled; ``file already closed`` is the device closed
+    under a running engine (one such line at shutdown is routine). A restart that gets further clears it.
+
+    *Bad*::
+
+        wg: Failed to write packets to TUN device: write /dev/tun: no space left on device
+
+    *Good*::
+
+        wg: Failed to write packets to TUN device: write /dev/net/tun: file already closed
+    """
+    issues = log.issues_of("tun-write-failed")
+    keys = {issue.key for issue in issues}
+    cause = (
+        "the utun queue is full (ENOSPC/ENOBUFS on the write: the network extension stopped draining it, not a "
+        "full disk)"
+        if "queue-full" in keys
+        else "the tun interface went down or was removed under tailscaled (EIO)"
+        if "io-error" in keys
+        else "the TUN device was closed under the running engine"
+        if "closed" in keys
+        else "the OS refused the write"
+    )
+    yield from _finding(
+        ctx,
+        issues,
+        f"WireGuard cannot write decrypted packets to the TUN device ({_last(issues)}): {cause}; every packet "
+        "coming in over Tailscale (peers, exit-node replies, MagicDNS answers) is dropped while it lasts.",
+        "Restart Tailscale (macOS/iOS: quit the app or toggle the VPN off and on; Linux: `sudo systemctl restart "
+        "tailscaled`). On macOS update Tailscale and macOS, and remove or disable other VPN, content-filter or "
+        "network extensions (System Settings > General > Login Items & Extensions > Network Extensions) that can "
+        "stall the utun; on Linux check the device is up (`ip link show tailscale0`), that nothing else deletes or "
+        "downs it (NetworkManager, another VPN), and its queue discipline (`tc qdisc show dev tailscale0`).",
     )
 
 
@@ -919,7 +970,9 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     rejecting connection; no matching policy``, older ``rejecting SSH public key …: ssh: access denied: …``, newer
     ``tailnet policy does not permit you to SSH to this node: …``), or the local user the rule maps to does not
     exist on this node (``failed to look up local user "bob" : user: unknown user bob``). The client only sees the
-    connection closed or ``Permission denied (tailscale)``. A later ``access granted to … as ssh-user …`` clears it.
+    connection closed or ``Permission denied (tailscale)``. A session the policy granted can still fail to start
+    on the node (``ssh-session(…): start failed: fork/exec /usr/sbin/tailscaled: permission denied``: the ``be-child``
+    process cannot run as that user). A later ``access granted to … as ssh-user …`` clears it.
 
     *Bad*::
 
@@ -939,7 +992,19 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         "the tailnet, allowed by the policy to be reached from this node, and its storage writable), or set "
         "`enforceRecorder: false` on the rule to let sessions run unrecorded when it is down.",
     )
-    issues = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key != "recording")
+    session = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key == "session")
+    yield from _finding(
+        ctx,
+        session,
+        "the tailnet policy let the SSH user in, but this node could not start the session's process "
+        f"({_last(session)}): tailscaled runs `tailscaled be-child ssh` as the local user, and the OS refused it.",
+        "Check on this node that the local user can run the session: its home directory exists and is enterable "
+        "(`sudo -u USER ls ~USER`; a mode like drwxr-s--- owned by another group blocks it), its shell exists, and "
+        "`/usr/sbin/tailscaled` (and its directory) is executable by it (no `noexec` mount); with SELinux enforcing "
+        "check `ausearch -m avc -ts recent` for tailscaled denials. Then reconnect; `tailscale set --ssh=false` "
+        "and the system sshd is the fallback.",
+    )
+    issues = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key not in ("recording", "session"))
     yield from _finding(
         ctx,
         issues,
@@ -947,7 +1012,8 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         "Add or fix the `ssh` rule of the tailnet policy (admin console, Access controls) so that it lets the "
         "caller's user or tag in as that local user, from that source, to this node's tag or owner (`action: "
         "accept` or `check`), and test it with the policy's `sshTests`; if the line names a local user that does "
-        "not exist, create it on this node or connect as one that exists (`ssh existing-user@node`).",
+        "not exist, create it on this node or connect as one that exists (`ssh existing-user@node`); a user from "
+        "LDAP/sssd must resolve with `getent passwd USER` on this node.",
     )
 
 

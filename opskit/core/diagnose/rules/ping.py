@@ -300,6 +300,8 @@ def host_firewall(report: PingReport, ctx: DiagnoseContext) -> Iterator[Finding]
     """
     if not report.pongs or ctx.facts.os_ping is None or not ctx.facts.os_ping.failed:
         return
+    if any(route.leaves_tailscale for route in ctx.facts.extra.get("routes", ())):
+        return  # this host routes the address outside Tailscale: TS-TAILNET-ROUTE-OUTSIDE, not the peer's firewall
     failures = [line for line in ctx.facts.os_ping.lines if "timed out" in line.text or "loss" in line.text]
     yield ctx.finding(
         f"{ctx.facts.label} → {_peer(report)}: `tailscale ping` gets pongs but the OS ping fails: the tunnel "

@@ -401,7 +401,12 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
             "Headscale an admin registers it (`headscale nodes register --user <user> --key <key from the "
             "URL>`). To skip the browser, pass a pre-auth key (`tailscale up --auth-key=…`)."
         )
-        if message.startswith(_APPROVAL_PROMPTS):
+        if ctx.facts.extra.get("login_server_mismatch"):
+            fix = (
+                "The URL printed under this line belongs to another control server than the --login-server named "
+                "(TS-CLI-LOGIN-SERVER-MISMATCH): do not open it; log out and log in to the server you named."
+            )
+        elif message.startswith(_APPROVAL_PROMPTS):
             fix = (
                 "An admin of the tailnet approves the device in the admin console (Machines, the URL printed under "
                 'this line); `tailscale up` then prints "Success.". To skip the wait, use a pre-approved auth key.'

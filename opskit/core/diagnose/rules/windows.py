@@ -316,6 +316,12 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "and the DERP servers from TLS inspection (or your Headscale URL); with Headscale use a certificate "
         "for its exact host name from a CA the clients trust.",
     ),
+    CliErrorKind.LOGIN_SERVER_MISMATCH: (
+        "`tailscale up`/`login` named one control server with --login-server, but printed a login URL of another: "
+        "the daemon did not switch and still uses its old control URL.",
+        "Do not open that URL. Run `tailscale logout`, then `tailscale up --login-server=<server> --force-reauth`; "
+        "check `tailscale debug prefs` (ControlURL) and that no system policy sets LoginURL.",
+    ),
     CliErrorKind.CONTROL_UNREACHABLE: (
         "logging in failed before it started: the coordination server's front end answered HTTP 502 "
         '"backend not found or not available" (it found no control server behind it for this request: '
@@ -1981,6 +1987,39 @@ def control_unreachable(report: CliErrorReport, ctx: DiagnoseContext) -> Iterato
         failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)
     """
     yield from _emit(CliErrorKind.CONTROL_UNREACHABLE, report, ctx)
+
+
+@rule(
+    id="TS-CLI-LOGIN-SERVER-MISMATCH",
+    name="cli-login-server-mismatch",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="up/login --login-server=<A> printed a login URL of another control server: the switch did not take",
+    target="windows",
+)
+def login_server_mismatch(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the URL under ``To authenticate, visit:`` comes from the control server the daemon talks to. When
+    ``tailscale up --login-server=<A>`` prints a URL of another server (a Headscale ``/register/nodekey:…`` or
+    ``/oidc/register/…`` path after naming Tailscale's controlplane, Tailscale's ``login.tailscale.com/a/…``
+    after naming a self-hosted server, or simply another host), the daemon kept its old control URL: a reset
+    that did not take, a policy/MDM ``LoginURL`` or the GUI's setting overriding the flag, or a second
+    tailscaled answering. Logging in there joins the old network.
+
+    *Bad*::
+
+        $ tailscale up --login-server https://controlplane.tailscale.com --force-reauth --reset
+        To authenticate, visit:
+
+                https://hs.corp.net/oidc/register/nodekey:4a5b6c
+
+    *Good*::
+
+        $ tailscale up --login-server https://hs.corp.net
+        To authenticate, visit:
+
+                https://hs.corp.net/register/nodekey:4a5b6c
+    """
+    yield from _emit(CliErrorKind.LOGIN_SERVER_MISMATCH, report, ctx)
 
 
 @rule(
