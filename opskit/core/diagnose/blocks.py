@@ -659,6 +659,24 @@ def _json_list_view(lines: list[SourceLine], start: int, command: str | None) ->
     return Block(BlockKind.SWITCH_LIST, tuple(chunk), command, document)
 
 
+# The first words of curl's, wget's and PowerShell's download errors (cli_catalog/installer.py reads them).
+_BARE_DOWNLOAD_ERRORS = ("curl: (", "wget: ", "Resolving ", "Connecting to ", "Invoke-WebRequest")
+
+
+def _service_line_on_tailscale(text: str) -> bool:
+    """A journald/syslog line naming Tailscale (the service stopped for an update, tailscaled's own)."""
+    return "ailscale" in text and message_of(text).form == "journald"
+
+
+def _bare_download_error(text: str) -> bool:
+    """A download tool's error naming a Tailscale host, under no log prefix."""
+    return (
+        "tailscale.com" in text
+        and any(word in text for word in _BARE_DOWNLOAD_ERRORS)
+        and message_of(text).text == text
+    )
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -693,6 +711,10 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         # printed by the program's own log.Fatal): the app's refusal (an auth key control rejected), whatever
         # words of tailscaled's log ("invalid key") it holds
         or "tsnet.Up: backend: " in text
+        # a download tool's own error on Tailscale's package server, bare (the install script, the GitHub Action's
+        # curl step, a Dockerfile): the install failing before tailscaled exists, though tailscaled's log reads
+        # the same words when its own updater runs the download (a line under a log prefix: not this test)
+        or _bare_download_error(text)
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):
@@ -1168,6 +1190,15 @@ def split_input(text: str) -> SplitInput:
             kind = BlockKind.WINDOWS  # `exit-node list` output: a "selected but offline" row is its finding
         else:
             kind = classify_line(text, current_kind is _NETCHECK)
+        if (
+            kind is BlockKind.WINDOWS
+            and (current_kind is BlockKind.DAEMON_LOG or any(_service_line_on_tailscale(p.text) for p in pending_skip))
+            and _bare_download_error(text)
+            and is_daemon_log_line(text)
+        ):
+            # under tailscaled's log (or a service manager's line about it, "systemd[1]: Stopped Tailscale node
+            # agent."), an updater's download failing: the log's update-failed, not an install that never ran
+            kind = BlockKind.DAEMON_LOG
         if kind is _STATUS or kind is BlockKind.OS_PING:
             named = (_STATUS_ROW_HOST if kind is _STATUS else _OS_PING_HOST).match(text)
             if named is not None:

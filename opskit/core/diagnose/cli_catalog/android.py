@@ -22,6 +22,94 @@ _ANOTHER_VPN_FIX = (
 )
 
 
+# Android's package manager refusing an APK of the app, as `adb install` (and `pm install` on the device) prints it:
+# "adb: failed to install tailscale-debug.apk: Failure [INSTALL_FAILED_UPDATE_INCOMPATIBLE: Package com.tailscale.ipn
+# signatures do not match previously installed version; ignoring!]" (older adb: "Failure [INSTALL_FAILED_…]" on a
+# line of its own after "pkg: /data/local/tmp/….apk"). Only a line naming Tailscale (the APK's file or the package)
+# is Tailscale's; the codes are PackageManager's INSTALL_FAILED_* / INSTALL_PARSE_FAILED_* constants.
+_PACKAGE_MANAGER = "AOSP frameworks/base core/java/android/content/pm/PackageManager.java (adb install)"
+_PM_FAILURE = (
+    r"(?=[^\n]*tailscale)(?:adb: failed to install (?P<apk>\S+?): (?:Failure )?|\bFailure )"
+    r"\[(?P<code>{code})(?::\s*(?P<reason>[^\]]*))?\]"
+)
+_UNINSTALL = (
+    "Uninstall the installed Tailscale first (`adb uninstall com.tailscale.ipn`, or Settings > Apps > Tailscale > "
+    "Uninstall; it logs the device out of the tailnet), then install the APK again."
+)
+# (code, example message, cause, fix): the codes people meet installing a self-built or side-loaded APK first
+_PM_FAILURES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "INSTALL_FAILED_UPDATE_INCOMPATIBLE",
+        "INSTALL_FAILED_UPDATE_INCOMPATIBLE: Package com.tailscale.ipn signatures do not match previously installed "
+        "version; ignoring!",
+        "the Tailscale app already installed is signed with another key (the Play Store or F-Droid build against a "
+        "self-built or debug APK), and Android only updates an app with an APK of the same signature. Nothing was "
+        "installed; the old app is unchanged.",
+        _UNINSTALL,
+    ),
+    (
+        "INSTALL_FAILED_VERSION_DOWNGRADE",
+        "INSTALL_FAILED_VERSION_DOWNGRADE: Downgrade detected: Update version code 275 is older than current 300",
+        "the APK's versionCode is older than the installed Tailscale app's, and Android does not downgrade an "
+        "app. Nothing was installed.",
+        "Install a build at least as new as the installed one, or uninstall the app first (`adb uninstall "
+        "com.tailscale.ipn`); on a debuggable build `adb install -r -d <apk>` allows the downgrade.",
+    ),
+    (
+        "INSTALL_FAILED_NO_MATCHING_ABIS",
+        "INSTALL_FAILED_NO_MATCHING_ABIS: Failed to extract native libraries, res=-113",
+        "the APK holds Tailscale's native library (libgojni.so) for other CPU architectures than this device's "
+        "(an arm64-only build on an x86_64 emulator, or the reverse). Nothing was installed.",
+        "Install the APK built for the device's ABI (`adb shell getprop ro.product.cpu.abi`), or a universal "
+        "build (the Play Store/F-Droid app, or `make tailscale-debug.apk` with every ABI).",
+    ),
+    (
+        "INSTALL_FAILED_OLDER_SDK",
+        "INSTALL_FAILED_OLDER_SDK: Failed parse during installPackageLI: Requires newer sdk version #26 (current "
+        "version is #23)",
+        "this Android version is older than the app's minimum (its minSdkVersion): this Tailscale release does not "
+        "run on it. Nothing was installed.",
+        "Use a Tailscale release that still supports this Android version, or a newer device/OS.",
+    ),
+    (
+        "INSTALL_FAILED_INSUFFICIENT_STORAGE",
+        "INSTALL_FAILED_INSUFFICIENT_STORAGE",
+        "the device has too little free storage for the app. Nothing was installed.",
+        "Free storage on the device (Settings > Storage), then install again.",
+    ),
+    (
+        "INSTALL_FAILED_ALREADY_EXISTS",
+        "INSTALL_FAILED_ALREADY_EXISTS: Attempt to re-install com.tailscale.ipn without first uninstalling.",
+        "the Tailscale app is already installed and the install was not asked to replace it. Nothing was installed.",
+        "Install with `adb install -r <apk>` (replace), or uninstall the app first.",
+    ),
+    (
+        "INSTALL_FAILED_TEST_ONLY",
+        "INSTALL_FAILED_TEST_ONLY: installPackageLI",
+        "the APK is marked test-only (a build Android Studio made for its Run button), which Android installs only "
+        "when asked. Nothing was installed.",
+        "Install it with `adb install -t <apk>`, or build a normal debug/release APK.",
+    ),
+    (
+        "INSTALL_FAILED_USER_RESTRICTED",
+        "INSTALL_FAILED_USER_RESTRICTED: Install canceled by user",
+        "the device refused an install over USB (the prompt on the phone was declined, or 'Install via USB' is off "
+        "in the developer options, or a device policy forbids it). Nothing was installed.",
+        "Enable 'Install via USB' in the developer options (some vendors need an account for it), accept the "
+        "prompt on the phone, then install again.",
+    ),
+    (
+        r"INSTALL_(?:PARSE_)?FAILED_[A-Z_]+",
+        "INSTALL_PARSE_FAILED_NO_CERTIFICATES: No signature found in package of version 2 or newer",
+        "its reason is Android's code {code} ({reason}). Nothing was installed; an installed Tailscale app is "
+        "unchanged.",
+        "Fix what the code names (`adb install` documents them; an unsigned APK needs signing, a corrupt download "
+        "downloading again), then install again; a self-built APK over another build needs `adb uninstall "
+        "com.tailscale.ipn` first.",
+    ),
+)
+
+
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
     return catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
@@ -162,5 +250,18 @@ REFUSALS: tuple[Refusal, ...] = (
         "exit node the app lists.",
         _STRINGS + " peer_with_name_is_not_an_exit_node",
         "Peer with name my-server is not an exit node",
+    ),
+    *(
+        _entry(
+            CliErrorKind.INSTALL_FAILED,
+            "failure [install_",
+            _PM_FAILURE.format(code=code),
+            "Android's package manager refused to install the Tailscale app's APK (`adb install` or `pm install`): "
+            + cause,
+            fix,
+            _PACKAGE_MANAGER,
+            f"adb: failed to install tailscale-debug.apk: Failure [{example}]",
+        )
+        for code, example, cause, fix in _PM_FAILURES
     ),
 )

@@ -17,6 +17,104 @@ _SCRIPT = "scripts/installer.sh"
 _STATIC = "https://pkgs.tailscale.com/stable/#static"
 
 
+# Downloading Tailscale failed before anything was installed: the download tool's own error naming Tailscale's
+# package server (or the install script's host), as the install script (curl -fsSL / wget -q), the GitHub Action
+# (v1-v3 action.yml: `curl … https://pkgs.tailscale.com/…/tailscale_<version>_amd64.tgz`, v4 src/main.ts), a
+# Dockerfile or a PowerShell install step print it. curl: "curl: (N) <curl_easy_strerror + detail>" (curl 7.29's
+# "Failed connect to host:443; …" too); wget: "Resolving host (host)... failed: …", "Connecting to host
+# (host)|ip|:443... failed: …", "wget: unable to resolve host address 'host'", busybox's "wget: bad address
+# 'host'"; PowerShell's Invoke-WebRequest: "The remote name could not be resolved: 'host'" (5.1), "No such host is
+# known. (host:443)" (7).
+# The same error naming another server (a tailnet host, the control server) is not an install step.
+_TAILSCALE_HOST = r"(?<![\w.-])(?P<host>(?:pkgs\.)?tailscale\.com)(?![\w-])"
+_DOWNLOAD_CAUSE = "downloading Tailscale from {host} failed, so nothing was installed (or updated): "
+_DOWNLOAD_FIX_TAIL = (
+    " Then run the install step again; on a CI runner (the GitHub Action downloads the package with curl) re-run "
+    "the job: a hosted runner's network to one host fails now and then."
+)
+_DNS = (
+    "this machine could not resolve the name {host}: its DNS (resolv.conf, a corporate resolver, a container's "
+    "DNS) gave no answer. Not a Tailscale fault.",
+    "Check `nslookup {host}` / `getent hosts {host}` from the same machine or container and fix its resolver (or "
+    "its proxy settings)." + _DOWNLOAD_FIX_TAIL,
+)
+_CONNECT = (
+    "the TCP connection to {host} never completed ({error}): a firewall, a proxy that must be configured "
+    "(HTTPS_PROXY), no route out, or an IPv6 path that does not work. Not a Tailscale fault.",
+    "Check `curl -v https://{host}/` from the same machine: allow outbound HTTPS (TCP 443) to {host}, set the "
+    "proxy variables if a proxy is required, or force IPv4 (`curl -4`)." + _DOWNLOAD_FIX_TAIL,
+)
+_TLS = (
+    "the TLS handshake with {host} failed ({error}): usually a proxy or security product intercepting HTTPS, "
+    "missing CA certificates (ca-certificates) or a wrong clock.",
+    "Check `curl -v https://{host}/`: install ca-certificates, set the date, or trust the intercepting proxy's CA."
+    + _DOWNLOAD_FIX_TAIL,
+)
+# (catalog phrase, pattern with {host}, cause, fix, example)
+_DOWNLOAD_FAILURES: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "could not resolve host",
+        r"curl: \((?P<code>6)\) (?P<error>Could not resolve host: {host})",
+        *_DNS,
+        "curl: (6) Could not resolve host: pkgs.tailscale.com",
+    ),
+    (
+        "to connect to ",
+        r"curl: \((?P<code>7|28)\) (?P<error>Failed to connect to {host} port \d+\b[^`\x22]*)",
+        *_CONNECT,
+        "curl: (7) Failed to connect to pkgs.tailscale.com port 443: Connection timed out",
+    ),
+    (
+        "failed connect to ",
+        r"curl: \((?P<code>7|28)\) (?P<error>Failed connect to {host}:\d+[^`\x22]*)",
+        *_CONNECT,
+        "curl: (7) Failed connect to pkgs.tailscale.com:443; Connection refused",
+    ),
+    (
+        "in connection to ",
+        r"curl: \((?P<code>35)\) (?P<error>[^`\x22]* in connection to {host}:\d+[^`\x22]*)",
+        *_TLS,
+        "curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to pkgs.tailscale.com:443",
+    ),
+    (
+        "failed: ",
+        r"\bResolving {host} \([^)]*\)\.\.\. (?P<error>failed: [^`\x22]*)",
+        *_DNS,
+        "Resolving pkgs.tailscale.com (pkgs.tailscale.com)... failed: Temporary failure in name resolution.",
+    ),
+    (
+        "failed: ",
+        r"\bConnecting to {host} \([^)]*\)(?:\|[^|]*\|)?:\d+\.\.\. (?P<error>failed: [^`\x22]*)",
+        *_CONNECT,
+        "Connecting to pkgs.tailscale.com (pkgs.tailscale.com)|199.38.181.239|:443... failed: Connection timed out.",
+    ),
+    (
+        "unable to resolve host address",
+        r"wget: (?P<error>unable to resolve host address \W?{host}\W?)",
+        *_DNS,
+        "wget: unable to resolve host address 'pkgs.tailscale.com'",
+    ),
+    (
+        "wget: bad address",
+        r"wget: (?P<error>bad address \W?{host}\W?)",
+        *_DNS,
+        "wget: bad address 'pkgs.tailscale.com'",
+    ),
+    (
+        "remote name could not be resolved",
+        r"(?P<error>The remote name could not be resolved: \W?{host}\W?)",
+        *_DNS,
+        "Invoke-WebRequest : The remote name could not be resolved: 'pkgs.tailscale.com'",
+    ),
+    (
+        "no such host is known",
+        r"(?P<error>No such host is known\.? \({host}:\d+\))",
+        *_DNS,
+        "Invoke-WebRequest: No such host is known. (pkgs.tailscale.com:443)",
+    ),
+)
+
+
 def _entry(phrase: str, pattern: str, cause: str, fix: str, example: str) -> Refusal:
     return catalog_entry(_INSTALL, phrase, pattern, cause, fix, _SCRIPT, example)
 
@@ -99,5 +197,9 @@ REFUSALS: tuple[Refusal, ...] = (
         "Install it (`sudo dnf install 'dnf-command(config-manager)'`, dnf5-plugins), then run the install "
         "script again.",
         "dnf 5 detected, but 'dnf-command(config-manager)' not available and dnf-3 not found",
+    ),
+    *(
+        _entry(phrase, pattern.replace("{host}", _TAILSCALE_HOST), _DOWNLOAD_CAUSE + cause, fix, example)
+        for phrase, pattern, cause, fix, example in _DOWNLOAD_FAILURES
     ),
 )

@@ -28,6 +28,7 @@ from opskit.core.diagnose.daemonlog.events import (
     events_of,
     is_addon_verdict,
     is_auth_key_mint_error,
+    is_call_frame,
     is_cgnat_address,
     is_dump_line,
     is_dump_request,
@@ -76,6 +77,9 @@ _MARKERS = re.compile(
     r"|tlsdial: |logtail: |bootstrapDNS\(|netmon\.New: |\[logtap connected\]$|\[unexpected\] |cleanup: |Rebind; |ReSTUN"
     r"|requestEngineStatus|tailscaled got signal |got signal \w+; shutting down"
     r"|setting link attributes|created by tailscale\.com/|tailscale\.com[@/]\S+\.go:\d+|stopEngineAndWait|wgcfg: "
+    # a trace frame's file in Tailscale's code under a build or module-cache path ("/build/go/pkg/mod/
+    # tailscale.com@v1.48.1/ipn/ipnlocal/local.go:3927", the Android app's "/build/tailscale-android/cmd/…/main.go:441")
+    r"|/\S*(?:/tailscale\.com[@/]|/tailscale-android/)\S+\.go:\d+(?: \+0x[0-9a-f]+)?$"
     r"|shouldUseOneCGNATRoute|magicsock\.|Active: [a-z]+(?: \([\w-]+\))? \(Result: (?!success\))|Main PID: \d+ \(code="
     r"|(?:[\u25cf\u25cb\u00d7*]\s*)?(?:tailscaled\.service|Status of tailscaled:$)"  # systemctl/herd status
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: |BabysitProc: "
@@ -214,6 +218,7 @@ _MARKER_WORDS = (
     "netmon.New: ",
     "[logtap connected]", "[unexpected] ", "cleanup: ", "Rebind; ", "ReSTUN", "requestEngineStatus",
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
+    "/tailscale-android/",
     "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
     "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
     "JSON]", "BabysitProc: ",
@@ -580,7 +585,9 @@ _LINUX_ONLY = (
 # Messages only the Android app prints (tailscale-android App.kt: the socket binding the app does for tailscaled on
 # the active network, "bindSocketToActiveNetwork: binding fd=… to net=… iface=rmnet_data0"), for a logcat excerpt
 # whose tag and pid columns were cut ("09-03 07:09:40.802 ... bindSocketToActiveNetwork: …").
-_ANDROID_ONLY = ("bindSocketToActiveNetwork: ",)
+# The Android app's own Go code in a crash's trace: its build tree ("/build/tailscale-android/cmd/tailscale/main.go")
+# or its module path (github.com/tailscale/tailscale-android).
+_ANDROID_ONLY = ("bindSocketToActiveNetwork: ", "/tailscale-android/")
 # The Hostinfo record tailscaled logs as structured JSON when it starts (ipnlocal: logf.JSON(1, "Hostinfo", hi)
 # writes "[v\x00JSON]1{"Hostinfo":{…}}"; a copy drops the NUL, a log upload escapes it): the node's own word on
 # its version, OS and netstack mode, also for an embedded tsnet node that prints no "Program starting".
@@ -691,6 +698,9 @@ def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterato
         if message.form == "logrus-fatal":
             # the embedding program's logrus Fatal (os.Exit(1)) or Panic: it ends, its tailscale node with it
             yield line, Raise("crash", "exit", text)
+        if is_call_frame(text) and not is_dump_request(text):
+            at += 1
+            continue  # a trace's frame names running code ("…StartLoginInteractive(0x4000…)"), not an event
         for event in events_of(text):
             yield line, event
         at += 1

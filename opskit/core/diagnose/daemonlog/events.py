@@ -766,7 +766,8 @@ _ANDROID_BACKEND_FAILED = lazy_compile(
 # code ("#00 pc 00000000004b1bf8  /data/app/~~…/com.tailscale.ipn-…/base.apk (offset …)", or its lib/<abi>/*.so):
 # Android writes these only for a process that died on a signal (the Go runtime aborting is SIGABRT).
 _ANDROID_NATIVE_CRASH = lazy_compile(
-    r"\bpid: \d+, tid: \d+, name: .*>>> com\.tailscale\.ipn(?::\w+)? <<<"
+    # (the closing "<<<" may be cut by the selection: ">>> com.tailscale.ipn <<")
+    r"\bpid: \d+, tid: \d+, name: .*>>> com\.tailscale\.ipn(?::\w+)?(?: <|$)"
     r"|^package: com\.tailscale\.ipn(?::\d+)?$"
     r"|^#\d+ pc [0-9a-f]+\s+/data/app/\S*?/com\.tailscale\.ipn-[^/\s]*/(?:base\.apk|lib/[^/\s]+/[^/\s]+\.so)\b"
 )
@@ -799,6 +800,30 @@ def _android(message: str) -> Iterator[Event]:
         yield Raise("crash", "crash", message)
     elif _ANDROID_NATIVE_CRASH.search(message) is not None:
         yield Raise("crash", "crash", f"Android's native crash report: {message}")
+
+
+# ------------------------------------------------------------------- tsnet: the embedded node's start failing
+
+# An embedded tsnet node (tsnet/tsnet.go) returning its start or listen failure to the program, which prints it and
+# exits (caddy-tailscale, tsnet apps: log.Fatal): Server.Start's error wrapped "tsnet: %w" (doInit: s.start()'s
+# "in-memory store is only supported for Ephemeral nodes", "%v is not a directory", "netstack.Create: …",
+# "NewLocalBackend: …", "failed to start netstack: …", "starting backend: …", the log policy's "logpolicy.… for …",
+# "error creating filch: …"), and Listen's address refused by net.SplitHostPort, "tsnet: %w" of resolveListenAddr
+# ("tsnet: address invalid AddrPort: missing port in address": the zero AddrPort's string when the node has no
+# address of that family). The node never served: the program ends (a crash of the embedding program).
+_TSNET_START_FAILED = lazy_compile(
+    # (the program may print it after its own context: caddy's "Error: loading initial config: …: tsnet: …")
+    r"(?:^|: )tsnet: (?:address \S.*: (?:missing port in address|too many colons in address|missing '\]' in address"
+    r"|unexpected '[\[\]]' in address)$"
+    r"|in-memory store is only supported for Ephemeral nodes|\S+ is not a directory$|netstack\.Create: \S"
+    r"|NewLocalBackend: \S|failed to start netstack: \S|starting backend: \S"
+    r"|logpolicy\.(?:Config\.Save|LoadConfig|Config\.Validate) for \S|error creating filch: \S)"
+)
+
+
+def _tsnet_start(message: str) -> Iterator[Event]:
+    if (failed := _TSNET_START_FAILED.search(message)) is not None:
+        yield Raise("crash", "crash", message[failed.start() :].removeprefix(": "))
 
 
 # ---------------------------------------------------------------- macOS / iOS app: the system's VPN session
@@ -1590,6 +1615,18 @@ def is_dump_line(message: str) -> bool:
     )
 
 
+# A call frame of a goroutine trace ("tailscale.com/ipn/ipnlocal.(*LocalBackend).StartLoginInteractive(0x40008b5180)",
+# "main.main()", with a "+0x1b8" offset in some dumps): it names the code that was running, not something that
+# happened. A function's name is not its message ("StartLoginInteractive" is no login prompt).
+# (Go prints a frame's arguments as hex words, "{…}" for a struct's, "..." for elided ones, "?" unknown ones.)
+_CALL_FRAME = lazy_compile(r"^[\w./*()\[\]{}~-]+\.[\w*()\[\]{}~.-]*\w\([\w{}, .?]*\)(?: \+0x[0-9a-f]+)?$")
+
+
+def is_call_frame(message: str) -> bool:
+    """A call frame of a goroutine trace: what was running, no event (unless it is the dump's own writer)."""
+    return message[-1:] in ")0123456789abcdef" and _CALL_FRAME.match(message) is not None
+
+
 def is_dump_request(message: str) -> bool:
     """A line that shows the goroutine dump around it was asked for (its writer's frame, SIGQUIT, …)."""
     return _DUMP_REQUESTED.search(message) is not None
@@ -2368,6 +2405,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _android,
     ),  # fmt: skip
     Recogniser("proxy", ("socks5: ",), _proxy),
+    Recogniser("tsnet", ("tsnet: ",), _tsnet_start),
     Recogniser("subnet-ping", ("exec ping", "sendOutboundUserPing: "), _subnet_ping),
     Recogniser(
         "tailnet-lock", ("ock is dropping", "TKA sync error: ", "initTKALocked: ", "TKA desync: "), _tailnet_lock

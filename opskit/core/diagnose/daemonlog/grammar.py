@@ -29,6 +29,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     {"level":"info","ts":…,"logger":"tailscaled","msg":"…"}   a zap/slog JSON record (k8s operator, Caddy)
     Mar 14 00:37:03 | tailscaled | 10767 |            pfSense's log page copied as columns
     05/05 07:04:23                                    a log viewer's month/day stamp
+    13:38:39 | panic: …                               a crash-log viewer's time column and bar (Android app)
     04-23,14:36:03.590 63.0M/92.1M                    2020 pastes: month-day,time and memory stats
     Feb 18 14:59:57 Tower tailscaled: / <30>1 2024-…Z host tailscaled 123 - - …   syslog without PID, RFC 5424
     tailscale-1  | …  /  [pod/ts-0/tailscale] …      docker compose, kubectl logs --prefix
@@ -277,7 +278,11 @@ _NOISE = re.compile(
 )
 
 # Processes whose lines are tailscaled's whatever the message says.
-TAILSCALE_PROCESSES = ("tailscaled", "IPNExtension", "com.tailscale.ipn", "tailscale-ipn", "Tailscale")
+# ("m.tailscale.ipn": the app's process name as the kernel keeps it, its last 15 characters (TASK_COMM_LEN), which
+# logcat shows as the tag of the kernel's own lines about the app, e.g. its SELinux audit denials.)
+TAILSCALE_PROCESSES = (
+    "tailscaled", "IPNExtension", "com.tailscale.ipn", "tailscale-ipn", "Tailscale", "com.tailscale.ipn"[-15:]
+)  # fmt: skip
 
 
 class Message(NamedTuple):
@@ -336,6 +341,11 @@ def message_of(text: str) -> Message:
             # Go's log.New prefix after a container runtime's stamp (`kubectl logs --timestamps`, a compose
             # viewer): "2024-05-01T10:00:00.1Z boot: 2024/05/01 10:00:00 …" is containerboot's line
             process, text, stamped = process or word.group(0).strip().strip("[]:"), text[word.end() :], False
+            continue
+        if stamped and first == "|" and text[1:2] in (" ", ""):
+            # a crash-log viewer's time column and its bar (the Android app's crash logs: "13:38:39 | panic: …",
+            # "13:38:39 |  " for a blank line of the trace): the bar after a stamp is that column's edge
+            text, stamped = text[1:].lstrip(), False
             continue
         if stamped and first.isalpha() and (name := _NAME_BEFORE_STAMP.match(text)) is not None:
             text, stamped = text[name.end() :], False
