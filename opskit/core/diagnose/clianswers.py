@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from opskit.core.diagnose.text import GO_STAMP, SourceLine, typed_tailscale_command
+from opskit.core.diagnose.text import GO_STAMP, SourceLine, json_value_end, typed_tailscale_command
 
 # one-line answers, by their first character (a prose line then costs one short match at most)
 _ONE_LINE_ANSWERS = (
@@ -108,32 +108,6 @@ _DIAL_TYPES = re.compile(r"^\[(?:SystemDial|UserDial|PeerDial|BareDial)\] connec
 # JSON answers read whole under their command: debug control-knobs, peer-relay-servers (DebugResultJSON), appc-routes
 _JSON_ANSWER_COMMAND = typed_tailscale_command(r"(?:debug\s+(?:control-knobs|peer-relay-servers)|appc-routes)")
 _MAX_JSON_DEPTH = 64
-
-
-def _json_answer_end(lines: Sequence[SourceLine], start: int) -> int | None:
-    """The index of the line closing the JSON value opening at ``lines[start]`` (strings skipped), or None."""
-    depth = 0
-    in_string = escaped = False
-    for index in range(start, min(len(lines), start + _MAX_ROWS * 10)):
-        for char in lines[index].text:
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif char == "\\":
-                    escaped = True
-                elif char == '"':
-                    in_string = False
-            elif char == '"':
-                in_string = True
-            elif char in "[{":
-                depth += 1
-                if depth > _MAX_JSON_DEPTH:
-                    return None
-            elif char in "]}":
-                depth -= 1
-                if depth == 0:
-                    return index
-    return None
 
 
 # id-token.go: the OIDC ID token (a JWT: a bearer credential, recognised so that it is never repeated)
@@ -268,7 +242,7 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
     if text[0] == "[" and _DIAL_TYPES.match(text):
         return start
     if text[0] in "[{" and command is not None and _JSON_ANSWER_COMMAND.search(command):
-        return _json_answer_end(lines, start)
+        return json_value_end(lines, start, _MAX_ROWS * 10, _MAX_JSON_DEPTH)
     if text[:4] == "NAME" and _GET_HEADER.match(text):
         end = start
         for index in range(start + 1, min(len(lines), start + _MAX_ROWS)):

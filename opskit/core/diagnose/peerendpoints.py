@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import SourceLine, json_value_end
 
 _DERP_MAGIC = "127.3.3.40:"  # tailcfg.DerpMagicIP: a DERP region as an address
 _MAX_LINES = 100_000  # the ring holds a few hundred changes (a few lines each)
@@ -62,31 +62,6 @@ class PeerEndpointChangesReport:
         }
 
 
-def _array_end(lines: Sequence[SourceLine], start: int) -> int | None:
-    depth = 0
-    in_string = escaped = False
-    for index in range(start, min(len(lines), start + _MAX_LINES)):
-        for char in lines[index].text:
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif char == "\\":
-                    escaped = True
-                elif char == '"':
-                    in_string = False
-            elif char == '"':
-                in_string = True
-            elif char in "[{":
-                depth += 1
-                if depth > _MAX_DEPTH:
-                    return None
-            elif char in "]}":
-                depth -= 1
-                if depth == 0:
-                    return index
-    return None
-
-
 def endpoint_changes_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     """The index of the "]" closing the change list opening at ``lines[start]`` ("[", then "{", "When", "What"),
     or None."""
@@ -94,7 +69,7 @@ def endpoint_changes_extent(lines: Sequence[SourceLine], start: int) -> int | No
         return None
     if not (lines[start + 2].text.startswith('"When": "') and lines[start + 3].text.startswith('"What": "')):
         return None
-    return _array_end(lines, start)
+    return json_value_end(lines, start, _MAX_LINES, _MAX_DEPTH)
 
 
 def _addresses(value: object) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 # Chat clients "smarten" quotes; Go prints plain ASCII ones.
@@ -217,6 +218,34 @@ class SourceLine(NamedTuple):
     @property
     def is_blank(self) -> bool:
         return not self.text and self.command is None
+
+
+def json_value_end(lines: Sequence[SourceLine], start: int, max_lines: int, max_depth: int) -> int | None:
+    """The index of the line closing the JSON object or array that opens at ``lines[start]`` (brackets counted,
+    strings and their escapes skipped), or None: not closed within ``max_lines`` lines, or nested deeper than
+    ``max_depth`` (a hostile paste must not make a reader walk or recurse without bound)."""
+    depth = 0
+    in_string = escaped = False
+    for index in range(start, min(len(lines), start + max_lines)):
+        for char in lines[index].text:
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char in "[{":
+                depth += 1
+                if depth > max_depth:
+                    return None
+            elif char in "]}":
+                depth -= 1
+                if depth == 0:
+                    return index
+    return None
 
 
 def blank_output_line(text: str) -> bool:

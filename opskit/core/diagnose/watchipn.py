@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from opskit.core.diagnose.text import SourceLine, hide_keys
+from opskit.core.diagnose.text import SourceLine, hide_keys, json_value_end
 
 CONNECTED = "Connected."
 # ipn/backend.go: NoState … Running (their order has not changed since v1.0)
@@ -103,33 +103,6 @@ def _opens_notification(lines: Sequence[SourceLine], start: int) -> bool:
     return any(line.text.startswith('"ErrMessage": ') for line in lines[start + 2 : start + 4])
 
 
-def _object_end(lines: Sequence[SourceLine], start: int) -> int | None:
-    """The index of the line closing the object opened at ``lines[start]`` (bracket counting, strings skipped),
-    or None: not closed within the bound, or nested deeper than tailscaled's notifications."""
-    depth = 0
-    in_string = escaped = False
-    for index in range(start, min(len(lines), start + _MAX_NOTIFY_LINES)):
-        for char in lines[index].text:
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif char == "\\":
-                    escaped = True
-                elif char == '"':
-                    in_string = False
-            elif char == '"':
-                in_string = True
-            elif char in "{[":
-                depth += 1
-                if depth > _MAX_DEPTH:
-                    return None
-            elif char in "}]":
-                depth -= 1
-                if depth == 0:
-                    return index
-    return None
-
-
 def watch_ipn_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     """The index of the last line of a watch-ipn stream starting at ``lines[start]`` ("Connected." or a
     notification's "{"), or None. Notifications follow one another (blank lines between them allowed)."""
@@ -141,7 +114,7 @@ def watch_ipn_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     last: int | None = None
     limit = min(len(lines), start + _MAX_STREAM_LINES)
     while index < limit and _opens_notification(lines, index):
-        end = _object_end(lines, index)
+        end = json_value_end(lines, index, _MAX_NOTIFY_LINES, _MAX_DEPTH)
         if end is None:
             break
         last = end
@@ -200,7 +173,7 @@ def parse_watch_ipn(lines: Sequence[SourceLine]) -> WatchIpnReport:
         if lines[index].text != "{":
             index += 1
             continue
-        end = _object_end(lines, index)
+        end = json_value_end(lines, index, _MAX_NOTIFY_LINES, _MAX_DEPTH)
         if end is None:
             break
         chunk = lines[index : end + 1]
