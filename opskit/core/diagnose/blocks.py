@@ -381,7 +381,11 @@ def _netmap_block(lines: list[SourceLine], start: int, command: str | None) -> B
 
 
 def _json_end(lines: list[SourceLine], start: int, brackets: str = "{}") -> int | None:
-    """Index of the line closing the JSON object (array) that opens at ``start`` (bracket counting)."""
+    """Index of the line closing the JSON object (array) that opens at ``start`` (bracket counting).
+
+    Unlike text.json_value_end it counts only its own kind of bracket, so an inner array cut short in a paste does
+    not hide the end of the object around it; the chunk is then parsed by parse_json_text, which refuses a
+    document nested past the decoder's depth."""
     opening, closing = brackets[0], brackets[1]
     depth = 0
     in_string = escaped = False
