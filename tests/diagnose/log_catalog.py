@@ -86,3 +86,21 @@ def entries_read_right(
         all(reader(prefix, messages) == expected_reading(expected, not_problems) for prefix in prefixes)
         for messages, expected, _ in catalog
     )
+
+
+def misreadings(
+    catalog: Iterable[Entry],
+    prefixes: Sequence[str],
+    not_problems: frozenset[str],
+    reader: Callable[..., Reading] = read,
+    label: str = "",
+) -> list[str]:
+    """Each entry read wrong, under the first prefix that reads it wrong, with what was read (a developer's run)."""
+    out = []
+    for messages, expected, _ in catalog:
+        for prefix in prefixes:
+            got = reader(prefix, messages)
+            if got != expected_reading(expected, not_problems):
+                out.append(f"{label}{messages[-1][:90]!r} under {prefix[:30]!r}: {sorted(got[0])} exit {got[1]}")
+                break
+    return out

@@ -50,6 +50,7 @@ from tests.diagnose.log_catalog import (
     entry,
     expected_reading,
     issue_kinds,
+    misreadings,
     paste,
     read,
     rotating_cases,
@@ -780,15 +781,7 @@ def catalog_score() -> dict[str, tuple[int, int]]:
 
 def failures() -> list[str]:
     """Each entry read wrong, with what was read (for a developer's run)."""
-    out = []
-    for name, (catalog, prefixes) in CATALOGS.items():
-        for messages, expected, _ in catalog:
-            for p in prefixes:
-                got = read(p, messages)
-                if got != expected_reading(expected, NOT_PROBLEMS):
-                    out.append(f"{name}: {messages[-1][:100]!r} under {p[:30]!r}: {sorted(got[0])} exit {got[1]}")
-                    break
-    return out
+    return [line for name, (c, ps) in CATALOGS.items() for line in misreadings(c, ps, NOT_PROBLEMS, label=f"{name}: ")]
 
 
 if __name__ == "__main__":

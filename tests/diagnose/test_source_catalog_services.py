@@ -30,6 +30,7 @@ from tests.diagnose.log_catalog import (
     entry,
     expected_reading,
     issue_kinds,
+    misreadings,
     paste,
     read,
     rotating_cases,
@@ -817,20 +818,9 @@ def catalog_score() -> tuple[int, int]:
 
 def failures() -> list[str]:
     """Each entry read wrong, with what was read (for a developer's run)."""
-    out = []
-    for messages, expected, _ in CATALOG:
-        for p in PREFIXES:
-            got = read(p, messages)
-            if got != expected_reading(expected, NOT_PROBLEMS):
-                out.append(f"{messages[-1][:90]!r} under {p[:30]!r}: {sorted(got[0])} exit {got[1]}")
-                break
-    for messages, expected, _ in BOOT_CATALOG:
-        for p in BOOT_PREFIXES:
-            got = _read_boot(p, messages)
-            if got != expected_reading(expected, NOT_PROBLEMS):
-                out.append(f"BOOT {messages[-1][:90]!r} under {p[:30]!r}: {sorted(got[0])} exit {got[1]}")
-                break
-    return out
+    return misreadings(CATALOG, PREFIXES, NOT_PROBLEMS) + misreadings(
+        BOOT_CATALOG, BOOT_PREFIXES, NOT_PROBLEMS, _read_boot, "BOOT "
+    )
 
 
 if __name__ == "__main__":
