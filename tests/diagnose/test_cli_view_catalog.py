@@ -558,7 +558,8 @@ def _lines(view: View) -> list[str]:
     return view.output.split("\n")
 
 
-def _wrapped(view: View, how: str) -> str:
+def wrapped(view: View, how: str) -> str:
+    """The view's output pasted one way (a catalog picks the ways it checks)."""
     command = f"$ {view.command}"
     if how == "prompt":
         return "\n".join([command, *_lines(view)]) + "\n"
@@ -570,6 +571,8 @@ def _wrapped(view: View, how: str) -> str:
         return "\n".join("    " + line if line else "" for line in [command, *_lines(view)]) + "\n"
     if how == "crlf":
         return "\r\n".join([f"user@host:~$ {view.command}", *_lines(view)]) + "\r\n"
+    if how == "quote":
+        return "\n".join(f"> {line}".rstrip() for line in [command, *_lines(view)]) + "\n"
     raise AssertionError(how)
 
 
@@ -620,14 +623,14 @@ def read_right(view: View, text: str) -> tuple[bool, str]:
 
 @pytest.mark.parametrize(("view", "how"), CASES)
 def test_each_view_is_read_as_an_expert_reads_it(view: View, how: str) -> None:
-    text = _wrapped(view, how)
+    text = wrapped(view, how)
     ok, why = read_right(view, text)
     assert ok, f"{why}\n{text}"
 
 
 def catalog_score() -> tuple[int, int]:
     """(read right, total) over the catalog: the figure reported before and after a change."""
-    right = sum(read_right(case.values[0], _wrapped(case.values[0], case.values[1]))[0] for case in CASES)  # type: ignore[arg-type]
+    right = sum(read_right(case.values[0], wrapped(case.values[0], case.values[1]))[0] for case in CASES)  # type: ignore[arg-type]
     return right, len(CASES)
 
 
@@ -638,7 +641,7 @@ if __name__ == "__main__":
     for case in CASES:
         view, how = case.values
         assert isinstance(view, View) and isinstance(how, str)
-        if not read_right(view, _wrapped(view, how))[0]:
+        if not read_right(view, wrapped(view, how))[0]:
             by_view.setdefault(view.name, []).append(how)
     for name, hows in by_view.items():
         print(f"  {name}: {', '.join(hows)}")

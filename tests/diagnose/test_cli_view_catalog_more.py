@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from opskit.core.diagnose.blocks import split_input
 from opskit.errors import InputError
 from tests.diagnose.conftest import run_json
-from tests.diagnose.test_cli_view_catalog import ROUTINE, View, read_right
+from tests.diagnose.test_cli_view_catalog import ROUTINE, View, read_right, wrapped
 from tests.support.hostile import hostile_text, terminal_safe
 
 CLI_ERROR = "windows-error"  # a refusal of the CLI (windows.py + cli_catalog): read with its rule, no view
@@ -462,22 +462,6 @@ MORE: tuple[View, ...] = (
 )
 
 WRAPPINGS = ("prompt", "bare", "fence", "crlf", "quote")
-
-
-def wrapped(view: View, how: str) -> str:
-    lines = view.output.split("\n")
-    command = f"$ {view.command}"
-    if how == "prompt":
-        return "\n".join([command, *lines]) + "\n"
-    if how == "bare":
-        return view.output + "\n"
-    if how == "fence":
-        return "\n".join(["```console", command, *lines, "```"]) + "\n"
-    if how == "crlf":
-        return "\r\n".join([f"user@host:~$ {view.command}", *lines]) + "\r\n"
-    if how == "quote":
-        return "\n".join(f"> {line}".rstrip() for line in [command, *lines]) + "\n"
-    raise AssertionError(how)
 
 
 CASES = [
