@@ -798,6 +798,16 @@ def split_input(text: str) -> SplitInput:
             skipped.append(SkippedRun(tuple(pending_skip), skip_reason))
         pending_skip = []
 
+    def add_cli_error_line(line: SourceLine) -> None:
+        """Put ``line`` in a CLI-error block under the current command (windows.py reads it), opening one."""
+        nonlocal current_kind, block_command
+        flush_skip()
+        if current_kind is not BlockKind.WINDOWS:
+            close_block()
+            current_kind, block_command = BlockKind.WINDOWS, current_command
+        current.append(line)
+        current_hints.append(None)
+
     def skip(line: SourceLine, reason: str) -> None:
         nonlocal skip_reason
         if pending_skip and reason != skip_reason:
@@ -1074,12 +1084,7 @@ def split_input(text: str) -> SplitInput:
             # a line that is a CLI error only as its command's answer: `serve status --json` printing an empty
             # serve config (read by windows.py as serve-not-configured; the JSON readers below would skip it as
             # some other JSON), serve's bare "handler does not exist" (serve-failed)
-            flush_skip()
-            if current_kind is not BlockKind.WINDOWS:
-                close_block()
-                current_kind, block_command = BlockKind.WINDOWS, current_command
-            current.append(line)
-            current_hints.append(None)
+            add_cli_error_line(line)
             continue
         if (text[0] == "{" or text[:2] in ('"I', '"W', '"E')) and current_kind is not _NETCHECK:
             # `tailscale debug derp <region>`: whole, cut, one member, or compact (before the JSON readers:
@@ -1277,12 +1282,7 @@ def split_input(text: str) -> SplitInput:
         ):
             # the login URL `up --login-server=<A>` printed is another server's: read by windows.py as
             # login-server-mismatch (the command's own flag says so, loginserver.py)
-            flush_skip()
-            if current_kind is not BlockKind.WINDOWS:
-                close_block()
-                current_kind, block_command = BlockKind.WINDOWS, current_command
-            current.append(line)
-            current_hints.append(None)
+            add_cli_error_line(line)
             continue
         if kind is None:
             if (answer_end := cli_answer_end(lines, index - 1, current_command)) is not None:
