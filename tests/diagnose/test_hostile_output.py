@@ -50,3 +50,22 @@ def test_per_peer_table_shows_pasted_names_visibly(cli, tmp_path) -> None:  # ty
     table = result.stdout.split("Path per peer", 1)[1]
     assert "\u202e" not in table  # the bidi override itself never reaches the terminal
     assert "evil\\u202egnp[red]x" in table  # shown visibly, markup not obeyed
+
+
+RULES = Path(__file__).parent / "rules"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=hostile_text)
+def test_hostile_interface_names_and_login_hosts_render_terminal_safe(cli: Any, junk: str) -> None:
+    # The values the route-lookup and login-server findings quote: the interface a tailnet address left through,
+    # the login URL's host. Both reach the finding's cause and evidence.
+    word = "".join(ch for ch in junk if not ch.isspace()) or "x"
+    route = (RULES / "TS-TAILNET-ROUTE-OUTSIDE" / "bad_ip_route_get_eth0.txt").read_text()
+    login = (RULES / "TS-CLI-LOGIN-SERVER-MISMATCH" / "bad_headscale_url_after_tailscale.txt").read_text()
+    pasted = route.replace("dev eth0", f"dev eth0{word}") + "\n" + login.replace("hs.corp.net", f"hs{word}.corp.net")
+    for form in (["diagnose", "-"], ["diagnose", "-", "--format", "json"]):
+        result = cli(form, input=pasted)
+        assert result.exit_code in (0, 1, 2), result.stderr
+        assert terminal_safe(result.stdout), repr(result.stdout)
+        assert terminal_safe(result.stderr), repr(result.stderr)
