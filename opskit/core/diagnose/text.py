@@ -353,11 +353,51 @@ def _compose_services(raw_lines: list[str]) -> frozenset[str]:
     return frozenset(services) if prefixed >= 3 and prefixed * 2 >= filled else frozenset()
 
 
+# A gutter the copy brought along in front of every line: an editor's or a pastebin's line numbers ("1 ", "2 ",
+# … one per line, blank lines numbered too) or a terminal logger's clock ("12:00:01 ", `ts`, a tmux or screen
+# log). Told from a count or a stamp that belongs to the output by the paste's first lines: all of them carry
+# it, and line numbers go up by one per line. Read only from the first lines, so prose costs one test.
+_GUTTER_NUMBER = re.compile(r"^[ \t]*(\d{1,6})(?:[ \t]|$)")
+_GUTTER_CLOCK = re.compile(r"^[ \t]*\[?\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?\]?(?:[ \t]+|$)")
+_ELISION_LINE = re.compile(r"^(?:\.{3,}|\u2026|\[[^\]\d]{1,30}\]|\([^)]{1,30}\))\s*$")
+_GUTTER_PROBE = 6  # the first non-blank lines that must all carry the gutter
+_GUTTER_MIN = 3
+
+
+def _without_gutter(raw_lines: list[str]) -> list[str]:
+    """``raw_lines`` without a line-number or clock gutter every one of the paste's first lines carries."""
+    probe: list[int] = []
+    for index, raw in enumerate(raw_lines):
+        stripped = raw.lstrip()
+        if not stripped or (stripped[0] in ".\u2026[(" and _ELISION_LINE.match(stripped)):
+            continue  # a blank, or the mark of lines the poster cut, typed without the gutter
+        if not stripped[0].isdigit() and stripped[0] != "[":
+            return raw_lines  # the common case: the first line with text has no gutter
+        probe.append(index)
+        if len(probe) == _GUTTER_PROBE:
+            break
+    # a short paste (a pong, a health item) must carry it on every line: two for numbers, one for a clock
+    whole = len(probe) < _GUTTER_PROBE and not any(raw.strip() for raw in raw_lines[probe[-1] + 1 :]) if probe else False
+    if len(probe) < _GUTTER_MIN and not whole:
+        return raw_lines
+    numbers = [_GUTTER_NUMBER.match(raw_lines[i]) for i in probe]
+    if len(probe) >= 2 and all(numbers) and len({int(m.group(1)) - i for m, i in zip(numbers, probe, strict=True) if m}) == 1:
+        offset = int(numbers[0].group(1)) - probe[0]  # type: ignore[union-attr]
+        out = []
+        for index, raw in enumerate(raw_lines):
+            number = _GUTTER_NUMBER.match(raw)
+            out.append(raw[number.end() :] if number and int(number.group(1)) == index + offset else raw)
+        return out
+    if all(_GUTTER_CLOCK.match(raw_lines[i]) for i in probe):
+        return [_GUTTER_CLOCK.sub("", raw, count=1) for raw in raw_lines]
+    return raw_lines
+
+
 def split_lines(text: str) -> list[SourceLine]:
     """Number and clean every line; fences become blank, prompts carry their command."""
     lines: list[SourceLine] = []
     append = lines.append
-    raw_lines = _line_ends(text).split("\n")
+    raw_lines = _without_gutter(_line_ends(text).split("\n"))
     services = _compose_services(raw_lines) if "|" in text else frozenset()
     # tuple.__new__ skips NamedTuple's Python-level __new__ in this once-per-input-line loop: bench/
     # diagnose.py (10,000 netcheck blocks, best CPU time) 552 ms with it, 572 ms with SourceLine(...).
