@@ -278,8 +278,13 @@ def _zero_width(text: str, truth: dict[str, Any]) -> str | None:
 
 
 def _full_width(text: str, truth: dict[str, Any]) -> str | None:
-    """Full-width colons and ideographic spaces (a CJK input method left on while tidying the paste)."""
-    changed = re.sub(r":(?= )", "\uff1a", text).replace("    ", "\u3000\u3000")
+    """Full-width colons and ideographic spaces in the report's own lines (a CJK input method left on while
+    tidying a netcheck report's bullets): not in log records or health messages, which nobody re-types."""
+    lines = _lines(text)
+    for index, line in enumerate(lines):
+        if re.match(r"\s*(?:\*\s|-\s+[\w-]+:|Report:)", line):
+            lines[index] = re.sub(r":(?= )", "\uff1a", line, count=1).replace("    ", "\u3000\u3000")
+    changed = "\n".join(lines)
     return changed if changed != text else None
 
 

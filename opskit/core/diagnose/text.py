@@ -31,6 +31,11 @@ _QUOTE_TABLE = str.maketrans(
         "\u0085": " ",
         "\u2028": " ",
         "\u2029": " ",
+        # a CJK input method left on while tidying a paste: full-width colon, comma, semicolon and space
+        "\uff1a": ": ",
+        "\uff0c": ", ",
+        "\uff1b": "; ",
+        "\u3000": " ",
     }
 )
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
@@ -255,15 +260,17 @@ def blank_output_line(text: str) -> bool:
 
 # Pastes copied out of an HTML page (a mail digest, a forum's or a web UI's log view) keep its escapes:
 # `relay &quot;fra&quot;`, `via &#39;tailscale up&#39;`. Only these five, which Go's output can contain.
-_HTML_ESCAPE = re.compile(r"&(?:quot|amp|lt|gt|#0?39|#x27);")
-_HTML_CHARS = {"&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "'", "&#039;": "'", "&#x27;": "'"}
+# `&nbsp;` too: a page's source keeps the non-breaking spaces an HTML table or a `<pre>` padded columns with.
+_HTML_ESCAPE = re.compile(r"&(?:quot|amp|lt|gt|#0?39|#x27|nbsp|#160|#xa0);", re.IGNORECASE)
+_HTML_CHARS = {"&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "'", "&#039;": "'", "&#x27;": "'",
+               "&nbsp;": " ", "&#160;": " ", "&#xa0;": " "}  # fmt: skip
 
 
 def _clean(raw: str) -> str:
     """Tabs to spaces, no ANSI colours or control characters, plain quotes, HTML escapes undone; stripped."""
     text = _CONTROL.sub("", _ANSI.sub("", raw.replace("\t", " ")).translate(_QUOTE_TABLE)).strip()
     if "&" in text:
-        text = _HTML_ESCAPE.sub(lambda m: _HTML_CHARS[m.group(0)], text)
+        text = _HTML_ESCAPE.sub(lambda m: _HTML_CHARS[m.group(0).lower()], text)
     return text
 
 
