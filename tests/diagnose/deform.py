@@ -29,7 +29,7 @@ from tests.diagnose.corpus_check import NOTHING, check_sample, document_for, loa
 Edit = Callable[[str, dict[str, Any]], "str | None"]
 
 # A row of `tailscale status`: the Tailscale address (or a redaction of it) first, then the name.
-_STATUS_ROW = re.compile(r"^(\s*)((?:100|fd7a)[.:][^\s]*|[\dx*.]{5,}|\*{3}|-)(\s+)(\S+)(\s+)(\S+)(\s+)(\S+)(\s+)(.*)$")
+_STATUS_ROW = re.compile(r"^(\s*)((?:100|fd7a)[.:][^\s]*|[\dx*.]{5,}|\*{3})(\s+)(\S+)(\s+)(\S+)(\s+)(\S+)(\s+)(.*)$")
 _TS_IP = re.compile(r"\b100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d{1,3}\.\d{1,3}\b|\bfd7a:115c:a1e0:[0-9a-f:]+")
 _PUBLIC_ENDPOINT = re.compile(r"\b(?!100\.)(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b")
 _LATENCY_LINE = re.compile(r"^\s*-\s*[\w-]+:\s*[\d.]+\s*[mµu]?s\b")

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from opskit.core.diagnose.guiwarning import quoted_health_warning
 from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, StatusReport
-from opskit.core.diagnose.text import SourceLine, hide_keys, is_prose_after_subcommand
+from opskit.core.diagnose.text import TRAILING_NOTE, SourceLine, hide_keys, is_prose_after_subcommand
 
 # What people type over the digits they hide: x/y/z, *, #, _, ?, an ellipsis, a bullet, block characters.
 _MASK_CHARS = "xXyYzZ*#_?\u2026\u2022\u2588\u2591\u2592\u2593\u25a0"
@@ -50,7 +50,8 @@ _MASKED_PART = re.compile(r"^(?:x{2,}|X{2,}|\*{2,}|<[^<>]{1,30}>|\[[^\[\]]{1,30}
 _LAST_SEEN = re.compile(r",\s*last seen (?P<ago>\S+ ago)")
 # A note the poster typed after a row's cell (`tx 17168 rx 0   <-- not ok`, `-  # this one`, `← broken`):
 # an arrow or comment marker after whitespace; the CLI's cell never holds one.
-_TRAILING_NOTE = re.compile(r"\s+(?:<-+|<=+|←|⬅|#|//)(?:\s.*)?$")
+# A parenthesised remark after the cell (`tx 888 rx 0  (offline since monday)`) too: the cell never ends in ")".
+_TRAILING_NOTE = re.compile(TRAILING_NOTE + "$")
 _STATE_MESSAGES = (
     "Tailscale is stopped.",
     "Logged out.",
@@ -75,7 +76,7 @@ KNOWN_OS = {
 def _parse_cell(cell: str) -> dict[str, object] | None:
     """Fields of a status cell, or None when the text is not a status cell at all."""
     cell = cell.strip()
-    if "<" in cell or "#" in cell or "/" in cell or "←" in cell or "⬅" in cell:
+    if "<" in cell or "#" in cell or "/" in cell or "←" in cell or "⬅" in cell or cell[-1:] == ")":
         cell = _TRAILING_NOTE.sub("", cell)
     fields: dict[str, object] = {}
     txrx = _TXRX.search(cell)
@@ -242,10 +243,38 @@ _LEAD_REMARK = re.compile(r"^\([^()]{1,100}\)\s+")
 _LEAD_LABEL = re.compile(r"^[A-Za-z][\w ]{0,15}?\s?:\s+(?=\S)")
 
 
+# A comma or semicolon typed after a column (`100.64.0.2,  nas,  me@,  linux,  active; …`): the columns
+# before the cell, which never end in one (the cell's own "active;" / "offline," head is kept).
+_COLUMN_PUNCTUATION = re.compile(r"^(\S+?)[,;](?=\s)")
+_CELL_HEADS = frozenset({"active", "idle", "offline", "online", "-"})
+
+
+def _unpunctuated(text: str) -> str:
+    """``text`` without a comma or semicolon after each of its first four columns (unchanged if none)."""
+    words = text.split()
+    if len(words) < 4 or not any(w[-1] in ",;" for w in words[:4]):
+        return text
+    out: list[str] = []
+    rest = text
+    for _ in range(4):
+        rest = rest.lstrip()
+        word = rest.split(None, 1)[0] if rest else ""
+        if not word or (word[:-1] in _CELL_HEADS and word[-1] in ",;") or word in _CELL_HEADS:
+            break
+        if (glued := _COLUMN_PUNCTUATION.match(rest)) is not None:
+            out.append(glued.group(1))
+            rest = rest[glued.end() :]
+        else:
+            out.append(word)
+            rest = rest[len(word) :]
+    return "  ".join([*out, rest.strip()]) if out else text
+
+
 def _unwrap_row(text: str) -> str:
     """The row inside an annotated line (unchanged when there is nothing to take away)."""
     if text.count(_SLASH_COLUMNS) >= 3:
         text = text.replace(_SLASH_COLUMNS, "  ")
+    text = _unpunctuated(text)
     for pattern in (_LEAD_COMMENT, _LEAD_REMARK, _LEAD_LABEL):
         text = pattern.sub("", text, count=1)
     return text

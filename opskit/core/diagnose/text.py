@@ -400,6 +400,13 @@ def _without_gutter(raw_lines: list[str]) -> list[str]:
     return raw_lines
 
 
+# A note the poster typed after a line of output to point at it (`# my NAS`, `<-- this one`, `// 这是家里的`,
+# `← broken`, `(offline since monday)`): a comment marker or a parenthesised remark after whitespace. For the
+# parsers of lines that never end so (a pong, a status cell); a pattern to append, not a whole one.
+TRAILING_NOTE = r"(?:\s+(?:#|<-+|<=+|\u2190|\u2b05|//)(?:\s.*)?|\s+\([^()]{1,80}\))"
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
+
+
 def split_lines(text: str) -> list[SourceLine]:
     """Number and clean every line; fences become blank, prompts carry their command."""
     lines: list[SourceLine] = []
@@ -430,6 +437,14 @@ def split_lines(text: str) -> list[SourceLine]:
             first = cleaned[:1]
         if first == ">" and not cleaned.strip("> "):
             cleaned = first = ""  # a blank line inside a Markdown quote (">", "> >"): blank
+        if first == "|" and cleaned[-1] == "|" and len(cleaned) > 1:
+            # a Markdown table made of the output (status rows, netcheck fields): its rule row is blank, its
+            # cells the columns, two spaces apart as the CLI pads them (an empty cell: a blanked column)
+            if _TABLE_RULE.match(cleaned):
+                append(new(SourceLine, (number, "", raw, None)))
+                continue
+            cleaned = "  ".join(cell.strip() for cell in cleaned[1:-1].split("|") if cell.strip())
+            first = cleaned[:1]
         if (
             services
             and (compose := _COMPOSE_PREFIX.match(cleaned)) is not None
