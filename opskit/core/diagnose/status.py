@@ -73,11 +73,17 @@ KNOWN_OS = {
 }  # fmt: skip
 
 
-def _parse_cell(cell: str) -> dict[str, object] | None:
-    """Fields of a status cell, or None when the text is not a status cell at all."""
+def _without_note(cell: str) -> str:
+    """The status cell without a note the poster typed after it (see _TRAILING_NOTE); stripped."""
     cell = cell.strip()
     if "<" in cell or "#" in cell or "/" in cell or "←" in cell or "⬅" in cell or cell[-1:] == ")":
         cell = _TRAILING_NOTE.sub("", cell)
+    return cell
+
+
+def _parse_cell(cell: str) -> dict[str, object] | None:
+    """Fields of a status cell, or None when the text is not a status cell at all."""
+    cell = _without_note(cell)
     fields: dict[str, object] = {}
     txrx = _TXRX.search(cell)
     if txrx:
@@ -724,7 +730,7 @@ def _peer(
         host=host,
         owner=owner,
         os=os_name,
-        cell=cell.strip(),
+        cell=_without_note(cell),
         line=line,
         active=active,
         idle=bool(fields["idle"]),
