@@ -47,7 +47,7 @@ _COUNT = r"\d+|x{2,}|X{2,}|\*{2,}"
 _TXRX = re.compile(rf",\s*tx\s+(?P<tx>{_COUNT})\s+rx\s+(?P<rx>{_COUNT})\s*$")
 # a whole cell part the poster masked (`active; direct xxxx`, `active; offers exit node; xxxx`): the path is hidden
 _MASKED_PART = re.compile(r"^(?:x{2,}|X{2,}|\*{2,}|<[^<>]{1,30}>|\[[^\[\]]{1,30}\]|\.{3,}|\u2026)$")
-_LAST_SEEN = re.compile(r",\s*last seen (?P<ago>\S+ ago)")
+_LAST_SEEN = re.compile(r",\s*last\s+seen\s+(?P<ago>\S+)\s+ago")
 # A note the poster typed after a row's cell (`tx 17168 rx 0   <-- not ok`, `-  # this one`, `← broken`):
 # an arrow or comment marker after whitespace; the CLI's cell never holds one.
 # A parenthesised remark after the cell (`tx 888 rx 0  (offline since monday)`) too: the cell never ends in ")".
@@ -93,9 +93,10 @@ def _parse_cell(cell: str) -> dict[str, object] | None:
         cell = cell[: txrx.start()]
     last_seen = _LAST_SEEN.search(cell)
     if last_seen:
-        fields["last_seen"] = last_seen.group("ago")
+        fields["last_seen"] = last_seen.group("ago") + " ago"
         cell = cell[: last_seen.start()] + cell[last_seen.end() :]
-    parts = [p.strip() for p in cell.split(";") if p.strip()]
+    # a part's words as the CLI spaces them, however the row was re-aligned (`offers  exit  node`)
+    parts = [" ".join(p.split()) for p in cell.split(";") if p.strip()]
     # "online" is the word proposed (tailscale#21212) for an online peer without traffic, printed "-" so far.
     if not parts or parts[0] not in {"-", "idle", "offline", "active", "online"}:
         return None
@@ -201,14 +202,23 @@ def _is_ownerless_row(first: str, second: str, os_name: str) -> bool:
         bool(os_name)
         and os_name.lower() in KNOWN_OS
         and os_name != "-"
-        and (second.lower() not in KNOWN_OS and _is_tailnet_ip(first))
+        and (second.lower() not in KNOWN_OS and (_is_tailnet_ip(first) or _is_ipv4_literal(first)))
     )
+
+
+def _is_ipv4_literal(first: str) -> bool:
+    """A dotted IPv4 address: a Headscale tailnet's own prefix (10.1.0.1), in the IP column of a row."""
+    return bool(_IPV4_LITERAL.match(first))
+
+
+_IPV4_LITERAL = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 
 
 def _retry_ownerless(line: SourceLine) -> StatusPeer | None:
     """A row without the owner column (see _OWNERLESS_ROW), or None."""
     match = _OWNERLESS_ROW.match(line.text)
-    if not match or not _is_tailnet_ip(match.group("ip")) or match.group("host").lower() in KNOWN_OS:
+    address = match.group("ip") if match else ""
+    if not match or not (_is_tailnet_ip(address) or _is_ipv4_literal(address)) or match.group("host").lower() in KNOWN_OS:
         return None
     fields = _parse_cell(match.group("cell"))
     if fields is None:
