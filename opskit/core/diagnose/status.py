@@ -218,7 +218,9 @@ def _retry_ownerless(line: SourceLine) -> StatusPeer | None:
     """A row without the owner column (see _OWNERLESS_ROW), or None."""
     match = _OWNERLESS_ROW.match(line.text)
     address = match.group("ip") if match else ""
-    if not match or not (_is_tailnet_ip(address) or _is_ipv4_literal(address)) or match.group("host").lower() in KNOWN_OS:
+    if not match or not (_is_tailnet_ip(address) or _is_ipv4_literal(address)):
+        return None
+    if match.group("host").lower() in KNOWN_OS:
         return None
     fields = _parse_cell(match.group("cell"))
     if fields is None:

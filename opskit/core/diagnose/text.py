@@ -384,12 +384,15 @@ def _without_gutter(raw_lines: list[str]) -> list[str]:
         if len(probe) == _GUTTER_PROBE:
             break
     # a short paste (a pong, a health item) must carry it on every line: two for numbers, one for a clock
-    whole = len(probe) < _GUTTER_PROBE and not any(raw.strip() for raw in raw_lines[probe[-1] + 1 :]) if probe else False
+    if not probe:
+        return raw_lines
+    whole = len(probe) < _GUTTER_PROBE and not any(raw.strip() for raw in raw_lines[probe[-1] + 1 :])
     if len(probe) < _GUTTER_MIN and not whole:
         return raw_lines
     numbers = [_GUTTER_NUMBER.match(raw_lines[i]) for i in probe]
-    if len(probe) >= 2 and all(numbers) and len({int(m.group(1)) - i for m, i in zip(numbers, probe, strict=True) if m}) == 1:
-        offset = int(numbers[0].group(1)) - probe[0]  # type: ignore[union-attr]
+    offsets = {int(m.group(1)) - i for m, i in zip(numbers, probe, strict=True) if m is not None}
+    if len(probe) >= 2 and all(numbers) and len(offsets) == 1:
+        (offset,) = offsets
         out = []
         for index, raw in enumerate(raw_lines):
             number = _GUTTER_NUMBER.match(raw)
