@@ -681,6 +681,48 @@ def _bare_download_error(text: str) -> bool:
     )
 
 
+# The tail of a soft-wrapped status row: what a status cell holds after a space (`rx 5683896`, `tx 9 rx 2`, an
+# endpoint, `"fra", tx …`, `exit node; direct …`, `last seen 5d ago`), or the rest of a pong (`in 23ms`, `via …`).
+_ROW_TAIL = re.compile(
+    r'^(?:(?:(?:tx|rx)\s+)?\d+(?:\s+rx\s+\d+)?\s*$|"[^"\s]*"[;,]|(?:relay|direct|peer-relay|exit node|offers exit node'
+    r"|offline|last seen|seen|ago|node|\d+[smhd]\s+ago)\b|(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]+\]):\d+[;,]?(?:\s|$)"
+    r"|(?:in\s+)?[\d.]+[mµu]?s$|via\s)"
+)
+_MAX_ROW_PIECES = 3
+
+
+def _may_start_row(text: str) -> bool:
+    """A line that may be the head of a soft-wrapped status row or pong (cheap: most prose fails at once)."""
+    first = text[0]
+    return (first == "p" and text.startswith("pong from ")) or (
+        (first == "1" or first == "f" or first == "F") and _STATUS_ROW_HOST.match(text) is not None
+    )
+
+
+def _soft_wrapped_row(
+    lines: Sequence[SourceLine], index: int, text: str, kind: BlockKind | None
+) -> tuple[BlockKind, str, int] | None:
+    """(kind, joined text, next index) of a row or pong whose tail the paste wrapped onto the next lines."""
+    joined, end = text, index
+    while end < len(lines) and end - index < _MAX_ROW_PIECES - 1:
+        piece = lines[end]
+        if not piece.text or piece.command is not None:
+            break
+        # a row's head cut right after its name (`100.69.57.42  host`) takes any one piece that makes it a row
+        open_head = kind is None and end == index and text[0] != "p"
+        if not open_head and _ROW_TAIL.match(piece.text) is None:
+            break
+        if not (kind is None and piece.text[:4] == "via ") and classify_line(piece.text, False) is not None:
+            break  # a line of its own (a row; a pong fragment "via DERP(fra) in 5ms" under no pong head): no tail
+        joined, end = f"{joined} {piece.text}", end + 1
+    if end == index:
+        return None
+    joined_kind = classify_line(joined, False)
+    if joined_kind is None or (kind is not None and joined_kind is not kind):
+        return None
+    return joined_kind, joined, end
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -1199,6 +1241,15 @@ def split_input(text: str) -> SplitInput:
             kind = BlockKind.WINDOWS  # `exit-node list` output: a "selected but offline" row is its finding
         else:
             kind = classify_line(text, current_kind is _NETCHECK)
+        # a status row or a pong soft-wrapped by a mail client or a narrow text box, at a space: its tail (the
+        # counts, the endpoint, the latency) is the next line, which says nothing alone
+        if (
+            index < line_count
+            and (kind is _STATUS or (kind is None and _may_start_row(text)))
+            and (joined_row := _soft_wrapped_row(lines, index, text, kind)) is not None
+        ):
+            kind, text, index = joined_row
+            line = line._replace(text=text)
         if (
             kind is BlockKind.WINDOWS
             and (current_kind is BlockKind.DAEMON_LOG or any(_service_line_on_tailscale(p.text) for p in pending_skip))
