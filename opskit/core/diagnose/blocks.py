@@ -682,10 +682,11 @@ def _bare_download_error(text: str) -> bool:
 
 
 # The tail of a soft-wrapped status row: what a status cell holds after a space (`rx 5683896`, `tx 9 rx 2`, an
-# endpoint, `"fra", tx …`, `exit node; direct …`, `last seen 5d ago`), or the rest of a pong (`in 23ms`, `via …`).
+# endpoint, `node-ip:41641;` as redacted, `"fra", tx …`, `exit node; direct …`, `last seen 5d ago`), or the
+# rest of a pong (`in 23ms`, `10ms`, `via …`).
 _ROW_TAIL = re.compile(
     r'^(?:(?:(?:tx|rx)\s+)?\d+(?:\s+rx\s+\d+)?\s*$|"[^"\s]*"[;,]|(?:relay|direct|peer-relay|exit node|offers exit node'
-    r"|offline|last seen|seen|ago|node|\d+[smhd]\s+ago)\b|(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]+\]):\d+[;,]?(?:\s|$)"
+    r"|offline|last seen|seen|ago|node|\d+[smhd]\s+ago)(?=[;,\s]|$)|[^\s:]\S*:\d+[;,]?(?:\s|$)"
     r"|(?:in\s+)?[\d.]+[mµu]?s$|via\s)"
 )
 _MAX_ROW_PIECES = 3
@@ -712,8 +713,8 @@ def _soft_wrapped_row(
         open_head = kind is None and end == index and text[0] != "p"
         if not open_head and _ROW_TAIL.match(piece.text) is None:
             break
-        if not (kind is None and piece.text[:4] == "via ") and classify_line(piece.text, False) is not None:
-            break  # a line of its own (a row; a pong fragment "via DERP(fra) in 5ms" under no pong head): no tail
+        if _may_start_row(piece.text) or (open_head and classify_line(piece.text, False) is not None):
+            break  # the next row or pong, or a line of its own: no tail
         joined, end = f"{joined} {piece.text}", end + 1
     if end == index:
         return None
