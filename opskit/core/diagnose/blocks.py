@@ -1225,6 +1225,16 @@ def split_input(text: str) -> SplitInput:
             line, text = line._replace(text=uncommented), uncommented
         elif ("`" in text or _may_quote_health(text)) and (quoted := _quoted_cli_answer(text)) is not None:
             line, text = line._replace(text=quoted), quoted  # prose quoting what the CLI answered, inline
+        elif (
+            text.count('"') % 2
+            and index < line_count
+            and lines[index].text
+            and lines[index].command is None
+            and _may_quote_health(wrapped := f"{text} {lines[index].text}")
+            and (quoted := _quoted_cli_answer(wrapped)) is not None
+        ):
+            # the same sentence soft-wrapped inside its quote (`… a report of "not` / `connected to home …".`)
+            line, text, index = line._replace(text=quoted), quoted, index + 1
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
             continue
@@ -1270,6 +1280,17 @@ def split_input(text: str) -> SplitInput:
             and tailnet_hosts.intersection(host_names(ssh_host))
         ):
             kind = BlockKind.WINDOWS  # ssh to a host the paste showed on the tailnet (read by parse_windows)
+        if (
+            kind is None
+            and text[:4] == "ssh:"
+            and index < line_count
+            and lines[index].text
+            and lines[index].command is None
+            and (ssh_host := ssh_failed_host(wrapped := f"{text} {lines[index].text}")) is not None
+            and tailnet_hosts.intersection(host_names(ssh_host))
+        ):
+            # the same, soft-wrapped at a space ("…port 22: No route" / "to host")
+            kind, line, index = BlockKind.WINDOWS, line._replace(text=wrapped), index + 1
         if kind is BlockKind.PING and peer_lookup_command and is_windows_error_line(text):
             kind = BlockKind.WINDOWS  # `tailscale ip <name>` failing its lookup in ping's words: no ping ran
         if (kind is BlockKind.DAEMON_LOG or kind is None) and index < line_count:
