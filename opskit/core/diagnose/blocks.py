@@ -690,6 +690,7 @@ _ROW_TAIL = re.compile(
     r"|(?:in\s+)?[\d.]+[mµu]?s$|via\s)"
 )
 _MAX_ROW_PIECES = 3
+_CELL_HEAD = re.compile(r"^(?:active|idle|offline|online|-)(?:[;,]|\s*$)")
 
 
 def _may_start_row(text: str) -> bool:
@@ -713,7 +714,8 @@ def _soft_wrapped_row(
         open_head = kind is None and end == index and text[0] != "p"
         if not open_head and _ROW_TAIL.match(piece.text) is None:
             break
-        if _may_start_row(piece.text) or (open_head and classify_line(piece.text, False) is not None):
+        cell = open_head and _CELL_HEAD.match(piece.text) is not None  # the whole status cell, wrapped
+        if _may_start_row(piece.text) or (open_head and not cell and classify_line(piece.text, False) is not None):
             break  # the next row or pong, or a line of its own: no tail
         joined, end = f"{joined} {piece.text}", end + 1
     if end == index:
