@@ -40,8 +40,8 @@ OPEN: dict[str, int] = {
     "root-prompt": 1,
     "semicolons": 2,
     "wide-spaces": 6,
-    "wrap-60": 78,
-    "wrap-80": 36,
+    "wrap-60": 70,
+    "wrap-80": 35,
     "zero-width": 1,
 }
 OPEN_PAIRS = 34  # of the seeded pairs (3 per paste), the same ceiling

@@ -683,11 +683,11 @@ def _bare_download_error(text: str) -> bool:
 
 # The tail of a soft-wrapped status row: what a status cell holds after a space (`rx 5683896`, `tx 9 rx 2`, an
 # endpoint, `node-ip:41641;` as redacted, `"fra", tx …`, `exit node; direct …`, `last seen 5d ago`), or the
-# rest of a pong (`in 23ms`, `10ms`, `via …`).
+# rest of a pong (`in 23ms`, `10ms`, `via …`, `DERP(tok) in 741ms`).
 _ROW_TAIL = re.compile(
     r'^(?:(?:(?:tx|rx)\s+)?\d+(?:\s+rx\s+\d+)?\s*$|"[^"\s]*"[;,]|(?:relay|direct|peer-relay|exit node|offers exit node'
     r"|offline|last seen|seen|ago|node|\d+[smhd]\s+ago)(?=[;,\s]|$)|[^\s:]\S*:\d+[;,]?(?:\s|$)"
-    r"|(?:in\s+)?[\d.]+[mµu]?s$|via\s)"
+    r"|(?:in\s+)?[\d.]+[mµu]?s$|via\s|DERP\(|peer-relay\()"
 )
 _MAX_ROW_PIECES = 3
 _CELL_HEAD = re.compile(r"^(?:active|idle|offline|online|-)(?:[;,]|\s*$)")
