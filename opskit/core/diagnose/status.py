@@ -202,25 +202,14 @@ def _is_ownerless_row(first: str, second: str, os_name: str) -> bool:
         bool(os_name)
         and os_name.lower() in KNOWN_OS
         and os_name != "-"
-        and (second.lower() not in KNOWN_OS and (_is_tailnet_ip(first) or _is_ipv4_literal(first)))
+        and (second.lower() not in KNOWN_OS and _is_tailnet_ip(first))
     )
-
-
-def _is_ipv4_literal(first: str) -> bool:
-    """A dotted IPv4 address: a Headscale tailnet's own prefix (10.1.0.1), in the IP column of a row."""
-    return bool(_IPV4_LITERAL.match(first))
-
-
-_IPV4_LITERAL = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 
 
 def _retry_ownerless(line: SourceLine) -> StatusPeer | None:
     """A row without the owner column (see _OWNERLESS_ROW), or None."""
     match = _OWNERLESS_ROW.match(line.text)
-    address = match.group("ip") if match else ""
-    if not match or not (_is_tailnet_ip(address) or _is_ipv4_literal(address)):
-        return None
-    if match.group("host").lower() in KNOWN_OS:
+    if not match or not _is_tailnet_ip(match.group("ip")) or match.group("host").lower() in KNOWN_OS:
         return None
     fields = _parse_cell(match.group("cell"))
     if fields is None:
