@@ -366,7 +366,10 @@ def _compose_services(raw_lines: list[str]) -> frozenset[str]:
 # log). Told from a count or a stamp that belongs to the output by the paste's first lines: all of them carry
 # it, and line numbers go up by one per line. Read only from the first lines, so prose costs one test.
 _GUTTER_NUMBER = re.compile(r"^[ \t]*(\d{1,6})(?:[ \t]|$)")
-_GUTTER_CLOCK = re.compile(r"^[ \t]*\[?\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?\]?(?:[ \t]+|$)")
+# (not a log's own clock: a viewer's "13:38:39 | …" column, a bracketed "[12:00:01] INFO: …", a level word after it)
+_GUTTER_CLOCK = re.compile(
+    r"^[ \t]*\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?(?:[ \t]+(?![|:]|(?:INFO|WARN|WARNING|ERROR|DEBUG|FATAL|TRACE)\b)|$)"
+)
 _ELISION_LINE = re.compile(r"^(?:\.{3,}|\u2026|\[[^\]\d]{1,30}\]|\([^)]{1,30}\))\s*$")
 _GUTTER_PROBE = 6  # the first non-blank lines that must all carry the gutter
 _GUTTER_MIN = 3
