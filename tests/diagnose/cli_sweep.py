@@ -305,7 +305,11 @@ def reading(message: Message) -> tuple[str, str]:
     try:
         diagnosis = diagnose([InputText("node", "node.txt", paste)])
     except InputError:
-        return "nothing", ""
+        # nothing to diagnose: a routine answer the splitter knows (clianswers.py) leaves no line unread
+        from opskit.core.diagnose.blocks import split_input
+
+        skipped = split_input(paste).skipped
+        return ("nothing", "") if skipped else ("output", "routine")
     document = to_json(diagnosis, 1 if diagnosis.has_problems else 0)
     kinds = sorted({error["kind"] for error in document["windows"] or []})
     specific = [kind for kind in kinds if kind not in GENERIC]
