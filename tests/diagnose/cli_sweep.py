@@ -72,6 +72,7 @@ _FILE_COMMAND = {
     "cli.go": "",
     "appcroutes.go": "appc-routes",
     "id-token.go": "id-token",
+    "risks.go": "down",  # presentRiskToUser runs under down, up and set
 }
 # LocalAPI handler names → the CLI command that calls them (by words in the Go function's name)
 _LOCALAPI_COMMAND = (
@@ -268,8 +269,9 @@ _BY_VERB = {
 }
 
 
-def instantiate(text: str) -> str:
-    """The message with its format verbs filled as the CLI would print it with realistic values."""
+def instantiate(text: str, command: str = "") -> str:
+    """The message with its format verbs filled as the CLI would print it with realistic values (a usage line's
+    verb is the command's own usage)."""
     out: list[str] = []
     position = 0
     for verb in re.finditer(r"%([-+# 0-9.]*)([a-zA-Z%])", text):
@@ -282,9 +284,16 @@ def instantiate(text: str) -> str:
             continue
         if letter in ("s", "v", "q"):
             context = "".join(out)[-40:]
+            if command and re.search(r"[Uu]sage:\s*$", context):
+                out.append(f"tailscale {command}")
+                continue
+            if letter == "q" and re.search(r"arguments: $", context):
+                out.append('["exit-node" "accept-routes"]')  # %q of a []string
+                continue
             value = next((v for pattern, v in _VALUES_BY_WORD if re.search(pattern, context)), None)
             if value is None:  # an error after "…: " or "(", else a name
-                value = "context deadline exceeded" if re.search(r"(?:: |\(|= )$", context) else "nas"
+                error_here = letter != "q" and re.search(r"(?:: |\(|= )$", context)
+                value = "context deadline exceeded" if error_here else "nas"
             out.append(f'"{value}"' if letter == "q" else value)
             continue
         out.append(_BY_VERB.get(letter, "nas"))
@@ -301,7 +310,9 @@ def reading(message: Message) -> tuple[str, str]:
     from opskit.errors import InputError
     from opskit.output.diagnose import to_json
 
-    paste = f"$ tailscale {message.command}\n{instantiate(message.text)}\n".replace("$ tailscale \n", "$ tailscale\n")
+    paste = f"$ tailscale {message.command}\n{instantiate(message.text, message.command)}\n".replace(
+        "$ tailscale \n", "$ tailscale\n"
+    )
     try:
         diagnosis = diagnose([InputText("node", "node.txt", paste)])
     except InputError:
@@ -338,7 +349,7 @@ def _main(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="step", required=True)
     ext = sub.add_parser("extract")
     ext.add_argument("--repo", required=True)
-    ext.add_argument("--rev", default="HEAD")
+    ext.add_argument("--rev", default=["HEAD"], nargs="+", help="one or more revisions (old tags: their wordings)")
     ext.add_argument("--out", required=True, type=Path)
     ext.add_argument("--only-new-vs", type=Path, help="keep only messages this extract does not hold")
     mea = sub.add_parser("measure")
@@ -347,11 +358,16 @@ def _main(argv: list[str]) -> int:
     mea.add_argument("--family", default="", help="only this family (file stem)")
     args = parser.parse_args(argv)
     if args.step == "extract":
-        messages = list(extract(args.repo, args.rev))
+        messages: list[Message] = []
+        for rev in args.rev:
+            found = list(extract(args.repo, rev))
+            if len(args.rev) > 1:  # several tags: say which one printed it
+                found = [Message(m.text, f"{m.where}@{rev}", m.command, m.role) for m in found]
+            messages.extend(found)
         if args.only_new_vs:
             known = {m.text for m in read_extract(args.only_new_vs)}
             messages = [m for m in messages if m.text not in known]
-        write_extract(messages, args.out, args.rev)
+        write_extract(messages, args.out, " ".join(args.rev))
         print(f"{len(messages)} messages written to {args.out}")
         return 0
     messages = [m for m in read_extract(args.extract) if not args.family or m.family == args.family]
@@ -362,12 +378,16 @@ def _main(argv: list[str]) -> int:
         counts[message.family][klass] += 1
         counts["*"][klass] += 1
         if klass in wanted:
-            print(f"{klass:8} {message.where:50} {message.command:28} {detail:22} {instantiate(message.text)[:110]!r}")
+            print(
+                f"{klass:8} {message.where:50} {message.command:28} {detail:22} "
+                f"{instantiate(message.text, message.command)[:110]!r}"
+            )
     for family in sorted(counts, key=lambda f: (f != "*", f)):
         c = counts[family]
         total = sum(c.values())
         print(
-            f"{family:32} {total:4}  kind {c['kind']:4}  other {c['other']:3}  output {c['output']:4}  nothing {c['nothing']:4}"
+            f"{family:32} {total:4}  kind {c['kind']:4}  other {c['other']:3}  output {c['output']:4}  "
+            f"nothing {c['nothing']:4}"
         )
     return 0
 
