@@ -228,6 +228,22 @@ COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
         "cmd/tailscale/cli/dns-query.go",
         "failed to parse DNS response: unexpected EOF",
     ),
+    # tailnet-lock.go (v1.32+): a key, vote count or signature the lock subcommand could not parse, or signing /
+    # wrapping that failed ("<what>: <why>"; the words alone are too generic to read outside `tailscale lock`)
+    _answer(
+        r"lock\s+(?:remove|sign|add|init|revoke-keys|tskey-wrap|log|disablement-kdf)",
+        CliErrorKind.TAILNET_LOCK_FAILED,
+        ": ",
+        r"^(?P<what>computing KeyID for key \S+|affected sigs for key \S+|failed decoding (?:signature|pubkey for "
+        r"signature)|failed to sign \S+|parsing key \d+(?: votes)?|decoding (?:node-key|rotation-key|AUM hash)"
+        r"|decoding|wrapping failed|generating keyID|parsing hex): (?P<why>.+)$",
+        "the `tailscale lock` command stopped at `{what}`: {why}. A key or signature given on the command line is "
+        "not in the form it takes, or tailscaled refused the signing step; the tailnet lock state is unchanged.",
+        "Copy keys exactly as `tailscale lock status` prints them (`tlpub:<hex>`, node keys as `nodekey:<hex>`, "
+        "votes as `tlpub:<hex>?<votes>`), and sign or wrap on a signing node (one whose key is trusted).",
+        "cmd/tailscale/cli/tailnet-lock.go",
+        "decoding rotation-key: invalid hex",
+    ),
     _answer(
         r"lock\s+(?:log|status)",
         _USAGE,
