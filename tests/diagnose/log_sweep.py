@@ -219,9 +219,9 @@ def _value(verb: str, arg: str) -> str:
         value = "derp-3"
     elif "key" in a or "peer" in a or "node" in a:
         value = "[abcde]"
-    elif "addr" in a or "ep" == a or "ip" in a or "dst" in a or "src" in a:
+    elif "addr" in a or a == "ep" or "ip" in a or "dst" in a or "src" in a:
         value = "100.101.102.103:41641"
-    elif "dur" in a or "time" in a or "since" in a or "elapsed" in a or "d" == a:
+    elif "dur" in a or "time" in a or "since" in a or "elapsed" in a or a == "d":
         value = "5s"
     elif "path" in a or "file" in a or "dir" in a:
         value = "/var/lib/tailscale/tailscaled.state"
