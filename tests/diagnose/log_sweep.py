@@ -66,6 +66,8 @@ LOGGER_PREFIXES = (
     ("net/netcheck/", "netcheck: "),
     ("wgengine/router/", "router: "),
     ("feature/taildrop/", "taildrop: "),
+    ("feature/acme/cert", 'cert("myhost.tail1234.ts.net"): '),
+    ("ipn/ipnlocal/cert", 'cert("myhost.tail1234.ts.net"): '),
     ("feature/portlist/", "portlist: "),
     ("feature/posture/", "posture: "),
     ("ssh/tailssh/", "ssh-session(sess-20250404T101500-8f3a91c2d4): "),
@@ -249,7 +251,8 @@ def instantiate(fmt: str, prefix: str, args: list[str]) -> str:
             return "%"
         return _value(verb, next(values, ""))
 
-    return prefix + _VERB.sub(one, fmt)
+    message = _VERB.sub(one, fmt)
+    return message if message.startswith(prefix) else prefix + message
 
 
 # ------------------------------------------------------------------------------------ measurement

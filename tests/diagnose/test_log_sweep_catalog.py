@@ -78,6 +78,12 @@ CATALOG: list[Entry] = [
         "tls-intercepted",
         "v1.40.0:net/tlsdial/tlsdial.go (v1.36-v1.84)",
     ),
+    # ------------------------------------------------------------ a granted SSH session tailscaled cannot start
+    _e(
+        'ssh-session(sess-20250404T101500-8f3a91c2d4): can\'t switch to user "alice" from process euid 1000',
+        "ssh-failed",
+        "ssh/tailssh/tailssh.go:1044 (v1.22+, tailscaled not run as root)",
+    ),
     # ------------------------------------------------------------ routine: must raise nothing
     # the PeerAPI's address is not on an interface yet: it listens again on the next link change (read as harmless
     # by the experts of two public pastes)
@@ -261,3 +267,14 @@ def test_a_root_validation_failure_beside_a_wrong_clock_is_the_clock_not_interce
     kinds, _ = read(prefix, _CLOCK)
     assert "clock-skew" in kinds
     assert "tls-intercepted" not in kinds
+
+
+def test_an_ssh_session_tailscaled_cannot_switch_to_gets_the_run_as_root_fix() -> None:
+    from tests.diagnose.conftest import run_json
+    from tests.diagnose.log_catalog import paste
+
+    message = 'ssh-session(sess-20250404T101500-8f3a91c2d4): can\'t switch to user "alice" from process euid 1000'
+    findings = run_json(paste(PREFIXES[1], (message,)))["findings"]
+    assert [f["rule"] for f in findings] == ["TS-LOG-SSH-FAILED"]
+    assert "does not run as root" in findings[0]["cause"]
+    assert findings[0]["fix"].startswith("Run tailscaled as root")

@@ -2242,6 +2242,10 @@ _SWEEP_KILLSWITCH = lazy_compile(r'^(?:invalid GUID|no interface with GUID) "[^"
 _SWEEP_TLS_ROOTS = lazy_compile(
     r"^tlsdial: error: server cert for \S+ failed (?:(?:both )?system roots\b|to verify and is not a Let's Encrypt)"
 )
+# - a Tailscale SSH session the policy granted that tailscaled, not running as root, cannot start as the mapped local
+#   user (ssh/tailssh "ssh-session(<id>): can't switch to user %q from process euid %v", v1.22+; the client sees "can't
+#   switch user" and exit 255): ssh-failed keyed "not-root" (its own fix: run tailscaled as root).
+_SWEEP_SSH_SWITCH = lazy_compile(r"^ssh-session\([^)]*\): can't switch to user \"[^\"]*\" from process euid \d+")
 # (Not the PeerAPI failing to listen on the node's address, "[unexpected] peerapi listen(%q) error: listen tcp6 …:
 # bind: cannot assign requested address": the address is not on an interface yet, tailscaled listens again on the
 # next link change; experts read it as harmless in public pastes.)
@@ -2255,6 +2259,8 @@ def _source_sweep(message: str) -> Iterator[Event]:
     elif _SWEEP_TLS_ROOTS.match(message) is not None:
         # an expired or not-yet-valid certificate fails the same checks: a wrong clock (clock-skew) explains it
         yield Raise("tls-intercepted", "tls", message, unless="clock-skew")
+    elif _SWEEP_SSH_SWITCH.match(message) is not None:
+        yield Raise("ssh-failed", "not-root", message[message.index("can't switch") :])
 
 
 RECOGNISERS: tuple[Recogniser, ...] = (
@@ -2548,7 +2554,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser(
         "source-sweep",
-        ("proxy listener: ", "runservice: ", " GUID ", "tlsdial: error: "),
+        ("proxy listener: ", "runservice: ", " GUID ", "tlsdial: error: ", "can't switch to user "),
         _source_sweep,
     ),
 )
