@@ -84,7 +84,38 @@ CATALOG: list[Entry] = [
         "ssh-failed",
         "ssh/tailssh/tailssh.go:1044 (v1.22+, tailscaled not run as root)",
     ),
+    # ------------------------------------------------------------ macOS: no upstream nameserver to forward to
+    _e(
+        "dns: no nameservers found in /etc/resolv.conf, DNS resolution might fail",
+        "dns-forward-failing",
+        "net/dns/manager_darwin.go:250 (v1.74+)",
+    ),
+    _e(
+        "no nameservers found in /etc/resolv.conf, DNS resolution might fail",
+        "dns-forward-failing",
+        "net/dns/manager_darwin.go:250 (v1.74+, the OS configurator's own logger)",
+    ),
     # ------------------------------------------------------------ routine: must raise nothing
+    # systemd-resolved's best-effort link settings on an older resolved (net/dns/resolved.go: "resolved should do the
+    # right thing if these fail")
+    _e(
+        "dns: [v1] failed to disable DoT: Unknown method SetLinkDNSOverTLS or interface org.freedesktop.resolve1.Link.",
+        "none",
+        "net/dns/resolved.go:368 (v1.2x+)",
+    ),
+    _e(
+        "dns: [v1] failed to set SetLinkDefaultRoute: Unknown method SetLinkDefaultRoute or interface "
+        "org.freedesktop.resolve1.Link.",
+        "none",
+        "net/dns/resolved.go:341 (systemd 237)",
+    ),
+    _e(
+        "dns: [v1] failed to disable mdns: Unknown method SetLinkMulticastDNS or interface "
+        "org.freedesktop.resolve1.Link.",
+        "none",
+        "net/dns/resolved.go:358",
+    ),
+    _e("dns: [v1] failed to disable DNSSEC: Invalid DNSSEC setting: no", "none", "net/dns/resolved.go:364"),
     # the PeerAPI's address is not on an interface yet: it listens again on the next link change (read as harmless
     # by the experts of two public pastes)
     _e(

@@ -2246,6 +2246,10 @@ _SWEEP_TLS_ROOTS = lazy_compile(
 #   user (ssh/tailssh "ssh-session(<id>): can't switch to user %q from process euid %v", v1.22+; the client sees "can't
 #   switch user" and exit 255): ssh-failed keyed "not-root" (its own fix: run tailscaled as root).
 _SWEEP_SSH_SWITCH = lazy_compile(r"^ssh-session\([^)]*\): can't switch to user \"[^\"]*\" from process euid \d+")
+# - macOS's tailscaled finding no nameserver in /etc/resolv.conf to forward to (net/dns/manager_darwin.go "no
+#   nameservers found in %s, DNS resolution might fail", v1.74+): names outside the tailnet get no answer, the
+#   concept of "no upstream resolvers set" (dns-forward-failing; two lines: a network change can empty it a moment).
+_SWEEP_NO_NAMESERVERS = lazy_compile(r"(?:^|dns: )no nameservers found in \S+, DNS resolution might fail")
 # (Not the PeerAPI failing to listen on the node's address, "[unexpected] peerapi listen(%q) error: listen tcp6 …:
 # bind: cannot assign requested address": the address is not on an interface yet, tailscaled listens again on the
 # next link change; experts read it as harmless in public pastes.)
@@ -2259,6 +2263,8 @@ def _source_sweep(message: str) -> Iterator[Event]:
     elif _SWEEP_TLS_ROOTS.match(message) is not None:
         # an expired or not-yet-valid certificate fails the same checks: a wrong clock (clock-skew) explains it
         yield Raise("tls-intercepted", "tls", message, unless="clock-skew")
+    elif (empty := _SWEEP_NO_NAMESERVERS.search(message)) is not None:
+        yield Raise("dns-forward-failing", "forward", message[empty.start() :], weak=True)
     elif _SWEEP_SSH_SWITCH.match(message) is not None:
         yield Raise("ssh-failed", "not-root", message[message.index("can't switch") :])
 
@@ -2554,7 +2560,14 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser(
         "source-sweep",
-        ("proxy listener: ", "runservice: ", " GUID ", "tlsdial: error: ", "can't switch to user "),
+        (
+            "proxy listener: ",
+            "runservice: ",
+            " GUID ",
+            "tlsdial: error: ",
+            "can't switch to user ",
+            "no nameservers found in ",
+        ),
         _source_sweep,
     ),
 )
