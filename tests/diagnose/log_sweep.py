@@ -53,7 +53,7 @@ DIRECTORIES = (
     "safesocket/",
     "derp/",
 )
-SKIPPED = re.compile(r"_test\.go$|/bench/|derpserver|/testenv|/tstest|/testing|/mock|fake|/natlab|/cmd/(?!tailscaled)")
+SKIPPED = re.compile(r"_test\.go$|/bench/|/example/|derpserver|derp_server|derphttp_server|mesh_client|/testenv|/tstest|/testing|/mock|fake|/natlab|/cmd/(?!tailscaled)")
 
 # the prefix a file's logger adds (logger.WithPrefix in the constructor of its subsystem)
 LOGGER_PREFIXES = (
@@ -223,6 +223,8 @@ def _value(verb: str, arg: str) -> str:
         value = "[abcde]"
     elif "addr" in a or a == "ep" or "ip" in a or "dst" in a or "src" in a:
         value = "100.101.102.103:41641"
+    elif a.endswith(("uid", "pid", "gid")):
+        value = "1000"
     elif "dur" in a or "time" in a or "since" in a or "elapsed" in a or a == "d":
         value = "5s"
     elif "path" in a or "file" in a or "dir" in a:
@@ -289,7 +291,6 @@ def catalog_messages() -> list[str]:
         "test_source_catalog_servers",
         "test_source_catalog_2020",
         "test_host_integration_catalog",
-        "test_log_sweep_catalog",
     ):
         try:
             mod = importlib.import_module(f"tests.diagnose.{module}")
@@ -307,6 +308,11 @@ def catalog_messages() -> list[str]:
     return out
 
 
+def _wording(fmt: str) -> str:
+    """A format's words, its verbs blanked (`%d` and `%v` in the same place are the same wording)."""
+    return _VERB.sub("%", fmt).strip()
+
+
 def _constant_head(fmt: str) -> str:
     return _VERB.split(fmt)[0].strip()
 
@@ -321,9 +327,9 @@ def measure(name: str, *, beside: str | None = None) -> Iterator[tuple[str, str,
     `beside`, only the wordings that extract no longer has (an old tag's messages HEAD dropped or reworded)."""
     known = catalog_messages()
     seen: set[str] = set()
-    newer = {_constant_head(prefix + fmt) for fmt, _, prefix, _ in load_extract(beside)} if beside else set()
+    newer = {_wording(prefix + fmt) for fmt, _, prefix, _ in load_extract(beside)} if beside else set()
     for fmt, where, prefix, args in load_extract(name):
-        if _constant_head(prefix + fmt) in newer:
+        if _wording(prefix + fmt) in newer:
             continue
         message = instantiate(fmt, prefix, args)
         if message in seen or len(message) < 8:
