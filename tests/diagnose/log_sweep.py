@@ -53,7 +53,10 @@ DIRECTORIES = (
     "safesocket/",
     "derp/",
 )
-SKIPPED = re.compile(r"_test\.go$|/bench/|/example/|derpserver|derp_server|derphttp_server|mesh_client|/testenv|/tstest|/testing|/mock|fake|/natlab|/cmd/(?!tailscaled)")
+SKIPPED = re.compile(
+    r"_test\.go$|/bench/|/example/|derpserver|derp_server|derphttp_server|mesh_client"
+    r"|/testenv|/tstest|/testing|/mock|fake|/natlab|/cmd/(?!tailscaled)"
+)
 
 # the prefix a file's logger adds (logger.WithPrefix in the constructor of its subsystem)
 LOGGER_PREFIXES = (
