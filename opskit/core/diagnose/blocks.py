@@ -29,6 +29,7 @@ from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_star
 from opskit.core.diagnose.exitnodes import exit_node_list_extent
 from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_extent
 from opskit.core.diagnose.filecp import file_cp_progress_extent
+from opskit.core.diagnose.guistart import is_gui_start_fatal, reattach_detached_output, starts_gui
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
 from opskit.core.diagnose.loginserver import is_login_url_line, login_server_mismatch, named_login_server
@@ -739,6 +740,7 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
 def split_input(text: str) -> SplitInput:
     """Split a paste into typed blocks, skipped-line runs and context (``whoami``)."""
     lines = split_lines(text)
+    reattach_detached_output(lines)  # a detached program's output after the next prompt is its, not a command
     blocks: list[Block] = []
     skipped: list[SkippedRun] = []
     current: list[SourceLine] = []
@@ -762,6 +764,7 @@ def split_input(text: str) -> SplitInput:
     command_answers = False  # a line under the last prompt may be a CLI error only as its answer (is_command_answer)
     ts2021_typed = False  # the last prompt ran `tailscale debug ts2021`
     login_server_named = False  # the last prompt ran `tailscale up/login --login-server=…`
+    gui_started = False  # the last prompt started the Tailscale GUI (its start-up fatal is its answer)
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -867,6 +870,7 @@ def split_input(text: str) -> SplitInput:
                 login_server_named,
             ) = _typed_command_facts(current_command)
             command_output_lines = 0
+            gui_started = starts_gui(current_command)
             if bare or not is_windows_error_line(text):
                 continue
             # the command's output glued onto its prompt's line (a page that lost the line break: "$ sudo
@@ -1080,7 +1084,9 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
-        if command_answers and is_command_answer(text, current_command):
+        if (command_answers and is_command_answer(text, current_command)) or (
+            gui_started and is_gui_start_fatal(text, current_command)
+        ):
             # a line that is a CLI error only as its command's answer: `serve status --json` printing an empty
             # serve config (read by windows.py as serve-not-configured; the JSON readers below would skip it as
             # some other JSON), serve's bare "handler does not exist" (serve-failed)

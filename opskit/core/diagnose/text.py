@@ -41,7 +41,8 @@ _FENCE = re.compile(r"^(```+|~~~+)\s*[\w+-]*\s*$")
 _PROMPTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:\([\w.-]+\)\s+)?PS [A-Za-z]:\\[^>]*>\s?(?P<cmd>.*)$"),  # PowerShell, optional (venv)
     re.compile(r"^[A-Za-z]:\\[^>]*>\s?(?P<cmd>.*)$"),  # cmd.exe  C:\>  C:\Users\x>
-    re.compile(r"^(?:\([\w.-]+\)\s+)?[\w.@-]+@[\w.-]+(?::[^\s$#>]*)?\s?[$#%>]\s(?P<cmd>.*)$"),  # user@host:~$
+    # user@host:~$, and macOS zsh's default "user@host dir %" (%n@%m %1~ %#)
+    re.compile(r"^(?:\([\w.-]+\)\s+)?[\w.@-]+@[\w.-]+(?::[^\s$#>]*|\s[~\w.-]+(?=\s%\s))?\s?[$#%>]\s(?P<cmd>.*)$"),
     re.compile(r"^(?:[~/][^\s]*\s)?[$%]\s(?P<cmd>.*)$"),  # "$ cmd", "~ % cmd"
     # bash prompts that bracket user@host and the directory: SteamOS "(deck@steamdeck ~)$", Fedora/RHEL
     # "[root@fedora ~]#"

@@ -1530,6 +1530,11 @@ _CRASH = lazy_compile(
     r"^--statedir \(or at least --state\) is required|^--bird-socket is not supported on |^ipnserver\.Run: |"
     r"^(?:HTTP proxy|SOCKS5 server) exited: |failed to start netstack: |^LocalBackend\.Start: |"
     r"wgengine has been closed; shutting down|"
+    # start-up fatals of code tailscaled shares with the GUIs (guistart.py): envknob's unparsable TS_* knob, and
+    # net/tlsdial's log.Fatal of the SSLKEYLOGFILE it cannot open ("open <path>: <OS error>": only a key log's name,
+    # tailscaled logs other files' open errors and lives on)
+    r"^invalid (?:boolean|duration|int|integer|unsigned integer) environment variable \w+(?: value \"|: )|"
+    r"^open \S.*?(?i:keylog|key[-_]log|(?:ssl|tls)[-_]?key)[^\\/:]*: \S|"
     # cmd/tailscaled's other fatal exits (host-integration catalog): its debug listener ("debug server: %v", v1.16-),
     # Windows' service check and network monitor ("svc.IsWindowsService failed: %v", "Could not create netMon: %v"),
     # a flag this OS does not support ("--encrypt-state is not supported on %s", v1.86-)
@@ -2420,6 +2425,19 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "left running state",
             "shutting tailscaled down",
             "tailscaled config",
+            " environment variable ",  # envknob's fatal (guistart.py)
+            "eylog",
+            "EYLOG",
+            "eyLog",
+            "ey-log",
+            "ey_log",
+            "slkey",
+            "SLKEY",
+            "slKey",
+            "lskey",
+            "LSKEY",
+            "sl-key",
+            "sl_key",  # net/tlsdial's fatal on the SSLKEYLOGFILE (a key log's name)
         ),
         _crash,
     ),  # fmt: skip

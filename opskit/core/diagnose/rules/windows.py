@@ -1374,7 +1374,7 @@ def up_flags_required(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
     name="macos-gui-failed",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="The macOS CLI could not start or reach the Tailscale app",
+    summary="The Tailscale app could not start (or the macOS CLI could not reach it)",
     target="windows",
 )
 def macos_gui_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -1385,6 +1385,9 @@ def macos_gui_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
     *Bad*::
 
         The Tailscale GUI failed to start: The operation couldn't be completed. (Tailscale.CLIError error 3.)
+
+    The Windows GUI and the macOS app also exit at start-up on an SSLKEYLOGFILE they cannot open or a TS_*
+    environment knob they cannot parse (guistart.py), printed in the terminal that started them.
 
     *Good*::
 
