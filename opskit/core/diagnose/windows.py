@@ -712,6 +712,10 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"|Failed to connect to local Tailscale daemon"
         # Linux/macOS CLI: "failed to connect to local tailscaled; it doesn't appear to be running (sudo …)"
         r"|failed to connect to local tailscaled; it does(?:n't| not) appear to be running"
+        # diag.go's other wordings of the same fact: no tailscaled process found (v1.20+), or none found and the
+        # process list unreadable (the CLI could not even look)
+        r"|failed to connect to local tailscaled process; it does(?:n't| not) appear to be running"
+        r"|failed to connect to local tailscaled process and failed to enumerate processes"
         # macOS app CLI (v1.8-1.20): "failed to connect to local Tailscale service; is Tailscale running?",
         # "safesocket: failed to connect to Tailscale IPNExtension: …"
         r"|failed to connect to local Tailscale service|failed to connect to Tailscale IPNExtension"
