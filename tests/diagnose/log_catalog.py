@@ -104,3 +104,43 @@ def misreadings(
                 out.append(f"{label}{messages[-1][:90]!r} under {prefix[:30]!r}: {sorted(got[0])} exit {got[1]}")
                 break
     return out
+
+
+# Where else tailscaled's (and the apps') lines are pasted from: each platform's log viewer or log file, by name.
+# (Tabs of a viewer's columns are kept: text.py makes them spaces, as a paste into a web form does.)
+PLATFORM_PREFIXES: dict[str, str] = {
+    # Windows: the service's log file under C:\ProgramData\Tailscale\Logs (log/filelogger: local time with its
+    # offset, or Z), Event Viewer's "Save All Events As" text, PowerShell's Get-WinEvent / Get-EventLog tables and
+    # their `Format-List` form (the message on the "Message :" line)
+    "windows-logfile": "2024-01-12T10:41:06.123-08:00: {msg}",
+    "windows-logfile-utc": "2024-01-12T18:41:06.123Z: {msg}",
+    "eventviewer-text": "Information\t1/12/2024 10:41:06 AM\tTailscale\t1\tNone\t{msg}",
+    "get-winevent-table": "1/12/2024 10:41:06 AM                1 Information      {msg}",
+    "get-eventlog-table": "   12345 Jan 12 10:41  Information Tailscale                       1 {msg}",
+    "winevent-list": "Message      : {msg}",
+    # macOS: `log show` / `log stream` default and compact styles, Console.app's copy (with its subsystem and
+    # category columns too), an iOS sysdiagnose's logarchive shown the same way
+    "log-show-default": "2024-01-12 10:41:06.123456-0800 0x1a2b3c   Default     0x0                  512    0    "
+    "IPNExtension: {msg}",
+    "log-show-compact": "2024-01-12 10:41:06.123 Df IPNExtension[512:1a2b3c] {msg}",
+    "log-show-compact-subsystem": "2024-01-12 10:41:06.123 Df IPNExtension[512:1a2b3c] "
+    "[io.tailscale.ipn.macsys.network-extension:default] {msg}",
+    "console-copy": "default\t10:41:06.895744-0800\tio.tailscale.ipn.macsys.network-extension\t{msg}",
+    "console-copy-subsystem": "default\t10:41:06.895744-0800\tIPNExtension\tio.tailscale.ipn.macsys.network-extension"
+    "\tdefault\t{msg}",
+    "ios-sysdiagnose": "2024-01-12 10:41:06.123456+0100 0x2c4d1    Default     0x0                  388    0    "
+    "IPNExtension: {msg}",
+    "brew-services-log": "2024/01/12 10:41:06 {msg}",
+    # routers and NAS: OpenWrt logread (no Go stamp when the init script logs through procd), BusyBox syslogd,
+    # Synology DSM 7's /var/log/messages, FreeBSD/pfSense syslog
+    "openwrt-logread": "Fri Jan 12 10:41:06 2024 daemon.err tailscaled[5930]: {msg}",
+    "openwrt-logread-notice": "Fri Jan 12 10:41:06 2024 daemon.notice tailscaled[5930]: {msg}",
+    "busybox-syslog": "Jan 12 10:41:06 router daemon.info tailscaled[5930]: {msg}",
+    "synology-messages": "2024-01-12T10:41:06+01:00 DiskStation tailscaled[10922]: {msg}",
+    "freebsd-syslog": "Jan 12 10:41:06 pfSense tailscaled[81234]: {msg}",
+    # containers: docker logs --timestamps, kubectl logs --prefix (and --timestamps), podman logs -t
+    "docker-timestamps": "2024-01-12T10:41:06.123456789Z 2024/01/12 10:41:06 {msg}",
+    "kubectl-prefix": "[pod/ts-xyz-0/tailscale] 2024/01/12 10:41:06 {msg}",
+    "kubectl-prefix-timestamps": "[pod/ts-xyz-0/tailscale] 2024-01-12T10:41:06.123456789Z 2024/01/12 10:41:06 {msg}",
+    "podman-timestamps": "2024-01-12T10:41:06.123456789+00:00 2024/01/12 10:41:06 {msg}",
+}

@@ -29,6 +29,7 @@ from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_star
 from opskit.core.diagnose.exitnodes import exit_node_list_extent
 from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_extent
 from opskit.core.diagnose.filecp import file_cp_progress_extent
+from opskit.core.diagnose.guistart import is_gui_start_fatal, reattach_detached_output, starts_gui
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
 from opskit.core.diagnose.loginserver import is_login_url_line, login_server_mismatch, named_login_server
@@ -681,6 +682,51 @@ def _bare_download_error(text: str) -> bool:
     )
 
 
+# The tail of a soft-wrapped status row: what a status cell holds after a space (`rx 5683896`, `tx 9 rx 2`, an
+# endpoint, `node-ip:41641;` as redacted, `"fra", tx …`, `exit node; direct …`, `last seen 5d ago`), or the
+# rest of a pong (`in 23ms`, `10ms`, `via …`, `DERP(tok) in 741ms`).
+_ROW_TAIL = re.compile(
+    r'^(?:(?:(?:tx|rx)\s+)?\d+(?:\s+rx\s+\d+)?\s*$|"[^"\s]*"[;,]|(?:relay|direct|peer-relay|exit node|offers exit node'
+    r"|offline|last seen|seen|ago|node|\d+[smhd]\s+ago)(?=[;,\s]|$)|[^\s:]\S*:\d+[;,]?(?:\s|$)"
+    r"|(?:in\s+)?[\d.]+[mµu]?s$|via\s|DERP\(|peer-relay\()"
+)
+_MAX_ROW_PIECES = 3
+_CELL_HEAD = re.compile(r"^(?:active|idle|offline|online|-)(?:[;,]|\s*$)")
+
+
+def _may_start_row(text: str) -> bool:
+    """A line that may be the head of a soft-wrapped status row or pong (cheap: most prose fails at once)."""
+    first = text[0]
+    return (first == "p" and text.startswith("pong from ")) or (
+        (first == "1" or first == "f" or first == "F") and _STATUS_ROW_HOST.match(text) is not None
+    )
+
+
+def _soft_wrapped_row(
+    lines: Sequence[SourceLine], index: int, text: str, kind: BlockKind | None
+) -> tuple[BlockKind, str, int] | None:
+    """(kind, joined text, next index) of a row or pong whose tail the paste wrapped onto the next lines."""
+    joined, end = text, index
+    while end < len(lines) and end - index < _MAX_ROW_PIECES - 1:
+        piece = lines[end]
+        if not piece.text or piece.command is not None:
+            break
+        # a row's head cut right after its name (`100.69.57.42  host`) takes any one piece that makes it a row
+        open_head = kind is None and end == index and text[0] != "p"
+        if not open_head and _ROW_TAIL.match(piece.text) is None:
+            break
+        cell = open_head and _CELL_HEAD.match(piece.text) is not None  # the whole status cell, wrapped
+        if _may_start_row(piece.text) or (open_head and not cell and classify_line(piece.text, False) is not None):
+            break  # the next row or pong, or a line of its own: no tail
+        joined, end = f"{joined} {piece.text}", end + 1
+    if end == index:
+        return None
+    joined_kind = classify_line(joined, False)
+    if joined_kind is None or (kind is not None and joined_kind is not kind):
+        return None
+    return joined_kind, joined, end
+
+
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     """The output kind a single line belongs to, or None."""
     first = text[0]
@@ -739,6 +785,7 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
 def split_input(text: str) -> SplitInput:
     """Split a paste into typed blocks, skipped-line runs and context (``whoami``)."""
     lines = split_lines(text)
+    reattach_detached_output(lines)  # a detached program's output after the next prompt is its, not a command
     blocks: list[Block] = []
     skipped: list[SkippedRun] = []
     current: list[SourceLine] = []
@@ -762,6 +809,7 @@ def split_input(text: str) -> SplitInput:
     command_answers = False  # a line under the last prompt may be a CLI error only as its answer (is_command_answer)
     ts2021_typed = False  # the last prompt ran `tailscale debug ts2021`
     login_server_named = False  # the last prompt ran `tailscale up/login --login-server=…`
+    gui_started = False  # the last prompt started the Tailscale GUI (its start-up fatal is its answer)
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
@@ -867,6 +915,7 @@ def split_input(text: str) -> SplitInput:
                 login_server_named,
             ) = _typed_command_facts(current_command)
             command_output_lines = 0
+            gui_started = starts_gui(current_command)
             if bare or not is_windows_error_line(text):
                 continue
             # the command's output glued onto its prompt's line (a page that lost the line break: "$ sudo
@@ -1080,7 +1129,9 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
-        if command_answers and is_command_answer(text, current_command):
+        if (command_answers and is_command_answer(text, current_command)) or (
+            gui_started and is_gui_start_fatal(text, current_command)
+        ):
             # a line that is a CLI error only as its command's answer: `serve status --json` printing an empty
             # serve config (read by windows.py as serve-not-configured; the JSON readers below would skip it as
             # some other JSON), serve's bare "handler does not exist" (serve-failed)
@@ -1182,6 +1233,16 @@ def split_input(text: str) -> SplitInput:
             line, text = line._replace(text=uncommented), uncommented
         elif ("`" in text or _may_quote_health(text)) and (quoted := _quoted_cli_answer(text)) is not None:
             line, text = line._replace(text=quoted), quoted  # prose quoting what the CLI answered, inline
+        elif (
+            text.count('"') % 2
+            and index < line_count
+            and lines[index].text
+            and lines[index].command is None
+            and _may_quote_health(wrapped := f"{text} {lines[index].text}")
+            and (quoted := _quoted_cli_answer(wrapped)) is not None
+        ):
+            # the same sentence soft-wrapped inside its quote (`… a report of "not` / `connected to home …".`)
+            line, text, index = line._replace(text=quoted), quoted, index + 1
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
             continue
@@ -1199,6 +1260,15 @@ def split_input(text: str) -> SplitInput:
             kind = BlockKind.WINDOWS  # `exit-node list` output: a "selected but offline" row is its finding
         else:
             kind = classify_line(text, current_kind is _NETCHECK)
+        # a status row or a pong soft-wrapped by a mail client or a narrow text box, at a space: its tail (the
+        # counts, the endpoint, the latency) is the next line, which says nothing alone
+        if (
+            index < line_count
+            and (kind is _STATUS or (kind is None and _may_start_row(text)))
+            and (joined_row := _soft_wrapped_row(lines, index, text, kind)) is not None
+        ):
+            kind, text, index = joined_row
+            line = line._replace(text=text)
         if (
             kind is BlockKind.WINDOWS
             and (current_kind is BlockKind.DAEMON_LOG or any(_service_line_on_tailscale(p.text) for p in pending_skip))
@@ -1218,6 +1288,17 @@ def split_input(text: str) -> SplitInput:
             and tailnet_hosts.intersection(host_names(ssh_host))
         ):
             kind = BlockKind.WINDOWS  # ssh to a host the paste showed on the tailnet (read by parse_windows)
+        if (
+            kind is None
+            and text[:4] == "ssh:"
+            and index < line_count
+            and lines[index].text
+            and lines[index].command is None
+            and (ssh_host := ssh_failed_host(wrapped := f"{text} {lines[index].text}")) is not None
+            and tailnet_hosts.intersection(host_names(ssh_host))
+        ):
+            # the same, soft-wrapped at a space ("…port 22: No route" / "to host")
+            kind, line, index = BlockKind.WINDOWS, line._replace(text=wrapped), index + 1
         if kind is BlockKind.PING and peer_lookup_command and is_windows_error_line(text):
             kind = BlockKind.WINDOWS  # `tailscale ip <name>` failing its lookup in ping's words: no ping ran
         if (kind is BlockKind.DAEMON_LOG or kind is None) and index < line_count:

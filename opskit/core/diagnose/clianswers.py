@@ -65,6 +65,21 @@ _ONE_LINE_ANSWERS = (
     r"cores=\d+ memory=\d+MiB bridge=\S+ disk=\S+ start=(?:true|false)",
     r"VM \d+ started\.|VM \d+ created; not started \(pass --start to auto-start\)\.",
     r"Including SSH authorized_keys for breakglass access\.",
+    # read by the coverage sweep (tests/diagnose/cli_sweep.py) at de9ec7ee2: service.go's empty list,
+    # routecheck.go's report title, debug.go's profiles, localapi's request notes (stderr) and the event bus
+    # stream ("[count]["type"][from: "x"][to: "y"] event"), tailnet-lock.go's `lock init` prompt and result
+    # (the disablement secrets it prints once are never repeated: the lines are dropped unread)
+    r"No Tailscale Services are available to this node\.",
+    r"Reachable routers at \S.*:",
+    r"Capturing CPU profile for \S+ seconds \.\.\.|Capturing memory profile \.\.\.",
+    r"CPU profile written to \S.*",
+    r"Memory profile written to \S.*",
+    r"# doing request [A-Z]+ /localapi/\S*|# reading request body from stdin\.\.\.",
+    r"You are initializing (?:tailnet|network) lock with the following trusted signing keys:",
+    r"A disablement secret will be generated and transmitted to Tailscale support\.",
+    r"If this is correct, please re-run this command with the --confirm flag:",
+    r"disablement-secret:[0-9A-Fa-f]+",
+    r"Initialization complete\.",
 )
 _GROUPED: dict[str, list[str]] = {}
 for _answer in _ONE_LINE_ANSWERS:
@@ -102,11 +117,44 @@ _UNDER_COMMAND = (
     ),
     # debug.go runEnv: the CLI's environment, KEY=VALUE (never repeated: a value may be a key)
     (typed_tailscale_command(r"debug\s+env"), re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")),
+    # get.go (2026-06+): one setting's raw value (true/false, a name, a comma-separated list, empty prints nothing)
+    (typed_tailscale_command(r"get\s+[a-z][\w-]*"), re.compile(r"^\S+$")),
+    # routecheck.go: the report's header and "prefix  ip  hostname" rows (the title is a one-line answer)
+    (typed_tailscale_command(r"routecheck"), re.compile(r"^(?:PREFIX\s+IP\s+HOSTNAME|\S+/\d+\s+\S+\s+\S+)$")),
+    # service.go (2026-07+): the "IP  HOSTNAME  DISPLAY NAME  ENDPOINTS  TYPE" table, "-" for an empty cell
+    (typed_tailscale_command(r"service\s+list"), re.compile(r"^\S+(?: {2,}\S.*?){3,}$")),
+    # tailnet-lock.go runNetworkLockInit: each key the tailnet lock is initialised with
+    (
+        typed_tailscale_command(r"lock\s+init"),
+        re.compile(
+            r"^(?:- (?:tlpub|nlpub):[0-9a-f]+ \(\w+ key\)|\d+ disablement secrets will be generated\."
+            r"|\d+ disablement secrets have been generated and are printed below\. Take note of them now, they WILL"
+            r" NOT be shown again\.)$"
+        ),
+    ),
+    # debug.go: the DOT form of the event bus graph (`daemon-bus-graph --format=dot`)
+    (
+        typed_tailscale_command(r"debug\s+daemon-bus-graph"),
+        re.compile(
+            r'^(?:(?:di)?graph\b.*\{|\}|"[^"]*"(?: -> "[^"]*")?(?: \[[^\]]*\])?;?|\w+ ?\[[^\]]*\];?|\w+=\S+;?)$'
+        ),
+    ),
+    # debug.go: reload-config's success, revoke-keys' and test-risk's last line
+    (typed_tailscale_command(r"debug\s+reload-config"), re.compile(r"^config reloaded$")),
+    (typed_tailscale_command(r"lock\s+revoke-keys"), re.compile(r"^Recovery completed\.$")),
+    (typed_tailscale_command(r"debug\s+test-risk"), re.compile(r"^did-test-risky-action$")),
 )  # fmt: skip
+# debug.go runDaemonBusEvents (v1.86+): one line per event, "[count]["type"][from: "x"][to: "y"] event"
+_BUS_EVENT = re.compile(r'^\[\d+\]\["[^"]*"\]\[from: "[^"]*"\]\[to: "[^"]*"\] .*$')
 # debug.go runDebugDialTypes → localapi serveDebugDialTypes: one line per dialer
 _DIAL_TYPES = re.compile(r"^\[(?:SystemDial|UserDial|PeerDial|BareDial)\] connected=(?:true|false) err=.*$")
 # JSON answers read whole under their command: debug control-knobs, peer-relay-servers (DebugResultJSON), appc-routes
-_JSON_ANSWER_COMMAND = typed_tailscale_command(r"(?:debug\s+(?:control-knobs|peer-relay-servers)|appc-routes)")
+# (and, from the coverage sweep: debug daemon-bus-graph, debug localapi's answer, dns query --json, lock log --json,
+# service list --json, routecheck --json)
+_JSON_ANSWER_COMMAND = typed_tailscale_command(
+    r"(?:debug\s+(?:control-knobs|peer-relay-servers|daemon-bus-graph|localapi)|appc-routes|dns\s+query|lock\s+log"
+    r"|service\s+list|routecheck)"
+)
 _MAX_JSON_DEPTH = 64
 
 
@@ -239,7 +287,7 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
         return start
     if text[:3] == "eyJ" and _JWT.match(text):
         return start
-    if text[0] == "[" and _DIAL_TYPES.match(text):
+    if text[0] == "[" and (_DIAL_TYPES.match(text) or _BUS_EVENT.match(text)):
         return start
     if text[0] in "[{" and command is not None and _JSON_ANSWER_COMMAND.search(command):
         return json_value_end(lines, start, _MAX_ROWS * 10, _MAX_JSON_DEPTH)

@@ -232,6 +232,9 @@ _BAD_CODE_CHARS = frozenset(" ,=()")
 _TRAILING_NOTE = re.compile(r"\s+(?:<-+|<=+|\u2190|\u2b05|#(?!\d)|//).*$")
 
 
+_VALUE_REMARK = re.compile(r"(?:^\s*|\s{2,}|(?:(?<=true)|(?<=false)|(?<=yes)|(?<=no))\s+)\([^()]{1,80}\)$")
+
+
 def strip_note(value: str) -> str:
     """``value`` without a note typed after it (unchanged when it holds no comment or arrow marker)."""
     if "#" in value or "/" in value or "<" in value or "\u2190" in value or "\u2b05" in value:
@@ -393,6 +396,10 @@ def parse_netcheck_text(
     for key, value in values.items():
         if type(value) is str:
             values[key] = strip_note(value)
+            if value[-1:] == ")":
+                # a remark in parentheses after the value (`UPnP  (offline since monday)`): v0.98's home
+                # region "1 (New York City)" has one, one space after its number, so two spaces say a note
+                values[key] = _VALUE_REMARK.sub("", values[key])
     ipv4, ipv4_endpoint = _ipv4(values.get("IPv4", ""))
     ipv6_state, ipv6_endpoint = _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)
     portmap_state, protocols = (

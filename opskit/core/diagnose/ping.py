@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from opskit.core.diagnose.models import OsPingReport, PathKind, PingOutcome, PingReport, Pong
 from opskit.core.diagnose.netcheck import parse_go_duration
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import TRAILING_NOTE, SourceLine
 
 # Stray punctuation is tolerated ("(100.xxx.xxx.xxx))", a trailing "." or ","): people retype and
 # redact pong lines, and a pong that is dropped would change the verdict. A redacted IP may also stand
@@ -29,13 +29,13 @@ _PONG = re.compile(
     r"(?: ?\((?P<ip>[^,)\s]+)(?:, (?P<port>\d+))?\)+"
     r"| (?P<placeholder>\"[^\"\s]{1,60}\"|<[^<>\s]{1,60}>))?"
     r"[.,;:]? via (?P<via>\[[^\]]{1,60}\]:[^\s.,;]+|<[^<>]{1,60}>:[^\s.,;]+|\S+?)[.,;]?"
-    r"(?: in (?P<latency>[0-9.]+[a-zµ]*s))?[.,;]*(?:\s+#.*)?\s*$"
+    r"(?: in (?P<latency>[0-9.]+[a-zµ]*s))?[.,;]*" + TRAILING_NOTE + r"?\s*$"
 )
 # A pong cut down to its "via" part, as people quote it ("- via DERP(fra) in 41ms  # relay"); the
 # endpoint may be a placeholder such as "[Private IPv6 address]:41641".
 _VIA_FRAGMENT = re.compile(
     r"^(?:[-*\u2022>]\s*)?via (?P<via>DERP\([^)]*\)|peer-relay\(\S+\)|\[[^\]]{1,60}\]:\d+|<[^<>]{1,60}>:\d+"
-    r"|[0-9A-Za-z.:_-]+:(?:\d+|[A-Za-z*#_]{1,12})) in (?P<latency>[0-9.]+[a-zµ]*s)[.,;]?(?:\s+#.*)?\s*$"
+    r"|[0-9A-Za-z.:_-]+:(?:\d+|[A-Za-z*#_]{1,12})) in (?P<latency>[0-9.]+[a-zµ]*s)[.,;]?" + TRAILING_NOTE + r"?\s*$"
 )
 _TIMEOUT = re.compile(r'^(?:ping "[^"]*" timed out|timeout waiting for ping reply)')
 _NOT_ESTABLISHED = "direct connection not established"

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from opskit.core.diagnose.guiwarning import quoted_health_warning
 from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, StatusReport
-from opskit.core.diagnose.text import SourceLine, hide_keys, is_prose_after_subcommand
+from opskit.core.diagnose.text import TRAILING_NOTE, SourceLine, hide_keys, is_prose_after_subcommand
 
 # What people type over the digits they hide: x/y/z, *, #, _, ?, an ellipsis, a bullet, block characters.
 _MASK_CHARS = "xXyYzZ*#_?\u2026\u2022\u2588\u2591\u2592\u2593\u25a0"
@@ -47,10 +47,11 @@ _COUNT = r"\d+|x{2,}|X{2,}|\*{2,}"
 _TXRX = re.compile(rf",\s*tx\s+(?P<tx>{_COUNT})\s+rx\s+(?P<rx>{_COUNT})\s*$")
 # a whole cell part the poster masked (`active; direct xxxx`, `active; offers exit node; xxxx`): the path is hidden
 _MASKED_PART = re.compile(r"^(?:x{2,}|X{2,}|\*{2,}|<[^<>]{1,30}>|\[[^\[\]]{1,30}\]|\.{3,}|\u2026)$")
-_LAST_SEEN = re.compile(r",\s*last seen (?P<ago>\S+ ago)")
+_LAST_SEEN = re.compile(r",\s*last\s+seen\s+(?P<ago>\S+)\s+ago")
 # A note the poster typed after a row's cell (`tx 17168 rx 0   <-- not ok`, `-  # this one`, `← broken`):
 # an arrow or comment marker after whitespace; the CLI's cell never holds one.
-_TRAILING_NOTE = re.compile(r"\s+(?:<-+|<=+|←|⬅|#|//)(?:\s.*)?$")
+# A parenthesised remark after the cell (`tx 888 rx 0  (offline since monday)`) too: the cell never ends in ")".
+_TRAILING_NOTE = re.compile(TRAILING_NOTE + "$")
 _STATE_MESSAGES = (
     "Tailscale is stopped.",
     "Logged out.",
@@ -72,11 +73,17 @@ KNOWN_OS = {
 }  # fmt: skip
 
 
+def _without_note(cell: str) -> str:
+    """The status cell without a note the poster typed after it (see _TRAILING_NOTE); stripped."""
+    cell = cell.strip()
+    if "<" in cell or "#" in cell or "/" in cell or "←" in cell or "⬅" in cell or cell[-1:] == ")":
+        cell = _TRAILING_NOTE.sub("", cell)
+    return cell
+
+
 def _parse_cell(cell: str) -> dict[str, object] | None:
     """Fields of a status cell, or None when the text is not a status cell at all."""
-    cell = cell.strip()
-    if "<" in cell or "#" in cell or "/" in cell or "←" in cell or "⬅" in cell:
-        cell = _TRAILING_NOTE.sub("", cell)
+    cell = _without_note(cell)
     fields: dict[str, object] = {}
     txrx = _TXRX.search(cell)
     if txrx:
@@ -86,9 +93,10 @@ def _parse_cell(cell: str) -> dict[str, object] | None:
         cell = cell[: txrx.start()]
     last_seen = _LAST_SEEN.search(cell)
     if last_seen:
-        fields["last_seen"] = last_seen.group("ago")
+        fields["last_seen"] = last_seen.group("ago") + " ago"
         cell = cell[: last_seen.start()] + cell[last_seen.end() :]
-    parts = [p.strip() for p in cell.split(";") if p.strip()]
+    # a part's words as the CLI spaces them, however the row was re-aligned (`offers  exit  node`)
+    parts = [" ".join(p.split()) for p in cell.split(";") if p.strip()]
     # "online" is the word proposed (tailscale#21212) for an online peer without traffic, printed "-" so far.
     if not parts or parts[0] not in {"-", "idle", "offline", "active", "online"}:
         return None
@@ -242,10 +250,38 @@ _LEAD_REMARK = re.compile(r"^\([^()]{1,100}\)\s+")
 _LEAD_LABEL = re.compile(r"^[A-Za-z][\w ]{0,15}?\s?:\s+(?=\S)")
 
 
+# A comma or semicolon typed after a column (`100.64.0.2,  nas,  me@,  linux,  active; …`): the columns
+# before the cell, which never end in one (the cell's own "active;" / "offline," head is kept).
+_COLUMN_PUNCTUATION = re.compile(r"^(\S+?)[,;](?=\s)")
+_CELL_HEADS = frozenset({"active", "idle", "offline", "online", "-"})
+
+
+def _unpunctuated(text: str) -> str:
+    """``text`` without a comma or semicolon after each of its first four columns (unchanged if none)."""
+    words = text.split()
+    if len(words) < 4 or not any(w[-1] in ",;" for w in words[:4]):
+        return text
+    out: list[str] = []
+    rest = text
+    for _ in range(4):
+        rest = rest.lstrip()
+        word = rest.split(None, 1)[0] if rest else ""
+        if not word or (word[:-1] in _CELL_HEADS and word[-1] in ",;") or word in _CELL_HEADS:
+            break
+        if (glued := _COLUMN_PUNCTUATION.match(rest)) is not None:
+            out.append(glued.group(1))
+            rest = rest[glued.end() :]
+        else:
+            out.append(word)
+            rest = rest[len(word) :]
+    return "  ".join([*out, rest.strip()]) if out else text
+
+
 def _unwrap_row(text: str) -> str:
     """The row inside an annotated line (unchanged when there is nothing to take away)."""
     if text.count(_SLASH_COLUMNS) >= 3:
         text = text.replace(_SLASH_COLUMNS, "  ")
+    text = _unpunctuated(text)
     for pattern in (_LEAD_COMMENT, _LEAD_REMARK, _LEAD_LABEL):
         text = pattern.sub("", text, count=1)
     return text
@@ -695,7 +731,7 @@ def _peer(
         host=host,
         owner=owner,
         os=os_name,
-        cell=cell.strip(),
+        cell=_without_note(cell),
         line=line,
         active=active,
         idle=bool(fields["idle"]),

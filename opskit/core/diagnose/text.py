@@ -31,6 +31,11 @@ _QUOTE_TABLE = str.maketrans(
         "\u0085": " ",
         "\u2028": " ",
         "\u2029": " ",
+        # a CJK input method left on while tidying a paste: full-width colon, comma, semicolon and space
+        "\uff1a": ": ",
+        "\uff0c": ", ",
+        "\uff1b": "; ",
+        "\u3000": " ",
     }
 )
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
@@ -41,7 +46,8 @@ _FENCE = re.compile(r"^(```+|~~~+)\s*[\w+-]*\s*$")
 _PROMPTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:\([\w.-]+\)\s+)?PS [A-Za-z]:\\[^>]*>\s?(?P<cmd>.*)$"),  # PowerShell, optional (venv)
     re.compile(r"^[A-Za-z]:\\[^>]*>\s?(?P<cmd>.*)$"),  # cmd.exe  C:\>  C:\Users\x>
-    re.compile(r"^(?:\([\w.-]+\)\s+)?[\w.@-]+@[\w.-]+(?::[^\s$#>]*)?\s?[$#%>]\s(?P<cmd>.*)$"),  # user@host:~$
+    # user@host:~$, and macOS zsh's default "user@host dir %" (%n@%m %1~ %#)
+    re.compile(r"^(?:\([\w.-]+\)\s+)?[\w.@-]+@[\w.-]+(?::[^\s$#>]*|\s[~\w.-]+(?=\s%\s))?\s?[$#%>]\s(?P<cmd>.*)$"),
     re.compile(r"^(?:[~/][^\s]*\s)?[$%]\s(?P<cmd>.*)$"),  # "$ cmd", "~ % cmd"
     # bash prompts that bracket user@host and the directory: SteamOS "(deck@steamdeck ~)$", Fedora/RHEL
     # "[root@fedora ~]#"
@@ -255,15 +261,17 @@ def blank_output_line(text: str) -> bool:
 
 # Pastes copied out of an HTML page (a mail digest, a forum's or a web UI's log view) keep its escapes:
 # `relay &quot;fra&quot;`, `via &#39;tailscale up&#39;`. Only these five, which Go's output can contain.
-_HTML_ESCAPE = re.compile(r"&(?:quot|amp|lt|gt|#0?39|#x27);")
-_HTML_CHARS = {"&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "'", "&#039;": "'", "&#x27;": "'"}
+# `&nbsp;` too: a page's source keeps the non-breaking spaces an HTML table or a `<pre>` padded columns with.
+_HTML_ESCAPE = re.compile(r"&(?:quot|amp|lt|gt|#0?39|#x27|nbsp|#160|#xa0);", re.IGNORECASE)
+_HTML_CHARS = {"&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "'", "&#039;": "'", "&#x27;": "'",
+               "&nbsp;": " ", "&#160;": " ", "&#xa0;": " "}  # fmt: skip
 
 
 def _clean(raw: str) -> str:
     """Tabs to spaces, no ANSI colours or control characters, plain quotes, HTML escapes undone; stripped."""
     text = _CONTROL.sub("", _ANSI.sub("", raw.replace("\t", " ")).translate(_QUOTE_TABLE)).strip()
     if "&" in text:
-        text = _HTML_ESCAPE.sub(lambda m: _HTML_CHARS[m.group(0)], text)
+        text = _HTML_ESCAPE.sub(lambda m: _HTML_CHARS[m.group(0).lower()], text)
     return text
 
 
@@ -353,11 +361,64 @@ def _compose_services(raw_lines: list[str]) -> frozenset[str]:
     return frozenset(services) if prefixed >= 3 and prefixed * 2 >= filled else frozenset()
 
 
+# A gutter the copy brought along in front of every line: an editor's or a pastebin's line numbers ("1 ", "2 ",
+# … one per line, blank lines numbered too) or a terminal logger's clock ("12:00:01 ", `ts`, a tmux or screen
+# log). Told from a count or a stamp that belongs to the output by the paste's first lines: all of them carry
+# it, and line numbers go up by one per line. Read only from the first lines, so prose costs one test.
+_GUTTER_NUMBER = re.compile(r"^[ \t]*(\d{1,6})(?:[ \t]|$)")
+# (not a log's own clock: a viewer's "13:38:39 | …" column, a bracketed "[12:00:01] INFO: …", a level word after it)
+_GUTTER_CLOCK = re.compile(
+    r"^[ \t]*\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?(?:[ \t]+(?![|:]|(?:INFO|WARN|WARNING|ERROR|DEBUG|FATAL|TRACE)\b)|$)"
+)
+_ELISION_LINE = re.compile(r"^(?:\.{3,}|\u2026|\[[^\]\d]{1,30}\]|\([^)]{1,30}\))\s*$")
+_GUTTER_PROBE = 6  # the first non-blank lines that must all carry the gutter
+_GUTTER_MIN = 3
+
+
+def _without_gutter(raw_lines: list[str]) -> list[str]:
+    """``raw_lines`` without a line-number or clock gutter every one of the paste's first lines carries."""
+    probe: list[int] = []
+    for index, raw in enumerate(raw_lines):
+        stripped = raw.lstrip()
+        if not stripped or (stripped[0] in ".\u2026[(" and _ELISION_LINE.match(stripped)):
+            continue  # a blank, or the mark of lines the poster cut, typed without the gutter
+        if not stripped[0].isdigit() and stripped[0] != "[":
+            return raw_lines  # the common case: the first line with text has no gutter
+        probe.append(index)
+        if len(probe) == _GUTTER_PROBE:
+            break
+    # a short paste (a pong, a health item) must carry it on every line: two for numbers, one for a clock
+    if not probe:
+        return raw_lines
+    whole = len(probe) < _GUTTER_PROBE and not any(raw.strip() for raw in raw_lines[probe[-1] + 1 :])
+    if len(probe) < _GUTTER_MIN and not whole:
+        return raw_lines
+    numbers = [_GUTTER_NUMBER.match(raw_lines[i]) for i in probe]
+    offsets = {int(m.group(1)) - i for m, i in zip(numbers, probe, strict=True) if m is not None}
+    if len(probe) >= 2 and all(numbers) and len(offsets) == 1:
+        (offset,) = offsets
+        out = []
+        for index, raw in enumerate(raw_lines):
+            number = _GUTTER_NUMBER.match(raw)
+            out.append(raw[number.end() :] if number and int(number.group(1)) == index + offset else raw)
+        return out
+    if all(_GUTTER_CLOCK.match(raw_lines[i]) for i in probe):
+        return [_GUTTER_CLOCK.sub("", raw, count=1) for raw in raw_lines]
+    return raw_lines
+
+
+# A note the poster typed after a line of output to point at it (`# my NAS`, `<-- this one`, `// 这是家里的`,
+# `← broken`, `(offline since monday)`): a comment marker or a parenthesised remark after whitespace. For the
+# parsers of lines that never end so (a pong, a status cell); a pattern to append, not a whole one.
+TRAILING_NOTE = r"(?:\s+(?:#|<-+|<=+|\u2190|\u2b05|//)(?:\s.*)?|\s+\([^()]{1,80}\))"
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
+
+
 def split_lines(text: str) -> list[SourceLine]:
     """Number and clean every line; fences become blank, prompts carry their command."""
     lines: list[SourceLine] = []
     append = lines.append
-    raw_lines = _line_ends(text).split("\n")
+    raw_lines = _without_gutter(_line_ends(text).split("\n"))
     services = _compose_services(raw_lines) if "|" in text else frozenset()
     # tuple.__new__ skips NamedTuple's Python-level __new__ in this once-per-input-line loop: bench/
     # diagnose.py (10,000 netcheck blocks, best CPU time) 552 ms with it, 572 ms with SourceLine(...).
@@ -383,6 +444,14 @@ def split_lines(text: str) -> list[SourceLine]:
             first = cleaned[:1]
         if first == ">" and not cleaned.strip("> "):
             cleaned = first = ""  # a blank line inside a Markdown quote (">", "> >"): blank
+        if first == "|" and cleaned[-1] == "|" and len(cleaned) > 1:
+            # a Markdown table made of the output (status rows, netcheck fields): its rule row is blank, its
+            # cells the columns, two spaces apart as the CLI pads them (an empty cell: a blanked column)
+            if _TABLE_RULE.match(cleaned):
+                append(new(SourceLine, (number, "", raw, None)))
+                continue
+            cleaned = "  ".join(cell.strip() for cell in cleaned[1:-1].split("|") if cell.strip())
+            first = cleaned[:1]
         if (
             services
             and (compose := _COMPOSE_PREFIX.match(cleaned)) is not None

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
+from opskit.core.diagnose.guistart import gui_start_fatal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.headscale_log import is_headscale_server_line
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
@@ -711,6 +712,10 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"|Failed to connect to local Tailscale daemon"
         # Linux/macOS CLI: "failed to connect to local tailscaled; it doesn't appear to be running (sudo …)"
         r"|failed to connect to local tailscaled; it does(?:n't| not) appear to be running"
+        # diag.go's other wordings of the same fact: no tailscaled process found (v1.20+), or none found and the
+        # process list unreadable (the CLI could not even look)
+        r"|failed to connect to local tailscaled process; it does(?:n't| not) appear to be running"
+        r"|failed to connect to local tailscaled process and failed to enumerate processes"
         # macOS app CLI (v1.8-1.20): "failed to connect to local Tailscale service; is Tailscale running?",
         # "safesocket: failed to connect to Tailscale IPNExtension: …"
         r"|failed to connect to local Tailscale service|failed to connect to Tailscale IPNExtension"
@@ -1630,7 +1635,8 @@ def parse_windows(
         return CliErrorReport(errors=(error,), whoami=whoami.text if whoami else None, whoami_line=whoami)
     errors: list[CliError] = []
     found = (
-        parse_windows_error(line)
+        gui_start_fatal(line, command)  # the GUI's start-up fatal: an OS error of its own, not the CLI's pipe
+        or parse_windows_error(line)
         or _command_answer(line, command)
         or _login_server_mismatch(line, command)
         or _ssh_to_tailnet_host(line, tailnet_hosts)

@@ -57,7 +57,7 @@ def catalog_entry(
 
 
 def _entries() -> tuple[Refusal, ...]:
-    from opskit.core.diagnose.cli_catalog import android, families_a, families_b, installer, old, wrappers
+    from opskit.core.diagnose.cli_catalog import android, families_a, families_b, installer, old, subcommands, wrappers
 
     # Group B first: its "usage: tailscale service …" is more specific than group A's "usage: tailscale …".
     return (
@@ -67,6 +67,7 @@ def _entries() -> tuple[Refusal, ...]:
         *installer.REFUSALS,
         *android.REFUSALS,
         *wrappers.REFUSALS,
+        *subcommands.REFUSALS,
     )
 
 
@@ -74,9 +75,9 @@ REFUSALS: tuple[Refusal, ...] = _entries()
 
 
 def _command_answers() -> tuple[tuple[re.Pattern[str], Refusal], ...]:
-    from opskit.core.diagnose.cli_catalog import families_b
+    from opskit.core.diagnose.cli_catalog import families_b, subcommands
 
-    return families_b.COMMAND_ANSWERS
+    return (*families_b.COMMAND_ANSWERS, *subcommands.COMMAND_ANSWERS)
 
 
 # Refusals read only under the command that prints them: (that command's pattern, the refusal).

@@ -415,6 +415,8 @@ def _started_by_hand(
         return False, "systemd started it (it set $STATE_DIRECTORY)"
     if any(m.form == "windows-service" for m in messages):
         return False, "it is the Windows service's log file (its time-stamp format)"
+    if any(m.form == "windows-event" for m in messages):
+        return False, "it is Windows' event log (the service writes there)"
     if any(m.process is not None and m.process.startswith(_APP_PROCESSES) for m in messages):
         return False, "the Tailscale app runs it (its network extension or VPN service)"
     if any(m.form == "journald" and m.process in ("tailscaled", "systemd") for m in messages):
@@ -645,7 +647,7 @@ def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = N
     if (goos := _TUN_GOOS.search(joined)) is not None and goos.group("goos") in _HOSTINFO_OS:
         return _HOSTINFO_OS[goos.group("goos")]
     if (
-        any(m.form == "windows-service" for m in messages)
+        any(m.form in ("windows-service", "windows-event") for m in messages)
         or ".exe" in joined.lower()
         or "[Wintun]" in joined
         or "subproc mode: " in joined

@@ -1530,6 +1530,11 @@ _CRASH = lazy_compile(
     r"^--statedir \(or at least --state\) is required|^--bird-socket is not supported on |^ipnserver\.Run: |"
     r"^(?:HTTP proxy|SOCKS5 server) exited: |failed to start netstack: |^LocalBackend\.Start: |"
     r"wgengine has been closed; shutting down|"
+    # start-up fatals of code tailscaled shares with the GUIs (guistart.py): envknob's unparsable TS_* knob, and
+    # net/tlsdial's log.Fatal of the SSLKEYLOGFILE it cannot open ("open <path>: <OS error>": only a key log's name,
+    # tailscaled logs other files' open errors and lives on)
+    r"^invalid (?:boolean|duration|int|integer|unsigned integer) environment variable \w+(?: value \"|: )|"
+    r"^open \S.*?(?i:keylog|key[-_]log|(?:ssl|tls)[-_]?key)[^\\/:]*: \S|"
     # cmd/tailscaled's other fatal exits (host-integration catalog): its debug listener ("debug server: %v", v1.16-),
     # Windows' service check and network monitor ("svc.IsWindowsService failed: %v", "Could not create netMon: %v"),
     # a flag this OS does not support ("--encrypt-state is not supported on %s", v1.86-)
@@ -2222,6 +2227,53 @@ def _derper(message: str) -> Iterator[Event]:
         yield Raise("derp-server-failed", "start", message)
 
 
+# ---------------------------------------------------------------- the source sweep (tests/diagnose/log_sweep.py)
+
+# Failures the coverage sweep of tailscaled's source found no recogniser for (tailscale/tailscale de9ec7ee2 and the
+# v1.20/v1.40/v1.60 wordings; tests/diagnose/test_log_sweep_catalog.py keeps them):
+# - tailscaled exiting on what it cannot start (cmd/tailscaled log.Fatalf): its SOCKS5/HTTP proxy's shared listener
+#   ("proxy listener: %v", v1.20+, the port taken), and the Windows service that cannot run ("runservice: %v", v1.0+:
+#   its error ends the service, "Service ended." follows).
+_SWEEP_EXIT = lazy_compile(r"^(?:proxy listener|runservice): \S")
+# - the Windows killswitch helper (`tailscaled /firewall <GUID>`, v1.0+) that cannot find Tailscale's adapter
+#   ("invalid GUID %q: %v", "no interface with GUID %q: %v"): no firewall rules are installed.
+_SWEEP_KILLSWITCH = lazy_compile(r'^(?:invalid GUID|no interface with GUID) "[^"]*": \S')
+# - a TLS server certificate that neither the system's roots nor the Let's Encrypt roots tailscaled carries (nor an
+#   Android's user CAs) verify (net/tlsdial: v1.36-v1.84 "tlsdial: error: server cert for %q failed to verify and is
+#   not a Let's Encrypt cert", v1.86+ "… failed both system roots & Let's Encrypt root validation", v1.98+ "… failed
+#   system roots, extra roots & Let's Encrypt root validation"): something between the node and the server presents
+#   its own certificate (TLS inspection, a captive portal), unless the clock is wrong (every certificate then looks
+#   expired or not yet valid: the x509 error beside it says so).
+_SWEEP_TLS_ROOTS = lazy_compile(
+    r"^tlsdial: error: server cert for \S+ failed (?:(?:both )?system roots\b|to verify and is not a Let's Encrypt)"
+)
+# - a Tailscale SSH session the policy granted that tailscaled, not running as root, cannot start as the mapped local
+#   user (ssh/tailssh "ssh-session(<id>): can't switch to user %q from process euid %v", v1.22+; the client sees "can't
+#   switch user" and exit 255): ssh-failed keyed "not-root" (its own fix: run tailscaled as root).
+_SWEEP_SSH_SWITCH = lazy_compile(r"^ssh-session\([^)]*\): can't switch to user \"[^\"]*\" from process euid \d+")
+# - macOS's tailscaled finding no nameserver in /etc/resolv.conf to forward to (net/dns/manager_darwin.go "no
+#   nameservers found in %s, DNS resolution might fail", v1.74+): names outside the tailnet get no answer, the
+#   concept of "no upstream resolvers set" (dns-forward-failing; two lines: a network change can empty it a moment).
+_SWEEP_NO_NAMESERVERS = lazy_compile(r"(?:^|dns: )no nameservers found in \S+, DNS resolution might fail")
+# (Not the PeerAPI failing to listen on the node's address, "[unexpected] peerapi listen(%q) error: listen tcp6 …:
+# bind: cannot assign requested address": the address is not on an interface yet, tailscaled listens again on the
+# next link change; experts read it as harmless in public pastes.)
+
+
+def _source_sweep(message: str) -> Iterator[Event]:
+    if _SWEEP_EXIT.match(message) is not None:
+        yield Raise("crash", "exit", message)
+    elif _SWEEP_KILLSWITCH.match(message) is not None:
+        yield Raise("firewall-failed", "killswitch", message)
+    elif _SWEEP_TLS_ROOTS.match(message) is not None:
+        # an expired or not-yet-valid certificate fails the same checks: a wrong clock (clock-skew) explains it
+        yield Raise("tls-intercepted", "tls", message, unless="clock-skew")
+    elif (empty := _SWEEP_NO_NAMESERVERS.search(message)) is not None:
+        yield Raise("dns-forward-failing", "forward", message[empty.start() :], weak=True)
+    elif _SWEEP_SSH_SWITCH.match(message) is not None:
+        yield Raise("ssh-failed", "not-root", message[message.index("can't switch") :])
+
+
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
     Recogniser("derp-queue", ("DERP packets queued",), _derp_queue),
@@ -2373,6 +2425,19 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "left running state",
             "shutting tailscaled down",
             "tailscaled config",
+            " environment variable ",  # envknob's fatal (guistart.py)
+            "eylog",
+            "EYLOG",
+            "eyLog",
+            "ey-log",
+            "ey_log",
+            "slkey",
+            "SLKEY",
+            "slKey",
+            "lskey",
+            "LSKEY",
+            "sl-key",
+            "sl_key",  # net/tlsdial's fatal on the SSLKEYLOGFILE (a key log's name)
         ),
         _crash,
     ),  # fmt: skip
@@ -2510,6 +2575,18 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             _DERPER_STUN_FATAL,
         ),
         _derper,
+    ),
+    Recogniser(
+        "source-sweep",
+        (
+            "proxy listener: ",
+            "runservice: ",
+            " GUID ",
+            "tlsdial: error: ",
+            "can't switch to user ",
+            "no nameservers found in ",
+        ),
+        _source_sweep,
     ),
 )
 

@@ -12,6 +12,12 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     2021-07-17T15:03:36.462Z host tailscaled[14930]:  journald --output=short-iso
     2024-04-30T03:52:44.875476938-04:00               container runtime (RFC 3339)
     2021-06-15T16:01:48.840-07:00:                    Windows service log file (also before "tailscaled: …")
+    Information 1/12/2024 10:41:06 AM Tailscale 1 None   Windows' event log: Event Viewer's saved text, the
+    1/12/2024 10:41:06 AM  1 Information  /  12345 Jan 12 10:41  Information Tailscale  1    Get-WinEvent and
+    Message      : …                                  Get-EventLog tables, Format-List's message line
+    2024-01-12 10:41:06.123 Df IPNExtension[512:1a2b] macOS `log show --style compact` ([subsystem:category] after
+                                                      the process, in any style, goes too)
+    Jan 12 10:41:06 router daemon.info tailscaled[59]:   BusyBox syslogd (facility.level before the process)
     23-10-10T22:37:43.517919674Z                      a runtime stamp whose start the selection cut off
     2022-11-06 18:09:07.789407752 +0000 UTC:          Go time.Time (bug reports, log uploads)
     2021/06/15 16:01:48.123456                        Go's log package
@@ -78,8 +84,15 @@ _DATE = (
 )
 # The host, or what a redaction left in its place ("<hostname>", "[redacted]", "***", "*", "{host}").
 _HOST = r"(?:[\w.-]+|<[^<>\s]*>|\[[^\[\]\s]*\]|\*+|\{[^{}\s]*\})"
+# BusyBox syslogd (without -S) writes the facility and level after the host: "Jan 12 10:41:06 router daemon.info
+# tailscaled[5930]: …".
+_FACILITY = (
+    r"(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local\d)"
+    r"\.(?:emerg|alert|crit|err|warn|warning|notice|info|debug)"
+)
 _SYSLOG = re.compile(
-    r"^(?:<\d+>\d? ?)?(?:" + _DATE + r"\s+)?(?:(?P<host>" + _HOST + r")\s+)?(?P<proc>[\w.@/-]+)\[\d+\]:\s*"
+    r"^(?:<\d+>\d? ?)?(?:" + _DATE + r"\s+)?(?:(?P<host>" + _HOST + r")\s+)?(?:" + _FACILITY + r"\s+)?"
+    r"(?P<proc>[\w.@/-]+)\[\d+\]:\s*"
     # syslog without a PID (Unraid, busybox; RHEL/CentOS 7's /var/log/messages writes systemd's lines so):
     # only with a date and only for tailscaled itself and the service manager speaking of it
     r"|^(?:<\d+>\d? ?)?" + _DATE + r"\s+(?:" + _HOST + r"\s+)?(?P<proc2>tailscaled|systemd):\s+"
@@ -200,7 +213,32 @@ _MACOS_SENDER = re.compile(r"^\((?P<sender>[\w.+-]+)\)\s")
 _CONSOLE = re.compile(
     r"^(?:\d+\s+)?(?:default|info|debug|error|fault|notice)\s+(?:\d{4}-\d{2}-\d{2}\s+)?\d{2}:\d{2}:\d{2}\.\d+[+-]\d{4}\s+"
     r"(?P<proc>(?:io\.tailscale\.|IPNExtension|Tailscale)[\w.-]*):?\s+"
+    # Console's subsystem and category columns, when shown ("IPNExtension  io.tailscale.ipn.macsys.network-extension
+    # default  …")
+    r"(?:(?:io|com)\.tailscale\.[\w.-]+\s+[\w.-]+\s+)?"
 )
+# Windows' event log as people copy it (the service logs to the Application log under the source "Tailscale"):
+# Event Viewer's "Save All Events As" text (level, date and time, source, event ID, task category, message; tabs
+# already spaces), PowerShell's Get-WinEvent table (TimeCreated, Id, LevelDisplayName, Message; ProviderName when
+# selected) and Get-EventLog table (Index, Time, EntryType, Source, InstanceID, Message), and the "Message :" line
+# of their `Format-List` form. The source or provider is kept as the line's process.
+_EVENT_LEVEL = r"(?:Information|Warning|Error|Critical|Verbose)"
+# (the viewer's locale date, year last: "1/12/2024", "12.01.2024"; never Go's "2024/01/12")
+_EVENT_WHEN = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\s+\d{1,2}:\d{2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?"
+_WINDOWS_EVENT = re.compile(
+    rf"^{_EVENT_LEVEL}\s+{_EVENT_WHEN}\s+(?P<proc>\S+(?: \S+){{0,3}}?)\s+\d+\s+(?:None|\(\d+\))\s+"
+    rf"|^{_EVENT_WHEN}\s+(?:(?P<proc2>[A-Za-z][\w.-]*)\s+\d+|\d+\s+{_EVENT_LEVEL})\s+"
+    r"|^\d+\s+[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}\s+(?:Information|Warning|Error|SuccessAudit|FailureAudit)\s+"
+    r"(?P<proc3>\S+)\s+\d+\s+"
+)
+_EVENT_LIST_MESSAGE = re.compile(r"^Message\s+:\s+")
+# `log show --style compact` / `log stream --style compact`: "2024-01-12 10:41:06.123 Df IPNExtension[512:1a2b3c] …"
+# (type Df default, I info, Db debug, E error, F fault, A activity); with --info/--debug or a predicate on the
+# subsystem, the "[subsystem:category] " of the logger follows the process in every style (stripped after it).
+_MACOS_COMPACT = re.compile(
+    r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+\s+(?:Df|Db|I|E|F|A|Er|Ft|Dbg)\s+(?P<proc>[\w.-]+)\[\d+:[0-9a-fx]+\]\s+"
+)
+_MACOS_SUBSYSTEM = re.compile(r"^\[[\w.-]+:[\w.-]+\]\s+")
 # The kernel ring buffer as `talosctl dmesg` (and `dmesg -x` with ISO stamps) prints it: "[node: ]facility: level:
 # [RFC 3339 stamp]: …"; Talos' machined writes its service supervisor's lines there, tagged "[talos] ".
 _KMSG = re.compile(
@@ -290,8 +328,8 @@ class Message(NamedTuple):
 
     text: str
     process: str | None  # "tailscaled", "systemd", "IPNExtension", "tsnet", … or None: no process shown
-    # "journald", "logcat", "macos", "logfmt", "windows-service", "container", "logtail", "zerolog", "zap", "plain",
-    # "logrus", "logrus-fatal"
+    # "journald", "logcat", "macos", "logfmt", "windows-service", "windows-event", "container", "logtail", "zerolog",
+    # "zap", "plain", "logrus", "logrus-fatal"
     form: str
 
 
@@ -357,6 +395,17 @@ def message_of(text: str) -> Message:
                     TAILSCALE_PROCESSES
                 ):
                     process = sender.group("sender")  # a system library's line in Tailscale's process
+                elif (subsystem := _MACOS_SUBSYSTEM.match(text)) is not None:
+                    text = text[subsystem.end() :]
+                continue
+            if (compact := _MACOS_COMPACT.match(text)) is not None:
+                process, form, text = compact.group("proc"), "macos", text[compact.end() :]
+                if (subsystem := _MACOS_SUBSYSTEM.match(text)) is not None:
+                    text = text[subsystem.end() :]
+                continue
+            if (event := _WINDOWS_EVENT.match(text)) is not None:
+                process = event.group("proc") or event.group("proc2") or event.group("proc3") or process
+                form, text = "windows-event", text[event.end() :]
                 continue
             if (logcat := _LOGCAT.match(text)) is not None:
                 process, form, text = _logcat_process(logcat), "logcat", text[logcat.end() :]
@@ -371,6 +420,13 @@ def message_of(text: str) -> Message:
                 # before the syslog test: "…-04:00: tailscaled: engine fetch error" is not syslog's "host tailscaled:"
                 form, text = "windows-service", text[service.end() :]
                 continue
+        if first in "IWECV" and (event := _WINDOWS_EVENT.match(text)) is not None:
+            process = event.group("proc") or process
+            form, text = "windows-event", text[event.end() :]
+            continue
+        if first == "M" and (listed := _EVENT_LIST_MESSAGE.match(text)) is not None:
+            text = text[listed.end() :]
+            continue
         if first in "dienf" and (console := _CONSOLE.match(text)) is not None:
             process, form, text = console.group("proc"), "macos", text[console.end() :]
             continue

@@ -130,6 +130,7 @@ RULES: tuple[Rule, ...] = (
     windows.cli_not_found,
     windows.localapi_invalid_request,
     windows.web_listen_failed,
+    windows.risk_not_accepted,
     windows.other_error,
     daemonlog.hand_started,
     daemonlog.derp_unreachable,

@@ -972,7 +972,9 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     exist on this node (``failed to look up local user "bob" : user: unknown user bob``). The client only sees the
     connection closed or ``Permission denied (tailscale)``. A session the policy granted can still fail to start
     on the node (``ssh-session(…): start failed: fork/exec /usr/sbin/tailscaled: permission denied``: the ``be-child``
-    process cannot run as that user). A later ``access granted to … as ssh-user …`` clears it.
+    process cannot run as that user), or tailscaled, not running as root, cannot switch to the mapped user at all
+    (``ssh-session(…): can't switch to user "alice" from process euid 1000``). A later ``access granted to … as
+    ssh-user …`` clears it.
 
     *Bad*::
 
@@ -1004,7 +1006,19 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         "check `ausearch -m avc -ts recent` for tailscaled denials. Then reconnect; `tailscale set --ssh=false` "
         "and the system sshd is the fallback.",
     )
-    issues = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key not in ("recording", "session"))
+    not_root = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key == "not-root")
+    yield from _finding(
+        ctx,
+        not_root,
+        "the tailnet policy let the SSH user in, but tailscaled does not run as root and cannot start a session as "
+        f"another local user ({_last(not_root)}): the client sees `can't switch user` and exit 255.",
+        "Run tailscaled as root (the system service: `sudo systemctl enable --now tailscaled`, not a `tailscaled` "
+        "started by a user or with --tun=userspace-networking as one), or connect as the local user tailscaled runs "
+        "as (the `users` of the policy's ssh rule).",
+    )
+    issues = tuple(
+        issue for issue in log.issues_of("ssh-failed") if issue.key not in ("recording", "session", "not-root")
+    )
     yield from _finding(
         ctx,
         issues,

@@ -407,6 +407,14 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         '`"AdvertiseRoutes"`), or set `"Locked": false` in it to allow CLI changes, then restart '
         "tailscaled (`sudo systemctl restart tailscaled`).",
     ),
+    CliErrorKind.RISK_NOT_ACCEPTED: (
+        "the tailscale CLI stopped before a risky change (`down`/`up`/`set` over a Tailscale or Tailscale SSH "
+        "session that the change would cut, a macOS app connector) and asks to confirm; answered no, or run "
+        "where nobody could answer (a script, no terminal), it printed 'aborted, no changes made': nothing changed.",
+        "Answer `y` at the `Continue?` prompt, or rerun the same command with `--accept-risk=<type>` (the type it "
+        "names: `lose-ssh`, `mac-app-connector`, or `all`) when the risk is understood: from an SSH session, "
+        "have another way in (console, a non-Tailscale address) before cutting the one you are on.",
+    ),
     CliErrorKind.DNS_QUERY_FAILED: (
         "`tailscale dns query` / `tailscale dns status` got no answer from tailscaled's DNS: the node is not "
         "connected (no netmap), has no DNS manager, or the resolver failed.",
@@ -1374,7 +1382,7 @@ def up_flags_required(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
     name="macos-gui-failed",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="The macOS CLI could not start or reach the Tailscale app",
+    summary="The Tailscale app could not start (or the macOS CLI could not reach it)",
     target="windows",
 )
 def macos_gui_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -1385,6 +1393,9 @@ def macos_gui_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
     *Bad*::
 
         The Tailscale GUI failed to start: The operation couldn't be completed. (Tailscale.CLIError error 3.)
+
+    The Windows GUI and the macOS app also exit at start-up on an SSLKEYLOGFILE they cannot open or a TS_*
+    environment knob they cannot parse (guistart.py), printed in the terminal that started them.
 
     *Good*::
 
@@ -3234,6 +3245,36 @@ def cli_not_found(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Find
         100.101.102.103  umbrel  alice@  linux  -
     """
     yield from _emit(CliErrorKind.CLI_NOT_FOUND, report, ctx)
+
+
+@rule(
+    id="TS-CLI-RISK-NOT-ACCEPTED",
+    name="cli-risk-not-accepted",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="the CLI asked to confirm a risky change (`--accept-risk=…`) and changed nothing until told yes",
+    target="windows",
+)
+def risk_not_accepted(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: before a change that cuts the SSH session it is typed over (``down``, ``up``/``set --ssh`` over
+    Tailscale) or a macOS app connector, the CLI prints the risk and ``To skip this warning, use
+    --accept-risk=<type>`` and waits for ``Continue? [y/N]`` (cmd/tailscale/cli/risks.go, v1.66+); anything
+    but yes, or no terminal to answer, ends in ``aborted, no changes made``. Not a failure of tailscaled.
+
+    *Bad*::
+
+        $ sudo tailscale down
+        You are connected over Tailscale; this action will disable Tailscale and result in your session disconnecting.
+        To skip this warning, use --accept-risk=lose-ssh
+        aborted, no changes made
+
+    *Good*::
+
+        $ sudo tailscale down --accept-risk=lose-ssh
+        $ tailscale status
+        Tailscale is stopped.
+    """
+    yield from _emit(CliErrorKind.RISK_NOT_ACCEPTED, report, ctx)
 
 
 @rule(

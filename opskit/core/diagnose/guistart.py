@@ -1,0 +1,144 @@
+"""A program started detached from a shell, and the start-up fatals it prints there.
+
+`start tailscale-ipn.exe` (cmd), `Start-Process …` (PowerShell), `open -a Tailscale` (macOS), `tailscaled &` or
+`nohup …  &` return at once: the shell prints its next prompt while the program still starts, so what the program
+prints as it dies lands after that prompt (``C:\\…>open C:\\…\\sslkeylog.log: The filename, directory name, or
+volume label syntax is incorrect.``) and reads as a typed command. Windows' cmd does not wait for a GUI program
+even without `start`, so any command running tailscale-ipn is such a start.
+
+A line after such a prompt is the program's output when nobody would type it: an OS error sentence, Go's
+``<op> <path>: <OS error>`` (an *os.PathError), envknob's ``invalid … environment variable …``, or a line opening
+with Go's log stamp (tailscaled logging to the terminal). reattach_detached_output gives such a line back to the
+program (no command, its text the part after the prompt), under the start command.
+
+The GUI apps (tailscale-ipn.exe, the macOS app) share Go code that ends them at start-up with ``log.Fatal``
+(tailscale/tailscale at de9ec7ee2): net/tlsdial/tlsdial.go opens the file the SSLKEYLOGFILE environment variable
+names for TLS key logging and exits on its error (v1.0-); envknob/envknob.go exits on an environment knob it
+cannot parse ("invalid boolean environment variable %s value %q" v1.22-, "invalid duration|int environment
+variable %s value %q" v1.36-/v1.38-, "invalid integer|unsigned integer environment variable %s: %v" v1.38-/v1.40-).
+gui_start_fatal reads them under a command that started the GUI (`gui-failed-to-start`).
+Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opskit.core.diagnose.models import CliError, CliErrorKind
+from opskit.core.diagnose.text import SourceLine
+
+# A command that returns before the program it starts: cmd's `start`, PowerShell's Start-Process (alias saps,
+# start), macOS `open`, nohup/setsid, a trailing `&` (not `&&`); and any run of the Windows GUI or the macOS app.
+_DETACHED = re.compile(
+    r"^(?:start|start-process|saps|open|nohup|setsid|daemonize)\s"
+    r"|(?<!&)&\s*$"
+    r"|\btailscale-ipn(?:\.exe)?\b|\bTailscale\.app\b",
+    re.IGNORECASE,
+)
+# The GUI among them: tailscale-ipn (Windows), the macOS app (`open -a Tailscale`, its bundle or binary).
+_GUI = re.compile(
+    r"\btailscale-ipn(?:\.exe)?\b|\bTailscale\.app\b|^open\s+(?:-\w+\s+)*-a\s+[\"']?Tailscale\b",
+    re.IGNORECASE,
+)
+
+# The OS's own words for a file it cannot open: Windows' FormatMessage sentences (ERROR_FILE_NOT_FOUND,
+# ERROR_PATH_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_INVALID_NAME, ERROR_SHARING_VIOLATION, ERROR_DIRECTORY,
+# ERROR_NOT_READY) and Go's syscall.Errno strings on Linux/macOS/BSD.
+WINDOWS_FILE_ERRORS = (
+    r"The system cannot find the (?:file|path) specified|Access is denied"
+    r"|The filename, directory name, or volume label syntax is incorrect"
+    r"|The process cannot access the file because it is being used by another process"
+    r"|The directory name is invalid|The device is not ready"
+)
+POSIX_FILE_ERRORS = (
+    r"permission denied|no such file or directory|read-only file system|not a directory|is a directory"
+    r"|operation not permitted|no space left on device|file exists|too many levels of symbolic links"
+)
+# Go's *os.PathError: "<op> <path>: <OS error>" (the path may hold spaces and a drive's colon).
+_PATH_ERROR = re.compile(
+    rf"^(?P<op>open|mkdir|stat|lstat|remove|rename|chmod|chown|readlink|CreateFile) (?P<path>\S.*?): "
+    rf"(?P<why>(?:{WINDOWS_FILE_ERRORS})\.?|{POSIX_FILE_ERRORS})$"
+)
+_ENVKNOB = re.compile(
+    r"^invalid (?:boolean|duration|int|integer|unsigned integer) environment variable (?P<var>\w+)"
+    r"(?: value (?P<quoted>\"(?:[^\"\\]|\\.)*\")|: (?P<bare>.*))$"
+)
+_PROGRAM_OUTPUT = re.compile(
+    rf"^(?:{WINDOWS_FILE_ERRORS})\.?$"  # an OS error sentence alone
+    r"|^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \S"  # Go's log stamp: the program's log on the terminal
+)
+
+
+def starts_detached(command: str) -> bool:
+    """Whether ``command`` returns before the program it starts (its output may follow the next prompt)."""
+    return _DETACHED.search(command.strip()) is not None
+
+
+def starts_gui(command: str | None) -> bool:
+    """Whether ``command`` ran the Tailscale GUI (tailscale-ipn on Windows, the macOS app)."""
+    return command is not None and _GUI.search(command.strip()) is not None
+
+
+def is_program_output(text: str) -> bool:
+    """Whether a line nobody types at a prompt: an OS error, Go's path error or envknob fatal, a Go log line."""
+    return (
+        _PATH_ERROR.match(text) is not None
+        or _ENVKNOB.match(text) is not None
+        or _PROGRAM_OUTPUT.match(text) is not None
+    )
+
+
+def reattach_detached_output(lines: list[SourceLine]) -> None:
+    """Give back to a detached program the lines printed after the next prompt (see the module docstring)."""
+    detached = False
+    for at, line in enumerate(lines):
+        command = line.command
+        if command is None:
+            continue
+        if detached and is_program_output(command):
+            lines[at] = line._replace(text=command, command=None)
+            continue
+        detached = starts_detached(command)
+
+
+_CAUSE_FILE = (
+    "The Tailscale GUI exited as it started: it could not {op} `{path}` ({why}). At start-up the app opens the "
+    "file the SSLKEYLOGFILE environment variable names (a TLS key log for Wireshark, set by a debugging tool or by "
+    "hand) and quits when it cannot: a missing folder, a malformed path, no write access. Tailscale's service and "
+    "the network are not the problem; the app never ran."
+)
+_FIX_FILE = (
+    "Remove the SSLKEYLOGFILE variable (Windows: System Properties > Environment Variables, user and system, or "
+    "`reg query HKCU\\Environment /v SSLKEYLOGFILE`; macOS: `launchctl getenv SSLKEYLOGFILE`, `launchctl unsetenv "
+    "SSLKEYLOGFILE`), or point it at a writable file in a folder that exists, then start Tailscale again (log out "
+    "and in, or restart, so the GUI gets the new environment)."
+)
+_CAUSE_ENV = (
+    "The Tailscale GUI exited as it started: the environment variable {var} holds {value}, which it cannot parse "
+    "(Tailscale's debug knobs, TS_*, are read at start-up and a malformed one is fatal). The app never ran."
+)
+_FIX_ENV = (
+    "Fix or remove {var} (a boolean takes true/false/1/0, a duration a unit such as 10s): Windows System "
+    "Properties > Environment Variables, or `launchctl unsetenv {var}` on macOS; then start Tailscale again."
+)
+
+
+def gui_start_fatal(line: SourceLine, command: str | None) -> CliError | None:
+    """The GUI's start-up fatal on ``line`` under ``command``, the command that started the GUI; or None."""
+    if not starts_gui(command):
+        return None
+    text = line.text
+    if (path_error := _PATH_ERROR.match(text)) is not None:
+        op, path, why = path_error.group("op", "path", "why")
+        explanation = (_CAUSE_FILE.format(op=op, path=path, why=why.rstrip(".")), _FIX_FILE)
+    elif (knob := _ENVKNOB.match(text)) is not None:
+        value = knob.group("quoted") or repr(knob.group("bare") or "")
+        explanation = (_CAUSE_ENV.format(var=knob.group("var"), value=value), _FIX_ENV.format(var=knob.group("var")))
+    else:
+        return None
+    return CliError(CliErrorKind.GUI_FAILED_TO_START, line, detail=text, explanation=explanation)
+
+
+def is_gui_start_fatal(text: str, command: str | None) -> bool:
+    """Whether ``text`` is the GUI's start-up fatal under ``command`` (the splitter's test)."""
+    return starts_gui(command) and (_PATH_ERROR.match(text) is not None or _ENVKNOB.match(text) is not None)
