@@ -1714,8 +1714,18 @@ def _peerapi(message: str) -> Iterator[Event]:
         yield Clear("peerapi-accept-failed")
 
 
+# The same failure copied without its `cert("<name>"): ` prefix (a user quoting only the error, blind 25: 1166
+# "getCertPEM: 429 urn:ietf:params:acme:error:rateLimited: … in the last 168 hours: <name>"): the message starts with
+# the failing call. The name is the ts.net name the ACME error quotes, when it quotes one.
+_CERT_BARE_FAILED = lazy_compile(r"^(?:getCertPEM: \S|async renewal failed: getCertPem: \S)")
+_CERT_NAME_IN_ERROR = lazy_compile(r"(?P<name>[\w-]+(?:\.[\w-]+)*\.ts\.net)\b")
+
+
 def _cert(message: str) -> Iterator[Event]:
     if (cert := _CERT.match(message)) is None:
+        if _CERT_BARE_FAILED.match(message) is not None:
+            named = _CERT_NAME_IN_ERROR.search(message)
+            yield Raise("cert-failed", named.group("name") if named is not None else "cert", message)
         return
     what = cert.group("what")
     if _CERT_FAILED.match(what) is not None:
@@ -2441,7 +2451,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _crash,
     ),  # fmt: skip
-    Recogniser("cert", ('cert("',), _cert),
+    Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
     Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING), _peerapi),
     Recogniser("update", (_PKGS_HOST,), _update),
     Recogniser(

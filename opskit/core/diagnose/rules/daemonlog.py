@@ -914,6 +914,11 @@ def derp_server_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
         )
 
 
+# Let's Encrypt's answer to an order over its limits (RFC 8555 error type "rateLimited", HTTP 429, with "too many
+# certificates (N) already issued for this exact set of domains in the last 168 hours" / "…identifiers…").
+_ACME_RATE_LIMITED = re.compile(r"acme:error:rateLimited|\b429\b.*\btoo many (?:certificates|new orders)")
+
+
 @rule(
     id="TS-LOG-CERT-FAILED",
     name="log-cert-failed",
@@ -939,7 +944,20 @@ def cert_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
 
         cert("homeassistant.tail95810e.ts.net"): got cert
     """
-    issues = log.issues_of("cert-failed")
+    every = log.issues_of("cert-failed")
+    limited = tuple(issue for issue in every if _ACME_RATE_LIMITED.search(issue.message) is not None)
+    names = ", ".join(dict.fromkeys(issue.key for issue in limited))
+    yield from _finding(
+        ctx,
+        limited,
+        f"Let's Encrypt refuses a new HTTPS certificate for {names}: its rate limit for that name is reached "
+        f"({_last(limited)}); `tailscale cert`, Serve and Funnel get no certificate until the window passes.",
+        "Wait out the window the error names (5 certificates per exact set of names in 168 hours, so up to a "
+        "week) and stop asking again meanwhile; then keep tailscaled's state, with its `certs/` directory, across "
+        "restarts (a persistent --statedir/TS_STATE_DIR volume for containers and ephemeral nodes, not "
+        "mem: state), so a node re-created under the same name reuses its certificate instead of ordering a new one.",
+    )
+    issues = tuple(issue for issue in every if issue not in limited)
     names = ", ".join(dict.fromkeys(issue.key for issue in issues))
     yield from _finding(
         ctx,
