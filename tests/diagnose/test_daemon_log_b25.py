@@ -60,3 +60,75 @@ def test_another_acme_error_keeps_the_general_certificate_fix() -> None:
 def test_prose_naming_getcertpem_is_not_a_failure() -> None:
     log = _log("2025/01/01 10:00:00 magicsock: derp-4 connected; connGen=1\nthe getCertPEM: call looked fine\n")
     assert "cert-failed" not in _kinds(log)
+
+
+# ------------------------------------------------------------------ dns-config-failed: resolved chosen but absent
+
+RESOLVED_ABSENT = st.sampled_from(
+    [
+        "Unit dbus-org.freedesktop.resolve1.service not found.",
+        "Unit dbus-org.freedesktop.resolve1.service is masked.",
+        "The name org.freedesktop.resolve1 was not provided by any .service files",
+        "Failed to activate service 'org.freedesktop.resolve1': timed out (service_start_timeout=25000ms)",
+    ]
+)
+# the decision line of net/dns/manager_linux.go dnsMode as versions print it, each ending with resolved chosen
+DECISIONS = st.sampled_from(
+    [
+        "dns: [rc=nm resolved=nss nm-resolved=yes nm-safe=no resolv-conf-mode=error ret=systemd-resolved]",
+        "dns: [rc=resolved nm=no resolv-conf-mode=error ret=systemd-resolved]",
+        "dns: [resolved-ping=yes rc=resolved resolved=file nm=no resolv-conf-mode=error ret=systemd-resolved]",
+    ]
+)
+USING = st.sampled_from(['dns: using "systemd-resolved" mode', "dns: using *dns.resolvedManager", None])
+
+
+@given(st.sampled_from(PREFIXES[:20]), RESOLVED_ABSENT, DECISIONS, USING, st.integers(1, 3), MANGLES)
+@settings(max_examples=60, deadline=None)
+def test_resolved_chosen_but_not_on_the_host_is_dns_config_failed(
+    prefix: str, error: str, decision: str, using: str | None, rounds: int, how: str
+) -> None:
+    lines = [prefix.format(msg="logtail started")]
+    for _ in range(rounds):
+        lines += [prefix.format(msg=f"dns: ResolvConfMode error: {error}"), prefix.format(msg=decision)]
+        if using is not None:
+            lines.append(prefix.format(msg=using))
+    text = _mangle(lines, how)
+    log = _log(text)
+    assert "dns-config-failed" in _kinds(log)
+    assert log["exit"] == 1
+    (finding,) = by_rule(run_text(text), "TS-LOG-DNS-CONFIG-FAILED")
+    assert "systemd-resolved is not on this host" in finding.cause
+    assert "nsswitch.conf" in finding.fix
+
+
+@given(RESOLVED_ABSENT, st.sampled_from(["stub", "foreign", "static", "uplink"]))
+@settings(max_examples=20, deadline=None)
+def test_a_later_decision_that_reaches_resolved_clears_it(error: str, mode: str) -> None:
+    lines = [
+        "2023/10/15 07:15:13 dns: ResolvConfMode error: " + error,
+        "2023/10/15 07:15:13 dns: [rc=nm resolved=nss nm-resolved=yes nm-safe=no resolv-conf-mode=error "
+        "ret=systemd-resolved]",
+        "2023/10/15 07:20:00 logtail started",
+        f"2023/10/15 07:20:00 dns: [rc=resolved nm=no resolv-conf-mode={mode} ret=systemd-resolved]",
+    ]
+    assert "dns-config-failed" not in _kinds(_log("\n".join(lines) + "\n"))
+
+
+@given(
+    st.sampled_from(
+        [
+            "Unknown property or interface.",
+            "org.freedesktop.DBus.Error.UnknownProperty",
+            "reading /etc/resolv.conf: open /etc/resolv.conf: no such file or directory",
+        ]
+    )
+)
+@settings(max_examples=10, deadline=None)
+def test_other_resolvconfmode_errors_stay_harmless(error: str) -> None:
+    lines = [
+        "2023/10/15 07:15:13 logtail started",
+        f"2023/10/15 07:15:13 dns: ResolvConfMode error: {error}",
+        "2023/10/15 07:15:13 dns: [rc=resolved nm=no resolv-conf-mode=error ret=systemd-resolved]",
+    ]
+    assert "dns-config-failed" not in _kinds(_log("\n".join(lines) + "\n"))

@@ -255,6 +255,37 @@ CATALOG: list[Entry] = [
         "ipn/ipnlocal/local.go:1330 (control removes it anyway)",
     ),
     _e("dns: inotify: too many open files", "none", "net/dns/direct.go:500 (watching resolv.conf)"),
+    # ---------------------------------------------------------- blind 25: resolved chosen but absent, certificates
+    # dnsMode asks resolved for its ResolvConfMode only after choosing the systemd-resolved manager: resolved
+    # missing on D-Bus means that manager has nothing to configure; an older systemd without the property is harmless
+    _e(
+        (
+            "dns: ResolvConfMode error: Unit dbus-org.freedesktop.resolve1.service not found.",
+            "dns: [rc=nm resolved=nss nm-resolved=yes nm-safe=no resolv-conf-mode=error ret=systemd-resolved]",
+            'dns: using "systemd-resolved" mode',
+        ),
+        "dns-config-failed",
+        "net/dns/manager_linux.go:160 (v1.2x+, unchanged since)",
+    ),
+    _e(
+        "dns: ResolvConfMode error: The name org.freedesktop.resolve1 was not provided by any .service files",
+        "dns-config-failed",
+        "net/dns/manager_linux.go:160 (v1.2x+, unchanged since)",
+    ),
+    _e(
+        (
+            "dns: ResolvConfMode error: Unknown property or interface.",
+            "dns: [rc=resolved nm=no resolv-conf-mode=error ret=systemd-resolved]",
+        ),
+        "none",
+        "net/dns/manager_linux.go:160 (systemd before 246 has no ResolvConfMode property)",
+    ),
+    _e(
+        "getCertPEM: 429 urn:ietf:params:acme:error:rateLimited: Error creating new order :: too many certificates "
+        "(5) already issued for this exact set of domains in the last 168 hours: nas.tail0c1d2.ts.net",
+        "cert-failed",
+        'v1.50.0:ipn/ipnlocal/cert.go:127 (quoted without its cert("…") prefix)',
+    ),
 ]
 
 

@@ -622,7 +622,28 @@ _DNS_HARMLESS = (
 )
 
 
+# net/dns/manager_linux.go dnsMode (v1.2x on, unchanged at HEAD) asks systemd-resolved for its ResolvConfMode only
+# once it has DECIDED on the systemd-resolved manager ("dns: ResolvConfMode error: %v", then the decision line
+# "dns: [rc=… resolv-conf-mode=error ret=systemd-resolved]" and 'dns: using "systemd-resolved" mode'). When D-Bus
+# answers that resolved does not exist (its unit not installed or masked, no activatable service), the manager
+# chosen has nothing to talk to: MagicDNS never reaches the OS (blind 25: 1162/1163, EndeavourOS with
+# NetworkManager and no systemd-resolved). Other errors of that query (an older systemd without the property) are
+# harmless. A later decision without that error (a restart that finds resolved, or picks another manager) clears it.
+_RESOLVED_ABSENT = lazy_compile(
+    r"^dns: ResolvConfMode error: .*(?:Unit dbus-org\.freedesktop\.resolve1\.service (?:not found|is masked)"
+    r"|name org\.freedesktop\.resolve1 was not provided by any \.service files"
+    r"|Failed to activate service 'org\.freedesktop\.resolve1')"
+)
+_DNS_DECISION = lazy_compile(r"^dns: \[(?:[\w-]+=\S+ )*ret=\S+\]$")
+
+
 def _dns(message: str) -> Iterator[Event]:
+    if message.startswith("dns: ResolvConfMode error: ") and _RESOLVED_ABSENT.match(message) is not None:
+        yield Raise("dns-config-failed", "resolved-absent", message)
+        return
+    if message.startswith("dns: [") and "resolv-conf-mode=error" not in message and _DNS_DECISION.match(message):
+        yield Clear("dns-config-failed", "resolved-absent")
+        return
     if (forward := _DNS_FORWARD.search(message)) is not None:
         # With no upstream resolver the forwarder sets the dns-forward-failing warnable as it logs this
         # (net/dns/resolver/forwarder.go): the warnable's line next to it is the same event, not a second one.

@@ -348,7 +348,9 @@ def dns_forward_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
 def dns_config_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: the warnables ``dns``/``dns-os`` and errors from resolvconf, systemd-resolved (setLinkDNS) or
     Windows NRPT mean the OS resolver was not pointed at MagicDNS: tailnet names do not resolve, or
-    resolv.conf is left half-written.
+    resolv.conf is left half-written. ``dns: ResolvConfMode error: Unit dbus-org.freedesktop.resolve1.service not
+    found.`` is logged only once tailscaled has chosen the systemd-resolved manager: resolved is not on the host,
+    so that manager has nothing to configure.
 
     *Bad*::
 
@@ -359,7 +361,21 @@ def dns_config_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fi
         Feb 13 14:23:32 threonine tailscaled[27744]: 2024/02/13 14:23:32 health("dns-os"): error: exit status 1
         Feb 13 14:25:01 threonine tailscaled[27744]: 2024/02/13 14:25:01 health("dns-os"): ok
     """
-    issues = log.issues_of("dns-config-failed")
+    every = log.issues_of("dns-config-failed")
+    absent = tuple(issue for issue in every if issue.key == "resolved-absent")
+    yield from _finding(
+        ctx,
+        absent,
+        f"tailscaled chose the systemd-resolved DNS manager, but systemd-resolved is not on this host "
+        f"({_last(absent)}): its MagicDNS settings go nowhere and tailnet names do not resolve.",
+        "Either install and enable systemd-resolved (`systemctl enable --now systemd-resolved`, then link "
+        "/etc/resolv.conf to /run/systemd/resolve/stub-resolv.conf), or stop the host looking like it uses "
+        "resolved: take `resolve` out of the `hosts:` line of /etc/nsswitch.conf (`resolved=nss` in the decision "
+        "line) and keep /etc/resolv.conf off 127.0.0.53 (`resolved=file`), so tailscaled picks the direct "
+        "manager; then `systemctl restart tailscaled` and check `dns: using … mode`. Or opt out with "
+        "`tailscale set --accept-dns=false`.",
+    )
+    issues = tuple(issue for issue in every if issue.key != "resolved-absent")
     yield from _finding(
         ctx,
         issues,
