@@ -132,3 +132,77 @@ def test_other_resolvconfmode_errors_stay_harmless(error: str) -> None:
         "2023/10/15 07:15:13 dns: [rc=resolved nm=no resolv-conf-mode=error ret=systemd-resolved]",
     ]
     assert "dns-config-failed" not in _kinds(_log("\n".join(lines) + "\n"))
+
+
+# ------------------------------------------------------------------ eventbus-subscriber-stalled
+
+# subscriber types tailscaled's subsystems take from the bus (Go's %s of the type name)
+EVENT_TYPES = st.sampled_from(
+    ["health.Change", "ipnlocal.PortlistServices", "netmon.ChangeDelta", "portmapper.Mapping", "controlclient.Status"]
+)
+# where the line's logger puts it: the bus's own logger, or a wrapper's "<module>/<pkg> <file>:<line>: "
+WHERES = st.sampled_from(["", "tailscale.com/ipn/ipnlocal local.go:610: ", "eventbus: "])
+
+
+def _go_duration(seconds: float) -> str:
+    """Go's %v of a time.Duration ("9h10m44.025677609s", "1m5.5s", "5.000421s")."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{secs:.6f}".rstrip("0").rstrip(".") + "s"
+    if minutes or hours:
+        text = f"{int(minutes)}m{text}"
+    if hours:
+        text = f"{int(hours)}h{text}"
+    return text
+
+
+@given(
+    st.sampled_from(PREFIXES[:20]),
+    EVENT_TYPES,
+    WHERES,
+    st.floats(60.0, 90_000.0),
+    st.integers(1, 8),
+    st.booleans(),
+    MANGLES,
+)
+@settings(max_examples=60, deadline=None)
+def test_a_subscriber_stuck_for_a_minute_or_more_is_stalled(
+    prefix: str, event_type: str, where: str, start: float, repeats: int, newest_first: bool, how: str
+) -> None:
+    lines = [
+        prefix.format(msg=f"{where}subscriber for {event_type} is slow ({_go_duration(start + 5.0 * i)} elapsed)")
+        for i in range(repeats)
+    ]
+    if newest_first:
+        lines.reverse()
+    text = _mangle(lines, how)
+    log = _log(text)
+    assert "eventbus-subscriber-stalled" in _kinds(log)
+    assert log["exit"] == 1
+    (finding,) = by_rule(run_text(text), "TS-LOG-EVENTBUS-SUBSCRIBER-STALLED")
+    assert event_type in finding.cause
+    assert "bugreport" in finding.fix
+
+
+@given(st.sampled_from(PREFIXES[:20]), EVENT_TYPES, st.floats(0.001, 59.9), st.integers(1, 3))
+@settings(max_examples=40, deadline=None)
+def test_a_subscriber_slow_for_seconds_is_no_issue(prefix: str, event_type: str, start: float, repeats: int) -> None:
+    lines = [prefix.format(msg="magicsock: derp-4 connected; connGen=1")]
+    elapsed = [min(start + 5.0 * i, 59.9) for i in range(repeats)]
+    lines += [
+        prefix.format(msg=f"subscriber for {event_type} is slow ({_go_duration(value)} elapsed)") for value in elapsed
+    ]
+    log = _log("\n".join(lines) + "\n")
+    assert "eventbus-subscriber-stalled" not in _kinds(log)
+    assert log["exit"] == 0
+
+
+@given(st.sampled_from(["500ms", "999.9ms", "1m0s", "1m0.000001s", "59.999999s", "2h0m0s", "12µs"]))
+def test_go_durations_are_read_in_seconds(text: str) -> None:
+    from opskit.core.diagnose.daemonlog.events import EVENTBUS_STALL_SECONDS, _go_duration_seconds
+
+    seconds = _go_duration_seconds(text)
+    expected = {"500ms": 0.5, "999.9ms": 0.9999, "1m0s": 60.0, "1m0.000001s": 60.000001, "59.999999s": 59.999999,
+                "2h0m0s": 7200.0, "12µs": 12e-6}[text]  # fmt: skip
+    assert abs(seconds - expected) < 1e-9
+    assert (seconds >= EVENTBUS_STALL_SECONDS) is (expected >= 60.0)

@@ -1756,6 +1756,32 @@ def _cert(message: str) -> Iterator[Event]:
         yield Clear("cert-failed", cert.group("domain"))
 
 
+# tailscaled's event bus (util/eventbus/subscribe.go, since v1.90, 2025-10) logs "subscriber for %s is slow (%v
+# elapsed)" every slowSubscriberTimeout (5 s) while one subscriber has not taken the event waiting for it; the
+# elapsed time counts from that event's arrival. A handler that is briefly busy logs once or twice with a few
+# seconds; one stuck for a minute or more (twelve reports) has stopped draining its queue: a deadlock or a bug in
+# the subsystem that owns it, and everything published behind it waits (health, netmap, status updates: the
+# LocalAPI, the CLI and the GUI hang). Only a restart of tailscaled ends it, so no line clears it.
+_EVENTBUS_SLOW = lazy_compile(
+    r"subscriber for (?P<type>\S+) is slow \((?P<elapsed>[\d.]+(?:h|m|s|ms|µs|us|ns)\S*) elapsed\)"
+)
+_GO_DURATION_PART = lazy_compile(r"(?P<value>[\d.]+)(?P<unit>h|ms|µs|us|ns|m|s)")
+_GO_DURATION_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6, "ns": 1e-9}
+EVENTBUS_STALL_SECONDS = 60.0
+
+
+def _go_duration_seconds(text: str) -> float:
+    """Seconds in a Go time.Duration as %v prints it ("9h10m44.02s", "1m5s", "5.000123s", "500ms")."""
+    return sum(float(part.group("value")) * _GO_DURATION_UNITS[part.group("unit")]
+               for part in _GO_DURATION_PART.finditer(text))  # fmt: skip
+
+
+def _eventbus(message: str) -> Iterator[Event]:
+    slow = _EVENTBUS_SLOW.search(message)
+    if slow is not None and _go_duration_seconds(slow.group("elapsed")) >= EVENTBUS_STALL_SECONDS:
+        yield Raise("eventbus-subscriber-stalled", slow.group("type"), message[slow.start() :])
+
+
 # safesocket.Listen (safesocket/unixsocket.go) dials the LocalAPI socket first and refuses with "<path>: address
 # already in use" only when something answers there: another tailscaled already runs and serves it. This one exits
 # (cmd/tailscaled: "safesocket.Listen: %v"), the running one is untouched: not a crash of the daemon in service.
@@ -2474,6 +2500,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),  # fmt: skip
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
     Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING), _peerapi),
+    Recogniser("eventbus", (" is slow (",), _eventbus),
     Recogniser("update", (_PKGS_HOST,), _update),
     Recogniser(
         "android",

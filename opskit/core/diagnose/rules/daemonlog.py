@@ -800,6 +800,46 @@ def peerapi_accept_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterato
 
 
 @rule(
+    id="TS-LOG-EVENTBUS-SUBSCRIBER-STALLED",
+    name="log-eventbus-subscriber-stalled",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="a subscriber of tailscaled's internal event bus is stuck: tailscaled is wedged",
+    target="daemon-log",
+)
+def eventbus_subscriber_stalled(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: tailscaled's subsystems talk over an internal event bus (util/eventbus, v1.90+); while one subscriber
+    has not taken the event waiting for it the bus logs ``subscriber for <type> is slow (<elapsed> elapsed)`` every 5
+    seconds, the elapsed time counting from that event. A few seconds is a busy handler; a minute or more (here
+    hours) is a subscriber that stopped draining its queue: a deadlock or bug inside tailscaled, in the subsystem
+    that subscribes to that type. Events published behind it wait too, so health, netmap and status updates stop,
+    and LocalAPI callers (``tailscale status``, the GUI, a NAS plugin's page) hang. Nothing but a restart ends it.
+
+    *Bad*::
+
+        2025/11/21 02:40:35 subscriber for health.Change is slow (9h10m44.025677609s elapsed)
+
+    *Good*::
+
+        2025/11/21 02:40:30 magicsock: derp-4 connected; connGen=1
+        2025/11/21 02:40:35 subscriber for health.Change is slow (5.000421s elapsed)
+    """
+    issues = log.issues_of("eventbus-subscriber-stalled")
+    types = ", ".join(dict.fromkeys(issue.key for issue in issues))
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled is wedged: its internal event bus subscriber for {types} has stopped taking events "
+        f"({_last(issues)}), so status and health updates stop and the CLI, GUI or plugin calling it can hang; a "
+        "deadlock or bug inside tailscaled, not a network problem.",
+        "While it is stuck, run `tailscale bugreport` (or `tailscale debug goroutines` for the stacks) and file a bug "
+        "at github.com/tailscale/tailscale/issues with the subscriber type and that ID; then restart tailscaled "
+        "(`sudo systemctl restart tailscaled`, or restart the app/plugin) to recover, and update to the latest "
+        "release, which may carry the fix.",
+    )
+
+
+@rule(
     id="TS-LOG-SSH-RECORDING-FAILED",
     name="log-ssh-recording-failed",
     family="tailscale-daemon-log",
