@@ -206,3 +206,44 @@ def test_go_durations_are_read_in_seconds(text: str) -> None:
                 "2h0m0s": 7200.0, "12µs": 12e-6}[text]  # fmt: skip
     assert abs(seconds - expected) < 1e-9
     assert (seconds >= EVENTBUS_STALL_SECONDS) is (expected >= 60.0)
+
+
+# ------------------------------------------------------------------ netstack to loopback: 5252 vs a serve backend
+
+LOOPBACKS = st.sampled_from(["127.0.0.1", "[::1]", "127.0.0.2"])
+REFUSED = "connect: connection refused"
+DIAL_ERRORS = st.sampled_from(["connect: connection refused", "i/o timeout", "connect: connection reset by peer"])
+
+
+@given(st.sampled_from(PREFIXES[:20]), LOOPBACKS, DIAL_ERRORS, st.integers(1, 3), MANGLES)
+@settings(max_examples=60, deadline=None)
+def test_a_connection_to_the_web_interface_port_reaching_loopback_is_an_unhandled_port(
+    prefix: str, host: str, error: str, repeats: int, how: str
+) -> None:
+    line = f"netstack: could not connect to local backend server at {host}:5252: dial tcp {host}:5252: {error}"
+    text = _mangle([prefix.format(msg=line)] * repeats, how)
+    log = _log(text)
+    assert "inbound-port-unhandled" in _kinds(log)
+    assert "serve-backend-unreachable" not in _kinds(log)
+    (finding,) = by_rule(run_text(text), "TS-LOG-INBOUND-PORT-UNHANDLED")
+    assert "--webclient" in finding.fix
+
+
+@given(st.sampled_from(PREFIXES[:20]), LOOPBACKS, st.sampled_from([80, 443, 3000, 8080, 8123, 5253, 52520]), MANGLES)
+@settings(max_examples=60, deadline=None)
+def test_any_other_loopback_port_stays_a_serve_backend(prefix: str, host: str, port: int, how: str) -> None:
+    target = f"{host}:{port}"
+    line = f"netstack: could not connect to local backend server at {target}: dial tcp {target}: {REFUSED}"
+    log = _log(_mangle([prefix.format(msg=line)], how))
+    assert "serve-backend-unreachable" in _kinds(log)
+    assert "inbound-port-unhandled" not in _kinds(log)
+
+
+def test_a_lan_host_on_port_5252_through_a_subnet_route_is_not_the_web_interface() -> None:
+    line = (
+        "2024/10/28 10:51:22 netstack: could not connect to local backend server at 192.168.1.20:5252: dial tcp "
+        "192.168.1.20:5252: connect: connection refused"
+    )
+    kinds = _kinds(_log(line + "\n"))
+    assert "destination-refused" in kinds
+    assert "inbound-port-unhandled" not in kinds

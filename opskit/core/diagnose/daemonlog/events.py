@@ -1449,6 +1449,12 @@ _LOCAL_TARGET = lazy_compile(
     r"|\[" + TAILNET_V6_PREFIX + r"[0-9a-fA-F:]*\])(?::\d+)?$"
 )
 _DIAL_REFUSED = lazy_compile(r"connection\s+(?:was\s+)?refused")
+# netstack forwards to loopback only the connections tailscaled did not take itself (wgengine/netstack/netstack.go
+# forwardTCP). Port 5252 is tailscaled's own web interface (client/web ListenPort, "the numbers above TSTS"), which
+# ipn/ipnlocal/web_client.go listens on at the node's tailnet address when `tailscale set --webclient` is on: a
+# connection to it reaching loopback means the web client is off, a port nothing on the node serves, not a serve or
+# ingress backend that went down (blind 25: 1150, an ingress proxy pod probed on 5252 once a minute).
+_TAILSCALE_OWN_PORT = lazy_compile(r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:127\.[\d.]+\]):5252$")
 
 
 # serve's TCP forwarder (`tailscale serve --tcp`, a TCP service: ipn/ipnlocal/serve.go since v1.3x, "localbackend:
@@ -1468,7 +1474,10 @@ def _serve(message: str) -> Iterator[Event]:
             # the rate limiter's format of that line: which destination, so which kind, is unknown; it is printed
             # only after the message itself was logged several times, and those lines say it
             return
-        if down.group("target") is None or _LOCAL_TARGET.match(target) is not None:
+        if down.group("target") is not None and _TAILSCALE_OWN_PORT.search(target) is not None:
+            # a port tailscaled serves itself when that feature is on: forwarded to loopback, it was off
+            yield Raise("inbound-port-unhandled", target.rsplit(":", 1)[1], detail)
+        elif down.group("target") is None or _LOCAL_TARGET.match(target) is not None:
             yield Raise("serve-backend-unreachable", target, detail)
         elif _DIAL_REFUSED.search(down.group("error")) is not None:
             yield Raise("destination-refused", target, detail)

@@ -970,6 +970,10 @@ def derp_server_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
         )
 
 
+# Tailscale's web interface (client/web ListenPort): tailscaled serves it itself when `--webclient` is on.
+_WEB_CLIENT_PORT = "5252"
+
+
 # Let's Encrypt's answer to an order over its limits (RFC 8555 error type "rateLimited", HTTP 429, with "too many
 # certificates (N) already issued for this exact set of domains in the last 168 hours" / "…identifiers…").
 _ACME_RATE_LIMITED = re.compile(r"acme:error:rateLimited|\b429\b.*\btoo many (?:certificates|new orders)")
@@ -1430,7 +1434,20 @@ def inbound_port_unhandled(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterat
 
         Accept: TCP{100.93.131.69:64405 > 100.99.93.94:3000} 64 tcp ok
     """
-    issues = log.issues_of("inbound-port-unhandled")
+    every = log.issues_of("inbound-port-unhandled")
+    web = tuple(issue for issue in every if issue.key == _WEB_CLIENT_PORT)
+    yield from _finding(
+        ctx,
+        web,
+        f"devices on the tailnet open this node's port {_WEB_CLIENT_PORT}, Tailscale's web interface, but it is off "
+        f"on this node ({_last(web)}): netstack hands each connection to localhost:{_WEB_CLIENT_PORT}, where "
+        "nothing listens, and drops it. Other ports and any serve/ingress backend are not affected.",
+        f"If you want the web interface, turn it on with `tailscale set --webclient` (it then answers on "
+        f"<tailnet IP>:{_WEB_CLIENT_PORT}); if not, the lines are harmless: find the device that opens the port "
+        "(the source address of the connection, e.g. a browser tab or bookmark of the admin console's 'Web "
+        "interface', a monitor or scanner) and stop it, or deny that port to it in the tailnet policy.",
+    )
+    issues = tuple(issue for issue in every if issue.key != _WEB_CLIENT_PORT)
     ports = sorted({issue.key for issue in issues}, key=lambda port: int(port) if port.isdigit() else 0)
     named = ", ".join(ports)
     yield from _finding(
