@@ -247,3 +247,51 @@ def test_a_lan_host_on_port_5252_through_a_subnet_route_is_not_the_web_interface
     kinds = _kinds(_log(line + "\n"))
     assert "destination-refused" in kinds
     assert "inbound-port-unhandled" not in kinds
+
+
+# ------------------------------------------------------------------ `tailscale up`'s login prompt amid a log
+
+URLS = st.sampled_from(
+    [
+        "https://login.tailscale.com/a/f5c28fc1a2b3",
+        "https://login.tailscale.com/a/f5c28fc........",
+        "http://hs.lan:8080/register/nodekey:abc",
+    ]
+)
+LOG_AROUND = st.lists(
+    st.sampled_from(
+        [
+            'logtail: dial "log.tailscale.io:443" failed: dial tcp 34.229.201.48:443: i/o timeout (in 30.001s), '
+            "trying bootstrap...",
+            "magicsock: derp-4 connected; connGen=1",
+            "logtail started",
+            "wgengine: Reconfig: configuring userspace WireGuard config (with 0/0 peers)",
+        ]
+    ),
+    min_size=1,
+    max_size=3,
+)
+INDENTS = st.sampled_from(["\t", "    ", ""])
+
+
+@given(st.sampled_from(PREFIXES[:20]), URLS, INDENTS, LOG_AROUND, st.booleans(), st.booleans(), MANGLES)
+@settings(max_examples=60, deadline=None)
+def test_a_login_prompt_before_or_amid_a_log_needs_login_until_it_completes(
+    prefix: str, url: str, indent: str, around: list[str], before: bool, completes: bool, how: str
+) -> None:
+    prompt = ["To authenticate, visit:", "", f"{indent}{url}", ""]
+    log_lines = [prefix.format(msg=message) for message in around]
+    lines = [*prompt, *log_lines] if before else [log_lines[0], *prompt, *log_lines[1:]]
+    if completes:
+        lines.append(prefix.format(msg="Switching ipn state Starting -> Running (WantRunning=true, nm=true)"))
+    log = _log(_mangle(lines, how))
+    assert ("login-required" in _kinds(log)) is not completes
+
+
+@given(URLS, INDENTS)
+@settings(max_examples=10, deadline=None)
+def test_the_login_prompt_alone_is_no_tailscaled_log(url: str, indent: str) -> None:
+    from opskit.output.diagnose import to_json
+
+    diagnosis = run_text(f"To authenticate, visit:\n\n{indent}{url}\n\nSuccess.\n")
+    assert to_json(diagnosis, 0)["daemon_logs"] == []

@@ -352,21 +352,27 @@ def _daemon_log_blocks(blocks: Sequence[Block]) -> list[Block]:
     groups: list[list[Block]] = []
     current: list[Block] | None = None
     pending: list[Block] = []  # NetInfo/report blocks since the last log block
+    prompt: list[Block] = []  # a login prompt just before a log (a container's `tailscale up` printed it first)
     for block in blocks:
         if block.kind is BlockKind.NETCHECK and block.log_form:
             pending.append(block)
-        elif current is not None and _login_prompt_only(block):
-            continue  # the log goes on after the prompt
+        elif _login_prompt_only(block):
+            # the log goes on after the prompt, and its fold reads the prompt: the node waits for a login until
+            # the log says it completed
+            if current is not None:
+                current.append(block)
+            else:
+                prompt = [block]
         elif block.kind is BlockKind.DAEMON_LOG:
             if current is None:
-                current = []
+                current = [*prompt]
                 groups.append(current)
             current.extend([*pending, block])
-            pending = []
+            pending, prompt = [], []
         else:
             if current is not None:
                 current.extend(pending)
-            current, pending = None, []
+            current, pending, prompt = None, [], []
     if current is not None:
         current.extend(pending)
     merged: list[Block] = []

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from opskit.core.diagnose.daemonlog.events import (
     EVENT_WORDS,
+    UP_LOGIN_PROMPT,
     VERSION,
     Event,
     Fact,
@@ -276,6 +277,8 @@ def _belongs(text: str, message: Message) -> bool:
         return False
     if _MARKERS.match(body):
         return True
+    if body.strip() == UP_LOGIN_PROMPT:
+        return False  # the CLI's prompt: read with the log it is printed amid (engine.py), not a log by itself
     if "Program starting: v" in body and _START_ANYWHERE.search(body):
         return True  # a start-up log flattened onto one line by a chat client or a web UI
     # any event: an issue, a success clearing one, or a fact only tailscaled states ("using fake (no-op) tun

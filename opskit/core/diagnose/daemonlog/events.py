@@ -333,7 +333,16 @@ _STATE = lazy_compile(
 _TSNET_LOGIN_URL = lazy_compile(r"^To start this tsnet server, restart with TS_AUTHKEY set, or go to: \S")
 
 
+# `tailscale up` waiting for an interactive login prints "To authenticate, visit:" and the URL (cmd/tailscale/cli/
+# up.go); a container's entrypoint (containerboot, a NAS wrapper) runs it and its output lands amid tailscaled's log.
+# The node waits for a person to open the URL until the log says the login completed (Running, authenticated).
+UP_LOGIN_PROMPT = "To authenticate, visit:"
+
+
 def _ipn_state(message: str) -> Iterator[Event]:
+    if message.strip() == UP_LOGIN_PROMPT:
+        yield Raise("login-required", "login", message.strip())
+        return
     if _TSNET_LOGIN_URL.search(message) is not None:
         yield Raise("login-required", "login", message)  # a person must open the URL (cleared by Running)
         return
@@ -2367,7 +2376,14 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser(
         "ipn",
-        ("Switching ipn state", "LocalBackend state is", "AuthLoop: state is", "but state is", "tsnet server"),
+        (
+            "Switching ipn state",
+            "LocalBackend state is",
+            "AuthLoop: state is",
+            "but state is",
+            "tsnet server",
+            UP_LOGIN_PROMPT,
+        ),
         _ipn_state,
     ),
     Recogniser("health", ("health(",), _health),
