@@ -295,3 +295,25 @@ def test_the_login_prompt_alone_is_no_tailscaled_log(url: str, indent: str) -> N
 
     diagnosis = run_text(f"To authenticate, visit:\n\n{indent}{url}\n\nSuccess.\n")
     assert to_json(diagnosis, 0)["daemon_logs"] == []
+
+
+# ------------------------------------------------------------------ controlclient's "HostInfo: {…}" dump
+
+HOSTINFO_OSES = st.sampled_from([("iOS", "ios"), ("linux", "linux"), ("windows", "windows"), ("macOS", "macos")])
+VERSIONS = st.sampled_from(["1.94.1-dev20260831-t59d4bb827", "1.56.1-t2a4f8b9c1", "1.80.0"])
+
+
+@given(st.sampled_from(PREFIXES[:20]), HOSTINFO_OSES, VERSIONS, st.booleans(), st.booleans(), MANGLES)
+@settings(max_examples=60, deadline=None)
+def test_the_control_clients_hostinfo_dump_gives_version_and_os(
+    prefix: str, os_names: tuple[str, str], version: str, verbose: bool, wrapped: bool, how: str
+) -> None:
+    logged, expected = os_names
+    head = f'{"[v1] " if verbose else ""}HostInfo: {{"IPNVersion":"{version}","OS":"{logged}","App":"libtailscale",'
+    rest = '"Package":"tsnet","GoArch":"arm64","Userspace":true,"UserspaceRouter":true}'
+    lines = [prefix.format(msg="[v1] using fake (no-op) tun device")]
+    lines += [prefix.format(msg=head), f"           {rest}"] if wrapped else [prefix.format(msg=head + rest)]
+    lines.append(prefix.format(msg="control: RegisterReq: onode= node=[mLrR6] fup=false nks=false"))
+    log = _log(_mangle(lines, how))
+    assert log["version"] == version.split("-")[0]
+    assert log["os"] == expected

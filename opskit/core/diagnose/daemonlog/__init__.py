@@ -104,6 +104,7 @@ _MARKERS = re.compile(
     r"|direct\.(?:TryLogin|TryLogout|WaitLoginURL)\b|doLogin\(regen=|RegisterReq: |No AuthURL\s*$|PollNetMap: "
     r"|AuthURL is |LoginInteractive -> regen=|Generating a new (?:machine|node)key\."
     r'|\[v(?:\\u0000|\\x00)?JSON\]\d\{"(?:Hostinfo|SupportInfo|controltime)":'  # logger.Logf.JSON records
+    r'|(?:\[v1\] )?HostInfo: \{"'  # controlclient/direct.go doLogin's dump of the Hostinfo it sends
     r"|linkChange: |ipnext: |netmap packet filter: "
     # net/tstun/tun_linux.go diagnosing a TUN that failed to open: kernel, modprobe, the device's mode
     r"|Linux kernel version: |'modprobe tun' successful$|/dev/net/tun: [\w-]{10,}$|tun module (?:loaded|not loaded)"
@@ -222,7 +223,7 @@ _MARKER_WORDS = (
     "/tailscale-android/",
     "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
     "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
-    "JSON]", "BabysitProc: ",
+    "JSON]", "HostInfo: {", "BabysitProc: ",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
@@ -601,7 +602,7 @@ _HOSTINFO_FIELD = re.compile(r'"(?P<field>IPNVersion|OS|Userspace)":(?:"(?P<text
 # Hostinfo's OS (runtime.GOOS, "macOS"/"iOS" for the Apple apps) → the report's OS names.
 _HOSTINFO_OS = {
     "windows": "windows", "linux": "linux", "macos": "macos", "darwin": "macos", "android": "android",
-    "freebsd": "freebsd", "openbsd": "openbsd",
+    "freebsd": "freebsd", "openbsd": "openbsd", "ios": "ios",
 }  # fmt: skip
 # Messages only tailscaled's macOS (darwin) code prints: net/tstun/tun_macos.go's two TUN refusals, net/dns's
 # scutil runs (manager_darwin.go), cmd/tailscaled install_darwin.go's launchctl; the open-source tailscaled's own
@@ -631,6 +632,12 @@ def lead_in_os(text: str) -> str | None:
     return None
 
 
+# The control client's dump of the Hostinfo it sends (controlclient/direct.go doLogin: "[v1] HostInfo: %s", the
+# JSON on one line): the same fields. A copy may wrap the JSON onto lines of its own (blind 25: 1247, an iOS app's
+# log re-wrapped at 11 blanks): the fields on its first line are read (the wrapped rest is no log line).
+_CONTROL_HOSTINFO = re.compile(r'^(?:\[v1\] )?HostInfo: \{"')
+
+
 def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
     """IPNVersion, OS and Userspace from the last Hostinfo record of the log (a record cut short still
     names the fields before the cut)."""
@@ -640,6 +647,11 @@ def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
             fields = {
                 found.group("field"): found.group("text") or found.group("bool") or ""
                 for found in _HOSTINFO_FIELD.finditer(message.text, record.end())
+            }
+        elif "HostInfo: {" in message.text and (dump := _CONTROL_HOSTINFO.match(message.text)) is not None:
+            fields = {
+                found.group("field"): found.group("text") or found.group("bool") or ""
+                for found in _HOSTINFO_FIELD.finditer(message.text, dump.end() - 1)
             }
     return fields
 
