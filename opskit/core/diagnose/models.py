@@ -468,7 +468,7 @@ class DaemonLogReport:
     """What a pasted tailscaled log says: who started it, its state, home DERP, and what still fails."""
 
     version: str | None  # "1.52.0"
-    os: str | None  # "windows" | "linux" | "macos" | "android" | "freebsd" | "openbsd" | None: the log does not say
+    os: str | None  # "windows" | "linux" | "macos" | "android" | "freebsd" | "openbsd" | "ios" | None: not said
     hand_started: bool | None  # started from a shell (True), by the service manager (False), unknown
     argv: tuple[str, ...]
     lines: tuple[SourceLine, ...]
