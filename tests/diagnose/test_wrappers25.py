@@ -91,7 +91,11 @@ _ARCHIVE_LINES = ["tar: invalid magic", "gzip: invalid magic", "gzip: stdin: not
 def test_busybox_wgets_http_error_and_a_broken_archive_are_install_failed(
     status: str, connecting: str, archive: list[str], above: str
 ) -> None:
-    lines = [f"Connecting to {connecting}", f"wget: server returned error: {status}", "Downloading Tailscale _mipsle .."]
+    lines = [
+        f"Connecting to {connecting}",
+        f"wget: server returned error: {status}",
+        "Downloading Tailscale _mipsle ..",
+    ]
     text = above + "\n".join([*lines, *archive, "tar: short read"]) + "\n"
     kinds, logs, exit_code = _windows(text)
     assert kinds and set(kinds) == {"install-failed"}
@@ -123,4 +127,140 @@ def test_a_downloaded_archive_that_is_none_is_install_failed(line: str) -> None:
     ],
 )
 def test_lines_that_are_no_failed_download_are_not_read_as_one(line: str) -> None:
+    assert find_refusal(line) is None
+
+
+def _findings_text(text: str) -> str:
+    return " ".join(f"{f.rule_id} {f.cause} {f.fix}" for f in run_text(text).findings)
+
+
+# The GitHub Action v4 (src/main.ts): each failed `tailscale up` is core.warning("Tailscale up attempt N failed:
+# <error>") with the hidden command's ExecError or the timeout; the last one fails the step. As the web view shows
+# it ("Warning: …", emoji step lines) and as the raw log does ("##[warning]…" behind a timestamp).
+_ACTION_ERRORS = [
+    "sudo failed with exit code 1",
+    "Error: sudo failed with exit code 2",
+    "C:\\Program Files\\Tailscale\\tailscale.exe failed with exit code 1",
+    "Error: Timeout",
+]
+_ACTION_FORMS = [
+    "Warning: {line}",
+    "##[warning]{line}",
+    "2025-10-31T10:00:00.1234567Z ##[warning]{line}",
+    "{line}",
+]
+
+
+@given(
+    st.sampled_from(_ACTION_ERRORS),
+    st.sampled_from(_ACTION_FORMS),
+    st.integers(min_value=1, max_value=5),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_github_actions_failed_up_attempts_are_github_action_up_failed(
+    error: str, form: str, attempts: int, fenced: bool
+) -> None:
+    lines = ["\u25b6\ufe0f get tailscale status", "Daemon ready! Initial state: NeedsLogin"]
+    for attempt in range(1, attempts + 1):
+        lines += [
+            f"Attempt {attempt} to bring up Tailscale...",
+            "\u25b6\ufe0f tailscale up",
+            form.format(line=f"Tailscale up attempt {attempt} failed: {error}"),
+            f"Retrying in {attempt * 2} seconds...",
+        ]
+    lines.append(f"Error: {error}")
+    text = "\n".join(["```", *lines, "```"] if fenced else lines) + "\n"
+    kinds, logs, exit_code = _windows(text)
+    assert set(kinds) == {"github-action-up-failed"}
+    assert logs == [] and exit_code == 1
+    said = _findings_text(text)
+    assert "TS-CLI-GITHUB-ACTION-UP-FAILED" in said and "ACTIONS_STEP_DEBUG" in said
+    assert ("timeout" in said) is ("Timeout" in error)
+
+
+def test_the_v3_actions_retry_line_is_github_action_up_failed() -> None:
+    kinds, _, exit_code = _windows(
+        "Attempt 1 to bring up Tailscale...\nTailscale up failed. Retrying in 5 seconds...\n"
+    )
+    assert kinds == ["github-action-up-failed"] and exit_code == 1
+
+
+# tsidp refusing a tagged node: cmd/tsidp's plain http.Error and the standalone tsidp's OAuth error JSON, in the
+# forms people paste them (a sentence with inline code, a curl answer, pretty-printed).
+_TSIDP_ANSWERS = [
+    '{"error":"invalid_request","error_description":"tagged nodes not supported"}',
+    '{"error": "invalid_request", "error_description": "tagged nodes not supported"}',
+    '{"error_description":"tagged nodes not supported","error":"invalid_request"}',
+    "tsidp: tagged nodes not supported",
+]
+
+
+@given(
+    st.sampled_from(_TSIDP_ANSWERS),
+    st.sampled_from(
+        [
+            "{answer}\n",
+            "it turned out that /token request returns `{answer}`\n",
+            "$ curl -s https://idp.tailnet.ts.net/userinfo\n{answer}\n",
+            "< HTTP/2 400\n< content-type: text/plain; charset=utf-8\n{answer}\n",
+            "> {answer}\n",
+        ]
+    ),
+)
+@settings(max_examples=40, deadline=None)
+def test_tsidp_refusing_a_tagged_node_is_idp_tagged_node_refused(answer: str, wrap: str) -> None:
+    text = wrap.format(answer=answer)
+    kinds, logs, exit_code = _windows(text)
+    assert kinds == ["idp-tagged-node-refused"]
+    assert logs == [] and exit_code == 1
+    assert "untagged" in _findings_text(text)
+
+
+# The QNAP package's web UI checking the NAS session at QTS's authLogin.cgi (client/web/qnap.go qnapAuthnURL: the
+# scheme and host the UI was opened on, sid or qtoken): a certificate error, or any other failure of the request.
+_QNAP_URLS = [
+    "https://127.0.0.1:443/cgi-bin/authLogin.cgi?sid=k0gygokg",
+    "https://localhost:5000/cgi-bin/authLogin.cgi?qtoken=token&user=admin",
+    "https://qnap.example.com/cgi-bin/authLogin.cgi?sid=abc",
+    "https://[ff7d:0:1:2::1]/cgi-bin/authLogin.cgi?qtoken=token",
+]
+_X509 = [
+    "x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs",
+    "x509: certificate signed by unknown authority",
+    "x509: certificate is valid for QNAP NAS, not localhost",
+]
+
+
+@given(st.sampled_from(_QNAP_URLS), st.sampled_from(_X509), st.sampled_from(["{line}\n", "error page:\n\n{line}\n"]))
+@settings(max_examples=30, deadline=None)
+def test_the_qnap_web_uis_certificate_error_is_nas_web_ui_auth_failed(url: str, error: str, wrap: str) -> None:
+    text = wrap.format(line=f'Get "{url}": {error}')
+    kinds, logs, exit_code = _windows(text)
+    assert kinds == ["nas-web-ui-auth-failed"]  # QTS's own certificate: no TLS interception, no cert-failed
+    assert logs == [] and exit_code == 1
+    assert "Force secure connection" in _findings_text(text)
+
+
+@pytest.mark.parametrize(
+    "error",
+    ["dial tcp 127.0.0.1:8080: connect: connection refused", "EOF", "context deadline exceeded"],
+)
+def test_the_qnap_web_uis_other_failures_are_nas_web_ui_auth_failed(error: str) -> None:
+    text = f'Get "http://localhost:8080/cgi-bin/authLogin.cgi?sid=abc": {error}\n'
+    kinds, _, exit_code = _windows(text)
+    assert kinds == ["nas-web-ui-auth-failed"] and exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tagged nodes not supported by this feature yet",
+        "Retrying in 2 seconds...",
+        "Attempt 1 to bring up Tailscale...",
+        "\u2705 Tailscale up command completed successfully on attempt 2",
+        "GET /cgi-bin/authLogin.cgi?sid=abc HTTP/1.1 200",
+    ],
+)
+def test_neighbouring_lines_are_no_wrapper_failure(line: str) -> None:
     assert find_refusal(line) is None
