@@ -226,7 +226,7 @@ REFUSALS: tuple[Refusal, ...] = (
     # the download error above it, which says why.
     _entry(
         "invalid magic",
-        r"^\W*(?P<tool>gzip|tar): (?P<error>invalid magic)\s*$",
+        r"^\W*(?:error:\s*)?(?P<tool>gzip|tar): (?P<error>invalid magic)\W*$",
         "the Tailscale archive the install step unpacked is not a gzip/tar archive ({tool}: {error}): its download "
         "failed (an error page, an empty file or none was saved), so nothing was installed. The download "
         "tool's line above it says why.",
@@ -236,7 +236,7 @@ REFUSALS: tuple[Refusal, ...] = (
     ),
     _entry(
         "not in gzip format",
-        r"^\W*(?P<tool>gzip): (?P<error>stdin: not in gzip format)\s*$",
+        r"^\W*(?:error:\s*)?(?P<tool>gzip): (?P<error>stdin: not in gzip format)\W*$",
         "the Tailscale archive the install step unpacked is not a gzip/tar archive ({tool}: {error}): its download "
         "failed (an error page, an empty file or none was saved), so nothing was installed. The download "
         "tool's line above it says why.",

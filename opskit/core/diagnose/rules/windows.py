@@ -3699,8 +3699,8 @@ def github_action_up_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Ite
 
     *Good*::
 
-        Attempt 1 to bring up Tailscale...
-        ✅ Tailscale up command completed successfully on attempt 1
+        $ tailscale status
+        100.101.102.103  github-runner  tagged-devices  linux  -
     """
     yield from _emit(CliErrorKind.GITHUB_ACTION_UP_FAILED, report, ctx)
 
@@ -3726,7 +3726,8 @@ def idp_tagged_node_refused(report: CliErrorReport, ctx: DiagnoseContext) -> Ite
 
     *Good*::
 
-        {"access_token":"…","token_type":"Bearer","expires_in":300,"id_token":"…"}
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(CliErrorKind.IDP_TAGGED_NODE_REFUSED, report, ctx)
 
