@@ -68,6 +68,28 @@ _CONFIRM_TAIL = re.compile(
 )
 
 
+# The ports Funnel's ingress listens on publicly: the control server hands them to the node as the funnel-ports node
+# attribute (tailcfg/nodecap FunnelPorts, "https://tailscale.com/cap/funnel-ports?ports=443,8443,10000"; checked by
+# ipn.CheckFunnelPort). Builds whose `funnel --https=<port> --bg` skipped that check accept any port and list it as
+# "(Funnel on)", yet requests from the internet to it never arrive.
+FUNNEL_PORTS = frozenset({443, 8443, 10000})
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+_URL_PORT = re.compile(
+    r"^(?:(?P<scheme>https?|tcp)://(?:\[[^\]]*\]|[^/:\s]+)(?::(?P<port>\d+))?(?:/\S*)?|tcp port (?P<bare>\d+))$"
+)
+
+
+def served_port(url: str) -> int | None:
+    """The port a served entry's ``url`` listens on ("https://node.ts.net" → 443, "tcp://…:5432", "tcp port 5432")."""
+    match = _URL_PORT.match(url)
+    if match is None:
+        return None
+    port = match["port"] or match["bare"]
+    if port is not None:
+        return int(port)
+    return _DEFAULT_PORTS.get(match["scheme"])
+
+
 @dataclass(frozen=True)
 class ServedEntry:
     url: str  # what is served: "https://node.ts.net", "tcp://node.ts.net:5432"
@@ -89,6 +111,16 @@ class ServeStatusReport:
     @property
     def funnel_on(self) -> bool:
         return bool(self.funnel_urls) or any(entry.funnel for entry in self.entries)
+
+    @property
+    def funnel_off_port(self) -> tuple[tuple[ServedEntry, int], ...]:
+        """The Funnel entries on a port Funnel does not listen on publicly (FUNNEL_PORTS), with that port."""
+        found = []
+        for entry in self.entries:
+            port = served_port(entry.url)
+            if entry.funnel and port is not None and port not in FUNNEL_PORTS:
+                found.append((entry, port))
+        return tuple(found)
 
     @property
     def layout(self) -> str:

@@ -186,6 +186,7 @@ RULES: tuple[Rule, ...] = (
     netmap.netmap_ssh_no_rules,
     netmap.netmap_note,
     servestatus.serve_status,
+    servestatus.serve_funnel_port,
     ts2021.ts2021_failed,
     ts2021.ts2021_note,
     debugprefs.prefs_not_running,

@@ -1,0 +1,134 @@
+"""`tailscale serve status` / `funnel status` read as an expert reads them (blind 25: 1169, 1140).
+
+A Funnel on a port its public ingress does not listen on (ipn.CheckFunnelPort: the control server's funnel-ports
+node attribute, 443, 8443 and 10000 on Tailscale's) is listed as ``(Funnel on)`` by builds whose
+``funnel --https=<port> --bg`` skipped the check, yet requests from the internet never arrive: TS-SERVE-FUNNEL-PORT,
+for every form of the view (the tree under either command, the ``# Funnel on:`` header, the legacy TCP tree, the
+``--json`` ServeConfig). A Funnel on 443/8443/10000, or another port kept tailnet only, is not that.
+"""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.diagnose.conftest import run_json
+
+HOSTS = ["node.tail1234.ts.net", "daniels-m1-macbook-pro.drake-ostrich.ts.net", "nas.example-tailnet.ts.net"]
+PROMPTS = ["$ ", "% ", "❯ ", "root@pi:~# ", "PS C:\\Users\\me> ", ""]
+COMMANDS = ["tailscale serve status", "tailscale funnel status", "sudo tailscale funnel status"]
+FENCES = [("", ""), ("```\n", "\n```"), ("```console\n", "\n```")]
+ALLOWED = [443, 8443, 10000]
+OTHER = [80, 3000, 4443, 8080, 9443, 10001, 65535]
+HANDLERS = ["|-- / proxy http://127.0.0.1:3110", "|-- /api proxy http://localhost:8080", '|-- / text  "Hello"']
+
+
+def _url(host: str, port: int) -> str:
+    return f"https://{host}" + ("" if port == 443 else f":{port}")
+
+
+def _tree(host: str, ports: list[tuple[int, bool]], handler: str, header: bool, tcp: bool) -> list[str]:
+    lines: list[str] = []
+    funnel = [port for port, on in ports if on]
+    if header and funnel:  # printFunnelStatus's header, one item per Funnel host:port
+        lines += ["", "# Funnel on:"] + [f"#     - {_url(host, port)}" for port in funnel] + [""]
+    for port, on in ports:
+        state = "Funnel on" if on else "tailnet only"
+        if tcp:  # the legacy TLS-terminated TCP tree
+            lines += [f"|-- tcp://{host}:{port} (TLS-terminated TCP, {state})", "|--> tcp://127.0.0.1:5432", ""]
+        else:
+            lines += [f"{_url(host, port)} ({state})", handler, ""]
+    return lines
+
+
+def _paste(lines: list[str], prompt: str, command: str, fence: tuple[str, str]) -> str:
+    head = [prompt + command] if prompt else []
+    return fence[0] + "\n".join(head + lines).rstrip("\n") + fence[1]
+
+
+@given(
+    host=st.sampled_from(HOSTS),
+    wrong=st.sampled_from(OTHER),
+    more=st.lists(st.tuples(st.sampled_from(ALLOWED + OTHER), st.booleans()), max_size=2),
+    handler=st.sampled_from(HANDLERS),
+    header=st.booleans(),
+    tcp=st.booleans(),
+    prompt=st.sampled_from(PROMPTS),
+    command=st.sampled_from(COMMANDS),
+    fence=st.sampled_from(FENCES),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_funnel_on_another_port_is_a_problem(
+    host: str,
+    wrong: int,
+    more: list[tuple[int, bool]],
+    handler: str,
+    header: bool,
+    tcp: bool,
+    prompt: str,
+    command: str,
+    fence: tuple[str, str],
+) -> None:
+    ports = [(wrong, True)] + [(port, on) for port, on in more if port != wrong]
+    text = _paste(_tree(host, ports, handler, header, tcp), prompt, command, fence)
+    document = run_json(text)
+    assert [b["kind"] for b in document["blocks"]] == ["serve-status"], text
+    (finding,) = [f for f in document["findings"] if f["rule"] == "TS-SERVE-FUNNEL-PORT"]
+    assert f"port {wrong})" in finding["cause"], finding["cause"]
+    assert "443, 8443 or 10000" in finding["fix"]
+    assert document["summary"]["exit_code"] == 1, text
+
+
+@given(
+    host=st.sampled_from(HOSTS),
+    ports=st.lists(
+        st.one_of(
+            st.tuples(st.sampled_from(ALLOWED), st.booleans()), st.tuples(st.sampled_from(OTHER), st.just(False))
+        ),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda p: p[0],
+    ),
+    handler=st.sampled_from(HANDLERS),
+    header=st.booleans(),
+    tcp=st.booleans(),
+    prompt=st.sampled_from(PROMPTS),
+    command=st.sampled_from(COMMANDS),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_funnel_on_443_8443_10000_or_a_tailnet_only_port_is_not(
+    host: str, ports: list[tuple[int, bool]], handler: str, header: bool, tcp: bool, prompt: str, command: str
+) -> None:
+    text = _paste(_tree(host, ports, handler, header, tcp), prompt, command, ("", ""))
+    document = run_json(text)
+    assert "TS-SERVE-FUNNEL-PORT" not in [f["rule"] for f in document["findings"]], text
+    assert document["summary"]["exit_code"] == 0, text
+
+
+def _config(host: str, port: int, funnel: bool, tcp_forward: bool) -> dict[str, object]:
+    if tcp_forward:
+        return {"TCP": {str(port): {"TCPForward": "127.0.0.1:5432"}}, "AllowFunnel": {f"{host}:{port}": funnel}}
+    return {
+        "TCP": {str(port): {"HTTPS": True}},
+        "Web": {f"{host}:{port}": {"Handlers": {"/": {"Proxy": "http://127.0.0.1:3110"}}}},
+        "AllowFunnel": {f"{host}:{port}": funnel},
+    }
+
+
+@given(
+    host=st.sampled_from(HOSTS),
+    port=st.sampled_from(ALLOWED + OTHER),
+    funnel=st.booleans(),
+    tcp_forward=st.booleans(),
+    indent=st.sampled_from([2, None]),
+)
+@settings(max_examples=40, deadline=None)
+def test_the_json_serve_config_is_judged_the_same(
+    host: str, port: int, funnel: bool, tcp_forward: bool, indent: int | None
+) -> None:
+    body = json.dumps(_config(host, port, funnel, tcp_forward), indent=indent)
+    document = run_json(f"$ tailscale funnel status --json\n{body}")
+    fired = [f for f in document["findings"] if f["rule"] == "TS-SERVE-FUNNEL-PORT"]
+    assert bool(fired) is (funnel and port not in ALLOWED), body
