@@ -132,3 +132,78 @@ def test_the_json_serve_config_is_judged_the_same(
     document = run_json(f"$ tailscale funnel status --json\n{body}")
     fired = [f for f in document["findings"] if f["rule"] == "TS-SERVE-FUNNEL-PORT"]
     assert bool(fired) is (funnel and port not in ALLOWED), body
+
+
+# ------------------------------------------------------------------ "No serve config" beside --json Services
+# Before 1.100 (commit 01c59d84a "show services in serve status") the text form counted only the node's own
+# TCP/Web/Funnel config: a node serving only Tailscale Services read "No serve config" while `--json` listed them.
+
+
+def _service(kind: str, port: int) -> dict[str, object]:
+    if kind == "tcp":
+        return {"TCP": {str(port): {"TCPForward": f"localhost:{port}"}}}
+    if kind == "tun":
+        return {"Tun": True}
+    return {
+        "TCP": {str(port): {"HTTPS": True}},
+        "Web": {f"db.tail1234.ts.net:{port}": {"Handlers": {"/": {"Proxy": f"http://127.0.0.1:{port}"}}}},
+    }
+
+
+@given(
+    names=st.lists(st.sampled_from(["svc:ascii-chat", "svc:db", "svc:web-1"]), min_size=1, max_size=2, unique=True),
+    kind=st.sampled_from(["tcp", "tun", "web"]),
+    port=st.sampled_from([443, 5432, 27224]),
+    prompt=st.sampled_from(PROMPTS),
+    json_first=st.booleans(),
+    fence=st.sampled_from([("", ""), ("```bash\n", "\n```")]),
+)
+@settings(max_examples=40, deadline=None)
+def test_no_serve_config_beside_json_services_is_not_unconfigured(
+    names: list[str], kind: str, port: int, prompt: str, json_first: bool, fence: tuple[str, str]
+) -> None:
+    config = {"Services": {name: _service(kind, port) for name in names}}
+    text_part = [prompt + "tailscale serve status", "No serve config"]
+    json_part = [prompt + "tailscale serve status --json", *json.dumps(config, indent=2).splitlines()]
+    lines = json_part + text_part if json_first else text_part + json_part
+    if not prompt:  # without prompts the commands are not shown: the answer and the JSON alone
+        lines = [line for line in lines if not line.endswith(("serve status", "--json"))]
+    text = fence[0] + "\n".join(lines) + fence[1]
+    document = run_json(text)
+    assert "serve-not-configured" not in [w["kind"] for w in document["windows"] or []], text
+    (note,) = [f for f in document["findings"] if f["rule"] == "TS-SERVE-STATUS"]
+    for name in names:
+        assert f"({name})" in note["cause"], note["cause"]
+    assert document["summary"]["exit_code"] == 0, text
+
+
+@given(
+    node_config=st.sampled_from(
+        [{}, {"TCP": {"443": {"HTTPS": True}}, "Web": {"n.ts.net:443": {"Handlers": {"/": {"Text": "hi"}}}}}]
+    ),
+    prompt=st.sampled_from(["$ ", "❯ "]),
+)
+@settings(max_examples=10, deadline=None)
+def test_no_serve_config_stays_when_the_json_serves_no_service(node_config: dict[str, object], prompt: str) -> None:
+    # an empty config, or the node's own handlers (then the two answers came at different times): the text stands
+    text = "\n".join(
+        [prompt + "tailscale serve status", "No serve config", prompt + "tailscale serve status --json"]
+        + json.dumps(node_config, indent=2).splitlines()
+    )
+    assert "serve-not-configured" in [w["kind"] for w in run_json(text)["windows"] or []], text
+
+
+def test_the_funnel_warning_stays_beside_json_services() -> None:
+    config = {"Services": {"svc:db": _service("tcp", 5432)}}
+    text = "\n".join(
+        [
+            "$ tailscale serve status",
+            "|-- tcp://node.tail1234.ts.net:5432 (TLS-terminated TCP, tailnet only)",
+            "|--> tcp://127.0.0.1:5432",
+            "",
+            "Warning: funnel=on for node.tail1234.ts.net:8443, but no serve config",
+            "$ tailscale serve status --json",
+            *json.dumps(config, indent=2).splitlines(),
+        ]
+    )
+    assert [w["kind"] for w in run_json(text)["windows"]] == ["serve-not-configured"]

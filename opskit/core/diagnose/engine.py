@@ -46,6 +46,7 @@ from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.routelookup import RouteLookup, parse_route_lookups
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
+from opskit.core.diagnose.servestatus import ServeStatusReport, lists_only_in_json
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
@@ -286,6 +287,7 @@ def _parse_input(item: InputText) -> _Parsed:
                     ),
                 )
             )
+    parsed.windows = _without_serve_listing_gap(parsed.windows, parsed.views)
     if any(socket_missing(report) for _, report in parsed.windows):
         # a missing socket beside `systemctl status` showing the unit not active: the service is not running
         unit_line = unit_not_active([line for block in split.blocks for line in block.lines])
@@ -307,6 +309,27 @@ def _parse_input(item: InputText) -> _Parsed:
             for block, log in parsed.daemon_logs
         ]
     return parsed
+
+
+def _without_serve_listing_gap(
+    windows: list[tuple[Block, CliErrorReport]], views: Sequence[tuple[Block, View, ViewReport]]
+) -> list[tuple[Block, CliErrorReport]]:
+    """``windows`` without `serve status`'s "No serve config" when the same paste's `serve status --json` serves
+    Tailscale Services: before 1.100 (commit 01c59d84a, "show services in serve status") the text form counted only
+    the node's own TCP/Web/Funnel config, so a node serving only Services read "No serve config".
+    The JSON is the config itself and wins; stderr's funnel warning ("…, but no serve config") stays."""
+    if not any(isinstance(report, ServeStatusReport) and lists_only_in_json(report) for _, _, report in views):
+        return windows
+    kept: list[tuple[Block, CliErrorReport]] = []
+    for block, report in windows:
+        errors = tuple(
+            error
+            for error in report.errors
+            if error.kind is not CliErrorKind.SERVE_NOT_CONFIGURED or error.line.text.startswith("Warning:")
+        )
+        if errors or not report.errors:
+            kept.append((block, replace(report, errors=errors)))
+    return kept
 
 
 _LEAD_IN_LINES = 3  # how far above a log its introducing prose may be ("Unified log, from …:", a fence, a blank)

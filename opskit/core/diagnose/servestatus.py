@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from opskit.core.diagnose.text import SourceLine, blank_output_line
@@ -75,7 +75,8 @@ _CONFIRM_TAIL = re.compile(
 FUNNEL_PORTS = frozenset({443, 8443, 10000})
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 _URL_PORT = re.compile(
-    r"^(?:(?P<scheme>https?|tcp)://(?:\[[^\]]*\]|[^/:\s]+)(?::(?P<port>\d+))?(?:/\S*)?|tcp port (?P<bare>\d+))$"
+    r"^(?:(?P<scheme>https?|tcp)://(?:\[[^\]]*\]|[^/:\s]+)(?::(?P<port>\d+))?(?:/\S*)?|tcp port (?P<bare>\d+))"
+    r"(?: \(svc:[\w-]+\))?$"
 )
 
 
@@ -107,6 +108,9 @@ class ServeStatusReport:
     lines: tuple[SourceLine, ...]
     # serve's/funnel's answer to a change ("serve started …", "funnel in the foreground"), not a status listing
     answer: str | None = None
+    # the Tailscale Services of a `--json` ServeConfig ("svc:db"): the text form before 1.100 (commit 01c59d84a)
+    # does not list them and says "No serve config" for a node that serves only Services
+    services: tuple[str, ...] = ()
 
     @property
     def funnel_on(self) -> bool:
@@ -349,6 +353,13 @@ def _config_entries(config: dict[str, object], line: SourceLine) -> tuple[list[S
             entries.append(
                 ServedEntry(f"tcp port {port}", str(port) in funnel_ports, (f"→ tcp://{handler['TCPForward']}",), line)
             )
+    services = config.get("Services")
+    for name, service in services.items() if isinstance(services, dict) else ():
+        if isinstance(service, dict):
+            served, _ = _config_entries(service, line)
+            entries += [replace(entry, url=f"{entry.url} ({name})") for entry in served]
+            if service.get("Tun") is True:
+                entries.append(ServedEntry(f"tun ({name})", False, (), line))
     foreground = config.get("Foreground")
     urls = [f"https://{hp}" for hp, on in funnel.items() if on is True]
     if isinstance(foreground, dict):
@@ -363,4 +374,12 @@ def _config_entries(config: dict[str, object], line: SourceLine) -> tuple[list[S
 def parse_serve_config(lines: Sequence[SourceLine], document: dict[str, object]) -> ServeStatusReport:
     """`serve status --json`: the same report as the tree (entries, Funnel URLs) from ipn.ServeConfig."""
     entries, urls = _config_entries(document, lines[0])
-    return ServeStatusReport(tuple(entries), tuple(urls), None, tuple(lines))
+    services = document.get("Services")
+    names = tuple(str(name) for name in services) if isinstance(services, dict) else ()
+    return ServeStatusReport(tuple(entries), tuple(urls), None, tuple(lines), services=names)
+
+
+def lists_only_in_json(report: ServeStatusReport) -> bool:
+    """Whether ``report`` (a `--json` ServeConfig) serves Tailscale Services, which the text form of some versions
+    leaves out: its "No serve config" beside this JSON is a display gap, not a node without serve config."""
+    return bool(report.services)
