@@ -32,7 +32,14 @@ from opskit.core.diagnose.models import (
     StatusPeer,
     StatusReport,
 )
-from opskit.core.diagnose.netcheck import parse_netcheck_json, parse_netcheck_log, parse_netcheck_text
+from opskit.core.diagnose.netcheck import (
+    UDP_BLOCKED_LAYOUT,
+    is_udp_blocked_log_line,
+    parse_netcheck_json,
+    parse_netcheck_log,
+    parse_netcheck_text,
+    parse_udp_blocked_log,
+)
 from opskit.core.diagnose.netmap import DebugNetmapReport
 from opskit.core.diagnose.paths import Observation, PairPrediction, predict_all
 from opskit.core.diagnose.ping import parse_os_ping, parse_ping
@@ -182,6 +189,8 @@ def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
     if block.log_form:
         if is_stun_log_line(block.lines[0].text):
             return parse_stun_log(block.lines)
+        if is_udp_blocked_log_line(block.lines[0].text):
+            return parse_udp_blocked_log(block.lines[0])
         return parse_netcheck_log(block.lines[0])
     return parse_netcheck_text(block.lines, block.hints)
 
@@ -288,6 +297,12 @@ def _parse_input(item: InputText) -> _Parsed:
                 )
             )
     parsed.windows = _without_serve_listing_gap(parsed.windows, parsed.views)
+    # netcheck's "UDP is blocked, trying …" lines say only that: a fuller report of the same paste is the profile,
+    # else the last of them (one line per probe kind: the same measurement)
+    blocked = [(b, report) for b, report in parsed.netchecks if report.layout == UDP_BLOCKED_LAYOUT]
+    if blocked:
+        fuller = [(b, report) for b, report in parsed.netchecks if report.layout != UDP_BLOCKED_LAYOUT]
+        parsed.netchecks = fuller or blocked[-1:]
     if any(socket_missing(report) for _, report in parsed.windows):
         # a missing socket beside `systemctl status` showing the unit not active: the service is not running
         unit_line = unit_not_active([line for block in split.blocks for line in block.lines])
