@@ -207,3 +207,80 @@ def test_the_funnel_warning_stays_beside_json_services() -> None:
         ]
     )
     assert [w["kind"] for w in run_json(text)["windows"]] == ["serve-not-configured"]
+
+
+# ------------------------------------------------------------------ curl of a served URL answering 404 (1168)
+# serve lists a handler, yet `curl <that URL>` pasted after the listing answered Go's "404 page not found" (serve's own
+# http.NotFound when no handler matches, a path handler's missing file, or a proxied backend's 404): TS-SERVE-NOT-FOUND.
+
+CURL_PROMPTS = ["$ ", "% ", "❯ ", "user@host:~$ ", "PS C:\\Users\\me> "]
+SERVED = [  # (listing line, URL's scheme://host:port as curl may write it, handler line)
+    ("http://node.tail1234.ts.net:8000/ (tailnet only)", "http://node.tail1234.ts.net:8000", '|-- / text  "Hello"'),
+    (
+        "https://node.tail1234.ts.net (tailnet only)",
+        "https://node.tail1234.ts.net",
+        "|-- / proxy http://127.0.0.1:3000",
+    ),
+    ("https://node.tail1234.ts.net:8443 (Funnel on)", "https://NODE.tail1234.ts.net:8443", "|-- /files path  /srv"),
+    ("http://samson.tailnet.ts.net:10000/ (tailnet only)", "http://samson.tailnet.ts.net:10000", "|-- / text  hi"),
+]
+NOT_FOUND = [["404 page not found"], ["HTTP/1.1 404 Not Found", "Content-Type: text/plain", "", "404 page not found"]]
+
+
+def _served_paste(prompt: str, listing: str, handler: str, curl: str, answer: list[str]) -> str:
+    return "\n".join([f"{prompt}tailscale serve status", listing, handler, "", f"{prompt}{curl}", *answer])
+
+
+@given(
+    prompt=st.sampled_from(CURL_PROMPTS),
+    served=st.sampled_from(SERVED),
+    path=st.sampled_from(["", "/", "/files/a.txt"]),
+    flags=st.sampled_from(["", "-s ", "-i ", "-sS "]),
+    quote=st.sampled_from(["", "'", '"']),
+    answer=st.sampled_from(NOT_FOUND),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_served_url_answering_404_is_a_problem(
+    prompt: str, served: tuple[str, str, str], path: str, flags: str, quote: str, answer: list[str]
+) -> None:
+    listing, base, handler = served
+    mount = handler.split()[1]
+    if not (path or "/").startswith(mount):
+        path = mount  # a path under the handler's mount
+    curl = f"curl {flags}{quote}{base}{path}{quote}"
+    text = _served_paste(prompt, listing, handler, curl, answer)
+    document = run_json(text)
+    (finding,) = [f for f in document["findings"] if f["rule"] == "TS-SERVE-NOT-FOUND"]
+    assert "404 page not found" in finding["cause"] and curl in finding["cause"], finding["cause"]
+    assert document["summary"]["exit_code"] == 1, text
+
+
+@given(
+    prompt=st.sampled_from(CURL_PROMPTS),
+    served=st.sampled_from(SERVED),
+    case=st.sampled_from(["answered", "other-port", "other-host", "other-mount", "before"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_served_url_that_answers_or_an_unlisted_url_is_not(
+    prompt: str, served: tuple[str, str, str], case: str
+) -> None:
+    listing, base, handler = served
+    mount = handler.split()[1]
+    url, answer = f"{base}{mount}", ["404 page not found"]
+    if case == "answered":
+        answer = ["Hello"]
+    elif case == "other-port":
+        url = f"{base.rsplit(':', 1)[0] if base.count(':') == 2 else base}:9999{mount}"
+    elif case == "other-host":
+        url = url.replace("tail1234", "tail9999").replace("samson.tailnet", "other.tailnet")
+    elif case == "other-mount":
+        if mount == "/":
+            return  # "/" holds every path
+        url = f"{base}/elsewhere"
+    text = _served_paste(prompt, listing, handler, f"curl {url}", answer)
+    if case == "before":  # the 404 came before the listing: nothing says the listed handler existed then
+        text = "\n".join(
+            [f"{prompt}curl {url}", "404 page not found", f"{prompt}tailscale serve status", listing, handler]
+        )
+    document = run_json(text)
+    assert "TS-SERVE-NOT-FOUND" not in [f["rule"] for f in document["findings"]], text

@@ -53,7 +53,7 @@ from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.routelookup import RouteLookup, parse_route_lookups
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
-from opskit.core.diagnose.servestatus import ServeStatusReport, lists_only_in_json
+from opskit.core.diagnose.servestatus import ServeStatusReport, lists_only_in_json, with_curl_answers
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
@@ -297,6 +297,7 @@ def _parse_input(item: InputText) -> _Parsed:
                 )
             )
     parsed.windows = _without_serve_listing_gap(parsed.windows, parsed.views)
+    parsed.views = _serve_views_with_curl(parsed.views, split)
     # netcheck's "UDP is blocked, trying …" lines say only that: a fuller report of the same paste is the profile,
     # else the last of them (one line per probe kind: the same measurement)
     blocked = [(b, report) for b, report in parsed.netchecks if report.layout == UDP_BLOCKED_LAYOUT]
@@ -324,6 +325,29 @@ def _parse_input(item: InputText) -> _Parsed:
             for block, log in parsed.daemon_logs
         ]
     return parsed
+
+
+# blocks.py's reason for the output of a command that is not Tailscale's: here, curl's
+_CURL_OUTPUT = re.compile(r"^output of `(?P<command>(?:sudo )?curl\b[^`]*)`, not a Tailscale command$")
+
+
+def _serve_views_with_curl(
+    views: list[tuple[Block, View, ViewReport]], split: SplitInput
+) -> list[tuple[Block, View, ViewReport]]:
+    """The serve/funnel status views, each with what a `curl` of its served URLs pasted after it answered."""
+    if not any(isinstance(report, ServeStatusReport) for _, _, report in views):
+        return views
+    answers = [
+        (match["command"], run.lines) for run in split.skipped if (match := _CURL_OUTPUT.match(run.reason)) is not None
+    ]
+    if not answers:
+        return views
+    return [
+        (block, view, with_curl_answers(report, block.lines[-1].number, answers))
+        if isinstance(report, ServeStatusReport)
+        else (block, view, report)
+        for block, view, report in views
+    ]
 
 
 def _without_serve_listing_gap(

@@ -100,6 +100,16 @@ class ServedEntry:
 
 
 @dataclass(frozen=True)
+class NotFoundAnswer:
+    """A served URL that answered Go's ``404 page not found`` to a ``curl`` pasted after the listing."""
+
+    command: str  # the curl command typed
+    entry: ServedEntry  # the served entry its URL falls under
+    handler: str  # that entry's handler for the URL's path ("/ → text \"Hello\"")
+    line: SourceLine  # the answer
+
+
+@dataclass(frozen=True)
 class ServeStatusReport:
     rule_target: ClassVar[str] = "serve-status"  # its kind in JSON views[]
     entries: tuple[ServedEntry, ...]
@@ -111,6 +121,8 @@ class ServeStatusReport:
     # the Tailscale Services of a `--json` ServeConfig ("svc:db"): the text form before 1.100 (commit 01c59d84a)
     # does not list them and says "No serve config" for a node that serves only Services
     services: tuple[str, ...] = ()
+    # `curl <served URL>` pasted after the listing and answered "404 page not found" (engine: with_curl_answers)
+    not_found: tuple[NotFoundAnswer, ...] = ()
 
     @property
     def funnel_on(self) -> bool:
@@ -383,3 +395,49 @@ def lists_only_in_json(report: ServeStatusReport) -> bool:
     """Whether ``report`` (a `--json` ServeConfig) serves Tailscale Services, which the text form of some versions
     leaves out: its "No serve config" beside this JSON is a display gap, not a node without serve config."""
     return bool(report.services)
+
+
+# What curl printed when the server answered 404: Go's http.NotFound body (serve's own answer when no handler matches
+# the request, ipnlocal serveWebHandler; a missing file of a path handler) or, with -i/-v, the status line.
+_NOT_FOUND = re.compile(r"^(?:404 page not found|(?:< )?HTTP/[\d.]+ 404\b.*)$")
+_CURL_URL = re.compile(r"(?:^|\s)['\"]?(?P<url>https?://[^\s'\"]+)")
+
+
+def _endpoint(url: str) -> tuple[str, str, int, str] | None:
+    """(scheme, host, port, path) of an http(s) URL, the port defaulted; None for anything else."""
+    match = re.match(r"^(?P<scheme>https?)://(?P<host>\[[^\]]*\]|[^/:\s]+)(?::(?P<port>\d+))?(?P<path>/\S*)?", url)
+    if match is None:
+        return None
+    port = int(match["port"]) if match["port"] else _DEFAULT_PORTS[match["scheme"]]
+    return match["scheme"], match["host"].lower(), port, match["path"] or "/"
+
+
+def _handler_for(entry: ServedEntry, path: str) -> str | None:
+    """The handler of ``entry`` whose mount holds ``path`` (the longest), or None."""
+    mounts = [(h.split(" → ", 1)[0], h) for h in entry.handlers if h.startswith("/")]
+    held = [(mount, h) for mount, h in mounts if path == mount or path.startswith(mount.rstrip("/") + "/")]
+    return max(held, key=lambda item: len(item[0]))[1] if held else None
+
+
+def with_curl_answers(
+    report: ServeStatusReport, after: int, answers: Sequence[tuple[str, Sequence[SourceLine]]]
+) -> ServeStatusReport:
+    """``report`` with the served URLs that a later ``curl`` (``answers``: each command typed and the lines it
+    printed, below line ``after``) saw answer ``404 page not found``: the listing says a handler is there, the
+    request says serve (or the backend it proxies to) found nothing."""
+    found: list[NotFoundAnswer] = []
+    for command, lines in answers:
+        if not lines or lines[0].number <= after or (url := _CURL_URL.search(command)) is None:
+            continue
+        asked = _endpoint(url["url"])
+        answer = next((line for line in lines if _NOT_FOUND.match(line.text)), None)
+        if asked is None or answer is None:
+            continue
+        for entry in report.entries:
+            served = _endpoint(entry.url.split(" (", 1)[0])
+            if served is None or served[:3] != asked[:3]:
+                continue
+            if (handler := _handler_for(entry, asked[3])) is not None:
+                found.append(NotFoundAnswer(command, entry, handler, answer))
+                break
+    return replace(report, not_found=tuple(found)) if found else report

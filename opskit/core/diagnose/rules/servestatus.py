@@ -50,7 +50,7 @@ def serve_status(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         served.append(f"{entry.url} ({'Funnel on' if entry.funnel else 'tailnet only'}){handlers}")
     funnel = "Funnel is on" if report.funnel_on else "Funnel is off (tailnet only)"
     # a Funnel on a port the ingress does not listen on is told by TS-SERVE-FUNNEL-PORT
-    verdict = "Nothing else fails here" if report.funnel_off_port else "Nothing fails here"
+    verdict = "Nothing else fails here" if report.funnel_off_port or report.not_found else "Nothing fails here"
     yield ctx.finding(
         f"{ctx.facts.label}: {funnel}; served: " + ("; ".join(served) if served else "nothing listed") + ".",
         f"{verdict}. If a served URL does not answer: check the local backend it proxies to (curl it on "
@@ -104,4 +104,59 @@ def serve_funnel_port(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Find
         "`tailscale funnel status` and from outside the tailnet (e.g. a phone on mobile data).",
         ctx.facts.evidence(*(entry.line for entry, _ in wrong[:3])),
         title="Funnel on a port it does not serve publicly",
+    )
+
+
+@rule(
+    id="TS-SERVE-NOT-FOUND",
+    name="serve-not-found",
+    family="tailscale-serve",
+    severity=Severity.WARNING,
+    summary="A URL serve lists answered 404 page not found",
+    target="cli-view",
+)
+def serve_not_found(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: serve status lists a handler for the URL, yet ``curl`` of that URL, pasted after it, answered Go's
+    ``404 page not found``: tailscaled's serve found no handler for the request (ipnlocal serveWebHandler's
+    http.NotFound: a host, port or path the config does not match as listed, or a build that did not serve that
+    port's plain-HTTP handlers), a path handler's file is missing, or the backend a proxy hands on to answered 404.
+
+    *Bad*::
+
+        % tailscale serve status
+        http://node.tail1234.ts.net:8000/ (tailnet only)
+        |-- / text  "Hello, world"
+
+        % curl http://node.tail1234.ts.net:8000/
+        404 page not found
+
+    *Good*::
+
+        % tailscale serve status
+        http://node.tail1234.ts.net:8000/ (tailnet only)
+        |-- / text  "Hello, world"
+
+        % curl http://node.tail1234.ts.net:8000/
+        Hello, world
+    """
+    if not isinstance(report, ServeStatusReport) or not report.not_found:
+        return
+    answers = report.not_found
+    listed = "; ".join(f"`{a.command}` (line {a.line.number}) under {a.entry.url}: {a.handler}" for a in answers[:4])
+    proxied = any(" → proxy " in a.handler for a in answers)
+    backend = (
+        " For a proxy handler, curl its backend on this node: if the backend answers 404 too, the fault is there."
+        if proxied
+        else ""
+    )
+    yield ctx.finding(
+        f"{ctx.facts.label}: serve lists a handler, yet the request answered `404 page not found`: {listed}. "
+        "Serve itself answers that when no handler matches the request's host, port and path (or a path "
+        "handler's file is missing); the listed config is not what answers on that URL.",
+        "Request exactly the listed scheme, name, port and path; if they match, the build does not serve that "
+        "listener as listed (mid-2023 builds answered 404 for plain-HTTP handlers on ports other than 80, tailscale/tailscale#8635): update Tailscale, or serve "
+        "it on port 80 or over HTTPS (`tailscale serve --bg --https=<port> …`), then `tailscale serve status` and "
+        "curl again." + backend,
+        ctx.facts.evidence(*(line for a in answers[:2] for line in (a.entry.line, a.line))),
+        title="Served URL answers 404",
     )
