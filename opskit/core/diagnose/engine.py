@@ -342,12 +342,17 @@ def _serve_views_with_curl(
     ]
     if not answers:
         return views
-    return [
-        (block, view, with_curl_answers(report, block.lines[-1].number, answers))
-        if isinstance(report, ServeStatusReport)
-        else (block, view, report)
-        for block, view, report in views
-    ]
+    starts = sorted(block.lines[0].number for block, _, report in views if isinstance(report, ServeStatusReport))
+    out: list[tuple[Block, View, ViewReport]] = []
+    for block, view, report in views:
+        if isinstance(report, ServeStatusReport):
+            end = block.lines[-1].number
+            # a curl belongs to the last listing above it (a later listing may show another config)
+            until = next((start for start in starts if start > end), None)
+            mine = [(cmd, lines) for cmd, lines in answers if until is None or lines[0].number < until]
+            report = with_curl_answers(report, end, mine)
+        out.append((block, view, report))
+    return out
 
 
 def _without_serve_listing_gap(
