@@ -42,6 +42,7 @@ from opskit.core.diagnose.netcheck import (
     is_netcheck_log_line,
     is_portmap_line,
     is_region_line,
+    is_udp_blocked_log_line,
     looks_like_netcheck_json,
     match_plain_region,
     parse_json_text,
@@ -1233,6 +1234,12 @@ def split_input(text: str) -> SplitInput:
             flush_skip()
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
             continue
+        if "UDP is blocked, trying " in text and is_udp_blocked_log_line(text):
+            # netcheck's line when no STUN answer came back: a netcheck showing UDP blocked, and a line of the
+            # tailscaled log, read below into the log block too (engine._daemon_log_blocks merges the two)
+            close_block()
+            flush_skip()
+            blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
         if text[:2] == "# " and (uncommented := _commented_output(text)) is not None:
             line, text = line._replace(text=uncommented), uncommented
         elif ("`" in text or _may_quote_health(text)) and (quoted := _quoted_cli_answer(text)) is not None:

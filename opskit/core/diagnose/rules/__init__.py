@@ -189,6 +189,8 @@ RULES: tuple[Rule, ...] = (
     netmap.netmap_ssh_no_rules,
     netmap.netmap_note,
     servestatus.serve_status,
+    servestatus.serve_funnel_port,
+    servestatus.serve_not_found,
     ts2021.ts2021_failed,
     ts2021.ts2021_note,
     debugprefs.prefs_not_running,
