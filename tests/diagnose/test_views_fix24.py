@@ -198,7 +198,15 @@ def _serve_answer(funnel: bool, service: str, tcp: bool, mounts: list[str], back
     header = "Available on the internet:" if funnel and not service else "Available within your tailnet:"
     out = [header, ""]
     if tcp:
-        out += [f"|-- tcp://{host}:6443 (TLS over TCP)", "|-- tcp://100.114.70.3:6443", "|--> tcp://127.0.0.1:22", ""]
+        # a Funnel listens publicly only on 443, 8443 and 10000 (ipn.CheckFunnelPort): another port is
+        # TS-SERVE-FUNNEL-PORT's problem, so a funnel's TCP forward here uses 10000
+        port = 10000 if funnel and not service else 6443
+        out += [
+            f"|-- tcp://{host}:{port} (TLS over TCP)",
+            f"|-- tcp://100.114.70.3:{port}",
+            "|--> tcp://127.0.0.1:22",
+            "",
+        ]
     else:
         for mount in sorted(mounts, key=len):
             out += [f"https://{host}{mount}", "|-- proxy http://127.0.0.1:2283", ""]

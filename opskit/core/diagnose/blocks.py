@@ -42,6 +42,7 @@ from opskit.core.diagnose.netcheck import (
     is_netcheck_log_line,
     is_portmap_line,
     is_region_line,
+    is_udp_blocked_log_line,
     looks_like_netcheck_json,
     match_plain_region,
     parse_json_text,
@@ -673,13 +674,17 @@ def _service_line_on_tailscale(text: str) -> bool:
     return "ailscale" in text and message_of(text).form == "journald"
 
 
+# An install script's own log prefix ("[2025-06-13 13:25:31] [ERROR] "): its time is a timestamp tailscaled's
+# grammar strips, the level tag in brackets is the script's (tailscaled's log has none).
+_SCRIPT_LEVEL_TAG = re.compile(r"^\[(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|FATAL)\] ")
+
+
 def _bare_download_error(text: str) -> bool:
-    """A download tool's error naming a Tailscale host, under no log prefix."""
-    return (
-        "tailscale.com" in text
-        and any(word in text for word in _BARE_DOWNLOAD_ERRORS)
-        and message_of(text).text == text
-    )
+    """A download tool's error naming a Tailscale host, under no log prefix (or an install script's own)."""
+    if "tailscale.com" not in text or not any(word in text for word in _BARE_DOWNLOAD_ERRORS):
+        return False
+    message = message_of(text)
+    return message.text == text or (message.process is None and _SCRIPT_LEVEL_TAG.match(message.text) is not None)
 
 
 # The tail of a soft-wrapped status row: what a status cell holds after a space (`rx 5683896`, `tx 9 rx 2`, an
@@ -1229,6 +1234,12 @@ def split_input(text: str) -> SplitInput:
             flush_skip()
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
             continue
+        if "UDP is blocked, trying " in text and is_udp_blocked_log_line(text):
+            # netcheck's line when no STUN answer came back: a netcheck showing UDP blocked, and a line of the
+            # tailscaled log, read below into the log block too (engine._daemon_log_blocks merges the two)
+            close_block()
+            flush_skip()
+            blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
         if text[:2] == "# " and (uncommented := _commented_output(text)) is not None:
             line, text = line._replace(text=uncommented), uncommented
         elif ("`" in text or _may_quote_health(text)) and (quoted := _quoted_cli_answer(text)) is not None:

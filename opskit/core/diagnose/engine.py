@@ -32,7 +32,14 @@ from opskit.core.diagnose.models import (
     StatusPeer,
     StatusReport,
 )
-from opskit.core.diagnose.netcheck import parse_netcheck_json, parse_netcheck_log, parse_netcheck_text
+from opskit.core.diagnose.netcheck import (
+    UDP_BLOCKED_LAYOUT,
+    is_udp_blocked_log_line,
+    parse_netcheck_json,
+    parse_netcheck_log,
+    parse_netcheck_text,
+    parse_udp_blocked_log,
+)
 from opskit.core.diagnose.netmap import DebugNetmapReport
 from opskit.core.diagnose.paths import Observation, PairPrediction, predict_all
 from opskit.core.diagnose.ping import parse_os_ping, parse_ping
@@ -46,6 +53,7 @@ from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.routelookup import RouteLookup, parse_route_lookups
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
+from opskit.core.diagnose.servestatus import ServeStatusReport, lists_only_in_json, with_curl_answers
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
@@ -181,6 +189,8 @@ def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
     if block.log_form:
         if is_stun_log_line(block.lines[0].text):
             return parse_stun_log(block.lines)
+        if is_udp_blocked_log_line(block.lines[0].text):
+            return parse_udp_blocked_log(block.lines[0])
         return parse_netcheck_log(block.lines[0])
     return parse_netcheck_text(block.lines, block.hints)
 
@@ -286,6 +296,14 @@ def _parse_input(item: InputText) -> _Parsed:
                     ),
                 )
             )
+    parsed.windows = _without_serve_listing_gap(parsed.windows, parsed.views)
+    parsed.views = _serve_views_with_curl(parsed.views, split)
+    # netcheck's "UDP is blocked, trying …" lines say only that: a fuller report of the same paste is the profile,
+    # else the last of them (one line per probe kind: the same measurement)
+    blocked = [(b, report) for b, report in parsed.netchecks if report.layout == UDP_BLOCKED_LAYOUT]
+    if blocked:
+        fuller = [(b, report) for b, report in parsed.netchecks if report.layout != UDP_BLOCKED_LAYOUT]
+        parsed.netchecks = fuller or blocked[-1:]
     if any(socket_missing(report) for _, report in parsed.windows):
         # a missing socket beside `systemctl status` showing the unit not active: the service is not running
         unit_line = unit_not_active([line for block in split.blocks for line in block.lines])
@@ -307,6 +325,55 @@ def _parse_input(item: InputText) -> _Parsed:
             for block, log in parsed.daemon_logs
         ]
     return parsed
+
+
+# blocks.py's reason for the output of a command that is not Tailscale's: here, curl's
+_CURL_OUTPUT = re.compile(r"^output of `(?P<command>(?:sudo )?curl\b[^`]*)`, not a Tailscale command$")
+
+
+def _serve_views_with_curl(
+    views: list[tuple[Block, View, ViewReport]], split: SplitInput
+) -> list[tuple[Block, View, ViewReport]]:
+    """The serve/funnel status views, each with what a `curl` of its served URLs pasted after it answered."""
+    if not any(isinstance(report, ServeStatusReport) for _, _, report in views):
+        return views
+    answers = [
+        (match["command"], run.lines) for run in split.skipped if (match := _CURL_OUTPUT.match(run.reason)) is not None
+    ]
+    if not answers:
+        return views
+    starts = sorted(block.lines[0].number for block, _, report in views if isinstance(report, ServeStatusReport))
+    out: list[tuple[Block, View, ViewReport]] = []
+    for block, view, report in views:
+        if isinstance(report, ServeStatusReport):
+            end = block.lines[-1].number
+            # a curl belongs to the last listing above it (a later listing may show another config)
+            until = next((start for start in starts if start > end), None)
+            mine = [(cmd, lines) for cmd, lines in answers if until is None or lines[0].number < until]
+            report = with_curl_answers(report, end, mine)
+        out.append((block, view, report))
+    return out
+
+
+def _without_serve_listing_gap(
+    windows: list[tuple[Block, CliErrorReport]], views: Sequence[tuple[Block, View, ViewReport]]
+) -> list[tuple[Block, CliErrorReport]]:
+    """``windows`` without `serve status`'s "No serve config" when the same paste's `serve status --json` serves
+    Tailscale Services: before 1.100 (commit 01c59d84a, "show services in serve status") the text form counted only
+    the node's own TCP/Web/Funnel config, so a node serving only Services read "No serve config".
+    The JSON is the config itself and wins; stderr's funnel warning ("…, but no serve config") stays."""
+    if not any(isinstance(report, ServeStatusReport) and lists_only_in_json(report) for _, _, report in views):
+        return windows
+    kept: list[tuple[Block, CliErrorReport]] = []
+    for block, report in windows:
+        errors = tuple(
+            error
+            for error in report.errors
+            if error.kind is not CliErrorKind.SERVE_NOT_CONFIGURED or error.line.text.startswith("Warning:")
+        )
+        if errors or not report.errors:
+            kept.append((block, replace(report, errors=errors)))
+    return kept
 
 
 _LEAD_IN_LINES = 3  # how far above a log its introducing prose may be ("Unified log, from …:", a fence, a blank)

@@ -576,6 +576,24 @@ def _portmap_letters(value: str | None) -> tuple[PortMapState, tuple[str, ...]]:
     return PortMapState.NONE_FOUND, ()
 
 
+# netcheck's own line when no STUN answer came back over UDP (net/netcheck/netcheck.go since 2020-05, e6b84f215;
+# the ICMP one since 2022-08, f0d6f173c): the client logs "netcheck: UDP is blocked, trying HTTPS" through a logger
+# that adds "netcheck: " again (tailscaled's magicsock, tsnet, the CLI's --verbose), and "UDP is blocked, trying
+# ICMP" once. It shows UDP blocked on this node's network before (or without) the "report: udp=false" line.
+_UDP_BLOCKED_LOG = re.compile(r"(?:^|[\s:\]])(?:netcheck: )*UDP is blocked, trying (?P<via>HTTPS|ICMP)\s*$")
+UDP_BLOCKED_LAYOUT = "tailscaled log (UDP is blocked)"
+
+
+def is_udp_blocked_log_line(text: str) -> bool:
+    """netcheck's "UDP is blocked, trying HTTPS|ICMP" log line, under any prefix."""
+    return _UDP_BLOCKED_LOG.search(text) is not None
+
+
+def parse_udp_blocked_log(line: SourceLine) -> NetcheckReport:
+    """What netcheck's "UDP is blocked, trying …" line measured: no UDP (the rest of the report is not shown)."""
+    return NetcheckReport(layout=UDP_BLOCKED_LAYOUT, udp=False, lines={"udp": line})
+
+
 def parse_netcheck_log(line: SourceLine) -> NetcheckReport | None:
     """Parse a tailscaled log line carrying ``report: udp=...`` or ``NetInfo{...}``."""
     report = _REPORT_LOG.search(line.text)

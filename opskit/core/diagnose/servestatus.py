@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from opskit.core.diagnose.text import SourceLine, blank_output_line
@@ -68,12 +68,45 @@ _CONFIRM_TAIL = re.compile(
 )
 
 
+# The ports Funnel's ingress listens on publicly: the control server hands them to the node as the funnel-ports node
+# attribute (tailcfg/nodecap FunnelPorts, "https://tailscale.com/cap/funnel-ports?ports=443,8443,10000"; checked by
+# ipn.CheckFunnelPort). Builds whose `funnel --https=<port> --bg` skipped that check accept any port and list it as
+# "(Funnel on)", yet requests from the internet to it never arrive.
+FUNNEL_PORTS = frozenset({443, 8443, 10000})
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+_URL_PORT = re.compile(
+    r"^(?:(?P<scheme>https?|tcp)://(?:\[[^\]]*\]|[^/:\s]+)(?::(?P<port>\d+))?(?:/\S*)?|tcp port (?P<bare>\d+))"
+    r"(?: \(svc:[\w-]+\))?$"
+)
+
+
+def served_port(url: str) -> int | None:
+    """The port a served entry's ``url`` listens on ("https://node.ts.net" → 443, "tcp://…:5432", "tcp port 5432")."""
+    match = _URL_PORT.match(url)
+    if match is None:
+        return None
+    port = match["port"] or match["bare"]
+    if port is not None:
+        return int(port)
+    return _DEFAULT_PORTS.get(match["scheme"])
+
+
 @dataclass(frozen=True)
 class ServedEntry:
     url: str  # what is served: "https://node.ts.net", "tcp://node.ts.net:5432"
     funnel: bool  # open to the internet (Funnel on), not tailnet only
     handlers: tuple[str, ...]  # "/api → proxy http://127.0.0.1:3978", "→ tcp://127.0.0.1:5432"
     line: SourceLine
+
+
+@dataclass(frozen=True)
+class NotFoundAnswer:
+    """A served URL that answered Go's ``404 page not found`` to a ``curl`` pasted after the listing."""
+
+    command: str  # the curl command typed
+    entry: ServedEntry  # the served entry its URL falls under
+    handler: str  # that entry's handler for the URL's path ("/ → text \"Hello\"")
+    line: SourceLine  # the answer
 
 
 @dataclass(frozen=True)
@@ -85,10 +118,25 @@ class ServeStatusReport:
     lines: tuple[SourceLine, ...]
     # serve's/funnel's answer to a change ("serve started …", "funnel in the foreground"), not a status listing
     answer: str | None = None
+    # the Tailscale Services of a `--json` ServeConfig ("svc:db"): the text form before 1.100 (commit 01c59d84a)
+    # does not list them and says "No serve config" for a node that serves only Services
+    services: tuple[str, ...] = ()
+    # `curl <served URL>` pasted after the listing and answered "404 page not found" (engine: with_curl_answers)
+    not_found: tuple[NotFoundAnswer, ...] = ()
 
     @property
     def funnel_on(self) -> bool:
         return bool(self.funnel_urls) or any(entry.funnel for entry in self.entries)
+
+    @property
+    def funnel_off_port(self) -> tuple[tuple[ServedEntry, int], ...]:
+        """The Funnel entries on a port Funnel does not listen on publicly (FUNNEL_PORTS), with that port."""
+        found = []
+        for entry in self.entries:
+            port = served_port(entry.url)
+            if entry.funnel and port is not None and port not in FUNNEL_PORTS:
+                found.append((entry, port))
+        return tuple(found)
 
     @property
     def layout(self) -> str:
@@ -317,6 +365,13 @@ def _config_entries(config: dict[str, object], line: SourceLine) -> tuple[list[S
             entries.append(
                 ServedEntry(f"tcp port {port}", str(port) in funnel_ports, (f"→ tcp://{handler['TCPForward']}",), line)
             )
+    services = config.get("Services")
+    for name, service in services.items() if isinstance(services, dict) else ():
+        if isinstance(service, dict):
+            served, _ = _config_entries(service, line)
+            entries += [replace(entry, url=f"{entry.url} ({name})") for entry in served]
+            if service.get("Tun") is True:
+                entries.append(ServedEntry(f"tun ({name})", False, (), line))
     foreground = config.get("Foreground")
     urls = [f"https://{hp}" for hp, on in funnel.items() if on is True]
     if isinstance(foreground, dict):
@@ -331,4 +386,58 @@ def _config_entries(config: dict[str, object], line: SourceLine) -> tuple[list[S
 def parse_serve_config(lines: Sequence[SourceLine], document: dict[str, object]) -> ServeStatusReport:
     """`serve status --json`: the same report as the tree (entries, Funnel URLs) from ipn.ServeConfig."""
     entries, urls = _config_entries(document, lines[0])
-    return ServeStatusReport(tuple(entries), tuple(urls), None, tuple(lines))
+    services = document.get("Services")
+    names = tuple(str(name) for name in services) if isinstance(services, dict) else ()
+    return ServeStatusReport(tuple(entries), tuple(urls), None, tuple(lines), services=names)
+
+
+def lists_only_in_json(report: ServeStatusReport) -> bool:
+    """Whether ``report`` (a `--json` ServeConfig) serves Tailscale Services, which the text form of some versions
+    leaves out: its "No serve config" beside this JSON is a display gap, not a node without serve config."""
+    return bool(report.services)
+
+
+# What curl printed when the server answered 404: Go's http.NotFound body (serve's own answer when no handler matches
+# the request, ipnlocal serveWebHandler; a missing file of a path handler) or, with -i/-v, the status line.
+_NOT_FOUND = re.compile(r"^(?:404 page not found|(?:< )?HTTP/[\d.]+ 404\b.*)$")
+_CURL_URL = re.compile(r"(?:^|\s)['\"]?(?P<url>https?://[^\s'\"]+)")
+
+
+def _endpoint(url: str) -> tuple[str, str, int, str] | None:
+    """(scheme, host, port, path) of an http(s) URL, the port defaulted; None for anything else."""
+    match = re.match(r"^(?P<scheme>https?)://(?P<host>\[[^\]]*\]|[^/:\s]+)(?::(?P<port>\d+))?(?P<path>/\S*)?", url)
+    if match is None:
+        return None
+    port = int(match["port"]) if match["port"] else _DEFAULT_PORTS[match["scheme"]]
+    return match["scheme"], match["host"].lower(), port, match["path"] or "/"
+
+
+def _handler_for(entry: ServedEntry, path: str) -> str | None:
+    """The handler of ``entry`` whose mount holds ``path`` (the longest), or None."""
+    mounts = [(h.split(" → ", 1)[0], h) for h in entry.handlers if h.startswith("/")]
+    held = [(mount, h) for mount, h in mounts if path == mount or path.startswith(mount.rstrip("/") + "/")]
+    return max(held, key=lambda item: len(item[0]))[1] if held else None
+
+
+def with_curl_answers(
+    report: ServeStatusReport, after: int, answers: Sequence[tuple[str, Sequence[SourceLine]]]
+) -> ServeStatusReport:
+    """``report`` with the served URLs that a later ``curl`` (``answers``: each command typed and the lines it
+    printed, below line ``after``) saw answer ``404 page not found``: the listing says a handler is there, the
+    request says serve (or the backend it proxies to) found nothing."""
+    found: list[NotFoundAnswer] = []
+    for command, lines in answers:
+        if not lines or lines[0].number <= after or (url := _CURL_URL.search(command)) is None:
+            continue
+        asked = _endpoint(url["url"])
+        answer = next((line for line in lines if _NOT_FOUND.match(line.text)), None)
+        if asked is None or answer is None:
+            continue
+        for entry in report.entries:
+            served = _endpoint(entry.url.split(" (", 1)[0])
+            if served is None or served[:3] != asked[:3]:
+                continue
+            if (handler := _handler_for(entry, asked[3])) is not None:
+                found.append(NotFoundAnswer(command, entry, handler, answer))
+                break
+    return replace(report, not_found=tuple(found)) if found else report

@@ -741,6 +741,16 @@ def _engine_stage(message: str) -> Iterator[Event]:
         yield Fact("engine-stage", "router" if stage.group("router") else "other")
 
 
+_NETCHECK_UDP_BLOCKED = lazy_compile(r"\bUDP is blocked, trying (?P<via>HTTPS|ICMP)\b")
+
+
+def _netcheck(message: str) -> Iterator[Event]:
+    # netcheck/netcheck.go: no STUN answer over UDP, so it measures DERP latency over HTTPS (and ICMP): UDP is
+    # blocked on this network, a fact (engine reads the line as a netcheck too); traffic still relays over DERP
+    if (blocked := _NETCHECK_UDP_BLOCKED.search(message)) is not None:
+        yield Fact("netcheck-udp", "blocked", blocked.group("via"))
+
+
 def _tun(message: str) -> Iterator[Event]:
     if (failure := _TUN.search(message)) is not None:
         yield Raise("tun-unavailable", "tun", message[failure.start() :])
@@ -2352,6 +2362,7 @@ def _source_sweep(message: str) -> Iterator[Event]:
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
     Recogniser("derp-queue", ("DERP packets queued",), _derp_queue),
+    Recogniser("netcheck", ("UDP is blocked, trying ",), _netcheck),
     Recogniser(
         "control",
         (
