@@ -611,13 +611,20 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?"
         r"(?:Warning: )?(?:IP(?:v[46])? forwarding is (?:disabled|set to off)\b"
         r"|Traffic received on \S+ won.t be forwarded \(|Subnet routes and exit nodes may not work correctly"
-        r"|Couldn.t check system.s IP forwarding configuration|Subnet routing and exit nodes only work with "
-        r"additional manual configuration"
-        # v1.0-v1.20 (cli/up.go; from v1.8 ipnlocal CheckIPForwarding): "%s is disabled. Subnet routes won't work.",
-        # "couldn't check|parse %s (%v).\nSubnet routes won't work without IP forwarding." (the sysctl's name where
-        # today's says IPvN)
-        r"|net\.ipv[46]\.\S+ is disabled\. Subnet routes won.t work|couldn.t (?:check|parse) net\.ipv[46]\.\S+ \("
-        r"|Subnet routes won.t work without IP forwarding)",
+        r"|Subnet routing and exit nodes only work with additional manual configuration"
+        # v1.0-v1.20 (cli/up.go; from v1.8 ipnlocal CheckIPForwarding): "%s is disabled. Subnet routes won't work."
+        # (the sysctl's name where today's says IPvN)
+        r"|net\.ipv[46]\.\S+ is disabled\. Subnet routes won.t work)",
+    ),
+    # The same check when tailscaled could not READ the settings: the forwarding state is unknown, not off.
+    # Today's "Couldn't check system's IP forwarding configuration, subnet routing/exit nodes may not work: <err>"
+    # (or "…; no link state"), v1.0-v1.20's "couldn't check|parse net.ipv4.ip_forward (<err>)." and its second
+    # line "Subnet routes won't work without IP forwarding." (printed only after those two).
+    (
+        CliErrorKind.IP_FORWARDING_CHECK_FAILED,
+        r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?"
+        r"(?:Warning: )?(?:Couldn.t check system.s IP forwarding configuration"
+        r"|couldn.t (?:check|parse) net\.ipv[46]\.\S+ \(|Subnet routes won.t work without IP forwarding)",
     ),
     # `tailscale up --netfilter-mode=off` (or `nodivert`) warns that tailscaled will install no firewall rules
     # (or will not hook its ts-* chains into the system's): cli/up.go netfilterModeFromFlag, printed "Warning: …".
@@ -1012,11 +1019,14 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "forwarding is set to off",
         "be forwarded (",
         "may not work correctly",
-        "ip forwarding configuration",
         "additional manual configuration",
         "subnet routes won't work",
+    ),
+    CliErrorKind.IP_FORWARDING_CHECK_FAILED: (
+        "ip forwarding configuration",
         "couldn't check net.ipv",
         "couldn't parse net.ipv",
+        "without ip forwarding",
     ),
     CliErrorKind.UDP_GRO_SUBOPTIMAL: ("suboptimally configured",),
     CliErrorKind.EXIT_NODE_RP_FILTER_RISK: (
@@ -1654,6 +1664,7 @@ def parse_windows(
                 errors[-1] = replace(previous, pid=error.pid)
             if error.kind in (
                 CliErrorKind.IP_FORWARDING_DISABLED,
+                CliErrorKind.IP_FORWARDING_CHECK_FAILED,
                 CliErrorKind.INSTALL_FAILED,
                 CliErrorKind.EXIT_NODE_RP_FILTER_RISK,
             ):
