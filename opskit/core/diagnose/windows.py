@@ -552,8 +552,10 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # tailssh's banners (errBanner: "tailscale: " + message; errDenied's default for a Reject action):
         # "… does not permit you to SSH to this node" / "… as user %q", "failed to evaluate tailnet policy",
         # before 1.86 "failed to evaluate SSH policy"; people retell the first shorter ("… does not permit
-        # access").
-        r"tailnet policy does not permit\b|failed to evaluate (?:SSH|tailnet) policy|tailssh: rejecting connection"
+        # access") and retype the second with the verb misspelt ("failed to eveluate SSH policy"): under the
+        # banner's "tailscale: " any verb, bare any spelling of evaluate.
+        r"tailnet policy does not permit\b|failed to ev\w{2,6}ate (?:SSH|tailnet) policy"
+        r"|tailscale: failed to \w+ (?:SSH|tailnet) policy|tailssh: rejecting connection"
         r"|(?:^|\berror: )tailscale: access denied\.?$"  # the banner alone, or told as "… this error: <banner>"
         r"|Permission denied \(tailscale\)"
         r"|ssh: connect to host (?:\S+\.(?:ts\.net|tailscale\.net)\.?|" + TAILNET_V4_PREFIX + r"\d+\.\d+"
