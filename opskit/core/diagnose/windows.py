@@ -1656,11 +1656,15 @@ def parse_windows(
     )
     for error in (each for first in found if first is not None for each in with_companions(first)):
         previous = errors[-1] if errors else None
-        # One message wrapped over a few lines can match twice (both halves name the cause): keep one.
+        # One message wrapped over a few lines can match twice (both halves name the cause): keep one. The
+        # rp-filter risk runs one line per interface: its lines are counted from the last one merged.
         if (
             previous is not None
             and previous.kind is error.kind
-            and 0 < error.line.number - previous.line.number <= _SAME_MESSAGE_LINES
+            and 0
+            < error.line.number - previous.line.number
+            <= _SAME_MESSAGE_LINES
+            + (previous.detail.count("\n") if previous.kind is CliErrorKind.EXIT_NODE_RP_FILTER_RISK else 0)
         ):
             if previous.pid is None and error.pid is not None:
                 errors[-1] = replace(previous, pid=error.pid)
@@ -1673,6 +1677,16 @@ def parse_windows(
                 # one warning in several lines, each naming a part (IPv6 off, an interface not forwarding), or a
                 # failed install's systemctl error and the journal lines saying why
                 errors[-1] = replace(errors[-1], detail=f"{errors[-1].detail}\n{error.detail}")
+            continue
+        if (
+            previous is not None
+            and previous.kind is CliErrorKind.EXIT_NODE_RP_FILTER_RISK
+            and error.kind is CliErrorKind.RISK_NOT_ACCEPTED
+            and 0 < error.line.number - previous.line.number <= previous.detail.count("\n") + _SAME_MESSAGE_LINES
+        ):
+            # The answer to the rp-filter risk's own `Continue? [y/N]` ("aborted, no changes made"): one reading,
+            # the risk's, told that nothing changed (cli/risks.go presentRiskToUser asked about this risk only).
+            errors[-1] = replace(previous, detail=f"{previous.detail}\n{error.line.text}")
             continue
         if (
             previous is not None

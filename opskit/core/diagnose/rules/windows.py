@@ -2091,10 +2091,16 @@ def exit_node_rp_filter_risk(report: CliErrorReport, ctx: DiagnoseContext) -> It
     nics = list(dict.fromkeys(m.group("nic") for e in found for m in _STRICT_RP_FILTER_NIC.finditer(e.detail)))
     named = ", ".join(nics) if nics else "an interface"
     sysctls = " ".join(f"net.ipv4.conf.{nic}.rp_filter=2" for nic in ["all", *nics])
+    aborted = any("aborted, no changes made" in e.detail for e in found)
+    answer = (
+        " The CLI asked to continue and was not told yes: it aborted, nothing changed (the exit node was not set)."
+        if aborted
+        else ""
+    )
     yield ctx.finding(
         f"{ctx.facts.label}: strict reverse-path filtering (rp_filter=1) on {named}: replies to traffic sent "
         "through the exit node arrive on tailscale0 and are dropped by the kernel, so using an exit node will "
-        "likely cut this machine off the internet.",
+        f"likely cut this machine off the internet.{answer}",
         f"Set loose mode: `sudo sysctl -w {sysctls}`, and persist it in /etc/sysctl.d/99-tailscale.conf (one "
         "`net.ipv4.conf.<if>.rp_filter = 2` line each, then `sudo sysctl --system`); then rerun the same command: "
         "no warning means it is fixed. `--accept-risk=linux-strict-rp-filter` only skips this warning.",
