@@ -16,14 +16,16 @@ from tests.diagnose.deform import EDITS, Case, deform, eligible_truths, run
 # Deformed pastes not read right yet, per edit (the count when the class was last worked on): a ceiling, so a
 # parser change that loses one more fails here, and the figure is lowered as each class is fixed. Every edit not
 # named must keep every paste's reading. Why each is open: see docs/diagnose.md ("Pastes as people deform them").
+# Measured over deform.eligible_truths() (batches up to DEFORMED_THROUGH_BATCH, a hashed CLI/log sample);
+# wide-spaces' 7th is the sample's Android logcat paste (376), whose re-spaced columns are not read yet.
 OPEN: dict[str, int] = {
     "blank-owner": 13,
     "clock-prefix": 1,
     "commas": 2,
-    "comment-arrow": 14,
-    "comment-cjk": 14,
-    "comment-hash": 14,
-    "comment-paren": 15,
+    "comment-arrow": 12,
+    "comment-cjk": 12,
+    "comment-hash": 12,
+    "comment-paren": 13,
     "drop-os": 2,
     "drop-owner": 13,
     "elide-dots": 2,
@@ -32,19 +34,15 @@ OPEN: dict[str, int] = {
     "elide-snip": 3,
     "line-numbers": 2,
     "markdown-table": 2,
-    "redact-REDACTED": 1,
-    "redact-angle": 1,
-    "redact-bar": 2,
-    "redact-stars": 1,
-    "redact-xx": 1,
+    "redact-bar": 1,
     "root-prompt": 1,
     "semicolons": 2,
-    "wide-spaces": 6,
+    "wide-spaces": 7,
     "wrap-60": 70,
     "wrap-80": 35,
     "zero-width": 1,
 }
-OPEN_PAIRS = 35  # of the seeded pairs (3 per paste), the same ceiling
+OPEN_PAIRS = 33  # of the seeded pairs (3 per paste), the same ceiling
 WORST = ("expected exit 1, got 0", "became 'no problems'")
 
 
