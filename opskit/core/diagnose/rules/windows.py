@@ -1974,7 +1974,9 @@ def ip_forwarding_check_failed(report: CliErrorReport, ctx: DiagnoseContext) -> 
     *Good*::
 
         # tailscale up --advertise-exit-node
-        # (no warning: forwarding was read and is on)
+        Warning: IP forwarding is disabled, subnet routing/exit nodes will not work.
+
+    (forwarding was read: it is off, which TS-CLI-IP-FORWARDING-DISABLED explains)
     """
     found = _errors(report, CliErrorKind.IP_FORWARDING_CHECK_FAILED)
     if not found:
