@@ -673,13 +673,17 @@ def _service_line_on_tailscale(text: str) -> bool:
     return "ailscale" in text and message_of(text).form == "journald"
 
 
+# An install script's own log prefix ("[2025-06-13 13:25:31] [ERROR] "): its time is a timestamp tailscaled's
+# grammar strips, the level tag in brackets is the script's (tailscaled's log has none).
+_SCRIPT_LEVEL_TAG = re.compile(r"^\[(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|FATAL)\] ")
+
+
 def _bare_download_error(text: str) -> bool:
-    """A download tool's error naming a Tailscale host, under no log prefix."""
-    return (
-        "tailscale.com" in text
-        and any(word in text for word in _BARE_DOWNLOAD_ERRORS)
-        and message_of(text).text == text
-    )
+    """A download tool's error naming a Tailscale host, under no log prefix (or an install script's own)."""
+    if "tailscale.com" not in text or not any(word in text for word in _BARE_DOWNLOAD_ERRORS):
+        return False
+    message = message_of(text)
+    return message.text == text or (message.process is None and _SCRIPT_LEVEL_TAG.match(message.text) is not None)
 
 
 # The tail of a soft-wrapped status row: what a status cell holds after a space (`rx 5683896`, `tx 9 rx 2`, an

@@ -396,6 +396,15 @@ class CliErrorKind(StrEnum):
     # the CLI stopped to ask before a risky change (cli/risks.go presentRiskToUser: losing this SSH session,
     # a macOS app connector) and was not told yes: nothing changed until confirmed or --accept-risk=<type>
     RISK_NOT_ACCEPTED = "risk-not-accepted"
+    # the GitHub Action's `tailscale up` failed on every attempt and the action shows only the exit code
+    # ("Tailscale up attempt N failed: sudo failed with exit code 1"): the credential was refused, output hidden
+    GITHUB_ACTION_UP_FAILED = "github-action-up-failed"
+    # tsidp (Tailscale's OIDC provider) refused a token or userinfo because the login came from a tagged node,
+    # which has no user identity ("tagged nodes not supported")
+    IDP_TAGGED_NODE_REFUSED = "idp-tagged-node-refused"
+    # a NAS package's web UI (QNAP) could not check the NAS login session with the NAS's own login CGI (QTS's
+    # forced HTTPS certificate without an IP SAN, the CGI unreachable); tailscaled is not involved
+    NAS_WEB_UI_AUTH_FAILED = "nas-web-ui-auth-failed"
     OTHER = "other"
 
 

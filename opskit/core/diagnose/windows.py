@@ -1301,6 +1301,10 @@ def _command_answer(line: SourceLine, command: str | None) -> CliError | None:
 # Error: …", "401 Unauthorized: …", "Access denied: …"), not what failed: when the text after the wrapper is a
 # catalogued refusal (cli_catalog/), that refusal's kind is the finding.
 _WRAPPER_KINDS = frozenset({CliErrorKind.BACKEND_ERROR, CliErrorKind.UNIX_ACCESS_DENIED, CliErrorKind.OTHER})
+# Catalogued kinds whose message names where an error happened, outside Tailscale's own client (a NAS package's
+# web UI asking the NAS's login CGI): the x509 or dial error inside it is that program's, not this machine's TLS
+# being intercepted or tailscaled unreachable.
+_CONTEXT_KINDS = frozenset({CliErrorKind.NAS_WEB_UI_AUTH_FAILED})
 
 
 def parse_windows_error(line: SourceLine) -> CliError | None:
@@ -1348,7 +1352,7 @@ def parse_windows_error(line: SourceLine) -> CliError | None:
     for kind, pattern in _SPECIFIC:
         if pattern.search(text):
             catalogued = find_refusal(text)
-            if kind in _WRAPPER_KINDS and catalogued is not None:
+            if catalogued is not None and (kind in _WRAPPER_KINDS or catalogued[0].kind in _CONTEXT_KINDS):
                 break  # only the wrapper matched: the catalogued message inside it says what failed
             # The same kind catalogued more precisely ("tailnet-lock modify failed: no node-key: …"): the
             # kind stays the hand-written pattern's, the catalogued message's own cause and fix are said.
@@ -1392,7 +1396,7 @@ _COMPANIONS: tuple[tuple[CliErrorKind, LazyPattern | re.Pattern[str]], ...] = (
 
 def with_companions(error: CliError) -> list[CliError]:
     """The error, then every cause of its line that is its own kind and also holds (see _COMPANIONS)."""
-    if error.kind is CliErrorKind.NOT_OWNER:
+    if error.kind is CliErrorKind.NOT_OWNER or error.kind in _CONTEXT_KINDS:
         return [error]
     text = normalise_error_text(error.line.text)
     return [error] + [

@@ -25,9 +25,19 @@ _STATIC = "https://pkgs.tailscale.com/stable/#static"
 # (host)|ip|:443... failed: …", "wget: unable to resolve host address 'host'", busybox's "wget: bad address
 # 'host'"; PowerShell's Invoke-WebRequest: "The remote name could not be resolved: 'host'" (5.1), "No such host is
 # known. (host:443)" (7).
+# Third-party install scripts (OpenWrt installers and enablers that fetch Tailscale on first use) download the
+# release from GitHub (github.com, api.github.com for the latest version, its asset hosts) and print the same
+# tools' errors, under their own log prefixes ("[2025-06-13 13:25:26] [INFO] …"), with GNU wget's older forms
+# ("Resolving host... ", "Connecting to host|ip|:443... failed: …", no "(host)" before the address).
 # The same error naming another server (a tailnet host, the control server) is not an install step.
-_TAILSCALE_HOST = r"(?<![\w.-])(?P<host>(?:pkgs\.)?tailscale\.com)(?![\w-])"
-_DOWNLOAD_CAUSE = "downloading Tailscale from {host} failed, so nothing was installed (or updated): "
+_TAILSCALE_HOST = (
+    r"(?<![\w.-])(?P<host>(?:pkgs\.)?tailscale\.com|(?:api\.|codeload\.)?github\.com"
+    r"|(?:objects|release-assets)\.githubusercontent\.com)(?![\w-]|\.\w)"
+)
+_DOWNLOAD_CAUSE = (
+    "downloading Tailscale (its package, or the release list an install script reads first) from {host} failed, "
+    "so nothing was installed (or updated): "
+)
 _DOWNLOAD_FIX_TAIL = (
     " Then run the install step again; on a CI runner (the GitHub Action downloads the package with curl) re-run "
     "the job: a hosted runner's network to one host fails now and then."
@@ -78,13 +88,13 @@ _DOWNLOAD_FAILURES: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     (
         "failed: ",
-        r"\bResolving {host} \([^)]*\)\.\.\. (?P<error>failed: [^`\x22]*)",
+        r"\bResolving {host}(?: \([^)]*\))?\.\.\. (?P<error>failed: [^`\x22]*)",
         *_DNS,
         "Resolving pkgs.tailscale.com (pkgs.tailscale.com)... failed: Temporary failure in name resolution.",
     ),
     (
         "failed: ",
-        r"\bConnecting to {host} \([^)]*\)(?:\|[^|]*\|)?:\d+\.\.\. (?P<error>failed: [^`\x22]*)",
+        r"\bConnecting to {host}(?: \([^)]*\))?(?:\|[^|]*\|)?:\d+\.\.\. (?P<error>failed: [^`\x22]*)",
         *_CONNECT,
         "Connecting to pkgs.tailscale.com (pkgs.tailscale.com)|199.38.181.239|:443... failed: Connection timed out.",
     ),
@@ -197,6 +207,42 @@ REFUSALS: tuple[Refusal, ...] = (
         "Install it (`sudo dnf install 'dnf-command(config-manager)'`, dnf5-plugins), then run the install "
         "script again.",
         "dnf 5 detected, but 'dnf-command(config-manager)' not available and dnf-3 not found",
+    ),
+    # BusyBox wget (OpenWrt's install and enabler scripts) names the host only on its "Connecting to host (ip:443)"
+    # line above; its HTTP failure is its own line. A 400 from an old BusyBox (its HTTPS support predates the
+    # server's TLS and request requirements), a 404 from a URL with a wrong or empty version or architecture.
+    _entry(
+        "server returned error",
+        r"wget: (?P<error>server returned error: HTTP/\d(?:\.\d)? \d{3}\b[^`\x22]*)",
+        "a download step (BusyBox wget, as OpenWrt's Tailscale install scripts use) got an HTTP error from the "
+        "server ({error}), so it saved no package and nothing was installed: a 400 is an old BusyBox wget or TLS "
+        "library the server refuses, a 404 a URL with a wrong (or empty) version or architecture.",
+        "Install a current wget with TLS (`opkg update && opkg install wget-ssl ca-bundle`, or curl) and run the "
+        f"install step again, or download the static tarball ({_STATIC}) on another machine and copy it over.",
+        "wget: server returned error: HTTP/1.0 400 Bad Request",
+    ),
+    # The archive a download step saved is not an archive (an error page, an empty or missing file): BusyBox's
+    # "gzip: invalid magic" / "tar: invalid magic", GNU gzip's "gzip: stdin: not in gzip format". Named only after
+    # the download error above it, which says why.
+    _entry(
+        "invalid magic",
+        r"^\W*(?:error:\s*)?(?P<tool>gzip|tar): (?P<error>invalid magic)\W*$",
+        "the Tailscale archive the install step unpacked is not a gzip/tar archive ({tool}: {error}): its download "
+        "failed (an error page, an empty file or none was saved), so nothing was installed. The download "
+        "tool's line above it says why.",
+        "Fix the download (the wget/curl error above: DNS, firewall, proxy, an old wget's TLS) and run the install "
+        f"step again, or copy the static tarball ({_STATIC}) over by hand.",
+        "tar: invalid magic",
+    ),
+    _entry(
+        "not in gzip format",
+        r"^\W*(?:error:\s*)?(?P<tool>gzip): (?P<error>stdin: not in gzip format)\W*$",
+        "the Tailscale archive the install step unpacked is not a gzip/tar archive ({tool}: {error}): its download "
+        "failed (an error page, an empty file or none was saved), so nothing was installed. The download "
+        "tool's line above it says why.",
+        "Fix the download (the wget/curl error above: DNS, firewall, proxy, an old wget's TLS) and run the install "
+        f"step again, or copy the static tarball ({_STATIC}) over by hand.",
+        "gzip: stdin: not in gzip format",
     ),
     *(
         _entry(phrase, pattern.replace("{host}", _TAILSCALE_HOST), _DOWNLOAD_CAUSE + cause, fix, example)

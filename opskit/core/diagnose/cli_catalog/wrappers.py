@@ -306,4 +306,103 @@ REFUSALS: tuple[Refusal, ...] = (
         _ADDON + "/post-tailscaled/run",
         "Unable to remove previous Tailscale Serve and Funnel settings",
     ),
+    # ------------------------------------------------------------------ GitHub Action: `tailscale up` retries
+    # src/main.ts (v4.0+) runs `sudo -E tailscale up …` (Windows: tailscale.exe) through execSilent, which hides
+    # the command's output unless the step runs in debug mode, up to `retry` times: core.warning("Tailscale up
+    # attempt N failed: <error>") with the ExecError ("sudo failed with exit code 1", "C:\…\tailscale.exe failed
+    # with exit code 1") or "Error: Timeout" (the `timeout` input), then the last error fails the step. action.yml
+    # of v2-v3 echoes "Tailscale up failed. Retrying in N seconds..." (tailscale's own output stays above it).
+    _entry(
+        CliErrorKind.GITHUB_ACTION_UP_FAILED,
+        "tailscale up attempt",
+        r"Tailscale up attempt (?P<attempt>\d+) failed: (?P<error>(?:Error: )?Timeout\b)",
+        "The GitHub Action's `tailscale up` did not finish within the action's `timeout` (attempt {attempt}): "
+        "the node never got logged in and connected (control unreachable from the runner, an interactive login "
+        "waiting because the credential was not accepted, or a slow runner); the action hides tailscale's output.",
+        "Re-run the job with debug logging (ACTIONS_STEP_DEBUG=true, or 'Re-run with debug logging') to see "
+        "tailscale's own output; check the credential (auth key, or the OAuth client's tags and auth_keys scope) "
+        "and raise the `timeout` input if the runner is slow.",
+        _ACTION,
+        "Warning: Tailscale up attempt 3 failed: Error: Timeout",
+    ),
+    _entry(
+        CliErrorKind.GITHUB_ACTION_UP_FAILED,
+        "tailscale up attempt",
+        r"Tailscale up attempt (?P<attempt>\d+) failed: (?P<error>.+)",
+        "The GitHub Action's `tailscale up` failed (attempt {attempt}: {error}): the up command itself was "
+        "refused, almost always the login with the action's credential (an expired, used or revoked auth key; an "
+        "OAuth client without the auth_keys scope or not allowed the `tags`; a workload-identity trust whose "
+        "subject does not match the workflow; a tag the policy's tagOwners does not allow). The action prints only "
+        "the command's exit code and hides tailscale's own message, so the node never joined.",
+        "Re-run the job with debug logging (ACTIONS_STEP_DEBUG=true, or 'Re-run with debug logging'), which shows "
+        "tailscale's own error; then check the credential: a fresh auth key, or the OAuth client's scopes "
+        "(auth_keys) and that its tags are owned by it in tagOwners, or the federated identity's subject "
+        "(e.g. `repo:org/repo:*`).",
+        _ACTION,
+        "Warning: Tailscale up attempt 1 failed: sudo failed with exit code 1",
+    ),
+    _entry(
+        CliErrorKind.GITHUB_ACTION_UP_FAILED,
+        "tailscale up failed. retrying",
+        r"Tailscale up failed\. Retrying in (?P<seconds>\d+) seconds",
+        "The GitHub Action (v2-v3) ran `tailscale up` and it failed (it retries, then fails the step): "
+        "tailscale's own error above this line says why, usually the login with the action's auth key or OAuth "
+        "client.",
+        "Read tailscale's error above the retry line; check the auth key (fresh, reusable, not revoked) or the "
+        "OAuth client's scopes and tags; upgrade to tailscale/github-action@v4.",
+        _ACTION_V3,
+        "Tailscale up failed. Retrying in 5 seconds...",
+    ),
+    # ---------------------------------------------------------------------------- tsidp (OIDC provider)
+    # tsidp refuses to issue a token (or userinfo) to a login that came from a tagged node: a tagged node has no
+    # user to put in the token (cmd/tsidp/tsidp.go: http.Error "tsidp: tagged nodes not supported", 400; the
+    # standalone tailscale/tsidp answers the OAuth error JSON {"error":"invalid_request","error_description":
+    # "tagged nodes not supported"}).
+    _entry(
+        CliErrorKind.IDP_TAGGED_NODE_REFUSED,
+        "tagged nodes not supported",
+        r"(?:tsidp: |\x22error_description\x22\s*:\s*\x22)tagged nodes not supported",
+        "tsidp (Tailscale's OpenID Connect provider) refused the login because the request came from a tagged "
+        "device: a tagged node has no user identity, so tsidp cannot put a user in the token; the application "
+        "signing in (Proxmox, Grafana, …) then reports an authentication failure. Not a network or tailscaled "
+        "problem.",
+        "Sign in from a user-owned, untagged device (a laptop or phone logged in as yourself), or remove the tag "
+        "from the device you sign in from (`tailscale up --advertise-tags=` with --force-reauth, or the admin "
+        "console); a server that must stay tagged cannot be a tsidp user.",
+        "cmd/tsidp/tsidp.go",
+        '{"error":"invalid_request","error_description":"tagged nodes not supported"}',
+    ),
+    # ------------------------------------------------------------------ NAS package web UI (QNAP, Synology)
+    # The QNAP package's web UI asks QTS's own authLogin.cgi whether the browser's NAS session (NAS_SID/qtoken) is
+    # valid (client/web/qnap.go qnapAuthnFinish: `Get "<scheme>://<host>/cgi-bin/authLogin.cgi?sid=…": <error>`);
+    # before v1.36 it checked the certificate of QTS's forced HTTPS (self-signed, no IP SAN for 127.0.0.1).
+    _entry(
+        CliErrorKind.NAS_WEB_UI_AUTH_FAILED,
+        "authlogin.cgi",
+        r"Get \W?(?P<url>https://[^\s\x22]*/cgi-bin/authLogin\.cgi\S*?)\W?: (?P<error>x509: [^`\x22]*)",
+        "The Tailscale QNAP package's web UI could not check your NAS login: it asks QTS's own authLogin.cgi over "
+        "HTTPS ({url}) and rejected QTS's self-signed certificate ({error}). QTS's 'Force secure connection (HTTPS) "
+        "only' sends that check to HTTPS, whose certificate names no IP such as 127.0.0.1. tailscaled is not "
+        "involved and this is no TLS interception.",
+        "Turn off 'Force secure connection (HTTPS) only' in QTS (Control Panel > System > General Settings), or "
+        "open the Tailscale app over HTTP or a name the certificate covers; update the Tailscale package (1.36 and "
+        "later skip that certificate check).",
+        "client/web/qnap.go",
+        'Get "https://127.0.0.1:443/cgi-bin/authLogin.cgi?sid=k0gygokg": x509: cannot validate certificate for '
+        "127.0.0.1 because it doesn't contain any IP SANs",
+    ),
+    _entry(
+        CliErrorKind.NAS_WEB_UI_AUTH_FAILED,
+        "authlogin.cgi",
+        r"Get \W?(?P<url>https?://[^\s\x22]*/cgi-bin/authLogin\.cgi\S*?)\W?: (?P<error>[^`\x22]+)",
+        "The Tailscale QNAP package's web UI could not check your NAS login: its request to QTS's own "
+        "authLogin.cgi ({url}) failed ({error}), so it cannot tell whether you are a NAS administrator. "
+        "tailscaled is not involved.",
+        "Open the Tailscale app from the QTS desktop while logged in as an administrator, at the address and "
+        "port QTS itself answers on (HTTP, or HTTPS with 'Force secure connection' off); update the Tailscale "
+        "package.",
+        "client/web/qnap.go",
+        'Get "http://localhost:8080/cgi-bin/authLogin.cgi?sid=abc": dial tcp 127.0.0.1:8080: connect: connection '
+        "refused",
+    ),
 )

@@ -407,6 +407,25 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         '`"AdvertiseRoutes"`), or set `"Locked": false` in it to allow CLI changes, then restart '
         "tailscaled (`sudo systemctl restart tailscaled`).",
     ),
+    CliErrorKind.GITHUB_ACTION_UP_FAILED: (
+        "the GitHub Action's `tailscale up` failed on every attempt: the up command itself was refused (usually the "
+        "login with the action's auth key, OAuth client or workload identity), and the action prints only the "
+        "command's exit code, not tailscale's message. The runner never joined the tailnet.",
+        "Re-run the job with debug logging (ACTIONS_STEP_DEBUG=true) to see tailscale's own error; check the auth "
+        "key, or the OAuth client's auth_keys scope and its tags (owned in tagOwners), or the federated identity's "
+        "subject.",
+    ),
+    CliErrorKind.IDP_TAGGED_NODE_REFUSED: (
+        "tsidp refused the login because it came from a tagged device, which has no user identity to put in the "
+        "token: the application signing in reports an authentication failure. Not a network problem.",
+        "Sign in from a user-owned, untagged device, or remove the tag from the device you sign in from.",
+    ),
+    CliErrorKind.NAS_WEB_UI_AUTH_FAILED: (
+        "the Tailscale NAS package's web UI could not check your NAS login with the NAS's own login service "
+        "(QTS's authLogin.cgi): tailscaled is not involved.",
+        "Open the app from the NAS desktop as an administrator, over HTTP or with QTS's 'Force secure connection "
+        "(HTTPS) only' off, and update the Tailscale package.",
+    ),
     CliErrorKind.RISK_NOT_ACCEPTED: (
         "the tailscale CLI stopped before a risky change (`down`/`up`/`set` over a Tailscale or Tailscale SSH "
         "session that the change would cut, a macOS app connector) and asks to confirm; answered no, or run "
@@ -3730,3 +3749,88 @@ def gui_health_warning(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator
             ctx.facts.evidence(error.line),
             title=f"the app warns: {title or code}",
         )
+
+
+@rule(
+    id="TS-CLI-GITHUB-ACTION-UP-FAILED",
+    name="cli-github-action-up-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The GitHub Action's `tailscale up` failed on every attempt; the action hides tailscale's own message",
+    target="windows",
+)
+def github_action_up_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: tailscale/github-action v4 runs ``sudo -E tailscale up …`` (tailscale.exe on Windows) up to
+    ``retry`` times with its output hidden unless the step runs in debug mode, and says only ``Tailscale up
+    attempt N failed: sudo failed with exit code 1`` (or ``Error: Timeout``). tailscaled is running (the action
+    waited for it); the up command itself failed: nearly always the login with the action's credential (an
+    expired or used auth key, an OAuth client without the auth_keys scope or not owning its tags, a workload
+    identity whose subject does not match the workflow). Not "service not running".
+
+    *Bad*::
+
+        Attempt 1 to bring up Tailscale...
+        Warning: Tailscale up attempt 1 failed: sudo failed with exit code 1
+        Error: sudo failed with exit code 1
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  github-runner  tagged-devices  linux  -
+    """
+    yield from _emit(CliErrorKind.GITHUB_ACTION_UP_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-IDP-TAGGED-NODE-REFUSED",
+    name="cli-idp-tagged-node-refused",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tsidp refused a token or userinfo because the login came from a tagged node (no user identity)",
+    target="windows",
+)
+def idp_tagged_node_refused(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: tsidp, Tailscale's OpenID Connect provider, identifies the user by the Tailscale node the browser's
+    request comes from. A tagged node belongs to its tags, not to a user, so tsidp refuses to issue the token
+    (``tsidp: tagged nodes not supported``, or the OAuth error ``{"error":"invalid_request",
+    "error_description":"tagged nodes not supported"}``) and the application signing in (Proxmox, Grafana, …)
+    shows an authentication failure. The fix is on the device, not the network: sign in from an untagged one.
+
+    *Bad*::
+
+        {"error":"invalid_request","error_description":"tagged nodes not supported"}
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(CliErrorKind.IDP_TAGGED_NODE_REFUSED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-NAS-WEB-UI-AUTH-FAILED",
+    name="cli-nas-web-ui-auth-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The Tailscale NAS package's web UI could not check the NAS login (QTS authLogin.cgi), not tailscaled",
+    target="windows",
+)
+def nas_web_ui_auth_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the Tailscale app on a QNAP NAS serves its web UI and asks QTS's own ``/cgi-bin/authLogin.cgi``
+    (with the browser's NAS_SID or qtoken) whether you are logged in as an administrator. With QTS's 'Force
+    secure connection (HTTPS) only' on, that check goes to HTTPS on 127.0.0.1, whose self-signed certificate
+    names no IP: packages before 1.36 rejected it (``x509: cannot validate certificate for 127.0.0.1 because it
+    doesn't contain any IP SANs``) and show the error instead of the UI. tailscaled is not involved and nothing
+    intercepts TLS.
+
+    *Bad*::
+
+        Get "https://127.0.0.1:443/cgi-bin/authLogin.cgi?sid=k0gygokg": x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs
+
+    *Good*::
+
+        $ tailscale status
+        100.101.102.103  nas  alice@  linux  -
+    """
+    yield from _emit(CliErrorKind.NAS_WEB_UI_AUTH_FAILED, report, ctx)
