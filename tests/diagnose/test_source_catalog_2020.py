@@ -268,7 +268,7 @@ CLI_CATALOG: tuple[tuple[str, str, str], ...] = (
     ("Warning: net.ipv4.ip_forward is disabled. Subnet routes won't work.", "ip-forwarding-disabled",
      "v1.0.0:cmd/tailscale/cli/up.go:140, v1.8.0:ipn/ipnlocal/local.go:2634, v1.0-v1.20"),
     ("Warning: couldn't check net.ipv4.ip_forward (open /proc/sys/net/ipv4/ip_forward: no such file or directory).\n"
-     "Subnet routes won't work without IP forwarding.", "ip-forwarding-disabled",
+     "Subnet routes won't work without IP forwarding.", "ip-forwarding-check-failed",
      "v1.0.0:cmd/tailscale/cli/up.go:131, v1.8.0:ipn/ipnlocal/local.go:2625, v1.0-v1.20"),
     ("Failed to connect to tailscaled. (safesocket.Connect: dial unix /var/run/tailscale/tailscaled.sock: connect: "
      "connection refused)", "service-not-running", "v1.4.0:cmd/tailscale/cli/cli.go:102, v1.4-v1.20"),

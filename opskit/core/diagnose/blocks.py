@@ -817,6 +817,7 @@ def split_input(text: str) -> SplitInput:
     gui_started = False  # the last prompt started the Tailscale GUI (its start-up fatal is its answer)
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
+    cli_crash_line = 0  # the number of a line that opens the CLI's own crash (right after its ts2021 trace)
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
     last_piece_width = 0
     last_piece_raw = ""
@@ -1001,7 +1002,10 @@ def split_input(text: str) -> SplitInput:
             continue
         if (first == "p" or first == "f" or first == "S") and (
             is_cli_panic_start(text, current_command)
-            or (GO_CRASH_START.match(text) is not None and panic_trace_in_cli(lines, index))
+            or (
+                GO_CRASH_START.match(text) is not None
+                and (line.number == cli_crash_line or panic_trace_in_cli(lines, index))
+            )
         ):
             close_block()
             flush_skip()
@@ -1088,6 +1092,9 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(BlockKind.DEBUG_TS2021, trace, current_command))
             if cli_errors := ts2021_cli_errors(trace):
                 blocks.append(Block(BlockKind.WINDOWS, cli_errors, current_command))
+            if _crash_follows(lines, ts_end + 1):
+                # the trace is the CLI's output, so the panic cutting it is the CLI's crash, not tailscaled's
+                cli_crash_line = next(later.number for later in lines[ts_end + 1 :] if later.text)
             index = ts_end + 1
             continue
         if text[:7] == "Server " and is_relay_start(text) and (relay_end := peer_relay_extent(lines, index - 1)):

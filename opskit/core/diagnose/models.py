@@ -315,6 +315,9 @@ class CliErrorKind(StrEnum):
     DERPMAP_FETCH_FAILED = "derpmap-fetch-failed"  # netcheck could not fetch the DERP map: no report
     # `tailscale up/set/login` warnings (the prefs were applied): advertised routes cannot be forwarded …
     IP_FORWARDING_DISABLED = "ip-forwarding-disabled"
+    # … or tailscaled could not READ the forwarding sysctls ("couldn't check net.ipv4.ip_forward (exec: sysctl …)",
+    # "Couldn't check system's IP forwarding configuration"): the state is unknown (no sysctl on its PATH, no /proc/sys)
+    IP_FORWARDING_CHECK_FAILED = "ip-forwarding-check-failed"
     UDP_GRO_SUBOPTIMAL = "udp-gro-suboptimal"  # … or are forwarded slower than they could be (an advisory)
     # `tailscale up`/`set --exit-node=…` on Linux (v1.68-v1.96, cli/risks.go linux-strict-rp-filter): an interface
     # has strict reverse-path filtering (rp_filter=1), so replies through the exit node are dropped; a risk

@@ -23,6 +23,8 @@ from opskit.core.diagnose.text import GO_STAMP, SourceLine, blank_output_line, t
 from opskit.core.diagnose.windows import is_windows_error_line
 
 _MAX_LINES = 5000
+# the CLI's own Go crash (windows.py GO_CRASH_START's words) cutting the trace short
+_GO_CRASH = re.compile(r"^(?:panic: |fatal error: )")
 
 # log.Printf's stamp: Go's default "2006/01/02 15:04:05", with microseconds, or the time alone
 _TS_STAMP = re.compile(rf"^(?:{GO_STAMP}|\d\d:\d\d:\d\d(?:\.\d+)?) ")
@@ -142,6 +144,9 @@ def ts2021_extent(lines: Sequence[SourceLine], start: int, command: str | None) 
         message = ts2021_message(line.text)
         if line.command is None and _is_final_error(line.text, last_failure):
             end = index  # the CLI's exit error closes the trace
+            break
+        if line.command is None and _GO_CRASH.match(line.text) is not None:
+            steps += 1  # the CLI crashed during the trace (its panic and stack follow): the trace ends here
             break
         if line.command is not None or not _ts2021_line(message):
             break

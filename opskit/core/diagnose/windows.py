@@ -552,8 +552,10 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # tailssh's banners (errBanner: "tailscale: " + message; errDenied's default for a Reject action):
         # "… does not permit you to SSH to this node" / "… as user %q", "failed to evaluate tailnet policy",
         # before 1.86 "failed to evaluate SSH policy"; people retell the first shorter ("… does not permit
-        # access").
-        r"tailnet policy does not permit\b|failed to evaluate (?:SSH|tailnet) policy|tailssh: rejecting connection"
+        # access") and retype the second with the verb misspelt ("failed to eveluate SSH policy"): under the
+        # banner's "tailscale: " any verb, bare any spelling of evaluate.
+        r"tailnet policy does not permit\b|failed to ev\w{2,6}ate (?:SSH|tailnet) policy"
+        r"|tailscale: failed to \w+ (?:SSH|tailnet) policy|tailssh: rejecting connection"
         r"|(?:^|\berror: )tailscale: access denied\.?$"  # the banner alone, or told as "… this error: <banner>"
         r"|Permission denied \(tailscale\)"
         r"|ssh: connect to host (?:\S+\.(?:ts\.net|tailscale\.net)\.?|" + TAILNET_V4_PREFIX + r"\d+\.\d+"
@@ -611,13 +613,20 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?"
         r"(?:Warning: )?(?:IP(?:v[46])? forwarding is (?:disabled|set to off)\b"
         r"|Traffic received on \S+ won.t be forwarded \(|Subnet routes and exit nodes may not work correctly"
-        r"|Couldn.t check system.s IP forwarding configuration|Subnet routing and exit nodes only work with "
-        r"additional manual configuration"
-        # v1.0-v1.20 (cli/up.go; from v1.8 ipnlocal CheckIPForwarding): "%s is disabled. Subnet routes won't work.",
-        # "couldn't check|parse %s (%v).\nSubnet routes won't work without IP forwarding." (the sysctl's name where
-        # today's says IPvN)
-        r"|net\.ipv[46]\.\S+ is disabled\. Subnet routes won.t work|couldn.t (?:check|parse) net\.ipv[46]\.\S+ \("
-        r"|Subnet routes won.t work without IP forwarding)",
+        r"|Subnet routing and exit nodes only work with additional manual configuration"
+        # v1.0-v1.20 (cli/up.go; from v1.8 ipnlocal CheckIPForwarding): "%s is disabled. Subnet routes won't work."
+        # (the sysctl's name where today's says IPvN)
+        r"|net\.ipv[46]\.\S+ is disabled\. Subnet routes won.t work)",
+    ),
+    # The same check when tailscaled could not READ the settings: the forwarding state is unknown, not off.
+    # Today's "Couldn't check system's IP forwarding configuration, subnet routing/exit nodes may not work: <err>"
+    # (or "…; no link state"), v1.0-v1.20's "couldn't check|parse net.ipv4.ip_forward (<err>)." and its second
+    # line "Subnet routes won't work without IP forwarding." (printed only after those two).
+    (
+        CliErrorKind.IP_FORWARDING_CHECK_FAILED,
+        r"^(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?"
+        r"(?:Warning: )?(?:Couldn.t check system.s IP forwarding configuration"
+        r"|couldn.t (?:check|parse) net\.ipv[46]\.\S+ \(|Subnet routes won.t work without IP forwarding)",
     ),
     # `tailscale up --netfilter-mode=off` (or `nodivert`) warns that tailscaled will install no firewall rules
     # (or will not hook its ts-* chains into the system's): cli/up.go netfilterModeFromFlag, printed "Warning: …".
@@ -1012,11 +1021,14 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "forwarding is set to off",
         "be forwarded (",
         "may not work correctly",
-        "ip forwarding configuration",
         "additional manual configuration",
         "subnet routes won't work",
+    ),
+    CliErrorKind.IP_FORWARDING_CHECK_FAILED: (
+        "ip forwarding configuration",
         "couldn't check net.ipv",
         "couldn't parse net.ipv",
+        "without ip forwarding",
     ),
     CliErrorKind.UDP_GRO_SUBOPTIMAL: ("suboptimally configured",),
     CliErrorKind.EXIT_NODE_RP_FILTER_RISK: (
@@ -1648,22 +1660,37 @@ def parse_windows(
     )
     for error in (each for first in found if first is not None for each in with_companions(first)):
         previous = errors[-1] if errors else None
-        # One message wrapped over a few lines can match twice (both halves name the cause): keep one.
+        # One message wrapped over a few lines can match twice (both halves name the cause): keep one. The
+        # rp-filter risk runs one line per interface: its lines are counted from the last one merged.
         if (
             previous is not None
             and previous.kind is error.kind
-            and 0 < error.line.number - previous.line.number <= _SAME_MESSAGE_LINES
+            and 0
+            < error.line.number - previous.line.number
+            <= _SAME_MESSAGE_LINES
+            + (previous.detail.count("\n") if previous.kind is CliErrorKind.EXIT_NODE_RP_FILTER_RISK else 0)
         ):
             if previous.pid is None and error.pid is not None:
                 errors[-1] = replace(previous, pid=error.pid)
             if error.kind in (
                 CliErrorKind.IP_FORWARDING_DISABLED,
+                CliErrorKind.IP_FORWARDING_CHECK_FAILED,
                 CliErrorKind.INSTALL_FAILED,
                 CliErrorKind.EXIT_NODE_RP_FILTER_RISK,
             ):
                 # one warning in several lines, each naming a part (IPv6 off, an interface not forwarding), or a
                 # failed install's systemctl error and the journal lines saying why
                 errors[-1] = replace(errors[-1], detail=f"{errors[-1].detail}\n{error.detail}")
+            continue
+        if (
+            previous is not None
+            and previous.kind is CliErrorKind.EXIT_NODE_RP_FILTER_RISK
+            and error.kind is CliErrorKind.RISK_NOT_ACCEPTED
+            and 0 < error.line.number - previous.line.number <= previous.detail.count("\n") + _SAME_MESSAGE_LINES
+        ):
+            # The answer to the rp-filter risk's own `Continue? [y/N]` ("aborted, no changes made"): one reading,
+            # the risk's, told that nothing changed (cli/risks.go presentRiskToUser asked about this risk only).
+            errors[-1] = replace(previous, detail=f"{previous.detail}\n{error.line.text}")
             continue
         if (
             previous is not None

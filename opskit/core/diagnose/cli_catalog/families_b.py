@@ -756,6 +756,36 @@ _CERT_FAMILY: tuple[Refusal, ...] = (
         "cmd/tailscale/cli/configure-synology-cert.go",
         'Domain "nas.example.com" was not one of the valid domain options: ["nas.tail1234.ts.net"].',
     ),
+    # DSM's own refusal (the JSON "error" of synowebapi's answer, printed with Go's %v of *apiError: "&{5598 }",
+    # code and the usually empty "errors" text): its error code says which; the import is the last step.
+    _entry(
+        _CERT,
+        "error response from ",
+        rf"error response from {_Q}import{_Q} method of {_Q}(?P<api>SYNO\.{_NOT_Q}+){_Q} API: "
+        r"(?:&\{|map\[code:)(?P<code>\d+)",
+        "`tailscale configure synology-cert` got the certificate, but DSM's web API ({api}, method import) "
+        "refused to import it with DSM error code {code}: DSM keeps its old certificate for its web UI. The CLI "
+        "lets DSM 6 run the command, but DSM 6's certificate API is reported to refuse this import (the "
+        "certificate and key handed over as temporary files, cert_tmp/key_tmp); DSM 7 accepts it.",
+        "On DSM 6: get the files with `sudo tailscale cert <name>.ts.net` and import them by hand (Control "
+        "Panel > Security > Certificate > Add > Import certificate), or update to DSM 7 and rerun `sudo tailscale "
+        "configure synology-cert`. On DSM 7: rerun it as root and check DSM's log (Log Center) for code {code}.",
+        "cmd/tailscale/cli/configure-synology-cert.go",
+        'error response from "import" method of "SYNO.Core.Certificate" API: &{5598 }',
+    ),
+    _entry(
+        _CERT,
+        "error response from ",
+        rf"error response from {_Q}(?P<method>{_NOT_Q}+){_Q} method of {_Q}(?P<api>SYNO\.{_NOT_Q}+){_Q} API: "
+        r"(?:&\{|map\[code:)(?P<code>\d+)",
+        "`tailscale configure synology-cert` was refused by DSM's web API ({api}, method {method}) with DSM error "
+        "code {code}: DSM's certificate store was not updated.",
+        "Run it as root on the NAS (`sudo tailscale configure synology-cert`, DSM 7+; DSM's log in Log Center "
+        "tells what code {code} means there), or import the files from `tailscale cert` by hand in Control "
+        "Panel > Security > Certificate.",
+        "cmd/tailscale/cli/configure-synology-cert.go",
+        'error response from "list" method of "SYNO.Core.Certificate.CRT" API: &{105 }',
+    ),
     _entry(
         _CERT,
         'method of "syno.',
@@ -767,7 +797,7 @@ _CERT_FAMILY: tuple[Refusal, ...] = (
         "works, and import the files from `tailscale cert` by hand in Control Panel > Security > Certificate "
         "if it keeps failing.",
         "cmd/tailscale/cli/configure-synology-cert.go",
-        'error response from "import" method of "SYNO.Core.Certificate" API: map[code:5508]',
+        'calling "import" method of "SYNO.Core.Certificate" API: exit status 1, ',
     ),
     _entry(
         _CERT,

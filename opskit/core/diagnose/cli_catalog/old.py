@@ -129,6 +129,21 @@ REFUSALS: tuple[Refusal, ...] = (
         "'tailscale up' without --reset requires all preferences with changing values to be explicitly mentioned; "
         'this command would change the value of flagless pref "RouteAll"',
     ),
+    # The same refusal as printed while April-May 2021's development builds (between v1.6 and v1.8, the up
+    # checker's rewrite: "make the new 'up' errors prettier", then "rewrite the 'up' checker") worded it, with the
+    # full command to run on the lines below it: "'tailscale up' without --reset requires explicitly mentioning
+    # all non-default or changing values:" (any later head of the same shape reads the same).
+    _entry(
+        _FLAGS,
+        "without --reset requires",
+        r"'?tailscale up'? without --reset requires (?!all preferences)(?P<what>[^:;]*?mention[^:;]*)",
+        "`tailscale up` restates every setting: this command left out settings this node has now, and the CLI "
+        'refused it rather than reset them ("{what}"). Nothing changed (a 2021 development build\'s wording).',
+        "Run the full command the CLI printed under it (it keeps the current settings), or add `--reset` to go back "
+        "to defaults for the ones left out; with v1.32+ change one setting with `tailscale set`.",
+        "cmd/tailscale/cli/up.go (2021-04 development builds, before v1.8)",
+        "'tailscale up' without --reset requires explicitly mentioning all non-default or changing values:",
+    ),
     _entry(
         _RESET,
         "(tailscaled stopped running?)",

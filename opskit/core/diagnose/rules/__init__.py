@@ -91,6 +91,7 @@ RULES: tuple[Rule, ...] = (
     windows.cert_failed,
     windows.ssh_failed,
     windows.ip_forwarding_disabled,
+    windows.ip_forwarding_check_failed,
     windows.udp_gro_suboptimal,
     windows.exit_node_rp_filter_risk,
     windows.control_unreachable,

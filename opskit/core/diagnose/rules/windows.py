@@ -1879,13 +1879,12 @@ def netfilter_off_warning(report: CliErrorReport, ctx: DiagnoseContext) -> Itera
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:2])))
 
 
+_FORWARDING_OFF = (
+    "IP forwarding is off in the kernel, so the subnet routes or exit node this node advertises cannot "
+    "carry any traffic: peers that use them lose connectivity through it."
+)
 # Which forwarding check failed, from the CLI's warning (net/netutil/ip_forward.go): (pattern, cause).
 _FORWARDING_CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(r"check system.s IP forwarding", re.IGNORECASE),
-        "the CLI could not read the system's IP forwarding settings (no /proc/sys?), so subnet routes and the "
-        "exit node this node advertises may not be forwarded.",
-    ),
     (
         re.compile(r"manual configuration on", re.IGNORECASE),
         "this OS forwards for subnet routes and exit nodes only after manual configuration Tailscale does not "
@@ -1896,11 +1895,7 @@ _FORWARDING_CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
         "IPv4 forwarding is off on some interfaces (per-interface sysctl): traffic arriving there for the "
         "advertised subnet routes or exit node is dropped.",
     ),
-    (
-        re.compile(r"^(?:Warning: )?IP forwarding is (?:disabled|set to off)", re.IGNORECASE),
-        "IP forwarding is off in the kernel, so the subnet routes or exit node this node advertises cannot "
-        "carry any traffic: peers that use them lose connectivity through it.",
-    ),
+    (re.compile(r"^(?:Warning: )?IP forwarding is (?:disabled|set to off)", re.IGNORECASE), _FORWARDING_OFF),
     (
         re.compile(r"IPv6 forwarding is disabled", re.IGNORECASE),
         "IPv6 forwarding is off in the kernel: the IPv4 part of the advertised routes / exit node works, "
@@ -1948,7 +1943,7 @@ def ip_forwarding_disabled(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
     lines = [part for e in found for part in (e.detail or e.line.text).split("\n")]
     text = "\n".join(lines)
     causes = [cause for pattern, cause in _FORWARDING_CAUSES if any(pattern.search(line) for line in lines)]
-    cause = " Also: ".join(causes) if causes else _FORWARDING_CAUSES[3][1]
+    cause = " Also: ".join(causes) if causes else _FORWARDING_OFF
     bsd = "manual configuration on" in text
     fix = (
         "Follow https://tailscale.com/kb/1019/subnets for this OS (e.g. FreeBSD: `sysctl net.inet.ip.forwarding=1 "
@@ -1962,6 +1957,81 @@ def ip_forwarding_disabled(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
         "console if not done yet."
     )
     yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:3])))
+
+
+# What tailscaled could not read, from the check's error (net/netutil/ip_forward.go; v1.0-v1.20 ipnlocal): the
+# sysctl binary missing from its PATH (v1.0-v1.20 ran `sysctl -n`), procfs absent, or no link state yet.
+_CHECK_FAILED_REASON = re.compile(
+    r"(?:couldn.t (?:check|parse) (?P<key>net\.ipv[46]\.\S+) \((?P<old>.*)\)\.?\s*$"
+    r"|may not work: (?P<new>.+?)(?:\s*See https?://\S+)?$|(?P<nolink>no link state))",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    id="TS-CLI-IP-FORWARDING-CHECK-FAILED",
+    name="cli-ip-forwarding-check-failed",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="tailscale up/set warned that tailscaled could not read IP forwarding: advertised routes may not forward",
+    target="windows",
+)
+def ip_forwarding_check_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: when the new prefs advertise routes or an exit node, tailscaled reads the kernel's forwarding
+    sysctls (net/netutil/ip_forward.go; v1.0-v1.20 ran ``sysctl -n net.ipv4.ip_forward``). When that read
+    fails it cannot tell whether forwarding is on: the warning says the check failed, not that forwarding is
+    off. Typical causes: no ``sysctl`` on tailscaled's PATH (a systemd unit with a minimal PATH, e.g. NixOS
+    before its unit added it), no /proc/sys (a sandbox, a container without procfs), or no link state yet.
+    The prefs were applied; the routes work only if forwarding happens to be on.
+
+    *Bad*::
+
+        # tailscale up --advertise-exit-node
+        Warning: couldn't check net.ipv4.ip_forward (exec: "sysctl": executable file not found in $PATH).
+        Subnet routes won't work without IP forwarding.
+
+    *Good*::
+
+        # tailscale up --advertise-exit-node
+        Warning: IP forwarding is disabled, subnet routing/exit nodes will not work.
+
+    (forwarding was read: it is off, which TS-CLI-IP-FORWARDING-DISABLED explains)
+    """
+    found = _errors(report, CliErrorKind.IP_FORWARDING_CHECK_FAILED)
+    if not found:
+        return
+    lines = [part for e in found for part in (e.detail or e.line.text).split("\n")]
+    reason = next((m for line in lines if (m := _CHECK_FAILED_REASON.search(line))), None)
+    why = ""
+    if reason is not None:
+        error = reason.group("old") or reason.group("new") or ""
+        key = reason.group("key")
+        if reason.group("nolink"):
+            why = " (tailscaled had no link state yet: no interface information to check)"
+        elif error:
+            why = f" ({key + ': ' if key else ''}{error.strip()})"
+    lowered = " ".join(lines).lower()
+    if "sysctl" in lowered and ("not found" in lowered or ("no such file" in lowered and "exec" in lowered)):
+        where = "the `sysctl` program is not on tailscaled's PATH (its service unit runs with a minimal PATH)"
+    elif "/proc/sys" in lowered or "procfs" in lowered:
+        where = "/proc/sys is not reachable from tailscaled (a sandbox or a container without procfs)"
+    else:
+        where = "sysctl/procfs was not reachable from tailscaled (no sysctl on its PATH, a sandbox, or a container)"
+    cause = (
+        f"tailscaled could not read the kernel's IP forwarding settings{why}: {where}. The forwarding state is "
+        "UNKNOWN (it may be on); the prefs were applied, but the subnet routes or exit node this node "
+        "advertises forward nothing if it is off."
+    )
+    fix = (
+        "Check by hand: `sysctl net.ipv4.ip_forward net.ipv6.conf.all.forwarding` (or `cat "
+        "/proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding`); if 0, enable it persistently "
+        "(`echo 'net.ipv4.ip_forward = 1' | sudo tee -a /etc/sysctl.d/99-tailscale.conf; echo "
+        "'net.ipv6.conf.all.forwarding = 1' | sudo tee -a /etc/sysctl.d/99-tailscale.conf; sudo sysctl -p "
+        "/etc/sysctl.d/99-tailscale.conf`). Give tailscaled's service a PATH that holds sysctl (systemd: "
+        "`Environment=PATH=/usr/sbin:/usr/bin:/sbin:/bin` in a drop-in, NixOS: a current tailscale module) or "
+        "make /proc/sys visible to it, then rerun the same `tailscale up`/`set`: no warning means it is read."
+    )
+    yield ctx.finding(f"{ctx.facts.label}: {cause}", fix, ctx.facts.evidence(*(e.line for e in found[:2])))
 
 
 @rule(
@@ -2042,10 +2112,16 @@ def exit_node_rp_filter_risk(report: CliErrorReport, ctx: DiagnoseContext) -> It
     nics = list(dict.fromkeys(m.group("nic") for e in found for m in _STRICT_RP_FILTER_NIC.finditer(e.detail)))
     named = ", ".join(nics) if nics else "an interface"
     sysctls = " ".join(f"net.ipv4.conf.{nic}.rp_filter=2" for nic in ["all", *nics])
+    aborted = any("aborted, no changes made" in e.detail for e in found)
+    answer = (
+        " The CLI asked to continue and was not told yes: it aborted, nothing changed (the exit node was not set)."
+        if aborted
+        else ""
+    )
     yield ctx.finding(
         f"{ctx.facts.label}: strict reverse-path filtering (rp_filter=1) on {named}: replies to traffic sent "
         "through the exit node arrive on tailscale0 and are dropped by the kernel, so using an exit node will "
-        "likely cut this machine off the internet.",
+        f"likely cut this machine off the internet.{answer}",
         f"Set loose mode: `sudo sysctl -w {sysctls}`, and persist it in /etc/sysctl.d/99-tailscale.conf (one "
         "`net.ipv4.conf.<if>.rp_filter = 2` line each, then `sudo sysctl --system`); then rerun the same command: "
         "no warning means it is fixed. `--accept-risk=linux-strict-rp-filter` only skips this warning.",
