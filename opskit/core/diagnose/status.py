@@ -202,14 +202,27 @@ def _is_ownerless_row(first: str, second: str, os_name: str) -> bool:
         bool(os_name)
         and os_name.lower() in KNOWN_OS
         and os_name != "-"
-        and (second.lower() not in KNOWN_OS and _is_tailnet_ip(first))
+        # a host named after an OS (`100.106.194.63  macos  macOS  offline`) is a host: an owner is a login
+        and (second.lower() not in ("", "-") and (_is_tailnet_ip(first) or _is_plain_address(first)))
     )
+
+
+# A Headscale node's address from a custom prefix (10.1.0.1, 192.168.125.15): an owner-less row is only told
+# from a four-column row by its first column, and a whole dotted quad is no hostname a user picks.
+_PLAIN_IPV4 = re.compile(r"^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$")
+
+
+def _is_plain_address(first: str) -> bool:
+    """A whole IPv4 address of any range (a Headscale prefix), as the first column of an owner-less row."""
+    return bool(_PLAIN_IPV4.match(first))
 
 
 def _retry_ownerless(line: SourceLine) -> StatusPeer | None:
     """A row without the owner column (see _OWNERLESS_ROW), or None."""
     match = _OWNERLESS_ROW.match(line.text)
-    if not match or not _is_tailnet_ip(match.group("ip")) or match.group("host").lower() in KNOWN_OS:
+    if not match or match.group("host").lower() in KNOWN_OS:
+        return None
+    if not (_is_tailnet_ip(match.group("ip")) or _is_plain_address(match.group("ip"))):
         return None
     fields = _parse_cell(match.group("cell"))
     if fields is None:
@@ -228,7 +241,7 @@ def _is_osless_row(first: str, os_name: str, text: str) -> bool:
     """
     if os_name.lower() in KNOWN_OS or len(text.split()) != 4:
         return False
-    return _is_tailnet_ip(first)
+    return _is_tailnet_ip(first) or _is_plain_address(first)
 
 
 def _is_tailnet_ip(first: str) -> bool:
