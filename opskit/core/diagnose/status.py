@@ -131,6 +131,21 @@ def _parse_cell(cell: str) -> dict[str, object] | None:
 
 def parse_status_row(line: SourceLine) -> StatusPeer | None:
     """One peer row (current layouts or the pre-v1.4 legacy layout), or None."""
+    peer = _parse_row_as_is(line)
+    if peer is not None:
+        return peer
+    # A note typed after a row whose columns then slide (`("tsdev")  -  linux  -  # my NAS`: the note's words
+    # make the IP-less row look like one with an IP): the row without its note. The markers are a cheap filter.
+    text = line.text
+    if "#" in text or "<-" in text or "//" in text or "\u2190" in text or "\u2b05" in text or text[-1:] == ")":
+        bare = _TRAILING_NOTE.sub("", text)
+        if bare != text and bare:
+            peer = _parse_row_as_is(line._replace(text=bare))
+            return None if peer is None else replace(peer, line=line)
+    return None
+
+
+def _parse_row_as_is(line: SourceLine) -> StatusPeer | None:
     legacy = _LEGACY_ROW.match(line.text)
     if legacy:
         return _legacy_peer(line, legacy)
@@ -661,7 +676,12 @@ def parse_status_json(document: dict[str, object], lines: Sequence[SourceLine]) 
 
 # ------------------------------------------------------------------------- fragments of --json
 
-_GRON = re.compile(r'^json\.(?:Peer\["(?P<key>[^"]*)"\]|(?P<self>Self))\.(?P<field>\w+) = (?P<value>.+?);?\s*$')
+# a note typed after the value (`"1.2.3.4:41641";  # my NAS`) is not part of it: a value is one JSON token
+_GRON = re.compile(
+    r'^json\.(?:Peer\["(?P<key>[^"]*)"\]|(?P<self>Self))\.(?P<field>\w+) = (?P<value>"(?:[^"\\]|\\.)*"|[^\s;"]+);?'
+    + TRAILING_NOTE
+    + r"?\s*$"
+)
 _JSON_FIELD = re.compile(r'^"(?P<field>BackendState|HostName|OS|CurAddr|Relay|Active)": (?P<value>"[^"]*"|true|false)')
 
 

@@ -31,6 +31,7 @@ from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import (
     TAILNET_V4_PREFIX,
     TAILNET_V6_PREFIX,
+    TRAILING_NOTE,
     SourceLine,
     typed_tailscale_command,
     undo_go_quoting,
@@ -47,6 +48,7 @@ _OWNER_CALLER = re.compile(
 _IN_USE_BY = re.compile(
     r"Tailscale (?:is )?already in use(?: by (?P<owner>.+?))?(?:, pid (?P<pid>\d+))?\s*[.\"'`]?$", re.IGNORECASE
 )
+_OWNER_NOTE = re.compile(TRAILING_NOTE + "$")
 _RUNNING_AS = re.compile(r"Tailscale running (?P<mode>in server mode )?as (?P<owner>.+?)\. Access denied\.?")
 # The process the CLI found: tailscaled (tailscaled.exe), or the macOS app's IPNExtension.
 _DAEMON_PID = re.compile(r"running as (?:tailscaled(?:\.exe)?|IPNExtension), pid (?P<pid>\d+)")
@@ -1341,10 +1343,12 @@ def parse_windows_error(line: SourceLine) -> CliError | None:
         )
     in_use = _IN_USE_BY.search(text)
     if in_use:
+        owner = in_use.group("owner")
         return CliError(
             CliErrorKind.NOT_OWNER,
             line,
-            owner=_identity(in_use.group("owner")),
+            # the owner runs to the line's end: a note the poster typed after it (`# my NAS`) is not the name
+            owner=_identity(_OWNER_NOTE.sub("", owner) if owner else owner),
             mode="already in use",
             pid=daemon_pid,
             detail=f"client pid {in_use.group('pid')}" if in_use.group("pid") else "",
