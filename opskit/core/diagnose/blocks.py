@@ -57,6 +57,7 @@ from opskit.core.diagnose.routelookup import is_route_lookup_line
 from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_start, serve_status_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
+    KNOWN_OS,
     bare_health,
     is_gron_status_line,
     is_status_line,
@@ -290,6 +291,22 @@ def _multierr_errors(lines: Sequence[SourceLine], start: int, head: SourceLine) 
 
 def _printed_width(line: SourceLine) -> int:
     return len(line.raw.rstrip("\r\n"))
+
+
+def _soft_wrapped_after(width_above: int, text: str, paste_width: Callable[[], int | None]) -> bool:
+    """Whether ``text`` is the rest of a line ``width_above`` wide that a chat client re-wrapped at a space: its
+    first word would not have fitted on the line above at the width the paste shows it was wrapped at."""
+    if not width_above:
+        return False
+    reach = width_above + 1 + len(text.split(" ", 1)[0])
+    if reach <= _MIN_WRAP_WIDTH:
+        return False
+    wrapped_at = paste_width()
+    if wrapped_at is None:
+        # too few long lines to show a width (a health item pasted alone): a sentence going on in lower case
+        # (`server to synchronize …`), which a sentence of the poster's own rarely starts with
+        return text[0].islower() or text[0] in "-'\"(["
+    return reach > wrapped_at
 
 
 def is_cli_panic_start(text: str, command: str | None) -> bool:
@@ -697,6 +714,11 @@ _ROW_TAIL = re.compile(
 )
 _MAX_ROW_PIECES = 3
 _CELL_HEAD = re.compile(r"^(?:active|idle|offline|online|-)(?:[;,]|\s*$)")
+# the OS column and the whole cell, wrapped together when the row was cut right after its owner
+_OS_CELL_HEAD = re.compile(
+    r"^(?i:" + "|".join(sorted((re.escape(o) for o in KNOWN_OS if o not in ("", "-")), key=len, reverse=True)) + r")"
+    r"\s+(?:active|idle|offline|online|-)(?:[;,]|\s*$)"
+)
 
 
 def _may_start_row(text: str) -> bool:
@@ -705,6 +727,15 @@ def _may_start_row(text: str) -> bool:
     return (first == "p" and text.startswith("pong from ")) or (
         (first == "1" or first == "f" or first == "F") and _STATUS_ROW_HOST.match(text) is not None
     )
+
+
+def _row_head_in_table(text: str) -> bool:
+    """Inside a status table, a row cut right after its OS column whose first column is blank (a Headscale or
+    logged-out peer without an address: `alivpn  kovacs  linux`) or a whole address of a custom prefix."""
+    words = text.split()
+    if not 3 <= len(words) <= 4 or words[-1].lower() not in KNOWN_OS or words[-1] == "-":
+        return False
+    return len(words) == 3 or words[0].replace(".", "").isdigit() or ":" in words[0]
 
 
 def _soft_wrapped_row(
@@ -720,7 +751,8 @@ def _soft_wrapped_row(
         open_head = kind is None and end == index and text[0] != "p"
         if not open_head and _ROW_TAIL.match(piece.text) is None:
             break
-        cell = open_head and _CELL_HEAD.match(piece.text) is not None  # the whole status cell, wrapped
+        # the whole status cell, wrapped (with the OS column before it when the cut came after the owner)
+        cell = open_head and (_CELL_HEAD.match(piece.text) is not None or _OS_CELL_HEAD.match(piece.text) is not None)
         if _may_start_row(piece.text) or (open_head and not cell and classify_line(piece.text, False) is not None):
             break  # the next row or pong, or a line of its own: no tail
         joined, end = f"{joined} {piece.text}", end + 1
@@ -821,6 +853,9 @@ def split_input(text: str) -> SplitInput:
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
     last_piece_width = 0
     last_piece_raw = ""
+    # the printed width of a health item (or its last piece) left mid-sentence at any width: a chat client or a
+    # narrow text box may have wrapped it at a space, shown by the next line's first word not fitting (0: none)
+    health_open = 0
     # blank lines allowed between the pieces: 1 where the paste has a blank after every line (CRLF line ends
     # converted twice), seen as a blank between "# Health check:" and its first item, which never has one
     health_gaps_allowed = health_gaps = 0
@@ -898,7 +933,7 @@ def split_input(text: str) -> SplitInput:
         if not text and line.command is None:
             health_gaps += 1  # a cut health item continues on the very next line (see health_gaps_allowed)
             if health_gaps > health_gaps_allowed:
-                health_wrap = 0
+                health_wrap = health_open = 0
             continue
         if line.command is not None:
             bare = text in (line.command, f"> {line.command}")  # no shell prompt (or a markdown quote's)
@@ -933,19 +968,25 @@ def split_input(text: str) -> SplitInput:
             continue
         in_cli_panic = False
         if (
-            health_wrap
-            and last_piece_width == health_wrap
+            (health_wrap or health_open)
             and current_kind is _STATUS
             and text[0] != "#"
+            and (
+                (health_wrap and last_piece_width == health_wrap)
+                or _soft_wrapped_after(health_open, text, paste_width)
+            )
             and classify_line(text, False) is None  # a line of its own (a log line, a row) is no continuation
         ):
-            # the rest of a health item the terminal cut (anywhere: mid-word, or at a space the line lost)
-            gap = " " if last_piece_raw[-1:].isspace() or line.raw[:1].isspace() else ""
+            # the rest of a health item the terminal cut (anywhere: mid-word, or at a space the line lost), or
+            # that a chat client re-wrapped at a space
+            hard = bool(health_wrap) and last_piece_width == health_wrap
+            gap = " " if not hard or last_piece_raw[-1:].isspace() or line.raw[:1].isspace() else ""
             current[-1] = current[-1]._replace(text=current[-1].text + gap + text)
             last_piece_width, last_piece_raw = _printed_width(line), line.raw.rstrip("\r\n")
+            health_open = last_piece_width if text[-1] not in ".!?)" else 0
             health_gaps = 0
             continue
-        health_wrap = 0
+        health_wrap = health_open = 0
         first = text[0]
         # Fast path for the bulk of big pastes: bullet and region lines inside a netcheck block (first: no check
         # below it takes a line that starts with "-" or "*" before the general path, so it skips them all).
@@ -1282,7 +1323,10 @@ def split_input(text: str) -> SplitInput:
         # counts, the endpoint, the latency) is the next line, which says nothing alone
         if (
             index < line_count
-            and (kind is _STATUS or (kind is None and _may_start_row(text)))
+            and (
+                kind is _STATUS
+                or (kind is None and (_may_start_row(text) or (current_kind is _STATUS and _row_head_in_table(text))))
+            )
             and (joined_row := _soft_wrapped_row(lines, index, text, kind)) is not None
         ):
             kind, text, index = joined_row
@@ -1431,6 +1475,7 @@ def split_input(text: str) -> SplitInput:
             # an item that ends mid-sentence at a terminal-like width may go on below (a finished one may not)
             width = _printed_width(line)
             health_wrap = last_piece_width = width if width >= _MIN_TERMINAL_WIDTH else 0
+            health_open = width
             last_piece_raw = line.raw.rstrip("\r\n")
             health_gaps = 0
             health_gaps_allowed = int(index >= 3 and not lines[index - 2].text and lines[index - 3].text[:1] == "#")
