@@ -108,10 +108,15 @@ def test_a_row_without_the_owner_column_keeps_its_ip_host_and_os(
     assert "TS-INPUT-UNREAD" not in rule_ids(diagnosis)
 
 
-def test_a_four_word_row_whose_first_word_is_not_a_tailnet_address_is_not_read_as_ownerless() -> None:
-    # 192.168.x is no tailnet address: the row keeps the host/owner/OS reading (no IP column)
-    peers = _peers("nas  alice@  linux  -\n192.168.1.4  nas  linux  -\n")
-    assert all(p["ip"] != "192.168.1.4" for p in peers)
+def test_a_four_word_row_whose_first_word_is_a_whole_ipv4_address_is_read_as_ownerless() -> None:
+    # The host column is the first label of the MagicDNS name (no dots) or a quoted `("host")`
+    # (cli/status.go dnsOrQuoteHostname), so a whole dotted quad there is the address of a Headscale node
+    # (custom prefixes: 10.x, 192.168.x), in a row whose owner column the poster cut.
+    peers = _peers("nas  alice@  linux  -\n192.168.1.4  nas2  linux  -\n")
+    assert [(p["name"], p["ip"], p["os"]) for p in peers][1] == ("nas2", "192.168.1.4", "linux")
+    # a partial address is no address: the row keeps the host/owner/OS reading
+    peers = _peers("nas  alice@  linux  -\n192.168.1  nas2  linux  -\n")
+    assert all(p["ip"] != "192.168.1" for p in peers)
 
 
 VIAS = [

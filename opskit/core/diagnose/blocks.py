@@ -972,8 +972,7 @@ def split_input(text: str) -> SplitInput:
             and current_kind is _STATUS
             and text[0] != "#"
             and (
-                (health_wrap and last_piece_width == health_wrap)
-                or _soft_wrapped_after(health_open, text, paste_width)
+                (health_wrap and last_piece_width == health_wrap) or _soft_wrapped_after(health_open, text, paste_width)
             )
             and classify_line(text, False) is None  # a line of its own (a log line, a row) is no continuation
         ):
