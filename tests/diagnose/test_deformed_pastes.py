@@ -26,7 +26,7 @@ OPEN: dict[str, int] = {
     "comment-cjk": 6,
     "comment-hash": 6,
     "comment-paren": 7,
-    "drop-os": 1,
+    "drop-os": 2,
     "drop-owner": 2,
     "elide-dots": 2,
     "elide-ellipsis": 2,

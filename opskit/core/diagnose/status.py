@@ -256,7 +256,7 @@ def _is_osless_row(first: str, os_name: str, text: str) -> bool:
     """
     if os_name.lower() in KNOWN_OS or len(text.split()) != 4:
         return False
-    return _is_tailnet_ip(first) or _is_plain_address(first)
+    return _is_tailnet_ip(first)
 
 
 def _is_tailnet_ip(first: str) -> bool:
