@@ -1546,9 +1546,32 @@ _DOWNLOAD_FAILED = lazy_compile(
 )
 
 
+# tailscaled's own auto-update (feature/clientupdate since v1.80, ipn/ipnlocal's c2n.go from v1.50): control's c2n
+# request or the hourly offline check starts `tailscale update`; "<c2n|offline auto-update>: update command failed:
+# %v, output: %s" (v1.50+) when it exits non-zero, "offline auto-update: failed: %v" (v1.68+) or "c2n: POST /update
+# failed: %s" when it cannot start (no cmd/tailscale, versions differ, exec refused). The POST's refusals by design
+# ("not enabled", "not supported", "not updating due to active SSH connections") are routine answers to control.
+_AUTO_UPDATE_FAILED = lazy_compile(
+    r"(?:^|\b)(?:(?:c2n|offline auto-update): update command failed: |offline auto-update: failed: "
+    r"|c2n: POST /update failed: (?!not enabled$|not supported$|not updating due to active SSH connections$))"
+)
+
+
 def _update(message: str) -> Iterator[Event]:
     if _PKGS_HOST in message and _DOWNLOAD_FAILED.search(message) is not None:
         yield Raise("update-failed", _PKGS_HOST, message)
+    elif (auto := _AUTO_UPDATE_FAILED.search(message)) is not None:
+        yield Raise("update-failed", "auto-update", message[auto.start() :])
+
+
+# Windows (v1.54+): tailscaled loads its own wintun.dll by full path before creating the adapter; failing (missing,
+# blocked by an antivirus, wrong architecture) leaves no Wintun to create the TUN with.
+_WINTUN_PRELOAD = lazy_compile(r'(?:^|\b)Error pre-loading "[^"]*wintun\.dll": ', re.IGNORECASE)
+
+
+def _wintun_preload(message: str) -> Iterator[Event]:
+    if (failed := _WINTUN_PRELOAD.search(message)) is not None:
+        yield Raise("tun-unavailable", "tun", message[failed.start() :])
 
 
 # -------------------------------------------------------------------------------- crash and restart
@@ -2537,7 +2560,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
     Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING), _peerapi),
     Recogniser("eventbus", (" is slow (",), _eventbus),
-    Recogniser("update", (_PKGS_HOST,), _update),
+    Recogniser("update", (_PKGS_HOST, "update command failed", "auto-update: failed", "POST /update failed"), _update),
+    Recogniser("wintun-preload", ("Error pre-loading",), _wintun_preload),
     Recogniser(
         "android",
         (
