@@ -84,6 +84,62 @@ CATALOG: list[Entry] = [
         "tun-unavailable",
         "cmd/tailscaled/tailscaled_windows.go:334 (v1.54+)",
     ),
+    # ------------------------------------------------ the state file another process holds (Windows) or cannot write
+    _e(
+        "getLocalBackend error: store.New: open C:\\ProgramData\\Tailscale\\server-state.conf: The process cannot "
+        "access the file because it is being used by another process.",
+        "crash state-unwritable",
+        "cmd/tailscaled/tailscaled.go:636 and :701 (v1.34+; exits when no health tracker)",
+    ),
+    _e(
+        "store.New failed: open C:\\ProgramData\\Tailscale\\server-state.conf: The process cannot access the file "
+        "because it is being used by another process.; starting with in-memory store with a health warning",
+        "state-unwritable",
+        "cmd/tailscaled/tailscaled.go:703 (v1.92+)",
+    ),
+    _e(
+        "failed to save updated and reconciled prefs (but still using updated prefs in memory): open "
+        "/var/lib/tailscale/tailscaled.state.tmp: read-only file system",
+        "state-unwritable",
+        "ipn/ipnlocal/local.go:3140 (v1.86+)",
+    ),
+    _e(
+        "failed to save exit node changes: rename /var/lib/tailscale/tailscaled.state.tmp "
+        "/var/lib/tailscale/tailscaled.state: permission denied",
+        "state-unwritable",
+        "ipn/ipnlocal/local.go:7222 (v1.86+)",
+    ),
+    # ------------------------------------------------ envknob: the knobs set are listed once at start (routine)
+    _e('envknob: TS_DEBUG_FIREWALL_MODE="nftables"', "none", "envknob/envknob.go:85 (v1.22+)"),
+    _e('envknob: TS_NO_LOGS_NO_SUPPORT="true"', "none", "envknob/envknob.go:85 (v1.22+)"),
+    # ------------------------------------------------ BIRD (--bird-socket, HA subnet routers): no socket, no engine
+    # tailscaled exits; this is not the TUN device (chirp.New's error inside NewUserspaceEngine's)
+    _e(
+        'wgengine.NewUserspaceEngine(tun "tailscale0") error: failed to connect to BIRD: dial unix '
+        "/var/run/bird/bird.ctl: connect: no such file or directory",
+        "crash",
+        "cmd/tailscaled/tailscaled.go:763 + chirp/chirp.go:29 (v1.16+)",
+    ),
+    _e("wgengine: connecting to BIRD at /var/run/bird/bird.ctl ...", "none", "feature/bird/bird.go:51 (v1.102+)"),
+    # ------------------------------------------------ Taildrive: sudo/su probes are fallbacks (it tries the next way)
+    _e(
+        'can\'t find su command: exec: "su": executable file not found in $PATH',
+        "none",
+        "drive/driveimpl/remote_impl.go:434 (v1.68+)",
+    ),
+    _e("su check failed: exit status 1", "none", "drive/driveimpl/remote_impl.go:445 (v1.68+)"),
+    # ------------------------------------------------ control's map stream cut (verbose, reconnects) and shutdown
+    _e("netmap: Do: context canceled", "none", "control/controlclient/direct.go:1229 (vlogf, v1.0+)"),
+    _e(
+        "netmap: decode error: invalid character '\\x00' looking for beginning of value",
+        "none",
+        "control/controlclient/direct.go:1333 (vlogf)",
+    ),
+    _e(
+        "failed to log out ephemeral node on shutdown after 5s: context deadline exceeded",
+        "none",
+        "ipn/ipnlocal/local.go:1330 (v1.50+; control removes the ephemeral node itself)",
+    ),
 ]
 
 CASES = rotating_cases(CATALOG, PREFIXES)

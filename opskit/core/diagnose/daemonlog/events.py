@@ -723,10 +723,11 @@ _KERNEL_TUN = lazy_compile(r"(?:^|[\s{])tailscale\d+:\[(?:" + TAILNET_V4_PREFIX 
 # cmd/tailscaled tryEngine: "wgengine.NewUserspaceEngine(tun %q) error: %v". An engine error that names neither
 # the router nor DNS is the TUN device's (tstun.New, wgdev.Up) unless the engine was bringing its router up when
 # it failed: before v1.2x router.Up's and router.Set(nil)'s errors came back bare ("operation not supported" from a
-# kernel without policy routing), so only the stage line before it (_ENGINE_STAGE) tells them apart.
+# kernel without policy routing), so only the stage line before it (_ENGINE_STAGE) tells them apart. Nor is
+# chirp.New's "failed to connect to BIRD" (--bird-socket, v1.16+) the TUN's: no BIRD socket, no engine (a crash).
 _ENGINE_ERROR = lazy_compile(
     r'NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: '
-    r'(?!.*(?:router|netfilter|iptables|nftables|dns|resolv|running "ip (?:-[46] )?(?:rule|route|addr)|ip rules))'
+    r'(?!.*(?:router|netfilter|iptables|nftables|dns|resolv|running "ip (?:-[46] )?(?:rule|route|addr)|ip rules|BIRD))'
 )
 # wgengine.NewUserspaceEngine's stage lines (wgengine/userspace.go), in the order it logs them: the router's two
 # stages, and every other one (the WireGuard device, the link/network monitor, done).
