@@ -140,6 +140,18 @@ CATALOG: list[Entry] = [
         "none",
         "ipn/ipnlocal/local.go:1330 (v1.50+; control removes the ephemeral node itself)",
     ),
+    # ------------------------------------------------ logged on every node without a state directory, lock or not
+    _e(
+        "cannot fetch existing TKA state; no state directory for tailnet-lock",
+        "none",
+        "ipn/ipnlocal/tailnet-lock.go:92 (v1.100+; the no-tailnet-lock-state-dir warnable says when lock is on)",
+    ),
+    _e(
+        "peerapi: failed to do peerAPI listen, harmless (netstack available) but error was: listen tcp4 "
+        "100.101.102.103:0: bind: cannot assign requested address",
+        "none",
+        "ipn/ipnlocal/peerapi.go:123",
+    ),
 ]
 
 CASES = rotating_cases(CATALOG, PREFIXES)
