@@ -84,6 +84,18 @@ CATALOG: list[Entry] = [
         "tun-unavailable",
         "cmd/tailscaled/tailscaled_windows.go:334 (v1.54+)",
     ),
+    # the Windows service's IPN server failing exits tailscaled (log.Fatalf); Run never returns a cancelation
+    _e(
+        # (a line naming the pipe \\.\pipe\ProtectedPrefix\… is the CLI's unless its prefix names tailscaled)
+        "ipnserver: ipnserver.Run: use of closed network connection",
+        "crash",
+        "cmd/tailscaled/tailscaled_windows.go:349 + tailscaled.go:641 (wrapped so since v1.20)",
+    ),
+    _e(
+        "ipnserver: http: TLS handshake error from 127.0.0.1:5000: EOF",
+        "none",
+        "ipn/ipnserver/server.go:539 (the LocalAPI server's own error log)",
+    ),
     # ------------------------------------------------ the state file another process holds (Windows) or cannot write
     _e(
         "getLocalBackend error: store.New: open C:\\ProgramData\\Tailscale\\server-state.conf: The process cannot "

@@ -1570,9 +1570,16 @@ def _update(message: str) -> Iterator[Event]:
 _WINTUN_PRELOAD = lazy_compile(r'(?:^|\b)Error pre-loading "[^"]*wintun\.dll": ', re.IGNORECASE)
 
 
-def _wintun_preload(message: str) -> Iterator[Event]:
+# Windows (v1.20+): the service's IPN server returning an error is a log.Fatalf, "ipnserver: ipnserver.Run: %v" (a
+# cancelation is how it stops and is never returned); the process exits.
+_WINDOWS_IPNSERVER_EXIT = lazy_compile(r"^ipnserver: ipnserver\.Run: (?!context canceled)\S")
+
+
+def _windows_service_start(message: str) -> Iterator[Event]:
     if (failed := _WINTUN_PRELOAD.search(message)) is not None:
         yield Raise("tun-unavailable", "tun", message[failed.start() :])
+    elif _WINDOWS_IPNSERVER_EXIT.match(message) is not None:
+        yield Raise("crash", "exit", message)
 
 
 # -------------------------------------------------------------------------------- crash and restart
@@ -2562,7 +2569,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING), _peerapi),
     Recogniser("eventbus", (" is slow (",), _eventbus),
     Recogniser("update", (_PKGS_HOST, "update command failed", "auto-update: failed", "POST /update failed"), _update),
-    Recogniser("wintun-preload", ("Error pre-loading",), _wintun_preload),
+    Recogniser("windows-service-start", ("Error pre-loading", "ipnserver.Run: "), _windows_service_start),
     Recogniser(
         "android",
         (
