@@ -72,6 +72,11 @@ CATALOG: list[Entry] = [
         "none",
         "feature/clientupdate/clientupdate.go:461 (v1.68+)",
     ),
+    _e(
+        ("c2n: update command failed: exit status 1, output: something failed", "c2n: update attempt complete"),
+        "none",
+        "feature/clientupdate/clientupdate.go:467,469: a later attempt that completes",
+    ),
     # ------------------------------------------------ Windows: Tailscale's own wintun.dll cannot be loaded
     # (missing, blocked by an antivirus, wrong architecture): the Wintun adapter cannot be created with it
     _e(

@@ -1557,12 +1557,16 @@ _AUTO_UPDATE_FAILED = lazy_compile(
     r"|c2n: POST /update failed: (?!not enabled$|not supported$|not updating due to active SSH connections$))"
 )
 
+_AUTO_UPDATE_DONE = ": update attempt complete"
+
 
 def _update(message: str) -> Iterator[Event]:
     if _PKGS_HOST in message and _DOWNLOAD_FAILED.search(message) is not None:
         yield Raise("update-failed", _PKGS_HOST, message)
     elif (auto := _AUTO_UPDATE_FAILED.search(message)) is not None:
         yield Raise("update-failed", "auto-update", message[auto.start() :])
+    elif message.endswith(_AUTO_UPDATE_DONE):
+        yield Clear("update-failed", "auto-update")  # a later attempt finished
 
 
 # Windows (v1.54+): tailscaled loads its own wintun.dll by full path before creating the adapter; failing (missing,
@@ -2568,7 +2572,11 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
     Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING), _peerapi),
     Recogniser("eventbus", (" is slow (",), _eventbus),
-    Recogniser("update", (_PKGS_HOST, "update command failed", "auto-update: failed", "POST /update failed"), _update),
+    Recogniser(
+        "update",
+        (_PKGS_HOST, "update command failed", "auto-update: failed", "POST /update failed", "update attempt complete"),
+        _update,
+    ),
     Recogniser("windows-service-start", ("Error pre-loading", "ipnserver.Run: "), _windows_service_start),
     Recogniser(
         "android",
