@@ -414,6 +414,15 @@ TRAILING_NOTE = r"(?:\s+(?:#|<-+|<=+|\u2190|\u2b05|//)(?:\s.*)?|\s+\([^()]{1,80}
 _TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
 
 
+def _without_quote_markers(cleaned: str) -> str:
+    """``cleaned`` without the Markdown quote markers ("> ", "> > ") in front of pasted output.
+
+    "> tailscale up" is a prompt and stays; "> tailscale status of a connection: active; …" is quoted prose."""
+    while cleaned.startswith("> ") and (": " in cleaned or not _GT_PROMPT.match(cleaned)):
+        cleaned = cleaned[2:].lstrip()
+    return cleaned
+
+
 def split_lines(text: str) -> list[SourceLine]:
     """Number and clean every line; fences become blank, prompts carry their command."""
     lines: list[SourceLine] = []
@@ -439,8 +448,8 @@ def split_lines(text: str) -> list[SourceLine]:
         # Markdown quote markers ("> ") in front of pasted output, before its fences and inline code:
         # "> ```" and "> `100.x.y.z  host …`" are a quoted fence and a quoted inline-code row.
         # ("> tailscale up" is a prompt, "> tailscale status of a connection: active; …" quoted prose.)
-        while first == ">" and cleaned.startswith("> ") and (": " in cleaned or not _GT_PROMPT.match(cleaned)):
-            cleaned = cleaned[2:].lstrip()
+        if first == ">":
+            cleaned = _without_quote_markers(cleaned)
             first = cleaned[:1]
         if first == ">" and not cleaned.strip("> "):
             cleaned = first = ""  # a blank line inside a Markdown quote (">", "> >"): blank
@@ -484,6 +493,9 @@ def split_lines(text: str) -> list[SourceLine]:
                 append(new(SourceLine, (number, "", raw, None)))
                 continue
             first = cleaned[0]
+            if first == ">":  # a quoted line inside the backticks (```> 2022-01-25 … dns: error: …```)
+                cleaned = _without_quote_markers(cleaned) or cleaned
+                first = cleaned[0]
         # find() first: an ordinary bullet has its only "* " at position 0, so count() rarely runs.
         if cleaned.find("* ", 1) > 0 and cleaned.count("* ") > 2 and ("* UDP:" in cleaned or "* IPv4:" in cleaned):
             # A netcheck report flattened onto one line by a chat client: one SourceLine per field,
