@@ -518,6 +518,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     (
         CliErrorKind.CLI_USAGE,
         r"flag provided but not defined: -|invalid value \"[^\"]*\" for (?:flag )?-|too many non-flag arguments"
+        # a bool flag given a value it cannot parse ("--accept-routes=yes": Go's flag.go parseOne)
+        r"|invalid boolean value \"[^\"]*\" for -"
         # a flag that takes a value given bare ("tailscale set --exit-node"), and `up` refusing a control
         # server URL that differs from the one the node is logged in to
         r"|flag needs an argument: -|can.t change --login-server without --force-reauth"
@@ -1043,6 +1045,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "flag needs an argument",
         "login-server without",
         "invalid value",
+        "invalid boolean value",
         "non-flag arguments",
         "not a valid ip address",
         "for domain, use",
