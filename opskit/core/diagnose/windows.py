@@ -705,12 +705,20 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         CliErrorKind.PIPE_ACCESS_DENIED,
         r"^(?=.*tailscale).*(?:safesocket\.Listen|namedpipe\.Listen|pipe).*" + _any_of(_ACCESS_DENIED),
     ),
+    # `debug localapi`'s note of a non-2xx answer (debug.go runLocalAPI, stderr): the LocalAPI refused the request:
+    # 401 its owner check (Windows), 403 this user's access, 503 no backend, any other 4xx/5xx the backend's error
+    (CliErrorKind.NOT_OWNER, r"^# Response status 401\b"),
+    (CliErrorKind.UNIX_ACCESS_DENIED, r"^# Response status 403\b"),
+    (CliErrorKind.BACKEND_ERROR, r"^# Response status (?:4(?!01|03)\d\d|5(?!03)\d\d)\b"),
     (CliErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
     # Only the CLI's own call to tailscaled: tailscaled's log also says "context deadline exceeded"
     # when the control server or log server is unreachable, which is a network problem, not a hung daemon.
     (
         CliErrorKind.DEADLINE,
-        r"(?:local-tailscaled\.sock|localapi|local tailscaled).*context deadline exceeded",
+        r"(?:local-tailscaled\.sock|localapi|local tailscaled).*context deadline exceeded"
+        # routecheck.go: the LocalAPI call wrapped ("routecheck: [error ]…"); its probes' own timeouts are in the
+        # report (unreachable routers), so a deadline here is the call to tailscaled
+        r"|^routecheck: (?:error )?context deadline exceeded",
     ),
     (CliErrorKind.DOMAIN_TRUST, r"trust relationship between this workstation and the primary domain"),
     # The socket exists but this user may not open it: an access problem, even though the client library
@@ -1082,8 +1090,9 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "invalid response from",
         "unable to fetch status",
     ),
-    CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error", "malformed http"),
-    CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),
+    CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error", "malformed http", "# response status"),
+    CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix", "# response status 403"),
+    CliErrorKind.NOT_OWNER: ("# response status 401",),
     CliErrorKind.OTHER: ("401 unauthorized", "empty user uid", "look up user", "failed to connect"),
 }
 _OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
