@@ -123,7 +123,7 @@ CATALOG: tuple[View, ...] = (
     ),
 )
 
-CASES = [pytest.param(view, how, id=f"{view.name}-{how}") for view in CATALOG for how in WRAPPINGS]
+CASES = [pytest.param(view, how, id=f"{view.name}-{how}") for view in CATALOG for how in (*WRAPPINGS, "quote")]
 
 
 @pytest.mark.parametrize(("view", "how"), CASES)

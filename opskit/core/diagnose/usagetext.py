@@ -44,8 +44,13 @@ _MATURITY = re.compile(r"^\[(?P<mark>ALPHA|BETA)\]")
 _USAGE_COMMAND = re.compile(r"^(?P<words>(?:[a-z][\w-]*)(?:\s+[a-z][\w-]*)*)")
 
 
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:> ?)+")  # a markdown quote's "> " before each line (not the CLI's indent)
+
+
 def _indent(line: SourceLine) -> int:
     raw = line.raw or line.text
+    if raw[:1] == ">" or raw.lstrip(" \t")[:1] == ">":
+        raw = _QUOTE_MARKS.sub("", raw, count=1)
     return len(raw) - len(raw.lstrip(" \t"))
 
 
