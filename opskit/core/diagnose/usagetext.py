@@ -44,14 +44,16 @@ _MATURITY = re.compile(r"^\[(?P<mark>ALPHA|BETA)\]")
 _USAGE_COMMAND = re.compile(r"^(?P<words>(?:[a-z][\w-]*)(?:\s+[a-z][\w-]*)*)")
 
 
-_QUOTE_MARKS = re.compile(r"^[ \t]*(?:> ?)+")  # a markdown quote's "> " before each line (not the CLI's indent)
+_BLANKS = " \t\u00a0"  # a page's copy may indent with non-breaking spaces
+# a markdown quote's "> " before each line (not the CLI's indent)
+_QUOTE_MARKS = re.compile(r"^[ \t\u00a0]*(?:>[ \u00a0]?)+")
 
 
 def _indent(line: SourceLine) -> int:
     raw = line.raw or line.text
-    if raw[:1] == ">" or raw.lstrip(" \t")[:1] == ">":
+    if raw[:1] == ">" or raw.lstrip(_BLANKS)[:1] == ">":
         raw = _QUOTE_MARKS.sub("", raw, count=1)
-    return len(raw) - len(raw.lstrip(" \t"))
+    return len(raw) - len(raw.lstrip(_BLANKS))
 
 
 def is_usage_start(lines: Sequence[SourceLine], start: int) -> bool:
