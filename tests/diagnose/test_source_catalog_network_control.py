@@ -865,9 +865,9 @@ CATALOG: list[Entry] = [
     _e(
         'offline auto-update: failed: failed to find cmd/tailscale binary: exec: "tailscale": executable file not '
         "found in $PATH",
-        "none",
-        "feature/clientupdate/clientupdate.go 'offline auto-update: failed: %v', v1.66+: the running daemon is"
-        " untouched (update-failed is an update that stopped it and did not finish)",
+        "update-failed",
+        "feature/clientupdate/clientupdate.go 'offline auto-update: failed: %v', v1.66+: the daemon keeps running on"
+        " its old version; the CLI kind update-failed names the same refusal (one name, fix25b-logs)",
     ),
     _e(
         (

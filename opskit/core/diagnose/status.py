@@ -258,7 +258,9 @@ _CELL_HEADS = frozenset({"active", "idle", "offline", "online", "-"})
 
 def _unpunctuated(text: str) -> str:
     """``text`` without a comma or semicolon after each of its first four columns (unchanged if none)."""
-    words = text.split()
+    if "," not in text and ";" not in text:
+        return text
+    words = text.split(None, 4)  # the first four columns (and the rest)
     if len(words) < 4 or not any(w[-1] in ",;" for w in words[:4]):
         return text
     out: list[str] = []
@@ -279,7 +281,7 @@ def _unpunctuated(text: str) -> str:
 
 def _unwrap_row(text: str) -> str:
     """The row inside an annotated line (unchanged when there is nothing to take away)."""
-    if text.count(_SLASH_COLUMNS) >= 3:
+    if _SLASH_COLUMNS in text and text.count(_SLASH_COLUMNS) >= 3:
         text = text.replace(_SLASH_COLUMNS, "  ")
     text = _unpunctuated(text)
     for pattern in (_LEAD_COMMENT, _LEAD_REMARK, _LEAD_LABEL):

@@ -723,10 +723,11 @@ _KERNEL_TUN = lazy_compile(r"(?:^|[\s{])tailscale\d+:\[(?:" + TAILNET_V4_PREFIX 
 # cmd/tailscaled tryEngine: "wgengine.NewUserspaceEngine(tun %q) error: %v". An engine error that names neither
 # the router nor DNS is the TUN device's (tstun.New, wgdev.Up) unless the engine was bringing its router up when
 # it failed: before v1.2x router.Up's and router.Set(nil)'s errors came back bare ("operation not supported" from a
-# kernel without policy routing), so only the stage line before it (_ENGINE_STAGE) tells them apart.
+# kernel without policy routing), so only the stage line before it (_ENGINE_STAGE) tells them apart. Nor is
+# chirp.New's "failed to connect to BIRD" (--bird-socket, v1.16+) the TUN's: no BIRD socket, no engine (a crash).
 _ENGINE_ERROR = lazy_compile(
     r'NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: '
-    r'(?!.*(?:router|netfilter|iptables|nftables|dns|resolv|running "ip (?:-[46] )?(?:rule|route|addr)|ip rules))'
+    r'(?!.*(?:router|netfilter|iptables|nftables|dns|resolv|running "ip (?:-[46] )?(?:rule|route|addr)|ip rules|BIRD))'
 )
 # wgengine.NewUserspaceEngine's stage lines (wgengine/userspace.go), in the order it logs them: the router's two
 # stages, and every other one (the WireGuard device, the link/network monitor, done).
@@ -1546,9 +1547,43 @@ _DOWNLOAD_FAILED = lazy_compile(
 )
 
 
+# tailscaled's own auto-update (feature/clientupdate since v1.80, ipn/ipnlocal's c2n.go from v1.50): control's c2n
+# request or the hourly offline check starts `tailscale update`; "<c2n|offline auto-update>: update command failed:
+# %v, output: %s" (v1.50+) when it exits non-zero, "offline auto-update: failed: %v" (v1.68+) or "c2n: POST /update
+# failed: %s" when it cannot start (no cmd/tailscale, versions differ, exec refused). The POST's refusals by design
+# ("not enabled", "not supported", "not updating due to active SSH connections") are routine answers to control.
+_AUTO_UPDATE_FAILED = lazy_compile(
+    r"(?:^|\b)(?:(?:c2n|offline auto-update): update command failed: |offline auto-update: failed: "
+    r"|c2n: POST /update failed: (?!not enabled$|not supported$|not updating due to active SSH connections$))"
+)
+
+_AUTO_UPDATE_DONE = ": update attempt complete"
+
+
 def _update(message: str) -> Iterator[Event]:
     if _PKGS_HOST in message and _DOWNLOAD_FAILED.search(message) is not None:
         yield Raise("update-failed", _PKGS_HOST, message)
+    elif (auto := _AUTO_UPDATE_FAILED.search(message)) is not None:
+        yield Raise("update-failed", "auto-update", message[auto.start() :])
+    elif message.endswith(_AUTO_UPDATE_DONE):
+        yield Clear("update-failed", "auto-update")  # a later attempt finished
+
+
+# Windows (v1.54+): tailscaled loads its own wintun.dll by full path before creating the adapter; failing (missing,
+# blocked by an antivirus, wrong architecture) leaves no Wintun to create the TUN with.
+_WINTUN_PRELOAD = lazy_compile(r'(?:^|\b)Error pre-loading "[^"]*wintun\.dll": ', re.IGNORECASE)
+
+
+# Windows (v1.20+): the service's IPN server returning an error is a log.Fatalf, "ipnserver: ipnserver.Run: %v" (a
+# cancelation is how it stops and is never returned); the process exits.
+_WINDOWS_IPNSERVER_EXIT = lazy_compile(r"^ipnserver: ipnserver\.Run: (?!context canceled)\S")
+
+
+def _windows_service_start(message: str) -> Iterator[Event]:
+    if (failed := _WINTUN_PRELOAD.search(message)) is not None:
+        yield Raise("tun-unavailable", "tun", message[failed.start() :])
+    elif _WINDOWS_IPNSERVER_EXIT.match(message) is not None:
+        yield Raise("crash", "exit", message)
 
 
 # -------------------------------------------------------------------------------- crash and restart
@@ -2537,7 +2572,12 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
     Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING), _peerapi),
     Recogniser("eventbus", (" is slow (",), _eventbus),
-    Recogniser("update", (_PKGS_HOST,), _update),
+    Recogniser(
+        "update",
+        (_PKGS_HOST, "update command failed", "auto-update: failed", "POST /update failed", "update attempt complete"),
+        _update,
+    ),
+    Recogniser("windows-service-start", ("Error pre-loading", "ipnserver.Run: "), _windows_service_start),
     Recogniser(
         "android",
         (

@@ -1602,7 +1602,8 @@ def tailnet_lock_sync_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
     name="log-update-failed",
     family="tailscale-daemon-log",
     severity=Severity.ERROR,
-    summary="an update of Tailscale could not download its package: the daemon it stopped may not come back",
+    summary="an update of Tailscale did not finish: its package download failed (the daemon it stopped may not "
+    "come back) or tailscaled's own auto-update failed",
     target="daemon-log",
 )
 def update_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -1613,6 +1614,11 @@ def update_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findin
     the Internet down, a proxy or firewall in the way): the update did not finish, and unless tailscaled starts
     again later in the log, the node is left without it (off the tailnet) or on the old version.
 
+    tailscaled's own auto-update (``tailscale set --auto-update``: control's c2n request or the hourly offline
+    check) runs ``tailscale update``; ``c2n: update command failed: exit status 1, output: …`` or ``offline
+    auto-update: failed: failed to find cmd/tailscale binary: …`` means it did not finish: the node stays on its
+    version (tailscaled keeps running) and tries again.
+
     *Bad*::
 
         Dec 09 03:40:15 Ruteren systemd[1]: Stopped Tailscale node agent.
@@ -1622,7 +1628,18 @@ def update_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findin
 
         Dec 09 03:41:02 Ruteren tailscaled[2280112]: Program starting: v1.92.3-t…, Go 1.25.5: …
     """
-    issues = log.issues_of("update-failed")
+    found = log.issues_of("update-failed")
+    auto = tuple(issue for issue in found if issue.key == "auto-update")
+    yield from _finding(
+        ctx,
+        auto,
+        f"tailscaled's auto-update did not finish ({_last(auto)}): the node stays on the version it runs.",
+        "On the node: run the update by hand to see its error (`sudo tailscale update`), fix what it names (the "
+        "`tailscale` CLI must be installed beside tailscaled at the same version; a package manager's error is its "
+        "own: `apt`, `dnf`), then check `tailscale version`. If this install cannot update itself (a distribution "
+        "or NAS package), turn it off with `tailscale set --auto-update=false` and update through its packager.",
+    )
+    issues = tuple(issue for issue in found if issue.key != "auto-update")
     yield from _finding(
         ctx,
         issues,
