@@ -235,7 +235,8 @@ def read_extract(path: Path) -> list[Message]:
     """The checked-in extract, back into messages."""
     messages = []
     for row in path.read_text(encoding="utf-8").splitlines():
-        if not row or row.startswith("#"):
+        # a comment line has no tabs; a message may itself start with "#" (debug localapi's "# Response status …")
+        if not row or (row.startswith("#") and row.count("\t") != 3):
             continue
         text, where, command, role = row.split("\t")
         text = re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), text)
@@ -245,6 +246,7 @@ def read_extract(path: Path) -> list[Message]:
 
 # Realistic values for the format verbs, by the words just before the verb (else by the verb).
 _VALUES_BY_WORD = (
+    (r"Response status $", "403 Forbidden"),  # debug localapi: an http.Response's Status
     (r"(?:state|State)\W*$", "NeedsLogin"),
     (r"(?:version|Version)\W*$", "1.92.3"),
     (r"(?:port|Port)\W*$", "443"),

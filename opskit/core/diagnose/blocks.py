@@ -86,6 +86,7 @@ from opskit.core.diagnose.ts2021 import (
     ts2021_cli_errors,
     ts2021_extent,
 )
+from opskit.core.diagnose.usagetext import USAGE_HEADER, is_usage_start, usage_extent
 from opskit.core.diagnose.versionview import version_extent
 from opskit.core.diagnose.viewkinds import json_view_kind
 from opskit.core.diagnose.watchipn import CONNECTED, watch_ipn_extent
@@ -653,6 +654,13 @@ def _text_view(
     # not every line ending in "s", such as netcheck's "= 12.3ms")
     if (text[-3:] == "B/s" or "ETA " in text) and (end := file_cp_progress_extent(lines, start, command)) is not None:
         return BlockKind.FILE_CP_PROGRESS, end
+    # the CLI's help text: "USAGE", or the command's short help line two lines above it (usagetext.py)
+    if (
+        (text == USAGE_HEADER or (start + 2 < len(lines) and lines[start + 2].text == USAGE_HEADER))
+        and is_usage_start(lines, start)
+        and (end := usage_extent(lines, start)) is not None
+    ):
+        return BlockKind.CLI_USAGE, end
     if (text == "{" or text == CONNECTED) and (end := watch_ipn_extent(lines, start)) is not None:
         return BlockKind.DEBUG_WATCH_IPN, end
     if text == "[" and (end := endpoint_changes_extent(lines, start)) is not None:
@@ -1092,8 +1100,8 @@ def split_input(text: str) -> SplitInput:
             close_block()  # version, whois/whoami, switch --list, exit-node suggest: read whole
             flush_skip()
             view_kind, view_end = view
-            if view_kind is not BlockKind.VERSION:
-                successes.append(line)  # tailscaled answered it
+            if view_kind is not BlockKind.VERSION and view_kind is not BlockKind.CLI_USAGE:
+                successes.append(line)  # tailscaled answered it (the version and help text need no daemon)
             blocks.append(Block(view_kind, tuple(lines[index - 1 : view_end + 1]), current_command))
             index = view_end + 1
             continue

@@ -80,6 +80,8 @@ _ONE_LINE_ANSWERS = (
     r"If this is correct, please re-run this command with the --confirm flag:",
     r"disablement-secret:[0-9A-Fa-f]+",
     r"Initialization complete\.",
+    # tailnet-lock.go runNetworkLockRemove (v1.36+): the user answered no to its prompt; nothing was removed, exit 0
+    r"aborting removal of signing key\(s\)",
 )
 _GROUPED: dict[str, list[str]] = {}
 for _answer in _ONE_LINE_ANSWERS:
@@ -123,6 +125,16 @@ _UNDER_COMMAND = (
     (typed_tailscale_command(r"routecheck"), re.compile(r"^(?:PREFIX\s+IP\s+HOSTNAME|\S+/\d+\s+\S+\s+\S+)$")),
     # service.go (2026-07+): the "IP  HOSTNAME  DISPLAY NAME  ENDPOINTS  TYPE" table, "-" for an empty cell
     (typed_tailscale_command(r"service\s+list"), re.compile(r"^\S+(?: {2,}\S.*?){3,}$")),
+    # tailnet-lock.go runNetworkLockRemove (--re-sign=false on a terminal): the warning and the yes/no prompt
+    (
+        typed_tailscale_command(r"lock\s+remove"),
+        re.compile(
+            r"^(?:Warning|Removal of a signing key\(s\) without resigning nodes \(--re-sign=false\)"
+            r"|will cause any nodes signed by the given key\(s\) to be locked out"
+            r"|of the Tailscale network\. Proceed with caution\."
+            r"|Are you sure you want to remove the signing key\(s\)\?(?: \[[Yy]/[Nn]\])?\s*\S*)$"
+        ),
+    ),
     # tailnet-lock.go runNetworkLockInit: each key the tailnet lock is initialised with
     (
         typed_tailscale_command(r"lock\s+init"),

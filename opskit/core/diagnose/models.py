@@ -63,6 +63,7 @@ class BlockKind(StrEnum):
     SYSPOLICY_LIST = "syspolicy-list"  # `tailscale syspolicy list|reload`: effective system/MDM policy settings
     EXIT_NODE_SUGGEST = "exit-node-suggest"  # `tailscale exit-node suggest`
     DERP_MAP = "derp-map"  # `tailscale debug derp-map`: tailcfg.DERPMap as JSON
+    CLI_USAGE = "cli-usage"  # the CLI's help text (USAGE / SUBCOMMANDS / FLAGS): it lists itself, reads no state
     FILE_CP_PROGRESS = "file-cp-progress"  # `tailscale file cp`'s progress line: how far a Taildrop send got
     DEBUG_WATCH_IPN = "debug-watch-ipn"  # `tailscale debug watch-ipn`: the IPN bus notifications as JSON
     PEER_ENDPOINT_CHANGES = "peer-endpoint-changes"  # `tailscale debug peer-endpoint-changes`: magicsock's ring

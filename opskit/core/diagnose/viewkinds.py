@@ -12,9 +12,9 @@ The views: ``tailscale version`` (versionview.py), ``debug hostinfo`` (hostinfo.
 (exitnodes.py), ``debug peer-relay-sessions`` (peerrelay.py), ``debug netmap`` (netmap.py), ``serve status`` /
 ``funnel status`` (servestatus.py), ``debug ts2021`` (ts2021.py), ``debug prefs`` (debugprefs.py), ``lock
 status`` (lockstatus.py), ``dns status`` (dnsstatus.py), ``debug watch-ipn`` (watchipn.py), ``debug
-peer-endpoint-changes`` (peerendpoints.py) and ``metrics print`` / ``debug metrics`` (metricsview.py). Lock
-status and dns status were read before ``views[]`` existed: JSON keeps their own arrays (``tailnet_locks``,
-``dns_statuses``) beside their ``views[]`` entries.
+peer-endpoint-changes`` (peerendpoints.py), ``metrics print`` / ``debug metrics`` (metricsview.py) and the CLI's
+help text (usagetext.py). Lock status and dns status were read before ``views[]`` existed: JSON keeps their own
+arrays (``tailnet_locks``, ``dns_statuses``) beside their ``views[]`` entries.
 
 Not views (docs/architecture.md says why): netcheck, its 2020 log layout (stunlog.py), ``debug portmap``
 (portmapdebug.py) and ``debug derp`` (derpcheck.py) are measurements that build a NAT profile or probe a
@@ -45,6 +45,7 @@ from opskit.core.diagnose.switchlist import is_switch_list_json, parse_switch_li
 from opskit.core.diagnose.syspolicy import is_syspolicy_json, parse_syspolicy_json, parse_syspolicy_list
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.ts2021 import parse_ts2021
+from opskit.core.diagnose.usagetext import parse_usage_text
 from opskit.core.diagnose.versionview import is_version_json, parse_version, parse_version_json
 from opskit.core.diagnose.watchipn import parse_watch_ipn
 from opskit.core.diagnose.whois import is_whois_json, parse_whois, parse_whois_json
@@ -144,6 +145,7 @@ VIEWS: tuple[View, ...] = (
     View(BlockKind.DEBUG_WATCH_IPN, _text_only(parse_watch_ipn)),
     View(BlockKind.PEER_ENDPOINT_CHANGES, _text_only(parse_peer_endpoint_changes)),
     View(BlockKind.METRICS, _text_only(parse_metrics)),
+    View(BlockKind.CLI_USAGE, _text_only(parse_usage_text)),
 )
 
 VIEW_BY_BLOCK: Mapping[BlockKind, View] = {view.block: view for view in VIEWS}

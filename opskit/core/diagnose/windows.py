@@ -520,6 +520,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     (
         CliErrorKind.CLI_USAGE,
         r"flag provided but not defined: -|invalid value \"[^\"]*\" for (?:flag )?-|too many non-flag arguments"
+        # a bool flag given a value it cannot parse ("--accept-routes=yes": Go's flag.go parseOne)
+        r"|invalid boolean value \"[^\"]*\" for -"
         # a flag that takes a value given bare ("tailscale set --exit-node"), and `up` refusing a control
         # server URL that differs from the one the node is logged in to
         r"|flag needs an argument: -|can.t change --login-server without --force-reauth"
@@ -705,12 +707,20 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         CliErrorKind.PIPE_ACCESS_DENIED,
         r"^(?=.*tailscale).*(?:safesocket\.Listen|namedpipe\.Listen|pipe).*" + _any_of(_ACCESS_DENIED),
     ),
+    # `debug localapi`'s note of a non-2xx answer (debug.go runLocalAPI, stderr): the LocalAPI refused the request:
+    # 401 its owner check (Windows), 403 this user's access, 503 no backend, any other 4xx/5xx the backend's error
+    (CliErrorKind.NOT_OWNER, r"^# Response status 401\b"),
+    (CliErrorKind.UNIX_ACCESS_DENIED, r"^# Response status 403\b"),
+    (CliErrorKind.BACKEND_ERROR, r"^# Response status (?:4(?!01|03)\d\d|5(?!03)\d\d)\b"),
     (CliErrorKind.NO_BACKEND, r"503 Service Unavailable(?:: no backend)?"),
     # Only the CLI's own call to tailscaled: tailscaled's log also says "context deadline exceeded"
     # when the control server or log server is unreachable, which is a network problem, not a hung daemon.
     (
         CliErrorKind.DEADLINE,
-        r"(?:local-tailscaled\.sock|localapi|local tailscaled).*context deadline exceeded",
+        r"(?:local-tailscaled\.sock|localapi|local tailscaled).*context deadline exceeded"
+        # routecheck.go: the LocalAPI call wrapped ("routecheck: [error ]…"); its probes' own timeouts are in the
+        # report (unreachable routers), so a deadline here is the call to tailscaled
+        r"|^routecheck: (?:error )?context deadline exceeded",
     ),
     (CliErrorKind.DOMAIN_TRUST, r"trust relationship between this workstation and the primary domain"),
     # The socket exists but this user may not open it: an access problem, even though the client library
@@ -1045,6 +1055,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "flag needs an argument",
         "login-server without",
         "invalid value",
+        "invalid boolean value",
         "non-flag arguments",
         "not a valid ip address",
         "for domain, use",
@@ -1081,8 +1092,9 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "invalid response from",
         "unable to fetch status",
     ),
-    CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error", "malformed http"),
-    CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix"),
+    CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error", "malformed http", "# response status"),
+    CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix", "# response status 403"),
+    CliErrorKind.NOT_OWNER: ("# response status 401",),
     CliErrorKind.OTHER: ("401 unauthorized", "empty user uid", "look up user", "failed to connect"),
 }
 _OWNER_PHRASES = ("running in server mode", "already in use", "access denied")
