@@ -217,3 +217,19 @@ def test_what_only_looks_like_help_text_is_not_read_as_it(text: str) -> None:
     from opskit.core.diagnose.blocks import split_input
 
     assert "cli-usage" not in {block.kind.value for block in split_input(text + "\n").blocks}
+
+
+@pytest.mark.parametrize(
+    "command", ["tailscale serve --https=443 off", "tailscale up --login-server=x", "tailscale file cp a b:"]
+)
+@pytest.mark.parametrize("answer", ["handler does not exist", "Something went wrong", "not logged in"])
+def test_a_sentence_above_the_usage_text_of_a_command_that_did_not_ask_for_help_is_its_answer(
+    command: str, answer: str
+) -> None:
+    # errHelpFunc prints the usage text after the error; only `tailscale`, `tailscale <sub>` or a help flag print a
+    # short help line above USAGE, so after any other command the sentence is the command's answer, not help
+    from opskit.core.diagnose.blocks import split_input
+
+    blocks = split_input(f"$ {command}\n{answer}\n\nUSAGE\n  tailscale serve <target>\n").blocks
+    usage = [block for block in blocks if block.kind == "cli-usage"]
+    assert usage and all(answer not in line.text for block in usage for line in block.lines)

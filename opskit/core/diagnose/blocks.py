@@ -657,7 +657,7 @@ def _text_view(
     # the CLI's help text: "USAGE", or the command's short help line two lines above it (usagetext.py)
     if (
         (text == USAGE_HEADER or (start + 2 < len(lines) and lines[start + 2].text == USAGE_HEADER))
-        and is_usage_start(lines, start)
+        and is_usage_start(lines, start, command)
         and (end := usage_extent(lines, start)) is not None
     ):
         return BlockKind.CLI_USAGE, end

@@ -56,17 +56,34 @@ def _indent(line: SourceLine) -> int:
     return len(raw) - len(raw.lstrip(_BLANKS))
 
 
-def is_usage_start(lines: Sequence[SourceLine], start: int) -> bool:
+def _asks_for_help(command: str | None) -> bool:
+    """Whether the typed ``command`` prints the help text on success: none typed, `tailscale` or `tailscale <sub>`
+    alone, or a help flag. After any other command the help text follows the error it printed (errHelpFunc)."""
+    if command is None:
+        return True
+    words = command.split()
+    return len(words) <= 2 or any(word in _HELP_WORDS for word in words)
+
+
+_HELP_WORDS = frozenset({"--help", "-help", "-h", "help"})
+
+
+def is_usage_start(lines: Sequence[SourceLine], start: int, command: str | None = None) -> bool:
     """Whether ``lines[start]`` opens the help text: ``USAGE`` itself, or the command's short help line above it
-    (one blank line between)."""
+    (one blank line between) when ``command`` (the one typed above) asks for help."""
     text = lines[start].text
     if text == USAGE_HEADER:
         return True
+    # (the CLI's short help lines never hold ": " — none of cmd/tailscale/cli's ShortHelp strings does — while the
+    # error the CLI prints above its usage text does: "error: handler does not exist", "flag provided but …: -x")
     return (
         start + 2 < len(lines)
         and lines[start + 2].text == USAGE_HEADER
         and lines[start + 1].is_blank
         and lines[start].command is None
+        and ": " not in text
+        and not text.lower().startswith(("error", "warning"))
+        and _asks_for_help(command)
     )
 
 
