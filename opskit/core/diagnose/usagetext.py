@@ -56,6 +56,9 @@ def _indent(line: SourceLine) -> int:
     return len(raw) - len(raw.lstrip(_BLANKS))
 
 
+_HELP_WORDS = frozenset({"--help", "-help", "-h", "help"})
+
+
 def _asks_for_help(command: str | None) -> bool:
     """Whether the typed ``command`` prints the help text on success: none typed, `tailscale` or `tailscale <sub>`
     alone, or a help flag. After any other command the help text follows the error it printed (errHelpFunc)."""
@@ -63,9 +66,6 @@ def _asks_for_help(command: str | None) -> bool:
         return True
     words = command.split()
     return len(words) <= 2 or any(word in _HELP_WORDS for word in words)
-
-
-_HELP_WORDS = frozenset({"--help", "-help", "-h", "help"})
 
 
 def is_usage_start(lines: Sequence[SourceLine], start: int, command: str | None = None) -> bool:
