@@ -129,8 +129,21 @@ def _parse_cell(cell: str) -> dict[str, object] | None:
     return fields
 
 
+# Every row holds one of these: a cell head (`_parse_cell`, `_CELL_START`: "-", "idle", "offline", "active", "online"),
+# a bare path a cut row starts its cell with ("relay", "direct", "peer-relay") or the legacy layout's counters
+# ("tx="). None of the row's re-readings (notes, punctuation, slashes, labels) adds one, so a line holding none is
+# no row: most lines of prose end here instead of in four row patterns.
+_ROW_WORDS = ("-", "active", "idle", "offline", "online", "relay", "direct", "tx=")
+
+
+def _may_be_row(text: str) -> bool:
+    return any(word in text for word in _ROW_WORDS)
+
+
 def parse_status_row(line: SourceLine) -> StatusPeer | None:
     """One peer row (current layouts or the pre-v1.4 legacy layout), or None."""
+    if not _may_be_row(line.text):
+        return None
     peer = _parse_row_as_is(line)
     if peer is not None:
         return peer
