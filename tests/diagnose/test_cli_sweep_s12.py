@@ -148,7 +148,9 @@ def test_a_bare_local_api_403_body_under_a_tailscale_command_is_an_access_refusa
 
 @pytest.mark.parametrize("body", ["denied; no debug access", "serve config denied", "access denied"])
 def test_the_other_local_api_403_bodies(body: str) -> None:
-    _assert_read(f"$ tailscale debug localapi GET /localapi/v0/x\n{body}\n", "unix-access-denied", "TS-LOCALAPI-ACCESS-DENIED")
+    _assert_read(
+        f"$ tailscale debug localapi GET /localapi/v0/x\n{body}\n", "unix-access-denied", "TS-LOCALAPI-ACCESS-DENIED"
+    )
 
 
 # ---- generic wordings: read under their tailscale command, unread without it ----
@@ -174,7 +176,12 @@ _GENERIC: tuple[tuple[str, Callable[[st.DataObject], str], str, str], ...] = (
         "cli-usage",
         "TS-CLI-USAGE",
     ),
-    ("tailscale netcheck --format=yaml", lambda d: f'unknown output format "{d.draw(_NAME)}"', "cli-usage", "TS-CLI-USAGE"),
+    (
+        "tailscale netcheck --format=yaml",
+        lambda d: f'unknown output format "{d.draw(_NAME)}"',
+        "cli-usage",
+        "TS-CLI-USAGE",
+    ),
     (
         "tailscale netcheck --bind-address=x",
         lambda d: f'invalid bind address: "{d.draw(_NAME)}"',
@@ -204,14 +211,24 @@ _GENERIC: tuple[tuple[str, Callable[[st.DataObject], str], str, str], ...] = (
         "taildrop-failed",
         "TS-CLI-TAILDROP-FAILED",
     ),
-    ("tailscale file cp a.txt laptop:", lambda d: "unknown target; not in your Tailnet", "taildrop-failed", "TS-CLI-TAILDROP-FAILED"),
+    (
+        "tailscale file cp a.txt laptop:",
+        lambda d: "unknown target; not in your Tailnet",
+        "taildrop-failed",
+        "TS-CLI-TAILDROP-FAILED",
+    ),
     (
         "tailscale file get --conflict=skip .",
         lambda d: f"refusing to overwrite file: {d.draw(_NAME)}.jpg exists",
         "taildrop-failed",
         "TS-CLI-TAILDROP-FAILED",
     ),
-    ("tailscale file get /root/in", lambda d: f'"/root/{d.draw(_NAME)}" is not a directory', "cli-usage", "TS-CLI-USAGE"),
+    (
+        "tailscale file get /root/in",
+        lambda d: f'"/root/{d.draw(_NAME)}" is not a directory',
+        "cli-usage",
+        "TS-CLI-USAGE",
+    ),
     (
         "tailscale configure pve-appliance --disk-size=8GB",
         lambda d: f'unknown size suffix "{d.draw(_NAME)}"',
@@ -224,8 +241,18 @@ _GENERIC: tuple[tuple[str, Callable[[st.DataObject], str], str, str], ...] = (
         "configure-failed",
         "TS-CLI-CONFIGURE-FAILED",
     ),
-    ("tailscale configure kubeconfig nas", lambda d: "Tailscale is not running", "not-running-state", "TS-CLI-NOT-RUNNING-STATE"),
-    ("tailscale configure synology-cert", lambda d: "Tailscale is not running.", "not-running-state", "TS-CLI-NOT-RUNNING-STATE"),
+    (
+        "tailscale configure kubeconfig nas",
+        lambda d: "Tailscale is not running",
+        "not-running-state",
+        "TS-CLI-NOT-RUNNING-STATE",
+    ),
+    (
+        "tailscale configure synology-cert",
+        lambda d: "Tailscale is not running.",
+        "not-running-state",
+        "TS-CLI-NOT-RUNNING-STATE",
+    ),
 )
 
 
@@ -260,7 +287,9 @@ def test_a_generic_wording_without_a_tailscale_command_stays_unread(
     with_command=st.booleans(),
 )
 def test_whoami_without_an_address_names_the_backend_state(prompt: str, state: str, with_command: bool) -> None:
-    text = _paste(prompt, "tailscale whoami" if with_command else None, f"no current Tailscale IP address; state: {state}")
+    text = _paste(
+        prompt, "tailscale whoami" if with_command else None, f"no current Tailscale IP address; state: {state}"
+    )
     _assert_read(text, "not-running-state", "TS-CLI-NOT-RUNNING-STATE", state)
 
 

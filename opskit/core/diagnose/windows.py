@@ -135,9 +135,7 @@ def _any_of(phrases: tuple[str, ...]) -> str:
 # is not Running — NeedsLogin (never logged in, auth key refused or expired), NeedsMachineAuth (awaiting
 # approval), Stopped (`tailscale down`), Starting/NoState (still coming up). The state is the fact.
 # ip.go "no current Tailscale IPs; state: X", whoami.go (2026-05+) "no current Tailscale IP address; state: X"
-_NO_IPS_STATE = re.compile(
-    r"no current Tailscale IP(?:s| address); state: (?P<state>[A-Za-z]+)", re.IGNORECASE
-)
+_NO_IPS_STATE = re.compile(r"no current Tailscale IP(?:s| address); state: (?P<state>[A-Za-z]+)", re.IGNORECASE)
 # tailscaled answered, but its WireGuard engine holds no node key (magicsock.Conn with a zero private key: not
 # logged in, logged out, or `tailscale down`): `tailscale ping` gets the engine's "local tailscaled stopped"
 # (wgengine/magicsock/magicsock.go Conn.Ping, printed by cli/ping.go, bare or under log.Fatal's stamp), and

@@ -49,9 +49,9 @@ def _answer(
     return command, catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
-def _usage(typed: str | re.Pattern[str], phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> tuple[
-    re.Pattern[str], Refusal
-]:
+def _usage(
+    typed: str | re.Pattern[str], phrase: str, pattern: str, cause: str, fix: str, source: str, example: str
+) -> tuple[re.Pattern[str], Refusal]:
     return _answer(typed, _USAGE, phrase, pattern, cause, fix, source, example)
 
 
@@ -126,7 +126,11 @@ COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
         )
         for phrase, pattern, example in (
             ("must specify filename", r"must specify filename", "must specify filename"),
-            ("mount point", r'(?:mount point cannot be empty|invalid mount point "[^"]*")', "mount point cannot be empty"),
+            (
+                "mount point",
+                r'(?:mount point cannot be empty|invalid mount point "[^"]*")',
+                "mount point cannot be empty",
+            ),
             ("path must be absolute", r"path must be absolute", "error: path must be absolute"),
             ("invalid path", r"invalid path(?:: .+)?", "error: invalid path: docs/../x"),
             ("invalid type ", r'invalid type "[^"]*"', 'invalid type "udp"'),
@@ -278,8 +282,7 @@ COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
         "the command needs this node on the tailnet (its name and certificate domain), and tailscaled's backend "
         "is not Running: logged out, stopped with `tailscale down`, or still waiting for a login. Nothing was "
         "configured.",
-        "Run `tailscale up` (log in if asked), check `tailscale status` shows this node, then run the command "
-        "again.",
+        "Run `tailscale up` (log in if asked), check `tailscale status` shows this node, then run the command again.",
         _CLI + "configure-kube.go, configure-synology-cert.go",
         "Tailscale is not running.",
     ),

@@ -4,9 +4,10 @@ Read from Tailscale's source at de9ec7ee2 (2026-08-22): feature/feature.go's ``E
 included in this build", v1.90+), which LocalAPI answers with a 501 for every endpoint whose feature a
 ``ts_omit_*`` build tag left out; feature/routecheck/localapi.go (v1.102+), whose LocalAPI handler answers 503
 "routecheck is not enabled" when tailscaled runs without its routecheck extension; ipn/localapi/debug.go's 501
-"debug not supported in this build"; ipn/ipnlocal/local.go's "TCP connection breaking not available on this platform". The CLI relays
-them as ``<status>: <body>`` (``501 Not Implemented: …``, ``503 Service Unavailable: …``), wrapped by the command
-(``routecheck: error 503 …: …``). tailscaled runs and answered: never "no backend" nor "not running".
+"debug not supported in this build"; ipn/ipnlocal/local.go's "TCP connection breaking not available on this
+platform". The CLI relays them as ``<status>: <body>`` (``501 Not Implemented: …``, ``503 Service Unavailable:
+…``), wrapped by the command (``routecheck: error 503 …: …``). tailscaled runs and answered: never "no backend"
+nor "not running".
 """
 
 from __future__ import annotations
