@@ -134,7 +134,8 @@ def _any_of(phrases: tuple[str, ...]) -> str:
 # (cmd/tailscale/cli/ip.go: `fmt.Errorf("no current Tailscale IPs; state: %v", st.BackendState)`): the node
 # is not Running — NeedsLogin (never logged in, auth key refused or expired), NeedsMachineAuth (awaiting
 # approval), Stopped (`tailscale down`), Starting/NoState (still coming up). The state is the fact.
-_NO_IPS_STATE = re.compile(r"no current Tailscale IPs; state: (?P<state>[A-Za-z]+)", re.IGNORECASE)
+# ip.go "no current Tailscale IPs; state: X", whoami.go (2026-05+) "no current Tailscale IP address; state: X"
+_NO_IPS_STATE = re.compile(r"no current Tailscale IP(?:s| address); state: (?P<state>[A-Za-z]+)", re.IGNORECASE)
 # tailscaled answered, but its WireGuard engine holds no node key (magicsock.Conn with a zero private key: not
 # logged in, logged out, or `tailscale down`): `tailscale ping` gets the engine's "local tailscaled stopped"
 # (wgengine/magicsock/magicsock.go Conn.Ping, printed by cli/ping.go, bare or under log.Fatal's stamp), and
@@ -893,7 +894,7 @@ _GENERIC = tuple((kind, pattern) for kind, pattern in _SIMPLE if kind in _GENERI
 # pattern: prose that mentions Tailscale (or a pipe) on every line must not pay for every pattern, nor
 # for the soft-wrap joins blocks.py tries after an unrecognised line.
 _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
-    CliErrorKind.NOT_RUNNING_STATE: ("no current tailscale ips", "tailscaled stopped"),
+    CliErrorKind.NOT_RUNNING_STATE: ("no current tailscale ip", "tailscaled stopped"),
     CliErrorKind.TAGS_NOT_PERMITTED: (
         "requested tags",
         "must have tags set",

@@ -7,7 +7,8 @@ its text, the kind it belongs to, and what it means with the exact fix. windows.
 its own hand-written patterns, so a line those read keeps its kind.
 
 The entries live in one module per group of command families (``families_a``, ``families_b``; ``old``: the
-wordings of v0.98-v1.20 that are gone); this module
+wordings of v0.98-v1.20 that are gone; ``features``: what a build or platform lacks; ``bare_answers``: generic
+wordings read only under their command); this module
 only holds the entry type and the look-up.
 """
 
@@ -57,7 +58,16 @@ def catalog_entry(
 
 
 def _entries() -> tuple[Refusal, ...]:
-    from opskit.core.diagnose.cli_catalog import android, families_a, families_b, installer, old, subcommands, wrappers
+    from opskit.core.diagnose.cli_catalog import (
+        android,
+        families_a,
+        families_b,
+        features,
+        installer,
+        old,
+        subcommands,
+        wrappers,
+    )
 
     # Group B first: its "usage: tailscale service …" is more specific than group A's "usage: tailscale …".
     return (
@@ -68,6 +78,7 @@ def _entries() -> tuple[Refusal, ...]:
         *android.REFUSALS,
         *wrappers.REFUSALS,
         *subcommands.REFUSALS,
+        *features.REFUSALS,
     )
 
 
@@ -75,9 +86,9 @@ REFUSALS: tuple[Refusal, ...] = _entries()
 
 
 def _command_answers() -> tuple[tuple[re.Pattern[str], Refusal], ...]:
-    from opskit.core.diagnose.cli_catalog import families_b, subcommands
+    from opskit.core.diagnose.cli_catalog import bare_answers, families_b, subcommands
 
-    return (*families_b.COMMAND_ANSWERS, *subcommands.COMMAND_ANSWERS)
+    return (*families_b.COMMAND_ANSWERS, *subcommands.COMMAND_ANSWERS, *bare_answers.COMMAND_ANSWERS)
 
 
 # Refusals read only under the command that prints them: (that command's pattern, the refusal).

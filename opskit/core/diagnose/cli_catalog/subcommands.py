@@ -174,14 +174,15 @@ COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
         'too many arguments: ["exit-node" "accept-routes"]',
     ),
     _answer(
-        r"(?:routecheck|debug\s+daemon-bus-graph)",
+        r"(?:routecheck|netcheck|debug\s+daemon-bus-graph)",
         _USAGE,
         "output format ",
         r'^(?:unknown|unrecognized) output format "(?P<format>[^"]*)"$',
         "the command has no output format `{format}`.",
-        "Use one it knows: `tailscale routecheck --format=json` (or `json-line`, or none for text); "
+        "Use one it knows: `tailscale routecheck --format=json` or `tailscale netcheck --format=json` (or "
+        "`json-line`, or none for text); "
         "`tailscale debug daemon-bus-graph --format=dot` (or `json`).",
-        "cmd/tailscale/cli/routecheck.go, debug.go",
+        "cmd/tailscale/cli/routecheck.go, netcheck.go, debug.go",
         'unknown output format "yaml"',
     ),
     _answer(

@@ -2379,7 +2379,7 @@ def not_running_state(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
     state = cli_backend_state(found[-1]) or "unknown"
     cause, fix = _STATE_CAUSE_FIX.get(state, _STATE_STARTING)
     yield ctx.finding(
-        f'{ctx.facts.label}: `tailscale ip` found no tailnet address, backend state "{state}": {cause}. The node '
+        f'{ctx.facts.label}: `tailscale ip`/`whoami` found no tailnet address, backend state "{state}": {cause}. The node '
         "is not on the tailnet; nothing can reach it.",
         fix,
         ctx.facts.evidence(*(e.line for e in found[:3])),
@@ -2812,7 +2812,8 @@ def configure_host_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Itera
     name="cli-subcommand-unavailable",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="A tailscaled/tailscale subcommand this OS or build does not have (install-system-daemon, …)",
+    summary="A tailscaled/tailscale subcommand or feature this OS or build does not have (install-system-daemon, "
+    "routecheck, …)",
     target="windows",
 )
 def subcommand_unavailable(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -2820,8 +2821,10 @@ def subcommand_unavailable(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
     ``uninstall-system-daemon`` exist only where tailscaled installs itself as a service (macOS launchd,
     Windows); elsewhere (Linux, the BSDs), or in a build that left the installer out, it
     answers ``<sub> not available on <os>`` and does nothing. The CLI has platform-only commands too
-    (``tailscale ssh`` is not in the App Store macOS app, ``update`` only where it can update). Nothing was
-    installed or changed; no network problem is involved.
+    (``tailscale ssh`` is not in the App Store macOS app, ``update`` only where it can update). A tailscaled
+    built without a feature (``ts_omit_*``) answers LocalAPI requests for it with ``feature not included in
+    this build`` (501), and without its routecheck extension ``routecheck is not enabled`` (503: the daemon
+    runs, this is no "no backend"). Nothing was installed or changed; no network problem is involved.
 
     *Bad*::
 
@@ -2836,6 +2839,17 @@ def subcommand_unavailable(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
     """
     found = _errors(report, CliErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE)
     if not found:
+        return
+    if found[0].explanation is not None:  # a feature this build or node lacks (cli_catalog/features.py)
+        cause, fix = found[0].explanation
+        yield ctx.finding(
+            f"{ctx.facts.label}: {cause}",
+            fix,
+            ctx.facts.evidence(*(e.line for e in found[:3])),
+            title="a feature this build or node does not have",
+            subcommand=None,
+            platform=None,
+        )
         return
     sub, where = unavailable_subcommand(found[0])
     sub, where = sub or "the subcommand", where or "this platform"
