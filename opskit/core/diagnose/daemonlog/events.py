@@ -1134,8 +1134,10 @@ _STATE_FILE = lazy_compile(r"(?:tailscaled\.state|server-state\.conf|\.state)$")
 
 
 def _store(message: str) -> Iterator[Event]:
-    if taildrop_receive_failure(message) is not None:
-        return  # Taildrop's own directory (taildrop-failed), not the state store, even when it lies under the state dir
+    if taildrop_receive_failure(message) is not None or _SSH_HOST_KEYS.search(message) is not None:
+        # Taildrop's directory and Tailscale SSH's key directory (taildrop-failed, ssh-failed) are not the state
+        # store, even where they lie under the state directory
+        return
     if (renamed := _STATE_RENAME.search(message)) is not None and (
         renamed.group("fatal") is not None or _STATE_FILE.search(renamed.group("dest")) is not None
     ):
