@@ -65,8 +65,8 @@ def bird_variants(draw: st.DrawFn) -> Variant:
                 # v1.20-v1.100 (cmd/tailscaled's createBIRDClient wrapper)
                 (f"{engine}createBIRDClient: failed to connect to BIRD: dial unix {sock}: connect: {err}", "connect"),
                 (
-                    f"getLocalBackend error: createEngine: createBIRDClient: failed to connect to BIRD: dial unix {sock}: "
-                    f"connect: {err}",
+                    "getLocalBackend error: createEngine: createBIRDClient: failed to connect to BIRD: "
+                    f"dial unix {sock}: connect: {err}",
                     "connect",
                 ),  # fmt: skip
                 (f'{engine}createBIRDClient: reading response from bird failed (EOF): ""', "connect"),

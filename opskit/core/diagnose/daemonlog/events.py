@@ -2475,6 +2475,10 @@ def _taildrive(message: str) -> Iterator[Event]:
 _TAILDROP_PUT = lazy_compile(
     r"(?:^|: )put (?:(?P<stage>Create|Seek|Truncate|Copy|Close|Rename) error|final rename): (?P<why>\S.*)$"
 )
+# the prefilter's words: "put " alone is in every other English sentence
+_TAILDROP_PUT_WORDS = tuple(
+    f"put {stage}" for stage in ("Create", "Seek", "Truncate", "Copy", "Close", "Rename", "final")
+)
 _TAILDROP_NO_FILEOPS = lazy_compile(r"(?:^|: )cannot create FileOps: (?P<why>\S.*)$")
 _LOCAL_WRITE_FAILED = lazy_compile(
     r"no space left on device|read-only file system|permission denied|disk quota exceeded|input/output error"
@@ -2870,7 +2874,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser("bird", ("BIRD", "from bird failed", "able tailscale: "), _bird),
     Recogniser("taildrive", ("user server ",), _taildrive),
-    Recogniser("taildrop", ("put ", "cannot create FileOps: ", _TAILDROP_RECEIVED), _taildrop),
+    Recogniser("taildrop", (*_TAILDROP_PUT_WORDS, "cannot create FileOps: ", _TAILDROP_RECEIVED), _taildrop),
     Recogniser("peer-relay", (_RELAY_SERVER,), _peer_relay),
     Recogniser("ssh-host-keys", ("SSH host keys",), _ssh_host_keys),
     Recogniser(
