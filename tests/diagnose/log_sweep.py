@@ -69,6 +69,9 @@ LOGGER_PREFIXES = (
     ("net/netcheck/", "netcheck: "),
     ("wgengine/router/", "router: "),
     ("feature/taildrop/", "taildrop: "),
+    # the peer relay server's extension logger, which net/udprelay's server logs through too
+    ("feature/relayserver/", "relayserver: "),
+    ("net/udprelay/", "relayserver: "),
     ("feature/acme/cert", 'cert("myhost.tail1234.ts.net"): '),
     ("ipn/ipnlocal/cert", 'cert("myhost.tail1234.ts.net"): '),
     ("feature/portlist/", "portlist: "),

@@ -130,11 +130,11 @@ CATALOG: list[Entry] = [
     _e('envknob: TS_DEBUG_FIREWALL_MODE="nftables"', "none", "envknob/envknob.go:85 (v1.22+)"),
     _e('envknob: TS_NO_LOGS_NO_SUPPORT="true"', "none", "envknob/envknob.go:85 (v1.22+)"),
     # ------------------------------------------------ BIRD (--bird-socket, HA subnet routers): no socket, no engine
-    # tailscaled exits; this is not the TUN device (chirp.New's error inside NewUserspaceEngine's)
+    # tailscaled exits; this is not the TUN device (chirp.New's error inside NewUserspaceEngine's); bird-failed says why
     _e(
         'wgengine.NewUserspaceEngine(tun "tailscale0") error: failed to connect to BIRD: dial unix '
         "/var/run/bird/bird.ctl: connect: no such file or directory",
-        "crash",
+        "crash bird-failed",
         "cmd/tailscaled/tailscaled.go:763 + chirp/chirp.go:29 (v1.16+)",
     ),
     _e("wgengine: connecting to BIRD at /var/run/bird/bird.ctl ...", "none", "feature/bird/bird.go:51 (v1.102+)"),

@@ -292,13 +292,13 @@ CATALOG: list[Entry] = [
     _e("taildrop: put file.bin error: unexpected EOF", "none", "feature/taildrop/send.go (one interrupted send)"),
     _e(
         "taildrop: cannot create FileOps: mkdir /var/lib/tailscale/files: read-only file system",
-        "state-unwritable",
-        "feature/taildrop/ext.go (the files directory under the state directory cannot be made)",
+        "taildrop-failed",
+        "feature/taildrop/ext.go (the files directory cannot be made: receiving is off; s12 names it taildrop-failed)",
     ),
     _e(
         "peerapi: put Create error: open /var/lib/tailscale/files/photo.jpg.partial: permission denied",
-        "state-unwritable",
-        "ipn/ipnlocal/peerapi.go v1.8-v1.80 (a received file cannot be written)",
+        "taildrop-failed",
+        "ipn/ipnlocal/peerapi.go v1.8-v1.50 (a received file cannot be written: Taildrop's directory, s12)",
     ),
     _e("peerapi: put Copy error: unexpected EOF", "none", "ipn/ipnlocal/peerapi.go (the sender stopped)"),
     _e("peerapi starting without Taildrop directory configured", "none", "ipn/ipnlocal v1.8-v1.80"),
@@ -315,9 +315,14 @@ CATALOG: list[Entry] = [
     _e("taildrive: not permitted", "none", "ipn/ipnlocal/peerapi_drive.go"),
     _e('starting taildrive file server with sudo as user "alice"', "none", "drive/driveimpl/remote_impl.go"),
     _e(
-        "user server /usr/sbin/tailscaled stopped with error exit status 1, will try again in 2s",
+        "user server /usr/sbin/tailscaled stopped with error exit status 1, will try again in 2.048s",
+        "drive-failed",
+        "drive/driveimpl/remote_impl.go (a back-off of 2^11 ms: the Taildrive helper keeps dying, s12)",
+    ),
+    _e(
+        "user server /usr/sbin/tailscaled stopped with error signal: killed, will try again in 2ms",
         "none",
-        "drive/driveimpl/remote_impl.go (a Taildrive helper restarting)",
+        "drive/driveimpl/remote_impl.go (tailscaled stopped the helper: a share change)",
     ),
     # ------------------------------------------------------------------ feature/relayserver, net/udprelay
     _e("relayserver: listening on udp4 40000 sockets=1", "none", "net/udprelay/server.go v1.86+"),
@@ -339,7 +344,7 @@ CATALOG: list[Entry] = [
     ),
     _e(
         "relayserver: error initializing server: listen udp4 :40000: bind: address already in use",
-        "port-in-use",
+        "peer-relay-failed",
         "feature/relayserver/relayserver.go v1.86+ (the peer-relay port --relay-server-port is taken)",
     ),
     # ------------------------------------------------------------------ appc

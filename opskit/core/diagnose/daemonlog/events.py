@@ -724,10 +724,12 @@ _KERNEL_TUN = lazy_compile(r"(?:^|[\s{])tailscale\d+:\[(?:" + TAILNET_V4_PREFIX 
 # the router nor DNS is the TUN device's (tstun.New, wgdev.Up) unless the engine was bringing its router up when
 # it failed: before v1.2x router.Up's and router.Set(nil)'s errors came back bare ("operation not supported" from a
 # kernel without policy routing), so only the stage line before it (_ENGINE_STAGE) tells them apart. Nor is
-# chirp.New's "failed to connect to BIRD" (--bird-socket, v1.16+) the TUN's: no BIRD socket, no engine (a crash).
+# chirp's "failed to connect to BIRD" (--bird-socket, v1.16+) or BIRD refusing its first "disable" the TUN's: no
+# BIRD, no engine (a crash; _bird names it).
 _ENGINE_ERROR = lazy_compile(
     r'NewUserspaceEngine\(tun "(?!userspace)[^"]*"\) error: '
-    r'(?!.*(?:router|netfilter|iptables|nftables|dns|resolv|running "ip (?:-[46] )?(?:rule|route|addr)|ip rules|BIRD))'
+    r'(?!.*(?:router|netfilter|iptables|nftables|dns|resolv|running "ip (?:-[46] )?(?:rule|route|addr)|ip rules|BIRD'
+    r"|from bird failed|able tailscale: ))"
 )
 # wgengine.NewUserspaceEngine's stage lines (wgengine/userspace.go), in the order it logs them: the router's two
 # stages, and every other one (the WireGuard device, the link/network monitor, done).
@@ -1132,6 +1134,10 @@ _STATE_FILE = lazy_compile(r"(?:tailscaled\.state|server-state\.conf|\.state)$")
 
 
 def _store(message: str) -> Iterator[Event]:
+    if taildrop_receive_failure(message) is not None or _SSH_HOST_KEYS.search(message) is not None:
+        # Taildrop's directory and Tailscale SSH's key directory (taildrop-failed, ssh-failed) are not the state
+        # store, even where they lie under the state directory
+        return
     if (renamed := _STATE_RENAME.search(message)) is not None and (
         renamed.group("fatal") is not None or _STATE_FILE.search(renamed.group("dest")) is not None
     ):
@@ -1168,8 +1174,8 @@ _PORT_NOT_WIREGUARD = "trying again with random port"
 
 
 def _port(message: str) -> Iterator[Event]:
-    if _PORT_NOT_WIREGUARD in message or message.startswith(_DERPER_STUN_FATAL):
-        return  # derper's STUN port is not the WireGuard port (_derper reads it)
+    if _PORT_NOT_WIREGUARD in message or message.startswith((_DERPER_STUN_FATAL, _RELAY_SERVER)):
+        return  # derper's STUN port and the peer relay server's port are not the WireGuard port (_derper, _peer_relay)
     if _PORT.search(message) is not None or _PORT_TAKEN.search(message) is not None:
         yield Raise("port-in-use", "port", message)
 
@@ -2394,6 +2400,162 @@ def _source_sweep(message: str) -> Iterator[Event]:
         yield Raise("ssh-failed", "not-root", message[message.index("can't switch") :])
 
 
+# ------------------------------------------------------- optional features: BIRD, Taildrive, Taildrop, peer relay
+
+# BIRD (--bird-socket, the HA subnet router pair of https://tailscale.com/kb/1298/subnet-bgp): tailscaled enables
+# BIRD's "tailscale" protocol while this node is the primary subnet router and disables it otherwise (chirp over
+# BIRD's control socket; wgengine until v1.100, feature/bird since v1.102). At start it cannot reach BIRD or BIRD
+# refuses the first "disable": the engine is not created and tailscaled exits (a crash, whose cause this names):
+# 'wgengine.NewUserspaceEngine(tun "tailscale0") error: failed to connect to BIRD: dial unix …' (v1.16-v1.19 and
+# v1.102+), '… error: createBIRDClient: failed to connect to BIRD: …' (v1.20-v1.100; "getLocalBackend error:
+# createEngine: …" when the daemon exits on it), '… error: failed to disable tailscale: 8003 No protocols match'
+# (bird.conf has no protocol named "tailscale"), "reading response from bird failed (EOF): …" (v1.18+; v1.16 without
+# "(EOF)"). At run time "wgengine: error configuring BIRD: <error>" (v1.16+): failover did not reach BIRD, the
+# route is announced by the wrong router or by none; each attempt logs "wgengine: Reconfig: configuring BIRD" first,
+# so a later attempt without an error clears it.
+_BIRD_REFUSAL = (
+    r"(?:createBIRDClient: )?(?:failed to connect to BIRD: |reading response from bird failed"
+    r"|failed to (?:en|dis)able tailscale: )"
+)
+_BIRD_START = lazy_compile(
+    r'(?:NewUserspaceEngine\(tun "[^"]*"\) error|getLocalBackend error|createEngine): (?:[^:]*: )?'
+    rf"(?P<why>{_BIRD_REFUSAL}.*)$"
+)
+_BIRD_RUNTIME = lazy_compile(r"wgengine: error configuring BIRD: (?P<why>\S.*)$")
+_BIRD_ATTEMPT = "wgengine: Reconfig: configuring BIRD"
+_BIRD_NO_PROTOCOL = "No protocols match"  # BIRD's reply 8003: bird.conf defines no protocol of that name
+
+
+def _bird(message: str) -> Iterator[Event]:
+    if (failed := _BIRD_START.search(message) or _BIRD_RUNTIME.search(message)) is not None:
+        why = failed.group("why")
+        key = (
+            "protocol"
+            if _BIRD_NO_PROTOCOL in why
+            else "connect"
+            if "failed to connect to BIRD" in why or "from bird failed" in why
+            else "configure"
+        )
+        yield Raise("bird-failed", key, why)
+    elif message.endswith(_BIRD_ATTEMPT):
+        yield Clear("bird-failed")
+
+
+# Taildrive (drive/driveimpl, TailFS in v1.62): a share served "as" a local user runs `tailscaled serve-taildrive` as
+# that user (sudo, then su); runLoop restarts it after any exit, logging "user server <exe> stopped with error <err>,
+# will try again in <d>" (v1.62+) with a back-off of 2^n ms for the n-th exit within 30 s of the previous one: 2ms is
+# a server that ran a while, 4ms or more one that keeps dying (its shares answer nothing). A tailscaled running as
+# root that can neither sudo nor su refuses to serve as root ('"root" is root'). "signal: killed" is tailscaled
+# stopping it (a share change, a shutdown): routine.
+_DRIVE_RESTART = lazy_compile(
+    r"^user server (?P<exe>\S.*?) stopped with error (?P<why>.+), will try again in "
+    r"(?P<sleep>[\d.]+(?:ms|µs|us|ns|s|m))$"
+)
+_DRIVE_AS_ROOT = lazy_compile(r'^"[^"]*" is root$')
+_DRIVE_STOPPED_BY_US = ("signal: killed",)
+_DRIVE_FIRST_BACKOFF_SECONDS = 0.002
+
+
+def _taildrive(message: str) -> Iterator[Event]:
+    if (restart := _DRIVE_RESTART.match(message)) is None or restart.group("why") in _DRIVE_STOPPED_BY_US:
+        return
+    why = restart.group("why")
+    as_root = _DRIVE_AS_ROOT.match(why) is not None
+    looping = _go_duration_seconds(restart.group("sleep")) > _DRIVE_FIRST_BACKOFF_SECONDS
+    yield Raise("drive-failed", "as-root" if as_root else "server", message, weak=not (as_root or looping))
+
+
+# Taildrop receiving a file (the peerapi PUT): v1.8-v1.50 "peerapi: put Create error: …", "… put Copy error: …",
+# "… put Close error: …", "… put final rename: …" (ipn/ipnlocal/peerapi.go); v1.52-v1.80 "put <stage> error: <err>"
+# (taildrop/send.go, stages Create, Seek, Truncate, Copy, Close, Rename); v1.82+ the same behind "taildrop: "
+# (feature/taildrop; paths shown as "redacted.<hash>"). Every stage but Copy is this node's own file system refusing
+# the file (directory permissions, a read-only or full disk, a NAS share); Copy fails when the sender stops (EOF,
+# reset, "copied N bytes; expected M": resumable, routine) unless the write itself failed. "taildrop: cannot create
+# FileOps: <err>" (v1.82+) disables receiving altogether. A later "got put of …" is a file received.
+_TAILDROP_PUT = lazy_compile(
+    r"(?:^|: )put (?:(?P<stage>Create|Seek|Truncate|Copy|Close|Rename) error|final rename): (?P<why>\S.*)$"
+)
+# the prefilter's words: "put " alone is in every other English sentence
+_TAILDROP_PUT_WORDS = tuple(
+    f"put {stage}" for stage in ("Create", "Seek", "Truncate", "Copy", "Close", "Rename", "final")
+)
+_TAILDROP_NO_FILEOPS = lazy_compile(r"(?:^|: )cannot create FileOps: (?P<why>\S.*)$")
+_LOCAL_WRITE_FAILED = lazy_compile(
+    r"no space left on device|read-only file system|permission denied|disk quota exceeded|input/output error"
+    r"|not enough space on the disk|Access is denied",
+    re.IGNORECASE,
+)
+_TAILDROP_RECEIVED = "got put of "
+
+
+def taildrop_receive_failure(message: str) -> tuple[str, str] | None:
+    """(key, what failed) when ``message`` is Taildrop failing to take a file in, else None."""
+    if (put := _TAILDROP_PUT.search(message)) is not None:
+        if put.group("stage") == "Copy" and _LOCAL_WRITE_FAILED.search(put.group("why")) is None:
+            return None  # the sender stopped: the transfer resumes
+        return "receive", message[put.start() :].removeprefix(": ")
+    if (no_ops := _TAILDROP_NO_FILEOPS.search(message)) is not None:
+        return "disabled", message[no_ops.start() :].removeprefix(": ")
+    return None
+
+
+def _taildrop(message: str) -> Iterator[Event]:
+    if (failure := taildrop_receive_failure(message)) is not None:
+        yield Raise("taildrop-failed", *failure)
+    elif _TAILDROP_RECEIVED in message:
+        yield Clear("taildrop-failed", "receive")
+
+
+# The peer relay server (tailscale set --relay-server-port, v1.86+: feature/relayserver and net/udprelay, every line
+# behind "relayserver: "): "error initializing server: <err>" (its UDP port cannot be bound: taken, or a privileged
+# port), "error allocating endpoint: <err>" (a session between two peers refused: "VNI pool exhausted"; "server
+# closed" is a shutdown), "error reading from socket(<addr>): <err>" (that socket's relay loop ends; a closed
+# connection is a shutdown). Peers that would meet through this relay use DERP instead. "listening on udp4:N" (v1.88+)
+# is a server started, "allocated endpoint …" a session set up.
+_RELAY_SERVER = "relayserver: "
+_RELAY_FAILED = lazy_compile(
+    r"^relayserver: (?:(?P<start>error initializing server)|(?P<allocate>error allocating endpoint)"
+    r"|(?P<read>error reading from socket)\([^)]*\)): (?P<why>\S.*)$"
+)
+_RELAY_ROUTINE = ("server closed", "use of closed network connection")
+_RELAY_PORT_TAKEN = lazy_compile(r"address already in use|Only one usage of each socket address")
+_RELAY_LISTENING = lazy_compile(r"^relayserver: listening on udp4[: ]\d+")
+_RELAY_ALLOCATED = "relayserver: allocated endpoint "
+
+
+def _peer_relay(message: str) -> Iterator[Event]:
+    if not message.startswith(_RELAY_SERVER):
+        return
+    if (failed := _RELAY_FAILED.match(message)) is not None:
+        why = failed.group("why")
+        if any(routine in why for routine in _RELAY_ROUTINE):
+            return
+        if failed.group("start"):
+            key = "port" if _RELAY_PORT_TAKEN.search(why) is not None else "start"
+        else:
+            key = "allocate" if failed.group("allocate") else "read"
+        yield Raise("peer-relay-failed", key, message.removeprefix(_RELAY_SERVER))
+    elif _RELAY_LISTENING.match(message) is not None:
+        yield Clear("peer-relay-failed", "start")
+        yield Clear("peer-relay-failed", "port")
+    elif message.startswith(_RELAY_ALLOCATED):
+        yield Clear("peer-relay-failed", "allocate")
+
+
+# Tailscale SSH's host keys (ipn/ipnlocal, v1.60+): tailscaled reads or makes the keys it advertises in Hostinfo on
+# every update; when it cannot ("warning: unable to get SSH host keys, SSH will appear as disabled for this node:
+# <err>": no state directory ("no var root for ssh keys"), "<state dir>/ssh" not writable, a key file it cannot parse)
+# the node advertises none, and peers, `tailscale ssh` and the admin console treat its Tailscale SSH as off.
+# (A system key it cannot parse, "warning: error reading host key /etc/ssh/…: … (generating one instead)", is
+# replaced by its own: SSH works.)
+_SSH_HOST_KEYS = lazy_compile(r"unable to get SSH host keys, SSH will appear as disabled for this node: \S.*$")
+
+
+def _ssh_host_keys(message: str) -> Iterator[Event]:
+    if (failed := _SSH_HOST_KEYS.search(message)) is not None:
+        yield Raise("ssh-failed", "host-keys", message[failed.start() :])
+
+
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
     Recogniser("derp-queue", ("DERP packets queued",), _derp_queue),
@@ -2710,6 +2872,11 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _derper,
     ),
+    Recogniser("bird", ("BIRD", "from bird failed", "able tailscale: "), _bird),
+    Recogniser("taildrive", ("user server ",), _taildrive),
+    Recogniser("taildrop", (*_TAILDROP_PUT_WORDS, "cannot create FileOps: ", _TAILDROP_RECEIVED), _taildrop),
+    Recogniser("peer-relay", (_RELAY_SERVER,), _peer_relay),
+    Recogniser("ssh-host-keys", ("SSH host keys",), _ssh_host_keys),
     Recogniser(
         "source-sweep",
         (

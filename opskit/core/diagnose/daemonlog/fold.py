@@ -39,6 +39,10 @@ _RESTART_CLEARS = (
     "update-failed",  # a new run that gets further: the update finished (or the old package came back)
     "tunnel-start-failed",  # the app's network extension started its Go side again: the system started the tunnel
     "tun-write-failed",  # a new engine with a new TUN device that gets further writes again
+    "bird-failed",  # a new run that gets further reached BIRD
+    "drive-failed",  # a new run starts its Taildrive file servers afresh
+    "taildrop-failed",  # a new run opens Taildrop's directory again (and says so if it still cannot)
+    "peer-relay-failed",  # a new run binds its relay server afresh
 )
 _SEVERITY = {
     "log-upload-failing": Severity.INFO,
@@ -50,6 +54,9 @@ _SEVERITY = {
     "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work
     "udp-send-blocked": Severity.WARNING,  # direct paths fail, traffic still relays over DERP
     "ssh-recording-failed": Severity.WARNING,  # the session ran (fail open), only unrecorded
+    "drive-failed": Severity.WARNING,  # Taildrive shares of one local user: the tailnet itself works
+    "taildrop-failed": Severity.WARNING,  # files sent to this node are lost: the tailnet itself works
+    "peer-relay-failed": Severity.WARNING,  # peers that would meet through this relay use DERP instead
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with

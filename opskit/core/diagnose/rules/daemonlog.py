@@ -1052,7 +1052,9 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     on the node (``ssh-session(…): start failed: fork/exec /usr/sbin/tailscaled: permission denied``: the ``be-child``
     process cannot run as that user), or tailscaled, not running as root, cannot switch to the mapped user at all
     (``ssh-session(…): can't switch to user "alice" from process euid 1000``). A later ``access granted to … as
-    ssh-user …`` clears it.
+    ssh-user …`` clears it. Tailscale SSH also looks disabled when tailscaled cannot read or create its host keys
+    (``warning: unable to get SSH host keys, SSH will appear as disabled for this node: …``, v1.60+): the node
+    advertises none.
 
     *Bad*::
 
@@ -1094,8 +1096,21 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         "started by a user or with --tun=userspace-networking as one), or connect as the local user tailscaled runs "
         "as (the `users` of the policy's ssh rule).",
     )
+    host_keys = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key == "host-keys")
+    yield from _finding(
+        ctx,
+        host_keys,
+        f"tailscaled cannot read or create Tailscale SSH's host keys ({_last(host_keys)}), so this node advertises "
+        "none: peers, `tailscale ssh` and the admin console treat its Tailscale SSH as disabled.",
+        "Give tailscaled a writable state directory (`--statedir=/var/lib/tailscale`, not `--state=mem:`; the keys live "
+        "in `<statedir>/ssh/`), make `<statedir>/ssh` writable by tailscaled (owned by root, mode 0700) and remove a "
+        "key file there it cannot parse (`ssh_host_*_key`: a new one is generated), then restart tailscaled; "
+        "`tailscale status --json | grep -A3 SSH_HostKeys` shows the keys once they are advertised.",
+    )
     issues = tuple(
-        issue for issue in log.issues_of("ssh-failed") if issue.key not in ("recording", "session", "not-root")
+        issue
+        for issue in log.issues_of("ssh-failed")
+        if issue.key not in ("recording", "session", "not-root", "host-keys")
     )
     yield from _finding(
         ctx,
@@ -1106,6 +1121,192 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         "accept` or `check`), and test it with the policy's `sshTests`; if the line names a local user that does "
         "not exist, create it on this node or connect as one that exists (`ssh existing-user@node`); a user from "
         "LDAP/sssd must resolve with `getent passwd USER` on this node.",
+    )
+
+
+@rule(
+    id="TS-LOG-BIRD-FAILED",
+    name="log-bird-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailscaled cannot reach or drive BIRD: the HA subnet router failover is not announced",
+    target="daemon-log",
+)
+def bird_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: with ``--bird-socket`` (the BGP/OSPF subnet router pair of https://tailscale.com/kb/1298/subnet-bgp)
+    tailscaled enables BIRD's ``tailscale`` protocol while this node is the primary subnet router and disables it
+    otherwise, over BIRD's control socket. At start it cannot reach BIRD (``failed to connect to BIRD: dial unix
+    /run/bird/bird.ctl: …``: BIRD not running, another socket path, no permission) or BIRD refuses the first
+    ``disable`` (``failed to disable tailscale: 8003 No protocols match``: bird.conf defines no protocol named
+    ``tailscale``): the engine is not created and tailscaled exits. At run time ``wgengine: error configuring BIRD:
+    …`` is a failover BIRD never heard of: the route stays announced by the wrong router, or by none (LAN hosts lose
+    the tailnet). The next ``wgengine: Reconfig: configuring BIRD`` that logs no error clears it.
+
+    *Bad*::
+
+        2025/10/06 09:12:44 wgengine: Reconfig: configuring BIRD
+        2025/10/06 09:12:44 wgengine: error configuring BIRD: failed to enable tailscale: 8003 No protocols match
+
+    *Good*::
+
+        2025/10/06 09:12:44 wgengine: error configuring BIRD: write unix @->/run/bird/bird.ctl: write: broken pipe
+        2025/10/06 09:13:02 wgengine: Reconfig: configuring BIRD
+    """
+    issues = log.issues_of("bird-failed")
+    keys = {issue.key for issue in issues}
+    cause = (
+        "BIRD has no protocol named `tailscale` (reply 8003 `No protocols match`)"
+        if "protocol" in keys
+        else "BIRD's control socket does not answer (BIRD not running, another socket path, or no permission)"
+        if "connect" in keys
+        else "BIRD did not take the change"
+    )
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled could not switch BIRD's `tailscale` protocol ({_last(issues)}): {cause}; the subnet route is not "
+        "announced by the router control made primary, so LAN hosts may send tailnet traffic to the wrong router or "
+        "lose it" + (" (tailscaled exits at start on it)." if "connect" in keys or "protocol" in keys else "."),
+        "Start BIRD before tailscaled (`systemctl enable --now bird`; in the tailscaled unit `After=bird.service`), "
+        "pass the socket BIRD really listens on (`--bird-socket=/run/bird/bird.ctl`; `birdc -s <path> show status` "
+        "must answer as the user tailscaled runs as), and define the protocol it toggles in bird.conf (`protocol "
+        "static tailscale { … }` exporting the subnet route, see https://tailscale.com/kb/1298/subnet-bgp); then "
+        "`birdc show protocols` lists `tailscale` up on the primary router only.",
+    )
+
+
+@rule(
+    id="TS-LOG-DRIVE-FAILED",
+    name="log-drive-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="tailscaled's Taildrive file server for a local user keeps exiting: those shares answer nothing",
+    target="daemon-log",
+)
+def drive_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a Taildrive share served as a local user (``tailscale drive share`` with ``as``) runs in ``tailscaled
+    serve-taildrive`` started as that user with ``sudo -n -u`` or ``su``. When it exits tailscaled logs ``user
+    server <tailscaled> stopped with error <err>, will try again in <d>`` and starts it again, waiting 2^n ms for the
+    n-th exit in a row: a wait of 4ms or more (or two exits) is a server that keeps dying, and peers get nothing
+    from those shares. ``"root" is root``: tailscaled runs as root but could neither sudo nor su to the share's user,
+    and Taildrive never serves files as root. ``signal: killed`` is tailscaled stopping it (a share change, a
+    shutdown).
+
+    *Bad*::
+
+        2024/06/01 12:00:00 user server /usr/sbin/tailscaled stopped with error exit status 1, will try again in 16ms
+
+    *Good*::
+
+        2024/06/01 12:00:00 user server /usr/sbin/tailscaled stopped with error signal: killed, will try again in 2ms
+    """
+    issues = log.issues_of("drive-failed")
+    as_root = any(issue.key == "as-root" for issue in issues)
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled's Taildrive file server keeps exiting ({_last(issues)})"
+        + (
+            ": it must run as the share's local user and tailscaled, running as root, can neither `sudo -n -u` nor "
+            "`su` to that user, so it refuses to serve the files as root."
+            if as_root
+            else "; the shares served as that local user answer nothing to peers."
+        ),
+        "Make sure the share's user exists and that root can start a command as it without a password (`sudo -n -u "
+        "USER /usr/sbin/tailscaled -h` must succeed; or install `su`), that the user can read the shared folder, "
+        "and that the user's shell is not `nologin` when su is used; `tailscale drive list` shows each share's "
+        "`as` user. Run the line `tailscaled serve-taildrive NAME PATH` as that user to see its own error.",
+    )
+
+
+@rule(
+    id="TS-LOG-TAILDROP-FAILED",
+    name="log-taildrop-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="this node cannot store files sent to it with Taildrop",
+    target="daemon-log",
+)
+def taildrop_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a file sent with Taildrop (``tailscale file cp``, the share sheet) is written by the receiving
+    tailscaled into its Taildrop directory (``<statedir>/files``, a NAS's ``Taildrop`` share, the app's folder) as
+    ``<name>.partial`` and renamed into place. ``put Create error: …`` / ``put Close error: …`` / ``put Rename error:
+    …`` (v1.8-v1.50 ``peerapi: put Create error``, ``put final rename``; v1.82+ behind ``taildrop:``, paths shown as
+    ``redacted.<hash>``) are this node's disk refusing the file (permissions, a read-only or full file system, a
+    share the service user cannot write): the sender sees the transfer fail. ``taildrop: cannot create FileOps: …``
+    disables receiving altogether. ``put Copy error`` is the sender stopping (routine, it resumes) unless the write
+    itself failed (``no space left on device``). A later ``got put of …`` (a file received) clears it.
+
+    *Bad*::
+
+        2025/03/14 18:22:05 taildrop: put Create error: open redacted.5f2a09c1: permission denied
+
+    *Good*::
+
+        2025/03/14 18:22:05 taildrop: put Copy error: unexpected EOF
+    """
+    issues = log.issues_of("taildrop-failed")
+    disabled = any(issue.key == "disabled" for issue in issues)
+    yield from _finding(
+        ctx,
+        issues,
+        f"this node cannot store files sent to it with Taildrop ({_last(issues)})"
+        + (
+            ": tailscaled could not open its Taildrop directory, so receiving is off."
+            if disabled
+            else ": the transfer fails on the receiving side, the sender sees it fail."
+        ),
+        "Make the Taildrop directory writable by tailscaled (Linux: `<statedir>/files`, e.g. `sudo ls -ld "
+        "/var/lib/tailscale/files`, owned by root; a NAS: the `Taildrop` shared folder, with read/write for the "
+        "Tailscale package's user), free disk space or remount read-write (`df -h`, `mount | grep ' ro,'`), then "
+        "restart tailscaled and send again; the sender can check with `tailscale file cp FILE PEER:`.",
+    )
+
+
+@rule(
+    id="TS-LOG-PEER-RELAY-FAILED",
+    name="log-peer-relay-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="this node's peer relay server cannot start or serve: peers fall back to DERP",
+    target="daemon-log",
+)
+def peer_relay_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale set --relay-server-port=N`` (v1.86+) makes this node a peer relay: peers that cannot reach
+    each other directly meet through its UDP port instead of DERP. Its lines say when it cannot: ``relayserver:
+    error initializing server: listen udp4 :40000: bind: address already in use`` (the port is taken, or refused),
+    ``error allocating endpoint: VNI pool exhausted`` (a session refused), ``error reading from socket(…): …`` (a
+    socket's relay loop ended). Peers then use DERP (slower, rate-limited). ``server closed`` and a closed
+    connection are a shutdown. A later ``relayserver: listening on udp4:N`` or ``allocated endpoint`` clears it.
+
+    *Bad*::
+
+        2025/09/02 08:00:01 relayserver: error initializing server: listen udp4 :40000: bind: address already in use
+
+    *Good*::
+
+        2025/09/02 08:00:01 relayserver: error allocating endpoint: server closed
+    """
+    issues = log.issues_of("peer-relay-failed")
+    keys = {issue.key for issue in issues}
+    cause = (
+        "its UDP port is already taken"
+        if "port" in keys
+        else "its UDP port could not be bound"
+        if "start" in keys
+        else "a socket's relay loop stopped"
+        if "read" in keys
+        else "it refused to set up relay sessions"
+    )
+    yield from _finding(
+        ctx,
+        issues,
+        f"this node's peer relay server does not work ({_last(issues)}): {cause}; peers that would meet through it "
+        "use DERP instead (slower, rate-limited).",
+        "Pick a free UDP port for the relay (`ss -ulpn 'sport = :PORT'` shows the owner; `tailscale set "
+        "--relay-server-port=40000`, or `--relay-server-port=` to turn the relay off), allow it in the host and cloud "
+        "firewall, and restart tailscaled if the relay stopped on its own; `tailscale debug peer-relay-sessions` "
+        "shows the port and sessions once it runs.",
     )
 
 
