@@ -233,7 +233,9 @@ _MARKER_WORDS = (
     " Taildrop support: ", " Taildrop: ",
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
-_WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS)))
+# "tailscale" (process and app names: io.tailscale.ipn.macos, tailscale-ipn.exe, tailscaled) is among them although no
+# recogniser reads a message for it.
+_WORDS: tuple[str, ...] = tuple(dict.fromkeys((*_PROCESS_WORDS, *_MARKER_WORDS, *EVENT_WORDS, "tailscale")))
 _ANY_WORD = any_word_pattern(_WORDS)
 
 

@@ -1133,6 +1133,21 @@ _STATE_RENAME = lazy_compile(r"(?P<fatal>^ipnserver: )?(?P<what>rename (?P<tmp>.
 _STATE_FILE = lazy_compile(r"(?:tailscaled\.state|server-state\.conf|\.state)$")
 
 
+# Each alternative of _store's patterns holds one of these. ("tailscale" alone once stood for "/var/lib/tailscale" and
+# the TPM wordings, and sent every line of prose naming Tailscale through five state patterns.)
+_STORE_WORDS = (
+    "state",
+    "store",
+    "StateStore",
+    "/var/lib/tailscale",
+    "TPM",
+    "logpolicy.Config",
+    "ecret",
+    "WriteState",
+    ".tmp",
+)
+
+
 def _store(message: str) -> Iterator[Event]:
     if taildrop_receive_failure(message) is not None or _SSH_HOST_KEYS.search(message) is not None:
         # Taildrop's directory and Tailscale SSH's key directory (taildrop-failed, ssh-failed) are not the state
@@ -2622,11 +2637,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         "engine-stage", ("Bringing ", "Clearing router", "Creating ", "monitor...", "Engine created"), _engine_stage
     ),
     Recogniser("filter", ("Drop: ", "rejected due to", "peer reported problem", "dropped by filter"), _filter),
-    Recogniser(
-        "store",
-        ("state", "store", "StateStore", "tailscale", "logpolicy.Config", "ecret", "WriteState(", ".tmp"),
-        _store,
-    ),
+    Recogniser("store", _STORE_WORDS, _store),
     Recogniser(
         "port", ("address already in use", "Only one usage", "forbidden by its access", "unavailable; picking"), _port
     ),
