@@ -76,7 +76,7 @@ from opskit.core.diagnose.text import (
     TAILNET_V4_PREFIX,
     TAILNET_V6_PREFIX,
     SourceLine,
-    json5_document,
+    annotated_json_document,
     split_lines,
     typed_tailscale_command,
 )
@@ -117,8 +117,6 @@ _NOISE = re.compile(
 # A whole `status --json` runs ~40 lines a peer (more with CapMap): a big tailnet's is tens of thousands.
 # The window bounds a scan for a closing brace that never comes (scanned once: no_json_before).
 _MAX_JSON_LINES = 200_000
-# A JSON5 reading (comments, trailing commas) is tried only on objects this short: `debug prefs` runs ~40 lines.
-_MAX_JSON5_LINES = 400
 # Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11, and these
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK
@@ -1241,6 +1239,8 @@ def split_input(text: str) -> SplitInput:
             else:
                 chunk = lines[index - 1 : end + 1]
                 document = parse_json_text("\n".join(x.text for x in chunk))
+                if document is None:  # notes typed into it, elisions, a wrapped string, JSON5 (debug prefs)
+                    document = annotated_json_document([x.text for x in chunk])
                 json_kind = (
                     _NETCHECK
                     if looks_like_netcheck_json(document)
@@ -1251,12 +1251,7 @@ def split_input(text: str) -> SplitInput:
                 if json_kind is None and (peer := peer_entry_document(document)) is not None:
                     json_kind, document = _STATUS, peer  # one peer cut out of `status --json` (jq)
                 if json_kind is None and (
-                    prefs := prefs_document(
-                        json5_document("\n".join(x.text for x in chunk))
-                        if document is None and len(chunk) <= _MAX_JSON5_LINES
-                        else document,
-                        current_command,
-                    )
+                    prefs := prefs_document(document, current_command)
                 ):
                     json_kind, document = BlockKind.DEBUG_PREFS, prefs  # `tailscale debug prefs` (JSON or JSON5)
                 if json_kind is None and is_serve_config(document):
