@@ -1250,9 +1250,7 @@ def split_input(text: str) -> SplitInput:
                 )
                 if json_kind is None and (peer := peer_entry_document(document)) is not None:
                     json_kind, document = _STATUS, peer  # one peer cut out of `status --json` (jq)
-                if json_kind is None and (
-                    prefs := prefs_document(document, current_command)
-                ):
+                if json_kind is None and (prefs := prefs_document(document, current_command)):
                     json_kind, document = BlockKind.DEBUG_PREFS, prefs  # `tailscale debug prefs` (JSON or JSON5)
                 if json_kind is None and is_serve_config(document):
                     json_kind = BlockKind.SERVE_STATUS  # `serve status --json` / `funnel status --json`
