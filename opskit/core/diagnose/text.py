@@ -709,6 +709,7 @@ def json5_document(text: str) -> object | None:
 # Outside a string no JSON token holds one of these: after a value they start a note the poster typed (`# my
 # NAS`, `<-- this one`, `// 这是家里的`, `← here`, `(offline since monday)`).
 _JSON_NOTE_START = frozenset("#<(/\u2190\u2b05")
+_TRAILING_COMMA = re.compile(r",\s*[}\]]")
 _JSON_NOTE_CHAR = re.compile("[#<(/\u2190\u2b05]")
 # A line standing for lines the poster cut (`...`, `…`, `[snip]`): never JSON (`[true]`, `["a"]` are).
 _JSON_ELISION = re.compile(r"\.{3,}|\u2026+|\[(?!(?:true|false|null)\])[^\]\d\"{},]{1,30}\]")
@@ -720,7 +721,9 @@ def _json_line_without_note(line: str, in_string: bool) -> tuple[str, bool]:
     if not in_string and "\\" not in line and line.count('"') % 2 == 0 and _JSON_NOTE_CHAR.search(line) is None:
         return line, False  # the common line, told at C speed: nothing to walk through
     escaped = False
-    for index, char in enumerate(line):
+    index = 0
+    while index < len(line):
+        char = line[index]
         if in_string:
             if escaped:
                 escaped = False
@@ -730,8 +733,12 @@ def _json_line_without_note(line: str, in_string: bool) -> tuple[str, bool]:
                 in_string = False
         elif char == '"':
             in_string = True
-        elif char in _JSON_NOTE_START and line[index : index + 2] != "/*":  # `/* … */` is json5_document's
+        elif line.startswith("/*", index) and (close := line.find("*/", index + 2)) >= 0:
+            index = close + 2  # `/* … */` where the poster cut something: json5_document's to read
+            continue
+        elif char in _JSON_NOTE_START:
             return line[:index].rstrip(), False
+        index += 1
     return line, in_string
 
 
@@ -758,13 +765,17 @@ def annotated_json_document(texts: Sequence[str]) -> object | None:
         elif line and not is_json_elision(line):
             kept.append(line)
         open_string = wrapped
-    if open_string or not kept:
-        return None
     text = "\n".join(kept)
     try:
         document: object = json.loads(text)
     except (ValueError, RecursionError):
-        return json5_document(text)
+        # what JSON5 adds (a `/* … */`, a trailing comma: an elision's), only when the text shows it (prose in
+        # braces comes here too)
+        document = None
+        if not open_string and kept and ("/*" in text or _TRAILING_COMMA.search(text) is not None):
+            document = json5_document(text)
+        if document is None and any("/*" in raw for raw in texts):
+            document = json5_document("\n".join(texts))  # a `/* … */` over several lines: what was cut was no note
     return document
 
 
