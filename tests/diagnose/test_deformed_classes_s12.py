@@ -120,3 +120,50 @@ def test_a_jq_health_excerpt_wrapped_or_annotated_keeps_its_messages(
     result = run_json(paste)
     health = [h for status in result["statuses"] or [] for h in status.get("health", [])]
     assert health == messages, paste
+
+
+# (a log line under two stamps broken between them, `…-07:00: 2021/04/20 22:12:16` / `netcheck: report: …`, is
+# left open: the tailscaled log takes the next line as the stamp's own message)
+STAMPS = st.sampled_from(["", "2023/06/03 22:56:56 ", "2023-06-03 22:56:56.746992311 +0000 UTC: "])
+REGIONS = st.sampled_from([(1, "nyc"), (2, "sfo"), (10, "sea"), (12, "ord"), (21, "tor")])
+
+
+def _wrapped(line: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False))
+
+
+def _assert_read_as_unwrapped(line: str, width: int) -> None:
+    wrapped = _wrapped(line, width)
+    assert "\n" in wrapped
+    before, after = run_json(line + "\n"), run_json(wrapped + "\n")
+    facts = ("udp", "mapping", "derp_home", "derp_home_region", "port_mapping", "ipv6")
+    assert [{k: n[k] for k in facts} for n in after["nodes"]] == [{k: n[k] for k in facts} for n in before["nodes"]]
+    assert after["nodes"], wrapped
+    assert after["summary"]["exit_code"] == before["summary"]["exit_code"], wrapped
+
+
+@given(STAMPS, REGIONS, st.booleans(), st.booleans(), st.integers(40, 80))
+@settings(max_examples=120, deadline=None)
+def test_a_netcheck_report_log_line_soft_wrapped_at_a_width_is_read_whole(
+    stamp: str, region: tuple[int, str], udp: bool, varies: bool, width: int
+) -> None:
+    number, code = region
+    line = (
+        f"{stamp}netcheck: report: udp={str(udp).lower()} v6=false v6os=true mapvarydest={str(varies).lower()} "
+        f"hair=false portmap=U v4a=198.51.100.4:41641 derp={number} derpdist={number}v4:27ms,1v4:36ms"
+    )
+    _assert_read_as_unwrapped(line, width)
+
+
+@given(STAMPS, REGIONS, st.booleans(), st.integers(40, 80))
+@settings(max_examples=120, deadline=None)
+def test_a_netinfo_log_line_soft_wrapped_at_a_width_is_read_whole(
+    stamp: str, region: tuple[int, str], udp: bool, width: int
+) -> None:
+    number, code = region
+    line = (
+        f"{stamp}control: NetInfo: NetInfo{{varies=false hairpin=false ipv6=false udp={str(udp).lower()} "
+        f'derp=#{number} portmap=U link=""}}'
+    )
+    _assert_read_as_unwrapped(line, width)
+    assert [(n["udp"], n["derp_home_region"]["code"]) for n in run_json(line)["nodes"]] == [(udp, code)]

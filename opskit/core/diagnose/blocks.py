@@ -47,6 +47,7 @@ from opskit.core.diagnose.netcheck import (
     match_plain_region,
     parse_json_text,
     region_hint,
+    wrapped_log_line_end,
 )
 from opskit.core.diagnose.netmap import is_netmap_command, netmap_piece
 from opskit.core.diagnose.peerendpoints import endpoint_changes_extent
@@ -1277,9 +1278,15 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(_NETCHECK, tuple(lines[index - 1 : stun_end + 1]), current_command, log_form=True))
             index = stun_end + 1
             continue
-        if ("report: " in text or "NetInfo{" in text or "netcheck: udp=" in text) and is_netcheck_log_line(text):
+        head, head_end = text, index - 1
+        if text[-1] == ":" and index < line_count:
+            head, head_end = f"{text} {lines[index].text}", index  # wrapped right after a stamp or a logger's name
+        if ("report: " in head or "NetInfo{" in head or "netcheck: udp=" in head) and is_netcheck_log_line(head):
             close_block()
             flush_skip()
+            if (wrapped_end := wrapped_log_line_end(lines, head_end, head)) >= index:
+                # read whole; its pieces stay lines of the paste (the tailscaled log joins them itself)
+                line = line._replace(text=" ".join(x.text for x in lines[index - 1 : wrapped_end + 1]))
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
             continue
         if "UDP is blocked, trying " in text and is_udp_blocked_log_line(text):
