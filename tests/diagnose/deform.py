@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from opskit.core.diagnose.status import KNOWN_OS
 from tests.diagnose.corpus_check import NOTHING, check_sample, document_for, load_truth
 
 Edit = Callable[[str, dict[str, Any]], "str | None"]
@@ -78,6 +79,23 @@ def _comment(suffix: str) -> Edit:
     return edit
 
 
+def _note_line(note: str) -> Edit:
+    """A note typed on a line of its own before the middle content line, indented like it (`// this is my
+    laptop` above a peer's object in `status --json`, `<-- the broken one` above a row)."""
+
+    def edit(text: str, truth: dict[str, Any]) -> str | None:
+        lines = _lines(text)
+        rows = _content_indexes(lines)
+        if len(rows) < 2:
+            return None
+        index = rows[len(rows) // 2]
+        indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+        lines.insert(index, indent + note)
+        return "\n".join(lines)
+
+    return edit
+
+
 # ------------------------------------------------------------------ columns dropped, blanked, redacted
 
 
@@ -96,6 +114,8 @@ def _status_column(column: int, blank: bool, fact: str | None) -> Edit:
             match = _STATUS_ROW.match(lines[index])
             assert match is not None
             parts = list(match.groups())  # indent, ip, sp, name, sp, owner, sp, os, sp, rest
+            if column == 4 and parts[7].lower() not in KNOWN_OS:
+                return None  # a row without an OS column (`100.x.x.x  device ... relay "sfo"`): nothing to drop
             slot = {1: 1, 3: 5, 4: 7}[column]
             parts[slot] = " " * len(parts[slot]) if blank else ""
             if not blank:
@@ -326,6 +346,7 @@ EDITS: dict[str, Edit] = {
     "comment-arrow": _comment("   <-- this one"),
     "comment-cjk": _comment("  // 这是家里的"),
     "comment-paren": _comment("  (offline since monday)"),
+    "comment-line": _note_line("// this is my laptop"),
     "drop-owner": _status_column(3, blank=False, fact=None),
     "drop-os": _status_column(4, blank=False, fact="os"),
     "blank-owner": _status_column(3, blank=True, fact=None),

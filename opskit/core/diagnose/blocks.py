@@ -47,6 +47,7 @@ from opskit.core.diagnose.netcheck import (
     match_plain_region,
     parse_json_text,
     region_hint,
+    wrapped_log_line_end,
 )
 from opskit.core.diagnose.netmap import is_netmap_command, netmap_piece
 from opskit.core.diagnose.peerendpoints import endpoint_changes_extent
@@ -76,7 +77,7 @@ from opskit.core.diagnose.text import (
     TAILNET_V4_PREFIX,
     TAILNET_V6_PREFIX,
     SourceLine,
-    json5_document,
+    annotated_json_document,
     split_lines,
     typed_tailscale_command,
 )
@@ -117,8 +118,6 @@ _NOISE = re.compile(
 # A whole `status --json` runs ~40 lines a peer (more with CapMap): a big tailnet's is tens of thousands.
 # The window bounds a scan for a closing brace that never comes (scanned once: no_json_before).
 _MAX_JSON_LINES = 200_000
-# A JSON5 reading (comments, trailing commas) is tried only on objects this short: `debug prefs` runs ~40 lines.
-_MAX_JSON5_LINES = 400
 # Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11, and these
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK
@@ -1241,6 +1240,8 @@ def split_input(text: str) -> SplitInput:
             else:
                 chunk = lines[index - 1 : end + 1]
                 document = parse_json_text("\n".join(x.text for x in chunk))
+                if document is None:  # notes typed into it, elisions, a wrapped string, JSON5 (debug prefs)
+                    document = annotated_json_document([x.text for x in chunk])
                 json_kind = (
                     _NETCHECK
                     if looks_like_netcheck_json(document)
@@ -1250,14 +1251,7 @@ def split_input(text: str) -> SplitInput:
                 )
                 if json_kind is None and (peer := peer_entry_document(document)) is not None:
                     json_kind, document = _STATUS, peer  # one peer cut out of `status --json` (jq)
-                if json_kind is None and (
-                    prefs := prefs_document(
-                        json5_document("\n".join(x.text for x in chunk))
-                        if document is None and len(chunk) <= _MAX_JSON5_LINES
-                        else document,
-                        current_command,
-                    )
-                ):
+                if json_kind is None and (prefs := prefs_document(document, current_command)):
                     json_kind, document = BlockKind.DEBUG_PREFS, prefs  # `tailscale debug prefs` (JSON or JSON5)
                 if json_kind is None and is_serve_config(document):
                     json_kind = BlockKind.SERVE_STATUS  # `serve status --json` / `funnel status --json`
@@ -1284,9 +1278,15 @@ def split_input(text: str) -> SplitInput:
             blocks.append(Block(_NETCHECK, tuple(lines[index - 1 : stun_end + 1]), current_command, log_form=True))
             index = stun_end + 1
             continue
-        if ("report: " in text or "NetInfo{" in text or "netcheck: udp=" in text) and is_netcheck_log_line(text):
+        head, head_end = text, index - 1
+        if text[-1] == ":" and index < line_count:
+            head, head_end = f"{text} {lines[index].text}", index  # wrapped right after a stamp or a logger's name
+        if ("report: " in head or "NetInfo{" in head or "netcheck: udp=" in head) and is_netcheck_log_line(head):
             close_block()
             flush_skip()
+            if (wrapped_end := wrapped_log_line_end(lines, head_end, head)) >= index:
+                # read whole; its pieces stay lines of the paste (the tailscaled log joins them itself)
+                line = line._replace(text=" ".join(x.text for x in lines[index - 1 : wrapped_end + 1]))
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
             continue
         if "UDP is blocked, trying " in text and is_udp_blocked_log_line(text):

@@ -139,6 +139,29 @@ def is_netcheck_log_line(text: str) -> bool:
     return bool(_REPORT_LOG.search(text) or _NETINFO_LOG.search(text))
 
 
+# The rest of a netcheck report or NetInfo log line a terminal or a forum wrapped at a width: a line of its
+# key=value fields alone (`portmap=U v4a=… derp=21 derpdist=…`, `udp=true … link=""}`), no stamp of its own.
+_WRAPPED_FIELDS = re.compile(r"[\w.-]+=\S*(?:\s+[\w.-]+=\S*)*")
+_MAX_WRAPPED_PIECES = 8
+
+
+def wrapped_log_line_end(lines: Sequence[SourceLine], start: int, head: str) -> int:
+    """The index of the last piece of the netcheck log line ``head`` (read up to ``start``) that a wrap moved
+    onto the lines under it (``start`` when none did): a NetInfo{…} reaches its closing brace, a report goes on
+    while the lines hold only its fields."""
+    end = start
+    braced = "NetInfo{" in head
+    while end + 1 < len(lines) and end - start < _MAX_WRAPPED_PIECES:
+        if braced and head.count("{") <= head.count("}"):
+            break  # the NetInfo is whole
+        piece = lines[end + 1].text
+        if "=" not in piece or _WRAPPED_FIELDS.fullmatch(piece) is None:
+            break
+        head = f"{head} {piece}"
+        end += 1
+    return end
+
+
 def _bool(value: str) -> bool | None:
     value = value.strip().lower()
     if value == "true":

@@ -15,7 +15,15 @@ from dataclasses import replace
 
 from opskit.core.diagnose.guiwarning import quoted_health_warning
 from opskit.core.diagnose.models import HealthMessage, PathKind, StatusPeer, StatusReport
-from opskit.core.diagnose.text import TRAILING_NOTE, SourceLine, hide_keys, is_prose_after_subcommand
+from opskit.core.diagnose.text import (
+    TRAILING_NOTE,
+    SourceLine,
+    annotated_json_document,
+    hide_keys,
+    is_json_elision,
+    is_prose_after_subcommand,
+    without_json_note,
+)
 
 # What people type over the digits they hide: x/y/z, *, #, _, ?, an ellipsis, a bullet, block characters.
 _MASK_CHARS = "xXyYzZ*#_?\u2026\u2022\u2588\u2591\u2592\u2593\u25a0"
@@ -819,19 +827,22 @@ _MIN_PEER_FIELDS = 3  # fewer is a quote in prose, not a cut-out object
 def _peer_object_lines(lines: Sequence[SourceLine], start: int) -> tuple[dict[str, object], int] | None:
     end, known = start, 0
     limit = min(len(lines), start + _MAX_EXCERPT_LINES)
+    fields: list[str] = []
     while end < limit:
-        if not lines[end].text and end + 1 < limit and _SCALAR_FIELD.match(lines[end + 1].text):
+        if not lines[end].text and end + 1 < limit and _SCALAR_FIELD.match(without_json_note(lines[end + 1].text)):
             end += 1  # a blank between fields: a paste with a blank after every line (CRLF converted twice)
             continue
-        field = _SCALAR_FIELD.match(lines[end].text)
+        bare = without_json_note(lines[end].text)  # a note typed after a value: `"Active": false,  <-- this`
+        field = _SCALAR_FIELD.match(bare)
         if field is None:
             break
         known += field.group("field") in _PEER_STATUS_FIELDS
+        fields.append(bare)
         end += 1
     if known < _MIN_PEER_FIELDS:
         return None
     try:
-        entry = json.loads("{" + "\n".join(line.text for line in lines[start:end]).rstrip(",") + "}")
+        entry = json.loads("{" + "\n".join(fields).rstrip(",") + "}")
     except (ValueError, RecursionError):  # cut short, or nested past the decoder's depth (a hostile paste)
         return None
     return {"Peer": {"excerpt": entry}}, end - 1
@@ -869,6 +880,8 @@ def status_json_excerpt(command: str, lines: Sequence[SourceLine], start: int) -
     match = _JQ_STATUS_FIELD.search(command)
     if match is None or start >= len(lines):
         return None
+    if is_json_elision(lines[start].text.strip()) and start + 1 < len(lines):
+        start += 1  # `[snip]` typed where the poster cut lines before the value
     first = lines[start].text.strip()
     if match.group("field") == "BackendState":
         state = first.strip('"')
@@ -882,10 +895,7 @@ def status_json_excerpt(command: str, lines: Sequence[SourceLine], start: int) -
     close = next((i for i in range(start, end + 1) if lines[i].text.strip().startswith("]")), None)
     if close is None:
         return None
-    try:
-        value = json.loads("\n".join(line.text for line in lines[start : close + 1]))
-    except (ValueError, RecursionError):
-        return None
+    value = annotated_json_document([line.text for line in lines[start : close + 1]])  # notes, a wrapped message
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return None
     return {"Health": value}, close

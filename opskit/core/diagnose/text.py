@@ -706,6 +706,79 @@ def json5_document(text: str) -> object | None:
     return document
 
 
+# Outside a string no JSON token holds one of these: after a value they start a note the poster typed (`# my
+# NAS`, `<-- this one`, `// 这是家里的`, `← here`, `(offline since monday)`).
+_JSON_NOTE_START = frozenset("#<(/\u2190\u2b05")
+_TRAILING_COMMA = re.compile(r",\s*[}\]]")
+_JSON_NOTE_CHAR = re.compile("[#<(/\u2190\u2b05]")
+# A line standing for lines the poster cut (`...`, `…`, `[snip]`): never JSON (`[true]`, `["a"]` are).
+_JSON_ELISION = re.compile(r"\.{3,}|\u2026+|\[(?!(?:true|false|null)\])[^\]\d\"{},]{1,30}\]")
+
+
+def _json_line_without_note(line: str, in_string: bool) -> tuple[str, bool]:
+    """``line`` without a note typed after its JSON, and whether a string is still open at its end (a JSON
+    string never spans lines: a wrap cut it)."""
+    if not in_string and "\\" not in line and line.count('"') % 2 == 0 and _JSON_NOTE_CHAR.search(line) is None:
+        return line, False  # the common line, told at C speed: nothing to walk through
+    escaped = False
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif line.startswith("/*", index) and (close := line.find("*/", index + 2)) >= 0:
+            index = close + 2  # `/* … */` where the poster cut something: json5_document's to read
+            continue
+        elif char in _JSON_NOTE_START:
+            return line[:index].rstrip(), False
+        index += 1
+    return line, in_string
+
+
+def without_json_note(line: str) -> str:
+    """One line of pasted JSON without the note typed after its value (``"Active": false,  <-- this one``)."""
+    return _json_line_without_note(line, False)[0]
+
+
+def is_json_elision(text: str) -> bool:
+    """Whether ``text`` (stripped) is a line standing for lines the poster cut from a JSON paste."""
+    return bool(_JSON_ELISION.fullmatch(text))
+
+
+def annotated_json_document(texts: Sequence[str]) -> object | None:
+    """The JSON document ``texts`` (its lines) show as people annotate a paste of it: a note after a value or on
+    a line of its own, a line marking an elision, a long string soft-wrapped onto the next line (joined at a
+    space), and what json5_document reads; None when it is not JSON even so. For a paste plain JSON refused."""
+    kept: list[str] = []
+    open_string = False
+    for raw in texts:
+        line, wrapped = _json_line_without_note(raw.strip(), open_string)
+        if open_string:
+            kept[-1] = f"{kept[-1]} {line}"
+        elif line and not is_json_elision(line):
+            kept.append(line)
+        open_string = wrapped
+    text = "\n".join(kept)
+    try:
+        document: object = json.loads(text)
+    except (ValueError, RecursionError):
+        # what JSON5 adds (a `/* … */`, a trailing comma: an elision's), only when the text shows it (prose in
+        # braces comes here too)
+        document = None
+        if not open_string and kept and ("/*" in text or _TRAILING_COMMA.search(text) is not None):
+            document = json5_document(text)
+        if document is None and any("/*" in raw for raw in texts):
+            document = json5_document("\n".join(texts))  # a `/* … */` over several lines: what was cut was no note
+    return document
+
+
 def _value_expected(out: list[str]) -> bool:
     """Whether a comment at this point stands where a value goes (after ":", "[" or ",", inside an object)."""
     before = "".join(out[-40:]).rstrip()
