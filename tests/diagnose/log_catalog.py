@@ -65,14 +65,35 @@ def expected_reading(expected: frozenset[str], not_problems: frozenset[str]) -> 
     return set(expected), 1 if expected - not_problems else 0
 
 
-def rotating_cases(catalog: Sequence[Entry], prefixes: Sequence[str], *, always: int = 2) -> list[Any]:
-    """Every entry under prefixes[always] (the Go log stamp) and one more prefix, in turn, as pytest params."""
+def rotating_cases(
+    catalog: Sequence[Entry], prefixes: Sequence[str], not_problems: frozenset[str], *, always: int = 2
+) -> list[Any]:
+    """Every entry under prefixes[always] (the Go log stamp) and one more prefix, in turn, as catalog_test params."""
     return [
-        pytest.param(prefix, item, id=f"{index:03d}-{p}")
+        pytest.param(prefix, item, not_problems, id=f"{index:03d}-{p}")
         for index, item in enumerate(catalog)
         for p, prefix in enumerate(prefixes)
         if p % 4 == index % 4 or p == always
     ]
+
+
+CatalogTest = Callable[[str, Entry, frozenset[str]], None]
+
+
+def catalog_test(cases: Sequence[Any], reader: Callable[..., Reading] = read) -> CatalogTest:
+    """The generated test every catalog shares: each case's entry, pasted under its prefix, reads as an expert reads
+    it (the issues, and exit 1 when one of them is not in the case's not-problems).
+
+    `cases` are (prefix, entry, not_problems) params, as rotating_cases gives them; a module names the test by
+    assigning it: `test_each_catalog_message_reads_as_an_expert_reads_it = catalog_test(CASES)`.
+    """
+
+    @pytest.mark.parametrize(("prefix", "entry", "not_problems"), cases)
+    def test(prefix: str, entry: Entry, not_problems: frozenset[str]) -> None:
+        messages, expected, source = entry
+        assert reader(prefix, messages) == expected_reading(expected, not_problems), (source, messages)
+
+    return test
 
 
 def entries_read_right(

@@ -6,10 +6,12 @@ indented under it), v1.40.0 (usageFuncOpt, ``[ALPHA]`` subcommands) and HEAD (de
 line above USAGE since v1.64, usages "tailscale up [flags]"). A bare ``tailscale``, ``tailscale help``, ``--help``
 and ``tailscale <sub> --help`` print it; it lists the CLI and reads no state: a note, exit 0. A usage error
 printed above it (Go's flag package: the error, then the command's usage) stays the refusal (``cli-usage`` in
-``windows[]``, exit 1).
+``windows[]``, exit 1), and the help text's note then points at that error instead of saying nothing ran.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -233,3 +235,108 @@ def test_a_sentence_above_the_usage_text_of_a_command_that_did_not_ask_for_help_
     blocks = split_input(f"$ {command}\n{answer}\n\nUSAGE\n  tailscale serve <target>\n").blocks
     usage = [block for block in blocks if block.kind == "cli-usage"]
     assert usage and all(answer not in line.text for block in usage for line in block.lines)
+
+
+# ------------------------------------------------------------------------------------ the help text under an error
+# The shapes the corpus holds (883, 259, 386, 496, 552, 1284): Go's flag error, then the command's usage; the short
+# help line above USAGE with its blank, without it (496), or none (before v1.64); under a prompt, after a container's
+# log, or alone; the error again below (the CLI's main prints it once more).
+_REFUSALS = (
+    "flag provided but not defined: -{flag}",
+    "flag needs an argument: -{flag}",
+    'invalid boolean value "{value}" for -{flag}: parse error',
+)
+_HELP_TEXTS = (
+    # v1.0-v1.18: ffcli's default, no short help line
+    "USAGE\n  up [flags]\n\n"
+    '"tailscale up" connects this machine to your Tailscale network,\ntriggering authentication if necessary.\n\n'
+    "FLAGS\n  -accept-dns true      accept DNS configuration from the admin panel\n"
+    "  -accept-routes false  accept routes advertised by other Tailscale nodes",
+    "USAGE\n  tailscale subcommand [flags]\n\n"
+    "This CLI is still under active development. Commands and flags will\nchange in the future.",
+    _UP_HELP,
+    "USAGE\n  tailscale drive share <name> <path>\n  tailscale drive rename <oldname> <newname>\n"
+    "  tailscale drive unshare <name>\n  tailscale drive list",
+)
+_SHORT_HELP = ("", "Connect to Tailscale, logging in if needed\n\n", "Connect to Tailscale, logging in if needed\n")
+_ABOVE = (
+    "",
+    "$ sudo tailscale up --{flag}",
+    "➜  ~ tailscale up --{flag}",
+    "C:\\Users\\me>tailscale up --{flag}",
+    "boot: 2026/08/07 23:04:19 Running 'tailscale up'",
+)
+
+
+def _pasted(lines: list[str], how: str) -> str:
+    if how == "fence":
+        lines = ["```console", *lines, "```"]
+    elif how == "indent":
+        lines = ["    " + line if line else "" for line in lines]
+    elif how == "quote":
+        lines = [f"> {line}".rstrip() for line in lines]
+    return ("\r\n" if how == "crlf" else "\n").join(lines) + "\n"
+
+
+def _note(document: dict[str, Any]) -> dict[str, Any]:
+    (note,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-USAGE-TEXT"]
+    return note
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    refusal=st.sampled_from(_REFUSALS),
+    flag=st.from_regex(r"[a-z][a-z_-]{1,14}[a-z]", fullmatch=True),
+    value=st.sampled_from(("yes", "no", "1x", "on")),
+    help_text=st.sampled_from(_HELP_TEXTS),
+    short_help=st.sampled_from(_SHORT_HELP),
+    above=st.sampled_from(_ABOVE),
+    repeated=st.booleans(),
+    how=st.sampled_from(("plain", "fence", "indent", "quote", "crlf")),
+)
+def test_the_help_text_under_a_refusal_points_at_the_refusal(
+    refusal: str,
+    flag: str,
+    value: str,
+    help_text: str,
+    short_help: str,
+    above: str,
+    repeated: bool,
+    how: str,
+) -> None:
+    error = refusal.format(flag=flag, value=value)
+    lines = [above.format(flag=flag)] if above else []
+    lines += [error, *(short_help + help_text).split("\n"), *([error] if repeated else [])]
+    text = _pasted(lines, how)
+    document = run_json(text)
+    error_line = lines.index(error) + 1 + (how == "fence")
+    assert document["summary"]["exit_code"] == 1, text
+    assert "cli-usage" in [w["kind"] for w in document["windows"]], text
+    refused = [f for f in document["findings"] if f["severity"] == "error"]
+    assert any(error_line in [e["line"] for e in f["evidence"]] for f in refused), text
+    note = _note(document)
+    assert note["severity"] == "info"
+    assert note["title"] == "tailscale help text after an error", text
+    assert f"under the error above (line {error_line})" in note["cause"], note["cause"]
+    assert "nothing ran" not in note["cause"]
+    assert error_line in [e["line"] for e in note["evidence"]], note["evidence"]
+
+
+@pytest.mark.parametrize(("view", "how"), CASES)
+def test_help_that_was_asked_for_says_nothing_ran(view: View, how: str) -> None:
+    note = _note(run_json(wrapped(view, how)))
+    assert note["title"] == "tailscale help text"
+    assert "nothing ran" in note["cause"]
+    assert len(note["evidence"]) == 1
+
+
+@pytest.mark.parametrize("error", [e.format(flag="login_server", value="yes") for e in _REFUSALS])
+@pytest.mark.parametrize("asked", ["tailscale up --help", "tailscale up -h", "tailscale help"])
+def test_help_asked_for_after_an_earlier_refusal_is_help(error: str, asked: str) -> None:
+    # the error belongs to the command above; the help text to the next one, which asked for it
+    text = f"$ tailscale up --login_server x\n{error}\n$ {asked}\n{_UP_HELP}\n"
+    document = run_json(text)
+    assert document["summary"]["exit_code"] == 1  # the refusal stays the problem
+    note = _note(document)
+    assert note["title"] == "tailscale help text", text
+    assert "nothing ran" in note["cause"]

@@ -18,9 +18,9 @@ import pytest
 from tests.diagnose.log_catalog import (
     LOG_PREFIXES,
     Entry,
+    catalog_test,
     entries_read_right,
     entry,
-    expected_reading,
     read,
     rotating_cases,
 )
@@ -289,13 +289,7 @@ CATALOG: list[Entry] = [
 ]
 
 
-CASES = rotating_cases(CATALOG, PREFIXES)
-
-
-@pytest.mark.parametrize(("prefix", "entry"), CASES)
-def test_each_sweep_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_sweep_message_reads_as_an_expert_reads_it = catalog_test(rotating_cases(CATALOG, PREFIXES, NOT_PROBLEMS))
 
 
 _HEAD_SOURCE = re.compile(r"^(?P<path>[\w/.-]+\.go):(?P<line>\d+)\b")

@@ -7,15 +7,12 @@ Each entry runs under the shared line prefixes (journald, Go log stamp, containe
 
 from __future__ import annotations
 
-import pytest
-
 from tests.diagnose.log_catalog import (
     LOG_PREFIXES,
     Entry,
+    catalog_test,
     entries_read_right,
     entry,
-    expected_reading,
-    read,
     rotating_cases,
 )
 
@@ -171,13 +168,7 @@ CATALOG: list[Entry] = [
     ),
 ]
 
-CASES = rotating_cases(CATALOG, PREFIXES)
-
-
-@pytest.mark.parametrize(("prefix", "entry"), CASES)
-def test_each_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_message_reads_as_an_expert_reads_it = catalog_test(rotating_cases(CATALOG, PREFIXES, NOT_PROBLEMS))
 
 
 def catalog_score() -> tuple[int, int]:

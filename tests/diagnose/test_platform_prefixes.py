@@ -27,7 +27,7 @@ from tests.diagnose import (
 from tests.diagnose import (
     test_source_catalog_startup as startup,
 )
-from tests.diagnose.log_catalog import PLATFORM_PREFIXES, Entry, expected_reading, misreadings, read
+from tests.diagnose.log_catalog import PLATFORM_PREFIXES, Entry, catalog_test, misreadings, read
 
 # (catalog, the issues that never make a problem there)
 CATALOGS: list[tuple[str, list[Entry], frozenset[str]]] = [
@@ -50,13 +50,7 @@ CASES = [
     )
 ]
 
-
-@pytest.mark.parametrize(("prefix", "entry", "not_problems"), CASES)
-def test_catalog_message_reads_the_same_under_a_platform_prefix(
-    prefix: str, entry: Entry, not_problems: frozenset[str]
-) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, not_problems), (source, messages)
+test_catalog_message_reads_the_same_under_a_platform_prefix = catalog_test(CASES)
 
 
 def _cleaned(line: str) -> str:

@@ -23,9 +23,9 @@ from tests.diagnose.conftest import run_json
 from tests.diagnose.log_catalog import (
     LOG_PREFIXES,
     Entry,
+    catalog_test,
     entries_read_right,
     entry,
-    expected_reading,
     issue_kinds,
     paste,
     read,
@@ -1010,13 +1010,7 @@ def test_a_multi_line_overall_error_pasted_with_bare_indented_errors_reads_each(
         assert exit_code == 1
 
 
-CASES = rotating_cases(CATALOG, PREFIXES)
-
-
-@pytest.mark.parametrize(("prefix", "entry"), CASES)
-def test_each_catalog_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_catalog_message_reads_as_an_expert_reads_it = catalog_test(rotating_cases(CATALOG, PREFIXES, NOT_PROBLEMS))
 
 
 def catalog_score() -> tuple[int, int]:

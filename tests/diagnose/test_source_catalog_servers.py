@@ -46,13 +46,12 @@ from tests.diagnose.conftest import run_json
 from tests.diagnose.log_catalog import (
     LOG_PREFIXES,
     Entry,
+    catalog_test,
     entries_read_right,
     entry,
-    expected_reading,
     issue_kinds,
     misreadings,
     paste,
-    read,
     rotating_cases,
 )
 
@@ -227,13 +226,9 @@ DERPER: list[Entry] = [
     _e('unknown --home value "blank"', "derp-server-failed", "cmd/derper/derper.go:260"),
 ]
 
-DERPER_CASES = rotating_cases(DERPER, DERPER_PREFIXES)
-
-
-@pytest.mark.parametrize(("prefix", "entry"), DERPER_CASES)
-def test_each_derper_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_derper_message_reads_as_an_expert_reads_it = catalog_test(
+    rotating_cases(DERPER, DERPER_PREFIXES, NOT_PROBLEMS)
+)
 
 
 @pytest.mark.parametrize(
@@ -670,13 +665,7 @@ def headscale_read_right() -> int:
     return sum(all(_read_headscale(form, item) is None for form in _HS_FORMS) for item in HEADSCALE)
 
 
-SEND_ERROR_CASES = rotating_cases(SEND_ERRORS, LOG_PREFIXES)
-
-
-@pytest.mark.parametrize(("prefix", "entry"), SEND_ERROR_CASES)
-def test_each_send_error_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_send_error_reads_as_an_expert_reads_it = catalog_test(rotating_cases(SEND_ERRORS, LOG_PREFIXES, NOT_PROBLEMS))
 
 
 def test_one_refused_send_alone_is_no_finding() -> None:
@@ -686,38 +675,27 @@ def test_one_refused_send_alone_is_no_finding() -> None:
     assert issue_kinds(run_json("Nov 13 02:07:30 host tailscaled[11844]: logtail started\n" + one)) == (set(), 0)
 
 
-@pytest.mark.parametrize(("prefix", "entry"), rotating_cases(TUN_WRITES, LOG_PREFIXES))
-def test_each_tun_write_failure_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_tun_write_failure_reads_as_an_expert_reads_it = catalog_test(
+    rotating_cases(TUN_WRITES, LOG_PREFIXES, NOT_PROBLEMS)
+)
 
 
-RECORDING_CASES = rotating_cases(RECORDING, LOG_PREFIXES)
-
-
-@pytest.mark.parametrize(("prefix", "entry"), RECORDING_CASES)
-def test_each_recording_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_recording_message_reads_as_an_expert_reads_it = catalog_test(
+    rotating_cases(RECORDING, LOG_PREFIXES, NOT_PROBLEMS)
+)
 
 
 # zap JSON is pasted bare or behind kubectl's/a runtime's stamp
 OPERATOR_PREFIXES = ("{msg}", "2025-04-04T10:15:00.123456789Z {msg}", "operator-7d9f  | {msg}")
 
-
-@pytest.mark.parametrize(("prefix", "entry"), rotating_cases(OPERATOR, OPERATOR_PREFIXES, always=0))
-def test_each_routine_operator_line_raises_nothing(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_routine_operator_line_raises_nothing = catalog_test(
+    rotating_cases(OPERATOR, OPERATOR_PREFIXES, NOT_PROBLEMS, always=0)
+)
 
 
-TAILDROP_CASES = rotating_cases(TAILDROP_FOLDER, LOG_PREFIXES)
-
-
-@pytest.mark.parametrize(("prefix", "entry"), TAILDROP_CASES)
-def test_the_nas_taildrop_folder_line_is_routine_under_every_prefix(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_the_nas_taildrop_folder_line_is_routine_under_every_prefix = catalog_test(
+    rotating_cases(TAILDROP_FOLDER, LOG_PREFIXES, NOT_PROBLEMS)
+)
 
 
 def _action_reading(text: str) -> tuple[set[str], set[str]]:

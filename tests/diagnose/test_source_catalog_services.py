@@ -26,13 +26,12 @@ from tests.diagnose.conftest import run_json
 from tests.diagnose.log_catalog import (
     LOG_PREFIXES,
     Entry,
+    catalog_test,
     entries_read_right,
     entry,
-    expected_reading,
     issue_kinds,
     misreadings,
     paste,
-    read,
     rotating_cases,
 )
 
@@ -791,27 +790,17 @@ def _read_boot(prefix: str, messages: tuple[str, ...]) -> tuple[set[str], int]:
     return issue_kinds(run_json(_boot_paste(prefix, messages)))
 
 
-CASES = rotating_cases(CATALOG, PREFIXES)
-
-
-@pytest.mark.parametrize(("prefix", "entry"), CASES)
-def test_each_catalog_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_catalog_message_reads_as_an_expert_reads_it = catalog_test(rotating_cases(CATALOG, PREFIXES, NOT_PROBLEMS))
 
 
 BOOT_CASES = [
-    pytest.param(prefix, entry, id=f"boot{index:02d}-{p}")
+    pytest.param(prefix, entry, NOT_PROBLEMS, id=f"boot{index:02d}-{p}")
     for index, entry in enumerate(BOOT_CATALOG)
     for p, prefix in enumerate(BOOT_PREFIXES)
     if p == index % len(BOOT_PREFIXES) or p == 0
 ]
 
-
-@pytest.mark.parametrize(("prefix", "entry"), BOOT_CASES)
-def test_each_containerboot_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert _read_boot(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_containerboot_message_reads_as_an_expert_reads_it = catalog_test(BOOT_CASES, _read_boot)
 
 
 def catalog_score() -> tuple[int, int]:

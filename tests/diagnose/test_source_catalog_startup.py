@@ -28,12 +28,11 @@ from tests.diagnose.conftest import run_json
 from tests.diagnose.log_catalog import (
     LOG_PREFIXES,
     Entry,
+    catalog_test,
     entries_read_right,
     entry,
-    expected_reading,
     issue_kinds,
     misreadings,
-    read,
     rotating_cases,
 )
 
@@ -181,13 +180,9 @@ CATALOG: list[Entry] = [
     _e("open /var/lib/tailscale/derpmap.cached.json: no such file or directory", "none", "cmd/tailscaled v1.40-"),
 ]
 
-CASES = rotating_cases(CATALOG, LOG_PREFIXES)
-
-
-@pytest.mark.parametrize(("prefix", "entry"), CASES)
-def test_each_catalog_message_reads_as_an_expert_reads_it(prefix: str, entry: Entry) -> None:
-    messages, expected, source = entry
-    assert read(prefix, messages) == expected_reading(expected, NOT_PROBLEMS), (source, messages)
+test_each_catalog_message_reads_as_an_expert_reads_it = catalog_test(
+    rotating_cases(CATALOG, LOG_PREFIXES, NOT_PROBLEMS)
+)
 
 
 # tailscaled started in the background from a shell logs to the terminal; its fatal may land after the next prompt.

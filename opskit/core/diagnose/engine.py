@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
 from opskit.core.diagnose.daemonlog import is_typed_command_line, lead_in_os, parse_daemon_log
@@ -57,6 +58,7 @@ from opskit.core.diagnose.servestatus import ServeStatusReport, lists_only_in_js
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys
+from opskit.core.diagnose.usagetext import UsageTextReport
 from opskit.core.diagnose.viewkinds import VIEW_BY_BLOCK, View, ViewReport
 from opskit.core.diagnose.windows import (
     cli_backend_state,
@@ -298,6 +300,7 @@ def _parse_input(item: InputText) -> _Parsed:
             )
     parsed.windows = _without_serve_listing_gap(parsed.windows, parsed.views)
     parsed.views = _serve_views_with_curl(parsed.views, split)
+    parsed.views = _usage_texts_after_errors(parsed.views, parsed.windows, split.blocks)
     # netcheck's "UDP is blocked, trying …" lines say only that: a fuller report of the same paste is the profile,
     # else the last of them (one line per probe kind: the same measurement)
     blocked = [(b, report) for b, report in parsed.netchecks if report.layout == UDP_BLOCKED_LAYOUT]
@@ -351,6 +354,38 @@ def _serve_views_with_curl(
             until = next((start for start in starts if start > end), None)
             mine = [(cmd, lines) for cmd, lines in answers if until is None or lines[0].number < until]
             report = with_curl_answers(report, end, mine)
+        out.append((block, view, report))
+    return out
+
+
+# The lines a refused command may print between its error and its help text: the command's short help and the blank
+# line under it (usageFuncOpt, v1.64+), and one more for a paste that doubles its blank lines.
+_ERROR_TO_USAGE_GAP = 3
+
+
+def _usage_texts_after_errors(
+    views: list[tuple[Block, View, ViewReport]],
+    windows: Sequence[tuple[Block, CliErrorReport]],
+    blocks: Sequence[Block],
+) -> list[tuple[Block, View, ViewReport]]:
+    """The CLI's help text views, each marked with the error the same command printed just above it: Go's flag
+    package (an unknown flag, a missing or bad value) and errHelpFunc (a bad argument) print the error, then the
+    command's usage. Such a help text answers a command line the CLI did not accept; nobody asked for help."""
+    if not any(isinstance(report, UsageTextReport) for _, _, report in views):
+        return views
+    errors = {id(block): report.errors[-1].line for block, report in windows if report.errors}
+    block_above = {id(block): above for above, block in pairwise(blocks)}
+    out: list[tuple[Block, View, ViewReport]] = []
+    for block, view, report in views:
+        above = block_above.get(id(block))
+        if (
+            isinstance(report, UsageTextReport)
+            and above is not None
+            and (error := errors.get(id(above))) is not None
+            and above.command == block.command
+            and block.lines[0].number - above.lines[-1].number - 1 <= _ERROR_TO_USAGE_GAP
+        ):
+            report = replace(report, after_error=error)
         out.append((block, view, report))
     return out
 

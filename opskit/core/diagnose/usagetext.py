@@ -22,7 +22,8 @@ USAGE opens the text), the indented usage line(s), the LongHelp paragraphs, ``SU
 help, tabwriter-aligned; ``[ALPHA]``/``[BETA]`` marks a young one) and ``FLAGS`` (1.20+: ``--name value`` with its
 usage indented under it, a bool as ``--name, --name=false``; 1.0-1.18's ffcli default: ``-name default  usage`` on
 one line). The help text reads no state of the node: it is the CLI listing itself. A usage *error* printed above
-it (``flag provided but not defined: …``) is read apart, as the refusal it is (``cli-usage`` in ``windows[]``).
+it (``flag provided but not defined: …``) is read apart, as the refusal it is (``cli-usage`` in ``windows[]``); the
+engine marks the help text that follows such an error (``after_error``), so that its note points at the error.
 """
 
 from __future__ import annotations
@@ -138,6 +139,9 @@ class UsageTextReport:
     young: tuple[str, ...]  # subcommands marked [ALPHA] / [BETA]
     flags: tuple[str, ...]
     lines: tuple[SourceLine, ...]
+    # the error the same command printed just above (Go's flag package and errHelpFunc print the error, then the
+    # usage): the help text then answers a command line the CLI did not accept, not a request for help
+    after_error: SourceLine | None = None
 
     @property
     def layout(self) -> str:
