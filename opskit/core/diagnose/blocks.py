@@ -771,8 +771,11 @@ def _soft_wrapped_row(
     return joined_kind, joined, end
 
 
+# Cached: split_input asks about a line of prose quoting inline code twice (_quoted_cli_answer, then its own turn),
+# and the soft-wrap joins ask about the lines around a seam again; a small cache is all those repeats need.
+@lru_cache(maxsize=64)
 def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
-    """The output kind a single line belongs to, or None."""
+    """The output kind a single line belongs to, or None (a pure function of its arguments)."""
     first = text[0]
     # Dispatch on the first character: netcheck bullets and region lines are the bulk of big pastes.
     if first == "*" and is_netcheck_line(text):
