@@ -277,18 +277,25 @@ def missing_peer_address(error: CliError) -> str | None:
 # the service log prefix of another program ("caddy[25961]: Warning: client version …", compose's "caddy-1 | …") it
 # is that program's library noise: the CLI was never run, nothing is half upgraded.
 _EMBEDDING_PROGRAM = re.compile(
-    r"(?:^|\s)(?P<program>[A-Za-z][\w.@/-]*)(?:\[\d+\]:|\s+\|)\s+(?:" + GO_STAMP + r"\s+)?Warning: client version \""
+    r"(?:^|\s)(?P<program>[A-Za-z/][\w.@/-]*)(?:\[\d+\]:|\s+\|)\s+(?:" + GO_STAMP + r"\s+)?Warning: client version \""
 )
+
+
+_CLI_PROGRAMS = ("tailscale", "tailscale.exe")
 
 
 def embedding_program(error: CliError) -> str | None:
     """The program whose log line holds a ``version-mismatch`` warning when it is not the tailscale CLI (its client
     library's noise), else None."""
-    found = _EMBEDDING_PROGRAM.search(error.line.text)
-    if error.kind is not CliErrorKind.VERSION_MISMATCH or found is None:
+    if error.kind is not CliErrorKind.VERSION_MISMATCH:
+        return None
+    # (the raw line: the splitter takes compose's prefix off when several lines carry it)
+    found = _EMBEDDING_PROGRAM.search(error.line.text) or _EMBEDDING_PROGRAM.search(error.line.raw)
+    if found is None:
         return None
     program = found.group("program").rsplit("/", 1)[-1]
-    return None if program.lower().startswith("tailscale") else program
+    # a compose service is named "<service>-<n>": the tailscale image's CLI is the CLI
+    return None if re.sub(r"[-_]\d+$", "", program).lower() in _CLI_PROGRAMS else program
 
 
 # A row of `tailscale exit-node list` (cli/exitnode.go runExitNodeList: tabwriter columns IP, HOSTNAME, COUNTRY,

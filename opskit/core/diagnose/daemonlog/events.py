@@ -2325,7 +2325,8 @@ def _tun_write(message: str) -> Iterator[Event]:
 # Every such packet is lost (not the packet filter's drop, packet-dropped). Keyed by the peer; no later line of the
 # receiver clears it (the fix is on the sender or in the admin console).
 _WG_SOURCE_NOT_ALLOWED = lazy_compile(
-    r"(?:^|\s|\] )IPv(?P<family>[46]) packet with disallowed source address from (?P<peer>\S+)\s*$"
+    r"^(?:wg: (?:\[v2\] )?)?IPv(?P<family>[46]) packet with disallowed source address from "
+    r"(?P<peer>\[[^\]\s]+\]|peer\([^)\s]+\)|<[^>\s]+>)\s*$"
 )
 _WG_SOURCE_WORDS = ("packet with disallowed source address",)
 
