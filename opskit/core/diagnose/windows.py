@@ -29,6 +29,7 @@ from opskit.core.diagnose.loginserver import login_server_mismatch
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.text import (
+    GO_STAMP,
     TAILNET_V4_PREFIX,
     TAILNET_V6_PREFIX,
     TRAILING_NOTE,
@@ -269,6 +270,32 @@ def missing_peer_address(error: CliError) -> str | None:
     """The address a ``peer-not-found`` error says no peer has, or None."""
     match = _PEER_NOT_FOUND.search(error.line.text)
     return match.group("ip") if match and match.group("ip") else None
+
+
+# v1.14-v1.18's LocalAPI client library (client/tailscale) printed the version warning itself, on every call, in any
+# program embedding it (a Caddy plugin calling WhoIs, an exporter); since v1.20 only the CLI's handler prints it. Under
+# the service log prefix of another program ("caddy[25961]: Warning: client version …", compose's "caddy-1 | …") it
+# is that program's library noise: the CLI was never run, nothing is half upgraded.
+_EMBEDDING_PROGRAM = re.compile(
+    r"(?:^|\s)(?P<program>[A-Za-z/][\w.@/-]*)(?:\[\d+\]:|\s+\|)\s+(?:" + GO_STAMP + r"\s+)?Warning: client version \""
+)
+
+
+_CLI_PROGRAMS = ("tailscale", "tailscale.exe")
+
+
+def embedding_program(error: CliError) -> str | None:
+    """The program whose log line holds a ``version-mismatch`` warning when it is not the tailscale CLI (its client
+    library's noise), else None."""
+    if error.kind is not CliErrorKind.VERSION_MISMATCH:
+        return None
+    # (the raw line: the splitter takes compose's prefix off when several lines carry it)
+    found = _EMBEDDING_PROGRAM.search(error.line.text) or _EMBEDDING_PROGRAM.search(error.line.raw)
+    if found is None:
+        return None
+    program = found.group("program").rsplit("/", 1)[-1]
+    # a compose service is named "<service>-<n>": the tailscale image's CLI is the CLI
+    return None if re.sub(r"[-_]\d+$", "", program).lower() in _CLI_PROGRAMS else program
 
 
 # A row of `tailscale exit-node list` (cli/exitnode.go runExitNodeList: tabwriter columns IP, HOSTNAME, COUNTRY,

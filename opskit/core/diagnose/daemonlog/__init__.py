@@ -40,6 +40,7 @@ from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
     Message,
     is_newest_first,
+    is_tailscale_console_row,
     is_tailscale_process,
     when_of,
 )
@@ -372,8 +373,8 @@ def is_embedder_fatal_line(text: str) -> bool:
 
 def is_daemon_log_line(text: str) -> bool:
     """A line of tailscaled's log (cheap word test first: most lines of a paste have none)."""
-    if _ANY_WORD.search(text) is None:
-        return False
+    if _ANY_WORD.search(text) is None and not is_tailscale_console_row(text):
+        return False  # (a Console row's process column is Tailscale's, whatever its message says)
     return is_daemon_log_line_slow(text)
 
 

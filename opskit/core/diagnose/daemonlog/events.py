@@ -2328,6 +2328,32 @@ def _tun_write(message: str) -> Iterator[Event]:
     yield Raise("tun-write-failed", key, message[failed.start() :], weak=key == "closed")
 
 
+# ---------------------------------------------------------------- WireGuard's source check (allowed IPs)
+
+# wireguard-go decrypted a packet from a peer and dropped it because its inner source address is not among that
+# peer's allowed IPs (device/receive.go RoutineSequentialReceiver: "IPv4|IPv6 packet with disallowed source address
+# from %v", a Verbosef of every wireguard-go since 2018, logged by tailscaled's wglog as "wg: [v2] …" with the peer
+# rewritten to its short key "[c7sCF]", or wireguard-go's own "peer(c7sC…bF0w)" when the rewrite does not know it;
+# 2018's logInfo.Println, the same words). The peer forwards traffic from an address
+# it does not own: a LAN, jail or container address not masqueraded to its Tailscale IP (--snat-subnet-routes=false,
+# FreeBSD and userspace networking cannot SNAT), or a subnet route that is not approved (or not advertised) for it.
+# Every such packet is lost (not the packet filter's drop, packet-dropped). Keyed by the peer; no later line of the
+# receiver clears it (the fix is on the sender or in the admin console).
+_WG_SOURCE_NOT_ALLOWED = lazy_compile(
+    r"^(?:wg: (?:\[v2\] )?)?IPv(?P<family>[46]) packet with disallowed source address from "
+    r"(?P<peer>\[[^\]\s]+\]|peer\([^)\s]+\)|<[^>\s]+>)\s*$"
+)
+_WG_SOURCE_WORDS = ("packet with disallowed source address",)
+
+
+def _wg_source(message: str) -> Iterator[Event]:
+    if (dropped := _WG_SOURCE_NOT_ALLOWED.search(message)) is None:
+        return
+    peer = dropped.group("peer")
+    key = peer[1:-1] if peer[:1] == "[" and peer[-1:] == "]" else peer
+    yield Raise("wg-source-not-allowed", key, message[dropped.start() :].strip())
+
+
 # ------------------------------------------------------------------------- derper (a self-hosted relay)
 
 # derper's own log (cmd/derper, derp/derpserver, net/stunserver at de9ec7ee2; v1.50's older wordings): people who
@@ -2337,16 +2363,20 @@ def _tun_write(message: str) -> Iterator[Event]:
 #    (derpserver accept → verifyClient): the node is not in the tailnet of the tailscaled beside derper (a Headscale
 #    node against a derper logged in to Tailscale's control), that tailscaled does not answer, or is too old;
 #  * no TLS certificate: derper's http.Server logs a handshake that failed for want of one, "http: TLS handshake
-#    error from <addr>: " + acme/autocert's "unable to authorize …" or an ACME problem "<status> urn:ietf:params:
-#    acme:error:…" (Let's Encrypt cannot reach it, rate limits), manual mode's "cert mismatch with hostname: "<name>""
-#    (the DERP map's HostName is not the certificate's); --acme-ip-certs' "derper: acme: getting cert for …";
+#    error from <addr>: " + acme/autocert's "unable to authorize …" (newer "unable to satisfy …") or an ACME problem
+#    "<status> urn:ietf:params:acme:error:…" (Let's Encrypt cannot reach it, rate limits), autocert's "missing
+#    certificate" / "missing signer" (its answer to every handshake for a minute after an order failed: the order's
+#    own error may be out of the paste), manual mode's "cert mismatch with hostname: "<name>"" (the DERP map's
+#    HostName is not the certificate's); --acme-ip-certs' "derper: acme: getting cert for …";
 #  * a fatal exit at start: "derper: <error>" (cert provider, config, listen), the mesh key, the rate config, the
 #    STUN listener (v1.50 and older: fatal), --home.
 # Routine: its start lines, "derper: acme: got/loaded … cert", a client that hung up before its key ("derp: <addr>:
 # receive client key: …"), autocert refusing a scanner ("missing server name", "not configured in HostWhitelist").
 _DERPER_REFUSED = lazy_compile(r"^derp: \S+: client \S+ rejected: (?P<why>\S.*)$")
 _DERPER_TLS = lazy_compile(
-    r"^http: TLS handshake error from \S+: (?:acme/autocert: unable to authorize |\d{3} urn:ietf:params:acme:error:"
+    r"^http: TLS handshake error from \S+: "
+    r"(?:acme/autocert: (?:unable to (?:authorize|satisfy) |missing (?:certificate|signer)$)"
+    r"|\d{3} urn:ietf:params:acme:error:"
     r'|cert mismatch with hostname: "[^"]+")'
 )
 _DERPER_STUN_FATAL = "failed to open STUN listener: "
@@ -2469,9 +2499,23 @@ _DRIVE_RESTART = lazy_compile(
 _DRIVE_AS_ROOT = lazy_compile(r'^"[^"]*" is root$')
 _DRIVE_STOPPED_BY_US = ("signal: killed",)
 _DRIVE_FIRST_BACKOFF_SECONDS = 0.002
+# Before each start, when `sudo -n -u <user>` fails, tailscaled looks for su (v1.78+ "can't find su command: <err>",
+# exec.LookPath's 'exec: "su": executable file not found in $PATH') and tries it ("su check failed: <err>": the user
+# has a nologin shell, PAM refuses root): with neither, tailscaled running as root cannot start the server as the
+# share's owner and refuses to serve as root (the '"root" is root' restart follows). Keyed "su"; a later start
+# ("starting taildrive file server with sudo|su as user …", "… as ourselves": tailscaled is no root, nothing to
+# switch) clears it. (v1.62-v1.76 tried neither: "starting taildrive|TailFS file server as user …".)
+_DRIVE_NO_SWITCH = lazy_compile(r"(?:^|: )(?:can't find su command|su check failed): (?P<why>\S.*)$")
+_DRIVE_STARTING = ("starting taildrive file server ", "starting TailFS file server ")
 
 
 def _taildrive(message: str) -> Iterator[Event]:
+    if (no_switch := _DRIVE_NO_SWITCH.search(message)) is not None:
+        yield Raise("drive-failed", "su", message[no_switch.start() :].removeprefix(": "))
+        return
+    if message.startswith(_DRIVE_STARTING):
+        yield Clear("drive-failed", "su")
+        return
     if (restart := _DRIVE_RESTART.match(message)) is None or restart.group("why") in _DRIVE_STOPPED_BY_US:
         return
     why = restart.group("why")
@@ -2867,6 +2911,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("ssh-recording", ("Recording: ", "recording: "), _ssh_recording),
     Recogniser("udp-send", ('"operation-not-permitted"', "Failed to send "), _udp_send),
     Recogniser("tun-write", (" to TUN device: ",), _tun_write),
+    Recogniser("wg-source", _WG_SOURCE_WORDS, _wg_source),
     Recogniser(
         "derper",
         (
@@ -2884,7 +2929,11 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _derper,
     ),
     Recogniser("bird", ("BIRD", "from bird failed", "able tailscale: "), _bird),
-    Recogniser("taildrive", ("user server ",), _taildrive),
+    Recogniser(
+        "taildrive",
+        ("user server ", "su command: ", "su check failed: ", *(w.strip() for w in _DRIVE_STARTING)),
+        _taildrive,
+    ),
     Recogniser("taildrop", (*_TAILDROP_PUT_WORDS, "cannot create FileOps: ", _TAILDROP_RECEIVED), _taildrop),
     Recogniser("peer-relay", (_RELAY_SERVER,), _peer_relay),
     Recogniser("ssh-host-keys", ("SSH host keys",), _ssh_host_keys),

@@ -346,6 +346,23 @@ def _logfmt_message(logfmt: re.Match[str]) -> str:
     return f"{message}: {cause.replace(chr(92) + chr(34), chr(34))}"
 
 
+# A whole log line the poster put in quotes ("May 27 17:42:08 host derper[293395]: … tailscaled)." or 'Nov 13 …'),
+# the closing quote after or before a full stop, or cut off: the quotes go when a journal or stamp prefix follows the
+# opening one (a quoted message alone, a JSON string, stays as it is).
+_QUOTE_CLOSE = re.compile(r"""["'][.,;]?$""")
+
+
+def _unquoted_record(text: str) -> str | None:
+    """``text`` without the quotes around it when it is a quoted log line, else None."""
+    inner = text[1:]
+    inner = (
+        inner[: close.start()] if (close := _QUOTE_CLOSE.search(inner)) and inner[close.start()] == text[0] else inner
+    )
+    if not inner[:1].isalnum() or (_SYSLOG.match(inner) is None and _STAMP.match(inner) is None):
+        return None
+    return inner
+
+
 # A line is peeled several times (the block splitter asks whether the next line continues this one, then reads
 # it as a line of its own; the fold reads it again): a small cache keeps a 50,000-line journal at one peel a line.
 @lru_cache(maxsize=1024)
@@ -362,6 +379,8 @@ def message_of(text: str) -> Message:
             process = "tsnet"
     if "#011" in text:
         text = text.replace("#011", " ")  # rsyslog's escape of a tab (text.py made real tabs spaces)
+    if text[:1] in "\"'" and (unquoted := _unquoted_record(text)) is not None:
+        text = unquoted
     stamped = False
     for _ in range(6):  # prefixes stack (container stamp + Go stamp + memory stats …); each round peels one
         first = text[:1]
@@ -530,6 +549,20 @@ def message_of(text: str) -> Message:
     if text.endswith("_") and not text.endswith("__"):
         text = text[:-1]  # the closing half of markdown italics around pasted lines
     return Message(text.strip(), process, form)
+
+
+_CONSOLE_FIRST = frozenset("dienf0123456789")
+
+
+def is_tailscale_console_row(text: str) -> bool:
+    """A macOS Console row logged by one of Tailscale's processes (the app "Tailscale", IPNExtension,
+    io.tailscale.ipn.*): its columns name the process even when its message holds no word only tailscaled prints
+    ("<private>", the app's own "ExitNodesManager: …")."""
+    return (
+        text[:1] in _CONSOLE_FIRST
+        and ("ailscale" in text or "IPNExtension" in text)
+        and _CONSOLE.match(text) is not None
+    )
 
 
 def is_tailscale_process(process: str | None) -> bool:

@@ -161,6 +161,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.ssh_failed,
     daemonlog.bird_failed,
     daemonlog.drive_failed,
+    daemonlog.wg_source_not_allowed,
     daemonlog.taildrop_failed,
     daemonlog.peer_relay_failed,
     daemonlog.socket_in_use,

@@ -1189,8 +1189,9 @@ def drive_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding
     server <tailscaled> stopped with error <err>, will try again in <d>`` and starts it again, waiting 2^n ms for the
     n-th exit in a row: a wait of 4ms or more (or two exits) is a server that keeps dying, and peers get nothing
     from those shares. ``"root" is root``: tailscaled runs as root but could neither sudo nor su to the share's user,
-    and Taildrive never serves files as root. ``signal: killed`` is tailscaled stopping it (a share change, a
-    shutdown).
+    and Taildrive never serves files as root; before each start v1.78+ says why su failed (``can't find su command:
+    exec: "su": executable file not found in $PATH``, ``su check failed: …``), which alone is the same failure. ``signal:
+    killed`` is tailscaled stopping it (a share change, a shutdown).
 
     *Bad*::
 
@@ -1201,14 +1202,14 @@ def drive_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding
         2024/06/01 12:00:00 user server /usr/sbin/tailscaled stopped with error signal: killed, will try again in 2ms
     """
     issues = log.issues_of("drive-failed")
-    as_root = any(issue.key == "as-root" for issue in issues)
+    as_root = any(issue.key in ("as-root", "su") for issue in issues)
     yield from _finding(
         ctx,
         issues,
         f"tailscaled's Taildrive file server keeps exiting ({_last(issues)})"
         + (
             ": it must run as the share's local user and tailscaled, running as root, can neither `sudo -n -u` nor "
-            "`su` to that user, so it refuses to serve the files as root."
+            "`su` to that user, so it refuses to serve the files as root and this node's shares answer nothing."
             if as_root
             else "; the shares served as that local user answer nothing to peers."
         ),
@@ -1216,6 +1217,50 @@ def drive_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding
         "USER /usr/sbin/tailscaled -h` must succeed; or install `su`), that the user can read the shared folder, "
         "and that the user's shell is not `nologin` when su is used; `tailscale drive list` shows each share's "
         "`as` user. Run the line `tailscaled serve-taildrive NAME PATH` as that user to see its own error.",
+    )
+
+
+@rule(
+    id="TS-LOG-WG-SOURCE-NOT-ALLOWED",
+    name="log-wg-source-not-allowed",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="WireGuard drops a peer's packets from a source address that peer does not own",
+    target="daemon-log",
+)
+def wg_source_not_allowed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: wireguard-go accepts a decrypted packet from a peer only when its inner source address is one of that
+    peer's allowed IPs: its Tailscale addresses and the subnet routes approved for it. Anything else is dropped with
+    ``wg: [v2] IPv4 packet with disallowed source address from [c7sCF]`` (or ``IPv6 …``; ``peer(c7sC…bF0w)`` when
+    tailscaled's log rewrite does not know the key). The peer forwards traffic from an address it does not own: a
+    LAN, jail, VM or container address leaving it without being masqueraded to its Tailscale IP (subnet routers
+    with ``--snat-subnet-routes=false``, FreeBSD and userspace networking, which cannot SNAT), or a subnet route
+    that is not advertised, not approved, or not accepted by this node (``--accept-routes`` off: Linux's default).
+    Not the ACL filter (that is ``Drop: …``): no policy change helps.
+
+    *Bad*::
+
+        Oct 03 10:12:44 jail1 tailscaled[8123]: wg: [v2] IPv4 packet with disallowed source address from [c7sCF]
+
+    *Good*::
+
+        Oct 03 10:12:44 jail1 tailscaled[8123]: wg: [v2] [c7sCF] - Received handshake initiation
+    """
+    issues = log.issues_of("wg-source-not-allowed")
+    peers = ", ".join(dict.fromkeys(f"[{issue.key}]" for issue in issues))
+    yield from _finding(
+        ctx,
+        issues,
+        f"WireGuard drops packets from peer {peers} whose source address is not one of that peer's allowed IPs "
+        f"({_last(issues)}): the peer forwards traffic from an address it does not own (a LAN, jail or container "
+        "address not masqueraded to its Tailscale IP, or a subnet route not approved for it), and all of it is lost.",
+        "On the sending node, either advertise the source range as a subnet route (`tailscale set "
+        "--advertise-routes=192.168.1.0/24`) and approve it in the admin console (Machines → the node → Edit route "
+        "settings) and let this receiving node accept routes (`tailscale set --accept-routes`, off by default on Linux: "
+        "a route it does not accept is not among the peer's allowed IPs), or have the sender masquerade it to its own "
+        "Tailscale IP (`--snat-subnet-routes=true`, the default on Linux; a jail or container behind FreeBSD or "
+        "userspace networking needs its own tailscaled or a NAT rule on the host). An ACL change does not help: "
+        "the packets never reach the filter.",
     )
 
 

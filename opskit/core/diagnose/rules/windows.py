@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
@@ -22,6 +23,7 @@ from opskit.core.diagnose.windows import (
     WINDOWS_INSTALLER_SERVICE_FAILED,
     cli_backend_state,
     configure_host_step,
+    embedding_program,
     is_enable_prompt,
     missing_peer_address,
     normalise_error_text,
@@ -1268,7 +1270,9 @@ def service_not_running(report: CliErrorReport, ctx: DiagnoseContext) -> Iterato
     target="windows",
 )
 def version_mismatch(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: ``Warning: client version "x" != tailscaled server version "y"``: mixed versions.
+    """*Why*: ``Warning: client version "x" != tailscaled server version "y"``: mixed versions. The same words in
+    another program's service log (``caddy[25961]: Warning: client version "date.20210823" != …``) are v1.14-v1.18's
+    client library inside that program, printing them on every LocalAPI call: routine, nothing to upgrade.
 
     *Bad*::
 
@@ -1276,9 +1280,10 @@ def version_mismatch(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
 
     *Good*::
 
-        Got error: 503 Service Unavailable: no backend
+        Aug 28 18:32:40 dot caddy[25961]: Warning: client version "date.20210823" != tailscaled server version "1.14.0"
     """
-    yield from _emit(CliErrorKind.VERSION_MISMATCH, report, ctx)
+    cli_only = tuple(error for error in report.errors if embedding_program(error) is None)
+    yield from _emit(CliErrorKind.VERSION_MISMATCH, replace(report, errors=cli_only), ctx)
 
 
 @rule(
