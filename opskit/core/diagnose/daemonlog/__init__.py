@@ -401,6 +401,8 @@ def is_embedded_log_line(text: str) -> bool:
     log model reads an issue in it (tsnet.Up's refused key, a certificate LocalAPI could not give). engine.py reads
     such a line both ways: the CLI's kind, and the node's log."""
     message = message_of(text)
+    if message.process != _CONTAINERBOOT_PROCESS and is_api_mint_refusal(message.text):
+        return False  # the API's refusal is the CLI's words (`tailscale up`, the operator): a log's only amid it
     if not (
         message.form in _EMBEDDER_FORMS
         or message.process in _EMBEDDER_PROCESSES

@@ -2429,7 +2429,8 @@ def _embedded(message: str) -> Iterator[Event]:
         # (SetDNS names the DNS-01 challenge's record, "_acme-challenge.<name>": the certificate is <name>'s)
         yield Raise("cert-failed", (named or "cert").removeprefix("_acme-challenge."), message[handshake.start() :])
     elif "tsnet: you must enable " in message and (refused := _TSNET_NO_CERT_DOMAIN.search(message)) is not None:
-        yield Raise("cert-failed", f"{refused.group('what')} off", message[refused.start() :])
+        off = "HTTPS certificates" if refused.group("what") == "HTTPS" else "MagicDNS"
+        yield Raise("cert-failed", f"this node ({off} off)", message[refused.start() :])
     elif "proxy error: " in message and (proxy := _PROXY_TLS.search(message)) is not None:
         why = proxy.group("why")
         spoken = "certificate" if "x509: " in why else ("tls-backend" if why.startswith("malformed") else "plain-backend")
