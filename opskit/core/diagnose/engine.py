@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
 from opskit.core.diagnose.daemonlog import (
     is_embedded_log_line,
-    is_stamped_log_event,
+    is_log_event_line,
     is_typed_command_line,
     lead_in_os,
     parse_daemon_log,
@@ -441,7 +441,8 @@ def _daemon_log_blocks(blocks: Sequence[Block]) -> list[Block]:
         elif (
             block.kind is BlockKind.WINDOWS
             and current is not None
-            and all(is_stamped_log_event(line.text) for line in block.lines)
+            and block.command is None
+            and all(is_log_event_line(line.text) for line in block.lines)
         ):
             pending.append(block)  # the CLI's refusal printed amid the log (containerboot's `tailscale up`)
         elif _login_prompt_only(block):

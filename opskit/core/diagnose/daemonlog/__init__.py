@@ -57,7 +57,7 @@ __all__ = [
     "is_embedded_log_line",
     "is_service_status_field",
     "is_service_status_header",
-    "is_stamped_log_event",
+    "is_log_event_line",
     "is_typed_command_line",
     "message_of",
     "parse_daemon_log",
@@ -92,7 +92,8 @@ _MARKERS = re.compile(
     r"|(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) [A-Z]\w+[;.]"  # tsnet's login
     r"|To start this tsnet server, "
     # Headplane supervising its agent, a tsnet node (tale/headplane app/server/hp-agent.ts, 0.6.x)
-    r"|Headplane agent (?:started$|is ready and serving queries$|exited with code |will restart in |experienced an error: )"
+    r"|Headplane agent (?:started$|is ready and serving queries$|exited with code |will restart in "
+    r"|experienced an error: )"
     r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
     r"|boot: \d{4}/\d{2}/\d{2} "  # containerboot, the container image's init, starting tailscaled
     # net/dns's resolv.conf manager (direct.go), which cmd/tailscaled hands its logger with no "dns: " prefix
@@ -227,8 +228,8 @@ _MARKER_WORDS = (
     "setting link attributes", "created by tailscale.com/", "tailscale.com", "stopEngineAndWait", "wgcfg: ",
     "/tailscale-android/",
     "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
-    "runservice: ", "tsnet ", "state is ", "Headplane agent ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
-    "JSON]", "HostInfo: {", "BabysitProc: ",
+    "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
+    "JSON]", "HostInfo: {", "BabysitProc: ", "Headplane agent ",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
@@ -382,8 +383,9 @@ def is_daemon_log_line(text: str) -> bool:
     return is_daemon_log_line_slow(text)
 
 
-# The log formats of the programs embedding Tailscale (tsnet: tsdproxy, golink, tsidp, Headplane's agent, caddy-tailscale;
-# the Kubernetes operator) and containerboot's process: what tsnet or LocalAPI answers them, they log in their format.
+# The log formats of the programs embedding Tailscale (tsnet: tsdproxy, golink, tsidp, Headplane's agent,
+# caddy-tailscale; the Kubernetes operator) and containerboot's process: what tsnet or LocalAPI answers them, they log
+# in their own format.
 _EMBEDDER_FORMS = ("zerolog", "zap", "logfmt", "logrus", "logrus-fatal")
 _EMBEDDER_PROCESSES = ("tsnet", _CONTAINERBOOT_PROCESS)
 # Messages only a program serving through Tailscale logs (Go's net/http server and reverse proxy: tailscaled's Serve,
@@ -412,12 +414,11 @@ def is_embedded_log_line(text: str) -> bool:
     return _raises_issue(message.text)
 
 
-def is_stamped_log_event(text: str) -> bool:
-    """A line under a log prefix (a stamp, a container's column) whose message raises an issue of the log model:
-    amid a log (a container's output), the CLI's refusal printed there (`tailscale up` run by containerboot) is a
-    line of that log too."""
-    message = message_of(text)
-    return message.text != text.strip() and _raises_issue(message.text)
+def is_log_event_line(text: str) -> bool:
+    """A line whose message raises an issue of the log model: amid a log (a container's output, its runtime stamp or
+    compose column taken off or not), the CLI's refusal printed there (`tailscale up` run by containerboot) is a line
+    of that log too (engine.py asks only there, and not under a typed command)."""
+    return _raises_issue(message_of(text).text)
 
 
 # tailscaled's "-cleanup" bool flag (Go's flag package: one or two dashes, "=true"-style values).

@@ -1998,9 +1998,8 @@ def is_auth_key_mint_error(message: str) -> bool:
 def is_api_mint_refusal(message: str) -> bool:
     """The API's own answer refusing the mint (tags, the client's scopes): the CLI's refusal, which a log reads only
     among its own lines (a containerboot log), never as a log by itself."""
-    return (
-        _MINT_CLI_KINDS.search(message) is not None
-        and (_API_ANSWER.search(message) is not None or _AUTH_KEY_MINT.search(message) is not None)
+    return _MINT_CLI_KINDS.search(message) is not None and (
+        _API_ANSWER.search(message) is not None or _AUTH_KEY_MINT.search(message) is not None
     )
 
 
@@ -2433,11 +2432,14 @@ def _embedded(message: str) -> Iterator[Event]:
         yield Raise("cert-failed", f"this node ({off} off)", message[refused.start() :])
     elif "proxy error: " in message and (proxy := _PROXY_TLS.search(message)) is not None:
         why = proxy.group("why")
-        spoken = "certificate" if "x509: " in why else ("tls-backend" if why.startswith("malformed") else "plain-backend")
-        yield Raise("serve-backend-tls-failed", spoken, why)
-    elif message.startswith("Headplane agent ") and (exited := _HEADPLANE_EXIT.match(message)) is not None:
-        if exited.group("code") not in _CLEAN_EXIT_CODES or exited.group("signal") not in _STOP_SIGNALS:
-            yield Raise("crash", "exit", message)
+        plain = "tls-backend" if why.startswith("malformed") else "plain-backend"
+        yield Raise("serve-backend-tls-failed", "certificate" if "x509: " in why else plain, why)
+    elif (
+        message.startswith("Headplane agent ")
+        and (exited := _HEADPLANE_EXIT.match(message)) is not None
+        and (exited.group("code") not in _CLEAN_EXIT_CODES or exited.group("signal") not in _STOP_SIGNALS)
+    ):
+        yield Raise("crash", "exit", message)
 
 
 # ---------------------------------------------------------------- the source sweep (tests/diagnose/log_sweep.py)

@@ -1423,7 +1423,7 @@ def serve_backend_tls_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
     if any(_PLAIN_BACKEND.search(issue.message) for issue in issues):
         fixes.append(
             "the backend port answers plain HTTP: point the proxy at it with http:// (`tailscale serve --https=443 "
-            "http://127.0.0.1:8080`; tsdproxy 1.x: `tsdproxy.scheme=http`, 2.x: `tsdproxy.port.1: \"443/https:80/http\"`), "
+            'http://127.0.0.1:8080`; tsdproxy 1.x: `tsdproxy.scheme=http`, 2.x: `tsdproxy.port.1: "443/https:80/http"`), '
             "or give the backend a TLS listener on that port."
         )
     if any(_TLS_BACKEND.search(issue.message) for issue in issues):
@@ -1440,7 +1440,8 @@ def serve_backend_tls_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
         issues,
         f"the reverse proxy reaches its backend but TLS to it fails ({_last(issues)}): clients get 502; the "
         "tailnet path and the node are fine, the backend's scheme or certificate is what is wrong.",
-        " ".join(fixes) or "Match the proxy's scheme to the backend's (http:// for a plain backend, https+insecure:// "
+        " ".join(fixes)
+        or "Match the proxy's scheme to the backend's (http:// for a plain backend, https+insecure:// "
         "for a self-signed one) or give the backend a certificate naming the address dialled.",
     )
 
