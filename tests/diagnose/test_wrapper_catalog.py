@@ -250,14 +250,15 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "tsnet: you must enable MagicDNS in the DNS page of the admin panel to proceed. See "
         "https://tailscale.com/s/https",
         "",
-        "serve-not-enabled",
+        # (session 12: also a line of the embedded node's log, which gets no certificate)
+        "serve-not-enabled cert-failed",
     ),
     (
         "golog",
         "",
         "tsnet: you must enable HTTPS in the admin panel to proceed. See https://tailscale.com/s/https",
         "",
-        "serve-not-enabled",
+        "serve-not-enabled cert-failed",
     ),
     # tsnet/tsnet.go:391 (v1.52+)
     ("golog", "", "dial tcp: tsnet: backend in state Stopped", "", "not-running-state"),
@@ -285,7 +286,8 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "fatal",
         "starting tailscale server: tsnet: tsnet.Up: backend: invalid key: unable to validate API key",
         "",
-        "auth-key-rejected",
+        # (session 12: also a line of the operator's own node's log: that node must log in)
+        "auth-key-rejected login-required",
     ),
     # sts.go:233 a proxy's auth key from the API, refused for its tags (controller-runtime's "Reconciler error"
     # with the reconciler's error attribute) (v1.52+)
@@ -511,7 +513,8 @@ def test_the_add_ons_own_fatal_line_keeps_tailscaleds_failure_above_it() -> None
         "backend error: invalid key: unable to validate API key\n"
         "[10:00:02] FATAL: Unable to start up Tailscale\n"
     )
-    assert reading(paste) == {"auth-key-rejected", "crash"}
+    # (session 12: the refusal printed amid the add-on's log is a line of that log too: the node must log in)
+    assert reading(paste) == {"auth-key-rejected", "login-required", "crash"}
 
 
 _TAILSCALED_START = (

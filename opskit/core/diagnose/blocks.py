@@ -808,6 +808,8 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         # printed by the program's own log.Fatal): the app's refusal (an auth key control rejected), whatever
         # words of tailscaled's log ("invalid key") it holds
         or "tsnet.Up: backend: " in text
+        # tsnet's ListenTLS refusing for want of a certificate domain, the same way (tsnet/tsnet.go)
+        or "tsnet: you must enable " in text
         # a download tool's own error on Tailscale's package server, bare (the install script, the GitHub Action's
         # curl step, a Dockerfile): the install failing before tailscaled exists, though tailscaled's log reads
         # the same words when its own updater runs the download (a line under a log prefix: not this test)

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
-from opskit.core.diagnose.daemonlog import is_typed_command_line, lead_in_os, parse_daemon_log
+from opskit.core.diagnose.daemonlog import (
+    is_embedded_log_line,
+    is_log_event_line,
+    is_typed_command_line,
+    lead_in_os,
+    parse_daemon_log,
+)
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.dnsstatus import DnsStatusReport
 from opskit.core.diagnose.exitnodes import ExitNodeListReport
@@ -447,6 +453,13 @@ def _login_prompt_only(block: Block) -> bool:
     return block.kind is BlockKind.STATUS and all(_LOGIN_PROMPT_LINE.fullmatch(line.text) for line in block.lines)
 
 
+def _embedded_log_lines(block: Block) -> Block | None:
+    """The lines of a CLI error block that an embedded node's program logged (daemonlog.is_embedded_log_line), as a
+    log block of their own, or None: none."""
+    lines = tuple(line for line in block.lines if is_embedded_log_line(line.text))
+    return Block(BlockKind.DAEMON_LOG, lines, block.command) if lines else None
+
+
 def _daemon_log_blocks(blocks: Sequence[Block]) -> list[Block]:
     """One block per tailscaled log: the splitter cuts a log at each NetInfo/netcheck-report line (those
     become netcheck blocks too), and at a login prompt printed amid it; the log keeps the NetInfo lines, in
@@ -456,8 +469,17 @@ def _daemon_log_blocks(blocks: Sequence[Block]) -> list[Block]:
     pending: list[Block] = []  # NetInfo/report blocks since the last log block
     prompt: list[Block] = []  # a login prompt just before a log (a container's `tailscale up` printed it first)
     for block in blocks:
+        if block.kind is BlockKind.WINDOWS and (embedded := _embedded_log_lines(block)) is not None:
+            block = embedded  # also a line of the embedded node's log (its program quoting tsnet or LocalAPI)
         if block.kind is BlockKind.NETCHECK and block.log_form:
             pending.append(block)
+        elif (
+            block.kind is BlockKind.WINDOWS
+            and current is not None
+            and block.command is None
+            and all(is_log_event_line(line.text) for line in block.lines)
+        ):
+            pending.append(block)  # the CLI's refusal printed amid the log (containerboot's `tailscale up`)
         elif _login_prompt_only(block):
             # the log goes on after the prompt, and its fold reads the prompt: the node waits for a login until
             # the log says it completed

@@ -28,6 +28,7 @@ from opskit.core.diagnose.daemonlog.events import (
     Raise,
     events_of,
     is_addon_verdict,
+    is_api_mint_refusal,
     is_auth_key_mint_error,
     is_call_frame,
     is_cgnat_address,
@@ -54,8 +55,10 @@ from opskit.core.findings import Severity
 __all__ = [
     "is_daemon_log_line",
     "is_daemon_log_line_slow",
+    "is_embedded_log_line",
     "is_service_status_field",
     "is_service_status_header",
+    "is_log_event_line",
     "is_typed_command_line",
     "message_of",
     "parse_daemon_log",
@@ -89,6 +92,9 @@ _MARKERS = re.compile(
     r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
     r"|(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) [A-Z]\w+[;.]"  # tsnet's login
     r"|To start this tsnet server, "
+    # Headplane supervising its agent, a tsnet node (tale/headplane app/server/hp-agent.ts, 0.6.x)
+    r"|Headplane agent (?:started$|is ready and serving queries$|exited with code |will restart in "
+    r"|experienced an error: )"
     r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
     r"|boot: \d{4}/\d{2}/\d{2} "  # containerboot, the container image's init, starting tailscaled
     # net/dns's resolv.conf manager (direct.go), which cmd/tailscaled hands its logger with no "dns: " prefix
@@ -224,7 +230,7 @@ _MARKER_WORDS = (
     "/tailscale-android/",
     "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
     "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
-    "JSON]", "HostInfo: {", "BabysitProc: ",
+    "JSON]", "HostInfo: {", "BabysitProc: ", "Headplane agent ",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
@@ -269,6 +275,8 @@ def _belongs(text: str, message: Message) -> bool:
         return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
     if ("/api/v2/" in body or "oauth2: " in body) and is_auth_key_mint_error(body):
         return True  # the API's 401 while minting an auth key, not the CLI quoting LocalAPI's refusal
+    if ", Message: " in body and is_api_mint_refusal(body):
+        return False  # the API refusing the mint is the CLI's refusal; a log reads it only among its own lines
     if body[:2] == "--" and _REQUIRED_FLAG.match(body):
         return True  # tailscaled's fatal refusal to start without a flag, printed without a stamp by old versions
     if (
@@ -376,6 +384,44 @@ def is_daemon_log_line(text: str) -> bool:
     if _ANY_WORD.search(text) is None and not is_tailscale_console_row(text):
         return False  # (a Console row's process column is Tailscale's, whatever its message says)
     return is_daemon_log_line_slow(text)
+
+
+# The log formats of the programs embedding Tailscale (tsnet: tsdproxy, golink, tsidp, Headplane's agent,
+# caddy-tailscale; the Kubernetes operator) and containerboot's process: what tsnet or LocalAPI answers them, they log
+# in their own format.
+_EMBEDDER_FORMS = ("zerolog", "zap", "logfmt", "logrus", "logrus-fatal")
+_EMBEDDER_PROCESSES = ("tsnet", _CONTAINERBOOT_PROCESS)
+# Messages only a program serving through Tailscale logs (Go's net/http server and reverse proxy: tailscaled's Serve,
+# a tsnet program), or tsnet's own errors to its program: never the CLI's words, whatever they quote.
+_SERVER_WORDS = ("tsnet", "http: TLS handshake error from ", "http: proxy error: ")
+
+
+def _raises_issue(message: str) -> bool:
+    return any(isinstance(event, Raise) for event in events_of(message))
+
+
+def is_embedded_log_line(text: str) -> bool:
+    """A line the CLI's reader takes as the refusal it quotes that is also a line of an embedded node's log: the
+    program embedding Tailscale logged it (in its log format, or a message only its server or tsnet prints) and the
+    log model reads an issue in it (tsnet.Up's refused key, a certificate LocalAPI could not give). engine.py reads
+    such a line both ways: the CLI's kind, and the node's log."""
+    message = message_of(text)
+    if message.process != _CONTAINERBOOT_PROCESS and is_api_mint_refusal(message.text):
+        return False  # the API's refusal is the CLI's words (`tailscale up`, the operator): a log's only amid it
+    if not (
+        message.form in _EMBEDDER_FORMS
+        or message.process in _EMBEDDER_PROCESSES
+        or any(word in message.text for word in _SERVER_WORDS)
+    ):
+        return False
+    return _raises_issue(message.text)
+
+
+def is_log_event_line(text: str) -> bool:
+    """A line whose message raises an issue of the log model: amid a log (a container's output, its runtime stamp or
+    compose column taken off or not), the CLI's refusal printed there (`tailscale up` run by containerboot) is a line
+    of that log too (engine.py asks only there, and not under a typed command)."""
+    return _raises_issue(message_of(text).text)
 
 
 # tailscaled's "-cleanup" bool flag (Go's flag package: one or two dashes, "=true"-style values).

@@ -1999,17 +1999,39 @@ _MINT_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# The API client's own error ("Status: 400, Message: \"requested tags [] are invalid or not permitted\""), alone on a
+# line when `tailscale up` prints it under containerboot or a CI step.
+_API_ANSWER = lazy_compile(r'Status: \d{3}, Message: "')
+_TAGS_REFUSED = lazy_compile(TAGS_NOT_PERMITTED, re.IGNORECASE)
+
+
 def is_auth_key_mint_error(message: str) -> bool:
     """`tailscale up` failing to mint an auth key from OAuth credentials (its 401 is the API's, not LocalAPI's)."""
     return _AUTH_KEY_MINT.search(message) is not None and _MINT_CLI_KINDS.search(message) is None
 
 
+def is_api_mint_refusal(message: str) -> bool:
+    """The API's own answer refusing the mint (tags, the client's scopes): the CLI's refusal, which a log reads only
+    among its own lines (a containerboot log), never as a log by itself."""
+    return _MINT_CLI_KINDS.search(message) is not None and (
+        _API_ANSWER.search(message) is not None or _AUTH_KEY_MINT.search(message) is not None
+    )
+
+
 def _auth_key_mint(message: str) -> Iterator[Event]:
-    if (mint := _AUTH_KEY_MINT.search(message)) is None:
+    mint = _AUTH_KEY_MINT.search(message)
+    if (start := mint or _API_ANSWER.search(message)) is None:
         return
-    detail = message[mint.start() :]
+    detail = message[start.start() :]
     if _MINT_CLI_KINDS.search(detail) is not None:
+        # the API answered and refused: the CLI's kinds say which (tags-not-permitted, auth-key-rejected); the log
+        # of the node that never got its key says no key was minted, and why
+        refused = "tags" if _TAGS_REFUSED.search(detail) is not None else None
+        why = refused or next((r for r, words in _MINT_REASONS if words.search(detail)), "api")
+        yield Raise("auth-key-mint-failed", why, detail)
         return
+    if mint is None:
+        return  # another answer of the API, naming no refusal of the mint
     why = next((reason for reason, words in _MINT_REASONS if words.search(detail)), "api")
     yield Raise("auth-key-mint-failed", why, detail)
     yield from _tls(detail)
@@ -2396,6 +2418,73 @@ def _derper(message: str) -> Iterator[Event]:
         yield Raise("derp-server-failed", "certificate", message)
     elif _DERPER_FATAL.match(message) is not None:
         yield Raise("derp-server-failed", "start", message)
+
+
+# ------------------------------------------------- programs embedding Tailscale: their HTTPS server and proxy
+
+# An HTTPS server whose certificate comes from tailscaled (tsnet's ListenTLS and any tsnet program's GetCertificate:
+# tsdproxy, golink, tsidp; the Kubernetes operator's ingress proxy) asks LocalAPI for the node's certificate during
+# the client's handshake; when that fails, Go's net/http server logs "http: TLS handshake error from <client>:
+# <error>" (its ErrorLog, the stdlib log), the error being LocalAPI's answer ('500 Internal Server Error: SetDNS
+# "_acme-challenge.<name>" => …: set-dns response: 500 …', '… your Tailscale account does not support getting TLS
+# certs') or the request that never got one ('Get "http://local-tailscaled.sock/localapi/v0/cert/<name>?type=pair
+# …": context deadline exceeded'). No HTTPS connection to the node succeeds until the certificate is had. A handshake
+# failing for the client's own reasons (EOF, a scanner without SNI, "client sent an HTTP request to an HTTPS
+# server") is no certificate failure, and derper's autocert errors are derper's (_derper).
+_HANDSHAKE_CERT = lazy_compile(
+    r"http: TLS handshake error from \S+: (?:(?:HTTP )?500 Internal Server Error: \S"
+    r'|(?:Get|POST|Post) "?http://[^"\s]*/localapi/v0/cert/(?P<name>[^?"\s/]+))'
+)
+# tsnet's ListenTLS refusing before it listens (tsnet/tsnet.go, v1.38+): the control server offers the node no
+# certificate domain (MagicDNS or HTTPS certificates off for the tailnet; a control server without certificate
+# support, as Headscale was), so the program's HTTPS listener never exists.
+_TSNET_NO_CERT_DOMAIN = lazy_compile(
+    r"tsnet: you must enable (?P<what>MagicDNS|HTTPS) in the (?:DNS page of the )?admin panel to proceed"
+)
+# A reverse proxy in front of a backend (tailscaled's own Serve, ipn/ipnlocal/serve.go, and the proxies of tsnet
+# programs, both Go's httputil.ReverseProxy logging "http: proxy error: %v" through the stdlib log) that reaches the
+# backend but fails to speak TLS with it: an https:// target whose port answers plain HTTP ("tls: first record does
+# not look like a TLS handshake"; Go's "http: server gave HTTP response to HTTPS client" when the answer starts
+# "HTTP/"), a backend certificate the proxy does not trust or that does not name the address dialled ("tls: failed
+# to verify certificate: x509: …"; "x509: …" before Go 1.20), a TLS alert from the backend ("remote error: tls: …"),
+# or an http:// target whose port speaks TLS (the TLS alert it answers with read as HTTP: 'malformed HTTP response
+# "\x15\x03…"'). Clients get 502; the backend is up: its scheme or certificate is what is wrong.
+_PROXY_TLS = lazy_compile(
+    r"http: proxy error: (?P<why>(?:tls: first record does not look like a TLS handshake"
+    r"|http: server gave HTTP response to HTTPS client"
+    r"|(?:tls: failed to verify certificate: )?x509: \S"
+    r"|remote error: tls: \S|tls: handshake failure"
+    r'|malformed HTTP response "\\x15\\x03).*)$'
+)
+# Headplane (tale/headplane app/server/hp-agent.ts, 0.6.x) supervising its agent, a tsnet node: "Headplane agent
+# exited with code %s and signal %s" (Node's child-process exit: a number or null, a signal name or null/undefined),
+# then "Headplane agent will restart in %f seconds (attempt %d)". A non-zero code, or a signal that kills (not
+# Headplane's own SIGTERM/SIGINT at shutdown), is the embedded node's process dying.
+_HEADPLANE_EXIT = lazy_compile(r"^Headplane agent exited with code (?P<code>\S+) and signal (?P<signal>\S+)")
+_CLEAN_EXIT_CODES = ("0", "null", "undefined")
+_STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP", "null", "undefined")
+
+
+def _embedded(message: str) -> Iterator[Event]:
+    if "TLS handshake error from " in message and (handshake := _HANDSHAKE_CERT.search(message)) is not None:
+        named = handshake.group("name") or (
+            found.group("name") if (found := _CERT_NAME_IN_ERROR.search(message)) is not None else None
+        )
+        # (SetDNS names the DNS-01 challenge's record, "_acme-challenge.<name>": the certificate is <name>'s)
+        yield Raise("cert-failed", (named or "cert").removeprefix("_acme-challenge."), message[handshake.start() :])
+    elif "tsnet: you must enable " in message and (refused := _TSNET_NO_CERT_DOMAIN.search(message)) is not None:
+        off = "HTTPS certificates" if refused.group("what") == "HTTPS" else "MagicDNS"
+        yield Raise("cert-failed", f"this node ({off} off)", message[refused.start() :])
+    elif "proxy error: " in message and (proxy := _PROXY_TLS.search(message)) is not None:
+        why = proxy.group("why")
+        plain = "tls-backend" if why.startswith("malformed") else "plain-backend"
+        yield Raise("serve-backend-tls-failed", "certificate" if "x509: " in why else plain, why)
+    elif (
+        message.startswith("Headplane agent ")
+        and (exited := _HEADPLANE_EXIT.match(message)) is not None
+        and (exited.group("code") not in _CLEAN_EXIT_CODES or exited.group("signal") not in _STOP_SIGNALS)
+    ):
+        yield Raise("crash", "exit", message)
 
 
 # ---------------------------------------------------------------- the source sweep (tests/diagnose/log_sweep.py)
@@ -2904,6 +2993,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "token exchange",
             "creating authkey",
             "resolving auth key",
+            ', Message: "',
         ),
         _auth_key_mint,
     ),
@@ -2927,6 +3017,11 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             _DERPER_STUN_FATAL,
         ),
         _derper,
+    ),
+    Recogniser(
+        "embedded",
+        ("TLS handshake error from ", "tsnet: you must enable ", "proxy error: ", "Headplane agent "),
+        _embedded,
     ),
     Recogniser("bird", ("BIRD", "from bird failed", "able tailscale: "), _bird),
     Recogniser(

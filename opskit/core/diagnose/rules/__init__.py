@@ -166,6 +166,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.peer_relay_failed,
     daemonlog.socket_in_use,
     daemonlog.serve_backend_down,
+    daemonlog.serve_backend_tls_failed,
     daemonlog.no_peer_for_address,
     daemonlog.tls_intercepted,
     daemonlog.clock_skew,

@@ -1429,6 +1429,68 @@ def serve_backend_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
     )
 
 
+# What each TLS failure to a backend needs: the proxy speaks TLS to a plain port, or the other way round, or the
+# backend's certificate does not verify (its own CA, or no name/IP SAN for the address dialled).
+_PLAIN_BACKEND = re.compile(r"first record does not look like a TLS handshake|server gave HTTP response to HTTPS")
+_TLS_BACKEND = re.compile(r"malformed HTTP response")
+
+
+@rule(
+    id="TS-LOG-SERVE-BACKEND-TLS-FAILED",
+    name="log-serve-backend-tls-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="a serve/tsnet reverse proxy reaches its backend but TLS to it fails (scheme or certificate)",
+    target="daemon-log",
+)
+def serve_backend_tls_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``http: proxy error: tls: first record does not look like a TLS handshake`` (or ``http: server gave
+    HTTP response to HTTPS client``) is a reverse proxy (tailscaled's Serve, ``tailscale serve https://…``, or the
+    proxy of a program embedding Tailscale, such as tsdproxy) speaking TLS to a backend port that answers plain
+    HTTP; ``http: proxy error: tls: failed to verify certificate: x509: …`` is the backend's certificate not
+    trusted by the proxy (self-signed, a private CA) or not naming the address dialled (``cannot validate
+    certificate for 172.20.0.10 because it doesn't contain any IP SANs``); ``malformed HTTP response "\\x15\\x03…"``
+    is the reverse, plain HTTP sent to a port that speaks TLS. The backend is up and answers: the tailnet and
+    the node are fine, every request through the proxy gets 502 because the scheme or certificate is wrong.
+
+    *Bad*::
+
+        2024/12/13 17:40:52 http: proxy error: tls: first record does not look like a TLS handshake
+
+    *Good*::
+
+        2024/12/13 17:40:52 serve: creating a new proxy handler for http://127.0.0.1:8080
+    """
+    issues = log.issues_of("serve-backend-tls-failed")
+    if not issues:
+        return
+    fixes = []
+    if any(_PLAIN_BACKEND.search(issue.message) for issue in issues):
+        fixes.append(
+            "the backend port answers plain HTTP: point the proxy at it with http:// (`tailscale serve --https=443 "
+            'http://127.0.0.1:8080`; tsdproxy 1.x: `tsdproxy.scheme=http`, 2.x: `tsdproxy.port.1: "443/https:80/http"`), '
+            "or give the backend a TLS listener on that port."
+        )
+    if any(_TLS_BACKEND.search(issue.message) for issue in issues):
+        fixes.append("the backend port speaks TLS: use https+insecure:// (serve) or https:// for it.")
+    if any("x509: " in issue.message for issue in issues):
+        fixes.append(
+            "the backend's certificate does not verify: for a self-signed or private-CA backend use "
+            "`https+insecure://` with `tailscale serve` (or the proxy's skip-verify option: tsdproxy 1.x "
+            "`tsdproxy.tlsvalidate=false`, 2.x `no_tlsvalidate` on the port label); otherwise dial it by a name its certificate holds (not a bare IP without "
+            "an IP SAN) or reissue its certificate with that IP or name."
+        )
+    yield from _finding(
+        ctx,
+        issues,
+        f"the reverse proxy reaches its backend but TLS to it fails ({_last(issues)}): clients get 502; the "
+        "tailnet path and the node are fine, the backend's scheme or certificate is what is wrong.",
+        " ".join(fixes)
+        or "Match the proxy's scheme to the backend's (http:// for a plain backend, https+insecure:// "
+        "for a self-signed one) or give the backend a certificate naming the address dialled.",
+    )
+
+
 @rule(
     id="TS-LOG-NO-PEER-FOR-ADDRESS",
     name="log-no-peer-for-address",
@@ -2135,6 +2197,10 @@ _MINT_FIXES = {
     "`tskey-client-…` in TS_AUTHKEY / --auth-key.",
     "scopes": "the OAuth client may not create auth keys (403): give it the `auth_keys` write scope and the tags it "
     "must assign (it can only mint keys for tags it owns), or use a client that has them.",
+    "tags": "the API refused the tags asked for the key (400 `requested tags [...] are invalid or not permitted`): an "
+    "OAuth client mints only tagged keys, for tags it owns: pass them (`--advertise-tags=tag:x`: containerboot's "
+    "TS_EXTRA_ARGS, the Action's `tags`), spelled as in the policy's tagOwners, and check that the variable holding "
+    "them is set (`[]` is an empty list).",
     "api": "the API answered with an error: read it above, check the OAuth client (scopes `auth_keys`, its tags) "
     "and the tailnet, then restart.",
 }
@@ -2179,6 +2245,7 @@ def auth_key_mint_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator
         "tls": "TLS to the API fails (interception or clock)",
         "credentials": "the API refused the OAuth client secret (401)",
         "scopes": "the OAuth client lacks the scope or tags (403)",
+        "tags": "the API refused the requested tags (400)",
         "api": "the API answered with an error",
     }
     yield from _finding(
