@@ -2440,6 +2440,7 @@ _HANDSHAKE_CERT = lazy_compile(
 # support, as Headscale was), so the program's HTTPS listener never exists.
 _TSNET_NO_CERT_DOMAIN = lazy_compile(
     r"tsnet: you must enable (?P<what>MagicDNS|HTTPS) in the (?:DNS page of the )?admin panel to proceed"
+    r"(?:\. See https?://[^\s\"'`]+)?"  # the sentence only: not the quote or key=value a logger wrapped it in
 )
 # A reverse proxy in front of a backend (tailscaled's own Serve, ipn/ipnlocal/serve.go, and the proxies of tsnet
 # programs, both Go's httputil.ReverseProxy logging "http: proxy error: %v" through the stdlib log) that reaches the
@@ -2474,7 +2475,7 @@ def _embedded(message: str) -> Iterator[Event]:
         yield Raise("cert-failed", (named or "cert").removeprefix("_acme-challenge."), message[handshake.start() :])
     elif "tsnet: you must enable " in message and (refused := _TSNET_NO_CERT_DOMAIN.search(message)) is not None:
         off = "HTTPS certificates" if refused.group("what") == "HTTPS" else "MagicDNS"
-        yield Raise("cert-failed", f"this node ({off} off)", message[refused.start() :])
+        yield Raise("cert-failed", f"this node ({off} off)", refused.group(0))
     elif "proxy error: " in message and (proxy := _PROXY_TLS.search(message)) is not None:
         why = proxy.group("why")
         plain = "tls-backend" if why.startswith("malformed") else "plain-backend"
