@@ -52,7 +52,7 @@ CATALOG: list[tuple[str, str, str, str, str]] = [
         "error",
         "tailscaled daemon did not become ready within timeout, last error: /usr/bin/tailscale failed with exit code 1",
         "",
-        "no-backend",
+        "service-not-running",
     ),
     # src/main.ts:306 validateAuth: no credential input (v4.1+, Oct 2025); action.yml:76 of v3 / :56 of v2 (June 2023
     # to v3: ::error title=⛔ error hint::OAuth identity empty, …)

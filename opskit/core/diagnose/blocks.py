@@ -45,7 +45,6 @@ from opskit.core.diagnose.netcheck import (
     is_udp_blocked_log_line,
     looks_like_netcheck_json,
     match_plain_region,
-    parse_json_text,
     region_hint,
     wrapped_log_line_end,
 )
@@ -71,13 +70,14 @@ from opskit.core.diagnose.status import (
 )
 from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
 from opskit.core.diagnose.switchlist import is_switch_list_command, switch_list_extent
-from opskit.core.diagnose.syspolicy import syspolicy_list_extent
+from opskit.core.diagnose.syspolicy import syspolicy_list_extent, syspolicy_piece
 from opskit.core.diagnose.text import (
     GO_STAMP,
     TAILNET_V4_PREFIX,
     TAILNET_V6_PREFIX,
     SourceLine,
     annotated_json_document,
+    parse_pasted_json,
     split_lines,
     typed_tailscale_command,
 )
@@ -160,6 +160,8 @@ class SplitInput:
     line_count: int = 0
     elevated: bool | None = None
     successes: tuple[SourceLine, ...] = ()  # `tailscale up`/`login` finishing: "Success."
+    # The shell prompts of the paste, in order (line.command set): what the user ran, and when
+    prompts: tuple[SourceLine, ...] = ()
     # What a bare `tailscale ip` (flags only) printed: this node's own tailnet addresses
     own_addresses: frozenset[str] = frozenset()
     # Host names the paste ties to a tailnet address (a status row's name, an OS ping resolving to 100.64/10 or
@@ -392,7 +394,7 @@ def _netmap_block(lines: list[SourceLine], start: int, command: str | None) -> B
     if end is None:
         return None
     chunk = lines[start : end + 1]
-    document = parse_json_text("\n".join(x.text for x in chunk))
+    document = parse_pasted_json("\n".join(x.text for x in chunk))
     piece = netmap_piece(command, document)
     if piece is None:
         return None
@@ -403,7 +405,7 @@ def _json_end(lines: list[SourceLine], start: int, brackets: str = "{}") -> int 
     """Index of the line closing the JSON object (array) that opens at ``start`` (bracket counting).
 
     Unlike text.json_value_end it counts only its own kind of bracket, so an inner array cut short in a paste does
-    not hide the end of the object around it; the chunk is then parsed by parse_json_text, which refuses a
+    not hide the end of the object around it; the chunk is then parsed by parse_pasted_json, which refuses a
     document nested past the decoder's depth."""
     opening, closing = brackets[0], brackets[1]
     depth = 0
@@ -683,7 +685,7 @@ def _json_list_view(lines: list[SourceLine], start: int, command: str | None) ->
     if end is None:
         return None
     chunk = lines[start : end + 1]
-    document = parse_json_text("\n".join(x.text for x in chunk))
+    document = parse_pasted_json("\n".join(x.text for x in chunk))
     if json_view_kind(document) is not BlockKind.SWITCH_LIST:
         return None
     return Block(BlockKind.SWITCH_LIST, tuple(chunk), command, document)
@@ -849,6 +851,7 @@ def split_input(text: str) -> SplitInput:
     admin_member: bool | None = None
     elevated: bool | None = None
     successes: list[SourceLine] = []
+    prompts: list[SourceLine] = []
     own_addresses: set[str] = set()
     tailnet_hosts: set[str] = set()
     ip_command: bool | None = None  # the last prompt ran `tailscale ip`: bare (True) or naming a peer (False)
@@ -957,6 +960,7 @@ def split_input(text: str) -> SplitInput:
             flush_skip()
             in_cli_panic = False
             current_command = line.command
+            prompts.append(line)
             (
                 context,
                 ip_command,
@@ -1244,7 +1248,7 @@ def split_input(text: str) -> SplitInput:
                     continue
             else:
                 chunk = lines[index - 1 : end + 1]
-                document = parse_json_text("\n".join(x.text for x in chunk))
+                document = parse_pasted_json("\n".join(x.text for x in chunk))
                 if document is None:  # notes typed into it, elisions, a wrapped string, JSON5 (debug prefs)
                     document = annotated_json_document([x.text for x in chunk])
                 json_kind = (
@@ -1262,6 +1266,8 @@ def split_input(text: str) -> SplitInput:
                     json_kind = BlockKind.SERVE_STATUS  # `serve status --json` / `funnel status --json`
                 if json_kind is None and (lock := lock_status_document(document, current_command)) is not None:
                     json_kind, document = BlockKind.TAILNET_LOCK, lock  # `tailscale lock status --json`
+                if json_kind is None and (policy := syspolicy_piece(document, current_command)) is not None:
+                    json_kind, document = BlockKind.SYSPOLICY_LIST, policy  # `syspolicy list --json | jq .Settings…`
                 if json_kind is None and netmap_piece(None, document) == "whole":
                     json_kind, document = BlockKind.DEBUG_NETMAP, ("whole", document)  # `debug netmap`, unnamed
                 if json_kind is None:
@@ -1503,6 +1509,7 @@ def split_input(text: str) -> SplitInput:
             "line_count": len(lines),
             "elevated": elevated,
             "successes": tuple(successes),
+            "prompts": tuple(prompts),
             "own_addresses": frozenset(own_addresses),
             "tailnet_hosts": frozenset(tailnet_hosts),
         },

@@ -301,6 +301,7 @@ def _parse_input(item: InputText) -> _Parsed:
                         split.own_addresses,
                         split.tailnet_hosts,
                         block.command,
+                        split.prompts,
                     ),
                 )
             )

@@ -12,7 +12,6 @@ Layouts (tailscale/tailscale cmd/tailscale/cli/netcheck.go over time):
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from itertools import repeat
@@ -690,12 +689,3 @@ def _derpdist(value: str, line: SourceLine) -> tuple[DerpLatency, ...]:
             best[region] = ms
     ordered = sorted(best.items(), key=lambda kv: kv[1])
     return tuple(DerpLatency(f"#{rid}", f"region {rid}", ms, rid, line) for rid, ms in ordered)
-
-
-def parse_json_text(text: str) -> object | None:
-    """``json.loads`` that returns None instead of raising: pastes are often cut short."""
-    try:
-        document: object = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return document

@@ -17,12 +17,15 @@ v1.38+): the LocalAPI's ring of magicsock's changes to that peer's paths (wgengi
 from control or a call-me-maybe), ``handlePongConnLocked-bestAddr-update`` (a direct path chosen),
 ``deleteEndpointLocked-…``, ``updateFromNode-resetLocked`` (a new disco key: the peer restarted). Addresses are
 ``netip.AddrPort`` text; since v1.86 a best address (``addrQuality``) prints as ``{}``. A ring with no change prints
-``null`` (a routine answer, clianswers.py).
+``null`` (a routine answer, clianswers.py). The prototype of February 2023 (`debug peer-status`, pull request
+7338) printed the same changes without ``When``, their members sorted (``From``, ``To``, ``What``), after the
+CLI's ``lookup "<name>" => "<ip>"`` log line.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -32,6 +35,11 @@ from opskit.core.diagnose.text import SourceLine, json_value_end
 _DERP_MAGIC = "127.3.3.40:"  # tailcfg.DerpMagicIP: a DERP region as an address
 _MAX_LINES = 100_000  # the ring holds a few hundred changes (a few lines each)
 _MAX_DEPTH = 8
+# A change's members (EndpointChange: When, What, and From/To when set), in either order; its "What" is the
+# magicsock function and the change ("updateFromNode-DERP", "deleteEndpointLocked-bestAddr-")
+_MEMBER_STARTS = ('"When": "', '"What": "', '"From": ', '"To": ')
+_WHAT = re.compile(r'^"What": "[a-z]\w*-[\w-]*",?$')
+_FIRST_CHANGE_LINES = 16  # the first change's lines searched for its "What" (From/To may be address lists)
 
 
 @dataclass(frozen=True)
@@ -63,13 +71,18 @@ class PeerEndpointChangesReport:
 
 
 def endpoint_changes_extent(lines: Sequence[SourceLine], start: int) -> int | None:
-    """The index of the "]" closing the change list opening at ``lines[start]`` ("[", then "{", "When", "What"),
-    or None."""
+    """The index of the "]" closing the change list opening at ``lines[start]`` ("[", then "{" and a change's
+    members, its "What" a magicsock change), or None."""
     if start + 3 >= len(lines) or lines[start].text != "[" or lines[start + 1].text != "{":
         return None
-    if not (lines[start + 2].text.startswith('"When": "') and lines[start + 3].text.startswith('"What": "')):
+    if not lines[start + 2].text.startswith(_MEMBER_STARTS):
         return None
-    return json_value_end(lines, start, _MAX_LINES, _MAX_DEPTH)
+    for line in lines[start + 2 : start + 2 + _FIRST_CHANGE_LINES]:
+        if line.text in ("}", "},") or line.command is not None:
+            return None
+        if line.text.startswith('"What": "'):
+            return json_value_end(lines, start, _MAX_LINES, _MAX_DEPTH) if _WHAT.match(line.text) else None
+    return None
 
 
 def _addresses(value: object) -> list[str]:

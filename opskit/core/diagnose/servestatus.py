@@ -35,16 +35,18 @@ from opskit.core.diagnose.text import SourceLine, blank_output_line
 _MAX_LINES = 5000
 
 _FUNNEL_HEADER = re.compile(r"^# Funnel(?: on)?:$")
+# How a TCP forward says it carries TLS, before its Funnel state: "TLS over TCP" (passed through) and "TLS
+# terminated" (v1.38-v1.9x serve_legacy.go printTCPStatusTree), "TLS-terminated TCP" since; a plain TCP forward
+# names only its state (f68e4d93f)
+_TCP_TLS = r"(?:TLS over TCP|TLS terminated|TLS-terminated TCP), "
 _FUNNEL_ITEM = re.compile(r"^#\s+- (?P<item>(?:https|tcp)://\S+|Unable to get Funnel status: .+)$")
 _SERVE_HOST = re.compile(
-    r"^(?P<url>(?:https?|tcp)://\S+) \((?:TLS-terminated TCP, )?(?P<state>Funnel on|tailnet only)\)"
+    rf"^(?P<url>(?:https?|tcp)://\S+) \((?:{_TCP_TLS})?(?P<state>Funnel on|tailnet only)\)"
     r"(?: \((?P<service>svc:[\w-]+)\))?$"
 )
 _SERVE_TUN = re.compile(r"^tun \(L3 forwarding\) \((?P<service>svc:[\w-]+)\)$")
 _SERVE_HANDLER = re.compile(r"^\|-- (?P<mount>/\S*)\s+(?P<type>path|proxy|text)?\s*(?P<target>.*?)\s*$")
-_SERVE_TCP = re.compile(
-    r"^\|-- (?P<url>tcp://\S+)(?: \((?:TLS-terminated TCP, )?(?P<state>Funnel on|tailnet only)\))?$"
-)
+_SERVE_TCP = re.compile(rf"^\|-- (?P<url>tcp://\S+)(?: \((?:{_TCP_TLS})?(?P<state>Funnel on|tailnet only)\))?$")
 _SERVE_FORWARD = re.compile(r"^\|--> (?P<target>\S+)$")
 _FUNNEL_WARNING = re.compile(r"^Warning: funnel=on for (?P<hostport>\S+), but no serve config$")
 

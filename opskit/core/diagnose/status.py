@@ -431,7 +431,14 @@ def _legacy_peer(line: SourceLine, match: re.Match[str]) -> StatusPeer:
     )
 
 
-_HEALTH_BULLET = re.compile(r"#\s+-\s")
+# The "#     - " bullet of a health item; `status` and `serve status` print the Funnel header's items with the same
+# bullet ("# Funnel on:" then "#     - https://node.ts.net", "#     - Unable to get Funnel status: …"): those are
+# no health messages (a pasted item without its header would otherwise read as tailscaled's warning).
+_FUNNEL_ITEM = r"(?!(?:https?|tcp)://\S+$|Unable to get Funnel status: )"
+_HEALTH_BULLET = re.compile(rf"#\s+-\s+{_FUNNEL_ITEM}")
+_HEALTH_ITEM = re.compile(rf"^#\s+-\s+{_FUNNEL_ITEM}(?P<msg>.+)$")
+# `status` prints the Funnel header and its items after its rows (cli/status.go printFunnelStatus): its lines
+_FUNNEL_SECTION = re.compile(r"^# Funnel(?: on)?:$|^#\s+-\s+(?:(?:https?|tcp)://\S+$|Unable to get Funnel status: )")
 # Health messages people paste on their own, without `# Health check:` and the `#     - ` bullet (the old
 # terse forms and the 1.70+ sentences that `tailscale status` prints).
 BARE_HEALTH = (
@@ -497,7 +504,9 @@ _HEADER_RULE = re.compile(r"--\s+-{8}\s+-{5}\s+--\s+-{6}$")
 def is_status_line(text: str) -> bool:
     """A line that belongs to ``tailscale status`` output (row, header, health, state message)."""
     if text[:1] == "#" and (
-        text.startswith(("# Health check", "# To see the full list of exit nodes")) or _HEALTH_BULLET.match(text)
+        text.startswith(("# Health check", "# To see the full list of exit nodes"))
+        or _HEALTH_BULLET.match(text)
+        or _FUNNEL_SECTION.match(text)
     ):
         return True
     if text.startswith(_STATE_MESSAGES) or bare_health(text) is not None:
@@ -520,7 +529,7 @@ def parse_status(lines: Sequence[SourceLine]) -> StatusReport:
     legacy = tabwriter = False
     for line in lines:
         text = line.text
-        bullet = re.match(r"^#\s+-\s+(?P<msg>.+)$", text)
+        bullet = _HEALTH_ITEM.match(text)
         if bullet:
             health.append(HealthMessage(hide_keys(bullet.group("msg").strip()), line))
             continue

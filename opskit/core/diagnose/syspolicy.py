@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
 
 HEADER = re.compile(r"^Name\s+Origin\s+Value\s+Error$")
 _RULE = re.compile(r"^-{4}\s+-{6}\s+-{5}\s+-{5}$")
@@ -119,6 +119,34 @@ def is_syspolicy_json(document: object) -> bool:
     )
 
 
+# `syspolicy list --json` piped into jq, and the filter's path into the snapshot: `.Settings` (the settings), or
+# `.Settings.<Key>` / `.Settings["<Key>"]` / `.Settings."<Key>"` (one setting's item, its key only in the filter)
+_JQ_COMMAND = typed_tailscale_command(r"syspolicy\s+list\b[^|]*--?json\b[^|]*\|\s*jq\b")
+_JQ_SETTINGS = re.compile(
+    r"\|\s*jq\b[^|]*?['\"]?\.Settings\b(?:\s*\??\s*(?:\.\s*(?P<key>[A-Za-z][\w\-]*)|\.?\s*\[\s*\"(?P<indexed>[^\"]+)\"\s*\]"
+    r"|\.\s*\"(?P<quoted>[^\"]+)\"))?(?P<rest>[^'\"|\s]*)"
+)
+
+
+def _is_item(item: object) -> bool:
+    return isinstance(item, dict) and bool(item) and set(item) <= _ITEM_MEMBERS
+
+
+def syspolicy_piece(document: object, command: str | None) -> dict[str, Any] | None:
+    """``document`` as a whole `syspolicy list --json` snapshot when the command shown cut it with jq: the
+    ``Settings`` map, or one setting's item named by the filter's key (``jq .Settings.AdvertiseExitNode``)."""
+    if not isinstance(document, dict) or not document or command is None or "syspolicy" not in command:
+        return None
+    if _JQ_COMMAND.search(command) is None or (path := _JQ_SETTINGS.search(command)) is None:
+        return None
+    key = path["key"] or path["indexed"] or path["quoted"]
+    if path["rest"]:
+        return None  # a member of the item (`.Settings.X.Error`) or another filter: not a setting's item
+    if key is None:
+        return {"Settings": document} if all(_is_item(item) for item in document.values()) else None
+    return {"Settings": {key: document}} if _is_item(document) else None
+
+
 def _go_value(value: object) -> str | None:
     """The value as the table's ``%v`` prints it."""
     if value is None:
@@ -143,7 +171,10 @@ def parse_syspolicy_json(lines: Sequence[SourceLine], document: dict[str, Any]) 
     settings = []
     for key in sorted(document["Settings"]):
         item = document["Settings"][key]
-        line = next((each for each in lines if each.text.startswith(f'"{key}"')), lines[0])
+        # the key's own line; a jq piece of one setting shows no key: its error's line, else its first
+        line = next((each for each in lines if each.text.startswith(f'"{key}"')), None) or next(
+            (each for each in lines if each.text.startswith('"Error"')), lines[0]
+        )
         error = item.get("Error")
         settings.append(
             PolicySetting(

@@ -664,6 +664,33 @@ def hide_keys(text: str) -> str:
     return _DISABLEMENT_SECRET.sub(r"\1…", text) if "disablement-secret:" in text else text
 
 
+# A value the user replaced by a bare (unquoted) placeholder in pasted JSON: `"Hostname": <redacted>`, `[REDACTED]`,
+# `REDACTED`, `***`, `xxx`, `...`, `…`; only where a value stands (after ":" or in a list) and up to where it ends.
+_BARE_PLACEHOLDER = re.compile(
+    r"(?<=[:\[,])(?P<space>[ \t]*)(?P<value><[^<>\"\n]{1,60}>"
+    r"|\[[^\[\]\"\n]{0,30}(?i:redact|hidden|removed)[^\[\]\"\n]{0,30}\]"
+    r"|(?i:redacted)|\*{3,}|[xX]{3,}|\.\.\.|…)(?=[ \t]*(?:[,}\]]|$))",
+    re.MULTILINE,
+)
+_JSON_STRING = re.compile(r'("(?:[^"\\\n]|\\.)*")')
+
+
+def quote_bare_placeholders(text: str) -> str:
+    """Pasted JSON with each bare redaction placeholder made a string of itself (``<redacted>`` →
+    ``"<redacted>"``), so the document parses and shows what was hidden; the text unchanged when it has none.
+    Strings are left as they are (a "[REDACTED]" string is a value already)."""
+    if not any(mark in text for mark in ("<", "[", "edacted", "EDACTED", "**", "xxx", "XXX", "...", "…")):
+        return text
+    pieces = _JSON_STRING.split(text)  # the strings at the odd indexes
+    return "".join(
+        piece if index % 2 else _BARE_PLACEHOLDER.sub(_quoted_placeholder, piece) for index, piece in enumerate(pieces)
+    )
+
+
+def _quoted_placeholder(match: re.Match[str]) -> str:
+    return match["space"] + json.dumps(match["value"], ensure_ascii=False)
+
+
 def json5_document(text: str) -> object | None:
     """``text`` read as JSON5 as people paste it: ``//`` and ``/* … */`` comments (an elided part) and trailing
     commas allowed; None when it is not that either."""
@@ -699,10 +726,23 @@ def json5_document(text: str) -> object | None:
     cleaned = re.sub(r",(\s*[}\]])", r"\1", "".join(out))
     cleaned = re.sub(r"\{\s*null\s*\}", "{}", cleaned)  # "{ /* … */ }": an object whose members were cut
     cleaned = re.sub(r"\[\s*null\s*\]", "[]", cleaned)
+    return parse_pasted_json(cleaned)
+
+
+def parse_pasted_json(text: str) -> object | None:
+    """``json.loads`` that returns None instead of raising (pastes are often cut short), and reads a document
+    whose values the user replaced by bare placeholders (quote_bare_placeholders) when it fails as it is."""
+    document: object
     try:
-        document: object = json.loads(cleaned)
+        document = json.loads(text)
     except (ValueError, RecursionError):
-        return None
+        quoted = quote_bare_placeholders(text)
+        if quoted == text:
+            return None
+        try:
+            document = json.loads(quoted)
+        except (ValueError, RecursionError):
+            return None
     return document
 
 

@@ -1540,6 +1540,23 @@ def _with_up_suggestions(errors: list[CliError], lines: Sequence[SourceLine]) ->
 
 _RETRY_SUCCEEDED = re.compile(r"(?:^|\s)Success\.$")
 
+# `tailscale cert` run without its domain: after "Usage: tailscale cert [flags] <domain>" the CLI names the
+# domain(s) this node may ask for (cli/cert.go). People run it bare to learn that name, then run it with it.
+CERT_NAME_HINT = re.compile(r"^For domain, use |^Valid domain options: ", re.IGNORECASE)
+# `tailscale cert` given a name (flags such as --cert-file may come first): the certificate was asked for
+_CERT_REQUEST = typed_tailscale_command(r"cert(?:\s+-\S+)*\s+[^-\s]\S*")
+
+
+def _cert_name_followed(error: CliError, prompts: Sequence[SourceLine]) -> CliError:
+    """The cert name hint, outlived by a later prompt running `tailscale cert <name>` (``cleared_by``): the
+    usage was the user's way to learn the name; what that later command printed is the certificate's outcome."""
+    if error.kind is not CliErrorKind.CLI_USAGE or not CERT_NAME_HINT.search(error.line.text):
+        return error
+    later = next(
+        (p for p in prompts if p.number > error.line.number and p.command and _CERT_REQUEST.search(p.command)), None
+    )
+    return error if later is None else replace(error, cleared_by=later)
+
 
 def _answered_later(error: CliError, success: SourceLine) -> CliError:
     """An error the paste outlives. After a retry's "Success." it was a start-up race; after tailscaled's answer
@@ -1673,6 +1690,7 @@ def parse_windows(
     own_addresses: frozenset[str] = frozenset(),
     tailnet_hosts: frozenset[str] = frozenset(),
     command: str | None = None,
+    prompts: Sequence[SourceLine] = (),
 ) -> CliErrorReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``.
 
@@ -1683,7 +1701,8 @@ def parse_windows(
     of them named this node itself (``names_self``). ``tailnet_hosts`` are names the paste tied to a tailnet
     address (status rows, an OS ping's header): ssh failing to connect to one is ``ssh-failed`` though the name
     is under the user's own DNS domain, not ts.net. ``command`` is the command typed above the block: a line
-    too generic to be an error alone is read as its answer (is_command_answer).
+    too generic to be an error alone is read as its answer (is_command_answer). ``prompts`` are the paste's shell
+    prompts: `tailscale cert`'s name hint followed by `tailscale cert <name>` was how the user learnt the name.
     """
     if (warning := parse_gui_health_warning(lines)) is not None:
         # the desktop app's health warning (a block of its own): the warnable, not an error line to match
@@ -1755,6 +1774,8 @@ def parse_windows(
             else error
             for error in errors
         ]
+    if prompts:
+        errors = [_cert_name_followed(error, prompts) for error in errors]
     if own_addresses:
         errors = [
             replace(error, names_self=True)

@@ -928,6 +928,25 @@ _CERT_FAMILY: tuple[Refusal, ...] = (
         "ipn/localapi/cert.go",
         '400 Bad Request: invalid type; want "cert" (default), "key", or "pair"',
     ),
+    # The client library's reading of the pair answer (client/local/cert.go CertPairWithValidity; before 1.70
+    # client/tailscale, and tscert's copy that Caddy and Traefik use): the body is not "key PEM, then cert PEM".
+    # Clients of 2022 (1.22) and tscert did not check the HTTP status, so an error body (500 "failed to get cert
+    # dir", 403 "invalid localapi request" for a caller without cert access) ends up read as a broken pair.
+    _entry(
+        _CERT,
+        "unexpected output: ",
+        r"\bunexpected output: (?P<what>no delimiter|key in cert)\b",
+        "tailscaled's answer to the certificate request was not a private key followed by a certificate "
+        "({what}), so no certificate was obtained or written: an error answer the client did not show (older "
+        "clients and tscert, used by Caddy and Traefik, read any answer as the pair: a caller without "
+        "certificate access, a daemon without a state/certs directory, a name that is not this node's).",
+        "Ask tailscaled yourself to see its real answer: `sudo curl --unix-socket /var/run/tailscale/tailscaled.sock "
+        "'http://local-tailscaled.sock/localapi/v0/cert/<name>.ts.net?type=pair'` (the package's socket on a NAS, "
+        "e.g. /var/packages/Tailscale/var/tailscaled.sock); run the request as root (or set TS_PERMIT_CERT_UID "
+        "for a web server's user), give tailscaled a --statedir, use the node's own name, and update Tailscale.",
+        "client/local/cert.go",
+        "unexpected output: no delimiter",
+    ),
 )
 
 _TAILDROP = CliErrorKind.TAILDROP_FAILED

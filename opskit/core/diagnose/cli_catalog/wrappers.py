@@ -46,9 +46,11 @@ REFUSALS: tuple[Refusal, ...] = (
         _ACTION,
         "❌ Tailscale backend state: NeedsLogin",
     ),
-    # src/main.ts:813: the LocalAPI never answered in 15 s after the action started tailscaled (v4.0+)
+    # src/main.ts:813: the LocalAPI never answered in 15 s after the action started tailscaled (v4.0+): the CLI's
+    # exit 1 is its "failed to connect to local tailscaled", so tailscaled is not running (exited at start or never
+    # came up), not a running daemon without a backend (503)
     _entry(
-        CliErrorKind.NO_BACKEND,
+        CliErrorKind.SERVICE_NOT_RUNNING,
         "daemon did not become ready",
         r"tailscaled daemon did not become ready within timeout(?:, last error: (?P<error>.+))?",
         "The GitHub Action started tailscaled but its LocalAPI did not answer `tailscale status` within 15 "

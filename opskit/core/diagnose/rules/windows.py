@@ -13,6 +13,7 @@ from opskit.core.diagnose.text import hide_keys
 from opskit.core.diagnose.windows import (
     API_KEY_REFUSED,
     APPLE_ALERT_CANNOT_CONNECT,
+    CERT_NAME_HINT,
     ENGINE_STOPPED,
     GUI_FETCH_FILES_FAILED,
     LOCALAPI_NOT_HTTP,
@@ -694,7 +695,6 @@ _LOGIN_SERVER_REFUSED = (
 
 # LocalAPI's 500 quoting tailscaled's own failure to fetch the control server's public key.
 # `tailscale cert` run without a name: the CLI's usage error names the one(s) allowed (cli/cert.go).
-_CERT_NAME_HINT = re.compile(r"^For domain, use |^Valid domain options: ", re.IGNORECASE)
 _CERT_NAME_MISSING = (
     "`tailscale cert` was run without the domain to get a certificate for, so nothing was asked of the "
     "control server; the CLI printed its usage and the name(s) this node may use. HTTPS certificates are "
@@ -1053,7 +1053,7 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
         cause, fix = _GUI_DIAL_FAILED_TEXT[0].format(dial=dial.group(0)), _GUI_DIAL_FAILED_TEXT[1]
     if kind is CliErrorKind.CLI_USAGE and all(_LOGIN_SERVER_CHANGE.search(e.line.text) for e in found):
         cause, fix = _LOGIN_SERVER_REFUSED
-    if kind is CliErrorKind.CLI_USAGE and all(_CERT_NAME_HINT.search(e.line.text) for e in found):
+    if kind is CliErrorKind.CLI_USAGE and all(CERT_NAME_HINT.search(e.line.text) for e in found):
         cause, fix = _CERT_NAME_MISSING
     if kind is CliErrorKind.CONTROL_UNREACHABLE and all(_CONTROL_KEY.search(e.line.text) for e in found):
         cause, fix = _CONTROL_KEY_UNREACHABLE
@@ -1070,6 +1070,20 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
     pid = f" ({daemon} pid {found[0].pid})" if found[0].pid else ""
     evidence = ctx.facts.evidence(*(e.line for e in found[:3]))
     cleared = [e.cleared_by for e in found if e.cleared_by is not None]
+    if len(cleared) == len(found) and kind is CliErrorKind.CLI_USAGE:
+        # only `tailscale cert`'s name hint is cleared (windows._cert_name_followed): the name was then used
+        yield ctx.finding(
+            f"{ctx.facts.label}: not a problem: `tailscale cert` run bare printed the name(s) this node may get a "
+            f"certificate for (HTTPS certificates are enabled for the tailnet), and line {cleared[-1].number} then "
+            f"ran `{cleared[-1].command}`. Whether the certificate came is what that command printed.",
+            "Nothing to fix here; read the result of the later `tailscale cert` (its error, or 'Wrote public cert "
+            "to …').",
+            (*evidence, *ctx.facts.evidence(cleared[-1])),
+            severity=Severity.INFO,
+            title="`tailscale cert` run bare to learn its name, then run with it",
+            resolved_line=cleared[-1].number,
+        )
+        return
     if len(cleared) == len(found) and not cleared[-1].text.endswith("Success."):
         yield ctx.finding(  # tailscaled answered another command later: it was running all along
             f"{ctx.facts.label}: not a daemon problem: a later command got tailscaled's answer (line "
