@@ -273,7 +273,8 @@ def test_a_clean_supervisor_exit_is_no_crash() -> None:
 
 KEYS = 'Post "https://api.tailscale.com/api/v2/tailnet/-/keys": '
 TOKEN = 'Post "https://api.tailscale.com/api/v2/oauth/token": '
-# (error as `tailscale up` / containerboot / tsnet print it, the reason it names)
+# (error as `tailscale up` / containerboot / tsnet print it, the reason it names; "log:<reason>": the API's own refusal,
+# a mint failure only as containerboot's own line ("boot: "): otherwise the CLI's refusal, windows.py)
 MINT_FAILURES = [
     (KEYS + TOKEN + "dial tcp: lookup api.tailscale.com on 127.0.0.11:53: server misbehaving", "dns"),
     (KEYS + TOKEN + "dial tcp: lookup api.tailscale.com: no such host", "dns"),
@@ -282,15 +283,20 @@ MINT_FAILURES = [
     (KEYS + TOKEN + "tls: failed to verify certificate: x509: certificate signed by unknown authority", "tls"),
     (KEYS + 'oauth2: cannot fetch token: 401 Unauthorized\nResponse: {"message":"invalid client"}', "credentials"),
     (KEYS + 'oauth2: "invalid_client" "client authentication failed"', "credentials"),
-    ('Status: 403, Message: "calling actor does not have enough permissions to perform this function"', None),
-    # the API's own refusal of the credential is the CLI's auth-key-rejected (windows.py), wrapped or not
-    (KEYS + 'Status: 403, Message: "calling actor does not have enough permissions to perform this function"', None),
+    # the keys API refusing an OAuth client without the auth_keys scope: the CLI's auth-key-rejected (windows.py) when
+    # pasted alone; in containerboot's log (these lines) the mint failing for its scopes
+    ('Status: 403, Message: "calling actor does not have enough permissions to perform this function"', "log:scopes"),
+    (
+        KEYS + 'Status: 403, Message: "calling actor does not have enough permissions to perform this function"',
+        "log:scopes",
+    ),
     (KEYS + 'oauth2: cannot fetch token: 403 Forbidden\nResponse: {"message":"insufficient scope"}', "scopes"),
     ("oauth authkeys require --advertise-tags", None),  # the CLI's tags-not-permitted (windows.py)
+    # the API refusing the tags asked for the key (in containerboot's log: the mint failed for its tags, blind 26 1340)
     (
         "unexpected error while creating authkey: "
         'Status: 400, Message: "requested tags [] are invalid or not permitted"',
-        None,
+        "log:tags",
     ),
     ("failed to exchange JWT for access token: oauth2: cannot fetch token: 400 Bad Request", "api"),
     ("error resolving auth key: " + KEYS + TOKEN + "context deadline exceeded", "network"),
@@ -315,6 +321,8 @@ def test_a_failed_auth_key_mint_says_why(prefix: str, failure: tuple[str, str | 
     text = _mangle(lines, how)
     log = _log(text)
     mint = [issue for issue in log["issues"] if issue["kind"] == "auth-key-mint-failed"]
+    if reason is not None and reason.startswith("log:"):
+        reason = reason.removeprefix("log:") if prefix.startswith("boot: ") else None
     if reason is None:  # the API's answer alone does not say what was asked for
         assert not mint
         return

@@ -135,13 +135,16 @@ CATALOG: list[Entry] = [
         "cmd/tailscaled/tailscaled.go:763 + chirp/chirp.go:29 (v1.16+)",
     ),
     _e("wgengine: connecting to BIRD at /var/run/bird/bird.ctl ...", "none", "feature/bird/bird.go:51 (v1.102+)"),
-    # ------------------------------------------------ Taildrive: sudo/su probes are fallbacks (it tries the next way)
+    # ------------------------------------------------ Taildrive: su runs the file server as the share's owner (after
+    # sudo in v1.68-v1.72 and v1.88+, alone in v1.76-v1.86); with neither, a root tailscaled will not serve as root
+    # ("%q is root") and the user server keeps restarting: drive-failed, keyed su (blind 26, 1282); a later
+    # "starting taildrive file server …" clears it
     _e(
         'can\'t find su command: exec: "su": executable file not found in $PATH',
-        "none",
+        "drive-failed",
         "drive/driveimpl/remote_impl.go:434 (v1.68+)",
     ),
-    _e("su check failed: exit status 1", "none", "drive/driveimpl/remote_impl.go:445 (v1.68+)"),
+    _e("su check failed: exit status 1", "drive-failed", "drive/driveimpl/remote_impl.go:445 (v1.68+)"),
     # ------------------------------------------------ control's map stream cut (verbose, reconnects) and shutdown
     _e("netmap: Do: context canceled", "none", "control/controlclient/direct.go:1229 (vlogf, v1.0+)"),
     _e(

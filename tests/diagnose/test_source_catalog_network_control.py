@@ -492,14 +492,15 @@ CATALOG: list[Entry] = [
         "direct.go (a browser popup, e.g. after Tailnet-side re-auth)",
     ),
     # ------------------------------------------------------------------------------------------ tsnet
+    # (a refused key is also the embedded node's log issue: it stays logged out, login-required)
     _e(
         "tsnet.Up: backend: invalid key: unable to validate API key",
-        "auth-key-rejected",
+        "auth-key-rejected login-required",
         "tsnet/tsnet.go 'tsnet.Up: backend: %s' (ErrMessage), v1.36+",
     ),
     _e(
         "tsnet.Up: backend: invalid key: API key kJ4b7Q3CNTRL not valid",
-        "auth-key-rejected",
+        "auth-key-rejected login-required",
         "tsnet/tsnet.go 'tsnet.Up: backend: %s' (ErrMessage), v1.36+",
     ),
     _e(

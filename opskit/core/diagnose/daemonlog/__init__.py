@@ -275,7 +275,7 @@ def _belongs(text: str, message: Message) -> bool:
         return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
     if ("/api/v2/" in body or "oauth2: " in body) and is_auth_key_mint_error(body):
         return True  # the API's 401 while minting an auth key, not the CLI quoting LocalAPI's refusal
-    if ", Message: " in body and is_api_mint_refusal(body):
+    if any(word in body for word in _MINT_ANSWER_WORDS) and is_api_mint_refusal(body):
         return False  # the API refusing the mint is the CLI's refusal; a log reads it only among its own lines
     if body[:2] == "--" and _REQUIRED_FLAG.match(body):
         return True  # tailscaled's fatal refusal to start without a flag, printed without a stamp by old versions
@@ -366,6 +366,19 @@ def _command_words(command: str) -> tuple[bool, str, list[str]] | None:
     if _PROGRAM.match(program) is None or (flags and _FLAGS_ONLY.match(" ".join(flags)) is None):
         return None
     return sudo, program, flags
+
+
+# Where the API's answer to a mint shows (_API_ANSWER, _AUTH_KEY_MINT's wordings): the cheap gate before the refusal
+# test (a bare "token exchange failed with status 401: …" is the CLI's refusal too, not a line of a log).
+_MINT_ANSWER_WORDS = (
+    ", Message: ",
+    "token exchange failed",
+    "exchange JWT",
+    "/api/v2/",
+    "oauth2: ",
+    "authkey",
+    "auth key",
+)
 
 
 def is_daemon_log_line_slow(text: str) -> bool:

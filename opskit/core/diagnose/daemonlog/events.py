@@ -2383,7 +2383,8 @@ def _wg_source(message: str) -> Iterator[Event]:
 # node's connection to it, `derp-unreachable`):
 #  * a refused client under --verify-clients / --verify-client-url: "derp: <addr>: client <key> rejected: <why>"
 #    (derpserver accept → verifyClient): the node is not in the tailnet of the tailscaled beside derper (a Headscale
-#    node against a derper logged in to Tailscale's control), that tailscaled does not answer, or is too old;
+#    node against a derper logged in to Tailscale's control) or that tailscaled is too old (one that does not answer
+#    is service-not-running, _DERPER_NO_LOCAL_DAEMON);
 #  * no TLS certificate: derper's http.Server logs a handshake that failed for want of one, "http: TLS handshake
 #    error from <addr>: " + acme/autocert's "unable to authorize …" (newer "unable to satisfy …") or an ACME problem
 #    "<status> urn:ietf:params:acme:error:…" (Let's Encrypt cannot reach it, rate limits), autocert's "missing
@@ -2411,9 +2412,16 @@ _DERPER_FATAL = lazy_compile(
 _DERPER_IP_CERT = lazy_compile(r"^derper: acme: getting cert for \S+: \S")
 
 
+# A refusal because the tailscaled beside derper does not answer its LocalAPI is that daemon not running: the CLI
+# kind service-not-running, which the same line reads as (one finding, whose fix is starting tailscaled).
+_DERPER_NO_LOCAL_DAEMON = ("not running?", "Failed to connect to local Tailscale daemon", "connection refused")
+
+
 def _derper(message: str) -> Iterator[Event]:
     if (refused := _DERPER_REFUSED.match(message)) is not None:
-        yield Raise("derp-server-failed", "verify-clients", refused.group("why"))
+        why = refused.group("why")
+        if not (why.startswith("failed to query local tailscaled") and any(w in why for w in _DERPER_NO_LOCAL_DAEMON)):
+            yield Raise("derp-server-failed", "verify-clients", why)
     elif _DERPER_TLS.match(message) is not None or _DERPER_IP_CERT.match(message) is not None:
         yield Raise("derp-server-failed", "certificate", message)
     elif _DERPER_FATAL.match(message) is not None:
