@@ -6,6 +6,10 @@ only, one per line: message, file:line, subcommand, whether it is an error or ou
 `measure` (what the test runs) fills each message's format verbs with realistic values, pastes it under a shell
 prompt `$ tailscale <subcommand>` and records what opskit read: a kind (which one), only a generic kind
 (`other`, `backend-error`), an output view or routine answer (raises nothing), or nothing at all.
+A second figure (`wrapped`) measures the LocalAPI and ipnlocal errors as the CLI really prints them: client/local
+turns LocalAPI's answer into `Access denied: <body>` (403), `Preconditions failed: <body>` (412) or `<status>:
+<body>`; an ipnlocal error reaches the CLI through a handler's `http.Error(w, err.Error(), 500)` (34 of the 48
+relays at de9ec7ee2), so it is measured as `500 Internal Server Error: <error>`.
 
     python -m tests.diagnose.cli_sweep extract --repo /path/to/tailscale.git --rev HEAD --out FILE
     python -m tests.diagnose.cli_sweep measure FILE [--family] [--list nothing,other]
@@ -20,6 +24,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -31,6 +36,8 @@ _CALL = re.compile(
     r"|fmt\.Printf|fmt\.Println|fmt\.Print|fmt\.Fprintf|fmt\.Fprintln|fmt\.Fprint|http\.Error|usageErrf?"
     r"|vlogf?|warnf|panicf)\((?:(?P<writer>[\w.&]+(?:\(\))?),\s*)?(?P<lit>\"(?:[^\"\\]|\\.)*\"|`[^`]*`)"
 )
+# http.Error's status, right after its body literal: a net/http constant or a number
+_HTTP_STATUS = re.compile(r"\s*,\s*(?:http\.Status(?P<name>\w+)|(?P<code>[1-5]\d\d))\s*\)")
 _ERROR_CALLS = {
     "fmt.Errorf",
     "errors.New",
@@ -112,6 +119,7 @@ class Message:
     where: str
     command: str
     role: str  # "error" or "output"
+    status: str = ""  # LocalAPI's http.Error status ("403 Forbidden"), else ""
 
     @property
     def family(self) -> str:
@@ -200,7 +208,20 @@ def extract(repo: str, rev: str) -> Iterator[Message]:
                 role = (
                     "error" if call["call"] in _ERROR_CALLS or call["writer"] in ("Stderr", "os.Stderr") else "output"
                 )
-                yield Message(text, f"{path}:{number}", _command(path, file_name, func, leaf_of), role)
+                status = _status(line[call.end() :]) if call["call"] == "http.Error" else ""
+                yield Message(text, f"{path}:{number}", _command(path, file_name, func, leaf_of), role, status)
+
+
+def _status(after_body: str) -> str:
+    """http.Error's status as the client prints it (``403 Forbidden``), or "" when it is a variable."""
+    found = _HTTP_STATUS.match(after_body)
+    if found is None:
+        return ""
+    if found["code"]:
+        status = HTTPStatus(int(found["code"]))
+    else:
+        status = HTTPStatus[re.sub(r"(?<=[a-z])(?=[A-Z])", "_", found["name"]).upper()]
+    return f"{status.value} {status.phrase}"
 
 
 def _command(path: str, file_name: str, func: str, leaf_of: dict[str, str]) -> str:
@@ -219,7 +240,10 @@ def _command(path: str, file_name: str, func: str, leaf_of: dict[str, str]) -> s
 
 
 def write_extract(messages: list[Message], out: Path, rev: str) -> None:
-    rows = [f"# tailscale CLI messages at {rev}: message<TAB>file:line<TAB>subcommand<TAB>role (\\n, \\t escaped)"]
+    rows = [
+        f"# tailscale CLI messages at {rev}: message<TAB>file:line<TAB>subcommand<TAB>role[<TAB>LocalAPI status] "
+        "(\\n, \\t escaped)"
+    ]
     seen: set[tuple[str, str]] = set()
     for message in messages:
         key = (message.text, message.command)
@@ -227,7 +251,8 @@ def write_extract(messages: list[Message], out: Path, rev: str) -> None:
             continue
         seen.add(key)
         text = message.text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
-        rows.append(f"{text}\t{message.where}\t{message.command}\t{message.role}")
+        status = f"\t{message.status}" if message.status else ""
+        rows.append(f"{text}\t{message.where}\t{message.command}\t{message.role}{status}")
     out.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
@@ -236,11 +261,11 @@ def read_extract(path: Path) -> list[Message]:
     messages = []
     for row in path.read_text(encoding="utf-8").splitlines():
         # a comment line has no tabs; a message may itself start with "#" (debug localapi's "# Response status …")
-        if not row or (row.startswith("#") and row.count("\t") != 3):
+        if not row or (row.startswith("#") and row.count("\t") not in (3, 4)):
             continue
-        text, where, command, role = row.split("\t")
+        text, where, command, role, *status = row.split("\t")
         text = re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), text)
-        messages.append(Message(text, where, command, role))
+        messages.append(Message(text, where, command, role, *status))
     return messages
 
 
@@ -306,15 +331,29 @@ def instantiate(text: str, command: str = "") -> str:
 GENERIC = frozenset({"other", "backend-error"})
 
 
-def reading(message: Message) -> tuple[str, str]:
-    """(class, detail): class is kind / other / output / nothing; detail names the kinds or the view."""
+def relayed(message: Message) -> str | None:
+    """A LocalAPI or ipnlocal error as the CLI prints it (client/local's wrapping), or None for the CLI's own
+    messages and LocalAPI's non-error output."""
+    if "/cli/" in message.where or message.role != "error":
+        return None
+    body = instantiate(message.text, message.command)
+    status = message.status or "500 Internal Server Error"  # an ipnlocal error, relayed by its handler
+    if status.startswith("403 "):
+        return f"Access denied: {body}"
+    if status.startswith("412 "):
+        return f"Preconditions failed: {body}"
+    return f"{status}: {body}"
+
+
+def reading(message: Message, printed: str | None = None) -> tuple[str, str]:
+    """(class, detail): class is kind / other / output / nothing; detail names the kinds or the view.
+    ``printed`` is the message as printed when it is not its bare text (``relayed``)."""
     from opskit.core.diagnose.engine import InputText, diagnose
     from opskit.errors import InputError
     from opskit.output.diagnose import to_json
 
-    paste = f"$ tailscale {message.command}\n{instantiate(message.text, message.command)}\n".replace(
-        "$ tailscale \n", "$ tailscale\n"
-    )
+    text = printed if printed is not None else instantiate(message.text, message.command)
+    paste = f"$ tailscale {message.command}\n{text}\n".replace("$ tailscale \n", "$ tailscale\n")
     try:
         diagnosis = diagnose([InputText("node", "node.txt", paste)])
     except InputError:
@@ -337,12 +376,15 @@ def reading(message: Message) -> tuple[str, str]:
 
 
 def measure(messages: list[Message]) -> dict[str, Counter[str]]:
-    """Counts per family (and `*` for all) of kind / other / output / nothing."""
+    """Counts per family (and `*` for all) of kind / other / output / nothing; `wrapped` counts the LocalAPI and
+    ipnlocal errors as the CLI prints them (``relayed``)."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for message in messages:
         klass, _ = reading(message)
         counts[message.family][klass] += 1
         counts["*"][klass] += 1
+        if (printed := relayed(message)) is not None:
+            counts["wrapped"][reading(message, printed)[0]] += 1
     return counts
 
 
@@ -358,6 +400,7 @@ def _main(argv: list[str]) -> int:
     mea.add_argument("extract", type=Path)
     mea.add_argument("--list", default="", help="classes to list, comma-separated (nothing,other,output,kind)")
     mea.add_argument("--family", default="", help="only this family (file stem)")
+    mea.add_argument("--wrapped", action="store_true", help="list the LocalAPI/ipnlocal errors as the CLI prints them")
     args = parser.parse_args(argv)
     if args.step == "extract":
         messages: list[Message] = []
@@ -379,12 +422,20 @@ def _main(argv: list[str]) -> int:
         klass, detail = reading(message)
         counts[message.family][klass] += 1
         counts["*"][klass] += 1
+        printed = relayed(message)
+        if printed is not None:
+            wrapped_klass, wrapped_detail = reading(message, printed)
+            counts["wrapped"][wrapped_klass] += 1
+            if args.wrapped:
+                klass, detail = wrapped_klass, wrapped_detail
+        elif args.wrapped:
+            continue
         if klass in wanted:
             print(
                 f"{klass:8} {message.where:50} {message.command:28} {detail:22} "
-                f"{instantiate(message.text, message.command)[:110]!r}"
+                f"{(printed if args.wrapped else None) or instantiate(message.text, message.command)[:110]!r}"
             )
-    for family in sorted(counts, key=lambda f: (f != "*", f)):
+    for family in sorted(counts, key=lambda f: (f not in ("*", "wrapped"), f != "*", f)):
         c = counts[family]
         total = sum(c.values())
         print(

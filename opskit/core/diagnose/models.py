@@ -406,6 +406,10 @@ class CliErrorKind(StrEnum):
     # a NAS package's web UI (QNAP) could not check the NAS login session with the NAS's own login CGI (QTS's
     # forced HTTPS certificate without an IP SAN, the CGI unreachable); tailscaled is not involved
     NAS_WEB_UI_AUTH_FAILED = "nas-web-ui-auth-failed"
+    # the device's system policy (MDM, Group Policy, a policy file: util/syspolicy) forbids what was asked ("managed
+    # by policy", "disconnect not allowed: always-on mode is enabled", "shutdown access denied by policy"): the
+    # administrator set it; this user's permissions (sudo) are not the cause
+    BLOCKED_BY_POLICY = "blocked-by-policy"
     OTHER = "other"
 
 

@@ -8,7 +8,7 @@ its own hand-written patterns, so a line those read keeps its kind.
 
 The entries live in one module per group of command families (``families_a``, ``families_b``; ``old``: the
 wordings of v0.98-v1.20 that are gone; ``features``: what a build or platform lacks; ``bare_answers``: generic
-wordings read only under their command); this module
+wordings read only under their command; ``relayed``: tailscaled's errors as the CLI relays them); this module
 only holds the entry type and the look-up.
 """
 
@@ -65,6 +65,7 @@ def _entries() -> tuple[Refusal, ...]:
         features,
         installer,
         old,
+        relayed,
         subcommands,
         wrappers,
     )
@@ -79,6 +80,7 @@ def _entries() -> tuple[Refusal, ...]:
         *wrappers.REFUSALS,
         *subcommands.REFUSALS,
         *features.REFUSALS,
+        *relayed.REFUSALS,
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry, relayed
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import typed_tailscale_command
 
@@ -78,6 +78,8 @@ COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
             ("serve config denied", r"^(?P<what>serve config) denied$", "serve config denied"),
         )
     ),
+    # ---------------------------------------------------------------- tailscaled's short bodies, printed alone
+    *((_ANY_SUBCOMMAND, refusal) for refusal in relayed.BARE),
     # ---------------------------------------------------------------- usage errors of any command
     _usage(
         _ANY_SUBCOMMAND,

@@ -357,13 +357,13 @@ REFUSALS: tuple[Refusal, ...] = (
         "Cannot advertise an exit node and use an exit node at the same time.",
     ),
     _entry(
-        _EXIT,
+        CliErrorKind.BLOCKED_BY_POLICY,  # a policy's refusal, not the exit node's: sudo or another node do not help
         "cannot be changed: ",
         r"exit node cannot be changed: (?P<why>.+)",
         "the exit node setting is fixed by a system policy (MDM / Group Policy ExitNodeID or ExitNodeIP, without "
         "AllowExitNodeOverride): tailscaled refuses to change it ({why}).",
         "Ask whoever manages the device's Tailscale policy to change the exit node or allow the override "
-        "(`tailscale syspolicy list` shows the policies in force).",
+        "(`tailscale syspolicy list` shows the policies in force); sudo or another exit node does not help.",
         "ipn/ipnlocal/local.go",
         "exit node cannot be changed: managed by policy",
     ),
@@ -402,12 +402,13 @@ REFUSALS: tuple[Refusal, ...] = (
     _entry(
         _EXIT,
         "suggest exit node: ",
-        r"suggest exit node: (?P<why>.+)",
+        # (no network map yet is the node not running: relayed.py)
+        r"suggest exit node: (?!(?:(?:[45]\d\d [A-Za-z ]+|backend error): )?no (?:network map|netmap)\b)(?P<why>.+)",
         "`tailscale exit-node suggest` could not suggest one: {why}.",
         "Check that peers offer exit nodes (`tailscale exit-node list`) and that the node is up (`tailscale "
         "status`); pick one yourself with `tailscale set --exit-node=<name>`.",
         _CLI + "exitnode.go",
-        "suggest exit node: 500 Internal Server Error: no network map, try again later",
+        "suggest exit node: 500 Internal Server Error: no candidates in expected region: this is a bug",
     ),
     _entry(
         _EXIT,

@@ -130,6 +130,7 @@ RULES: tuple[Rule, ...] = (
     windows.github_action_up_failed,
     windows.idp_tagged_node_refused,
     windows.nas_web_ui_auth_failed,
+    windows.blocked_by_policy,
     windows.netlinkrib_permission_denied,
     windows.gui_host_not_detected,
     windows.cli_not_found,

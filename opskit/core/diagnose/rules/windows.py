@@ -429,6 +429,12 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "Open the app from the NAS desktop as an administrator, over HTTP or with QTS's 'Force secure connection "
         "(HTTPS) only' off, and update the Tailscale package.",
     ),
+    CliErrorKind.BLOCKED_BY_POLICY: (
+        "tailscaled refused the change because the device's system policy (MDM profile, Group Policy or a policy "
+        "file) manages it; this user's permissions are not the cause. Nothing changed.",
+        "Ask whoever manages this device's Tailscale policy to change or lift the setting; `tailscale syspolicy "
+        "list` shows the settings in force and where they come from. sudo or an elevated prompt does not help.",
+    ),
     CliErrorKind.RISK_NOT_ACCEPTED: (
         "the tailscale CLI stopped before a risky change (`down`/`up`/`set` over a Tailscale or Tailscale SSH "
         "session that the change would cut, a macOS app connector) and asks to confirm; answered no, or run "
@@ -2078,6 +2084,17 @@ def udp_gro_suboptimal(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator
     """
     found = _errors(report, CliErrorKind.UDP_GRO_SUBOPTIMAL)
     if not found:
+        return
+    if found[0].explanation is not None:
+        # tailscaled refused to enable it when asked (cli_catalog/relayed.py says why): what was asked for did not
+        # happen, a warning rather than the advisory
+        cause, fix = found[0].explanation
+        yield ctx.finding(
+            f"{ctx.facts.label}: {cause}",
+            fix,
+            ctx.facts.evidence(*(e.line for e in found[:2])),
+            severity=Severity.WARNING,
+        )
         return
     nic = re.search(r"configured on (\S+?),", found[0].line.text)
     device = nic.group(1) if nic else "$NETDEV"
@@ -3867,3 +3884,34 @@ def nas_web_ui_auth_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
         100.101.102.103  nas  alice@  linux  -
     """
     yield from _emit(CliErrorKind.NAS_WEB_UI_AUTH_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-BLOCKED-BY-POLICY",
+    name="cli-blocked-by-policy",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="tailscaled refused the command because the device's system policy (MDM/Group Policy) forbids it",
+    target="windows",
+)
+def blocked_by_policy(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Tailscale reads system policies (util/syspolicy: an MDM profile on macOS/iOS, Group Policy or the
+    registry on Windows, /etc/tailscale/policy.json on Linux) and tailscaled enforces some of them against the
+    CLI and the app: an exit node fixed by ExitNodeID/ExitNodeIP (``exit node cannot be changed: managed by
+    policy``), always-on mode (``disconnect not allowed: always-on mode is enabled``, ``… reason required``), a
+    shutdown or restart without AllowTailscaledRestart (LocalAPI's 403 ``shutdown access denied by policy``). The
+    user may have every permission: the administrator set the policy, so ``sudo`` (which fixes LocalAPI's plain
+    ``access denied``) does not help.
+
+    *Bad*::
+
+        $ tailscale set --exit-node=nas
+        exit node cannot be changed: managed by policy
+
+    *Good*::
+
+        $ tailscale set --exit-node=nas
+        $ tailscale status
+        100.101.102.103  laptop  alice@  linux  -
+    """
+    yield from _emit(CliErrorKind.BLOCKED_BY_POLICY, report, ctx)
