@@ -182,6 +182,10 @@ ROUTINE = [
     # the app connector at work
     "advertising new app connector routes: [140.82.112.3/32 140.82.112.4/32]",
     "appc: adding domain github.com",
+    # an edit cut short by a shutdown or a profile switch
+    "appc: failed to advertise routes for example.com: [93.184.216.34/32]: setting prefs: context canceled",
+    "appc: failed to advertise routes: [140.82.112.3/32]: shutting down",
+    "appc: failed to unadvertise routes: [140.82.112.3/32]: profile changed",
     # the port mapper on a router without UPnP / NAT-PMP / PCP (or with one that says no): no mapping, DERP or STUN
     "portmapper: failed to get PCP mapping: PCP response not ok, code 8",
     "portmapper: ProbePCP: context deadline exceeded",

@@ -2724,10 +2724,15 @@ _APPC_ROUTES_FAILED = lazy_compile(
     r"|error advertising stored app connector routes: \S)"
 )
 _APPC_ADVERTISING = "advertising new app connector routes: "
+# an edit cut short by tailscaled stopping or switching profile (ipn/ipnlocal errShutdown, errNodeContextChanged):
+# the next run or profile advertises its routes afresh
+_APPC_INTERRUPTED = ("context canceled", "shutting down", "profile changed")
 
 
 def _app_connector(message: str) -> Iterator[Event]:
     if (failed := _APPC_ROUTES_FAILED.search(message)) is not None:
+        if message.endswith(_APPC_INTERRUPTED):
+            return
         key = "unadvertise" if failed.group("un") else "advertise"
         yield Raise("app-connector-failed", key, message[failed.start() :].removeprefix(": "))
     elif _APPC_ADVERTISING in message:

@@ -58,8 +58,8 @@ _SEVERITY = {
     "drive-failed": Severity.WARNING,  # Taildrive shares of one local user: the tailnet itself works
     "taildrop-failed": Severity.WARNING,  # files sent to this node are lost: the tailnet itself works
     "peer-relay-failed": Severity.WARNING,  # peers that would meet through this relay use DERP instead
-    "wg-source-not-allowed": Severity.WARNING,
-    "app-connector-failed": Severity.WARNING,  # the app is reached without the connector: the tailnet itself works  # only traffic from addresses the peer does not own is lost
+    "wg-source-not-allowed": Severity.WARNING,  # only traffic from addresses the peer does not own is lost
+    "app-connector-failed": Severity.WARNING,  # the app is reached without the connector: the tailnet itself works
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with
