@@ -2713,6 +2713,62 @@ def _ssh_host_keys(message: str) -> Iterator[Event]:
         yield Raise("ssh-failed", "host-keys", message[failed.start() :])
 
 
+# ------------------------------------------------- the sweep's second round: app connector, Windows GP NRPT, lock
+
+# An app connector (https://tailscale.com/kb/1281/app-connectors) learns the addresses of its domains from the DNS
+# answers it forwards and advertises them as subnet routes by editing its own prefs; when that edit fails
+# ('appc: failed to advertise routes: [140.82.112.3/32 …]: <err>', appc/appconnector.go v1.60-v1.88 through the
+# connector's "appc: " logger and ipn/ipnlocal/local.go v1.90+ with the prefix in its format; v1.60-v1.88 also
+# "… failed to advertise routes for <domain>: […]: <err>"; "error advertising stored app connector routes: <err>"
+# re-advertising the stored ones, v1.80+) the tailnet never learns those routes and clients reach the app directly,
+# not through the connector (the app's IP allow-list refuses them). Removing routes it no longer needs ("appc: failed
+# to unadvertise routes[ on domain removal]: …: <err>") leaves stale routes pointing at it. The edit fails for the
+# same reasons a `tailscale set --advertise-routes` would: a config file that locks prefs ("can't reconfigure
+# tailscaled when using a config file; config file is locked": the Kubernetes operator's Connector, `--config`),
+# a system policy ("managed by policy"), the state store (state-unwritable says so too). Each batch logs "advertising
+# new app connector routes: […]" (v1.80+) before the edit, so a later batch with no failure after it clears it.
+_APPC_ROUTES_FAILED = lazy_compile(
+    r"(?:^|: )(?:appc: failed to (?P<un>un)?advertise routes\b[^:]*: (?:\[[^\]]*\]: )*\S"
+    r"|error advertising stored app connector routes: \S)"
+)
+_APPC_ADVERTISING = "advertising new app connector routes: "
+# an edit cut short by tailscaled stopping or switching profile (ipn/ipnlocal errShutdown, errNodeContextChanged):
+# the next run or profile advertises its routes afresh
+_APPC_INTERRUPTED = ("context canceled", "shutting down", "profile changed")
+
+
+def _app_connector(message: str) -> Iterator[Event]:
+    if (failed := _APPC_ROUTES_FAILED.search(message)) is not None:
+        if message.endswith(_APPC_INTERRUPTED):
+            return
+        key = "unadvertise" if failed.group("un") else "advertise"
+        yield Raise("app-connector-failed", key, message[failed.start() :].removeprefix(": "))
+    elif _APPC_ADVERTISING in message:
+        yield Clear("app-connector-failed", "advertise")
+
+
+# Windows with Group Policy NRPT rules (a domain GPO's DNS Client policy): such rules override the local NRPT table,
+# so tailscaled copies its own rules into the GP table (writeAsGP) and takes them out again when it no longer needs
+# them (net/dns/nrpt_windows.go updateGroupPoliciesLocked, v1.66+: 'updateGroupPoliciesLocked: copyNRPTRule("{…}")
+# failed with error <err>', '… DeleteKey for rule "{…}" failed with error …', '… isPolicyConfigSubkeyEmpty error …',
+# '… policy config subkey should be empty, but isn't!', 'updateGroupPoliciesLocked DeleteKey error …'). Every one
+# stops the update: MagicDNS names do not resolve (copy), or Tailscale's rules stay in force after it stops using
+# them (delete: those domains keep going to 100.100.100.100).
+_NRPT_GROUP_POLICY = lazy_compile(r"updateGroupPoliciesLocked(?:: | DeleteKey error )\S.*$")
+
+# Control told this node tailnet lock was disabled and sent the disablement secret, which the node could not apply
+# ("Disablement failed, leaving TKA enabled. Error: <err>", ipn/ipnlocal network-lock.go v1.30-v1.9x, tailnet-lock.go
+# since): it keeps checking peers' signatures against a lock the tailnet no longer has (peers may be dropped).
+_LOCK_DISABLEMENT_FAILED = lazy_compile(r"Disablement failed, leaving TKA enabled\. Error: \S.*$")
+
+
+def _sweep_round_two(message: str) -> Iterator[Event]:
+    if (nrpt := _NRPT_GROUP_POLICY.search(message)) is not None:
+        yield Raise("dns-config-failed", "nrpt-group-policy", message[nrpt.start() :])
+    elif (lock := _LOCK_DISABLEMENT_FAILED.search(message)) is not None:
+        yield Raise("tailnet-lock-sync-failed", "disablement", message[lock.start() :])
+
+
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
     Recogniser("derp-queue", ("DERP packets queued",), _derp_queue),
@@ -3041,6 +3097,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("taildrop", (*_TAILDROP_PUT_WORDS, "cannot create FileOps: ", _TAILDROP_RECEIVED), _taildrop),
     Recogniser("peer-relay", (_RELAY_SERVER,), _peer_relay),
     Recogniser("ssh-host-keys", ("SSH host keys",), _ssh_host_keys),
+    Recogniser("app-connector", ("advertise routes", "app connector routes"), _app_connector),
+    Recogniser("sweep-round-two", ("updateGroupPoliciesLocked", "Disablement failed"), _sweep_round_two),
     Recogniser(
         "source-sweep",
         (

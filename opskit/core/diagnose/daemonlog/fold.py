@@ -43,6 +43,7 @@ _RESTART_CLEARS = (
     "drive-failed",  # a new run starts its Taildrive file servers afresh
     "taildrop-failed",  # a new run opens Taildrop's directory again (and says so if it still cannot)
     "peer-relay-failed",  # a new run binds its relay server afresh
+    "app-connector-failed",  # a new run re-advertises the connector's stored routes (and says so if it cannot)
 )
 _SEVERITY = {
     "log-upload-failing": Severity.INFO,
@@ -58,6 +59,7 @@ _SEVERITY = {
     "taildrop-failed": Severity.WARNING,  # files sent to this node are lost: the tailnet itself works
     "peer-relay-failed": Severity.WARNING,  # peers that would meet through this relay use DERP instead
     "wg-source-not-allowed": Severity.WARNING,  # only traffic from addresses the peer does not own is lost
+    "app-connector-failed": Severity.WARNING,  # the app is reached without the connector: the tailnet itself works
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with

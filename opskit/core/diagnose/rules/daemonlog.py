@@ -350,7 +350,9 @@ def dns_config_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fi
     Windows NRPT mean the OS resolver was not pointed at MagicDNS: tailnet names do not resolve, or
     resolv.conf is left half-written. ``dns: ResolvConfMode error: Unit dbus-org.freedesktop.resolve1.service not
     found.`` is logged only once tailscaled has chosen the systemd-resolved manager: resolved is not on the host,
-    so that manager has nothing to configure.
+    so that manager has nothing to configure. On Windows with Group Policy NRPT rules tailscaled must copy its
+    rules into the Group Policy table (``updateGroupPoliciesLocked: copyNRPTRule(…) failed with error …``) and
+    remove them later: when it cannot, its DNS settings do not apply, or outlive it.
 
     *Bad*::
 
@@ -375,7 +377,19 @@ def dns_config_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fi
         "manager; then `systemctl restart tailscaled` and check `dns: using … mode`. Or opt out with "
         "`tailscale set --accept-dns=false`.",
     )
-    issues = tuple(issue for issue in every if issue.key != "resolved-absent")
+    group_policy = tuple(issue for issue in every if issue.key == "nrpt-group-policy")
+    yield from _finding(
+        ctx,
+        group_policy,
+        f"Group Policy NRPT rules are in force on this Windows host and tailscaled could not update its own rules "
+        f"in the Group Policy table ({_last(group_policy)}): MagicDNS names may not resolve, or Tailscale's rules "
+        "may stay in force after it stopped using them.",
+        "Check the domain GPO's DNS Client > Name Resolution Policy settings (`gpresult /h report.html`, "
+        "`Get-DnsClientNrptPolicy`): tailscaled, running as LocalSystem, must be able to write "
+        r"HKLM\SOFTWARE\Policies\Microsoft\Windows NT\DNSClient\DnsPolicyConfig; then `gpupdate /force` and "
+        "restart the Tailscale service. Or opt out with `tailscale set --accept-dns=false`.",
+    )
+    issues = tuple(issue for issue in every if issue.key not in ("resolved-absent", "nrpt-group-policy"))
     yield from _finding(
         ctx,
         issues,
@@ -1356,6 +1370,57 @@ def peer_relay_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fi
 
 
 @rule(
+    id="TS-LOG-APP-CONNECTOR-FAILED",
+    name="log-app-connector-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="this app connector cannot advertise the routes of its domains: clients reach the app without it",
+    target="daemon-log",
+)
+def app_connector_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: an app connector learns the addresses of its domains from the DNS answers it forwards and advertises
+    each as a route by editing its own prefs (``advertising new app connector routes: […]``). When that edit fails
+    (``appc: failed to advertise routes: [140.82.112.3/32]: <error>``, v1.60+; ``error advertising stored app
+    connector routes: …`` for the routes it stored) the tailnet never learns the route: clients send that traffic
+    straight out of their own network, and an app that allow-lists the connector's egress address refuses them. A
+    failed removal (``failed to unadvertise routes``) leaves stale routes through the connector. The edit fails as a
+    ``tailscale set --advertise-routes`` would: prefs locked by a config file (``--config``, the Kubernetes
+    operator's Connector), a system policy, or a state store that cannot be written. A later batch advertised
+    without an error clears it.
+
+    *Bad*::
+
+        2025/09/02 08:00:01 appc: failed to advertise routes: [140.82.112.3/32]: can't reconfigure tailscaled when using a config file; config file is locked
+
+    *Good*::
+
+        2025/09/02 08:00:01 appc: failed to advertise routes: [140.82.112.3/32]: managed by policy
+        2025/09/02 08:05:12 advertising new app connector routes: [140.82.112.4/32]
+    """
+    issues = log.issues_of("app-connector-failed")
+    messages = " ".join(issue.message for issue in issues)
+    cause = (
+        "its prefs are locked by a config file"
+        if "config file is locked" in messages
+        else "a system policy manages its prefs"
+        if "managed by policy" in messages
+        else "stale routes stay advertised through it"
+        if all(issue.key == "unadvertise" for issue in issues)
+        else "its prefs could not be changed"
+    )
+    yield from _finding(
+        ctx,
+        issues,
+        f"this app connector could not update the routes of its domains ({_last(issues)}): {cause}; clients reach "
+        "those addresses without the connector (an app that allow-lists its egress address refuses them).",
+        "Let tailscaled edit its advertised routes: drop `AdvertiseRoutes` from the `--config` file (or the "
+        "Connector's spec) and restart, lift the system policy that fixes the routes, or make the state directory "
+        "writable; `tailscale appc-routes` and `tailscale debug prefs` show what is advertised, and the admin "
+        "console's Machines page must approve the routes (or an autoApprovers rule).",
+    )
+
+
+@rule(
     id="TS-LOG-SOCKET-IN-USE",
     name="log-socket-in-use",
     family="tailscale-daemon-log",
@@ -1874,7 +1939,9 @@ def tailnet_lock_sync_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
     with no ``--statedir``): before v1.90 it cannot hold lock state at all. Other ``TKA sync error:`` causes
     (``fetching bootstrap: …``, ``tka sync: …``), ``initTKALocked: …`` (the stored state cannot be opened) and
     ``TKA desync: …`` mean the same: this node does not have the tailnet's lock state, so it cannot verify
-    peers' signatures as the lock requires and may drop lock-signed peers or miss lock changes.
+    peers' signatures as the lock requires and may drop lock-signed peers or miss lock changes. ``Disablement
+    failed, leaving TKA enabled. Error: …`` is the reverse: the tailnet turned the lock off, this node could not
+    apply the disablement secret and keeps enforcing it.
 
     *Bad*::
 
@@ -1888,6 +1955,7 @@ def tailnet_lock_sync_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
     issues = log.issues_of("tailnet-lock-sync-failed")
     # "network-lock is not supported in this configuration, try setting --statedir", wrapped or cut after "supported"
     no_statedir = any(word in issue.message for issue in issues for word in ("statedir", "lock is not supported"))
+    disablement = any(issue.key == "disablement" for issue in issues)
     yield from _finding(
         ctx,
         issues,
@@ -1898,6 +1966,10 @@ def tailnet_lock_sync_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
             "`--state=/var/lib/tailscale/tailscaled.state`, which implies it; containers: set TS_STATE_DIR to a "
             "mounted volume; tsnet: set Server.Dir), then restart it."
             if no_statedir
+            else "The tailnet disabled tailnet lock but this node still enforces it: check `tailscale lock status` "
+            "here, run `tailscale lock local-disable` on this node (or `tailscale lock disable <secret>` with the "
+            "disablement secret saved when the lock was made), then restart tailscaled."
+            if disablement
             else "Check `tailscale lock status` on this node against a signing node; make sure tailscaled's state "
             "directory is persistent and writable (`--statedir`), and that the node reaches the coordination "
             "server (`tailscale netcheck`, the log's control lines); then restart tailscaled to retry the sync."
