@@ -317,6 +317,11 @@ def _soft_wrapped_after(width_above: int, text: str, paste_width: Callable[[], i
     return reach > wrapped_at
 
 
+def _may_hold_netcheck_log(text: str) -> bool:
+    """The cheap test before is_netcheck_log_line: a netcheck report's or a NetInfo's words."""
+    return "report: " in text or "NetInfo{" in text or "netcheck: udp=" in text
+
+
 def _health_item_text(pieces: Sequence[SourceLine], soft: bool) -> str:
     """A health item's text from the lines it was printed or pasted on: cut by a terminal at its width (every
     piece but the last exactly as wide: joined as printed, a space only where the cut left one), or re-wrapped at
@@ -324,7 +329,7 @@ def _health_item_text(pieces: Sequence[SourceLine], soft: bool) -> str:
     widths = [_printed_width(piece) for piece in pieces[:-1]]
     hard = not soft and widths[0] >= _MIN_HARD_CUT_WIDTH and widths.count(widths[0]) == len(widths)
     text = pieces[0].text
-    for above, piece in zip(pieces, pieces[1:]):
+    for above, piece in zip(pieces, pieces[1:], strict=False):
         cut_at_space = not hard or above.raw.rstrip("\r\n")[-1:].isspace() or piece.raw[:1].isspace()
         text += (" " if cut_at_space else "") + piece.text
     return text
@@ -337,12 +342,12 @@ def _health_item_goes_on(
     (``hard_cut``: the piece above was as wide as the first), a re-wrap at a space the widths show, or a message
     that cannot end where the line did (an unclosed "[" of an iptables command line; "…login error was:")."""
     text = piece.text
-    if item[-1] == ":" or _unbalanced(item):
-        # whatever the piece would read as alone ("invalid key: API key does not exist" is a log's error too),
-        # unless it is a line of its own: a status row, or a line with a log stamp of its own
-        own = classify_line(text, False)
-        return own is None or (own is not _STATUS and message_of(text).text == text)
-    return (hard_cut or _soft_wrapped_after(open_width, text, paste_width)) and classify_line(text, False) is None
+    own = classify_line(text, False)
+    if own is not None and (own is _STATUS or text[0] == "-" or message_of(text).text != text):
+        return False  # a line of its own: a status row or a health bullet, a log line with its own stamp
+    # a piece may read as an error alone ("invalid key: API key does not exist", "…": x509: certificate signed by
+    # unknown authority"): the pieces of a wrapped error message are such lines, the widths tell
+    return item[-1] == ":" or _unbalanced(item) or hard_cut or _soft_wrapped_after(open_width, text, paste_width)
 
 
 def is_cli_panic_start(text: str, command: str | None) -> bool:
@@ -1328,7 +1333,16 @@ def split_input(text: str) -> SplitInput:
         head, head_end = text, index - 1
         if text[-1] == ":" and index < line_count:
             head, head_end = f"{text} {lines[index].text}", index  # wrapped right after a stamp or a logger's name
-        if ("report: " in head or "NetInfo{" in head or "netcheck: udp=" in head) and is_netcheck_log_line(head):
+        elif (
+            text[-1].isdigit()
+            and index < line_count
+            and _may_hold_netcheck_log(message_line := lines[index].text)
+            and not message_of(text).text
+        ):
+            # wrapped right after its stamps (the Windows service's two: `…-07:00: 2021/04/20 22:12:16`): the next
+            # line is the message, read here before the tailscaled log takes both as one line of its own
+            head, head_end = f"{text} {message_line}", index
+        if _may_hold_netcheck_log(head) and is_netcheck_log_line(head):
             close_block()
             flush_skip()
             if (wrapped_end := wrapped_log_line_end(lines, head_end, head)) >= index:
@@ -1378,9 +1392,11 @@ def split_input(text: str) -> SplitInput:
         else:
             kind = classify_line(text, current_kind is _NETCHECK)
         joined_head = False
-        if kind is None and index < line_count and bare_health_head(text):
+        if (kind is None or kind is BlockKind.WINDOWS) and index < line_count and bare_health_head(text):
             # a health message pasted bare (or as a "- " bullet) re-wrapped before its distinctive words end
-            # ("- The following issues on your machine will likely make" / "usage of exit nodes impossible: […")
+            # ("- The following issues on your machine will likely make" / "usage of exit nodes impossible: […");
+            # cut right after "…impossible:" it reads as the head of the CLI's risk message, whose next line is
+            # a "- interface …" bullet, never the folded "[interface …]" list
             for extra in range(index, min(index + 2, line_count)):
                 if not lines[extra].text or lines[extra].command is not None:
                     break

@@ -473,12 +473,11 @@ _BARE_HEALTH_HEADS = frozenset(phrase[:_BARE_HEALTH_HEAD] for phrase in BARE_HEA
 def bare_health_head(text: str) -> bool:
     """Whether ``text`` (bare, or a plain ``- `` bullet) is a BARE_HEALTH sentence cut before its distinctive
     words end (``- The following issues on your machine will likely make``): its rest is on the next lines. Not a
-    line that ends a sentence: the apps print "You are logged out." and "The last login error was:" on lines of
-    their own (guiwarning.py reads those)."""
+    line that ends a sentence: the apps print "You are logged out." on a line of its own (guiwarning.py)."""
     message = _DASH_BULLET.sub("", text, count=1) if text[:1] == "-" else text
     if len(message) < _BARE_HEALTH_HEAD or message[:_BARE_HEALTH_HEAD] not in _BARE_HEALTH_HEADS:
         return False
-    if message[-1] in ".:!?":
+    if message[-1] in ".!?":
         return False
     return any(phrase.startswith(message) for phrase in BARE_HEALTH)
 
