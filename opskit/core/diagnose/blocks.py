@@ -47,6 +47,7 @@ from opskit.core.diagnose.netcheck import (
     match_plain_region,
     region_hint,
     wrapped_log_line_end,
+    wrapped_portmap_line_end,
 )
 from opskit.core.diagnose.netmap import is_netmap_command, netmap_piece
 from opskit.core.diagnose.peerendpoints import endpoint_changes_extent
@@ -59,6 +60,7 @@ from opskit.core.diagnose.status import (
     BARE_HEALTH,
     KNOWN_OS,
     bare_health,
+    bare_health_head,
     is_gron_status_line,
     is_status_line,
     looks_like_status_json,
@@ -242,6 +244,10 @@ def _ip_command_is_bare(command: str) -> bool | None:
 # continues on the next lines at column 0, without the "#" (each full piece exactly the terminal's width).
 _HEALTH_ITEM = re.compile(r"#\s+-\s")
 _MIN_TERMINAL_WIDTH = 60
+# A terminal cuts at its width, anywhere (mid-word too); a chat client or a narrow text box re-wraps at a space.
+# Pieces of a health item are read as a terminal's cut (joined without a space) only at the classic 80 columns or
+# wider, and only when every piece but the last is exactly as wide: a re-wrap's pieces end where words end.
+_MIN_HARD_CUT_WIDTH = 80
 
 
 # A health message that is a Go multierr (util/multierr Error: "multiple errors:" then "\n\t<error>" per error)
@@ -309,6 +315,39 @@ def _soft_wrapped_after(width_above: int, text: str, paste_width: Callable[[], i
         # (`server to synchronize …`), which a sentence of the poster's own rarely starts with
         return text[0].islower() or text[0] in "-'\"(["
     return reach > wrapped_at
+
+
+def _may_hold_netcheck_log(text: str) -> bool:
+    """The cheap test before is_netcheck_log_line: a netcheck report's or a NetInfo's words."""
+    return "report: " in text or "NetInfo{" in text or "netcheck: udp=" in text
+
+
+def _health_item_text(pieces: Sequence[SourceLine], soft: bool) -> str:
+    """A health item's text from the lines it was printed or pasted on: cut by a terminal at its width (every
+    piece but the last exactly as wide: joined as printed, a space only where the cut left one), or re-wrapped at
+    spaces (``soft``: its head was already joined so; or pieces of other widths: joined with one)."""
+    widths = [_printed_width(piece) for piece in pieces[:-1]]
+    hard = not soft and widths[0] >= _MIN_HARD_CUT_WIDTH and widths.count(widths[0]) == len(widths)
+    text = pieces[0].text
+    for above, piece in zip(pieces, pieces[1:], strict=False):
+        cut_at_space = not hard or above.raw.rstrip("\r\n")[-1:].isspace() or piece.raw[:1].isspace()
+        text += (" " if cut_at_space else "") + piece.text
+    return text
+
+
+def _health_item_goes_on(
+    item: str, hard_cut: bool, open_width: int, piece: SourceLine, paste_width: Callable[[], int | None]
+) -> bool:
+    """Whether ``piece`` is the next piece of the health item whose text so far is ``item``: a terminal's cut
+    (``hard_cut``: the piece above was as wide as the first), a re-wrap at a space the widths show, or a message
+    that cannot end where the line did (an unclosed "[" of an iptables command line; "…login error was:")."""
+    text = piece.text
+    own = classify_line(text, False)
+    if own is not None and (own is _STATUS or text[0] == "-" or message_of(text).text != text):
+        return False  # a line of its own: a status row or a health bullet, a log line with its own stamp
+    # a piece may read as an error alone ("invalid key: API key does not exist", "…": x509: certificate signed by
+    # unknown authority"): the pieces of a wrapped error message are such lines, the widths tell
+    return item[-1] == ":" or _unbalanced(item) or hard_cut or _soft_wrapped_after(open_width, text, paste_width)
 
 
 def is_cli_panic_start(text: str, command: str | None) -> bool:
@@ -867,7 +906,10 @@ def split_input(text: str) -> SplitInput:
     cli_crash_line = 0  # the number of a line that opens the CLI's own crash (right after its ts2021 trace)
     health_wrap = 0  # the terminal width a status health item was cut at (0: the last item was not cut)
     last_piece_width = 0
-    last_piece_raw = ""
+    # the physical lines of the last health item (its head, which a re-wrap may have joined already, then its
+    # pieces): joined again as each piece comes, since a later piece's width tells a terminal's cut from a re-wrap
+    health_pieces: list[SourceLine] = []
+    health_head_soft = False
     # the printed width of a health item (or its last piece) left mid-sentence at any width: a chat client or a
     # narrow text box may have wrapped it at a space, shown by the next line's first word not fitting (0: none)
     health_open = 0
@@ -987,18 +1029,17 @@ def split_input(text: str) -> SplitInput:
             (health_wrap or health_open)
             and current_kind is _STATUS
             and text[0] != "#"
-            and (
-                (health_wrap and last_piece_width == health_wrap) or _soft_wrapped_after(health_open, text, paste_width)
+            and _health_item_goes_on(
+                current[-1].text, bool(health_wrap) and last_piece_width == health_wrap, health_open, line, paste_width
             )
-            and classify_line(text, False) is None  # a line of its own (a log line, a row) is no continuation
         ):
             # the rest of a health item the terminal cut (anywhere: mid-word, or at a space the line lost), or
             # that a chat client re-wrapped at a space
-            hard = bool(health_wrap) and last_piece_width == health_wrap
-            gap = " " if not hard or last_piece_raw[-1:].isspace() or line.raw[:1].isspace() else ""
-            current[-1] = current[-1]._replace(text=current[-1].text + gap + text)
-            last_piece_width, last_piece_raw = _printed_width(line), line.raw.rstrip("\r\n")
-            health_open = last_piece_width if text[-1] not in ".!?)" else 0
+            health_pieces.append(line)
+            item = _health_item_text(health_pieces, health_head_soft)
+            current[-1] = current[-1]._replace(text=item)
+            last_piece_width = _printed_width(line)
+            health_open = last_piece_width if text[-1] not in ".!?)" or _unbalanced(item) else 0
             health_gaps = 0
             continue
         health_wrap = health_open = 0
@@ -1292,7 +1333,16 @@ def split_input(text: str) -> SplitInput:
         head, head_end = text, index - 1
         if text[-1] == ":" and index < line_count:
             head, head_end = f"{text} {lines[index].text}", index  # wrapped right after a stamp or a logger's name
-        if ("report: " in head or "NetInfo{" in head or "netcheck: udp=" in head) and is_netcheck_log_line(head):
+        elif (
+            text[-1].isdigit()
+            and index < line_count
+            and _may_hold_netcheck_log(message_line := lines[index].text)
+            and not message_of(text).text
+        ):
+            # wrapped right after its stamps (the Windows service's two: `…-07:00: 2021/04/20 22:12:16`): the next
+            # line is the message, read here before the tailscaled log takes both as one line of its own
+            head, head_end = f"{text} {message_line}", index
+        if _may_hold_netcheck_log(head) and is_netcheck_log_line(head):
             close_block()
             flush_skip()
             if (wrapped_end := wrapped_log_line_end(lines, head_end, head)) >= index:
@@ -1332,11 +1382,30 @@ def split_input(text: str) -> SplitInput:
             continue
         if text[:2] == "IP" and EXIT_NODE_LIST_HEADER.match(text):
             exit_node_list = True
+        if "portmap: " in text and (portmap_end := wrapped_portmap_line_end(lines, index - 1, text)) >= index:
+            # netcheck's port mapper line wrapped at a space: read whole (its pieces say nothing alone)
+            text = " ".join([text, *(piece.text for piece in lines[index : portmap_end + 1])])
+            line, index = line._replace(text=text), portmap_end + 1
         kind: BlockKind | None
         if exit_node_list and _exit_node_list_line(text):
             kind = BlockKind.WINDOWS  # `exit-node list` output: a "selected but offline" row is its finding
         else:
             kind = classify_line(text, current_kind is _NETCHECK)
+        joined_head = False
+        if (kind is None or kind is BlockKind.WINDOWS) and index < line_count and bare_health_head(text):
+            # a health message pasted bare (or as a "- " bullet) re-wrapped before its distinctive words end
+            # ("- The following issues on your machine will likely make" / "usage of exit nodes impossible: […");
+            # cut right after "…impossible:" it reads as the head of the CLI's risk message, whose next line is
+            # a "- interface …" bullet, never the folded "[interface …]" list
+            for extra in range(index, min(index + 2, line_count)):
+                if not lines[extra].text or lines[extra].command is not None:
+                    break
+                text = f"{text} {lines[extra].text}"
+                if bare_health(text) is not None:
+                    kind, line, index, joined_head = _STATUS, line._replace(text=text), extra + 1, True
+                    break
+            if not joined_head:
+                text = line.text
         # a status row or a pong soft-wrapped by a mail client or a narrow text box, at a space: its tail (the
         # counts, the endpoint, the latency) is the next line, which says nothing alone
         if (
@@ -1489,12 +1558,17 @@ def split_input(text: str) -> SplitInput:
                 current[-1] = line._replace(text=f"{text} {'; '.join(errors)}")
                 index = after
                 continue
-        if kind is _STATUS and text[0] == "#" and _HEALTH_ITEM.match(text) and text[-1] not in ".!?)":
-            # an item that ends mid-sentence at a terminal-like width may go on below (a finished one may not)
-            width = _printed_width(line)
-            health_wrap = last_piece_width = width if width >= _MIN_TERMINAL_WIDTH else 0
+        if (
+            kind is _STATUS
+            and text[-1] not in ".!?)"
+            and ((text[0] == "#" and _HEALTH_ITEM.match(text)) or bare_health(text) is not None)
+        ):
+            # an item (or a health message pasted bare) that ends mid-sentence may go on below (a finished one may
+            # not); measured on its last physical line (a re-wrapped head was joined from several)
+            width = _printed_width(lines[index - 1])
+            health_wrap = last_piece_width = width if width >= _MIN_TERMINAL_WIDTH and not joined_head else 0
             health_open = width
-            last_piece_raw = line.raw.rstrip("\r\n")
+            health_pieces, health_head_soft = [line], joined_head
             health_gaps = 0
             health_gaps_allowed = int(index >= 3 and not lines[index - 2].text and lines[index - 3].text[:1] == "#")
     close_block()

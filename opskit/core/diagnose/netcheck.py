@@ -161,6 +161,32 @@ def wrapped_log_line_end(lines: Sequence[SourceLine], start: int, head: str) -> 
     return end
 
 
+# A line with a Go log stamp of its own starts a new line of the log, never the rest of the one above.
+_STAMPED = re.compile(rf"{GO_STAMP} ")
+# The [v1] reply dump holds the raw SSDP answer in braces (`UPnP reply {Location:… Server:… USN:…}, "HTTP/1.1 …"`):
+# a wrap spreads it over a few lines.
+_MAX_PORTMAP_PIECES = 6
+
+
+def wrapped_portmap_line_end(lines: Sequence[SourceLine], start: int, head: str) -> int:
+    """The index of the last piece of the port mapper's line ``head`` (at ``start``) that a chat client or a narrow
+    text box wrapped onto the lines under it, at a space (``start`` when none did): the not-gateway warning cut
+    before its addresses (`…UPnP discovery response from` / `172.16.2.145, but gateway IP is 172.16.0.1`), the
+    non-UPnP port note, the [v1] reply dump up to its closing brace. The pieces carry no stamp of their own."""
+    end, joined = start, head
+    while end + 1 < len(lines) and end - start < _MAX_PORTMAP_PIECES:
+        whole = is_portmap_line(joined)
+        if whole and ("UPnP reply {" not in joined or joined.count("{") <= joined.count("}")):
+            break
+        if not whole and end - start == 2:
+            return start  # two pieces on and still not the port mapper's words: a line of its own
+        piece = lines[end + 1]
+        if not piece.text or piece.command is not None or "portmap: " in piece.text or _STAMPED.match(piece.text):
+            break
+        joined, end = f"{joined} {piece.text}", end + 1
+    return end if is_portmap_line(joined) else start
+
+
 def _bool(value: str) -> bool | None:
     value = value.strip().lower()
     if value == "true":

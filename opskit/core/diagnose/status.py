@@ -464,6 +464,24 @@ def bare_health(text: str) -> str | None:
     return message if message.startswith(BARE_HEALTH) else None
 
 
+# The first words of each BARE_HEALTH sentence: a line that holds only the head of one (a narrow text box wrapped
+# the rest of it onto the next lines) is found by one set lookup, so the bulk of a paste's lines cost nothing.
+_BARE_HEALTH_HEAD = 16
+_BARE_HEALTH_HEADS = frozenset(phrase[:_BARE_HEALTH_HEAD] for phrase in BARE_HEALTH)
+
+
+def bare_health_head(text: str) -> bool:
+    """Whether ``text`` (bare, or a plain ``- `` bullet) is a BARE_HEALTH sentence cut before its distinctive
+    words end (``- The following issues on your machine will likely make``): its rest is on the next lines. Not a
+    line that ends a sentence: the apps print "You are logged out." on a line of its own (guiwarning.py)."""
+    message = _DASH_BULLET.sub("", text, count=1) if text[:1] == "-" else text
+    if len(message) < _BARE_HEALTH_HEAD or message[:_BARE_HEALTH_HEAD] not in _BARE_HEALTH_HEADS:
+        return False
+    if message[-1] in ".!?":
+        return False
+    return any(phrase.startswith(message) for phrase in BARE_HEALTH)
+
+
 # A sentence about `tailscale status`'s output that quotes a health message: `tailscale status shows "Some peers
 # are advertising routes but --accept-routes is false"`, `tailscale status says: # Health check: #     - …`.
 _STATUS_PROSE = re.compile(r"^(?:sudo\s+)?tailscale(?:\.exe)?\s+status\s", re.IGNORECASE)
