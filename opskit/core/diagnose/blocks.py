@@ -335,6 +335,11 @@ def _health_item_text(pieces: Sequence[SourceLine], soft: bool) -> str:
     return text
 
 
+# What a piece of a wrapped health message may read as alone: an error (the CLI's words, or a log's), never a line of
+# another output (a netcheck bullet, a pong, a status row).
+_ERROR_PIECE_KINDS = frozenset({BlockKind.WINDOWS, BlockKind.DAEMON_LOG})
+
+
 def _health_item_goes_on(
     item: str, hard_cut: bool, open_width: int, piece: SourceLine, paste_width: Callable[[], int | None]
 ) -> bool:
@@ -343,8 +348,8 @@ def _health_item_goes_on(
     that cannot end where the line did (an unclosed "[" of an iptables command line; "…login error was:")."""
     text = piece.text
     own = classify_line(text, False)
-    if own is not None and (own is _STATUS or text[0] == "-" or message_of(text).text != text):
-        return False  # a line of its own: a status row or a health bullet, a log line with its own stamp
+    if own is not None and (own not in _ERROR_PIECE_KINDS or text[0] == "-" or message_of(text).text != text):
+        return False  # a line of its own: a status row, another output's line, a health bullet, a stamped log line
     # a piece may read as an error alone ("invalid key: API key does not exist", "…": x509: certificate signed by
     # unknown authority"): the pieces of a wrapped error message are such lines, the widths tell
     return item[-1] == ":" or _unbalanced(item) or hard_cut or _soft_wrapped_after(open_width, text, paste_width)
@@ -987,6 +992,7 @@ def split_input(text: str) -> SplitInput:
         line = lines[index]
         index += 1
         text = line.text
+        quoted_in_prose = False  # the line is what a sentence quoted: the quote marks ended it, nothing wraps on
         if not text and line.command is None:
             health_gaps += 1  # a cut health item continues on the very next line (see health_gaps_allowed)
             if health_gaps > health_gaps_allowed:
@@ -1360,6 +1366,7 @@ def split_input(text: str) -> SplitInput:
             line, text = line._replace(text=uncommented), uncommented
         elif ("`" in text or _may_quote_health(text)) and (quoted := _quoted_cli_answer(text)) is not None:
             line, text = line._replace(text=quoted), quoted  # prose quoting what the CLI answered, inline
+            quoted_in_prose = True
         elif (
             text.count('"') % 2
             and index < line_count
@@ -1370,6 +1377,7 @@ def split_input(text: str) -> SplitInput:
         ):
             # the same sentence soft-wrapped inside its quote (`… a report of "not` / `connected to home …".`)
             line, text, index = line._replace(text=quoted), quoted, index + 1
+            quoted_in_prose = True
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
             continue
@@ -1560,6 +1568,7 @@ def split_input(text: str) -> SplitInput:
                 continue
         if (
             kind is _STATUS
+            and not quoted_in_prose
             and text[-1] not in ".!?)"
             and ((text[0] == "#" and _HEALTH_ITEM.match(text)) or bare_health(text) is not None)
         ):
