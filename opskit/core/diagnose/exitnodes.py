@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from opskit.core.diagnose.models import StatusPeer
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import SourceLine, is_elision_line
 
 EXIT_LIST_HEADER = re.compile(r"^IP\s+HOSTNAME\s+COUNTRY\s+CITY\s+STATUS$")
 _EXIT_STATUS = re.compile(r"^(?:-|selected|(?:selected but )?offline(?:, last seen \d+[mhd] ago)?)$")
@@ -94,8 +94,8 @@ def exit_node_list_extent(lines: Sequence[SourceLine], start: int) -> int | None
                     # the exit node in use is offline: CLI kind exit-node-offline reads that table (windows.py)
                     return None
                 rows += 1
-            elif not _EXIT_HINT.match(text):
-                break
+            elif not _EXIT_HINT.match(text) and not is_elision_line(text):
+                break  # (a "[…]" where the poster cut rows stands for rows: the table goes on below it)
             end = index
         index += 1
     return end if rows else None

@@ -35,18 +35,22 @@ from opskit.core.diagnose.text import SourceLine, blank_output_line
 _MAX_LINES = 5000
 
 _FUNNEL_HEADER = re.compile(r"^# Funnel(?: on)?:$")
+# A served host as pasted: a name or address, where the poster may have replaced the tailnet's name by a note in
+# brackets that holds spaces ("navidrome.(my tailnet).net", "nas.<my tailnet>.ts.net", "[fd7a:115c:a1e0::1]:443").
+# One character or one whole bracketed note per step: the steps cannot overlap, so a line that fails fails fast.
+_HOST = r"(?:[^\s/()<>\[\]]|\([^()/\n]{1,40}\)|<[^<>/\n]{1,40}>|\[[^\[\]/\n]{1,40}\])+"
 # How a TCP forward says it carries TLS, before its Funnel state: "TLS over TCP" (passed through) and "TLS
 # terminated" (v1.38-v1.9x serve_legacy.go printTCPStatusTree), "TLS-terminated TCP" since; a plain TCP forward
 # names only its state (f68e4d93f)
 _TCP_TLS = r"(?:TLS over TCP|TLS terminated|TLS-terminated TCP), "
 _FUNNEL_ITEM = re.compile(r"^#\s+- (?P<item>(?:https|tcp)://\S+|Unable to get Funnel status: .+)$")
 _SERVE_HOST = re.compile(
-    rf"^(?P<url>(?:https?|tcp)://\S+) \((?:{_TCP_TLS})?(?P<state>Funnel on|tailnet only)\)"
+    rf"^(?P<url>(?:https?|tcp)://{_HOST}(?:/\S*)?) \((?:{_TCP_TLS})?(?P<state>Funnel on|tailnet only)\)"
     r"(?: \((?P<service>svc:[\w-]+)\))?$"
 )
 _SERVE_TUN = re.compile(r"^tun \(L3 forwarding\) \((?P<service>svc:[\w-]+)\)$")
 _SERVE_HANDLER = re.compile(r"^\|-- (?P<mount>/\S*)\s+(?P<type>path|proxy|text)?\s*(?P<target>.*?)\s*$")
-_SERVE_TCP = re.compile(rf"^\|-- (?P<url>tcp://\S+)(?: \((?:{_TCP_TLS})?(?P<state>Funnel on|tailnet only)\))?$")
+_SERVE_TCP = re.compile(rf"^\|-- (?P<url>tcp://{_HOST})(?: \((?:{_TCP_TLS})?(?P<state>Funnel on|tailnet only)\))?$")
 _SERVE_FORWARD = re.compile(r"^\|--> (?P<target>\S+)$")
 _FUNNEL_WARNING = re.compile(r"^Warning: funnel=on for (?P<hostport>\S+), but no serve config$")
 
@@ -54,19 +58,23 @@ _FUNNEL_WARNING = re.compile(r"^Warning: funnel=on for (?P<hostport>\S+), but no
 # v1.52+, the same words since): a header, the served URL(s) each with its handler ("|-- proxy http://…", no mount:
 # the path ends the URL) or the TCP tree, then "Press Ctrl+C to exit." (foreground) or "<Serve|Funnel> started and
 # running in the background." with the commands that undo it (services: also "To remove config for the service").
+# A Service's header says control has not made this node a host of it yet (no Service IP in its ServiceHost node
+# capability): the config is set, but nothing answers on the Service's name until an admin approves the host.
 _CONFIRM_HEADER = re.compile(
     r"^(?:Available (?P<where>on the internet|within your tailnet):"
     r"|This machine is configured as a service proxy for (?P<service>svc:[\w-]+), but approval from an admin is "
     r"required\. Once approved, it will be available in your Tailnet as:)$"
 )
-_CONFIRM_URL = re.compile(r"^(?P<base>(?:https?|tcp)://[^/\s]+)(?P<path>/\S*)?$")
+_SERVICE_HEADER_START = "This machine is configured as a service proxy for "
+_HEADER_PIECES = 4  # the Service's header (170+ columns) wrapped by a terminal or a chat: at most this many lines
+_CONFIRM_URL = re.compile(rf"^(?P<base>(?:https?|tcp)://{_HOST})(?P<path>/\S*)?$")
 _CONFIRM_HANDLER = re.compile(r"^\|-- (?P<type>path|proxy|text|redirect)\s+(?P<target>.*?)\s*$")
-_CONFIRM_TCP = re.compile(r"^\|-- (?P<url>tcp://\S+)(?: \((?P<notes>[^)]*)\))?$")
+_CONFIRM_TCP = re.compile(rf"^\|-- (?P<url>tcp://{_HOST})(?: \((?P<notes>[^)]*)\))?$")
 _CONFIRM_TAIL = re.compile(
     r"^(?:Press Ctrl\+C to exit\.|(?P<started>Serve|Funnel) started and running in the background\."
     r"|To disable the proxy, run: tailscale .+ off|To disable the service in TUN mode, run: tailscale .+ off"
     r"|To remove config for the service, run: tailscale serve clear \S+"
-    r"|IPv4 and IPv6 traffic to \S+ is being routed to your operating system\.)$"
+    rf"|IPv4 and IPv6 traffic to {_HOST} is being routed to your operating system\.)$"
 )
 
 
@@ -125,6 +133,10 @@ class ServeStatusReport:
     services: tuple[str, ...] = ()
     # `curl <served URL>` pasted after the listing and answered "404 page not found" (engine: with_curl_answers)
     not_found: tuple[NotFoundAnswer, ...] = ()
+    # the Service ("svc:db") serve configured on this node while control has not made it a host of that Service:
+    # nothing answers on the Service's name until an admin approves this node (the answer's header says so)
+    awaiting_approval: str | None = None
+    header: SourceLine | None = None  # the first line of that header
 
     @property
     def funnel_on(self) -> bool:
@@ -155,6 +167,7 @@ class ServeStatusReport:
             "funnel_on": self.funnel_on,
             "funnel_urls": list(self.funnel_urls),
             "funnel_error": self.funnel_error,
+            "awaiting_approval": self.awaiting_approval,
         }
 
 
@@ -182,8 +195,10 @@ def _serve_line(text: str) -> str | None:
 
 def is_serve_status_start(text: str) -> bool:
     first = text[0]
-    if first in "AT":  # serve's answer to a change: its header
-        return text[:10] in ("Available ", "This machi") and _CONFIRM_HEADER.match(text) is not None
+    if first in "AT":  # serve's answer to a change: its header (a Service's maybe wrapped: serve_status_extent joins)
+        if text[:10] == "This machi":
+            return text.startswith(_SERVICE_HEADER_START[:45])
+        return text[:10] == "Available " and _CONFIRM_HEADER.match(text) is not None
     return first in "#|ht" and _serve_line(text) in ("header", "host", "tcp", "tun")
 
 
@@ -200,8 +215,30 @@ def _confirmation_line(text: str) -> str | None:
     return "tail" if _CONFIRM_TAIL.match(text) else None
 
 
+def _confirm_header(lines: Sequence[SourceLine], start: int) -> tuple[re.Match[str], int] | None:
+    """serve's answer header at ``lines[start]`` and the index of its last line: a Service's long header may come
+    wrapped onto the next lines (at a space by a chat, anywhere by a terminal); None when none is there."""
+    text = lines[start].text
+    if (match := _CONFIRM_HEADER.match(text)) is not None or not text.startswith("This machine"):
+        return (match, start) if match is not None else None
+    joined = [text]
+    for index in range(start + 1, min(len(lines), start + _HEADER_PIECES)):
+        piece = lines[index].text
+        if not piece or lines[index].command is not None:
+            break
+        # each seam a space the wrap took (a chat, a terminal at a space) or none (a terminal mid-word)
+        joined = [f"{head}{gap}{piece}" for head in joined for gap in (" ", "")]
+        for candidate in joined:
+            if (match := _CONFIRM_HEADER.match(candidate)) is not None:
+                return match, index
+    return None
+
+
 def _confirmation_extent(lines: Sequence[SourceLine], start: int) -> int | None:
-    end = start
+    header = _confirm_header(lines, start)
+    if header is None:
+        return None
+    start = end = header[1]
     served = False
     for index in range(start + 1, min(len(lines), start + _MAX_LINES)):
         line = lines[index]
@@ -220,7 +257,7 @@ def serve_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     on:" header alone is `tailscale status`'s (it prints the same lines): a served host or handler must follow."""
     if not is_serve_status_start(lines[start].text):
         return None
-    if _CONFIRM_HEADER.match(lines[start].text):
+    if lines[start].text[:1] in "AT":
         return _confirmation_extent(lines, start)
     end = start
     served = False
@@ -243,22 +280,19 @@ def serve_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     return end if served else None
 
 
-def _parse_confirmation(lines: Sequence[SourceLine]) -> ServeStatusReport:
+def _parse_confirmation(lines: Sequence[SourceLine], header: tuple[re.Match[str], int]) -> ServeStatusReport:
     """serve's/funnel's answer to a change: the served URLs (a URL's path is its handler's mount)."""
-    funnel = False
     answer = "serve (answer)"
     urls: dict[str, tuple[SourceLine, list[str]]] = {}
     current: list[str] | None = None
     mount = ""
-    for line in lines:
+    funnel = header[0]["where"] == "on the internet"
+    pending = header[0]["service"]
+    for line in lines[header[1] + 1 :]:
         text = line.text
         if not text:
             continue
-        if (match := _CONFIRM_HEADER.match(text)) is not None:
-            funnel = match["where"] == "on the internet"
-            if match["service"]:
-                answer = f"serve --service={match['service']} (awaiting approval)"
-        elif (match := _CONFIRM_URL.match(text)) is not None:
+        if (match := _CONFIRM_URL.match(text)) is not None:
             base, mount = match["base"], match["path"] or ""
             current = urls.setdefault(base, (line, []))[1]
         elif current is not None and (match := _CONFIRM_HANDLER.match(text)) is not None:
@@ -271,15 +305,18 @@ def _parse_confirmation(lines: Sequence[SourceLine]) -> ServeStatusReport:
             answer = f"{match['started'].lower()} started in the background"
         elif text == "Press Ctrl+C to exit.":
             answer = "serve (in the foreground)"
+    if pending:
+        answer = f"serve --service={pending} (awaiting an admin's approval)"
     entries = tuple(ServedEntry(url, funnel, tuple(handlers), line) for url, (line, handlers) in urls.items())
     urls_on = tuple(entry.url for entry in entries) if funnel else ()
-    return ServeStatusReport(entries, urls_on, None, tuple(lines), answer=answer)
+    return ServeStatusReport(
+        entries, urls_on, None, tuple(lines), answer=answer, awaiting_approval=pending, header=lines[0]
+    )
 
 
 def parse_serve_status(lines: Sequence[SourceLine]) -> ServeStatusReport:
-    first = next((line for line in lines if line.text), None)
-    if first is not None and _CONFIRM_HEADER.match(first.text):
-        return _parse_confirmation(lines)
+    if lines and lines[0].text[:1] in "AT" and (header := _confirm_header(lines, 0)) is not None:
+        return _parse_confirmation(lines, header)
     entries: list[ServedEntry] = []
     funnel_urls: list[str] = []
     funnel_error: str | None = None

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
+from opskit.core.diagnose.text import SourceLine, is_elision_line, typed_tailscale_command
 
 HEADER = re.compile(r"^ID\s+Tailnet\s+Account$")
 _CELLS = re.compile(r"\s{2,}")
@@ -88,8 +88,8 @@ def switch_list_extent(lines: Sequence[SourceLine], start: int, command: str | N
         line = lines[index]
         if line.command is not None or not line.text:
             break
-        if (_row(line) if table else _OLD_ROW.match(line.text)) is None:
-            break
+        if (_row(line) if table else _OLD_ROW.match(line.text)) is None and not is_elision_line(line.text):
+            break  # (a "[…]" where the poster cut profiles stands for rows: the list goes on below it)
         end = index
     return end if end > start or not table else None
 

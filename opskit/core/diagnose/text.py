@@ -361,6 +361,22 @@ def _compose_services(raw_lines: list[str]) -> frozenset[str]:
     return frozenset(services) if prefixed >= 3 and prefixed * 2 >= filled else frozenset()
 
 
+# A line standing for lines the poster cut out of the output: "...", "…", "[…]", "[...]", "[snip]", "(snip)",
+# "<snip>", "-- snip --", "(12 more lines)", "[3 more]", "[... 40 more rows ...]". A bracket holds a digit only as
+# the count before "more" (a bracketed clock "[12:00:01]", a footnote "[1]" are not cuts).
+_ELISION_LINE = re.compile(
+    r"\.{3,}|\u2026+|\[[^\]\d]{1,30}\]|\[[^\]\d]{0,12}\d+\+? more\b[^\]\d]{0,20}\]|\([^)]{1,30}\)"
+    r"|<(?i:snip|snipped|cut)>|-{2,} ?(?i:snip|snipped|cut) ?-{2,}"
+)
+_ELISION_START = frozenset(".\u2026[(<-")
+
+
+def is_elision_line(text: str) -> bool:
+    """Whether ``text`` (one line, stripped) only marks where the poster cut lines out of the output: inside a
+    table or a listing it stands for rows, so it does not end what it sits in."""
+    return bool(text) and text[0] in _ELISION_START and _ELISION_LINE.fullmatch(text) is not None
+
+
 # A gutter the copy brought along in front of every line: an editor's or a pastebin's line numbers ("1 ", "2 ",
 # … one per line, blank lines numbered too) or a terminal logger's clock ("12:00:01 ", `ts`, a tmux or screen
 # log). Told from a count or a stamp that belongs to the output by the paste's first lines: all of them carry
@@ -370,7 +386,6 @@ _GUTTER_NUMBER = re.compile(r"^[ \t]*(\d{1,6})(?:[ \t]|$)")
 _GUTTER_CLOCK = re.compile(
     r"^[ \t]*\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?(?:[ \t]+(?![|:]|(?:INFO|WARN|WARNING|ERROR|DEBUG|FATAL|TRACE)\b)|$)"
 )
-_ELISION_LINE = re.compile(r"^(?:\.{3,}|\u2026|\[[^\]\d]{1,30}\]|\([^)]{1,30}\))\s*$")
 _GUTTER_PROBE = 6  # the first non-blank lines that must all carry the gutter
 _GUTTER_MIN = 3
 
@@ -380,7 +395,7 @@ def _without_gutter(raw_lines: list[str]) -> list[str]:
     probe: list[int] = []
     for index, raw in enumerate(raw_lines):
         stripped = raw.lstrip()
-        if not stripped or (stripped[0] in ".\u2026[(" and _ELISION_LINE.match(stripped)):
+        if not stripped or is_elision_line(stripped.rstrip()):
             continue  # a blank, or the mark of lines the poster cut, typed without the gutter
         if not stripped[0].isdigit() and stripped[0] != "[":
             return raw_lines  # the common case: the first line with text has no gutter

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
+from opskit.core.diagnose.text import SourceLine, is_elision_line, typed_tailscale_command
 
 _SECTION = re.compile(r"^(Machine|User|Tailnet|Capabilities):$")
 _FIELD = re.compile(r"^(?P<key>Name|ID|Addresses|AllowedIPs|Tags|MagicDNS Suffix):\s+(?P<value>\S.*)$")
@@ -100,6 +100,8 @@ def whois_extent(lines: Sequence[SourceLine], start: int, command: str | None = 
             section = match[1]
         elif _FIELD.match(text) is not None and section != "Capabilities":
             named = named or text.startswith("Name:")
+        elif is_elision_line(text):
+            pass  # the poster cut fields or capabilities here: the answer goes on below
         elif section != "Capabilities" or not (_CAPABILITY.match(text) or _JSON_PIECE.match(text)):
             break
         end = index

@@ -229,6 +229,20 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
     ),
     _entry(
         _SERVE,
+        "connecting to remote destinations",
+        r"(?P<who>the [\w ./-]{1,50}?) doesn't support connecting to remote destinations from non-default route",
+        "serve refused a target on another host (a remote destination, v1.92+): {who} cannot dial it off the "
+        "default route (the macOS network extension, or a Linux tailscaled whose SO_MARK does not work: run "
+        "without root/CAP_NET_ADMIN or with TS_FORCE_LINUX_BIND_TO_DEVICE), so nothing new is served.",
+        "Serve a target on this node instead (a local port, or a local reverse proxy that forwards to the remote "
+        "host), or run serve on a Linux node whose tailscaled runs as root (or the standalone macOS tailscaled); "
+        "see tailscale.com/kb/1552/tailscale-services.",
+        _SERVE_V2,
+        "Warning: the Linux tailscaled without SO_MARK doesn't support connecting to remote destinations from "
+        "non-default route, see tailscale.com/kb/1552/tailscale-services for detail.",
+    ),
+    _entry(
+        _SERVE,
         "web; already serving tcp",
         r"cannot serve web; already serving TCP",
         "serve was asked for an HTTP/HTTPS handler on a port that already forwards raw TCP: one port is "

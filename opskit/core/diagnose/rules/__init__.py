@@ -202,6 +202,7 @@ RULES: tuple[Rule, ...] = (
     servestatus.serve_status,
     servestatus.serve_funnel_port,
     servestatus.serve_not_found,
+    servestatus.serve_service_approval,
     ts2021.ts2021_failed,
     ts2021.ts2021_note,
     debugprefs.prefs_not_running,

@@ -50,7 +50,8 @@ def serve_status(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         served.append(f"{entry.url} ({'Funnel on' if entry.funnel else 'tailnet only'}){handlers}")
     funnel = "Funnel is on" if report.funnel_on else "Funnel is off (tailnet only)"
     # a Funnel on a port the ingress does not listen on is told by TS-SERVE-FUNNEL-PORT
-    verdict = "Nothing else fails here" if report.funnel_off_port or report.not_found else "Nothing fails here"
+    flagged = report.funnel_off_port or report.not_found or report.awaiting_approval
+    verdict = "Nothing else fails here" if flagged else "Nothing fails here"
     yield ctx.finding(
         f"{ctx.facts.label}: {funnel}; served: " + ("; ".join(served) if served else "nothing listed") + ".",
         f"{verdict}. If a served URL does not answer: check the local backend it proxies to (curl it on "
@@ -159,4 +160,56 @@ def serve_not_found(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Findin
         "curl again." + backend,
         ctx.facts.evidence(*(line for a in answers[:2] for line in (a.entry.line, a.line))),
         title="Served URL answers 404",
+    )
+
+
+@rule(
+    id="TS-SERVE-SERVICE-APPROVAL",
+    name="serve-service-approval",
+    family="tailscale-serve",
+    severity=Severity.WARNING,
+    summary="serve configured a Tailscale Service here, but an admin has not approved this node as its host",
+    target="cli-view",
+)
+def serve_service_approval(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale serve --service=svc:<name> …`` stores the Service's handlers on this node and advertises
+    it, but the Service only gets its address (and answers on its name) once control makes this node one of its
+    hosts: the CLI then says ``Available within your tailnet:``. Until then it says the node is ``configured as a
+    service proxy for svc:<name>, but approval from an admin is required`` (cli/serve_v2.go messageForPort: no
+    Service IP in the node's ServiceHost capability). The Service must exist in the admin console, its host
+    approved there (or by an autoApprovers rule for the node's tag), and a Service host must be a tagged node.
+
+    *Bad*::
+
+        $ sudo tailscale serve --bg --service=svc:navidrome --http=80 4533
+        This machine is configured as a service proxy for svc:navidrome, but approval from an admin is required. Once approved, it will be available in your Tailnet as:
+
+        http://navidrome.tail1234.ts.net/
+        |-- proxy http://127.0.0.1:4533
+
+        Serve started and running in the background.
+
+    *Good*::
+
+        $ sudo tailscale serve --bg --service=svc:navidrome --http=80 4533
+        Available within your tailnet:
+
+        http://navidrome.tail1234.ts.net/
+        |-- proxy http://127.0.0.1:4533
+
+        Serve started and running in the background.
+    """
+    if not isinstance(report, ServeStatusReport) or report.awaiting_approval is None:
+        return
+    service = report.awaiting_approval
+    yield ctx.finding(
+        f"{ctx.facts.label}: serve set up {service} on this node, but control has not made this node a host of "
+        f"{service} yet: an admin's approval is pending, so nothing answers on the Service's name (the URLs "
+        "listed become reachable only once this node is approved).",
+        f"In the admin console's Services page, define {service} (its ports must include the one served) and "
+        "approve this node as its host, or add an autoApprovers rule for `services` naming the node's tag. A "
+        "Service host must be a tagged node (`sudo tailscale up --advertise-tags=tag:<name>`). Then rerun "
+        f"`tailscale serve status`: {service}'s entries answer once this node holds its Service IP.",
+        ctx.facts.evidence(*(line for line in (report.header,) if line is not None)),
+        title="Tailscale Service awaiting an admin's approval",
     )
