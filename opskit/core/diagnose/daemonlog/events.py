@@ -2769,6 +2769,54 @@ def _sweep_round_two(message: str) -> Iterator[Event]:
         yield Raise("tailnet-lock-sync-failed", "disablement", message[lock.start() :])
 
 
+# ---------------------------------------- the sweep's third round: register signing, device identity, posture serials
+
+# A register request signed with a machine certificate (control/controlclient signRegisterRequest, v1.8+ on Windows
+# and macOS): once the MachineCertificateSubject system policy names a subject, 'RegisterReq sign error:
+# signRegisterRequest: find identity: no matching certificate' (no valid RSA certificate with that subject in the
+# machine's store; 'open cert store', 'create signer', 'sign': the store or the private key cannot be used) means the
+# node registered unsigned. Without the policy the error is 'no certificate subject configured' (or 'no certificate
+# store'): builds of April 2021 logged it on every node (tailscale/tailscale#1774), later ones stay silent — no
+# problem. Hardware attestation (v1.90+, only once it is on): the TPM key cannot be made ('failed to create hardware
+# attestation key: …', ipnlocal) or cannot sign the node key in the map request ('failed to sign node key with
+# hardware attestation key: …', controlclient). Either way control gets no proof of the device it was told to expect:
+# posture or approval rules that rely on it do not match this node. '[unexpected] policy requires hardware
+# attestation, but device does not support it: …' is no such proof failing: v1.94-v1.100 print it on every device
+# without a TPM (a pod, a VM) whatever the policy says (v1.102+ only when the policy asks), and attestation stays off.
+_DEVICE_IDENTITY = lazy_compile(
+    r"(?P<cert>RegisterReq sign error: (?!(?:signRegisterRequest: )?no certificate (?:subject configured|store)\b)"
+    r"\S.*)|(?P<hw>failed to (?:create|sign node key with) hardware attestation key: \S.*)"
+)
+# Control's answer to a register request that cannot be decoded (controlclient, v1.2+; the returned 'register
+# request: …' error follows, already control-unreachable): the same failure, logged first.
+_REGISTER_UNDECODED = lazy_compile(r"error decoding RegisterResponse with server key .*? and machine key .*?: \S.*$")
+# A node key rotated under tailnet lock (v1.32+): the old key's signature could not be re-signed for the new key
+# ('Failed re-signing node-key signature: …'), so the new key registers unsigned and peers enforcing the lock drop
+# this node until a signing node signs it.
+_LOCK_RESIGN_FAILED = lazy_compile(r"Failed re-signing node-key signature: \S.*$")
+# Device posture's serial numbers (ipnlocal c2n.go v1.72-v1.88, feature/posture behind its "posture: " logger since):
+# 'c2n: GetSerialNumbers returned error: …' is logged as the posture-checking-serial-collection-failed warnable is set,
+# so it is that warnable; every answer ends 'c2n: posture identity disabled=… reported N serials …', and one that
+# reports serials (or posture checking off) is the warnable set healthy again.
+_POSTURE_SERIALS_FAILED = lazy_compile(r"c2n: GetSerialNumbers returned error: \S.*$")
+_POSTURE_REPORTED = lazy_compile(r"c2n: posture identity disabled=(?:true|false reported [1-9]\d* serials)\b")
+_POSTURE_WARNABLE = "posture-checking-serial-collection-failed"
+
+
+def _sweep_round_three(message: str) -> Iterator[Event]:
+    if (identity := _DEVICE_IDENTITY.search(message)) is not None:
+        key = "machine-certificate" if identity.group("cert") else "hardware-attestation"
+        yield Raise("device-identity-failed", key, identity.group(0))
+    elif (undecoded := _REGISTER_UNDECODED.search(message)) is not None:
+        yield Raise("control-unreachable", "control", undecoded.group(0))
+    elif (resign := _LOCK_RESIGN_FAILED.search(message)) is not None:
+        yield Raise("tailnet-lock-sync-failed", "resign", resign.group(0))
+    elif (serials := _POSTURE_SERIALS_FAILED.search(message)) is not None:
+        yield Raise(f"health:{_POSTURE_WARNABLE}", _POSTURE_WARNABLE, serials.group(0))
+    elif _POSTURE_REPORTED.search(message) is not None:
+        yield Clear(f"health:{_POSTURE_WARNABLE}")
+
+
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
     Recogniser("derp-queue", ("DERP packets queued",), _derp_queue),
@@ -3099,6 +3147,18 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("ssh-host-keys", ("SSH host keys",), _ssh_host_keys),
     Recogniser("app-connector", ("advertise routes", "app connector routes"), _app_connector),
     Recogniser("sweep-round-two", ("updateGroupPoliciesLocked", "Disablement failed"), _sweep_round_two),
+    Recogniser(
+        "sweep-round-three",
+        (
+            "RegisterReq sign error",
+            "hardware attestation key: ",
+            "decoding RegisterResponse",
+            "Failed re-signing",
+            "GetSerialNumbers returned",
+            "posture identity disabled=",
+        ),
+        _sweep_round_three,
+    ),
     Recogniser(
         "source-sweep",
         (

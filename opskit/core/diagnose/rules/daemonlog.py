@@ -1421,6 +1421,69 @@ def app_connector_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator
 
 
 @rule(
+    id="TS-LOG-DEVICE-IDENTITY-FAILED",
+    name="log-device-identity-failed",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="a system policy asks this node to prove its device identity (machine certificate or hardware "
+    "attestation) and it cannot: control gets no proof",
+    target="daemon-log",
+)
+def device_identity_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: two system policies make a node prove to control which device it is. MachineCertificateSubject
+    (Windows, macOS) signs each register request with a certificate from the machine's store whose chain names
+    that subject; tailscaled logs ``RegisterReq sign error: signRegisterRequest: …`` only when the policy is set
+    and signing failed (``find identity: no matching certificate``: no valid RSA certificate with that subject;
+    ``open cert store``, ``create signer``, ``sign``: the store or the private key cannot be used), and registers
+    unsigned (``no certificate subject configured``, which 2021 builds logged on every node, is no policy at all).
+    HardwareAttestation (v1.90+) signs the node key with a TPM-held key: ``failed to create hardware attestation
+    key`` or ``failed to sign node key with hardware attestation key`` mean control gets no attestation. Either way
+    rules that rely on the proof (device approval, posture) do not match this node.
+
+    *Bad*::
+
+        2025/10/06 09:12:45 RegisterReq sign error: signRegisterRequest: find identity: no matching certificate
+
+    *Good*::
+
+        2021/04/15 13:02:12 control: RegisterReq sign error: signRegisterRequest: no certificate subject configured
+    """
+    issues = log.issues_of("device-identity-failed")
+    certificate = any(issue.key == "machine-certificate" for issue in issues)
+    attestation = any(issue.key == "hardware-attestation" for issue in issues)
+    proof = " and ".join(
+        what
+        for what, failed in (
+            ("sign its register request with the machine certificate the MachineCertificateSubject policy names",
+             certificate),
+            ("attest its node key with a hardware (TPM) key as the HardwareAttestation policy asks", attestation),
+        )
+        if failed
+    )  # fmt: skip
+    fixes = " ".join(
+        fix
+        for fix, failed in (
+            ("Machine certificate: install a valid (not expired) RSA certificate whose chain contains exactly the "
+             "policy's subject in the machine's store (Windows: Local Computer > Personal, `certlm.msc`; macOS: "
+             "the System keychain) with its private key usable by tailscaled, or correct the "
+             "MachineCertificateSubject policy; then restart tailscaled and look for `RegisterReq` without the "
+             "error.", certificate),
+            ("Hardware attestation: enable the TPM 2.0 in the firmware and check tailscaled can use it (Windows: "
+             "`Get-Tpm`; Linux: /dev/tpmrm0), or lift the HardwareAttestation policy for devices without one; "
+             "then restart tailscaled.", attestation),
+        )
+        if failed
+    )  # fmt: skip
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled could not {proof} ({_last(issues)}): control gets no proof of this device, so device "
+        "approval or posture rules that rely on it do not match this node.",
+        fixes,
+    )
+
+
+@rule(
     id="TS-LOG-SOCKET-IN-USE",
     name="log-socket-in-use",
     family="tailscale-daemon-log",
@@ -1941,7 +2004,8 @@ def tailnet_lock_sync_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
     ``TKA desync: …`` mean the same: this node does not have the tailnet's lock state, so it cannot verify
     peers' signatures as the lock requires and may drop lock-signed peers or miss lock changes. ``Disablement
     failed, leaving TKA enabled. Error: …`` is the reverse: the tailnet turned the lock off, this node could not
-    apply the disablement secret and keeps enforcing it.
+    apply the disablement secret and keeps enforcing it. ``Failed re-signing node-key signature: …`` (v1.32+) is
+    this node's own key: rotated under the lock without a new signature, peers enforcing the lock drop it.
 
     *Bad*::
 
@@ -1952,7 +2016,18 @@ def tailnet_lock_sync_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
         Switching ipn state NoState -> NeedsLogin (WantRunning=false, nm=false)
         [v1] TKA sync error: tkaSyncIfNeeded: no node key in prefs
     """
-    issues = log.issues_of("tailnet-lock-sync-failed")
+    every = log.issues_of("tailnet-lock-sync-failed")
+    resign = tuple(issue for issue in every if issue.key == "resign")
+    yield from _finding(
+        ctx,
+        resign,
+        f"this node rotated its node key under tailnet lock and could not re-sign it ({_last(resign)}): its new "
+        "key is unsigned, so peers that enforce the lock drop this node until a signing node signs it.",
+        "On a signing node run `tailscale lock status` (this node is listed among the locked-out nodes), then "
+        "`tailscale lock sign <nodekey:…>` for its new key; re-authenticating with a pre-signed auth key "
+        "(`tailscale lock sign` of the key) signs it too.",
+    )
+    issues = tuple(issue for issue in every if issue.key != "resign")
     # "network-lock is not supported in this configuration, try setting --statedir", wrapped or cut after "supported"
     no_statedir = any(word in issue.message for issue in issues for word in ("statedir", "lock is not supported"))
     disablement = any(issue.key == "disablement" for issue in issues)
