@@ -58,6 +58,7 @@ _SEVERITY = {
     "taildrop-failed": Severity.WARNING,  # files sent to this node are lost: the tailnet itself works
     "peer-relay-failed": Severity.WARNING,  # peers that would meet through this relay use DERP instead
     "wg-source-not-allowed": Severity.WARNING,  # only traffic from addresses the peer does not own is lost
+    "peerapi-request-rejected": Severity.WARNING,  # only that peer's PeerAPI requests fail: the tailnet works
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with
