@@ -1841,7 +1841,8 @@ _PEERAPI_SERVING = "peerapi: serving on "
 # (v1.4-): the address is no peer this node knows, the connection is closed. Taildrop, peer DNS and Taildrive from
 # that peer fail. An unknown peer once is churn (a node just removed from the netmap): it needs two lines.
 _PEERAPI_REFUSED = lazy_compile(
-    r"^peerapi: (?:invalid request from (?P<peer>\S+?)(?::\d+)?: (?P<why>\S.*)|unknown peer (?P<unknown>\S+?)(?::\d+)?)$"
+    r"^peerapi: (?:invalid request from (?P<peer>\S+?)(?::\d+)?: (?P<why>\S.*)"
+    r"|unknown peer (?P<unknown>\S+?)(?::\d+)?)$"
 )
 
 
@@ -2950,7 +2951,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
-    Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request", "peerapi: unknown peer"), _peerapi),
+    Recogniser(
+        "peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request", "peerapi: unknown peer"), _peerapi
+    ),
     Recogniser("eventbus", (" is slow (",), _eventbus),
     Recogniser(
         "update",

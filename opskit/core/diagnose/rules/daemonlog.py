@@ -2262,7 +2262,7 @@ def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
             "systemd cannot load the environment file tailscaled's unit names "
             f"({unloaded[unloaded.index(_ENVIRONMENT_FILE) :]}): tailscaled never ran, nothing crashed.",
             "Restore the file the unit's `EnvironmentFile=` names (`systemctl cat tailscaled`; the packages ship "
-            "/etc/default/tailscaled with `PORT=\"41641\"` and `FLAGS=\"\"`: reinstalling the package puts it back) "
+            '/etc/default/tailscaled with `PORT="41641"` and `FLAGS=""`: reinstalling the package puts it back) '
             "and make it readable by root, then `systemctl reset-failed tailscaled && systemctl start tailscaled`.",
         )
         return
