@@ -1833,17 +1833,14 @@ _PEERAPI_ACCEPT = lazy_compile(r"^peerapi\.Accept: \S")
 _PEERAPI_SERVING = "peerapi: serving on "
 
 
-# The listener works but refuses a peer's request (ipn/ipnlocal/peerapi.go): ServeHTTP's "peerapi: invalid request
-# from <peer ip:port>: <why>" (v1.38-, answered 403 "invalid peerapi request"): the Host the peer dialled is not one
-# of this node's addresses ("100.64.0.1/32 not found in self addresses" before v1.40, "<addr> not found in self
-# addresses" since: a masquerade address this node has for that peer, a shared-in node's), or the request carries a
-# browser's Referer/Origin ("unexpected Referer", "unexpected Origin"); ServeConn's "peerapi: unknown peer <ip:port>"
-# (v1.4-): the address is no peer this node knows, the connection is closed. Taildrop, peer DNS and Taildrive from
-# that peer fail. An unknown peer once is churn (a node just removed from the netmap): it needs two lines.
-_PEERAPI_REFUSED = lazy_compile(
-    r"^peerapi: (?:invalid request from (?P<peer>\S+?)(?::\d+)?: (?P<why>\S.*)"
-    r"|unknown peer (?P<unknown>\S+?)(?::\d+)?)$"
-)
+# The listener works but refuses a peer's request (ipn/ipnlocal/peerapi.go ServeHTTP, v1.38-: "peerapi: invalid request
+# from <peer ip:port>: <why>", answered 403 "invalid peerapi request"): the Host the peer dialled is not one of this
+# node's addresses ("100.64.0.1/32 not found in self addresses" before v1.40, "<addr> not found in self addresses"
+# since: a masquerade address this node has for that peer, a shared-in node's), or the request carries a browser's
+# Referer/Origin ("unexpected Referer", "unexpected Origin"). Taildrop, peer DNS and Taildrive from that peer fail.
+# (ServeConn's "peerapi: unknown peer <ip:port>", an address WhoIs does not know, stays routine: a connection from
+# outside the netmap, as the source catalogs read it.)
+_PEERAPI_REFUSED = lazy_compile(r"^peerapi: invalid request from (?P<peer>\S+?)(?::\d+)?: (?P<why>\S.*)$")
 
 
 def _peerapi(message: str) -> Iterator[Event]:
@@ -1852,10 +1849,7 @@ def _peerapi(message: str) -> Iterator[Event]:
     elif message.startswith(_PEERAPI_SERVING):
         yield Clear("peerapi-accept-failed")
     elif (refused := _PEERAPI_REFUSED.match(message)) is not None:
-        if (unknown := refused.group("unknown")) is not None:
-            yield Raise("peerapi-request-rejected", unknown, message, weak=True)
-        else:
-            yield Raise("peerapi-request-rejected", refused.group("peer"), message)
+        yield Raise("peerapi-request-rejected", refused.group("peer"), message)
 
 
 # The same failure copied without its `cert("<name>"): ` prefix (a user quoting only the error, blind 25: 1166
@@ -2951,9 +2945,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
-    Recogniser(
-        "peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request", "peerapi: unknown peer"), _peerapi
-    ),
+    Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request"), _peerapi),
     Recogniser("eventbus", (" is slow (",), _eventbus),
     Recogniser(
         "update",

@@ -810,9 +810,8 @@ def peerapi_request_rejected(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
     answering a peer ``403 invalid peerapi request``: the address the peer dialled is not one of this node's
     own (``100.64.0.1/32 not found in self addresses``: a masquerade address this node has for that peer, as a
     shared-in node's, on a client older than v1.40), or the request came with a browser's ``Referer`` or
-    ``Origin``. ``peerapi: unknown peer <addr>`` (twice or more) is a connection from an address that is no
-    peer this node knows. The listener works (not ``peerapi.Accept``): only that peer's Taildrop sends,
-    peer DNS through this node and Taildrive fail.
+    ``Origin``. The listener works (not ``peerapi.Accept``): only that peer's Taildrop sends, peer DNS
+    through this node and Taildrive fail.
 
     *Bad*::
 
@@ -834,10 +833,8 @@ def peerapi_request_rejected(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
             "or shared-in node): update Tailscale on both nodes (v1.40 and later accept the masquerade address), "
             "and check `tailscale status` / `tailscale whois <peer ip>` on each side for the address they use."
             if masquerade
-            else "Check which node the address belongs to (`tailscale whois <ip>`, `tailscale status`): a node "
-            "removed from the tailnet, not shared with this one, or outside the tailnet cannot use this node's "
-            "PeerAPI; a request with a browser's Referer/Origin is refused on purpose. Update Tailscale on both "
-            "nodes if a peer in the netmap is refused."
+            else "A request with a browser's Referer or Origin header is refused on purpose (a web page trying to "
+            "reach the PeerAPI); check which program on the peer sends it (`tailscale whois <peer ip>`)."
         ),
     )
 
