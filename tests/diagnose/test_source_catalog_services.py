@@ -273,10 +273,18 @@ CATALOG: list[Entry] = [
         "ipn/ipnlocal/peerapi.go serve() v1.4+ (the listener stops on any error but a closed one)",
     ),
     _e("peerapi: no netmap", "none", "ipn/ipnlocal/peerapi.go"),
+    # session 12 lead decision (blind 27: 1383): ServeHTTP refusing a peer's request is peerapi-request-rejected (403
+    # "invalid peerapi request": Taildrop, peer DNS, Taildrive from that peer fail); its errors are validateHost's and
+    # validatePeerAPIRequest's (the wording once here, "no PUT from non-owner", is in no release of peerapi.go)
     _e(
-        "peerapi: invalid request from 100.70.1.2:51234: peerapi: no PUT from non-owner",
-        "none",
-        "ipn/ipnlocal/peerapi.go",
+        "peerapi: invalid request from 100.70.1.2:51234: 100.64.0.1 not found in self addresses",
+        "peerapi-request-rejected",
+        "ipn/ipnlocal/peerapi.go ServeHTTP + validateHost, v1.40-",
+    ),
+    _e(
+        "peerapi: invalid request from 100.70.1.2:51234: unexpected Origin",
+        "peerapi-request-rejected",
+        "ipn/ipnlocal/peerapi.go validatePeerAPIRequest, v1.38-",
     ),
     _e("peerapi: handleDNS fwd error: context deadline exceeded", "none", "ipn/ipnlocal/peerapi.go (one query)"),
     _e("peerapi: got put of 12.3MB in 1.84s from 100.70.1.2/laptop", "none", "feature/taildrop/peerapi.go"),

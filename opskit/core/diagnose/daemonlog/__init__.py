@@ -121,7 +121,11 @@ _MARKERS = re.compile(
     # the Windows service's own lines (cmd/tailscaled/tailscaled_windows.go, net/tstun/ifstatus_windows.go)
     r"|Got Windows Service event: |Cannot load wintun\.dll |TUN interface is up after "
     # the periodic peer statistics line (ipnlocal, wgengine before it: "[v1] v%v peers: %v", version.Long)
-    r"|(?:\[v1\] )?v\d+\.\d+\.\d+\S* peers:(?: |$))"
+    r"|(?:\[v1\] )?v\d+\.\d+\.\d+\S* peers:(?: |$)"
+    # derper's per-client lines (derp/derpserver: "derp client %v%s: " — the client's ip:port and its short key,
+    # "[SbsJn]"; v1.50 and older "derp client %v/%x: " with the whole key in hex): a relay's own log, its
+    # --verbose register/forward/teardown lines among them
+    r"|derp client \S+?(?:\[[\w+/-]{5}\]|/[0-9a-f]{64}): )"
 )
 # A service manager's status of tailscaled's unit pasted above its log tail (`systemctl status tailscaled`, GNU
 # Shepherd's `herd status tailscaled`), often with its indentation lost. Its header ("● tailscaled.service - …",
@@ -238,6 +242,7 @@ _MARKER_WORDS = (
     # net/dns/direct.go's unprefixed lines
     "rename of ", "trample: ", "systemd-resolved", "resolved after ", "SetDNS permission",
     " Taildrop support: ", " Taildrop: ",
+    "derp client ",  # derper's per-client lines
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 # "tailscale" (process and app names: io.tailscale.ipn.macos, tailscale-ipn.exe, tailscaled) is among them although no
@@ -251,6 +256,12 @@ _ANY_WORD = any_word_pattern(_WORDS)
 # lines); the add-on's bashio notes that it starts tailscaled. Routine: they say who started it (_started_by_hand).
 _WRAPPER_LINE = re.compile(r"^\[further tailscaled logs suppressed\b|^Stopping tailscale service PID=\d+$")
 _BASHIO_START = ("Starting Tailscale...", "Tailscale logs will be suppressed after ")
+
+
+# The kernel's SELinux denial of something the Android app did ("avc: denied { read } for name="route" … app=
+# com.tailscale.ipn", under whatever thread tag logcat shows): the app's own line (routine: Android 10+ denies apps
+# /proc/net/route and the app gets its routes another way), not another app's.
+_APP_AUDIT = re.compile(r"\bavc: +denied .*?(?:\bapp=com\.tailscale\.ipn\b|\bcomm=\"(?:com\.)?tailscale)")
 
 
 def _belongs(text: str, message: Message) -> bool:
@@ -271,6 +282,8 @@ def _belongs(text: str, message: Message) -> bool:
     if "[]string{" in text and _ARGV_WHOLE_TAIL.match(text):
         return True  # the "Program starting" line wrapped before its argv: the rest of it
     body = message.text
+    if "avc:" in body and _APP_AUDIT.search(body):
+        return True
     if is_dump_request(body):
         return True  # LocalAPI's serveGoroutines frame names "localapi" but is the daemon's own dump
     if ("/api/v2/" in body or "oauth2: " in body) and is_auth_key_mint_error(body):

@@ -1072,7 +1072,18 @@ _STATE_STORE = lazy_compile(
     # state cannot be read, whatever the wrapping. feature/tpm's own words name the sealed file outside store.New
     # too (sealing it on a write, migrating it to or from the sealed format at start).
     r"\bstore\.New(?: failed)?: \S|failed to (?:un)?seal (?:state file|encryption key (?:with|to) TPM)|"
-    r"has not been TPM-sealed or is corrupt|failed to migrate existing (?:TPM-sealed )?state file|newTPMStore\("
+    r"has not been TPM-sealed or is corrupt|failed to migrate existing (?:TPM-sealed )?state file|newTPMStore\(|"
+    # the profile manager reading a profile's saved prefs out of the store (ipn/ipnlocal/profiles.go: "failed to
+    # load profile prefs for <name> (<id>): %w" since v1.9x around "parsing saved prefs: %w" since v1.80, the index
+    # "unmarshaling known profiles: %w" since v1.34): a blob it cannot read back (corrupt, or a TPM-bound attestation
+    # key the TPM no longer loads: "tpm2.Load: TPM_RC_INTEGRITY"), and tailscaled stops at start
+    r"failed to load profile prefs for .*?: \S|parsing saved prefs: \S|unmarshaling known profiles: \S|"
+    # writes into the store failing whatever the error (ipn/ipnlocal/serve.go "writing ServeConfig to StateStore: %w",
+    # a Kubernetes Secret's update losing a race with another writer: "Operation cannot be fulfilled on secrets …";
+    # kube/state's "error writing pod UID|capability version to state store: %w"; kubestore's first read "error
+    # loading state from kube Secret: %w")
+    r"writing ServeConfig to StateStore: \S|error writing (?:pod UID|capability version) to state store: \S|"
+    r"error loading state from kube Secret: \S"
 )
 
 
@@ -1145,6 +1156,8 @@ _STORE_WORDS = (
     "ecret",
     "WriteState",
     ".tmp",
+    " prefs",  # "failed to load profile prefs", "parsing saved prefs"
+    "known profiles",
 )
 
 
@@ -1749,6 +1762,14 @@ def is_dump_request(message: str) -> bool:
 # ("exec: "tailscaled": executable file not found"). tailscaled never ran: nothing of it crashed.
 _EXEC_FAILED = lazy_compile(
     r"status=203/EXEC|Failed at step EXEC spawning |"
+    # systemd failing to set the unit's process up before it ever executes it: the EnvironmentFile= it cannot read
+    # ("tailscaled.service: Failed to load environment files: No such file or directory": /etc/default/tailscaled
+    # missing), then "Failed to run 'start' task: …" (before v233 "tailscaled.service failed to run 'start' task:
+    # …") and its verdict "Failed with result 'resources'"; a set-up step of the child failing ("Failed at step
+    # NAMESPACE|USER|CHDIR|STATE_DIRECTORY … spawning …", "status=226/NAMESPACE": every 2xx exit status is one of
+    # systemd's own set-up steps, tailscaled's own exits are 1/FAILURE and 2/INVALIDARGUMENT)
+    rf"Failed to load environment files: \S|(?:^{_TAILSCALE_UNIT} f|F)ailed to run 'start(?:-pre)?' task: \S|"
+    r"Failed with result 'resources'|Failed at step [A-Z_]+ spawning |status=2[0-4]\d/[A-Z_]+\b|"
     r"(?:Failed to execute|Unable to locate executable|Failed to locate executable) [^:]*tailscale|"
     r"tailscale\S*: (?:[Ee]xec format error|cannot execute binary file)|"
     r"exec: \"?\S*tailscaled\"?: executable file not found|"
@@ -1812,11 +1833,23 @@ _PEERAPI_ACCEPT = lazy_compile(r"^peerapi\.Accept: \S")
 _PEERAPI_SERVING = "peerapi: serving on "
 
 
+# The listener works but refuses a peer's request (ipn/ipnlocal/peerapi.go ServeHTTP, v1.38-: "peerapi: invalid request
+# from <peer ip:port>: <why>", answered 403 "invalid peerapi request"): the Host the peer dialled is not one of this
+# node's addresses ("100.64.0.1/32 not found in self addresses" before v1.40, "<addr> not found in self addresses"
+# since: a masquerade address this node has for that peer, a shared-in node's), or the request carries a browser's
+# Referer/Origin ("unexpected Referer", "unexpected Origin"). Taildrop, peer DNS and Taildrive from that peer fail.
+# (ServeConn's "peerapi: unknown peer <ip:port>", an address WhoIs does not know, stays routine: a connection from
+# outside the netmap, as the source catalogs read it.)
+_PEERAPI_REFUSED = lazy_compile(r"^peerapi: invalid request from (?P<peer>\S+?)(?::\d+)?: (?P<why>\S.*)$")
+
+
 def _peerapi(message: str) -> Iterator[Event]:
     if _PEERAPI_ACCEPT.match(message) is not None:
         yield Raise("peerapi-accept-failed", "peerapi", message)
     elif message.startswith(_PEERAPI_SERVING):
         yield Clear("peerapi-accept-failed")
+    elif (refused := _PEERAPI_REFUSED.match(message)) is not None:
+        yield Raise("peerapi-request-rejected", refused.group("peer"), message)
 
 
 # The same failure copied without its `cert("<name>"): ` prefix (a user quoting only the error, blind 25: 1166
@@ -2195,6 +2228,22 @@ def _containerboot(message: str) -> Iterator[Event]:
             yield Raise("needs-machine-auth", "machine-auth", message)
 
 
+# ------------------------------------------------------------------ the Android app's encrypted state store
+
+# The Android app keeps its state (the node key, prefs) in EncryptedSharedPreferences, whose master key lives in the
+# Android Keystore. When the Keystore refuses to create that key, keystore2 (the system's keystore daemon, Android 12+,
+# its own logcat tag) logs "keystore2::error: In generate_key." with its cause chain under it ("Caused by: 0: While
+# generating Key without explicit attestation key. 1: Binder exception code ILLEGAL_STATE, 0"), and the app's side
+# throws "java.security.ProviderException: Keystore key generation failed": the app cannot open its state and stays
+# on "Loading…" (a broken Keystore/KeyMint of the device or of ChromeOS' ARC container, not networking).
+_KEYSTORE_KEY_REFUSED = lazy_compile(r"keystore2::error: In generate_key\.|Keystore key generation failed")
+
+
+def _android_keystore(message: str) -> Iterator[Event]:
+    if (refused := _KEYSTORE_KEY_REFUSED.search(message)) is not None:
+        yield Raise("state-unwritable", "android-keystore", message[refused.start() :])
+
+
 # -------------------------------------------------------------------------------------- the registry
 
 # ------------------------------------------------------------------------- 2020-2021 wordings (v0.98-v1.20)
@@ -2282,16 +2331,23 @@ _OLD_WORDS = (
 # recorder); fail open, it runs unrecorded ("… (failing open): …"): `ssh-recording-failed`. A later session that
 # starts ("startNewRecording: <nil>") clears the refusal; only a finished upload clears the unrecorded session
 # ("<nil>" is also what a fail-open start logs next).
+# The development builds between v1.38 and v1.40 (the first recorder streaming, 2023-03) streamed the recording with
+# no fail-open/closed choice and logged its failure as "recording: error sending recording to <recorder>: %v" (the
+# error, or the recorder's HTTP status), "recording: error sending recording: %v" or "recording: server responded
+# with <status>": the session ran, its recording is cut off or lost (the upload tied to the session's context was
+# cancelled when it closed: "Post \"http://<recorder>/record\": context canceled").
 _RECORDING = lazy_compile(
     r"^ssh-session\([^)]*\): (?:recording: error (?:starting|uploading) recording \((?P<how>rejecting session|"
-    r"closing session|failing open)\): |startNewRecording: (?!<nil>))(?P<why>\S.*)$"
+    r"closing session|failing open)\): |startNewRecording: (?!<nil>)"
+    r"|recording: (?P<lost>error sending recording(?: to \S+)?: |server responded with ))(?P<why>\S.*)$"
 )
 _RECORDING_OK = lazy_compile(r"^ssh-session\([^)]*\): (?:startNewRecording: <nil>|recording: finished uploading)")
 
 
 def _ssh_recording(message: str) -> Iterator[Event]:
     if (failed := _RECORDING.match(message)) is not None:
-        kind = "ssh-recording-failed" if failed.group("how") == "failing open" else "ssh-failed"
+        ran = failed.group("how") == "failing open" or failed.group("lost") is not None
+        kind = "ssh-recording-failed" if ran else "ssh-failed"
         yield Raise(kind, "recording", failed.group("why"))
     elif _RECORDING_OK.match(message) is not None:
         yield Clear("ssh-failed", "recording")
@@ -2914,6 +2970,10 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "Main process exited",
             "Failed with result",
             "EXEC",  # status=203/EXEC, "Failed at step EXEC spawning"
+            "spawning ",  # "Failed at step NAMESPACE spawning …"
+            "status=2",  # systemd's own set-up steps' exit statuses (226/NAMESPACE, 217/USER, …)
+            "environment files",
+            "task: ",  # "Failed to run 'start' task: …"
             "execut",  # "Failed to execute", "cannot execute binary file", "Unable to locate executable"
             "xec format",
             "(Result: ",  # systemctl status: Active: … (Result: exit-code)
@@ -2989,7 +3049,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
-    Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING), _peerapi),
+    Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request"), _peerapi),
     Recogniser("eventbus", (" is slow (",), _eventbus),
     Recogniser(
         "update",
@@ -3111,6 +3171,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _auth_key_mint,
     ),
     Recogniser("old-2020", _OLD_WORDS, _old_wordings),
+    Recogniser("android-keystore", ("In generate_key", "Keystore key generation"), _android_keystore),
     Recogniser("ssh-recording", ("Recording: ", "recording: "), _ssh_recording),
     Recogniser("udp-send", ('"operation-not-permitted"', "Failed to send "), _udp_send),
     Recogniser("tun-write", (" to TUN device: ",), _tun_write),

@@ -62,6 +62,7 @@ _SEVERITY = {
     "wg-source-not-allowed": Severity.WARNING,  # only traffic from addresses the peer does not own is lost
     "app-connector-failed": Severity.WARNING,  # the app is reached without the connector: the tailnet itself works
     "device-identity-failed": Severity.WARNING,  # the node registers and works: only rules relying on the proof miss
+    "peerapi-request-rejected": Severity.WARNING,  # only that peer's PeerAPI requests fail: the tailnet works
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with

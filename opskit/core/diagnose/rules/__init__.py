@@ -154,6 +154,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.port_in_use,
     daemonlog.control_too_old,
     daemonlog.peerapi_accept_failed,
+    daemonlog.peerapi_request_rejected,
     daemonlog.eventbus_subscriber_stalled,
     daemonlog.derp_server_failed,
     daemonlog.udp_send_blocked,

@@ -623,6 +623,10 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
 _TPM_SEALED = re.compile(r"(?:un)?seal (?:state file|encryption key)|TPM-sealed|tpm2\.\w+: |newTPMStore\(")
 
 
+# the Kubernetes API's optimistic-concurrency refusal of an update (a 409 Conflict on the state Secret)
+_SECRET_CONFLICT = "Operation cannot be fulfilled on secrets"
+
+
 @rule(
     id="TS-LOG-STATE-UNWRITABLE",
     name="log-state-unwritable",
@@ -642,7 +646,12 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     it could not create the directory) shows the same directory cannot be written. In Kubernetes the state is
     a Secret: containerboot or kubestore failing to check its rights on it (``error checking get permission on
     secret …: …``), missing them (``some Kubernetes permissions are missing …``) or failing to read or write it
-    through the API server (``getting Tailscale state Secret …: …``) leaves the node without its identity.
+    through the API server (``getting Tailscale state Secret …: …``) leaves the node without its identity;
+    a write losing a race with another writer of that Secret (``writing ServeConfig to StateStore: Operation
+    cannot be fulfilled on secrets …``) is not saved. A profile's saved prefs that cannot be read back
+    (``failed to load profile prefs for …: parsing saved prefs: tpm2.Load: TPM_RC_INTEGRITY``) stop it at
+    start. The Android app keeps its state encrypted with a key in the Android Keystore: keystore2 refusing
+    to create it (``keystore2::error: In generate_key.``) leaves the app without its state.
 
     *Bad*::
 
@@ -662,6 +671,30 @@ def state_unwritable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
         ),
         None,
     )
+    if any(issue.key == "android-keystore" for issue in issues):
+        # the Android app: its state store's key lives in the Android Keystore, which refused to create it
+        yield from _finding(
+            ctx,
+            issues,
+            "the Android Keystore refuses to create the key of the app's encrypted state store "
+            f"({_last(issues)}): the app cannot open its state and stays on loading.",
+            "A platform problem, not networking: restart the device (on a Chromebook, restart ChromeOS so the "
+            "Android container's Keystore starts afresh) and update Android/ChromeOS; if it persists, clear the "
+            "Tailscale app's storage (Settings → Apps → Tailscale → Storage) or reinstall it, then log in again.",
+        )
+        return
+    if any(_SECRET_CONFLICT in issue.message for issue in issues):
+        # the Kubernetes API refused an update of the state Secret made on an outdated copy (resourceVersion)
+        yield from _finding(
+            ctx,
+            issues,
+            "a write into the node's state Secret lost a race with another writer of the same Secret "
+            f"({_last(issues)}): the change (the serve config, the node's state) was not saved.",
+            "Update the Tailscale proxy image and the operator (v1.50 and later retry such writes); make sure "
+            "only one pod uses the Secret (one replica per state Secret, no two proxies with the same "
+            "TS_KUBE_SECRET); the pod restarts and writes again.",
+        )
+        return
     if any(_TPM_SEALED.search(issue.message) for issue in issues):
         # feature/tpm: the state file is sealed with this machine's TPM (--encrypt-state, or the EncryptState
         # policy) and the TPM will not unseal it: the file is intact, no permission or disk fix applies
@@ -775,6 +808,48 @@ def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
         "Upgrade the control server: Headscale to a current release (one that speaks the Noise protocol; "
         "follow its upgrade notes version by version), or point `tailscale up --login-server=` at a current "
         "server. Only as a stopgap, run a client old enough for that server.",
+    )
+
+
+@rule(
+    id="TS-LOG-PEERAPI-REQUEST-REJECTED",
+    name="log-peerapi-request-rejected",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="the node's PeerAPI refuses a peer's requests (Taildrop, peer DNS, Taildrive from it fail)",
+    target="daemon-log",
+)
+def peerapi_request_rejected(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``peerapi: invalid request from <peer>: <why>`` is the node's PeerAPI (ipn/ipnlocal/peerapi.go)
+    answering a peer ``403 invalid peerapi request``: the address the peer dialled is not one of this node's
+    own (``100.64.0.1/32 not found in self addresses``: a masquerade address this node has for that peer, as a
+    shared-in node's, on a client older than v1.40), or the request came with a browser's ``Referer`` or
+    ``Origin``. The listener works (not ``peerapi.Accept``): only that peer's Taildrop sends, peer DNS
+    through this node and Taildrive fail.
+
+    *Bad*::
+
+        Apr 19 13:58:15 hydrogen tailscaled[6696]: peerapi: invalid request from 100.101.102.103:58334: 100.64.0.1/32 not found in self addresses
+
+    *Good*::
+
+        peerapi: serving on http://100.110.71.64:42858
+    """
+    issues = log.issues_of("peerapi-request-rejected")
+    masquerade = any("not found in self addresses" in issue.message for issue in issues)
+    yield from _finding(
+        ctx,
+        issues,
+        f"the node's PeerAPI refused a peer's request ({_last(issues)}): Taildrop files, peer DNS and Taildrive "
+        "from that peer fail.",
+        (
+            "The peer reached this node at an address that is not one of its own (a masquerade address of a shared "
+            "or shared-in node): update Tailscale on both nodes (v1.40 and later accept the masquerade address), "
+            "and check `tailscale status` / `tailscale whois <peer ip>` on each side for the address they use."
+            if masquerade
+            else "A request with a browser's Referer or Origin header is refused on purpose (a web page trying to "
+            "reach the PeerAPI); check which program on the peer sends it (`tailscale whois <peer ip>`)."
+        ),
     )
 
 
@@ -2295,7 +2370,8 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     name="log-exec-failed",
     family="tailscale-daemon-log",
     severity=Severity.ERROR,
-    summary="the service manager cannot execute tailscaled (203/EXEC, exec format error, binary missing)",
+    summary="the service manager cannot execute tailscaled (203/EXEC, exec format error, binary missing, "
+    "EnvironmentFile missing)",
     target="daemon-log",
 )
 def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -2303,6 +2379,10 @@ def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
     ``Failed at step EXEC spawning /usr/sbin/tailscaled: No such file or directory``), ``exec format
     error`` or ``executable file not found`` mean tailscaled never ran: the binary the unit (or container,
     or init script) points at is missing, not executable, on a ``noexec`` mount, or built for another CPU.
+    systemd may also fail before it executes anything: the unit's ``EnvironmentFile=/etc/default/tailscaled``
+    missing or unreadable (``Failed to load environment files: No such file or directory``, ``Failed to run
+    'start' task``, ``Failed with result 'resources'``), or another set-up step of the child (``Failed at step
+    NAMESPACE spawning …``, ``status=226/NAMESPACE``: every 2xx status is systemd's own).
     The service manager's ``Failed with result 'exit-code'`` and ``Start request repeated too quickly``
     that follow are its verdict on that, not a crash of tailscaled, so there is no tailscaled log to read.
 
@@ -2317,6 +2397,19 @@ def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
         Dec 13 02:42:15 host tailscaled[6948]: Program starting: v1.78.1-t1a2b3c4d5, Go 1.23.3: []string{"/usr/sbin/tailscaled"}
     """
     issues = log.issues_of("exec-failed")
+    unloaded = next((line.text for issue in issues for line in issue.lines if _ENVIRONMENT_FILE in line.text), None)
+    if unloaded is not None:
+        # systemd stopped before executing anything: the unit's EnvironmentFile= (no "-" before its path)
+        yield from _finding(
+            ctx,
+            issues,
+            "systemd cannot load the environment file tailscaled's unit names "
+            f"({unloaded[unloaded.index(_ENVIRONMENT_FILE) :]}): tailscaled never ran, nothing crashed.",
+            "Restore the file the unit's `EnvironmentFile=` names (`systemctl cat tailscaled`; the packages ship "
+            '/etc/default/tailscaled with `PORT="41641"` and `FLAGS=""`: reinstalling the package puts it back) '
+            "and make it readable by root, then `systemctl reset-failed tailscaled && systemctl start tailscaled`.",
+        )
+        return
     yield from _finding(
         ctx,
         issues,
@@ -2327,6 +2420,10 @@ def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
         "architecture (or fix the path, SELinux label: `restorecon -v /usr/sbin/tailscaled`), then "
         "`systemctl reset-failed tailscaled && systemctl start tailscaled`.",
     )
+
+
+# systemd's words for an EnvironmentFile= it cannot read (src/core/service.c service_spawn)
+_ENVIRONMENT_FILE = "Failed to load environment files"
 
 
 # What each reason for a failed auth-key mint needs (the key the log model raises it with).
