@@ -131,6 +131,7 @@ RULES: tuple[Rule, ...] = (
     windows.idp_tagged_node_refused,
     windows.nas_web_ui_auth_failed,
     windows.blocked_by_policy,
+    windows.address_family_missing,
     windows.netlinkrib_permission_denied,
     windows.gui_host_not_detected,
     windows.cli_not_found,
