@@ -44,6 +44,7 @@ _RESTART_CLEARS = (
     "taildrop-failed",  # a new run opens Taildrop's directory again (and says so if it still cannot)
     "peer-relay-failed",  # a new run binds its relay server afresh
     "app-connector-failed",  # a new run re-advertises the connector's stored routes (and says so if it cannot)
+    "udp-gro-suboptimal",  # a new boot asks for UDP GRO forwarding again (and says so if it is refused again)
 )
 _SEVERITY = {
     "log-upload-failing": Severity.INFO,
@@ -60,6 +61,7 @@ _SEVERITY = {
     "peer-relay-failed": Severity.WARNING,  # peers that would meet through this relay use DERP instead
     "wg-source-not-allowed": Severity.WARNING,  # only traffic from addresses the peer does not own is lost
     "app-connector-failed": Severity.WARNING,  # the app is reached without the connector: the tailnet itself works
+    "udp-gro-suboptimal": Severity.WARNING,  # the optimisation asked for is off: forwarding works, slower
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with

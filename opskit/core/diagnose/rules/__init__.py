@@ -167,6 +167,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.taildrop_failed,
     daemonlog.peer_relay_failed,
     daemonlog.app_connector_failed,
+    daemonlog.udp_gro_suboptimal,
     daemonlog.socket_in_use,
     daemonlog.serve_backend_down,
     daemonlog.serve_backend_tls_failed,
