@@ -125,6 +125,7 @@ def test_a_dsm_version_of_its_own_keeps_the_general_reading(version: str) -> Non
 # ---- containerboot's "[unexpected] error enabling UDP GRO forwarding: …": the log issue udp-gro-suboptimal ----
 # what tailscaled answers (ipn/ipnlocal/local.go:7746-7765, net/netkernelconf/netkernelconf_linux.go:65-81, LocalAPI's
 # 403/501), the key opskit gives it, and a word its fix must hold
+_TWICE = "error enabling UDP GRO forwarding: error enabling UDP GRO forwarding: "  # ipnlocal wrapping netkernelconf
 _GRO_ANSWERS = (
     ("UDP GRO forwarding cannot be enabled in userspace mode", "userspace", "TS_USERSPACE=false"),
     (
@@ -133,10 +134,10 @@ _GRO_ANSWERS = (
         "tun-segmentation",
         "6.2",
     ),
-    ("error enabling UDP GRO forwarding: error enabling UDP GRO forwarding: operation not permitted", "permission", "NET_ADMIN"),
+    (_TWICE + "operation not permitted", "permission", "NET_ADMIN"),
     ("error enabling UDP GRO forwarding: failed to init ethtool: permission denied", "permission", "NET_ADMIN"),
     ("501 Not Implemented: feature not included in this build", "build", "image"),
-    ("error enabling UDP GRO forwarding: error enabling UDP GRO forwarding: operation not supported", "nic", "ethtool -K"),
+    (_TWICE + "operation not supported", "nic", "ethtool -K"),
     ("error enabling UDP GRO forwarding: failed to retrieve TUN device features: no such device", "nic", "ethtool -K"),
     ("[unexpected] unable to retrieve tun device configuration", "nic", "ethtool -K"),
 )
@@ -164,7 +165,8 @@ def test_containerboot_not_getting_udp_gro_forwarding_is_a_log_issue_with_its_ca
     answer: tuple[str, str, str], prefix: str, with_context: bool, crlf: bool
 ) -> None:
     message, key, fix_word = answer
-    lines = [*(_BOOT_CONTEXT if with_context else ()), f"{prefix}[unexpected] error enabling UDP GRO forwarding: {message}"]
+    line = f"{prefix}[unexpected] error enabling UDP GRO forwarding: {message}"
+    lines = [*(_BOOT_CONTEXT if with_context else ()), line]
     text = ("\r\n" if crlf else "\n").join(lines) + "\n"
     document = _document(text)
     assert document is not None, text
@@ -200,4 +202,3 @@ def test_other_lines_raise_no_udp_gro_issue(line: str) -> None:
     document = _document(line + "\n")
     issues = [] if document is None else [i["kind"] for log in document["daemon_logs"] for i in log["issues"]]  # type: ignore[union-attr]
     assert "udp-gro-suboptimal" not in issues, issues
-
