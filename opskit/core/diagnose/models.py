@@ -410,6 +410,9 @@ class CliErrorKind(StrEnum):
     # by policy", "disconnect not allowed: always-on mode is enabled", "shutdown access denied by policy"): the
     # administrator set it; this user's permissions (sudo) are not the cause
     BLOCKED_BY_POLICY = "blocked-by-policy"
+    # `tailscale ip -4` / `-6` (ip.go, v1.4+): this node (or the peer named) has no tailnet address of that family:
+    # the tailnet gives it IPv6 only (policy `disableIPv4`, Headscale without a v4 prefix) or IPv4 only
+    ADDRESS_FAMILY_MISSING = "address-family-missing"
     OTHER = "other"
 
 

@@ -220,6 +220,23 @@ def configure_host_step(error: CliError) -> str | None:
     return next((step for step, pattern in CONFIGURE_HOST_STEPS if pattern.search(error.line.text)), None)
 
 
+# The DSM version check quotes what it compared. From 1.32 that is DSM's own version (/etc.defaults/VERSION's
+# productversion: "7.1", "6.2.4"; "Synology 7.1; kernel=…" before 1.31), refused only when it is not 6.x or 7.x. The
+# 1.31 unstable builds of 2022-09-11..17 compared the kernel release instead (hostinfo's OSVersion had just become
+# uname -r; fixed by ff13c66f5 before 1.32.0), so they quote "4.4.180+" and refuse every NAS. A kernel release has
+# three numbers (Synology's end in "+"); DSM's own versions that fail the check (5.2, 4.3) have two.
+_DSM_VERSION_QUOTED = re.compile(r'unsupported DSM version "(?P<version>[^"]*)"', re.IGNORECASE)
+_KERNEL_RELEASE = re.compile(r"\d+\.\d+\.\d+(?:\+|[-_][\w.+-]*)?")
+
+
+def dsm_version_quoted_kernel(error: CliError) -> str | None:
+    """The kernel release a configure-host DSM version refusal quoted in place of DSM's version (a 1.31 CLI bug)."""
+    quoted = _DSM_VERSION_QUOTED.search(error.line.text)
+    if quoted is None or _KERNEL_RELEASE.fullmatch(quoted.group("version")) is None:
+        return None
+    return quoted.group("version")
+
+
 # A subcommand this OS or build does not have: tailscaled's own subcommands registered per OS
 # (cmd/tailscaled/tailscaled.go: "%s not available on %v", runtime.GOOS: install-system-daemon is registered only
 # by install_darwin.go and install_windows.go), and the CLI's platform-only commands (`tailscale

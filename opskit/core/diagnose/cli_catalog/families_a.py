@@ -97,6 +97,38 @@ REFUSALS: tuple[Refusal, ...] = (
         _CLI + "ip.go",
         "tailscale ip -1, -4, and -6 are mutually exclusive",
     ),
+    # `tailscale ip -4` / `-6` (v1.4+): the node, or the peer named, has no tailnet address of that family
+    _entry(
+        CliErrorKind.ADDRESS_FAMILY_MISSING,
+        "no tailscale ipv4 address",
+        r"(?<![\w-])no Tailscale IPv4 address(?:$|[\"'`.,;)])",
+        "`tailscale ip -4` found no IPv4 tailnet address on this node (or on the peer named after it): it is up and "
+        "on the tailnet with IPv6 only. Tailscale gives no IPv4 addresses when the tailnet policy file sets "
+        '`"disableIPv4": true` (chosen to avoid clashes with other 100.64.0.0/10 networks) and to IPv6-only '
+        "ephemeral nodes; Headscale none when its `prefixes:` have no `v4:`. Nothing failed: what needs IPv4 (a "
+        "script using `$(tailscale ip -4)`, a service bound to it, an IPv4-only program or peer) gets nothing.",
+        "Use the IPv6 address (`tailscale ip -6`, or `tailscale ip -1`) or the MagicDNS name in the script or "
+        "service. If it needs IPv4: remove `disableIPv4` from the tailnet policy file (admin console, Access "
+        "controls), or give Headscale a `v4:` prefix (`v4: 100.64.0.0/10`) and restart it; the node gets its "
+        "address with the next network map.",
+        _CLI + "ip.go",
+        "no Tailscale IPv4 address",
+    ),
+    _entry(
+        CliErrorKind.ADDRESS_FAMILY_MISSING,
+        "no tailscale ipv6 address",
+        r"(?<![\w-])no Tailscale IPv6 address(?:$|[\"'`.,;)])",
+        "`tailscale ip -6` found no IPv6 tailnet address on this node (or on the peer named after it): it is up and "
+        "on the tailnet with IPv4 only, which Tailscale's own control server never does (every node gets an "
+        "fd7a:115c:a1e0:: address): a Headscale whose `prefixes:` have no `v6:`, or another control server "
+        "giving IPv4 only. Nothing failed: what needs IPv6 (a script using `$(tailscale ip -6)`, a service bound "
+        "to it) gets nothing.",
+        "Use the IPv4 address (`tailscale ip -4`) or the MagicDNS name in the script or service; if it needs IPv6, "
+        "give Headscale a `v6:` prefix (`v6: fd7a:115c:a1e0::/48`) and restart it: the node gets its address with "
+        "the next network map.",
+        _CLI + "ip.go",
+        "no Tailscale IPv6 address",
+    ),
     _entry(
         _USAGE,
         "arguments, expected at most",

@@ -2201,6 +2201,17 @@ _BOOT_KEY_REFUSED = lazy_compile(r"^Auth key missing or invalid \(NeedsLogin sta
 _BOOT_FORWARDING = lazy_compile(r"^Failed to enable IP forwarding: \S")
 _BOOT_MACHINE_AUTH = lazy_compile(r"^machine authorization required, please visit the admin panel")
 _BOOT_LEFT_STATE = lazy_compile(r"left running state \(now in state \"?(?P<state>\w+)\"?\), exiting$")
+# TS_EXPERIMENTAL_ENABLE_FORWARDING_OPTIMIZATIONS (v1.68+) asks tailscaled for UDP GRO forwarding on the default route's
+# NIC; what tailscaled answered (ipnlocal SetUDPGROForwarding, net/netkernelconf) it logs as "[unexpected] error
+# enabling UDP GRO forwarding: <answer>" and goes on: the log's reading of the CLI kind udp-gro-suboptimal. Why, from
+# the answer's words (the key; TS-LOG-UDP-GRO-SUBOPTIMAL has a fix per key), else the NIC refused it.
+_BOOT_UDP_GRO = lazy_compile(r"^\[unexpected\] error enabling UDP GRO forwarding: (?P<why>\S.*)")
+_BOOT_UDP_GRO_WHY = (
+    ("userspace", lazy_compile(r"in userspace mode")),
+    ("tun-segmentation", lazy_compile(r"UDP segmentation is disabled for Tailscale interface")),
+    ("permission", lazy_compile(r"operation not permitted|permission denied|access denied", re.IGNORECASE)),
+    ("build", lazy_compile(r"feature not included in this build|\b501\b")),
+)
 
 
 def _containerboot(message: str) -> Iterator[Event]:
@@ -2221,6 +2232,9 @@ def _containerboot(message: str) -> Iterator[Event]:
         yield Raise("health:ip-forwarding-off", "ip-forwarding-off", message)
     elif _BOOT_MACHINE_AUTH.search(message) is not None:
         yield Raise("needs-machine-auth", "machine-auth", message)
+    elif (gro := _BOOT_UDP_GRO.search(message)) is not None:
+        why = gro.group("why")
+        yield Raise("udp-gro-suboptimal", next((k for k, words in _BOOT_UDP_GRO_WHY if words.search(why)), "nic"), why)
     elif (left := _BOOT_LEFT_STATE.search(message)) is not None:
         if left.group("state") == "NeedsLogin":
             yield Raise("login-required", "login", message)
@@ -3154,6 +3168,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "cert loops",
             "advertised services",
             "Auth key missing or invalid",
+            "enabling UDP GRO forwarding",
         ),
         _containerboot,
     ),

@@ -45,6 +45,7 @@ _RESTART_CLEARS = (
     "peer-relay-failed",  # a new run binds its relay server afresh
     "app-connector-failed",  # a new run re-advertises the connector's stored routes (and says so if it cannot)
     "device-identity-failed",  # a new run registers (and signs) again, and logs the error again if it still fails
+    "udp-gro-suboptimal",  # a new boot asks for UDP GRO forwarding again (and says so if it is refused again)
 )
 _SEVERITY = {
     "log-upload-failing": Severity.INFO,
@@ -63,6 +64,7 @@ _SEVERITY = {
     "app-connector-failed": Severity.WARNING,  # the app is reached without the connector: the tailnet itself works
     "device-identity-failed": Severity.WARNING,  # the node registers and works: only rules relying on the proof miss
     "peerapi-request-rejected": Severity.WARNING,  # only that peer's PeerAPI requests fail: the tailnet works
+    "udp-gro-suboptimal": Severity.WARNING,  # the optimisation asked for is off: forwarding works, slower
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with

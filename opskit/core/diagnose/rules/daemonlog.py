@@ -2566,3 +2566,77 @@ def health_errors(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findin
         "Fix what the warnable names, then check the log for the matching `health(…): ok` (or `tailscale "
         "status`, which lists the same warnings under '# Health check:').",
     )
+
+
+# What the container can do about each answer (the key events.py gives it), and what it means for throughput.
+_UDP_GRO_WHY: dict[str, tuple[str, str]] = {
+    "userspace": (
+        "tailscaled runs in userspace-networking mode (TS_USERSPACE=true, containerboot's default), which has no "
+        "TUN interface to tune",
+        "Run the container with a TUN device (TS_USERSPACE=false, /dev/net/tun mounted, NET_ADMIN) if it forwards "
+        "much traffic, or drop TS_EXPERIMENTAL_ENABLE_FORWARDING_OPTIMIZATIONS.",
+    ),
+    "tun-segmentation": (
+        "tailscaled's TUN interface has no UDP segmentation offload (a host kernel older than 6.2, or tailscaled "
+        "turned TUN GRO off after its probe failed), so coalescing on the NIC would gain nothing",
+        "Nothing to do on an older kernel: drop TS_EXPERIMENTAL_ENABLE_FORWARDING_OPTIMIZATIONS; for the gain, run "
+        "the node on Linux 6.2 or later.",
+    ),
+    "permission": (
+        "the container may not change its network interface's features (ethtool needs NET_ADMIN)",
+        "Add the NET_ADMIN capability to the container (Kubernetes securityContext.capabilities.add, `docker run "
+        "--cap-add=NET_ADMIN`), or drop TS_EXPERIMENTAL_ENABLE_FORWARDING_OPTIMIZATIONS.",
+    ),
+    "build": (
+        "this tailscaled was built without UDP GRO support",
+        "Use the official tailscale/tailscale image (or a build with GRO), or drop "
+        "TS_EXPERIMENTAL_ENABLE_FORWARDING_OPTIMIZATIONS.",
+    ),
+    "nic": (
+        "the kernel or the driver of the default route's interface refused the ethtool change",
+        "On the host, `ethtool -K <default route interface> rx-udp-gro-forwarding on rx-gro-list off` where the "
+        "driver allows it (https://tailscale.com/s/ethtool-config-udp-gro), or drop "
+        "TS_EXPERIMENTAL_ENABLE_FORWARDING_OPTIMIZATIONS.",
+    ),
+}
+
+
+@rule(
+    id="TS-LOG-UDP-GRO-SUBOPTIMAL",
+    name="log-udp-gro-suboptimal",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="containerboot asked for UDP GRO forwarding and it was not turned on: forwarding works, slower",
+    target="daemon-log",
+)
+def udp_gro_suboptimal(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a subnet router or exit node container started with TS_EXPERIMENTAL_ENABLE_FORWARDING_OPTIMIZATIONS=true
+    has containerboot ask tailscaled to turn on UDP GRO forwarding on the NIC of the default route (``ethtool -K …
+    rx-udp-gro-forwarding on rx-gro-list off``). When tailscaled answers with an error containerboot logs it
+    (``[unexpected] error enabling UDP GRO forwarding: …``, v1.68+) and goes on: what was asked for is not in force.
+    Subnet and exit node traffic still flow, without the throughput the setting was meant to give: the log's
+    reading of the CLI kind ``udp-gro-suboptimal``. The answer says why (userspace mode, no UDP segmentation on the
+    TUN interface, no NET_ADMIN, the NIC's driver).
+
+    *Bad*::
+
+        boot: 2024/09/20 08:15:02 [unexpected] error enabling UDP GRO forwarding: error enabling UDP GRO forwarding: operation not permitted
+
+    *Good*::
+
+        boot: 2024/09/20 08:15:03 [unexpected] error enabling UDP GRO forwarding: error enabling UDP GRO forwarding: operation not permitted
+        2024/09/20 08:20:00 Program starting: v1.74.1-t1b3a0b6f4, Go 1.23.1: []string{"tailscaled", "--tun=tailscale0"}
+        2024/09/20 08:20:01 Switching ipn state Starting -> Running (WantRunning=true, nm=true)
+    """
+    issues = log.issues_of("udp-gro-suboptimal")
+    if not issues:
+        return
+    why, fix = _UDP_GRO_WHY.get(issues[-1].key, _UDP_GRO_WHY["nic"])
+    yield from _finding(
+        ctx,
+        issues,
+        f"UDP GRO forwarding, asked for with TS_EXPERIMENTAL_ENABLE_FORWARDING_OPTIMIZATIONS, is not on "
+        f"({_last(issues)}): {why}. Subnet and exit node traffic through this node still flow, with less throughput "
+        "than the setting was meant to give.",
+        fix,
+    )

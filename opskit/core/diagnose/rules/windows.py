@@ -24,6 +24,7 @@ from opskit.core.diagnose.windows import (
     WINDOWS_INSTALLER_SERVICE_FAILED,
     cli_backend_state,
     configure_host_step,
+    dsm_version_quoted_kernel,
     embedding_program,
     is_enable_prompt,
     missing_peer_address,
@@ -434,6 +435,11 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "file) manages it; this user's permissions are not the cause. Nothing changed.",
         "Ask whoever manages this device's Tailscale policy to change or lift the setting; `tailscale syspolicy "
         "list` shows the settings in force and where they come from. sudo or an elevated prompt does not help.",
+    ),
+    CliErrorKind.ADDRESS_FAMILY_MISSING: (
+        "`tailscale ip` found no tailnet address of the family asked for: the node is on the tailnet, but the "
+        "control server gave it (or the peer named) addresses of the other family only. Nothing failed.",
+        "Ask for the family it has (`tailscale ip` lists every address) or use its MagicDNS name.",
     ),
     CliErrorKind.RISK_NOT_ACCEPTED: (
         "the tailscale CLI stopped before a risky change (`down`/`up`/`set` over a Tailscale or Tailscale SSH "
@@ -2832,6 +2838,16 @@ def configure_host_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Itera
     name, cause, fix = _CONFIGURE_HOST_STEP_TEXT[step]
     lowered = found[0].line.text.lower()
     why = next((text for word, text in _SETCAP_WHY if word in lowered), "")
+    kernel = dsm_version_quoted_kernel(found[0]) if step == "dsm-version" else None
+    if kernel is not None:
+        cause, fix = (
+            f'it quoted "{kernel}", which is the kernel release (`uname -r`), not DSM\'s version: this build of '
+            "the CLI (the 1.31 unstable builds of September 2022) compared the kernel release with DSM 6/7 instead "
+            "of DSM's own version (/etc.defaults/VERSION), so it refuses every NAS, a supported DSM included. A bug of "
+            "that build, fixed in 1.32.0",
+            "Upgrade the Tailscale package to 1.32 or later (Package Center, or the .spk for this DSM from "
+            "pkgs.tailscale.com), then run `sudo tailscale configure-host` again and restart the package.",
+        )
     yield ctx.finding(
         f"{ctx.facts.label}: Synology's `tailscale configure-host` stopped at the {name} step: "
         f"{cause.format(why=why)}. The package keeps running in userspace mode: the NAS's own programs "
@@ -2840,6 +2856,7 @@ def configure_host_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Itera
         ctx.facts.evidence(*(e.line for e in found[:3])),
         title=f"configure-host failed at {name}",
         step=step,
+        kernel_release_read_as_dsm=kernel,
     )
 
 
@@ -3915,3 +3932,32 @@ def blocked_by_policy(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(CliErrorKind.BLOCKED_BY_POLICY, report, ctx)
+
+
+@rule(
+    id="TS-CLI-ADDRESS-FAMILY-MISSING",
+    name="cli-address-family-missing",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="`tailscale ip -4`/`-6`: the node (or the peer named) has no tailnet address of that family",
+    target="windows",
+)
+def address_family_missing(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale ip -4`` prints the node's (or a named peer's) tailnet IPv4 address and ``-6`` its IPv6
+    one; when it has none of that family the CLI says ``no Tailscale IPv4 address`` (``IPv6``) and exits 1. The
+    node is up and on the tailnet: the control server gave it the other family only (a tailnet whose policy sets
+    ``disableIPv4`` or an IPv6-only ephemeral node: IPv6 only; Headscale configured with only a v4 or v6 prefix).
+    What breaks is what relies on that family: a script taking ``$(tailscale ip -4)``, a service bound to an
+    IPv4 tailnet address, a peer or program that speaks only IPv4.
+
+    *Bad*::
+
+        $ tailscale ip -4
+        no Tailscale IPv4 address
+
+    *Good*::
+
+        $ tailscale ip -4
+        100.101.102.103
+    """
+    yield from _emit(CliErrorKind.ADDRESS_FAMILY_MISSING, report, ctx)
