@@ -216,6 +216,8 @@ _PEER_LOOKUP_COMMAND = re.compile(
 # it ends with hints ("# To view the complete list of exit nodes…", "# To use an exit node, use…", "# To have
 # Tailscale suggest an exit node…").
 _EXIT_NODE_LIST_COMMAND = typed_tailscale_command(r"exit-node\s+list")
+# `tailscale status` typed: a line under it may be its first row, cut inside its cell before any row was read
+_STATUS_COMMAND = typed_tailscale_command(r"status")
 _EXIT_NODE_LIST_HINTS = (
     "# To view the complete list of exit nodes",
     "# To use an exit node",
@@ -397,6 +399,7 @@ class _TypedCommand(NamedTuple):
     command_answers: bool  # a line under it may be a CLI error only as its answer (windows.is_command_answer)
     ts2021_typed: bool  # `tailscale debug ts2021`
     login_server_named: bool  # `tailscale up/login --login-server=…`
+    status_typed: bool  # `tailscale status`
 
 
 @lru_cache(maxsize=256)
@@ -412,6 +415,7 @@ def _typed_command_facts(command: str) -> _TypedCommand:
         command_has_answers(command),
         is_ts2021_command(command),
         named_login_server(command) is not None,
+        _STATUS_COMMAND.search(command) is not None,
     )
 
 
@@ -778,12 +782,20 @@ def _may_start_row(text: str) -> bool:
 
 
 def _row_head_in_table(text: str) -> bool:
-    """Inside a status table, a row cut right after its OS column whose first column is blank (a Headscale or
-    logged-out peer without an address: `alivpn  kovacs  linux`) or a whole address of a custom prefix."""
+    """Inside a status table, a row whose first column is blank (a Headscale or logged-out peer without an
+    address: `alivpn  kovacs  linux`) or a whole address of a custom prefix, cut right after its OS column or
+    inside its status cell (`… windows active; relay "headscale"; offline, tx`: the counts went to the next line)."""
     words = text.split()
-    if not 3 <= len(words) <= 4 or words[-1].lower() not in KNOWN_OS or words[-1] == "-":
-        return False
-    return len(words) == 3 or words[0].replace(".", "").isdigit() or ":" in words[0]
+    # the OS is the third column when the address column is blank, the fourth after an address
+    for os_at in (2, 3):
+        if len(words) <= os_at or words[os_at] == "-" or words[os_at].lower() not in KNOWN_OS:
+            continue
+        if os_at == 3 and not (words[0].replace(".", "").isdigit() or ":" in words[0]):
+            continue
+        cell = " ".join(words[os_at + 1 :])
+        if not cell or _CELL_HEAD.match(cell) is not None:
+            return True
+    return False
 
 
 def _soft_wrapped_row(
@@ -801,7 +813,10 @@ def _soft_wrapped_row(
             break
         # the whole status cell, wrapped (with the OS column before it when the cut came after the owner)
         cell = open_head and (_CELL_HEAD.match(piece.text) is not None or _OS_CELL_HEAD.match(piece.text) is not None)
-        if _may_start_row(piece.text) or (open_head and not cell and classify_line(piece.text, False) is not None):
+        # status never prints an address and a name alone: after such a head, the piece is its rest even when it
+        # reads as a row of its own (a long owner column, `https://… linux idle, tx 1052 rx 860`, looks addressless)
+        rest = cell or (open_head and len(text.split()) == 2)
+        if _may_start_row(piece.text) or (open_head and not rest and classify_line(piece.text, False) is not None):
             break  # the next row or pong, or a line of its own: no tail
         joined, end = f"{joined} {piece.text}", end + 1
     if end == index:
@@ -900,6 +915,7 @@ def split_input(text: str) -> SplitInput:
     command_answers = False  # a line under the last prompt may be a CLI error only as its answer (is_command_answer)
     ts2021_typed = False  # the last prompt ran `tailscale debug ts2021`
     login_server_named = False  # the last prompt ran `tailscale up/login --login-server=…`
+    status_typed = False  # the last prompt ran `tailscale status`
     gui_started = False  # the last prompt started the Tailscale GUI (its start-up fatal is its answer)
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
@@ -1012,6 +1028,7 @@ def split_input(text: str) -> SplitInput:
                 command_answers,
                 ts2021_typed,
                 login_server_named,
+                status_typed,
             ) = _typed_command_facts(current_command)
             command_output_lines = 0
             gui_started = starts_gui(current_command)
@@ -1412,7 +1429,7 @@ def split_input(text: str) -> SplitInput:
             index < line_count
             and (
                 kind is _STATUS
-                or (kind is None and (_may_start_row(text) or (current_kind is _STATUS and _row_head_in_table(text))))
+                or (kind is None and (_may_start_row(text) or ((current_kind is _STATUS or status_typed) and _row_head_in_table(text))))
             )
             and (joined_row := _soft_wrapped_row(lines, index, text, kind)) is not None
         ):
