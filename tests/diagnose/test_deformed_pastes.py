@@ -38,8 +38,8 @@ OPEN: dict[str, int] = {
     "root-prompt": 1,
     "semicolons": 2,
     "wide-spaces": 7,
-    "wrap-60": 21,
-    "wrap-80": 11,
+    "wrap-60": 20,
+    "wrap-80": 10,
     "wrap-100": 1,
 }
 OPEN_PAIRS = 19  # of the seeded pairs (3 per paste), the same ceiling

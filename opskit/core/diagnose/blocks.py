@@ -70,7 +70,7 @@ from opskit.core.diagnose.status import (
     status_prose_health,
     truncated_status_document,
 )
-from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
+from opskit.core.diagnose.stunlog import may_start_stun_log_line, stun_log_run
 from opskit.core.diagnose.switchlist import is_switch_list_command, switch_list_extent
 from opskit.core.diagnose.syspolicy import syspolicy_list_extent, syspolicy_piece
 from opskit.core.diagnose.text import (
@@ -349,7 +349,25 @@ def _health_item_goes_on(
         return False  # a line of its own: a status row or a health bullet, a log line with its own stamp
     # a piece may read as an error alone ("invalid key: API key does not exist", "…": x509: certificate signed by
     # unknown authority"): the pieces of a wrapped error message are such lines, the widths tell
-    return item[-1] == ":" or _unbalanced(item) or hard_cut or _soft_wrapped_after(open_width, text, paste_width)
+    return (
+        item[-1] == ":"
+        or _unbalanced(item)
+        or hard_cut
+        or _soft_wrapped_after(open_width, text, paste_width)
+        or _narrow_rewrap_goes_on(open_width, text)
+    )
+
+
+def _narrow_rewrap_goes_on(width_above: int, text: str) -> bool:
+    """Whether ``text`` goes on with a health item a phone's chat or a narrow comment box re-wrapped at 40-50
+    columns, where the pieces are as short as prose typed under the item and no width can be measured: the item
+    above stopped mid-sentence (``width_above`` is set only then) and the piece carries on in lower case (or with
+    a quote, a bracket or a command's flag, `-m 0 …`, never a `- ` bullet), its first word past the narrowest
+    width a text box wraps at."""
+    first = text[0]
+    if not width_above or not (first.islower() or first in "'\"([" or (first == "-" and text[1:2].isalnum())):
+        return False
+    return width_above + 1 + len(text.split(" ", 1)[0]) > _MIN_NARROW_WRAP_WIDTH
 
 
 def is_cli_panic_start(text: str, command: str | None) -> bool:
@@ -521,6 +539,7 @@ _OPEN_END = (":", ",", "=", "=>", "(", "[", "{")
 _MAX_LOG_PIECES = 24
 _WIDTH_STRETCH = 32
 _MIN_WRAP_WIDTH = 50  # narrower "wraps" are short lines, not a width
+_MIN_NARROW_WRAP_WIDTH = 40  # no text box re-wraps a health item narrower (a phone's chat is 40-50 columns)
 # What is left of a message when only its subsystem names (or nothing but the prefix) made it onto the line:
 # "router:", "magicsock: disco:", "".
 _NAMES_ONLY = re.compile(r"^(?:[\w.-]+:\s*)*$")
@@ -1337,15 +1356,11 @@ def split_input(text: str) -> SplitInput:
                     index = end + 1
                     continue
                 no_json_before = end + 1  # some other JSON: its inner objects are not ours either
-        if (
-            (" says we are " in text or "stunner: " in text or "STUN replies" in text)
-            and is_stun_log_line(text)
-            and (stun_end := stun_log_extent(lines, index - 1)) is not None
-        ):
+        if may_start_stun_log_line(text) and (stun_run := stun_log_run(lines, index - 1)) is not None:
             close_block()  # netcheck's 2020 log: one line per STUN answer ("derp1…:3478 says we are ip:port")
             flush_skip()
-            blocks.append(Block(_NETCHECK, tuple(lines[index - 1 : stun_end + 1]), current_command, log_form=True))
-            index = stun_end + 1
+            blocks.append(Block(_NETCHECK, stun_run[0], current_command, log_form=True))
+            index = stun_run[1] + 1
             continue
         head, head_end = text, index - 1
         if text[-1] == ":" and index < line_count:
