@@ -38,7 +38,7 @@ OPEN: dict[str, int] = {
     "root-prompt": 1,
     "semicolons": 2,
     "wide-spaces": 7,
-    "wrap-60": 20,
+    "wrap-60": 19,
     "wrap-80": 10,
     "wrap-100": 1,
 }

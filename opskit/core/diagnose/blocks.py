@@ -827,7 +827,7 @@ def _soft_wrapped_row(
         if not piece.text or piece.command is not None:
             break
         # a row's head cut right after its name (`100.69.57.42  host`) takes any one piece that makes it a row
-        open_head = kind is None and end == index and text[0] != "p"
+        open_head = kind is None and end == index and not text.startswith("pong from ")
         if not open_head and _ROW_TAIL.match(piece.text) is None:
             break
         # the whole status cell, wrapped (with the OS column before it when the cut came after the owner)
@@ -1444,7 +1444,14 @@ def split_input(text: str) -> SplitInput:
             index < line_count
             and (
                 kind is _STATUS
-                or (kind is None and (_may_start_row(text) or ((current_kind is _STATUS or status_typed) and _row_head_in_table(text))))
+                or (
+                    kind is None
+                    and (
+                        _may_start_row(text)
+                        # an addressless row needs the table around it (or the command typed above its first row)
+                        or ((current_kind is _STATUS or status_typed) and _row_head_in_table(text))
+                    )
+                )
             )
             and (joined_row := _soft_wrapped_row(lines, index, text, kind)) is not None
         ):
