@@ -377,13 +377,14 @@ EDITS: dict[str, Edit] = {
     "translated-header": _translated_header,
     "wrap-60": _soft_wrap(60),
     "wrap-80": _soft_wrap(80),
+    "wrap-100": _soft_wrap(100),
     "trailing-cr": _trailing_cr,
 }
 
 # Edits only tried on status/ping/netcheck pastes: a log line or a CLI refusal has no columns, and its
 # long lines wrapped are the wrapped-paste catalogs' business.
 TABLE_ONLY = {"drop-owner", "drop-os", "blank-owner", "blank-ip", "markdown-table", "commas", "semicolons",
-              "elide-latency", "wrap-60", "wrap-80", "full-width"}  # fmt: skip
+              "elide-latency", "wrap-60", "wrap-80", "wrap-100", "full-width"}  # fmt: skip
 TABLE_KINDS = ("status", "ping", "netcheck")
 
 

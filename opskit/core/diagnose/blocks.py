@@ -70,7 +70,7 @@ from opskit.core.diagnose.status import (
     status_prose_health,
     truncated_status_document,
 )
-from opskit.core.diagnose.stunlog import is_stun_log_line, stun_log_extent
+from opskit.core.diagnose.stunlog import may_start_stun_log_line, stun_log_run
 from opskit.core.diagnose.switchlist import is_switch_list_command, switch_list_extent
 from opskit.core.diagnose.syspolicy import syspolicy_list_extent, syspolicy_piece
 from opskit.core.diagnose.text import (
@@ -216,6 +216,8 @@ _PEER_LOOKUP_COMMAND = re.compile(
 # it ends with hints ("# To view the complete list of exit nodes…", "# To use an exit node, use…", "# To have
 # Tailscale suggest an exit node…").
 _EXIT_NODE_LIST_COMMAND = typed_tailscale_command(r"exit-node\s+list")
+# `tailscale status` typed: a line under it may be its first row, cut inside its cell before any row was read
+_STATUS_COMMAND = typed_tailscale_command(r"status")
 _EXIT_NODE_LIST_HINTS = (
     "# To view the complete list of exit nodes",
     "# To use an exit node",
@@ -352,7 +354,25 @@ def _health_item_goes_on(
         return False  # a line of its own: a status row, another output's line, a health bullet, a stamped log line
     # a piece may read as an error alone ("invalid key: API key does not exist", "…": x509: certificate signed by
     # unknown authority"): the pieces of a wrapped error message are such lines, the widths tell
-    return item[-1] == ":" or _unbalanced(item) or hard_cut or _soft_wrapped_after(open_width, text, paste_width)
+    return (
+        item[-1] == ":"
+        or _unbalanced(item)
+        or hard_cut
+        or _soft_wrapped_after(open_width, text, paste_width)
+        or _narrow_rewrap_goes_on(open_width, text)
+    )
+
+
+def _narrow_rewrap_goes_on(width_above: int, text: str) -> bool:
+    """Whether ``text`` goes on with a health item a phone's chat or a narrow comment box re-wrapped at 40-50
+    columns, where the pieces are as short as prose typed under the item and no width can be measured: the item
+    above stopped mid-sentence (``width_above`` is set only then) and the piece carries on in lower case (or with
+    a quote, a bracket or a command's flag, `-m 0 …`, never a `- ` bullet), its first word past the narrowest
+    width a text box wraps at."""
+    first = text[0]
+    if not width_above or not (first.islower() or first in "'\"([" or (first == "-" and text[1:2].isalnum())):
+        return False
+    return width_above + 1 + len(text.split(" ", 1)[0]) > _MIN_NARROW_WRAP_WIDTH
 
 
 def is_cli_panic_start(text: str, command: str | None) -> bool:
@@ -402,6 +422,7 @@ class _TypedCommand(NamedTuple):
     command_answers: bool  # a line under it may be a CLI error only as its answer (windows.is_command_answer)
     ts2021_typed: bool  # `tailscale debug ts2021`
     login_server_named: bool  # `tailscale up/login --login-server=…`
+    status_typed: bool  # `tailscale status`
 
 
 @lru_cache(maxsize=256)
@@ -417,6 +438,7 @@ def _typed_command_facts(command: str) -> _TypedCommand:
         command_has_answers(command),
         is_ts2021_command(command),
         named_login_server(command) is not None,
+        _STATUS_COMMAND.search(command) is not None,
     )
 
 
@@ -522,6 +544,7 @@ _OPEN_END = (":", ",", "=", "=>", "(", "[", "{")
 _MAX_LOG_PIECES = 24
 _WIDTH_STRETCH = 32
 _MIN_WRAP_WIDTH = 50  # narrower "wraps" are short lines, not a width
+_MIN_NARROW_WRAP_WIDTH = 40  # no text box re-wraps a health item narrower (a phone's chat is 40-50 columns)
 # What is left of a message when only its subsystem names (or nothing but the prefix) made it onto the line:
 # "router:", "magicsock: disco:", "".
 _NAMES_ONLY = re.compile(r"^(?:[\w.-]+:\s*)*$")
@@ -783,12 +806,20 @@ def _may_start_row(text: str) -> bool:
 
 
 def _row_head_in_table(text: str) -> bool:
-    """Inside a status table, a row cut right after its OS column whose first column is blank (a Headscale or
-    logged-out peer without an address: `alivpn  kovacs  linux`) or a whole address of a custom prefix."""
+    """Inside a status table, a row whose first column is blank (a Headscale or logged-out peer without an
+    address: `alivpn  kovacs  linux`) or a whole address of a custom prefix, cut right after its OS column or
+    inside its status cell (`… windows active; relay "headscale"; offline, tx`: the counts went to the next line)."""
     words = text.split()
-    if not 3 <= len(words) <= 4 or words[-1].lower() not in KNOWN_OS or words[-1] == "-":
-        return False
-    return len(words) == 3 or words[0].replace(".", "").isdigit() or ":" in words[0]
+    # the OS is the third column when the address column is blank, the fourth after an address
+    for os_at in (2, 3):
+        if len(words) <= os_at or words[os_at] == "-" or words[os_at].lower() not in KNOWN_OS:
+            continue
+        if os_at == 3 and not (words[0].replace(".", "").isdigit() or ":" in words[0]):
+            continue
+        cell = " ".join(words[os_at + 1 :])
+        if not cell or _CELL_HEAD.match(cell) is not None:
+            return True
+    return False
 
 
 def _soft_wrapped_row(
@@ -801,12 +832,15 @@ def _soft_wrapped_row(
         if not piece.text or piece.command is not None:
             break
         # a row's head cut right after its name (`100.69.57.42  host`) takes any one piece that makes it a row
-        open_head = kind is None and end == index and text[0] != "p"
+        open_head = kind is None and end == index and not text.startswith("pong from ")
         if not open_head and _ROW_TAIL.match(piece.text) is None:
             break
         # the whole status cell, wrapped (with the OS column before it when the cut came after the owner)
         cell = open_head and (_CELL_HEAD.match(piece.text) is not None or _OS_CELL_HEAD.match(piece.text) is not None)
-        if _may_start_row(piece.text) or (open_head and not cell and classify_line(piece.text, False) is not None):
+        # status never prints an address and a name alone: after such a head, the piece is its rest even when it
+        # reads as a row of its own (a long owner column, `https://… linux idle, tx 1052 rx 860`, looks addressless)
+        rest = cell or (open_head and len(text.split()) == 2)
+        if _may_start_row(piece.text) or (open_head and not rest and classify_line(piece.text, False) is not None):
             break  # the next row or pong, or a line of its own: no tail
         joined, end = f"{joined} {piece.text}", end + 1
     if end == index:
@@ -905,6 +939,7 @@ def split_input(text: str) -> SplitInput:
     command_answers = False  # a line under the last prompt may be a CLI error only as its answer (is_command_answer)
     ts2021_typed = False  # the last prompt ran `tailscale debug ts2021`
     login_server_named = False  # the last prompt ran `tailscale up/login --login-server=…`
+    status_typed = False  # the last prompt ran `tailscale status`
     gui_started = False  # the last prompt started the Tailscale GUI (its start-up fatal is its answer)
     command_output_lines = 0
     in_cli_panic = False  # inside the goroutine trace under a CLI panic
@@ -1018,6 +1053,7 @@ def split_input(text: str) -> SplitInput:
                 command_answers,
                 ts2021_typed,
                 login_server_named,
+                status_typed,
             ) = _typed_command_facts(current_command)
             command_output_lines = 0
             gui_started = starts_gui(current_command)
@@ -1326,15 +1362,11 @@ def split_input(text: str) -> SplitInput:
                     index = end + 1
                     continue
                 no_json_before = end + 1  # some other JSON: its inner objects are not ours either
-        if (
-            (" says we are " in text or "stunner: " in text or "STUN replies" in text)
-            and is_stun_log_line(text)
-            and (stun_end := stun_log_extent(lines, index - 1)) is not None
-        ):
+        if may_start_stun_log_line(text) and (stun_run := stun_log_run(lines, index - 1)) is not None:
             close_block()  # netcheck's 2020 log: one line per STUN answer ("derp1…:3478 says we are ip:port")
             flush_skip()
-            blocks.append(Block(_NETCHECK, tuple(lines[index - 1 : stun_end + 1]), current_command, log_form=True))
-            index = stun_end + 1
+            blocks.append(Block(_NETCHECK, stun_run[0], current_command, log_form=True))
+            index = stun_run[1] + 1
             continue
         head, head_end = text, index - 1
         if text[-1] == ":" and index < line_count:
@@ -1420,7 +1452,14 @@ def split_input(text: str) -> SplitInput:
             index < line_count
             and (
                 kind is _STATUS
-                or (kind is None and (_may_start_row(text) or (current_kind is _STATUS and _row_head_in_table(text))))
+                or (
+                    kind is None
+                    and (
+                        _may_start_row(text)
+                        # an addressless row needs the table around it (or the command typed above its first row)
+                        or ((current_kind is _STATUS or status_typed) and _row_head_in_table(text))
+                    )
+                )
             )
             and (joined_row := _soft_wrapped_row(lines, index, text, kind)) is not None
         ):

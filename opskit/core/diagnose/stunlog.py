@@ -40,20 +40,58 @@ def is_stun_log_line(text: str) -> bool:
     )
 
 
-def stun_log_extent(lines: Sequence[SourceLine], start: int) -> int | None:
-    """The index of the last line of a 2020 STUN log run starting at ``lines[start]``, or None: the run must
-    hold an answer (``says we are``) or say that none came."""
-    end = start
+def may_start_stun_log_line(text: str) -> bool:
+    """Cheap: ``text`` may be a STUN log line or the head of one soft-wrapped at a space (the words every such
+    line holds before its end: a cut lands after `says`, `stunner:` or `STUN`, at any width a text box has)."""
+    return " says" in text or "stunner:" in text or "STUN" in text
+
+
+# A line soft-wrapped at 40 columns or wider holds in three pieces (the longest, a `sendSTUN(…)` error, aside).
+_MAX_PIECES = 3
+_STAMP_START = re.compile(GO_STAMP)
+
+
+def stun_log_line_at(lines: Sequence[SourceLine], index: int) -> tuple[SourceLine, int] | None:
+    """The STUN log line at ``lines[index]`` and the index of its last piece, or None: not one. A mail client or a
+    narrow text box wraps the 2020 log's lines at a space (`… says we are` / `66.130.147.6:37015 (in 28ms)`), and
+    its pieces say nothing alone: joined again with one space where the whole reads as a STUN log line."""
+    line = lines[index]
+    if is_stun_log_line(line.text):
+        return line, index
+    if not may_start_stun_log_line(line.text):
+        return None
+    text = line.text
+    for end in range(index + 1, min(len(lines), index + _MAX_PIECES)):
+        piece = lines[end]
+        if not piece.text or piece.command is not None or _STAMP_START.match(piece.text) is not None:
+            return None  # the next log line, a prompt or a gap: the head was a line of its own
+        text = f"{text} {piece.text}"
+        if is_stun_log_line(text):
+            return line._replace(text=text), end
+    return None
+
+
+def stun_log_run(lines: Sequence[SourceLine], start: int) -> tuple[tuple[SourceLine, ...], int] | None:
+    """The STUN log lines of a 2020 STUN log run starting at ``lines[start]`` (each joined again when wrapped)
+    and the index of its last physical line, or None: the run must hold an answer (``says we are``) or say that
+    none came."""
+    run: list[SourceLine] = []
+    end = index = start
     decisive = False
-    for index in range(start, min(len(lines), start + 2000)):
+    while index < min(len(lines), start + 2000):
         line = lines[index]
         if not line.text.strip("> "):  # blank, or only a markdown quote marker kept
+            index += 1
             continue
-        if (index > start and line.command is not None) or not is_stun_log_line(line.text):
+        if index > start and line.command is not None:
             break
-        decisive = decisive or " says we are " in line.text or "STUN replies" in line.text
-        end = index
-    return end if decisive else None
+        if (read := stun_log_line_at(lines, index)) is None:
+            break
+        stun_line, end = read
+        run.append(stun_line)
+        decisive = decisive or " says we are " in stun_line.text or "STUN replies" in stun_line.text
+        index = end + 1
+    return (tuple(run), end) if decisive else None
 
 
 def parse_stun_log(lines: Sequence[SourceLine]) -> NetcheckReport:
