@@ -1288,6 +1288,7 @@ def drive_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding
 
     *Good*::
 
+        2024/06/01 11:59:58 Switching ipn state Starting -> Running (WantRunning=true, nm=true)
         2024/06/01 12:00:00 user server /usr/sbin/tailscaled stopped with error signal: killed, will try again in 2ms
     """
     issues = log.issues_of("drive-failed")
@@ -1377,6 +1378,7 @@ def taildrop_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
 
     *Good*::
 
+        2025/03/14 18:22:03 Switching ipn state Starting -> Running (WantRunning=true, nm=true)
         2025/03/14 18:22:05 taildrop: put Copy error: unexpected EOF
     """
     issues = log.issues_of("taildrop-failed")
@@ -1419,6 +1421,7 @@ def peer_relay_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fi
 
     *Good*::
 
+        2025/09/02 08:00:00 Switching ipn state Starting -> Running (WantRunning=true, nm=true)
         2025/09/02 08:00:01 relayserver: error allocating endpoint: server closed
     """
     issues = log.issues_of("peer-relay-failed")

@@ -3959,5 +3959,7 @@ def address_family_missing(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
 
         $ tailscale ip -4
         100.101.102.103
+        $ tailscale status
+        100.101.102.103  nas  admin@  linux  -
     """
     yield from _emit(CliErrorKind.ADDRESS_FAMILY_MISSING, report, ctx)
