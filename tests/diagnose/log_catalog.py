@@ -48,6 +48,16 @@ def paste(prefix: str, messages: tuple[str, ...], *, start: str | None = "logtai
     return "\n".join(lines) + "\n"
 
 
+def paste_lines(prefix: str, *messages: str, start: str = "logtail started") -> str:
+    """Each message once under `prefix`, after a routine `start` line (the log a generated variant is read in)."""
+    return "\n".join(prefix.format(msg=m) for m in (start, *messages)) + "\n"
+
+
+def log_issues(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every issue of every tailscaled log a report names, in order."""
+    return [issue for log in document["daemon_logs"] for issue in log["issues"]]
+
+
 def issue_kinds(document: dict[str, Any]) -> Reading:
     """The issues and CLI kinds a report names (hand-started aside: the prefixes decide it) and its exit code."""
     kinds = {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}

@@ -18,13 +18,13 @@ and Windows desktop sessions' internal errors stay routine, as do the same words
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.diagnose.conftest import run_json
+from tests.diagnose.log_catalog import log_issues, paste_lines
 from tests.diagnose.test_android_catalog import FORMATS as LOGCAT_FORMATS
 from tests.diagnose.test_android_catalog import GO_TAG
 
@@ -148,22 +148,14 @@ FAMILIES: dict[str, Callable[[], st.SearchStrategy[Variant]]] = {
 }
 
 
-def _paste(prefix: str, *messages: str) -> str:
-    return "\n".join(prefix.format(msg=m) for m in (START, *messages)) + "\n"
-
-
-def _issues(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [issue for log in document["daemon_logs"] for issue in log["issues"]]
-
-
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 @settings(max_examples=10, deadline=None)
 @given(data=st.data())
 def test_each_variant_raises_its_issue_key_and_finding(family: str, prefix_name: str, data: st.DataObject) -> None:
     message, kind, key, quote, rule, fix = data.draw(FAMILIES[family]())
-    document = run_json(_paste(PREFIXES[prefix_name], message))
-    assert [(issue["kind"], issue["about"]) for issue in _issues(document)] == [(kind, key)], (message, document)
+    document = run_json(paste_lines(PREFIXES[prefix_name], message))
+    assert [(issue["kind"], issue["about"]) for issue in log_issues(document)] == [(kind, key)], (message, document)
     findings = [finding for finding in document["findings"] if finding["rule"] == rule]
     assert len(findings) == 1, [finding["rule"] for finding in document["findings"]]
     assert quote in findings[0]["cause"], findings[0]["cause"]
@@ -181,15 +173,15 @@ def test_both_proofs_failing_name_both_fixes_and_a_new_run_clears(prefix_name: s
         f"RegisterReq sign error: signRegisterRequest: {cert}",
         f"failed to sign node key with hardware attestation key: {tpm}",
     )
-    document = run_json(_paste(prefix, *failing))
-    assert sorted(issue["about"] for issue in _issues(document)) == ["hardware-attestation", "machine-certificate"]
+    document = run_json(paste_lines(prefix, *failing))
+    assert sorted(issue["about"] for issue in log_issues(document)) == ["hardware-attestation", "machine-certificate"]
     (finding,) = [f for f in document["findings"] if f["rule"] == "TS-LOG-DEVICE-IDENTITY-FAILED"]
     assert "MachineCertificateSubject" in finding["cause"] and "HardwareAttestation" in finding["cause"]
     assert "certlm.msc" in finding["fix"] and "TPM 2.0" in finding["fix"]
     assert finding["severity"] == "warning"
     # a new run that registers without the error and gets running: its proofs went through
-    restarted = run_json(_paste(prefix, *failing, PROGRAM_STARTING, START, REGISTERED, RUNNING))
-    assert _issues(restarted) == [] and restarted["summary"]["exit_code"] == 0, _issues(restarted)
+    restarted = run_json(paste_lines(prefix, *failing, PROGRAM_STARTING, START, REGISTERED, RUNNING))
+    assert log_issues(restarted) == [] and restarted["summary"]["exit_code"] == 0, log_issues(restarted)
 
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
@@ -200,26 +192,30 @@ def test_a_later_posture_answer_with_serials_clears(prefix_name: str, err: str, 
     failed = f"posture: c2n: GetSerialNumbers returned error: {err}"
     its_report = "posture: c2n: posture identity disabled=false reported 0 serials 2 hwaddrs"
     later = f"posture: c2n: posture identity disabled=false reported {serials} serials {hwaddrs} hwaddrs"
-    held = run_json(_paste(prefix, failed, its_report))
-    assert [issue["about"] for issue in _issues(held)] == [_POSTURE]  # the failing answer's own report clears nothing
-    cleared = run_json(_paste(prefix, failed, its_report, later))
-    assert _issues(cleared) == [] and cleared["summary"]["exit_code"] == 0, _issues(cleared)
-    turned_off = run_json(_paste(prefix, failed, "c2n: posture identity disabled=true reported 0 serials 0 hwaddrs"))
-    assert _issues(turned_off) == []
+    held = run_json(paste_lines(prefix, failed, its_report))
+    assert [issue["about"] for issue in log_issues(held)] == [
+        _POSTURE
+    ]  # the failing answer's own report clears nothing
+    cleared = run_json(paste_lines(prefix, failed, its_report, later))
+    assert log_issues(cleared) == [] and cleared["summary"]["exit_code"] == 0, log_issues(cleared)
+    turned_off = run_json(
+        paste_lines(prefix, failed, "c2n: posture identity disabled=true reported 0 serials 0 hwaddrs")
+    )
+    assert log_issues(turned_off) == []
 
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
 def test_the_warnable_and_its_log_line_are_one_issue(prefix_name: str) -> None:
     err = "failed to open dmi/smbios stream: permission denied"
     document = run_json(
-        _paste(
+        paste_lines(
             PREFIXES[prefix_name],
             f"posture: c2n: GetSerialNumbers returned error: {err}",
             f"health(warnable={_POSTURE}): error: Could not collect device serial numbers for posture checking. "
             f"({err})",
         )
     )
-    assert [issue["kind"] for issue in _issues(document)] == [f"health:{_POSTURE}"]
+    assert [issue["kind"] for issue in log_issues(document)] == [f"health:{_POSTURE}"]
 
 
 ROUTINE = [
@@ -270,15 +266,15 @@ NEW_RULES = {"TS-LOG-DEVICE-IDENTITY-FAILED", "TS-LOG-TAILNET-LOCK-SYNC-FAILED",
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
 @pytest.mark.parametrize("line", ROUTINE)
 def test_routine_lines_raise_nothing(prefix_name: str, line: str) -> None:
-    document = run_json(_paste(PREFIXES[prefix_name], line, line))
-    assert _issues(document) == [], _issues(document)
+    document = run_json(paste_lines(PREFIXES[prefix_name], line, line))
+    assert log_issues(document) == [], log_issues(document)
     assert document["summary"]["exit_code"] == 0
 
 
 @pytest.mark.parametrize("line", PROSE)
 def test_the_same_words_in_prose_raise_nothing(line: str) -> None:
-    document = run_json(_paste(PREFIXES["go-stamp"], "magicsock: home is now derp-4 (fra)") + line + "\n")
-    assert _issues(document) == []
+    document = run_json(paste_lines(PREFIXES["go-stamp"], "magicsock: home is now derp-4 (fra)") + line + "\n")
+    assert log_issues(document) == []
     assert not any(finding["rule"] in NEW_RULES for finding in document["findings"])
 
 
@@ -286,13 +282,13 @@ def test_the_same_words_in_prose_raise_nothing(line: str) -> None:
 def test_a_real_store_error_saving_the_exit_node_is_the_state_store(prefix_name: str) -> None:
     """`failed to save exit node changes: …` is decided by the error it quotes: the state file's rename is the store."""
     document = run_json(
-        _paste(
+        paste_lines(
             PREFIXES[prefix_name],
             "failed to save exit node changes: rename /var/lib/tailscale/tailscaled.state.tmp4097713 "
             "/var/lib/tailscale/tailscaled.state: read-only file system",
         )
     )
-    assert [(issue["kind"], issue["about"]) for issue in _issues(document)] == [("state-unwritable", "store")]
+    assert [(issue["kind"], issue["about"]) for issue in log_issues(document)] == [("state-unwritable", "store")]
 
 
 def test_the_sweep_reads_each_new_family_at_head() -> None:

@@ -14,13 +14,13 @@ netmon, DNS detection and flushes, control's dial fallbacks) and the same words 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.diagnose.conftest import run_json
+from tests.diagnose.log_catalog import log_issues, paste_lines
 from tests.diagnose.test_android_catalog import FORMATS as LOGCAT_FORMATS
 from tests.diagnose.test_android_catalog import GO_TAG
 
@@ -32,7 +32,6 @@ PREFIXES = {
     "logcat": LOGCAT_FORMATS["threadtime"].format(lvl="I", tag=GO_TAG, msg="{msg}"),
     "openwrt": "Thu Oct 17 18:02:08 2024 daemon.err tailscaled[5930]: 2024/10/17 10:02:08 {msg}",
 }
-START = "logtail started"
 
 # ------------------------------------------------------------------------------------------- values
 
@@ -121,23 +120,15 @@ FAMILIES: dict[str, Callable[[], st.SearchStrategy[Variant]]] = {
 }
 
 
-def _paste(prefix: str, *messages: str) -> str:
-    return "\n".join(prefix.format(msg=m) for m in (START, *messages)) + "\n"
-
-
-def _issues(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [issue for log in document["daemon_logs"] for issue in log["issues"]]
-
-
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 @settings(max_examples=12, deadline=None)
 @given(data=st.data())
 def test_each_variant_raises_its_issue_key_and_finding(family: str, prefix_name: str, data: st.DataObject) -> None:
     message, kind, key, quote = data.draw(FAMILIES[family]())
-    document = run_json(_paste(PREFIXES[prefix_name], message))
-    issues = [issue for issue in _issues(document) if issue["kind"] == kind]
-    assert [issue["about"] for issue in issues] == [key], (message, _issues(document))
+    document = run_json(paste_lines(PREFIXES[prefix_name], message))
+    issues = [issue for issue in log_issues(document) if issue["kind"] == kind]
+    assert [issue["about"] for issue in issues] == [key], (message, log_issues(document))
     findings = [finding for finding in document["findings"] if finding["rule"] == RULES[kind]]
     assert len(findings) == 1, [finding["rule"] for finding in document["findings"]]
     assert quote in findings[0]["cause"], findings[0]["cause"]
@@ -156,14 +147,14 @@ def test_a_later_batch_advertised_without_error_clears(prefix_name: str, failed:
         f"appc: failed to advertise routes: {failed}: {err}",
     )
     success = f"advertising new app connector routes: {later}"
-    cleared = run_json(_paste(prefix, attempt, failure, success))
-    assert _issues(cleared) == [] and cleared["summary"]["exit_code"] == 0, _issues(cleared)
+    cleared = run_json(paste_lines(prefix, attempt, failure, success))
+    assert log_issues(cleared) == [] and cleared["summary"]["exit_code"] == 0, log_issues(cleared)
     # the attempt logged before its own failure clears nothing
-    held = run_json(_paste(prefix, success, attempt, failure))
-    assert [issue["about"] for issue in _issues(held)] == ["advertise"]
+    held = run_json(paste_lines(prefix, success, attempt, failure))
+    assert [issue["about"] for issue in log_issues(held)] == ["advertise"]
     # a failed withdrawal is not cleared by an advertisement
-    stale = run_json(_paste(prefix, f"appc: failed to unadvertise routes: {failed}: {err}", success))
-    assert [issue["about"] for issue in _issues(stale)] == ["unadvertise"]
+    stale = run_json(paste_lines(prefix, f"appc: failed to unadvertise routes: {failed}: {err}", success))
+    assert [issue["about"] for issue in log_issues(stale)] == ["unadvertise"]
 
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
@@ -173,7 +164,9 @@ def test_the_app_connector_cause_follows_the_error(prefix_name: str) -> None:
         "managed by policy": "system policy",
     }
     for err, cause in causes.items():
-        document = run_json(_paste(PREFIXES[prefix_name], f"appc: failed to advertise routes: [1.2.3.4/32]: {err}"))
+        document = run_json(
+            paste_lines(PREFIXES[prefix_name], f"appc: failed to advertise routes: [1.2.3.4/32]: {err}")
+        )
         finding = next(f for f in document["findings"] if f["rule"] == "TS-LOG-APP-CONNECTOR-FAILED")
         assert cause in finding["cause"], finding["cause"]
 
@@ -223,15 +216,15 @@ PROSE = [
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
 @pytest.mark.parametrize("line", ROUTINE)
 def test_routine_lines_raise_nothing(prefix_name: str, line: str) -> None:
-    document = run_json(_paste(PREFIXES[prefix_name], line, line))
-    assert _issues(document) == [], _issues(document)
+    document = run_json(paste_lines(PREFIXES[prefix_name], line, line))
+    assert log_issues(document) == [], log_issues(document)
     assert document["summary"]["exit_code"] == 0
 
 
 @pytest.mark.parametrize("line", PROSE)
 def test_the_same_words_in_prose_raise_nothing(line: str) -> None:
-    document = run_json(_paste(PREFIXES["go-stamp"], "magicsock: home is now derp-4 (fra)") + line + "\n")
-    assert {issue["kind"] for issue in _issues(document)} & set(RULES) == set()
+    document = run_json(paste_lines(PREFIXES["go-stamp"], "magicsock: home is now derp-4 (fra)") + line + "\n")
+    assert {issue["kind"] for issue in log_issues(document)} & set(RULES) == set()
     assert not any(finding["rule"] in RULES.values() for finding in document["findings"])
 
 

@@ -14,13 +14,13 @@ the exit code. The same words in prose and the routine lines of each subsystem r
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.diagnose.conftest import run_json
+from tests.diagnose.log_catalog import log_issues, paste_lines
 from tests.diagnose.test_android_catalog import FORMATS as LOGCAT_FORMATS
 from tests.diagnose.test_android_catalog import GO_TAG
 
@@ -31,7 +31,6 @@ PREFIXES = {
     "windows-logfile": "2025-10-06T09:12:44.123-07:00: {msg}",
     "logcat": LOGCAT_FORMATS["threadtime"].format(lvl="I", tag=GO_TAG, msg="{msg}"),
 }
-START = "logtail started"
 
 # ------------------------------------------------------------------------------------------- values
 
@@ -187,30 +186,22 @@ FAMILIES: dict[str, Callable[[], st.SearchStrategy[Variant]]] = {
 }
 
 
-def _paste(prefix: str, *messages: str) -> str:
-    return "\n".join(prefix.format(msg=m) for m in (START, *messages)) + "\n"
-
-
-def _issues(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [issue for log in document["daemon_logs"] for issue in log["issues"]]
-
-
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 @settings(max_examples=12, deadline=None)
 @given(data=st.data())
 def test_each_variant_raises_its_issue_key_and_finding(family: str, prefix_name: str, data: st.DataObject) -> None:
     message, kind, key, quote = data.draw(FAMILIES[family]())
-    document = run_json(_paste(PREFIXES[prefix_name], message))
-    issues = [issue for issue in _issues(document) if issue["kind"] == kind]
-    assert [issue["about"] for issue in issues] == [key], (message, _issues(document))
+    document = run_json(paste_lines(PREFIXES[prefix_name], message))
+    issues = [issue for issue in log_issues(document) if issue["kind"] == kind]
+    assert [issue["about"] for issue in issues] == [key], (message, log_issues(document))
     findings = [finding for finding in document["findings"] if finding["rule"] == RULES[kind]]
     assert len(findings) == 1, [finding["rule"] for finding in document["findings"]]
     assert quote in findings[0]["cause"], findings[0]["cause"]
     assert any(message in line["text"] for line in findings[0]["evidence"])
     assert document["summary"]["exit_code"] == 1
     # the engine's BIRD refusal is tailscaled exiting (a crash naming it), never the TUN device
-    kinds = {issue["kind"] for issue in _issues(document)}
+    kinds = {issue["kind"] for issue in log_issues(document)}
     assert "tun-unavailable" not in kinds and "port-in-use" not in kinds and "state-unwritable" not in kinds
 
 
@@ -220,10 +211,10 @@ def test_each_variant_raises_its_issue_key_and_finding(family: str, prefix_name:
 def test_bird_at_start_is_the_crash_cause(prefix_name: str, sock: str, tun: str, err: str) -> None:
     engine = f'wgengine.NewUserspaceEngine(tun "{tun}") error: '
     message = f"{engine}failed to connect to BIRD: dial unix {sock}: connect: {err}"
-    document = run_json(_paste(PREFIXES[prefix_name], message))
+    document = run_json(paste_lines(PREFIXES[prefix_name], message))
     crash = next(finding for finding in document["findings"] if finding["rule"] == "TS-LOG-CRASH")
     assert "bird-failed" in crash["cause"]
-    assert "tun-unavailable" not in {issue["kind"] for issue in _issues(document)}
+    assert "tun-unavailable" not in {issue["kind"] for issue in log_issues(document)}
 
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
@@ -240,11 +231,11 @@ def test_a_later_bird_attempt_and_a_received_file_and_a_started_relay_clear(pref
          "relayserver: allocated endpoint vni=7 lamportID=3 disco[0]=d:0123456789abcdef disco[1]=d:fedcba9876543210"),
     ]  # fmt: skip
     for failure, success in cleared:
-        document = run_json(_paste(prefix, failure, success))
-        assert _issues(document) == [], (failure, _issues(document))
+        document = run_json(paste_lines(prefix, failure, success))
+        assert log_issues(document) == [], (failure, log_issues(document))
         assert document["summary"]["exit_code"] == 0
         # and still raised when the success came first
-        assert _issues(run_json(_paste(prefix, success, failure))), failure
+        assert log_issues(run_json(paste_lines(prefix, success, failure))), failure
 
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
@@ -252,9 +243,9 @@ def test_a_later_bird_attempt_and_a_received_file_and_a_started_relay_clear(pref
 @given(exe=_exes, code=st.integers(1, 3))
 def test_one_taildrive_restart_after_a_long_run_is_routine_two_are_not(prefix_name: str, exe: str, code: int) -> None:
     once = f"user server {exe} stopped with error exit status {code}, will try again in 2ms"
-    assert "drive-failed" not in {i["kind"] for i in _issues(run_json(_paste(PREFIXES[prefix_name], once)))}
-    twice = run_json(_paste(PREFIXES[prefix_name], once, once))
-    assert "drive-failed" in {i["kind"] for i in _issues(twice)}
+    assert "drive-failed" not in {i["kind"] for i in log_issues(run_json(paste_lines(PREFIXES[prefix_name], once)))}
+    twice = run_json(paste_lines(PREFIXES[prefix_name], once, once))
+    assert "drive-failed" in {i["kind"] for i in log_issues(twice)}
 
 
 ROUTINE = [
@@ -290,13 +281,13 @@ PROSE = [
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
 @pytest.mark.parametrize("line", ROUTINE)
 def test_routine_lines_raise_nothing(prefix_name: str, line: str) -> None:
-    document = run_json(_paste(PREFIXES[prefix_name], line, line))
-    assert _issues(document) == [], _issues(document)
+    document = run_json(paste_lines(PREFIXES[prefix_name], line, line))
+    assert log_issues(document) == [], log_issues(document)
     assert document["summary"]["exit_code"] == 0
 
 
 @pytest.mark.parametrize("line", PROSE)
 def test_the_same_words_in_prose_raise_nothing(line: str) -> None:
-    document = run_json(_paste(PREFIXES["go-stamp"], "magicsock: home is now derp-4 (fra)") + line + "\n")
-    assert {issue["kind"] for issue in _issues(document)} & set(RULES) == set()
+    document = run_json(paste_lines(PREFIXES["go-stamp"], "magicsock: home is now derp-4 (fra)") + line + "\n")
+    assert {issue["kind"] for issue in log_issues(document)} & set(RULES) == set()
     assert not any(finding["rule"] in RULES.values() for finding in document["findings"])
