@@ -79,6 +79,7 @@ from opskit.core.diagnose.text import (
     TAILNET_V6_PREFIX,
     SourceLine,
     annotated_json_document,
+    json_string_end,
     parse_pasted_json,
     split_lines,
     typed_tailscale_command,
@@ -467,29 +468,30 @@ def _netmap_block(lines: list[SourceLine], start: int, command: str | None) -> B
     return Block(BlockKind.DEBUG_NETMAP, tuple(chunk), command, (piece, document))
 
 
+_QUOTE_OR_BRACKET = {"{}": re.compile(r'["{}]'), "[]": re.compile(r'["\[\]]')}
+
+
 def _json_end(lines: list[SourceLine], start: int, brackets: str = "{}") -> int | None:
     """Index of the line closing the JSON object (array) that opens at ``start`` (bracket counting).
 
     Unlike text.json_value_end it counts only its own kind of bracket, so an inner array cut short in a paste does
     not hide the end of the object around it; the chunk is then parsed by parse_pasted_json, which refuses a
     document nested past the decoder's depth."""
-    opening, closing = brackets[0], brackets[1]
+    opening, marks = brackets[0], _QUOTE_OR_BRACKET[brackets]
     depth = 0
-    in_string = escaped = False
+    in_string = False  # a string a wrap carried over to the next line
     for index in range(start, min(len(lines), start + _MAX_JSON_LINES)):
-        for char in lines[index].text:
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif char == "\\":
-                    escaped = True
-                elif char == '"':
-                    in_string = False
-            elif char == '"':
-                in_string = True
+        text = lines[index].text
+        position = json_string_end(text, 0) if in_string else 0
+        in_string = position < 0
+        while not in_string and (mark := marks.search(text, position)) is not None:
+            char, position = mark.group(), mark.end()
+            if char == '"':
+                position = json_string_end(text, position)
+                in_string = position < 0
             elif char == opening:
                 depth += 1
-            elif char == closing:
+            else:
                 depth -= 1
                 if depth == 0:
                     return index
