@@ -378,10 +378,12 @@ def _compose_services(raw_lines: list[str]) -> frozenset[str]:
 
 
 # A line standing for lines the poster cut out of the output: "...", "…", "[…]", "[...]", "[snip]", "(snip)",
-# "<snip>", "-- snip --", "(12 more lines)", "[3 more]", "[... 40 more rows ...]". A bracket holds a digit only as
-# the count before "more" (a bracketed clock "[12:00:01]", a footnote "[1]" are not cuts).
+# "<snip>", "-- snip --", "(12 more lines)", "[3 more]", "[... 40 more rows ...]", "[... 40 lines cut ...]". A bracket
+# holds a digit only as the count before "more", "lines" or "rows" (a bracketed clock "[12:00:01]", a footnote "[1]"
+# are not cuts).
 _ELISION_LINE = re.compile(
-    r"\.{3,}|\u2026+|\[[^\]\d]{1,30}\]|\[[^\]\d]{0,12}\d+\+? more\b[^\]\d]{0,20}\]|\([^)]{1,30}\)"
+    r"\.{3,}|\u2026+|\[[^\]\d]{1,30}\]|\[[^\]\d]{0,12}\d+\+? (?:more|lines?|rows?|peers?)\b[^\]\d]{0,20}\]"
+    r"|\([^)]{1,30}\)"
     r"|<(?i:snip|snipped|cut)>|-{2,} ?(?i:snip|snipped|cut) ?-{2,}"
 )
 _ELISION_START = frozenset(".\u2026[(<-")
