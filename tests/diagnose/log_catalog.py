@@ -8,10 +8,12 @@ timeout or DERP drop is routine: the recognisers want a repeat).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.diagnose.conftest import run_json
 
@@ -102,6 +104,78 @@ def catalog_test(cases: Sequence[Any], reader: Callable[..., Reading] = read) ->
     def test(prefix: str, entry: Entry, not_problems: frozenset[str]) -> None:
         messages, expected, source = entry
         assert reader(prefix, messages) == expected_reading(expected, not_problems), (source, messages)
+
+    return test
+
+
+# A drawn variant of a log family: (message, kind, key, what the finding must quote), then the rule and words of its
+# fix when the family names them itself (else variant_family_test looks them up by kind and key).
+Variant = tuple[str, ...]
+VariantFamilies = Mapping[str, Callable[[], st.SearchStrategy[Variant]]]
+GeneratedTest = Callable[..., None]
+
+
+def variant_family_test(
+    prefixes: Mapping[str, str],
+    families: VariantFamilies,
+    *,
+    rules: Mapping[str, str] | None = None,
+    fixes: Mapping[str, str] | None = None,
+    sole_issue: bool = False,
+    never: Collection[str] = (),
+    max_examples: int = 12,
+) -> GeneratedTest:
+    """The generated test a log vocabulary shares: a variant drawn from each family, pasted once under each prefix,
+    raises its issue with its key (the paste's only issue when `sole_issue`), one finding of its rule (`rules` by
+    kind) that quotes the variant's words, names its fix (`fixes` by key) and cites the line, none of the `never`
+    kinds, and exit 1. A module names the test by assigning it, as with catalog_test."""
+
+    @pytest.mark.parametrize("prefix_name", sorted(prefixes))
+    @pytest.mark.parametrize("family", sorted(families))
+    @settings(max_examples=max_examples, deadline=None)
+    @given(data=st.data())
+    def test(family: str, prefix_name: str, data: st.DataObject) -> None:
+        message, kind, key, quote, *named = data.draw(families[family]())
+        rule, fix = named if named else ((rules or {})[kind], (fixes or {}).get(key))
+        document = run_json(paste_lines(prefixes[prefix_name], message))
+        issues = log_issues(document)
+        if sole_issue:
+            assert [(issue["kind"], issue["about"]) for issue in issues] == [(kind, key)], (message, issues)
+        else:
+            assert [issue["about"] for issue in issues if issue["kind"] == kind] == [key], (message, issues)
+        findings = [finding for finding in document["findings"] if finding["rule"] == rule]
+        assert len(findings) == 1, [finding["rule"] for finding in document["findings"]]
+        assert quote in findings[0]["cause"], findings[0]["cause"]
+        assert fix is None or fix in findings[0]["fix"], findings[0]["fix"]
+        assert any(message in line["text"] for line in findings[0]["evidence"])
+        assert document["summary"]["exit_code"] == 1
+        assert not {issue["kind"] for issue in issues} & set(never), (message, issues)
+
+    return test
+
+
+def routine_lines_test(prefixes: Mapping[str, str], lines: Sequence[str]) -> GeneratedTest:
+    """The generated test of a vocabulary's routine lines: each, logged twice under each prefix, raises nothing."""
+
+    @pytest.mark.parametrize("prefix_name", sorted(prefixes))
+    @pytest.mark.parametrize("line", lines)
+    def test(prefix_name: str, line: str) -> None:
+        document = run_json(paste_lines(prefixes[prefix_name], line, line))
+        assert log_issues(document) == [], log_issues(document)
+        assert document["summary"]["exit_code"] == 0
+
+    return test
+
+
+def prose_lines_test(prefix: str, lines: Sequence[str], rules: Collection[str]) -> GeneratedTest:
+    """The generated test of a vocabulary's words in prose: each line, written under a routine log line, raises no
+    issue and no finding of the vocabulary's `rules`."""
+
+    @pytest.mark.parametrize("line", lines)
+    def test(line: str) -> None:
+        document = run_json(paste_lines(prefix, "magicsock: home is now derp-4 (fra)") + line + "\n")
+        assert log_issues(document) == [], log_issues(document)
+        assert not any(finding["rule"] in rules for finding in document["findings"])
 
     return test
 

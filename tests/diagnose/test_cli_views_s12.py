@@ -118,11 +118,12 @@ def test_other_unexpected_outputs_are_no_certificate_failure(text: str) -> None:
 # ------------------------------------------------- `tailscale cert` bare for its name, then run with it
 _NAMES = ["mynas.****.ts.net", "host.tail1234.ts.net", "nas.tailnet-abc.ts.net", "my-pc.example-tailnet.ts.net"]
 _HINTS = ['For domain, use "{name}".', 'For domain, use "{name}"', 'Valid domain options: ["{name}"]']
-# what the command with the name printed, and the kinds and exit code it gives on its own
+# what the command with the name printed, and the kinds and exit code it gives on its own (a certificate written is a
+# routine answer: nothing to diagnose, exit 2)
 _OUTCOMES = [
     ("unexpected output: no delimiter", ["cert-failed"], 1),
     ('500 Internal Server Error: invalid domain "{name}"; must be one of ["other.ts.net"]', ["cert-failed"], 1),
-    ("Wrote public cert to {name}.crt\nWrote private key to {name}.key", [], 0),
+    ("Wrote public cert to {name}.crt\nWrote private key to {name}.key", [], 2),
 ]
 
 
@@ -144,11 +145,17 @@ def test_the_cert_name_hint_followed_by_the_named_command_is_no_usage_error(
         f"{prompt}{sudo}tailscale cert\nUsage: tailscale cert [flags] <domain>\n{hint.format(name=name)}\n\n"
         f"{prompt}{sudo}tailscale cert {flags}{name}\n{result.format(name=name)}\n"
     )
-    document = run_json(text)
-    assert [k for k in _kinds(document) if k != "cli-usage"] == kinds
-    usage = next(f for f in document["findings"] if f["rule"] == "TS-CLI-USAGE")
-    assert usage["severity"] == "info"
-    assert usage["extra"]["resolved_line"] == 5
+    # session 13 (corpus 1280): the usage and its name hint, then the named command, are the CLI's answer the user
+    # learned the name from, read as such (no `cli-usage` window beside the certificate's outcome, no unread line);
+    # session 12 listed it as a resolved usage error with an info finding
+    try:
+        document = run_json(text)
+    except InputError:
+        assert exit_code == 2  # only the routine answers: nothing to diagnose, as the written certificate alone
+        return
+    assert _kinds(document) == kinds
+    assert not any(f["rule"] == "TS-CLI-USAGE" for f in document["findings"])
+    assert document["warnings"] == []
     assert document["summary"]["exit_code"] == exit_code
 
 

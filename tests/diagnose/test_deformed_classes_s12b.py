@@ -25,32 +25,38 @@ IPV4 = st.tuples(st.sampled_from([10, 172, 192]), OCTET, OCTET, OCTET).map(lambd
 CHAIN = st.sampled_from(["ts-forward", "ts-input", "ts-postrouting"])
 REGION = st.sampled_from(["Frankfurt", "New York City", "São Paulo", "aliyun", "Tokyo"])
 
-# health messages `tailscale status` prints (health warnables' texts, with their values drawn)
-ITEM_MESSAGES = st.one_of(
-    st.tuples(CHAIN, st.sampled_from(["iptables", "ip6tables"]), st.integers(1, 4)).map(
-        lambda v: (
-            f"adding [-i tailscale0 -j MARK --set-mark 0x40000/0xff0000] in v4/filter/{v[0]}: running "
-            f"[/sbin/{v[1]} -t filter -A {v[0]} -i tailscale0 -j MARK --set-mark 0x40000/0xff0000 --wait]: exit status "
-            f"{v[2]}: {v[1]}: Invalid argument. Run `dmesg' for more information."
-        )
-    ),
-    st.sampled_from(["dns-os", "dns"]).map(
-        lambda k: (
-            f'{k}: running /usr/sbin/resolvconf -m 0 -x -a tailscale: Failed to resolve interface "tailscale": '
-            "No such device"
-        )
-    ),
-    st.just(
-        "Tailscale SSH enabled, but access controls don't allow anyone to access this device. Update your "
-        "tailnet's ACLs to allow access."
-    ),
-    REGION.map(
-        lambda r: (
-            f"Tailscale could not connect to the '{r}' relay server. Your Internet connection might be down, "
-            "or the server might be temporarily unavailable."
-        )
-    ),
+# health messages `tailscale status` prints (health warnables' texts, with their values drawn); session 13's
+# narrow-wrap tests (test_deformed_classes_s12c.py, test_followups_s13.py) draw from the same ones
+IPTABLES_MESSAGES = st.tuples(CHAIN, st.sampled_from(["iptables", "ip6tables"]), st.integers(1, 4)).map(
+    lambda v: (
+        f"adding [-i tailscale0 -j MARK --set-mark 0x40000/0xff0000] in v4/filter/{v[0]}: running "
+        f"[/sbin/{v[1]} -t filter -A {v[0]} -i tailscale0 -j MARK --set-mark 0x40000/0xff0000 --wait]: exit status "
+        f"{v[2]}: {v[1]}: Invalid argument. Run `dmesg' for more information."
+    )
 )
+DNS_OS_MESSAGES = st.sampled_from(["dns-os", "dns"]).map(
+    lambda k: (
+        f'{k}: running /usr/sbin/resolvconf -m 0 -x -a tailscale: Failed to resolve interface "tailscale": '
+        "No such device"
+    )
+)
+SSH_ACL_MESSAGES = st.just(
+    "Tailscale SSH enabled, but access controls don't allow anyone to access this device. Update your "
+    "tailnet's ACLs to allow access."
+)
+RELAY_MESSAGES = REGION.map(
+    lambda r: (
+        f"Tailscale could not connect to the '{r}' relay server. Your Internet connection might be down, "
+        "or the server might be temporarily unavailable."
+    )
+)
+LOGIN_ERROR_MESSAGES = st.integers(20, 130).map(
+    lambda v: (
+        'not logged in, last login error=fetch control key: Get "https://controlplane.tailscale.com/key?'
+        f'v={v}": x509: certificate signed by unknown authority'
+    )
+)
+ITEM_MESSAGES = st.one_of(IPTABLES_MESSAGES, DNS_OS_MESSAGES, SSH_ACL_MESSAGES, RELAY_MESSAGES)
 # health messages people paste on their own or as "- " bullets (status.BARE_HEALTH)
 BARE_MESSAGES = st.one_of(
     st.sampled_from(["eth0", "enp3s0", "wlan0"]).map(
@@ -60,18 +66,8 @@ BARE_MESSAGES = st.one_of(
             "rp_filter=1; see https://github.com/tailscale/tailscale/issues/3310"
         )
     ),
-    st.integers(20, 130).map(
-        lambda v: (
-            'not logged in, last login error=fetch control key: Get "https://controlplane.tailscale.com/key?'
-            f'v={v}": x509: certificate signed by unknown authority'
-        )
-    ),
-    REGION.map(
-        lambda r: (
-            f"Tailscale could not connect to the '{r}' relay server. Your Internet connection might be down, "
-            "or the server might be temporarily unavailable."
-        )
-    ),
+    LOGIN_ERROR_MESSAGES,
+    RELAY_MESSAGES,
 )
 
 
@@ -101,7 +97,7 @@ def _ends_no_sentence(pieces: list[str]) -> bool:
     return all(piece[-1] not in ".!?)" for piece in pieces[:-1])
 
 
-def _health(document: dict[str, Any]) -> list[str]:
+def health_items(document: dict[str, Any]) -> list[str]:
     return [h for status in document["statuses"] or [] for h in status.get("health", [])]
 
 
@@ -116,7 +112,7 @@ def test_a_health_item_soft_wrapped_at_any_width_keeps_its_words(
     assume(_ends_no_sentence(pieces))
     text = f"{fence[0]}$ tailscale status\n{rows}# Health check:\n" + "\n".join(pieces) + f"\n{fence[1]}"
     document = run_json(text)
-    assert _health(document) == [message], text
+    assert health_items(document) == [message], text
     unwrapped = run_json(f"{fence[0]}$ tailscale status\n{rows}# Health check:\n#     - {message}\n{fence[1]}")
     assert document["summary"]["exit_code"] == unwrapped["summary"]["exit_code"] == 1
     assert sorted(f["rule"] for f in document["findings"]) == sorted(f["rule"] for f in unwrapped["findings"])
@@ -129,7 +125,7 @@ def test_a_bare_or_bulleted_health_message_soft_wrapped_keeps_its_words(message:
     assume(len(pieces) > 1 and not _terminal_like(pieces) and _shows_its_wrap(pieces, lead.split("\n")))
     assume(_ends_no_sentence(pieces))
     text = "```\n" + (lead.rsplit("\n", 1)[0] + "\n" if "\n" in lead else "") + "\n".join(pieces) + "\n```\n"
-    health = _health(run_json(text))
+    health = health_items(run_json(text))
     assert message in health, text
     assert len(health) == 1 + ("\n" in lead), text
 
@@ -142,7 +138,7 @@ def test_a_health_item_cut_after_its_closing_colon_takes_the_error_under_it(erro
     head = "#     - You are logged out. The last login error was:"
     pieces = [*_soft_wrapped(head, width), *_soft_wrapped(error, width)]
     text = "$ tailscale status\n# Health check:\n" + "\n".join(pieces) + "\n\nunexpected state: NoState\n"
-    assert _health(run_json(text)) == [f"You are logged out. The last login error was: {error}"], text
+    assert health_items(run_json(text)) == [f"You are logged out. The last login error was: {error}"], text
 
 
 @given(CHAIN, st.sampled_from(["iptables", "ip6tables"]), st.sampled_from([120, 130, 160]), st.integers(51, 80))
@@ -160,7 +156,7 @@ def test_a_terminal_cut_re_wrapped_by_a_chat_client_keeps_its_bracketed_command_
     cut = [item[i : i + terminal] for i in range(0, len(item), terminal)]
     pieces = [piece for line in cut for piece in _soft_wrapped(line, width) or [line]]
     text = "$ tailscale status\n# Health check:\n" + "\n".join(pieces) + "\n"
-    health = _health(run_json(text))
+    health = health_items(run_json(text))
     # a seam may gain or lose a space (a terminal's cut mid-word, re-wrapped, cannot be told from a word's end)
     assert len(health) == 1 and command.replace(" ", "") in health[0].replace(" ", ""), text
 

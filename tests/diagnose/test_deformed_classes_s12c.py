@@ -15,6 +15,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.diagnose.conftest import run_json
+from tests.diagnose.test_deformed_classes_s12b import (
+    DNS_OS_MESSAGES,
+    IPTABLES_MESSAGES,
+    LOGIN_ERROR_MESSAGES,
+    RELAY_MESSAGES,
+    SSH_ACL_MESSAGES,
+    health_items,
+)
 
 OCTET = st.integers(1, 254)
 LAN_IPV4 = st.tuples(st.sampled_from([10, 172, 192]), OCTET, OCTET, OCTET).map(lambda q: ".".join(map(str, q)))
@@ -153,38 +161,14 @@ def test_a_stun_log_line_wrapped_is_not_glued_to_the_next_log_line() -> None:
     ]
 
 
-# health messages `tailscale status` prints (health warnables' texts, with their values drawn)
-REGION = st.sampled_from(["Frankfurt", "New York City", "São Paulo", "aliyun", "Tokyo"])
+# health messages `tailscale status` prints, as test_deformed_classes_s12b draws them; its iptables error without
+# the closing "Run `dmesg' …" sentence (a piece that ends a sentence is left open at these widths)
 ITEM_MESSAGES = st.one_of(
-    st.sampled_from(["dns-os", "dns"]).map(
-        lambda k: (
-            f'{k}: running /usr/sbin/resolvconf -m 0 -x -a tailscale: Failed to resolve interface "tailscale": '
-            "No such device"
-        )
-    ),
-    st.just(
-        "Tailscale SSH enabled, but access controls don't allow anyone to access this device. Update your "
-        "tailnet's ACLs to allow access."
-    ),
-    REGION.map(
-        lambda r: (
-            f"Tailscale could not connect to the '{r}' relay server. Your Internet connection might be down, "
-            "or the server might be temporarily unavailable."
-        )
-    ),
-    st.sampled_from(["ts-forward", "ts-input"]).map(
-        lambda chain: (
-            f"adding [-i tailscale0 -j MARK --set-mark 0x40000/0xff0000] in v4/filter/{chain}: running "
-            f"[/sbin/iptables -t filter -A {chain} -i tailscale0 -j MARK --set-mark 0x40000/0xff0000 --wait]: exit "
-            "status 1: iptables: Invalid argument"
-        )
-    ),
-    st.integers(20, 130).map(
-        lambda v: (
-            'not logged in, last login error=fetch control key: Get "https://controlplane.tailscale.com/key?'
-            f'v={v}": x509: certificate signed by unknown authority'
-        )
-    ),
+    DNS_OS_MESSAGES,
+    SSH_ACL_MESSAGES,
+    RELAY_MESSAGES,
+    IPTABLES_MESSAGES.map(lambda message: message.removesuffix(". Run `dmesg' for more information.")),
+    LOGIN_ERROR_MESSAGES,
 )
 NARROW_WIDTHS = st.integers(40, 50)
 
@@ -200,10 +184,6 @@ def _continues_sentence(pieces: list[str]) -> bool:
     return starts and all(p[-1] not in ".!?)" for p in pieces[:-1])
 
 
-def _health(document: dict[str, Any]) -> list[str]:
-    return [h for status in document["statuses"] or [] for h in status.get("health", [])]
-
-
 @given(ITEM_MESSAGES, NARROW_WIDTHS, st.sampled_from(["", "100.64.0.1  router  tagged-devices linux -\n"]),
        st.sampled_from(["", "I restarted tailscaled and it is still there.\n", "Any idea?\n"]))  # fmt: skip
 @settings(max_examples=150, deadline=None)
@@ -214,7 +194,7 @@ def test_a_health_item_re_wrapped_at_40_to_50_columns_keeps_its_words(
     assume(len(pieces) > 1 and _continues_sentence(pieces))
     text = f"$ tailscale status\n{rows}# Health check:\n" + "\n".join(pieces) + "\n" + prose
     document = run_json(text)
-    assert _health(document) == [message], text
+    assert health_items(document) == [message], text
     unwrapped = run_json(f"$ tailscale status\n{rows}# Health check:\n#     - {message}\n{prose}")
     assert document["summary"]["exit_code"] == unwrapped["summary"]["exit_code"] == 1
     assert sorted(f["rule"] for f in document["findings"]) == sorted(f["rule"] for f in unwrapped["findings"])
@@ -230,4 +210,4 @@ def test_prose_typed_under_a_health_item_stays_out_of_it(message: str, prose: st
     # read as printed (a lower-case note right under an item that stops mid-sentence cannot be told from a piece)
     assume(prose[0].isupper() or message[-1] == ".")
     text = f"$ tailscale status\n# Health check:\n#     - {message}\n{prose}\n"
-    assert _health(run_json(text)) == [message], text
+    assert health_items(run_json(text)) == [message], text

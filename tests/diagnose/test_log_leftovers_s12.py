@@ -24,7 +24,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.diagnose.conftest import run_json
-from tests.diagnose.log_catalog import log_issues, paste_lines
+from tests.diagnose.log_catalog import (
+    log_issues,
+    paste_lines,
+    prose_lines_test,
+    routine_lines_test,
+    variant_family_test,
+)
 from tests.diagnose.test_android_catalog import FORMATS as LOGCAT_FORMATS
 from tests.diagnose.test_android_catalog import GO_TAG
 
@@ -148,20 +154,9 @@ FAMILIES: dict[str, Callable[[], st.SearchStrategy[Variant]]] = {
 }
 
 
-@pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
-@pytest.mark.parametrize("family", sorted(FAMILIES))
-@settings(max_examples=10, deadline=None)
-@given(data=st.data())
-def test_each_variant_raises_its_issue_key_and_finding(family: str, prefix_name: str, data: st.DataObject) -> None:
-    message, kind, key, quote, rule, fix = data.draw(FAMILIES[family]())
-    document = run_json(paste_lines(PREFIXES[prefix_name], message))
-    assert [(issue["kind"], issue["about"]) for issue in log_issues(document)] == [(kind, key)], (message, document)
-    findings = [finding for finding in document["findings"] if finding["rule"] == rule]
-    assert len(findings) == 1, [finding["rule"] for finding in document["findings"]]
-    assert quote in findings[0]["cause"], findings[0]["cause"]
-    assert fix in findings[0]["fix"], findings[0]["fix"]
-    assert any(message in line["text"] for line in findings[0]["evidence"])
-    assert document["summary"]["exit_code"] == 1
+test_each_variant_raises_its_issue_key_and_finding = variant_family_test(
+    PREFIXES, FAMILIES, sole_issue=True, max_examples=10
+)
 
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
@@ -263,19 +258,8 @@ PROSE = [
 NEW_RULES = {"TS-LOG-DEVICE-IDENTITY-FAILED", "TS-LOG-TAILNET-LOCK-SYNC-FAILED", "TS-LOG-HEALTH"}
 
 
-@pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
-@pytest.mark.parametrize("line", ROUTINE)
-def test_routine_lines_raise_nothing(prefix_name: str, line: str) -> None:
-    document = run_json(paste_lines(PREFIXES[prefix_name], line, line))
-    assert log_issues(document) == [], log_issues(document)
-    assert document["summary"]["exit_code"] == 0
-
-
-@pytest.mark.parametrize("line", PROSE)
-def test_the_same_words_in_prose_raise_nothing(line: str) -> None:
-    document = run_json(paste_lines(PREFIXES["go-stamp"], "magicsock: home is now derp-4 (fra)") + line + "\n")
-    assert log_issues(document) == []
-    assert not any(finding["rule"] in NEW_RULES for finding in document["findings"])
+test_routine_lines_raise_nothing = routine_lines_test(PREFIXES, ROUTINE)
+test_the_same_words_in_prose_raise_nothing = prose_lines_test(PREFIXES["go-stamp"], PROSE, NEW_RULES)
 
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))

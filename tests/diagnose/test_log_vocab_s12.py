@@ -20,7 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.diagnose.conftest import run_json
-from tests.diagnose.log_catalog import log_issues, paste_lines
+from tests.diagnose.log_catalog import (
+    log_issues,
+    paste_lines,
+    prose_lines_test,
+    routine_lines_test,
+    variant_family_test,
+)
 from tests.diagnose.test_android_catalog import FORMATS as LOGCAT_FORMATS
 from tests.diagnose.test_android_catalog import GO_TAG
 
@@ -186,23 +192,10 @@ FAMILIES: dict[str, Callable[[], st.SearchStrategy[Variant]]] = {
 }
 
 
-@pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
-@pytest.mark.parametrize("family", sorted(FAMILIES))
-@settings(max_examples=12, deadline=None)
-@given(data=st.data())
-def test_each_variant_raises_its_issue_key_and_finding(family: str, prefix_name: str, data: st.DataObject) -> None:
-    message, kind, key, quote = data.draw(FAMILIES[family]())
-    document = run_json(paste_lines(PREFIXES[prefix_name], message))
-    issues = [issue for issue in log_issues(document) if issue["kind"] == kind]
-    assert [issue["about"] for issue in issues] == [key], (message, log_issues(document))
-    findings = [finding for finding in document["findings"] if finding["rule"] == RULES[kind]]
-    assert len(findings) == 1, [finding["rule"] for finding in document["findings"]]
-    assert quote in findings[0]["cause"], findings[0]["cause"]
-    assert any(message in line["text"] for line in findings[0]["evidence"])
-    assert document["summary"]["exit_code"] == 1
-    # the engine's BIRD refusal is tailscaled exiting (a crash naming it), never the TUN device
-    kinds = {issue["kind"] for issue in log_issues(document)}
-    assert "tun-unavailable" not in kinds and "port-in-use" not in kinds and "state-unwritable" not in kinds
+# the engine's BIRD refusal is tailscaled exiting (a crash naming it), never the TUN device
+test_each_variant_raises_its_issue_key_and_finding = variant_family_test(
+    PREFIXES, FAMILIES, rules=RULES, never={"tun-unavailable", "port-in-use", "state-unwritable"}
+)
 
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
@@ -278,16 +271,5 @@ PROSE = [
 ]
 
 
-@pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
-@pytest.mark.parametrize("line", ROUTINE)
-def test_routine_lines_raise_nothing(prefix_name: str, line: str) -> None:
-    document = run_json(paste_lines(PREFIXES[prefix_name], line, line))
-    assert log_issues(document) == [], log_issues(document)
-    assert document["summary"]["exit_code"] == 0
-
-
-@pytest.mark.parametrize("line", PROSE)
-def test_the_same_words_in_prose_raise_nothing(line: str) -> None:
-    document = run_json(paste_lines(PREFIXES["go-stamp"], "magicsock: home is now derp-4 (fra)") + line + "\n")
-    assert {issue["kind"] for issue in log_issues(document)} & set(RULES) == set()
-    assert not any(finding["rule"] in RULES.values() for finding in document["findings"])
+test_routine_lines_raise_nothing = routine_lines_test(PREFIXES, ROUTINE)
+test_the_same_words_in_prose_raise_nothing = prose_lines_test(PREFIXES["go-stamp"], PROSE, RULES.values())

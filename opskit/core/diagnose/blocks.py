@@ -79,6 +79,8 @@ from opskit.core.diagnose.text import (
     TAILNET_V6_PREFIX,
     SourceLine,
     annotated_json_document,
+    is_elision_line,
+    json_string_end,
     parse_pasted_json,
     split_lines,
     typed_tailscale_command,
@@ -124,6 +126,8 @@ _MAX_JSON_LINES = 200_000
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK
 _STATUS = BlockKind.STATUS
+# Reports a line marking the poster's cut ("[snip]", "[... 40 lines cut ...]") may sit in without ending them
+_ELIDABLE = frozenset({BlockKind.STATUS, BlockKind.NETCHECK, BlockKind.PING})
 
 
 # A bullet's key, or its (key, ":", value) partition, or a region line's finished DerpLatency.
@@ -364,7 +368,7 @@ def _health_item_goes_on(
 
 
 def _narrow_rewrap_goes_on(width_above: int, text: str) -> bool:
-    """Whether ``text`` goes on with a health item a phone's chat or a narrow comment box re-wrapped at 40-50
+    """Whether ``text`` goes on with a health item a phone's chat or a narrow comment box re-wrapped at 30-50
     columns, where the pieces are as short as prose typed under the item and no width can be measured: the item
     above stopped mid-sentence (``width_above`` is set only then) and the piece carries on in lower case (or with
     a quote, a bracket or a command's flag, `-m 0 …`, never a `- ` bullet), its first word past the narrowest
@@ -467,29 +471,30 @@ def _netmap_block(lines: list[SourceLine], start: int, command: str | None) -> B
     return Block(BlockKind.DEBUG_NETMAP, tuple(chunk), command, (piece, document))
 
 
+_QUOTE_OR_BRACKET = {"{}": re.compile(r'["{}]'), "[]": re.compile(r'["\[\]]')}
+
+
 def _json_end(lines: list[SourceLine], start: int, brackets: str = "{}") -> int | None:
     """Index of the line closing the JSON object (array) that opens at ``start`` (bracket counting).
 
     Unlike text.json_value_end it counts only its own kind of bracket, so an inner array cut short in a paste does
     not hide the end of the object around it; the chunk is then parsed by parse_pasted_json, which refuses a
     document nested past the decoder's depth."""
-    opening, closing = brackets[0], brackets[1]
+    opening, marks = brackets[0], _QUOTE_OR_BRACKET[brackets]
     depth = 0
-    in_string = escaped = False
+    in_string = False  # a string a wrap carried over to the next line
     for index in range(start, min(len(lines), start + _MAX_JSON_LINES)):
-        for char in lines[index].text:
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif char == "\\":
-                    escaped = True
-                elif char == '"':
-                    in_string = False
-            elif char == '"':
-                in_string = True
+        text = lines[index].text
+        position = json_string_end(text, 0) if in_string else 0
+        in_string = position < 0
+        while not in_string and (mark := marks.search(text, position)) is not None:
+            char, position = mark.group(), mark.end()
+            if char == '"':
+                position = json_string_end(text, position)
+                in_string = position < 0
             elif char == opening:
                 depth += 1
-            elif char == closing:
+            else:
                 depth -= 1
                 if depth == 0:
                     return index
@@ -544,7 +549,8 @@ _OPEN_END = (":", ",", "=", "=>", "(", "[", "{")
 _MAX_LOG_PIECES = 24
 _WIDTH_STRETCH = 32
 _MIN_WRAP_WIDTH = 50  # narrower "wraps" are short lines, not a width
-_MIN_NARROW_WRAP_WIDTH = 40  # no text box re-wraps a health item narrower (a phone's chat is 40-50 columns)
+# no text box re-wraps a health item narrower (a phone's chat: 40-50 columns, 30-40 with a larger font)
+_MIN_NARROW_WRAP_WIDTH = 30
 # What is left of a message when only its subsystem names (or nothing but the prefix) made it onto the line:
 # "router:", "magicsock: disco:", "".
 _NAMES_ONLY = re.compile(r"^(?:[\w.-]+:\s*)*$")
@@ -808,8 +814,13 @@ def _may_start_row(text: str) -> bool:
 def _row_head_in_table(text: str) -> bool:
     """Inside a status table, a row whose first column is blank (a Headscale or logged-out peer without an
     address: `alivpn  kovacs  linux`) or a whole address of a custom prefix, cut right after its OS column or
-    inside its status cell (`… windows active; relay "headscale"; offline, tx`: the counts went to the next line)."""
+    inside its status cell (`… windows active; relay "headscale"; offline, tx`: the counts went to the next line);
+    any row cut right after its OS column."""
     words = text.split()
+    if len(words) >= 3 and words[-1] != "-" and words[-1].lower() in KNOWN_OS:
+        # cut right after its OS column, whatever its address (redacted: `100.a;b;c`, `100.x.y.z`) and whatever the
+        # poster typed before it (`(subnet router to …) 100.a;b;c  host  owner@ linux`): the join must read as a row
+        return True
     # the OS is the third column when the address column is blank, the fourth after an address
     for os_at in (2, 3):
         if len(words) <= os_at or words[os_at] == "-" or words[os_at].lower() not in KNOWN_OS:
@@ -1567,6 +1578,8 @@ def split_input(text: str) -> SplitInput:
                 continue
             if _NOISE.match(text):
                 continue
+            if current_kind in _ELIDABLE and is_elision_line(text):
+                continue  # the poster's "[snip]" amid a report: it stands for lines cut, the report goes on
             if context not in (None, "tailscale"):
                 skip(line, f"output of `{current_command}`, not a Tailscale command")
             elif index - 1 >= last_text_index:

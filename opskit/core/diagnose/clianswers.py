@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 
 from opskit.core.diagnose.text import GO_STAMP, SourceLine, json_value_end, typed_tailscale_command
+from opskit.core.diagnose.windows import CERT_NAME_HINT, CERT_REQUEST
 
 # one-line answers, by their first character (a prose line then costs one short match at most)
 _ONE_LINE_ANSWERS = (
@@ -315,4 +316,21 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
         for typed, answer in _UNDER_COMMAND:
             if answer.match(text) and typed.search(command):
                 return start
+    if text == _CERT_USAGE:
+        return _cert_name_answer_end(lines, start)
     return None
+
+
+# cert.go: `tailscale cert` run without its domain prints its usage and, when the tailnet has HTTPS certificates,
+# the name(s) this node may ask for ("For domain, use "nas.tail1234.ts.net"." / "Valid domain options: […]."). People
+# run it bare to learn that name: when a later prompt runs `tailscale cert <name>`, the two lines were that answer
+# (the certificate's outcome is what the later command printed); otherwise the hint stays a usage error (windows.py).
+_CERT_USAGE = "Usage: tailscale cert [flags] <domain>"
+
+
+def _cert_name_answer_end(lines: Sequence[SourceLine], start: int) -> int | None:
+    hint = next((i for i in range(start + 1, min(len(lines), start + 3)) if lines[i].text), None)
+    if hint is None or lines[hint].command is not None or CERT_NAME_HINT.search(lines[hint].text) is None:
+        return None
+    later = (line.command for line in lines[hint + 1 :] if line.command is not None)
+    return hint if any(CERT_REQUEST.search(command) for command in later) else None

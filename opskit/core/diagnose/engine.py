@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
 from opskit.core.diagnose.daemonlog import (
+    is_another_apps_log,
     is_embedded_log_line,
     is_log_event_line,
     is_typed_command_line,
@@ -323,6 +324,8 @@ def _parse_input(item: InputText) -> _Parsed:
     for log_block in _daemon_log_blocks(split.blocks):
         if all(is_typed_command_line(line.text) for line in log_block.lines):
             continue  # only the command that would start tailscaled: no log to read
+        if is_another_apps_log(log_block.lines) and not _shows_tailscale(split):
+            continue  # keystore2 refusing some app's key, and nothing in the paste says the app is Tailscale
         log = parse_daemon_log(log_block.lines, log_block.command)
         if log.os is None and (os_name := _lead_in_os(split, log_block)) is not None:
             log = replace(log, os=os_name)
@@ -419,6 +422,15 @@ def _without_serve_listing_gap(
 
 
 _LEAD_IN_LINES = 3  # how far above a log its introducing prose may be ("Unified log, from …:", a fence, a blank)
+
+
+def _shows_tailscale(split: SplitInput) -> bool:
+    """Whether any line of the paste names Tailscale: a logcat tag or package (com.tailscale.ipn), a command, the
+    poster's own words."""
+    runs = [*(block.lines for block in split.blocks), *(run.lines for run in split.skipped), split.prompts]
+    return any(
+        "tailscale" in line.text.lower() or "tailscale" in (line.command or "").lower() for run in runs for line in run
+    )
 
 
 def _lead_in_os(split: SplitInput, block: Block) -> str | None:

@@ -226,28 +226,44 @@ class SourceLine(NamedTuple):
         return not self.text and self.command is None
 
 
+def json_string_end(text: str, start: int) -> int:
+    """The index just past the quote closing the JSON string that runs from ``start`` (just inside its opening
+    quote) in ``text``, its backslash escapes skipped; -1 when ``text`` ends first (a wrap cut the string). The one
+    scanner of JSON strings: whatever looks for brackets or notes outside strings skips them with it. An escape
+    never carries over a line end: a pasted line was stripped, so what followed a backslash there is lost."""
+    while (quote := text.find('"', start)) >= 0:
+        backslash = quote
+        while backslash > start and text[backslash - 1] == "\\":
+            backslash -= 1
+        if (quote - backslash) % 2 == 0:  # an even run of backslashes escapes itself, not the quote
+            return quote + 1
+        start = quote + 1
+    return -1
+
+
+_JSON_STRUCTURE = re.compile(r'["\[\]{}]')
+
+
 def json_value_end(lines: Sequence[SourceLine], start: int, max_lines: int, max_depth: int) -> int | None:
     """The index of the line closing the JSON object or array that opens at ``lines[start]`` (brackets counted,
     strings and their escapes skipped), or None: not closed within ``max_lines`` lines, or nested deeper than
     ``max_depth`` (a hostile paste must not make a reader walk or recurse without bound)."""
     depth = 0
-    in_string = escaped = False
+    in_string = False  # a string a wrap carried over to the next line
     for index in range(start, min(len(lines), start + max_lines)):
-        for char in lines[index].text:
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif char == "\\":
-                    escaped = True
-                elif char == '"':
-                    in_string = False
-            elif char == '"':
-                in_string = True
+        text = lines[index].text
+        position = json_string_end(text, 0) if in_string else 0
+        in_string = position < 0
+        while not in_string and (mark := _JSON_STRUCTURE.search(text, position)) is not None:
+            char, position = mark.group(), mark.end()
+            if char == '"':
+                position = json_string_end(text, position)
+                in_string = position < 0
             elif char in "[{":
                 depth += 1
                 if depth > max_depth:
                     return None
-            elif char in "]}":
+            else:
                 depth -= 1
                 if depth == 0:
                     return index
@@ -362,10 +378,12 @@ def _compose_services(raw_lines: list[str]) -> frozenset[str]:
 
 
 # A line standing for lines the poster cut out of the output: "...", "…", "[…]", "[...]", "[snip]", "(snip)",
-# "<snip>", "-- snip --", "(12 more lines)", "[3 more]", "[... 40 more rows ...]". A bracket holds a digit only as
-# the count before "more" (a bracketed clock "[12:00:01]", a footnote "[1]" are not cuts).
+# "<snip>", "-- snip --", "(12 more lines)", "[3 more]", "[... 40 more rows ...]", "[... 40 lines cut ...]". A bracket
+# holds a digit only as the count before "more", "lines" or "rows" (a bracketed clock "[12:00:01]", a footnote "[1]"
+# are not cuts).
 _ELISION_LINE = re.compile(
-    r"\.{3,}|\u2026+|\[[^\]\d]{1,30}\]|\[[^\]\d]{0,12}\d+\+? more\b[^\]\d]{0,20}\]|\([^)]{1,30}\)"
+    r"\.{3,}|\u2026+|\[[^\]\d]{1,30}\]|\[[^\]\d]{0,12}\d+\+? (?:more|lines?|rows?|peers?)\b[^\]\d]{0,20}\]"
+    r"|\([^)]{1,30}\)"
     r"|<(?i:snip|snipped|cut)>|-{2,} ?(?i:snip|snipped|cut) ?-{2,}"
 )
 _ELISION_START = frozenset(".\u2026[(<-")
@@ -711,32 +729,26 @@ def json5_document(text: str) -> object | None:
     commas allowed; None when it is not that either."""
     out: list[str] = []
     index, length = 0, len(text)
-    in_string = False
     while index < length:
         char = text[index]
-        if in_string:
-            out.append(char)
-            if char == "\\" and index + 1 < length:
-                out.append(text[index + 1])
-                index += 1
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-            out.append(char)
-        elif text.startswith("/*", index):
+        if char == '"':
+            end = json_string_end(text, index + 1)
+            end = length if end < 0 else end
+            out.append(text[index:end])
+            index = end
+            continue
+        if text.startswith("/*", index):
             close = text.find("*/", index + 2)
             if close < 0:
                 return None
             out.append("null" if _value_expected(out) else " ")
             index = close + 2
             continue
-        elif text.startswith("//", index):
+        if text.startswith("//", index):
             newline = text.find("\n", index)
             index = length if newline < 0 else newline
             continue
-        else:
-            out.append(char)
+        out.append(char)
         index += 1
     cleaned = re.sub(r",(\s*[}\]])", r"\1", "".join(out))
     cleaned = re.sub(r"\{\s*null\s*\}", "{}", cleaned)  # "{ /* … */ }": an object whose members were cut
@@ -763,9 +775,9 @@ def parse_pasted_json(text: str) -> object | None:
 
 # Outside a string no JSON token holds one of these: after a value they start a note the poster typed (`# my
 # NAS`, `<-- this one`, `// 这是家里的`, `← here`, `(offline since monday)`).
-_JSON_NOTE_START = frozenset("#<(/\u2190\u2b05")
-_TRAILING_COMMA = re.compile(r",\s*[}\]]")
 _JSON_NOTE_CHAR = re.compile("[#<(/\u2190\u2b05]")
+_JSON_NOTE_OR_QUOTE = re.compile('["#<(/\u2190\u2b05]')  # and where a string to skip starts
+_TRAILING_COMMA = re.compile(r",\s*[}\]]")
 # A line standing for lines the poster cut (`...`, `…`, `[snip]`): never JSON (`[true]`, `["a"]` are).
 _JSON_ELISION = re.compile(r"\.{3,}|\u2026+|\[(?!(?:true|false|null)\])[^\]\d\"{},]{1,30}\]")
 
@@ -775,26 +787,16 @@ def _json_line_without_note(line: str, in_string: bool) -> tuple[str, bool]:
     string never spans lines: a wrap cut it)."""
     if not in_string and "\\" not in line and line.count('"') % 2 == 0 and _JSON_NOTE_CHAR.search(line) is None:
         return line, False  # the common line, told at C speed: nothing to walk through
-    escaped = False
-    index = 0
-    while index < len(line):
-        char = line[index]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
+    index = json_string_end(line, 0) if in_string else 0
+    while index >= 0 and (mark := _JSON_NOTE_OR_QUOTE.search(line, index)) is not None:
+        index = mark.start()
+        if line[index] == '"':
+            index = json_string_end(line, index + 1)
         elif line.startswith("/*", index) and (close := line.find("*/", index + 2)) >= 0:
             index = close + 2  # `/* … */` where the poster cut something: json5_document's to read
-            continue
-        elif char in _JSON_NOTE_START:
+        else:
             return line[:index].rstrip(), False
-        index += 1
-    return line, in_string
+    return line, index < 0
 
 
 def without_json_note(line: str) -> str:

@@ -1561,7 +1561,7 @@ _RETRY_SUCCEEDED = re.compile(r"(?:^|\s)Success\.$")
 # domain(s) this node may ask for (cli/cert.go). People run it bare to learn that name, then run it with it.
 CERT_NAME_HINT = re.compile(r"^For domain, use |^Valid domain options: ", re.IGNORECASE)
 # `tailscale cert` given a name (flags such as --cert-file may come first): the certificate was asked for
-_CERT_REQUEST = typed_tailscale_command(r"cert(?:\s+-\S+)*\s+[^-\s]\S*")
+CERT_REQUEST = typed_tailscale_command(r"cert(?:\s+-\S+)*\s+[^-\s]\S*")
 
 
 def _cert_name_followed(error: CliError, prompts: Sequence[SourceLine]) -> CliError:
@@ -1570,7 +1570,7 @@ def _cert_name_followed(error: CliError, prompts: Sequence[SourceLine]) -> CliEr
     if error.kind is not CliErrorKind.CLI_USAGE or not CERT_NAME_HINT.search(error.line.text):
         return error
     later = next(
-        (p for p in prompts if p.number > error.line.number and p.command and _CERT_REQUEST.search(p.command)), None
+        (p for p in prompts if p.number > error.line.number and p.command and CERT_REQUEST.search(p.command)), None
     )
     return error if later is None else replace(error, cleared_by=later)
 

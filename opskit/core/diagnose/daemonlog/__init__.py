@@ -28,6 +28,7 @@ from opskit.core.diagnose.daemonlog.events import (
     Raise,
     events_of,
     is_addon_verdict,
+    is_android_keystore_refusal,
     is_api_mint_refusal,
     is_auth_key_mint_error,
     is_call_frame,
@@ -53,6 +54,8 @@ from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Severity
 
 __all__ = [
+    "release_at_least",
+    "is_another_apps_log",
     "is_daemon_log_line",
     "is_daemon_log_line_slow",
     "is_embedded_log_line",
@@ -535,12 +538,12 @@ def _tun_names(argv: Sequence[str], joined: str, version: str | None) -> tuple[s
             if value is None:
                 value = argv[index + 1] if index + 1 < len(argv) else ""
             return tuple(name for name in value.split(",") if name)
-    if _SYNOLOGY.search(joined) and (version is None or _at_least(version, (1, 6))):
+    if _SYNOLOGY.search(joined) and (version is None or release_at_least(version, (1, 6))):
         return ("tailscale0", "userspace-networking")
     return ()
 
 
-def _at_least(version: str, floor: tuple[int, int]) -> bool:
+def release_at_least(version: str, floor: tuple[int, int]) -> bool:
     """A release at or after ``floor``; a source build stamped by date ("date.20210312") is not compared."""
     release = re.match(r"(\d+)\.(\d+)(?:\.|$)", version)  # "0.98": a pre-1.0 tag's major.minor
     return release is None or (int(release.group(1)), int(release.group(2))) >= floor
@@ -891,6 +894,13 @@ def _pod_in_cgnat(
         evidence,
         len(found),
     )
+
+
+def is_another_apps_log(lines: Sequence[SourceLine]) -> bool:
+    """Whether every line of a log is one that names no app and could be any app's: Android's keystore2 refusing a
+    key (its own tag, "keystore2::error: In generate_key."), the Keystore's ProviderException. Such a log is
+    Tailscale's only when the paste shows Tailscale elsewhere (engine.py)."""
+    return all(is_android_keystore_refusal(line.text) for line in lines)
 
 
 def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> DaemonLogReport:

@@ -2253,6 +2253,14 @@ def _containerboot(message: str) -> Iterator[Event]:
 _KEYSTORE_KEY_REFUSED = lazy_compile(r"keystore2::error: In generate_key\.|Keystore key generation failed")
 
 
+def is_android_keystore_refusal(message: str) -> bool:
+    """Whether ``message`` is the Android Keystore refusing to create a key: keystore2's line, or the Keystore's
+    ProviderException. Neither names the app whose key it was: Tailscale's only beside a line that shows Tailscale."""
+    return ("generate_key" in message or "Keystore key" in message) and _KEYSTORE_KEY_REFUSED.search(
+        message
+    ) is not None
+
+
 def _android_keystore(message: str) -> Iterator[Event]:
     if (refused := _KEYSTORE_KEY_REFUSED.search(message)) is not None:
         yield Raise("state-unwritable", "android-keystore", message[refused.start() :])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from opskit.core.diagnose.daemonlog import release_at_least
 from opskit.core.diagnose.daemonlog.events import is_state_secret_error, is_supervisor_verdict
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.regions import region
@@ -928,12 +929,19 @@ def eventbus_subscriber_stalled(log: DaemonLogReport, ctx: DiagnoseContext) -> I
     )
 
 
+# v1.40 (ssh/tailssh 7778d708a, 2023-04) gave the ssh rule its choice on a recorder failure (OnRecordingFailure:
+# refuse or close the session, else fail open) and its "(failing open)" lines. The builds before it (recorder streaming
+# came 2023-03, v1.39 development builds) had no choice: "error sending recording" / "server responded with" cancelled
+# the session, and a session that ended first cut its own upload off ("context canceled").
+_RECORDER_CHOICE = (1, 40)
+
+
 @rule(
     id="TS-LOG-SSH-RECORDING-FAILED",
     name="log-ssh-recording-failed",
     family="tailscale-daemon-log",
     severity=Severity.WARNING,
-    summary="a Tailscale SSH session the policy wants recorded ran unrecorded: no recorder took it (fail open)",
+    summary="a Tailscale SSH session the policy wants recorded was not recorded (or only in part): no recorder took it",
     target="daemon-log",
 )
 def ssh_recording_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -942,8 +950,11 @@ def ssh_recording_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator
     anyway, unrecorded: ``ssh-session(…): recording: error starting recording (failing open): recording: error
     starting recording on "100.64.0.9:80": … connection refused`` (or ``error uploading recording (failing open)``
     mid-session). Nothing fails for the user; the audit trail has a hole. (With ``enforceRecorder: true`` the session
-    is refused instead: ``ssh-failed``.) A later ``startNewRecording: <nil>`` or ``recording: finished uploading
-    recording`` clears it.
+    is refused instead: ``ssh-failed``.) Before v1.40 there was no such choice: the builds that streamed recordings
+    then (``recording: error sending recording …``, ``recording: server responded with …``) ended the session on a
+    recorder's failure, and a session that ended first lost the rest of its recording; the finding says so when the
+    log names such a version, and only that the recording failed when it names none. A later
+    ``startNewRecording: <nil>`` or ``recording: finished uploading recording`` clears it.
 
     *Bad*::
 
@@ -954,15 +965,38 @@ def ssh_recording_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator
         Apr 04 10:15:00 host tailscaled[700]: ssh-session(sess-20250404T101500-8f3a91c2d4): startNewRecording: <nil>
     """
     issues = log.issues_of("ssh-recording-failed")
-    yield from _finding(
-        ctx,
-        issues,
-        f"a Tailscale SSH session ran unrecorded ({_last(issues)}): the policy asks for a recording, no recorder "
-        "took it, and the rule fails open.",
+    if not issues:
+        return
+    recorder_back = (
         "Bring the recorder back (the tsrecorder node named in the ssh rule's `recorder`: up, reachable from this "
-        "node under the tailnet policy, its storage writable); set `enforceRecorder: true` on the rule if sessions "
-        "must not run unrecorded.",
+        "node under the tailnet policy, its storage writable)"
     )
+    if "(failing open)" in issues[-1].line.text:
+        title = (
+            f"a Tailscale SSH session ran unrecorded ({_last(issues)}): the policy asks for a recording, no recorder "
+            "took it, and the rule fails open."
+        )
+        fix = f"{recorder_back}; set `enforceRecorder: true` on the rule if sessions must not run unrecorded."
+    elif log.version is not None and not release_at_least(log.version, _RECORDER_CHOICE):
+        title = (
+            f"a Tailscale SSH session's recording failed ({_last(issues)}): v{log.version} has no fail-open or "
+            "fail-closed choice (v1.40 added it): the recorder's failure ends the session, and a session that ends "
+            "first loses the rest of its recording."
+        )
+        fix = (
+            f"{recorder_back}, and update this node to v1.40 or later, where the rule decides: sessions run "
+            "unrecorded when no recorder takes them, or are refused with `enforceRecorder: true`."
+        )
+    else:
+        title = (
+            f"a Tailscale SSH session's recording failed ({_last(issues)}): the policy asks for a recording and "
+            "the recorder did not take all of it."
+        )
+        fix = (
+            f"{recorder_back}; check `tailscale version`: from v1.40 the rule decides whether a session runs "
+            "unrecorded (fail open) or is refused (`enforceRecorder: true`)."
+        )
+    yield from _finding(ctx, issues, title, fix)
 
 
 @rule(
