@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Issue-thread English: mostly common words, about one word in six Tailscale's or networking's own.
-_COMMON = (
+_COMMON = (  # noqa: SIM905 - a word list reads better as one string
     "the a an it we I you my our this that these when after before with without from to on in of and or but not "
     "is are was were be been has have had do does did can could should would will just also only still again now "
     "then there here what which who how why because so if as at by for about into over some any all every each "
@@ -36,7 +36,7 @@ _COMMON = (
     "use used using make made get got work works worked working run running start started stop stopped seems "
     "happens happened problem issue thanks please help time times day machine computer phone laptop home office"
 ).split()
-_TECHNICAL = (
+_TECHNICAL = (  # noqa: SIM905
     "tailscale tailscaled headscale derp relay direct connection peer node client server windows linux macos "
     "android router firewall udp tcp port exit subnet route dns magicdns login key auth error timeout failed "
     "restart update version logs log bug fix network wifi docker container service systemd nat upnp ipv6 ipv4 "
