@@ -4,7 +4,7 @@
   runServeGetConfig: `invalid proxy handler` for a unix-socket target before 1.102, `root handler not set`,
   `HTTP/HTTPS is set but no handlers in config`, `parse port`, `parse TCPForward=`), under a prompt, after
   `error:`, in a numbered step, in inline code, with any quotes: `serve-config-invalid` (nothing refused,
-  nothing served changed), while `set-config`'s own refusal stays `serve-failed`;
+  nothing served changed), and since fix round 28 so is `set-config`'s refusal of an endpoint of the file;
 - a Go panic pasted without the prompt that ran it, whose goroutine trace runs in the tailscale CLI's own
   code (tailscale.com/cmd/tailscale/cli.printReport, cmd/tailscale/cli/netcheck.go:183, main.main in
   cmd/tailscale/tailscale.go; any module version, build directory, indentation, fence, elision): the CLI's
@@ -237,6 +237,9 @@ def test_serve_get_config_failing_to_export_is_serve_config_invalid(
 
 @given(st.sampled_from(SERVICES), st.sampled_from(["", "error: ", "$ tailscale serve set-config --all s.json\n"]))
 @settings(max_examples=10, deadline=None)
-def test_set_config_refusing_a_file_stays_serve_failed(svc: str, before: str) -> None:
+def test_set_config_refusing_a_file_is_serve_config_invalid(svc: str, before: str) -> None:
+    # Moved in fix round 28 (truth-blind28 1464): set-config refusing an endpoint of the Services config file is the
+    # file not fitting the serve config, like get-config failing to export it: serve-config-invalid, not serve-failed
+    # (which stays an interactive serve command's refusal).
     text = f'{before}service "{svc}": source ports must be TCP\n'
-    assert cli_kinds(text) == ["serve-failed"], text
+    assert cli_kinds(text) == ["serve-config-invalid"], text

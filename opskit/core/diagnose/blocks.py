@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import is_suggested_translation
 from opskit.core.diagnose.clianswers import cli_answer_end
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
@@ -1547,6 +1548,8 @@ def split_input(text: str) -> SplitInput:
             kind = BlockKind.DAEMON_LOG  # the embedding program's logrus "FATA[…]" exit closing its tailscale log
         if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
+        if kind is None and current_kind is BlockKind.WINDOWS and is_suggested_translation(text):
+            kind = BlockKind.WINDOWS  # the command serve's legacy-syntax refusal suggests (serve_legacy_syntax)
         if kind is None and current_kind is BlockKind.WINDOWS and "See http" in text and _KB_LINK.match(text):
             kind = BlockKind.WINDOWS  # the KB link closing the CLI message above
         if kind is None and current_kind is BlockKind.WINDOWS and text[:4] == "See " and _SYSTEMD_SEE.match(text):

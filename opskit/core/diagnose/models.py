@@ -353,8 +353,9 @@ class CliErrorKind(StrEnum):
     # `tailscale set`/`up`/`serve` refused: tailscaled runs from a locked --config file (ipnlocal isConfigLocked)
     CONFIG_FILE_LOCKED = "config-file-locked"
     SERVE_FAILED = "serve-failed"  # `tailscale serve`/`funnel` refused the config (port taken, untagged Service host…)
-    # `tailscale serve get-config`: the CLI could not translate the running serve config of a Service into the
-    # Services config file (cli/serve_v2.go runServeGetConfig): nothing was refused, nothing served changed
+    # the Services config file and the serve config do not fit (cli/serve_v2.go): `serve get-config` could not
+    # translate a Service's running serve config into the file (nothing refused, nothing served changed), or
+    # `serve set-config` refused an endpoint of the file (nothing of it applied)
     SERVE_CONFIG_INVALID = "serve-config-invalid"
     DRIVE_FAILED = "drive-failed"  # `tailscale drive` (Taildrive): not enabled for the node, bad or unknown share name
     SWITCH_FAILED = "switch-failed"  # `tailscale switch`: no such login profile, or tailscaled refused the switch

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
+from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import with_translation_checked
 from opskit.core.diagnose.guistart import gui_start_fatal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.headscale_log import is_headscale_server_line
@@ -1803,7 +1804,7 @@ def parse_windows(
         ]
     errors = _with_update_crash(errors, lines, command)
     return CliErrorReport(
-        errors=tuple(_with_up_suggestions(errors, lines)),
+        errors=tuple(with_translation_checked(_with_up_suggestions(errors, lines), lines)),
         whoami=whoami.text if whoami else None,
         whoami_line=whoami,
         admin_member=admin_member,

@@ -66,12 +66,19 @@ def _entries() -> tuple[Refusal, ...]:
         installer,
         old,
         relayed,
+        serve_legacy_syntax,
+        serve_set_config,
+        ssh_server,
         subcommands,
         wrappers,
     )
 
+    # set-config's refusals before group B's: its "failed apply web serve" reads the same words without the Service.
     # Group B first: its "usage: tailscale service …" is more specific than group A's "usage: tailscale …".
     return (
+        *serve_set_config.REFUSALS,
+        *serve_legacy_syntax.REFUSALS,
+        *ssh_server.REFUSALS,
         *families_b.REFUSALS,
         *families_a.REFUSALS,
         *old.REFUSALS,

@@ -427,17 +427,8 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         _SERVE_V2,
         'service "svc:web" not found in "services.json"',
     ),
-    _entry(
-        _SERVE,
-        'service "svc:',
-        rf"service {_Q}(?P<service>svc:{_NOT_Q}+){_Q}: (?P<problem>source ports must be TCP)",
-        "`tailscale serve set-config` refused the config of {service}: {problem}.",
-        'Fix {service} in the file: each "endpoints" entry maps "tcp:<port>" to a target, an HTTP/HTTPS '
-        'endpoint needs a "/" handler pointing at a valid URL; compare with `tailscale serve get-config '
-        "--service={service}`.",
-        _SERVE_V2,
-        'service "svc:web": source ports must be TCP',
-    ),
+    # set-config's refusals of an endpoint ('service "svc:…": source ports must be TCP', '… failed apply web serve:
+    # …') are serve_set_config's (serve-config-invalid).
     # `serve get-config` (runServeGetConfig) translating the running serve config of each Service into the
     # Services config file: a handler it cannot express stops it. Not a refusal of a change: what is served
     # stays as it is, only the export failed (before 1.102 a unix-socket proxy, "unix:/path", had no

@@ -558,12 +558,13 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "(`tailscale serve --https=443 off`, or `tailscale serve reset`), then rerun the command.",
     ),
     CliErrorKind.SERVE_CONFIG_INVALID: (
-        "`tailscale serve get-config` could not write out the node's running serve config as a Services config "
-        "file: it holds a handler the CLI cannot express there (a unix-socket target before 1.102, a proxy "
-        'without scheme://host:port, an HTTP(S) port without a "/" handler). Nothing was refused and what '
-        "is served is unchanged; only the export failed.",
-        "Update the tailscale CLI to 1.102 or later; meanwhile read the live config with `tailscale serve "
-        "status --json`, or serve the Service from a host:port target and rerun get-config.",
+        "the Services config file and the node's serve config do not fit: `tailscale serve get-config` could not "
+        "write out a handler the file cannot express (a unix-socket target before 1.102, a proxy without "
+        "scheme://host:port), or `tailscale serve set-config` refused an endpoint of the file (nothing of it "
+        "was applied).",
+        "For get-config, update the tailscale CLI to 1.102 or later (meanwhile `tailscale serve status --json`); "
+        "for set-config, fix the endpoint the message names in the file (compare with `tailscale serve "
+        "get-config --service=svc:<name>`) and rerun it.",
     ),
     CliErrorKind.DRIVE_FAILED: (
         "`tailscale drive` (Taildrive) refused: the node lacks the `drive:share` attribute, this build has no "
@@ -3054,15 +3055,17 @@ def serve_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Findi
     name="cli-serve-config-invalid",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="tailscale serve get-config could not export the running serve config of a Service",
+    summary="The Services config file and the serve config do not fit: get-config cannot export, set-config refused",
     target="windows",
 )
 def serve_config_invalid(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: ``tailscale serve get-config`` translates the node's running serve config, Service by Service,
-    into the declarative Services config file; a handler it cannot express there stops it (before 1.102 a
-    unix-socket proxy target, which has no ``scheme://``, is an ``invalid proxy handler``). The config
-    itself is in effect: nothing was refused, only the export failed, so the fix is a newer CLI or a
-    target the file can hold, not a change of what is served.
+    """*Why*: the declarative Services config file and the node's serve config are translated into each other
+    Service by Service. ``tailscale serve get-config`` stops at a handler it cannot express in the file (before
+    1.102 a unix-socket proxy target, which has no ``scheme://``, is an ``invalid proxy handler``): what is
+    served is in effect, only the export failed. ``tailscale serve set-config`` stops at the first endpoint of
+    the file it refuses (``service "svc:…": failed apply web serve: …``, ``… source ports must be TCP``): nothing
+    of the file was applied. Either way the fix is in the file or the CLI, not in what is served; the same
+    refusal without the Service prefix is an interactive ``tailscale serve`` command's (TS-CLI-SERVE-FAILED).
 
     *Bad*::
 
@@ -3071,8 +3074,8 @@ def serve_config_invalid(report: CliErrorReport, ctx: DiagnoseContext) -> Iterat
 
     *Good*::
 
-        $ sudo tailscale serve set-config --service=svc:web web.json
-        service "svc:web": source ports must be TCP
+        $ sudo tailscale serve --service=svc:web --https=443 http://127.0.0.1:8080
+        failed apply web serve: invalid mount point "api"
     """
     yield from _emit(CliErrorKind.SERVE_CONFIG_INVALID, report, ctx)
 

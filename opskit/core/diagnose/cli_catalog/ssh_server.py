@@ -1,0 +1,111 @@
+"""Catalogued messages the target's Tailscale SSH server prints to the SSH client (what `tailscale ssh` or plain
+`ssh` shows, then OpenSSH's "Connection to … closed."): the session was let in by the policy but refused or closed.
+
+Read from Tailscale's source (ssh/tailssh/tailssh.go, v1.24 to de9ec7ee2, 2026-08-22):
+- session recording: when the policy (a rule's ``recorder``) or the local debug knob ``TS_DEBUG_LOG_SSH=1``
+  wants the session recorded and the recording cannot start, the server prints "can't start new recording" and
+  ends the session before running anything (exit status 1, 254 in current builds). A recorder (tsrecorder) it
+  cannot reach prints the policy's own reject message instead (or nothing: fail open), so this line is the local
+  ``.cast`` file under tailscaled's state directory (``<var>/ssh-sessions``) that could not be created, or a node
+  with no node key. A recording that fails after the start, with ``enforceRecorder``, closes the session and
+  v1.40-v1.9x printed the upload error itself ("recording upload ended before the SSH session", the recorder's
+  "recording: received error from the recorder: …", "did not receive ack frames from the recorder in 30s").
+- check mode (a rule with ``"action": "check"``): the server holds the session and asks the coordination server
+  whether the user re-authenticated (HoldAndDelegate). It prints control's own texts (the "# Tailscale SSH requires
+  an additional check." prompt, or a refusal such as "Tailscale SSH check mode unavailable. Please contact support
+  with code TSS_…"), or its own banners "tailscale: failed to fetch next SSH action" (the wait, up to 30 minutes,
+  ended without an answer) and "tailscale: reached Action that had neither Accept, Reject, nor HoldAndDelegate".
+  The prompt alone is not a failure (the session waits for the login) and is not catalogued.
+tailscaled's own log lines about the same failures ("ssh-session(…): startNewRecording: …") are the daemon log
+model's (daemonlog/events.py): the recorder patterns below skip them.
+"""
+
+from __future__ import annotations
+
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
+from opskit.core.diagnose.models import CliErrorKind
+
+_SSH = CliErrorKind.SSH_FAILED
+_TAILSSH = "ssh/tailssh/tailssh.go"
+# tailscaled's log line carrying the same text (the session's log prefix, or the wording only the log has).
+_NOT_DAEMON_LOG = r"^(?!.*(?:ssh-session\(|startNewRecording|error (?:starting|uploading) recording \())"
+
+_RECORDER_FIX = (
+    "On the SSH server, make the recorder reachable (the tsrecorder node named in the rule's `recorder` up, on the "
+    "tailnet, allowed by the policy to be reached from the server, its storage writable); tailscaled's log there "
+    "names the error ('recording: …'). To let sessions run unrecorded while it is down, set `enforceRecorder: "
+    "false` on the rule. Then connect again."
+)
+
+
+def _entry(phrase: str, pattern: str, cause: str, fix: str, example: str) -> Refusal:
+    return catalog_entry(_SSH, phrase, pattern, cause, fix, _TAILSSH, example)
+
+
+REFUSALS: tuple[Refusal, ...] = (
+    _entry(
+        "t start new recording",
+        r"\bcan(?:['\u2019]|no)?t start new recording\b",
+        "the SSH server let the session in (its policy allowed it) but must record it and could not start the "
+        "recording, so it refused the session before running anything; plain SSH access is not otherwise "
+        "refused. This line is the local recording: `TS_DEBUG_LOG_SSH=1` in tailscaled's environment writes each "
+        "session to a .cast file under its state directory (`/var/lib/tailscale/ssh-sessions`), and the server's "
+        "disk is full or read-only (or tailscaled has no state directory). With a recorder rule it means the "
+        "server has no node key (logged out); a recorder it cannot reach prints the policy's message instead.",
+        "On the SSH server, free disk space where tailscaled keeps its state (`df -h /var/lib/tailscale`) or make "
+        "it writable again, or turn the local recording off (remove TS_DEBUG_LOG_SSH from /etc/default/tailscaled "
+        "and restart tailscaled); its log says why ('startNewRecording: …'). Then connect again.",
+        "can't start new recording",
+    ),
+    _entry(
+        "recording upload ended",
+        _NOT_DAEMON_LOG + r".*?\brecording upload ended before the SSH session",
+        "the SSH server records this session for the policy's recorder (tsrecorder) and the upload ended while "
+        "the session ran: the rule enforces recording (`enforceRecorder`), so the server closed the session.",
+        _RECORDER_FIX,
+        "recording upload ended before the SSH session",
+    ),
+    _entry(
+        "from the recorder",
+        _NOT_DAEMON_LOG + r".*?\b(?:recording: received error from the recorder: \S.*"
+        r"|did not receive ack frames from the recorder\b(?: in \w+)?)",
+        "the SSH server records this session for the policy's recorder (tsrecorder), and the recorder failed "
+        "(it answered an error, or stopped acknowledging the upload): the rule enforces recording "
+        "(`enforceRecorder`), so the server closed or refused the session.",
+        _RECORDER_FIX,
+        'recording: received error from the recorder: "storage unavailable"',
+    ),
+    _entry(
+        "check mode unavailable",
+        r"Tailscale SSH check mode unavailable\b",
+        "the target's SSH rule is in check mode: the session needs a recent re-authentication of the connecting "
+        "user, and the coordination server could not perform that check for this device (the login it holds "
+        "for it is stale or not one the check accepts), so the SSH server refused and closed the session. The "
+        "policy does allow this user (check, not deny); the daemon runs.",
+        "Log in again on the device you connect from (`tailscale login`, or log out and back in in the app) and "
+        "connect again; if it keeps coming back, contact Tailscale support with the code the message gives. "
+        "An `accept` rule (or a longer `checkPeriod`) asks less often.",
+        "Tailscale SSH check mode unavailable. Please contact support with code TSS_SSH_FIX. Connection closed",
+    ),
+    _entry(
+        "fetch next ssh action",
+        r"(?:^|\s|\btailscale: )failed to fetch next SSH action\b(?!: )",
+        "the target's SSH rule is in check mode: the SSH server held the session waiting for the coordination "
+        "server to say the user re-authenticated, and it got no answer (the sign-in at the 'To authenticate, "
+        "visit:' URL was not finished within the wait, up to 30 minutes, or the server lost its connection to "
+        "control), so it closed the session.",
+        "Connect again and open the URL it prints right away, signing in as the tailnet user the rule names (the "
+        "same account this device uses); if it fails without a URL, check the SSH server reaches the "
+        "coordination server (`tailscale status` there).",
+        "tailscale: failed to fetch next SSH action",
+    ),
+    _entry(
+        "neither accept, reject, nor holdanddelegate",
+        r"reached Action that had neither Accept, Reject, nor HoldAndDelegate",
+        "the target's SSH server asked the coordination server for the session's verdict (check mode) and got an "
+        "answer it cannot use (neither accept, reject nor another check), so it closed the session.",
+        "Connect again; if it repeats, update Tailscale on the SSH server and report it to Tailscale support (or "
+        "your control server's maintainers) with the time of the attempt.",
+        "tailscale: reached Action that had neither Accept, Reject, nor HoldAndDelegate",
+    ),
+)
