@@ -99,12 +99,14 @@ def localapi_curl_answer(
     body, end = _body(lines, index + 1)
     if not body:
         return None
-    reason = status.group("reason")
-    http_status = f"{status.group('code')} {reason}" if reason else status.group("code")
+    # Go's res.Status: the code and the reason the server sent (HTTP/2 sends none: Go fills in the standard one)
+    code = status.group("code")
+    reason = status.group("reason") or _standard_reason(code)
+    http_status = f"{code} {reason}".rstrip()
     return LocalApiCurlAnswer(
         first=first,
         end=end,
-        answer=body[0]._replace(text=_cli_error(status.group("code"), http_status, body[0].text)),
+        answer=body[0]._replace(text=_cli_error(code, http_status, body[0].text)),
         rest=tuple(body[1:]),
         daemon_version=version,
     )
@@ -164,6 +166,13 @@ def _body(lines: Sequence[SourceLine], index: int) -> tuple[list[SourceLine], in
             break
         body.append(line)
     return body, end
+
+
+def _standard_reason(code: str) -> str:
+    """The reason phrase of a status code (net/http StatusText), for an HTTP/2 status line that carries none."""
+    from http import HTTPStatus  # only for this rare line: the enum costs start-up time on every run
+
+    return next((each.phrase for each in HTTPStatus if str(each.value) == code), "")
 
 
 def _cli_error(code: str, http_status: str, body: str) -> str:
