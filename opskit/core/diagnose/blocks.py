@@ -94,6 +94,7 @@ from opskit.core.diagnose.usagetext import USAGE_HEADER, is_usage_start, usage_e
 from opskit.core.diagnose.versionview import version_extent
 from opskit.core.diagnose.viewkinds import json_view_kind
 from opskit.core.diagnose.watchipn import CONNECTED, watch_ipn_extent
+from opskit.core.diagnose.webstart import may_be_web_line, web_start_extent
 from opskit.core.diagnose.whois import whois_extent
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
@@ -739,6 +740,8 @@ def _text_view(
         return BlockKind.PEER_ENDPOINT_CHANGES, end
     if is_metrics_start(text) and (end := metrics_extent(lines, start)) is not None:
         return BlockKind.METRICS, end
+    if may_be_web_line(text) and (end := web_start_extent(lines, start)) is not None:
+        return BlockKind.WEB_START, end
     return None
 
 
