@@ -381,3 +381,19 @@ def test_a_netcheck_report_right_above_a_transcript_stays_a_netcheck() -> None:
     assert [block["kind"] for block in document["blocks"]] == ["netcheck", "windows-error"]
     assert document["nodes"] and document["nodes"][0]["udp"] is True
     assert _kinds(document) == ["cert-failed"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ipnserver: initial getEngine call: router.Up: setting netfilter mode: exit status 4",
+        "ipnserver3: getEngine failed again: router.Up: setting netfilter mode: could not create new netfilter: "
+        "iptables disabled in build",
+        "2021/06/01 10:00:00 ipnserver: initial getEngine call: router.Set(nil): adding IP rules: exit status 2",
+    ],
+)
+def test_the_old_windows_service_retrying_its_engine_is_no_crash(line: str) -> None:
+    # ipn/ipnserver v1.6-v1.34 keeps running, serves the error and calls getEngine again on the next connection
+    document = run_json(line + "\n")
+    issues = {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
+    assert "firewall-failed" in issues and "crash" not in issues, (issues, line)

@@ -1942,8 +1942,12 @@ def _crash(message: str) -> Iterator[Event]:
         # the supervisor seeing it end: a crash unless a stop was asked for first, no crash if it never ran
         yield Raise("crash", "exit", message[verdict.start() :], unless="exec-failed")
         return
-    if (crash := _CRASH.search(message)) is not None:
-        # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
+    if (crash := _CRASH.search(message)) is not None and not (
+        crash.group(0).startswith("router.") and "getEngine" in message[: crash.start()]
+    ):
+        # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …), or unless it is
+        # the Windows service of v1.6-v1.34 (ipn/ipnserver: "ipnserver: initial getEngine call: %v", "ipnserver%d:
+        # getEngine failed again: %v"), which serves the error to its clients and tries again on the next connection.
         found = crash.group(0)
         # the service manager seeing the process end: a crash unless a stop was asked for first (fold.py)
         verdict_seen = _VERDICT.match(found) is not None
