@@ -433,12 +433,30 @@ CATALOG: tuple[View, ...] = (
         'kubeconfig configured for "k8s-operator.tail1234.ts.net" at URL "https://k8s-operator.tail1234.ts.net"',
         ROUTINE,
     ),
-    # web.go: Go's log stamp, the CLI's own
+    # web.go: Go's log stamp, the CLI's own. A view since blind batch 28 (1471), no longer a routine answer dropped
+    # unread: where it serves and whether it turned tailscaled's 5252 management client on (webstart.py)
     View(
         "web",
         "tailscale web --listen 0.0.0.0:8088",
         "2024/05/01 12:00:00 web server running on: http://0.0.0.0:8088",
-        ROUTINE,
+        "web-start",
+        {"listen": "http://0.0.0.0:8088", "management_client": None},
+    ),
+    View(
+        "web-management-client",
+        "tailscale web",
+        "2025/02/21 23:54:16 starting tailscaled web client at http://100.101.102.103:5252\n"
+        "2025/02/21 23:54:16 web server running on: http://localhost:8088",
+        "web-start",
+        {"listen": "http://localhost:8088", "management_client": "http://100.101.102.103:5252"},
+    ),
+    View(
+        "web-readonly",
+        "tailscale web --readonly",
+        "2025/02/21 23:54:23 web server running on: http://localhost:8088",
+        "web-start",
+        {"listen": "http://localhost:8088", "management_client": None, "readonly": True},
+        needs_command=True,
     ),
     # dns-query.go formatDNSQueryText (v1.74+)
     View(

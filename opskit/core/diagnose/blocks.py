@@ -32,6 +32,7 @@ from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_exten
 from opskit.core.diagnose.filecp import file_cp_progress_extent
 from opskit.core.diagnose.guistart import is_gui_start_fatal, reattach_detached_output, starts_gui
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
+from opskit.core.diagnose.localapicurl import localapi_curl_answer, may_start_answer
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
 from opskit.core.diagnose.loginserver import is_login_url_line, login_server_mismatch, named_login_server
 from opskit.core.diagnose.metricsview import is_metrics_start, metrics_extent
@@ -96,6 +97,7 @@ from opskit.core.diagnose.usagetext import USAGE_HEADER, is_usage_start, usage_e
 from opskit.core.diagnose.versionview import version_extent
 from opskit.core.diagnose.viewkinds import json_view_kind
 from opskit.core.diagnose.watchipn import CONNECTED, watch_ipn_extent
+from opskit.core.diagnose.webstart import may_be_web_line, web_start_extent
 from opskit.core.diagnose.whois import whois_extent
 from opskit.core.diagnose.windows import (
     CONSOLE_WIDTH,
@@ -145,6 +147,9 @@ class Block:
     # Per line, what the splitter already worked out (a bullet's key, a region line's parts), so the
     # netcheck parser does not redo it; None where nothing is known. Empty for other kinds.
     hints: tuple[LineHint, ...] = field(default=(), compare=False)
+    # the version of the tailscaled that answered, where its answer named it (LocalAPI's Tailscale-Version header
+    # in a curl transcript: localapicurl.py)
+    daemon_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -742,6 +747,8 @@ def _text_view(
         return BlockKind.PEER_ENDPOINT_CHANGES, end
     if is_metrics_start(text) and (end := metrics_extent(lines, start)) is not None:
         return BlockKind.METRICS, end
+    if may_be_web_line(text) and (end := web_start_extent(lines, start)) is not None:
+        return BlockKind.WEB_START, end
     return None
 
 
@@ -984,6 +991,7 @@ def split_input(text: str) -> SplitInput:
                         "json_document": None,
                         "log_form": False,
                         "hints": hints,
+                        "daemon_version": None,
                     },
                 )
             )
@@ -1198,6 +1206,26 @@ def split_input(text: str) -> SplitInput:
             successes.append(line)  # tailscaled answered it
             blocks.append(Block(BlockKind.EXIT_NODE_LIST, tuple(lines[index - 1 : exit_end + 1]), current_command))
             index = exit_end + 1
+            continue
+        if (
+            may_start_answer(text)
+            and (curl_answer := localapi_curl_answer(lines, index - 1, current_command)) is not None
+        ):
+            # tailscaled's LocalAPI refusing a request made by hand with curl -v / -i: read as the CLI's error. The
+            # transcript's earlier lines (curl's notes, the request, a command line no prompt marked) are its own,
+            # wherever the lines before them put them
+            transcript = lines[curl_answer.first].number
+            while current and current[-1].number >= transcript:
+                current.pop()
+                current_hints.pop()
+            close_block()
+            pending_skip = [skipped_line for skipped_line in pending_skip if skipped_line.number < transcript]
+            flush_skip()
+            answer_lines = (curl_answer.answer, *curl_answer.rest)
+            blocks.append(
+                Block(BlockKind.WINDOWS, answer_lines, current_command, daemon_version=curl_answer.daemon_version)
+            )
+            index = curl_answer.end + 1
             continue
         if (view := _text_view(lines, index - 1, current_command, switch_list)) is not None:
             close_block()  # version, whois/whoami, switch --list, exit-node suggest: read whole

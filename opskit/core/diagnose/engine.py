@@ -555,7 +555,10 @@ def _summaries(parsed: _Parsed) -> Iterable[BlockSummary]:
     for block, ping in parsed.pings:
         yield summary(block, f"ping ({ping.outcome.value})")
     for block, windows in parsed.windows:
-        yield summary(block, ", ".join(sorted({e.kind.value for e in windows.errors})))
+        kinds = ", ".join(sorted({e.kind.value for e in windows.errors}))
+        # a LocalAPI answer read from a curl transcript names the tailscaled that gave it (localapicurl.py)
+        answered = f" (answered by tailscaled {block.daemon_version})" if block.daemon_version else ""
+        yield summary(block, kinds + answered)
     for block, derp_check in parsed.derp_checks:
         yield summary(block, derp_check.layout)
     for block, portmap in parsed.portmap_debugs:

@@ -12,9 +12,10 @@ The views: ``tailscale version`` (versionview.py), ``debug hostinfo`` (hostinfo.
 (exitnodes.py), ``debug peer-relay-sessions`` (peerrelay.py), ``debug netmap`` (netmap.py), ``serve status`` /
 ``funnel status`` (servestatus.py), ``debug ts2021`` (ts2021.py), ``debug prefs`` (debugprefs.py), ``lock
 status`` (lockstatus.py), ``dns status`` (dnsstatus.py), ``debug watch-ipn`` (watchipn.py), ``debug
-peer-endpoint-changes`` (peerendpoints.py), ``metrics print`` / ``debug metrics`` (metricsview.py) and the CLI's
-help text (usagetext.py). Lock status and dns status were read before ``views[]`` existed: JSON keeps their own
-arrays (``tailnet_locks``, ``dns_statuses``) beside their ``views[]`` entries.
+peer-endpoint-changes`` (peerendpoints.py), ``metrics print`` / ``debug metrics`` (metricsview.py), the CLI's
+help text (usagetext.py) and ``tailscale web``'s start-up lines (webstart.py). Lock status and dns status were
+read before ``views[]`` existed: JSON keeps their own arrays (``tailnet_locks``, ``dns_statuses``) beside their
+``views[]`` entries.
 
 Not views (docs/architecture.md says why): netcheck, its 2020 log layout (stunlog.py), ``debug portmap``
 (portmapdebug.py) and ``debug derp`` (derpcheck.py) are measurements that build a NAT profile or probe a
@@ -48,6 +49,7 @@ from opskit.core.diagnose.ts2021 import parse_ts2021
 from opskit.core.diagnose.usagetext import parse_usage_text
 from opskit.core.diagnose.versionview import is_version_json, parse_version, parse_version_json
 from opskit.core.diagnose.watchipn import parse_watch_ipn
+from opskit.core.diagnose.webstart import parse_web_start
 from opskit.core.diagnose.whois import is_whois_json, parse_whois, parse_whois_json
 
 
@@ -121,6 +123,10 @@ def _lock(lines: Sequence[SourceLine], doc: object, command: str | None) -> View
     return parse_lock_status_json(lines, doc) if isinstance(doc, dict) else parse_lock_status(lines)
 
 
+def _web_start(lines: Sequence[SourceLine], doc: object, command: str | None) -> ViewReport:
+    return parse_web_start(lines, command)
+
+
 def _text_only(parse: Callable[[Sequence[SourceLine]], ViewReport]) -> ViewParser:
     return lambda lines, doc, command: parse(lines)
 
@@ -146,6 +152,7 @@ VIEWS: tuple[View, ...] = (
     View(BlockKind.PEER_ENDPOINT_CHANGES, _text_only(parse_peer_endpoint_changes)),
     View(BlockKind.METRICS, _text_only(parse_metrics)),
     View(BlockKind.CLI_USAGE, _text_only(parse_usage_text)),
+    View(BlockKind.WEB_START, _web_start),
 )
 
 VIEW_BY_BLOCK: Mapping[BlockKind, View] = {view.block: view for view in VIEWS}

@@ -1689,6 +1689,11 @@ _CRASH = lazy_compile(
     r"^error reading tailscaled config directory |"
     r"[Mm]ain process exited, code=(?:exited|killed|dumped), status=(?!0/)|Failed with result '|"
     rf"{_UNIT_RESULT}|{_MAIN_EXIT}|Start request repeated too quickly|NewUserspaceEngine\([^)]*\) error:(?: |$)|"
+    # the engine's own wrapping of its router's start-up errors (wgengine/userspace.go NewUserspaceEngine, v1.2x-:
+    # "router.Up: %w", "router.Set(nil): %w"): it returns them only when it gives up creating the engine, so the
+    # tail of a cut "wgengine.NewUserspaceEngine(tun …) error: router.Up: …" line (or "createEngine: router.Up: …")
+    # still says the engine was not created and tailscaled exits (fold.py: unless the paste shows it running on)
+    r"\brouter\.(?:Up|Set\(nil\)): \S|"
     # systemd before v233 (CentOS/RHEL 7, Debian 8) words its verdicts differently and names the unit inside the
     # sentence: "Unit tailscaled.service entered failed state.", "tailscaled.service failed.", "start request
     # repeated too quickly for tailscaled.service" (only tailscale's own unit: the journal speaks of every unit)
@@ -1937,8 +1942,12 @@ def _crash(message: str) -> Iterator[Event]:
         # the supervisor seeing it end: a crash unless a stop was asked for first, no crash if it never ran
         yield Raise("crash", "exit", message[verdict.start() :], unless="exec-failed")
         return
-    if (crash := _CRASH.search(message)) is not None:
-        # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …).
+    if (crash := _CRASH.search(message)) is not None and not (
+        crash.group(0).startswith("router.") and "getEngine" in message[: crash.start()]
+    ):
+        # A failed engine is fatal unless tailscaled falls back to userspace networking (Synology, …), or unless it is
+        # the Windows service of v1.6-v1.34 (ipn/ipnserver: "ipnserver: initial getEngine call: %v", "ipnserver%d:
+        # getEngine failed again: %v"), which serves the error to its clients and tries again on the next connection.
         found = crash.group(0)
         # the service manager seeing the process end: a crash unless a stop was asked for first (fold.py)
         verdict_seen = _VERDICT.match(found) is not None
@@ -1947,7 +1956,10 @@ def _crash(message: str) -> Iterator[Event]:
         )
         # the service manager's own verdicts: explained away by an exec failure (tailscaled never started)
         unless = "exec-failed" if verdict_seen else ""
-        yield Raise("crash", "engine" if found.startswith("NewUserspaceEngine") else key, message, unless=unless)
+        # the engine not created (the process exits): "…(tun …) error: …", its router's "router.Up: …" tail, or
+        # run()'s "createEngine: …" under "getLocalBackend error: " (a later run that gets further clears it)
+        engine = found.startswith(("NewUserspaceEngine", "router.")) or "createEngine: " in message
+        yield Raise("crash", "engine" if engine else key, message, unless=unless)
     elif _DUMP_REQUESTED.search(message) is not None:
         yield Fact("dump", "requested")
         if message.startswith("SIGQUIT"):
@@ -3005,6 +3017,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "entered failed state",
             ".service failed",
             ") error:",  # (a re-wrap may end the line right after "error:")
+            "router.Up: ",  # the engine's wrapping of its router's errors: the engine was not created
+            "router.Set(nil): ",
             "non-flag arguments",
             "requires root; use sudo",
             " is required",

@@ -11,6 +11,8 @@ Resolution rules (docs/diagnose.md, "tailscaled logs"):
 - a later (non ``--cleanup``) ``Program starting`` clears what made the previous run fail (crash, TUN,
   router, state, port) only once the new run gets further (an ipn state, a home DERP, a connection, a
   peer): a restart loop cut off before that still shows the failure;
+- a failed engine (``NewUserspaceEngine(tun …) error: …``, the engine's ``router.Up: …``) is a crash unless the
+  daemon gets further afterwards (an ipn state, a home DERP, a connection, a peer);
 - ``logger closing down`` after a ``Program starting`` with no signal or shutdown request between them
   is the daemon exiting on its own (a crash) unless a second tailscaled found the LocalAPI socket served
   (``socket-in-use``); a fallback to userspace networking clears a failed TUN engine's crash;
@@ -68,6 +70,7 @@ _SEVERITY = {
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with
+_ENGINE_CRASH = ("crash", "engine")  # the engine not created (NewUserspaceEngine's error, router.Up's)
 # The rate limiter's warning (today's wording, and v1.0-v1.6's): it says a message came often, a real line says what
 _LIMITER, _LIMITER_V1 = "[RATELIMIT]", "[RATE LIMITED]"
 
@@ -149,6 +152,10 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             continue  # systemd reporting the exit a signal (SIGTERM, the SIGQUIT of a requested dump) asked for
         if after_restart and _progress(event):
             after_restart.clear()
+        if _ENGINE_CRASH in open_issues and _progress(event):
+            # an engine that was not created ends tailscaled (its run returns the error): a daemon that goes on to an
+            # ipn state, a home relay or a peer is a later run whose start the paste left out, or one that fell back
+            del open_issues[_ENGINE_CRASH]
         if isinstance(event, Fact) and event.name == "stopping":
             if event.value == "signal":
                 stop_requested = True

@@ -34,6 +34,7 @@ from opskit.core.diagnose.rules import (
     usagetext,
     versionview,
     watchipn,
+    webstart,
     whois,
     windows,
 )
@@ -224,6 +225,7 @@ RULES: tuple[Rule, ...] = (
     exitnodesuggest.suggest_note,
     filecp.file_cp_sent,
     filecp.file_cp_incomplete,
+    webstart.web_readonly,
     usagetext.usage_text_note,
     derpmap.derp_map_note,
     watchipn.watch_ipn_error,

@@ -585,6 +585,12 @@ def android_background_start_blocked(log: DaemonLogReport, ctx: DiagnoseContext)
     )
 
 
+# util/linuxfw's stub for a build without iptables (iptables_disabled.go, v1.90-: the ts_omit_iptables tag, and in
+# v1.90.0-v1.90.1 every Linux build for other than arm64/amd64): the binary lacks it, whatever the host has. Only the iptables
+# stub exists in the source; an nftables one would read the same way.
+_FIREWALL_LEFT_OUT = re.compile(r"\b(?:ip|nf)tables disabled in build\b")
+
+
 @rule(
     id="TS-LOG-FIREWALL-FAILED",
     name="log-firewall-failed",
@@ -608,6 +614,17 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
         linuxfw: clear iptables: exec: "iptables": executable file not found in $PATH
     """
     issues = log.issues_of("firewall-failed")
+    if any(_FIREWALL_LEFT_OUT.search(issue.message) for issue in issues):
+        yield from _finding(
+            ctx,
+            issues,
+            "this tailscaled build has no iptables support, so its router cannot set up netfilter (the binary, not "
+            "the host's firewall: 1.90.0 and 1.90.1 left iptables out of every Linux build but amd64 and arm64, "
+            f"32-bit ARM among them; fixed in 1.90.2) ({_last(issues)}).",
+            "Install a tailscaled built with iptables support (1.90.2 or later, or back to 1.88), then "
+            "`systemctl restart tailscaled`; for a build of your own, drop the `ts_omit_iptables` tag.",
+        )
+        return
     yield from _finding(
         ctx,
         issues,
