@@ -78,6 +78,11 @@ LOGGER_PREFIXES = (
     ("feature/posture/", "posture: "),
     ("ssh/tailssh/", "ssh-session(sess-20250404T101500-8f3a91c2d4): "),
     ("appc/", "appc: "),
+    # the control client's logger (ipnlocal: controlclient.Options{Logf: logger.WithPrefix(b.logf, "control: ")}),
+    # which controlhttp's dialer logs through too; the profile manager's (newProfileManager: "pm: ")
+    ("control/controlclient/", "control: "),
+    ("control/controlhttp/", "control: "),
+    ("ipn/ipnlocal/profiles", "pm: "),
 )
 
 _CALL = re.compile(
