@@ -230,6 +230,8 @@ def _value(verb: str, arg: str) -> str:
         value = "3"
     elif "region" in a or "derp" in a:
         value = "derp-3"
+    elif "cidr" in a:  # a netip.Prefix (a route)
+        value = "192.168.1.0/24"
     elif "key" in a or "peer" in a or "node" in a:
         value = "[abcde]"
     elif "addr" in a or a == "ep" or "ip" in a or "dst" in a or "src" in a:

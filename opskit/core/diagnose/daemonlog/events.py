@@ -588,6 +588,11 @@ _DNS_FORWARD = lazy_compile(
     # the upstream answered SERVFAIL or REFUSED (forwarder.go: "sendUDP|sendTCP|recv: response code indicating
     # server failure: 2" / "… refusal: 5"), or could not be retried or reached at all
     r"|(?:dns: resolver|tsdns): forward: .*(?:response code indicating|could not retry|ListenPacket failed)"
+    # an exit node answering its clients' DNS over PeerAPI (ipn/ipnlocal/peerapi.go handleDNSQuery, v1.20-:
+    # "peerapi: handleDNS fwd error: %v"): its forwarder found no upstream answer (or no resolv.conf to take one
+    # from), the client gets a 500 and no name resolves through this exit node. ("bad query" is the client's own
+    # malformed query.)
+    r"|handleDNS fwd error: (?!bad query$)\S"
 )
 # A program on the node (containerboot, tsnet, any Go or C program) resolving through Tailscale's own resolver,
 # 100.100.100.100 (IPv6 fd7a:115c:a1e0::53), gets no answer: Go's resolver prints "lookup <name> on
@@ -607,6 +612,8 @@ _NO_ROUTE = lazy_compile(r"no route to host|network is unreachable")
 # peer, still a possible one-off (two needed).
 _FORWARD_GAVE_UP = lazy_compile(
     r"^dns: error: (?!Post )(?:.*\b)?(?:context deadline exceeded|i/o timeout|connection refused)"
+    # the exit node's PeerAPI DNS waits 5 s (arbitraryTimeout), the forwarder's whole responseTimeout: the same give-up
+    r"|handleDNS fwd error: (?:.*\b)?context deadline exceeded$"
 )
 _DNS_CONFIG = lazy_compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
@@ -936,6 +943,10 @@ _FIREWALL = lazy_compile(
     r"|^filewall creation failed: \S"  # its v1.10-v1.12 wording (sic)
     # v1.92-: wgengine goes on to DNS after the router failed ("wgengine: Reconfig: router config failed (%v); …")
     r"|Reconfig: router config failed \(\S"
+    # the Linux router's netlink path (router_linux.go addThrowRoute, v1.18-: "THROW ERROR adding %v: %#v", its
+    # only log of a route it could not add): the local routes an exit node must not take (LAN access) are not
+    # excluded, and router.Set fails with it
+    r"|^router: THROW ERROR adding [\d.:a-fA-F]+/\d+: \S"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
@@ -1083,7 +1094,17 @@ _STATE_STORE = lazy_compile(
     # kube/state's "error writing pod UID|capability version to state store: %w"; kubestore's first read "error
     # loading state from kube Secret: %w")
     r"writing ServeConfig to StateStore: \S|error writing (?:pod UID|capability version) to state store: \S|"
-    r"error loading state from kube Secret: \S"
+    r"error loading state from kube Secret: \S|"
+    # the prefs Start reconciled (a new node key, a policy's setting) that could not be written (ipn/ipnlocal/local.go
+    # reconcilePrefsLocked, v1.86-: "failed to save updated and reconciled prefs (but still using updated prefs in
+    # memory): %v"; v1.12-v1.84 "failed to save UpdatePrefs state: %v" saving the prefs control's answer changed),
+    # and the profile a switch made the user's default
+    # (profiles.go SwitchToProfile, v1.86-: "failed to set <name> (<id>) as the default profile: %v", the store's
+    # WriteState): the next start does not find them. (Not "profile access denied": the profile is another Windows
+    # user's, no store failed.)
+    r"failed to save updated and reconciled prefs \(but still using updated prefs in memory\): \S|"
+    r"failed to save UpdatePrefs state: \S|"
+    r"failed to set .+ as the default profile: (?!profile access denied)\S"
 )
 
 
@@ -1156,8 +1177,10 @@ _STORE_WORDS = (
     "ecret",
     "WriteState",
     ".tmp",
-    " prefs",  # "failed to load profile prefs", "parsing saved prefs"
+    " prefs",  # "failed to load profile prefs", "parsing saved prefs", "updated and reconciled prefs"
+    "UpdatePrefs state",
     "known profiles",
+    "default profile",
 )
 
 
@@ -1515,11 +1538,22 @@ _TAILSCALE_OWN_PORT = lazy_compile(r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:
 # failed to TCP proxy port %v (from %v) to %s: %v") dialling the backend its serve config names: whatever the host,
 # it is the serve backend that does not answer (a unix socket backend too).
 _SERVE_TCP_FORWARD = lazy_compile(r"localbackend: failed to TCP proxy port \d+ \(from \S+\) to (?P<target>\S+?): \S")
+# serve's file or directory backend (`tailscale serve --set-path /docs /srv/docs`) that tailscaled cannot read
+# (ipn/ipnlocal/serve.go serveFileOrDirectory, v1.56-: "error calling stat on %s: %v", "error opening %s: %v", with Go's
+# own "stat|open <path>: <why>" after it; a missing path is a plain 404 and logs nothing): every request for it gets a
+# 500. The backend is the path.
+_SERVE_PATH_UNREADABLE = lazy_compile(
+    r"error (?:calling stat on|opening) (?P<path>(?:/|[A-Za-z]:\\)[^:]*): "
+    r"(?:stat|lstat|open|CreateFile|GetFileAttributesEx) (?P=path): \S"
+)
 
 
 def _serve(message: str) -> Iterator[Event]:
     if (forward := _SERVE_TCP_FORWARD.search(message)) is not None:
         yield Raise("serve-backend-unreachable", forward.group("target"), message[forward.start() :])
+        return
+    if (unreadable := _SERVE_PATH_UNREADABLE.search(message)) is not None:
+        yield Raise("serve-backend-unreachable", unreadable.group("path"), message[unreadable.start() :])
         return
     if (down := _SERVE_BACKEND.search(message)) is not None:
         target = down.group("target") or down.group("target2") or down.group("target3") or "backend"
@@ -1830,6 +1864,13 @@ _CERT_FAILED = lazy_compile(
 # [fd7a:…]:42858: accept: invalid argument"). A new listener ("peerapi: serving on <url>", after a link change or a
 # restart) clears it.
 _PEERAPI_ACCEPT = lazy_compile(r"^peerapi\.Accept: \S")
+# No listener at all (ipn/ipnlocal/local.go initPeerAPIListenerLocked): sandboxed macOS's "[v1] peerapi listen(%q)
+# error: interface index is 0 on darwin; try restarting tailscaled" (v1.96-) skips every address and, macOS not being
+# one of the OSes that retry on a link change (peerAPIListenAsync: Windows, Android), stays without one until a
+# restart: the same services fail. Not "[unexpected] peerapi listen(%q) error: …" (v1.10-): one address that is not
+# on an interface yet (IPv6 off, blind 20: 817), the other listener serves; nor "possibly transient … will try again
+# on linkChange" (it does) or "failed to do peerAPI listen, harmless (netstack available)" (netstack listens).
+_PEERAPI_LISTEN = lazy_compile(r'peerapi listen\("[^"]*"\) error: interface index is 0 on darwin\b')
 _PEERAPI_SERVING = "peerapi: serving on "
 
 
@@ -1844,7 +1885,7 @@ _PEERAPI_REFUSED = lazy_compile(r"^peerapi: invalid request from (?P<peer>\S+?)(
 
 
 def _peerapi(message: str) -> Iterator[Event]:
-    if _PEERAPI_ACCEPT.match(message) is not None:
+    if _PEERAPI_ACCEPT.match(message) is not None or _PEERAPI_LISTEN.search(message) is not None:
         yield Raise("peerapi-accept-failed", "peerapi", message)
     elif message.startswith(_PEERAPI_SERVING):
         yield Clear("peerapi-accept-failed")
@@ -2970,7 +3011,18 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _wireguard,
     ),
-    Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial", "TCP proxy port"), _serve),
+    Recogniser(
+        "serve",
+        (
+            "could not connect to local",
+            "serve: ",
+            "http: proxy error: dial",
+            "TCP proxy port",
+            "error calling stat on ",
+            "error opening ",
+        ),
+        _serve,
+    ),
     Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
     Recogniser(
         "crash",
@@ -3063,7 +3115,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
-    Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request"), _peerapi),
+    Recogniser(
+        "peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request", "peerapi listen("), _peerapi
+    ),
     Recogniser("eventbus", (" is slow (",), _eventbus),
     Recogniser(
         "update",
