@@ -13,8 +13,9 @@ No new issue: each family's words mean an issue the vocabulary already has.
   peerapi listen("<ip>") error: …` (v1.10+) stays no problem, as blind batch 20's truth for 817 says (IPv6 off, the
   IPv4 listener serves);
 - an exit node that cannot resolve its clients' DNS over PeerAPI (`peerapi: handleDNS fwd error: …`, v1.20+) is
-  `dns-forward-failing` with an exit-node cause and fix (a give-up after the forwarder's whole 5 s at once, any other
-  error twice; not `bad query`, the client's own);
+  `dns-forward-failing` with an exit-node cause and fix when it has no resolver to ask (no or an empty
+  /etc/resolv.conf, an OS it cannot proxy for) or no way to it; a timeout or SERVFAIL is one name's query, even
+  repeated (the services catalog's "one query"), and `bad query` the client's own;
 - the Linux router's netlink throw route the kernel would not add (`router: THROW ERROR adding <prefix>: <errno>`,
   v1.18+) is `firewall-failed` with a routing-table fix;
 - serve's file or directory backend tailscaled cannot read (`error calling stat on <path>: stat <path>: …`, `error
@@ -82,15 +83,26 @@ _listen_errors = st.sampled_from(
     ]
 )
 _resolvers = st.sampled_from(["192.168.1.1:53", "10.0.0.2:53", "[fe80::1%eth0]:53", "1.1.1.1:53"])
-_dns_gave_up = _resolvers.map(lambda r: f"waiting for response or error from [{r}]: context deadline exceeded")
-_dns_other = st.one_of(
+# one name's query failing (a slow or broken authoritative server): routine, even repeated
+_dns_one_query = st.one_of(
+    _resolvers.map(lambda r: f"waiting for response or error from [{r}]: context deadline exceeded"),
     _resolvers.map(lambda r: f'resolving using "{r}": response code indicates server issue'),
+    _resolvers.map(lambda r: f'resolving using "{r}": response code indicates refusal'),
+    st.just("bad query"),
+)
+# no resolver to ask, or no way to it: every query fails the same way
+_dns_broken = st.one_of(
     st.sampled_from(
         [
             "open /etc/resolv.conf: no such file or directory",
             "resolv.conf has no nameservers",
             "unsupported exit node OS",
         ]  # fmt: skip
+    ),
+    st.builds(
+        lambda r, why: f'resolving using "{r}": read udp 100.64.0.1:50211->{r}: recvfrom: {why}',
+        _resolvers,
+        st.sampled_from(["connection refused", "no route to host", "network is unreachable"]),
     ),
 )
 _lan_prefixes = st.sampled_from(["192.168.1.0/24", "10.0.0.0/8", "172.17.0.0/16", "fd00:1::/64", "192.168.122.0/24"])
@@ -146,13 +158,7 @@ def peerapi_listen_variants(draw: st.DrawFn) -> Variant:
 
 @st.composite
 def exit_node_dns_variants(draw: st.DrawFn) -> Variant:
-    # a give-up after the whole timeout counts at once; any other failure once it repeats
-    messages = draw(
-        st.one_of(
-            _dns_gave_up.map(lambda e: (f"peerapi: handleDNS fwd error: {e}",)),
-            st.tuples(_dns_other, _dns_other).map(lambda es: tuple(f"peerapi: handleDNS fwd error: {e}" for e in es)),
-        )
-    )
+    messages = (f"peerapi: handleDNS fwd error: {draw(_dns_broken)}",)
     return (
         messages,
         "dns-forward-failing",
@@ -210,9 +216,10 @@ def test_each_variant_raises_its_issue_key_and_finding(family: str, prefix_name:
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
 @settings(max_examples=6, deadline=None)
-@given(err=_dns_other)
-def test_one_exit_node_dns_failure_short_of_a_give_up_is_a_one_off(prefix_name: str, err: str) -> None:
-    document = run_json(paste_lines(PREFIXES[prefix_name], f"peerapi: handleDNS fwd error: {err}"))
+@given(errors=st.lists(_dns_one_query, min_size=1, max_size=4))
+def test_an_exit_node_query_that_fails_is_that_names_not_the_nodes(prefix_name: str, errors: list[str]) -> None:
+    lines = [f"peerapi: handleDNS fwd error: {err}" for err in errors]
+    document = run_json(paste_lines(PREFIXES[prefix_name], *lines))
     assert log_issues(document) == [] and document["summary"]["exit_code"] == 0, log_issues(document)
 
 
@@ -307,17 +314,19 @@ CATALOG: list[Entry] = [
     ),
     # an exit node's DNS for its clients
     _e(
-        "peerapi: handleDNS fwd error: waiting for response or error from [192.168.1.1:53]: context deadline exceeded",
-        "dns-forward-failing",
-        "ipn/ipnlocal/peerapi.go:789 (v1.20+)",
-    ),
-    _e(
-        (
-            "peerapi: handleDNS fwd error: resolv.conf has no nameservers",
-            "peerapi: handleDNS fwd error: resolv.conf has no nameservers",
-        ),
+        "peerapi: handleDNS fwd error: resolv.conf has no nameservers",
         "dns-forward-failing",
         "ipn/ipnlocal/peerapi.go:789 (v1.20+), net/dns/resolver/tsdns.go errEmptyResolvConf",
+    ),
+    _e(
+        "peerapi: handleDNS fwd error: open /etc/resolv.conf: no such file or directory",
+        "dns-forward-failing",
+        "ipn/ipnlocal/peerapi.go:789 (v1.20+), net/dns/resolver/tsdns.go stubResolverForOS",
+    ),
+    _e(
+        "peerapi: handleDNS fwd error: waiting for response or error from [192.168.1.1:53]: context deadline exceeded",
+        "none",
+        "ipn/ipnlocal/peerapi.go:789: one name's query (pasted twice by the harness; the services catalog agrees)",
     ),
     _e(
         "peerapi: handleDNS fwd error: bad query",
@@ -436,7 +445,6 @@ def test_the_sweep_reads_each_new_family_at_head() -> None:
         "failed to save updated and reconciled prefs": "state-unwritable",
         "as the default profile: ": "state-unwritable",
         "interface index is 0 on darwin": "peerapi-accept-failed",
-        "handleDNS fwd error": "dns-forward-failing",
         "THROW ERROR adding": "firewall-failed",
         "lite map update error": "control-unreachable",  # read once the sweep gave controlclient its "control: "
     }
@@ -451,7 +459,7 @@ def test_the_sweep_reads_each_new_family_at_head() -> None:
 
 
 def test_the_sweep_at_head_reads_at_least_what_session_13_left() -> None:
-    """The sweep's whole floor: of the 705 messages at HEAD, 222 are read with an issue after this round (217 before
+    """The sweep's whole floor: of the 705 messages at HEAD, 221 are read with an issue after this round (217 before
     it with the same extract); a change that loses one fails here, one that reads more raises the floor."""
     from collections import Counter
 
@@ -459,4 +467,4 @@ def test_the_sweep_at_head_reads_at_least_what_session_13_left() -> None:
 
     outcomes = Counter(outcome for _, outcome, _, _, _ in measure("head"))
     assert outcomes["issue"] + outcomes["shown"] + outcomes["unread"] == 705
-    assert outcomes["issue"] >= 222, outcomes
+    assert outcomes["issue"] >= 221, outcomes

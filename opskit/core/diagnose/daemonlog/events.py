@@ -588,11 +588,15 @@ _DNS_FORWARD = lazy_compile(
     # the upstream answered SERVFAIL or REFUSED (forwarder.go: "sendUDP|sendTCP|recv: response code indicating
     # server failure: 2" / "… refusal: 5"), or could not be retried or reached at all
     r"|(?:dns: resolver|tsdns): forward: .*(?:response code indicating|could not retry|ListenPacket failed)"
-    # an exit node answering its clients' DNS over PeerAPI (ipn/ipnlocal/peerapi.go handleDNSQuery, v1.20-:
-    # "peerapi: handleDNS fwd error: %v"): its forwarder found no upstream answer (or no resolv.conf to take one
-    # from), the client gets a 500 and no name resolves through this exit node. ("bad query" is the client's own
-    # malformed query.)
-    r"|handleDNS fwd error: (?!bad query$)\S"
+)
+# An exit node answers its clients' DNS over PeerAPI (ipn/ipnlocal/peerapi.go handleDNSQuery, v1.20-: "peerapi:
+# handleDNS fwd error: %v", the client gets a 500). One query timing out or answered SERVFAIL is that name's (a slow
+# authoritative server runs out the 5 s too), even repeated over a long log (the services catalog: "one query"); an
+# exit node that has no resolver to ask (net/dns/resolver/tsdns.go HandlePeerDNSQuery: no or an empty /etc/resolv.conf,
+# an OS it cannot proxy for) or no way to it fails every query the same way: no name resolves through it.
+_EXIT_NODE_DNS_BROKEN = lazy_compile(
+    r"handleDNS fwd error: (?:.*?\b)?(?:resolv\.conf has no nameservers|open /etc/resolv\.conf: "
+    r"|unsupported exit node OS|no route to host|network is unreachable|connection refused)"
 )
 # A program on the node (containerboot, tsnet, any Go or C program) resolving through Tailscale's own resolver,
 # 100.100.100.100 (IPv6 fd7a:115c:a1e0::53), gets no answer: Go's resolver prints "lookup <name> on
@@ -612,8 +616,6 @@ _NO_ROUTE = lazy_compile(r"no route to host|network is unreachable")
 # peer, still a possible one-off (two needed).
 _FORWARD_GAVE_UP = lazy_compile(
     r"^dns: error: (?!Post )(?:.*\b)?(?:context deadline exceeded|i/o timeout|connection refused)"
-    # the exit node's PeerAPI DNS waits 5 s (arbitraryTimeout), the forwarder's whole responseTimeout: the same give-up
-    r"|handleDNS fwd error: (?:.*\b)?context deadline exceeded$"
 )
 _DNS_CONFIG = lazy_compile(
     r"(?:setLinkDNS|SetDNS|set DNS|setting DNS|resolvconf|NRPT|OSConfigurator|dns: Set)[^:]*: .*"
@@ -660,7 +662,9 @@ def _dns(message: str) -> Iterator[Event]:
     if message.startswith("dns: [") and "resolv-conf-mode=error" not in message and _DNS_DECISION.match(message):
         yield Clear("dns-config-failed", "resolved-absent")
         return
-    if (forward := _DNS_FORWARD.search(message)) is not None:
+    if (exit_node := _EXIT_NODE_DNS_BROKEN.search(message)) is not None:
+        yield Raise("dns-forward-failing", "forward", message[exit_node.start() :])
+    elif (forward := _DNS_FORWARD.search(message)) is not None:
         # With no upstream resolver the forwarder sets the dns-forward-failing warnable as it logs this
         # (net/dns/resolver/forwarder.go): the warnable's line next to it is the same event, not a second one.
         twin = "dns-forward-failing" if "no upstream resolvers set" in message else ""

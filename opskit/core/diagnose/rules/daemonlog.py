@@ -310,8 +310,10 @@ def dns_forward_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     count (unless it says ``no route to host``, or is a ``dns: error:`` timeout or refusal, which the engine
     logs only after every upstream failed for the forwarder's whole 5 s deadline); the warnable the forwarder sets together with a single ``no upstream resolvers set`` line is
     that same event, not a second one. The warnable's ``ok`` clears it. On an exit node,
-    ``peerapi: handleDNS fwd error: <error>`` is the same forwarder failing its clients' queries (sent over
-    PeerAPI): names do not resolve for the nodes that use it as their exit node.
+    ``peerapi: handleDNS fwd error: <error>`` saying it has no resolver to ask (``resolv.conf has no
+    nameservers``, no /etc/resolv.conf) or no way to it is the same forwarder failing every query of its clients
+    (sent over PeerAPI): names do not resolve for the nodes that use it as their exit node. (One name timing out
+    or answered SERVFAIL is that name's.)
 
     *Bad*::
 
