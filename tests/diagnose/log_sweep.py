@@ -78,6 +78,11 @@ LOGGER_PREFIXES = (
     ("feature/posture/", "posture: "),
     ("ssh/tailssh/", "ssh-session(sess-20250404T101500-8f3a91c2d4): "),
     ("appc/", "appc: "),
+    # the control client's logger (ipnlocal: controlclient.Options{Logf: logger.WithPrefix(b.logf, "control: ")}),
+    # which controlhttp's dialer logs through too; the profile manager's (newProfileManager: "pm: ")
+    ("control/controlclient/", "control: "),
+    ("control/controlhttp/", "control: "),
+    ("ipn/ipnlocal/profiles", "pm: "),
 )
 
 _CALL = re.compile(
@@ -225,6 +230,8 @@ def _value(verb: str, arg: str) -> str:
         value = "3"
     elif "region" in a or "derp" in a:
         value = "derp-3"
+    elif "cidr" in a:  # a netip.Prefix (a route)
+        value = "192.168.1.0/24"
     elif "key" in a or "peer" in a or "node" in a:
         value = "[abcde]"
     elif "addr" in a or a == "ep" or "ip" in a or "dst" in a or "src" in a:

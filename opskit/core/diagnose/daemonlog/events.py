@@ -589,6 +589,15 @@ _DNS_FORWARD = lazy_compile(
     # server failure: 2" / "… refusal: 5"), or could not be retried or reached at all
     r"|(?:dns: resolver|tsdns): forward: .*(?:response code indicating|could not retry|ListenPacket failed)"
 )
+# An exit node answers its clients' DNS over PeerAPI (ipn/ipnlocal/peerapi.go handleDNSQuery, v1.20-: "peerapi:
+# handleDNS fwd error: %v", the client gets a 500). One query timing out or answered SERVFAIL is that name's (a slow
+# authoritative server runs out the 5 s too), even repeated over a long log (the services catalog: "one query"); an
+# exit node that has no resolver to ask (net/dns/resolver/tsdns.go HandlePeerDNSQuery: no or an empty /etc/resolv.conf,
+# an OS it cannot proxy for) or no way to it fails every query the same way: no name resolves through it.
+_EXIT_NODE_DNS_BROKEN = lazy_compile(
+    r"handleDNS fwd error: (?:.*?\b)?(?:resolv\.conf has no nameservers|open /etc/resolv\.conf: "
+    r"|unsupported exit node OS|no route to host|network is unreachable|connection refused)"
+)
 # A program on the node (containerboot, tsnet, any Go or C program) resolving through Tailscale's own resolver,
 # 100.100.100.100 (IPv6 fd7a:115c:a1e0::53), gets no answer: Go's resolver prints "lookup <name> on
 # 100.100.100.100:53: read udp …->100.100.100.100:53: i/o timeout" (or "server misbehaving": SERVFAIL, what
@@ -653,7 +662,9 @@ def _dns(message: str) -> Iterator[Event]:
     if message.startswith("dns: [") and "resolv-conf-mode=error" not in message and _DNS_DECISION.match(message):
         yield Clear("dns-config-failed", "resolved-absent")
         return
-    if (forward := _DNS_FORWARD.search(message)) is not None:
+    if (exit_node := _EXIT_NODE_DNS_BROKEN.search(message)) is not None:
+        yield Raise("dns-forward-failing", "forward", message[exit_node.start() :])
+    elif (forward := _DNS_FORWARD.search(message)) is not None:
         # With no upstream resolver the forwarder sets the dns-forward-failing warnable as it logs this
         # (net/dns/resolver/forwarder.go): the warnable's line next to it is the same event, not a second one.
         twin = "dns-forward-failing" if "no upstream resolvers set" in message else ""
@@ -936,6 +947,10 @@ _FIREWALL = lazy_compile(
     r"|^filewall creation failed: \S"  # its v1.10-v1.12 wording (sic)
     # v1.92-: wgengine goes on to DNS after the router failed ("wgengine: Reconfig: router config failed (%v); …")
     r"|Reconfig: router config failed \(\S"
+    # the Linux router's netlink path (router_linux.go addThrowRoute, v1.18-: "THROW ERROR adding %v: %#v", its
+    # only log of a route it could not add): the local routes an exit node must not take (LAN access) are not
+    # excluded, and router.Set fails with it
+    r"|^router: THROW ERROR adding [\d.:a-fA-F]+/\d+: \S"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
@@ -1083,7 +1098,17 @@ _STATE_STORE = lazy_compile(
     # kube/state's "error writing pod UID|capability version to state store: %w"; kubestore's first read "error
     # loading state from kube Secret: %w")
     r"writing ServeConfig to StateStore: \S|error writing (?:pod UID|capability version) to state store: \S|"
-    r"error loading state from kube Secret: \S"
+    r"error loading state from kube Secret: \S|"
+    # the prefs Start reconciled (a new node key, a policy's setting) that could not be written (ipn/ipnlocal/local.go
+    # reconcilePrefsLocked, v1.86-: "failed to save updated and reconciled prefs (but still using updated prefs in
+    # memory): %v"; v1.12-v1.84 "failed to save UpdatePrefs state: %v" saving the prefs control's answer changed),
+    # and the profile a switch made the user's default
+    # (profiles.go SwitchToProfile, v1.86-: "failed to set <name> (<id>) as the default profile: %v", the store's
+    # WriteState): the next start does not find them. (Not "profile access denied": the profile is another Windows
+    # user's, no store failed.)
+    r"failed to save updated and reconciled prefs \(but still using updated prefs in memory\): \S|"
+    r"failed to save UpdatePrefs state: \S|"
+    r"failed to set .+ as the default profile: (?!profile access denied)\S"
 )
 
 
@@ -1156,8 +1181,10 @@ _STORE_WORDS = (
     "ecret",
     "WriteState",
     ".tmp",
-    " prefs",  # "failed to load profile prefs", "parsing saved prefs"
+    " prefs",  # "failed to load profile prefs", "parsing saved prefs", "updated and reconciled prefs"
+    "UpdatePrefs state",
     "known profiles",
+    "default profile",
 )
 
 
@@ -1515,11 +1542,22 @@ _TAILSCALE_OWN_PORT = lazy_compile(r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:
 # failed to TCP proxy port %v (from %v) to %s: %v") dialling the backend its serve config names: whatever the host,
 # it is the serve backend that does not answer (a unix socket backend too).
 _SERVE_TCP_FORWARD = lazy_compile(r"localbackend: failed to TCP proxy port \d+ \(from \S+\) to (?P<target>\S+?): \S")
+# serve's file or directory backend (`tailscale serve --set-path /docs /srv/docs`) that tailscaled cannot read
+# (ipn/ipnlocal/serve.go serveFileOrDirectory, v1.56-: "error calling stat on %s: %v", "error opening %s: %v", with Go's
+# own "stat|open <path>: <why>" after it; a missing path is a plain 404 and logs nothing): every request for it gets a
+# 500. The backend is the path.
+_SERVE_PATH_UNREADABLE = lazy_compile(
+    r"error (?:calling stat on|opening) (?P<path>(?:/|[A-Za-z]:\\)[^:]*): "
+    r"(?:stat|lstat|open|CreateFile|GetFileAttributesEx) (?P=path): \S"
+)
 
 
 def _serve(message: str) -> Iterator[Event]:
     if (forward := _SERVE_TCP_FORWARD.search(message)) is not None:
         yield Raise("serve-backend-unreachable", forward.group("target"), message[forward.start() :])
+        return
+    if (unreadable := _SERVE_PATH_UNREADABLE.search(message)) is not None:
+        yield Raise("serve-backend-unreachable", unreadable.group("path"), message[unreadable.start() :])
         return
     if (down := _SERVE_BACKEND.search(message)) is not None:
         target = down.group("target") or down.group("target2") or down.group("target3") or "backend"
@@ -1835,6 +1873,13 @@ _CERT_FAILED = lazy_compile(
 # [fd7a:…]:42858: accept: invalid argument"). A new listener ("peerapi: serving on <url>", after a link change or a
 # restart) clears it.
 _PEERAPI_ACCEPT = lazy_compile(r"^peerapi\.Accept: \S")
+# No listener at all (ipn/ipnlocal/local.go initPeerAPIListenerLocked): sandboxed macOS's "[v1] peerapi listen(%q)
+# error: interface index is 0 on darwin; try restarting tailscaled" (v1.96-) skips every address and, macOS not being
+# one of the OSes that retry on a link change (peerAPIListenAsync: Windows, Android), stays without one until a
+# restart: the same services fail. Not "[unexpected] peerapi listen(%q) error: …" (v1.10-): one address that is not
+# on an interface yet (IPv6 off, blind 20: 817), the other listener serves; nor "possibly transient … will try again
+# on linkChange" (it does) or "failed to do peerAPI listen, harmless (netstack available)" (netstack listens).
+_PEERAPI_LISTEN = lazy_compile(r'peerapi listen\("[^"]*"\) error: interface index is 0 on darwin\b')
 _PEERAPI_SERVING = "peerapi: serving on "
 
 
@@ -1849,7 +1894,7 @@ _PEERAPI_REFUSED = lazy_compile(r"^peerapi: invalid request from (?P<peer>\S+?)(
 
 
 def _peerapi(message: str) -> Iterator[Event]:
-    if _PEERAPI_ACCEPT.match(message) is not None:
+    if _PEERAPI_ACCEPT.match(message) is not None or _PEERAPI_LISTEN.search(message) is not None:
         yield Raise("peerapi-accept-failed", "peerapi", message)
     elif message.startswith(_PEERAPI_SERVING):
         yield Clear("peerapi-accept-failed")
@@ -2990,7 +3035,18 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _wireguard,
     ),
-    Recogniser("serve", ("could not connect to local", "serve: ", "http: proxy error: dial", "TCP proxy port"), _serve),
+    Recogniser(
+        "serve",
+        (
+            "could not connect to local",
+            "serve: ",
+            "http: proxy error: dial",
+            "TCP proxy port",
+            "error calling stat on ",
+            "error opening ",
+        ),
+        _serve,
+    ),
     Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
     Recogniser(
         "crash",
@@ -3085,7 +3141,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _crash,
     ),  # fmt: skip
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
-    Recogniser("peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request"), _peerapi),
+    Recogniser(
+        "peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request", "peerapi listen("), _peerapi
+    ),
     Recogniser("eventbus", (" is slow (",), _eventbus),
     Recogniser(
         "update",

@@ -310,7 +310,11 @@ def dns_forward_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     upstreams (or the exit node's DNS) do not answer. One-off failures happen, so a single line does not
     count (unless it says ``no route to host``, or is a ``dns: error:`` timeout or refusal, which the engine
     logs only after every upstream failed for the forwarder's whole 5 s deadline); the warnable the forwarder sets together with a single ``no upstream resolvers set`` line is
-    that same event, not a second one. The warnable's ``ok`` clears it.
+    that same event, not a second one. The warnable's ``ok`` clears it. On an exit node,
+    ``peerapi: handleDNS fwd error: <error>`` saying it has no resolver to ask (``resolv.conf has no
+    nameservers``, no /etc/resolv.conf) or no way to it is the same forwarder failing every query of its clients
+    (sent over PeerAPI): names do not resolve for the nodes that use it as their exit node. (One name timing out
+    or answered SERVFAIL is that name's.)
 
     *Bad*::
 
@@ -323,18 +327,31 @@ def dns_forward_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     """
     issues = log.issues_of("dns-forward-failing")
     no_upstream = any("upstream" in issue.message for issue in issues)
+    # an exit node answering its clients' DNS over PeerAPI: its own resolvers are the ones that fail
+    for_exit_clients = all("handleDNS fwd error" in issue.message for issue in issues)
     yield from _finding(
         ctx,
         issues,
         (
-            "MagicDNS has no upstream resolver: names outside the tailnet get SERVFAIL."
-            if no_upstream
-            else f"MagicDNS cannot reach its upstream resolvers ({_last(issues)})."
-        )
-        + " Name resolution for the Internet fails while Tailscale manages DNS.",
-        "Set global nameservers in the admin console (DNS → Global nameservers, or Headscale's "
-        "`dns.nameservers.global`) or enable 'Override local DNS'; or keep the OS resolver with "
-        "`tailscale set --accept-dns=false`. With an exit node, check that node's own DNS.",
+            f"this node, as an exit node, cannot resolve its clients' DNS queries ({_last(issues)}): names do not "
+            "resolve on the nodes that use it as their exit node."
+            if for_exit_clients
+            else (
+                "MagicDNS has no upstream resolver: names outside the tailnet get SERVFAIL."
+                if no_upstream
+                else f"MagicDNS cannot reach its upstream resolvers ({_last(issues)})."
+            )
+            + " Name resolution for the Internet fails while Tailscale manages DNS."
+        ),
+        (
+            "Check this node's own DNS: the resolvers in its /etc/resolv.conf (or the OS's) must answer from it "
+            "(`nslookup example.com` on it); with 'Override local DNS', the tailnet's global nameservers must be "
+            "reachable from it."
+            if for_exit_clients
+            else "Set global nameservers in the admin console (DNS → Global nameservers, or Headscale's "
+            "`dns.nameservers.global`) or enable 'Override local DNS'; or keep the OS resolver with "
+            "`tailscale set --accept-dns=false`. With an exit node, check that node's own DNS."
+        ),
     )
 
 
@@ -589,6 +606,8 @@ def android_background_start_blocked(log: DaemonLogReport, ctx: DiagnoseContext)
 # v1.90.0-v1.90.1 every Linux build for other than arm64/amd64): the binary lacks it, whatever the host has. Only the iptables
 # stub exists in the source; an nftables one would read the same way.
 _FIREWALL_LEFT_OUT = re.compile(r"\b(?:ip|nf)tables disabled in build\b")
+# the Linux router's netlink throw route it could not add (daemonlog events: _FIREWALL)
+_THROW_ROUTE = "THROW ERROR adding "
 
 
 @rule(
@@ -603,7 +622,9 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     """*Why*: the router installs tailscaled's netfilter chains (ts-input, ts-forward), NAT rules and routes.
     ``creating router: exec: "iptables": executable file not found``, ``could not setup netfilter``,
     ``RULE_INSERT failed`` or a failing route/netsh command leave the host without them: traffic from
-    peers is not accepted or subnet/exit routing does not work, or the engine does not start at all.
+    peers is not accepted or subnet/exit routing does not work, or the engine does not start at all. On
+    Linux's netlink path ``router: THROW ERROR adding <prefix>: <errno>`` (v1.18+) is a throw route for a local
+    route kept off Tailscale (an exit node with LAN access) that the kernel would not add: router.Set fails.
 
     *Bad*::
 
@@ -625,11 +646,17 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
             "`systemctl restart tailscaled`; for a build of your own, drop the `ts_omit_iptables` tag.",
         )
         return
+    throw_routes = all(_THROW_ROUTE in issue.message for issue in issues)
     yield from _finding(
         ctx,
         issues,
         f"tailscaled could not install its routes or firewall rules ({_last(issues)}).",
-        "Install the firewall tool tailscaled uses (`iptables`/`ip6tables`, or nftables with "
+        "Check the routing table tailscaled fills (`ip route show table 52`, `ip rule`): another route manager "
+        "(NetworkManager, Docker, another VPN) may hold or remove its entries, or the kernel lacks policy routing "
+        "(CONFIG_IP_MULTIPLE_TABLES); the throw routes are the LAN routes kept off Tailscale (an exit node with "
+        "`--exit-node-allow-lan-access`): turning that off avoids them. Then `systemctl restart tailscaled`."
+        if throw_routes
+        else "Install the firewall tool tailscaled uses (`iptables`/`ip6tables`, or nftables with "
         "`TS_DEBUG_FIREWALL_MODE=nftables` in /etc/default/tailscaled), check the kernel modules it needs "
         "(`lsmod | grep -E 'nf_tables|xt_'`), or run with `tailscale up --netfilter-mode=off` and manage "
         "the rules yourself; then `systemctl restart tailscaled`.",
@@ -884,7 +911,10 @@ def peerapi_accept_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterato
     accept a connection; on any error but a closed listener it stops serving on that address (one line per
     address: tcp4 and tcp6). Peers reach this node's PeerAPI to send it Taildrop files, to use it as an exit
     node's DNS, and for Taildrive: those fail (the sender sees ``502 Bad Gateway`` or a refused connection). A
-    later ``peerapi: serving on …`` (a new listener after a link change or a restart) clears it.
+    later ``peerapi: serving on …`` (a new listener after a link change or a restart) clears it. A listener that
+    never started is the same loss: sandboxed macOS's ``[v1] peerapi listen("<ip>") error: interface index is 0
+    on darwin; try restarting tailscaled`` (v1.96+; macOS does not retry on a link change). (One address's
+    ``[unexpected] peerapi listen(…) error: …`` is not: IPv6 off, the IPv4 listener serves.)
 
     *Bad*::
 
@@ -895,11 +925,13 @@ def peerapi_accept_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterato
         peerapi: serving on http://100.110.71.64:42858
     """
     issues = log.issues_of("peerapi-accept-failed")
+    never_listened = all("peerapi listen(" in issue.message for issue in issues)
     yield from _finding(
         ctx,
         issues,
-        f"the node's PeerAPI listener stopped accepting connections ({_last(issues)}): peers cannot send it "
-        "Taildrop files or reach its PeerAPI services (peer DNS, Taildrive) until it listens again.",
+        f"the node's PeerAPI {'could not listen' if never_listened else 'listener stopped accepting connections'} "
+        f"({_last(issues)}): peers cannot send it Taildrop files or reach its PeerAPI services (peer DNS, Taildrive) "
+        "until it listens again.",
         "Restart Tailscale on this node (turn it off and on in the app, or `sudo systemctl restart tailscaled`) "
         "and check that the log then says `peerapi: serving on …`; if the Accept error comes back, update "
         "Tailscale and report it with `tailscale bugreport` (the error after `accept:` is the OS's).",
@@ -1649,6 +1681,10 @@ def socket_in_use(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findin
     )
 
 
+# serve's file or directory backend that tailscaled cannot read (daemonlog events: _SERVE_PATH_UNREADABLE)
+_SERVE_PATH_UNREADABLE = ("error calling stat on ", "error opening ")
+
+
 @rule(
     id="TS-LOG-SERVE-BACKEND-DOWN",
     name="log-serve-backend-down",
@@ -1663,7 +1699,9 @@ def serve_backend_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
     is tailscaled accepting a tailnet connection for ``tailscale serve``/funnel (or the
     Kubernetes operator's ingress proxy) and finding nothing listening on the local target. Tailnet
     clients are refused although the tailnet path works: the backend is down, listens on another
-    address or port, or the serve config points at the wrong one.
+    address or port, or the serve config points at the wrong one. A file or directory backend
+    (``tailscale serve --set-path /docs /srv/docs``) that tailscaled cannot read logs ``error calling stat on
+    <path>: …`` / ``error opening <path>: …`` (v1.56+): every request for it gets a 500.
 
     *Bad*::
 
@@ -1675,12 +1713,22 @@ def serve_backend_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
     """
     issues = log.issues_of("serve-backend-unreachable")
     targets = ", ".join(sorted({issue.key for issue in issues}))
+    # a file or directory backend that cannot be read (keyed by its path; a unix socket backend is a path too)
+    paths = all(issue.message.startswith(_SERVE_PATH_UNREADABLE) for issue in issues)
     yield from _finding(
         ctx,
         issues,
-        f"tailscaled accepted tailnet connections but cannot reach the local backend {targets} "
+        f"tailscaled cannot read the file or directory serve publishes, {targets} ({_last(issues)}): every "
+        "request for it gets a 500."
+        if paths
+        else f"tailscaled accepted tailnet connections but cannot reach the local backend {targets} "
         f"({_last(issues)}): the tailnet path works, the service behind it does not answer.",
-        "Check the backend listens where serve points (`ss -ltnp 'sport = :443'`, `tailscale serve status`); "
+        "Make the path readable by the user tailscaled runs as (root under systemd: check a home directory's "
+        "0700 mode, SELinux/AppArmor labels, a mount the daemon does not see), or serve a copy from a readable "
+        "place (`tailscale serve --set-path /docs /srv/docs`); the macOS App Store app's sandbox reads only "
+        "what it is allowed to."
+        if paths
+        else "Check the backend listens where serve points (`ss -ltnp 'sport = :443'`, `tailscale serve status`); "
         "start it or fix the target (`tailscale serve --bg <port>`); for the Kubernetes operator, check the "
         "Service and its endpoints (`kubectl get endpoints`).",
     )
