@@ -220,3 +220,148 @@ def test_no_wrapped_localapi_answer_is_read_as_nothing(name: str) -> None:
     assert messages
     wrapped = measure(messages)["wrapped"]
     assert wrapped["nothing"] == 0 and wrapped["output"] == 0, wrapped
+
+
+# ---- Tailscale Services: service list (table, --json) and serve get-config as a view ----
+# cmd/tailscale/cli/service.go runServiceList (tabwriter minwidth 10, padding 5; "-" for an empty cell; ENDPOINTS and
+# TYPE joined with ", "), serve_v2.go runServeGetConfig with ipn/conffile's ServicesConfigFile ("advertised" omitted
+# when true)
+_SVC_NAME = st.from_regex(r"[a-z][a-z0-9-]{1,10}", fullmatch=True)
+
+
+def _table(rows: list[tuple[str, str, str, str, str]]) -> str:
+    cells = [("IP", "HOSTNAME", "DISPLAY NAME", "ENDPOINTS", "TYPE"), *rows]
+    widths = [max(10, max(len(row[i]) for row in cells) + 5) for i in range(5)]
+    return "\n" + "\n".join(" " + "".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    prompt=st.sampled_from(PROMPTS),
+    names=st.lists(_SVC_NAME, min_size=1, max_size=6, unique=True),
+    tailnet=st.from_regex(r"tail[0-9a-f]{4,6}\.ts\.net", fullmatch=True),
+    display=st.sampled_from(("-", "Web frontend", "Grafana")),
+    ports=st.sampled_from(("tcp:443", "tcp:443, tcp:80", "tcp:5432", "*")),
+    types=st.sampled_from(("-", "http", "http, ssh", "http, ssh, 2 others")),
+    v6=st.booleans(),
+)
+def test_service_list_is_a_view_of_the_services_this_node_reaches(
+    prompt: str, names: list[str], tailnet: str, display: str, ports: str, types: str, v6: bool
+) -> None:
+    rows = [
+        (f"fd7a:115c:a1e0::{i + 1:x}" if v6 else f"100.100.10.{i + 1}", f"{n}.{tailnet}", display, ports, types)
+        for i, n in enumerate(names)
+    ]
+    document = _document(_paste(prompt, "tailscale service list", _table(rows)))
+    assert document is not None
+    views = [v for v in document["views"] if v["kind"] == "services"]  # type: ignore[union-attr]
+    assert len(views) == 1 and not views[0]["hosted"], document["views"]  # type: ignore[index]
+    listed = views[0]["services"]
+    assert [s["name"] for s in listed] == [f"svc:{n}" for n in names], listed
+    assert [s["ip"] for s in listed] == [row[0] for row in rows]
+    assert all(s["endpoints"] == ports.split(", ") for s in listed)
+    assert all(s["display_name"] == (None if display == "-" else display) for s in listed)
+    assert document["summary"]["exit_code"] == 0 and not document["warnings"], document  # type: ignore[index]
+    assert [f["rule"] for f in document["findings"]] == ["TS-SERVICES"]  # type: ignore[union-attr]
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(_SVC_NAME, min_size=1, max_size=4, unique=True), with_command=st.booleans())
+def test_service_list_json_is_the_same_view(names: list[str], with_command: bool) -> None:
+    import json
+
+    entries = [
+        {"Name": f"svc:{n}", "Addrs": [f"100.100.10.{i + 1}"], "Ports": ["tcp:443"], "Hostname": f"{n}.tail1.ts.net"}
+        for i, n in enumerate(names)
+    ]
+    body = json.dumps(entries, indent=2)
+    text = f"$ tailscale service list --json\n{body}\n" if with_command else body + "\n"
+    document = _document(text)
+    assert document is not None, text
+    views = [v for v in document["views"] if v["kind"] == "services"]  # type: ignore[union-attr]
+    assert [s["name"] for s in views[0]["services"]] == [f"svc:{n}" for n in names]
+    assert [s["hostname"] for s in views[0]["services"]] == [f"{n}.tail1.ts.net" for n in names]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    services=st.dictionaries(
+        _SVC_NAME,
+        st.tuples(st.sampled_from(("http://localhost:3000", "tcp://localhost:5432", "TUN")), st.booleans()),
+        min_size=1,
+        max_size=5,
+    ),
+    prompt=st.sampled_from(PROMPTS),
+)
+def test_serve_get_config_says_which_hosted_services_are_not_advertised(
+    services: dict[str, tuple[str, bool]], prompt: str
+) -> None:
+    import json
+
+    config: dict[str, object] = {"version": "0.0.1", "services": {}}
+    for name, (target, advertised) in services.items():
+        body: dict[str, object] = {"endpoints": {"*" if target == "TUN" else "tcp:443": target}}
+        if not advertised:
+            body["advertised"] = False
+        config["services"][f"svc:{name}"] = body  # type: ignore[index]
+    document = _document(_paste(prompt, "tailscale serve get-config --all", json.dumps(config, indent=2)))
+    assert document is not None
+    view = next(v for v in document["views"] if v["kind"] == "services")  # type: ignore[union-attr]
+    drained = sorted(f"svc:{n}" for n, (_, advertised) in services.items() if not advertised)
+    assert view["hosted"] and sorted(view["drained"]) == drained, view
+    rules = [f["rule"] for f in document["findings"]]  # type: ignore[union-attr]
+    assert ("TS-SERVICE-NOT-ADVERTISED" in rules) == bool(drained), rules
+    assert document["summary"]["exit_code"] == (1 if drained else 0)  # type: ignore[index]
+    if drained:
+        finding = next(f for f in document["findings"] if f["rule"] == "TS-SERVICE-NOT-ADVERTISED")  # type: ignore[union-attr]
+        assert all(f"tailscale serve advertise {name}" in finding["fix"] for name in drained), finding
+
+
+def test_one_services_config_takes_its_name_from_the_command() -> None:
+    text = (
+        "$ tailscale serve get-config --service=svc:grafana\n"
+        '{\n  "version": "0.0.1",\n  "endpoints": {\n    "tcp:443": "http://localhost:3000"\n  },\n'
+        '  "advertised": false\n}\n'
+    )
+    document = _document(text)
+    assert document is not None
+    view = next(v for v in document["views"] if v["kind"] == "services")  # type: ignore[union-attr]
+    assert view["drained"] == ["svc:grafana"], view
+
+
+# serve_v2.go runServeClear (log.Printf), runServeSetConfig (conffile.LoadServicesConfig's errors)
+@settings(max_examples=60, deadline=None)
+@given(
+    prompt=st.sampled_from(PROMPTS),
+    name=_SVC_NAME,
+    stamp=st.sampled_from(("", "2026/08/22 11:48:56 ")),
+)
+def test_serve_clear_of_a_service_not_configured_here(prompt: str, name: str, stamp: str) -> None:
+    text = _paste(
+        prompt,
+        f"tailscale serve clear svc:{name}",
+        f"{stamp}service svc:{name} not found in serve config, nothing to clear",
+    )
+    _assert_read(text, "serve-not-configured", "TS-CLI-SERVE-NOT-CONFIGURED", f"svc:{name}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prompt=st.sampled_from(PROMPTS),
+    file=st.sampled_from(("services.json", "/etc/tailscale/svc.json", "C:\\svc.json")),
+    why=st.sampled_from(
+        (
+            "open {f}: no such file or directory",
+            'unsupported config file version "0.0.2"',
+            'service "svc:web": missing "endpoints" field',
+            "could not parse serve config: unexpected end of JSON input",
+        )
+    ),
+)
+def test_serve_set_config_with_a_file_it_cannot_use(prompt: str, file: str, why: str) -> None:
+    text = _paste(
+        prompt,
+        f"tailscale serve set-config {file} --all",
+        f'could not read config from file "{file}": {why.format(f=file)}',
+    )
+    _assert_read(text, "serve-failed", "TS-CLI-SERVE-FAILED", "set-config")

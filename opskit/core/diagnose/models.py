@@ -68,6 +68,7 @@ class BlockKind(StrEnum):
     DEBUG_WATCH_IPN = "debug-watch-ipn"  # `tailscale debug watch-ipn`: the IPN bus notifications as JSON
     PEER_ENDPOINT_CHANGES = "peer-endpoint-changes"  # `tailscale debug peer-endpoint-changes`: magicsock's ring
     METRICS = "metrics"  # `tailscale metrics print` / `debug metrics`: Prometheus text of the counters
+    SERVICES = "services"  # `tailscale service list` (table, --json) / `serve get-config`: Tailscale Services
 
 
 # ----------------------------------------------------------------------------------------- netcheck

@@ -20,8 +20,7 @@ _ANSWERED = "tailscaled runs and answered (this is not 'no backend' or a stopped
 UNKNOWN_ENDPOINT_CAUSE = (
     "tailscaled runs and answered, but has no LocalAPI endpoint for what the CLI asked (404 Not Found: 404 page not "
     "found): the `tailscale` CLI is newer than the tailscaled it talks to (two installs side by side, or a package "
-    "upgraded while the old daemon kept running), or tailscaled is a build that leaves that feature out. "
-    + _ANSWERED
+    "upgraded while the old daemon kept running), or tailscaled is a build that leaves that feature out. " + _ANSWERED
 )
 UNKNOWN_ENDPOINT_FIX = (
     "Compare `tailscale version` with `tailscale version --daemon`: use the CLI that came with the running "
