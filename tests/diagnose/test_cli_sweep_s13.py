@@ -365,3 +365,29 @@ def test_serve_set_config_with_a_file_it_cannot_use(prompt: str, file: str, why:
         f'could not read config from file "{file}": {why.format(f=file)}',
     )
     _assert_read(text, "serve-failed", "TS-CLI-SERVE-FAILED", "set-config")
+
+
+# ---- file cp to a target that is offline or not replying: taildrop-target-offline (it was a status row) ----
+# cmd/tailscale/cli/file.go: v1.8-v1.96 "# warning: %s is offline" (right away), v1.98+ after 3 s without a byte
+# "\r\x1b[K# warning: %s is reportedly offline; trying anyway" / "… is not replying; trying anyway" (stderr)
+@settings(max_examples=120, deadline=None)
+@given(
+    prompt=st.sampled_from(PROMPTS),
+    target=st.one_of(_SVC_NAME, st.from_regex(r"100\.(?:6[4-9]|[7-9]\d|1[01]\d)\.\d{1,2}\.\d{1,3}", fullmatch=True)),
+    state=st.sampled_from(("offline", "reportedly offline; trying anyway", "not replying; trying anyway")),
+    files=st.sampled_from(("photo.jpg", "a.txt b.txt", "-")),
+    residue=st.sampled_from(("", "[K", "^[[K")),
+    typed=st.booleans(),
+)
+def test_file_cp_to_an_offline_target_is_read_as_such(
+    prompt: str, target: str, state: str, files: str, residue: str, typed: bool
+) -> None:
+    warning = f"{residue}# warning: {target} is {state}"
+    text = _paste(prompt, f"tailscale file cp {files} {target}:" if typed else None, warning)
+    _assert_read(text, "taildrop-target-offline", "TS-CLI-TAILDROP-TARGET-OFFLINE", target)
+    document = _document(text)
+    assert document is not None and not document["statuses"] and not document["peers"], document  # no status row
+
+
+def test_a_comment_of_ones_own_is_no_offline_warning() -> None:
+    assert "taildrop-target-offline" not in _kinds("$ tailscale file cp a.txt nas:\n# warning: nas is my NAS\n")

@@ -414,6 +414,9 @@ class CliErrorKind(StrEnum):
     # `tailscale ip -4` / `-6` (ip.go, v1.4+): this node (or the peer named) has no tailnet address of that family:
     # the tailnet gives it IPv6 only (policy `disableIPv4`, Headscale without a v4 prefix) or IPv4 only
     ADDRESS_FAMILY_MISSING = "address-family-missing"
+    # `tailscale file cp` (file.go, v1.8+): the target peer is offline in the netmap, or (v1.98+) took no bytes for
+    # 3 s ("is not replying"): Taildrop sends straight to it and waits; the file arrives only if it comes online
+    TAILDROP_TARGET_OFFLINE = "taildrop-target-offline"
     OTHER = "other"
 
 

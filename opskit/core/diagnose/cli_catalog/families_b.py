@@ -995,6 +995,23 @@ _FILE = "cmd/tailscale/cli/file.go"
 
 # `tailscale file cp/get` (what windows.py's taildrop-failed patterns do not read already).
 _FILE_FAMILY: tuple[Refusal, ...] = (
+    # file.go's warning on stderr before the send: v1.8-v1.96 "# warning: <target> is offline" (the netmap says so),
+    # v1.98+ after 3 s without a byte "… is reportedly offline; trying anyway" / "… is not replying; trying anyway"
+    # (behind the "\r\x1b[K" that clears the progress line). The send goes on and waits: not a refusal.
+    _entry(
+        CliErrorKind.TAILDROP_TARGET_OFFLINE,
+        "# warning: ",
+        r"^(?:\x1b\[K|\^\[\[K|\[K)?# warning: (?P<target>\S+) is (?P<state>(?:reportedly )?offline|not replying)"
+        r"(?:; trying anyway)?$",
+        "`tailscale file cp` warned that {target} is {state}: Taildrop sends straight to the device over the tailnet "
+        "(no server keeps the file), so the send waits and the file arrives only if {target} comes online and "
+        "answers; an offline target makes it hang and fail.",
+        "Check {target} in `tailscale status` (offline, or when it was last seen) and `tailscale ping {target}`: "
+        "start Tailscale on it or wake it (a phone asleep, a laptop lid shut), then send again; `tailscale file cp "
+        "--targets` lists the devices that can receive now.",
+        _FILE,
+        "# warning: phone is reportedly offline; trying anyway",
+    ),
     _entry(
         _USAGE,
         "usage: tailscale file",

@@ -133,6 +133,7 @@ RULES: tuple[Rule, ...] = (
     windows.nas_web_ui_auth_failed,
     windows.blocked_by_policy,
     windows.address_family_missing,
+    windows.taildrop_target_offline,
     windows.netlinkrib_permission_denied,
     windows.gui_host_not_detected,
     windows.cli_not_found,

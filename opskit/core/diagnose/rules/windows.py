@@ -441,6 +441,10 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "control server gave it (or the peer named) addresses of the other family only. Nothing failed.",
         "Ask for the family it has (`tailscale ip` lists every address) or use its MagicDNS name.",
     ),
+    CliErrorKind.TAILDROP_TARGET_OFFLINE: (
+        "`tailscale file cp`'s target is offline or not replying: the send waits for it and fails if it never answers.",
+        "Bring the target online (`tailscale status`, `tailscale ping <target>`), then send again.",
+    ),
     CliErrorKind.RISK_NOT_ACCEPTED: (
         "the tailscale CLI stopped before a risky change (`down`/`up`/`set` over a Tailscale or Tailscale SSH "
         "session that the change would cut, a macOS app connector) and asks to confirm; answered no, or run "
@@ -4045,3 +4049,32 @@ def address_family_missing(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
         100.101.102.103  nas  admin@  linux  -
     """
     yield from _emit(CliErrorKind.ADDRESS_FAMILY_MISSING, report, ctx)
+
+
+@rule(
+    id="TS-CLI-TAILDROP-TARGET-OFFLINE",
+    name="cli-taildrop-target-offline",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="`tailscale file cp`: the target device is offline or not replying; the send waits for it",
+    target="windows",
+)
+def taildrop_target_offline(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Taildrop has no server in between: ``tailscale file cp`` pushes the file to the target's PeerAPI over
+    the tailnet. When the netmap says the target is offline the CLI warns (``# warning: phone is offline``, v1.8
+    and later; since v1.98 after three seconds without a byte, ``… is reportedly offline; trying anyway`` or
+    ``… is not replying; trying anyway``) and keeps trying: the file arrives only when the device is online and
+    answers, else the command hangs and fails. The cause is the target, not this node or tailscaled.
+
+    *Bad*::
+
+        $ tailscale file cp photo.jpg phone:
+        # warning: phone is reportedly offline; trying anyway
+
+    *Good*::
+
+        $ tailscale file cp photo.jpg phone:
+        $ tailscale status
+        100.64.0.2   phone   me@   iOS   -
+    """
+    yield from _emit(CliErrorKind.TAILDROP_TARGET_OFFLINE, report, ctx)
