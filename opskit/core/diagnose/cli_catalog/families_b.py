@@ -1001,7 +1001,7 @@ _FILE_FAMILY: tuple[Refusal, ...] = (
     _entry(
         CliErrorKind.TAILDROP_TARGET_OFFLINE,
         "# warning: ",
-        r"^(?:\x1b\[K|\^\[\[K|\[K)?# warning: (?P<target>\S+) is (?P<state>(?:reportedly )?offline|not replying)"
+        r"(?:^|: )(?:\x1b\[K|\^\[\[K|\[K)?# warning: (?P<target>\S+) is (?P<state>(?:reportedly )?offline|not replying)"
         r"(?:; trying anyway)?$",
         "`tailscale file cp` warned that {target} is {state}: Taildrop sends straight to the device over the tailnet "
         "(no server keeps the file), so the send waits and the file arrives only if {target} comes online and "
