@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from tests.diagnose.cli_sweep import EXTRACTS, measure, read_extract, relayed
 from tests.diagnose.test_cli_sweep_s12 import PROMPTS, _assert_read, _document, _kinds, _paste
+from tests.diagnose.test_cli_view_catalog import WRAPPINGS, View, read_right, wrapped
 
 # what a command or a program puts in front of a relayed answer (`tailscale: ` is main's, `Error: ` a wrapper's)
 _PREFIXES = ("", "Error: ", "tailscale: ", "error fetching status: ", "HTTP ")
@@ -391,3 +392,58 @@ def test_file_cp_to_an_offline_target_is_read_as_such(
 
 def test_a_comment_of_ones_own_is_no_offline_warning() -> None:
     assert "taildrop-target-offline" not in _kinds("$ tailscale file cp a.txt nas:\n# warning: nas is my NAS\n")
+
+
+# ---- the Services layouts as the CLI prints them, judged like the view catalog (test_cli_view_catalog.read_right):
+# read as that view alone, every line read, the facts an expert reads in views[], pasted five ways ----
+_SERVICE_VIEWS = (
+    # service.go:144-155 (2026-07+)
+    View(
+        "service-list-table",
+        "tailscale service list",
+        "\n IP                    HOSTNAME                      DISPLAY NAME     ENDPOINTS              TYPE     \n"
+        " 100.100.10.1          web.tail1234.ts.net           Web frontend     tcp:443, tcp:80        http     \n"
+        " fd7a:115c:a1e0::a     db.tail1234.ts.net            -                tcp:5432               -        ",
+        "services",
+        {
+            "hosted": False,
+            "services": [
+                {
+                    "name": "svc:web",
+                    "ip": "100.100.10.1",
+                    "display_name": "Web frontend",
+                    "endpoints": ["tcp:443", "tcp:80"],
+                },
+                {"name": "svc:db", "ip": "fd7a:115c:a1e0::a", "display_name": None, "type": None},
+            ],
+        },
+    ),
+    # service.go:131-134 --json: tailcfg.ServiceDetails + Hostname
+    View(
+        "service-list-json",
+        "tailscale service list --json",
+        '[\n  {\n    "Name": "svc:web",\n    "DisplayName": "Web frontend",\n    "Addrs": [\n      "100.100.10.1"\n'
+        '    ],\n    "Ports": [\n      "tcp:443"\n    ],\n    "Hostname": "web.tail1234.ts.net"\n  }\n]',
+        "services",
+        {"services": [{"name": "svc:web", "hostname": "web.tail1234.ts.net", "endpoints": ["tcp:443"]}]},
+    ),
+    # serve_v2.go:783-795 (v1.90+): ipn/conffile ServicesConfigFile, "advertised" omitted when true
+    View(
+        "serve-get-config-all",
+        "tailscale serve get-config --all",
+        '{\n  "version": "0.0.1",\n  "services": {\n    "svc:db": {\n      "endpoints": {\n'
+        '        "tcp:5432": "tcp://localhost:5432"\n      },\n      "advertised": false\n    },\n'
+        '    "svc:web": {\n      "endpoints": {\n        "tcp:443": "http://localhost:3000"\n      }\n    }\n  }\n}',
+        "services",
+        {"hosted": True, "drained": ["svc:db"]},
+        problem="TS-SERVICE-NOT-ADVERTISED",
+    ),
+)
+
+
+@pytest.mark.parametrize("view", _SERVICE_VIEWS, ids=lambda v: v.name)
+@pytest.mark.parametrize("how", WRAPPINGS)
+def test_each_services_layout_is_read_as_an_expert_reads_it(view: View, how: str) -> None:
+    text = wrapped(view, how)
+    ok, why = read_right(view, text)
+    assert ok, f"{why}\n{text}"
