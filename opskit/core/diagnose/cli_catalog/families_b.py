@@ -1001,8 +1001,8 @@ _FILE_FAMILY: tuple[Refusal, ...] = (
     _entry(
         CliErrorKind.TAILDROP_TARGET_OFFLINE,
         "# warning: ",
-        r"(?:^|: )(?:\x1b\[K|\^\[\[K|\[K)?# warning: (?P<target>\S+) is (?P<state>(?:reportedly )?offline|not replying)"
-        r"(?:; trying anyway)?$",
+        r"(?:^|[\s\"'`(:])(?:\x1b\[K|\^\[\[K|\[K)?# warning: (?P<target>\S+) is "
+        r"(?P<state>(?:reportedly )?offline|not replying)(?:; trying anyway)?(?![\w-])",
         "`tailscale file cp` warned that {target} is {state}: Taildrop sends straight to the device over the tailnet "
         "(no server keeps the file), so the send waits and the file arrives only if {target} comes online and "
         "answers; an offline target makes it hang and fail.",
