@@ -58,6 +58,7 @@ from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_debug_extent
 from opskit.core.diagnose.routelookup import is_route_lookup_line
 from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_start, serve_status_extent
+from opskit.core.diagnose.services import service_list_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
     KNOWN_OS,
@@ -749,6 +750,8 @@ def _text_view(
         return BlockKind.METRICS, end
     if may_be_web_line(text) and (end := web_start_extent(lines, start)) is not None:
         return BlockKind.WEB_START, end
+    if text[:3] == "IP " and (end := service_list_extent(lines, start)) is not None:
+        return BlockKind.SERVICES, end
     return None
 
 
@@ -756,10 +759,11 @@ _MAX_LIST_LOOKAHEAD = 8
 
 
 def _json_list_view(lines: list[SourceLine], start: int, command: str | None) -> Block | None:
-    """`switch --list --json`'s array opening at ``lines[start]``: under its command, or (a bare "[") when one of
-    its next lines names an account."""
+    """`switch --list --json`'s or `service list --json`'s array opening at ``lines[start]``: under its command, or
+    (a bare "[") when one of its next lines names an account or a Service."""
     if lines[start].text == "[" and not any(
-        '"account"' in line.text for line in lines[start + 1 : start + _MAX_LIST_LOOKAHEAD]
+        '"account"' in line.text or '"Name": "svc:' in line.text
+        for line in lines[start + 1 : start + _MAX_LIST_LOOKAHEAD]
     ):
         return None
     end = _json_end(lines, start, "[]")
@@ -767,9 +771,10 @@ def _json_list_view(lines: list[SourceLine], start: int, command: str | None) ->
         return None
     chunk = lines[start : end + 1]
     document = parse_pasted_json("\n".join(x.text for x in chunk))
-    if json_view_kind(document) is not BlockKind.SWITCH_LIST:
+    kind = json_view_kind(document)
+    if kind is not BlockKind.SWITCH_LIST and kind is not BlockKind.SERVICES:
         return None
-    return Block(BlockKind.SWITCH_LIST, tuple(chunk), command, document)
+    return Block(kind, tuple(chunk), command, document)
 
 
 # The first words of curl's, wget's and PowerShell's download errors (cli_catalog/installer.py reads them).

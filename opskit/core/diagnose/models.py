@@ -69,6 +69,7 @@ class BlockKind(StrEnum):
     PEER_ENDPOINT_CHANGES = "peer-endpoint-changes"  # `tailscale debug peer-endpoint-changes`: magicsock's ring
     METRICS = "metrics"  # `tailscale metrics print` / `debug metrics`: Prometheus text of the counters
     WEB_START = "web-start"  # `tailscale web`'s start-up lines: where it serves, whether it ran the 5252 client
+    SERVICES = "services"  # `tailscale service list` (table, --json) / `serve get-config`: Tailscale Services
 
 
 # ----------------------------------------------------------------------------------------- netcheck
@@ -415,6 +416,9 @@ class CliErrorKind(StrEnum):
     # `tailscale ip -4` / `-6` (ip.go, v1.4+): this node (or the peer named) has no tailnet address of that family:
     # the tailnet gives it IPv6 only (policy `disableIPv4`, Headscale without a v4 prefix) or IPv4 only
     ADDRESS_FAMILY_MISSING = "address-family-missing"
+    # `tailscale file cp` (file.go, v1.8+): the target peer is offline in the netmap, or (v1.98+) took no bytes for
+    # 3 s ("is not replying"): Taildrop sends straight to it and waits; the file arrives only if it comes online
+    TAILDROP_TARGET_OFFLINE = "taildrop-target-offline"
     OTHER = "other"
 
 

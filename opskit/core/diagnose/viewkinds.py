@@ -12,10 +12,10 @@ The views: ``tailscale version`` (versionview.py), ``debug hostinfo`` (hostinfo.
 (exitnodes.py), ``debug peer-relay-sessions`` (peerrelay.py), ``debug netmap`` (netmap.py), ``serve status`` /
 ``funnel status`` (servestatus.py), ``debug ts2021`` (ts2021.py), ``debug prefs`` (debugprefs.py), ``lock
 status`` (lockstatus.py), ``dns status`` (dnsstatus.py), ``debug watch-ipn`` (watchipn.py), ``debug
-peer-endpoint-changes`` (peerendpoints.py), ``metrics print`` / ``debug metrics`` (metricsview.py), the CLI's
-help text (usagetext.py) and ``tailscale web``'s start-up lines (webstart.py). Lock status and dns status were
-read before ``views[]`` existed: JSON keeps their own arrays (``tailnet_locks``, ``dns_statuses``) beside their
-``views[]`` entries.
+peer-endpoint-changes`` (peerendpoints.py), ``metrics print`` / ``debug metrics`` (metricsview.py), ``service
+list`` / ``serve get-config`` (services.py), the CLI's help text (usagetext.py) and ``tailscale web``'s start-up
+lines (webstart.py). Lock status and dns status were read before ``views[]`` existed: JSON keeps their own arrays
+(``tailnet_locks``, ``dns_statuses``) beside their ``views[]`` entries.
 
 Not views (docs/architecture.md says why): netcheck, its 2020 log layout (stunlog.py), ``debug portmap``
 (portmapdebug.py) and ``debug derp`` (derpcheck.py) are measurements that build a NAT profile or probe a
@@ -42,6 +42,13 @@ from opskit.core.diagnose.netmap import parse_debug_netmap
 from opskit.core.diagnose.peerendpoints import parse_peer_endpoint_changes
 from opskit.core.diagnose.peerrelay import parse_peer_relay_sessions
 from opskit.core.diagnose.servestatus import parse_serve_config, parse_serve_status
+from opskit.core.diagnose.services import (
+    is_service_list_json,
+    is_services_config,
+    parse_service_list,
+    parse_service_list_json,
+    parse_services_config,
+)
 from opskit.core.diagnose.switchlist import is_switch_list_json, parse_switch_list, parse_switch_list_json
 from opskit.core.diagnose.syspolicy import is_syspolicy_json, parse_syspolicy_json, parse_syspolicy_list
 from opskit.core.diagnose.text import SourceLine
@@ -127,6 +134,12 @@ def _web_start(lines: Sequence[SourceLine], doc: object, command: str | None) ->
     return parse_web_start(lines, command)
 
 
+def _services(lines: Sequence[SourceLine], doc: object, command: str | None) -> ViewReport:
+    if isinstance(doc, list):
+        return parse_service_list_json(lines, doc)
+    return parse_services_config(lines, doc, command) if isinstance(doc, dict) else parse_service_list(lines)
+
+
 def _text_only(parse: Callable[[Sequence[SourceLine]], ViewReport]) -> ViewParser:
     return lambda lines, doc, command: parse(lines)
 
@@ -151,6 +164,7 @@ VIEWS: tuple[View, ...] = (
     View(BlockKind.DEBUG_WATCH_IPN, _text_only(parse_watch_ipn)),
     View(BlockKind.PEER_ENDPOINT_CHANGES, _text_only(parse_peer_endpoint_changes)),
     View(BlockKind.METRICS, _text_only(parse_metrics)),
+    View(BlockKind.SERVICES, _services),
     View(BlockKind.CLI_USAGE, _text_only(parse_usage_text)),
     View(BlockKind.WEB_START, _web_start),
 )
@@ -160,11 +174,16 @@ VIEW_BY_BLOCK: Mapping[BlockKind, View] = {view.block: view for view in VIEWS}
 
 def json_view_kind(document: object) -> BlockKind | None:
     """The view a whole JSON document is (``version --json``, ``debug hostinfo``, ``whois --json``,
-    ``switch --list --json``, ``debug derp-map``, ``syspolicy list --json``), or None."""
+    ``switch --list --json``, ``debug derp-map``, ``syspolicy list --json``, ``service list --json``, ``serve
+    get-config``), or None."""
     if isinstance(document, list):
+        if is_service_list_json(document):
+            return BlockKind.SERVICES
         return BlockKind.SWITCH_LIST if is_switch_list_json(document) else None
     if not isinstance(document, dict):
         return None
+    if is_services_config(document):
+        return BlockKind.SERVICES
     if is_version_json(document):
         return BlockKind.VERSION
     if is_derp_map(document):

@@ -364,6 +364,27 @@ WINDOWS_INSTALLER_FAILED = re.compile(
     re.IGNORECASE,
 )
 GUI_FETCH_FILES_FAILED = re.compile(r"\bfetchFiles: (?:HTTP )?[45]\d\d [A-Z]", re.IGNORECASE)
+# LocalAPI refusing the CLI's request with a status that has no kind of its own (401 not-owner, 403
+# unix-access-denied, 500 backend-error, 503 no-backend; 501 is cli_catalog/features.py's): the ones ipn/localapi,
+# ipnlocal and the feature handlers answer with (de9ec7ee2), as Go's net/http names them. client/local prints
+# "<status>: <body>" (412: "Preconditions failed: <body>", v1.60+; "412 Precondition Failed: …" before), 1.4-1.18
+# "HTTP <status>: <body>".
+LOCALAPI_REFUSAL_STATUSES = (
+    "204 No Content",
+    "400 Bad Request",
+    "404 Not Found",
+    "405 Method Not Allowed",
+    "409 Conflict",
+    "412 Precondition Failed",
+    "429 Too Many Requests",
+    "502 Bad Gateway",
+)
+LOCALAPI_REFUSAL = re.compile(
+    r"(?:^|: |`|^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d |got )(?:(?:HTTP )?(?-i:"
+    + "|".join(LOCALAPI_REFUSAL_STATUSES)
+    + r")|Preconditions failed): \S",
+    re.IGNORECASE,
+)
 LOCALAPI_NOT_HTTP = re.compile(
     r"local-tailscaled\.sock/localapi/\S*: (?:net/http: )?HTTP/1\.x transport connection broken: "
     r"malformed HTTP (?:status code|response|version)\b",
@@ -899,6 +920,10 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # the TUN adapter) answered every client connection with its old IPN error message instead of LocalAPI
     # (ipn/ipnserver/server.go Run: bs.SendErrorMessage(errMsg)), which the HTTP client cannot parse.
     (CliErrorKind.BACKEND_ERROR, LOCALAPI_NOT_HTTP.pattern),
+    # LocalAPI refused the request with another status (a parameter or method it does not take, something named
+    # it does not find, a state that changed): tailscaled runs and answered; rules/windows.py says what each
+    # status means. A catalogued body (cli_catalog/) is read as its own kind first.
+    (CliErrorKind.BACKEND_ERROR, LOCALAPI_REFUSAL.pattern),
     (
         CliErrorKind.UNIX_ACCESS_DENIED,
         r"^Access denied: |Use 'sudo tailscale "
@@ -1138,7 +1163,14 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "invalid response from",
         "unable to fetch status",
     ),
-    CliErrorKind.BACKEND_ERROR: ("backend error", "500 internal server error", "malformed http", "# response status"),
+    CliErrorKind.BACKEND_ERROR: (
+        "backend error",
+        "500 internal server error",
+        "malformed http",
+        "# response status",
+        "preconditions failed: ",
+        *(status.lower() + ": " for status in LOCALAPI_REFUSAL_STATUSES),
+    ),
     CliErrorKind.UNIX_ACCESS_DENIED: ("access denied", "sudo tailscale", "dial unix", "# response status 403"),
     CliErrorKind.NOT_OWNER: ("# response status 401",),
     CliErrorKind.OTHER: ("401 unauthorized", "empty user uid", "look up user", "failed to connect"),
@@ -1355,6 +1387,14 @@ def _command_answer(line: SourceLine, command: str | None) -> CliError | None:
         return None
     refusal, match = found
     return CliError(refusal.kind, line, detail=undo_go_quoting(line.text), explanation=refusal.explain(match))
+
+
+def _answer_of_command(found: CliError | None, line: SourceLine, command: str | None) -> CliError | None:
+    """``found`` (parse_windows_error's reading), unless the line is the catalogued answer of the command typed above
+    it and ``found`` only read LocalAPI's generic failure (a 500 under `tailscale lock` is the lock failing)."""
+    if found is not None and (found.kind is not CliErrorKind.BACKEND_ERROR or found.explanation is not None):
+        return found
+    return _command_answer(line, command) or found
 
 
 # Kinds whose patterns read only how the CLI wraps a daemon's answer ("backend error: …", "500 Internal Server
@@ -1733,8 +1773,7 @@ def parse_windows(
     errors: list[CliError] = []
     found = (
         gui_start_fatal(line, command)  # the GUI's start-up fatal: an OS error of its own, not the CLI's pipe
-        or parse_windows_error(line)
-        or _command_answer(line, command)
+        or _answer_of_command(parse_windows_error(line), line, command)
         or _login_server_mismatch(line, command)
         or _ssh_to_tailnet_host(line, tailnet_hosts)
         for line in _unwrap(lines)

@@ -95,9 +95,14 @@ REFUSALS: tuple[Refusal, ...] = _entries()
 
 
 def _command_answers() -> tuple[tuple[re.Pattern[str], Refusal], ...]:
-    from opskit.core.diagnose.cli_catalog import bare_answers, families_b, subcommands
+    from opskit.core.diagnose.cli_catalog import bare_answers, families_b, relayed, subcommands
 
-    return (*families_b.COMMAND_ANSWERS, *subcommands.COMMAND_ANSWERS, *bare_answers.COMMAND_ANSWERS)
+    return (
+        *families_b.COMMAND_ANSWERS,
+        *subcommands.COMMAND_ANSWERS,
+        *bare_answers.COMMAND_ANSWERS,
+        *relayed.COMMAND_ANSWERS,
+    )
 
 
 # Refusals read only under the command that prints them: (that command's pattern, the refusal).

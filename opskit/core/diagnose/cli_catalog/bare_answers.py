@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry, relayed
+from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry, features, relayed
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import typed_tailscale_command
 
@@ -80,6 +80,19 @@ COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
     ),
     # ---------------------------------------------------------------- tailscaled's short bodies, printed alone
     *((_ANY_SUBCOMMAND, refusal) for refusal in relayed.BARE),
+    # client/local's WatchIPNBus (`up`, `login`, `status --watch`, `debug watch-ipn`) prints a refused LocalAPI
+    # request as its status alone: "404 Not Found" is a tailscaled without that endpoint (features.py's reading of
+    # "404 Not Found: 404 page not found")
+    _answer(
+        _ANY_SUBCOMMAND,
+        CliErrorKind.VERSION_MISMATCH,
+        "404 not found",
+        r"^(?:HTTP )?404 Not Found$",
+        features.UNKNOWN_ENDPOINT_CAUSE,
+        features.UNKNOWN_ENDPOINT_FIX,
+        "client/local/local.go (WatchIPNBus), ipn/localapi/localapi.go",
+        "404 Not Found",
+    ),
     # ---------------------------------------------------------------- usage errors of any command
     _usage(
         _ANY_SUBCOMMAND,

@@ -417,6 +417,20 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         _SERVE_V2,
         "tailscale serve --https=443 off: handler does not exist",
     ),
+    # runServeSetConfig (v1.90+) could not load the Services config file (ipn/conffile LoadServicesConfig: the file
+    # missing or unreadable, not JSON, an unknown "version", a Service without "endpoints", TUN mixed with ports…)
+    _entry(
+        _SERVE,
+        "could not read config from file",
+        rf"could not read config from file {_Q}(?P<file>{_NOT_Q}*){_Q}: (?P<why>.+)",
+        '`tailscale serve set-config` could not use "{file}" ({why}): nothing was applied, the Services served '
+        "before are unchanged.",
+        'Give the path of a readable Services config file ({{"version": "0.0.1", "services": {{"svc:<name>": '
+        '{{"endpoints": {{"tcp:443": "http://localhost:3000"}}}}}}}}) and fix what the error names; `tailscale '
+        "serve get-config --all` writes the current config in that layout (https://tailscale.com/kb/1589).",
+        _SERVE_V2 + ", ipn/conffile/serveconf.go",
+        'could not read config from file "services.json": open services.json: no such file or directory',
+    ),
     _entry(
         _SERVE,
         'service "svc:',
@@ -576,6 +590,19 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         "turn Funnel off for it (`tailscale funnel --https=443 off`).",
         "cmd/tailscale/cli/funnel.go",
         "Warning: funnel=on for nas.tail1234.ts.net:443, but no serve config",
+    ),
+    # runServeClear (log.Printf, under Go's log stamp; v1.90+): the Service named has no config on this node
+    _entry(
+        CliErrorKind.SERVE_NOT_CONFIGURED,
+        "not found in serve config, nothing to clear",
+        r"service (?P<service>svc:\S+) not found in serve config, nothing to clear",
+        "`tailscale serve clear {service}` found no serve config for {service} on this node: nothing was cleared "
+        "(the name is not the one configured here, or another host serves it), and if it is advertised from this "
+        "node it still is.",
+        "`tailscale serve status` (or `tailscale serve get-config --all`) lists the Services configured here: clear "
+        "one of those names; to stop offering {service} without a config, `tailscale serve drain {service}`.",
+        _SERVE_V2,
+        "2026/08/22 11:48:56 service svc:web not found in serve config, nothing to clear",
     ),
     _entry(
         CliErrorKind.DAEMON_CONNECTION_RESET,
@@ -959,6 +986,23 @@ _FILE = "cmd/tailscale/cli/file.go"
 
 # `tailscale file cp/get` (what windows.py's taildrop-failed patterns do not read already).
 _FILE_FAMILY: tuple[Refusal, ...] = (
+    # file.go's warning on stderr before the send: v1.8-v1.96 "# warning: <target> is offline" (the netmap says so),
+    # v1.98+ after 3 s without a byte "… is reportedly offline; trying anyway" / "… is not replying; trying anyway"
+    # (behind the "\r\x1b[K" that clears the progress line). The send goes on and waits: not a refusal.
+    _entry(
+        CliErrorKind.TAILDROP_TARGET_OFFLINE,
+        "# warning: ",
+        r"(?:^|[\s\"'`(:])(?:\x1b\[K|\^\[\[K|\[K)?# warning: (?P<target>\S+) is "
+        r"(?P<state>(?:reportedly )?offline|not replying)(?:; trying anyway)?(?![\w-])",
+        "`tailscale file cp` warned that {target} is {state}: Taildrop sends straight to the device over the tailnet "
+        "(no server keeps the file), so the send waits and the file arrives only if {target} comes online and "
+        "answers; an offline target makes it hang and fail.",
+        "Check {target} in `tailscale status` (offline, or when it was last seen) and `tailscale ping {target}`: "
+        "start Tailscale on it or wake it (a phone asleep, a laptop lid shut), then send again; `tailscale file cp "
+        "--targets` lists the devices that can receive now.",
+        _FILE,
+        "# warning: phone is reportedly offline; trying anyway",
+    ),
     _entry(
         _USAGE,
         "usage: tailscale file",

@@ -17,6 +17,16 @@ from opskit.core.diagnose.models import CliErrorKind
 
 _UNAVAILABLE = CliErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE
 _ANSWERED = "tailscaled runs and answered (this is not 'no backend' or a stopped service); nothing changed."
+UNKNOWN_ENDPOINT_CAUSE = (
+    "tailscaled runs and answered, but has no LocalAPI endpoint for what the CLI asked (404 Not Found: 404 page not "
+    "found): the `tailscale` CLI is newer than the tailscaled it talks to (two installs side by side, or a package "
+    "upgraded while the old daemon kept running), or tailscaled is a build that leaves that feature out. " + _ANSWERED
+)
+UNKNOWN_ENDPOINT_FIX = (
+    "Compare `tailscale version` with `tailscale version --daemon`: use the CLI that came with the running "
+    "tailscaled (`which -a tailscale`) or restart tailscaled after the upgrade so both are the same release "
+    "(remove the other install); a minimal build needs the feature built in."
+)
 
 REFUSALS: tuple[Refusal, ...] = (
     catalog_entry(
@@ -67,5 +77,33 @@ REFUSALS: tuple[Refusal, ...] = (
         "Run it on a Linux or macOS node, or restart the application whose connections should be reset.",
         "ipn/ipnlocal/local.go",
         "500 Internal Server Error: TCP connection breaking not available on this platform",
+    ),
+    # Any other 501: LocalAPI and ipnlocal answer 501 Not Implemented only for what this build or platform lacks
+    # (feature.ErrUnavailable, "debug not supported in this build", "netfilter kind only settable on linux", a
+    # peer's "DNS not wired up", "not implemented"): the generic reading of that status.
+    catalog_entry(
+        _UNAVAILABLE,
+        "501 not implemented: ",
+        r"(?:^|: |`)(?:HTTP )?501 Not Implemented: (?P<body>.+)",
+        "tailscaled does not implement what the command asked in this build or on this platform (LocalAPI's 501 "
+        "Not Implemented: {body}): a minimal build without the feature, an OS where it does not exist, or a "
+        "peer's tailscaled lacking it. " + _ANSWERED,
+        "Run the command where it is implemented (the OS the message names) or with an official full build of "
+        "tailscaled (pkgs.tailscale.com or the app); `tailscale version --daemon` shows which tailscaled answers.",
+        "ipn/localapi, ipn/ipnlocal (http.StatusNotImplemented), feature/feature.go",
+        "501 Not Implemented: netfilter kind only settable on linux",
+    ),
+    # LocalAPI's answer to a path it has no handler for (localapi.go ServeHTTP: http.NotFound, "404 page not
+    # found"): the CLI asked for an endpoint this tailscaled does not know. client/local prints it "404 Not Found:
+    # 404 page not found"; WatchIPNBus (`up`, `login`, `status --watch`…) the status alone ("404 Not Found",
+    # issue 9654 with "client version 1.50.1 != tailscaled server version 1.28.0"; bare_answers reads that one).
+    catalog_entry(
+        CliErrorKind.VERSION_MISMATCH,
+        "404 page not found",
+        r"(?:^|: |`)(?:HTTP )?404 Not Found: 404 page not found\b",
+        UNKNOWN_ENDPOINT_CAUSE,
+        UNKNOWN_ENDPOINT_FIX,
+        "ipn/localapi/localapi.go (ServeHTTP), client/local",
+        "404 Not Found: 404 page not found",
     ),
 )

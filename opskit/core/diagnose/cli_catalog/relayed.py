@@ -20,12 +20,20 @@ Read from Tailscale's source at de9ec7ee2 (2026-08-22):
   ``taildrive not supported on platform`` (its 404 ``taildrive not enabled`` is families_b's).
 - ipnlocal's SetUDPGROForwarding (containerboot's TS_EXPERIMENTAL_ENABLE_FORWARDING_OPTIMIZATIONS): ``UDP GRO
   forwarding cannot be enabled in userspace mode``, ``error enabling UDP GRO forwarding: …``.
+- a command's own request failed by tailscaled (session 13): under a typed `tailscale lock|serve|funnel|cert|file|
+  drive|switch|update|dns query`, LocalAPI's 500 (the handler relaying ipnlocal's error: tka sync/bootstrap,
+  the serve config's store, a profile's prefs…) or 412 (`Preconditions failed: …`, its state changed meanwhile) is
+  that command failing, whatever the body (``COMMAND_ANSWERS``; windows.py prefers it to the generic
+  ``backend-error`` reading). A 4xx about the request itself stays that reading.
 """
 
 from __future__ import annotations
 
+import re
+
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
+from opskit.core.diagnose.text import typed_tailscale_command
 
 _POLICY = CliErrorKind.BLOCKED_BY_POLICY
 # How the CLI (client/local, `up`) wraps what tailscaled answered, at the line's start or after the command's own
@@ -159,4 +167,59 @@ REFUSALS: tuple[Refusal, ...] = (
 BARE: tuple[Refusal, ...] = (
     _policy("managed by policy", r"^managed by policy\.?$", _MANAGED_CAUSE, "managed by policy"),
     _no_netmap("no net", r"^no (?:netmap|network map, try again later)$", "no network map, try again later"),
+)
+
+
+# A command's request failed by tailscaled: (the typed command, its failure kind, what it does, what to check).
+_COMMAND_FAILURES = (
+    (
+        r"lock",
+        CliErrorKind.TAILNET_LOCK_FAILED,
+        "the Tailnet Lock operation",
+        "`tailscale lock status` for the lock's state and this node's key; a step talking to control (sync, "
+        "bootstrap, offer) needs the control server reachable",
+    ),
+    (
+        r"(?:serve|funnel)",
+        CliErrorKind.SERVE_FAILED,
+        "the serve/funnel configuration change",
+        "`tailscale serve status` for what is configured now; the node needs its network map (`tailscale status`)",
+    ),
+    (r"cert", CliErrorKind.CERT_FAILED, "the certificate request", "that HTTPS is enabled for the tailnet"),
+    (
+        r"file\s+(?:cp|get)",
+        CliErrorKind.TAILDROP_FAILED,
+        "the Taildrop transfer",
+        "`tailscale file cp --targets` for who can receive, and the node's Taildrop directory",
+    ),
+    (r"drive", CliErrorKind.DRIVE_FAILED, "the Taildrive request", "`tailscale drive list` for the shares"),
+    (r"switch", CliErrorKind.SWITCH_FAILED, "the profile switch", "`tailscale switch --list` for the profiles"),
+    (r"update", CliErrorKind.UPDATE_FAILED, "the update", "the package source it names"),
+    (r"dns\s+query", CliErrorKind.DNS_QUERY_FAILED, "the DNS query", "`tailscale dns status` for the resolvers"),
+)
+# client/local's form of a 500 (an ipnlocal error relayed by its handler) and a 412 (v1.60+; Go's name before).
+_DAEMON_FAILED = (
+    ("internal server error", r"500 Internal Server Error", "500 Internal Server Error"),
+    ("precondition", r"412 Precondition Failed|Preconditions failed", "Preconditions failed"),
+)
+
+
+def _command_failure(kind: CliErrorKind, what: str, check: str, phrase: str, status: str, printed: str) -> Refusal:
+    return catalog_entry(
+        kind,
+        phrase,
+        rf"(?:^|: )(?:HTTP )?(?P<status>{status}): (?P<body>.+)",
+        f"tailscaled runs and took the request, but {what} failed in tailscaled ({{status}}: {{body}}): the text "
+        "after the status is tailscaled's reason. Nothing changed.",
+        f"Read tailscaled's reason and fix what it names (check {check}); tailscaled's log has the lines around "
+        "it. Then run the command again.",
+        "ipn/localapi, ipn/ipnlocal (a handler's http.Error(w, err.Error(), 500)), client/local",
+        f"{printed}: {what} failed",
+    )
+
+
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = tuple(
+    (typed_tailscale_command(typed), _command_failure(kind, what, check, phrase, status, printed))
+    for typed, kind, what, check in _COMMAND_FAILURES
+    for phrase, status, printed in _DAEMON_FAILED
 )

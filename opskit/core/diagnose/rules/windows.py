@@ -441,6 +441,10 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "control server gave it (or the peer named) addresses of the other family only. Nothing failed.",
         "Ask for the family it has (`tailscale ip` lists every address) or use its MagicDNS name.",
     ),
+    CliErrorKind.TAILDROP_TARGET_OFFLINE: (
+        "`tailscale file cp`'s target is offline or not replying: the send waits for it and fails if it never answers.",
+        "Bring the target online (`tailscale status`, `tailscale ping <target>`), then send again.",
+    ),
     CliErrorKind.RISK_NOT_ACCEPTED: (
         "the tailscale CLI stopped before a risky change (`down`/`up`/`set` over a Tailscale or Tailscale SSH "
         "session that the change would cut, a macOS app connector) and asks to confirm; answered no, or run "
@@ -791,6 +795,87 @@ _NOT_AN_AUTH_KEY = (
 )
 
 
+_SAME_VERSIONS = (
+    "Compare `tailscale version` with `tailscale version --daemon` (the tailscaled that answers): when they differ, "
+    "use the CLI that came with it (`which -a tailscale`; on Windows the one in C:\\Program Files\\Tailscale) or "
+    "update both to the same release, then run the command again."
+)
+
+
+def _localapi_answer(statuses: str) -> re.Pattern[str]:
+    """How client/local prints LocalAPI's refusal with one of ``statuses`` (windows.LOCALAPI_REFUSAL's form)."""
+    return re.compile(rf"(?:^|: |`|got )(?:HTTP )?(?:{statuses}): \S", re.IGNORECASE)
+
+
+# LocalAPI's refusal with a status of no kind of its own (windows.LOCALAPI_REFUSAL): tailscaled runs, took the CLI's
+# request and refused it; the status says how (the text after it says which value or what).
+_LOCALAPI_REFUSALS: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
+    (
+        _localapi_answer("405 Method Not Allowed"),
+        (
+            "tailscaled runs and answered, but refused the request's HTTP method (405 Method Not Allowed: 'use "
+            "POST', 'only GET allowed', …). The CLI sends every request the way the tailscaled of its own release "
+            "takes it, so this is a CLI of another release than the running tailscaled (an old binary earlier on "
+            "PATH, a package upgraded while the old daemon kept running), or a script or program calling LocalAPI "
+            "itself. Nothing was done.",
+            _SAME_VERSIONS + " A script calling LocalAPI must use the method the message names.",
+        ),
+    ),
+    (
+        _localapi_answer("400 Bad Request"),
+        (
+            "tailscaled runs and answered, but refused a value of the request (400 Bad Request; the text after "
+            "the status names it: a parameter missing or not valid, a body it could not decode). The CLI checks "
+            "what you typed before it asks, so this is a value tailscaled itself does not accept, or a CLI of "
+            "another release than the running tailscaled asking in a form it does not know. Nothing was done.",
+            "Read the text after the status: correct the value named (an address, a name, a number) and run the "
+            "command again; if the command and its values are right, " + _SAME_VERSIONS[0].lower() + _SAME_VERSIONS[1:],
+        ),
+    ),
+    (
+        _localapi_answer("404 Not Found"),
+        (
+            "tailscaled runs and answered, but does not have what the request named (404 Not Found; the text "
+            "after the status says what: a peer, user, profile, share or file it does not know). Nothing was done.",
+            "Check the name or ID against what tailscaled knows (`tailscale status` for peers, `tailscale switch "
+            "--list` for profiles, `tailscale drive list` for shares) and run the command again with one of those.",
+        ),
+    ),
+    (
+        _localapi_answer("409 Conflict|412 Precondition Failed|Preconditions failed|204 No Content"),
+        (
+            "tailscaled runs and answered, but could not do it in its current state (409 Conflict: what it would "
+            "create already exists; 412 Preconditions failed: its state changed since the command read it, or a "
+            "part it needs is not running; 204: nothing to answer with). Nothing was done.",
+            "Read the text after the status for what is in the way; run the command again (after another command "
+            "or client has finished changing the same setting), and if it repeats, restart tailscaled.",
+        ),
+    ),
+    (
+        _localapi_answer("500 Internal Server Error"),
+        (
+            "tailscaled runs and answered, but failed the request itself (500 Internal Server Error): the text "
+            "after the status is tailscaled's own reason (a step of the command that failed, its state store, the "
+            "control server it had to ask). The service is not the problem; what it was asked to do did not "
+            "happen.",
+            "Read the text after the status for what failed and fix that; tailscaled's log (`journalctl -u "
+            "tailscaled`, Windows: C:\\ProgramData\\Tailscale\\Logs) has the lines around it. Run the command "
+            "again; if it repeats with a message that names no cause, restart tailscaled.",
+        ),
+    ),
+    (
+        _localapi_answer("429 Too Many Requests|502 Bad Gateway"),
+        (
+            "tailscaled runs and took the request, but what it asked on the CLI's behalf failed (429 Too Many "
+            "Requests: a rate limit, e.g. the certificate authority's; 502 Bad Gateway: the name or address it "
+            "had to reach could not be resolved or dialled). Tailscale's service itself is fine.",
+            "Read the text after the status: wait for a rate limit to pass (Let's Encrypt's are per hour/week), "
+            "or check the name or address the command named is up and reachable from this node; then run it again.",
+        ),
+    ),
+)
+
+
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
     # an old CLI (v1.12-v1.16: base64 keys) reading a newer tailscaled's status ("nodekey:<hex>" keys, 1.18+)
@@ -949,6 +1034,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
         ),
     ),
     CliErrorKind.BACKEND_ERROR: (
+        *_LOCALAPI_REFUSALS,
         (
             LOCALAPI_NOT_HTTP,
             (
@@ -3966,3 +4052,32 @@ def address_family_missing(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
         100.101.102.103  nas  admin@  linux  -
     """
     yield from _emit(CliErrorKind.ADDRESS_FAMILY_MISSING, report, ctx)
+
+
+@rule(
+    id="TS-CLI-TAILDROP-TARGET-OFFLINE",
+    name="cli-taildrop-target-offline",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="`tailscale file cp`: the target device is offline or not replying; the send waits for it",
+    target="windows",
+)
+def taildrop_target_offline(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: Taildrop has no server in between: ``tailscale file cp`` pushes the file to the target's PeerAPI over
+    the tailnet. When the netmap says the target is offline the CLI warns (``# warning: phone is offline``, v1.8
+    and later; since v1.98 after three seconds without a byte, ``… is reportedly offline; trying anyway`` or
+    ``… is not replying; trying anyway``) and keeps trying: the file arrives only when the device is online and
+    answers, else the command hangs and fails. The cause is the target, not this node or tailscaled.
+
+    *Bad*::
+
+        $ tailscale file cp photo.jpg phone:
+        # warning: phone is reportedly offline; trying anyway
+
+    *Good*::
+
+        $ tailscale file cp photo.jpg phone:
+        $ tailscale status
+        100.64.0.2   phone   me@   iOS   -
+    """
+    yield from _emit(CliErrorKind.TAILDROP_TARGET_OFFLINE, report, ctx)
