@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from opskit.core.diagnose import blocks as blocks_module
 from opskit.core.diagnose import text as text_module
 from opskit.core.diagnose.blocks import Block, split_input
+from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer
 from opskit.core.diagnose.daemonlog import events
 from opskit.core.diagnose.dnsstatus import is_dns_status_start
 from opskit.core.diagnose.guiwarning import gui_health_warning_extent
@@ -342,3 +343,40 @@ def test_report_header_meets_none_of_the_general_paths_text_tests(check: object)
     # The shortcut repeats only the general path's tests that depend on state or on other lines; these depend on
     # the text alone, and none may take "Report:" (one that did would be skipped by the shortcut).
     assert callable(check) and check()
+
+
+_ANSWER_COMMANDS = [
+    "tailscale netcheck", "sudo tailscale serve status", "tailscale funnel 443", "tailscale serve --service=svc:a x",
+    "tailscale status --web", "tailscale web", "tailscale debug capture", "tailscale debug resolve x", "tailscale get x",
+    "tailscale nc host 22", "tailscale dns query x", "tailscale lock sign x", "tailscale lock log", "tailscale up",
+    "tailscale file cp a b:", "tailscale file get .", "tailscale syspolicy list", "tailscale configure pve-appliance",
+    "tailscale debug via 1 x", "tailscale debug portmap", "doas /usr/bin/tailscale set --ssh", "ls -l", "whoami",
+    "tailscale.exe --socket=x debug localapi", "tailscale configure flash-appliance",
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(_ANSWER_COMMANDS),
+    st.lists(
+        st.sampled_from(
+            sorted({refusal.phrase for _, refusal in COMMAND_ANSWERS})
+            + ["Report:", "x", " ", ": ", "443", "tcp", "\"", "1", "Error: ", "/tmp/a", "svc:web"]
+        ),
+        min_size=1,
+        max_size=5,
+    ).map("".join),
+)
+@settings(max_examples=1500, deadline=None)
+def test_answers_looked_up_per_command_equal_every_entrys_own_test(command: str, text: str) -> None:
+    # find_command_answer tries only the entries whose command pattern the typed command matches (answers_under,
+    # once per command); every entry's three tests in catalog order, as before, must find the same refusal.
+    expected = next(
+        (
+            (refusal, match.group(0))
+            for typed, refusal in COMMAND_ANSWERS
+            if refusal.phrase in text.lower() and (match := refusal.pattern.search(text)) and typed.search(command)
+        ),
+        None,
+    )
+    found = find_command_answer(text, command)
+    assert (None if found is None else (found[0], found[1].group(0))) == expected

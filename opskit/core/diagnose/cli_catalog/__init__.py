@@ -119,7 +119,15 @@ def find_command_answer(text: str, command: str | None) -> tuple[Refusal, re.Mat
     if command is None:
         return None
     lowered = text.lower()
-    for typed, refusal in COMMAND_ANSWERS:
-        if refusal.phrase in lowered and (match := refusal.pattern.search(text)) and typed.search(command):
+    for refusal in answers_under(command):
+        if refusal.phrase in lowered and (match := refusal.pattern.search(text)):
             return refusal, match
     return None
+
+
+@lru_cache(maxsize=256)
+def answers_under(command: str) -> tuple[Refusal, ...]:
+    """The refusals read as the whole answer of ``command`` (COMMAND_ANSWERS whose command pattern it matches), in
+    catalog order: worked out once per typed command, not once per line under it (a netcheck paste's every
+    "Report:" holds serve's phrase "port", and used to run the 47 entries' tests)."""
+    return tuple(refusal for typed, refusal in COMMAND_ANSWERS if typed.search(command))
