@@ -290,14 +290,15 @@ def test_report_header_shortcut_splits_every_sample_as_the_general_path() -> Non
 _TYPED = [
     "", "$ tailscale netcheck\n", "# tailscale netcheck\n", "$ tailscale switch --list\n",
     "$ tailscale debug ts2021\n", "PS C:\\> tailscale-ipn.exe\n", "$ tailscale netcheck --format=json\n",
-    "$ tailscale status --json\n", "$ tailscale serve status\n", "$ tailscale funnel 443\n", "$ whoami\n",
+    "$ tailscale status --json | jq .Health\n", "$ tailscale serve status\n", "$ tailscale funnel 443\n", "$ whoami\n",
     "$ tailscale up\n", "$ tailscale netcheck --bind-address=x\n", "$ tailscale netcheck --help\n",
 ]
 _ABOVE = [
     "", "* UDP: true\n", "* UDP: true\n* IPv4: yes, 1.2.3.4:5\n", "- fra: 5.9ms (Frankfurt)\n",
     "2026/09/01 15:02:12 portmap: monitor: gateway and self IP changed: gw=10.0.0.1 self=10.0.0.2\n",
     "# Health check:\n#     - Some peers are advertising routes but --accept-routes is false and\n", "\n",
-    "* Nearest DERP: Frankfurt\n* DERP latency:\n",
+    "* Nearest DERP: Frankfurt\n* DERP latency:\n", "machine1\n", "100.64.0.1  host  user@  linux  -\n",
+    "Error: something failed\n",
 ]
 _BELOW = [
     "", "* UDP: true\n", "\n", "report: udp=true v4=true\n", "NetInfo{varies=false hairpin=false}\n",
@@ -315,6 +316,7 @@ _BELOW = [
 @example([("", "* UDP: true\n", "Show Tailscale report\n\nUSAGE\n  tailscale netcheck\n")])
 @example([("", "* UDP: true\n", "netcheck: udp=true v6=false\n")])
 @example([("$ tailscale netcheck --help\n", "* UDP: true\n", "\nUSAGE\n  tailscale netcheck\n")])
+@example([("$ tailscale status --json | jq .Health\n", "", "* UDP: true\n")])
 @settings(max_examples=600, deadline=None)
 def test_report_header_shortcut_splits_generated_pastes_as_the_general_path(
     pieces: list[tuple[str, str, str]],
@@ -336,6 +338,7 @@ def test_report_header_shortcut_splits_generated_pastes_as_the_general_path(
         lambda: not blocks_module._ADDRESS_ANSWER.match("Report:"),
         lambda: not blocks_module._exit_node_list_line("Report:"),
         lambda: blocks_module.classify_line("Report:", True) is BlockKind.NETCHECK,
+        lambda: blocks_module.classify_line("Report:", False) is BlockKind.NETCHECK,
         lambda: not is_portmap_line("Report:"),
     ],
 )
