@@ -23,7 +23,13 @@ from opskit.core.diagnose.dnsstatus import is_dns_status_start
 from opskit.core.diagnose.guiwarning import gui_health_warning_extent
 from opskit.core.diagnose.lockstatus import is_lock_status_start
 from opskit.core.diagnose.models import BlockKind, build_frozen
-from opskit.core.diagnose.netcheck import is_portmap_line, parse_netcheck_text, region_hint, region_latency, region_parts
+from opskit.core.diagnose.netcheck import (
+    is_portmap_line,
+    parse_netcheck_text,
+    region_hint,
+    region_latency,
+    region_parts,
+)
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start
 from opskit.core.diagnose.profile import NatProfile, build_profile
@@ -265,17 +271,18 @@ def test_one_scan_finds_the_same_log_recognisers_as_a_search_for_each(pieces: li
 
 
 def _split_both_ways(text: str) -> tuple[object, object]:
-    """split_input of ``text`` with the "Report:" shortcut, then with every "Report:" on the general path."""
+    """split_input of ``text`` with its "Report:" and bullet-run shortcuts, then with both off (every "Report:"
+    on the general path, every bullet through the main loop)."""
     fast = split_input(text)
-    blocks_module._FAST_REPORT_HEADER = False
+    blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = False
     try:
         general = split_input(text)
     finally:
-        blocks_module._FAST_REPORT_HEADER = True
+        blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = True
     return fast, general
 
 
-def test_report_header_shortcut_splits_every_sample_as_the_general_path() -> None:
+def test_netcheck_shortcuts_split_every_sample_as_the_general_path() -> None:
     reports = 0
     for text in CORPUS:
         fast, general = _split_both_ways(text)
@@ -288,22 +295,52 @@ def test_report_header_shortcut_splits_every_sample_as_the_general_path() -> Non
 # from the lines (switch --list, debug ts2021, the GUI, --json, serve, netcheck), and lines below that the general
 # path joins with it (a tailscaled log wrapped after its colon, a help text's "USAGE" two lines down).
 _TYPED = [
-    "", "$ tailscale netcheck\n", "# tailscale netcheck\n", "$ tailscale switch --list\n",
-    "$ tailscale debug ts2021\n", "PS C:\\> tailscale-ipn.exe\n", "$ tailscale netcheck --format=json\n",
-    "$ tailscale status --json | jq .Health\n", "$ tailscale serve status\n", "$ tailscale funnel 443\n", "$ whoami\n",
-    "$ tailscale up\n", "$ tailscale netcheck --bind-address=x\n", "$ tailscale netcheck --help\n",
+    "",
+    "$ tailscale netcheck\n",
+    "# tailscale netcheck\n",
+    "$ tailscale switch --list\n",
+    "$ tailscale debug ts2021\n",
+    "PS C:\\> tailscale-ipn.exe\n",
+    "$ tailscale netcheck --format=json\n",
+    "$ tailscale status --json | jq .Health\n",
+    "$ tailscale serve status\n",
+    "$ tailscale funnel 443\n",
+    "$ whoami\n",
+    "$ tailscale up\n",
+    "$ tailscale netcheck --bind-address=x\n",
+    "$ tailscale netcheck --help\n",
 ]
 _ABOVE = [
-    "", "* UDP: true\n", "* UDP: true\n* IPv4: yes, 1.2.3.4:5\n", "- fra: 5.9ms (Frankfurt)\n",
+    "",
+    "* UDP: true\n",
+    "* UDP: true\n* IPv4: yes, 1.2.3.4:5\n",
+    "- fra: 5.9ms (Frankfurt)\n",
     "2026/09/01 15:02:12 portmap: monitor: gateway and self IP changed: gw=10.0.0.1 self=10.0.0.2\n",
-    "# Health check:\n#     - Some peers are advertising routes but --accept-routes is false and\n", "\n",
-    "* Nearest DERP: Frankfurt\n* DERP latency:\n", "machine1\n", "100.64.0.1  host  user@  linux  -\n",
+    "# Health check:\n#     - Some peers are advertising routes but --accept-routes is false and\n",
+    "\n",
+    "* Nearest DERP: Frankfurt\n* DERP latency:\n",
+    "machine1\n",
+    "100.64.0.1  host  user@  linux  -\n",
     "Error: something failed\n",
+    "*  UDP : true\n* IPv4: yes, 1.2.3.4:5\n",
+    "* UDP: true\n* Bogus: x\n* UDP:false\n",
+    "* UDP: true\n* UDP: false\n* IPv6: no\n",
+    "* UDP: true\n`* IPv4: yes` => `x`\n",
 ]
 _BELOW = [
-    "", "* UDP: true\n", "\n", "report: udp=true v4=true\n", "NetInfo{varies=false hairpin=false}\n",
-    "netcheck: udp=true v6=false\n", "Show Tailscale report\n\nUSAGE\n  tailscale netcheck\n", "Report:\n",
-    "{}\n", "* IPv4: yes, 1.2.3.4:5\n* UDP: true\n", "\nUSAGE\n  tailscale netcheck\n", "handler does not exist\n", "Success.\n",
+    "",
+    "* UDP: true\n",
+    "\n",
+    "report: udp=true v4=true\n",
+    "NetInfo{varies=false hairpin=false}\n",
+    "netcheck: udp=true v6=false\n",
+    "Show Tailscale report\n\nUSAGE\n  tailscale netcheck\n",
+    "Report:\n",
+    "{}\n",
+    "* IPv4: yes, 1.2.3.4:5\n* UDP: true\n",
+    "\nUSAGE\n  tailscale netcheck\n",
+    "handler does not exist\n",
+    "Success.\n",
 ]
 
 
@@ -318,7 +355,7 @@ _BELOW = [
 @example([("$ tailscale netcheck --help\n", "* UDP: true\n", "\nUSAGE\n  tailscale netcheck\n")])
 @example([("$ tailscale status --json | jq .Health\n", "", "* UDP: true\n")])
 @settings(max_examples=600, deadline=None)
-def test_report_header_shortcut_splits_generated_pastes_as_the_general_path(
+def test_netcheck_shortcuts_split_generated_pastes_as_the_general_path(
     pieces: list[tuple[str, str, str]],
 ) -> None:
     text = "".join(f"{typed}{above}Report:\n{below}" for typed, above, below in pieces)
@@ -350,7 +387,8 @@ def test_report_header_meets_none_of_the_general_paths_text_tests(check: object)
 
 _ANSWER_COMMANDS = [
     "tailscale netcheck", "sudo tailscale serve status", "tailscale funnel 443", "tailscale serve --service=svc:a x",
-    "tailscale status --web", "tailscale web", "tailscale debug capture", "tailscale debug resolve x", "tailscale get x",
+    "tailscale status --web", "tailscale web", "tailscale debug capture", "tailscale debug resolve x",
+    "tailscale get x",
     "tailscale nc host 22", "tailscale dns query x", "tailscale lock sign x", "tailscale lock log", "tailscale up",
     "tailscale file cp a b:", "tailscale file get .", "tailscale syspolicy list", "tailscale configure pve-appliance",
     "tailscale debug via 1 x", "tailscale debug portmap", "doas /usr/bin/tailscale set --ssh", "ls -l", "whoami",
@@ -363,7 +401,7 @@ _ANSWER_COMMANDS = [
     st.lists(
         st.sampled_from(
             sorted({refusal.phrase for _, refusal in COMMAND_ANSWERS})
-            + ["Report:", "x", " ", ": ", "443", "tcp", "\"", "1", "Error: ", "/tmp/a", "svc:web"]
+            + ["Report:", "x", " ", ": ", "443", "tcp", '"', "1", "Error: ", "/tmp/a", "svc:web"]
         ),
         min_size=1,
         max_size=5,

@@ -701,6 +701,7 @@ def _quoted_cli_answer(text: str) -> str | None:
 # split_input's shortcut for a netcheck "Report:" line (off only in tests/diagnose/test_fast_paths.py, which compares
 # the split with it and without it)
 _FAST_REPORT_HEADER = True
+_FAST_BULLET_RUN = True  # the same for split_input's run of netcheck bullets
 
 
 def _report_header_is_plain(
@@ -1164,6 +1165,20 @@ def split_input(text: str) -> SplitInput:
                     seen_keys.add(key)
                     current.append(line)
                     current_hints.append(hint)
+                    # Bullets come in runs of 8-12: take the plain ones that follow in a tight loop, as the loop
+                    # above would (a repeated field, other spacing or anything else goes back to it).
+                    while index < line_count and _FAST_BULLET_RUN:
+                        following_text = lines[index].text
+                        if following_text[:2] != "* " or lines[index].command is not None:
+                            break
+                        bullet = following_text[2:].partition(":")
+                        if not bullet[1] or bullet[0] not in KEY_SET or bullet[0] in seen_keys:
+                            break
+                        seen_keys.add(bullet[0])
+                        current.append(lines[index])
+                        current_hints.append(bullet)
+                        command_output_lines += 1
+                        index += 1
                     continue
         if (
             text == "Report:"

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.text import GO_STAMP, SourceLine, json_value_end, typed_tailscale_command
 
 # one-line answers, by their first character (a prose line then costs one short match at most)
@@ -100,35 +102,39 @@ def _one_line(text: str) -> bool:
     return pattern is not None and pattern.match(text) is not None
 
 
-# answers that say nothing about themselves: read only under their command
+# answers that say nothing about themselves: read only under their command (compiled on first use: most pastes type
+# none of these commands)
 _UNDER_COMMAND = (
-    (typed_tailscale_command(r"debug\s+via"), re.compile(r"^fd7a:115c:a1e0:b1a:[0-9a-f:]+/\d+$")),
-    (typed_tailscale_command(r"syspolicy\s+list"), re.compile(r"^No policy settings$")),
+    (typed_tailscale_command(r"debug\s+via"), lazy_compile(r"^fd7a:115c:a1e0:b1a:[0-9a-f:]+/\d+$")),
+    (typed_tailscale_command(r"syspolicy\s+list"), lazy_compile(r"^No policy settings$")),
     # debug.go: peer-endpoint-changes with no change recorded (a nil ring as JSON)
-    (typed_tailscale_command(r"debug\s+peer-endpoint-changes"), re.compile(r"^null$")),
+    (typed_tailscale_command(r"debug\s+peer-endpoint-changes"), lazy_compile(r"^null$")),
     # debug.go runDebugResolve: the addresses net.DefaultResolver found, one a line
-    (typed_tailscale_command(r"debug\s+resolve"), re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]+)$")),
+    (
+        typed_tailscale_command(r"debug\s+resolve"),
+        lazy_compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]+)$"),
+    ),
     # debug.go runPrintStateDir: tailscaled's state directory
-    (typed_tailscale_command(r"debug\s+statedir"), re.compile(r"^(?:/\S*|[A-Za-z]:\\.*)$")),
+    (typed_tailscale_command(r"debug\s+statedir"), lazy_compile(r"^(?:/\S*|[A-Za-z]:\\.*)$")),
     # debug.go runGoBuildInfo: debug.BuildInfo's text (tab-separated: go, path, mod, dep, =>, build)
-    (typed_tailscale_command(r"debug\s+go-buildinfo"), re.compile(r"^(?:go|path|mod|dep|=>|build) \S.*$")),
+    (typed_tailscale_command(r"debug\s+go-buildinfo"), lazy_compile(r"^(?:go|path|mod|dep|=>|build) \S.*$")),
     # appcroutes.go (2025-09+): --all's section titles, --n's count, the per-domain summary "domain  N"
     (
         typed_tailscale_command(r"appc-routes"),
-        re.compile(r"^(?:Learned Routes|Routes from Policy|=+|\d+|not a connector|[\w.-]+\.[a-z]{2,} +\d+)$"),
+        lazy_compile(r"^(?:Learned Routes|Routes from Policy|=+|\d+|not a connector|[\w.-]+\.[a-z]{2,} +\d+)$"),
     ),
     # debug.go runEnv: the CLI's environment, KEY=VALUE (never repeated: a value may be a key)
-    (typed_tailscale_command(r"debug\s+env"), re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")),
+    (typed_tailscale_command(r"debug\s+env"), lazy_compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")),
     # get.go (2026-06+): one setting's raw value (true/false, a name, a comma-separated list, empty prints nothing)
-    (typed_tailscale_command(r"get\s+[a-z][\w-]*"), re.compile(r"^\S+$")),
+    (typed_tailscale_command(r"get\s+[a-z][\w-]*"), lazy_compile(r"^\S+$")),
     # routecheck.go: the report's header and "prefix  ip  hostname" rows (the title is a one-line answer)
-    (typed_tailscale_command(r"routecheck"), re.compile(r"^(?:PREFIX\s+IP\s+HOSTNAME|\S+/\d+\s+\S+\s+\S+)$")),
+    (typed_tailscale_command(r"routecheck"), lazy_compile(r"^(?:PREFIX\s+IP\s+HOSTNAME|\S+/\d+\s+\S+\s+\S+)$")),
     # service.go (2026-07+): the "IP  HOSTNAME  DISPLAY NAME  ENDPOINTS  TYPE" table, "-" for an empty cell
-    (typed_tailscale_command(r"service\s+list"), re.compile(r"^\S+(?: {2,}\S.*?){3,}$")),
+    (typed_tailscale_command(r"service\s+list"), lazy_compile(r"^\S+(?: {2,}\S.*?){3,}$")),
     # tailnet-lock.go runNetworkLockRemove (--re-sign=false on a terminal): the warning and the yes/no prompt
     (
         typed_tailscale_command(r"lock\s+remove"),
-        re.compile(
+        lazy_compile(
             r"^(?:Warning|Removal of a signing key\(s\) without resigning nodes \(--re-sign=false\)"
             r"|will cause any nodes signed by the given key\(s\) to be locked out"
             r"|of the Tailscale network\. Proceed with caution\."
@@ -138,7 +144,7 @@ _UNDER_COMMAND = (
     # tailnet-lock.go runNetworkLockInit: each key the tailnet lock is initialised with
     (
         typed_tailscale_command(r"lock\s+init"),
-        re.compile(
+        lazy_compile(
             r"^(?:- (?:tlpub|nlpub):[0-9a-f]+ \(\w+ key\)|\d+ disablement secrets will be generated\."
             r"|\d+ disablement secrets have been generated and are printed below\. Take note of them now, they WILL"
             r" NOT be shown again\.)$"
@@ -147,14 +153,14 @@ _UNDER_COMMAND = (
     # debug.go: the DOT form of the event bus graph (`daemon-bus-graph --format=dot`)
     (
         typed_tailscale_command(r"debug\s+daemon-bus-graph"),
-        re.compile(
+        lazy_compile(
             r'^(?:(?:di)?graph\b.*\{|\}|"[^"]*"(?: -> "[^"]*")?(?: \[[^\]]*\])?;?|\w+ ?\[[^\]]*\];?|\w+=\S+;?)$'
         ),
     ),
     # debug.go: reload-config's success, revoke-keys' and test-risk's last line
-    (typed_tailscale_command(r"debug\s+reload-config"), re.compile(r"^config reloaded$")),
-    (typed_tailscale_command(r"lock\s+revoke-keys"), re.compile(r"^Recovery completed\.$")),
-    (typed_tailscale_command(r"debug\s+test-risk"), re.compile(r"^did-test-risky-action$")),
+    (typed_tailscale_command(r"debug\s+reload-config"), lazy_compile(r"^config reloaded$")),
+    (typed_tailscale_command(r"lock\s+revoke-keys"), lazy_compile(r"^Recovery completed\.$")),
+    (typed_tailscale_command(r"debug\s+test-risk"), lazy_compile(r"^did-test-risky-action$")),
 )  # fmt: skip
 # debug.go runDaemonBusEvents (v1.86+): one line per event, "[count]["type"][from: "x"][to: "y"] event"
 _BUS_EVENT = re.compile(r'^\[\d+\]\["[^"]*"\]\[from: "[^"]*"\]\[to: "[^"]*"\] .*$')
@@ -312,7 +318,13 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
             end = index
         return end
     if command is not None:
-        for typed, answer in _UNDER_COMMAND:
-            if answer.match(text) and typed.search(command):
+        for answer in _answers_under(command):
+            if answer.match(text):
                 return start
     return None
+
+
+@lru_cache(maxsize=256)
+def _answers_under(command: str) -> tuple[LazyPattern, ...]:
+    """The answers of _UNDER_COMMAND that ``command`` prints: worked out once per typed command, not per line."""
+    return tuple(answer for typed, answer in _UNDER_COMMAND if typed.search(command))

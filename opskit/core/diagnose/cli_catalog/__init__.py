@@ -87,14 +87,14 @@ def _entries() -> tuple[Refusal, ...]:
 REFUSALS: tuple[Refusal, ...] = _entries()
 
 
-def _command_answers() -> tuple[tuple[re.Pattern[str], Refusal], ...]:
+def _command_answers() -> tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...]:
     from opskit.core.diagnose.cli_catalog import bare_answers, families_b, subcommands
 
     return (*families_b.COMMAND_ANSWERS, *subcommands.COMMAND_ANSWERS, *bare_answers.COMMAND_ANSWERS)
 
 
 # Refusals read only under the command that prints them: (that command's pattern, the refusal).
-COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = _command_answers()
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = _command_answers()
 PHRASES: frozenset[str] = frozenset(refusal.phrase for refusal in REFUSALS)
 _ANY_PHRASE = any_word_pattern(PHRASES)
 
