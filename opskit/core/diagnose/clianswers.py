@@ -89,7 +89,7 @@ _GROUPED: dict[str, list[str]] = {}
 for _answer in _ONE_LINE_ANSWERS:
     _GROUPED.setdefault(_answer[0], []).append(_answer)
 _BY_FIRST = {first: re.compile(f"(?:{'|'.join(answers)})$") for first, answers in _GROUPED.items()}
-_STAMP = re.compile(rf"{GO_STAMP} ")  # the CLI's own log.Printf (cert, web)
+_STAMP = lazy_compile(rf"{GO_STAMP} ")  # the CLI's own log.Printf (cert, web)
 
 
 def _one_line(text: str) -> bool:
@@ -163,9 +163,9 @@ _UNDER_COMMAND = (
     (typed_tailscale_command(r"debug\s+test-risk"), lazy_compile(r"^did-test-risky-action$")),
 )  # fmt: skip
 # debug.go runDaemonBusEvents (v1.86+): one line per event, "[count]["type"][from: "x"][to: "y"] event"
-_BUS_EVENT = re.compile(r'^\[\d+\]\["[^"]*"\]\[from: "[^"]*"\]\[to: "[^"]*"\] .*$')
+_BUS_EVENT = lazy_compile(r'^\[\d+\]\["[^"]*"\]\[from: "[^"]*"\]\[to: "[^"]*"\] .*$')
 # debug.go runDebugDialTypes → localapi serveDebugDialTypes: one line per dialer
-_DIAL_TYPES = re.compile(r"^\[(?:SystemDial|UserDial|PeerDial|BareDial)\] connected=(?:true|false) err=.*$")
+_DIAL_TYPES = lazy_compile(r"^\[(?:SystemDial|UserDial|PeerDial|BareDial)\] connected=(?:true|false) err=.*$")
 # JSON answers read whole under their command: debug control-knobs, peer-relay-servers (DebugResultJSON), appc-routes
 # (and, from the coverage sweep: debug daemon-bus-graph, debug localapi's answer, dns query --json, lock log --json,
 # service list --json, routecheck --json)
@@ -177,17 +177,17 @@ _MAX_JSON_DEPTH = 64
 
 
 # id-token.go: the OIDC ID token (a JWT: a bearer credential, recognised so that it is never repeated)
-_JWT = re.compile(r"^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$")
+_JWT = lazy_compile(r"^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$")
 # get.go (2026-06+): `tailscale get --all`'s tabwriter table, "NAME  VALUE" then "<setting>  <value>" rows
-_GET_HEADER = re.compile(r"^NAME\s+VALUE$")
-_GET_ROW = re.compile(r"^[a-z][a-z0-9-]*(?:\s+\S.*)?$")
+_GET_HEADER = lazy_compile(r"^NAME\s+VALUE$")
+_GET_ROW = lazy_compile(r"^[a-z][a-z0-9-]*(?:\s+\S.*)?$")
 # debug.go runStat: "<path>: <Go FileMode>, <size>", a directory's first 25 entries ("- name", then "..."), or the
 # lstat error for a path that is not there
-_STAT = re.compile(r"^\S+: [dalTLDpSugct?-]*[rwxsStT-]{9}, \d+$")
-_STAT_ENTRY = re.compile(r"^(?:- \S.*|\.\.\.)$")
-_STAT_ERROR = re.compile(r"^(?P<path>\S+): lstat (?P=path): .+$")
+_STAT = lazy_compile(r"^\S+: [dalTLDpSugct?-]*[rwxsStT-]{9}, \d+$")
+_STAT_ENTRY = lazy_compile(r"^(?:- \S.*|\.\.\.)$")
+_STAT_ERROR = lazy_compile(r"^(?P<path>\S+): lstat (?P=path): .+$")
 # debug.go runDaemonMetrics --watch: "<name> <+delta> => <value>" per changed client metric
-_METRIC_WATCH = re.compile(
+_METRIC_WATCH = lazy_compile(
     r"^(?:magicsock|controlclient|derp|netcheck|portmap|dns|health|netmon|tstun|peerapi|localapi|wgengine|ipnlocal"
     r"|netstack|tailscaled)_[a-z0-9_]* +[+-]\d+ => -?\d+$"
 )
@@ -196,8 +196,8 @@ _TABLE_HEADERS = (
     (re.compile(r"^name\s+path\s+as$"), re.compile(r"^-+\s+-+\s+-+$")),  # drive list
     (re.compile(r"^Name\s+TTL\s+Class\s+Type\s+Body$"), re.compile(r"^-+\s+-+\s+-+\s+-+\s+-+$")),  # dns query
 )
-_DNS_QUERY = re.compile(r'^DNS query for ".*" \(\w+\) using internal resolver:$')
-_DNS_QUERY_LINE = re.compile(
+_DNS_QUERY = lazy_compile(r'^DNS query for ".*" \(\w+\) using internal resolver:$')
+_DNS_QUERY_LINE = lazy_compile(
     r"^(?:Forwarding to resolver: \S.*|Multiple resolvers available:|- \S.*"
     # SERVFAIL and REFUSED are failures, read by the CLI catalog (families_a.py), not routine
     r"|Response code: (?!RCodeServerFailure$|RCodeRefused$)\w+"
@@ -205,21 +205,21 @@ _DNS_QUERY_LINE = re.compile(
 )
 # `tailscale licenses` (licenses.go): four lines of text and the URL
 _LICENSES = "Tailscale wouldn't be possible without the contributions of thousands of open"
-_LICENSES_LINE = re.compile(
+_LICENSES_LINE = lazy_compile(
     r"^(?:source developers\. To see the open source packages included in Tailscale and"
     r"|their respective license information, visit:|https://tailscale\.com/licenses/\S+)$"
 )
 # the URL `tailscale up`/`login` prints under "To authenticate, visit:" (Tailscale's /a/<code>, Headscale's
 # /register/<key>): the prompt's own line is read as the status it is; the URL below it is part of it
 _AUTH_PROMPT = "To authenticate, visit:"
-_AUTH_URL = re.compile(r"^https?://\S+/(?:a|register)/\S+$")
+_AUTH_URL = lazy_compile(r"^https?://\S+/(?:a|register)/\S+$")
 _AUTH_LOOKBACK = 3
 # `tailscale lock log` (tailnet-lock.go nlDescribeUpdate): one stanza per update, "update <hash> (<change>)" (the hash
 # in hex before 2025-06, base32 since) and the key it adds, removes or updates, or a checkpoint's whole state
-_LOCK_UPDATE = re.compile(
+_LOCK_UPDATE = lazy_compile(
     r"^update (?:[0-9a-f]{64}|[A-Z2-7]{52}) \((?:add-key|remove-key|update-key|checkpoint|no-op|invalid|AUM\?<\d+>)\)$"
 )
-_LOCK_LOG_LINE = re.compile(
+_LOCK_LOG_LINE = lazy_compile(
     r"^(?:Disablement values:|Keys:|- [0-9a-f]{64}|Type: \S+|KeyID: (?:tlpub:|nlpub:)?[0-9a-f]+|KeyID: <Error: .*>"
     r"|Votes: \d+|Metadata: .*|State: .*)$"
 )
