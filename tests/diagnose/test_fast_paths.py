@@ -14,14 +14,27 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from opskit.core.diagnose import blocks as blocks_module
 from opskit.core.diagnose import text as text_module
 from opskit.core.diagnose.blocks import Block, split_input
+from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer
 from opskit.core.diagnose.daemonlog import events
+from opskit.core.diagnose.dnsstatus import is_dns_status_start
+from opskit.core.diagnose.guiwarning import gui_health_warning_extent
+from opskit.core.diagnose.lockstatus import is_lock_status_start
 from opskit.core.diagnose.models import BlockKind, build_frozen
-from opskit.core.diagnose.netcheck import parse_netcheck_text, region_hint, region_latency, region_parts
+from opskit.core.diagnose.netcheck import (
+    is_portmap_line,
+    parse_netcheck_text,
+    region_hint,
+    region_latency,
+    region_parts,
+)
 from opskit.core.diagnose.phrases import any_word_pattern
+from opskit.core.diagnose.portmapdebug import is_portmap_debug_start
 from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.status import is_status_line, parse_status_row
+from opskit.core.diagnose.stunlog import may_start_stun_log_line
 from opskit.core.diagnose.text import SourceLine
 from opskit.core.diagnose.windows import (
     error_word_head_across,
@@ -31,6 +44,7 @@ from opskit.core.diagnose.windows import (
 )
 from tests.diagnose.conftest import SAMPLES, SCENARIO
 
+CODE_LINE = SourceLine(2, "Code: warn-id", "Code: warn-id")
 CORPUS = [p.read_text() for p in sorted(SAMPLES.rglob("*.txt"))] + [
     p.read_text() for p in sorted(SCENARIO.glob("*.txt"))
 ]
@@ -254,3 +268,156 @@ def test_one_scan_finds_the_same_log_recognisers_as_a_search_for_each(pieces: li
     for match in events._EVENT_WORD_AT.finditer(line):
         found |= events._recognisers_at(match.group(1))
     assert found == expected, line
+
+
+def _split_both_ways(text: str) -> tuple[object, object]:
+    """split_input of ``text`` with its "Report:" and bullet-run shortcuts, then with both off (every "Report:"
+    on the general path, every bullet through the main loop)."""
+    fast = split_input(text)
+    blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = False
+    try:
+        general = split_input(text)
+    finally:
+        blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = True
+    return fast, general
+
+
+def test_netcheck_shortcuts_split_every_sample_as_the_general_path() -> None:
+    reports = 0
+    for text in CORPUS:
+        fast, general = _split_both_ways(text)
+        assert fast == general
+        reports += text.count("Report:")
+    assert reports >= 50
+
+
+# What may come before a netcheck report's "Report:" and after it: the commands whose answers the general path reads
+# from the lines (switch --list, debug ts2021, the GUI, --json, serve, netcheck), and lines below that the general
+# path joins with it (a tailscaled log wrapped after its colon, a help text's "USAGE" two lines down).
+_TYPED = [
+    "",
+    "$ tailscale netcheck\n",
+    "# tailscale netcheck\n",
+    "$ tailscale switch --list\n",
+    "$ tailscale debug ts2021\n",
+    "PS C:\\> tailscale-ipn.exe\n",
+    "$ tailscale netcheck --format=json\n",
+    "$ tailscale status --json | jq .Health\n",
+    "$ tailscale serve status\n",
+    "$ tailscale funnel 443\n",
+    "$ whoami\n",
+    "$ tailscale up\n",
+    "$ tailscale netcheck --bind-address=x\n",
+    "$ tailscale netcheck --help\n",
+]
+_ABOVE = [
+    "",
+    "* UDP: true\n",
+    "* UDP: true\n* IPv4: yes, 1.2.3.4:5\n",
+    "- fra: 5.9ms (Frankfurt)\n",
+    "2026/09/01 15:02:12 portmap: monitor: gateway and self IP changed: gw=10.0.0.1 self=10.0.0.2\n",
+    "# Health check:\n#     - Some peers are advertising routes but --accept-routes is false and\n",
+    "\n",
+    "* Nearest DERP: Frankfurt\n* DERP latency:\n",
+    "machine1\n",
+    "100.64.0.1  host  user@  linux  -\n",
+    "Error: something failed\n",
+    "*  UDP : true\n* IPv4: yes, 1.2.3.4:5\n",
+    "* UDP: true\n* Bogus: x\n* UDP:false\n",
+    "* UDP: true\n* UDP: false\n* IPv6: no\n",
+    "* UDP: true\n`* IPv4: yes` => `x`\n",
+]
+_BELOW = [
+    "",
+    "* UDP: true\n",
+    "\n",
+    "report: udp=true v4=true\n",
+    "NetInfo{varies=false hairpin=false}\n",
+    "netcheck: udp=true v6=false\n",
+    "Show Tailscale report\n\nUSAGE\n  tailscale netcheck\n",
+    "Report:\n",
+    "{}\n",
+    "* IPv4: yes, 1.2.3.4:5\n* UDP: true\n",
+    "\nUSAGE\n  tailscale netcheck\n",
+    "handler does not exist\n",
+    "Success.\n",
+]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_TYPED), st.sampled_from(_ABOVE), st.sampled_from(_BELOW)), min_size=1, max_size=4
+    )
+)
+@example([("$ tailscale switch --list\n", "* UDP: true\n", "* UDP: true\n")])
+@example([("", "* UDP: true\n", "Show Tailscale report\n\nUSAGE\n  tailscale netcheck\n")])
+@example([("", "* UDP: true\n", "netcheck: udp=true v6=false\n")])
+@example([("$ tailscale netcheck --help\n", "* UDP: true\n", "\nUSAGE\n  tailscale netcheck\n")])
+@example([("$ tailscale status --json | jq .Health\n", "", "* UDP: true\n")])
+@settings(max_examples=600, deadline=None)
+def test_netcheck_shortcuts_split_generated_pastes_as_the_general_path(
+    pieces: list[tuple[str, str, str]],
+) -> None:
+    text = "".join(f"{typed}{above}Report:\n{below}" for typed, above, below in pieces)
+    fast, general = _split_both_ways(text)
+    assert fast == general, text
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        lambda: not blocks_module._GO_TRACE.match("Report:"),
+        lambda: gui_health_warning_extent([SourceLine(1, "Report:", "Report:"), CODE_LINE], 0) is None,
+        lambda: not is_dns_status_start("Report:") and not is_lock_status_start("Report:"),
+        lambda: not is_portmap_debug_start("Report:") and not may_start_stun_log_line("Report:"),
+        lambda: not blocks_module._may_hold_netcheck_log("Report:"),
+        lambda: not blocks_module._may_quote_health("Report:") and "`" not in "Report:",
+        lambda: not blocks_module._ADDRESS_ANSWER.match("Report:"),
+        lambda: not blocks_module._exit_node_list_line("Report:"),
+        lambda: blocks_module.classify_line("Report:", True) is BlockKind.NETCHECK,
+        lambda: blocks_module.classify_line("Report:", False) is BlockKind.NETCHECK,
+        lambda: not is_portmap_line("Report:"),
+    ],
+)
+def test_report_header_meets_none_of_the_general_paths_text_tests(check: object) -> None:
+    # The shortcut repeats only the general path's tests that depend on state or on other lines; these depend on
+    # the text alone, and none may take "Report:" (one that did would be skipped by the shortcut).
+    assert callable(check) and check()
+
+
+_ANSWER_COMMANDS = [
+    "tailscale netcheck", "sudo tailscale serve status", "tailscale funnel 443", "tailscale serve --service=svc:a x",
+    "tailscale status --web", "tailscale web", "tailscale debug capture", "tailscale debug resolve x",
+    "tailscale get x",
+    "tailscale nc host 22", "tailscale dns query x", "tailscale lock sign x", "tailscale lock log", "tailscale up",
+    "tailscale file cp a b:", "tailscale file get .", "tailscale syspolicy list", "tailscale configure pve-appliance",
+    "tailscale debug via 1 x", "tailscale debug portmap", "doas /usr/bin/tailscale set --ssh", "ls -l", "whoami",
+    "tailscale.exe --socket=x debug localapi", "tailscale configure flash-appliance",
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(_ANSWER_COMMANDS),
+    st.lists(
+        st.sampled_from(
+            sorted({refusal.phrase for _, refusal in COMMAND_ANSWERS})
+            + ["Report:", "x", " ", ": ", "443", "tcp", '"', "1", "Error: ", "/tmp/a", "svc:web"]
+        ),
+        min_size=1,
+        max_size=5,
+    ).map("".join),
+)
+@settings(max_examples=1500, deadline=None)
+def test_answers_looked_up_per_command_equal_every_entrys_own_test(command: str, text: str) -> None:
+    # find_command_answer tries only the entries whose command pattern the typed command matches (answers_under,
+    # once per command); every entry's three tests in catalog order, as before, must find the same refusal.
+    expected = next(
+        (
+            (refusal, match.group(0))
+            for typed, refusal in COMMAND_ANSWERS
+            if refusal.phrase in text.lower() and (match := refusal.pattern.search(text)) and typed.search(command)
+        ),
+        None,
+    )
+    found = find_command_answer(text, command)
+    assert (None if found is None else (found[0], found[1].group(0))) == expected

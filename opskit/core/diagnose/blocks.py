@@ -8,6 +8,7 @@ neither Tailscale output nor known noise are returned as :class:`SkippedRun` so 
 from __future__ import annotations
 
 import heapq
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -129,6 +130,7 @@ _MAX_JSON_LINES = 200_000
 # Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11, and these
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK
+_TEXT_FIELD = operator.itemgetter(SourceLine._fields.index("text"))
 _STATUS = BlockKind.STATUS
 # Reports a line marking the poster's cut ("[snip]", "[... 40 lines cut ...]") may sit in without ending them
 _ELIDABLE = frozenset({BlockKind.STATUS, BlockKind.NETCHECK, BlockKind.PING})
@@ -709,6 +711,34 @@ def _quoted_cli_answer(text: str) -> str | None:
     return None
 
 
+# split_input's shortcut for a netcheck "Report:" line (off only in tests/diagnose/test_fast_paths.py, which compares
+# the split with it and without it)
+_FAST_REPORT_HEADER = True
+_FAST_BULLET_RUN = True  # the same for split_input's run of netcheck bullets
+
+
+def _report_header_is_plain(
+    lines: list[SourceLine],
+    after: int,
+    typed_view: bool,
+    command_answers: bool,
+    command: str | None,
+    output_lines: int,
+) -> bool:
+    """Whether the general path of split_input can only read the "Report:" line before ``lines[after]`` as the
+    next netcheck report's header. Its other tests on the exact text "Report:" are all false whatever came before
+    (tests/diagnose/test_fast_paths.py checks each); these are the ones that depend on the command typed above
+    (``typed_view``: `switch --list`, `debug ts2021`, the GUI) or on the lines below."""
+    if typed_view or (command_answers and is_command_answer("Report:", command)):
+        return False
+    if output_lines == 1 and command is not None and "json" in command:
+        return False  # the first line under a `… --json` command: maybe a status JSON excerpt (status_json_excerpt)
+    if after + 1 < len(lines) and lines[after + 1].text == USAGE_HEADER:
+        return False  # a help text's short line two lines above its "USAGE" (_text_view)
+    # "Report:" and the line below, as a tailscaled log line wrapped after its colon (is_netcheck_log_line)
+    return after >= len(lines) or not _may_hold_netcheck_log(f"Report: {lines[after].text}")
+
+
 def _text_view(
     lines: list[SourceLine], start: int, command: str | None, switch_list: bool
 ) -> tuple[BlockKind, int] | None:
@@ -1045,7 +1075,11 @@ def split_input(text: str) -> SplitInput:
     no_portmap_before = 0
     # the "Code: <warnable>" lines closing a health warning copied from the desktop app, in order
     # (is_code_line's own cheap test inlined: this runs once per line of the paste)
-    warning_code_lines = [i for i, each in enumerate(lines) if "Code:" in each.text[:9] and is_code_line(each.text)]
+    warning_code_lines = (
+        [i for i, each in enumerate(lines) if "Code:" in each.text[:9] and is_code_line(each.text)]
+        if "Code:" in "\n".join(map(_TEXT_FIELD, lines))  # one C-level scan first: most pastes hold none
+        else []
+    )
     line_count = len(lines)
     index = 0
     while index < line_count:
@@ -1156,7 +1190,48 @@ def split_input(text: str) -> SplitInput:
                     seen_keys.add(key)
                     current.append(line)
                     current_hints.append(hint)
+                    # Bullets come in runs of 8-12: take the plain ones that follow in a tight loop, as the loop
+                    # above would (a repeated field, other spacing or anything else goes back to it).
+                    while index < line_count and _FAST_BULLET_RUN:
+                        following_text = lines[index].text
+                        if following_text[:2] != "* " or lines[index].command is not None:
+                            break
+                        bullet = following_text[2:].partition(":")
+                        if not bullet[1] or bullet[0] not in KEY_SET or bullet[0] in seen_keys:
+                            break
+                        seen_keys.add(bullet[0])
+                        current.append(lines[index])
+                        current_hints.append(bullet)
+                        command_output_lines += 1
+                        index += 1
                     continue
+        if (
+            text == "Report:"
+            and (current_kind is _NETCHECK or current_kind is None)
+            and (context is None or context == "tailscale")
+            and _FAST_REPORT_HEADER
+            and _report_header_is_plain(
+                lines,
+                index,
+                switch_list or ts2021_typed or gui_started,
+                command_answers,
+                current_command,
+                command_output_lines,
+            )
+        ):
+            # A netcheck report's header (one per report: 10,000 in a 10,000-report paste). The general path below
+            # reads it as netcheck too after some thirty tests, of which only the ones _report_header_is_plain
+            # repeats can take "Report:" (tests/diagnose/test_fast_paths.py); what it then does is this.
+            if pending_skip:
+                flush_skip()
+            if current_kind is _NETCHECK and not all(is_portmap_line(c.text) for c in current):
+                close_block()  # the port mapper logs before "Report:": the same run, not another report
+            if current_kind is not _NETCHECK:
+                close_block()
+                current_kind, block_command, service_status = _NETCHECK, current_command, False
+            current.append(line)
+            current_hints.append(None)
+            continue
         if first == "E" and UPDATE_EXTRACTING.match(text) and _crash_follows(lines, index):
             close_block()
             flush_skip()

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.text import GO_STAMP, SourceLine, json_value_end, typed_tailscale_command
 from opskit.core.diagnose.windows import CERT_NAME_HINT, CERT_REQUEST
 
@@ -88,7 +90,7 @@ _GROUPED: dict[str, list[str]] = {}
 for _answer in _ONE_LINE_ANSWERS:
     _GROUPED.setdefault(_answer[0], []).append(_answer)
 _BY_FIRST = {first: re.compile(f"(?:{'|'.join(answers)})$") for first, answers in _GROUPED.items()}
-_STAMP = re.compile(rf"{GO_STAMP} ")  # the CLI's own log.Printf (cert, web)
+_STAMP = lazy_compile(rf"{GO_STAMP} ")  # the CLI's own log.Printf (cert, web)
 
 
 def _one_line(text: str) -> bool:
@@ -101,35 +103,39 @@ def _one_line(text: str) -> bool:
     return pattern is not None and pattern.match(text) is not None
 
 
-# answers that say nothing about themselves: read only under their command
+# answers that say nothing about themselves: read only under their command (compiled on first use: most pastes type
+# none of these commands)
 _UNDER_COMMAND = (
-    (typed_tailscale_command(r"debug\s+via"), re.compile(r"^fd7a:115c:a1e0:b1a:[0-9a-f:]+/\d+$")),
-    (typed_tailscale_command(r"syspolicy\s+list"), re.compile(r"^No policy settings$")),
+    (typed_tailscale_command(r"debug\s+via"), lazy_compile(r"^fd7a:115c:a1e0:b1a:[0-9a-f:]+/\d+$")),
+    (typed_tailscale_command(r"syspolicy\s+list"), lazy_compile(r"^No policy settings$")),
     # debug.go: peer-endpoint-changes with no change recorded (a nil ring as JSON)
-    (typed_tailscale_command(r"debug\s+peer-endpoint-changes"), re.compile(r"^null$")),
+    (typed_tailscale_command(r"debug\s+peer-endpoint-changes"), lazy_compile(r"^null$")),
     # debug.go runDebugResolve: the addresses net.DefaultResolver found, one a line
-    (typed_tailscale_command(r"debug\s+resolve"), re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]+)$")),
+    (
+        typed_tailscale_command(r"debug\s+resolve"),
+        lazy_compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]+)$"),
+    ),
     # debug.go runPrintStateDir: tailscaled's state directory
-    (typed_tailscale_command(r"debug\s+statedir"), re.compile(r"^(?:/\S*|[A-Za-z]:\\.*)$")),
+    (typed_tailscale_command(r"debug\s+statedir"), lazy_compile(r"^(?:/\S*|[A-Za-z]:\\.*)$")),
     # debug.go runGoBuildInfo: debug.BuildInfo's text (tab-separated: go, path, mod, dep, =>, build)
-    (typed_tailscale_command(r"debug\s+go-buildinfo"), re.compile(r"^(?:go|path|mod|dep|=>|build) \S.*$")),
+    (typed_tailscale_command(r"debug\s+go-buildinfo"), lazy_compile(r"^(?:go|path|mod|dep|=>|build) \S.*$")),
     # appcroutes.go (2025-09+): --all's section titles, --n's count, the per-domain summary "domain  N"
     (
         typed_tailscale_command(r"appc-routes"),
-        re.compile(r"^(?:Learned Routes|Routes from Policy|=+|\d+|not a connector|[\w.-]+\.[a-z]{2,} +\d+)$"),
+        lazy_compile(r"^(?:Learned Routes|Routes from Policy|=+|\d+|not a connector|[\w.-]+\.[a-z]{2,} +\d+)$"),
     ),
     # debug.go runEnv: the CLI's environment, KEY=VALUE (never repeated: a value may be a key)
-    (typed_tailscale_command(r"debug\s+env"), re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")),
+    (typed_tailscale_command(r"debug\s+env"), lazy_compile(r"^[A-Za-z_][A-Za-z0-9_]*=.*$")),
     # get.go (2026-06+): one setting's raw value (true/false, a name, a comma-separated list, empty prints nothing)
-    (typed_tailscale_command(r"get\s+[a-z][\w-]*"), re.compile(r"^\S+$")),
+    (typed_tailscale_command(r"get\s+[a-z][\w-]*"), lazy_compile(r"^\S+$")),
     # routecheck.go: the report's header and "prefix  ip  hostname" rows (the title is a one-line answer)
-    (typed_tailscale_command(r"routecheck"), re.compile(r"^(?:PREFIX\s+IP\s+HOSTNAME|\S+/\d+\s+\S+\s+\S+)$")),
+    (typed_tailscale_command(r"routecheck"), lazy_compile(r"^(?:PREFIX\s+IP\s+HOSTNAME|\S+/\d+\s+\S+\s+\S+)$")),
     # service.go (2026-07+): the "IP  HOSTNAME  DISPLAY NAME  ENDPOINTS  TYPE" table, "-" for an empty cell
-    (typed_tailscale_command(r"service\s+list"), re.compile(r"^\S+(?: {2,}\S.*?){3,}$")),
+    (typed_tailscale_command(r"service\s+list"), lazy_compile(r"^\S+(?: {2,}\S.*?){3,}$")),
     # tailnet-lock.go runNetworkLockRemove (--re-sign=false on a terminal): the warning and the yes/no prompt
     (
         typed_tailscale_command(r"lock\s+remove"),
-        re.compile(
+        lazy_compile(
             r"^(?:Warning|Removal of a signing key\(s\) without resigning nodes \(--re-sign=false\)"
             r"|will cause any nodes signed by the given key\(s\) to be locked out"
             r"|of the Tailscale network\. Proceed with caution\."
@@ -139,7 +145,7 @@ _UNDER_COMMAND = (
     # tailnet-lock.go runNetworkLockInit: each key the tailnet lock is initialised with
     (
         typed_tailscale_command(r"lock\s+init"),
-        re.compile(
+        lazy_compile(
             r"^(?:- (?:tlpub|nlpub):[0-9a-f]+ \(\w+ key\)|\d+ disablement secrets will be generated\."
             r"|\d+ disablement secrets have been generated and are printed below\. Take note of them now, they WILL"
             r" NOT be shown again\.)$"
@@ -148,19 +154,19 @@ _UNDER_COMMAND = (
     # debug.go: the DOT form of the event bus graph (`daemon-bus-graph --format=dot`)
     (
         typed_tailscale_command(r"debug\s+daemon-bus-graph"),
-        re.compile(
+        lazy_compile(
             r'^(?:(?:di)?graph\b.*\{|\}|"[^"]*"(?: -> "[^"]*")?(?: \[[^\]]*\])?;?|\w+ ?\[[^\]]*\];?|\w+=\S+;?)$'
         ),
     ),
     # debug.go: reload-config's success, revoke-keys' and test-risk's last line
-    (typed_tailscale_command(r"debug\s+reload-config"), re.compile(r"^config reloaded$")),
-    (typed_tailscale_command(r"lock\s+revoke-keys"), re.compile(r"^Recovery completed\.$")),
-    (typed_tailscale_command(r"debug\s+test-risk"), re.compile(r"^did-test-risky-action$")),
+    (typed_tailscale_command(r"debug\s+reload-config"), lazy_compile(r"^config reloaded$")),
+    (typed_tailscale_command(r"lock\s+revoke-keys"), lazy_compile(r"^Recovery completed\.$")),
+    (typed_tailscale_command(r"debug\s+test-risk"), lazy_compile(r"^did-test-risky-action$")),
 )  # fmt: skip
 # debug.go runDaemonBusEvents (v1.86+): one line per event, "[count]["type"][from: "x"][to: "y"] event"
-_BUS_EVENT = re.compile(r'^\[\d+\]\["[^"]*"\]\[from: "[^"]*"\]\[to: "[^"]*"\] .*$')
+_BUS_EVENT = lazy_compile(r'^\[\d+\]\["[^"]*"\]\[from: "[^"]*"\]\[to: "[^"]*"\] .*$')
 # debug.go runDebugDialTypes → localapi serveDebugDialTypes: one line per dialer
-_DIAL_TYPES = re.compile(r"^\[(?:SystemDial|UserDial|PeerDial|BareDial)\] connected=(?:true|false) err=.*$")
+_DIAL_TYPES = lazy_compile(r"^\[(?:SystemDial|UserDial|PeerDial|BareDial)\] connected=(?:true|false) err=.*$")
 # JSON answers read whole under their command: debug control-knobs, peer-relay-servers (DebugResultJSON), appc-routes
 # (and, from the coverage sweep: debug daemon-bus-graph, debug localapi's answer, dns query --json, lock log --json,
 # service list --json, routecheck --json)
@@ -172,17 +178,17 @@ _MAX_JSON_DEPTH = 64
 
 
 # id-token.go: the OIDC ID token (a JWT: a bearer credential, recognised so that it is never repeated)
-_JWT = re.compile(r"^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$")
+_JWT = lazy_compile(r"^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$")
 # get.go (2026-06+): `tailscale get --all`'s tabwriter table, "NAME  VALUE" then "<setting>  <value>" rows
-_GET_HEADER = re.compile(r"^NAME\s+VALUE$")
-_GET_ROW = re.compile(r"^[a-z][a-z0-9-]*(?:\s+\S.*)?$")
+_GET_HEADER = lazy_compile(r"^NAME\s+VALUE$")
+_GET_ROW = lazy_compile(r"^[a-z][a-z0-9-]*(?:\s+\S.*)?$")
 # debug.go runStat: "<path>: <Go FileMode>, <size>", a directory's first 25 entries ("- name", then "..."), or the
 # lstat error for a path that is not there
-_STAT = re.compile(r"^\S+: [dalTLDpSugct?-]*[rwxsStT-]{9}, \d+$")
-_STAT_ENTRY = re.compile(r"^(?:- \S.*|\.\.\.)$")
-_STAT_ERROR = re.compile(r"^(?P<path>\S+): lstat (?P=path): .+$")
+_STAT = lazy_compile(r"^\S+: [dalTLDpSugct?-]*[rwxsStT-]{9}, \d+$")
+_STAT_ENTRY = lazy_compile(r"^(?:- \S.*|\.\.\.)$")
+_STAT_ERROR = lazy_compile(r"^(?P<path>\S+): lstat (?P=path): .+$")
 # debug.go runDaemonMetrics --watch: "<name> <+delta> => <value>" per changed client metric
-_METRIC_WATCH = re.compile(
+_METRIC_WATCH = lazy_compile(
     r"^(?:magicsock|controlclient|derp|netcheck|portmap|dns|health|netmon|tstun|peerapi|localapi|wgengine|ipnlocal"
     r"|netstack|tailscaled)_[a-z0-9_]* +[+-]\d+ => -?\d+$"
 )
@@ -191,8 +197,8 @@ _TABLE_HEADERS = (
     (re.compile(r"^name\s+path\s+as$"), re.compile(r"^-+\s+-+\s+-+$")),  # drive list
     (re.compile(r"^Name\s+TTL\s+Class\s+Type\s+Body$"), re.compile(r"^-+\s+-+\s+-+\s+-+\s+-+$")),  # dns query
 )
-_DNS_QUERY = re.compile(r'^DNS query for ".*" \(\w+\) using internal resolver:$')
-_DNS_QUERY_LINE = re.compile(
+_DNS_QUERY = lazy_compile(r'^DNS query for ".*" \(\w+\) using internal resolver:$')
+_DNS_QUERY_LINE = lazy_compile(
     r"^(?:Forwarding to resolver: \S.*|Multiple resolvers available:|- \S.*"
     # SERVFAIL and REFUSED are failures, read by the CLI catalog (families_a.py), not routine
     r"|Response code: (?!RCodeServerFailure$|RCodeRefused$)\w+"
@@ -200,21 +206,21 @@ _DNS_QUERY_LINE = re.compile(
 )
 # `tailscale licenses` (licenses.go): four lines of text and the URL
 _LICENSES = "Tailscale wouldn't be possible without the contributions of thousands of open"
-_LICENSES_LINE = re.compile(
+_LICENSES_LINE = lazy_compile(
     r"^(?:source developers\. To see the open source packages included in Tailscale and"
     r"|their respective license information, visit:|https://tailscale\.com/licenses/\S+)$"
 )
 # the URL `tailscale up`/`login` prints under "To authenticate, visit:" (Tailscale's /a/<code>, Headscale's
 # /register/<key>): the prompt's own line is read as the status it is; the URL below it is part of it
 _AUTH_PROMPT = "To authenticate, visit:"
-_AUTH_URL = re.compile(r"^https?://\S+/(?:a|register)/\S+$")
+_AUTH_URL = lazy_compile(r"^https?://\S+/(?:a|register)/\S+$")
 _AUTH_LOOKBACK = 3
 # `tailscale lock log` (tailnet-lock.go nlDescribeUpdate): one stanza per update, "update <hash> (<change>)" (the hash
 # in hex before 2025-06, base32 since) and the key it adds, removes or updates, or a checkpoint's whole state
-_LOCK_UPDATE = re.compile(
+_LOCK_UPDATE = lazy_compile(
     r"^update (?:[0-9a-f]{64}|[A-Z2-7]{52}) \((?:add-key|remove-key|update-key|checkpoint|no-op|invalid|AUM\?<\d+>)\)$"
 )
-_LOCK_LOG_LINE = re.compile(
+_LOCK_LOG_LINE = lazy_compile(
     r"^(?:Disablement values:|Keys:|- [0-9a-f]{64}|Type: \S+|KeyID: (?:tlpub:|nlpub:)?[0-9a-f]+|KeyID: <Error: .*>"
     r"|Votes: \d+|Metadata: .*|State: .*)$"
 )
@@ -313,8 +319,8 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
             end = index
         return end
     if command is not None:
-        for typed, answer in _UNDER_COMMAND:
-            if answer.match(text) and typed.search(command):
+        for answer in _answers_under(command):
+            if answer.match(text):
                 return start
     if text == _CERT_USAGE:
         return _cert_name_answer_end(lines, start)
@@ -334,3 +340,9 @@ def _cert_name_answer_end(lines: Sequence[SourceLine], start: int) -> int | None
         return None
     later = (line.command for line in lines[hint + 1 :] if line.command is not None)
     return hint if any(CERT_REQUEST.search(command) for command in later) else None
+
+
+@lru_cache(maxsize=256)
+def _answers_under(command: str) -> tuple[LazyPattern, ...]:
+    """The answers of _UNDER_COMMAND that ``command`` prints: worked out once per typed command, not per line."""
+    return tuple(answer for typed, answer in _UNDER_COMMAND if typed.search(command))

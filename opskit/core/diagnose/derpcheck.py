@@ -28,16 +28,17 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.text import SourceLine
 
 DERP_CHECK_KEYS = ("Info", "Warnings", "Errors")
 _LEVEL = {"Info": "info", "Warnings": "warning", "Errors": "error"}
 # A member opening a list, a null/empty member, or the object's braces and list ends.
-_MEMBER = re.compile(r'^"(Info|Warnings|Errors)"\s*:\s*(\[|null,?|\[\],?)\s*$')
-_STRUCTURE = re.compile(r"^(?:\{|\}|\],?)\s*$")
+_MEMBER = lazy_compile(r'^"(Info|Warnings|Errors)"\s*:\s*(\[|null,?|\[\],?)\s*$')
+_STRUCTURE = lazy_compile(r"^(?:\{|\}|\],?)\s*$")
 # One list item: a JSON string, with the comma MarshalIndent puts between items (a cut paste may end
 # inside one: then it is not an item and the report ends before it).
-_ITEM = re.compile(r'^("(?:[^"\\]|\\.)*")\s*,?\s*$')
+_ITEM = lazy_compile(r'^("(?:[^"\\]|\\.)*")\s*,?\s*$')
 _MAX_LINES = 5000
 
 
@@ -131,7 +132,7 @@ _PATTERNS: tuple[tuple[DerpCheckKind, re.Pattern[str]], ...] = tuple(
 )
 # A DERP connect to a STUN-only node fails by design ("no non-STUNOnly nodes for region N"): the check
 # of older clients tried it anyway (tailscale#16926, fixed since).
-_STUN_ONLY_ERROR = re.compile(r"no non-STUNOnly nodes", re.IGNORECASE)
+_STUN_ONLY_ERROR = lazy_compile(r"no non-STUNOnly nodes", re.IGNORECASE)
 
 
 def classify_message(text: str, level: str, line: SourceLine) -> DerpCheckMessage:

@@ -20,23 +20,23 @@ People paste it whole, cut at either end, without its first header. Every line k
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.text import SourceLine
 
-_USE_HEADER = re.compile(r"^=== 'Use Tailscale DNS' status ===$")
-_TAILSCALE_DNS = re.compile(r"^Tailscale DNS: (enabled|disabled)\.?$")
+_USE_HEADER = lazy_compile(r"^=== 'Use Tailscale DNS' status ===$")
+_TAILSCALE_DNS = lazy_compile(r"^Tailscale DNS: (enabled|disabled)\.?$")
 _MAGIC_HEADER = "=== MagicDNS configuration ==="
 _SYSTEM_HEADER = "=== System DNS configuration ==="
-_MAGICDNS = re.compile(
+_MAGICDNS = lazy_compile(
     r"^MagicDNS: (?:enabled tailnet-wide \(suffix = (?P<suffix>[^)]*)\)|(?P<off>disabled) tailnet-wide\.?)$"
 )
-_SELF_NAME = re.compile(r"^Other devices in your tailnet can reach this device at (?P<name>\S+?)\.?$")
-_NO_TAILNET = re.compile(r"^No tailnet information available; make sure you're logged in ?to a tailnet\.?$")
-_NETMAP_FAILED = re.compile(r"^Failed to fetch network map: (?P<error>.+)$")
+_SELF_NAME = lazy_compile(r"^Other devices in your tailnet can reach this device at (?P<name>\S+?)\.?$")
+_NO_TAILNET = lazy_compile(r"^No tailnet information available; make sure you're logged in ?to a tailnet\.?$")
+_NETMAP_FAILED = lazy_compile(r"^Failed to fetch network map: (?P<error>.+)$")
 _SECTIONS = {
     "Resolvers (in preference order):": "resolvers",
     "Split DNS Routes:": "routes",
@@ -64,17 +64,17 @@ _PROSE = frozenset(
         _SYSTEM_HEADER,
     }
 )
-_CLOSING = re.compile(
+_CLOSING = lazy_compile(
     r"^\[this is a preliminary version of this command; the output format may change in the future\]$"
 )
-_ITEM = re.compile(r"^(?:- |\d+: )(?P<item>.+)$")
-_ROUTE = re.compile(r"^(?P<domain>\S+)\s+->\s+(?P<resolver>.+)$")
-_NOTE = re.compile(r"^\((?P<note>[^)]*)\)?$")
-_SYSTEM_UNREADABLE = re.compile(
+_ITEM = lazy_compile(r"^(?:- |\d+: )(?P<item>.+)$")
+_ROUTE = lazy_compile(r"^(?P<domain>\S+)\s+->\s+(?P<resolver>.+)$")
+_NOTE = lazy_compile(r"^\((?P<note>[^)]*)\)?$")
+_SYSTEM_UNREADABLE = lazy_compile(
     r"^\((?:reading the system DNS configuration is not supported|failed to read system DNS configuration"
     r"|no OS DNS configuration available)"
 )
-_BOOTSTRAP = re.compile(r"\s+\(bootstrap: [^)]*\)$")  # a DoH resolver's bootstrap addresses, after its URL
+_BOOTSTRAP = lazy_compile(r"\s+\(bootstrap: [^)]*\)$")  # a DoH resolver's bootstrap addresses, after its URL
 _MAX_LINES = 3000
 
 

@@ -23,6 +23,8 @@ Pure functions.
 from __future__ import annotations
 
 import re
+from itertools import compress, count, repeat
+from operator import is_not, itemgetter
 
 from opskit.core.diagnose.models import CliError, CliErrorKind
 from opskit.core.diagnose.text import SourceLine
@@ -88,12 +90,18 @@ def is_program_output(text: str) -> bool:
     )
 
 
+_COMMAND_FIELD = itemgetter(SourceLine._fields.index("command"))
+
+
 def reattach_detached_output(lines: list[SourceLine]) -> None:
     """Give back to a detached program the lines printed after the next prompt (see the module docstring)."""
     detached = False
-    for at, line in enumerate(lines):
+    # only the prompts matter, picked out at C speed: most lines are output
+    prompts = compress(count(), map(is_not, map(_COMMAND_FIELD, lines), repeat(None)))
+    for at in prompts:
+        line = lines[at]
         command = line.command
-        if command is None:
+        if command is None:  # (never: for the type checker)
             continue
         if detached and is_program_output(command):
             lines[at] = line._replace(text=command, command=None)

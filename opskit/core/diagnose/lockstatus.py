@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
 
 _LOCK = r"(?:network|tailnet)[- ]lock"
@@ -47,35 +48,37 @@ HEADER = re.compile(rf"^{_LOCK} is (ENABLED|NOT enabled)\.$", re.IGNORECASE)
 # `tailscale lock log` on a tailnet without the lock (v1.90+, cli/tailnet-lock.go runTailnetLockLog returns
 # errors.New("Tailnet Lock is not enabled"), printed bare): the same state as status's "… is NOT enabled.". Its
 # casing is its own: `lock add`/`remove` refuse with "tailnet lock is not enabled" (windows.py: a refusal).
-_LOG_NOT_ENABLED = re.compile(r"^(?:Error: )?Tailnet Lock is not enabled$")
+_LOG_NOT_ENABLED = lazy_compile(r"^(?:Error: )?Tailnet Lock is not enabled$")
 # "Our node …" is the wording of the first development builds (PR #6182, before v1.30 shipped "This node …")
-_SIGNED = re.compile(
+_SIGNED = lazy_compile(
     rf"^(?:This|Our) node is (?:accessible under|trusted by) {_LOCK}\.(?: Node signature:)?$", re.IGNORECASE
 )
-_LOCKED_OUT = re.compile(
+_LOCKED_OUT = lazy_compile(
     rf"^(?:This|Our) node (?:is LOCKED OUT by|IS NOT trusted by) {_LOCK}, "
     r"and action is required to establish connectivity\.$",
     re.IGNORECASE,
 )
-_RUN_ON_TRUSTED = re.compile(r"^Run the following command on a node with a (?:trusted|network-lock) key:$")
-_SIGN_COMMAND = re.compile(r"^(?:\S*tailscale(?:\.exe)? )?lock sign (nodekey:[0-9a-f]+)(?: ((?:tl|nl)pub:[0-9a-f]+))?$")
-_SIGNATURE_FIELD = re.compile(r"^(SigKind|Pubkey|KeyID|WrappingPubkey|Nested):\s*(.*)$")
-_OWN_KEY = re.compile(r"^(?:our public-key|This node's (?:public-key|tailnet-lock key)): ((?:tl|nl)pub:[0-9a-f]+)$")
-_TRUSTED_HEADER = re.compile(rf"^(?:Trusted signing keys|Keys trusted to make changes to {_LOCK}):$", re.IGNORECASE)
-_TRUSTED_ROW = re.compile(r"^((?:tl|nl)pub:[0-9a-f]+)\s+(\d+)\s*(.*)$")
+_RUN_ON_TRUSTED = lazy_compile(r"^Run the following command on a node with a (?:trusted|network-lock) key:$")
+_SIGN_COMMAND = lazy_compile(
+    r"^(?:\S*tailscale(?:\.exe)? )?lock sign (nodekey:[0-9a-f]+)(?: ((?:tl|nl)pub:[0-9a-f]+))?$"
+)
+_SIGNATURE_FIELD = lazy_compile(r"^(SigKind|Pubkey|KeyID|WrappingPubkey|Nested):\s*(.*)$")
+_OWN_KEY = lazy_compile(r"^(?:our public-key|This node's (?:public-key|tailnet-lock key)): ((?:tl|nl)pub:[0-9a-f]+)$")
+_TRUSTED_HEADER = lazy_compile(rf"^(?:Trusted signing keys|Keys trusted to make changes to {_LOCK}):$", re.IGNORECASE)
+_TRUSTED_ROW = lazy_compile(r"^((?:tl|nl)pub:[0-9a-f]+)\s+(\d+)\s*(.*)$")
 # (people abridge it when they retype or document it: "The following nodes are locked out:"; the rows under
 # it are what make it this header)
-_LOCKED_OUT_HEADER = re.compile(
+_LOCKED_OUT_HEADER = lazy_compile(
     rf"^The following (?:peers|nodes) are locked out(?: by {_LOCK})?"
     r"(?: & do not have connectivity| and cannot connect to other nodes)?:$",
     re.IGNORECASE,
 )
 # name, addresses (comma-separated, maybe none), stable ID, node key; a node without a name leaves its column empty
-_LOCKED_OUT_ROW = re.compile(
+_LOCKED_OUT_ROW = lazy_compile(
     r"^(?:(?P<name>\S+)\s+)?(?P<addrs>[0-9A-Fa-f.:,]+\s+)?(?P<id>\S+)\s+(?P<key>nodekey:[0-9a-f]+)$"
 )
-_ADDRESSES = re.compile(r"^[0-9.]+(?:,[0-9A-Fa-f:.]+)*$|^[0-9A-Fa-f]*:[0-9A-Fa-f:.,]+$")
-_PREAUTH = re.compile(r"\(pre-auth key(?: (\S+))?\)")
+_ADDRESSES = lazy_compile(r"^[0-9.]+(?:,[0-9A-Fa-f:.]+)*$|^[0-9A-Fa-f]*:[0-9A-Fa-f:.,]+$")
+_PREAUTH = lazy_compile(r"\(pre-auth key(?: (\S+))?\)")
 _MAX_LINES = 2000
 
 
@@ -294,7 +297,7 @@ _JSON_KEYS = frozenset(
      "TrustedKeys", "VisiblePeers", "FilteredPeers", "StateID", "State"}
 )  # fmt: skip
 _LOCK_STATUS_JSON_COMMAND = typed_tailscale_command(r"lock\s+status\b.*--?json")
-_NL_KEY = re.compile(r"^(?:tl|nl)pub:([0-9a-f]+)$")
+_NL_KEY = lazy_compile(r"^(?:tl|nl)pub:([0-9a-f]+)$")
 _SIG_KINDS = {0: "invalid", 1: "direct", 2: "rotation", 3: "credential"}
 
 

@@ -16,20 +16,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.text import SourceLine
 
 _MAX_ROWS = 5000
 
-_RELAY_PORT = re.compile(r"^Server port:\s*(?:(?P<port>\d+)|(?P<other>.+))$")
-_RELAY_STATUS = re.compile(r"^Server status\s*:\s*(?:running on port (?P<port>\d+)|(?P<other>.+))$")
-_RELAY_COUNT = re.compile(r"^(?:Sessions count|Active sessions)\s*:\s*(\d+)$")
-_RELAY_VNI = re.compile(r"^VNI:\s*(\d+)$")
-_RELAY_DIRECTION = re.compile(
+_RELAY_PORT = lazy_compile(r"^Server port:\s*(?:(?P<port>\d+)|(?P<other>.+))$")
+_RELAY_STATUS = lazy_compile(r"^Server status\s*:\s*(?:running on port (?P<port>\d+)|(?P<other>.+))$")
+_RELAY_COUNT = lazy_compile(r"^(?:Sessions count|Active sessions)\s*:\s*(\d+)$")
+_RELAY_VNI = lazy_compile(r"^VNI:\s*(\d+)$")
+_RELAY_DIRECTION = lazy_compile(
     r"^(?P<src><no handshake>|\S+)\((?P<sd>[^)]*)\) --> (?P<dst><no handshake>|\S+)\((?P<dd>[^)]*)\), "
     r"Packets: (?P<pkts>\d+) Bytes: (?P<bytes>\d+)$"
 )
-_RELAY_TABLE_HEADER = re.compile(r"^VNI\s+Server\s+Client 1\s+Client 2$")
-_RELAY_TABLE_ROW = re.compile(
+_RELAY_TABLE_HEADER = lazy_compile(r"^VNI\s+Server\s+Client 1\s+Client 2$")
+_RELAY_TABLE_ROW = lazy_compile(
     r"^(?P<vni>\d+)\s+(?P<server>\S+)\s+(?P<c1>\S+)(?: tx (?P<tx1>\d+)\(\d+B\))?\s+(?P<c2>\S+)"
 )
 

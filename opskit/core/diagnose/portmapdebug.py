@@ -21,27 +21,28 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.models import NetcheckReport, PortMapState
 from opskit.core.diagnose.netcheck import UPNP_NOT_GATEWAY
 from opskit.core.diagnose.profile import AddressScope, address_scope
 from opskit.core.diagnose.text import GO_STAMP, SourceLine
 
 # Go's log date the old tailscaled -debug-portmap printed before every line (log.Printf).
-_GO_LOG_DATE = re.compile(rf"^{GO_STAMP} ")
-_GW_SELF = re.compile(r"^gw=(?P<gw>[0-9A-Fa-f.:%\w-]+); self=(?P<self>[0-9A-Fa-f.:%\w-]+)$")
-_PROBE = re.compile(r"^Probe: \{PCP:(?P<pcp>true|false) PMP:(?P<pmp>true|false) UPnP:(?P<upnp>true|false)\}")
-_PMP_RESPONSE = re.compile(r"Got PMP response; IP: (?P<ip>[0-9.]+), epoch: \d+")
-_PCP_RESPONSE = re.compile(r"Got PCP response: epoch: \d+")
-_UPNP_REPLY = re.compile(r"UPnP reply \{|saw UPnP type |UPnP meta changed: ")
-_UPNP_ELSEWHERE = re.compile(UPNP_NOT_GATEWAY)
-_UPNP_EXTERNAL = re.compile(r"client\.GetExternalIPAddress: (?P<ip>[0-9.]+), ")
-_OBTAINED = re.compile(r"successfully obtained mapping: .*?external=(?P<ext>\S+) type=(?P<type>\w+)")
-_MAPPING = re.compile(r"^(?:cb: )?mapping: (?P<ext>\S+)$")
-_NO_MAPPING = re.compile(r"^(?:cb: )?no mapping$")
+_GO_LOG_DATE = lazy_compile(rf"^{GO_STAMP} ")
+_GW_SELF = lazy_compile(r"^gw=(?P<gw>[0-9A-Fa-f.:%\w-]+); self=(?P<self>[0-9A-Fa-f.:%\w-]+)$")
+_PROBE = lazy_compile(r"^Probe: \{PCP:(?P<pcp>true|false) PMP:(?P<pmp>true|false) UPnP:(?P<upnp>true|false)\}")
+_PMP_RESPONSE = lazy_compile(r"Got PMP response; IP: (?P<ip>[0-9.]+), epoch: \d+")
+_PCP_RESPONSE = lazy_compile(r"Got PCP response: epoch: \d+")
+_UPNP_REPLY = lazy_compile(r"UPnP reply \{|saw UPnP type |UPnP meta changed: ")
+_UPNP_ELSEWHERE = lazy_compile(UPNP_NOT_GATEWAY)
+_UPNP_EXTERNAL = lazy_compile(r"client\.GetExternalIPAddress: (?P<ip>[0-9.]+), ")
+_OBTAINED = lazy_compile(r"successfully obtained mapping: .*?external=(?P<ext>\S+) type=(?P<type>\w+)")
+_MAPPING = lazy_compile(r"^(?:cb: )?mapping: (?P<ext>\S+)$")
+_NO_MAPPING = lazy_compile(r"^(?:cb: )?no mapping$")
 _NONE_AVAILABLE = "no portmapping services available"
 # Every line the command prints that is not a port mapper's or the link monitor's: a block is these, the
 # ``portmapper: `` / ``monitor: `` lines, and the final context line.
-_OWN_LINES = re.compile(
+_OWN_LINES = lazy_compile(
     r"^(?:gw=\S+; self=\S+|Probe: \{PCP:|(?:cb: )?(?:no )?mapping(?::|$)|portmapping changed\.$|have mapping: |"
     r"no portmapping services available$|no gateway or self IP; |error in Probe: |error creating monitor: |"
     r"serveDebugPortmap: context done: )"

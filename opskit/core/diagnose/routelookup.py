@@ -13,30 +13,31 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.text import TAILNET_V4_PREFIX, TAILNET_V6_PREFIX, SourceLine
 
 _ADDRESS = r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}"
 # `ip route get` (iproute2): an optional route type, the destination, then from/via/dev/src attributes
-_IP_ROUTE_GET = re.compile(
+_IP_ROUTE_GET = lazy_compile(
     rf"^(?:(?P<type>local|unicast|unreachable|blackhole|prohibit|throw) )?(?P<dest>{_ADDRESS})"
     rf"(?: from \S+)?(?: via (?:inet6? )?(?P<via>\S+))?(?: dev (?P<dev>\S+))?(?: (?:table|src|uid|proto|metric"
     r"|mtu|hoplimit|pref|expires|realm|rtt)\b.*)?$"
 )
-_IP_ROUTE_CACHE = re.compile(r"^cache(?: .*)?$")
+_IP_ROUTE_CACHE = lazy_compile(r"^cache(?: .*)?$")
 # `route get` (macOS / BSD): "key: value" lines, right-aligned keys
-_BSD_ROUTE = re.compile(r"^(?P<key>route to|destination|mask|gateway|interface|flags|if address): (?P<value>.*)$")
+_BSD_ROUTE = lazy_compile(r"^(?P<key>route to|destination|mask|gateway|interface|flags|if address): (?P<value>.*)$")
 # `Find-NetRoute` list form (Format-List of a NetIPAddress then a NetRoute object)
-_FIND_NETROUTE = re.compile(
+_FIND_NETROUTE = lazy_compile(
     r"^(?P<key>InterfaceAlias|InterfaceIndex|DestinationPrefix|NextHop|RouteMetric|IPAddress|AddressFamily"
     r"|AddressState|PrefixLength|PrefixOrigin|SuffixOrigin|ValidLifetime|PreferredLifetime|SkipAsSource"
     r"|PolicyStore|InterfaceMetric|ifIndex)\s*: (?P<value>.*)$"
 )
-_FIND_NETROUTE_COMMAND = re.compile(r"\bFind-NetRoute\b.*?-RemoteIPAddress\s+['\"]?(?P<dest>[0-9A-Fa-f.:]+)", re.I)
-_ROUTE_GET_COMMAND = re.compile(r"\broute\s+(?:-n\s+)?get\s+(?:-inet6?\s+)?(?P<dest>[0-9A-Fa-f.:]+)")
-_TAILNET = re.compile(rf"^(?:{TAILNET_V4_PREFIX}\d{{1,3}}\.\d{{1,3}}|{TAILNET_V6_PREFIX}[0-9a-fA-F:]*)$", re.I)
+_FIND_NETROUTE_COMMAND = lazy_compile(r"\bFind-NetRoute\b.*?-RemoteIPAddress\s+['\"]?(?P<dest>[0-9A-Fa-f.:]+)", re.I)
+_ROUTE_GET_COMMAND = lazy_compile(r"\broute\s+(?:-n\s+)?get\s+(?:-inet6?\s+)?(?P<dest>[0-9A-Fa-f.:]+)")
+_TAILNET = lazy_compile(rf"^(?:{TAILNET_V4_PREFIX}\d{{1,3}}\.\d{{1,3}}|{TAILNET_V6_PREFIX}[0-9a-fA-F:]*)$", re.I)
 # Tailscale's own interface: tailscale0 (Linux; `--tun` may name it tailscaleN or tsN), utunN (macOS, where other
 # VPNs also use utun: not told apart), "Tailscale" (Windows), tun/wintun names of the Windows adapter.
-_TAILSCALE_INTERFACE = re.compile(r"^(?:tailscale\d*|ts\d+|utun\d+|Tailscale.*)$", re.I)
+_TAILSCALE_INTERFACE = lazy_compile(r"^(?:tailscale\d*|ts\d+|utun\d+|Tailscale.*)$", re.I)
 
 
 def is_tailnet_address(address: str) -> bool:
@@ -117,7 +118,7 @@ def parse_route_lookups(lines: Sequence[SourceLine], command: str | None = None)
 
 
 def _command_destination(
-    pattern: re.Pattern[str], command: str | None, line: SourceLine
+    pattern: re.Pattern[str] | LazyPattern, command: str | None, line: SourceLine
 ) -> tuple[str, SourceLine] | None:
     match = pattern.search(command or "")
     return None if match is None else (match.group("dest"), line)

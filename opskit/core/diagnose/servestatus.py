@@ -30,11 +30,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.text import SourceLine, blank_output_line
 
 _MAX_LINES = 5000
 
-_FUNNEL_HEADER = re.compile(r"^# Funnel(?: on)?:$")
+_FUNNEL_HEADER = lazy_compile(r"^# Funnel(?: on)?:$")
 # A served host as pasted: a name or address, where the poster may have replaced the tailnet's name by a note in
 # brackets that holds spaces ("navidrome.(my tailnet).net", "nas.<my tailnet>.ts.net", "[fd7a:115c:a1e0::1]:443").
 # One character or one whole bracketed note per step: the steps cannot overlap, so a line that fails fails fast.
@@ -43,16 +44,16 @@ _HOST = r"(?:[^\s/()<>\[\]]|\([^()/\n]{1,40}\)|<[^<>/\n]{1,40}>|\[[^\[\]/\n]{1,4
 # terminated" (v1.38-v1.9x serve_legacy.go printTCPStatusTree), "TLS-terminated TCP" since; a plain TCP forward
 # names only its state (f68e4d93f)
 _TCP_TLS = r"(?:TLS over TCP|TLS terminated|TLS-terminated TCP), "
-_FUNNEL_ITEM = re.compile(r"^#\s+- (?P<item>(?:https|tcp)://\S+|Unable to get Funnel status: .+)$")
-_SERVE_HOST = re.compile(
+_FUNNEL_ITEM = lazy_compile(r"^#\s+- (?P<item>(?:https|tcp)://\S+|Unable to get Funnel status: .+)$")
+_SERVE_HOST = lazy_compile(
     rf"^(?P<url>(?:https?|tcp)://{_HOST}(?:/\S*)?) \((?:{_TCP_TLS})?(?P<state>Funnel on|tailnet only)\)"
     r"(?: \((?P<service>svc:[\w-]+)\))?$"
 )
-_SERVE_TUN = re.compile(r"^tun \(L3 forwarding\) \((?P<service>svc:[\w-]+)\)$")
-_SERVE_HANDLER = re.compile(r"^\|-- (?P<mount>/\S*)\s+(?P<type>path|proxy|text)?\s*(?P<target>.*?)\s*$")
-_SERVE_TCP = re.compile(rf"^\|-- (?P<url>tcp://{_HOST})(?: \((?:{_TCP_TLS})?(?P<state>Funnel on|tailnet only)\))?$")
-_SERVE_FORWARD = re.compile(r"^\|--> (?P<target>\S+)$")
-_FUNNEL_WARNING = re.compile(r"^Warning: funnel=on for (?P<hostport>\S+), but no serve config$")
+_SERVE_TUN = lazy_compile(r"^tun \(L3 forwarding\) \((?P<service>svc:[\w-]+)\)$")
+_SERVE_HANDLER = lazy_compile(r"^\|-- (?P<mount>/\S*)\s+(?P<type>path|proxy|text)?\s*(?P<target>.*?)\s*$")
+_SERVE_TCP = lazy_compile(rf"^\|-- (?P<url>tcp://{_HOST})(?: \((?:{_TCP_TLS})?(?P<state>Funnel on|tailnet only)\))?$")
+_SERVE_FORWARD = lazy_compile(r"^\|--> (?P<target>\S+)$")
+_FUNNEL_WARNING = lazy_compile(r"^Warning: funnel=on for (?P<hostport>\S+), but no serve config$")
 
 # What `tailscale serve|funnel <target>` answers once tailscaled took the config (serve_v2.go messageForPort,
 # v1.52+, the same words since): a header, the served URL(s) each with its handler ("|-- proxy http://…", no mount:
@@ -60,17 +61,17 @@ _FUNNEL_WARNING = re.compile(r"^Warning: funnel=on for (?P<hostport>\S+), but no
 # running in the background." with the commands that undo it (services: also "To remove config for the service").
 # A Service's header says control has not made this node a host of it yet (no Service IP in its ServiceHost node
 # capability): the config is set, but nothing answers on the Service's name until an admin approves the host.
-_CONFIRM_HEADER = re.compile(
+_CONFIRM_HEADER = lazy_compile(
     r"^(?:Available (?P<where>on the internet|within your tailnet):"
     r"|This machine is configured as a service proxy for (?P<service>svc:[\w-]+), but approval from an admin is "
     r"required\. Once approved, it will be available in your Tailnet as:)$"
 )
 _SERVICE_HEADER_START = "This machine is configured as a service proxy for "
 _HEADER_PIECES = 4  # the Service's header (170+ columns) wrapped by a terminal or a chat: at most this many lines
-_CONFIRM_URL = re.compile(rf"^(?P<base>(?:https?|tcp)://{_HOST})(?P<path>/\S*)?$")
-_CONFIRM_HANDLER = re.compile(r"^\|-- (?P<type>path|proxy|text|redirect)\s+(?P<target>.*?)\s*$")
-_CONFIRM_TCP = re.compile(rf"^\|-- (?P<url>tcp://{_HOST})(?: \((?P<notes>[^)]*)\))?$")
-_CONFIRM_TAIL = re.compile(
+_CONFIRM_URL = lazy_compile(rf"^(?P<base>(?:https?|tcp)://{_HOST})(?P<path>/\S*)?$")
+_CONFIRM_HANDLER = lazy_compile(r"^\|-- (?P<type>path|proxy|text|redirect)\s+(?P<target>.*?)\s*$")
+_CONFIRM_TCP = lazy_compile(rf"^\|-- (?P<url>tcp://{_HOST})(?: \((?P<notes>[^)]*)\))?$")
+_CONFIRM_TAIL = lazy_compile(
     r"^(?:Press Ctrl\+C to exit\.|(?P<started>Serve|Funnel) started and running in the background\."
     r"|To disable the proxy, run: tailscale .+ off|To disable the service in TUN mode, run: tailscale .+ off"
     r"|To remove config for the service, run: tailscale serve clear \S+"
@@ -84,7 +85,7 @@ _CONFIRM_TAIL = re.compile(
 # "(Funnel on)", yet requests from the internet to it never arrive.
 FUNNEL_PORTS = frozenset({443, 8443, 10000})
 _DEFAULT_PORTS = {"https": 443, "http": 80}
-_URL_PORT = re.compile(
+_URL_PORT = lazy_compile(
     r"^(?:(?P<scheme>https?|tcp)://(?:\[[^\]]*\]|[^/:\s]+)(?::(?P<port>\d+))?(?:/\S*)?|tcp port (?P<bare>\d+))"
     r"(?: \(svc:[\w-]+\))?$"
 )
@@ -438,8 +439,8 @@ def lists_only_in_json(report: ServeStatusReport) -> bool:
 
 # What curl printed when the server answered 404: Go's http.NotFound body (serve's own answer when no handler matches
 # the request, ipnlocal serveWebHandler; a missing file of a path handler) or, with -i/-v, the status line.
-_NOT_FOUND = re.compile(r"^(?:404 page not found|(?:< )?HTTP/[\d.]+ 404\b.*)$")
-_CURL_URL = re.compile(r"(?:^|\s)['\"]?(?P<url>https?://[^\s'\"]+)")
+_NOT_FOUND = lazy_compile(r"^(?:404 page not found|(?:< )?HTTP/[\d.]+ 404\b.*)$")
+_CURL_URL = lazy_compile(r"(?:^|\s)['\"]?(?P<url>https?://[^\s'\"]+)")
 
 
 def _endpoint(url: str) -> tuple[str, str, int, str] | None:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
+
 # Chat clients "smarten" quotes; Go prints plain ASCII ones.
 _QUOTE_TABLE = str.maketrans(
     {
@@ -196,10 +198,11 @@ def is_prose_after_subcommand(command: str) -> bool:
     return False
 
 
-def typed_tailscale_command(subcommand: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+def typed_tailscale_command(subcommand: str, flags: int = re.IGNORECASE) -> LazyPattern:
     """A command line running ``tailscale <subcommand>`` (a regex fragment, e.g. ``debug\\s+prefs``): after
-    sudo, a path or ``tailscale.exe``, with global flags such as ``--socket=…`` before the subcommand."""
-    return re.compile(rf"\btailscale(?:\.exe)?\s+(?:--\S*\s+)*{subcommand}\b", flags)
+    sudo, a path or ``tailscale.exe``, with global flags such as ``--socket=…`` before the subcommand. Compiled on
+    first use (lazyre): some seventy of them, each read only once a command is typed."""
+    return lazy_compile(rf"\btailscale(?:\.exe)?\s+(?:--\S*\s+)*{subcommand}\b", flags)
 
 
 # Go's log package stamp ("2024/05/01 12:00:00", with microseconds under log.Lmicroseconds)

@@ -14,44 +14,44 @@ A failure is ``Do: <error>`` (the key fetch), ``Status: 403 Forbidden``, ``JSON:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.text import GO_STAMP, SourceLine, blank_output_line, typed_tailscale_command
 from opskit.core.diagnose.windows import is_windows_error_line
 
 _MAX_LINES = 5000
 # the CLI's own Go crash (windows.py GO_CRASH_START's words) cutting the trace short
-_GO_CRASH = re.compile(r"^(?:panic: |fatal error: )")
+_GO_CRASH = lazy_compile(r"^(?:panic: |fatal error: )")
 
 # log.Printf's stamp: Go's default "2006/01/02 15:04:05", with microseconds, or the time alone
-_TS_STAMP = re.compile(rf"^(?:{GO_STAMP}|\d\d:\d\d:\d\d(?:\.\d+)?) ")
-_TS_FETCH = re.compile(r"^Fetching keys from (?P<url>https?://\S+) \.\.\.$")
-_TS_DIAL = re.compile(r'^Dial\("(?P<net>\w+)", "(?P<addr>[^"]+)"\) (?:\.\.\.|= (?P<result>.+))$')
-_TS_CONNECTED = re.compile(r"^(?P<local>\S+) / (?P<remote>\S+)$")
-_TS_CONTROLHTTP = re.compile(r"^controlhttp\.Dial = (?P<conn>\S+), (?P<err>.+)$")
-_TS_FINAL = re.compile(r"^final underlying conn: (?P<local>\S+) / (?P<remote>\S+)$")
-_TS_FAILURE = re.compile(
+_TS_STAMP = lazy_compile(rf"^(?:{GO_STAMP}|\d\d:\d\d:\d\d(?:\.\d+)?) ")
+_TS_FETCH = lazy_compile(r"^Fetching keys from (?P<url>https?://\S+) \.\.\.$")
+_TS_DIAL = lazy_compile(r'^Dial\("(?P<net>\w+)", "(?P<addr>[^"]+)"\) (?:\.\.\.|= (?P<result>.+))$')
+_TS_CONNECTED = lazy_compile(r"^(?P<local>\S+) / (?P<remote>\S+)$")
+_TS_CONTROLHTTP = lazy_compile(r"^controlhttp\.Dial = (?P<conn>\S+), (?P<err>.+)$")
+_TS_FINAL = lazy_compile(r"^final underlying conn: (?P<local>\S+) / (?P<remote>\S+)$")
+_TS_FAILURE = lazy_compile(
     r"^(?:Do: |Status: |JSON: |error on attempt \d+/\d+: |peer = .+, want |whoami request returned status |"
     r"NewNoiseClient: |tlsdial: error: )"
 )
 # "HTTP proxy env: …" (v1.38-era runTS2021's first line); tlsdial's "warning: server cert for %q is not a Let's
 # Encrypt cert" (--verbose against a self-hosted server: a note, the handshake goes on)
-_TS_OTHER = re.compile(
+_TS_OTHER = lazy_compile(
     r"^(?:did noise handshake$|GotConn: |got public key: |using ACE server |tshttpproxy\.ProxyFromEnvironment = |"
     r"whoami response: |netmon: |controlhttp: |dnscache: |\[v\d\] |HTTP proxy env: |tlsdial: warning: )"
 )
 # Lines only runTS2021 prints (no tailscaled log has them): a trace's fragment may start at any of them without
 # the command or the key fetch shown ("controlhttp.Dial = 0xc000208018, <nil>" / "did noise handshake"). The
 # splitter tests their words ("Fetching keys from ", "controlhttp.Dial = ", "noise handshake") before this.
-_TS_OWN_START = re.compile(r"^(?:Fetching keys from \S+ \.\.\.$|controlhttp\.Dial = \S+, |did noise handshake$)")
+_TS_OWN_START = lazy_compile(r"^(?:Fetching keys from \S+ \.\.\.$|controlhttp\.Dial = \S+, |did noise handshake$)")
 _TS2021_COMMAND = typed_tailscale_command(r"debug\s+ts2021")
 # What the CLI prints last when the trace fails (cmd/tailscale/cli/debug.go runTS2021 returns the error its last step
 # logged, cmd/tailscale's main prints it to stderr unstamped and exits 1): "Do: <err>" then "<err>", "Status: 403
 # Forbidden" then "403 Forbidden", "JSON: <err>" then "decoding /keys JSON: <err>".
-_TS_RETURNED = re.compile(r"^(?:Do|Status): (?P<err>.+)$|^JSON: (?P<json>.+)$")
+_TS_RETURNED = lazy_compile(r"^(?:Do|Status): (?P<err>.+)$|^JSON: (?P<json>.+)$")
 
 
 def _returned_error(failure: str) -> str | None:

@@ -17,20 +17,22 @@ follows (``Upstream: …`` with ``--upstream``). ``--json`` (v1.58+) prints vers
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
 
-_FIRST = re.compile(r"^(?P<client>Client: )?(?P<version>\d+\.\d+\.\d+)(?P<suffix>-[\w.-]+)?$")
-_FIELD = re.compile(r"^(?P<key>track|tailscale commit|long version|other commit|go version|upstream): (?P<value>\S.*)$")
-_DAEMON = re.compile(r"^(?P<key>Daemon|Upstream): (?P<version>\d+\.\d+\.\d+)(?:-[\w.-]+)?$")
-_SHORT = re.compile(r"\d+\.\d+\.\d+")
+_FIRST = lazy_compile(r"^(?P<client>Client: )?(?P<version>\d+\.\d+\.\d+)(?P<suffix>-[\w.-]+)?$")
+_FIELD = lazy_compile(
+    r"^(?P<key>track|tailscale commit|long version|other commit|go version|upstream): (?P<value>\S.*)$"
+)
+_DAEMON = lazy_compile(r"^(?P<key>Daemon|Upstream): (?P<version>\d+\.\d+\.\d+)(?:-[\w.-]+)?$")
+_SHORT = lazy_compile(r"\d+\.\d+\.\d+")
 _COMMAND = typed_tailscale_command(r"(?:version\b|--?version\b|-V\b)")
 # tailscaled's own -version flag prints the same text: there the version is the daemon's
-_DAEMON_COMMAND = re.compile(r"\btailscaled(?:\.exe)?\s+(?:-\S+\s+)*--?version\b")
+_DAEMON_COMMAND = lazy_compile(r"\btailscaled(?:\.exe)?\s+(?:-\S+\s+)*--?version\b")
 _MAX_LINES = 12
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer, find_refusal
+from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, answers_under, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import with_translation_checked
 from opskit.core.diagnose.guistart import gui_start_fatal
@@ -1343,7 +1343,7 @@ _SERVE_STATUS_JSON = typed_tailscale_command(r"(?:serve|funnel)\s+status\b.*\s--
 def command_has_answers(command: str) -> bool:
     """Whether any line can be a CLI error as the whole answer of ``command`` (is_command_answer): asked once per
     typed command by the splitter, so that its lines skip the test when none can."""
-    return _SERVE_STATUS_JSON.search(command) is not None or any(typed.search(command) for typed, _ in COMMAND_ANSWERS)
+    return _SERVE_STATUS_JSON.search(command) is not None or bool(answers_under(command))
 
 
 def is_command_answer(text: str, command: str | None) -> bool:

@@ -94,7 +94,7 @@ def _entries() -> tuple[Refusal, ...]:
 REFUSALS: tuple[Refusal, ...] = _entries()
 
 
-def _command_answers() -> tuple[tuple[re.Pattern[str], Refusal], ...]:
+def _command_answers() -> tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...]:
     from opskit.core.diagnose.cli_catalog import bare_answers, families_b, relayed, subcommands
 
     return (
@@ -106,7 +106,7 @@ def _command_answers() -> tuple[tuple[re.Pattern[str], Refusal], ...]:
 
 
 # Refusals read only under the command that prints them: (that command's pattern, the refusal).
-COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = _command_answers()
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = _command_answers()
 PHRASES: frozenset[str] = frozenset(refusal.phrase for refusal in REFUSALS)
 _ANY_PHRASE = any_word_pattern(PHRASES)
 
@@ -131,7 +131,15 @@ def find_command_answer(text: str, command: str | None) -> tuple[Refusal, re.Mat
     if command is None:
         return None
     lowered = text.lower()
-    for typed, refusal in COMMAND_ANSWERS:
-        if refusal.phrase in lowered and (match := refusal.pattern.search(text)) and typed.search(command):
+    for refusal in answers_under(command):
+        if refusal.phrase in lowered and (match := refusal.pattern.search(text)):
             return refusal, match
     return None
+
+
+@lru_cache(maxsize=256)
+def answers_under(command: str) -> tuple[Refusal, ...]:
+    """The refusals read as the whole answer of ``command`` (COMMAND_ANSWERS whose command pattern it matches), in
+    catalog order: worked out once per typed command, not once per line under it (a netcheck paste's every
+    "Report:" holds serve's phrase "port", and used to run the 47 entries' tests)."""
+    return tuple(refusal for typed, refusal in COMMAND_ANSWERS if typed.search(command))

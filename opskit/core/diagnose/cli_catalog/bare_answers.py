@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry, features, relayed
+from opskit.core.diagnose.lazyre import LazyPattern
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import typed_tailscale_command
 
@@ -44,18 +45,18 @@ def _answer(
     fix: str,
     source: str,
     example: str,
-) -> tuple[re.Pattern[str], Refusal]:
+) -> tuple[re.Pattern[str] | LazyPattern, Refusal]:
     command = typed if isinstance(typed, re.Pattern) else typed_tailscale_command(typed)
     return command, catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
 def _usage(
     typed: str | re.Pattern[str], phrase: str, pattern: str, cause: str, fix: str, source: str, example: str
-) -> tuple[re.Pattern[str], Refusal]:
+) -> tuple[re.Pattern[str] | LazyPattern, Refusal]:
     return _answer(typed, _USAGE, phrase, pattern, cause, fix, source, example)
 
 
-COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = (
     # ---------------------------------------------------------------- LocalAPI's 403 bodies, printed alone
     *(
         _answer(

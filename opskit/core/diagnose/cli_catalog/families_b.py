@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
+from opskit.core.diagnose.lazyre import LazyPattern
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import typed_tailscale_command
 
@@ -1481,7 +1482,7 @@ _WEB_LISTEN_ANSWERS: tuple[Refusal, ...] = (
     ),
 )
 
-COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = (
     *((_TYPED_WEB_PAGE, answer) for answer in _WEB_LISTEN_ANSWERS),
     (
         typed_tailscale_command(r"(?:serve|funnel)"),

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
+from opskit.core.diagnose.lazyre import LazyPattern
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import typed_tailscale_command
 
@@ -218,7 +219,7 @@ def _command_failure(kind: CliErrorKind, what: str, check: str, phrase: str, sta
     )
 
 
-COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = tuple(
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = tuple(
     (typed_tailscale_command(typed), _command_failure(kind, what, check, phrase, status, printed))
     for typed, kind, what, check in _COMMAND_FAILURES
     for phrase, status, printed in _DAEMON_FAILED

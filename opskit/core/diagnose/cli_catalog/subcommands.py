@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
+from opskit.core.diagnose.lazyre import LazyPattern
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import typed_tailscale_command
 
@@ -146,11 +147,11 @@ _ABORTED = "aborted, no changes made"
 
 def _answer(
     typed: str, kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str
-) -> tuple[re.Pattern[str], Refusal]:
+) -> tuple[re.Pattern[str] | LazyPattern, Refusal]:
     return typed_tailscale_command(typed), catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
 
-COMMAND_ANSWERS: tuple[tuple[re.Pattern[str], Refusal], ...] = (
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = (
     _answer(
         r"(?:up|down|set|login|debug\s+test-risk)",
         _RISK,

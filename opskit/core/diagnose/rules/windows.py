@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.rules.status import health_advice
@@ -50,7 +51,7 @@ def _errors(report: CliErrorReport, kind: CliErrorKind) -> list[CliError]:
     return [e for e in report.errors if e.kind is kind]
 
 
-_Causes = tuple[tuple[re.Pattern[str], str, str], ...]
+_Causes = tuple[tuple[re.Pattern[str] | LazyPattern, str, str], ...]
 
 
 def _emit_first_cause(
@@ -605,7 +606,7 @@ _SYSTEMD_UNIT_DOWN = (
 )
 
 # No Tailscale service at all (the GUI's "not installed", systemd, procd, sysvinit, PowerShell).
-_NOT_INSTALLED = re.compile(
+_NOT_INSTALLED = lazy_compile(
     r"not installed|Cannot find any service|Unit tailscaled\.service (?:not found|could not be found)|unrecognized service"
     r"|^Service \"?tailscale"
     r"|/etc/init\.d/tailscale:",
@@ -626,7 +627,7 @@ _SERVICE_MISSING = (
 
 # systemd tried to start tailscaled's unit and the job failed (or the unit is masked): the service exists,
 # tailscaled did not come up. systemd names the unit's Result= in words (bus-wait-for-jobs explanations).
-_JOB_FAILED = re.compile(r"job for tailscaled?(?:@[\w.-]*)?\.service failed|\.service is masked", re.IGNORECASE)
+_JOB_FAILED = lazy_compile(r"job for tailscaled?(?:@[\w.-]*)?\.service failed|\.service is masked", re.IGNORECASE)
 _JOB_RESULTS = (
     ("attempted too often", "systemd gave up after too many failed starts in a row (start-limit-hit)"),
     ("timeout was exceeded", "tailscaled did not finish starting within the unit's timeout"),
@@ -659,7 +660,7 @@ def _job_failed_text(found: Sequence[CliError]) -> tuple[str, str]:
 # The macOS/iOS app's own alert: no Windows service to start, the app's network extension is the backend.
 # Also its "Invalid response from local tailscale service" (the extension answered, but not usably: stopping,
 # restarting or crashed mid-request).
-_APPLE_APP = re.compile(
+_APPLE_APP = lazy_compile(
     APPLE_ALERT_CANNOT_CONNECT + r"|Invalid response from (?:the )?local Tailscale service",
     re.IGNORECASE,
 )
@@ -675,7 +676,7 @@ _APPLE_APP_CANNOT_CONNECT = (
 
 # The old Windows GUI's "Tailscale service is not running." over the dial error it got: the GUI reached no
 # listener on the service's IPC endpoint (127.0.0.1:41112 before LocalAPI's named pipe).
-_GUI_DIAL_FAILED = re.compile(r"dial (?:tcp|unix) \S+: .*(?:actively refused|connection refused|no such file)", re.I)
+_GUI_DIAL_FAILED = lazy_compile(r"dial (?:tcp|unix) \S+: .*(?:actively refused|connection refused|no such file)", re.I)
 _GUI_DIAL_FAILED_TEXT = (
     "the Tailscale GUI dialled the service's IPC endpoint and nothing listened there ('{dial}'): the Tailscale "
     "service is stopped, crashed, or still starting (it listens only once its start-up is done, and on a "
@@ -687,7 +688,7 @@ _GUI_DIAL_FAILED_TEXT = (
 )
 
 # systemd-sysext's own reason in the unit's journal: an extension is still merged over the hierarchy.
-_SYSEXT_MERGED = re.compile(r"Hierarchy '?(?P<hierarchy>/\w+)/?'? is already merged", re.IGNORECASE)
+_SYSEXT_MERGED = lazy_compile(r"Hierarchy '?(?P<hierarchy>/\w+)/?'? is already merged", re.IGNORECASE)
 _SYSEXT_ALREADY_MERGED = (
     "installing or updating Tailscale failed before it ran: Tailscale is installed here as a systemd system "
     "extension, and systemd-sysext.service refused to merge because an extension is still merged over /usr "
@@ -700,7 +701,7 @@ _SYSEXT_ALREADY_MERGED = (
 
 
 # `tailscale up --login-server=X` where X is not the control server the node is logged in to.
-_LOGIN_SERVER_CHANGE = re.compile(r"can.t change --login-server without --force-reauth", re.IGNORECASE)
+_LOGIN_SERVER_CHANGE = lazy_compile(r"can.t change --login-server without --force-reauth", re.IGNORECASE)
 _LOGIN_SERVER_REFUSED = (
     "`tailscale up` refused and changed nothing: the --login-server given is not the control server this "
     "node is logged in to (compared as typed: a different scheme, port, trailing path or a typo such as "
@@ -718,7 +719,7 @@ _CERT_NAME_MISSING = (
     "enabled for the tailnet (it lists a domain).",
     "Run `sudo tailscale cert <the name it printed>` (the node's full MagicDNS name, e.g. `host.tailnet-1234.ts.net`).",
 )
-_CONTROL_KEY = re.compile(r"fetch control key: ", re.IGNORECASE)
+_CONTROL_KEY = lazy_compile(r"fetch control key: ", re.IGNORECASE)
 _CONTROL_KEY_UNREACHABLE = (
     "the CLI reached tailscaled (it answered 500), but tailscaled cannot reach the coordination server: "
     "fetching its key (`/key`) failed (a timeout, refused, reset or TLS error), so login, logout and every "
@@ -729,7 +730,7 @@ _CONTROL_KEY_UNREACHABLE = (
     "set the proxy for tailscaled (HTTPS_PROXY in its environment); try another network to confirm.",
 )
 
-_REGISTER_REQUEST = re.compile(r"register request: ", re.IGNORECASE)
+_REGISTER_REQUEST = lazy_compile(r"register request: ", re.IGNORECASE)
 _REGISTER_UNREACHABLE = (
     "tailscaled runs and relayed it, but its login never reached the coordination server: the registration "
     "request (POST /machine/register) got no answer in time (a timeout, refused or reset connection) or "
@@ -744,7 +745,7 @@ _REGISTER_UNREACHABLE = (
 # `tailscale up` given an OAuth client secret (tskey-client-…, the GitHub Action's oauth-secret, the operator)
 # or a federated identity mints an auth key through the Tailscale API first; the API's refusal is printed as
 # the API client's `Status: 401|403, Message: "…"`.
-_API_REFUSED = re.compile(API_KEY_REFUSED, re.IGNORECASE)
+_API_REFUSED = lazy_compile(API_KEY_REFUSED, re.IGNORECASE)
 _OAUTH_FORBIDDEN = (
     "the Tailscale API refused to mint the auth key `tailscale up` asked for with an OAuth client (or a "
     'federated identity): 403, the client lacks permission ("calling actor does not have enough permissions": '
@@ -764,7 +765,7 @@ _OAUTH_UNAUTHORIZED = (
 )
 # Workload identity federation (`tailscale up --client-id=… --id-token=…`, the GitHub Action's oauth-client-id with
 # audience): Tailscale's token endpoint refused to trade the CI job's OIDC token for an access token.
-_TOKEN_EXCHANGE = re.compile(r"\btoken exchange failed with status 40[13]:(?: |$)", re.IGNORECASE)
+_TOKEN_EXCHANGE = lazy_compile(r"\btoken exchange failed with status 40[13]:(?: |$)", re.IGNORECASE)
 _TOKEN_EXCHANGE_REFUSED = (
     "the Tailscale API refused the workload identity federation exchange: `tailscale up` (the GitHub Action, a "
     "CI job) sent the job's OIDC token (a JWT) for an access token and got 401/403, so no auth key was minted and "
@@ -781,7 +782,7 @@ _TOKEN_EXCHANGE_REFUSED = (
 # The coordination server refusing, as a node auth key, a credential of another kind: the message names the
 # key's capabilities ({KeyCapabilityBits(OAUTH_CLIENT|CONTROL_API_SCOPE_AUTH_KEYS) [tag:…]}). Clients that
 # resolve OAuth client secrets into auth keys (feature/oauthkey: the CLI, tsnet since 1.90) never send one.
-_NOT_NODE_AUTH = re.compile(NOT_A_NODE_AUTH_KEY, re.IGNORECASE)
+_NOT_NODE_AUTH = lazy_compile(NOT_A_NODE_AUTH_KEY, re.IGNORECASE)
 _NOT_AN_AUTH_KEY = (
     "the coordination server refused the key as a node auth key: it is another kind of credential (the "
     "message lists its capabilities, e.g. OAUTH_CLIENT: an OAuth client secret tskey-client-…, or an API "
@@ -877,11 +878,11 @@ _LOCALAPI_REFUSALS: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
 
 
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
-_BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], ...]] = {
+_BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str] | LazyPattern, tuple[str, str]], ...]] = {
     # an old CLI (v1.12-v1.16: base64 keys) reading a newer tailscaled's status ("nodekey:<hex>" keys, 1.18+)
     CliErrorKind.VERSION_MISMATCH: (
         (
-            re.compile(r"illegal base64 data at input byte \d+", re.IGNORECASE),
+            lazy_compile(r"illegal base64 data at input byte \d+", re.IGNORECASE),
             (
                 "the `tailscale` CLI is older than the tailscaled it talks to: it reached LocalAPI (tailscaled "
                 "runs) but could not decode the status answer, because tailscaled 1.18 and later send node keys "
@@ -898,7 +899,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
     # cmd's and PowerShell's wording: the Windows client is installed but its folder is not on PATH, or not installed
     CliErrorKind.CLI_NOT_FOUND: (
         (
-            re.compile(r"is not recognized as (?:an internal|the name|a name)", re.IGNORECASE),
+            lazy_compile(r"is not recognized as (?:an internal|the name|a name)", re.IGNORECASE),
             (
                 "Windows cannot find `tailscale` (cmd: 'is not recognized as an internal or external command'; "
                 "PowerShell: 'The term … is not recognized'): the Tailscale client is not installed, or its "
@@ -915,7 +916,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
     # Linux/macOS, or another program using LocalAPI through the socket (a reverse proxy's certificate resolver).
     CliErrorKind.SERVICE_NOT_RUNNING: (
         (
-            re.compile(r"dial unix \S+: connect: (?:no such file or directory|connection refused)", re.IGNORECASE),
+            lazy_compile(r"dial unix \S+: connect: (?:no such file or directory|connection refused)", re.IGNORECASE),
             (
                 "nothing answers on tailscaled's Unix socket (no socket file, or a file nobody listens on): "
                 "tailscaled is not running there (stopped, crashed, still starting), or it listens on another "
@@ -931,7 +932,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
     ),
     CliErrorKind.GUI_CANNOT_CONNECT: (
         (
-            re.compile(r"unable to fetch status", re.IGNORECASE),
+            lazy_compile(r"unable to fetch status", re.IGNORECASE),
             (
                 "the VS Code extension could not load this node's status: it asks its helper (tsrelay) for the "
                 "peers and got no JSON back, typically the helper's own error text ('Get \"http://local-tailscaled"
@@ -947,7 +948,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
     ),
     CliErrorKind.UNIX_ACCESS_DENIED: (
         (
-            re.compile(r"\bserve config denied\b"),
+            lazy_compile(r"\bserve config denied\b"),
             (
                 "tailscaled refused to change the serve config (LocalAPI 403 'serve config denied'): the caller is "
                 "neither root nor the operator. `tailscale serve`/`funnel` run without sudo, or a program acting "
@@ -958,7 +959,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
             ),
         ),
         (
-            re.compile(r"\bfile access denied\b", re.IGNORECASE),
+            lazy_compile(r"\bfile access denied\b", re.IGNORECASE),
             (
                 "tailscaled refused this user its Taildrop API (LocalAPI 403 'file access denied'): only root/"
                 "Administrator or the operator user may send, list or receive files. `tailscale file cp/get` run "
@@ -969,7 +970,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
             ),
         ),
         (
-            re.compile(r"\bcert access denied\b"),
+            lazy_compile(r"\bcert access denied\b"),
             (
                 "tailscaled refused the certificate request (LocalAPI 403 'cert access denied'): the calling user "
                 "may not fetch certificates, being neither root/Administrator, the operator, nor the "
@@ -1051,7 +1052,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
     ),
     CliErrorKind.TUNNEL_START_FAILED: (
         (
-            re.compile(r"preventing the Tailscale tunnel from starting", re.IGNORECASE),
+            lazy_compile(r"preventing the Tailscale tunnel from starting", re.IGNORECASE),
             (
                 "the iOS app detected a fault of this iOS version that keeps the system from starting its VPN "
                 "tunnel (the message: 'An issue in this version of iOS is preventing the Tailscale tunnel from "
@@ -1063,7 +1064,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
             ),
         ),
         (
-            re.compile(r"network extension failed to start", re.IGNORECASE),
+            lazy_compile(r"network extension failed to start", re.IGNORECASE),
             (
                 "the macOS app's network extension (the VPN tunnel provider) did not start ('The Tailscale "
                 "network extension failed to start'): the extension is not allowed or not enabled, another "
@@ -1075,7 +1076,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
             ),
         ),
         (
-            re.compile(r"NEVPNErrorDomain(?: error | Code=| )[1-6]|VPN configuration", re.IGNORECASE),
+            lazy_compile(r"NEVPNErrorDomain(?: error | Code=| )[1-6]|VPN configuration", re.IGNORECASE),
             (
                 "the system refused the app's VPN configuration (Apple's NEVPNErrorDomain: 1 invalid, 2 "
                 "disabled, 3 connection failed, 4 stale, 5 could not be saved, 6 unknown; or the 'Allow VPN "
@@ -1089,7 +1090,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
     ),
     CliErrorKind.SYSTRAY_FAILED: (
         (
-            re.compile(r"systray error: failed to connect to DBus", re.IGNORECASE),
+            lazy_compile(r"systray error: failed to connect to DBus", re.IGNORECASE),
             (
                 "`tailscale systray` found no D-Bus session bus ('systray error: failed to connect to DBus'): it "
                 "runs outside the desktop user's graphical session (with sudo, as root, over ssh, from a system "
@@ -1100,7 +1101,7 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str], tuple[str, str]], .
             ),
         ),
         (
-            re.compile(
+            lazy_compile(
                 r"systray error: failed to register(?! signal)|running the systray with sudo/doas", re.IGNORECASE
             ),
             (
@@ -1815,9 +1816,9 @@ def ssh_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding
 
 
 # What `tailscale cert` failed on, from LocalAPI's 500 body: (pattern, cause, fix), the first that matches.
-_CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+_CERT_CAUSES: tuple[tuple[LazyPattern, str, str], ...] = (
     (
-        re.compile(
+        lazy_compile(
             r"does not support getting TLS certs|cert(?:ificate)? support is not enabled/configured", re.IGNORECASE
         ),
         "the tailnet does not issue HTTPS certificates: the control server gives this node no certificate "
@@ -1830,41 +1831,41 @@ _CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "you own with another ACME client (certbot, Caddy, acme.sh) instead.",
     ),
     (
-        re.compile(r"invalid domain \"[^\"]*\"; must be one of", re.IGNORECASE),
+        lazy_compile(r"invalid domain \"[^\"]*\"; must be one of", re.IGNORECASE),
         "the name asked for is not one this node may get a certificate for: only its own MagicDNS name(s), "
         "listed after 'must be one of', are allowed (not a short host name, another node's name or an alias).",
         "Run `tailscale cert` with exactly one of the names listed (e.g. `tailscale cert "
         "<host>.<tailnet>.ts.net`; `tailscale cert` without a name prints the allowed one).",
     ),
     (
-        re.compile(r"wildcard certificates are not enabled", re.IGNORECASE),
+        lazy_compile(r"wildcard certificates are not enabled", re.IGNORECASE),
         "a wildcard certificate (`*.<node>.<tailnet>.ts.net`) was asked for, but the tailnet does not grant "
         "this node subdomain resolution, so only the node's own name can have a certificate.",
         "Ask for the node's own name instead, or grant the node the subdomain capability in the tailnet policy "
         "(nodeAttrs) and retry.",
     ),
     (
-        re.compile(r"cert support not compiled in this build", re.IGNORECASE),
+        lazy_compile(r"cert support not compiled in this build", re.IGNORECASE),
         "this tailscaled was built without certificate (ACME) support (a minimal or custom build), so it "
         "cannot get certificates at all.",
         "Install an official Tailscale build (or rebuild without omitting the ACME feature), then retry.",
     ),
     (
-        re.compile(r"cert store is configured in read-only mode", re.IGNORECASE),
+        lazy_compile(r"cert store is configured in read-only mode", re.IGNORECASE),
         "the certificate store is read-only (a Kubernetes proxy replica that only reads what another writes) "
         "and holds no usable certificate yet, so none is issued here.",
         "Wait for the replica that may write the certificate to issue it (check its logs), or give this "
         "proxy write access to the cert store; then retry.",
     ),
     (
-        re.compile(r"x509:|certificate signed by unknown authority", re.IGNORECASE),
+        lazy_compile(r"x509:|certificate signed by unknown authority", re.IGNORECASE),
         "reaching Let's Encrypt's ACME server failed certificate verification: this machine has no CA "
         "certificates (a minimal system or container) or something intercepts TLS.",
         "Install the CA bundle (`apt install ca-certificates`, `apk add ca-certificates`), or exempt "
         "acme-v02.api.letsencrypt.org from TLS inspection; then retry `tailscale cert`.",
     ),
     (
-        re.compile(r"failed to get cert dir", re.IGNORECASE),
+        lazy_compile(r"failed to get cert dir", re.IGNORECASE),
         "tailscaled answered but could not find or create the directory it keeps certificates in (its log "
         "says `certDir: …`, e.g. `mkdir .local: permission denied`): a daemon running as an unprivileged "
         "package user without a writable state directory (NAS packages), or the macOS app builds of late "
@@ -1874,14 +1875,14 @@ _CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "`tailscale cert`.",
     ),
     (
-        re.compile(r'localapi/v0/cert/[^"\s]*"?: (?:unexpected )?EOF|localapi/v0/cert/.*connection reset'),
+        lazy_compile(r'localapi/v0/cert/[^"\s]*"?: (?:unexpected )?EOF|localapi/v0/cert/.*connection reset'),
         "tailscaled accepted the certificate request and dropped the connection before answering: the daemon "
         "(on macOS the app's network extension) crashed or restarted while getting the certificate.",
         "Check tailscaled's log (macOS: Console, the IPNExtension process) for the crash around that moment, "
         "update Tailscale, reconnect, and retry `tailscale cert` once it runs again.",
     ),
     (
-        re.compile(r"SetDNS", re.IGNORECASE),
+        lazy_compile(r"SetDNS", re.IGNORECASE),
         'the coordination server could not write the ACME DNS-01 challenge record (`SetDNS "_acme-challenge…"` '
         "answered 500 'failed to create DNS record'): the failure is on the control plane's side, not this "
         "machine, and no certificate can be issued until it writes the record.",
@@ -1889,7 +1890,7 @@ _CERT_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "the node name and the error (a self-hosted control server must implement SetDNS for `tailscale cert`).",
     ),
     (
-        re.compile(r"acme[.:]|timeout waiting for order", re.IGNORECASE),
+        lazy_compile(r"acme[.:]|timeout waiting for order", re.IGNORECASE),
         "Let's Encrypt did not issue the certificate: the ACME order became invalid (or never became ready) "
         "because the DNS-01 challenge could not be verified (DNS provider delay or outage, a rate limit).",
         "Retry in a few minutes (check https://status.tailscale.com); do not loop on it (Let's Encrypt rate "
@@ -2002,25 +2003,25 @@ _FORWARDING_OFF = (
     "carry any traffic: peers that use them lose connectivity through it."
 )
 # Which forwarding check failed, from the CLI's warning (net/netutil/ip_forward.go): (pattern, cause).
-_FORWARDING_CAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
+_FORWARDING_CAUSES: tuple[tuple[LazyPattern, str], ...] = (
     (
-        re.compile(r"manual configuration on", re.IGNORECASE),
+        lazy_compile(r"manual configuration on", re.IGNORECASE),
         "this OS forwards for subnet routes and exit nodes only after manual configuration Tailscale does not "
         "do (and does not officially support).",
     ),
     (
-        re.compile(r"won.t be forwarded", re.IGNORECASE),
+        lazy_compile(r"won.t be forwarded", re.IGNORECASE),
         "IPv4 forwarding is off on some interfaces (per-interface sysctl): traffic arriving there for the "
         "advertised subnet routes or exit node is dropped.",
     ),
-    (re.compile(r"^(?:Warning: )?IP forwarding is (?:disabled|set to off)", re.IGNORECASE), _FORWARDING_OFF),
+    (lazy_compile(r"^(?:Warning: )?IP forwarding is (?:disabled|set to off)", re.IGNORECASE), _FORWARDING_OFF),
     (
-        re.compile(r"IPv6 forwarding is disabled", re.IGNORECASE),
+        lazy_compile(r"IPv6 forwarding is disabled", re.IGNORECASE),
         "IPv6 forwarding is off in the kernel: the IPv4 part of the advertised routes / exit node works, "
         "IPv6 traffic through it is dropped.",
     ),
     (
-        re.compile(r"IPv4 forwarding is disabled", re.IGNORECASE),
+        lazy_compile(r"IPv4 forwarding is disabled", re.IGNORECASE),
         "IPv4 forwarding is off in the kernel: the advertised subnet routes or exit node carry no IPv4 traffic.",
     ),
 )
@@ -2079,7 +2080,7 @@ def ip_forwarding_disabled(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
 
 # What tailscaled could not read, from the check's error (net/netutil/ip_forward.go; v1.0-v1.20 ipnlocal): the
 # sysctl binary missing from its PATH (v1.0-v1.20 ran `sysctl -n`), procfs absent, or no link state yet.
-_CHECK_FAILED_REASON = re.compile(
+_CHECK_FAILED_REASON = lazy_compile(
     r"(?:couldn.t (?:check|parse) (?P<key>net\.ipv[46]\.\S+) \((?P<old>.*)\)\.?\s*$"
     r"|may not work: (?P<new>.+?)(?:\s*See https?://\S+)?$|(?P<nolink>no link state))",
     re.IGNORECASE,
@@ -2204,7 +2205,7 @@ def udp_gro_suboptimal(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator
 
 
 # a Linux interface name (IFNAMSIZ 16 with its NUL): only such a name is put into the sysctl command shown
-_STRICT_RP_FILTER_NIC = re.compile(r'interface "(?P<nic>[\w.@:-]{1,15})" has strict reverse-path filtering enabled')
+_STRICT_RP_FILTER_NIC = lazy_compile(r'interface "(?P<nic>[\w.@:-]{1,15})" has strict reverse-path filtering enabled')
 
 
 @rule(
@@ -2519,9 +2520,9 @@ def not_running_state(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
 # What a Taildrop send failed on (cli/file.go, feature/taildrop, the pre-1.20 CLI's own PUT to the peer's
 # PeerAPI): (pattern, cause, fix), the first that matches the error lines.
 _UNROUTABLE = r"connect: (?:no route to host|network is unreachable)|A socket operation was attempted to an unreachable"
-_TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+_TAILDROP_CAUSES: tuple[tuple[re.Pattern[str] | LazyPattern, str, str], ...] = (
     (
-        re.compile(r"\bPut \"?https?://[^\s\"/]+/v0/put/\S*: .*(?:" + _UNROUTABLE + ")", re.IGNORECASE),
+        lazy_compile(r"\bPut \"?https?://[^\s\"/]+/v0/put/\S*: .*(?:" + _UNROUTABLE + ")", re.IGNORECASE),
         "the CLI (before 1.20 it sent files itself) dialled the receiving peer's PeerAPI from this machine's own "
         "network stack, and the OS has no route to the peer's tailnet address: tailscaled runs in "
         "userspace-networking mode (no tailscale0 interface, no route to 100.64.0.0/10: Synology, containers, "
@@ -2530,7 +2531,7 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "the peer in userspace mode too; or run tailscaled with a TUN device (drop --tun=userspace-networking).",
     ),
     (
-        re.compile(r"\bPut \"?https?://[^\s\"/]+/v0/put/", re.IGNORECASE),
+        lazy_compile(r"\bPut \"?https?://[^\s\"/]+/v0/put/", re.IGNORECASE),
         "the CLI (before 1.20 it sent files itself) could not reach the receiving peer's PeerAPI: the peer is "
         "offline or not reachable from here (a firewall on its side, no direct or DERP path), so the file was "
         "not sent.",
@@ -2538,7 +2539,7 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "1.20 or later, where tailscaled itself carries the file to the peer.",
     ),
     (
-        re.compile(r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$", re.IGNORECASE),
+        lazy_compile(r"^(?:\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )?502 Bad Gateway:$", re.IGNORECASE),
         "tailscaled accepted the file (the CLI reached it: the service runs) and relaying it to the receiving "
         "peer's PeerAPI failed: the peer did not answer (offline, asleep, unreachable, or with no PeerAPI "
         "listening), so its reverse proxy answered a bare 502 and the file was not sent.",
@@ -2547,27 +2548,27 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "under the same user (`tailscale file cp --targets` lists who can receive).",
     ),
     (
-        re.compile(r"Taildrop disabled; no storage directory|Taildrop folder not configured or accessible", re.I),
+        lazy_compile(r"Taildrop disabled; no storage directory|Taildrop folder not configured or accessible", re.I),
         "the receiving peer refused the file: its tailscaled has no Taildrop directory (a daemon started "
         "without --statedir/state directory, or a NAS package whose Taildrop share is not set up).",
         "On the receiving node, give tailscaled a state directory (`--statedir=…`) or configure its Taildrop "
         "folder (Synology/QNAP: the package's Taildrop share), restart it, and retry.",
     ),
     (
-        re.compile(r"409 Conflict: file already exists", re.IGNORECASE),
+        lazy_compile(r"409 Conflict: file already exists", re.IGNORECASE),
         "the receiving peer refused the file: a file of that name already waits in its Taildrop inbox (or was "
         "already received), and it does not overwrite.",
         "On the receiving node, collect or delete the waiting file (`tailscale file get <dir>` or the app's "
         "Taildrop inbox), or send under another name (`tailscale file cp --name=<new> …`).",
     ),
     (
-        re.compile(r"400 Bad Request: invalid filename", re.IGNORECASE),
+        lazy_compile(r"400 Bad Request: invalid filename", re.IGNORECASE),
         "the receiving peer refused the file name (Taildrop accepts no path separators, control characters, "
         "leading dots/dashes or reserved names).",
         "Rename the file (or pass `--name=<plain name>`) and send it again.",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"file sharing not enabled by (?:Tailscale )?admin|missing required Taildrop capability", re.IGNORECASE
         ),
         "the tailnet does not grant this node file sharing (Taildrop): the admin has it off, or the control "
@@ -2576,14 +2577,14 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "that grants Taildrop; then retry.",
     ),
     (
-        re.compile(r"owned by (?:a )?different user", re.IGNORECASE),
+        lazy_compile(r"owned by (?:a )?different user", re.IGNORECASE),
         "the target belongs to another user: Taildrop only sends between devices of the same user (shared and "
         "other users' devices cannot receive).",
         "Send to one of your own devices (`tailscale file cp --targets` lists them); move files between users "
         "another way.",
     ),
     (
-        re.compile(
+        lazy_compile(
             r"target's OS does not support Taildrop|not advertising a file sharing API|old Tailscale vers", re.I
         ),
         "the target cannot receive files: its OS or Tailscale version has no Taildrop receiver (PeerAPI "
@@ -2591,23 +2592,23 @@ _TAILDROP_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "Update Tailscale on the target (and use a platform that supports Taildrop), then retry.",
     ),
     (
-        re.compile(r"peer is offline|reportedly offline", re.IGNORECASE),
+        lazy_compile(r"peer is offline|reportedly offline", re.IGNORECASE),
         "the target is offline: tailscaled could not deliver the file.",
         "Bring the target online (open Tailscale on it), check with `tailscale status`, and retry.",
     ),
     (
-        re.compile(r"unknown target|invalid or unrecognized peer|not in your Tailnet|not a Tailscale IP", re.I),
+        lazy_compile(r"unknown target|invalid or unrecognized peer|not in your Tailnet|not a Tailscale IP", re.I),
         "the target is not a device of this tailnet that this node knows (a typo, a removed node, an address "
         "outside 100.64.0.0/10).",
         "Use a name or 100.x address from `tailscale file cp --targets` (or `tailscale status`), ending in ':'.",
     ),
     (
-        re.compile(r"not connected to the tailnet|no netmap available", re.IGNORECASE),
+        lazy_compile(r"not connected to the tailnet|no netmap available", re.IGNORECASE),
         "this node is not connected to the tailnet (logged out, stopped or still starting), so it cannot send.",
         "Bring it up (`tailscale up`; check `tailscale status`), then retry the send.",
     ),
     (
-        re.compile(
+        lazy_compile(
             GUI_FETCH_FILES_FAILED.pattern + r".*(?:cannot find the (?:file|path) specified|no such file)", re.I
         ),
         "a Taildrop receive is stuck: the Windows app keeps asking tailscaled for the files it received (its log's "
@@ -2670,65 +2671,65 @@ def taildrop_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fi
 
 
 # Why tailscaled (or the CLI) refused a `tailscale lock` command: (pattern, cause, fix), the first that matches.
-_LOCK_CAUSES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+_LOCK_CAUSES: tuple[tuple[LazyPattern, str, str], ...] = (
     (
-        re.compile(r"cannot add key .*: already exists", re.IGNORECASE),
+        lazy_compile(r"cannot add key .*: already exists", re.IGNORECASE),
         "the key given to `tailscale lock add` is already a trusted signing key of the tailnet lock: nothing "
         "was changed (often a node's own key, or one added before).",
         "Check the trusted keys with `tailscale lock status`; to trust another node, run `tailscale lock status` "
         "on that node and pass its own `tlpub:…` key to `tailscale lock add`.",
     ),
     (
-        re.compile(r"maximum number of keys reached", re.IGNORECASE),
+        lazy_compile(r"maximum number of keys reached", re.IGNORECASE),
         "the tailnet lock already trusts the maximum number of signing keys: no key can be added.",
         "Remove a key no longer needed (`tailscale lock remove tlpub:…`), then add the new one.",
     ),
     (
-        re.compile(r"access denied", re.IGNORECASE),
+        lazy_compile(r"access denied", re.IGNORECASE),
         "tailscaled refused the tailnet-lock request (403): this user may not change (or read) the tailnet "
         "lock through LocalAPI.",
         "Run the command with `sudo` (Windows: an elevated console).",
     ),
     (
-        re.compile(r"not supported on your pricing plan", re.IGNORECASE),
+        lazy_compile(r"not supported on your pricing plan", re.IGNORECASE),
         "the tailnet's plan does not include Tailnet Lock: the coordination server refused to initialise it.",
         "Use a plan that includes Tailnet Lock (see https://tailscale.com/pricing), then run `tailscale lock "
         "init` again.",
     ),
     (
-        re.compile(r"lock is not (?:active|enabled)", re.IGNORECASE),
+        lazy_compile(r"lock is not (?:active|enabled)", re.IGNORECASE),
         "Tailnet Lock is not enabled on this tailnet (or this node has not synced it), so there is nothing to "
         "add to, sign or change.",
         "Initialise it first (`tailscale lock init <trusted keys>` on a node whose key will be trusted), or run "
         "the command on a tailnet where `tailscale lock status` says it is enabled.",
     ),
     (
-        re.compile(r"lock is already enabled", re.IGNORECASE),
+        lazy_compile(r"lock is already enabled", re.IGNORECASE),
         "`tailscale lock init` was refused: Tailnet Lock is already enabled on this tailnet.",
         "Nothing to initialise: manage it with `tailscale lock add/remove/sign` from a trusted node.",
     ),
     (
-        re.compile(r"does not have a trusted .*lock key|lock key of the current node must be one of", re.I),
+        lazy_compile(r"does not have a trusted .*lock key|lock key of the current node must be one of", re.I),
         "this node's tailnet-lock key is not a trusted signing key, so it may not sign or change the lock (on "
         "`init`, its own key must be among the keys given).",
         "Run the command on a trusted node (`tailscale lock status` there lists it as trusted), or include this "
         "node's `tlpub:…` key (from `tailscale lock status` here) in `tailscale lock init`.",
     ),
     (
-        re.compile(r"cannot remove (?:the last|local) trusted signing key", re.IGNORECASE),
+        lazy_compile(r"cannot remove (?:the last|local) trusted signing key", re.IGNORECASE),
         "`tailscale lock remove` was refused: the key is the last trusted one (the lock would lock everyone "
         "out) or this node's own key while re-signing.",
         "Add another trusted key first, or use `tailscale lock disable <disablement secret>`; or run the "
         "removal from another trusted node (or with --re-sign=false).",
     ),
     (
-        re.compile(r"incorrect disablement secret", re.IGNORECASE),
+        lazy_compile(r"incorrect disablement secret", re.IGNORECASE),
         "`tailscale lock disable` was refused: the disablement secret does not match any of the tailnet's.",
         "Use one of the disablement secrets printed by `tailscale lock init` (kept offline); without one, "
         "contact Tailscale support.",
     ),
     (
-        re.compile(r"central tka head differs", re.IGNORECASE),
+        lazy_compile(r"central tka head differs", re.IGNORECASE),
         "the change raced another tailnet-lock update: the coordination server's lock state moved on first.",
         "Retry the same command after a few seconds.",
     ),
@@ -3036,7 +3037,7 @@ def subcommand_unavailable(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
 
 
 # The name the CLI looked up ("error looking up IP of \"x\"", "no IPs found for \"x\"", "no peer found for \"x\"").
-_LOOKED_UP_NAME = re.compile(r'(?:looking up IP of|found for) "([^"]*)"')
+_LOOKED_UP_NAME = lazy_compile(r'(?:looking up IP of|found for) "([^"]*)"')
 
 
 @rule(
