@@ -168,11 +168,55 @@ def _body(lines: Sequence[SourceLine], index: int) -> tuple[list[SourceLine], in
     return body, end
 
 
+# net/http's StatusText for the error statuses (the core imports no network module, not even http's enum: the
+# layer contract in tests/unit/test_import_contract.py)
+_REASONS = {
+    "400": "Bad Request",
+    "401": "Unauthorized",
+    "402": "Payment Required",
+    "403": "Forbidden",
+    "404": "Not Found",
+    "405": "Method Not Allowed",
+    "406": "Not Acceptable",
+    "407": "Proxy Authentication Required",
+    "408": "Request Timeout",
+    "409": "Conflict",
+    "410": "Gone",
+    "411": "Length Required",
+    "412": "Precondition Failed",
+    "413": "Request Entity Too Large",
+    "414": "Request URI Too Long",
+    "415": "Unsupported Media Type",
+    "416": "Requested Range Not Satisfiable",
+    "417": "Expectation Failed",
+    "418": "I'm a teapot",
+    "421": "Misdirected Request",
+    "422": "Unprocessable Entity",
+    "423": "Locked",
+    "424": "Failed Dependency",
+    "425": "Too Early",
+    "426": "Upgrade Required",
+    "428": "Precondition Required",
+    "429": "Too Many Requests",
+    "431": "Request Header Fields Too Large",
+    "451": "Unavailable For Legal Reasons",
+    "500": "Internal Server Error",
+    "501": "Not Implemented",
+    "502": "Bad Gateway",
+    "503": "Service Unavailable",
+    "504": "Gateway Timeout",
+    "505": "HTTP Version Not Supported",
+    "506": "Variant Also Negotiates",
+    "507": "Insufficient Storage",
+    "508": "Loop Detected",
+    "510": "Not Extended",
+    "511": "Network Authentication Required",
+}
+
+
 def _standard_reason(code: str) -> str:
     """The reason phrase of a status code (net/http StatusText), for an HTTP/2 status line that carries none."""
-    from http import HTTPStatus  # only for this rare line: the enum costs start-up time on every run
-
-    return next((each.phrase for each in HTTPStatus if str(each.value) == code), "")
+    return _REASONS.get(code, "")
 
 
 def _cli_error(code: str, http_status: str, body: str) -> str:
