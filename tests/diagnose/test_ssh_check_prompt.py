@@ -14,6 +14,7 @@ alone keeps its reading; prose about check mode reads as nothing.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import pytest
@@ -90,6 +91,21 @@ def test_check_mode_banner_is_a_warning_not_a_pending_login(
     (evidence,) = document["findings"][0]["evidence"]
     assert "Tailscale SSH requires an additional check" in evidence["text"]
     assert url in evidence["text"], evidence
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    prompt=st.sampled_from(PROMPTS),
+    banner=st.sampled_from(BANNERS[:2]),
+    url=st.sampled_from(URLS),
+    width=st.integers(min_value=26, max_value=90),
+)
+def test_banner_soft_wrapped_by_a_narrow_window(prompt: str, banner: str, url: str, width: int) -> None:
+    """Each line re-wrapped at a space (a chat box, a narrow terminal copied by hand): the URL is never cut."""
+    lines = banner.format(url=url).splitlines()
+    wrapped = [piece for line in lines for piece in textwrap.wrap(line, width, break_long_words=False)]
+    text = prompt.format(host="box") + "\n".join(wrapped) + "\n"
+    _assert_check_required(text, run_json(text))
 
 
 @settings(max_examples=60, deadline=None)

@@ -1578,13 +1578,13 @@ def split_input(text: str) -> SplitInput:
                     break
         if (
             kind is BlockKind.WINDOWS
-            and "additional check" in text
-            and "://" not in text
-            and (banner := ssh_check_prompt_end(lines, index)) is not None
+            and "additional check" in line.text  # (a soft-wrapped line was joined into line.text, not text)
+            and "://" not in line.text
+            and (banner := ssh_check_prompt_end(lines, index, line.text)) is not None
         ):
             # Tailscale SSH's check-mode banner: its "To authenticate, visit: <URL>" line is the SSH server's, not
             # `tailscale up`'s login prompt (this node is logged in); read with the banner's first line
-            line, index = line._replace(text=f"{text} {banner[0]}"), banner[1] + 1
+            line, index = line._replace(text=f"{line.text} {banner[0]}"), banner[1] + 1
         if kind is None and service_status and current_kind is BlockKind.DAEMON_LOG and is_service_status_field(text):
             kind = BlockKind.DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
         if kind is None and current_kind is BlockKind.DAEMON_LOG and is_embedder_fatal_line(text):
