@@ -87,10 +87,10 @@ def test_check_mode_banner_is_a_warning_not_a_pending_login(
     text = _paste(prompt, wrap, banner, host, url)
     document = run_json(text)
     _assert_check_required(text, document)
-    # the evidence is the banner's first line, with the URL the user must open
+    # the evidence is the banner's first line as pasted (with the URL when the banner is one line)
     (evidence,) = document["findings"][0]["evidence"]
     assert "Tailscale SSH requires an additional check" in evidence["text"]
-    assert url in evidence["text"], evidence
+    assert (url in evidence["text"]) == ("check. To authenticate" in banner), evidence
 
 
 @settings(max_examples=120, deadline=None)

@@ -1583,8 +1583,11 @@ def split_input(text: str) -> SplitInput:
             and (banner := ssh_check_prompt_end(lines, index, line.text)) is not None
         ):
             # Tailscale SSH's check-mode banner: its "To authenticate, visit: <URL>" line is the SSH server's, not
-            # `tailscale up`'s login prompt (this node is logged in); read with the banner's first line
-            line, index = line._replace(text=f"{line.text} {banner[0]}"), banner[1] + 1
+            # `tailscale up`'s login prompt (this node is logged in); its lines stay in the banner's block
+            for banner_line in (line, *(each for each in lines[index : banner + 1] if each.text)):
+                add_cli_error_line(banner_line)
+            index = banner + 1
+            continue
         if kind is None and service_status and current_kind is BlockKind.DAEMON_LOG and is_service_status_field(text):
             kind = BlockKind.DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
         if kind is None and current_kind is BlockKind.DAEMON_LOG and is_embedder_fatal_line(text):

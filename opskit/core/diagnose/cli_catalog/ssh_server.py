@@ -62,27 +62,25 @@ _VISIT_LINE = re.compile(r"#?\s*To authenticate, visit:\s*(?:" + _URL + r")?\s*"
 _URL_LINE = re.compile(r"#?\s*" + _URL + r"\s*")
 
 
-def ssh_check_prompt_end(lines: Sequence[SourceLine], start: int, first: str) -> tuple[str, int] | None:
-    """The rest of the check-mode banner whose first line (``first``, re-joined if it was wrapped) is above
-    ``lines[start]``: its "To authenticate, visit:" line and the URL a cut put on a line of its own, as (the text to
-    add to the first line, the index of the banner's last line); or None: nothing of it follows. Without this the
-    visit line would read as `tailscale up`'s login prompt."""
-    end, text = start - 1, ""
+def ssh_check_prompt_end(lines: Sequence[SourceLine], start: int, first: str) -> int | None:
+    """The index of the check-mode banner's last line when its first (``first``, re-joined if it was wrapped) is
+    above ``lines[start]``: its "To authenticate, visit:" line, or the URL a cut put on a line of its own; or None:
+    nothing of it follows. Without this the visit line would read as `tailscale up`'s login prompt."""
+    end = start - 1
     if "visit:" not in first:
         end = start
         while end < len(lines) and not lines[end].text and end - start < 1:  # one blank line: CRLF doubled
             end += 1
         if end >= len(lines) or lines[end].command is not None or not _VISIT_LINE.fullmatch(lines[end].text):
             return None
-        text = lines[end].text
-        if "://" in text:
-            return text, end
+        if "://" in lines[end].text:
+            return end
     after = end + 1
     while after < len(lines) and not lines[after].text and after - end <= 2:
         after += 1
     if after < len(lines) and lines[after].command is None and _URL_LINE.fullmatch(lines[after].text):
-        return f"{text} {lines[after].text}".lstrip(), after
-    return (text, end) if text else None
+        return after
+    return end if end >= start else None
 
 
 REFUSALS: tuple[Refusal, ...] = (
