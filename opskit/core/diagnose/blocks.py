@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import is_suggested_translation
+from opskit.core.diagnose.cli_catalog.ssh_server import ssh_check_prompt_end
 from opskit.core.diagnose.clianswers import cli_answer_end
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
@@ -1650,6 +1651,18 @@ def split_input(text: str) -> SplitInput:
                         break
                 if kind is not None:
                     break
+        if (
+            kind is BlockKind.WINDOWS
+            and "additional check" in line.text  # (a soft-wrapped line was joined into line.text, not text)
+            and "://" not in line.text
+            and (banner := ssh_check_prompt_end(lines, index, line.text)) is not None
+        ):
+            # Tailscale SSH's check-mode banner: its "To authenticate, visit: <URL>" line is the SSH server's, not
+            # `tailscale up`'s login prompt (this node is logged in); its lines stay in the banner's block
+            for banner_line in (line, *(each for each in lines[index : banner + 1] if each.text)):
+                add_cli_error_line(banner_line)
+            index = banner + 1
+            continue
         if kind is None and service_status and current_kind is BlockKind.DAEMON_LOG and is_service_status_field(text):
             kind = BlockKind.DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
         if kind is None and current_kind is BlockKind.DAEMON_LOG and is_embedder_fatal_line(text):

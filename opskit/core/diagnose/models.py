@@ -346,6 +346,10 @@ class CliErrorKind(StrEnum):
     # `tailscale up`/`set --ssh` warned: Tailscale SSH is on here, but the tailnet policy has
     # no SSH rule at all, so no one can SSH in yet; the prefs were applied (not a refused session: ssh-failed)
     SSH_POLICY_NO_ACCESS = "ssh-policy-no-access"
+    # the target's Tailscale SSH server holds a session under a check-mode rule (`"action": "check"`) until the
+    # user signs in again at the URL control's banner prints ("# Tailscale SSH requires an additional check."):
+    # nothing failed, the node is logged in (not the `up`/`login` prompt: no login of this node is pending)
+    SSH_CHECK_REQUIRED = "ssh-check-required"
     # the exit node this node selected is not active ("selected but offline" in `tailscale exit-node list`)
     EXIT_NODE_OFFLINE = "exit-node-offline"
     SERVE_NOT_CONFIGURED = "serve-not-configured"  # `tailscale serve status`: "No serve config" / `{}`: nothing served

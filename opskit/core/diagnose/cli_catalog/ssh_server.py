@@ -15,15 +15,20 @@ Read from Tailscale's source (ssh/tailssh/tailssh.go, v1.24 to de9ec7ee2, 2026-0
   an additional check." prompt, or a refusal such as "Tailscale SSH check mode unavailable. Please contact support
   with code TSS_…"), or its own banners "tailscale: failed to fetch next SSH action" (the wait, up to 30 minutes,
   ended without an answer) and "tailscale: reached Action that had neither Accept, Reject, nor HoldAndDelegate".
-  The prompt alone is not a failure (the session waits for the login) and is not catalogued.
+  The prompt is not a failure (the session waits for the login): it is the warning ``ssh-check-required``, never
+  the `up`/`login` prompt whose "To authenticate, visit:" it repeats (blocks.py keeps that line with it).
 tailscaled's own log lines about the same failures ("ssh-session(…): startNewRecording: …") are the daemon log
 model's (daemonlog/events.py): the recorder patterns below skip them.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.models import CliErrorKind
+from opskit.core.diagnose.text import SourceLine
 
 _SSH = CliErrorKind.SSH_FAILED
 _TAILSSH = "ssh/tailssh/tailssh.go"
@@ -38,11 +43,62 @@ _RECORDER_FIX = (
 )
 
 
-def _entry(phrase: str, pattern: str, cause: str, fix: str, example: str) -> Refusal:
-    return catalog_entry(_SSH, phrase, pattern, cause, fix, _TAILSSH, example)
+def _entry(phrase: str, pattern: str, cause: str, fix: str, example: str, kind: CliErrorKind = _SSH) -> Refusal:
+    return catalog_entry(kind, phrase, pattern, cause, fix, _TAILSSH, example)
+
+
+# Control's banner for a check-mode rule (tailcfg.SSHAction.Message, sent as the SSH auth banner: the text is not in
+# Tailscale's source): "# Tailscale SSH requires an additional check." then "# To authenticate, visit: <URL>", or
+# both on one line, the URL any control server's. The sentence ends there (a full stop, the line's end, a closing
+# quote, the URL's line): prose telling when it "requires an additional check …" is no banner.
+SSH_CHECK_PROMPT_PHRASE = "requires an additional check"
+_URL = r"https?://[^\s`'\"]+"
+_CHECK_PROMPT = (
+    r"\bTailscale SSH requires an additional check\b\.?"
+    r"(?:\s*(?:#\s*)?To authenticate, visit:\s*(?:" + _URL + r")?|(?=\s*(?:$|[\"'`)\]])))"
+)
+# The banner's second line, or its URL alone on a third when the line was cut ("# To authenticate, visit:" / "<URL>").
+_VISIT_LINE = re.compile(r"#?\s*To authenticate, visit:\s*(?:" + _URL + r")?\s*")
+_URL_LINE = re.compile(r"#?\s*" + _URL + r"\s*")
+
+
+def ssh_check_prompt_end(lines: Sequence[SourceLine], start: int, first: str) -> int | None:
+    """The index of the check-mode banner's last line when its first (``first``, re-joined if it was wrapped) is
+    above ``lines[start]``: its "To authenticate, visit:" line, or the URL a cut put on a line of its own; or None:
+    nothing of it follows. Without this the visit line would read as `tailscale up`'s login prompt."""
+    end = start - 1
+    if "visit:" not in first:
+        end = start
+        while end < len(lines) and not lines[end].text and end - start < 1:  # one blank line: CRLF doubled
+            end += 1
+        if end >= len(lines) or lines[end].command is not None or not _VISIT_LINE.fullmatch(lines[end].text):
+            return None
+        if "://" in lines[end].text:
+            return end
+    after = end + 1
+    while after < len(lines) and not lines[after].text and after - end <= 2:
+        after += 1
+    if after < len(lines) and lines[after].command is None and _URL_LINE.fullmatch(lines[after].text):
+        return after
+    return end if end >= start else None
 
 
 REFUSALS: tuple[Refusal, ...] = (
+    _entry(
+        SSH_CHECK_PROMPT_PHRASE,
+        _CHECK_PROMPT,
+        'the target\'s Tailscale SSH server let the session in under an ssh rule in check mode (`"action": '
+        "\"check\"`): the user's last sign-in is older than the rule's check period (12 hours unless "
+        "`checkPeriod` says otherwise), so the server holds the session until the user signs in again in a browser "
+        "at the URL it printed, then lets it through. Nothing is broken: both nodes are logged in and reach each "
+        "other, and no login of this node is pending (`tailscale up` is not waiting).",
+        "Open the URL the banner printed ('To authenticate, visit: …') in a browser and sign in as the tailnet "
+        "user the rule names (the account this device uses); the waiting session then proceeds. Unattended "
+        "connections (CI, scripts, agents) cannot complete the check: run them from a tagged source node and give "
+        'that tag an ssh rule with `"action": "accept"` (or a longer `checkPeriod` for people).',
+        "# Tailscale SSH requires an additional check.",
+        CliErrorKind.SSH_CHECK_REQUIRED,
+    ),
     _entry(
         "t start new recording",
         r"\bcan(?:['\u2019]|no)?t start new recording\b",

@@ -113,6 +113,7 @@ RULES: tuple[Rule, ...] = (
     windows.peer_not_found,
     windows.accept_routes_off,
     windows.ssh_policy_no_access,
+    windows.ssh_check_required,
     windows.exit_node_offline,
     windows.gui_health_warning,
     windows.serve_not_configured,

@@ -3670,6 +3670,38 @@ def tsnet_up_timeout(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[F
 
 
 @rule(
+    id="TS-CLI-SSH-CHECK-REQUIRED",
+    name="cli-ssh-check-required",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="Tailscale SSH's check mode holds the session until the user signs in again in a browser",
+    target="windows",
+)
+def ssh_check_required(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: an ssh rule with ``"action": "check"`` lets a user in only if they signed in recently (within its
+    ``checkPeriod``, 12 hours by default). Past that, the target's SSH server holds the session and shows control's
+    banner ``# Tailscale SSH requires an additional check.`` with ``# To authenticate, visit: <URL>``; once the
+    user signs in there the session goes on. Both nodes are logged in and reach each other: the "To authenticate"
+    line is not ``tailscale up``'s login prompt. Unattended clients (CI, scripts, agents) never finish the check.
+
+    *Bad*::
+
+        $ tailscale ssh root@box
+        # Tailscale SSH requires an additional check.
+        # To authenticate, visit: https://login.tailscale.com/a/abc123def
+
+    *Good*::
+
+        $ sudo tailscale up
+
+        To authenticate, visit:
+
+                https://login.tailscale.com/a/0f0f0f0f
+    """
+    yield from _emit(CliErrorKind.SSH_CHECK_REQUIRED, report, ctx)
+
+
+@rule(
     id="TS-CLI-SSH-POLICY-NO-ACCESS",
     name="cli-ssh-policy-no-access",
     family="tailscale-windows",
