@@ -271,14 +271,14 @@ def test_one_scan_finds_the_same_log_recognisers_as_a_search_for_each(pieces: li
 
 
 def _split_both_ways(text: str) -> tuple[object, object]:
-    """split_input of ``text`` with its "Report:" and bullet-run shortcuts, then with both off (every "Report:"
-    on the general path, every bullet through the main loop)."""
+    """split_input of ``text`` with its "Report:", bullet-run and keyed-region shortcuts, then with all off (every
+    "Report:" and v1.0/v0.98 region line on the general path, every bullet through the main loop)."""
     fast = split_input(text)
-    blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = False
+    blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = blocks_module._FAST_KEYED_REGIONS = False
     try:
         general = split_input(text)
     finally:
-        blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = True
+        blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = blocks_module._FAST_KEYED_REGIONS = True
     return fast, general
 
 
@@ -326,6 +326,21 @@ _ABOVE = [
     "* UDP: true\n* Bogus: x\n* UDP:false\n",
     "* UDP: true\n* UDP: false\n* IPv6: no\n",
     "* UDP: true\n`* IPv4: yes` => `x`\n",
+    "* DERP latency:\n- 1, nyc = 299.6ms\n- 2, sfo = 262.9ms\n",
+]
+# region lines of every layout (v1.0 "- 1, nyc = 299.6ms", v0.98 "- derp2.tailscale.com:3478 = 11.9ms", today's), and
+# lines that only look like them, in runs under a report
+_KEYED_REGIONS = [
+    "- 1, nyc = 299.6ms\n- 2, sfo = 262.9ms\n",
+    "- 3,sin=76.5ms\n",
+    "- 4, fra = \n",
+    "- derp2.tailscale.com:3478 = 11.9ms\n- derp2-v6.tailscale.com:3478 = 12ms\n",
+    "- fra: 5.9ms (Frankfurt)\n- 1, nyc = 299.6ms\n",
+    "- 1, nyc = 299.6ms\n- fra: 5.9ms (Frankfurt)\n",
+    "- 1, nyc = 299.6ms and more\n",
+    "- x = 1\n",
+    "- portmap: a=b\n",
+    "- 1, nyc = 299.6ms\nError: something failed\n",
 ]
 _BELOW = [
     "",
@@ -341,6 +356,8 @@ _BELOW = [
     "\nUSAGE\n  tailscale netcheck\n",
     "handler does not exist\n",
     "Success.\n",
+    *_KEYED_REGIONS,
+    *(f"* DERP latency:\n{regions}" for regions in _KEYED_REGIONS),
 ]
 
 
@@ -354,6 +371,7 @@ _BELOW = [
 @example([("", "* UDP: true\n", "netcheck: udp=true v6=false\n")])
 @example([("$ tailscale netcheck --help\n", "* UDP: true\n", "\nUSAGE\n  tailscale netcheck\n")])
 @example([("$ tailscale status --json | jq .Health\n", "", "* UDP: true\n")])
+@example([("", "", "* DERP latency:\n- 1, nyc = 299.6ms\n- 2, sfo = 262.9ms\n")])
 @settings(max_examples=600, deadline=None)
 def test_netcheck_shortcuts_split_generated_pastes_as_the_general_path(
     pieces: list[tuple[str, str, str]],

@@ -39,6 +39,7 @@ from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
     bullet_key,
+    is_keyed_region_line,
     is_netcheck_line,
     is_netcheck_log_line,
     is_portmap_line,
@@ -702,6 +703,7 @@ def _quoted_cli_answer(text: str) -> str | None:
 # the split with it and without it)
 _FAST_REPORT_HEADER = True
 _FAST_BULLET_RUN = True  # the same for split_input's run of netcheck bullets
+_FAST_KEYED_REGIONS = True  # and for the region lines of the v1.0/v0.98 layout, taken with the others
 
 
 def _report_header_is_plain(
@@ -1124,7 +1126,8 @@ def split_input(text: str) -> SplitInput:
         # below it takes a line that starts with "-" or "*" before the general path, so it skips them all).
         if current_kind is _NETCHECK and (context is None or context == "tailscale"):
             region = region_hint(text, line) if first == "-" else None
-            if region is not None:
+            # the v1.0/v0.98 layout ("- 1, nyc = 299.6ms") as the general path takes it: no hint, the parser reads it
+            if region is not None or (first == "-" and _FAST_KEYED_REGIONS and is_keyed_region_line(text)):
                 if pending_skip:
                     flush_skip()
                 current.append(line)
@@ -1141,7 +1144,7 @@ def split_input(text: str) -> SplitInput:
                         region = DerpLatency(plain[1], name, float(plain[2]), None, following, False)
                     else:
                         region = region_hint(following_text, following)
-                        if region is None:
+                        if region is None and not (_FAST_KEYED_REGIONS and is_keyed_region_line(following_text)):
                             break
                     current.append(following)
                     current_hints.append(region)

@@ -129,9 +129,12 @@ def is_netcheck_line(text: str) -> bool:
 
 
 def is_region_line(text: str) -> bool:
-    return region_parts(text) is not None or (
-        "=" in text and (_OLD_REGION_LINE.match(text) is not None or _V098_REGION_LINE.match(text) is not None)
-    )
+    return region_parts(text) is not None or is_keyed_region_line(text)
+
+
+def is_keyed_region_line(text: str) -> bool:
+    """A region line of the v1.0 or v0.98 layout ("- 1, nyc = 299.6ms", "- derp2.tailscale.com:3478 = 11.9ms")."""
+    return "=" in text and (_OLD_REGION_LINE.match(text) is not None or _V098_REGION_LINE.match(text) is not None)
 
 
 def is_netcheck_log_line(text: str) -> bool:
