@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose import blocks as blocks_module
+from opskit.core.diagnose import netcheck as netcheck_module
 from opskit.core.diagnose import text as text_module
 from opskit.core.diagnose.blocks import Block, split_input
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer
@@ -439,3 +440,39 @@ def test_answers_looked_up_per_command_equal_every_entrys_own_test(command: str,
     )
     found = find_command_answer(text, command)
     assert (None if found is None else (found[0], found[1].group(0))) == expected
+
+
+# Values as posters annotate them: a comment or arrow after the value, a remark in parentheses, v1.0's and v0.98's
+# home region with its code or city in parentheses, and plain ones.
+_NOTED_VALUES = [
+    "true", "false", "true   # UDP works", "false // why?", "yes, 1.2.3.4:5  <-- mine", "no \u2190 here",
+    "UPnP  (offline since monday)", "3 (sin)", "1 (New York City)", "Frankfurt", "", "true (checked)", "#1",
+    "yes, [2001:db8::1]:41641 \u2b05", "NAT-PMP, UPnP", "no, but OS has support", "2026-09-01 15:02:16 +08:00",
+]  # fmt: skip
+_KEYS = ["UDP", "IPv4", "IPv6", "MappingVariesByDestIP", "HairPinning", "PortMapping", "CaptivePortal",
+         "Nearest DERP", "Time"]  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_KEYS), st.sampled_from(_NOTED_VALUES)),
+        min_size=1,
+        max_size=9,
+        unique_by=lambda f: f[0],
+    )
+)
+@example([("UDP", "true"), ("Nearest DERP", "3 (sin)")])
+@example([("UDP", "true   # UDP works"), ("IPv4", "yes, 1.2.3.4:5")])
+@settings(max_examples=500, deadline=None)
+def test_notes_looked_for_once_parse_as_each_value_looked_at(fields: list[tuple[str, str]]) -> None:
+    """parse_netcheck_text skips its note and remark stripping when no value holds a note marker or ")": the report
+    (and the lines it cites) must be what stripping each value gives."""
+    text = "Report:\n" + "".join(f"* {key}: {value}\n" for key, value in fields) + "* DERP latency:\n- fra: 5ms (F)\n"
+    (block,) = [b for b in split_input(text).blocks if b.kind is BlockKind.NETCHECK]
+    once = parse_netcheck_text(block.lines, block.hints)
+    netcheck_module._NOTES_ONCE = False
+    try:
+        each = parse_netcheck_text(block.lines, block.hints)
+    finally:
+        netcheck_module._NOTES_ONCE = True
+    assert once == each and once.lines == each.lines and once.upnp_responder == each.upnp_responder, text

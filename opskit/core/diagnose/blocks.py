@@ -125,6 +125,7 @@ _MAX_JSON_LINES = 200_000
 # Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11, and these
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK
+_new_tuple = tuple.__new__
 _TEXT_FIELD = operator.itemgetter(SourceLine._fields.index("text"))
 _STATUS = BlockKind.STATUS
 
@@ -1141,7 +1142,8 @@ def split_input(text: str) -> SplitInput:
                     # region_hint's common case, inlined: this line runs for every region line.
                     plain = match_plain_region(following_text)
                     if plain is not None and not (name := plain[3].strip()).startswith("derp"):
-                        region = DerpLatency(plain[1], name, float(plain[2]), None, following, False)
+                        # tuple.__new__ skips the NamedTuple's Python-level __new__ (as text.split_lines does)
+                        region = _new_tuple(DerpLatency, (plain[1], name, float(plain[2]), None, following, False))
                     else:
                         region = region_hint(following_text, following)
                         if region is None and not (_FAST_KEYED_REGIONS and is_keyed_region_line(following_text)):
