@@ -707,6 +707,13 @@ _FAST_BULLET_RUN = True  # the same for split_input's run of netcheck bullets
 _FAST_KEYED_REGIONS = True  # and for the region lines of the v1.0/v0.98 layout, taken with the others
 
 
+@lru_cache(maxsize=64)
+def _report_is_command_answer(command: str | None) -> bool:
+    """is_command_answer of "Report:": asked once per typed command, not under every report of a big paste (its
+    "port" is a phrase of serve's answers, so the catalog look-up ran for each)."""
+    return is_command_answer("Report:", command)
+
+
 def _report_header_is_plain(
     lines: list[SourceLine],
     after: int,
@@ -719,7 +726,7 @@ def _report_header_is_plain(
     next netcheck report's header. Its other tests on the exact text "Report:" are all false whatever came before
     (tests/diagnose/test_fast_paths.py checks each); these are the ones that depend on the command typed above
     (``typed_view``: `switch --list`, `debug ts2021`, the GUI) or on the lines below."""
-    if typed_view or (command_answers and is_command_answer("Report:", command)):
+    if typed_view or (command_answers and _report_is_command_answer(command)):
         return False
     if output_lines == 1 and command is not None and "json" in command:
         return False  # the first line under a `… --json` command: maybe a status JSON excerpt (status_json_excerpt)
@@ -1172,18 +1179,20 @@ def split_input(text: str) -> SplitInput:
                     current_hints.append(hint)
                     # Bullets come in runs of 8-12: take the plain ones that follow in a tight loop, as the loop
                     # above would (a repeated field, other spacing or anything else goes back to it).
+                    run_start = index
                     while index < line_count and _FAST_BULLET_RUN:
-                        following_text = lines[index].text
-                        if following_text[:2] != "* " or lines[index].command is not None:
+                        following = lines[index]
+                        if following.text[:2] != "* " or following.command is not None:
                             break
-                        bullet = following_text[2:].partition(":")
-                        if not bullet[1] or bullet[0] not in KEY_SET or bullet[0] in seen_keys:
+                        bullet = following.text[2:].partition(":")
+                        key = bullet[0]
+                        if not bullet[1] or key not in KEY_SET or key in seen_keys:
                             break
-                        seen_keys.add(bullet[0])
-                        current.append(lines[index])
+                        seen_keys.add(key)
+                        current.append(following)
                         current_hints.append(bullet)
-                        command_output_lines += 1
                         index += 1
+                    command_output_lines += index - run_start
                     continue
         if (
             text == "Report:"
