@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose import blocks as blocks_module
+from opskit.core.diagnose import netcheck as netcheck_module
 from opskit.core.diagnose import text as text_module
 from opskit.core.diagnose.blocks import Block, split_input
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer
@@ -271,14 +272,14 @@ def test_one_scan_finds_the_same_log_recognisers_as_a_search_for_each(pieces: li
 
 
 def _split_both_ways(text: str) -> tuple[object, object]:
-    """split_input of ``text`` with its "Report:" and bullet-run shortcuts, then with both off (every "Report:"
-    on the general path, every bullet through the main loop)."""
+    """split_input of ``text`` with its "Report:", bullet-run and keyed-region shortcuts, then with all off (every
+    "Report:" and v1.0/v0.98 region line on the general path, every bullet through the main loop)."""
     fast = split_input(text)
-    blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = False
+    blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = blocks_module._FAST_KEYED_REGIONS = False
     try:
         general = split_input(text)
     finally:
-        blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = True
+        blocks_module._FAST_REPORT_HEADER = blocks_module._FAST_BULLET_RUN = blocks_module._FAST_KEYED_REGIONS = True
     return fast, general
 
 
@@ -326,6 +327,21 @@ _ABOVE = [
     "* UDP: true\n* Bogus: x\n* UDP:false\n",
     "* UDP: true\n* UDP: false\n* IPv6: no\n",
     "* UDP: true\n`* IPv4: yes` => `x`\n",
+    "* DERP latency:\n- 1, nyc = 299.6ms\n- 2, sfo = 262.9ms\n",
+]
+# region lines of every layout (v1.0 "- 1, nyc = 299.6ms", v0.98 "- derp2.tailscale.com:3478 = 11.9ms", today's), and
+# lines that only look like them, in runs under a report
+_KEYED_REGIONS = [
+    "- 1, nyc = 299.6ms\n- 2, sfo = 262.9ms\n",
+    "- 3,sin=76.5ms\n",
+    "- 4, fra = \n",
+    "- derp2.tailscale.com:3478 = 11.9ms\n- derp2-v6.tailscale.com:3478 = 12ms\n",
+    "- fra: 5.9ms (Frankfurt)\n- 1, nyc = 299.6ms\n",
+    "- 1, nyc = 299.6ms\n- fra: 5.9ms (Frankfurt)\n",
+    "- 1, nyc = 299.6ms and more\n",
+    "- x = 1\n",
+    "- portmap: a=b\n",
+    "- 1, nyc = 299.6ms\nError: something failed\n",
 ]
 _BELOW = [
     "",
@@ -341,6 +357,8 @@ _BELOW = [
     "\nUSAGE\n  tailscale netcheck\n",
     "handler does not exist\n",
     "Success.\n",
+    *_KEYED_REGIONS,
+    *(f"* DERP latency:\n{regions}" for regions in _KEYED_REGIONS),
 ]
 
 
@@ -354,6 +372,7 @@ _BELOW = [
 @example([("", "* UDP: true\n", "netcheck: udp=true v6=false\n")])
 @example([("$ tailscale netcheck --help\n", "* UDP: true\n", "\nUSAGE\n  tailscale netcheck\n")])
 @example([("$ tailscale status --json | jq .Health\n", "", "* UDP: true\n")])
+@example([("", "", "* DERP latency:\n- 1, nyc = 299.6ms\n- 2, sfo = 262.9ms\n")])
 @settings(max_examples=600, deadline=None)
 def test_netcheck_shortcuts_split_generated_pastes_as_the_general_path(
     pieces: list[tuple[str, str, str]],
@@ -421,3 +440,39 @@ def test_answers_looked_up_per_command_equal_every_entrys_own_test(command: str,
     )
     found = find_command_answer(text, command)
     assert (None if found is None else (found[0], found[1].group(0))) == expected
+
+
+# Values as posters annotate them: a comment or arrow after the value, a remark in parentheses, v1.0's and v0.98's
+# home region with its code or city in parentheses, and plain ones.
+_NOTED_VALUES = [
+    "true", "false", "true   # UDP works", "false // why?", "yes, 1.2.3.4:5  <-- mine", "no \u2190 here",
+    "UPnP  (offline since monday)", "3 (sin)", "1 (New York City)", "Frankfurt", "", "true (checked)", "#1",
+    "yes, [2001:db8::1]:41641 \u2b05", "NAT-PMP, UPnP", "no, but OS has support", "2026-09-01 15:02:16 +08:00",
+]  # fmt: skip
+_KEYS = ["UDP", "IPv4", "IPv6", "MappingVariesByDestIP", "HairPinning", "PortMapping", "CaptivePortal",
+         "Nearest DERP", "Time"]  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_KEYS), st.sampled_from(_NOTED_VALUES)),
+        min_size=1,
+        max_size=9,
+        unique_by=lambda f: f[0],
+    )
+)
+@example([("UDP", "true"), ("Nearest DERP", "3 (sin)")])
+@example([("UDP", "true   # UDP works"), ("IPv4", "yes, 1.2.3.4:5")])
+@settings(max_examples=500, deadline=None)
+def test_notes_looked_for_once_parse_as_each_value_looked_at(fields: list[tuple[str, str]]) -> None:
+    """parse_netcheck_text skips its note and remark stripping when no value holds a note marker or ")": the report
+    (and the lines it cites) must be what stripping each value gives."""
+    text = "Report:\n" + "".join(f"* {key}: {value}\n" for key, value in fields) + "* DERP latency:\n- fra: 5ms (F)\n"
+    (block,) = [b for b in split_input(text).blocks if b.kind is BlockKind.NETCHECK]
+    once = parse_netcheck_text(block.lines, block.hints)
+    netcheck_module._NOTES_ONCE = False
+    try:
+        each = parse_netcheck_text(block.lines, block.hints)
+    finally:
+        netcheck_module._NOTES_ONCE = True
+    assert once == each and once.lines == each.lines and once.upnp_responder == each.upnp_responder, text

@@ -42,6 +42,7 @@ from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
     bullet_key,
+    is_keyed_region_line,
     is_netcheck_line,
     is_netcheck_log_line,
     is_portmap_line,
@@ -131,6 +132,7 @@ _MAX_JSON_LINES = 200_000
 # Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11, and these
 # comparisons run for every input line.
 _NETCHECK = BlockKind.NETCHECK
+_new_tuple = tuple.__new__
 _TEXT_FIELD = operator.itemgetter(SourceLine._fields.index("text"))
 _STATUS = BlockKind.STATUS
 # Reports a line marking the poster's cut ("[snip]", "[... 40 lines cut ...]") may sit in without ending them
@@ -716,6 +718,14 @@ def _quoted_cli_answer(text: str) -> str | None:
 # the split with it and without it)
 _FAST_REPORT_HEADER = True
 _FAST_BULLET_RUN = True  # the same for split_input's run of netcheck bullets
+_FAST_KEYED_REGIONS = True  # and for the region lines of the v1.0/v0.98 layout, taken with the others
+
+
+@lru_cache(maxsize=64)
+def _report_is_command_answer(command: str | None) -> bool:
+    """is_command_answer of "Report:": asked once per typed command, not under every report of a big paste (its
+    "port" is a phrase of serve's answers, so the catalog look-up ran for each)."""
+    return is_command_answer("Report:", command)
 
 
 def _report_header_is_plain(
@@ -730,7 +740,7 @@ def _report_header_is_plain(
     next netcheck report's header. Its other tests on the exact text "Report:" are all false whatever came before
     (tests/diagnose/test_fast_paths.py checks each); these are the ones that depend on the command typed above
     (``typed_view``: `switch --list`, `debug ts2021`, the GUI) or on the lines below."""
-    if typed_view or (command_answers and is_command_answer("Report:", command)):
+    if typed_view or (command_answers and _report_is_command_answer(command)):
         return False
     if output_lines == 1 and command is not None and "json" in command:
         return False  # the first line under a `… --json` command: maybe a status JSON excerpt (status_json_excerpt)
@@ -1150,7 +1160,8 @@ def split_input(text: str) -> SplitInput:
         # below it takes a line that starts with "-" or "*" before the general path, so it skips them all).
         if current_kind is _NETCHECK and (context is None or context == "tailscale"):
             region = region_hint(text, line) if first == "-" else None
-            if region is not None:
+            # the v1.0/v0.98 layout ("- 1, nyc = 299.6ms") as the general path takes it: no hint, the parser reads it
+            if region is not None or (first == "-" and _FAST_KEYED_REGIONS and is_keyed_region_line(text)):
                 if pending_skip:
                     flush_skip()
                 current.append(line)
@@ -1164,10 +1175,11 @@ def split_input(text: str) -> SplitInput:
                     # region_hint's common case, inlined: this line runs for every region line.
                     plain = match_plain_region(following_text)
                     if plain is not None and not (name := plain[3].strip()).startswith("derp"):
-                        region = DerpLatency(plain[1], name, float(plain[2]), None, following, False)
+                        # tuple.__new__ skips the NamedTuple's Python-level __new__ (as text.split_lines does)
+                        region = _new_tuple(DerpLatency, (plain[1], name, float(plain[2]), None, following, False))
                     else:
                         region = region_hint(following_text, following)
-                        if region is None:
+                        if region is None and not (_FAST_KEYED_REGIONS and is_keyed_region_line(following_text)):
                             break
                     current.append(following)
                     current_hints.append(region)
@@ -1193,18 +1205,20 @@ def split_input(text: str) -> SplitInput:
                     current_hints.append(hint)
                     # Bullets come in runs of 8-12: take the plain ones that follow in a tight loop, as the loop
                     # above would (a repeated field, other spacing or anything else goes back to it).
+                    run_start = index
                     while index < line_count and _FAST_BULLET_RUN:
-                        following_text = lines[index].text
-                        if following_text[:2] != "* " or lines[index].command is not None:
+                        following = lines[index]
+                        if following.text[:2] != "* " or following.command is not None:
                             break
-                        bullet = following_text[2:].partition(":")
-                        if not bullet[1] or bullet[0] not in KEY_SET or bullet[0] in seen_keys:
+                        bullet = following.text[2:].partition(":")
+                        key = bullet[0]
+                        if not bullet[1] or key not in KEY_SET or key in seen_keys:
                             break
-                        seen_keys.add(bullet[0])
-                        current.append(lines[index])
+                        seen_keys.add(key)
+                        current.append(following)
                         current_hints.append(bullet)
-                        command_output_lines += 1
                         index += 1
+                    command_output_lines += index - run_start
                     continue
         if (
             text == "Report:"

@@ -129,9 +129,12 @@ def is_netcheck_line(text: str) -> bool:
 
 
 def is_region_line(text: str) -> bool:
-    return region_parts(text) is not None or (
-        "=" in text and (_OLD_REGION_LINE.match(text) is not None or _V098_REGION_LINE.match(text) is not None)
-    )
+    return region_parts(text) is not None or is_keyed_region_line(text)
+
+
+def is_keyed_region_line(text: str) -> bool:
+    """A region line of the v1.0 or v0.98 layout ("- 1, nyc = 299.6ms", "- derp2.tailscale.com:3478 = 11.9ms")."""
+    return "=" in text and (_OLD_REGION_LINE.match(text) is not None or _V098_REGION_LINE.match(text) is not None)
 
 
 def is_netcheck_log_line(text: str) -> bool:
@@ -187,13 +190,11 @@ def wrapped_portmap_line_end(lines: Sequence[SourceLine], start: int, head: str)
     return end if is_portmap_line(joined) else start
 
 
+_BOOL_WORDS = {"true": True, "false": False}
+
+
 def _bool(value: str) -> bool | None:
-    value = value.strip().lower()
-    if value == "true":
-        return True
-    if value == "false":
-        return False
-    return None  # empty or garbled: not measured / unknown
+    return _BOOL_WORDS.get(value.strip().lower())  # empty or garbled: None, not measured / unknown
 
 
 def _ipv6(value: str) -> tuple[Ipv6State, str | None]:
@@ -283,8 +284,19 @@ _TRAILING_NOTE = re.compile(r"\s+(?:<-+|<=+|\u2190|\u2b05|#(?!\d)|//).*$")
 _VALUE_REMARK = re.compile(r"(?:^\s*|\s{2,}|(?:(?<=true)|(?<=false)|(?<=yes)|(?<=no))\s+)\([^()]{1,80}\)$")
 
 
+# parse_netcheck_text's one look for notes in all a report's values (off only in tests/diagnose/test_fast_paths.py,
+# which compares the reports with it and without it)
+_NOTES_ONCE = True
+
+
+def has_note_marker(value: str) -> bool:
+    """Whether ``value`` holds a character a note after a value starts with (_TRAILING_NOTE's markers)."""
+    return "#" in value or "/" in value or "<" in value or "\u2190" in value or "\u2b05" in value
+
+
 def strip_note(value: str) -> str:
     """``value`` without a note typed after it (unchanged when it holds no comment or arrow marker)."""
+    # has_note_marker's test inlined: region_parts calls this for every region line it reads
     if "#" in value or "/" in value or "<" in value or "\u2190" in value or "\u2b05" in value:
         return _TRAILING_NOTE.sub("", value)
     return value
@@ -359,7 +371,7 @@ def region_hint(text: str, line: SourceLine) -> DerpLatency | None:
         code, latency, name = match.groups()
         name = name.strip()
         if not name.startswith("derp"):
-            return DerpLatency(code, name, float(latency), None, line, False)
+            return tuple.__new__(DerpLatency, (code, name, float(latency), None, line, False))  # (no Python __new__)
     parts = region_parts(text)
     return None if parts is None else region_latency(parts, text, line)
 
@@ -391,7 +403,8 @@ def parse_netcheck_text(
     ``hints`` (from the splitter, aligned with ``lines``) carry a bullet's key or its already split
     ``(key, ":", value)``, or a region line's finished DerpLatency, so big pastes are not parsed twice.
     """
-    values: dict[str, Any] = {}
+    values: dict[str, str] = {}  # the fields' text, by key
+    upnp_responder: tuple[str, str] | None = None
     sources: dict[str, SourceLine] = {}
     latencies: list[DerpLatency] = []
     old_layout = False
@@ -415,7 +428,7 @@ def parse_netcheck_text(
             continue
         first = text[0]
         if (first == "p" or first == "2") and (upnp := _UPNP_NOT_GATEWAY.match(text)) is not None:
-            values["upnp_responder"] = (upnp.group("responder"), upnp.group("gateway"))
+            upnp_responder = (upnp.group("responder"), upnp.group("gateway"))
             sources["upnp_responder"] = line
             continue
         if first in "p2" and _PORTMAP_CHATTER.match(text) is not None:
@@ -441,13 +454,14 @@ def parse_netcheck_text(
             continue
         values[key] = value
         sources[key] = line
-    for key, value in values.items():
-        if type(value) is str:
-            values[key] = strip_note(value)
-            if value[-1:] == ")":
-                # a remark in parentheses after the value (`UPnP  (offline since monday)`): v0.98's home
-                # region "1 (New York City)" has one, one space after its number, so two spaces say a note
-                values[key] = _VALUE_REMARK.sub("", values[key])
+    # strip_note's markers looked for once in all the values (most reports hold none); ")" a remark's end
+    all_values = "".join(values.values())
+    for key, value in values.items() if has_note_marker(all_values) or ")" in all_values or not _NOTES_ONCE else ():
+        values[key] = strip_note(value)
+        if value[-1:] == ")":
+            # a remark in parentheses after the value (`UPnP  (offline since monday)`): v0.98's home
+            # region "1 (New York City)" has one, one space after its number, so two spaces say a note
+            values[key] = _VALUE_REMARK.sub("", values[key])
     ipv4, ipv4_endpoint = _ipv4(values.get("IPv4", ""))
     ipv6_state, ipv6_endpoint = _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)
     portmap_state, protocols = (
@@ -478,7 +492,7 @@ def parse_netcheck_text(
             latencies=tuple(latencies),
             time=values.get("Time", "").strip() or None,
             truncated=truncated,
-            upnp_responder=values.get("upnp_responder"),
+            upnp_responder=upnp_responder,
             lines={_FIELD_NAMES.get(k, k): v for k, v in sources.items()},
         ),
     )
