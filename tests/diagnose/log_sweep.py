@@ -335,6 +335,19 @@ def directory(where: str) -> str:
     return next((d for d in sorted(DIRECTORIES, key=len, reverse=True) if path.startswith(d)), "?")
 
 
+def assert_families_read(wanted: dict[str, str], extract: str = "head") -> None:
+    """A floor for one round's families: every message of ``extract`` holding one of ``wanted``'s words is read with
+    that issue (none left unread or shown), and each family has at least one message there."""
+    seen = set()
+    for fmt, where, prefix, args in load_extract(extract):
+        for words, kind in wanted.items():
+            if words in fmt:
+                seen.add(words)
+                outcome, kinds = _reading(instantiate(fmt, prefix, args))
+                assert outcome == "issue" and kind in kinds.split(), (where, outcome, kinds)
+    assert seen == set(wanted)
+
+
 def measure(name: str, *, beside: str | None = None) -> Iterator[tuple[str, str, str, str, bool]]:
     """(directory, outcome, kinds, message, in a catalog) per extracted message (duplicates of text once); with
     `beside`, only the wordings that extract no longer has (an old tag's messages HEAD dropped or reworded)."""

@@ -277,7 +277,7 @@ def test_a_real_store_error_saving_the_exit_node_is_the_state_store(prefix_name:
 
 def test_the_sweep_reads_each_new_family_at_head() -> None:
     """A floor on the sweep: every HEAD message of these families is read with its issue, none left unread."""
-    from tests.diagnose.log_sweep import _reading, instantiate, load_extract
+    from tests.diagnose.log_sweep import assert_families_read
 
     wanted = {
         "RegisterReq sign error": "device-identity-failed",
@@ -287,11 +287,4 @@ def test_the_sweep_reads_each_new_family_at_head() -> None:
         "Failed re-signing node-key signature": "tailnet-lock-sync-failed",
         "GetSerialNumbers returned error": f"health:{_POSTURE}",
     }
-    seen = set()
-    for fmt, where, prefix, args in load_extract("head"):
-        for words, kind in wanted.items():
-            if words in fmt:
-                seen.add(words)
-                outcome, kinds = _reading(instantiate(fmt, prefix, args))
-                assert outcome == "issue" and kind in kinds.split(), (where, outcome, kinds)
-    assert seen == set(wanted)
+    assert_families_read(wanted)

@@ -211,7 +211,7 @@ test_the_same_words_in_prose_raise_nothing = prose_lines_test(PREFIXES["go-stamp
 
 def test_the_sweep_reads_each_new_family_at_head() -> None:
     """A floor on the sweep: every HEAD message of these families is read with its issue, none left unread."""
-    from tests.diagnose.log_sweep import _reading, instantiate, load_extract
+    from tests.diagnose.log_sweep import assert_families_read
 
     wanted = {
         "appc: failed to advertise routes": "app-connector-failed",
@@ -220,11 +220,4 @@ def test_the_sweep_reads_each_new_family_at_head() -> None:
         "updateGroupPoliciesLocked": "dns-config-failed",
         "Disablement failed, leaving TKA enabled": "tailnet-lock-sync-failed",
     }
-    seen = set()
-    for fmt, where, prefix, args in load_extract("head"):
-        for words, kind in wanted.items():
-            if words in fmt:
-                seen.add(words)
-                outcome, kinds = _reading(instantiate(fmt, prefix, args))
-                assert outcome == "issue" and kind in kinds.split(), (where, outcome, kinds)
-    assert seen == set(wanted)
+    assert_families_read(wanted)

@@ -439,7 +439,7 @@ def test_the_same_words_in_prose_raise_nothing(line: str) -> None:
 
 def test_the_sweep_reads_each_new_family_at_head() -> None:
     """A floor on the sweep: every HEAD message of these families is read with its issue, none left unread."""
-    from tests.diagnose.log_sweep import _reading, instantiate, load_extract
+    from tests.diagnose.log_sweep import assert_families_read
 
     wanted = {
         "failed to save updated and reconciled prefs": "state-unwritable",
@@ -448,14 +448,7 @@ def test_the_sweep_reads_each_new_family_at_head() -> None:
         "THROW ERROR adding": "firewall-failed",
         "lite map update error": "control-unreachable",  # read once the sweep gave controlclient its "control: "
     }
-    seen = set()
-    for fmt, where, prefix, args in load_extract("head"):
-        for words, kind in wanted.items():
-            if words in fmt:
-                seen.add(words)
-                outcome, kinds = _reading(instantiate(fmt, prefix, args))
-                assert outcome == "issue" and kind in kinds.split(), (where, outcome, kinds)
-    assert seen == set(wanted)
+    assert_families_read(wanted)
 
 
 def test_the_sweep_at_head_reads_at_least_what_session_13_left() -> None:
