@@ -16,26 +16,26 @@ have printed. ipn/localapi sets ``Tailscale-Version`` on every answer (``version
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.text import SourceLine
 
 # curl's status line of the answer: "< HTTP/1.1 500 Internal Server Error" (-v), "HTTP/1.1 500 …" (-i)
-_STATUS = re.compile(r"^(?P<mark>< )?HTTP/\d(?:\.\d)? (?P<code>[1-5]\d\d)(?: (?P<reason>\S.*?))?\s*$")
-_HEADER = re.compile(r"^(?P<name>[A-Za-z][\w-]*):[ \t]*(?P<value>.*?)\s*$")
+_STATUS = lazy_compile(r"^(?P<mark>< )?HTTP/\d(?:\.\d)? (?P<code>[1-5]\d\d)(?: (?P<reason>\S.*?))?\s*$")
+_HEADER = lazy_compile(r"^(?P<name>[A-Za-z][\w-]*):[ \t]*(?P<value>.*?)\s*$")
 # curl -v's own notes ("*   Trying …", "* Connected to …", "* Mark bundle …", "* Closing connection 0"); not a netcheck
 # report's bullets ("* UDP: true", "* IPv4: yes, …"), which a transcript may follow
-_CURL_NOTE = re.compile(
+_CURL_NOTE = lazy_compile(
     r"^\*\s+(?!(?:UDP|IPv4|IPv6|MappingVariesByDestIP|HairPinning|PortMapping|CaptivePortal|Nearest DERP"
     r"|DERP latency)\b)\S"
 )
 # the request curl -v sent ("> GET /localapi/v0/… HTTP/1.1", its "> Host: foo" headers, ">" alone; the paste's
 # cleaning may have taken the "> " for a Markdown quote's)
-_REQUEST_LINE = re.compile(r"^(?:> )?(?:GET|POST|PUT|PATCH|DELETE|HEAD) (?P<path>/\S*) HTTP/\d(?:\.\d)?$")
+_REQUEST_LINE = lazy_compile(r"^(?:> )?(?:GET|POST|PUT|PATCH|DELETE|HEAD) (?P<path>/\S*) HTTP/\d(?:\.\d)?$")
 # curl -v glues its closing note to a body that lacks a final newline ("…dir* Connection #0 to host foo left intact")
-_GLUED_CURL_NOTE = re.compile(r"\* (?:Connection #\d+ to host \S+ left intact|Closing connection #?\d+)\s*$")
+_GLUED_CURL_NOTE = lazy_compile(r"\* (?:Connection #\d+ to host \S+ left intact|Closing connection #?\d+)\s*$")
 _LOCALAPI_PATH = "/localapi/"
 _VERSION_HEADER = "tailscale-version"
 _MAX_HEADERS = 40

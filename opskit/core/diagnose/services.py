@@ -17,16 +17,16 @@ offers (``tailscale serve drain``): it takes no new connections for it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.text import SourceLine, is_elision_line
 
-SERVICE_LIST_HEADER = re.compile(r"^IP\s+HOSTNAME\s+DISPLAY NAME\s+ENDPOINTS\s+TYPE$")
-_CELLS = re.compile(r"\s{2,}")
-_SERVICE_FLAG = re.compile(r"--service[= ](?P<name>svc:[\w-]+)")
+SERVICE_LIST_HEADER = lazy_compile(r"^IP\s+HOSTNAME\s+DISPLAY NAME\s+ENDPOINTS\s+TYPE$")
+_CELLS = lazy_compile(r"\s{2,}")
+_SERVICE_FLAG = lazy_compile(r"--service[= ](?P<name>svc:[\w-]+)")
 _MAX_ROWS = 5000
 
 

@@ -14,19 +14,19 @@ also serves /metrics) unless ``--readonly`` is given or the node already runs it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.text import GO_STAMP, SourceLine, typed_tailscale_command
 
-_LINE = re.compile(
+_LINE = lazy_compile(
     rf"^(?:{GO_STAMP} )?(?:starting tailscaled web client at (?P<client>\S.*?)"
     r"|web server run(?:ning|NIng) on: (?P<listen>\S+)|(?P<stopping>stopping tailscaled web client))\s*$"
 )
 # --readonly (a bool flag: "--readonly", "-readonly", "--readonly=true"); "--readonly=false" is the default
-_READONLY = re.compile(r"(?:^|\s)--?readonly(?:=(?:true|1|t|TRUE|True|T))?(?=\s|$)")
+_READONLY = lazy_compile(r"(?:^|\s)--?readonly(?:=(?:true|1|t|TRUE|True|T))?(?=\s|$)")
 _WEB_COMMAND = typed_tailscale_command(r"web")
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.models import CliError, CliErrorKind
 from opskit.core.diagnose.text import SourceLine
 
@@ -44,12 +45,12 @@ REFUSALS: tuple[Refusal, ...] = (
 )
 
 # The translation the CLI printed, when its port flag got the rest of a URL ("//localhost:3000") instead of a number.
-_BAD_TRANSLATION = re.compile(
+_BAD_TRANSLATION = lazy_compile(
     r"^\W*-?\s*(?P<command>tailscale (?:serve|funnel)\b.*?--(?P<flag>tcp|tls-terminated-tcp|https?)[ =]"
     r"(?P<value>//\S*)(?P<rest>.*))$"
 )
 # The translation's own line ("\t- tailscale serve --bg …"): it belongs to the refusal's block (blocks.py).
-_TRANSLATION_LINE = re.compile(r"^\s*- tailscale (?:serve|funnel) --bg\b")
+_TRANSLATION_LINE = lazy_compile(r"^\s*- tailscale (?:serve|funnel) --bg\b")
 _MAX_GAP = 3  # the translation follows its message directly (a blank line or a wrapped line at most between)
 
 

@@ -23,10 +23,10 @@ model's (daemonlog/events.py): the recorder patterns below skip them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
+from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.text import SourceLine
 
@@ -58,8 +58,8 @@ _CHECK_PROMPT = (
     r"(?:\s*(?:#\s*)?To authenticate, visit:\s*(?:" + _URL + r")?|(?=\s*(?:$|[\"'`)\]])))"
 )
 # The banner's second line, or its URL alone on a third when the line was cut ("# To authenticate, visit:" / "<URL>").
-_VISIT_LINE = re.compile(r"#?\s*To authenticate, visit:\s*(?:" + _URL + r")?\s*")
-_URL_LINE = re.compile(r"#?\s*" + _URL + r"\s*")
+_VISIT_LINE = lazy_compile(r"#?\s*To authenticate, visit:\s*(?:" + _URL + r")?\s*")
+_URL_LINE = lazy_compile(r"#?\s*" + _URL + r"\s*")
 
 
 def ssh_check_prompt_end(lines: Sequence[SourceLine], start: int, first: str) -> int | None:
