@@ -780,7 +780,8 @@ def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = N
 # fraction keeps the clock's resolution, trailing zeros trimmed. Go reads Windows' wall clock in 100 ns units
 # (runtime time_windows: KUSER_SHARED_DATA SystemTime × 100), so a Windows node's stamps have at most 7 digits;
 # Linux's clock_gettime gives nanoseconds (9 digits, 8 or fewer only when they end in zeros), macOS' microseconds.
-_GO_TIME_STRING = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.(?P<fraction>\d{1,9}) [+-]\d{4} \S")
+# (a whole second has no fraction at all)
+_GO_TIME_STRING = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.(?P<fraction>\d{1,9}))? [+-]\d{4} \S")
 _WINDOWS_CLOCK_WHY = (
     "inferred: its Go time stamps carry at most 7 fractional digits (100 ns), the resolution of Windows' clock"
 )
@@ -793,9 +794,9 @@ def _clock_os(lines: Sequence[SourceLine]) -> str | None:
     seven = False
     for line in lines:
         text = line.text
-        if text[19:20] != "." or not text[:1].isdigit() or (stamp := _GO_TIME_STRING.match(text)) is None:
+        if text[19:20] not in (".", " ") or not text[:1].isdigit() or (stamp := _GO_TIME_STRING.match(text)) is None:
             continue
-        digits = len(stamp.group("fraction"))
+        digits = len(stamp.group("fraction") or "")
         if digits > 7:
             return None
         seven = seven or digits == 7
