@@ -254,6 +254,7 @@ def daemon_log_json(label: str, log: DaemonLogReport) -> dict[str, Any]:
         "label": label,
         "version": log.version,
         "os": log.os,
+        "os_why": log.os_why or None,
         "hand_started": log.hand_started,
         "why": log.why or None,
         "state": log.state,
@@ -610,6 +611,10 @@ def _render_logs(logs: list[dict[str, Any]], console: Console) -> None:
         home = log["home_derp"]
         started = {True: "hand (shell)", False: "service"}.get(log["hand_started"], "?")
         tun = {True: "userspace", False: "TUN device"}.get(log["userspace"], "?")
+        if (failed := next((i for i in log["issues"] if i["kind"] == "tun-unavailable"), None)) is not None:
+            # why there is no TUN, in the cell that would name it (the message, cut to fit a column)
+            reason = failed["message"]
+            tun = "no TUN: " + (reason if len(reason) <= 90 else reason[:89] + "…")
         issues = ", ".join(
             issue["kind"] + (f" ({issue['about']})" if issue["about"] not in (issue["kind"], "") else "")
             for issue in log["issues"]

@@ -327,8 +327,8 @@ def _parse_input(item: InputText) -> _Parsed:
         if is_another_apps_log(log_block.lines) and not _shows_tailscale(split):
             continue  # keystore2 refusing some app's key, and nothing in the paste says the app is Tailscale
         log = parse_daemon_log(log_block.lines, log_block.command)
-        if log.os is None and (os_name := _lead_in_os(split, log_block)) is not None:
-            log = replace(log, os=os_name)
+        if (log.os is None or log.os_why) and (os_name := _lead_in_os(split, log_block)) is not None:
+            log = replace(log, os=os_name, os_why="")  # the prose names the process: a clue, not an inference
         parsed.daemon_logs.append((log_block, log))
     if (home := _home_from_health(parsed.statuses)) is not None:
         # One input is one node: a container's output holds its daemon's log and the health check its entrypoint's

@@ -510,6 +510,8 @@ class DaemonLogReport:
     userspace: bool | None = None  # --tun=userspace-networking / tsnet (True), a TUN device (False)
     issues: tuple[LogIssue, ...] = ()
     peers: tuple[LogPeer, ...] = ()
+    # why ``os`` is inferred rather than said ("" when a message, path or record of the log names it)
+    os_why: str = ""
 
     def issues_of(self, *kinds: str) -> tuple[LogIssue, ...]:
         """The issues of these kinds (a ``health:`` prefix matches every other warnable)."""

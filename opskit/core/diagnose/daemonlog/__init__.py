@@ -775,6 +775,35 @@ def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = N
     return None
 
 
+# A line stamped with Go's time.Time String layout ("2006-01-02 15:04:05.999999999 -0700 MST"), as Tailscale's log
+# viewer prints a node's uploaded lines ("2021-06-16 13:20:33.7344627 -0700 -0700: 2021/06/16 13:20:33 …"): the
+# fraction keeps the clock's resolution, trailing zeros trimmed. Go reads Windows' wall clock in 100 ns units
+# (runtime time_windows: KUSER_SHARED_DATA SystemTime × 100), so a Windows node's stamps have at most 7 digits;
+# Linux's clock_gettime gives nanoseconds (9 digits, 8 or fewer only when they end in zeros), macOS' microseconds.
+# (a whole second has no fraction at all)
+_GO_TIME_STRING = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.(?P<fraction>\d{1,9}))? [+-]\d{4} \S")
+_WINDOWS_CLOCK_WHY = (
+    "inferred: its Go time stamps carry at most 7 fractional digits (100 ns), the resolution of Windows' clock"
+)
+
+
+def _clock_os(lines: Sequence[SourceLine]) -> str | None:
+    """Windows when the log's Go time String stamps (two distinct ones at least) show a 100 ns clock: some stamp has
+    exactly 7 fractional digits and none has 8 or 9 (a nanosecond clock shows 9 on nine stamps in ten)."""
+    stamps: set[str] = set()
+    seven = False
+    for line in lines:
+        text = line.text
+        if text[19:20] not in (".", " ") or not text[:1].isdigit() or (stamp := _GO_TIME_STRING.match(text)) is None:
+            continue
+        digits = len(stamp.group("fraction") or "")
+        if digits > 7:
+            return None
+        seven = seven or digits == 7
+        stamps.add(stamp.group(0))
+    return "windows" if seven and len(stamps) >= 2 else None
+
+
 def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterator[tuple[SourceLine, Event]]:
     pairs = list(zip(lines, messages, strict=True))
     if is_newest_first([when_of(line.text) for line in lines]):
@@ -944,6 +973,9 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     if (pod_overlap := _pod_in_cgnat(lines, messages, issues)) is not None:
         issues.append(pod_overlap)
     os_name = _os_of(joined, messages, hostinfo.get("OS"))
+    os_why = ""
+    if os_name is None and (os_name := _clock_os(lines)) is not None:
+        os_why = _WINDOWS_CLOCK_WHY  # no message names the OS: the clock's resolution is the only clue
     if hand_started:
         anchor = start_line or lines[0]
         severity = Severity.WARNING if os_name == "windows" else Severity.INFO
@@ -973,4 +1005,5 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         userspace=userspace,
         issues=tuple(issues),
         peers=tuple(folded.peers),
+        os_why=os_why,
     )

@@ -684,6 +684,16 @@ _WINTUN_ERROR = (
     r"^(?:\[Wintun\] )?(?:Failed to|Timed out waiting for|Unable to) [^:]*"
     r"(?:adapter|device|driver|[Ww]intun)[^:]*: .*\(Code 0x[0-9A-Fa-f]{8}\)$"
 )
+# wintun-go's lazy DLL loader (golang.zx2c4.com/wintun dll_windows.go, and wireguard-go's tun/wintun before it): the
+# first Wintun call loads wintun.dll, "Error loading wintun.dll DLL: Unable to load library: <Windows message>" (or
+# "error loading …" in later versions), or finds a function the DLL lacks, "Error getting WintunCreateAdapter address:
+# …"; Addr() panics with it, wireguard-go's CreateTUN wraps it ("Error creating interface: …"). Wintun's own adapter
+# log without its code ("Failed to create adapter: …", a "wintun: " tagged error). No DLL, no adapter: no TUN.
+_WINTUN_LOAD = (
+    r"(?i:error loading wintun\.dll DLL: |error getting wintun\w* address: )"
+    r"|^(?:panic: )?(?:\[Wintun\] )?Failed to create (?:the )?adapter\b"
+    r"|^(?:panic: )?[Ww]intun: .*(?:[Ff]ail|[Ee]rror|[Uu]nable|[Cc]annot)"
+)
 _TUN = lazy_compile(
     r'CreateTUN\("?[^)]*"?\) failed|/dev/net/tun does not exist|is CONFIG_TUN enabled|Error creating interface|'
     r"(?<!update)TUN: |tstun\.New\(|"
@@ -706,12 +716,15 @@ _TUN = lazy_compile(
     r"|^no TUN, and failed to look up kernel version"
     # the Windows service cannot load its own wintun.dll (cmd/tailscaled/tailscaled_windows.go, v1.54-)
     r'|^Error pre-loading "[^"]*wintun\.dll": '
+    rf"|{_WINTUN_LOAD}"
 )
 _USERSPACE = lazy_compile(
     r'NewUserspaceEngine\(tun "(?P<tun>[^"]*)"\)|using fake \(no-op\) tun device|--tun[= ]userspace-networking'
     r"|-tun[= \",]+userspace-networking|\[Wintun\]|CreateTUN"
     # Wintun's own error, untagged: tailscaled was creating its Wintun adapter, a kernel TUN (netstack creates none)
     rf"|{_WINTUN_ERROR}"
+    # its DLL failing to load: tailscaled was loading Wintun for a kernel TUN (likewise)
+    rf"|{_WINTUN_LOAD}"
     # wgengine before v1.6: "Starting userspace wireguard engine with tun device %q" (a kernel TUN; fake mode
     # logged "(with fake TUN device)", its newer wording "Starting userspace WireGuard engine (with fake TUN device)")
     # (v0.98-v1.0 worded fake mode "(FAKE tuntap device).")
@@ -2992,7 +3005,21 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser("health", ("health(",), _health),
     Recogniser("dns", ("dns", "DNS", "upstream", "resolv", "NRPT", "100.100.100.100:53", "a1e0::53]:53"), _dns),
-    Recogniser("tun", ("TUN", "tun", "Wintun", "interface", "VpnService", "(Code 0x", 'running "ip link'), _tun),
+    Recogniser(
+        "tun",
+        (
+            "TUN",
+            "tun",
+            "Wintun",
+            "interface",
+            "VpnService",
+            "(Code 0x",
+            'running "ip link',
+            "create adapter",
+            "create the adapter",
+        ),
+        _tun,
+    ),
     Recogniser("apple-vpn", ("Last disconnect error for ",), _apple_vpn),
     Recogniser("apple-code-signing", ("Unsatisfied entitlements: ", "Disallowing: io.tailscale."), _apple_code_signing),
     Recogniser(
