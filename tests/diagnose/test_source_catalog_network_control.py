@@ -57,7 +57,7 @@ CATALOG: list[Entry] = [
     _e(
         "health(warnable=network-status): error: Tailscale cannot connect because the network is down. Check your "
         "Internet connection.",
-        # the issue network-down since blind batch 29 (lead decision): the same condition as "LinkChange: all links down"
+        # the issue network-down since blind batch 29 (lead decision): the condition "LinkChange: all links down" logs
         "network-down",
         "health/warnings.go NetworkStatusWarnable, Medium, v1.68+",
     ),

@@ -20,7 +20,6 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from opskit.core.diagnose.daemonlog.events import (
-    is_systemd_verdict,
     EVENT_WORDS,
     UP_LOGIN_PROMPT,
     VERSION,
@@ -38,6 +37,7 @@ from opskit.core.diagnose.daemonlog.events import (
     is_dump_request,
     is_overall_errors_head,
     is_overall_errors_part,
+    is_systemd_verdict,
 )
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
@@ -241,7 +241,8 @@ _MARKER_WORDS = (
     "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
     "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
     "JSON]", "HostInfo: {", "BabysitProc: ", "Headplane agent ",
-    "linkChange: ", "ipnext: ", "netmap packet filter: ", "netmap diff:", "Linux kernel version", "modprobe tun", "/dev/net/tun",
+    "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
+    "netmap diff:",
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
     " peers:", "Windows Service event", "wintun.dll", "TUN interface is up",

@@ -627,6 +627,6 @@ def excerpt_order(stamps: Sequence[str | None], numbers: Sequence[int]) -> list[
         return None
     bounds = [*starts, len(stamps)]
     excerpts = [range(start, end) for start, end in itertools.pairwise(bounds)]
-    first_stamp = [next((stamps[i] for i in excerpt if stamps[i] is not None), "") for excerpt in excerpts]
+    first_stamp = [next((stamp for i in excerpt if (stamp := stamps[i]) is not None), "") for excerpt in excerpts]
     ordered = sorted(range(len(excerpts)), key=lambda index: first_stamp[index])
     return [at for index in ordered for at in excerpts[index]]
