@@ -57,7 +57,8 @@ CATALOG: list[Entry] = [
     _e(
         "health(warnable=network-status): error: Tailscale cannot connect because the network is down. Check your "
         "Internet connection.",
-        "health:network-status",
+        # the issue network-down since blind batch 29 (lead decision): the condition "LinkChange: all links down" logs
+        "network-down",
         "health/warnings.go NetworkStatusWarnable, Medium, v1.68+",
     ),
     _e(
@@ -312,7 +313,8 @@ CATALOG: list[Entry] = [
         "ipn/ipnlocal/local.go health ok line",
     ),
     # v1.0-v1.6x: ipn/ipnlocal/local.go 'health(%q): error: %v' over health.OverallError (health/health.go)
-    _e('health("overall"): error: network down', "health:network-status", "health/health.go v1.14-v1.66"),
+    # network-down since blind batch 29 (lead decision), as the network-status warnable that took its place
+    _e('health("overall"): error: network down', "network-down", "health/health.go v1.14-v1.66"),
     _e('health("overall"): error: no DERP home', "derp-unreachable", "health/health.go v1.14-v1.66"),
     _e(
         'health("overall"): error: not connected to home DERP region 4',

@@ -405,7 +405,12 @@ CATALOG: list[Entry] = [
         "none",
         "wgengine/userspace.go v1.38+",
     ),
-    _e("LinkChange: all links down; pausing: interfaces.State{defaultRoute= ifs={} v4=false v6=false}", "none", ""),
+    # the host lost every link: the issue network-down since blind batch 29 (lead decision; a later link clears it)
+    _e(
+        "LinkChange: all links down; pausing: interfaces.State{defaultRoute= ifs={} v4=false v6=false}",
+        "network-down",
+        "wgengine/userspace.go",
+    ),
     _e("[v1] LinkChange: minor", "none", "wgengine/userspace.go"),
     _e("wgengine: Reconfig: configuring DNS", "none", "wgengine/userspace.go"),
     _e("wgengine: Reconfig: configuring router", "none", "wgengine/userspace.go"),

@@ -601,6 +601,8 @@ def _log_continuation(
         return None
     if not any(char.isalnum() for char in text):
         return None  # a quote marker, an ellipsis, a fence left over: no words to continue a message with
+    if text[0] == "\u2591":
+        return None  # journalctl -x's catalog text ("░░ Subject: …") explains the message above: never a piece of it
     if message_of(text).text != text:
         return None  # a prefix of its own: the next line of the log (most lines of a log: checked first)
     body = message_of(joined).text

@@ -37,10 +37,12 @@ from opskit.core.diagnose.daemonlog.events import (
     is_dump_request,
     is_overall_errors_head,
     is_overall_errors_part,
+    is_systemd_verdict,
 )
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
     Message,
+    excerpt_order,
     is_newest_first,
     is_tailscale_console_row,
     is_tailscale_process,
@@ -62,6 +64,7 @@ __all__ = [
     "is_service_status_field",
     "is_service_status_header",
     "is_log_event_line",
+    "is_service_manager_only",
     "is_typed_command_line",
     "message_of",
     "parse_daemon_log",
@@ -115,7 +118,7 @@ _MARKERS = re.compile(
     r"|AuthURL is |LoginInteractive -> regen=|Generating a new (?:machine|node)key\."
     r'|\[v(?:\\u0000|\\x00)?JSON\]\d\{"(?:Hostinfo|SupportInfo|controltime)":'  # logger.Logf.JSON records
     r'|(?:\[v1\] )?HostInfo: \{"'  # controlclient/direct.go doLogin's dump of the Hostinfo it sends
-    r"|linkChange: |ipnext: |netmap packet filter: "
+    r"|linkChange: |ipnext: |netmap packet filter: |(?:\[v1\] )?netmap diff:"
     # net/tstun/tun_linux.go diagnosing a TUN that failed to open: kernel, modprobe, the device's mode
     r"|Linux kernel version: |'modprobe tun' successful$|/dev/net/tun: [\w-]{10,}$|tun module (?:loaded|not loaded)"
     r"|TUN device \S+ is busy|no TUN, and failed to look up kernel version"
@@ -239,6 +242,7 @@ _MARKER_WORDS = (
     "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
     "JSON]", "HostInfo: {", "BabysitProc: ", "Headplane agent ",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
+    "netmap diff:",
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
     "tun module", "TUN device ", "no TUN", "bindSocketToActiveNetwork: ", "direct.", "doLogin(", "RegisterReq: ",
     " peers:", "Windows Service event", "wintun.dll", "TUN interface is up",
@@ -806,8 +810,11 @@ def _clock_os(lines: Sequence[SourceLine]) -> str | None:
 
 def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterator[tuple[SourceLine, Event]]:
     pairs = list(zip(lines, messages, strict=True))
-    if is_newest_first([when_of(line.text) for line in lines]):
+    stamps = [when_of(line.text) for line in lines]
+    if is_newest_first(stamps):
         pairs.reverse()  # a newest-first log page: what still holds is what its top lines say
+    elif (order := excerpt_order(stamps, [line.number for line in lines])) is not None:
+        pairs = [pairs[at] for at in order]  # excerpts pasted out of order: the latest one says what still holds
     at = 0
     while at < len(pairs):
         line, message = pairs[at]
@@ -1007,3 +1014,19 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         peers=tuple(folded.peers),
         os_why=os_why,
     )
+
+
+# journalctl -x's explanation of a catalogued message, under it ("░░ Subject: …", "░░ Defined-By: systemd"): prose
+_JOURNAL_CATALOG = "\u2591\u2591"
+
+
+def is_service_manager_only(lines: Sequence[SourceLine]) -> bool:
+    """A log that shows only systemd's lines about tailscaled's unit (its verdicts, journalctl -x's catalog text):
+    tailscaled's own lines, which say why it exited, are not in the paste."""
+    for line in lines:
+        message = message_of(line.text)
+        if message.process in ("systemd", "init") or message.text.startswith(_JOURNAL_CATALOG):
+            continue
+        if not is_systemd_verdict(message.text):
+            return False
+    return True

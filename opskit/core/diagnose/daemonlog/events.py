@@ -203,10 +203,16 @@ _MAP_STREAM_ENDED = lazy_compile(
     r"PollNetMap: (?:unexpected EOF|EOF|http2: (?:server sent GOAWAY|stream error|response body closed)|"
     r"stream error: |read tcp \S+: (?:read: )?connection reset by peer)"
 )
+# A map response arriving says the map poll works (whatever health error came before it): controlclient's
+# "[v1] mapRoutine: netmap received: …" (v1.0 on), its "netmap: …" progress lines (not "netmap: Do: <error>" nor a
+# read error), and LocalBackend's "netmap diff:" / "[v1] netmap diff: (none)" (ipn/local.go, ipnlocal/local.go,
+# v1.0 on), logged for every new netmap it is handed.
 _CONTROL_OK = lazy_compile(
-    r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response|netmap: "
-    r"|mapRoutine: state:synchronized|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
+    r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response"
+    r"|netmap: (?!Do: |encode: |(?:size|body) read error)"
+    r"|mapRoutine: (?:state:synchronized|netmap received)|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
     r"|^PollNetMap: stream="  # v0.9x (early 2020) logged controlclient's messages without "control: "
+    r"|^(?:\[v1\] )?(?:mapRoutine: netmap received|netmap diff:)"
 )
 # The node is waiting for a person to log in: an auth URL was handed out, an interactive login or a
 # re-authentication started (a new node key), or login attempts back off. Cleared by a later Running/Starting
@@ -387,6 +393,7 @@ _WARNABLE_KINDS = {
     "no-derp-home": "derp-unreachable",
     "no-derp-connection": "derp-unreachable",
     "derp-timed-out": "derp-unreachable",
+    "network-status": "network-down",  # the host has no link up (health.SetAnyInterfaceUp(false))
     "not-in-map-poll": "control-unreachable",
     "mapresponse-timeout": "control-unreachable",
     "control-health": "control-unreachable",
@@ -525,6 +532,7 @@ def _home_relay(detail: str) -> Fact | None:
 # The key each kind is raised with elsewhere, so that a warnable and a log message about the same thing
 # fold into one issue.
 _KEYS = {
+    "network-down": "network",
     "control-unreachable": "control",
     "login-required": "login",
     "dns-forward-failing": "forward",
@@ -1444,6 +1452,22 @@ def _cgnat_overlaps(message: str) -> list[tuple[str, str]]:
     return found
 
 
+# The host losing every network link (wgengine/userspace.go, v1.2 on, unchanged at HEAD): "LinkChange: all links down;
+# pausing: <state>" (the interfaces.State, from 2024 netmon's "old: … new: …" description) and magicsock's
+# "SetNetworkUp(false)"; the engine idles until the OS brings a link back. Any other link change ("LinkChange: major,
+# rebinding…", "LinkChange: minor": both are logged only with a link up) or "SetNetworkUp(true)" ends it. The
+# network-status warnable (v1.68 on; "network down" in the older overall health error) is the same condition.
+_LINKS_DOWN = lazy_compile(r"^(?:\[v1\] )?LinkChange: all links down\b|^magicsock: SetNetworkUp\(false\)")
+_LINK_UP = lazy_compile(r"^(?:\[v1\] )?LinkChange: (?:major|minor)\b|^magicsock: SetNetworkUp\(true\)")
+
+
+def _network_link(message: str) -> Iterator[Event]:
+    if _LINKS_DOWN.search(message) is not None:
+        yield Raise("network-down", "network", message)
+    elif _LINK_UP.search(message) is not None:
+        yield Clear("network-down")
+
+
 def _interfaces(message: str) -> Iterator[Event]:
     if "ifs={" not in message:
         return
@@ -1749,13 +1773,22 @@ _CRASH = lazy_compile(
     # sentence: "Unit tailscaled.service entered failed state.", "tailscaled.service failed.", "start request
     # repeated too quickly for tailscaled.service" (only tailscale's own unit: the journal speaks of every unit)
     rf"^Unit {_TAILSCALE_UNIT} entered failed state\.?$|^{_TAILSCALE_UNIT} failed\.?$|"
-    rf"^start request repeated too quickly for {_TAILSCALE_UNIT}\.?$"
+    rf"^start request repeated too quickly for {_TAILSCALE_UNIT}\.?$|"
+    # systemd restarting the unit after it failed (Restart=on-failure): v236 on "Scheduled restart job, restart counter
+    # is at N." after "Service RestartSec=100ms expired, scheduling restart.", v232-v235 "Service hold-off time over,
+    # scheduling restart.", before v232 "tailscaled.service holdoff time over, scheduling restart."; and its start job
+    # failing ("Failed to start Tailscale node agent.", v250 on "Failed to start tailscaled.service - Tailscale node
+    # agent."): only after tailscaled ran and exited (an exec failure raises exec-failed, which explains them away)
+    r"Scheduled restart job, restart counter is at \d+|Service (?:RestartSec=\S+ expired|hold-off time over), "
+    rf"scheduling restart|^{_TAILSCALE_UNIT} holdoff time over, scheduling restart|"
+    rf"^Failed to start (?:{_TAILSCALE_UNIT} - )?Tailscale\b[^:]*\.$"
 )
 # The service manager's verdicts on the run (old systemd's among them): the exit it saw, not the cause.
 _VERDICT = lazy_compile(
     r"^(?:[Mm]ain process exited|Failed with result|Active: |Main PID: |Process: |[Ss]tart request repeated"
     r"|Unit \S+ entered failed"
-    r"|\S+\.service failed)"
+    r"|\S+\.service failed"
+    r"|Scheduled restart job|Service (?:RestartSec|hold-off)|\S+\.service holdoff|Failed to start )"
 )
 # A goroutine trace: a crash's ("goroutine 49 [running]:" under panic:, possibly cut off above it), the engine
 # watchdog's pprof dump just before it exits tailscaled ("1 @ 0x…", "#  0x… func+0x… file:line"), or a dump
@@ -1853,6 +1886,12 @@ _SUPERVISOR_EXIT = lazy_compile(
 # The supervisor starting the tailscale service again (Talos: "service[ext-tailscale](Running): Started task
 # ext-tailscale (PID 6803) for container ext-tailscale"): a new run, as tailscaled's own "Program starting" is.
 _SUPERVISOR_START = lazy_compile(rf"service\[{_SUPERVISED}\]\(Running\): Started task ")
+
+
+def is_systemd_verdict(message: str) -> bool:
+    """systemd's own words on tailscaled's unit failing (an exit status, a result, a restart, a failed start job)."""
+    found = _CRASH.search(message)
+    return found is not None and _VERDICT.match(found.group(0)) is not None
 
 
 def is_supervisor_verdict(message: str) -> bool:
@@ -2988,6 +3027,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "authRoutine",
             "url-visit-required",
             "bootstrapDNS(",
+            "netmap diff:",  # LocalBackend handed a new netmap: the map poll works
+            "netmap received",
         ),  # fmt: skip
         _control,
     ),
@@ -3099,6 +3140,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "ain process exited",  # systemd < v233 writes "main process exited"
             "entered failed state",
             ".service failed",
+            "restart counter is at",  # systemd restarting the unit after a failure (and older wordings)
+            "scheduling restart",
+            "Failed to start ",  # systemd's start job for the unit failing
             ") error:",  # (a re-wrap may end the line right after "error:")
             "router.Up: ",  # the engine's wrapping of its router's errors: the engine was not created
             "router.Set(nil): ",
@@ -3210,6 +3254,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         "tailnet-lock", ("ock is dropping", "TKA sync error: ", "initTKALocked: ", "TKA desync: "), _tailnet_lock
     ),
     Recogniser("interfaces", ("ifs={",), _interfaces),
+    Recogniser("network-link", ("LinkChange: ", "SetNetworkUp("), _network_link),
     Recogniser("start", ("Program starting: v", "goSetupLogs initializing"), _restart),
     Recogniser("stop", ("got signal", "shutting down", "logger closing down", "exit handler", "stopTunnel"), _stop),
     Recogniser("logtail", ("logtail: ",), _logtail),

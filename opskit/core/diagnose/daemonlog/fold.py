@@ -67,6 +67,7 @@ _SEVERITY = {
     "device-identity-failed": Severity.WARNING,  # the node registers and works: only rules relying on the proof miss
     "peerapi-request-rejected": Severity.WARNING,  # only that peer's PeerAPI requests fail: the tailnet works
     "udp-gro-suboptimal": Severity.WARNING,  # the optimisation asked for is off: forwarding works, slower
+    "network-down": Severity.WARNING,  # the host's own network is gone: nothing of Tailscale's is broken
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with
@@ -190,7 +191,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                     # rate-limited format says less than the message it stands for, a login attempt backing off
                     # less than the answer that refused the login
                     detail=current.raised.detail
-                    if event.kind == "crash"
+                    if event.kind in ("crash", "network-down")  # the first line names the state it went to
                     or event.detail.startswith((_LIMITER, _LIMITER_V1))
                     or (event.unless and not current.raised.unless)
                     else event.detail,

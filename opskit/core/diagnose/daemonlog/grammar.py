@@ -70,6 +70,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -599,3 +600,33 @@ def is_newest_first(stamps: list[str | None]) -> bool:
     known = [stamp for stamp in known if stamp.index(" ") == known[0].index(" ")]
     steps = list(itertools.pairwise(known))
     return not any(later > earlier for earlier, later in steps) and any(later < earlier for earlier, later in steps)
+
+
+# A paste of several fences (or excerpts parted by blank lines) in another order than they were logged: a later
+# excerpt above an earlier one. Only full dates compare safely (a time-only or month-day column may wrap); a step
+# back in time inside an excerpt is the clock's own (NTP, a journal's boots), not the paste's order.
+_MAX_EXCERPTS = 8
+
+
+def excerpt_order(stamps: Sequence[str | None], numbers: Sequence[int]) -> list[int] | None:
+    """The positions of a log's lines with its excerpts (runs parted by a gap in line numbers) put in time order, or
+    None when they already are (or their stamps do not tell): what still holds is what the latest excerpt says."""
+    starts = [0]
+    previous: str | None = None
+    for at, stamp in enumerate(stamps):
+        if stamp is None:
+            continue
+        if not (stamp[:4].isdigit() and stamp[4:5] == "-" and stamp.find(" ") == 10):
+            return None  # not a full date (y-m-d): stamps of a year-less column may wrap
+        if previous is not None and stamp < previous:
+            if at == 0 or numbers[at] - numbers[at - 1] < 2:
+                return None  # back in time within one excerpt: the clock's step, keep the log's order
+            starts.append(at)
+        previous = stamp
+    if len(starts) == 1 or len(starts) > _MAX_EXCERPTS:
+        return None
+    bounds = [*starts, len(stamps)]
+    excerpts = [range(start, end) for start, end in itertools.pairwise(bounds)]
+    first_stamp = [next((stamp for i in excerpt if (stamp := stamps[i]) is not None), "") for excerpt in excerpts]
+    ordered = sorted(range(len(excerpts)), key=lambda index: first_stamp[index])
+    return [at for index in ordered for at in excerpts[index]]

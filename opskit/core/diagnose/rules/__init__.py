@@ -193,6 +193,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.crash,
     daemonlog.exec_failed,
     daemonlog.auth_key_mint_failed,
+    daemonlog.network_down,
     daemonlog.upload_failing,
     daemonlog.health_errors,
     derpcheck.region_failing,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from opskit.core.diagnose.daemonlog import release_at_least
-from opskit.core.diagnose.daemonlog.events import is_state_secret_error, is_supervisor_verdict
+from opskit.core.diagnose.daemonlog import is_service_manager_only, release_at_least
+from opskit.core.diagnose.daemonlog.events import is_state_secret_error, is_supervisor_verdict, is_systemd_verdict
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.regions import region
 from opskit.core.diagnose.rules.facts import DiagnoseContext
@@ -2432,6 +2432,20 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
             "state directory), then restart the service.",
         )
         return
+    if not others and all(is_systemd_verdict(issue.message) for issue in issues) and is_service_manager_only(log.lines):
+        # `journalctl -xeu tailscaled` right after a failed `systemctl start`: systemd's verdicts and catalog text
+        # only, the lines where tailscaled says why it exited are above them or filtered out
+        yield from _finding(
+            ctx,
+            issues,
+            f"systemd started tailscaled and it exited with an error ({_last(issues)}); systemd restarts it until it "
+            "gives up. The paste shows only systemd's lines about the unit: tailscaled's own reason is not in this "
+            "view.",
+            "Read tailscaled's own lines: `journalctl -u tailscaled -b --no-pager | tail -50` (not only `-xe`), or run "
+            "it by hand to see its error (`sudo systemctl stop tailscaled; sudo tailscaled`); fix what its last lines "
+            "name, then `sudo systemctl reset-failed tailscaled` and `sudo systemctl restart tailscaled`.",
+        )
+        return
     if log.os == "android" and not others and not cli and all(i.message.startswith(_ANDROID_APP_DIED) for i in issues):
         # the Android app hosts the backend in its own process: there is no service to restart, only the app
         yield from _finding(
@@ -2633,6 +2647,42 @@ def upload_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findi
         "Nothing to do for connectivity. To stop the attempts: `tailscaled --no-logs-no-support` (or "
         "TS_NO_LOGS_NO_SUPPORT=true); if other issues share the cause, fix those.",
         severity=Severity.INFO,
+    )
+
+
+@rule(
+    id="TS-LOG-NETWORK-DOWN",
+    name="log-network-down",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="the host lost every network link: tailscaled paused",
+    target="daemon-log",
+)
+def network_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``LinkChange: all links down; pausing: …`` (with magicsock's ``SetNetworkUp(false)``, and the
+    ``network-status`` health warnable, "network down" in the older overall error) means the operating system has
+    no interface up with an address and a route: tailscaled idles until a link comes back. Its lookups and dials
+    fail meanwhile (``connect: network is unreachable``), as a symptom. A later ``LinkChange: major, rebinding`` or
+    ``SetNetworkUp(true)`` ends it.
+
+    *Bad*::
+
+        2021-02-14 12:52:56.791042465 -0600 -0600: LinkChange: all links down; pausing: interfaces.State{defaultRoute= ifs={} v4=false v6global=false}
+
+    *Good*::
+
+        2021-02-14 12:52:56.791042465 -0600 -0600: LinkChange: all links down; pausing: interfaces.State{defaultRoute= ifs={} v4=false v6global=false}
+        2021-02-14 12:53:20.102933011 -0600 -0600: LinkChange: major, rebinding. New state: interfaces.State{defaultRoute=wlan0 ifs={wlan0:[192.168.0.232/24]} v4=true v6global=false}
+    """
+    issues = log.issues_of("network-down")
+    yield from _finding(
+        ctx,
+        issues,
+        f"the host lost every network link and tailscaled paused ({_last(issues)}); nothing of Tailscale's is "
+        "broken, it waits for the operating system to bring a link back.",
+        "Fix the host's own network, not Tailscale: the cable or Wi-Fi association, DHCP (`ip addr`, `ip route`: an "
+        "address and a default route), NetworkManager/systemd-networkd/dhcpcd; tailscaled resumes by itself once a "
+        "link with a route is back.",
     )
 
 
