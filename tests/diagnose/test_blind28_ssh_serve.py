@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from hypothesis import given, settings
@@ -48,9 +49,26 @@ SSH_WRAPS = [
 ]
 
 
+@functools.cache
+def _read(text: str) -> dict[str, Any] | None:
+    """The paste's structured output, None when opskit finds nothing to diagnose in it (exit 2). Diagnosed once per
+    paste: hypothesis draws the same paste again from these small sample spaces (and replays each failure), and
+    the tests only read the document."""
+    try:
+        return run_json(text)
+    except InputError:
+        return None
+
+
+def _run(text: str) -> dict[str, Any]:
+    document = _read(text)
+    assert document is not None, f"nothing to diagnose in {text!r}"
+    return document
+
+
 def _document(prompt: str, wrap: str, message: str, host: str) -> tuple[str, dict[str, Any]]:
     text = prompt.format(host=host) + wrap.format(e=message, host=host)
-    return text, run_json(text)
+    return text, _run(text)
 
 
 def _ssh_finding(document: dict[str, Any]) -> dict[str, Any]:
@@ -64,10 +82,8 @@ def _kinds(document: dict[str, Any]) -> list[str]:
 
 def _kinds_read(text: str) -> list[str]:
     """The CLI error kinds of a paste, none when opskit finds nothing to diagnose in it (exit 2)."""
-    try:
-        return _kinds(run_json(text))
-    except InputError:
-        return []
+    document = _read(text)
+    return [] if document is None else _kinds(document)
 
 
 # --------------------------------------------------------------------------- session recording
@@ -135,7 +151,7 @@ LOG_STAMPS = ["Nov 13 02:07:34 host tailscaled[11844]: ", "2025/04/04 10:15:00 "
 @given(st.sampled_from(DAEMON_RECORDING_LINES), st.sampled_from(LOG_STAMPS))
 @settings(max_examples=20, deadline=None)
 def test_tailscaleds_own_recording_lines_stay_the_daemon_logs(line: str, stamp: str) -> None:
-    document = run_json(f"{stamp}{line}\n")
+    document = _run(f"{stamp}{line}\n")
     assert "ssh-failed" not in _kinds(document), line
     assert "TS-CLI-SSH-FAILED" not in {f["rule"] for f in document["findings"]}
 
@@ -221,7 +237,7 @@ def test_legacy_syntax_whose_translation_is_a_url_says_the_suggestion_is_wrong(
     suffix = " off" if off else ""
     typed = f"{flag}://{url}{suffix}"
     text = prompt.format(typed=typed) + f"{HEADER}\n{indent}- tailscale serve --bg --{flag} //{url}{suffix}\n{kb}"
-    document = run_json(text)
+    document = _run(text)
     assert _kinds(document) == ["cli-usage"], text
     assert document["summary"]["exit_code"] == 1
     (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-USAGE"]
@@ -244,7 +260,7 @@ GOOD_TRANSLATIONS = [
 @given(st.sampled_from(GOOD_TRANSLATIONS), st.sampled_from(["", KB]))
 @settings(max_examples=20, deadline=None)
 def test_legacy_syntax_with_a_usable_translation_is_cli_usage_pointing_at_it(translation: str, kb: str) -> None:
-    document = run_json(f"{HEADER}\n\t- {translation}\n{kb}")
+    document = _run(f"{HEADER}\n\t- {translation}\n{kb}")
     assert _kinds(document) == ["cli-usage"]
     (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-USAGE"]
     assert "pre-1.52" in finding["cause"] and "wrong" not in finding["cause"]
@@ -252,7 +268,7 @@ def test_legacy_syntax_with_a_usable_translation_is_cli_usage_pointing_at_it(tra
 
 
 def test_legacy_funnel_syntax_without_a_translation_is_cli_usage() -> None:
-    document = run_json("$ tailscale funnel 443 on\nError: the CLI for serve and funnel has changed." + KB)
+    document = _run("$ tailscale funnel 443 on\nError: the CLI for serve and funnel has changed." + KB)
     assert _kinds(document) == ["cli-usage"]
     assert document["summary"]["exit_code"] == 1
 
@@ -291,7 +307,7 @@ def test_set_config_refusing_an_endpoint_is_serve_config_invalid(
     close = "\u201d" if quote == "\u201c" else quote
     message = f"service {quote}{svc}{close}: " + refusal.format(svc=svc)
     text = before.format(svc=svc) + message + "\n" + after
-    document = run_json(text)
+    document = _run(text)
     assert _kinds(document) == ["serve-config-invalid"], text
     assert document["summary"]["exit_code"] == 1
     (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-CONFIG-INVALID"]
@@ -308,7 +324,7 @@ def test_set_config_refusing_an_endpoint_is_serve_config_invalid(
 @settings(max_examples=40, deadline=None)
 def test_set_config_port_zero_names_the_65535_wrap(svc: str, step: str, before: str, after: str) -> None:
     text = before.format(svc=svc) + f'service "{svc}": {step}: invalid port "0"\n' + after
-    document = run_json(text)
+    document = _run(text)
     assert _kinds(document) == ["serve-config-invalid"], text
     (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-CONFIG-INVALID"]
     assert "65535" in finding["cause"] and "65535" in finding["fix"] and svc in finding["fix"]
@@ -325,12 +341,12 @@ def test_set_config_port_zero_names_the_65535_wrap(svc: str, step: str, before: 
 )
 @settings(max_examples=10, deadline=None)
 def test_the_same_refusal_of_an_interactive_serve_stays_serve_failed(refusal: str, typed: str) -> None:
-    kinds = _kinds(run_json(f"{typed}{refusal}\n"))
+    kinds = _kinds(_run(f"{typed}{refusal}\n"))
     assert kinds == ["serve-failed"], kinds
 
 
 def test_get_config_failing_to_export_stays_serve_config_invalid_with_its_own_cause() -> None:
-    document = run_json('$ tailscale serve get-config --all\nservice "svc:web": invalid proxy handler "unix:/x.sock"\n')
+    document = _run('$ tailscale serve get-config --all\nservice "svc:web": invalid proxy handler "unix:/x.sock"\n')
     assert _kinds(document) == ["serve-config-invalid"]
     (finding,) = [f for f in document["findings"] if f["rule"] == "TS-CLI-SERVE-CONFIG-INVALID"]
     assert "get-config" in finding["cause"] and "set-config refused" not in finding["cause"]

@@ -90,6 +90,7 @@ from opskit.core.diagnose.text import (
     parse_pasted_json,
     split_lines,
     typed_tailscale_command,
+    url_tail_end,
 )
 from opskit.core.diagnose.ts2021 import (
     is_ts2021_command,
@@ -156,6 +157,9 @@ class Block:
     # the version of the tailscaled that answered, where its answer named it (LocalAPI's Tailscale-Version header
     # in a curl transcript: localapicurl.py)
     daemon_version: str | None = None
+    # lines as pasted where the block's own hold what a reader reads instead (a curl transcript's body as the CLI
+    # would have printed it): findings quote these, by line number
+    pasted: tuple[SourceLine, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -1040,6 +1044,7 @@ def split_input(text: str) -> SplitInput:
                         "log_form": False,
                         "hints": hints,
                         "daemon_version": None,
+                        "pasted": (),
                     },
                 )
             )
@@ -1320,7 +1325,13 @@ def split_input(text: str) -> SplitInput:
             flush_skip()
             answer_lines = (curl_answer.answer, *curl_answer.rest)
             blocks.append(
-                Block(BlockKind.WINDOWS, answer_lines, current_command, daemon_version=curl_answer.daemon_version)
+                Block(
+                    BlockKind.WINDOWS,
+                    answer_lines,
+                    current_command,
+                    daemon_version=curl_answer.daemon_version,
+                    pasted=(curl_answer.pasted,),
+                )
             )
             index = curl_answer.end + 1
             continue
@@ -1718,6 +1729,9 @@ def split_input(text: str) -> SplitInput:
                 continue
             if _NOISE.match(text):
                 continue
+            if index >= 2 and (tail_end := auth_url_tail_end(lines, index - 2)) >= index - 1:
+                index = tail_end + 1  # the rest of a login URL the terminal cut at its width: part of the URL
+                continue
             if current_kind in _ELIDABLE and is_elision_line(text):
                 continue  # the poster's "[snip]" amid a report: it stands for lines cut, the report goes on
             if context not in (None, "tailscale"):
@@ -1789,3 +1803,20 @@ def split_input(text: str) -> SplitInput:
             "tailnet_hosts": frozenset(tailnet_hosts),
         },
     )
+
+
+_VISIT = ("To authenticate, visit:", "visit (as admin):")  # `up`/`login`'s prompts and Tailscale SSH's check banner
+
+
+def auth_url_tail_end(lines: Sequence[SourceLine], url_index: int) -> int:
+    """The index of the last line of the login URL ``lines[url_index]`` ends with, when a terminal cut it at its
+    width (text.url_tail_end); ``url_index`` when it is no login URL ("To authenticate, visit:" on its line or on
+    one of the few above it) or nothing goes on."""
+    text = lines[url_index].text
+    if "://" not in text:
+        return url_index
+    if not any(visit in text for visit in _VISIT):
+        above = [line.text for line in lines[max(0, url_index - 3) : url_index] if line.text]
+        if not above or not above[-1].endswith(_VISIT):
+            return url_index
+    return url_tail_end(lines, url_index)

@@ -5,9 +5,10 @@ YYYYMMDDhhmmssZ>-<hex>`` marker, localapi.go; ``--record``'s prompt and closing 
 cert to …``, ``Private key unchanged at …``, also under Go's log stamp), file.go (``wrote X as Y (N bytes)``,
 ``moved N/M files``), drive.go (the ``name path as`` table), syspolicy.go (``No policy settings``: its table is a view,
 syspolicy.py), update.go (``Current: X, Latest: Y``, ``Updating Tailscale from X to Y; --yes given …``),
-configure-kube.go (``kubeconfig configured for "…" at URL "…"``), web.go (``web server running on: …``,
-``starting tailscaled web client at …``), dns-query.go (``DNS query for "name" (TYPE) using internal resolver:``,
-its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s update stanzas), debug.go
+configure-kube.go (``kubeconfig configured for "…" at URL "…"``), web.go (``starting tailscaled web client at …``;
+``web server running on: …`` is the web-start view's, webstart.py), dns-query.go (``DNS query for "name" (TYPE)
+using internal resolver:``, its resolvers, response code and answer table), tailnet-lock.go (``lock log``'s update
+stanzas), debug.go
 (``debug local-creds``: the curl command carrying a LocalAPI token, recognised so that it is never repeated in a
 warning; ``debug via``'s 4via6 prefix or site; ``debug component-logs``; ``debug stat``'s lines; ``debug metrics
 --watch``'s changes; under their command, ``debug resolve``'s addresses, ``debug env``'s variables and ``debug
@@ -29,7 +30,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
-from opskit.core.diagnose.text import GO_STAMP, SourceLine, json_value_end, typed_tailscale_command
+from opskit.core.diagnose.text import GO_STAMP, SourceLine, json_value_end, typed_tailscale_command, url_tail_end
 from opskit.core.diagnose.windows import CERT_NAME_HINT, CERT_REQUEST
 
 # one-line answers, by their first character (a prose line then costs one short match at most)
@@ -40,7 +41,7 @@ _ONE_LINE_ANSWERS = (
     r"Wrote (?:public cert|private key) to \S.*",
     r"Public cert unchanged at \S.*",
     r"Private key unchanged at \S.*",
-    r"wrote .+ as .+ \(\d+ bytes\)|web server running on: \S+",
+    r"wrote .+ as .+ \(\d+ bytes\)",  # (web.go's "web server running on:" is the web-start view's, webstart.py)
     r"moved \d+/\d+ files",
     r"Current: \d+\.\d+\.\d+\S*, Latest: \d+\.\d+\.\d+\S*",
     r"Updating Tailscale from \S+ to \S+; --yes given, continuing without prompts\.",
@@ -286,10 +287,13 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
                 break
             end = index if lines[index].text else end
         return end
-    if text[0] == "h" and _AUTH_URL.match(text):
+    if text[:4] == "http":
         above = [line.text for line in lines[max(0, start - _AUTH_LOOKBACK) : start] if line.text]
         if above and above[-1] == _AUTH_PROMPT:
-            return start
+            # with the rest of it on the lines below when a terminal cut it at its width
+            end = url_tail_end(lines, start)
+            if _AUTH_URL.match("".join(line.text for line in lines[start : end + 1])):
+                return end
     if text[:4] in ("name", "Name") and (table := _table_end(lines, start)) is not None:
         return table
     if ": " in text:

@@ -258,6 +258,16 @@ def _merge_repeated_pings(
     return merged
 
 
+def _quoting_the_paste(report: CliErrorReport, pasted: Sequence[SourceLine]) -> CliErrorReport:
+    """The report with each error's line as pasted where the block read another form of it (Block.pasted): the
+    reading stays, the evidence is the paste's own line."""
+    if not pasted:
+        return report
+    by_number = {line.number: line for line in pasted}
+    errors = tuple(replace(error, line=by_number.get(error.line.number, error.line)) for error in report.errors)
+    return replace(report, errors=errors)
+
+
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text)
     parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [])
@@ -293,16 +303,19 @@ def _parse_input(item: InputText) -> _Parsed:
             parsed.windows.append(
                 (
                     block,
-                    parse_windows(
-                        block.lines,
-                        split.whoami,
-                        split.admin_member,
-                        split.elevated,
-                        split.successes,
-                        split.own_addresses,
-                        split.tailnet_hosts,
-                        block.command,
-                        split.prompts,
+                    _quoting_the_paste(
+                        parse_windows(
+                            block.lines,
+                            split.whoami,
+                            split.admin_member,
+                            split.elevated,
+                            split.successes,
+                            split.own_addresses,
+                            split.tailnet_hosts,
+                            block.command,
+                            split.prompts,
+                        ),
+                        block.pasted,
                     ),
                 )
             )

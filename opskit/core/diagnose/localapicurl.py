@@ -50,6 +50,7 @@ class LocalApiCurlAnswer:
     first: int  # index of the transcript's first line (the curl command, or its first "*"/request line)
     end: int  # index of the answer's last line (the body's, or curl's closing note)
     answer: SourceLine  # the body's first line, its text what the CLI prints for this answer
+    pasted: SourceLine  # the body's first line as pasted: what a finding quotes
     rest: tuple[SourceLine, ...]  # the body's further lines, as they are
     daemon_version: str | None  # the Tailscale-Version header: the version of the tailscaled that answered
 
@@ -107,6 +108,7 @@ def localapi_curl_answer(
         first=first,
         end=end,
         answer=body[0]._replace(text=_cli_error(code, http_status, body[0].text)),
+        pasted=lines[index + 1],  # (before a glued closing note was cut off)
         rest=tuple(body[1:]),
         daemon_version=version,
     )

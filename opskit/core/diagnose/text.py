@@ -44,6 +44,11 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FENCE = re.compile(r"^(```+|~~~+)\s*[\w+-]*\s*$")
 
+# What a user types after a BusyBox root prompt in a container (the image's tools, then any command line after them).
+_BUSYBOX_COMMANDS = (
+    r"(?:sudo\s+)?(?:\S*/)?(?:tailscaled?|whoami|ping6?|ip|systemctl|apk|cat|ls|ps|ifconfig|wget|curl|nslookup|"
+    r"netstat|env|echo|export|sh|ash|kill|iptables|ip6tables|rc-service|top|uname|hostname|id)(?:\.exe)?(?:\s.*)?"
+)
 # A shell prompt followed by a command. Order matters: the most specific forms first.
 _PROMPTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:\([\w.-]+\)\s+)?PS [A-Za-z]:\\[^>]*>\s?(?P<cmd>.*)$"),  # PowerShell, optional (venv)
@@ -57,8 +62,13 @@ _PROMPTS: tuple[re.Pattern[str], ...] = (
     # fish's prompt: the directory (~ or a path; "user@host " before it in the default prompt) then ">", or "#"
     # for root (only after user@host: "/ # cmd" is busybox's, below)
     re.compile(r"^(?:[\w.-]+@[\w.-]+\s[~/][^\s>#]*[>#]|[~/][^\s>#]*>)\s(?P<cmd>\S.*)$"),
+    # BusyBox ash (Alpine, the tailscale container image): root's "\w \$ " is "/app # cmd", "~ # cmd"; after the
+    # directory only a command's first word: "/var/lib/tailscale # its state" is a path annotated in prose.
+    re.compile(r"^[~/][^\s#]*\s#\s(?P<cmd>" + _BUSYBOX_COMMANDS + r")$"),
+    # Alpine's /etc/profile "\h:\w\$ ": "host:/app# cmd", "3f2a9c0d1b4e:~$ cmd" (a container's id as its hostname)
+    re.compile(r"^[\w.-]+:(?!//)[~/][^\s#$]*\s?[#$]\s(?P<cmd>\S.*)$"),
     # "# cmd" only for known commands: "# Health check:" and "# Warning:" are tailscale output.
-    re.compile(r"^(?:[~/][^\s]*\s)?#\s(?P<cmd>(?:sudo\s+)?(?:tailscale|whoami|ping|ping6|ip|systemctl)\b.*)$"),
+    re.compile(r"^#\s(?P<cmd>(?:sudo\s+)?(?:tailscale|whoami|ping|ping6|ip|systemctl)\b.*)$"),
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?:\S+\s+)?(?P<cmd>tailscale.*)$"),  # ➜ ~ / ❯
     re.compile(r"^[\u279c\u276f\u2192\u27a4\u25b6\ue0b0\u2771]\s+(?P<cmd>.*)$"),
     _QUOTED_COMMAND := re.compile(r"^>\s(?P<cmd>(?:tailscale(?:\.exe)?|whoami|net|ping)(?:\s.*)?)$"),
@@ -315,13 +325,25 @@ _COUNT_PREFIX = re.compile(
 _DIGITS = frozenset("0123456789")
 # Lines starting with these are output (netcheck bullets, status rows, JSON), never a prompt.
 _NOT_PROMPT_START = frozenset("*-0123456789{}[")
+# ... except a container's prompt whose hostname is its id (12 hex digits: "3f2a9c0d1b4e:/app# cmd").
+_CONTAINER_ID_PROMPT = re.compile(r"[\da-f]{12}:[~/]")
+
+
+def _output_start(text: str) -> bool:
+    """Whether the line's first character marks output (a bullet, a status row, JSON), not a prompt."""
+    first = text[0]
+    if first not in _NOT_PROMPT_START:
+        return False
+    if first == "[":
+        return _BRACKET_PROMPT.match(text) is None
+    return first not in _DIGITS or _CONTAINER_ID_PROMPT.match(text) is None
 
 
 def prompt_command(text: str) -> str | None:
     """The command of a shell-prompt line (``PS C:\\> tailscale status`` → ``tailscale status``)."""
     if not text or text.startswith(("pong from", "Report:")):
         return None
-    if text[0] in _NOT_PROMPT_START and not (text[0] == "[" and _BRACKET_PROMPT.match(text)):
+    if _output_start(text):
         return None
     for pattern in _PROMPTS if _PROMPT_MARK.search(text) is not None else ():
         match = pattern.match(text)
@@ -549,7 +571,12 @@ def split_lines(text: str) -> list[SourceLine]:
             # `… | sort | uniq -c` (or `cat -n`, `nl`) puts a count or line number in front of the output.
             cleaned = _COUNT_PREFIX.sub("", cleaned, count=1)
             first = cleaned[0]
-        command = None if (first in _NOT_PROMPT_START and first != "[") or inline_code else prompt_command(cleaned)
+        command = (
+            None
+            if inline_code
+            or (first in _NOT_PROMPT_START and first != "[" and _CONTAINER_ID_PROMPT.match(cleaned) is None)
+            else prompt_command(cleaned)
+        )
         append(new(SourceLine, (number, cleaned, raw, command)))
     if "check:" in text:  # "Health check:" (its blank may be a non-breaking space in the raw text)
         _restore_health_markers(lines)
@@ -843,3 +870,34 @@ def _value_expected(out: list[str]) -> bool:
     """Whether a comment at this point stands where a value goes (after ":", "[" or ",", inside an object)."""
     before = "".join(out[-40:]).rstrip()
     return before.endswith((":", "[", "{"))
+
+
+# A URL a terminal cut at its width goes on at the start of the next line: that line is only URL characters, no
+# sentence's end (",", ".", ":"), no other URL, and no longer than the line the terminal filled above it.
+_URL_AT_END = lazy_compile(r"https?://[^\s`'\"<>]+$")
+_URL_TAIL = lazy_compile(r"[\w\-.~/?#\[\]@!$&'()*+;=%:,]*[\w\-~/?#\[\]@!$&'()*+;=%]")
+_CUT_WIDTH_MIN = 20  # no terminal is narrower
+
+
+def url_tail_end(lines: Sequence[SourceLine], index: int) -> int:
+    """The index of the last line of the URL that ends ``lines[index]`` when a terminal cut it at its width and
+    put the rest on the lines below (``…/a/cae2`` then ``d9c2019d``); ``index`` itself when nothing goes on."""
+    line = lines[index]
+    if "://" not in line.text or len(line.raw.rstrip()) < _CUT_WIDTH_MIN or _URL_AT_END.search(line.text) is None:
+        return index
+    width = len(line.raw.rstrip())
+    end = index
+    while end + 1 < len(lines):
+        tail = lines[end + 1]
+        if (
+            not tail.text
+            or tail.command is not None
+            or len(tail.raw.rstrip()) > width
+            or "://" in tail.text
+            or _URL_TAIL.fullmatch(tail.text) is None
+        ):
+            break
+        end += 1
+        if len(tail.raw.rstrip()) < width:  # a piece shorter than the width is the URL's last
+            break
+    return end

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.models import CliErrorKind
-from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.text import SourceLine, url_tail_end
 
 _SSH = CliErrorKind.SSH_FAILED
 _TAILSSH = "ssh/tailssh/tailssh.go"
@@ -74,12 +74,12 @@ def ssh_check_prompt_end(lines: Sequence[SourceLine], start: int, first: str) ->
         if end >= len(lines) or lines[end].command is not None or not _VISIT_LINE.fullmatch(lines[end].text):
             return None
         if "://" in lines[end].text:
-            return end
+            return url_tail_end(lines, end)  # with the rest of a URL the terminal cut at its width
     after = end + 1
     while after < len(lines) and not lines[after].text and after - end <= 2:
         after += 1
     if after < len(lines) and lines[after].command is None and _URL_LINE.fullmatch(lines[after].text):
-        return after
+        return url_tail_end(lines, after)
     return end if end >= start else None
 
 
