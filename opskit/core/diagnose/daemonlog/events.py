@@ -268,11 +268,27 @@ _LOGIN = lazy_compile(
 # too old for the client). Reachable, but never usable until the server is upgraded (or the client downgraded):
 # not control-unreachable.
 _NO_NOISE_KEY = lazy_compile(r"control server is too old; no noise key")
+# Control answered, but the client cannot open or read the answer: the legacy (pre-Noise) protocol's NaCl-boxed
+# register/map reply that does not open with the server key from /key (controlclient/direct.go decodeMsg,
+# "cannot decrypt response", v1.10's "… (len N + nonce M = K)"; under "register request: ", "TryLogin: ",
+# "Received error: ", "PollNetMap: ", "error decoding RegisterResponse with server key …: ", "netmap: decode error: "),
+# and the ts2021 (Noise) handshake's "decrypting payload|machine key|initiation tag: …" (control/controlbase/
+# handshake.go). A client and a control server (an old Headscale) that do not speak the same protocol version:
+# control-too-old, never control-unreachable. (A decode error of another kind, an HTML page or a cut stream, is
+# not this: "invalid character '<'", "unexpected EOF" stay what they were.)
+_UNREADABLE_ANSWER = lazy_compile(
+    r"cannot decrypt response|decrypting (?:payload|machine key|initiation tag): "
+)
 _BOOTSTRAP_DNS = lazy_compile(r'bootstrapDNS\("[^"]*", "[^"]*"\) for "(?P<host>[^"]+)" (?:(?P<error>error: .+)|= \S)')
 _LOG_HOST = lazy_compile(r"^log\.tailscale\.(?:io|com)$")
 
 
 def _control(message: str) -> Iterator[Event]:
+    if (unreadable := _UNREADABLE_ANSWER.search(message)) is not None:
+        yield Clear("control-unreachable")  # control answered
+        fail = _CONTROL_FAIL.search(message)
+        yield Raise("control-too-old", "control", message[fail.start() if fail else unreadable.start() :])
+        return
     if (bootstrap := _BOOTSTRAP_DNS.search(message)) is not None:
         if _LOG_HOST.match(bootstrap.group("host")) is None:
             if bootstrap.group("error") is not None:
@@ -2994,7 +3010,7 @@ def _sweep_round_three(message: str) -> Iterator[Event]:
     if (identity := _DEVICE_IDENTITY.search(message)) is not None:
         key = "machine-certificate" if identity.group("cert") else "hardware-attestation"
         yield Raise("device-identity-failed", key, identity.group(0))
-    elif (undecoded := _REGISTER_UNDECODED.search(message)) is not None:
+    elif (undecoded := _REGISTER_UNDECODED.search(message)) is not None and not _UNREADABLE_ANSWER.search(message):
         yield Raise("control-unreachable", "control", undecoded.group(0))
     elif (resign := _LOCK_RESIGN_FAILED.search(message)) is not None:
         yield Raise("tailnet-lock-sync-failed", "resign", resign.group(0))

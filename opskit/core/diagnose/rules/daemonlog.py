@@ -834,25 +834,35 @@ def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     no Noise (ts2021) key in the coordination server's ``/key`` answer. Clients since v1.64 speak only that
     protocol to control, so the node can neither register nor poll its map: it loops on ``doLogin`` and never
     gets an auth URL. The server is reachable (not a network problem): it is a Headscale without Noise support (v0.12 and older) or
-    another control server too old for the client. A later ``RegisterReq: got response`` or map response clears it.
+    another control server too old for the client. The same pairing problem shows when control answers and the
+    client cannot open the answer: ``register request: cannot decrypt response`` (the legacy, pre-Noise protocol's
+    boxed reply that does not open with the server key, as a v1.2x client meets a Headscale 0.17 beta; also under
+    ``TryLogin:``, ``PollNetMap:``, ``error decoding RegisterResponse …``) or the ts2021 handshake's ``decrypting
+    payload: …``. A later ``RegisterReq: got response`` or map response clears it.
 
     *Bad*::
 
         May 09 10:12:03 pi tailscaled[812]: Received error: control server is too old; no noise key
+        2023-02-23T16:50:45.611+08:00: control: [v1] TryLogin: register request: cannot decrypt response
 
     *Good*::
 
         May 09 10:12:03 pi tailscaled[812]: control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=true; authURL=false
     """
     issues = log.issues_of("control-too-old")
+    if any("no noise key" in issue.message for issue in issues):
+        why = "it offers no Noise (ts2021) key"
+    else:  # the answer came back and does not open (legacy decrypt, Noise handshake)
+        why = "the client cannot decrypt its answer (client and server speak different protocol versions)"
     yield from _finding(
         ctx,
         issues,
-        f"the coordination server answered but is too old for this client ({_last(issues)}): it offers no Noise "
-        "(ts2021) key, so the node can never register or get its map.",
-        "Upgrade the control server: Headscale to a current release (one that speaks the Noise protocol; "
-        "follow its upgrade notes version by version), or point `tailscale up --login-server=` at a current "
-        "server. Only as a stopgap, run a client old enough for that server.",
+        f"the coordination server answered but is too old for this client ({_last(issues)}): {why}, so the node "
+        "can never register or get its map.",
+        "Fix the version pairing: upgrade the control server (Headscale to a current release that speaks the "
+        "Noise protocol, v0.20 or later; follow its upgrade notes version by version), or run a client that "
+        "speaks Noise (1.30 or later) against a server that does too, or point `tailscale up --login-server=` at "
+        "a current server. Only as a stopgap, run a client old enough for that server.",
     )
 
 
