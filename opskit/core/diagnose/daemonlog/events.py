@@ -148,6 +148,7 @@ def _derp(message: str) -> Iterator[Event]:
         return
     if (via := _PEER_VIA_DERP.search(message)) is not None:
         yield Fact("peer-derp", via.group("key"), via.group("id"))
+        yield Clear("peer-key-unknown", via.group("key"))  # in the netmap: a relay path to it is set up
         return
     if (named := _DERP_NAMED.search(message)) is not None:
         yield Fact("derp-code", named.group("id"), named.group("code"))
@@ -1294,6 +1295,19 @@ _DISCO_PEER = lazy_compile(
     r"|\(\[(?P<key2>[^\]]+)\], [^)\s]+\) sent (?:ping|call-me-maybe|pong)"
 )
 
+# A peer reaching this node (over DERP) with a key this node's netmap does not hold: magicsock drops its disco
+# message, so no direct path is set up with it (wgengine/magicsock/magicsock.go, v1.20 on: "magicsock: disco:
+# ignoring CallMeMaybe from d:<disco>; [<nodekey>] is unknown", 2025 on any message type, "ignoring CallMeMaybeVia
+# …", "ignoring AllocateUDPRelayEndpointResponse …"; older and debug wordings: "ignoring disco-looking frame, don't
+# know node|endpoint for d:…" / "don't know of key d:…", v1.0's "DERP packet from unknown key: [<nodekey>]" and
+# "[unexpected] ignoring ping from unknown peer Node"). Control has not delivered the peer (a new key after a
+# re-login) or the policy hides it from this node. One line during a key rotation is routine: weak, per key.
+_KEY_UNKNOWN = lazy_compile(
+    r"disco: ignoring \w+ from \S+; \[(?P<key>[^\]\s]+)\] is unknown"
+    r"|disco: ignoring disco-looking frame, don't know (?:node|endpoint|of key) (?:for )?(?P<disco>d:\w+)"
+    r"|DERP packet from unknown key: \[?(?P<key2>[^\]\s]+)\]?"
+    r"|disco: (?:\[unexpected\] )?ignoring ping from unknown peer"
+)
 # "open-conn-track: timeout opening (TCP a => [fd7a:115c:a1e0::e236:257d]:443); no associated peer node" with a
 # destination in the tailnet's own ranges (100.64.0.0/10, fd7a:115c:a1e0::/48).
 _NO_PEER = lazy_compile(
@@ -1303,16 +1317,23 @@ _NO_PEER = lazy_compile(
 
 
 def _disco(message: str) -> Iterator[Event]:
-    if (using := _NOW_USING.search(message)) is not None:
+    if "unknown" in message and (unknown := _KEY_UNKNOWN.search(message)) is not None:
+        node_key = unknown.group("key") or unknown.group("key2")
+        yield Raise("peer-key-unknown", node_key or unknown.group("disco") or "?", unknown.group(0), weak=True)
+        if node_key is not None:
+            yield Fact("peer", node_key)
+    elif (using := _NOW_USING.search(message)) is not None:
         key, endpoint = using.group("key"), using.group("ep")
         yield Fact("peer", key, endpoint)
         yield Clear("peer-unreachable", key)
+        yield Clear("peer-key-unknown", key)  # a path to it: its key is known now
         yield Clear("peer-unreachable", PROXIED_DIAL)  # a direct path came up: the dials' silence was the path
     elif (pong := _GOT_PONG.search(message)) is not None:
         key = pong.group("key")
         if not pong.group("ep").startswith("derp"):
             yield Fact("peer", key, pong.group("ep"))
         yield Clear("peer-unreachable", key)
+        yield Clear("peer-key-unknown", key)
     elif (timeout := _PONG_TIMEOUT.search(message)) is not None:
         # Disco pings every candidate endpoint and the unreachable ones time out routinely: one timeout
         # says little, repeated ones with no pong from the peer say it does not answer.
@@ -1329,6 +1350,7 @@ def _disco(message: str) -> Iterator[Event]:
         yield Raise("no-peer-for-address", orphan.group("dst"), message[orphan.start() :])
     elif (talking := _DISCO_PEER.search(message)) is not None:
         yield Fact("peer", talking.group("key") or talking.group("key2"))
+        yield Clear("peer-key-unknown", talking.group("key") or talking.group("key2"))  # in the netmap: pinged
 
 
 # ------------------------------------------------------------------------------ proxied connections
@@ -1527,6 +1549,7 @@ def _wireguard(message: str) -> Iterator[Event]:
         yield Fact("peer", key)
     elif (done := _HANDSHAKE_DONE.search(message)) is not None:
         yield Clear("peer-unreachable", done.group("key") or done.group("key2"))
+        yield Clear("peer-key-unknown", done.group("key") or done.group("key2"))
     elif (sent := _HANDSHAKE_SENT.search(message)) is not None:
         yield Fact("peer", sent.group("key") or sent.group("key2"))
     elif (no_path := _NO_PATH.search(message)) is not None:
@@ -3107,7 +3130,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         "port", ("address already in use", "Only one usage", "forbidden by its access", "unavailable; picking"), _port
     ),
     Recogniser("netstack-udp", ("preventing forwarding to ", "write packet to "), _netstack_udp),
-    Recogniser("disco", ("disco: ", "open-conn-track: timeout"), _disco),
+    Recogniser("disco", ("disco: ", "open-conn-track: timeout", "packet from unknown key"), _disco),
     Recogniser(
         "wireguard",
         (

@@ -54,6 +54,7 @@ _SEVERITY = {
     "packet-dropped": Severity.WARNING,
     "socket-in-use": Severity.WARNING,  # the daemon already running is fine: only the extra start failed
     "no-peer-for-address": Severity.WARNING,
+    "peer-key-unknown": Severity.WARNING,  # a peer's key not delivered yet: its direct path waits, DERP may still work
     "inbound-port-unhandled": Severity.WARNING,  # the tailnet path works: the app on this node does not listen
     "derp-send-queue-full": Severity.WARNING,  # relayed traffic is lossy or stalled, not cut off
     "subnet-ping-failed": Severity.WARNING,  # only ICMP through the router fails: TCP/UDP to the host may work

@@ -178,6 +178,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.serve_backend_down,
     daemonlog.serve_backend_tls_failed,
     daemonlog.no_peer_for_address,
+    daemonlog.peer_key_unknown,
     daemonlog.tls_intercepted,
     daemonlog.clock_skew,
     daemonlog.peer_unreachable,

@@ -1845,6 +1845,49 @@ def no_peer_for_address(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
 
 
 @rule(
+    id="TS-LOG-PEER-KEY-UNKNOWN",
+    name="log-peer-key-unknown",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="a peer keeps reaching this node with a node key its netmap does not hold",
+    target="daemon-log",
+)
+def peer_key_unknown(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``magicsock: disco: ignoring CallMeMaybe from d:<disco>; [<nodekey>] is unknown`` (any disco message
+    type: ``CallMeMaybeVia``, ``AllocateUDPRelayEndpointResponse``; older wordings ``ignoring disco-looking frame,
+    don't know of key d:…``, v1.0's ``DERP packet from unknown key: …``) repeated for the same key means a peer
+    keeps reaching this node over DERP with a node key this node's netmap does not hold: the control server has
+    not delivered that peer's new key yet (a re-login or key rotation; a Headscale slow to push netmap updates), or
+    the policy hides the peer from this node. Its messages are dropped, so no direct path is set up with it and its
+    traffic through this node fails until the netmap catches up. One line during a key rotation is routine; a later
+    path to that peer (``now using …``, a pong, a handshake) clears it.
+
+    *Bad*::
+
+        Jul 08 07:46:55 router tailscaled[445054]: magicsock: disco: ignoring CallMeMaybe from d:77e58033721ad55b; [Unuw8] is unknown
+        Jul 08 07:47:02 router tailscaled[445054]: magicsock: disco: ignoring CallMeMaybe from d:77e58033721ad55b; [Unuw8] is unknown
+
+    *Good*::
+
+        Jul 08 07:46:55 router tailscaled[445054]: magicsock: disco: ignoring CallMeMaybe from d:77e58033721ad55b; [Unuw8] is unknown
+        Jul 08 07:46:58 router tailscaled[445054]: magicsock: disco: node [Unuw8] d:77e58033721ad55b now using 192.0.2.7:41641
+    """
+    issues = log.issues_of("peer-key-unknown")
+    peers = ", ".join(sorted({issue.key for issue in issues if issue.key != "?"})) or "a peer"
+    yield from _finding(
+        ctx,
+        issues,
+        f"{peers} keeps reaching this node with a key its netmap does not hold ({_last(issues)}): control has not "
+        "delivered that peer's current key (a re-login or key rotation), or the policy hides it from this node, so "
+        "no direct path is set up with it.",
+        "Wait a minute for the control server to push the key (`tailscale status` here should then list the peer). "
+        "If it persists, check that the control server pushes netmap updates (for Headscale: its version and its "
+        "log around the peer's registration; upgrade if it lags), and that the policy (ACLs/grants) lets the two "
+        "nodes see each other.",
+    )
+
+
+@rule(
     id="TS-LOG-TLS-INTERCEPTED",
     name="log-tls-intercepted",
     family="tailscale-daemon-log",
