@@ -1012,12 +1012,34 @@ _FIREWALL_HARMLESS = (
 _NETFILTER_MODE = lazy_compile(r"^router: netfilter running in (?:nftables|iptables) mode\b")
 
 
+# A rule, chain or table deleted or flushed that is not there (util/linuxfw iptables_runner.go: "deleting %v in
+# %s/%s: …", "flushing %s/%s: …", "deleting %s/%s: …", "deleting loopback allow rule for …", "deleting connmark rule
+# in …"; nftables_runner.go: "del table: …", "delete chain: …", "delete rule: …", "flush del rule: …", "delhook: …";
+# or a bare iptables run with -D/-F/-X) answered by iptables/nft with the object's absence: what the clean-up meant
+# to remove is already gone. A failure to add or insert a rule is not this and stays a router failure.
+_ABSENT_DELETION = lazy_compile(
+    r"(?:^|: )(?:deleting |flushing |delete |del |flush del |delhook: |flush and delete )"
+    r"|running \[\S*(?:iptables|ip6tables)\b[^\]]* -(?:D|F|X|-delete|-flush|-delete-chain) "
+)
+_ABSENT = (
+    "does not exist", "doesn't exist", "No chain/target/match by that name", "does a matching rule exist",
+    "No such file or directory", "no such file or directory",
+)  # fmt: skip
+
+
+def is_absent_deletion(message: str) -> bool:
+    """A deletion or flush of a rule, chain or table that was not there (routine clean-up, not a failure)."""
+    return any(word in message for word in _ABSENT) and _ABSENT_DELETION.search(message) is not None
+
+
 def _router(message: str) -> Iterator[Event]:
     if _NETFILTER_MODE.match(message) is not None:
         yield Fact("userspace", "false")
         return
-    if message.startswith("note: "):
+    if message.startswith(("note: ", "router: note: ")):
         return  # router_linux.go: "note: %v", a clean-up that failed and that it carries on after (harmless)
+    if is_absent_deletion(message):
+        return
     if (failure := _FIREWALL.search(message)) is not None and not any(word in message for word in _FIREWALL_HARMLESS):
         yield Raise("firewall-failed", "router", message[failure.start() :] if failure.start() > 20 else message)
 
@@ -2135,9 +2157,18 @@ _START = lazy_compile(
 
 
 def _restart(message: str) -> Iterator[Event]:
-    # A later start clears what made the previous run fail; a --cleanup run starts nothing.
-    if (start := _START.search(message)) is not None and "-cleanup" not in message:
-        yield Fact("restart", start.group("version") or start.group("app"))
+    # A later start clears what made the previous run fail; a --cleanup run starts nothing (and what it logs is
+    # the clean-up of rules and routes that may not be there: fold.py reads none of it as a router failure).
+    if (start := _START.search(message)) is not None:
+        if _CLEANUP_ARG.search(message) is None:
+            yield Fact("restart", start.group("version") or start.group("app"))
+        else:
+            yield Fact("cleanup-run", start.group("version") or start.group("app"))
+
+
+# tailscaled's -cleanup bool flag in the argv Program starting quotes (Go's flag package: one or two dashes,
+# "=true"-style values): "[]string{\"/usr/sbin/tailscaled\", \"--cleanup\"}"
+_CLEANUP_ARG = lazy_compile(r'"--?cleanup(?:=(?:1|t|T|true|TRUE|True))?"')
 
 
 # ------------------------------------------------------------------------- auth keys minted from OAuth

@@ -11,6 +11,8 @@ Resolution rules (docs/diagnose.md, "tailscaled logs"):
 - a later (non ``--cleanup``) ``Program starting`` clears what made the previous run fail (crash, TUN,
   router, state, port) only once the new run gets further (an ipn state, a home DERP, a connection, a
   peer): a restart loop cut off before that still shows the failure;
+- in the one-shot ``tailscaled --cleanup`` run (its ``Program starting`` argv) no router line is a failure: it
+  removes rules and routes that may not be there; a later start ends that run;
 - a failed engine (``NewUserspaceEngine(tun …) error: …``, the engine's ``router.Up: …``) is a crash unless the
   daemon gets further afterwards (an ipn state, a home DERP, a connection, a peer);
 - ``logger closing down`` after a ``Program starting`` with no signal or shutdown request between them
@@ -132,6 +134,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     started = False  # the run's own start is in the paste: only then can its exit be judged
     dump_requested = False  # someone asked for the goroutine dump that follows: its trace is no crash
     engine_stage = ""  # the stage wgengine last logged starting ("router": bringing its router up)
+    cleanup_run = False  # in the one-shot `tailscaled --cleanup` run, until the next start
     for line, event in events:
         if isinstance(event, Fact) and event.name == "engine-stage":
             engine_stage = event.value
@@ -169,7 +172,13 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
                     "tailscaled exited on its own (no stop was requested before it)",
                     unless="socket-in-use",
                 )
+        if isinstance(event, Fact) and event.name == "cleanup-run":
+            cleanup_run = True  # `tailscaled --cleanup`: removes rules and routes that may not be there
+            continue
+        if cleanup_run and isinstance(event, Raise) and event.kind == "firewall-failed":
+            continue
         if isinstance(event, Fact) and event.name == "restart":
+            cleanup_run = False
             stop_requested, started, dump_requested, engine_stage = False, True, False, ""
             for slot in [s for s in open_issues if s[0] in _RESTART_CLEARS]:
                 after_restart[slot] = open_issues.pop(slot)
