@@ -1027,6 +1027,9 @@ _ABSENT = (
 )  # fmt: skip
 
 
+_V6_PROBE = "ipv6 unavailable due to"  # util/linuxfw 1.62: "ipv6 unavailable due to missing filter table: …"
+
+
 def is_absent_deletion(message: str) -> bool:
     """A deletion or flush of a rule, chain or table that was not there (routine clean-up, not a failure)."""
     return any(word in message for word in _ABSENT) and _ABSENT_DELETION.search(message) is not None
@@ -1041,7 +1044,9 @@ def _router(message: str) -> Iterator[Event]:
     if is_absent_deletion(message):
         return
     if (failure := _FIREWALL.search(message)) is not None and not any(word in message for word in _FIREWALL_HARMLESS):
-        yield Raise("firewall-failed", "router", message[failure.start() :] if failure.start() > 20 else message)
+        # (the IPv6 filter probe's own words say what its failure does: tunneled IPv6 off; rules/daemonlog.py)
+        start = message.find(_V6_PROBE) if _V6_PROBE in message else failure.start()
+        yield Raise("firewall-failed", "router", message[start:] if start > 20 else message)
 
 
 # ipnlocal logs what applying a netmap to the engine returned (ipn/ipnlocal authReconfig, v1.0-: "authReconfig:

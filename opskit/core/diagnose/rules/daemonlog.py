@@ -647,6 +647,9 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
         )
         return
     throw_routes = all(_THROW_ROUTE in issue.message for issue in issues)
+    if any(_IPV6_FILTER_PROBE.search(issue.message) for issue in issues):
+        yield from _ipv6_tunnel_off(ctx, issues)
+        return
     yield from _finding(
         ctx,
         issues,
@@ -660,6 +663,39 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
         "`TS_DEBUG_FIREWALL_MODE=nftables` in /etc/default/tailscaled), check the kernel modules it needs "
         "(`lsmod | grep -E 'nf_tables|xt_'`), or run with `tailscale up --netfilter-mode=off` and manage "
         "the rules yourself; then `systemctl restart tailscaled`.",
+    )
+
+
+# util/linuxfw 1.62's probe of the IPv6 filter table ("ipv6 unavailable due to missing filter table: running
+# [/sbin/ip6tables -t filter -S --wait]: …"; 1.64 on says "ip6tables filtering is not supported on this host", a host
+# without that table): whatever made the listing fail, tailscaled then turns tunneled IPv6 off altogether.
+_IPV6_FILTER_PROBE = re.compile(r"ipv6 unavailable due to missing filter table")
+# ip6tables unable to take the xtables lock ("Fatal: can't open lock file /run/xtables.lock: Permission denied"): the
+# probe failed on the lock file's permission (an unprivileged tailscaled, as Synology DSM 7 runs it), not on the table
+_XTABLES_LOCK = re.compile(r"lock file (?P<path>\S*xtables\.lock): (?P<why>Permission denied|Operation not permitted)")
+
+
+def _ipv6_tunnel_off(ctx: DiagnoseContext, issues: tuple[LogIssue, ...]) -> Iterator[Finding]:
+    lock = next((m for issue in issues if (m := _XTABLES_LOCK.search(issue.message)) is not None), None)
+    why = (
+        f"ip6tables cannot open its lock file {lock.group('path')} ({lock.group('why')}: tailscaled runs without the "
+        "rights to it)"
+        if lock is not None
+        else "ip6tables is unusable"
+    )
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled turned tunneled IPv6 off because its probe of the IPv6 filter table failed: {why} "
+        f"({_last(issues)}); the node gets no Tailscale IPv6 address or IPv6 routes.",
+        (
+            "Give tailscaled the rights to the xtables lock (run it as root; Synology DSM 7 runs the package "
+            "unprivileged, so there downgrade to 1.60.x, which did not probe the table, until a release fixes it)"
+            if lock is not None
+            else "Make ip6tables usable (`ip6tables -t filter -S` as root must work: the ip6table_filter kernel "
+            "module, the iptables package's ip6tables), or downgrade to 1.60.x, which did not probe the table"
+        )
+        + "; then restart tailscaled and check `tailscale ip -6`.",
     )
 
 
