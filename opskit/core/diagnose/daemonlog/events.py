@@ -277,9 +277,7 @@ _NO_NOISE_KEY = lazy_compile(r"control server is too old; no noise key")
 # handshake.go). A client and a control server (an old Headscale) that do not speak the same protocol version:
 # control-too-old, never control-unreachable. (A decode error of another kind, an HTML page or a cut stream, is
 # not this: "invalid character '<'", "unexpected EOF" stay what they were.)
-_UNREADABLE_ANSWER = lazy_compile(
-    r"cannot decrypt response|decrypting (?:payload|machine key|initiation tag): "
-)
+_UNREADABLE_ANSWER = lazy_compile(r"cannot decrypt response|decrypting (?:payload|machine key|initiation tag): ")
 _BOOTSTRAP_DNS = lazy_compile(r'bootstrapDNS\("[^"]*", "[^"]*"\) for "(?P<host>[^"]+)" (?:(?P<error>error: .+)|= \S)')
 _LOG_HOST = lazy_compile(r"^log\.tailscale\.(?:io|com)$")
 
@@ -1344,7 +1342,7 @@ _NO_PEER = lazy_compile(
 
 
 def _disco(message: str) -> Iterator[Event]:
-    if "unknown" in message and (unknown := _KEY_UNKNOWN.search(message)) is not None:
+    if "know" in message and (unknown := _KEY_UNKNOWN.search(message)) is not None:
         node_key = unknown.group("key") or unknown.group("key2")
         yield Raise("peer-key-unknown", node_key or unknown.group("disco") or "?", unknown.group(0), weak=True)
         if node_key is not None:
