@@ -886,19 +886,24 @@ def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
         May 09 10:12:03 pi tailscaled[812]: control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=true; authURL=false
     """
     issues = log.issues_of("control-too-old")
-    if any("no noise key" in issue.message for issue in issues):
-        why = "it offers no Noise (ts2021) key"
-    else:  # the answer came back and does not open (legacy decrypt, Noise handshake)
-        why = "the client cannot decrypt its answer (client and server speak different protocol versions)"
+    no_noise_key = any("no noise key" in issue.message for issue in issues)
+    why = (
+        "it offers no Noise (ts2021) key"
+        if no_noise_key  # else the answer came back and does not open (legacy decrypt, Noise handshake)
+        else "the client cannot decrypt its answer (client and server speak different protocol versions)"
+    )
     yield from _finding(
         ctx,
         issues,
         f"the coordination server answered but is too old for this client ({_last(issues)}): {why}, so the node "
         "can never register or get its map.",
-        "Fix the version pairing: upgrade the control server (Headscale to a current release that speaks the "
-        "Noise protocol, v0.20 or later; follow its upgrade notes version by version), or run a client that "
-        "speaks Noise (1.30 or later) against a server that does too, or point `tailscale up --login-server=` at "
-        "a current server. Only as a stopgap, run a client old enough for that server.",
+        "Upgrade the control server: Headscale to a current release (one that speaks the Noise protocol; "
+        "follow its upgrade notes version by version), or point `tailscale up --login-server=` at a current "
+        "server. Only as a stopgap, run a client old enough for that server."
+        if no_noise_key
+        else "Fix the version pairing: upgrade the control server (Headscale v0.20 or later, which speaks the "
+        "Noise protocol; follow its upgrade notes version by version), or run a client that speaks Noise (1.30 or "
+        "later) against a server that does too; `tailscale up --login-server=` a current server also works.",
     )
 
 
