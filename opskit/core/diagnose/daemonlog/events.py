@@ -2825,9 +2825,10 @@ _TAILDROP_PUT_WORDS = tuple(
 )
 # Its older wording (ipn/ipnlocal v1.20-v1.82, feature/taildrop/ext.go v1.84-v1.86, behind "taildrop: " there):
 # "Taildrop disabled; error making directory: <err>", the directory under the state directory (or the app's) that
-# MkdirAll could not make: receiving is off, whatever the error says (not the state store's: state-unwritable).
+# MkdirAll could not make (os.MkdirAll's error is always Go's "mkdir <path>: <why>"): receiving is off, whatever the
+# error says (not the state store's: state-unwritable).
 _TAILDROP_NO_FILEOPS = lazy_compile(
-    r"(?:^|: )(?:cannot create FileOps|Taildrop disabled; error making directory): (?P<why>\S.*)$"
+    r"(?:^|: )(?:cannot create FileOps: |Taildrop disabled; error making directory: (?=mkdir \S))(?P<why>\S.*)$"
 )
 _TAILDROP_NO_DIRECTORY = "Taildrop disabled; error making directory: "
 _LOCAL_WRITE_FAILED = lazy_compile(
@@ -2949,7 +2950,12 @@ def _app_connector(message: str) -> Iterator[Event]:
 # 'movePolicies: executeMove("<from>", "<to>") failed with error <err>', 'movePolicies DeleteKey error <err>'). Every
 # one stops the update: MagicDNS names do not resolve (copy), or Tailscale's rules stay in force after it stops using
 # them (delete: those domains keep going to 100.100.100.100).
-_NRPT_GROUP_POLICY = lazy_compile(r"(?:updateGroupPoliciesLocked|movePolicies)(?:: | DeleteKey error )\S.*$")
+# (Both log through net/dns's "dns: " logger; the older one's four shapes in full, its name alone being common.)
+_NRPT_GROUP_POLICY = lazy_compile(
+    r"updateGroupPoliciesLocked(?:: | DeleteKey error )\S.*$"
+    r'|(?:^|^dns: )movePolicies(?:: executeMove\("[^"]*", "[^"]*"\) failed with error \S|: isPolicyConfigSubkeyEmpty '
+    r"error \S|: policy config subkey should be empty, but isn't!| DeleteKey error \S).*$"
+)
 
 # Control told this node tailnet lock was disabled and sent the disablement secret, which the node could not apply
 # ("Disablement failed, leaving TKA enabled. Error: <err>", ipn/ipnlocal network-lock.go v1.30-v1.9x, tailnet-lock.go
@@ -2987,7 +2993,7 @@ def _sweep_round_four(message: str) -> Iterator[Event]:
     if (failed := _WINDOWS_ENGINE_FAILED.match(message)) is not None:
         router = failed.group("stage") == "router" or _WINDOWS_ENGINE_ROUTER.match(failed.group("why")) is not None
         if router:
-            yield Raise("firewall-failed", "router", failed.group("failure"))
+            yield Raise("firewall-failed", "windows-engine", failed.group("failure"))
         else:
             yield Raise("tun-unavailable", "tun", failed.group("failure"))
     elif _WINDOWS_ENGINE_CAME_UP.match(message) is not None:

@@ -624,7 +624,9 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     ``RULE_INSERT failed`` or a failing route/netsh command leave the host without them: traffic from
     peers is not accepted or subnet/exit routing does not work, or the engine does not start at all. On
     Linux's netlink path ``router: THROW ERROR adding <prefix>: <errno>`` (v1.18+) is a throw route for a local
-    route kept off Tailscale (an exit node with LAN access) that the kernel would not add: router.Set fails.
+    route kept off Tailscale (an exit node with LAN access) that the kernel would not add: router.Set fails. The
+    Windows service of v1.0-v1.32 retried its engine every 5 s and named the stage that failed (``tailscaled: engine
+    fetch error (try N) in …: router: …``, ``ipnserver: initial getEngine call: router: …``): its Windows router.
 
     *Bad*::
 
@@ -644,6 +646,19 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
             f"32-bit ARM among them; fixed in 1.90.2) ({_last(issues)}).",
             "Install a tailscaled built with iptables support (1.90.2 or later, or back to 1.88), then "
             "`systemctl restart tailscaled`; for a build of your own, drop the `ts_omit_iptables` tag.",
+        )
+        return
+    if all(issue.key == "windows-engine" for issue in issues):
+        # the Windows service (v1.0-v1.32) retrying its engine every 5 s: its router stage is Windows' own
+        yield from _finding(
+            ctx,
+            issues,
+            "the Windows service could not set up its router (addresses, routes and Windows Firewall rules on the "
+            f"Tailscale adapter) while creating its engine, so it cannot connect ({_last(issues)}).",
+            "Check that the Windows Firewall and Base Filtering Engine services run (`Get-Service mpssvc,BFE`) and "
+            "that no security product blocks tailscaled's route and firewall changes (`route print`, `netsh "
+            "advfirewall show allprofiles`); then restart the Tailscale service (`Restart-Service Tailscale`); if it "
+            "persists, update Tailscale (this retry loop is from v1.32 and older).",
         )
         return
     throw_routes = all(_THROW_ROUTE in issue.message for issue in issues)
