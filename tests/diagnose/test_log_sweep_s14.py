@@ -1,8 +1,8 @@
 """Generated tests: the log sweep's round of session 14 (tests/diagnose/log_sweep.py, `--list unread`, HEAD and the
 older tags' wordings beside it).
 
-Read from tailscale/tailscale's source (HEAD de9ec7ee2; the wordings dated with `git log -S`). No new issue: each
-family's words mean an issue the vocabulary already has, and each is an older wording of a family already read.
+Read from tailscale/tailscale's source (HEAD de9ec7ee2; the wordings dated with `git log -S`). Three families are
+older wordings of families already read, into issues the vocabulary has; one is a new operator meaning:
 
 - the Windows service creating its engine apart from its IPN server and retrying it (`tailscaled: engine fetch error
   (try N) in D (total D, sysUptime D): <stage>: <err>` v1.8-v1.32, `ipnserver: initial getEngine call: <err>` and
@@ -15,7 +15,10 @@ family's words mean an issue the vocabulary already has, and each is an older wo
 - Windows' Group Policy NRPT rules moved between tables (`dns: movePolicies: executeMove("<from>", "<to>") failed with
   error <err>`, `movePolicies DeleteKey error …`, `… isPolicyConfigSubkeyEmpty error …`, `… policy config subkey should
   be empty, but isn't!`, v1.30-v1.64) are `dns-config-failed` keyed `nrpt-group-policy`, as v1.66+'s
-  `updateGroupPoliciesLocked` wordings are.
+  `updateGroupPoliciesLocked` wordings are;
+- the operator user the prefs name that tailscaled cannot look up (`error looking up operator "<name>" uid: <err>`,
+  v1.8+, on each LocalAPI connection of a user other than root) is the new `operator-unknown` keyed by the name
+  (TS-LOG-OPERATOR-UNKNOWN, a warning: that user's sudo-free CLI is refused, root and sudo still work).
 """
 
 from __future__ import annotations
@@ -101,6 +104,15 @@ _nrpt_errors = st.sampled_from(
 )
 _rule_ids = st.uuids().map(lambda u: "{" + str(u).upper() + "}")
 
+_operators = st.sampled_from(["alice", "bob.smith", "svc-tailscale", "jdoe@CORP.EXAMPLE", "pi"])
+_lookup_errors = st.sampled_from(
+    [
+        "user: unknown user {name}",
+        "user: lookup username {name}: no such file or directory",
+        "getent: exit status 2",
+    ]
+)
+
 # (messages, kind, key, what the finding must quote, the rule, words of the fix, words of the cause)
 Variant = tuple[tuple[str, ...], str, str, str, str, str, str]
 
@@ -148,7 +160,16 @@ def nrpt_move_variants(draw: st.DrawFn) -> Variant:
     return (message,), "dns-config-failed", "nrpt-group-policy", quote, "TS-LOG-DNS-CONFIG-FAILED", "gpupdate", "NRPT"
 
 
+@st.composite
+def operator_variants(draw: st.DrawFn) -> Variant:
+    name = draw(_operators)
+    why = draw(_lookup_errors).format(name=name)
+    messages = tuple(f'error looking up operator "{name}" uid: {why}' for _ in range(draw(st.integers(1, 3))))
+    return messages, "operator-unknown", name, f'"{name}"', "TS-LOG-OPERATOR-UNKNOWN", "--operator=", "sudo"
+
+
 FAMILIES: dict[str, Callable[[], st.SearchStrategy[Variant]]] = {
+    "operator": operator_variants,
     "engine-router": engine_router_variants,
     "engine-device": engine_device_variants,
     "taildrop-directory": taildrop_directory_variants,
@@ -278,6 +299,17 @@ CATALOG: list[Entry] = [
         "dns-config-failed",
         "v1.40.0:net/dns/nrpt_windows.go:467 (v1.30-v1.64)",
     ),
+    # the operator user
+    _e(
+        'error looking up operator "alice" uid: user: unknown user alice',
+        "operator-unknown",
+        "ipn/ipnlocal/local.go:7604 (v1.8+)",
+    ),
+    _e(
+        "Access denied: prefs write access denied",
+        "unix-access-denied",
+        "the CLI's refusal the operator then sees: its own kind (with the operator fix), not the log's issue",
+    ),
     # left routine by this round (the reasons are in docs/diagnose.md)
     _e(
         "WriteState error: exit status 1",
@@ -316,6 +348,7 @@ ROUTINE = [
     "Taildrop disabled; no state directory",
     "dns: nrptRuleDatabase using group policy: true, was false",
     "dns: Computer group policies refreshed, reconfiguring NRPT rule database.",
+    "[warning] issue 869: os/user.LookupId failed; ignoring",
 ]
 test_routine_lines_raise_nothing = routine_lines_test(PREFIXES, ROUTINE)
 
@@ -325,8 +358,16 @@ PROSE = [
     "Taildrop disabled; error making directory: happens on my NAS, see below",
     "Why does movePolicies DeleteKey error show up whenever the GPO changes?",
     "movePolicies: executeMove is what the old client logs, right?",
+    'why do I get error looking up operator "alice" uid: after renaming my account?',
+    "tailscale set --operator=alice, then error looking up operator in the journal",
 ]
-RULES = {"TS-LOG-FIREWALL-FAILED", "TS-LOG-TUN-UNAVAILABLE", "TS-LOG-TAILDROP-FAILED", "TS-LOG-DNS-CONFIG-FAILED"}
+RULES = {
+    "TS-LOG-FIREWALL-FAILED",
+    "TS-LOG-TUN-UNAVAILABLE",
+    "TS-LOG-TAILDROP-FAILED",
+    "TS-LOG-DNS-CONFIG-FAILED",
+    "TS-LOG-OPERATOR-UNKNOWN",
+}
 test_the_same_words_in_prose_raise_nothing = prose_lines_test(PREFIXES["go-stamp"], PROSE, RULES)
 
 
@@ -336,6 +377,7 @@ def test_the_sweep_reads_each_family_at_the_tags_that_log_it() -> None:
 
     # (not Taildrop's directory: the sweep fills its error with "exit status 1", never os.MkdirAll's "mkdir <path>: …")
     assert_families_read({"movePolicies": "dns-config-failed"}, extract="v1.40.0")
+    assert_families_read({"error looking up operator": "operator-unknown"})
 
 
 @pytest.mark.parametrize(("extract", "floor"), [("v1.20.0", 17), ("v1.40.0", 17), ("v1.60.0", 18)])

@@ -2970,7 +2970,7 @@ def _sweep_round_two(message: str) -> Iterator[Event]:
         yield Raise("tailnet-lock-sync-failed", "disablement", message[lock.start() :])
 
 
-# ------------------------------------------------- the sweep's fourth round: the Windows service's engine at start-up
+# ------------------------------- the sweep's fourth round: the Windows service's engine at start-up, the operator
 
 # The Windows service of v1.0-v1.32 creating its engine (Wintun, the router, DNS, wireguard-go) apart from its IPN
 # server, retrying it every 5 s (cmd/tailscaled/tailscaled_windows.go v1.8-v1.32: "tailscaled: engine fetch error (try
@@ -2986,7 +2986,21 @@ _WINDOWS_ENGINE_FAILED = lazy_compile(
 )
 _WINDOWS_ENGINE_ROUTER = lazy_compile(r"^router\.(?:Up|Set\(nil\)): ")
 _WINDOWS_ENGINE_CAME_UP = lazy_compile(r"^(?:tailscaled: )?got engine (?:on try \d+ )?in \S|^\d+: GetEngine worked; ")
-_WINDOWS_ENGINE_WORDS = ("engine fetch error", "getEngine call", "getEngine failed", "got engine ", "GetEngine worked")
+# The operator user the prefs name (`tailscale up|set --operator=<name>`) that tailscaled cannot look up
+# (ipn/ipnlocal OperatorUserID: "error looking up operator %q uid: %v", v1.8+, on each LocalAPI connection of a user
+# other than root): no local user of that name (renamed, removed, a typo; a directory user the /etc/passwd-only
+# lookup of v1.68 and older could not see: getent since v1.70), so the operator's CLI commands are refused as anyone
+# else's (root and sudo still work).
+_OPERATOR_UNKNOWN = lazy_compile(r'^error looking up operator "(?P<name>[^"]*)" uid: \S')
+_OPERATOR_WORDS = "error looking up operator "
+_SWEEP_ROUND_FOUR_WORDS = (
+    "engine fetch error",
+    "getEngine call",
+    "getEngine failed",
+    "got engine ",
+    "GetEngine worked",
+    _OPERATOR_WORDS,
+)
 
 
 def _sweep_round_four(message: str) -> Iterator[Event]:
@@ -2999,6 +3013,8 @@ def _sweep_round_four(message: str) -> Iterator[Event]:
     elif _WINDOWS_ENGINE_CAME_UP.match(message) is not None:
         yield Clear("tun-unavailable")
         yield Clear("firewall-failed")
+    elif (operator := _OPERATOR_UNKNOWN.match(message)) is not None:
+        yield Raise("operator-unknown", operator.group("name"), message)
 
 
 # ---------------------------------------- the sweep's third round: register signing, device identity, posture serials
@@ -3426,7 +3442,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser(
         "sweep-round-two", ("updateGroupPoliciesLocked", "movePolicies", "Disablement failed"), _sweep_round_two
     ),
-    Recogniser("sweep-round-four", _WINDOWS_ENGINE_WORDS, _sweep_round_four),
+    Recogniser("sweep-round-four", _SWEEP_ROUND_FOUR_WORDS, _sweep_round_four),
     Recogniser(
         "sweep-round-three",
         (

@@ -2702,6 +2702,42 @@ def network_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding
 
 
 @rule(
+    id="TS-LOG-OPERATOR-UNKNOWN",
+    name="log-operator-unknown",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="the operator user set with --operator is no user tailscaled can find: its CLI commands are refused",
+    target="daemon-log",
+)
+def operator_unknown(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale up|set --operator=<name>`` lets that local user run ``tailscale`` without sudo. tailscaled
+    looks the name up on each LocalAPI connection of a user other than root; ``error looking up operator "<name>"
+    uid: user: unknown user <name>`` (v1.8+) means no local user has that name (renamed, removed, a typo; a
+    directory user the static binaries' /etc/passwd-only lookup of v1.68 and older could not see): the operator's
+    commands are then refused like any other user's (``Access denied``, "use sudo"). Root and sudo still work.
+
+    *Bad*::
+
+        Oct 06 09:12:44 nas1 tailscaled[812]: error looking up operator "alice" uid: user: unknown user alice
+
+    *Good*::
+
+        Oct 06 09:12:44 nas1 tailscaled[812]: Switching ipn state Starting -> Running (WantRunning=true, nm=true)
+    """
+    issues = log.issues_of("operator-unknown")
+    names = ", ".join(dict.fromkeys(f'"{issue.key}"' for issue in issues))
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled's operator user {names} is no user it can find on this host ({_last(issues)}): that user's "
+        "`tailscale` commands are refused as anyone else's; root and sudo still work.",
+        "Check the name (`getent passwd <name>`, `id <name>`), then set an existing user: `sudo tailscale set "
+        "--operator=$USER` (or clear it: `sudo tailscale set --operator=`); for a directory (LDAP/SSSD) user, "
+        "update tailscaled (v1.70+ looks users up with getent).",
+    )
+
+
+@rule(
     id="TS-LOG-HEALTH",
     name="log-health",
     family="tailscale-daemon-log",
