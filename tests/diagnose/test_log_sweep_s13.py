@@ -452,12 +452,13 @@ def test_the_sweep_reads_each_new_family_at_head() -> None:
 
 
 def test_the_sweep_at_head_reads_at_least_what_session_13_left() -> None:
-    """The sweep's whole floor: of the 705 messages at HEAD, 221 are read with an issue after this round (217 before
-    it with the same extract); a change that loses one fails here, one that reads more raises the floor."""
+    """The sweep's whole floor: of the 705 messages at HEAD, 222 are read with an issue (217 before session 13's
+    round with the same extract, 221 after it, 222 after session 14's: the operator user tailscaled cannot look up);
+    a change that loses one fails here, one that reads more raises the floor."""
     from collections import Counter
 
     from tests.diagnose.log_sweep import measure
 
     outcomes = Counter(outcome for _, outcome, _, _, _ in measure("head"))
     assert outcomes["issue"] + outcomes["shown"] + outcomes["unread"] == 705
-    assert outcomes["issue"] >= 221, outcomes
+    assert outcomes["issue"] >= 222, outcomes

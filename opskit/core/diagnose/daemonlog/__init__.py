@@ -640,6 +640,9 @@ _WINDOWS_ONLY = (
     "monitorDefaultRoutes", "Windows Service", "wintun.dll", "WSL: ", "WSL SetDNS", "WSL(", "engine fetch error (try",
     "TUN interface is up after", "for TUN interface to come up", "svc.IsWindowsService",
     "*dns.windowsManager",  # net/dns manager.go logs its OS configurator's type: "dns: using %T"
+    # ipnserver's engine retry loop (v1.0-v1.32): only the Windows service passes a getEngine that can fail (every
+    # other tailscaled passes ipnserver.FixedEngine, and exits on the engine's error before it)
+    "initial getEngine call: ", "getEngine failed again: ", "GetEngine worked; exiting failure loop",
     # Go's own errors on Windows, in any message quoting one (a control dial through a proxy, a DERP read): the
     # Winsock call the net package names (os.NewSyscallError("connectex"/"wsarecv"/"wsasend…"/"acceptex")) and the
     # Windows system messages of its errors (WSAECONNREFUSED, WSAETIMEDOUT, WSAECONNRESET, ERROR_PATH_NOT_FOUND)

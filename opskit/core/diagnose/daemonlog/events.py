@@ -2896,7 +2896,14 @@ _TAILDROP_PUT = lazy_compile(
 _TAILDROP_PUT_WORDS = tuple(
     f"put {stage}" for stage in ("Create", "Seek", "Truncate", "Copy", "Close", "Rename", "final")
 )
-_TAILDROP_NO_FILEOPS = lazy_compile(r"(?:^|: )cannot create FileOps: (?P<why>\S.*)$")
+# Its older wording (ipn/ipnlocal v1.20-v1.82, feature/taildrop/ext.go v1.84-v1.86, behind "taildrop: " there):
+# "Taildrop disabled; error making directory: <err>", the directory under the state directory (or the app's) that
+# MkdirAll could not make (os.MkdirAll's error is always Go's "mkdir <path>: <why>"): receiving is off, whatever the
+# error says (not the state store's: state-unwritable).
+_TAILDROP_NO_FILEOPS = lazy_compile(
+    r"(?:^|: )(?:cannot create FileOps: |Taildrop disabled; error making directory: (?=mkdir \S))(?P<why>\S.*)$"
+)
+_TAILDROP_NO_DIRECTORY = "Taildrop disabled; error making directory: "
 _LOCAL_WRITE_FAILED = lazy_compile(
     r"no space left on device|read-only file system|permission denied|disk quota exceeded|input/output error"
     r"|not enough space on the disk|Access is denied",
@@ -3011,10 +3018,17 @@ def _app_connector(message: str) -> Iterator[Event]:
 # so tailscaled copies its own rules into the GP table (writeAsGP) and takes them out again when it no longer needs
 # them (net/dns/nrpt_windows.go updateGroupPoliciesLocked, v1.66+: 'updateGroupPoliciesLocked: copyNRPTRule("{…}")
 # failed with error <err>', '… DeleteKey for rule "{…}" failed with error …', '… isPolicyConfigSubkeyEmpty error …',
-# '… policy config subkey should be empty, but isn't!', 'updateGroupPoliciesLocked DeleteKey error …'). Every one
-# stops the update: MagicDNS names do not resolve (copy), or Tailscale's rules stay in force after it stops using
+# '… policy config subkey should be empty, but isn't!', 'updateGroupPoliciesLocked DeleteKey error …'; v1.30-v1.64
+# moved them between the two tables when the GPO's rules came or went, in the same words behind "movePolicies":
+# 'movePolicies: executeMove("<from>", "<to>") failed with error <err>', 'movePolicies DeleteKey error <err>'). Every
+# one stops the update: MagicDNS names do not resolve (copy), or Tailscale's rules stay in force after it stops using
 # them (delete: those domains keep going to 100.100.100.100).
-_NRPT_GROUP_POLICY = lazy_compile(r"updateGroupPoliciesLocked(?:: | DeleteKey error )\S.*$")
+# (Both log through net/dns's "dns: " logger; the older one's four shapes in full, its name alone being common.)
+_NRPT_GROUP_POLICY = lazy_compile(
+    r"updateGroupPoliciesLocked(?:: | DeleteKey error )\S.*$"
+    r'|(?:^|^dns: )movePolicies(?:: executeMove\("[^"]*", "[^"]*"\) failed with error \S|: isPolicyConfigSubkeyEmpty '
+    r"error \S|: policy config subkey should be empty, but isn't!| DeleteKey error \S).*$"
+)
 
 # Control told this node tailnet lock was disabled and sent the disablement secret, which the node could not apply
 # ("Disablement failed, leaving TKA enabled. Error: <err>", ipn/ipnlocal network-lock.go v1.30-v1.9x, tailnet-lock.go
@@ -3027,6 +3041,53 @@ def _sweep_round_two(message: str) -> Iterator[Event]:
         yield Raise("dns-config-failed", "nrpt-group-policy", message[nrpt.start() :])
     elif (lock := _LOCK_DISABLEMENT_FAILED.search(message)) is not None:
         yield Raise("tailnet-lock-sync-failed", "disablement", message[lock.start() :])
+
+
+# ------------------------------- the sweep's fourth round: the Windows service's engine at start-up, the operator
+
+# The Windows service of v1.0-v1.32 creating its engine (Wintun, the router, DNS, wireguard-go) apart from its IPN
+# server, retrying it every 5 s (cmd/tailscaled/tailscaled_windows.go v1.8-v1.32: "tailscaled: engine fetch error (try
+# N) in D (total D, sysUptime D): <stage>: <err>"; ipn/ipnserver/server.go v1.0-v1.32, the error the GUI is shown:
+# "ipnserver: initial getEngine call: <err>", "ipnserver<N>: getEngine failed again: <err>"). The stage says which part
+# would not come up: "TUN: " (read as the TUN's by its own words), "router: " (the firewall and routes: netsh, the
+# route table), "DNS: " (read as DNS's), "engine: " (wireguard-go's device on the adapter, or the router's Up/Set in
+# it: "engine: router.Up: …"). Early in boot Windows' network stack is not ready yet and the first tries fail: a later
+# "tailscaled: got engine on try N …" or "N: GetEngine worked; exiting failure loop" says it came up after all.
+_WINDOWS_ENGINE_FAILED = lazy_compile(
+    r"^(?:(?:tailscaled: )?engine fetch error \(try \d+\) in [^:]*\)|ipnserver: initial getEngine call"
+    r"|ipnserver\d+: getEngine failed again): (?P<failure>(?P<stage>router|engine): (?P<why>\S.*))$"
+)
+_WINDOWS_ENGINE_ROUTER = lazy_compile(r"^router\.(?:Up|Set\(nil\)): ")
+_WINDOWS_ENGINE_CAME_UP = lazy_compile(r"^(?:tailscaled: )?got engine (?:on try \d+ )?in \S|^\d+: GetEngine worked; ")
+# The operator user the prefs name (`tailscale up|set --operator=<name>`) that tailscaled cannot look up
+# (ipn/ipnlocal OperatorUserID: "error looking up operator %q uid: %v", v1.8+, on each LocalAPI connection of a user
+# other than root): no local user of that name (renamed, removed, a typo; a directory user the /etc/passwd-only
+# lookup of v1.68 and older could not see: getent since v1.70), so the operator's CLI commands are refused as anyone
+# else's (root and sudo still work).
+_OPERATOR_UNKNOWN = lazy_compile(r'^error looking up operator "(?P<name>[^"]*)" uid: \S')
+_OPERATOR_WORDS = "error looking up operator "
+_SWEEP_ROUND_FOUR_WORDS = (
+    "engine fetch error",
+    "getEngine call",
+    "getEngine failed",
+    "got engine ",
+    "GetEngine worked",
+    _OPERATOR_WORDS,
+)
+
+
+def _sweep_round_four(message: str) -> Iterator[Event]:
+    if (failed := _WINDOWS_ENGINE_FAILED.match(message)) is not None:
+        router = failed.group("stage") == "router" or _WINDOWS_ENGINE_ROUTER.match(failed.group("why")) is not None
+        if router:
+            yield Raise("firewall-failed", "windows-engine", failed.group("failure"))
+        else:
+            yield Raise("tun-unavailable", "tun", failed.group("failure"))
+    elif _WINDOWS_ENGINE_CAME_UP.match(message) is not None:
+        yield Clear("tun-unavailable")
+        yield Clear("firewall-failed")
+    elif (operator := _OPERATOR_UNKNOWN.match(message)) is not None:
+        yield Raise("operator-unknown", operator.group("name"), message)
 
 
 # ---------------------------------------- the sweep's third round: register signing, device identity, posture serials
@@ -3443,11 +3504,18 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ("user server ", "su command: ", "su check failed: ", *(w.strip() for w in _DRIVE_STARTING)),
         _taildrive,
     ),
-    Recogniser("taildrop", (*_TAILDROP_PUT_WORDS, "cannot create FileOps: ", _TAILDROP_RECEIVED), _taildrop),
+    Recogniser(
+        "taildrop",
+        (*_TAILDROP_PUT_WORDS, "cannot create FileOps: ", _TAILDROP_NO_DIRECTORY, _TAILDROP_RECEIVED),
+        _taildrop,
+    ),
     Recogniser("peer-relay", (_RELAY_SERVER,), _peer_relay),
     Recogniser("ssh-host-keys", ("SSH host keys",), _ssh_host_keys),
     Recogniser("app-connector", ("advertise routes", "app connector routes"), _app_connector),
-    Recogniser("sweep-round-two", ("updateGroupPoliciesLocked", "Disablement failed"), _sweep_round_two),
+    Recogniser(
+        "sweep-round-two", ("updateGroupPoliciesLocked", "movePolicies", "Disablement failed"), _sweep_round_two
+    ),
+    Recogniser("sweep-round-four", _SWEEP_ROUND_FOUR_WORDS, _sweep_round_four),
     Recogniser(
         "sweep-round-three",
         (

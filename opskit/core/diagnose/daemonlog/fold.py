@@ -70,6 +70,7 @@ _SEVERITY = {
     "device-identity-failed": Severity.WARNING,  # the node registers and works: only rules relying on the proof miss
     "peerapi-request-rejected": Severity.WARNING,  # only that peer's PeerAPI requests fail: the tailnet works
     "udp-gro-suboptimal": Severity.WARNING,  # the optimisation asked for is off: forwarding works, slower
+    "operator-unknown": Severity.WARNING,  # only the operator's sudo-free CLI fails: root/sudo still work
     "network-down": Severity.WARNING,  # the host's own network is gone: nothing of Tailscale's is broken
 }
 _EVIDENCE = 3

@@ -195,6 +195,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.exec_failed,
     daemonlog.auth_key_mint_failed,
     daemonlog.network_down,
+    daemonlog.operator_unknown,
     daemonlog.upload_failing,
     daemonlog.health_errors,
     derpcheck.region_failing,

@@ -624,7 +624,9 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     ``RULE_INSERT failed`` or a failing route/netsh command leave the host without them: traffic from
     peers is not accepted or subnet/exit routing does not work, or the engine does not start at all. On
     Linux's netlink path ``router: THROW ERROR adding <prefix>: <errno>`` (v1.18+) is a throw route for a local
-    route kept off Tailscale (an exit node with LAN access) that the kernel would not add: router.Set fails.
+    route kept off Tailscale (an exit node with LAN access) that the kernel would not add: router.Set fails. The
+    Windows service of v1.0-v1.32 retried its engine every 5 s and named the stage that failed (``tailscaled: engine
+    fetch error (try N) in …: router: …``, ``ipnserver: initial getEngine call: router: …``): its Windows router.
 
     *Bad*::
 
@@ -644,6 +646,19 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
             f"32-bit ARM among them; fixed in 1.90.2) ({_last(issues)}).",
             "Install a tailscaled built with iptables support (1.90.2 or later, or back to 1.88), then "
             "`systemctl restart tailscaled`; for a build of your own, drop the `ts_omit_iptables` tag.",
+        )
+        return
+    if all(issue.key == "windows-engine" for issue in issues):
+        # the Windows service (v1.0-v1.32) retrying its engine every 5 s: its router stage is Windows' own
+        yield from _finding(
+            ctx,
+            issues,
+            "the Windows service could not set up its router (addresses, routes and Windows Firewall rules on the "
+            f"Tailscale adapter) while creating its engine, so it cannot connect ({_last(issues)}).",
+            "Check that the Windows Firewall and Base Filtering Engine services run (`Get-Service mpssvc,BFE`) and "
+            "that no security product blocks tailscaled's route and firewall changes (`route print`, `netsh "
+            "advfirewall show allprofiles`); then restart the Tailscale service (`Restart-Service Tailscale`); if it "
+            "persists, update Tailscale (this retry loop is from v1.32 and older).",
         )
         return
     throw_routes = all(_THROW_ROUTE in issue.message for issue in issues)
@@ -2777,6 +2792,42 @@ def network_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding
         "Fix the host's own network, not Tailscale: the cable or Wi-Fi association, DHCP (`ip addr`, `ip route`: an "
         "address and a default route), NetworkManager/systemd-networkd/dhcpcd; tailscaled resumes by itself once a "
         "link with a route is back.",
+    )
+
+
+@rule(
+    id="TS-LOG-OPERATOR-UNKNOWN",
+    name="log-operator-unknown",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="the operator user set with --operator is no user tailscaled can find: its CLI commands are refused",
+    target="daemon-log",
+)
+def operator_unknown(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale up|set --operator=<name>`` lets that local user run ``tailscale`` without sudo. tailscaled
+    looks the name up on each LocalAPI connection of a user other than root; ``error looking up operator "<name>"
+    uid: user: unknown user <name>`` (v1.8+) means no local user has that name (renamed, removed, a typo; a
+    directory user the static binaries' /etc/passwd-only lookup of v1.68 and older could not see): the operator's
+    commands are then refused like any other user's (``Access denied``, "use sudo"). Root and sudo still work.
+
+    *Bad*::
+
+        Oct 06 09:12:44 nas1 tailscaled[812]: error looking up operator "alice" uid: user: unknown user alice
+
+    *Good*::
+
+        Oct 06 09:12:44 nas1 tailscaled[812]: Switching ipn state Starting -> Running (WantRunning=true, nm=true)
+    """
+    issues = log.issues_of("operator-unknown")
+    names = ", ".join(dict.fromkeys(f'"{issue.key}"' for issue in issues))
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled's operator user {names} is no user it can find on this host ({_last(issues)}): that user's "
+        "`tailscale` commands are refused as anyone else's; root and sudo still work.",
+        "Check the name (`getent passwd <name>`, `id <name>`), then set an existing user: `sudo tailscale set "
+        "--operator=$USER` (or clear it: `sudo tailscale set --operator=`); for a directory (LDAP/SSSD) user, "
+        "update tailscaled (v1.70+ looks users up with getent).",
     )
 
 
