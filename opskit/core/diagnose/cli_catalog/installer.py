@@ -259,7 +259,7 @@ REFUSALS: tuple[Refusal, ...] = (
     # bytes) or a truncated file, or the .sha256 beside it was not a hash.
     _entry(
         ": failed",
-        r"^(?:#\d+ \d+(?:\.\d+)? )?\W*"
+        r"^(?:#\d+ \d+(?:\.\d+)? )?\W*(?:error:\s*)?"
         r"(?P<file>(?:[\w.~/-]*/)?tailscale[\w.+-]*\.(?:tgz|tar\.gz|tar\.xz|deb|rpm|zip|msi|exe|pkg|apk|ipk))"
         r":\s+(?P<error>FAILED(?: open or read)?)\W*$",
         "the checksum check of the downloaded Tailscale package {file} failed ({error}): the download returned "
