@@ -216,6 +216,27 @@ _REASONS = {
 }
 
 
+_CODE_OF_REASON = {reason.lower(): code for code, reason in _REASONS.items()}
+# A status line whose code lost its leading digits in a copy ("00 Internal Server Error: …", "04 Not Found: …"):
+# the digits left, then net/http's reason phrase, then client/local's ": <body>" (or the line's end).
+_CLIPPED_STATUS = lazy_compile(r"^(?P<digits>\d{1,2}) (?P<reason>[A-Z][A-Za-z' ]*[a-z])(?P<rest>: |$)")
+
+
+def restore_clipped_status(text: str) -> str:
+    """``text`` with a status code that lost its leading digits made whole again from its reason phrase (net/http's
+    StatusText: ``00 Internal Server Error: x`` is ``500 Internal Server Error: x``), when the digits left are the
+    end of that reason's code; any other text unchanged."""
+    if not text[:1].isdigit() or (text[1:2] != " " and text[2:3] != " "):  # the cheap test first
+        return text
+    match = _CLIPPED_STATUS.match(text)
+    if match is None:
+        return text
+    code = _CODE_OF_REASON.get(match.group("reason").lower())
+    if code is None or not code.endswith(match.group("digits")):
+        return text
+    return code + text[len(match.group("digits")) :]
+
+
 def _standard_reason(code: str) -> str:
     """The reason phrase of a status code (net/http StatusText), for an HTTP/2 status line that carries none."""
     return _REASONS.get(code, "")

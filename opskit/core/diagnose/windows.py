@@ -26,6 +26,7 @@ from opskit.core.diagnose.guistart import gui_start_fatal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.headscale_log import is_headscale_server_line
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
+from opskit.core.diagnose.localapicurl import restore_clipped_status
 from opskit.core.diagnose.loginserver import login_server_mismatch
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
@@ -1353,6 +1354,8 @@ def is_command_answer(text: str, command: str | None) -> bool:
         return False
     if text in _EMPTY_SERVE_JSON:
         return _SERVE_STATUS_JSON.search(command) is not None
+    if _clipped_status_line(text) is not None:  # "04 Not Found: …": LocalAPI's status with its first digit lost
+        return True
     if _ANY_ANSWER_PHRASE.search(text.lower()) is None:  # the cheap test before the look-up
         return False
     return find_command_answer(normalise_error_text(text), command) is not None
@@ -1389,9 +1392,21 @@ def _command_answer(line: SourceLine, command: str | None) -> CliError | None:
     return CliError(refusal.kind, line, detail=undo_go_quoting(line.text), explanation=refusal.explain(match))
 
 
+def _clipped_status_line(text: str) -> str | None:
+    """A typed command's answer whose LocalAPI status lost its leading digits in a copy (``00 Internal Server
+    Error: …``, ``04 Not Found: …``), made whole (restore_clipped_status) when it is then a known error; or None."""
+    if not text[:1].isdigit():  # the cheap test: most lines under a command do not start with a digit
+        return None
+    text = normalise_error_text(text)
+    restored = restore_clipped_status(text)
+    return restored if restored != text and is_windows_error_line(restored) else None
+
+
 def _answer_of_command(found: CliError | None, line: SourceLine, command: str | None) -> CliError | None:
     """``found`` (parse_windows_error's reading), unless the line is the catalogued answer of the command typed above
     it and ``found`` only read LocalAPI's generic failure (a 500 under `tailscale lock` is the lock failing)."""
+    if found is None and command is not None and (restored := _clipped_status_line(line.text)) is not None:
+        found = parse_windows_error(line._replace(text=restored))
     if found is not None and (found.kind is not CliErrorKind.BACKEND_ERROR or found.explanation is not None):
         return found
     return _command_answer(line, command) or found

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
+from opskit.core.diagnose.localapicurl import restore_clipped_status
 from opskit.core.diagnose.models import CliErrorKind
 from opskit.core.diagnose.phrases import any_word_pattern
 
@@ -95,10 +96,11 @@ REFUSALS: tuple[Refusal, ...] = _entries()
 
 
 def _command_answers() -> tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...]:
-    from opskit.core.diagnose.cli_catalog import bare_answers, families_b, relayed, subcommands
+    from opskit.core.diagnose.cli_catalog import bare_answers, families_b, installer, relayed, subcommands
 
     return (
         *families_b.COMMAND_ANSWERS,
+        *installer.COMMAND_ANSWERS,
         *subcommands.COMMAND_ANSWERS,
         *bare_answers.COMMAND_ANSWERS,
         *relayed.COMMAND_ANSWERS,
@@ -130,6 +132,7 @@ def find_command_answer(text: str, command: str | None) -> tuple[Refusal, re.Mat
     it), for messages too generic to read anywhere else (serve's "handler does not exist"); or None."""
     if command is None:
         return None
+    text = restore_clipped_status(text)  # "00 Internal Server Error: …", the 5 lost in a copy
     lowered = text.lower()
     for refusal in answers_under(command):
         if refusal.phrase in lowered and (match := refusal.pattern.search(text)):

@@ -9,7 +9,10 @@ refusals; its "Warning: … maintains their own Tailscale package" advisories ar
 
 from __future__ import annotations
 
+import re
+
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
+from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.models import CliErrorKind
 
 _INSTALL = CliErrorKind.INSTALL_FAILED
@@ -248,4 +251,67 @@ REFUSALS: tuple[Refusal, ...] = (
         _entry(phrase, pattern.replace("{host}", _TAILSCALE_HOST), _DOWNLOAD_CAUSE + cause, fix, example)
         for phrase, pattern, cause, fix, example in _DOWNLOAD_FAILURES
     ),
+    # The package's checksum check failed (GNU sha256sum -c / shasum -c: "<file>: FAILED", "<file>: FAILED open or
+    # read"), as the GitHub Action (`echo "$SHA256SUM  tailscale.tgz" | sha256sum -c`), a Dockerfile or a script
+    # checks the tarball it downloaded (a Dockerfile's under BuildKit's "#7 2.31 " step prefix): only for a Tailscale
+    # package's file name (another file's mismatch is not
+    # Tailscale's install). The download returned an error body (pkgs.tailscale.com's "404 page not found" is 19
+    # bytes) or a truncated file, or the .sha256 beside it was not a hash.
+    _entry(
+        ": failed",
+        r"^(?:#\d+ \d+(?:\.\d+)? )?\W*(?:error:\s*)?"
+        r"(?P<file>(?:[\w.~/-]*/)?tailscale[\w.+-]*\.(?:tgz|tar\.gz|tar\.xz|deb|rpm|zip|msi|exe|pkg|apk|ipk))"
+        r":\s+(?P<error>FAILED(?: open or read)?)\W*$",
+        "the checksum check of the downloaded Tailscale package {file} failed ({error}): the download returned "
+        "something else than the package (an error page such as pkgs.tailscale.com's 19-byte '404 page not found' "
+        "for a version or architecture it does not serve, a cut download) or its .sha256 was no hash, so the "
+        "install step stopped and Tailscale was not installed.",
+        "Fetch the URL by hand (`curl -sSL -o t.tgz <url>; ls -l t.tgz; curl -sSL <url>.sha256`): an error body "
+        "means the version is not published for this platform: pin one listed on https://pkgs.tailscale.com/stable/"
+        " (or let the GitHub Action pick the latest); otherwise re-run the job (a download cut short).",
+        "tailscale.tgz: FAILED",
+    ),
+)
+
+# What pkgs.tailscale.com answers (or curl -f prints) for a Tailscale file it does not serve, read only under the
+# typed command fetching it (`curl -L https://pkgs.tailscale.com/stable/tailscale_1.58.0_amd64.tgz.sha256`): Go's
+# "404 page not found", its "failed to get hash" for a checksum it has none of (a version not built for that
+# platform), curl -f's "The requested URL returned error: 404". Anywhere else these words are another server's.
+_PKGS_FETCH = lazy_compile(
+    r"\b(?:curl|wget|Invoke-WebRequest|iwr)\b.*\bpkgs\.tailscale\.com/\S*tailscale", re.IGNORECASE
+)
+_NOT_SERVED_FIX = (
+    "Pin a version published for this platform (https://pkgs.tailscale.com/stable/ lists the files; a release "
+    "superseded on the day may lack some builds), or let the GitHub Action resolve the latest; check the URL's "
+    "track (stable/unstable), version and architecture. Then run the install step again."
+)
+_PKGS_ANSWERS: tuple[Refusal, ...] = (
+    _entry(
+        "failed to get hash",
+        r"^\W*(?P<error>failed to get hash)\W*$",
+        "pkgs.tailscale.com has no checksum for the Tailscale file asked for ({error}): that version is not "
+        "published for this platform (or the URL's track, version or architecture is wrong), so an install step "
+        "that verifies the download (the GitHub Action's `sha256sum -c`) fails and installs nothing.",
+        _NOT_SERVED_FIX,
+        "failed to get hash",
+    ),
+    _entry(
+        "404 page not found",
+        r"^\W*(?P<error>404 page not found)\W*$",
+        "pkgs.tailscale.com does not serve the Tailscale file asked for ({error}): no such version, track or "
+        "architecture, so nothing can be downloaded and installed from that URL.",
+        _NOT_SERVED_FIX,
+        "404 page not found",
+    ),
+    _entry(
+        "returned error: 4",
+        r"curl: \(22\) (?P<error>The requested URL returned error: 4\d\d\b[^`\x22]*)",
+        "pkgs.tailscale.com refused the Tailscale file asked for (curl -f: {error}): no such version, track or "
+        "architecture, so nothing was downloaded and installed.",
+        _NOT_SERVED_FIX,
+        "curl: (22) The requested URL returned error: 404",
+    ),
+)
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = tuple(
+    (_PKGS_FETCH, refusal) for refusal in _PKGS_ANSWERS
 )

@@ -219,8 +219,43 @@ def _command_failure(kind: CliErrorKind, what: str, check: str, phrase: str, sta
     )
 
 
-COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = tuple(
-    (typed_tailscale_command(typed), _command_failure(kind, what, check, phrase, status, printed))
-    for typed, kind, what, check in _COMMAND_FAILURES
-    for phrase, status, printed in _DAEMON_FAILED
+# `file cp` relays the receiving peer's PeerAPI answer to its PUT: any 5xx there is the transfer failing on the
+# receiver (its file writer's error, a proxy between), and a writer's impossible byte count is Go io's
+# ErrInvalidWrite "invalid write result", relayed with or without the status (the Android receiver, #16397).
+_TAILDROP_TYPED = r"file\s+(?:cp|get)"
+_TAILDROP_SERVER_ERRORS = ("bad gateway", "gateway timeout", "insufficient storage")  # a 503 is no-backend
+_TAILDROP_FAILURES: tuple[Refusal, ...] = (
+    *(
+        _command_failure(
+            CliErrorKind.TAILDROP_FAILED,
+            "the Taildrop transfer",
+            "`tailscale file cp --targets` for who can receive, and the receiving device's Taildrop directory",
+            reason,
+            r"5\d\d " + reason.replace(" ", r"\s"),
+            "503 Service Unavailable",
+        )
+        for reason in _TAILDROP_SERVER_ERRORS
+    ),
+    catalog_entry(
+        CliErrorKind.TAILDROP_FAILED,
+        "invalid write result",
+        r"(?:^|: )(?P<body>invalid write result)\b",
+        "the receiving device's Taildrop took the file but its writer reported an impossible byte count (Go's "
+        "io.ErrInvalidWrite, {body}): the transfer failed on the receiver (seen on Android after a file of the "
+        "same name was deleted there). Nothing was saved.",
+        "Send it again under another file name, or restart Tailscale on the receiving device and clear its "
+        "Taildrop folder; update Tailscale there if it keeps failing.",
+        "ipn/ipnlocal (the peer's PeerAPI PUT relayed by LocalAPI's file-put), Go io.ErrInvalidWrite",
+        "500 Internal Server Error: invalid write result",
+    ),
+)
+
+
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = (
+    *(
+        (typed_tailscale_command(typed), _command_failure(kind, what, check, phrase, status, printed))
+        for typed, kind, what, check in _COMMAND_FAILURES
+        for phrase, status, printed in _DAEMON_FAILED
+    ),
+    *((typed_tailscale_command(_TAILDROP_TYPED), refusal) for refusal in _TAILDROP_FAILURES),
 )

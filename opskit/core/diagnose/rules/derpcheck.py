@@ -31,9 +31,27 @@ def _unreachable_families(messages: list[DerpCheckMessage]) -> set[str]:
     return {m.family or "" for m in messages if m.kind in (_K.TCP_FAILED, _K.TLS_FAILED)}
 
 
+def _client_without_ipv4(report: DerpCheckReport) -> bool:
+    """Whether the report itself shows a client with no IPv4 at all (an IPv6-only network): the region works (a
+    DERP connection was established), every node checked says it ``only has IPv6 connectivity, not IPv4``, the
+    IPv4 STUN query got no answer from any node, and nothing worked over IPv4 (no node with working IPv4 and
+    IPv6, no IPv4 STUN response). Then each IPv4 failure is the network's nature, not the region's fault; one
+    node reached over IPv4 (or answering STUN) shows IPv4 exists, and the failures stay problems."""
+    kinds = {m.kind for m in report.messages}
+    if _K.DERP_OK not in kinds or _K.CONNECTIVITY_OK in kinds or _K.STUN_OK in kinds:
+        return False
+    if not kinds & {_K.STUN_NO_RESPONSE, _K.STUN_FAILED}:
+        return False
+    checked = {m.node for m in report.messages if m.node and m.kind in (_K.IPV6_ONLY, _K.TCP_FAILED, _K.TLS_FAILED)}
+    ipv6_only = {m.node for m in report.messages if m.kind is _K.IPV6_ONLY}
+    ipv6_failed = any(m.family == "IPv6" for m in report.messages if m.kind in (_K.TCP_FAILED, _K.TLS_FAILED))
+    return bool(checked) and checked == ipv6_only and not ipv6_failed
+
+
 def _failures(report: DerpCheckReport) -> list[tuple[str, list[DerpCheckMessage], Severity]]:
     """(what fails, the messages that say so, how bad) for every real failure of the region, in order."""
     failures: list[tuple[str, list[DerpCheckMessage], Severity]] = []
+    no_ipv4 = _client_without_ipv4(report)
     for kind, what in (
         (_K.NO_DERP_MAP, "tailscaled has no DERP map: it is not connected to (or logged in at) its control server"),
         (_K.NO_SUCH_REGION, "the region asked for is not in the DERP map (wrong region ID or code)"),
@@ -61,7 +79,7 @@ def _failures(report: DerpCheckReport) -> list[tuple[str, list[DerpCheckMessage]
             )
             failures.append((what, failed, Severity.ERROR))
             continue
-        if broken == {"IPv4"}:
+        if broken == {"IPv4"} and not no_ipv4:  # a client without IPv4: a note (check_notes)
             failures.append(
                 (
                     f"node {node}: not reachable over IPv4 ({_first_error(failed)}), only over IPv6",
@@ -211,7 +229,7 @@ def stun_no_response(report: DerpCheckReport, ctx: DiagnoseContext) -> Iterator[
         ],
     """
     silent = [m for m in report.messages if m.kind in (_K.STUN_NO_RESPONSE, _K.STUN_FAILED)]
-    if not silent:
+    if not silent or _client_without_ipv4(report):  # the STUN query is IPv4's: no answer on an IPv6-only network
         return
     nodes = sorted({m.node for m in silent if m.node}) or ["(this client)"]
     yield ctx.finding(
@@ -237,7 +255,8 @@ def stun_no_response(report: DerpCheckReport, ctx: DiagnoseContext) -> Iterator[
 def check_notes(report: DerpCheckReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: some of the check's errors and warnings are not a failure: DERP connects to a STUN-only node
     fail by design (``no non-STUNOnly nodes for region N``, tailscale#16926), IPv6 failing where IPv4 works is
-    this client without IPv6, the captive-portal GET on port 80 is only for captive-portal detection, and a
+    this client without IPv6, IPv4 failing everywhere (IPv6-only warnings, no IPv4 STUN answer) while DERP
+    connections are made is this client without IPv4, the captive-portal GET on port 80 is only for captive-portal detection, and a
     single region or the Avoid bit are configuration notes.
 
     *Bad*::
@@ -268,6 +287,18 @@ def check_notes(report: DerpCheckReport, ctx: DiagnoseContext) -> Iterator[Findi
             "Nothing to fix; judge the region by its other nodes' results (newer clients skip these checks).",
             ctx.facts.evidence(*(m.line for m in stun_only[:2])),
             title=f"DERP region {report.region}: STUN-only node errors are expected",
+        )
+    if _client_without_ipv4(report):
+        evidence = [m for m in report.messages if m.kind in (_K.IPV6_ONLY, _K.STUN_NO_RESPONSE, _K.TCP_FAILED)]
+        yield ctx.finding(
+            f"{ctx.facts.label}: DERP region {report.region}: this client has no IPv4 (an IPv6-only network): every "
+            "node reached it over IPv6 only, none answered the IPv4 STUN query, and the IPv4 dials failed, while "
+            "the DERP connections to the region were established over IPv6. The IPv4 errors and warnings are the "
+            "network's nature, not a fault of the region: it relays for this client.",
+            "Nothing to fix for DERP. If peers or sites reachable only over IPv4 matter, the network needs IPv4 "
+            "(or NAT64/DNS64, or 464XLAT on mobile); `tailscale netcheck` shows IPv4: no there.",
+            ctx.facts.evidence(*(m.line for m in evidence[:3])),
+            title=f"DERP region {report.region}: IPv4 unavailable on this client",
         )
     for node, messages in _by_node(report).items():
         if _unreachable_families(messages) == {"IPv6"}:
