@@ -164,6 +164,7 @@ LOG_CATALOG: tuple[tuple[str, str, str], ...] = (
      "dns-config-failed", "v1.2.0:wgengine/router/router_linux.go:201 (returned to ipn/local.go), v1.2-v1.6"),
     ("authReconfig: ra=true dns=true 0x02: Due to a Windows limitation, one cannot have interface routes without an "
      "interface address", "firewall-failed", "v1.0.0:wgengine/router/ifconfig_windows.go:286, v1.0-v1.6"),
+    # pasted once here: a lone refusal is routine (twice for one key is peer-key-unknown, blind batch 30)
     ("magicsock: DERP packet from unknown key: [Zopo7]", "none", "v0.98.0:wgengine/magicsock/magicsock.go:1161"),
     ("netstack: could not connect to local server on port 22: dial tcp 127.0.0.1:22: connect: connection refused",
      "serve-backend-unreachable", "v1.6.0:wgengine/netstack/netstack.go:366, v1.6"),
