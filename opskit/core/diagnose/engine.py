@@ -222,14 +222,24 @@ def _states_from_cli_errors(windows: Sequence[tuple[Block, CliErrorReport]]) -> 
     return states
 
 
+_RELAYED_OUTCOMES = (PingOutcome.RELAYED_ONLY, PingOutcome.NOT_ESTABLISHED, PingOutcome.PEER_RELAY)
+
+
+def _went_direct_later(earlier: PingReport, later: PingReport) -> bool:
+    """A run answered only through a relay, then the next run to the same peer answered direct."""
+    return earlier.outcome in _RELAYED_OUTCOMES and bool(earlier.pongs) and later.outcome is PingOutcome.DIRECT
+
+
 def _merge_repeated_pings(
     pings: Sequence[tuple[Block, PingReport]], blocks: Sequence[Block]
 ) -> list[tuple[Block, PingReport]]:
-    """Runs of `tailscale ping` to the same target, one after the other with the same outcome, as one run.
+    """Runs of `tailscale ping` to the same target, one after the other, as one run when they tell one story.
 
     People repeat a short run (`tailscale ping host` stops at its first direct pong) to show it holds: the
-    paste's pongs are those of every run. Runs with a different outcome (before and after a fix) or with
-    another block between them stay apart.
+    paste's pongs are those of every run. A relayed run followed by a run that went direct is the path
+    upgrading while hole punching went on ("ping again a few seconds later: direct"): one run whose verdict is
+    the later run's, keeping the DERP regions seen before. Other changes of outcome (direct, then relayed: a
+    path lost) or another block between the runs keep them apart.
     """
     position = {id(block): index for index, block in enumerate(blocks)}
     merged: list[tuple[Block, PingReport]] = []
@@ -239,7 +249,7 @@ def _merge_repeated_pings(
             if (
                 report.target is not None
                 and report.target == last.target
-                and report.outcome is last.outcome
+                and (report.outcome is last.outcome or _went_direct_later(last, report))
                 and position.get(id(block), -1) == position.get(id(last_block), -2) + 1
             ):
                 merged[-1] = (
@@ -249,7 +259,11 @@ def _merge_repeated_pings(
                         pongs=last.pongs + report.pongs,
                         timeouts=last.timeouts + report.timeouts,
                         errors=last.errors + report.errors,
-                        verdict_line=report.verdict_line or last.verdict_line,
+                        # an earlier run's 'direct connection not established' is not the later run's verdict
+                        verdict_line=report.verdict_line
+                        if report.outcome is not last.outcome
+                        else report.verdict_line or last.verdict_line,
+                        outcome=report.outcome,
                     ),
                 )
                 position[id(merged[-1][0])] = position[id(block)]

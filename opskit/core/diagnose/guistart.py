@@ -7,9 +7,10 @@ volume label syntax is incorrect.``) and reads as a typed command. Windows' cmd 
 even without `start`, so any command running tailscale-ipn is such a start.
 
 A line after such a prompt is the program's output when nobody would type it: an OS error sentence, Go's
-``<op> <path>: <OS error>`` (an *os.PathError), envknob's ``invalid … environment variable …``, or a line opening
-with Go's log stamp (tailscaled logging to the terminal). reattach_detached_output gives such a line back to the
-program (no command, its text the part after the prompt), under the start command.
+``<op> <path>: <OS error>`` (an *os.PathError), envknob's ``invalid … environment variable …``, Go's ``exit status
+N`` (a child's exit code: `tailscale update`'s msiexec on Windows), or a line opening with Go's log stamp
+(tailscaled logging to the terminal). reattach_detached_output gives such a line back to the program (no command,
+its text the part after the prompt), under the start command.
 
 The GUI apps (tailscale-ipn.exe, the macOS app) share Go code that ends them at start-up with ``log.Fatal``
 (tailscale/tailscale at de9ec7ee2): net/tlsdial/tlsdial.go opens the file the SSLKEYLOGFILE environment variable
@@ -31,10 +32,13 @@ from opskit.core.diagnose.text import SourceLine
 
 # A command that returns before the program it starts: cmd's `start`, PowerShell's Start-Process (alias saps,
 # start), macOS `open`, nohup/setsid, a trailing `&` (not `&&`); and any run of the Windows GUI or the macOS app.
+# `tailscale update` on Windows too: it starts a copy of itself to run msiexec and exits (clientupdate_windows.go),
+# so the copy's error ("exit status 1618") lands after the next prompt.
 _DETACHED = re.compile(
     r"^(?:start|start-process|saps|open|nohup|setsid|daemonize)\s"
     r"|(?<!&)&\s*$"
-    r"|\btailscale-ipn(?:\.exe)?\b|\bTailscale\.app\b",
+    r"|\btailscale-ipn(?:\.exe)?\b|\bTailscale\.app\b"
+    r"|\btailscale(?:\.exe)?[\"']?\s+(?:--\S*\s+)*update\b",
     re.IGNORECASE,
 )
 # The GUI among them: tailscale-ipn (Windows), the macOS app (`open -a Tailscale`, its bundle or binary).
@@ -68,6 +72,7 @@ _ENVKNOB = re.compile(
 _PROGRAM_OUTPUT = re.compile(
     rf"^(?:{WINDOWS_FILE_ERRORS})\.?$"  # an OS error sentence alone
     r"|^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \S"  # Go's log stamp: the program's log on the terminal
+    r"|^exit status \d+$"  # Go's *exec.ExitError: a child program's exit code, returned as the error
 )
 
 

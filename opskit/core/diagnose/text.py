@@ -210,9 +210,10 @@ def is_prose_after_subcommand(command: str) -> bool:
 
 def typed_tailscale_command(subcommand: str, flags: int = re.IGNORECASE) -> LazyPattern:
     """A command line running ``tailscale <subcommand>`` (a regex fragment, e.g. ``debug\\s+prefs``): after
-    sudo, a path or ``tailscale.exe``, with global flags such as ``--socket=…`` before the subcommand. Compiled on
+    sudo, a path or ``tailscale.exe`` (its path quoted as Windows shells need for "Program Files": ``&
+    'C:\\…\\tailscale.exe' update``), with global flags such as ``--socket=…`` before the subcommand. Compiled on
     first use (lazyre): some seventy of them, each read only once a command is typed."""
-    return lazy_compile(rf"\btailscale(?:\.exe)?\s+(?:--\S*\s+)*{subcommand}\b", flags)
+    return lazy_compile(rf"\btailscale(?:\.exe)?[\"']?\s+(?:--\S*\s+)*{subcommand}\b", flags)
 
 
 # Go's log package stamp ("2024/05/01 12:00:00", with microseconds under log.Lmicroseconds)

@@ -96,9 +96,10 @@ REFUSALS: tuple[Refusal, ...] = _entries()
 
 
 def _command_answers() -> tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...]:
-    from opskit.core.diagnose.cli_catalog import bare_answers, families_b, installer, relayed, subcommands
+    from opskit.core.diagnose.cli_catalog import bare_answers, families_a, families_b, installer, relayed, subcommands
 
     return (
+        *families_a.COMMAND_ANSWERS,
         *families_b.COMMAND_ANSWERS,
         *installer.COMMAND_ANSWERS,
         *subcommands.COMMAND_ANSWERS,

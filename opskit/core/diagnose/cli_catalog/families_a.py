@@ -12,8 +12,12 @@ that kind (they never reach the catalog). Entries are tried in order: the more s
 
 from __future__ import annotations
 
+import re
+
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
+from opskit.core.diagnose.lazyre import LazyPattern
 from opskit.core.diagnose.models import CliErrorKind
+from opskit.core.diagnose.text import typed_tailscale_command
 
 _USAGE = CliErrorKind.CLI_USAGE
 _EXIT = CliErrorKind.EXIT_NODE_REFUSED
@@ -1053,4 +1057,112 @@ REFUSALS: tuple[Refusal, ...] = (
         _CLI + "configure_apple.go",
         "unsupported command: requires the Standalone (.pkg installer) GUI build of the client",
     ),
+)
+
+# ------------------------------------------------------------------ `tailscale update` on Windows: msiexec's exit code
+# clientupdate_windows.go: the elevated `tailscale update` downloads and verifies the MSI, starts a copy of itself
+# and exits; the copy runs `msiexec.exe /i … /quiet` and, when msiexec exits non-zero, logs "Install attempt failed:
+# exit status N" and "MSI install failed: exit status N" to its tailscale-updater-*.log and returns the bare
+# "exit status N", which the console shows after the prompt has come back (the parent has already exited). N is a
+# Windows Installer exit code (Microsoft's "MsiExec.exe and InstMsi.exe error messages"); the meanings below are
+# those codes', the fixes what they mean for Tailscale's updater.
+_MSI_SOURCE = (
+    _CLI + "update.go (clientupdate/clientupdate_windows.go installMSI: msiexec's Windows Installer exit codes)"
+)
+_MSI_LOG_FIX = (
+    " The updater's own log (the tailscale-updater-*.log path it printed, in %TEMP%) has each msiexec attempt; "
+    "for msiexec's own reasons run the MSI by hand with a log: `msiexec /i tailscale-setup-<version>-amd64.msi "
+    "/l*v install.log` from %ProgramData%\\Tailscale\\MSICache."
+)
+_MSI_CODES: tuple[tuple[str, str, str, str], ...] = (  # (the codes, an example, what they mean, the fix)
+    (
+        "1618",
+        "1618",
+        "another Windows Installer session was already running (ERROR_INSTALL_ALREADY_RUNNING: the Tailscale app's "
+        "own update, Windows Update or another program's installer), so msiexec refused to start",
+        "Wait for the other installation to finish (or restart Windows), then run `tailscale update` again from an "
+        "elevated prompt.",
+    ),
+    (
+        "1603",
+        "1603",
+        "msiexec hit a fatal error during installation (ERROR_INSTALL_FAILURE): most often the Tailscale app or "
+        "service still running and holding its files, a pending restart, or a failed custom action",
+        "Quit the Tailscale app, restart Windows if an update is pending, and run `tailscale update` again (or "
+        "install the MSI from pkgs.tailscale.com by hand).",
+    ),
+    (
+        "1638",
+        "1638",
+        "another version of Tailscale is already installed in a way this MSI cannot upgrade (ERROR_PRODUCT_VERSION: "
+        "a different package, e.g. the .exe installer, winget or another architecture's MSI)",
+        "Uninstall Tailscale from Settings > Apps (the node keeps its state under %ProgramData%\\Tailscale), then "
+        "install the new version's MSI or .exe.",
+    ),
+    (
+        "1625|1925|1643",
+        "1925",
+        "Windows Installer refused the installation for lack of rights (1625 prohibited by system policy, 1925 not "
+        "enough privileges to install for all users, 1643 patch prohibited by policy)",
+        "Run the update from a prompt elevated as an administrator (not only `sudo` in a restricted mode), and check "
+        "Group Policy's Windows Installer settings (DisableMSI) with your administrator.",
+    ),
+    (
+        "3010|1641",
+        "3010",
+        "msiexec installed the new version but a restart is required (3010) or was started (1641); the updater "
+        "counts any non-zero exit as a failure, so it reported an error and may also have tried to uninstall the "
+        "old version",
+        "Restart Windows, then check `tailscale version`; if the old version is still installed, run `tailscale "
+        "update` again.",
+    ),
+    (
+        "1602",
+        "1602",
+        "the installation was cancelled (ERROR_INSTALL_USEREXIT: a dialog or the user stopped msiexec)",
+        "Run `tailscale update` again and let it finish.",
+    ),
+    (
+        r"16\d\d",  # the other Windows Installer codes (the specific ones above are tried first)
+        "1620",
+        "a code the usual causes do not cover",
+        "Look the code up in Microsoft's Windows Installer error list, fix what it names and run `tailscale update` "
+        "again.",
+    ),
+)
+_MSI_CAUSE = (
+    "`tailscale update` could not install the new version: msiexec exited with Windows Installer code {code}: "
+    "{meaning}. Tailscale stays on its old version."
+)
+
+
+def _msi_entries(phrase: str, prefix: str, example_prefix: str, *, bare: bool) -> tuple[Refusal, ...]:
+    """One entry per exit-code meaning, for one way the code reaches the paste."""
+    return tuple(
+        _entry(
+            _UPDATE,
+            phrase,
+            ("^" if bare else "") + prefix + rf"exit status (?P<code>{codes})" + (r"\.?$" if bare else r"\b"),
+            _MSI_CAUSE.replace("{meaning}", meaning),
+            fix + _MSI_LOG_FIX,
+            _MSI_SOURCE,
+            f"{example_prefix}exit status {example}",
+        )
+        for codes, example, meaning, fix in _MSI_CODES
+    )
+
+
+REFUSALS = (
+    *REFUSALS,
+    # the copy's log lines (the log file pasted, or an older updater that still printed to the console)
+    *_msi_entries("msi install failed: exit status", r"MSI install failed: ", "MSI install failed: ", bare=False),
+    *_msi_entries(
+        "install attempt failed: exit status", r"Install attempt failed: ", "Install attempt failed: ", bare=False
+    ),
+)
+
+# The bare "exit status N" is read only as the answer of a typed `tailscale update` (a prompt may precede it: the
+# parent exited before the copy's error was printed).
+COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = tuple(
+    (typed_tailscale_command(r"update\b"), refusal) for refusal in _msi_entries("exit status", "", "", bare=True)
 )
