@@ -467,6 +467,8 @@ def _crash_trace_os(split: SplitInput, block: Block) -> str | None:
     first, last = block.lines[0].number, block.lines[-1].number
     frames = [line.text for line in block.lines]
     for run in split.skipped:
+        if not run.lines or run.lines[-1].number <= first or run.lines[0].number > last + _TRACE_LOOKAHEAD:
+            continue  # a run away from this log: not its trace (and no line of it is worth a look)
         frames.extend(line.text for line in run.lines if first < line.number <= last + _TRACE_LOOKAHEAD)
     return trace_os(frames)
 
