@@ -18,6 +18,7 @@ from opskit.core.diagnose.daemonlog import (
     is_typed_command_line,
     lead_in_os,
     parse_daemon_log,
+    trace_os,
 )
 from opskit.core.diagnose.derpcheck import DerpCheckReport, parse_derp_check
 from opskit.core.diagnose.dnsstatus import DnsStatusReport
@@ -356,6 +357,8 @@ def _parse_input(item: InputText) -> _Parsed:
         log = parse_daemon_log(log_block.lines, log_block.command)
         if (log.os is None or log.os_why) and (os_name := _lead_in_os(split, log_block)) is not None:
             log = replace(log, os=os_name, os_why="")  # the prose names the process: a clue, not an inference
+        if (log.os is None or log.os_why) and (os_name := _crash_trace_os(split, log_block)) is not None:
+            log = replace(log, os=os_name, os_why="")  # the crash's own frames: built for that OS only
         parsed.daemon_logs.append((log_block, log))
     if (home := _home_from_health(parsed.statuses)) is not None:
         # One input is one node: a container's output holds its daemon's log and the health check its entrypoint's
@@ -468,6 +471,20 @@ def _lead_in_os(split: SplitInput, block: Block) -> str | None:
             if first - _LEAD_IN_LINES <= line.number < first and (os_name := lead_in_os(line.text)) is not None:
                 return os_name
     return None
+
+
+_TRACE_LOOKAHEAD = 200  # lines after a log read for the frames of the crash it ends with (the first goroutine's)
+
+
+def _crash_trace_os(split: SplitInput, block: Block) -> str | None:
+    """The OS the Go trace frames in or just under a log name (the frames are skipped lines, not log lines)."""
+    first, last = block.lines[0].number, block.lines[-1].number
+    frames = [line.text for line in block.lines]
+    for run in split.skipped:
+        if not run.lines or run.lines[-1].number <= first or run.lines[0].number > last + _TRACE_LOOKAHEAD:
+            continue  # a run away from this log: not its trace (and no line of it is worth a look)
+        frames.extend(line.text for line in run.lines if first < line.number <= last + _TRACE_LOOKAHEAD)
+    return trace_os(frames)
 
 
 _HEALTH_HOME = re.compile(r"\bhome DERP region (?P<id>\d+)\b")

@@ -16,7 +16,7 @@ LocalAPI owner differ from the service's, which explains most "works for one use
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from opskit.core.diagnose.daemonlog.events import (
@@ -706,6 +706,29 @@ _MACOS_ONLY = (
 # (router_freebsd.go "ifconfig destroy: …").
 _OPENBSD_ONLY = ("bypass rtable", "*dns.resolvdManager")  # resolvd.go: openbsd only
 _FREEBSD_ONLY = ("ifconfig destroy: ",)
+
+
+# A Go stack frame's source file carries its GOOS build suffix ("…/link_linux.go:2822 +0x4", "router_windows.go:
+# 51"), and the netlink packages (vishvananda's, its tailscale fork, mdlayher's, jsimonetti's rtnetlink) speak to the
+# Linux kernel only: a crash trace through either names the OS it ran on. "_linux.go" is built for Android too
+# (GOOS android implies linux), so an Android frame or the app's module wins; "_darwin.go" (macOS or iOS) names none.
+_FRAME_GOOS = re.compile(r"_(?P<goos>linux|android|windows|freebsd|openbsd)(?:_\w+)?\.go:\d")
+_FRAME_NETLINK = re.compile(r"github\.com/(?:vishvananda|mdlayher|tailscale|jsimonetti)/(?:rt)?netlink[@/.]")
+
+
+def trace_os(frames: Iterable[str]) -> str | None:
+    """The OS a Go crash trace's frames name by their source files' GOOS suffix or a Linux-only package."""
+    found: set[str] = set()
+    for text in frames:
+        if ".go:" in text and (goos := _FRAME_GOOS.search(text)) is not None:
+            found.add(goos.group("goos"))
+        elif "netlink" in text and _FRAME_NETLINK.search(text) is not None:
+            found.add("linux")
+        elif "/tailscale-android/" in text or "/libtailscale." in text:
+            found.add("android")
+    if "android" in found:
+        return "android"
+    return found.pop() if len(found) == 1 else None  # two OSes: not one node's trace
 
 
 def lead_in_os(text: str) -> str | None:

@@ -155,6 +155,9 @@ def _derp(message: str) -> Iterator[Event]:
     if (ok := _DERP_OK.search(message)) is not None:
         yield Clear("derp-unreachable", ok.group("id"))
         yield Clear("derp-send-queue-full", ok.group("id"))  # a fresh connection starts with an empty queue
+        # magicsock dials a region only for its home or for a peer ("adding connection to derp-N for [key]"): a
+        # connected region no peer asked for is the home, when the log names it no other way (fold decides)
+        yield Fact("derp-connected", ok.group("id"))
     elif "active derp conns: " in message:
         for region in _ACTIVE_CONN.findall(message):
             yield Clear("derp-unreachable", region)
@@ -162,6 +165,8 @@ def _derp(message: str) -> Iterator[Event]:
         region = next(g for g in home.group("id", "id2", "id3", "id4", "id5", "id6") if g)
         if region != "0":  # derp=0 / derp=#0: no home chosen yet (no STUN answer), not a region
             yield Fact("home", region, home.group("code") or "")
+        elif home.group("id5"):
+            yield Fact("netcheck-no-derp", "0")  # the report: no region answered a probe
 
 
 # magicsock hands a packet for a DERP region to that region's writer through a small queue; when the writer cannot
@@ -794,11 +799,23 @@ def _engine_stage(message: str) -> Iterator[Event]:
 _NETCHECK_UDP_BLOCKED = lazy_compile(r"\bUDP is blocked, trying (?P<via>HTTPS|ICMP)\b")
 
 
+# netcheck measuring a region's latency over HTTPS when STUN gets no answer, and failing ("[v1] netcheck: measuring
+# HTTPS latency of fra (4): <error>"; Coder's fork says "HTTP(S)"): the region's relay could not be reached over TCP
+# either. One slow region among many is routine; fold.py raises it only when that run's report found no region.
+_HTTPS_PROBE_FAILED = lazy_compile(
+    r"measuring HTTP(?:S|\(S\)) latency of (?P<code>[^\s()]+) \((?P<id>\d+)\): (?P<error>.+)$"
+)
+
+
 def _netcheck(message: str) -> Iterator[Event]:
     # netcheck/netcheck.go: no STUN answer over UDP, so it measures DERP latency over HTTPS (and ICMP): UDP is
     # blocked on this network, a fact (engine reads the line as a netcheck too); traffic still relays over DERP
     if (blocked := _NETCHECK_UDP_BLOCKED.search(message)) is not None:
         yield Fact("netcheck-udp", "blocked", blocked.group("via"))
+    elif (probe := _HTTPS_PROBE_FAILED.search(message)) is not None:
+        region, code = probe.group("id"), probe.group("code")
+        yield Fact("derp-code", region, code)
+        yield Fact("https-probe-failed", region, f"region {region} ({code}): {probe.group('error')}")
 
 
 def _tun(message: str) -> Iterator[Event]:
@@ -3141,7 +3158,7 @@ def _sweep_round_three(message: str) -> Iterator[Event]:
 RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("derp", ("region", "derp-", "derp=", "derp.Recv", "derphttp.Client."), _derp),
     Recogniser("derp-queue", ("DERP packets queued",), _derp_queue),
-    Recogniser("netcheck", ("UDP is blocked, trying ",), _netcheck),
+    Recogniser("netcheck", ("UDP is blocked, trying ", " latency of "), _netcheck),
     Recogniser(
         "control",
         (

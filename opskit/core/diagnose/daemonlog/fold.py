@@ -25,7 +25,7 @@ Resolution rules (docs/diagnose.md, "tailscaled logs"):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from opskit.core.diagnose.daemonlog.events import INFO_WARNABLES, Clear, Event, Fact, Raise
@@ -124,8 +124,27 @@ class Folded:
     kernel_tun: bool = False  # the host's interface list shows a tailscaleN device with a tailnet address
 
 
+def _unanswered_probes(events: Iterable[tuple[SourceLine, Event]]) -> Iterator[tuple[SourceLine, Event]]:
+    """netcheck's failed HTTPS probes, as derp-unreachable for their regions when its report then found no region
+    at all (derp=0: no relay reachable over UDP or TCP); a report naming one says the failures were routine."""
+    failed: dict[str, tuple[SourceLine, str]] = {}
+    for line, event in events:
+        if isinstance(event, Fact) and event.name == "https-probe-failed":
+            failed[event.value] = (line, event.extra)
+            continue
+        if isinstance(event, Fact) and event.name == "netcheck-no-derp":
+            for region, (probe_line, detail) in failed.items():
+                yield probe_line, Raise("derp-unreachable", region, f"{detail} (and no region answered netcheck)")
+            failed.clear()
+            continue
+        if isinstance(event, Fact) and event.name == "home":
+            failed.clear()
+        yield line, event
+
+
 def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     """Apply every event in log order; the issues left open are what the log still shows."""
+    events = _unanswered_probes(events)
     result = Folded()
     open_issues: dict[tuple[str, str], _Open] = {}
     # what a restart may have cured: cleared once the new run gets further, back at the end otherwise
@@ -136,7 +155,15 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     dump_requested = False  # someone asked for the goroutine dump that follows: its trace is no crash
     engine_stage = ""  # the stage wgengine last logged starting ("router": bringing its router up)
     cleanup_run = False  # in the one-shot `tailscaled --cleanup` run, until the next start
+    connected: dict[str, SourceLine] = {}  # DERP regions magicsock connected to, first line each
+    for_peers: set[str] = set()  # regions magicsock dialed to reach a peer
     for line, event in events:
+        if isinstance(event, Fact) and event.name == "derp-connected":
+            if event.value.isdigit():
+                connected.setdefault(event.value, line)
+            continue
+        if isinstance(event, Fact) and event.name == "peer-derp":
+            for_peers.add(event.extra)
         if isinstance(event, Fact) and event.name == "engine-stage":
             engine_stage = event.value
             continue
@@ -244,7 +271,19 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             )
         )
     result.peers = list(peers.values())
+    if result.home is None:
+        result.home = _home_from_connections(connected, for_peers, result.derp_codes)
     return result
+
+
+def _home_from_connections(
+    connected: dict[str, SourceLine], for_peers: set[str], codes: dict[str, str]
+) -> HomeDerp | None:
+    """The one region connected that no peer's traffic opened: magicsock dials its home unasked (derp.go)."""
+    unasked = [region for region in connected if region not in for_peers]
+    if len(unasked) != 1:
+        return None  # several: which one is home the log does not say
+    return HomeDerp(unasked[0], codes.get(unasked[0]), connected[unasked[0]])
 
 
 def _merge_unnamed_queue_drops(open_issues: dict[tuple[str, str], _Open]) -> None:

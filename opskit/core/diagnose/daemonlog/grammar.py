@@ -57,6 +57,7 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
     2026/04/02 13:19:32.756410 TsInternal pm: …       an app's tag for tsnet's logger (taken off in daemonlog/
                                                       __init__.py: only before a message only tailscaled prints)
     tsnet: 2026/04/02 13:19:32 …  /  INFO 2026-…     Go's log.New prefix (or a level) before the stamp
+    … [debu]  net.wgengine: …  /  … [DEBUG] (tailnet.wgengine)  <file.go:98>  NewConn.func6  …   Coder's slog
     172.20.0.2: user: warning: [2024-05-04T00:15:09.5Z]: [talos] …   the kernel ring buffer as `talosctl dmesg`
                                                       prints it (node, facility, level, stamp; the node may be
                                                       gone), Talos' machined tagging its lines "[talos]"
@@ -112,6 +113,15 @@ _SYSLOG = re.compile(
 _CONTAINER = re.compile(r"^(?:[\w.-]+\s+\|\s+|\[pod/[^\]]+\]\s+|\[[\w.-]+\](?:\s+\|\s+|\s+(?=\d{4}[-/])))")
 # bashio, the shell library of Home Assistant add-ons (hassio-addons/addon-tailscale: its s6 service scripts): its
 # default format "[%T] LEVEL: message" ("[10:00:00] FATAL: …" from bashio::exit.nok); kept as the line's process.
+# Coder's embedded Tailscale engine logging through cdr.dev/slog's human format, after its stamp: the level in
+# brackets, then the logger's name ("wgengine", "net.wgengine", "tailnet.wgengine"; 2024 on: "[debu]  net.wgengine:
+# magicsock: …"), or (2022-23) the level spelt out, the logger in parentheses, the caller's <file:line> and function,
+# tab-separated ("[DEBUG] (tailnet.wgengine)  <./…/magicsock/logger.go:98>  NewConn.func6  netcheck: …"). Only
+# the engine's logger is peeled: what follows it is Tailscale's own message; other loggers' lines are Coder's.
+_CODER_SLOG = re.compile(
+    r"^\[(?:debu|info|warn|erro|crit|fata)\]\s+(?:[\w-]+\.)*wgengine: "
+    r"|^\[(?:DEBUG|INFO|WARN|ERROR|CRITICAL|FATAL)\]\s+\((?:[\w-]+\.)*wgengine\)\s+<[^<>\s]+>\s+\S+\s+"
+)
 _BASHIO = re.compile(r"^\[\d{2}:\d{2}:\d{2}\] (?:TRACE|DEBUG|INFO|NOTICE|WARNING|ERROR|FATAL): ")
 # A bracketed stamp from supervisors and log shippers: "[2024-01-01 10:00:00] …", "[12:00:01] …".
 _BRACKET_STAMP = re.compile(r"^\[(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}[^\]]*\]\s+")
@@ -461,6 +471,9 @@ def message_of(text: str) -> Message:
             continue
         if first in "+-" and (zone := _ZONE_BEFORE_STAMP.match(text)) is not None:
             text = text[zone.end() :]
+            continue
+        if first == "[" and "wgengine" in text[:40] and (coder := _CODER_SLOG.match(text)) is not None:
+            process, text = "tsnet", text[coder.end() :]  # an embedded engine, as tsnet's
             continue
         if first in "TDIWEFPe[" and (singbox := _SINGBOX.match(text)) is not None:
             process, text = "tsnet", text[singbox.end() :]
