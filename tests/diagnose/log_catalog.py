@@ -154,6 +154,35 @@ def variant_family_test(
     return test
 
 
+def message_run_family_test(
+    prefixes: Mapping[str, str], families: VariantFamilies, *, max_examples: int = 8
+) -> GeneratedTest:
+    """variant_family_test for families whose variant is a run of lines with everything it names:
+    (messages, kind, key, quote, rule, fix, cause). The run, pasted under each prefix, raises exactly that issue and
+    key, one finding of the rule whose cause quotes the words and says the cause, names the fix, cites the run's last
+    line, and exit 1."""
+
+    @pytest.mark.parametrize("prefix_name", sorted(prefixes))
+    @pytest.mark.parametrize("family", sorted(families))
+    @settings(max_examples=max_examples, deadline=None)
+    @given(data=st.data())
+    def test(family: str, prefix_name: str, data: st.DataObject) -> None:
+        messages, kind, key, quote, rule, fix, cause = data.draw(families[family]())
+        document = run_json(paste_lines(prefixes[prefix_name], *messages))
+        assert {(issue["kind"], issue["about"]) for issue in log_issues(document)} == {(kind, key)}, (
+            messages,
+            document,
+        )
+        findings = [finding for finding in document["findings"] if finding["rule"] == rule]
+        assert len(findings) == 1, [finding["rule"] for finding in document["findings"]]
+        assert quote in findings[0]["cause"] and cause in findings[0]["cause"], findings[0]["cause"]
+        assert fix in findings[0]["fix"], findings[0]["fix"]
+        assert any(messages[-1] in line["text"] for line in findings[0]["evidence"])
+        assert document["summary"]["exit_code"] == 1
+
+    return test
+
+
 def routine_lines_test(prefixes: Mapping[str, str], lines: Sequence[str]) -> GeneratedTest:
     """The generated test of a vocabulary's routine lines: each, logged twice under each prefix, raises nothing."""
 

@@ -36,7 +36,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.diagnose.conftest import run_json
-from tests.diagnose.log_catalog import Entry, catalog_test, entry, log_issues, paste_lines, rotating_cases
+from tests.diagnose.log_catalog import (
+    Entry,
+    catalog_test,
+    entry,
+    log_issues,
+    message_run_family_test,
+    paste_lines,
+    rotating_cases,
+)
 from tests.diagnose.test_android_catalog import FORMATS as LOGCAT_FORMATS
 from tests.diagnose.test_android_catalog import GO_TAG
 
@@ -198,20 +206,7 @@ FAMILIES: dict[str, Callable[[], st.SearchStrategy[Variant]]] = {
 }
 
 
-@pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
-@pytest.mark.parametrize("family", sorted(FAMILIES))
-@settings(max_examples=8, deadline=None)
-@given(data=st.data())
-def test_each_variant_raises_its_issue_key_and_finding(family: str, prefix_name: str, data: st.DataObject) -> None:
-    messages, kind, key, quote, rule, fix, cause = data.draw(FAMILIES[family]())
-    document = run_json(paste_lines(PREFIXES[prefix_name], *messages))
-    assert {(issue["kind"], issue["about"]) for issue in log_issues(document)} == {(kind, key)}, (messages, document)
-    findings = [finding for finding in document["findings"] if finding["rule"] == rule]
-    assert len(findings) == 1, [finding["rule"] for finding in document["findings"]]
-    assert quote in findings[0]["cause"] and cause in findings[0]["cause"], findings[0]["cause"]
-    assert fix in findings[0]["fix"], findings[0]["fix"]
-    assert any(messages[-1] in line["text"] for line in findings[0]["evidence"])
-    assert document["summary"]["exit_code"] == 1
+test_each_variant_raises_its_issue_key_and_finding = message_run_family_test(PREFIXES, FAMILIES)
 
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))

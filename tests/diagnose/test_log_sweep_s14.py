@@ -35,6 +35,7 @@ from tests.diagnose.log_catalog import (
     catalog_test,
     entry,
     log_issues,
+    message_run_family_test,
     paste_lines,
     prose_lines_test,
     rotating_cases,
@@ -177,20 +178,7 @@ FAMILIES: dict[str, Callable[[], st.SearchStrategy[Variant]]] = {
 }
 
 
-@pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
-@pytest.mark.parametrize("family", sorted(FAMILIES))
-@settings(max_examples=8, deadline=None)
-@given(data=st.data())
-def test_each_variant_raises_its_issue_key_and_finding(family: str, prefix_name: str, data: st.DataObject) -> None:
-    messages, kind, key, quote, rule, fix, cause = data.draw(FAMILIES[family]())
-    document = run_json(paste_lines(PREFIXES[prefix_name], *messages))
-    assert {(issue["kind"], issue["about"]) for issue in log_issues(document)} == {(kind, key)}, (messages, document)
-    findings = [finding for finding in document["findings"] if finding["rule"] == rule]
-    assert len(findings) == 1, [finding["rule"] for finding in document["findings"]]
-    assert quote in findings[0]["cause"] and cause in findings[0]["cause"], findings[0]["cause"]
-    assert fix in findings[0]["fix"], findings[0]["fix"]
-    assert any(messages[-1] in line["text"] for line in findings[0]["evidence"])
-    assert document["summary"]["exit_code"] == 1
+test_each_variant_raises_its_issue_key_and_finding = message_run_family_test(PREFIXES, FAMILIES)
 
 
 @pytest.mark.parametrize("prefix_name", sorted(PREFIXES))
