@@ -965,6 +965,9 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         # curl step, a Dockerfile): the install failing before tailscaled exists, though tailscaled's log reads
         # the same words when its own updater runs the download (a line under a log prefix: not this test)
         or _bare_download_error(text)
+        # systemctl's answer that tailscaled's start job failed ("Job for tailscaled.service failed because …"): the
+        # CLI's service-not-running, that engine.py also reads as systemd's verdict in a log of its own
+        or (first == "J" and text.startswith("Job for "))
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):
@@ -1690,6 +1693,8 @@ def split_input(text: str) -> SplitInput:
                 add_cli_error_line(banner_line)
             index = banner + 1
             continue
+        if kind is None and current_kind is BlockKind.DAEMON_LOG and text[0] == "\u2591" and text[:2] == "\u2591\u2591":
+            kind = BlockKind.DAEMON_LOG  # journalctl -x's catalog text explaining the journal line above: the journal's
         if kind is None and service_status and current_kind is BlockKind.DAEMON_LOG and is_service_status_field(text):
             kind = BlockKind.DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
         if kind is None and current_kind is BlockKind.DAEMON_LOG and is_embedder_fatal_line(text):

@@ -1862,14 +1862,22 @@ _CRASH = lazy_compile(
     # agent."): only after tailscaled ran and exited (an exec failure raises exec-failed, which explains them away)
     r"Scheduled restart job, restart counter is at \d+|Service (?:RestartSec=\S+ expired|hold-off time over), "
     rf"scheduling restart|^{_TAILSCALE_UNIT} holdoff time over, scheduling restart|"
-    rf"^Failed to start (?:{_TAILSCALE_UNIT} - )?Tailscale\b[^:]*\.$"
+    rf"^Failed to start (?:{_TAILSCALE_UNIT} - )?Tailscale\b[^:]*\.$|"
+    # `systemctl start/restart tailscaled` waiting for the start job and printing its result (systemd's
+    # bus-wait-for-jobs: "Job for X failed because the control process exited with error code.", "… a fatal signal
+    # was delivered …", "… a timeout was exceeded.", "… the service did not take the steps required by its unit
+    # configuration.", "… start of the service was attempted too often."): tailscaled started and failed, as
+    # "Failed with result '…'" says in the journal. Not "… of unavailable resources …" (systemd failed before it ran
+    # anything), not "A dependency job for X failed" (another unit), not a masked unit.
+    # (tailscaled's own unit only, as the CLI reads it: a tailscale-autoconnect oneshot running `tailscale up` is not)
+    r"^Job for tailscaled?(?:@[\w.-]*)?\.service failed because (?!of unavailable resources)"
 )
 # The service manager's verdicts on the run (old systemd's among them): the exit it saw, not the cause.
 _VERDICT = lazy_compile(
     r"^(?:[Mm]ain process exited|Failed with result|Active: |Main PID: |Process: |[Ss]tart request repeated"
     r"|Unit \S+ entered failed"
     r"|\S+\.service failed"
-    r"|Scheduled restart job|Service (?:RestartSec|hold-off)|\S+\.service holdoff|Failed to start )"
+    r"|Scheduled restart job|Service (?:RestartSec|hold-off)|\S+\.service holdoff|Failed to start |Job for )"
 )
 # A goroutine trace: a crash's ("goroutine 49 [running]:" under panic:, possibly cut off above it), the engine
 # watchdog's pprof dump just before it exits tailscaled ("1 @ 0x…", "#  0x… func+0x… file:line"), or a dump
@@ -1970,9 +1978,30 @@ _SUPERVISOR_START = lazy_compile(rf"service\[{_SUPERVISED}\]\(Running\): Started
 
 
 def is_systemd_verdict(message: str) -> bool:
-    """systemd's own words on tailscaled's unit failing (an exit status, a result, a restart, a failed start job)."""
+    """systemd's own words on tailscaled's unit failing (an exit status, a result, a restart, a failed start job, its
+    journal catalog entry)."""
+    if message.startswith(_CATALOG_JOB_FAILED):
+        return True
     found = _CRASH.search(message)
     return found is not None and _VERDICT.match(found.group(0)) is not None
+
+
+# journalctl -x's catalog entry for a failed start job, as the log model keeps it (daemonlog._events)
+_CATALOG_JOB_FAILED = ("Subject: A start job for unit ", "The job identifier is ")
+
+
+def is_tailscale_unit(unit: str) -> bool:
+    """A systemd unit name that is Tailscale's (tailscaled.service, a template instance, a hand-made one)."""
+    return "tailscale" in unit and _TAILSCALE_UNIT_NAME.fullmatch(unit) is not None
+
+
+_TAILSCALE_UNIT_NAME = lazy_compile(_TAILSCALE_UNIT)
+
+
+def is_start_job_failure(message: str) -> bool:
+    """systemctl's answer that tailscaled's unit failed to start ("Job for tailscaled.service failed because …"):
+    systemd's verdict on the run it just tried, so also a line of tailscaled's (service-manager-only) log."""
+    return "Job for " in message and is_systemd_verdict(message)
 
 
 def is_supervisor_verdict(message: str) -> bool:

@@ -1,0 +1,226 @@
+"""Generated tests for session 14's small leftovers in `opskit diagnose` (what a user sees in the JSON document).
+
+1. systemctl's answer that tailscaled's start job failed ("Job for tailscaled.service failed because …"): the CLI's
+   service-not-running and, as systemd's verdict on the run it just tried, the log's crash (the paste shows only
+   systemd's words: tailscaled's own reason is not in this view). Another unit's job, a masked unit, a dependency
+   job, systemd's own resource failure and prose stay no crash.
+4. journalctl -x's catalog text ("░░ Subject: …") under journal lines: read with the journal (never a skipped line);
+   the catalog entry of a failed start job of tailscaled's unit is a crash, another unit's is not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opskit.errors import InputError
+from tests.diagnose.conftest import run_json
+from tests.diagnose.log_catalog import issue_kinds, log_issues
+
+
+def _document(text: str) -> dict[str, Any]:
+    """The JSON document of a paste, or an empty one when nothing in it was recognised (exit 2)."""
+    try:
+        return run_json(text)
+    except InputError:
+        return {"summary": {"exit_code": 2}, "daemon_logs": [], "windows": [], "findings": [], "warnings": []}
+
+
+def _finding(document: dict[str, Any], rule: str) -> dict[str, Any]:
+    found = [finding for finding in document["findings"] if finding["rule"] == rule]
+    assert len(found) == 1, [finding["rule"] for finding in document["findings"]]
+    return found[0]
+
+
+def _skipped(document: dict[str, Any]) -> list[str]:
+    return [warning for warning in document["warnings"] if "skipped" in warning]
+
+
+# ------------------------------------------------------------------ 1. systemctl's failed start job
+
+_PROMPTS = (
+    "$ sudo systemctl {verb} {unit}",
+    "root@raspberrypi:~# systemctl {verb} {unit}",
+    "[root@pikvm ~]# systemctl {verb} {unit}",
+    "user@host:~$ sudo systemctl {verb} {unit}",
+    None,  # the answer pasted alone
+)
+_VERBS = ("start", "restart", "enable --now")
+_UNITS = ("tailscaled", "tailscaled.service", "tailscaled@tailscale0.service", "tailscale.service")
+# systemd's bus-wait-for-jobs explanations of the unit's Result= that mean tailscaled ran and failed
+_CRASH_RESULTS = (
+    "the control process exited with error code.",
+    "a fatal signal was delivered to the control process.",
+    "a fatal signal was delivered causing the control process to dump core.",
+    "a timeout was exceeded.",
+    "the service did not take the steps required by its unit configuration.",
+    "start of the service was attempted too often.",
+)
+_SEE = 'See "systemctl status {unit}" and "journalctl -xeu {unit}" for details.'
+
+
+def _unit_name(unit: str) -> str:
+    return unit if unit.endswith(".service") else unit + ".service"
+
+
+def _job_paste(prompt: str | None, verb: str, unit: str, result: str, see: bool) -> tuple[str, str]:
+    job = f"Job for {_unit_name(unit)} failed because {result}"
+    lines = [prompt.format(verb=verb, unit=unit)] if prompt is not None else []
+    lines.append(job)
+    if see:
+        lines.append(_SEE.format(unit=_unit_name(unit)))
+    return "\n".join(lines) + "\n", job
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(_PROMPTS),
+    st.sampled_from(_VERBS),
+    st.sampled_from(_UNITS),
+    st.sampled_from(_CRASH_RESULTS),
+    st.booleans(),
+)
+def test_a_failed_start_job_of_tailscaleds_unit_is_a_crash_besides_not_running(
+    prompt: str | None, verb: str, unit: str, result: str, see: bool
+) -> None:
+    text, job = _job_paste(prompt, verb, unit, result, see)
+    document = _document(text)
+    assert issue_kinds(document) == ({"service-not-running", "crash"}, 1), text
+    assert [(issue["kind"], issue["about"]) for issue in log_issues(document)] == [("crash", "exit")]
+    crash = _finding(document, "TS-LOG-CRASH")
+    assert job in crash["cause"]
+    assert "not in this view" in crash["cause"]  # only systemd's words are pasted
+    assert "journalctl -u tailscaled" in crash["fix"]
+    assert [line["text"] for line in crash["evidence"]] == [job]
+    assert _finding(document, "TS-WIN-SERVICE-NOT-RUNNING")
+    assert not _skipped(document)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another unit's start job (a web server, Tailscale's own autoconnect oneshot running `tailscale up`)
+        "$ sudo systemctl restart nginx\n"
+        "Job for nginx.service failed because the control process exited with error code.\n"
+        'See "systemctl status nginx.service" and "journalctl -xeu nginx.service" for details.\n',
+        "$ sudo systemctl start tailscale-autoconnect\n"
+        "Job for tailscale-autoconnect.service failed because the control process exited with error code.\n",
+        # systemd could not even run it, a unit it depends on failed, the unit is masked
+        "$ sudo systemctl start tailscaled\n"
+        "Job for tailscaled.service failed because of unavailable resources or another system error.\n",
+        "$ sudo systemctl start tailscaled\n"
+        "A dependency job for tailscaled.service failed. See 'journalctl -xe' for details.\n",
+        "$ sudo systemctl start tailscaled\nFailed to start tailscaled.service: Unit tailscaled.service is masked.\n",
+        # the line quoted in prose
+        "When I ran it I got Job for tailscaled.service failed because the control process exited with error "
+        "code. and nothing else\n",
+        "The docs say that `Job for tailscaled.service failed because a timeout was exceeded.` means it hung.\n",
+    ],
+)
+def test_other_start_job_answers_and_prose_are_no_crash(text: str) -> None:
+    document = _document(text)
+    assert "crash" not in issue_kinds(document)[0], text
+    assert "TS-LOG-CRASH" not in {finding["rule"] for finding in document["findings"]}
+
+
+# ------------------------------------------------------------------ 4. journalctl -x's catalog text
+
+_JOURNAL_PREFIXES = (
+    "Dec 07 08:00:0{s} host {proc}: {msg}",
+    "2025-11-25T03:10:4{s}.123456+00:00 host {proc}: {msg}",
+    "Dec 07 08:00:0{s} <hostname> {proc}: {msg}",
+)
+_ROUTINE = ("tailscaled[812]", "logtail started")
+_UNIT_SUCCEEDED = (
+    "░░ Subject: Unit succeeded",
+    "░░ Defined-By: systemd",
+    "░░ Support: https://lists.freedesktop.org/mailman/listinfo/systemd-devel",
+    "░░ ",
+    "░░ The unit {unit} has successfully entered the 'dead' state.",
+    "░░ ",
+    "░░ The job identifier is {job}.",
+)
+_START_JOB_FAILED = (
+    "░░ Subject: A start job for unit {unit} has failed",
+    "░░ Defined-By: systemd",
+    "░░ Support: https://www.debian.org/support",
+    "░░ ",
+    "░░ A start job for unit {unit} has finished with a failure.",
+    "░░ ",
+    "░░ The job identifier is {job} and the job result is failed.",
+)
+_TAILSCALED_UNITS = ("tailscaled.service", "tailscaled@tailscale0.service")
+
+
+def _journal(prefix: str, entries: list[tuple[str, str, tuple[str, ...]]]) -> str:
+    """Journal lines, each followed by its catalog text (journalctl -x)."""
+    lines: list[str] = []
+    for second, (proc, message, catalog) in enumerate(entries):
+        lines.append(prefix.format(s=second, proc=proc, msg=message))
+        lines.extend(catalog)
+    return "\n".join(lines) + "\n"
+
+
+def _catalog(lines: tuple[str, ...], unit: str, job: int, keep: list[bool]) -> tuple[str, ...]:
+    """The catalog entry for `unit`, some of its lines left out (a paste cut or trimmed), the first always kept."""
+    return tuple(line.format(unit=unit, job=job) for line, kept in zip(lines, [True, *keep], strict=False) if kept)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(_JOURNAL_PREFIXES),
+    st.just("tailscaled.service"),
+    st.integers(min_value=1, max_value=999_999),
+    st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_catalog_text_under_a_journal_is_read_with_it_never_skipped(
+    prefix: str, unit: str, job: int, keep: list[bool]
+) -> None:
+    text = _journal(
+        prefix,
+        [
+            (*_ROUTINE, ()),
+            ("systemd[1]", f"{unit}: Deactivated successfully.", _catalog(_UNIT_SUCCEEDED, unit, job, keep)),
+            ("tailscaled[813]", "magicsock: derp-4 connected; connGen=1", ()),
+        ],
+    )
+    document = _document(text)
+    assert not _skipped(document), (text, document["warnings"])
+    assert issue_kinds(document) == (set(), 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(_JOURNAL_PREFIXES),
+    st.sampled_from(_TAILSCALED_UNITS),
+    st.integers(min_value=1, max_value=999_999),
+    st.sampled_from(("Subject", "job result")),
+)
+def test_the_catalog_entry_of_tailscaleds_failed_start_job_is_a_crash(
+    prefix: str, unit: str, job: int, kept: str
+) -> None:
+    # the journal line above it (e.g. "Failed to start …") is not in the paste: the catalog text alone says it failed
+    catalog = tuple(
+        line.format(unit=unit, job=job)
+        for line in _START_JOB_FAILED
+        if (kept == "Subject") == line.startswith("░░ Subject") or "finished with" in line
+    )
+    text = _journal(prefix, [(*_ROUTINE, catalog)])
+    document = _document(text)
+    assert not _skipped(document), (text, document["warnings"])
+    assert issue_kinds(document) == ({"crash"}, 1), text
+    crash = _finding(document, "TS-LOG-CRASH")
+    assert any(line["text"].startswith("░░") for line in crash["evidence"]), crash["evidence"]
+
+
+@pytest.mark.parametrize("unit", ["nginx.service", "systemd-networkd-wait-online.service", "docker.service"])
+@pytest.mark.parametrize("prefix", _JOURNAL_PREFIXES)
+def test_another_units_failed_start_job_in_the_catalog_is_no_crash(prefix: str, unit: str) -> None:
+    catalog = _catalog(_START_JOB_FAILED, unit, 4242, [True] * 6)
+    text = _journal(prefix, [(*_ROUTINE, ()), ("systemd[1]", f"Failed to start {unit}.", catalog)])
+    document = _document(text)
+    assert "crash" not in issue_kinds(document)[0]
+    assert not [warning for warning in _skipped(document) if "░" in warning]
