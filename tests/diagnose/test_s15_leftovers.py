@@ -224,3 +224,78 @@ def test_another_units_failed_start_job_in_the_catalog_is_no_crash(prefix: str, 
     document = _document(text)
     assert "crash" not in issue_kinds(document)[0]
     assert not [warning for warning in _skipped(document) if "░" in warning]
+
+
+# ------------------------------------------------------------------ 2. sha256sum's bare checksum warning
+
+_VERSIONS = st.builds(lambda a, b, c: f"1.{a}.{b}", st.integers(20, 96), st.integers(0, 9), st.just(0))
+_ARCHES = st.sampled_from(("amd64", "arm64", "arm", "386", "riscv64"))
+_DOWNLOADS = (
+    "$ curl -fsSLO https://pkgs.tailscale.com/stable/tailscale_{version}_{arch}.tgz",
+    "$ wget -q https://pkgs.tailscale.com/unstable/tailscale_{version}_{arch}.tgz",
+    "Downloading https://pkgs.tailscale.com/stable/tailscale_{version}_{arch}.tgz",
+    "$ curl -fsSL https://tailscale.com/install.sh | sh",
+    "Run tailscale/github-action@v2",
+    "tailscale_{version}_{arch}.tgz: FAILED",
+    "#7 2.31 tailscale_{version}_{arch}.deb: FAILED",
+)
+_BETWEEN = (
+    "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current",
+    '$ echo "$SHA256SUM  tailscale.tgz" | sha256sum -c',
+    "",
+    "Saving to: 'tailscale.tgz'",
+)
+_WARNINGS = (
+    "sha256sum: WARNING: {n} computed checksum{s} did NOT match",
+    "shasum: WARNING: {n} computed checksum{s} did NOT match",
+    "#7 2.32 sha256sum: WARNING: {n} computed checksum{s} did NOT match",
+)
+
+
+def _checksum_warning(template: str, n: int) -> str:
+    return template.format(n=n, s="" if n == 1 else "s")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(_DOWNLOADS),
+    _VERSIONS,
+    _ARCHES,
+    st.lists(st.sampled_from(_BETWEEN), max_size=4),
+    st.sampled_from(_WARNINGS),
+    st.integers(min_value=1, max_value=12),
+)
+def test_a_bare_checksum_warning_next_to_a_tailscale_download_is_install_failed(
+    download: str, version: str, arch: str, between: list[str], template: str, n: int
+) -> None:
+    warning = _checksum_warning(template, n)
+    if "FAILED" in download:
+        between = []  # sha256sum prints its summary right under the files that failed
+    text = "\n".join([download.format(version=version, arch=arch), *between, warning]) + "\n"
+    document = _document(text)
+    assert issue_kinds(document) == ({"install-failed"}, 1), text
+    finding = _finding(document, "TS-CLI-INSTALL-FAILED")
+    # under the named file's "FAILED" line the finding is that line's (batch 30), the warning one message with it
+    named = download.format(version=version, arch=arch).split(": FAILED")[0].split()[-1] if "FAILED" in download else ""
+    assert (named or f"{n} computed checksum") in finding["cause"]
+    assert "pkgs.tailscale.com" in finding["fix"]
+    assert any((named or warning) in line["text"] for line in finding["evidence"])
+
+
+@pytest.mark.parametrize("template", _WARNINGS)
+@pytest.mark.parametrize(
+    "around",
+    [
+        (),  # alone
+        ("$ curl -fsSLO https://nodejs.org/dist/v20.11.0/node-v20.11.0-linux-x64.tar.xz",),
+        ("go1.22.0.linux-amd64.tar.gz: FAILED",),
+        ("$ sha256sum -c SHA256SUMS", "ubuntu-24.04-live-server-amd64.iso: FAILED"),
+        ("I read about tailscale yesterday and then verified my ISO",),
+    ],
+)
+def test_a_bare_checksum_warning_with_nothing_tailscale_around_it_is_no_finding(
+    around: tuple[str, ...], template: str
+) -> None:
+    document = _document("\n".join([*around, _checksum_warning(template, 1)]) + "\n")
+    assert "install-failed" not in issue_kinds(document)[0]
+    assert "TS-CLI-INSTALL-FAILED" not in {finding["rule"] for finding in document["findings"]}

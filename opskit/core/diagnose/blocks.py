@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from opskit.core.diagnose.cli_catalog.installer import AROUND_CHECKSUM_WARNING, checksum_warning_on_tailscale
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import is_suggested_translation
 from opskit.core.diagnose.cli_catalog.ssh_server import ssh_check_prompt_end
 from opskit.core.diagnose.clianswers import cli_answer_end
@@ -1582,6 +1583,18 @@ def split_input(text: str) -> SplitInput:
             kind = BlockKind.WINDOWS  # `exit-node list` output: a "selected but offline" row is its finding
         else:
             kind = classify_line(text, current_kind is _NETCHECK)
+        if (
+            kind is None
+            and "computed checksum" in text
+            and checksum_warning_on_tailscale(
+                text,
+                [
+                    current_command or "",
+                    *(near.text for near in lines[max(0, index - 1 - AROUND_CHECKSUM_WARNING) : index + 2]),
+                ],
+            )
+        ):
+            kind = BlockKind.WINDOWS  # sha256sum's bare summary next to a Tailscale download: its install failing
         joined_head = False
         if (kind is None or kind is BlockKind.WINDOWS) and index < line_count and bare_health_head(text):
             # a health message pasted bare (or as a "- " bullet) re-wrapped before its distinctive words end
