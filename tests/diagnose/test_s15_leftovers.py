@@ -16,17 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.errors import InputError
-from tests.diagnose.conftest import run_json
-from tests.diagnose.log_catalog import issue_kinds, log_issues
-
-
-def _document(text: str) -> dict[str, Any]:
-    """The JSON document of a paste, or an empty one when nothing in it was recognised (exit 2)."""
-    try:
-        return run_json(text)
-    except InputError:
-        return {"summary": {"exit_code": 2}, "daemon_logs": [], "windows": [], "findings": [], "warnings": []}
+from tests.diagnose.log_catalog import document_of, issue_kinds, log_issues
 
 
 def _finding(document: dict[str, Any], rule: str) -> dict[str, Any]:
@@ -87,7 +77,7 @@ def test_a_failed_start_job_of_tailscaleds_unit_is_a_crash_besides_not_running(
     prompt: str | None, verb: str, unit: str, result: str, see: bool
 ) -> None:
     text, job = _job_paste(prompt, verb, unit, result, see)
-    document = _document(text)
+    document = document_of(text)
     assert issue_kinds(document) == ({"service-not-running", "crash"}, 1), text
     assert [(issue["kind"], issue["about"]) for issue in log_issues(document)] == [("crash", "exit")]
     crash = _finding(document, "TS-LOG-CRASH")
@@ -121,7 +111,7 @@ def test_a_failed_start_job_of_tailscaleds_unit_is_a_crash_besides_not_running(
     ],
 )
 def test_other_start_job_answers_and_prose_are_no_crash(text: str) -> None:
-    document = _document(text)
+    document = document_of(text)
     assert "crash" not in issue_kinds(document)[0], text
     assert "TS-LOG-CRASH" not in {finding["rule"] for finding in document["findings"]}
 
@@ -187,7 +177,7 @@ def test_catalog_text_under_a_journal_is_read_with_it_never_skipped(
             ("tailscaled[813]", "magicsock: derp-4 connected; connGen=1", ()),
         ],
     )
-    document = _document(text)
+    document = document_of(text)
     assert not _skipped(document), (text, document["warnings"])
     assert issue_kinds(document) == (set(), 0)
 
@@ -209,7 +199,7 @@ def test_the_catalog_entry_of_tailscaleds_failed_start_job_is_a_crash(
         if (kept == "Subject") == line.startswith("░░ Subject") or "finished with" in line
     )
     text = _journal(prefix, [(*_ROUTINE, catalog)])
-    document = _document(text)
+    document = document_of(text)
     assert not _skipped(document), (text, document["warnings"])
     assert issue_kinds(document) == ({"crash"}, 1), text
     crash = _finding(document, "TS-LOG-CRASH")
@@ -221,7 +211,7 @@ def test_the_catalog_entry_of_tailscaleds_failed_start_job_is_a_crash(
 def test_another_units_failed_start_job_in_the_catalog_is_no_crash(prefix: str, unit: str) -> None:
     catalog = _catalog(_START_JOB_FAILED, unit, 4242, [True] * 6)
     text = _journal(prefix, [(*_ROUTINE, ()), ("systemd[1]", f"Failed to start {unit}.", catalog)])
-    document = _document(text)
+    document = document_of(text)
     assert "crash" not in issue_kinds(document)[0]
     assert not [warning for warning in _skipped(document) if "░" in warning]
 
@@ -272,7 +262,7 @@ def test_a_bare_checksum_warning_next_to_a_tailscale_download_is_install_failed(
     if "FAILED" in download:
         between = []  # sha256sum prints its summary right under the files that failed
     text = "\n".join([download.format(version=version, arch=arch), *between, warning]) + "\n"
-    document = _document(text)
+    document = document_of(text)
     assert issue_kinds(document) == ({"install-failed"}, 1), text
     finding = _finding(document, "TS-CLI-INSTALL-FAILED")
     # under the named file's "FAILED" line the finding is that line's (batch 30), the warning one message with it
@@ -296,6 +286,6 @@ def test_a_bare_checksum_warning_next_to_a_tailscale_download_is_install_failed(
 def test_a_bare_checksum_warning_with_nothing_tailscale_around_it_is_no_finding(
     around: tuple[str, ...], template: str
 ) -> None:
-    document = _document("\n".join([*around, _checksum_warning(template, 1)]) + "\n")
+    document = document_of("\n".join([*around, _checksum_warning(template, 1)]) + "\n")
     assert "install-failed" not in issue_kinds(document)[0]
     assert "TS-CLI-INSTALL-FAILED" not in {finding["rule"] for finding in document["findings"]}
