@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opskit.core.diagnose.text import _NOTE_WORDS, _PROSE_WORDS
 from tests.diagnose.log_catalog import document_of, issue_kinds, log_issues
 
 
@@ -289,3 +290,56 @@ def test_a_bare_checksum_warning_with_nothing_tailscale_around_it_is_no_finding(
     document = document_of("\n".join([*around, _checksum_warning(template, 1)]) + "\n")
     assert "install-failed" not in issue_kinds(document)[0]
     assert "TS-CLI-INSTALL-FAILED" not in {finding["rule"] for finding in document["findings"]}
+
+
+# ------------------------------------------------------------------ 5. any command at a BusyBox prompt
+
+_BUSYBOX_DIRS = ("/", "/app", "~", "/data", "/var/lib/tailscale", "/etc/tailscale", "~/work")
+_NOTE_OPENERS = ("where", "its", "the", "set", "this", "holds", "see", "shows", "note", "contains", "is", "default")
+# a command's name: lowercase, digits and -_.+ after the first letter (rc-update, python3, jq, nft, ip6tables)
+# (not an English word that opens a note: text.py's lists of them)
+_command_names = st.from_regex(r"[a-z][a-z0-9_+-]{0,10}[a-z0-9]", fullmatch=True).filter(
+    lambda name: name not in _NOTE_WORDS and name not in _PROSE_WORDS
+)
+_arguments = st.lists(st.from_regex(r"(?:-{1,2}[a-z]+|[a-z0-9./=_-]{1,12})", fullmatch=True), max_size=3)
+_TAILSCALE_PATHS = ("tailscale", "./tailscale", "/usr/bin/tailscale", "/usr/local/bin/tailscale", "bin/tailscale")
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(_BUSYBOX_DIRS), _command_names, _arguments, st.integers(min_value=1, max_value=3))
+def test_any_command_name_after_a_busybox_prompt_is_a_typed_command(
+    directory: str, name: str, arguments: list[str], offline: int
+) -> None:
+    typed = " ".join([name, *arguments])
+    rows = [f"100.64.0.{n}   peer-{n}   user@   linux   offline" for n in range(2, 2 + offline)]
+    text = "\n".join(
+        [f"{directory} # {typed}", f"{directory} # tailscale status", "100.64.0.1   box   user@   linux   -", *rows]
+    )
+    document = document_of(text + "\n")
+    assert [block["kind"] for block in document["blocks"]] == ["status"], text
+    assert [peer["offline"] for peer in document["peers"]] == [False] + [True] * offline
+    assert not _skipped(document), (text, document["warnings"])  # the first line is a prompt, not an unread line
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(_BUSYBOX_DIRS), st.sampled_from(_TAILSCALE_PATHS), st.sampled_from(("up", "login", "up --ssh")))
+def test_a_tailscale_path_after_a_busybox_prompt_is_the_typed_command(directory: str, binary: str, sub: str) -> None:
+    text = f"{directory} # {binary} {sub}\n\nTo authenticate, visit:\n\n\thttps://login.tailscale.com/a/cae2d9c2019d\n"
+    document = document_of(text)
+    assert "TS-STATUS-NOT-RUNNING" in {finding["rule"] for finding in document["findings"]}, text
+    assert not _skipped(document), (text, document["warnings"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(_BUSYBOX_DIRS),
+    st.sampled_from(_NOTE_OPENERS),
+    st.lists(st.sampled_from(("state", "lives", "here", "FLAGS", "file", "of", "node", "keys")), max_size=4),
+)
+def test_a_path_annotated_in_prose_is_no_prompt(directory: str, opener: str, words: list[str]) -> None:
+    from opskit.core.diagnose.text import prompt_command
+
+    line = " ".join([f"{directory} #", opener, *words])
+    assert prompt_command(line) is None, line
+    for heading in (f"# {opener} {' '.join(words)}", f"## Tailscale {opener}"):
+        assert prompt_command(heading) is None, heading
