@@ -4,8 +4,15 @@
    service-not-running and, as systemd's verdict on the run it just tried, the log's crash (the paste shows only
    systemd's words: tailscaled's own reason is not in this view). Another unit's job, a masked unit, a dependency
    job, systemd's own resource failure and prose stay no crash.
+2. sha256sum's bare "WARNING: N computed checksum(s) did NOT match" next to a Tailscale download: install-failed;
+   with nothing Tailscale-related around it, no finding.
+3. A map response the client cannot decode ("[v1] netmap: decode error: response: json: …"), amid the map poll's other
+   errors: control-too-old (control answered; the client cannot read its map), not control-unreachable and not
+   unread; one followed by a map response decoded is transient.
 4. journalctl -x's catalog text ("░░ Subject: …") under journal lines: read with the journal (never a skipped line);
    the catalog entry of a failed start job of tailscaled's unit is a crash, another unit's is not.
+5. Any command name (or a path to one) after a BusyBox prompt's "<dir> # " is a typed command; a path annotated in
+   prose, a comment and a heading are not.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose.text import _NOTE_WORDS, _PROSE_WORDS
-from tests.diagnose.log_catalog import document_of, issue_kinds, log_issues
+from tests.diagnose.log_catalog import LOG_PREFIXES, document_of, issue_kinds, log_issues, paste_lines
 
 
 def _finding(document: dict[str, Any], rule: str) -> dict[str, Any]:
@@ -343,3 +350,77 @@ def test_a_path_annotated_in_prose_is_no_prompt(directory: str, opener: str, wor
     assert prompt_command(line) is None, line
     for heading in (f"# {opener} {' '.join(words)}", f"## Tailscale {opener}"):
         assert prompt_command(heading) is None, heading
+
+
+# ------------------------------------------------------------------ 3. a map response the client cannot decode
+
+_GO_TYPES = ("string", "number", "bool", "array", "object")
+_FIELDS = ("MapResponse.Peers", "Node.Capabilities", "MapResponse.DNSConfig", "Node.Addresses", "MapResponse.Debug")
+_decode_errors = st.one_of(
+    st.builds(
+        "response: json: cannot unmarshal {} into Go struct field {} of type {}".format,
+        st.sampled_from(_GO_TYPES),
+        st.sampled_from(_FIELDS),
+        st.sampled_from(("[]*tailcfg.Node", "int64", "tailcfg.NodeCapMap", "string", "netip.Prefix")),
+    ),
+    st.builds(
+        "response: invalid character {!r} looking for beginning of value".format,
+        st.sampled_from(("<", "\\x00", "H", "}")),
+    ),
+    st.just("response: unexpected end of JSON input"),
+    st.just("magic number mismatch"),
+    st.just("%!v(MISSING)"),  # v1.20-v1.58 logged the format without its argument
+)
+_MAP_POLL_NOISE = (
+    "control: [v1] mapRoutine: backoff: 990 msec",
+    "health(warnable=not-in-map-poll): error: Unable to connect to the Tailscale coordination server.",
+    'health("overall"): error: not in map poll',
+    "control: [v1] mapRoutine: state:authenticated",
+    "control: [v1] netmap: read size 2315 after 14ms",
+)
+_DECODED = (
+    "control: [v1] mapRoutine: netmap received: state:synchronized",
+    "netmap diff:",
+    "Switching ipn state Starting -> Running (WantRunning=true, nm=true)",
+)
+_MAP_PREFIXES = {"bare": "{msg}", "journal": LOG_PREFIXES[1], "go": LOG_PREFIXES[2], "compose": LOG_PREFIXES[3]}
+
+
+def _decode_run(error: str, noise: list[str], repeats: int) -> list[str]:
+    run = []
+    for _ in range(repeats):
+        run += ["control: [v1] netmap: read body after 120ms", f"control: [v1] netmap: decode error: {error}", *noise]
+    return run
+
+
+@pytest.mark.parametrize("prefix_name", sorted(_MAP_PREFIXES))
+@settings(max_examples=25, deadline=None)
+@given(_decode_errors, st.lists(st.sampled_from(_MAP_POLL_NOISE), max_size=3), st.integers(min_value=1, max_value=3))
+def test_a_map_response_the_client_cannot_decode_is_control_too_old(
+    prefix_name: str, error: str, noise: list[str], repeats: int
+) -> None:
+    messages = _decode_run(error, noise, repeats)
+    document = document_of(paste_lines(_MAP_PREFIXES[prefix_name], *messages))
+    assert issue_kinds(document) == ({"control-too-old"}, 1), messages
+    finding = _finding(document, "TS-LOG-CONTROL-TOO-OLD")
+    assert f"netmap: decode error: {error}" in finding["cause"]
+    assert "cannot decode the map" in finding["cause"]
+    assert "Headscale" in finding["fix"]
+
+
+@pytest.mark.parametrize("prefix_name", sorted(_MAP_PREFIXES))
+@settings(max_examples=25, deadline=None)
+@given(_decode_errors, st.lists(st.sampled_from(_MAP_POLL_NOISE[:1]), max_size=1), st.sampled_from(_DECODED))
+def test_a_decode_error_followed_by_a_decoded_map_is_transient(
+    prefix_name: str, error: str, noise: list[str], decoded: str
+) -> None:
+    messages = [*_decode_run(error, noise, 1), "control: [v1] netmap: read body after 98ms", decoded]
+    document = document_of(paste_lines(_MAP_PREFIXES[prefix_name], *messages))
+    assert issue_kinds(document) == (set(), 0), messages
+
+
+@pytest.mark.parametrize("error", ["unexpected EOF", "context canceled"])
+def test_a_cut_map_stream_stays_routine(error: str) -> None:
+    messages = _decode_run(error, [], 2)
+    document = document_of(paste_lines(_MAP_PREFIXES["go"], *messages))
+    assert issue_kinds(document) == (set(), 0), messages

@@ -215,11 +215,14 @@ _MAP_STREAM_ENDED = lazy_compile(
 # v1.0 on), logged for every new netmap it is handed.
 _CONTROL_OK = lazy_compile(
     r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response"
-    r"|netmap: (?!Do: |encode: |(?:size|body) read error)"
+    r"|netmap: (?!Do: |encode: |(?:size|body) read error|decode error)"
     r"|mapRoutine: (?:state:synchronized|netmap received)|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
     r"|^PollNetMap: stream="  # v0.9x (early 2020) logged controlclient's messages without "control: "
     r"|^(?:\[v1\] )?(?:mapRoutine: netmap received|netmap diff:)"
 )
+# controlclient's map poll progress before it decodes the response (direct.go: "netmap: Do = 200 after …", "starting
+# size read after …", "read size N after …", "read body after …"): the answer came, whether it can be read is next.
+_MAP_READ_PROGRESS = lazy_compile(r"netmap: (?:Do = |starting size read|read size |read body )")
 # The node is waiting for a person to log in: an auth URL was handed out, an interactive login or a
 # re-authentication started (a new node key), or login attempts back off. Cleared by a later Running/Starting
 # state or a completed login.
@@ -282,7 +285,17 @@ _NO_NOISE_KEY = lazy_compile(r"control server is too old; no noise key")
 # handshake.go). A client and a control server (an old Headscale) that do not speak the same protocol version:
 # control-too-old, never control-unreachable. (A decode error of another kind, an HTML page or a cut stream, is
 # not this: "invalid character '<'", "unexpected EOF" stay what they were.)
-_UNREADABLE_ANSWER = lazy_compile(r"cannot decrypt response|decrypting (?:payload|machine key|initiation tag): ")
+_UNREADABLE_ANSWER = lazy_compile(
+    r"cannot decrypt response|decrypting (?:payload|machine key|initiation tag): "
+    # A map response read whole (its size, then its body) that the client cannot decode (controlclient/direct.go:
+    # "[v1] netmap: decode error: %v" after "netmap: read body after …"; decodeMsg's zstd frame, then "response:
+    # %v" around json.Unmarshal's error; v1.20-v1.58 logged the format without its argument, "%!v(MISSING)"): control
+    # sent a map this client cannot read (a server that sends fields or encodings of another protocol version). The
+    # poll fails and is retried; a map response decoded later (a netmap received, Running) clears it. (A cut stream's
+    # "unexpected EOF" stays routine: the map stream's verbose errors.)
+    r"|netmap: decode error: (?:response: |json: |invalid character |unexpected end of JSON|magic number mismatch"
+    r"|invalid input: |zstd|%!v\(MISSING\))"
+)
 _BOOTSTRAP_DNS = lazy_compile(r'bootstrapDNS\("[^"]*", "[^"]*"\) for "(?P<host>[^"]+)" (?:(?P<error>error: .+)|= \S)')
 _LOG_HOST = lazy_compile(r"^log\.tailscale\.(?:io|com)$")
 
@@ -326,7 +339,8 @@ def _control(message: str) -> Iterator[Event]:
             yield from _tls(detail)
     elif (answered := _CONTROL_OK.search(message)) is not None:
         yield Clear("control-unreachable")
-        if "control server key from" not in answered.group(0):
+        # (not control's key, nor a map poll's progress before the decode, "netmap: read body after …": it may fail)
+        if "control server key from" not in answered.group(0) and _MAP_READ_PROGRESS.search(message) is None:
             yield Clear("control-too-old")  # registered or mapped: the server speaks this client's protocol
     if (
         _LOGIN.search(message) is not None
@@ -603,7 +617,10 @@ def _warnable_failing(name: str, detail: str, origin: str) -> Iterator[Event]:
     kind, key = _health_kind(name, detail)
     if name in _HOME_WARNABLES and (home := _home_relay(detail)) is not None:
         yield home
-    yield Raise(kind, key, detail or name, origin=origin)
+    # (control not reached, or not in the map poll: the poll that failed because control's answer could not be read,
+    # control-too-old, says why)
+    unless = "control-too-old" if kind == "control-unreachable" else ""
+    yield Raise(kind, key, detail or name, origin=origin, unless=unless)
     if kind in ("login-required", "control-unreachable") or name == "tls-connection-failed":
         yield from _tls(detail)  # "You are logged out. The last login error was: … x509: …"
 
