@@ -1706,7 +1706,7 @@ def split_input(text: str) -> SplitInput:
                 add_cli_error_line(banner_line)
             index = banner + 1
             continue
-        if kind is None and current_kind is BlockKind.DAEMON_LOG and text[0] == "\u2591" and text[:2] == "\u2591\u2591":
+        if kind is None and current_kind is BlockKind.DAEMON_LOG and text[:2] == "\u2591\u2591":
             kind = BlockKind.DAEMON_LOG  # journalctl -x's catalog text explaining the journal line above: the journal's
         if kind is None and service_status and current_kind is BlockKind.DAEMON_LOG and is_service_status_field(text):
             kind = BlockKind.DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)

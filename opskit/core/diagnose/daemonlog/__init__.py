@@ -32,6 +32,7 @@ from opskit.core.diagnose.daemonlog.events import (
     is_api_mint_refusal,
     is_auth_key_mint_error,
     is_call_frame,
+    is_catalog_job_failure,
     is_cgnat_address,
     is_dump_line,
     is_dump_request,
@@ -849,10 +850,6 @@ def _clock_os(lines: Sequence[SourceLine]) -> str | None:
 # for unit X has failed", "The job identifier is N and the job result is failed.")
 _JOURNAL_CATALOG = "\u2591\u2591"
 _CATALOG_UNIT = re.compile(r"\bunit (\S+\.service)\b")
-_CATALOG_JOB_FAILED = re.compile(
-    r"^\u2591\u2591 (?:Subject: A start job for unit \S+ has failed$"
-    r"|The job identifier is \d+ and the job result is failed\b)"
-)
 
 
 def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterator[tuple[SourceLine, Event]]:
@@ -871,8 +868,9 @@ def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterato
             # the catalog text explains the systemd message above it and raises nothing of its own, but for the failed
             # start job of tailscaled's unit (its Subject, and the job result under it: the failure the message says)
             catalog_unit = unit.group(1) if (unit := _CATALOG_UNIT.search(text)) is not None else catalog_unit
-            if "failed" in text and _CATALOG_JOB_FAILED.search(text) and is_tailscale_unit(catalog_unit):
-                yield line, Raise("crash", "exit", text.lstrip("\u2591 "), unless="exec-failed")
+            explained = text.lstrip("\u2591 ")
+            if is_catalog_job_failure(explained) and is_tailscale_unit(catalog_unit):
+                yield line, Raise("crash", "exit", explained, unless="exec-failed")
             at += 1
             continue
         catalog_unit = ""

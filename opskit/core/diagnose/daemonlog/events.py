@@ -1997,14 +1997,23 @@ _SUPERVISOR_START = lazy_compile(rf"service\[{_SUPERVISED}\]\(Running\): Started
 def is_systemd_verdict(message: str) -> bool:
     """systemd's own words on tailscaled's unit failing (an exit status, a result, a restart, a failed start job, its
     journal catalog entry)."""
-    if message.startswith(_CATALOG_JOB_FAILED):
+    if is_catalog_job_failure(message):
         return True
     found = _CRASH.search(message)
     return found is not None and _VERDICT.match(found.group(0)) is not None
 
 
-# journalctl -x's catalog entry for a failed start job, as the log model keeps it (daemonlog._events)
-_CATALOG_JOB_FAILED = ("Subject: A start job for unit ", "The job identifier is ")
+# journalctl -x's catalog entry for a failed start job (its "░░ " taken off: the log model's message), under the
+# journal line it explains ("Subject: A start job for unit X has failed", "The job identifier is N and the job result
+# is failed."): systemd's verdict when X is tailscaled's unit (daemonlog._events knows the unit the entry is about).
+_CATALOG_JOB_FAILED = lazy_compile(
+    r"^(?:Subject: A start job for unit \S+ has failed$|The job identifier is \d+ and the job result is failed\b)"
+)
+
+
+def is_catalog_job_failure(message: str) -> bool:
+    """journalctl -x's catalog text for a failed start job (of whichever unit: the caller knows which)."""
+    return "failed" in message and _CATALOG_JOB_FAILED.match(message) is not None
 
 
 def is_tailscale_unit(unit: str) -> bool:
