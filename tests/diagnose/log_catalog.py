@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opskit.errors import InputError
 from tests.diagnose.conftest import run_json
 
 # A paste's line prefixes: the message goes where {msg} is.
@@ -53,6 +54,34 @@ def paste(prefix: str, messages: tuple[str, ...], *, start: str | None = "logtai
 def paste_lines(prefix: str, *messages: str, start: str = "logtail started") -> str:
     """Each message once under `prefix`, after a routine `start` line (the log a generated variant is read in)."""
     return "\n".join(prefix.format(msg=m) for m in (start, *messages)) + "\n"
+
+
+def paste_messages(prefix: str, *messages: str) -> str:
+    """Each message once under `prefix`, nothing before them."""
+    return "\n".join(prefix.format(msg=message) for message in messages) + "\n"
+
+
+def document_of(text: str) -> dict[str, Any]:
+    """The JSON document of a paste, or, when nothing in it was recognised (exit 2), an empty one with that exit code
+    (so that a test can say what the paste does not read as)."""
+    try:
+        return run_json(text)
+    except InputError:
+        empty: dict[str, Any] = {key: [] for key in ("daemon_logs", "windows", "findings", "warnings", "blocks")}
+        return {**empty, "peers": [], "pings": [], "summary": {"exit_code": 2}}
+
+
+def log_kinds(document: dict[str, Any]) -> set[str]:
+    """The kinds of every issue of every tailscaled log a report names."""
+    return {issue["kind"] for issue in log_issues(document)}
+
+
+def exit_code(document: dict[str, Any]) -> int:
+    return int(document["summary"]["exit_code"])
+
+
+def finding_rules(document: dict[str, Any]) -> set[str]:
+    return {finding["rule"] for finding in document["findings"]}
 
 
 def log_issues(document: dict[str, Any]) -> list[dict[str, Any]]:

@@ -19,15 +19,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.errors import InputError
-from tests.diagnose.conftest import run_json
-from tests.diagnose.log_catalog import LOG_PREFIXES
+from tests.diagnose.log_catalog import (
+    LOG_PREFIXES,
+    document_of,
+    exit_code,
+    finding_rules,
+    log_kinds,
+    paste_messages,
+)
 
 SYSTEMD_PREFIXES = (
     "{msg}",
@@ -40,29 +43,6 @@ LOGCAT_PREFIXES = (
     "2024-04-12 12:47:44.041   378  7774 E keystore2: {msg}",
     "E/keystore2(  378): {msg}",
 )
-
-
-def _document(text: str) -> dict[str, Any]:
-    try:
-        return run_json(text)
-    except InputError:
-        return {"summary": {"exit_code": 2}, "daemon_logs": [], "findings": []}
-
-
-def _kinds(document: dict[str, Any]) -> set[str]:
-    return {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
-
-
-def _exit(document: dict[str, Any]) -> int:
-    return int(document["summary"]["exit_code"])
-
-
-def _rules(document: dict[str, Any]) -> set[str]:
-    return {finding["rule"] for finding in document["findings"]}
-
-
-def _paste(prefix: str, *messages: str) -> str:
-    return "\n".join(prefix.format(msg=message) for message in messages) + "\n"
 
 
 _names = st.from_regex(r"[a-z][a-z0-9._-]{0,12}@[a-z]{2,8}\.(?:com|org|net)", fullmatch=True)
@@ -89,10 +69,10 @@ def test_saved_prefs_tailscaled_cannot_read_back_are_state_unwritable_and_a_cras
         f"getLocalBackend error: ipnlocal.NewLocalBackend: failed to load profile prefs for {name} ({profile_id}): "
         + cause
     )
-    document = _document(_paste(LOG_PREFIXES[prefix], "TPM: successfully read all properties", message))
-    assert {"state-unwritable", "crash"} <= _kinds(document)
-    assert not _kinds(document) & {"tun-unavailable", "control-unreachable", "login-required", "exec-failed"}
-    assert _exit(document) == 1
+    document = document_of(paste_messages(LOG_PREFIXES[prefix], "TPM: successfully read all properties", message))
+    assert {"state-unwritable", "crash"} <= log_kinds(document)
+    assert not log_kinds(document) & {"tun-unavailable", "control-unreachable", "login-required", "exec-failed"}
+    assert exit_code(document) == 1
 
 
 _STORE_WRITES = (
@@ -117,16 +97,16 @@ _secrets = st.from_regex(r"ts-[a-z]{3,8}-[a-z0-9]{5}-0", fullmatch=True)
     st.sampled_from(("boot: 2023/08/29 01:03:53 ", "", "2023/08/29 01:03:53 ")),
 )
 def test_a_write_into_the_state_store_that_fails_is_state_unwritable(template: str, secret: str, stamp: str) -> None:
-    document = _document(stamp + template.format(secret=secret) + "\n")
-    assert "state-unwritable" in _kinds(document)
-    assert not _kinds(document) & {"control-unreachable", "login-required", "auth-key-mint-failed"}
-    assert "TS-LOG-STATE-UNWRITABLE" in _rules(document)
-    assert _exit(document) == 1
+    document = document_of(stamp + template.format(secret=secret) + "\n")
+    assert "state-unwritable" in log_kinds(document)
+    assert not log_kinds(document) & {"control-unreachable", "login-required", "auth-key-mint-failed"}
+    assert "TS-LOG-STATE-UNWRITABLE" in finding_rules(document)
+    assert exit_code(document) == 1
 
 
 def test_containerboot_serve_config_conflict_is_state_unwritable_and_a_crash_with_the_conflict_fix() -> None:
-    document = _document("boot: 2023/08/29 01:03:53 " + _STORE_WRITES[0].format(secret="ts-webdav-kfrzv-0") + "\n")
-    assert {"state-unwritable", "crash"} <= _kinds(document)
+    document = document_of("boot: 2023/08/29 01:03:53 " + _STORE_WRITES[0].format(secret="ts-webdav-kfrzv-0") + "\n")
+    assert {"state-unwritable", "crash"} <= log_kinds(document)
     finding = next(f for f in document["findings"] if f["rule"] == "TS-LOG-STATE-UNWRITABLE")
     assert "race" in finding["cause"] and "v1.50" in finding["fix"]
 
@@ -143,8 +123,8 @@ def test_containerboot_serve_config_conflict_is_state_unwritable_and_a_crash_wit
 )
 def test_routine_prefs_lines_and_prose_raise_no_state_issue(message: str) -> None:
     for prefix in LOG_PREFIXES:
-        document = _document(_paste(prefix, "logtail started", message))
-        assert "state-unwritable" not in _kinds(document), prefix
+        document = document_of(paste_messages(prefix, "logtail started", message))
+        assert "state-unwritable" not in log_kinds(document), prefix
 
 
 @settings(max_examples=30, deadline=None)
@@ -161,13 +141,13 @@ def test_the_android_keystore_refusing_a_key_is_the_apps_state_store(prefix: str
         "tclass=file permissive=0 app=com.tailscale.ipn"
     )
     chain = ("", "Caused by:", "    0: While generating Key without explicit attestation key.")
-    document = _document(avc + "\n" + _paste(prefix, message, *chain))
-    assert _kinds(document) == {"state-unwritable"}
+    document = document_of(avc + "\n" + paste_messages(prefix, message, *chain))
+    assert log_kinds(document) == {"state-unwritable"}
     issue = next(issue for log in document["daemon_logs"] for issue in log["issues"])
     assert issue["about"] == "android-keystore"
     finding = next(f for f in document["findings"] if f["rule"] == "TS-LOG-STATE-UNWRITABLE")
     assert "Android Keystore" in finding["cause"]
-    assert _exit(document) == 1
+    assert exit_code(document) == 1
 
 
 def test_the_apps_selinux_denial_alone_is_recognised_and_routine() -> None:
@@ -177,18 +157,18 @@ def test_the_apps_selinux_denial_alone_is_recognised_and_routine() -> None:
         "tclass=file permissive=0 app=com.tailscale.ipn"
     )
     text = "".join(avc.format(n=n, name=name) + "\n" for n, name in enumerate(("route", "ipv6_route", "if_inet6")))
-    document = _document(text)
-    assert _exit(document) == 0 and document["daemon_logs"]
+    document = document_of(text)
+    assert exit_code(document) == 0 and document["daemon_logs"]
     other_app = text.replace("com.tailscale.ipn", "com.example.app")
-    assert _exit(_document(other_app)) == 2  # another app's denial is not Tailscale's
+    assert exit_code(document_of(other_app)) == 2  # another app's denial is not Tailscale's
 
 
 def test_keystore2_other_operations_are_not_a_state_failure() -> None:
     for prefix in LOGCAT_PREFIXES:
-        document = _document(
-            _paste(prefix, "keystore2::error: In get_key_entry.", "Caused by:", "    0: KEY_NOT_FOUND")
+        document = document_of(
+            paste_messages(prefix, "keystore2::error: In get_key_entry.", "Caused by:", "    0: KEY_NOT_FOUND")
         )
-        assert "state-unwritable" not in _kinds(document)
+        assert "state-unwritable" not in log_kinds(document)
 
 
 # ------------------------------------------------------------------ 2. systemd failing before it executes tailscaled
@@ -212,11 +192,11 @@ def test_an_environment_file_systemd_cannot_load_is_exec_failed_not_a_crash(
     ]
     if restarts:
         lines += [f"{unit}: Scheduled restart job, restart counter is at 1.", f"Stopped {unit} - Tailscale node agent."]
-    document = _document(_paste(prefix, *lines))
-    assert _kinds(document) == {"exec-failed"}
+    document = document_of(paste_messages(prefix, *lines))
+    assert log_kinds(document) == {"exec-failed"}
     finding = next(f for f in document["findings"] if f["rule"] == "TS-LOG-EXEC-FAILED")
     assert "environment file" in finding["cause"] and "/etc/default/tailscaled" in finding["fix"]
-    assert _exit(document) == 1
+    assert exit_code(document) == 1
 
 
 @pytest.mark.parametrize(
@@ -243,9 +223,9 @@ def test_an_environment_file_systemd_cannot_load_is_exec_failed_not_a_crash(
 )
 def test_every_systemd_set_up_failure_is_exec_failed(lines: tuple[str, ...]) -> None:
     for prefix in SYSTEMD_PREFIXES:
-        document = _document(_paste(prefix, *lines))
-        assert _kinds(document) == {"exec-failed"}, prefix
-        assert _exit(document) == 1
+        document = document_of(paste_messages(prefix, *lines))
+        assert log_kinds(document) == {"exec-failed"}, prefix
+        assert exit_code(document) == 1
 
 
 @pytest.mark.parametrize(
@@ -260,8 +240,8 @@ def test_every_systemd_set_up_failure_is_exec_failed(lines: tuple[str, ...]) -> 
 )
 def test_another_units_set_up_failure_is_not_tailscaleds(lines: tuple[str, ...]) -> None:
     for prefix in SYSTEMD_PREFIXES:
-        document = _document(_paste(prefix, "logtail started", *lines))
-        assert not _kinds(document) & {"exec-failed", "crash"}, prefix
+        document = document_of(paste_messages(prefix, "logtail started", *lines))
+        assert not log_kinds(document) & {"exec-failed", "crash"}, prefix
 
 
 def test_tailscaleds_own_exit_stays_a_crash() -> None:
@@ -270,7 +250,7 @@ def test_tailscaleds_own_exit_stays_a_crash() -> None:
         "tailscaled.service: Failed with result 'exit-code'.",
     )
     for prefix in SYSTEMD_PREFIXES:
-        assert _kinds(_document(_paste(prefix, *lines))) == {"crash"}
+        assert log_kinds(document_of(paste_messages(prefix, *lines))) == {"crash"}
 
 
 # ------------------------------------------------------------------ 3. SSH recording uploads before v1.40
@@ -290,9 +270,9 @@ def test_a_recording_upload_that_fails_is_ssh_recording_failed(
         "connection refused",
         "recording: server responded with 500 Internal Server Error",
     )[form]
-    document = _document(_paste(LOG_PREFIXES[prefix], f"ssh-session({session}): {message}"))
-    assert _kinds(document) == {"ssh-recording-failed"}
-    assert _exit(document) == 1
+    document = document_of(paste_messages(LOG_PREFIXES[prefix], f"ssh-session({session}): {message}"))
+    assert log_kinds(document) == {"ssh-recording-failed"}
+    assert exit_code(document) == 1
 
 
 def test_recording_prose_and_a_finished_upload_raise_nothing() -> None:
@@ -301,7 +281,9 @@ def test_recording_prose_and_a_finished_upload_raise_nothing() -> None:
             "ssh-session(sess-20230322T005655-5562985593): recording: finished uploading recording",
             "ssh-session(sess-20230322T005655-5562985593): starting asciinema recording to 100.64.0.9:80",
         ):
-            assert "ssh-recording-failed" not in _kinds(_document(_paste(prefix, "logtail started", message)))
+            assert "ssh-recording-failed" not in log_kinds(
+                document_of(paste_messages(prefix, "logtail started", message))
+            )
 
 
 # ------------------------------------------------------------------ 4. PeerAPI refusals
@@ -316,12 +298,12 @@ _why = st.sampled_from(
 @settings(max_examples=50, deadline=None)
 @given(_prefix_index, _peers, st.integers(min_value=1024, max_value=65535), _why)
 def test_a_peerapi_refusal_is_peerapi_request_rejected(prefix: int, peer: str, port: int, why: str) -> None:
-    document = _document(_paste(LOG_PREFIXES[prefix], f"peerapi: invalid request from {peer}:{port}: {why}"))
-    assert _kinds(document) == {"peerapi-request-rejected"}
+    document = document_of(paste_messages(LOG_PREFIXES[prefix], f"peerapi: invalid request from {peer}:{port}: {why}"))
+    assert log_kinds(document) == {"peerapi-request-rejected"}
     issue = next(issue for log in document["daemon_logs"] for issue in log["issues"])
     assert issue["about"] == peer and issue["severity"] == "warning"
-    assert _rules(document) == {"TS-LOG-PEERAPI-REQUEST-REJECTED"}
-    assert _exit(document) == 1
+    assert finding_rules(document) == {"TS-LOG-PEERAPI-REQUEST-REJECTED"}
+    assert exit_code(document) == 1
 
 
 @pytest.mark.parametrize(
@@ -337,8 +319,8 @@ def test_a_peerapi_refusal_is_peerapi_request_rejected(prefix: int, peer: str, p
 )
 def test_routine_peerapi_lines_raise_no_refusal(message: str) -> None:
     for prefix in LOG_PREFIXES:
-        document = _document(_paste(prefix, "logtail started", message))
-        assert not _kinds(document) & {"peerapi-request-rejected", "peerapi-accept-failed"}
+        document = document_of(paste_messages(prefix, "logtail started", message))
+        assert not log_kinds(document) & {"peerapi-request-rejected", "peerapi-accept-failed"}
 
 
 # ------------------------------------------------------------------ 5. derper's per-client lines
@@ -369,14 +351,14 @@ _derper_prefixes = st.sampled_from(
 def test_derpers_per_client_lines_are_recognised_and_routine(
     prefix: str, addr: str, key: str, messages: list[str]
 ) -> None:
-    document = _document(_paste(prefix, *(f"derp client {addr}{key}: {message}" for message in messages)))
+    document = document_of(paste_messages(prefix, *(f"derp client {addr}{key}: {message}" for message in messages)))
     assert document["daemon_logs"], "recognised"
-    assert _kinds(document) == set()
-    assert _exit(document) == 0
+    assert log_kinds(document) == set()
+    assert exit_code(document) == 0
 
 
 def test_derper_start_lines_alone_stay_unrecognised() -> None:
     lines = ("no config path specified; using /var/lib/derper/derper.key", "derper: serving on :443 with TLS")
-    assert _exit(_document(_paste("{msg}", *lines))) == 2
+    assert exit_code(document_of(paste_messages("{msg}", *lines))) == 2
     # prose about a DERP client is no derper line
-    assert _exit(_document("the derp client 10.0.0.1 keeps reconnecting\n")) == 2
+    assert exit_code(document_of("the derp client 10.0.0.1 keeps reconnecting\n")) == 2

@@ -13,41 +13,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.errors import InputError
-from tests.diagnose.conftest import run_json
-from tests.diagnose.log_catalog import LOG_PREFIXES
+from tests.diagnose.log_catalog import (
+    LOG_PREFIXES,
+    document_of,
+    exit_code,
+    finding_rules,
+    log_kinds,
+    paste_messages,
+)
 
 # stamped prefixes whose stamps carry a full date (the out-of-order tests need them comparable)
 _DATED = ("{stamp} {msg}", "tailscale-1  | {stamp} {msg}")
-
-
-def _document(text: str) -> dict[str, Any]:
-    try:
-        return run_json(text)
-    except InputError:
-        return {"summary": {"exit_code": 2}, "daemon_logs": [], "findings": [], "warnings": []}
-
-
-def _kinds(document: dict[str, Any]) -> set[str]:
-    return {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
-
-
-def _exit(document: dict[str, Any]) -> int:
-    return int(document["summary"]["exit_code"])
-
-
-def _rules(document: dict[str, Any]) -> set[str]:
-    return {finding["rule"] for finding in document["findings"]}
-
-
-def _paste(prefix: str, *messages: str) -> str:
-    return "\n".join(prefix.format(msg=message) for message in messages) + "\n"
 
 
 _prefix_index = st.integers(min_value=0, max_value=len(LOG_PREFIXES) - 1)
@@ -85,10 +65,10 @@ def test_a_map_poll_error_that_a_new_netmap_follows_is_transient(
     prefix: int, error: str, response: str, with_context: bool
 ) -> None:
     messages = (*(_BEFORE if with_context else ()), error, response)
-    document = _document(_paste(LOG_PREFIXES[prefix], *messages))
-    assert "control-unreachable" not in _kinds(document)
-    assert "TS-LOG-CONTROL-UNREACHABLE" not in _rules(document)
-    assert _exit(document) == 0
+    document = document_of(paste_messages(LOG_PREFIXES[prefix], *messages))
+    assert "control-unreachable" not in log_kinds(document)
+    assert "TS-LOG-CONTROL-UNREACHABLE" not in finding_rules(document)
+    assert exit_code(document) == 0
 
 
 @settings(max_examples=40, deadline=None)
@@ -98,16 +78,16 @@ def test_a_map_poll_error_still_failing_at_the_end_stays_control_unreachable(
 ) -> None:
     # a netmap BEFORE the error, or a failing map request after it, does not end it
     messages = ("netmap diff:", error) if netmap_before else (error, 'control: [v1] netmap: Do: Post "x": EOF')
-    document = _document(_paste(LOG_PREFIXES[prefix], *messages))
-    assert "control-unreachable" in _kinds(document)
-    assert _exit(document) == 1
+    document = document_of(paste_messages(LOG_PREFIXES[prefix], *messages))
+    assert "control-unreachable" in log_kinds(document)
+    assert exit_code(document) == 1
 
 
 @pytest.mark.parametrize("header", ["netmap diff:", "[v1] netmap diff:", "[v1] netmap diff: (none)"])
 @pytest.mark.parametrize("prefix", LOG_PREFIXES[1:4])
 def test_a_cut_netmap_diff_header_at_the_end_is_a_recognised_line(prefix: str, header: str) -> None:
-    text = _paste(prefix, "control: mapRoutine: state:authenticated", header)
-    document = _document(text)
+    text = paste_messages(prefix, "control: mapRoutine: state:authenticated", header)
+    document = document_of(text)
     assert [log for log in document["daemon_logs"]], text
     assert not [warning for warning in document["warnings"] if "netmap diff" in warning]
 
@@ -134,13 +114,13 @@ def test_excerpts_pasted_out_of_time_order_fold_in_time_order(
     if not recovered_last:
         earlier.append(line("22:11:12", response))
     parts = (["```", *later, "```", "", "```", *earlier, "```"]) if fenced else [*later, "", "", *earlier]
-    document = _document("\n".join(parts) + "\n")
+    document = document_of("\n".join(parts) + "\n")
     if recovered_last:
-        assert "control-unreachable" not in _kinds(document)
-        assert _exit(document) == 0
+        assert "control-unreachable" not in log_kinds(document)
+        assert exit_code(document) == 0
     else:
-        assert "control-unreachable" in _kinds(document)
-        assert _exit(document) == 1
+        assert "control-unreachable" in log_kinds(document)
+        assert exit_code(document) == 1
 
 
 def test_a_clock_step_back_inside_one_excerpt_keeps_the_logs_order() -> None:
@@ -149,7 +129,7 @@ def test_a_clock_step_back_inside_one_excerpt_keeps_the_logs_order() -> None:
         "2022/04/07 21:55:17 control: mapRoutine: state:authenticated\n"
         '2022/04/07 21:55:18 health("overall"): error: not in map poll\n'
     )
-    assert "control-unreachable" in _kinds(_document(text))
+    assert "control-unreachable" in log_kinds(document_of(text))
 
 
 # ------------------------------------------------------------------ 2. systemd's lines about tailscaled's unit
@@ -201,10 +181,10 @@ def test_systemds_own_lines_on_tailscaleds_unit_failing_are_a_crash(
         lines.append(prefix.format(msg=wording.format(unit=unit, n=n)))
         if with_catalog:
             lines.extend(c.format(unit=unit) for c in _CATALOG)
-    document = _document("\n".join(lines) + "\n")
-    assert "crash" in _kinds(document), lines
-    assert not _kinds(document) & {"exec-failed", "login-required", "control-unreachable"}
-    assert _exit(document) == 1
+    document = document_of("\n".join(lines) + "\n")
+    assert "crash" in log_kinds(document), lines
+    assert not log_kinds(document) & {"exec-failed", "login-required", "control-unreachable"}
+    assert exit_code(document) == 1
     finding = next(f for f in document["findings"] if f["rule"] == "TS-LOG-CRASH")
     assert "journalctl -u tailscaled" in finding["fix"]
     assert "not in this view" in finding["cause"]
@@ -222,7 +202,7 @@ def test_systemds_own_lines_on_tailscaleds_unit_failing_are_a_crash(
 def test_after_an_exec_failure_the_restart_lines_stay_exec_failed(exec_line: str, wording: str) -> None:
     prefix = "May 19 08:36:01 host systemd[1]: "
     text = prefix + exec_line + "\n" + prefix + wording.format(unit="tailscaled.service", n=3) + "\n"
-    kinds = _kinds(_document(text))
+    kinds = log_kinds(document_of(text))
     assert "exec-failed" in kinds
     assert "crash" not in kinds
 
@@ -234,8 +214,8 @@ def test_with_tailscaleds_own_lines_the_crash_names_them_not_the_systemd_only_vi
         "May 19 08:36:01 host systemd[1]: tailscaled.service: Main process exited, code=exited, status=1/FAILURE\n"
         "May 19 08:36:01 host systemd[1]: tailscaled.service: Scheduled restart job, restart counter is at 5.\n"
     )
-    document = _document(text)
-    assert "crash" in _kinds(document)
+    document = document_of(text)
+    assert "crash" in log_kinds(document)
     finding = next(f for f in document["findings"] if f["rule"] == "TS-LOG-CRASH")
     assert "not in this view" not in finding["cause"]
 
@@ -258,8 +238,8 @@ def test_with_tailscaleds_own_lines_the_crash_names_them_not_the_systemd_only_vi
     ],
 )
 def test_near_misses_of_systemds_unit_lines_are_no_crash(text: str) -> None:
-    document = _document(text)
-    assert "crash" not in _kinds(document)
+    document = document_of(text)
+    assert "crash" not in log_kinds(document)
 
 
 # ------------------------------------------------------------------ 3. the host lost every network link
@@ -295,11 +275,11 @@ _UP = (
 @settings(max_examples=80, deadline=None)
 @given(_prefix_index, st.lists(st.sampled_from(_DOWN), min_size=1, max_size=3), st.lists(st.sampled_from(_SYMPTOMS)))
 def test_every_link_down_at_the_end_is_network_down(prefix: int, downs: list[str], symptoms: list[str]) -> None:
-    document = _document(_paste(LOG_PREFIXES[prefix], *downs, *symptoms))
-    assert "network-down" in _kinds(document)
-    assert not _kinds(document) & {"crash", "tun-unavailable", "firewall-failed", "control-unreachable"}
-    assert "TS-LOG-NETWORK-DOWN" in _rules(document)
-    assert _exit(document) == 1
+    document = document_of(paste_messages(LOG_PREFIXES[prefix], *downs, *symptoms))
+    assert "network-down" in log_kinds(document)
+    assert not log_kinds(document) & {"crash", "tun-unavailable", "firewall-failed", "control-unreachable"}
+    assert "TS-LOG-NETWORK-DOWN" in finding_rules(document)
+    assert exit_code(document) == 1
     issue = next(i for log in document["daemon_logs"] for i in log["issues"] if i["kind"] == "network-down")
     assert issue["severity"] == "warning"
 
@@ -307,9 +287,11 @@ def test_every_link_down_at_the_end_is_network_down(prefix: int, downs: list[str
 @settings(max_examples=60, deadline=None)
 @given(_prefix_index, st.lists(st.sampled_from(_DOWN[:4]), min_size=1, max_size=3), st.sampled_from(_UP))
 def test_a_link_that_comes_back_ends_network_down(prefix: int, downs: list[str], up: str) -> None:
-    document = _document(_paste(LOG_PREFIXES[prefix], *downs, "magicsock: link change rebound port: 41641", up))
-    assert "network-down" not in _kinds(document)
-    assert "TS-LOG-NETWORK-DOWN" not in _rules(document)
+    document = document_of(
+        paste_messages(LOG_PREFIXES[prefix], *downs, "magicsock: link change rebound port: 41641", up)
+    )
+    assert "network-down" not in log_kinds(document)
+    assert "TS-LOG-NETWORK-DOWN" not in finding_rules(document)
 
 
 @pytest.mark.parametrize(
@@ -324,7 +306,7 @@ def test_a_link_that_comes_back_ends_network_down(prefix: int, downs: list[str],
 )
 @pytest.mark.parametrize("prefix", LOG_PREFIXES)
 def test_routine_link_lines_raise_no_network_down(prefix: str, message: str) -> None:
-    assert "network-down" not in _kinds(_document(_paste(prefix, message)))
+    assert "network-down" not in log_kinds(document_of(paste_messages(prefix, message)))
 
 
 @pytest.mark.parametrize(
@@ -336,4 +318,4 @@ def test_routine_link_lines_raise_no_network_down(prefix: str, message: str) -> 
     ],
 )
 def test_prose_about_a_network_that_is_down_is_no_network_down(text: str) -> None:
-    assert "network-down" not in _kinds(_document(text))
+    assert "network-down" not in log_kinds(document_of(text))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from opskit.core.diagnose.cli_catalog.installer import AROUND_CHECKSUM_WARNING, checksum_warning_on_tailscale
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import is_suggested_translation
 from opskit.core.diagnose.cli_catalog.ssh_server import ssh_check_prompt_end
 from opskit.core.diagnose.clianswers import cli_answer_end
@@ -965,6 +966,9 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         # curl step, a Dockerfile): the install failing before tailscaled exists, though tailscaled's log reads
         # the same words when its own updater runs the download (a line under a log prefix: not this test)
         or _bare_download_error(text)
+        # systemctl's answer that tailscaled's start job failed ("Job for tailscaled.service failed because …"): the
+        # CLI's service-not-running, that engine.py also reads as systemd's verdict in a log of its own
+        or (first == "J" and text.startswith("Job for "))
     ) and is_windows_error_line(text):
         return BlockKind.WINDOWS
     if is_daemon_log_line(text):
@@ -1579,6 +1583,18 @@ def split_input(text: str) -> SplitInput:
             kind = BlockKind.WINDOWS  # `exit-node list` output: a "selected but offline" row is its finding
         else:
             kind = classify_line(text, current_kind is _NETCHECK)
+        if (
+            kind is None
+            and "computed checksum" in text
+            and checksum_warning_on_tailscale(
+                text,
+                [
+                    current_command or "",
+                    *(near.text for near in lines[max(0, index - 1 - AROUND_CHECKSUM_WARNING) : index + 2]),
+                ],
+            )
+        ):
+            kind = BlockKind.WINDOWS  # sha256sum's bare summary next to a Tailscale download: its install failing
         joined_head = False
         if (kind is None or kind is BlockKind.WINDOWS) and index < line_count and bare_health_head(text):
             # a health message pasted bare (or as a "- " bullet) re-wrapped before its distinctive words end
@@ -1690,6 +1706,8 @@ def split_input(text: str) -> SplitInput:
                 add_cli_error_line(banner_line)
             index = banner + 1
             continue
+        if kind is None and current_kind is BlockKind.DAEMON_LOG and text[:2] == "\u2591\u2591":
+            kind = BlockKind.DAEMON_LOG  # journalctl -x's catalog text explaining the journal line above: the journal's
         if kind is None and service_status and current_kind is BlockKind.DAEMON_LOG and is_service_status_field(text):
             kind = BlockKind.DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
         if kind is None and current_kind is BlockKind.DAEMON_LOG and is_embedder_fatal_line(text):

@@ -16,6 +16,7 @@ from opskit.core.diagnose.daemonlog import (
     is_embedded_log_line,
     is_log_event_line,
     is_typed_command_line,
+    is_unit_start_failure_line,
     lead_in_os,
     parse_daemon_log,
     trace_os,
@@ -511,9 +512,12 @@ def _login_prompt_only(block: Block) -> bool:
 
 
 def _embedded_log_lines(block: Block) -> Block | None:
-    """The lines of a CLI error block that an embedded node's program logged (daemonlog.is_embedded_log_line), as a
-    log block of their own, or None: none."""
-    lines = tuple(line for line in block.lines if is_embedded_log_line(line.text))
+    """The lines of a CLI error block that an embedded node's program logged (daemonlog.is_embedded_log_line), or
+    that are systemd's verdict on tailscaled's unit (`systemctl start`'s failed start job), as a log block of their
+    own, or None: none."""
+    lines = tuple(
+        line for line in block.lines if is_embedded_log_line(line.text) or is_unit_start_failure_line(line.text)
+    )
     return Block(BlockKind.DAEMON_LOG, lines, block.command) if lines else None
 
 

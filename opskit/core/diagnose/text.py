@@ -44,11 +44,24 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FENCE = re.compile(r"^(```+|~~~+)\s*[\w+-]*\s*$")
 
-# What a user types after a BusyBox root prompt in a container (the image's tools, then any command line after them).
-_BUSYBOX_COMMANDS = (
-    r"(?:sudo\s+)?(?:\S*/)?(?:tailscaled?|whoami|ping6?|ip|systemctl|apk|cat|ls|ps|ifconfig|wget|curl|nslookup|"
-    r"netstat|env|echo|export|sh|ash|kill|iptables|ip6tables|rc-service|top|uname|hostname|id)(?:\.exe)?(?:\s.*)?"
-)
+# After a BusyBox root prompt's directory ("/app # …") a command's name, or a path to one, is typed; a path
+# annotated in prose ("/var/lib/tailscale # where the state lives", "/etc/default/tailscaled # set FLAGS here") puts
+# an English word there. These words open such notes and are no command (but for an option after them: `set -x`);
+# so do the words of a sentence about a command's output (_PROSE_WORDS below).
+_NOTE_WORDS = frozenset((
+    "a", "an", "the", "this", "that", "these", "those", "it", "its", "is", "are", "was", "were", "be", "been",
+    "being", "where", "which", "who", "whom", "whose", "what", "when", "why", "how", "here", "there", "see",
+    "note", "notes", "contains", "contain", "holds", "hold", "has", "have", "had", "lives", "live", "stores",
+    "store", "keeps", "keep", "used", "uses", "use", "should", "must", "may", "might", "can", "could", "will",
+    "would", "do", "does", "did", "not", "no", "yes", "and", "or", "but", "if", "then", "else", "so", "as", "at",
+    "by", "for", "from", "in", "into", "on", "onto", "of", "off", "to", "with", "without", "my", "your", "our",
+    "their", "his", "her", "we", "you", "they", "i", "me", "us", "them", "set", "same", "only", "also", "all",
+    "each", "every", "some", "any", "more", "most", "default", "e.g.", "eg", "i.e.", "ie", "todo", "fixme",
+    "empty", "missing", "changed", "needed", "required", "optional", "mounted", "owned", "points", "persisted",
+    "created", "generated", "written", "read", "edit", "change", "put", "add", "remove", "delete", "works", "work",
+    "worked", "fails", "failed", "broken", "wrong", "right", "ok", "okay", "just", "still", "now", "after",
+    "before", "because", "since", "until", "while", "about", "like", "via", "per", "etc",
+))  # fmt: skip
 # A shell prompt followed by a command. Order matters: the most specific forms first.
 _PROMPTS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:\([\w.-]+\)\s+)?PS [A-Za-z]:\\[^>]*>\s?(?P<cmd>.*)$"),  # PowerShell, optional (venv)
@@ -63,8 +76,11 @@ _PROMPTS: tuple[re.Pattern[str], ...] = (
     # for root (only after user@host: "/ # cmd" is busybox's, below)
     re.compile(r"^(?:[\w.-]+@[\w.-]+\s[~/][^\s>#]*[>#]|[~/][^\s>#]*>)\s(?P<cmd>\S.*)$"),
     # BusyBox ash (Alpine, the tailscale container image): root's "\w \$ " is "/app # cmd", "~ # cmd"; after the
-    # directory only a command's first word: "/var/lib/tailscale # its state" is a path annotated in prose.
-    re.compile(r"^[~/][^\s#]*\s#\s(?P<cmd>" + _BUSYBOX_COMMANDS + r")$"),
+    # directory a command's name (prompt_command checks it: "/var/lib/tailscale # its state" is a path annotated in
+    # prose).
+    _BUSYBOX_PROMPT := re.compile(
+        r"^[~/][^\s#]*\s#\s(?P<cmd>(?:sudo\s+)?(?P<word>(?:\.{1,2}/|/)?(?:[\w.+-]+/)*[a-z][a-z0-9._+-]*)(?:\s.*)?)$"
+    ),
     # Alpine's /etc/profile "\h:\w\$ ": "host:/app# cmd", "3f2a9c0d1b4e:~$ cmd" (a container's id as its hostname)
     re.compile(r"^[\w.-]+:(?!//)[~/][^\s#$]*\s?[#$]\s(?P<cmd>\S.*)$"),
     # "# cmd" only for known commands: "# Health check:" and "# Warning:" are tailscale output.
@@ -352,6 +368,8 @@ def prompt_command(text: str) -> str | None:
             if pattern is _QUOTED_COMMAND and (_catalogued(text[2:]) or is_prose_after_subcommand(match["cmd"])):
                 # a refusal quoted in Markdown ("> tailscale ip -1, -4, and -6 are mutually …"), or a sentence
                 return None
+            if pattern is _BUSYBOX_PROMPT and not _names_a_command(match["word"], match["cmd"]):
+                continue  # a path annotated in prose ("/var/lib/tailscale # where the state lives")
             return match.group("cmd").strip()
     bare = _BARE_COMMAND.match(text)
     # "tailscale status of a connection: active; relay …" is a sentence quoting output, not a command; nor is a
@@ -370,6 +388,15 @@ def prompt_command(text: str) -> str | None:
     ):
         return bare.group("cmd").strip()
     return None
+
+
+def _names_a_command(word: str, typed: str) -> bool:
+    """Whether the first word after a BusyBox prompt's "#" is a command's name: a path to one (`./tailscale`,
+    `/usr/bin/tailscale`), or a lowercase name that is no word of prose (unless an option follows it: `set -x`)."""
+    if "/" in word or (word not in _NOTE_WORDS and word not in _PROSE_WORDS):
+        return True
+    rest = typed.split(word, 1)[1].lstrip()
+    return rest.startswith("-")
 
 
 def _catalogued(text: str) -> bool:

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, answers_under, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
+from opskit.core.diagnose.cli_catalog.installer import CHECKSUM_MISMATCH, read_checksum_warning
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import with_translation_checked
 from opskit.core.diagnose.guistart import gui_start_fatal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
@@ -1383,6 +1384,14 @@ def _login_server_mismatch(line: SourceLine, command: str | None) -> CliError | 
     return CliError(CliErrorKind.LOGIN_SERVER_MISMATCH, line, detail=line.text, explanation=(cause, fix))
 
 
+def _checksum_warning(line: SourceLine) -> CliError | None:
+    """sha256sum's bare "WARNING: N computed checksum(s) did NOT match", which the splitter took for a CLI line only
+    next to a Tailscale download (installer.checksum_warning_on_tailscale): that install failing."""
+    if (match := read_checksum_warning(normalise_error_text(line.text))) is None:
+        return None
+    return CliError(CHECKSUM_MISMATCH.kind, line, detail=line.text, explanation=CHECKSUM_MISMATCH.explain(match))
+
+
 def _command_answer(line: SourceLine, command: str | None) -> CliError | None:
     """The catalogued refusal a line is as the answer of the command typed above it (is_command_answer)."""
     found = find_command_answer(normalise_error_text(line.text), command)
@@ -1791,6 +1800,7 @@ def parse_windows(
         or _answer_of_command(parse_windows_error(line), line, command)
         or _login_server_mismatch(line, command)
         or _ssh_to_tailnet_host(line, tailnet_hosts)
+        or _checksum_warning(line)
         for line in _unwrap(lines)
     )
     for error in (each for first in found if first is not None for each in with_companions(first)):

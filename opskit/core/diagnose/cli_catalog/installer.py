@@ -10,6 +10,7 @@ refusals; its "Warning: … maintains their own Tailscale package" advisories ar
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
@@ -272,6 +273,50 @@ REFUSALS: tuple[Refusal, ...] = (
         "tailscale.tgz: FAILED",
     ),
 )
+
+# GNU sha256sum's (and Perl shasum's) closing summary of a failed `-c` check names no file: "sha256sum: WARNING: 1
+# computed checksum did NOT match", "… N computed checksums did NOT match" (coreutils' md5sum.c), also under a
+# Dockerfile step's prefix. It is a Tailscale install failing only next to a Tailscale download (a package or tarball
+# name, pkgs.tailscale.com, the install script, the GitHub Action): blocks.py looks at the lines around it
+# (checksum_warning_on_tailscale); alone it is any file's mismatch.
+_CHECKSUM_WARNING = lazy_compile(
+    r"^(?:#\d+ \d+(?:\.\d+)? )?\W*(?:(?:sha\d*sum|shasum)(?:\.exe)?: )?WARNING: "
+    r"(?P<error>\d+ computed checksums? did NOT match)\W*$"
+)
+_TAILSCALE_DOWNLOAD = lazy_compile(
+    r"pkgs\.tailscale\.com|tailscale\.com/install\.sh|tailscale/github-action"
+    r"|\btailscale[\w.+-]*\.(?:tgz|tar\.gz|tar\.xz|deb|rpm|zip|msi|exe|pkg|apk|ipk)\b",
+    re.IGNORECASE,
+)
+AROUND_CHECKSUM_WARNING = 8  # lines before it (and 2 after) that may name the download it checked
+CHECKSUM_MISMATCH = _entry(
+    "computed checksum",
+    _CHECKSUM_WARNING.pattern,
+    "the checksum check of the downloaded Tailscale package failed ({error}): the download returned something "
+    "else than the package (an error page such as pkgs.tailscale.com's 19-byte '404 page not found' for a version "
+    "or architecture it does not serve, a cut download) or its .sha256 was no hash, so the install step stopped and "
+    "Tailscale was not installed.",
+    "Fetch the URL by hand (`curl -sSL -o t.tgz <url>; ls -l t.tgz; curl -sSL <url>.sha256`): an error body "
+    "means the version is not published for this platform: pin one listed on https://pkgs.tailscale.com/stable/"
+    " (or let the GitHub Action pick the latest); otherwise re-run the job (a download cut short).",
+    "sha256sum: WARNING: 1 computed checksum did NOT match",
+)
+
+
+def checksum_warning_on_tailscale(text: str, around: Sequence[str]) -> bool:
+    """Whether ``text`` is sha256sum's bare "WARNING: N computed checksum(s) did NOT match" and a line ``around`` it
+    (the command typed above, the lines before and after) names a Tailscale download."""
+    return (
+        "computed checksum" in text
+        and _CHECKSUM_WARNING.search(text) is not None
+        and any(_TAILSCALE_DOWNLOAD.search(line) is not None for line in around)
+    )
+
+
+def read_checksum_warning(text: str) -> re.Match[str] | None:
+    """The bare checksum warning's match (the splitter put it beside a Tailscale download), or None."""
+    return _CHECKSUM_WARNING.search(text) if "computed checksum" in text else None
+
 
 # What pkgs.tailscale.com answers (or curl -f prints) for a Tailscale file it does not serve, read only under the
 # typed command fetching it (`curl -L https://pkgs.tailscale.com/stable/tailscale_1.58.0_amd64.tgz.sha256`): Go's

@@ -32,12 +32,15 @@ from opskit.core.diagnose.daemonlog.events import (
     is_api_mint_refusal,
     is_auth_key_mint_error,
     is_call_frame,
+    is_catalog_job_failure,
     is_cgnat_address,
     is_dump_line,
     is_dump_request,
     is_overall_errors_head,
     is_overall_errors_part,
+    is_start_job_failure,
     is_systemd_verdict,
+    is_tailscale_unit,
 )
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
@@ -61,6 +64,7 @@ __all__ = [
     "is_daemon_log_line",
     "is_daemon_log_line_slow",
     "is_embedded_log_line",
+    "is_unit_start_failure_line",
     "is_service_status_field",
     "is_service_status_header",
     "is_log_event_line",
@@ -450,6 +454,13 @@ def is_embedded_log_line(text: str) -> bool:
     return _raises_issue(message.text)
 
 
+def is_unit_start_failure_line(text: str) -> bool:
+    """A line of the CLI's paste that is also systemd's verdict on tailscaled's unit: `systemctl start/restart`'s
+    "Job for tailscaled.service failed because …" (engine.py reads it both ways: the CLI's service-not-running, and
+    the crash of a log that shows only systemd's words)."""
+    return "Job for " in text and is_start_job_failure(message_of(text).text)
+
+
 def is_log_event_line(text: str) -> bool:
     """A line whose message raises an issue of the log model: amid a log (a container's output, its runtime stamp or
     compose column taken off or not), the CLI's refusal printed there (`tailscale up` run by containerboot) is a line
@@ -834,6 +845,13 @@ def _clock_os(lines: Sequence[SourceLine]) -> str | None:
     return "windows" if seven and len(stamps) >= 2 else None
 
 
+# journalctl -x's explanation of a catalogued message, under it ("░░ Subject: …", "░░ Defined-By: systemd"): read
+# with the journal, saying nothing of its own but systemd's catalog entry for a failed start job ("Subject: A start job
+# for unit X has failed", "The job identifier is N and the job result is failed.")
+_JOURNAL_CATALOG = "\u2591\u2591"
+_CATALOG_UNIT = re.compile(r"\bunit (\S+\.service)\b")
+
+
 def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterator[tuple[SourceLine, Event]]:
     pairs = list(zip(lines, messages, strict=True))
     stamps = [when_of(line.text) for line in lines]
@@ -842,9 +860,20 @@ def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterato
     elif (order := excerpt_order(stamps, [line.number for line in lines])) is not None:
         pairs = [pairs[at] for at in order]  # excerpts pasted out of order: the latest one says what still holds
     at = 0
+    catalog_unit = ""  # the unit journalctl -x's catalog text under the last journal line names
     while at < len(pairs):
         line, message = pairs[at]
         text = message.text
+        if text[:2] == _JOURNAL_CATALOG:
+            # the catalog text explains the systemd message above it and raises nothing of its own, but for the failed
+            # start job of tailscaled's unit (its Subject, and the job result under it: the failure the message says)
+            catalog_unit = unit.group(1) if (unit := _CATALOG_UNIT.search(text)) is not None else catalog_unit
+            explained = text.lstrip("\u2591 ")
+            if is_catalog_job_failure(explained) and is_tailscale_unit(catalog_unit):
+                yield line, Raise("crash", "exit", explained, unless="exec-failed")
+            at += 1
+            continue
+        catalog_unit = ""
         if is_overall_errors_head(text):
             # the checks of a multi-line overall health error, each on a line (and prefix) of its own
             parts = []
@@ -1040,10 +1069,6 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         peers=tuple(folded.peers),
         os_why=os_why,
     )
-
-
-# journalctl -x's explanation of a catalogued message, under it ("░░ Subject: …", "░░ Defined-By: systemd"): prose
-_JOURNAL_CATALOG = "\u2591\u2591"
 
 
 def is_service_manager_only(lines: Sequence[SourceLine]) -> bool:

@@ -215,11 +215,14 @@ _MAP_STREAM_ENDED = lazy_compile(
 # v1.0 on), logged for every new netmap it is handed.
 _CONTROL_OK = lazy_compile(
     r"control: (?:\[v\d\] )?(?:control server key from|RegisterReq: got response"
-    r"|netmap: (?!Do: |encode: |(?:size|body) read error)"
+    r"|netmap: (?!Do: |encode: |(?:size|body) read error|decode error)"
     r"|mapRoutine: (?:state:synchronized|netmap received)|PollNetMap: stream=)|Switching ipn state \w+ -> Running"
     r"|^PollNetMap: stream="  # v0.9x (early 2020) logged controlclient's messages without "control: "
     r"|^(?:\[v1\] )?(?:mapRoutine: netmap received|netmap diff:)"
 )
+# controlclient's map poll progress before it decodes the response (direct.go: "netmap: Do = 200 after …", "starting
+# size read after …", "read size N after …", "read body after …"): the answer came, whether it can be read is next.
+_MAP_READ_PROGRESS = lazy_compile(r"netmap: (?:Do = |starting size read|read size |read body )")
 # The node is waiting for a person to log in: an auth URL was handed out, an interactive login or a
 # re-authentication started (a new node key), or login attempts back off. Cleared by a later Running/Starting
 # state or a completed login.
@@ -282,7 +285,17 @@ _NO_NOISE_KEY = lazy_compile(r"control server is too old; no noise key")
 # handshake.go). A client and a control server (an old Headscale) that do not speak the same protocol version:
 # control-too-old, never control-unreachable. (A decode error of another kind, an HTML page or a cut stream, is
 # not this: "invalid character '<'", "unexpected EOF" stay what they were.)
-_UNREADABLE_ANSWER = lazy_compile(r"cannot decrypt response|decrypting (?:payload|machine key|initiation tag): ")
+_UNREADABLE_ANSWER = lazy_compile(
+    r"cannot decrypt response|decrypting (?:payload|machine key|initiation tag): "
+    # A map response read whole (its size, then its body) that the client cannot decode (controlclient/direct.go:
+    # "[v1] netmap: decode error: %v" after "netmap: read body after …"; decodeMsg's zstd frame, then "response:
+    # %v" around json.Unmarshal's error; v1.20-v1.58 logged the format without its argument, "%!v(MISSING)"): control
+    # sent a map this client cannot read (a server that sends fields or encodings of another protocol version). The
+    # poll fails and is retried; a map response decoded later (a netmap received, Running) clears it. (A cut stream's
+    # "unexpected EOF" stays routine: the map stream's verbose errors.)
+    r"|netmap: decode error: (?:response: |json: |invalid character |unexpected end of JSON|magic number mismatch"
+    r"|invalid input: |zstd|%!v\(MISSING\))"
+)
 _BOOTSTRAP_DNS = lazy_compile(r'bootstrapDNS\("[^"]*", "[^"]*"\) for "(?P<host>[^"]+)" (?:(?P<error>error: .+)|= \S)')
 _LOG_HOST = lazy_compile(r"^log\.tailscale\.(?:io|com)$")
 
@@ -326,7 +339,8 @@ def _control(message: str) -> Iterator[Event]:
             yield from _tls(detail)
     elif (answered := _CONTROL_OK.search(message)) is not None:
         yield Clear("control-unreachable")
-        if "control server key from" not in answered.group(0):
+        # (not control's key, nor a map poll's progress before the decode, "netmap: read body after …": it may fail)
+        if "control server key from" not in answered.group(0) and _MAP_READ_PROGRESS.search(message) is None:
             yield Clear("control-too-old")  # registered or mapped: the server speaks this client's protocol
     if (
         _LOGIN.search(message) is not None
@@ -603,7 +617,10 @@ def _warnable_failing(name: str, detail: str, origin: str) -> Iterator[Event]:
     kind, key = _health_kind(name, detail)
     if name in _HOME_WARNABLES and (home := _home_relay(detail)) is not None:
         yield home
-    yield Raise(kind, key, detail or name, origin=origin)
+    # (control not reached, or not in the map poll: the poll that failed because control's answer could not be read,
+    # control-too-old, says why)
+    unless = "control-too-old" if kind == "control-unreachable" else ""
+    yield Raise(kind, key, detail or name, origin=origin, unless=unless)
     if kind in ("login-required", "control-unreachable") or name == "tls-connection-failed":
         yield from _tls(detail)  # "You are logged out. The last login error was: … x509: …"
 
@@ -1862,14 +1879,22 @@ _CRASH = lazy_compile(
     # agent."): only after tailscaled ran and exited (an exec failure raises exec-failed, which explains them away)
     r"Scheduled restart job, restart counter is at \d+|Service (?:RestartSec=\S+ expired|hold-off time over), "
     rf"scheduling restart|^{_TAILSCALE_UNIT} holdoff time over, scheduling restart|"
-    rf"^Failed to start (?:{_TAILSCALE_UNIT} - )?Tailscale\b[^:]*\.$"
+    rf"^Failed to start (?:{_TAILSCALE_UNIT} - )?Tailscale\b[^:]*\.$|"
+    # `systemctl start/restart tailscaled` waiting for the start job and printing its result (systemd's
+    # bus-wait-for-jobs: "Job for X failed because the control process exited with error code.", "… a fatal signal
+    # was delivered …", "… a timeout was exceeded.", "… the service did not take the steps required by its unit
+    # configuration.", "… start of the service was attempted too often."): tailscaled started and failed, as
+    # "Failed with result '…'" says in the journal. Not "… of unavailable resources …" (systemd failed before it ran
+    # anything), not "A dependency job for X failed" (another unit), not a masked unit.
+    # (tailscaled's own unit only, as the CLI reads it: a tailscale-autoconnect oneshot running `tailscale up` is not)
+    r"^Job for tailscaled?(?:@[\w.-]*)?\.service failed because (?!of unavailable resources)"
 )
 # The service manager's verdicts on the run (old systemd's among them): the exit it saw, not the cause.
 _VERDICT = lazy_compile(
     r"^(?:[Mm]ain process exited|Failed with result|Active: |Main PID: |Process: |[Ss]tart request repeated"
     r"|Unit \S+ entered failed"
     r"|\S+\.service failed"
-    r"|Scheduled restart job|Service (?:RestartSec|hold-off)|\S+\.service holdoff|Failed to start )"
+    r"|Scheduled restart job|Service (?:RestartSec|hold-off)|\S+\.service holdoff|Failed to start |Job for )"
 )
 # A goroutine trace: a crash's ("goroutine 49 [running]:" under panic:, possibly cut off above it), the engine
 # watchdog's pprof dump just before it exits tailscaled ("1 @ 0x…", "#  0x… func+0x… file:line"), or a dump
@@ -1970,9 +1995,39 @@ _SUPERVISOR_START = lazy_compile(rf"service\[{_SUPERVISED}\]\(Running\): Started
 
 
 def is_systemd_verdict(message: str) -> bool:
-    """systemd's own words on tailscaled's unit failing (an exit status, a result, a restart, a failed start job)."""
+    """systemd's own words on tailscaled's unit failing (an exit status, a result, a restart, a failed start job, its
+    journal catalog entry)."""
+    if is_catalog_job_failure(message):
+        return True
     found = _CRASH.search(message)
     return found is not None and _VERDICT.match(found.group(0)) is not None
+
+
+# journalctl -x's catalog entry for a failed start job (its "░░ " taken off: the log model's message), under the
+# journal line it explains ("Subject: A start job for unit X has failed", "The job identifier is N and the job result
+# is failed."): systemd's verdict when X is tailscaled's unit (daemonlog._events knows the unit the entry is about).
+_CATALOG_JOB_FAILED = lazy_compile(
+    r"^(?:Subject: A start job for unit \S+ has failed$|The job identifier is \d+ and the job result is failed\b)"
+)
+
+
+def is_catalog_job_failure(message: str) -> bool:
+    """journalctl -x's catalog text for a failed start job (of whichever unit: the caller knows which)."""
+    return "failed" in message and _CATALOG_JOB_FAILED.match(message) is not None
+
+
+def is_tailscale_unit(unit: str) -> bool:
+    """A systemd unit name that is Tailscale's (tailscaled.service, a template instance, a hand-made one)."""
+    return "tailscale" in unit and _TAILSCALE_UNIT_NAME.fullmatch(unit) is not None
+
+
+_TAILSCALE_UNIT_NAME = lazy_compile(_TAILSCALE_UNIT)
+
+
+def is_start_job_failure(message: str) -> bool:
+    """systemctl's answer that tailscaled's unit failed to start ("Job for tailscaled.service failed because …"):
+    systemd's verdict on the run it just tried, so also a line of tailscaled's (service-manager-only) log."""
+    return "Job for " in message and is_systemd_verdict(message)
 
 
 def is_supervisor_verdict(message: str) -> bool:

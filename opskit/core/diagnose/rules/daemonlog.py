@@ -889,7 +889,10 @@ def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     client cannot open the answer: ``register request: cannot decrypt response`` (the legacy, pre-Noise protocol's
     boxed reply that does not open with the server key, as a v1.2x client meets a Headscale 0.17 beta; also under
     ``TryLogin:``, ``PollNetMap:``, ``error decoding RegisterResponse …``) or the ts2021 handshake's ``decrypting
-    payload: …``. A later ``RegisterReq: got response`` or map response clears it.
+    payload: …``, and a map response read whole that the client cannot decode (``[v1] netmap: decode error:
+    response: json: cannot unmarshal …``, a zstd or JSON syntax error: control sent fields or an encoding of another
+    protocol version). A later ``RegisterReq: got response`` or a map response decoded (a netmap received,
+    ``Running``) clears it.
 
     *Bad*::
 
@@ -902,9 +905,13 @@ def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     """
     issues = log.issues_of("control-too-old")
     no_noise_key = any("no noise key" in issue.message for issue in issues)
+    undecodable_map = all("netmap: decode error" in issue.message for issue in issues)
     why = (
         "it offers no Noise (ts2021) key"
         if no_noise_key  # else the answer came back and does not open (legacy decrypt, Noise handshake)
+        else "the client cannot decode the map it sends (client and server speak different protocol versions, or "
+        "a proxy in between rewrites the answer)"
+        if undecodable_map
         else "the client cannot decrypt its answer (client and server speak different protocol versions)"
     )
     yield from _finding(
