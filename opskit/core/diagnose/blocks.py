@@ -60,6 +60,7 @@ from opskit.core.diagnose.peerendpoints import endpoint_changes_extent
 from opskit.core.diagnose.peerrelay import is_relay_start, peer_relay_extent
 from opskit.core.diagnose.ping import is_os_ping_line, is_ping_line
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start, portmap_debug_extent
+from opskit.core.diagnose.relayedoutput import RelayedOutput, may_relay_output, relayed_cli_output, relayed_state
 from opskit.core.diagnose.routelookup import is_route_lookup_line
 from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_start, serve_status_extent
 from opskit.core.diagnose.services import service_list_extent
@@ -161,6 +162,8 @@ class Block:
     # lines as pasted where the block's own hold what a reader reads instead (a curl transcript's body as the CLI
     # would have printed it): findings quote these, by line number
     pasted: tuple[SourceLine, ...] = field(default=(), compare=False)
+    # the CLI's output as another program relayed it (relayedoutput.py): its state lines are the command's refusal
+    relayed: bool = False
 
 
 @dataclass(frozen=True)
@@ -545,6 +548,14 @@ _SYSTEMD_SEE = re.compile(
 )
 
 
+# OpenSSH's client closing a connection the server (or `tailscale ssh`'s ProxyCommand, whose peer is "UNKNOWN port
+# 65535") ended: packet.c's "Connection closed by <host> port <n>" / "Connection reset by …", clientloop.c's
+# "Connection to <host> closed[ by remote host]." Under a Tailscale SSH banner it is the end of that answer.
+_SSH_CLIENT_CLOSED = re.compile(
+    r"^(?:Connection (?:closed|reset) by \S+ port \d+|Connection to \S+ closed(?: by remote host)?\.)\s*$"
+)
+
+
 # What `tailscale up` / `login` print once the node is up; under a CI runner's or Go's log stamp too.
 _SUCCESS = re.compile(
     r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?\s+|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+)?Success\.$"
@@ -825,6 +836,17 @@ def _json_list_view(lines: list[SourceLine], start: int, command: str | None) ->
     return Block(kind, tuple(chunk), command, document)
 
 
+def _relayed_cli_answer(lines: list[SourceLine], start: int) -> RelayedOutput | None:
+    """The CLI's output relayed in a quoted field of a record starting at ``lines[start]`` that nothing else reads
+    (or reads as a CLI error: then only its first relayed line was), when one of its lines is the CLI's."""
+    relayed = relayed_cli_output(lines, start)
+    if relayed is None or classify_line(lines[start].text, False) not in (None, BlockKind.WINDOWS):
+        return None  # (a tailscaled log line, a status row…: its own reader knows its escapes)
+    if not any(relayed_state(each.text) is not None or is_windows_error_line(each.text) for each in relayed.lines):
+        return None
+    return relayed
+
+
 # The first words of curl's, wget's and PowerShell's download errors (cli_catalog/installer.py reads them).
 _BARE_DOWNLOAD_ERRORS = ("curl: (", "wget: ", "Resolving ", "Connecting to ", "Invoke-WebRequest")
 
@@ -1049,6 +1071,7 @@ def split_input(text: str) -> SplitInput:
                         "hints": hints,
                         "daemon_version": None,
                         "pasted": (),
+                        "relayed": False,
                     },
                 )
             )
@@ -1312,6 +1335,15 @@ def split_input(text: str) -> SplitInput:
             successes.append(line)  # tailscaled answered it
             blocks.append(Block(BlockKind.EXIT_NODE_LIST, tuple(lines[index - 1 : exit_end + 1]), current_command))
             index = exit_end + 1
+            continue
+        if may_relay_output(text) and (relayed := _relayed_cli_answer(lines, index - 1)) is not None:
+            # another program's log record relaying the CLI's output in a quoted field (relayedoutput.py): the CLI's
+            # lines, unescaped, are its answer (findings quote them so, by the pasted line each starts on: the
+            # record's own lines hold them escaped and cut)
+            close_block()
+            flush_skip()
+            blocks.append(Block(BlockKind.WINDOWS, relayed.lines, current_command, relayed=True))
+            index = relayed.end + 1
             continue
         if (
             may_start_answer(text)
@@ -1716,6 +1748,13 @@ def split_input(text: str) -> SplitInput:
             kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
         if kind is None and current_kind is BlockKind.WINDOWS and is_suggested_translation(text):
             kind = BlockKind.WINDOWS  # the command serve's legacy-syntax refusal suggests (serve_legacy_syntax)
+        if (
+            kind is None
+            and current_kind is BlockKind.WINDOWS
+            and text[:11] == "Connection "
+            and _SSH_CLIENT_CLOSED.match(text)
+        ):
+            kind = BlockKind.WINDOWS  # ssh's own closing line under the SSH server's refusal: one answer
         if kind is None and current_kind is BlockKind.WINDOWS and "See http" in text and _KB_LINK.match(text):
             kind = BlockKind.WINDOWS  # the KB link closing the CLI message above
         if kind is None and current_kind is BlockKind.WINDOWS and text[:4] == "See " and _SYSTEMD_SEE.match(text):

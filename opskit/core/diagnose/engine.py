@@ -330,6 +330,7 @@ def _parse_input(item: InputText) -> _Parsed:
                             split.tailnet_hosts,
                             block.command,
                             split.prompts,
+                            relayed=block.relayed,
                         ),
                         block.pasted,
                     ),

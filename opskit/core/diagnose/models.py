@@ -423,6 +423,10 @@ class CliErrorKind(StrEnum):
     # `tailscale file cp` (file.go, v1.8+): the target peer is offline in the netmap, or (v1.98+) took no bytes for
     # 3 s ("is not replying"): Taildrop sends straight to it and waits; the file arrives only if it comes online
     TAILDROP_TARGET_OFFLINE = "taildrop-target-offline"
+    # Headscale's admin CLI could not register a node key (`headscale nodes register --key …`: "Cannot register
+    # machine|node: … not found in registration cache"): Headscale holds no pending login for that key (the client
+    # logged in through another URL, Headscale restarted, or the entry expired); the client is waiting, not broken
+    HEADSCALE_REGISTER_FAILED = "headscale-register-failed"
     OTHER = "other"
 
 

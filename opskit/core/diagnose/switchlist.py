@@ -10,6 +10,11 @@ cmd/tailscale/cli/switch.go listProfiles, three forms::
 
 The current profile's name carries ``*`` (glued to it in the table, after a space in the old list). The old
 list says nothing about itself: it is read only under its command.
+
+Two profiles can carry the same name (one identity logged in to two tailnets). ``tailscale switch <name>`` takes the
+first profile of that name (matchProfile: by name only before 1.56; since 1.56 by ID, then tailnet, then name) and,
+when that is the current one, answers ``Already on account "<name>"`` (exit 0): the other profile cannot be reached
+by its name. Such an answer right under the list is kept with it (``already_on``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ _CELLS = re.compile(r"\s{2,}")
 _OLD_ROW = re.compile(r"^(?P<name>\w[^\s*]*)(?P<current> \*)?$")
 _LIST_COMMAND = typed_tailscale_command(r"switch\s+(?:\S+\s+)*?--?list\b")
 _MAX_ROWS = 500
+# `tailscale switch <name>` (not --list / remove) and switch.go's answer when the name matched the current profile
+_SWITCH_BY_NAME = typed_tailscale_command(r"switch\s+(?!-|remove\b)\S+")
+_ALREADY_ON = re.compile(r'^Already on account "(?P<name>.*)"$')
 
 
 @dataclass(frozen=True)
@@ -42,10 +50,17 @@ class SwitchListReport:
     rule_target: ClassVar[str] = "switch-list"
     profiles: tuple[Profile, ...]
     lines: tuple[SourceLine, ...]
+    already_on: SourceLine | None = None  # `Already on account "<name>"`, answered right under the list
 
     @property
     def current(self) -> Profile | None:
         return next((p for p in self.profiles if p.current), None)
+
+    @property
+    def shared_names(self) -> tuple[str, ...]:
+        """The names two or more profiles carry (in list order): `tailscale switch <name>` cannot tell them apart."""
+        names = [p.account for p in self.profiles]
+        return tuple(dict.fromkeys(name for name in names if name and names.count(name) > 1))
 
     @property
     def layout(self) -> str:
@@ -91,10 +106,28 @@ def switch_list_extent(lines: Sequence[SourceLine], start: int, command: str | N
         if (_row(line) if table else _OLD_ROW.match(line.text)) is None and not is_elision_line(line.text):
             break  # (a "[…]" where the poster cut profiles stands for rows: the list goes on below it)
         end = index
-    return end if end > start or not table else None
+    if end == start and table:
+        return None
+    return _with_switch_answer(lines, end)
+
+
+def _with_switch_answer(lines: Sequence[SourceLine], end: int) -> int:
+    """``end``, or past the `tailscale switch <name>` typed right under the list and its ``Already on account``
+    answer (which profile the name reaches is the list's own question)."""
+    after = end + 1
+    if after < len(lines) and not lines[after].text and lines[after].command is None:
+        after += 1  # one blank line between the list and the next prompt
+    if after + 1 < len(lines):
+        typed, answer = lines[after], lines[after + 1]
+        if typed.command is not None and _SWITCH_BY_NAME.search(typed.command) and _ALREADY_ON.match(answer.text):
+            return after + 1
+    return end
 
 
 def parse_switch_list(lines: Sequence[SourceLine]) -> SwitchListReport:
+    answer = lines[-1] if len(lines) > 2 and lines[-2].command is not None else None
+    if answer is not None:
+        lines = lines[: -2 if lines[-3].text or lines[-3].command is not None else -3]
     if HEADER.match(lines[0].text):
         profiles = tuple(row for line in lines[1:] if (row := _row(line)) is not None)
     else:
@@ -103,7 +136,7 @@ def parse_switch_list(lines: Sequence[SourceLine]) -> SwitchListReport:
             for line in lines
             if (match := _OLD_ROW.match(line.text)) is not None
         )
-    return SwitchListReport(profiles, tuple(lines))
+    return SwitchListReport(profiles, tuple(lines), already_on=answer)
 
 
 def is_switch_list_json(document: object) -> bool:

@@ -31,6 +31,7 @@ from opskit.core.diagnose.localapicurl import restore_clipped_status
 from opskit.core.diagnose.loginserver import login_server_mismatch
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
+from opskit.core.diagnose.relayedoutput import relayed_state
 from opskit.core.diagnose.text import (
     GO_STAMP,
     TAILNET_V4_PREFIX,
@@ -156,7 +157,9 @@ def cli_backend_state(error: CliError) -> str | None:
     if error.kind is not CliErrorKind.NOT_RUNNING_STATE:
         return None
     match = _NO_IPS_STATE.search(error.line.text)
-    return match.group("state") if match else None
+    if match is None:
+        return relayed_state(error.detail) if error.detail else None  # "Logged out." a program relayed
+    return match.group("state")
 
 
 # Tags a node or auth key asked for that it may not have. The coordination server (and Headscale, which copies
@@ -1763,6 +1766,13 @@ def with_unit_state(report: CliErrorReport, unit_line: SourceLine | None) -> Cli
     return replace(report, errors=errors)
 
 
+def _relayed_state_answer(line: SourceLine) -> CliError | None:
+    """The backend state the relayed CLI printed instead of doing its command (cli/status.go isRunningOrStarting)."""
+    if relayed_state(line.text) is None:
+        return None
+    return CliError(CliErrorKind.NOT_RUNNING_STATE, line, detail=line.text)
+
+
 def parse_windows(
     lines: Sequence[SourceLine],
     whoami: SourceLine | None = None,
@@ -1773,6 +1783,7 @@ def parse_windows(
     tailnet_hosts: frozenset[str] = frozenset(),
     command: str | None = None,
     prompts: Sequence[SourceLine] = (),
+    relayed: bool = False,
 ) -> CliErrorReport:
     """All recognised error lines of a block, plus the caller identity from a pasted ``whoami``.
 
@@ -1785,6 +1796,8 @@ def parse_windows(
     is under the user's own DNS domain, not ts.net. ``command`` is the command typed above the block: a line
     too generic to be an error alone is read as its answer (is_command_answer). ``prompts`` are the paste's shell
     prompts: `tailscale cert`'s name hint followed by `tailscale cert <name>` was how the user learnt the name.
+    ``relayed``: the lines are the CLI's output another program relayed (relayedoutput.py); a backend state it
+    printed ("Logged out.") is then the refusal of the command that program ran.
     """
     if (warning := parse_gui_health_warning(lines)) is not None:
         # the desktop app's health warning (a block of its own): the warnable, not an error line to match
@@ -1801,6 +1814,7 @@ def parse_windows(
         or _login_server_mismatch(line, command)
         or _ssh_to_tailnet_host(line, tailnet_hosts)
         or _checksum_warning(line)
+        or (_relayed_state_answer(line) if relayed else None)
         for line in _unwrap(lines)
     )
     for error in (each for first in found if first is not None for each in with_companions(first)):

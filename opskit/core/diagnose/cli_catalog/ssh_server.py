@@ -155,6 +155,24 @@ REFUSALS: tuple[Refusal, ...] = (
         "coordination server (`tailscale status` there).",
         "tailscale: failed to fetch next SSH action",
     ),
+    # 1.82+ (tailssh clientAuth → errBanner, with the x/crypto SSH server): setInfo could not identify the caller —
+    # the connection's source is not a Tailscale address, or LocalBackend.WhoIs knows no node, or no user profile
+    # for its owner ("unknown Tailscale identity from src …" in the server's log); before 1.82 the same case was a
+    # silent errDenied ("Permission denied (tailscale)"). Only after the banner's "tailscale: " prefix, or alone.
+    _entry(
+        "failed to get connection info",
+        r"(?:^|\btailscale: )failed to get connection info\.?$",
+        "the target's Tailscale SSH server could not identify the connecting node (its connection-info check "
+        "failed before any SSH policy was evaluated): the source address is not a Tailscale address it knows, or "
+        "its netmap has the peer but no user profile for the peer's owner (the server's log says 'unknown "
+        "Tailscale identity from src …'). A control server that gives tagged nodes an owner id without that "
+        "user's profile (Headscale 0.28 betas) makes every SSH between tagged nodes fail this way. Not the SSH "
+        "policy, not the network.",
+        "Check on the SSH server that `tailscale whois <source IP>` names the connecting node and its user; with "
+        "Headscale, upgrade it (and report tagged nodes whose owner shows as 'userid:…' in `tailscale status`); "
+        "otherwise restart tailscaled on the server so its netmap is fresh, and connect from a node it lists.",
+        "tailscale: failed to get connection info",
+    ),
     _entry(
         "neither accept, reject, nor holdanddelegate",
         r"reached Action that had neither Accept, Reject, nor HoldAndDelegate",

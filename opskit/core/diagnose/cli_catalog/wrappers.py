@@ -374,6 +374,30 @@ REFUSALS: tuple[Refusal, ...] = (
         "cmd/tsidp/tsidp.go",
         '{"error":"invalid_request","error_description":"tagged nodes not supported"}',
     ),
+    # ------------------------------------------------------------------------------ Headscale's admin CLI
+    # `headscale [-n <user>] nodes register --key <key>` (cmd/headscale/cli/nodes.go) approving a client's login:
+    # Headscale keeps each pending login in its registration cache (keyed by the key the client's /register page
+    # shows) and answers the gRPC call with ErrMachineNotFoundRegistrationCache "machine not found in
+    # registration cache" (v0.15-v0.22, hscontrol/db) / ErrNodeNotFoundRegistrationCache "node not found …"
+    # (v0.23+). The CLI prints "Cannot register machine|node: <gRPC message>" (v0.15-v0.28), `--output json|yaml`
+    # the gRPC error `{"error": "rpc error: code = … desc = …"}`, v0.29's cobra error "Error: registering node:
+    # rpc error: …"; its HTTP API (404) quotes the same message. Anchored after a ": ", "desc = " or quote so
+    # prose about the message is not read as the refusal.
+    _entry(
+        CliErrorKind.HEADSCALE_REGISTER_FAILED,
+        "not found in registration cache",
+        r"(?:^|: |desc = |[\x22'`])(?P<what>machine|node) not found in registration cache\b",
+        "Headscale's admin CLI could not register the key: Headscale holds no pending registration for it ({what} "
+        "not found in registration cache). The client's login request never reached this Headscale under that key "
+        "(the client used another URL than Headscale's server_url, e.g. through a reverse proxy or another "
+        "--login-server), Headscale restarted since (the cache is in memory), or the entry expired. The Tailscale "
+        "client is not broken: it waits for an approval that cannot come.",
+        "Make Headscale's server_url the URL clients use (and `tailscale up --login-server <that url>` on the "
+        "client), run `tailscale up --login-server <url>` again to get a fresh key, and register that key promptly "
+        "(`headscale nodes register --user <user> --key <key>`; v0.29+: `headscale auth register`).",
+        "juanfont/headscale cmd/headscale/cli/nodes.go, hscontrol/db/node.go (v0.15+)",
+        "Cannot register machine: machine not found in registration cache",
+    ),
     # ------------------------------------------------------------------ NAS package web UI (QNAP, Synology)
     # The QNAP package's web UI asks QTS's own authLogin.cgi whether the browser's NAS session (NAS_SID/qtoken) is
     # valid (client/web/qnap.go qnapAuthnFinish: `Get "<scheme>://<host>/cgi-bin/authLogin.cgi?sid=…": <error>`);

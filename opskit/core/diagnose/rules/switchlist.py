@@ -1,5 +1,5 @@
 """Rules that read ``tailscale switch --list`` (see opskit/core/diagnose/switchlist.py): the accounts on this
-device and the one in use. A note."""
+device and the one in use (a note), and profiles sharing one name (a warning)."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def switch_list_note(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Findi
     """
     if not isinstance(report, SwitchListReport):
         return
-    if not report.profiles:
-        return
+    if not report.profiles or report.shared_names:
+        return  # (profiles sharing a name: the warning below says all of it)
     current = report.current
     names = ", ".join(
         p.account + (f" ({p.tailnet})" if p.tailnet and p.tailnet != p.account else "") for p in report.profiles
@@ -51,3 +51,61 @@ def switch_list_note(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Findi
         ctx.facts.evidence(current.line if current else report.profiles[0].line),
         title="tailscale switch --list",
     )
+
+
+@rule(
+    id="TS-SWITCH-LIST-SHARED-NAME",
+    name="switch-list-shared-name",
+    family="tailscale-identity",
+    severity=Severity.WARNING,
+    summary="tailscale switch --list: two or more profiles share one name, so `tailscale switch <name>` cannot pick",
+    target="cli-view",
+)
+def switch_list_shared_name(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: one identity (the same GitHub or Google login) joined to two tailnets gives two profiles with the same
+    name. ``tailscale switch <name>`` takes the first profile of that name (before 1.56 it matches names only), so it
+    answers ``Already on account "<name>"`` or lands on the same one each time: the other tailnet cannot be reached
+    from the CLI by its name. Since 1.56 ``switch --list`` shows each profile's ID and tailnet, and ``tailscale
+    switch`` accepts either.
+
+    *Bad*::
+
+        $ tailscale switch --list
+        alice@gmail.com *
+        alice@gmail.com
+
+    *Good*::
+
+        $ tailscale switch --list
+        ID    Tailnet          Account
+        2ff9  example.com      alice@example.com*
+        8a1c  alice.github     alice@gmail.com
+    """
+    if not isinstance(report, SwitchListReport) or not report.shared_names:
+        return
+    shared = report.shared_names
+    with_ids = all(p.profile_id for p in report.profiles if p.account in shared)
+    rows = [p for p in report.profiles if p.account in shared]
+    answered = report.already_on
+    cause = (
+        f"{ctx.facts.label}: {len(rows)} profiles on this device share the name "
+        + " and ".join(f'"{name}"' for name in shared)
+        + ": `tailscale switch <name>` takes the first profile of that name, so it cannot reach the other (when "
+        'that first one is in use it answers `Already on account "<name>"` and changes nothing).'
+    )
+    if with_ids:
+        choices = ", ".join(f"{p.profile_id} ({p.tailnet})" if p.tailnet else f"{p.profile_id}" for p in rows)
+        fix = (
+            f"Switch by the profile's ID or its tailnet instead of the name: `tailscale switch <ID>` ({choices}); "
+            "`tailscale switch --list` shows them."
+        )
+    else:
+        fix = (
+            "Upgrade Tailscale to 1.56 or later: its `tailscale switch --list` shows each profile's ID and tailnet, "
+            "and `tailscale switch <ID>` (or the tailnet name) picks the one you mean. Until then, switch from the "
+            "app's account menu, or log out of one profile (`tailscale logout`) and log in to the other tailnet."
+        )
+    evidence = [p.line for p in rows]
+    if answered is not None:
+        evidence.append(answered)
+    yield ctx.finding(cause, fix, ctx.facts.evidence(*evidence), title="Profiles share one name")

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
+from opskit.core.diagnose.relayedoutput import relayed_state
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.diagnose.rules.status import health_advice
 from opskit.core.diagnose.text import hide_keys
@@ -424,6 +425,12 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "tsidp refused the login because it came from a tagged device, which has no user identity to put in the "
         "token: the application signing in reports an authentication failure. Not a network problem.",
         "Sign in from a user-owned, untagged device, or remove the tag from the device you sign in from.",
+    ),
+    CliErrorKind.HEADSCALE_REGISTER_FAILED: (
+        "Headscale's admin CLI could not register the key: Headscale holds no pending registration for it (the "
+        "client logged in through another URL, Headscale restarted, or the entry expired).",
+        "Make Headscale's server_url the URL clients use, run `tailscale up --login-server <url>` again and "
+        "register the fresh key promptly.",
     ),
     CliErrorKind.NAS_WEB_UI_AUTH_FAILED: (
         "the Tailscale NAS package's web UI could not check your NAS login with the NAS's own login service "
@@ -877,22 +884,41 @@ _LOCALAPI_REFUSALS: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
 )
 
 
+# An old CLI (v1.12-v1.16: base64 keys) reading a newer tailscaled's status ("nodekey:<hex>" keys, 1.18+)
+_BY_MESSAGE_VERSION_MISMATCH: tuple[tuple[re.Pattern[str] | LazyPattern, tuple[str, str]], ...] = (
+    (
+        lazy_compile(r"illegal base64 data at input byte \d+", re.IGNORECASE),
+        (
+            "the `tailscale` CLI is older than the tailscaled it talks to: it reached LocalAPI (tailscaled "
+            "runs) but could not decode the status answer, because tailscaled 1.18 and later send node keys "
+            "as 'nodekey:<hex>' while CLIs up to 1.16 expect base64 (the decode stops at the colon, 'input "
+            "byte 7'). Nothing was changed: `tailscale up`/`status` stopped there. Typical of two installs "
+            "side by side (an old binary earlier on PATH, a CI action or script downloading its own pinned "
+            "old CLI next to a newer preinstalled daemon, e.g. tailscale/github-action@v1).",
+            "Use the CLI that came with the running tailscaled (`which -a tailscale`, `tailscale version` vs "
+            "the daemon's version), or update both to the same release; in GitHub Actions move to "
+            "`tailscale/github-action@v2` or later (or set its `version` input to the daemon's release).",
+        ),
+    ),
+)
 # The app's or tray's own message says which failure it was; the first that matches any error of the kind wins.
 _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str] | LazyPattern, tuple[str, str]], ...]] = {
-    # an old CLI (v1.12-v1.16: base64 keys) reading a newer tailscaled's status ("nodekey:<hex>" keys, 1.18+)
+    # the same release on both sides, built from different commits (version.Long's "-t<commit>[-g<other commit>]"):
+    # a CLI bundled with another program (a container image, a wrapper) beside the host's package of that release
     CliErrorKind.VERSION_MISMATCH: (
+        *_BY_MESSAGE_VERSION_MISMATCH,
         (
-            lazy_compile(r"illegal base64 data at input byte \d+", re.IGNORECASE),
+            lazy_compile(
+                r'client version "(?P<release>\d+\.\d+\.\d+)-[^"]*" != tailscaled server version "(?P=release)[-"]',
+                re.IGNORECASE,
+            ),
             (
-                "the `tailscale` CLI is older than the tailscaled it talks to: it reached LocalAPI (tailscaled "
-                "runs) but could not decode the status answer, because tailscaled 1.18 and later send node keys "
-                "as 'nodekey:<hex>' while CLIs up to 1.16 expect base64 (the decode stops at the colon, 'input "
-                "byte 7'). Nothing was changed: `tailscale up`/`status` stopped there. Typical of two installs "
-                "side by side (an old binary earlier on PATH, a CI action or script downloading its own pinned "
-                "old CLI next to a newer preinstalled daemon, e.g. tailscale/github-action@v1).",
-                "Use the CLI that came with the running tailscaled (`which -a tailscale`, `tailscale version` vs "
-                "the daemon's version), or update both to the same release; in GitHub Actions move to "
-                "`tailscale/github-action@v2` or later (or set its `version` input to the daemon's release).",
+                "the CLI and tailscaled are the same release built from different commits (a CLI bundled with "
+                "another program or container beside the host's package of that release): the CLI prints this "
+                "warning on every command, and the warning alone fails nothing. An error printed with it is the "
+                "command's real answer.",
+                "Read the error printed with the warning; to silence the warning, use the CLI that came with the "
+                "running tailscaled (or the same build in the bundling program's image).",
             ),
         ),
     ),
@@ -2508,6 +2534,17 @@ def not_running_state(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
         return
     state = cli_backend_state(found[-1]) or "unknown"
     cause, fix = _STATE_CAUSE_FIX.get(state, _STATE_STARTING)
+    if (relayed := found[-1].detail) and relayed_state(relayed) is not None:
+        # the CLI's own state line, relayed by the program that ran it (relayedoutput.py)
+        yield ctx.finding(
+            f'{ctx.facts.label}: the tailscale command another program ran answered "{relayed}" (relayed in that '
+            f'program\'s log): the tailscaled it talks to is in state "{state}", {cause}. The command did nothing.',
+            f"{fix} When the program uses a host's tailscaled through its socket, check it is the logged-in one "
+            "(`tailscale status` on the host, and the socket path the program is given).",
+            ctx.facts.evidence(*(e.line for e in found[:3])),
+            title=f"Tailscale is not running on this node (state {state})",
+        )
+        return
     yield ctx.finding(
         f'{ctx.facts.label}: `tailscale ip`/`whoami` found no tailnet address, backend state "{state}": {cause}. The node '
         "is not on the tailnet; nothing can reach it.",
@@ -3995,6 +4032,34 @@ def idp_tagged_node_refused(report: CliErrorReport, ctx: DiagnoseContext) -> Ite
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(CliErrorKind.IDP_TAGGED_NODE_REFUSED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-HEADSCALE-REGISTER-FAILED",
+    name="cli-headscale-register-failed",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="Headscale's admin CLI could not register a node key: no pending registration for it (registration cache)",
+    target="windows",
+)
+def headscale_register_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a client logging in to Headscale shows a /register page with a key; the admin approves it with
+    ``headscale nodes register --key <key>``. Headscale keeps the pending login in an in-memory registration cache,
+    and when the key is not there it refuses (``Cannot register machine: machine not found in registration cache``,
+    v0.23+ ``node …``): the client's login reached another URL than Headscale's server_url, Headscale restarted, or
+    the entry expired. The client only waits; the fix is on the server's URL and a fresh key.
+
+    *Bad*::
+
+        headscale -n default nodes register --key ea29d5c8
+        Cannot register machine: machine not found in registration cache
+
+    *Good*::
+
+        $ tailscale status
+        100.64.0.1  laptop  alice  windows  -
+    """
+    yield from _emit(CliErrorKind.HEADSCALE_REGISTER_FAILED, report, ctx)
 
 
 @rule(
