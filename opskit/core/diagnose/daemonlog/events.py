@@ -1638,24 +1638,19 @@ _SERVE_BACKEND = lazy_compile(
 # netstack's forwardTCP logs "could not connect to local (backend )server at %s" for EVERY connection it forwards,
 # not only its own services (wgengine/netstack/netstack.go): a connection to this node's tailnet address is dialled
 # on loopback (127.0.0.1/::1; a tailnet address, 100.64/10 or fd7a:115c:a1e0::, is this node's too), one to a
-# subnet route's host or through an exit node is dialled at its real destination. Only the first is a local
-# backend; for the others the destination's answer says what failed: a refusal (the path works, nothing listens
-# there) or no way to it at all ("network is unreachable", "no route to host", a timeout: this node has no route,
-# e.g. no IPv6 upstream).
+# subnet route's host or through an exit node is dialled at its real destination. For the destination the answer
+# says what failed: a refusal (the path works, nothing listens there) or no way to it at all ("network is
+# unreachable", "no route to host", a timeout: this node has no route, e.g. no IPv6 upstream).
+# A loopback dial is never serve's: acceptTCP returns through the serve/ingress handler (lb.TCPHandlerForDst) for
+# every port serve takes, before forwardTCP; only a connection to a port NO handler takes is rewritten to loopback
+# (every version since v1.6). So it is a port of this node that neither serve nor a local service handles (lead,
+# session 15): an ingress whose serve config is not in effect, or clients using a port nothing serves.
 # (The destination is an address or host:port as Go's net.Dial prints it.)
 _LOCAL_TARGET = lazy_compile(
     r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:127\.[\d.]+\]|" + TAILNET_V4_PREFIX + r"[\d.]+"
     r"|\[" + TAILNET_V6_PREFIX + r"[0-9a-fA-F:]*\])(?::\d+)?$"
 )
 _DIAL_REFUSED = lazy_compile(r"connection\s+(?:was\s+)?refused")
-# netstack forwards to loopback only the connections tailscaled did not take itself (wgengine/netstack/netstack.go
-# forwardTCP). Port 5252 is tailscaled's own web interface (client/web ListenPort, "the numbers above TSTS"), which
-# ipn/ipnlocal/web_client.go listens on at the node's tailnet address when `tailscale set --webclient` is on: a
-# connection to it reaching loopback means the web client is off, a port nothing on the node serves, not a serve or
-# ingress backend that went down (blind 25: 1150, an ingress proxy pod probed on 5252 once a minute).
-_TAILSCALE_OWN_PORT = lazy_compile(r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:127\.[\d.]+\]):5252$")
-
-
 # serve's TCP forwarder (`tailscale serve --tcp`, a TCP service: ipn/ipnlocal/serve.go since v1.3x, "localbackend:
 # failed to TCP proxy port %v (from %v) to %s: %v") dialling the backend its serve config names: whatever the host,
 # it is the serve backend that does not answer (a unix socket backend too).
@@ -1684,11 +1679,12 @@ def _serve(message: str) -> Iterator[Event]:
             # the rate limiter's format of that line: which destination, so which kind, is unknown; it is printed
             # only after the message itself was logged several times, and those lines say it
             return
-        if down.group("target") is not None and _TAILSCALE_OWN_PORT.search(target) is not None:
-            # a port tailscaled serves itself when that feature is on: forwarded to loopback, it was off
-            yield Raise("inbound-port-unhandled", target.rsplit(":", 1)[1], detail)
-        elif down.group("target") is None or _LOCAL_TARGET.match(target) is not None:
+        if down.group("target") is None:
+            # serve's own reverse proxy dialling the backend its config names
             yield Raise("serve-backend-unreachable", target, detail)
+        elif _LOCAL_TARGET.match(target) is not None:
+            # netstack's loopback fallback for a port no serve handler takes: keyed by the port
+            yield Raise("inbound-port-unhandled", target.rsplit(":", 1)[-1], detail)
         elif _DIAL_REFUSED.search(down.group("error")) is not None:
             yield Raise("destination-refused", target, detail)
         else:
@@ -2496,7 +2492,7 @@ _OLD_KEY_EXPIRED = "Key expired; setting loggedIn=false."
 _OLD_ENGINE_WORKED = lazy_compile(r"^\d+: GetEngine worked; exiting failure loop")
 # v1.6-v1.8 netstack (userspace networking) forwarding a connection to this node's own address to the same port on
 # localhost: "netstack: could not connect to local server on port %v: %v" (TCP), "… local UDP server on port %v: %v";
-# today's "could not connect to local server at 127.0.0.1:%d": nothing on this host answers on that port.
+# today's "could not connect to local server at 127.0.0.1:%d": nothing on this node handles that port.
 _OLD_NETSTACK_LOCAL = lazy_compile(r"netstack: could not connect to local (?:UDP )?server on port (?P<port>\d+): \S")
 _OLD_ROUTER = lazy_compile(r"^(?:running ip link failed|iptables (?:forward|nat) failed): \S")
 _OLD_DNS = lazy_compile(r"^(?:failed to restore system resolv\.conf|service systemd-resolved restart): \S")
@@ -2512,7 +2508,7 @@ def _old_wordings(message: str) -> Iterator[Event]:
     if message.startswith(_OLD_KEY_EXPIRED):
         yield Raise("login-required", "login", message)
     if (local := _OLD_NETSTACK_LOCAL.search(message)) is not None:
-        yield Raise("serve-backend-unreachable", f"localhost:{local.group('port')}", message[local.start() :])
+        yield Raise("inbound-port-unhandled", local.group("port"), message[local.start() :])
     if _OLD_ENGINE_WORKED.search(message) is not None:
         yield Clear("tun-unavailable")
     if _OLD_ROUTER.search(message) is not None:

@@ -1210,6 +1210,13 @@ def derp_server_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
 
 # Tailscale's web interface (client/web ListenPort): tailscaled serves it itself when `--webclient` is on.
 _WEB_CLIENT_PORT = "5252"
+# netstack's loopback fallback for a port no serve handler takes (daemonlog events: _LOCAL_TARGET, old wording too)
+_NETSTACK_LOOPBACK = "netstack: could not connect to local"
+
+
+def _ports(issues: tuple[LogIssue, ...]) -> list[str]:
+    """The ports these issues name, in numeric order."""
+    return sorted({issue.key for issue in issues}, key=lambda port: int(port) if port.isdigit() else 0)
 
 
 # Let's Encrypt's answer to an order over its limits (RFC 8555 error type "rateLimited", HTTP 429, with "too many
@@ -1760,22 +1767,23 @@ _SERVE_PATH_UNREADABLE = ("error calling stat on ", "error opening ")
     target="daemon-log",
 )
 def serve_backend_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: ``netstack: could not connect to local backend server at 127.0.0.1:443: … connection
-    refused`` (or serve's reverse proxy: ``http: proxy error: dial tcp 127.0.0.1:8123: … connection refused``)
-    is tailscaled accepting a tailnet connection for ``tailscale serve``/funnel (or the
-    Kubernetes operator's ingress proxy) and finding nothing listening on the local target. Tailnet
-    clients are refused although the tailnet path works: the backend is down, listens on another
-    address or port, or the serve config points at the wrong one. A file or directory backend
-    (``tailscale serve --set-path /docs /srv/docs``) that tailscaled cannot read logs ``error calling stat on
-    <path>: …`` / ``error opening <path>: …`` (v1.56+): every request for it gets a 500.
+    """*Why*: serve's reverse proxy (``http: proxy error: dial tcp 127.0.0.1:8123: … connection refused``) or
+    its TCP forwarder (``localbackend: failed to TCP proxy port 443 (from …) to 127.0.0.1:8443: …``) is
+    tailscaled accepting a tailnet connection for ``tailscale serve``/funnel (or the Kubernetes operator's
+    ingress proxy) and finding nothing listening on the backend its serve config names. Tailnet clients are
+    refused although the tailnet path works: the backend is down, listens on another address or port, or the
+    serve config points at the wrong one. A file or directory backend (``tailscale serve --set-path /docs
+    /srv/docs``) that tailscaled cannot read logs ``error calling stat on <path>: …`` / ``error opening <path>:
+    …`` (v1.56+): every request for it gets a 500. (netstack's ``could not connect to local backend server at
+    127.0.0.1:<port>`` is not serve's: it is a port no serve handler takes, TS-LOG-INBOUND-PORT-UNHANDLED.)
 
     *Bad*::
 
-        2024/12/04 15:38:53 netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: connection refused
+        2024/12/04 15:38:53 http: proxy error: dial tcp 127.0.0.1:8123: connect: connection refused
 
     *Good*::
 
-        2024/12/04 15:38:53 netstack: accepted TCP connection from 100.64.0.7:53412 to 100.64.0.1:443
+        2024/12/04 15:38:53 netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: connection refused
     """
     issues = log.issues_of("serve-backend-unreachable")
     targets = ", ".join(sorted({issue.key for issue in issues}))
@@ -2107,7 +2115,7 @@ def netstack_forward_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> 
 
     *Good*::
 
-        netstack: could not connect to local backend server at 127.0.0.1:8123: dial tcp 127.0.0.1:8123: connect: connection refused
+        netstack: could not connect to local backend server at 192.168.1.20:8123: dial tcp 192.168.1.20:8123: connect: connection refused
     """
     issues = log.issues_of("netstack-forward-unreachable")
     targets = sorted({issue.key for issue in issues})
@@ -2146,15 +2154,21 @@ def inbound_port_unhandled(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterat
     (before v1.52; since then ``local-serve: no handler for … to port N``, and for funnel/ingress ``no matching
     ingress serve handler``) means none exists: the program did not listen on that port (yet), listened on
     another one or on the host's own network instead of the tailnet, or the serve config lost that port. The
-    connection is dropped; the tailnet path from the peer works.
+    connection is dropped; the tailnet path from the peer works. netstack's ``could not connect to local
+    backend server at 127.0.0.1:80: … connection refused`` is the same: a connection to this node's own
+    Tailscale IP that no serve/ingress handler took is handed to loopback, where nothing listens either. If
+    serve or a Kubernetes ingress is meant to serve that port (443 on an ingress), its serve config is not in
+    effect; otherwise clients use a port nothing serves (an Ingress serves HTTPS on 443 only).
 
     *Bad*::
 
         [unexpected] localbackend: got TCP conn without TCP config for port 3000; from 100.93.131.69:64405
+        2025/02/24 03:01:00 netstack: could not connect to local backend server at 127.0.0.1:80: dial tcp 127.0.0.1:80: connect: connection refused
 
     *Good*::
 
         Accept: TCP{100.93.131.69:64405 > 100.99.93.94:3000} 64 tcp ok
+        2024/12/04 15:38:53 http: proxy error: dial tcp 127.0.0.1:8123: connect: connection refused
     """
     every = log.issues_of("inbound-port-unhandled")
     web = tuple(issue for issue in every if issue.key == _WEB_CLIENT_PORT)
@@ -2169,8 +2183,24 @@ def inbound_port_unhandled(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterat
         "(the source address of the connection, e.g. a browser tab or bookmark of the admin console's 'Web "
         "interface', a monitor or scanner) and stop it, or deny that port to it in the tailnet policy.",
     )
-    issues = tuple(issue for issue in every if issue.key != _WEB_CLIENT_PORT)
-    ports = sorted({issue.key for issue in issues}, key=lambda port: int(port) if port.isdigit() else 0)
+    rest = tuple(issue for issue in every if issue.key != _WEB_CLIENT_PORT)
+    loopback = tuple(issue for issue in rest if issue.message.startswith(_NETSTACK_LOOPBACK))
+    ports = _ports(loopback)
+    yield from _finding(
+        ctx,
+        loopback,
+        f"a tailnet client opened port {', '.join(ports)} of this node and neither serve nor any local service "
+        f"handles it ({_last(loopback)}): netstack hands such a connection to this node's loopback, where nothing "
+        "listens, and it is refused, though the path from the peer works.",
+        "If `tailscale serve` or the Kubernetes operator's ingress is meant to serve this port (443 on an "
+        "Ingress), its serve config is not in effect: check `tailscale serve status` on the node (in the proxy "
+        "pod) and restart the proxy pod (an operator bug that lost it is fixed in 1.78). Otherwise the clients "
+        f"use a port nothing serves (an Ingress serves HTTPS on 443 only: use https://<name>.<tailnet>.ts.net): "
+        f"connect to the served port, or start the service on port {ports[0] if ports else '<port>'} "
+        "(`ss -ltnp`).",
+    )
+    issues = tuple(issue for issue in rest if not issue.message.startswith(_NETSTACK_LOOPBACK))
+    ports = _ports(issues)
     named = ", ".join(ports)
     yield from _finding(
         ctx,

@@ -1,0 +1,122 @@
+"""Generated tests for blind batch 32's log misses, read as classes (what a user sees in the JSON document).
+
+1. netstack's ``could not connect to local (backend) server at 127.0.0.1:<port>`` / ``[::1]:<port>`` (and v1.6-v1.8's
+   ``… local server on port N``): acceptTCP hands serve's and an ingress's ports to their handler before
+   forwardTCP, so a loopback dial is a port of this node nothing handles: ``inbound-port-unhandled`` keyed by the
+   port, with both readings in the finding (lead, session 15). serve's own backends stay
+   ``serve-backend-unreachable``; another host's address stays a forwarded connection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opskit.errors import InputError
+from tests.diagnose.conftest import run_json
+from tests.diagnose.log_catalog import LOG_PREFIXES
+
+
+def _document(text: str) -> dict[str, Any]:
+    try:
+        return run_json(text)
+    except InputError:
+        return {"summary": {"exit_code": 2}, "daemon_logs": [], "findings": [], "warnings": []}
+
+
+def _issues(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [issue for log in document["daemon_logs"] for issue in log["issues"]]
+
+
+def _kinds(document: dict[str, Any]) -> set[str]:
+    return {issue["kind"] for issue in _issues(document)}
+
+
+def _findings(document: dict[str, Any], rule_id: str) -> list[dict[str, Any]]:
+    return [finding for finding in document["findings"] if finding["rule"] == rule_id]
+
+
+def _paste(prefix: str, messages: list[str], fence: bool = False) -> str:
+    body = "\n".join(prefix.format(msg=message) for message in messages)
+    return f"```\n{body}\n```\n" if fence else body + "\n"
+
+
+# ------------------------------------------------------------------ 1. netstack's loopback fallback
+
+_LOOPBACKS = ("127.0.0.1", "[::1]", "127.0.0.53", "localhost", "[::ffff:127.0.0.1]")
+_WORDINGS = ("local backend server at", "local server at", "local backend  server at")
+_DIAL_ERRORS = (
+    "connect: connection refused",
+    "connect: connection refused    ",
+    "i/o timeout",
+    "connect: connection reset by peer",
+    "connectex: No connection could be made because the target machine actively refused it.",
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    host=st.sampled_from(_LOOPBACKS),
+    port=st.sampled_from((80, 443, 22, 3000, 8080, 8123, 1168, 65535)),
+    wording=st.sampled_from(_WORDINGS),
+    error=st.sampled_from(_DIAL_ERRORS),
+    repeats=st.integers(1, 3),
+    fence=st.booleans(),
+)
+def test_netstacks_loopback_dial_is_a_port_nothing_handles(
+    prefix: str, host: str, port: int, wording: str, error: str, repeats: int, fence: bool
+) -> None:
+    line = f"netstack: could not connect to {wording} {host}:{port}: dial tcp {host}:{port}: {error}"
+    document = _document(_paste(prefix, [line] * repeats, fence))
+    assert _kinds(document) - {"hand-started"} == {"inbound-port-unhandled"}, _issues(document)
+    assert {issue["about"] for issue in _issues(document) if issue["kind"] == "inbound-port-unhandled"} == {str(port)}
+    (finding,) = _findings(document, "TS-LOG-INBOUND-PORT-UNHANDLED")
+    # both readings: a serve/ingress config not in effect, or clients on a port nothing serves
+    assert "serve status" in finding["fix"] and "restart the proxy pod" in finding["fix"]
+    assert "443 only" in finding["fix"] and f"port {port}" in finding["cause"]
+    assert document["summary"]["exit_code"] == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(prefix=st.sampled_from(LOG_PREFIXES), port=st.integers(1, 65535), udp=st.booleans())
+def test_the_v1_6_wording_is_a_port_nothing_handles_too(prefix: str, port: int, udp: bool) -> None:
+    proto = "udp" if udp else "tcp"
+    line = (
+        f"netstack: could not connect to local {'UDP ' if udp else ''}server on port {port}: dial {proto} "
+        f"127.0.0.1:{port}: connect: connection refused"
+    )
+    document = _document(_paste(prefix, [line]))
+    assert _kinds(document) - {"hand-started"} == {"inbound-port-unhandled"}, _issues(document)
+
+
+_SERVE_OWN = (
+    "http: proxy error: dial tcp 127.0.0.1:{port}: connect: connection refused",
+    "localbackend: failed to TCP proxy port 443 (from 100.101.102.103:52344) to 127.0.0.1:{port}: dial tcp "
+    "127.0.0.1:{port}: connect: connection refused",
+    "localbackend: failed to TCP proxy port 443 (from 100.101.102.103:52344) to [::1]:{port}: dial tcp "
+    "[::1]:{port}: connect: connection refused",
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(prefix=st.sampled_from(LOG_PREFIXES), line=st.sampled_from(_SERVE_OWN), port=st.integers(1, 65535))
+def test_serves_own_backends_stay_serve_backend_unreachable(prefix: str, line: str, port: int) -> None:
+    document = _document(_paste(prefix, [line.format(port=port)]))
+    assert "serve-backend-unreachable" in _kinds(document), _issues(document)
+    assert "inbound-port-unhandled" not in _kinds(document)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    host=st.sampled_from(("192.168.1.20", "10.0.0.5", "[2a00:1450:400e:811::200a]", "8.8.8.8")),
+    port=st.sampled_from((80, 443, 22)),
+)
+def test_another_hosts_address_stays_a_forwarded_connection(prefix: str, host: str, port: int) -> None:
+    target = f"{host}:{port}"
+    line = f"netstack: could not connect to local server at {target}: dial tcp {target}: connect: connection refused"
+    kinds = _kinds(_document(_paste(prefix, [line])))
+    assert "destination-refused" in kinds and "inbound-port-unhandled" not in kinds
