@@ -5,6 +5,9 @@
    forwardTCP, so a loopback dial is a port of this node nothing handles: ``inbound-port-unhandled`` keyed by the
    port, with both readings in the finding (lead, session 15). serve's own backends stay
    ``serve-backend-unreachable``; another host's address stays a forwarded connection.
+2. The PeerAPI's Funnel ingress endpoint refusing the relay (``peerapi: ingress: denied; no ingress cap from <addr>``,
+   ``… bad request from <addr>: <why>``, peerapi.go v1.34-, serve.go since) is ``peerapi-request-rejected`` with a
+   Funnel finding; its own ``failed hijacking conn`` and ServeConn's ``unknown peer`` are not.
 """
 
 from __future__ import annotations
@@ -120,3 +123,51 @@ def test_another_hosts_address_stays_a_forwarded_connection(prefix: str, host: s
     line = f"netstack: could not connect to local server at {target}: dial tcp {target}: connect: connection refused"
     kinds = _kinds(_document(_paste(prefix, [line])))
     assert "destination-refused" in kinds and "inbound-port-unhandled" not in kinds
+
+
+# ------------------------------------------------------------------ 2. the PeerAPI refusing the Funnel ingress relay
+
+_RELAYS = ("[fd7a:115c:a1e0:ab12:4843:cd96:625a:9516]:39290", "100.101.102.103:41234", "[fd7a:115c:a1e0::1]:443")
+_INGRESS_REFUSALS = (
+    "ingress: denied; no ingress cap from {relay}",
+    "ingress: bad request from {relay}: only POST allowed",
+    "ingress: bad request from {relay}: Tailscale-Ingress-Src header not set",
+    "ingress: bad request from {relay}: Tailscale-Ingress-Target header invalid; want host:port",
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    refusal=st.sampled_from(_INGRESS_REFUSALS),
+    relay=st.sampled_from(_RELAYS),
+    repeats=st.integers(1, 3),
+    fence=st.booleans(),
+)
+def test_the_funnel_ingress_endpoint_refusing_the_relay_is_a_rejected_request(
+    prefix: str, refusal: str, relay: str, repeats: int, fence: bool
+) -> None:
+    line = "peerapi: " + refusal.format(relay=relay)
+    document = _document(_paste(prefix, [line] * repeats, fence))
+    assert _kinds(document) - {"hand-started"} == {"peerapi-request-rejected"}, _issues(document)
+    assert {issue["about"] for issue in _issues(document)} - {"tailscaled"} == {relay.rsplit(":", 1)[0]}
+    (finding,) = _findings(document, "TS-LOG-PEERAPI-REQUEST-REJECTED")
+    assert "Funnel" in finding["cause"] and "funnel" in finding["fix"]
+    assert document["summary"]["exit_code"] == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    line=st.sampled_from(
+        (
+            "peerapi: ingress: failed hijacking conn",
+            "peerapi: unknown peer 100.101.102.103:41234",
+            "peerapi: got put of ~1710MB in 1m43.7s from 100.88.1.2/desktop",
+            "ingress: denied; no ingress cap from the relay (as my notes say)",
+        )
+    ),
+)
+def test_other_peerapi_lines_are_not_a_rejected_request(prefix: str, line: str) -> None:
+    document = _document(_paste(prefix, ["logtail started", line]))
+    assert "peerapi-request-rejected" not in _kinds(document), _issues(document)

@@ -2020,6 +2020,14 @@ _PEERAPI_SERVING = "peerapi: serving on "
 # (ServeConn's "peerapi: unknown peer <ip:port>", an address WhoIs does not know, stays routine: a connection from
 # outside the netmap, as the source catalogs read it.)
 _PEERAPI_REFUSED = lazy_compile(r"^peerapi: invalid request from (?P<peer>\S+?)(?::\d+)?: (?P<why>\S.*)$")
+# The Funnel ingress endpoint of the PeerAPI refusing the relay that brings a public visitor (handleServeIngress,
+# ipn/ipnlocal/peerapi.go v1.34-, serve.go since: "ingress: denied; no ingress cap from %v", 403: by the packet filter
+# that peer holds no ingress capability toward this node; "ingress: bad request from %v: %s": a malformed ingress
+# request, method or Tailscale-Ingress-* header): the visitor's connection is dropped. ("ingress: failed hijacking
+# conn" is the node's own failure, not a refusal.)
+_PEERAPI_INGRESS_REFUSED = lazy_compile(
+    r"^peerapi: ingress: (?:denied; no ingress cap|bad request) from (?P<peer>\[[0-9a-fA-F:.]+\]|[\d.]+)(?::\d+)?\b"
+)
 
 
 def _peerapi(message: str) -> Iterator[Event]:
@@ -2027,7 +2035,7 @@ def _peerapi(message: str) -> Iterator[Event]:
         yield Raise("peerapi-accept-failed", "peerapi", message)
     elif message.startswith(_PEERAPI_SERVING):
         yield Clear("peerapi-accept-failed")
-    elif (refused := _PEERAPI_REFUSED.match(message)) is not None:
+    elif (refused := _PEERAPI_REFUSED.match(message) or _PEERAPI_INGRESS_REFUSED.match(message)) is not None:
         yield Raise("peerapi-request-rejected", refused.group("peer"), message)
 
 
@@ -3360,7 +3368,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),  # fmt: skip
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
     Recogniser(
-        "peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request", "peerapi listen("), _peerapi
+        "peerapi",
+        ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request", "peerapi listen(", "peerapi: ingress: "),
+        _peerapi,
     ),
     Recogniser("eventbus", (" is slow (",), _eventbus),
     Recogniser(

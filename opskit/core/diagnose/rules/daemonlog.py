@@ -922,6 +922,10 @@ def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     )
 
 
+# the PeerAPI's Funnel ingress endpoint refusing the relay (daemonlog events: _PEERAPI_INGRESS_REFUSED)
+_PEERAPI_INGRESS = "peerapi: ingress: "
+
+
 @rule(
     id="TS-LOG-PEERAPI-REQUEST-REJECTED",
     name="log-peerapi-request-rejected",
@@ -936,7 +940,10 @@ def peerapi_request_rejected(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
     own (``100.64.0.1/32 not found in self addresses``: a masquerade address this node has for that peer, as a
     shared-in node's, on a client older than v1.40), or the request came with a browser's ``Referer`` or
     ``Origin``. The listener works (not ``peerapi.Accept``): only that peer's Taildrop sends, peer DNS
-    through this node and Taildrive fail.
+    through this node and Taildrive fail. ``peerapi: ingress: denied; no ingress cap from <relay>`` is the
+    Funnel endpoint refusing the ingress relay that brings a public visitor (by the packet filter it holds no
+    ingress capability toward this node; ``ingress: bad request from …`` is a malformed ingress request): Funnel
+    visitors get nothing, the tailnet is not affected.
 
     *Bad*::
 
@@ -946,7 +953,20 @@ def peerapi_request_rejected(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
 
         peerapi: serving on http://100.110.71.64:42858
     """
-    issues = log.issues_of("peerapi-request-rejected")
+    every = log.issues_of("peerapi-request-rejected")
+    ingress = tuple(issue for issue in every if issue.message.startswith(_PEERAPI_INGRESS))
+    yield from _finding(
+        ctx,
+        ingress,
+        f"the node's PeerAPI refused the Funnel ingress relay that brings public visitors ({_last(ingress)}): every "
+        "request to the Funnel URL fails (the visitor sees a TLS error or a reset); tailnet access is not affected.",
+        "A relay is let in only when this node's packet filter grants it the ingress capability, which control "
+        "adds when the tailnet policy gives this node the `funnel` node attribute (`nodeAttrs` with "
+        '`"attr": ["funnel"]`) and Funnel is on (`tailscale funnel status`). Check the policy names this node (its '
+        "tag or user), then restart Funnel (`tailscale funnel --bg <port>`) so the node takes the new netmap; if "
+        "the grant is there and the refusal stays, report it with `tailscale bugreport`.",
+    )
+    issues = tuple(issue for issue in every if not issue.message.startswith(_PEERAPI_INGRESS))
     masquerade = any("not found in self addresses" in issue.message for issue in issues)
     yield from _finding(
         ctx,
