@@ -8,6 +8,11 @@
 2. The PeerAPI's Funnel ingress endpoint refusing the relay (``peerapi: ingress: denied; no ingress cap from <addr>``,
    ``… bad request from <addr>: <why>``, peerapi.go v1.34-, serve.go since) is ``peerapi-request-rejected`` with a
    Funnel finding; its own ``failed hijacking conn`` and ServeConn's ``unknown peer`` are not.
+3. tstun's ``[unexpected] received self disco out|in packet over tstun; dropping`` (v1.14-) is ``disco-routing-loop``
+   (an error: the OS routes magicsock's underlay traffic into the tunnel), its rate limiter's format too.
+4. magicsock rebinding in a loop is ``rebind-churn`` (a warning naming the DERP regions and reasons): a send error's
+   rebind, a DERP connection a rebind closed at age 0-1 s, or three rebind closures in one log; one or two closures
+   at age 2 s or more (after a link change) and other closures (idle, conn-close) are routine.
 """
 
 from __future__ import annotations
@@ -171,3 +176,146 @@ def test_the_funnel_ingress_endpoint_refusing_the_relay_is_a_rejected_request(
 def test_other_peerapi_lines_are_not_a_rejected_request(prefix: str, line: str) -> None:
     document = _document(_paste(prefix, ["logtail started", line]))
     assert "peerapi-request-rejected" not in _kinds(document), _issues(document)
+
+
+# ------------------------------------------------------------------ 3. tailscaled's own disco packets in the tunnel
+
+_SELF_DISCO = (
+    "tstun: [unexpected] received self disco out packet over tstun; dropping",
+    "tstun: [unexpected] received self disco in packet over tstun; dropping",
+    'tstun: [RATELIMIT] format("[unexpected] received self disco out packet over tstun; dropping")',
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    lines=st.lists(st.sampled_from(_SELF_DISCO), min_size=1, max_size=4),
+    fence=st.booleans(),
+    routine=st.sampled_from(("", "magicsock: derp-4 connected; connGen=1", 'health("overall"): ok')),
+)
+def test_self_disco_packets_in_the_tunnel_are_a_routing_loop(
+    prefix: str, lines: list[str], fence: bool, routine: str
+) -> None:
+    document = _document(_paste(prefix, [line for line in (routine, *lines) if line], fence))
+    assert "disco-routing-loop" in _kinds(document), _issues(document)
+    assert not _kinds(document) & {"packet-dropped", "crash", "tun-unavailable"}
+    (finding,) = _findings(document, "TS-LOG-DISCO-ROUTING-LOOP")
+    assert finding["severity"] == "error" and "exit node" in finding["fix"] and "Upgrade" in finding["fix"]
+    assert document["summary"]["exit_code"] == 1
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    line=st.sampled_from(
+        (
+            "magicsock: disco: node [xI8Q9] d:9a4c6e6a5c4d9a2f now using 192.168.1.20:41641",
+            "received self disco packets over the tunnel? is that the loop I read about",
+            "tstun: [unexpected] received disco packet from unknown peer",
+        )
+    ),
+)
+def test_other_disco_lines_are_no_routing_loop(prefix: str, line: str) -> None:
+    document = _document(_paste(prefix, ["logtail started", line]))
+    assert "disco-routing-loop" not in _kinds(document)
+
+
+# ------------------------------------------------------------------ 4. magicsock rebinding in a loop
+
+_REASONS = ("rebind-no-localaddr", "rebind-default-route-change", "rebind-ping-fail", "rebind")
+_LINK_CHANGES = (
+    "LinkChange: major, rebinding. New state: interfaces.State{defaultRoute=eth0 ifs={eth0:[10.0.0.5/24]} v4=true}",
+    "[v1] magicsock: network state changed (major)",
+    "monitor: [v1] major network change: eth0 link changed",
+)
+
+
+def _closure(region: int, reason: str, age: str) -> str:
+    return f"magicsock: closing connection to derp-{region} ({reason}), age {age}"
+
+
+def _regions(document: dict[str, Any]) -> set[str]:
+    return {issue["about"] for issue in _issues(document) if issue["kind"] == "rebind-churn"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    region=st.integers(1, 999),
+    reason=st.sampled_from(_REASONS),
+    age=st.sampled_from(("0s", "1s")),
+    fence=st.booleans(),
+)
+def test_a_derp_connection_a_rebind_drops_at_once_is_rebind_churn(
+    prefix: str, region: int, reason: str, age: str, fence: bool
+) -> None:
+    messages = [f"magicsock: adding connection to derp-{region} for [pAcyY]", _closure(region, reason, age)]
+    document = _document(_paste(prefix, messages, fence))
+    assert _regions(document) == {str(region)}, _issues(document)
+    (finding,) = _findings(document, "TS-LOG-REBIND-CHURN")
+    assert finding["severity"] == "warning" and f"derp-{region} ({reason})" in finding["cause"]
+    assert "#20722" in finding["fix"] and "flapping" in finding["fix"]
+    assert document["summary"]["exit_code"] == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    region=st.integers(1, 999),
+    reason=st.sampled_from(_REASONS),
+    age=st.sampled_from(("2s", "23s", "1m5s", "2h3m14s")),
+    before=st.booleans(),
+)
+def test_a_send_errors_rebind_is_rebind_churn_naming_the_regions(
+    prefix: str, region: int, reason: str, age: str, before: bool
+) -> None:
+    send_error = "magicsock: last netcheck reported send error. Rebinding."
+    rebind = 'Rebind; defIf="v4if0", ips=[169.254.172.3/22 fe80::683a:f1ff:fec8:1aa5/64]'
+    closure = _closure(region, reason, age)
+    messages = [send_error, rebind, closure] if before else [closure, send_error, rebind]
+    document = _document(_paste(prefix, messages))
+    assert _regions(document) == {"send-error", str(region)}, _issues(document)
+    (finding,) = _findings(document, "TS-LOG-REBIND-CHURN")
+    assert f"derp-{region} ({reason})" in finding["cause"] and "send" in finding["cause"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    closures=st.lists(
+        st.tuples(st.integers(1, 30), st.sampled_from(_REASONS), st.sampled_from(("2s", "26s", "3m0s"))),
+        min_size=3,
+        max_size=6,
+    ),
+    link=st.sampled_from(_LINK_CHANGES),
+)
+def test_three_rebind_closures_in_one_log_are_rebind_churn(
+    prefix: str, closures: list[tuple[int, str, str]], link: str
+) -> None:
+    messages = [message for closure in closures for message in (link, _closure(*closure))]
+    document = _document(_paste(prefix, messages))
+    assert _regions(document) == {str(region) for region, _, _ in closures}, _issues(document)
+    (finding,) = _findings(document, "TS-LOG-REBIND-CHURN")
+    assert all(f"derp-{region}" in finding["cause"] for region, _, _ in closures)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    closures=st.lists(
+        st.tuples(st.integers(1, 30), st.sampled_from(_REASONS), st.sampled_from(("2s", "26s", "3m0s", "5h1m2s"))),
+        min_size=1,
+        max_size=2,
+    ),
+    others=st.lists(st.sampled_from(("idle", "conn-close", "zero-private-key", "new-private-key")), max_size=4),
+    link=st.sampled_from(_LINK_CHANGES),
+)
+def test_routine_derp_closures_after_a_link_change_are_not_churn(
+    prefix: str, closures: list[tuple[int, str, str]], others: list[str], link: str
+) -> None:
+    messages = [link, *(_closure(*closure) for closure in closures), *(_closure(7, why, "0s") for why in others)]
+    messages += ["magicsock: derp-4 connected; connGen=2", "magicsock: home is now derp-4 (fra)"]
+    document = _document(_paste(prefix, messages))
+    assert "rebind-churn" not in _kinds(document), _issues(document)
+    assert _findings(document, "TS-LOG-REBIND-CHURN") == []

@@ -2631,6 +2631,47 @@ def _tun_write(message: str) -> Iterator[Event]:
     yield Raise("tun-write-failed", key, message[failed.start() :], weak=key == "closed")
 
 
+# ---------------------------------------------------------------- tailscaled's own packets in the tunnel
+
+# tstun's filter finding a disco packet of tailscaled's own (magicsock's path discovery to peers' real endpoints)
+# inside the tunnel (net/tstun/wrap.go, v1.14-: "[unexpected] received self disco out packet over tstun; dropping",
+# "… self disco in packet …", rate-limited): the OS routes magicsock's underlay traffic into the Tailscale interface
+# (a default route through an exit node, or a subnet route covering the peers' endpoints), a loop the filter breaks
+# by dropping it. Peers cannot be reached while it lasts (issue 1526; Windows 7's exit-node builds, issue 3260).
+_SELF_DISCO = lazy_compile(r"received self disco (?:in|out) packet over tstun")
+
+
+def _self_disco(message: str) -> Iterator[Event]:
+    if (loop := _SELF_DISCO.search(message)) is not None:
+        yield Raise("disco-routing-loop", "disco", message[max(0, message.rfind("[unexpected]", 0, loop.start())) :])
+
+
+# ---------------------------------------------------------------------- magicsock rebinding in a loop
+
+# magicsock rebinding its sockets and dropping DERP connections as it does (wgengine/magicsock, v1.0-): "last
+# netcheck reported send error. Rebinding." (v1.x-: netcheck's sends failed, the socket is judged broken; on an
+# IPv6-only or link-local-IPv4 host, EKS pods and Cloud Run, IPv4 never becomes sendable and every netcheck rebinds
+# again: PR #20722), and each rebind closing DERP connections ("closing connection to derp-%v (%v), age %v" with
+# "rebind" before v1.20, since then "rebind-no-localaddr", "rebind-default-route-change", "rebind-ping-fail";
+# the age rounded to the second). A connection dropped at age 0-1 s was made for a peer's traffic and lost at once;
+# one closure after a link change is routine (the fold raises three or more: rebind_closure facts).
+_REBIND_SEND_ERROR = "magicsock: last netcheck reported send error. Rebinding."
+_REBIND_CLOSURE = lazy_compile(
+    r"magicsock: closing connection to derp-(?P<region>\d+) \((?P<why>rebind[\w-]*)\), age (?P<age>[\dhms.]+)"
+)
+
+
+def _rebind(message: str) -> Iterator[Event]:
+    if _REBIND_SEND_ERROR in message:
+        yield Raise("rebind-churn", "send-error", message[message.index(_REBIND_SEND_ERROR) :])
+    elif (closure := _REBIND_CLOSURE.search(message)) is not None:
+        detail = message[closure.start() :]
+        if closure.group("age") in ("0s", "1s"):
+            yield Raise("rebind-churn", closure.group("region"), detail)
+        else:
+            yield Fact("rebind-closure", closure.group("region"), detail)
+
+
 # ---------------------------------------------------------------- WireGuard's source check (allowed IPs)
 
 # wireguard-go decrypted a packet from a peer and dropped it because its inner source address is not among that
@@ -3499,6 +3540,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("ssh-recording", ("Recording: ", "recording: "), _ssh_recording),
     Recogniser("udp-send", ('"operation-not-permitted"', "Failed to send "), _udp_send),
     Recogniser("tun-write", (" to TUN device: ",), _tun_write),
+    Recogniser("self-disco", ("received self disco ",), _self_disco),
+    Recogniser("rebind", (_REBIND_SEND_ERROR, "closing connection to derp-"), _rebind),
     Recogniser("wg-source", _WG_SOURCE_WORDS, _wg_source),
     Recogniser(
         "derper",

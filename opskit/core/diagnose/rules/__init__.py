@@ -163,6 +163,8 @@ RULES: tuple[Rule, ...] = (
     daemonlog.eventbus_subscriber_stalled,
     daemonlog.derp_server_failed,
     daemonlog.udp_send_blocked,
+    daemonlog.disco_routing_loop,
+    daemonlog.rebind_churn,
     daemonlog.ssh_recording_failed,
     daemonlog.cert_failed,
     daemonlog.ssh_failed,

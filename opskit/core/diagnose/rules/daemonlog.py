@@ -922,6 +922,8 @@ def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     )
 
 
+# the reason a rebind gave for closing a DERP connection (daemonlog events: _REBIND_CLOSURE)
+_REBIND_REASON = re.compile(r"\((rebind[\w-]*)\), age ")
 # the PeerAPI's Funnel ingress endpoint refusing the relay (daemonlog events: _PEERAPI_INGRESS_REFUSED)
 _PEERAPI_INGRESS = "peerapi: ingress: "
 
@@ -1170,6 +1172,95 @@ def udp_send_blocked(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
         "`sudo nft list ruleset`, ufw's `default deny outgoing`) and allow UDP from its port (41641 by default) to any "
         "destination; on Windows/macOS allow tailscaled (tailscale-ipn / the Tailscale app) in the endpoint security "
         "or firewall product. `tailscale netcheck` should then show `UDP: true` and pings go direct.",
+    )
+
+
+@rule(
+    id="TS-LOG-DISCO-ROUTING-LOOP",
+    name="log-disco-routing-loop",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailscaled's own path-discovery packets come back through the tunnel: a routing loop cuts peers off",
+    target="daemon-log",
+)
+def disco_routing_loop(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tstun: [unexpected] received self disco out packet over tstun; dropping`` (net/tstun/wrap.go,
+    v1.14+; ``… self disco in packet …`` the other way) is tailscaled finding a disco packet of its own (magicsock's
+    path discovery, meant for peers' real endpoints over the LAN or the internet) inside the Tailscale interface.
+    The OS routes tailscaled's underlay traffic into the tunnel: a default route through an exit node, or a subnet
+    route that covers the peers' public or LAN endpoints. The filter drops the looped packets, so neither path
+    discovery nor WireGuard to the peers gets out: peers, the exit node included, cannot be reached while it lasts.
+
+    *Bad*::
+
+        2021/11/05 20:37:47 tstun: [unexpected] received self disco out packet over tstun; dropping
+
+    *Good*::
+
+        2021/11/05 20:37:47 magicsock: disco: node [xI8Q9] d:9a4c6e6a5c4d9a2f now using 192.168.1.20:41641
+    """
+    issues = log.issues_of("disco-routing-loop")
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled's own path-discovery packets come back through the Tailscale interface ({_last(issues)}): a "
+        "route sends its underlay traffic into the tunnel, a loop that is dropped, so peers (the exit node "
+        "included) cannot be reached while it lasts.",
+        "Look at the routing table while it happens (`route print` on Windows, `ip route show table all` / "
+        "`ip rule` on Linux, `netstat -rn` on macOS) for the route that captures the traffic to peers' endpoints "
+        "and DERP: the exit node's default route, or a subnet route (`--accept-routes`) covering the LAN or the "
+        "peers' public addresses; turn that exit node or route off to confirm (`tailscale set --exit-node=` / "
+        "`--accept-routes=false`). Upgrade Tailscale: old builds (Windows 7's exit-node support, issue #3260) "
+        "failed to keep their own traffic out of the tunnel.",
+    )
+
+
+@rule(
+    id="TS-LOG-REBIND-CHURN",
+    name="log-rebind-churn",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="magicsock rebinds in a loop and drops its DERP connections each time: traffic stalls",
+    target="daemon-log",
+)
+def rebind_churn(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: magicsock rebinds its sockets when it thinks they broke and closes the DERP connections whose local
+    address is no longer right (wgengine/magicsock). ``magicsock: last netcheck reported send error. Rebinding.``
+    means netcheck's sends failed and the socket is judged broken: on an IPv6-only or link-local-IPv4 host (EKS
+    pods, Cloud Run) IPv4 never becomes sendable and every netcheck rebinds again (a Tailscale bug, PR #20722).
+    ``magicsock: closing connection to derp-16 (rebind-no-localaddr), age 0s`` is a DERP connection made for a
+    peer's traffic and dropped by a rebind at once: the first connection after idle stalls or fails. Three or more
+    such closures in one log are the same loop; one closure after a link change (age 2 s or more) is routine.
+
+    *Bad*::
+
+        13:06:13 magicsock: closing connection to derp-16 (rebind-no-localaddr), age 0s
+
+    *Good*::
+
+        13:06:13 magicsock: closing connection to derp-16 (rebind-default-route-change), age 23s
+    """
+    issues = log.issues_of("rebind-churn")
+    regions = sorted({issue.key for issue in issues if issue.key.isdigit()}, key=int)
+    reasons = sorted({reason.group(1) for issue in issues if (reason := _REBIND_REASON.search(issue.message))})
+    send_error = any(issue.key == "send-error" for issue in issues)
+    dropped = (
+        f"drops its DERP connection{'s' if len(regions) > 1 else ''} to "
+        + ", ".join(f"derp-{region}" for region in regions)
+        + (f" ({', '.join(reasons)})" if reasons else "")
+        if regions
+        else "drops its DERP connections each time"
+    )
+    yield from _finding(
+        ctx,
+        issues,
+        ("netcheck's sends fail and magicsock rebinds after each netcheck" if send_error else "magicsock rebinds")
+        + f" and {dropped} ({_last(issues)}): connections through Tailscale stall or fail each time (the first "
+        "after idle most), then DERP comes back.",
+        "On an IPv6-only host or one with only link-local IPv4 (an EKS pod, Cloud Run, ipvlan) this is a Tailscale "
+        "bug, fixed by PR #20722: upgrade tailscaled. Otherwise look for what changes the host's network every few "
+        "seconds: an interface flapping (Wi-Fi roaming, a VPN or container network coming and going: `ip monitor "
+        "link address route`, tailscaled's `LinkChange` lines), or outbound UDP that fails (`tailscale netcheck`).",
     )
 
 
