@@ -13,6 +13,9 @@
 4. magicsock rebinding in a loop is ``rebind-churn`` (a warning naming the DERP regions and reasons): a send error's
    rebind, a DERP connection a rebind closed at age 0-1 s, or three rebind closures in one log; one or two closures
    at age 2 s or more (after a link change) and other closures (idle, conn-close) are routine.
+5. The Linux DNS mode line with NetworkManager owning resolv.conf, resolved running but NM not using it and
+   tailscaled going direct (``dns: [… rc=nm … nm-resolved=no … ret=direct]``, dnsMode v1.52-) is ``dns-fight``; no
+   resolved at all (``resolved=not-in-use``), or a decision for systemd-resolved/network-manager, is not.
 """
 
 from __future__ import annotations
@@ -319,3 +322,62 @@ def test_routine_derp_closures_after_a_link_change_are_not_churn(
     document = _document(_paste(prefix, messages))
     assert "rebind-churn" not in _kinds(document), _issues(document)
     assert _findings(document, "TS-LOG-REBIND-CHURN") == []
+
+
+# ------------------------------------------------------------ 5. NetworkManager and tailscaled both own resolv.conf
+
+# dnsMode's keys before the rc=nm branch (resolved-ping only when resolved answered D-Bus), the branch's own (v1.52-
+# HEAD: resolvedIsActuallyResolver's "resolved=nss|file", "nm-resolved=yes", then "nm-resolved=no"), and the
+# resolv-conf-mode key the second defer adds before ret when resolved answered
+_FIGHT_PREFIXES = ("", "resolved-ping=yes ")
+_FIGHT_RESOLVED = ("resolved=nss ", "resolved=file ", "")
+_FIGHT_MODES = ("", "resolv-conf-mode=stub ", "resolv-conf-mode=foreign ", "resolv-conf-mode=error ")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    prefix=st.sampled_from(LOG_PREFIXES),
+    ping=st.sampled_from(_FIGHT_PREFIXES),
+    resolved=st.sampled_from(_FIGHT_RESOLVED),
+    mode=st.sampled_from(_FIGHT_MODES),
+    after=st.sampled_from(((), ('dns: using "direct" mode', "dns: using *dns.directManager"))),
+    fence=st.booleans(),
+)
+def test_nm_not_using_resolved_with_tailscaled_going_direct_is_a_dns_fight(
+    prefix: str, ping: str, resolved: str, mode: str, after: tuple[str, ...], fence: bool
+) -> None:
+    line = f"dns: [{ping}rc=nm {resolved}nm-resolved=yes nm-resolved=no {mode}ret=direct]"
+    document = _document(_paste(prefix, [line, *after], fence))
+    assert _kinds(document) - {"hand-started"} == {"dns-fight"}, _issues(document)
+    (finding,) = _findings(document, "TS-LOG-DNS-FIGHT")
+    assert finding["severity"] == "warning" and "https://tailscale.com/s/dns-fight" in finding["fix"]
+    assert "dns=systemd-resolved" in finding["fix"] and "stub-resolv.conf" in finding["fix"]
+    assert document["summary"]["exit_code"] == 1
+
+
+_NOT_A_FIGHT = (
+    "dns: [rc=nm resolved=not-in-use ret=direct]",
+    "dns: [resolved-ping=yes rc=nm resolved=not-in-use ret=direct]",
+    "dns: [rc=nm resolved=nss nm-resolved=yes nm=no ret=systemd-resolved]",
+    "dns: [resolved-ping=yes rc=nm resolved=nss nm-resolved=yes nm-safe=no resolv-conf-mode=stub ret=systemd-resolved]",
+    "dns: [rc=nm resolved=file nm-resolved=yes nm-safe=yes ret=network-manager]",
+    "dns: [resolved-ping=yes rc=resolved nm=yes nm-resolved=no resolv-conf-mode=stub ret=systemd-resolved]",
+    "dns: [rc=resolvconf resolvconf=no ret=direct]",
+    "dns: [rc=unknown ret=direct]",
+    "dns: [rc=nm nm-resolved=no ret=direct] is what my laptop says, is that the fight?",
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(prefix=st.sampled_from(LOG_PREFIXES), line=st.sampled_from(_NOT_A_FIGHT))
+def test_other_dns_mode_decisions_are_no_fight(prefix: str, line: str) -> None:
+    document = _document(_paste(prefix, ["logtail started", line]))
+    assert "dns-fight" not in _kinds(document), _issues(document)
+
+
+@settings(max_examples=20, deadline=None)
+@given(prefix=st.sampled_from(LOG_PREFIXES), later=st.sampled_from(_NOT_A_FIGHT[:6]))
+def test_a_later_agreed_decision_ends_the_fight(prefix: str, later: str) -> None:
+    fight = "dns: [resolved-ping=yes rc=nm resolved=nss nm-resolved=yes nm-resolved=no ret=direct]"
+    document = _document(_paste(prefix, [fight, "logtail started", later]))
+    assert "dns-fight" not in _kinds(document), _issues(document)

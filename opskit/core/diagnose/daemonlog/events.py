@@ -681,9 +681,27 @@ _RESOLVED_ABSENT = lazy_compile(
     r"|Failed to activate service 'org\.freedesktop\.resolve1')"
 )
 _DNS_DECISION = lazy_compile(r"^dns: \[(?:[\w-]+=\S+ )*ret=\S+\]$")
+# The same decision line when NetworkManager owns /etc/resolv.conf (rc=nm), systemd-resolved answers, but NM does not
+# hand DNS to resolved (dnsMode, v1.52-: "nm-resolved=no" then "ret=direct"; the earlier "nm-resolved=yes" only says
+# resolv.conf looked like resolved's): tailscaled overwrites NM's resolv.conf itself and NM writes it back, a fight
+# (https://tailscale.com/s/dns-fight). Not "rc=nm resolved=not-in-use ret=direct": no resolved, direct is the only
+# way; nor a decision for systemd-resolved or network-manager.
+_DNS_FIGHT_KEYS = ("rc=nm", "nm-resolved=no")
+
+
+def _dns_fight(message: str) -> bool:
+    if not message.endswith(" ret=direct]") or _DNS_DECISION.match(message) is None:
+        return False
+    pairs = message[len("dns: [") : -1].split()
+    return all(key in pairs for key in _DNS_FIGHT_KEYS)
 
 
 def _dns(message: str) -> Iterator[Event]:
+    if message.startswith("dns: ["):
+        if _dns_fight(message):
+            yield Raise("dns-fight", "network-manager", message)
+        elif _DNS_DECISION.match(message) is not None:
+            yield Clear("dns-fight")  # a later decision (a restart) that NetworkManager and resolved agree on
     if message.startswith("dns: ResolvConfMode error: ") and _RESOLVED_ABSENT.match(message) is not None:
         yield Raise("dns-config-failed", "resolved-absent", message)
         return

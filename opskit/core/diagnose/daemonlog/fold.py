@@ -72,6 +72,7 @@ _SEVERITY = {
     "udp-gro-suboptimal": Severity.WARNING,  # the optimisation asked for is off: forwarding works, slower
     "operator-unknown": Severity.WARNING,  # only the operator's sudo-free CLI fails: root/sudo still work
     "network-down": Severity.WARNING,  # the host's own network is gone: nothing of Tailscale's is broken
+    "dns-fight": Severity.WARNING,  # MagicDNS works until NetworkManager rewrites resolv.conf again
     "rebind-churn": Severity.WARNING,  # DERP connections drop and come back: traffic stalls, it is not cut off
 }
 _EVIDENCE = 3

@@ -163,6 +163,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.eventbus_subscriber_stalled,
     daemonlog.derp_server_failed,
     daemonlog.udp_send_blocked,
+    daemonlog.dns_fight,
     daemonlog.disco_routing_loop,
     daemonlog.rebind_churn,
     daemonlog.ssh_recording_failed,

@@ -1176,6 +1176,47 @@ def udp_send_blocked(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
 
 
 @rule(
+    id="TS-LOG-DNS-FIGHT",
+    name="log-dns-fight",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="tailscaled and NetworkManager both write /etc/resolv.conf: MagicDNS comes and goes",
+    target="daemon-log",
+)
+def dns_fight(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: on Linux tailscaled logs how it chose to manage DNS (net/dns/manager_linux.go ``dnsMode``).
+    ``dns: [resolved-ping=yes rc=nm resolved=nss nm-resolved=yes nm-resolved=no ret=direct]`` (v1.52+) means
+    NetworkManager owns ``/etc/resolv.conf`` (``rc=nm``) and systemd-resolved runs, but NetworkManager does not hand
+    DNS to resolved (``nm-resolved=no``; the first ``nm-resolved=yes`` only says resolv.conf looked like resolved's):
+    tailscaled writes ``/etc/resolv.conf`` itself (``ret=direct``) and NetworkManager writes its own back at the
+    next change, so MagicDNS names and the tailnet's resolvers work only until then. (``rc=nm resolved=not-in-use
+    ret=direct`` is a host without resolved: direct is the only way there, not a fight.)
+
+    *Bad*::
+
+        Jul 18 13:42:28 t480 tailscaled[10663]: dns: [resolved-ping=yes rc=nm resolved=nss nm-resolved=yes nm-resolved=no ret=direct]
+
+    *Good*::
+
+        Jul 18 13:42:28 t480 tailscaled[10663]: dns: [rc=nm resolved=not-in-use ret=direct]
+    """
+    issues = log.issues_of("dns-fight")
+    yield from _finding(
+        ctx,
+        issues,
+        f"NetworkManager owns /etc/resolv.conf and systemd-resolved runs, but NetworkManager does not use resolved, "
+        f"so tailscaled overwrites NetworkManager's resolv.conf directly ({_last(issues)}): NetworkManager writes "
+        "it back at its next change, and MagicDNS names and the tailnet's resolvers stop working until tailscaled "
+        "rewrites it.",
+        "Let systemd-resolved own DNS: set `dns=systemd-resolved` in NetworkManager's [main] section (a file in "
+        "/etc/NetworkManager/conf.d/), or `rc-manager=unmanaged` so it stops writing resolv.conf, and point "
+        "/etc/resolv.conf at resolved's stub (`sudo ln -sf /run/systemd/resolve/stub-resolv.conf /etc/resolv.conf`); "
+        "then restart NetworkManager and tailscaled, which logs `ret=systemd-resolved`. See "
+        "https://tailscale.com/s/dns-fight.",
+    )
+
+
+@rule(
     id="TS-LOG-DISCO-ROUTING-LOOP",
     name="log-disco-routing-loop",
     family="tailscale-daemon-log",
