@@ -16,6 +16,9 @@
 5. The Linux DNS mode line with NetworkManager owning resolv.conf, resolved running but NM not using it and
    tailscaled going direct (``dns: [… rc=nm … nm-resolved=no … ret=direct]``, dnsMode v1.52-) is ``dns-fight``; no
    resolved at all (``resolved=not-in-use``), or a decision for systemd-resolved/network-manager, is not.
+6. A log quoting one of Windows' own error texts (Go's syscall.Errno on Windows is FormatMessage's text: WSAE*
+   socket errors, Win32 file errors) names Windows as an inference (``os_why`` says which text); a log that names
+   its OS otherwise (journald, systemd) keeps it, and the Unix wordings of the same errors name none.
 """
 
 from __future__ import annotations
@@ -381,3 +384,77 @@ def test_a_later_agreed_decision_ends_the_fight(prefix: str, later: str) -> None
     fight = "dns: [resolved-ping=yes rc=nm resolved=nss nm-resolved=yes nm-resolved=no ret=direct]"
     document = _document(_paste(prefix, [fight, "logtail started", later]))
     assert "dns-fight" not in _kinds(document), _issues(document)
+
+
+# ------------------------------------------------------------------ 6. Windows' own error texts name the OS
+
+_WINDOWS_ERRORS = (
+    "listen tcp4 100.126.109.3:0: bind: The requested address is not valid in its context.",
+    "listen udp4 :41641: bind: An attempt was made to access a socket in a way forbidden by its access permissions.",
+    "listen udp4 :41641: bind: Only one usage of each socket address (protocol/network address/port) is normally "
+    "permitted.",
+    "dial tcp 127.0.0.1:8080: No connection could be made because the target machine actively refused it.",
+    "read tcp 192.168.1.5:50123->203.0.113.7:443: An existing connection was forcibly closed by the remote host.",
+    "write udp4 0.0.0.0:41641->[2001:db8::1]:41641: A socket operation was attempted to an unreachable network.",
+    "write udp4 0.0.0.0:41641->10.9.9.9:41641: A socket operation was attempted to an unreachable host.",
+    "open tailscaled.state: The system cannot find the file specified.",
+    "dial tcp: lookup controlplane.example.com: No such host is known.",
+    "read tcp 10.0.0.5:50123->203.0.113.7:443: An established connection was aborted by the software in your host "
+    "machine.",
+)
+_WRAPPERS = (
+    "peerapi: failed to do peerAPI listen, harmless (netstack available) but error was: {error}",
+    "magicsock: unable to bind udp4 port 41641: {error}",
+    "control: PollNetMap: {error}",
+    "derphttp.Client.Recv: {error}",
+    "portmapper: createOrGetMapping: {error}",
+)
+# prefixes that say nothing of the OS themselves (journald's and syslog's would name Linux)
+_PLAIN_PREFIXES = tuple(prefix for prefix in LOG_PREFIXES if "tailscaled[" not in prefix)
+
+
+def _os(document: dict[str, Any]) -> tuple[str | None, str | None]:
+    (log,) = document["daemon_logs"]
+    return log["os"], log["os_why"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    prefix=st.sampled_from(_PLAIN_PREFIXES),
+    wrapper=st.sampled_from(_WRAPPERS),
+    error=st.sampled_from(_WINDOWS_ERRORS),
+    routine=st.sampled_from(("peerapi: serving on http://100.126.109.3:1", "magicsock: derp-4 connected; connGen=1")),
+)
+def test_windows_own_error_texts_name_windows_as_an_inference(
+    prefix: str, wrapper: str, error: str, routine: str
+) -> None:
+    document = _document(_paste(prefix, [wrapper.format(error=error), routine]))
+    os_name, why = _os(document)
+    assert os_name == "windows", document["daemon_logs"]
+    assert why is not None and why.startswith("inferred") and why.split('"')[1] in error
+
+
+_UNIX_ERRORS = (
+    "listen tcp4 100.126.109.3:0: bind: cannot assign requested address",
+    "listen udp4 :41641: bind: address already in use",
+    "dial tcp 127.0.0.1:8080: connect: connection refused",
+    "read tcp 192.168.1.5:50123->203.0.113.7:443: read: connection reset by peer",
+    "write udp4 0.0.0.0:41641->10.9.9.9:41641: sendto: no route to host",
+    "open /var/lib/tailscale/tailscaled.state: no such file or directory",
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(prefix=st.sampled_from(_PLAIN_PREFIXES), wrapper=st.sampled_from(_WRAPPERS), error=st.sampled_from(_UNIX_ERRORS))
+def test_the_unix_wordings_name_no_windows(prefix: str, wrapper: str, error: str) -> None:
+    os_name, _ = _os(_document(_paste(prefix, [wrapper.format(error=error)])))
+    assert os_name != "windows"
+
+
+@settings(max_examples=40, deadline=None)
+@given(wrapper=st.sampled_from(_WRAPPERS), error=st.sampled_from(_WINDOWS_ERRORS))
+def test_a_log_naming_its_os_otherwise_keeps_it(wrapper: str, error: str) -> None:
+    # journald's layout names Linux for certain: a Windows text quoted there (a remote's answer) is no inference
+    lines = ["Nov 13 02:07:34 host tailscaled[11844]: " + wrapper.format(error=error)]
+    lines.append("Nov 13 02:07:35 host systemd[1]: tailscaled.service: Main process exited, code=exited, status=1")
+    assert _os(_document("\n".join(lines) + "\n")) == ("linux", None)
