@@ -146,12 +146,9 @@ BAD: dict[str, list[str]] = {
         "Failed to write packet to TUN device: packet dropped by filter",
         "wg: Failed to write packets to TUN device: packet dropped by filter",
     ],
+    # serve's reverse proxy (Go's httputil) failing to dial (netstack's loopback line is inbound-port-unhandled:
+    # lead, session 15, see there)
     "serve-backend-unreachable": [
-        "netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: "
-        "connection refused",
-        # as pasted from a web UI with doubled spaces; serve's reverse proxy (Go's httputil) failing to dial
-        "netstack: could not connect to local backend  server at 127.0.0.1:1168: dial tcp 127.0.0.1:1168: "
-        "connect:  connection refused",
         "http: proxy error: dial tcp 127.0.0.1:8123: connect: connection refused",
     ],
     "crash": [
@@ -183,6 +180,12 @@ BAD: dict[str, list[str]] = {
     # blind batch 13: a connection over the tailnet for a port nothing on this (netstack/tsnet) node serves
     "inbound-port-unhandled": [
         "[unexpected] localbackend: got TCP conn without TCP config for port 3000; from 100.93.131.69:64405",
+        # lead (session 15): netstack hands loopback only a port no serve handler takes (acceptTCP), so this was
+        # serve-backend-unreachable before; as pasted from a web UI with doubled spaces too
+        "netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: "
+        "connection refused",
+        "netstack: could not connect to local backend  server at 127.0.0.1:1168: dial tcp 127.0.0.1:1168: "
+        "connect:  connection refused",
         "[unexpected] localbackend: got TCP conn w/o serveConfig; from 100.93.131.69:50416 to port 8080",
         "[unexpected] local-serve: no handler for 127.0.0.1:53412 to port 443",
         "handleIngress: [unexpected] no matching ingress serve handler for 203.0.113.9:41000 to port 8443",

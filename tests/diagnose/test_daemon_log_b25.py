@@ -231,12 +231,17 @@ def test_a_connection_to_the_web_interface_port_reaching_loopback_is_an_unhandle
 
 @given(st.sampled_from(PREFIXES[:20]), LOOPBACKS, st.sampled_from([80, 443, 3000, 8080, 8123, 5253, 52520]), MANGLES)
 @settings(max_examples=60, deadline=None)
-def test_any_other_loopback_port_stays_a_serve_backend(prefix: str, host: str, port: int, how: str) -> None:
+def test_any_other_loopback_port_is_an_unhandled_port_too(prefix: str, host: str, port: int, how: str) -> None:
+    # lead (session 15): this was serve-backend-unreachable; netstack hands loopback only a port no serve handler
+    # takes (acceptTCP), so every loopback port is one nothing on the node handles (without the web client's fix)
     target = f"{host}:{port}"
     line = f"netstack: could not connect to local backend server at {target}: dial tcp {target}: {REFUSED}"
-    log = _log(_mangle([prefix.format(msg=line)], how))
-    assert "serve-backend-unreachable" in _kinds(log)
-    assert "inbound-port-unhandled" not in _kinds(log)
+    text = _mangle([prefix.format(msg=line)], how)
+    log = _log(text)
+    assert "inbound-port-unhandled" in _kinds(log)
+    assert "serve-backend-unreachable" not in _kinds(log)
+    (finding,) = by_rule(run_text(text), "TS-LOG-INBOUND-PORT-UNHANDLED")
+    assert "--webclient" not in finding.fix
 
 
 def test_a_lan_host_on_port_5252_through_a_subnet_route_is_not_the_web_interface() -> None:

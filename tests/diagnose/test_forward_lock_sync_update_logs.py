@@ -2,7 +2,8 @@
 
 - netstack's forwarded connections (wgengine/netstack/netstack.go forwardTCP: ``netstack: could not connect to
   local server at %s: %v``, ``local backend server`` since v1.5x): the same line for this node's own services
-  (dialled on loopback, or its own tailnet address in old versions: ``serve-backend-unreachable``) and for every
+  (dialled on loopback, or its own tailnet address in old versions: a port no serve handler takes,
+  ``inbound-port-unhandled`` since the lead's session-15 decision) and for every
   connection an exit node or subnet router forwards (the real destination: refused there is
   ``destination-refused``, no way there is ``netstack-forward-unreachable``);
 - ``tailnet-lock-sync-failed``: ipn/ipnlocal ``[v1] TKA sync error: %v`` around tkaSyncIfNeeded's errors,
@@ -100,11 +101,12 @@ def test_a_forwarded_connection_the_destination_refuses_is_destination_refused(
 
 @given(st.sampled_from(PREFIXES), STAMPS, WORDINGS, LOCAL, st.one_of(REFUSED, UNREACHABLE), MANGLES)
 @settings(max_examples=60, deadline=None)
-def test_a_connection_to_this_nodes_own_service_is_its_backend(
+def test_a_connection_to_this_nodes_own_port_is_an_unhandled_port(
     prefix: str, stamp: str, wording: str, target: str, error: str, how: str
 ) -> None:
+    # lead (session 15): was serve-backend-unreachable; acceptTCP hands serve's ports to serve before forwardTCP
     line = _netstack(prefix, stamp, wording, target, error)
-    assert _kinds(_document(_paste([line], how))) - {"hand-started"} == {"serve-backend-unreachable"}
+    assert _kinds(_document(_paste([line], how))) - {"hand-started"} == {"inbound-port-unhandled"}
 
 
 @given(st.sampled_from(PREFIXES), REMOTE, st.sampled_from(["", " (16 dropped)"]), MANGLES)

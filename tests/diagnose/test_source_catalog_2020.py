@@ -166,10 +166,12 @@ LOG_CATALOG: tuple[tuple[str, str, str], ...] = (
      "interface address", "firewall-failed", "v1.0.0:wgengine/router/ifconfig_windows.go:286, v1.0-v1.6"),
     # pasted once here: a lone refusal is routine (twice for one key is peer-key-unknown, blind batch 30)
     ("magicsock: DERP packet from unknown key: [Zopo7]", "none", "v0.98.0:wgengine/magicsock/magicsock.go:1161"),
+    # lead (session 15): netstack's loopback fallback is a port nothing on the node handles (was
+    # serve-backend-unreachable)
     ("netstack: could not connect to local server on port 22: dial tcp 127.0.0.1:22: connect: connection refused",
-     "serve-backend-unreachable", "v1.6.0:wgengine/netstack/netstack.go:366, v1.6"),
+     "inbound-port-unhandled", "v1.6.0:wgengine/netstack/netstack.go:366, v1.6"),
     ("netstack: could not connect to local UDP server on port 53: dial udp 127.0.0.1:53: connect: connection refused",
-     "serve-backend-unreachable", "v1.6.0:wgengine/netstack/netstack.go:422, v1.6-v1.8"),
+     "inbound-port-unhandled", "v1.6.0:wgengine/netstack/netstack.go:422, v1.6-v1.8"),
     ("failed to save UpdatePrefs state: open /var/lib/tailscale/tailscaled.state.tmp: read-only file system",
      "state-unwritable", "v1.12.0:ipn/ipnlocal/local.go:769, v1.12-v1.20"),
     ("authReconfig: ra=true dns=true 0x02: SetLinkDNS: Unit dbus-org.freedesktop.resolve1.service not found.",

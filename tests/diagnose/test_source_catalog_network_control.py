@@ -577,9 +577,11 @@ CATALOG: list[Entry] = [
         "none",
         "wgengine/magicsock/magicsock.go (retried on the next change)",
     ),
+    # lead (session 15, blind 32: 1669): was routine; the socket is judged broken and magicsock rebinds, dropping
+    # DERP connections (every netcheck again on an IPv6-only host): rebind-churn
     _e(
         "magicsock: last netcheck reported send error. Rebinding.",
-        "none",
+        "rebind-churn",
         "wgengine/magicsock/magicsock.go",
     ),
     _e(

@@ -655,15 +655,48 @@ _WINDOWS_ONLY = (
     # other tailscaled passes ipnserver.FixedEngine, and exits on the engine's error before it)
     "initial getEngine call: ", "getEngine failed again: ", "GetEngine worked; exiting failure loop",
     # Go's own errors on Windows, in any message quoting one (a control dial through a proxy, a DERP read): the
-    # Winsock call the net package names (os.NewSyscallError("connectex"/"wsarecv"/"wsasend…"/"acceptex")) and the
-    # Windows system messages of its errors (WSAECONNREFUSED, WSAETIMEDOUT, WSAECONNRESET, ERROR_PATH_NOT_FOUND)
+    # Winsock call the net package names (os.NewSyscallError("connectex"/"wsarecv"/"wsasend…"/"acceptex"))
     ": connectex: ", ": wsarecv: ", ": wsasend: ", ": wsarecvfrom: ", ": wsasendto: ", ": wsarecvmsg: ",
     ": wsasendmsg: ", ": acceptex: ",
-    "No connection could be made because the target machine actively refused it",
-    "did not properly respond after a period of time, or established connection failed because connected host",
-    "An existing connection was forcibly closed by the remote host",
-    "The system cannot find the path specified",
 )  # fmt: skip
+# The Windows system messages of Go's errors on Windows (syscall.Errno.Error is FormatMessage's text: the Winsock
+# WSAE* codes, Win32's ERROR_*), quoted by any message that carries an error (a bind, a dial, a file): no other OS
+# words them so, but they are the OS's words inside an error, not a message of Windows-only code, so the OS they name
+# is an inference (os_why), and a log naming its OS any other way (journald, a Linux-only message) keeps that.
+_WINDOWS_ERROR_TEXTS = (
+    "The requested address is not valid in its context",  # WSAEADDRNOTAVAIL
+    "An attempt was made to access a socket in a way forbidden by its access permissions",  # WSAEACCES
+    "Only one usage of each socket address (protocol/network address/port) is normally permitted",  # WSAEADDRINUSE
+    "No connection could be made because the target machine actively refused it",  # WSAECONNREFUSED
+    "An existing connection was forcibly closed by the remote host",  # WSAECONNRESET
+    "An established connection was aborted by the software in your host machine",  # WSAECONNABORTED
+    "A socket operation was attempted to an unreachable network",  # WSAENETUNREACH
+    "A socket operation was attempted to an unreachable host",  # WSAEHOSTUNREACH
+    "A socket operation encountered a dead network",  # WSAENETDOWN
+    "did not properly respond after a period of time, or established connection failed because connected host",
+    "An address incompatible with the requested protocol was used",  # WSAEAFNOSUPPORT
+    "An operation on a socket could not be performed because the system lacked sufficient buffer space",  # WSAENOBUFS
+    "A message sent on a datagram socket was larger than the internal message buffer",  # WSAEMSGSIZE
+    "An operation was attempted on something that is not a socket",  # WSAENOTSOCK
+    "No such host is known",  # WSAHOST_NOT_FOUND
+    "This is usually a temporary error during hostname resolution",  # WSATRY_AGAIN
+    "The system cannot find the file specified",  # ERROR_FILE_NOT_FOUND
+    "The system cannot find the path specified",  # ERROR_PATH_NOT_FOUND
+    "The process cannot access the file because it is being used by another process",  # ERROR_SHARING_VIOLATION
+    "The semaphore timeout period has expired",  # ERROR_SEM_TIMEOUT
+    "The network path was not found",  # ERROR_BAD_NETPATH
+    "The specified network name is no longer available",  # ERROR_NETNAME_DELETED
+)
+
+
+def _windows_error_os(joined: str) -> tuple[str, str] | None:
+    """Windows and why, when the log quotes one of Windows' own error texts."""
+    quoted = next((text for text in _WINDOWS_ERROR_TEXTS if text in joined), None)
+    if quoted is None:
+        return None
+    return "windows", f'inferred: it quotes Windows\' own error text ("{quoted}"), which Go prints only on Windows'
+
+
 # net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
 _TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
 
@@ -1036,6 +1069,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         issues.append(pod_overlap)
     os_name = _os_of(joined, messages, hostinfo.get("OS"))
     os_why = ""
+    if os_name is None and (quoted := _windows_error_os(joined)) is not None:
+        os_name, os_why = quoted  # no message names the OS: an error text of Windows' own does
     if os_name is None and (os_name := _clock_os(lines)) is not None:
         os_why = _WINDOWS_CLOCK_WHY  # no message names the OS: the clock's resolution is the only clue
     if hand_started:

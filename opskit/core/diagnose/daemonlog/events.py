@@ -698,9 +698,27 @@ _RESOLVED_ABSENT = lazy_compile(
     r"|Failed to activate service 'org\.freedesktop\.resolve1')"
 )
 _DNS_DECISION = lazy_compile(r"^dns: \[(?:[\w-]+=\S+ )*ret=\S+\]$")
+# The same decision line when NetworkManager owns /etc/resolv.conf (rc=nm), systemd-resolved answers, but NM does not
+# hand DNS to resolved (dnsMode, v1.52-: "nm-resolved=no" then "ret=direct"; the earlier "nm-resolved=yes" only says
+# resolv.conf looked like resolved's): tailscaled overwrites NM's resolv.conf itself and NM writes it back, a fight
+# (https://tailscale.com/s/dns-fight). Not "rc=nm resolved=not-in-use ret=direct": no resolved, direct is the only
+# way; nor a decision for systemd-resolved or network-manager.
+_DNS_FIGHT_KEYS = ("rc=nm", "nm-resolved=no")
+
+
+def _dns_fight(message: str) -> bool:
+    if not message.endswith(" ret=direct]") or _DNS_DECISION.match(message) is None:
+        return False
+    pairs = message[len("dns: [") : -1].split()
+    return all(key in pairs for key in _DNS_FIGHT_KEYS)
 
 
 def _dns(message: str) -> Iterator[Event]:
+    if message.startswith("dns: ["):
+        if _dns_fight(message):
+            yield Raise("dns-fight", "network-manager", message)
+        elif _DNS_DECISION.match(message) is not None:
+            yield Clear("dns-fight")  # a later decision (a restart) that NetworkManager and resolved agree on
     if message.startswith("dns: ResolvConfMode error: ") and _RESOLVED_ABSENT.match(message) is not None:
         yield Raise("dns-config-failed", "resolved-absent", message)
         return
@@ -1655,24 +1673,19 @@ _SERVE_BACKEND = lazy_compile(
 # netstack's forwardTCP logs "could not connect to local (backend )server at %s" for EVERY connection it forwards,
 # not only its own services (wgengine/netstack/netstack.go): a connection to this node's tailnet address is dialled
 # on loopback (127.0.0.1/::1; a tailnet address, 100.64/10 or fd7a:115c:a1e0::, is this node's too), one to a
-# subnet route's host or through an exit node is dialled at its real destination. Only the first is a local
-# backend; for the others the destination's answer says what failed: a refusal (the path works, nothing listens
-# there) or no way to it at all ("network is unreachable", "no route to host", a timeout: this node has no route,
-# e.g. no IPv6 upstream).
+# subnet route's host or through an exit node is dialled at its real destination. For the destination the answer
+# says what failed: a refusal (the path works, nothing listens there) or no way to it at all ("network is
+# unreachable", "no route to host", a timeout: this node has no route, e.g. no IPv6 upstream).
+# A loopback dial is never serve's: acceptTCP returns through the serve/ingress handler (lb.TCPHandlerForDst) for
+# every port serve takes, before forwardTCP; only a connection to a port NO handler takes is rewritten to loopback
+# (every version since v1.6). So it is a port of this node that neither serve nor a local service handles (lead,
+# session 15): an ingress whose serve config is not in effect, or clients using a port nothing serves.
 # (The destination is an address or host:port as Go's net.Dial prints it.)
 _LOCAL_TARGET = lazy_compile(
     r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:127\.[\d.]+\]|" + TAILNET_V4_PREFIX + r"[\d.]+"
     r"|\[" + TAILNET_V6_PREFIX + r"[0-9a-fA-F:]*\])(?::\d+)?$"
 )
 _DIAL_REFUSED = lazy_compile(r"connection\s+(?:was\s+)?refused")
-# netstack forwards to loopback only the connections tailscaled did not take itself (wgengine/netstack/netstack.go
-# forwardTCP). Port 5252 is tailscaled's own web interface (client/web ListenPort, "the numbers above TSTS"), which
-# ipn/ipnlocal/web_client.go listens on at the node's tailnet address when `tailscale set --webclient` is on: a
-# connection to it reaching loopback means the web client is off, a port nothing on the node serves, not a serve or
-# ingress backend that went down (blind 25: 1150, an ingress proxy pod probed on 5252 once a minute).
-_TAILSCALE_OWN_PORT = lazy_compile(r"^(?:127\.[\d.]+|\[::1\]|localhost|\[::ffff:127\.[\d.]+\]):5252$")
-
-
 # serve's TCP forwarder (`tailscale serve --tcp`, a TCP service: ipn/ipnlocal/serve.go since v1.3x, "localbackend:
 # failed to TCP proxy port %v (from %v) to %s: %v") dialling the backend its serve config names: whatever the host,
 # it is the serve backend that does not answer (a unix socket backend too).
@@ -1701,11 +1714,12 @@ def _serve(message: str) -> Iterator[Event]:
             # the rate limiter's format of that line: which destination, so which kind, is unknown; it is printed
             # only after the message itself was logged several times, and those lines say it
             return
-        if down.group("target") is not None and _TAILSCALE_OWN_PORT.search(target) is not None:
-            # a port tailscaled serves itself when that feature is on: forwarded to loopback, it was off
-            yield Raise("inbound-port-unhandled", target.rsplit(":", 1)[1], detail)
-        elif down.group("target") is None or _LOCAL_TARGET.match(target) is not None:
+        if down.group("target") is None:
+            # serve's own reverse proxy dialling the backend its config names
             yield Raise("serve-backend-unreachable", target, detail)
+        elif _LOCAL_TARGET.match(target) is not None:
+            # netstack's loopback fallback for a port no serve handler takes: keyed by the port
+            yield Raise("inbound-port-unhandled", target.rsplit(":", 1)[-1], detail)
         elif _DIAL_REFUSED.search(down.group("error")) is not None:
             yield Raise("destination-refused", target, detail)
         else:
@@ -2079,6 +2093,14 @@ _PEERAPI_SERVING = "peerapi: serving on "
 # (ServeConn's "peerapi: unknown peer <ip:port>", an address WhoIs does not know, stays routine: a connection from
 # outside the netmap, as the source catalogs read it.)
 _PEERAPI_REFUSED = lazy_compile(r"^peerapi: invalid request from (?P<peer>\S+?)(?::\d+)?: (?P<why>\S.*)$")
+# The Funnel ingress endpoint of the PeerAPI refusing the relay that brings a public visitor (handleServeIngress,
+# ipn/ipnlocal/peerapi.go v1.34-, serve.go since: "ingress: denied; no ingress cap from %v", 403: by the packet filter
+# that peer holds no ingress capability toward this node; "ingress: bad request from %v: %s": a malformed ingress
+# request, method or Tailscale-Ingress-* header): the visitor's connection is dropped. ("ingress: failed hijacking
+# conn" is the node's own failure, not a refusal.)
+_PEERAPI_INGRESS_REFUSED = lazy_compile(
+    r"^peerapi: ingress: (?:denied; no ingress cap|bad request) from (?P<peer>\[[0-9a-fA-F:.]+\]|[\d.]+)(?::\d+)?\b"
+)
 
 
 def _peerapi(message: str) -> Iterator[Event]:
@@ -2086,7 +2108,7 @@ def _peerapi(message: str) -> Iterator[Event]:
         yield Raise("peerapi-accept-failed", "peerapi", message)
     elif message.startswith(_PEERAPI_SERVING):
         yield Clear("peerapi-accept-failed")
-    elif (refused := _PEERAPI_REFUSED.match(message)) is not None:
+    elif (refused := _PEERAPI_REFUSED.match(message) or _PEERAPI_INGRESS_REFUSED.match(message)) is not None:
         yield Raise("peerapi-request-rejected", refused.group("peer"), message)
 
 
@@ -2551,7 +2573,7 @@ _OLD_KEY_EXPIRED = "Key expired; setting loggedIn=false."
 _OLD_ENGINE_WORKED = lazy_compile(r"^\d+: GetEngine worked; exiting failure loop")
 # v1.6-v1.8 netstack (userspace networking) forwarding a connection to this node's own address to the same port on
 # localhost: "netstack: could not connect to local server on port %v: %v" (TCP), "… local UDP server on port %v: %v";
-# today's "could not connect to local server at 127.0.0.1:%d": nothing on this host answers on that port.
+# today's "could not connect to local server at 127.0.0.1:%d": nothing on this node handles that port.
 _OLD_NETSTACK_LOCAL = lazy_compile(r"netstack: could not connect to local (?:UDP )?server on port (?P<port>\d+): \S")
 _OLD_ROUTER = lazy_compile(r"^(?:running ip link failed|iptables (?:forward|nat) failed): \S")
 _OLD_DNS = lazy_compile(r"^(?:failed to restore system resolv\.conf|service systemd-resolved restart): \S")
@@ -2567,7 +2589,7 @@ def _old_wordings(message: str) -> Iterator[Event]:
     if message.startswith(_OLD_KEY_EXPIRED):
         yield Raise("login-required", "login", message)
     if (local := _OLD_NETSTACK_LOCAL.search(message)) is not None:
-        yield Raise("serve-backend-unreachable", f"localhost:{local.group('port')}", message[local.start() :])
+        yield Raise("inbound-port-unhandled", local.group("port"), message[local.start() :])
     if _OLD_ENGINE_WORKED.search(message) is not None:
         yield Clear("tun-unavailable")
     if _OLD_ROUTER.search(message) is not None:
@@ -2680,6 +2702,47 @@ def _tun_write(message: str) -> Iterator[Event]:
         return  # tstun's ErrFiltered: the inbound filter's drop (_filter: packet-dropped), the TUN works
     key = next((key for key, words in _TUN_WRITE_CAUSES if any(word in why for word in words)), "tun")
     yield Raise("tun-write-failed", key, message[failed.start() :], weak=key == "closed")
+
+
+# ---------------------------------------------------------------- tailscaled's own packets in the tunnel
+
+# tstun's filter finding a disco packet of tailscaled's own (magicsock's path discovery to peers' real endpoints)
+# inside the tunnel (net/tstun/wrap.go, v1.14-: "[unexpected] received self disco out packet over tstun; dropping",
+# "… self disco in packet …", rate-limited): the OS routes magicsock's underlay traffic into the Tailscale interface
+# (a default route through an exit node, or a subnet route covering the peers' endpoints), a loop the filter breaks
+# by dropping it. Peers cannot be reached while it lasts (issue 1526; Windows 7's exit-node builds, issue 3260).
+_SELF_DISCO = lazy_compile(r"received self disco (?:in|out) packet over tstun")
+
+
+def _self_disco(message: str) -> Iterator[Event]:
+    if (loop := _SELF_DISCO.search(message)) is not None:
+        yield Raise("disco-routing-loop", "disco", message[max(0, message.rfind("[unexpected]", 0, loop.start())) :])
+
+
+# ---------------------------------------------------------------------- magicsock rebinding in a loop
+
+# magicsock rebinding its sockets and dropping DERP connections as it does (wgengine/magicsock, v1.0-): "last
+# netcheck reported send error. Rebinding." (v1.x-: netcheck's sends failed, the socket is judged broken; on an
+# IPv6-only or link-local-IPv4 host, EKS pods and Cloud Run, IPv4 never becomes sendable and every netcheck rebinds
+# again: PR #20722), and each rebind closing DERP connections ("closing connection to derp-%v (%v), age %v" with
+# "rebind" before v1.20, since then "rebind-no-localaddr", "rebind-default-route-change", "rebind-ping-fail";
+# the age rounded to the second). A connection dropped at age 0-1 s was made for a peer's traffic and lost at once;
+# one closure after a link change is routine (the fold raises three or more: rebind_closure facts).
+_REBIND_SEND_ERROR = "magicsock: last netcheck reported send error. Rebinding."
+_REBIND_CLOSURE = lazy_compile(
+    r"magicsock: closing connection to derp-(?P<region>\d+) \((?P<why>rebind[\w-]*)\), age (?P<age>[\dhms.]+)"
+)
+
+
+def _rebind(message: str) -> Iterator[Event]:
+    if _REBIND_SEND_ERROR in message:
+        yield Raise("rebind-churn", "send-error", message[message.index(_REBIND_SEND_ERROR) :])
+    elif (closure := _REBIND_CLOSURE.search(message)) is not None:
+        detail = message[closure.start() :]
+        if closure.group("age") in ("0s", "1s"):
+            yield Raise("rebind-churn", closure.group("region"), detail)
+        else:
+            yield Fact("rebind-closure", closure.group("region"), detail)
 
 
 # ---------------------------------------------------------------- WireGuard's source check (allowed IPs)
@@ -3419,7 +3482,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),  # fmt: skip
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
     Recogniser(
-        "peerapi", ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request", "peerapi listen("), _peerapi
+        "peerapi",
+        ("peerapi.Accept: ", _PEERAPI_SERVING, "peerapi: invalid request", "peerapi listen(", "peerapi: ingress: "),
+        _peerapi,
     ),
     Recogniser("eventbus", (" is slow (",), _eventbus),
     Recogniser(
@@ -3548,6 +3613,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("ssh-recording", ("Recording: ", "recording: "), _ssh_recording),
     Recogniser("udp-send", ('"operation-not-permitted"', "Failed to send "), _udp_send),
     Recogniser("tun-write", (" to TUN device: ",), _tun_write),
+    Recogniser("self-disco", ("received self disco ",), _self_disco),
+    Recogniser("rebind", (_REBIND_SEND_ERROR, "closing connection to derp-"), _rebind),
     Recogniser("wg-source", _WG_SOURCE_WORDS, _wg_source),
     Recogniser(
         "derper",

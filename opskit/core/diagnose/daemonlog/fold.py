@@ -72,6 +72,8 @@ _SEVERITY = {
     "udp-gro-suboptimal": Severity.WARNING,  # the optimisation asked for is off: forwarding works, slower
     "operator-unknown": Severity.WARNING,  # only the operator's sudo-free CLI fails: root/sudo still work
     "network-down": Severity.WARNING,  # the host's own network is gone: nothing of Tailscale's is broken
+    "dns-fight": Severity.WARNING,  # MagicDNS works until NetworkManager rewrites resolv.conf again
+    "rebind-churn": Severity.WARNING,  # DERP connections drop and come back: traffic stalls, it is not cut off
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with
@@ -142,9 +144,37 @@ def _unanswered_probes(events: Iterable[tuple[SourceLine, Event]]) -> Iterator[t
         yield line, event
 
 
+# DERP connections a rebind closed after a while (events.py _rebind): one after a link change is routine, this many
+# in one log is magicsock rebinding in a loop
+_REBIND_CLOSURES_CHURN = 3
+
+
+def _rebind_closures(events: Iterable[tuple[SourceLine, Event]]) -> Iterator[tuple[SourceLine, Event]]:
+    """DERP connections closed by rebinds, as rebind-churn (all of them, to name every region and reason) once the
+    log holds enough of them or the churn shows otherwise (a send error's rebind, a connection dropped at once)."""
+    held: list[tuple[SourceLine, Fact]] = []
+    churning = False
+    for line, event in events:
+        if isinstance(event, Raise) and event.kind == "rebind-churn":
+            churning = True
+        elif isinstance(event, Fact) and event.name == "rebind-closure":
+            held.append((line, event))
+            churning = churning or len(held) >= _REBIND_CLOSURES_CHURN
+            if not churning:
+                continue
+        else:
+            yield line, event
+            continue
+        if isinstance(event, Raise):
+            yield line, event
+        for held_line, closure in held:
+            yield held_line, Raise("rebind-churn", closure.value, closure.extra)
+        held.clear()
+
+
 def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     """Apply every event in log order; the issues left open are what the log still shows."""
-    events = _unanswered_probes(events)
+    events = _rebind_closures(_unanswered_probes(events))
     result = Folded()
     open_issues: dict[tuple[str, str], _Open] = {}
     # what a restart may have cured: cleared once the new run gets further, back at the end otherwise

@@ -929,6 +929,12 @@ def control_too_old(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
     )
 
 
+# the reason a rebind gave for closing a DERP connection (daemonlog events: _REBIND_CLOSURE)
+_REBIND_REASON = re.compile(r"\((rebind[\w-]*)\), age ")
+# the PeerAPI's Funnel ingress endpoint refusing the relay (daemonlog events: _PEERAPI_INGRESS_REFUSED)
+_PEERAPI_INGRESS = "peerapi: ingress: "
+
+
 @rule(
     id="TS-LOG-PEERAPI-REQUEST-REJECTED",
     name="log-peerapi-request-rejected",
@@ -943,7 +949,10 @@ def peerapi_request_rejected(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
     own (``100.64.0.1/32 not found in self addresses``: a masquerade address this node has for that peer, as a
     shared-in node's, on a client older than v1.40), or the request came with a browser's ``Referer`` or
     ``Origin``. The listener works (not ``peerapi.Accept``): only that peer's Taildrop sends, peer DNS
-    through this node and Taildrive fail.
+    through this node and Taildrive fail. ``peerapi: ingress: denied; no ingress cap from <relay>`` is the
+    Funnel endpoint refusing the ingress relay that brings a public visitor (by the packet filter it holds no
+    ingress capability toward this node; ``ingress: bad request from …`` is a malformed ingress request): Funnel
+    visitors get nothing, the tailnet is not affected.
 
     *Bad*::
 
@@ -953,7 +962,20 @@ def peerapi_request_rejected(log: DaemonLogReport, ctx: DiagnoseContext) -> Iter
 
         peerapi: serving on http://100.110.71.64:42858
     """
-    issues = log.issues_of("peerapi-request-rejected")
+    every = log.issues_of("peerapi-request-rejected")
+    ingress = tuple(issue for issue in every if issue.message.startswith(_PEERAPI_INGRESS))
+    yield from _finding(
+        ctx,
+        ingress,
+        f"the node's PeerAPI refused the Funnel ingress relay that brings public visitors ({_last(ingress)}): every "
+        "request to the Funnel URL fails (the visitor sees a TLS error or a reset); tailnet access is not affected.",
+        "A relay is let in only when this node's packet filter grants it the ingress capability, which control "
+        "adds when the tailnet policy gives this node the `funnel` node attribute (`nodeAttrs` with "
+        '`"attr": ["funnel"]`) and Funnel is on (`tailscale funnel status`). Check the policy names this node (its '
+        "tag or user), then restart Funnel (`tailscale funnel --bg <port>`) so the node takes the new netmap; if "
+        "the grant is there and the refusal stays, report it with `tailscale bugreport`.",
+    )
+    issues = tuple(issue for issue in every if not issue.message.startswith(_PEERAPI_INGRESS))
     masquerade = any("not found in self addresses" in issue.message for issue in issues)
     yield from _finding(
         ctx,
@@ -1160,6 +1182,136 @@ def udp_send_blocked(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     )
 
 
+@rule(
+    id="TS-LOG-DNS-FIGHT",
+    name="log-dns-fight",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="tailscaled and NetworkManager both write /etc/resolv.conf: MagicDNS comes and goes",
+    target="daemon-log",
+)
+def dns_fight(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: on Linux tailscaled logs how it chose to manage DNS (net/dns/manager_linux.go ``dnsMode``).
+    ``dns: [resolved-ping=yes rc=nm resolved=nss nm-resolved=yes nm-resolved=no ret=direct]`` (v1.52+) means
+    NetworkManager owns ``/etc/resolv.conf`` (``rc=nm``) and systemd-resolved runs, but NetworkManager does not hand
+    DNS to resolved (``nm-resolved=no``; the first ``nm-resolved=yes`` only says resolv.conf looked like resolved's):
+    tailscaled writes ``/etc/resolv.conf`` itself (``ret=direct``) and NetworkManager writes its own back at the
+    next change, so MagicDNS names and the tailnet's resolvers work only until then. (``rc=nm resolved=not-in-use
+    ret=direct`` is a host without resolved: direct is the only way there, not a fight.)
+
+    *Bad*::
+
+        Jul 18 13:42:28 t480 tailscaled[10663]: dns: [resolved-ping=yes rc=nm resolved=nss nm-resolved=yes nm-resolved=no ret=direct]
+
+    *Good*::
+
+        Jul 18 13:42:28 t480 tailscaled[10663]: dns: [rc=nm resolved=not-in-use ret=direct]
+    """
+    issues = log.issues_of("dns-fight")
+    yield from _finding(
+        ctx,
+        issues,
+        f"NetworkManager owns /etc/resolv.conf and systemd-resolved runs, but NetworkManager does not use resolved, "
+        f"so tailscaled overwrites NetworkManager's resolv.conf directly ({_last(issues)}): NetworkManager writes "
+        "it back at its next change, and MagicDNS names and the tailnet's resolvers stop working until tailscaled "
+        "rewrites it.",
+        "Let systemd-resolved own DNS: set `dns=systemd-resolved` in NetworkManager's [main] section (a file in "
+        "/etc/NetworkManager/conf.d/), or `rc-manager=unmanaged` so it stops writing resolv.conf, and point "
+        "/etc/resolv.conf at resolved's stub (`sudo ln -sf /run/systemd/resolve/stub-resolv.conf /etc/resolv.conf`); "
+        "then restart NetworkManager and tailscaled, which logs `ret=systemd-resolved`. See "
+        "https://tailscale.com/s/dns-fight.",
+    )
+
+
+@rule(
+    id="TS-LOG-DISCO-ROUTING-LOOP",
+    name="log-disco-routing-loop",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="tailscaled's own path-discovery packets come back through the tunnel: a routing loop cuts peers off",
+    target="daemon-log",
+)
+def disco_routing_loop(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tstun: [unexpected] received self disco out packet over tstun; dropping`` (net/tstun/wrap.go,
+    v1.14+; ``… self disco in packet …`` the other way) is tailscaled finding a disco packet of its own (magicsock's
+    path discovery, meant for peers' real endpoints over the LAN or the internet) inside the Tailscale interface.
+    The OS routes tailscaled's underlay traffic into the tunnel: a default route through an exit node, or a subnet
+    route that covers the peers' public or LAN endpoints. The filter drops the looped packets, so neither path
+    discovery nor WireGuard to the peers gets out: peers, the exit node included, cannot be reached while it lasts.
+
+    *Bad*::
+
+        2021/11/05 20:37:47 tstun: [unexpected] received self disco out packet over tstun; dropping
+
+    *Good*::
+
+        2021/11/05 20:37:47 magicsock: disco: node [xI8Q9] d:9a4c6e6a5c4d9a2f now using 192.168.1.20:41641
+    """
+    issues = log.issues_of("disco-routing-loop")
+    yield from _finding(
+        ctx,
+        issues,
+        f"tailscaled's own path-discovery packets come back through the Tailscale interface ({_last(issues)}): a "
+        "route sends its underlay traffic into the tunnel, a loop that is dropped, so peers (the exit node "
+        "included) cannot be reached while it lasts.",
+        "Look at the routing table while it happens (`route print` on Windows, `ip route show table all` / "
+        "`ip rule` on Linux, `netstat -rn` on macOS) for the route that captures the traffic to peers' endpoints "
+        "and DERP: the exit node's default route, or a subnet route (`--accept-routes`) covering the LAN or the "
+        "peers' public addresses; turn that exit node or route off to confirm (`tailscale set --exit-node=` / "
+        "`--accept-routes=false`). Upgrade Tailscale: old builds (Windows 7's exit-node support, issue #3260) "
+        "failed to keep their own traffic out of the tunnel.",
+    )
+
+
+@rule(
+    id="TS-LOG-REBIND-CHURN",
+    name="log-rebind-churn",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="magicsock rebinds in a loop and drops its DERP connections each time: traffic stalls",
+    target="daemon-log",
+)
+def rebind_churn(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: magicsock rebinds its sockets when it thinks they broke and closes the DERP connections whose local
+    address is no longer right (wgengine/magicsock). ``magicsock: last netcheck reported send error. Rebinding.``
+    means netcheck's sends failed and the socket is judged broken: on an IPv6-only or link-local-IPv4 host (EKS
+    pods, Cloud Run) IPv4 never becomes sendable and every netcheck rebinds again (a Tailscale bug, PR #20722).
+    ``magicsock: closing connection to derp-16 (rebind-no-localaddr), age 0s`` is a DERP connection made for a
+    peer's traffic and dropped by a rebind at once: the first connection after idle stalls or fails. Three or more
+    such closures in one log are the same loop; one closure after a link change (age 2 s or more) is routine.
+
+    *Bad*::
+
+        13:06:13 magicsock: closing connection to derp-16 (rebind-no-localaddr), age 0s
+
+    *Good*::
+
+        13:06:13 magicsock: closing connection to derp-16 (rebind-default-route-change), age 23s
+    """
+    issues = log.issues_of("rebind-churn")
+    regions = sorted({issue.key for issue in issues if issue.key.isdigit()}, key=int)
+    reasons = sorted({reason.group(1) for issue in issues if (reason := _REBIND_REASON.search(issue.message))})
+    send_error = any(issue.key == "send-error" for issue in issues)
+    dropped = (
+        f"drops its DERP connection{'s' if len(regions) > 1 else ''} to "
+        + ", ".join(f"derp-{region}" for region in regions)
+        + (f" ({', '.join(reasons)})" if reasons else "")
+        if regions
+        else "drops its DERP connections each time"
+    )
+    yield from _finding(
+        ctx,
+        issues,
+        ("netcheck's sends fail and magicsock rebinds after each netcheck" if send_error else "magicsock rebinds")
+        + f" and {dropped} ({_last(issues)}): connections through Tailscale stall or fail each time (the first "
+        "after idle most), then DERP comes back.",
+        "On an IPv6-only host or one with only link-local IPv4 (an EKS pod, Cloud Run, ipvlan) this is a Tailscale "
+        "bug, fixed by PR #20722: upgrade tailscaled. Otherwise look for what changes the host's network every few "
+        "seconds: an interface flapping (Wi-Fi roaming, a VPN or container network coming and going: `ip monitor "
+        "link address route`, tailscaled's `LinkChange` lines), or outbound UDP that fails (`tailscale netcheck`).",
+    )
+
+
 _DERP_SERVER_FIXES = {
     "verify-clients": "derper runs with --verify-clients (or --verify-client-url) and refuses these nodes: the "
     "tailscaled beside it must be running, logged in to the SAME control server and tailnet as the nodes that use "
@@ -1217,6 +1369,13 @@ def derp_server_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[F
 
 # Tailscale's web interface (client/web ListenPort): tailscaled serves it itself when `--webclient` is on.
 _WEB_CLIENT_PORT = "5252"
+# netstack's loopback fallback for a port no serve handler takes (daemonlog events: _LOCAL_TARGET, old wording too)
+_NETSTACK_LOOPBACK = "netstack: could not connect to local"
+
+
+def _ports(issues: tuple[LogIssue, ...]) -> list[str]:
+    """The ports these issues name, in numeric order."""
+    return sorted({issue.key for issue in issues}, key=lambda port: int(port) if port.isdigit() else 0)
 
 
 # Let's Encrypt's answer to an order over its limits (RFC 8555 error type "rateLimited", HTTP 429, with "too many
@@ -1767,22 +1926,23 @@ _SERVE_PATH_UNREADABLE = ("error calling stat on ", "error opening ")
     target="daemon-log",
 )
 def serve_backend_down(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
-    """*Why*: ``netstack: could not connect to local backend server at 127.0.0.1:443: … connection
-    refused`` (or serve's reverse proxy: ``http: proxy error: dial tcp 127.0.0.1:8123: … connection refused``)
-    is tailscaled accepting a tailnet connection for ``tailscale serve``/funnel (or the
-    Kubernetes operator's ingress proxy) and finding nothing listening on the local target. Tailnet
-    clients are refused although the tailnet path works: the backend is down, listens on another
-    address or port, or the serve config points at the wrong one. A file or directory backend
-    (``tailscale serve --set-path /docs /srv/docs``) that tailscaled cannot read logs ``error calling stat on
-    <path>: …`` / ``error opening <path>: …`` (v1.56+): every request for it gets a 500.
+    """*Why*: serve's reverse proxy (``http: proxy error: dial tcp 127.0.0.1:8123: … connection refused``) or
+    its TCP forwarder (``localbackend: failed to TCP proxy port 443 (from …) to 127.0.0.1:8443: …``) is
+    tailscaled accepting a tailnet connection for ``tailscale serve``/funnel (or the Kubernetes operator's
+    ingress proxy) and finding nothing listening on the backend its serve config names. Tailnet clients are
+    refused although the tailnet path works: the backend is down, listens on another address or port, or the
+    serve config points at the wrong one. A file or directory backend (``tailscale serve --set-path /docs
+    /srv/docs``) that tailscaled cannot read logs ``error calling stat on <path>: …`` / ``error opening <path>:
+    …`` (v1.56+): every request for it gets a 500. (netstack's ``could not connect to local backend server at
+    127.0.0.1:<port>`` is not serve's: it is a port no serve handler takes, TS-LOG-INBOUND-PORT-UNHANDLED.)
 
     *Bad*::
 
-        2024/12/04 15:38:53 netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: connection refused
+        2024/12/04 15:38:53 http: proxy error: dial tcp 127.0.0.1:8123: connect: connection refused
 
     *Good*::
 
-        2024/12/04 15:38:53 netstack: accepted TCP connection from 100.64.0.7:53412 to 100.64.0.1:443
+        2024/12/04 15:38:53 netstack: could not connect to local backend server at 127.0.0.1:443: dial tcp 127.0.0.1:443: connect: connection refused
     """
     issues = log.issues_of("serve-backend-unreachable")
     targets = ", ".join(sorted({issue.key for issue in issues}))
@@ -2114,7 +2274,7 @@ def netstack_forward_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> 
 
     *Good*::
 
-        netstack: could not connect to local backend server at 127.0.0.1:8123: dial tcp 127.0.0.1:8123: connect: connection refused
+        netstack: could not connect to local backend server at 192.168.1.20:8123: dial tcp 192.168.1.20:8123: connect: connection refused
     """
     issues = log.issues_of("netstack-forward-unreachable")
     targets = sorted({issue.key for issue in issues})
@@ -2153,15 +2313,21 @@ def inbound_port_unhandled(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterat
     (before v1.52; since then ``local-serve: no handler for … to port N``, and for funnel/ingress ``no matching
     ingress serve handler``) means none exists: the program did not listen on that port (yet), listened on
     another one or on the host's own network instead of the tailnet, or the serve config lost that port. The
-    connection is dropped; the tailnet path from the peer works.
+    connection is dropped; the tailnet path from the peer works. netstack's ``could not connect to local
+    backend server at 127.0.0.1:80: … connection refused`` is the same: a connection to this node's own
+    Tailscale IP that no serve/ingress handler took is handed to loopback, where nothing listens either. If
+    serve or a Kubernetes ingress is meant to serve that port (443 on an ingress), its serve config is not in
+    effect; otherwise clients use a port nothing serves (an Ingress serves HTTPS on 443 only).
 
     *Bad*::
 
         [unexpected] localbackend: got TCP conn without TCP config for port 3000; from 100.93.131.69:64405
+        2025/02/24 03:01:00 netstack: could not connect to local backend server at 127.0.0.1:80: dial tcp 127.0.0.1:80: connect: connection refused
 
     *Good*::
 
         Accept: TCP{100.93.131.69:64405 > 100.99.93.94:3000} 64 tcp ok
+        2024/12/04 15:38:53 http: proxy error: dial tcp 127.0.0.1:8123: connect: connection refused
     """
     every = log.issues_of("inbound-port-unhandled")
     web = tuple(issue for issue in every if issue.key == _WEB_CLIENT_PORT)
@@ -2176,8 +2342,24 @@ def inbound_port_unhandled(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterat
         "(the source address of the connection, e.g. a browser tab or bookmark of the admin console's 'Web "
         "interface', a monitor or scanner) and stop it, or deny that port to it in the tailnet policy.",
     )
-    issues = tuple(issue for issue in every if issue.key != _WEB_CLIENT_PORT)
-    ports = sorted({issue.key for issue in issues}, key=lambda port: int(port) if port.isdigit() else 0)
+    rest = tuple(issue for issue in every if issue.key != _WEB_CLIENT_PORT)
+    loopback = tuple(issue for issue in rest if issue.message.startswith(_NETSTACK_LOOPBACK))
+    ports = _ports(loopback)
+    yield from _finding(
+        ctx,
+        loopback,
+        f"a tailnet client opened port {', '.join(ports)} of this node and neither serve nor any local service "
+        f"handles it ({_last(loopback)}): netstack hands such a connection to this node's loopback, where nothing "
+        "listens, and it is refused, though the path from the peer works.",
+        "If `tailscale serve` or the Kubernetes operator's ingress is meant to serve this port (443 on an "
+        "Ingress), its serve config is not in effect: check `tailscale serve status` on the node (in the proxy "
+        "pod) and restart the proxy pod (an operator bug that lost it is fixed in 1.78). Otherwise the clients "
+        f"use a port nothing serves (an Ingress serves HTTPS on 443 only: use https://<name>.<tailnet>.ts.net): "
+        f"connect to the served port, or start the service on port {ports[0] if ports else '<port>'} "
+        "(`ss -ltnp`).",
+    )
+    issues = tuple(issue for issue in rest if not issue.message.startswith(_NETSTACK_LOOPBACK))
+    ports = _ports(issues)
     named = ", ".join(ports)
     yield from _finding(
         ctx,
