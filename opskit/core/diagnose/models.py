@@ -423,6 +423,10 @@ class CliErrorKind(StrEnum):
     # `tailscale file cp` (file.go, v1.8+): the target peer is offline in the netmap, or (v1.98+) took no bytes for
     # 3 s ("is not replying"): Taildrop sends straight to it and waits; the file arrives only if it comes online
     TAILDROP_TARGET_OFFLINE = "taildrop-target-offline"
+    # the program run as `tailscale` was tailscaled (cmd/tailscaled: "tailscaled does not take non-flag arguments:
+    # [...]"): a stray install first in PATH, a copy/link of the daemon under another name, a combined binary not
+    # named `tailscale`, or the daemon typed by hand (`tailscaled up`); nothing reached the running daemon
+    CLI_IS_DAEMON = "cli-is-daemon"
     OTHER = "other"
 
 
