@@ -4123,7 +4123,8 @@ def cli_is_daemon(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Find
 
         (deck@steamdeck ~)$ command -v -a tailscale
         /opt/tailscale/tailscale
-        (deck@steamdeck ~)$ sudo /opt/tailscale/tailscale up --ssh
+        (deck@steamdeck ~)$ tailscale status
+        100.101.102.103  steamdeck  deck@  linux  -
     """
     yield from _emit(CliErrorKind.CLI_IS_DAEMON, report, ctx)
 
