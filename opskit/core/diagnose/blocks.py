@@ -119,6 +119,7 @@ from opskit.core.diagnose.windows import (
     error_word_head_in,
     host_names,
     is_command_answer,
+    is_daemon_answering_cli,
     is_windows_error_line,
     ssh_failed_host,
 )
@@ -1464,8 +1465,12 @@ def split_input(text: str) -> SplitInput:
                 admin_member = True
             skip(line, f"output of `{current_command}`")
             continue
-        if (command_answers and is_command_answer(text, current_command)) or (
-            gui_started and is_gui_start_fatal(text, current_command)
+        if (
+            (command_answers and is_command_answer(text, current_command))
+            or (gui_started and is_gui_start_fatal(text, current_command))
+            # tailscaled answering words meant for the CLI (under `tailscale …`, or alone): before the daemon log
+            # reading, which takes its Go-stamped line as the daemon failing to start
+            or is_daemon_answering_cli(text, current_command, current_kind is BlockKind.DAEMON_LOG)
         ):
             # a line that is a CLI error only as its command's answer: `serve status --json` printing an empty
             # serve config (read by windows.py as serve-not-configured; the JSON readers below would skip it as

@@ -427,6 +427,10 @@ class CliErrorKind(StrEnum):
     # machine|node: … not found in registration cache"): Headscale holds no pending login for that key (the client
     # logged in through another URL, Headscale restarted, or the entry expired); the client is waiting, not broken
     HEADSCALE_REGISTER_FAILED = "headscale-register-failed"
+    # the program run as `tailscale` was tailscaled (cmd/tailscaled: "tailscaled does not take non-flag arguments:
+    # [...]"): a stray install first in PATH, a copy/link of the daemon under another name, a combined binary not
+    # named `tailscale`, or the daemon typed by hand (`tailscaled up`); nothing reached the running daemon
+    CLI_IS_DAEMON = "cli-is-daemon"
     OTHER = "other"
 
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, answers_under, find_command_answer, find_refusal
 from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.cli_catalog.installer import CHECKSUM_MISMATCH, read_checksum_warning
+from opskit.core.diagnose.cli_catalog.missing_subcommands import CLI_SUBCOMMANDS
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import with_translation_checked
 from opskit.core.diagnose.guistart import gui_start_fatal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
@@ -576,6 +577,10 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
     # daemon's name (a combined tailscale/tailscaled build), tailscaled refuses the arguments and ssh's proxy
     # closes at once. Before CLI_USAGE, which reads the same refusal of a daemon started with stray words.
     (CliErrorKind.SSH_FAILED, r'tailscaled does not take non-flag arguments: \["nc" '),
+    # Any other command the CLI was given, answered by tailscaled (blocks.py puts the line in a CLI block only under a
+    # typed `tailscale …`, a typed `tailscaled <CLI subcommand>`, or alone naming a CLI subcommand: a daemon log's
+    # own line is the daemon refusing its start-up arguments, a crash): the program that ran is the daemon.
+    (CliErrorKind.CLI_IS_DAEMON, r"tailscaled does not take non-flag arguments: \["),
     # A Go panic of the CLI (blocks.py keeps only panics printed under a `tailscale <cmd>` prompt, with their
     # goroutine trace, in a CLI block: tailscaled's own panics are read by the daemon log model).
     (CliErrorKind.CLI_PANIC, r"^(?:panic|fatal error): |^" + GO_SIGNAL_CRASH),
@@ -598,7 +603,6 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # server URL that differs from the one the node is logged in to
         r"|flag needs an argument: -|can.t change --login-server without --force-reauth"
         r"|unexpected non-flag arguments to .tailscale|is not a valid IP address or CIDR prefix"
-        r"|tailscaled does not take non-flag arguments"
         # `tailscale cert` without its one argument: after "Usage: tailscale cert [flags] <domain>" the CLI
         # names the domain(s) this node may ask for (cli/cert.go)
         r"|^For domain, use \"[^\"]+\"\.?$|^Valid domain options: \[",
@@ -992,6 +996,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "only supported on",
         "only implemented on",
     ),
+    CliErrorKind.CLI_IS_DAEMON: ("non-flag arguments",),
     CliErrorKind.PEER_NOT_FOUND: (
         "no peer",
         "peer not found",
@@ -1414,11 +1419,56 @@ def _clipped_status_line(text: str) -> str | None:
     return restored if restored != text and is_windows_error_line(restored) else None
 
 
+# cmd/tailscaled's refusal of any word on its command line ("tailscaled does not take non-flag arguments: %q", v1.20+),
+# as the line itself (alone, with Go's log stamp, or in backticks), not under a service's log prefix; its first word.
+_DAEMON_GIVEN_WORDS = lazy_compile(
+    r"^[`'\"]?(?:" + GO_STAMP + r' )?tailscaled does not take non-flag arguments: \["(?P<first>[^"]*)"'
+)
+_TYPED_CLI = lazy_compile(r"(?:^|[\s/\\&'\"])tailscale(?:\.exe)?['\"]?(?:\s|$)", re.IGNORECASE)
+_TYPED_DAEMON = lazy_compile(r"(?:^|[\s/\\&'\"])tailscaled(?:\.exe)?['\"]?\s", re.IGNORECASE)
+_DAEMON_TYPED_BY_HAND = (
+    "`tailscaled` was typed with a `tailscale` subcommand: tailscaled is the daemon and takes only flags, so it "
+    "refused the words and exited. Nothing was changed and the running daemon (if any) was not asked.",
+    "Use the CLI for commands: `tailscale {first} …` (the `tailscale` binary, not `tailscaled`); start the daemon "
+    "through its service (`sudo systemctl start tailscaled`) rather than by hand.",
+)
+
+
+def is_daemon_answering_cli(text: str, command: str | None, in_daemon_log: bool) -> bool:
+    """Whether ``text`` is tailscaled refusing words that were meant for the CLI (cli-is-daemon): under a typed
+    `tailscale …` (the program that ran is the daemon), a typed `tailscaled <CLI subcommand>`, or with no command
+    typed and no daemon log around it, naming a CLI subcommand. A daemon log's own line of it, or the daemon started
+    with other stray words (`tailscaled -port 41641` → ["41641"]), is tailscaled failing to start (a crash)."""
+    if "non-flag arguments: [" not in text:  # the cheap test: this runs on lines of every paste
+        return False
+    match = _DAEMON_GIVEN_WORDS.match(text)
+    if match is None:
+        return False
+    names_cli_subcommand = match.group("first").lower() in CLI_SUBCOMMANDS
+    if command is not None:
+        return _TYPED_CLI.search(command) is not None or (
+            _TYPED_DAEMON.search(command) is not None and names_cli_subcommand
+        )
+    return not in_daemon_log and names_cli_subcommand
+
+
+def _daemon_typed_by_hand(found: CliError, command: str | None) -> CliError:
+    """cli-is-daemon under a typed `tailscaled <subcommand>`: the user ran the daemon, no stray install involved."""
+    if command is None or _TYPED_CLI.search(command) or not _TYPED_DAEMON.search(command):
+        return found
+    match = _DAEMON_GIVEN_WORDS.match(found.line.text)
+    first = match.group("first") if match else "<subcommand>"
+    cause, fix = _DAEMON_TYPED_BY_HAND
+    return replace(found, explanation=(cause, fix.format(first=first)))
+
+
 def _answer_of_command(found: CliError | None, line: SourceLine, command: str | None) -> CliError | None:
     """``found`` (parse_windows_error's reading), unless the line is the catalogued answer of the command typed above
     it and ``found`` only read LocalAPI's generic failure (a 500 under `tailscale lock` is the lock failing)."""
     if found is None and command is not None and (restored := _clipped_status_line(line.text)) is not None:
         found = parse_windows_error(line._replace(text=restored))
+    if found is not None and found.kind is CliErrorKind.CLI_IS_DAEMON:
+        return _daemon_typed_by_hand(found, command)
     if found is not None and (found.kind is not CliErrorKind.BACKEND_ERROR or found.explanation is not None):
         return found
     return _command_answer(line, command) or found

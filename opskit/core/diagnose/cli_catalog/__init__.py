@@ -65,6 +65,7 @@ def _entries() -> tuple[Refusal, ...]:
         families_b,
         features,
         installer,
+        missing_subcommands,
         old,
         relayed,
         serve_legacy_syntax,
@@ -77,10 +78,12 @@ def _entries() -> tuple[Refusal, ...]:
     # set-config's refusals before group B's: its "failed apply web serve" reads the same words without the Service.
     # Group B first: its "usage: tailscale service …" is more specific than group A's "usage: tailscale …".
     return (
+        *relayed.EARLY_REFUSALS,  # why a serve change failed, before serve's wrappers that name the step
         *serve_set_config.REFUSALS,
         *serve_legacy_syntax.REFUSALS,
         *ssh_server.REFUSALS,
         *families_b.REFUSALS,
+        *missing_subcommands.REFUSALS,  # before group A's generic "unknown subcommand" (a typo)
         *families_a.REFUSALS,
         *old.REFUSALS,
         *installer.REFUSALS,

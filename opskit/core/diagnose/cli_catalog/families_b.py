@@ -392,7 +392,8 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         "Fix what the error after 'apply TCP serve:' names (a port already serving web, a target without a "
         "port), check `tailscale serve status`, then rerun.",
         _SERVE_V2,
-        "failed to apply TCP serve: sending serve config: 500 Internal Server Error: netMap is nil",
+        # (not "…: sending serve config: …: netMap is nil": no network map yet, relayed.EARLY_REFUSALS' reading)
+        "failed to apply TCP serve: unable to expand target: invalid port",
     ),
     _entry(
         _SERVE,
@@ -698,11 +699,13 @@ _DRIVE_FAMILY: tuple[Refusal, ...] = (
         "ipn/ipnlocal/drive.go",
         "403 Forbidden: tailfs not permitted",
     ),
+    # 1.98+'s stub for the GUI app's `drive` (before it: "tailscale: unknown subcommand: drive", missing_subcommands)
     _entry(
-        _DRIVE,
+        CliErrorKind.DAEMON_SUBCOMMAND_UNAVAILABLE,
         "taildrive cli commands are not supported",
         r"Taildrive CLI commands are not supported when using the macOS GUI app",
-        "the macOS GUI app configures Taildrive itself: its CLI has no `tailscale drive` commands.",
+        "the macOS GUI app configures Taildrive itself: its CLI (built with `ts_mac_gui`) has no `tailscale drive` "
+        "commands; nothing was shared or changed.",
         "Use the Tailscale menu bar icon > Settings > Taildrive to share folders (or the open-source "
         "tailscaled, whose CLI has `tailscale drive share`).",
         "cmd/tailscale/cli/drive_macgui.go",

@@ -93,6 +93,30 @@ def _udp_gro(pattern: str, why: str, example: str) -> Refusal:
     )
 
 
+# Tried before every other module's entries: serve's own wrappers ("failed to apply TCP serve: …") name the step,
+# this names why it failed. ipnlocal's setServeConfigLocked refuses any serve/funnel change (set, reset, off) while
+# the node has no network map (v1.34+ "netMap is nil"), which LocalAPI wraps "updating config: %w" and the CLI
+# "sending serve config: %w" (client/local serve.go); older clients relay it as "500 Internal Server Error: …". A
+# wrapper program running the CLI quotes that stderr after its own words, in parentheses (IncusOS: "Failed to run:
+# tailscale serve reset: exit status 1 (sending serve config: …)"). Not its log line "can't set intercept function
+# for Service TCP Ports, netMap is nil" (no colon before it).
+EARLY_REFUSALS: tuple[Refusal, ...] = (
+    catalog_entry(
+        CliErrorKind.NOT_RUNNING_STATE,
+        "netmap is nil",
+        r"(?:^|: |\()(?:(?:sending serve config|updating config|(?:HTTP )?500 Internal Server Error): )*"
+        r"netMap is nil(?=$|[)\"'`.,;])",
+        "tailscaled refused the Serve/Funnel change because it has no network map from the control server yet: the "
+        "node is logged out, waiting for a login or approval, stopped (`tailscale down`), or still connecting "
+        "(just brought up with a new auth key, control unreachable). tailscaled runs; the serve config was not "
+        "changed.",
+        "Run `tailscale status`: log in (`tailscale up`, or approve the device) or wait until it shows this node "
+        "connected, then run the serve/funnel command again (a wrapper: retry its step once the node is up).",
+        "ipn/ipnlocal/serve.go (setServeConfigLocked), ipn/localapi/serve.go, client/local/serve.go",
+        "sending serve config: updating config: netMap is nil",
+    ),
+)
+
 REFUSALS: tuple[Refusal, ...] = (
     # ------------------------------------------------------------------------------------- system policy
     _policy(

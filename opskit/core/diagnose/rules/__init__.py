@@ -136,6 +136,7 @@ RULES: tuple[Rule, ...] = (
     windows.nas_web_ui_auth_failed,
     windows.blocked_by_policy,
     windows.address_family_missing,
+    windows.cli_is_daemon,
     windows.taildrop_target_offline,
     windows.netlinkrib_permission_denied,
     windows.gui_host_not_detected,

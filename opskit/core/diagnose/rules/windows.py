@@ -449,6 +449,17 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "control server gave it (or the peer named) addresses of the other family only. Nothing failed.",
         "Ask for the family it has (`tailscale ip` lists every address) or use its MagicDNS name.",
     ),
+    CliErrorKind.CLI_IS_DAEMON: (
+        "the program the shell ran as `tailscale` is tailscaled, the daemon, not the CLI: it takes only flags, so it "
+        "refused the command's words and exited. Usually a stray install earlier in PATH (a forgotten Nix, Homebrew "
+        "or static-binary copy), a copy or link of tailscaled under another name, or a combined tailscale/tailscaled "
+        "binary (built with ts_include_cli) not named `tailscale`. The command did not run; nothing reached the "
+        "running daemon.",
+        "Find which program runs: `type -a tailscale` (every `tailscale` in PATH, in order; then `readlink -f "
+        "$(command -v tailscale)`); call the real CLI by its path (e.g. `/usr/bin/tailscale up …`) or remove the stray install "
+        "or link from PATH (`hash -r` after). A combined binary runs as the CLI only when named `tailscale` (or with "
+        "TS_BE_CLI=1).",
+    ),
     CliErrorKind.TAILDROP_TARGET_OFFLINE: (
         "`tailscale file cp`'s target is offline or not replying: the send waits for it and fails if it never answers.",
         "Bring the target online (`tailscale status`, `tailscale ping <target>`), then send again.",
@@ -4150,6 +4161,37 @@ def address_family_missing(report: CliErrorReport, ctx: DiagnoseContext) -> Iter
         100.101.102.103  nas  admin@  linux  -
     """
     yield from _emit(CliErrorKind.ADDRESS_FAMILY_MISSING, report, ctx)
+
+
+@rule(
+    id="TS-CLI-IS-DAEMON",
+    name="cli-is-daemon",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="the program run as `tailscale` is tailscaled: the daemon refused the CLI's words, nothing ran",
+    target="windows",
+)
+def cli_is_daemon(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: cmd/tailscaled takes only flags; given any other word it exits with ``tailscaled does not take
+    non-flag arguments: ["up" …]`` (Go's log stamp before it). Under a typed ``tailscale …`` command that means the
+    program the shell found as ``tailscale`` is the daemon: a second install earlier in PATH, a copy or link of
+    tailscaled under the CLI's name, or a combined binary (``ts_include_cli``) that runs as the CLI only when named
+    ``tailscale``. Typed as ``tailscaled up`` it is the daemon run by hand with a CLI subcommand. Either way the
+    command did not run and the running daemon was not asked: not a crash of the service, not tailscaled down.
+
+    *Bad*::
+
+        (deck@steamdeck ~)$ sudo tailscale up --ssh
+        2025/03/25 19:02:04 tailscaled does not take non-flag arguments: ["up" "--ssh"]
+
+    *Good*::
+
+        (deck@steamdeck ~)$ type -a tailscale
+        tailscale is /usr/bin/tailscale
+        (deck@steamdeck ~)$ tailscale status
+        100.101.102.103  steamdeck  deck@  linux  -
+    """
+    yield from _emit(CliErrorKind.CLI_IS_DAEMON, report, ctx)
 
 
 @rule(
