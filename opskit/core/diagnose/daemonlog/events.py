@@ -1937,7 +1937,7 @@ _OWN_PROGRAM = r"(?:^|(?<=[\s:\"']))(?:[^\s:\"']*/)?(?:tailscaled?|containerboot
 # oom-killer: …" only says it asked for memory, and another program killed is not Tailscale's.
 _OWN_TASK = r"(?:tailscale[\w.-]*|containerboot)"
 _OOM_KILLED = lazy_compile(
-    rf"(?:^|\s|\]|: )Kill(?:ed)? process \d+ \({_OWN_TASK}\)|oom_reaper: reaped process \d+ \({_OWN_TASK}\)|"
+    rf"(?:^|[\s\]])Kill(?:ed)? process \d+ \({_OWN_TASK}\)|oom_reaper: reaped process \d+ \({_OWN_TASK}\)|"
     rf"oom-kill:\S*\btask={_OWN_TASK},pid=\d|"
     rf"^(?:{_TAILSCALE_UNIT}: )?(?:A process of this unit has been killed by the OOM killer|systemd-oomd killed \d+ "
     rf"process|Failed with result 'oom-kill')|\(Result: oom-kill\)"
@@ -2129,7 +2129,8 @@ def is_addon_verdict(message: str) -> bool:
     return _ADDON_GAVE_UP.match(message) is not None
 
 
-# What a service manager's verdict on the run (an exit status, a result, a restart) is, when the paste shows it.
+# The issues that explain a service manager's verdict on the run (an exit status, a result, a restart) away: tailscaled
+# never ran, or the kernel killed it for memory.
 _NEVER_A_CRASH = "exec-failed oom-killed"
 
 
