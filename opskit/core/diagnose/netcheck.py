@@ -281,6 +281,9 @@ _BAD_CODE_CHARS = frozenset(" ,=()")
 _TRAILING_NOTE = re.compile(r"\s+(?:<-+|<=+|\u2190|\u2b05|#(?!\d)|//).*$")
 
 
+# netcheck's own values that are in parentheses (cmd/tailscale/cli/netcheck.go: "IPv4: (no addr found)", the same for
+# IPv6): a value, not a remark the poster added
+_PRINTED_IN_PARENTHESES = frozenset({"(no addr found)"})
 _VALUE_REMARK = re.compile(r"(?:^\s*|\s{2,}|(?:(?<=true)|(?<=false)|(?<=yes)|(?<=no))\s+)\([^()]{1,80}\)$")
 
 
@@ -458,7 +461,7 @@ def parse_netcheck_text(
     all_values = "".join(values.values())
     for key, value in values.items() if has_note_marker(all_values) or ")" in all_values or not _NOTES_ONCE else ():
         values[key] = strip_note(value)
-        if value[-1:] == ")":
+        if value[-1:] == ")" and value.strip() not in _PRINTED_IN_PARENTHESES:
             # a remark in parentheses after the value (`UPnP  (offline since monday)`): v0.98's home
             # region "1 (New York City)" has one, one space after its number, so two spaces say a note
             values[key] = _VALUE_REMARK.sub("", values[key])

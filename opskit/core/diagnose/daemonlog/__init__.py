@@ -122,6 +122,7 @@ _MARKERS = re.compile(
     r"|AuthURL is |LoginInteractive -> regen=|Generating a new (?:machine|node)key\."
     r'|\[v(?:\\u0000|\\x00)?JSON\]\d\{"(?:Hostinfo|SupportInfo|controltime)":'  # logger.Logf.JSON records
     r'|(?:\[v1\] )?HostInfo: \{"'  # controlclient/direct.go doLogin's dump of the Hostinfo it sends
+    r"|user bugreport(?: note| hostinfo| health)?: "  # LocalAPI's bug-report marker and what it logs with it
     r"|linkChange: |ipnext: |netmap packet filter: |(?:\[v1\] )?netmap diff:"
     # net/tstun/tun_linux.go diagnosing a TUN that failed to open: kernel, modprobe, the device's mode
     r"|Linux kernel version: |'modprobe tun' successful$|/dev/net/tun: [\w-]{10,}$|tun module (?:loaded|not loaded)"
@@ -221,6 +222,7 @@ _VERSION_OF = re.compile(r"\d+\.\d+\.\d+")
 # The periodic peer statistics line names the running daemon's version.Long ("[v1] v1.76.3-t02acaa00e-g551df6588
 # peers: …"; "v0.98.0-… peers: …" before the [v1] tag): the version when no start line is in the paste.
 _STATS_VERSION = re.compile(rf"^(?:\[v1\] )?v(?P<version>{VERSION})\S* peers:(?: |$)")
+_IPN_VERSION = re.compile(r'"IPNVersion":\s*"v?(?P<version>\d+\.\d+\.\d+)')
 _MODULE_VERSION = re.compile(r"tailscale\.com@v(?P<version>\d+\.\d+\.\d+)/")
 
 _PROCESS_WORDS = (
@@ -244,7 +246,7 @@ _MARKER_WORDS = (
     "/tailscale-android/",
     "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
     "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
-    "JSON]", "HostInfo: {", "BabysitProc: ", "Headplane agent ",
+    "JSON]", "HostInfo: {", "BabysitProc: ", "Headplane agent ", "user bugreport",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     "netmap diff:",
     # v0.9x's control messages (their other words are recognisers' words: AuthURL, PollNetMap, key, Login…)
@@ -275,6 +277,10 @@ _BASHIO_START = ("Starting Tailscale...", "Tailscale logs will be suppressed aft
 _APP_AUDIT = re.compile(r"\bavc: +denied .*?(?:\bapp=com\.tailscale\.ipn\b|\bcomm=\"(?:com\.)?tailscale)")
 
 
+# A login shell names itself with a leading dash in its errors ("-sh: ./tailscaled: cannot execute binary file").
+_LOGIN_SHELL = re.compile(r"^-(?:ba|a|da|z|k|mk)?sh: ")
+
+
 def _belongs(text: str, message: Message) -> bool:
     if is_tailscale_process(message.process) or message.process == _CONTAINERBOOT_PROCESS or _HAND_PROMPT.match(text):
         return True
@@ -303,6 +309,8 @@ def _belongs(text: str, message: Message) -> bool:
         return False  # the API refusing the mint is the CLI's refusal; a log reads it only among its own lines
     if body[:2] == "--" and _REQUIRED_FLAG.match(body):
         return True  # tailscaled's fatal refusal to start without a flag, printed without a stamp by old versions
+    if body[:1] == "-" and _LOGIN_SHELL.match(body) and any(isinstance(e, Raise) for e in events_of(body)):
+        return True  # a login shell's error about a Tailscale program ("-sh: …/tailscaled: cannot execute binary …")
     if (
         not body
         or (body[0] in "#-" and not _DUMP_FRAME.match(body) and not _NATIVE_FRAME.match(body))
@@ -787,7 +795,9 @@ def lead_in_os(text: str) -> str | None:
 # The control client's dump of the Hostinfo it sends (controlclient/direct.go doLogin: "[v1] HostInfo: %s", the
 # JSON on one line): the same fields. A copy may wrap the JSON onto lines of its own (blind 25: 1247, an iOS app's
 # log re-wrapped at 11 blanks): the fields on its first line are read (the wrapped rest is no log line).
-_CONTROL_HOSTINFO = re.compile(r'^(?:\[v1\] )?HostInfo: \{"')
+# (before v1.2x the control client's logger put "control: " before it: "control: HostInfo: {…}"); LocalAPI's bug report
+# logs the node's own as well ("user bugreport hostinfo: {…}", v1.32+)
+_CONTROL_HOSTINFO = re.compile(r'^(?:control: )?(?:\[v1\] )?(?:HostInfo|user bugreport hostinfo): \{"')
 
 
 def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
@@ -800,7 +810,9 @@ def _hostinfo(messages: Sequence[Message]) -> dict[str, str]:
                 found.group("field"): found.group("text") or found.group("bool") or ""
                 for found in _HOSTINFO_FIELD.finditer(message.text, record.end())
             }
-        elif "HostInfo: {" in message.text and (dump := _CONTROL_HOSTINFO.match(message.text)) is not None:
+        elif ("HostInfo: {" in message.text or "hostinfo: {" in message.text) and (
+            dump := _CONTROL_HOSTINFO.match(message.text)
+        ) is not None:
             fields = {
                 found.group("field"): found.group("text") or found.group("bool") or ""
                 for found in _HOSTINFO_FIELD.finditer(message.text, dump.end() - 1)
@@ -1053,6 +1065,10 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     if version is None:
         stats = (_STATS_VERSION.match(m.text) for m in messages if " peers:" in m.text)
         version = next((found.group("version") for found in stats if found is not None), None)
+    if version is None:
+        # any other Hostinfo JSON of the node's in its log (a record cut before its head, a wrapper's dump)
+        own = (_IPN_VERSION.search(m.text) for m in messages if '"IPNVersion"' in m.text)
+        version = next((found.group("version") for found in own if found is not None), None)
     if version is None and (module := _MODULE_VERSION.search(joined)) is not None:
         version = module.group("version")  # a panic's goroutine trace names the module version
     if version is None and (path := _PATH_VERSION.search(joined)) is not None:

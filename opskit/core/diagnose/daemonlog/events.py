@@ -1964,6 +1964,25 @@ def is_dump_request(message: str) -> bool:
     return _DUMP_REQUESTED.search(message) is not None
 
 
+# A path (or bare name) of one of Tailscale's own programs, as a shell or a runtime quotes it in an error.
+_OWN_PROGRAM = r"(?:^|(?<=[\s:\"']))(?:[^\s:\"']*/)?(?:tailscaled?|containerboot)(?:\.exe)?"
+# The kernel's OOM killer ending one of Tailscale's programs (mm/oom_kill.c: "Out of memory: Killed process N (comm)
+# total-vm:…", "Memory cgroup out of memory: Killed process …" for a container's or unit's limit, "Out of memory
+# (oom_kill_allocating_task): …"; before 4.x "…: Kill process N (comm) score S or sacrifice child" then "Killed
+# process N (comm) …"; the reaper's "oom_reaper: reaped process N (comm), now anon-rss:…"; 4.19+'s one-line summary
+# "oom-kill:constraint=…,task=comm,pid=N,uid=U"), and systemd seeing it in tailscaled's unit (v243+: "A process of
+# this unit has been killed by the OOM killer.", v248+ "systemd-oomd killed N process(es) in this unit.", "Failed
+# with result 'oom-kill'", systemctl status "(Result: oom-kill)"). The comm is the victim's: "tailscaled invoked
+# oom-killer: …" only says it asked for memory, and another program killed is not Tailscale's.
+_OWN_TASK = r"(?:tailscale[\w.-]*|containerboot)"
+_OOM_KILLED = lazy_compile(
+    rf"(?:^|[\s\]])Kill(?:ed)? process \d+ \({_OWN_TASK}\)|oom_reaper: reaped process \d+ \({_OWN_TASK}\)|"
+    rf"oom-kill:\S*\btask={_OWN_TASK},pid=\d|"
+    rf"^(?:{_TAILSCALE_UNIT}: )?(?:A process of this unit has been killed by the OOM killer|systemd-oomd killed \d+ "
+    rf"process|Failed with result 'oom-kill')|\(Result: oom-kill\)"
+)
+
+
 # The service manager (or a container runtime, or a shell) could not execute tailscaled at all: systemd's
 # status 203/EXEC ("Main process exited, code=exited, status=203/EXEC", "Main PID: 6948 (code=exited,
 # status=203/EXEC)"), "Failed to execute …tailscaled…" / "Failed at step EXEC spawning …" / "Unable to locate
@@ -1982,6 +2001,15 @@ _EXEC_FAILED = lazy_compile(
     r"(?:Failed to execute|Unable to locate executable|Failed to locate executable) [^:]*tailscale|"
     r"tailscale\S*: (?:[Ee]xec format error|cannot execute binary file)|"
     r"exec: \"?\S*tailscaled\"?: executable file not found|"
+    # a binary for another CPU run by a shell: the kernel refuses it (ENOEXEC) and the shell reads it as a script
+    # (BusyBox ash "…/tailscaled: line 1: syntax error: unexpected word (expecting ")")", dash "…/tailscaled: 1:
+    # Syntax error: "(" unexpected", bash "…: line 1: syntax error near unexpected token `('", the ELF magic run as a
+    # command "…/tailscaled: line 1: ELF: not found"); zsh "zsh: exec format error: ./tailscaled"; a container
+    # runtime starting the image's entrypoint "exec /usr/local/bin/containerboot: exec format error"
+    # (a bare "tailscaled: " before it is peeled off as the process: the shell's "line N: …" is left, which tailscaled
+    # itself, a Go program, never prints)
+    rf"(?:{_OWN_PROGRAM}: |^)(?:line )?\d+: (?:\S*: )?(?:[Ss]yntax error\b|[^:]*ELF[^:]*: not found)|"
+    r"exec format error: \S*(?:tailscale|containerboot)|containerboot: [Ee]xec format error|"
     # the Windows service starting its tailscaled subprocess (cmd/tailscaled/tailscaled_windows.go babysitProc)
     r"^starting subprocess failed: \S"
 )
@@ -2178,6 +2206,11 @@ def is_addon_verdict(message: str) -> bool:
     return _ADDON_GAVE_UP.match(message) is not None
 
 
+# The issues that explain a service manager's verdict on the run (an exit status, a result, a restart) away: tailscaled
+# never ran, or the kernel killed it for memory.
+_NEVER_A_CRASH = "exec-failed oom-killed"
+
+
 def _crash(message: str) -> Iterator[Event]:
     if _OTHER_UNIT.match(message) is not None:
         return
@@ -2187,6 +2220,9 @@ def _crash(message: str) -> Iterator[Event]:
     if (in_use := _SOCKET_IN_USE.search(message)) is not None:
         yield Raise("socket-in-use", "socket", message[in_use.start() :])
         return
+    if (killed := _OOM_KILLED.search(message)) is not None:
+        yield Raise("oom-killed", "oom", message[killed.start() :].lstrip(" ]:"))
+        return
     if _EXEC_FAILED.search(message) is not None:
         yield Raise("exec-failed", "exec", message)
         return
@@ -2195,7 +2231,7 @@ def _crash(message: str) -> Iterator[Event]:
         return
     if (verdict := _SUPERVISOR_EXIT.search(message)) is not None:
         # the supervisor seeing it end: a crash unless a stop was asked for first, no crash if it never ran
-        yield Raise("crash", "exit", message[verdict.start() :], unless="exec-failed")
+        yield Raise("crash", "exit", message[verdict.start() :], unless=_NEVER_A_CRASH)
         return
     if (crash := _CRASH.search(message)) is not None and not (
         crash.group(0).startswith("router.") and "getEngine" in message[: crash.start()]
@@ -2209,8 +2245,9 @@ def _crash(message: str) -> Iterator[Event]:
         key = (
             "exit" if verdict_seen and not found.startswith(("Active: ", "Start request", "start request")) else "crash"
         )
-        # the service manager's own verdicts: explained away by an exec failure (tailscaled never started)
-        unless = "exec-failed" if verdict_seen else ""
+        # the service manager's own verdicts: explained away by an exec failure (tailscaled never started) or the
+        # OOM killer (the kernel ended it: "code=killed, status=9/KILL")
+        unless = _NEVER_A_CRASH if verdict_seen else ""
         # the engine not created (the process exits): "…(tun …) error: …", its router's "router.Up: …" tail, or
         # run()'s "createEngine: …" under "getLocalBackend error: " (a later run that gets further clears it)
         engine = found.startswith(("NewUserspaceEngine", "router.")) or "createEngine: " in message
@@ -3403,6 +3440,14 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "task: ",  # "Failed to run 'start' task: …"
             "execut",  # "Failed to execute", "cannot execute binary file", "Unable to locate executable"
             "xec format",
+            "yntax error",  # a shell reading a binary for another CPU as a script
+            "ELF",
+            "Killed process",  # the kernel's OOM killer (_OOM_KILLED)
+            "Kill process",
+            "reaped process",
+            "oom-kill",
+            "OOM killer",
+            "oomd killed",
             "(Result: ",  # systemctl status: Active: … (Result: exit-code)
             "(code=",  # systemctl status: Main PID: … (code=exited, status=1/FAILURE)
             "repeated too quickly",

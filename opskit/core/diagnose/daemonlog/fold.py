@@ -40,6 +40,7 @@ _RESTART_CLEARS = (
     "state-unwritable",
     "port-in-use",
     "exec-failed",
+    "oom-killed",  # a new run that gets further has memory again (until it grows back: the finding says why)
     "update-failed",  # a new run that gets further: the update finished (or the old package came back)
     "tunnel-start-failed",  # the app's network extension started its Go side again: the system started the tunnel
     "tun-write-failed",  # a new engine with a new TUN device that gets further writes again

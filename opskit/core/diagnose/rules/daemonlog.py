@@ -2836,6 +2836,60 @@ def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
     )
 
 
+@rule(
+    id="TS-LOG-OOM-KILLED",
+    name="log-oom-killed",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="the kernel's OOM killer ended tailscaled (the host, container or unit ran out of memory)",
+    target="daemon-log",
+)
+def oom_killed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the kernel's ``Out of memory: Killed process N (tailscaled) …`` (``Memory cgroup out of memory: …``
+    when a container's or unit's memory limit was hit; ``oom-kill:constraint=…,task=tailscaled,pid=N,…``; systemd's
+    ``tailscaled.service: A process of this unit has been killed by the OOM killer.`` and ``Failed with result
+    'oom-kill'``) means tailscaled did not fail on its own: it was killed with SIGKILL because memory ran out, and
+    the node is offline until it is started again. systemd's ``Main process exited, code=killed, status=9/KILL`` that
+    goes with it is its verdict on that kill, not a crash. ``tailscaled invoked oom-killer`` alone only says
+    tailscaled asked for memory (another process may have been killed); another process killed is not Tailscale's.
+
+    *Bad*::
+
+        [ 3712.420981] Out of memory: Killed process 526 (tailscaled) total-vm:932140kB, anon-rss:185320kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:608kB oom_score_adj:0
+
+    *Good*::
+
+        [ 3712.420981] Out of memory: Killed process 913 (node) total-vm:1932140kB, anon-rss:885320kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:1608kB oom_score_adj:0
+        Jun 17 10:00:02 host tailscaled[526]: magicsock: derp-1 connected; connGen=1
+    """
+    issues = log.issues_of("oom-killed")
+    limit = any(word in line.text for issue in issues for line in issue.lines for word in _CGROUP_OOM)
+    yield from _finding(
+        ctx,
+        issues,
+        f"the kernel's OOM killer ended tailscaled ({_last(issues)}): "
+        + (
+            "its container's or unit's memory limit was reached"
+            if limit
+            else "the host (or its container) ran out of memory"
+        )
+        + "; the node is offline until tailscaled is started again. Not a crash of tailscaled's own.",
+        (
+            "Raise the memory limit that was hit (Docker `--memory`/compose `mem_limit`, Kubernetes "
+            "`resources.limits.memory`, systemd `MemoryMax=` in `systemctl edit tailscaled`) to one that fits, or "
+            if limit
+            else "Give the host or container more memory (a small VM: e.g. `fly scale memory 512`), or "
+        )
+        + "find what grows: tailscaled's memory rises with the number of peers, routes and connections (an exit node "
+        "or subnet router carries many), and some versions leaked (upgrade: `tailscale update`); watch its RSS "
+        "(`ps -o rss,cmd -C tailscaled`) and set a memory limit with headroom above it, then restart tailscaled.",
+    )
+
+
+# the kernel's words for a kill inside a memory cgroup's limit (mm/oom_kill.c) and its summary's constraint
+_CGROUP_OOM = ("Memory cgroup out of memory", "constraint=CONSTRAINT_MEMCG")
+
+
 # systemd's words for an EnvironmentFile= it cannot read (src/core/service.c service_spawn)
 _ENVIRONMENT_FILE = "Failed to load environment files"
 

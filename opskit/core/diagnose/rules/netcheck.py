@@ -700,6 +700,77 @@ def ipv6_os_only(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]
 
 
 @rule(
+    id="TS-NETCHECK-IPV6-ONLY",
+    name="netcheck-ipv6-only",
+    family="tailscale-netcheck",
+    severity=Severity.WARNING,
+    summary="no IPv4 at all while UDP works over IPv6: an IPv6-only host",
+    target="netcheck",
+)
+def ipv6_only(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``UDP: true`` with ``IPv4: (no addr found)`` and ``IPv6: yes, [addr]:port`` means only STUN over IPv6
+    answered: the host has no IPv4 on the Internet (an IPv6-only VPS, an IPv6-only cluster), or its network drops
+    UDP over IPv4 only. Direct paths then form only with peers that have IPv6 themselves; every IPv4-only peer is
+    relayed through DERP, and DERP regions that give no IPv6 answer stay silent. The control server must be
+    reachable over IPv6 too: clients before v1.12 use login.tailscale.com, which had no IPv6 address in 2020
+    (``tailscale up`` hung: tailscale/tailscale#1010); controlplane.tailscale.com has one since August 2021 (#2610);
+    a self-hosted control server needs an AAAA record (or NAT64/DNS64 in front).
+
+    *Bad*::
+
+        Report:
+            * UDP: true
+            * IPv4: (no addr found)
+            * IPv6: yes, [2001:db8:5400::1]:49427
+            * MappingVariesByDestIP:
+            * HairPinning:
+            * PortMapping: not checked
+            * Nearest DERP: New York City
+            * DERP latency:
+                - nyc: 19.6ms  (New York City)
+                - sin:         (Singapore)
+
+    *Good*::
+
+        Report:
+            * UDP: true
+            * IPv4: yes, 198.51.100.20:40001
+            * IPv6: yes, [2001:db8:5400::1]:49427
+            * MappingVariesByDestIP: false
+            * HairPinning: false
+            * PortMapping:
+            * Nearest DERP: New York City
+            * DERP latency:
+                - nyc: 19.6ms  (New York City)
+                - sin: 240ms   (Singapore)
+    """
+    report = profile.report
+    if (
+        report.udp is not True
+        or report.ipv6_state is not Ipv6State.GLOBAL
+        or report.ipv4 is not False  # (NetInfo{…} names no IPv4 at all: unknown, not absent)
+        or profile.ipv4_scope is not AddressScope.NONE
+    ):
+        return
+    silent = [d for d in report.latencies if d.latency_ms is None and not d.cut_off]
+    silent_note = (
+        f" The silent DERP region(s) ({', '.join(d.code for d in silent)}) gave no answer over IPv6."
+        if silent and len(silent) < len(report.latencies)
+        else ""
+    )
+    yield ctx.finding(
+        f"{ctx.facts.label}: no IPv4 address found while UDP works over IPv6 only: an IPv6-only host (or a network "
+        "that drops UDP over IPv4). Direct paths form only with peers that have IPv6 too; peers with IPv4 only "
+        "are relayed through DERP." + silent_note,
+        "Give the host an IPv4 address (most VPS plans add one for a small fee) or a NAT64/DNS64 gateway if peers "
+        "without IPv6 must connect directly; otherwise give those peers IPv6. The control server must answer over "
+        "IPv6: use a current client (before v1.12 the default, login.tailscale.com, had no IPv6 address, so "
+        "`tailscale up` hung: tailscale/tailscale#1010); a self-hosted control server needs an AAAA record.",
+        ctx.facts.evidence(report.line("ipv4"), report.line("ipv6")),
+    )
+
+
+@rule(
     id="TS-NETCHECK-UPNP-NOT-GATEWAY",
     name="netcheck-upnp-not-gateway",
     family="tailscale-netcheck",
