@@ -214,6 +214,41 @@ def test_the_catalog_entry_of_tailscaleds_failed_start_job_is_a_crash(
     assert any(line["text"].startswith("░░") for line in crash["evidence"]), crash["evidence"]
 
 
+# what explains systemd's verdicts away explains its catalog entry too (merged into one crash, the entry's own reason
+# must not undo the verdict's: 1580 is an exec failure with the catalog text under it)
+_NEVER_RAN_OR_KILLED = (
+    ("tailscaled.service: Failed to load environment files: No such file or directory", "resources", "exec-failed"),
+    ("tailscaled.service: Failed to spawn 'start-pre' task: No such file or directory", "resources", "exec-failed"),
+    ("tailscaled.service: A process of this unit has been killed by the OOM killer.", "oom-kill", "oom-killed"),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(_JOURNAL_PREFIXES),
+    st.sampled_from(_NEVER_RAN_OR_KILLED),
+    st.integers(min_value=1, max_value=999_999),
+    st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_the_catalog_entry_after_an_exec_failure_or_an_oom_kill_is_no_crash(
+    prefix: str, cause: tuple[str, str, str], job: int, keep: list[bool]
+) -> None:
+    line, result, kind = cause
+    unit = "tailscaled.service"
+    text = _journal(
+        prefix,
+        [
+            ("systemd[1]", line, ()),
+            ("systemd[1]", f"{unit}: Failed with result '{result}'.", ()),
+            ("systemd[1]", "Failed to start Tailscale node agent.", _catalog(_START_JOB_FAILED, unit, job, keep)),
+        ],
+    )
+    kinds, code = issue_kinds(document_of(text))
+    assert kind in kinds, text
+    assert "crash" not in kinds, text
+    assert code == 1
+
+
 @pytest.mark.parametrize("unit", ["nginx.service", "systemd-networkd-wait-online.service", "docker.service"])
 @pytest.mark.parametrize("prefix", _JOURNAL_PREFIXES)
 def test_another_units_failed_start_job_in_the_catalog_is_no_crash(prefix: str, unit: str) -> None:

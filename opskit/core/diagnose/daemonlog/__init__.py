@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from opskit.core.diagnose.daemonlog.events import (
     EVENT_WORDS,
+    NEVER_A_CRASH,
     UP_LOGIN_PROMPT,
     VERSION,
     Event,
@@ -915,7 +916,7 @@ def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterato
             catalog_unit = unit.group(1) if (unit := _CATALOG_UNIT.search(text)) is not None else catalog_unit
             explained = text.lstrip("\u2591 ")
             if is_catalog_job_failure(explained) and is_tailscale_unit(catalog_unit):
-                yield line, Raise("crash", "exit", explained, unless="exec-failed")
+                yield line, Raise("crash", "exit", explained, unless=NEVER_A_CRASH)
             at += 1
             continue
         catalog_unit = ""

@@ -2208,7 +2208,7 @@ def is_addon_verdict(message: str) -> bool:
 
 # The issues that explain a service manager's verdict on the run (an exit status, a result, a restart) away: tailscaled
 # never ran, or the kernel killed it for memory.
-_NEVER_A_CRASH = "exec-failed oom-killed"
+NEVER_A_CRASH = "exec-failed oom-killed"
 
 
 def _crash(message: str) -> Iterator[Event]:
@@ -2231,7 +2231,7 @@ def _crash(message: str) -> Iterator[Event]:
         return
     if (verdict := _SUPERVISOR_EXIT.search(message)) is not None:
         # the supervisor seeing it end: a crash unless a stop was asked for first, no crash if it never ran
-        yield Raise("crash", "exit", message[verdict.start() :], unless=_NEVER_A_CRASH)
+        yield Raise("crash", "exit", message[verdict.start() :], unless=NEVER_A_CRASH)
         return
     if (crash := _CRASH.search(message)) is not None and not (
         crash.group(0).startswith("router.") and "getEngine" in message[: crash.start()]
@@ -2247,7 +2247,7 @@ def _crash(message: str) -> Iterator[Event]:
         )
         # the service manager's own verdicts: explained away by an exec failure (tailscaled never started) or the
         # OOM killer (the kernel ended it: "code=killed, status=9/KILL")
-        unless = _NEVER_A_CRASH if verdict_seen else ""
+        unless = NEVER_A_CRASH if verdict_seen else ""
         # the engine not created (the process exits): "…(tun …) error: …", its router's "router.Up: …" tail, or
         # run()'s "createEngine: …" under "getLocalBackend error: " (a later run that gets further clears it)
         engine = found.startswith(("NewUserspaceEngine", "router.")) or "createEngine: " in message
