@@ -97,9 +97,10 @@ _ACCESS_DENIED = (
 
 # The macOS/iOS app's alert that it cannot reach its network extension: "Could not connect to Tailscale" then its
 # reason after a colon (the NSError's text), a period, nothing, or a comma and a short error ("could not connect to
-# Tailscale, internal error"); "Tailscale" followed by other words ("… Tailscale coordination server") is prose.
+# Tailscale, internal error", also inside Markdown emphasis or backticks: "**…, internal error**"); "Tailscale" followed
+# by other words ("… Tailscale coordination server") is prose.
 APPLE_ALERT_CANNOT_CONNECT = (
-    r"Could not connect to Tailscale(?:[:.]|$|, (?:an? )?(?:[\w-]+ )?error(?=$|[.:;(]| occurred| \())"
+    r"Could not connect to Tailscale(?:[:.]|$|, (?:an? )?(?:[\w-]+ )?error(?=$|[.:;(*_`]| occurred| \())"
     r"|Tailscale\.BackendMessageError"
 )
 
