@@ -563,3 +563,31 @@ def test_unmeasured_region_shortcut_splits_and_parses_every_sample_as_the_genera
         netcheck_module._FAST_UNMEASURED_REGION = True
     assert fast == general
     assert sum("(San Francisco)" in text and ":         (" in text for text in CORPUS) >= 1  # the shortcut runs
+
+
+# Pieces of goroutine dumps (a crash's, the engine watchdog's, one asked for) and of the log lines around them.
+_DUMP_FRAGMENTS = [
+    "goroutine 49 [running]:", "goroutine profile: total 12", "SIGQUIT: quit", "1 @ 0x43b0c5 0x44a2f8", "#\t0x44a2f7\t",
+    "#  0x1 sync.x+0x2 ", "runtime/pprof.writeGoroutine(", "runtime/debug.Stack(", "runtime.Stack(", "runtime.",
+    "tailscale.com/ipn/localapi.(*Handler).serveGoroutines(", "goroutines.ScrubbedGoroutineDump(0x1)",
+    "wgengine watchdog stacks:", "main.main()", "\t/x/y.go:71 +0x25", "created by x", "PC=0x1", "portmap: monitor: ",
+    "gateway and self IP changed: gw=10.0.0.1", " ", "x", "(", ")", "2", "\u0663", "#", "Goroutine", "\n", "$",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_DUMP_FRAGMENTS), min_size=1, max_size=5).map("".join))
+@example("\u0663 @ 0x1")  # "\d" is any decimal digit: Arabic-Indic three too
+@example("x wgengine watchdog stacks:")
+@example("x localapi.(*Handler).serveGoroutines(")
+@settings(max_examples=1500, deadline=None)
+def test_dump_line_gates_never_hide_a_dump_line(message: str) -> None:
+    # is_dump_line asks for a first character or a word before its two slow searches: whatever the searches alone
+    # find, it must find too
+    expected = (
+        message == ""
+        or events._TRACE.match(message) is not None
+        or events._WATCHDOG_DUMP.search(message) is not None
+        or events._DUMP_REQUESTED.search(message) is not None
+        or events._DUMP_BODY.match(message) is not None
+    )
+    assert events.is_dump_line(message) == expected, message
