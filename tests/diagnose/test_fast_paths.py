@@ -476,3 +476,118 @@ def test_notes_looked_for_once_parse_as_each_value_looked_at(fields: list[tuple[
     finally:
         netcheck_module._NOTES_ONCE = True
     assert once == each and once.lines == each.lines and once.upnp_responder == each.upnp_responder, text
+
+
+# Pieces of pasted lines that _clean changes or keeps: the quote table's characters, tabs, ANSI colours, control
+# characters, HTML escapes, and non-ASCII text it leaves alone ("…", "São Paulo", CJK).
+_CLEAN_FRAGMENTS = [
+    "- sao: 216.1ms (S\u00e3o Paulo)", "\u2026\u2026", "x", " ", "\t", "\x1b[31m", "\x1b[0m", "\x07", "\x7f", "\x00",
+    "&amp;", "&quot;", "&nbsp;", "&", "\u201chi\u201d", "\u2018a\u2019", "\u00ab", "\u00bb", "\u201e", "\u00a0",
+    "\u2007", "\u202f", "\ufeff", "\u200b", "\u0085", "\u2028", "\u2029", "\uff1a", "\uff0c", "\uff1b", "\u3000",
+    "\u62d2\u7edd", "Report:", "* UDP: true", "\u00e9", "\n",
+]  # fmt: skip
+
+
+def _clean_each_step(raw: str) -> str:
+    """text._clean as it was, every step on every line: ANSI, the quote table, control characters, strip, HTML."""
+    text = text_module._CONTROL.sub(
+        "", text_module._ANSI.sub("", raw.replace("\t", " ")).translate(text_module._QUOTE_TABLE)
+    ).strip()
+    if "&" in text:
+        text = text_module._HTML_ESCAPE.sub(lambda m: text_module._HTML_CHARS[m.group(0).lower()], text)
+    return text
+
+
+@given(st.lists(st.sampled_from(_CLEAN_FRAGMENTS), min_size=1, max_size=8).map("".join))
+@example("\u2026" * 32)
+@example("\ufeff\uff1a")  # the table makes a trailing blank that strip() takes
+@example("\x1b[31m\u201cx\u201d\x1b[0m")
+@settings(max_examples=1500, deadline=None)
+def test_clean_skips_only_steps_that_change_nothing(raw: str) -> None:
+    # _clean translates only a text holding one of the table's characters, and takes out ANSI escapes and control
+    # characters only from an unprintable one: the result must be every step's, in the old order.
+    assert text_module._clean(raw) == _clean_each_step(raw)
+
+
+def test_clean_shortcut_is_tested_against_a_real_difference() -> None:
+    # the comparison above can fail: a text whose quotes the table maps differs from itself untranslated
+    assert _clean_each_step("\u201cx\u201d") != "\u201cx\u201d"
+
+
+_UNMEASURED_NAMES = ["(San Francisco)", "(S\u00e3o Paulo)", "(HOME)", "()", "( spaced )", "(derp1, New York City)",
+    "(derpy)", "(a # b)", "(a // b)", "(x <-- mine)", "(a \u2190 b)", "(Frank) # note", "(a (b))", "(cut", "(#1)",
+    "(a/b)"]  # fmt: skip
+
+
+@given(
+    st.sampled_from(["-", "- ", "-  ", "-\t"]),
+    st.sampled_from(["sfo", "SH", "a-b", "x" * 32, "x" * 33, "", "f ra", "a,b", "sin="]),
+    st.sampled_from([":", ": ", ":         ", " :"]),
+    st.sampled_from(_UNMEASURED_NAMES),
+)
+@example("- ", "sfo", ":         ", "(San Francisco)")
+@settings(max_examples=1000, deadline=None)
+def test_unmeasured_region_shortcut_equals_the_general_region_parser(
+    dash: str, code: str, colon: str, name: str
+) -> None:
+    text = f"{dash}{code}{colon}{name}"
+    line = SourceLine(3, text, text)
+    fast = region_hint(text, line)
+    netcheck_module._FAST_UNMEASURED_REGION = False
+    try:
+        general = region_hint(text, line)
+    finally:
+        netcheck_module._FAST_UNMEASURED_REGION = True
+    parts = region_parts(text)
+    assert fast == general == (None if parts is None else region_latency(parts, text, line)), text
+
+
+def test_unmeasured_region_shortcut_splits_and_parses_every_sample_as_the_general_path() -> None:
+    def read_all() -> list[object]:
+        out: list[object] = []
+        for text in CORPUS:
+            split = split_input(text)
+            out.append(split)
+            out.extend(
+                (parse_netcheck_text(b.lines, b.hints), parse_netcheck_text(b.lines, b.hints).lines)
+                for b in split.blocks
+                if b.kind is BlockKind.NETCHECK and b.json_document is None and not b.log_form
+            )
+        return out
+
+    fast = read_all()
+    netcheck_module._FAST_UNMEASURED_REGION = False
+    try:
+        general = read_all()
+    finally:
+        netcheck_module._FAST_UNMEASURED_REGION = True
+    assert fast == general
+    assert sum("(San Francisco)" in text and ":         (" in text for text in CORPUS) >= 1  # the shortcut runs
+
+
+# Pieces of goroutine dumps (a crash's, the engine watchdog's, one asked for) and of the log lines around them.
+_DUMP_FRAGMENTS = [
+    "goroutine 49 [running]:", "goroutine profile: total 12", "SIGQUIT: quit", "1 @ 0x43b0c5 0x44a2f8", "#\t0x44a2f7\t",
+    "#  0x1 sync.x+0x2 ", "runtime/pprof.writeGoroutine(", "runtime/debug.Stack(", "runtime.Stack(", "runtime.",
+    "tailscale.com/ipn/localapi.(*Handler).serveGoroutines(", "goroutines.ScrubbedGoroutineDump(0x1)",
+    "wgengine watchdog stacks:", "main.main()", "\t/x/y.go:71 +0x25", "created by x", "PC=0x1", "portmap: monitor: ",
+    "gateway and self IP changed: gw=10.0.0.1", " ", "x", "(", ")", "2", "\u0663", "#", "Goroutine", "\n", "$",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_DUMP_FRAGMENTS), min_size=1, max_size=5).map("".join))
+@example("\u0663 @ 0x1")  # "\d" is any decimal digit: Arabic-Indic three too
+@example("x wgengine watchdog stacks:")
+@example("x localapi.(*Handler).serveGoroutines(")
+@settings(max_examples=1500, deadline=None)
+def test_dump_line_gates_never_hide_a_dump_line(message: str) -> None:
+    # is_dump_line asks for a first character or a word before its two slow searches: whatever the searches alone
+    # find, it must find too
+    expected = (
+        message == ""
+        or events._TRACE.match(message) is not None
+        or events._WATCHDOG_DUMP.search(message) is not None
+        or events._DUMP_REQUESTED.search(message) is not None
+        or events._DUMP_BODY.match(message) is not None
+    )
+    assert events.is_dump_line(message) == expected, message

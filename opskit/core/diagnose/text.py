@@ -313,9 +313,21 @@ _HTML_CHARS = {"&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#39;": "
                "&nbsp;": " ", "&#160;": " ", "&#xa0;": " "}  # fmt: skip
 
 
+# The characters _QUOTE_TABLE maps, found in one C-level scan: str.translate walks a non-ASCII line character by
+# character through the table's dict (~16,000 instructions for a line of "…" or one naming São Paulo), and most
+# such lines hold none of them (translating a text that holds none is the identity).
+_QUOTE_TABLE_CHAR = re.compile("[" + "".join(re.escape(chr(code)) for code in _QUOTE_TABLE) + "]")
+
+
 def _clean(raw: str) -> str:
     """Tabs to spaces, no ANSI colours or control characters, plain quotes, HTML escapes undone; stripped."""
-    text = _CONTROL.sub("", _ANSI.sub("", raw.replace("\t", " ")).translate(_QUOTE_TABLE)).strip()
+    text = raw
+    if not raw.isprintable():  # a tab, an ANSI escape or a control character: printable text holds none
+        text = _CONTROL.sub("", _ANSI.sub("", raw.replace("\t", " ")))
+    # (translating after the control characters went is the same: the table neither maps nor makes one)
+    if _QUOTE_TABLE_CHAR.search(text) is not None:
+        text = text.translate(_QUOTE_TABLE)
+    text = text.strip()
     if "&" in text:
         text = _HTML_ESCAPE.sub(lambda m: _HTML_CHARS[m.group(0).lower()], text)
     return text
