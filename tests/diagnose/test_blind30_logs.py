@@ -17,28 +17,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.errors import InputError
-from tests.diagnose.conftest import run_json
-from tests.diagnose.log_catalog import LOG_PREFIXES
-
-
-def _document(text: str) -> dict[str, Any]:
-    try:
-        return run_json(text)
-    except InputError:
-        return {"summary": {"exit_code": 2}, "daemon_logs": [], "findings": [], "warnings": [], "peers": []}
-
-
-def _issues(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [issue for log in document["daemon_logs"] for issue in log["issues"]]
-
-
-def _kinds(document: dict[str, Any]) -> set[str]:
-    return {issue["kind"] for issue in _issues(document)}
-
-
-def _exit(document: dict[str, Any]) -> int:
-    return int(document["summary"]["exit_code"])
+from tests.diagnose.log_catalog import LOG_PREFIXES, document_of, exit_code, log_issues, log_kinds
 
 
 def _finding(document: dict[str, Any], rule: str) -> dict[str, Any]:
@@ -71,16 +50,16 @@ def test_a_key_refused_repeatedly_is_peer_key_unknown_naming_that_peer(
     prefix: str, kind: str, disco: str, key: str, times: int, routine_first: bool
 ) -> None:
     messages = ((_ROUTINE,) if routine_first else ()) + (_ignoring(kind, disco, key),) * times
-    document = _document(_paste(prefix, *messages))
-    issues = [issue for issue in _issues(document) if issue["kind"] == "peer-key-unknown"]
+    document = document_of(_paste(prefix, *messages))
+    issues = [issue for issue in log_issues(document) if issue["kind"] == "peer-key-unknown"]
     assert [(issue["about"], issue["severity"], issue["count"]) for issue in issues] == [(key, "warning", times)]
-    assert _exit(document) == 1
+    assert exit_code(document) == 1
     finding = _finding(document, "TS-LOG-PEER-KEY-UNKNOWN")
     assert key in finding["cause"] and "netmap" in finding["cause"]
     assert "control server" in finding["fix"] and "policy" in finding["fix"]
     peers = [peer for peer in document["peers"] if peer["name"] == key]
     assert len(peers) == 1 and peers[0]["ip"] is None  # named by the key as printed, nothing invented
-    assert not _kinds(document) & {"packet-dropped", "derp-unreachable", "control-unreachable", "peer-unreachable"}
+    assert not log_kinds(document) & {"packet-dropped", "derp-unreachable", "control-unreachable", "peer-unreachable"}
 
 
 _OLD_WORDINGS = (
@@ -98,17 +77,17 @@ def test_older_wordings_of_an_unknown_sender_repeated_are_peer_key_unknown(
     prefix: str, wording: str, disco: str, key: str
 ) -> None:
     line = wording.format(key=key, disco=disco)
-    document = _document(_paste(prefix, _ROUTINE, line, line))
-    assert "peer-key-unknown" in _kinds(document)
-    assert _exit(document) == 1
+    document = document_of(_paste(prefix, _ROUTINE, line, line))
+    assert "peer-key-unknown" in log_kinds(document)
+    assert exit_code(document) == 1
 
 
 @settings(max_examples=40, deadline=None)
 @given(_prefixes, st.sampled_from(_MESSAGE_TYPES), _disco_keys, _short_keys, _short_keys)
 def test_a_lone_refusal_per_key_is_routine(prefix: str, kind: str, disco: str, key: str, other: str) -> None:
-    document = _document(_paste(prefix, _ROUTINE, _ignoring(kind, disco, key), _ignoring(kind, disco, other + "x")))
-    assert "peer-key-unknown" not in _kinds(document)
-    assert _exit(document) == 0
+    document = document_of(_paste(prefix, _ROUTINE, _ignoring(kind, disco, key), _ignoring(kind, disco, other + "x")))
+    assert "peer-key-unknown" not in log_kinds(document)
+    assert exit_code(document) == 0
 
 
 _KEY_KNOWN = (
@@ -124,8 +103,8 @@ _KEY_KNOWN = (
 @given(_prefixes, st.sampled_from(_MESSAGE_TYPES), _disco_keys, _short_keys, st.sampled_from(_KEY_KNOWN))
 def test_a_later_path_to_the_peer_clears_it(prefix: str, kind: str, disco: str, key: str, known: str) -> None:
     refused = _ignoring(kind, disco, key)
-    document = _document(_paste(prefix, refused, refused, refused, known.format(key=key, disco=disco)))
-    assert "peer-key-unknown" not in _kinds(document)
+    document = document_of(_paste(prefix, refused, refused, refused, known.format(key=key, disco=disco)))
+    assert "peer-key-unknown" not in log_kinds(document)
     assert "TS-LOG-PEER-KEY-UNKNOWN" not in {finding["rule"] for finding in document["findings"]}
 
 
@@ -140,8 +119,8 @@ _NEAR_MISSES = (
 @given(_prefixes, st.sampled_from(_NEAR_MISSES), st.sampled_from(_MESSAGE_TYPES), _disco_keys, _short_keys)
 def test_near_miss_lines_are_not_peer_key_unknown(prefix: str, near: str, kind: str, disco: str, key: str) -> None:
     line = near.format(kind=kind, disco=disco, key=key)
-    document = _document(_paste(prefix, _ROUTINE, line, line))
-    assert "peer-key-unknown" not in _kinds(document)
+    document = document_of(_paste(prefix, _ROUTINE, line, line))
+    assert "peer-key-unknown" not in log_kinds(document)
 
 
 # ---------------------------------------------------------------------- 2. an answer that does not decrypt
@@ -166,11 +145,11 @@ def test_an_answer_that_does_not_decrypt_is_control_too_old(
 ) -> None:
     line = wording.format(a=a, b=b)
     state = ("control: [v1] sendStatus: authRoutine-report: state:authenticating",) if with_state else ()
-    document = _document(_paste(prefix, line, *state, line))
-    kinds = _kinds(document)
+    document = document_of(_paste(prefix, line, *state, line))
+    kinds = log_kinds(document)
     assert "control-too-old" in kinds
     assert not kinds & {"control-unreachable", "tls-intercepted", "clock-skew", "crash", "derp-unreachable"}
-    assert _exit(document) == 1
+    assert exit_code(document) == 1
     finding = _finding(document, "TS-LOG-CONTROL-TOO-OLD")
     assert "decrypt" in finding["cause"] and "no Noise" not in finding["cause"]
     assert "version pairing" in finding["fix"] and "1.30" in finding["fix"]
@@ -179,21 +158,21 @@ def test_an_answer_that_does_not_decrypt_is_control_too_old(
 @settings(max_examples=20, deadline=None)
 @given(_prefixes, st.sampled_from(_UNREADABLE[:4]))
 def test_a_later_registration_clears_it(prefix: str, line: str) -> None:
-    document = _document(_paste(prefix, line, "Switching ipn state Starting -> Running (WantRunning=true, nm=true)"))
-    assert "control-too-old" not in _kinds(document)
-    assert _exit(document) == 0
+    document = document_of(_paste(prefix, line, "Switching ipn state Starting -> Running (WantRunning=true, nm=true)"))
+    assert "control-too-old" not in log_kinds(document)
+    assert exit_code(document) == 0
 
 
 @settings(max_examples=20, deadline=None)
 @given(_prefixes, _short_keys, _short_keys, st.sampled_from(("unexpected EOF", "http2: response body closed")))
 def test_a_cut_register_answer_stays_control_unreachable(prefix: str, a: str, b: str, error: str) -> None:
     line = f"control: error decoding RegisterResponse with server key [{a}] and machine key [{b}]: {error}"
-    kinds = _kinds(_document(_paste(prefix, line)))
+    kinds = log_kinds(document_of(_paste(prefix, line)))
     assert "control-too-old" not in kinds and "control-unreachable" in kinds
 
 
 def test_no_noise_key_still_says_so() -> None:
-    document = _document(_paste(LOG_PREFIXES[1], "Received error: control server is too old; no noise key"))
+    document = document_of(_paste(LOG_PREFIXES[1], "Received error: control server is too old; no noise key"))
     assert "no Noise (ts2021) key" in _finding(document, "TS-LOG-CONTROL-TOO-OLD")["cause"]
 
 
@@ -227,9 +206,9 @@ _versions = st.sampled_from(("1.54.1", "1.48.2", "1.62.0", "1.80.3"))
 @given(_prefixes, _versions, st.sampled_from(_CLEANUP_ARGS), st.sampled_from(_ABSENT + _ADD_FAILED))
 def test_the_cleanup_run_reads_no_firewall_failure(prefix: str, version: str, args: str, line: str) -> None:
     start = _START.format(version=version, args=args)
-    document = _document(_paste(prefix, start, 'dns: using "direct" mode', line))
-    assert "firewall-failed" not in _kinds(document)
-    assert _exit(document) == 0
+    document = document_of(_paste(prefix, start, 'dns: using "direct" mode', line))
+    assert "firewall-failed" not in log_kinds(document)
+    assert exit_code(document) == 0
     assert [log["hand_started"] for log in document["daemon_logs"]] == [False]
 
 
@@ -237,8 +216,8 @@ def test_the_cleanup_run_reads_no_firewall_failure(prefix: str, version: str, ar
 @given(_prefixes, _versions, st.sampled_from(_ABSENT))
 def test_deleting_what_is_not_there_is_routine_in_any_run(prefix: str, version: str, line: str) -> None:
     start = _START.format(version=version, args='"--state=/var/lib/tailscale/tailscaled.state"')
-    document = _document(_paste(prefix, start, line))
-    assert "firewall-failed" not in _kinds(document)
+    document = document_of(_paste(prefix, start, line))
+    assert "firewall-failed" not in log_kinds(document)
 
 
 @settings(max_examples=30, deadline=None)
@@ -248,9 +227,9 @@ def test_an_add_failure_of_a_real_run_stays_firewall_failed(
 ) -> None:
     cleanup = (_START.format(version=version, args=args), _ABSENT[0]) if cleanup_first else ()
     start = _START.format(version=version, args='"--state=/var/lib/tailscale/tailscaled.state"')
-    document = _document(_paste(prefix, *cleanup, start, line))
-    assert "firewall-failed" in _kinds(document)
-    assert _exit(document) == 1
+    document = document_of(_paste(prefix, *cleanup, start, line))
+    assert "firewall-failed" in log_kinds(document)
+    assert exit_code(document) == 1
 
 
 # ------------------------------------------------------------------- 4. 1.62's IPv6 filter probe failing
@@ -277,8 +256,8 @@ _OTHER_ERRORS = (
     st.sampled_from(_LOCK_ERRORS + _OTHER_ERRORS),
 )
 def test_the_ipv6_probe_failing_says_tunneled_ipv6_is_off(prefix: str, tool: str, code: int, err: str) -> None:
-    document = _document(_paste(prefix, _PROBE.format(tool=tool, code=code, err=err)))
-    assert "firewall-failed" in _kinds(document)
+    document = document_of(_paste(prefix, _PROBE.format(tool=tool, code=code, err=err)))
+    assert "firewall-failed" in log_kinds(document)
     finding = _finding(document, "TS-LOG-FIREWALL-FAILED")
     assert "tunneled IPv6 off" in finding["cause"]
     if "xtables.lock" in err:

@@ -18,24 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.errors import InputError
-from tests.diagnose.conftest import run_json
-from tests.diagnose.log_catalog import LOG_PREFIXES
-
-
-def _document(text: str) -> dict[str, Any]:
-    try:
-        return run_json(text)
-    except InputError:
-        return {"summary": {"exit_code": 2}, "daemon_logs": [], "findings": [], "warnings": []}
-
-
-def _issues(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [issue for log in document["daemon_logs"] for issue in log["issues"]]
-
-
-def _kinds(document: dict[str, Any]) -> set[str]:
-    return {issue["kind"] for issue in _issues(document)}
+from tests.diagnose.log_catalog import LOG_PREFIXES, document_of, log_issues, log_kinds
 
 
 def _homes(document: dict[str, Any]) -> list[str | None]:
@@ -103,10 +86,10 @@ def test_failed_https_probes_with_no_region_read_derp_unreachable(
         f"magicsock: home is now derp-{region} ({code})",
         "magicsock: endpoints changed: 10.100.23.8:59192 (local)",
     ]
-    document = _document(_coder_paste(form, messages))
-    derp = [issue for issue in _issues(document) if issue["kind"] == "derp-unreachable"]
-    assert derp and derp[0]["about"].startswith(f"{region}"), _issues(document)
-    assert "tls-intercepted" not in _kinds(document)  # plain HTTP answering HTTPS is no interception
+    document = document_of(_coder_paste(form, messages))
+    derp = [issue for issue in log_issues(document) if issue["kind"] == "derp-unreachable"]
+    assert derp and derp[0]["about"].startswith(f"{region}"), log_issues(document)
+    assert "tls-intercepted" not in log_kinds(document)  # plain HTTP answering HTTPS is no interception
     assert document["summary"]["exit_code"] == 1
 
 
@@ -120,9 +103,9 @@ def test_coder_slog_prefix_is_peeled_to_tailscaled_messages(form: str, region: i
         *["magicsock: endpoints changed: 172.17.0.3:54012 (local)"] * 3,
     ]
     text = "\n".join(form.format(stamp=f"2023-03-10 11:06:{10 * n:02d}.077", msg=m) for n, m in enumerate(messages))
-    document = _document(text + "\n")
+    document = document_of(text + "\n")
     assert _homes(document) == [str(region)]
-    assert "derp-unreachable" in _kinds(document), _issues(document)
+    assert "derp-unreachable" in log_kinds(document), log_issues(document)
 
 
 _ROUTINE_AFTER = (
@@ -147,8 +130,8 @@ def test_failed_probe_answered_otherwise_is_routine(
     prefix: str, region: int, code: str, error: str, after: tuple[str, ...]
 ) -> None:
     messages = [_probe(region, code, error), *(m.format(id=region, code=code) for m in after)]
-    document = _document(_coder_paste(prefix, messages))
-    assert "derp-unreachable" not in _kinds(document), _issues(document)
+    document = document_of(_coder_paste(prefix, messages))
+    assert "derp-unreachable" not in log_kinds(document), log_issues(document)
 
 
 @pytest.mark.parametrize(
@@ -162,7 +145,7 @@ def test_failed_probe_answered_otherwise_is_routine(
 )
 def test_near_miss_probe_lines_raise_nothing(probe: str) -> None:
     text = f"2024/01/12 10:41:06 {probe}\n2024/01/12 10:41:06 {_REPORT_NONE}\n"
-    assert "derp-unreachable" not in _kinds(_document(text))
+    assert "derp-unreachable" not in log_kinds(document_of(text))
 
 
 # ------------------------------------------------------------------ 2. the home a lone connection names
@@ -187,7 +170,7 @@ def test_lone_unasked_connection_is_the_home(prefix: str, region: int, conn_gen:
         f"magicsock: derp-{region} connected; connGen={conn_gen}",
         "netcheck: DetectCaptivePortal(found=false)",
     ]
-    document = _document("\n".join(prefix.format(msg=m) for m in lines) + "\n")
+    document = document_of("\n".join(prefix.format(msg=m) for m in lines) + "\n")
     assert _homes(document) == [str(region)]
     assert document["summary"]["exit_code"] == 0
 
@@ -215,7 +198,7 @@ def test_lone_unasked_connection_is_the_home(prefix: str, region: int, conn_gen:
 @pytest.mark.parametrize("prefix", LOG_PREFIXES)
 def test_connections_that_do_not_name_the_home(prefix: str, messages: tuple[str, ...], home: str | None) -> None:
     text = "\n".join(prefix.format(msg=m) for m in ("logtail started", *messages)) + "\n"
-    assert _homes(_document(text)) == [home]
+    assert _homes(document_of(text)) == [home]
 
 
 # ------------------------------------------------------------------ 3. a crash trace's frames name the OS
@@ -265,9 +248,9 @@ def _trace(prefix: str, frames: tuple[str, ...]) -> str:
 @pytest.mark.parametrize("prefix", _TABLE_PREFIXES)
 @pytest.mark.parametrize("frames", _LINUX_FRAMES)
 def test_linux_frames_name_linux(prefix: str, frames: tuple[str, ...]) -> None:
-    document = _document(_trace(prefix, frames))
+    document = document_of(_trace(prefix, frames))
     assert _oses(document) == ["linux"]
-    assert "crash" in _kinds(document)
+    assert "crash" in log_kinds(document)
 
 
 @pytest.mark.parametrize("prefix", _TABLE_PREFIXES)
@@ -291,5 +274,5 @@ def test_linux_frames_name_linux(prefix: str, frames: tuple[str, ...]) -> None:
     ],
 )
 def test_other_frames_name_their_os_or_none(prefix: str, frames: tuple[str, ...], os_name: str | None) -> None:
-    document = _document(_trace(prefix, frames))
+    document = document_of(_trace(prefix, frames))
     assert _oses(document) == [os_name]

@@ -28,24 +28,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.errors import InputError
-from tests.diagnose.conftest import run_json
-from tests.diagnose.log_catalog import LOG_PREFIXES
-
-
-def _document(text: str) -> dict[str, Any]:
-    try:
-        return run_json(text)
-    except InputError:
-        return {"summary": {"exit_code": 2}, "daemon_logs": [], "findings": [], "warnings": []}
-
-
-def _issues(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [issue for log in document["daemon_logs"] for issue in log["issues"]]
-
-
-def _kinds(document: dict[str, Any]) -> set[str]:
-    return {issue["kind"] for issue in _issues(document)}
+from tests.diagnose.log_catalog import LOG_PREFIXES, document_of, log_issues, log_kinds
 
 
 def _findings(document: dict[str, Any], rule_id: str) -> list[dict[str, Any]]:
@@ -84,9 +67,11 @@ def test_netstacks_loopback_dial_is_a_port_nothing_handles(
     prefix: str, host: str, port: int, wording: str, error: str, repeats: int, fence: bool
 ) -> None:
     line = f"netstack: could not connect to {wording} {host}:{port}: dial tcp {host}:{port}: {error}"
-    document = _document(_paste(prefix, [line] * repeats, fence))
-    assert _kinds(document) - {"hand-started"} == {"inbound-port-unhandled"}, _issues(document)
-    assert {issue["about"] for issue in _issues(document) if issue["kind"] == "inbound-port-unhandled"} == {str(port)}
+    document = document_of(_paste(prefix, [line] * repeats, fence))
+    assert log_kinds(document) - {"hand-started"} == {"inbound-port-unhandled"}, log_issues(document)
+    assert {issue["about"] for issue in log_issues(document) if issue["kind"] == "inbound-port-unhandled"} == {
+        str(port)
+    }
     (finding,) = _findings(document, "TS-LOG-INBOUND-PORT-UNHANDLED")
     # both readings: a serve/ingress config not in effect, or clients on a port nothing serves
     assert "serve status" in finding["fix"] and "restart the proxy pod" in finding["fix"]
@@ -102,8 +87,8 @@ def test_the_v1_6_wording_is_a_port_nothing_handles_too(prefix: str, port: int, 
         f"netstack: could not connect to local {'UDP ' if udp else ''}server on port {port}: dial {proto} "
         f"127.0.0.1:{port}: connect: connection refused"
     )
-    document = _document(_paste(prefix, [line]))
-    assert _kinds(document) - {"hand-started"} == {"inbound-port-unhandled"}, _issues(document)
+    document = document_of(_paste(prefix, [line]))
+    assert log_kinds(document) - {"hand-started"} == {"inbound-port-unhandled"}, log_issues(document)
 
 
 _SERVE_OWN = (
@@ -118,9 +103,9 @@ _SERVE_OWN = (
 @settings(max_examples=30, deadline=None)
 @given(prefix=st.sampled_from(LOG_PREFIXES), line=st.sampled_from(_SERVE_OWN), port=st.integers(1, 65535))
 def test_serves_own_backends_stay_serve_backend_unreachable(prefix: str, line: str, port: int) -> None:
-    document = _document(_paste(prefix, [line.format(port=port)]))
-    assert "serve-backend-unreachable" in _kinds(document), _issues(document)
-    assert "inbound-port-unhandled" not in _kinds(document)
+    document = document_of(_paste(prefix, [line.format(port=port)]))
+    assert "serve-backend-unreachable" in log_kinds(document), log_issues(document)
+    assert "inbound-port-unhandled" not in log_kinds(document)
 
 
 @settings(max_examples=30, deadline=None)
@@ -132,7 +117,7 @@ def test_serves_own_backends_stay_serve_backend_unreachable(prefix: str, line: s
 def test_another_hosts_address_stays_a_forwarded_connection(prefix: str, host: str, port: int) -> None:
     target = f"{host}:{port}"
     line = f"netstack: could not connect to local server at {target}: dial tcp {target}: connect: connection refused"
-    kinds = _kinds(_document(_paste(prefix, [line])))
+    kinds = log_kinds(document_of(_paste(prefix, [line])))
     assert "destination-refused" in kinds and "inbound-port-unhandled" not in kinds
 
 
@@ -159,9 +144,9 @@ def test_the_funnel_ingress_endpoint_refusing_the_relay_is_a_rejected_request(
     prefix: str, refusal: str, relay: str, repeats: int, fence: bool
 ) -> None:
     line = "peerapi: " + refusal.format(relay=relay)
-    document = _document(_paste(prefix, [line] * repeats, fence))
-    assert _kinds(document) - {"hand-started"} == {"peerapi-request-rejected"}, _issues(document)
-    assert {issue["about"] for issue in _issues(document)} - {"tailscaled"} == {relay.rsplit(":", 1)[0]}
+    document = document_of(_paste(prefix, [line] * repeats, fence))
+    assert log_kinds(document) - {"hand-started"} == {"peerapi-request-rejected"}, log_issues(document)
+    assert {issue["about"] for issue in log_issues(document)} - {"tailscaled"} == {relay.rsplit(":", 1)[0]}
     (finding,) = _findings(document, "TS-LOG-PEERAPI-REQUEST-REJECTED")
     assert "Funnel" in finding["cause"] and "funnel" in finding["fix"]
     assert document["summary"]["exit_code"] == 1
@@ -180,8 +165,8 @@ def test_the_funnel_ingress_endpoint_refusing_the_relay_is_a_rejected_request(
     ),
 )
 def test_other_peerapi_lines_are_not_a_rejected_request(prefix: str, line: str) -> None:
-    document = _document(_paste(prefix, ["logtail started", line]))
-    assert "peerapi-request-rejected" not in _kinds(document), _issues(document)
+    document = document_of(_paste(prefix, ["logtail started", line]))
+    assert "peerapi-request-rejected" not in log_kinds(document), log_issues(document)
 
 
 # ------------------------------------------------------------------ 3. tailscaled's own disco packets in the tunnel
@@ -203,9 +188,9 @@ _SELF_DISCO = (
 def test_self_disco_packets_in_the_tunnel_are_a_routing_loop(
     prefix: str, lines: list[str], fence: bool, routine: str
 ) -> None:
-    document = _document(_paste(prefix, [line for line in (routine, *lines) if line], fence))
-    assert "disco-routing-loop" in _kinds(document), _issues(document)
-    assert not _kinds(document) & {"packet-dropped", "crash", "tun-unavailable"}
+    document = document_of(_paste(prefix, [line for line in (routine, *lines) if line], fence))
+    assert "disco-routing-loop" in log_kinds(document), log_issues(document)
+    assert not log_kinds(document) & {"packet-dropped", "crash", "tun-unavailable"}
     (finding,) = _findings(document, "TS-LOG-DISCO-ROUTING-LOOP")
     assert finding["severity"] == "error" and "exit node" in finding["fix"] and "Upgrade" in finding["fix"]
     assert document["summary"]["exit_code"] == 1
@@ -223,8 +208,8 @@ def test_self_disco_packets_in_the_tunnel_are_a_routing_loop(
     ),
 )
 def test_other_disco_lines_are_no_routing_loop(prefix: str, line: str) -> None:
-    document = _document(_paste(prefix, ["logtail started", line]))
-    assert "disco-routing-loop" not in _kinds(document)
+    document = document_of(_paste(prefix, ["logtail started", line]))
+    assert "disco-routing-loop" not in log_kinds(document)
 
 
 # ------------------------------------------------------------------ 4. magicsock rebinding in a loop
@@ -242,7 +227,7 @@ def _closure(region: int, reason: str, age: str) -> str:
 
 
 def _regions(document: dict[str, Any]) -> set[str]:
-    return {issue["about"] for issue in _issues(document) if issue["kind"] == "rebind-churn"}
+    return {issue["about"] for issue in log_issues(document) if issue["kind"] == "rebind-churn"}
 
 
 @settings(max_examples=60, deadline=None)
@@ -257,8 +242,8 @@ def test_a_derp_connection_a_rebind_drops_at_once_is_rebind_churn(
     prefix: str, region: int, reason: str, age: str, fence: bool
 ) -> None:
     messages = [f"magicsock: adding connection to derp-{region} for [pAcyY]", _closure(region, reason, age)]
-    document = _document(_paste(prefix, messages, fence))
-    assert _regions(document) == {str(region)}, _issues(document)
+    document = document_of(_paste(prefix, messages, fence))
+    assert _regions(document) == {str(region)}, log_issues(document)
     (finding,) = _findings(document, "TS-LOG-REBIND-CHURN")
     assert finding["severity"] == "warning" and f"derp-{region} ({reason})" in finding["cause"]
     assert "#20722" in finding["fix"] and "flapping" in finding["fix"]
@@ -280,8 +265,8 @@ def test_a_send_errors_rebind_is_rebind_churn_naming_the_regions(
     rebind = 'Rebind; defIf="v4if0", ips=[169.254.172.3/22 fe80::683a:f1ff:fec8:1aa5/64]'
     closure = _closure(region, reason, age)
     messages = [send_error, rebind, closure] if before else [closure, send_error, rebind]
-    document = _document(_paste(prefix, messages))
-    assert _regions(document) == {"send-error", str(region)}, _issues(document)
+    document = document_of(_paste(prefix, messages))
+    assert _regions(document) == {"send-error", str(region)}, log_issues(document)
     (finding,) = _findings(document, "TS-LOG-REBIND-CHURN")
     assert f"derp-{region} ({reason})" in finding["cause"] and "send" in finding["cause"]
 
@@ -300,8 +285,8 @@ def test_three_rebind_closures_in_one_log_are_rebind_churn(
     prefix: str, closures: list[tuple[int, str, str]], link: str
 ) -> None:
     messages = [message for closure in closures for message in (link, _closure(*closure))]
-    document = _document(_paste(prefix, messages))
-    assert _regions(document) == {str(region) for region, _, _ in closures}, _issues(document)
+    document = document_of(_paste(prefix, messages))
+    assert _regions(document) == {str(region) for region, _, _ in closures}, log_issues(document)
     (finding,) = _findings(document, "TS-LOG-REBIND-CHURN")
     assert all(f"derp-{region}" in finding["cause"] for region, _, _ in closures)
 
@@ -322,8 +307,8 @@ def test_routine_derp_closures_after_a_link_change_are_not_churn(
 ) -> None:
     messages = [link, *(_closure(*closure) for closure in closures), *(_closure(7, why, "0s") for why in others)]
     messages += ["magicsock: derp-4 connected; connGen=2", "magicsock: home is now derp-4 (fra)"]
-    document = _document(_paste(prefix, messages))
-    assert "rebind-churn" not in _kinds(document), _issues(document)
+    document = document_of(_paste(prefix, messages))
+    assert "rebind-churn" not in log_kinds(document), log_issues(document)
     assert _findings(document, "TS-LOG-REBIND-CHURN") == []
 
 
@@ -350,8 +335,8 @@ def test_nm_not_using_resolved_with_tailscaled_going_direct_is_a_dns_fight(
     prefix: str, ping: str, resolved: str, mode: str, after: tuple[str, ...], fence: bool
 ) -> None:
     line = f"dns: [{ping}rc=nm {resolved}nm-resolved=yes nm-resolved=no {mode}ret=direct]"
-    document = _document(_paste(prefix, [line, *after], fence))
-    assert _kinds(document) - {"hand-started"} == {"dns-fight"}, _issues(document)
+    document = document_of(_paste(prefix, [line, *after], fence))
+    assert log_kinds(document) - {"hand-started"} == {"dns-fight"}, log_issues(document)
     (finding,) = _findings(document, "TS-LOG-DNS-FIGHT")
     assert finding["severity"] == "warning" and "https://tailscale.com/s/dns-fight" in finding["fix"]
     assert "dns=systemd-resolved" in finding["fix"] and "stub-resolv.conf" in finding["fix"]
@@ -374,16 +359,16 @@ _NOT_A_FIGHT = (
 @settings(max_examples=40, deadline=None)
 @given(prefix=st.sampled_from(LOG_PREFIXES), line=st.sampled_from(_NOT_A_FIGHT))
 def test_other_dns_mode_decisions_are_no_fight(prefix: str, line: str) -> None:
-    document = _document(_paste(prefix, ["logtail started", line]))
-    assert "dns-fight" not in _kinds(document), _issues(document)
+    document = document_of(_paste(prefix, ["logtail started", line]))
+    assert "dns-fight" not in log_kinds(document), log_issues(document)
 
 
 @settings(max_examples=20, deadline=None)
 @given(prefix=st.sampled_from(LOG_PREFIXES), later=st.sampled_from(_NOT_A_FIGHT[:6]))
 def test_a_later_agreed_decision_ends_the_fight(prefix: str, later: str) -> None:
     fight = "dns: [resolved-ping=yes rc=nm resolved=nss nm-resolved=yes nm-resolved=no ret=direct]"
-    document = _document(_paste(prefix, [fight, "logtail started", later]))
-    assert "dns-fight" not in _kinds(document), _issues(document)
+    document = document_of(_paste(prefix, [fight, "logtail started", later]))
+    assert "dns-fight" not in log_kinds(document), log_issues(document)
 
 
 # ------------------------------------------------------------------ 6. Windows' own error texts name the OS
@@ -428,7 +413,7 @@ def _os(document: dict[str, Any]) -> tuple[str | None, str | None]:
 def test_windows_own_error_texts_name_windows_as_an_inference(
     prefix: str, wrapper: str, error: str, routine: str
 ) -> None:
-    document = _document(_paste(prefix, [wrapper.format(error=error), routine]))
+    document = document_of(_paste(prefix, [wrapper.format(error=error), routine]))
     os_name, why = _os(document)
     assert os_name == "windows", document["daemon_logs"]
     assert why is not None and why.startswith("inferred") and why.split('"')[1] in error
@@ -447,7 +432,7 @@ _UNIX_ERRORS = (
 @settings(max_examples=40, deadline=None)
 @given(prefix=st.sampled_from(_PLAIN_PREFIXES), wrapper=st.sampled_from(_WRAPPERS), error=st.sampled_from(_UNIX_ERRORS))
 def test_the_unix_wordings_name_no_windows(prefix: str, wrapper: str, error: str) -> None:
-    os_name, _ = _os(_document(_paste(prefix, [wrapper.format(error=error)])))
+    os_name, _ = _os(document_of(_paste(prefix, [wrapper.format(error=error)])))
     assert os_name != "windows"
 
 
@@ -457,4 +442,4 @@ def test_a_log_naming_its_os_otherwise_keeps_it(wrapper: str, error: str) -> Non
     # journald's layout names Linux for certain: a Windows text quoted there (a remote's answer) is no inference
     lines = ["Nov 13 02:07:34 host tailscaled[11844]: " + wrapper.format(error=error)]
     lines.append("Nov 13 02:07:35 host systemd[1]: tailscaled.service: Main process exited, code=exited, status=1")
-    assert _os(_document("\n".join(lines) + "\n")) == ("linux", None)
+    assert _os(document_of("\n".join(lines) + "\n")) == ("linux", None)

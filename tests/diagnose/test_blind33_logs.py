@@ -21,29 +21,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opskit.errors import InputError
-from tests.diagnose.conftest import run_json
-from tests.diagnose.log_catalog import LOG_PREFIXES
-
-
-def _document(text: str) -> dict[str, Any]:
-    try:
-        return run_json(text)
-    except InputError:
-        return {"summary": {"exit_code": 2}, "daemon_logs": [], "findings": [], "nodes": []}
-
-
-def _kinds(document: dict[str, Any]) -> set[str]:
-    return {issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]}
+from tests.diagnose.log_catalog import LOG_PREFIXES, document_of, exit_code, log_kinds
 
 
 def _rules(document: dict[str, Any]) -> dict[str, str]:
     return {finding["rule"]: finding["severity"] for finding in document["findings"]}
-
-
-def _exit(document: dict[str, Any]) -> int:
-    code: int = document["summary"]["exit_code"]
-    return code
 
 
 # --------------------------------------------------------------------------------- 1. the OOM killer
@@ -105,10 +87,10 @@ def test_the_kernel_killing_a_tailscale_program_is_oom_killed_under_any_prefix(
     prefix: str, form: str, task: str, pid: int, rss: int, sec: int, fenced: bool
 ) -> None:
     line = _kernel_line(prefix, form, task, pid, rss, sec)
-    document = _document(f"```\n{line}\n\n```\n" if fenced else line + "\n")
-    assert _kinds(document) == {"oom-killed"}, line
+    document = document_of(f"```\n{line}\n\n```\n" if fenced else line + "\n")
+    assert log_kinds(document) == {"oom-killed"}, line
     assert _rules(document).get("TS-LOG-OOM-KILLED") == "error"
-    assert _exit(document) == 1
+    assert exit_code(document) == 1
     limit = "Memory cgroup" in form or "CONSTRAINT_MEMCG" in form
     finding = next(f for f in document["findings"] if f["rule"] == "TS-LOG-OOM-KILLED")
     assert ("memory limit was reached" in finding["cause"]) is limit
@@ -126,16 +108,16 @@ def test_the_kernel_killing_a_tailscale_program_is_oom_killed_under_any_prefix(
 def test_another_program_killed_is_no_tailscale_issue(prefix: str, form: str, task: str, pid: int, sec: int) -> None:
     line = _kernel_line(prefix, form, task, pid, 200_000, sec)
     # alone, and under a healthy tailscaled log (the victim is not tailscaled: nothing of Tailscale's failed)
-    assert "oom-killed" not in _kinds(_document(line + "\n"))
+    assert "oom-killed" not in log_kinds(document_of(line + "\n"))
     log = (
         "Jun 17 10:00:00 exit-node tailscaled[526]: magicsock: derp-1 connected; connGen=1\n"
         f"{line}\n"
         "Jun 17 10:00:02 exit-node tailscaled[526]: Switching ipn state Starting -> Running "
         "(WantRunning=true, nm=true)\n"
     )
-    document = _document(log)
-    assert "oom-killed" not in _kinds(document) and "crash" not in _kinds(document)
-    assert _exit(document) == 0
+    document = document_of(log)
+    assert "oom-killed" not in log_kinds(document) and "crash" not in log_kinds(document)
+    assert exit_code(document) == 0
 
 
 @pytest.mark.parametrize(
@@ -153,7 +135,7 @@ def test_another_program_killed_is_no_tailscale_issue(prefix: str, form: str, ta
     ],
 )
 def test_lines_that_are_not_a_kill_of_tailscaled_raise_no_oom(line: str) -> None:
-    assert "oom-killed" not in _kinds(_document(line + "\n"))
+    assert "oom-killed" not in log_kinds(document_of(line + "\n"))
 
 
 _UNIT_PREFIXES = (
@@ -186,10 +168,10 @@ def test_systemd_seeing_the_oom_killer_in_tailscaleds_unit_is_oom_killed_not_a_c
             f"{unit}: Consumed 1min 2.345s CPU time.",
         ]
     text = "\n".join(prefix.format(msg=m, s=n) for n, m in enumerate(messages)) + "\n"
-    document = _document(text)
-    assert "oom-killed" in _kinds(document), text
-    assert "crash" not in _kinds(document)  # systemd's verdict on the kill, not a crash of tailscaled's own
-    assert _exit(document) == 1
+    document = document_of(text)
+    assert "oom-killed" in log_kinds(document), text
+    assert "crash" not in log_kinds(document)  # systemd's verdict on the kill, not a crash of tailscaled's own
+    assert exit_code(document) == 1
 
 
 @pytest.mark.parametrize("unit", ["mysqld.service", "docker-3d8d9937c43e.scope", "user@1000.service"])
@@ -198,7 +180,7 @@ def test_systemd_seeing_the_oom_killer_in_another_unit_is_not_ours(unit: str) ->
         f"Jun 17 10:00:01 host systemd[1]: {unit}: A process of this unit has been killed by the OOM killer.\n"
         f"Jun 17 10:00:01 host systemd[1]: {unit}: Failed with result 'oom-kill'.\n"
     )
-    assert "oom-killed" not in _kinds(_document(text))
+    assert "oom-killed" not in log_kinds(document_of(text))
 
 
 @pytest.mark.parametrize("indent", ["     ", ""])
@@ -211,9 +193,9 @@ def test_a_unit_status_whose_result_is_oom_kill_is_oom_killed(indent: str) -> No
         "(code=killed, signal=KILL)",
         f"{indent}Main PID: 526 (code=killed, signal=KILL)",
     ]
-    document = _document("\n".join(lines) + "\n")
-    assert _kinds(document) == {"oom-killed"}
-    assert _exit(document) == 1
+    document = document_of("\n".join(lines) + "\n")
+    assert log_kinds(document) == {"oom-killed"}
+    assert exit_code(document) == 1
 
 
 def test_an_oom_kill_before_a_restart_that_gets_further_is_history() -> None:
@@ -225,7 +207,7 @@ def test_an_oom_kill_before_a_restart_that_gets_further_is_history() -> None:
             prefix.format(s=6, pid=900, msg="Switching ipn state NoState -> Running (WantRunning=true, nm=true)"),
         ]
     )
-    assert "oom-killed" not in _kinds(_document(text + "\n"))
+    assert "oom-killed" not in log_kinds(document_of(text + "\n"))
 
 
 # ------------------------------------------------------------------ 2. a binary for another CPU run by a shell
@@ -276,9 +258,9 @@ def test_a_shell_reading_a_tailscale_binary_as_a_script_is_exec_failed(
     if with_app_lines:
         head = "2023-10-20T12:11:45.218-06:00 axis-b8a44f5f42e2 [ INFO    ] Tailscale_VPN[2166]: "
         lines = [head + "Starting Service", head + "Service Started", *lines]
-    document = _document("\n".join(lines) + "\n")
-    assert _kinds(document) == {"exec-failed"}, lines
-    assert _exit(document) == 1
+    document = document_of("\n".join(lines) + "\n")
+    assert log_kinds(document) == {"exec-failed"}, lines
+    assert exit_code(document) == 1
 
 
 @pytest.mark.parametrize(
@@ -290,13 +272,13 @@ def test_a_shell_reading_a_tailscale_binary_as_a_script_is_exec_failed(
     ],
 )
 def test_a_runtime_that_cannot_exec_tailscales_entrypoint_is_exec_failed(line: str) -> None:
-    assert _kinds(_document(line + "\n")) == {"exec-failed"}
+    assert log_kinds(document_of(line + "\n")) == {"exec-failed"}
 
 
 @pytest.mark.parametrize("error", _SHELL_ERRORS)
 @pytest.mark.parametrize("path", ["/usr/local/bin/myapp", "./install.sh", "/opt/scale/bin/daemon"])
 def test_another_programs_shell_errors_are_not_ours(error: str, path: str) -> None:
-    assert "exec-failed" not in _kinds(_document(error.format(path=path) + "\n"))
+    assert "exec-failed" not in log_kinds(document_of(error.format(path=path) + "\n"))
 
 
 # ---------------------------------------------------------------- 3. the version from the node's Hostinfo JSON
@@ -326,9 +308,9 @@ def test_the_nodes_own_hostinfo_names_the_version_when_no_start_line_does(
         head + hostinfo,
         "control: RegisterReq: got response; nodeKeyExpired=false, machineAuthorized=true; authURL=false",
     ]
-    document = _document("\n".join(prefix.format(msg=m) for m in messages) + "\n")
+    document = document_of("\n".join(prefix.format(msg=m) for m in messages) + "\n")
     assert [log["version"] for log in document["daemon_logs"]] == [version]
-    assert _exit(document) == 0
+    assert exit_code(document) == 0
 
 
 def test_a_start_line_names_the_version_before_the_hostinfo() -> None:
@@ -336,7 +318,7 @@ def test_a_start_line_names_the_version_before_the_hostinfo() -> None:
         '2021/09/22 15:28:13 Program starting: v1.14.3-t1a2b3c4d5, Go 1.17.1: []string{"tailscaled"}\n'
         '2021/09/22 15:28:15 control: HostInfo: {"IPNVersion":"1.14.0-t5cff36945","OS":"linux"}\n'
     )
-    assert [log["version"] for log in _document(text)["daemon_logs"]] == ["1.14.3"]
+    assert [log["version"] for log in document_of(text)["daemon_logs"]] == ["1.14.3"]
 
 
 # ------------------------------------------------------------------------------- 4. an IPv6-only netcheck
@@ -390,9 +372,9 @@ def test_a_netcheck_with_no_ipv4_and_udp_over_ipv6_is_an_ipv6_only_host(
     text = ("~# tailscale netcheck\n" if prompt else "") + _netcheck(
         "true", "(no addr found)", f"yes, {endpoint}", latencies, indent=indent, timed=timed, portmap=portmap
     )
-    document = _document(text)
+    document = document_of(text)
     assert _rules(document).get("TS-NETCHECK-IPV6-ONLY") == "warning", text
-    assert _exit(document) == 1
+    assert exit_code(document) == 1
     (node,) = document["nodes"]
     assert node["udp"] is True and node["ipv4"]["scope"] == "none" and node["ipv4"]["works"] is False
     assert node["ipv6"]["state"] == "global" and node["ipv6"]["global"] is True
@@ -411,12 +393,12 @@ def test_a_netcheck_with_no_ipv4_and_udp_over_ipv6_is_an_ipv6_only_host(
 )
 def test_netchecks_that_are_not_ipv6_only_keep_their_reading(udp: str, ipv4: str, ipv6: str) -> None:
     text = _netcheck(udp, ipv4, ipv6, [19.6, None, 61.0], indent="\t", timed=True, portmap="")
-    assert "TS-NETCHECK-IPV6-ONLY" not in _rules(_document(text))
+    assert "TS-NETCHECK-IPV6-ONLY" not in _rules(document_of(text))
 
 
 def test_a_logged_out_old_netcheck_keeps_its_reading() -> None:
     text = _netcheck("false", "(no addr found)", "no", [None, None], indent="\t", timed=False, portmap="")
-    rules = _rules(_document(text))
+    rules = _rules(document_of(text))
     assert "TS-NETCHECK-IPV6-ONLY" not in rules and "TS-NETCHECK-LOGGED-OUT-OLD" in rules
 
 
@@ -437,7 +419,7 @@ def test_the_json_and_log_forms_read_the_same(udp_blocked: bool) -> None:
         "mapvarydest= hair= portmap= v6a=[2001:db8::1]:41641 derp=1 derpdist=1v6:20ms,2v6:22ms"
     ).format(udp="false" if udp_blocked else "true")
     for text in (json.dumps(document, indent=2) + "\n", log + "\n"):
-        rules = _rules(_document(text))
+        rules = _rules(document_of(text))
         assert ("TS-NETCHECK-IPV6-ONLY" in rules) is not udp_blocked, text
 
 
@@ -445,4 +427,4 @@ def test_a_netinfo_line_that_names_no_ipv4_is_not_ipv6_only() -> None:
     line = (
         'control: NetInfo: NetInfo{varies=false hairpin=true ipv6=true udp=true icmpv4=false derp=#14 portmap= link=""}'
     )
-    assert "TS-NETCHECK-IPV6-ONLY" not in _rules(_document(f"Oct 28 10:11:18 hub tailscaled[16827]: {line}\n"))
+    assert "TS-NETCHECK-IPV6-ONLY" not in _rules(document_of(f"Oct 28 10:11:18 hub tailscaled[16827]: {line}\n"))
