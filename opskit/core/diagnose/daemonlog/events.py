@@ -1039,6 +1039,14 @@ _FIREWALL = lazy_compile(
     # only log of a route it could not add): the local routes an exit node must not take (LAN access) are not
     # excluded, and router.Set fails with it
     r"|^router: THROW ERROR adding [\d.:a-fA-F]+/\d+: \S"
+    # go-iptables' constructor, which the Linux router (v1.0-, util/linuxfw since v1.4x) calls for iptables and
+    # ip6tables before any rule: `iptables --version` failing to run ("could not get iptables version: exit status 1",
+    # v0.6+; v0.4.5 of Tailscale's v1.0-v1.14: "error checking iptables version: …") or printing no version ("failed
+    # to extract iptables version from [%s]: …", v0.4.5 "no iptables version found in string: …"). The router is not
+    # created, so neither is the engine: tailscaled exits ("wgengine.New: …", "creating router: …"). The mode
+    # detection's own probe of it ("detect iptables rule: …") is harmless (below).
+    r"|could not get iptables version: \S|error checking iptables version: \S"
+    r"|failed to extract iptables version from \[|no iptables version found in string: "
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
