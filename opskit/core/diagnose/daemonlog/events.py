@@ -1046,7 +1046,7 @@ _FIREWALL = lazy_compile(
     # created, so neither is the engine: tailscaled exits ("wgengine.New: …", "creating router: …"). The mode
     # detection's own probe of it ("detect iptables rule: …") is harmless (below).
     r"|could not get iptables version: \S|error checking iptables version: \S"
-    r"|failed to extract iptables version from \[|no iptables version found in string: "
+    r"|failed to extract iptables version from \[|no iptables version found in string:"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
@@ -2235,7 +2235,7 @@ _ENTRYPOINT_FAILED = lazy_compile(
     rf"|\bexec: \"(?P<runc>{_TS_ENTRYPOINT})\": (?:stat \S+: )?(?:no such file or directory|permission denied)\b"
     rf"|(?:^|(?<=\s))exec (?P<runtime>{_TS_ENTRYPOINT}): (?:no such file or directory|permission denied)\b"
 )
-ENTRYPOINT_WORDS = ("an't open ", "annot open ", 'exec: "', "exec /", "sh: /", "sh: 0: ", "sh: 1: ", "sh: line ")
+ENTRYPOINT_WORDS = ("an't open ", "annot open ", 'exec: "', "exec /", "exec .", ": No such file or", ": Permission denied")
 
 
 def entrypoint_failed(message: str) -> str | None:
