@@ -2235,7 +2235,9 @@ _ENTRYPOINT_FAILED = lazy_compile(
     rf"|\bexec: \"(?P<runc>{_TS_ENTRYPOINT})\": (?:stat \S+: )?(?:no such file or directory|permission denied)\b"
     rf"|(?:^|(?<=\s))exec (?P<runtime>{_TS_ENTRYPOINT}): (?:no such file or directory|permission denied)\b"
 )
-ENTRYPOINT_WORDS = ("an't open ", "annot open ", 'exec: "', "exec /", "exec .", ": No such file or", ": Permission denied")
+ENTRYPOINT_WORDS = (
+    "an't open ", "annot open ", 'exec: "', "exec /", "exec .", ": No such file or", ": Permission denied",
+)  # fmt: skip
 
 
 def entrypoint_failed(message: str) -> str | None:
