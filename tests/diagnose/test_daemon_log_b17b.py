@@ -20,7 +20,8 @@ VERSIONS = st.sampled_from(
     [
         ("1.76.3", "v1.76.3-t02acaa00e-g551df6588"),
         ("1.56.1", "v1.56.1-t906f85d10-g2b5c4c4e7"),
-        ("1.92.0", "v1.92.0-dev20251201-t1234567890"),
+        # a dev build keeps its commit date, as its Program starting line does (lead decision, blind batch 34: 1787)
+        ("1.92.0-dev20251201", "v1.92.0-dev20251201-t1234567890"),
         ("1.38.2", "v1.38.2"),
     ]
 )

@@ -42,6 +42,7 @@ from opskit.core.diagnose.metricsview import is_metrics_start, metrics_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     KEY_SET,
+    NETINFO_JSON_WORD,
     bullet_key,
     is_keyed_region_line,
     is_netcheck_line,
@@ -346,7 +347,7 @@ def _soft_wrapped_after(width_above: int, text: str, paste_width: Callable[[], i
 
 def _may_hold_netcheck_log(text: str) -> bool:
     """The cheap test before is_netcheck_log_line: a netcheck report's or a NetInfo's words."""
-    return "report: " in text or "NetInfo{" in text or "netcheck: udp=" in text
+    return "report: " in text or "NetInfo{" in text or "netcheck: udp=" in text or NETINFO_JSON_WORD in text
 
 
 def _health_item_text(pieces: Sequence[SourceLine], soft: bool) -> str:

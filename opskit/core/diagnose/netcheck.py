@@ -138,7 +138,99 @@ def is_keyed_region_line(text: str) -> bool:
 
 
 def is_netcheck_log_line(text: str) -> bool:
-    return bool(_REPORT_LOG.search(text) or _NETINFO_LOG.search(text))
+    return bool(_REPORT_LOG.search(text) or _NETINFO_LOG.search(text) or netinfo_json_start(text) is not None)
+
+
+# tailcfg.NetInfo as JSON inside a log line: another program's log of it (Coder's slog "netinfo callback
+# {"netinfo": {"MappingVariesByDestIP": null, …, "WorkingUDP": false, "PreferredDERP": 4, "DERPLatency": {"1-v4":
+# 0.087, …}}}"), a Hostinfo dump's "NetInfo": {…}, or the object alone. Its fields (tailcfg/tailcfg.go) are what
+# the NetInfo{…} line abbreviates: opt.Bool values true/false/null (a string "true"/"" before opt.Bool marshalled
+# itself), PreferredDERP a region ID, DERPLatency seconds per "<region>-v4"/"-v6". Only an object holding
+# WorkingUDP is read as one (netcheck's own JSON report says "UDP").
+NETINFO_JSON_WORD = '"WorkingUDP"'
+_NETINFO_FIELDS = (
+    "MappingVariesByDestIP|HairPinning|WorkingIPv6|OSHasIPv6|WorkingUDP|WorkingICMPv4|HavePortMap|UPnP|PMP|PCP"
+    "|PreferredDERP|LinkType|DERPLatency|FirewallMode"
+)
+_NETINFO_JSON_START = re.compile(rf'"[Nn]et[Ii]nfo"\s*:\s*(?P<keyed>\{{)|\{{\s*"(?:{_NETINFO_FIELDS})"\s*:')
+_JSON_FIELD = re.compile(r'"(?P<key>[\w-]+)"\s*:\s*(?P<value>true|false|null|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|"[^"]*")')
+_DERP_LATENCY_KEY = re.compile(r"^(?P<id>\d+)-v[46]$")
+
+
+def netinfo_json_start(text: str) -> int | None:
+    """Where a NetInfo JSON object in the line starts (its "{"), or None."""
+    if NETINFO_JSON_WORD not in text:
+        return None
+    for found in _NETINFO_JSON_START.finditer(text):
+        start = found.start("keyed") if found.group("keyed") else found.start()
+        if NETINFO_JSON_WORD in _json_object(text, start):
+            return start
+    return None
+
+
+def _json_object(text: str, start: int) -> str:
+    """The JSON object starting at ``text[start]`` ("{"), to its closing brace or the end of a cut line."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start : index + 1]
+    return text[start:]
+
+
+def _netinfo_json(line: SourceLine, start: int) -> NetcheckReport:
+    body = _json_object(line.text, start)
+    fields: dict[str, object] = {}
+    latency_at = body.find('"DERPLatency"')
+    best: dict[int, float] = {}
+    for found in _JSON_FIELD.finditer(body):
+        key, raw = found.group("key"), found.group("value")
+        value: object = (
+            raw.strip('"') if raw.startswith('"') else {"true": True, "false": False, "null": None}.get(raw, raw)
+        )
+        region = _DERP_LATENCY_KEY.match(key)
+        if region is not None and latency_at != -1 and found.start() > latency_at:
+            seconds = float(raw) if raw[0].isdigit() else None
+            if seconds is not None and (int(region.group("id")) not in best or seconds * 1e3 < best[int(region["id"])]):
+                best[int(region.group("id"))] = seconds * 1e3
+        elif region is None:
+            fields.setdefault(key, value)
+    working_ipv6, os_ipv6 = _opt_bool(fields.get("WorkingIPv6")), _opt_bool(fields.get("OSHasIPv6"))
+    if working_ipv6:
+        ipv6_state = Ipv6State.GLOBAL
+    elif os_ipv6 is not None:
+        ipv6_state = Ipv6State.OS_ONLY if os_ipv6 else Ipv6State.NONE
+    else:
+        ipv6_state = Ipv6State.NO if working_ipv6 is False else Ipv6State.UNKNOWN
+    flags = {name: _opt_bool(fields.get(key)) for key, name in (("UPnP", "UPnP"), ("PMP", "NAT-PMP"), ("PCP", "PCP"))}
+    if any(flags.values()):
+        portmap_state, protocols = PortMapState.FOUND, tuple(n for n, v in flags.items() if v)
+    elif all(v is False for v in flags.values()):
+        portmap_state, protocols = PortMapState.NONE_FOUND, ()
+    else:
+        portmap_state, protocols = PortMapState.UNKNOWN, ()
+    preferred = fields.get("PreferredDERP")
+    home = str(preferred) if isinstance(preferred, str) and preferred.isdigit() and preferred != "0" else None
+    latencies = tuple(
+        DerpLatency(f"#{rid}", f"region {rid}", ms, rid, line) for rid, ms in sorted(best.items(), key=lambda kv: kv[1])
+    )
+    return NetcheckReport(
+        layout="log (NetInfo JSON)",
+        udp=_opt_bool(fields.get("WorkingUDP")),
+        ipv6_state=ipv6_state,
+        mapping_varies=_opt_bool(fields.get("MappingVariesByDestIP")),
+        hairpinning=_opt_bool(fields.get("HairPinning")),
+        portmap_state=portmap_state,
+        portmap_protocols=protocols,
+        derp_home=f"#{home}" if home else None,
+        derp_home_state=DerpHomeState.OK if home else DerpHomeState.UNKNOWN,
+        latencies=latencies,
+        lines={k: line for k in ("udp", "ipv6", "mapping", "portmap", "derp")},
+    )
 
 
 # The rest of a netcheck report or NetInfo log line a terminal or a forum wrapped at a width: a line of its
@@ -726,6 +818,8 @@ def parse_netcheck_log(line: SourceLine) -> NetcheckReport | None:
             derp_home_state=DerpHomeState.OK if derp.isdigit() and derp != "0" else DerpHomeState.UNKNOWN,
             lines={k: line for k in ("udp", "ipv6", "mapping", "portmap", "derp")},
         )
+    if (start := netinfo_json_start(line.text)) is not None:
+        return _netinfo_json(line, start)
     return None
 
 

@@ -1039,6 +1039,14 @@ _FIREWALL = lazy_compile(
     # only log of a route it could not add): the local routes an exit node must not take (LAN access) are not
     # excluded, and router.Set fails with it
     r"|^router: THROW ERROR adding [\d.:a-fA-F]+/\d+: \S"
+    # go-iptables' constructor, which the Linux router (v1.0-, util/linuxfw since v1.4x) calls for iptables and
+    # ip6tables before any rule: `iptables --version` failing to run ("could not get iptables version: exit status 1",
+    # v0.6+; v0.4.5 of Tailscale's v1.0-v1.14: "error checking iptables version: …") or printing no version ("failed
+    # to extract iptables version from [%s]: …", v0.4.5 "no iptables version found in string: …"). The router is not
+    # created, so neither is the engine: tailscaled exits ("wgengine.New: …", "creating router: …"). The mode
+    # detection's own probe of it ("detect iptables rule: …") is harmless (below).
+    r"|could not get iptables version: \S|error checking iptables version: \S"
+    r"|failed to extract iptables version from \[|no iptables version found in string:"
 )
 # Not failures: clean-up of rules that were never there, and the router probing what the system supports (no
 # `ip` binary to ask about fwmark masks: it assumes none and installs its rules over netlink anyway). util/linuxfw
@@ -2225,6 +2233,47 @@ def is_addon_verdict(message: str) -> bool:
     return _ADDON_GAVE_UP.match(message) is not None
 
 
+# A shell or a container runtime that cannot open or execute the entrypoint of Tailscale's program (tailscaled,
+# tailscale, containerboot, or a run.sh under a Tailscale folder: the container image's /tailscale/run.sh up to
+# 1.33.137, build_docker.sh "/bin/sh /tailscale/run.sh"; 1.33.138 on run /usr/local/bin/containerboot instead):
+# BusyBox ash "ash: can't open '/tailscale/run.sh': No such file or directory" (also "/bin/sh: can't open …"), dash
+# "sh: 0: cannot open /tailscale/run.sh: No such file", zsh "zsh: can't open input file: …", bash "bash:
+# /tailscale/run.sh: No such file or directory" (or "…: Permission denied"), runc starting the container 'exec:
+# "/tailscale/run.sh": stat /tailscale/run.sh: no such file or directory' and, in the container's own log, "exec
+# /usr/local/bin/containerboot: no such file or directory". tailscaled never ran: nothing of it crashed. Another
+# program's path is not ours, nor a `docker exec` into a running container ("OCI runtime exec failed": the CLI missing
+# there, not the container's start).
+_TS_ENTRYPOINT = (
+    r"(?:[^\s:'\"]*/)?(?:tailscaled?|containerboot)(?:\.exe)?(?=[\s:'\"]|$)"
+    r"|[^\s:'\"]*tailscale[^\s:'\"/]*/(?:[^\s:'\"]*/)?run\.sh(?=[\s:'\"]|$)"
+)
+_SHELL = r"(?:^|(?<=\s))(?:[^\s:]*/)?(?:a|ba|da|z|k|mk)?sh(?:\[\d+\])?: (?:\d+: |line \d+: )?"
+_ENTRYPOINT_FAILED = lazy_compile(
+    rf"(?:^|{_SHELL})(?:can't|cannot) open (?:input file: )?'?(?P<open>{_TS_ENTRYPOINT})'?(?::|$)"
+    rf"|{_SHELL}(?P<shell>{_TS_ENTRYPOINT}): (?:No such file or directory|Permission denied)\b"
+    rf"|\bexec: \"(?P<runc>{_TS_ENTRYPOINT})\": (?:stat \S+: )?(?:no such file or directory|permission denied)\b"
+    rf"|(?:^|(?<=\s))exec (?P<runtime>{_TS_ENTRYPOINT}): (?:no such file or directory|permission denied)\b"
+)
+ENTRYPOINT_WORDS = (
+    "an't open ", "annot open ", 'exec: "', "exec /", "exec .", ": No such file or", ": Permission denied",
+)  # fmt: skip
+
+
+def entrypoint_failed(message: str) -> str | None:
+    """The path of Tailscale's program a shell or container runtime could not open or execute, or None."""
+    if ("tailscale" not in message and "containerboot" not in message) or "runtime exec failed" in message:
+        return None
+    found = _ENTRYPOINT_FAILED.search(message)
+    if found is None:
+        return None
+    return next(path for path in found.groups() if path is not None)
+
+
+def _entrypoint(message: str) -> Iterator[Event]:
+    if entrypoint_failed(message) is not None:
+        yield Raise("exec-failed", "exec", message)
+
+
 # The issues that explain a service manager's verdict on the run (an exit status, a result, a restart) away: tailscaled
 # never ran, or the kernel killed it for memory.
 NEVER_A_CRASH = "exec-failed oom-killed"
@@ -2303,7 +2352,9 @@ def _stop(message: str) -> Iterator[Event]:
 # tailscaled's version as "Program starting: v…" prints it: 1.52.0, date.20200410 for the open-source builds of
 # 2020, or the old-style major.minor of the pre-1.0 release tags with git describe's suffix ("v0.98-0", "v0.95-0";
 # version/mkversion.sh: "Valid values look like: 1.2.3-1234-abcdef, 0.98-1234-abcdef, … 0.99-abcdef").
-VERSION = r"\d+\.\d+\.\d+|date\.\d{8}|0\.\d{2,3}(?=-\w)"
+# A development build keeps its commit date ("1.100.0-dev20260616-t97792dab2", version/version.go: -devYYYYMMDD):
+# it names a build between releases; the -t/-g commit hashes after it (and a bare "-dev") are dropped.
+VERSION = r"\d+\.\d+\.\d+(?:-dev\d{8}(?!\d))?|date\.\d{8}|0\.\d{2,3}(?=-\w)"
 _START = lazy_compile(
     rf"Program starting: v(?P<version>{VERSION})|goSetupLogs initializing; version (?P<app>\d+\.\d+\.\d+)"
 )
@@ -3544,6 +3595,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         ),
         _crash,
     ),  # fmt: skip
+    Recogniser("entrypoint", ENTRYPOINT_WORDS, _entrypoint),
     Recogniser("cert", ('cert("', "getCertPEM: ", "async renewal failed: getCertPem: "), _cert),
     Recogniser(
         "peerapi",

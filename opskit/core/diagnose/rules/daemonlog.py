@@ -11,7 +11,12 @@ import re
 from collections.abc import Iterator
 
 from opskit.core.diagnose.daemonlog import is_service_manager_only, release_at_least
-from opskit.core.diagnose.daemonlog.events import is_state_secret_error, is_supervisor_verdict, is_systemd_verdict
+from opskit.core.diagnose.daemonlog.events import (
+    entrypoint_failed,
+    is_state_secret_error,
+    is_supervisor_verdict,
+    is_systemd_verdict,
+)
 from opskit.core.diagnose.models import DaemonLogReport, LogIssue
 from opskit.core.diagnose.regions import region
 from opskit.core.diagnose.rules.facts import DiagnoseContext
@@ -2784,8 +2789,8 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     name="log-exec-failed",
     family="tailscale-daemon-log",
     severity=Severity.ERROR,
-    summary="the service manager cannot execute tailscaled (203/EXEC, exec format error, binary missing, "
-    "EnvironmentFile missing)",
+    summary="the service manager cannot execute tailscaled (203/EXEC, exec format error, binary or entrypoint "
+    "script missing, EnvironmentFile missing)",
     target="daemon-log",
 )
 def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -2799,6 +2804,9 @@ def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
     NAMESPACE spawning …``, ``status=226/NAMESPACE``: every 2xx status is systemd's own).
     The service manager's ``Failed with result 'exit-code'`` and ``Start request repeated too quickly``
     that follow are its verdict on that, not a crash of tailscaled, so there is no tailscaled log to read.
+    A shell or container runtime that cannot open the container's entrypoint (``ash: can't open
+    '/tailscale/run.sh': No such file or directory``, ``exec /usr/local/bin/containerboot: no such file or
+    directory``) is the same: the image's /tailscale/run.sh was replaced by containerboot in 1.33.138.
 
     *Bad*::
 
@@ -2822,6 +2830,21 @@ def exec_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]
             "Restore the file the unit's `EnvironmentFile=` names (`systemctl cat tailscaled`; the packages ship "
             '/etc/default/tailscaled with `PORT="41641"` and `FLAGS=""`: reinstalling the package puts it back) '
             "and make it readable by root, then `systemctl reset-failed tailscaled && systemctl start tailscaled`.",
+        )
+        return
+    paths = (entrypoint_failed(line.text) for issue in issues for line in issue.lines)
+    script = next((path for path in paths if path is not None and path.endswith("run.sh")), None)
+    if script is not None:
+        # the container image's old entrypoint script: images from 1.33.138 (2022-10) on run containerboot instead
+        yield from _finding(
+            ctx,
+            issues,
+            f"the container cannot run {script} ({_last(issues)}): Tailscale's image no longer has that script "
+            "(since 1.33.138 its entrypoint is /usr/local/bin/containerboot), so tailscaled never ran, nothing "
+            "crashed.",
+            f"Drop the command or entrypoint override that runs {script} (Helm chart, compose file, pod spec) so "
+            "the image's own entrypoint, /usr/local/bin/containerboot, starts tailscaled (it reads the same TS_* "
+            "settings), or pin an image older than 1.33.138; then restart the container.",
         )
         return
     yield from _finding(
