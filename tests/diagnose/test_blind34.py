@@ -426,3 +426,26 @@ def test_the_peer_statistics_line_of_a_dev_build_names_it() -> None:
         "2026/07/24 05:41:02 [v1] v1.100.0-dev20260616-t97792dab2 peers: 100.64.0.2/1ms",
     ]
     assert [log["version"] for log in _document("\n".join(lines) + "\n")["daemon_logs"]] == ["1.100.0-dev20260616"]
+
+
+# lead (session 15): one version model: a Hostinfo record's IPNVersion keeps the date as the start line does (tsnet and
+# libtailscale apps are often development builds: 857, 925, 928, 1247)
+@settings(max_examples=60, deadline=None)
+@given(
+    version=st.tuples(st.integers(1, 1), st.integers(0, 120), st.integers(0, 30)).map(lambda t: "{}.{}.{}".format(*t)),
+    day=st.dates(date(2019, 1, 1), date(2099, 12, 31)).map(lambda d: d.strftime("%Y%m%d")),
+    tail=st.sampled_from(("-t{h}", "-t{h}-dirty", "-t{h}-g{h}")),
+    commit=_HASHES,
+    record=st.sampled_from(
+        (
+            'control: HostInfo: {{"IPNVersion":"{v}","OS":"linux"}}',
+            'control: [v1] HostInfo: {{"IPNVersion":"{v}","OS":"windows"}}',
+        )
+    ),
+)
+def test_a_hostinfo_records_dev_version_keeps_its_date(
+    version: str, day: str, tail: str, commit: str, record: str
+) -> None:
+    line = record.format(v=f"{version}-dev{day}{tail.format(h=commit)}")
+    lines = ["2024/03/02 10:00:00 magicsock: derp-2 connected; connGen=1", f"2024/03/02 10:00:01 {line}"]
+    assert [log["version"] for log in _document("\n".join(lines) + "\n")["daemon_logs"]] == [f"{version}-dev{day}"]

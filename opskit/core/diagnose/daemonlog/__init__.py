@@ -219,7 +219,7 @@ _ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _SHELL_ARGV0 = re.compile(r"^(?:\.{1,2}/|[\w.-]+/)*tailscaled$")
 # The program word of a typed command line: a path (Unix or Windows) ending in tailscaled, nothing glued before it.
 _PROGRAM = re.compile(r'^"?(?:[\w.@+~:-]*[/\\])*tailscaled(?:\.exe)?"?$')
-_VERSION_OF = re.compile(r"\d+\.\d+\.\d+")
+_VERSION_OF = re.compile(r"\d+\.\d+\.\d+(?:-dev\d{8}(?!\d))?")  # a development build keeps its date
 # The periodic peer statistics line names the running daemon's version.Long ("[v1] v1.76.3-t02acaa00e-g551df6588
 # peers: …"; "v0.98.0-… peers: …" before the [v1] tag): the version when no start line is in the paste.
 _STATS_VERSION = re.compile(rf"^(?:\[v1\] )?v(?P<version>{VERSION})\S* peers:(?: |$)")
