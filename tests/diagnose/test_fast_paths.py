@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose import blocks as blocks_module
+from opskit.core.diagnose import guistart as guistart_module
 from opskit.core.diagnose import netcheck as netcheck_module
 from opskit.core.diagnose import text as text_module
 from opskit.core.diagnose import windows as windows_module
@@ -645,3 +646,29 @@ def test_seam_gate_keeps_every_joined_texts_answer(first: str, second: str, thir
     finally:
         windows_module._SEAM_GATE = True
     assert gated == searched, (first, second, third, gap)
+
+
+_PROMPTS_AND_OUTPUT = [
+    "$ tailscale netcheck\n", "$ nohup tailscaled &\n", "PS C:\\> Start-Process tailscale-ipn\n", "$ tailscale up\n",
+    "$ sudo tailscale update\n", "open /Applications/Tailscale.app\n", "exit status 1\n",
+    "2026/09/01 15:02:12 logtail started\n", "Report:\n", "* UDP: true\n", "x\n", "\n",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PROMPTS_AND_OUTPUT), min_size=1, max_size=8).map("".join))
+@example("$ nohup tailscaled &\n$ exit status 1\n")
+@settings(max_examples=800, deadline=None)
+def test_last_prompt_unasked_reattaches_as_asking_every_prompt(text: str) -> None:
+    """reattach_detached_output never asks whether the last prompt's program detaches (nothing follows it to give
+    back): the lines come out as when every prompt is asked."""
+    lines = text_module.split_lines(text)
+    expected, detached = list(lines), False
+    for at, line in enumerate(expected):
+        if line.command is None:
+            continue
+        if detached and guistart_module.is_program_output(line.command):
+            expected[at] = line._replace(text=line.command, command=None)
+            continue
+        detached = guistart_module.starts_detached(line.command)
+    guistart_module.reattach_detached_output(lines)
+    assert lines == expected, text
