@@ -15,15 +15,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose import blocks as blocks_module
+from opskit.core.diagnose import guistart as guistart_module
 from opskit.core.diagnose import netcheck as netcheck_module
 from opskit.core.diagnose import text as text_module
+from opskit.core.diagnose import windows as windows_module
 from opskit.core.diagnose.blocks import Block, split_input
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer
 from opskit.core.diagnose.daemonlog import events
 from opskit.core.diagnose.dnsstatus import is_dns_status_start
 from opskit.core.diagnose.guiwarning import gui_health_warning_extent
 from opskit.core.diagnose.lockstatus import is_lock_status_start
-from opskit.core.diagnose.models import BlockKind, build_frozen
+from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
     is_portmap_line,
     parse_netcheck_text,
@@ -74,13 +76,14 @@ region_lines = st.builds(
     st.sampled_from([" ", "   ", "", "\u00a0"]),
     st.sampled_from(
         ["(Frankfurt)", "(São Paulo)", "( spaced )", "(derp1, New York City)", "(derpy)", "(a (b))", "(cut",
-         "", "trailing", "(HOME)"]
+         "", "trailing", "(HOME)", "( derp1, New York City)", "(\u00a0derp2, X)", "(Derp)", "(xderp)"]
     ),
 )  # fmt: skip
 
 
 @given(region_lines)
 @example("- nyc: 5.9ms (derp1, New York City)")  # --verbose names carry the region ID
+@example("- nyc: 5.9ms (  derp1, New York City)")  # the plain pattern's lookahead refuses it after blanks too
 @example("- fra: 5.9ms ( Frankfurt )")
 @example("- sao: 216.1ms (São Paulo (BR))")
 @example("- fra: 12.ms (Frankfurt)")
@@ -591,3 +594,81 @@ def test_dump_line_gates_never_hide_a_dump_line(message: str) -> None:
         or events._DUMP_BODY.match(message) is not None
     )
     assert events.is_dump_line(message) == expected, message
+
+
+@given(st.lists(region_lines, min_size=1, max_size=6), st.sampled_from(["", "- fra: 5.9ms (Frankfurt)\n"]))
+@example(["- nyc: 5.9ms ( derp1, New York City)", "- fra: 5.9ms (Frankfurt)"], "")
+@example(["- fra: 5.9ms (Frankfurt)", "- nyc: 5.9ms (derp1, New York City)", "- sin: 7ms (Singapore)"], "")
+@settings(max_examples=600, deadline=None)
+def test_region_run_loop_hints_parse_as_the_general_region_parser(regions: list[str], first: str) -> None:
+    """The splitter takes a run of region lines in a loop of its own (one pattern a line, --verbose names refused by
+    it): the hints it gives the parser read as the parser's own general reading of the same lines."""
+    text = "Report:\n\t* UDP: true\n\t* DERP latency:\n" + first + "".join(f"\t\t{r}\n" for r in regions)
+    netcheck_blocks = [b for b in split_input(text).blocks if b.kind is BlockKind.NETCHECK]
+    assert netcheck_blocks, text
+    for block in netcheck_blocks:
+        hinted, plain = parse_netcheck_text(block.lines, block.hints), parse_netcheck_text(block.lines)
+        assert hinted == plain, text
+        assert hinted.lines == plain.lines, text
+        for line, hint in zip(block.lines, block.hints, strict=True):
+            if isinstance(hint, DerpLatency):
+                parts = region_parts(line.text)
+                assert parts is not None and hint == region_latency(parts, line.text, line), line.text
+
+
+_SEAM_GATE_FRAGMENTS = [*SEAM_FRAGMENTS, "machine1", "tailscale netcheck", "\u2026\u2026", "- SH: (HOME)",
+    "counterpart, ", "Counterpart", "old tailscale", "fatal error:", "4", "-", "1 "]  # fmt: skip
+_gate_line = st.lists(st.sampled_from(_SEAM_GATE_FRAGMENTS), min_size=1, max_size=5).map("".join).map(str.strip)
+
+
+@given(_gate_line.filter(bool), _gate_line.filter(bool), _gate_line.filter(bool), st.sampled_from(["", " "]))
+@example("machine1", "tailscale netcheck", "x", " ")
+@example("its", "counterpart, x", "y", " ")  # a head that starts at the blank
+@example("old tailscale", "x", "y", " ")  # one that ends at it
+@example("x", "Failed t", "o connect to local Tailscale daemon", "")
+@settings(max_examples=1500, deadline=None)
+def test_seam_gate_keeps_every_joined_texts_answer(first: str, second: str, third: str, gap: str) -> None:
+    """error_word_head_across looks up the characters at the seam before its search: with the lines' own test
+    (error_word_head_in) beside it, as the splitter asks them, the answer is the search's alone."""
+
+    def may_hold_per_seam() -> list[bool]:
+        answers, may_hold, joined = [], error_word_head_in(first), first
+        for piece in (second, third):
+            may_hold = may_hold or error_word_head_in(piece) or error_word_head_across(joined, gap, piece)
+            answers.append(may_hold)
+            joined = f"{joined}{gap}{piece}"
+        return answers
+
+    gated = may_hold_per_seam()
+    windows_module._SEAM_GATE = False
+    try:
+        searched = may_hold_per_seam()
+    finally:
+        windows_module._SEAM_GATE = True
+    assert gated == searched, (first, second, third, gap)
+
+
+_PROMPTS_AND_OUTPUT = [
+    "$ tailscale netcheck\n", "$ nohup tailscaled &\n", "PS C:\\> Start-Process tailscale-ipn\n", "$ tailscale up\n",
+    "$ sudo tailscale update\n", "open /Applications/Tailscale.app\n", "exit status 1\n",
+    "2026/09/01 15:02:12 logtail started\n", "Report:\n", "* UDP: true\n", "x\n", "\n",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PROMPTS_AND_OUTPUT), min_size=1, max_size=8).map("".join))
+@example("$ nohup tailscaled &\n$ exit status 1\n")
+@settings(max_examples=800, deadline=None)
+def test_last_prompt_unasked_reattaches_as_asking_every_prompt(text: str) -> None:
+    """reattach_detached_output never asks whether the last prompt's program detaches (nothing follows it to give
+    back): the lines come out as when every prompt is asked."""
+    lines = text_module.split_lines(text)
+    expected, detached = list(lines), False
+    for at, line in enumerate(expected):
+        if line.command is None:
+            continue
+        if detached and guistart_module.is_program_output(line.command):
+            expected[at] = line._replace(text=line.command, command=None)
+            continue
+        detached = guistart_module.starts_detached(line.command)
+    guistart_module.reattach_detached_output(lines)
+    assert lines == expected, text

@@ -1206,14 +1206,16 @@ def split_input(text: str) -> SplitInput:
                 while index < line_count:
                     following = lines[index]
                     following_text = following.text
-                    if following_text[:1] != "-":
-                        break
-                    # region_hint's common case, inlined: this line runs for every region line.
+                    # region_hint's common case, inlined: this line runs for every region line (a match starts
+                    # with "-": the test below is for the other lines only).
                     plain = match_plain_region(following_text)
-                    if plain is not None and not (name := plain[3].strip()).startswith("derp"):
+                    if plain is not None:
+                        code, latency, name = plain.groups()
                         # tuple.__new__ skips the NamedTuple's Python-level __new__ (as text.split_lines does)
-                        region = _new_tuple(DerpLatency, (plain[1], name, float(plain[2]), None, following, False))
+                        region = _new_tuple(DerpLatency, (code, name.strip(), float(latency), None, following, False))
                     else:
+                        if following_text[:1] != "-":
+                            break
                         region = region_hint(following_text, following)
                         if region is None and not (_FAST_KEYED_REGIONS and is_keyed_region_line(following_text)):
                             break

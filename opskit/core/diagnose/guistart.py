@@ -102,7 +102,7 @@ def reattach_detached_output(lines: list[SourceLine]) -> None:
     """Give back to a detached program the lines printed after the next prompt (see the module docstring)."""
     detached = False
     # only the prompts matter, picked out at C speed: most lines are output
-    prompts = compress(count(), map(is_not, map(_COMMAND_FIELD, lines), repeat(None)))
+    prompts = list(compress(count(), map(is_not, map(_COMMAND_FIELD, lines), repeat(None))))
     for at in prompts:
         line = lines[at]
         command = line.command
@@ -111,7 +111,9 @@ def reattach_detached_output(lines: list[SourceLine]) -> None:
         if detached and is_program_output(command):
             lines[at] = line._replace(text=command, command=None)
             continue
-        detached = starts_detached(command)
+        # the last prompt is never asked (no prompt after it to give lines back from): most pastes have one, and
+        # _DETACHED's case-blind search costs ~10,000 instructions a command
+        detached = at != prompts[-1] and starts_detached(command)
 
 
 _CAUSE_FILE = (

@@ -454,8 +454,9 @@ def region_latency(parts: tuple[str, str, str | None], text: str, line: SourceLi
 
 # The usual region line, ``- fra: 5.9ms   (Frankfurt)``, in one C-level match. Where it matches, the
 # result equals region_parts + region_latency; anything else (cut off, other units, the --verbose
-# "(derp1, ...)" names, parentheses in a name) takes that slower general path.
-_PLAIN_REGION_LINE = re.compile(r"-\s*([^\s:,=()]{1,32}):\s*([0-9]+(?:\.[0-9]*)?)ms +\(([^()]*)\)")
+# "(derp1, ...)" names, parentheses in a name) takes that slower general path. The lookahead refuses the
+# --verbose names in the match itself (the splitter's region loop runs this once per region line).
+_PLAIN_REGION_LINE = re.compile(r"-\s*([^\s:,=()]{1,32}):\s*([0-9]+(?:\.[0-9]*)?)ms +\((?!\s*derp)([^()]*)\)")
 match_plain_region = _PLAIN_REGION_LINE.fullmatch
 # A region that gave no answer, ``- sfo:         (San Francisco)`` (a whole run of them when UDP is blocked), in one
 # match too: region_parts + region_latency read it as no latency, not cut off. A name with a note's marker in it
@@ -467,12 +468,11 @@ _FAST_UNMEASURED_REGION = True
 def region_hint(text: str, line: SourceLine) -> DerpLatency | None:
     """The DerpLatency of a region line, or None if ``text`` is not one (the splitter's hot path)."""
     match = match_plain_region(text)
-    if match is not None:
+    if match is not None:  # (never a --verbose "(derp1, …)" name: the pattern refuses it)
         code, latency, name = match.groups()
-        name = name.strip()
-        if not name.startswith("derp"):
-            return tuple.__new__(DerpLatency, (code, name, float(latency), None, line, False))  # (no Python __new__)
-    elif _FAST_UNMEASURED_REGION and (match := _UNMEASURED_REGION_LINE.fullmatch(text)) is not None:
+        # tuple.__new__: no Python-level __new__
+        return tuple.__new__(DerpLatency, (code, name.strip(), float(latency), None, line, False))
+    if _FAST_UNMEASURED_REGION and (match := _UNMEASURED_REGION_LINE.fullmatch(text)) is not None:
         code, name = match.groups()
         name = name.strip()
         if not name.startswith("derp"):
