@@ -120,7 +120,8 @@ def test_an_app_tagged_tsnet_start_is_read_with_its_hostinfo(
             # (text cleaning drops control characters such as the JSON mark's NUL before the grammar reads a line)
             assert message_of(line.replace("\x00", "")).text == body.removeprefix("[v1] ").replace("\x00", "")
     log = _log(_mangle(lines, how))
-    assert (log["version"], log["os"], log["userspace"]) == (version, expected_os, userspace)
+    # lead (session 15): the record's development build keeps its -devYYYYMMDD (batch 34's one version model)
+    assert (log["version"], log["os"], log["userspace"]) == (f"{version}-dev20260401", expected_os, userspace)
     assert not _kinds(log) & {"crash", "login-required", "control-unreachable", "tun-unavailable", "hand-started"}
     assert log["exit"] == 0
 
