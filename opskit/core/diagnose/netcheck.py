@@ -13,7 +13,7 @@ Layouts (tailscale/tailscale cmd/tailscale/cli/netcheck.go over time):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -206,13 +206,7 @@ def _netinfo_json(line: SourceLine, start: int) -> NetcheckReport:
         ipv6_state = Ipv6State.OS_ONLY if os_ipv6 else Ipv6State.NONE
     else:
         ipv6_state = Ipv6State.NO if working_ipv6 is False else Ipv6State.UNKNOWN
-    flags = {name: _opt_bool(fields.get(key)) for key, name in (("UPnP", "UPnP"), ("PMP", "NAT-PMP"), ("PCP", "PCP"))}
-    if any(flags.values()):
-        portmap_state, protocols = PortMapState.FOUND, tuple(n for n, v in flags.items() if v)
-    elif all(v is False for v in flags.values()):
-        portmap_state, protocols = PortMapState.NONE_FOUND, ()
-    else:
-        portmap_state, protocols = PortMapState.UNKNOWN, ()
+    portmap_state, protocols = _port_mapping_flags(fields, unknown=PortMapState.UNKNOWN)
     preferred = fields.get("PreferredDERP")
     home = str(preferred) if isinstance(preferred, str) and preferred.isdigit() and preferred != "0" else None
     latencies = tuple(
@@ -654,6 +648,17 @@ def looks_like_netcheck_json(document: object) -> bool:
     )
 
 
+def _port_mapping_flags(fields: Mapping[str, object], unknown: PortMapState) -> tuple[PortMapState, tuple[str, ...]]:
+    """The port mapping a JSON record's UPnP/PMP/PCP booleans show: any true is found, all false none found; missing
+    values are ``unknown`` (a NetInfo record cut short vs a netcheck report that did not probe)."""
+    flags = {name: _opt_bool(fields.get(key)) for key, name in (("UPnP", "UPnP"), ("PMP", "NAT-PMP"), ("PCP", "PCP"))}
+    if any(flags.values()):
+        return PortMapState.FOUND, tuple(name for name, found in flags.items() if found)
+    if all(found is False for found in flags.values()):
+        return PortMapState.NONE_FOUND, ()
+    return unknown, ()
+
+
 def _opt_bool(value: object) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -675,13 +680,7 @@ def parse_netcheck_json(document: dict[str, Any], line: SourceLine) -> NetcheckR
         ipv6_state = Ipv6State.NONE
     else:
         ipv6_state = Ipv6State.UNKNOWN
-    flags = {name: _opt_bool(document.get(key)) for key, name in (("UPnP", "UPnP"), ("PMP", "NAT-PMP"), ("PCP", "PCP"))}
-    if any(flags.values()):
-        portmap_state, protocols = PortMapState.FOUND, tuple(n for n, v in flags.items() if v)
-    elif all(v is False for v in flags.values()):
-        portmap_state, protocols = PortMapState.NONE_FOUND, ()
-    else:
-        portmap_state, protocols = PortMapState.NOT_CHECKED, ()
+    portmap_state, protocols = _port_mapping_flags(document, unknown=PortMapState.NOT_CHECKED)
     latencies: list[DerpLatency] = []
     region_latency = document.get("RegionLatency")
     if isinstance(region_latency, dict):
