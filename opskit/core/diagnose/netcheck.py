@@ -610,8 +610,7 @@ def parse_netcheck_text(
             "time": values.get("Time", "").strip() or None,
             "truncated": truncated,
             "upnp_responder": upnp_responder,
-            # (the keys renamed at C speed: a comprehension's frame and per-key steps cost more, once per report)
-            "lines": dict(zip(map(_FIELD_NAMES.get, sources, sources), sources.values(), strict=True)),
+            "lines": {_FIELD_NAMES.get(k, k): v for k, v in sources.items()},
         },
     )
 
