@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from opskit.core.diagnose import blocks as blocks_module
 from opskit.core.diagnose import guistart as guistart_module
 from opskit.core.diagnose import netcheck as netcheck_module
+from opskit.core.diagnose import profile as profile_module
 from opskit.core.diagnose import text as text_module
 from opskit.core.diagnose import windows as windows_module
 from opskit.core.diagnose.blocks import Block, split_input
@@ -25,7 +26,14 @@ from opskit.core.diagnose.daemonlog import events
 from opskit.core.diagnose.dnsstatus import is_dns_status_start
 from opskit.core.diagnose.guiwarning import gui_health_warning_extent
 from opskit.core.diagnose.lockstatus import is_lock_status_start
-from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
+from opskit.core.diagnose.models import (
+    BlockKind,
+    DerpHomeState,
+    DerpLatency,
+    Ipv6State,
+    PortMapState,
+    build_frozen,
+)
 from opskit.core.diagnose.netcheck import (
     is_portmap_line,
     parse_netcheck_text,
@@ -35,7 +43,7 @@ from opskit.core.diagnose.netcheck import (
 )
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.portmapdebug import is_portmap_debug_start
-from opskit.core.diagnose.profile import NatProfile, build_profile
+from opskit.core.diagnose.profile import AddressScope, Mapping, NatProfile, build_profile
 from opskit.core.diagnose.status import is_status_line, parse_status_row
 from opskit.core.diagnose.stunlog import may_start_stun_log_line
 from opskit.core.diagnose.text import SourceLine
@@ -626,6 +634,9 @@ _gate_line = st.lists(st.sampled_from(_SEAM_GATE_FRAGMENTS), min_size=1, max_siz
 @example("its", "counterpart, x", "y", " ")  # a head that starts at the blank
 @example("old tailscale", "x", "y", " ")  # one that ends at it
 @example("x", "Failed t", "o connect to local Tailscale daemon", "")
+# a double space in the first line: its seam with the second moves when the joined text is single-spaced (found by
+# hypothesis: the gate read the seam one character late and missed " counterpart, " starting at the blank)
+@example("counterpart,  not allowed", "Tailscale", "counterpart, Tailscale", " ")
 @settings(max_examples=1500, deadline=None)
 def test_seam_gate_keeps_every_joined_texts_answer(first: str, second: str, third: str, gap: str) -> None:
     """error_word_head_across looks up the characters at the seam before its search: with the lines' own test
@@ -672,3 +683,95 @@ def test_last_prompt_unasked_reattaches_as_asking_every_prompt(text: str) -> Non
         detached = guistart_module.starts_detached(line.command)
     guistart_module.reattach_detached_output(lines)
     assert lines == expected, text
+
+
+# Session 16: module constants for Enum members (an attribute of an Enum class costs ~900 instructions on Python 3.11),
+# a cached prompt_command and a generator-free dotted-quad test.
+_ENUM_CONSTANTS = [
+    (blocks_module, "_NETCHECK", BlockKind.NETCHECK),
+    (blocks_module, "_STATUS", BlockKind.STATUS),
+    (blocks_module, "_WINDOWS", BlockKind.WINDOWS),
+    (blocks_module, "_DAEMON_LOG", BlockKind.DAEMON_LOG),
+    (blocks_module, "_PING", BlockKind.PING),
+    (blocks_module, "_OS_PING", BlockKind.OS_PING),
+    (netcheck_module, "_IPV6_GLOBAL", Ipv6State.GLOBAL),
+    (netcheck_module, "_IPV6_NO_ADDR_FOUND", (Ipv6State.NO_ADDR_FOUND, None)),
+    (netcheck_module, "_IPV6_OS_ONLY", (Ipv6State.OS_ONLY, None)),
+    (netcheck_module, "_IPV6_NONE", (Ipv6State.NONE, None)),
+    (netcheck_module, "_IPV6_NO", (Ipv6State.NO, None)),
+    (netcheck_module, "_IPV6_UNKNOWN", (Ipv6State.UNKNOWN, None)),
+    (netcheck_module, "_PORTMAP_FOUND", PortMapState.FOUND),
+    (netcheck_module, "_PORTMAP_NONE_FOUND", (PortMapState.NONE_FOUND, ())),
+    (netcheck_module, "_PORTMAP_NOT_CHECKED", (PortMapState.NOT_CHECKED, ())),
+    (netcheck_module, "_PORTMAP_UNSUPPORTED", (PortMapState.UNSUPPORTED, ())),
+    (netcheck_module, "_PORTMAP_UNKNOWN", (PortMapState.UNKNOWN, ())),
+    (netcheck_module, "_HOME_OK", DerpHomeState.OK),
+    (netcheck_module, "_HOME_UNKNOWN", (DerpHomeState.UNKNOWN, None, None)),
+    (netcheck_module, "_HOME_NO_RESPONSE", (DerpHomeState.NO_RESPONSE, None, None)),
+    (netcheck_module, "_HOME_NONE", (DerpHomeState.NONE, None, None)),
+    (profile_module, "_PUBLIC", AddressScope.PUBLIC),
+    (profile_module, "_PRIVATE", AddressScope.PRIVATE),
+    (profile_module, "_SHARED_SCOPE", AddressScope.SHARED),
+    (profile_module, "_NO_SCOPE", AddressScope.NONE),
+    (profile_module, "_EASY", Mapping.EASY),
+    (profile_module, "_HARD", Mapping.HARD),
+    (profile_module, "_UNKNOWN_MAPPING", Mapping.UNKNOWN),
+    (profile_module, "_PORTMAP_FOUND", PortMapState.FOUND),
+    (profile_module, "_HOME_OK", DerpHomeState.OK),
+]
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "member"), _ENUM_CONSTANTS, ids=[f"{m.__name__}.{n}" for m, n, _ in _ENUM_CONSTANTS]
+)
+def test_enum_constants_are_the_members_they_name(module: object, name: str, member: object) -> None:
+    """The readers compare with `is`: each constant is its member itself (a tuple of them: equal, member by member)."""
+    constant = getattr(module, name)
+    if isinstance(member, tuple):
+        assert constant == member and all(a is b for a, b in zip(constant, member, strict=True))
+    else:
+        assert constant is member
+
+
+def _ipv4_fast_scope_each_part(host: str) -> object:
+    """profile._ipv4_fast_scope as it was: each part tested in a generator expression."""
+    parts = host.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 for p in parts):
+        return None
+    return profile_module._ipv4_fast_scope(host)
+
+
+_QUAD_PART = st.one_of(
+    st.integers(0, 999).map(str),
+    st.sampled_from(["", "0000", "1234", "01", "007", "\u00b2", "\u0661\u0662", "1a", " 1", "-1", "+1", "XXX", "x"]),
+)
+
+
+@given(st.lists(_QUAD_PART, min_size=1, max_size=6).map(".".join))
+@example("1..2.3")
+@example("1.2.3.\u00b2")
+@example("1000.2.3.4")
+@settings(max_examples=1500, deadline=None)
+def test_dotted_quad_test_without_a_generator_answers_as_each_part_tested(host: str) -> None:
+    try:
+        expected = _ipv4_fast_scope_each_part(host)
+    except ValueError:  # int() of a digit it cannot read ("²"): the same refusal both ways
+        with pytest.raises(ValueError):
+            profile_module._ipv4_fast_scope(host)
+        return
+    assert profile_module._ipv4_fast_scope(host) == expected, host
+
+
+def test_cached_prompt_commands_split_every_sample_as_a_cold_cache() -> None:
+    """prompt_command is cached: every sample split after all the others (a warm cache, full of their lines) gives
+    the lines split with an empty cache, and the cached answers are the function's own."""
+    warm = [text_module.split_lines(text) for text in CORPUS]
+    cold = []
+    for text in CORPUS:
+        text_module.prompt_command.cache_clear()
+        cold.append(text_module.split_lines(text))
+    assert warm == cold
+    for text in CORPUS[::7]:
+        for line in text_module.split_lines(text):
+            if line.text:
+                assert text_module.prompt_command(line.text) == text_module.prompt_command.__wrapped__(line.text)

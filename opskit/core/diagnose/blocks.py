@@ -134,12 +134,17 @@ _NOISE = re.compile(
 # A whole `status --json` runs ~40 lines a peer (more with CapMap): a big tailnet's is tens of thousands.
 # The window bounds a scan for a closing brace that never comes (scanned once: no_json_before).
 _MAX_JSON_LINES = 200_000
-# Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11, and these
-# comparisons run for every input line.
+# Plain module constants: attribute access on an Enum class costs ~100 ns on Python 3.11 (~900 instructions: its
+# metaclass's __getattr__ sends every class attribute through a Python-level hook), and these comparisons run for
+# every input line (split_input's general path asks a line's kind against WINDOWS/DAEMON_LOG some twenty times).
 _NETCHECK = BlockKind.NETCHECK
 _new_tuple = tuple.__new__
 _TEXT_FIELD = operator.itemgetter(SourceLine._fields.index("text"))
 _STATUS = BlockKind.STATUS
+_WINDOWS = BlockKind.WINDOWS
+_DAEMON_LOG = BlockKind.DAEMON_LOG
+_PING = BlockKind.PING
+_OS_PING = BlockKind.OS_PING
 # Reports a line marking the poster's cut ("[snip]", "[... 40 lines cut ...]") may sit in without ending them
 _ELIDABLE = frozenset({BlockKind.STATUS, BlockKind.NETCHECK, BlockKind.PING})
 
@@ -1090,9 +1095,9 @@ def split_input(text: str) -> SplitInput:
         """Put ``line`` in a CLI-error block under the current command (windows.py reads it), opening one."""
         nonlocal current_kind, block_command
         flush_skip()
-        if current_kind is not BlockKind.WINDOWS:
+        if current_kind is not _WINDOWS:
             close_block()
-            current_kind, block_command = BlockKind.WINDOWS, current_command
+            current_kind, block_command = _WINDOWS, current_command
         current.append(line)
         current_hints.append(None)
 
@@ -1141,7 +1146,7 @@ def split_input(text: str) -> SplitInput:
             continue
         if line.command is not None:
             bare = text in (line.command, f"> {line.command}")  # no shell prompt (or a markdown quote's)
-            if current_kind is BlockKind.WINDOWS and bare and continues_up_refusal(line.command):
+            if current_kind is _WINDOWS and bare and continues_up_refusal(line.command):
                 current.append(line)  # the command a `tailscale up` refusal suggests, printed without a prompt
                 current_hints.append(None)
                 continue
@@ -1288,7 +1293,7 @@ def split_input(text: str) -> SplitInput:
         if first == "E" and UPDATE_EXTRACTING.match(text) and _crash_follows(lines, index):
             close_block()
             flush_skip()
-            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
+            current_kind, block_command, in_cli_panic = _WINDOWS, current_command, True
             current.append(line)  # the update's progress line: what the CLI was doing when it crashed
             current_hints.append(None)
             continue
@@ -1301,7 +1306,7 @@ def split_input(text: str) -> SplitInput:
         ):
             close_block()
             flush_skip()
-            current_kind, block_command, in_cli_panic = BlockKind.WINDOWS, current_command, True
+            current_kind, block_command, in_cli_panic = _WINDOWS, current_command, True
             current.append(line)
             current_hints.append(None)
             continue
@@ -1312,7 +1317,7 @@ def split_input(text: str) -> SplitInput:
         ):
             close_block()  # the desktop app's health warning: title, text, "Code: <warnable>", read whole
             flush_skip()
-            blocks.append(Block(BlockKind.WINDOWS, tuple(lines[index - 1 : warning_end + 1]), current_command))
+            blocks.append(Block(_WINDOWS, tuple(lines[index - 1 : warning_end + 1]), current_command))
             index = warning_end + 1
             while warning_code_lines and warning_code_lines[0] < index:
                 warning_code_lines.pop(0)
@@ -1346,7 +1351,7 @@ def split_input(text: str) -> SplitInput:
             # record's own lines hold them escaped and cut)
             close_block()
             flush_skip()
-            blocks.append(Block(BlockKind.WINDOWS, relayed.lines, current_command, relayed=True))
+            blocks.append(Block(_WINDOWS, relayed.lines, current_command, relayed=True))
             index = relayed.end + 1
             continue
         if (
@@ -1366,7 +1371,7 @@ def split_input(text: str) -> SplitInput:
             answer_lines = (curl_answer.answer, *curl_answer.rest)
             blocks.append(
                 Block(
-                    BlockKind.WINDOWS,
+                    _WINDOWS,
                     answer_lines,
                     current_command,
                     daemon_version=curl_answer.daemon_version,
@@ -1418,7 +1423,7 @@ def split_input(text: str) -> SplitInput:
             trace = tuple(lines[index - 1 : ts_end + 1])
             blocks.append(Block(BlockKind.DEBUG_TS2021, trace, current_command))
             if cli_errors := ts2021_cli_errors(trace):
-                blocks.append(Block(BlockKind.WINDOWS, cli_errors, current_command))
+                blocks.append(Block(_WINDOWS, cli_errors, current_command))
             if _crash_follows(lines, ts_end + 1):
                 # the trace is the CLI's output, so the panic cutting it is the CLI's crash, not tailscaled's
                 cli_crash_line = next(later.number for later in lines[ts_end + 1 :] if later.text)
@@ -1473,7 +1478,7 @@ def split_input(text: str) -> SplitInput:
             or (gui_started and is_gui_start_fatal(text, current_command))
             # tailscaled answering words meant for the CLI (under `tailscale …`, or alone): before the daemon log
             # reading, which takes its Go-stamped line as the daemon failing to start
-            or is_daemon_answering_cli(text, current_command, current_kind is BlockKind.DAEMON_LOG)
+            or is_daemon_answering_cli(text, current_command, current_kind is _DAEMON_LOG)
         ):
             # a line that is a CLI error only as its command's answer: `serve status --json` printing an empty
             # serve config (read by windows.py as serve-not-configured; the JSON readers below would skip it as
@@ -1620,7 +1625,7 @@ def split_input(text: str) -> SplitInput:
             line, index = line._replace(text=text), portmap_end + 1
         kind: BlockKind | None
         if exit_node_list and _exit_node_list_line(text):
-            kind = BlockKind.WINDOWS  # `exit-node list` output: a "selected but offline" row is its finding
+            kind = _WINDOWS  # `exit-node list` output: a "selected but offline" row is its finding
         else:
             kind = classify_line(text, current_kind is _NETCHECK)
         if (
@@ -1634,9 +1639,9 @@ def split_input(text: str) -> SplitInput:
                 ],
             )
         ):
-            kind = BlockKind.WINDOWS  # sha256sum's bare summary next to a Tailscale download: its install failing
+            kind = _WINDOWS  # sha256sum's bare summary next to a Tailscale download: its install failing
         joined_head = False
-        if (kind is None or kind is BlockKind.WINDOWS) and index < line_count and bare_health_head(text):
+        if (kind is None or kind is _WINDOWS) and index < line_count and bare_health_head(text):
             # a health message pasted bare (or as a "- " bullet) re-wrapped before its distinctive words end
             # ("- The following issues on your machine will likely make" / "usage of exit nodes impossible: […");
             # cut right after "…impossible:" it reads as the head of the CLI's risk message, whose next line is
@@ -1670,15 +1675,15 @@ def split_input(text: str) -> SplitInput:
             kind, text, index = joined_row
             line = line._replace(text=text)
         if (
-            kind is BlockKind.WINDOWS
-            and (current_kind is BlockKind.DAEMON_LOG or any(_service_line_on_tailscale(p.text) for p in pending_skip))
+            kind is _WINDOWS
+            and (current_kind is _DAEMON_LOG or any(_service_line_on_tailscale(p.text) for p in pending_skip))
             and _bare_download_error(text)
             and is_daemon_log_line(text)
         ):
             # under tailscaled's log (or a service manager's line about it, "systemd[1]: Stopped Tailscale node
             # agent."), an updater's download failing: the log's update-failed, not an install that never ran
-            kind = BlockKind.DAEMON_LOG
-        if kind is _STATUS or kind is BlockKind.OS_PING:
+            kind = _DAEMON_LOG
+        if kind is _STATUS or kind is _OS_PING:
             named = (_STATUS_ROW_HOST if kind is _STATUS else _OS_PING_HOST).match(text)
             if named is not None:
                 tailnet_hosts.update(host_names(named[1]))
@@ -1687,7 +1692,7 @@ def split_input(text: str) -> SplitInput:
             and (ssh_host := ssh_failed_host(text)) is not None
             and tailnet_hosts.intersection(host_names(ssh_host))
         ):
-            kind = BlockKind.WINDOWS  # ssh to a host the paste showed on the tailnet (read by parse_windows)
+            kind = _WINDOWS  # ssh to a host the paste showed on the tailnet (read by parse_windows)
         if (
             kind is None
             and text[:4] == "ssh:"
@@ -1698,15 +1703,15 @@ def split_input(text: str) -> SplitInput:
             and tailnet_hosts.intersection(host_names(ssh_host))
         ):
             # the same, soft-wrapped at a space ("…port 22: No route" / "to host")
-            kind, line, index = BlockKind.WINDOWS, line._replace(text=wrapped), index + 1
-        if kind is BlockKind.PING and peer_lookup_command and is_windows_error_line(text):
-            kind = BlockKind.WINDOWS  # `tailscale ip <name>` failing its lookup in ping's words: no ping ran
-        if (kind is BlockKind.DAEMON_LOG or kind is None) and index < line_count:
+            kind, line, index = _WINDOWS, line._replace(text=wrapped), index + 1
+        if kind is _PING and peer_lookup_command and is_windows_error_line(text):
+            kind = _WINDOWS  # `tailscale ip <name>` failing its lookup in ping's words: no ping ran
+        if (kind is _DAEMON_LOG or kind is None) and index < line_count:
             # a log line broken by a console, a chat or a person: its unstamped pieces join it (and a stamped
             # line that says too little alone, "…-04:00 open-conn-track:", may be one once joined)
             joined, end = _join_log_pieces(lines, line, index, paste_width)
             if end > index and (kind is not None or is_daemon_log_line(joined)):
-                kind, line, index = BlockKind.DAEMON_LOG, line._replace(text=joined), end
+                kind, line, index = _DAEMON_LOG, line._replace(text=joined), end
         if kind is None and index < line_count:
             # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
             # only two or three lines together say what it is, and the last piece is not an error by itself.
@@ -1730,12 +1735,12 @@ def split_input(text: str) -> SplitInput:
                     )
                     joined = f"{joined}{gap}{piece}"
                     if may_hold_error and is_windows_error_line(joined):
-                        kind, line, index = BlockKind.WINDOWS, line._replace(text=joined), extra + 1
+                        kind, line, index = _WINDOWS, line._replace(text=joined), extra + 1
                         break
                 if kind is not None:
                     break
         if (
-            kind is BlockKind.WINDOWS
+            kind is _WINDOWS
             and "additional check" in line.text  # (a soft-wrapped line was joined into line.text, not text)
             and "://" not in line.text
             and (banner := ssh_check_prompt_end(lines, index, line.text)) is not None
@@ -1746,38 +1751,28 @@ def split_input(text: str) -> SplitInput:
                 add_cli_error_line(banner_line)
             index = banner + 1
             continue
-        if kind is None and current_kind is BlockKind.DAEMON_LOG and text[:2] == "\u2591\u2591":
-            kind = BlockKind.DAEMON_LOG  # journalctl -x's catalog text explaining the journal line above: the journal's
-        if kind is None and service_status and current_kind is BlockKind.DAEMON_LOG and is_service_status_field(text):
-            kind = BlockKind.DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
-        if kind is None and current_kind is BlockKind.DAEMON_LOG and is_embedder_fatal_line(text):
-            kind = BlockKind.DAEMON_LOG  # the embedding program's logrus "FATA[…]" exit closing its tailscale log
-        if kind is None and current_kind is BlockKind.WINDOWS and continues_up_refusal(text):
-            kind = BlockKind.WINDOWS  # the rest of a multi-line `tailscale up` refusal
-        if kind is None and current_kind is BlockKind.WINDOWS and is_suggested_translation(text):
-            kind = BlockKind.WINDOWS  # the command serve's legacy-syntax refusal suggests (serve_legacy_syntax)
-        if (
-            kind is None
-            and current_kind is BlockKind.WINDOWS
-            and text[:11] == "Connection "
-            and _SSH_CLIENT_CLOSED.match(text)
-        ):
-            kind = BlockKind.WINDOWS  # ssh's own closing line under the SSH server's refusal: one answer
-        if kind is None and current_kind is BlockKind.WINDOWS and "See http" in text and _KB_LINK.match(text):
-            kind = BlockKind.WINDOWS  # the KB link closing the CLI message above
-        if kind is None and current_kind is BlockKind.WINDOWS and text[:4] == "See " and _SYSTEMD_SEE.match(text):
-            kind = BlockKind.WINDOWS  # the second line of systemctl's "Job for tailscaled.service failed …"
-        if (
-            kind is None
-            and current_kind is BlockKind.WINDOWS
-            and text[:10] == "(expected "
-            and _EXPECTED_STATUS.match(text)
-        ):
-            kind = BlockKind.WINDOWS  # the "(expected 200)" tail of the LocalAPI error above
-        if current_kind is BlockKind.WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
+        if kind is None and current_kind is _DAEMON_LOG and text[:2] == "\u2591\u2591":
+            kind = _DAEMON_LOG  # journalctl -x's catalog text explaining the journal line above: the journal's
+        if kind is None and service_status and current_kind is _DAEMON_LOG and is_service_status_field(text):
+            kind = _DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
+        if kind is None and current_kind is _DAEMON_LOG and is_embedder_fatal_line(text):
+            kind = _DAEMON_LOG  # the embedding program's logrus "FATA[…]" exit closing its tailscale log
+        if kind is None and current_kind is _WINDOWS and continues_up_refusal(text):
+            kind = _WINDOWS  # the rest of a multi-line `tailscale up` refusal
+        if kind is None and current_kind is _WINDOWS and is_suggested_translation(text):
+            kind = _WINDOWS  # the command serve's legacy-syntax refusal suggests (serve_legacy_syntax)
+        if kind is None and current_kind is _WINDOWS and text[:11] == "Connection " and _SSH_CLIENT_CLOSED.match(text):
+            kind = _WINDOWS  # ssh's own closing line under the SSH server's refusal: one answer
+        if kind is None and current_kind is _WINDOWS and "See http" in text and _KB_LINK.match(text):
+            kind = _WINDOWS  # the KB link closing the CLI message above
+        if kind is None and current_kind is _WINDOWS and text[:4] == "See " and _SYSTEMD_SEE.match(text):
+            kind = _WINDOWS  # the second line of systemctl's "Job for tailscaled.service failed …"
+        if kind is None and current_kind is _WINDOWS and text[:10] == "(expected " and _EXPECTED_STATUS.match(text):
+            kind = _WINDOWS  # the "(expected 200)" tail of the LocalAPI error above
+        if current_kind is _WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
             # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
             # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
-            kind = BlockKind.WINDOWS
+            kind = _WINDOWS
         if (
             kind is None
             and login_server_named
@@ -1827,7 +1822,7 @@ def split_input(text: str) -> SplitInput:
             current_kind = kind
             block_command = current_command
             service_status = False
-        if kind is BlockKind.DAEMON_LOG and not service_status:
+        if kind is _DAEMON_LOG and not service_status:
             service_status = is_service_status_header(text)
         current.append(line)
         current_hints.append(None)

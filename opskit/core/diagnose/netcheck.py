@@ -53,6 +53,9 @@ _V098_REGION_LINE = re.compile(
     r"^-\s*derp(?P<id>\d+)(?:-v6)?\.tailscale\.com:\d+\s*=\s*(?P<latency>\S*)\s*$", re.IGNORECASE
 )
 _V098_HOME = re.compile(r"^(?P<id>\d+) \((?P<city>[^()]* [^()]*)\)$")  # a city of two words or more
+_V1_0_HOME = re.compile(r"^(\d+) \((\S+)\)$")  # v1.0: "3 (sin)"
+_HOME_ZERO = re.compile(r"^0+(?:\s*\(\s*\))?$")
+_HOME_NOT_IN_MAP = re.compile(r"^(\d+) \(region not found in map\)")
 _PUBLIC_BY_ID = {region.region_id: region for region in PUBLIC_REGIONS}
 # "report: udp=…"; before v1.0 (2020) the report followed the subsystem's prefix: "netcheck: udp=…"
 _REPORT_LOG = re.compile(r"\b(?:report|netcheck): (?P<body>udp=\S*(?: \S+)*)")
@@ -277,6 +280,23 @@ def wrapped_portmap_line_end(lines: Sequence[SourceLine], start: int, head: str)
 
 
 _BOOL_WORDS = {"true": True, "false": False}
+# The text readers' answers that hold no value of the report, built once: an attribute of an Enum class costs ~900
+# instructions on Python 3.11 (blocks._NETCHECK), and these readers run once per report.
+_IPV6_NO_ADDR_FOUND = (Ipv6State.NO_ADDR_FOUND, None)
+_IPV6_OS_ONLY = (Ipv6State.OS_ONLY, None)
+_IPV6_NONE = (Ipv6State.NONE, None)
+_IPV6_NO = (Ipv6State.NO, None)
+_IPV6_UNKNOWN = (Ipv6State.UNKNOWN, None)
+_IPV6_GLOBAL = Ipv6State.GLOBAL
+_PORTMAP_NONE_FOUND = (PortMapState.NONE_FOUND, ())
+_PORTMAP_NOT_CHECKED = (PortMapState.NOT_CHECKED, ())
+_PORTMAP_UNSUPPORTED = (PortMapState.UNSUPPORTED, ())
+_PORTMAP_UNKNOWN = (PortMapState.UNKNOWN, ())
+_PORTMAP_FOUND = PortMapState.FOUND
+_HOME_UNKNOWN = (DerpHomeState.UNKNOWN, None, None)
+_HOME_NO_RESPONSE = (DerpHomeState.NO_RESPONSE, None, None)
+_HOME_NONE = (DerpHomeState.NONE, None, None)
+_HOME_OK = DerpHomeState.OK
 
 
 def _bool(value: str) -> bool | None:
@@ -287,57 +307,57 @@ def _ipv6(value: str) -> tuple[Ipv6State, str | None]:
     lowered = value.strip().lower()
     if lowered.startswith("yes"):
         endpoint = value.split(",", 1)[1].strip() if "," in value else None
-        return Ipv6State.GLOBAL, endpoint or None
+        return _IPV6_GLOBAL, endpoint or None
     if "no addr found" in lowered:
-        return Ipv6State.NO_ADDR_FOUND, None
+        return _IPV6_NO_ADDR_FOUND
     if "os has support" in lowered:
-        return Ipv6State.OS_ONLY, None
+        return _IPV6_OS_ONLY
     if "unavailable in os" in lowered:
-        return Ipv6State.NONE, None
+        return _IPV6_NONE
     if lowered == "no":
-        return Ipv6State.NO, None
-    return Ipv6State.UNKNOWN, None
+        return _IPV6_NO
+    return _IPV6_UNKNOWN
 
 
 def _portmap(value: str) -> tuple[PortMapState, tuple[str, ...]]:
     value = value.strip()
     if not value:
-        return PortMapState.NONE_FOUND, ()
+        return _PORTMAP_NONE_FOUND
     lowered = value.lower()
     if lowered == "not checked":
-        return PortMapState.NOT_CHECKED, ()
+        return _PORTMAP_NOT_CHECKED
     if "without portmapper" in lowered:
-        return PortMapState.UNSUPPORTED, ()
+        return _PORTMAP_UNSUPPORTED
     protocols = tuple(p.strip() for p in value.split(",") if p.strip())
-    return PortMapState.FOUND, protocols
+    return _PORTMAP_FOUND, protocols
 
 
 def _derp_home(value: str) -> tuple[DerpHomeState, str | None, int | None]:
     value = value.strip()
     if not value:
-        return DerpHomeState.UNKNOWN, None, None
+        return _HOME_UNKNOWN
     lowered = value.lower()
     if lowered.startswith("unknown"):
-        return DerpHomeState.NO_RESPONSE, None, None
+        return _HOME_NO_RESPONSE
     if lowered == "[none]":
-        return DerpHomeState.NONE, None, None
+        return _HOME_NONE
     if not value[0].isdigit():
-        return DerpHomeState.OK, value, None
+        return _HOME_OK, value, None
     # Region ID 0 is Go's zero value for "no preferred region": v0 printed it as "0 ()" (ID and an empty
     # code) when no region answered, as the log's `derp=0` still does.
-    if re.match(r"^0+(?:\s*\(\s*\))?$", value):
-        return DerpHomeState.NO_RESPONSE, None, None
-    not_in_map = re.match(r"^(\d+) \(region not found in map\)", value)
+    if _HOME_ZERO.match(value):
+        return _HOME_NO_RESPONSE
+    not_in_map = _HOME_NOT_IN_MAP.match(value)
     if not_in_map:
         return DerpHomeState.NOT_IN_MAP, f"#{not_in_map.group(1)}", int(not_in_map.group(1))
-    old = re.match(r"^(\d+) \((\S+)\)$", value)  # v1.0: "3 (sin)"
+    old = _V1_0_HOME.match(value)  # v1.0: "3 (sin)"
     if old:
-        return DerpHomeState.OK, old.group(2), int(old.group(1))
+        return _HOME_OK, old.group(2), int(old.group(1))
     if (v098 := _V098_HOME.match(value)) is not None:  # v0.98: "2 (San Francisco)"
         region_id = int(v098.group("id"))
         known = _PUBLIC_BY_ID.get(region_id)
-        return DerpHomeState.OK, known.code if known is not None else f"#{region_id}", region_id
-    return DerpHomeState.OK, value, None
+        return _HOME_OK, known.code if known is not None else f"#{region_id}", region_id
+    return _HOME_OK, value, None
 
 
 def _unnamed_home(latencies: list[DerpLatency], state: DerpHomeState) -> tuple[DerpHomeState, str | None]:
@@ -562,10 +582,8 @@ def parse_netcheck_text(
             # region "1 (New York City)" has one, one space after its number, so two spaces say a note
             values[key] = _VALUE_REMARK.sub("", values[key])
     ipv4, ipv4_endpoint = _ipv4(values.get("IPv4", ""))
-    ipv6_state, ipv6_endpoint = _ipv6(values.get("IPv6", "")) if "IPv6" in values else (Ipv6State.UNKNOWN, None)
-    portmap_state, protocols = (
-        _portmap(values["PortMapping"]) if "PortMapping" in values else (PortMapState.UNKNOWN, ())
-    )
+    ipv6_state, ipv6_endpoint = _ipv6(values.get("IPv6", "")) if "IPv6" in values else _IPV6_UNKNOWN
+    portmap_state, protocols = _portmap(values["PortMapping"]) if "PortMapping" in values else _PORTMAP_UNKNOWN
     if old_layout and len({entry.code for entry in latencies}) < len(latencies):
         latencies = _one_row_per_region(latencies)
     home_state, home, _home_id = _derp_home(values.get("Nearest DERP", ""))
@@ -574,26 +592,26 @@ def parse_netcheck_text(
     # build_frozen, not ParsedNetcheck(...): see models.build_frozen for the measured gain.
     return build_frozen(
         NetcheckReport,
-        dict(
-            layout=_layout(values, old_layout),
-            udp=_bool(values.get("UDP", "")),
-            ipv4=ipv4,
-            ipv4_endpoint=ipv4_endpoint,
-            ipv6_state=ipv6_state,
-            ipv6_endpoint=ipv6_endpoint,
-            mapping_varies=_bool(values.get("MappingVariesByDestIP", "")),
-            hairpinning=_bool(values.get("HairPinning", "")),
-            portmap_state=portmap_state,
-            portmap_protocols=protocols,
-            captive_portal=_bool(values.get("CaptivePortal", "")),
-            derp_home=home,
-            derp_home_state=home_state,
-            latencies=tuple(latencies),
-            time=values.get("Time", "").strip() or None,
-            truncated=truncated,
-            upnp_responder=upnp_responder,
-            lines={_FIELD_NAMES.get(k, k): v for k, v in sources.items()},
-        ),
+        {
+            "layout": _layout(values, old_layout),
+            "udp": _bool(values.get("UDP", "")),
+            "ipv4": ipv4,
+            "ipv4_endpoint": ipv4_endpoint,
+            "ipv6_state": ipv6_state,
+            "ipv6_endpoint": ipv6_endpoint,
+            "mapping_varies": _bool(values.get("MappingVariesByDestIP", "")),
+            "hairpinning": _bool(values.get("HairPinning", "")),
+            "portmap_state": portmap_state,
+            "portmap_protocols": protocols,
+            "captive_portal": _bool(values.get("CaptivePortal", "")),
+            "derp_home": home,
+            "derp_home_state": home_state,
+            "latencies": tuple(latencies),
+            "time": values.get("Time", "").strip() or None,
+            "truncated": truncated,
+            "upnp_responder": upnp_responder,
+            "lines": {_FIELD_NAMES.get(k, k): v for k, v in sources.items()},
+        },
     )
 
 
@@ -627,7 +645,7 @@ def _layout(values: dict[str, Any], old_layout: bool) -> str:
     home = values.get("Nearest DERP", "").strip()
     if _V098_HOME.match(home) is not None:
         return "text v0.98"
-    if old_layout or (home[:1].isdigit() and re.match(r"^\d+ \(\S+\)$", home)):
+    if old_layout or (home[:1].isdigit() and _V1_0_HOME.match(home)):
         return "text v1.0"
     time = values.get("Time", "").strip()
     if time:

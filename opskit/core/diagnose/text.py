@@ -11,6 +11,7 @@ import itertools
 import json
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
@@ -368,6 +369,10 @@ def _output_start(text: str) -> bool:
     return first not in _DIGITS or _CONTAINER_ID_PROMPT.match(text) is None
 
 
+# Cached (a pure function of the line): the same command lines recur from input to input (`opskit diagnose` given
+# many files, one netcheck each: `tailscale netcheck` typed bare costs ~10,000 instructions through the catalog and
+# prose tests); a line of prose misses once, for the cost of hashing it.
+@lru_cache(maxsize=256)
 def prompt_command(text: str) -> str | None:
     """The command of a shell-prompt line (``PS C:\\> tailscale status`` → ``tailscale status``)."""
     if not text or text.startswith(("pong from", "Report:")):

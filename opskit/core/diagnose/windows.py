@@ -1316,9 +1316,10 @@ def error_word_head_across(left: str, gap: str, right: str) -> bool:
     ``right`` may or may not count: the caller asks error_word_head_in of each line too."""
     if not left or not right or left[-1].isspace() or right[0].isspace():
         return True  # a run of blanks across the seam: its single-spacing would move it (lines are stripped: never)
-    joined = _error_words_form(f"{left}{gap}{right}")
+    whole = f"{left}{gap}{right}"
+    joined = _error_words_form(whole)
     left_part = left.lower()
-    if "  " in joined:
+    if "  " in whole:  # (not `in joined`: that form is single-spaced already) left's part of it is single-spaced too
         left_part = _SPACES.sub(" ", left_part)
     seam = len(left_part)
     if _SEAM_GATE and not (
