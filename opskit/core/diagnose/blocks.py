@@ -27,6 +27,7 @@ from opskit.core.diagnose.daemonlog import (
     message_of,
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
+from opskit.core.diagnose.daemonlog.grammar import when_of
 from opskit.core.diagnose.debugprefs import prefs_document
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
@@ -600,32 +601,78 @@ def wrap_width(lines: Sequence[SourceLine]) -> int | None:
     return widths[0] if near >= 3 else None
 
 
+def terminal_width(lines: Sequence[SourceLine]) -> int | None:
+    """The width of a terminal that hard-wrapped these lines, or None. A terminal (any width: a resized window, tmux)
+    cuts every longer line at exactly its last column, mid-word or not, so several lines are exactly as wide as the
+    widest; a re-wrap at spaces (wrap_width) leaves most of its lines a few columns short of its width instead (one
+    in a thousand generated re-wraps passes this test; one in twenty hard wraps fails it and joins as a re-wrap)."""
+    printed = [line for line in lines if line.text]
+    if not printed:
+        return None
+    lead = min(_lead(line) for line in printed)  # what the paste put before every line (a quote marker)
+    # (once per line of the paste: log lines run together on one are split into several, each with its raw line)
+    columns = {line.number: _terminal_columns(line, lead) for line in printed}
+    widths = heapq.nlargest(8, columns.values())
+    if widths[0] < _MIN_WRAP_WIDTH:
+        return None
+    exact = widths.count(widths[0])
+    # (a cut at a space leaves the line one column short once the copy drops the trailing space)
+    short = sum(1 for width in widths if widths[0] - 12 <= width < widths[0] - 1)
+    return widths[0] if exact >= 2 and exact > 2 * short else None
+
+
+def _terminal_columns(line: SourceLine, lead: int) -> int:
+    """The columns ``line`` took on the terminal: a piece starting with the space the cut fell on counts it."""
+    return len(line.raw.rstrip()) - lead
+
+
 _MULTIERR_PARTS = (None, BlockKind.STATUS)
 
 
 def _log_continuation(
-    joined: str, head: SourceLine, last: SourceLine, piece: SourceLine, width: Callable[[], int | None]
+    joined: str,
+    head: SourceLine,
+    last: SourceLine,
+    piece: SourceLine,
+    width: Callable[[], int | None],
+    terminal: Callable[[], int | None],
 ) -> str | None:
     """The gap to join ``piece`` onto the log line ``joined`` with ("" for a console's mid-word cut, " " for a
     wrap at a space), or None: ``piece`` is a line of its own.
 
-    A console (80 columns), a chat client or a person re-wrapping the paste breaks a long log line; the pieces
-    after the first carry no prefix of their own. Only a stamped line continues (its pieces are then the
-    unstamped lines under it), and only where the break shows: the console's width, a message left open
-    (":", ",", "=", an unclosed bracket), or a piece that cannot start a message ("(…", "key=value").
+    A console (80 columns, or a terminal of another width that cut several lines at one column), a chat client or
+    a person re-wrapping the paste breaks a long log line; the pieces after the first carry no prefix of their own.
+    Only a stamped line continues (its pieces are then the unstamped lines under it), and only where the break
+    shows: the console's width, a message left open (":", ",", "=", an unclosed bracket), or a piece that cannot
+    start a message ("(…", "key=value").
     """
     text = piece.text
-    if not text or piece.command is not None or text[0] == "#" or text.startswith(("--", "goroutine ", "panic: ")):
+    if not text or text[0] == "\u2591":
+        return None  # journalctl -x's catalog text ("░░ Subject: …") explains the message above: never a piece of it
+    message = message_of(text)
+    prefixed = message.text != text
+    if prefixed and (message.process is not None or message.form != "plain" or when_of(text) is not None):
+        return None  # a stamp or process of its own: the next line of the log (most lines of a log: checked first)
+    body = message_of(joined).text
+    if body == joined:
+        return None  # an unstamped log: nothing tells its lines from pieces
+    if len(_printed(last).rstrip()) >= _MIN_WRAP_WIDTH - 1 and (columns := terminal()) is not None:
+        # a terminal that cut several lines at one column always goes on with a line it cut, whatever the piece or
+        # the head would read as alone (a piece starting "--wait]", a head cut right after "(…)" like a frame's)
+        columns_taken = _terminal_columns(last, _lead(head))
+        if columns_taken == columns:
+            # mid-word, unless the cut fell on a space (it starts the piece: more indented than the head)
+            return "" if _lead(piece) <= _lead(head) else " "
+        if columns_taken == columns - 1:
+            return " "  # the cut fell on a space the copy dropped at the line's end
+    if prefixed:
+        return None  # a prefix of its own (a level word, a separator): a line of its own
+    if piece.command is not None or text[0] == "#" or text.startswith(("--", "goroutine ", "panic: ")):
         return None
     if not any(char.isalnum() for char in text):
         return None  # a quote marker, an ellipsis, a fence left over: no words to continue a message with
-    if text[0] == "\u2591":
-        return None  # journalctl -x's catalog text ("░░ Subject: …") explains the message above: never a piece of it
-    if message_of(text).text != text:
-        return None  # a prefix of its own: the next line of the log (most lines of a log: checked first)
-    body = message_of(joined).text
-    if body == joined or (body and is_dump_line(body)) or body.startswith(("panic: ", "fatal error: ")):
-        return None  # an unstamped log (nothing tells its lines from pieces) or a trace (its frames stand alone)
+    if (body and is_dump_line(body)) or body.startswith(("panic: ", "fatal error: ")):
+        return None  # a trace (its frames stand alone)
     end = joined.rstrip()
     if "multiple errors:" in body and _lead(piece) > _lead(head) and classify_line(text, False) in _MULTIERR_PARTS:
         # util/multierr's Error(): "multiple errors:" then "\n\t<error>" per error, each indented under the stamped
@@ -662,12 +709,19 @@ def _join_log_pieces(
     # A double-spaced paste (a copy that doubled every line end: a blank line above the head too) puts a blank
     # line between the pieces as well.
     double = index < 2 or not lines[index - 2].text
+    columns: list[int | None] = []  # the terminal's width around the head, measured once a piece needs it
+
+    def terminal() -> int | None:
+        if not columns:
+            columns.append(terminal_width(lines[max(0, index - _WIDTH_STRETCH) : index + _WIDTH_STRETCH]))
+        return columns[0]
+
     joined, last, end = head.text, head, index
     while end < len(lines) and end - index < _MAX_LOG_PIECES:
         at = end
         if double and not lines[at].text and at + 1 < len(lines):
             at += 1
-        gap = _log_continuation(joined, head, last, lines[at], width)
+        gap = _log_continuation(joined, head, last, lines[at], width, terminal)
         if gap is None:
             break
         joined, last = f"{joined}{gap}{lines[at].text}", lines[at]
