@@ -610,8 +610,9 @@ def terminal_width(lines: Sequence[SourceLine]) -> int | None:
     if not printed:
         return None
     lead = min(_lead(line) for line in printed)  # what the paste put before every line (a quote marker)
-    # (once per line of the paste: log lines run together on one are split into several, each with its raw line)
-    columns = {line.number: _terminal_columns(line, lead) for line in printed}
+    # (once per distinct line: log lines run together on one are split into several, each with its raw line, and a
+    # log repeats a message as often as it likes)
+    columns = {line.raw: _terminal_columns(line, lead) for line in printed}
     widths = heapq.nlargest(8, columns.values())
     if widths[0] < _MIN_WRAP_WIDTH:
         return None
