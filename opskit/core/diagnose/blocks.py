@@ -8,6 +8,7 @@ neither Tailscale output nor known noise are returned as :class:`SkippedRun` so 
 from __future__ import annotations
 
 import heapq
+import itertools
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -27,7 +28,6 @@ from opskit.core.diagnose.daemonlog import (
     message_of,
 )
 from opskit.core.diagnose.daemonlog.events import is_dump_line
-from opskit.core.diagnose.daemonlog.grammar import when_of
 from opskit.core.diagnose.debugprefs import prefs_document
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
@@ -603,9 +603,10 @@ def wrap_width(lines: Sequence[SourceLine]) -> int | None:
 
 def terminal_width(lines: Sequence[SourceLine]) -> int | None:
     """The width of a terminal that hard-wrapped these lines, or None. A terminal (any width: a resized window, tmux)
-    cuts every longer line at exactly its last column, mid-word or not, so several lines are exactly as wide as the
-    widest; a re-wrap at spaces (wrap_width) leaves most of its lines a few columns short of its width instead (one
-    in a thousand generated re-wraps passes this test; one in twenty hard wraps fails it and joins as a re-wrap)."""
+    cuts every longer line at exactly its last column, mid-word or not, and goes on with the rest on the next line:
+    several lines exactly as wide as the widest, each followed by a piece with no prefix of its own. A re-wrap at
+    spaces (wrap_width) leaves most of its lines a few columns short of its width instead (one in a thousand
+    generated re-wraps passes this test; one in twenty hard wraps fails it and joins as a re-wrap)."""
     printed = [line for line in lines if line.text]
     if not printed:
         return None
@@ -613,13 +614,17 @@ def terminal_width(lines: Sequence[SourceLine]) -> int | None:
     # (once per distinct line: log lines run together on one are split into several, each with its raw line, and a
     # log repeats a message as often as it likes)
     columns = {line.raw: _terminal_columns(line, lead) for line in printed}
-    widths = heapq.nlargest(8, columns.values())
-    if widths[0] < _MIN_WRAP_WIDTH:
+    widest = max(columns.values())
+    if widest < _MIN_WRAP_WIDTH:
         return None
-    exact = widths.count(widths[0])
+    cut = {
+        line.raw
+        for line, after in itertools.pairwise(printed)
+        if columns[line.raw] == widest and message_of(after.text).text == after.text
+    }
     # (a cut at a space leaves the line one column short once the copy drops the trailing space)
-    short = sum(1 for width in widths if widths[0] - 12 <= width < widths[0] - 1)
-    return widths[0] if exact >= 2 and exact > 2 * short else None
+    short = sum(1 for width in heapq.nlargest(8, columns.values()) if widest - 12 <= width < widest - 1)
+    return widest if len(cut) >= 2 and len(cut) > 2 * short else None
 
 
 def _terminal_columns(line: SourceLine, lead: int) -> int:
@@ -652,8 +657,12 @@ def _log_continuation(
         return None  # journalctl -x's catalog text ("░░ Subject: …") explains the message above: never a piece of it
     message = message_of(text)
     prefixed = message.text != text
-    if prefixed and (message.process is not None or message.form != "plain" or when_of(text) is not None):
-        return None  # a stamp or process of its own: the next line of the log (most lines of a log: checked first)
+    if prefixed and (
+        message.process is not None
+        or message.form != "plain"
+        or any(char.isalnum() for char in text[: -len(message.text) or None])
+    ):
+        return None  # a prefix of its own: the next line of the log (most lines of a log: checked first)
     body = message_of(joined).text
     if body == joined:
         return None  # an unstamped log: nothing tells its lines from pieces
