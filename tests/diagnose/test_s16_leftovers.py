@@ -9,6 +9,8 @@
    messages. A re-wrap at spaces (a chat client) keeps reading as before.
 3. tailscaled's bootstrap DNS failing for its log server (log.tailscale.com) is log upload failing (info, exit 0),
    never the coordination server unreachable; for any other name it is still control-unreachable.
+4. A `tailscale status` an author kept as comments ("# " before every line, blind 36: 1928): its health check reads
+   too ("# # Health check:", "# #     - …"), as the rows do; a commented comment stays unread.
 """
 
 from __future__ import annotations
@@ -202,3 +204,42 @@ def test_bootstrap_dns_failing_for_the_log_server_is_log_upload_not_control(
     else:
         assert "log-upload-failing" not in kinds, text
         assert kinds == (set() if answered_later else {"control-unreachable"}), text
+
+
+# ------------------------------------------------------------------ 4. a status kept as comments
+
+_ROWS = (
+    "100.82.37.41    surfacels            ai.lab.unibw@ linux   -",
+    '100.95.117.19   holycompanion        ai.lab.unibw@ linux   active; relay "ams"; offline, tx 7252 rx 0',
+    "100.123.103.88  wsl-20-unibwdoeschbj ai.lab.unibw@ linux   active; direct 192.168.1.20:41641, tx 1 rx 2",
+)
+_HEALTH = (
+    "Linux DNS config not ideal. /etc/resolv.conf overwritten. See https://tailscale.com/s/dns-fight",
+    "Tailscale can't reach the configured DNS servers. Internet connectivity may be affected.",
+    "Some peers are advertising routes but --accept-routes is false",
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(_ROWS), min_size=1, max_size=3, unique=True),
+    st.lists(st.sampled_from(_HEALTH), min_size=1, max_size=3, unique=True),
+    st.sampled_from(("# ", "#  ")),
+    st.booleans(),
+)
+def test_a_status_kept_as_comments_reads_its_health_check(
+    rows: list[str], health: list[str], marker: str, blank_before_health: bool
+) -> None:
+    lines = [*rows, *([""] if blank_before_health else []), "# Health check:", *(f"#     - {h}" for h in health)]
+    text = "\n".join(f"{marker}{line}".rstrip() if line else "" for line in lines) + "\n"
+    document = document_of(text)
+    assert [status["health"] for status in document["statuses"]] == [health], text
+    assert {peer["name"] for peer in document["peers"]} == {row.split()[1] for row in rows}, text
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(("# # a note to self", "# # tailscale status", "# # ------", "# # TODO: health check")))
+def test_a_commented_comment_stays_unread(comment: str) -> None:
+    text = f"# {_ROWS[1]}\n{comment}\n"
+    document = document_of(text)
+    assert any("skipped" in warning and comment in warning for warning in document["warnings"]), document["warnings"]

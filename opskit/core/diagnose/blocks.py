@@ -748,15 +748,20 @@ def _printed(line: SourceLine) -> str:
     return _DECORATION.sub("", line.raw.rstrip("\r\n"), count=1)
 
 
+# The CLI's own "#" lines: `tailscale status`'s health header and its "#     - …" items.
+_CLI_HASH_LINE = re.compile(r"#\s*Health check:$|#\s{2,}- \S")
+
+
 def _commented_output(text: str) -> str | None:
     """What a line reads as without the ``# `` an author put in front of every output line to show it as a comment
     in a shell block (``# Success.``, ``# Some peers are advertising routes …``), or None: the line is read as
     it is. The CLI's own ``#`` lines (``# Health check:``, ``#     - …`` items, a root prompt) already read as
-    themselves and are left alone; so is a comment whose words are no output either (``# Result``)."""
-    if classify_line(text, False) is not None:
-        return None
+    themselves and are left alone; so is a comment whose words are no output either (``# Result``). Commented
+    too, the CLI's own ``#`` lines read as themselves (``# # Health check:``, ``# #     - …``)."""
     bare = text[2:].strip()
-    if not bare or bare[0] == "#":
+    if bare[:1] == "#":  # (the CLI never prints "# #": whatever the rest would read as, it is commented)
+        return bare if _CLI_HASH_LINE.match(bare) is not None else None
+    if not bare or classify_line(text, False) is not None:
         return None
     return bare if _SUCCESS.match(bare) or classify_line(bare, False) is not None else None
 
