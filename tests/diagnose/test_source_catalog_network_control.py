@@ -472,10 +472,12 @@ CATALOG: list[Entry] = [
         "control-unreachable",
         "net/dnsfallback/dnsfallback.go v1.10+",
     ),
+    # lead (session 16, blind 35: 1860): the fallback is tried only once the OS resolver failed for the log server,
+    # so its failing try is log upload failing (info: exit 0), never control
     _e(
         'logtail: bootstrapDNS("derp9.tailscale.com", "207.148.3.137") for "log.tailscale.io" error: dial tcp: i/o '
         "timeout",
-        "none",
+        "log-upload-failing",
         "net/dnsfallback for logtail (log upload only)",
     ),
     _e(

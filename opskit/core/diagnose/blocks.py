@@ -8,6 +8,7 @@ neither Tailscale output nor known noise are returned as :class:`SkippedRun` so 
 from __future__ import annotations
 
 import heapq
+import itertools
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -605,32 +606,88 @@ def wrap_width(lines: Sequence[SourceLine]) -> int | None:
     return widths[0] if near >= 3 else None
 
 
+def terminal_width(lines: Sequence[SourceLine]) -> int | None:
+    """The width of a terminal that hard-wrapped these lines, or None. A terminal (any width: a resized window, tmux)
+    cuts every longer line at exactly its last column, mid-word or not, and goes on with the rest on the next line:
+    several lines exactly as wide as the widest, each followed by a piece with no prefix of its own. A re-wrap at
+    spaces (wrap_width) leaves most of its lines a few columns short of its width instead (one in a thousand
+    generated re-wraps passes this test; one in twenty hard wraps fails it and joins as a re-wrap)."""
+    printed = [line for line in lines if line.text]
+    if not printed:
+        return None
+    lead = min(_lead(line) for line in printed)  # what the paste put before every line (a quote marker)
+    # (once per distinct line: log lines run together on one are split into several, each with its raw line, and a
+    # log repeats a message as often as it likes)
+    columns = {line.raw: _terminal_columns(line, lead) for line in printed}
+    widest = max(columns.values())
+    if widest < _MIN_WRAP_WIDTH:
+        return None
+    cut = {
+        line.raw
+        for line, after in itertools.pairwise(printed)
+        if columns[line.raw] == widest and message_of(after.text).text == after.text
+    }
+    # (a cut at a space leaves the line one column short once the copy drops the trailing space)
+    short = sum(1 for width in heapq.nlargest(8, columns.values()) if widest - 12 <= width < widest - 1)
+    return widest if len(cut) >= 2 and len(cut) > 2 * short else None
+
+
+def _terminal_columns(line: SourceLine, lead: int) -> int:
+    """The columns ``line`` took on the terminal: a piece starting with the space the cut fell on counts it."""
+    return len(line.raw.rstrip()) - lead
+
+
 _MULTIERR_PARTS = (None, BlockKind.STATUS)
 
 
 def _log_continuation(
-    joined: str, head: SourceLine, last: SourceLine, piece: SourceLine, width: Callable[[], int | None]
+    joined: str,
+    head: SourceLine,
+    last: SourceLine,
+    piece: SourceLine,
+    width: Callable[[], int | None],
+    terminal: Callable[[], int | None],
 ) -> str | None:
     """The gap to join ``piece`` onto the log line ``joined`` with ("" for a console's mid-word cut, " " for a
     wrap at a space), or None: ``piece`` is a line of its own.
 
-    A console (80 columns), a chat client or a person re-wrapping the paste breaks a long log line; the pieces
-    after the first carry no prefix of their own. Only a stamped line continues (its pieces are then the
-    unstamped lines under it), and only where the break shows: the console's width, a message left open
-    (":", ",", "=", an unclosed bracket), or a piece that cannot start a message ("(…", "key=value").
+    A console (80 columns, or a terminal of another width that cut several lines at one column), a chat client or
+    a person re-wrapping the paste breaks a long log line; the pieces after the first carry no prefix of their own.
+    Only a stamped line continues (its pieces are then the unstamped lines under it), and only where the break
+    shows: the console's width, a message left open (":", ",", "=", an unclosed bracket), or a piece that cannot
+    start a message ("(…", "key=value").
     """
     text = piece.text
-    if not text or piece.command is not None or text[0] == "#" or text.startswith(("--", "goroutine ", "panic: ")):
+    if not text or text[0] == "\u2591":
+        return None  # journalctl -x's catalog text ("░░ Subject: …") explains the message above: never a piece of it
+    message = message_of(text)
+    prefixed = message.text != text
+    if prefixed and (
+        message.process is not None
+        or message.form != "plain"
+        or any(char.isalnum() for char in text[: -len(message.text) or None])
+    ):
+        return None  # a prefix of its own: the next line of the log (most lines of a log: checked first)
+    body = message_of(joined).text
+    if body == joined:
+        return None  # an unstamped log: nothing tells its lines from pieces
+    if len(_printed(last).rstrip()) >= _MIN_WRAP_WIDTH - 1 and (columns := terminal()) is not None:
+        # a terminal that cut several lines at one column always goes on with a line it cut, whatever the piece or
+        # the head would read as alone (a piece starting "--wait]", a head cut right after "(…)" like a frame's)
+        columns_taken = _terminal_columns(last, _lead(head))
+        if columns_taken == columns:
+            # mid-word, unless the cut fell on a space (it starts the piece: more indented than the head)
+            return "" if _lead(piece) <= _lead(head) else " "
+        if columns_taken == columns - 1:
+            return " "  # the cut fell on a space the copy dropped at the line's end
+    if prefixed:
+        return None  # a prefix of its own (a level word, a separator): a line of its own
+    if piece.command is not None or text[0] == "#" or text.startswith(("--", "goroutine ", "panic: ")):
         return None
     if not any(char.isalnum() for char in text):
         return None  # a quote marker, an ellipsis, a fence left over: no words to continue a message with
-    if text[0] == "\u2591":
-        return None  # journalctl -x's catalog text ("░░ Subject: …") explains the message above: never a piece of it
-    if message_of(text).text != text:
-        return None  # a prefix of its own: the next line of the log (most lines of a log: checked first)
-    body = message_of(joined).text
-    if body == joined or (body and is_dump_line(body)) or body.startswith(("panic: ", "fatal error: ")):
-        return None  # an unstamped log (nothing tells its lines from pieces) or a trace (its frames stand alone)
+    if (body and is_dump_line(body)) or body.startswith(("panic: ", "fatal error: ")):
+        return None  # a trace (its frames stand alone)
     end = joined.rstrip()
     if "multiple errors:" in body and _lead(piece) > _lead(head) and classify_line(text, False) in _MULTIERR_PARTS:
         # util/multierr's Error(): "multiple errors:" then "\n\t<error>" per error, each indented under the stamped
@@ -667,12 +724,19 @@ def _join_log_pieces(
     # A double-spaced paste (a copy that doubled every line end: a blank line above the head too) puts a blank
     # line between the pieces as well.
     double = index < 2 or not lines[index - 2].text
+    columns: list[int | None] = []  # the terminal's width around the head, measured once a piece needs it
+
+    def terminal() -> int | None:
+        if not columns:
+            columns.append(terminal_width(lines[max(0, index - _WIDTH_STRETCH) : index + _WIDTH_STRETCH]))
+        return columns[0]
+
     joined, last, end = head.text, head, index
     while end < len(lines) and end - index < _MAX_LOG_PIECES:
         at = end
         if double and not lines[at].text and at + 1 < len(lines):
             at += 1
-        gap = _log_continuation(joined, head, last, lines[at], width)
+        gap = _log_continuation(joined, head, last, lines[at], width, terminal)
         if gap is None:
             break
         joined, last = f"{joined}{gap}{lines[at].text}", lines[at]
@@ -689,15 +753,20 @@ def _printed(line: SourceLine) -> str:
     return _DECORATION.sub("", line.raw.rstrip("\r\n"), count=1)
 
 
+# The CLI's own "#" lines: `tailscale status`'s health header and its "#     - …" items.
+_CLI_HASH_LINE = re.compile(r"#\s*Health check:$|#\s{2,}- \S")
+
+
 def _commented_output(text: str) -> str | None:
     """What a line reads as without the ``# `` an author put in front of every output line to show it as a comment
     in a shell block (``# Success.``, ``# Some peers are advertising routes …``), or None: the line is read as
     it is. The CLI's own ``#`` lines (``# Health check:``, ``#     - …`` items, a root prompt) already read as
-    themselves and are left alone; so is a comment whose words are no output either (``# Result``)."""
-    if classify_line(text, False) is not None:
-        return None
+    themselves and are left alone; so is a comment whose words are no output either (``# Result``). Commented
+    too, the CLI's own ``#`` lines read as themselves (``# # Health check:``, ``# #     - …``)."""
     bare = text[2:].strip()
-    if not bare or bare[0] == "#":
+    if bare[:1] == "#":  # (the CLI never prints "# #": whatever the rest would read as, it is commented)
+        return bare if _CLI_HASH_LINE.match(bare) is not None else None
+    if not bare or classify_line(text, False) is not None:
         return None
     return bare if _SUCCESS.match(bare) or classify_line(bare, False) is not None else None
 

@@ -99,6 +99,9 @@ _MARKERS = re.compile(
     r"|shouldUseOneCGNATRoute|magicsock\.|Active: [a-z]+(?: \([\w-]+\))? \(Result: (?!success\))|Main PID: \d+ \(code="
     r"|(?:[\u25cf\u25cb\u00d7*]\s*)?(?:tailscaled\.service|Status of tailscaled:$)"  # systemctl/herd status
     r"|Process: \d+ Exec\w+=\S*tailscaled|runservice: |BabysitProc: "
+    # systemd's start and stop lines name the unit by its Description= ("Tailscale node agent", the packaged unit's;
+    # v250 on put the unit name before it: "Started tailscaled.service - Tailscale node agent.")
+    r"|(?:Start|Stopp)(?:ed|ing) (?:tailscaled\.service - )?Tailscale node agent(?:\.|\.\.\.|\u2026)?$"
     r"|serve: creating a new proxy handler for |Hostinfo\.(?:WireIngress|IngressEnabled) changed to "  # serve.go
     r"|tsnet (?:running state path|starting with hostname) "  # an embedded node's start (tsnet/tsnet.go)
     r"|(?:LocalBackend state is|AuthLoop: state is|Authkey is set; but state is) [A-Z]\w+[;.]"  # tsnet's login
@@ -247,6 +250,7 @@ _MARKER_WORDS = (
     "/tailscale-android/",
     "shouldUseOneCGNATRoute", "(Result: ", "Main PID: ", "Process: ", "got signal ", "boot: ", '"}',
     "runservice: ", "tsnet ", "state is ", 'cert("', "serve: ", "Hostinfo.", "socks5: ", "sendOutboundUserPing: ",
+    "Tailscale node agent",
     "JSON]", "HostInfo: {", "BabysitProc: ", "Headplane agent ", "user bugreport",
     "linkChange: ", "ipnext: ", "netmap packet filter: ", "Linux kernel version", "modprobe tun", "/dev/net/tun",
     "netmap diff:",

@@ -270,7 +270,7 @@ _LOGIN = lazy_compile(
 # "… = %v" with the addresses). The control client (controlclient, controlhttp) and logtail use it; the name sought
 # says whose lookup it is. For the coordination server (controlplane.tailscale.com, a Headscale host): a failed try
 # is control not reached (the next candidate's answer clears it; the connection's own outcome follows in the log).
-# logtail's (log.tailscale.io/.com) is log upload only (its own "logtail: dial … failed" line says so).
+# logtail's (log.tailscale.io/.com) is log upload only: a failed try is log-upload-failing (info), never control.
 # controlclient/direct.go (v1.64 on, "require ts2021 Noise"; earlier clients fell back to the legacy protocol):
 # control answered /key without a Noise (ts2021) key, so this client cannot register or poll the map at all:
 # "control server is too old; no noise key" (a Headscale without Noise support, such as v0.12, or another server
@@ -307,11 +307,17 @@ def _control(message: str) -> Iterator[Event]:
         yield Raise("control-too-old", "control", message[fail.start() if fail else unreadable.start() :])
         return
     if (bootstrap := _BOOTSTRAP_DNS.search(message)) is not None:
-        if _LOG_HOST.match(bootstrap.group("host")) is None:
-            if bootstrap.group("error") is not None:
-                yield Raise("control-unreachable", "control", message[bootstrap.start() :])
-            else:
-                yield Clear("control-unreachable", "control")
+        # the name sought says whose lookup failed: logtail's is log upload (tried only once the OS resolver could
+        # not resolve it, so the upload is failing), any other the coordination server
+        issue, about = (
+            ("log-upload-failing", "logtail")
+            if _LOG_HOST.match(bootstrap.group("host"))
+            else ("control-unreachable", "control")
+        )
+        if bootstrap.group("error") is not None:
+            yield Raise(issue, about, message[bootstrap.start() :])
+        else:
+            yield Clear(issue, about)
         return
     if (fail := _CONTROL_FAIL.search(message)) is not None:
         detail = message[fail.start() :]
