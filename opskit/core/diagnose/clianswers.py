@@ -36,7 +36,10 @@ from opskit.core.diagnose.windows import CERT_NAME_HINT, CERT_REQUEST
 # one-line answers and the command that prints each, by their first character (a prose line then costs one short
 # match at most)
 _ONE_LINE_ANSWERS: tuple[tuple[str, str], ...] = (
-    ("bugreport", r"BUG-[0-9a-f]{16,}-\d{14}Z-[0-9a-f]{8,}|BUG-NO-LOGS-NO-SUPPORT-this-node-has-had-its-logging-disabled"),
+    (
+        "bugreport",
+        r"BUG-[0-9a-f]{16,}-\d{14}Z-[0-9a-f]{8,}|BUG-NO-LOGS-NO-SUPPORT-this-node-has-had-its-logging-disabled",
+    ),
     ("bugreport", r"Recording started; please reproduce your issue and then press Enter\.\.\."),
     ("bugreport", r"Please provide both bugreport markers above to the support team or GitHub issue\."),
     ("cert", r"Wrote (?:public cert|private key) to \S.*"),

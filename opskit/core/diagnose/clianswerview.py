@@ -26,7 +26,9 @@ from opskit.core.diagnose.clianswers import (
 from opskit.core.diagnose.text import SourceLine
 
 # a typed `tailscale [global flags] <subcommand> [<sub-subcommand>] …`: the words naming the command
-_TYPED = re.compile(r"\btailscale(?:\.exe)?[\"']?\s+(?:--?\S+\s+)*(?P<first>[a-z][\w-]*)(?:\s+(?P<second>[a-z][\w-]*))?")
+_TYPED = re.compile(
+    r"\btailscale(?:\.exe)?[\"']?\s+(?:--?\S+\s+)*(?P<first>[a-z][\w-]*)(?:\s+(?P<second>[a-z][\w-]*))?"
+)
 # commands whose first word is a group: the second word names the command (`debug via`, `lock init`, `file get`)
 _GROUPS = ("debug", "lock", "configure", "file", "dns", "drive", "service", "metrics", "syspolicy", "exit-node")
 # what an answer says, in plain words (the rest: "done" — the command answered as it does when it works)

@@ -14,8 +14,9 @@ The views: ``tailscale version`` (versionview.py), ``debug hostinfo`` (hostinfo.
 status`` (lockstatus.py), ``dns status`` (dnsstatus.py), ``debug watch-ipn`` (watchipn.py), ``debug
 peer-endpoint-changes`` (peerendpoints.py), ``metrics print`` / ``debug metrics`` (metricsview.py), ``service
 list`` / ``serve get-config`` (services.py), the CLI's help text (usagetext.py), ``tailscale web``'s start-up
-lines (webstart.py) and the CLI's routine answers (clianswerview.py: ``cert``, ``switch``, ``update``, …). Lock status and dns status were read before ``views[]`` existed: JSON keeps their own arrays
-(``tailnet_locks``, ``dns_statuses``) beside their ``views[]`` entries.
+lines (webstart.py) and the CLI's routine answers (clianswerview.py: ``cert``, ``switch``, ``update``, …). Lock
+status and dns status were read before ``views[]`` existed: JSON keeps their own arrays (``tailnet_locks``,
+``dns_statuses``) beside their ``views[]`` entries.
 
 Not views (docs/architecture.md says why): netcheck, its 2020 log layout (stunlog.py), ``debug portmap``
 (portmapdebug.py) and ``debug derp`` (derpcheck.py) are measurements that build a NAT profile or probe a
