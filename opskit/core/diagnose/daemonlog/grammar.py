@@ -62,6 +62,9 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
                                                       prints it (node, facility, level, stamp; the node may be
                                                       gone), Talos' machined tagging its lines "[talos]"
 
+Any stamp above may come redacted ("2023/XX/XX XX:XX:XX", "Jun XX XX:XX:XX host tailscaled[XXXX]:", "*", "#" or "x"
+for the digits, "<date> <time>" or "[timestamp]" for the whole): it reads as the real one (message_of).
+
 Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
 Pure functions: text in, (message, process) out.
 """
@@ -379,14 +382,14 @@ def _unquoted_record(text: str) -> str | None:
 # were. The cheap gate: a placeholder pair next to a stamp's separator, or a redaction token, near the line's start.
 _PLACEHOLDER_GATE = ("XX", "xx", "**", "##", "<", "[")
 _PLACEHOLDER_HINT = re.compile(
-    r"[Xx*#]{2}[:/.,-]|[:/-][Xx*#]{2}|\[[Xx*#]+\]|[<\[](?i:date|time|timestamp|datetime|ts)[>\]]"
+    r"[Xx*#]{2}[:/.,-]|[:/-][Xx*#]{2}|\[[Xx*#]+\]|[<\[](?i:date|time|timestamp|datetime)[>\]]"
 )
 # A placeholder run where a stamp's digits go (a letter next to it is a word's, "Xmas", "xxx-large": no digit run),
 # and the redaction tokens with the digits of one stamp form each stands for.
 _PLACEHOLDER_RUN = re.compile(r"(?:(?<=[\s\d/:.,+\[-])|(?<=\dT)|(?<=[Xx*#]T)|^)(?:[Xx]+|\*+|#+)(?=[\s\d/:.,+Z\]T-]|$)")
 _PLACEHOLDER_TOKENS = (
-    (re.compile(r"^[<\[](?i:date(?:time)?|timestamp|ts)[>\]][ T][<\[](?i:time)[>\]]"), "2000-01-01 00:00:00"),
-    (re.compile(r"^[<\[](?i:datetime|timestamp|ts)[>\]]"), "2000-01-01T00:00:00Z"),
+    (re.compile(r"^[<\[](?i:date(?:time)?|timestamp)[>\]][ T][<\[](?i:time)[>\]]"), "2000-01-01 00:00:00"),
+    (re.compile(r"^[<\[](?i:datetime|timestamp)[>\]]"), "2000-01-01T00:00:00Z"),
     (re.compile(r"^[<\[](?i:date)[>\]]"), "2000/01/01"),
     (re.compile(r"[<\[](?i:time)[>\]]"), "00:00:00"),
 )
