@@ -18,7 +18,7 @@ from typing import NamedTuple
 from opskit.core.diagnose.cli_catalog.installer import AROUND_CHECKSUM_WARNING, checksum_warning_on_tailscale
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import is_suggested_translation
 from opskit.core.diagnose.cli_catalog.ssh_server import ssh_check_prompt_end
-from opskit.core.diagnose.clianswers import cli_answer_end, continues_login_prompt
+from opskit.core.diagnose.clianswers import cli_answer_end, continues_login_prompt, heads_a_failure
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
     is_embedder_fatal_line,
@@ -1791,8 +1791,13 @@ def split_input(text: str) -> SplitInput:
         if kind is None:
             if (answer_end := cli_answer_end(lines, index - 1, current_command)) is not None:
                 # a routine answer of the CLI (clianswers.py): Tailscale's output saying the command worked, read
-                # by its view (clianswerview.py); the login URL under `up`'s prompt is that prompt's
-                if not continues_login_prompt(text):
+                # by its view (clianswerview.py); the login URL under `up`'s prompt is that prompt's, and an answer's
+                # lines around the same command's failure are that failure's
+                if not (
+                    continues_login_prompt(text)
+                    or (current_kind is BlockKind.WINDOWS and block_command == current_command)
+                    or heads_a_failure(lines, answer_end)
+                ):
                     flush_skip()
                     if current_kind is not BlockKind.CLI_ANSWER or block_command != current_command:
                         close_block()

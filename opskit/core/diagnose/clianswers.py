@@ -414,3 +414,15 @@ def continues_login_prompt(text: str) -> bool:
     """The answer starting with ``text`` is the login URL under `up`/`login`'s "To authenticate, visit:" (read with
     that prompt, a login pending), not an answer of its own."""
     return text[:4] == "http"
+
+
+def heads_a_failure(lines: Sequence[SourceLine], end: int) -> bool:
+    """The answer ending at ``lines[end]`` is the head of a failed one: `dns query`'s header and resolvers, then a
+    failed response code (SERVFAIL, REFUSED: the CLI catalog's) — part of that failure, not a routine answer."""
+    below = next((line for line in lines[end + 1 : end + 4] if line.text), None)
+    return (
+        below is not None
+        and below.command is None
+        and below.text.startswith("Response code: ")
+        and _DNS_QUERY_LINE.match(below.text) is None
+    )
