@@ -81,9 +81,12 @@ def test_a_declined_lock_remove_is_a_routine_answer(how: str) -> None:
         View("lock-remove", "tailscale lock remove --re-sign=false tlpub:2f3a9c1e0b7d", _LOCK_REMOVE, ""), how
     )
     split = split_input(text)
-    assert split.blocks == () and not split.skipped, text
-    with pytest.raises(InputError):  # only routine lines: nothing to diagnose, and no problem
-        run_json(text)
+    # routine answers are the cli-answer view since blind batch 35 (lead decision, corpus 1820): one block, no
+    # problem, where this paste was "nothing to diagnose" before
+    assert [block.kind.value for block in split.blocks] == ["cli-answer"] and not split.skipped, text
+    document = run_json(text)
+    assert document["summary"]["exit_code"] == 0 and not document["findings"], text
+    assert [view["commands"] for view in document["views"]] == [["lock remove"]], text
 
 
 NOT_REFUSALS = (

@@ -628,7 +628,9 @@ def read_right(view: View, text: str) -> tuple[bool, str]:
             return False, f"expected only {view.problem}, got {problems}"
         problems = []
     if view.kind == ROUTINE:
-        wrong = kinds - set(view.allowed)
+        # routine answers are the cli-answer view since blind batch 35 (lead decision, corpus 1820): Tailscale's output
+        # saying the command worked, no finding
+        wrong = kinds - set(view.allowed) - {"cli-answer"}
         ok = not wrong and not unread and not problems
         return ok, f"kinds {sorted(wrong)}, unread {unread}, problems {problems}"
     if document is None or kinds != {view.kind} or problems or unread:

@@ -87,5 +87,8 @@ def test_no_policy_settings_stays_a_routine_answer() -> None:
     document = run_json(
         "$ tailscale syspolicy list\nNo policy settings\n$ tailscale status\n100.64.0.1  pc  me@  linux  -\n"
     )
-    assert [b["kind"] for b in document["blocks"]] == ["status"]
-    assert not document["views"] and not document["warnings"]
+    # a routine answer, listed as the cli-answer view since blind batch 35 (lead decision, corpus 1820): never the
+    # syspolicy-list view
+    assert sorted(b["kind"] for b in document["blocks"]) == ["cli-answer", "status"]
+    assert [view["kind"] for view in document["views"]] == ["cli-answer"] and not document["warnings"]
+    assert document["views"][0]["commands"] == ["syspolicy list"]

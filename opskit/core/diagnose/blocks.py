@@ -19,7 +19,7 @@ from typing import NamedTuple
 from opskit.core.diagnose.cli_catalog.installer import AROUND_CHECKSUM_WARNING, checksum_warning_on_tailscale
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import is_suggested_translation
 from opskit.core.diagnose.cli_catalog.ssh_server import ssh_check_prompt_end
-from opskit.core.diagnose.clianswers import cli_answer_end
+from opskit.core.diagnose.clianswers import cli_answer_end, continues_login_prompt, heads_a_failure
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
     is_embedder_fatal_line,
@@ -1854,7 +1854,23 @@ def split_input(text: str) -> SplitInput:
             continue
         if kind is None:
             if (answer_end := cli_answer_end(lines, index - 1, current_command)) is not None:
-                index = answer_end + 1  # a routine answer of the CLI (clianswers.py): known, nothing to read
+                # a routine answer of the CLI (clianswers.py): Tailscale's output saying the command worked, read
+                # by its view (clianswerview.py); the login URL under `up`'s prompt is that prompt's, and an answer's
+                # lines around the same command's failure are that failure's
+                if not (
+                    continues_login_prompt(text)
+                    or (current_kind is BlockKind.WINDOWS and block_command == current_command)
+                    or heads_a_failure(lines, answer_end)
+                ):
+                    flush_skip()
+                    if current_kind is not BlockKind.CLI_ANSWER or block_command != current_command:
+                        close_block()
+                        current_kind, block_command = BlockKind.CLI_ANSWER, current_command
+                    for answer_line in lines[index - 1 : answer_end + 1]:
+                        if answer_line.text:
+                            current.append(answer_line)
+                            current_hints.append(None)
+                index = answer_end + 1
                 continue
             if _NOISE.match(text):
                 continue

@@ -33,62 +33,71 @@ from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.text import GO_STAMP, SourceLine, json_value_end, typed_tailscale_command, url_tail_end
 from opskit.core.diagnose.windows import CERT_NAME_HINT, CERT_REQUEST
 
-# one-line answers, by their first character (a prose line then costs one short match at most)
-_ONE_LINE_ANSWERS = (
-    r"BUG-[0-9a-f]{16,}-\d{14}Z-[0-9a-f]{8,}|BUG-NO-LOGS-NO-SUPPORT-this-node-has-had-its-logging-disabled",
-    r"Recording started; please reproduce your issue and then press Enter\.\.\.",
-    r"Please provide both bugreport markers above to the support team or GitHub issue\.",
-    r"Wrote (?:public cert|private key) to \S.*",
-    r"Public cert unchanged at \S.*",
-    r"Private key unchanged at \S.*",
-    r"wrote .+ as .+ \(\d+ bytes\)",  # (web.go's "web server running on:" is the web-start view's, webstart.py)
-    r"moved \d+/\d+ files",
-    r"Current: \d+\.\d+\.\d+\S*, Latest: \d+\.\d+\.\d+\S*",
-    r"Updating Tailscale from \S+ to \S+; --yes given, continuing without prompts\.",
-    r"kubeconfig configured for \"[^\"]+\" at URL \"[^\"]+\"",
-    r"starting tailscaled web client at \S+|stopping tailscaled web client|site \d+ \(0x[0-9a-f]+\), \S+",
-    r"curl -u:\S+ http://localhost:\d+/localapi/v0/status"
-    r"|curl --unix-socket \S+ http://local-tailscaled\.sock/localapi/v0/status",
-    r"Enabled debug logs for component \"[^\"]+\" for \S+",
-    r"Disabled debug logs for component \"[^\"]+\"",
-    r"# (?:TYPE|HELP) tailscaled?_\w+ .*",
-    r"tailscaled?_\w+(?:\{[^{}]*\})? (?:-?[\d.e+-]+|NaN)",
-    r"Switching to account \".*\"",
-    r"Already on account \".*\"",
-    r"No answers were returned\.",  # dns query's, also after a failed response code (read on its own)
-    r"Press Ctrl-C to stop the capture\.",  # debug-capture.go (stderr), before the pcap streams
+# one-line answers and the command that prints each, by their first character (a prose line then costs one short
+# match at most)
+_ONE_LINE_ANSWERS: tuple[tuple[str, str], ...] = (
+    (
+        "bugreport",
+        r"BUG-[0-9a-f]{16,}-\d{14}Z-[0-9a-f]{8,}|BUG-NO-LOGS-NO-SUPPORT-this-node-has-had-its-logging-disabled",
+    ),
+    ("bugreport", r"Recording started; please reproduce your issue and then press Enter\.\.\."),
+    ("bugreport", r"Please provide both bugreport markers above to the support team or GitHub issue\."),
+    ("cert", r"Wrote (?:public cert|private key) to \S.*"),
+    ("cert", r"Public cert unchanged at \S.*"),
+    ("cert", r"Private key unchanged at \S.*"),
+    # (web.go's "web server running on:" is the web-start view's, webstart.py)
+    ("file get", r"wrote .+ as .+ \(\d+ bytes\)"),
+    ("file get", r"moved \d+/\d+ files"),
+    ("update", r"Current: \d+\.\d+\.\d+\S*, Latest: \d+\.\d+\.\d+\S*"),
+    ("update", r"Updating Tailscale from \S+ to \S+; --yes given, continuing without prompts\."),
+    ("configure kubeconfig", r"kubeconfig configured for \"[^\"]+\" at URL \"[^\"]+\""),
+    ("web", r"starting tailscaled web client at \S+|stopping tailscaled web client"),
+    ("debug via", r"site \d+ \(0x[0-9a-f]+\), \S+"),
+    (
+        "debug local-creds",
+        r"curl -u:\S+ http://localhost:\d+/localapi/v0/status"
+        r"|curl --unix-socket \S+ http://local-tailscaled\.sock/localapi/v0/status",
+    ),
+    ("debug component-logs", r"Enabled debug logs for component \"[^\"]+\" for \S+"),
+    ("debug component-logs", r"Disabled debug logs for component \"[^\"]+\""),
+    ("metrics print", r"# (?:TYPE|HELP) tailscaled?_\w+ .*"),
+    ("metrics print", r"tailscaled?_\w+(?:\{[^{}]*\})? (?:-?[\d.e+-]+|NaN)"),
+    ("switch", r"Switching to account \".*\""),
+    ("switch", r"Already on account \".*\""),
+    ("dns query", r"No answers were returned\."),  # dns query's, also after a failed response code (read on its own)
+    ("debug capture", r"Press Ctrl-C to stop the capture\."),  # debug-capture.go (stderr), before the pcap streams
     # configure-synology.go (also as configure-host, v1.22+): DSM7's setcap done, DSM6's tun device ready
-    r"Done\. To restart Tailscale to use the new permissions, run:",
-    r"sudo synosystemctl restart pkgctl-Tailscale\.service",
-    r"/dev/net/tun exists and has permissions 0666\. Skipping setcap on DSM6\.",
+    ("configure synology", r"Done\. To restart Tailscale to use the new permissions, run:"),
+    ("configure synology", r"sudo synosystemctl restart pkgctl-Tailscale\.service"),
+    ("configure synology", r"/dev/net/tun exists and has permissions 0666\. Skipping setcap on DSM6\."),
     # configure-synology-cert.go (under Go's log stamp), configure-jetkvm.go, configure-pve-appliance.go
-    r"Tailnet Certificate uploaded with ID \".*\"\.",
-    r"Ignoring supplied domain \".*\", TLS certificate will be created for \".*\"\.",
-    r"Done\. Now restart your JetKVM\.",
-    r"About to create Proxmox VM \d+ \(\".*\"\) on storage \".*\" from \S.*",
-    r"cores=\d+ memory=\d+MiB bridge=\S+ disk=\S+ start=(?:true|false)",
-    r"VM \d+ started\.|VM \d+ created; not started \(pass --start to auto-start\)\.",
-    r"Including SSH authorized_keys for breakglass access\.",
+    ("configure synology-cert", r"Tailnet Certificate uploaded with ID \".*\"\."),
+    ("configure synology-cert", r"Ignoring supplied domain \".*\", TLS certificate will be created for \".*\"\."),
+    ("configure jetkvm", r"Done\. Now restart your JetKVM\."),
+    ("configure pve-appliance", r"About to create Proxmox VM \d+ \(\".*\"\) on storage \".*\" from \S.*"),
+    ("configure pve-appliance", r"cores=\d+ memory=\d+MiB bridge=\S+ disk=\S+ start=(?:true|false)"),
+    ("configure pve-appliance", r"VM \d+ started\.|VM \d+ created; not started \(pass --start to auto-start\)\."),
+    ("configure pve-appliance", r"Including SSH authorized_keys for breakglass access\."),
     # read by the coverage sweep (tests/diagnose/cli_sweep.py) at de9ec7ee2: service.go's empty list,
     # routecheck.go's report title, debug.go's profiles, localapi's request notes (stderr) and the event bus
     # stream ("[count]["type"][from: "x"][to: "y"] event"), tailnet-lock.go's `lock init` prompt and result
     # (the disablement secrets it prints once are never repeated: the lines are dropped unread)
-    r"No Tailscale Services are available to this node\.",
-    r"Reachable routers at \S.*:",
-    r"Capturing CPU profile for \S+ seconds \.\.\.|Capturing memory profile \.\.\.",
-    r"CPU profile written to \S.*",
-    r"Memory profile written to \S.*",
-    r"# doing request [A-Z]+ /localapi/\S*|# reading request body from stdin\.\.\.",
-    r"You are initializing (?:tailnet|network) lock with the following trusted signing keys:",
-    r"A disablement secret will be generated and transmitted to Tailscale support\.",
-    r"If this is correct, please re-run this command with the --confirm flag:",
-    r"disablement-secret:[0-9A-Fa-f]+",
-    r"Initialization complete\.",
+    ("service list", r"No Tailscale Services are available to this node\."),
+    ("routecheck", r"Reachable routers at \S.*:"),
+    ("debug", r"Capturing CPU profile for \S+ seconds \.\.\.|Capturing memory profile \.\.\."),
+    ("debug", r"CPU profile written to \S.*"),
+    ("debug", r"Memory profile written to \S.*"),
+    ("debug localapi", r"# doing request [A-Z]+ /localapi/\S*|# reading request body from stdin\.\.\."),
+    ("lock init", r"You are initializing (?:tailnet|network) lock with the following trusted signing keys:"),
+    ("lock init", r"A disablement secret will be generated and transmitted to Tailscale support\."),
+    ("lock init", r"If this is correct, please re-run this command with the --confirm flag:"),
+    ("lock init", r"disablement-secret:[0-9A-Fa-f]+"),
+    ("lock init", r"Initialization complete\."),
     # tailnet-lock.go runNetworkLockRemove (v1.36+): the user answered no to its prompt; nothing was removed, exit 0
-    r"aborting removal of signing key\(s\)",
+    ("lock remove", r"aborting removal of signing key\(s\)"),
 )
 _GROUPED: dict[str, list[str]] = {}
-for _answer in _ONE_LINE_ANSWERS:
+for _command, _answer in _ONE_LINE_ANSWERS:
     _GROUPED.setdefault(_answer[0], []).append(_answer)
 _BY_FIRST = {first: re.compile(f"(?:{'|'.join(answers)})$") for first, answers in _GROUPED.items()}
 _STAMP = lazy_compile(rf"{GO_STAMP} ")  # the CLI's own log.Printf (cert, web)
@@ -102,6 +111,55 @@ def _one_line(text: str) -> bool:
         text = text[stamp.end() :]
     pattern = _BY_FIRST.get(text[:1])
     return pattern is not None and pattern.match(text) is not None
+
+
+def without_stamp(text: str) -> str:
+    """An answer's text without the Go log stamp the CLI's log.Printf puts before some (cert, web, profiles)."""
+    stamp = _STAMP.match(text) if text[:1].isdigit() else None
+    return text if stamp is None else text[stamp.end() :]
+
+
+# the commands whose answer IS a secret (a bearer token, the LocalAPI's credentials, a variable's value, the tailnet
+# lock's disablement secrets): recognised so that it is never repeated, shown only by its command
+SECRET_ANSWER_COMMANDS = ("id-token", "debug local-creds", "debug env")
+SECRET_ANSWER_PREFIXES = ("disablement-secret:", "eyJ", "curl ")
+
+
+@lru_cache(maxsize=1)
+def _one_line_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((command, re.compile(f"(?:{answer})$")) for command, answer in _ONE_LINE_ANSWERS)
+
+
+# the answers of more than one line, by the command that prints them (the first line says which)
+_FIRST_LINE_COMMANDS = (
+    ("DNS query for ", "dns query"),
+    ("update ", "lock log"),
+    ("Tailscale wouldn't be possible", "licenses"),
+    ("name ", "drive list"),
+    ("Name ", "dns query"),
+    ("eyJ", "id-token"),
+    ("[SystemDial]", "debug dial-types"),
+    ("[UserDial]", "debug dial-types"),
+    ("[PeerDial]", "debug dial-types"),
+    ("[BareDial]", "debug dial-types"),
+    ("[", "debug daemon-bus-events"),
+    ("NAME", "get"),
+    ("Usage: tailscale cert", "cert"),
+)
+
+
+def answering_command(text: str) -> str | None:
+    """The command (``cert``, ``switch``, ``update``, ``file get``, …) whose routine answer starts with ``text``, as
+    the answer itself says it, or None when only the typed command can say (the answers read under their command)."""
+    text = without_stamp(text)
+    for command, pattern in _one_line_patterns():
+        if pattern.match(text):
+            return command
+    if " => " in text and _METRIC_WATCH.match(text):
+        return "debug metrics"
+    if ": " in text and (_STAT.match(text) or _STAT_ERROR.match(text)):
+        return "debug stat"
+    return next((command for first, command in _FIRST_LINE_COMMANDS if text.startswith(first)), None)
 
 
 # answers that say nothing about themselves: read only under their command (compiled on first use: most pastes type
@@ -350,3 +408,21 @@ def _cert_name_answer_end(lines: Sequence[SourceLine], start: int) -> int | None
 def _answers_under(command: str) -> tuple[LazyPattern, ...]:
     """The answers of _UNDER_COMMAND that ``command`` prints: worked out once per typed command, not per line."""
     return tuple(answer for typed, answer in _UNDER_COMMAND if typed.search(command))
+
+
+def continues_login_prompt(text: str) -> bool:
+    """The answer starting with ``text`` is the login URL under `up`/`login`'s "To authenticate, visit:" (read with
+    that prompt, a login pending), not an answer of its own."""
+    return text[:4] == "http"
+
+
+def heads_a_failure(lines: Sequence[SourceLine], end: int) -> bool:
+    """The answer ending at ``lines[end]`` is the head of a failed one: `dns query`'s header and resolvers, then a
+    failed response code (SERVFAIL, REFUSED: the CLI catalog's) — part of that failure, not a routine answer."""
+    below = next((line for line in lines[end + 1 : end + 4] if line.text), None)
+    return (
+        below is not None
+        and below.command is None
+        and below.text.startswith("Response code: ")
+        and _DNS_QUERY_LINE.match(below.text) is None
+    )

@@ -13,9 +13,10 @@ The views: ``tailscale version`` (versionview.py), ``debug hostinfo`` (hostinfo.
 ``funnel status`` (servestatus.py), ``debug ts2021`` (ts2021.py), ``debug prefs`` (debugprefs.py), ``lock
 status`` (lockstatus.py), ``dns status`` (dnsstatus.py), ``debug watch-ipn`` (watchipn.py), ``debug
 peer-endpoint-changes`` (peerendpoints.py), ``metrics print`` / ``debug metrics`` (metricsview.py), ``service
-list`` / ``serve get-config`` (services.py), the CLI's help text (usagetext.py) and ``tailscale web``'s start-up
-lines (webstart.py). Lock status and dns status were read before ``views[]`` existed: JSON keeps their own arrays
-(``tailnet_locks``, ``dns_statuses``) beside their ``views[]`` entries.
+list`` / ``serve get-config`` (services.py), the CLI's help text (usagetext.py), ``tailscale web``'s start-up
+lines (webstart.py) and the CLI's routine answers (clianswerview.py: ``cert``, ``switch``, ``update``, …). Lock
+status and dns status were read before ``views[]`` existed: JSON keeps their own arrays (``tailnet_locks``,
+``dns_statuses``) beside their ``views[]`` entries.
 
 Not views (docs/architecture.md says why): netcheck, its 2020 log layout (stunlog.py), ``debug portmap``
 (portmapdebug.py) and ``debug derp`` (derpcheck.py) are measurements that build a NAT profile or probe a
@@ -28,6 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
+from opskit.core.diagnose.clianswerview import parse_cli_answer
 from opskit.core.diagnose.debugprefs import parse_debug_prefs
 from opskit.core.diagnose.derpmap import is_derp_map, parse_derp_map
 from opskit.core.diagnose.dnsstatus import parse_dns_status
@@ -167,6 +169,7 @@ VIEWS: tuple[View, ...] = (
     View(BlockKind.SERVICES, _services),
     View(BlockKind.CLI_USAGE, _text_only(parse_usage_text)),
     View(BlockKind.WEB_START, _web_start),
+    View(BlockKind.CLI_ANSWER, lambda lines, doc, command: parse_cli_answer(lines, command)),
 )
 
 VIEW_BY_BLOCK: Mapping[BlockKind, View] = {view.block: view for view in VIEWS}

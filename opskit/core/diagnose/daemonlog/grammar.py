@@ -62,6 +62,9 @@ Prefixes seen in public pastes (any of them may stack, e.g. a container stamp be
                                                       prints it (node, facility, level, stamp; the node may be
                                                       gone), Talos' machined tagging its lines "[talos]"
 
+Any stamp above may come redacted ("2023/XX/XX XX:XX:XX", "Jun XX XX:XX:XX host tailscaled[XXXX]:", "*", "#" or "x"
+for the digits, "<date> <time>" or "[timestamp]" for the whole): it reads as the real one (message_of).
+
 Markdown quotes, fences, inline backticks, tabs and typographic quotes are undone earlier (text.py).
 Pure functions: text in, (message, process) out.
 """
@@ -374,11 +377,64 @@ def _unquoted_record(text: str) -> str | None:
     return inner
 
 
+# A stamp the poster redacted ("2023/XX/XX XX:XX:XX derp: …", "Jun XX XX:XX:XX host tailscaled[XXXX]: …",
+# "2024-xx-xxTxx:xx:xx.xxxZ", "**:**:**", "<date> <time>", "[timestamp]"): its placeholders stand where the digits
+# were. The cheap gate: a placeholder pair next to a stamp's separator, or a redaction token, near the line's start.
+_PLACEHOLDER_GATE = ("XX", "xx", "**", "##", "<", "[")
+_PLACEHOLDER_HINT = re.compile(
+    r"[Xx*#]{2}[:/.,-]|[:/-][Xx*#]{2}|\[[Xx*#]+\]|[<\[](?i:date|time|timestamp|datetime)[>\]]"
+)
+# A placeholder run where a stamp's digits go (a letter next to it is a word's, "Xmas", "xxx-large": no digit run),
+# and the redaction tokens with the digits of one stamp form each stands for.
+_PLACEHOLDER_RUN = re.compile(r"(?:(?<=[\s\d/:.,+\[-])|(?<=\dT)|(?<=[Xx*#]T)|^)(?:[Xx]+|\*+|#+)(?=[\s\d/:.,+Z\]T-]|$)")
+_PLACEHOLDER_TOKENS = (
+    (re.compile(r"^[<\[](?i:date(?:time)?|timestamp)[>\]][ T][<\[](?i:time)[>\]]"), "2000-01-01 00:00:00"),
+    (re.compile(r"^[<\[](?i:datetime|timestamp)[>\]]"), "2000-01-01T00:00:00Z"),
+    (re.compile(r"^[<\[](?i:date)[>\]]"), "2000/01/01"),
+    (re.compile(r"[<\[](?i:time)[>\]]"), "00:00:00"),
+)
+_PLACEHOLDER_SPAN = 64  # a stamp, host and process fit: placeholders later on are the message's ("client xxxxx")
+
+
+def _digits_for_placeholders(text: str, span: int = _PLACEHOLDER_SPAN) -> str | None:
+    """``text`` with the redaction placeholders in its first ``span`` characters read as digits (a stamp's, a
+    redacted PID's), or None when there are none."""
+    head = text[:span]
+    rewritten = head
+    for token, digits in _PLACEHOLDER_TOKENS:
+        rewritten = token.sub(digits, rewritten, count=1)
+    rewritten = _PLACEHOLDER_RUN.sub(lambda run: "0" * len(run.group(0)), rewritten)
+    return None if rewritten == head else rewritten + text[span:]
+
+
 # A line is peeled several times (the block splitter asks whether the next line continues this one, then reads
 # it as a line of its own; the fold reads it again): a small cache keeps a 50,000-line journal at one peel a line.
 @lru_cache(maxsize=1024)
 def message_of(text: str) -> Message:
-    """Peel the prefixes off one cleaned line (see the module docstring)."""
+    """Peel the prefixes off one cleaned line (see the module docstring); a redacted stamp reads as a real one."""
+    message = _peel_prefixes(text)
+    head = text[:_PLACEHOLDER_SPAN]
+    if not any(gate in head for gate in _PLACEHOLDER_GATE) or _PLACEHOLDER_HINT.search(head) is None:
+        return message
+    rewritten = _digits_for_placeholders(text)
+    if rewritten is None:
+        return message
+    unredacted = _peel_prefixes(rewritten)
+    whole = text.rstrip()
+    if not whole.endswith(unredacted.text):
+        # the rewrite reached into the message ("… derp: client xxxxx rejected"): rewrite only the peeled prefix
+        # (the tokens change its length: what the first peel left is measured from the line's end)
+        prefix = len(whole) - len(unredacted.text)
+        rewritten = _digits_for_placeholders(text, prefix) if unredacted.text and prefix > 0 else None
+        if rewritten is None:
+            return message
+        unredacted = _peel_prefixes(rewritten)
+    if len(unredacted.text) > len(message.text) or not whole.endswith(unredacted.text):
+        return message  # a placeholder that is no stamp's stays ("XX:XX was the time")
+    return unredacted  # (also when the line peeled as far already: the stamp's own form and process count)
+
+
+def _peel_prefixes(text: str) -> Message:
     process: str | None = None
     form = "plain"
     if text[:1] == "{" and '"logtail"' in text and (logtail := _LOGTAIL_TEXT.search(text)):
