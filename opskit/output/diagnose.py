@@ -111,6 +111,8 @@ def profile_json(profile: NatProfile) -> dict[str, Any]:
             {"code": d.code, "name": d.name, "region_id": d.region_id, "latency_ms": d.latency_ms}
             for d in report.latencies
         ],
+        # netcheck stopped probing after the nearest regions answered: blank latencies are unmeasured, not silent
+        "stopped_early": profile.stopped_early,
         "artefacts": list(profile.artefacts),
     }
 

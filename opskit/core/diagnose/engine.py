@@ -803,7 +803,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
                     f"(line {last_block.lines[0].number}) as {item.label}'s NAT profile"
                 )
             block, report = parsed.netchecks[-1]
-            profile = build_profile(item.label, item.source, report)
+            profile = build_profile(item.label, item.source, report, block.command)
             profiles.append(_with_portmap_debug(profile, parsed.portmap_debugs))
             facts = InputFacts(item.label, item.source, command=block.command, extra={"direct": _direct_paths(parsed)})
             findings.extend(_run("netcheck", profile, facts))

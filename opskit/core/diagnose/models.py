@@ -132,6 +132,9 @@ class NetcheckReport:
     truncated: bool = False
     # netcheck's portmapper log "UPnP discovery response from X, but gateway IP is Y": (X, Y)
     upnp_responder: tuple[str, str] | None = None
+    # the block itself shows a `--verbose` run (regions named "(derp1, New York City)", netcheck's own log lines):
+    # verbose netcheck waits for every region, so a blank region there was really silent
+    verbose: bool = False
     lines: dict[str, SourceLine] = field(default_factory=dict, compare=False, hash=False)
 
     def line(self, key: str) -> SourceLine | None:

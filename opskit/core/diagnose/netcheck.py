@@ -116,6 +116,12 @@ _PORTMAP_CHATTER = re.compile(
 )
 
 
+# What only `tailscale netcheck --verbose` prints (cmd/tailscale/cli/netcheck.go since v1.2: the client's Logf is
+# log.Printf with the prefix "netcheck: ", else discarded; "GetReport took 1.2s; err=<nil>" after each report). The
+# unstamped "netcheck: UDP test failure: …" goes to stderr in every mode, so the Go log stamp is required.
+_VERBOSE_LOG = re.compile(rf"^{GO_STAMP} netcheck: |^(?:{GO_STAMP} )?(?:netcheck: )?GetReport took \S+; err=")
+
+
 def is_upnp_not_gateway_line(text: str) -> bool:
     """netcheck's port mapper saying a UPnP gateway answered from an address other than the gateway."""
     return "UPnP discovery response from" in text and _UPNP_NOT_GATEWAY.match(text) is not None
@@ -528,6 +534,7 @@ def parse_netcheck_text(
     latencies: list[DerpLatency] = []
     old_layout = False
     truncated = False
+    verbose_log = False
     for line, hint in zip(lines, hints if len(hints) == len(lines) else repeat(None, len(lines)), strict=True):
         if type(hint) is DerpLatency:  # prebuilt by the splitter: most lines of a big paste
             latencies.append(hint)
@@ -566,6 +573,8 @@ def parse_netcheck_text(
         else:
             key_match = _KEY_LINE.match(text)
             if key_match is None:
+                if ("netcheck: " in text or "GetReport" in text) and _VERBOSE_LOG.match(text) is not None:
+                    verbose_log = True
                 continue
             key, value = key_match.group("key"), key_match.group("value")
         if key == "DERP latency":
@@ -610,6 +619,8 @@ def parse_netcheck_text(
             "time": values.get("Time", "").strip() or None,
             "truncated": truncated,
             "upnp_responder": upnp_responder,
+            # --verbose names regions "(derp1, New York City)"; v0.98/v1.0 rows carry the ID in every mode
+            "verbose": verbose_log or (not old_layout and any(d.region_id is not None for d in latencies)),
             "lines": {_FIELD_NAMES.get(k, k): v for k, v in sources.items()},
         },
     )

@@ -9,6 +9,7 @@ part is used here.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -21,6 +22,7 @@ from opskit.core.diagnose.models import (
     PortMapState,
     build_frozen,
 )
+from opskit.core.diagnose.regions import PUBLIC_REGIONS
 from opskit.core.diagnose.text import SourceLine
 
 
@@ -56,6 +58,9 @@ class NatProfile:
     ipv4_scope: AddressScope
     portmap_usable: bool  # a port-mapping protocol answered and nothing says it cannot work
     artefacts: tuple[str, ...] = ()
+    # netcheck stopped probing once the nearest regions answered (early_stop_explains_blanks): its blank regions
+    # were not waited for and say nothing about those regions. The one fact every rule and the pair predictor read.
+    stopped_early: bool = False
 
     @property
     def udp(self) -> bool | None:
@@ -192,7 +197,58 @@ def looks_logged_out(report: NetcheckReport) -> bool:
     return silent and report.derp_home_state is not _HOME_OK
 
 
-def build_profile(label: str, source: str, report: NetcheckReport) -> NatProfile:
+# netcheck (net/netcheck/netcheck.go, the same since v1.0): once ENOUGH_REGIONS regions have answered, a timer of
+# twice the slowest of them (a full report; once for an incremental one) stops the remaining probes. `--verbose`
+# raises the count to 100 (from v1.2), so a verbose run waits for every region.
+ENOUGH_REGIONS = 3
+_VERBOSE_FLAG = re.compile(r"(?:^|\s)--?verbose(?:=(?P<value>\S*))?(?=\s|$)")
+_GO_FLAG_FALSE = frozenset({"0", "f", "false"})
+_PRINTED_ROUNDING_MS = 0.15  # netcheck prints latencies rounded to 0.1 ms: three of them make the window
+
+
+def command_is_verbose(command: str | None) -> bool:
+    """The typed `tailscale netcheck` has --verbose / -verbose (Go's flag package: either dash, `=true`/`=false`)."""
+    if not command or "verbose" not in command:
+        return False
+    match = _VERBOSE_FLAG.search(command)
+    return match is not None and (match.group("value") or "true").lower() not in _GO_FLAG_FALSE
+
+
+def early_stop_explains_blanks(report: NetcheckReport, command: str | None = None) -> bool:
+    """Whether the report's blank regions are consistent with netcheck's early stop, not with silence.
+
+    UDP worked (the stop is STUN's; without UDP netcheck measures the missing regions over HTTPS/ICMP instead),
+    at least ENOUGH_REGIONS regions answered, some printed blank, the run was not verbose, and no answered latency
+    lies beyond the stop window the three fastest imply: the timer starts when the third answers (at the
+    third-fastest latency at the earliest) and runs twice the slowest of those three. An answer beyond that
+    window shows the run waited longer, so a blank region there did not answer. So does a report where every one
+    of Tailscale's own regions answered and only self-hosted ones are blank: the window reached the far side of
+    the world (Johannesburg, Sydney), so a reachable relay would have answered inside it.
+    """
+    if report.udp is not True or report.verbose or not report.layout.startswith("text") or command_is_verbose(command):
+        return False
+    measured = sorted(d.latency_ms for d in report.latencies if d.latency_ms is not None)
+    if len(measured) < ENOUGH_REGIONS or len(measured) == len(report.latencies):
+        return False
+    third = measured[ENOUGH_REGIONS - 1]
+    window = third + 2 * third + _PRINTED_ROUNDING_MS  # the slowest of the first three is the third-fastest
+    if measured[-1] > window:
+        return False
+    blank = [d for d in report.latencies if d.latency_ms is None and not d.cut_off]
+    public_printed = any(d.code in _PUBLIC_NAMES for d in report.latencies)
+    return bool(blank) and (not public_printed or any(d.code in _PUBLIC_NAMES and not is_self_hosted(d) for d in blank))
+
+
+_PUBLIC_NAMES = {region.code: region.name for region in PUBLIC_REGIONS}
+
+
+def is_self_hosted(region: DerpLatency) -> bool:
+    """Not one of Tailscale's own regions (a custom code, or a public code over another city: "cnh", "hkg (Home)")."""
+    public = _PUBLIC_NAMES.get(region.code)
+    return public is None or bool(region.name) and region.name.casefold() != public.casefold()
+
+
+def build_profile(label: str, source: str, report: NetcheckReport, command: str | None = None) -> NatProfile:
     """Classify mapping, note measurement artefacts and whether a port mapping can help."""
     scope = address_scope(report.ipv4_endpoint)
     artefacts: list[str] = []
@@ -225,5 +281,6 @@ def build_profile(label: str, source: str, report: NetcheckReport) -> NatProfile
             "ipv4_scope": scope,
             "portmap_usable": portmap_usable,
             "artefacts": tuple(artefacts),
+            "stopped_early": early_stop_explains_blanks(report, command),
         },
     )

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opskit.core.diagnose.models import DerpHomeState, Ipv6State
-from opskit.core.diagnose.profile import AddressScope, Mapping, NatProfile, endpoint_host, looks_logged_out
+from opskit.core.diagnose.models import DerpHomeState, DerpLatency, Ipv6State
+from opskit.core.diagnose.profile import (
+    ENOUGH_REGIONS,
+    AddressScope,
+    Mapping,
+    NatProfile,
+    endpoint_host,
+    is_self_hosted,
+    looks_logged_out,
+)
 from opskit.core.diagnose.rules.facts import DiagnoseContext
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
@@ -412,6 +420,14 @@ def derp_silent(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     own regions that is usually a transient; for a self-hosted (custom) region it means its STUN port
     (3478/udp) or DERP port is unreachable or misconfigured, so nodes never pick it as home.
 
+    Not when the blanks are netcheck's early stop: without ``--verbose`` it stops probing soon after three
+    regions answer (a timer of twice the slowest of them), so from a host close to its nearest regions the
+    far ones, custom ones too, print blank without being silent. When at least three regions answered and
+    none beyond that window (third-fastest + twice it), the finding is an info that names the unmeasured
+    custom regions and points to ``tailscale netcheck --verbose``, which waits for every region. A verbose
+    run (the typed flag, ``(derp1, New York City)`` names, netcheck's log lines), an answer beyond the
+    window, or fewer than three answers keep the warning.
+
     *Bad*::
 
         $ tailscale netcheck
@@ -451,6 +467,9 @@ def derp_silent(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     if not silent or len(silent) == len(report.latencies):
         return
     custom = [d for d in silent if not (len(d.code) == 3 and d.code.islower())]
+    if profile.stopped_early:
+        yield _not_waited_for(profile, ctx, silent, [d for d in silent if is_self_hosted(d)])
+        return
     names = ", ".join(f"{d.code} ({d.name})" if d.name else d.code for d in silent)
     yield ctx.finding(
         f"{ctx.facts.label}: DERP region(s) {names} gave no latency although UDP works"
@@ -465,6 +484,31 @@ def derp_silent(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
         "rerun netcheck.",
         ctx.facts.evidence(*(d.line for d in silent[:5])),
         severity=Severity.WARNING if custom else Severity.INFO,
+    )
+
+
+def _region_names(regions: list[DerpLatency]) -> str:
+    return ", ".join(f"{d.code} ({d.name})" if d.name else d.code for d in regions)
+
+
+def _not_waited_for(
+    profile: NatProfile, ctx: DiagnoseContext, silent: list[DerpLatency], custom: list[DerpLatency]
+) -> Finding:
+    """The info for blank regions that netcheck's early stop explains (NatProfile.stopped_early)."""
+    nearest = sorted(
+        (d for d in profile.report.latencies if d.latency_ms is not None), key=lambda d: d.latency_ms or 0.0
+    )
+    first = ", ".join(f"{d.code} {d.latency_ms:g} ms" for d in nearest[:ENOUGH_REGIONS])
+    among = f", among them the self-hosted {_region_names(custom)}," if custom else ""
+    return ctx.finding(
+        f"{ctx.facts.label}: netcheck stopped waiting after the nearest regions answered ({first}); the "
+        f"{len(silent)} region(s) printed without a latency{among} were not waited for: blank here means not "
+        "measured, not unreachable. Without --verbose netcheck stops probing shortly after three regions answer.",
+        "Nothing to fix from this report. To measure every region"
+        + (f" (whether {', '.join(d.code for d in custom)} answer STUN from here)" if custom else "")
+        + ", run `tailscale netcheck --verbose`, which waits for all of them.",
+        ctx.facts.evidence(*(d.line for d in nearest[:ENOUGH_REGIONS]), *(d.line for d in (custom or silent)[:3])),
+        severity=Severity.INFO,
     )
 
 
@@ -755,7 +799,7 @@ def ipv6_only(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
     silent = [d for d in report.latencies if d.latency_ms is None and not d.cut_off]
     silent_note = (
         f" The silent DERP region(s) ({', '.join(d.code for d in silent)}) gave no answer over IPv6."
-        if silent and len(silent) < len(report.latencies)
+        if silent and len(silent) < len(report.latencies) and not profile.stopped_early
         else ""
     )
     yield ctx.finding(
