@@ -65,6 +65,7 @@ RULES: tuple[Rule, ...] = (
     status.exit_node_offline,
     status.health,
     status.not_running,
+    status.login_succeeded,
     status.legacy,
     status.peer_relay,
     status.direct,

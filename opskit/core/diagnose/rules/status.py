@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from opskit.core.diagnose.models import PathKind, StatusPeer, StatusReport
 from opskit.core.diagnose.profile import AddressScope, address_scope
 from opskit.core.diagnose.rules.facts import DiagnoseContext
+from opskit.core.diagnose.text import SourceLine
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
 
@@ -346,6 +347,59 @@ _APPROVAL_WAITS = ("Machine is not yet approved", "Machine is not yet authorized
 _LOGIN_PROMPTS = ("To authenticate", *_APPROVAL_PROMPTS)
 
 
+def _login_success(status: StatusReport, ctx: DiagnoseContext) -> SourceLine | None:
+    """The "Success." `tailscale up`/`login` printed after the login prompt that is this status' state (once the
+    login, an admin's approval or a Headscale admin's `nodes register` went through), or None: still pending."""
+    if not status.state_message or status.from_cli_error or not status.state_message.startswith(_LOGIN_PROMPTS):
+        return None
+    successes = ctx.facts.extra.get("successes", ())
+    return next((s for s in successes if status.state_line and s.number > status.state_line.number), None)
+
+
+@rule(
+    id="TS-CLI-LOGIN-SUCCEEDED",
+    name="cli-login-succeeded",
+    family="tailscale-status",
+    severity=Severity.INFO,
+    summary="The login waited for authentication, then succeeded",
+    target="status",
+)
+def login_succeeded(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: `tailscale up`/`login` print the login (or approval) URL, wait, then "Success." once the node is
+    authenticated and running: the prompt above it is not a pending login. Said so that the URL in the paste is
+    not mistaken for a node still waiting (an older opskit reported it under TS-STATUS-NOT-RUNNING).
+
+    *Bad*::
+
+        $ sudo tailscale up
+
+        To authenticate, visit:
+
+                https://login.tailscale.com/a/1a2b3c4d5e6f
+
+        Success.
+
+    *Good*::
+
+        $ sudo tailscale up
+
+        To authenticate, visit:
+
+                https://login.tailscale.com/a/1a2b3c4d5e6f
+    """
+    done = _login_success(status, ctx)
+    if done is None:
+        return
+    yield ctx.finding(
+        f'{ctx.facts.label}: the login printed "{status.state_message}" and its URL, then "Success." (line '
+        f"{done.number}): the node was authenticated (or registered by the Headscale admin) and is up.",
+        "Nothing to fix.",
+        ctx.facts.evidence(status.state_line, done),
+        severity=Severity.INFO,
+        title="Login waited for authentication, then succeeded",
+    )
+
+
 @rule(
     id="TS-STATUS-NOT-RUNNING",
     name="status-not-running",
@@ -382,20 +436,8 @@ def not_running(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]
             "running without a GUI client."
         )
     elif message.startswith(_LOGIN_PROMPTS):
-        # `tailscale up`/`login` print the URL, wait, then "Success." once the login (or a Headscale admin's
-        # `nodes register`) went through: a later "Success." in the same paste means it is done.
-        successes = ctx.facts.extra.get("successes", ())
-        done = next((s for s in successes if status.state_line and s.number > status.state_line.number), None)
-        if done is not None:
-            yield ctx.finding(
-                f'{ctx.facts.label}: the login printed "{message}" and its URL, then "Success." (line '
-                f"{done.number}): the node was authenticated (or registered by the Headscale admin) and is up.",
-                "Nothing to fix.",
-                ctx.facts.evidence(status.state_line, done),
-                severity=Severity.INFO,
-                title="Login waited for authentication, then succeeded",
-            )
-            return
+        if _login_success(status, ctx) is not None:
+            return  # the login went through: TS-CLI-LOGIN-SUCCEEDED says so (the node is running)
         fix = (
             "`tailscale up` is waiting for a login: open the URL printed under this line and sign in; with "
             "Headscale an admin registers it (`headscale nodes register --user <user> --key <key from the "
