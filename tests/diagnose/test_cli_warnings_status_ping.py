@@ -213,11 +213,24 @@ LOGIN_URLS = [
 ]
 
 
-@given(st.sampled_from(LOGIN_URLS), st.booleans(), st.booleans())
-@settings(max_examples=20, deadline=None)
-def test_a_login_that_printed_its_url_then_success_is_done(url: str, success: bool, blank: bool) -> None:
+_LOGIN_HEADERS = ("To authenticate, visit:", "To approve your machine, visit (as admin):")
+_TYPED = (
+    "",
+    "$ sudo tailscale up\n\n",
+    "root@vyos:~# tailscale up --advertise-routes=10.0.0.0/24\n",
+    "# tailscale login\n",
+)
+
+
+@given(
+    st.sampled_from(LOGIN_URLS), st.booleans(), st.booleans(), st.sampled_from(_LOGIN_HEADERS), st.sampled_from(_TYPED)
+)
+@settings(max_examples=40, deadline=None)
+def test_a_login_that_printed_its_url_then_success_is_done(
+    url: str, success: bool, blank: bool, header: str, typed: str
+) -> None:
     gap = "\n" if blank else ""
-    text = f"To authenticate, visit:\n{gap}{url}\n{gap}" + ("Success.\n" if success else "")
+    text = f"{typed}{header}\n{gap}{url}\n{gap}" + ("Success.\n" if success else "")
     diagnosis = run_text(text)
     if success:
         # lead (session 16, blind 37-38: 1981, 2042, 2043): the login went through, so it is not reported under
