@@ -132,8 +132,8 @@ class NetcheckReport:
     truncated: bool = False
     # netcheck's portmapper log "UPnP discovery response from X, but gateway IP is Y": (X, Y)
     upnp_responder: tuple[str, str] | None = None
-    # the block itself shows a `--verbose` run (regions named "(derp1, New York City)", netcheck's own log lines):
-    # verbose netcheck waits for every region, so a blank region there was really silent
+    # the block shows netcheck's own log lines, which only a `--verbose` run prints: verbose netcheck waits for every
+    # region, so a blank region there was really silent (profile.py also reads verbose's region names, "(derp1, …)")
     verbose: bool = False
     lines: dict[str, SourceLine] = field(default_factory=dict, compare=False, hash=False)
 

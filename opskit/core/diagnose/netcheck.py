@@ -619,8 +619,8 @@ def parse_netcheck_text(
             "time": values.get("Time", "").strip() or None,
             "truncated": truncated,
             "upnp_responder": upnp_responder,
-            # --verbose names regions "(derp1, New York City)"; v0.98/v1.0 rows carry the ID in every mode
-            "verbose": verbose_log or (not old_layout and any(d.region_id is not None for d in latencies)),
+            # (regions named "(derp1, New York City)" say --verbose too: profile.py asks only when a region is blank)
+            "verbose": verbose_log,
             "lines": {_FIELD_NAMES.get(k, k): v for k, v in sources.items()},
         },
     )

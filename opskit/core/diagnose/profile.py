@@ -225,21 +225,33 @@ def early_stop_explains_blanks(report: NetcheckReport, command: str | None = Non
     of Tailscale's own regions answered and only self-hosted ones are blank: the window reached the far side of
     the world (Johannesburg, Sydney), so a reachable relay would have answered inside it.
     """
-    if report.udp is not True or report.verbose or not report.layout.startswith("text") or command_is_verbose(command):
+    if report.udp is not True:
         return False
-    measured = sorted(d.latency_ms for d in report.latencies if d.latency_ms is not None)
-    if len(measured) < ENOUGH_REGIONS or len(measured) == len(report.latencies):
+    printed = [d.latency_ms for d in report.latencies]
+    if None not in printed:
+        return False  # nothing blank (most reports: asked first, it is the cheapest answer)
+    if report.verbose or not report.layout.startswith("text") or command_is_verbose(command):
+        return False
+    if report.layout not in _ID_IN_EVERY_MODE and [d.region_id for d in report.latencies].count(None) != len(printed):
+        return False  # regions named "(derp1, New York City)": only --verbose names them so
+    measured = sorted([latency for latency in printed if latency is not None])
+    if len(measured) < ENOUGH_REGIONS:
         return False
     third = measured[ENOUGH_REGIONS - 1]
     window = third + 2 * third + _PRINTED_ROUNDING_MS  # the slowest of the first three is the third-fastest
     if measured[-1] > window:
         return False
     blank = [d for d in report.latencies if d.latency_ms is None and not d.cut_off]
-    public_printed = any(d.code in _PUBLIC_NAMES for d in report.latencies)
-    return bool(blank) and (not public_printed or any(d.code in _PUBLIC_NAMES and not is_self_hosted(d) for d in blank))
+    if not blank:
+        return False
+    if _PUBLIC_NAMES.keys().isdisjoint([d.code for d in report.latencies]):
+        return True  # no region of Tailscale's printed: nothing to say the window reached far
+    return any(d.code in _PUBLIC_NAMES and not is_self_hosted(d) for d in blank)
 
 
 _PUBLIC_NAMES = {region.code: region.name for region in PUBLIC_REGIONS}
+# the layouts whose region rows carry the region's ID whether --verbose was given or not (v0.98, v1.0)
+_ID_IN_EVERY_MODE = ("text v0.98", "text v1.0")
 
 
 def is_self_hosted(region: DerpLatency) -> bool:
