@@ -21,6 +21,10 @@ licenses.go, up.go (the login URL under ``To authenticate, visit:``), switch.go 
 ``Already on account "…"``).
 
 The splitter drops these lines silently (as it does a shell's noise): they are output it knows, not unread lines.
+One table knows each one-line answer: its command, its pattern and what it says in plain words (``Answer``), read by
+the splitter (one alternation per first character, its named groups made non-capturing once at import) and by the
+cli-answer view (clianswerview.py, through ``answering_command`` and ``answer_says``: each pattern with its groups,
+compiled on first use). A longer answer's words sit next to its first line (``dns query``'s header).
 """
 
 from __future__ import annotations
@@ -28,77 +32,126 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.text import GO_STAMP, SourceLine, json_value_end, typed_tailscale_command, url_tail_end
 from opskit.core.diagnose.windows import CERT_NAME_HINT, CERT_REQUEST
 
-# one-line answers and the command that prints each, by their first character (a prose line then costs one short
-# match at most)
-_ONE_LINE_ANSWERS: tuple[tuple[str, str], ...] = (
-    (
+
+class Answer(NamedTuple):
+    """One routine answer of one line: the command that prints it, its pattern (named groups, if any, only for the
+    view's wording) and what it says in plain words, a template over those groups (None: the command did what it does,
+    "done")."""
+
+    command: str
+    pattern: str
+    says: str | None = None
+
+
+# one-line answers and the command that prints each (the splitter drops them as known output; the cli-answer view,
+# clianswerview.py, words them by ``says``)
+_ONE_LINE_ANSWERS: tuple[Answer, ...] = (
+    Answer(
         "bugreport",
         r"BUG-[0-9a-f]{16,}-\d{14}Z-[0-9a-f]{8,}|BUG-NO-LOGS-NO-SUPPORT-this-node-has-had-its-logging-disabled",
+        "bug report marker printed",
     ),
-    ("bugreport", r"Recording started; please reproduce your issue and then press Enter\.\.\."),
-    ("bugreport", r"Please provide both bugreport markers above to the support team or GitHub issue\."),
-    ("cert", r"Wrote (?:public cert|private key) to \S.*"),
-    ("cert", r"Public cert unchanged at \S.*"),
-    ("cert", r"Private key unchanged at \S.*"),
+    Answer("bugreport", r"Recording started; please reproduce your issue and then press Enter\.\.\."),
+    Answer("bugreport", r"Please provide both bugreport markers above to the support team or GitHub issue\."),
+    Answer("cert", r"Wrote public cert to (?P<x>\S.*)", "certificate written to {x}"),
+    Answer("cert", r"Wrote private key to (?P<x>\S.*)", "private key written to {x}"),
+    Answer("cert", r"Public cert unchanged at (?P<x>\S.*)", "certificate already current, nothing written ({x})"),
+    Answer("cert", r"Private key unchanged at (?P<x>\S.*)", "private key already current, nothing written ({x})"),
     # (web.go's "web server running on:" is the web-start view's, webstart.py)
-    ("file get", r"wrote .+ as .+ \(\d+ bytes\)"),
-    ("file get", r"moved \d+/\d+ files"),
-    ("update", r"Current: \d+\.\d+\.\d+\S*, Latest: \d+\.\d+\.\d+\S*"),
-    ("update", r"Updating Tailscale from \S+ to \S+; --yes given, continuing without prompts\."),
-    ("configure kubeconfig", r"kubeconfig configured for \"[^\"]+\" at URL \"[^\"]+\""),
-    ("web", r"starting tailscaled web client at \S+|stopping tailscaled web client"),
-    ("debug via", r"site \d+ \(0x[0-9a-f]+\), \S+"),
-    (
+    Answer(
+        "file get", r"wrote (?P<x>.+) as (?P<y>.+) \((?P<n>\d+) bytes\)", "received file {x} saved as {y} ({n} bytes)"
+    ),
+    Answer("file get", r"moved (?P<x>\d+)/(?P<y>\d+) files", "moved {x} of {y} received files"),
+    Answer(
+        "update",
+        r"Current: (?P<x>\d+\.\d+\.\d+\S*), Latest: (?P<y>\d+\.\d+\.\d+\S*)",
+        "installed {x}, newest available {y}",
+    ),
+    Answer(
+        "update",
+        r"Updating Tailscale from (?P<x>\S+) to (?P<y>\S+); --yes given, continuing without prompts\.",
+        "updating from {x} to {y}",
+    ),
+    Answer(
+        "configure kubeconfig",
+        r"kubeconfig configured for \"(?P<x>[^\"]+)\" at URL \"[^\"]+\"",
+        "kubeconfig entry for {x} written",
+    ),
+    Answer("web", r"starting tailscaled web client at \S+|stopping tailscaled web client"),
+    Answer("debug via", r"site \d+ \(0x[0-9a-f]+\), \S+"),
+    Answer(
         "debug local-creds",
         r"curl -u:\S+ http://localhost:\d+/localapi/v0/status"
         r"|curl --unix-socket \S+ http://local-tailscaled\.sock/localapi/v0/status",
     ),
-    ("debug component-logs", r"Enabled debug logs for component \"[^\"]+\" for \S+"),
-    ("debug component-logs", r"Disabled debug logs for component \"[^\"]+\""),
-    ("metrics print", r"# (?:TYPE|HELP) tailscaled?_\w+ .*"),
-    ("metrics print", r"tailscaled?_\w+(?:\{[^{}]*\})? (?:-?[\d.e+-]+|NaN)"),
-    ("switch", r"Switching to account \".*\""),
-    ("switch", r"Already on account \".*\""),
-    ("dns query", r"No answers were returned\."),  # dns query's, also after a failed response code (read on its own)
-    ("debug capture", r"Press Ctrl-C to stop the capture\."),  # debug-capture.go (stderr), before the pcap streams
+    Answer(
+        "debug component-logs",
+        r"Enabled debug logs for component \"(?P<x>[^\"]+)\" for (?P<y>\S+)",
+        "debug logs of {x} on for {y}",
+    ),
+    Answer("debug component-logs", r"Disabled debug logs for component \"(?P<x>[^\"]+)\"", "debug logs of {x} off"),
+    Answer("metrics print", r"# (?:TYPE|HELP) tailscaled?_\w+ .*"),
+    Answer("metrics print", r"tailscaled?_\w+(?:\{[^{}]*\})? (?:-?[\d.e+-]+|NaN)"),
+    Answer("switch", r"Switching to account \"(?P<x>.*)\"", "switching to account {x}"),
+    Answer("switch", r"Already on account \"(?P<x>.*)\"", "already on account {x}, nothing changed"),
+    # dns query's, also after a failed response code (read on its own)
+    Answer("dns query", r"No answers were returned\.", "no DNS answers"),
+    # debug-capture.go (stderr), before the pcap streams
+    Answer("debug capture", r"Press Ctrl-C to stop the capture\.", "packet capture running"),
     # configure-synology.go (also as configure-host, v1.22+): DSM7's setcap done, DSM6's tun device ready
-    ("configure synology", r"Done\. To restart Tailscale to use the new permissions, run:"),
-    ("configure synology", r"sudo synosystemctl restart pkgctl-Tailscale\.service"),
-    ("configure synology", r"/dev/net/tun exists and has permissions 0666\. Skipping setcap on DSM6\."),
+    Answer("configure synology", r"Done\. To restart Tailscale to use the new permissions, run:"),
+    Answer("configure synology", r"sudo synosystemctl restart pkgctl-Tailscale\.service"),
+    Answer("configure synology", r"/dev/net/tun exists and has permissions 0666\. Skipping setcap on DSM6\."),
     # configure-synology-cert.go (under Go's log stamp), configure-jetkvm.go, configure-pve-appliance.go
-    ("configure synology-cert", r"Tailnet Certificate uploaded with ID \".*\"\."),
-    ("configure synology-cert", r"Ignoring supplied domain \".*\", TLS certificate will be created for \".*\"\."),
-    ("configure jetkvm", r"Done\. Now restart your JetKVM\."),
-    ("configure pve-appliance", r"About to create Proxmox VM \d+ \(\".*\"\) on storage \".*\" from \S.*"),
-    ("configure pve-appliance", r"cores=\d+ memory=\d+MiB bridge=\S+ disk=\S+ start=(?:true|false)"),
-    ("configure pve-appliance", r"VM \d+ started\.|VM \d+ created; not started \(pass --start to auto-start\)\."),
-    ("configure pve-appliance", r"Including SSH authorized_keys for breakglass access\."),
+    Answer(
+        "configure synology-cert",
+        r"Tailnet Certificate uploaded with ID \"(?P<x>.*)\"\.",
+        "certificate uploaded to DSM ({x})",
+    ),
+    Answer("configure synology-cert", r"Ignoring supplied domain \".*\", TLS certificate will be created for \".*\"\."),
+    Answer("configure jetkvm", r"Done\. Now restart your JetKVM\."),
+    Answer("configure pve-appliance", r"About to create Proxmox VM \d+ \(\".*\"\) on storage \".*\" from \S.*"),
+    Answer("configure pve-appliance", r"cores=\d+ memory=\d+MiB bridge=\S+ disk=\S+ start=(?:true|false)"),
+    Answer("configure pve-appliance", r"VM \d+ started\.|VM \d+ created; not started \(pass --start to auto-start\)\."),
+    Answer("configure pve-appliance", r"Including SSH authorized_keys for breakglass access\."),
     # read by the coverage sweep (tests/diagnose/cli_sweep.py) at de9ec7ee2: service.go's empty list,
     # routecheck.go's report title, debug.go's profiles, localapi's request notes (stderr) and the event bus
     # stream ("[count]["type"][from: "x"][to: "y"] event"), tailnet-lock.go's `lock init` prompt and result
     # (the disablement secrets it prints once are never repeated: the lines are dropped unread)
-    ("service list", r"No Tailscale Services are available to this node\."),
-    ("routecheck", r"Reachable routers at \S.*:"),
-    ("debug", r"Capturing CPU profile for \S+ seconds \.\.\.|Capturing memory profile \.\.\."),
-    ("debug", r"CPU profile written to \S.*"),
-    ("debug", r"Memory profile written to \S.*"),
-    ("debug localapi", r"# doing request [A-Z]+ /localapi/\S*|# reading request body from stdin\.\.\."),
-    ("lock init", r"You are initializing (?:tailnet|network) lock with the following trusted signing keys:"),
-    ("lock init", r"A disablement secret will be generated and transmitted to Tailscale support\."),
-    ("lock init", r"If this is correct, please re-run this command with the --confirm flag:"),
-    ("lock init", r"disablement-secret:[0-9A-Fa-f]+"),
-    ("lock init", r"Initialization complete\."),
+    Answer(
+        "service list", r"No Tailscale Services are available to this node\.", "no Tailscale Services for this node"
+    ),
+    Answer("routecheck", r"Reachable routers at \S.*:"),
+    Answer("debug", r"Capturing CPU profile for \S+ seconds \.\.\.|Capturing memory profile \.\.\."),
+    Answer("debug", r"CPU profile written to (?P<x>\S.*)", "profile written to {x}"),
+    Answer("debug", r"Memory profile written to (?P<x>\S.*)", "profile written to {x}"),
+    Answer("debug localapi", r"# doing request [A-Z]+ /localapi/\S*|# reading request body from stdin\.\.\."),
+    Answer("lock init", r"You are initializing (?:tailnet|network) lock with the following trusted signing keys:"),
+    Answer("lock init", r"A disablement secret will be generated and transmitted to Tailscale support\."),
+    Answer("lock init", r"If this is correct, please re-run this command with the --confirm flag:"),
+    Answer("lock init", r"disablement-secret:[0-9A-Fa-f]+"),
+    Answer("lock init", r"Initialization complete\.", "tailnet lock initialised"),
     # tailnet-lock.go runNetworkLockRemove (v1.36+): the user answered no to its prompt; nothing was removed, exit 0
-    ("lock remove", r"aborting removal of signing key\(s\)"),
+    Answer("lock remove", r"aborting removal of signing key\(s\)", "removal aborted at the prompt, nothing removed"),
 )
+# a named group as a non-capturing one: `re` rejects a group name twice in one pattern, and the splitter's alternation
+# (one per first character, so that a prose line costs one short match at most) captures nothing
+_NAMED_GROUP = re.compile(r"(?<!\\)\(\?P<\w+>")
+
+
+def _ungrouped(pattern: str) -> str:
+    return _NAMED_GROUP.sub("(?:", pattern)
+
+
 _GROUPED: dict[str, list[str]] = {}
-for _command, _answer in _ONE_LINE_ANSWERS:
-    _GROUPED.setdefault(_answer[0], []).append(_answer)
+for _answer in _ONE_LINE_ANSWERS:
+    _GROUPED.setdefault(_answer.pattern[0], []).append(_ungrouped(_answer.pattern))
 _BY_FIRST = {first: re.compile(f"(?:{'|'.join(answers)})$") for first, answers in _GROUPED.items()}
 _STAMP = lazy_compile(rf"{GO_STAMP} ")  # the CLI's own log.Printf (cert, web)
 
@@ -126,8 +179,19 @@ SECRET_ANSWER_PREFIXES = ("disablement-secret:", "eyJ", "curl ")
 
 
 @lru_cache(maxsize=1)
-def _one_line_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((command, re.compile(f"(?:{answer})$")) for command, answer in _ONE_LINE_ANSWERS)
+def _answer_patterns() -> tuple[tuple[Answer, re.Pattern[str]], ...]:
+    """Each answer's own pattern, its groups kept (compiled on first use: only the cli-answer view asks)."""
+    answers = (*_ONE_LINE_ANSWERS, _DNS_QUERY_HEAD)
+    return tuple((answer, re.compile(f"(?:{answer.pattern})$")) for answer in answers)
+
+
+def answer_says(text: str) -> str | None:
+    """What the answer ``text`` (without its log stamp) says in plain words, or None: the table has no words for it (the
+    command did what it does)."""
+    for answer, pattern in _answer_patterns():
+        if answer.says is not None and (match := pattern.match(text)) is not None:
+            return answer.says.format(**match.groupdict())
+    return None
 
 
 # the answers of more than one line, by the command that prints them (the first line says which)
@@ -152,9 +216,9 @@ def answering_command(text: str) -> str | None:
     """The command (``cert``, ``switch``, ``update``, ``file get``, …) whose routine answer starts with ``text``, as
     the answer itself says it, or None when only the typed command can say (the answers read under their command)."""
     text = without_stamp(text)
-    for command, pattern in _one_line_patterns():
+    for answer, pattern in _answer_patterns():
         if pattern.match(text):
-            return command
+            return answer.command
     if " => " in text and _METRIC_WATCH.match(text):
         return "debug metrics"
     if ": " in text and (_STAT.match(text) or _STAT_ERROR.match(text)):
@@ -256,7 +320,11 @@ _TABLE_HEADERS = (
     (re.compile(r"^name\s+path\s+as$"), re.compile(r"^-+\s+-+\s+-+$")),  # drive list
     (re.compile(r"^Name\s+TTL\s+Class\s+Type\s+Body$"), re.compile(r"^-+\s+-+\s+-+\s+-+\s+-+$")),  # dns query
 )
-_DNS_QUERY = lazy_compile(r'^DNS query for ".*" \(\w+\) using internal resolver:$')
+# dns-query.go: the first line of `dns query`'s answer (its resolvers, response code and answer table follow)
+_DNS_QUERY_HEAD = Answer(
+    "dns query", r'DNS query for "(?P<x>.*)" \((?P<y>\w+)\) using internal resolver:', "DNS answer for {x} ({y})"
+)
+_DNS_QUERY = lazy_compile(f"^{_DNS_QUERY_HEAD.pattern}$")
 _DNS_QUERY_LINE = lazy_compile(
     r"^(?:Forwarding to resolver: \S.*|Multiple resolvers available:|- \S.*"
     # SERVFAIL and REFUSED are failures, read by the CLI catalog (families_a.py), not routine

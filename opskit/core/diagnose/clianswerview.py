@@ -4,7 +4,9 @@ A paste of nothing but such answers is Tailscale's output all the same: ``tailsc
 ``Public cert unchanged at …`` / ``Private key unchanged at …`` (the certificate on disk is already current, nothing
 was written), ``Wrote public cert to …``, ``switch``'s ``Switching to account "…"``, ``update``'s ``Current: X,
 Latest: Y``, ``file get``'s ``wrote X as Y (N bytes)``, and the rest of clianswers.py's list. The view says which
-command answered (the typed command, else what the answer itself shows) and what each answer says in plain words.
+command answered (the typed command, else what the answer itself shows) and what each answer says in plain words: the
+words are clianswers.py's, next to each answer's pattern (``answer_says``); this module keeps the view's own concerns
+(the typed command, secrets, which lines belong to one answer).
 
 Secrets are never repeated: ``id-token``'s token, ``debug local-creds``' curl command and its token, ``debug env``'s
 values and ``lock init``'s disablement secrets show as "(secret not shown)".
@@ -20,6 +22,7 @@ from typing import Any, ClassVar
 from opskit.core.diagnose.clianswers import (
     SECRET_ANSWER_COMMANDS,
     SECRET_ANSWER_PREFIXES,
+    answer_says,
     answering_command,
     without_stamp,
 )
@@ -31,31 +34,6 @@ _TYPED = re.compile(
 )
 # commands whose first word is a group: the second word names the command (`debug via`, `lock init`, `file get`)
 _GROUPS = ("debug", "lock", "configure", "file", "dns", "drive", "service", "metrics", "syspolicy", "exit-node")
-# what an answer says, in plain words (the rest: "done" — the command answered as it does when it works)
-_SAYS = (
-    (re.compile(r"^Public cert unchanged at (?P<x>.+)$"), "certificate already current, nothing written ({x})"),
-    (re.compile(r"^Private key unchanged at (?P<x>.+)$"), "private key already current, nothing written ({x})"),
-    (re.compile(r"^Wrote public cert to (?P<x>.+)$"), "certificate written to {x}"),
-    (re.compile(r"^Wrote private key to (?P<x>.+)$"), "private key written to {x}"),
-    (re.compile(r'^Switching to account "(?P<x>.*)"$'), "switching to account {x}"),
-    (re.compile(r'^Already on account "(?P<x>.*)"$'), "already on account {x}, nothing changed"),
-    (re.compile(r"^Current: (?P<x>\S+), Latest: (?P<y>\S+)$"), "installed {x}, newest available {y}"),
-    (re.compile(r"^Updating Tailscale from (?P<x>\S+) to (?P<y>\S+);"), "updating from {x} to {y}"),
-    (re.compile(r"^wrote (?P<x>.+) as (?P<y>.+) \((?P<n>\d+) bytes\)$"), "received file {x} saved as {y} ({n} bytes)"),
-    (re.compile(r"^moved (?P<x>\d+)/(?P<y>\d+) files$"), "moved {x} of {y} received files"),
-    (re.compile(r'^kubeconfig configured for "(?P<x>[^"]+)"'), "kubeconfig entry for {x} written"),
-    (re.compile(r'^Enabled debug logs for component "(?P<x>[^"]+)" for (?P<y>\S+)$'), "debug logs of {x} on for {y}"),
-    (re.compile(r'^Disabled debug logs for component "(?P<x>[^"]+)"$'), "debug logs of {x} off"),
-    (re.compile(r"^aborting removal of signing key\(s\)$"), "removal aborted at the prompt, nothing removed"),
-    (re.compile(r"^Initialization complete\.$"), "tailnet lock initialised"),
-    (re.compile(r"^No Tailscale Services are available to this node\.$"), "no Tailscale Services for this node"),
-    (re.compile(r"^No answers were returned\.$"), "no DNS answers"),
-    (re.compile(r"^DNS query for \"(?P<x>.*)\" \((?P<y>\w+)\)"), "DNS answer for {x} ({y})"),
-    (re.compile(r"^Tailnet Certificate uploaded with ID \"(?P<x>.*)\"\.$"), "certificate uploaded to DSM ({x})"),
-    (re.compile(r"^Press Ctrl-C to stop the capture\.$"), "packet capture running"),
-    (re.compile(r"^(?:CPU|Memory) profile written to (?P<x>.+)$"), "profile written to {x}"),
-    (re.compile(r"^BUG-"), "bug report marker printed"),
-)
 _SECRET = "(secret not shown)"
 
 
@@ -108,10 +86,9 @@ def typed_command_name(command: str | None) -> str | None:
 def _says(text: str, command: str | None) -> str:
     if command in SECRET_ANSWER_COMMANDS or text.startswith(SECRET_ANSWER_PREFIXES):
         return _SECRET
-    for pattern, template in _SAYS:
-        if (match := pattern.match(text)) is not None:
-            return template.format(**match.groupdict())
-    return "done"
+    # what the answer says in plain words (clianswers.py's table), else "done": the command answered as it does when
+    # it works
+    return answer_says(text) or "done"
 
 
 def parse_cli_answer(lines: Sequence[SourceLine], command: str | None) -> CliAnswerReport:
