@@ -364,8 +364,11 @@ def _health_item_text(pieces: Sequence[SourceLine], soft: bool) -> str:
     hard = not soft and widths[0] >= _MIN_HARD_CUT_WIDTH and widths.count(widths[0]) == len(widths)
     text = pieces[0].text
     for above, piece in zip(pieces, pieces[1:], strict=False):
-        cut_at_space = not hard or above.raw.rstrip("\r\n")[-1:].isspace() or piece.raw[:1].isspace()
-        text += (" " if cut_at_space else "") + piece.text
+        if not hard:
+            text += _rewrap_gap(text, piece.text) + piece.text
+        else:  # the terminal cut mid-word, unless the cut fell on a space
+            cut_at_space = above.raw.rstrip("\r\n")[-1:].isspace() or piece.raw[:1].isspace()
+            text += (" " if cut_at_space else "") + piece.text
     return text
 
 
@@ -709,6 +712,14 @@ def _log_continuation(
         return None
     if cut and len(_printed(last).rstrip()) == CONSOLE_WIDTH and _lead(piece) <= _lead(head):
         return ""  # the console cut mid-word (a space at the cut starts the next line: more indented than the head)
+    return _rewrap_gap(end, text)
+
+
+def _rewrap_gap(end: str, text: str) -> str:
+    """The gap a re-wrap left between ``end`` and the piece ``text``: a space, except after a word's hyphen, where a
+    browser or chat client also breaks a line ("not-" / "compressed", "ts-" / "forward"): joined as written."""
+    if len(end) > 1 and end[-1] == "-" and end[-2].isalnum() and text[0].isalnum():
+        return ""
     return " "
 
 

@@ -586,7 +586,9 @@ def split_lines(text: str) -> list[SourceLine]:
             append(new(SourceLine, (number, pair.group("out").strip(), raw, None)))
             continue
         inline_code = False
-        if first == "`" or cleaned[-1] == "`":  # output glued to a fence or inline code: ```Report:
+        # output glued to a fence or inline code (```Report:); never a GNU-style quote opening a re-wrapped piece
+        # ("`dmesg' for more information." under an iptables error cut before it)
+        if (first == "`" and _GNU_QUOTED_WORD.match(cleaned) is None) or cleaned[-1] == "`":
             opened, cleaned = first, cleaned.strip("`").strip()
             # "`tailscale status` gives `…`": after the outer backticks go, inner ones remain: prose
             # quoting a command and its output, not a command typed at a prompt.
@@ -683,6 +685,8 @@ def _restore_health_markers(lines: list[SourceLine]) -> None:
         index = items[-1] + 1
 
 
+# `word' as GNU tools quote a command or a file (iptables' "Try `iptables -h'", "Run `dmesg' …")
+_GNU_QUOTED_WORD = re.compile(r"`[^`'\s]+(?: [^`'\s]+)*'")
 # "`cmd` => `output`" (also ->, →, ⇒ or a colon between them): a command and its output quoted inline.
 _INLINE_PAIR = re.compile(r"^`(?P<cmd>[^`]+)`\s*(?:=+>|-+>|\u2192|\u21d2|\u27f6|:)\s*`(?P<out>[^`]+)`$")
 _FLAT_SPLIT = re.compile(r"\s+(?=\* [A-Z][\w ]*:|- [^\s:]{1,32}: |Report:)")
