@@ -71,6 +71,7 @@ class BlockKind(StrEnum):
     WEB_START = "web-start"  # `tailscale web`'s start-up lines: where it serves, whether it ran the 5252 client
     SERVICES = "services"  # `tailscale service list` (table, --json) / `serve get-config`: Tailscale Services
     CLI_ANSWER = "cli-answer"  # the CLI's routine answers (clianswers.py): the command worked, nothing to diagnose
+    INSTALL_SCRIPT = "install-script"  # install.sh's progress (installscript.py): what it installed, how, what next
 
 
 # ----------------------------------------------------------------------------------------- netcheck
