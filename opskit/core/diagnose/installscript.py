@@ -83,9 +83,9 @@ def may_be_install_line(text: str) -> bool:
 
 def _echoed_next(lines: Sequence[SourceLine], index: int) -> bool:
     """Whether ``lines[index]`` is the login command the script echoes (not one typed at a prompt: no prompt mark,
-    and nothing printed under it)."""
+    and nothing printed under it; the splitter may take "sudo tailscale up" for a command)."""
     line = lines[index]
-    if line.command is None or line.text != line.command or _NEXT.match(line.text) is None:
+    if _NEXT.match(line.text) is None or (line.command is not None and line.text != line.command):
         return False
     after = next((later for later in lines[index + 1 :] if not later.is_blank), None)
     return after is None or after.command is not None
