@@ -1672,9 +1672,9 @@ def _unwrap(lines: Sequence[SourceLine]) -> list[SourceLine]:
     return joined
 
 
-# A terminal paste whose line breaks were flattened to spaces (a chat log, a prompt log, a Markdown cell) holds the CLI's
-# messages mid-line, after the output before them: the CLI's usage errors (cli.go's "<command>: unknown subcommand:
-# X", Go's flag package's "flag provided but not defined: -x", "invalid value", "flag needs an argument", the commands'
+# A terminal paste whose line breaks were flattened to spaces (a chat log, a prompt log, a Markdown cell) holds the
+# CLI's messages mid-line, after the output before them: the CLI's usage errors (cli.go's "<command>: unknown
+# subcommand: X", Go's flag package's "flag provided but not defined: -x", "invalid value", "flag needs an argument", the commands'
 # "too many non-flag arguments") and its answers that say the node is not up (ip.go's "no current Tailscale IPs;
 # state: X", status.go's "Logged out.", "Tailscale is stopped.", "Machine is not yet approved by tailnet admin."). A
 # line only a first match reads loses every message after it: each head starts a piece of its own, as do the shell
@@ -1683,7 +1683,8 @@ _FLAT_HEAD = (
     r"(?:tailscale(?: [a-z][\w-]*)?: unknown subcommand: \S"
     r"|flag provided but not defined: -\w|flag needs an argument: -\w|invalid (?:boolean )?value \"[^\"]*\" for -\w"
     r"|too many non-flag arguments: |no current Tailscale IP(?:s| address); state: [A-Za-z]"
-    r"|Logged out\.(?=\s|$)|Tailscale is stopped\.(?=\s|$)|Machine is not yet (?:approved|authorized) by tailnet admin\.)"
+    r"|Logged out\.(?=\s|$)|Tailscale is stopped\.(?=\s|$)"
+    r"|Machine is not yet (?:approved|authorized) by tailnet admin\.)"
 )
 _FLAT_PROMPT = r"[\w.-]+@[\w.-]+:\S*[$#](?=\s)"
 _FLAT_SEAM = lazy_compile(rf"(?:(?<=\s)|^)(?:{_FLAT_HEAD}|{_FLAT_PROMPT})")
