@@ -210,8 +210,7 @@ def test_the_install_script_run_to_its_end_is_a_view(
 def test_an_install_stopped_by_a_refusal_stays_install_failed(refusal: str) -> None:
     method = "dnf" if "dnf" in refusal else "apk"
     text = (
-        f"Installing Tailscale for fedora 41, using method {method}\n"
-        f"+ sudo {method} install -y tailscale\n{refusal}\n"
+        f"Installing Tailscale for fedora 41, using method {method}\n+ sudo {method} install -y tailscale\n{refusal}\n"
     )
     document = _document(text)
     assert "install-failed" in _windows(document)

@@ -1674,11 +1674,12 @@ def _unwrap(lines: Sequence[SourceLine]) -> list[SourceLine]:
 
 # A terminal paste whose line breaks were flattened to spaces (a chat log, a prompt log, a Markdown cell) holds the
 # CLI's messages mid-line, after the output before them: the CLI's usage errors (cli.go's "<command>: unknown
-# subcommand: X", Go's flag package's "flag provided but not defined: -x", "invalid value", "flag needs an argument", the commands'
-# "too many non-flag arguments") and its answers that say the node is not up (ip.go's "no current Tailscale IPs;
-# state: X", status.go's "Logged out.", "Tailscale is stopped.", "Machine is not yet approved by tailnet admin."). A
-# line only a first match reads loses every message after it: each head starts a piece of its own, as do the shell
-# prompts ("user@host:~/dir$ ") between the commands. Quoted heads ("…", `…`) are prose naming a message, not output.
+# subcommand: X", Go's flag package's "flag provided but not defined: -x", "invalid value", "flag needs an
+# argument", the commands' "too many non-flag arguments") and its answers that say the node is not up (ip.go's "no
+# current Tailscale IPs; state: X", status.go's "Logged out.", "Tailscale is stopped.", "Machine is not yet approved
+# by tailnet admin."). A line only a first match reads loses every message after it: each head starts a piece of its
+# own, as do the shell prompts ("user@host:~/dir$ ") between the commands. Quoted heads ("…", `…`) are prose naming
+# a message, not output.
 _FLAT_HEAD = (
     r"(?:tailscale(?: [a-z][\w-]*)?: unknown subcommand: \S"
     r"|flag provided but not defined: -\w|flag needs an argument: -\w|invalid (?:boolean )?value \"[^\"]*\" for -\w"
