@@ -356,7 +356,9 @@ def test_each_subcommand_message_is_read_as_an_expert_reads_it(text: str, expect
 # version-mismatch, a 500/412 under lock/serve/cert/file/drive/switch/update/dns query that command's kind), Services
 # (service list / serve get-config a view; serve clear's nothing to clear, set-config's unreadable file): head 417 and
 # 138 (nothing 627 -> 625), old 68 and 26; wrapped head 125 -> 193 of 393 (nothing 84 -> 0), old 36 -> 69 of 140.
-FLOORS = {"head.tsv": (417, 138), "old.tsv": (68, 26)}
+# fix39-cli: ping's "peer's node key has expired" (ipnlocal/local.go) was an "output" only as a misread tailscaled log
+# line (login-required of this node); it is now read with its kind, peer-key-expired: head 419 and 137.
+FLOORS = {"head.tsv": (419, 137), "old.tsv": (68, 26)}
 WRAPPED_FLOORS = {"head.tsv": 193, "old.tsv": 69}
 
 

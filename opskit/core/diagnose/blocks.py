@@ -36,6 +36,7 @@ from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_exten
 from opskit.core.diagnose.filecp import file_cp_progress_extent
 from opskit.core.diagnose.guistart import is_gui_start_fatal, reattach_detached_output, starts_gui
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
+from opskit.core.diagnose.installscript import install_script_extent, may_be_install_line
 from opskit.core.diagnose.localapicurl import localapi_curl_answer, may_start_answer
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
 from opskit.core.diagnose.loginserver import is_login_url_line, login_server_mismatch, named_login_server
@@ -898,6 +899,8 @@ def _text_view(
         return BlockKind.WEB_START, end
     if text[:3] == "IP " and (end := service_list_extent(lines, start)) is not None:
         return BlockKind.SERVICES, end
+    if may_be_install_line(text) and (end := install_script_extent(lines, start)) is not None:
+        return BlockKind.INSTALL_SCRIPT, end
     return None
 
 

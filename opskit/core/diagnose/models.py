@@ -71,6 +71,7 @@ class BlockKind(StrEnum):
     WEB_START = "web-start"  # `tailscale web`'s start-up lines: where it serves, whether it ran the 5252 client
     SERVICES = "services"  # `tailscale service list` (table, --json) / `serve get-config`: Tailscale Services
     CLI_ANSWER = "cli-answer"  # the CLI's routine answers (clianswers.py): the command worked, nothing to diagnose
+    INSTALL_SCRIPT = "install-script"  # install.sh's progress (installscript.py): what it installed, how, what next
 
 
 # ----------------------------------------------------------------------------------------- netcheck
@@ -344,6 +345,9 @@ class CliErrorKind(StrEnum):
     # a tailscaled/tailscale subcommand this OS or build does not have ("install-system-daemon not available on …")
     DAEMON_SUBCOMMAND_UNAVAILABLE = "daemon-subcommand-unavailable"
     PEER_NOT_FOUND = "peer-not-found"  # `tailscale ip`/`whois`: the name or address is no peer of the netmap
+    # `tailscale ping <peer>`: the peer is in the netmap but its node key expired (ipnlocal pingPeerAPI, magicsock's
+    # errExpired for disco/TSMP pings): nothing can reach it until it re-authenticates (this node is fine)
+    PEER_KEY_EXPIRED = "peer-key-expired"
     # `tailscale up`/`set`: "Some peers are advertising routes but --accept-routes is false" (their subnets are
     # not reachable from this node); the prefs were applied
     ACCEPT_ROUTES_OFF = "accept-routes-off"

@@ -15,7 +15,7 @@ Names are printed with Go's %q, so ``DOMAIN\\user`` arrives with doubled backsla
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -1672,6 +1672,82 @@ def _unwrap(lines: Sequence[SourceLine]) -> list[SourceLine]:
     return joined
 
 
+# A terminal paste whose line breaks were flattened to spaces (a chat log, a prompt log, a Markdown cell) holds the
+# CLI's messages mid-line, after the output before them: the CLI's usage errors (cli.go's "<command>: unknown
+# subcommand: X", Go's flag package's "flag provided but not defined: -x", "invalid value", "flag needs an
+# argument", the commands' "too many non-flag arguments") and its answers that say the node is not up (ip.go's "no
+# current Tailscale IPs; state: X", status.go's "Logged out.", "Tailscale is stopped.", "Machine is not yet approved
+# by tailnet admin."). A line only a first match reads loses every message after it: each head starts a piece of its
+# own, as do the shell prompts ("user@host:~/dir$ ") between the commands. Quoted heads ("…", `…`) are prose naming
+# a message, not output.
+_FLAT_HEAD = (
+    r"(?:tailscale(?: [a-z][\w-]*)?: unknown subcommand: \S"
+    r"|flag provided but not defined: -\w|flag needs an argument: -\w|invalid (?:boolean )?value \"[^\"]*\" for -\w"
+    r"|too many non-flag arguments: |no current Tailscale IP(?:s| address); state: [A-Za-z]"
+    r"|Logged out\.(?=\s|$)|Tailscale is stopped\.(?=\s|$)"
+    r"|Machine is not yet (?:approved|authorized) by tailnet admin\.)"
+)
+_FLAT_PROMPT = r"[\w.-]+@[\w.-]+:\S*[$#](?=\s)"
+_FLAT_SEAM = lazy_compile(rf"(?:(?<=\s)|^)(?:{_FLAT_HEAD}|{_FLAT_PROMPT})")
+_FLAT_WORDS = any_word_pattern(
+    (
+        "unknown subcommand: ",
+        "not defined: -",
+        "needs an argument: -",
+        'value "',
+        "non-flag arguments: ",
+        "no current tailscale ip",
+        "logged out.",
+        "tailscale is stopped.",
+        "by tailnet admin.",
+    )
+)
+_FLAT_MIN = 160  # a flattened paste runs on; a message with its wrapper is shorter
+
+
+def flattened_pieces(line: SourceLine) -> list[SourceLine] | None:
+    """The pieces of a line holding a flattened terminal paste, each starting at a CLI message or a shell prompt
+    (the text before the first one is the first piece), or None: the line is not one (too short, no CLI message
+    unquoted in it, or one message alone with no prompt or other message beside it)."""
+    text = line.text
+    if len(text) < _FLAT_MIN or _FLAT_WORDS.search(text.lower()) is None:
+        return None
+    starts = [match.start() for match in _FLAT_SEAM.finditer(text)]
+    heads = sum(1 for start in starts if _FLAT_PROMPT_AT.match(text, start) is None)
+    if heads == 0 or len(starts) < 2:
+        return None
+    bounds = [0, *starts, len(text)] if starts[0] else [*starts, len(text)]
+    pieces = [text[start:end].strip() for start, end in zip(bounds, bounds[1:], strict=False)]
+    return [line._replace(text=piece) for piece in pieces if piece]
+
+
+_FLAT_PROMPT_AT = lazy_compile(_FLAT_PROMPT)
+
+
+_FLAT_STATE = lazy_compile(
+    r"^(?:Logged out\.|Tailscale is stopped\.|Machine is not yet (?:approved|authorized) by tailnet admin\.)(?=\s|$)"
+)
+
+
+def _flat_piece_error(piece: SourceLine) -> CliError | None:
+    """What a piece of a flattened paste says: a CLI error, or the backend state `tailscale status` printed."""
+    if (state := _FLAT_STATE.match(piece.text)) is not None:
+        return _relayed_state_answer(piece._replace(text=state.group(0)))
+    return parse_windows_error(piece)
+
+
+def _read_flattened(line: SourceLine) -> list[CliError] | None:
+    """Each CLI message of a flattened paste's line, one reading per kind (the first), or None: not such a line."""
+    pieces = flattened_pieces(line)
+    if pieces is None:
+        return None
+    found: dict[CliErrorKind, CliError] = {}
+    for piece in pieces:
+        if (error := _flat_piece_error(piece)) is not None:
+            found.setdefault(error.kind, error)
+    return list(found.values()) or None
+
+
 # The rest of the `tailscale up` refusal (Go prints it over several lines) and the command it suggests.
 _UP_CONTINUATION = re.compile(
     r"non-default flags\. To proceed|use the command below to explicitly mention|all non-default settings:"
@@ -1851,6 +1927,15 @@ def _relayed_state_answer(line: SourceLine) -> CliError | None:
     return CliError(CliErrorKind.NOT_RUNNING_STATE, line, detail=line.text)
 
 
+def _with_flattened(found: Iterable[CliError | None]) -> Iterator[CliError]:
+    """The errors read line by line, each line that holds a flattened paste read message by message instead."""
+    for error in found:
+        if error is None:
+            continue
+        flat = _read_flattened(error.line) if len(error.line.text) >= _FLAT_MIN else None
+        yield from flat if flat is not None else (error,)
+
+
 def parse_windows(
     lines: Sequence[SourceLine],
     whoami: SourceLine | None = None,
@@ -1895,7 +1980,7 @@ def parse_windows(
         or (_relayed_state_answer(line) if relayed else None)
         for line in _unwrap(lines)
     )
-    for error in (each for first in found if first is not None for each in with_companions(first)):
+    for error in (each for first in _with_flattened(found) for each in with_companions(first)):
         previous = errors[-1] if errors else None
         # One message wrapped over a few lines can match twice (both halves name the cause): keep one. The
         # rp-filter risk runs one line per interface: its lines are counted from the last one merged.

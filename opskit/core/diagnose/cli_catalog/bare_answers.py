@@ -302,4 +302,20 @@ COMMAND_ANSWERS: tuple[tuple[re.Pattern[str] | LazyPattern, Refusal], ...] = (
         _CLI + "configure-kube.go, configure-synology-cert.go",
         "Tailscale is not running.",
     ),
+    # `tailscale ping <peer>` to a peer whose node key expired: ipnlocal's pingPeerAPI and magicsock's errExpired
+    # (disco, TSMP) answer it and the CLI returns it bare. Under `ping` only: the same words are tailscaled's own
+    # log after a WireGuard send, and prose says them of any node.
+    _answer(
+        r"ping",
+        CliErrorKind.PEER_KEY_EXPIRED,
+        "node key has expired",
+        r"^(?:error: |ping (?:error|failed): )?peer.s node key has expired\.?$",
+        "the peer is in this node's netmap but its node key has expired, so tailscaled refuses to ping it and "
+        "no WireGuard traffic reaches it: every connection to it fails until it logs in again. This node is fine "
+        "(it answered).",
+        "On the peer re-authenticate (`sudo tailscale up`, or `tailscale up --force-reauth`; a headless one needs a "
+        "new auth key), and for a server consider 'Disable key expiry' on it in the admin console's Machines page.",
+        "ipn/ipnlocal/local.go, wgengine/magicsock/endpoint.go",
+        "peer's node key has expired",
+    ),
 )

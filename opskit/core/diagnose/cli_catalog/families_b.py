@@ -606,6 +606,37 @@ _SERVE_FAMILY: tuple[Refusal, ...] = (
         _SERVE_V2,
         "2026/08/22 11:48:56 service svc:web not found in serve config, nothing to clear",
     ),
+    # enableFeatureInteractive (serve_legacy.go; `serve`, `funnel`) prints the control server's QueryFeature text and
+    # URL, then exits: on a plan without the feature, control says "<Feature> is not available on the <plan> plan."
+    # and "Upgrade to a different plan to get access to <Feature>:" above the billing page. The CLI asks only for
+    # "funnel" and "serve"; Serve's refusal is serve-not-enabled's, as its "Serve is not enabled" text is. Other
+    # feature names are not the CLI's and stay unread.
+    _entry(
+        CliErrorKind.FUNNEL_UNAVAILABLE,
+        "not available on the",
+        r"\bFunnel is not available on (?:the |your )?(?P<plan>[\w -]{1,40}?) plan\b"
+        r"|\bUpgrade to a different plan to get access to Funnel\b",
+        "The control server refused Funnel for this tailnet: its plan ({plan}) does not include Funnel, so "
+        "nothing on this node can be made reachable from the internet whatever its HTTPS and policy settings; "
+        "the command changed nothing.",
+        "Change the tailnet's plan in the admin console (Settings > Billing, the URL printed below the message) "
+        "to one that includes Funnel, or expose the service another way (a tunnel or reverse proxy outside "
+        "Tailscale; `tailscale serve` still shares it inside the tailnet).",
+        _SERVE_LEGACY,
+        "Funnel is not available on the Starter plan.",
+    ),
+    _entry(
+        CliErrorKind.SERVE_NOT_ENABLED,
+        "not available on the",
+        r"\b(?:Serve|HTTPS(?: certificates)?) (?:is|are) not available on (?:the |your )?(?P<plan>[\w -]{1,40}?) "
+        r"plan\b|\bUpgrade to a different plan to get access to (?:Serve|HTTPS)\b",
+        "The control server refused Serve for this tailnet: its plan ({plan}) does not include it, so the node "
+        "has no HTTPS serving; the command changed nothing.",
+        "Change the tailnet's plan in the admin console (Settings > Billing, the URL printed below the message) "
+        "to one that includes Serve, then rerun the command.",
+        _SERVE_LEGACY,
+        "Serve is not available on the Starter plan.",
+    ),
     _entry(
         CliErrorKind.DAEMON_CONNECTION_RESET,
         "lost connection to tailscaled",

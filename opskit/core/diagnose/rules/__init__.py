@@ -113,6 +113,7 @@ RULES: tuple[Rule, ...] = (
     windows.configure_host_failed,
     windows.subcommand_unavailable,
     windows.peer_not_found,
+    windows.peer_key_expired,
     windows.accept_routes_off,
     windows.ssh_policy_no_access,
     windows.ssh_check_required,

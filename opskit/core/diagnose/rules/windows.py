@@ -3157,6 +3157,48 @@ def peer_not_found(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Fin
     )
 
 
+_PEER_KEY_EXPIRED_TEXT = (
+    "the peer's node key has expired, so tailscaled sends it nothing and nothing can reach it until it logs in again.",
+    "Re-authenticate that device (`tailscale up` on it) and consider disabling key expiry for servers in the admin "
+    "console.",
+)
+
+
+@rule(
+    id="TS-CLI-PEER-KEY-EXPIRED",
+    name="cli-peer-key-expired",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="tailscale ping: the peer's node key has expired, so nothing can reach it",
+    target="windows",
+)
+def peer_key_expired(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale ping`` refuses a peer whose node key is past its expiry with ``peer's node key has
+    expired`` (ipn/ipnlocal/local.go pingPeerAPI; wgengine/magicsock/endpoint.go errExpired for disco and TSMP
+    pings): the peer stays in the netmap, but no WireGuard packet is sent to it. This node is fine; the peer
+    must log in again. Not a peer missing from the netmap (peer-not-found) nor this node logged out.
+
+    *Bad*::
+
+        $ tailscale ping raspberrypi
+        peer's node key has expired
+
+    *Good*::
+
+        $ tailscale ping raspberrypi
+        pong from raspberrypi (100.101.102.103) via 192.168.1.20:41641 in 4ms
+    """
+    found = _errors(report, CliErrorKind.PEER_KEY_EXPIRED)
+    if not found:
+        return
+    cause, fix = next((e.explanation for e in found if e.explanation is not None), _PEER_KEY_EXPIRED_TEXT)
+    yield ctx.finding(
+        f"{ctx.facts.label}: {cause}",
+        fix,
+        ctx.facts.evidence(*(e.line for e in found[:3])),
+    )
+
+
 @rule(
     id="TS-CLI-SERVE-FAILED",
     name="cli-serve-failed",
