@@ -1832,9 +1832,11 @@ _TAILSCALE_UNIT = r"[\w@.:-]*tailscale[\w@.:-]*\.service"
 # status=1/FAILURE)", "Process: 19144 ExecStart=/usr/sbin/tailscaled … (code=exited, status=1/FAILURE)" for the
 # notify unit, "(code=dumped, signal=ABRT)"). A non-zero status or a fault signal is tailscaled exiting on an
 # error; TERM/INT/HUP are a stop, KILL a stop that timed out or the OOM killer (its Result says which).
+# The process line is often copied without its "Process: N " head ("ExecStart=/usr/sbin/tailscaled … (code=exited,
+# status=1/FAILURE)"): the "(code=…)" tail is systemctl's, never a unit file's, so the ExecStart= alone says it.
 _UNIT_RESULT = r"Active: [a-z]+(?: \([\w-]+\))? \(Result: (?!success\))[\w-]+\)"
 _FAULT_END = r"\(code=(?:exited, status=(?!0/)\d+|(?:killed|dumped), signal=(?:SEGV|BUS|ABRT|ILL|FPE|SYS|TRAP|QUIT)\b)"
-_MAIN_EXIT = rf"Main PID: \d+ {_FAULT_END}|Process: \d+ ExecStart=\S*tailscale.* {_FAULT_END}"
+_MAIN_EXIT = rf"Main PID: \d+ {_FAULT_END}|(?:Process: \d+ )?ExecStart=\S*tailscale.* {_FAULT_END}"
 _CRASH = lazy_compile(
     r"^panic: |^fatal error: |getLocalBackend error: |safesocket\.Listen: |"
     # the Go runtime dying on a signal ("SIGSEGV: segmentation violation", "[signal SIGBUS: bus error …]")
@@ -1919,7 +1921,7 @@ _CRASH = lazy_compile(
 )
 # The service manager's verdicts on the run (old systemd's among them): the exit it saw, not the cause.
 _VERDICT = lazy_compile(
-    r"^(?:[Mm]ain process exited|Failed with result|Active: |Main PID: |Process: |[Ss]tart request repeated"
+    r"^(?:[Mm]ain process exited|Failed with result|Active: |Main PID: |Process: |ExecStart=|[Ss]tart request repeated"
     r"|Unit \S+ entered failed"
     r"|\S+\.service failed"
     r"|Scheduled restart job|Service (?:RestartSec|hold-off)|\S+\.service holdoff|Failed to start |Job for )"
