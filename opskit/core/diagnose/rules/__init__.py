@@ -192,6 +192,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.destination_refused,
     daemonlog.netstack_forward_unreachable,
     daemonlog.inbound_port_unhandled,
+    daemonlog.tls_no_sni,
     daemonlog.subnet_ping_failed,
     daemonlog.tailnet_lock_dropped_peer,
     daemonlog.tailnet_lock_sync_failed,
