@@ -63,6 +63,7 @@ RULES: tuple[Rule, ...] = (
     status.tx_no_rx,
     status.active_offline,
     status.exit_node_offline,
+    status.only_offline,
     status.health,
     status.not_running,
     status.login_succeeded,
