@@ -2402,6 +2402,7 @@ def tls_no_sni(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 
     *Good*::
 
+        2025/02/06 03:30:52 [v1] Accept: TCP{100.108.50.107:56808 > 100.70.27.64:443} 52 tcp ok
         2025/02/06 03:30:52 http: TLS handshake error from 100.108.50.107:56808: EOF
     """
     issues = log.issues_of("tls-no-sni")
