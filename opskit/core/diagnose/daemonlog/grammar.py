@@ -163,6 +163,8 @@ _WORD_BEFORE_STAMP = re.compile(
 def _prefix_process(word: re.Match[str]) -> str:
     """The program a _WORD_BEFORE_STAMP prefix names, without its brackets, colon or version."""
     return word.group(0).strip().strip("[]:").split()[0]
+
+
 # containerboot's prefix with its Go stamp after a runtime's stamp ("2023-10-10T22:37:43.51Z boot: 2023/10/10 …").
 _BOOT_AFTER_STAMP = re.compile(r"^boot:\s+(?=\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2})")
 # The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
