@@ -240,15 +240,20 @@ def only_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding
         for peer in peers[:6]
     ]
     more = f" (and {len(peers) - 6} more)" if len(peers) > 6 else ""
-    yield ctx.finding(
+    cause = (
         f"{ctx.facts.label}: {'; '.join(named)}{more}: the device is off, not running Tailscale, or logged out (an "
-        "expired node key looks the same), so nothing on the tailnet reaches it.",
+        "expired node key looks the same), so nothing on the tailnet reaches it."
+    )
+    fix = (
         "Check it on the device: is it powered and online, is tailscaled running (`systemctl status tailscaled`), "
         "and what does `tailscale status` say there ('Logged out.' or an expired key: run `tailscale up` again; "
-        "disable key expiry for a server in the admin console).",
-        ctx.facts.evidence(*(peer.line for peer in peers[:4])),
-        **({"peer": peer_name(peers[0])} if len(peers) == 1 else {}),
+        "disable key expiry for a server in the admin console)."
     )
+    evidence = ctx.facts.evidence(*(peer.line for peer in peers[:4]))
+    if len(peers) == 1:
+        yield ctx.finding(cause, fix, evidence, peer=peer_name(peers[0]))
+    else:
+        yield ctx.finding(cause, fix, evidence)
 
 
 @rule(
