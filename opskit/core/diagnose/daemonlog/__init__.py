@@ -137,6 +137,8 @@ _MARKERS = re.compile(
     r"|Got Windows Service event: |Cannot load wintun\.dll |TUN interface is up after "
     # the periodic peer statistics line (ipnlocal, wgengine before it: "[v1] v%v peers: %v", version.Long)
     r"|(?:\[v1\] )?v\d+\.\d+\.\d+\S* peers:(?: |$)"
+    # and the short keys of those peers, logged right before it ("[v1] peer keys: [8dY/c] [SbsJn]")
+    r"|(?:\[v1\] )?peer keys:(?: \[|$)"
     # derper's per-client lines (derp/derpserver: "derp client %v%s: " — the client's ip:port and its short key,
     # "[SbsJn]"; v1.50 and older "derp client %v/%x: " with the whole key in hex): a relay's own log, its
     # --verbose register/forward/teardown lines among them

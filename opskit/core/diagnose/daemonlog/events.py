@@ -1832,9 +1832,11 @@ _TAILSCALE_UNIT = r"[\w@.:-]*tailscale[\w@.:-]*\.service"
 # status=1/FAILURE)", "Process: 19144 ExecStart=/usr/sbin/tailscaled … (code=exited, status=1/FAILURE)" for the
 # notify unit, "(code=dumped, signal=ABRT)"). A non-zero status or a fault signal is tailscaled exiting on an
 # error; TERM/INT/HUP are a stop, KILL a stop that timed out or the OOM killer (its Result says which).
+# The process line is often copied without its "Process: N " head ("ExecStart=/usr/sbin/tailscaled … (code=exited,
+# status=1/FAILURE)"): the "(code=…)" tail is systemctl's, never a unit file's, so the ExecStart= alone says it.
 _UNIT_RESULT = r"Active: [a-z]+(?: \([\w-]+\))? \(Result: (?!success\))[\w-]+\)"
 _FAULT_END = r"\(code=(?:exited, status=(?!0/)\d+|(?:killed|dumped), signal=(?:SEGV|BUS|ABRT|ILL|FPE|SYS|TRAP|QUIT)\b)"
-_MAIN_EXIT = rf"Main PID: \d+ {_FAULT_END}|Process: \d+ ExecStart=\S*tailscale.* {_FAULT_END}"
+_MAIN_EXIT = rf"Main PID: \d+ {_FAULT_END}|(?:Process: \d+ )?ExecStart=\S*tailscale.* {_FAULT_END}"
 _CRASH = lazy_compile(
     r"^panic: |^fatal error: |getLocalBackend error: |safesocket\.Listen: |"
     # the Go runtime dying on a signal ("SIGSEGV: segmentation violation", "[signal SIGBUS: bus error …]")
@@ -1919,7 +1921,7 @@ _CRASH = lazy_compile(
 )
 # The service manager's verdicts on the run (old systemd's among them): the exit it saw, not the cause.
 _VERDICT = lazy_compile(
-    r"^(?:[Mm]ain process exited|Failed with result|Active: |Main PID: |Process: |[Ss]tart request repeated"
+    r"^(?:[Mm]ain process exited|Failed with result|Active: |Main PID: |Process: |ExecStart=|[Ss]tart request repeated"
     r"|Unit \S+ entered failed"
     r"|\S+\.service failed"
     r"|Scheduled restart job|Service (?:RestartSec|hold-off)|\S+\.service holdoff|Failed to start |Job for )"
@@ -2945,12 +2947,18 @@ def _derper(message: str) -> Iterator[Event]:
 # "_acme-challenge.<name>" => …: set-dns response: 500 …', '… your Tailscale account does not support getting TLS
 # certs') or the request that never got one ('Get "http://local-tailscaled.sock/localapi/v0/cert/<name>?type=pair
 # …": context deadline exceeded'). No HTTPS connection to the node succeeds until the certificate is had. A handshake
-# failing for the client's own reasons (EOF, a scanner without SNI, "client sent an HTTP request to an HTTPS
+# failing for the client's own reasons (EOF, no SNI: tls-no-sni below, "client sent an HTTP request to an HTTPS
 # server") is no certificate failure, and derper's autocert errors are derper's (_derper).
 _HANDSHAKE_CERT = lazy_compile(
     r"http: TLS handshake error from \S+: (?:(?:HTTP )?500 Internal Server Error: \S"
     r'|(?:Get|POST|Post) "?http://[^"\s]*/localapi/v0/cert/(?P<name>[^?"\s/]+))'
 )
+# A client that sent no server name in its ClientHello: Tailscale picks the node's certificate by SNI (client/local's
+# GetCertificate for tsnet programs, v1.20+; Serve's HTTPS listener, ipn/ipnlocal/serve.go, v1.40+) and refuses the
+# handshake with "no SNI ServerName", which Go's server logs. Browsers and curl send no SNI for an IP address: the
+# client opened https://100.x.y.z, not the node's <name>.<tailnet>.ts.net. Only this error: the other handshake
+# errors (EOF, "unknown certificate", a plain HTTP request) are the client's own business.
+_HANDSHAKE_NO_SNI = lazy_compile(r"http: TLS handshake error from (?P<client>\S+): no SNI ServerName$")
 # tsnet's ListenTLS refusing before it listens (tsnet/tsnet.go, v1.38+): the control server offers the node no
 # certificate domain (MagicDNS or HTTPS certificates off for the tailnet; a control server without certificate
 # support, as Headscale was), so the program's HTTPS listener never exists.
@@ -2989,6 +2997,9 @@ def _embedded(message: str) -> Iterator[Event]:
         )
         # (SetDNS names the DNS-01 challenge's record, "_acme-challenge.<name>": the certificate is <name>'s)
         yield Raise("cert-failed", (named or "cert").removeprefix("_acme-challenge."), message[handshake.start() :])
+    elif "no SNI ServerName" in message and (no_sni := _HANDSHAKE_NO_SNI.search(message)) is not None:
+        client = no_sni.group("client").rsplit(":", 1)[0].strip("[]")  # the client's address, without its port
+        yield Raise("tls-no-sni", client, message[no_sni.start() :])
     elif "tsnet: you must enable " in message and (refused := _TSNET_NO_CERT_DOMAIN.search(message)) is not None:
         off = "HTTPS certificates" if refused.group("what") == "HTTPS" else "MagicDNS"
         yield Raise("cert-failed", f"this node ({off} off)", refused.group(0))

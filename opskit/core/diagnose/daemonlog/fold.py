@@ -75,6 +75,7 @@ _SEVERITY = {
     "network-down": Severity.WARNING,  # the host's own network is gone: nothing of Tailscale's is broken
     "dns-fight": Severity.WARNING,  # MagicDNS works until NetworkManager rewrites resolv.conf again
     "rebind-churn": Severity.WARNING,  # DERP connections drop and come back: traffic stalls, it is not cut off
+    "tls-no-sni": Severity.WARNING,  # only HTTPS by IP address fails: the tailnet path and the node's name work
 }
 _EVIDENCE = 3
 _KEY_OF = {"firewall-failed": "router"}  # the key events.py raises each kind with

@@ -152,10 +152,19 @@ _NAME_BEFORE_STAMP = re.compile(
 # Go's log.New(w, "tsnet: ", log.LstdFlags) writes its prefix BEFORE the stamp ("tsnet: 2026/04/02 13:19:32 …",
 # containerboot's "boot: 2023/10/10 …", "TsInternal 2026/04/02 …", a level "INFO 2026-04-02T13:19:32Z …"): one word
 # (or a bracketed one) right before a dated stamp at the start of the line, kept as the line's process. (With
-# log.Lmsgprefix the prefix comes after the stamp: daemonlog/__init__.py.)
+# log.Lmsgprefix the prefix comes after the stamp: daemonlog/__init__.py.) A program may put its version in the
+# brackets ("[jetkvm-plugin-tailscale v0.2.1] 2025/02/06 03:30:52 …", a plugin's tsnet node): the name is the process.
 _WORD_BEFORE_STAMP = re.compile(
-    r"^(?:\[[A-Za-z][\w.-]*\]|[A-Za-z][\w.-]*):?\s+(?=\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2})"
+    r"^(?:\[[A-Za-z][\w.-]*(?: v?\d+(?:\.\d+)+[\w.+-]*)?\]|[A-Za-z][\w.-]*):?\s+"
+    r"(?=\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2})"
 )
+
+
+def _prefix_process(word: re.Match[str]) -> str:
+    """The program a _WORD_BEFORE_STAMP prefix names, without its brackets, colon or version."""
+    return word.group(0).strip().strip("[]:").split()[0]
+
+
 # containerboot's prefix with its Go stamp after a runtime's stamp ("2023-10-10T22:37:43.51Z boot: 2023/10/10 …").
 _BOOT_AFTER_STAMP = re.compile(r"^boot:\s+(?=\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2})")
 # The program name alone in front of the message ("tailscaled Drop: UDP{…}", "tailscaled: getting engine"),
@@ -464,7 +473,7 @@ def _peel_prefixes(text: str) -> Message:
         ):
             # Go's log.New prefix after a container runtime's stamp (`kubectl logs --timestamps`, a compose
             # viewer): "2024-05-01T10:00:00.1Z boot: 2024/05/01 10:00:00 …" is containerboot's line
-            process, text, stamped = process or word.group(0).strip().strip("[]:"), text[word.end() :], False
+            process, text, stamped = process or _prefix_process(word), text[word.end() :], False
             continue
         if stamped and first == "|" and text[1:2] in (" ", ""):
             # a crash-log viewer's time column and its bar (the Android app's crash logs: "13:38:39 | panic: …",
@@ -612,7 +621,7 @@ def _peel_prefixes(text: str) -> Message:
         if not stamped and (first.isalpha() or first == "[") and (word := _WORD_BEFORE_STAMP.match(text)) is not None:
             # last: journald, syslog, Console and logfmt forms above keep their process; this word names the
             # program ("boot" is containerboot, "tsnet" an embedded node) unless a column before it did
-            process = process or word.group(0).strip().strip("[]:")
+            process = process or _prefix_process(word)
             text = text[word.end() :]
             continue
         break

@@ -2380,6 +2380,46 @@ def inbound_port_unhandled(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterat
 
 
 @rule(
+    id="TS-LOG-TLS-NO-SNI",
+    name="log-tls-no-sni",
+    family="tailscale-daemon-log",
+    severity=Severity.WARNING,
+    summary="HTTPS clients reach the node by IP address: without a server name no certificate is chosen",
+    target="daemon-log",
+)
+def tls_no_sni(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: an HTTPS listener whose certificate comes from Tailscale (a tsnet program's ``GetCertificate`` from
+    client/local, ``tailscale serve``'s HTTPS port, ipn/ipnlocal/serve.go) picks the node's certificate by the
+    server name the client sends (SNI). A client that sends none is refused with ``no SNI ServerName``, which Go's
+    HTTP server logs as ``http: TLS handshake error from <client>: no SNI ServerName``. Browsers and curl send no
+    SNI when the URL holds an IP address: the client opened https://100.x.y.z. The tailnet path works (the
+    connection arrived); only the handshake fails. Other handshake errors (EOF, a client that does not trust the
+    certificate) are the client's own.
+
+    *Bad*::
+
+        2025/02/06 03:30:52 http: TLS handshake error from 100.108.50.107:56808: no SNI ServerName
+
+    *Good*::
+
+        2025/02/06 03:30:52 [v1] Accept: TCP{100.108.50.107:56808 > 100.70.27.64:443} 52 tcp ok
+        2025/02/06 03:30:52 http: TLS handshake error from 100.108.50.107:56808: EOF
+    """
+    issues = log.issues_of("tls-no-sni")
+    clients = sorted({issue.key for issue in issues})
+    yield from _finding(
+        ctx,
+        issues,
+        f"HTTPS connections from {', '.join(clients)} reach this node's Tailscale TLS listener without a server "
+        f"name (SNI) and every handshake is refused ({_last(issues)}): the client opened the node by its IP "
+        "address (or a name that is not the node's), and the certificate is chosen by name. The tailnet path works.",
+        "Open the node by its MagicDNS name, https://<machine>.<tailnet>.ts.net (MagicDNS and HTTPS certificates "
+        "on for the tailnet: `tailscale status --json` shows the name as Self.DNSName), not https://100.x.y.z; or "
+        "use plain http:// to the IP address where the program serves it.",
+    )
+
+
+@rule(
     id="TS-LOG-SUBNET-PING-FAILED",
     name="log-subnet-ping-failed",
     family="tailscale-daemon-log",

@@ -189,6 +189,73 @@ def exit_node_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Fi
         )
 
 
+# cli.go lastSeenFmt: "Nm", "Nh", "Nd" before " ago"
+_AGO = re.compile(r"^(?P<count>\d+)(?P<unit>[mhd]) ago$")
+_AGO_UNITS = {"m": "minute", "h": "hour", "d": "day"}
+
+
+def _ago_in_words(last_seen: str) -> str:
+    """ "166d ago" as "166 days ago" (another form as printed)."""
+    ago = _AGO.match(last_seen)
+    if ago is None:
+        return last_seen
+    count = int(ago.group("count"))
+    return f"{count} {_AGO_UNITS[ago.group('unit')]}{'' if count == 1 else 's'} ago"
+
+
+@rule(
+    id="TS-STATUS-ONLY-OFFLINE",
+    name="status-only-offline",
+    family="tailscale-status",
+    severity=Severity.WARNING,
+    summary="The status rows pasted show only offline peers: those devices are not connected to Tailscale",
+    target="status",
+)
+def only_offline(status: StatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: a status paste holding no self row and no online peer, only ``offline[, last seen …]`` rows, is the
+    rows the poster picked to show the problem: those devices have no connection to the coordination server
+    (cli.go lastSeenFmt says since when), so nothing on the tailnet reaches them. The device is off, not running
+    Tailscale, or logged out; a node key that expired (180 days by default) reads the same. A full status (the
+    self row, or any online peer) with some offline peers is a tailnet's normal state and stays silent.
+
+    *Bad*::
+
+        100.117.91.34    raspberrypi     someone@  linux  offline, last seen 166d ago
+
+    *Good*::
+
+        100.64.0.1       laptop          someone@  linux  -
+        100.117.91.34    raspberrypi     someone@  linux  offline, last seen 166d ago
+    """
+    if not status.peers or status.self_peer is not None or status.state_message or status.from_cli_error:
+        return
+    if not all(peer.offline and not peer.active for peer in status.peers):
+        return
+    # the exit node in use has its own rule (TS-STATUS-EXIT-NODE-OFFLINE)
+    peers = [peer for peer in status.peers if peer.exit_node != "exit node"]
+    if not peers:
+        return
+    named = [
+        f"{peer_name(peer)} is offline" + (f", last seen {_ago_in_words(peer.last_seen)}" if peer.last_seen else "")
+        for peer in peers[:6]
+    ]
+    more = f" (and {len(peers) - 6} more)" if len(peers) > 6 else ""
+    cause = (
+        f"{ctx.facts.label}: {'; '.join(named)}{more}: the device is off, not running Tailscale, or logged out (an "
+        "expired node key looks the same), so nothing on the tailnet reaches it."
+    )
+    fix = (
+        "Check it on the device: is it powered and online, is tailscaled running (`systemctl status tailscaled`), "
+        "and what does `tailscale status` say there ('Logged out.' or an expired key: run `tailscale up` again; "
+        "disable key expiry for a server in the admin console)."
+    )
+    evidence = ctx.facts.evidence(*(peer.line for peer in peers[:4]))
+    if len(peers) == 1:
+        yield ctx.finding(cause, fix, evidence, peer=peer_name(peers[0]))
+    else:
+        yield ctx.finding(cause, fix, evidence)
+
+
 @rule(
     id="TS-STATUS-HEALTH",
     name="status-health",
