@@ -139,8 +139,7 @@ _TOOLS = st.sampled_from(("/sbin/ip6tables", "/usr/sbin/ip6tables", "/usr/bin/ip
 _TABLE_MISSING = (
     "ip6tables v{v} ({mode}): can't initialize ip6tables table `filter': Table does not exist (do you need to "
     "insmod?)\nPerhaps ip6tables or your kernel needs to be upgraded.",
-    "ip6tables v{v} ({mode}): can't initialize ip6tables table `filter': Table does not exist (do you need to "
-    "insmod?)",
+    "ip6tables v{v} ({mode}): can't initialize ip6tables table `filter': Table does not exist (do you need to insmod?)",
     "modprobe: FATAL: Module ip6_tables not found in directory /lib/modules/5.15.0-1057-azure\nip6tables v{v} "
     "({mode}): can't initialize ip6tables table `filter': Table does not exist (do you need to insmod?)",
     "ip6tables v{v} ({mode}): can't initialize ip6tables table `filter': Address family not supported by protocol",
@@ -215,7 +214,7 @@ _ADD_FAILURES = (
     "--wait]: exit status {code}: ip6tables: No chain/target/match by that name.",
     "router: adding [-i tailscale0 -j MARK --set-mark 0x40000/0xff0000] in v6/filter/ts-forward: running [{tool} -t "
     "filter -A ts-forward -i tailscale0 -j MARK --set-mark 0x40000/0xff0000 --wait]: exit status {code}: ip6tables "
-    "v1.8.7 (legacy): unknown option \"--set-mark\"",
+    'v1.8.7 (legacy): unknown option "--set-mark"',
 )
 
 

@@ -2713,7 +2713,8 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     others = [
         i.kind
         for i in log.issues
-        if i.kind not in ("crash", "hand-started", "log-upload-failing", "ipv6-tunnel-off") and i.lines[0].number <= stopped_at
+        if i.kind not in ("crash", "hand-started", "log-upload-failing", "ipv6-tunnel-off")
+        and i.lines[0].number <= stopped_at
     ]
     # A goroutine trace through cmd/tailscale/cli is the CLI crashing (e.g. `tailscale netcheck`), not the daemon.
     cli = any("/cmd/tailscale/cli/" in line.text for line in log.lines)
