@@ -586,6 +586,8 @@ DAEMON_ANSWER = re.compile(
 _LOG_FRAGMENT = re.compile(r"^(?:[(\[{\"']|[\w.-]+=\S)")
 # A message cut where it cannot end: after a subsystem's name ("router:", "magicsock: disco:"), a comma, "=", "=>".
 _OPEN_END = (":", ",", "=", "=>", "(", "[", "{")
+# Where a message cut by hand cannot end even when its indented rest would read alone (a health text, a status row)
+_HAND_WRAP_OPEN = (":", ",", "=", "=>")
 _MAX_LOG_PIECES = 24
 _WIDTH_STRETCH = 32
 _MIN_WRAP_WIDTH = 50  # narrower "wraps" are short lines, not a width
@@ -707,9 +709,16 @@ def _log_continuation(
         if wrapped_at is None or reach <= wrapped_at:
             return None
     own = classify_line(text, False)
-    if own is not None and not (own is BlockKind.DAEMON_LOG and _NAMES_ONLY.match(body)):
+    if (
+        own is not None
+        and not (own is BlockKind.DAEMON_LOG and _NAMES_ONLY.match(body))
+        and not (end.endswith(_HAND_WRAP_OPEN) and _lead(piece) > _lead(head) and "multiple errors:" not in body)
+    ):
         # a line of its own (a status row, another log line; the indented lines of a multi-line error under
-        # "…: multiple errors:") unless all the line above kept was a subsystem's name ("monitor:")
+        # "…: multiple errors:") unless all the line above kept was a subsystem's name ("monitor:") or an author
+        # hard-wrapped a message left open, its rest indented under it ("health(warnable=no-derp-home): error:" /
+        # "  Tailscale could not connect to any relay server.": the warnable's text, not a bare health message;
+        # util/multierr's indented errors stay errors of their own, as above)
         return None
     if cut and len(_printed(last).rstrip()) == CONSOLE_WIDTH and _lead(piece) <= _lead(head):
         return ""  # the console cut mid-word (a space at the cut starts the next line: more indented than the head)

@@ -1092,6 +1092,13 @@ _ABSENT = (
 
 
 _V6_PROBE = "ipv6 unavailable due to"  # util/linuxfw 1.62: "ipv6 unavailable due to missing filter table: …"
+# util/linuxfw deciding to run IPv4-only (iptables_runner.go / iptables.go v1.0-HEAD: "disabling tunneled IPv6 due to
+# system IPv6 config: %v" / "… due to missing ip6tables: %v", nftables_runner.go the first; v1.62-v1.62.x: "ipv6
+# unavailable due to missing filter table: %s"): tailscaled goes on without IPv6 inside the tailnet, nothing failed
+# (an info). Only 1.62's probe failing on the rights to run ip6tables (an unprivileged tailscaled, Synology DSM 7: the
+# xtables lock) is a failure: the host has the table, the probe misreads a permission error as its absence.
+_V6_OFF = ("disabling tunneled IPv6 due to", _V6_PROBE)
+_V6_PROBE_DENIED = ("lock file", "Permission denied", "must be root", "Operation not permitted")
 
 
 def is_absent_deletion(message: str) -> bool:
@@ -1106,6 +1113,11 @@ def _router(message: str) -> Iterator[Event]:
     if message.startswith(("note: ", "router: note: ")):
         return  # router_linux.go: "note: %v", a clean-up that failed and that it carries on after (harmless)
     if is_absent_deletion(message):
+        return
+    if (v6_off := next((message.find(words) for words in _V6_OFF if words in message), -1)) >= 0 and not (
+        _V6_PROBE in message and any(word in message for word in _V6_PROBE_DENIED)
+    ):
+        yield Raise("ipv6-tunnel-off", "router", message[v6_off:])
         return
     if (failure := _FIREWALL.search(message)) is not None and not any(word in message for word in _FIREWALL_HARMLESS):
         # (the IPv6 filter probe's own words say what its failure does: tunneled IPv6 off; rules/daemonlog.py)

@@ -54,6 +54,7 @@ _RESTART_CLEARS = (
 )
 _SEVERITY = {
     "log-upload-failing": Severity.INFO,
+    "ipv6-tunnel-off": Severity.INFO,  # util/linuxfw runs IPv4-only on a host without (filtered) IPv6: IPv4 works
     "packet-dropped": Severity.WARNING,
     "socket-in-use": Severity.WARNING,  # the daemon already running is fine: only the extra start failed
     "no-peer-for-address": Severity.WARNING,

@@ -208,6 +208,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.network_down,
     daemonlog.operator_unknown,
     daemonlog.upload_failing,
+    daemonlog.ipv6_tunnel_off,
     daemonlog.health_errors,
     derpcheck.region_failing,
     derpcheck.stun_no_response,

@@ -688,7 +688,8 @@ def firewall_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Find
 
 # util/linuxfw 1.62's probe of the IPv6 filter table ("ipv6 unavailable due to missing filter table: running
 # [/sbin/ip6tables -t filter -S --wait]: …"; 1.64 on says "ip6tables filtering is not supported on this host", a host
-# without that table): whatever made the listing fail, tailscaled then turns tunneled IPv6 off altogether.
+# without that table): tailscaled then turns tunneled IPv6 off altogether. A missing table is only that (an info,
+# ipv6-tunnel-off); it reaches here when ip6tables was refused its rights (events.py: the xtables lock, not root).
 _IPV6_FILTER_PROBE = re.compile(r"ipv6 unavailable due to missing filter table")
 # ip6tables unable to take the xtables lock ("Fatal: can't open lock file /run/xtables.lock: Permission denied"): the
 # probe failed on the lock file's permission (an unprivileged tailscaled, as Synology DSM 7 runs it), not on the table
@@ -2752,7 +2753,8 @@ def crash(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     others = [
         i.kind
         for i in log.issues
-        if i.kind not in ("crash", "hand-started", "log-upload-failing") and i.lines[0].number <= stopped_at
+        if i.kind not in ("crash", "hand-started", "log-upload-failing", "ipv6-tunnel-off")
+        and i.lines[0].number <= stopped_at
     ]
     # A goroutine trace through cmd/tailscale/cli is the CLI crashing (e.g. `tailscale netcheck`), not the daemon.
     cli = any("/cmd/tailscale/cli/" in line.text for line in log.lines)
@@ -3061,6 +3063,43 @@ def upload_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findi
         f"tailscaled cannot upload its logs ({_last(issues)}); harmless on its own.",
         "Nothing to do for connectivity. To stop the attempts: `tailscaled --no-logs-no-support` (or "
         "TS_NO_LOGS_NO_SUPPORT=true); if other issues share the cause, fix those.",
+        severity=Severity.INFO,
+    )
+
+
+@rule(
+    id="TS-LOG-IPV6-TUNNEL-OFF",
+    name="log-ipv6-tunnel-off",
+    family="tailscale-daemon-log",
+    severity=Severity.INFO,
+    summary="tailscaled runs IPv4-only inside the tailnet (the host lacks IPv6 or ip6tables)",
+    target="daemon-log",
+)
+def ipv6_tunnel_off(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: when its firewall runner starts, tailscaled checks the host's IPv6 (sysctl, policy routing), the
+    ``ip6tables`` binary and (1.62.x) the IPv6 ``filter`` table; when one is missing it logs ``disabling tunneled
+    IPv6 due to system IPv6 config: …``, ``… due to missing ip6tables: …`` or ``ipv6 unavailable due to missing filter
+    table: …`` and goes on IPv4-only: the node gets no Tailscale IPv6 address or IPv6 routes, IPv4 works. Containers
+    (GitHub Codespaces) and hosts booted with IPv6 off log it on every start. Only the 1.62 probe failing on the
+    rights to run ip6tables (the xtables lock) is a failure (``TS-LOG-FIREWALL-FAILED``).
+
+    *Bad*::
+
+        2024/05/22 20:12:33 router: ipv6 unavailable due to missing filter table: running [/usr/sbin/ip6tables -t filter -S --wait]: exit status 3: ip6tables v1.8.4 (legacy): can't initialize ip6tables table `filter': Table does not exist (do you need to insmod?)
+
+    *Good*::
+
+        2024/05/22 20:12:33 router: v6filter = true, v6nat = true
+    """
+    issues = log.issues_of("ipv6-tunnel-off")
+    yield from _finding(
+        ctx,
+        issues,
+        f"IPv6 inside the tailnet is off on this node: the host lacks what tailscaled needs for it ({_last(issues)}); "
+        "it runs IPv4-only (no Tailscale IPv6 address or IPv6 routes), IPv4 works.",
+        "Nothing to do unless you need Tailscale IPv6: then enable IPv6 on the host (sysctl "
+        "net.ipv6.conf.all.disable_ipv6=0), install ip6tables and its kernel modules (ip6table_filter), and "
+        "restart tailscaled.",
         severity=Severity.INFO,
     )
 
