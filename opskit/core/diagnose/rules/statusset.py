@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -81,11 +82,20 @@ def self_row(node: NodeStatus) -> StatusPeer | None:
     return node.status.self_peer
 
 
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The row's Tailscale IP, or None where it is missing or masked by the poster ("100.64.0.x")."""
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
 def _same_node(row: StatusPeer, other_self: StatusPeer) -> bool:
     """Whether a row shows the node whose own status has ``other_self`` as Self: by Tailscale IP, else by name
     (a MagicDNS name and its short form are one name); two different IPs are two nodes whatever their names."""
-    if row.ip and other_self.ip:
-        return row.ip == other_self.ip
+    row_ip, self_ip = _address(row.ip), _address(other_self.ip)
+    if row_ip is not None and self_ip is not None:
+        return row_ip == self_ip
     row_name, self_name = _name(row), _name(other_self)
     if not row_name or not self_name:
         return False
