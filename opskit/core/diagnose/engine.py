@@ -63,10 +63,11 @@ from opskit.core.diagnose.profile import NatProfile, build_profile
 from opskit.core.diagnose.routelookup import RouteLookup, parse_route_lookups
 from opskit.core.diagnose.rules import InputFacts, rules_for
 from opskit.core.diagnose.rules.pairs import PairsSubject
+from opskit.core.diagnose.rules.statusset import NodeStatus, StatusSet
 from opskit.core.diagnose.servestatus import ServeStatusReport, lists_only_in_json, with_curl_answers
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
-from opskit.core.diagnose.text import SourceLine, hide_keys
+from opskit.core.diagnose.text import SourceLine, hide_keys, is_elision_line, split_lines
 from opskit.core.diagnose.usagetext import UsageTextReport
 from opskit.core.diagnose.viewkinds import VIEW_BY_BLOCK, View, ViewReport
 from opskit.core.diagnose.windows import (
@@ -723,6 +724,25 @@ def _with_portmap_debug(profile: NatProfile, debugs: Sequence[tuple[Block, Portm
     return replace(profile, portmap_usable=False, artefacts=(*profile.artefacts, "double-nat"))
 
 
+def _node_statuses(parsed_inputs: Sequence[_Parsed], inputs: Sequence[InputText]) -> Iterable[NodeStatus]:
+    """Every pasted status with the prompt that ran it and whether the paste cut its listing."""
+    for parsed, item in zip(parsed_inputs, inputs, strict=True):
+        if not parsed.statuses:
+            continue
+        lines = split_lines(item.text)
+        for block, status in parsed.statuses:
+            if not block.lines:
+                continue
+            first, last = block.lines[0].number, block.lines[-1].number
+            prompt = None
+            if block.command is not None:
+                prompt = next((p for p in reversed(parsed.split.prompts) if p.number < first), None)
+            inside = any(is_elision_line(line.text) for line in lines[first - 1 : last])
+            below = next((line for line in lines[last:] if line.text and line.text != "```"), None)
+            cut = inside or (below is not None and is_elision_line(below.text))
+            yield NodeStatus(parsed.source, status, block.command, prompt, cut)
+
+
 def _run(subject_kind: str, subject: object, facts: InputFacts) -> list[Finding]:
     findings: list[Finding] = []
     for rule_obj in rules_for(subject_kind):
@@ -833,6 +853,9 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
         for block, view, view_report in parsed.views:
             facts = InputFacts(item.label, item.source, command=block.command)
             findings.extend(_run(view.rules, view_report, facts))
+    if sum(len(p.statuses) for p in parsed_inputs) >= 2:
+        subject_set = StatusSet(tuple(_node_statuses(parsed_inputs, inputs)))
+        findings.extend(_run("status-set", subject_set, InputFacts("all nodes", "all inputs")))
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)
     observations = [o for parsed in parsed_inputs for o in _observations(parsed, aliases)]

@@ -15,6 +15,7 @@ DiagnoseTarget = Literal[
     "input",
     "netcheck",
     "status",
+    "status-set",  # every status of the diagnosis at once (what one node lists of another)
     "ping",
     "windows",
     "daemon-log",
