@@ -18,8 +18,8 @@ token, never repeated), ``debug dial-types``' dialer lines, under their command 
 go-buildinfo``, ``debug control-knobs``, ``debug peer-relay-servers`` and ``appc-routes``, get.go (``get --all``'s
 ``NAME  VALUE`` table), metrics.go (``metrics print``'s Prometheus lines, when not a metrics view: metricsview.py),
 licenses.go, up.go (the login URL under ``To authenticate, visit:``; ``Success.`` under a typed `up`/`login`,
-`switch`, `serve`/`funnel` as the first line it printed, its words by that command), switch.go (``Switching to account "…"``,
-``Already on account "…"``).
+`switch`, `serve`/`funnel` as the first line it printed, its words by that command), switch.go (``Switching to
+account "…"``, ``Already on account "…"``).
 
 The splitter drops these lines silently (as it does a shell's noise): they are output it knows, not unread lines.
 One table knows each one-line answer: its command, its pattern and what it says in plain words (``Answer``), read by

@@ -75,7 +75,8 @@ _LOCKED_OUT_HEADER = lazy_compile(
 )
 # name, addresses (comma-separated, maybe none), stable ID, node key; a node without a name leaves its column empty
 _LOCKED_OUT_ROW = lazy_compile(
-    r"^(?:(?P<name>\S+)\s+)?(?P<addrs>[0-9A-Fa-f.:]+(?:, ?[0-9A-Fa-f.:]+)*\s+)?(?P<id>\S+)\s+(?P<key>nodekey:[0-9a-f]+)$"
+    r"^(?:(?P<name>\S+)\s+)?(?P<addrs>[0-9A-Fa-f.:]+(?:, ?[0-9A-Fa-f.:]+)*\s+)?"
+    r"(?P<id>\S+)\s+(?P<key>nodekey:[0-9a-f]+)$"
 )
 # the poster's stand-in for rows they left out, besides the cuts text.py knows ("...", "[snip]"): "<very long list
 # of exit nodes>", "<more nodes>" (words in angle brackets, never a tag: a space or an ellipsis inside)
