@@ -29,7 +29,7 @@ from opskit.output.safe import safe_cell, safe_plain, safe_text
 # Version of the `diagnose` payload (the envelope's "opskit" number is shared by every command).
 # 2: peers[], pings[], statuses[], windows[], daemon_logs[], nodes[].derp_home_region.
 #    (additive since: daemon_logs[].state/home_derp/userspace/issues, peers[].from = "tailscaled-log",
-#    derp_checks[])
+#    derp_checks[], daemon_logs[].health)
 DIAGNOSE_SCHEMA_VERSION = 2
 
 if TYPE_CHECKING:
@@ -269,6 +269,7 @@ def daemon_log_json(label: str, log: DaemonLogReport) -> dict[str, Any]:
             "line": home.line.number,
         },
         "userspace": log.userspace,
+        "health": list(log.health),
         "issues": [
             {
                 "kind": issue.kind,
@@ -622,6 +623,11 @@ def _render_logs(logs: list[dict[str, Any]], console: Console) -> None:
             for issue in log["issues"]
             if issue["kind"] != "hand-started"
         )
+        # what tailscaled's health warnables still said at the end, unless an issue above already is that message
+        said = {issue["message"] for issue in log["issues"]}
+        health = "; ".join(message for message in log.get("health", ()) if message not in said)
+        if health:
+            issues = f"{issues}; health: {health}" if issues else f"health: {health}"
         cells = (
             log["label"],
             log["version"] or "?",

@@ -1701,7 +1701,9 @@ def split_input(text: str) -> SplitInput:
             quoted_in_prose = True
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
-            continue
+            if command_output_lines != 1 or cli_answer_end(lines, index - 1, current_command) is None:
+                continue
+            # the only thing the typed `up`/`login`/`switch`/… printed: its routine answer (clianswers.py), read below
         if ip_command is not None and _ADDRESS_ANSWER.match(text):
             if ip_command:
                 own_addresses.add(text.lower())  # read by parse_windows: "no peer found with IP <own>"

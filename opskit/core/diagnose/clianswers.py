@@ -17,8 +17,9 @@ configure-synology-cert.go, configure-jetkvm.go and configure-pve-appliance.go (
 token, never repeated), ``debug dial-types``' dialer lines, under their command ``debug statedir``, ``debug
 go-buildinfo``, ``debug control-knobs``, ``debug peer-relay-servers`` and ``appc-routes``, get.go (``get --all``'s
 ``NAME  VALUE`` table), metrics.go (``metrics print``'s Prometheus lines, when not a metrics view: metricsview.py),
-licenses.go, up.go (the login URL under ``To authenticate, visit:``), switch.go (``Switching to account "…"``,
-``Already on account "…"``).
+licenses.go, up.go (the login URL under ``To authenticate, visit:``; ``Success.`` under a typed `up`/`login`,
+`switch`, `serve`/`funnel` as the first line it printed, its words by that command), switch.go (``Switching to
+account "…"``, ``Already on account "…"``).
 
 The splitter drops these lines silently (as it does a shell's noise): they are output it knows, not unread lines.
 One table knows each one-line answer: its command, its pattern and what it says in plain words (``Answer``), read by
@@ -140,6 +141,18 @@ _ONE_LINE_ANSWERS: tuple[Answer, ...] = (
     # tailnet-lock.go runNetworkLockRemove (v1.36+): the user answered no to its prompt; nothing was removed, exit 0
     Answer("lock remove", r"aborting removal of signing key\(s\)", "removal aborted at the prompt, nothing removed"),
 )
+# answers that say what they mean only under the command that printed them: one word the CLI prints for several
+# commands ("Success." is also prose's, so a bare one stays unread). up.go (runUp, also `tailscale login`) prints it
+# once the login or approval it waited for went through and the node runs with the new settings (v1.0+); switch.go
+# once the account switched to is running (v1.34+); serve/funnel's enablement prompt once the feature was enabled
+# (serve.go v1.50+, serve_legacy.go). `set` prints nothing on success.
+_ANSWERS_UNDER_COMMAND: tuple[Answer, ...] = (
+    Answer("up", r"Success\.", "logged in, settings applied"),
+    Answer("login", r"Success\.", "logged in, settings applied"),
+    Answer("switch", r"Success\.", "switched, the account is connected"),
+    Answer("serve", r"Success\.", "the feature was enabled for the tailnet"),
+    Answer("funnel", r"Success\.", "the feature was enabled for the tailnet"),
+)
 # a named group as a non-capturing one: `re` rejects a group name twice in one pattern, and the splitter's alternation
 # (one per first character, so that a prose line costs one short match at most) captures nothing
 _NAMED_GROUP = re.compile(r"(?<!\\)\(\?P<\w+>")
@@ -185,9 +198,22 @@ def _answer_patterns() -> tuple[tuple[Answer, re.Pattern[str]], ...]:
     return tuple((answer, re.compile(f"(?:{answer.pattern})$")) for answer in answers)
 
 
-def answer_says(text: str) -> str | None:
+@lru_cache(maxsize=256)
+def _command_answers(command: str) -> tuple[tuple[Answer, re.Pattern[str]], ...]:
+    """The answers of _ANSWERS_UNDER_COMMAND that the typed ``command`` prints: worked out once per typed command."""
+    return tuple(
+        (answer, re.compile(f"(?:{answer.pattern})$"))
+        for answer in _ANSWERS_UNDER_COMMAND
+        if typed_tailscale_command(answer.command).search(command)
+    )
+
+
+def answer_says(text: str, command: str | None = None) -> str | None:
     """What the answer ``text`` (without its log stamp) says in plain words, or None: the table has no words for it (the
-    command did what it does)."""
+    command did what it does). ``command``, the typed command line, words the answers that need it ("Success.")."""
+    for answer, pattern in _command_answers(command) if command else ():
+        if answer.says is not None and pattern.match(text):
+            return answer.says
     for answer, pattern in _answer_patterns():
         if answer.says is not None and (match := pattern.match(text)) is not None:
             return answer.says.format(**match.groupdict())
@@ -452,6 +478,8 @@ def cli_answer_end(lines: Sequence[SourceLine], start: int, command: str | None)
         for answer in _answers_under(command):
             if answer.match(text):
                 return start
+        if any(pattern.match(without_stamp(text)) for _, pattern in _command_answers(command)):
+            return start
     if text == _CERT_USAGE:
         return _cert_name_answer_end(lines, start)
     return None

@@ -83,12 +83,12 @@ def typed_command_name(command: str | None) -> str | None:
     return typed["first"]
 
 
-def _says(text: str, command: str | None) -> str:
+def _says(text: str, command: str | None, typed: str | None) -> str:
     if command in SECRET_ANSWER_COMMANDS or text.startswith(SECRET_ANSWER_PREFIXES):
         return _SECRET
     # what the answer says in plain words (clianswers.py's table), else "done": the command answered as it does when
     # it works
-    return answer_says(text) or "done"
+    return answer_says(text, typed) or "done"
 
 
 def parse_cli_answer(lines: Sequence[SourceLine], command: str | None) -> CliAnswerReport:
@@ -102,5 +102,5 @@ def parse_cli_answer(lines: Sequence[SourceLine], command: str | None) -> CliAns
         if named is None and answers:
             continue
         own = named or typed
-        answers.append(CliAnswer(own, _says(text, own), line.number))
+        answers.append(CliAnswer(own, _says(text, own, command), line.number))
     return CliAnswerReport(typed, tuple(answers), tuple(lines))

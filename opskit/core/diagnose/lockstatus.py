@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from opskit.core.diagnose.lazyre import lazy_compile
-from opskit.core.diagnose.text import SourceLine, typed_tailscale_command
+from opskit.core.diagnose.text import SourceLine, is_elision_line, typed_tailscale_command
 
 _LOCK = r"(?:network|tailnet)[- ]lock"
 HEADER = re.compile(rf"^{_LOCK} is (ENABLED|NOT enabled)\.$", re.IGNORECASE)
@@ -75,8 +75,13 @@ _LOCKED_OUT_HEADER = lazy_compile(
 )
 # name, addresses (comma-separated, maybe none), stable ID, node key; a node without a name leaves its column empty
 _LOCKED_OUT_ROW = lazy_compile(
-    r"^(?:(?P<name>\S+)\s+)?(?P<addrs>[0-9A-Fa-f.:,]+\s+)?(?P<id>\S+)\s+(?P<key>nodekey:[0-9a-f]+)$"
+    r"^(?:(?P<name>\S+)\s+)?(?P<addrs>[0-9A-Fa-f.:]+(?:, ?[0-9A-Fa-f.:]+)*\s+)?"
+    r"(?P<id>\S+)\s+(?P<key>nodekey:[0-9a-f]+)$"
 )
+# the poster's stand-in for rows they left out, besides the cuts text.py knows ("...", "[snip]"): "<very long list
+# of exit nodes>", "<more nodes>" (words in angle brackets, never a tag: a space or an ellipsis inside)
+_PLACEHOLDER = lazy_compile(r"^<[^<>]*(?:\s|\.\.\.|\u2026)[^<>]*>$")
+_LOOKAHEAD = 4  # lines between the locked-out header and its first row: blanks, the poster's cuts
 _ADDRESSES = lazy_compile(r"^[0-9.]+(?:,[0-9A-Fa-f:.]+)*$|^[0-9A-Fa-f]*:[0-9A-Fa-f:.,]+$")
 _PREAUTH = lazy_compile(r"\(pre-auth key(?: (\S+))?\)")
 _MAX_LINES = 2000
@@ -182,14 +187,35 @@ def _section(text: str, section: str) -> str:
     return section
 
 
+def _is_cut(text: str) -> bool:
+    """``text`` stands for lines the poster cut ("...", "<very long list of exit nodes>"): the report goes on."""
+    return is_elision_line(text) or (text[:1] == "<" and _PLACEHOLDER.match(text) is not None)
+
+
+def _rows_follow(lines: Sequence[SourceLine], start: int) -> bool:
+    """A locked-out row comes right under the header at ``lines[start]`` (past blanks and the poster's cuts)."""
+    for line in lines[start + 1 : start + 1 + _LOOKAHEAD]:
+        if line.command is not None:
+            return False
+        if line.text and not _is_cut(line.text):
+            return _LOCKED_OUT_ROW.match(line.text) is not None
+    return False
+
+
 def lock_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     """The index of the last line of a lock status that begins at ``lines[start]``, or None when none does.
 
-    It begins at its "… lock is ENABLED." header, or (a paste cut above it) at the node's own line."""
+    It begins at its "… lock is ENABLED." header, or (a paste cut above it) at the node's own line, or at the
+    locked-out section's header when its rows follow (the poster cut the report's head, or elided it to "...")."""
     first = lines[start].text
     if _LOG_NOT_ENABLED.match(first):
         return start  # lock log's whole answer
-    if not (HEADER.match(first) or _SIGNED.match(first) or _LOCKED_OUT.match(first)):
+    if not (
+        HEADER.match(first)
+        or _SIGNED.match(first)
+        or _LOCKED_OUT.match(first)
+        or (_LOCKED_OUT_HEADER.match(first) and _rows_follow(lines, start))
+    ):
         return None
     section = _section(first, "")
     end = start
@@ -204,6 +230,11 @@ def lock_status_extent(lines: Sequence[SourceLine], start: int) -> int | None:
         if line.command is not None and not (after_run_on and _SIGN_COMMAND.match(text)):
             break
         if text:
+            if _is_cut(text):
+                # the poster's cut amid the report (rows left out): it goes on below, and the cut is part of it
+                end = index
+                index += 1
+                continue
             if not _continues(text, section):
                 break
             section = _section(text, section)
@@ -217,9 +248,10 @@ def is_lock_status_start(text: str) -> bool:
     """Cheap test for the caller's loop: could ``text`` begin a lock status?"""
     return (
         text[-1:] in ".:d"
-        and text[:4] in ("Netw", "netw", "Tail", "tail", "This", "Our ", "Erro")
+        and text[:4] in ("Netw", "netw", "Tail", "tail", "This", "Our ", "Erro", "The ")
         and (
             HEADER.match(text) is not None
+            or _LOCKED_OUT_HEADER.match(text) is not None
             or _SIGNED.match(text) is not None
             or _LOCKED_OUT.match(text) is not None
             or _LOG_NOT_ENABLED.match(text) is not None
@@ -267,13 +299,14 @@ def parse_lock_status(lines: Sequence[SourceLine]) -> LockStatusReport:
                 )
             )
         elif section == "locked" and (match := _LOCKED_OUT_ROW.match(text)) is not None:
-            name, addresses = match["name"] or "", tuple(a for a in (match["addrs"] or "").strip().split(",") if a)
+            name = match["name"] or ""
+            addresses = tuple(a.strip() for a in (match["addrs"] or "").split(",") if a.strip())
             if not addresses and _ADDRESSES.match(name):  # a node without a name: its empty column was stripped
                 name, addresses = "", tuple(name.split(","))
             locked.append(LockedOutNode(name, addresses, match["id"], match["key"], line))
         section = _section(text, section)
-    if enabled is None and node_signed is not None:
-        enabled = True  # only an enabled lock prints the node's signature state
+    if enabled is None and (node_signed is not None or locked):
+        enabled = True  # only an enabled lock prints the node's signature state, or the nodes it locks out
     return LockStatusReport(
         enabled,
         header,

@@ -528,6 +528,8 @@ class DaemonLogReport:
     peers: tuple[LogPeer, ...] = ()
     # why ``os`` is inferred rather than said ("" when a message, path or record of the log names it)
     os_why: str = ""
+    # the messages of the health warnables still failing at the log's end (what tailscaled reported), first seen first
+    health: tuple[str, ...] = ()
 
     def issues_of(self, *kinds: str) -> tuple[LogIssue, ...]:
         """The issues of these kinds (a ``health:`` prefix matches every other warnable)."""

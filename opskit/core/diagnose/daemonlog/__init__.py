@@ -1126,6 +1126,7 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         issues=tuple(issues),
         peers=tuple(folded.peers),
         os_why=os_why,
+        health=tuple(folded.health),
     )
 
 

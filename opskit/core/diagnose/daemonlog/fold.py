@@ -127,6 +127,32 @@ class Folded:
     peers: list[LogPeer] = field(default_factory=list)
     derp_codes: dict[str, str] = field(default_factory=dict)
     kernel_tun: bool = False  # the host's interface list shows a tailscaleN device with a tailnet address
+    health: list[str] = field(default_factory=list)  # health warnables' messages still failing at the end
+
+
+class _HealthMessages:
+    """The messages of the health warnables that fail, by warnable, in the order first seen: a warnable's later
+    error line says its whole state (the old "overall" one joins several checks: events.py splits them), its ``ok``
+    clears it, and a new tailscaled run starts with none."""
+
+    def __init__(self) -> None:
+        self._by_warnable: dict[str, tuple[SourceLine, list[str]]] = {}
+
+    def see(self, line: SourceLine, event: Event) -> None:
+        if isinstance(event, Raise) and event.origin:
+            seen = self._by_warnable.get(event.origin)
+            if seen is None or seen[0] != line:
+                # (a warnable raised again keeps its place: the order is the order first seen)
+                seen = self._by_warnable[event.origin] = (line, [])
+            if event.detail not in seen[1]:
+                seen[1].append(event.detail)
+        elif isinstance(event, Clear) and event.origin:
+            self._by_warnable.pop(event.origin, None)
+        elif isinstance(event, Fact) and event.name == "restart":
+            self._by_warnable.clear()
+
+    def failing(self) -> list[str]:
+        return list(dict.fromkeys(message for _, messages in self._by_warnable.values() for message in messages))
 
 
 def _unanswered_probes(events: Iterable[tuple[SourceLine, Event]]) -> Iterator[tuple[SourceLine, Event]]:
@@ -190,7 +216,9 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
     cleanup_run = False  # in the one-shot `tailscaled --cleanup` run, until the next start
     connected: dict[str, SourceLine] = {}  # DERP regions magicsock connected to, first line each
     for_peers: set[str] = set()  # regions magicsock dialed to reach a peer
+    health = _HealthMessages()
     for line, event in events:
+        health.see(line, event)
         if isinstance(event, Fact) and event.name == "derp-connected":
             if event.value.isdigit():
                 connected.setdefault(event.value, line)
@@ -304,6 +332,7 @@ def fold(events: Iterable[tuple[SourceLine, Event]]) -> Folded:
             )
         )
     result.peers = list(peers.values())
+    result.health = health.failing()
     if result.home is None:
         result.home = _home_from_connections(connected, for_peers, result.derp_codes)
     return result

@@ -59,6 +59,9 @@ def node_locked_out(report: LockStatusReport, ctx: DiagnoseContext) -> Iterator[
     )
 
 
+_MULLVAD_DOMAIN = ".mullvad.ts.net"
+
+
 @rule(
     id="TS-LOCK-PEERS-LOCKED-OUT",
     name="lock-peers-locked-out",
@@ -70,7 +73,10 @@ def node_locked_out(report: LockStatusReport, ctx: DiagnoseContext) -> Iterator[
 def peers_locked_out(report: LockStatusReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     """*Why*: ``tailscale lock status`` lists the nodes this node filters out because their keys are not
     signed: they cannot connect to it (nor, in general, to any peer). Each needs a signature from a node that
-    holds a trusted signing key; the list gives the node key to sign.
+    holds a trusted signing key (``tailscale lock sign nodekey:…`` there); the list gives the node key to sign.
+    The Mullvad exit nodes the Mullvad add-on shares into the tailnet (``*.mullvad.ts.net.``) are nodes like any
+    other here: unsigned, they are dropped, and no Mullvad exit node can be used until each is signed. People
+    paste the section alone, its head cut or elided to "...", and the rows shortened to a placeholder.
 
     *Bad*::
 
@@ -97,11 +103,21 @@ def peers_locked_out(report: LockStatusReport, ctx: DiagnoseContext) -> Iterator
     )
     commands = "; ".join(f"`tailscale lock sign {node.node_key}`" for node in report.locked_out[:5])
     more = f" (and {len(report.locked_out) - 5} more)" if len(report.locked_out) > 5 else ""
+    # the Mullvad add-on's exit nodes are shared in, not yours to remove: signing them is the only way to use them
+    mullvad = any(node.name.rstrip(".").endswith(_MULLVAD_DOMAIN) for node in report.locked_out)
+    shared = (
+        f"The *{_MULLVAD_DOMAIN} nodes are the Mullvad exit nodes the Mullvad add-on shares into the tailnet: under"
+        " Tailnet Lock they need a signature too (each one, from a trusted signing node) before any can be used as"
+        " an exit node. "
+        if mullvad
+        else ""
+    )
     yield ctx.finding(
         f"{ctx.facts.label}: Tailnet Lock keeps {len(report.locked_out)} node(s) out: {names}. Their keys carry "
         "no trusted signature, so they cannot connect to this node or other peers.",
         f"If these nodes are yours, sign them on a node that holds a trusted signing key: {commands}{more}. "
-        "A node you do not recognise is what the lock is for: leave it unsigned and remove it in the admin console.",
+        f"{shared}A node you do not recognise is what the lock is for: leave it unsigned and remove it in the admin"
+        " console.",
         ctx.facts.evidence(*(node.line for node in report.locked_out)),
     )
 
