@@ -42,6 +42,7 @@ from opskit.core.diagnose.daemonlog.events import (
     is_start_job_failure,
     is_systemd_verdict,
     is_tailscale_unit,
+    shell_job_end,
 )
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
@@ -304,6 +305,8 @@ def _belongs(text: str, message: Message) -> bool:
     if "[]string{" in text and _ARGV_WHOLE_TAIL.match(text):
         return True  # the "Program starting" line wrapped before its argv: the rest of it
     body = message.text
+    if body[:1] == "[" and shell_job_end(body) is not None:
+        return True  # the shell reporting that its background tailscaled job ended: the end of that run's output
     if "avc:" in body and _APP_AUDIT.search(body):
         return True
     if is_dump_request(body):
@@ -498,6 +501,10 @@ def _started_by_hand(
     program = words[1] if words[:1] == ["sudo"] and len(words) > 1 else (words[0] if words else "")
     if program.lower().rstrip('"').endswith(("tailscaled", "tailscaled.exe")):
         return True, f"it was run from a shell prompt (`{command}`)"
+    if (job := _shell_job(messages)) is not None:
+        status, job_command, code = job
+        ended = "Done: it exited with status 0" if code == 0 else status
+        return True, f"it ran as a shell's background job (`{job_command}`), which the shell reports ended ({ended})"
     for line in lines:
         hand = _HAND_PROMPT.match(line.text)
         if hand is not None and line.text != hand.group("cmd"):
@@ -600,6 +607,26 @@ def _went_on_after(issue: LogIssue, lines: Sequence[SourceLine], messages: Seque
             continue
         return _START.match(message.text) is None  # a new run: the old one died
     return False
+
+
+def _shell_job(messages: Sequence[Message]) -> tuple[str, str, int | None] | None:
+    """The last report of a shell that a background job running tailscaled ended (events.shell_job_end)."""
+    jobs = (shell_job_end(m.text) for m in reversed(messages) if m.text[:1] == "[")
+    return next((job for job in jobs if job is not None), None)
+
+
+def _job_argv(messages: Sequence[Message]) -> tuple[str, ...]:
+    """The argv of the tailscaled a shell's job report names (sudo/nohup/env and VAR=value before it, redirections
+    after it taken off), read as a start line's would be: its --tun, --socket and --state."""
+    if (job := _shell_job(messages)) is None:
+        return ()
+    words = job[1].split()
+    at = next((i for i, word in enumerate(words) if _PROGRAM.match(word) is not None), None)
+    if at is None:
+        return ()
+    argv = words[at:]
+    shell = next((i for i, word in enumerate(argv) if word[:1] in "&|<>" or word[:2] in ("2>", "1>")), len(argv))
+    return tuple(argv[:shell])
 
 
 def _typed_without_prompt(
@@ -758,6 +785,9 @@ _MACOS_ONLY = (
     "Last disconnect error for ",
     # the Mac apps' bundle IDs (macos: App Store, macsys: standalone) and macOS's code-signing helper refusing one
     "io.tailscale.ipn.macos", "io.tailscale.ipn.macsys", "taskgated-helper",
+    # cmd/tailscaled's refusal to run as a non-root user without userspace networking: a log.Fatalf under
+    # runtime.GOOS == "darwin" only, worded the same at every tag since v1.6
+    "tailscaled requires root; use sudo tailscaled",
 )  # fmt: skip
 # The BSD routers: OpenBSD's bypass routing table (router_openbsd.go), FreeBSD's interface teardown
 # (router_freebsd.go "ifconfig destroy: …").
@@ -1078,6 +1108,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         version = module.group("version")  # a panic's goroutine trace names the module version
     if version is None and (path := _PATH_VERSION.search(joined)) is not None:
         version = path.group("version")  # the binary's versioned install path (a service status, a command line)
+    if not argv:
+        argv = _job_argv(messages)  # no start line: the shell's job report names the command line it ran
     typed = _typed_command(lines, start_line, argv)
     hand_started, why = _started_by_hand(command, argv, lines, messages, typed, start_line)
     folded = fold(_events(lines, messages))

@@ -864,7 +864,11 @@ def _tun(message: str) -> Iterator[Event]:
         yield Raise("tun-unavailable", "tun", message[failure.start() :])
     elif (engine_error := _ENGINE_ERROR.search(message)) is not None:
         yield Raise("tun-unavailable", "tun", message[engine_error.start() :], in_router="firewall-failed")
-    if (engine := _USERSPACE.search(message)) is not None:
+    if "requires root; use sudo tailscaled" in message:
+        # darwin's refusal to start as non-root: printed only when --tun is NOT userspace-networking (its advice
+        # names the flag, which is not the daemon's own)
+        yield Fact("userspace", "false")
+    elif (engine := _USERSPACE.search(message)) is not None:
         tun = engine.group("tun") or engine.group("old_tun")
         userspace = (
             "userspace-networking" in engine.group(0)
@@ -1822,6 +1826,51 @@ def _windows_service_start(message: str) -> Iterator[Event]:
 
 
 # -------------------------------------------------------------------------------- crash and restart
+
+# A shell's report of a background job that ran tailscaled ("tailscaled --tun=userspace-networking &"), printed at the
+# next prompt once it ended: bash "[1]+  Exit 1                  tailscaled --tun=userspace-networking" (jobs.c: "Done"
+# for status 0, "Exit N" otherwise, strsignal's text for a signal, "(core dumped)" after it, "(wd: …)" when the job
+# ran in another directory; `jobs -l` adds the pid), zsh "[1]  + exit 1     tailscaled …" (lower case, its own signal
+# names: "segmentation fault", "illegal hardware instruction"). Stopped/suspended/running jobs have not ended.
+_JOB_SIGNALS = (
+    "Killed|Terminated|Segmentation fault|Aborted|Hangup|Interrupt|Quit|Bus error|Illegal instruction"
+    "|Floating point exception|Broken pipe|Trace/breakpoint trap|User defined signal [12]|CPU time limit exceeded"
+    "|killed|terminated|segmentation fault|abort|hangup|interrupt|quit|bus error|illegal hardware instruction"
+    "|floating point exception|broken pipe|trace trap|user-defined signal [12]|cpu limit exceeded"
+)
+_SHELL_JOB_END = lazy_compile(
+    r"^\[\d+\]\s*[+-]?\s+(?:\d+\s+)?"
+    rf"(?P<status>(?:Exit|exit) (?P<code>\d+)|Done(?:\((?P<done_code>\d+)\))?|done|{_JOB_SIGNALS})"
+    r"(?:\s+\(core dumped\))?\s+"
+    r"(?P<cmd>(?:(?:sudo|nohup|env|exec)\s+(?:-\S+\s+)*|[A-Z_][A-Z0-9_]*=\S*\s+)*"
+    r"(?:\S*/)?tailscaled(?:\s.*?)?)(?:\s+\(wd: [^()]*\))?$"
+)
+
+
+def shell_job_end(message: str) -> tuple[str, str, int | None] | None:
+    """(how it ended as the shell words it, the command the job ran, its exit code: None for a signal) of a shell's
+    report that a background job running tailscaled ended, or None."""
+    if message[:1] != "[" or "tailscaled" not in message:
+        return None
+    job = _SHELL_JOB_END.match(message)
+    if job is None:
+        return None
+    code = job.group("code") or job.group("done_code")
+    status = job.group("status")
+    if code is None and status.lower().startswith("done"):
+        code = "0"
+    return status, job.group("cmd").rstrip(" &"), None if code is None else int(code)
+
+
+def _shell_job(message: str) -> Iterator[Event]:
+    if (job := shell_job_end(message)) is None:
+        return
+    status, command, code = job
+    if code == 0:
+        return  # it exited on its own with status 0 (a --cleanup run, a --version): nothing failed
+    how = f"exited with status {code}" if code is not None else f"ended on a signal ({status})"
+    yield Raise("crash", "crash", f"the shell reports the background job `{command}` {how}")
+
 
 # tailscale's unit as systemd names it ("tailscaled.service", "tailscale-relay.service", "tailscaled@x.service").
 _TAILSCALE_UNIT = r"[\w@.:-]*tailscale[\w@.:-]*\.service"
@@ -3498,6 +3547,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _serve,
     ),
     Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
+    Recogniser("shell-job", ("tailscaled",), _shell_job),
     Recogniser(
         "crash",
         (
