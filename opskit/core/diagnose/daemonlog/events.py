@@ -412,6 +412,34 @@ def _ipn_state(message: str) -> Iterator[Event]:
         yield Clear("login-required")  # tsnet's auth loop ends only once the node no longer waits for a login
 
 
+# The status line tailscaled hands systemd on Linux (sd_notify STATUS=, util/systemd then feature/sdnotify), which
+# `systemctl status tailscaled` shows as 'Status: "…"': ipnlocal sets it on entering NeedsLogin ("Needs login: %s",
+# the auth URL, empty until an interactive login starts), Stopped without a login URL ("Stopped; run 'tailscale up'
+# to log in") and Running ("Connected; %s; %s": the login name, then the node's addresses); the control client set
+# "key expired; run 'tailscale up' to authenticate" on a login with an expired node key (v1.4-v1.86). Worded the same
+# from v1.4 to today; NeedsMachineAuth and Starting set none (the line keeps the last one). Another unit's Status line
+# holds none of these words; "Connected; …" is tailscaled's only with a tailnet address in it.
+_SYSTEMD_STATUS = lazy_compile(
+    r'^Status: "(?:(?P<login>Needs login: [^"]*)|(?P<stopped>Stopped; run \'tailscale up\' to log in)'
+    r"|(?P<expired>key expired; run 'tailscale up' to authenticate)"
+    r'|(?P<running>Connected; [^";]*; [^"]*?\b(?:100\.[\dx*]|fd7a:115c:a1e0:)[^"]*))(?:"|$)'
+)
+
+
+def _systemd_status(message: str) -> Iterator[Event]:
+    if message[:8] != "Status: " or (status := _SYSTEMD_STATUS.match(message)) is None:
+        return
+    if status.group("login") is not None or status.group("expired") is not None:
+        yield Fact("state", "NeedsLogin")
+        yield Raise("login-required", "login", message)
+    elif status.group("stopped") is not None:
+        yield Fact("state", "Stopped")
+    else:
+        yield Fact("state", "Running")
+        yield Clear("login-required")
+        yield Clear("needs-machine-auth")
+
+
 # --------------------------------------------------------------------------------------------- health
 
 _HEALTH = lazy_compile(r'health\((?:warnable=)?"?(?P<name>[\w-]+)"?\): (?P<state>error|warning|ok)(?:: (?P<msg>.*))?$')
@@ -3548,6 +3576,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
     Recogniser("shell-job", ("tailscaled",), _shell_job),
+    Recogniser("systemd-status", ("Status: ",), _systemd_status),
     Recogniser(
         "crash",
         (
