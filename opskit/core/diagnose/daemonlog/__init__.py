@@ -43,6 +43,7 @@ from opskit.core.diagnose.daemonlog.events import (
     is_systemd_verdict,
     is_tailscale_unit,
     shell_job_end,
+    brew_service_row,
 )
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
@@ -307,6 +308,8 @@ def _belongs(text: str, message: Message) -> bool:
     body = message.text
     if body[:1] == "[" and shell_job_end(body) is not None:
         return True  # the shell reporting that its background tailscaled job ended: the end of that run's output
+    if body[:10] == "tailscale " and brew_service_row(body) is not None:
+        return True  # Homebrew's row for tailscale's launchd (or systemd) service: how its last run ended
     if "avc:" in body and _APP_AUDIT.search(body):
         return True
     if is_dump_request(body):
@@ -538,6 +541,8 @@ def _started_by_hand(
         return False, f"the service manager's status of its unit is pasted with it (`{header}`)"
     if any(m.text.startswith(_SYSTEMD_STATUS_WORDS) for m in messages):
         return False, "systemd shows the status tailscaled reported to it (sd_notify reaches only the unit's manager)"
+    if (row := next((r for m in messages if (r := brew_service_row(m.text)) is not None), None)) is not None:
+        return False, f"Homebrew's service runs it (`brew services`: {row[3] or 'launchd'})"
     if any("$STATE_DIRECTORY" in m.text for m in messages):
         return False, "systemd started it (it set $STATE_DIRECTORY)"
     if any(m.form == "windows-service" for m in messages):
@@ -798,6 +803,8 @@ _MACOS_ONLY = (
     "Last disconnect error for ",
     # the Mac apps' bundle IDs (macos: App Store, macsys: standalone) and macOS's code-signing helper refusing one
     "io.tailscale.ipn.macos", "io.tailscale.ipn.macsys", "taskgated-helper",
+    # Homebrew's launchd plist for the formula (`brew services`: its Linux twin is a systemd unit)
+    "homebrew.mxcl.tailscale",
     # cmd/tailscaled's refusal to run as a non-root user without userspace networking: a log.Fatalf under
     # runtime.GOOS == "darwin" only, worded the same at every tag since v1.6
     "tailscaled requires root; use sudo tailscaled",

@@ -1855,6 +1855,46 @@ def _windows_service_start(message: str) -> Iterator[Event]:
 
 # -------------------------------------------------------------------------------- crash and restart
 
+# Homebrew's `brew services list` row for the tailscale formula (Name, Status, User, File): launchd runs its plist as a
+# per-user LaunchAgent (~/Library/LaunchAgents, `brew services start` without sudo) or as root's LaunchDaemon
+# (/Library/LaunchDaemons, with sudo); on Linux systemd runs its unit ("homebrew.tailscale.service"). Status "error"
+# carries launchd's last exit status of the job, a wait status (256 = exit code 1): tailscaled exits on an error every
+# time launchd starts it. "started" runs, "stopped"/"none" do not run (the user's choice), "scheduled" waits.
+_BREW_SERVICE_ROW = lazy_compile(
+    r"^tailscale\s+(?P<status>started|stopped|none|error|scheduled|unknown|other)(?:\s+(?P<code>-?\d+))?"
+    r"(?:\s+(?P<user>(?!~|/)\S+))?"
+    r"(?:\s+(?P<file>\S*(?:/homebrew\.mxcl\.tailscale\.plist|/homebrew\.tailscale\.service)))?\s*$"
+)
+
+
+def brew_service_row(message: str) -> tuple[str, int | None, str, str] | None:
+    """(status, launchd's exit status or None, user, plist or unit path) of a `brew services list` row for tailscale,
+    or None. A row names its file, or is an "error" row with its exit status (the file column may be cut off)."""
+    if message[:10] != "tailscale " or (row := _BREW_SERVICE_ROW.match(message)) is None:
+        return None
+    code = row.group("code")
+    if row.group("file") is None and not (row.group("status") == "error" and code is not None):
+        return None  # "tailscale started" alone is prose as well
+    return row.group("status"), None if code is None else int(code), row.group("user") or "", row.group("file") or ""
+
+
+def _brew_service(message: str) -> Iterator[Event]:
+    if (row := brew_service_row(message)) is None or row[0] != "error":
+        return
+    _, code, user, path = row
+    if code is not None and code >= 256 and code % 256 == 0:
+        how = f"error {code} (launchd's wait status: exit code {code // 256})"
+    else:
+        how = "error" if code is None else f"error {code}"
+    detail = f"brew services shows tailscale in {how}: tailscaled exits each time it is started"
+    if "/LaunchAgents/" in path or (user and user != "root" and "/LaunchDaemons/" not in path and ".plist" in path):
+        # (kept short: the finding quotes at most 240 characters of it)
+        detail += (
+            " as a user LaunchAgent, not root, which cannot create the utun (`sudo brew services start tailscale`)"
+        )
+    yield Raise("crash", "exit", detail)
+
+
 # A shell's report of a background job that ran tailscaled ("tailscaled --tun=userspace-networking &"), printed at the
 # next prompt once it ended: bash "[1]+  Exit 1                  tailscaled --tun=userspace-networking" (jobs.c: "Done"
 # for status 0, "Exit N" otherwise, strsignal's text for a signal, "(core dumped)" after it, "(wd: …)" when the job
@@ -3576,6 +3616,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
     Recogniser("shell-job", ("tailscaled",), _shell_job),
+    Recogniser("brew-services", ("homebrew.mxcl.tailscale", "homebrew.tailscale.service", "tailscale error"), _brew_service),
     Recogniser("systemd-status", ("Status: ",), _systemd_status),
     Recogniser(
         "crash",
