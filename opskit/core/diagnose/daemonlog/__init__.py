@@ -27,6 +27,7 @@ from opskit.core.diagnose.daemonlog.events import (
     Event,
     Fact,
     Raise,
+    brew_service_row,
     events_of,
     is_addon_verdict,
     is_android_keystore_refusal,
@@ -43,7 +44,6 @@ from opskit.core.diagnose.daemonlog.events import (
     is_systemd_verdict,
     is_tailscale_unit,
     shell_job_end,
-    brew_service_row,
 )
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (

@@ -3616,7 +3616,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     ),
     Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
     Recogniser("shell-job", ("tailscaled",), _shell_job),
-    Recogniser("brew-services", ("homebrew.mxcl.tailscale", "homebrew.tailscale.service", "tailscale error"), _brew_service),
+    Recogniser(
+        "brew-services", ("homebrew.mxcl.tailscale", "homebrew.tailscale.service", "tailscale error"), _brew_service
+    ),
     Recogniser("systemd-status", ("Status: ",), _systemd_status),
     Recogniser(
         "crash",
