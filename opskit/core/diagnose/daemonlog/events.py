@@ -3615,7 +3615,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _serve,
     ),
     Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
-    Recogniser("shell-job", ("tailscaled",), _shell_job),
+    # (the job number's bracket and the marker or padding after it: "[1]+ ", "[2]- ", "[3]   ", zsh "[1]  + ")
+    Recogniser("shell-job", ("]+ ", "]- ", "]  "), _shell_job),
     Recogniser(
         "brew-services", ("homebrew.mxcl.tailscale", "homebrew.tailscale.service", "tailscale error"), _brew_service
     ),
