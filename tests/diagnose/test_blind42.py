@@ -418,3 +418,11 @@ def test_a_listing_printed_by_a_later_command_does_not_go_past_the_prompt(featur
     document = _json("\n".join(lines) + "\n")
     assert document is not None
     assert {error["kind"] for error in document["windows"]} & _NOT_ENABLED_KINDS
+
+
+@pytest.mark.parametrize("quote", ["> ", "> > "])
+@pytest.mark.parametrize("path", [_AGENT, _DAEMON])
+def test_brew_services_row_quoted_in_markdown(quote: str, path: str) -> None:
+    text = "\n".join(f"{quote}{line}" for line in ["```", _brew_row("error  256", "jo", path), "```"]) + "\n"
+    log = _log(text)
+    assert log["kinds"] == ["crash"] and log["os"] == "macos"
