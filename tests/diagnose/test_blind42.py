@@ -12,8 +12,9 @@ the JSON).
 - bash/zsh job reports ("[1]+ Exit 1  tailscaled --tun=userspace-networking"): hand-started, its flags read, how it
   ended (Exit N / a signal → crash, Done → status 0); the unstamped fatal "safesocket.Listen: …:" broken after its
   colon joins its lower-case rest.
-- serve/funnel's "… is not enabled on your tailnet." prompt that the same run went past ("Success.", the listing,
-  "… started and running in the background."): no serve-not-enabled / funnel-unavailable; a prompt left waiting stays.
+- serve/funnel's "… is not enabled on your tailnet." prompt that the same run went past (the listing, "… started
+  and running in the background."): no serve-not-enabled / funnel-unavailable; a prompt left waiting stays (and one
+  followed by "Success." alone stays the resolved info of test_paste_classes_fix19_cli_b).
 """
 
 from __future__ import annotations

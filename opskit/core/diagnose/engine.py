@@ -464,10 +464,11 @@ def _without_completed_enable_prompt(
     """``windows`` without serve/funnel's "Serve/Funnel is not enabled on your tailnet." prompt when the same run went
     past it: enableFeatureInteractive prints control's text and enable link, waits until the feature is enabled,
     prints "Success." and the command goes on to set up what it was asked to ("Available within your tailnet:" /
-    "Available on the internet:", "Serve started …"). Nothing is left unenabled: the run is read by what it set up
-    (the serve-status view, the CLI's answer). A prompt the paste does not see the run go past stays a finding."""
+    "Available on the internet:", "… started and running in the background."). Nothing is left unenabled: the run
+    is read by the serve-status view of what it set up. A prompt the paste does not see the run go past stays; one
+    followed by "Success." alone stays the resolved info (windows rules), the only reading of such a paste."""
     answers = [block.lines[0].number for block, _, report in views if isinstance(report, ServeStatusReport)]
-    if not answers and not any(error.cleared_by is not None for _, report in windows for error in report.errors):
+    if not answers:
         return windows
     kept: list[tuple[Block, CliErrorReport]] = []
     for block, report in windows:
@@ -478,14 +479,11 @@ def _without_completed_enable_prompt(
 
 
 def _went_past(error: CliError, answers: Sequence[int], prompts: Sequence[SourceLine]) -> bool:
-    """Whether an enable prompt's run printed "Success." or a serve/funnel listing after it, before the next prompt."""
+    """Whether an enable prompt's run printed a serve/funnel listing after it, before the next prompt."""
     if not is_enable_prompt(error):
         return False
     at = error.line.number
     run_end = min((prompt.number for prompt in prompts if prompt.number > at), default=None)
-    success = error.cleared_by
-    if success is not None and success.text.strip() == "Success." and (run_end is None or success.number < run_end):
-        return True
     return any(at < answer and (run_end is None or answer < run_end) for answer in answers)
 
 
