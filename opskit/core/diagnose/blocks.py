@@ -589,6 +589,10 @@ _OPEN_END = (":", ",", "=", "=>", "(", "[", "{")
 # Where a message cut by hand cannot end even when its indented rest would read alone (a health text, a status row)
 _HAND_WRAP_OPEN = (":", ",", "=", "=>")
 _MAX_LOG_PIECES = 24
+# tailscaled's fatal start-up errors that end in the Go error they wrap ("safesocket.Listen: %v" → "listen unix
+# /var/run/tailscale/tailscaled.sock: bind: no such file or directory"): printed without a stamp to a terminal, and an
+# author may break one after a colon, the error's lower-case rest on the next line.
+_UNSTAMPED_FATAL_HEADS = ("safesocket.Listen: ", "getLocalBackend error: ", "ipnserver.Run: ", "netmon.New: ")
 _WIDTH_STRETCH = 32
 _MIN_WRAP_WIDTH = 50  # narrower "wraps" are short lines, not a width
 # no text box re-wraps a health item narrower (a phone's chat: 40-50 columns, 30-40 with a larger font)
@@ -676,6 +680,14 @@ def _log_continuation(
         return None  # a prefix of its own: the next line of the log (most lines of a log: checked first)
     body = message_of(joined).text
     if body == joined:
+        if (
+            joined.endswith(":")
+            and joined.startswith(_UNSTAMPED_FATAL_HEADS)
+            and text[0].islower()
+            and piece.command is None
+            and classify_line(text, False) is None
+        ):
+            return " "  # a fatal error broken after a colon: the wrapped Go error's rest ("bind: no such file …")
         return None  # an unstamped log: nothing tells its lines from pieces
     if len(_printed(last).rstrip()) >= _MIN_WRAP_WIDTH - 1 and (columns := terminal()) is not None:
         # a terminal that cut several lines at one column always goes on with a line it cut, whatever the piece or

@@ -28,6 +28,7 @@ from opskit.core.diagnose.live import LiveSnapshot
 from opskit.core.diagnose.lockstatus import LockStatusReport
 from opskit.core.diagnose.models import (
     BlockKind,
+    CliError,
     CliErrorKind,
     CliErrorReport,
     DaemonLogReport,
@@ -72,6 +73,7 @@ from opskit.core.diagnose.usagetext import UsageTextReport
 from opskit.core.diagnose.viewkinds import VIEW_BY_BLOCK, View, ViewReport
 from opskit.core.diagnose.windows import (
     cli_backend_state,
+    is_enable_prompt,
     parse_windows,
     socket_missing,
     unit_not_active,
@@ -338,6 +340,7 @@ def _parse_input(item: InputText) -> _Parsed:
                 )
             )
     parsed.windows = _without_serve_listing_gap(parsed.windows, parsed.views)
+    parsed.windows = _without_completed_enable_prompt(parsed.windows, parsed.views, split.prompts)
     parsed.views = _serve_views_with_curl(parsed.views, split)
     parsed.views = _usage_texts_after_errors(parsed.views, parsed.windows, split.blocks)
     # netcheck's "UDP is blocked, trying …" lines say only that: a fuller report of the same paste is the profile,
@@ -452,6 +455,37 @@ def _without_serve_listing_gap(
         if errors or not report.errors:
             kept.append((block, replace(report, errors=errors)))
     return kept
+
+
+def _without_completed_enable_prompt(
+    windows: list[tuple[Block, CliErrorReport]],
+    views: Sequence[tuple[Block, View, ViewReport]],
+    prompts: Sequence[SourceLine],
+) -> list[tuple[Block, CliErrorReport]]:
+    """``windows`` without serve/funnel's "Serve/Funnel is not enabled on your tailnet." prompt when the same run went
+    past it: enableFeatureInteractive prints control's text and enable link, waits until the feature is enabled,
+    prints "Success." and the command goes on to set up what it was asked to ("Available within your tailnet:" /
+    "Available on the internet:", "… started and running in the background."). Nothing is left unenabled: the run
+    is read by the serve-status view of what it set up. A prompt the paste does not see the run go past stays; one
+    followed by "Success." alone stays the resolved info (windows rules), the only reading of such a paste."""
+    answers = [block.lines[0].number for block, _, report in views if isinstance(report, ServeStatusReport)]
+    if not answers:
+        return windows
+    kept: list[tuple[Block, CliErrorReport]] = []
+    for block, report in windows:
+        errors = tuple(error for error in report.errors if not _went_past(error, answers, prompts))
+        if errors or not report.errors:
+            kept.append((block, replace(report, errors=errors)))
+    return kept
+
+
+def _went_past(error: CliError, answers: Sequence[int], prompts: Sequence[SourceLine]) -> bool:
+    """Whether an enable prompt's run printed a serve/funnel listing after it, before the next prompt."""
+    if not is_enable_prompt(error):
+        return False
+    at = error.line.number
+    run_end = min((prompt.number for prompt in prompts if prompt.number > at), default=None)
+    return any(at < answer and (run_end is None or answer < run_end) for answer in answers)
 
 
 _LEAD_IN_LINES = 3  # how far above a log its introducing prose may be ("Unified log, from …:", a fence, a blank)

@@ -521,9 +521,16 @@ def _without_quote_markers(cleaned: str) -> str:
     """``cleaned`` without the Markdown quote markers ("> ", "> > ") in front of pasted output.
 
     "> tailscale up" is a prompt and stays; "> tailscale status of a connection: active; …" is quoted prose."""
-    while cleaned.startswith("> ") and (": " in cleaned or not _GT_PROMPT.match(cleaned)):
+    while cleaned.startswith("> ") and (
+        ": " in cleaned or not _GT_PROMPT.match(cleaned) or cleaned.endswith(_BREW_SERVICE_FILES)
+    ):
         cleaned = cleaned[2:].lstrip()
     return cleaned
+
+
+# The file column ending a `brew services list` row for tailscale ("> tailscale error  256 jo ~/Library/LaunchAgents/
+# homebrew.mxcl.tailscale.plist" quoted): a row, not a command typed at a "> " prompt.
+_BREW_SERVICE_FILES = ("/homebrew.mxcl.tailscale.plist", "/homebrew.tailscale.service")
 
 
 def split_lines(text: str) -> list[SourceLine]:

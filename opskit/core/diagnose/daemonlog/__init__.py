@@ -27,6 +27,7 @@ from opskit.core.diagnose.daemonlog.events import (
     Event,
     Fact,
     Raise,
+    brew_service_row,
     events_of,
     is_addon_verdict,
     is_android_keystore_refusal,
@@ -42,6 +43,7 @@ from opskit.core.diagnose.daemonlog.events import (
     is_start_job_failure,
     is_systemd_verdict,
     is_tailscale_unit,
+    shell_job_end,
 )
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
@@ -306,6 +308,10 @@ def _belongs(text: str, message: Message) -> bool:
     if "[]string{" in text and _ARGV_WHOLE_TAIL.match(text):
         return True  # the "Program starting" line wrapped before its argv: the rest of it
     body = message.text
+    if body[:1] == "[" and shell_job_end(body) is not None:
+        return True  # the shell reporting that its background tailscaled job ended: the end of that run's output
+    if body[:10] == "tailscale " and brew_service_row(body) is not None:
+        return True  # Homebrew's row for tailscale's launchd (or systemd) service: how its last run ended
     if "avc:" in body and _APP_AUDIT.search(body):
         return True
     if is_dump_request(body):
@@ -488,6 +494,14 @@ _CLEANUP_FLAG = re.compile(r"^--?cleanup(?:=(?:1|t|T|true|TRUE|True))?$")
 _APP_PROCESSES = ("IPNExtension", "io.tailscale.", "com.tailscale.ipn", "tailscale-ipn")
 
 
+# The status line tailscaled hands systemd (sd_notify; events.py _SYSTEMD_STATUS) as `systemctl status` shows it:
+# only systemd's unit manager receives it, and only on Linux (feature/sdnotify does nothing elsewhere).
+_SYSTEMD_STATUS_WORDS = (
+    'Status: "Needs login: ', 'Status: "Connected; ', "Status: \"Stopped; run 'tailscale up' ",
+    "Status: \"key expired; run 'tailscale up' ",
+)  # fmt: skip
+
+
 def _started_by_hand(
     command: str | None,
     argv: Sequence[str],
@@ -500,6 +514,10 @@ def _started_by_hand(
     program = words[1] if words[:1] == ["sudo"] and len(words) > 1 else (words[0] if words else "")
     if program.lower().rstrip('"').endswith(("tailscaled", "tailscaled.exe")):
         return True, f"it was run from a shell prompt (`{command}`)"
+    if (job := _shell_job(messages)) is not None:
+        status, job_command, code = job
+        ended = "Done: it exited with status 0" if code == 0 else status
+        return True, f"it ran as a shell's background job (`{job_command}`), which the shell reports ended ({ended})"
     for line in lines:
         hand = _HAND_PROMPT.match(line.text)
         if hand is not None and line.text != hand.group("cmd"):
@@ -523,6 +541,10 @@ def _started_by_hand(
         return False, "it is the service's log"
     if (header := next((line.text for line in lines if _SERVICE_HEADER.match(line.text)), None)) is not None:
         return False, f"the service manager's status of its unit is pasted with it (`{header}`)"
+    if any(m.text.startswith(_SYSTEMD_STATUS_WORDS) for m in messages):
+        return False, "systemd shows the status tailscaled reported to it (sd_notify reaches only the unit's manager)"
+    if (row := next((r for m in messages if (r := brew_service_row(m.text)) is not None), None)) is not None:
+        return False, f"Homebrew's service runs it (`brew services`: {row[3] or 'launchd'})"
     if any("$STATE_DIRECTORY" in m.text for m in messages):
         return False, "systemd started it (it set $STATE_DIRECTORY)"
     if any(m.form == "windows-service" for m in messages):
@@ -602,6 +624,26 @@ def _went_on_after(issue: LogIssue, lines: Sequence[SourceLine], messages: Seque
             continue
         return _START.match(message.text) is None  # a new run: the old one died
     return False
+
+
+def _shell_job(messages: Sequence[Message]) -> tuple[str, str, int | None] | None:
+    """The last report of a shell that a background job running tailscaled ended (events.shell_job_end)."""
+    jobs = (shell_job_end(m.text) for m in reversed(messages) if m.text[:1] == "[")
+    return next((job for job in jobs if job is not None), None)
+
+
+def _job_argv(messages: Sequence[Message]) -> tuple[str, ...]:
+    """The argv of the tailscaled a shell's job report names (sudo/nohup/env and VAR=value before it, redirections
+    after it taken off), read as a start line's would be: its --tun, --socket and --state."""
+    if (job := _shell_job(messages)) is None:
+        return ()
+    words = job[1].split()
+    at = next((i for i, word in enumerate(words) if _PROGRAM.match(word) is not None), None)
+    if at is None:
+        return ()
+    argv = words[at:]
+    shell = next((i for i, word in enumerate(argv) if word[:1] in "&|<>" or word[:2] in ("2>", "1>")), len(argv))
+    return tuple(argv[:shell])
 
 
 def _typed_without_prompt(
@@ -731,6 +773,9 @@ _LINUX_ONLY = (
     "RTM_NEWROUTE: ", "RTM_DELROUTE: ", "RTM_NEWADDR", "RTM_DELADDR",
     # "dns: using %T" naming a configurator built only for Linux (resolved.go, nm.go: linux && !android)
     "*dns.resolvedManager", "*dns.nmManager",
+    # the status line tailscaled hands systemd (sd_notify: feature/sdnotify does nothing on other OSes), as
+    # `systemctl status` shows it (events.py _SYSTEMD_STATUS)
+    *_SYSTEMD_STATUS_WORDS,
 )  # fmt: skip
 # Messages only the Android app prints (tailscale-android App.kt: the socket binding the app does for tailscaled on
 # the active network, "bindSocketToActiveNetwork: binding fd=… to net=… iface=rmnet_data0"), for a logcat excerpt
@@ -760,6 +805,11 @@ _MACOS_ONLY = (
     "Last disconnect error for ",
     # the Mac apps' bundle IDs (macos: App Store, macsys: standalone) and macOS's code-signing helper refusing one
     "io.tailscale.ipn.macos", "io.tailscale.ipn.macsys", "taskgated-helper",
+    # Homebrew's launchd plist for the formula (`brew services`: its Linux twin is a systemd unit)
+    "homebrew.mxcl.tailscale",
+    # cmd/tailscaled's refusal to run as a non-root user without userspace networking: a log.Fatalf under
+    # runtime.GOOS == "darwin" only, worded the same at every tag since v1.6
+    "tailscaled requires root; use sudo tailscaled",
 )  # fmt: skip
 # The BSD routers: OpenBSD's bypass routing table (router_openbsd.go), FreeBSD's interface teardown
 # (router_freebsd.go "ifconfig destroy: …").
@@ -1080,6 +1130,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         version = module.group("version")  # a panic's goroutine trace names the module version
     if version is None and (path := _PATH_VERSION.search(joined)) is not None:
         version = path.group("version")  # the binary's versioned install path (a service status, a command line)
+    if not argv:
+        argv = _job_argv(messages)  # no start line: the shell's job report names the command line it ran
     typed = _typed_command(lines, start_line, argv)
     hand_started, why = _started_by_hand(command, argv, lines, messages, typed, start_line)
     folded = fold(_events(lines, messages))

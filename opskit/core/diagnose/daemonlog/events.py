@@ -412,6 +412,34 @@ def _ipn_state(message: str) -> Iterator[Event]:
         yield Clear("login-required")  # tsnet's auth loop ends only once the node no longer waits for a login
 
 
+# The status line tailscaled hands systemd on Linux (sd_notify STATUS=, util/systemd then feature/sdnotify), which
+# `systemctl status tailscaled` shows as 'Status: "…"': ipnlocal sets it on entering NeedsLogin ("Needs login: %s",
+# the auth URL, empty until an interactive login starts), Stopped without a login URL ("Stopped; run 'tailscale up'
+# to log in") and Running ("Connected; %s; %s": the login name, then the node's addresses); the control client set
+# "key expired; run 'tailscale up' to authenticate" on a login with an expired node key (v1.4-v1.86). Worded the same
+# from v1.4 to today; NeedsMachineAuth and Starting set none (the line keeps the last one). Another unit's Status line
+# holds none of these words; "Connected; …" is tailscaled's only with a tailnet address in it.
+_SYSTEMD_STATUS = lazy_compile(
+    r'^Status: "(?:(?P<login>Needs login: [^"]*)|(?P<stopped>Stopped; run \'tailscale up\' to log in)'
+    r"|(?P<expired>key expired; run 'tailscale up' to authenticate)"
+    r'|(?P<running>Connected; [^";]*; [^"]*?\b(?:100\.[\dx*]|fd7a:115c:a1e0:)[^"]*))(?:"|$)'
+)
+
+
+def _systemd_status(message: str) -> Iterator[Event]:
+    if message[:8] != "Status: " or (status := _SYSTEMD_STATUS.match(message)) is None:
+        return
+    if status.group("login") is not None or status.group("expired") is not None:
+        yield Fact("state", "NeedsLogin")
+        yield Raise("login-required", "login", message)
+    elif status.group("stopped") is not None:
+        yield Fact("state", "Stopped")
+    else:
+        yield Fact("state", "Running")
+        yield Clear("login-required")
+        yield Clear("needs-machine-auth")
+
+
 # --------------------------------------------------------------------------------------------- health
 
 _HEALTH = lazy_compile(r'health\((?:warnable=)?"?(?P<name>[\w-]+)"?\): (?P<state>error|warning|ok)(?:: (?P<msg>.*))?$')
@@ -864,7 +892,11 @@ def _tun(message: str) -> Iterator[Event]:
         yield Raise("tun-unavailable", "tun", message[failure.start() :])
     elif (engine_error := _ENGINE_ERROR.search(message)) is not None:
         yield Raise("tun-unavailable", "tun", message[engine_error.start() :], in_router="firewall-failed")
-    if (engine := _USERSPACE.search(message)) is not None:
+    if "requires root; use sudo tailscaled" in message:
+        # darwin's refusal to start as non-root: printed only when --tun is NOT userspace-networking (its advice
+        # names the flag, which is not the daemon's own)
+        yield Fact("userspace", "false")
+    elif (engine := _USERSPACE.search(message)) is not None:
         tun = engine.group("tun") or engine.group("old_tun")
         userspace = (
             "userspace-networking" in engine.group(0)
@@ -1834,6 +1866,91 @@ def _windows_service_start(message: str) -> Iterator[Event]:
 
 
 # -------------------------------------------------------------------------------- crash and restart
+
+# Homebrew's `brew services list` row for the tailscale formula (Name, Status, User, File): launchd runs its plist as a
+# per-user LaunchAgent (~/Library/LaunchAgents, `brew services start` without sudo) or as root's LaunchDaemon
+# (/Library/LaunchDaemons, with sudo); on Linux systemd runs its unit ("homebrew.tailscale.service"). Status "error"
+# carries launchd's last exit status of the job, a wait status (256 = exit code 1): tailscaled exits on an error every
+# time launchd starts it. "started" runs, "stopped"/"none" do not run (the user's choice), "scheduled" waits.
+_BREW_SERVICE_ROW = lazy_compile(
+    r"^tailscale\s+(?P<status>started|stopped|none|error|scheduled|unknown|other)(?:\s+(?P<code>-?\d+))?"
+    r"(?:\s+(?P<user>(?!~|/)\S+))?"
+    r"(?:\s+(?P<file>\S*(?:/homebrew\.mxcl\.tailscale\.plist|/homebrew\.tailscale\.service)))?\s*$"
+)
+
+
+def brew_service_row(message: str) -> tuple[str, int | None, str, str] | None:
+    """(status, launchd's exit status or None, user, plist or unit path) of a `brew services list` row for tailscale,
+    or None. A row names its file, or is an "error" row with its exit status (the file column may be cut off)."""
+    if message[:10] != "tailscale " or (row := _BREW_SERVICE_ROW.match(message)) is None:
+        return None
+    code = row.group("code")
+    if row.group("file") is None and not (row.group("status") == "error" and code is not None):
+        return None  # "tailscale started" alone is prose as well
+    return row.group("status"), None if code is None else int(code), row.group("user") or "", row.group("file") or ""
+
+
+def _brew_service(message: str) -> Iterator[Event]:
+    if (row := brew_service_row(message)) is None or row[0] != "error":
+        return
+    _, code, user, path = row
+    if code is not None and code >= 256 and code % 256 == 0:
+        how = f"error {code} (launchd's wait status: exit code {code // 256})"
+    else:
+        how = "error" if code is None else f"error {code}"
+    detail = f"brew services shows tailscale in {how}: tailscaled exits each time it is started"
+    if "/LaunchAgents/" in path or (user and user != "root" and "/LaunchDaemons/" not in path and ".plist" in path):
+        # (kept short: the finding quotes at most 240 characters of it)
+        detail += (
+            " as a user LaunchAgent, not root, which cannot create the utun (`sudo brew services start tailscale`)"
+        )
+    yield Raise("crash", "exit", detail)
+
+
+# A shell's report of a background job that ran tailscaled ("tailscaled --tun=userspace-networking &"), printed at the
+# next prompt once it ended: bash "[1]+  Exit 1                  tailscaled --tun=userspace-networking" (jobs.c: "Done"
+# for status 0, "Exit N" otherwise, strsignal's text for a signal, "(core dumped)" after it, "(wd: …)" when the job
+# ran in another directory; `jobs -l` adds the pid), zsh "[1]  + exit 1     tailscaled …" (lower case, its own signal
+# names: "segmentation fault", "illegal hardware instruction"). Stopped/suspended/running jobs have not ended.
+_JOB_SIGNALS = (
+    "Killed|Terminated|Segmentation fault|Aborted|Hangup|Interrupt|Quit|Bus error|Illegal instruction"
+    "|Floating point exception|Broken pipe|Trace/breakpoint trap|User defined signal [12]|CPU time limit exceeded"
+    "|killed|terminated|segmentation fault|abort|hangup|interrupt|quit|bus error|illegal hardware instruction"
+    "|floating point exception|broken pipe|trace trap|user-defined signal [12]|cpu limit exceeded"
+)
+_SHELL_JOB_END = lazy_compile(
+    r"^\[\d+\]\s*[+-]?\s+(?:\d+\s+)?"
+    rf"(?P<status>(?:Exit|exit) (?P<code>\d+)|Done(?:\((?P<done_code>\d+)\))?|done|{_JOB_SIGNALS})"
+    r"(?:\s+\(core dumped\))?\s+"
+    r"(?P<cmd>(?:(?:sudo|nohup|env|exec)\s+(?:-\S+\s+)*|[A-Z_][A-Z0-9_]*=\S*\s+)*"
+    r"(?:\S*/)?tailscaled(?:\s.*?)?)(?:\s+\(wd: [^()]*\))?$"
+)
+
+
+def shell_job_end(message: str) -> tuple[str, str, int | None] | None:
+    """(how it ended as the shell words it, the command the job ran, its exit code: None for a signal) of a shell's
+    report that a background job running tailscaled ended, or None."""
+    if message[:1] != "[" or "tailscaled" not in message:
+        return None
+    job = _SHELL_JOB_END.match(message)
+    if job is None:
+        return None
+    code = job.group("code") or job.group("done_code")
+    status = job.group("status")
+    if code is None and status.lower().startswith("done"):
+        code = "0"
+    return status, job.group("cmd").rstrip(" &"), None if code is None else int(code)
+
+
+def _shell_job(message: str) -> Iterator[Event]:
+    if (job := shell_job_end(message)) is None:
+        return
+    status, command, code = job
+    if code == 0:
+        return  # it exited on its own with status 0 (a --cleanup run, a --version): nothing failed
+    how = f"exited with status {code}" if code is not None else f"ended on a signal ({status})"
+    yield Raise("crash", "crash", f"the shell reports the background job `{command}` {how}")
+
 
 # tailscale's unit as systemd names it ("tailscaled.service", "tailscale-relay.service", "tailscaled@x.service").
 _TAILSCALE_UNIT = r"[\w@.:-]*tailscale[\w@.:-]*\.service"
@@ -3521,6 +3638,12 @@ RECOGNISERS: tuple[Recogniser, ...] = (
         _serve,
     ),
     Recogniser("inbound", ("TCP conn w", "no handler for ", "ingress serve handler", "ingress conn for"), _inbound),
+    # (the job number's bracket and the marker or padding after it: "[1]+ ", "[2]- ", "[3]   ", zsh "[1]  + ")
+    Recogniser("shell-job", ("]+ ", "]- ", "]  "), _shell_job),
+    Recogniser(
+        "brew-services", ("homebrew.mxcl.tailscale", "homebrew.tailscale.service", "tailscale error"), _brew_service
+    ),
+    Recogniser("systemd-status", ("Status: ",), _systemd_status),
     Recogniser(
         "crash",
         (
