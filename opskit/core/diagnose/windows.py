@@ -1689,6 +1689,7 @@ _FLAT_HEAD = (
 )
 _FLAT_PROMPT = r"[\w.-]+@[\w.-]+:\S*[$#](?=\s)"
 _FLAT_SEAM = lazy_compile(rf"(?:(?<=\s)|^)(?:{_FLAT_HEAD}|{_FLAT_PROMPT})")
+_FLAT_PROMPT_AT = lazy_compile(_FLAT_PROMPT)
 _FLAT_WORDS = any_word_pattern(
     (
         "unknown subcommand: ",
@@ -1719,9 +1720,6 @@ def flattened_pieces(line: SourceLine) -> list[SourceLine] | None:
     bounds = [0, *starts, len(text)] if starts[0] else [*starts, len(text)]
     pieces = [text[start:end].strip() for start, end in zip(bounds, bounds[1:], strict=False)]
     return [line._replace(text=piece) for piece in pieces if piece]
-
-
-_FLAT_PROMPT_AT = lazy_compile(_FLAT_PROMPT)
 
 
 _FLAT_STATE = lazy_compile(
