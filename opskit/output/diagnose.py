@@ -21,6 +21,7 @@ from opskit.core.diagnose.paths import PairPrediction, Prediction
 from opskit.core.diagnose.profile import NatProfile, endpoint_host
 from opskit.core.diagnose.regions import region
 from opskit.core.diagnose.status import is_redacted_ip
+from opskit.core.diagnose.text import hide_keys
 from opskit.core.findings import Finding, Severity
 from opskit.output.console import OutputFormat
 from opskit.output.findings import finding_json
@@ -117,8 +118,26 @@ def profile_json(profile: NatProfile) -> dict[str, Any]:
     }
 
 
+def without_secrets(value: Any) -> Any:
+    """``value`` (a JSON document or a part of it) with every Tailscale key and disablement secret hidden, in every
+    string. The readers quote what they read (a start line's command, a shell's job report, an error's text) and a
+    paste may carry ``TS_AUTHKEY=tskey-auth-…`` anywhere: the output boundary is the one place that sees it all."""
+    if isinstance(value, str):
+        return hide_keys(value)
+    if isinstance(value, dict):
+        return {key: without_secrets(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_secrets(item) for item in value]
+    return value
+
+
 def to_json(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
-    """The payload of ``opskit diagnose --format json`` (schema in docs/diagnose.md)."""
+    """The payload of ``opskit diagnose --format json`` (schema in docs/diagnose.md), never holding a secret."""
+    document: dict[str, Any] = without_secrets(_document(diagnosis, exit_code))
+    return document
+
+
+def _document(diagnosis: Diagnosis, exit_code: int) -> dict[str, Any]:
     counts = {s.label: sum(1 for f in diagnosis.findings if f.severity is s) for s in Severity}
     return {
         "schema_version": DIAGNOSE_SCHEMA_VERSION,
@@ -515,7 +534,7 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
             table.add_column(column, overflow="fold")
         for b in diagnosis.blocks:
             cells = (b.label, b.source, f"{b.first_line}-{b.last_line}", b.kind, b.layout)
-            table.add_row(*(safe_cell(v) for v in cells))
+            table.add_row(*(safe_cell(hide_keys(v)) for v in cells))
         console.print(table)
     if diagnosis.live is not None:
         _render_live(diagnosis, console)
@@ -556,10 +575,10 @@ def render_human(diagnosis: Diagnosis, console: Console) -> None:
             render_compact_matrix(diagnosis, console)  # sentences per cell no longer fit
         else:
             _render_matrix(diagnosis, console)
-    logs = [daemon_log_json(i.label, log) for i in diagnosis.inputs for log in i.daemon_logs]
+    logs = without_secrets([daemon_log_json(i.label, log) for i in diagnosis.inputs for log in i.daemon_logs])
     if logs:
         _render_logs(logs, console)
-    peers = peers_json(diagnosis)
+    peers = without_secrets(peers_json(diagnosis))
     if peers:
         _render_peers(peers, console)
     for finding in diagnosis.findings:
@@ -718,17 +737,17 @@ def finding_panel(finding: Finding) -> Any:
 
     style = SEVERITY_STYLE[finding.severity]
     body: list[Any] = [
-        Text.assemble(("Cause: ", "bold"), safe_plain(finding.cause, newlines=True)),
-        Text.assemble(("Fix: ", "bold"), safe_plain(finding.fix, newlines=True)),
+        Text.assemble(("Cause: ", "bold"), safe_plain(hide_keys(finding.cause), newlines=True)),
+        Text.assemble(("Fix: ", "bold"), safe_plain(hide_keys(finding.fix), newlines=True)),
     ]
     if finding.evidence:
         body.append(Text("Evidence:", style="bold"))
         for evidence in finding.evidence:
-            # Evidence quotes the paste: an ESC or bidi override in it must show, not act.
+            # Evidence quotes the paste: an ESC or bidi override in it must show, not act; a key must not show.
             where = "  " + safe_plain(evidence.location) + "  "
-            body.append(Text.assemble((where, "dim"), safe_plain(evidence.text)))
+            body.append(Text.assemble((where, "dim"), safe_plain(hide_keys(evidence.text))))
     title = Text.assemble(
-        (finding.severity.label.upper(), style), "  ", finding.rule_id, "  ", safe_plain(finding.title)
+        (finding.severity.label.upper(), style), "  ", finding.rule_id, "  ", safe_plain(hide_keys(finding.title))
     )
     # As wide as its longest line, not the console: piped output (4096 columns, so that `file:line` is never
     # cut) would otherwise pad every line of the box with thousands of spaces.
@@ -737,7 +756,7 @@ def finding_panel(finding: Finding) -> Any:
 
 def render_warnings(warnings: tuple[str, ...], console: Console) -> None:
     for warning in warnings:
-        console.print(f"opskit: warning: {safe_plain(warning)}", markup=False, highlight=False)
+        console.print(f"opskit: warning: {safe_plain(hide_keys(warning))}", markup=False, highlight=False)
 
 
 def show(diagnosis: Diagnosis, fmt: OutputFormat) -> None:

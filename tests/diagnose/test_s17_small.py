@@ -116,3 +116,39 @@ def test_a_dash_of_its_own_at_a_line_end_still_joins_with_a_space(message: str, 
     read = _issues(document_of(f"{line}\n{rest}\n" * 1))
     for _, read_message in read:
         assert f"{dash}{rest[:1]}" not in read_message, read_message
+
+
+# ------------------------------------------------------------ 2. no key in any output, wherever a reader quotes it
+
+_SECRET = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789", min_size=20, max_size=40)
+_KEY_KINDS = st.sampled_from(["tskey-auth-", "tskey-", "tskey-client-", "tskey-api-"])
+# where this session's readers quote a line's text back: a shell's job report (its command), systemctl's process
+# line (the unit's command line), a start line, a CLI error, the install script's xtrace
+_CARRIERS = (
+    "[1]+  Exit 1                  TS_AUTHKEY={key} tailscaled --tun=userspace-networking",
+    "[2]-  Killed                  sudo TS_AUTHKEY={key} tailscaled",
+    "ExecStart=/usr/sbin/tailscaled --state=/var/lib/tailscale/tailscaled.state {flag}{key} (code=exited, "
+    "status=1/FAILURE)",
+    "Process: 123 ExecStart=/usr/sbin/tailscaled {flag}{key} (code=exited, status=1/FAILURE)",
+    '2024/05/22 20:12:33 Program starting: v1.62.0, Go 1.22.1: []string{{"tailscaled", "{flag}{key}"}}',
+    "$ sudo tailscale up {flag}{key}\nbackend error: invalid key: API key {key} not valid",
+    "Installing Tailscale for ubuntu noble, using method apt\n+ sudo tailscale up {flag}{key}\n"
+    "Installation complete! Log in to start using Tailscale by running:",
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(_CARRIERS), _KEY_KINDS, _SECRET, st.sampled_from(["--authkey=", "--auth-key=", "--authkey "]))
+def test_no_key_reaches_the_json_or_the_terminal(carrier: str, kind: str, secret: str, flag: str) -> None:
+    from rich.console import Console
+
+    from opskit.output.diagnose import render_human, to_json
+    from tests.diagnose.conftest import run_text
+
+    text = carrier.format(key=f"{kind}k{secret}", flag=flag) + "\n"
+    diagnosis = run_text(text)
+    document = to_json(diagnosis, 0)
+    assert secret not in repr(document), text
+    console = Console(record=True, width=300)
+    render_human(diagnosis, console)
+    assert secret not in console.export_text(), text

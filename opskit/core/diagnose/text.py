@@ -766,7 +766,8 @@ def undo_go_quoting(text: str) -> str:
 
 
 # Tailscale auth keys, API keys and OAuth secrets: tskey-auth-<id>-<secret>, tskey-api-…, tskey-client-….
-_TAILSCALE_KEY = re.compile(r"\b(tskey-(?:[a-z]+-)?)[A-Za-z0-9][A-Za-z0-9-]*")
+# (a key already hidden, "tskey-auth-…", is left as it is: the output hides every string again)
+_TAILSCALE_KEY = re.compile(r"\b(tskey-(?:[a-z]+-)?)(?![a-z]+-…)[A-Za-z0-9][A-Za-z0-9-]*")
 # `tailscale lock init` prints the secrets that can turn Tailnet Lock off: "disablement-secret:<hex>".
 _DISABLEMENT_SECRET = re.compile(r"\b(disablement-secret:)[0-9A-Fa-f]+")
 
