@@ -22,6 +22,7 @@ from functools import lru_cache
 from opskit.core.diagnose.daemonlog.events import (
     EVENT_WORDS,
     NEVER_A_CRASH,
+    SYSTEMD_STATUS_WORDS,
     UP_LOGIN_PROMPT,
     VERSION,
     Event,
@@ -494,14 +495,6 @@ _CLEANUP_FLAG = re.compile(r"^--?cleanup(?:=(?:1|t|T|true|TRUE|True))?$")
 _APP_PROCESSES = ("IPNExtension", "io.tailscale.", "com.tailscale.ipn", "tailscale-ipn")
 
 
-# The status line tailscaled hands systemd (sd_notify; events.py _SYSTEMD_STATUS) as `systemctl status` shows it:
-# only systemd's unit manager receives it, and only on Linux (feature/sdnotify does nothing elsewhere).
-_SYSTEMD_STATUS_WORDS = (
-    'Status: "Needs login: ', 'Status: "Connected; ', "Status: \"Stopped; run 'tailscale up' ",
-    "Status: \"key expired; run 'tailscale up' ",
-)  # fmt: skip
-
-
 def _started_by_hand(
     command: str | None,
     argv: Sequence[str],
@@ -541,7 +534,8 @@ def _started_by_hand(
         return False, "it is the service's log"
     if (header := next((line.text for line in lines if _SERVICE_HEADER.match(line.text)), None)) is not None:
         return False, f"the service manager's status of its unit is pasted with it (`{header}`)"
-    if any(m.text.startswith(_SYSTEMD_STATUS_WORDS) for m in messages):
+    # the status line tailscaled hands systemd (events.py): only systemd's unit manager receives it, only on Linux
+    if any(m.text.startswith(SYSTEMD_STATUS_WORDS) for m in messages):
         return False, "systemd shows the status tailscaled reported to it (sd_notify reaches only the unit's manager)"
     if (row := next((r for m in messages if (r := brew_service_row(m.text)) is not None), None)) is not None:
         return False, f"Homebrew's service runs it (`brew services`: {row[3] or 'launchd'})"
@@ -775,7 +769,7 @@ _LINUX_ONLY = (
     "*dns.resolvedManager", "*dns.nmManager",
     # the status line tailscaled hands systemd (sd_notify: feature/sdnotify does nothing on other OSes), as
     # `systemctl status` shows it (events.py _SYSTEMD_STATUS)
-    *_SYSTEMD_STATUS_WORDS,
+    *SYSTEMD_STATUS_WORDS,
 )  # fmt: skip
 # Messages only the Android app prints (tailscale-android App.kt: the socket binding the app does for tailscaled on
 # the active network, "bindSocketToActiveNetwork: binding fd=… to net=… iface=rmnet_data0"), for a logcat excerpt

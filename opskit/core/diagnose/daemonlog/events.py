@@ -419,6 +419,10 @@ def _ipn_state(message: str) -> Iterator[Event]:
 # "key expired; run 'tailscale up' to authenticate" on a login with an expired node key (v1.4-v1.86). Worded the same
 # from v1.4 to today; NeedsMachineAuth and Starting set none (the line keeps the last one). Another unit's Status line
 # holds none of these words; "Connected; …" is tailscaled's only with a tailnet address in it.
+SYSTEMD_STATUS_WORDS = (
+    'Status: "Needs login: ', 'Status: "Connected; ', "Status: \"Stopped; run 'tailscale up' ",
+    "Status: \"key expired; run 'tailscale up' ",
+)  # fmt: skip
 _SYSTEMD_STATUS = lazy_compile(
     r'^Status: "(?:(?P<login>Needs login: [^"]*)|(?P<stopped>Stopped; run \'tailscale up\' to log in)'
     r"|(?P<expired>key expired; run 'tailscale up' to authenticate)"
