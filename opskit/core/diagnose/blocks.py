@@ -125,6 +125,7 @@ from opskit.core.diagnose.windows import (
     is_daemon_answering_cli,
     is_windows_error_line,
     ssh_failed_host,
+    unflatten_state_answers,
 )
 
 # Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
@@ -1121,7 +1122,7 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
 
 def split_input(text: str) -> SplitInput:
     """Split a paste into typed blocks, skipped-line runs and context (``whoami``)."""
-    lines = split_lines(text)
+    lines = unflatten_state_answers(text, split_lines(text))
     reattach_detached_output(lines)  # a detached program's output after the next prompt is its, not a command
     blocks: list[Block] = []
     skipped: list[SkippedRun] = []
