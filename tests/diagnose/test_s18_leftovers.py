@@ -13,6 +13,7 @@ import pytest
 
 from opskit.errors import InputError
 from tests.diagnose.conftest import run_json
+from tests.diagnose.log_catalog import LOG_PREFIXES, document_of
 
 
 def _reading(document: dict[str, Any]) -> tuple[object, ...]:
@@ -61,3 +62,41 @@ def test_a_state_answer_not_after_a_typed_tailscale_command_stays_prose(text: st
     except InputError:
         return  # nothing recognised: no state read
     assert document["statuses"] == []
+
+
+# ------------------------------------------------------------------ 4. util/linuxfw's IPv4-only decision, any prefix
+
+_V6_PREFIXES = (
+    *LOG_PREFIXES,
+    "01-02 03:04:05.678  1234  1250 I tailscaled: {msg}",  # logcat
+    "2024-01-12T10:41:06.123Z {msg}",
+    "ts-sidecar-1  | {msg}",  # docker compose without a stamp
+)
+# util/linuxfw: iptables.go / nftables_runner.go "disabling tunneled IPv6 due to system IPv6 config: %v" with
+# linuxfw.go checkIPv6's errors, "… due to missing ip6tables: %v"; v1.62 "ipv6 unavailable due to missing filter table"
+_V6_OFF_MESSAGES = (
+    "disabling tunneled IPv6 due to system IPv6 config: disable_ipv6 is set",
+    "disabling tunneled IPv6 due to system IPv6 config: disable_policy is set",
+    "disabling tunneled IPv6 due to system IPv6 config: kernel doesn't support IPv6 policy routing: exit status 2",
+    "disabling tunneled IPv6 due to system IPv6 config: querying IPv6 policy routing rules: exit status 255",
+    'disabling tunneled IPv6 due to missing ip6tables: exec: "ip6tables": executable file not found in $PATH',
+    "ipv6 unavailable due to missing filter table: running [/sbin/ip6tables -t filter -S --wait]: exit status 3",
+)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "logger", "message"), list(itertools.product(_V6_PREFIXES, ("", "router: "), _V6_OFF_MESSAGES))
+)
+def test_ipv6_tunnel_off_reads_under_every_prefix_and_bare(prefix: str, logger: str, message: str) -> None:
+    document = document_of(prefix.format(msg=logger + message) + "\n")
+    kinds = [issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]]
+    assert kinds == ["ipv6-tunnel-off"]
+    assert document["summary"]["exit_code"] == 0  # an info: IPv4 works
+
+
+@pytest.mark.parametrize(("prefix", "logger"), list(itertools.product(_V6_PREFIXES, ("", "router: "))))
+def test_the_ipv6_probe_refused_its_rights_stays_a_firewall_failure(prefix: str, logger: str) -> None:
+    message = "ipv6 unavailable due to missing filter table: running [ip6tables -S]: Permission denied (must be root)"
+    document = document_of(prefix.format(msg=logger + message) + "\n")
+    kinds = [issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]]
+    assert "ipv6-tunnel-off" not in kinds

@@ -3603,6 +3603,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "ip rules",
             "firewall",
             "filewall",
+            # util/linuxfw's IPv4-only decision (_V6_OFF), pasted bare or under another logger's prefix than "router: "
+            *_V6_OFF,
         ),
         _router,
     ),
