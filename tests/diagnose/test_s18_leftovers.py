@@ -100,3 +100,85 @@ def test_the_ipv6_probe_refused_its_rights_stays_a_firewall_failure(prefix: str,
     document = document_of(prefix.format(msg=logger + message) + "\n")
     kinds = [issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]]
     assert "ipv6-tunnel-off" not in kinds
+
+
+# ------------------------------------------------------------------ 5. memory kills: Android's lmkd, `docker inspect`
+
+_LOGCAT = (
+    "01-02 03:04:05.678   512   512 I lowmemorykiller: {msg}",
+    "2024-01-02 03:04:05.678   512   512 I lowmemorykiller: {msg}",
+    "I/lowmemorykiller(  512): {msg}",
+    "{msg}",
+)
+# lmkd.cpp (Android 11+) "Kill '%s' (%d), uid %d, oom_score_adj %d to free %ldkB rss, %ldkB swap; reason: %s";
+# before, and the kernel's lowmemorykiller driver, "Killing '%s' (%d), adj %d,"
+_LMKD = (
+    "Kill '{app}' ({pid}), uid 10234, oom_score_adj {adj} to free 123456kB rss, 4567kB swap; reason: low watermark",
+    "Killing '{app}' ({pid}), adj {adj},",
+    "Killing '{app}' ({pid}), uid 10234, adj {adj}",
+)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "form", "app", "pid", "adj"),
+    list(itertools.product(_LOGCAT, _LMKD, ("com.tailscale.ipn", "com.tailscale.ipn:tile"), (812, 30411), (900, 0))),
+)
+def test_android_lmkd_killing_the_app_is_a_memory_kill(prefix: str, form: str, app: str, pid: int, adj: int) -> None:
+    document = document_of(prefix.format(msg=form.format(app=app, pid=pid, adj=adj)) + "\n")
+    kinds = [issue["kind"] for log in document["daemon_logs"] for issue in log["issues"]]
+    assert kinds == ["oom-killed"]
+    (finding,) = [f for f in document["findings"] if f["rule"] == "TS-LOG-OOM-KILLED"]
+    assert "low-memory killer" in finding["cause"] and "Battery" in finding["fix"]
+    assert document["summary"]["exit_code"] == 1
+
+
+@pytest.mark.parametrize(
+    ("prefix", "form", "app"),
+    list(itertools.product(_LOGCAT, _LMKD, ("com.android.chrome", "com.example.tailscaleclient", "org.tailscale"))),
+)
+def test_lmkd_killing_another_app_is_not_tailscales(prefix: str, form: str, app: str) -> None:
+    document = document_of(prefix.format(msg=form.format(app=app, pid=812, adj=900)) + "\n")
+    assert not any(log["issues"] for log in document["daemon_logs"])
+
+
+def _docker_inspect(name: str, image: str, oom: bool, memory: int, path: str = "/usr/local/bin/containerboot") -> str:
+    return (
+        f'[\n    {{\n        "Id": "3f2a9c0d1b4e",\n        "Path": "{path}",\n        "State": {{\n'
+        f'            "Status": "exited",\n            "Running": false,\n'
+        f'            "OOMKilled": {str(oom).lower()},\n            "ExitCode": {137 if oom else 0}\n        }},\n'
+        f'        "Name": "/{name}",\n        "HostConfig": {{\n            "Memory": {memory}\n        }},\n'
+        f'        "Config": {{\n            "Image": "{image}"\n        }}\n    }}\n]\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "image", "memory"),
+    list(
+        itertools.product(
+            ("", "$ docker inspect ts\n", "$ sudo docker container inspect tailscale-sidecar\n"),
+            ("ts", "tailscale", "vpn_1"),
+            ("tailscale/tailscale:latest", "ghcr.io/tailscale/tailscale:v1.80.2", "tailscale/tailscale:stable"),
+            (0, 268435456),
+        )
+    ),
+)
+def test_docker_inspect_oom_killed_tailscale_container(command: str, name: str, image: str, memory: int) -> None:
+    document = document_of(command + _docker_inspect(name, image, True, memory))
+    (finding,) = [f for f in document["findings"] if f["rule"] == "TS-LOG-OOM-KILLED"]
+    assert ("memory limit was reached" in finding["cause"]) is (memory > 0)
+    assert document["summary"]["exit_code"] == 1
+    assert finding["evidence"][0]["line"] == command.count("\n") + 8  # the "OOMKilled" line
+
+
+@pytest.mark.parametrize(
+    ("name", "image", "oom"),
+    [
+        ("postgres", "postgres:16", True),
+        ("web", "nginx:1.27", True),
+        ("ts", "tailscale/tailscale:latest", False),
+        ("tailscale", "tailscale/tailscale:v1.80.2", False),
+    ],
+)
+def test_docker_inspect_of_another_container_or_no_oom_reads_nothing(name: str, image: str, oom: bool) -> None:
+    document = document_of(_docker_inspect(name, image, oom, 0, path="/docker-entrypoint.sh"))
+    assert not any(f["rule"] == "TS-LOG-OOM-KILLED" for f in document["findings"])

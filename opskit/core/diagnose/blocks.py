@@ -27,7 +27,7 @@ from opskit.core.diagnose.daemonlog import (
     is_service_status_header,
     message_of,
 )
-from opskit.core.diagnose.daemonlog.events import is_dump_line
+from opskit.core.diagnose.daemonlog.events import docker_oom_kill, is_dump_line
 from opskit.core.diagnose.debugprefs import prefs_document
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
@@ -929,6 +929,21 @@ def _text_view(
 _MAX_LIST_LOOKAHEAD = 8
 
 
+def _docker_oom_block(lines: list[SourceLine], start: int, command: str | None) -> tuple[Block, int] | None:
+    """`docker inspect`'s array opening at ``lines[start]`` when it says the OOM killer ended a Tailscale container:
+    a log block of its "OOMKilled": true line read as that kill (events.py docker_oom_kill), and the array's end."""
+    end = _json_end(lines, start, "[]")
+    if end is None:
+        return None
+    oom_line = next((line for line in lines[start:end] if line.text.startswith('"OOMKilled": true')), None)
+    if oom_line is None:
+        return None
+    message = docker_oom_kill(parse_pasted_json("\n".join(x.text for x in lines[start : end + 1])))
+    if message is None:
+        return None
+    return Block(BlockKind.DAEMON_LOG, (oom_line._replace(text=message),), command), end
+
+
 def _json_list_view(lines: list[SourceLine], start: int, command: str | None) -> Block | None:
     """`switch --list --json`'s or `service list --json`'s array opening at ``lines[start]``: under its command, or
     (a bare "[") when one of its next lines names an account or a Service."""
@@ -1504,6 +1519,12 @@ def split_input(text: str) -> SplitInput:
             successes.append(line)
             blocks.append(listed)
             index = index - 1 + len(listed.lines)
+            continue
+        if text == "[" and (oom := _docker_oom_block(lines, index - 1, current_command)) is not None:
+            close_block()  # `docker inspect` of a Tailscale container the OOM killer ended: that kill, as a log line
+            flush_skip()
+            blocks.append(oom[0])
+            index = oom[1] + 1
             continue
         if text[0] in "#|htAT" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
             close_block()  # `tailscale serve status` / `funnel status`: its tree, read whole

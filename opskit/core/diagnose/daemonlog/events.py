@@ -2141,14 +2141,52 @@ _OWN_PROGRAM = r"(?:^|(?<=[\s:\"']))(?:[^\s:\"']*/)?(?:tailscaled?|containerboot
 # "oom-kill:constraint=…,task=comm,pid=N,uid=U"), and systemd seeing it in tailscaled's unit (v243+: "A process of
 # this unit has been killed by the OOM killer.", v248+ "systemd-oomd killed N process(es) in this unit.", "Failed
 # with result 'oom-kill'", systemctl status "(Result: oom-kill)"). The comm is the victim's: "tailscaled invoked
-# oom-killer: …" only says it asked for memory, and another program killed is not Tailscale's.
+# oom-killer: …" only says it asked for memory, and another program killed is not Tailscale's. Android's low-memory
+# killer ends the app's process the same way (lmkd, logcat tag "lowmemorykiller": "Kill 'com.tailscale.ipn' (N), uid
+# U, oom_score_adj A to free …kB rss…" since Android 11, "Killing 'com.tailscale.ipn' (N), adj A, …" before, as the
+# old kernel driver worded it too).
 _OWN_TASK = r"(?:tailscale[\w.-]*|containerboot)"
+# what docker_oom_kill says of a Tailscale container's `docker inspect` State
+_DOCKER_OOM_KILLED = r"^container \S+ \([^()]*\) was killed by the OOM killer"
+_OWN_APP = r"'com\.tailscale\.ipn[\w.:]*'"
 _OOM_KILLED = lazy_compile(
     rf"(?:^|[\s\]])Kill(?:ed)? process \d+ \({_OWN_TASK}\)|oom_reaper: reaped process \d+ \({_OWN_TASK}\)|"
+    rf"(?:^|\s)Kill(?:ing)? {_OWN_APP} \(\d+\)|{_DOCKER_OOM_KILLED}|"
     rf"oom-kill:\S*\btask={_OWN_TASK},pid=\d|"
     rf"^(?:{_TAILSCALE_UNIT}: )?(?:A process of this unit has been killed by the OOM killer|systemd-oomd killed \d+ "
     rf"process|Failed with result 'oom-kill')|\(Result: oom-kill\)"
 )
+
+
+# `docker inspect` of a container running Tailscale (its image, name, entrypoint or command says so) whose State says
+# the kernel's OOM killer ended its process ("OOMKilled": true; "ExitCode": 137, SIGKILL): the container's log shows
+# nothing of it, its run just stops. HostConfig.Memory is the limit `--memory`/compose `mem_limit` set (0: none).
+_DOCKER_TAILSCALE = ("tailscale", "containerboot")
+
+
+def docker_oom_kill(document: object) -> str | None:
+    """What a `docker inspect` document (the array, or one container's object) says of a Tailscale container the OOM
+    killer ended, as a message the crash reader reads (_DOCKER_OOM_KILLED), or None."""
+    for container in document if isinstance(document, list) else [document]:
+        if not isinstance(container, dict) or not isinstance(state := container.get("State"), dict):
+            continue
+        config = container.get("Config") if isinstance(container.get("Config"), dict) else {}
+        host = container.get("HostConfig") if isinstance(container.get("HostConfig"), dict) else {}
+        assert isinstance(config, dict) and isinstance(host, dict)
+        image = str(config.get("Image") or container.get("Image") or "")
+        named = " ".join(
+            str(each) for each in (container.get("Name"), image, container.get("Path"), config.get("Entrypoint"))
+        )
+        if state.get("OOMKilled") is not True or not any(word in named.lower() for word in _DOCKER_TAILSCALE):
+            continue
+        limit = host.get("Memory")
+        under = f" under its memory limit of {limit} bytes" if isinstance(limit, int) and limit > 0 else ""
+        name = str(container.get("Name") or "?").lstrip("/")
+        return (
+            f"container {name} ({image}) was killed by the OOM killer{under} "
+            f'(docker inspect: "OOMKilled": true, "ExitCode": {state.get("ExitCode")})'
+        )
+    return None
 
 
 # The service manager (or a container runtime, or a shell) could not execute tailscaled at all: systemd's
@@ -3676,6 +3714,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "oom-kill",
             "OOM killer",
             "oomd killed",
+            "killed by the OOM killer",  # systemd's words, and docker_oom_kill's
+            "Kill 'com.tailscale.ipn",  # Android's lmkd (_OOM_KILLED)
+            "Killing 'com.tailscale.ipn",
             "(Result: ",  # systemctl status: Active: … (Result: exit-code)
             "(code=",  # systemctl status: Main PID: … (code=exited, status=1/FAILURE)
             "repeated too quickly",
