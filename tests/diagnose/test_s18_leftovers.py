@@ -182,3 +182,47 @@ def test_docker_inspect_oom_killed_tailscale_container(command: str, name: str, 
 def test_docker_inspect_of_another_container_or_no_oom_reads_nothing(name: str, image: str, oom: bool) -> None:
     document = document_of(_docker_inspect(name, image, oom, 0, path="/docker-entrypoint.sh"))
     assert not any(f["rule"] == "TS-LOG-OOM-KILLED" for f in document["findings"])
+
+
+# ------------------------------------------------------------------ 3. the enable prompt answered by "Success."
+
+_ENABLE_RUNS = (
+    ("tailscale serve --bg 3000", "Serve", "serve"),
+    ("sudo tailscale serve --bg --https=8443 http://127.0.0.1:8080", "Serve", "serve"),
+    ("tailscale funnel --bg 443", "Funnel", "funnel"),
+    ("tailscale funnel 8080", "Funnel", "funnel"),
+)
+
+
+def _enable_run(prompt: str, command: str, feature: str, path: str, indent: str, node: str, success: bool) -> str:
+    url = f"https://login.tailscale.com/f/{path}?node={node}"
+    tail = "\nSuccess.\n" if success else "\n"
+    return f"{prompt}{command}\n\n{feature} is not enabled on your tailnet.\nTo enable, visit:\n\n{indent}{url}\n{tail}"
+
+
+_ENABLE_CASES = list(
+    itertools.product(
+        ("$ ", "PS C:\\> ", "me@mac ~ % "), _ENABLE_RUNS, ("         ", "", "\t"), ("nABC123CNTRL", "<redacted>")
+    )
+)
+
+
+@pytest.mark.parametrize(("prompt", "run", "indent", "node"), _ENABLE_CASES)
+def test_an_enable_prompt_answered_by_success_is_the_feature_enabled(
+    prompt: str, run: tuple[str, str, str], indent: str, node: str
+) -> None:
+    document = run_json(_enable_run(prompt, *run, indent, node, success=True))
+    assert [error["kind"] for error in document["windows"]] == ["feature-enabled"]
+    rules = [(finding["rule"], finding["severity"]) for finding in document["findings"]]
+    assert rules == [("TS-CLI-FEATURE-ENABLED", "info")]
+    assert f"{run[1]}" in document["findings"][0]["cause"] and "enabled in this run" in document["findings"][0]["cause"]
+    assert document["summary"]["exit_code"] == 0
+
+
+@pytest.mark.parametrize(("prompt", "run", "indent", "node"), _ENABLE_CASES)
+def test_an_enable_prompt_with_nothing_after_it_stays_not_enabled(
+    prompt: str, run: tuple[str, str, str], indent: str, node: str
+) -> None:
+    document = run_json(_enable_run(prompt, *run, indent, node, success=False))
+    assert [error["kind"] for error in document["windows"]] in (["serve-not-enabled"], ["funnel-unavailable"])
+    assert document["summary"]["exit_code"] == 1

@@ -1852,6 +1852,10 @@ def _answered_later(error: CliError, success: SourceLine) -> CliError:
     Tailnet Lock off did): not "not running" (kind other)."""
     if error.kind is CliErrorKind.SERVICE_NOT_RUNNING and not _RETRY_SUCCEEDED.search(success.text):
         return replace(error, kind=CliErrorKind.OTHER, cleared_by=success)
+    if is_enable_prompt(error) and _RETRY_SUCCEEDED.search(success.text):
+        # enableFeatureInteractive prints "Success." only once the node holds the feature's capabilities: the
+        # feature was enabled while the CLI waited, and the command went on (no refusal left)
+        return replace(error, kind=CliErrorKind.FEATURE_ENABLED, cleared_by=success)
     return replace(error, cleared_by=success)
 
 
