@@ -226,3 +226,110 @@ def test_an_enable_prompt_with_nothing_after_it_stays_not_enabled(
     document = run_json(_enable_run(prompt, *run, indent, node, success=False))
     assert [error["kind"] for error in document["windows"]] in (["serve-not-enabled"], ["funnel-unavailable"])
     assert document["summary"]["exit_code"] == 1
+
+
+# ------------------------------------------------------------------ 2. `brew services info tailscale` (text, --json)
+
+_BOOLS = {True: ("true", "\u2714"), False: ("false", "\u2718")}  # plain, and a terminal's ✔/✘
+
+
+def _brew_info_text(running: bool, user: str, tty: int, verbose: bool, label: str = "homebrew.mxcl.tailscale") -> str:
+    lines = ["$ brew services info tailscale", f"tailscale ({label})", f"Running: {_BOOLS[running][tty]}"]
+    lines += [f"Loaded: {_BOOLS[True][tty]}", f"Schedulable: {_BOOLS[False][tty]}"]
+    if running:
+        lines += [f"User: {user}", "PID: 4242"]
+    if verbose:
+        folder = "/Library/LaunchDaemons" if user == "root" else f"/Users/{user}/Library/LaunchAgents"
+        lines += [
+            f"File: {folder}/{label}.plist {_BOOLS[True][tty]}",
+            "Command: /opt/homebrew/opt/tailscale/bin/tailscaled",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _brew_info_json(running: bool, user: str, exit_code: int | None, label: str = "homebrew.mxcl.tailscale") -> str:
+    folder = "/Library/LaunchDaemons" if user == "root" else f"/Users/{user}/Library/LaunchAgents"
+    pid = "4242" if running else "null"
+    code = "null" if exit_code is None else str(exit_code)
+    return (
+        '$ brew services info tailscale --json\n[\n  {\n    "name": "tailscale",\n'
+        f'    "service_name": "{label}",\n    "running": {str(running).lower()},\n    "loaded": true,\n'
+        f'    "schedulable": false,\n    "pid": {pid},\n    "exit_code": {code},\n    "user": "{user}",\n'
+        f'    "status": "{"started" if running else "error" if exit_code else "none"}",\n'
+        f'    "file": "{folder}/{label}.plist",\n    "registered": true\n  }}\n]\n'
+    )
+
+
+def _log_reading(text: str) -> tuple[list[str], str | None, int]:
+    document = document_of(text)
+    logs = document["daemon_logs"]
+    kinds = [issue["kind"] for log in logs for issue in log["issues"]]
+    return kinds, logs[0]["os"] if logs else None, document["summary"]["exit_code"] if logs else 2
+
+
+@pytest.mark.parametrize(
+    ("user", "tty", "verbose"), list(itertools.product(("alice", "jo.smith", "<username>"), (0, 1), (False, True)))
+)
+def test_brew_info_running_as_a_user_agent_cannot_create_the_utun(user: str, tty: int, verbose: bool) -> None:
+    document = document_of(_brew_info_text(True, user, tty, verbose))
+    (log,) = document["daemon_logs"]
+    assert [issue["kind"] for issue in log["issues"]] == ["crash"] and log["os"] == "macos"
+    assert "sudo brew services start tailscale" in log["issues"][0]["message"] and "utun" in log["issues"][0]["message"]
+    assert document["summary"]["exit_code"] == 1
+
+
+@pytest.mark.parametrize(("tty", "verbose"), list(itertools.product((0, 1), (False, True))))
+def test_brew_info_running_as_root_or_not_running_is_fine(tty: int, verbose: bool) -> None:
+    assert _log_reading(_brew_info_text(True, "root", tty, verbose)) == ([], "macos", 0)
+    # the text form prints no exit status: not running is not known to be a crash
+    assert _log_reading(_brew_info_text(False, "alice", tty, verbose)) == ([], "macos", 0)
+
+
+@pytest.mark.parametrize(
+    ("user", "code"), list(itertools.product(("alice", "root", "<username>"), (256, 512, 19968, 1, 78)))
+)
+def test_brew_info_json_not_running_with_an_exit_status_is_a_crash(user: str, code: int) -> None:
+    document = document_of(_brew_info_json(False, user, code))
+    (log,) = document["daemon_logs"]
+    assert [issue["kind"] for issue in log["issues"]] == ["crash"] and log["os"] == "macos"
+    message = log["issues"][0]["message"]
+    assert f"error {code}" in message and ("LaunchAgent" in message) is (user != "root")
+    assert document["summary"]["exit_code"] == 1
+
+
+@pytest.mark.parametrize("user", ["alice", "<username>"])
+def test_brew_info_json_running_as_a_user_agent_and_as_root(user: str) -> None:
+    assert _log_reading(_brew_info_json(True, user, None))[0] == ["crash"]
+    assert _log_reading(_brew_info_json(True, "root", None)) == ([], "macos", 0)
+    assert _log_reading(_brew_info_json(False, user, 0))[0] == []  # stopped cleanly (exit status 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _brew_info_text(True, "alice", 0, False).replace("tailscale (", "nginx (").replace(".tailscale)", ".nginx)"),
+        _brew_info_json(False, "alice", 256).replace('"tailscale"', '"nginx"').replace(".tailscale", ".nginx"),
+        "tailscale (homebrew.mxcl.tailscale)\nsome words about it\n",
+    ],
+)
+def test_brew_info_of_another_formula_or_without_its_fields_reads_nothing(text: str) -> None:
+    assert _log_reading(text)[0] == []
+
+
+@pytest.mark.parametrize(
+    ("user", "path"),
+    list(
+        itertools.product(
+            ("jo", "<username>"),
+            (
+                "~/Library/LaunchAgents/homebrew.mxcl.tailscale.plist",
+                "/Users/jo/Library/LaunchAgents/homebrew.mxcl.tailscale.plist",
+            ),
+        )
+    ),
+)
+def test_brew_list_started_row_of_a_user_agent_reads_as_the_info_does(user: str, path: str) -> None:
+    row = f"tailscale started  {user:<10} {path}\n"
+    assert _log_reading(row)[0] == ["crash"]
+    daemon = "tailscale started  root       /Library/LaunchDaemons/homebrew.mxcl.tailscale.plist\n"
+    assert _log_reading(daemon)[0] == []

@@ -27,7 +27,14 @@ from opskit.core.diagnose.daemonlog import (
     is_service_status_header,
     message_of,
 )
-from opskit.core.diagnose.daemonlog.events import docker_oom_kill, is_dump_line
+from opskit.core.diagnose.daemonlog.events import (
+    BREW_INFO_FIELDS,
+    brew_service_info_json,
+    brew_service_info_message,
+    docker_oom_kill,
+    is_brew_service_info_head,
+    is_dump_line,
+)
 from opskit.core.diagnose.debugprefs import prefs_document
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
@@ -929,19 +936,36 @@ def _text_view(
 _MAX_LIST_LOOKAHEAD = 8
 
 
-def _docker_oom_block(lines: list[SourceLine], start: int, command: str | None) -> tuple[Block, int] | None:
-    """`docker inspect`'s array opening at ``lines[start]`` when it says the OOM killer ended a Tailscale container:
-    a log block of its "OOMKilled": true line read as that kill (events.py docker_oom_kill), and the array's end."""
-    end = _json_end(lines, start, "[]")
-    if end is None:
+def _service_record_block(lines: list[SourceLine], start: int, command: str | None) -> tuple[Block, int] | None:
+    """A service manager's record of tailscaled opening at ``lines[start]``, as a log block of one line read as what it
+    says (events.py), and the index of its last line: `brew services info tailscale` (the name line and its field
+    lines; --json's array), `docker inspect`'s array when the OOM killer ended a Tailscale container."""
+    head = lines[start]
+    if head.text != "[":
+        end = start
+        while (
+            end + 1 < len(lines) and end - start < _MAX_INFO_FIELDS and lines[end + 1].text.startswith(BREW_INFO_FIELDS)
+        ):
+            end += 1
+        message = brew_service_info_message(head.text, [line.text for line in lines[start + 1 : end + 1]])
+        return None if message is None else (Block(BlockKind.DAEMON_LOG, (head._replace(text=message),), command), end)
+    close = _json_end(lines, start, "[]")
+    if close is None:
         return None
-    oom_line = next((line for line in lines[start:end] if line.text.startswith('"OOMKilled": true')), None)
-    if oom_line is None:
+    chunk = lines[start : close + 1]
+    oom_line = next((line for line in chunk if line.text.startswith('"OOMKilled": true')), None)
+    info_line = next((line for line in chunk if line.text.startswith('"service_name": "homebrew')), None)
+    if oom_line is None and info_line is None:
         return None
-    message = docker_oom_kill(parse_pasted_json("\n".join(x.text for x in lines[start : end + 1])))
-    if message is None:
-        return None
-    return Block(BlockKind.DAEMON_LOG, (oom_line._replace(text=message),), command), end
+    document = parse_pasted_json("\n".join(x.text for x in chunk))
+    if oom_line is not None and (message := docker_oom_kill(document)) is not None:
+        return Block(BlockKind.DAEMON_LOG, (oom_line._replace(text=message),), command), close
+    if info_line is not None and (message := brew_service_info_json(document)) is not None:
+        return Block(BlockKind.DAEMON_LOG, (info_line._replace(text=message),), command), close
+    return None
+
+
+_MAX_INFO_FIELDS = len(BREW_INFO_FIELDS)
 
 
 def _json_list_view(lines: list[SourceLine], start: int, command: str | None) -> Block | None:
@@ -1520,11 +1544,15 @@ def split_input(text: str) -> SplitInput:
             blocks.append(listed)
             index = index - 1 + len(listed.lines)
             continue
-        if text == "[" and (oom := _docker_oom_block(lines, index - 1, current_command)) is not None:
-            close_block()  # `docker inspect` of a Tailscale container the OOM killer ended: that kill, as a log line
+        if (text == "[" or is_brew_service_info_head(text)) and (
+            read := _service_record_block(lines, index - 1, current_command)
+        ) is not None:
+            # `docker inspect` of a Tailscale container the OOM killer ended, `brew services info tailscale` (text or
+            # --json): what the service manager says of tailscaled's run, as one log line
+            close_block()
             flush_skip()
-            blocks.append(oom[0])
-            index = oom[1] + 1
+            blocks.append(read[0])
+            index = read[1] + 1
             continue
         if text[0] in "#|htAT" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
             close_block()  # `tailscale serve status` / `funnel status`: its tree, read whole
