@@ -210,6 +210,9 @@ class SplitInput:
     # Host names the paste ties to a tailnet address (a status row's name, an OS ping resolving to 100.64/10 or
     # fd7a:115c:a1e0::/48): ssh failing to reach one is a tailnet host failing, whatever its DNS domain
     tailnet_hosts: frozenset[str] = frozenset()
+    # The paste's lines as split_lines numbered and cleaned them (one a line, but for the pieces of a line a chat client
+    # flattened): kept once for the readers that look at lines around a block (engine._node_statuses)
+    lines: tuple[SourceLine, ...] = field(default=(), compare=False, repr=False)
 
 
 _TAILNET_IP = rf"(?:{TAILNET_V4_PREFIX}\d{{1,3}}\.\d{{1,3}}|{TAILNET_V6_PREFIX}[0-9a-f:]*)"
@@ -1161,7 +1164,9 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
 
 def split_input(text: str) -> SplitInput:
     """Split a paste into typed blocks, skipped-line runs and context (``whoami``)."""
-    lines = unflatten_state_answers(text, split_lines(text))
+    split = split_lines(text)
+    as_split = tuple(split)  # before the passes below change it: SplitInput.lines
+    lines = unflatten_state_answers(text, split)
     reattach_detached_output(lines)  # a detached program's output after the next prompt is its, not a command
     blocks: list[Block] = []
     skipped: list[SkippedRun] = []
@@ -2027,7 +2032,8 @@ def split_input(text: str) -> SplitInput:
             "skipped": tuple(skipped),
             "whoami": whoami,
             "admin_member": admin_member,
-            "line_count": len(lines),
+            "line_count": len(as_split),
+            "lines": as_split,
             "elevated": elevated,
             "successes": tuple(successes),
             "prompts": tuple(prompts),
