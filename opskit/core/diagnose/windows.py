@@ -1766,11 +1766,14 @@ def unflatten_state_answers(text: str, lines: list[SourceLine]) -> list[SourceLi
 
 
 def _state_answer_pieces(line: SourceLine) -> list[SourceLine] | None:
-    """A flattened line's pieces when a state answer follows a typed `tailscale` command in it, else None."""
+    """A flattened line's pieces when a state answer, its only CLI message, follows a typed `tailscale` command in it,
+    else None."""
     text = line.text
     starts = [match.start() for match in _FLAT_SEAM.finditer(text) if match.start() > 0]
-    if not any(_FLAT_STATE.match(text[start:]) for start in starts):
-        return None
+    states = sum(1 for start in starts if _FLAT_STATE.match(text[start:]))
+    prompts = sum(1 for start in starts if _FLAT_PROMPT_AT.match(text, start))
+    if not states or states + prompts < len(starts):
+        return None  # another CLI message beside it: _with_flattened reads the line message by message
     bounds = [0, *starts, len(text)]
     texts: list[str] = []
     for start, end in zip(bounds, bounds[1:], strict=False):
