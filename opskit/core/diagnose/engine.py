@@ -467,7 +467,7 @@ def _without_completed_enable_prompt(
     prints "Success." and the command goes on to set up what it was asked to ("Available within your tailnet:" /
     "Available on the internet:", "… started and running in the background."). Nothing is left unenabled: the run
     is read by the serve-status view of what it set up. A prompt the paste does not see the run go past stays; one
-    followed by "Success." alone stays the resolved info (windows rules), the only reading of such a paste."""
+    followed by "Success." alone is feature-enabled (windows._answered_later), the only reading of such a paste."""
     answers = [block.lines[0].number for block, _, report in views if isinstance(report, ServeStatusReport)]
     if not answers:
         return windows
