@@ -27,7 +27,14 @@ from opskit.core.diagnose.daemonlog import (
     is_service_status_header,
     message_of,
 )
-from opskit.core.diagnose.daemonlog.events import is_dump_line
+from opskit.core.diagnose.daemonlog.events import (
+    BREW_INFO_FIELDS,
+    brew_service_info_json,
+    brew_service_info_message,
+    docker_oom_kill,
+    is_brew_service_info_head,
+    is_dump_line,
+)
 from opskit.core.diagnose.debugprefs import prefs_document
 from opskit.core.diagnose.derpcheck import derp_check_extent, is_derp_check
 from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_start
@@ -125,6 +132,7 @@ from opskit.core.diagnose.windows import (
     is_daemon_answering_cli,
     is_windows_error_line,
     ssh_failed_host,
+    unflatten_state_answers,
 )
 
 # Lines tailscale prints around a report that carry no diagnosis (stderr, debug logs, banners).
@@ -202,6 +210,9 @@ class SplitInput:
     # Host names the paste ties to a tailnet address (a status row's name, an OS ping resolving to 100.64/10 or
     # fd7a:115c:a1e0::/48): ssh failing to reach one is a tailnet host failing, whatever its DNS domain
     tailnet_hosts: frozenset[str] = frozenset()
+    # The paste's lines as split_lines numbered and cleaned them (one a line, but for the pieces of a line a chat client
+    # flattened): kept once for the readers that look at lines around a block (engine._node_statuses)
+    lines: tuple[SourceLine, ...] = field(default=(), compare=False, repr=False)
 
 
 _TAILNET_IP = rf"(?:{TAILNET_V4_PREFIX}\d{{1,3}}\.\d{{1,3}}|{TAILNET_V6_PREFIX}[0-9a-f:]*)"
@@ -928,6 +939,38 @@ def _text_view(
 _MAX_LIST_LOOKAHEAD = 8
 
 
+def _service_record_block(lines: list[SourceLine], start: int, command: str | None) -> tuple[Block, int] | None:
+    """A service manager's record of tailscaled opening at ``lines[start]``, as a log block of one line read as what it
+    says (events.py), and the index of its last line: `brew services info tailscale` (the name line and its field
+    lines; --json's array), `docker inspect`'s array when the OOM killer ended a Tailscale container."""
+    head = lines[start]
+    if head.text != "[":
+        end = start
+        while (
+            end + 1 < len(lines) and end - start < _MAX_INFO_FIELDS and lines[end + 1].text.startswith(BREW_INFO_FIELDS)
+        ):
+            end += 1
+        message = brew_service_info_message(head.text, [line.text for line in lines[start + 1 : end + 1]])
+        return None if message is None else (Block(BlockKind.DAEMON_LOG, (head._replace(text=message),), command), end)
+    close = _json_end(lines, start, "[]")
+    if close is None:
+        return None
+    chunk = lines[start : close + 1]
+    oom_line = next((line for line in chunk if line.text.startswith('"OOMKilled": true')), None)
+    info_line = next((line for line in chunk if line.text.startswith('"service_name": "homebrew')), None)
+    if oom_line is None and info_line is None:
+        return None
+    document = parse_pasted_json("\n".join(x.text for x in chunk))
+    if oom_line is not None and (message := docker_oom_kill(document)) is not None:
+        return Block(BlockKind.DAEMON_LOG, (oom_line._replace(text=message),), command), close
+    if info_line is not None and (message := brew_service_info_json(document)) is not None:
+        return Block(BlockKind.DAEMON_LOG, (info_line._replace(text=message),), command), close
+    return None
+
+
+_MAX_INFO_FIELDS = len(BREW_INFO_FIELDS)
+
+
 def _json_list_view(lines: list[SourceLine], start: int, command: str | None) -> Block | None:
     """`switch --list --json`'s or `service list --json`'s array opening at ``lines[start]``: under its command, or
     (a bare "[") when one of its next lines names an account or a Service."""
@@ -1121,7 +1164,9 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
 
 def split_input(text: str) -> SplitInput:
     """Split a paste into typed blocks, skipped-line runs and context (``whoami``)."""
-    lines = split_lines(text)
+    split = split_lines(text)
+    as_split = tuple(split)  # before the passes below change it: SplitInput.lines
+    lines = unflatten_state_answers(text, split)
     reattach_detached_output(lines)  # a detached program's output after the next prompt is its, not a command
     blocks: list[Block] = []
     skipped: list[SkippedRun] = []
@@ -1503,6 +1548,16 @@ def split_input(text: str) -> SplitInput:
             successes.append(line)
             blocks.append(listed)
             index = index - 1 + len(listed.lines)
+            continue
+        if (text == "[" or is_brew_service_info_head(text)) and (
+            read := _service_record_block(lines, index - 1, current_command)
+        ) is not None:
+            # `docker inspect` of a Tailscale container the OOM killer ended, `brew services info tailscale` (text or
+            # --json): what the service manager says of tailscaled's run, as one log line
+            close_block()
+            flush_skip()
+            blocks.append(read[0])
+            index = read[1] + 1
             continue
         if text[0] in "#|htAT" and is_serve_status_start(text) and (serve_end := serve_status_extent(lines, index - 1)):
             close_block()  # `tailscale serve status` / `funnel status`: its tree, read whole
@@ -1977,7 +2032,8 @@ def split_input(text: str) -> SplitInput:
             "skipped": tuple(skipped),
             "whoami": whoami,
             "admin_member": admin_member,
-            "line_count": len(lines),
+            "line_count": len(as_split),
+            "lines": as_split,
             "elevated": elevated,
             "successes": tuple(successes),
             "prompts": tuple(prompts),

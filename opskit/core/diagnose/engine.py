@@ -68,7 +68,7 @@ from opskit.core.diagnose.rules.statusset import NodeStatus, StatusSet
 from opskit.core.diagnose.servestatus import ServeStatusReport, lists_only_in_json, with_curl_answers
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
-from opskit.core.diagnose.text import SourceLine, hide_keys, is_elision_line, split_lines
+from opskit.core.diagnose.text import SourceLine, hide_keys, is_elision_line
 from opskit.core.diagnose.usagetext import UsageTextReport
 from opskit.core.diagnose.viewkinds import VIEW_BY_BLOCK, View, ViewReport
 from opskit.core.diagnose.windows import (
@@ -467,7 +467,7 @@ def _without_completed_enable_prompt(
     prints "Success." and the command goes on to set up what it was asked to ("Available within your tailnet:" /
     "Available on the internet:", "… started and running in the background."). Nothing is left unenabled: the run
     is read by the serve-status view of what it set up. A prompt the paste does not see the run go past stays; one
-    followed by "Success." alone stays the resolved info (windows rules), the only reading of such a paste."""
+    followed by "Success." alone is feature-enabled (windows._answered_later), the only reading of such a paste."""
     answers = [block.lines[0].number for block, _, report in views if isinstance(report, ServeStatusReport)]
     if not answers:
         return windows
@@ -758,12 +758,12 @@ def _with_portmap_debug(profile: NatProfile, debugs: Sequence[tuple[Block, Portm
     return replace(profile, portmap_usable=False, artefacts=(*profile.artefacts, "double-nat"))
 
 
-def _node_statuses(parsed_inputs: Sequence[_Parsed], inputs: Sequence[InputText]) -> Iterable[NodeStatus]:
+def _node_statuses(parsed_inputs: Sequence[_Parsed]) -> Iterable[NodeStatus]:
     """Every pasted status with the prompt that ran it and whether the paste cut its listing."""
-    for parsed, item in zip(parsed_inputs, inputs, strict=True):
+    for parsed in parsed_inputs:
         if not parsed.statuses:
             continue
-        lines = split_lines(item.text)
+        lines = parsed.split.lines
         for block, status in parsed.statuses:
             if not block.lines:
                 continue
@@ -888,7 +888,7 @@ def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> D
             facts = InputFacts(item.label, item.source, command=block.command)
             findings.extend(_run(view.rules, view_report, facts))
     if sum(len(p.statuses) for p in parsed_inputs) >= 2:
-        subject_set = StatusSet(tuple(_node_statuses(parsed_inputs, inputs)))
+        subject_set = StatusSet(tuple(_node_statuses(parsed_inputs)))
         findings.extend(_run("status-set", subject_set, InputFacts("all nodes", "all inputs")))
     predictions = predict_all(profiles)
     aliases = _aliases(parsed_inputs)

@@ -364,6 +364,9 @@ class CliErrorKind(StrEnum):
     # `tailscale serve`/`funnel`: control says Serve (HTTPS) is not enabled for the tailnet and prints the URL
     # that enables it (cli/serve_legacy.go enableFeatureInteractive prints QueryFeature's Text and URL)
     SERVE_NOT_ENABLED = "serve-not-enabled"
+    # that prompt answered by "Success." in the same run: the CLI waited until the feature (Serve/HTTPS, Funnel) was
+    # enabled and went on (enableFeatureInteractive): not a refusal, the feature was enabled in this run
+    FEATURE_ENABLED = "feature-enabled"
     # `tailscale set`/`up`/`serve` refused: tailscaled runs from a locked --config file (ipnlocal isConfigLocked)
     CONFIG_FILE_LOCKED = "config-file-locked"
     SERVE_FAILED = "serve-failed"  # `tailscale serve`/`funnel` refused the config (port taken, untagged Service host…)

@@ -39,6 +39,7 @@ from opskit.core.diagnose.text import (
     TAILNET_V6_PREFIX,
     TRAILING_NOTE,
     SourceLine,
+    prompt_command,
     typed_tailscale_command,
     undo_go_quoting,
 )
@@ -1746,6 +1747,57 @@ def _read_flattened(line: SourceLine) -> list[CliError] | None:
     return list(found.values()) or None
 
 
+# The state answers in a paste's text at all: most inputs hold none, and the line loop below is then skipped.
+_STATE_ANSWERS = ("Logged out.", "Tailscale is stopped.", "by tailnet admin.")
+
+
+def unflatten_state_answers(text: str, lines: list[SourceLine]) -> list[SourceLine]:
+    """The lines with each flattened "<prompt> tailscale <command> Logged out." cut where the unflattened paste had
+    its line break: the typed command (a prompt line), then the state answer `tailscale status` (or the command
+    isRunningOrStarting refused) printed, then what followed, all under the line's number. A line whose only CLI
+    message is such an answer has no error for _with_flattened to start from; cut, it reads as the paste did."""
+    if not any(answer in text for answer in _STATE_ANSWERS):
+        return lines
+    cut: list[SourceLine] = []
+    for line in lines:
+        pieces = _state_answer_pieces(line) if any(answer in line.text for answer in _STATE_ANSWERS) else None
+        cut.extend(pieces if pieces is not None else (line,))
+    return cut
+
+
+def _state_answer_pieces(line: SourceLine) -> list[SourceLine] | None:
+    """A flattened line's pieces when a state answer, its only CLI message, follows a typed `tailscale` command in it,
+    else None."""
+    text = line.text
+    starts = [match.start() for match in _FLAT_SEAM.finditer(text) if match.start() > 0]
+    states = sum(1 for start in starts if _FLAT_STATE.match(text[start:]))
+    prompts = sum(1 for start in starts if _FLAT_PROMPT_AT.match(text, start))
+    if not states or states + prompts < len(starts):
+        return None  # another CLI message beside it: _with_flattened reads the line message by message
+    bounds = [0, *starts, len(text)]
+    texts: list[str] = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        piece = text[start:end].strip()
+        state = _FLAT_STATE.match(piece)
+        if state is not None and state.end() < len(piece):  # "Logged out. Log in at: …": two lines of output
+            texts.extend((state.group(0), piece[state.end() :].strip()))
+        elif piece:
+            texts.append(piece)
+    pieces = [line._replace(text=piece, command=prompt_command(piece)) for piece in texts]
+    answered = any(
+        _FLAT_STATE.match(piece.text) and index and _typed_tailscale(pieces[index - 1].command)
+        for index, piece in enumerate(pieces)
+    )
+    return pieces if answered else None
+
+
+_TYPED_TAILSCALE = typed_tailscale_command(r"[a-z][\w-]*")
+
+
+def _typed_tailscale(command: str | None) -> bool:
+    return command is not None and _TYPED_TAILSCALE.search(command) is not None
+
+
 # The rest of the `tailscale up` refusal (Go prints it over several lines) and the command it suggests.
 _UP_CONTINUATION = re.compile(
     r"non-default flags\. To proceed|use the command below to explicitly mention|all non-default settings:"
@@ -1803,6 +1855,10 @@ def _answered_later(error: CliError, success: SourceLine) -> CliError:
     Tailnet Lock off did): not "not running" (kind other)."""
     if error.kind is CliErrorKind.SERVICE_NOT_RUNNING and not _RETRY_SUCCEEDED.search(success.text):
         return replace(error, kind=CliErrorKind.OTHER, cleared_by=success)
+    if is_enable_prompt(error) and _RETRY_SUCCEEDED.search(success.text):
+        # enableFeatureInteractive prints "Success." only once the node holds the feature's capabilities: the
+        # feature was enabled while the CLI waited, and the command went on (no refusal left)
+        return replace(error, kind=CliErrorKind.FEATURE_ENABLED, cleared_by=success)
     return replace(error, cleared_by=success)
 
 

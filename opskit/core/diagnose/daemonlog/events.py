@@ -15,7 +15,7 @@ wgengine/filter, cmd/tailscaled), as they appear in public pastes from v1.0 to v
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -1883,9 +1883,78 @@ _BREW_SERVICE_ROW = lazy_compile(
 )
 
 
+# `brew services info tailscale` (Library/Homebrew/services/subcommand/info.rb): "tailscale (homebrew.mxcl.tailscale)"
+# (launchd's label; "homebrew.tailscale" under systemd), then "Running: …", "Loaded: …", "Schedulable: …", "User: …"
+# and "PID: …" (only while it runs), --verbose's "File: <path> …", "Command: …" and the rest; a terminal shows the
+# booleans as ✔/✘. It prints no exit status: `--json` has it ("exit_code", with "running", "user", "file", "status"
+# as the list row's). Both are read as one message, the name line's fields joined (brew_service_info_message).
+_BREW_INFO_HEAD = lazy_compile(r"^tailscale \((?P<service>homebrew(?:\.mxcl)?\.tailscale)\)$")
+BREW_INFO_FIELDS = (
+    "Running:", "Loaded:", "Schedulable:", "User:", "PID:", "File:", "Registered at login:", "Command:",
+    "Working directory:", "Root directory:", "Log:", "Error log:", "Interval:", "Cron:", "Exit code:",
+)  # fmt: skip
+_BREW_INFO = lazy_compile(
+    r"^tailscale \((?P<service>homebrew(?:\.mxcl)?\.tailscale)\) Running: (?P<running>true|false|\u2714|\u2718)"
+    r"(?P<fields>(?:, [A-Z][\w ]*: [^,]*)*)$"
+)
+_BREW_TRUE = ("true", "\u2714")
+
+
+def is_brew_service_info_head(text: str) -> bool:
+    """The first line of `brew services info tailscale`: the formula's name and its service's label."""
+    return text[:11] == "tailscale (" and _BREW_INFO_HEAD.match(text) is not None
+
+
+def brew_service_info_message(head: str, fields: Sequence[str]) -> str | None:
+    """One message of `brew services info`'s name line and the field lines under it (fields joined by ", "), or None
+    when no "Running:" line follows the name line."""
+    kept = [field.strip() for field in fields if field.strip().startswith(BREW_INFO_FIELDS)]
+    if not kept or not kept[0].startswith("Running:"):
+        return None
+    return f"{head} " + ", ".join(field.replace(",", ";") for field in kept)
+
+
+def brew_service_info_json(document: object) -> str | None:
+    """The same message for `brew services info tailscale --json` (the array, or its one object), or None."""
+    for service in document if isinstance(document, list) else [document]:
+        if not isinstance(service, dict) or service.get("name") != "tailscale" or "running" not in service:
+            continue
+        label = str(service.get("service_name") or "")
+        if _BREW_INFO_HEAD.match(f"tailscale ({label})") is None:
+            continue
+        fields = [f"Running: {str(service['running']).lower()}", f"Loaded: {str(service.get('loaded')).lower()}"]
+        fields += [f"{name}: {service[key]}" for key, name in _BREW_JSON_FIELDS if service.get(key) is not None]
+        return brew_service_info_message(f"tailscale ({label})", fields)
+    return None
+
+
+_BREW_JSON_FIELDS = (("user", "User"), ("pid", "PID"), ("exit_code", "Exit code"), ("file", "File"))
+
+
+def _brew_service_info(message: str) -> tuple[str, int | None, str, str] | None:
+    if (info := _BREW_INFO.match(message)) is None:
+        return None
+    fields = dict(field.split(": ", 1) for field in info.group("fields").split(", ")[1:] if ": " in field)
+    code = fields.get("Exit code", "")
+    exit_code = int(code) if code.lstrip("-").isdigit() else None
+    if info.group("running") in _BREW_TRUE:
+        status = "started"
+    elif exit_code:
+        status = "error"  # formula_wrapper.rb error?: no pid, a non-zero exit status
+    else:
+        status = "stopped" if fields.get("Loaded", "").strip() in _BREW_TRUE else "none"
+    path = fields.get("File", "").split(" ")[0]
+    if not path and info.group("service").startswith("homebrew.mxcl."):
+        path = "homebrew.mxcl.tailscale.plist"  # launchd's job; its folder (agent or daemon) is the user's to say
+    return status, exit_code, fields.get("User", "").strip(), path
+
+
 def brew_service_row(message: str) -> tuple[str, int | None, str, str] | None:
     """(status, launchd's exit status or None, user, plist or unit path) of a `brew services list` row for tailscale,
-    or None. A row names its file, or is an "error" row with its exit status (the file column may be cut off)."""
+    or of `brew services info`'s message (brew_service_info_message), or None. A row names its file, or is an
+    "error" row with its exit status (the file column may be cut off)."""
+    if message[:11] == "tailscale (":
+        return _brew_service_info(message)
     if message[:10] != "tailscale " or (row := _BREW_SERVICE_ROW.match(message)) is None:
         return None
     code = row.group("code")
@@ -1895,15 +1964,30 @@ def brew_service_row(message: str) -> tuple[str, int | None, str, str] | None:
 
 
 def _brew_service(message: str) -> Iterator[Event]:
-    if (row := brew_service_row(message)) is None or row[0] != "error":
+    if (row := brew_service_row(message)) is None:
         return
-    _, code, user, path = row
+    status, code, user, path = row
+    as_agent = "/LaunchAgents/" in path or (
+        user and user != "root" and "/LaunchDaemons/" not in path and ".plist" in path
+    )
+    if status == "started" and as_agent and user != "root" and "userspace-networking" not in message:
+        # launchd runs the formula's plain `tailscaled` as the user: darwin's tailscaled refuses to run without root
+        # ("tailscaled requires root"), so launchd only restarts it over and over
+        yield Raise(
+            "crash",
+            "exit",
+            f"brew services runs tailscaled as {user or 'a user'}'s LaunchAgent, not root, which cannot create the "
+            "utun: it exits each time launchd starts it (`sudo brew services start tailscale`)",
+        )
+        return
+    if status != "error":
+        return
     if code is not None and code >= 256 and code % 256 == 0:
         how = f"error {code} (launchd's wait status: exit code {code // 256})"
     else:
         how = "error" if code is None else f"error {code}"
     detail = f"brew services shows tailscale in {how}: tailscaled exits each time it is started"
-    if "/LaunchAgents/" in path or (user and user != "root" and "/LaunchDaemons/" not in path and ".plist" in path):
+    if as_agent:
         # (kept short: the finding quotes at most 240 characters of it)
         detail += (
             " as a user LaunchAgent, not root, which cannot create the utun (`sudo brew services start tailscale`)"
@@ -2141,14 +2225,52 @@ _OWN_PROGRAM = r"(?:^|(?<=[\s:\"']))(?:[^\s:\"']*/)?(?:tailscaled?|containerboot
 # "oom-kill:constraint=…,task=comm,pid=N,uid=U"), and systemd seeing it in tailscaled's unit (v243+: "A process of
 # this unit has been killed by the OOM killer.", v248+ "systemd-oomd killed N process(es) in this unit.", "Failed
 # with result 'oom-kill'", systemctl status "(Result: oom-kill)"). The comm is the victim's: "tailscaled invoked
-# oom-killer: …" only says it asked for memory, and another program killed is not Tailscale's.
+# oom-killer: …" only says it asked for memory, and another program killed is not Tailscale's. Android's low-memory
+# killer ends the app's process the same way (lmkd, logcat tag "lowmemorykiller": "Kill 'com.tailscale.ipn' (N), uid
+# U, oom_score_adj A to free …kB rss…" since Android 11, "Killing 'com.tailscale.ipn' (N), adj A, …" before, as the
+# old kernel driver worded it too).
 _OWN_TASK = r"(?:tailscale[\w.-]*|containerboot)"
+# what docker_oom_kill says of a Tailscale container's `docker inspect` State
+_DOCKER_OOM_KILLED = r"^container \S+ \([^()]*\) was killed by the OOM killer"
+_OWN_APP = r"'com\.tailscale\.ipn[\w.:]*'"
 _OOM_KILLED = lazy_compile(
     rf"(?:^|[\s\]])Kill(?:ed)? process \d+ \({_OWN_TASK}\)|oom_reaper: reaped process \d+ \({_OWN_TASK}\)|"
+    rf"(?:^|\s)Kill(?:ing)? {_OWN_APP} \(\d+\)|{_DOCKER_OOM_KILLED}|"
     rf"oom-kill:\S*\btask={_OWN_TASK},pid=\d|"
     rf"^(?:{_TAILSCALE_UNIT}: )?(?:A process of this unit has been killed by the OOM killer|systemd-oomd killed \d+ "
     rf"process|Failed with result 'oom-kill')|\(Result: oom-kill\)"
 )
+
+
+# `docker inspect` of a container running Tailscale (its image, name, entrypoint or command says so) whose State says
+# the kernel's OOM killer ended its process ("OOMKilled": true; "ExitCode": 137, SIGKILL): the container's log shows
+# nothing of it, its run just stops. HostConfig.Memory is the limit `--memory`/compose `mem_limit` set (0: none).
+_DOCKER_TAILSCALE = ("tailscale", "containerboot")
+
+
+def docker_oom_kill(document: object) -> str | None:
+    """What a `docker inspect` document (the array, or one container's object) says of a Tailscale container the OOM
+    killer ended, as a message the crash reader reads (_DOCKER_OOM_KILLED), or None."""
+    for container in document if isinstance(document, list) else [document]:
+        if not isinstance(container, dict) or not isinstance(state := container.get("State"), dict):
+            continue
+        config = container.get("Config") if isinstance(container.get("Config"), dict) else {}
+        host = container.get("HostConfig") if isinstance(container.get("HostConfig"), dict) else {}
+        assert isinstance(config, dict) and isinstance(host, dict)
+        image = str(config.get("Image") or container.get("Image") or "")
+        named = " ".join(
+            str(each) for each in (container.get("Name"), image, container.get("Path"), config.get("Entrypoint"))
+        )
+        if state.get("OOMKilled") is not True or not any(word in named.lower() for word in _DOCKER_TAILSCALE):
+            continue
+        limit = host.get("Memory")
+        under = f" under its memory limit of {limit} bytes" if isinstance(limit, int) and limit > 0 else ""
+        name = str(container.get("Name") or "?").lstrip("/")
+        return (
+            f"container {name} ({image}) was killed by the OOM killer{under} "
+            f'(docker inspect: "OOMKilled": true, "ExitCode": {state.get("ExitCode")})'
+        )
+    return None
 
 
 # The service manager (or a container runtime, or a shell) could not execute tailscaled at all: systemd's
@@ -3603,6 +3725,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "ip rules",
             "firewall",
             "filewall",
+            # util/linuxfw's IPv4-only decision (_V6_OFF), pasted bare or under another logger's prefix than "router: "
+            *_V6_OFF,
         ),
         _router,
     ),
@@ -3674,6 +3798,9 @@ RECOGNISERS: tuple[Recogniser, ...] = (
             "oom-kill",
             "OOM killer",
             "oomd killed",
+            "killed by the OOM killer",  # systemd's words, and docker_oom_kill's
+            "Kill 'com.tailscale.ipn",  # Android's lmkd (_OOM_KILLED)
+            "Killing 'com.tailscale.ipn",
             "(Result: ",  # systemctl status: Active: … (Result: exit-code)
             "(code=",  # systemctl status: Main PID: … (code=exited, status=1/FAILURE)
             "repeated too quickly",

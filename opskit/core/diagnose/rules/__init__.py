@@ -125,6 +125,7 @@ RULES: tuple[Rule, ...] = (
     windows.serve_not_configured,
     windows.serve_failed,
     windows.serve_not_enabled,
+    windows.feature_enabled,
     windows.config_file_locked,
     windows.serve_config_invalid,
     windows.drive_failed,

@@ -2928,6 +2928,19 @@ def oom_killed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         Jun 17 10:00:02 host tailscaled[526]: magicsock: derp-1 connected; connGen=1
     """
     issues = log.issues_of("oom-killed")
+    if any(word in line.text for issue in issues for line in issue.lines for word in _ANDROID_LMK):
+        yield from _finding(
+            ctx,
+            issues,
+            f"Android's low-memory killer ended the Tailscale app ({_last(issues)}): the phone needed memory and the app "
+            "(its VPN service with it) was not protected from being reclaimed; the tunnel is down until it starts "
+            "again. Not a crash of the app's own.",
+            "Exempt Tailscale from battery optimisation (Settings > Apps > Tailscale > Battery: Unrestricted) and turn "
+            "off the vendor's background-app limits for it (auto-start / 'sleeping apps' on Samsung, Xiaomi, Huawei, "
+            "OnePlus); set it as the Always-on VPN (Settings > Network > VPN) so Android restarts it, and close "
+            "memory-hungry apps if the phone keeps running short.",
+        )
+        return
     limit = any(word in line.text for issue in issues for line in issue.lines for word in _CGROUP_OOM)
     yield from _finding(
         ctx,
@@ -2952,7 +2965,9 @@ def oom_killed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 
 
 # the kernel's words for a kill inside a memory cgroup's limit (mm/oom_kill.c) and its summary's constraint
-_CGROUP_OOM = ("Memory cgroup out of memory", "constraint=CONSTRAINT_MEMCG")
+_CGROUP_OOM = ("Memory cgroup out of memory", "constraint=CONSTRAINT_MEMCG", "under its memory limit")
+# Android lmkd's words for killing the app (events.py _OOM_KILLED)
+_ANDROID_LMK = ("Kill 'com.tailscale.ipn", "Killing 'com.tailscale.ipn")
 
 
 # systemd's words for an EnvironmentFile= it cannot read (src/core/service.c service_spawn)

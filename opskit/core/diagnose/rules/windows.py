@@ -28,7 +28,6 @@ from opskit.core.diagnose.windows import (
     configure_host_step,
     dsm_version_quoted_kernel,
     embedding_program,
-    is_enable_prompt,
     missing_peer_address,
     normalise_error_text,
     requested_tags,
@@ -1232,19 +1231,6 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
             (*evidence, *ctx.facts.evidence(cleared[-1])),
             severity=Severity.INFO,
             title=f"{ctx.info.summary}: misleading, tailscaled answered a later command",
-            resolved_line=cleared[-1].number,
-        )
-        return
-    if len(cleared) == len(found) and all(is_enable_prompt(e) for e in found):
-        yield ctx.finding(  # the CLI waited on its enable link and went on: the feature was enabled meanwhile
-            f"{ctx.facts.label}: resolved within the paste: serve/funnel said the feature was not enabled and "
-            f"printed its enable link, then waited until it was enabled and went on (line {cleared[-1].number}: "
-            f"{cleared[-1].text!r}). Nothing is left to enable; read what the command printed after that.",
-            "Nothing to enable any more. If the command failed later (another error after 'Success.'), fix that; "
-            "`tailscale serve status` / `tailscale funnel status` show what is served now.",
-            (*evidence, *ctx.facts.evidence(cleared[-1])),
-            severity=Severity.INFO,
-            title=f"{ctx.info.summary} at first: resolved, the feature was enabled",
             resolved_line=cleared[-1].number,
         )
         return
@@ -3340,6 +3326,52 @@ def update_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Find
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(CliErrorKind.UPDATE_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-FEATURE-ENABLED",
+    name="cli-feature-enabled",
+    family="tailscale-windows",
+    severity=Severity.INFO,
+    summary="`tailscale serve`/`funnel` waited at the feature's enable link and the feature was enabled in this run",
+    target="windows",
+)
+def feature_enabled(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: without the node's HTTPS (and Funnel) capability the CLI prints control's text and enable link, then
+    waits on the IPN bus until the node holds the capabilities and prints "Success." before it goes on with the
+    command (cmd/tailscale/cli/serve_legacy.go enableFeatureInteractive): the feature was enabled while it waited.
+    Nothing is left to enable; what the command printed after "Success." (a listing, or its own error) is its result.
+
+    *Bad*::
+
+        $ tailscale serve --bg 3000
+        Serve is not enabled on your tailnet.
+        To enable, visit:
+                 https://login.tailscale.com/f/serve?node=n1234
+        Success.
+
+    *Good*::
+
+        $ tailscale serve --bg 3000
+        Serve is not enabled on your tailnet.
+        To enable, visit:
+                 https://login.tailscale.com/f/serve?node=n1234
+    """
+    found = _errors(report, CliErrorKind.FEATURE_ENABLED)
+    if not found:
+        return
+    feature = "Funnel" if any("funnel" in e.line.text.lower() for e in found) else "Serve (HTTPS)"
+    success = found[-1].cleared_by or found[-1].line
+    yield ctx.finding(
+        f"{ctx.facts.label}: {feature} was enabled in this run: the CLI said it was not enabled on the tailnet, "
+        f"printed its enable link and waited until it was enabled, then printed 'Success.' (line {success.number}) "
+        "and went on with the command. Nothing is left to enable.",
+        "Nothing to enable any more. If the command failed afterwards (an error after 'Success.'), fix that; "
+        "`tailscale serve status` / `tailscale funnel status` show what is served now.",
+        (*ctx.facts.evidence(*(e.line for e in found[:3])), *ctx.facts.evidence(success)),
+        severity=Severity.INFO,
+        resolved_line=success.number,
+    )
 
 
 @rule(
