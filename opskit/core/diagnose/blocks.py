@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from opskit.core.diagnose.ansible import AnsibleRun, looks_like_ansible_run, read_ansible_run
+from opskit.core.diagnose.ansible import transcript as ansible_transcript
 from opskit.core.diagnose.cli_catalog.installer import AROUND_CHECKSUM_WARNING, checksum_warning_on_tailscale
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import is_suggested_translation
 from opskit.core.diagnose.cli_catalog.ssh_server import ssh_check_prompt_end
@@ -202,6 +204,9 @@ class SplitInput:
     # Host names the paste ties to a tailnet address (a status row's name, an OS ping resolving to 100.64/10 or
     # fd7a:115c:a1e0::/48): ssh failing to reach one is a tailnet host failing, whatever its DNS domain
     tailnet_hosts: frozenset[str] = frozenset()
+    # An Ansible run the paste is (ansible.py): its hosts' Tailscale command results were read as typed commands
+    ansible: AnsibleRun | None = None
+    ansible_host: str | None = None  # the host whose results this input read
 
 
 _TAILNET_IP = rf"(?:{TAILNET_V4_PREFIX}\d{{1,3}}\.\d{{1,3}}|{TAILNET_V6_PREFIX}[0-9a-f:]*)"
@@ -1119,9 +1124,14 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     return None
 
 
-def split_input(text: str) -> SplitInput:
-    """Split a paste into typed blocks, skipped-line runs and context (``whoami``)."""
+def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
+    """Split a paste into typed blocks, skipped-line runs and context (``whoami``); in an Ansible run, the
+    Tailscale commands of ``ansible_host`` (else its first host running one)."""
     lines = split_lines(text)
+    ansible = read_ansible_run(lines) if looks_like_ansible_run(text) else None
+    if ansible is not None:
+        ansible_host = ansible_host or next(iter(ansible.hosts), None)
+        lines = ansible_transcript(lines, ansible, ansible_host)
     reattach_detached_output(lines)  # a detached program's output after the next prompt is its, not a command
     blocks: list[Block] = []
     skipped: list[SkippedRun] = []
@@ -1983,6 +1993,8 @@ def split_input(text: str) -> SplitInput:
             "prompts": tuple(prompts),
             "own_addresses": frozenset(own_addresses),
             "tailnet_hosts": frozenset(tailnet_hosts),
+            "ansible": ansible,
+            "ansible_host": ansible_host if ansible is not None else None,
         },
     )
 
