@@ -34,9 +34,12 @@ _BANNER = re.compile(r"^(?:TASK|RUNNING HANDLER|PLAY) \[(?P<name>.*)\] \**$")
 _RECAP_ROW = re.compile(
     r"^(?P<host>\S+)\s+: ok=(?P<ok>\d+)\s+changed=\d+\s+unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)"
 )
-# The command is Tailscale's: a word that is the CLI, the daemon or Headscale (any path, .exe, after sudo,
-# `docker exec <name>`, `sh -c`), never a word that merely contains the name (`tailscale_up.sh`, a role name)
-_TAILSCALE_WORD = re.compile(r"(?:^|[\s/\\;&|('\"])(?P<word>tailscaled?|headscale)(?:\.exe)?(?=[\s'\";&|)]|$)")
+# The programs a result's command may run: the CLI, the daemon, Headscale (any path, .exe)
+_PROGRAMS = frozenset({"tailscale", "tailscaled", "headscale", "tailscale.exe", "tailscaled.exe"})
+# What may stand before the program in a command line: a privilege or environment wrapper, a shell's `-c`, a
+# container's `exec <name>`, a list separator (flags and VAR=value skipped); after anything else the name is an
+# argument (`systemctl restart tailscaled`, `apt-get install tailscale`), not the program run
+_RUNS_NEXT = frozenset({"sudo", "doas", "env", "sh", "bash", "ash", "zsh", "exec", ";", "&&", "||", "|", "then", "do"})
 _NAMES_TAILSCALE = re.compile(r"tailscale|headscale", re.IGNORECASE)
 _STATE_CHANGES = frozenset({"up", "login", "logout", "down", "set", "switch", "start", "stop"})
 _JSON_STRING = r'"(?:[^"\\]|\\.)*"?'
@@ -224,18 +227,34 @@ def _yaml_fields(lines: Sequence[str]) -> dict[str, Any]:
 
 
 def _command(cmd: object) -> str | None:
-    """The command as typed from its Tailscale word on (`sudo`, a path, `docker exec <c>` before it dropped)."""
+    """The command as typed from the Tailscale program on (`sudo`, `docker exec <c>`, `sh -c '` before it
+    dropped); None when the command runs another program (`systemctl restart tailscaled`)."""
     if isinstance(cmd, list):
         words = [str(word) for word in cmd]
-        text = " ".join(word if word and not re.search(r"\s", word) else "'" + word + "'" for word in words)
+        if "-c" in words[:-1]:  # ["sh", "-c", "tailscale status --json"]: the shell's command line
+            return _command(words[words.index("-c") + 1])
     elif isinstance(cmd, str):
-        text = cmd.strip()
+        words = cmd.strip().split("\n", 1)[0].split()
     else:
         return None
-    match = _TAILSCALE_WORD.search(text)
-    if match is None:
-        return None
-    return text[match.start("word") :].split("\n", 1)[0]
+    for n, word in enumerate(words):
+        if word.strip("'\"();&|").replace("\\", "/").rsplit("/", 1)[-1].lower() not in _PROGRAMS:
+            continue
+        before = [w for w in words[:n] if not w.startswith("-") and "=" not in w]
+        if (
+            not before
+            or word.startswith(("'", '"', "("))
+            or words[n - 1].endswith((";", "&&", "|"))
+            or before[-1] in _RUNS_NEXT
+            or (len(before) >= 2 and before[-2] == "exec")
+        ):
+            if isinstance(cmd, list):
+                return " ".join(w if w and not re.search(r"\s", w) else "'" + w + "'" for w in words[n:])
+            command = " ".join(words[n:])
+            opening = word[:1] if word[:1] in {"'", '"', "("} else ""  # `sh -c 'tailscale status'`
+            closing = {"(": ")"}.get(opening, opening)
+            return command[1:].rstrip(closing + ";") if opening else command.rstrip(";")
+    return None
 
 
 def _output(fields: dict[str, Any], name: str) -> str:

@@ -33,8 +33,9 @@ def ansible_run(split: SplitInput, ctx: DiagnoseContext) -> Iterator[Finding]:
 
     *Good*::
 
-        TASK [apt : Install nginx] ***
-        ok: [web1] => {"changed": false}
+        $ tailscale status
+        100.82.9.43      web1   alice@  linux  -
+        100.101.102.103  db1    alice@  linux  active; direct 192.0.2.10:41641, tx 1234 rx 5678
     """
     run, host = split.ansible, split.ansible_host
     if run is None or host is None:
