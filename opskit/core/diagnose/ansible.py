@@ -105,10 +105,8 @@ class AnsibleRun:
 
 
 def looks_like_ansible_run(text: str) -> bool:
-    """A cheap test first: a task banner and a per-host result or recap."""
-    return ("TASK [" in text or "RUNNING HANDLER [" in text or "PLAY RECAP" in text) and (
-        ": [" in text or "PLAY RECAP" in text
-    )
+    """A cheap test first (any spacing: a paste's non-breaking spaces): a banner or a recap, a bracket."""
+    return ("TASK" in text or "HANDLER" in text or "RECAP" in text) and "[" in text
 
 
 def _decode(body: str) -> str:
@@ -267,6 +265,11 @@ def _output(fields: dict[str, Any], name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _column(line: SourceLine) -> int:
+    """Where the line's text starts in the pasted line (after any quote marker or indent the paste carries)."""
+    return line.raw.find(line.text[:1]) if line.text else -1
+
+
 def read_ansible_run(lines: Sequence[SourceLine]) -> AnsibleRun | None:
     """The run's Tailscale command results and recap; None when the paste holds no Ansible result at all."""
     results: list[AnsibleResult] = []
@@ -281,7 +284,7 @@ def read_ansible_run(lines: Sequence[SourceLine]) -> AnsibleRun | None:
     i = 0
     while i < len(lines):
         line = lines[i]
-        raw = line.raw.strip() or line.text
+        raw = line.text  # cleaned: a quote marker, a tab indent, non-breaking spaces gone
         i += 1
         if (banner := _BANNER.match(raw)) is not None:
             task = banner.group("name")
@@ -308,7 +311,7 @@ def read_ansible_run(lines: Sequence[SourceLine]) -> AnsibleRun | None:
                 )
             )
             continue
-        if ": [" not in raw or (result := _RESULT.match(raw)) is None:
+        if "[" not in raw or (result := _RESULT.match(raw)) is None:
             continue
         seen_result = True
         status = result.group("status")
@@ -325,22 +328,23 @@ def read_ansible_run(lines: Sequence[SourceLine]) -> AnsibleRun | None:
         fields: dict[str, Any]
         if body_at >= 0:
             body = rest[body_at + 3 :]
-            if body.strip() == "{":  # the multi-line form: up to the closing brace at the line's start
+            if body.strip() == "{":  # the multi-line form: up to the closing brace in the result's column
                 body_lines = [body]
                 while i < len(lines):
-                    following = lines[i].raw or lines[i].text
-                    body_lines.append(following)
+                    body_lines.append(lines[i].text)
                     numbers.append(lines[i].number)
                     i += 1
-                    if following.rstrip() == "}":
+                    if lines[i - 1].text == "}" and _column(lines[i - 1]) <= _column(line):
                         break
                 body = "\n".join(body_lines)
             fields = _fields(body)
         elif "=> " in rest:
             # the YAML callback: `=> changed=true` then members indented under the result line
             yaml_lines: list[str] = []
-            while i < len(lines) and (lines[i].raw or " ").startswith((" ", "\t")):
-                yaml_lines.append(lines[i].raw)
+            while i < len(lines) and (not lines[i].text or _column(lines[i]) > _column(line)):
+                if not lines[i].text and (i + 1 >= len(lines) or _column(lines[i + 1]) <= _column(line)):
+                    break  # a blank line, then the next task: the result ended
+                yaml_lines.append(" " * max(0, _column(lines[i]) - _column(line)) + lines[i].text)
                 numbers.append(lines[i].number)
                 i += 1
             fields = _yaml_fields(yaml_lines)
