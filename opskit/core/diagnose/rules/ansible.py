@@ -42,7 +42,8 @@ def ansible_run(split: SplitInput, ctx: DiagnoseContext) -> Iterator[Finding]:
         return
     rows = [row for row in run.recap if row.host == host]
     commands = [result for result in run.results if result.host == host]
-    if rows and not rows[-1].failed and not rows[-1].unreachable and host not in run.fatal_hosts:
+    # the recap has the last word (a failure the play ignored, `...ignoring`, is no failure of the run)
+    if rows and not rows[-1].failed and not rows[-1].unreachable:
         yield ctx.finding(
             f"{ctx.facts.label}: the Ansible run succeeded on {host} (PLAY RECAP failed=0 unreachable=0); its "
             f"{len(commands)} Tailscale command result(s) were read as typed, only the last reading of each counts "
@@ -50,7 +51,7 @@ def ansible_run(split: SplitInput, ctx: DiagnoseContext) -> Iterator[Finding]:
             "Nothing to fix in the run itself; the other findings (if any) are what its Tailscale commands showed.",
             ctx.facts.evidence(rows[-1].line),
         )
-    elif host in run.fatal_hosts or (rows and rows[-1].failed):
+    elif (rows and rows[-1].failed) or (not rows and host in run.fatal_hosts):
         failed_tasks = [r for r in run.results if r.host == host and r.status in {"fatal", "failed"}]
         yield ctx.finding(
             f"{ctx.facts.label}: the Ansible run failed on {host}"
