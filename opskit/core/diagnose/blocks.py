@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from opskit.core.diagnose.ansible import AnsibleRun, looks_like_ansible_run, read_ansible_run
+from opskit.core.diagnose.ansible import transcript as ansible_transcript
 from opskit.core.diagnose.cli_catalog.installer import AROUND_CHECKSUM_WARNING, checksum_warning_on_tailscale
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import is_suggested_translation
 from opskit.core.diagnose.cli_catalog.ssh_server import ssh_check_prompt_end
@@ -213,6 +215,9 @@ class SplitInput:
     # The paste's lines as split_lines numbered and cleaned them (one a line, but for the pieces of a line a chat client
     # flattened): kept once for the readers that look at lines around a block (engine._node_statuses)
     lines: tuple[SourceLine, ...] = field(default=(), compare=False, repr=False)
+    # An Ansible run the paste is (ansible.py): its hosts' Tailscale command results were read as typed commands
+    ansible: AnsibleRun | None = None
+    ansible_host: str | None = None  # the host whose results this input read
 
 
 _TAILNET_IP = rf"(?:{TAILNET_V4_PREFIX}\d{{1,3}}\.\d{{1,3}}|{TAILNET_V6_PREFIX}[0-9a-f:]*)"
@@ -1162,9 +1167,14 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     return None
 
 
-def split_input(text: str) -> SplitInput:
-    """Split a paste into typed blocks, skipped-line runs and context (``whoami``)."""
+def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
+    """Split a paste into typed blocks, skipped-line runs and context (``whoami``); in an Ansible run, the
+    Tailscale commands of ``ansible_host`` (else its first host running one)."""
     split = split_lines(text)
+    ansible = read_ansible_run(split) if looks_like_ansible_run(text) else None
+    if ansible is not None:
+        ansible_host = ansible_host or next(iter(ansible.hosts), None)
+        split = ansible_transcript(split, ansible, ansible_host)
     as_split = tuple(split)  # before the passes below change it: SplitInput.lines
     lines = unflatten_state_answers(text, split)
     reattach_detached_output(lines)  # a detached program's output after the next prompt is its, not a command
@@ -2039,6 +2049,8 @@ def split_input(text: str) -> SplitInput:
             "prompts": tuple(prompts),
             "own_addresses": frozenset(own_addresses),
             "tailnet_hosts": frozenset(tailnet_hosts),
+            "ansible": ansible,
+            "ansible_host": ansible_host if ansible is not None else None,
         },
     )
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from opskit.core.diagnose.ansible import looks_like_ansible_run, read_ansible_run
 from opskit.core.diagnose.blocks import Block, SplitInput, split_input
 from opskit.core.diagnose.daemonlog import (
     is_another_apps_log,
@@ -96,6 +97,7 @@ class InputText:
     source: str  # what evidence calls the input (file path, "<stdin>", "live: tailscale netcheck")
     text: str
     required: bool = True  # a required input with nothing recognisable is a user error (exit 2)
+    ansible_host: str | None = None  # an Ansible run read for this one host's Tailscale commands (ansible.py)
 
 
 @dataclass(frozen=True)
@@ -288,7 +290,7 @@ def _quoting_the_paste(report: CliErrorReport, pasted: Sequence[SourceLine]) -> 
 
 
 def _parse_input(item: InputText) -> _Parsed:
-    split = split_input(item.text)
+    split = split_input(item.text, item.ansible_host)
     parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [])
     os_lines = [line for b in split.blocks if b.kind is BlockKind.OS_PING for line in b.lines]
     parsed.os_ping = parse_os_ping(os_lines) if os_lines else None
@@ -618,6 +620,7 @@ def _recognised(parsed: _Parsed) -> bool:
         or parsed.portmap_debugs
         or parsed.views
         or any(route.tailnet_destination for route in parsed.routes)
+        or (parsed.split.ansible is not None and parsed.split.ansible.about_tailscale)
     )
 
 
@@ -803,8 +806,22 @@ def _unique_labels(inputs: Sequence[InputText]) -> None:
         raise InputError("two inputs have the same node label", problems)
 
 
+def _per_ansible_host(item: InputText) -> Iterable[InputText]:
+    """An Ansible run with Tailscale commands on several hosts is one input per host (one input is one node),
+    each labelled ``<label>/<host>``."""
+    if item.ansible_host is None and looks_like_ansible_run(item.text):
+        run = read_ansible_run(split_lines(item.text))
+        hosts = run.hosts if run is not None else ()
+        if len(hosts) >= 2:
+            for host in hosts:
+                yield replace(item, label=f"{item.label}/{host}", ansible_host=host)
+            return
+    yield item
+
+
 def diagnose(inputs: Sequence[InputText], live: LiveSnapshot | None = None) -> Diagnosis:
     """Diagnose every input; raise InputError (exit 2) if a required input holds nothing recognisable."""
+    inputs = [host_input for item in inputs for host_input in _per_ansible_host(item)]
     _unique_labels(inputs)
     parsed_inputs = [_parse_input(item) for item in inputs]
     problems = [

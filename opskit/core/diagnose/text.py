@@ -770,6 +770,12 @@ def undo_go_quoting(text: str) -> str:
 _TAILSCALE_KEY = re.compile(r"\b(tskey-(?:[a-z]+-)?)(?![a-z]+-…)[A-Za-z0-9][A-Za-z0-9-]*")
 # `tailscale lock init` prints the secrets that can turn Tailnet Lock off: "disablement-secret:<hex>".
 _DISABLEMENT_SECRET = re.compile(r"\b(disablement-secret:)[0-9A-Fa-f]+")
+# The value after `--auth-key=`/`--authkey=` (or a space) whatever it is: an OAuth client secret, a key the
+# poster partly edited, a playbook variable's value; a `file:` path, a `$VAR` and a hidden key stay as they are.
+# After a space only a value with a digit in it (prose goes on with a word: "--authkey or a login URL").
+_AUTH_KEY_FLAG = re.compile(
+    r"(--auth-?key(?:=| (?=[^\s\"',;)\]]*\d)))(?!tskey-|file:|\$|…|<|\{\{)[^\s\"',;)\]`]+", re.IGNORECASE
+)
 
 
 def hide_keys(text: str) -> str:
@@ -781,6 +787,8 @@ def hide_keys(text: str) -> str:
     """
     if "tskey-" in text:
         text = _TAILSCALE_KEY.sub(r"\1…", text)
+    if "-auth" in text.lower():
+        text = _AUTH_KEY_FLAG.sub(r"\1…", text)
     return _DISABLEMENT_SECRET.sub(r"\1…", text) if "disablement-secret:" in text else text
 
 

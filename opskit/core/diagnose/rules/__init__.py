@@ -6,6 +6,7 @@ The framework (decorator, Rule, RuleContext) is opskit.core.rules, shared with l
 from __future__ import annotations
 
 from opskit.core.diagnose.rules import (
+    ansible,
     daemonlog,
     debugprefs,
     derpcheck,
@@ -45,6 +46,7 @@ from opskit.core.rules import Rule
 
 RULES: tuple[Rule, ...] = (
     skipped.unread,
+    ansible.ansible_run,
     routelookup.route_outside,
     routelookup.os_ping_lost,
     netcheck.udp_blocked,
