@@ -69,7 +69,7 @@ from opskit.core.diagnose.rules.statusset import NodeStatus, StatusSet
 from opskit.core.diagnose.servestatus import ServeStatusReport, lists_only_in_json, with_curl_answers
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
-from opskit.core.diagnose.text import SourceLine, hide_keys, is_elision_line
+from opskit.core.diagnose.text import SourceLine, hide_keys, is_elision_line, split_lines
 from opskit.core.diagnose.usagetext import UsageTextReport
 from opskit.core.diagnose.viewkinds import VIEW_BY_BLOCK, View, ViewReport
 from opskit.core.diagnose.windows import (
