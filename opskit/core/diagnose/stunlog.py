@@ -9,6 +9,10 @@ line of its own, and the stunner package its retries::
 
 Each ``says we are`` is one STUN server seeing this node's public ip:port: UDP works, and the same ip:port
 from two servers or more is an endpoint-independent ("easy") mapping; different ports, a hard one.
+
+tailscaled's own netcheck logged the same lines through magicsock's logger (v0.96-v0.97, "netcheck: derp1…:3478 says
+we are …"), so they also come under a log's prefixes (a journal's, the Windows service's stamps): read through
+daemonlog's grammar, they are this node's NAT profile just as the CLI's are.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from opskit.core.diagnose.daemonlog.grammar import message_of
 from opskit.core.diagnose.models import DerpHomeState, DerpLatency, Ipv6State, NetcheckReport
 from opskit.core.diagnose.netcheck import parse_go_duration
 from opskit.core.diagnose.text import GO_STAMP, SourceLine
@@ -31,12 +36,21 @@ _NO_REPLIES = re.compile(_PREFIX + r"(?:no IPv4 UDP STUN replies|IPv6 seemed con
 _REGION = re.compile(r"^derp(\d+)(?:-v6)?\.")
 
 
+def _match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern`` on the line as the CLI prints it, or on tailscaled's message under a log's prefixes."""
+    found = pattern.match(text)
+    if found is None and (message := message_of(text).text) != text:
+        found = pattern.match(message)
+    return found
+
+
 def is_stun_log_line(text: str) -> bool:
-    """A line of netcheck's 2020 STUN log (a server's answer, the stunner's retries, no replies)."""
+    """A line of netcheck's 2020 STUN log (a server's answer, the stunner's retries, no replies), also as a line
+    of tailscaled's log."""
     if " says we are " in text:
-        return _SAYS.match(text) is not None
-    return ("stunner: " in text and _STUNNER.match(text) is not None) or (
-        "STUN replies" in text and _NO_REPLIES.match(text) is not None
+        return _match(_SAYS, text) is not None
+    return ("stunner: " in text and _match(_STUNNER, text) is not None) or (
+        "STUN replies" in text and _match(_NO_REPLIES, text) is not None
     )
 
 
@@ -102,7 +116,7 @@ def parse_stun_log(lines: Sequence[SourceLine]) -> NetcheckReport:
     first_answer: SourceLine | None = None
     for line in lines:
         text = line.text
-        if (says := _SAYS.match(text)) is not None:
+        if (says := _match(_SAYS, text)) is not None:
             server, addr = says["server"], says["addr"]
             (v6 if addr.startswith("[") else v4)[server] = addr
             first_answer = first_answer or line
@@ -111,10 +125,10 @@ def parse_stun_log(lines: Sequence[SourceLine]) -> NetcheckReport:
             previous = best.get(server)
             if previous is None or (took is not None and (previous[0] is None or took < previous[0])):
                 best[server] = (took, int(region[1]) if region else None, line)
-        elif (stunner := _STUNNER.match(text)) is not None and stunner["silent"]:
+        elif (stunner := _match(_STUNNER, text)) is not None and stunner["silent"]:
             server = stunner["silent"].rsplit(":", 1)[0]
             best.setdefault(server, (None, int(r[1]) if (r := _REGION.match(server)) else None, line))
-        elif "IPv4 UDP STUN" in text and _NO_REPLIES.match(text):
+        elif "IPv4 UDP STUN" in text and _match(_NO_REPLIES, text):
             no_v4_replies = line
     answered = bool(v4 or v6)
     mapping_varies = len(set(v4.values())) > 1 if len(v4) >= 2 else None

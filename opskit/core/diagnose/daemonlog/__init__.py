@@ -44,6 +44,7 @@ from opskit.core.diagnose.daemonlog.events import (
     is_start_job_failure,
     is_systemd_verdict,
     is_tailscale_unit,
+    selinux_denial,
     shell_job_end,
 )
 from opskit.core.diagnose.daemonlog.fold import fold
@@ -177,6 +178,15 @@ _GUI_SERVER_MODE = re.compile(r'\[\]string\{"[^"]*tailscale-ipn(?:\.exe)?", "/se
 # Windows refuses a service's dispatcher started outside the service manager (ERROR_FAILED_SERVICE_CONTROLLER_
 # CONNECT, 1063): the service binary was run from a prompt.
 _NOT_BY_SCM = "could not connect to the service controller"
+# Messages only the Windows service's processes print (cmd/tailscaled/tailscaled_windows.go): its /subproc child's
+# engine retry loop (startIPNServer, v1.10-v1.32: "tailscaled: getting engine... (try N)", "tailscaled: engine fetch
+# error (try N) in …", "got engine on try N"), ipnserver's loop around that failing getEngine (every other tailscaled
+# hands ipnserver an engine that cannot fail, and exits on the engine's error before it), and the service parent's
+# SCM events. A tailscaled.exe run from a console prints none of them, whatever stamps the log viewer adds.
+_WINDOWS_SERVICE_ONLY = (
+    "getting engine... (try ", "engine fetch error (try ", "got engine on try ", "initial getEngine call: ",
+    "getEngine failed again: ", "GetEngine worked; exiting failure loop", "Got Windows Service event: ",
+)  # fmt: skip
 _CLI_ERROR = re.compile(
     r"failed to connect to local tailscaled|Unauthorized|localapi|LocalAPI|Tailscale daemon for /|namedpipe\\.|"
     r"Tailscale backend error|ProtectedPrefix|(?:^|[\s:`'\"])backend error: "
@@ -530,6 +540,8 @@ def _started_by_hand(
         return True, f"the Windows server was run from a console (`{server}`), not by the service (/runservice)"
     if "/subproc" in argv or any("subproc mode" in line.text for line in lines):
         return False, "the Windows service started it (/subproc)"
+    if (service_word := next((w for m in messages for w in _WINDOWS_SERVICE_ONLY if w in m.text), None)) is not None:
+        return False, f"the Windows service runs it: only its processes log `{service_word.strip()} …`"
     if command and ("tailscale-service" in command or "tailscaled.service" in command):
         return False, "it is the service's log"
     if (header := next((line.text for line in lines if _SERVICE_HEADER.match(line.text)), None)) is not None:
@@ -746,6 +758,24 @@ def _windows_error_os(joined: str) -> tuple[str, str] | None:
     if quoted is None:
         return None
     return "windows", f'inferred: it quotes Windows\' own error text ("{quoted}"), which Go prints only on Windows'
+
+
+# wireguard-go's TUN write failing with ENOSPC on a file named "/dev/tun" (device/receive.go "Failed to write packets
+# to TUN device: write /dev/tun: no space left on device"): the Apple apps hand wireguard-go their utun's fd under that
+# name, and a full utun queue refuses the write with ENOSPC. No other OS prints it: Linux's tun is /dev/net/tun (the
+# Android app's fd is also named "/dev/tun", but Linux's tun write has no ENOSPC), and FreeBSD's /dev/tun clone
+# device refuses a write with ENOBUFS, EIO or EAFNOSUPPORT (sys/net/if_tuntap.c tunwrite), never ENOSPC. macOS or
+# iOS: the Mac is where such logs are pasted from (the finding's fix covers both).
+_DARWIN_TUN_FULL = "/dev/tun: no space left on device"
+_DARWIN_TUN_WHY = (
+    'inferred: its TUN writes fail with "write /dev/tun: no space left on device", a full utun queue of the Apple '
+    "apps (macOS or iOS); Linux's tun is /dev/net/tun and FreeBSD's /dev/tun never returns that error"
+)
+
+
+def _darwin_tun_error_os(joined: str) -> tuple[str, str] | None:
+    """macOS and why, when wireguard-go's write to the Apple app's utun fails with ENOSPC."""
+    return ("macos", _DARWIN_TUN_WHY) if _DARWIN_TUN_FULL in joined else None
 
 
 # net/tstun/tun.go names runtime.GOOS when it has no TUN diagnostics for it: 'no TUN failure diagnostics for OS %q'.
@@ -983,6 +1013,9 @@ def _events(lines: Sequence[SourceLine], messages: Sequence[Message]) -> Iterato
         if is_call_frame(text) and not is_dump_request(text):
             at += 1
             continue  # a trace's frame names running code ("…StartLoginInteractive(0x4000…)"), not an event
+        if "avc:" in text:
+            for event in selinux_denial(text, message.process):  # the denied task's name says whose call it was
+                yield line, event
         for event in events_of(text):
             yield line, event
         at += 1
@@ -1140,6 +1173,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     os_why = ""
     if os_name is None and (quoted := _windows_error_os(joined)) is not None:
         os_name, os_why = quoted  # no message names the OS: an error text of Windows' own does
+    if os_name is None and (darwin := _darwin_tun_error_os(joined)) is not None:
+        os_name, os_why = darwin  # no message names the OS: the utun's error does
     if os_name is None and (os_name := _clock_os(lines)) is not None:
         os_why = _WINDOWS_CLOCK_WHY  # no message names the OS: the clock's resolution is the only clue
     if hand_started:

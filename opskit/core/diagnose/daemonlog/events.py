@@ -3074,6 +3074,44 @@ def _tun_write(message: str) -> Iterator[Event]:
     yield Raise("tun-write-failed", key, message[failed.start() :], weak=key == "closed")
 
 
+# -------------------------------------------------------------------------------- SELinux denials
+
+# The kernel's SELinux denial (an AVC record) of something Tailscale's own process did. Android's logcat shows it
+# under the denied task's name ("W Thread-4: type=1400 audit(0.0:2472): avc: denied { bind } for scontext=u:r:
+# untrusted_app:… tclass=netlink_route_socket permissive=0 bug=b/155595000 app=com.tailscale.ipn"); Linux's audit log
+# and journal as "type=AVC msg=audit(…): avc:  denied  { write } for  pid=N comm="tailscaled" name="…" … tclass=file
+# permissive=0". permissive=0 is enforced: the call failed; permissive=1 only logs what enforcing would refuse.
+# Routine, the Android app sandbox the app copes with: reading /proc's files and searching other processes' /proc
+# entries (dev="proc": /proc/net/route, /proc/net/tcp, wificond's pid), and Android's `ip` helper (net/interfaces
+# runs /system/bin/ip for the home router's address when /proc/net/route is refused: a fallback of a fallback).
+# Any other enforced denial fails Tailscale's own call: a bind on netlink_route_socket (Android 11+ for apps targeting
+# SDK 30: the app's network monitor cannot list the interfaces, the engine never comes up), a write to tailscaled's
+# state or socket under a Linux policy. Keyed by the permission and the object class. Another app's or program's
+# denial (app=, comm= naming it) is not Tailscale's.
+_AVC_DENIED = lazy_compile(r"\bavc: +denied +\{ *(?P<perms>[^}]*?) *\} +for\b(?P<fields>.*)")
+_AVC_FIELD = lazy_compile(r'\b(?P<name>tclass|permissive|app|comm|dev)=(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s`]+))')
+# the logcat tag of Android's ip binary run by net/interfaces (likelyHomeRouterIPAndroid)
+_ANDROID_IP_HELPER = "ip"
+
+
+def selinux_denial(message: str, process: str | None = None) -> Iterator[Event]:
+    """selinux-denied for an enforced AVC denial of Tailscale's own process (``process``: the logcat tag or
+    journal process of the line, when it has one)."""
+    if (denied := _AVC_DENIED.search(message)) is None:
+        return
+    fields = {
+        found.group("name"): found.group("quoted") if found.group("quoted") is not None else found.group("bare")
+        for found in _AVC_FIELD.finditer(denied.group("fields"))
+    }
+    owner = fields.get("app") or fields.get("comm")
+    if owner is not None and "tailscale" not in owner:
+        return  # another app's or program's denial
+    if fields.get("permissive") != "0" or fields.get("dev") == "proc" or process == _ANDROID_IP_HELPER:
+        return  # only logged, or the sandbox's routine refusals the app copes with
+    key = f"{' '.join(denied.group('perms').split())} {fields.get('tclass', '?')}"
+    yield Raise("selinux-denied", key, denied.group(0).rstrip("`"))
+
+
 # ---------------------------------------------------------------- tailscaled's own packets in the tunnel
 
 # tstun's filter finding a disco packet of tailscaled's own (magicsock's path discovery to peers' real endpoints)

@@ -163,6 +163,7 @@ RULES: tuple[Rule, ...] = (
     daemonlog.dns_config_failed,
     daemonlog.tun_unavailable,
     daemonlog.tun_write_failed,
+    daemonlog.selinux_denied,
     daemonlog.android_background_start_blocked,
     daemonlog.tunnel_start_failed,
     daemonlog.firewall_failed,

@@ -517,6 +517,56 @@ def tun_write_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
 
 
 @rule(
+    id="TS-LOG-SELINUX-DENIED",
+    name="log-selinux-denied",
+    family="tailscale-daemon-log",
+    severity=Severity.ERROR,
+    summary="SELinux refuses Tailscale's process an operation it needs (an enforced AVC denial)",
+    target="daemon-log",
+)
+def selinux_denied(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the kernel's SELinux policy refused a call of Tailscale's own process (``avc: denied { <permission> }
+    … tclass=<class> permissive=0``, in Android's logcat with ``app=com.tailscale.ipn``, in Linux's audit log with
+    ``comm="tailscaled"``), so that call failed. On Android 11+ an app targeting SDK 30 may not bind a
+    ``netlink_route_socket``: the app's network monitor cannot list the interfaces and the VPN never comes up, until
+    an app built for it (update the app). On Linux a policy keeps tailscaled from its files, sockets or devices.
+    Routine, not this: ``permissive=1`` (logged only), the Android sandbox's refusals of /proc (``dev="proc"``: the
+    app reads routes another way), Android's ``ip`` helper, another app's or program's denial.
+
+    *Bad*::
+
+        W Thread-4: type=1400 audit(0.0:2472): avc: denied { bind } for scontext=u:r:untrusted_app:s0 tcontext=u:r:untrusted_app:s0 tclass=netlink_route_socket permissive=0 app=com.tailscale.ipn
+
+    *Good*::
+
+        W Thread-9: type=1400 audit(0.0:32521): avc: denied { read } for name="route" dev="proc" tclass=file permissive=0 app=com.tailscale.ipn
+    """
+    issues = log.issues_of("selinux-denied")
+    keys = [issue.key for issue in issues]
+    denied = ", ".join(f"`{key.rsplit(' ', 1)[0]}` on `{key.rsplit(' ', 1)[-1]}`" for key in dict.fromkeys(keys))
+    android = log.os == "android" or any("app=" in issue.message for issue in issues)
+    netlink = any(key.endswith("netlink_route_socket") for key in keys)
+    effect = (
+        "; Android 11+ forbids apps targeting SDK 30 to bind a NETLINK_ROUTE socket, so the app cannot read the "
+        "network interfaces and the VPN does not come up."
+        if netlink and android
+        else "."
+    )
+    yield from _finding(
+        ctx,
+        issues,
+        f"SELinux (enforcing) refuses Tailscale {denied} ({_last(issues)}): that call fails{effect}",
+        "Update the Tailscale app (builds for Android 11+ no longer bind a NETLINK_ROUTE socket); if it persists, "
+        "report it with the app version and this logcat line."
+        if android
+        else "Fix the SELinux policy for tailscaled: restore its files' labels (`sudo restorecon -Rv "
+        "/var/lib/tailscale /usr/sbin/tailscaled /run/tailscale`), or allow the operation with a local policy "
+        "module (`sudo ausearch -m avc -c tailscaled | audit2allow -M tailscaled-local && sudo semodule -i "
+        "tailscaled-local.pp`); `sudo ausearch -m avc -ts recent` shows every denial.",
+    )
+
+
+@rule(
     id="TS-LOG-TUNNEL-START-FAILED",
     name="log-tunnel-start-failed",
     family="tailscale-daemon-log",
