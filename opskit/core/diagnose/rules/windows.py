@@ -1214,7 +1214,11 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
         cause, fix = _CONTROL_KEY_UNREACHABLE
     elif kind is CliErrorKind.CONTROL_UNREACHABLE and all(_REGISTER_REQUEST.search(e.line.text) for e in found):
         cause, fix = _REGISTER_UNREACHABLE
-    elif kind is CliErrorKind.CONTROL_UNREACHABLE and (dial := _TS2021_DIAL.search(found[0].line.text)):
+    elif (
+        kind is CliErrorKind.CONTROL_UNREACHABLE
+        and explained is None  # (the catalog's reading of an HTTP status on both ports keeps its proxy fix)
+        and (dial := _TS2021_DIAL.search(found[0].line.text))
+    ):
         cause, fix = _TS2021_DIAL_FAILED[0].format(reason=dial["reason"].strip()), _TS2021_DIAL_FAILED[1]
     if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
         forbidden = all("403" in e.line.text for e in found)
