@@ -46,6 +46,7 @@ from opskit.core.diagnose.filecp import file_cp_progress_extent
 from opskit.core.diagnose.guistart import is_gui_start_fatal, reattach_detached_output, starts_gui
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.installscript import install_script_extent, may_be_install_line
+from opskit.core.diagnose.k3svpn import k3s_vpn_extent, may_be_k3s_vpn_line, parse_k3s_vpn
 from opskit.core.diagnose.localapicurl import localapi_curl_answer, may_start_answer
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
 from opskit.core.diagnose.loginserver import is_login_url_line, login_server_mismatch, named_login_server
@@ -938,6 +939,8 @@ def _text_view(
         return BlockKind.SERVICES, end
     if may_be_install_line(text) and (end := install_script_extent(lines, start)) is not None:
         return BlockKind.INSTALL_SCRIPT, end
+    if may_be_k3s_vpn_line(text) and (end := k3s_vpn_extent(lines, start)) is not None:
+        return BlockKind.K3S_VPN, end
     return None
 
 
@@ -974,6 +977,14 @@ def _service_record_block(lines: list[SourceLine], start: int, command: str | No
 
 
 _MAX_INFO_FIELDS = len(BREW_INFO_FIELDS)
+
+
+def _k3s_up_error(lines: list[SourceLine], at: int, command: str | None) -> Block:
+    """k3s's "tailscale up failed: <output>" at ``lines[at]`` read as the CLI's error: the output the record relays
+    (its lines escaped in the quoted message, relayedoutput.py) as the CLI printed it, or the line itself."""
+    if may_relay_output(lines[at].text) and (relayed := _relayed_cli_answer(lines, at)) is not None:
+        return Block(_WINDOWS, relayed.lines, command, relayed=True)
+    return Block(_WINDOWS, (lines[at],), command)
 
 
 def _json_list_view(lines: list[SourceLine], start: int, command: str | None) -> Block | None:
@@ -1543,9 +1554,12 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             close_block()  # version, whois/whoami, switch --list, exit-node suggest: read whole
             flush_skip()
             view_kind, view_end = view
-            if view_kind is not BlockKind.VERSION and view_kind is not BlockKind.CLI_USAGE:
+            if view_kind not in (BlockKind.VERSION, BlockKind.CLI_USAGE, BlockKind.K3S_VPN):
                 successes.append(line)  # tailscaled answered it (the version and help text need no daemon)
-            blocks.append(Block(view_kind, tuple(lines[index - 1 : view_end + 1]), current_command))
+            view_lines = tuple(lines[index - 1 : view_end + 1])
+            blocks.append(Block(view_kind, view_lines, current_command))
+            if view_kind is BlockKind.K3S_VPN and (k3s_errors := parse_k3s_vpn(view_lines).cli_errors):
+                blocks.append(_k3s_up_error(lines, index - 1 + view_lines.index(k3s_errors[0]), current_command))
             index = view_end + 1
             continue
         if (

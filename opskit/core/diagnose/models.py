@@ -72,6 +72,7 @@ class BlockKind(StrEnum):
     SERVICES = "services"  # `tailscale service list` (table, --json) / `serve get-config`: Tailscale Services
     CLI_ANSWER = "cli-answer"  # the CLI's routine answers (clianswers.py): the command worked, nothing to diagnose
     INSTALL_SCRIPT = "install-script"  # install.sh's progress (installscript.py): what it installed, how, what next
+    K3S_VPN = "k3s-vpn"  # k3s/rke2 --vpn-auth running `tailscale up` itself (k3svpn.py): whether it failed, and why
 
 
 # ----------------------------------------------------------------------------------------- netcheck

@@ -776,11 +776,13 @@ _DISABLEMENT_SECRET = re.compile(r"\b(disablement-secret:)[0-9A-Fa-f]+")
 _AUTH_KEY_FLAG = re.compile(
     r"(--auth-?key(?:=| (?=[^\s\"',;)\]]*\d)))(?!tskey-|file:|\$|…|<|\{\{)[^\s\"',;)\]`]+", re.IGNORECASE
 )
+# k3s/rke2's --vpn-auth "name=tailscale,joinKey=<auth key>": the key may be a Headscale one (no tskey- to find)
+_JOIN_KEY = re.compile(r"\b(joinKey=)(?!…)[^\s,\"'`]+")
 
 
 def hide_keys(text: str) -> str:
-    """``text`` with every Tailscale key's secret part replaced by ``…`` (``tskey-auth-…``), and every
-    Tailnet Lock disablement secret (``disablement-secret:…``).
+    """``text`` with every Tailscale key's secret part replaced by ``…`` (``tskey-auth-…``), every k3s
+    --vpn-auth join key (``joinKey=…``), and every Tailnet Lock disablement secret (``disablement-secret:…``).
 
     Pasted commands and errors carry them (``tailscale up --authkey=tskey-auth-…``, ``invalid key: API
     key tskey-… not valid``); a quoted line must never print one again, even a rejected one.
@@ -789,6 +791,8 @@ def hide_keys(text: str) -> str:
         text = _TAILSCALE_KEY.sub(r"\1…", text)
     if "-auth" in text.lower():
         text = _AUTH_KEY_FLAG.sub(r"\1…", text)
+    if "joinKey=" in text:
+        text = _JOIN_KEY.sub(r"\1…", text)
     return _DISABLEMENT_SECRET.sub(r"\1…", text) if "disablement-secret:" in text else text
 
 

@@ -14,6 +14,7 @@ A failure is ``Do: <error>`` (the key fetch), ``Status: 403 Forbidden``, ``JSON:
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -51,7 +52,11 @@ _TS2021_COMMAND = typed_tailscale_command(r"debug\s+ts2021")
 # What the CLI prints last when the trace fails (cmd/tailscale/cli/debug.go runTS2021 returns the error its last step
 # logged, cmd/tailscale's main prints it to stderr unstamped and exits 1): "Do: <err>" then "<err>", "Status: 403
 # Forbidden" then "403 Forbidden", "JSON: <err>" then "decoding /keys JSON: <err>".
-_TS_RETURNED = lazy_compile(r"^(?:Do|Status): (?P<err>.+)$|^JSON: (?P<json>.+)$")
+# The control dial's error ("controlhttp.Dial = 0x0, <err>", before v1.80) is returned the same way: "<err>", with
+# log's stamp when the CLI printed it through the log package it set up (v1.50 on macOS shows it stamped).
+_TS_RETURNED = lazy_compile(
+    r"^(?:Do|Status): (?P<err>.+)$|^JSON: (?P<json>.+)$|^controlhttp\.Dial = (?:0x0|<nil>), (?P<dial>.+)$"
+)
 
 
 def _returned_error(failure: str) -> str | None:
@@ -59,13 +64,18 @@ def _returned_error(failure: str) -> str | None:
     match = _TS_RETURNED.match(failure)
     if match is None:
         return None
+    if match["dial"] is not None:
+        return match["dial"]
     return match["err"] if match["err"] is not None else f"decoding /keys JSON: {match['json']}"
 
 
 def _is_final_error(text: str, last_failure: str | None) -> bool:
     """``text`` is the CLI's own last line repeating the error of the trace's failed step ``last_failure``."""
-    returned = _returned_error(last_failure) if last_failure is not None else None
-    return returned is not None and _TS_STAMP.match(text) is None and text.strip() == returned.strip()
+    if last_failure is None or (returned := _returned_error(last_failure)) is None:
+        return False
+    if _TS_STAMP.match(text) is not None and not last_failure.startswith("controlhttp.Dial"):
+        return False
+    return ts2021_message(text).strip() == returned.strip()
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,9 @@ class Ts2021Report:
     failures: tuple[SourceLine, ...]  # the lines that say a step failed
     cli_errors: tuple[SourceLine, ...]  # those of them the CLI error reader knows (x509 …): read there as well
     dial_errors: tuple[SourceLine, ...]  # dials that failed (not the ones cancelled once another won)
+    # dials to the control server's address that connected to a loopback address: something on this machine (a
+    # local proxy, VPN or filter app listening on that port) took the connection
+    captured: tuple[SourceLine, ...]
     lines: tuple[SourceLine, ...]
 
     @property
@@ -97,6 +110,17 @@ class Ts2021Report:
             "failures": [{"text": ts2021_message(line.text), "line": line.number} for line in self.failures],
             "dial_errors": [{"text": ts2021_message(line.text), "line": line.number} for line in self.dial_errors],
         }
+
+
+def _is_loopback(address: str) -> bool:
+    """``address`` ("[::1]:10011", "127.0.0.1:443", "localhost:80") names this machine's loopback."""
+    host = address.rsplit(":", 1)[0].strip("[]") if ":" in address else address
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def ts2021_message(text: str) -> str:
@@ -150,7 +174,8 @@ def ts2021_extent(lines: Sequence[SourceLine], start: int, command: str | None) 
             break
         if line.command is not None or not _ts2021_line(message):
             break
-        last_failure = message if _TS_FAILURE.match(message) else last_failure
+        failed_dial = _TS_CONTROLHTTP.match(message) is not None and not message.endswith(", <nil>")
+        last_failure = message if _TS_FAILURE.match(message) or failed_dial else last_failure
         steps += 1
         end = index
     return end if steps or is_ts2021_command(command) else None
@@ -162,6 +187,7 @@ def parse_ts2021(lines: Sequence[SourceLine]) -> Ts2021Report:
     winner: str | None = None
     failures: list[SourceLine] = []
     dial_errors: list[SourceLine] = []
+    captured: list[SourceLine] = []
     final: SourceLine | None = None  # the CLI's exit error after the failed step
     for line in lines:
         message = ts2021_message(line.text)
@@ -173,6 +199,8 @@ def parse_ts2021(lines: Sequence[SourceLine]) -> Ts2021Report:
             connected = _TS_CONNECTED.match(match["result"])
             if connected is not None:
                 winner = winner or connected["remote"]
+                if _is_loopback(connected["remote"]) and not _is_loopback(match["addr"]):
+                    captured.append(line)  # dialled control's address, connected to this machine
             elif "operation was canceled" not in match["result"] and "context canceled" not in match["result"]:
                 dial_errors.append(line)
         elif (match := _TS_CONTROLHTTP.match(message)) is not None:
@@ -194,7 +222,9 @@ def parse_ts2021(lines: Sequence[SourceLine]) -> Ts2021Report:
     cli_errors = tuple(line for line in failures if is_windows_error_line(line.text))
     if not cli_errors and final is not None and is_windows_error_line(final.text):
         cli_errors = (final,)
-    return Ts2021Report(url, handshake, winner, tuple(failures), cli_errors, tuple(dial_errors), tuple(lines))
+    return Ts2021Report(
+        url, handshake, winner, tuple(failures), cli_errors, tuple(dial_errors), tuple(captured), tuple(lines)
+    )
 
 
 def ts2021_cli_errors(lines: Sequence[SourceLine]) -> tuple[SourceLine, ...]:

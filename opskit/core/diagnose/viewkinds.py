@@ -15,7 +15,7 @@ status`` (lockstatus.py), ``dns status`` (dnsstatus.py), ``debug watch-ipn`` (wa
 peer-endpoint-changes`` (peerendpoints.py), ``metrics print`` / ``debug metrics`` (metricsview.py), ``service
 list`` / ``serve get-config`` (services.py), the CLI's help text (usagetext.py), ``tailscale web``'s start-up
 lines (webstart.py), the CLI's routine answers (clianswerview.py: ``cert``, ``switch``, ``update``, …) and the
-Linux install script's progress (installscript.py). Lock
+Linux install script's progress (installscript.py), k3s/rke2 running `tailscale up` for --vpn-auth (k3svpn.py). Lock
 status and dns status were read before ``views[]`` existed: JSON keeps their own arrays (``tailnet_locks``,
 ``dns_statuses``) beside their ``views[]`` entries.
 
@@ -39,6 +39,7 @@ from opskit.core.diagnose.exitnodesuggest import parse_exit_node_suggest
 from opskit.core.diagnose.filecp import parse_file_cp_progress
 from opskit.core.diagnose.hostinfo import is_hostinfo_json, parse_hostinfo
 from opskit.core.diagnose.installscript import parse_install_script
+from opskit.core.diagnose.k3svpn import parse_k3s_vpn
 from opskit.core.diagnose.lockstatus import parse_lock_status, parse_lock_status_json
 from opskit.core.diagnose.metricsview import parse_metrics
 from opskit.core.diagnose.models import BlockKind
@@ -173,6 +174,7 @@ VIEWS: tuple[View, ...] = (
     View(BlockKind.WEB_START, _web_start),
     View(BlockKind.CLI_ANSWER, lambda lines, doc, command: parse_cli_answer(lines, command)),
     View(BlockKind.INSTALL_SCRIPT, _text_only(parse_install_script)),
+    View(BlockKind.K3S_VPN, _text_only(parse_k3s_vpn)),
 )
 
 VIEW_BY_BLOCK: Mapping[BlockKind, View] = {view.block: view for view in VIEWS}

@@ -756,7 +756,15 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # the CLI's own fetch of the control key failing, as its last stderr line (`tailscale debug ts2021`:
         # cmd/tailscale/cli/debug.go runTS2021 returns http.Do's error, main prints it): 'Get "https://…/key?v=41":
         # net/http: TLS handshake timeout', a dial timeout, a refusal, EOF (a certificate error is TLS interception)
-        r'|^Get "https?://[^"\s]+/key\?v=\d+": (?!.*(?:x509: |tls: failed to verify))\S',
+        r'|^Get "https?://[^"\s]+/key\?v=\d+": (?!.*(?:x509: |tls: failed to verify))\S'
+        # the same command's control dial failing (debug.go runTS2021 logs "controlhttp.Dial = %p, %v", a nil
+        # connection and controlhttp's error: all connection attempts failed, aborted by context, a timeout, a
+        # refusal; a certificate error is TLS interception, read above; a line only that command prints)
+        # (an HTTP status answering the upgrade on both ports is the catalog's proxy reading, cli_catalog)
+        # (v1.80 on: "error on attempt 1/2: NewNoiseClient: …" / "RoundTrip whoami request: …", the same errors)
+        r"|(?:\bcontrolhttp\.Dial = (?:0x0|<nil>), |\berror on attempt \d+/\d+: (?:NewNoiseClient|RoundTrip "
+        r"whoami request): )(?!<nil>)"
+        r"(?!.*(?:x509: |tls: failed to verify|all connection attempts failed \([^)]*unexpected HTTP response: \d))\S",
     ),
     (CliErrorKind.PIPE_MISSING, r"pipe.*tailscaled.*" + _any_of(_FILE_NOT_FOUND)),
     # The Unix CLI sees a tailscaled process but not the socket it dials: started with another --socket,
@@ -1149,7 +1157,14 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.NO_BACKEND: ("503 service unavailable",),
     CliErrorKind.DEADLINE: ("deadline exceeded",),
     CliErrorKind.DOMAIN_TRUST: ("trust relationship",),
-    CliErrorKind.CONTROL_UNREACHABLE: ("backend not found", "fetch control key", "register request: ", "/key?v="),
+    CliErrorKind.CONTROL_UNREACHABLE: (
+        "backend not found",
+        "fetch control key",
+        "register request: ",
+        "/key?v=",
+        "controlhttp.dial = ",
+        "error on attempt ",
+    ),
     CliErrorKind.SERVICE_NOT_RUNNING: (
         "service running",
         "failed to connect",

@@ -184,8 +184,13 @@ _BARE_APP_PROCESS = re.compile(
 # lines through it: its default stamp is time.Kitchen ("7:40AM"), then a three-letter level (TRC DBG INF WRN ERR
 # FTL PNC, "???" for none); with another TimeFormat the stamp is one _STAMP reads and the level follows it.
 # Its sorted key=value fields after the message are left in place: tailscaled's own messages end in key=value too.
-_ZEROLOG_KITCHEN = re.compile(r"^\d{1,2}:\d{2}(?:AM|PM) (?:TRC|DBG|INF|WRN|ERR|FTL|PNC|\?\?\?) +")
-_ZEROLOG_LEVEL = re.compile(r"^(?:TRC|DBG|INF|WRN|ERR|FTL|PNC) +(?=\S)")
+# With the caller on (logger.With().Caller()) the ConsoleWriter writes it after the level and before " > " and
+# the message ("5:19PM INF internal/proxyproviders/tailscale/node_lifecycle.go:141 > tsnet starting …").
+_ZEROLOG_CALLER = r"(?:[\w./@+-]+\.go:\d+ +> +)?"
+_ZEROLOG_KITCHEN = re.compile(
+    r"^\d{1,2}:\d{2}(?:AM|PM) (?:TRC|DBG|INF|WRN|ERR|FTL|PNC|\?\?\?) +" + _ZEROLOG_CALLER + r"(?=\S)"
+)
+_ZEROLOG_LEVEL = re.compile(r"^(?:TRC|DBG|INF|WRN|ERR|FTL|PNC) +" + _ZEROLOG_CALLER + r"(?=\S)")
 # Only the Windows service writes its log file with this stamp (logpolicy's file logger, "…000Z07:00: ").
 _WINDOWS_SERVICE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2}): ")
 # Android logcat's threadtime line; also with its pid, tid, level and tag columns elided by the poster
@@ -280,7 +285,8 @@ _REPEATED = re.compile(r"^message repeated \d+ times: \[\s*(?P<msg>.*?)\]?$")
 # A message whose inner quotes were not escaped (some loggers, a retyped copy) does not end at its first quote
 # unless only key=value attributes follow: otherwise it runs to the end of the line, as logrus's did.
 _LOGFMT = re.compile(
-    r'^time=(?:"[^"]*"|\S+) level=\w+ msg=(?:"(?P<msg>(?:[^"\\]|\\.)*)"'
+    # (slog's AddSource puts source=<file>:<line> between the level and the message)
+    r'^time=(?:"[^"]*"|\S+) level=\w+ (?:source=(?:"[^"]*"|\S+) )?msg=(?:"(?P<msg>(?:[^"\\]|\\.)*)"'
     r'(?P<attrs>(?:\s+[\w.-]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*))*)\s*$'
     r'|"(?P<rest>.*?)"?$|(?P<bare>[^\s"]+)(?P<bare_attrs>.*)$)'
 )
@@ -314,13 +320,19 @@ _RECORD_STAMP_KEYS = ("level", "L", "ts", "time")
 _TSNET_LOGGERS = ("tailscaled",)
 
 
+def _maybe_json_record(text: str) -> bool:
+    """The cheap test before parsing ``text`` as a JSON log record."""
+    return text[:1] == "{" and text.rstrip()[-1:] == "}" and ('"msg"' in text or '"message"' in text)
+
+
 def _json_record(text: str) -> tuple[str, str | None] | None:
     """(message, logger) of a one-line JSON log record, or None when ``text`` is none."""
     try:
         record = json.loads(text)
     except ValueError:
         return None
-    if not isinstance(record, dict) or not isinstance(message := record.get("msg"), str):
+    # zerolog's JSON names the message "message" (its MessageFieldName), zap, slog and logrus "msg"
+    if not isinstance(record, dict) or not isinstance(message := record.get("msg", record.get("message")), str):
         return None
     if not any(key in record for key in _RECORD_STAMP_KEYS):
         return None
@@ -449,7 +461,7 @@ def _peel_prefixes(text: str) -> Message:
     if text[:1] == "{" and '"logtail"' in text and (logtail := _LOGTAIL_TEXT.search(text)):
         text = logtail.group("text").replace("\\n", "").replace('\\"', '"').replace("\\\\", "\\")
         form = "logtail"
-    elif text[:1] == "{" and '"msg"' in text and text.rstrip()[-1:] == "}" and (record := _json_record(text)):
+    elif _maybe_json_record(text) and (record := _json_record(text)):
         text, form = record[0], "zap"
         if record[1] in _TSNET_LOGGERS:
             process = "tsnet"
@@ -533,6 +545,11 @@ def _peel_prefixes(text: str) -> Message:
             tag = _TSNET_TAG.match(text)
             if tag is not None:
                 process, text = "tsnet", text[tag.end() :]
+            continue
+        if first == "{" and _maybe_json_record(text) and (record := _json_record(text)):
+            # a structured logger's record behind a container's prefix ("app-1  | {"level":"info",…}")
+            text, form = record[0], "zap"
+            process = "tsnet" if record[1] in _TSNET_LOGGERS else process
             continue
         if first in "+-" and (zone := _ZONE_BEFORE_STAMP.match(text)) is not None:
             text = text[zone.end() :]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.diagnose.rules.facts import DiagnoseContext
-from opskit.core.diagnose.ts2021 import Ts2021Report
+from opskit.core.diagnose.ts2021 import Ts2021Report, ts2021_message
 from opskit.core.diagnose.viewkinds import ViewReport
 from opskit.core.findings import Finding, Severity
 from opskit.core.rules import rule
@@ -44,6 +44,8 @@ def ts2021_failed(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]
     """
     if not isinstance(report, Ts2021Report) or report.handshake:
         return
+    if report.captured and (report.failures or report.dial_errors):
+        yield _captured_finding(report, ctx)
     # a failure the CLI error reader knows (TLS interception, …) is its finding, with its own fix
     evidence = [line for line in report.failures if line not in report.cli_errors]
     if not evidence and not report.cli_errors:
@@ -60,6 +62,25 @@ def ts2021_failed(report: ViewReport, ctx: DiagnoseContext) -> Iterator[Finding]
         "(a self-hosted one: check its logs and version). Re-run `tailscale debug ts2021` until it prints "
         "`did noise handshake`.",
         ctx.facts.evidence(*evidence[:3]),
+    )
+
+
+def _captured_finding(report: Ts2021Report, ctx: DiagnoseContext) -> Finding:
+    """The control dial went to control's address but connected to a loopback one: a program on this machine took
+    it (the failure itself, a reset or a timeout, is read with its reason as a CLI error or above)."""
+    remote = ts2021_message(report.captured[0].text).rsplit(" / ", 1)[-1].strip()
+    port = remote.rsplit(":", 1)[-1]
+    return ctx.finding(
+        f"{ctx.facts.label}: the dials to the control server's public address connected to {remote}, an address "
+        f"on this machine: something here (a local proxy, VPN, filter or security app listening on port {port}) "
+        "captured the control connection and then failed it, so the node cannot reach its control server. Not "
+        "TLS interception (no certificate error) and not tailscaled being down.",
+        f"Find the program listening on port {port} (macOS: `sudo lsof -nP -iTCP:{port} -sTCP:LISTEN`; Linux: "
+        f"`sudo ss -ltnp 'sport = :{port}'`; Windows: `netstat -abno`), and turn it off or exempt Tailscale and "
+        "controlplane.tailscale.com from it; then re-run `tailscale debug ts2021` until it prints `did noise "
+        "handshake`.",
+        ctx.facts.evidence(*report.captured[:2]),
+        title="tailscale debug ts2021: a local program captured the control connection",
     )
 
 

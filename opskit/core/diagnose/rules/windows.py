@@ -747,6 +747,24 @@ _CONTROL_KEY_UNREACHABLE = (
     "set the proxy for tailscaled (HTTPS_PROXY in its environment); try another network to confirm.",
 )
 
+# `tailscale debug ts2021`'s control dial failing (cmd/tailscale/cli/debug.go: "controlhttp.Dial = 0x0, <error>"):
+# the key was fetched (or not shown) but neither port 80 nor 443 gave a Noise connection; the error says why
+_TS2021_DIAL = lazy_compile(
+    r"(?:\bcontrolhttp\.Dial = \S+, |\berror on attempt \d+/\d+: (?:NewNoiseClient|RoundTrip whoami request): )"
+    r"(?P<reason>.+)$",
+    re.IGNORECASE,
+)
+_TS2021_DIAL_FAILED = (
+    "`tailscale debug ts2021` could not open the control connection: the dial to the control server failed "
+    "({reason}). This is what tailscaled does to reach control, so the node cannot log in or get its network "
+    "map. A timeout is a firewall dropping TCP 80/443 to control; a refusal or a reset is something on the way "
+    "(a firewall, proxy, VPN or filter app) closing it; an HTTP status is a proxy in front of the server.",
+    "Check the path to the control server from this machine (`curl -sv https://controlplane.tailscale.com/key?v=71` "
+    "or your --login-server's /key): allow TCP 80/443 to it through the firewall or security software, set "
+    "HTTPS_PROXY for tailscaled behind a proxy, and re-run `tailscale debug ts2021` until it prints `did noise "
+    "handshake`.",
+)
+
 _REGISTER_REQUEST = lazy_compile(r"register request: ", re.IGNORECASE)
 _REGISTER_UNREACHABLE = (
     "tailscaled runs and relayed it, but its login never reached the coordination server: the registration "
@@ -1195,6 +1213,12 @@ def _emit(kind: CliErrorKind, report: CliErrorReport, ctx: DiagnoseContext) -> I
         cause, fix = _CONTROL_KEY_UNREACHABLE
     elif kind is CliErrorKind.CONTROL_UNREACHABLE and all(_REGISTER_REQUEST.search(e.line.text) for e in found):
         cause, fix = _REGISTER_UNREACHABLE
+    elif (
+        kind is CliErrorKind.CONTROL_UNREACHABLE
+        and explained is None  # (the catalog's reading of an HTTP status on both ports keeps its proxy fix)
+        and (dial := _TS2021_DIAL.search(found[0].line.text))
+    ):
+        cause, fix = _TS2021_DIAL_FAILED[0].format(reason=dial["reason"].strip()), _TS2021_DIAL_FAILED[1]
     if kind is CliErrorKind.AUTH_KEY_REJECTED and all(_API_REFUSED.search(e.line.text) for e in found):
         forbidden = all("403" in e.line.text for e in found)
         cause, fix = _OAUTH_FORBIDDEN if forbidden else _OAUTH_UNAUTHORIZED
