@@ -770,17 +770,25 @@ def undo_go_quoting(text: str) -> str:
 _TAILSCALE_KEY = re.compile(r"\b(tskey-(?:[a-z]+-)?)(?![a-z]+-…)[A-Za-z0-9][A-Za-z0-9-]*")
 # `tailscale lock init` prints the secrets that can turn Tailnet Lock off: "disablement-secret:<hex>".
 _DISABLEMENT_SECRET = re.compile(r"\b(disablement-secret:)[0-9A-Fa-f]+")
+# An HTTP Authorization header's credential, as a browser's "Copy as cURL" or a script pastes it (`-H 'authorization:
+# Bearer <Headscale API key>'`, `Authorization: Basic …`): the scheme stays, the credential goes (no scheme,
+# no hiding: "authorization: denied" is prose).
+_AUTHORIZATION_CREDENTIAL = re.compile(
+    r"(\bauthorization\s*:\s*(?:bearer|basic|token)\s+)(?!…)[^\s'\x22\\]+", re.IGNORECASE
+)
 
 
 def hide_keys(text: str) -> str:
-    """``text`` with every Tailscale key's secret part replaced by ``…`` (``tskey-auth-…``), and every
-    Tailnet Lock disablement secret (``disablement-secret:…``).
+    """``text`` with every Tailscale key's secret part replaced by ``…`` (``tskey-auth-…``), every Tailnet Lock
+    disablement secret (``disablement-secret:…``) and every HTTP Authorization header's credential (``Bearer …``).
 
     Pasted commands and errors carry them (``tailscale up --authkey=tskey-auth-…``, ``invalid key: API
     key tskey-… not valid``); a quoted line must never print one again, even a rejected one.
     """
     if "tskey-" in text:
         text = _TAILSCALE_KEY.sub(r"\1…", text)
+    if "uthorization" in text or "UTHORIZATION" in text:
+        text = _AUTHORIZATION_CREDENTIAL.sub(r"\1…", text)
     return _DISABLEMENT_SECRET.sub(r"\1…", text) if "disablement-secret:" in text else text
 
 
