@@ -779,10 +779,18 @@ _AUTH_KEY_FLAG = re.compile(
 # k3s/rke2's --vpn-auth "name=tailscale,joinKey=<auth key>": the key may be a Headscale one (no tskey- to find)
 _JOIN_KEY = re.compile(r"\b(joinKey=)(?!…)[^\s,\"'`]+")
 
+# An HTTP Authorization header's credential, as a browser's "Copy as cURL" or a script pastes it (`-H 'authorization:
+# Bearer <Headscale API key>'`, `Authorization: Basic …`): the scheme stays, the credential goes (no scheme,
+# no hiding: "authorization: denied" is prose).
+_AUTHORIZATION_CREDENTIAL = re.compile(
+    r"(\bauthorization\s*:\s*(?:bearer|basic|token)\s+)(?!…)[^\s'\x22\\]+", re.IGNORECASE
+)
+
 
 def hide_keys(text: str) -> str:
     """``text`` with every Tailscale key's secret part replaced by ``…`` (``tskey-auth-…``), every k3s
-    --vpn-auth join key (``joinKey=…``), and every Tailnet Lock disablement secret (``disablement-secret:…``).
+    --vpn-auth join key (``joinKey=…``), every Tailnet Lock disablement secret (``disablement-secret:…``) and every
+    HTTP Authorization header's credential (``Bearer …``).
 
     Pasted commands and errors carry them (``tailscale up --authkey=tskey-auth-…``, ``invalid key: API
     key tskey-… not valid``); a quoted line must never print one again, even a rejected one.
@@ -793,6 +801,8 @@ def hide_keys(text: str) -> str:
         text = _AUTH_KEY_FLAG.sub(r"\1…", text)
     if "joinKey=" in text:
         text = _JOIN_KEY.sub(r"\1…", text)
+    if "uthorization" in text or "UTHORIZATION" in text:
+        text = _AUTHORIZATION_CREDENTIAL.sub(r"\1…", text)
     return _DISABLEMENT_SECRET.sub(r"\1…", text) if "disablement-secret:" in text else text
 
 

@@ -27,6 +27,14 @@ _ACTION_INPUTS = (
 )
 
 
+# What Headscale (or a tool in front of it) puts before an error of its register call: the REST gateway's
+# "message":"…", gRPC's "desc = ", the CLI's "Cannot register machine|node: " / "registering node: ", a web UI's
+# "Failed to create node: " / "… register node: ". Tailscale's own key wordings are read only behind one of these.
+_HEADSCALE_WRAPPER = (
+    r"(?:\x22message\x22\s*:\s*\x22|desc = |register(?:ing)? (?:machine|node)\W? |create (?:machine|node)\W? )"
+)
+
+
 def _entry(kind: CliErrorKind, phrase: str, pattern: str, cause: str, fix: str, source: str, example: str) -> Refusal:
     return catalog_entry(kind, phrase, pattern, cause, fix, source, example)
 
@@ -397,6 +405,112 @@ REFUSALS: tuple[Refusal, ...] = (
         "(`headscale nodes register --user <user> --key <key>`; v0.29+: `headscale auth register`).",
         "juanfont/headscale cmd/headscale/cli/nodes.go, hscontrol/db/node.go (v0.15+)",
         "Cannot register machine: machine not found in registration cache",
+    ),
+    # The same RegisterNode call refusing the KEY ITSELF before any look-up, one wording per Headscale generation:
+    # v0.15-v0.22 parse it as a node key and v0.23-v0.24 as a machine key (Tailscale's types/key/util.go: "key hex
+    # string doesn't have expected type prefix nodekey:|mkey:", "key hex has the wrong size, got N want 64",
+    # "invalid hex character in key"); v0.25-v0.28 want the bare registration ID of the client's /register/<id> URL
+    # (hscontrol/types/common.go RegistrationIDFromString "registration ID must be 24 characters long"); v0.29+ an
+    # auth ID "hskey-authreq-" + 24 (AuthIDFromString: "auth ID has invalid prefix: expected prefix …" / "auth ID has
+    # invalid length: expected 38, got N"). Then the user look-up: "looking up user: user not found" (v0.24+),
+    # "failed to find user in register node|machine from auth callback, user not found" (v0.15-v0.23). They reach
+    # the admin as the CLI's "Cannot register node: …" / "registering node: rpc error: code = Unknown desc = …", the
+    # REST gateway's {"code":2,"message":"…","details":[]} or a web UI's own words before them ("Failed to create
+    # node: …"). Tailscale's key wordings are read only behind a Headscale wrapper (gateway JSON, gRPC desc, the
+    # CLI's or a UI's register words): `tailscale lock` prints the same words for its own arguments.
+    _entry(
+        CliErrorKind.HEADSCALE_REGISTER_FAILED,
+        "registration id must be",
+        r"(?:^|: |desc = |[\x22'`])registration ID must be (?P<length>\d+) characters long",
+        "Headscale refused to register the node before looking it up: Headscale 0.25-0.28 registers by the "
+        "registration ID, the {length}-character string at the end of the /register/<id> URL the Tailscale client "
+        "shows, and the key it was given is not one (usually an `mkey:`/`nodekey:` key from an admin UI or script "
+        "written for Headscale 0.24 or older, or an ID cut short). Nothing was registered; the Tailscale client is "
+        "fine and waits for the approval.",
+        "Copy the last part of the client's login URL (`https://<headscale>/register/<id>`: the {length} "
+        "characters after /register/) and run `headscale nodes register --user <user> --key <id>`; upgrade the "
+        "admin web UI to a release made for this Headscale version.",
+        "juanfont/headscale hscontrol/grpcv1.go, hscontrol/types/common.go (v0.25-v0.28)",
+        "Failed to create node: registration ID must be 24 characters long.",
+    ),
+    _entry(
+        CliErrorKind.HEADSCALE_REGISTER_FAILED,
+        "auth id has invalid",
+        r"(?:^|: |desc = |[\x22'`])auth ID has invalid (?P<what>prefix|length)(?:: expected (?:prefix \W?hskey-"
+        r"authreq-|\d+, got \d+))?",
+        "Headscale refused to register the node before looking it up: Headscale 0.29+ registers by the auth ID, "
+        "`hskey-authreq-` and 24 characters (38 in all), the last part of the /register/<id> URL the Tailscale "
+        "client shows, and the key it was given has the wrong {what} (an `mkey:` key or a bare 24-character ID from "
+        "an admin UI or script written for an older Headscale). Nothing was registered; the Tailscale client is "
+        "fine and waits for the approval.",
+        "Copy the whole ID after /register/ in the client's login URL (`hskey-authreq-…`) and run `headscale auth "
+        "register --user <user> --auth-id <id>` (or the deprecated `headscale nodes register --user <user> --key "
+        "<id>`); upgrade the admin web UI to a release made for this Headscale version.",
+        "juanfont/headscale hscontrol/grpcv1.go, hscontrol/types/common.go (v0.29+)",
+        "registering node: rpc error: code = Unknown desc = auth ID has invalid prefix: expected prefix "
+        '"hskey-authreq-"',
+    ),
+    _entry(
+        CliErrorKind.HEADSCALE_REGISTER_FAILED,
+        "type prefix mkey:",
+        _HEADSCALE_WRAPPER + r"key hex string doesn't have expected type prefix mkey:",
+        "Headscale refused to register the node before looking it up: Headscale 0.23-0.24 registers by the "
+        "client's machine key, `mkey:` and 64 hex digits as the client's /register/<key> URL shows it, and the key "
+        "it was given lacks that prefix (a `nodekey:` key from an admin UI or script written for Headscale 0.22 or "
+        "older, or the hex without its prefix). Nothing was registered; the Tailscale client is fine and waits for "
+        "the approval.",
+        "Copy the key after /register/ in the client's login URL (`mkey:…`) and run `headscale nodes register "
+        "--user <user> --key mkey:<hex>`; upgrade the admin web UI to a release made for this Headscale version.",
+        "juanfont/headscale hscontrol/grpcv1.go (v0.23-v0.24); tailscale types/key/util.go",
+        '{"code":2,"message":"key hex string doesn\'t have expected type prefix mkey:","details":[]}',
+    ),
+    _entry(
+        CliErrorKind.HEADSCALE_REGISTER_FAILED,
+        "type prefix nodekey:",
+        _HEADSCALE_WRAPPER + r"key hex string doesn't have expected type prefix nodekey:",
+        "Headscale refused to register the node before looking it up: Headscale 0.22 and older register by the "
+        "client's node key, `nodekey:` and 64 hex digits as the client's /register/<key> URL shows it, and the key "
+        "it was given lacks that prefix (an `mkey:` key or an ID from an admin UI or script written for a newer "
+        "Headscale). Nothing was registered; the Tailscale client is fine and waits for the approval.",
+        "Copy the key after /register/ in the client's login URL (`nodekey:…`) and run `headscale nodes register "
+        "--user <user> --key nodekey:<hex>`; use an admin web UI release made for this Headscale version.",
+        "juanfont/headscale hscontrol/grpcv1.go, hscontrol/machine.go (v0.15-v0.22); tailscale types/key/util.go",
+        "Cannot register machine: key hex string doesn't have expected type prefix nodekey:",
+    ),
+    _entry(
+        CliErrorKind.HEADSCALE_REGISTER_FAILED,
+        "key hex has the wrong size",
+        _HEADSCALE_WRAPPER + r"key hex has the wrong size, got (?P<got>\d+) want (?P<want>\d+)",
+        "Headscale refused to register the node before looking it up: Headscale 0.24 and older register by the "
+        "client's key (`mkey:` in 0.23-0.24, `nodekey:` before) with {want} hex digits, and the key it was given "
+        "has {got} after its prefix (cut short, or a newer Headscale's registration ID behind the prefix). Nothing "
+        "was registered; the Tailscale client is fine and waits for the approval.",
+        "Copy the whole key after /register/ in the client's login URL and run `headscale nodes register --user "
+        "<user> --key <key>`; use an admin web UI release made for this Headscale version.",
+        "juanfont/headscale hscontrol/grpcv1.go (v0.15-v0.24); tailscale types/key/util.go",
+        "Cannot register node: rpc error: code = Unknown desc = key hex has the wrong size, got 24 want 64",
+    ),
+    _entry(
+        CliErrorKind.HEADSCALE_REGISTER_FAILED,
+        "looking up user: user not found",
+        r"(?:^|: |desc = |[\x22'`])looking up user: user not found",
+        "Headscale refused to register the node: no Headscale user has the name given for it (the CLI's --user, "
+        "the API's user=). Nothing was registered; the Tailscale client is fine and waits for the approval.",
+        "List the users with `headscale users list` (create one with `headscale users create <user>`), then run "
+        "`headscale nodes register --user <existing user> --key <id from the client's /register/ URL>`.",
+        "juanfont/headscale hscontrol/grpcv1.go (v0.24+)",
+        "Cannot register node: looking up user: user not found",
+    ),
+    _entry(
+        CliErrorKind.HEADSCALE_REGISTER_FAILED,
+        "from auth callback, user not found",
+        r"failed to find user in register (?:node|machine) from auth callback, user not found",
+        "Headscale refused to register the node: no Headscale user has the name given for it (the CLI's --user or "
+        "-n, the API's user=). Nothing was registered; the Tailscale client is fine and waits for the approval.",
+        "List the users with `headscale users list` (create one with `headscale users create <user>`), then run "
+        "`headscale nodes register --user <existing user> --key <key from the client's /register/ URL>`.",
+        "juanfont/headscale hscontrol/db/node.go, hscontrol/machine.go (v0.15-v0.23)",
+        "Cannot register node: failed to find user in register node from auth callback, user not found",
     ),
     # ------------------------------------------------------------------ NAS package web UI (QNAP, Synology)
     # The QNAP package's web UI asks QTS's own authLogin.cgi whether the browser's NAS session (NAS_SID/qtoken) is

@@ -426,8 +426,8 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "Sign in from a user-owned, untagged device, or remove the tag from the device you sign in from.",
     ),
     CliErrorKind.HEADSCALE_REGISTER_FAILED: (
-        "Headscale's admin CLI could not register the key: Headscale holds no pending registration for it (the "
-        "client logged in through another URL, Headscale restarted, or the entry expired).",
+        "Headscale refused to register the node (no pending registration for the key, a key/ID of another form than "
+        "this Headscale version wants, or no such user); the Tailscale client is fine and waits for the approval.",
         "Make Headscale's server_url the URL clients use, run `tailscale up --login-server <url>` again and "
         "register the fresh key promptly.",
     ),
@@ -4148,7 +4148,7 @@ def idp_tagged_node_refused(report: CliErrorReport, ctx: DiagnoseContext) -> Ite
     name="cli-headscale-register-failed",
     family="tailscale-windows",
     severity=Severity.ERROR,
-    summary="Headscale's admin CLI could not register a node key: no pending registration for it (registration cache)",
+    summary="Headscale refused to register a node: no pending registration, a key/ID of the wrong form, or no such user",
     target="windows",
 )
 def headscale_register_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -4156,7 +4156,10 @@ def headscale_register_failed(report: CliErrorReport, ctx: DiagnoseContext) -> I
     ``headscale nodes register --key <key>``. Headscale keeps the pending login in an in-memory registration cache,
     and when the key is not there it refuses (``Cannot register machine: machine not found in registration cache``,
     v0.23+ ``node …``): the client's login reached another URL than Headscale's server_url, Headscale restarted, or
-    the entry expired. The client only waits; the fix is on the server's URL and a fresh key.
+    the entry expired. The same call refuses a key of the wrong form before any look-up (each Headscale generation
+    wants its own: ``nodekey:`` up to v0.22, ``mkey:`` in v0.23-v0.24, the 24-character registration ID in
+    v0.25-v0.28, ``hskey-authreq-…`` from v0.29, all shown in the client's /register/<id> URL) and a user that does
+    not exist, whether through the CLI, the REST API or a web UI. The client only waits; the fix is on the server.
 
     *Bad*::
 
