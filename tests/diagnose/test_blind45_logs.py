@@ -325,3 +325,29 @@ def test_session_lines_without_stamps_say_nothing_about_timing() -> None:
     text = "\n".join(line for _, line in _session(session, "app", PTY, "Wait: code=1", 0))
     document = run_json(text)
     assert "ssh-failed" not in [i["kind"] for log in document["daemon_logs"] for i in log["issues"]], text
+
+
+# Linux's static tarball folder (release/dist/unixpkgs: "tailscale_<version>_<arch>"; other OSes name theirs)
+@given(
+    st.sampled_from(STAMPS),
+    st.sampled_from(["1.34.1", "1.54.0", "1.80.2"]),
+    st.sampled_from(["amd64", "arm64", "arm", "386", "mips", "riscv64"]),
+    st.sampled_from(["/app/", "/opt/", "/home/pi/", "./"]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_tailscaled_from_linux_static_tarball_reads_linux(stamp: str, version: str, arch: str, where: str) -> None:
+    session = "sess-20230104T031650-053ff6822d"
+    start = PTY.replace("/usr/sbin/tailscaled", f"{where}tailscale_{version}_{arch}/tailscaled")
+    text = _log(
+        stamp.replace(" host tailscaled[812]: ", " host app[812]: "), _session(session, "app", start, "Wait: code=1", 0)
+    )
+    assert _daemon(run_json(text))["os"] == "linux", text
+
+
+@given(st.sampled_from(["freebsd_amd64", "darwin_arm64", "openbsd_amd64"]))
+@settings(max_examples=5, deadline=None)
+def test_another_os_tarball_folder_is_no_linux_clue(os_arch: str) -> None:
+    session = "sess-20230104T031650-053ff6822d"
+    start = PTY.replace("/usr/sbin/tailscaled", f"/opt/tailscale_1.80.2_{os_arch}/tailscaled")
+    text = _log(STAMPS[0], _session(session, "app", start, "Wait: code=1", 0))
+    assert _daemon(run_json(text))["os"] != "linux", text

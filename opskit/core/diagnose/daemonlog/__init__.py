@@ -762,6 +762,11 @@ _TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
 # it runs when /dev/net/tun is missing; util/linuxfw), and the Synology package's paths (DSM is Linux). The Linux
 # router is the only one that runs iproute2's `ip` (wgengine/router/runner.go 'running "ip …" failed',
 # router_linux.go "listing ip rules: ") or checks the kernel for IPv6 policy routing (router_linux.go, util/linuxfw).
+# Linux's static tarball (release/dist/unixpkgs: "tailscale_<version>_<arch>.tgz", unpacked to a folder of that name;
+# every other OS's tarball names its OS, "tailscale_<version>_<os>_<arch>") holding the tailscaled a log names.
+_LINUX_TARBALL = re.compile(
+    r"\btailscale_\d+\.\d+\.\d+_(?:amd64|386|arm|arm64|mips|mipsle|mips64|mips64le|riscv64|geode)/tailscaled\b"
+)
 _LINUX_ONLY = (
     "Linux kernel version: ", "'modprobe tun' ", "`modprobe tun` ", "/dev/net/tun", "linuxfw: ", 'running "ip ',
     "listing ip rules: ", "support IPv6 policy routing",
@@ -910,6 +915,7 @@ def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = N
         or any(m.form == "journald" for m in messages)
         or any(word in joined for word in _LINUX_ONLY)
         or _SYNOLOGY.search(joined)
+        or ("tailscale_" in joined and _LINUX_TARBALL.search(joined))
     ):
         return "linux"
     if any(word in joined for word in _OPENBSD_ONLY):
