@@ -22,6 +22,7 @@ from functools import lru_cache
 from opskit.core.diagnose.daemonlog.events import (
     EVENT_WORDS,
     NEVER_A_CRASH,
+    RESOLV_CONF_NOT_RESOLVED,
     SYSTEMD_STATUS_WORDS,
     UP_LOGIN_PROMPT,
     VERSION,
@@ -29,6 +30,7 @@ from opskit.core.diagnose.daemonlog.events import (
     Fact,
     Raise,
     brew_service_row,
+    direct_beside_running_resolved,
     events_of,
     is_addon_verdict,
     is_android_keystore_refusal,
@@ -46,6 +48,7 @@ from opskit.core.diagnose.daemonlog.events import (
     is_tailscale_unit,
     selinux_denial,
     shell_job_end,
+    stub_beside_others,
 )
 from opskit.core.diagnose.daemonlog.fold import fold
 from opskit.core.diagnose.daemonlog.grammar import (
@@ -114,6 +117,9 @@ _MARKERS = re.compile(
     r"|Headplane agent (?:started$|is ready and serving queries$|exited with code |will restart in "
     r"|experienced an error: )"
     r"|cert\(\"[^\"\s]+\"\): "  # the HTTPS certificate fetch (feature/acme: ACME account, SetDNS, got cert)
+    # Tailscale SSH's session and connection lines (ssh/tailssh, v1.30+: "ssh-session(sess-<stamp>-<hex>): …",
+    # "ssh-conn-<stamp>-<hex>: …"): every step of a session, its start and its end ("Wait: code=1")
+    r"|ssh-session\([^)\s]+\): |ssh-conn-\d{8}T\d{6}-[0-9a-f]+: "
     r"|boot: \d{4}/\d{2}/\d{2} "  # containerboot, the container image's init, starting tailscaled
     # net/dns's resolv.conf manager (direct.go), which cmd/tailscaled hands its logger with no "dns: " prefix
     # (NewOSConfigurator(logf, …)): its backup, trample watch and resolved restarts
@@ -276,6 +282,7 @@ _MARKER_WORDS = (
     "rename of ", "trample: ", "systemd-resolved", "resolved after ", "SetDNS permission",
     " Taildrop support: ", " Taildrop: ",
     "derp client ",  # derper's per-client lines
+    "ssh-session(", "ssh-conn-",  # Tailscale SSH's session lines
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
 # "tailscale" (process and app names: io.tailscale.ipn.macos, tailscale-ipn.exe, tailscaled) is among them although no
@@ -785,6 +792,11 @@ _TUN_GOOS = re.compile(r'no TUN failure diagnostics for OS "(?P<goos>\w+)"')
 # it runs when /dev/net/tun is missing; util/linuxfw), and the Synology package's paths (DSM is Linux). The Linux
 # router is the only one that runs iproute2's `ip` (wgengine/router/runner.go 'running "ip …" failed',
 # router_linux.go "listing ip rules: ") or checks the kernel for IPv6 policy routing (router_linux.go, util/linuxfw).
+# Linux's static tarball (release/dist/unixpkgs: "tailscale_<version>_<arch>.tgz", unpacked to a folder of that name;
+# every other OS's tarball names its OS, "tailscale_<version>_<os>_<arch>") holding the tailscaled a log names.
+_LINUX_TARBALL = re.compile(
+    r"\btailscale_\d+\.\d+\.\d+_(?:amd64|386|arm|arm64|mips|mipsle|mips64|mips64le|riscv64|geode)/tailscaled\b"
+)
 _LINUX_ONLY = (
     "Linux kernel version: ", "'modprobe tun' ", "`modprobe tun` ", "/dev/net/tun", "linuxfw: ", 'running "ip ',
     "listing ip rules: ", "support IPv6 policy routing",
@@ -933,6 +945,7 @@ def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = N
         or any(m.form == "journald" for m in messages)
         or any(word in joined for word in _LINUX_ONLY)
         or _SYNOLOGY.search(joined)
+        or ("tailscale_" in joined and _LINUX_TARBALL.search(joined))
     ):
         return "linux"
     if any(word in joined for word in _OPENBSD_ONLY):
@@ -1080,6 +1093,67 @@ def _home_never_connected(
     )
 
 
+# A Tailscale SSH session whose process ends with an error at once (ssh/tailssh, v1.24 to HEAD): the incubator
+# ("starting pty command: [… be-child ssh …]" / "starting non-pty command: …") is launched, then the session's
+# "Wait: code=N" (the child's exit status; N > 0, a negative code is a signal: the session was ended) or "Wait: <err>"
+# within about a second. A login shell does not end by itself that fast: the incubator or `login` could not switch to
+# the user (tailscaled not root, a container without the capabilities to change user). The same end after minutes is
+# the user's shell exiting with its last command's status: no finding. Only the log's last session that ended counts
+# (a later one that ran says it works now).
+_SSH_SESSION = re.compile(r"^ssh-session\((?P<id>[^)]+)\): ")
+_SSH_STARTED = ("starting pty command: ", "starting non-pty command: ")
+_SSH_WAIT = re.compile(r"Wait: (?:code=(?P<code>-?\d+)|(?P<error>\S.*))$")
+_SSH_AT_ONCE_SECONDS = 1.0
+
+
+def _ssh_session_ended_at_once(lines: Sequence[SourceLine], messages: Sequence[Message]) -> LogIssue | None:
+    """The log's last Tailscale SSH session that ended, when its process failed within a second of its start."""
+    if not any(m.text.startswith("ssh-session(") for m in messages):
+        return None
+    started: dict[str, SourceLine] = {}
+    last_end: tuple[str, SourceLine, str, bool] | None = None  # session, line, message, failed
+    for line, message in zip(lines, messages, strict=True):
+        if (session := _SSH_SESSION.match(message.text)) is None:
+            continue
+        rest = message.text[session.end() :]
+        if rest.startswith(_SSH_STARTED):
+            started[session.group("id")] = line
+        elif rest == "Session complete":
+            last_end = session.group("id"), line, message.text, False
+        elif (wait := _SSH_WAIT.match(rest)) is not None:
+            code = wait.group("code")
+            last_end = session.group("id"), line, message.text, code is None or int(code) > 0
+    if last_end is None or not last_end[3] or (start := started.get(last_end[0])) is None:
+        return None
+    begun, ended = when_of(start.text), when_of(last_end[1].text)
+    if begun is None or ended is None or (elapsed := _seconds_between(begun, ended)) is None:
+        return None
+    if not 0 <= elapsed <= _SSH_AT_ONCE_SECONDS:
+        return None
+    return LogIssue("ssh-failed", Severity.ERROR, last_end[2], "exited-at-once", (start, last_end[1]))
+
+
+def _resolv_conf_fight(lines: Sequence[SourceLine], messages: Sequence[Message]) -> LogIssue | None:
+    """The log's last DNS manager decision, when it went direct past a running systemd-resolved because resolv.conf
+    lists resolved's stub beside other nameservers (events.py: the error line, then the decision)."""
+    if not any(m.text.startswith(RESOLV_CONF_NOT_RESOLVED) for m in messages):
+        return None
+    error: tuple[SourceLine, str] | None = None
+    fight: tuple[tuple[SourceLine, str], SourceLine] | None = None
+    for line, message in zip(lines, messages, strict=True):
+        text = message.text
+        if text.startswith(RESOLV_CONF_NOT_RESOLVED):
+            error = (line, text) if stub_beside_others(text) else None
+        elif text.startswith("dns: [") and text.endswith("]"):
+            # each decision replaces the one before (a restart); only the one right after the error is its own
+            fight = (error, line) if error is not None and direct_beside_running_resolved(text) else None
+            error = None
+    if fight is None:
+        return None
+    (error_line, error_text), decision = fight
+    return LogIssue("dns-fight", Severity.WARNING, error_text, "resolv-conf", (error_line, decision))
+
+
 # The local end of a Go network error ("read udp 100.64.1.129:53491->100.65.0.10:53: i/o timeout", "dial tcp
 # 10.0.0.5:40112->…", "write tcp …->…"): the address this host sent from.
 _LOCAL_END = re.compile(r"\b(?:read|write|dial) (?:udp|tcp)[46]? (?P<local>\d{1,3}(?:\.\d{1,3}){3}):\d+->")
@@ -1169,6 +1243,10 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         issues.append(silent_home)
     if (pod_overlap := _pod_in_cgnat(lines, messages, issues)) is not None:
         issues.append(pod_overlap)
+    if (ssh_at_once := _ssh_session_ended_at_once(lines, messages)) is not None:
+        issues.append(ssh_at_once)
+    if (resolv_conf_fight := _resolv_conf_fight(lines, messages)) is not None:
+        issues.append(resolv_conf_fight)
     os_name = _os_of(joined, messages, hostinfo.get("OS"))
     os_why = ""
     if os_name is None and (quoted := _windows_error_os(joined)) is not None:

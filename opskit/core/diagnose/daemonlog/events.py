@@ -364,6 +364,21 @@ def _control(message: str) -> Iterator[Event]:
     # is waiting for a login (above), not for an admin's approval.
     if "machineAuthorized=false" in message and "authURL=true" not in message:
         yield Raise("needs-machine-auth", "machine-auth", message)
+    elif _login_refused(message):
+        yield Clear("needs-machine-auth")
+
+
+# controlclient/direct.go logs "RegisterReq: got response; … machineAuthorized=false; authURL=false" for EVERY
+# register answer, before it looks at the answer's Error: an answer carrying one ("invalid key: API key does not
+# exist", an expired or unknown key, tags refused) returns it, and the node is not logged in at all (ipnlocal:
+# "Received error: %v", the login-state warnable's "The last login error was: %v"). Only an answer without an error
+# leaves the node waiting for an admin's approval, so such an error ends the machine-auth reading (login-required
+# stays, with the key's fix).
+def _login_refused(message: str) -> bool:
+    if (fail := _CONTROL_FAIL.search(message)) is None:
+        return _REGISTER_REFUSED.search(message) is not None
+    detail = fail.group("error")
+    return any(words.search(detail) is not None for words in (_LOGIN, _TAGS_REFUSED, _REGISTER_REFUSED, _NODE_UNKNOWN))
 
 
 # ------------------------------------------------------------------------------------------ ipn state
@@ -651,6 +666,11 @@ def _overall_parts(detail: str) -> Iterator[tuple[str, str]]:
         yield found or "overall", part
 
 
+# health/warnings.go's login-state text when the last login failed (v1.6x+): "You are logged out. The last login error
+# was: %v".
+_LAST_LOGIN_ERROR = "The last login error was: "
+
+
 def _warnable_failing(name: str, detail: str, origin: str) -> Iterator[Event]:
     kind, key = _health_kind(name, detail)
     if name in _HOME_WARNABLES and (home := _home_relay(detail)) is not None:
@@ -659,6 +679,8 @@ def _warnable_failing(name: str, detail: str, origin: str) -> Iterator[Event]:
     # control-too-old, says why)
     unless = "control-too-old" if kind == "control-unreachable" else ""
     yield Raise(kind, key, detail or name, origin=origin, unless=unless)
+    if kind == "login-required" and _LAST_LOGIN_ERROR in detail:
+        yield Clear("needs-machine-auth")  # the register answer carried an error: not waiting for approval
     if kind in ("login-required", "control-unreachable") or name == "tls-connection-failed":
         yield from _tls(detail)  # "You are logged out. The last login error was: … x509: …"
 
@@ -690,8 +712,10 @@ _QUAD100_LOOKUP = lazy_compile(
     r"lookup \S+ on (?:100\.100\.100\.100|\[fd7a:115c:a1e0::53\]):53: "
     r"(?:.*\b(?:i/o timeout|connection refused)$|server misbehaving$)"
 )
-# No route to the resolver is not a one-off: every query to it fails the same way until routing changes.
-_NO_ROUTE = lazy_compile(r"no route to host|network is unreachable")
+# No route to the resolver is not a one-off: every query to it fails the same way until routing changes. Nor is a
+# connect aborted on this host (ECONNABORTED, "connect: software caused connection abort": Android's VPN or battery
+# rules cutting tailscaled's own sockets, the exit node's PeerAPI DoH included): every query meets the same abort.
+_NO_ROUTE = lazy_compile(r"no route to host|network is unreachable|connect: software caused connection abort")
 # v1.0-v1.30's engine logs "dns: error: <err>" (wgengine/userspace.go pollResolver) only once the forwarder gave
 # up on a query: every upstream was tried in parallel (retries included) for the whole 5 s responseTimeout
 # (net/dns/resolver/forwarder.go). A timeout or a refusal there is no lost packet: the upstream does not answer.
@@ -749,6 +773,37 @@ def _dns_fight(message: str) -> bool:
         return False
     pairs = message[len("dns: [") : -1].split()
     return all(key in pairs for key in _DNS_FIGHT_KEYS)
+
+
+# net/dns/manager_linux.go dnsMode (v1.22 on, the same words at HEAD): a resolv.conf whose header names
+# systemd-resolved (or NetworkManager) is checked to list resolved's stub 127.0.0.53 only; otherwise
+# "dns: resolvedIsActuallyResolver error: resolv.conf doesn't point to systemd-resolved; points to [<servers>]" and
+# tailscaled goes direct ("resolved=not-in-use ret=direct"), overwriting the file. With the stub AND other servers in
+# the list while resolved itself answers ("resolved-ping=yes" in that decision), something else (dhclient, a DHCP
+# hook, a static file) writes resolv.conf beside resolved: it writes it back over tailscaled's, and resolved may still
+# forward to 100.100.100.100 (a loop). The decision needs the line before it, so __init__.py pairs them
+# (resolv_conf_fight). Not this fight: a list without the stub (a plain resolv.conf under a stale header),
+# "resolv.conf has no nameservers", or the same list with resolved not running (no "resolved-ping=yes": a container's
+# copy of its host's file, Azure's 127.0.0.53 + 168.63.129.16 in a Codespace, where nobody serves the stub).
+RESOLV_CONF_NOT_RESOLVED = "dns: resolvedIsActuallyResolver error: resolv.conf doesn't point to systemd-resolved; "
+_RESOLVED_STUB = "127.0.0.53"
+
+
+def stub_beside_others(message: str) -> bool:
+    """resolvedIsActuallyResolver's error listing resolved's stub and another nameserver."""
+    listed = message.removeprefix(RESOLV_CONF_NOT_RESOLVED).removeprefix("points to ").strip()
+    if not (message.startswith(RESOLV_CONF_NOT_RESOLVED) and listed[:1] == "[" and listed[-1:] == "]"):
+        return False
+    servers = listed[1:-1].split()
+    return _RESOLVED_STUB in servers and any(server != _RESOLVED_STUB for server in servers)
+
+
+def direct_beside_running_resolved(message: str) -> bool:
+    """dnsMode's decision to go direct past a systemd-resolved that answered ("resolved-ping=yes")."""
+    if not message.endswith(" ret=direct]") or _DNS_DECISION.match(message) is None:
+        return False
+    pairs = message[len("dns: [") : -1].split()
+    return "resolved-ping=yes" in pairs and "resolved=not-in-use" in pairs
 
 
 def _dns(message: str) -> Iterator[Event]:

@@ -245,6 +245,11 @@ def control_unreachable(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     )
 
 
+# Control's word for an auth key it does not accept (its RegisterResponse.Error, logged "Received error: %v" and in the
+# login-state warnable: "invalid key: API key does not exist", "invalid key: …expired").
+_AUTH_KEY_REFUSED = "invalid key"
+
+
 @rule(
     id="TS-LOG-LOGIN-REQUIRED",
     name="log-login-required",
@@ -285,6 +290,20 @@ def login_required(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findi
             "key created with those tags; then log in again.",
         )
         return
+    # control's answer to a register request carrying an auth key it does not accept ("invalid key: API key does not
+    # exist", "… expired"): the key, not the node, is what must change
+    if not approval and any(_AUTH_KEY_REFUSED in issue.message for issue in issues):
+        yield from _finding(
+            ctx,
+            issues,
+            f"the coordination server refused the auth key this node logged in with ({_last(issues)}): it stays "
+            "logged out. The key was deleted, expired or used up (a one-off key); a reusable key that expired does "
+            "the same.",
+            "Log in with a new auth key (`tailscale up --auth-key=tskey-auth-…`, TS_AUTHKEY for containers); if the "
+            "node was logged in before and its state directory still holds that login, run `tailscale up` without "
+            "--auth-key (a key passed on every start is sent again even when it is no longer needed).",
+        )
+        return
     yield from _finding(
         ctx,
         issues,
@@ -300,6 +319,10 @@ def login_required(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Findi
     )
 
 
+# The exit node's DoH endpoint on its PeerAPI (net/dns/resolver/forwarder.go, "http://<exit-ip>:<port>/dns-query").
+_EXIT_NODE_DOH = '/dns-query": '
+
+
 @rule(
     id="TS-LOG-DNS-FORWARD-FAILING",
     name="log-dns-forward-failing",
@@ -313,7 +336,8 @@ def dns_forward_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     ``no upstream resolvers set, returning SERVFAIL`` / ``upstream nameservers not set`` mean it has no
     upstream at all; repeated ``dns: error:`` lines or the warnable ``dns-forward-failing`` mean the
     upstreams (or the exit node's DNS) do not answer. One-off failures happen, so a single line does not
-    count (unless it says ``no route to host``, or is a ``dns: error:`` timeout or refusal, which the engine
+    count (unless it says ``no route to host``, ``network is unreachable`` or ``connect: software caused connection
+    abort``, the exit node's DoH ``Post "…/dns-query"`` included, or is a ``dns: error:`` timeout or refusal, which the engine
     logs only after every upstream failed for the forwarder's whole 5 s deadline); the warnable the forwarder sets together with a single ``no upstream resolvers set`` line is
     that same event, not a second one. The warnable's ``ok`` clears it. On an exit node,
     ``peerapi: handleDNS fwd error: <error>`` saying it has no resolver to ask (``resolv.conf has no
@@ -334,6 +358,21 @@ def dns_forward_failing(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[
     no_upstream = any("upstream" in issue.message for issue in issues)
     # an exit node answering its clients' DNS over PeerAPI: its own resolvers are the ones that fail
     for_exit_clients = all("handleDNS fwd error" in issue.message for issue in issues)
+    # this node's queries sent to its exit node's PeerAPI DNS-over-HTTP (`Post "http://<exit>:<port>/dns-query"`)
+    to_exit_node = tuple(issue for issue in issues if _EXIT_NODE_DOH in issue.message)
+    if to_exit_node and len(to_exit_node) == len(issues):
+        yield from _finding(
+            ctx,
+            issues,
+            f"with an exit node in use, MagicDNS sends every query to that exit node's PeerAPI DNS, and this node "
+            f"cannot reach it ({_last(issues)}): names outside the tailnet do not resolve, so browsing stops although "
+            "the tunnel is up.",
+            "Check that the exit node is online and offers DNS to its clients (`tailscale ping <exit node>`, its "
+            "PeerAPI port reachable over the tailnet, its own resolvers answering); on Android, exempt Tailscale "
+            "from battery optimisation and check no other VPN or 'Always-on VPN' setting cuts its connections; "
+            "or pick another exit node.",
+        )
+        return
     yield from _finding(
         ctx,
         issues,
@@ -1243,7 +1282,7 @@ def udp_send_blocked(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Fin
     name="log-dns-fight",
     family="tailscale-daemon-log",
     severity=Severity.WARNING,
-    summary="tailscaled and NetworkManager both write /etc/resolv.conf: MagicDNS comes and goes",
+    summary="tailscaled and NetworkManager (or another writer) both write /etc/resolv.conf: MagicDNS comes and goes",
     target="daemon-log",
 )
 def dns_fight(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
@@ -1253,7 +1292,12 @@ def dns_fight(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     DNS to resolved (``nm-resolved=no``; the first ``nm-resolved=yes`` only says resolv.conf looked like resolved's):
     tailscaled writes ``/etc/resolv.conf`` itself (``ret=direct``) and NetworkManager writes its own back at the
     next change, so MagicDNS names and the tailnet's resolvers work only until then. (``rc=nm resolved=not-in-use
-    ret=direct`` is a host without resolved: direct is the only way there, not a fight.)
+    ret=direct`` is a host without resolved: direct is the only way there, not a fight.) The same fight without
+    NetworkManager: ``dns: resolvedIsActuallyResolver error: resolv.conf doesn't point to systemd-resolved; points to
+    [127.0.0.53 <others>]`` then ``dns: [resolved-ping=yes rc=resolved resolved=not-in-use ret=direct]`` —
+    resolv.conf names resolved's stub and other servers (another program writes it) while resolved runs, so
+    tailscaled goes direct and that writer puts its file back (a list without the stub, or resolved not running, a
+    container's copy of its host's file, is not this fight).
 
     *Bad*::
 
@@ -1263,7 +1307,20 @@ def dns_fight(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
 
         Jul 18 13:42:28 t480 tailscaled[10663]: dns: [rc=nm resolved=not-in-use ret=direct]
     """
-    issues = log.issues_of("dns-fight")
+    every = log.issues_of("dns-fight")
+    written_beside = tuple(issue for issue in every if issue.key == "resolv-conf")
+    yield from _finding(
+        ctx,
+        written_beside,
+        f"/etc/resolv.conf looks like systemd-resolved's but lists other nameservers beside its stub 127.0.0.53 "
+        f"({_last(written_beside)}): something else (dhclient, a DHCP hook, a static file) writes it, so tailscaled "
+        "does not hand DNS to resolved and overwrites resolv.conf itself, the other writer puts its own back, and "
+        "resolved, if it still forwards to 100.100.100.100 from an earlier run, loops back into MagicDNS.",
+        "Make /etc/resolv.conf resolved's stub only (`sudo ln -sf /run/systemd/resolve/stub-resolv.conf "
+        "/etc/resolv.conf`) and stop the other writer (dhclient's resolv.conf hook, a static file, resolvconf); "
+        "then restart tailscaled, which logs `ret=systemd-resolved`. See https://tailscale.com/s/dns-fight.",
+    )
+    issues = tuple(issue for issue in every if issue.key != "resolv-conf")
     yield from _finding(
         ctx,
         issues,
@@ -1511,7 +1568,9 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     connection closed or ``Permission denied (tailscale)``. A session the policy granted can still fail to start
     on the node (``ssh-session(…): start failed: fork/exec /usr/sbin/tailscaled: permission denied``: the ``be-child``
     process cannot run as that user), or tailscaled, not running as root, cannot switch to the mapped user at all
-    (``ssh-session(…): can't switch to user "alice" from process euid 1000``). A later ``access granted to … as
+    (``ssh-session(…): can't switch to user "alice" from process euid 1000``), or the session's process ends with an
+    error within a second of ``starting pty command: […be-child ssh…]`` (``Wait: code=1``: the incubator or
+    ``login`` could not switch user; the same code after minutes is the user's shell exiting). A later ``access granted to … as
     ssh-user …`` clears it. Tailscale SSH also looks disabled when tailscaled cannot read or create its host keys
     (``warning: unable to get SSH host keys, SSH will appear as disabled for this node: …``, v1.60+): the node
     advertises none.
@@ -1556,6 +1615,18 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
         "started by a user or with --tun=userspace-networking as one), or connect as the local user tailscaled runs "
         "as (the `users` of the policy's ssh rule).",
     )
+    at_once = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key == "exited-at-once")
+    yield from _finding(
+        ctx,
+        at_once,
+        "the tailnet policy let the SSH user in and the session's process started, but it ended with an error "
+        f"within a second ({_last(at_once)}): the `tailscaled be-child ssh` incubator (or the `login` it runs) "
+        "could not switch to the local user, so the client's session closes at once.",
+        "Run tailscaled as root (the system service); in a container, run it as root with the capabilities to "
+        "change user (SETUID, SETGID, and AUDIT_WRITE for `login`), or connect as the user tailscaled runs as. "
+        "Running `tailscaled be-child ssh …` from the log by hand shows the error; `tailscale set --ssh=false` and "
+        "the system sshd are the fallback.",
+    )
     host_keys = tuple(issue for issue in log.issues_of("ssh-failed") if issue.key == "host-keys")
     yield from _finding(
         ctx,
@@ -1570,7 +1641,7 @@ def ssh_failed(log: DaemonLogReport, ctx: DiagnoseContext) -> Iterator[Finding]:
     issues = tuple(
         issue
         for issue in log.issues_of("ssh-failed")
-        if issue.key not in ("recording", "session", "not-root", "host-keys")
+        if issue.key not in ("recording", "session", "not-root", "host-keys", "exited-at-once")
     )
     yield from _finding(
         ctx,
