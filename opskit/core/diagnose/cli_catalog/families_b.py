@@ -1461,7 +1461,8 @@ _WEB_CLIENT_FAMILY: tuple[Refusal, ...] = (
     _entry(
         CliErrorKind.WEB_CLIENT_NOT_OVER_TAILSCALE,
         "must access over tailscale",
-        r"^(?:[>`\"']\s*|(?:HTTP/[\d.]+ )?401(?: Unauthorized)?:?\s+)?must access over tailscale\.?\s*[`\"']?$",
+        r"^(?:error:\s*)?[>`\"']?\s*(?:(?:HTTP/[\d.]+ )?401(?: Unauthorized)?:?\s+)?[`\"']?"
+        r"must access over tailscale\.?\s*[`\"']?$",
         "the device's web client (port 5252 on its Tailscale IP, or `tailscale web` in manage mode) refused the "
         "browser with 401: the request did not come from a tailnet peer (a LAN browser, or the device's Tailscale "
         "IP reached through the router from a device not on the tailnet), so every API call is refused and the "
