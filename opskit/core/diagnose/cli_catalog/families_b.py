@@ -1455,14 +1455,13 @@ _LOCK_FAMILY: tuple[Refusal, ...] = (
 # The device web client (client/web, manage mode: port 5252 on the Tailscale IP, or `tailscale web`) answers each
 # API request whose source is not a tailnet peer with 401 "must access over tailscale" (authorizeRequest, since
 # v1.52), and its /api/ router then adds "not authorized": a browser on the LAN sees both as the response body.
-# Only the whole line is read (prose "you must access it over Tailscale" is not the server's answer); "not
-# authorized" alone is any server's word and is not claimed.
+# Only the body as a whole (ending the line or quoted: prose "you must access it over Tailscale", "… over tailscale or
+# the VPN" is not the server's answer); "not authorized" alone is any server's word and is not claimed.
 _WEB_CLIENT_FAMILY: tuple[Refusal, ...] = (
     _entry(
         CliErrorKind.WEB_CLIENT_NOT_OVER_TAILSCALE,
         "must access over tailscale",
-        r"^(?:error:\s*)?[>`\"']?\s*(?:(?:HTTP/[\d.]+ )?401(?: Unauthorized)?:?\s+)?[`\"']?"
-        r"must access over tailscale\.?\s*[`\"']?$",
+        r"(?:^|[\s`\"'>:])must access over tailscale\.?\s*(?:[`\"']|$)",
         "the device's web client (port 5252 on its Tailscale IP, or `tailscale web` in manage mode) refused the "
         "browser with 401: the request did not come from a tailnet peer (a LAN browser, or the device's Tailscale "
         "IP reached through the router from a device not on the tailnet), so every API call is refused and the "
