@@ -59,6 +59,7 @@ from opskit.core.diagnose.netcheck import (
     is_keyed_region_line,
     is_netcheck_line,
     is_netcheck_log_line,
+    is_no_derp_map_line,
     is_portmap_line,
     is_region_line,
     is_udp_blocked_log_line,
@@ -572,6 +573,14 @@ _KB_LINK = re.compile(
 # The tail 1.4-1.18's LocalAPI client put after an error body ("HTTP 500 Internal Server Error: <body>
 # (expected 200)"): the body ends in a newline, so the console shows it on a line of its own.
 _EXPECTED_STATUS = re.compile(r"^\(expected \d{3}\b[^()]{0,40}\)\.?$")
+# The rest of a Windows dialog about the Tailscale service (windows.WINDOWS_SERVICE_STOPPED): the Service Control
+# Manager's "Error 1067: The process terminated unexpectedly." (the Win32 error under "Windows could not start …"),
+# its "Some services stop automatically …" under "… started and then stopped.", and the GUI error box's
+# "Version <v> (<commit>)" and "(Ctrl-C to copy this text)" lines: part of that message, not a log or prose.
+_WINDOWS_DIALOG_TAIL = re.compile(
+    r"^(?:Error \d{1,5}: \S.*|Some services stop automatically if they are not in use by other services or programs\.?"
+    r"|Version \d+\.\d+\.\d+(?:-\S+)? \([\w.-]+\)|\(Ctrl-C to copy this text\))$"
+)
 _SYSTEMD_SEE = re.compile(
     r"^See [\"']systemctl status [^\"']+[\"'](?: and [\"']journalctl -x\w*[^\"']*[\"'])? for details\.?$"
 )
@@ -1152,6 +1161,11 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
         # printed by the program's own log.Fatal): the app's refusal (an auth key control rejected), whatever
         # words of tailscaled's log ("invalid key") it holds
         or "tsnet.Up: backend: " in text
+        # control refusing a credential that is not a node auth key (an OAuth client secret, an API token: "key
+        # cannot be used for node auth: {KeyCapabilityBits(…) [tags]}"), however logged ("Received error: …" in
+        # tailscaled's or tsnet's log, inside a zap/logrus/slog JSON "msg", the brace cut or not): the node's login
+        # was refused (auth-key-rejected), not control unreachable, which tailscaled's "Received error:" reads
+        or "cannot be used for node auth" in text
         # tsnet's ListenTLS refusing for want of a certificate domain, the same way (tsnet/tsnet.go)
         or "tsnet: you must enable " in text
         # a download tool's own error on Tailscale's package server, bare (the install script, the GitHub Action's
@@ -1768,6 +1782,13 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
                 line = line._replace(text=" ".join(x.text for x in lines[index - 1 : wrapped_end + 1]))
             blocks.append(Block(_NETCHECK, (line,), current_command, log_form=True))
             continue
+        if "No DERP map from" in text and is_no_derp_map_line(text):
+            # the netcheck CLI's own line: tailscaled gave it no DERP map (no netmap from control); a netcheck of
+            # its own (engine.py keeps it as the caveat of a report that follows), not a line of tailscaled's log
+            close_block()
+            flush_skip()
+            blocks.append(Block(_NETCHECK, (line,), current_command))
+            continue
         if "UDP is blocked, trying " in text and is_udp_blocked_log_line(text):
             # netcheck's line when no STUN answer came back: a netcheck showing UDP blocked, and a line of the
             # tailscaled log, read below into the log block too (engine._daemon_log_blocks merges the two)
@@ -1950,6 +1971,13 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             kind = _WINDOWS  # ssh's own closing line under the SSH server's refusal: one answer
         if kind is None and current_kind is _WINDOWS and "See http" in text and _KB_LINK.match(text):
             kind = _WINDOWS  # the KB link closing the CLI message above
+        if (
+            current_kind is _WINDOWS
+            and text[:1] in "ESV("
+            and _WINDOWS_DIALOG_TAIL.match(text)
+            and kind in (None, _DAEMON_LOG)
+        ):
+            kind = _WINDOWS  # the rest of a Windows dialog about the Tailscale service (its error code, its version)
         if kind is None and current_kind is _WINDOWS and text[:4] == "See " and _SYSTEMD_SEE.match(text):
             kind = _WINDOWS  # the second line of systemctl's "Job for tailscaled.service failed …"
         if kind is None and current_kind is _WINDOWS and text[:10] == "(expected " and _EXPECTED_STATUS.match(text):

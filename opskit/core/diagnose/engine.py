@@ -45,12 +45,16 @@ from opskit.core.diagnose.models import (
     StatusReport,
 )
 from opskit.core.diagnose.netcheck import (
+    NO_DERP_MAP_LAYOUT,
     UDP_BLOCKED_LAYOUT,
+    is_no_derp_map_line,
     is_udp_blocked_log_line,
     parse_netcheck_json,
     parse_netcheck_log,
     parse_netcheck_text,
+    parse_no_derp_map,
     parse_udp_blocked_log,
+    with_no_derp_map,
 )
 from opskit.core.diagnose.netmap import DebugNetmapReport
 from opskit.core.diagnose.paths import Observation, PairPrediction, predict_all
@@ -202,6 +206,8 @@ def _direct_paths(parsed: _Parsed) -> tuple[tuple[str, str, SourceLine], ...]:
 def _parse_netcheck_block(block: Block) -> NetcheckReport | None:
     if block.json_document is not None and isinstance(block.json_document, dict):
         return parse_netcheck_json(block.json_document, block.lines[0])
+    if len(block.lines) == 1 and is_no_derp_map_line(block.lines[0].text):
+        return parse_no_derp_map(block.lines[0])
     if block.log_form:
         if is_stun_log_line(block.lines[0].text):
             return parse_stun_log(block.lines)
@@ -345,6 +351,14 @@ def _parse_input(item: InputText) -> _Parsed:
     parsed.windows = _without_completed_enable_prompt(parsed.windows, parsed.views, split.prompts)
     parsed.views = _serve_views_with_curl(parsed.views, split)
     parsed.views = _usage_texts_after_errors(parsed.views, parsed.windows, split.blocks)
+    # the netcheck CLI's "No DERP map from tailscaled" says tailscaled had no netmap: the caveat of the reports the
+    # same paste shows; alone it is the netcheck (unless its fetch failing, derpmap-fetch-failed, says it all)
+    no_map = [(b, report) for b, report in parsed.netchecks if report.layout == NO_DERP_MAP_LAYOUT]
+    if no_map:
+        caveat = no_map[0][0].lines[0]
+        measured = [(b, with_no_derp_map(r, caveat)) for b, r in parsed.netchecks if r.layout != NO_DERP_MAP_LAYOUT]
+        fetch_failed = any(e.kind is CliErrorKind.DERPMAP_FETCH_FAILED for _, w in parsed.windows for e in w.errors)
+        parsed.netchecks = measured or ([] if fetch_failed else no_map[:1])
     # netcheck's "UDP is blocked, trying …" lines say only that: a fuller report of the same paste is the profile,
     # else the last of them (one line per probe kind: the same measurement)
     blocked = [(b, report) for b, report in parsed.netchecks if report.layout == UDP_BLOCKED_LAYOUT]

@@ -413,6 +413,9 @@ class CliErrorKind(StrEnum):
     # the CLI's own local web page (`tailscale status --web`, `tailscale web`) could not listen on its address:
     # another program holds the port, or the address is not this host's / needs privileges (not tailscaled)
     WEB_LISTEN_FAILED = "web-listen-failed"
+    # the device web client (port 5252, `tailscale web` in manage mode; client/web authorizeRequest) refused a
+    # browser whose request did not come over the tailnet ("must access over tailscale"): by design, not a failure
+    WEB_CLIENT_NOT_OVER_TAILSCALE = "web-client-not-over-tailscale"
     # the CLI stopped to ask before a risky change (cli/risks.go presentRiskToUser: losing this SSH session,
     # a macOS app connector) and was not told yes: nothing changed until confirmed or --accept-risk=<type>
     RISK_NOT_ACCEPTED = "risk-not-accepted"

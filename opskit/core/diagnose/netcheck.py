@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from itertools import repeat
 from typing import Any
 
@@ -787,6 +788,29 @@ def is_udp_blocked_log_line(text: str) -> bool:
 def parse_udp_blocked_log(line: SourceLine) -> NetcheckReport:
     """What netcheck's "UDP is blocked, trying …" line measured: no UDP (the rest of the report is not shown)."""
     return NetcheckReport(layout=UDP_BLOCKED_LAYOUT, udp=False, lines={"udp": line})
+
+
+# The netcheck CLI's own log line when tailscaled's LocalAPI handed it a DERP map with no regions (cmd/tailscale/cli/
+# netcheck.go, every version since v1.16): tailscaled holds no netmap from the coordination server (logged out,
+# stopped, or control unreachable: a captive portal not cleared), and the CLI measures against the default map it
+# fetches itself ("attempting to fetch a DERPMap from …", then "fetch prodDERPMap failed: …" when that fails too).
+_NO_DERP_MAP_LOG = re.compile(r"(?:^|[\s\]])No DERP map from tailscaled; using default\.?\s*$")
+NO_DERP_MAP_LAYOUT = "netcheck CLI (no DERP map from tailscaled)"
+
+
+def is_no_derp_map_line(text: str) -> bool:
+    """The netcheck CLI's "No DERP map from tailscaled; using default." line, under a log stamp or not."""
+    return "No DERP map from tailscaled" in text and _NO_DERP_MAP_LOG.search(text) is not None
+
+
+def parse_no_derp_map(line: SourceLine) -> NetcheckReport:
+    """What the line says: tailscaled had no DERP map (no netmap); nothing measured (the report is not shown)."""
+    return NetcheckReport(layout=NO_DERP_MAP_LAYOUT, lines={"no_derp_map": line})
+
+
+def with_no_derp_map(report: NetcheckReport, line: SourceLine) -> NetcheckReport:
+    """``report`` measured by a CLI whose tailscaled had no DERP map: the line kept as its caveat."""
+    return replace(report, lines={**report.lines, "no_derp_map": line})
 
 
 def parse_netcheck_log(line: SourceLine) -> NetcheckReport | None:

@@ -123,6 +123,18 @@ SERVICE_MISSING = (
     r"|^Service \"?tailscaled?\"? not found"
     r"|/etc/init\.d/tailscale: (?:No such file or directory|not found)"  # OpenWrt's script (no "d")
 )
+# Windows' own words for a Tailscale service that stopped or would not start: the Windows GUI's error box ("Tailscale
+# Error" / "Tailscale service stopped." / Version / LogID), the Service Control Manager's dialogs ("The Tailscale
+# service on Local Computer started and then stopped.", "Windows could not start the Tailscale service on Local
+# Computer" then "Error 1067: …") and its System event log texts (7000, 7023, 7024, 7031, 7034). tailscaled.exe
+# exited (or never ran): not a backend answer. Only with the service's name (Tailscale): SCM says the same of any.
+WINDOWS_SERVICE_STOPPED = (
+    r"|^Tailscale service (?:is )?stopped\.?$"
+    r"|\bThe Tailscale service on (?:Local Computer|\S+) started and then stopped\b"
+    r"|\bWindows could not start the Tailscale service on (?:Local Computer|\S+)"
+    r"|\bThe Tailscale service (?:terminated unexpectedly|terminated with (?:the following|service-specific) error"
+    r"|failed to start due to the following error)"
+)
 # systemd could not start the unit: `systemctl start/restart/enable --now` waits for the job and reports its
 # result (systemd's bus-wait-for-jobs: "Job for X failed because <the Result= explained>. See …", "Job for X
 # failed. See …" without one, "A dependency job for X failed. See …"), or the unit is masked. The unit is
@@ -841,7 +853,8 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         # machine.", PowerShell's Get-/Start-Service, systemd (the unit is tailscaled.service: a missing
         # "tailscale.service" is a typo, not evidence), sysvinit, OpenWrt's procd `service` and init script.
         + SERVICE_MISSING
-        + SERVICE_JOB_FAILED,
+        + SERVICE_JOB_FAILED
+        + WINDOWS_SERVICE_STOPPED,
     ),
     (
         CliErrorKind.VERSION_MISMATCH,
@@ -1179,6 +1192,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "no such file",
         "job for tailscale",
         "is masked",
+        "tailscale service",
     ),
     CliErrorKind.VERSION_MISMATCH: ("client version", "version mismatch", "illegal base64 data"),
     CliErrorKind.GUI_CANNOT_CONNECT: (

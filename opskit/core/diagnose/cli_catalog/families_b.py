@@ -1452,7 +1452,30 @@ _LOCK_FAMILY: tuple[Refusal, ...] = (
     ),
 )
 
+# The device web client (client/web, manage mode: port 5252 on the Tailscale IP, or `tailscale web`) answers each
+# API request whose source is not a tailnet peer with 401 "must access over tailscale" (authorizeRequest, since
+# v1.52), and its /api/ router then adds "not authorized": a browser on the LAN sees both as the response body.
+# Only the body as a whole (ending the line or quoted: prose "you must access it over Tailscale", "… over tailscale or
+# the VPN" is not the server's answer); "not authorized" alone is any server's word and is not claimed.
+_WEB_CLIENT_FAMILY: tuple[Refusal, ...] = (
+    _entry(
+        CliErrorKind.WEB_CLIENT_NOT_OVER_TAILSCALE,
+        "must access over tailscale",
+        r"(?:^|[\s`\"'>:])must access over tailscale\.?\s*(?:[`\"']|$)",
+        "the device's web client (port 5252 on its Tailscale IP, or `tailscale web` in manage mode) refused the "
+        "browser with 401: the request did not come from a tailnet peer (a LAN browser, or the device's Tailscale "
+        "IP reached through the router from a device not on the tailnet), so every API call is refused and the "
+        "page keeps loading. By design; tailscaled and the tunnel are not at fault.",
+        "Open http://<Tailscale IP>:5252 from a device logged in to the same tailnet (check with `tailscale "
+        "status` on that device); for access from the LAN, run the web client in login mode on a LAN address: "
+        "`tailscale web --listen <lan-ip>:<port>`.",
+        "client/web/web.go (authorizeRequest, errNotUsingTailscale)",
+        "must access over tailscale",
+    ),
+)
+
 REFUSALS: tuple[Refusal, ...] = (
+    *_WEB_CLIENT_FAMILY,
     *_SERVE_FAMILY,
     *_SSH_FAMILY,
     *_DRIVE_FAMILY,

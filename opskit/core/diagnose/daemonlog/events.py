@@ -23,7 +23,7 @@ from opskit.core.diagnose.lazyre import lazy_compile
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.regions import PUBLIC_REGIONS
 from opskit.core.diagnose.text import TAILNET_V4_PREFIX, TAILNET_V6_PREFIX
-from opskit.core.diagnose.windows import API_KEY_REFUSED, TAGS_NOT_PERMITTED
+from opskit.core.diagnose.windows import API_KEY_REFUSED, NOT_A_NODE_AUTH_KEY, TAGS_NOT_PERMITTED
 
 
 @dataclass(frozen=True)
@@ -251,6 +251,9 @@ _TAGS_REFUSED = lazy_compile(r"requested tags (?:\[[^\]]*\] )?(?:are|is) invalid
 # not logged in until a login (a fresh key, or fresh state) succeeds. 408 and 429 are the server's own load, and a
 # 5xx is control (or the proxy before it) failing: both stay control trouble.
 _REGISTER_REFUSED = lazy_compile(r"register request: http 4(?!08|29)\d\d\b")
+# control refusing a credential that is not a node auth key (an OAuth client secret, an API token): it answered, and
+# the login failed (the line is also the CLI's auth-key-rejected, blocks.classify_line)
+_NOT_NODE_AUTH_KEY = lazy_compile(NOT_A_NODE_AUTH_KEY, re.IGNORECASE)
 # v0.9x (early 2020) answered a registration with "AuthURL is …" or, once the key was registered (controlclient
 # direct.go: "key rotation is complete"), "No AuthURL".
 _LOGIN_DONE = lazy_compile(
@@ -327,7 +330,7 @@ def _control(message: str) -> Iterator[Event]:
             yield Clear("control-unreachable")  # control answered /key
             yield Raise("control-too-old", "control", detail)
             return
-        if _TAGS_REFUSED.search(detail) or _REGISTER_REFUSED.search(detail):
+        if _TAGS_REFUSED.search(detail) or _REGISTER_REFUSED.search(detail) or _NOT_NODE_AUTH_KEY.search(detail):
             # Only under tailscaled's own wording ("Received error: …"): the bare sentence is the CLI's or the
             # API's (windows.py reads it), and an event would make it a log line.
             yield Clear("control-unreachable")  # control answered

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opskit.core.diagnose.models import DerpHomeState, DerpLatency, Ipv6State
+from opskit.core.diagnose.netcheck import NO_DERP_MAP_LAYOUT
 from opskit.core.diagnose.profile import (
     ENOUGH_REGIONS,
     AddressScope,
@@ -221,6 +222,8 @@ def mapping_unknown(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Findi
     report = profile.report
     if report.udp is False or report.mapping_varies is not None or "lan-stun" in profile.artefacts:
         return
+    if report.layout == NO_DERP_MAP_LAYOUT:
+        return  # the CLI's line that tailscaled had no DERP map: nothing was measured, nothing is blank
     if report.layout.startswith("text") and report.line("mapping") is None:
         return  # a text excerpt without the field (`… | grep HairPinning`): not shown, not "blank"
     yield ctx.finding(
@@ -404,6 +407,99 @@ def logged_out_old(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Findin
         "Log in (`tailscale up`) and rerun `tailscale netcheck`, or upgrade to v1.16+; do not conclude "
         "that UDP is blocked from this report.",
         ctx.facts.evidence(report.line("udp"), report.line("derp")),
+    )
+
+
+# tailscaled hands `tailscale netcheck` its DERP map from the netmap; none means no netmap from control.
+_NO_DERP_MAP_CAUSE = (
+    "tailscaled answered `tailscale netcheck` with no DERP map (the CLI logged 'No DERP map from tailscaled; "
+    "using default.'): it holds no network map from the coordination server, so this node is not connected to "
+    "control: logged out or never logged in, tailscaled just (re)started, or control unreachable from this "
+    "network (a captive portal not yet cleared, DNS or a firewall blocking controlplane.tailscale.com or your "
+    "login server). Without a map the node has no DERP relays and no peers."
+)
+_NO_DERP_MAP_FIX = (
+    "Check `tailscale status` (Logged out / NeedsLogin: `tailscale up`; 'unable to connect to the Tailscale "
+    "coordination server': the network); on a hotel/train Wi-Fi turn Tailscale off, open any http:// page to "
+    "clear the captive portal, then turn it back on; otherwise check DNS and outbound 443 to the control URL "
+    "(`curl -v https://controlplane.tailscale.com/key?v=71`)."
+)
+
+
+@rule(
+    id="TS-NETCHECK-NO-DERP-MAP",
+    name="netcheck-no-derp-map",
+    family="tailscale-netcheck",
+    severity=Severity.ERROR,
+    summary="tailscaled gave netcheck no DERP map: the node has no netmap from control",
+    target="netcheck",
+)
+def no_derp_map(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale netcheck`` asks tailscaled for its DERP map, which comes with the netmap; an empty one
+    makes the CLI log ``No DERP map from tailscaled; using default.`` and fetch the default map itself. The line
+    alone (its report cut, or the fetch failing after it) says tailscaled has no netmap: not logged in, or
+    control not reachable from here (a captive portal not cleared).
+
+    *Bad*::
+
+        $ tailscale netcheck
+        2023/06/26 13:53:49 No DERP map from tailscaled; using default.
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * UDP: true
+    """
+    report = profile.report
+    if report.layout != NO_DERP_MAP_LAYOUT:
+        return
+    yield ctx.finding(
+        f"{ctx.facts.label}: {_NO_DERP_MAP_CAUSE}",
+        _NO_DERP_MAP_FIX,
+        ctx.facts.evidence(report.line("no_derp_map")),
+    )
+
+
+@rule(
+    id="TS-NETCHECK-NO-DERP-MAP-CAVEAT",
+    name="netcheck-no-derp-map-caveat",
+    family="tailscale-netcheck",
+    severity=Severity.WARNING,
+    summary="netcheck measured without tailscaled's DERP map: the node has no netmap from control",
+    target="netcheck",
+)
+def no_derp_map_caveat(profile: NatProfile, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: when tailscaled has no netmap the CLI measures against the default DERP map it fetched itself: the
+    UDP, NAT and latency figures are this network's, but the node itself is not on the tailnet (no relays, no
+    peers) until it reaches control, and a custom DERP map the tailnet uses was not measured.
+
+    *Bad*::
+
+        $ tailscale netcheck
+        2026/04/27 20:13:10 No DERP map from tailscaled; using default.
+
+        Report:
+            * UDP: false
+            * Nearest DERP: Frankfurt
+
+    *Good*::
+
+        $ tailscale netcheck
+
+        Report:
+            * UDP: true
+            * Nearest DERP: Frankfurt
+    """
+    report = profile.report
+    if report.layout == NO_DERP_MAP_LAYOUT or report.line("no_derp_map") is None:
+        return
+    yield ctx.finding(
+        f"{ctx.facts.label}: {_NO_DERP_MAP_CAUSE} The report below it was measured by the CLI against the default "
+        "DERP map: its UDP/NAT figures describe this network, not a working node (a custom DERP map was not used).",
+        _NO_DERP_MAP_FIX,
+        ctx.facts.evidence(report.line("no_derp_map")),
     )
 
 

@@ -24,6 +24,7 @@ from opskit.core.diagnose.windows import (
     SYSTEMD_UNIT_NOT_RUNNING,
     WINDOWS_INSTALLER_FAILED,
     WINDOWS_INSTALLER_SERVICE_FAILED,
+    WINDOWS_SERVICE_STOPPED,
     cli_backend_state,
     configure_host_step,
     dsm_version_quoted_kernel,
@@ -567,6 +568,13 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "(another program holds the port, or the OS refused it); tailscaled is not involved.",
         "Pick another address with `--listen` (port 0 picks a free one), or stop the program holding the port.",
     ),
+    CliErrorKind.WEB_CLIENT_NOT_OVER_TAILSCALE: (
+        "the device's web client (port 5252, or `tailscale web` in manage mode) refused the browser: the request "
+        "did not come from a tailnet peer (a LAN address, or the device's Tailscale IP reached through the router "
+        "from a device that is not on the tailnet). By design, not a failure of tailscaled or the network.",
+        "Open http://<device's Tailscale IP>:5252 from a device that is logged in to the same tailnet; for LAN "
+        "access run the web client in login mode on a LAN address (`tailscale web --listen <lan-ip>:<port>`).",
+    ),
     CliErrorKind.OTHER: (
         "the CLI could not use tailscaled's LocalAPI (the message does not say more).",
         "Run the command in an elevated console as the account that set Tailscale up; check the service is "
@@ -969,6 +977,23 @@ _BY_MESSAGE: dict[CliErrorKind, tuple[tuple[re.Pattern[str] | LazyPattern, tuple
     # A Unix dial of tailscaled's socket that reached nobody (no file, or a file nobody listens on): the CLI on
     # Linux/macOS, or another program using LocalAPI through the socket (a reverse proxy's certificate resolver).
     CliErrorKind.SERVICE_NOT_RUNNING: (
+        # Windows' own dialogs and event texts about the Tailscale service (windows.WINDOWS_SERVICE_STOPPED)
+        (
+            lazy_compile(WINDOWS_SERVICE_STOPPED.removeprefix("|"), re.IGNORECASE),
+            (
+                "Windows reports the Tailscale service stopped or would not start (the GUI's 'Tailscale service "
+                "stopped.' box, the Service Control Manager's 'started and then stopped' / 'could not start … "
+                "Error N', or its event log): tailscaled.exe exited right after starting (Error 1067: the process "
+                "terminated unexpectedly), did not report running in time (1053), or was refused (5: access "
+                "denied; 1058: disabled; 1068: a service it depends on failed). The GUI and CLI have no backend; "
+                "this is not a backend answer nor a permission problem of the GUI.",
+                "Read why tailscaled.exe stopped: its own log in C:\\ProgramData\\Tailscale\\Logs (the newest "
+                "tailscaled-*.txt) and the System event log (Event Viewer > Windows Logs > System, source Service "
+                "Control Manager); after a Windows feature update a stale Wintun/Tailscale adapter is the usual "
+                "cause: remove it in Device Manager (View > Show hidden devices), reinstall Tailscale, reboot. "
+                "Check the service is Automatic and its dependencies run (`sc.exe qc Tailscale`).",
+            ),
+        ),
         (
             lazy_compile(r"dial unix \S+: connect: (?:no such file or directory|connection refused)", re.IGNORECASE),
             (
@@ -3533,6 +3558,35 @@ def web_listen_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[
         100.101.102.103  laptop  alice@  linux  -
     """
     yield from _emit(CliErrorKind.WEB_LISTEN_FAILED, report, ctx)
+
+
+@rule(
+    id="TS-WEB-CLIENT-NOT-OVER-TAILSCALE",
+    name="web-client-not-over-tailscale",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="The device web client refused a browser that did not come over the tailnet",
+    target="windows",
+)
+def web_client_not_over_tailscale(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the web client in manage mode (port 5252 on the device's Tailscale IP) serves only requests whose
+    source is a tailnet peer; any other (a LAN browser, the router's Tailscale IP reached through the router
+    itself) gets 401 ``must access over tailscale`` from each API call, then ``not authorized``: the page keeps
+    loading. Not a listen failure and not the daemon down.
+
+    *Bad*::
+
+        $ curl http://100.64.0.2:5252/api/data
+        must access over tailscale
+        not authorized
+
+    *Good*::
+
+        (from a device on the tailnet)
+        $ curl -s -o /dev/null -w '%{http_code}' http://100.64.0.2:5252/api/data
+        200
+    """
+    yield from _emit(CliErrorKind.WEB_CLIENT_NOT_OVER_TAILSCALE, report, ctx)
 
 
 @rule(
