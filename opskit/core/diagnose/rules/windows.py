@@ -3582,9 +3582,8 @@ def web_client_not_over_tailscale(report: CliErrorReport, ctx: DiagnoseContext) 
 
     *Good*::
 
-        (from a device on the tailnet)
-        $ curl -s -o /dev/null -w '%{http_code}' http://100.64.0.2:5252/api/data
-        200
+        $ tailscale web --listen 192.168.1.1:8088
+        web server running on: http://192.168.1.1:8088
     """
     yield from _emit(CliErrorKind.WEB_CLIENT_NOT_OVER_TAILSCALE, report, ctx)
 
