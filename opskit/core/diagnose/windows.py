@@ -1785,11 +1785,15 @@ def unflatten_state_answers(text: str, lines: list[SourceLine]) -> list[SourceLi
     its line break: the typed command (a prompt line), then the state answer `tailscale status` (or the command
     isRunningOrStarting refused) printed, then what followed, all under the line's number. A line whose only CLI
     message is such an answer has no error for _with_flattened to start from; cut, it reads as the paste did."""
-    if not any(answer in text for answer in _STATE_ANSWERS):
+    answers = [answer for answer in _STATE_ANSWERS if answer in text]
+    if not answers:
         return lines
+    shortest = min(len(answer) for answer in answers)
     cut: list[SourceLine] = []
     for line in lines:
-        pieces = _state_answer_pieces(line) if any(answer in line.text for answer in _STATE_ANSWERS) else None
+        # an answer alone on its line (the paste as printed) is not flattened: only a longer line may hold one
+        flat = len(line.text) > shortest and any(answer in line.text for answer in answers)
+        pieces = _state_answer_pieces(line) if flat else None
         cut.extend(pieces if pieces is not None else (line,))
     return cut
 
