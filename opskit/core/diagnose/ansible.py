@@ -163,7 +163,7 @@ def _fields(body: str) -> dict[str, Any]:
         document = json.loads(body)
         if isinstance(document, dict):
             return document
-    except ValueError:
+    except (ValueError, RecursionError):  # cut short, edited, or nested past the decoder's depth (a hostile paste)
         pass
     fields: dict[str, Any] = {}
     command = _list_field(body, "cmd")

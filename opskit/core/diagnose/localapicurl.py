@@ -247,7 +247,7 @@ def _cli_error(code: str, http_status: str, body: str) -> str:
     message = body
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the decoder's depth (a hostile paste)
         document = None
     if isinstance(document, dict) and isinstance(document.get("error"), str) and document["error"]:
         if code not in ("403", "412"):

@@ -329,7 +329,7 @@ def _json_record(text: str) -> tuple[str, str | None] | None:
     """(message, logger) of a one-line JSON log record, or None when ``text`` is none."""
     try:
         record = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not a record, or nested past the decoder's depth (a hostile paste)
         return None
     # zerolog's JSON names the message "message" (its MessageFieldName), zap, slog and logrus "msg"
     if not isinstance(record, dict) or not isinstance(message := record.get("msg", record.get("message")), str):
