@@ -49,7 +49,7 @@ def _handshake_alert(phrase: str, alert: str) -> Refusal:
     return catalog_entry(
         _CERT,
         phrase,
-        r"\b(?P<host>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.ts\.net)\b[^\s\"']*[\"']?:? .*?" + alert,
+        r"\b(?P<host>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.ts\.net)\b.*?" + alert,
         "the TLS handshake with {host} reached the Tailscale node behind it (TCP over the tailnet works), but its "
         "TLS server answered with an internal_error alert: Tailscale's own TLS terminators (serve, tsnet, the "
         "Kubernetes operator's API server proxy) fetch the node's certificate on demand and send that alert when "
@@ -61,12 +61,12 @@ def _handshake_alert(phrase: str, alert: str) -> Refusal:
     )
 
 
-REFUSALS: tuple[Refusal, ...] = (
-    catalog_entry(
+def _cert_pair(phrase: str) -> Refusal:
+    return catalog_entry(
         _CERT,
-        "cert pair",
+        phrase,
         r"\b(?:get|getting|fetch|fetching|obtain|obtaining|retrieve|retrieving|request|requesting|load|loading)"
-        r"(?: the)?(?: tailscale)? cert(?:ificate)? pair(?: from tailscale)?: (?:[^\"'`]*?: )?" + _STATUS,
+        r"(?: the)?(?: tailscale)? " + phrase + r"(?: from tailscale)?: (?:[^\"'`]*?: )??" + _STATUS,
         "a program asked the local tailscaled for this node's certificate and key (LocalAPI's cert request, the "
         "way certificate renewers, Caddy and Traefik get Tailscale certificates), and tailscaled answered "
         "{status}: it could not give a certificate (HTTPS certificates not enabled for the tailnet, the Let's "
@@ -75,7 +75,12 @@ REFUSALS: tuple[Refusal, ...] = (
         _CERT_FIX,
         "client/local/cert.go (CertPair), ipn/localapi/cert.go",
         "failed to get tailscale cert pair: failed to get cert pair: 500 Internal Server Error: acme.GetReg: EOF",
-    ),
+    )
+
+
+REFUSALS: tuple[Refusal, ...] = (
+    # "cert pair" or "certificate pair" (a wrapper's own words), then LocalAPI's status after any further wrappers
+    *(_cert_pair(phrase) for phrase in ("cert pair", "certificate pair")),
     catalog_entry(
         _CERT,
         "external certificate manager",
