@@ -40,12 +40,22 @@ _HANDSHAKE_FIX = (
 )
 
 _INTERNAL_ERROR_ALERTS = (
-    ("tls: internal error", r"remote error: tls: internal error"),
-    ("alert internal error", r"tlsv1 alert internal error"),
+    (
+        "tls: internal error",
+        r"remote error: tls: internal error",
+        "couldn't get current server API group list: Get \"https://tailscale-operator.tail1234.ts.net/api?"
+        'timeout=32s": remote error: tls: internal error',
+    ),
+    (
+        "alert internal error",
+        r"tlsv1 alert internal error",
+        "HTTPSConnectionPool(host='web.tail1234.ts.net', port=443): Max retries exceeded with url: / (Caused by "
+        "SSLError(SSLError(1, '[SSL: TLSV1_ALERT_INTERNAL_ERROR] tlsv1 alert internal error (_ssl.c:1006)')))",
+    ),
 )
 
 
-def _handshake_alert(phrase: str, alert: str) -> Refusal:
+def _handshake_alert(phrase: str, alert: str, example: str) -> Refusal:
     return catalog_entry(
         _CERT,
         phrase,
@@ -56,8 +66,7 @@ def _handshake_alert(phrase: str, alert: str) -> Refusal:
         "they cannot get one, HTTPS certificates not enabled for the tailnet or the certificate request failing.",
         _HANDSHAKE_FIX,
         "ipn/ipnlocal/serve.go, tsnet (ListenTLS), k8s-operator API server proxy; Go crypto/tls alertInternalError",
-        "couldn't get current server API group list: Get \"https://tailscale-operator.tail1234.ts.net/api?"
-        'timeout=32s": remote error: tls: internal error',
+        example,
     )
 
 
@@ -74,7 +83,7 @@ def _cert_pair(phrase: str) -> Refusal:
         "runs; the TLS certificate is what fails, so the service keeps an old certificate or none.",
         _CERT_FIX,
         "client/local/cert.go (CertPair), ipn/localapi/cert.go",
-        "failed to get tailscale cert pair: failed to get cert pair: 500 Internal Server Error: acme.GetReg: EOF",
+        f"failed to check cert: failed to get tailscale {phrase}: 500 Internal Server Error: acme.GetReg: EOF",
     )
 
 
@@ -96,7 +105,7 @@ REFUSALS: tuple[Refusal, ...] = (
     ),
     # Go's client ("remote error: tls: internal error") and OpenSSL's (curl, Python: "tlsv1 alert internal error"),
     # only on a line naming a *.ts.net host before it: the same alert from any other server is that server's own.
-    *(_handshake_alert(phrase, alert) for phrase, alert in _INTERNAL_ERROR_ALERTS),
+    *(_handshake_alert(*alert) for alert in _INTERNAL_ERROR_ALERTS),
     catalog_entry(
         CliErrorKind.CONTROL_UNREACHABLE,
         "fetch control key",
