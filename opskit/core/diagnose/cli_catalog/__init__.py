@@ -68,6 +68,7 @@ def _entries() -> tuple[Refusal, ...]:
         missing_subcommands,
         old,
         relayed,
+        relayed_elsewhere,
         serve_legacy_syntax,
         serve_set_config,
         ssh_server,
@@ -92,6 +93,7 @@ def _entries() -> tuple[Refusal, ...]:
         *subcommands.REFUSALS,
         *features.REFUSALS,
         *relayed.REFUSALS,
+        *relayed_elsewhere.REFUSALS,
     )
 
 

@@ -341,8 +341,8 @@ def _control(message: str) -> Iterator[Event]:
         elif not (
             "state=NeedsLogin" in detail
             or _LOGIN.search(detail)
-            # (a poster's markdown may wrap the end of the line in ** or `)
-            or detail.rstrip().rstrip("*_`").endswith("context canceled")
+            # (a poster's markdown may wrap the end of the line in ** or `, prose in quotes)
+            or detail.rstrip().rstrip("*_`\"'\u201d").endswith("context canceled")
         ):
             yield Raise("control-unreachable", "control", detail, weak=_MAP_STREAM_ENDED.search(detail) is not None)
             yield from _tls(detail)

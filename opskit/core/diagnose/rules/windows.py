@@ -744,7 +744,11 @@ _CERT_NAME_MISSING = (
     "enabled for the tailnet (it lists a domain).",
     "Run `sudo tailscale cert <the name it printed>` (the node's full MagicDNS name, e.g. `host.tailnet-1234.ts.net`).",
 )
-_CONTROL_KEY = lazy_compile(r"fetch control key: ", re.IGNORECASE)
+# (only behind LocalAPI's 500 / up's "backend error": the app's own "Error: fetch control key: …" and other
+# wrappers are the catalog's reading, cli_catalog/relayed_elsewhere.py, which does not claim a 500 was answered)
+_CONTROL_KEY = lazy_compile(
+    r"(?:500 Internal Server Error|backend error): (?:TryLogin: )?fetch control key: ", re.IGNORECASE
+)
 _CONTROL_KEY_UNREACHABLE = (
     "the CLI reached tailscaled (it answered 500), but tailscaled cannot reach the coordination server: "
     "fetching its key (`/key`) failed (a timeout, refused, reset or TLS error), so login, logout and every "
