@@ -620,7 +620,7 @@ def _argv_names_a_tun_device(argv: Sequence[str], tun_names: Sequence[str], join
     all, where defaultTunName is a device ("tailscale0", "Tailscale", "utun", "tun") except on the netstack GOOSes,
     Crostini and Synology (a fallback list, in ``tun_names``). containerboot adds --tun=userspace-networking itself
     when TS_USERSPACE is true (its default), so its tailscaled's argv decides there too."""
-    if not argv or not re.search(r"(?:^|[/\\])tailscaled(?:\.exe)?$", argv[0]):
+    if not argv or not _PROGRAM.match(argv[0]):
         return False  # another program's start line (tsnet, an app's extension): its own engine
     if any(_NO_ENGINE_FLAG.match(arg) for arg in argv[1:]) or any(not arg.startswith("-") for arg in argv[1:2]):
         return False
