@@ -694,6 +694,14 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"local-tailscaled\.sock/localapi/[^\s\"]*\"?: (?:(?:unexpected )?EOF\b|.*(?:connection reset by peer"
         r"|forcibly closed by the remote host|broken pipe))",
     ),
+    # The v0.98-v1.6 CLI (`up`, `ping`, …) waiting for tailscaled's notifications on its socket: its Ctrl-C/SIGTERM
+    # handler closes the socket, so the read ends "use of closed network connection" (cli.go pump: "ReadMsg: …").
+    # Only the CLI's end of the socket: its unnamed "@" (unix) or a port towards 41112 (Windows' TCP), never
+    # tailscaled's own "ReadMsg:" log line (the socket's path or 41112 on the left).
+    (
+        CliErrorKind.CLI_INTERRUPTED,
+        r"(?:^|\s)ReadMsg: read (?:unix @?->\S+|tcp \S+->\S+:41112): use of closed network connection\b",
+    ),
     # The warnings `tailscale up` / `set` / `login` print (prefixed "Warning: ") for prefs that advertise
     # routes, an exit node or an app connector (cli/up.go warnOnAdvertiseRoutes; net/netutil/ip_forward.go
     # CheckIPForwarding: nothing is checked without advertised routes): forwarding off altogether, off for
@@ -1133,6 +1141,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: ", ".swift", *(f"sig{name.lower()}: " for name in _GO_SIGNALS)),
     CliErrorKind.DERPMAP_FETCH_FAILED: ("prodderpmap", "fetch a derp map"),
     CliErrorKind.DAEMON_CONNECTION_RESET: ("local-tailscaled",),
+    CliErrorKind.CLI_INTERRUPTED: ("readmsg: read ",),
     CliErrorKind.IP_FORWARDING_DISABLED: (
         "forwarding is disabled",
         "forwarding is set to off",
