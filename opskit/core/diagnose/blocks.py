@@ -20,7 +20,7 @@ from opskit.core.diagnose.ansible import AnsibleRun, looks_like_ansible_run, rea
 from opskit.core.diagnose.ansible import transcript as ansible_transcript
 from opskit.core.diagnose.cli_catalog.installer import AROUND_CHECKSUM_WARNING, checksum_warning_on_tailscale
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import is_suggested_translation
-from opskit.core.diagnose.cli_catalog.ssh_server import ssh_check_prompt_end
+from opskit.core.diagnose.cli_catalog.ssh_server import session_tail_end, ssh_check_prompt_end
 from opskit.core.diagnose.clianswers import cli_answer_end, continues_login_prompt, heads_a_failure
 from opskit.core.diagnose.daemonlog import (
     is_daemon_log_line,
@@ -1953,6 +1953,8 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
         ):
             # Tailscale SSH's check-mode banner: its "To authenticate, visit: <URL>" line is the SSH server's, not
             # `tailscale up`'s login prompt (this node is logged in); its lines stay in the banner's block
+            # then what the session printed once the check passed (login's lines, a login or shell that failed)
+            banner = session_tail_end(lines, banner + 1) - 1
             for banner_line in (line, *(each for each in lines[index : banner + 1] if each.text)):
                 add_cli_error_line(banner_line)
             index = banner + 1

@@ -321,6 +321,7 @@ class CliErrorKind(StrEnum):
     SSH_SERVER_UNSUPPORTED = "ssh-server-unsupported"  # `up/set --ssh`: this build/platform cannot run Tailscale SSH
     CLI_PANIC = "cli-panic"  # the CLI itself panicked (Go panic and goroutine trace from `tailscale <cmd>`)
     DAEMON_CONNECTION_RESET = "daemon-connection-reset"  # LocalAPI connection reset/EOF mid-request
+    CLI_INTERRUPTED = "cli-interrupted"  # v0.98-v1.6 CLI stopped (Ctrl-C) while it waited for tailscaled's messages
     DERPMAP_FETCH_FAILED = "derpmap-fetch-failed"  # netcheck could not fetch the DERP map: no report
     # `tailscale up/set/login` warnings (the prefs were applied): advertised routes cannot be forwarded …
     IP_FORWARDING_DISABLED = "ip-forwarding-disabled"

@@ -24,6 +24,7 @@ from opskit.core.diagnose.cli_catalog import PHRASES as CATALOG_PHRASES
 from opskit.core.diagnose.cli_catalog.installer import CHECKSUM_MISMATCH, read_checksum_warning
 from opskit.core.diagnose.cli_catalog.missing_subcommands import CLI_SUBCOMMANDS
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import with_translation_checked
+from opskit.core.diagnose.cli_catalog.ssh_server import SESSION_FAILED_FIX, is_session_failure, session_failed_cause
 from opskit.core.diagnose.guistart import gui_start_fatal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.headscale_log import is_headscale_server_line
@@ -693,6 +694,14 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         r"local-tailscaled\.sock/localapi/[^\s\"]*\"?: (?:(?:unexpected )?EOF\b|.*(?:connection reset by peer"
         r"|forcibly closed by the remote host|broken pipe))",
     ),
+    # The v0.98-v1.6 CLI (`up`, `ping`, …) waiting for tailscaled's notifications on its socket: its Ctrl-C/SIGTERM
+    # handler closes the socket, so the read ends "use of closed network connection" (cli.go pump: "ReadMsg: …").
+    # Only the CLI's end of the socket: its unnamed "@" (unix) or a port towards 41112 (Windows' TCP), never
+    # tailscaled's own "ReadMsg:" log line (the socket's path or 41112 on the left).
+    (
+        CliErrorKind.CLI_INTERRUPTED,
+        r"(?:^|\s)ReadMsg: read (?:unix @?->\S+|tcp \S+->\S+:41112): use of closed network connection\b",
+    ),
     # The warnings `tailscale up` / `set` / `login` print (prefixed "Warning: ") for prefs that advertise
     # routes, an exit node or an app connector (cli/up.go warnOnAdvertiseRoutes; net/netutil/ip_forward.go
     # CheckIPForwarding: nothing is checked without advertised routes): forwarding off altogether, off for
@@ -1132,6 +1141,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
     CliErrorKind.CLI_PANIC: ("panic: ", "fatal error: ", ".swift", *(f"sig{name.lower()}: " for name in _GO_SIGNALS)),
     CliErrorKind.DERPMAP_FETCH_FAILED: ("prodderpmap", "fetch a derp map"),
     CliErrorKind.DAEMON_CONNECTION_RESET: ("local-tailscaled",),
+    CliErrorKind.CLI_INTERRUPTED: ("readmsg: read ",),
     CliErrorKind.IP_FORWARDING_DISABLED: (
         "forwarding is disabled",
         "forwarding is set to off",
@@ -1933,6 +1943,32 @@ _UPDATE_CRASHED = (
 )
 
 
+def _with_session_failure(errors: list[CliError], lines: Sequence[SourceLine]) -> list[CliError]:
+    """Under Tailscale SSH's check banner, the host's login or shell failing once the check passed ("root: no shell:
+    Permission denied" from login(1)): the session got in and the host could not start it (ssh_server.py)."""
+    check = next((e for e in errors if e.kind is CliErrorKind.SSH_CHECK_REQUIRED), None)
+    if check is None:
+        return errors
+    failed = next(
+        (
+            line
+            for line in lines
+            if line.number > check.line.number
+            and line.number - check.line.number <= _SESSION_TAIL_LINES
+            and is_session_failure(line.text)
+        ),
+        None,
+    )
+    if failed is None or any(e.kind is CliErrorKind.SSH_FAILED for e in errors):
+        return errors
+    explanation = (session_failed_cause(failed.text), SESSION_FAILED_FIX)
+    return [*errors, CliError(CliErrorKind.SSH_FAILED, failed, explanation=explanation)]
+
+
+# the check banner (2-3 lines), its "checked" lines, login's "Last login" lines, then the failure
+_SESSION_TAIL_LINES = 10
+
+
 def _with_update_crash(errors: list[CliError], lines: Sequence[SourceLine], command: str | None) -> list[CliError]:
     """Add ``update-failed`` for a CLI crash that happened while `tailscale update` ran."""
     crash = next((error for error in errors if error.kind is CliErrorKind.CLI_PANIC), None)
@@ -2131,6 +2167,7 @@ def parse_windows(
             for error in errors
         ]
     errors = _with_update_crash(errors, lines, command)
+    errors = _with_session_failure(errors, lines)
     return CliErrorReport(
         errors=tuple(with_translation_checked(_with_up_suggestions(errors, lines), lines)),
         whoami=whoami.text if whoami else None,

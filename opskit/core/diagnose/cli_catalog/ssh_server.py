@@ -23,6 +23,7 @@ model's (daemonlog/events.py): the recorder patterns below skip them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from opskit.core.diagnose.cli_catalog import Refusal, catalog_entry
@@ -81,6 +82,67 @@ def ssh_check_prompt_end(lines: Sequence[SourceLine], start: int, first: str) ->
     if after < len(lines) and lines[after].command is None and _URL_LINE.fullmatch(lines[after].text):
         return url_tail_end(lines, after)
     return end if end >= start else None
+
+
+# What the session printed once the check passed (control's banner goes on, then the host's login(1) runs): the
+# banner's "# Authentication checked with Tailscale SSH." / "# Time since last authentication: 0s", login's "Last
+# login: …", and a login or shell that failed on the target host. Read only under the check banner: alone, these
+# are any host's login lines.
+_CHECK_PASSED = lazy_compile(r"#\s*(?:Authentication checked with Tailscale SSH\b.*|Time since last authentication:.*)")
+_LAST_LOGIN = lazy_compile(r"Last (?:failed )?login: .*|There (?:was|were) \d+ failed login attempts? .*")
+# login(1)'s own failures running the user's shell or session (util-linux "<name>: no shell: <errno>", shadow's
+# "Cannot execute <shell>: <errno>", "No directory <home>!", "Session setup problem, abort."), su's or login's
+# prefixed ones ("su: …", "login: …"), OpenSSH-style "Could not chdir to home directory <dir>: <errno>".
+_SESSION_FAILED = lazy_compile(
+    r"(?:[\w.@-]+: )?no shell: (?P<why>\S.*)"
+    r"|Cannot execute (?P<shell>\S+): (?P<why2>\S.*)"
+    r"|Could not chdir to home directory (?P<home>\S+): (?P<why3>\S.*)"
+    r"|No directory \S+!?|Session setup problem, abort\.?"
+    r"|(?:su|login): (?!\s*$).*(?:denied|failed|failure|not permitted|cannot|can't|No such file|abort).*",
+    re.IGNORECASE,
+)
+SESSION_FAILED_CAUSE = (
+    "the Tailscale SSH check passed and the server let the session in (the tailnet policy allowed it: not an "
+    "ACL problem), then the target host could not start the user's login or shell: Tailscale SSH runs the "
+    "host's login(1) as tailscaled ({line}). {why}"
+)
+_DENIED_WHY = (
+    "A denial there is usually SELinux (enforcing): tailscaled runs in a service context (unconfined_service_t) "
+    "that the policy does not let start a login shell; otherwise the shell or home directory is not readable "
+    "for that user."
+)
+_MISSING_WHY = "The user's shell or home directory is missing or broken on that host (its passwd entry names it)."
+
+
+def session_failed_cause(text: str) -> str:
+    """The cause for a session failure line (is_session_failure): a denial, or a missing shell or home."""
+    denied = "denied" in text.lower() or "not permitted" in text.lower()
+    return SESSION_FAILED_CAUSE.format(line=f"'{text}'", why=_DENIED_WHY if denied else _MISSING_WHY)
+
+
+SESSION_FAILED_FIX = (
+    "On the target host, read the denial (`ausearch -m avc -ts recent` or `journalctl -t setroubleshoot`) and "
+    "allow it (a local policy module built with `audit2allow`, `restorecon -Rv` on the shell and home "
+    "directory), or test with `setenforce 0`; check the user's shell exists and is executable (`getent passwd "
+    "<user>`) and its home directory is readable; or use the host's own sshd instead of Tailscale SSH there."
+)
+
+
+def session_tail_end(lines: Sequence[SourceLine], start: int) -> int:
+    """The index after the lines, from ``lines[start]``, that the session printed under a check banner once the
+    check passed (see _CHECK_PASSED, _LAST_LOGIN, _SESSION_FAILED); ``start`` when none does."""
+    end = start
+    while end < len(lines) and lines[end].command is None:
+        text = lines[end].text
+        if not (_CHECK_PASSED.fullmatch(text) or _LAST_LOGIN.fullmatch(text) or _SESSION_FAILED.fullmatch(text)):
+            break
+        end += 1
+    return end
+
+
+def is_session_failure(text: str) -> bool:
+    """A login or shell failure of the host's own (login(1), su), as printed under a passed check banner."""
+    return _SESSION_FAILED.fullmatch(text) is not None
 
 
 REFUSALS: tuple[Refusal, ...] = (

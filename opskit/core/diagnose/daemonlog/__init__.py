@@ -608,6 +608,29 @@ def _tun_names(argv: Sequence[str], joined: str, version: str | None) -> tuple[s
     return ()
 
 
+# GOOSes whose tailscaled defaults to netstack (defaultTunName: "userspace-networking"), and ChromeOS's Crostini
+# container, which defaults to it in recent releases: no --tun flag there says nothing about a TUN device.
+_NETSTACK_DEFAULT_OS = ("aix", "plan9", "solaris", "illumos")
+# A tailscaled start that runs no engine: a subcommand ("tailscaled debug …", "be-child") or a one-shot flag.
+_NO_ENGINE_FLAG = re.compile(r"^-{1,2}(?:cleanup|version)\b")
+
+
+def _argv_names_a_tun_device(argv: Sequence[str], tun_names: Sequence[str], joined: str, os_name: str | None) -> bool:
+    """Whether tailscaled's whole start argv puts it on a TUN device: a --tun naming devices only, or no --tun at
+    all, where defaultTunName is a device ("tailscale0", "Tailscale", "utun", "tun") except on the netstack GOOSes,
+    Crostini and Synology (a fallback list, in ``tun_names``). containerboot adds --tun=userspace-networking itself
+    when TS_USERSPACE is true (its default), so its tailscaled's argv decides there too."""
+    if not argv or not _PROGRAM.match(argv[0]):
+        return False  # another program's start line (tsnet, an app's extension): its own engine
+    if any(_NO_ENGINE_FLAG.match(arg) for arg in argv[1:]) or any(not arg.startswith("-") for arg in argv[1:2]):
+        return False
+    if tun_names:
+        return "userspace-networking" not in tun_names
+    if any(_TUN_FLAG.match(arg) for arg in argv):
+        return False  # "--tun=" with no name: not known
+    return os_name not in _NETSTACK_DEFAULT_OS and "crostini" not in joined.lower()
+
+
 def release_at_least(version: str, floor: tuple[int, int]) -> bool:
     """A release at or after ``floor``; a source build stamped by date ("date.20210312") is not compared."""
     release = re.match(r"(\d+)\.(\d+)(?:\.|$)", version)  # "0.98": a pre-1.0 tag's major.minor
@@ -1202,6 +1225,7 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
     messages = [message_of(line.text) for line in lines]
     version: str | None = None
     argv: tuple[str, ...] = ()
+    argv_whole = False  # the start line shows its whole argv, up to the closing brace
     start_line: SourceLine | None = None
     for index, (line, message) in enumerate(zip(lines, messages, strict=True)):
         match = _START.match(message.text) or _START_ANYWHERE.search(message.text)
@@ -1214,6 +1238,7 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
                 elif "[]string{" not in rest and _ARGV_WHOLE_TAIL.match(lines[index + 1].text):
                     rest += " " + lines[index + 1].text  # wrapped in the Go version, before the argv
             argv = tuple(a.replace("\\\\", "\\") for a in _ARG.findall(rest))
+            argv_whole = "[]string{" in rest and rest.rstrip().endswith("}")
         elif version is None and (app := _APP_START.search(message.text)) is not None:
             version, start_line = app.group("version"), line
     joined = " ".join(argv) + " " + " ".join(line.text for line in lines)
@@ -1270,6 +1295,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         userspace = True  # an embedded tsnet node always runs on netstack (userspace networking)
     if userspace is None and folded.kernel_tun:
         userspace = False  # a tailscaleN device with a tailnet address, and nothing says netstack
+    if userspace is None and argv_whole and _argv_names_a_tun_device(argv, tun_names, joined, os_name):
+        userspace = False  # the whole start argv: no --tun flag (the OS's TUN device) or a TUN device's name
     return DaemonLogReport(
         version=version,
         os=os_name,

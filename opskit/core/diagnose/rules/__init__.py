@@ -112,6 +112,7 @@ RULES: tuple[Rule, ...] = (
     windows.login_server_mismatch,
     windows.daemon_connection_reset,
     windows.derpmap_fetch_failed,
+    windows.cli_interrupted,
     windows.cli_panic,
     windows.not_running_state,
     windows.netfilter_off_warning,

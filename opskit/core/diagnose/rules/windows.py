@@ -372,6 +372,17 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "/Applications/Tailscale.app/Contents/MacOS/Tailscale (or the `tailscale` the app's settings install), "
         "not a copy or a symlink elsewhere, which leaves it unable to tell which app bundle it belongs to.",
     ),
+    CliErrorKind.CLI_INTERRUPTED: (
+        "the command (usually `tailscale up`) was interrupted while it waited for tailscaled: the v0.98-v1.6 "
+        "CLI closes its own socket on Ctrl-C or SIGTERM, and its pending read then ends 'use of closed network "
+        "connection'. tailscaled did not drop the connection and was running; the problem is why the command "
+        "hung: `up` printed no login URL and never saw the node start, which usually means tailscaled cannot "
+        "reach the coordination server (a host that gets out only through an HTTP proxy, a firewall, no DNS) "
+        "or a login URL it printed was not opened.",
+        "Run the command again and wait; if it hangs, read tailscaled's log (`journalctl -u tailscaled`) for "
+        "why it cannot reach control (give tailscaled the proxy: HTTPS_PROXY in /etc/default/tailscaled, then "
+        "restart it) and update Tailscale: current versions print the login URL and their errors.",
+    ),
     CliErrorKind.DERPMAP_FETCH_FAILED: (
         "`tailscale netcheck` produced no report: tailscaled had no DERP map to give it (the node is not "
         "logged in or has no netmap yet), and the CLI's own fetch of the default map from the coordination "
@@ -2446,6 +2457,33 @@ def daemon_connection_reset(report: CliErrorReport, ctx: DiagnoseContext) -> Ite
         pong from peer (100.64.0.3) via DERP(fra) in 23ms
     """
     yield from _emit(CliErrorKind.DAEMON_CONNECTION_RESET, report, ctx)
+
+
+@rule(
+    id="TS-CLI-INTERRUPTED",
+    name="cli-interrupted",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="the CLI was interrupted while it waited for tailscaled (the command hung)",
+    target="windows",
+)
+def cli_interrupted(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: v0.98-v1.6 `tailscale up` (and `ping`) waited for tailscaled's notifications on its socket; Ctrl-C
+    or SIGTERM made the CLI close that socket itself, and the read still pending printed ``ReadMsg: read unix
+    @->…: use of closed network connection``. The daemon answered until then: the command was stopped because
+    it hung, usually on a control server tailscaled cannot reach (a proxy it does not use) or an unopened login.
+
+    *Bad*::
+
+        $ sudo tailscale up
+        2020/11/13 16:20:08 ReadMsg: read unix @->/run/tailscale/tailscaled.sock: use of closed network connection
+
+    *Good*::
+
+        $ sudo tailscale up
+        Success.
+    """
+    yield from _emit(CliErrorKind.CLI_INTERRUPTED, report, ctx)
 
 
 @rule(
