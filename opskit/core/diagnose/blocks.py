@@ -1975,7 +1975,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             kind = _WINDOWS  # the KB link closing the CLI message above
         if (
             current_kind is _WINDOWS
-            and text[:1] in "ESV("
+            and text[:1] in ("E", "S", "V", "(")
             and _WINDOWS_DIALOG_TAIL.match(text)
             and kind in (None, _DAEMON_LOG)
         ):

@@ -2306,15 +2306,20 @@ _OOM_KILLED = lazy_compile(
 _DOCKER_TAILSCALE = ("tailscale", "containerboot")
 
 
+def _object_field(document: dict[str, object], key: str) -> dict[str, object]:
+    """document[key] when it is a JSON object, else an empty one (a hand-trimmed inspect may drop or null it)."""
+    value = document.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def docker_oom_kill(document: object) -> str | None:
     """What a `docker inspect` document (the array, or one container's object) says of a Tailscale container the OOM
     killer ended, as a message the crash reader reads (_DOCKER_OOM_KILLED), or None."""
     for container in document if isinstance(document, list) else [document]:
         if not isinstance(container, dict) or not isinstance(state := container.get("State"), dict):
             continue
-        config = container.get("Config") if isinstance(container.get("Config"), dict) else {}
-        host = container.get("HostConfig") if isinstance(container.get("HostConfig"), dict) else {}
-        assert isinstance(config, dict) and isinstance(host, dict)
+        config = _object_field(container, "Config")
+        host = _object_field(container, "HostConfig")
         image = str(config.get("Image") or container.get("Image") or "")
         named = " ".join(
             str(each) for each in (container.get("Name"), image, container.get("Path"), config.get("Entrypoint"))
