@@ -34,8 +34,9 @@ ERASE = b"\r\x1b[K"
 class HungServer:
     """Loopback listeners that accept every connection, read what arrives, and never answer.
 
-    ``events`` records ("accept", port) and ("gone", port) in the order they happened; "gone" is the
-    client closing its side (it gave up at its timeout, or the probe stopped).
+    ``events`` records ("accept", port), ("data", port) and ("gone", port) in the order they happened; "data" is a
+    connection's first bytes (the client has connected and started its request), "gone" is the client closing its
+    side (it gave up at its timeout, or the probe stopped).
     """
 
     def __init__(self, count: int) -> None:
@@ -63,6 +64,7 @@ class HungServer:
 
     def _serve(self) -> None:
         held: list[socket.socket] = []
+        talked: set[socket.socket] = set()
         while not self.stopping:
             for key, _ in self.selector.select(0.05):
                 role, port = key.data
@@ -82,6 +84,9 @@ class HungServer:
                     continue
                 except OSError:
                     data = b""
+                if data and key.fileobj not in talked:
+                    talked.add(key.fileobj)  # type: ignore[arg-type]
+                    self._record("data", port)
                 if not data:
                     self.selector.unregister(key.fileobj)
                     key.fileobj.close()  # type: ignore[union-attr]
@@ -223,7 +228,9 @@ def test_ctrl_c_during_probe_prints_the_partial_result_and_exits_130(hung: Any) 
         text=True,
     )
     try:
-        server.wait_for("accept", 4)  # every connection is open and held by the server
+        # every connection is open, held by the server, and has sent its first bytes: the probe has counted it as
+        # connected (an accept alone can precede the client's own bookkeeping on a loaded machine)
+        server.wait_for("data", 4)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=30)
     finally:
