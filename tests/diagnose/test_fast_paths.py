@@ -775,3 +775,197 @@ def test_cached_prompt_commands_split_every_sample_as_a_cold_cache() -> None:
         for line in text_module.split_lines(text):
             if line.text:
                 assert text_module.prompt_command(line.text) == text_module.prompt_command.__wrapped__(line.text)
+
+
+# Session 19: the lines that go on an open log or CLI message only under one tested in one place (blocks._tail_kind),
+# the Ansible and state-answer gates reordered, the answers' phrases looked for per command (is_command_answer).
+def _tail_kind_line_by_line(kind: object, current_kind: object, text: str, service_status: bool) -> object:
+    """The tests as split_input ran them before session 19: one after the other, each asking what is open."""
+    if kind is None and current_kind is BlockKind.DAEMON_LOG and text[:2] == "\u2591\u2591":
+        kind = BlockKind.DAEMON_LOG
+    if (
+        kind is None
+        and service_status
+        and current_kind is BlockKind.DAEMON_LOG
+        and blocks_module.is_service_status_field(text)
+    ):
+        kind = BlockKind.DAEMON_LOG
+    if kind is None and current_kind is BlockKind.DAEMON_LOG and blocks_module.is_embedder_fatal_line(text):
+        kind = BlockKind.DAEMON_LOG
+    if kind is None and current_kind is BlockKind.WINDOWS and blocks_module.continues_up_refusal(text):
+        kind = BlockKind.WINDOWS
+    if kind is None and current_kind is BlockKind.WINDOWS and blocks_module.is_suggested_translation(text):
+        kind = BlockKind.WINDOWS
+    if (
+        kind is None
+        and current_kind is BlockKind.WINDOWS
+        and text[:11] == "Connection "
+        and blocks_module._SSH_CLIENT_CLOSED.match(text)
+    ):
+        kind = BlockKind.WINDOWS
+    if kind is None and current_kind is BlockKind.WINDOWS and "See http" in text and blocks_module._KB_LINK.match(text):
+        kind = BlockKind.WINDOWS
+    if (
+        current_kind is BlockKind.WINDOWS
+        and text[:1] in ("E", "S", "V", "(")
+        and blocks_module._WINDOWS_DIALOG_TAIL.match(text)
+        and kind in (None, BlockKind.DAEMON_LOG)
+    ):
+        kind = BlockKind.WINDOWS
+    if (
+        kind is None
+        and current_kind is BlockKind.WINDOWS
+        and text[:4] == "See "
+        and blocks_module._SYSTEMD_SEE.match(text)
+    ):
+        kind = BlockKind.WINDOWS
+    if (
+        kind is None
+        and current_kind is BlockKind.WINDOWS
+        and text[:10] == "(expected "
+        and blocks_module._EXPECTED_STATUS.match(text)
+    ):
+        kind = BlockKind.WINDOWS
+    if current_kind is BlockKind.WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
+        kind = BlockKind.WINDOWS
+    return kind
+
+
+_TAIL_LINES = [
+    "\u2591\u2591 Subject: A start job for unit tailscaled.service has failed", "Main PID: 123 (tailscaled)",
+    "   Loaded: loaded (/lib/systemd/system/tailscaled.service; enabled)", "FATA[0003] tailscale: exit status 1",
+    "Connection to 100.64.0.1 closed.", "Connection to host closed by remote host.",
+    "See https://tailscale.com/s/cgnat for more.", "Error 1067: The process terminated unexpectedly.",
+    "Some services stop automatically if they are not in use by other services or programs.",
+    "Version 1.58.2 (abc123)", "(Ctrl-C to copy this text)", "(expected 200)",
+    "See \"systemctl status tailscaled.service\" and \"journalctl -xe\" for details.", "LogID: 0123abcd", "logid: x",
+    "    tailscale up --accept-routes --advertise-exit-node", "tailscale serve --bg 3000",
+    "To replace them, run:", "", "x", "Error", "machine1", "\u2026\u2026",
+]  # fmt: skip
+_KINDS = [None, *BlockKind]
+
+
+@given(
+    st.sampled_from(_KINDS),
+    st.sampled_from(list(BlockKind)),
+    st.one_of(st.sampled_from(_TAIL_LINES), st.text(max_size=40)),
+    st.booleans(),
+)
+@settings(max_examples=1500, deadline=None)
+def test_tail_kind_answers_as_the_tests_line_by_line(
+    kind: BlockKind | None, current_kind: BlockKind, text: str, service_status: bool
+) -> None:
+    expected = _tail_kind_line_by_line(kind, current_kind, text, service_status)
+    if current_kind is BlockKind.DAEMON_LOG or current_kind is BlockKind.WINDOWS:
+        assert blocks_module._tail_kind(kind, current_kind, text, service_status) is expected, text
+    else:  # split_input asks nothing under any other block
+        assert expected is kind, text
+
+
+@pytest.mark.parametrize("current_kind", [BlockKind.DAEMON_LOG, BlockKind.WINDOWS])
+@pytest.mark.parametrize("kind", _KINDS)
+@pytest.mark.parametrize("text", _TAIL_LINES)
+@pytest.mark.parametrize("service_status", [False, True])
+def test_tail_kind_answers_every_tail_line_as_the_tests_line_by_line(
+    current_kind: BlockKind, kind: BlockKind | None, text: str, service_status: bool
+) -> None:
+    expected = _tail_kind_line_by_line(kind, current_kind, text, service_status)
+    assert blocks_module._tail_kind(kind, current_kind, text, service_status) is expected
+
+
+@given(st.lists(st.sampled_from(["TASK", "HANDLER", "RECAP", "[", "]", "Logged out.", "Tailscale is stopped.",
+                                 "by tailnet admin.", "x", "\n", " "]), max_size=8).map("".join))  # fmt: skip
+@settings(max_examples=400, deadline=None)
+def test_reordered_paste_gates_answer_as_before(text: str) -> None:
+    from opskit.core.diagnose.ansible import looks_like_ansible_run
+
+    assert looks_like_ansible_run(text) is (("TASK" in text or "HANDLER" in text or "RECAP" in text) and "[" in text)
+    lines = text_module.split_lines(text)
+    if not [answer for answer in windows_module._STATE_ANSWERS if answer in text]:
+        assert windows_module.unflatten_state_answers(text, lines) is lines
+
+
+def _phrase_pieces() -> list[str]:
+    """Every answer phrase, and each cut in two (a run of spaces, a lone backtick, an escape may join it up)."""
+    phrases = sorted({refusal.phrase for _, refusal in COMMAND_ANSWERS})
+    return phrases + [half for phrase in phrases for half in (phrase[: len(phrase) // 2], phrase[len(phrase) // 2 :])]
+
+
+_ANSWER_NOISE = [
+    "  ", "`", "\u00a5", "\u20a9", "'", '"', "{", '{"logtail": {}, "text": "', '\\n"}', "04 ", "00 ", "5", "x ",
+    "Not Found", "Internal Server Error", ": ", "port", "2026/09/01 15:02:12 ", "portmap: ", "\u0130", "\u212a",
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(_ANSWER_COMMANDS),
+    st.lists(st.sampled_from(_phrase_pieces() + _ANSWER_NOISE), min_size=1, max_size=6).map("".join),
+)
+@example("tailscale netcheck", "2026/09/01 15:02:12 portmap: monitor: gateway and self IP changed")
+@example("tailscale netcheck", "access  denied")
+@example("tailscale netcheck", "'04 Not Found: x'")
+@settings(max_examples=2000, deadline=None)
+def test_answer_phrases_per_command_answer_as_every_phrase(command: str, text: str) -> None:
+    text = text.strip()
+    if not text:
+        return
+    narrowed = windows_module.is_command_answer(text, command)
+    windows_module._PHRASES_PER_COMMAND = False
+    try:
+        every = windows_module.is_command_answer(text, command)
+    finally:
+        windows_module._PHRASES_PER_COMMAND = True
+    assert narrowed is every, (command, text)
+
+
+def test_answer_phrases_per_command_answer_every_sample_line_as_every_phrase() -> None:
+    # the argument that an answer's phrase survives lowering a piece of a line needs phrases of ASCII only
+    assert all(refusal.phrase.isascii() for _, refusal in COMMAND_ANSWERS)
+    lines = {line.text for text in CORPUS[::3] for line in text_module.split_lines(text) if line.text}
+    for command in _ANSWER_COMMANDS:
+        narrowed = [windows_module.is_command_answer(text, command) for text in lines]
+        windows_module._PHRASES_PER_COMMAND = False
+        try:
+            every = [windows_module.is_command_answer(text, command) for text in lines]
+        finally:
+            windows_module._PHRASES_PER_COMMAND = True
+        assert narrowed == every, command
+
+
+def _normalised_apart(text: str) -> list[str]:
+    """``text`` as a paste may bring a line whose phrase only normalising joins up again: spaces doubled, a lone
+    backtick inside, quoted, a status code's first digit lost, "\\" as a Japanese or Korean console shows it."""
+    middle = len(text) // 2
+    return [
+        text.replace(" ", "  "),
+        f"{text[:middle]}`{text[middle:]}",
+        f'"{text}"',
+        f"'{text}",
+        text[1:] if text[:1].isdigit() else text,
+        text.replace("\\", "\u00a5"),
+        text.replace(" ", "\u20a9", 1),
+    ]
+
+
+def test_answer_phrases_per_command_answer_lines_pulled_apart_as_every_phrase() -> None:
+    """Every line a typed command's answer reads (the samples' positives), pulled apart as normalising mends: the
+    per-command phrase test falls back to every phrase for each, so the answer stays the same."""
+    commands = sorted({line.command for text in CORPUS for line in text_module.split_lines(text) if line.command})
+    lines = sorted({line.text for text in CORPUS for line in text_module.split_lines(text) if line.text})
+    answered = [
+        (text, command)
+        for command in [*_ANSWER_COMMANDS, *commands[::4]]
+        if windows_module.answers_under(command)
+        for text in lines
+        if windows_module.is_command_answer(text, command)
+    ]
+    assert len(answered) >= 200
+    for text, command in answered[::3]:
+        for variant in _normalised_apart(text):
+            narrowed = windows_module.is_command_answer(variant, command)
+            windows_module._PHRASES_PER_COMMAND = False
+            try:
+                every = windows_module.is_command_answer(variant, command)
+            finally:
+                windows_module._PHRASES_PER_COMMAND = True
+            assert narrowed is every, (command, variant)

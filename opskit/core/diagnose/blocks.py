@@ -1192,6 +1192,44 @@ def classify_line(text: str, in_netcheck: bool) -> BlockKind | None:
     return None
 
 
+def _tail_kind(kind: BlockKind | None, current_kind: BlockKind, text: str, service_status: bool) -> BlockKind | None:
+    """``kind`` for a line under an open tailscaled log or CLI-error block (``current_kind``): the lines that go on
+    one only when it is open above them, taken into it."""
+    if current_kind is _DAEMON_LOG:
+        if kind is None and text[:2] == "\u2591\u2591":
+            return _DAEMON_LOG  # journalctl -x's catalog text explaining the journal line above: the journal's
+        if kind is None and service_status and is_service_status_field(text):
+            return _DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
+        if kind is None and is_embedder_fatal_line(text):
+            return _DAEMON_LOG  # the embedding program's logrus "FATA[…]" exit closing its tailscale log
+        return kind
+    if current_kind is not _WINDOWS:
+        return kind
+    if (
+        kind is None
+        and (
+            continues_up_refusal(text)  # the rest of a multi-line `tailscale up` refusal
+            # the command serve's legacy-syntax refusal suggests (serve_legacy_syntax)
+            or is_suggested_translation(text)
+            # ssh's own closing line under the SSH server's refusal: one answer
+            or (text[:11] == "Connection " and _SSH_CLIENT_CLOSED.match(text) is not None)
+            or ("See http" in text and _KB_LINK.match(text) is not None)  # the KB link closing the message above
+            # the second line of systemctl's "Job for tailscaled.service failed …"
+            or (text[:4] == "See " and _SYSTEMD_SEE.match(text) is not None)
+            # the "(expected 200)" tail of the LocalAPI error above
+            or (text[:10] == "(expected " and _EXPECTED_STATUS.match(text) is not None)
+        )
+    ):
+        return _WINDOWS
+    if (kind is None or kind is _DAEMON_LOG) and text[:1] in ("E", "S", "V", "(") and _WINDOWS_DIALOG_TAIL.match(text):
+        return _WINDOWS  # the rest of a Windows dialog about the Tailscale service (its error code, its version)
+    if text[:7] in ("LogID: ", "logid: ", "LogId: "):
+        # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
+        # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
+        return _WINDOWS
+    return kind
+
+
 def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
     """Split a paste into typed blocks, skipped-line runs and context (``whoami``); in an Ansible run, the
     Tailscale commands of ``ansible_host`` (else its first host running one)."""
@@ -1959,35 +1997,9 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
                 add_cli_error_line(banner_line)
             index = banner + 1
             continue
-        if kind is None and current_kind is _DAEMON_LOG and text[:2] == "\u2591\u2591":
-            kind = _DAEMON_LOG  # journalctl -x's catalog text explaining the journal line above: the journal's
-        if kind is None and service_status and current_kind is _DAEMON_LOG and is_service_status_field(text):
-            kind = _DAEMON_LOG  # a field of the unit's status under its header (systemctl/herd status)
-        if kind is None and current_kind is _DAEMON_LOG and is_embedder_fatal_line(text):
-            kind = _DAEMON_LOG  # the embedding program's logrus "FATA[…]" exit closing its tailscale log
-        if kind is None and current_kind is _WINDOWS and continues_up_refusal(text):
-            kind = _WINDOWS  # the rest of a multi-line `tailscale up` refusal
-        if kind is None and current_kind is _WINDOWS and is_suggested_translation(text):
-            kind = _WINDOWS  # the command serve's legacy-syntax refusal suggests (serve_legacy_syntax)
-        if kind is None and current_kind is _WINDOWS and text[:11] == "Connection " and _SSH_CLIENT_CLOSED.match(text):
-            kind = _WINDOWS  # ssh's own closing line under the SSH server's refusal: one answer
-        if kind is None and current_kind is _WINDOWS and "See http" in text and _KB_LINK.match(text):
-            kind = _WINDOWS  # the KB link closing the CLI message above
-        if (
-            current_kind is _WINDOWS
-            and text[:1] in ("E", "S", "V", "(")
-            and _WINDOWS_DIALOG_TAIL.match(text)
-            and kind in (None, _DAEMON_LOG)
-        ):
-            kind = _WINDOWS  # the rest of a Windows dialog about the Tailscale service (its error code, its version)
-        if kind is None and current_kind is _WINDOWS and text[:4] == "See " and _SYSTEMD_SEE.match(text):
-            kind = _WINDOWS  # the second line of systemctl's "Job for tailscaled.service failed …"
-        if kind is None and current_kind is _WINDOWS and text[:10] == "(expected " and _EXPECTED_STATUS.match(text):
-            kind = _WINDOWS  # the "(expected 200)" tail of the LocalAPI error above
-        if current_kind is _WINDOWS and text[:7] in ("LogID: ", "logid: ", "LogId: "):
-            # The Windows GUI's error box ends with the node's log ID ("Tailscale Error / … / LogID: <hex>"):
-            # part of the message box, not a tailscaled log (whose own LogID line carries its log stamp).
-            kind = _WINDOWS
+        if current_kind is _DAEMON_LOG or current_kind is _WINDOWS:
+            # lines that go on a log or a CLI message only under one (most lines meet only these two tests)
+            kind = _tail_kind(kind, current_kind, text, service_status)
         if (
             kind is None
             and login_server_named

@@ -103,6 +103,8 @@ def reattach_detached_output(lines: list[SourceLine]) -> None:
     detached = False
     # only the prompts matter, picked out at C speed: most lines are output
     prompts = list(compress(count(), map(is_not, map(_COMMAND_FIELD, lines), repeat(None))))
+    if len(prompts) < 2:
+        return  # no prompt after a detached program's to give lines back from (most pastes: one prompt or none)
     for at in prompts:
         line = lines[at]
         command = line.command

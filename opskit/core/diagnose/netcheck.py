@@ -547,7 +547,7 @@ def parse_netcheck_text(
             if bullet_name == "DERP latency":
                 sources["latency"] = line
             else:
-                values[bullet_name] = bullet_value[1:] if bullet_value[:1] == " " else bullet_value
+                values[bullet_name] = bullet_value.removeprefix(" ")  # the one space after the colon
                 sources[bullet_name] = line
             continue
         text = line.text

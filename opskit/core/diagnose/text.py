@@ -552,7 +552,7 @@ def split_lines(text: str) -> list[SourceLine]:
         first = cleaned[0]
         # Bullets and region lines are most of a big paste: none of the checks below can apply to
         # them unless they end in a backtick or hold a second "* " (a flattened report).
-        if (first == "*" or first == "-") and cleaned[-1] != "`" and cleaned.find("* ", 1) < 0:
+        if first in "*-" and cleaned[-1] != "`" and cleaned.find("* ", 1) < 0:  # (first: one character)
             append(new(SourceLine, (number, cleaned, raw, None)))
             continue
         # Markdown quote markers ("> ") in front of pasted output, before its fences and inline code:

@@ -1433,9 +1433,42 @@ def is_command_answer(text: str, command: str | None) -> bool:
         return _SERVE_STATUS_JSON.search(command) is not None
     if _clipped_status_line(text) is not None:  # "04 Not Found: …": LocalAPI's status with its first digit lost
         return True
-    if _ANY_ANSWER_PHRASE.search(text.lower()) is None:  # the cheap test before the look-up
+    lowered = text.lower()
+    if (
+        _PHRASES_PER_COMMAND
+        and _answer_phrases_under(command).search(lowered) is None
+        and not _normalising_may_add_a_phrase(text)
+    ):
+        # none of the phrases of the answers read under this command (every command's, among them ": " and "port",
+        # let most log lines through the test below), and normalising joins none up: the look-up would find none
+        return False
+    if _ANY_ANSWER_PHRASE.search(lowered) is None:  # the cheap test before the look-up
         return False
     return find_command_answer(normalise_error_text(text), command) is not None
+
+
+_PHRASES_PER_COMMAND = True  # (off only in tests/diagnose/test_fast_paths.py, to compare with every phrase)
+
+
+@lru_cache(maxsize=256)
+def _answer_phrases_under(command: str) -> LazyPattern:
+    """A pattern finding any phrase of the answers read under ``command`` (find_command_answer looks only at them)."""
+    return any_word_pattern(frozenset(refusal.phrase for refusal in answers_under(command)))
+
+
+def _normalising_may_add_a_phrase(text: str) -> bool:
+    """Whether normalise_error_text and restore_clipped_status may make of ``text`` one holding a phrase it does not
+    hold (lowered): they join words (a run of spaces, a lone backtick, a logtail record's escapes), turn "¥"/"₩" into a
+    backslash or put a status code's lost digits back; else they only strip its ends (quotes, backticks, blanks)."""
+    first = text[:1]
+    return (
+        "  " in text
+        or "`" in text
+        or "\u00a5" in text
+        or "\u20a9" in text
+        or first in "{'\" "
+        or (first.isdigit() and (text[1:2] == " " or text[2:3] == " "))
+    )
 
 
 def _login_server_mismatch(line: SourceLine, command: str | None) -> CliError | None:
@@ -1795,9 +1828,9 @@ def unflatten_state_answers(text: str, lines: list[SourceLine]) -> list[SourceLi
     its line break: the typed command (a prompt line), then the state answer `tailscale status` (or the command
     isRunningOrStarting refused) printed, then what followed, all under the line's number. A line whose only CLI
     message is such an answer has no error for _with_flattened to start from; cut, it reads as the paste did."""
+    if not any(map(text.__contains__, _STATE_ANSWERS)):
+        return lines  # (at C speed: a comprehension's frame for every paste, most holding none)
     answers = [answer for answer in _STATE_ANSWERS if answer in text]
-    if not answers:
-        return lines
     shortest = min(len(answer) for answer in answers)
     cut: list[SourceLine] = []
     for line in lines:
