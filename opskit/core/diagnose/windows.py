@@ -140,7 +140,7 @@ WINDOWS_SERVICE_STOPPED = (
     # exist as an installed service."): the service-control call's name, then Windows' error text (any language,
     # any SCM error: 1060 not installed, 5 access denied, 1058 disabled, 1072 marked for deletion, 1053 timeout,
     # 1068 dependency). Only "already running" (1056) is no failure.
-    r"|\bFailed to explicitly start tailscaled: (?!.*\bAn instance of the service is already running)\S"
+    r"|\bFailed to explicitly start tailscaled: \w+: (?!An instance of the service is already running)\S"
 )
 # systemd could not start the unit: `systemctl start/restart/enable --now` waits for the job and reports its
 # result (systemd's bus-wait-for-jobs: "Job for X failed because <the Result= explained>. See …", "Job for X
