@@ -188,7 +188,9 @@ def test_a_100ns_clock_reads_as_windows_stated_as_inferred(
 )
 def test_a_nanosecond_clock_is_not_windows(nine: int, others: list[int], zone: str, inner: bool) -> None:
     os_name, why = _os(run_json(_stamped([nine, *others], zone, inner)))
-    assert os_name != "windows" and why is None
+    # (blind batch 48, fix48-logs, by the lead's decision: a nanosecond clock now reads as Linux, said as inferred)
+    assert os_name in (None, "linux") and (why is None) == (os_name is None)
+    assert why is None or "nanoseconds" in why
 
 
 @settings(max_examples=30, deadline=None)
@@ -198,7 +200,9 @@ def test_a_nanosecond_clock_is_not_windows(nine: int, others: list[int], zone: s
 )
 def test_a_microsecond_clock_is_not_windows(micros: list[int], zone: str) -> None:
     os_name, why = _os(run_json(_stamped([m * 1000 for m in micros], zone, True)))
-    assert os_name != "windows" and why is None
+    # (blind batch 48, fix48-logs, by the lead's decision: three microsecond stamps or more read as Apple's clock)
+    assert os_name in (None, "macos") and (why is None) == (os_name is None)
+    assert why is None or "microseconds" in why
 
 
 @settings(max_examples=30, deadline=None)

@@ -135,6 +135,12 @@ WINDOWS_SERVICE_STOPPED = (
     r"|\bWindows could not start the Tailscale service on (?:Local Computer|\S+)"
     r"|\bThe Tailscale service (?:terminated unexpectedly|terminated with (?:the following|service-specific) error"
     r"|failed to start due to the following error)"
+    # The Windows GUI's own log when its start-up finds the service stopped and asks the Service Control Manager to
+    # start it ("ui: Failed to explicitly start tailscaled: openServiceForReadExecute: The specified service does not
+    # exist as an installed service."): the service-control call's name, then Windows' error text (any language,
+    # any SCM error: 1060 not installed, 5 access denied, 1058 disabled, 1072 marked for deletion, 1053 timeout,
+    # 1068 dependency). Only "already running" (1056) is no failure.
+    r"|\bFailed to explicitly start tailscaled: \w+: (?!An instance of the service is already running)\S"
 )
 # systemd could not start the unit: `systemctl start/restart/enable --now` waits for the job and reports its
 # result (systemd's bus-wait-for-jobs: "Job for X failed because <the Result= explained>. See …", "Job for X
@@ -1203,6 +1209,7 @@ _PHRASES: dict[CliErrorKind, tuple[str, ...]] = {
         "job for tailscale",
         "is masked",
         "tailscale service",
+        "failed to explicitly start",
     ),
     CliErrorKind.VERSION_MISMATCH: ("client version", "version mismatch", "illegal base64 data"),
     CliErrorKind.GUI_CANNOT_CONNECT: (

@@ -282,6 +282,7 @@ _MARKER_WORDS = (
     "rename of ", "trample: ", "systemd-resolved", "resolved after ", "SetDNS permission",
     " Taildrop support: ", " Taildrop: ",
     "derp client ",  # derper's per-client lines
+    "netcheck: ",  # magicsock's netcheck client, read only in the log viewer's layout (_belongs)
     "ssh-session(", "ssh-conn-",  # Tailscale SSH's session lines
 )  # fmt: skip
 # The cheap test every input line goes through first: a daemon log line holds one of these words.
@@ -326,6 +327,11 @@ def _belongs(text: str, message: Message) -> bool:
     if "[]string{" in text and _ARGV_WHOLE_TAIL.match(text):
         return True  # the "Program starting" line wrapped before its argv: the rest of it
     body = message.text
+    if body[:10] == "netcheck: " and text[:1].isdigit() and _GO_TIME_STRING.match(text) is not None:
+        # magicsock's netcheck client ("netcheck: probePortMapServices: …") in Go's time String layout: the log
+        # viewer printing a node's uploaded lines. (The CLI's `netcheck --verbose` prints the same prefix under Go's
+        # log stamp, to its terminal: that stays the CLI's.)
+        return True
     if body[:1] == "[" and shell_job_end(body) is not None:
         return True  # the shell reporting that its background tailscaled job ended: the end of that run's output
     if body[:10] == "tailscale " and brew_service_row(body) is not None:
@@ -980,31 +986,56 @@ def _os_of(joined: str, messages: Sequence[Message], hostinfo_os: str | None = N
 
 # A line stamped with Go's time.Time String layout ("2006-01-02 15:04:05.999999999 -0700 MST"), as Tailscale's log
 # viewer prints a node's uploaded lines ("2021-06-16 13:20:33.7344627 -0700 -0700: 2021/06/16 13:20:33 …"): the
-# fraction keeps the clock's resolution, trailing zeros trimmed. Go reads Windows' wall clock in 100 ns units
-# (runtime time_windows: KUSER_SHARED_DATA SystemTime × 100), so a Windows node's stamps have at most 7 digits;
-# Linux's clock_gettime gives nanoseconds (9 digits, 8 or fewer only when they end in zeros), macOS' microseconds.
-# (a whole second has no fraction at all)
+# fraction keeps the clock's resolution of the node that logged it, trailing zeros trimmed (a whole second has no
+# fraction at all). Go reads Windows' wall clock in 100 ns units (runtime time_windows: KUSER_SHARED_DATA SystemTime
+# × 100), so a Windows node's stamps have at most 7 digits. On darwin Go's runtime walltime asks libc's
+# clock_gettime(CLOCK_REALTIME) (gettimeofday before Go 1.16), which Apple gives in microseconds: at most 6 digits,
+# and macOS shares that clock with iOS and tvOS (Hostinfo's OS, read first, tells iOS apart; golang/go#25633,
+# #22037). Linux's (and FreeBSD's, OpenBSD's, Android's) clock_gettime gives nanoseconds: 9 digits, 8 on one stamp in
+# ten, 6 or fewer on one in a thousand (trailing zeros).
 _GO_TIME_STRING = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.(?P<fraction>\d{1,9}))? [+-]\d{4} \S")
 _WINDOWS_CLOCK_WHY = (
     "inferred: its Go time stamps carry at most 7 fractional digits (100 ns), the resolution of Windows' clock"
 )
+_APPLE_CLOCK_WHY = (
+    "inferred: its Go time stamps carry at most 6 fractional digits (microseconds), the resolution of Apple's clock "
+    "(macOS, or iOS/tvOS, which share it)"
+)
+_LINUX_CLOCK_WHY = (
+    "inferred: its Go time stamps carry 8-9 fractional digits (nanoseconds), the clock Tailscale's Linux nodes log "
+    "with (FreeBSD, OpenBSD and Android share it; nothing in the log names them)"
+)
+# The other nanosecond-clock systems, when the log's words name them: then the clock does not choose among them.
+_NANOSECOND_OTHERS = ("freebsd", "openbsd", "android", "pfsense", "opnsense")
 
 
-def _clock_os(lines: Sequence[SourceLine]) -> str | None:
-    """Windows when the log's Go time String stamps (two distinct ones at least) show a 100 ns clock: some stamp has
-    exactly 7 fractional digits and none has 8 or 9 (a nanosecond clock shows 9 on nine stamps in ten)."""
-    stamps: set[str] = set()
-    seven = False
+def _clock_os(lines: Sequence[SourceLine], joined: str) -> tuple[str, str] | None:
+    """The OS (and why) the resolution of the log's Go time String stamps shows, when it shows one clock:
+    - Windows: two distinct stamps at least, some with exactly 7 fractional digits, none with 8 or 9 (a nanosecond
+      clock shows 9 on nine stamps in ten);
+    - macOS (Apple's microsecond clock): three distinct stamps at least, all with 6 digits or fewer and some with
+      exactly 6 (a 100 ns clock gives three such stamps in a row once in a thousand);
+    - Linux (a nanosecond clock): two distinct stamps at least, some with 8 or 9 digits, at most one with 6 or
+      fewer and 7-digit ones a small minority (more is two clocks: two nodes' lines pasted together)."""
+    digits_of: dict[str, int] = {}
     for line in lines:
         text = line.text
         if text[19:20] not in (".", " ") or not text[:1].isdigit() or (stamp := _GO_TIME_STRING.match(text)) is None:
             continue
-        digits = len(stamp.group("fraction") or "")
-        if digits > 7:
-            return None
-        seven = seven or digits == 7
-        stamps.add(stamp.group(0))
-    return "windows" if seven and len(stamps) >= 2 else None
+        digits_of[stamp.group(0)] = len(stamp.group("fraction") or "")
+    digits = list(digits_of.values())
+    nano = sum(1 for d in digits if d > 7)
+    seven = digits.count(7)
+    micro = len(digits) - nano - seven
+    if nano == 0 and seven > 0 and len(digits) >= 2:
+        return "windows", _WINDOWS_CLOCK_WHY
+    if nano == 0 and seven == 0 and len(digits) >= 3 and 6 in digits:
+        return "macos", _APPLE_CLOCK_WHY
+    if nano > 0 and len(digits) >= 2 and micro <= 1 and seven * 4 <= len(digits):
+        lowered = joined.lower()
+        if not any(word in lowered for word in _NANOSECOND_OTHERS):
+            return "linux", _LINUX_CLOCK_WHY
+    return None
 
 
 # journalctl -x's explanation of a catalogued message, under it ("░░ Subject: …", "░░ Defined-By: systemd"): read
@@ -1278,8 +1309,8 @@ def parse_daemon_log(lines: Sequence[SourceLine], command: str | None) -> Daemon
         os_name, os_why = quoted  # no message names the OS: an error text of Windows' own does
     if os_name is None and (darwin := _darwin_tun_error_os(joined)) is not None:
         os_name, os_why = darwin  # no message names the OS: the utun's error does
-    if os_name is None and (os_name := _clock_os(lines)) is not None:
-        os_why = _WINDOWS_CLOCK_WHY  # no message names the OS: the clock's resolution is the only clue
+    if os_name is None and (clock := _clock_os(lines, joined)) is not None:
+        os_name, os_why = clock  # no message names the OS: the clock's resolution is the only clue
     if hand_started:
         anchor = start_line or lines[0]
         severity = Severity.WARNING if os_name == "windows" else Severity.INFO

@@ -644,6 +644,7 @@ _SYSTEMD_UNIT_DOWN = (
 # No Tailscale service at all (the GUI's "not installed", systemd, procd, sysvinit, PowerShell).
 _NOT_INSTALLED = lazy_compile(
     r"not installed|Cannot find any service|Unit tailscaled\.service (?:not found|could not be found)|unrecognized service"
+    r"|does not exist as an installed service"  # Windows' ERROR_SERVICE_DOES_NOT_EXIST (the GUI's start attempt)
     r"|^Service \"?tailscale"
     r"|/etc/init\.d/tailscale:",
     re.IGNORECASE,
