@@ -174,10 +174,13 @@ def test_ssh_proxycommand_run_as_tailscaled_is_ssh_failed_with_its_cause(
         "Connection closed by UNKNOWN port 65535",
     ]
     text = _paste("$ ", f"tailscale ssh {host} -v", lines, ("```console\n", "\n```"))
-    assert cli_kinds(text) == ["ssh-failed"], text
+    # blind 48 (lead decision, sample 2846): the refusal is cli-is-daemon (the `tailscale` run is tailscaled);
+    # OpenSSH's closing line after it keeps ssh-failed, for the same ProxyCommand cause
+    assert cli_kinds(text) == ["cli-is-daemon", "ssh-failed"], text
     report = run_text(text)
-    (finding,) = [f for f in report.findings if f.rule_id == "TS-CLI-SSH-FAILED"]
-    assert "ProxyCommand" in finding.cause
+    for rule_id in ("TS-CLI-IS-DAEMON", "TS-CLI-SSH-FAILED"):
+        (finding,) = [f for f in report.findings if f.rule_id == rule_id]
+        assert "ProxyCommand" in finding.cause
     assert "TS-LOG-CRASH" not in rule_ids(report)
 
 

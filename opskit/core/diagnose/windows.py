@@ -588,11 +588,7 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         CliErrorKind.FUNNEL_UNAVAILABLE,
         r"Funnel not available|Unable to turn on Funnel|Funnel support is disabled",
     ),
-    # `tailscale ssh`'s ProxyCommand is `<this binary> nc <host> <port>`: when the binary runs under the
-    # daemon's name (a combined tailscale/tailscaled build), tailscaled refuses the arguments and ssh's proxy
-    # closes at once. Before CLI_USAGE, which reads the same refusal of a daemon started with stray words.
-    (CliErrorKind.SSH_FAILED, r'tailscaled does not take non-flag arguments: \["nc" '),
-    # Any other command the CLI was given, answered by tailscaled (blocks.py puts the line in a CLI block only under a
+    # Any command the CLI was given (`tailscale ssh`'s ProxyCommand `<this binary> nc <host> <port>` too), answered by tailscaled (blocks.py puts the line in a CLI block only under a
     # typed `tailscale …`, a typed `tailscaled <CLI subcommand>`, or alone naming a CLI subcommand: a daemon log's
     # own line is the daemon refusing its start-up arguments, a crash): the program that ran is the daemon.
     (CliErrorKind.CLI_IS_DAEMON, r"tailscaled does not take non-flag arguments: \["),
@@ -1502,6 +1498,48 @@ _DAEMON_TYPED_BY_HAND = (
 )
 
 
+# cmd/tailscale/cli/ssh.go: `tailscale ssh` runs OpenSSH with ProxyCommand "<os.Executable()> nc %h %p"; a combined
+# tailscale/tailscaled binary (ts_include_cli) reached through a link named `tailscale` resolves to its real name,
+# tailscaled, and runs as the daemon, which refuses `nc <host> <port>`.
+_PROXY_COMMAND_RAN_DAEMON = (
+    "`tailscale ssh` never reached the node: it starts OpenSSH with a ProxyCommand that re-runs its own binary "
+    "(`<os.Executable()> nc <host> <port>`), and that binary answered as tailscaled, which refuses the words, so "
+    "ssh's proxy closed at once. The `tailscale` here is tailscaled: a link to a combined tailscale/tailscaled "
+    "build (NixOS ts_include_cli) whose real path is the daemon, or a stray tailscaled earlier in PATH. Not the "
+    "network, the peer or the SSH policy.",
+    "Call a real CLI binary: check `type -a tailscale` and `readlink -f $(command -v tailscale)`; with a combined "
+    "build install the separate `tailscale` CLI (or a wrapper that execs it as `tailscale`), or connect without "
+    "the proxy: `ssh user@<host>` over the tailnet, or `ssh -o ProxyCommand='<real tailscale CLI> nc %h %p' "
+    "user@<host>`.",
+)
+
+
+def _with_proxy_closed(errors: list[CliError], lines: Sequence[SourceLine]) -> list[CliError]:
+    """OpenSSH's own verdict under the ProxyCommand's refusal ("Connection closed by UNKNOWN port 65535", the
+    ProxyCommand's pseudo-peer): the ssh session visibly failed too (ssh-failed), for the refusal's reason."""
+    refusal = next(
+        (e for e in errors if e.kind is CliErrorKind.CLI_IS_DAEMON and e.explanation is _PROXY_COMMAND_RAN_DAEMON),
+        None,
+    )
+    if refusal is None or any(e.kind is CliErrorKind.SSH_FAILED for e in errors):
+        return errors
+    closed = next(
+        (
+            line
+            for line in lines
+            if 0 < line.number - refusal.line.number <= _PROXY_TAIL_LINES and _PROXY_CLOSED.match(line.text.strip())
+        ),
+        None,
+    )
+    if closed is None:
+        return errors
+    return [*errors, CliError(CliErrorKind.SSH_FAILED, closed, explanation=_PROXY_COMMAND_RAN_DAEMON)]
+
+
+_PROXY_CLOSED = lazy_compile(r"^(?:kex_exchange_identification: )?Connection closed by (?:UNKNOWN port 65535|remote host)$")
+_PROXY_TAIL_LINES = 3  # ssh's kex line, then its closing line
+
+
 def is_daemon_answering_cli(text: str, command: str | None, in_daemon_log: bool) -> bool:
     """Whether ``text`` is tailscaled refusing words that were meant for the CLI (cli-is-daemon): under a typed
     `tailscale …` (the program that ran is the daemon), a typed `tailscaled <CLI subcommand>`, or with no command
@@ -1521,7 +1559,11 @@ def is_daemon_answering_cli(text: str, command: str | None, in_daemon_log: bool)
 
 
 def _daemon_typed_by_hand(found: CliError, command: str | None) -> CliError:
-    """cli-is-daemon under a typed `tailscaled <subcommand>`: the user ran the daemon, no stray install involved."""
+    """cli-is-daemon under a typed `tailscaled <subcommand>`: the user ran the daemon, no stray install involved;
+    refusing `nc <host> <port>`: `tailscale ssh`'s ProxyCommand ran the binary that answers as tailscaled."""
+    match = _DAEMON_GIVEN_WORDS.match(found.line.text)
+    if match is not None and match.group("first") == "nc":
+        return replace(found, explanation=_PROXY_COMMAND_RAN_DAEMON)
     if command is None or _TYPED_CLI.search(command) or not _TYPED_DAEMON.search(command):
         return found
     match = _DAEMON_GIVEN_WORDS.match(found.line.text)
@@ -2168,6 +2210,7 @@ def parse_windows(
         ]
     errors = _with_update_crash(errors, lines, command)
     errors = _with_session_failure(errors, lines)
+    errors = _with_proxy_closed(errors, lines)
     return CliErrorReport(
         errors=tuple(with_translation_checked(_with_up_suggestions(errors, lines), lines)),
         whoami=whoami.text if whoami else None,

@@ -1847,20 +1847,6 @@ def ssh_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding
     explained = found[0].explanation  # the catalog's own reading (`tailscale nc`'s dial refused)
     if explained is not None:
         cause, fix = explained
-    elif "does not take non-flag arguments" in text:
-        cause = (
-            "`tailscale ssh` never reached the node: its ProxyCommand (`<this binary> nc <host> 22`) ran as "
-            "tailscaled, which refuses the arguments, so ssh's proxy closed at once (`Connection closed by "
-            "UNKNOWN port 65535`). The CLI here is a combined tailscale/tailscaled binary invoked under the "
-            "daemon's name (a symlink or wrapper named tailscaled on PATH as `tailscale`). Not the network, "
-            "the peer or the SSH policy."
-        )
-        fix = (
-            "Call the CLI by a name that starts it as the CLI (`tailscale`, not a link named tailscaled): check "
-            "`command -v tailscale` and `readlink -f $(command -v tailscale)`; with a combined build (NixOS "
-            "ts_include_cli) install the separate `tailscale` wrapper, or run `ssh -o ProxyCommand='tailscale "
-            "nc %h %p' user@host`."
-        )
     elif "ssh: connect to host" in text and re.search(r": (?:No route to host|Host is down)$", text):
         # EHOSTUNREACH / EHOSTDOWN: an ICMP unreachable came back (or the kernel had no way out), not silence
         cause = (
