@@ -25,7 +25,7 @@ from opskit.core.diagnose.cli_catalog.installer import CHECKSUM_MISMATCH, read_c
 from opskit.core.diagnose.cli_catalog.missing_subcommands import CLI_SUBCOMMANDS
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import with_translation_checked
 from opskit.core.diagnose.cli_catalog.ssh_server import SESSION_FAILED_FIX, is_session_failure, session_failed_cause
-from opskit.core.diagnose.guistart import gui_start_fatal
+from opskit.core.diagnose.guistart import gui_setup_failure, gui_start_fatal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.headscale_log import is_headscale_server_line
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
@@ -2135,6 +2135,8 @@ def parse_windows(
             detail=f"{warning.title or ''}\n{warning.text}\n{warning.code}",  # title, text, warnable code
         )
         return CliErrorReport(errors=(error,), whoami=whoami.text if whoami else None, whoami_line=whoami)
+    if (setup := gui_setup_failure(lines)) is not None:  # the Windows GUI's setup error box, its stack inside
+        return CliErrorReport(errors=(setup,), whoami=whoami.text if whoami else None, whoami_line=whoami)
     errors: list[CliError] = []
     found = (
         gui_start_fatal(line, command)  # the GUI's start-up fatal: an OS error of its own, not the CLI's pipe
