@@ -203,7 +203,10 @@ def gui_setup_box_extent(lines: Sequence[SourceLine], start: int) -> int | None:
     if not text.startswith(SETUP_BOX_OPENING):
         return None
     end = start
-    if text == SETUP_BOX_OPENING:  # the error on the next line
+    rest = text[len(SETUP_BOX_OPENING) :].strip()
+    if rest and not (rest.startswith("walk.") or ": " in rest):
+        return None  # prose quoting the box's words: its error is "<op>: <why>"
+    if not rest:  # the error on the next line
         if start + 1 >= len(lines) or not lines[start + 1].text.strip() or lines[start + 1].command is not None:
             return None
         end = start + 1

@@ -588,9 +588,10 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         CliErrorKind.FUNNEL_UNAVAILABLE,
         r"Funnel not available|Unable to turn on Funnel|Funnel support is disabled",
     ),
-    # Any command the CLI was given (`tailscale ssh`'s ProxyCommand `<this binary> nc <host> <port>` too), answered by tailscaled (blocks.py puts the line in a CLI block only under a
-    # typed `tailscale …`, a typed `tailscaled <CLI subcommand>`, or alone naming a CLI subcommand: a daemon log's
-    # own line is the daemon refusing its start-up arguments, a crash): the program that ran is the daemon.
+    # Any command the CLI was given (`tailscale ssh`'s ProxyCommand `<this binary> nc <host> <port>` too), answered
+    # by tailscaled (blocks.py puts the line in a CLI block only under a typed `tailscale …`, a typed `tailscaled
+    # <CLI subcommand>`, or alone naming a CLI subcommand: a daemon log's own line is the daemon refusing its
+    # start-up arguments, a crash): the program that ran is the daemon.
     (CliErrorKind.CLI_IS_DAEMON, r"tailscaled does not take non-flag arguments: \["),
     # A Go panic of the CLI (blocks.py keeps only panics printed under a `tailscale <cmd>` prompt, with their
     # goroutine trace, in a CLI block: tailscaled's own panics are read by the daemon log model).
@@ -1536,7 +1537,9 @@ def _with_proxy_closed(errors: list[CliError], lines: Sequence[SourceLine]) -> l
     return [*errors, CliError(CliErrorKind.SSH_FAILED, closed, explanation=_PROXY_COMMAND_RAN_DAEMON)]
 
 
-_PROXY_CLOSED = lazy_compile(r"^(?:kex_exchange_identification: )?Connection closed by (?:UNKNOWN port 65535|remote host)$")
+_PROXY_CLOSED = lazy_compile(
+    r"^(?:kex_exchange_identification: )?Connection closed by (?:UNKNOWN port 65535|remote host)$"
+)
 _PROXY_TAIL_LINES = 3  # ssh's kex line, then its closing line
 
 
