@@ -298,12 +298,14 @@ def _quoting_the_paste(report: CliErrorReport, pasted: Sequence[SourceLine]) -> 
 
 def _update_not_offered(split: SplitInput) -> tuple[Block, CliErrorReport] | None:
     """`tailscale update`'s "no update needed" (a cli-answer block) beside a package listing offering a newer
-    tailscale (updateoffer.py): the answer's block with that warning; None otherwise."""
-    answers = [block for block in split.blocks if block.kind is BlockKind.CLI_ANSWER]
-    if not answers or (error := update_not_offered(split.lines)) is None:
+    tailscale (updateoffer.py): that warning, in a CLI error block of the answer's line (the answer stays the
+    cli-answer view's too); None otherwise."""
+    if (error := update_not_offered(split.lines)) is None:
         return None
-    block = next((b for b in answers if error.line in b.lines), None)
-    return (block, CliErrorReport(errors=(error,))) if block is not None else None
+    answer = next((b for b in split.blocks if error.line in b.lines), None)  # read as an answer, not quoted in prose
+    if answer is None:
+        return None
+    return Block(BlockKind.WINDOWS, (error.line,), answer.command), CliErrorReport(errors=(error,))
 
 
 def _parse_input(item: InputText) -> _Parsed:
