@@ -225,9 +225,10 @@ def test_the_daemon_refusing_its_own_start_up_words_stays_a_daemon_crash(text: s
 
 
 @pytest.mark.parametrize("host", ("nas", "server.tail1234.ts.net"))
-def test_ssh_proxy_command_answered_by_the_daemon_stays_ssh_failed(host: str) -> None:
+def test_ssh_proxy_command_answered_by_the_daemon_is_cli_is_daemon(host: str) -> None:
+    # blind 48 (lead decision, sample 2846): the ProxyCommand's refusal alone is cli-is-daemon, not ssh-failed
     text = f"$ tailscale ssh root@{host}\n" + _refusal("2025/01/02 03:04:05 ", f'"nc" "{host}" "22"')
-    assert _windows(_document(text)) == ["ssh-failed"]
+    assert _windows(_document(text)) == ["cli-is-daemon"]
 
 
 # ------------------------------------------------------------------ 3. serve changed with no network map

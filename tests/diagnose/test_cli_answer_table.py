@@ -49,6 +49,18 @@ OLD_SAYS = (
     (re.compile(r"^Press Ctrl-C to stop the capture\.$"), "packet capture running"),
     (re.compile(r"^(?:CPU|Memory) profile written to (?P<x>.+)$"), "profile written to {x}"),
     (re.compile(r"^BUG-"), "bug report marker printed"),
+    # added in blind 48 (update's "no update needed", read beside a package listing by updateoffer.py)
+    (
+        re.compile(r"^already running (?P<t>\S+) version (?P<x>\S+); no update needed$"),
+        "already running the latest {t} version {x}: nothing to update",
+    ),
+    (
+        re.compile(
+            r"^installed (?P<t>\S+) version (?P<x>\S+) is newer than the latest available version (?P<y>\S+); "
+            r"no update needed$"
+        ),
+        "installed {t} version {x} is newer than the latest available {y}: nothing to update",
+    ),
 )
 
 

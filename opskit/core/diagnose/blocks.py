@@ -43,7 +43,12 @@ from opskit.core.diagnose.dnsstatus import dns_status_extent, is_dns_status_star
 from opskit.core.diagnose.exitnodes import exit_node_list_extent
 from opskit.core.diagnose.exitnodesuggest import is_suggest_start, suggest_extent
 from opskit.core.diagnose.filecp import file_cp_progress_extent
-from opskit.core.diagnose.guistart import is_gui_start_fatal, reattach_detached_output, starts_gui
+from opskit.core.diagnose.guistart import (
+    gui_setup_box_extent,
+    is_gui_start_fatal,
+    reattach_detached_output,
+    starts_gui,
+)
 from opskit.core.diagnose.guiwarning import WARNING_LOOKAHEAD, gui_health_warning_extent, is_code_line
 from opskit.core.diagnose.installscript import install_script_extent, may_be_install_line
 from opskit.core.diagnose.k3svpn import k3s_vpn_extent, may_be_k3s_vpn_line, parse_k3s_vpn
@@ -1546,6 +1551,12 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             continue
         while warning_code_lines and warning_code_lines[0] < index:
             warning_code_lines.pop(0)
+        if first == "U" and (box_end := gui_setup_box_extent(lines, index - 1)) is not None:
+            close_block()  # the Windows GUI's setup error box: its error and the walk stack under it, read whole
+            flush_skip()
+            blocks.append(Block(_WINDOWS, tuple(lines[index - 1 : box_end + 1]), current_command))
+            index = box_end + 1
+            continue
         if is_dns_status_start(text) and (dns_end := dns_status_extent(lines, index - 1)) is not None:
             close_block()  # `tailscale dns status`: read whole (its lines would otherwise be skipped as prose)
             flush_skip()

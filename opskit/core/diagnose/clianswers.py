@@ -74,6 +74,19 @@ _ONE_LINE_ANSWERS: tuple[Answer, ...] = (
         r"Current: (?P<x>\d+\.\d+\.\d+\S*), Latest: (?P<y>\d+\.\d+\.\d+\S*)",
         "installed {x}, newest available {y}",
     ),
+    # clientupdate.go confirm: the updater's latest version is not newer than the installed one (updateoffer.py reads
+    # it beside a package manager that offers a newer one)
+    Answer(
+        "update",
+        r"already running (?P<t>\S+) version (?P<x>\d+\.\d+\.\d+\S*); no update needed",
+        "already running the latest {t} version {x}: nothing to update",
+    ),
+    Answer(
+        "update",
+        r"installed (?P<t>\S+) version (?P<x>\d+\.\d+\.\d+\S*) is newer than the latest available version "
+        r"(?P<y>\d+\.\d+\.\d+\S*); no update needed",
+        "installed {t} version {x} is newer than the latest available {y}: nothing to update",
+    ),
     Answer(
         "update",
         r"Updating Tailscale from (?P<x>\S+) to (?P<y>\S+); --yes given, continuing without prompts\.",

@@ -74,6 +74,7 @@ from opskit.core.diagnose.servestatus import ServeStatusReport, lists_only_in_js
 from opskit.core.diagnose.status import backend_state_message, gron_status_document, parse_status, parse_status_json
 from opskit.core.diagnose.stunlog import is_stun_log_line, parse_stun_log
 from opskit.core.diagnose.text import SourceLine, hide_keys, is_elision_line, split_lines
+from opskit.core.diagnose.updateoffer import update_not_offered
 from opskit.core.diagnose.usagetext import UsageTextReport
 from opskit.core.diagnose.viewkinds import VIEW_BY_BLOCK, View, ViewReport
 from opskit.core.diagnose.windows import (
@@ -295,6 +296,18 @@ def _quoting_the_paste(report: CliErrorReport, pasted: Sequence[SourceLine]) -> 
     return replace(report, errors=errors)
 
 
+def _update_not_offered(split: SplitInput) -> tuple[Block, CliErrorReport] | None:
+    """`tailscale update`'s "no update needed" (a cli-answer block) beside a package listing offering a newer
+    tailscale (updateoffer.py): that warning, in a CLI error block of the answer's line (the answer stays the
+    cli-answer view's too); None otherwise."""
+    if (error := update_not_offered(split.lines)) is None:
+        return None
+    answer = next((b for b in split.blocks if error.line in b.lines), None)  # read as an answer, not quoted in prose
+    if answer is None:
+        return None
+    return Block(BlockKind.WINDOWS, (error.line,), answer.command), CliErrorReport(errors=(error,))
+
+
 def _parse_input(item: InputText) -> _Parsed:
     split = split_input(item.text, item.ansible_host)
     parsed = _Parsed(item.label, item.source, split, [], [], [], [], None, [], [], [], [])
@@ -370,6 +383,8 @@ def _parse_input(item: InputText) -> _Parsed:
         unit_line = unit_not_active([line for block in split.blocks for line in block.lines])
         parsed.windows = [(block, with_unit_state(report, unit_line)) for block, report in parsed.windows]
     parsed.pings = _merge_repeated_pings(parsed.pings, split.blocks)
+    if (not_offered := _update_not_offered(split)) is not None:
+        parsed.windows.append(not_offered)
     parsed.statuses.extend(_states_from_cli_errors(parsed.windows))
     for log_block in _daemon_log_blocks(split.blocks):
         if all(is_typed_command_line(line.text) for line in log_block.lines):

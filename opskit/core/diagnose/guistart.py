@@ -24,6 +24,7 @@ Pure functions.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import compress, count, repeat
 from operator import is_not, itemgetter
 
@@ -159,3 +160,78 @@ def gui_start_fatal(line: SourceLine, command: str | None) -> CliError | None:
 def is_gui_start_fatal(text: str, command: str | None) -> bool:
     """Whether ``text`` is the GUI's start-up fatal under ``command`` (the splitter's test)."""
     return starts_gui(command) and (_PATH_ERROR.match(text) is not None or _ENVKNOB.match(text) is not None)
+
+
+# The Windows GUI's error box when it cannot set itself up (tailscale-ipn, closed source): "Unable to setup Tailscale
+# client:" and the error of the failing call, on the same line or the next. Its window code is
+# github.com/tailscale/walk, whose errors read "walk.<Func>: <Win32 call>" and carry the Go stack walk recorded
+# (newError: "Stack:" then goroutine frames), so the box holds a stack that is no crash: the GUI gave up and said so.
+SETUP_BOX_OPENING = "Unable to setup Tailscale client:"
+_WALK_CALL = re.compile(r"^walk\.(?P<call>\w+): (?P<why>\S.*?)\s*$")
+# A line of the stack under "Stack:": goroutine headers, frames (a call with arguments, a bare function), their
+# file:line, the module path a retyped or narrow box wraps onto its own line.
+_BOX_STACK = re.compile(
+    r"^(?:Stack:|goroutine \d+ \[[^\]]*\]:|\S+\(.*[)}]|\S*\.(?:go|s):\d+(?: \+0x[0-9a-f]+)?|[\w./@*()-]+)\s*$"
+)
+# walk and Win32 names a retyped screenshot spells with "l" for "I" (Notifylcon): restored only for these names.
+_WALK_NAMES = ("NewNotifyIcon", "Shell_NotifyIcon", "NotifyIcon", "NewIconFromResourceId", "NewIconFromFile")
+_BY_RETYPED_FORM = {name.replace("l", "I"): name for name in _WALK_NAMES}
+_WORD = re.compile(r"\w+")
+_SETUP_TRAY = (
+    "The Tailscale GUI could not set itself up: creating its notification-area (tray) icon failed ({error}). "
+    "Windows' Shell_NotifyIcon refused the icon, which happens when Explorer's taskbar is not running or not ready "
+    "(right after sign-in, Explorer restarting or crashed, a preview build's shell). The GUI gives up, so Tailscale "
+    "seems not to start; the Tailscale service and the network are not the problem.",
+    "Restart Explorer (Task Manager > Windows Explorer > Restart, or sign out and in), then start Tailscale again "
+    "from the Start menu; if it recurs at every sign-in, start it a little later (the tray not ready yet) and report "
+    "the box with `tailscale version` and the Windows build.",
+)
+_SETUP_OTHER = (
+    "The Tailscale GUI could not set itself up: a call of its window code failed ({error}), so the GUI gives up and "
+    "Tailscale seems not to start. The Tailscale service and the network are not the problem.",
+    "Sign out and in (or restart Windows) and start Tailscale again from the Start menu; if the box returns, report "
+    "it with `tailscale version` and the Windows build (and reinstall the current Tailscale for Windows).",
+)
+
+
+def _restore_walk_names(text: str) -> str:
+    return _WORD.sub(lambda word: _BY_RETYPED_FORM.get(word.group().replace("l", "I"), word.group()), text)
+
+
+def gui_setup_box_extent(lines: Sequence[SourceLine], start: int) -> int | None:
+    """The index of the last line of the GUI's setup error box opening at ``lines[start]`` (its error, then the
+    stack under "Stack:"), or None when that line does not open one."""
+    text = lines[start].text.strip()
+    if not text.startswith(SETUP_BOX_OPENING):
+        return None
+    end = start
+    rest = text[len(SETUP_BOX_OPENING) :].strip()
+    if rest and not (rest.startswith("walk.") or ": " in rest):
+        return None  # prose quoting the box's words: its error is "<op>: <why>"
+    if not rest:  # the error on the next line
+        if start + 1 >= len(lines) or not lines[start + 1].text.strip() or lines[start + 1].command is not None:
+            return None
+        end = start + 1
+    if end + 1 < len(lines) and lines[end + 1].text.strip() == "Stack:":
+        end += 1
+        while end + 1 < len(lines) and lines[end + 1].command is None and _BOX_STACK.match(lines[end + 1].text):
+            end += 1
+    return end
+
+
+def gui_setup_failure(lines: Sequence[SourceLine]) -> CliError | None:
+    """The GUI's setup error box in ``lines`` (a block gui_setup_box_extent cut) as ``gui-failed-to-start``."""
+    if not lines or not lines[0].text.strip().startswith(SETUP_BOX_OPENING):
+        return None
+    error_line = lines[0]
+    error = error_line.text.strip()[len(SETUP_BOX_OPENING) :].strip()
+    if not error and len(lines) > 1:
+        error_line = lines[1]
+        error = error_line.text.strip()
+    error = _restore_walk_names(error)
+    call = _WALK_CALL.match(error)
+    tray = call is not None and ("NotifyIcon" in call.group("call") or "Shell_NotifyIcon" in call.group("why"))
+    cause, fix = _SETUP_TRAY if tray else _SETUP_OTHER
+    return CliError(
+        CliErrorKind.GUI_FAILED_TO_START, error_line, detail=error, explanation=(cause.format(error=error), fix)
+    )

@@ -447,6 +447,9 @@ class CliErrorKind(StrEnum):
     # [...]"): a stray install first in PATH, a copy/link of the daemon under another name, a combined binary not
     # named `tailscale`, or the daemon typed by hand (`tailscaled up`); nothing reached the running daemon
     CLI_IS_DAEMON = "cli-is-daemon"
+    # `tailscale update` answered "no update needed" while the same paste's package manager offers a newer tailscale
+    # (updateoffer.py): the updater's "latest" was wrong (v1.54's Alpine updater read the installed apk line)
+    UPDATE_NOT_OFFERED = "update-not-offered"
     OTHER = "other"
 
 

@@ -25,7 +25,7 @@ from opskit.core.diagnose.cli_catalog.installer import CHECKSUM_MISMATCH, read_c
 from opskit.core.diagnose.cli_catalog.missing_subcommands import CLI_SUBCOMMANDS
 from opskit.core.diagnose.cli_catalog.serve_legacy_syntax import with_translation_checked
 from opskit.core.diagnose.cli_catalog.ssh_server import SESSION_FAILED_FIX, is_session_failure, session_failed_cause
-from opskit.core.diagnose.guistart import gui_start_fatal
+from opskit.core.diagnose.guistart import gui_setup_failure, gui_start_fatal
 from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_health_warning, quoted_health_warning
 from opskit.core.diagnose.headscale_log import is_headscale_server_line
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
@@ -594,13 +594,10 @@ _SIMPLE_PATTERNS: tuple[tuple[CliErrorKind, str], ...] = (
         CliErrorKind.FUNNEL_UNAVAILABLE,
         r"Funnel not available|Unable to turn on Funnel|Funnel support is disabled",
     ),
-    # `tailscale ssh`'s ProxyCommand is `<this binary> nc <host> <port>`: when the binary runs under the
-    # daemon's name (a combined tailscale/tailscaled build), tailscaled refuses the arguments and ssh's proxy
-    # closes at once. Before CLI_USAGE, which reads the same refusal of a daemon started with stray words.
-    (CliErrorKind.SSH_FAILED, r'tailscaled does not take non-flag arguments: \["nc" '),
-    # Any other command the CLI was given, answered by tailscaled (blocks.py puts the line in a CLI block only under a
-    # typed `tailscale …`, a typed `tailscaled <CLI subcommand>`, or alone naming a CLI subcommand: a daemon log's
-    # own line is the daemon refusing its start-up arguments, a crash): the program that ran is the daemon.
+    # Any command the CLI was given (`tailscale ssh`'s ProxyCommand `<this binary> nc <host> <port>` too), answered
+    # by tailscaled (blocks.py puts the line in a CLI block only under a typed `tailscale …`, a typed `tailscaled
+    # <CLI subcommand>`, or alone naming a CLI subcommand: a daemon log's own line is the daemon refusing its
+    # start-up arguments, a crash): the program that ran is the daemon.
     (CliErrorKind.CLI_IS_DAEMON, r"tailscaled does not take non-flag arguments: \["),
     # A Go panic of the CLI (blocks.py keeps only panics printed under a `tailscale <cmd>` prompt, with their
     # goroutine trace, in a CLI block: tailscaled's own panics are read by the daemon log model).
@@ -1542,6 +1539,22 @@ _DAEMON_TYPED_BY_HAND = (
 )
 
 
+# cmd/tailscale/cli/ssh.go: `tailscale ssh` runs OpenSSH with ProxyCommand "<os.Executable()> nc %h %p"; a combined
+# tailscale/tailscaled binary (ts_include_cli) reached through a link named `tailscale` resolves to its real name,
+# tailscaled, and runs as the daemon, which refuses `nc <host> <port>`.
+_PROXY_COMMAND_RAN_DAEMON = (
+    "`tailscale ssh` never reached the node: it starts OpenSSH with a ProxyCommand that re-runs its own binary "
+    "(`<os.Executable()> nc <host> <port>`), and that binary answered as tailscaled, which refuses the words, so "
+    "ssh's proxy closed at once. The `tailscale` here is tailscaled: a link to a combined tailscale/tailscaled "
+    "build (NixOS ts_include_cli) whose real path is the daemon, or a stray tailscaled earlier in PATH. Not the "
+    "network, the peer or the SSH policy.",
+    "Call a real CLI binary: check `type -a tailscale` and `readlink -f $(command -v tailscale)`; with a combined "
+    "build install the separate `tailscale` CLI (or a wrapper that execs it as `tailscale`), or connect without "
+    "the proxy: `ssh user@<host>` over the tailnet, or `ssh -o ProxyCommand='<real tailscale CLI> nc %h %p' "
+    "user@<host>`.",
+)
+
+
 def is_daemon_answering_cli(text: str, command: str | None, in_daemon_log: bool) -> bool:
     """Whether ``text`` is tailscaled refusing words that were meant for the CLI (cli-is-daemon): under a typed
     `tailscale …` (the program that ran is the daemon), a typed `tailscaled <CLI subcommand>`, or with no command
@@ -1561,7 +1574,11 @@ def is_daemon_answering_cli(text: str, command: str | None, in_daemon_log: bool)
 
 
 def _daemon_typed_by_hand(found: CliError, command: str | None) -> CliError:
-    """cli-is-daemon under a typed `tailscaled <subcommand>`: the user ran the daemon, no stray install involved."""
+    """cli-is-daemon under a typed `tailscaled <subcommand>`: the user ran the daemon, no stray install involved;
+    refusing `nc <host> <port>`: `tailscale ssh`'s ProxyCommand ran the binary that answers as tailscaled."""
+    match = _DAEMON_GIVEN_WORDS.match(found.line.text)
+    if match is not None and match.group("first") == "nc":
+        return replace(found, explanation=_PROXY_COMMAND_RAN_DAEMON)
     if command is None or _TYPED_CLI.search(command) or not _TYPED_DAEMON.search(command):
         return found
     match = _DAEMON_GIVEN_WORDS.match(found.line.text)
@@ -2133,6 +2150,8 @@ def parse_windows(
             detail=f"{warning.title or ''}\n{warning.text}\n{warning.code}",  # title, text, warnable code
         )
         return CliErrorReport(errors=(error,), whoami=whoami.text if whoami else None, whoami_line=whoami)
+    if (setup := gui_setup_failure(lines)) is not None:  # the Windows GUI's setup error box, its stack inside
+        return CliErrorReport(errors=(setup,), whoami=whoami.text if whoami else None, whoami_line=whoami)
     errors: list[CliError] = []
     found = (
         gui_start_fatal(line, command)  # the GUI's start-up fatal: an OS error of its own, not the CLI's pipe

@@ -61,6 +61,7 @@ def catalog_entry(
 def _entries() -> tuple[Refusal, ...]:
     from opskit.core.diagnose.cli_catalog import (
         android,
+        app_state,
         families_a,
         families_b,
         features,
@@ -94,6 +95,7 @@ def _entries() -> tuple[Refusal, ...]:
         *features.REFUSALS,
         *relayed.REFUSALS,
         *relayed_elsewhere.REFUSALS,
+        *app_state.REFUSALS,
     )
 
 

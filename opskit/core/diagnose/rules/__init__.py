@@ -150,6 +150,7 @@ RULES: tuple[Rule, ...] = (
     windows.blocked_by_policy,
     windows.address_family_missing,
     windows.cli_is_daemon,
+    windows.update_not_offered,
     windows.taildrop_target_offline,
     windows.netlinkrib_permission_denied,
     windows.gui_host_not_detected,

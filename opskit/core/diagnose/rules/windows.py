@@ -1848,20 +1848,6 @@ def ssh_failed(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding
     explained = found[0].explanation  # the catalog's own reading (`tailscale nc`'s dial refused)
     if explained is not None:
         cause, fix = explained
-    elif "does not take non-flag arguments" in text:
-        cause = (
-            "`tailscale ssh` never reached the node: its ProxyCommand (`<this binary> nc <host> 22`) ran as "
-            "tailscaled, which refuses the arguments, so ssh's proxy closed at once (`Connection closed by "
-            "UNKNOWN port 65535`). The CLI here is a combined tailscale/tailscaled binary invoked under the "
-            "daemon's name (a symlink or wrapper named tailscaled on PATH as `tailscale`). Not the network, "
-            "the peer or the SSH policy."
-        )
-        fix = (
-            "Call the CLI by a name that starts it as the CLI (`tailscale`, not a link named tailscaled): check "
-            "`command -v tailscale` and `readlink -f $(command -v tailscale)`; with a combined build (NixOS "
-            "ts_include_cli) install the separate `tailscale` wrapper, or run `ssh -o ProxyCommand='tailscale "
-            "nc %h %p' user@host`."
-        )
     elif "ssh: connect to host" in text and re.search(r": (?:No route to host|Host is down)$", text):
         # EHOSTUNREACH / EHOSTDOWN: an ICMP unreachable came back (or the kernel had no way out), not silence
         cause = (
@@ -4418,3 +4404,36 @@ def taildrop_target_offline(report: CliErrorReport, ctx: DiagnoseContext) -> Ite
         100.64.0.2   phone   me@   iOS   -
     """
     yield from _emit(CliErrorKind.TAILDROP_TARGET_OFFLINE, report, ctx)
+
+
+@rule(
+    id="TS-CLI-UPDATE-NOT-OFFERED",
+    name="cli-update-not-offered",
+    family="tailscale-windows",
+    severity=Severity.WARNING,
+    summary="`tailscale update` says no update is needed while the package manager offers a newer Tailscale",
+    target="windows",
+)
+def update_not_offered(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: ``tailscale update`` compares the installed version with the latest one it finds (clientupdate.go
+    confirm) and answers ``already running <track> version X; no update needed`` (or ``installed … is newer than
+    the latest available version Y``) when that is not newer. When the same paste shows the package manager
+    listing a newer tailscale (``apk info``, ``apt-cache policy``'s Candidate, ``apt list --upgradable``, a dnf/yum
+    row, ``brew outdated``), the updater read the wrong "latest" (v1.54's Alpine updater took the first
+    ``tailscale-X-rN`` line of ``apk info``, the installed package): nothing was updated. Alone the answer is
+    routine.
+
+    *Bad*::
+
+        alpine:~# tailscale update
+        already running stable version 1.54.1; no update needed
+        alpine:~# apk info tailscale
+        tailscale-1.54.1-r0 description:
+        tailscale-1.58.2-r0 description:
+
+    *Good*::
+
+        alpine:~# tailscale update
+        already running stable version 1.58.2; no update needed
+    """
+    yield from _emit(CliErrorKind.UPDATE_NOT_OFFERED, report, ctx)
