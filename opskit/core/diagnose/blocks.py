@@ -54,7 +54,12 @@ from opskit.core.diagnose.installscript import install_script_extent, may_be_ins
 from opskit.core.diagnose.k3svpn import k3s_vpn_extent, may_be_k3s_vpn_line, parse_k3s_vpn
 from opskit.core.diagnose.localapicurl import localapi_curl_answer, may_start_answer
 from opskit.core.diagnose.lockstatus import is_lock_status_start, lock_status_document, lock_status_extent
-from opskit.core.diagnose.loginserver import is_login_url_line, login_server_mismatch, named_login_server
+from opskit.core.diagnose.loginserver import (
+    is_login_url_line,
+    login_server_mismatch,
+    named_login_server,
+    unroutable_login_host,
+)
 from opskit.core.diagnose.metricsview import is_metrics_start, metrics_extent
 from opskit.core.diagnose.models import BlockKind, DerpLatency, build_frozen
 from opskit.core.diagnose.netcheck import (
@@ -2013,12 +2018,14 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             kind = _tail_kind(kind, current_kind, text, service_status)
         if (
             kind is None
-            and login_server_named
             and is_login_url_line(text)
-            and login_server_mismatch(text, current_command) is not None
+            and (
+                (login_server_named and login_server_mismatch(text, current_command) is not None)
+                or unroutable_login_host(text, current_command) is not None
+            )
         ):
-            # the login URL `up --login-server=<A>` printed is another server's: read by windows.py as
-            # login-server-mismatch (the command's own flag says so, loginserver.py)
+            # the login URL `up --login-server=<A>` printed is another server's, or on a host no browser elsewhere
+            # opens: read by windows.py as login-server-mismatch / login-url-unroutable (loginserver.py)
             add_cli_error_line(line)
             continue
         if kind is None:

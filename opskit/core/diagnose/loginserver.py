@@ -7,10 +7,16 @@ daemon did not switch: it kept its old control URL (a reset that did not take, a
 GUI's setting overriding the flag, or a second tailscaled answering), and the node waits for a login on the wrong
 server. Hosts a poster masked (example.com, ``***``, ``<server>``) say nothing, so only a Headscale path after a
 Tailscale server, a Tailscale login URL after a self-hosted one, or two real, different hosts count.
+
+A login URL on a host no browser elsewhere can open is another reading: the unspecified address (``0.0.0.0``,
+``[::]``) always, loopback (``127.0.0.1``, ``localhost``, ``[::1]``) when the command named a server that is not
+loopback. The control server builds that URL from its own configured address (Headscale's ``server_url``), so the
+server's configuration holds its listen address, not the URL clients reach it on.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import urlsplit
 
@@ -70,6 +76,33 @@ def login_server_mismatch(url_line: str, command: str | None) -> tuple[str, str]
     if url_host != named_host and not _PLACEHOLDER_HOST.search(url_host) and not _PLACEHOLDER_HOST.search(named_host):
         return named, url_host
     return None
+
+
+def _is_unspecified(host: str) -> bool:
+    return host in ("0.0.0.0", "::")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def unroutable_login_host(url_line: str, command: str | None) -> str | None:
+    """The host of ``url_line`` when it is a login URL no browser on another machine can open (see the module's
+    doc): the unspecified address always, loopback only when ``command`` named a login server that is not."""
+    if _LOGIN_URL.match(url_line) is None or (host := _host(url_line)) is None:
+        return None
+    if _is_unspecified(host):
+        return host
+    if not _is_loopback(host):
+        return None
+    named = named_login_server(command)
+    named_host = _host(named) if named is not None else None
+    return host if named_host is not None and not _is_loopback(named_host) else None
 
 
 def is_login_url_line(text: str) -> bool:

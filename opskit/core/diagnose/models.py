@@ -450,6 +450,9 @@ class CliErrorKind(StrEnum):
     # `tailscale update` answered "no update needed" while the same paste's package manager offers a newer tailscale
     # (updateoffer.py): the updater's "latest" was wrong (v1.54's Alpine updater read the installed apk line)
     UPDATE_NOT_OFFERED = "update-not-offered"
+    # the login URL `up`/`login` printed is on 0.0.0.0/[::] (or loopback after a named non-loopback server): the
+    # control server's own configured URL is its listen address (Headscale's server_url), loginserver.py
+    LOGIN_URL_UNROUTABLE = "login-url-unroutable"
     OTHER = "other"
 
 

@@ -30,7 +30,7 @@ from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_he
 from opskit.core.diagnose.headscale_log import is_headscale_server_line
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.localapicurl import restore_clipped_status
-from opskit.core.diagnose.loginserver import login_server_mismatch
+from opskit.core.diagnose.loginserver import login_server_mismatch, unroutable_login_host
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.relayedoutput import relayed_state
@@ -1497,6 +1497,31 @@ def _login_server_mismatch(line: SourceLine, command: str | None) -> CliError | 
     return CliError(CliErrorKind.LOGIN_SERVER_MISMATCH, line, detail=line.text, explanation=(cause, fix))
 
 
+def _login_url_unroutable(line: SourceLine, command: str | None) -> CliError | None:
+    """The login URL `up`/`login` printed, when no browser on another machine can open its host."""
+    host = unroutable_login_host(line.text, command)
+    if host is None:
+        return None
+    where = (
+        "the unspecified address (a listen address: it means every interface to a server, nothing to a browser)"
+        if host in ("0.0.0.0", "::")
+        else "loopback (only a browser on the control server's own machine reaches it)"
+    )
+    cause = (
+        f"The login URL `tailscale up`/`login` printed is on {host}, {where}. The control server builds that URL from "
+        "its own configured address, so its configuration holds its listen address instead of the URL clients reach "
+        "it on (Headscale: `server_url` left at `http://0.0.0.0:8080` or `http://127.0.0.1:8080`). The daemon did "
+        "reach the server; the node waits for a login (NeedsLogin) that no browser can complete from here."
+    )
+    fix = (
+        "Set the server's public URL: Headscale's config.yaml `server_url: https://<the name clients use>` (the same "
+        "URL as --login-server; `listen_addr` stays the bind address), restart headscale, then run `tailscale up "
+        "--login-server=<that URL> --force-reauth` again. Until then, register this node on the server with the id "
+        "after /register/ in the URL: `headscale nodes register --user <user> --key <id>`."
+    )
+    return CliError(CliErrorKind.LOGIN_URL_UNROUTABLE, line, detail=line.text, explanation=(cause, fix))
+
+
 def _checksum_warning(line: SourceLine) -> CliError | None:
     """sha256sum's bare "WARNING: N computed checksum(s) did NOT match", which the splitter took for a CLI line only
     next to a Tailscale download (installer.checksum_warning_on_tailscale): that install failing."""
@@ -2156,6 +2181,7 @@ def parse_windows(
     found = (
         gui_start_fatal(line, command)  # the GUI's start-up fatal: an OS error of its own, not the CLI's pipe
         or _answer_of_command(parse_windows_error(line), line, command)
+        or _login_url_unroutable(line, command)
         or _login_server_mismatch(line, command)
         or _ssh_to_tailnet_host(line, tailnet_hosts)
         or _checksum_warning(line)

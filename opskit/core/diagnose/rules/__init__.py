@@ -151,6 +151,7 @@ RULES: tuple[Rule, ...] = (
     windows.address_family_missing,
     windows.cli_is_daemon,
     windows.update_not_offered,
+    windows.login_url_unroutable,
     windows.taildrop_target_offline,
     windows.netlinkrib_permission_denied,
     windows.gui_host_not_detected,

@@ -322,6 +322,12 @@ _SIMPLE_TEXT: dict[CliErrorKind, tuple[str, str]] = {
         "and the DERP servers from TLS inspection (or your Headscale URL); with Headscale use a certificate "
         "for its exact host name from a CA the clients trust.",
     ),
+    CliErrorKind.LOGIN_URL_UNROUTABLE: (
+        "the login URL `tailscale up`/`login` printed is on 0.0.0.0 or loopback: the control server's configured URL "
+        "is its listen address (Headscale's server_url), so no browser elsewhere can open it.",
+        "Set Headscale's `server_url` to the URL clients use, restart it and log in again; meanwhile register the node "
+        "on the server: `headscale nodes register --user <user> --key <id>`.",
+    ),
     CliErrorKind.LOGIN_SERVER_MISMATCH: (
         "`tailscale up`/`login` named one control server with --login-server, but printed a login URL of another: "
         "the daemon did not switch and still uses its old control URL.",
@@ -4437,3 +4443,35 @@ def update_not_offered(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator
         already running stable version 1.58.2; no update needed
     """
     yield from _emit(CliErrorKind.UPDATE_NOT_OFFERED, report, ctx)
+
+
+@rule(
+    id="TS-CLI-LOGIN-URL-UNROUTABLE",
+    name="cli-login-url-unroutable",
+    family="tailscale-windows",
+    severity=Severity.ERROR,
+    summary="up/login printed a login URL on 0.0.0.0 or loopback: the control server's own URL is misconfigured",
+    target="windows",
+)
+def login_url_unroutable(report: CliErrorReport, ctx: DiagnoseContext) -> Iterator[Finding]:
+    """*Why*: the URL under ``To authenticate, visit:`` is built by the control server from its own configured
+    address (Headscale's ``server_url``). When that is the address it listens on (``0.0.0.0:8080``, ``[::]``) or
+    loopback while clients reach it by name, the URL opens nowhere but on the server itself: the daemon reached
+    the server, and the node waits for a login no browser can complete. Loopback counts only when the command named
+    a server that is not loopback (a server on the same machine may rightly answer ``127.0.0.1``).
+
+    *Bad*::
+
+        $ tailscale up --login-server http://headscale.example.net:8080
+        To authenticate, visit:
+
+                http://0.0.0.0:8080/register/VuW7vroFGIPClakw5tqNfHA8
+
+    *Good*::
+
+        $ tailscale up --login-server http://headscale.example.net:8080
+        To authenticate, visit:
+
+                http://headscale.example.net:8080/register/VuW7vroFGIPClakw5tqNfHA8
+    """
+    yield from _emit(CliErrorKind.LOGIN_URL_UNROUTABLE, report, ctx)
