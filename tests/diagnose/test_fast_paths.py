@@ -16,8 +16,11 @@ from hypothesis import strategies as st
 
 from opskit.core.diagnose import blocks as blocks_module
 from opskit.core.diagnose import guistart as guistart_module
+from opskit.core.diagnose import localapicurl as localapicurl_module
+from opskit.core.diagnose import loginserver as loginserver_module
 from opskit.core.diagnose import netcheck as netcheck_module
 from opskit.core.diagnose import profile as profile_module
+from opskit.core.diagnose import status as status_module
 from opskit.core.diagnose import text as text_module
 from opskit.core.diagnose import windows as windows_module
 from opskit.core.diagnose.blocks import Block, split_input
@@ -53,7 +56,8 @@ from opskit.core.diagnose.windows import (
     is_windows_error_line,
     matches_error_pattern,
 )
-from tests.diagnose.conftest import SAMPLES, SCENARIO
+from opskit.errors import InputError
+from tests.diagnose.conftest import SAMPLES, SCENARIO, run_json
 
 CODE_LINE = SourceLine(2, "Code: warn-id", "Code: warn-id")
 CORPUS = [p.read_text() for p in sorted(SAMPLES.rglob("*.txt"))] + [
@@ -969,3 +973,140 @@ def test_answer_phrases_per_command_answer_lines_pulled_apart_as_every_phrase() 
             finally:
                 windows_module._PHRASES_PER_COMMAND = True
             assert narrowed is every, (command, variant)
+
+
+# Session 19, round 5: split_input's line tests dispatched by a line's first character (blocks._TEST_STARTS). Each
+# test the table names must refuse every line whose first character does not list it; the split and the diagnosis
+# must be the same with the dispatch and with the full chain (blocks._DISPATCH_BY_FIRST off).
+def _view_at_start(lines: list[SourceLine], start: int) -> object:
+    return blocks_module._text_view(lines, start, lines[start].command, False, True)
+
+
+def _view_as_dispatched(lines: list[SourceLine], start: int) -> object:
+    at_start = bool(blocks_module._tests_for_first(lines[start].text[0]) & blocks_module._T_TEXT_VIEW)
+    return blocks_module._text_view(lines, start, lines[start].command, False, at_start)
+
+
+_DISPATCHED_TESTS = [
+    (blocks_module._T_DNS_STATUS, is_dns_status_start),
+    (blocks_module._T_LOCK_STATUS, is_lock_status_start),
+    (blocks_module._T_CURL_ANSWER, localapicurl_module.may_start_answer),
+    (blocks_module._T_BREW_INFO, events.is_brew_service_info_head),
+    (blocks_module._T_PORTMAP_DEBUG, is_portmap_debug_start),
+    (blocks_module._T_LOGIN_URL, loginserver_module.is_login_url_line),
+    (blocks_module._T_SSH_FAILED, lambda text: windows_module.ssh_failed_host(text) is not None),
+    (blocks_module._T_ROW_HEAD, blocks_module._may_start_row),
+    (blocks_module._T_HEALTH_HEAD, status_module.bare_health_head),
+]
+
+
+def test_dispatch_table_names_every_line_test_it_gates() -> None:
+    bits = [bit for bit, _ in blocks_module._TEST_STARTS]
+    assert len(set(bits)) == len(bits) and all(bit & (bit - 1) == 0 for bit in bits)  # one bit each
+    assert sorted(bits) == sorted([bit for bit, _ in _DISPATCHED_TESTS] + [blocks_module._T_TEXT_VIEW])
+
+
+# the starts of the lines each dispatched test takes (and of lines that only look like them), put after a first
+# character that may or may not be theirs
+_DISPATCH_STARTS = [
+    "=== 'Use Tailscale DNS' status ===", "=== MagicDNS configuration ===", "Tailscale DNS: enabled.",
+    "MagicDNS: enabled tailnet-wide (suffix = x.ts.net)", "Tailnet lock is ENABLED.", "Network-lock is NOT enabled.",
+    "This node is accessible under tailnet lock.", "Our node is trusted by network-lock.",
+    "The following nodes are locked out by tailnet lock:", "Error: Tailnet Lock is not enabled",
+    "tailnet lock is NOT enabled.", "< HTTP/1.1 403 Forbidden", "HTTP/1.1 500 Internal Server Error",
+    "tailscale (homebrew.mxcl.tailscale)", "gw=192.168.1.1 self=192.168.1.2", "monitor: gateway and self IP changed",
+    "portmap: UPnP", "ProbeResult{PCP:false PMP:false UPnP:true}", "no mapping",
+    "2026/09/01 15:02:12 portmap: monitor: gateway and self IP changed", "https://login.tailscale.com/a/1a2b3c4d",
+    "http://100.100.100.100/a/1a2b3c", "ssh: connect to host nas port 22: Connection timed out",
+    "pong from nas (100.64.0.2) via DERP(nyc) in 42ms", "100.64.0.1  nas  user@  linux  -",
+    "fd7a:115c:a1e0::1  nas  user@  linux  -", "FD7A:115C:A1E0::1  nas  user@", "1.2.3", "1.94.1",
+    "Client: 1.94.1", "Machine:", "User:", "Tags:", "ID  Tailnet  Account", "Name  Origin  Value",
+    "Suggested exit node: nyc.mullvad.ts.net.", "No exit node suggestion is available.", "Connected.", "{", "[",
+    "# TYPE tailscaled_outbound_bytes_total counter", "# HELP x y", "tailscaled_advertised_routes 0",
+    "magicsock_disco_recv 3", "IP  Service  Ports", "IP addresses:",
+    "Installing Tailscale for ubuntu, using method apt",
+    "Installation complete! Log in to start using Tailscale by running:", "machine1", "\u2026\u2026",
+    *(health[:40] for health in sorted(status_module.BARE_HEALTH)[::3]),
+]  # fmt: skip
+_DISPATCH_FIRSTS = ["", "-", "- ", "#", "# ", "`", '"', "\u2026", ".", "x", "m", "1", "\u0663", "T", "t", " "]
+
+
+@given(st.sampled_from(_DISPATCH_FIRSTS), st.sampled_from(_DISPATCH_STARTS), st.text(max_size=12))
+@example("", "pong from nas (100.64.0.2) via DERP(nyc) in 42ms", "")
+@example("\u0663", ".2.3", "")  # an Arabic-Indic digit opens a version line as "1" does (str.isdigit)
+@settings(max_examples=2000, deadline=None)
+def test_dispatch_table_lists_every_first_character_a_gated_test_takes(first: str, start: str, tail: str) -> None:
+    text = (first + start + tail).strip()
+    if not text:
+        return
+    may_take = blocks_module._tests_for_first(text[0])
+    for bit, takes in _DISPATCHED_TESTS:
+        assert may_take & bit or not takes(text), (bit, text)
+    lines = [SourceLine(1, text, text), SourceLine(2, tail or "x", tail or "x"), SourceLine(3, "USAGE", "USAGE")]
+    assert _view_as_dispatched(lines, 0) == _view_at_start(lines, 0), text
+
+
+def test_dispatch_table_lets_every_sample_line_meet_the_tests_that_take_it() -> None:
+    taken = 0
+    for text in CORPUS:
+        lines = text_module.split_lines(text)
+        for at, line in enumerate(lines):
+            if not line.text:
+                continue
+            may_take = blocks_module._tests_for_first(line.text[0])
+            for bit, takes in _DISPATCHED_TESTS:
+                if takes(line.text):
+                    assert may_take & bit, (bit, line.text)
+                    taken += 1
+            assert _view_as_dispatched(lines, at) == _view_at_start(lines, at), line.text
+    assert taken >= 300
+
+
+def _split_with_and_without_dispatch(text: str) -> tuple[object, object]:
+    dispatched = split_input(text)
+    blocks_module._DISPATCH_BY_FIRST = False
+    try:
+        full_chain = split_input(text)
+    finally:
+        blocks_module._DISPATCH_BY_FIRST = True
+    return dispatched, full_chain
+
+
+def _json_or_refusal(text: str) -> object:
+    """The `--format json` document of ``text``, or the refusal `opskit diagnose` prints for it."""
+    try:
+        return run_json(text)
+    except InputError as refusal:
+        return str(refusal)
+
+
+def test_dispatch_splits_and_diagnoses_every_sample_as_the_full_chain() -> None:
+    for text in CORPUS:
+        dispatched, full_chain = _split_with_and_without_dispatch(text)
+        assert dispatched == full_chain
+        dispatched_json = _json_or_refusal(text)
+        blocks_module._DISPATCH_BY_FIRST = False
+        try:
+            assert _json_or_refusal(text) == dispatched_json
+        finally:
+            blocks_module._DISPATCH_BY_FIRST = True
+
+
+# lines of every kind the dispatched tests read, what a quote or a comment puts before them (taken off before the
+# later tests: the dispatch asks again of what is left), and the lines around them in a paste
+_PASTE_LINES = [
+    *_DISPATCH_STARTS, "$ tailscale netcheck", "$ tailscale status", "$ tailscale up --login-server=https://hs.x",
+    "$ tailscale switch --list", "Report:", "* UDP: true", "- fra: 5.9ms (Frankfurt)", "",
+    "To authenticate, visit:", "USAGE", "  tailscale netcheck [flags]", "Success.", "access", "denied",
+    "# `pong from nas (100.64.0.2) via DERP(nyc) in 42ms`", "it says `ssh: connect to host nas port 22: No route",
+    'it says "Tailscale could not connect to any relay server."', "2026/09/01 15:02:12 magicsock: x",
+    "Code: warn-id", "Serving Tailscale status at http://x", "\u2026", "...",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PASTE_LINES), min_size=1, max_size=12).map("\n".join))
+@example("$ tailscale status\n100.64.0.1  nas  user@  linux  -\nssh: connect to host nas port 22: Connection timed out")
+@settings(max_examples=800, deadline=None)
+def test_dispatch_splits_generated_pastes_as_the_full_chain(text: str) -> None:
+    dispatched, full_chain = _split_with_and_without_dispatch(text)
+    assert dispatched == full_chain, text

@@ -90,6 +90,7 @@ from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_st
 from opskit.core.diagnose.services import service_list_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
+    BARE_HEALTH_HEAD_FIRSTS,
     KNOWN_OS,
     bare_health,
     bare_health_head,
@@ -883,6 +884,44 @@ _FAST_REPORT_HEADER = True
 _FAST_BULLET_RUN = True  # the same for split_input's run of netcheck bullets
 _FAST_KEYED_REGIONS = True  # and for the region lines of the v1.0/v0.98 layout, taken with the others
 
+# split_input's line tests that can take only a line starting with certain characters, each named by a bit: a line
+# meets only the tests its first character allows (most lines, prose and the lines no shortcut takes, start with a
+# character few or none of them can take). The characters come from each test's own cheap gate.
+_T_DNS_STATUS = 1  # is_dns_status_start: "=== ", "Tail", "Magi"
+_T_LOCK_STATUS = 2  # is_lock_status_start: "Netw", "netw", "Tail", "tail", "This", "Our ", "Erro", "The "
+_T_CURL_ANSWER = 4  # may_start_answer: "< HTTP/", "HTTP/"
+_T_TEXT_VIEW = 8  # _text_view's views that open at a character (the others it asks of every line)
+_T_BREW_INFO = 16  # is_brew_service_info_head: "tailscale ("
+_T_PORTMAP_DEBUG = 32  # is_portmap_debug_start: "gw=", "mon", "por", "Pro", "no ", "20…"
+_T_LOGIN_URL = 64  # is_login_url_line: "http"
+_T_SSH_FAILED = 128  # ssh_failed_host: "ssh:"
+_T_ROW_HEAD = 256  # _may_start_row: "pong from ", a status row's address ("1…", "fd7a…", "FD7A…")
+_T_HEALTH_HEAD = 512  # bare_health_head
+_TEST_STARTS: tuple[tuple[int, Callable[[str], bool]], ...] = (
+    (_T_DNS_STATUS, "=TM".__contains__),
+    (_T_LOCK_STATUS, "NnTtOE".__contains__),
+    (_T_CURL_ANSWER, "<H".__contains__),
+    # version (a digit, "C"), whois ("M", "U", "T", "C"), "ID ", suggest ("S", "N"), "Name ", watch-ipn ("{",
+    # "Connected."), "[", metrics ("#", "tmcdnphlwi"), "IP ", the install script ("I")
+    (_T_TEXT_VIEW, lambda first: first.isdigit() or first in "CMUTSNI{[#tmcdnphlwi"),
+    (_T_BREW_INFO, "t".__eq__),
+    (_T_PORTMAP_DEBUG, "gmpPn2".__contains__),
+    (_T_LOGIN_URL, "h".__eq__),
+    (_T_SSH_FAILED, "s".__eq__),
+    (_T_ROW_HEAD, "pf1F".__contains__),
+    (_T_HEALTH_HEAD, BARE_HEALTH_HEAD_FIRSTS.__contains__),
+)
+_EVERY_TEST = -1  # every bit: the full chain (_DISPATCH_BY_FIRST off)
+_DISPATCH_BY_FIRST = True  # off only in tests/diagnose/test_fast_paths.py, which compares the split both ways
+# the tests each first character met so far may take (filled as lines come: a digit is any Unicode digit)
+_TESTS_BY_FIRST: dict[str, int] = {}
+
+
+def _tests_for_first(first: str) -> int:
+    """The bits of the tests a line starting with ``first`` may meet, remembered for the next such line."""
+    tests = _TESTS_BY_FIRST[first] = sum(bit for bit, may_start in _TEST_STARTS if may_start(first))
+    return tests
+
 
 @lru_cache(maxsize=64)
 def _report_is_command_answer(command: str | None) -> bool:
@@ -914,26 +953,30 @@ def _report_header_is_plain(
 
 
 def _text_view(
-    lines: list[SourceLine], start: int, command: str | None, switch_list: bool
+    lines: list[SourceLine], start: int, command: str | None, switch_list: bool, at_start: bool = True
 ) -> tuple[BlockKind, int] | None:
     """The text view (kind, index of its last line) that starts at ``lines[start]``: `tailscale version`,
-    `whois`/`whoami`, `switch --list`, `exit-node suggest`, `syspolicy list`; or None."""
+    `whois`/`whoami`, `switch --list`, `exit-node suggest`, `syspolicy list`; or None. Not ``at_start``: the line's
+    first character opens none of the views that open at one (split_input's dispatch, _T_TEXT_VIEW)."""
     text = lines[start].text
     first = text[0]
     end: int | None
     if (
-        (first.isdigit() or first == "C")
+        at_start
+        and (first.isdigit() or first == "C")
         and len(text) < 80
         and (end := version_extent(lines, start, command)) is not None
     ):
         return BlockKind.VERSION, end
-    if text[-1] == ":" and first in "MUTC" and (end := whois_extent(lines, start, command)) is not None:
+    if at_start and text[-1] == ":" and first in "MUTC" and (end := whois_extent(lines, start, command)) is not None:
         return BlockKind.WHOIS, end
-    if (switch_list or text[:3] == "ID ") and (end := switch_list_extent(lines, start, command)) is not None:
+    if (switch_list or (at_start and text[:3] == "ID ")) and (
+        end := switch_list_extent(lines, start, command)
+    ) is not None:
         return BlockKind.SWITCH_LIST, end
-    if first in "SN" and is_suggest_start(text) and (end := suggest_extent(lines, start)) is not None:
+    if at_start and first in "SN" and is_suggest_start(text) and (end := suggest_extent(lines, start)) is not None:
         return BlockKind.EXIT_NODE_SUGGEST, end
-    if text[:5] == "Name " and (end := syspolicy_list_extent(lines, start)) is not None:
+    if at_start and text[:5] == "Name " and (end := syspolicy_list_extent(lines, start)) is not None:
         return BlockKind.SYSPOLICY_LIST, end
     # `file cp`'s progress line ends in its rate ("…B/s") or holds "ETA …" (filecp.PROGRESS; a cheap gate before it:
     # not every line ending in "s", such as netcheck's "= 12.3ms")
@@ -946,17 +989,17 @@ def _text_view(
         and (end := usage_extent(lines, start)) is not None
     ):
         return BlockKind.CLI_USAGE, end
-    if (text == "{" or text == CONNECTED) and (end := watch_ipn_extent(lines, start)) is not None:
+    if at_start and (text == "{" or text == CONNECTED) and (end := watch_ipn_extent(lines, start)) is not None:
         return BlockKind.DEBUG_WATCH_IPN, end
-    if text == "[" and (end := endpoint_changes_extent(lines, start)) is not None:
+    if at_start and text == "[" and (end := endpoint_changes_extent(lines, start)) is not None:
         return BlockKind.PEER_ENDPOINT_CHANGES, end
-    if is_metrics_start(text) and (end := metrics_extent(lines, start)) is not None:
+    if at_start and is_metrics_start(text) and (end := metrics_extent(lines, start)) is not None:
         return BlockKind.METRICS, end
     if may_be_web_line(text) and (end := web_start_extent(lines, start)) is not None:
         return BlockKind.WEB_START, end
-    if text[:3] == "IP " and (end := service_list_extent(lines, start)) is not None:
+    if at_start and text[:3] == "IP " and (end := service_list_extent(lines, start)) is not None:
         return BlockKind.SERVICES, end
-    if may_be_install_line(text) and (end := install_script_extent(lines, start)) is not None:
+    if at_start and may_be_install_line(text) and (end := install_script_extent(lines, start)) is not None:
         return BlockKind.INSTALL_SCRIPT, end
     if may_be_k3s_vpn_line(text) and (end := k3s_vpn_extent(lines, start)) is not None:
         return BlockKind.K3S_VPN, end
@@ -1522,6 +1565,13 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             current.append(line)
             current_hints.append(None)
             continue
+        # the tests below that can take only a line starting with certain characters (_TESTS_BY_FIRST)
+        if _DISPATCH_BY_FIRST:
+            may_take = _TESTS_BY_FIRST.get(first)
+            if may_take is None:
+                may_take = _tests_for_first(first)
+        else:
+            may_take = _EVERY_TEST
         if first == "E" and UPDATE_EXTRACTING.match(text) and _crash_follows(lines, index):
             close_block()
             flush_skip()
@@ -1562,14 +1612,22 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             blocks.append(Block(_WINDOWS, tuple(lines[index - 1 : box_end + 1]), current_command))
             index = box_end + 1
             continue
-        if is_dns_status_start(text) and (dns_end := dns_status_extent(lines, index - 1)) is not None:
+        if (
+            may_take & _T_DNS_STATUS
+            and is_dns_status_start(text)
+            and (dns_end := dns_status_extent(lines, index - 1)) is not None
+        ):
             close_block()  # `tailscale dns status`: read whole (its lines would otherwise be skipped as prose)
             flush_skip()
             successes.append(line)  # tailscaled answered it
             blocks.append(Block(BlockKind.DNS_STATUS, tuple(lines[index - 1 : dns_end + 1]), current_command))
             index = dns_end + 1
             continue
-        if is_lock_status_start(text) and (lock_end := lock_status_extent(lines, index - 1)) is not None:
+        if (
+            may_take & _T_LOCK_STATUS
+            and is_lock_status_start(text)
+            and (lock_end := lock_status_extent(lines, index - 1)) is not None
+        ):
             close_block()  # `tailscale lock status`: read whole (its lines would otherwise be skipped as prose)
             flush_skip()
             successes.append(line)  # tailscaled answered it: a "not running" error before it was outlived
@@ -1593,7 +1651,8 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             index = relayed.end + 1
             continue
         if (
-            may_start_answer(text)
+            may_take & _T_CURL_ANSWER
+            and may_start_answer(text)
             and (curl_answer := localapi_curl_answer(lines, index - 1, current_command)) is not None
         ):
             # tailscaled's LocalAPI refusing a request made by hand with curl -v / -i: read as the CLI's error. The
@@ -1618,7 +1677,9 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             )
             index = curl_answer.end + 1
             continue
-        if (view := _text_view(lines, index - 1, current_command, switch_list)) is not None:
+        if (
+            view := _text_view(lines, index - 1, current_command, switch_list, bool(may_take & _T_TEXT_VIEW))
+        ) is not None:
             close_block()  # version, whois/whoami, switch --list, exit-node suggest: read whole
             flush_skip()
             view_kind, view_end = view
@@ -1641,7 +1702,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             blocks.append(listed)
             index = index - 1 + len(listed.lines)
             continue
-        if (text == "[" or is_brew_service_info_head(text)) and (
+        if (text == "[" or (may_take & _T_BREW_INFO and is_brew_service_info_head(text))) and (
             read := _service_record_block(lines, index - 1, current_command)
         ) is not None:
             # `docker inspect` of a Tailscale container the OOM killer ended, `brew services info tailscale` (text or
@@ -1700,7 +1761,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             blocks.append(netmap)
             index = index - 1 + len(netmap.lines)
             continue
-        if index > no_portmap_before and is_portmap_debug_start(text):
+        if may_take & _T_PORTMAP_DEBUG and index > no_portmap_before and is_portmap_debug_start(text):
             portmap_end, is_portmap = portmap_debug_extent(lines, index - 1, current_command)
             if is_portmap:  # `tailscale debug portmap`: read whole (its port mapper lines are no tailscaled log)
                 close_block()
@@ -1865,6 +1926,8 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             # the same sentence soft-wrapped inside its quote (`… a report of "not` / `connected to home …".`)
             line, text, index = line._replace(text=quoted), quoted, index + 1
             quoted_in_prose = True
+        if text[:1] != first and may_take != _EVERY_TEST:
+            may_take = _tests_for_first(text[:1])  # a comment's "# " or prose's quote taken off: ask of what is left
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
             if command_output_lines != 1 or cli_answer_end(lines, index - 1, current_command) is None:
@@ -1901,7 +1964,12 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
         ):
             kind = _WINDOWS  # sha256sum's bare summary next to a Tailscale download: its install failing
         joined_head = False
-        if (kind is None or kind is _WINDOWS) and index < line_count and bare_health_head(text):
+        if (
+            (kind is None or kind is _WINDOWS)
+            and index < line_count
+            and may_take & _T_HEALTH_HEAD
+            and bare_health_head(text)
+        ):
             # a health message pasted bare (or as a "- " bullet) re-wrapped before its distinctive words end
             # ("- The following issues on your machine will likely make" / "usage of exit nodes impossible: […");
             # cut right after "…impossible:" it reads as the head of the CLI's risk message, whose next line is
@@ -1924,7 +1992,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
                 or (
                     kind is None
                     and (
-                        _may_start_row(text)
+                        (may_take & _T_ROW_HEAD and _may_start_row(text))
                         # an addressless row needs the table around it (or the command typed above its first row)
                         or ((current_kind is _STATUS or status_typed) and _row_head_in_table(text))
                     )
@@ -1949,6 +2017,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
                 tailnet_hosts.update(host_names(named[1]))
         elif (
             kind is None
+            and may_take & _T_SSH_FAILED
             and (ssh_host := ssh_failed_host(text)) is not None
             and tailnet_hosts.intersection(host_names(ssh_host))
         ):
@@ -2018,6 +2087,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             kind = _tail_kind(kind, current_kind, text, service_status)
         if (
             kind is None
+            and may_take & _T_LOGIN_URL
             and is_login_url_line(text)
             and (
                 (login_server_named and login_server_mismatch(text, current_command) is not None)
