@@ -1110,3 +1110,67 @@ _PASTE_LINES = [
 def test_dispatch_splits_generated_pastes_as_the_full_chain(text: str) -> None:
     dispatched, full_chain = _split_with_and_without_dispatch(text)
     assert dispatched == full_chain, text
+
+
+def _join_log_pieces_each_piece_asked(lines: list[SourceLine], head: SourceLine, index: int) -> tuple[str, int]:
+    """blocks._join_log_pieces as it ran before round 5: _log_continuation asked of every piece, an unstamped head's
+    first piece too."""
+    double = index < 2 or not lines[index - 2].text
+    around = lines[max(0, index - blocks_module._WIDTH_STRETCH) : index + blocks_module._WIDTH_STRETCH]
+    joined, last, end = head.text, head, index
+    while end < len(lines) and end - index < blocks_module._MAX_LOG_PIECES:
+        at = end
+        if double and not lines[at].text and at + 1 < len(lines):
+            at += 1
+        gap = blocks_module._log_continuation(
+            joined, head, last, lines[at], lambda: 80, lambda: blocks_module.terminal_width(around)
+        )
+        if gap is None:
+            break
+        joined, last = f"{joined}{gap}{lines[at].text}", lines[at]
+        end = at + 1
+    return joined, end
+
+
+_LOG_HEADS = [
+    "machine1", "\u2026\u2026", "safesocket.Listen: ", "getLocalBackend error: ", "ipnserver.Run: x:", "netmon.New: ",
+    "2026/09/01 15:02:12 portmap: monitor:", "2026/09/01 15:02:12 magicsock: x",
+    "Jan 02 15:04:05 host tailscaled[1]: x",
+    "Error: x:", "x:",
+]  # fmt: skip
+_LOG_PIECES = ["bind: no such file", "(in 28ms)", "key=value", "", "--wait]", "x", "\u2591\u2591 Subject: x"]
+
+
+@given(st.sampled_from(_LOG_HEADS), st.lists(st.sampled_from(_LOG_PIECES), min_size=1, max_size=4))
+@example("safesocket.Listen: ", ["bind: no such file"])
+@settings(max_examples=600, deadline=None)
+def test_unstamped_head_joins_as_each_piece_asked(head: str, pieces: list[str]) -> None:
+    lines = [SourceLine(n, text, text) for n, text in enumerate([head.strip(), *pieces], start=1)]
+    expected = _join_log_pieces_each_piece_asked(lines, lines[0], 1)
+    assert blocks_module._join_log_pieces(lines, lines[0], 1, lambda: 80) == expected
+
+
+def test_unstamped_head_joins_every_sample_line_as_each_piece_asked() -> None:
+    joined = 0
+    for text in CORPUS[::2]:
+        lines = text_module.split_lines(text)
+        for at, line in enumerate(lines[:-1]):
+            if line.text:
+                expected = _join_log_pieces_each_piece_asked(lines, line, at + 1)
+                assert blocks_module._join_log_pieces(lines, line, at + 1, lambda: 80) == expected, line.text
+                joined += expected[1] > at + 1
+    assert joined >= 20
+
+
+def _console_wrapped_measured(line: SourceLine) -> bool:
+    printed = windows_module._PASTE_DECORATION.sub("", line.raw.rstrip("\r\n"), count=1)
+    return len(printed) == windows_module.CONSOLE_WIDTH or len(printed.rstrip()) == windows_module.CONSOLE_WIDTH
+
+
+@given(st.text(alphabet=" \t>`x\r\n\u00a0", max_size=100))
+@example("x" * 80)
+@example(" " * 3 + "x" * 80)
+@settings(max_examples=1000, deadline=None)
+def test_console_wrapped_length_gate_answers_as_the_measure(raw: str) -> None:
+    line = SourceLine(1, raw.strip(), raw)
+    assert windows_module.console_wrapped(line) is _console_wrapped_measured(line)

@@ -791,6 +791,9 @@ def _join_log_pieces(
     lines: list[SourceLine], head: SourceLine, index: int, width: Callable[[], int | None]
 ) -> tuple[str, int]:
     """``head``'s text with the pieces from ``lines[index]`` on that continue it, and the index after them."""
+    text = head.text
+    if message_of(text).text == text and not (text[-1] == ":" and text.startswith(_UNSTAMPED_FATAL_HEADS)):
+        return text, index  # an unstamped line that heads no fatal error takes no piece (_log_continuation's answer)
     # A double-spaced paste (a copy that doubled every line end: a blank line above the head too) puts a blank
     # line between the pieces as well.
     double = index < 2 or not lines[index - 2].text
