@@ -15,13 +15,19 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose import blocks as blocks_module
+from opskit.core.diagnose import daemonlog as daemonlog_module
 from opskit.core.diagnose import guistart as guistart_module
+from opskit.core.diagnose import k3svpn as k3svpn_module
 from opskit.core.diagnose import localapicurl as localapicurl_module
 from opskit.core.diagnose import loginserver as loginserver_module
 from opskit.core.diagnose import netcheck as netcheck_module
 from opskit.core.diagnose import profile as profile_module
+from opskit.core.diagnose import relayedoutput as relayedoutput_module
 from opskit.core.diagnose import status as status_module
+from opskit.core.diagnose import switchlist as switchlist_module
 from opskit.core.diagnose import text as text_module
+from opskit.core.diagnose import ts2021 as ts2021_module
+from opskit.core.diagnose import webstart as webstart_module
 from opskit.core.diagnose import windows as windows_module
 from opskit.core.diagnose.blocks import Block, split_input
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer
@@ -50,6 +56,7 @@ from opskit.core.diagnose.profile import AddressScope, Mapping, NatProfile, buil
 from opskit.core.diagnose.status import is_status_line, parse_status_row
 from opskit.core.diagnose.stunlog import may_start_stun_log_line
 from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.usagetext import USAGE_HEADER
 from opskit.core.diagnose.windows import (
     error_word_head_across,
     error_word_head_in,
@@ -1174,3 +1181,100 @@ def _console_wrapped_measured(line: SourceLine) -> bool:
 def test_console_wrapped_length_gate_answers_as_the_measure(raw: str) -> None:
     line = SourceLine(1, raw.strip(), raw)
     assert windows_module.console_wrapped(line) is _console_wrapped_measured(line)
+
+
+# Session 19, round 5: an elision line inside a netcheck report dropped before the general path's chain
+# (blocks._report_elision_is_inert). The chain's tests of the text alone refuse every such line; the split is the same
+# with the shortcut and without it.
+_ELISIONS = ["\u2026", "\u2026" * 3, "\u2026" * 24, "...", "....", "." * 40]
+
+
+@pytest.mark.parametrize("elision", _ELISIONS)
+@pytest.mark.parametrize(
+    "check",
+    [
+        lambda t: t[0] not in "EpfSU#|htAT{[\"`'",  # (a Go trace's "..." is read before the netcheck shortcuts)
+        lambda t: blocks_module._tests_for_first(t[0]) == 0,  # dns/lock status, curl, the views at a character, …
+        lambda t: not (t[-3:] == "B/s" or "ETA " in t) and t != USAGE_HEADER,  # _text_view's views at any character
+        lambda t: not webstart_module.may_be_web_line(t) and not k3svpn_module.may_be_k3s_vpn_line(t),
+        lambda t: not relayedoutput_module.may_relay_output(t) and t != "[" and t[:7] != "Server ",
+        lambda t: not any(word in t for word in ("Fetching keys from ", "controlhttp.Dial = ", "noise handshake")),
+        lambda t: not windows_module.is_daemon_answering_cli(t, "tailscale netcheck", False),
+        lambda t: not windows_module.is_daemon_answering_cli(t, None, False),
+        lambda t: not may_start_stun_log_line(t) and t[-1] != ":" and not t[-1].isdigit(),
+        lambda t: not blocks_module._may_hold_netcheck_log(t) and "No DERP map from" not in t,
+        lambda t: "UDP is blocked, trying " not in t and not blocks_module._may_quote_health(t) and '"' not in t,
+        lambda t: t[-8:] != "Success." and not blocks_module._ADDRESS_ANSWER.match(t) and "ailnet" not in t,
+        lambda t: t[:2] != "IP" and "portmap: " not in t and "computed checksum" not in t,
+        lambda t: not blocks_module._exit_node_list_line(t) and not blocks_module._row_head_in_table(t),
+        lambda t: blocks_module.classify_line(t, True) is None and blocks_module.classify_line(t, False) is None,
+        lambda t: daemonlog_module.message_of(t).text == t,  # unstamped: no log piece joins it (_join_log_pieces)
+        lambda t: switchlist_module.HEADER.match(t) is None and switchlist_module._OLD_ROW.match(t) is None,
+        lambda t: not ts2021_module.is_ts2021_start(t, "tailscale debug ts2021"),
+        lambda t: not guistart_module._PATH_ERROR.match(t) and not guistart_module._ENVKNOB.match(t),
+        lambda t: all(refusal.phrase.strip(".\u2026 ") for _, refusal in COMMAND_ANSWERS),  # is_command_answer's
+        lambda t: blocks_module._NOISE.match(t) is not None,  # what the general path then does: drop it
+    ],
+)
+def test_report_elision_meets_none_of_the_general_paths_text_tests(check: object, elision: str) -> None:
+    assert callable(check) and check(elision)
+
+
+def test_report_elision_is_no_typed_commands_answer() -> None:
+    commands = {line.command for text in CORPUS for line in text_module.split_lines(text) if line.command}
+    for command in sorted(commands | set(_ANSWER_COMMANDS)):
+        for elision in _ELISIONS:
+            assert not windows_module.is_command_answer(elision, command), command
+            assert not guistart_module.is_gui_start_fatal(elision, command), command
+
+
+def _split_with_and_without_elision_shortcut(text: str) -> tuple[object, object]:
+    fast = split_input(text)
+    blocks_module._FAST_REPORT_ELISION = False
+    try:
+        general = split_input(text)
+    finally:
+        blocks_module._FAST_REPORT_ELISION = True
+    return fast, general
+
+
+def test_report_elision_shortcut_splits_every_sample_as_the_general_path() -> None:
+    elisions = 0
+    for text in CORPUS:
+        fast, general = _split_with_and_without_elision_shortcut(text)
+        assert fast == general
+        elisions += "\u2026\n" in text or "...\n" in text
+    assert elisions >= 10
+
+
+# what may be typed above a report, and the lines below an elision in it: the ones the shortcut must ask about (a CLI
+# error soft-wrapped from it, "USAGE" two lines down, a routine answer, a --json command's first line) and others
+_ELISION_TYPED = [
+    "", "$ tailscale netcheck\n", "$ tailscale switch --list\n", "$ tailscale debug ts2021\n",
+    "PS C:\\> tailscale-ipn\n", "$ tailscale netcheck --format=json\n", "$ tailscale status --json\n",
+    "$ tailscale serve status\n", "$ tailscale up\n", "$ tailscale ip\n", "$ tailscale exit-node list\n",
+    "$ tailscale status\n", "$ tailscale netcheck --help\n", "$ tailscale get hostname\n",
+]  # fmt: skip
+_ELISION_BELOW = [
+    "", "* UDP: true\n", "- fra: 5.9ms (Frankfurt)\n", "-  SH:         (HOME)\n", "\n", "Failed to connect to\n",
+    "local Tailscale daemon\n", "help line\n", "USAGE\n", "  tailscale netcheck\n", "Success.\n", "100.64.0.1\n",
+    "{}\n", "Code: warn-id\n", "$ tailscale status\n", "2026/09/01 15:02:12 portmap: monitor: x\n",
+    "handler does not exist\n", "\u2026\n", "...\n",
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(_ELISION_TYPED),
+    st.sampled_from(_ELISIONS),
+    st.lists(st.sampled_from(_ELISION_BELOW), max_size=4).map("".join),
+)
+@example("", "\u2026" * 3, "Failed to connect to\nlocal Tailscale daemon\n")  # a soft-wrapped error starts at it
+@example("$ tailscale netcheck --help\n", "...", "\nUSAGE\n  tailscale netcheck\n")  # a help text's short line
+@example("$ tailscale get hostname\n", "...", "")  # `get`'s answer: any word
+@settings(max_examples=1000, deadline=None)
+def test_report_elision_shortcut_splits_generated_pastes_as_the_general_path(
+    typed: str, elision: str, below: str
+) -> None:
+    text = f"{typed}Report:\n* UDP: true\n* DERP latency:\n- fra: 5.9ms (Frankfurt)\n{elision}\n{below}"
+    fast, general = _split_with_and_without_elision_shortcut(text)
+    assert fast == general, text

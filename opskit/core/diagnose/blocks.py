@@ -955,6 +955,26 @@ def _report_header_is_plain(
     return after >= len(lines) or not _may_hold_netcheck_log(f"Report: {lines[after].text}")
 
 
+# split_input's shortcut for an elision line inside a netcheck report (off only in tests/diagnose/test_fast_paths.py)
+_FAST_REPORT_ELISION = True
+
+
+def _report_elision_is_inert(lines: list[SourceLine], line: SourceLine, after: int, command: str | None) -> bool:
+    """Whether the general path of split_input can only drop ``line``, an elision inside a netcheck report (all "…",
+    or three dots or more: a _NOISE line) before ``lines[after]``, and change nothing. Its other tests refuse such a
+    line by its text alone, whatever the command typed above (tests/diagnose/test_fast_paths.py checks each; a
+    `… --json` command's first line cannot be one: the report above it is that command's output too); these are
+    the ones that depend on the lines below or on the command, asked as the general path asks them."""
+    if after + 1 < len(lines) and lines[after + 1].text == USAGE_HEADER:
+        return False  # a help text's short line two lines above its "USAGE" (_text_view)
+    # a CLI error soft-wrapped onto the lines below that starts at it, a routine answer of the command typed above
+    # (`tailscale get <setting>` prints any word)
+    return (
+        _soft_wrapped_cli_error(lines, line, line.text, after) is None
+        and cli_answer_end(lines, after - 1, command) is None
+    )
+
+
 def _text_view(
     lines: list[SourceLine], start: int, command: str | None, switch_list: bool, at_start: bool = True
 ) -> tuple[BlockKind, int] | None:
@@ -1286,6 +1306,35 @@ def _tail_kind(kind: BlockKind | None, current_kind: BlockKind, text: str, servi
     return kind
 
 
+def _soft_wrapped_cli_error(
+    lines: list[SourceLine], line: SourceLine, text: str, index: int
+) -> tuple[SourceLine, int] | None:
+    """``line`` (its text ``text``) joined with the next one or two lines into a CLI error, and the index after them;
+    or None: no error starts there."""
+    # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
+    # only two or three lines together say what it is, and the last piece is not an error by itself.
+    # A console's hard wrap (a line exactly 80 columns wide) cuts anywhere, mid-word or at a space
+    # that the cleaning then strips: try both.
+    gaps = ("", " ") if console_wrapped(line) else (" ",)
+    for gap in gaps:
+        joined = text
+        # whether the joined text may hold an error word: known from each line and seam, without
+        # scanning the joined text (windows.error_word_head_in): most lines of prose hold none
+        may_hold_error = error_word_head_in(text)
+        for extra in range(index, min(index + 2, len(lines))):
+            piece = lines[extra].text
+            # a real prompt starts something new; a piece that merely starts with "tailscale up"
+            # (read as a command typed without a prompt) may be the rest of the message
+            prompt = lines[extra].command is not None and piece != lines[extra].command
+            if not piece or prompt or is_windows_error_line(piece):
+                break
+            may_hold_error = may_hold_error or error_word_head_in(piece) or error_word_head_across(joined, gap, piece)
+            joined = f"{joined}{gap}{piece}"
+            if may_hold_error and is_windows_error_line(joined):
+                return line._replace(text=joined), extra + 1
+    return None
+
+
 def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
     """Split a paste into typed blocks, skipped-line runs and context (``whoami``); in an Ansible run, the
     Tailscale commands of ``ansible_host`` (else its first host running one)."""
@@ -1541,6 +1590,16 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
                         index += 1
                     command_output_lines += index - run_start
                     continue
+            if (
+                (first == "\u2026" or (first == "." and len(text) >= 3))
+                and not text.strip(first)
+                and not warning_code_lines
+                and _FAST_REPORT_ELISION
+                and _report_elision_is_inert(lines, line, index, current_command)
+            ):
+                # The poster's elision inside a report ("……", "..."): the general path drops it (_NOISE) after some
+                # forty tests, of which only the ones _report_elision_is_inert repeats can take it.
+                continue
         if (
             text == "Report:"
             and (current_kind is _NETCHECK or current_kind is None)
@@ -2044,33 +2103,8 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             joined, end = _join_log_pieces(lines, line, index, paste_width)
             if end > index and (kind is not None or is_daemon_log_line(joined)):
                 kind, line, index = _DAEMON_LOG, line._replace(text=joined), end
-        if kind is None and index < line_count:
-            # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
-            # only two or three lines together say what it is, and the last piece is not an error by itself.
-            # A console's hard wrap (a line exactly 80 columns wide) cuts anywhere, mid-word or at a space
-            # that the cleaning then strips: try both.
-            gaps = ("", " ") if console_wrapped(line) else (" ",)
-            for gap in gaps:
-                joined = text
-                # whether the joined text may hold an error word: known from each line and seam, without
-                # scanning the joined text (windows.error_word_head_in): most lines of prose hold none
-                may_hold_error = error_word_head_in(text)
-                for extra in range(index, min(index + 2, line_count)):
-                    piece = lines[extra].text
-                    # a real prompt starts something new; a piece that merely starts with "tailscale up"
-                    # (read as a command typed without a prompt) may be the rest of the message
-                    prompt = lines[extra].command is not None and piece != lines[extra].command
-                    if not piece or prompt or is_windows_error_line(piece):
-                        break
-                    may_hold_error = (
-                        may_hold_error or error_word_head_in(piece) or error_word_head_across(joined, gap, piece)
-                    )
-                    joined = f"{joined}{gap}{piece}"
-                    if may_hold_error and is_windows_error_line(joined):
-                        kind, line, index = _WINDOWS, line._replace(text=joined), extra + 1
-                        break
-                if kind is not None:
-                    break
+        if kind is None and index < line_count and (wrapped_error := _soft_wrapped_cli_error(lines, line, text, index)):
+            kind, (line, index) = _WINDOWS, wrapped_error
         if (
             kind is _WINDOWS
             and "additional check" in line.text  # (a soft-wrapped line was joined into line.text, not text)
