@@ -15,10 +15,19 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from opskit.core.diagnose import blocks as blocks_module
+from opskit.core.diagnose import daemonlog as daemonlog_module
 from opskit.core.diagnose import guistart as guistart_module
+from opskit.core.diagnose import k3svpn as k3svpn_module
+from opskit.core.diagnose import localapicurl as localapicurl_module
+from opskit.core.diagnose import loginserver as loginserver_module
 from opskit.core.diagnose import netcheck as netcheck_module
 from opskit.core.diagnose import profile as profile_module
+from opskit.core.diagnose import relayedoutput as relayedoutput_module
+from opskit.core.diagnose import status as status_module
+from opskit.core.diagnose import switchlist as switchlist_module
 from opskit.core.diagnose import text as text_module
+from opskit.core.diagnose import ts2021 as ts2021_module
+from opskit.core.diagnose import webstart as webstart_module
 from opskit.core.diagnose import windows as windows_module
 from opskit.core.diagnose.blocks import Block, split_input
 from opskit.core.diagnose.cli_catalog import COMMAND_ANSWERS, find_command_answer
@@ -47,13 +56,15 @@ from opskit.core.diagnose.profile import AddressScope, Mapping, NatProfile, buil
 from opskit.core.diagnose.status import is_status_line, parse_status_row
 from opskit.core.diagnose.stunlog import may_start_stun_log_line
 from opskit.core.diagnose.text import SourceLine
+from opskit.core.diagnose.usagetext import USAGE_HEADER
 from opskit.core.diagnose.windows import (
     error_word_head_across,
     error_word_head_in,
     is_windows_error_line,
     matches_error_pattern,
 )
-from tests.diagnose.conftest import SAMPLES, SCENARIO
+from opskit.errors import InputError
+from tests.diagnose.conftest import SAMPLES, SCENARIO, run_json
 
 CODE_LINE = SourceLine(2, "Code: warn-id", "Code: warn-id")
 CORPUS = [p.read_text() for p in sorted(SAMPLES.rglob("*.txt"))] + [
@@ -969,3 +980,301 @@ def test_answer_phrases_per_command_answer_lines_pulled_apart_as_every_phrase() 
             finally:
                 windows_module._PHRASES_PER_COMMAND = True
             assert narrowed is every, (command, variant)
+
+
+# Session 19, round 5: split_input's line tests dispatched by a line's first character (blocks._TEST_STARTS). Each
+# test the table names must refuse every line whose first character does not list it; the split and the diagnosis
+# must be the same with the dispatch and with the full chain (blocks._DISPATCH_BY_FIRST off).
+def _view_at_start(lines: list[SourceLine], start: int) -> object:
+    return blocks_module._text_view(lines, start, lines[start].command, False, True)
+
+
+def _view_as_dispatched(lines: list[SourceLine], start: int) -> object:
+    at_start = bool(blocks_module._tests_for_first(lines[start].text[0]) & blocks_module._T_TEXT_VIEW)
+    return blocks_module._text_view(lines, start, lines[start].command, False, at_start)
+
+
+_DISPATCHED_TESTS = [
+    (blocks_module._T_DNS_STATUS, is_dns_status_start),
+    (blocks_module._T_LOCK_STATUS, is_lock_status_start),
+    (blocks_module._T_CURL_ANSWER, localapicurl_module.may_start_answer),
+    (blocks_module._T_BREW_INFO, events.is_brew_service_info_head),
+    (blocks_module._T_PORTMAP_DEBUG, is_portmap_debug_start),
+    (blocks_module._T_LOGIN_URL, loginserver_module.is_login_url_line),
+    (blocks_module._T_SSH_FAILED, lambda text: windows_module.ssh_failed_host(text) is not None),
+    (blocks_module._T_ROW_HEAD, blocks_module._may_start_row),
+    (blocks_module._T_HEALTH_HEAD, status_module.bare_health_head),
+]
+
+
+def test_dispatch_table_names_every_line_test_it_gates() -> None:
+    bits = [bit for bit, _ in blocks_module._TEST_STARTS]
+    assert len(set(bits)) == len(bits) and all(bit & (bit - 1) == 0 for bit in bits)  # one bit each
+    assert sorted(bits) == sorted([bit for bit, _ in _DISPATCHED_TESTS] + [blocks_module._T_TEXT_VIEW])
+
+
+# the starts of the lines each dispatched test takes (and of lines that only look like them), put after a first
+# character that may or may not be theirs
+_DISPATCH_STARTS = [
+    "=== 'Use Tailscale DNS' status ===", "=== MagicDNS configuration ===", "Tailscale DNS: enabled.",
+    "MagicDNS: enabled tailnet-wide (suffix = x.ts.net)", "Tailnet lock is ENABLED.", "Network-lock is NOT enabled.",
+    "This node is accessible under tailnet lock.", "Our node is trusted by network-lock.",
+    "The following nodes are locked out by tailnet lock:", "Error: Tailnet Lock is not enabled",
+    "tailnet lock is NOT enabled.", "< HTTP/1.1 403 Forbidden", "HTTP/1.1 500 Internal Server Error",
+    "tailscale (homebrew.mxcl.tailscale)", "gw=192.168.1.1 self=192.168.1.2", "monitor: gateway and self IP changed",
+    "portmap: UPnP", "ProbeResult{PCP:false PMP:false UPnP:true}", "no mapping",
+    "2026/09/01 15:02:12 portmap: monitor: gateway and self IP changed", "https://login.tailscale.com/a/1a2b3c4d",
+    "http://100.100.100.100/a/1a2b3c", "ssh: connect to host nas port 22: Connection timed out",
+    "pong from nas (100.64.0.2) via DERP(nyc) in 42ms", "100.64.0.1  nas  user@  linux  -",
+    "fd7a:115c:a1e0::1  nas  user@  linux  -", "FD7A:115C:A1E0::1  nas  user@", "1.2.3", "1.94.1",
+    "Client: 1.94.1", "Machine:", "User:", "Tags:", "ID  Tailnet  Account", "Name  Origin  Value",
+    "Suggested exit node: nyc.mullvad.ts.net.", "No exit node suggestion is available.", "Connected.", "{", "[",
+    "# TYPE tailscaled_outbound_bytes_total counter", "# HELP x y", "tailscaled_advertised_routes 0",
+    "magicsock_disco_recv 3", "IP  Service  Ports", "IP addresses:",
+    "Installing Tailscale for ubuntu, using method apt",
+    "Installation complete! Log in to start using Tailscale by running:", "machine1", "\u2026\u2026",
+    *(health[:40] for health in sorted(status_module.BARE_HEALTH)[::3]),
+]  # fmt: skip
+_DISPATCH_FIRSTS = ["", "-", "- ", "#", "# ", "`", '"', "\u2026", ".", "x", "m", "1", "\u0663", "T", "t", " "]
+
+
+@given(st.sampled_from(_DISPATCH_FIRSTS), st.sampled_from(_DISPATCH_STARTS), st.text(max_size=12))
+@example("", "pong from nas (100.64.0.2) via DERP(nyc) in 42ms", "")
+@example("\u0663", ".2.3", "")  # an Arabic-Indic digit opens a version line as "1" does (str.isdigit)
+@settings(max_examples=2000, deadline=None)
+def test_dispatch_table_lists_every_first_character_a_gated_test_takes(first: str, start: str, tail: str) -> None:
+    text = (first + start + tail).strip()
+    if not text:
+        return
+    may_take = blocks_module._tests_for_first(text[0])
+    for bit, takes in _DISPATCHED_TESTS:
+        assert may_take & bit or not takes(text), (bit, text)
+    lines = [SourceLine(1, text, text), SourceLine(2, tail or "x", tail or "x"), SourceLine(3, "USAGE", "USAGE")]
+    assert _view_as_dispatched(lines, 0) == _view_at_start(lines, 0), text
+
+
+def test_dispatch_table_lets_every_sample_line_meet_the_tests_that_take_it() -> None:
+    taken = 0
+    for text in CORPUS:
+        lines = text_module.split_lines(text)
+        for at, line in enumerate(lines):
+            if not line.text:
+                continue
+            may_take = blocks_module._tests_for_first(line.text[0])
+            for bit, takes in _DISPATCHED_TESTS:
+                if takes(line.text):
+                    assert may_take & bit, (bit, line.text)
+                    taken += 1
+            assert _view_as_dispatched(lines, at) == _view_at_start(lines, at), line.text
+    assert taken >= 300
+
+
+def _split_with_and_without_dispatch(text: str) -> tuple[object, object]:
+    dispatched = split_input(text)
+    blocks_module._DISPATCH_BY_FIRST = False
+    try:
+        full_chain = split_input(text)
+    finally:
+        blocks_module._DISPATCH_BY_FIRST = True
+    return dispatched, full_chain
+
+
+def _json_or_refusal(text: str) -> object:
+    """The `--format json` document of ``text``, or the refusal `opskit diagnose` prints for it."""
+    try:
+        return run_json(text)
+    except InputError as refusal:
+        return str(refusal)
+
+
+def test_dispatch_splits_and_diagnoses_every_sample_as_the_full_chain() -> None:
+    for text in CORPUS:
+        dispatched, full_chain = _split_with_and_without_dispatch(text)
+        assert dispatched == full_chain
+        dispatched_json = _json_or_refusal(text)
+        blocks_module._DISPATCH_BY_FIRST = False
+        try:
+            assert _json_or_refusal(text) == dispatched_json
+        finally:
+            blocks_module._DISPATCH_BY_FIRST = True
+
+
+# lines of every kind the dispatched tests read, what a quote or a comment puts before them (taken off before the
+# later tests: the dispatch asks again of what is left), and the lines around them in a paste
+_PASTE_LINES = [
+    *_DISPATCH_STARTS, "$ tailscale netcheck", "$ tailscale status", "$ tailscale up --login-server=https://hs.x",
+    "$ tailscale switch --list", "Report:", "* UDP: true", "- fra: 5.9ms (Frankfurt)", "",
+    "To authenticate, visit:", "USAGE", "  tailscale netcheck [flags]", "Success.", "access", "denied",
+    "# `pong from nas (100.64.0.2) via DERP(nyc) in 42ms`", "it says `ssh: connect to host nas port 22: No route",
+    'it says "Tailscale could not connect to any relay server."', "2026/09/01 15:02:12 magicsock: x",
+    "Code: warn-id", "Serving Tailscale status at http://x", "\u2026", "...",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PASTE_LINES), min_size=1, max_size=12).map("\n".join))
+@example("$ tailscale status\n100.64.0.1  nas  user@  linux  -\nssh: connect to host nas port 22: Connection timed out")
+@settings(max_examples=800, deadline=None)
+def test_dispatch_splits_generated_pastes_as_the_full_chain(text: str) -> None:
+    dispatched, full_chain = _split_with_and_without_dispatch(text)
+    assert dispatched == full_chain, text
+
+
+def _join_log_pieces_each_piece_asked(lines: list[SourceLine], head: SourceLine, index: int) -> tuple[str, int]:
+    """blocks._join_log_pieces as it ran before round 5: _log_continuation asked of every piece, an unstamped head's
+    first piece too."""
+    double = index < 2 or not lines[index - 2].text
+    around = lines[max(0, index - blocks_module._WIDTH_STRETCH) : index + blocks_module._WIDTH_STRETCH]
+    joined, last, end = head.text, head, index
+    while end < len(lines) and end - index < blocks_module._MAX_LOG_PIECES:
+        at = end
+        if double and not lines[at].text and at + 1 < len(lines):
+            at += 1
+        gap = blocks_module._log_continuation(
+            joined, head, last, lines[at], lambda: 80, lambda: blocks_module.terminal_width(around)
+        )
+        if gap is None:
+            break
+        joined, last = f"{joined}{gap}{lines[at].text}", lines[at]
+        end = at + 1
+    return joined, end
+
+
+_LOG_HEADS = [
+    "machine1", "\u2026\u2026", "safesocket.Listen: ", "getLocalBackend error: ", "ipnserver.Run: x:", "netmon.New: ",
+    "2026/09/01 15:02:12 portmap: monitor:", "2026/09/01 15:02:12 magicsock: x",
+    "Jan 02 15:04:05 host tailscaled[1]: x",
+    "Error: x:", "x:",
+]  # fmt: skip
+_LOG_PIECES = ["bind: no such file", "(in 28ms)", "key=value", "", "--wait]", "x", "\u2591\u2591 Subject: x"]
+
+
+@given(st.sampled_from(_LOG_HEADS), st.lists(st.sampled_from(_LOG_PIECES), min_size=1, max_size=4))
+@example("safesocket.Listen: ", ["bind: no such file"])
+@settings(max_examples=600, deadline=None)
+def test_unstamped_head_joins_as_each_piece_asked(head: str, pieces: list[str]) -> None:
+    lines = [SourceLine(n, text, text) for n, text in enumerate([head.strip(), *pieces], start=1)]
+    expected = _join_log_pieces_each_piece_asked(lines, lines[0], 1)
+    assert blocks_module._join_log_pieces(lines, lines[0], 1, lambda: 80) == expected
+
+
+def test_unstamped_head_joins_every_sample_line_as_each_piece_asked() -> None:
+    joined = 0
+    for text in CORPUS[::2]:
+        lines = text_module.split_lines(text)
+        for at, line in enumerate(lines[:-1]):
+            if line.text:
+                expected = _join_log_pieces_each_piece_asked(lines, line, at + 1)
+                assert blocks_module._join_log_pieces(lines, line, at + 1, lambda: 80) == expected, line.text
+                joined += expected[1] > at + 1
+    assert joined >= 20
+
+
+def _console_wrapped_measured(line: SourceLine) -> bool:
+    printed = windows_module._PASTE_DECORATION.sub("", line.raw.rstrip("\r\n"), count=1)
+    return len(printed) == windows_module.CONSOLE_WIDTH or len(printed.rstrip()) == windows_module.CONSOLE_WIDTH
+
+
+@given(st.text(alphabet=" \t>`x\r\n\u00a0", max_size=100))
+@example("x" * 80)
+@example(" " * 3 + "x" * 80)
+@settings(max_examples=1000, deadline=None)
+def test_console_wrapped_length_gate_answers_as_the_measure(raw: str) -> None:
+    line = SourceLine(1, raw.strip(), raw)
+    assert windows_module.console_wrapped(line) is _console_wrapped_measured(line)
+
+
+# Session 19, round 5: an elision line inside a netcheck report dropped before the general path's chain
+# (blocks._report_elision_is_inert). The chain's tests of the text alone refuse every such line; the split is the same
+# with the shortcut and without it.
+_ELISIONS = ["\u2026", "\u2026" * 3, "\u2026" * 24, "...", "....", "." * 40]
+
+
+@pytest.mark.parametrize("elision", _ELISIONS)
+@pytest.mark.parametrize(
+    "check",
+    [
+        lambda t: t[0] not in "EpfSU#|htAT{[\"`'",  # (a Go trace's "..." is read before the netcheck shortcuts)
+        lambda t: blocks_module._tests_for_first(t[0]) == 0,  # dns/lock status, curl, the views at a character, …
+        lambda t: not (t[-3:] == "B/s" or "ETA " in t) and t != USAGE_HEADER,  # _text_view's views at any character
+        lambda t: not webstart_module.may_be_web_line(t) and not k3svpn_module.may_be_k3s_vpn_line(t),
+        lambda t: not relayedoutput_module.may_relay_output(t) and t != "[" and t[:7] != "Server ",
+        lambda t: not any(word in t for word in ("Fetching keys from ", "controlhttp.Dial = ", "noise handshake")),
+        lambda t: not windows_module.is_daemon_answering_cli(t, "tailscale netcheck", False),
+        lambda t: not windows_module.is_daemon_answering_cli(t, None, False),
+        lambda t: not may_start_stun_log_line(t) and t[-1] != ":" and not t[-1].isdigit(),
+        lambda t: not blocks_module._may_hold_netcheck_log(t) and "No DERP map from" not in t,
+        lambda t: "UDP is blocked, trying " not in t and not blocks_module._may_quote_health(t) and '"' not in t,
+        lambda t: t[-8:] != "Success." and not blocks_module._ADDRESS_ANSWER.match(t) and "ailnet" not in t,
+        lambda t: t[:2] != "IP" and "portmap: " not in t and "computed checksum" not in t,
+        lambda t: not blocks_module._exit_node_list_line(t) and not blocks_module._row_head_in_table(t),
+        lambda t: blocks_module.classify_line(t, True) is None and blocks_module.classify_line(t, False) is None,
+        lambda t: daemonlog_module.message_of(t).text == t,  # unstamped: no log piece joins it (_join_log_pieces)
+        lambda t: switchlist_module.HEADER.match(t) is None and switchlist_module._OLD_ROW.match(t) is None,
+        lambda t: not ts2021_module.is_ts2021_start(t, "tailscale debug ts2021"),
+        lambda t: not guistart_module._PATH_ERROR.match(t) and not guistart_module._ENVKNOB.match(t),
+        lambda t: all(refusal.phrase.strip(".\u2026 ") for _, refusal in COMMAND_ANSWERS),  # is_command_answer's
+        lambda t: blocks_module._NOISE.match(t) is not None,  # what the general path then does: drop it
+    ],
+)
+def test_report_elision_meets_none_of_the_general_paths_text_tests(check: object, elision: str) -> None:
+    assert callable(check) and check(elision)
+
+
+def test_report_elision_is_no_typed_commands_answer() -> None:
+    commands = {line.command for text in CORPUS for line in text_module.split_lines(text) if line.command}
+    for command in sorted(commands | set(_ANSWER_COMMANDS)):
+        for elision in _ELISIONS:
+            assert not windows_module.is_command_answer(elision, command), command
+            assert not guistart_module.is_gui_start_fatal(elision, command), command
+
+
+def _split_with_and_without_elision_shortcut(text: str) -> tuple[object, object]:
+    fast = split_input(text)
+    blocks_module._FAST_REPORT_ELISION = False
+    try:
+        general = split_input(text)
+    finally:
+        blocks_module._FAST_REPORT_ELISION = True
+    return fast, general
+
+
+def test_report_elision_shortcut_splits_every_sample_as_the_general_path() -> None:
+    elisions = 0
+    for text in CORPUS:
+        fast, general = _split_with_and_without_elision_shortcut(text)
+        assert fast == general
+        elisions += "\u2026\n" in text or "...\n" in text
+    assert elisions >= 10
+
+
+# what may be typed above a report, and the lines below an elision in it: the ones the shortcut must ask about (a CLI
+# error soft-wrapped from it, "USAGE" two lines down, a routine answer, a --json command's first line) and others
+_ELISION_TYPED = [
+    "", "$ tailscale netcheck\n", "$ tailscale switch --list\n", "$ tailscale debug ts2021\n",
+    "PS C:\\> tailscale-ipn\n", "$ tailscale netcheck --format=json\n", "$ tailscale status --json\n",
+    "$ tailscale serve status\n", "$ tailscale up\n", "$ tailscale ip\n", "$ tailscale exit-node list\n",
+    "$ tailscale status\n", "$ tailscale netcheck --help\n", "$ tailscale get hostname\n",
+]  # fmt: skip
+_ELISION_BELOW = [
+    "", "* UDP: true\n", "- fra: 5.9ms (Frankfurt)\n", "-  SH:         (HOME)\n", "\n", "Failed to connect to\n",
+    "local Tailscale daemon\n", "help line\n", "USAGE\n", "  tailscale netcheck\n", "Success.\n", "100.64.0.1\n",
+    "{}\n", "Code: warn-id\n", "$ tailscale status\n", "2026/09/01 15:02:12 portmap: monitor: x\n",
+    "handler does not exist\n", "\u2026\n", "...\n",
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(_ELISION_TYPED),
+    st.sampled_from(_ELISIONS),
+    st.lists(st.sampled_from(_ELISION_BELOW), max_size=4).map("".join),
+)
+@example("", "\u2026" * 3, "Failed to connect to\nlocal Tailscale daemon\n")  # a soft-wrapped error starts at it
+@example("$ tailscale netcheck --help\n", "...", "\nUSAGE\n  tailscale netcheck\n")  # a help text's short line
+@example("$ tailscale get hostname\n", "...", "")  # `get`'s answer: any word
+@settings(max_examples=1000, deadline=None)
+def test_report_elision_shortcut_splits_generated_pastes_as_the_general_path(
+    typed: str, elision: str, below: str
+) -> None:
+    text = f"{typed}Report:\n* UDP: true\n* DERP latency:\n- fra: 5.9ms (Frankfurt)\n{elision}\n{below}"
+    fast, general = _split_with_and_without_elision_shortcut(text)
+    assert fast == general, text

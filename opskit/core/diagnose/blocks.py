@@ -90,6 +90,7 @@ from opskit.core.diagnose.servestatus import is_serve_config, is_serve_status_st
 from opskit.core.diagnose.services import service_list_extent
 from opskit.core.diagnose.status import (
     BARE_HEALTH,
+    BARE_HEALTH_HEAD_FIRSTS,
     KNOWN_OS,
     bare_health,
     bare_health_head,
@@ -790,6 +791,9 @@ def _join_log_pieces(
     lines: list[SourceLine], head: SourceLine, index: int, width: Callable[[], int | None]
 ) -> tuple[str, int]:
     """``head``'s text with the pieces from ``lines[index]`` on that continue it, and the index after them."""
+    text = head.text
+    if message_of(text).text == text and not (text[-1] == ":" and text.startswith(_UNSTAMPED_FATAL_HEADS)):
+        return text, index  # an unstamped line that heads no fatal error takes no piece (_log_continuation's answer)
     # A double-spaced paste (a copy that doubled every line end: a blank line above the head too) puts a blank
     # line between the pieces as well.
     double = index < 2 or not lines[index - 2].text
@@ -883,6 +887,44 @@ _FAST_REPORT_HEADER = True
 _FAST_BULLET_RUN = True  # the same for split_input's run of netcheck bullets
 _FAST_KEYED_REGIONS = True  # and for the region lines of the v1.0/v0.98 layout, taken with the others
 
+# split_input's line tests that can take only a line starting with certain characters, each named by a bit: a line
+# meets only the tests its first character allows (most lines, prose and the lines no shortcut takes, start with a
+# character few or none of them can take). The characters come from each test's own cheap gate.
+_T_DNS_STATUS = 1  # is_dns_status_start: "=== ", "Tail", "Magi"
+_T_LOCK_STATUS = 2  # is_lock_status_start: "Netw", "netw", "Tail", "tail", "This", "Our ", "Erro", "The "
+_T_CURL_ANSWER = 4  # may_start_answer: "< HTTP/", "HTTP/"
+_T_TEXT_VIEW = 8  # _text_view's views that open at a character (the others it asks of every line)
+_T_BREW_INFO = 16  # is_brew_service_info_head: "tailscale ("
+_T_PORTMAP_DEBUG = 32  # is_portmap_debug_start: "gw=", "mon", "por", "Pro", "no ", "20…"
+_T_LOGIN_URL = 64  # is_login_url_line: "http"
+_T_SSH_FAILED = 128  # ssh_failed_host: "ssh:"
+_T_ROW_HEAD = 256  # _may_start_row: "pong from ", a status row's address ("1…", "fd7a…", "FD7A…")
+_T_HEALTH_HEAD = 512  # bare_health_head
+_TEST_STARTS: tuple[tuple[int, Callable[[str], bool]], ...] = (
+    (_T_DNS_STATUS, "=TM".__contains__),
+    (_T_LOCK_STATUS, "NnTtOE".__contains__),
+    (_T_CURL_ANSWER, "<H".__contains__),
+    # version (a digit, "C"), whois ("M", "U", "T", "C"), "ID ", suggest ("S", "N"), "Name ", watch-ipn ("{",
+    # "Connected."), "[", metrics ("#", "tmcdnphlwi"), "IP ", the install script ("I")
+    (_T_TEXT_VIEW, lambda first: first.isdigit() or first in "CMUTSNI{[#tmcdnphlwi"),
+    (_T_BREW_INFO, "t".__eq__),
+    (_T_PORTMAP_DEBUG, "gmpPn2".__contains__),
+    (_T_LOGIN_URL, "h".__eq__),
+    (_T_SSH_FAILED, "s".__eq__),
+    (_T_ROW_HEAD, "pf1F".__contains__),
+    (_T_HEALTH_HEAD, BARE_HEALTH_HEAD_FIRSTS.__contains__),
+)
+_EVERY_TEST = -1  # every bit: the full chain (_DISPATCH_BY_FIRST off)
+_DISPATCH_BY_FIRST = True  # off only in tests/diagnose/test_fast_paths.py, which compares the split both ways
+# the tests each first character met so far may take (filled as lines come: a digit is any Unicode digit)
+_TESTS_BY_FIRST: dict[str, int] = {}
+
+
+def _tests_for_first(first: str) -> int:
+    """The bits of the tests a line starting with ``first`` may meet, remembered for the next such line."""
+    tests = _TESTS_BY_FIRST[first] = sum(bit for bit, may_start in _TEST_STARTS if may_start(first))
+    return tests
+
 
 @lru_cache(maxsize=64)
 def _report_is_command_answer(command: str | None) -> bool:
@@ -913,27 +955,51 @@ def _report_header_is_plain(
     return after >= len(lines) or not _may_hold_netcheck_log(f"Report: {lines[after].text}")
 
 
+# split_input's shortcut for an elision line inside a netcheck report (off only in tests/diagnose/test_fast_paths.py)
+_FAST_REPORT_ELISION = True
+
+
+def _report_elision_is_inert(lines: list[SourceLine], line: SourceLine, after: int, command: str | None) -> bool:
+    """Whether the general path of split_input can only drop ``line``, an elision inside a netcheck report (all "…",
+    or three dots or more: a _NOISE line) before ``lines[after]``, and change nothing. Its other tests refuse such a
+    line by its text alone, whatever the command typed above (tests/diagnose/test_fast_paths.py checks each; a
+    `… --json` command's first line cannot be one: the report above it is that command's output too); these are
+    the ones that depend on the lines below or on the command, asked as the general path asks them."""
+    if after + 1 < len(lines) and lines[after + 1].text == USAGE_HEADER:
+        return False  # a help text's short line two lines above its "USAGE" (_text_view)
+    # a CLI error soft-wrapped onto the lines below that starts at it, a routine answer of the command typed above
+    # (`tailscale get <setting>` prints any word)
+    return (
+        _soft_wrapped_cli_error(lines, line, line.text, after) is None
+        and cli_answer_end(lines, after - 1, command) is None
+    )
+
+
 def _text_view(
-    lines: list[SourceLine], start: int, command: str | None, switch_list: bool
+    lines: list[SourceLine], start: int, command: str | None, switch_list: bool, at_start: bool = True
 ) -> tuple[BlockKind, int] | None:
     """The text view (kind, index of its last line) that starts at ``lines[start]``: `tailscale version`,
-    `whois`/`whoami`, `switch --list`, `exit-node suggest`, `syspolicy list`; or None."""
+    `whois`/`whoami`, `switch --list`, `exit-node suggest`, `syspolicy list`; or None. Not ``at_start``: the line's
+    first character opens none of the views that open at one (split_input's dispatch, _T_TEXT_VIEW)."""
     text = lines[start].text
     first = text[0]
     end: int | None
     if (
-        (first.isdigit() or first == "C")
+        at_start
+        and (first.isdigit() or first == "C")
         and len(text) < 80
         and (end := version_extent(lines, start, command)) is not None
     ):
         return BlockKind.VERSION, end
-    if text[-1] == ":" and first in "MUTC" and (end := whois_extent(lines, start, command)) is not None:
+    if at_start and text[-1] == ":" and first in "MUTC" and (end := whois_extent(lines, start, command)) is not None:
         return BlockKind.WHOIS, end
-    if (switch_list or text[:3] == "ID ") and (end := switch_list_extent(lines, start, command)) is not None:
+    if (switch_list or (at_start and text[:3] == "ID ")) and (
+        end := switch_list_extent(lines, start, command)
+    ) is not None:
         return BlockKind.SWITCH_LIST, end
-    if first in "SN" and is_suggest_start(text) and (end := suggest_extent(lines, start)) is not None:
+    if at_start and first in "SN" and is_suggest_start(text) and (end := suggest_extent(lines, start)) is not None:
         return BlockKind.EXIT_NODE_SUGGEST, end
-    if text[:5] == "Name " and (end := syspolicy_list_extent(lines, start)) is not None:
+    if at_start and text[:5] == "Name " and (end := syspolicy_list_extent(lines, start)) is not None:
         return BlockKind.SYSPOLICY_LIST, end
     # `file cp`'s progress line ends in its rate ("…B/s") or holds "ETA …" (filecp.PROGRESS; a cheap gate before it:
     # not every line ending in "s", such as netcheck's "= 12.3ms")
@@ -946,17 +1012,17 @@ def _text_view(
         and (end := usage_extent(lines, start)) is not None
     ):
         return BlockKind.CLI_USAGE, end
-    if (text == "{" or text == CONNECTED) and (end := watch_ipn_extent(lines, start)) is not None:
+    if at_start and (text == "{" or text == CONNECTED) and (end := watch_ipn_extent(lines, start)) is not None:
         return BlockKind.DEBUG_WATCH_IPN, end
-    if text == "[" and (end := endpoint_changes_extent(lines, start)) is not None:
+    if at_start and text == "[" and (end := endpoint_changes_extent(lines, start)) is not None:
         return BlockKind.PEER_ENDPOINT_CHANGES, end
-    if is_metrics_start(text) and (end := metrics_extent(lines, start)) is not None:
+    if at_start and is_metrics_start(text) and (end := metrics_extent(lines, start)) is not None:
         return BlockKind.METRICS, end
     if may_be_web_line(text) and (end := web_start_extent(lines, start)) is not None:
         return BlockKind.WEB_START, end
-    if text[:3] == "IP " and (end := service_list_extent(lines, start)) is not None:
+    if at_start and text[:3] == "IP " and (end := service_list_extent(lines, start)) is not None:
         return BlockKind.SERVICES, end
-    if may_be_install_line(text) and (end := install_script_extent(lines, start)) is not None:
+    if at_start and may_be_install_line(text) and (end := install_script_extent(lines, start)) is not None:
         return BlockKind.INSTALL_SCRIPT, end
     if may_be_k3s_vpn_line(text) and (end := k3s_vpn_extent(lines, start)) is not None:
         return BlockKind.K3S_VPN, end
@@ -1240,6 +1306,35 @@ def _tail_kind(kind: BlockKind | None, current_kind: BlockKind, text: str, servi
     return kind
 
 
+def _soft_wrapped_cli_error(
+    lines: list[SourceLine], line: SourceLine, text: str, index: int
+) -> tuple[SourceLine, int] | None:
+    """``line`` (its text ``text``) joined with the next one or two lines into a CLI error, and the index after them;
+    or None: no error starts there."""
+    # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
+    # only two or three lines together say what it is, and the last piece is not an error by itself.
+    # A console's hard wrap (a line exactly 80 columns wide) cuts anywhere, mid-word or at a space
+    # that the cleaning then strips: try both.
+    gaps = ("", " ") if console_wrapped(line) else (" ",)
+    for gap in gaps:
+        joined = text
+        # whether the joined text may hold an error word: known from each line and seam, without
+        # scanning the joined text (windows.error_word_head_in): most lines of prose hold none
+        may_hold_error = error_word_head_in(text)
+        for extra in range(index, min(index + 2, len(lines))):
+            piece = lines[extra].text
+            # a real prompt starts something new; a piece that merely starts with "tailscale up"
+            # (read as a command typed without a prompt) may be the rest of the message
+            prompt = lines[extra].command is not None and piece != lines[extra].command
+            if not piece or prompt or is_windows_error_line(piece):
+                break
+            may_hold_error = may_hold_error or error_word_head_in(piece) or error_word_head_across(joined, gap, piece)
+            joined = f"{joined}{gap}{piece}"
+            if may_hold_error and is_windows_error_line(joined):
+                return line._replace(text=joined), extra + 1
+    return None
+
+
 def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
     """Split a paste into typed blocks, skipped-line runs and context (``whoami``); in an Ansible run, the
     Tailscale commands of ``ansible_host`` (else its first host running one)."""
@@ -1495,6 +1590,16 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
                         index += 1
                     command_output_lines += index - run_start
                     continue
+            if (
+                (first == "\u2026" or (first == "." and len(text) >= 3))
+                and not text.strip(first)
+                and not warning_code_lines
+                and _FAST_REPORT_ELISION
+                and _report_elision_is_inert(lines, line, index, current_command)
+            ):
+                # The poster's elision inside a report ("……", "..."): the general path drops it (_NOISE) after some
+                # forty tests, of which only the ones _report_elision_is_inert repeats can take it.
+                continue
         if (
             text == "Report:"
             and (current_kind is _NETCHECK or current_kind is None)
@@ -1522,6 +1627,13 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             current.append(line)
             current_hints.append(None)
             continue
+        # the tests below that can take only a line starting with certain characters (_TESTS_BY_FIRST)
+        if _DISPATCH_BY_FIRST:
+            may_take = _TESTS_BY_FIRST.get(first)
+            if may_take is None:
+                may_take = _tests_for_first(first)
+        else:
+            may_take = _EVERY_TEST
         if first == "E" and UPDATE_EXTRACTING.match(text) and _crash_follows(lines, index):
             close_block()
             flush_skip()
@@ -1562,14 +1674,22 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             blocks.append(Block(_WINDOWS, tuple(lines[index - 1 : box_end + 1]), current_command))
             index = box_end + 1
             continue
-        if is_dns_status_start(text) and (dns_end := dns_status_extent(lines, index - 1)) is not None:
+        if (
+            may_take & _T_DNS_STATUS
+            and is_dns_status_start(text)
+            and (dns_end := dns_status_extent(lines, index - 1)) is not None
+        ):
             close_block()  # `tailscale dns status`: read whole (its lines would otherwise be skipped as prose)
             flush_skip()
             successes.append(line)  # tailscaled answered it
             blocks.append(Block(BlockKind.DNS_STATUS, tuple(lines[index - 1 : dns_end + 1]), current_command))
             index = dns_end + 1
             continue
-        if is_lock_status_start(text) and (lock_end := lock_status_extent(lines, index - 1)) is not None:
+        if (
+            may_take & _T_LOCK_STATUS
+            and is_lock_status_start(text)
+            and (lock_end := lock_status_extent(lines, index - 1)) is not None
+        ):
             close_block()  # `tailscale lock status`: read whole (its lines would otherwise be skipped as prose)
             flush_skip()
             successes.append(line)  # tailscaled answered it: a "not running" error before it was outlived
@@ -1593,7 +1713,8 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             index = relayed.end + 1
             continue
         if (
-            may_start_answer(text)
+            may_take & _T_CURL_ANSWER
+            and may_start_answer(text)
             and (curl_answer := localapi_curl_answer(lines, index - 1, current_command)) is not None
         ):
             # tailscaled's LocalAPI refusing a request made by hand with curl -v / -i: read as the CLI's error. The
@@ -1618,7 +1739,9 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             )
             index = curl_answer.end + 1
             continue
-        if (view := _text_view(lines, index - 1, current_command, switch_list)) is not None:
+        if (
+            view := _text_view(lines, index - 1, current_command, switch_list, bool(may_take & _T_TEXT_VIEW))
+        ) is not None:
             close_block()  # version, whois/whoami, switch --list, exit-node suggest: read whole
             flush_skip()
             view_kind, view_end = view
@@ -1641,7 +1764,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             blocks.append(listed)
             index = index - 1 + len(listed.lines)
             continue
-        if (text == "[" or is_brew_service_info_head(text)) and (
+        if (text == "[" or (may_take & _T_BREW_INFO and is_brew_service_info_head(text))) and (
             read := _service_record_block(lines, index - 1, current_command)
         ) is not None:
             # `docker inspect` of a Tailscale container the OOM killer ended, `brew services info tailscale` (text or
@@ -1700,7 +1823,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             blocks.append(netmap)
             index = index - 1 + len(netmap.lines)
             continue
-        if index > no_portmap_before and is_portmap_debug_start(text):
+        if may_take & _T_PORTMAP_DEBUG and index > no_portmap_before and is_portmap_debug_start(text):
             portmap_end, is_portmap = portmap_debug_extent(lines, index - 1, current_command)
             if is_portmap:  # `tailscale debug portmap`: read whole (its port mapper lines are no tailscaled log)
                 close_block()
@@ -1865,6 +1988,8 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             # the same sentence soft-wrapped inside its quote (`… a report of "not` / `connected to home …".`)
             line, text, index = line._replace(text=quoted), quoted, index + 1
             quoted_in_prose = True
+        if text[:1] != first and may_take != _EVERY_TEST:
+            may_take = _tests_for_first(text[:1])  # a comment's "# " or prose's quote taken off: ask of what is left
         if text[-8:] == "Success." and _SUCCESS.match(text):
             successes.append(line)  # read by parse_windows: a CLI error before it was outlived
             if command_output_lines != 1 or cli_answer_end(lines, index - 1, current_command) is None:
@@ -1901,7 +2026,12 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
         ):
             kind = _WINDOWS  # sha256sum's bare summary next to a Tailscale download: its install failing
         joined_head = False
-        if (kind is None or kind is _WINDOWS) and index < line_count and bare_health_head(text):
+        if (
+            (kind is None or kind is _WINDOWS)
+            and index < line_count
+            and may_take & _T_HEALTH_HEAD
+            and bare_health_head(text)
+        ):
             # a health message pasted bare (or as a "- " bullet) re-wrapped before its distinctive words end
             # ("- The following issues on your machine will likely make" / "usage of exit nodes impossible: […");
             # cut right after "…impossible:" it reads as the head of the CLI's risk message, whose next line is
@@ -1924,7 +2054,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
                 or (
                     kind is None
                     and (
-                        _may_start_row(text)
+                        (may_take & _T_ROW_HEAD and _may_start_row(text))
                         # an addressless row needs the table around it (or the command typed above its first row)
                         or ((current_kind is _STATUS or status_typed) and _row_head_in_table(text))
                     )
@@ -1949,6 +2079,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
                 tailnet_hosts.update(host_names(named[1]))
         elif (
             kind is None
+            and may_take & _T_SSH_FAILED
             and (ssh_host := ssh_failed_host(text)) is not None
             and tailnet_hosts.intersection(host_names(ssh_host))
         ):
@@ -1972,33 +2103,8 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             joined, end = _join_log_pieces(lines, line, index, paste_width)
             if end > index and (kind is not None or is_daemon_log_line(joined)):
                 kind, line, index = _DAEMON_LOG, line._replace(text=joined), end
-        if kind is None and index < line_count:
-            # A CLI error soft-wrapped by a chat or issue editor (at spaces, so the pieces join with one):
-            # only two or three lines together say what it is, and the last piece is not an error by itself.
-            # A console's hard wrap (a line exactly 80 columns wide) cuts anywhere, mid-word or at a space
-            # that the cleaning then strips: try both.
-            gaps = ("", " ") if console_wrapped(line) else (" ",)
-            for gap in gaps:
-                joined = text
-                # whether the joined text may hold an error word: known from each line and seam, without
-                # scanning the joined text (windows.error_word_head_in): most lines of prose hold none
-                may_hold_error = error_word_head_in(text)
-                for extra in range(index, min(index + 2, line_count)):
-                    piece = lines[extra].text
-                    # a real prompt starts something new; a piece that merely starts with "tailscale up"
-                    # (read as a command typed without a prompt) may be the rest of the message
-                    prompt = lines[extra].command is not None and piece != lines[extra].command
-                    if not piece or prompt or is_windows_error_line(piece):
-                        break
-                    may_hold_error = (
-                        may_hold_error or error_word_head_in(piece) or error_word_head_across(joined, gap, piece)
-                    )
-                    joined = f"{joined}{gap}{piece}"
-                    if may_hold_error and is_windows_error_line(joined):
-                        kind, line, index = _WINDOWS, line._replace(text=joined), extra + 1
-                        break
-                if kind is not None:
-                    break
+        if kind is None and index < line_count and (wrapped_error := _soft_wrapped_cli_error(lines, line, text, index)):
+            kind, (line, index) = _WINDOWS, wrapped_error
         if (
             kind is _WINDOWS
             and "additional check" in line.text  # (a soft-wrapped line was joined into line.text, not text)
@@ -2018,6 +2124,7 @@ def split_input(text: str, ansible_host: str | None = None) -> SplitInput:
             kind = _tail_kind(kind, current_kind, text, service_status)
         if (
             kind is None
+            and may_take & _T_LOGIN_URL
             and is_login_url_line(text)
             and (
                 (login_server_named and login_server_mismatch(text, current_command) is not None)

@@ -468,6 +468,8 @@ def bare_health(text: str) -> str | None:
 # the rest of it onto the next lines) is found by one set lookup, so the bulk of a paste's lines cost nothing.
 _BARE_HEALTH_HEAD = 16
 _BARE_HEALTH_HEADS = frozenset(phrase[:_BARE_HEALTH_HEAD] for phrase in BARE_HEALTH)
+# the characters a line bare_health_head takes starts with (a "- " bullet's, or a head's own): the splitter's dispatch
+BARE_HEALTH_HEAD_FIRSTS = "-" + "".join(sorted({head[0] for head in _BARE_HEALTH_HEADS}))
 
 
 def bare_health_head(text: str) -> bool:

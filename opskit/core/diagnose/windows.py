@@ -1766,6 +1766,8 @@ _PASTE_DECORATION = re.compile(r"^(?:\s*>)*\s*")  # Markdown quote markers and i
 def console_wrapped(line: SourceLine) -> bool:
     """Was this line cut by an 80-column console? Measured on what the console printed: the quote markers
     and indentation the paste added in front, and padding an editor added behind, do not count."""
+    if len(line.raw) < CONSOLE_WIDTH:
+        return False  # what the console printed is part of the raw line (most lines: no pattern to run)
     printed = _PASTE_DECORATION.sub("", line.raw.rstrip("\r\n"), count=1)
     return len(printed) == CONSOLE_WIDTH or len(printed.rstrip()) == CONSOLE_WIDTH
 
