@@ -18,23 +18,11 @@ from typing import Any
 
 import pytest
 
-from opskit.errors import InputError
-from tests.diagnose.conftest import run_json
-
-
-def _document(text: str) -> dict[str, Any]:
-    try:
-        return run_json(text)
-    except InputError:
-        return {"summary": {"exit_code": 2}, "windows": [], "findings": [], "blocks": [], "daemon_logs": []}
+from tests.diagnose.log_catalog import document_of, finding_rules
 
 
 def _windows(document: dict[str, Any]) -> list[str]:
     return [error["kind"] for error in document.get("windows") or []]
-
-
-def _rules(document: dict[str, Any]) -> set[str]:
-    return {finding["rule"] for finding in document["findings"]}
 
 
 def _userspace(document: dict[str, Any]) -> bool | None:
@@ -89,7 +77,7 @@ def test_a_whole_argv_without_netstack_reads_a_tun_device(
 ) -> None:
     if containerboot and stamp.startswith("Dec"):
         return  # containerboot logs to the container's stdout, not the journal
-    document = _document(_start_log(stamp, version, argv, containerboot))
+    document = document_of(_start_log(stamp, version, argv, containerboot))
     assert _userspace(document) is False, argv
     assert document["summary"]["exit_code"] == 0
 
@@ -103,7 +91,7 @@ def test_a_whole_argv_without_netstack_reads_a_tun_device(
 )
 @pytest.mark.parametrize("stamp", _STAMPS[:2])
 def test_a_netstack_argv_still_reads_userspace(argv: str, stamp: str) -> None:
-    assert _userspace(_document(_start_log(stamp, _VERSIONS[0], argv, containerboot=True))) is True
+    assert _userspace(document_of(_start_log(stamp, _VERSIONS[0], argv, containerboot=True))) is True
 
 
 @pytest.mark.parametrize(
@@ -126,7 +114,7 @@ def test_a_netstack_argv_still_reads_userspace(argv: str, stamp: str) -> None:
 @pytest.mark.parametrize("stamp", _STAMPS[:2])
 def test_an_argv_that_does_not_show_the_tun_mode_leaves_it_unset(start: str, stamp: str) -> None:
     text = "\n".join(f"{stamp}{line}" for line in ("logtail started", start, *_ROUTINE))
-    assert _userspace(_document(text)) is None, start
+    assert _userspace(document_of(text)) is None, start
 
 
 # ------------------------------------------------------------------ 2. the check passed, then login/shell failed
@@ -173,11 +161,11 @@ def test_a_login_failing_after_the_check_is_ssh_failed_on_the_host(
     fence: tuple[str, str],
 ) -> None:
     text = fence[0] + _check_then(user, host, failure, command, checked, last_login) + fence[1]
-    document = _document(text)
+    document = document_of(text)
     kinds = _windows(document)
     assert "ssh-failed" in kinds and "ssh-check-required" in kinds, (kinds, text)
     assert "ssh-policy-no-access" not in kinds and "service-not-running" not in kinds
-    assert "TS-CLI-SSH-FAILED" in _rules(document)
+    assert "TS-CLI-SSH-FAILED" in finding_rules(document)
     assert "login(1)" in _text(document)  # the host's login, not the tailnet policy
     assert document["summary"]["exit_code"] == 1
 
@@ -185,7 +173,7 @@ def test_a_login_failing_after_the_check_is_ssh_failed_on_the_host(
 @pytest.mark.parametrize("failure", _FAILURES)
 def test_the_login_lines_without_the_check_banner_are_not_claimed(failure: str) -> None:
     text = f"$ ssh root@somehost\nLast login: Wed Jun 29 19:16:51 2022\n{failure.format(user='root')}\n"
-    assert "ssh-failed" not in _windows(_document(text))
+    assert "ssh-failed" not in _windows(document_of(text))
 
 
 @pytest.mark.parametrize("host", _HOSTS)
@@ -196,7 +184,7 @@ def test_the_check_banner_with_a_routine_session_stays_the_check_alone(host: str
         "# Authentication checked with Tailscale SSH.\nLast login: Wed Jun 29 19:16:51 2022\n"
         "root@box:~# uptime\n"
     )
-    assert _windows(_document(text)) == ["ssh-check-required"]
+    assert _windows(document_of(text)) == ["ssh-check-required"]
 
 
 # ------------------------------------------------------------------ 3. the old CLI interrupted while it waited
@@ -219,9 +207,9 @@ def test_the_old_cli_s_closed_read_is_cli_interrupted(
 ) -> None:
     line = f"{stamp}ReadMsg: {socket}: use of closed network connection"
     text = fence[0] + (f"{prompt}\n" if prompt else "") + line + fence[1]
-    document = _document(text)
+    document = document_of(text)
     assert _windows(document) == ["cli-interrupted"], text
-    assert "TS-CLI-INTERRUPTED" in _rules(document)
+    assert "TS-CLI-INTERRUPTED" in finding_rules(document)
     assert document["summary"]["exit_code"] == 1
 
 
@@ -238,4 +226,4 @@ def test_the_old_cli_s_closed_read_is_cli_interrupted(
     ),
 )
 def test_other_readmsg_lines_are_not_cli_interrupted(line: str) -> None:
-    assert "cli-interrupted" not in _windows(_document(f"$ sudo tailscale up\n{line}\n"))
+    assert "cli-interrupted" not in _windows(document_of(f"$ sudo tailscale up\n{line}\n"))

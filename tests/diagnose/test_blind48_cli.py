@@ -20,23 +20,11 @@ from typing import Any
 
 import pytest
 
-from opskit.errors import InputError
-from tests.diagnose.conftest import run_json
-
-
-def _document(text: str) -> dict[str, Any]:
-    try:
-        return run_json(text)
-    except InputError:
-        return {"summary": {"exit_code": 2}, "windows": [], "findings": [], "blocks": []}
+from tests.diagnose.log_catalog import document_of, finding_rules
 
 
 def _windows(document: dict[str, Any]) -> list[str]:
     return [error["kind"] for error in document.get("windows") or []]
-
-
-def _rules(document: dict[str, Any]) -> set[str]:
-    return {finding["rule"] for finding in document["findings"]}
 
 
 def _finding(document: dict[str, Any], rule: str) -> dict[str, Any]:
@@ -69,7 +57,7 @@ _STATUSES = (
 def test_the_keychain_refusing_the_serve_config_is_serve_failed(
     key: str, status: str, why: str, head: str, fence: str
 ) -> None:
-    document = _document(fence.format(f"{head}failed add {key} to keychain: {status}: {why}") + "\n")
+    document = document_of(fence.format(f"{head}failed add {key} to keychain: {status}: {why}") + "\n")
     assert _windows(document) == ["serve-failed"], document["windows"]
     assert document["summary"]["exit_code"] == 1
     cause = _finding(document, "TS-CLI-SERVE-FAILED")["cause"]
@@ -88,7 +76,7 @@ def test_the_keychain_refusing_the_serve_config_is_serve_failed(
     ),
 )
 def test_other_keychain_lines_are_not_serve_failed(text: str) -> None:
-    assert "serve-failed" not in _windows(_document(text + "\n")), text
+    assert "serve-failed" not in _windows(document_of(text + "\n")), text
 
 
 # ------------------------------------------------------------------ 2. the Windows GUI's setup error box
@@ -120,10 +108,10 @@ def test_the_gui_setup_box_with_the_tray_call_is_gui_failed_to_start(
 ) -> None:
     head = f"Unable to setup Tailscale client: {call}" if same_line else f"Unable to setup Tailscale client:\n{call}"
     stack = "\nStack:\n" + "\n".join(_STACK[:stack_lines]) if stack_lines else ""
-    document = _document(fence.format(head + stack) + "\n")
+    document = document_of(fence.format(head + stack) + "\n")
     assert _windows(document) == ["gui-failed-to-start"], document
     assert document["summary"]["exit_code"] == 1
-    assert "TS-LOG-CRASH" not in _rules(document)
+    assert "TS-LOG-CRASH" not in finding_rules(document)
     assert document["warnings"] == [], document["warnings"]  # the stack is read inside the box
     (finding,) = [f for f in document["findings"] if "gui" in f["rule"].lower() or "GUI" in f["title"]]
     assert "walk.NewNotifyIcon: Shell_NotifyIcon" in finding["cause"] and "Explorer" in finding["fix"]
@@ -134,7 +122,7 @@ def test_the_gui_setup_box_with_the_tray_call_is_gui_failed_to_start(
     "call", ("walk.NewMainWindow: CreateWindowEx", "walk.InitApp: RegisterClassEx: Access is denied.")
 )
 def test_the_gui_setup_box_with_another_walk_call_is_gui_failed_to_start_without_the_tray_advice(call: str) -> None:
-    document = _document(f"Unable to setup Tailscale client:\n{call}\nStack:\n" + "\n".join(_STACK) + "\n")
+    document = document_of(f"Unable to setup Tailscale client:\n{call}\nStack:\n" + "\n".join(_STACK) + "\n")
     assert _windows(document) == ["gui-failed-to-start"]
     causes = " ".join(f["cause"] for f in document["findings"])
     assert call in causes and "tray" not in causes
@@ -149,7 +137,7 @@ def test_the_gui_setup_box_with_another_walk_call_is_gui_failed_to_start_without
     ),
 )
 def test_prose_about_the_box_is_not_gui_failed_to_start(text: str) -> None:
-    assert "gui-failed-to-start" not in _windows(_document(text + "\n")), text
+    assert "gui-failed-to-start" not in _windows(document_of(text + "\n")), text
 
 
 # ------------------------------------------------------------------ 3. tailscale ssh's ProxyCommand run as tailscaled
@@ -166,12 +154,12 @@ def test_the_proxy_command_refused_by_tailscaled_is_cli_is_daemon(
     host: str, port: str, stamp: str, prompt: str
 ) -> None:
     refusal = f'{stamp}tailscaled does not take non-flag arguments: ["nc" "{host}" "{port}"]'
-    document = _document(prompt.format(host=host) + refusal + "\n")
+    document = document_of(prompt.format(host=host) + refusal + "\n")
     assert _windows(document) == ["cli-is-daemon"], document["windows"]
     assert document["summary"]["exit_code"] == 1
     finding = _finding(document, "TS-CLI-IS-DAEMON")
     assert "ProxyCommand" in finding["cause"] and "readlink" in finding["fix"]
-    assert not {"TS-CLI-SSH-FAILED", "TS-LOG-CRASH"} & _rules(document)
+    assert not {"TS-CLI-SSH-FAILED", "TS-LOG-CRASH"} & finding_rules(document)
 
 
 @pytest.mark.parametrize("host", _HOSTS[:2])
@@ -184,15 +172,15 @@ def test_the_proxy_command_refused_by_tailscaled_is_cli_is_daemon(
 )
 def test_openssh_closing_after_the_refusal_is_still_one_reading(host: str, closing: list[str]) -> None:
     text = f'$ tailscale ssh user@{host}\ntailscaled does not take non-flag arguments: ["nc" "{host}" "22"]\n'
-    document = _document(text + "\n".join(closing) + "\n")
+    document = document_of(text + "\n".join(closing) + "\n")
     assert _windows(document) == ["cli-is-daemon"], document["windows"]
     assert "ProxyCommand" in _finding(document, "TS-CLI-IS-DAEMON")["cause"]
-    assert "TS-CLI-SSH-FAILED" not in _rules(document)
+    assert "TS-CLI-SSH-FAILED" not in finding_rules(document)
 
 
 @pytest.mark.parametrize("words", ('"up" "--ssh"', '"status"'))
 def test_other_cli_words_keep_the_stray_install_reading(words: str) -> None:
-    document = _document(
+    document = document_of(
         f"$ tailscale up\n2025/03/25 19:02:04 tailscaled does not take non-flag arguments: [{words}]\n"
     )
     assert _windows(document) == ["cli-is-daemon"]
@@ -246,7 +234,7 @@ def test_update_current_beside_a_newer_package_is_update_not_offered(
     answer: str, listing: str, installed: str, newer: str, prompt: str
 ) -> None:
     text = prompt + answer.format(x=installed) + "\n\n" + _LISTINGS[listing](installed, newer)
-    document = _document(text)
+    document = document_of(text)
     assert "update-not-offered" in _windows(document), (text, document["windows"])
     assert document["summary"]["exit_code"] == 1
     finding = _finding(document, "TS-CLI-UPDATE-NOT-OFFERED")
@@ -264,7 +252,7 @@ def test_update_current_alone_or_beside_no_newer_package_is_routine(
     text = "$ tailscale update\n" + answer.format(x=installed) + "\n"
     if listing is not None:
         text += "\n" + _LISTINGS[listing](older, older)
-    document = _document(text)
+    document = document_of(text)
     assert "update-not-offered" not in _windows(document), text
     if listing is None:
         assert document["summary"]["exit_code"] == 0
@@ -272,5 +260,5 @@ def test_update_current_alone_or_beside_no_newer_package_is_routine(
 
 
 def test_a_newer_package_without_the_update_answer_is_not_update_not_offered() -> None:
-    document = _document("$ apk info tailscale\n" + _apk("1.54.1", "1.58.2"))
+    document = document_of("$ apk info tailscale\n" + _apk("1.54.1", "1.58.2"))
     assert "update-not-offered" not in _windows(document)
