@@ -69,3 +69,26 @@ def test_hostile_interface_names_and_login_hosts_render_terminal_safe(cli: Any, 
         assert result.exit_code in (0, 1, 2), result.stderr
         assert terminal_safe(result.stdout), repr(result.stdout)
         assert terminal_safe(result.stderr), repr(result.stderr)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=hostile_text)
+def test_hostile_values_in_session_19s_quoted_fields_render_terminal_safe(cli: Any, junk: str) -> None:
+    # The values session 19's readings quote in a cause: the keychain item's key, the GUI setup box's error, the
+    # unroutable login URL's path, the package listing's line beside `tailscale update`.
+    word = "".join(ch for ch in junk if not ch.isspace()) or "x"
+    pastes = (
+        f"prefs_save failed add tailscale-serve/{word} to keychain: 100001: UNIX[Operation not permitted]\n",
+        f"Unable to setup Tailscale client:\nwalk.NewNotifyIcon: Shell_NotifyIcon {word}\n",
+        (RULES / "TS-CLI-LOGIN-URL-UNROUTABLE" / "bad_unspecified_server_url.txt")
+        .read_text()
+        .replace("VuW7vroFGIPClakw5tqNfHA8", f"VuW7{word}"),
+        f"# tailscale update\nalready running stable version 1.54.1; no update needed\n# apk info tailscale\n"
+        f"tailscale-1.58.2-r0 description: {word}\n",
+    )
+    for pasted in pastes:
+        for form in (["diagnose", "-"], ["diagnose", "-", "--format", "json"]):
+            result = cli(form, input=pasted)
+            assert result.exit_code in (0, 1, 2), result.stderr
+            assert terminal_safe(result.stdout), repr(result.stdout)
+            assert terminal_safe(result.stderr), repr(result.stderr)
