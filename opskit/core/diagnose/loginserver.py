@@ -16,10 +16,10 @@ server's configuration holds its listen address, not the URL clients reach it on
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from urllib.parse import urlsplit
 
+from opskit.core.diagnose.profile import is_loopback_host
 from opskit.core.diagnose.text import typed_tailscale_command
 
 _UP_OR_LOGIN = typed_tailscale_command(r"(?:up|login)")
@@ -78,17 +78,9 @@ def login_server_mismatch(url_line: str, command: str | None) -> tuple[str, str]
     return None
 
 
-def _is_unspecified(host: str) -> bool:
+def is_unspecified_host(host: str) -> bool:
+    """``host`` is the unspecified address (what a server listens on for every interface)."""
     return host in ("0.0.0.0", "::")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def unroutable_login_host(url_line: str, command: str | None) -> str | None:
@@ -96,13 +88,13 @@ def unroutable_login_host(url_line: str, command: str | None) -> str | None:
     doc): the unspecified address always, loopback only when ``command`` named a login server that is not."""
     if _LOGIN_URL.match(url_line) is None or (host := _host(url_line)) is None:
         return None
-    if _is_unspecified(host):
+    if is_unspecified_host(host):
         return host
-    if not _is_loopback(host):
+    if not is_loopback_host(host):
         return None
     named = named_login_server(command)
     named_host = _host(named) if named is not None else None
-    return host if named_host is not None and not _is_loopback(named_host) else None
+    return host if named_host is not None and not is_loopback_host(named_host) else None
 
 
 def is_login_url_line(text: str) -> bool:

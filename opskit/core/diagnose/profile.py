@@ -134,6 +134,18 @@ def endpoint_host(endpoint: str) -> str:
     return endpoint
 
 
+def is_loopback_host(host: str) -> bool:
+    """``host`` (a name or an address, a zone id allowed) is this machine's loopback: ``localhost`` and its
+    subdomains (RFC 6761), 127.0.0.0/8, ::1."""
+    lowered = host.lower()
+    if lowered == "localhost" or lowered.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
 def _is_v4_mapped(endpoint: str | None) -> bool:
     return bool(endpoint) and "::ffff:" in (endpoint or "").lower()
 

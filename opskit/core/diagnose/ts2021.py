@@ -14,12 +14,12 @@ A failure is ``Do: <error>`` (the key fetch), ``Status: 403 Forbidden``, ``JSON:
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from opskit.core.diagnose.lazyre import lazy_compile
+from opskit.core.diagnose.profile import is_loopback_host
 from opskit.core.diagnose.text import GO_STAMP, SourceLine, blank_output_line, typed_tailscale_command
 from opskit.core.diagnose.windows import is_windows_error_line
 
@@ -114,13 +114,7 @@ class Ts2021Report:
 
 def _is_loopback(address: str) -> bool:
     """``address`` ("[::1]:10011", "127.0.0.1:443", "localhost:80") names this machine's loopback."""
-    host = address.rsplit(":", 1)[0].strip("[]") if ":" in address else address
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(address.rsplit(":", 1)[0].strip("[]") if ":" in address else address)
 
 
 def ts2021_message(text: str) -> str:

@@ -30,7 +30,7 @@ from opskit.core.diagnose.guiwarning import QUOTED_WARNING_PHRASES, parse_gui_he
 from opskit.core.diagnose.headscale_log import is_headscale_server_line
 from opskit.core.diagnose.lazyre import LazyPattern, lazy_compile
 from opskit.core.diagnose.localapicurl import restore_clipped_status
-from opskit.core.diagnose.loginserver import login_server_mismatch, unroutable_login_host
+from opskit.core.diagnose.loginserver import is_unspecified_host, login_server_mismatch, unroutable_login_host
 from opskit.core.diagnose.models import CliError, CliErrorKind, CliErrorReport
 from opskit.core.diagnose.phrases import any_word_pattern
 from opskit.core.diagnose.relayedoutput import relayed_state
@@ -1504,7 +1504,7 @@ def _login_url_unroutable(line: SourceLine, command: str | None) -> CliError | N
         return None
     where = (
         "the unspecified address (a listen address: it means every interface to a server, nothing to a browser)"
-        if host in ("0.0.0.0", "::")
+        if is_unspecified_host(host)
         else "loopback (only a browser on the control server's own machine reaches it)"
     )
     cause = (
